@@ -1,0 +1,1 @@
+//! The MCP hub: serves embedded, proxied and OpenAPI-backed MCP servers to the tenants allowed to use them. Knows nothing of SQL, Redis or protobuf; `hub` supplies tenants and server definitions through traits.

@@ -1,0 +1,210 @@
+//! The contract between the relay and whoever hosts it: who is calling, which channels serve a model, where usage goes.
+//!
+//! `hub` implements these traits on top of its in-memory configuration snapshot; the relay's own
+//! tests implement them with small in-memory fakes. Every method here is called on the request
+//! path, so implementations must answer from memory and never wait on a database.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The authenticated caller of one request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub group_id: String,
+    pub token_id: i64,
+    pub token_name: String,
+    /// Models the token may use; `None` means every model its group may reach.
+    pub allowed_models: Option<Arc<[String]>>,
+    /// Channel sets the group may reach; empty means the default set only.
+    pub sets: Arc<[String]>,
+}
+
+/// Why a presented key was refused. Each maps to one client-facing error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("no api key was presented")]
+    Missing,
+    #[error("invalid api key")]
+    InvalidKey,
+    #[error("the api key is disabled")]
+    TokenDisabled,
+    #[error("the api key has expired")]
+    TokenExpired,
+    #[error("the api key's group is disabled")]
+    GroupDisabled,
+    #[error("requests from this address are not allowed for this api key")]
+    AddressNotAllowed,
+}
+
+/// Resolves a presented API key into a [`Caller`].
+pub trait Gatekeeper: Send + Sync + 'static {
+    /// `client_ip` is the address already decided by the trusted-proxy rule.
+    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<Caller, AuthError>;
+}
+
+/// The wire protocol family a channel speaks, and so which adaptor talks to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChannelKind {
+    OpenAi,
+    Azure,
+    DeepSeek,
+    Moonshot,
+    Mistral,
+    Groq,
+    OpenRouter,
+    XAi,
+    SiliconFlow,
+    Zhipu,
+    Ali,
+    Ollama,
+    Custom,
+    Anthropic,
+    Gemini,
+}
+
+impl ChannelKind {
+    /// Every kind, in the order the control plane lists them.
+    pub const ALL: [ChannelKind; 15] = [
+        ChannelKind::OpenAi,
+        ChannelKind::Azure,
+        ChannelKind::DeepSeek,
+        ChannelKind::Moonshot,
+        ChannelKind::Mistral,
+        ChannelKind::Groq,
+        ChannelKind::OpenRouter,
+        ChannelKind::XAi,
+        ChannelKind::SiliconFlow,
+        ChannelKind::Zhipu,
+        ChannelKind::Ali,
+        ChannelKind::Ollama,
+        ChannelKind::Custom,
+        ChannelKind::Anthropic,
+        ChannelKind::Gemini,
+    ];
+
+    /// The name used in configuration files and the control plane.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::OpenAi => "openai",
+            ChannelKind::Azure => "azure",
+            ChannelKind::DeepSeek => "deepseek",
+            ChannelKind::Moonshot => "moonshot",
+            ChannelKind::Mistral => "mistral",
+            ChannelKind::Groq => "groq",
+            ChannelKind::OpenRouter => "openrouter",
+            ChannelKind::XAi => "xai",
+            ChannelKind::SiliconFlow => "siliconflow",
+            ChannelKind::Zhipu => "zhipu",
+            ChannelKind::Ali => "ali",
+            ChannelKind::Ollama => "ollama",
+            ChannelKind::Custom => "custom",
+            ChannelKind::Anthropic => "anthropic",
+            ChannelKind::Gemini => "gemini",
+        }
+    }
+
+    /// Parses the configuration name; `None` for an unknown type.
+    pub fn parse(name: &str) -> Option<ChannelKind> {
+        ChannelKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+/// Per-channel transport settings.
+#[derive(Debug, Clone, Default)]
+pub struct ChannelTimeouts {
+    pub connect: Option<Duration>,
+    pub first_byte: Option<Duration>,
+    pub stream_idle: Option<Duration>,
+}
+
+/// One upstream provider account, as the relay needs it.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub id: i64,
+    pub name: String,
+    pub kind: ChannelKind,
+    /// Empty means the kind's default base URL.
+    pub base_url: String,
+    /// The upstream credential. Never logged, never echoed in an error.
+    pub key: String,
+    /// Requested model name -> upstream model name.
+    pub model_mapping: HashMap<String, String>,
+    pub priority: i32,
+    /// Free-form per-kind settings (for example Azure's `api_version`).
+    pub config: HashMap<String, String>,
+    pub proxy_url: Option<String>,
+    pub timeouts: ChannelTimeouts,
+}
+
+/// Per-model settings that override the relay's defaults.
+#[derive(Debug, Clone, Default)]
+pub struct ModelSettings {
+    pub retry_times: Option<u32>,
+    pub timeouts: ChannelTimeouts,
+}
+
+/// The channels that may serve one model for one caller, and the model's settings.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub channels: Vec<Arc<Channel>>,
+    pub settings: ModelSettings,
+}
+
+/// A model as `GET /v1/models` shows it.
+#[derive(Debug, Clone)]
+pub struct ModelEntry {
+    pub id: String,
+    pub owned_by: String,
+    pub created: i64,
+}
+
+/// Which channels serve which models, as seen by one caller.
+pub trait ChannelDirectory: Send + Sync + 'static {
+    /// `None` when no channel reachable by the caller serves `model`.
+    fn route(&self, caller: &Caller, model: &str) -> Option<Route>;
+    /// Every model the caller may use (allow-list and group sets applied).
+    fn models(&self, caller: &Caller) -> Vec<ModelEntry>;
+}
+
+/// Tokens counted for one request, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenUsage {
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cached_input_tokens: u64,
+    pub cache_creation_tokens: u64,
+    pub reasoning_tokens: u64,
+    pub total_tokens: u64,
+}
+
+/// The one record every request ends in, failed or not.
+#[derive(Debug, Clone)]
+pub struct UsageRecord {
+    pub request_id: String,
+    pub group_id: Option<String>,
+    pub token_id: Option<i64>,
+    pub token_name: Option<String>,
+    pub channel_id: Option<i64>,
+    pub endpoint: String,
+    pub requested_model: Option<String>,
+    pub upstream_model: Option<String>,
+    pub status: u16,
+    pub error: Option<String>,
+    pub usage: TokenUsage,
+    /// True when the tokens were counted locally because the upstream gave none.
+    pub usage_estimated: bool,
+    pub retries: u32,
+    pub first_byte: Option<Duration>,
+    pub total: Duration,
+    pub client_ip: Option<IpAddr>,
+    pub user: Option<String>,
+    pub upstream_request_id: Option<String>,
+    pub stream: bool,
+}
+
+/// Receives usage records. Called once per request; must not block.
+pub trait UsageSink: Send + Sync + 'static {
+    fn record(&self, record: UsageRecord);
+}
