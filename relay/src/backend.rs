@@ -107,7 +107,9 @@ impl ChannelKind {
 
     /// Parses the configuration name; `None` for an unknown type.
     pub fn parse(name: &str) -> Option<ChannelKind> {
-        ChannelKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+        ChannelKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
     }
 }
 

@@ -1,3 +1,25 @@
 //! The relay data plane: OpenAI-compatible endpoints that authenticate a caller, pick a channel, relay (and stream) the request upstream with retries, and report usage. Knows nothing of SQL, Redis, protobuf or listeners: `hub` supplies callers, channels and the usage sink through the traits in [`backend`].
 
+pub mod adaptor;
 pub mod backend;
+mod client_ip;
+mod config;
+mod error;
+pub mod health;
+mod json;
+mod multipart;
+mod relay;
+mod select;
+mod sse;
+mod stream;
+mod tokens;
+mod upstream;
+mod usage;
+
+pub use client_ip::client_ip;
+pub use config::{BanPolicy, RelayBuildError, RelayConfig, Timeouts};
+pub use error::{ErrorBody, Fault, RelayError};
+pub use health::{Availability, ChannelHealth, InMemoryHealth, Outcome, PairKey};
+pub use relay::Relay;
+pub use sse::{SseEvent, SseParser};
+pub use tokens::{count_chat_messages, count_input, count_text};

@@ -1,0 +1,269 @@
+//! The OpenAI wire family: OpenAI itself, Azure OpenAI (deployment URLs, `api-key` header) and
+//! the OpenAI-compatible vendors, each with its default base URL.
+
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use bytes::Bytes;
+use serde_json::json;
+
+use super::{Adaptor, Endpoint, Prepared, Protocol, UpstreamRequest};
+use crate::backend::{Channel, ChannelKind};
+use crate::error::RelayError;
+use crate::json::JsonObject;
+
+/// Azure's generally available API version at the time of writing; `api_version` in the
+/// channel's config overrides it.
+const AZURE_DEFAULT_API_VERSION: &str = "2024-10-21";
+
+pub struct OpenAiFamily;
+
+/// The base URL a kind uses when its channel names none.
+pub fn default_base_url(kind: ChannelKind) -> Option<&'static str> {
+    Some(match kind {
+        ChannelKind::OpenAi => "https://api.openai.com/v1",
+        ChannelKind::DeepSeek => "https://api.deepseek.com/v1",
+        ChannelKind::Moonshot => "https://api.moonshot.cn/v1",
+        ChannelKind::Mistral => "https://api.mistral.ai/v1",
+        ChannelKind::Groq => "https://api.groq.com/openai/v1",
+        ChannelKind::OpenRouter => "https://openrouter.ai/api/v1",
+        ChannelKind::XAi => "https://api.x.ai/v1",
+        ChannelKind::SiliconFlow => "https://api.siliconflow.cn/v1",
+        ChannelKind::Zhipu => "https://open.bigmodel.cn/api/paas/v4",
+        ChannelKind::Ali => "https://dashscope.aliyuncs.com/compatible-mode/v1",
+        ChannelKind::Ollama => "http://localhost:11434/v1",
+        ChannelKind::Anthropic => "https://api.anthropic.com/v1",
+        ChannelKind::Gemini => "https://generativelanguage.googleapis.com/v1beta",
+        // Azure resources and custom endpoints have no default.
+        ChannelKind::Azure | ChannelKind::Custom => return None,
+    })
+}
+
+/// The base URL ending in its API version: `https://host/v1` and `https://host` both give
+/// `https://host/v1`, and a base that already ends in a version (`/v4`) keeps it.
+pub fn versioned_base(base: &str) -> String {
+    let base = base.trim_end_matches('/');
+    let last = base.rsplit('/').next().unwrap_or_default();
+    let is_version = last.len() >= 2
+        && last.starts_with('v')
+        && last[1..].chars().next().is_some_and(|c| c.is_ascii_digit())
+        && !base.ends_with("//") // not the scheme separator
+        && base.matches('/').count() > 2;
+    if is_version {
+        base.to_owned()
+    } else {
+        format!("{base}/v1")
+    }
+}
+
+fn base_url(channel: &Channel) -> Result<&str, RelayError> {
+    let base = channel.base_url.trim();
+    if !base.is_empty() {
+        return Ok(base);
+    }
+    default_base_url(channel.kind).ok_or_else(|| {
+        RelayError::Misconfigured(format!(
+            "channel {} of type {} has no base url",
+            channel.id,
+            channel.kind.as_str()
+        ))
+    })
+}
+
+fn url_for(
+    channel: &Channel,
+    endpoint_path: &str,
+    upstream_model: &str,
+) -> Result<String, RelayError> {
+    let base = base_url(channel)?;
+    if channel.kind == ChannelKind::Azure {
+        let base = base.trim_end_matches('/');
+        let base = base.strip_suffix("/openai").unwrap_or(base);
+        let version = channel
+            .config
+            .get("api_version")
+            .map_or(AZURE_DEFAULT_API_VERSION, String::as_str);
+        if endpoint_path == "models" {
+            return Ok(format!("{base}/openai/models?api-version={version}"));
+        }
+        // The deployment name is the upstream model name after mapping.
+        let deployment = percent_encode_segment(upstream_model);
+        return Ok(format!(
+            "{base}/openai/deployments/{deployment}/{endpoint_path}?api-version={version}"
+        ));
+    }
+    Ok(format!("{}/{endpoint_path}", versioned_base(base)))
+}
+
+fn percent_encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn auth_headers(channel: &Channel, content_type: Option<&str>) -> Result<HeaderMap, RelayError> {
+    let mut headers = HeaderMap::new();
+    if let Some(content_type) = content_type {
+        let value = HeaderValue::from_str(content_type).map_err(|_| RelayError::BadRequest {
+            message: "invalid content type".into(),
+            param: None,
+        })?;
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    let key = channel.key.trim();
+    if key.is_empty() {
+        // Keyless upstreams (a local ollama) are fine; the rest will answer 401 themselves.
+        return Ok(headers);
+    }
+    let secret = |value: String| {
+        let mut value = HeaderValue::from_str(&value).map_err(|_| {
+            RelayError::Misconfigured(format!("channel {} has an invalid key", channel.id))
+        })?;
+        value.set_sensitive(true);
+        Ok::<_, RelayError>(value)
+    };
+    if channel.kind == ChannelKind::Azure {
+        headers.insert("api-key", secret(key.to_owned())?);
+    } else {
+        headers.insert(header::AUTHORIZATION, secret(format!("Bearer {key}"))?);
+    }
+    Ok(headers)
+}
+
+impl Adaptor for OpenAiFamily {
+    fn protocol(&self) -> Protocol {
+        Protocol::OpenAi
+    }
+
+    fn prepare(
+        &self,
+        channel: &Channel,
+        endpoint: Endpoint,
+        body: &mut JsonObject,
+        stream: bool,
+    ) -> Prepared {
+        #[derive(serde::Deserialize, serde::Serialize, Default)]
+        struct StreamOptions {
+            #[serde(default)]
+            include_usage: Option<bool>,
+            #[serde(flatten)]
+            rest: serde_json::Map<String, serde_json::Value>,
+        }
+        let mut options = body
+            .get_as::<StreamOptions>("stream_options")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let client_wants_stream_usage = options.include_usage == Some(true);
+        // Some compatible servers reject `stream_options`; a channel can opt out with
+        // `include_usage = "false"` and then relies on local counting.
+        let opted_out = channel
+            .config
+            .get("include_usage")
+            .is_some_and(|value| value == "false");
+        if stream && endpoint.can_stream() && !client_wants_stream_usage && !opted_out {
+            options.include_usage = Some(true);
+            // Serializing a map of JSON values cannot fail.
+            let _ = body.set("stream_options", &options);
+        }
+        Prepared {
+            client_wants_stream_usage,
+        }
+    }
+
+    fn build(
+        &self,
+        channel: &Channel,
+        endpoint: Endpoint,
+        upstream_model: &str,
+        content_type: &str,
+        body: Bytes,
+    ) -> Result<UpstreamRequest, RelayError> {
+        if channel.kind == ChannelKind::Azure
+            && matches!(endpoint, Endpoint::Rerank | Endpoint::Moderations)
+        {
+            return Err(RelayError::Unsupported(format!(
+                "azure channels do not serve {}",
+                endpoint.route()
+            )));
+        }
+        Ok(UpstreamRequest {
+            method: Method::POST,
+            url: url_for(channel, endpoint.path(), upstream_model)?,
+            headers: auth_headers(channel, Some(content_type))?,
+            body,
+        })
+    }
+
+    fn probe(
+        &self,
+        channel: &Channel,
+        endpoint: Endpoint,
+        upstream_model: &str,
+    ) -> Result<UpstreamRequest, RelayError> {
+        let body = match endpoint {
+            Endpoint::ChatCompletions => {
+                json!({"model": upstream_model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1})
+            }
+            Endpoint::Completions => {
+                json!({"model": upstream_model, "prompt": "ping", "max_tokens": 1})
+            }
+            Endpoint::Embeddings | Endpoint::Moderations => {
+                json!({"model": upstream_model, "input": "ping"})
+            }
+            Endpoint::Rerank => {
+                json!({"model": upstream_model, "query": "ping", "documents": ["ping"]})
+            }
+            // Images and audio cost real money per call: listing models proves the key and the
+            // upstream are alive, which is what a ban is usually about.
+            _ => {
+                return Ok(UpstreamRequest {
+                    method: Method::GET,
+                    url: url_for(channel, "models", upstream_model)?,
+                    headers: auth_headers(channel, None)?,
+                    body: Bytes::new(),
+                });
+            }
+        };
+        self.build(
+            channel,
+            endpoint,
+            upstream_model,
+            "application/json",
+            Bytes::from(body.to_string()),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versioned_base_accepts_both_spellings() {
+        for (base, expected) in [
+            ("https://api.example.com", "https://api.example.com/v1"),
+            ("https://api.example.com/", "https://api.example.com/v1"),
+            ("https://api.example.com/v1", "https://api.example.com/v1"),
+            ("https://api.example.com/v1/", "https://api.example.com/v1"),
+            (
+                "https://open.bigmodel.cn/api/paas/v4",
+                "https://open.bigmodel.cn/api/paas/v4",
+            ),
+            (
+                "https://api.groq.com/openai",
+                "https://api.groq.com/openai/v1",
+            ),
+            (
+                "http://127.0.0.1:8080/vendor",
+                "http://127.0.0.1:8080/vendor/v1",
+            ),
+        ] {
+            assert_eq!(versioned_base(base), expected, "{base}");
+        }
+    }
+}

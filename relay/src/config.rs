@@ -1,0 +1,129 @@
+//! The relay's configuration: limits, timeouts, trusted proxies and the channel ban policy.
+
+use std::time::Duration;
+
+use ipnet::IpNet;
+
+/// Everything the relay needs to know that is not a caller, a channel or a usage sink.
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    /// Largest request body accepted, in bytes; larger bodies get 413. Default 50 MiB.
+    pub max_body_bytes: usize,
+    /// How many times a failed request is retried on another channel, unless the model's
+    /// settings say otherwise. Default 2 (so at most three attempts).
+    pub retry_times: u32,
+    /// Upstream timeouts; a channel's or a model's own timeouts override these.
+    pub timeouts: Timeouts,
+    /// Peers whose `X-Forwarded-For` is believed. Empty (the default) means the socket peer is
+    /// always the client.
+    pub trusted_proxies: Vec<IpNet>,
+    /// When a (channel, model) pair is taken out of rotation and how it comes back.
+    pub ban: BanPolicy,
+}
+
+impl Default for RelayConfig {
+    fn default() -> Self {
+        RelayConfig {
+            max_body_bytes: 50 * 1024 * 1024,
+            retry_times: 2,
+            timeouts: Timeouts::default(),
+            trusted_proxies: Vec::new(),
+            ban: BanPolicy::default(),
+        }
+    }
+}
+
+/// Upstream timeouts.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// TCP (and TLS) connect to the upstream. Default 10 s.
+    pub connect: Duration,
+    /// From sending the request to the first byte of the response body. Large prompts make
+    /// models slow to start, so the default is generous: 120 s.
+    pub first_byte: Duration,
+    /// Longest silence between two chunks of a response body once it has started. Default 120 s.
+    pub stream_idle: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            first_byte: Duration::from_secs(120),
+            stream_idle: Duration::from_secs(120),
+        }
+    }
+}
+
+/// How failing (channel, model) pairs are banned and probed back.
+#[derive(Debug, Clone, Copy)]
+pub struct BanPolicy {
+    /// Sliding window over which success rates (the selection weights) are computed, and
+    /// within which consecutive failures count towards a ban. Default 60 s.
+    pub window: Duration,
+    /// Consecutive failures within `window` that ban a pair. Default 5.
+    pub failure_threshold: u32,
+    /// Longest a ban lasts without a successful probe; after it one real request may try the
+    /// pair again, and a single further failure bans it anew. Default 300 s.
+    pub ban_duration: Duration,
+    /// How often a banned pair is probed with a cheap request; a successful probe lifts the ban.
+    /// Default 30 s.
+    pub probe_interval: Duration,
+}
+
+impl Default for BanPolicy {
+    fn default() -> Self {
+        BanPolicy {
+            window: Duration::from_secs(60),
+            failure_threshold: 5,
+            ban_duration: Duration::from_secs(300),
+            probe_interval: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Why a [`crate::Relay`] could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayBuildError {
+    #[error("invalid relay configuration: {0}")]
+    InvalidConfig(&'static str),
+    #[error("cannot build the upstream http client: {0}")]
+    HttpClient(#[source] reqwest::Error),
+}
+
+impl RelayConfig {
+    pub(crate) fn validate(&self) -> Result<(), RelayBuildError> {
+        let checks = [
+            (self.max_body_bytes == 0, "max_body_bytes must be positive"),
+            (
+                self.timeouts.connect.is_zero(),
+                "connect timeout must be positive",
+            ),
+            (
+                self.timeouts.first_byte.is_zero(),
+                "first byte timeout must be positive",
+            ),
+            (
+                self.timeouts.stream_idle.is_zero(),
+                "stream idle timeout must be positive",
+            ),
+            (self.ban.window.is_zero(), "ban window must be positive"),
+            (
+                self.ban.failure_threshold == 0,
+                "ban failure threshold must be positive",
+            ),
+            (
+                self.ban.ban_duration.is_zero(),
+                "ban duration must be positive",
+            ),
+            (
+                self.ban.probe_interval.is_zero(),
+                "probe interval must be positive",
+            ),
+        ];
+        match checks.into_iter().find(|(bad, _)| *bad) {
+            Some((_, message)) => Err(RelayBuildError::InvalidConfig(message)),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! The relay's one edge error: every way a request can fail, whose fault it is, whether another
+//! channel may help, and (in one place) the OpenAI-shaped response the client sees.
+
+use std::time::Duration;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::backend::AuthError;
+
+/// Whose fault a failure is: decides retries, channel health and what the client is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The request itself is wrong; no channel can do better.
+    Client,
+    /// The channel failed; another channel may succeed.
+    Upstream,
+    /// The relay or its configuration failed.
+    Internal,
+}
+
+/// An OpenAI-shaped error body as an upstream sent it, already scrubbed of secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorBody {
+    pub message: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub param: Option<String>,
+    pub code: Option<String>,
+}
+
+/// Every way a relayed request ends in an error.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RelayError {
+    #[error("{0}")]
+    Auth(AuthError),
+    #[error("the api key may not use model {0}")]
+    ModelNotAllowed(String),
+    #[error("the model {0} does not exist or you do not have access to it")]
+    ModelNotFound(String),
+    #[error("unknown endpoint {0}")]
+    UnknownRoute(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("request body is larger than the limit of {limit} bytes")]
+    BodyTooLarge { limit: usize },
+    #[error("{message}")]
+    BadRequest {
+        message: String,
+        param: Option<&'static str>,
+    },
+    #[error("no channel is available for model {0}, try again later")]
+    NoAvailableChannel(String),
+    #[error("the upstream is rate limited, try again later")]
+    RateLimited { retry_after: Option<Duration> },
+    /// A 4xx that is the client's fault, passed on with the upstream's own (scrubbed) body.
+    #[error("upstream rejected the request with status {status}")]
+    UpstreamRejected {
+        status: u16,
+        body: Option<ErrorBody>,
+    },
+    #[error("the upstream failed to process the request")]
+    UpstreamFailed,
+    #[error("cannot reach the upstream")]
+    UpstreamUnreachable,
+    #[error("the upstream did not answer in time")]
+    UpstreamTimeout,
+    #[error("the upstream sent an invalid response")]
+    UpstreamInvalid,
+    /// The upstream refused the channel's own credentials: our fault, not the client's.
+    #[error("the upstream refused the channel's credentials")]
+    UpstreamCredentials,
+    /// The channel cannot serve this request (a kind or endpoint not supported yet).
+    #[error("{0}")]
+    Unsupported(String),
+    /// The channel's configuration is unusable (no base url, bad key or proxy).
+    #[error("{0}")]
+    Misconfigured(String),
+    #[error("internal error")]
+    Internal,
+}
+
+impl RelayError {
+    /// Whose fault the failure is.
+    pub fn fault(&self) -> Fault {
+        match self {
+            RelayError::Auth(_)
+            | RelayError::ModelNotAllowed(_)
+            | RelayError::ModelNotFound(_)
+            | RelayError::UnknownRoute(_)
+            | RelayError::MethodNotAllowed
+            | RelayError::BodyTooLarge { .. }
+            | RelayError::BadRequest { .. }
+            | RelayError::UpstreamRejected { .. } => Fault::Client,
+            RelayError::RateLimited { .. }
+            | RelayError::UpstreamFailed
+            | RelayError::UpstreamUnreachable
+            | RelayError::UpstreamTimeout
+            | RelayError::UpstreamInvalid
+            | RelayError::UpstreamCredentials => Fault::Upstream,
+            RelayError::NoAvailableChannel(_)
+            | RelayError::Unsupported(_)
+            | RelayError::Misconfigured(_)
+            | RelayError::Internal => Fault::Internal,
+        }
+    }
+
+    /// Whether trying the request on another channel may help.
+    pub fn retryable(&self) -> bool {
+        match self {
+            RelayError::RateLimited { .. }
+            | RelayError::UpstreamFailed
+            | RelayError::UpstreamUnreachable
+            | RelayError::UpstreamTimeout
+            | RelayError::UpstreamInvalid
+            // A channel that cannot serve this request: another channel may.
+            | RelayError::Unsupported(_)
+            | RelayError::Misconfigured(_) => true,
+            _ => false,
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            RelayError::Auth(AuthError::AddressNotAllowed) => StatusCode::FORBIDDEN,
+            RelayError::Auth(_) => StatusCode::UNAUTHORIZED,
+            RelayError::ModelNotAllowed(_) => StatusCode::FORBIDDEN,
+            RelayError::ModelNotFound(_) | RelayError::UnknownRoute(_) => StatusCode::NOT_FOUND,
+            RelayError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            RelayError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            RelayError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            RelayError::NoAvailableChannel(_) => StatusCode::SERVICE_UNAVAILABLE,
+            RelayError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            RelayError::UpstreamRejected { status, .. } => {
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST)
+            }
+            RelayError::UpstreamFailed
+            | RelayError::UpstreamUnreachable
+            | RelayError::UpstreamInvalid
+            | RelayError::UpstreamCredentials
+            | RelayError::Unsupported(_)
+            | RelayError::Misconfigured(_) => StatusCode::BAD_GATEWAY,
+            RelayError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+            RelayError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The OpenAI `error` object for this failure.
+    pub fn body(&self) -> ErrorBody {
+        if let RelayError::UpstreamRejected {
+            body: Some(body), ..
+        } = self
+        {
+            return body.clone();
+        }
+        let (kind, code, param): (&str, &str, Option<&str>) = match self {
+            RelayError::Auth(AuthError::Missing) => {
+                ("invalid_request_error", "missing_api_key", None)
+            }
+            RelayError::Auth(AuthError::InvalidKey) => {
+                ("invalid_request_error", "invalid_api_key", None)
+            }
+            RelayError::Auth(AuthError::TokenDisabled) => {
+                ("invalid_request_error", "token_disabled", None)
+            }
+            RelayError::Auth(AuthError::TokenExpired) => {
+                ("invalid_request_error", "token_expired", None)
+            }
+            RelayError::Auth(AuthError::GroupDisabled) => {
+                ("invalid_request_error", "group_disabled", None)
+            }
+            RelayError::Auth(AuthError::AddressNotAllowed) => {
+                ("permission_error", "address_not_allowed", None)
+            }
+            RelayError::ModelNotAllowed(_) => {
+                ("permission_error", "model_not_allowed", Some("model"))
+            }
+            RelayError::ModelNotFound(_) => {
+                ("invalid_request_error", "model_not_found", Some("model"))
+            }
+            RelayError::UnknownRoute(_) => ("invalid_request_error", "unknown_url", None),
+            RelayError::MethodNotAllowed => ("invalid_request_error", "method_not_allowed", None),
+            RelayError::BodyTooLarge { .. } => ("invalid_request_error", "request_too_large", None),
+            RelayError::BadRequest { param, .. } => {
+                ("invalid_request_error", "invalid_request", *param)
+            }
+            RelayError::NoAvailableChannel(_) => ("upstream_error", "no_available_channel", None),
+            RelayError::RateLimited { .. } => ("rate_limit_error", "rate_limit_exceeded", None),
+            RelayError::UpstreamRejected { .. } => {
+                ("invalid_request_error", "upstream_rejected", None)
+            }
+            RelayError::UpstreamFailed => ("upstream_error", "upstream_error", None),
+            RelayError::UpstreamUnreachable => ("upstream_error", "upstream_unreachable", None),
+            RelayError::UpstreamTimeout => ("upstream_error", "upstream_timeout", None),
+            RelayError::UpstreamInvalid => ("upstream_error", "upstream_invalid_response", None),
+            RelayError::UpstreamCredentials => ("upstream_error", "upstream_credentials", None),
+            RelayError::Unsupported(_) => ("upstream_error", "unsupported_channel", None),
+            RelayError::Misconfigured(_) => ("upstream_error", "channel_misconfigured", None),
+            RelayError::Internal => ("server_error", "internal_error", None),
+        };
+        ErrorBody {
+            message: self.to_string(),
+            kind: kind.to_owned(),
+            param: param.map(str::to_owned),
+            code: Some(code.to_owned()),
+        }
+    }
+
+    /// The serialized `{"error": {...}}` document.
+    pub fn to_json(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Envelope {
+            error: ErrorBody,
+        }
+        serde_json::to_vec(&Envelope { error: self.body() }).unwrap_or_default()
+    }
+}
+
+impl IntoResponse for RelayError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), self.to_json()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        if let RelayError::RateLimited {
+            retry_after: Some(after),
+        } = &self
+        {
+            let seconds = after.as_secs_f64().ceil().max(1.0) as u64;
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                headers.insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}

@@ -1,0 +1,312 @@
+//! Live health of (channel, model) pairs: sliding-window success rates that weight selection,
+//! bans for pairs that keep failing, `Retry-After` cool-downs, and which banned pairs to probe.
+//!
+//! Behind the [`ChannelHealth`] trait so a host can share the state between replicas; the relay
+//! ships [`InMemoryHealth`] for a single process.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::config::BanPolicy;
+
+/// A (channel, model) pair; `model` is the name the client asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PairKey {
+    pub channel_id: i64,
+    pub model: String,
+}
+
+/// What one attempt on a pair showed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Connect error, timeout, 5xx, or anything else that is the channel's fault.
+    Failure,
+    /// 429: not a failure of the channel, but it must not be picked again before `retry_after`.
+    RateLimited {
+        retry_after: Option<Duration>,
+    },
+}
+
+/// Whether a pair may be picked now.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Availability {
+    /// Pickable; `success_rate` in (0, 1] weights it against its peers.
+    Available { success_rate: f64 },
+    /// Asked us to wait (`Retry-After`) for this much longer.
+    CoolingDown { remaining: Duration },
+    /// Banned until a probe succeeds (or the ban runs out).
+    Banned,
+}
+
+/// Shared health state of (channel, model) pairs. Called on every request: must answer from
+/// memory.
+pub trait ChannelHealth: Send + Sync + 'static {
+    fn availability(&self, channel_id: i64, model: &str) -> Availability;
+    /// Records an attempt's outcome; returns true when this outcome banned the pair.
+    fn report(&self, channel_id: i64, model: &str, outcome: Outcome) -> bool;
+    /// Banned pairs whose next probe is due. Each is handed out at most once per probe interval.
+    fn due_probes(&self) -> Vec<PairKey>;
+    /// A probe's result: success lifts the ban.
+    fn probe_result(&self, channel_id: i64, model: &str, ok: bool);
+}
+
+/// Outcomes kept per pair; enough for a stable rate, small enough to scan.
+const MAX_EVENTS: usize = 256;
+
+/// [`ChannelHealth`] for one process.
+#[derive(Debug)]
+pub struct InMemoryHealth {
+    policy: BanPolicy,
+    pairs: Mutex<HashMap<i64, HashMap<String, PairState>>>,
+}
+
+#[derive(Debug, Default)]
+struct PairState {
+    events: VecDeque<(Instant, bool)>,
+    streak: u32,
+    last_failure: Option<Instant>,
+    banned_until: Option<Instant>,
+    next_probe: Option<Instant>,
+    cooling_until: Option<Instant>,
+}
+
+impl InMemoryHealth {
+    pub fn new(policy: BanPolicy) -> InMemoryHealth {
+        InMemoryHealth {
+            policy,
+            pairs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn with_pair<R>(&self, channel_id: i64, model: &str, f: impl FnOnce(&mut PairState) -> R) -> R {
+        let mut pairs = self
+            .pairs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let models = pairs.entry(channel_id).or_default();
+        if !models.contains_key(model) {
+            models.insert(model.to_owned(), PairState::default());
+        }
+        match models.get_mut(model) {
+            Some(state) => f(state),
+            None => f(&mut PairState::default()),
+        }
+    }
+}
+
+impl PairState {
+    fn prune(&mut self, now: Instant, window: Duration) {
+        while self
+            .events
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) > window)
+        {
+            self.events.pop_front();
+        }
+    }
+
+    fn push(&mut self, now: Instant, ok: bool) {
+        if self.events.len() == MAX_EVENTS {
+            self.events.pop_front();
+        }
+        self.events.push_back((now, ok));
+    }
+
+    fn unban(&mut self) {
+        self.banned_until = None;
+        self.next_probe = None;
+        self.streak = 0;
+        // Forget the failures that led to the ban so the pair competes on fresh evidence.
+        self.events.clear();
+    }
+}
+
+impl ChannelHealth for InMemoryHealth {
+    fn availability(&self, channel_id: i64, model: &str) -> Availability {
+        let policy = self.policy;
+        self.with_pair(channel_id, model, |state| {
+            let now = Instant::now();
+            if let Some(until) = state.banned_until {
+                if now < until {
+                    return Availability::Banned;
+                }
+                // The ban ran out without a successful probe: let real traffic try, but one more
+                // failure bans again.
+                state.banned_until = None;
+                state.next_probe = None;
+                state.streak = policy.failure_threshold.saturating_sub(1);
+                state.last_failure = Some(now);
+            }
+            if let Some(until) = state.cooling_until {
+                if now < until {
+                    return Availability::CoolingDown {
+                        remaining: until - now,
+                    };
+                }
+                state.cooling_until = None;
+            }
+            state.prune(now, policy.window);
+            let successes = state.events.iter().filter(|(_, ok)| *ok).count() as f64;
+            // Optimistic prior: an unknown pair counts as healthy.
+            let success_rate = (successes + 1.0) / (state.events.len() as f64 + 1.0);
+            Availability::Available { success_rate }
+        })
+    }
+
+    fn report(&self, channel_id: i64, model: &str, outcome: Outcome) -> bool {
+        let policy = self.policy;
+        self.with_pair(channel_id, model, |state| {
+            let now = Instant::now();
+            state.prune(now, policy.window);
+            match outcome {
+                Outcome::Success => {
+                    state.push(now, true);
+                    state.streak = 0;
+                    if state.banned_until.is_some() {
+                        state.unban();
+                    }
+                    false
+                }
+                Outcome::RateLimited { retry_after } => {
+                    if let Some(after) = retry_after {
+                        state.cooling_until = Some(now + after);
+                    }
+                    false
+                }
+                Outcome::Failure => {
+                    state.push(now, false);
+                    if state
+                        .last_failure
+                        .is_some_and(|at| now.duration_since(at) > policy.window)
+                    {
+                        state.streak = 0;
+                    }
+                    state.streak += 1;
+                    state.last_failure = Some(now);
+                    if state.streak >= policy.failure_threshold && state.banned_until.is_none() {
+                        state.banned_until = Some(now + policy.ban_duration);
+                        state.next_probe = Some(now + policy.probe_interval);
+                        return true;
+                    }
+                    false
+                }
+            }
+        })
+    }
+
+    fn due_probes(&self) -> Vec<PairKey> {
+        let now = Instant::now();
+        let mut pairs = self
+            .pairs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut due = Vec::new();
+        for (channel_id, models) in pairs.iter_mut() {
+            for (model, state) in models.iter_mut() {
+                if state.banned_until.is_some() && state.next_probe.is_some_and(|at| at <= now) {
+                    state.next_probe = Some(now + self.policy.probe_interval);
+                    due.push(PairKey {
+                        channel_id: *channel_id,
+                        model: model.clone(),
+                    });
+                }
+            }
+        }
+        due
+    }
+
+    fn probe_result(&self, channel_id: i64, model: &str, ok: bool) {
+        if ok {
+            self.with_pair(channel_id, model, PairState::unban);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> BanPolicy {
+        BanPolicy {
+            window: Duration::from_secs(60),
+            failure_threshold: 3,
+            ban_duration: Duration::from_millis(200),
+            probe_interval: Duration::from_millis(20),
+        }
+    }
+
+    #[test]
+    fn bans_after_consecutive_failures_and_probes_back() {
+        let health = InMemoryHealth::new(policy());
+        assert_eq!(
+            health.availability(1, "m"),
+            Availability::Available { success_rate: 1.0 }
+        );
+        assert!(!health.report(1, "m", Outcome::Failure));
+        assert!(!health.report(1, "m", Outcome::Success));
+        assert!(!health.report(1, "m", Outcome::Failure));
+        assert!(!health.report(1, "m", Outcome::Failure));
+        assert!(
+            matches!(health.availability(1, "m"), Availability::Available { success_rate } if success_rate < 0.5)
+        );
+        assert!(health.report(1, "m", Outcome::Failure));
+        assert_eq!(health.availability(1, "m"), Availability::Banned);
+        assert_eq!(
+            health.availability(1, "other"),
+            Availability::Available { success_rate: 1.0 }
+        );
+        assert!(health.due_probes().is_empty());
+        std::thread::sleep(Duration::from_millis(25));
+        assert_eq!(
+            health.due_probes(),
+            vec![PairKey {
+                channel_id: 1,
+                model: "m".into()
+            }]
+        );
+        // Handed out once per interval.
+        assert!(health.due_probes().is_empty());
+        health.probe_result(1, "m", false);
+        assert_eq!(health.availability(1, "m"), Availability::Banned);
+        health.probe_result(1, "m", true);
+        assert_eq!(
+            health.availability(1, "m"),
+            Availability::Available { success_rate: 1.0 }
+        );
+    }
+
+    #[test]
+    fn expired_ban_is_half_open_and_retry_after_cools_down() {
+        let health = InMemoryHealth::new(policy());
+        for _ in 0..3 {
+            health.report(2, "m", Outcome::Failure);
+        }
+        std::thread::sleep(Duration::from_millis(210));
+        assert!(matches!(
+            health.availability(2, "m"),
+            Availability::Available { .. }
+        ));
+        assert!(
+            health.report(2, "m", Outcome::Failure),
+            "one failure re-bans a half-open pair"
+        );
+        health.report(
+            3,
+            "m",
+            Outcome::RateLimited {
+                retry_after: Some(Duration::from_millis(50)),
+            },
+        );
+        assert!(matches!(
+            health.availability(3, "m"),
+            Availability::CoolingDown { .. }
+        ));
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(matches!(
+            health.availability(3, "m"),
+            Availability::Available { .. }
+        ));
+    }
+}

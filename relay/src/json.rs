@@ -1,0 +1,198 @@
+//! A JSON object edited at the top level only: keys keep their order and every value stays the
+//! exact bytes the client sent, so fields the relay does not know pass through untouched.
+//! Values point into the original buffer, so cloning and re-sending an unedited body is cheap.
+
+use std::fmt;
+use std::ops::Range;
+
+use bytes::{Bytes, BytesMut};
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// A JSON object as an ordered list of keys and raw values.
+#[derive(Debug, Clone, Default)]
+pub struct JsonObject {
+    source: Bytes,
+    entries: Vec<(String, Slot)>,
+    modified: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Slot {
+    /// A value still as it is in `source`.
+    Source(Range<usize>),
+    Owned(Box<RawValue>),
+}
+
+impl JsonObject {
+    /// Parses a document that must be a JSON object.
+    pub fn parse(source: Bytes) -> Result<JsonObject, serde_json::Error> {
+        let borrowed: Borrowed<'_> = serde_json::from_slice(&source)?;
+        let base = source.as_ptr() as usize;
+        let entries = borrowed
+            .0
+            .into_iter()
+            .map(|(key, raw)| {
+                // The raw value is a sub-slice of `source`, so its address gives its offset.
+                let start = raw.get().as_ptr() as usize - base;
+                (key, Slot::Source(start..start + raw.get().len()))
+            })
+            .collect();
+        Ok(JsonObject {
+            source,
+            entries,
+            modified: false,
+        })
+    }
+
+    /// The raw JSON text of a field.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, slot)| self.text(slot))
+    }
+
+    /// Deserializes one field; `Ok(None)` when it is absent or `null`.
+    pub fn get_as<'a, T: Deserialize<'a>>(
+        &'a self,
+        key: &str,
+    ) -> Result<Option<T>, serde_json::Error> {
+        match self.get(key) {
+            None => Ok(None),
+            Some("null") => Ok(None),
+            Some(raw) => serde_json::from_str(raw).map(Some),
+        }
+    }
+
+    /// Sets a field from any serializable value, keeping its position when it already exists.
+    pub fn set<T: Serialize + ?Sized>(
+        &mut self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), serde_json::Error> {
+        let raw = serde_json::value::to_raw_value(value)?;
+        let mut slot = Some(Slot::Owned(raw));
+        self.entries.retain_mut(|(name, value)| {
+            if name != key {
+                return true;
+            }
+            match slot.take() {
+                Some(new) => {
+                    *value = new;
+                    true
+                }
+                // A later duplicate of a key already set: drop it so the value is unambiguous.
+                None => false,
+            }
+        });
+        if let Some(new) = slot {
+            self.entries.push((key.to_owned(), new));
+        }
+        self.modified = true;
+        Ok(())
+    }
+
+    pub fn remove(&mut self, key: &str) {
+        let before = self.entries.len();
+        self.entries.retain(|(name, _)| name != key);
+        self.modified |= self.entries.len() != before;
+    }
+
+    /// The serialized object: the original bytes when nothing was edited.
+    pub fn to_bytes(&self) -> Bytes {
+        if !self.modified {
+            return self.source.clone();
+        }
+        let capacity = self
+            .entries
+            .iter()
+            .map(|(key, slot)| key.len() + self.text(slot).len() + 4)
+            .sum::<usize>()
+            + 2;
+        let mut out = BytesMut::with_capacity(capacity);
+        out.extend_from_slice(b"{");
+        for (index, (key, slot)) in self.entries.iter().enumerate() {
+            if index > 0 {
+                out.extend_from_slice(b",");
+            }
+            // A string always serializes.
+            if let Ok(key) = serde_json::to_string(key) {
+                out.extend_from_slice(key.as_bytes());
+            }
+            out.extend_from_slice(b":");
+            out.extend_from_slice(self.text(slot).as_bytes());
+        }
+        out.extend_from_slice(b"}");
+        out.freeze()
+    }
+
+    fn text<'a>(&'a self, slot: &'a Slot) -> &'a str {
+        match slot {
+            // The parser validated the whole source as UTF-8 JSON; the fallback is unreachable.
+            Slot::Source(range) => {
+                std::str::from_utf8(&self.source[range.clone()]).unwrap_or("null")
+            }
+            Slot::Owned(raw) => raw.get(),
+        }
+    }
+}
+
+struct Borrowed<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Borrowed<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = Borrowed<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Borrowed<'de>, A::Error> {
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    entries.push(entry);
+                }
+                Ok(Borrowed(entries))
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &'static str) -> Result<JsonObject, serde_json::Error> {
+        JsonObject::parse(Bytes::from_static(text.as_bytes()))
+    }
+
+    #[test]
+    fn edits_keep_order_and_raw_values() {
+        let source = r#" {"b": 1.000000000000000000001, "model":"x","z":{"k":[1, 2]}} "#;
+        let mut object = parse(source).unwrap();
+        assert_eq!(object.get("z"), Some(r#"{"k":[1, 2]}"#));
+        assert_eq!(
+            &object.to_bytes()[..],
+            source.as_bytes(),
+            "untouched object is the source"
+        );
+        object.set("model", "y").unwrap();
+        object.set("added", &true).unwrap();
+        assert_eq!(
+            String::from_utf8(object.to_bytes().to_vec()).unwrap(),
+            r#"{"b":1.000000000000000000001,"model":"y","z":{"k":[1, 2]},"added":true}"#
+        );
+        assert_eq!(
+            object.get_as::<String>("model").unwrap(),
+            Some("y".to_owned())
+        );
+        assert!(object.get_as::<bool>("model").is_err());
+        for bad in ["[1]", "{\"a\":", "", "\"x\"", "{\"a\":1}{"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        assert!(JsonObject::parse(Bytes::from_static(b"{\"a\":\"\xff\"}")).is_err());
+    }
+}

@@ -1,0 +1,1061 @@
+//! The relay itself: the router, the request pipeline (client address, auth, body checks, model
+//! checks, channel selection, attempts and retries, response relaying) and the background prober.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt;
+use serde::Deserialize;
+
+use crate::adaptor::{Endpoint, Protocol, adaptor_for, bridge_for};
+use crate::backend::{
+    Caller, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper, ModelSettings, Route, UsageSink,
+};
+use crate::client_ip::client_ip;
+use crate::config::{RelayBuildError, RelayConfig, Timeouts};
+use crate::error::{ErrorBody, RelayError};
+use crate::health::{ChannelHealth, InMemoryHealth, Outcome, PairKey};
+use crate::json::JsonObject;
+use crate::multipart::Multipart;
+use crate::select::{Pick, pick};
+use crate::stream::{SseOptions, passthrough_body, sse_body};
+use crate::upstream::{ByteStream, Clients, classify, read_body, retry_after, send};
+use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
+
+/// Largest non-streamed upstream response body the relay buffers (to read usage and rename the
+/// model); chat and embedding responses are far below it.
+const MAX_BUFFERED_RESPONSE: usize = 64 * 1024 * 1024;
+/// Largest upstream error body read to pass on to the client.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Longest client-supplied request id kept.
+const MAX_REQUEST_ID: usize = 64;
+
+/// Every POST endpoint the relay serves.
+const ENDPOINTS: [Endpoint; 10] = [
+    Endpoint::ChatCompletions,
+    Endpoint::Completions,
+    Endpoint::Embeddings,
+    Endpoint::ImagesGenerations,
+    Endpoint::ImagesEdits,
+    Endpoint::AudioSpeech,
+    Endpoint::AudioTranscriptions,
+    Endpoint::AudioTranslations,
+    Endpoint::Moderations,
+    Endpoint::Rerank,
+];
+
+/// The OpenAI-compatible relay. Cheap to clone: everything lives behind one `Arc`.
+#[derive(Clone)]
+pub struct Relay {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: RelayConfig,
+    gatekeeper: Arc<dyn Gatekeeper>,
+    directory: Arc<dyn ChannelDirectory>,
+    usage: Arc<dyn UsageSink>,
+    health: Arc<dyn ChannelHealth>,
+    clients: Clients,
+    /// What the prober needs for each pair this relay banned: the channel as it was, and the
+    /// endpoint that failed (which decides the probe request).
+    banned: Mutex<HashMap<PairKey, (Arc<Channel>, Endpoint)>>,
+}
+
+/// The request id chosen for a request, set by the request-id layer.
+#[derive(Debug, Clone)]
+struct RequestId(String);
+
+impl Relay {
+    /// A relay with in-process channel health.
+    pub fn new(
+        config: RelayConfig,
+        gatekeeper: Arc<dyn Gatekeeper>,
+        directory: Arc<dyn ChannelDirectory>,
+        usage: Arc<dyn UsageSink>,
+    ) -> Result<Relay, RelayBuildError> {
+        let health = Arc::new(InMemoryHealth::new(config.ban));
+        Relay::with_health(config, gatekeeper, directory, usage, health)
+    }
+
+    /// A relay whose channel health is kept by the host (for example shared between replicas).
+    pub fn with_health(
+        config: RelayConfig,
+        gatekeeper: Arc<dyn Gatekeeper>,
+        directory: Arc<dyn ChannelDirectory>,
+        usage: Arc<dyn UsageSink>,
+        health: Arc<dyn ChannelHealth>,
+    ) -> Result<Relay, RelayBuildError> {
+        config.validate()?;
+        let clients = Clients::new();
+        // Build the default client now so a broken TLS setup fails at start, not per request.
+        clients
+            .get(None, config.timeouts.connect)
+            .map_err(|_| RelayBuildError::InvalidConfig("cannot build the upstream http client"))?;
+        let inner = Inner {
+            config,
+            gatekeeper,
+            directory,
+            usage,
+            health,
+            clients,
+            banned: Mutex::new(HashMap::new()),
+        };
+        Ok(Relay {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The channel health the relay reads and updates.
+    pub fn health(&self) -> Arc<dyn ChannelHealth> {
+        Arc::clone(&self.inner.health)
+    }
+
+    /// The OpenAI-compatible routes. Serve with `into_make_service_with_connect_info::<SocketAddr>`
+    /// so the relay sees the socket peer.
+    pub fn router(&self) -> Router {
+        let mut router = Router::new();
+        for endpoint in ENDPOINTS {
+            router = router.route(
+                endpoint.route(),
+                post(
+                    move |State(relay): State<Relay>, request: Request| async move {
+                        relay.inner.handle(endpoint, request).await
+                    },
+                ),
+            );
+        }
+        router
+            .route(
+                "/v1/models",
+                get(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.models(request).await
+                }),
+            )
+            .route(
+                "/v1/models/{*model}",
+                get(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.models(request).await
+                }),
+            )
+            .fallback(|State(relay): State<Relay>, request: Request| async move {
+                let error =
+                    RelayError::UnknownRoute(request.uri().path().chars().take(200).collect());
+                relay.inner.reject(request, error)
+            })
+            .method_not_allowed_fallback(
+                |State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.reject(request, RelayError::MethodNotAllowed)
+                },
+            )
+            .layer(middleware::from_fn(request_id_layer))
+            .with_state(self.clone())
+    }
+
+    /// Runs the prober until `shutdown` completes: banned pairs are probed every probe interval
+    /// and return to rotation when a probe succeeds.
+    pub fn spawn_background<F>(&self, shutdown: F) -> tokio::task::JoinHandle<()>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send,
+    {
+        let inner = Arc::clone(&self.inner);
+        let tick = (inner.config.ban.probe_interval / 2)
+            .clamp(Duration::from_millis(5), Duration::from_secs(1));
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(tick);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tokio::pin!(shutdown);
+            loop {
+                tokio::select! {
+                    _ = &mut shutdown => break,
+                    _ = interval.tick() => inner.run_probes().await,
+                }
+            }
+        })
+    }
+}
+
+/// Chooses the request id (a client's own if it is a short plain token) and puts it on the
+/// response, whatever the response is.
+async fn request_id_layer(mut request: Request, next: Next) -> Response {
+    let supplied = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .filter(|id| is_sane_request_id(id))
+        .map(str::to_owned);
+    let id = supplied.unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+fn is_sane_request_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_REQUEST_ID
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// A request body that passed the checks.
+struct ParsedRequest {
+    model: String,
+    stream: bool,
+    payload: Payload,
+    /// The JSON body as the client sent it (for local counting); empty for multipart.
+    json_source: Bytes,
+}
+
+enum Payload {
+    Json(JsonObject),
+    Multipart {
+        form: Multipart,
+        raw: Bytes,
+        content_type: String,
+    },
+}
+
+impl Inner {
+    async fn handle(&self, endpoint: Endpoint, request: Request) -> Response {
+        let started = Instant::now();
+        let (parts, body) = request.into_parts();
+        let mut log = UsageLog::start(
+            Arc::clone(&self.usage),
+            request_id(&parts),
+            endpoint.route(),
+            started,
+        );
+        match self.relay(endpoint, &parts, body, &mut log).await {
+            Ok(response) => response,
+            Err(error) => self.fail(log, error),
+        }
+    }
+
+    fn fail(&self, mut log: UsageLog, error: RelayError) -> Response {
+        log.set_outcome(error.status().as_u16(), Some(error.to_string()));
+        log.first_byte_now();
+        log.finish();
+        error.into_response()
+    }
+
+    /// Answers a request that matched no endpoint; it still gets its usage record.
+    fn reject(&self, request: Request, error: RelayError) -> Response {
+        let (parts, _) = request.into_parts();
+        let mut log = UsageLog::start(
+            Arc::clone(&self.usage),
+            request_id(&parts),
+            parts.uri.path(),
+            Instant::now(),
+        );
+        log.record().client_ip = Some(self.client_ip(&parts));
+        self.fail(log, error)
+    }
+
+    fn client_ip(&self, parts: &Parts) -> IpAddr {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+        client_ip(peer, &parts.headers, &self.config.trusted_proxies)
+    }
+
+    fn authenticate(&self, parts: &Parts, log: &mut UsageLog) -> Result<Caller, RelayError> {
+        let ip = self.client_ip(parts);
+        log.record().client_ip = Some(ip);
+        let key =
+            api_key(&parts.headers).ok_or(RelayError::Auth(crate::backend::AuthError::Missing))?;
+        let caller = self
+            .gatekeeper
+            .authenticate(key, ip)
+            .map_err(RelayError::Auth)?;
+        let record = log.record();
+        record.group_id = Some(caller.group_id.clone());
+        record.token_id = Some(caller.token_id);
+        record.token_name = Some(caller.token_name.clone());
+        Ok(caller)
+    }
+
+    async fn relay(
+        &self,
+        endpoint: Endpoint,
+        parts: &Parts,
+        body: Body,
+        log: &mut UsageLog,
+    ) -> Result<Response, RelayError> {
+        let caller = self.authenticate(parts, log)?;
+        let body = read_request_body(body, &parts.headers, self.config.max_body_bytes).await?;
+        let request = parse_request(endpoint, &parts.headers, body, log)?;
+        check_model_allowed(&caller, &request.model)?;
+        let route = self
+            .directory
+            .route(&caller, &request.model)
+            .filter(|route| !route.channels.is_empty())
+            .ok_or_else(|| RelayError::ModelNotFound(request.model.clone()))?;
+        self.dispatch(endpoint, &request, &route, log).await
+    }
+
+    /// Tries channels until one answers or the retry budget is spent.
+    async fn dispatch(
+        &self,
+        endpoint: Endpoint,
+        request: &ParsedRequest,
+        route: &Route,
+        log: &mut UsageLog,
+    ) -> Result<Response, RelayError> {
+        let retry_times = route
+            .settings
+            .retry_times
+            .unwrap_or(self.config.retry_times);
+        let mut tried = Vec::new();
+        let mut last_error = None;
+        for retry_index in 0..=retry_times {
+            let channel = match pick(&route.channels, &request.model, &*self.health, &tried) {
+                Pick::Channel(channel) => channel,
+                Pick::Exhausted { cooling } => {
+                    return Err(last_error.unwrap_or_else(|| match cooling {
+                        Some(wait) => RelayError::RateLimited {
+                            retry_after: Some(wait),
+                        },
+                        None => RelayError::NoAvailableChannel(request.model.clone()),
+                    }));
+                }
+            };
+            tried.push(channel.id);
+            let record = log.record();
+            record.retries = retry_index;
+            record.channel_id = Some(channel.id);
+            let result = self
+                .attempt(endpoint, request, &route.settings, &channel, log)
+                .await;
+            self.report(&channel, &request.model, endpoint, &result);
+            match result {
+                Ok(response) => return Ok(response),
+                Err(error) => {
+                    tracing::debug!(channel = channel.id, retry_index, %error, "upstream attempt failed");
+                    if !error.retryable() {
+                        return Err(error);
+                    }
+                    last_error = Some(error);
+                }
+            }
+        }
+        Err(last_error.unwrap_or(RelayError::Internal))
+    }
+
+    fn report(
+        &self,
+        channel: &Arc<Channel>,
+        model: &str,
+        endpoint: Endpoint,
+        result: &Result<Response, RelayError>,
+    ) {
+        let outcome = match result {
+            Ok(_) => Outcome::Success,
+            Err(RelayError::RateLimited { retry_after }) => Outcome::RateLimited {
+                retry_after: *retry_after,
+            },
+            Err(
+                RelayError::UpstreamFailed
+                | RelayError::UpstreamUnreachable
+                | RelayError::UpstreamTimeout
+                | RelayError::UpstreamInvalid
+                | RelayError::UpstreamCredentials,
+            ) => Outcome::Failure,
+            // The client's fault or our configuration's: says nothing about the channel's health.
+            Err(_) => return,
+        };
+        let banned_now = self.health.report(channel.id, model, outcome);
+        let key = PairKey {
+            channel_id: channel.id,
+            model: model.to_owned(),
+        };
+        let mut banned = self
+            .banned
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if banned_now {
+            tracing::warn!(
+                channel = channel.id,
+                model,
+                "channel banned for model after repeated failures"
+            );
+            banned.insert(key, (Arc::clone(channel), endpoint));
+        } else if outcome == Outcome::Success && !banned.is_empty() {
+            banned.remove(&key);
+        }
+    }
+
+    /// One attempt on one channel. Returns the client's response once the upstream has
+    /// committed to an answer (for streams: sent its first bytes); until then every failure is
+    /// still retryable on another channel.
+    async fn attempt(
+        &self,
+        endpoint: Endpoint,
+        request: &ParsedRequest,
+        settings: &ModelSettings,
+        channel: &Arc<Channel>,
+        log: &mut UsageLog,
+    ) -> Result<Response, RelayError> {
+        let adaptor = adaptor_for(channel.kind)?;
+        let bridge = bridge_for(Protocol::OpenAi, adaptor.protocol()).ok_or_else(|| {
+            RelayError::Unsupported(format!(
+                "channel type {} cannot serve openai requests yet",
+                channel.kind.as_str()
+            ))
+        })?;
+        let upstream_model = channel
+            .model_mapping
+            .get(&request.model)
+            .unwrap_or(&request.model)
+            .clone();
+        let mapped = upstream_model != request.model;
+        log.record().upstream_model = Some(upstream_model.clone());
+        let timeouts =
+            effective_timeouts(self.config.timeouts, &channel.timeouts, &settings.timeouts);
+
+        let mut client_wants_stream_usage = false;
+        let (content_type, body) = match &request.payload {
+            Payload::Json(object) => {
+                let mut object = object.clone();
+                if mapped {
+                    object
+                        .set("model", &upstream_model)
+                        .map_err(|_| RelayError::Internal)?;
+                }
+                client_wants_stream_usage = adaptor
+                    .prepare(channel, endpoint, &mut object, request.stream)
+                    .client_wants_stream_usage;
+                let object = bridge.request(endpoint, object)?;
+                ("application/json", object.to_bytes())
+            }
+            Payload::Multipart {
+                form,
+                raw,
+                content_type,
+            } => {
+                let body = if mapped {
+                    let mut form = form.clone();
+                    form.set_text("model", &upstream_model);
+                    form.to_bytes()
+                } else {
+                    raw.clone()
+                };
+                (content_type.as_str(), body)
+            }
+        };
+        let upstream_request =
+            adaptor.build(channel, endpoint, &upstream_model, content_type, body)?;
+        let client = self
+            .clients
+            .get(channel.proxy_url.as_deref(), timeouts.connect)?;
+        let sent_at = Instant::now();
+        let response = send(&client, upstream_request, timeouts.first_byte).await?;
+
+        let status = response.status();
+        if !status.is_success() {
+            return Err(upstream_error(response, channel, timeouts.stream_idle).await);
+        }
+        let upstream_request_id = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(|id| id.chars().take(128).collect());
+        log.record().upstream_request_id = upstream_request_id;
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let estimator = Estimator {
+            endpoint,
+            model: upstream_model,
+            request: request.json_source.clone(),
+        };
+        let rewrite_model_to = mapped.then(|| request.model.clone());
+        let mut upstream_body: ByteStream = response.bytes_stream().boxed();
+
+        if content_type.starts_with("text/event-stream") {
+            let remaining = timeouts
+                .first_byte
+                .saturating_sub(sent_at.elapsed())
+                .max(Duration::from_millis(1));
+            let first = first_chunk(&mut upstream_body, remaining)
+                .await?
+                .ok_or(RelayError::UpstreamInvalid)?;
+            let options = SseOptions {
+                rewrite_model_to,
+                drop_usage_chunk: !client_wants_stream_usage,
+                idle: timeouts.stream_idle,
+                estimator,
+            };
+            log.record().stream = true;
+            let log = log.hand_over();
+            let body = sse_body(first, upstream_body, bridge.stream(endpoint), options, log);
+            let mut response = Response::new(body);
+            *response.status_mut() = status;
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/event-stream"),
+            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            // Tells nginx-style proxies in front of us not to buffer the stream.
+            headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+            return Ok(response);
+        }
+
+        if content_type.contains("json") {
+            let bytes = read_body(
+                &mut upstream_body,
+                timeouts.stream_idle,
+                MAX_BUFFERED_RESPONSE,
+            )
+            .await?;
+            let bytes = bridge.response(endpoint, bytes)?;
+            let (bytes, usage) = finish_json(bytes, endpoint, rewrite_model_to.as_deref());
+            let record = log.record();
+            match usage {
+                Some(usage) => record.usage = usage,
+                None => {
+                    record.usage = estimator.estimate(&completion_text(&bytes, endpoint));
+                    record.usage_estimated = true;
+                }
+            }
+            log.set_outcome(status.as_u16(), None);
+            log.first_byte_now();
+            log.hand_over().finish();
+            let mut response = Response::new(Body::from(bytes));
+            *response.status_mut() = status;
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            return Ok(response);
+        }
+
+        // Binary (speech audio) or plain text: pass through as it comes.
+        let remaining = timeouts
+            .first_byte
+            .saturating_sub(sent_at.elapsed())
+            .max(Duration::from_millis(1));
+        let first = first_chunk(&mut upstream_body, remaining)
+            .await?
+            .unwrap_or_default();
+        let usage = estimator.estimate("");
+        let log = log.hand_over();
+        let body = passthrough_body(first, upstream_body, timeouts.stream_idle, usage, log);
+        let mut response = Response::new(body);
+        *response.status_mut() = status;
+        if let Ok(value) = HeaderValue::from_str(&content_type) {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+        Ok(response)
+    }
+
+    async fn models(&self, request: Request) -> Response {
+        let started = Instant::now();
+        let (parts, _) = request.into_parts();
+        let mut log = UsageLog::start(
+            Arc::clone(&self.usage),
+            request_id(&parts),
+            "/v1/models",
+            started,
+        );
+        let wanted = parts
+            .uri
+            .path()
+            .strip_prefix("/v1/models/")
+            .map(str::to_owned);
+        let result = self.authenticate(&parts, &mut log).and_then(|caller| {
+            let models = self
+                .directory
+                .models(&caller)
+                .into_iter()
+                .filter(|model| check_model_allowed(&caller, &model.id).is_ok())
+                .map(|model| {
+                    serde_json::json!({"id": model.id, "object": "model", "created": model.created, "owned_by": model.owned_by})
+                });
+            match &wanted {
+                None => Ok(serde_json::json!({"object": "list", "data": models.collect::<Vec<_>>()})),
+                Some(name) => {
+                    log.record().requested_model = Some(name.clone());
+                    models.into_iter().find(|model| model["id"] == name.as_str()).ok_or_else(|| RelayError::ModelNotFound(name.clone()))
+                }
+            }
+        });
+        match result {
+            Ok(document) => {
+                log.set_outcome(200, None);
+                log.first_byte_now();
+                log.finish();
+                (StatusCode::OK, axum::Json(document)).into_response()
+            }
+            Err(error) => self.fail(log, error),
+        }
+    }
+
+    async fn run_probes(&self) {
+        let due = self.health.due_probes();
+        if due.is_empty() {
+            return;
+        }
+        let probes = due.into_iter().filter_map(|pair| {
+            let banned = self
+                .banned
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .get(&pair)
+                .cloned();
+            // A pair banned elsewhere (shared health) has nothing to probe with here; its ban
+            // runs out on its own.
+            let (channel, endpoint) = banned?;
+            Some(async move {
+                let ok = self.probe(&channel, endpoint, &pair.model).await;
+                tracing::info!(
+                    channel = channel.id,
+                    model = pair.model,
+                    ok,
+                    "probed banned channel"
+                );
+                self.health.probe_result(pair.channel_id, &pair.model, ok);
+                if ok {
+                    self.banned
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .remove(&pair);
+                }
+            })
+        });
+        futures::future::join_all(probes).await;
+    }
+
+    async fn probe(&self, channel: &Channel, endpoint: Endpoint, model: &str) -> bool {
+        let upstream_model = channel
+            .model_mapping
+            .get(model)
+            .map_or(model, String::as_str);
+        let timeouts = effective_timeouts(
+            self.config.timeouts,
+            &channel.timeouts,
+            &ChannelTimeouts::default(),
+        );
+        let Ok(adaptor) = adaptor_for(channel.kind) else {
+            return false;
+        };
+        let Ok(request) = adaptor.probe(channel, endpoint, upstream_model) else {
+            return false;
+        };
+        let Ok(client) = self
+            .clients
+            .get(channel.proxy_url.as_deref(), timeouts.connect)
+        else {
+            return false;
+        };
+        match send(&client, request, timeouts.first_byte).await {
+            Ok(response) => response.status().is_success(),
+            Err(_) => false,
+        }
+    }
+}
+
+fn request_id(parts: &Parts) -> String {
+    parts.extensions.get::<RequestId>().map_or_else(
+        || uuid::Uuid::now_v7().simple().to_string(),
+        |id| id.0.clone(),
+    )
+}
+
+/// The presented key: `Authorization: Bearer <key>` or `x-api-key: <key>`.
+fn api_key(headers: &HeaderMap) -> Option<&str> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            let (scheme, key) = value.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(key.trim())
+        });
+    bearer
+        .or_else(|| {
+            headers
+                .get("x-api-key")
+                .and_then(|value| value.to_str().ok())
+                .map(str::trim)
+        })
+        .filter(|key| !key.is_empty())
+}
+
+fn check_model_allowed(caller: &Caller, model: &str) -> Result<(), RelayError> {
+    match &caller.allowed_models {
+        Some(allowed) if !allowed.iter().any(|name| name == model) => {
+            Err(RelayError::ModelNotAllowed(model.to_owned()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Model settings win over the channel's, which win over the relay's defaults.
+fn effective_timeouts(
+    defaults: Timeouts,
+    channel: &ChannelTimeouts,
+    model: &ChannelTimeouts,
+) -> Timeouts {
+    Timeouts {
+        connect: model
+            .connect
+            .or(channel.connect)
+            .unwrap_or(defaults.connect),
+        first_byte: model
+            .first_byte
+            .or(channel.first_byte)
+            .unwrap_or(defaults.first_byte),
+        stream_idle: model
+            .stream_idle
+            .or(channel.stream_idle)
+            .unwrap_or(defaults.stream_idle),
+    }
+}
+
+async fn read_request_body(
+    body: Body,
+    headers: &HeaderMap,
+    limit: usize,
+) -> Result<Bytes, RelayError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(RelayError::BodyTooLarge { limit });
+    }
+    let mut stream = body.into_data_stream();
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut size = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| bad_request("cannot read the request body", None))?;
+        size += chunk.len();
+        if size > limit {
+            return Err(RelayError::BodyTooLarge { limit });
+        }
+        chunks.push(chunk);
+    }
+    // One chunk (the usual case) is used without a copy.
+    if chunks.len() == 1 {
+        return Ok(chunks.remove(0));
+    }
+    let mut body = BytesMut::with_capacity(size);
+    for chunk in chunks {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn bad_request(message: impl Into<String>, param: Option<&'static str>) -> RelayError {
+    RelayError::BadRequest {
+        message: message.into(),
+        param,
+    }
+}
+
+/// What a JSON field must be.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    String,
+    Array,
+    StringOrArray,
+}
+
+fn check_field(
+    object: &JsonObject,
+    name: &'static str,
+    shape: Shape,
+    required: bool,
+) -> Result<(), RelayError> {
+    let Some(raw) = object.get(name).filter(|raw| *raw != "null") else {
+        return match required {
+            true => Err(bad_request(
+                format!("you must provide the {name} parameter"),
+                Some(name),
+            )),
+            false => Ok(()),
+        };
+    };
+    let is_string = raw.starts_with('"');
+    let is_array = raw.starts_with('[');
+    let ok = match shape {
+        Shape::String => is_string,
+        Shape::Array => is_array,
+        Shape::StringOrArray => is_string || is_array,
+    };
+    let expected = match shape {
+        Shape::String => "a string",
+        Shape::Array => "an array",
+        Shape::StringOrArray => "a string or an array",
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(bad_request(
+            format!("{name} must be {expected}"),
+            Some(name),
+        ))
+    }
+}
+
+fn parse_request(
+    endpoint: Endpoint,
+    headers: &HeaderMap,
+    body: Bytes,
+    log: &mut UsageLog,
+) -> Result<ParsedRequest, RelayError> {
+    if endpoint.is_multipart() {
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let form = Multipart::parse(&content_type, &body)
+            .map_err(|error| bad_request(error.to_string(), None))?;
+        let model = form
+            .text("model")
+            .map_err(|error| bad_request(error.to_string(), Some("model")))?;
+        let model = model.map(str::trim).filter(|model| !model.is_empty());
+        let model = model
+            .ok_or_else(|| bad_request("you must provide the model parameter", Some("model")))?
+            .to_owned();
+        log.record().requested_model = Some(model.clone());
+        if !form.has_file() {
+            return Err(bad_request("the multipart body has no file", Some("file")));
+        }
+        if let Ok(Some(user)) = form.text("user") {
+            log.record().user = Some(user.chars().take(256).collect());
+        }
+        return Ok(ParsedRequest {
+            model,
+            stream: false,
+            payload: Payload::Multipart {
+                form,
+                raw: body,
+                content_type,
+            },
+            json_source: Bytes::new(),
+        });
+    }
+
+    let object = JsonObject::parse(body.clone()).map_err(|error| {
+        let message = match error.classify() {
+            serde_json::error::Category::Data => {
+                "the request body must be a JSON object".to_owned()
+            }
+            _ => format!("the request body is not valid JSON: {error}"),
+        };
+        bad_request(message, None)
+    })?;
+    check_field(&object, "model", Shape::String, true)?;
+    let model = object
+        .get_as::<String>("model")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if model.trim().is_empty() {
+        return Err(bad_request(
+            "you must provide the model parameter",
+            Some("model"),
+        ));
+    }
+    log.record().requested_model = Some(model.clone());
+    let stream = object
+        .get_as::<bool>("stream")
+        .map_err(|_| bad_request("stream must be a boolean", Some("stream")))?;
+    let stream = stream.unwrap_or(false);
+    if stream && !endpoint.can_stream() {
+        // Other endpoints' streams are not relayed event by event; say so instead of guessing.
+        return Err(bad_request(
+            format!("streaming is not supported on {}", endpoint.route()),
+            Some("stream"),
+        ));
+    }
+    log.record().stream = stream;
+    check_field(&object, "user", Shape::String, false)?;
+    if let Ok(Some(user)) = object.get_as::<String>("user") {
+        log.record().user = Some(user.chars().take(256).collect());
+    }
+    match endpoint {
+        Endpoint::ChatCompletions => check_field(&object, "messages", Shape::Array, true)?,
+        Endpoint::Completions => check_field(&object, "prompt", Shape::StringOrArray, true)?,
+        Endpoint::Embeddings | Endpoint::Moderations => {
+            check_field(&object, "input", Shape::StringOrArray, true)?
+        }
+        Endpoint::ImagesGenerations => check_field(&object, "prompt", Shape::String, true)?,
+        Endpoint::AudioSpeech => check_field(&object, "input", Shape::String, true)?,
+        Endpoint::Rerank => {
+            check_field(&object, "query", Shape::String, true)?;
+            check_field(&object, "documents", Shape::Array, true)?;
+        }
+        Endpoint::ImagesEdits | Endpoint::AudioTranscriptions | Endpoint::AudioTranslations => {}
+    }
+    Ok(ParsedRequest {
+        model,
+        stream,
+        payload: Payload::Json(object),
+        json_source: body,
+    })
+}
+
+/// Waits for the first body chunk; `Ok(None)` for an empty body.
+async fn first_chunk(body: &mut ByteStream, within: Duration) -> Result<Option<Bytes>, RelayError> {
+    loop {
+        match tokio::time::timeout(within, body.next()).await {
+            Err(_) => return Err(RelayError::UpstreamTimeout),
+            Ok(None) => return Ok(None),
+            Ok(Some(Err(error))) => return Err(classify(&error)),
+            Ok(Some(Ok(chunk))) if chunk.is_empty() => continue,
+            Ok(Some(Ok(chunk))) => return Ok(Some(chunk)),
+        }
+    }
+}
+
+/// The client's error for a non-2xx upstream answer.
+async fn upstream_error(
+    response: reqwest::Response,
+    channel: &Channel,
+    idle: Duration,
+) -> RelayError {
+    let status = response.status().as_u16();
+    match status {
+        429 => RelayError::RateLimited {
+            retry_after: retry_after(response.headers()),
+        },
+        401 | 403 => RelayError::UpstreamCredentials,
+        400..=499 => {
+            let mut body: ByteStream = response.bytes_stream().boxed();
+            let body = read_body(&mut body, idle, MAX_ERROR_BODY).await.ok();
+            RelayError::UpstreamRejected {
+                status,
+                body: body.and_then(|body| scrubbed_error(&body, channel)),
+            }
+        }
+        _ => RelayError::UpstreamFailed,
+    }
+}
+
+/// The upstream's OpenAI-shaped error, with the channel's key and address taken out.
+fn scrubbed_error(body: &[u8], channel: &Channel) -> Option<ErrorBody> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        error: Detail,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Detail {
+        Object {
+            message: Option<String>,
+            #[serde(rename = "type")]
+            kind: Option<String>,
+            param: Option<serde_json::Value>,
+            code: Option<serde_json::Value>,
+        },
+        Text(String),
+    }
+    let scrub = |text: &str| {
+        let mut text = text.to_owned();
+        for secret in [
+            channel.key.trim(),
+            channel.base_url.trim().trim_end_matches('/'),
+        ] {
+            if secret.len() >= 4 {
+                text = text.replace(secret, "[redacted]");
+            }
+        }
+        text
+    };
+    let as_text = |value: Option<serde_json::Value>| match value? {
+        serde_json::Value::String(text) => Some(scrub(&text)),
+        serde_json::Value::Null => None,
+        other => Some(scrub(&other.to_string())),
+    };
+    let envelope = serde_json::from_slice::<Envelope>(body).ok()?;
+    Some(match envelope.error {
+        Detail::Object {
+            message,
+            kind,
+            param,
+            code,
+        } => ErrorBody {
+            message: scrub(
+                message
+                    .as_deref()
+                    .unwrap_or("upstream rejected the request"),
+            ),
+            kind: kind.map_or_else(|| "invalid_request_error".to_owned(), |kind| scrub(&kind)),
+            param: as_text(param),
+            code: as_text(code),
+        },
+        Detail::Text(message) => ErrorBody {
+            message: scrub(&message),
+            kind: "invalid_request_error".to_owned(),
+            param: None,
+            code: None,
+        },
+    })
+}
+
+/// Reads usage from a JSON response and renames its model back; the body is returned
+/// untouched when nothing needs renaming.
+fn finish_json(
+    bytes: Bytes,
+    endpoint: Endpoint,
+    rewrite_model_to: Option<&str>,
+) -> (Bytes, Option<crate::backend::TokenUsage>) {
+    let _ = endpoint;
+    let Ok(mut object) = JsonObject::parse(bytes.clone()) else {
+        return (bytes, None);
+    };
+    let usage = object
+        .get_as::<OpenAiUsage>("usage")
+        .ok()
+        .flatten()
+        .map(OpenAiUsage::into_tokens);
+    match rewrite_model_to {
+        Some(model) if object.get("model").is_some() && object.set("model", model).is_ok() => {
+            (object.to_bytes(), usage)
+        }
+        _ => (bytes, usage),
+    }
+}
+
+/// The generated text of a JSON response, for local counting.
+fn completion_text(bytes: &Bytes, endpoint: Endpoint) -> String {
+    let mut text = String::new();
+    let Ok(object) = JsonObject::parse(bytes.clone()) else {
+        return text;
+    };
+    if let Ok(Some(choices)) = object.get_as::<Vec<Choice>>("choices") {
+        collect_choice_text(&choices, &mut text, usize::MAX);
+    }
+    if matches!(
+        endpoint,
+        Endpoint::AudioTranscriptions | Endpoint::AudioTranslations
+    ) && let Ok(Some(transcript)) = object.get_as::<String>("text")
+    {
+        text.push_str(&transcript);
+    }
+    text
+}

@@ -1,0 +1,137 @@
+//! Talking to upstreams: one pooled HTTP client per distinct (proxy, connect timeout), and
+//! sending one request with its timeouts, classifying failures by whose fault they are.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+
+use crate::adaptor::UpstreamRequest;
+use crate::error::RelayError;
+
+/// How long an idle pooled upstream connection is kept.
+const POOL_IDLE: Duration = Duration::from_secs(90);
+
+/// Cached upstream clients; each keeps its own connection pool.
+pub struct Clients {
+    cache: Mutex<HashMap<(Option<String>, Duration), reqwest::Client>>,
+}
+
+impl Clients {
+    pub fn new() -> Clients {
+        Clients {
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The client for a proxy (or none) and connect timeout, built on first use.
+    pub fn get(
+        &self,
+        proxy: Option<&str>,
+        connect: Duration,
+    ) -> Result<reqwest::Client, RelayError> {
+        let proxy = proxy.map(str::trim).filter(|proxy| !proxy.is_empty());
+        let key = (proxy.map(str::to_owned), connect);
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(client) = cache.get(&key) {
+            return Ok(client.clone());
+        }
+        let client = build_client(proxy, connect)?;
+        cache.insert(key, client.clone());
+        Ok(client)
+    }
+}
+
+pub fn build_client(proxy: Option<&str>, connect: Duration) -> Result<reqwest::Client, RelayError> {
+    let mut builder = reqwest::Client::builder()
+        .tcp_nodelay(true)
+        .connect_timeout(connect)
+        .pool_idle_timeout(POOL_IDLE)
+        // An upstream redirect is not ours to follow with the channel's key attached.
+        .redirect(reqwest::redirect::Policy::none());
+    builder = match proxy {
+        Some(url) => {
+            let proxy = reqwest::Proxy::all(url).map_err(|_| {
+                RelayError::Misconfigured("a channel's proxy url is invalid".to_owned())
+            })?;
+            builder.proxy(proxy)
+        }
+        // The process environment's proxy settings are not a channel's choice.
+        None => builder.no_proxy(),
+    };
+    builder
+        .build()
+        .map_err(|_| RelayError::Misconfigured("cannot build an upstream http client".to_owned()))
+}
+
+/// Sends a request and waits for the response head within `first_byte`.
+pub async fn send(
+    client: &reqwest::Client,
+    request: UpstreamRequest,
+    first_byte: Duration,
+) -> Result<reqwest::Response, RelayError> {
+    let builder = client
+        .request(request.method, &request.url)
+        .headers(request.headers)
+        .body(request.body);
+    match tokio::time::timeout(first_byte, builder.send()).await {
+        Err(_) => Err(RelayError::UpstreamTimeout),
+        Ok(Err(error)) => Err(classify(&error)),
+        Ok(Ok(response)) => Ok(response),
+    }
+}
+
+/// Maps a transport error to the client-safe edge error (no URL, no key).
+pub fn classify(error: &reqwest::Error) -> RelayError {
+    if error.is_timeout() {
+        RelayError::UpstreamTimeout
+    } else if error.is_connect() {
+        RelayError::UpstreamUnreachable
+    } else if error.is_body() || error.is_decode() {
+        RelayError::UpstreamInvalid
+    } else {
+        RelayError::UpstreamUnreachable
+    }
+}
+
+/// A response body as a stream of chunks.
+pub type ByteStream = BoxStream<'static, Result<Bytes, reqwest::Error>>;
+
+/// Reads a whole body, allowing at most `idle` between chunks and `limit` bytes in all.
+pub async fn read_body(
+    body: &mut ByteStream,
+    idle: Duration,
+    limit: usize,
+) -> Result<Bytes, RelayError> {
+    let mut collected = BytesMut::new();
+    loop {
+        match tokio::time::timeout(idle, body.next()).await {
+            Err(_) => return Err(RelayError::UpstreamTimeout),
+            Ok(None) => return Ok(collected.freeze()),
+            Ok(Some(Err(error))) => return Err(classify(&error)),
+            Ok(Some(Ok(chunk))) => {
+                if collected.len() + chunk.len() > limit {
+                    return Err(RelayError::UpstreamInvalid);
+                }
+                collected.extend_from_slice(&chunk);
+            }
+        }
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is rare from APIs and is ignored).
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    let seconds = value.parse::<f64>().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(3600.0)))
+}

@@ -1,0 +1,301 @@
+//! The one usage record per request: a guard that is filled in as the request goes and sends the
+//! record exactly once, when finished or when dropped (a client that went away), plus parsing
+//! of OpenAI `usage` objects.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Deserialize;
+
+use crate::backend::{TokenUsage, UsageRecord, UsageSink};
+
+/// Status recorded for a request whose client went away before it was answered (nginx's
+/// convention; no HTTP response carries it).
+pub const CLIENT_CLOSED: u16 = 499;
+
+/// Builds and sends the request's usage record.
+pub struct UsageLog {
+    record: Option<UsageRecord>,
+    started: Instant,
+    sink: Arc<dyn UsageSink>,
+    /// Set once the record was handed over or sent: nothing more leaves this log.
+    done: bool,
+}
+
+impl UsageLog {
+    pub fn start(
+        sink: Arc<dyn UsageSink>,
+        request_id: String,
+        endpoint: &str,
+        started: Instant,
+    ) -> UsageLog {
+        let record = UsageRecord {
+            request_id,
+            group_id: None,
+            token_id: None,
+            token_name: None,
+            channel_id: None,
+            endpoint: endpoint.to_owned(),
+            requested_model: None,
+            upstream_model: None,
+            // Until something else is known, the request ends because the client went away.
+            status: CLIENT_CLOSED,
+            error: Some("client closed the request".to_owned()),
+            usage: TokenUsage::default(),
+            usage_estimated: false,
+            retries: 0,
+            first_byte: None,
+            total: Default::default(),
+            client_ip: None,
+            user: None,
+            upstream_request_id: None,
+            stream: false,
+        };
+        UsageLog {
+            record: Some(record),
+            started,
+            sink,
+            done: false,
+        }
+    }
+
+    /// The record being built. After a hand-over, writes land in a scratch record that is never
+    /// sent.
+    pub fn record(&mut self) -> &mut UsageRecord {
+        self.record.get_or_insert_with(empty_record)
+    }
+
+    pub fn set_outcome(&mut self, status: u16, error: Option<String>) {
+        let record = self.record();
+        record.status = status;
+        record.error = error;
+    }
+
+    /// Marks the first byte to the client as sent now.
+    pub fn first_byte_now(&mut self) {
+        let elapsed = self.started.elapsed();
+        let record = self.record();
+        if record.first_byte.is_none() {
+            record.first_byte = Some(elapsed);
+        }
+    }
+
+    /// Moves the record into a new log (for a streaming body that outlives the handler); this
+    /// one then sends nothing.
+    pub fn hand_over(&mut self) -> UsageLog {
+        let record = self.record.take();
+        let done = std::mem::replace(&mut self.done, true);
+        UsageLog {
+            record,
+            started: self.started,
+            sink: self.sink.clone(),
+            done,
+        }
+    }
+
+    /// Sends the record now.
+    pub fn finish(mut self) {
+        self.send();
+    }
+
+    fn send(&mut self) {
+        if std::mem::replace(&mut self.done, true) {
+            return;
+        }
+        if let Some(mut record) = self.record.take() {
+            record.total = self.started.elapsed();
+            self.sink.record(record);
+        }
+    }
+}
+
+impl Drop for UsageLog {
+    fn drop(&mut self) {
+        self.send();
+    }
+}
+
+fn empty_record() -> UsageRecord {
+    UsageRecord {
+        request_id: String::new(),
+        group_id: None,
+        token_id: None,
+        token_name: None,
+        channel_id: None,
+        endpoint: String::new(),
+        requested_model: None,
+        upstream_model: None,
+        status: 0,
+        error: None,
+        usage: TokenUsage::default(),
+        usage_estimated: false,
+        retries: 0,
+        first_byte: None,
+        total: Default::default(),
+        client_ip: None,
+        user: None,
+        upstream_request_id: None,
+        stream: false,
+    }
+}
+
+/// An OpenAI `usage` object, chat/completions/embeddings style or images/responses style.
+#[derive(Debug, Default, Deserialize)]
+pub struct OpenAiUsage {
+    prompt_tokens: Option<u64>,
+    completion_tokens: Option<u64>,
+    input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+    total_tokens: Option<u64>,
+    prompt_tokens_details: Option<PromptDetails>,
+    completion_tokens_details: Option<CompletionDetails>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PromptDetails {
+    cached_tokens: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CompletionDetails {
+    reasoning_tokens: Option<u64>,
+}
+
+impl OpenAiUsage {
+    pub fn into_tokens(self) -> TokenUsage {
+        let input = self.prompt_tokens.or(self.input_tokens).unwrap_or(0);
+        let output = self.completion_tokens.or(self.output_tokens).unwrap_or(0);
+        TokenUsage {
+            input_tokens: input,
+            output_tokens: output,
+            cached_input_tokens: self
+                .prompt_tokens_details
+                .and_then(|d| d.cached_tokens)
+                .unwrap_or(0),
+            cache_creation_tokens: 0,
+            reasoning_tokens: self
+                .completion_tokens_details
+                .and_then(|d| d.reasoning_tokens)
+                .unwrap_or(0),
+            total_tokens: self.total_tokens.unwrap_or(input + output),
+        }
+    }
+}
+
+/// What local counting needs to know about the request, kept until the response ends.
+#[derive(Debug, Clone)]
+pub struct Estimator {
+    pub endpoint: crate::adaptor::Endpoint,
+    /// The model whose encoding is used: the upstream's name for it.
+    pub model: String,
+    /// The JSON request body as the client sent it; empty for multipart requests.
+    pub request: bytes::Bytes,
+}
+
+impl Estimator {
+    /// Tokens for the request plus a completion text, counted locally.
+    pub fn estimate(&self, completion: &str) -> TokenUsage {
+        use crate::adaptor::Endpoint;
+        use crate::tokens::{count_chat_messages, count_input, count_text};
+        let request =
+            serde_json::from_slice::<serde_json::Value>(&self.request).unwrap_or_default();
+        let field = |name: &str| request.get(name).cloned().unwrap_or_default();
+        let model = self.model.as_str();
+        let input = match self.endpoint {
+            Endpoint::ChatCompletions => count_chat_messages(model, &field("messages")),
+            Endpoint::Completions => count_input(model, &field("prompt")),
+            Endpoint::Embeddings | Endpoint::Moderations => count_input(model, &field("input")),
+            Endpoint::ImagesGenerations => count_input(model, &field("prompt")),
+            Endpoint::AudioSpeech => count_input(model, &field("input")),
+            Endpoint::Rerank => {
+                let documents = field("documents");
+                let documents = documents.as_array().map(Vec::as_slice).unwrap_or_default();
+                count_input(model, &field("query"))
+                    + documents
+                        .iter()
+                        .map(|doc| match doc.get("text") {
+                            Some(text) => count_input(model, text),
+                            None => count_input(model, doc),
+                        })
+                        .sum::<u64>()
+            }
+            Endpoint::ImagesEdits | Endpoint::AudioTranscriptions | Endpoint::AudioTranslations => {
+                0
+            }
+        };
+        let output = count_text(model, completion);
+        TokenUsage {
+            input_tokens: input,
+            output_tokens: output,
+            total_tokens: input + output,
+            ..TokenUsage::default()
+        }
+    }
+}
+
+/// Text a completion produced, for counting when no usage arrives.
+#[derive(Debug, Default, Deserialize)]
+pub struct Choice {
+    message: Option<Message>,
+    delta: Option<Message>,
+    text: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Message {
+    content: Option<serde_json::Value>,
+    reasoning_content: Option<String>,
+    tool_calls: Option<Vec<ToolCall>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ToolCall {
+    function: Option<Function>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Function {
+    name: Option<String>,
+    arguments: Option<String>,
+}
+
+/// Appends the text of `choices` to `out`, stopping at `cap` bytes.
+pub fn collect_choice_text(choices: &[Choice], out: &mut String, cap: usize) {
+    let mut push = |text: &str| {
+        if out.len() + text.len() <= cap {
+            out.push_str(text);
+        }
+    };
+    for choice in choices {
+        if let Some(text) = &choice.text {
+            push(text);
+        }
+        for message in [&choice.message, &choice.delta].into_iter().flatten() {
+            match &message.content {
+                Some(serde_json::Value::String(text)) => push(text),
+                Some(serde_json::Value::Array(parts)) => {
+                    for text in parts
+                        .iter()
+                        .filter_map(|part| part.get("text").and_then(|t| t.as_str()))
+                    {
+                        push(text);
+                    }
+                }
+                _ => {}
+            }
+            if let Some(reasoning) = &message.reasoning_content {
+                push(reasoning);
+            }
+            for function in message
+                .tool_calls
+                .iter()
+                .flatten()
+                .filter_map(|call| call.function.as_ref())
+            {
+                for text in [&function.name, &function.arguments].into_iter().flatten() {
+                    push(text);
+                }
+            }
+        }
+    }
+}
