@@ -1,1 +1,67 @@
 //! OpenAPI documents in, MCP tool definitions out; tool calls in, HTTP requests out. Knows nothing of MCP transports, tenants or storage.
+//!
+//! # Conversion
+//!
+//! [`Api::from_document`] reads Swagger 2.0, OpenAPI 3.0.x and 3.1.x (3.2 as 3.1), JSON or
+//! YAML. The document is handled as a `serde_json::Value` rather than typed structs:
+//! `openapiv3` rejects 3.1, and reading all versions through one value keeps `$ref`
+//! resolution, Swagger 2.0 translation and broken-document tolerance in one place.
+//!
+//! Each operation under `paths` becomes one tool (webhooks and callbacks become none; a
+//! document without `paths` has no tools). The tool name is the `operationId` with every
+//! character outside `[A-Za-z0-9_.-]` replaced by `_`, cut to 64 characters, made unique with
+//! `_2`, `_3`...; without an `operationId` it is `<method>_<path>` (`get_pets_petId`).
+//!
+//! ## Input schema
+//!
+//! The input schema is a JSON Schema 2020-12 object:
+//! - every path, query, header and cookie parameter is a property named after the
+//!   parameter; when two locations share a name the later one is `<in>_<name>`
+//!   (`header_id`). Path parameters are always required. `Accept`, `Content-Type` and
+//!   `Authorization` header parameters are left out (OpenAPI says they are ignored).
+//! - the request body: when its schema (after `$ref`s) is a plain object (properties, no
+//!   `allOf`/`anyOf`/`oneOf`, no open `additionalProperties`, not nullable) and none of its
+//!   property names is taken by a parameter, its properties are **flattened** into the top
+//!   level; they are required only when the body is. Otherwise the whole body is the
+//!   property `body` (or `request_body` when a parameter is called `body`).
+//! - media types are chosen JSON first (`application/json`, then `+json`, then `*/*`), then
+//!   form, multipart, text, anything else; non-JSON, non-form bodies take a string.
+//! - every referenced schema appears once under `$defs` and is referred to as
+//!   `#/$defs/<name>`, so recursive schemas stay finite. A `$ref` that points nowhere becomes
+//!   an unconstrained schema and a [`ConvertWarning`] with its JSON pointer.
+//! - OpenAPI 3.0 `nullable` becomes a `null` type (or `anyOf` with `{"type": "null"}`),
+//!   boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers, `example` becomes
+//!   `examples`, Swagger `type: file` a binary string; `discriminator`, `xml`, `x-*` and
+//!   `$id`/`$schema`/`$anchor` are dropped.
+//!
+//! The output schema is the first 2xx JSON response whose schema is an object.
+//!
+//! # Calling
+//!
+//! [`Api::build_request`] turns arguments into an [`HttpRequest`] against
+//! [`CallConfig::base_url`]; [`Api::call`] sends it through a [`Caller`], which refuses
+//! private, loopback, link-local and similar addresses unless allowed (metadata addresses
+//! always), pins the connection to the checked address through its resolver, follows up
+//! to five redirects itself and checks each, and stops reading at the size limit.
+
+mod api;
+mod call;
+pub mod compact;
+mod convert;
+mod document;
+mod error;
+mod request;
+mod schema;
+mod secret;
+mod ssrf;
+mod swagger2;
+
+pub use api::{
+    Api, ApiKeyLocation, ConvertOptions, Operation, OperationFilter, SecurityScheme,
+    SecuritySchemeKind, ServerCandidate, ToolAnnotations, ToolDefinition,
+};
+pub use call::{Caller, MAX_REDIRECTS, ToolOutcome, send};
+pub use error::{CallError, ConvertError, ConvertWarning, Fault};
+pub use request::{CallConfig, HttpBody, HttpRequest};
+pub use secret::{Credential, Credentials, Secret};
+pub use ssrf::blocked_reason;

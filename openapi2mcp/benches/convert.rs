@@ -1,0 +1,2 @@
+//! Conversion benchmark (filled in below).
+fn main() {}
