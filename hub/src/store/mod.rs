@@ -1,1 +1,306 @@
 //! Storage: the main database (SQLite or Postgres through sqlx), its migrations and typed access to every table.
+//!
+//! One SQL text serves both dialects: `$n` placeholders, BIGINT unix milliseconds for times,
+//! BIGINT 0/1 for booleans, JSON TEXT for lists and maps, TEXT for decimals. Every write goes
+//! through a [`StoreTx`], which bumps the configuration revision in the same transaction so
+//! replicas polling [`Store::revision`] notice the change.
+
+mod channels;
+mod groups;
+mod mcp;
+mod models;
+mod options;
+mod rows;
+pub mod secret;
+mod tokens;
+mod types;
+pub mod validate;
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sqlx::any::{AnyArguments, AnyPoolOptions};
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Transaction};
+
+pub use tokens::{generate_key, hash_key, key_prefix};
+pub use types::*;
+
+/// Errors of the storage boundary. `Invalid`, `NotFound`, `AlreadyExists` and `TokenLimit` are
+/// the caller's fault; the rest are the server's.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: String, reason: String },
+    #[error("{kind} {id:?} not found")]
+    NotFound { kind: &'static str, id: String },
+    #[error("{kind} {id:?} already exists")]
+    AlreadyExists { kind: &'static str, id: String },
+    #[error("group {group:?} already has the maximum of {max} tokens")]
+    TokenLimit { group: String, max: u32 },
+    #[error("stored {column} is corrupt: {reason}")]
+    Corrupt {
+        column: &'static str,
+        reason: String,
+    },
+    #[error("cannot create the database directory: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Which SQL dialect the pool speaks; only migrations and connection setup differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// The main database. Cheap to clone (the pool is shared).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl Store {
+    /// Connects and applies migrations. A `postgres://` (or `postgresql://`) DSN selects
+    /// Postgres; anything else is a SQLite file path (or `sqlite:` URL), created with its
+    /// parent directories when missing and switched to WAL.
+    pub async fn connect(dsn: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, dialect) = if dsn.starts_with("postgres://") || dsn.starts_with("postgresql://") {
+            (dsn.to_owned(), Dialect::Postgres)
+        } else {
+            (sqlite_url(dsn)?, Dialect::Sqlite)
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(match dialect {
+                // SQLite has one writer; a few readers are enough and keep lock waits short.
+                Dialect::Sqlite => 4,
+                Dialect::Postgres => 10,
+            })
+            .connect(&url)
+            .await?;
+        if dialect == Dialect::Sqlite {
+            // WAL lets readers proceed during a write; the setting is stored in the file.
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        match dialect {
+            Dialect::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&pool).await?,
+            Dialect::Postgres => sqlx::migrate!("../migrations/postgres").run(&pool).await?,
+        }
+        Ok(Store { pool, dialect })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The pool, for the log writer and health checks that share the connection.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection; later calls fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The configuration revision: bumped by every committed write.
+    pub async fn revision(&self) -> Result<i64, StoreError> {
+        revision(&self.pool).await
+    }
+
+    /// Starts a transaction for several writes that must land together.
+    pub async fn begin(&self) -> Result<StoreTx, StoreError> {
+        Ok(StoreTx {
+            tx: self.pool.begin().await?,
+            dirty: false,
+        })
+    }
+
+    /// Every stored object, for building the in-memory snapshot. Read in one transaction so
+    /// the dump is consistent.
+    pub async fn load_all(&self) -> Result<StoreDump, StoreError> {
+        let mut tx = self.begin().await?;
+        let dump = StoreDump {
+            revision: revision(&mut *tx.tx).await?,
+            groups: groups::all(&mut *tx.tx).await?,
+            tokens: tokens::all(&mut *tx.tx).await?,
+            channels: channels::all(&mut *tx.tx).await?,
+            model_configs: models::all(&mut *tx.tx).await?,
+            group_overrides: models::all_overrides(&mut *tx.tx).await?,
+            mcp_servers: mcp::all(&mut *tx.tx).await?,
+            group_mcp_params: mcp::all_params(&mut *tx.tx).await?,
+            options: options::all(&mut *tx.tx).await?,
+        };
+        tx.rollback().await?;
+        Ok(dump)
+    }
+}
+
+/// A write transaction. Dropping it without [`StoreTx::commit`] rolls everything back.
+pub struct StoreTx {
+    tx: Transaction<'static, Any>,
+    dirty: bool,
+}
+
+impl std::fmt::Debug for StoreTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreTx")
+            .field("dirty", &self.dirty)
+            .finish()
+    }
+}
+
+impl StoreTx {
+    /// Commits, bumping the revision when anything was written. Returns the revision.
+    pub async fn commit(mut self) -> Result<i64, StoreError> {
+        if self.dirty {
+            sqlx::query("UPDATE config_revision SET revision = revision + 1 WHERE id = 1")
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let revision = revision(&mut *self.tx).await?;
+        self.tx.commit().await?;
+        Ok(revision)
+    }
+
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+
+    fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    /// Marks the transaction as writing and hands out the connection.
+    fn write(&mut self) -> &mut sqlx::AnyConnection {
+        self.dirty = true;
+        &mut self.tx
+    }
+}
+
+async fn revision<'e>(exec: impl Executor<'e, Database = Any>) -> Result<i64, StoreError> {
+    let revision: i64 = sqlx::query_scalar("SELECT revision FROM config_revision WHERE id = 1")
+        .fetch_one(exec)
+        .await?;
+    Ok(revision)
+}
+
+fn sqlite_url(dsn: &str) -> Result<String, StoreError> {
+    let path = dsn
+        .strip_prefix("sqlite://")
+        .or_else(|| dsn.strip_prefix("sqlite:"))
+        .unwrap_or(dsn);
+    let path = std::path::absolute(Path::new(path))?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    Ok(format!("sqlite://{}?mode=rwc", path.display()))
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
+}
+
+/// A bound value of a dynamically assembled statement.
+#[derive(Debug, Clone)]
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// A statement assembled from static SQL fragments and bound values. sqlx's `QueryBuilder`
+/// writes `?` placeholders for the Any driver, which Postgres rejects; this numbers them `$n`,
+/// which both dialects accept. Only `&'static str` fragments can be pushed, so caller data can
+/// reach the database only as a bound value.
+#[derive(Debug, Default)]
+struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    fn new(text: &'static str) -> Sql {
+        Sql {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, text: &'static str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind_int(&mut self, value: i64) -> &mut Sql {
+        self.args.push(Arg::Int(value));
+        self.placeholder()
+    }
+
+    fn bind_text(&mut self, value: impl Into<String>) -> &mut Sql {
+        self.args.push(Arg::Text(value.into()));
+        self.placeholder()
+    }
+
+    /// Binds a case-insensitive substring pattern for `LOWER(col) LIKE .. ESCAPE '\'`.
+    fn bind_like(&mut self, keyword: &str) -> &mut Sql {
+        let mut pattern = String::from("%");
+        for c in keyword.to_lowercase().chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        self.bind_text(pattern)
+    }
+
+    fn placeholder(&mut self) -> &mut Sql {
+        self.text.push('$');
+        self.text.push_str(&self.args.len().to_string());
+        self
+    }
+
+    fn query(&self) -> Query<'static, Any, AnyArguments> {
+        let mut query = sqlx::query(AssertSqlSafe(self.text.clone()));
+        for arg in &self.args {
+            query = match arg {
+                Arg::Int(value) => query.bind(*value),
+                Arg::Text(value) => query.bind(value.clone()),
+            };
+        }
+        query
+    }
+}
+
+/// Maps a unique-constraint violation to `AlreadyExists`, anything else to `Database`.
+fn conflict(kind: &'static str, id: impl Into<String>) -> impl FnOnce(sqlx::Error) -> StoreError {
+    let id = id.into();
+    move |err| match err.as_database_error() {
+        Some(db_err) if db_err.is_unique_violation() => StoreError::AlreadyExists { kind, id },
+        _ => StoreError::Database(err),
+    }
+}
+
+fn not_found(kind: &'static str, id: impl Into<String>) -> StoreError {
+    StoreError::NotFound {
+        kind,
+        id: id.into(),
+    }
+}

@@ -1,0 +1,608 @@
+//! The document's serde types and their conversion to and from stored objects.
+
+use std::collections::{BTreeMap, HashSet};
+
+use ipnet::IpNet;
+use relay::backend::ChannelKind;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::ApplyError;
+use crate::store::validate::invalid;
+use crate::store::{
+    Channel, Group, GroupModelOverride, GroupStatus, McpScope, McpServer, McpServerKind,
+    ModelConfig, ModelType, NewToken, OpenApiSource, Price, QuotaPeriod, Status, StoreDump,
+    StoreError, Timeouts, secret,
+};
+
+/// The whole declarative configuration. Every list is optional; objects not mentioned are left
+/// alone (apply never deletes).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tokens: Vec<TokenSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelSpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<ModelSpec>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, OptionValue>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mcp_servers: Vec<McpServerSpec>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<GroupStatus>,
+    #[serde(default = "one")]
+    pub rpm_ratio: f64,
+    #[serde(default = "one")]
+    pub tpm_ratio: f64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub available_sets: Vec<String>,
+    /// Absent keeps the stored balance (it changes with usage); 0 for a new group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_alert_threshold: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub balance_alert_enabled: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_overrides: Vec<OverrideSpec>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideSpec {
+    pub model: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpm: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpm: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<PriceSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_times: Option<i64>,
+    #[serde(default, skip_serializing_if = "Timeouts::is_empty")]
+    pub timeouts: Timeouts,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub save_detail: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenSpec {
+    pub group: String,
+    pub name: String,
+    /// Optional; generated (and reported once) when absent. Never exported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mcp_servers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_quota: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<QuotaPeriod>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub base_url: String,
+    /// Exported masked; applying the masked value keeps the stored key.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub model_mapping: BTreeMap<String, String>,
+    #[serde(default)]
+    pub priority: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sets: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Timeouts::is_empty")]
+    pub timeouts: Timeouts,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub config: BTreeMap<String, OptionValue>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    pub model: String,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub model_type: Option<ModelType>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner: String,
+    #[serde(default)]
+    pub rpm: i64,
+    #[serde(default)]
+    pub tpm: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_times: Option<i64>,
+    #[serde(default, skip_serializing_if = "Timeouts::is_empty")]
+    pub timeouts: Timeouts,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<PriceSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugins: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Value>,
+}
+
+/// Prices per `unit` tokens (default 1,000,000), as numbers or decimal strings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_input_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_creation_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_input_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_output_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_input_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_output_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_request_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_output_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct McpServerSpec {
+    pub id: String,
+    pub scope: Option<McpScope>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<McpServerKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Exported masked; applying a masked value keeps the stored one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openapi: Option<OpenApiSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}
+
+/// An option or config value: YAML numbers and booleans are accepted and stored as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum OptionValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl OptionValue {
+    pub fn as_text(&self) -> String {
+        match self {
+            OptionValue::Bool(value) => value.to_string(),
+            OptionValue::Int(value) => value.to_string(),
+            OptionValue::Float(value) => value.to_string(),
+            OptionValue::Text(value) => value.clone(),
+        }
+    }
+}
+
+impl Document {
+    /// Rejects two entries with the same natural key, naming the second.
+    pub(super) fn check_duplicates(&self) -> Result<(), ApplyError> {
+        fn check(
+            kind: &str,
+            field: &str,
+            keys: impl Iterator<Item = String>,
+        ) -> Result<(), ApplyError> {
+            let mut seen = HashSet::new();
+            for (idx, key) in keys.enumerate() {
+                if !seen.insert(key.clone()) {
+                    return Err(ApplyError::Invalid {
+                        path: format!("{kind}[{idx}]"),
+                        source: invalid(field, format!("duplicate {key:?}")),
+                    });
+                }
+            }
+            Ok(())
+        }
+        check("groups", "id", self.groups.iter().map(|g| g.id.clone()))?;
+        check(
+            "tokens",
+            "name",
+            self.tokens
+                .iter()
+                .map(|t| format!("{}/{}", t.group, t.name)),
+        )?;
+        check(
+            "channels",
+            "name",
+            self.channels.iter().map(|c| c.name.clone()),
+        )?;
+        check(
+            "models",
+            "model",
+            self.models.iter().map(|m| m.model.clone()),
+        )?;
+        check(
+            "mcp_servers",
+            "id",
+            self.mcp_servers.iter().map(|m| m.id.clone()),
+        )?;
+        for (idx, group) in self.groups.iter().enumerate() {
+            check(
+                &format!("groups[{idx}].model_overrides"),
+                "model",
+                group.model_overrides.iter().map(|o| o.model.clone()),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The document form of a dump, with secrets masked and token keys left out.
+    pub fn from_dump(dump: StoreDump) -> Document {
+        let mut overrides: BTreeMap<String, Vec<OverrideSpec>> = BTreeMap::new();
+        for item in dump.group_overrides {
+            overrides
+                .entry(item.group_id.clone())
+                .or_default()
+                .push(OverrideSpec {
+                    model: item.model,
+                    rpm: item.rpm,
+                    tpm: item.tpm,
+                    price: item.price.as_ref().map(PriceSpec::from_price),
+                    retry_times: item.retry_times,
+                    timeouts: item.timeouts,
+                    save_detail: item.save_detail,
+                });
+        }
+        Document {
+            groups: dump
+                .groups
+                .into_iter()
+                .map(|group| GroupSpec {
+                    model_overrides: overrides.remove(&group.id).unwrap_or_default(),
+                    id: group.id,
+                    status: Some(group.status),
+                    rpm_ratio: group.rpm_ratio,
+                    tpm_ratio: group.tpm_ratio,
+                    available_sets: group.available_sets,
+                    balance: Some(group.balance),
+                    balance_alert_threshold: Some(group.balance_alert_threshold),
+                    balance_alert_enabled: group.balance_alert_enabled,
+                })
+                .collect(),
+            tokens: dump
+                .tokens
+                .into_iter()
+                .map(|token| TokenSpec {
+                    group: token.group_id,
+                    name: token.name,
+                    key: None,
+                    status: Some(token.status),
+                    expires_at_ms: token.expires_at,
+                    subnets: token.subnets.iter().map(ToString::to_string).collect(),
+                    models: token.models,
+                    mcp_servers: token.mcp_servers,
+                    quota: token.quota,
+                    period_quota: token.period_quota,
+                    period: token.period,
+                })
+                .collect(),
+            channels: dump
+                .channels
+                .into_iter()
+                .map(|channel| ChannelSpec {
+                    name: channel.name,
+                    kind: channel.kind.as_str().to_owned(),
+                    base_url: channel.base_url,
+                    key: secret::mask(&channel.key),
+                    models: channel.models,
+                    model_mapping: channel.model_mapping,
+                    priority: channel.priority,
+                    sets: channel.sets,
+                    status: Some(channel.status),
+                    proxy_url: channel.proxy_url,
+                    timeouts: channel.timeouts,
+                    config: channel
+                        .config
+                        .into_iter()
+                        .map(|(key, value)| (key, OptionValue::Text(value)))
+                        .collect(),
+                })
+                .collect(),
+            models: dump
+                .model_configs
+                .into_iter()
+                .map(|config| ModelSpec {
+                    model: config.model,
+                    model_type: Some(config.model_type),
+                    owner: config.owner,
+                    rpm: config.rpm,
+                    tpm: config.tpm,
+                    retry_times: config.retry_times,
+                    timeouts: config.timeouts,
+                    price: Some(PriceSpec::from_price(&config.price)),
+                    plugins: non_empty_object(config.plugins),
+                    config: non_empty_object(config.config),
+                })
+                .collect(),
+            options: dump
+                .options
+                .into_iter()
+                .map(|(key, value)| (key, OptionValue::Text(value)))
+                .collect(),
+            mcp_servers: dump
+                .mcp_servers
+                .into_iter()
+                .map(|server| McpServerSpec {
+                    id: server.id,
+                    scope: Some(server.scope),
+                    group: server.group_id,
+                    kind: Some(server.kind),
+                    template: server.template,
+                    url: server.url,
+                    headers: secret::mask_map(&server.headers),
+                    query: server.query,
+                    params: secret::mask_map(&server.params),
+                    openapi: server.openapi.map(|source| OpenApiSource {
+                        credentials: secret::mask_map(&source.credentials),
+                        ..source
+                    }),
+                    status: Some(server.status),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn non_empty_object(value: serde_json::Value) -> Option<serde_json::Value> {
+    match &value {
+        serde_json::Value::Object(map) if map.is_empty() => None,
+        _ => Some(value),
+    }
+}
+
+impl GroupSpec {
+    pub(super) fn to_group(&self, existing: Option<&Group>) -> Result<Group, StoreError> {
+        let mut group = Group::new(self.id.clone());
+        group.status = self.status.unwrap_or_default();
+        group.rpm_ratio = self.rpm_ratio;
+        group.tpm_ratio = self.tpm_ratio;
+        group.available_sets = self.available_sets.clone();
+        group.balance = self
+            .balance
+            .or_else(|| existing.map(|group| group.balance))
+            .unwrap_or_default();
+        group.balance_alert_threshold = self.balance_alert_threshold.unwrap_or_default();
+        group.balance_alert_enabled = self.balance_alert_enabled;
+        Ok(group)
+    }
+}
+
+impl OverrideSpec {
+    pub(super) fn to_override(&self, group_id: &str) -> GroupModelOverride {
+        GroupModelOverride {
+            group_id: group_id.to_owned(),
+            model: self.model.clone(),
+            rpm: self.rpm,
+            tpm: self.tpm,
+            price: self.price.as_ref().map(PriceSpec::to_price),
+            retry_times: self.retry_times,
+            timeouts: self.timeouts,
+            save_detail: self.save_detail,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
+
+impl TokenSpec {
+    pub(super) fn to_new_token(&self) -> Result<NewToken, StoreError> {
+        let subnets = self
+            .subnets
+            .iter()
+            .enumerate()
+            .map(|(idx, text)| {
+                crate::store::validate::parse_subnet(&format!("token.subnets[{idx}]"), text)
+            })
+            .collect::<Result<Vec<IpNet>, _>>()?;
+        Ok(NewToken {
+            group_id: self.group.clone(),
+            name: self.name.clone(),
+            key: self.key.clone(),
+            status: self.status.unwrap_or_default(),
+            expires_at: self.expires_at_ms,
+            subnets,
+            models: self.models.clone(),
+            mcp_servers: self.mcp_servers.clone(),
+            quota: self.quota,
+            period_quota: self.period_quota,
+            period: self.period,
+        })
+    }
+}
+
+impl ChannelSpec {
+    pub(super) fn to_channel(&self, existing: Option<&Channel>) -> Result<Channel, StoreError> {
+        let kind = ChannelKind::parse(&self.kind).ok_or_else(|| {
+            let known: Vec<&str> = ChannelKind::ALL.iter().map(|kind| kind.as_str()).collect();
+            invalid(
+                "channel.type",
+                format!(
+                    "unknown channel type {:?}; known: {}",
+                    self.kind,
+                    known.join(", ")
+                ),
+            )
+        })?;
+        let mut channel = Channel::new(self.name.clone(), kind);
+        channel.id = existing.map_or(0, |channel| channel.id);
+        channel.base_url = self.base_url.clone();
+        channel.key = match existing {
+            Some(existing) => secret::keep_if_masked(&self.key, &existing.key),
+            None => self.key.clone(),
+        };
+        channel.models = self.models.clone();
+        channel.model_mapping = self.model_mapping.clone();
+        channel.priority = self.priority;
+        channel.sets = self.sets.clone();
+        channel.status = self.status.unwrap_or_default();
+        channel.proxy_url = self.proxy_url.clone().filter(|url| !url.is_empty());
+        channel.timeouts = self.timeouts;
+        channel.config = self
+            .config
+            .iter()
+            .map(|(key, value)| (key.clone(), value.as_text()))
+            .collect();
+        Ok(channel)
+    }
+}
+
+impl ModelSpec {
+    pub(super) fn to_model_config(&self) -> Result<ModelConfig, StoreError> {
+        let mut config = ModelConfig::new(self.model.clone());
+        config.model_type = self.model_type.unwrap_or_default();
+        config.owner = self.owner.clone();
+        config.rpm = self.rpm;
+        config.tpm = self.tpm;
+        config.retry_times = self.retry_times;
+        config.timeouts = self.timeouts;
+        config.price = self
+            .price
+            .as_ref()
+            .map(PriceSpec::to_price)
+            .unwrap_or_default();
+        if let Some(plugins) = &self.plugins {
+            config.plugins = plugins.clone();
+        }
+        if let Some(extra) = &self.config {
+            config.config = extra.clone();
+        }
+        Ok(config)
+    }
+}
+
+impl PriceSpec {
+    pub fn to_price(&self) -> Price {
+        Price {
+            input: self.input_price,
+            output: self.output_price,
+            cached_input: self.cached_input_price,
+            cache_creation: self.cache_creation_price,
+            image_input: self.image_input_price,
+            image_output: self.image_output_price,
+            audio_input: self.audio_input_price,
+            audio_output: self.audio_output_price,
+            per_request: self.per_request_price,
+            reasoning_output: self.reasoning_output_price,
+            unit: self.unit.unwrap_or(crate::store::DEFAULT_PRICE_UNIT),
+        }
+    }
+
+    pub fn from_price(price: &Price) -> PriceSpec {
+        PriceSpec {
+            input_price: price.input,
+            output_price: price.output,
+            cached_input_price: price.cached_input,
+            cache_creation_price: price.cache_creation,
+            image_input_price: price.image_input,
+            image_output_price: price.image_output,
+            audio_input_price: price.audio_input,
+            audio_output_price: price.audio_output,
+            per_request_price: price.per_request,
+            reasoning_output_price: price.reasoning_output,
+            unit: Some(price.unit),
+        }
+    }
+}
+
+impl McpServerSpec {
+    pub(super) fn to_mcp_server(
+        &self,
+        existing: Option<&McpServer>,
+    ) -> Result<McpServer, StoreError> {
+        let scope = self
+            .scope
+            .ok_or_else(|| invalid("mcp_server.scope", "is required (public or group)"))?;
+        let kind = self.kind.ok_or_else(|| {
+            invalid(
+                "mcp_server.type",
+                "is required (embedded, proxy_streamable, proxy_sse or openapi)",
+            )
+        })?;
+        let mut server = McpServer::new(self.id.clone(), scope, kind);
+        server.group_id = self.group.clone().filter(|group| !group.is_empty());
+        server.template = self.template.clone().filter(|t| !t.is_empty());
+        server.url = self.url.clone().filter(|url| !url.is_empty());
+        server.query = self.query.clone();
+        server.status = self.status.unwrap_or_default();
+        match existing {
+            Some(existing) => {
+                server.headers = secret::unmask_map(&self.headers, &existing.headers);
+                server.params = secret::unmask_map(&self.params, &existing.params);
+                let stored = existing
+                    .openapi
+                    .as_ref()
+                    .map(|source| source.credentials.clone())
+                    .unwrap_or_default();
+                server.openapi = self.openapi.clone().map(|source| OpenApiSource {
+                    credentials: secret::unmask_map(&source.credentials, &stored),
+                    ..source
+                });
+            }
+            None => {
+                server.headers = self.headers.clone();
+                server.params = self.params.clone();
+                server.openapi = self.openapi.clone();
+            }
+        }
+        Ok(server)
+    }
+}

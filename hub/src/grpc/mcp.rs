@@ -1,0 +1,351 @@
+//! `McpService`: MCP server definitions and per-group params. Headers, params and credentials
+//! are masked in every response; sending a masked value back keeps the stored one.
+
+use tonic::{Request, Response, Status};
+
+use super::convert::{non_empty, status_from, status_pb};
+use super::pb::{self, mcp_service_server::McpService};
+use super::{
+    ControlPlane, check_paths, invalid, mask_paths, next_page_token, page, required, selected,
+    status,
+};
+use crate::changes::{ChangeAction, ChangeKind};
+use crate::store::{
+    GroupMcpParams, McpFilter, McpScope, McpServer, McpServerKind, OpenApiSource, secret,
+};
+
+pub struct Mcp(pub ControlPlane);
+
+const UPDATABLE: &[&str] = &[
+    "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi",
+    "status",
+];
+
+fn scope_pb(scope: McpScope) -> i32 {
+    (match scope {
+        McpScope::Public => pb::McpScope::Public,
+        McpScope::Group => pb::McpScope::Group,
+    }) as i32
+}
+
+fn scope_from(field: &str, value: i32) -> Result<Option<McpScope>, Status> {
+    Ok(match pb::McpScope::try_from(value) {
+        Ok(pb::McpScope::Unspecified) => None,
+        Ok(pb::McpScope::Public) => Some(McpScope::Public),
+        Ok(pb::McpScope::Group) => Some(McpScope::Group),
+        Err(_) => return Err(invalid(field, format!("unknown scope {value}"))),
+    })
+}
+
+fn kind_pb(kind: McpServerKind) -> i32 {
+    (match kind {
+        McpServerKind::Embedded => pb::McpServerType::Embedded,
+        McpServerKind::ProxyStreamable => pb::McpServerType::ProxyStreamable,
+        McpServerKind::ProxySse => pb::McpServerType::ProxySse,
+        McpServerKind::Openapi => pb::McpServerType::Openapi,
+    }) as i32
+}
+
+fn kind_from(field: &str, value: i32) -> Result<McpServerKind, Status> {
+    match pb::McpServerType::try_from(value) {
+        Ok(pb::McpServerType::Embedded) => Ok(McpServerKind::Embedded),
+        Ok(pb::McpServerType::ProxyStreamable) => Ok(McpServerKind::ProxyStreamable),
+        Ok(pb::McpServerType::ProxySse) => Ok(McpServerKind::ProxySse),
+        Ok(pb::McpServerType::Openapi) => Ok(McpServerKind::Openapi),
+        Ok(pb::McpServerType::Unspecified) => Err(invalid(field, "must be set")),
+        Err(_) => Err(invalid(field, format!("unknown type {value}"))),
+    }
+}
+
+pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
+    pb::McpServer {
+        id: server.id.clone(),
+        scope: scope_pb(server.scope),
+        group_id: server.group_id.clone().unwrap_or_default(),
+        r#type: kind_pb(server.kind),
+        template: server.template.clone().unwrap_or_default(),
+        url: server.url.clone().unwrap_or_default(),
+        headers: secret::mask_map(&server.headers).into_iter().collect(),
+        query: server.query.clone().into_iter().collect(),
+        params: secret::mask_map(&server.params).into_iter().collect(),
+        openapi: server.openapi.as_ref().map(|source| pb::OpenApiSource {
+            spec: source.spec.clone().unwrap_or_default(),
+            spec_url: source.spec_url.clone().unwrap_or_default(),
+            base_url: source.base_url.clone().unwrap_or_default(),
+            allow_private_network: source.allow_private_network,
+            credentials: secret::mask_map(&source.credentials).into_iter().collect(),
+            include_operations: source.include_operations.clone(),
+            exclude_operations: source.exclude_operations.clone(),
+        }),
+        status: status_pb(server.status),
+        created_at_ms: server.created_at,
+        updated_at_ms: server.updated_at,
+    }
+}
+
+fn merge(server: &mut McpServer, incoming: pb::McpServer, paths: &[String]) -> Result<(), Status> {
+    check_paths(paths, UPDATABLE)?;
+    if selected(paths, "scope") {
+        server.scope = scope_from("mcp_server.scope", incoming.scope)?
+            .ok_or_else(|| invalid("mcp_server.scope", "must be set"))?;
+    }
+    if selected(paths, "group_id") {
+        server.group_id = non_empty(incoming.group_id);
+    }
+    if selected(paths, "type") {
+        server.kind = kind_from("mcp_server.type", incoming.r#type)?;
+    }
+    if selected(paths, "template") {
+        server.template = non_empty(incoming.template);
+    }
+    if selected(paths, "url") {
+        server.url = non_empty(incoming.url);
+    }
+    if selected(paths, "headers") {
+        server.headers =
+            secret::unmask_map(&incoming.headers.into_iter().collect(), &server.headers);
+    }
+    if selected(paths, "query") {
+        server.query = incoming.query.into_iter().collect();
+    }
+    if selected(paths, "params") {
+        server.params = secret::unmask_map(&incoming.params.into_iter().collect(), &server.params);
+    }
+    if selected(paths, "openapi") {
+        server.openapi = incoming.openapi.map(|source| {
+            let stored = server
+                .openapi
+                .as_ref()
+                .map(|old| old.credentials.clone())
+                .unwrap_or_default();
+            OpenApiSource {
+                spec: non_empty(source.spec),
+                spec_url: non_empty(source.spec_url),
+                base_url: non_empty(source.base_url),
+                allow_private_network: source.allow_private_network,
+                credentials: secret::unmask_map(&source.credentials.into_iter().collect(), &stored),
+                include_operations: source.include_operations,
+                exclude_operations: source.exclude_operations,
+            }
+        });
+    }
+    if selected(paths, "status") {
+        server.status = status_from("mcp_server.status", incoming.status)?
+            .ok_or_else(|| invalid("mcp_server.status", "must be set"))?;
+    }
+    Ok(())
+}
+
+fn params_pb(params: &GroupMcpParams) -> pb::GroupMcpParams {
+    pb::GroupMcpParams {
+        server_id: params.server_id.clone(),
+        group_id: params.group_id.clone(),
+        params: secret::mask_map(&params.params).into_iter().collect(),
+        updated_at_ms: params.updated_at,
+    }
+}
+
+#[tonic::async_trait]
+impl McpService for Mcp {
+    async fn create_mcp_server(
+        &self,
+        request: Request<pb::CreateMcpServerRequest>,
+    ) -> Result<Response<pb::McpServer>, Status> {
+        let mut incoming = required("server", request.into_inner().server)?;
+        let scope = scope_from("mcp_server.scope", incoming.scope)?
+            .ok_or_else(|| invalid("mcp_server.scope", "must be set"))?;
+        let kind = kind_from("mcp_server.type", incoming.r#type)?;
+        if status_from("mcp_server.status", incoming.status)?.is_none() {
+            incoming.status = pb::Status::Enabled as i32;
+        }
+        let mut server = McpServer::new(incoming.id.clone(), scope, kind);
+        merge(&mut server, incoming, &[])?;
+        let created = self
+            .0
+            .store
+            .create_mcp_server(&server)
+            .await
+            .map_err(status)?;
+        self.0
+            .changes
+            .publish(ChangeKind::McpServer, ChangeAction::Created, &created.id);
+        Ok(Response::new(mcp_server_pb(&created)))
+    }
+
+    async fn get_mcp_server(
+        &self,
+        request: Request<pb::GetMcpServerRequest>,
+    ) -> Result<Response<pb::McpServer>, Status> {
+        let server = self
+            .0
+            .store
+            .get_mcp_server(&request.into_inner().id)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(mcp_server_pb(&server)))
+    }
+
+    async fn list_mcp_servers(
+        &self,
+        request: Request<pb::ListMcpServersRequest>,
+    ) -> Result<Response<pb::ListMcpServersResponse>, Status> {
+        let request = request.into_inner();
+        let page = page(request.page_size, &request.page_token)?;
+        let filter = McpFilter {
+            scope: scope_from("scope", request.scope)?,
+            group_id: Some(request.group_id),
+            status: status_from("status", request.status)?,
+            keyword: Some(request.keyword),
+        };
+        let listing = self
+            .0
+            .store
+            .list_mcp_servers(&filter, page)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListMcpServersResponse {
+            next_page_token: next_page_token(page, listing.items.len(), listing.total),
+            servers: listing.items.iter().map(mcp_server_pb).collect(),
+            total_size: listing.total,
+        }))
+    }
+
+    async fn update_mcp_server(
+        &self,
+        request: Request<pb::UpdateMcpServerRequest>,
+    ) -> Result<Response<pb::McpServer>, Status> {
+        let request = request.into_inner();
+        let incoming = required("server", request.server)?;
+        let paths = mask_paths(request.update_mask);
+        let mut server = self
+            .0
+            .store
+            .get_mcp_server(&incoming.id)
+            .await
+            .map_err(status)?;
+        merge(&mut server, incoming, &paths)?;
+        let updated = self
+            .0
+            .store
+            .update_mcp_server(&server)
+            .await
+            .map_err(status)?;
+        self.0
+            .changes
+            .publish(ChangeKind::McpServer, ChangeAction::Updated, &updated.id);
+        Ok(Response::new(mcp_server_pb(&updated)))
+    }
+
+    async fn delete_mcp_server(
+        &self,
+        request: Request<pb::DeleteMcpServerRequest>,
+    ) -> Result<Response<()>, Status> {
+        let id = request.into_inner().id;
+        self.0.store.delete_mcp_server(&id).await.map_err(status)?;
+        self.0
+            .changes
+            .publish(ChangeKind::McpServer, ChangeAction::Deleted, id);
+        Ok(Response::new(()))
+    }
+
+    async fn set_mcp_server_status(
+        &self,
+        request: Request<pb::SetMcpServerStatusRequest>,
+    ) -> Result<Response<pb::McpServer>, Status> {
+        let request = request.into_inner();
+        let mut server = self
+            .0
+            .store
+            .get_mcp_server(&request.id)
+            .await
+            .map_err(status)?;
+        server.status = status_from("status", request.status)?
+            .ok_or_else(|| invalid("status", "must be set"))?;
+        let updated = self
+            .0
+            .store
+            .update_mcp_server(&server)
+            .await
+            .map_err(status)?;
+        self.0
+            .changes
+            .publish(ChangeKind::McpServer, ChangeAction::Updated, &updated.id);
+        Ok(Response::new(mcp_server_pb(&updated)))
+    }
+
+    async fn list_templates(
+        &self,
+        _request: Request<pb::ListTemplatesRequest>,
+    ) -> Result<Response<pb::ListTemplatesResponse>, Status> {
+        Ok(Response::new(pb::ListTemplatesResponse {
+            templates: self.0.mcp_templates.clone(),
+        }))
+    }
+
+    async fn set_group_mcp_params(
+        &self,
+        request: Request<pb::SetGroupMcpParamsRequest>,
+    ) -> Result<Response<pb::GroupMcpParams>, Status> {
+        let incoming = required("params", request.into_inner().params)?;
+        let stored = match self
+            .0
+            .store
+            .get_group_mcp_params(&incoming.server_id, &incoming.group_id)
+            .await
+        {
+            Ok(existing) => existing.params,
+            Err(crate::store::StoreError::NotFound { .. }) => Default::default(),
+            Err(err) => return Err(status(err)),
+        };
+        let params = GroupMcpParams {
+            params: secret::unmask_map(&incoming.params.into_iter().collect(), &stored),
+            server_id: incoming.server_id,
+            group_id: incoming.group_id,
+            updated_at: 0,
+        };
+        let saved = self
+            .0
+            .store
+            .set_group_mcp_params(&params)
+            .await
+            .map_err(status)?;
+        self.0.changes.publish(
+            ChangeKind::McpServer,
+            ChangeAction::Updated,
+            &saved.server_id,
+        );
+        Ok(Response::new(params_pb(&saved)))
+    }
+
+    async fn get_group_mcp_params(
+        &self,
+        request: Request<pb::GetGroupMcpParamsRequest>,
+    ) -> Result<Response<pb::GroupMcpParams>, Status> {
+        let request = request.into_inner();
+        let params = self
+            .0
+            .store
+            .get_group_mcp_params(&request.server_id, &request.group_id)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(params_pb(&params)))
+    }
+
+    async fn delete_group_mcp_params(
+        &self,
+        request: Request<pb::DeleteGroupMcpParamsRequest>,
+    ) -> Result<Response<()>, Status> {
+        let request = request.into_inner();
+        self.0
+            .store
+            .delete_group_mcp_params(&request.server_id, &request.group_id)
+            .await
+            .map_err(status)?;
+        self.0.changes.publish(
+            ChangeKind::McpServer,
+            ChangeAction::Updated,
+            request.server_id,
+        );
+        Ok(Response::new(()))
+    }
+}

@@ -1,0 +1,343 @@
+//! `ModelService`: model configs and per-group overrides.
+
+use tonic::{Request, Response, Status};
+
+use super::convert::{price_from, price_pb, timeouts_from, timeouts_pb};
+use super::pb::{self, model_service_server::ModelService};
+use super::{
+    ControlPlane, check_paths, invalid, mask_paths, next_page_token, page, required, selected,
+    status,
+};
+use crate::changes::{ChangeAction, ChangeKind};
+use crate::store::{GroupModelOverride, ModelConfig, ModelFilter, ModelType};
+
+pub struct Models(pub ControlPlane);
+
+const UPDATABLE: &[&str] = &[
+    "type",
+    "owner",
+    "rpm",
+    "tpm",
+    "retry_times",
+    "timeouts",
+    "price",
+    "plugins_json",
+    "config_json",
+];
+
+pub fn model_type_pb(model_type: ModelType) -> i32 {
+    (match model_type {
+        ModelType::Chat => pb::ModelType::Chat,
+        ModelType::Completion => pb::ModelType::Completion,
+        ModelType::Embedding => pb::ModelType::Embedding,
+        ModelType::Image => pb::ModelType::Image,
+        ModelType::Audio => pb::ModelType::Audio,
+        ModelType::Rerank => pb::ModelType::Rerank,
+        ModelType::Moderation => pb::ModelType::Moderation,
+    }) as i32
+}
+
+fn model_type_from(field: &str, value: i32) -> Result<Option<ModelType>, Status> {
+    Ok(match pb::ModelType::try_from(value) {
+        Ok(pb::ModelType::Unspecified) => None,
+        Ok(pb::ModelType::Chat) => Some(ModelType::Chat),
+        Ok(pb::ModelType::Completion) => Some(ModelType::Completion),
+        Ok(pb::ModelType::Embedding) => Some(ModelType::Embedding),
+        Ok(pb::ModelType::Image) => Some(ModelType::Image),
+        Ok(pb::ModelType::Audio) => Some(ModelType::Audio),
+        Ok(pb::ModelType::Rerank) => Some(ModelType::Rerank),
+        Ok(pb::ModelType::Moderation) => Some(ModelType::Moderation),
+        Err(_) => return Err(invalid(field, format!("unknown model type {value}"))),
+    })
+}
+
+fn json_object(field: &str, text: &str) -> Result<serde_json::Value, Status> {
+    if text.trim().is_empty() {
+        return Ok(serde_json::Value::Object(serde_json::Map::new()));
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|err| invalid(field, format!("bad JSON: {err}")))?;
+    if !value.is_object() {
+        return Err(invalid(field, "must be a JSON object"));
+    }
+    Ok(value)
+}
+
+pub fn model_config_pb(config: &ModelConfig) -> pb::ModelConfig {
+    pb::ModelConfig {
+        model: config.model.clone(),
+        r#type: model_type_pb(config.model_type),
+        owner: config.owner.clone(),
+        rpm: config.rpm,
+        tpm: config.tpm,
+        retry_times: config.retry_times,
+        timeouts: Some(timeouts_pb(&config.timeouts)),
+        price: Some(price_pb(&config.price)),
+        plugins_json: config.plugins.to_string(),
+        config_json: config.config.to_string(),
+        created_at_ms: config.created_at,
+        updated_at_ms: config.updated_at,
+    }
+}
+
+fn merge(
+    config: &mut ModelConfig,
+    incoming: pb::ModelConfig,
+    paths: &[String],
+) -> Result<(), Status> {
+    check_paths(paths, UPDATABLE)?;
+    if selected(paths, "type") {
+        config.model_type = model_type_from("model_config.type", incoming.r#type)?
+            .ok_or_else(|| invalid("model_config.type", "must be set"))?;
+    }
+    if selected(paths, "owner") {
+        config.owner = incoming.owner;
+    }
+    if selected(paths, "rpm") {
+        config.rpm = incoming.rpm;
+    }
+    if selected(paths, "tpm") {
+        config.tpm = incoming.tpm;
+    }
+    if selected(paths, "retry_times") {
+        config.retry_times = incoming.retry_times;
+    }
+    if selected(paths, "timeouts") {
+        config.timeouts = timeouts_from(incoming.timeouts);
+    }
+    if selected(paths, "price") {
+        config.price = price_from("model_config.price", incoming.price)?;
+    }
+    if selected(paths, "plugins_json") {
+        config.plugins = json_object("model_config.plugins_json", &incoming.plugins_json)?;
+    }
+    if selected(paths, "config_json") {
+        config.config = json_object("model_config.config_json", &incoming.config_json)?;
+    }
+    Ok(())
+}
+
+pub fn override_pb(item: &GroupModelOverride) -> pb::GroupModelOverride {
+    pb::GroupModelOverride {
+        group_id: item.group_id.clone(),
+        model: item.model.clone(),
+        rpm: item.rpm,
+        tpm: item.tpm,
+        price: item.price.as_ref().map(price_pb),
+        retry_times: item.retry_times,
+        timeouts: Some(timeouts_pb(&item.timeouts)),
+        save_detail: item.save_detail,
+        created_at_ms: item.created_at,
+        updated_at_ms: item.updated_at,
+    }
+}
+
+fn override_from(item: pb::GroupModelOverride) -> Result<GroupModelOverride, Status> {
+    Ok(GroupModelOverride {
+        group_id: item.group_id,
+        model: item.model,
+        rpm: item.rpm,
+        tpm: item.tpm,
+        price: item
+            .price
+            .map(|price| price_from("override.price", Some(price)))
+            .transpose()?,
+        retry_times: item.retry_times,
+        timeouts: timeouts_from(item.timeouts),
+        save_detail: item.save_detail,
+        created_at: 0,
+        updated_at: 0,
+    })
+}
+
+#[tonic::async_trait]
+impl ModelService for Models {
+    async fn create_model_config(
+        &self,
+        request: Request<pb::CreateModelConfigRequest>,
+    ) -> Result<Response<pb::ModelConfig>, Status> {
+        let mut incoming = required("model_config", request.into_inner().model_config)?;
+        if model_type_from("model_config.type", incoming.r#type)?.is_none() {
+            incoming.r#type = pb::ModelType::Chat as i32;
+        }
+        let mut config = ModelConfig::new(incoming.model.clone());
+        merge(&mut config, incoming, &[])?;
+        let created = self
+            .0
+            .store
+            .create_model_config(&config)
+            .await
+            .map_err(status)?;
+        self.0
+            .changes
+            .publish(ChangeKind::Model, ChangeAction::Created, &created.model);
+        Ok(Response::new(model_config_pb(&created)))
+    }
+
+    async fn get_model_config(
+        &self,
+        request: Request<pb::GetModelConfigRequest>,
+    ) -> Result<Response<pb::ModelConfig>, Status> {
+        let config = self
+            .0
+            .store
+            .get_model_config(&request.into_inner().model)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(model_config_pb(&config)))
+    }
+
+    async fn list_model_configs(
+        &self,
+        request: Request<pb::ListModelConfigsRequest>,
+    ) -> Result<Response<pb::ListModelConfigsResponse>, Status> {
+        let request = request.into_inner();
+        let page = page(request.page_size, &request.page_token)?;
+        let filter = ModelFilter {
+            model_type: model_type_from("type", request.r#type)?,
+            keyword: Some(request.keyword),
+        };
+        let listing = self
+            .0
+            .store
+            .list_model_configs(&filter, page)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListModelConfigsResponse {
+            next_page_token: next_page_token(page, listing.items.len(), listing.total),
+            model_configs: listing.items.iter().map(model_config_pb).collect(),
+            total_size: listing.total,
+        }))
+    }
+
+    async fn update_model_config(
+        &self,
+        request: Request<pb::UpdateModelConfigRequest>,
+    ) -> Result<Response<pb::ModelConfig>, Status> {
+        let request = request.into_inner();
+        let incoming = required("model_config", request.model_config)?;
+        let paths = mask_paths(request.update_mask);
+        let mut config = self
+            .0
+            .store
+            .get_model_config(&incoming.model)
+            .await
+            .map_err(status)?;
+        merge(&mut config, incoming, &paths)?;
+        let updated = self
+            .0
+            .store
+            .update_model_config(&config)
+            .await
+            .map_err(status)?;
+        self.0
+            .changes
+            .publish(ChangeKind::Model, ChangeAction::Updated, &updated.model);
+        Ok(Response::new(model_config_pb(&updated)))
+    }
+
+    async fn delete_model_config(
+        &self,
+        request: Request<pb::DeleteModelConfigRequest>,
+    ) -> Result<Response<()>, Status> {
+        let model = request.into_inner().model;
+        self.0
+            .store
+            .delete_model_config(&model)
+            .await
+            .map_err(status)?;
+        self.0
+            .changes
+            .publish(ChangeKind::Model, ChangeAction::Deleted, model);
+        Ok(Response::new(()))
+    }
+
+    async fn batch_delete_model_configs(
+        &self,
+        request: Request<pb::BatchDeleteModelConfigsRequest>,
+    ) -> Result<Response<pb::BatchDeleteResponse>, Status> {
+        let models = request.into_inner().models;
+        let deleted = self
+            .0
+            .store
+            .delete_model_configs(&models)
+            .await
+            .map_err(status)?;
+        for model in models {
+            self.0
+                .changes
+                .publish(ChangeKind::Model, ChangeAction::Deleted, model);
+        }
+        Ok(Response::new(pb::BatchDeleteResponse {
+            deleted: i64::try_from(deleted).unwrap_or(i64::MAX),
+        }))
+    }
+
+    async fn put_group_model_override(
+        &self,
+        request: Request<pb::PutGroupModelOverrideRequest>,
+    ) -> Result<Response<pb::GroupModelOverride>, Status> {
+        let incoming = required("override", request.into_inner().r#override)?;
+        let item = override_from(incoming)?;
+        let stored = self
+            .0
+            .store
+            .put_group_override(&item)
+            .await
+            .map_err(status)?;
+        self.0.changes.publish(
+            ChangeKind::GroupModel,
+            ChangeAction::Updated,
+            format!("{}/{}", stored.group_id, stored.model),
+        );
+        Ok(Response::new(override_pb(&stored)))
+    }
+
+    async fn get_group_model_override(
+        &self,
+        request: Request<pb::GetGroupModelOverrideRequest>,
+    ) -> Result<Response<pb::GroupModelOverride>, Status> {
+        let request = request.into_inner();
+        let item = self
+            .0
+            .store
+            .get_group_override(&request.group_id, &request.model)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(override_pb(&item)))
+    }
+
+    async fn list_group_model_overrides(
+        &self,
+        request: Request<pb::ListGroupModelOverridesRequest>,
+    ) -> Result<Response<pb::ListGroupModelOverridesResponse>, Status> {
+        let group_id = request.into_inner().group_id;
+        let items = self
+            .0
+            .store
+            .list_group_overrides(Some(&group_id))
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListGroupModelOverridesResponse {
+            overrides: items.iter().map(override_pb).collect(),
+        }))
+    }
+
+    async fn delete_group_model_override(
+        &self,
+        request: Request<pb::DeleteGroupModelOverrideRequest>,
+    ) -> Result<Response<()>, Status> {
+        let request = request.into_inner();
+        self.0
+            .store
+            .delete_group_override(&request.group_id, &request.model)
+            .await
+            .map_err(status)?;
+        self.0.changes.publish(
+            ChangeKind::GroupModel,
+            ChangeAction::Deleted,
+            format!("{}/{}", request.group_id, request.model),
+        );
+        Ok(Response::new(()))
+    }
+}

@@ -1,0 +1,239 @@
+//! `TokenService`.
+
+use tonic::{Request, Response, Status};
+
+use super::convert::{decimal_text, opt_decimal, status_from, status_pb, subnets_from};
+use super::pb::{self, token_service_server::TokenService};
+use super::{
+    ControlPlane, check_paths, invalid, mask_paths, next_page_token, page, required, selected,
+    status,
+};
+use crate::changes::{ChangeAction, ChangeKind};
+use crate::store::{NewToken, QuotaPeriod, Token, TokenFilter};
+
+pub struct Tokens(pub ControlPlane);
+
+const UPDATABLE: &[&str] = &[
+    "name",
+    "status",
+    "expires_at_ms",
+    "subnets",
+    "models",
+    "mcp_servers",
+    "quota",
+    "period_quota",
+    "period",
+];
+
+pub fn token_pb(token: &Token) -> pb::Token {
+    pb::Token {
+        id: token.id,
+        group_id: token.group_id.clone(),
+        name: token.name.clone(),
+        key_prefix: token.key_prefix.clone(),
+        status: status_pb(token.status),
+        expires_at_ms: token.expires_at,
+        subnets: token.subnets.iter().map(ToString::to_string).collect(),
+        models: token.models.clone(),
+        mcp_servers: token.mcp_servers.clone(),
+        quota: token.quota.map(decimal_text),
+        period_quota: token.period_quota.map(decimal_text),
+        period: period_pb(token.period),
+        period_start_ms: token.period_start,
+        used_amount: decimal_text(token.used_amount),
+        request_count: token.request_count,
+        created_at_ms: token.created_at,
+        accessed_at_ms: token.accessed_at,
+    }
+}
+
+fn period_pb(period: Option<QuotaPeriod>) -> i32 {
+    match period {
+        None => pb::QuotaPeriod::Unspecified as i32,
+        Some(QuotaPeriod::Daily) => pb::QuotaPeriod::Daily as i32,
+        Some(QuotaPeriod::Weekly) => pb::QuotaPeriod::Weekly as i32,
+        Some(QuotaPeriod::Monthly) => pb::QuotaPeriod::Monthly as i32,
+    }
+}
+
+fn period_from(value: i32) -> Result<Option<QuotaPeriod>, Status> {
+    match pb::QuotaPeriod::try_from(value) {
+        Ok(pb::QuotaPeriod::Unspecified) => Ok(None),
+        Ok(pb::QuotaPeriod::Daily) => Ok(Some(QuotaPeriod::Daily)),
+        Ok(pb::QuotaPeriod::Weekly) => Ok(Some(QuotaPeriod::Weekly)),
+        Ok(pb::QuotaPeriod::Monthly) => Ok(Some(QuotaPeriod::Monthly)),
+        Err(_) => Err(invalid("token.period", format!("unknown period {value}"))),
+    }
+}
+
+fn merge(token: &mut Token, incoming: pb::Token, paths: &[String]) -> Result<(), Status> {
+    check_paths(paths, UPDATABLE)?;
+    if selected(paths, "name") {
+        token.name = incoming.name;
+    }
+    if selected(paths, "status") {
+        token.status = status_from("token.status", incoming.status)?
+            .ok_or_else(|| invalid("token.status", "must be set"))?;
+    }
+    if selected(paths, "expires_at_ms") {
+        token.expires_at = incoming.expires_at_ms;
+    }
+    if selected(paths, "subnets") {
+        token.subnets = subnets_from("token.subnets", &incoming.subnets)?;
+    }
+    if selected(paths, "models") {
+        token.models = incoming.models;
+    }
+    if selected(paths, "mcp_servers") {
+        token.mcp_servers = incoming.mcp_servers;
+    }
+    if selected(paths, "quota") {
+        token.quota = opt_decimal("token.quota", incoming.quota.as_deref())?;
+    }
+    if selected(paths, "period_quota") {
+        token.period_quota = opt_decimal("token.period_quota", incoming.period_quota.as_deref())?;
+    }
+    if selected(paths, "period") {
+        token.period = period_from(incoming.period)?;
+    }
+    Ok(())
+}
+
+#[tonic::async_trait]
+impl TokenService for Tokens {
+    async fn create_token(
+        &self,
+        request: Request<pb::CreateTokenRequest>,
+    ) -> Result<Response<pb::CreateTokenResponse>, Status> {
+        let request = request.into_inner();
+        let incoming = required("token", request.token)?;
+        let new_token = NewToken {
+            group_id: incoming.group_id,
+            name: incoming.name,
+            key: request.key.filter(|key| !key.is_empty()),
+            status: status_from("token.status", incoming.status)?.unwrap_or_default(),
+            expires_at: incoming.expires_at_ms,
+            subnets: subnets_from("token.subnets", &incoming.subnets)?,
+            models: incoming.models,
+            mcp_servers: incoming.mcp_servers,
+            quota: opt_decimal("token.quota", incoming.quota.as_deref())?,
+            period_quota: opt_decimal("token.period_quota", incoming.period_quota.as_deref())?,
+            period: period_from(incoming.period)?,
+        };
+        let (token, key) = self
+            .0
+            .store
+            .create_token(&new_token, self.0.group_max_tokens)
+            .await
+            .map_err(status)?;
+        self.0.changes.publish(
+            ChangeKind::Token,
+            ChangeAction::Created,
+            token.id.to_string(),
+        );
+        Ok(Response::new(pb::CreateTokenResponse {
+            token: Some(token_pb(&token)),
+            key,
+        }))
+    }
+
+    async fn get_token(
+        &self,
+        request: Request<pb::GetTokenRequest>,
+    ) -> Result<Response<pb::Token>, Status> {
+        let token = self
+            .0
+            .store
+            .get_token(request.into_inner().id)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(token_pb(&token)))
+    }
+
+    async fn list_tokens(
+        &self,
+        request: Request<pb::ListTokensRequest>,
+    ) -> Result<Response<pb::ListTokensResponse>, Status> {
+        let request = request.into_inner();
+        let page = page(request.page_size, &request.page_token)?;
+        let filter = TokenFilter {
+            group_id: Some(request.group_id),
+            status: status_from("status", request.status)?,
+            keyword: Some(request.keyword),
+        };
+        let listing = self
+            .0
+            .store
+            .list_tokens(&filter, page)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListTokensResponse {
+            next_page_token: next_page_token(page, listing.items.len(), listing.total),
+            tokens: listing.items.iter().map(token_pb).collect(),
+            total_size: listing.total,
+        }))
+    }
+
+    async fn update_token(
+        &self,
+        request: Request<pb::UpdateTokenRequest>,
+    ) -> Result<Response<pb::Token>, Status> {
+        let request = request.into_inner();
+        let incoming = required("token", request.token)?;
+        let paths = mask_paths(request.update_mask);
+        let mut token = self.0.store.get_token(incoming.id).await.map_err(status)?;
+        merge(&mut token, incoming, &paths)?;
+        let updated = self.0.store.update_token(&token).await.map_err(status)?;
+        self.0.changes.publish(
+            ChangeKind::Token,
+            ChangeAction::Updated,
+            updated.id.to_string(),
+        );
+        Ok(Response::new(token_pb(&updated)))
+    }
+
+    async fn delete_token(
+        &self,
+        request: Request<pb::DeleteTokenRequest>,
+    ) -> Result<Response<()>, Status> {
+        let id = request.into_inner().id;
+        self.0.store.delete_token(id).await.map_err(status)?;
+        self.0
+            .changes
+            .publish(ChangeKind::Token, ChangeAction::Deleted, id.to_string());
+        Ok(Response::new(()))
+    }
+
+    async fn batch_delete_tokens(
+        &self,
+        request: Request<pb::BatchDeleteTokensRequest>,
+    ) -> Result<Response<pb::BatchDeleteResponse>, Status> {
+        let ids = request.into_inner().ids;
+        let deleted = self.0.store.delete_tokens(&ids).await.map_err(status)?;
+        for id in ids {
+            self.0
+                .changes
+                .publish(ChangeKind::Token, ChangeAction::Deleted, id.to_string());
+        }
+        Ok(Response::new(pb::BatchDeleteResponse {
+            deleted: i64::try_from(deleted).unwrap_or(i64::MAX),
+        }))
+    }
+
+    async fn set_token_status(
+        &self,
+        request: Request<pb::SetTokenStatusRequest>,
+    ) -> Result<Response<pb::Token>, Status> {
+        let request = request.into_inner();
+        let mut token = self.0.store.get_token(request.id).await.map_err(status)?;
+        token.status = status_from("status", request.status)?
+            .ok_or_else(|| invalid("status", "must be set"))?;
+        let updated = self.0.store.update_token(&token).await.map_err(status)?;
+        self.0.changes.publish(
+            ChangeKind::Token,
+            ChangeAction::Updated,
+            updated.id.to_string(),
+        );
+        Ok(Response::new(token_pb(&updated)))
+    }
+}

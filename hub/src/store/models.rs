@@ -1,0 +1,470 @@
+//! The `model_configs` and `group_model_overrides` tables.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+use super::rows::{self, bool_int, opt_decimal_text, to_json};
+use super::{
+    GroupModelOverride, Listing, ModelConfig, ModelFilter, ModelType, Page, Price, Sql, Store,
+    StoreError, StoreTx, Timeouts, conflict, not_found, now_ms, validate,
+};
+
+macro_rules! columns {
+    () => {
+        "model, type, owner, rpm, tpm, retry_times, connect_timeout_ms, first_byte_timeout_ms, \
+         stream_idle_timeout_ms, input_price, output_price, cached_input_price, \
+         cache_creation_price, image_input_price, image_output_price, audio_input_price, \
+         audio_output_price, per_request_price, reasoning_output_price, price_unit, plugins, \
+         config, created_at, updated_at"
+    };
+}
+
+macro_rules! override_columns {
+    () => {
+        "group_id, model, rpm, tpm, price, retry_times, connect_timeout_ms, \
+         first_byte_timeout_ms, stream_idle_timeout_ms, save_detail, created_at, updated_at"
+    };
+}
+
+const KIND: &str = "model config";
+const OVERRIDE_KIND: &str = "group model override";
+
+impl Store {
+    pub async fn get_model_config(&self, model: &str) -> Result<ModelConfig, StoreError> {
+        get(&self.pool, model).await
+    }
+
+    pub async fn list_model_configs(
+        &self,
+        filter: &ModelFilter,
+        page: Page,
+    ) -> Result<Listing<ModelConfig>, StoreError> {
+        let mut count = Sql::new("SELECT COUNT(*) AS n FROM model_configs WHERE 1 = 1");
+        let mut select = Sql::new(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM model_configs WHERE 1 = 1"
+        ));
+        for sql in [&mut count, &mut select] {
+            if let Some(model_type) = filter.model_type {
+                sql.push(" AND type = ").bind_text(model_type.as_str());
+            }
+            if let Some(keyword) = filter.keyword.as_deref().filter(|k| !k.is_empty()) {
+                sql.push(" AND (LOWER(model) LIKE ")
+                    .bind_like(keyword)
+                    .push(" ESCAPE '\\' OR LOWER(owner) LIKE ")
+                    .bind_like(keyword)
+                    .push(" ESCAPE '\\')");
+            }
+        }
+        select
+            .push(" ORDER BY model LIMIT ")
+            .bind_int(page.limit)
+            .push(" OFFSET ")
+            .bind_int(page.offset);
+        let total = rows::int(&count.query().fetch_one(&self.pool).await?, "n")?;
+        let items = select
+            .query()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect::<Result<_, _>>()?;
+        Ok(Listing { items, total })
+    }
+
+    pub async fn create_model_config(
+        &self,
+        config: &ModelConfig,
+    ) -> Result<ModelConfig, StoreError> {
+        let mut tx = self.begin().await?;
+        let created = tx.create_model_config(config).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn update_model_config(
+        &self,
+        config: &ModelConfig,
+    ) -> Result<ModelConfig, StoreError> {
+        let mut tx = self.begin().await?;
+        let updated = tx.update_model_config(config).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    pub async fn delete_model_config(&self, model: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        if !tx.delete_model_config(model).await? {
+            return Err(not_found(KIND, model));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_model_configs(&self, models: &[String]) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut deleted = 0;
+        for model in models {
+            deleted += u64::from(tx.delete_model_config(model).await?);
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    pub async fn get_group_override(
+        &self,
+        group_id: &str,
+        model: &str,
+    ) -> Result<GroupModelOverride, StoreError> {
+        find_override(&self.pool, group_id, model)
+            .await?
+            .ok_or_else(|| not_found(OVERRIDE_KIND, format!("{group_id}/{model}")))
+    }
+
+    /// Every override, or one group's when `group_id` is given.
+    pub async fn list_group_overrides(
+        &self,
+        group_id: Option<&str>,
+    ) -> Result<Vec<GroupModelOverride>, StoreError> {
+        let mut select = Sql::new(concat!(
+            "SELECT ",
+            override_columns!(),
+            " FROM group_model_overrides"
+        ));
+        if let Some(group_id) = group_id.filter(|g| !g.is_empty()) {
+            select.push(" WHERE group_id = ").bind_text(group_id);
+        }
+        select.push(" ORDER BY group_id, model");
+        select
+            .query()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(override_from_row)
+            .collect()
+    }
+
+    pub async fn put_group_override(
+        &self,
+        item: &GroupModelOverride,
+    ) -> Result<GroupModelOverride, StoreError> {
+        let mut tx = self.begin().await?;
+        let stored = tx.put_group_override(item).await?;
+        tx.commit().await?;
+        Ok(stored)
+    }
+
+    pub async fn delete_group_override(
+        &self,
+        group_id: &str,
+        model: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        if !tx.delete_group_override(group_id, model).await? {
+            return Err(not_found(OVERRIDE_KIND, format!("{group_id}/{model}")));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl StoreTx {
+    pub async fn get_model_config(
+        &mut self,
+        model: &str,
+    ) -> Result<Option<ModelConfig>, StoreError> {
+        find(self.conn(), model).await
+    }
+
+    pub async fn create_model_config(
+        &mut self,
+        config: &ModelConfig,
+    ) -> Result<ModelConfig, StoreError> {
+        validate::model_config(config)?;
+        let now = now_ms();
+        let price = &config.price;
+        sqlx::query(concat!(
+            "INSERT INTO model_configs (",
+            columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             $17, $18, $19, $20, $21, $22, $23, $23)"
+        ))
+        .bind(config.model.clone())
+        .bind(config.model_type.as_str())
+        .bind(config.owner.clone())
+        .bind(config.rpm)
+        .bind(config.tpm)
+        .bind(config.retry_times)
+        .bind(config.timeouts.connect_ms)
+        .bind(config.timeouts.first_byte_ms)
+        .bind(config.timeouts.stream_idle_ms)
+        .bind(opt_decimal_text(price.input))
+        .bind(opt_decimal_text(price.output))
+        .bind(opt_decimal_text(price.cached_input))
+        .bind(opt_decimal_text(price.cache_creation))
+        .bind(opt_decimal_text(price.image_input))
+        .bind(opt_decimal_text(price.image_output))
+        .bind(opt_decimal_text(price.audio_input))
+        .bind(opt_decimal_text(price.audio_output))
+        .bind(opt_decimal_text(price.per_request))
+        .bind(opt_decimal_text(price.reasoning_output))
+        .bind(price.unit)
+        .bind(to_json(&config.plugins)?)
+        .bind(to_json(&config.config)?)
+        .bind(now)
+        .execute(self.write())
+        .await
+        .map_err(conflict(KIND, &config.model))?;
+        get(self.conn(), &config.model).await
+    }
+
+    /// Replaces every field but `model` and `created_at`.
+    pub async fn update_model_config(
+        &mut self,
+        config: &ModelConfig,
+    ) -> Result<ModelConfig, StoreError> {
+        validate::model_config(config)?;
+        let price = &config.price;
+        let result = sqlx::query(
+            "UPDATE model_configs SET type = $2, owner = $3, rpm = $4, tpm = $5, \
+             retry_times = $6, connect_timeout_ms = $7, first_byte_timeout_ms = $8, \
+             stream_idle_timeout_ms = $9, input_price = $10, output_price = $11, \
+             cached_input_price = $12, cache_creation_price = $13, image_input_price = $14, \
+             image_output_price = $15, audio_input_price = $16, audio_output_price = $17, \
+             per_request_price = $18, reasoning_output_price = $19, price_unit = $20, \
+             plugins = $21, config = $22, updated_at = $23 WHERE model = $1",
+        )
+        .bind(config.model.clone())
+        .bind(config.model_type.as_str())
+        .bind(config.owner.clone())
+        .bind(config.rpm)
+        .bind(config.tpm)
+        .bind(config.retry_times)
+        .bind(config.timeouts.connect_ms)
+        .bind(config.timeouts.first_byte_ms)
+        .bind(config.timeouts.stream_idle_ms)
+        .bind(opt_decimal_text(price.input))
+        .bind(opt_decimal_text(price.output))
+        .bind(opt_decimal_text(price.cached_input))
+        .bind(opt_decimal_text(price.cache_creation))
+        .bind(opt_decimal_text(price.image_input))
+        .bind(opt_decimal_text(price.image_output))
+        .bind(opt_decimal_text(price.audio_input))
+        .bind(opt_decimal_text(price.audio_output))
+        .bind(opt_decimal_text(price.per_request))
+        .bind(opt_decimal_text(price.reasoning_output))
+        .bind(price.unit)
+        .bind(to_json(&config.plugins)?)
+        .bind(to_json(&config.config)?)
+        .bind(now_ms())
+        .execute(self.write())
+        .await?;
+        if result.rows_affected() == 0 {
+            return Err(not_found(KIND, &config.model));
+        }
+        get(self.conn(), &config.model).await
+    }
+
+    /// Deletes the model config and every group's override of it.
+    pub async fn delete_model_config(&mut self, model: &str) -> Result<bool, StoreError> {
+        let conn = self.write();
+        sqlx::query("DELETE FROM group_model_overrides WHERE model = $1")
+            .bind(model.to_owned())
+            .execute(&mut *conn)
+            .await?;
+        let result = sqlx::query("DELETE FROM model_configs WHERE model = $1")
+            .bind(model.to_owned())
+            .execute(&mut *conn)
+            .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    pub async fn get_group_override(
+        &mut self,
+        group_id: &str,
+        model: &str,
+    ) -> Result<Option<GroupModelOverride>, StoreError> {
+        find_override(self.conn(), group_id, model).await
+    }
+
+    /// Creates or replaces one group's override of one model. The group must exist.
+    pub async fn put_group_override(
+        &mut self,
+        item: &GroupModelOverride,
+    ) -> Result<GroupModelOverride, StoreError> {
+        validate::group_override(item)?;
+        if self.get_group(&item.group_id).await?.is_none() {
+            return Err(not_found("group", &item.group_id));
+        }
+        let price = item.price.as_ref().map(to_json).transpose()?;
+        sqlx::query(concat!(
+            "INSERT INTO group_model_overrides (",
+            override_columns!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+             ON CONFLICT (group_id, model) DO UPDATE SET rpm = excluded.rpm, \
+             tpm = excluded.tpm, price = excluded.price, retry_times = excluded.retry_times, \
+             connect_timeout_ms = excluded.connect_timeout_ms, \
+             first_byte_timeout_ms = excluded.first_byte_timeout_ms, \
+             stream_idle_timeout_ms = excluded.stream_idle_timeout_ms, \
+             save_detail = excluded.save_detail, updated_at = excluded.updated_at"
+        ))
+        .bind(item.group_id.clone())
+        .bind(item.model.clone())
+        .bind(item.rpm)
+        .bind(item.tpm)
+        .bind(price)
+        .bind(item.retry_times)
+        .bind(item.timeouts.connect_ms)
+        .bind(item.timeouts.first_byte_ms)
+        .bind(item.timeouts.stream_idle_ms)
+        .bind(bool_int(item.save_detail))
+        .bind(now_ms())
+        .execute(self.write())
+        .await?;
+        find_override(self.conn(), &item.group_id, &item.model)
+            .await?
+            .ok_or_else(|| not_found(OVERRIDE_KIND, format!("{}/{}", item.group_id, item.model)))
+    }
+
+    pub async fn delete_group_override(
+        &mut self,
+        group_id: &str,
+        model: &str,
+    ) -> Result<bool, StoreError> {
+        let result =
+            sqlx::query("DELETE FROM group_model_overrides WHERE group_id = $1 AND model = $2")
+                .bind(group_id.to_owned())
+                .bind(model.to_owned())
+                .execute(self.write())
+                .await?;
+        Ok(result.rows_affected() > 0)
+    }
+}
+
+pub(super) async fn all<'e>(
+    exec: impl Executor<'e, Database = Any>,
+) -> Result<Vec<ModelConfig>, StoreError> {
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM model_configs ORDER BY model"
+    ))
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(from_row)
+    .collect()
+}
+
+pub(super) async fn all_overrides<'e>(
+    exec: impl Executor<'e, Database = Any>,
+) -> Result<Vec<GroupModelOverride>, StoreError> {
+    sqlx::query(concat!(
+        "SELECT ",
+        override_columns!(),
+        " FROM group_model_overrides ORDER BY group_id, model"
+    ))
+    .fetch_all(exec)
+    .await?
+    .iter()
+    .map(override_from_row)
+    .collect()
+}
+
+async fn find<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    model: &str,
+) -> Result<Option<ModelConfig>, StoreError> {
+    sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM model_configs WHERE model = $1"
+    ))
+    .bind(model.to_owned())
+    .fetch_optional(exec)
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
+}
+
+async fn get<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    model: &str,
+) -> Result<ModelConfig, StoreError> {
+    find(exec, model)
+        .await?
+        .ok_or_else(|| not_found(KIND, model))
+}
+
+async fn find_override<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    group_id: &str,
+    model: &str,
+) -> Result<Option<GroupModelOverride>, StoreError> {
+    sqlx::query(concat!(
+        "SELECT ",
+        override_columns!(),
+        " FROM group_model_overrides WHERE group_id = $1 AND model = $2"
+    ))
+    .bind(group_id.to_owned())
+    .bind(model.to_owned())
+    .fetch_optional(exec)
+    .await?
+    .as_ref()
+    .map(override_from_row)
+    .transpose()
+}
+
+fn timeouts(row: &AnyRow) -> Result<Timeouts, StoreError> {
+    Ok(Timeouts {
+        connect_ms: rows::opt_int(row, "connect_timeout_ms")?,
+        first_byte_ms: rows::opt_int(row, "first_byte_timeout_ms")?,
+        stream_idle_ms: rows::opt_int(row, "stream_idle_timeout_ms")?,
+    })
+}
+
+fn from_row(row: &AnyRow) -> Result<ModelConfig, StoreError> {
+    Ok(ModelConfig {
+        model: rows::text(row, "model")?,
+        model_type: rows::enumeration(row, "type", ModelType::parse)?,
+        owner: rows::text(row, "owner")?,
+        rpm: rows::int(row, "rpm")?,
+        tpm: rows::int(row, "tpm")?,
+        retry_times: rows::opt_int(row, "retry_times")?,
+        timeouts: timeouts(row)?,
+        price: Price {
+            input: rows::opt_decimal(row, "input_price")?,
+            output: rows::opt_decimal(row, "output_price")?,
+            cached_input: rows::opt_decimal(row, "cached_input_price")?,
+            cache_creation: rows::opt_decimal(row, "cache_creation_price")?,
+            image_input: rows::opt_decimal(row, "image_input_price")?,
+            image_output: rows::opt_decimal(row, "image_output_price")?,
+            audio_input: rows::opt_decimal(row, "audio_input_price")?,
+            audio_output: rows::opt_decimal(row, "audio_output_price")?,
+            per_request: rows::opt_decimal(row, "per_request_price")?,
+            reasoning_output: rows::opt_decimal(row, "reasoning_output_price")?,
+            unit: rows::int(row, "price_unit")?,
+        },
+        plugins: rows::json(row, "plugins")?,
+        config: rows::json(row, "config")?,
+        created_at: rows::int(row, "created_at")?,
+        updated_at: rows::int(row, "updated_at")?,
+    })
+}
+
+fn override_from_row(row: &AnyRow) -> Result<GroupModelOverride, StoreError> {
+    Ok(GroupModelOverride {
+        group_id: rows::text(row, "group_id")?,
+        model: rows::text(row, "model")?,
+        rpm: rows::opt_int(row, "rpm")?,
+        tpm: rows::opt_int(row, "tpm")?,
+        price: rows::opt_json(row, "price")?,
+        retry_times: rows::opt_int(row, "retry_times")?,
+        timeouts: timeouts(row)?,
+        save_detail: rows::boolean(row, "save_detail")?,
+        created_at: rows::int(row, "created_at")?,
+        updated_at: rows::int(row, "updated_at")?,
+    })
+}

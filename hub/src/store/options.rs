@@ -1,0 +1,84 @@
+//! The `options` table: global key/value settings.
+
+use std::collections::BTreeMap;
+
+use sqlx::{Any, Executor};
+
+use super::rows;
+use super::{Store, StoreError, StoreTx, not_found, now_ms, validate};
+
+const KIND: &str = "option";
+
+impl Store {
+    pub async fn get_option(&self, key: &str) -> Result<String, StoreError> {
+        sqlx::query_scalar::<_, String>("SELECT value FROM options WHERE key = $1")
+            .bind(key.to_owned())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| not_found(KIND, key))
+    }
+
+    pub async fn list_options(&self) -> Result<BTreeMap<String, String>, StoreError> {
+        all(&self.pool).await
+    }
+
+    /// Sets several options in one transaction.
+    pub async fn set_options(&self, options: &BTreeMap<String, String>) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        for (key, value) in options {
+            tx.set_option(key, value).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_option(&self, key: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let result = sqlx::query("DELETE FROM options WHERE key = $1")
+            .bind(key.to_owned())
+            .execute(tx.write())
+            .await?;
+        if result.rows_affected() == 0 {
+            return Err(not_found(KIND, key));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl StoreTx {
+    pub async fn get_option(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar::<_, String>("SELECT value FROM options WHERE key = $1")
+                .bind(key.to_owned())
+                .fetch_optional(self.conn())
+                .await?,
+        )
+    }
+
+    pub async fn set_option(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        validate::option_key(key)?;
+        sqlx::query(
+            "INSERT INTO options (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(key.to_owned())
+        .bind(value.to_owned())
+        .bind(now_ms())
+        .execute(self.write())
+        .await?;
+        Ok(())
+    }
+}
+
+pub(super) async fn all<'e>(
+    exec: impl Executor<'e, Database = Any>,
+) -> Result<BTreeMap<String, String>, StoreError> {
+    let rows = sqlx::query("SELECT key, value FROM options ORDER BY key")
+        .fetch_all(exec)
+        .await?;
+    rows.iter()
+        .map(|row| Ok((rows::text(row, "key")?, rows::text(row, "value")?)))
+        .collect()
+}

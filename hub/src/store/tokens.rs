@@ -1,0 +1,393 @@
+//! The `tokens` table: key generation and hashing, the per-group token limit, CRUD.
+
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor};
+
+use super::rows::{self, decimal_text, opt_decimal_text, to_json};
+use super::{
+    Listing, NewToken, Page, QuotaPeriod, Sql, Status, Store, StoreError, StoreTx, Token,
+    TokenFilter, conflict, not_found, now_ms, validate,
+};
+
+macro_rules! columns {
+    () => {
+        "id, group_id, name, key_hash, key_prefix, status, expires_at, subnets, models, \
+         mcp_servers, quota, period_quota, period, period_start, used_amount, request_count, \
+         created_at, accessed_at"
+    };
+}
+
+const KIND: &str = "token";
+/// Random characters after `sk-` in a generated key (about 285 bits).
+const GENERATED_KEY_LEN: usize = 48;
+
+/// A fresh key: `sk-` and 48 random alphanumerics from the thread's CSPRNG (seeded by the OS).
+pub fn generate_key() -> String {
+    let random: String = rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(GENERATED_KEY_LEN)
+        .map(char::from)
+        .collect();
+    format!("sk-{random}")
+}
+
+/// What the database stores instead of the key: lowercase hex SHA-256.
+pub fn hash_key(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+/// The first 8 characters of a key, shown so people can recognise it.
+pub fn key_prefix(key: &str) -> String {
+    key.chars().take(8).collect()
+}
+
+impl Store {
+    pub async fn get_token(&self, id: i64) -> Result<Token, StoreError> {
+        get(&self.pool, id).await
+    }
+
+    /// Finds a token by its key's hash (the relay's authentication lookup).
+    pub async fn find_token_by_hash(&self, key_hash: &str) -> Result<Option<Token>, StoreError> {
+        sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM tokens WHERE key_hash = $1"
+        ))
+        .bind(key_hash.to_owned())
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+    }
+
+    pub async fn list_tokens(
+        &self,
+        filter: &TokenFilter,
+        page: Page,
+    ) -> Result<Listing<Token>, StoreError> {
+        let mut count = Sql::new("SELECT COUNT(*) AS n FROM tokens WHERE 1 = 1");
+        let mut select = Sql::new(concat!("SELECT ", columns!(), " FROM tokens WHERE 1 = 1"));
+        for sql in [&mut count, &mut select] {
+            if let Some(group_id) = filter.group_id.as_deref().filter(|g| !g.is_empty()) {
+                sql.push(" AND group_id = ").bind_text(group_id);
+            }
+            if let Some(status) = filter.status {
+                sql.push(" AND status = ").bind_text(status.as_str());
+            }
+            if let Some(keyword) = filter.keyword.as_deref().filter(|k| !k.is_empty()) {
+                sql.push(" AND LOWER(name) LIKE ")
+                    .bind_like(keyword)
+                    .push(" ESCAPE '\\'");
+            }
+        }
+        select
+            .push(" ORDER BY id LIMIT ")
+            .bind_int(page.limit)
+            .push(" OFFSET ")
+            .bind_int(page.offset);
+        let total = rows::int(&count.query().fetch_one(&self.pool).await?, "n")?;
+        let items = select
+            .query()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect::<Result<_, _>>()?;
+        Ok(Listing { items, total })
+    }
+
+    /// Creates a token and returns it with its plain key, which is not stored anywhere.
+    /// `max_per_group` of 0 means unlimited.
+    pub async fn create_token(
+        &self,
+        token: &NewToken,
+        max_per_group: u32,
+    ) -> Result<(Token, String), StoreError> {
+        let mut tx = self.begin().await?;
+        let created = tx.create_token(token, max_per_group).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn update_token(&self, token: &Token) -> Result<Token, StoreError> {
+        let mut tx = self.begin().await?;
+        let updated = tx.update_token(token).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    pub async fn delete_token(&self, id: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        if !tx.delete_token(id).await? {
+            return Err(not_found(KIND, id.to_string()));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_tokens(&self, ids: &[i64]) -> Result<u64, StoreError> {
+        let mut tx = self.begin().await?;
+        let mut deleted = 0;
+        for id in ids {
+            deleted += u64::from(tx.delete_token(*id).await?);
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
+}
+
+impl StoreTx {
+    pub async fn get_token(&mut self, id: i64) -> Result<Option<Token>, StoreError> {
+        find(self.conn(), id).await
+    }
+
+    pub async fn find_token_by_name(
+        &mut self,
+        group_id: &str,
+        name: &str,
+    ) -> Result<Option<Token>, StoreError> {
+        sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM tokens WHERE group_id = $1 AND name = $2"
+        ))
+        .bind(group_id.to_owned())
+        .bind(name.to_owned())
+        .fetch_optional(self.conn())
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+    }
+
+    pub async fn create_token(
+        &mut self,
+        token: &NewToken,
+        max_per_group: u32,
+    ) -> Result<(Token, String), StoreError> {
+        validate::new_token(token)?;
+        if self.get_group(&token.group_id).await?.is_none() {
+            return Err(not_found("group", &token.group_id));
+        }
+        if max_per_group > 0 {
+            let existing: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM tokens WHERE group_id = $1")
+                    .bind(token.group_id.clone())
+                    .fetch_one(self.conn())
+                    .await?;
+            if existing >= i64::from(max_per_group) {
+                return Err(StoreError::TokenLimit {
+                    group: token.group_id.clone(),
+                    max: max_per_group,
+                });
+            }
+        }
+        if self
+            .find_token_by_name(&token.group_id, &token.name)
+            .await?
+            .is_some()
+        {
+            return Err(StoreError::AlreadyExists {
+                kind: KIND,
+                id: format!("{}/{}", token.group_id, token.name),
+            });
+        }
+        let key = token.key.clone().unwrap_or_else(generate_key);
+        let subnets: Vec<String> = token.subnets.iter().map(ToString::to_string).collect();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO tokens (group_id, name, key_hash, key_prefix, status, expires_at, \
+             subnets, models, mcp_servers, quota, period_quota, period, period_start, \
+             used_amount, request_count, created_at, accessed_at) VALUES ($1, $2, $3, $4, $5, \
+             $6, $7, $8, $9, $10, $11, $12, $13, '0', 0, $14, NULL) RETURNING id",
+        )
+        .bind(token.group_id.clone())
+        .bind(token.name.clone())
+        .bind(hash_key(&key))
+        .bind(key_prefix(&key))
+        .bind(token.status.as_str())
+        .bind(token.expires_at)
+        .bind(to_json(&subnets)?)
+        .bind(to_json(&token.models)?)
+        .bind(to_json(&token.mcp_servers)?)
+        .bind(opt_decimal_text(token.quota))
+        .bind(opt_decimal_text(token.period_quota))
+        .bind(token.period.map(|period| period.as_str().to_owned()))
+        .bind(token.period.map(|_| now_ms()))
+        .bind(now_ms())
+        .fetch_one(self.write())
+        .await
+        // Same key as another token: report it without echoing the key.
+        .map_err(conflict(KIND, "with this key"))?;
+        Ok((get(self.conn(), id).await?, key))
+    }
+
+    /// Replaces the settable fields (name, status, expiry, subnets, allow-lists, quotas,
+    /// period); the key, usage counters and timestamps stay.
+    pub async fn update_token(&mut self, token: &Token) -> Result<Token, StoreError> {
+        validate::token(token)?;
+        let existing = find(self.conn(), token.id)
+            .await?
+            .ok_or_else(|| not_found(KIND, token.id.to_string()))?;
+        if existing.name != token.name
+            && self
+                .find_token_by_name(&existing.group_id, &token.name)
+                .await?
+                .is_some()
+        {
+            return Err(StoreError::AlreadyExists {
+                kind: KIND,
+                id: format!("{}/{}", existing.group_id, token.name),
+            });
+        }
+        // A new period starts counting now; an unchanged one keeps its start.
+        let period_start = match (existing.period, token.period) {
+            (_, None) => None,
+            (old, Some(new)) if old == Some(new) => existing.period_start,
+            (_, Some(_)) => Some(now_ms()),
+        };
+        let subnets: Vec<String> = token.subnets.iter().map(ToString::to_string).collect();
+        sqlx::query(
+            "UPDATE tokens SET name = $2, status = $3, expires_at = $4, subnets = $5, \
+             models = $6, mcp_servers = $7, quota = $8, period_quota = $9, period = $10, \
+             period_start = $11 WHERE id = $1",
+        )
+        .bind(token.id)
+        .bind(token.name.clone())
+        .bind(token.status.as_str())
+        .bind(token.expires_at)
+        .bind(to_json(&subnets)?)
+        .bind(to_json(&token.models)?)
+        .bind(to_json(&token.mcp_servers)?)
+        .bind(opt_decimal_text(token.quota))
+        .bind(opt_decimal_text(token.period_quota))
+        .bind(token.period.map(|period| period.as_str().to_owned()))
+        .bind(period_start)
+        .execute(self.write())
+        .await
+        .map_err(conflict(KIND, &token.name))?;
+        get(self.conn(), token.id).await
+    }
+
+    /// Gives the token a new key (a key set in the configuration file changed).
+    pub async fn replace_token_key(&mut self, id: i64, key: &str) -> Result<(), StoreError> {
+        if key.chars().count() < validate::MIN_KEY_LEN {
+            return Err(validate::invalid(
+                "token.key",
+                format!("must be at least {} characters", validate::MIN_KEY_LEN),
+            ));
+        }
+        let result = sqlx::query("UPDATE tokens SET key_hash = $2, key_prefix = $3 WHERE id = $1")
+            .bind(id)
+            .bind(hash_key(key))
+            .bind(key_prefix(key))
+            .execute(self.write())
+            .await
+            .map_err(conflict(KIND, "with this key"))?;
+        if result.rows_affected() == 0 {
+            return Err(not_found(KIND, id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Records usage after a request: adds to the used amount and request count.
+    pub async fn record_token_usage(
+        &mut self,
+        id: i64,
+        amount: rust_decimal::Decimal,
+    ) -> Result<(), StoreError> {
+        let token = get(self.conn(), id).await?;
+        sqlx::query(
+            "UPDATE tokens SET used_amount = $2, request_count = request_count + 1, \
+             accessed_at = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(decimal_text(token.used_amount + amount))
+        .bind(now_ms())
+        // Usage is not configuration: it must not wake replicas, so the revision stays.
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_token(&mut self, id: i64) -> Result<bool, StoreError> {
+        let result = sqlx::query("DELETE FROM tokens WHERE id = $1")
+            .bind(id)
+            .execute(self.write())
+            .await?;
+        Ok(result.rows_affected() > 0)
+    }
+}
+
+pub(super) async fn all<'e>(
+    exec: impl Executor<'e, Database = Any>,
+) -> Result<Vec<Token>, StoreError> {
+    sqlx::query(concat!("SELECT ", columns!(), " FROM tokens ORDER BY id"))
+        .fetch_all(exec)
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+async fn find<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<Token>, StoreError> {
+    sqlx::query(concat!("SELECT ", columns!(), " FROM tokens WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(exec)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+async fn get<'e>(exec: impl Executor<'e, Database = Any>, id: i64) -> Result<Token, StoreError> {
+    find(exec, id)
+        .await?
+        .ok_or_else(|| not_found(KIND, id.to_string()))
+}
+
+fn from_row(row: &AnyRow) -> Result<Token, StoreError> {
+    let subnets: Vec<String> = rows::json(row, "subnets")?;
+    let subnets = subnets
+        .iter()
+        .map(|text| {
+            text.parse().map_err(|_| StoreError::Corrupt {
+                column: "subnets",
+                reason: format!("{text:?} is not a CIDR range"),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let period = rows::opt_text(row, "period")?
+        .map(|text| {
+            QuotaPeriod::parse(&text).ok_or_else(|| StoreError::Corrupt {
+                column: "period",
+                reason: format!("unknown value {text:?}"),
+            })
+        })
+        .transpose()?;
+    Ok(Token {
+        id: rows::int(row, "id")?,
+        group_id: rows::text(row, "group_id")?,
+        name: rows::text(row, "name")?,
+        key_hash: rows::text(row, "key_hash")?,
+        key_prefix: rows::text(row, "key_prefix")?,
+        status: rows::enumeration(row, "status", Status::parse)?,
+        expires_at: rows::opt_int(row, "expires_at")?,
+        subnets,
+        models: rows::json(row, "models")?,
+        mcp_servers: rows::json(row, "mcp_servers")?,
+        quota: rows::opt_decimal(row, "quota")?,
+        period_quota: rows::opt_decimal(row, "period_quota")?,
+        period,
+        period_start: rows::opt_int(row, "period_start")?,
+        used_amount: rows::decimal(row, "used_amount")?,
+        request_count: rows::int(row, "request_count")?,
+        created_at: rows::int(row, "created_at")?,
+        accessed_at: rows::opt_int(row, "accessed_at")?,
+    })
+}

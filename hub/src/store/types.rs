@@ -1,0 +1,592 @@
+//! Plain domain types for every stored object, independent of protobuf and SQL.
+
+use std::collections::BTreeMap;
+
+use ipnet::IpNet;
+use relay::backend::ChannelKind;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Enabled/disabled switch of tokens, channels and MCP servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    Enabled,
+    Disabled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Enabled => "enabled",
+            Status::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        match text {
+            "enabled" => Some(Status::Enabled),
+            "disabled" => Some(Status::Disabled),
+            _ => None,
+        }
+    }
+}
+
+/// A group's status; `Internal` groups are used by the system and hidden from self-service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupStatus {
+    #[default]
+    Enabled,
+    Disabled,
+    Internal,
+}
+
+impl GroupStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupStatus::Enabled => "enabled",
+            GroupStatus::Disabled => "disabled",
+            GroupStatus::Internal => "internal",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<GroupStatus> {
+        match text {
+            "enabled" => Some(GroupStatus::Enabled),
+            "disabled" => Some(GroupStatus::Disabled),
+            "internal" => Some(GroupStatus::Internal),
+            _ => None,
+        }
+    }
+}
+
+/// Upstream timeouts in milliseconds; `None` means the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timeouts {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_byte_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_idle_ms: Option<i64>,
+}
+
+impl Timeouts {
+    pub fn is_empty(&self) -> bool {
+        *self == Timeouts::default()
+    }
+}
+
+/// Tokens per price unit when none is given.
+pub const DEFAULT_PRICE_UNIT: i64 = 1_000_000;
+
+/// Prices per `unit` tokens; `None` means free. `per_request` is charged once per request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_input: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_creation: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_input: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_output: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_input: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_output: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_request: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_output: Option<Decimal>,
+    #[serde(default = "default_price_unit")]
+    pub unit: i64,
+}
+
+fn default_price_unit() -> i64 {
+    DEFAULT_PRICE_UNIT
+}
+
+impl Default for Price {
+    fn default() -> Self {
+        Price {
+            input: None,
+            output: None,
+            cached_input: None,
+            cache_creation: None,
+            image_input: None,
+            image_output: None,
+            audio_input: None,
+            audio_output: None,
+            per_request: None,
+            reasoning_output: None,
+            unit: DEFAULT_PRICE_UNIT,
+        }
+    }
+}
+
+impl Price {
+    /// Every price field with its name, for validation and display.
+    pub fn fields(&self) -> [(&'static str, Option<Decimal>); 10] {
+        [
+            ("input", self.input),
+            ("output", self.output),
+            ("cached_input", self.cached_input),
+            ("cache_creation", self.cache_creation),
+            ("image_input", self.image_input),
+            ("image_output", self.image_output),
+            ("audio_input", self.audio_input),
+            ("audio_output", self.audio_output),
+            ("per_request", self.per_request),
+            ("reasoning_output", self.reasoning_output),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub status: GroupStatus,
+    pub rpm_ratio: f64,
+    pub tpm_ratio: f64,
+    pub available_sets: Vec<String>,
+    pub balance: Decimal,
+    pub balance_alert_threshold: Decimal,
+    pub balance_alert_enabled: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Group {
+    /// A new enabled group with ratio 1 and no balance.
+    pub fn new(id: impl Into<String>) -> Group {
+        Group {
+            id: id.into(),
+            status: GroupStatus::Enabled,
+            rpm_ratio: 1.0,
+            tpm_ratio: 1.0,
+            available_sets: Vec::new(),
+            balance: Decimal::ZERO,
+            balance_alert_threshold: Decimal::ZERO,
+            balance_alert_enabled: false,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaPeriod {
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+impl QuotaPeriod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuotaPeriod::Daily => "daily",
+            QuotaPeriod::Weekly => "weekly",
+            QuotaPeriod::Monthly => "monthly",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<QuotaPeriod> {
+        match text {
+            "daily" => Some(QuotaPeriod::Daily),
+            "weekly" => Some(QuotaPeriod::Weekly),
+            "monthly" => Some(QuotaPeriod::Monthly),
+            _ => None,
+        }
+    }
+}
+
+/// A caller's API key. Only `key_hash` (hex SHA-256 of the key) is stored, never the key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub id: i64,
+    pub group_id: String,
+    pub name: String,
+    pub key_hash: String,
+    /// The key's first 8 characters, for display.
+    pub key_prefix: String,
+    pub status: Status,
+    pub expires_at: Option<i64>,
+    /// Empty means any source address.
+    pub subnets: Vec<IpNet>,
+    /// Empty means every model.
+    pub models: Vec<String>,
+    /// Empty means every MCP server the group may use.
+    pub mcp_servers: Vec<String>,
+    /// Lifetime spending limit; `None` is unlimited.
+    pub quota: Option<Decimal>,
+    /// Spending limit per `period`; `None` is unlimited.
+    pub period_quota: Option<Decimal>,
+    pub period: Option<QuotaPeriod>,
+    pub period_start: Option<i64>,
+    pub used_amount: Decimal,
+    pub request_count: i64,
+    pub created_at: i64,
+    pub accessed_at: Option<i64>,
+}
+
+/// What a caller supplies to create a token.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewToken {
+    pub group_id: String,
+    pub name: String,
+    /// A caller-chosen key (at least 8 characters); generated when `None`.
+    pub key: Option<String>,
+    pub status: Status,
+    pub expires_at: Option<i64>,
+    pub subnets: Vec<IpNet>,
+    pub models: Vec<String>,
+    pub mcp_servers: Vec<String>,
+    pub quota: Option<Decimal>,
+    pub period_quota: Option<Decimal>,
+    pub period: Option<QuotaPeriod>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    pub id: i64,
+    pub name: String,
+    pub kind: ChannelKind,
+    /// Empty means the kind's default.
+    pub base_url: String,
+    /// The upstream credential in plain text; never returned unmasked by any API.
+    pub key: String,
+    pub models: Vec<String>,
+    pub model_mapping: BTreeMap<String, String>,
+    pub priority: i64,
+    pub sets: Vec<String>,
+    pub status: Status,
+    pub proxy_url: Option<String>,
+    pub timeouts: Timeouts,
+    pub config: BTreeMap<String, String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Channel {
+    /// A new enabled channel with no models, for filling in.
+    pub fn new(name: impl Into<String>, kind: ChannelKind) -> Channel {
+        Channel {
+            id: 0,
+            name: name.into(),
+            kind,
+            base_url: String::new(),
+            key: String::new(),
+            models: Vec::new(),
+            model_mapping: BTreeMap::new(),
+            priority: 0,
+            sets: Vec::new(),
+            status: Status::Enabled,
+            proxy_url: None,
+            timeouts: Timeouts::default(),
+            config: BTreeMap::new(),
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelType {
+    #[default]
+    Chat,
+    Completion,
+    Embedding,
+    Image,
+    Audio,
+    Rerank,
+    Moderation,
+}
+
+impl ModelType {
+    pub const ALL: [ModelType; 7] = [
+        ModelType::Chat,
+        ModelType::Completion,
+        ModelType::Embedding,
+        ModelType::Image,
+        ModelType::Audio,
+        ModelType::Rerank,
+        ModelType::Moderation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelType::Chat => "chat",
+            ModelType::Completion => "completion",
+            ModelType::Embedding => "embedding",
+            ModelType::Image => "image",
+            ModelType::Audio => "audio",
+            ModelType::Rerank => "rerank",
+            ModelType::Moderation => "moderation",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ModelType> {
+        ModelType::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelConfig {
+    pub model: String,
+    pub model_type: ModelType,
+    pub owner: String,
+    /// Per group at ratio 1; 0 means unlimited.
+    pub rpm: i64,
+    pub tpm: i64,
+    pub retry_times: Option<i64>,
+    pub timeouts: Timeouts,
+    pub price: Price,
+    /// JSON object.
+    pub plugins: serde_json::Value,
+    /// JSON object.
+    pub config: serde_json::Value,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl ModelConfig {
+    pub fn new(model: impl Into<String>) -> ModelConfig {
+        ModelConfig {
+            model: model.into(),
+            model_type: ModelType::Chat,
+            owner: String::new(),
+            rpm: 0,
+            tpm: 0,
+            retry_times: None,
+            timeouts: Timeouts::default(),
+            price: Price::default(),
+            plugins: serde_json::Value::Object(serde_json::Map::new()),
+            config: serde_json::Value::Object(serde_json::Map::new()),
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
+
+/// One group's replacement of some of a model's settings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GroupModelOverride {
+    pub group_id: String,
+    pub model: String,
+    pub rpm: Option<i64>,
+    pub tpm: Option<i64>,
+    pub price: Option<Price>,
+    pub retry_times: Option<i64>,
+    pub timeouts: Timeouts,
+    pub save_detail: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum McpScope {
+    Public,
+    Group,
+}
+
+impl McpScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            McpScope::Public => "public",
+            McpScope::Group => "group",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<McpScope> {
+        match text {
+            "public" => Some(McpScope::Public),
+            "group" => Some(McpScope::Group),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum McpServerKind {
+    Embedded,
+    ProxyStreamable,
+    ProxySse,
+    Openapi,
+}
+
+impl McpServerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            McpServerKind::Embedded => "embedded",
+            McpServerKind::ProxyStreamable => "proxy_streamable",
+            McpServerKind::ProxySse => "proxy_sse",
+            McpServerKind::Openapi => "openapi",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<McpServerKind> {
+        match text {
+            "embedded" => Some(McpServerKind::Embedded),
+            "proxy_streamable" => Some(McpServerKind::ProxyStreamable),
+            "proxy_sse" => Some(McpServerKind::ProxySse),
+            "openapi" => Some(McpServerKind::Openapi),
+            _ => None,
+        }
+    }
+}
+
+/// Where an OpenAPI-backed MCP server gets its document and how it calls the API.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenApiSource {
+    /// The document text (YAML or JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub allow_private_network: bool,
+    /// Secrets for the API's security schemes, by scheme name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub credentials: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include_operations: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_operations: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpServer {
+    pub id: String,
+    pub scope: McpScope,
+    /// Set exactly when `scope` is `Group`.
+    pub group_id: Option<String>,
+    pub kind: McpServerKind,
+    pub template: Option<String>,
+    pub url: Option<String>,
+    pub headers: BTreeMap<String, String>,
+    pub query: BTreeMap<String, String>,
+    /// Admin-set template parameters (may hold secrets).
+    pub params: BTreeMap<String, String>,
+    pub openapi: Option<OpenApiSource>,
+    pub status: Status,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl McpServer {
+    pub fn new(id: impl Into<String>, scope: McpScope, kind: McpServerKind) -> McpServer {
+        McpServer {
+            id: id.into(),
+            scope,
+            group_id: None,
+            kind,
+            template: None,
+            url: None,
+            headers: BTreeMap::new(),
+            query: BTreeMap::new(),
+            params: BTreeMap::new(),
+            openapi: None,
+            status: Status::Enabled,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+}
+
+/// Parameters (usually credentials) one group supplies to one MCP server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupMcpParams {
+    pub server_id: String,
+    pub group_id: String,
+    pub params: BTreeMap<String, String>,
+    pub updated_at: i64,
+}
+
+/// Everything the relay's in-memory snapshot is built from.
+#[derive(Debug, Clone, Default)]
+pub struct StoreDump {
+    pub revision: i64,
+    pub groups: Vec<Group>,
+    pub tokens: Vec<Token>,
+    pub channels: Vec<Channel>,
+    pub model_configs: Vec<ModelConfig>,
+    pub group_overrides: Vec<GroupModelOverride>,
+    pub mcp_servers: Vec<McpServer>,
+    pub group_mcp_params: Vec<GroupMcpParams>,
+    pub options: BTreeMap<String, String>,
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page {
+            offset: 0,
+            limit: 100,
+        }
+    }
+}
+
+/// A page of results and the total number of matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct GroupFilter {
+    pub status: Option<GroupStatus>,
+    pub keyword: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TokenFilter {
+    pub group_id: Option<String>,
+    pub status: Option<Status>,
+    pub keyword: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChannelFilter {
+    pub status: Option<Status>,
+    pub kind: Option<ChannelKind>,
+    pub keyword: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ModelFilter {
+    pub model_type: Option<ModelType>,
+    pub keyword: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct McpFilter {
+    pub scope: Option<McpScope>,
+    pub group_id: Option<String>,
+    pub status: Option<Status>,
+    pub keyword: Option<String>,
+}

@@ -1,0 +1,356 @@
+//! Validation of every object before it is written, shared by the gRPC services and the
+//! configuration file so both reject the same input with the same field names.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use super::StoreError;
+use super::types::{
+    Channel, Group, GroupModelOverride, McpScope, McpServer, McpServerKind, ModelConfig, NewToken,
+    Price, Timeouts, Token,
+};
+
+/// Longest id or name accepted; keeps keys readable in logs and URLs.
+const MAX_NAME_LEN: usize = 128;
+/// Shortest caller-supplied token key.
+pub const MIN_KEY_LEN: usize = 8;
+
+pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> StoreError {
+    StoreError::Invalid {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+/// Ids and names: non-empty, no surrounding or control whitespace, bounded length.
+pub fn name(field: &str, value: &str) -> Result<(), StoreError> {
+    if value.is_empty() {
+        return Err(invalid(field, "must not be empty"));
+    }
+    if value.len() > MAX_NAME_LEN {
+        return Err(invalid(field, format!("longer than {MAX_NAME_LEN} bytes")));
+    }
+    if value.trim() != value || value.chars().any(char::is_control) {
+        return Err(invalid(
+            field,
+            "must not contain control characters or surrounding spaces",
+        ));
+    }
+    Ok(())
+}
+
+/// Ids that appear in URL paths (groups, MCP servers): letters, digits, `-`, `_`, `.`.
+pub fn path_id(field: &str, value: &str) -> Result<(), StoreError> {
+    name(field, value)?;
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(invalid(
+            field,
+            "may contain only ASCII letters, digits, '-', '_' and '.'",
+        ));
+    }
+    Ok(())
+}
+
+pub fn http_url(field: &str, value: &str) -> Result<(), StoreError> {
+    let parsed = url::Url::parse(value).map_err(|err| invalid(field, format!("bad url: {err}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid(field, "scheme must be http or https"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(invalid(field, "url has no host"));
+    }
+    Ok(())
+}
+
+fn proxy_url(field: &str, value: &str) -> Result<(), StoreError> {
+    let parsed = url::Url::parse(value).map_err(|err| invalid(field, format!("bad url: {err}")))?;
+    if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h") {
+        return Err(invalid(
+            field,
+            "scheme must be http, https, socks5 or socks5h",
+        ));
+    }
+    Ok(())
+}
+
+pub fn non_negative(field: &str, value: i64) -> Result<(), StoreError> {
+    if value < 0 {
+        return Err(invalid(field, "must not be negative"));
+    }
+    Ok(())
+}
+
+fn non_negative_opt(field: &str, value: Option<i64>) -> Result<(), StoreError> {
+    value.map_or(Ok(()), |value| non_negative(field, value))
+}
+
+fn decimal_non_negative(field: &str, value: Option<Decimal>) -> Result<(), StoreError> {
+    if value.is_some_and(|value| value.is_sign_negative() && !value.is_zero()) {
+        return Err(invalid(field, "must not be negative"));
+    }
+    Ok(())
+}
+
+fn ratio(field: &str, value: f64) -> Result<(), StoreError> {
+    if !value.is_finite() || value < 0.0 {
+        return Err(invalid(field, "must be a finite number not below 0"));
+    }
+    Ok(())
+}
+
+fn list(field: &str, values: &[String]) -> Result<(), StoreError> {
+    let mut seen = HashSet::new();
+    for (idx, value) in values.iter().enumerate() {
+        name(&format!("{field}[{idx}]"), value)?;
+        if !seen.insert(value) {
+            return Err(invalid(
+                format!("{field}[{idx}]"),
+                format!("duplicate {value:?}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn map_keys(field: &str, map: &BTreeMap<String, String>) -> Result<(), StoreError> {
+    for key in map.keys() {
+        name(&format!("{field} key"), key)?;
+    }
+    Ok(())
+}
+
+pub fn timeouts(field: &str, timeouts: &Timeouts) -> Result<(), StoreError> {
+    non_negative_opt(&format!("{field}.connect_ms"), timeouts.connect_ms)?;
+    non_negative_opt(&format!("{field}.first_byte_ms"), timeouts.first_byte_ms)?;
+    non_negative_opt(&format!("{field}.stream_idle_ms"), timeouts.stream_idle_ms)
+}
+
+pub fn price(field: &str, price: &Price) -> Result<(), StoreError> {
+    for (name, value) in price.fields() {
+        decimal_non_negative(&format!("{field}.{name}"), value)?;
+    }
+    if price.unit <= 0 {
+        return Err(invalid(format!("{field}.unit"), "must be positive"));
+    }
+    Ok(())
+}
+
+/// Parses a decimal text, naming the field when it is not one.
+pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal, StoreError> {
+    text.trim()
+        .parse::<Decimal>()
+        .map_err(|_| invalid(field, format!("{text:?} is not a decimal number")))
+}
+
+pub fn group(group: &Group) -> Result<(), StoreError> {
+    path_id("group.id", &group.id)?;
+    ratio("group.rpm_ratio", group.rpm_ratio)?;
+    ratio("group.tpm_ratio", group.tpm_ratio)?;
+    list("group.available_sets", &group.available_sets)?;
+    decimal_non_negative(
+        "group.balance_alert_threshold",
+        Some(group.balance_alert_threshold),
+    )
+}
+
+fn token_common(
+    name_value: &str,
+    models: &[String],
+    mcp_servers: &[String],
+    quota: Option<Decimal>,
+    period_quota: Option<Decimal>,
+    expires_at: Option<i64>,
+) -> Result<(), StoreError> {
+    name("token.name", name_value)?;
+    list("token.models", models)?;
+    list("token.mcp_servers", mcp_servers)?;
+    decimal_non_negative("token.quota", quota)?;
+    decimal_non_negative("token.period_quota", period_quota)?;
+    non_negative_opt("token.expires_at", expires_at)
+}
+
+pub fn new_token(token: &NewToken) -> Result<(), StoreError> {
+    path_id("token.group_id", &token.group_id)?;
+    token_common(
+        &token.name,
+        &token.models,
+        &token.mcp_servers,
+        token.quota,
+        token.period_quota,
+        token.expires_at,
+    )?;
+    if token.period_quota.is_some() && token.period.is_none() {
+        return Err(invalid("token.period", "required when period_quota is set"));
+    }
+    if let Some(key) = &token.key {
+        if key.chars().count() < MIN_KEY_LEN {
+            return Err(invalid(
+                "token.key",
+                format!("must be at least {MIN_KEY_LEN} characters"),
+            ));
+        }
+        if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid("token.key", "must not contain whitespace"));
+        }
+    }
+    Ok(())
+}
+
+pub fn token(token: &Token) -> Result<(), StoreError> {
+    token_common(
+        &token.name,
+        &token.models,
+        &token.mcp_servers,
+        token.quota,
+        token.period_quota,
+        token.expires_at,
+    )?;
+    if token.period_quota.is_some() && token.period.is_none() {
+        return Err(invalid("token.period", "required when period_quota is set"));
+    }
+    Ok(())
+}
+
+/// Parses CIDR text (a bare address counts as a single-host network).
+pub fn parse_subnet(field: &str, text: &str) -> Result<ipnet::IpNet, StoreError> {
+    let text = text.trim();
+    if let Ok(net) = text.parse::<ipnet::IpNet>() {
+        return Ok(net);
+    }
+    text.parse::<std::net::IpAddr>()
+        .map(ipnet::IpNet::from)
+        .map_err(|_| invalid(field, format!("{text:?} is not a CIDR range")))
+}
+
+pub fn channel(channel: &Channel) -> Result<(), StoreError> {
+    name("channel.name", &channel.name)?;
+    if !channel.base_url.is_empty() {
+        http_url("channel.base_url", &channel.base_url)?;
+    }
+    if channel.key.chars().any(char::is_control) {
+        return Err(invalid(
+            "channel.key",
+            "must not contain control characters",
+        ));
+    }
+    list("channel.models", &channel.models)?;
+    list("channel.sets", &channel.sets)?;
+    for (from, to) in &channel.model_mapping {
+        name("channel.model_mapping key", from)?;
+        name(&format!("channel.model_mapping[{from}]"), to)?;
+    }
+    if let Some(proxy) = &channel.proxy_url {
+        proxy_url("channel.proxy_url", proxy)?;
+    }
+    timeouts("channel.timeouts", &channel.timeouts)?;
+    map_keys("channel.config", &channel.config)
+}
+
+pub fn model_config(config: &ModelConfig) -> Result<(), StoreError> {
+    name("model_config.model", &config.model)?;
+    non_negative("model_config.rpm", config.rpm)?;
+    non_negative("model_config.tpm", config.tpm)?;
+    non_negative_opt("model_config.retry_times", config.retry_times)?;
+    timeouts("model_config.timeouts", &config.timeouts)?;
+    price("model_config.price", &config.price)?;
+    if !config.plugins.is_object() {
+        return Err(invalid("model_config.plugins", "must be a JSON object"));
+    }
+    if !config.config.is_object() {
+        return Err(invalid("model_config.config", "must be a JSON object"));
+    }
+    Ok(())
+}
+
+pub fn group_override(item: &GroupModelOverride) -> Result<(), StoreError> {
+    path_id("override.group_id", &item.group_id)?;
+    name("override.model", &item.model)?;
+    non_negative_opt("override.rpm", item.rpm)?;
+    non_negative_opt("override.tpm", item.tpm)?;
+    non_negative_opt("override.retry_times", item.retry_times)?;
+    timeouts("override.timeouts", &item.timeouts)?;
+    if let Some(item_price) = &item.price {
+        price("override.price", item_price)?;
+    }
+    Ok(())
+}
+
+pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
+    path_id("mcp_server.id", &server.id)?;
+    match (server.scope, &server.group_id) {
+        (McpScope::Group, None) => {
+            return Err(invalid("mcp_server.group", "required when scope is group"));
+        }
+        (McpScope::Public, Some(_)) => {
+            return Err(invalid(
+                "mcp_server.group",
+                "must be empty when scope is public",
+            ));
+        }
+        _ => {}
+    }
+    match server.kind {
+        McpServerKind::Embedded => {
+            let template = server.template.as_deref().unwrap_or_default();
+            name("mcp_server.template", template)?;
+        }
+        McpServerKind::ProxyStreamable | McpServerKind::ProxySse => {
+            http_url("mcp_server.url", server.url.as_deref().unwrap_or_default())?;
+        }
+        McpServerKind::Openapi => {
+            let Some(source) = &server.openapi else {
+                return Err(invalid("mcp_server.openapi", "required for type openapi"));
+            };
+            let has_spec = source.spec.as_deref().is_some_and(|spec| !spec.is_empty());
+            match (has_spec, &source.spec_url) {
+                (true, Some(_)) => {
+                    return Err(invalid(
+                        "mcp_server.openapi",
+                        "give spec or spec_url, not both",
+                    ));
+                }
+                (false, None) => {
+                    return Err(invalid(
+                        "mcp_server.openapi",
+                        "spec or spec_url is required",
+                    ));
+                }
+                (false, Some(spec_url)) => http_url("mcp_server.openapi.spec_url", spec_url)?,
+                (true, None) => {}
+            }
+            if let Some(base_url) = &source.base_url {
+                http_url("mcp_server.openapi.base_url", base_url)?;
+            }
+            map_keys("mcp_server.openapi.credentials", &source.credentials)?;
+            list(
+                "mcp_server.openapi.include_operations",
+                &source.include_operations,
+            )?;
+            list(
+                "mcp_server.openapi.exclude_operations",
+                &source.exclude_operations,
+            )?;
+        }
+    }
+    map_keys("mcp_server.headers", &server.headers)?;
+    for (header, value) in &server.headers {
+        if http::HeaderName::from_bytes(header.as_bytes()).is_err()
+            || http::HeaderValue::from_str(value).is_err()
+        {
+            return Err(invalid(
+                format!("mcp_server.headers[{header}]"),
+                "not a valid HTTP header",
+            ));
+        }
+    }
+    map_keys("mcp_server.query", &server.query)?;
+    map_keys("mcp_server.params", &server.params)
+}
+
+pub fn option_key(key: &str) -> Result<(), StoreError> {
+    name("option.key", key)
+}
