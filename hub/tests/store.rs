@@ -1,0 +1,684 @@
+//! Storage tests: the same suite on SQLite (a temp dir) and on the real Postgres (a fresh
+//! database per test, dropped afterwards).
+
+use std::collections::BTreeMap;
+
+use hub::store::{
+    Channel, ChannelFilter, Group, GroupFilter, GroupMcpParams, GroupModelOverride, GroupStatus,
+    McpFilter, McpScope, McpServer, McpServerKind, ModelConfig, NewToken, Page, Price, QuotaPeriod,
+    Status, Store, StoreError, TokenFilter, hash_key,
+};
+use relay::backend::ChannelKind;
+use rust_decimal::Decimal;
+use sqlx::Connection;
+
+const POSTGRES_ADMIN_DSN: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A SQLite store in its own temp dir (nested, to prove parent directories are created).
+async fn sqlite() -> (Store, Box<dyn Send>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/dir/aiproxy.db");
+    let store = Store::connect(path.to_str().unwrap()).await.unwrap();
+    assert!(path.exists());
+    (store, Box::new(dir))
+}
+
+/// Drops the per-test Postgres database, even when the test failed.
+struct PgDatabase {
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime; a fresh thread with its own runtime can block.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let mut admin = sqlx::AnyConnection::connect(POSTGRES_ADMIN_DSN)
+                    .await
+                    .unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            });
+        })
+        .join();
+    }
+}
+
+async fn postgres() -> (Store, Box<dyn Send>) {
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(POSTGRES_ADMIN_DSN)
+        .await
+        .unwrap_or_else(|err| panic!("postgres at {POSTGRES_ADMIN_DSN} is required: {err}"));
+    let suffix: String = (0..12)
+        .map(|_| char::from(b'a' + rand::random_range(0..26u8)))
+        .collect();
+    let name = format!("aiproxy_t_{suffix}");
+    // The name is generated above from ASCII letters only.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let guard = PgDatabase { name: name.clone() };
+    let store = Store::connect(&format!("postgres://postgres@127.0.0.1:5432/{name}"))
+        .await
+        .unwrap();
+    (store, Box::new(guard))
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite_backend {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _guard) = super::sqlite().await;
+                    super::$name(&store).await;
+                    store.close().await;
+                }
+            )*
+        }
+        mod postgres_backend {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _guard) = super::postgres().await;
+                    super::$name(&store).await;
+                    store.close().await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    groups_crud_filters_and_pages,
+    tokens_keys_limits_and_updates,
+    channels_round_trip_and_validation,
+    model_configs_prices_and_overrides,
+    mcp_servers_and_group_params,
+    options_and_revision,
+    failed_transaction_writes_nothing,
+    deleting_a_group_removes_what_it_owns,
+    load_all_returns_everything,
+);
+
+fn dec(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+fn invalid_field(err: StoreError) -> String {
+    match err {
+        StoreError::Invalid { field, .. } => field,
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+async fn groups_crud_filters_and_pages(store: &Store) {
+    for id in ["acme", "beta", "acme-2", "zeta"] {
+        store.create_group(&Group::new(id)).await.unwrap();
+    }
+    let dup = store.create_group(&Group::new("acme")).await.unwrap_err();
+    assert!(
+        matches!(dup, StoreError::AlreadyExists { kind: "group", .. }),
+        "{dup:?}"
+    );
+    assert_eq!(
+        invalid_field(store.create_group(&Group::new("")).await.unwrap_err()),
+        "group.id"
+    );
+    assert_eq!(
+        invalid_field(
+            store
+                .create_group(&Group::new("has space"))
+                .await
+                .unwrap_err()
+        ),
+        "group.id"
+    );
+    let mut bad_ratio = Group::new("ratio");
+    bad_ratio.rpm_ratio = -1.0;
+    assert_eq!(
+        invalid_field(store.create_group(&bad_ratio).await.unwrap_err()),
+        "group.rpm_ratio"
+    );
+
+    let mut acme = store.get_group("acme").await.unwrap();
+    assert_eq!(acme.status, GroupStatus::Enabled);
+    assert!(acme.created_at > 0);
+    acme.status = GroupStatus::Disabled;
+    acme.rpm_ratio = 2.5;
+    acme.available_sets = vec!["default".into(), "vip".into()];
+    acme.balance = dec("12.3456");
+    let updated = store.update_group(&acme).await.unwrap();
+    assert_eq!(updated.rpm_ratio, 2.5);
+    assert_eq!(updated.balance, dec("12.3456"));
+    assert_eq!(updated.available_sets, vec!["default", "vip"]);
+
+    let keyword = GroupFilter {
+        keyword: Some("ACME".into()),
+        ..GroupFilter::default()
+    };
+    let found = store.list_groups(&keyword, Page::default()).await.unwrap();
+    assert_eq!(found.total, 2);
+    assert_eq!(
+        found
+            .items
+            .iter()
+            .map(|g| g.id.as_str())
+            .collect::<Vec<_>>(),
+        ["acme", "acme-2"]
+    );
+    // LIKE wildcards in the keyword are literal characters.
+    let wildcard = GroupFilter {
+        keyword: Some("%".into()),
+        ..GroupFilter::default()
+    };
+    assert_eq!(
+        store
+            .list_groups(&wildcard, Page::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    let disabled = GroupFilter {
+        status: Some(GroupStatus::Disabled),
+        ..GroupFilter::default()
+    };
+    assert_eq!(
+        store
+            .list_groups(&disabled, Page::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    let second_page = store
+        .list_groups(
+            &GroupFilter::default(),
+            Page {
+                offset: 2,
+                limit: 2,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(second_page.total, 4);
+    assert_eq!(
+        second_page
+            .items
+            .iter()
+            .map(|g| g.id.as_str())
+            .collect::<Vec<_>>(),
+        ["beta", "zeta"]
+    );
+
+    store.delete_group("beta").await.unwrap();
+    assert!(matches!(
+        store.get_group("beta").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.delete_group("beta").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let deleted = store
+        .delete_groups(&["zeta".into(), "missing".into()])
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+}
+
+fn new_token(group: &str, name: &str) -> NewToken {
+    NewToken {
+        group_id: group.into(),
+        name: name.into(),
+        ..NewToken::default()
+    }
+}
+
+async fn tokens_keys_limits_and_updates(store: &Store) {
+    store.create_group(&Group::new("acme")).await.unwrap();
+    let missing_group = store
+        .create_token(&new_token("nope", "t"), 0)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing_group, StoreError::NotFound { kind: "group", .. }),
+        "{missing_group:?}"
+    );
+
+    let (token, key) = store
+        .create_token(&new_token("acme", "ci"), 0)
+        .await
+        .unwrap();
+    assert!(key.starts_with("sk-"));
+    assert_eq!(key.len(), 51);
+    assert!(key[3..].chars().all(|c| c.is_ascii_alphanumeric()));
+    assert_eq!(token.key_hash, hash_key(&key));
+    assert_eq!(token.key_prefix, &key[..8]);
+    assert_eq!(token.used_amount, Decimal::ZERO);
+    let found = store.find_token_by_hash(&hash_key(&key)).await.unwrap();
+    assert_eq!(found.map(|t| t.id), Some(token.id));
+
+    let dup = store
+        .create_token(&new_token("acme", "ci"), 0)
+        .await
+        .unwrap_err();
+    assert!(matches!(dup, StoreError::AlreadyExists { .. }), "{dup:?}");
+    let mut short = new_token("acme", "short");
+    short.key = Some("sk-1".into());
+    assert_eq!(
+        invalid_field(store.create_token(&short, 0).await.unwrap_err()),
+        "token.key"
+    );
+
+    let mut chosen = new_token("acme", "chosen");
+    chosen.key = Some("sk-acme-ci-0001".into());
+    chosen.subnets = vec!["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
+    chosen.models = vec!["gpt-4o-mini".into()];
+    chosen.quota = Some(dec("10.5"));
+    chosen.period_quota = Some(dec("1"));
+    chosen.period = Some(QuotaPeriod::Daily);
+    let (chosen_token, chosen_key) = store.create_token(&chosen, 0).await.unwrap();
+    assert_eq!(chosen_key, "sk-acme-ci-0001");
+    assert_eq!(chosen_token.subnets, chosen.subnets);
+    assert_eq!(chosen_token.quota, Some(dec("10.5")));
+    assert!(chosen_token.period_start.is_some());
+    // The same key twice is refused without echoing it.
+    let mut same_key = new_token("acme", "other");
+    same_key.key = Some("sk-acme-ci-0001".into());
+    let err = store.create_token(&same_key, 0).await.unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists { .. }), "{err:?}");
+    assert!(!err.to_string().contains("sk-acme-ci-0001"));
+
+    // Two tokens exist: a limit of 2 refuses the third, a limit of 3 accepts it.
+    let limit = store
+        .create_token(&new_token("acme", "third"), 2)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(limit, StoreError::TokenLimit { max: 2, .. }),
+        "{limit:?}"
+    );
+    store
+        .create_token(&new_token("acme", "third"), 3)
+        .await
+        .unwrap();
+
+    let mut renamed = token.clone();
+    renamed.name = "chosen".into();
+    assert!(matches!(
+        store.update_token(&renamed).await,
+        Err(StoreError::AlreadyExists { .. })
+    ));
+    renamed.name = "ci-renamed".into();
+    renamed.status = Status::Disabled;
+    let updated = store.update_token(&renamed).await.unwrap();
+    assert_eq!(updated.name, "ci-renamed");
+    assert_eq!(updated.status, Status::Disabled);
+    assert_eq!(updated.key_hash, token.key_hash);
+
+    let filter = TokenFilter {
+        group_id: Some("acme".into()),
+        status: Some(Status::Enabled),
+        keyword: Some("cho".into()),
+    };
+    let listing = store.list_tokens(&filter, Page::default()).await.unwrap();
+    assert_eq!(listing.items.len(), 1);
+    assert_eq!(listing.items[0].name, "chosen");
+
+    assert_eq!(store.delete_tokens(&[token.id, 999_999]).await.unwrap(), 1);
+}
+
+fn channel(name: &str) -> Channel {
+    let mut channel = Channel::new(name, ChannelKind::OpenAi);
+    channel.base_url = "http://127.0.0.1:9000/v1".into();
+    channel.key = "sk-upstream-secret-value".into();
+    channel.models = vec!["gpt-4o-mini".into()];
+    channel
+}
+
+async fn channels_round_trip_and_validation(store: &Store) {
+    let mut first = channel("mock-openai");
+    first.model_mapping = BTreeMap::from([("gpt-4".into(), "gpt-4o-mini".into())]);
+    first.priority = 10;
+    first.config = BTreeMap::from([("api_version".into(), "2024-06-01".into())]);
+    first.timeouts.connect_ms = Some(1500);
+    first.proxy_url = Some("socks5://127.0.0.1:1080".into());
+    let created = store.create_channel(&first).await.unwrap();
+    assert!(created.id > 0);
+    assert_eq!(created.key, "sk-upstream-secret-value");
+    assert_eq!(created.model_mapping, first.model_mapping);
+    assert_eq!(created.timeouts.connect_ms, Some(1500));
+    assert_eq!(created.proxy_url, first.proxy_url);
+
+    let dup = store
+        .create_channel(&channel("mock-openai"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            dup,
+            StoreError::AlreadyExists {
+                kind: "channel",
+                ..
+            }
+        ),
+        "{dup:?}"
+    );
+    let mut bad_url = channel("bad-url");
+    bad_url.base_url = "not a url".into();
+    assert_eq!(
+        invalid_field(store.create_channel(&bad_url).await.unwrap_err()),
+        "channel.base_url"
+    );
+    let mut ftp = channel("ftp");
+    ftp.base_url = "ftp://example.invalid".into();
+    assert_eq!(
+        invalid_field(store.create_channel(&ftp).await.unwrap_err()),
+        "channel.base_url"
+    );
+    let mut negative = channel("negative");
+    negative.timeouts.first_byte_ms = Some(-1);
+    assert_eq!(
+        invalid_field(store.create_channel(&negative).await.unwrap_err()),
+        "channel.timeouts.first_byte_ms"
+    );
+
+    let mut second = channel("anthropic-main");
+    second.kind = ChannelKind::Anthropic;
+    second.base_url = String::new();
+    store.create_channel(&second).await.unwrap();
+    let by_kind = ChannelFilter {
+        kind: Some(ChannelKind::Anthropic),
+        ..ChannelFilter::default()
+    };
+    let listing = store
+        .list_channels(&by_kind, Page::default())
+        .await
+        .unwrap();
+    assert_eq!(listing.total, 1);
+    assert_eq!(listing.items[0].name, "anthropic-main");
+    let by_url = ChannelFilter {
+        keyword: Some("127.0.0.1:9000".into()),
+        ..ChannelFilter::default()
+    };
+    assert_eq!(
+        store
+            .list_channels(&by_url, Page::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+
+    let mut changed = created.clone();
+    changed.status = Status::Disabled;
+    changed.name = "anthropic-main".into();
+    assert!(matches!(
+        store.update_channel(&changed).await,
+        Err(StoreError::AlreadyExists { .. })
+    ));
+    changed.name = "renamed".into();
+    let updated = store.update_channel(&changed).await.unwrap();
+    assert_eq!(updated.status, Status::Disabled);
+    assert_eq!(updated.created_at, created.created_at);
+    store.delete_channel(created.id).await.unwrap();
+    assert!(matches!(
+        store.get_channel(created.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn model_configs_prices_and_overrides(store: &Store) {
+    let mut config = ModelConfig::new("gpt-4o-mini");
+    config.rpm = 600;
+    config.tpm = 100_000;
+    config.price = Price {
+        input: Some(dec("0.15")),
+        output: Some(dec("0.6")),
+        cached_input: Some(dec("0.075")),
+        ..Price::default()
+    };
+    config.plugins = serde_json::json!({"cache": {"enable": true}});
+    let created = store.create_model_config(&config).await.unwrap();
+    assert_eq!(created.price, config.price);
+    assert_eq!(created.price.unit, 1_000_000);
+    assert_eq!(created.plugins, config.plugins);
+
+    let mut negative = ModelConfig::new("neg");
+    negative.price.output = Some(dec("-1"));
+    assert_eq!(
+        invalid_field(store.create_model_config(&negative).await.unwrap_err()),
+        "model_config.price.output"
+    );
+    let mut zero_unit = ModelConfig::new("unit");
+    zero_unit.price.unit = 0;
+    assert_eq!(
+        invalid_field(store.create_model_config(&zero_unit).await.unwrap_err()),
+        "model_config.price.unit"
+    );
+
+    store.create_group(&Group::new("acme")).await.unwrap();
+    let mut item = GroupModelOverride {
+        group_id: "acme".into(),
+        model: "gpt-4o-mini".into(),
+        rpm: Some(10),
+        price: Some(Price {
+            input: Some(dec("0.1")),
+            ..Price::default()
+        }),
+        save_detail: true,
+        ..GroupModelOverride::default()
+    };
+    let stored = store.put_group_override(&item).await.unwrap();
+    assert_eq!(stored.price, item.price);
+    assert!(stored.save_detail);
+    item.rpm = Some(20);
+    item.save_detail = false;
+    let replaced = store.put_group_override(&item).await.unwrap();
+    assert_eq!(replaced.rpm, Some(20));
+    assert!(!replaced.save_detail);
+    assert_eq!(
+        store
+            .list_group_overrides(Some("acme"))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let orphan = GroupModelOverride {
+        group_id: "nope".into(),
+        ..item.clone()
+    };
+    assert!(matches!(
+        store.put_group_override(&orphan).await,
+        Err(StoreError::NotFound { kind: "group", .. })
+    ));
+
+    // Deleting the model removes the overrides of it.
+    store.delete_model_config("gpt-4o-mini").await.unwrap();
+    assert!(store.list_group_overrides(None).await.unwrap().is_empty());
+}
+
+async fn mcp_servers_and_group_params(store: &Store) {
+    store.create_group(&Group::new("acme")).await.unwrap();
+    let mut clock = McpServer::new("clock", McpScope::Public, McpServerKind::Embedded);
+    clock.template = Some("time".into());
+    store.create_mcp_server(&clock).await.unwrap();
+
+    let mut remote = McpServer::new(
+        "remote-tools",
+        McpScope::Group,
+        McpServerKind::ProxyStreamable,
+    );
+    remote.url = Some("http://127.0.0.1:9200/mcp".into());
+    remote.headers = BTreeMap::from([("X-Static".into(), "1".into())]);
+    assert_eq!(
+        invalid_field(store.create_mcp_server(&remote).await.unwrap_err()),
+        "mcp_server.group"
+    );
+    remote.group_id = Some("acme".into());
+    let created = store.create_mcp_server(&remote).await.unwrap();
+    assert_eq!(created.headers, remote.headers);
+
+    let mut no_url = McpServer::new("no-url", McpScope::Public, McpServerKind::ProxySse);
+    no_url.url = None;
+    assert_eq!(
+        invalid_field(store.create_mcp_server(&no_url).await.unwrap_err()),
+        "mcp_server.url"
+    );
+    let openapi = McpServer::new("api", McpScope::Public, McpServerKind::Openapi);
+    assert_eq!(
+        invalid_field(store.create_mcp_server(&openapi).await.unwrap_err()),
+        "mcp_server.openapi"
+    );
+
+    let by_group = McpFilter {
+        group_id: Some("acme".into()),
+        ..McpFilter::default()
+    };
+    let listing = store
+        .list_mcp_servers(&by_group, Page::default())
+        .await
+        .unwrap();
+    assert_eq!(listing.items.len(), 1);
+    assert_eq!(listing.items[0].id, "remote-tools");
+
+    let params = GroupMcpParams {
+        server_id: "clock".into(),
+        group_id: "acme".into(),
+        params: BTreeMap::from([("api_key".into(), "secret-1".into())]),
+        updated_at: 0,
+    };
+    store.set_group_mcp_params(&params).await.unwrap();
+    let again = GroupMcpParams {
+        params: BTreeMap::from([("api_key".into(), "secret-2".into())]),
+        ..params.clone()
+    };
+    store.set_group_mcp_params(&again).await.unwrap();
+    assert_eq!(
+        store
+            .get_group_mcp_params("clock", "acme")
+            .await
+            .unwrap()
+            .params,
+        again.params
+    );
+    store.delete_mcp_server("clock").await.unwrap();
+    assert!(matches!(
+        store.get_group_mcp_params("clock", "acme").await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn options_and_revision(store: &Store) {
+    let start = store.revision().await.unwrap();
+    store
+        .set_options(&BTreeMap::from([
+            ("RetryTimes".into(), "2".into()),
+            ("LogDetailStorageHours".into(), "24".into()),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(store.revision().await.unwrap(), start + 1);
+    store
+        .set_options(&BTreeMap::from([("RetryTimes".into(), "3".into())]))
+        .await
+        .unwrap();
+    assert_eq!(store.get_option("RetryTimes").await.unwrap(), "3");
+    assert_eq!(store.list_options().await.unwrap().len(), 2);
+    // Reads do not move the revision.
+    store.load_all().await.unwrap();
+    assert_eq!(store.revision().await.unwrap(), start + 2);
+    store.delete_option("RetryTimes").await.unwrap();
+    assert!(matches!(
+        store.get_option("RetryTimes").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(store.revision().await.unwrap(), start + 3);
+}
+
+async fn failed_transaction_writes_nothing(store: &Store) {
+    let start = store.revision().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    tx.create_group(&Group::new("half")).await.unwrap();
+    let mut bad = channel("bad");
+    bad.base_url = "nope".into();
+    assert!(tx.create_channel(&bad).await.is_err());
+    drop(tx);
+    assert!(matches!(
+        store.get_group("half").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(store.revision().await.unwrap(), start);
+}
+
+async fn deleting_a_group_removes_what_it_owns(store: &Store) {
+    store.create_group(&Group::new("acme")).await.unwrap();
+    store.create_group(&Group::new("other")).await.unwrap();
+    store
+        .create_token(&new_token("acme", "a"), 0)
+        .await
+        .unwrap();
+    store
+        .create_token(&new_token("other", "b"), 0)
+        .await
+        .unwrap();
+    let mut own = McpServer::new("own", McpScope::Group, McpServerKind::ProxyStreamable);
+    own.group_id = Some("acme".into());
+    own.url = Some("http://127.0.0.1:1/mcp".into());
+    store.create_mcp_server(&own).await.unwrap();
+    store
+        .put_group_override(&GroupModelOverride {
+            group_id: "acme".into(),
+            model: "m".into(),
+            ..GroupModelOverride::default()
+        })
+        .await
+        .unwrap();
+    store.delete_group("acme").await.unwrap();
+    let dump = store.load_all().await.unwrap();
+    assert_eq!(dump.tokens.len(), 1);
+    assert_eq!(dump.tokens[0].group_id, "other");
+    assert!(dump.mcp_servers.is_empty());
+    assert!(dump.group_overrides.is_empty());
+}
+
+async fn load_all_returns_everything(store: &Store) {
+    store.create_group(&Group::new("acme")).await.unwrap();
+    let (_, key) = store
+        .create_token(&new_token("acme", "ci"), 0)
+        .await
+        .unwrap();
+    store.create_channel(&channel("c1")).await.unwrap();
+    store
+        .create_model_config(&ModelConfig::new("m1"))
+        .await
+        .unwrap();
+    let mut clock = McpServer::new("clock", McpScope::Public, McpServerKind::Embedded);
+    clock.template = Some("time".into());
+    store.create_mcp_server(&clock).await.unwrap();
+    store
+        .set_options(&BTreeMap::from([("k".into(), "v".into())]))
+        .await
+        .unwrap();
+    let dump = store.load_all().await.unwrap();
+    assert_eq!(dump.revision, store.revision().await.unwrap());
+    assert_eq!(dump.groups.len(), 1);
+    assert_eq!(dump.tokens[0].key_hash, hash_key(&key));
+    assert_eq!(dump.channels[0].key, "sk-upstream-secret-value");
+    assert_eq!(dump.model_configs[0].model, "m1");
+    assert_eq!(dump.mcp_servers[0].id, "clock");
+    assert_eq!(dump.options.get("k").map(String::as_str), Some("v"));
+}
