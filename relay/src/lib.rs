@@ -4,6 +4,7 @@ pub mod adaptor;
 pub mod backend;
 mod client_ip;
 mod config;
+pub mod convert;
 mod error;
 pub mod health;
 mod json;

@@ -1,0 +1,1028 @@
+//! Anthropic Messages ⇄ OpenAI chat completions: requests, responses and event streams.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
+use super::{
+    ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta, StreamEvent,
+    Usage, as_object, budget_for_effort, chat_max_tokens, chat_text, chat_thinking_budget,
+    chat_top_k, data_url, effort_for_budget, parse_arguments, parse_data_url, stop_list, str_field,
+    strip_pivot_keys,
+};
+
+/// Anthropic requires `max_tokens`; chat does not. Used when the chat client sets none.
+const DEFAULT_MAX_TOKENS: u64 = 4096;
+/// The smallest thinking budget Anthropic accepts.
+const MIN_THINKING_BUDGET: i64 = 1024;
+
+// ------------------------------------------------------------------ requests
+
+/// An Anthropic Messages request as a chat completions request.
+pub fn messages_request_to_chat(request: &Value) -> Result<Value, ConvertError> {
+    let mut chat = messages_request_to_pivot(request)?;
+    strip_pivot_keys(&mut chat);
+    Ok(chat)
+}
+
+pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, ConvertError> {
+    let fields = as_object(request, "request body")?;
+    let mut chat = Map::new();
+    if let Some(model) = fields.get("model") {
+        chat.insert("model".into(), model.clone());
+    }
+    let mut messages = Vec::new();
+    match fields.get("system") {
+        Some(Value::String(text)) if !text.is_empty() => {
+            messages.push(json!({"role": "system", "content": text}));
+        }
+        Some(Value::Array(blocks)) if !blocks.is_empty() => {
+            let parts: Vec<Value> = blocks
+                .iter()
+                .filter_map(|b| str_field(b, "text"))
+                .map(|text| json!({"type": "text", "text": text}))
+                .collect();
+            messages.push(json!({"role": "system", "content": parts}));
+        }
+        _ => {}
+    }
+    let turns = fields
+        .get("messages")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ConvertError::InvalidRequest("messages must be an array".into()))?;
+    for turn in turns {
+        match str_field(turn, "role") {
+            Some("user") => user_turn_to_chat(turn.get("content"), &mut messages)?,
+            Some("assistant") => messages.push(assistant_turn_to_chat(turn.get("content"))?),
+            other => {
+                return Err(ConvertError::InvalidRequest(format!(
+                    "unknown message role {}",
+                    other.unwrap_or("(none)")
+                )));
+            }
+        }
+    }
+    chat.insert("messages".into(), Value::Array(messages));
+    if let Some(max_tokens) = fields.get("max_tokens") {
+        chat.insert("max_tokens".into(), max_tokens.clone());
+    }
+    if let Some(stops) = fields.get("stop_sequences").filter(|s| s.is_array()) {
+        chat.insert("stop".into(), stops.clone());
+    }
+    for key in ["temperature", "top_p"] {
+        if let Some(value) = fields.get(key) {
+            chat.insert(key.into(), value.clone());
+        }
+    }
+    if let Some(top_k) = fields.get("top_k") {
+        chat.insert(PIVOT_TOP_K.into(), top_k.clone());
+    }
+    if fields.get("stream").and_then(Value::as_bool) == Some(true) {
+        chat.insert("stream".into(), json!(true));
+        chat.insert("stream_options".into(), json!({"include_usage": true}));
+    }
+    if let Some(user) = fields.get("metadata").and_then(|m| str_field(m, "user_id")) {
+        chat.insert("user".into(), json!(user));
+    }
+    match fields.get("thinking") {
+        Some(thinking) if str_field(thinking, "type") == Some("enabled") => {
+            let budget = thinking
+                .get("budget_tokens")
+                .and_then(Value::as_i64)
+                .unwrap_or(MIN_THINKING_BUDGET);
+            if let Some(effort) = effort_for_budget(budget) {
+                chat.insert("reasoning_effort".into(), json!(effort));
+            }
+            chat.insert(PIVOT_THINKING_BUDGET.into(), json!(budget));
+        }
+        Some(thinking) if str_field(thinking, "type") == Some("adaptive") => {
+            chat.insert("reasoning_effort".into(), json!("medium"));
+        }
+        _ => {}
+    }
+    if let Some(effort) = fields
+        .get("output_config")
+        .and_then(|c| str_field(c, "effort"))
+    {
+        chat.insert("reasoning_effort".into(), json!(effort));
+    }
+    if let Some(tools) = fields.get("tools").and_then(Value::as_array) {
+        let mut functions = Vec::with_capacity(tools.len());
+        for tool in tools {
+            if let Some(kind) = str_field(tool, "type").filter(|kind| *kind != "custom") {
+                return Err(ConvertError::Unsupported(format!(
+                    "anthropic server tool {kind} cannot be served by this channel"
+                )));
+            }
+            let mut function = Map::new();
+            function.insert("name".into(), tool.get("name").cloned().unwrap_or_default());
+            if let Some(description) = tool.get("description") {
+                function.insert("description".into(), description.clone());
+            }
+            function.insert(
+                "parameters".into(),
+                tool.get("input_schema")
+                    .cloned()
+                    .unwrap_or_else(|| json!({"type": "object", "properties": {}})),
+            );
+            functions.push(json!({"type": "function", "function": function}));
+        }
+        if !functions.is_empty() {
+            chat.insert("tools".into(), Value::Array(functions));
+        }
+    }
+    if fields.get("mcp_servers").is_some() {
+        return Err(ConvertError::Unsupported(
+            "anthropic mcp_servers cannot be served by this channel".into(),
+        ));
+    }
+    if let Some(choice) = fields.get("tool_choice") {
+        let chat_choice = match str_field(choice, "type") {
+            Some("auto") => Some(json!("auto")),
+            Some("any") => Some(json!("required")),
+            Some("none") => Some(json!("none")),
+            Some("tool") => Some(json!({"type": "function",
+                "function": {"name": choice.get("name").cloned().unwrap_or_default()}})),
+            _ => None,
+        };
+        if let Some(chat_choice) = chat_choice {
+            chat.insert("tool_choice".into(), chat_choice);
+        }
+        if choice
+            .get("disable_parallel_tool_use")
+            .and_then(Value::as_bool)
+            == Some(true)
+        {
+            chat.insert("parallel_tool_calls".into(), json!(false));
+        }
+    }
+    Ok(Value::Object(chat))
+}
+
+/// A user turn: its tool results become `tool` messages (first, as chat wants them right after
+/// the assistant's calls), the rest one `user` message.
+fn user_turn_to_chat(
+    content: Option<&Value>,
+    messages: &mut Vec<Value>,
+) -> Result<(), ConvertError> {
+    let blocks = match content {
+        Some(Value::String(text)) => {
+            messages.push(json!({"role": "user", "content": text}));
+            return Ok(());
+        }
+        Some(Value::Array(blocks)) => blocks,
+        _ => {
+            return Err(ConvertError::InvalidRequest(
+                "message content is missing".into(),
+            ));
+        }
+    };
+    let mut parts = Vec::new();
+    for block in blocks {
+        match str_field(block, "type") {
+            Some("tool_result") => {
+                let id = str_field(block, "tool_use_id").unwrap_or_default();
+                let text = match block.get("content") {
+                    Some(Value::String(text)) => text.clone(),
+                    Some(Value::Array(inner)) => {
+                        let mut texts = Vec::new();
+                        for item in inner {
+                            if str_field(item, "type") == Some("text") {
+                                texts.push(str_field(item, "text").unwrap_or_default());
+                            } else {
+                                // Chat tool messages hold text only: other content follows
+                                // in the user message.
+                                parts.push(block_to_chat_part(item)?);
+                            }
+                        }
+                        texts.join("\n")
+                    }
+                    _ => String::new(),
+                };
+                messages.push(json!({"role": "tool", "tool_call_id": id, "content": text}));
+            }
+            _ => parts.push(block_to_chat_part(block)?),
+        }
+    }
+    if !parts.is_empty() {
+        messages.push(json!({"role": "user", "content": parts}));
+    }
+    Ok(())
+}
+
+fn block_to_chat_part(block: &Value) -> Result<Value, ConvertError> {
+    let kind = str_field(block, "type").unwrap_or_default();
+    let source = block.get("source");
+    let source_kind = source.and_then(|s| str_field(s, "type"));
+    match (kind, source_kind) {
+        ("text", _) => {
+            Ok(json!({"type": "text", "text": str_field(block, "text").unwrap_or_default()}))
+        }
+        ("image", Some("base64")) => {
+            let source = source.unwrap_or(&Value::Null);
+            Ok(json!({"type": "image_url", "image_url": {"url": data_url(
+                str_field(source, "media_type").unwrap_or("image/png"),
+                str_field(source, "data").unwrap_or_default(),
+            )}}))
+        }
+        ("image", Some("url")) => Ok(json!({"type": "image_url", "image_url": {
+            "url": source.and_then(|s| str_field(s, "url")).unwrap_or_default()}})),
+        ("document", Some("base64")) => {
+            let source = source.unwrap_or(&Value::Null);
+            let mime = str_field(source, "media_type").unwrap_or("application/pdf");
+            Ok(json!({"type": "file", "file": {
+                "filename": str_field(block, "title").unwrap_or("document.pdf"),
+                "file_data": data_url(mime, str_field(source, "data").unwrap_or_default()),
+            }}))
+        }
+        ("document", Some("text")) => Ok(json!({"type": "text",
+            "text": source.and_then(|s| str_field(s, "data")).unwrap_or_default()})),
+        _ => Err(ConvertError::Unsupported(format!(
+            "anthropic content block {kind}{} cannot be served by this channel",
+            source_kind
+                .map(|s| format!(" with source {s}"))
+                .unwrap_or_default()
+        ))),
+    }
+}
+
+fn assistant_turn_to_chat(content: Option<&Value>) -> Result<Value, ConvertError> {
+    let blocks = match content {
+        Some(Value::String(text)) => return Ok(json!({"role": "assistant", "content": text})),
+        Some(Value::Array(blocks)) => blocks,
+        _ => {
+            return Err(ConvertError::InvalidRequest(
+                "message content is missing".into(),
+            ));
+        }
+    };
+    let mut text = String::new();
+    let mut calls = Vec::new();
+    for block in blocks {
+        match str_field(block, "type") {
+            Some("text") => text.push_str(str_field(block, "text").unwrap_or_default()),
+            Some("tool_use") => {
+                let input = block.get("input").cloned().unwrap_or_else(|| json!({}));
+                calls.push(json!({
+                    "id": str_field(block, "id").unwrap_or_default(),
+                    "type": "function",
+                    "function": {
+                        "name": str_field(block, "name").unwrap_or_default(),
+                        "arguments": input.to_string(),
+                    },
+                }));
+            }
+            // Signed thinking only means something to Anthropic itself.
+            Some("thinking" | "redacted_thinking") => {}
+            other => {
+                return Err(ConvertError::Unsupported(format!(
+                    "anthropic content block {} in an assistant turn cannot be served by this channel",
+                    other.unwrap_or("(untyped)")
+                )));
+            }
+        }
+    }
+    let mut message = Map::new();
+    message.insert("role".into(), json!("assistant"));
+    message.insert(
+        "content".into(),
+        if text.is_empty() && !calls.is_empty() {
+            Value::Null
+        } else {
+            json!(text)
+        },
+    );
+    if !calls.is_empty() {
+        message.insert("tool_calls".into(), Value::Array(calls));
+    }
+    Ok(Value::Object(message))
+}
+
+/// A chat completions request as an Anthropic Messages request.
+pub fn chat_request_to_messages(chat: &Value) -> Result<Value, ConvertError> {
+    let fields = as_object(chat, "request body")?;
+    if fields.get("n").and_then(Value::as_u64).unwrap_or(1) > 1 {
+        return Err(ConvertError::Unsupported(
+            "n greater than 1 cannot be served by an anthropic channel".into(),
+        ));
+    }
+    if let Some(modalities) = fields.get("modalities").and_then(Value::as_array)
+        && modalities.iter().any(|m| m.as_str() == Some("audio"))
+    {
+        return Err(ConvertError::Unsupported(
+            "audio output cannot be served by an anthropic channel".into(),
+        ));
+    }
+    let mut out = Map::new();
+    if let Some(model) = fields.get("model") {
+        out.insert("model".into(), model.clone());
+    }
+    let mut system = Vec::new();
+    let mut turns: Vec<(String, Vec<Value>)> = Vec::new();
+    let messages = fields
+        .get("messages")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ConvertError::InvalidRequest("messages must be an array".into()))?;
+    for message in messages {
+        let role = str_field(message, "role").unwrap_or_default();
+        let content = message.get("content").unwrap_or(&Value::Null);
+        let (turn_role, blocks) = match role {
+            "system" | "developer" => {
+                let text = chat_text(content);
+                if !text.is_empty() {
+                    system.push(json!({"type": "text", "text": text}));
+                }
+                continue;
+            }
+            "user" => ("user", chat_content_to_blocks(content)?),
+            "assistant" => ("assistant", chat_assistant_to_blocks(message)?),
+            "tool" => {
+                let text = chat_text(content);
+                let block = json!({
+                    "type": "tool_result",
+                    "tool_use_id": str_field(message, "tool_call_id").unwrap_or_default(),
+                    "content": text,
+                });
+                ("user", vec![block])
+            }
+            other => {
+                return Err(ConvertError::Unsupported(format!(
+                    "chat message role {other} cannot be served by an anthropic channel"
+                )));
+            }
+        };
+        if blocks.is_empty() {
+            continue;
+        }
+        // Anthropic wants alternating turns: consecutive same-role messages become one.
+        match turns.last_mut() {
+            Some((last, existing)) if last == turn_role => existing.extend(blocks),
+            _ => turns.push((turn_role.to_owned(), blocks)),
+        }
+    }
+    if !system.is_empty() {
+        let system = if system.len() == 1 {
+            system[0].get("text").cloned().unwrap_or_default()
+        } else {
+            Value::Array(system)
+        };
+        out.insert("system".into(), system);
+    }
+    out.insert(
+        "messages".into(),
+        Value::Array(
+            turns
+                .into_iter()
+                .map(|(role, content)| json!({"role": role, "content": content}))
+                .collect(),
+        ),
+    );
+    let max_tokens = chat_max_tokens(chat).unwrap_or(DEFAULT_MAX_TOKENS);
+    out.insert("max_tokens".into(), json!(max_tokens));
+    let stops = fields.get("stop").map(stop_list).unwrap_or_default();
+    if !stops.is_empty() {
+        out.insert("stop_sequences".into(), Value::Array(stops));
+    }
+    let budget = chat_thinking_budget(chat)
+        .filter(|b| *b != 0)
+        .map(|b| {
+            if b < 0 {
+                budget_for_effort("medium").unwrap_or(8192)
+            } else {
+                b
+            }
+        })
+        .map(|b| b.min(max_tokens as i64 - 1))
+        .filter(|b| *b >= MIN_THINKING_BUDGET);
+    if let Some(budget) = budget {
+        out.insert(
+            "thinking".into(),
+            json!({"type": "enabled", "budget_tokens": budget}),
+        );
+        // Anthropic rejects sampling changes while thinking, and top_p below 0.95.
+        if let Some(top_p) = fields
+            .get("top_p")
+            .filter(|p| p.as_f64().is_some_and(|p| p >= 0.95))
+        {
+            out.insert("top_p".into(), top_p.clone());
+        }
+    } else {
+        for key in ["temperature", "top_p"] {
+            if let Some(value) = fields.get(key).filter(|v| !v.is_null()) {
+                out.insert(key.into(), value.clone());
+            }
+        }
+        if let Some(top_k) = chat_top_k(chat) {
+            out.insert("top_k".into(), top_k.clone());
+        }
+    }
+    if fields.get("stream").and_then(Value::as_bool) == Some(true) {
+        out.insert("stream".into(), json!(true));
+    }
+    if let Some(user) = str_field(chat, "user") {
+        out.insert("metadata".into(), json!({"user_id": user}));
+    }
+    if let Some(tools) = fields.get("tools").and_then(Value::as_array) {
+        let mut converted = Vec::with_capacity(tools.len());
+        for tool in tools {
+            let kind = str_field(tool, "type").unwrap_or("function");
+            if kind != "function" {
+                return Err(ConvertError::Unsupported(format!(
+                    "chat tool type {kind} cannot be served by an anthropic channel"
+                )));
+            }
+            let function = tool.get("function").unwrap_or(&Value::Null);
+            let mut out_tool = Map::new();
+            out_tool.insert(
+                "name".into(),
+                function.get("name").cloned().unwrap_or_default(),
+            );
+            if let Some(description) = function.get("description") {
+                out_tool.insert("description".into(), description.clone());
+            }
+            out_tool.insert(
+                "input_schema".into(),
+                function
+                    .get("parameters")
+                    .cloned()
+                    .unwrap_or_else(|| json!({"type": "object", "properties": {}})),
+            );
+            converted.push(Value::Object(out_tool));
+        }
+        if !converted.is_empty() {
+            out.insert("tools".into(), Value::Array(converted));
+        }
+    }
+    let mut choice = match fields.get("tool_choice") {
+        Some(Value::String(mode)) => match mode.as_str() {
+            "none" => Some(json!({"type": "none"})),
+            "required" => Some(json!({"type": "any"})),
+            _ => Some(json!({"type": "auto"})),
+        },
+        Some(named @ Value::Object(_)) => Some(json!({"type": "tool",
+            "name": named.pointer("/function/name").cloned().unwrap_or_default()})),
+        _ => None,
+    };
+    if fields.get("parallel_tool_calls").and_then(Value::as_bool) == Some(false)
+        && out.contains_key("tools")
+    {
+        let choice = choice.get_or_insert_with(|| json!({"type": "auto"}));
+        if str_field(choice, "type") != Some("none") {
+            choice["disable_parallel_tool_use"] = json!(true);
+        }
+    }
+    if let Some(choice) = choice {
+        out.insert("tool_choice".into(), choice);
+    }
+    Ok(Value::Object(out))
+}
+
+fn chat_content_to_blocks(content: &Value) -> Result<Vec<Value>, ConvertError> {
+    let parts = match content {
+        Value::String(text) if text.is_empty() => return Ok(Vec::new()),
+        Value::String(text) => return Ok(vec![json!({"type": "text", "text": text})]),
+        Value::Array(parts) => parts,
+        Value::Null => return Ok(Vec::new()),
+        _ => {
+            return Err(ConvertError::InvalidRequest(
+                "message content must be a string or an array".into(),
+            ));
+        }
+    };
+    let mut blocks = Vec::with_capacity(parts.len());
+    for part in parts {
+        match str_field(part, "type") {
+            Some("text") => {
+                let text = str_field(part, "text").unwrap_or_default();
+                if !text.is_empty() {
+                    blocks.push(json!({"type": "text", "text": text}));
+                }
+            }
+            Some("image_url") => {
+                let url = part
+                    .get("image_url")
+                    .and_then(|i| str_field(i, "url").or_else(|| i.as_str()))
+                    .unwrap_or_default();
+                let source = match parse_data_url(url) {
+                    Some((mime, data)) => {
+                        json!({"type": "base64", "media_type": mime, "data": data})
+                    }
+                    None => json!({"type": "url", "url": url}),
+                };
+                blocks.push(json!({"type": "image", "source": source}));
+            }
+            Some("file") => {
+                let file = part.get("file").unwrap_or(&Value::Null);
+                let Some((mime, data)) = str_field(file, "file_data").and_then(parse_data_url)
+                else {
+                    return Err(ConvertError::Unsupported(
+                        "file parts without inline file_data cannot be served by an anthropic channel".into(),
+                    ));
+                };
+                blocks.push(json!({"type": "document",
+                    "source": {"type": "base64", "media_type": mime, "data": data}}));
+            }
+            Some("input_audio") => {
+                return Err(ConvertError::Unsupported(
+                    "audio input cannot be served by an anthropic channel".into(),
+                ));
+            }
+            other => {
+                return Err(ConvertError::Unsupported(format!(
+                    "chat content part {} cannot be served by an anthropic channel",
+                    other.unwrap_or("(untyped)")
+                )));
+            }
+        }
+    }
+    Ok(blocks)
+}
+
+fn chat_assistant_to_blocks(message: &Value) -> Result<Vec<Value>, ConvertError> {
+    let mut blocks = Vec::new();
+    // Signed thinking a chat client kept from an earlier Anthropic answer goes back first.
+    if let Some(thinking) = message.get("thinking_blocks").and_then(Value::as_array) {
+        blocks.extend(
+            thinking
+                .iter()
+                .filter(|b| b.get("signature").is_some() || b.get("data").is_some())
+                .cloned(),
+        );
+    }
+    let text = chat_text(message.get("content").unwrap_or(&Value::Null));
+    if !text.is_empty() {
+        blocks.push(json!({"type": "text", "text": text}));
+    }
+    if let Some(calls) = message.get("tool_calls").and_then(Value::as_array) {
+        for call in calls {
+            let function = call.get("function").unwrap_or(&Value::Null);
+            let arguments = str_field(function, "arguments").unwrap_or_default();
+            let input = parse_arguments(arguments).map_err(ConvertError::InvalidRequest)?;
+            blocks.push(json!({
+                "type": "tool_use",
+                "id": str_field(call, "id").unwrap_or_default(),
+                "name": str_field(function, "name").unwrap_or_default(),
+                "input": input,
+            }));
+        }
+    }
+    Ok(blocks)
+}
+
+// ------------------------------------------------------------------ responses
+
+fn stop_reason_to_finish(reason: Option<&str>) -> Value {
+    match reason {
+        Some("max_tokens" | "model_context_window_exceeded") => json!("length"),
+        Some("tool_use") => json!("tool_calls"),
+        Some("refusal") => json!("content_filter"),
+        Some(_) => json!("stop"),
+        None => Value::Null,
+    }
+}
+
+fn finish_to_stop_reason(reason: Option<&str>) -> &'static str {
+    match reason {
+        Some("length") => "max_tokens",
+        Some("tool_calls" | "function_call") => "tool_use",
+        Some("content_filter") => "refusal",
+        _ => "end_turn",
+    }
+}
+
+/// An Anthropic Messages response as a chat completion.
+pub fn messages_response_to_chat(
+    response: &Value,
+    meta: &ResponseMeta,
+) -> Result<Value, ConvertError> {
+    let content = response
+        .get("content")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ConvertError::InvalidResponse("anthropic message has no content".into()))?;
+    let mut text = String::new();
+    let mut reasoning = String::new();
+    let mut signed = Vec::new();
+    let mut calls = Vec::new();
+    for block in content {
+        match str_field(block, "type") {
+            Some("text") => text.push_str(str_field(block, "text").unwrap_or_default()),
+            Some("thinking") => {
+                reasoning.push_str(str_field(block, "thinking").unwrap_or_default());
+                signed.push(block.clone());
+            }
+            Some("redacted_thinking") => signed.push(block.clone()),
+            Some("tool_use") => calls.push(json!({
+                "id": str_field(block, "id").unwrap_or_default(),
+                "type": "function",
+                "function": {
+                    "name": str_field(block, "name").unwrap_or_default(),
+                    "arguments": block.get("input").cloned().unwrap_or_else(|| json!({})).to_string(),
+                },
+            })),
+            _ => {}
+        }
+    }
+    let mut message = Map::new();
+    message.insert("role".into(), json!("assistant"));
+    message.insert(
+        "content".into(),
+        if text.is_empty() && !calls.is_empty() {
+            Value::Null
+        } else {
+            json!(text)
+        },
+    );
+    if !reasoning.is_empty() {
+        message.insert("reasoning_content".into(), json!(reasoning));
+    }
+    if !signed.is_empty() {
+        message.insert("thinking_blocks".into(), Value::Array(signed));
+    }
+    if !calls.is_empty() {
+        message.insert("tool_calls".into(), Value::Array(calls));
+    }
+    let usage = Usage::from_messages(response.get("usage").unwrap_or(&Value::Null));
+    Ok(json!({
+        "id": str_field(response, "id").unwrap_or_default(),
+        "object": "chat.completion",
+        "created": meta.created,
+        "model": str_field(response, "model").unwrap_or(&meta.model),
+        "choices": [{
+            "index": 0,
+            "message": message,
+            "logprobs": null,
+            "finish_reason": stop_reason_to_finish(str_field(response, "stop_reason")),
+        }],
+        "usage": usage.to_chat(),
+    }))
+}
+
+/// A chat completion as an Anthropic Messages response.
+pub fn chat_response_to_messages(chat: &Value) -> Result<Value, ConvertError> {
+    let choice = chat
+        .get("choices")
+        .and_then(Value::as_array)
+        .and_then(|c| c.first())
+        .ok_or_else(|| ConvertError::InvalidResponse("chat completion has no choices".into()))?;
+    let message = choice.get("message").unwrap_or(&Value::Null);
+    let mut content = Vec::new();
+    match message.get("thinking_blocks").and_then(Value::as_array) {
+        Some(blocks) if !blocks.is_empty() => content.extend(blocks.iter().cloned()),
+        _ => {
+            let reasoning = str_field(message, "reasoning_content")
+                .or_else(|| str_field(message, "reasoning"))
+                .unwrap_or_default();
+            if !reasoning.is_empty() {
+                content.push(json!({"type": "thinking", "thinking": reasoning, "signature": ""}));
+            }
+        }
+    }
+    let text = chat_text(message.get("content").unwrap_or(&Value::Null));
+    if !text.is_empty() {
+        content.push(json!({"type": "text", "text": text}));
+    }
+    if let Some(refusal) = str_field(message, "refusal").filter(|r| !r.is_empty()) {
+        content.push(json!({"type": "text", "text": refusal}));
+    }
+    if let Some(calls) = message.get("tool_calls").and_then(Value::as_array) {
+        for call in calls {
+            let function = call.get("function").unwrap_or(&Value::Null);
+            let input = parse_arguments(str_field(function, "arguments").unwrap_or_default())
+                .map_err(ConvertError::InvalidResponse)?;
+            content.push(json!({
+                "type": "tool_use",
+                "id": str_field(call, "id").unwrap_or_default(),
+                "name": str_field(function, "name").unwrap_or_default(),
+                "input": input,
+            }));
+        }
+    }
+    let usage = Usage::from_chat(chat.get("usage").unwrap_or(&Value::Null));
+    Ok(json!({
+        "id": str_field(chat, "id").unwrap_or_default(),
+        "type": "message",
+        "role": "assistant",
+        "model": str_field(chat, "model").unwrap_or_default(),
+        "content": content,
+        "stop_reason": finish_to_stop_reason(str_field(choice, "finish_reason")),
+        "stop_sequence": null,
+        "usage": usage.to_messages(),
+    }))
+}
+
+// ------------------------------------------------------------------ streams
+
+fn event(name: &'static str, data: Value) -> StreamEvent {
+    StreamEvent::Json {
+        event: Some(name),
+        data,
+    }
+}
+
+/// Chat completion chunks in, Anthropic Messages stream events out.
+#[derive(Debug, Default)]
+pub struct ChatToMessagesStream {
+    blocks: ChatBlocks,
+    ops: Vec<BlockOp>,
+    started: bool,
+    /// Index of the next content block, and the kind of the open one.
+    next_index: u64,
+    open: Option<BlockKind>,
+    done: bool,
+}
+
+impl ChatToMessagesStream {
+    pub fn new() -> ChatToMessagesStream {
+        ChatToMessagesStream::default()
+    }
+
+    fn start(&mut self, out: &mut Vec<StreamEvent>) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        out.push(event(
+            "message_start",
+            json!({"type": "message_start", "message": {
+                "id": self.blocks.id,
+                "type": "message",
+                "role": "assistant",
+                "model": self.blocks.model,
+                "content": [],
+                "stop_reason": null,
+                "stop_sequence": null,
+                "usage": {"input_tokens": 0, "output_tokens": 0},
+            }}),
+        ));
+    }
+
+    fn emit_ops(&mut self, out: &mut Vec<StreamEvent>) {
+        for op in std::mem::take(&mut self.ops) {
+            match op {
+                BlockOp::Start(kind) => {
+                    let block = match &kind {
+                        BlockKind::Thinking => {
+                            json!({"type": "thinking", "thinking": "", "signature": ""})
+                        }
+                        BlockKind::Text => json!({"type": "text", "text": ""}),
+                        BlockKind::Tool { id, name } => {
+                            json!({"type": "tool_use", "id": id, "name": name, "input": {}})
+                        }
+                    };
+                    out.push(event(
+                        "content_block_start",
+                        json!({"type": "content_block_start",
+                        "index": self.next_index, "content_block": block}),
+                    ));
+                    self.open = Some(kind);
+                }
+                BlockOp::Delta(text) => {
+                    let delta = match self.open {
+                        Some(BlockKind::Thinking) => {
+                            json!({"type": "thinking_delta", "thinking": text})
+                        }
+                        Some(BlockKind::Text) => json!({"type": "text_delta", "text": text}),
+                        Some(BlockKind::Tool { .. }) => {
+                            json!({"type": "input_json_delta", "partial_json": text})
+                        }
+                        None => continue,
+                    };
+                    out.push(event(
+                        "content_block_delta",
+                        json!({"type": "content_block_delta",
+                        "index": self.next_index, "delta": delta}),
+                    ));
+                }
+                BlockOp::Stop => {
+                    out.push(event(
+                        "content_block_stop",
+                        json!({"type": "content_block_stop", "index": self.next_index}),
+                    ));
+                    self.open = None;
+                    self.next_index += 1;
+                }
+            }
+        }
+    }
+
+    fn end(&mut self, out: &mut Vec<StreamEvent>) {
+        self.done = true;
+        let usage = self.blocks.usage.unwrap_or_default();
+        out.push(event(
+            "message_delta",
+            json!({"type": "message_delta",
+            "delta": {"stop_reason": finish_to_stop_reason(self.blocks.finish_reason.as_deref()),
+                "stop_sequence": null},
+            "usage": usage.to_messages()}),
+        ));
+        out.push(event("message_stop", json!({"type": "message_stop"})));
+    }
+
+    fn fail(&mut self, message: &str, out: &mut Vec<StreamEvent>) {
+        self.done = true;
+        out.push(event(
+            "error",
+            json!({"type": "error",
+            "error": {"type": "api_error", "message": message}}),
+        ));
+    }
+}
+
+impl EventConverter for ChatToMessagesStream {
+    fn push(&mut self, chunk: &Value, out: &mut Vec<StreamEvent>) {
+        if self.done {
+            return;
+        }
+        self.blocks.push(chunk, &mut self.ops);
+        if let Some(error) = self.blocks.error.take() {
+            let message = str_field(&error, "message")
+                .unwrap_or("upstream error")
+                .to_owned();
+            return self.fail(&message, out);
+        }
+        self.start(out);
+        self.emit_ops(out);
+        // Usage follows the finish reason in its own chunk when the upstream reports it.
+        if self.blocks.finish_reason.is_some() && self.blocks.usage.is_some() {
+            self.end(out);
+        }
+    }
+
+    fn finish(&mut self, out: &mut Vec<StreamEvent>) {
+        if self.done {
+            return;
+        }
+        if self.blocks.finish_reason.is_some() {
+            self.start(out);
+            self.end(out);
+        } else {
+            self.fail(
+                "upstream stream ended before the response was complete",
+                out,
+            );
+        }
+    }
+}
+
+/// Anthropic Messages stream events in, chat completion chunks out.
+#[derive(Debug)]
+pub struct MessagesToChatStream {
+    meta: ResponseMeta,
+    id: String,
+    model: String,
+    usage: Usage,
+    /// Content block index → chat tool call index.
+    tool_index: HashMap<u64, u64>,
+    finish_reason: Option<Value>,
+    done: bool,
+}
+
+impl MessagesToChatStream {
+    pub fn new(meta: ResponseMeta) -> MessagesToChatStream {
+        MessagesToChatStream {
+            model: meta.model.clone(),
+            meta,
+            id: String::new(),
+            usage: Usage::default(),
+            tool_index: HashMap::new(),
+            finish_reason: None,
+            done: false,
+        }
+    }
+
+    fn chunk(&self, delta: Value, finish_reason: Value) -> StreamEvent {
+        StreamEvent::Json {
+            event: None,
+            data: json!({
+                "id": self.id,
+                "object": "chat.completion.chunk",
+                "created": self.meta.created,
+                "model": self.model,
+                "choices": [{"index": 0, "delta": delta, "logprobs": null, "finish_reason": finish_reason}],
+            }),
+        }
+    }
+
+    fn fail(&mut self, message: &str, kind: &str, out: &mut Vec<StreamEvent>) {
+        self.done = true;
+        out.push(StreamEvent::Json {
+            event: None,
+            data: json!({"error": {"message": message, "type": kind, "param": null, "code": null}}),
+        });
+        out.push(StreamEvent::Done);
+    }
+}
+
+impl EventConverter for MessagesToChatStream {
+    fn push(&mut self, event: &Value, out: &mut Vec<StreamEvent>) {
+        if self.done {
+            return;
+        }
+        match str_field(event, "type") {
+            Some("message_start") => {
+                let message = event.get("message").unwrap_or(&Value::Null);
+                self.id = str_field(message, "id").unwrap_or_default().to_owned();
+                if let Some(model) = str_field(message, "model") {
+                    self.model = model.to_owned();
+                }
+                self.usage = Usage::from_messages(message.get("usage").unwrap_or(&Value::Null));
+                out.push(self.chunk(json!({"role": "assistant", "content": ""}), Value::Null));
+            }
+            Some("content_block_start") => {
+                let block = event.get("content_block").unwrap_or(&Value::Null);
+                if str_field(block, "type") == Some("tool_use") {
+                    let index = event.get("index").and_then(Value::as_u64).unwrap_or(0);
+                    let tool = self.tool_index.len() as u64;
+                    self.tool_index.insert(index, tool);
+                    // A block may start with its input already known (an empty object otherwise).
+                    let input = block
+                        .get("input")
+                        .filter(|i| i.as_object().is_some_and(|o| !o.is_empty()))
+                        .map(Value::to_string)
+                        .unwrap_or_default();
+                    out.push(self.chunk(
+                        json!({"tool_calls": [{"index": tool,
+                        "id": str_field(block, "id").unwrap_or_default(), "type": "function",
+                        "function": {"name": str_field(block, "name").unwrap_or_default(),
+                            "arguments": input}}]}),
+                        Value::Null,
+                    ));
+                }
+            }
+            Some("content_block_delta") => {
+                let delta = event.get("delta").unwrap_or(&Value::Null);
+                let chat_delta = match str_field(delta, "type") {
+                    Some("text_delta") => {
+                        json!({"content": str_field(delta, "text").unwrap_or_default()})
+                    }
+                    Some("thinking_delta") => {
+                        json!({"reasoning_content": str_field(delta, "thinking").unwrap_or_default()})
+                    }
+                    Some("input_json_delta") => {
+                        let partial = str_field(delta, "partial_json").unwrap_or_default();
+                        let index = event.get("index").and_then(Value::as_u64).unwrap_or(0);
+                        let Some(tool) = self.tool_index.get(&index) else {
+                            return;
+                        };
+                        if partial.is_empty() {
+                            return;
+                        }
+                        json!({"tool_calls": [{"index": tool, "function": {"arguments": partial}}]})
+                    }
+                    _ => return,
+                };
+                out.push(self.chunk(chat_delta, Value::Null));
+            }
+            Some("message_delta") => {
+                if let Some(usage) = event.get("usage") {
+                    // Later counts replace earlier ones; fields absent here keep their values.
+                    let update = Usage::from_messages(usage);
+                    if usage.get("output_tokens").is_some() {
+                        self.usage.output = update.output;
+                    }
+                    if usage.get("input_tokens").is_some() {
+                        self.usage = Usage {
+                            output: self.usage.output,
+                            ..update
+                        };
+                    }
+                }
+                let reason = stop_reason_to_finish(
+                    event.get("delta").and_then(|d| str_field(d, "stop_reason")),
+                );
+                self.finish_reason = Some(reason.clone());
+                out.push(self.chunk(json!({}), reason));
+            }
+            Some("message_stop") => {
+                self.done = true;
+                out.push(StreamEvent::Json {
+                    event: None,
+                    data: json!({"id": self.id, "object": "chat.completion.chunk",
+                        "created": self.meta.created, "model": self.model, "choices": [],
+                        "usage": self.usage.to_chat()}),
+                });
+                out.push(StreamEvent::Done);
+            }
+            Some("error") => {
+                let error = event.get("error").unwrap_or(&Value::Null);
+                let message = str_field(error, "message")
+                    .unwrap_or("upstream error")
+                    .to_owned();
+                let kind = str_field(error, "type").unwrap_or("api_error").to_owned();
+                self.fail(&message, &kind, out);
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(&mut self, out: &mut Vec<StreamEvent>) {
+        if !self.done {
+            self.fail(
+                "upstream stream ended before the response was complete",
+                "upstream_error",
+                out,
+            );
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! Reads a chat completion chunk stream as a sequence of content blocks (thinking, text, one
+//! per tool call) that open, grow and close one at a time, which is how Anthropic, Responses
+//! and Gemini clients expect them, even when the upstream interleaves parallel tool calls.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde_json::Value;
+
+use super::{Usage, is_complete_json, str_field};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum BlockKind {
+    Thinking,
+    Text,
+    Tool { id: String, name: String },
+}
+
+/// One step of the block sequence; `Delta` and `Stop` apply to the block opened last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum BlockOp {
+    Start(BlockKind),
+    Delta(String),
+    Stop,
+}
+
+#[derive(Debug, Default)]
+struct ToolCall {
+    id: String,
+    name: String,
+    arguments: String,
+    /// Optional Gemini thought signature carried in `extra_content.google.thought_signature`.
+    signature: Option<String>,
+    state: ToolState,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum ToolState {
+    /// Seen but not started: its arguments are buffered until the open call completes.
+    #[default]
+    Waiting,
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Thinking,
+    Text,
+    Tool(u64),
+}
+
+/// Sequencer state for one chat stream.
+#[derive(Debug, Default)]
+pub(super) struct ChatBlocks {
+    pub id: String,
+    pub model: String,
+    pub created: i64,
+    pub started: bool,
+    /// `finish_reason` of choice 0, once seen.
+    pub finish_reason: Option<String>,
+    pub usage: Option<Usage>,
+    /// The upstream sent an `error` object instead of a chunk.
+    pub error: Option<Value>,
+    open: Option<Open>,
+    tools: BTreeMap<u64, ToolCall>,
+    waiting: VecDeque<u64>,
+}
+
+impl ChatBlocks {
+    /// Reads one chunk; appends the block steps it completes.
+    pub fn push(&mut self, chunk: &Value, ops: &mut Vec<BlockOp>) {
+        if let Some(error) = chunk.get("error") {
+            self.error = Some(error.clone());
+            return;
+        }
+        if !self.started {
+            self.started = true;
+            self.id = str_field(chunk, "id").unwrap_or_default().to_owned();
+            self.model = str_field(chunk, "model").unwrap_or_default().to_owned();
+            self.created = chunk.get("created").and_then(Value::as_i64).unwrap_or(0);
+        }
+        if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {
+            self.usage = Some(Usage::from_chat(usage));
+        }
+        let Some(choice) = chunk
+            .get("choices")
+            .and_then(Value::as_array)
+            .and_then(|choices| {
+                choices
+                    .iter()
+                    .find(|c| c.get("index").and_then(Value::as_u64).unwrap_or(0) == 0)
+            })
+        else {
+            return;
+        };
+        if let Some(delta) = choice.get("delta") {
+            // `reasoning` is what several OpenAI-compatible servers name the same field.
+            let reasoning =
+                str_field(delta, "reasoning_content").or_else(|| str_field(delta, "reasoning"));
+            if let Some(text) = reasoning.filter(|t| !t.is_empty()) {
+                self.open_plain(Open::Thinking, ops);
+                ops.push(BlockOp::Delta(text.to_owned()));
+            }
+            if let Some(text) = str_field(delta, "content").filter(|t| !t.is_empty()) {
+                self.open_plain(Open::Text, ops);
+                ops.push(BlockOp::Delta(text.to_owned()));
+            }
+            if let Some(calls) = delta.get("tool_calls").and_then(Value::as_array) {
+                for (position, call) in calls.iter().enumerate() {
+                    self.tool_delta(call, position as u64, ops);
+                }
+            }
+        }
+        if let Some(reason) = str_field(choice, "finish_reason") {
+            self.finish_reason = Some(reason.to_owned());
+            self.flush(ops);
+        }
+    }
+
+    /// Closes the open block and emits every buffered tool call whole.
+    pub fn flush(&mut self, ops: &mut Vec<BlockOp>) {
+        self.close(ops);
+        while let Some(index) = self.waiting.pop_front() {
+            self.start_tool(index, ops);
+            self.close(ops);
+        }
+    }
+
+    /// The thought signature of the tool call with this id, if the upstream sent one.
+    pub fn signature_of(&self, id: &str) -> Option<&str> {
+        self.tools
+            .values()
+            .find(|call| call.id == id)
+            .and_then(|call| call.signature.as_deref())
+    }
+
+    fn open_plain(&mut self, kind: Open, ops: &mut Vec<BlockOp>) {
+        if self.open == Some(kind) {
+            return;
+        }
+        self.close(ops);
+        self.open = Some(kind);
+        ops.push(BlockOp::Start(match kind {
+            Open::Thinking => BlockKind::Thinking,
+            _ => BlockKind::Text,
+        }));
+    }
+
+    fn tool_delta(&mut self, call: &Value, position: u64, ops: &mut Vec<BlockOp>) {
+        let index = call
+            .get("index")
+            .and_then(Value::as_u64)
+            .unwrap_or(position);
+        let fragment = call
+            .get("function")
+            .and_then(|f| str_field(f, "arguments"))
+            .unwrap_or_default();
+        let is_new = !self.tools.contains_key(&index);
+        let tool = self.tools.entry(index).or_default();
+        if let Some(id) = str_field(call, "id").filter(|id| !id.is_empty()) {
+            tool.id = id.to_owned();
+        }
+        if let Some(name) = call
+            .get("function")
+            .and_then(|f| str_field(f, "name"))
+            .filter(|n| !n.is_empty())
+        {
+            tool.name = name.to_owned();
+        }
+        if let Some(signature) = call
+            .pointer("/extra_content/google/thought_signature")
+            .and_then(Value::as_str)
+        {
+            tool.signature = Some(signature.to_owned());
+        }
+        match tool.state {
+            ToolState::Open => {
+                tool.arguments.push_str(fragment);
+                if !fragment.is_empty() {
+                    ops.push(BlockOp::Delta(fragment.to_owned()));
+                }
+            }
+            // Arguments after a call looked complete can only be whitespace: nothing to add.
+            ToolState::Closed => {}
+            ToolState::Waiting => {
+                tool.arguments.push_str(fragment);
+                if is_new {
+                    self.waiting.push_back(index);
+                }
+                self.advance(ops);
+            }
+        }
+    }
+
+    /// Starts waiting calls while the open block allows: a text or thinking block always
+    /// yields, an open call only once its arguments are complete JSON.
+    fn advance(&mut self, ops: &mut Vec<BlockOp>) {
+        while let Some(&next) = self.waiting.front() {
+            if let Some(Open::Tool(open)) = self.open {
+                let complete = self
+                    .tools
+                    .get(&open)
+                    .is_some_and(|t| is_complete_json(&t.arguments));
+                if !complete {
+                    return;
+                }
+            }
+            self.waiting.pop_front();
+            self.close(ops);
+            self.start_tool(next, ops);
+        }
+    }
+
+    fn start_tool(&mut self, index: u64, ops: &mut Vec<BlockOp>) {
+        let Some(tool) = self.tools.get_mut(&index) else {
+            return;
+        };
+        tool.state = ToolState::Open;
+        self.open = Some(Open::Tool(index));
+        ops.push(BlockOp::Start(BlockKind::Tool {
+            id: tool.id.clone(),
+            name: tool.name.clone(),
+        }));
+        if !tool.arguments.is_empty() {
+            ops.push(BlockOp::Delta(tool.arguments.clone()));
+        }
+    }
+
+    fn close(&mut self, ops: &mut Vec<BlockOp>) {
+        let Some(open) = self.open.take() else {
+            return;
+        };
+        if let Open::Tool(index) = open
+            && let Some(tool) = self.tools.get_mut(&index)
+        {
+            tool.state = ToolState::Closed;
+        }
+        ops.push(BlockOp::Stop);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn tool_chunk(index: u64, id: Option<&str>, arguments: &str) -> Value {
+        let mut call = json!({"index": index, "function": {"arguments": arguments}});
+        if let Some(id) = id {
+            call["id"] = json!(id);
+            call["type"] = json!("function");
+            call["function"]["name"] = json!(format!("f{index}"));
+        }
+        json!({"id": "c", "choices": [{"index": 0, "delta": {"tool_calls": [call]}}]})
+    }
+
+    #[test]
+    fn interleaved_calls_come_out_one_after_the_other_and_whole() {
+        let mut blocks = ChatBlocks::default();
+        let mut ops = Vec::new();
+        for chunk in [
+            tool_chunk(0, Some("a"), ""),
+            tool_chunk(1, Some("b"), "{\"y\":"),
+            tool_chunk(0, None, "{\"x\":"),
+            tool_chunk(1, None, "2}"),
+            tool_chunk(0, None, "1}"),
+        ] {
+            blocks.push(&chunk, &mut ops);
+        }
+        blocks.push(
+            &json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}),
+            &mut ops,
+        );
+        let start = |id: &str, name: &str| {
+            BlockOp::Start(BlockKind::Tool {
+                id: id.into(),
+                name: name.into(),
+            })
+        };
+        assert_eq!(
+            ops,
+            vec![
+                start("a", "f0"),
+                BlockOp::Delta("{\"x\":".into()),
+                BlockOp::Delta("1}".into()),
+                BlockOp::Stop,
+                start("b", "f1"),
+                BlockOp::Delta("{\"y\":2}".into()),
+                BlockOp::Stop,
+            ]
+        );
+    }
+}

@@ -1,0 +1,474 @@
+//! Protocol conversions between the four client protocols (OpenAI chat completions, Anthropic
+//! Messages, Gemini generateContent, OpenAI Responses): pure functions over JSON for requests and
+//! responses, and stateful per-stream converters for event streams. No I/O.
+//!
+//! # Design
+//!
+//! OpenAI chat completions is the pivot: every other protocol converts to and from chat, and a
+//! pair without chat (Messages ⇄ Gemini, Responses ⇄ Messages, ...) is the composition of two
+//! steps. Requests on the way through the pivot carry two internal keys, `_pivot_top_k` and
+//! `_pivot_thinking_budget`, so that Anthropic `top_k` and an exact thinking budget survive
+//! Messages ⇄ Gemini; they are removed before a chat body leaves this module.
+//!
+//! # Reasoning effort ⇄ thinking budget
+//!
+//! | chat `reasoning_effort` | Anthropic `thinking.budget_tokens` / Gemini `thinkingBudget` |
+//! |---|---|
+//! | `none` | thinking disabled (Gemini `thinkingBudget: 0`) |
+//! | `minimal` | 1024 |
+//! | `low` | 2048 |
+//! | `medium` | 8192 |
+//! | `high` | 24576 |
+//! | `xhigh` | 32768 |
+//!
+//! Back from a budget: up to 2048 is `low`, up to 8192 `medium`, above that `high`; Gemini's
+//! dynamic budget (`-1`) is `medium`; 0 means no reasoning and leaves `reasoning_effort` unset.
+//! Anthropic needs `budget_tokens < max_tokens` and at least 1024, so the budget is clamped
+//! below `max_tokens` and thinking is left off when less than 1024 tokens remain.
+//!
+//! # Usage
+//!
+//! Chat `prompt_tokens` and Gemini `promptTokenCount` and Responses `input_tokens` include cached
+//! tokens; Anthropic `input_tokens` excludes both cache reads and cache writes. Cache writes
+//! have no chat field: they are carried as `usage.prompt_tokens_details.cache_creation_tokens`
+//! (an extension) and folded into the prompt count where a protocol has no field for them
+//! (Gemini, Responses). Reasoning tokens are part of the output count everywhere except Gemini,
+//! where `candidatesTokenCount` excludes `thoughtsTokenCount`.
+//!
+//! # Deliberately dropped fields
+//!
+//! - To Anthropic: `logprobs`, `top_logprobs`, `seed`, `presence_penalty`,
+//!   `frequency_penalty`, `logit_bias`, `response_format`, `service_tier`, `store`, chat
+//!   `metadata`; with thinking on, `temperature`, `top_k` and a `top_p` below 0.95 (Anthropic
+//!   rejects them). Thinking text of earlier assistant turns is dropped unless it comes with a
+//!   signature (`thinking_blocks`), because Anthropic rejects unsigned thinking.
+//! - From Anthropic: `cache_control` everywhere, `is_error` of tool results, thinking
+//!   signatures (chat has no field for them, except `thinking_blocks` in non-streamed
+//!   responses), `service_tier`, `container`.
+//! - To Gemini: `user`, `parallel_tool_calls`, `logprobs`, `logit_bias`, `service_tier`,
+//!   tool call ids (Gemini pairs calls and responses by name and order).
+//! - From Gemini: `safetySettings`, `thought` parts of earlier turns, citation and grounding
+//!   metadata, safety ratings.
+//! - To Responses: `stop`, `n = 1`, `logprobs`, `seed`, `presence_penalty`, `frequency_penalty`,
+//!   `logit_bias`; from Responses: `store`, `include`, `truncation`, `prompt_cache_key`,
+//!   reasoning items of earlier turns (`encrypted_content` only means something to OpenAI).
+//! - To chat from anything: `top_k` (OpenAI rejects it).
+//!
+//! A request a target cannot serve at all (audio input to Anthropic, Anthropic server tools,
+//! Gemini built-in tools, `previous_response_id`, `n > 1` where unsupported, ...) fails with
+//! [`ConvertError::Unsupported`] naming why.
+//!
+//! # Streams
+//!
+//! Converters take each upstream event's parsed `data:` JSON ([`EventConverter::push`]) and
+//! return client events. Call [`EventConverter::finish`] when the upstream stream ends or sends
+//! chat's `data: [DONE]`: a complete stream then ends normally, a cut one ends with the client
+//! protocol's error form (Anthropic `error` event, chat `{"error": ...}` chunk, Responses
+//! `response.failed`, Gemini `{"error": ...}`).
+
+mod anthropic;
+mod chat_stream;
+mod count;
+mod gemini;
+mod responses;
+mod usage;
+
+use bytes::Bytes;
+use serde_json::{Map, Value};
+
+use crate::error::RelayError;
+use crate::sse::SseEvent;
+
+pub use anthropic::{
+    ChatToMessagesStream, MessagesToChatStream, chat_request_to_messages,
+    chat_response_to_messages, messages_request_to_chat, messages_response_to_chat,
+};
+pub use count::{count_gemini_tokens, count_messages_tokens};
+pub use gemini::{
+    ChatToGeminiStream, GeminiToChatStream, chat_request_to_gemini, chat_response_to_gemini,
+    gemini_request_to_chat, gemini_response_to_chat,
+};
+pub use responses::{
+    ChatToResponsesStream, ResponsesToChatStream, chat_request_to_responses,
+    chat_response_to_responses, responses_request_to_chat, responses_response_to_chat,
+};
+pub use usage::Usage;
+
+/// A wire protocol a client or a channel speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Wire {
+    /// OpenAI `/v1/chat/completions`.
+    Chat,
+    /// Anthropic `/v1/messages`.
+    Messages,
+    /// Gemini `:generateContent` / `:streamGenerateContent?alt=sse`.
+    Gemini,
+    /// OpenAI `/v1/responses`.
+    Responses,
+}
+
+/// Why a body cannot be converted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConvertError {
+    /// The request is valid but the target protocol cannot express it: the client's fault (4xx).
+    #[error("{0}")]
+    Unsupported(String),
+    /// The request is not a valid body of its protocol: the client's fault (4xx).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// The upstream's answer is not a valid body of its protocol: the upstream's fault.
+    #[error("invalid upstream response: {0}")]
+    InvalidResponse(String),
+}
+
+impl From<ConvertError> for RelayError {
+    fn from(error: ConvertError) -> RelayError {
+        match error {
+            ConvertError::Unsupported(_) | ConvertError::InvalidRequest(_) => {
+                RelayError::BadRequest {
+                    message: error.to_string(),
+                    param: None,
+                }
+            }
+            ConvertError::InvalidResponse(_) => RelayError::UpstreamInvalid,
+        }
+    }
+}
+
+/// Facts a response converter cannot read from the upstream body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseMeta {
+    /// Reported when the upstream body names no model (and for Gemini, which names a version).
+    pub model: String,
+    /// Unix seconds for chat `created` and Responses `created_at`.
+    pub created: i64,
+}
+
+/// One event for the client.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEvent {
+    /// An `event:` line when the protocol names its events (Anthropic, Responses) and the
+    /// JSON `data:` line.
+    Json {
+        event: Option<&'static str>,
+        data: Value,
+    },
+    /// Chat's closing `data: [DONE]`.
+    Done,
+}
+
+impl StreamEvent {
+    /// The event framed as server-sent-events bytes, blank line included.
+    pub fn to_bytes(&self) -> Bytes {
+        match self {
+            StreamEvent::Json { event, data } => {
+                let mut out = Vec::with_capacity(128);
+                if let Some(name) = event {
+                    out.extend_from_slice(b"event: ");
+                    out.extend_from_slice(name.as_bytes());
+                    out.push(b'\n');
+                }
+                out.extend_from_slice(b"data: ");
+                // Writing a `Value` into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut out, data);
+                out.extend_from_slice(b"\n\n");
+                Bytes::from(out)
+            }
+            StreamEvent::Done => Bytes::from_static(b"data: [DONE]\n\n"),
+        }
+    }
+
+    /// The relay's own event type, for writing to the client.
+    pub fn into_sse(self) -> SseEvent {
+        let raw = self.to_bytes();
+        let data = match &self {
+            StreamEvent::Json { data, .. } => Some(data.to_string()),
+            StreamEvent::Done => Some("[DONE]".to_owned()),
+        };
+        SseEvent { raw, data }
+    }
+
+    /// The JSON payload, `None` for [`StreamEvent::Done`].
+    pub fn data(&self) -> Option<&Value> {
+        match self {
+            StreamEvent::Json { data, .. } => Some(data),
+            StreamEvent::Done => None,
+        }
+    }
+}
+
+/// Converts one upstream event stream into the client's protocol, event by event.
+pub trait EventConverter: Send {
+    /// One upstream event's parsed `data:` payload; appends the client events it completes.
+    fn push(&mut self, event: &Value, out: &mut Vec<StreamEvent>);
+    /// The upstream stream ended (or chat sent `[DONE]`): appends what closes the client's
+    /// stream. Events pushed afterwards are ignored.
+    fn finish(&mut self, out: &mut Vec<StreamEvent>);
+}
+
+/// Converts a request body from the client's protocol to the channel's. `model` and `stream`
+/// come from the client's URL for Gemini (whose body names neither) and are ignored otherwise;
+/// a Gemini body produced here names neither either: they go in the channel's URL.
+pub fn convert_request(
+    client: Wire,
+    channel: Wire,
+    body: &Value,
+    model: &str,
+    stream: bool,
+) -> Result<Value, ConvertError> {
+    if client == channel {
+        return Ok(body.clone());
+    }
+    let mut pivot = match client {
+        Wire::Chat => body.clone(),
+        Wire::Messages => anthropic::messages_request_to_pivot(body)?,
+        Wire::Gemini => gemini::gemini_request_to_pivot(body, model, stream)?,
+        Wire::Responses => responses::responses_request_to_pivot(body)?,
+    };
+    match channel {
+        Wire::Chat => {
+            strip_pivot_keys(&mut pivot);
+            Ok(pivot)
+        }
+        Wire::Messages => chat_request_to_messages(&pivot),
+        Wire::Gemini => chat_request_to_gemini(&pivot),
+        Wire::Responses => chat_request_to_responses(&pivot),
+    }
+}
+
+/// Converts a non-streamed response body from the channel's protocol to the client's.
+pub fn convert_response(
+    channel: Wire,
+    client: Wire,
+    body: &Value,
+    meta: &ResponseMeta,
+) -> Result<Value, ConvertError> {
+    if client == channel {
+        return Ok(body.clone());
+    }
+    let chat = match channel {
+        Wire::Chat => body.clone(),
+        Wire::Messages => messages_response_to_chat(body, meta)?,
+        Wire::Gemini => gemini_response_to_chat(body, meta)?,
+        Wire::Responses => responses_response_to_chat(body, meta)?,
+    };
+    match client {
+        Wire::Chat => Ok(chat),
+        Wire::Messages => chat_response_to_messages(&chat),
+        Wire::Gemini => chat_response_to_gemini(&chat),
+        Wire::Responses => chat_response_to_responses(&chat, meta),
+    }
+}
+
+/// A converter for one stream from the channel's protocol to the client's; `None` when both
+/// speak the same protocol (forward events as they are).
+pub fn stream_converter(
+    channel: Wire,
+    client: Wire,
+    meta: ResponseMeta,
+) -> Option<Box<dyn EventConverter>> {
+    if client == channel {
+        return None;
+    }
+    let to_chat: Option<Box<dyn EventConverter>> = match channel {
+        Wire::Chat => None,
+        Wire::Messages => Some(Box::new(MessagesToChatStream::new(meta.clone()))),
+        Wire::Gemini => Some(Box::new(GeminiToChatStream::new(meta.clone()))),
+        Wire::Responses => Some(Box::new(ResponsesToChatStream::new(meta.clone()))),
+    };
+    let from_chat: Option<Box<dyn EventConverter>> = match client {
+        Wire::Chat => None,
+        Wire::Messages => Some(Box::new(ChatToMessagesStream::new())),
+        Wire::Gemini => Some(Box::new(ChatToGeminiStream::new())),
+        Wire::Responses => Some(Box::new(ChatToResponsesStream::new(meta))),
+    };
+    match (to_chat, from_chat) {
+        (Some(first), Some(second)) => Some(Box::new(Chained {
+            first,
+            second,
+            scratch: Vec::new(),
+        })),
+        (Some(only), None) | (None, Some(only)) => Some(only),
+        (None, None) => None,
+    }
+}
+
+/// Two converters through the chat pivot: the first's chat chunks feed the second.
+struct Chained {
+    first: Box<dyn EventConverter>,
+    second: Box<dyn EventConverter>,
+    scratch: Vec<StreamEvent>,
+}
+
+impl Chained {
+    fn forward(&mut self, out: &mut Vec<StreamEvent>) {
+        for event in self.scratch.drain(..) {
+            match event {
+                StreamEvent::Json { data, .. } => self.second.push(&data, out),
+                StreamEvent::Done => self.second.finish(out),
+            }
+        }
+    }
+}
+
+impl EventConverter for Chained {
+    fn push(&mut self, event: &Value, out: &mut Vec<StreamEvent>) {
+        self.first.push(event, &mut self.scratch);
+        self.forward(out);
+    }
+
+    fn finish(&mut self, out: &mut Vec<StreamEvent>) {
+        self.first.finish(&mut self.scratch);
+        self.forward(out);
+        self.second.finish(out);
+    }
+}
+
+// ------------------------------------------------------------------ reasoning
+
+/// Thinking budget for a chat `reasoning_effort`; `Some(0)` turns thinking off, `None` is an
+/// effort this table does not know.
+pub fn budget_for_effort(effort: &str) -> Option<i64> {
+    Some(match effort {
+        "none" => 0,
+        "minimal" => 1024,
+        "low" => 2048,
+        "medium" => 8192,
+        "high" => 24576,
+        "xhigh" => 32768,
+        _ => return None,
+    })
+}
+
+/// Chat `reasoning_effort` for a thinking budget; `None` for a budget of 0 (no reasoning).
+pub fn effort_for_budget(budget: i64) -> Option<&'static str> {
+    match budget {
+        0 => None,
+        b if b < 0 => Some("medium"),
+        b if b <= 2048 => Some("low"),
+        b if b <= 8192 => Some("medium"),
+        _ => Some("high"),
+    }
+}
+
+// ------------------------------------------------------------------ shared helpers
+
+const PIVOT_TOP_K: &str = "_pivot_top_k";
+const PIVOT_THINKING_BUDGET: &str = "_pivot_thinking_budget";
+
+fn strip_pivot_keys(chat: &mut Value) {
+    if let Some(fields) = chat.as_object_mut() {
+        fields.remove(PIVOT_TOP_K);
+        fields.remove(PIVOT_THINKING_BUDGET);
+    }
+}
+
+fn as_object<'a>(value: &'a Value, what: &str) -> Result<&'a Map<String, Value>, ConvertError> {
+    value
+        .as_object()
+        .ok_or_else(|| ConvertError::InvalidRequest(format!("{what} must be a json object")))
+}
+
+fn str_field<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    value.get(key).and_then(Value::as_str)
+}
+
+/// Splits `data:<mime>;base64,<data>`.
+fn parse_data_url(url: &str) -> Option<(&str, &str)> {
+    let rest = url.strip_prefix("data:")?;
+    let (header, data) = rest.split_once(',')?;
+    let mime = header.strip_suffix(";base64")?;
+    Some((mime, data))
+}
+
+fn data_url(mime: &str, data: &str) -> String {
+    format!("data:{mime};base64,{data}")
+}
+
+/// A chat message's text: the string itself or its text parts joined.
+fn chat_text(content: &Value) -> String {
+    match content {
+        Value::String(text) => text.clone(),
+        Value::Array(parts) => parts
+            .iter()
+            .filter_map(|part| str_field(part, "text").or_else(|| str_field(part, "refusal")))
+            .collect::<Vec<_>>()
+            .join(""),
+        _ => String::new(),
+    }
+}
+
+/// `stop` as a list: chat accepts a string or strings.
+fn stop_list(stop: &Value) -> Vec<Value> {
+    match stop {
+        Value::String(one) => vec![Value::String(one.clone())],
+        Value::Array(many) => many.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether streamed tool-call arguments form a complete JSON value yet.
+fn is_complete_json(text: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
+/// Tool call arguments as a JSON object; the empty string (a call without arguments) is `{}`.
+fn parse_arguments(arguments: &str) -> Result<Value, String> {
+    if arguments.trim().is_empty() {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_str(arguments).map_err(|error| format!("tool call arguments: {error}"))
+}
+
+/// The chat `max_completion_tokens` or legacy `max_tokens`.
+fn chat_max_tokens(chat: &Value) -> Option<u64> {
+    chat.get("max_completion_tokens")
+        .and_then(Value::as_u64)
+        .or_else(|| chat.get("max_tokens").and_then(Value::as_u64))
+}
+
+/// The thinking budget a chat request asks for: exact when it came through the pivot.
+fn chat_thinking_budget(chat: &Value) -> Option<i64> {
+    if let Some(budget) = chat.get(PIVOT_THINKING_BUDGET).and_then(Value::as_i64) {
+        return Some(budget);
+    }
+    str_field(chat, "reasoning_effort").and_then(budget_for_effort)
+}
+
+fn chat_top_k(chat: &Value) -> Option<&Value> {
+    chat.get(PIVOT_TOP_K).or_else(|| chat.get("top_k"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effort_table_round_trips_the_named_levels() {
+        for effort in ["low", "medium", "high"] {
+            let budget = budget_for_effort(effort).unwrap();
+            assert_eq!(effort_for_budget(budget), Some(effort));
+        }
+        assert_eq!(effort_for_budget(0), None);
+        assert_eq!(effort_for_budget(-1), Some("medium"));
+        assert_eq!(budget_for_effort("bogus"), None);
+    }
+
+    #[test]
+    fn events_frame_as_sse() {
+        let event = StreamEvent::Json {
+            event: Some("ping"),
+            data: serde_json::json!({"type": "ping"}),
+        };
+        assert_eq!(
+            &event.to_bytes()[..],
+            b"event: ping\ndata: {\"type\":\"ping\"}\n\n"
+        );
+        assert_eq!(&StreamEvent::Done.to_bytes()[..], b"data: [DONE]\n\n");
+        assert_eq!(
+            parse_data_url("data:image/png;base64,QUJD"),
+            Some(("image/png", "QUJD"))
+        );
+        assert_eq!(parse_data_url("https://x/y.png"), None);
+    }
+}
