@@ -15,6 +15,22 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
+    pub const ALL: [ChangeKind; 7] = [
+        ChangeKind::Group,
+        ChangeKind::Token,
+        ChangeKind::Channel,
+        ChangeKind::Model,
+        ChangeKind::GroupModel,
+        ChangeKind::McpServer,
+        ChangeKind::Option,
+    ];
+
+    pub fn parse(name: &str) -> Option<ChangeKind> {
+        ChangeKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::Group => "group",
@@ -37,6 +53,16 @@ pub enum ChangeAction {
 }
 
 impl ChangeAction {
+    pub fn parse(name: &str) -> Option<ChangeAction> {
+        [
+            ChangeAction::Created,
+            ChangeAction::Updated,
+            ChangeAction::Deleted,
+        ]
+        .into_iter()
+        .find(|action| action.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeAction::Created => "created",
@@ -53,6 +79,8 @@ pub struct ChangeEvent {
     pub action: ChangeAction,
     /// The object's id (group id, token id, channel id, model name, option key, ...).
     pub id: String,
+    /// True when another replica made the change and it arrived through Redis.
+    pub remote: bool,
 }
 
 /// Fan-out point for change events. Cheap to clone; sending never blocks.
@@ -80,7 +108,14 @@ impl ChangeHub {
             kind,
             action,
             id: id.into(),
+            remote: false,
         });
+    }
+
+    /// Re-announces a change another replica made, so local watchers and the snapshot see it.
+    pub fn publish_remote(&self, mut event: ChangeEvent) {
+        event.remote = true;
+        let _ = self.sender.send(event);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<ChangeEvent> {

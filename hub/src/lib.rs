@@ -1,6 +1,242 @@
 //! The aiproxy server: storage, configuration, the gRPC control plane, and the one listener that serves relay, MCP and panel. The only crate that knows SQL, Redis, protobuf and sockets.
+//!
+//! `main` only parses flags and calls [`run`] with a bound listener and a shutdown future, so
+//! tests boot the whole server on port 0 exactly as production does.
 
+pub mod admin_key;
 pub mod changes;
+pub mod cli;
 pub mod declarative;
 pub mod grpc;
+pub mod metrics;
+pub mod replicas;
+pub mod server;
+pub mod settings;
+pub mod snapshot;
+pub mod status;
 pub mod store;
+pub mod telemetry;
+pub mod usage_log;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use axum::Router;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::admin_key::{AdminKey, AdminKeyOrigin};
+use relay::backend::{UsageRecord, UsageSink};
+use tower_http::metrics::in_flight_requests::{InFlightRequestsCounter, InFlightRequestsLayer};
+
+use crate::changes::ChangeHub;
+use crate::metrics::Metrics;
+use crate::settings::Settings;
+use crate::snapshot::SnapshotCell;
+use crate::status::StatusState;
+use crate::store::Store;
+use crate::usage_log::UsageLog;
+
+/// Runs the server on `listener` until `shutdown` resolves, then drains in-flight requests
+/// (bounded by `SHUTDOWN_GRACE_SECONDS`) and stops every background task.
+pub async fn run(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let store = Store::connect(&settings.main_dsn())
+        .await
+        .context("cannot open the main database (SQL_DSN or SQLITE_PATH)")?;
+    let (admin_key, origin) = AdminKey::resolve(settings.admin_key.as_deref(), &settings.data_dir)?;
+    if let AdminKeyOrigin::Generated(path) = &origin {
+        // Printed once, on the terminal only: tracing output may be shipped elsewhere.
+        eprintln!(
+            "aiproxy: generated an admin key (stored in {}): {}",
+            path.display(),
+            admin_key.expose()
+        );
+    }
+    let changes = ChangeHub::new();
+    if let Some(path) = &settings.config_file_path {
+        let report = declarative::apply_file(&store, &changes, path, settings.group_max_token_num)
+            .await
+            .with_context(|| format!("cannot apply CONFIG_FILE_PATH={}", path.display()))?;
+        tracing::info!(file = %path.display(), "configuration file applied: {report}");
+    }
+    let snapshot = SnapshotCell::load(store.clone())
+        .await
+        .context("cannot load the configuration")?;
+
+    let background = CancellationToken::new();
+    let redis = match &settings.redis {
+        Some(url) => Some(connect_redis(url, &settings, &changes, &background).await?),
+        None => None,
+    };
+    tokio::spawn(snapshot.clone().keep_fresh(
+        changes.clone(),
+        Duration::from_secs(settings.config_poll_seconds),
+        background.clone().cancelled_owned(),
+    ));
+
+    let log_store = match &settings.log_sql_dsn {
+        Some(dsn) if !dsn.trim().is_empty() => Store::connect(dsn)
+            .await
+            .context("cannot open the log database (LOG_SQL_DSN)")?,
+        _ => store.clone(),
+    };
+    let (usage_log, usage_writer) = usage_log::spawn(log_store.clone());
+    let metrics = Metrics::new();
+    let in_flight = InFlightRequestsCounter::new();
+    metrics.set_sources(metrics::ScrapeSources {
+        in_flight: in_flight.clone(),
+        log_queue_depth: {
+            let usage_log = usage_log.clone();
+            Box::new(move || i64::try_from(usage_log.queue_depth()).unwrap_or(i64::MAX))
+        },
+        db_pool: {
+            let pool = store.pool().clone();
+            Box::new(move || {
+                (
+                    i64::from(pool.size()),
+                    i64::try_from(pool.num_idle()).unwrap_or(i64::MAX),
+                )
+            })
+        },
+    });
+    let relay = relay::Relay::new(
+        relay_config(&settings),
+        snapshot.clone(),
+        snapshot.clone(),
+        Arc::new(RecordUsage {
+            log: usage_log,
+            metrics: metrics.clone(),
+        }),
+    )
+    .context("cannot build the relay")?;
+    relay.spawn_background(background.clone().cancelled_owned());
+
+    let control_plane = grpc::ControlPlane {
+        store: store.clone(),
+        changes: changes.clone(),
+        admin_key: admin_key.clone(),
+        group_max_tokens: settings.group_max_token_num,
+        mcp_templates: Vec::new(),
+    };
+    let grpc_routes = grpc::router(control_plane).layer(axum::middleware::from_fn_with_state(
+        snapshot.clone(),
+        fresh_after_writes,
+    ));
+    let status_state = Arc::new(StatusState {
+        started,
+        store: store.clone(),
+        redis,
+    });
+    let relay_routes = relay.router().layer(InFlightRequestsLayer::new(in_flight));
+    let app = Router::new()
+        .route("/api/status", get(status::status))
+        .with_state(status_state)
+        .merge(
+            Router::new()
+                .route("/metrics", get(metrics::scrape))
+                .with_state(metrics),
+        )
+        .merge(relay_routes)
+        .merge(grpc_routes);
+
+    tracing::info!(
+        listen = %listener.local_addr().map_or_else(|_| "?".into(), |addr| addr.to_string()),
+        database = status::dialect_name(store.dialect()),
+        ready_ms = started.elapsed().as_millis() as u64,
+        "aiproxy is ready"
+    );
+    let drained = server::serve(listener, app, shutdown, settings.shutdown_grace()).await?;
+    background.cancel();
+    // The router (and with it the relay's usage sink) is gone once serve returns; dropping the
+    // relay lets the writer see the end of its queue and flush what is left.
+    drop(relay);
+    usage_writer.finish().await;
+    log_store.close().await;
+    if !drained {
+        tracing::warn!("some requests were still running when the grace period ended");
+    }
+    store.close().await;
+    tracing::info!("aiproxy stopped");
+    Ok(())
+}
+
+async fn connect_redis(
+    url: &str,
+    settings: &Settings,
+    changes: &ChangeHub,
+    background: &CancellationToken,
+) -> anyhow::Result<redis::aio::ConnectionManager> {
+    // The URL may hold a password: name the variable, never echo the value.
+    let client = redis::Client::open(url).context("REDIS is not a valid redis:// URL")?;
+    let connection = redis::aio::ConnectionManager::new(client.clone())
+        .await
+        .context("cannot connect to REDIS")?;
+    tokio::spawn(replicas::bridge_changes(
+        client,
+        connection.clone(),
+        settings.redis_key_prefix.clone(),
+        changes.clone(),
+        background.clone().cancelled_owned(),
+    ));
+    Ok(connection)
+}
+
+fn relay_config(settings: &Settings) -> relay::RelayConfig {
+    relay::RelayConfig {
+        max_body_bytes: settings.max_body_bytes,
+        retry_times: settings.retry_times,
+        trusted_proxies: settings.trusted_proxies.clone(),
+        ..relay::RelayConfig::default()
+    }
+}
+
+/// Makes a control-plane write visible to the very next request: once a mutating RPC has
+/// answered, the snapshot is reloaded if the store's revision moved.
+async fn fresh_after_writes(
+    axum::extract::State(snapshot): axum::extract::State<Arc<SnapshotCell>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let read_only = is_read_only_rpc(request.uri().path());
+    let response = next.run(request).await;
+    if !read_only && let Err(error) = snapshot.refresh_if_stale().await {
+        tracing::warn!(%error, "cannot refresh the configuration after a write");
+    }
+    response
+}
+
+fn is_read_only_rpc(path: &str) -> bool {
+    let method = path.rsplit('/').next().unwrap_or_default();
+    [
+        "Get",
+        "List",
+        "Search",
+        "Export",
+        "Watch",
+        "Check",
+        "ServerReflectionInfo",
+    ]
+    .iter()
+    .any(|prefix| method.starts_with(prefix))
+}
+
+/// Every finished request is counted in the metrics and written to the request log.
+struct RecordUsage {
+    log: UsageLog,
+    metrics: Arc<Metrics>,
+}
+
+impl UsageSink for RecordUsage {
+    fn record(&self, record: UsageRecord) {
+        self.metrics.observe(&record);
+        self.log.record(record);
+    }
+}

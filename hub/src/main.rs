@@ -1,1 +1,35 @@
-fn main() {}
+//! The `aiproxy` binary: parses flags and environment, starts tracing, and hands over to the `hub` library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use hub::settings::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    hub::telemetry::init(&cli.settings.log_format);
+    let outcome = match cli.command {
+        None | Some(Command::Serve) => serve(cli.settings).await,
+        Some(Command::Apply { file, server }) => {
+            hub::cli::apply(&file, &server, cli.settings.admin_key.as_deref()).await
+        }
+        Some(Command::Export { server }) => {
+            hub::cli::export(server.as_deref(), &cli.settings).await
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("aiproxy: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: hub::settings::Settings) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot listen on LISTEN={}: {error}", settings.listen))?;
+    hub::run(settings, listener, hub::server::termination_signal()).await
+}

@@ -1,0 +1,345 @@
+//! Prometheus metrics: request, error, token, latency and first-byte figures by model, channel and group (cardinality bounded), plus in-flight requests, log queue depth and database pool state, served at `GET /metrics`.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+use relay::backend::UsageRecord;
+use tower_http::metrics::in_flight_requests::InFlightRequestsCounter;
+
+/// Distinct values kept per label before new ones are folded into [`OTHER`]: a tenant that
+/// invents model names must not be able to grow the scrape without bound.
+pub const MAX_LABEL_VALUES: usize = 500;
+pub const OTHER: &str = "_other";
+
+/// Latency buckets in seconds, from a cached hit to a long generation.
+const LATENCY_BUCKETS: [f64; 14] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0,
+];
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    model: String,
+    channel: String,
+    group: String,
+    status_class: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TokenLabels {
+    model: String,
+    channel: String,
+    group: String,
+    kind: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ModelLabels {
+    model: String,
+    channel: String,
+}
+
+/// Values read at scrape time from the components that own them.
+pub struct ScrapeSources {
+    pub in_flight: InFlightRequestsCounter,
+    pub log_queue_depth: Box<dyn Fn() -> i64 + Send + Sync>,
+    pub db_pool: Box<dyn Fn() -> (i64, i64) + Send + Sync>,
+}
+
+pub struct Metrics {
+    registry: Mutex<Registry>,
+    requests: Family<RequestLabels, Counter>,
+    tokens: Family<TokenLabels, Counter>,
+    retries: Family<ModelLabels, Counter>,
+    latency: Family<ModelLabels, Histogram>,
+    first_byte: Family<ModelLabels, Histogram>,
+    in_flight: Gauge,
+    log_queue_depth: Gauge,
+    db_pool_connections: Gauge,
+    db_pool_idle: Gauge,
+    label_values: Mutex<HashSet<String>>,
+    sources: Mutex<Option<ScrapeSources>>,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("Metrics")
+    }
+}
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(LATENCY_BUCKETS)
+}
+
+impl Metrics {
+    pub fn new() -> Arc<Metrics> {
+        let mut registry = Registry::with_prefix("aiproxy");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let tokens = Family::<TokenLabels, Counter>::default();
+        let retries = Family::<ModelLabels, Counter>::default();
+        let latency = Family::<ModelLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        let first_byte = Family::<ModelLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        let in_flight = Gauge::default();
+        let log_queue_depth = Gauge::default();
+        let db_pool_connections = Gauge::default();
+        let db_pool_idle = Gauge::default();
+        registry.register(
+            "requests",
+            "Relayed requests by outcome class",
+            requests.clone(),
+        );
+        registry.register("tokens", "Tokens by kind", tokens.clone());
+        registry.register("retries", "Retries on another channel", retries.clone());
+        registry.register(
+            "request_duration_seconds",
+            "Total request time",
+            latency.clone(),
+        );
+        registry.register(
+            "time_to_first_byte_seconds",
+            "Time to the first response byte",
+            first_byte.clone(),
+        );
+        registry.register(
+            "in_flight_requests",
+            "Requests being served now",
+            in_flight.clone(),
+        );
+        registry.register(
+            "log_queue_depth",
+            "Request log rows waiting to be written",
+            log_queue_depth.clone(),
+        );
+        registry.register(
+            "db_pool_connections",
+            "Open main database connections",
+            db_pool_connections.clone(),
+        );
+        registry.register(
+            "db_pool_idle_connections",
+            "Idle main database connections",
+            db_pool_idle.clone(),
+        );
+        Arc::new(Metrics {
+            registry: Mutex::new(registry),
+            requests,
+            tokens,
+            retries,
+            latency,
+            first_byte,
+            in_flight,
+            log_queue_depth,
+            db_pool_connections,
+            db_pool_idle,
+            label_values: Mutex::new(HashSet::new()),
+            sources: Mutex::new(None),
+        })
+    }
+
+    /// Connects the gauges read at scrape time.
+    pub fn set_sources(&self, sources: ScrapeSources) {
+        if let Ok(mut slot) = self.sources.lock() {
+            *slot = Some(sources);
+        }
+    }
+
+    /// Keeps label values bounded: a value seen before, or while room remains, is kept.
+    fn bounded(&self, dimension: &str, value: &str) -> String {
+        let Ok(mut seen) = self.label_values.lock() else {
+            return OTHER.to_owned();
+        };
+        let key = format!("{dimension}\u{0}{value}");
+        if seen.contains(&key) {
+            return value.to_owned();
+        }
+        if seen.len() >= MAX_LABEL_VALUES * 3 {
+            return OTHER.to_owned();
+        }
+        seen.insert(key);
+        value.to_owned()
+    }
+
+    /// Accounts one finished request.
+    pub fn observe(&self, record: &UsageRecord) {
+        let model = self.bounded("model", record.requested_model.as_deref().unwrap_or("-"));
+        let channel = self.bounded(
+            "channel",
+            &record
+                .channel_id
+                .map_or_else(|| "-".to_owned(), |id| id.to_string()),
+        );
+        let group = self.bounded("group", record.group_id.as_deref().unwrap_or("-"));
+        let status_class = match record.status {
+            200..=299 => "2xx",
+            400..=499 => "4xx",
+            500..=599 => "5xx",
+            _ => "other",
+        };
+        self.requests
+            .get_or_create(&RequestLabels {
+                model: model.clone(),
+                channel: channel.clone(),
+                group: group.clone(),
+                status_class,
+            })
+            .inc();
+        let usage = &record.usage;
+        for (kind, count) in [
+            ("input", usage.input_tokens),
+            ("output", usage.output_tokens),
+            ("cached_input", usage.cached_input_tokens),
+            ("cache_creation", usage.cache_creation_tokens),
+            ("reasoning", usage.reasoning_tokens),
+        ] {
+            if count > 0 {
+                self.tokens
+                    .get_or_create(&TokenLabels {
+                        model: model.clone(),
+                        channel: channel.clone(),
+                        group: group.clone(),
+                        kind,
+                    })
+                    .inc_by(count);
+            }
+        }
+        let model_labels = ModelLabels { model, channel };
+        if record.retries > 0 {
+            self.retries
+                .get_or_create(&model_labels)
+                .inc_by(u64::from(record.retries));
+        }
+        self.latency
+            .get_or_create(&model_labels)
+            .observe(record.total.as_secs_f64());
+        if let Some(first_byte) = record.first_byte {
+            self.first_byte
+                .get_or_create(&model_labels)
+                .observe(first_byte.as_secs_f64());
+        }
+    }
+
+    /// The exposition text, OpenMetrics flavour (which Prometheus scrapes natively).
+    pub fn render(&self) -> Result<String, std::fmt::Error> {
+        if let Ok(sources) = self.sources.lock()
+            && let Some(sources) = sources.as_ref()
+        {
+            self.in_flight
+                .set(i64::try_from(sources.in_flight.get()).unwrap_or(i64::MAX));
+            self.log_queue_depth.set((sources.log_queue_depth)());
+            let (connections, idle) = (sources.db_pool)();
+            self.db_pool_connections.set(connections);
+            self.db_pool_idle.set(idle);
+        }
+        let mut text = String::new();
+        let registry = self.registry.lock().map_err(|_| std::fmt::Error)?;
+        encode(&mut text, &registry)?;
+        Ok(text)
+    }
+}
+
+/// `GET /metrics`.
+pub async fn scrape(State(metrics): State<Arc<Metrics>>) -> Response {
+    match metrics.render() {
+        Ok(text) => (
+            [(
+                CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Err(_) => (
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "cannot encode metrics",
+        )
+            .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use relay::backend::TokenUsage;
+
+    use super::*;
+
+    fn record(model: &str, status: u16) -> UsageRecord {
+        UsageRecord {
+            request_id: "r".into(),
+            group_id: Some("acme".into()),
+            token_id: Some(1),
+            token_name: Some("ci".into()),
+            channel_id: Some(3),
+            endpoint: "/v1/chat/completions".into(),
+            requested_model: Some(model.into()),
+            upstream_model: None,
+            status,
+            error: None,
+            usage: TokenUsage {
+                input_tokens: 10,
+                output_tokens: 4,
+                total_tokens: 14,
+                ..TokenUsage::default()
+            },
+            usage_estimated: false,
+            retries: 1,
+            first_byte: Some(Duration::from_millis(20)),
+            total: Duration::from_millis(80),
+            client_ip: None,
+            user: None,
+            upstream_request_id: None,
+            stream: false,
+        }
+    }
+
+    #[test]
+    fn requests_tokens_and_latency_are_exported() {
+        let metrics = Metrics::new();
+        metrics.observe(&record("gpt-4o", 200));
+        metrics.observe(&record("gpt-4o", 502));
+        let text = metrics.render().unwrap();
+        assert!(
+            text.contains(r#"aiproxy_requests_total{model="gpt-4o",channel="3",group="acme",status_class="2xx"} 1"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"status_class="5xx"} 1"#));
+        assert!(text.contains(
+            r#"aiproxy_tokens_total{model="gpt-4o",channel="3",group="acme",kind="input"} 20"#
+        ));
+        assert!(
+            text.contains(
+                r#"aiproxy_request_duration_seconds_count{model="gpt-4o",channel="3"} 2"#
+            )
+        );
+        assert!(text.ends_with("# EOF\n"));
+    }
+
+    #[test]
+    fn label_values_are_bounded() {
+        let metrics = Metrics::new();
+        for index in 0..(MAX_LABEL_VALUES * 4) {
+            metrics.observe(&record(&format!("model-{index}"), 200));
+        }
+        let text = metrics.render().unwrap();
+        assert!(text.contains(r#"model="_other""#));
+        let series = text
+            .lines()
+            .filter(|line| line.starts_with("aiproxy_requests_total{"))
+            .count();
+        assert!(series <= MAX_LABEL_VALUES * 3 + 1, "{series} series");
+    }
+}

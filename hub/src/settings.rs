@@ -1,0 +1,231 @@
+//! Process configuration: every environment variable and CLI flag of `aiproxy`, with defaults, parsed and validated once at startup.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
+
+/// The `aiproxy` command line. Every server setting is also read from the
+/// environment variable of the same name (flags win over the environment).
+#[derive(Debug, Parser)]
+#[command(
+    name = "aiproxy",
+    version,
+    about = "An AI gateway: LLM relay, MCP hub and control plane on one port"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default when no subcommand is given).
+    Serve,
+    /// Send a configuration file to a running server through the control plane and print what changed.
+    Apply {
+        /// The YAML or JSON configuration file.
+        #[arg(short = 'f', long = "file")]
+        file: PathBuf,
+        /// The server's base URL.
+        #[arg(long, env = "AIPROXY_SERVER", default_value = "http://127.0.0.1:3000")]
+        server: String,
+    },
+    /// Print the current configuration, secrets masked: from a running server with --server,
+    /// else straight from the database named by SQL_DSN or SQLITE_PATH.
+    Export {
+        /// The server's base URL.
+        #[arg(long, env = "AIPROXY_SERVER")]
+        server: Option<String>,
+    },
+}
+
+/// Server settings. Names match the environment variables of the original product.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on for HTTP/1.1, HTTP/2 cleartext and gRPC.
+    #[arg(long, env = "LISTEN", default_value = "0.0.0.0:3000")]
+    pub listen: SocketAddr,
+
+    /// Admin key for the control plane. Generated and stored in DATA_DIR on first start when unset.
+    #[arg(long, env = "ADMIN_KEY", hide_env_values = true)]
+    pub admin_key: Option<String>,
+
+    /// Main database: a postgres:// URL selects Postgres, anything else is a SQLite file path.
+    #[arg(long, env = "SQL_DSN", hide_env_values = true)]
+    pub sql_dsn: Option<String>,
+
+    /// Separate database for request logs (same syntax as SQL_DSN); defaults to the main one.
+    #[arg(long, env = "LOG_SQL_DSN", hide_env_values = true)]
+    pub log_sql_dsn: Option<String>,
+
+    /// SQLite file used when SQL_DSN is unset.
+    #[arg(long, env = "SQLITE_PATH", default_value = "./aiproxy/aiproxy.db")]
+    pub sqlite_path: PathBuf,
+
+    /// Directory for generated state such as the admin key file.
+    #[arg(long, env = "DATA_DIR", default_value = "./aiproxy")]
+    pub data_dir: PathBuf,
+
+    /// Redis URL; when set, counters, bans and change notifications are shared through it.
+    #[arg(long, env = "REDIS", hide_env_values = true)]
+    pub redis: Option<String>,
+
+    /// Prefix for every Redis key this instance writes, so deployments can share a Redis.
+    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "aiproxy")]
+    pub redis_key_prefix: String,
+
+    /// Charge quotas and balances; when false, usage is still recorded.
+    #[arg(long, env = "BILLING_ENABLED", default_value_t = true, action = clap::ArgAction::Set)]
+    pub billing_enabled: bool,
+
+    /// Save request and response bodies for every request, not only failed ones.
+    #[arg(long, env = "SAVE_ALL_LOG_DETAIL", default_value_t = false, action = clap::ArgAction::Set)]
+    pub save_all_log_detail: bool,
+
+    /// Maximum tokens per group; 0 means unlimited.
+    #[arg(long, env = "GROUP_MAX_TOKEN_NUM", default_value_t = 0)]
+    pub group_max_token_num: u32,
+
+    /// Hours request logs are kept; 0 keeps them forever.
+    #[arg(long, env = "LOG_STORAGE_HOURS", default_value_t = 0)]
+    pub log_storage_hours: u64,
+
+    /// Hours request and response bodies are kept; 0 keeps them forever.
+    #[arg(long, env = "LOG_DETAIL_STORAGE_HOURS", default_value_t = 72)]
+    pub log_detail_storage_hours: u64,
+
+    /// Rows deleted per statement when cleaning old logs.
+    #[arg(long, env = "CLEAN_LOG_BATCH_SIZE", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub clean_log_batch_size: u64,
+
+    /// Alert when one IP uses this many different groups within an hour; 0 disables.
+    #[arg(long, env = "IP_GROUPS_THRESHOLD", default_value_t = 0)]
+    pub ip_groups_threshold: u32,
+
+    /// Block an IP that uses this many different groups within an hour; 0 disables.
+    #[arg(long, env = "IP_GROUPS_BAN_THRESHOLD", default_value_t = 0)]
+    pub ip_groups_ban_threshold: u32,
+
+    /// Retries on another channel after a retryable upstream failure.
+    #[arg(long, env = "RETRY_TIMES", default_value_t = 2)]
+    pub retry_times: u32,
+
+    /// Declarative configuration file (YAML or JSON) applied at startup.
+    #[arg(long = "config", env = "CONFIG_FILE_PATH")]
+    pub config_file_path: Option<PathBuf>,
+
+    /// Peers whose X-Forwarded-For header is believed, as CIDRs, comma separated.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpNet>,
+
+    /// Largest request body the relay accepts, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Seconds in-flight requests get to finish after SIGTERM or SIGINT.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 30)]
+    pub shutdown_grace_seconds: u64,
+
+    /// Seconds between checks of the database's configuration revision, so changes made through another replica are picked up.
+    #[arg(long, env = "CONFIG_POLL_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    pub config_poll_seconds: u64,
+
+    /// Log output format: text or json.
+    #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+}
+
+impl Settings {
+    /// The main database DSN: SQL_DSN when set, else the SQLite path.
+    pub fn main_dsn(&self) -> String {
+        match &self.sql_dsn {
+            Some(dsn) if !dsn.trim().is_empty() => dsn.clone(),
+            _ => self.sqlite_path.to_string_lossy().into_owned(),
+        }
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_seconds)
+    }
+
+    /// Settings for tests and embedding: every default, data in `data_dir`, listening on a loopback port chosen by the caller.
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Settings {
+        let data_dir = data_dir.into();
+        Settings {
+            sqlite_path: data_dir.join("aiproxy.db"),
+            data_dir,
+            ..Settings::default()
+        }
+    }
+}
+
+/// The same defaults clap documents in `--help`; a unit test keeps the two in step.
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            listen: SocketAddr::from(([0, 0, 0, 0], 3000)),
+            admin_key: None,
+            sql_dsn: None,
+            log_sql_dsn: None,
+            sqlite_path: PathBuf::from("./aiproxy/aiproxy.db"),
+            data_dir: PathBuf::from("./aiproxy"),
+            redis: None,
+            redis_key_prefix: "aiproxy".into(),
+            billing_enabled: true,
+            save_all_log_detail: false,
+            group_max_token_num: 0,
+            log_storage_hours: 0,
+            log_detail_storage_hours: 72,
+            clean_log_batch_size: 5000,
+            ip_groups_threshold: 0,
+            ip_groups_ban_threshold: 0,
+            retry_times: 2,
+            config_file_path: None,
+            trusted_proxies: Vec::new(),
+            max_body_bytes: 50 * 1024 * 1024,
+            shutdown_grace_seconds: 30,
+            config_poll_seconds: 5,
+            log_format: "text".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_documented_ones() {
+        let parsed = Cli::try_parse_from(["aiproxy"]).unwrap().settings;
+        let default = Settings::default();
+        assert_eq!(format!("{parsed:?}"), format!("{default:?}"));
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable() {
+        let error = Cli::try_parse_from(["aiproxy", "--retry-times", "many"]).unwrap_err();
+        assert!(error.to_string().contains("RETRY_TIMES"), "{error}");
+        let error =
+            Cli::try_parse_from(["aiproxy", "--trusted-proxies", "10.0.0.0/33"]).unwrap_err();
+        assert!(error.to_string().contains("TRUSTED_PROXIES"), "{error}");
+    }
+
+    #[test]
+    fn sqlite_is_the_default_database() {
+        let settings = Settings::for_data_dir("/tmp/x");
+        assert_eq!(settings.main_dsn(), "/tmp/x/aiproxy.db");
+        let settings = Settings {
+            sql_dsn: Some("postgres://u@h/db".into()),
+            ..settings
+        };
+        assert_eq!(settings.main_dsn(), "postgres://u@h/db");
+    }
+}

@@ -1,0 +1,141 @@
+//! The relay wired into the whole server: a config file applied at startup, requests through a mock OpenAI upstream, and the official openai Python SDK against it.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use support::TestHub;
+use support::mock_openai::MockOpenAi;
+
+const TOKEN: &str = "sk-acme-ci-0001";
+const OPEN_TOKEN: &str = "sk-acme-open-0002";
+
+async fn hub_with_mocks() -> (TestHub, MockOpenAi, MockOpenAi) {
+    let upstream = MockOpenAi::start().await;
+    let busy = MockOpenAi::start().await;
+    *busy.state.fail_with.lock().unwrap() = Some(429);
+    let (mut settings, data_dir) = TestHub::settings();
+    let config = format!(
+        r#"
+groups:
+  - id: acme
+tokens:
+  - group: acme
+    name: ci
+    key: {TOKEN}
+    subnets: [127.0.0.0/8]
+    models: [gpt-4o-mini, text-embedding-3-small]
+  - group: acme
+    name: open
+    key: {OPEN_TOKEN}
+channels:
+  - name: mock-openai
+    type: openai
+    base_url: {upstream}
+    key: sk-upstream
+    models: [gpt-4o-mini, gpt-4o, text-embedding-3-small]
+    priority: 10
+  - name: busy-openai
+    type: openai
+    base_url: {busy}
+    key: sk-busy
+    models: [busy-model]
+models:
+  - model: gpt-4o-mini
+    type: chat
+"#,
+        upstream = upstream.base_url(),
+        busy = busy.base_url(),
+    );
+    let config_path = data_dir.path().join("aiproxy.yaml");
+    std::fs::write(&config_path, config).unwrap();
+    settings.config_file_path = Some(config_path);
+    (
+        TestHub::start_with(settings, data_dir).await,
+        upstream,
+        busy,
+    )
+}
+
+#[tokio::test]
+async fn chat_goes_through_the_configured_channel() {
+    let (hub, upstream, _busy) = hub_with_mocks().await;
+    let response = reqwest::Client::new()
+        .post(hub.url("/v1/chat/completions"))
+        .bearer_auth(TOKEN)
+        .json(&serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("x-request-id"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        body["choices"][0]["message"]["content"],
+        "Hello from the mock."
+    );
+    assert_eq!(upstream.hits(), 1);
+    assert_eq!(
+        upstream.state.last_authorization.lock().unwrap().as_deref(),
+        Some("Bearer sk-upstream")
+    );
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_wrong_key_gets_an_openai_shaped_401() {
+    let (hub, upstream, _busy) = hub_with_mocks().await;
+    let response = reqwest::Client::new()
+        .post(hub.url("/v1/chat/completions"))
+        .bearer_auth("sk-not-a-key")
+        .json(&serde_json::json!({"model": "gpt-4o-mini", "messages": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(body["error"]["message"].is_string(), "{body}");
+    assert_eq!(upstream.hits(), 0);
+    hub.stop().await.unwrap();
+}
+
+fn python() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let python = std::env::var_os("AIPROXY_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join(".venv/bin/python"));
+    assert!(
+        python.exists(),
+        "no Python venv at {}: run .ci/test once (it creates .venv with the SDKs)",
+        python.display()
+    );
+    python
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_openai_sdk_works_through_the_gateway() {
+    let (hub, _upstream, _busy) = hub_with_mocks().await;
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python/test_openai_sdk.py");
+    let base_url = hub.url("");
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(python())
+            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .arg(script)
+            .env("AIPROXY_BASE_URL", base_url)
+            .env("AIPROXY_TOKEN", TOKEN)
+            .env("AIPROXY_OPEN_TOKEN", OPEN_TOKEN)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    hub.stop().await.unwrap();
+}

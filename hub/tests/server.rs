@@ -1,0 +1,191 @@
+//! The whole server booted on port 0: status page, one port for HTTP and gRPC, admin key generation, startup errors and graceful shutdown.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+
+use support::TestHub;
+
+#[tokio::test]
+async fn status_reports_version_uptime_and_storage() {
+    let hub = TestHub::start().await;
+    let response = reqwest::get(hub.url("/api/status")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("x-request-id"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    assert!(body["uptime_seconds"].is_u64());
+    assert_eq!(body["storage"]["reachable"], true);
+    assert_eq!(body["storage"]["backend"], "sqlite");
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn grpc_health_is_served_on_the_http_port() {
+    let hub = TestHub::start().await;
+    let channel = tonic::transport::Endpoint::from_shared(hub.url(""))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+    let answer = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        answer.status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+    // And plain HTTP/1.1 on the same port still answers.
+    assert_eq!(
+        reqwest::get(hub.url("/api/status")).await.unwrap().status(),
+        200
+    );
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_missing_admin_key_is_generated_once_with_private_permissions() {
+    let (mut settings, data_dir) = TestHub::settings();
+    settings.admin_key = None;
+    let hub = TestHub::start_with(settings, data_dir).await;
+    let key_file = hub.data_path().join("admin_key");
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    assert!(key.len() >= 32);
+    assert_eq!(
+        std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_returns_cleanly() {
+    let hub = TestHub::start().await;
+    let addr = hub.addr;
+    hub.stop().await.unwrap();
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "the listener is closed after shutdown"
+    );
+}
+
+fn aiproxy() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aiproxy"));
+    // The tests must not pick up a developer's own configuration.
+    for variable in [
+        "LISTEN",
+        "ADMIN_KEY",
+        "SQL_DSN",
+        "LOG_SQL_DSN",
+        "SQLITE_PATH",
+        "REDIS",
+        "CONFIG_FILE_PATH",
+        "DATA_DIR",
+    ] {
+        command.env_remove(variable);
+    }
+    command
+}
+
+#[test]
+fn help_documents_every_variable_with_defaults() {
+    let output = aiproxy().arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for variable in [
+        "LISTEN",
+        "ADMIN_KEY",
+        "SQL_DSN",
+        "LOG_SQL_DSN",
+        "SQLITE_PATH",
+        "REDIS",
+        "REDIS_KEY_PREFIX",
+        "BILLING_ENABLED",
+        "SAVE_ALL_LOG_DETAIL",
+        "GROUP_MAX_TOKEN_NUM",
+        "LOG_STORAGE_HOURS",
+        "LOG_DETAIL_STORAGE_HOURS",
+        "CLEAN_LOG_BATCH_SIZE",
+        "IP_GROUPS_THRESHOLD",
+        "IP_GROUPS_BAN_THRESHOLD",
+        "RETRY_TIMES",
+        "CONFIG_FILE_PATH",
+    ] {
+        assert!(
+            help.contains(&format!("env: {variable}")),
+            "--help does not document {variable}"
+        );
+    }
+    assert!(help.contains("[default: 0.0.0.0:3000]"));
+}
+
+#[test]
+fn a_bad_environment_value_stops_startup_naming_the_variable() {
+    let output = aiproxy().env("RETRY_TIMES", "lots").output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("RETRY_TIMES"), "{stderr}");
+
+    let output = aiproxy().env("LISTEN", "not-an-address").output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("LISTEN"));
+}
+
+#[test]
+fn an_unusable_redis_url_stops_startup_without_echoing_it() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let output = aiproxy()
+        .env("LISTEN", "127.0.0.1:0")
+        .env("DATA_DIR", data_dir.path())
+        .env("SQLITE_PATH", data_dir.path().join("db.sqlite"))
+        .env("ADMIN_KEY", support::ADMIN_KEY)
+        .env("REDIS", "bogus://user:hunter2@nowhere")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("REDIS"), "{stderr}");
+    assert!(
+        !stderr.contains("hunter2"),
+        "the redis password leaked: {stderr}"
+    );
+}
+
+#[test]
+fn sigterm_stops_the_binary_gracefully() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut child = aiproxy()
+        .env("LISTEN", "127.0.0.1:0")
+        .env("DATA_DIR", data_dir.path())
+        .env("SQLITE_PATH", data_dir.path().join("db.sqlite"))
+        .env("ADMIN_KEY", support::ADMIN_KEY)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let database = data_dir.path().join("db.sqlite");
+    for _ in 0..400 {
+        if database.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("aiproxy stopped"), "{stderr}");
+}

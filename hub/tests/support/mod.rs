@@ -1,0 +1,161 @@
+//! Test support: boots the whole hub on 127.0.0.1:0 with a fresh SQLite database (or a Postgres database and Redis prefix of its own) and stops it on drop.
+
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the support module"
+)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use hub::settings::Settings;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const ADMIN_KEY: &str = "test-admin-key-0123456789";
+
+pub struct TestHub {
+    pub addr: SocketAddr,
+    pub data_dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestHub {
+    /// Default settings on a fresh SQLite database, with the test admin key.
+    pub fn settings() -> (Settings, tempfile::TempDir) {
+        let data_dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::for_data_dir(data_dir.path());
+        settings.admin_key = Some(ADMIN_KEY.into());
+        settings.shutdown_grace_seconds = 5;
+        settings.config_poll_seconds = 1;
+        (settings, data_dir)
+    }
+
+    pub async fn start() -> TestHub {
+        let (settings, data_dir) = TestHub::settings();
+        TestHub::start_with(settings, data_dir).await
+    }
+
+    pub async fn start_with(settings: Settings, data_dir: tempfile::TempDir) -> TestHub {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(hub::run(settings, listener, async move {
+            let _ = stopped.await;
+        }));
+        let hub = TestHub {
+            addr,
+            data_dir,
+            stop: Some(stop),
+            task: Some(task),
+        };
+        hub.wait_ready().await;
+        hub
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn data_path(&self) -> PathBuf {
+        self.data_dir.path().to_path_buf()
+    }
+
+    async fn wait_ready(&self) {
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if let Ok(response) = client.get(self.url("/api/status")).send().await
+                && response.status().is_success()
+            {
+                return;
+            }
+            if self.task.as_ref().is_some_and(|task| task.is_finished()) {
+                panic!("the hub stopped during startup");
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the hub did not become ready");
+    }
+
+    /// Asks the hub to shut down and waits for `run` to return.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.unwrap(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for TestHub {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub mod mock_openai;
+
+/// The Postgres these machines run; each test makes a database of its own on it.
+pub const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A Postgres database that exists for one test and is dropped afterwards.
+pub struct TestDatabase {
+    pub name: String,
+}
+
+impl TestDatabase {
+    pub async fn create() -> TestDatabase {
+        use sqlx::Connection;
+        let name = format!("aiproxy_t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL)
+            .await
+            .expect("Postgres must answer on 127.0.0.1:5432 (.ci/run starts it)");
+        // The name is ours (a UUID), and identifiers cannot be bound parameters.
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        TestDatabase { name }
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:5432/{}", self.name)
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs outside any async context we can rely on: use a private runtime on a thread.
+        let _ = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async move {
+                use sqlx::Connection;
+                if let Ok(mut admin) = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut admin)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A Redis key prefix no other test run uses.
+pub fn unique_redis_prefix() -> String {
+    format!("aiproxy-test-{}", uuid::Uuid::new_v4().simple())
+}
