@@ -9,7 +9,7 @@ use super::{
     ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta, StreamEvent,
     Usage, as_object, budget_for_effort, chat_max_tokens, chat_text, chat_thinking_budget,
     chat_top_k, data_url, effort_for_budget, parse_arguments, parse_data_url, stop_list, str_field,
-    strip_pivot_keys,
+    strip_pivot_keys, system_texts,
 };
 
 /// Anthropic requires `max_tokens`; chat does not. Used when the chat client sets none.
@@ -329,10 +329,9 @@ pub fn chat_request_to_messages(chat: &Value) -> Result<Value, ConvertError> {
         let content = message.get("content").unwrap_or(&Value::Null);
         let (turn_role, blocks) = match role {
             "system" | "developer" => {
-                let text = chat_text(content);
-                if !text.is_empty() {
-                    system.push(json!({"type": "text", "text": text}));
-                }
+                system.extend(
+                    system_texts(content).map(|text| json!({"type": "text", "text": text})),
+                );
                 continue;
             }
             "user" => ("user", chat_content_to_blocks(content)?),
@@ -384,8 +383,15 @@ pub fn chat_request_to_messages(chat: &Value) -> Result<Value, ConvertError> {
     if !stops.is_empty() {
         out.insert("stop_sequences".into(), Value::Array(stops));
     }
+    // Anthropic refuses thinking together with a forced tool choice; the explicit tool choice
+    // wins. The budget must stay below max_tokens: a budget that does not fit gets half of it.
+    let forced_tool = match fields.get("tool_choice") {
+        Some(Value::String(mode)) => mode == "required",
+        Some(Value::Object(_)) => true,
+        _ => false,
+    };
     let budget = chat_thinking_budget(chat)
-        .filter(|b| *b != 0)
+        .filter(|b| *b != 0 && !forced_tool)
         .map(|b| {
             if b < 0 {
                 budget_for_effort("medium").unwrap_or(8192)
@@ -393,7 +399,13 @@ pub fn chat_request_to_messages(chat: &Value) -> Result<Value, ConvertError> {
                 b
             }
         })
-        .map(|b| b.min(max_tokens as i64 - 1))
+        .map(|b| {
+            if b >= max_tokens as i64 {
+                max_tokens as i64 / 2
+            } else {
+                b
+            }
+        })
         .filter(|b| *b >= MIN_THINKING_BUDGET);
     if let Some(budget) = budget {
         out.insert(

@@ -9,6 +9,7 @@ use super::{
     ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta, StreamEvent,
     Usage, as_object, chat_max_tokens, chat_text, chat_thinking_budget, chat_top_k, data_url,
     effort_for_budget, parse_arguments, parse_data_url, stop_list, str_field, strip_pivot_keys,
+    system_texts,
 };
 
 /// Gemini's JSON accepts both spellings of a field; clients send camelCase, some snake_case.
@@ -391,10 +392,7 @@ pub fn chat_request_to_gemini(chat: &Value) -> Result<Value, ConvertError> {
         let content = message.get("content").unwrap_or(&Value::Null);
         let (role, parts) = match str_field(message, "role").unwrap_or_default() {
             "system" | "developer" => {
-                let text = chat_text(content);
-                if !text.is_empty() {
-                    system.push(json!({"text": text}));
-                }
+                system.extend(system_texts(content).map(|text| json!({"text": text})));
                 continue;
             }
             "user" => ("user", chat_content_to_parts(content)?),

@@ -23,8 +23,10 @@
 //!
 //! Back from a budget: up to 2048 is `low`, up to 8192 `medium`, above that `high`; Gemini's
 //! dynamic budget (`-1`) is `medium`; 0 means no reasoning and leaves `reasoning_effort` unset.
-//! Anthropic needs `budget_tokens < max_tokens` and at least 1024, so the budget is clamped
-//! below `max_tokens` and thinking is left off when less than 1024 tokens remain.
+//! Anthropic needs `budget_tokens < max_tokens` and at least 1024: a budget that does not fit
+//! becomes half of `max_tokens`, and thinking stays off when that is below 1024. Anthropic also
+//! refuses thinking with a forced tool choice (`required` or a named function): the tool
+//! choice wins and thinking stays off.
 //!
 //! # Usage
 //!
@@ -396,6 +398,17 @@ fn chat_text(content: &Value) -> String {
             .join(""),
         _ => String::new(),
     }
+}
+
+/// The non-empty texts of a system message, one per part: Anthropic and Gemini keep them as
+/// separate blocks.
+fn system_texts(content: &Value) -> impl Iterator<Item = &str> {
+    let texts: Vec<&str> = match content {
+        Value::String(text) => vec![text.as_str()],
+        Value::Array(parts) => parts.iter().filter_map(|p| str_field(p, "text")).collect(),
+        _ => Vec::new(),
+    };
+    texts.into_iter().filter(|text| !text.is_empty())
 }
 
 /// `stop` as a list: chat accepts a string or strings.

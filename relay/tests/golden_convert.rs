@@ -1,0 +1,151 @@
+//! Golden tests of the non-streamed protocol conversions: every `request.<wire>.json` and
+//! `response.<wire>.json` under `tests/fixtures/convert/<scenario>/` is rendered into each other
+//! protocol and compared with `<input>.to.<wire>.json` (an `{"error": ...}` document when the
+//! conversion refuses). `UPDATE_GOLDEN=1` rewrites the expected files.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed setup or assertion should abort the test"
+)]
+
+use std::path::{Path, PathBuf};
+
+use relay::convert::{ResponseMeta, Wire, convert_request, convert_response};
+use serde_json::{Value, json};
+
+const WIRES: [(Wire, &str); 4] = [
+    (Wire::Chat, "chat"),
+    (Wire::Messages, "messages"),
+    (Wire::Gemini, "gemini"),
+    (Wire::Responses, "responses"),
+];
+
+/// What the relay knows besides the body: Gemini's model and stream flag come from its URL.
+const MODEL: &str = "test-model";
+const CREATED: i64 = 1_764_000_000;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert")
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Compares `actual` with the expected file, or rewrites it under `UPDATE_GOLDEN=1`.
+fn check(input: &Path, expected: &Path, actual: Value) {
+    let rendered = serde_json::to_string_pretty(&actual).unwrap() + "\n";
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(expected, rendered).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(expected).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run with UPDATE_GOLDEN=1 and review it",
+            expected.display()
+        )
+    });
+    assert!(
+        want == rendered,
+        "{} rendered differently than {}:\n{rendered}",
+        input.display(),
+        expected.display()
+    );
+}
+
+/// Every `<kind>.<wire>.json` input of every scenario.
+fn inputs(kind: &str) -> Vec<(PathBuf, Wire, &'static str)> {
+    let mut found = Vec::new();
+    let mut scenarios: Vec<_> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    scenarios.sort();
+    for scenario in scenarios {
+        for (wire, name) in WIRES {
+            let path = scenario.join(format!("{kind}.{name}.json"));
+            if path.exists() {
+                found.push((path, wire, name));
+            }
+        }
+    }
+    assert!(!found.is_empty(), "no {kind} fixtures found");
+    found
+}
+
+fn render<E: std::fmt::Display>(result: Result<Value, E>) -> Value {
+    result.unwrap_or_else(|error| json!({"error": error.to_string()}))
+}
+
+fn expected_path(input: &Path, target: &str) -> PathBuf {
+    let stem = input.file_stem().unwrap().to_str().unwrap();
+    input.with_file_name(format!("{stem}.to.{target}.json"))
+}
+
+#[test]
+fn requests_render_into_every_protocol() {
+    for (path, source, _) in inputs("request") {
+        let body = read_json(&path);
+        let stream = body.get("stream").and_then(Value::as_bool).unwrap_or(false);
+        for (target, target_name) in WIRES {
+            if target == source {
+                continue;
+            }
+            let actual = render(convert_request(source, target, &body, MODEL, stream));
+            check(&path, &expected_path(&path, target_name), actual);
+        }
+    }
+}
+
+#[test]
+fn responses_render_into_every_protocol() {
+    let meta = ResponseMeta {
+        model: String::new(),
+        created: CREATED,
+    };
+    for (path, source, _) in inputs("response") {
+        let body = read_json(&path);
+        for (target, target_name) in WIRES {
+            if target == source {
+                continue;
+            }
+            let actual = render(convert_response(source, target, &body, &meta));
+            check(&path, &expected_path(&path, target_name), actual);
+        }
+    }
+}
+
+#[test]
+fn requests_survive_a_round_trip_through_chat() {
+    // What a client sent, converted to chat and back, keeps the conversation's meaning: same
+    // turns, roles, tool ids and text.
+    for (path, source, _) in inputs("request") {
+        if source == Wire::Chat {
+            continue;
+        }
+        let body = read_json(&path);
+        let Ok(chat) = convert_request(source, Wire::Chat, &body, MODEL, false) else {
+            continue;
+        };
+        let back = convert_request(Wire::Chat, source, &chat, MODEL, false).unwrap();
+        let again = convert_request(source, Wire::Chat, &back, MODEL, false).unwrap();
+        assert_eq!(
+            normalized(chat),
+            normalized(again),
+            "{} does not round-trip",
+            path.display()
+        );
+    }
+}
+
+/// Chat message content as parts: a string and a single text part say the same.
+fn normalized(mut chat: Value) -> Value {
+    for message in chat["messages"].as_array_mut().into_iter().flatten() {
+        if let Some(text) = message["content"].as_str().filter(|t| !t.is_empty()) {
+            message["content"] = json!([{"type": "text", "text": text}]);
+        }
+    }
+    chat
+}
