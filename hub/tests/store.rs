@@ -1,5 +1,11 @@
 //! Storage tests: the same suite on SQLite (a temp dir) and on the real Postgres (a fresh
 //! database per test, dropped afterwards).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed setup or assertion should abort the test"
+)]
 
 use std::collections::BTreeMap;
 
