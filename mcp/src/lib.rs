@@ -1,1 +1,35 @@
 //! The MCP hub: serves embedded, proxied and OpenAPI-backed MCP servers to the tenants allowed to use them. Knows nothing of SQL, Redis or protobuf; `hub` supplies tenants and server definitions through traits.
+//!
+//! Code map:
+//! - [`directory`]: the traits `hub` implements ([`McpDirectory`], [`ToolCallSink`]) and the
+//!   types they speak (callers, allow-lists, server definitions, call records).
+//! - [`McpHub`] (`hub.rs`): the axum router: auth, Host/Origin checks, session ownership and
+//!   rmcp's Streamable HTTP transport (session era and the stateless 2026-07-28 era).
+//! - `sse_server.rs`: the legacy HTTP+SSE transport and [`SseSessionRegistry`].
+//! - `handler.rs`: the one MCP server behind every route (allow-list, aggregation, reporting).
+//! - `templates/`: embedded servers (`time`, `fetch`, `everything`).
+//! - `proxy/`: upstream Streamable HTTP (rmcp client) and legacy SSE (our client) servers.
+//!
+//! Architecture invariant: every request is authenticated and resolved to its servers afresh,
+//! so a configuration change (token disabled, allow-list narrowed) applies to open sessions too.
+
+mod backend;
+mod config;
+pub mod directory;
+mod handler;
+mod hub;
+mod proxy;
+mod sse_server;
+mod templates;
+
+pub use config::McpConfig;
+pub use directory::{
+    McpAllowList, McpAuthError, McpCaller, McpDirectory, RemoteEndpoint, Scope, ServerDefinition,
+    ServerKind, ToolCallRecord, ToolCallSink, ToolCallStatus, ToolFilter,
+};
+pub use handler::TOOL_NAME_SEPARATOR;
+pub use hub::{ClientIp, McpHub};
+pub use sse_server::{
+    LocalSseSessions, SseDeliveryError, SseInbound, SseSessionHandle, SseSessionRegistry,
+};
+pub use templates::{ParamOwner, TemplateError, TemplateInfo, TemplateParam, embedded_templates};

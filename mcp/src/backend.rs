@@ -1,0 +1,92 @@
+//! What answers one server's tools (an embedded template, a proxy, an OpenAPI document) and the cache of live instances per definition.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use rmcp::ErrorData;
+use rmcp::model::{CallToolResponse, JsonObject, ProgressToken, Tool};
+use rmcp::service::{Peer, RoleServer};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::McpConfig;
+use crate::directory::{ServerDefinition, ServerKind};
+use crate::proxy::{SseProxy, StreamableProxy};
+use crate::templates;
+
+/// One tool call as a backend sees it: the tool's own name (no aggregated prefix).
+pub(crate) struct ToolCall {
+    pub name: String,
+    pub arguments: Option<JsonObject>,
+    /// The caller's progress token, when it asked for progress notifications.
+    pub progress_token: Option<ProgressToken>,
+    /// The downstream client, for progress and log notifications during the call.
+    pub peer: Peer<RoleServer>,
+    /// Cancelled when the client cancels the request or goes away.
+    pub cancel: CancellationToken,
+}
+
+/// The tools of one configured server.
+#[async_trait]
+pub(crate) trait ToolBackend: Send + Sync {
+    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData>;
+    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData>;
+}
+
+/// Live backends keyed by their whole definition, so a configuration change (new URL, rotated
+/// group secret) builds a fresh instance while unchanged servers keep their upstream connection.
+pub(crate) struct Backends {
+    config: McpConfig,
+    live: Mutex<HashMap<String, Arc<dyn ToolBackend>>>,
+}
+
+/// Bounds the cache when a host keeps changing definitions; old instances then simply rebuild.
+const MAX_LIVE_BACKENDS: usize = 4096;
+
+impl Backends {
+    pub fn new(config: McpConfig) -> Self {
+        Self {
+            config,
+            live: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn get(&self, definition: &ServerDefinition) -> Result<Arc<dyn ToolBackend>, ErrorData> {
+        let key = serde_json::to_string(definition)
+            .map_err(|error| ErrorData::internal_error(error.to_string(), None))?;
+        let mut live = self
+            .live
+            .lock()
+            .map_err(|_| ErrorData::internal_error("backend cache poisoned", None))?;
+        if let Some(backend) = live.get(&key) {
+            return Ok(backend.clone());
+        }
+        let backend = self.build(definition)?;
+        if live.len() >= MAX_LIVE_BACKENDS {
+            live.clear();
+        }
+        live.insert(key, backend.clone());
+        Ok(backend)
+    }
+
+    fn build(&self, definition: &ServerDefinition) -> Result<Arc<dyn ToolBackend>, ErrorData> {
+        let backend: Arc<dyn ToolBackend> = match &definition.kind {
+            ServerKind::Embedded { template, params } => templates::instantiate(template, params)
+                .map_err(|error| {
+                ErrorData::internal_error(
+                    format!("server {} cannot start: {error}", definition.id),
+                    None,
+                )
+            })?,
+            ServerKind::ProxyStreamable(endpoint) => Arc::new(StreamableProxy::new(
+                endpoint.clone(),
+                self.config.upstream_timeout,
+            )),
+            ServerKind::ProxySse(endpoint) => Arc::new(SseProxy::new(
+                endpoint.clone(),
+                self.config.upstream_timeout,
+            )),
+        };
+        Ok(backend)
+    }
+}

@@ -1,0 +1,172 @@
+//! The contract between the MCP hub and its host: who is calling, which servers they may use, where tool calls are reported.
+//!
+//! `hub` implements these traits on top of its in-memory configuration snapshot; this crate's
+//! tests implement them with small in-memory fakes. Every method is called on the request path,
+//! so implementations must answer from memory and never wait on a database.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+/// Resolves tokens to callers and callers to the servers they may reach.
+pub trait McpDirectory: Send + Sync + 'static {
+    /// Same tokens and rules as the relay. `client_ip` is the address the host decided on
+    /// (see [`crate::ClientIp`]).
+    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<McpCaller, McpAuthError>;
+    /// Public servers plus the caller's group servers, group parameters already merged into each
+    /// definition. The hub applies the caller's allow-list on top of this list.
+    fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>>;
+    /// Whether `presented` is the control-plane admin key (used by the `/admin` route only).
+    fn admin_key_matches(&self, presented: &str) -> bool;
+}
+
+/// The authenticated caller of one MCP request. Serializable so a host can hand it to another
+/// replica together with a legacy SSE message (see [`crate::SseSessionRegistry`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct McpCaller {
+    pub group_id: String,
+    pub token_id: i64,
+    pub token_name: String,
+    /// Servers (and tools within them) the token may use; `None` means everything its group
+    /// may reach.
+    pub allow: Option<McpAllowList>,
+    /// Whether tool call arguments and results are copied into [`ToolCallRecord`]s.
+    pub record_details: bool,
+}
+
+/// A token's MCP allow-list: server id to the tools of that server it may call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct McpAllowList {
+    pub servers: BTreeMap<String, ToolFilter>,
+}
+
+/// Which tools of one allowed server a token may use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ToolFilter {
+    All,
+    Only(BTreeSet<String>),
+}
+
+impl McpCaller {
+    /// Whether the allow-list lets this caller see `server_id` at all.
+    pub fn may_use_server(&self, server_id: &str) -> bool {
+        match &self.allow {
+            None => true,
+            Some(allow) => allow.servers.contains_key(server_id),
+        }
+    }
+
+    /// Whether the allow-list lets this caller list and call `tool` of `server_id`.
+    pub fn may_use_tool(&self, server_id: &str, tool: &str) -> bool {
+        match &self.allow {
+            None => true,
+            Some(allow) => match allow.servers.get(server_id) {
+                None => false,
+                Some(ToolFilter::All) => true,
+                Some(ToolFilter::Only(tools)) => tools.contains(tool),
+            },
+        }
+    }
+}
+
+/// Why a presented key was refused. Mirrors the relay's reasons.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum McpAuthError {
+    #[error("no api key was presented")]
+    Missing,
+    #[error("invalid api key")]
+    InvalidKey,
+    #[error("the api key is disabled")]
+    TokenDisabled,
+    #[error("the api key has expired")]
+    TokenExpired,
+    #[error("the api key's group is disabled")]
+    GroupDisabled,
+    #[error("requests from this address are not allowed for this api key")]
+    AddressNotAllowed,
+}
+
+/// One MCP server as the host configured it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerDefinition {
+    /// Unique across public and group servers; must not contain `__` (the aggregated view's
+    /// separator, see [`crate::TOOL_NAME_SEPARATOR`]).
+    pub id: String,
+    pub scope: Scope,
+    /// Shown to clients in `initialize`/`server/discover`; the id when empty.
+    pub description: String,
+    pub kind: ServerKind,
+}
+
+/// Who a server belongs to; decides the route it is served on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Scope {
+    /// Served at `/public/{id}` to every caller the directory lists it for.
+    Public,
+    /// Served at `/group/{id}` to callers of this group only.
+    Group(String),
+}
+
+/// What answers a server's tool calls.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ServerKind {
+    /// A server built into this crate (see [`crate::embedded_templates`]); `params` holds both
+    /// admin-set and per-group parameters, already merged.
+    Embedded {
+        template: String,
+        params: BTreeMap<String, String>,
+    },
+    /// A remote server speaking Streamable HTTP.
+    ProxyStreamable(RemoteEndpoint),
+    /// A remote server speaking the legacy HTTP+SSE transport (`url` is its SSE endpoint).
+    ProxySse(RemoteEndpoint),
+}
+
+/// Where a proxied server lives and what to add to every request sent to it (group secrets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteEndpoint {
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+    pub query: BTreeMap<String, String>,
+}
+
+/// Where every tool call is reported, for logs and billing. Must not block.
+pub trait ToolCallSink: Send + Sync + 'static {
+    fn record(&self, record: ToolCallRecord);
+}
+
+/// One finished (or refused) tool call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolCallRecord {
+    /// A fresh id per call, also logged with the call's tracing span.
+    pub request_id: String,
+    pub group_id: String,
+    pub token_id: i64,
+    pub token_name: String,
+    pub server_id: String,
+    /// The tool's name on its server (without the aggregated prefix).
+    pub tool: String,
+    pub status: ToolCallStatus,
+    pub duration: Duration,
+    pub started_at: SystemTime,
+    /// Present only when the caller's `record_details` is on.
+    pub arguments: Option<serde_json::Value>,
+    /// Present only when the caller's `record_details` is on.
+    pub result: Option<serde_json::Value>,
+}
+
+/// How a tool call ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ToolCallStatus {
+    /// The tool ran and returned a result that is not an error.
+    Ok,
+    /// The tool ran and returned `isError: true`.
+    ToolError,
+    /// The call failed at the protocol level (unknown tool, upstream unreachable, ...).
+    Failed { code: i32, message: String },
+    /// The caller's allow-list refused the call.
+    Denied,
+}

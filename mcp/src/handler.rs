@@ -1,0 +1,288 @@
+//! The MCP server every route speaks: lists and calls the tools of the servers a request's caller may use, enforcing the allow-list and reporting each call.
+#![expect(
+    deprecated,
+    reason = "logging/setLevel is deprecated upstream (SEP-2577) but clients of the 2025 revisions still send it"
+)]
+
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
+    ListToolsResult, PaginatedRequestParams, RequestParamsMeta, ResultType, ServerCapabilities,
+    SetLevelRequestParams, Tool,
+};
+use rmcp::service::{RequestContext, RoleServer};
+use rmcp::{ErrorData, ServerHandler};
+
+use crate::backend::{Backends, ToolCall};
+use crate::config::McpConfig;
+use crate::directory::{
+    McpCaller, McpDirectory, ServerDefinition, ToolCallRecord, ToolCallSink, ToolCallStatus,
+};
+
+/// Separates the server id from the tool name in the aggregated view (`/`): `{server}__{tool}`.
+/// Underscores are legal in MCP tool names (`[A-Za-z0-9_.-]`), and a double one reads as a
+/// separator; server ids must not contain it, so the first occurrence splits unambiguously.
+pub const TOOL_NAME_SEPARATOR: &str = "__";
+
+/// Who is asking and which servers the request's route exposes; attached to every request
+/// before it reaches the MCP handler.
+#[derive(Clone)]
+pub(crate) struct RequestScope {
+    pub caller: Arc<McpCaller>,
+    pub view: View,
+}
+
+#[derive(Clone)]
+pub(crate) enum View {
+    /// `/public/{id}` or `/group/{id}`: one server's tools under their own names.
+    Single(Arc<ServerDefinition>),
+    /// `/`: every server the caller may use, tool names prefixed.
+    Aggregated(Arc<[Arc<ServerDefinition>]>),
+}
+
+impl View {
+    pub fn route_key(&self) -> String {
+        match self {
+            View::Single(definition) => format!("{:?}/{}", definition.scope, definition.id),
+            View::Aggregated(_) => "aggregated".to_owned(),
+        }
+    }
+}
+
+/// State shared by every request.
+pub(crate) struct Core {
+    pub directory: Arc<dyn McpDirectory>,
+    pub sink: Arc<dyn ToolCallSink>,
+    pub backends: Backends,
+    pub config: McpConfig,
+}
+
+/// The rmcp handler; stateless itself, it reads the [`RequestScope`] of each request.
+#[derive(Clone)]
+pub(crate) struct HubHandler {
+    pub core: Arc<Core>,
+}
+
+impl HubHandler {
+    fn scope(context: &RequestContext<RoleServer>) -> Result<RequestScope, ErrorData> {
+        if let Some(scope) = context.extensions.get::<RequestScope>() {
+            return Ok(scope.clone());
+        }
+        context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<RequestScope>())
+            .cloned()
+            .ok_or_else(|| {
+                ErrorData::internal_error("request reached the handler without a scope", None)
+            })
+    }
+
+    async fn list_server_tools(
+        &self,
+        caller: &McpCaller,
+        definition: &ServerDefinition,
+    ) -> Result<Vec<Tool>, ErrorData> {
+        let backend = self.core.backends.get(definition)?;
+        let tools = backend.list_tools().await?;
+        Ok(tools
+            .into_iter()
+            .filter(|tool| caller.may_use_tool(&definition.id, &tool.name))
+            .collect())
+    }
+
+    fn report(
+        &self,
+        caller: &McpCaller,
+        server_id: &str,
+        tool: &str,
+        arguments: Option<&rmcp::model::JsonObject>,
+        outcome: &Result<CallToolResponse, ErrorData>,
+        started: (Instant, SystemTime),
+    ) {
+        let status = match outcome {
+            Ok(CallToolResponse::Complete(result)) if result.is_error == Some(true) => {
+                ToolCallStatus::ToolError
+            }
+            Ok(_) => ToolCallStatus::Ok,
+            Err(error) => ToolCallStatus::Failed {
+                code: error.code.0,
+                message: error.message.to_string(),
+            },
+        };
+        let details = caller.record_details;
+        let result = match outcome {
+            Ok(CallToolResponse::Complete(result)) if details => serde_json::to_value(result).ok(),
+            Err(error) if details => serde_json::to_value(error).ok(),
+            _ => None,
+        };
+        self.core.sink.record(ToolCallRecord {
+            request_id: uuid::Uuid::now_v7().to_string(),
+            group_id: caller.group_id.clone(),
+            token_id: caller.token_id,
+            token_name: caller.token_name.clone(),
+            server_id: server_id.to_owned(),
+            tool: tool.to_owned(),
+            status,
+            duration: started.0.elapsed(),
+            started_at: started.1,
+            arguments: details
+                .then(|| arguments.map(|arguments| serde_json::Value::Object(arguments.clone())))
+                .flatten(),
+            result,
+        });
+    }
+}
+
+fn unknown_tool(name: &str) -> ErrorData {
+    // The same answer for a tool that does not exist and one the allow-list hides, so a token
+    // cannot probe what it may not use.
+    ErrorData::invalid_params(format!("unknown tool: {name}"), None)
+}
+
+impl ServerHandler for HubHandler {
+    fn get_info(&self) -> InitializeResult {
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_logging()
+            .build();
+        InitializeResult::new(capabilities).with_server_info(Implementation::new(
+            self.core.config.server_name.clone(),
+            env!("CARGO_PKG_VERSION"),
+        ))
+    }
+
+    async fn set_level(
+        &self,
+        _request: SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        // Embedded servers log little and proxies forward what upstreams send; accepting the
+        // level keeps clients that set it before calling tools working.
+        Ok(())
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let scope = Self::scope(&context)?;
+        let tools = match &scope.view {
+            View::Single(definition) => self.list_server_tools(&scope.caller, definition).await?,
+            View::Aggregated(definitions) => {
+                let listings = futures::future::join_all(definitions.iter().map(|definition| {
+                    let caller = scope.caller.clone();
+                    async move {
+                        let listed = self.list_server_tools(&caller, definition).await;
+                        (definition, listed)
+                    }
+                }))
+                .await;
+                let mut tools = Vec::new();
+                for (definition, listed) in listings {
+                    match listed {
+                        Ok(server_tools) => {
+                            tools.extend(server_tools.into_iter().map(|mut tool| {
+                                tool.name =
+                                    format!("{}{TOOL_NAME_SEPARATOR}{}", definition.id, tool.name)
+                                        .into();
+                                tool
+                            }))
+                        }
+                        // One unreachable upstream must not hide every other server's tools.
+                        Err(error) => tracing::warn!(
+                            server = %definition.id,
+                            %error.message,
+                            "skipping server in aggregated tools/list"
+                        ),
+                    }
+                }
+                tools
+            }
+        };
+        Ok(ListToolsResult::with_all_items(tools))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let started = (Instant::now(), SystemTime::now());
+        let scope = Self::scope(&context)?;
+        let (definition, tool) = match &scope.view {
+            View::Single(definition) => (definition.clone(), request.name.to_string()),
+            View::Aggregated(definitions) => {
+                let Some((server_id, tool)) = request.name.split_once(TOOL_NAME_SEPARATOR) else {
+                    return Err(unknown_tool(&request.name));
+                };
+                let Some(definition) = definitions.iter().find(|d| d.id == server_id) else {
+                    return Err(unknown_tool(&request.name));
+                };
+                (definition.clone(), tool.to_owned())
+            }
+        };
+        let caller = &scope.caller;
+        if !caller.may_use_tool(&definition.id, &tool) {
+            self.core.sink.record(ToolCallRecord {
+                request_id: uuid::Uuid::now_v7().to_string(),
+                group_id: caller.group_id.clone(),
+                token_id: caller.token_id,
+                token_name: caller.token_name.clone(),
+                server_id: definition.id.clone(),
+                tool: tool.clone(),
+                status: ToolCallStatus::Denied,
+                duration: started.0.elapsed(),
+                started_at: started.1,
+                arguments: None,
+                result: None,
+            });
+            return Err(unknown_tool(&request.name));
+        }
+        let progress_token = request
+            .progress_token()
+            .or_else(|| context.meta.get_progress_token());
+        let outcome = match self.core.backends.get(&definition) {
+            Ok(backend) => {
+                let call = ToolCall {
+                    name: tool.clone(),
+                    arguments: request.arguments.clone(),
+                    progress_token,
+                    peer: context.peer.clone(),
+                    cancel: context.ct.clone(),
+                };
+                backend.call_tool(call).await
+            }
+            Err(error) => Err(error),
+        };
+        // A result from an upstream that negotiated an older revision has no `resultType`;
+        // 2026-07-28 clients require it, and rmcp strips it again for older clients.
+        let outcome = outcome.map(|response| match response {
+            CallToolResponse::Complete(mut result) => {
+                result.result_type.get_or_insert(ResultType::COMPLETE);
+                CallToolResponse::Complete(result)
+            }
+            other => other,
+        });
+        self.report(
+            caller,
+            &definition.id,
+            &tool,
+            request.arguments.as_ref(),
+            &outcome,
+            started,
+        );
+        outcome
+    }
+}
+
+/// A tool result carrying one text block, marked as an error: the tool ran but failed in a way
+/// the caller should read.
+pub(crate) fn tool_error(message: impl Into<String>) -> CallToolResponse {
+    CallToolResponse::Complete(CallToolResult::error(vec![
+        rmcp::model::ContentBlock::text(message),
+    ]))
+}

@@ -1,0 +1,543 @@
+//! The router `hub` mounts at `/mcp`: authentication, Host/Origin checks, route-to-server resolution, session ownership, and the Streamable HTTP transport (rmcp's, both protocol eras).
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use http::{HeaderMap, Method, StatusCode};
+use rmcp::transport::streamable_http_server::session::local::{LocalSessionManager, SessionConfig};
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use tokio_util::sync::CancellationToken;
+
+use crate::backend::Backends;
+use crate::config::McpConfig;
+use crate::directory::{
+    McpAuthError, McpCaller, McpDirectory, Scope, ServerDefinition, ToolCallSink,
+};
+use crate::handler::{Core, HubHandler, RequestScope, View};
+use crate::sse_server::{self, LocalSseSessions, SseSessionRegistry};
+
+/// The client address the host decided on (after its trusted-proxy rule). Insert it as a request
+/// extension before the MCP router; without it the socket peer address is used when the server
+/// was started with connect info, else `0.0.0.0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+const SESSION_HEADER: &str = "mcp-session-id";
+
+/// The MCP hub: one per process, shared by every request.
+#[derive(Clone)]
+pub struct McpHub {
+    pub(crate) state: Arc<HubState>,
+}
+
+pub(crate) struct HubState {
+    pub core: Arc<Core>,
+    streamable: StreamableHttpService<HubHandler, LocalSessionManager>,
+    bindings: Mutex<HashMap<String, Binding>>,
+    pub sse_sessions: Arc<dyn SseSessionRegistry>,
+    pub sse_open: AtomicUsize,
+    shutdown: CancellationToken,
+}
+
+/// Who created a Streamable HTTP session, and on which route; any other token or route gets 404
+/// for it, as if it did not exist.
+struct Binding {
+    token_id: i64,
+    route: String,
+    last_seen: Instant,
+}
+
+impl McpHub {
+    pub fn new(
+        config: McpConfig,
+        directory: Arc<dyn McpDirectory>,
+        sink: Arc<dyn ToolCallSink>,
+    ) -> Self {
+        Self::with_sse_registry(
+            config,
+            directory,
+            sink,
+            Arc::new(LocalSseSessions::default()),
+        )
+    }
+
+    /// As [`McpHub::new`], with a registry that can reach legacy SSE sessions held by other
+    /// replicas (see [`SseSessionRegistry`]).
+    pub fn with_sse_registry(
+        config: McpConfig,
+        directory: Arc<dyn McpDirectory>,
+        sink: Arc<dyn ToolCallSink>,
+        sse_sessions: Arc<dyn SseSessionRegistry>,
+    ) -> Self {
+        let shutdown = CancellationToken::new();
+        let core = Arc::new(Core {
+            directory,
+            sink,
+            backends: Backends::new(config.clone()),
+            config: config.clone(),
+        });
+        let rmcp_config = StreamableHttpServerConfig::default()
+            // Host and Origin are checked by our middleware for every route, SSE ones included.
+            .disable_allowed_hosts()
+            .disable_allowed_origins()
+            .with_sse_keep_alive(Some(config.sse_keep_alive))
+            .with_max_request_body_bytes(config.max_message_bytes)
+            .with_json_response(true)
+            .with_cancellation_token(shutdown.child_token());
+        let mut session_config = SessionConfig::default();
+        session_config.keep_alive = Some(config.session_idle_timeout);
+        let mut sessions = LocalSessionManager::default();
+        sessions.session_config = session_config;
+        let handler = HubHandler { core: core.clone() };
+        let streamable = StreamableHttpService::new(
+            move || Ok(handler.clone()),
+            Arc::new(sessions),
+            rmcp_config,
+        );
+        Self {
+            state: Arc::new(HubState {
+                core,
+                streamable,
+                bindings: Mutex::new(HashMap::new()),
+                sse_sessions,
+                sse_open: AtomicUsize::new(0),
+                shutdown,
+            }),
+        }
+    }
+
+    /// The routes, relative to where the host mounts them (`/mcp`):
+    ///
+    /// | route | transport | servers |
+    /// |---|---|---|
+    /// | `/` | Streamable HTTP | every server the token may use, tools named `{server}__{tool}` |
+    /// | `/public/{id}`, `/group/{id}` | Streamable HTTP | that server |
+    /// | `/sse`, `/public/{id}/sse`, `/group/{id}/sse` | legacy SSE stream | as above |
+    /// | `/message?sessionId=` | legacy SSE POST | the session's |
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/", any(streamable_aggregated))
+            .route("/public/{id}", any(streamable_public))
+            .route("/group/{id}", any(streamable_group))
+            .route("/sse", get(sse_server::open_aggregated))
+            .route("/public/{id}/sse", get(sse_server::open_public))
+            .route("/group/{id}/sse", get(sse_server::open_group))
+            .route("/message", post(sse_server::post_message))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                check_host_and_origin,
+            ))
+            .with_state(self.clone())
+    }
+
+    /// Closes every open session and stream; call on shutdown.
+    pub fn shutdown(&self) {
+        self.state.shutdown.cancel();
+    }
+
+    pub(crate) fn shutdown_token(&self) -> CancellationToken {
+        self.state.shutdown.clone()
+    }
+}
+
+/// Which server(s) a route names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    Public(String),
+    Group(String),
+    Aggregated,
+}
+
+/// Every refusal the router answers itself, converted to a response in one place: a status and a
+/// JSON-RPC error body with a null id (the request may not even have parsed).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum HttpError {
+    #[error("{0}")]
+    Unauthorized(McpAuthError),
+    #[error("{0}")]
+    Forbidden(McpAuthError),
+    #[error("host not allowed")]
+    HostNotAllowed,
+    #[error("origin not allowed")]
+    OriginNotAllowed,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("parse error: {0}")]
+    Parse(String),
+    #[error("message larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("{0}")]
+    Unavailable(&'static str),
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            HttpError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, -32001),
+            HttpError::Forbidden(_) | HttpError::HostNotAllowed | HttpError::OriginNotAllowed => {
+                (StatusCode::FORBIDDEN, -32001)
+            }
+            HttpError::NotFound(_) => (StatusCode::NOT_FOUND, -32001),
+            HttpError::BadRequest(_) => (StatusCode::BAD_REQUEST, -32600),
+            HttpError::Parse(_) => (StatusCode::BAD_REQUEST, -32700),
+            HttpError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, -32600),
+            HttpError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, -32603),
+        };
+        let body = serde_json::json!({
+            "jsonrpc": "2.0",
+            "id": null,
+            "error": {"code": code, "message": self.to_string()},
+        });
+        let mut response = (status, axum::Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                http::header::WWW_AUTHENTICATE,
+                http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+impl McpHub {
+    /// Authenticates the request and resolves the route to the servers it exposes to this caller.
+    pub(crate) fn resolve(
+        &self,
+        request_parts: (&HeaderMap, IpAddr),
+        target: &Target,
+    ) -> Result<RequestScope, HttpError> {
+        let (headers, client_ip) = request_parts;
+        let caller = self.authenticate(headers, client_ip)?;
+        let servers = self.state.core.directory.servers_for(&caller);
+        let view = match target {
+            Target::Public(id) | Target::Group(id) => {
+                let wanted_scope = match target {
+                    Target::Public(_) => Scope::Public,
+                    _ => Scope::Group(caller.group_id.clone()),
+                };
+                // Another group's server, or one the allow-list hides, is answered exactly like
+                // one that does not exist.
+                let definition = servers
+                    .into_iter()
+                    .find(|server| {
+                        &server.id == id
+                            && server.scope == wanted_scope
+                            && caller.may_use_server(id)
+                    })
+                    .ok_or(HttpError::NotFound("server"))?;
+                View::Single(definition)
+            }
+            Target::Aggregated => {
+                let mut seen = std::collections::HashSet::new();
+                let usable: Vec<Arc<ServerDefinition>> = servers
+                    .into_iter()
+                    .filter(|server| {
+                        caller.may_use_server(&server.id) && seen.insert(server.id.clone())
+                    })
+                    .collect();
+                View::Aggregated(usable.into())
+            }
+        };
+        Ok(RequestScope {
+            caller: Arc::new(caller),
+            view,
+        })
+    }
+
+    async fn serve_streamable(&self, target: Target, mut request: Request) -> Response {
+        let client_ip = client_ip(&request);
+        let scope = match self.resolve((request.headers(), client_ip), &target) {
+            Ok(scope) => scope,
+            Err(error) => return error.into_response(),
+        };
+        let session = request
+            .headers()
+            .get(SESSION_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let route = scope.view.route_key();
+        let token_id = scope.caller.token_id;
+        if let Some(session) = &session
+            && !self.owns_session(session, token_id, &route)
+        {
+            return HttpError::NotFound("session").into_response();
+        }
+        let is_delete = request.method() == Method::DELETE;
+        request.extensions_mut().insert(scope);
+        let response = self.state.streamable.handle(request).await;
+        let status = response.status();
+        match &session {
+            None => {
+                if let Some(created) = response
+                    .headers()
+                    .get(SESSION_HEADER)
+                    .and_then(|value| value.to_str().ok())
+                {
+                    self.bind_session(created, token_id, route);
+                }
+            }
+            Some(session)
+                if (is_delete && status.is_success()) || status == StatusCode::NOT_FOUND =>
+            {
+                if let Ok(mut bindings) = self.state.bindings.lock() {
+                    bindings.remove(session);
+                }
+            }
+            Some(_) => {}
+        }
+        response.map(Body::new)
+    }
+
+    /// Whether `token_id` may use `session` on `route`. A session we have no binding for is left
+    /// to rmcp, which answers 404 for ids it does not know either.
+    fn owns_session(&self, session: &str, token_id: i64, route: &str) -> bool {
+        let Ok(mut bindings) = self.state.bindings.lock() else {
+            return false;
+        };
+        match bindings.get_mut(session) {
+            None => true,
+            Some(binding) if binding.token_id == token_id && binding.route == route => {
+                binding.last_seen = Instant::now();
+                true
+            }
+            Some(_) => false,
+        }
+    }
+
+    fn bind_session(&self, session: &str, token_id: i64, route: String) {
+        let Ok(mut bindings) = self.state.bindings.lock() else {
+            return;
+        };
+        // rmcp drops idle sessions silently; forget their bindings on the same clock, checked
+        // only now and then so the lock stays short.
+        if bindings.len() % 1024 == 1023 {
+            let idle = self.state.core.config.session_idle_timeout + Duration::from_secs(60);
+            bindings.retain(|_, binding| binding.last_seen.elapsed() < idle);
+        }
+        bindings.insert(
+            session.to_owned(),
+            Binding {
+                token_id,
+                route,
+                last_seen: Instant::now(),
+            },
+        );
+    }
+}
+
+async fn streamable_aggregated(State(hub): State<McpHub>, request: Request) -> Response {
+    hub.serve_streamable(Target::Aggregated, request).await
+}
+
+async fn streamable_public(
+    State(hub): State<McpHub>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    hub.serve_streamable(Target::Public(id), request).await
+}
+
+async fn streamable_group(
+    State(hub): State<McpHub>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    hub.serve_streamable(Target::Group(id), request).await
+}
+
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|token| !token.is_empty())
+}
+
+pub(crate) fn client_ip(request: &Request) -> IpAddr {
+    if let Some(ClientIp(ip)) = request.extensions().get::<ClientIp>() {
+        return *ip;
+    }
+    if let Some(ConnectInfo(address)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        return address.ip();
+    }
+    IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+}
+
+/// DNS-rebinding and cross-site guard for every route (the spec asks servers to validate
+/// `Origin`; `Host` pins the names the gateway answers to).
+async fn check_host_and_origin(
+    State(hub): State<McpHub>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let config = &hub.state.core.config;
+    let host = request
+        .headers()
+        .get(http::header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            request
+                .uri()
+                .authority()
+                .map(|authority| authority.to_string())
+        });
+    if !config.allowed_hosts.is_empty()
+        && !host
+            .as_deref()
+            .is_some_and(|host| host_allowed(&config.allowed_hosts, host))
+    {
+        return HttpError::HostNotAllowed.into_response();
+    }
+    if let Some(origin) = request.headers().get(http::header::ORIGIN) {
+        let allowed = origin
+            .to_str()
+            .ok()
+            .is_some_and(|origin| origin_allowed(&config.allowed_origins, origin));
+        if !allowed {
+            return HttpError::OriginNotAllowed.into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Splits `host[:port]` (IPv6 in brackets) into a lowercase name without brackets and a port.
+fn split_authority(authority: &str) -> (String, Option<&str>) {
+    let authority = authority.trim();
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (name, after) = rest.split_once(']').unwrap_or((rest, ""));
+        return (name.to_ascii_lowercase(), after.strip_prefix(':'));
+    }
+    match authority.rsplit_once(':') {
+        // More than one colon without brackets: a bare IPv6 address, no port.
+        Some((name, port)) if !name.contains(':') => (name.to_ascii_lowercase(), Some(port)),
+        _ => (authority.to_ascii_lowercase(), None),
+    }
+}
+
+pub(crate) fn host_allowed(allowed: &[String], host: &str) -> bool {
+    let (name, port) = split_authority(host);
+    allowed.iter().any(|entry| {
+        let (entry_name, entry_port) = split_authority(entry);
+        entry_name == name && (entry_port.is_none() || entry_port == port)
+    })
+}
+
+pub(crate) fn origin_allowed(allowed: &[String], origin: &str) -> bool {
+    let parse = |text: &str| -> Option<(String, String, String)> {
+        let (scheme, rest) = text.trim().split_once("://")?;
+        let scheme = scheme.to_ascii_lowercase();
+        let (name, port) = split_authority(rest.trim_end_matches('/'));
+        let port = port
+            .map(str::to_owned)
+            .unwrap_or_else(|| match scheme.as_str() {
+                "https" => "443".to_owned(),
+                _ => "80".to_owned(),
+            });
+        Some((scheme, name, port))
+    };
+    if origin.trim() == "null" {
+        return allowed.iter().any(|entry| entry == "null");
+    }
+    let Some((scheme, name, port)) = parse(origin) else {
+        return false;
+    };
+    allowed.iter().any(|entry| {
+        parse(entry).is_some_and(|(entry_scheme, entry_name, entry_port)| {
+            entry_scheme == scheme
+                && entry_name == name
+                && (entry_port == "*" || entry_port == port)
+        })
+    })
+}
+
+impl McpHub {
+    pub(crate) fn authenticate(
+        &self,
+        headers: &HeaderMap,
+        client_ip: IpAddr,
+    ) -> Result<McpCaller, HttpError> {
+        let token = bearer_token(headers).ok_or(HttpError::Unauthorized(McpAuthError::Missing))?;
+        self.state
+            .core
+            .directory
+            .authenticate(token, client_ip)
+            .map_err(|error| match error {
+                McpAuthError::Missing | McpAuthError::InvalidKey | McpAuthError::TokenExpired => {
+                    HttpError::Unauthorized(error)
+                }
+                McpAuthError::TokenDisabled
+                | McpAuthError::GroupDisabled
+                | McpAuthError::AddressNotAllowed => HttpError::Forbidden(error),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        let allowed: Vec<String> = ["gateway.example.com", "127.0.0.1:8080", "[::1]"]
+            .map(String::from)
+            .into();
+        for (host, ok) in [
+            ("gateway.example.com", true),
+            ("GATEWAY.example.com:443", true),
+            ("127.0.0.1:8080", true),
+            ("127.0.0.1:9090", false),
+            ("[::1]:3000", true),
+            ("evil.example.com", false),
+        ] {
+            assert_eq!(host_allowed(&allowed, host), ok, "{host}");
+        }
+    }
+
+    #[test]
+    fn origins() {
+        let allowed: Vec<String> = ["https://app.example.com", "http://localhost:*", "null"]
+            .map(String::from)
+            .into();
+        for (origin, ok) in [
+            ("https://app.example.com", true),
+            ("https://app.example.com:443", true),
+            ("https://app.example.com:8443", false),
+            ("http://app.example.com", false),
+            ("http://localhost:5173", true),
+            ("null", true),
+            ("https://evil.example.com", false),
+            ("garbage", false),
+        ] {
+            assert_eq!(origin_allowed(&allowed, origin), ok, "{origin}");
+        }
+    }
+
+    #[test]
+    fn bearer() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(
+            http::header::AUTHORIZATION,
+            http::HeaderValue::from_static("Bearer sk-1"),
+        );
+        assert_eq!(bearer_token(&headers), Some("sk-1"));
+        headers.insert(
+            http::header::AUTHORIZATION,
+            http::HeaderValue::from_static("Basic abc"),
+        );
+        assert_eq!(bearer_token(&headers), None);
+    }
+}

@@ -1,0 +1,386 @@
+//! Backends that forward to remote MCP servers: one long-lived upstream client per definition, reconnected when it drops, with progress notifications routed back to the caller that asked for them.
+
+mod sse_client;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rmcp::model::{
+    CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotificationParam,
+    ClientCapabilities, ClientConfig, ClientRequest, Implementation, JsonRpcMessage, ProgressToken,
+    ServerNotification, ServerResult, Tool,
+};
+use rmcp::service::{
+    Peer, PeerRequestOptions, RoleClient, RoleServer, RunningService, RxJsonRpcMessage,
+    ServiceError, TxJsonRpcMessage,
+};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::Transport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::{ClientHandler, ErrorData, ServiceExt};
+
+use crate::backend::{ToolBackend, ToolCall};
+use crate::directory::RemoteEndpoint;
+
+type Upstream = RunningService<RoleClient, ProxyClient>;
+
+/// Where progress for an upstream token goes: the downstream client and its own token.
+type ProgressRoutes = Arc<Mutex<HashMap<String, (Peer<RoleServer>, ProgressToken)>>>;
+
+/// The client side of a proxy connection. Progress is not handled here: rmcp runs each
+/// notification handler in its own task, which can reorder them; [`ProgressRelay`] forwards
+/// progress in stream order instead.
+#[derive(Clone)]
+pub(crate) struct ProxyClient;
+
+impl ClientHandler for ProxyClient {
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::default(),
+            Implementation::new("aiproxy-mcp", env!("CARGO_PKG_VERSION")),
+        )
+    }
+}
+
+/// Wraps an upstream transport and forwards progress notifications for routed tokens to the
+/// downstream caller as they are read, so they keep their order and arrive before the result.
+struct ProgressRelay<T> {
+    inner: T,
+    routes: ProgressRoutes,
+}
+
+impl<T: Transport<RoleClient>> Transport<RoleClient> for ProgressRelay<T> {
+    type Error = T::Error;
+
+    fn send(
+        &mut self,
+        item: TxJsonRpcMessage<RoleClient>,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+        self.inner.send(item)
+    }
+
+    async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleClient>> {
+        loop {
+            let message = self.inner.receive().await?;
+            if let JsonRpcMessage::Notification(notification) = &message
+                && let ServerNotification::ProgressNotification(progress) =
+                    &notification.notification
+            {
+                let key = progress_key(&progress.params.progress_token);
+                let route = self
+                    .routes
+                    .lock()
+                    .ok()
+                    .and_then(|routes| routes.get(&key).cloned());
+                if let Some((peer, token)) = route {
+                    let mut forwarded = progress.params.clone();
+                    forwarded.progress_token = token;
+                    if let Err(error) = peer.notify_progress(forwarded).await {
+                        tracing::debug!(%error, "progress notification not forwarded");
+                    }
+                    continue;
+                }
+            }
+            return Some(message);
+        }
+    }
+
+    fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send {
+        self.inner.close()
+    }
+}
+
+fn progress_key(token: &ProgressToken) -> String {
+    serde_json::to_string(token).unwrap_or_default()
+}
+
+/// How a proxy opens its upstream connection.
+#[async_trait]
+trait Connector: Send + Sync + 'static {
+    async fn connect(&self, routes: ProgressRoutes) -> Result<Upstream, String>;
+}
+
+struct Proxy<C> {
+    connector: C,
+    live: tokio::sync::Mutex<Option<Arc<Upstream>>>,
+    routes: ProgressRoutes,
+    timeout: Duration,
+}
+
+impl<C: Connector> Proxy<C> {
+    fn new(connector: C, timeout: Duration) -> Self {
+        Self {
+            connector,
+            live: tokio::sync::Mutex::new(None),
+            routes: Arc::new(Mutex::new(HashMap::new())),
+            timeout,
+        }
+    }
+
+    async fn upstream(&self) -> Result<Arc<Upstream>, ErrorData> {
+        // Held across the connect so concurrent first calls share one connection.
+        let mut live = self.live.lock().await;
+        if let Some(upstream) = live.as_ref().filter(|upstream| !upstream.is_closed()) {
+            return Ok(upstream.clone());
+        }
+        let upstream =
+            tokio::time::timeout(self.timeout, self.connector.connect(self.routes.clone()))
+                .await
+                .map_err(|_| upstream_error("upstream connect timed out"))?
+                .map_err(|error| upstream_error(format!("upstream connect failed: {error}")))?;
+        let upstream = Arc::new(upstream);
+        *live = Some(upstream.clone());
+        Ok(upstream)
+    }
+
+    async fn forget(&self, failed: &Arc<Upstream>) {
+        let mut live = self.live.lock().await;
+        if live
+            .as_ref()
+            .is_some_and(|current| Arc::ptr_eq(current, failed))
+        {
+            *live = None;
+        }
+    }
+
+    async fn try_call(
+        &self,
+        upstream: &Upstream,
+        call: &ToolCall,
+    ) -> Result<CallToolResponse, ServiceError> {
+        let mut params = CallToolRequestParams::new(call.name.clone());
+        params.arguments = call.arguments.clone();
+        let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
+        let mut options = PeerRequestOptions::default();
+        options.timeout = Some(self.timeout);
+        // rmcp stamps its own progress token on every request (unique on this connection, so
+        // callers' tokens cannot collide); map it back to the caller's token. The request is only
+        // queued when this returns, so the route is in place before any progress can come back.
+        let handle = upstream
+            .peer()
+            .send_cancellable_request(request, options)
+            .await?;
+        let route_key = call.progress_token.as_ref().map(|token| {
+            let key = progress_key(&handle.progress_token);
+            if let Ok(mut routes) = self.routes.lock() {
+                routes.insert(key.clone(), (call.peer.clone(), token.clone()));
+            }
+            key
+        });
+        let request_id = handle.id.clone();
+        let outcome = tokio::select! {
+            outcome = handle.await_response() => outcome,
+            () = call.cancel.cancelled() => {
+                let reason = "cancelled by the client".to_owned();
+                let _ = upstream
+                    .peer()
+                    .notify_cancelled(CancelledNotificationParam::new(Some(request_id), Some(reason.clone())))
+                    .await;
+                Err(ServiceError::Cancelled { reason: Some(reason) })
+            }
+        };
+        if let Some(key) = route_key
+            && let Ok(mut routes) = self.routes.lock()
+        {
+            routes.remove(&key);
+        }
+        match outcome? {
+            ServerResult::CallToolResult(result) => Ok(CallToolResponse::Complete(result)),
+            ServerResult::InputRequiredResult(result) => {
+                Ok(CallToolResponse::InputRequired(result))
+            }
+            ServerResult::CreateTaskResult(result) => Ok(CallToolResponse::Task(result)),
+            _ => Err(ServiceError::UnexpectedResponse),
+        }
+    }
+}
+
+fn upstream_error(message: impl Into<String>) -> ErrorData {
+    ErrorData::internal_error(message.into(), None)
+}
+
+fn map_service_error(error: ServiceError) -> ErrorData {
+    match error {
+        // The upstream's own JSON-RPC error goes back unchanged.
+        ServiceError::McpError(error) => error,
+        other => upstream_error(format!("upstream failed: {other}")),
+    }
+}
+
+#[async_trait]
+impl<C: Connector> ToolBackend for Proxy<C> {
+    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
+        let upstream = self.upstream().await?;
+        match tokio::time::timeout(self.timeout, upstream.peer().list_all_tools()).await {
+            Ok(Ok(tools)) => Ok(tools),
+            Ok(Err(ServiceError::McpError(error))) => Err(error),
+            // Listing is safe to repeat: reconnect once.
+            Ok(Err(_)) | Err(_) => {
+                self.forget(&upstream).await;
+                let upstream = self.upstream().await?;
+                tokio::time::timeout(self.timeout, upstream.peer().list_all_tools())
+                    .await
+                    .map_err(|_| upstream_error("upstream tools/list timed out"))?
+                    .map_err(map_service_error)
+            }
+        }
+    }
+
+    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+        let upstream = self.upstream().await?;
+        match self.try_call(&upstream, &call).await {
+            Ok(response) => Ok(response),
+            // Only a call that never left is retried: a tool call may not be idempotent.
+            Err(ServiceError::TransportClosed) => {
+                self.forget(&upstream).await;
+                let upstream = self.upstream().await?;
+                self.try_call(&upstream, &call)
+                    .await
+                    .map_err(map_service_error)
+            }
+            Err(error @ (ServiceError::TransportSend(_) | ServiceError::Timeout { .. })) => {
+                self.forget(&upstream).await;
+                Err(map_service_error(error))
+            }
+            Err(error) => Err(map_service_error(error)),
+        }
+    }
+}
+
+/// `url` with the endpoint's query parameters appended.
+fn url_with_query(endpoint: &RemoteEndpoint, url: &str) -> Result<url::Url, String> {
+    let mut url = url::Url::parse(url).map_err(|error| format!("invalid upstream url: {error}"))?;
+    if !endpoint.query.is_empty() {
+        let present: Vec<String> = url
+            .query_pairs()
+            .map(|(name, _)| name.into_owned())
+            .collect();
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in &endpoint.query {
+            if !present.contains(name) {
+                pairs.append_pair(name, value);
+            }
+        }
+    }
+    Ok(url)
+}
+
+fn header_map(
+    endpoint: &RemoteEndpoint,
+) -> Result<HashMap<http::HeaderName, http::HeaderValue>, String> {
+    endpoint
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            let name = http::HeaderName::try_from(name.as_str())
+                .map_err(|error| format!("header {name}: {error}"))?;
+            let value = http::HeaderValue::try_from(value.as_str())
+                .map_err(|error| format!("header {name}: {error}"))?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+struct StreamableConnector {
+    endpoint: RemoteEndpoint,
+    http: reqwest::Client,
+}
+
+#[async_trait]
+impl Connector for StreamableConnector {
+    async fn connect(&self, routes: ProgressRoutes) -> Result<Upstream, String> {
+        let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
+        let mut headers = header_map(&self.endpoint)?;
+        let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
+        // rmcp sets Authorization itself and refuses it as a custom header.
+        if let Some(value) = headers.remove(&http::header::AUTHORIZATION) {
+            let value = value.to_str().map_err(|error| error.to_string())?;
+            config = config.auth_header(value.strip_prefix("Bearer ").unwrap_or(value));
+        }
+        let config = config.custom_headers(headers);
+        let inner = StreamableHttpClientTransport::with_client(self.http.clone(), config);
+        let transport = ProgressRelay { inner, routes };
+        ProxyClient
+            .serve(transport)
+            .await
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// Proxy to a remote Streamable HTTP server (rmcp's client).
+pub(crate) struct StreamableProxy(Proxy<StreamableConnector>);
+
+impl StreamableProxy {
+    pub fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
+        Self(Proxy::new(
+            StreamableConnector {
+                endpoint,
+                http: reqwest::Client::new(),
+            },
+            timeout,
+        ))
+    }
+}
+
+#[async_trait]
+impl ToolBackend for StreamableProxy {
+    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
+        self.0.list_tools().await
+    }
+    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+        self.0.call_tool(call).await
+    }
+}
+
+struct SseConnector {
+    endpoint: RemoteEndpoint,
+    http: reqwest::Client,
+}
+
+#[async_trait]
+impl Connector for SseConnector {
+    async fn connect(&self, routes: ProgressRoutes) -> Result<Upstream, String> {
+        let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
+        let headers = header_map(&self.endpoint)?;
+        let inner = sse_client::SseClientTransport::connect(
+            self.http.clone(),
+            url,
+            headers,
+            self.endpoint.clone(),
+        )
+        .await?;
+        let transport = ProgressRelay { inner, routes };
+        ProxyClient
+            .serve(transport)
+            .await
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// Proxy to a remote legacy HTTP+SSE server (our own client transport).
+pub(crate) struct SseProxy(Proxy<SseConnector>);
+
+impl SseProxy {
+    pub fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
+        Self(Proxy::new(
+            SseConnector {
+                endpoint,
+                // No overall timeout: the SSE stream stays open for the connection's life.
+                http: reqwest::Client::new(),
+            },
+            timeout,
+        ))
+    }
+}
+
+#[async_trait]
+impl ToolBackend for SseProxy {
+    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
+        self.0.list_tools().await
+    }
+    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+        self.0.call_tool(call).await
+    }
+}

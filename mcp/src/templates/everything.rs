@@ -1,0 +1,245 @@
+//! The `everything` template: fixture tools the MCP conformance suite calls by name, plus small tools our own tests use to check that proxies keep results intact.
+#![expect(
+    deprecated,
+    reason = "logging is deprecated upstream (SEP-2577) but the 2025 revisions the conformance suite tests still have it"
+)]
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use base64::Engine;
+use rmcp::ErrorData;
+use rmcp::model::{
+    CallToolResponse, CallToolResult, ContentBlock, LoggingLevel, LoggingMessageNotificationParam,
+    ProgressNotificationParam, ResourceContents, Tool,
+};
+use serde_json::json;
+
+use super::{TemplateInfo, tool};
+use crate::backend::{ToolBackend, ToolCall};
+
+pub(super) const INFO: TemplateInfo = TemplateInfo {
+    name: "everything",
+    description: "Conformance fixture tools (test_simple_text, test_image_content, ...) and echo/add for checks",
+    params: &[],
+};
+
+/// A 1x1 PNG.
+const PNG_PIXEL: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+
+pub(super) struct EverythingServer;
+
+fn simple(content: Vec<ContentBlock>) -> CallToolResponse {
+    CallToolResponse::Complete(CallToolResult::success(content))
+}
+
+/// A short silent 8 kHz mono 8-bit WAV, built rather than embedded so its layout is visible.
+fn wav_base64() -> String {
+    let samples = [128u8; 800];
+    let mut wav = Vec::with_capacity(44 + samples.len());
+    let data_len = u32::try_from(samples.len()).unwrap_or(0);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data_len).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&8000u32.to_le_bytes()); // sample rate
+    wav.extend_from_slice(&8000u32.to_le_bytes()); // byte rate
+    wav.extend_from_slice(&1u16.to_le_bytes()); // block align
+    wav.extend_from_slice(&8u16.to_le_bytes()); // bits per sample
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&data_len.to_le_bytes());
+    wav.extend_from_slice(&samples);
+    base64::engine::general_purpose::STANDARD.encode(wav)
+}
+
+fn embedded_resource() -> ContentBlock {
+    ContentBlock::resource(ResourceContents::text(
+        "This is an embedded resource content.",
+        "test://embedded-resource",
+    ))
+}
+
+#[async_trait]
+impl ToolBackend for EverythingServer {
+    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
+        let no_args = || json!({"type": "object", "properties": {}});
+        let mut add = tool(
+            "add",
+            "Add two numbers; the sum also comes back as structured content",
+            json!({
+                "type": "object",
+                "properties": {"a": {"type": "number"}, "b": {"type": "number"}},
+                "required": ["a", "b"]
+            }),
+        );
+        if let serde_json::Value::Object(schema) = json!({
+            "type": "object",
+            "properties": {"sum": {"type": "number"}},
+            "required": ["sum"]
+        }) {
+            add.output_schema = Some(std::sync::Arc::new(schema));
+        }
+        Ok(vec![
+            tool(
+                "test_simple_text",
+                "Returns a simple text response",
+                no_args(),
+            ),
+            tool("test_image_content", "Returns an image", no_args()),
+            tool(
+                "test_audio_content",
+                "Returns a short audio clip",
+                no_args(),
+            ),
+            tool(
+                "test_embedded_resource",
+                "Returns an embedded text resource",
+                no_args(),
+            ),
+            tool(
+                "test_multiple_content_types",
+                "Returns text, an image and a resource",
+                no_args(),
+            ),
+            tool(
+                "test_tool_with_logging",
+                "Sends three log messages while running",
+                no_args(),
+            ),
+            tool(
+                "test_tool_with_progress",
+                "Reports progress three times while running",
+                no_args(),
+            ),
+            tool(
+                "test_error_handling",
+                "Always fails with a tool error",
+                no_args(),
+            ),
+            tool(
+                "echo",
+                "Echo the message back",
+                json!({
+                    "type": "object",
+                    "properties": {"message": {"type": "string"}},
+                    "required": ["message"]
+                }),
+            ),
+            add,
+            tool(
+                "sleep",
+                "Wait for a number of milliseconds (at most 10000), then answer",
+                json!({
+                    "type": "object",
+                    "properties": {"ms": {"type": "integer", "minimum": 0}},
+                    "required": ["ms"]
+                }),
+            ),
+        ])
+    }
+
+    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+        let argument = |name: &str| {
+            call.arguments
+                .as_ref()
+                .and_then(|arguments| arguments.get(name))
+        };
+        Ok(match call.name.as_str() {
+            "test_simple_text" => simple(vec![ContentBlock::text(
+                "This is a simple text response for testing.",
+            )]),
+            "test_image_content" => simple(vec![ContentBlock::image(PNG_PIXEL, "image/png")]),
+            "test_audio_content" => simple(vec![ContentBlock::audio(wav_base64(), "audio/wav")]),
+            "test_embedded_resource" => simple(vec![embedded_resource()]),
+            "test_multiple_content_types" => simple(vec![
+                ContentBlock::text("Multiple content types test:"),
+                ContentBlock::image(PNG_PIXEL, "image/png"),
+                embedded_resource(),
+            ]),
+            "test_tool_with_logging" => {
+                for (index, message) in [
+                    "Tool execution started",
+                    "Tool processing data",
+                    "Tool execution completed",
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    if index > 0 {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    let param =
+                        LoggingMessageNotificationParam::new(LoggingLevel::Info, json!(message))
+                            .with_logger("everything");
+                    let sent = call.peer.notify_logging_message(param).await;
+                    if let Err(error) = sent {
+                        tracing::debug!(%error, "log notification not delivered");
+                    }
+                }
+                simple(vec![ContentBlock::text(
+                    "Tool with logging executed successfully",
+                )])
+            }
+            "test_tool_with_progress" => {
+                if let Some(token) = &call.progress_token {
+                    for progress in [0.0, 50.0, 100.0] {
+                        let param = ProgressNotificationParam::new(token.clone(), progress)
+                            .with_total(100.0)
+                            .with_message(format!("Completed step {progress} of 100"));
+                        if let Err(error) = call.peer.notify_progress(param).await {
+                            tracing::debug!(%error, "progress notification not delivered");
+                        }
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                }
+                simple(vec![ContentBlock::text(
+                    "Tool with progress executed successfully",
+                )])
+            }
+            "test_error_handling" => {
+                CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(
+                    "This tool intentionally returns an error for testing",
+                )]))
+            }
+            "echo" => {
+                let message = argument("message")
+                    .and_then(|value| value.as_str())
+                    .unwrap_or("");
+                simple(vec![ContentBlock::text(format!("Echo: {message}"))])
+            }
+            "add" => {
+                let number =
+                    |name| argument(name).and_then(|value: &serde_json::Value| value.as_f64());
+                match (number("a"), number("b")) {
+                    (Some(a), Some(b)) => {
+                        let sum = a + b;
+                        let mut result =
+                            CallToolResult::success(vec![ContentBlock::text(sum.to_string())]);
+                        result.structured_content = Some(json!({"sum": sum}));
+                        CallToolResponse::Complete(result)
+                    }
+                    _ => crate::handler::tool_error("a and b must be numbers"),
+                }
+            }
+            "sleep" => {
+                let ms = argument("ms")
+                    .and_then(|value| value.as_u64())
+                    .unwrap_or(0)
+                    .min(10_000);
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_millis(ms)) => {}
+                    () = call.cancel.cancelled() => {}
+                }
+                simple(vec![ContentBlock::text(format!("slept {ms} ms"))])
+            }
+            other => {
+                return Err(ErrorData::invalid_params(
+                    format!("unknown tool: {other}"),
+                    None,
+                ));
+            }
+        })
+    }
+}

@@ -1,0 +1,170 @@
+//! Shared test fixtures: in-memory fakes of the hub's traits, a served router, an upstream MCP server to proxy, and the Python client driver.
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different subset of the fixtures"
+)]
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use mcp::{
+    McpAllowList, McpAuthError, McpCaller, McpConfig, McpDirectory, McpHub, RemoteEndpoint, Scope,
+    ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink,
+};
+
+pub struct FakeDirectory {
+    pub tokens: HashMap<String, McpCaller>,
+    pub servers: Vec<Arc<ServerDefinition>>,
+}
+
+impl McpDirectory for FakeDirectory {
+    fn authenticate(&self, api_key: &str, _client_ip: IpAddr) -> Result<McpCaller, McpAuthError> {
+        match api_key {
+            "disabled" => Err(McpAuthError::TokenDisabled),
+            key => self
+                .tokens
+                .get(key)
+                .cloned()
+                .ok_or(McpAuthError::InvalidKey),
+        }
+    }
+
+    fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>> {
+        self.servers
+            .iter()
+            .filter(|server| match &server.scope {
+                Scope::Public => true,
+                Scope::Group(group) => *group == caller.group_id,
+            })
+            .cloned()
+            .collect()
+    }
+
+    fn admin_key_matches(&self, presented: &str) -> bool {
+        presented == "admin-key"
+    }
+}
+
+#[derive(Default)]
+pub struct RecordingSink(pub Mutex<Vec<ToolCallRecord>>);
+
+impl ToolCallSink for RecordingSink {
+    fn record(&self, record: ToolCallRecord) {
+        self.0.lock().unwrap().push(record);
+    }
+}
+
+impl RecordingSink {
+    pub fn records(&self) -> Vec<ToolCallRecord> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+pub fn caller(group: &str, token_id: i64, allow: Option<McpAllowList>) -> McpCaller {
+    McpCaller {
+        group_id: group.to_owned(),
+        token_id,
+        token_name: format!("token-{token_id}"),
+        allow,
+        record_details: true,
+    }
+}
+
+pub fn server(id: &str, scope: Scope, kind: ServerKind) -> Arc<ServerDefinition> {
+    Arc::new(ServerDefinition {
+        id: id.to_owned(),
+        scope,
+        description: String::new(),
+        kind,
+    })
+}
+
+pub fn embedded(template: &str, params: &[(&str, &str)]) -> ServerKind {
+    ServerKind::Embedded {
+        template: template.to_owned(),
+        params: params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    }
+}
+
+pub fn remote(url: String, headers: &[(&str, &str)]) -> RemoteEndpoint {
+    RemoteEndpoint {
+        url,
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        query: BTreeMap::new(),
+    }
+}
+
+/// A hub serving `directory`, mounted at `/mcp` like `hub` does, on a fresh loopback port.
+pub struct Running {
+    pub address: SocketAddr,
+    pub hub: McpHub,
+    pub sink: Arc<RecordingSink>,
+}
+
+impl Running {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}/mcp{path}", self.address)
+    }
+}
+
+pub async fn serve(directory: FakeDirectory, config: McpConfig) -> Running {
+    let sink = Arc::new(RecordingSink::default());
+    let hub = McpHub::new(config, Arc::new(directory), sink.clone());
+    let app = axum::Router::new().nest("/mcp", hub.router());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    Running { address, hub, sink }
+}
+
+/// An upstream MCP server (our own, on another port) that only answers the bearer token
+/// `upstream-secret`: proxies reach it only if they inject the group's header.
+pub async fn upstream() -> Running {
+    let directory = FakeDirectory {
+        tokens: [("upstream-secret".to_owned(), caller("upstream", 1000, None))].into(),
+        servers: vec![server(
+            "everything",
+            Scope::Public,
+            embedded("everything", &[]),
+        )],
+    };
+    serve(directory, McpConfig::default()).await
+}
+
+pub fn python() -> PathBuf {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    assert!(
+        python.exists(),
+        "the Python venv with the official mcp client is missing at {}; create it (see .ci/run)",
+        python.display()
+    );
+    python
+}
+
+/// Runs the official Python MCP client once per spec, concurrently in one process (see
+/// tests/py/client_check.py); the outputs come back in spec order.
+pub async fn python_client(specs: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    let spec = serde_json::Value::Array(specs);
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/py/client_check.py");
+    let output = tokio::process::Command::new(python())
+        .arg(script)
+        .arg(spec.to_string())
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|error| {
+        panic!("python client printed no json ({error}):\nstdout: {stdout}\nstderr: {stderr}")
+    })
+}

@@ -1,0 +1,76 @@
+"""Drives the official Python MCP client against the hub and prints what it saw as JSON.
+
+Usage: client_check.py '<specs json>' with a list of specs, run concurrently in one process (the
+client's import alone costs about a second of CPU). Each spec is
+  {"url": ..., "token": ..., "transport": "streamable" | "sse", "mode": "auto" | "legacy",
+   "calls": [{"tool": ..., "args": {...}, "progress": bool}]}
+Output (stdout, a JSON list in spec order): {"protocol_version", "tools": [names], "results": [...]}
+or {"error": "..."} when the client raised.
+"""
+
+import asyncio
+import json
+import sys
+
+import httpx2
+from mcp import Client
+from mcp.client.sse import sse_client
+from mcp.client.streamable_http import streamable_http_client
+
+
+def dump_result(result, progress):
+    content = []
+    for block in result.content:
+        content.append(block.model_dump(mode="json", by_alias=True, exclude_none=True))
+    return {
+        "content": content,
+        "structured": result.structured_content,
+        "is_error": bool(result.is_error),
+        "progress": progress,
+    }
+
+
+async def run(spec):
+    headers = {"Authorization": f"Bearer {spec['token']}"}
+    if spec["transport"] == "sse":
+        transport = sse_client(spec["url"], headers=headers)
+    else:
+        transport = streamable_http_client(spec["url"], http_client=httpx2.AsyncClient(headers=headers))
+    out = {"results": []}
+    async with Client(transport, mode=spec.get("mode", "auto"), read_timeout_seconds=20) as client:
+        out["protocol_version"] = client.protocol_version
+        tools = await client.list_tools()
+        out["tools"] = sorted(tool.name for tool in tools.tools)
+        for call in spec.get("calls", []):
+            progress = []
+
+            async def on_progress(value, total, message, progress=progress):
+                progress.append(value)
+
+            kwargs = {"progress_callback": on_progress} if call.get("progress") else {}
+            try:
+                result = await client.call_tool(call["tool"], call.get("args", {}), **kwargs)
+                out["results"].append(dump_result(result, progress))
+            except Exception as error:  # the test asserts on protocol errors too
+                out["results"].append({"error": str(error)})
+    return out
+
+
+async def run_reporting(spec):
+    try:
+        return await run(spec)
+    except BaseException as error:  # report, do not hide: the Rust test prints it
+        return {"error": f"{type(error).__name__}: {error}", "details": repr(error)}
+
+
+async def run_all(specs):
+    return await asyncio.gather(*(run_reporting(spec) for spec in specs))
+
+
+def main():
+    specs = json.loads(sys.argv[1])
+    print(json.dumps(asyncio.run(run_all(specs))))
+
+
+if __name__ == "__main__":
+    main()

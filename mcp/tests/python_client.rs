@@ -1,0 +1,180 @@
+//! The official Python MCP client against the hub: embedded, proxied Streamable and proxied SSE servers, over Streamable HTTP and legacy SSE, in `auto` and `legacy` modes.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
+mod common;
+
+use common::{FakeDirectory, caller, embedded, python_client, remote, serve, server, upstream};
+use mcp::{McpConfig, Scope, ServerKind};
+use serde_json::{Value, json};
+
+const CALLS: &str = r#"[
+    {"tool": "echo", "args": {"message": "hi"}},
+    {"tool": "add", "args": {"a": 2, "b": 3}},
+    {"tool": "test_error_handling"},
+    {"tool": "test_tool_with_progress", "progress": true},
+    {"tool": "test_image_content"}
+]"#;
+
+/// The results every route must give for [`CALLS`], whatever sits behind it.
+fn check_results(label: &str, out: &Value, prefix: &str) {
+    assert!(out.get("error").is_none(), "{label}: client failed: {out}");
+    let tools: Vec<&str> = out["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    for expected in [
+        "echo",
+        "add",
+        "test_error_handling",
+        "test_tool_with_progress",
+    ] {
+        let name = format!("{prefix}{expected}");
+        assert!(
+            tools.contains(&name.as_str()),
+            "{label}: {name} missing from {tools:?}"
+        );
+    }
+    let results = out["results"].as_array().unwrap();
+    assert_eq!(
+        results[0]["content"][0]["text"], "Echo: hi",
+        "{label}: {out}"
+    );
+    assert_eq!(
+        results[1]["structured"],
+        json!({"sum": 5.0}),
+        "{label}: {out}"
+    );
+    assert_eq!(results[2]["is_error"], true, "{label}: {out}");
+    assert!(
+        results[2]["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("intentionally"),
+        "{label}"
+    );
+    assert_eq!(
+        results[3]["progress"],
+        json!([0.0, 50.0, 100.0]),
+        "{label}: {out}"
+    );
+    assert_eq!(results[4]["content"][0]["type"], "image", "{label}: {out}");
+    assert_eq!(
+        results[4]["content"][0]["mimeType"], "image/png",
+        "{label}: {out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_through_every_transport_and_backend() {
+    let upstream = upstream().await;
+    let secret = [("Authorization", "Bearer upstream-secret")];
+    let directory = FakeDirectory {
+        tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![
+            server("kitchen", Scope::Public, embedded("everything", &[])),
+            server(
+                "remote-stream",
+                Scope::Group("ga".into()),
+                ServerKind::ProxyStreamable(remote(upstream.url("/public/everything"), &secret)),
+            ),
+            server(
+                "remote-sse",
+                Scope::Group("ga".into()),
+                ServerKind::ProxySse(remote(upstream.url("/public/everything/sse"), &secret)),
+            ),
+        ],
+    };
+    let gateway = serve(directory, McpConfig::default()).await;
+    let calls: Value = serde_json::from_str(CALLS).unwrap();
+
+    let mut cases = Vec::new();
+    for mode in ["auto", "legacy"] {
+        for path in [
+            "/public/kitchen",
+            "/group/remote-stream",
+            "/group/remote-sse",
+        ] {
+            cases.push((
+                format!("{mode} streamable {path}"),
+                gateway.url(path),
+                "streamable",
+                mode,
+                "",
+            ));
+        }
+    }
+    for path in [
+        "/public/kitchen",
+        "/group/remote-stream",
+        "/group/remote-sse",
+    ] {
+        cases.push((
+            format!("sse {path}"),
+            gateway.url(&format!("{path}/sse")),
+            "sse",
+            "legacy",
+            "",
+        ));
+    }
+    cases.push((
+        "auto aggregated".into(),
+        gateway.url(""),
+        "streamable",
+        "auto",
+        "kitchen__",
+    ));
+    cases.push((
+        "legacy aggregated".into(),
+        gateway.url(""),
+        "streamable",
+        "legacy",
+        "remote-sse__",
+    ));
+    cases.push((
+        "sse aggregated".into(),
+        gateway.url("/sse"),
+        "sse",
+        "legacy",
+        "remote-stream__",
+    ));
+
+    let specs = cases
+        .iter()
+        .map(|(_, url, transport, mode, prefix)| {
+            let mut calls = calls.clone();
+            for call in calls.as_array_mut().unwrap() {
+                call["tool"] = json!(format!("{prefix}{}", call["tool"].as_str().unwrap()));
+            }
+            json!({"url": url, "token": "tok-a", "transport": transport, "mode": mode, "calls": calls})
+        })
+        .collect();
+    let outputs = python_client(specs).await;
+    for ((label, _, _, _, prefix), out) in cases.iter().zip(&outputs) {
+        check_results(label, out, prefix);
+        if label.starts_with("auto") {
+            assert_eq!(
+                out["protocol_version"], "2026-07-28",
+                "{label}: auto mode should reach the stateless era"
+            );
+        }
+        if label.starts_with("legacy") {
+            assert_ne!(out["protocol_version"], "2026-07-28", "{label}");
+        }
+    }
+
+    // Every call through the gateway was reported, under the server id the caller used.
+    let records = gateway.sink.records();
+    for server_id in ["kitchen", "remote-stream", "remote-sse"] {
+        assert!(
+            records.iter().filter(|r| r.server_id == server_id).count() >= 5,
+            "too few records for {server_id}"
+        );
+    }
+}
