@@ -274,6 +274,12 @@ impl McpHub {
             return HttpError::NotFound("session").into_response();
         }
         let is_delete = request.method() == Method::DELETE;
+        if request.method() == Method::POST {
+            request = match self.checked_body(request).await {
+                Ok(request) => request,
+                Err(error) => return error.into_response(),
+            };
+        }
         request.extensions_mut().insert(scope);
         let response = self.state.streamable.handle(request).await;
         let status = response.status();
@@ -297,6 +303,22 @@ impl McpHub {
             Some(_) => {}
         }
         response.map(Body::new)
+    }
+
+    /// Reads the POST body (bounded) and answers malformed JSON with a JSON-RPC parse error and
+    /// a non-message with an invalid-request error, as the spec asks; rmcp would answer both
+    /// with a bare 415.
+    async fn checked_body(&self, request: Request) -> Result<Request, HttpError> {
+        let limit = self.state.core.config.max_message_bytes;
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, limit)
+            .await
+            .map_err(|_| HttpError::TooLarge(limit))?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|error| HttpError::Parse(error.to_string()))?;
+        serde_json::from_value::<rmcp::model::ClientJsonRpcMessage>(value)
+            .map_err(|error| HttpError::BadRequest(format!("not a json-rpc message: {error}")))?;
+        Ok(Request::from_parts(parts, Body::from(bytes)))
     }
 
     /// Whether `token_id` may use `session` on `route`. A session we have no binding for is left
