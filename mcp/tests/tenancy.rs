@@ -95,10 +95,10 @@ async fn send(
         // Session-era request streams end after the response; read until then.
         let text = response.text().await.unwrap();
         text.lines()
+            .rev()
             .filter_map(|line| line.strip_prefix("data:"))
             .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
-            .filter(|message| message.get("id").is_some())
-            .last()
+            .find(|message| message.get("id").is_some())
     } else {
         response
             .text()
