@@ -39,6 +39,10 @@ impl TestHub {
     }
 
     pub async fn start_with(settings: Settings, data_dir: tempfile::TempDir) -> TestHub {
+        // AIPROXY_TEST_LOG=1 shows the server's own log lines while debugging a test.
+        if std::env::var_os("AIPROXY_TEST_LOG").is_some() {
+            hub::telemetry::init("text");
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -158,4 +162,23 @@ impl Drop for TestDatabase {
 /// A Redis key prefix no other test run uses.
 pub fn unique_redis_prefix() -> String {
     format!("aiproxy-test-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// A gRPC channel to the hub's control plane (same port as HTTP).
+pub async fn control_channel(hub: &TestHub) -> tonic::transport::Channel {
+    tonic::transport::Endpoint::from_shared(hub.url(""))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap()
+}
+
+/// Wraps a control-plane request with the admin key.
+pub fn admin<T>(message: T) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {ADMIN_KEY}").parse().unwrap(),
+    );
+    request
 }
