@@ -121,10 +121,14 @@ impl Store {
 
     /// Starts a transaction for several writes that must land together.
     pub async fn begin(&self) -> Result<StoreTx, StoreError> {
-        Ok(StoreTx {
-            tx: self.pool.begin().await?,
-            dirty: false,
-        })
+        // A deferred SQLite transaction that reads and then writes cannot wait for the write
+        // lock: it fails at once with "database is locked" when another connection (the request
+        // log writer, say) wrote meanwhile. IMMEDIATE takes the lock up front, waiting politely.
+        let tx = match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        };
+        Ok(StoreTx { tx, dirty: false })
     }
 
     /// Every stored object, for building the in-memory snapshot. Read in one transaction so
