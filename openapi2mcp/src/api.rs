@@ -104,8 +104,10 @@ pub enum SecuritySchemeKind {
     HttpBearer,
     HttpBasic,
     /// Takes an access token ([`crate::Credential::Bearer`]).
+    #[serde(rename = "oauth2")]
     OAuth2,
     /// Takes an access token ([`crate::Credential::Bearer`]).
+    #[serde(rename = "openid_connect")]
     OpenIdConnect,
     /// Client certificates are configured on the transport, not per call; never applied here.
     MutualTls,

@@ -70,6 +70,8 @@ pub(crate) struct BodyBinding {
     pub kind: BodyKind,
     pub placement: BodyPlacement,
     pub required: bool,
+    /// Flattened body properties the body requires (checked only when the body is required).
+    pub required_fields: Vec<String>,
     /// Multipart fields sent as file parts.
     pub binary_fields: Vec<String>,
 }
@@ -309,10 +311,18 @@ impl OperationConverter<'_> {
         if !required.is_empty() {
             input_schema.insert("required".to_owned(), Value::Array(required));
         }
-        if let Some(defs) = self.registry.defs_for(&input_refs) {
-            input_schema.insert("$defs".to_owned(), Value::Object(defs));
+        let mut truncated = self.registry.attach_defs(&mut input_schema, &input_refs);
+        let (output_schema, accept, output_truncated) = self.output(operation, location);
+        truncated |= output_truncated;
+        if truncated {
+            self.warn(
+                location,
+                format!(
+                    "referenced schemas exceed {} KiB; the farthest were left unconstrained",
+                    crate::schema::MAX_DEFS_BYTES / 1024
+                ),
+            );
         }
-        let (output_schema, accept) = self.output(operation, location);
 
         let operation_id = operation
             .get("operationId")
@@ -604,6 +614,7 @@ impl OperationConverter<'_> {
                     .unwrap_or_default();
                 let properties_location = object_location.child("properties");
                 let mut names = Vec::new();
+                let mut required_fields = Vec::new();
                 for (name, property_schema) in body_properties {
                     let converted = self.registry.convert(
                         self.documents,
@@ -622,6 +633,7 @@ impl OperationConverter<'_> {
                     // when a body is sent, which one flat schema cannot say; leave them optional.
                     if body.required && body_required.contains(name.as_str()) {
                         required.push(Value::String(name.clone()));
+                        required_fields.push(name.clone());
                     }
                     names.push(name.clone());
                 }
@@ -630,6 +642,7 @@ impl OperationConverter<'_> {
                     kind,
                     placement: BodyPlacement::Flattened(names),
                     required: body.required,
+                    required_fields,
                     binary_fields,
                 });
             }
@@ -668,6 +681,7 @@ impl OperationConverter<'_> {
             kind,
             placement: BodyPlacement::Property(property),
             required: body.required,
+            required_fields: Vec::new(),
             binary_fields,
         })
     }
@@ -687,9 +701,9 @@ impl OperationConverter<'_> {
         &mut self,
         operation: &Map<String, Value>,
         location: &Location,
-    ) -> (Option<Map<String, Value>>, Option<String>) {
+    ) -> (Option<Map<String, Value>>, Option<String>, bool) {
         let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
-            return (None, None);
+            return (None, None, false);
         };
         let mut codes: Vec<(&String, &Value)> = responses
             .iter()
@@ -767,7 +781,7 @@ impl OperationConverter<'_> {
                             && resolved.get("nullable").and_then(Value::as_bool) != Some(true)
                     });
             if !is_object {
-                return (None, accept);
+                return (None, accept, false);
             }
             let mut refs = Refs::default();
             let converted = self.registry.convert(
@@ -778,15 +792,13 @@ impl OperationConverter<'_> {
                 self.warnings,
             );
             let Value::Object(mut output) = converted else {
-                return (None, accept);
+                return (None, accept, false);
             };
             output.insert("type".to_owned(), Value::String("object".to_owned()));
-            if let Some(defs) = self.registry.defs_for(&refs) {
-                output.insert("$defs".to_owned(), Value::Object(defs));
-            }
-            return (Some(output), accept);
+            let truncated = self.registry.attach_defs(&mut output, &refs);
+            return (Some(output), accept, truncated);
         }
-        (None, None)
+        (None, None, false)
     }
 
     fn tool_name(

@@ -511,6 +511,15 @@ fn body(
             Some(value) => value.clone(),
         },
         BodyPlacement::Flattened(names) => {
+            if let Some(missing) = binding
+                .required_fields
+                .iter()
+                .find(|name| arguments.get(*name).is_none_or(Value::is_null))
+            {
+                return Err(CallError::MissingArgument {
+                    name: missing.clone(),
+                });
+            }
             let object: Map<String, Value> = names
                 .iter()
                 .filter_map(|name| {

@@ -24,6 +24,8 @@ struct Def {
     name: String,
     location: Location,
     schema: Value,
+    /// Approximate serialised size in bytes, for the per-tool budget.
+    size: usize,
     /// Indices of the defs this one refers to directly.
     deps: Vec<usize>,
 }
@@ -33,6 +35,9 @@ struct Def {
 pub(crate) struct Refs {
     pub defs: Vec<usize>,
 }
+
+/// Largest total size of the `$defs` copied into one tool schema (approximate JSON bytes).
+pub(crate) const MAX_DEFS_BYTES: usize = 256 * 1024;
 
 const JSON_TYPES: [&str; 7] = [
     "null", "boolean", "object", "array", "number", "string", "integer",
@@ -62,31 +67,63 @@ impl SchemaRegistry {
         converted
     }
 
-    /// The `$defs` object holding every def `refs` reaches, or `None` when it reaches none.
-    pub fn defs_for(&self, refs: &Refs) -> Option<Map<String, Value>> {
+    /// Adds to `schema` a `$defs` object with every def `refs` reaches, nearest first,
+    /// up to [`MAX_DEFS_BYTES`]. References to defs beyond the budget are replaced by an
+    /// unconstrained schema. Returns whether anything was left out.
+    ///
+    /// Without the budget, documents whose schemas all reach each other (Kubernetes, or a
+    /// generated document) would copy the whole schema graph into every tool: quadratic
+    /// in time and memory, and useless to a model that must read the tool list.
+    pub fn attach_defs(&self, schema: &mut Map<String, Value>, refs: &Refs) -> bool {
         if refs.defs.is_empty() {
-            return None;
+            return false;
         }
         let mut seen: HashSet<usize> = HashSet::new();
-        let mut queue: Vec<usize> = refs.defs.clone();
-        let mut order = Vec::new();
-        while let Some(index) = queue.pop() {
+        let mut queue: VecDeque<usize> = refs.defs.iter().copied().collect();
+        let mut included = Vec::new();
+        let mut omitted: HashSet<&str> = HashSet::new();
+        let mut total = 0;
+        while let Some(index) = queue.pop_front() {
             if !seen.insert(index) {
                 continue;
             }
-            order.push(index);
-            if let Some(def) = self.defs.get(index) {
-                queue.extend(def.deps.iter().copied());
+            let Some(def) = self.defs.get(index) else {
+                continue;
+            };
+            if total + def.size > MAX_DEFS_BYTES {
+                omitted.insert(def.name.as_str());
+                continue;
+            }
+            total += def.size;
+            included.push(index);
+            queue.extend(def.deps.iter().copied());
+        }
+        // A def first passed over as too large may have been reached again and fitted later.
+        for index in &included {
+            if let Some(def) = self.defs.get(*index) {
+                omitted.remove(def.name.as_str());
             }
         }
-        order.sort_unstable();
+        included.sort_unstable();
         let mut defs = Map::new();
-        for index in order {
+        for index in included {
             if let Some(def) = self.defs.get(index) {
-                defs.insert(def.name.clone(), def.schema.clone());
+                let mut copy = def.schema.clone();
+                if !omitted.is_empty() {
+                    drop_refs(&mut copy, &omitted);
+                }
+                defs.insert(def.name.clone(), copy);
             }
         }
-        Some(defs)
+        if !omitted.is_empty() {
+            for value in schema.values_mut() {
+                drop_refs(value, &omitted);
+            }
+        }
+        if !defs.is_empty() {
+            schema.insert("$defs".to_owned(), Value::Object(defs));
+        }
+        !omitted.is_empty()
     }
 
     /// Index of the def for `location`, registering (and queueing for conversion) a new one.
@@ -100,6 +137,7 @@ impl SchemaRegistry {
             name,
             location: location.clone(),
             schema: Value::Bool(true),
+            size: 0,
             deps: Vec::new(),
         });
         self.by_location.insert(location.clone(), index);
@@ -175,6 +213,7 @@ impl SchemaRegistry {
                 Err(_) => Value::Object(Map::new()),
             };
             if let Some(def) = self.defs.get_mut(index) {
+                def.size = approximate_size(&schema);
                 def.schema = schema;
                 def.deps = refs.defs;
             }
@@ -511,4 +550,56 @@ fn make_nullable(mut schema: Map<String, Value>) -> Value {
         values.push(Value::Null);
     }
     Value::Object(schema)
+}
+
+/// Replaces `{"$ref": "#/$defs/<omitted>", ...}` by the same object without the `$ref`
+/// (an unconstrained schema that keeps its annotations).
+fn drop_refs(value: &mut Value, omitted: &HashSet<&str>) {
+    match value {
+        Value::Object(object) => {
+            let is_omitted = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|reference| reference.strip_prefix("#/$defs/"))
+                .is_some_and(|name| omitted.contains(name));
+            if is_omitted {
+                object.remove("$ref");
+                object.entry("description").or_insert_with(|| {
+                    Value::String(
+                        "Schema omitted: the tool schema reached its size limit".to_owned(),
+                    )
+                });
+            }
+            for child in object.values_mut() {
+                drop_refs(child, omitted);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                drop_refs(child, omitted);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Roughly the length of the value serialised as JSON, without serialising it.
+fn approximate_size(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(_) => 5,
+        Value::Number(_) => 8,
+        Value::String(text) => text.len() + 2,
+        Value::Array(items) => {
+            2 + items
+                .iter()
+                .map(|item| approximate_size(item) + 1)
+                .sum::<usize>()
+        }
+        Value::Object(object) => {
+            2 + object
+                .iter()
+                .map(|(key, item)| key.len() + 4 + approximate_size(item))
+                .sum::<usize>()
+        }
+    }
 }

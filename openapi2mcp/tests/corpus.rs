@@ -1,6 +1,12 @@
 //! Every document of the shared OpenAPI corpus converts: one tool per operation, valid
 //! unique names, and input/output schemas that are valid JSON Schema 2020-12.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "helpers outside #[test] functions fail the test the same way"
+)]
+
 mod common;
 
 use std::collections::HashSet;

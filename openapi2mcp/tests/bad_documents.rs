@@ -1,0 +1,402 @@
+//! Documents that are broken, hostile or huge: each gives a clear error or a documented
+//! degradation (warnings with JSON pointers), never a panic.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "helpers outside #[test] functions fail the test the same way"
+)]
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use openapi2mcp::{Api, ConvertError, ConvertOptions};
+use serde_json::{Value, json};
+
+fn convert(text: &str) -> Result<Api, ConvertError> {
+    Api::from_document(text.as_bytes(), &ConvertOptions::default())
+}
+
+fn warnings_text(api: &Api) -> String {
+    api.warnings()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn unreadable_documents_are_errors_that_say_why() {
+    let deep_json = "[".repeat(100_000);
+    let deep_yaml = "- ".repeat(10_000) + "x";
+    let cases: Vec<(&[u8], &str)> = vec![
+        (b"\xff\xfe\x00garbage", "neither JSON nor YAML"),
+        (b"{\"openapi\": ", "neither JSON nor YAML"),
+        (b"key: [unclosed", "neither JSON nor YAML"),
+        (deep_json.as_bytes(), "neither JSON nor YAML"),
+        (deep_yaml.as_bytes(), "neither JSON nor YAML"),
+        (b"", "not an OpenAPI document"),
+        (b"just a string", "not an OpenAPI document"),
+        (b"[1, 2]", "not an OpenAPI document"),
+        (b"{\"info\": {}}", "not an OpenAPI document"),
+        (b"openapi: 4.0.0", "unsupported OpenAPI version \"4.0.0\""),
+        (b"swagger: '1.2'", "unsupported OpenAPI version \"1.2\""),
+        (
+            b"openapi: 3.0.0\npaths: [1]",
+            "invalid document at /paths: not a mapping",
+        ),
+    ];
+    for (bytes, expected) in cases {
+        match Api::from_document(bytes, &ConvertOptions::default()) {
+            Ok(_) => panic!(
+                "{:?} converted",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(30)])
+            ),
+            Err(error) => assert!(
+                error.to_string().contains(expected),
+                "{error} does not contain {expected}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn yaml_alias_bombs_are_refused() {
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..12 {
+        let previous = level - 1;
+        writeln!(
+            bomb,
+            "a{level}: &a{level} [*a{}, *a{}, *a{}, *a{}, *a{}, *a{}, *a{}, *a{}, *a{}, *a{}]",
+            previous,
+            previous,
+            previous,
+            previous,
+            previous,
+            previous,
+            previous,
+            previous,
+            previous,
+            previous
+        )
+        .unwrap();
+    }
+    let bomb = bomb.replace("*a0", "*a");
+    let error = convert(&bomb).expect_err("an alias bomb must not convert");
+    assert!(
+        error.to_string().contains("neither JSON nor YAML"),
+        "{error}"
+    );
+}
+
+#[test]
+fn no_paths_gives_no_tools() {
+    for text in [
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}",
+        "openapi: 3.0.0\npaths: null",
+        "swagger: '2.0'\npaths: {}",
+    ] {
+        let api = convert(text).unwrap();
+        assert!(api.tools().is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn broken_refs_degrade_with_pointers() {
+    let api = convert(
+        r##"
+openapi: 3.0.0
+paths:
+  /a:
+    post:
+      operationId: a
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                missing: { $ref: "#/components/schemas/Nope" }
+                remote: { $ref: "https://example.com/schema.json" }
+                file: { $ref: "other.yaml#/Thing" }
+                nothing: { $ref: null }
+      responses: { "200": { description: ok } }
+  /b:
+    get:
+      operationId: b
+      parameters: [{ $ref: "#/components/parameters/Gone" }]
+      responses: { "200": { description: ok } }
+  /c: { $ref: "#/paths/~1d" }
+  /d: { $ref: "#/paths/~1c" }
+"##,
+    )
+    .unwrap();
+    let names: Vec<&str> = api.tools().iter().map(|tool| tool.name.as_str()).collect();
+    assert_eq!(names, ["a"]);
+    let properties = &api.tools()[0].input_schema["properties"];
+    for name in ["missing", "remote", "file", "nothing"] {
+        assert_eq!(properties[name], json!({}), "{name}");
+    }
+    let warnings = warnings_text(&api);
+    for expected in [
+        "/paths/~1a/post/requestBody/content/application~1json/schema/properties/missing/$ref: $ref \"/components/schemas/Nope\" points to nothing",
+        "properties/remote/$ref: remote $ref \"https://example.com/schema.json\" is never fetched",
+        "properties/file/$ref: $ref names external file \"other.yaml\", which was not supplied",
+        "properties/nothing/$ref: $ref is not a string",
+        "/paths/~1b/get: operation skipped: parameter /paths/~1b/get/parameters/0: $ref \"/components/parameters/Gone\" points to nothing",
+        "/paths/~1c: path item skipped: $ref",
+        "is part of a reference cycle",
+    ] {
+        assert!(
+            warnings.contains(expected),
+            "missing warning {expected:?} in\n{warnings}"
+        );
+    }
+}
+
+#[test]
+fn recursive_and_self_referencing_schemas_stay_finite() {
+    let api = convert(
+        r##"
+openapi: 3.0.0
+paths:
+  /t:
+    post:
+      operationId: t
+      requestBody:
+        content: { application/json: { schema: { $ref: "#/components/schemas/A" } } }
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { $ref: "#/components/schemas/Loop" } } } }
+components:
+  schemas:
+    A: { type: object, properties: { b: { $ref: "#/components/schemas/B" } } }
+    B: { type: object, properties: { a: { $ref: "#/components/schemas/A" } } }
+    Loop: { $ref: "#/components/schemas/Loop" }
+"##,
+    )
+    .unwrap();
+    let tool = &api.tools()[0];
+    assert_eq!(
+        Value::Object(tool.input_schema.clone()),
+        json!({
+            "type": "object",
+            "properties": { "b": { "$ref": "#/$defs/B" } },
+            "$defs": {
+                "A": { "type": "object", "properties": { "b": { "$ref": "#/$defs/B" } } },
+                "B": { "type": "object", "properties": { "a": { "$ref": "#/$defs/A" } } }
+            }
+        })
+    );
+    // `Loop` is an alias of itself: it is not an object schema, so no output schema.
+    assert!(tool.output_schema.is_none());
+}
+
+#[test]
+fn duplicate_operation_ids_get_suffixes() {
+    let mut text = String::from("openapi: 3.0.0\npaths:\n");
+    for index in 0..3 {
+        writeln!(
+            text,
+            "  /p{index}:\n    get:\n      operationId: same\n      responses: {{}}"
+        )
+        .unwrap();
+    }
+    let long = "x".repeat(80);
+    writeln!(
+        text,
+        "  /long1:\n    get:\n      operationId: {long}\n      responses: {{}}"
+    )
+    .unwrap();
+    writeln!(
+        text,
+        "  /long2:\n    get:\n      operationId: {long}\n      responses: {{}}"
+    )
+    .unwrap();
+    let api = convert(&text).unwrap();
+    let names: Vec<&str> = api.tools().iter().map(|tool| tool.name.as_str()).collect();
+    let x62 = "x".repeat(62);
+    assert_eq!(
+        names,
+        [
+            &"x".repeat(64),
+            &format!("{x62}_2"),
+            "same",
+            "same_2",
+            "same_3"
+        ]
+    );
+    let warnings = warnings_text(&api);
+    assert!(
+        warnings
+            .contains("/paths/~1p1/get: tool for \"same\" is named \"same_2\": the name was taken"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("longer than 64 characters"), "{warnings}");
+}
+
+#[test]
+fn malformed_parts_skip_only_their_operation() {
+    let api = convert(
+        r#"
+openapi: 3.0.0
+paths:
+  /ok:
+    get: { operationId: ok, responses: {} }
+  /bad-operation:
+    get: 42
+  /bad-params:
+    get: { operationId: badParams, parameters: 7, responses: {} }
+  /bad-param:
+    get: { operationId: badParam, parameters: [{ in: query }], responses: {} }
+  /bad-location:
+    get: { operationId: badLocation, parameters: [{ name: x, in: body }], responses: {} }
+  /bad-item: 3
+  /bad-schema:
+    get:
+      operationId: badSchema
+      parameters: [{ name: x, in: query, schema: { type: [string, file, nonsense], required: true, enum: 3, minLength: -1, allOf: [] } }]
+      responses: {}
+"#,
+    )
+    .unwrap();
+    let names: Vec<&str> = api.tools().iter().map(|tool| tool.name.as_str()).collect();
+    assert_eq!(names, ["badSchema", "ok"]);
+    assert_eq!(
+        api.tools()[0].input_schema["properties"]["x"],
+        json!({ "type": ["string"], "format": "binary" })
+    );
+    let warnings = warnings_text(&api);
+    for expected in [
+        "/paths/~1bad-operation/get: operation is not a mapping",
+        "/paths/~1bad-params/get: operation skipped: /paths/~1bad-params/get/parameters is not a list",
+        "/paths/~1bad-param/get: operation skipped: parameter /paths/~1bad-param/get/parameters/0 has no name",
+        "/paths/~1bad-location/get: operation skipped: parameter \"x\" has unknown location",
+        "/paths/~1bad-item: path item is not a mapping",
+    ] {
+        assert!(
+            warnings.contains(expected),
+            "missing {expected:?} in\n{warnings}"
+        );
+    }
+}
+
+#[test]
+fn ten_megabyte_document_converts() {
+    let mut paths = serde_json::Map::new();
+    let mut schemas = serde_json::Map::new();
+    let filler = "lorem ipsum dolor sit amet ".repeat(46);
+    for index in 0..2500 {
+        schemas.insert(
+            format!("Model{index}"),
+            json!({
+                "type": "object",
+                "description": filler,
+                "properties": {
+                    "id": { "type": "integer" },
+                    "parent": { "$ref": format!("#/components/schemas/Model{}", index / 2) },
+                    "tags": { "type": "array", "items": { "type": "string", "description": filler } }
+                }
+            }),
+        );
+        paths.insert(
+            format!("/things{index}/{{id}}"),
+            json!({
+                "get": {
+                    "operationId": format!("getThing{index}"),
+                    "description": filler,
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+                    "responses": { "200": { "description": "ok", "content": { "application/json": {
+                        "schema": { "$ref": format!("#/components/schemas/Model{index}") } } } } }
+                }
+            }),
+        );
+    }
+    let document = json!({ "openapi": "3.0.3", "info": { "title": "big", "version": "1" }, "paths": paths, "components": { "schemas": schemas } });
+    let bytes = serde_json::to_vec(&document).unwrap();
+    assert!(bytes.len() > 10_000_000, "{} bytes", bytes.len());
+    let api = Api::from_document(&bytes, &ConvertOptions::default()).unwrap();
+    assert_eq!(api.tools().len(), 2500);
+    assert!(api.warnings().is_empty());
+}
+
+#[test]
+fn external_files_that_do_not_parse_are_reported() {
+    let mut external_files = HashMap::new();
+    external_files.insert("./schemas/bad.json".to_owned(), b"{ not json".to_vec());
+    external_files.insert(
+        "schemas/good.yaml".to_owned(),
+        b"Thing: { type: string }".to_vec(),
+    );
+    let text = r#"
+openapi: 3.0.0
+paths:
+  /x:
+    get:
+      operationId: x
+      parameters:
+        - { name: a, in: query, schema: { $ref: "schemas/bad.json#/Thing" } }
+        - { name: b, in: query, schema: { $ref: "./schemas/../schemas/good.yaml#/Thing" } }
+      responses: {}
+"#;
+    let api = Api::from_document(
+        text.as_bytes(),
+        &ConvertOptions {
+            external_files,
+            ..ConvertOptions::default()
+        },
+    )
+    .unwrap();
+    let input = &api.tools()[0].input_schema;
+    assert_eq!(input["properties"]["a"], json!({}));
+    assert_eq!(input["properties"]["b"], json!({ "$ref": "#/$defs/Thing" }));
+    assert_eq!(input["$defs"]["Thing"], json!({ "type": "string" }));
+    assert!(
+        warnings_text(&api).contains("external file \"schemas/bad.json\" does not parse"),
+        "{}",
+        warnings_text(&api)
+    );
+}
+
+#[test]
+fn schema_graphs_larger_than_the_budget_are_cut() {
+    // A chain of 300 schemas of about 2 KB each: every tool would otherwise carry 600 KB.
+    let filler = "x".repeat(2000);
+    let mut schemas = serde_json::Map::new();
+    for index in 0..300 {
+        schemas.insert(
+            format!("Link{index}"),
+            json!({ "type": "object", "description": filler, "properties": { "next": { "$ref": format!("#/components/schemas/Link{}", (index + 1) % 300) } } }),
+        );
+    }
+    let document = json!({
+        "openapi": "3.0.3",
+        "paths": { "/chain": { "post": {
+            "operationId": "chain",
+            "requestBody": { "content": { "application/json": { "schema": { "type": "array", "items": { "$ref": "#/components/schemas/Link0" } } } } },
+            "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Link5" } } } } }
+        } } },
+        "components": { "schemas": schemas }
+    });
+    let api = Api::from_document(
+        &serde_json::to_vec(&document).unwrap(),
+        &ConvertOptions::default(),
+    )
+    .unwrap();
+    let tool = &api.tools()[0];
+    for schema in [
+        Value::Object(tool.input_schema.clone()),
+        Value::Object(tool.output_schema.clone().unwrap()),
+    ] {
+        let size = schema.to_string().len();
+        assert!((200_000..300_000).contains(&size), "{size} bytes");
+        let defs = schema["$defs"].as_object().unwrap();
+        assert!(defs.len() > 50 && defs.len() < 150, "{} defs", defs.len());
+        // Every remaining reference resolves: compiling fails on a dangling one.
+        jsonschema::draft202012::new(&schema).unwrap();
+    }
+    assert!(
+        warnings_text(&api).contains("/paths/~1chain/post: referenced schemas exceed 256 KiB"),
+        "{}",
+        warnings_text(&api)
+    );
+}
