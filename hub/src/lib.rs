@@ -8,6 +8,7 @@ pub mod changes;
 pub mod cli;
 pub mod declarative;
 pub mod grpc;
+pub mod mcp_bridge;
 pub mod metrics;
 pub mod replicas;
 pub mod server;
@@ -33,6 +34,7 @@ use relay::backend::{UsageRecord, UsageSink};
 use tower_http::metrics::in_flight_requests::{InFlightRequestsCounter, InFlightRequestsLayer};
 
 use crate::changes::ChangeHub;
+use crate::mcp_bridge::McpBridge;
 use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::snapshot::SnapshotCell;
@@ -107,14 +109,15 @@ pub async fn run(
             })
         },
     });
+    let usage: Arc<dyn UsageSink> = Arc::new(RecordUsage {
+        log: usage_log,
+        metrics: metrics.clone(),
+    });
     let relay = relay::Relay::new(
         relay_config(&settings),
         snapshot.clone(),
         snapshot.clone(),
-        Arc::new(RecordUsage {
-            log: usage_log,
-            metrics: metrics.clone(),
-        }),
+        usage.clone(),
     )
     .context("cannot build the relay")?;
     relay.spawn_background(background.clone().cancelled_owned());
@@ -124,8 +127,23 @@ pub async fn run(
         changes: changes.clone(),
         admin_key: admin_key.clone(),
         group_max_tokens: settings.group_max_token_num,
-        mcp_templates: Vec::new(),
+        mcp_templates: mcp::embedded_templates()
+            .iter()
+            .map(|template| template.name.to_owned())
+            .collect(),
     };
+    let mcp_bridge = Arc::new(McpBridge {
+        snapshot: snapshot.clone(),
+        admin_key: admin_key.clone(),
+        record_details: settings.save_all_log_detail,
+        usage: usage.clone(),
+    });
+    let mcp_hub = mcp::McpHub::new(mcp_config(&settings), mcp_bridge.clone(), mcp_bridge);
+    let trusted_proxies: Arc<[ipnet::IpNet]> = settings.trusted_proxies.clone().into();
+    let mcp_routes = mcp_hub.router().layer(axum::middleware::from_fn_with_state(
+        trusted_proxies,
+        decide_client_ip,
+    ));
     let grpc_routes = grpc::router(control_plane).layer(axum::middleware::from_fn_with_state(
         snapshot.clone(),
         fresh_after_writes,
@@ -145,6 +163,7 @@ pub async fn run(
                 .with_state(metrics),
         )
         .merge(relay_routes)
+        .nest("/mcp", mcp_routes)
         .merge(grpc_routes);
 
     tracing::info!(
@@ -187,6 +206,31 @@ async fn connect_redis(
         background.clone().cancelled_owned(),
     ));
     Ok(connection)
+}
+
+fn mcp_config(settings: &Settings) -> mcp::McpConfig {
+    mcp::McpConfig {
+        allowed_hosts: settings.mcp_allowed_hosts.clone(),
+        allowed_origins: settings.mcp_allowed_origins.clone(),
+        ..mcp::McpConfig::default()
+    }
+}
+
+/// Hands the MCP hub the client address the relay would use (the trusted-proxy rule).
+async fn decide_client_ip(
+    axum::extract::State(trusted_proxies): axum::extract::State<Arc<[ipnet::IpNet]>>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
+    if let Some(peer) = peer {
+        let ip = relay::client_ip(peer, request.headers(), &trusted_proxies);
+        request.extensions_mut().insert(mcp::ClientIp(ip));
+    }
+    next.run(request).await
 }
 
 fn relay_config(settings: &Settings) -> relay::RelayConfig {

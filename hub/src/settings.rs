@@ -124,6 +124,14 @@ pub struct Settings {
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<IpNet>,
 
+    /// Host header values the MCP endpoints accept, comma separated; empty accepts any host.
+    #[arg(long, env = "MCP_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub mcp_allowed_hosts: Vec<String>,
+
+    /// Browser origins the MCP endpoints accept (scheme://host[:port]), comma separated.
+    #[arg(long, env = "MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub mcp_allowed_origins: Vec<String>,
+
     /// Largest request body the relay accepts, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 50 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -188,6 +196,8 @@ impl Default for Settings {
             retry_times: 2,
             config_file_path: None,
             trusted_proxies: Vec::new(),
+            mcp_allowed_hosts: Vec::new(),
+            mcp_allowed_origins: Vec::new(),
             max_body_bytes: 50 * 1024 * 1024,
             shutdown_grace_seconds: 30,
             config_poll_seconds: 5,

@@ -40,15 +40,19 @@ pub struct Snapshot {
     model_configs: HashMap<String, ModelConfig>,
     group_overrides: HashMap<(String, String), GroupModelOverride>,
     pub mcp_servers: Vec<McpServer>,
+    /// Parameters each group set for a server, keyed by (server id, group id).
+    pub group_mcp_params: HashMap<(String, String), std::collections::BTreeMap<String, String>>,
     pub options: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug)]
-struct TokenEntry {
-    caller: Caller,
+pub(crate) struct TokenEntry {
+    pub caller: Caller,
     status: Status,
     expires_at: Option<i64>,
     subnets: Vec<IpNet>,
+    /// MCP allow-list entries: `server` (every tool) or `server/tool`; empty allows everything.
+    pub mcp_servers: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +90,7 @@ impl Snapshot {
                     status: token.status,
                     expires_at: token.expires_at,
                     subnets: token.subnets,
+                    mcp_servers: token.mcp_servers,
                 };
                 Some((token.key_hash, entry))
             })
@@ -133,6 +138,11 @@ impl Snapshot {
                 .map(|item| ((item.group_id.clone(), item.model.clone()), item))
                 .collect(),
             mcp_servers: dump.mcp_servers,
+            group_mcp_params: dump
+                .group_mcp_params
+                .into_iter()
+                .map(|item| ((item.server_id, item.group_id), item.params))
+                .collect(),
             options: dump.options,
         }
     }
@@ -151,6 +161,17 @@ impl Snapshot {
         client_ip: IpAddr,
         now_ms: i64,
     ) -> Result<Caller, AuthError> {
+        self.authenticate_token(api_key, client_ip, now_ms)
+            .map(|entry| entry.caller.clone())
+    }
+
+    /// The token behind `api_key`, after every check the relay and MCP share.
+    pub(crate) fn authenticate_token(
+        &self,
+        api_key: &str,
+        client_ip: IpAddr,
+        now_ms: i64,
+    ) -> Result<&TokenEntry, AuthError> {
         if api_key.is_empty() {
             return Err(AuthError::Missing);
         }
@@ -180,7 +201,7 @@ impl Snapshot {
         {
             return Err(AuthError::AddressNotAllowed);
         }
-        Ok(entry.caller.clone())
+        Ok(entry)
     }
 
     fn reachable(&self, caller: &Caller, model: &str) -> Vec<Arc<RelayChannel>> {
@@ -269,7 +290,7 @@ fn relay_channel(channel: crate::store::Channel) -> RelayChannel {
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| {

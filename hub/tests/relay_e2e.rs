@@ -100,26 +100,13 @@ async fn a_wrong_key_gets_an_openai_shaped_401() {
     hub.stop().await.unwrap();
 }
 
-fn python() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let python = std::env::var_os("AIPROXY_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join(".venv/bin/python"));
-    assert!(
-        python.exists(),
-        "no Python venv at {}: run .ci/test once (it creates .venv with the SDKs)",
-        python.display()
-    );
-    python
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_openai_sdk_works_through_the_gateway() {
     let (hub, _upstream, _busy) = hub_with_mocks().await;
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python/test_openai_sdk.py");
     let base_url = hub.url("");
     let output = tokio::task::spawn_blocking(move || {
-        Command::new(python())
+        Command::new(support::python())
             .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
             .arg(script)
             .env("AIPROXY_BASE_URL", base_url)

@@ -182,3 +182,17 @@ pub fn admin<T>(message: T) -> tonic::Request<T> {
     );
     request
 }
+
+/// The Python of the venv `.ci/test` prepares (`AIPROXY_PYTHON` overrides it).
+pub fn python() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let python = std::env::var_os("AIPROXY_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join(".venv/bin/python"));
+    assert!(
+        python.exists(),
+        "no Python venv at {}: run .ci/test once (it creates .venv with the SDKs)",
+        python.display()
+    );
+    python
+}

@@ -1,0 +1,229 @@
+//! The MCP hub's view of the configuration: tokens become MCP callers, stored MCP servers become server definitions (group parameters merged), and tool calls become request log rows.
+//!
+//! Group parameters reach a proxied server as headers or query parameters: a parameter named
+//! `query:NAME` is sent as the query parameter NAME, `header:NAME` or a plain `NAME` as a header.
+//! For embedded servers every parameter is handed to the template as it is named.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use mcp::{
+    McpAllowList, McpAuthError, McpCaller, McpDirectory, RemoteEndpoint, Scope, ServerDefinition,
+    ServerKind, ToolCallRecord, ToolCallSink, ToolCallStatus, ToolFilter, embedded_templates,
+};
+use relay::backend::{AuthError, UsageRecord, UsageSink};
+
+use crate::admin_key::AdminKey;
+use crate::snapshot::{Snapshot, SnapshotCell, now_ms};
+use crate::store::{McpScope, McpServer, McpServerKind, Status};
+
+/// Implements the `mcp` crate's traits on the configuration snapshot.
+pub struct McpBridge {
+    pub snapshot: Arc<SnapshotCell>,
+    pub admin_key: AdminKey,
+    /// Copy tool arguments and results into the log (`SAVE_ALL_LOG_DETAIL`).
+    pub record_details: bool,
+    /// Where tool calls are logged: the same sink as relay requests.
+    pub usage: Arc<dyn UsageSink>,
+}
+
+impl McpDirectory for McpBridge {
+    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<McpCaller, McpAuthError> {
+        let snapshot = self.snapshot.current();
+        let token = snapshot
+            .authenticate_token(api_key, client_ip, now_ms())
+            .map_err(mcp_auth_error)?;
+        Ok(McpCaller {
+            group_id: token.caller.group_id.clone(),
+            token_id: token.caller.token_id,
+            token_name: token.caller.token_name.clone(),
+            allow: allow_list(&token.mcp_servers),
+            record_details: self.record_details,
+        })
+    }
+
+    fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>> {
+        let snapshot = self.snapshot.current();
+        snapshot
+            .mcp_servers
+            .iter()
+            .filter(|server| server.status == Status::Enabled)
+            .filter(|server| match server.scope {
+                McpScope::Public => true,
+                McpScope::Group => server.group_id.as_deref() == Some(caller.group_id.as_str()),
+            })
+            .filter_map(|server| definition(&snapshot, server, &caller.group_id))
+            .map(Arc::new)
+            .collect()
+    }
+
+    fn admin_key_matches(&self, presented: &str) -> bool {
+        self.admin_key.matches(presented)
+    }
+}
+
+impl ToolCallSink for McpBridge {
+    fn record(&self, record: ToolCallRecord) {
+        let (status, error) = match &record.status {
+            ToolCallStatus::Ok => (200, None),
+            ToolCallStatus::ToolError => (200, Some("the tool returned an error".to_owned())),
+            ToolCallStatus::Failed { code, message } => (502, Some(format!("{code}: {message}"))),
+            ToolCallStatus::Denied => (403, Some("not in the token's MCP allow-list".to_owned())),
+        };
+        self.usage.record(UsageRecord {
+            request_id: record.request_id,
+            group_id: Some(record.group_id),
+            token_id: Some(record.token_id),
+            token_name: Some(record.token_name),
+            channel_id: None,
+            endpoint: format!("/mcp/{}", record.server_id),
+            requested_model: Some(format!("{}/{}", record.server_id, record.tool)),
+            upstream_model: None,
+            status,
+            error,
+            usage: Default::default(),
+            usage_estimated: false,
+            retries: 0,
+            first_byte: None,
+            total: record.duration,
+            client_ip: None,
+            user: None,
+            upstream_request_id: None,
+            stream: false,
+        });
+    }
+}
+
+fn mcp_auth_error(error: AuthError) -> McpAuthError {
+    match error {
+        AuthError::Missing => McpAuthError::Missing,
+        AuthError::InvalidKey => McpAuthError::InvalidKey,
+        AuthError::TokenDisabled => McpAuthError::TokenDisabled,
+        AuthError::TokenExpired => McpAuthError::TokenExpired,
+        AuthError::GroupDisabled => McpAuthError::GroupDisabled,
+        AuthError::AddressNotAllowed => McpAuthError::AddressNotAllowed,
+    }
+}
+
+/// `server` allows every tool of it, `server/tool` only that tool; no entries allow everything.
+fn allow_list(entries: &[String]) -> Option<McpAllowList> {
+    if entries.is_empty() {
+        return None;
+    }
+    let mut servers: BTreeMap<String, ToolFilter> = BTreeMap::new();
+    for entry in entries {
+        match entry.split_once('/') {
+            None => {
+                servers.insert(entry.clone(), ToolFilter::All);
+            }
+            Some((server, tool)) => {
+                let filter = servers
+                    .entry(server.to_owned())
+                    .or_insert_with(|| ToolFilter::Only(BTreeSet::new()));
+                if let ToolFilter::Only(tools) = filter {
+                    tools.insert(tool.to_owned());
+                }
+            }
+        }
+    }
+    Some(McpAllowList { servers })
+}
+
+/// The server as this group sees it, or `None` when the group has not supplied a parameter the
+/// server requires (such a server is not offered to the group at all).
+fn definition(snapshot: &Snapshot, server: &McpServer, group_id: &str) -> Option<ServerDefinition> {
+    let group_params = snapshot
+        .group_mcp_params
+        .get(&(server.id.clone(), group_id.to_owned()))
+        .cloned()
+        .unwrap_or_default();
+    let scope = match server.scope {
+        McpScope::Public => Scope::Public,
+        McpScope::Group => Scope::Group(group_id.to_owned()),
+    };
+    let kind = match server.kind {
+        McpServerKind::Embedded => {
+            let template = server.template.clone()?;
+            let info = embedded_templates()
+                .iter()
+                .find(|info| info.name == template)?;
+            let mut params = server.params.clone();
+            params.extend(group_params);
+            if info
+                .params
+                .iter()
+                .any(|param| param.required && !params.contains_key(param.name))
+            {
+                return None;
+            }
+            ServerKind::Embedded { template, params }
+        }
+        McpServerKind::ProxyStreamable => {
+            ServerKind::ProxyStreamable(endpoint(server, group_params)?)
+        }
+        McpServerKind::ProxySse => ServerKind::ProxySse(endpoint(server, group_params)?),
+        // OpenAPI-backed servers are served once the mcp crate can host them.
+        McpServerKind::Openapi => return None,
+    };
+    Some(ServerDefinition {
+        id: server.id.clone(),
+        scope,
+        description: String::new(),
+        kind,
+    })
+}
+
+fn endpoint(server: &McpServer, group_params: BTreeMap<String, String>) -> Option<RemoteEndpoint> {
+    let mut headers = server.headers.clone();
+    let mut query = server.query.clone();
+    for (name, value) in group_params {
+        if let Some(parameter) = name.strip_prefix("query:") {
+            query.insert(parameter.to_owned(), value);
+        } else {
+            let header = name.strip_prefix("header:").unwrap_or(&name);
+            headers.insert(header.to_owned(), value);
+        }
+    }
+    Some(RemoteEndpoint {
+        url: server.url.clone()?,
+        headers,
+        query,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allow_list_entries() {
+        assert_eq!(allow_list(&[]), None);
+        let allow =
+            allow_list(&["clock".into(), "files/read".into(), "files/list".into()]).unwrap();
+        assert_eq!(allow.servers["clock"], ToolFilter::All);
+        assert_eq!(
+            allow.servers["files"],
+            ToolFilter::Only(["list".to_owned(), "read".to_owned()].into_iter().collect())
+        );
+    }
+
+    #[test]
+    fn group_parameters_become_headers_or_query() {
+        let mut server = McpServer::new("remote", McpScope::Public, McpServerKind::ProxyStreamable);
+        server.url = Some("http://127.0.0.1:9/mcp".into());
+        server.headers.insert("X-Static".into(), "1".into());
+        let params = [
+            ("Authorization".to_owned(), "Bearer group-secret".to_owned()),
+            ("query:api_key".to_owned(), "k".to_owned()),
+            ("header:X-Tenant".to_owned(), "acme".to_owned()),
+        ]
+        .into_iter()
+        .collect();
+        let endpoint = endpoint(&server, params).unwrap();
+        assert_eq!(endpoint.headers["Authorization"], "Bearer group-secret");
+        assert_eq!(endpoint.headers["X-Tenant"], "acme");
+        assert_eq!(endpoint.headers["X-Static"], "1");
+        assert_eq!(endpoint.query["api_key"], "k");
+    }
+}
