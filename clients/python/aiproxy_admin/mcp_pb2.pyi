@@ -1,0 +1,220 @@
+from aiproxy_admin import common_pb2 as _common_pb2
+from google.protobuf import empty_pb2 as _empty_pb2
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class McpScope(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MCP_SCOPE_UNSPECIFIED: _ClassVar[McpScope]
+    MCP_SCOPE_PUBLIC: _ClassVar[McpScope]
+    MCP_SCOPE_GROUP: _ClassVar[McpScope]
+
+class McpServerType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MCP_SERVER_TYPE_UNSPECIFIED: _ClassVar[McpServerType]
+    MCP_SERVER_TYPE_EMBEDDED: _ClassVar[McpServerType]
+    MCP_SERVER_TYPE_PROXY_STREAMABLE: _ClassVar[McpServerType]
+    MCP_SERVER_TYPE_PROXY_SSE: _ClassVar[McpServerType]
+    MCP_SERVER_TYPE_OPENAPI: _ClassVar[McpServerType]
+MCP_SCOPE_UNSPECIFIED: McpScope
+MCP_SCOPE_PUBLIC: McpScope
+MCP_SCOPE_GROUP: McpScope
+MCP_SERVER_TYPE_UNSPECIFIED: McpServerType
+MCP_SERVER_TYPE_EMBEDDED: McpServerType
+MCP_SERVER_TYPE_PROXY_STREAMABLE: McpServerType
+MCP_SERVER_TYPE_PROXY_SSE: McpServerType
+MCP_SERVER_TYPE_OPENAPI: McpServerType
+
+class OpenApiSource(_message.Message):
+    __slots__ = ("spec", "spec_url", "base_url", "allow_private_network", "credentials", "include_operations", "exclude_operations")
+    class CredentialsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    SPEC_URL_FIELD_NUMBER: _ClassVar[int]
+    BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    ALLOW_PRIVATE_NETWORK_FIELD_NUMBER: _ClassVar[int]
+    CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_OPERATIONS_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDE_OPERATIONS_FIELD_NUMBER: _ClassVar[int]
+    spec: str
+    spec_url: str
+    base_url: str
+    allow_private_network: bool
+    credentials: _containers.ScalarMap[str, str]
+    include_operations: _containers.RepeatedScalarFieldContainer[str]
+    exclude_operations: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, spec: _Optional[str] = ..., spec_url: _Optional[str] = ..., base_url: _Optional[str] = ..., allow_private_network: _Optional[bool] = ..., credentials: _Optional[_Mapping[str, str]] = ..., include_operations: _Optional[_Iterable[str]] = ..., exclude_operations: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class McpServer(_message.Message):
+    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms")
+    class HeadersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class QueryEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class ParamsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    ID_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    URL_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    OPENAPI_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    scope: McpScope
+    group_id: str
+    type: McpServerType
+    template: str
+    url: str
+    headers: _containers.ScalarMap[str, str]
+    query: _containers.ScalarMap[str, str]
+    params: _containers.ScalarMap[str, str]
+    openapi: OpenApiSource
+    status: _common_pb2.Status
+    created_at_ms: int
+    updated_at_ms: int
+    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ...) -> None: ...
+
+class CreateMcpServerRequest(_message.Message):
+    __slots__ = ("server",)
+    SERVER_FIELD_NUMBER: _ClassVar[int]
+    server: McpServer
+    def __init__(self, server: _Optional[_Union[McpServer, _Mapping]] = ...) -> None: ...
+
+class GetMcpServerRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class ListMcpServersRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "scope", "group_id", "status", "keyword")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    KEYWORD_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    scope: McpScope
+    group_id: str
+    status: _common_pb2.Status
+    keyword: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., keyword: _Optional[str] = ...) -> None: ...
+
+class ListMcpServersResponse(_message.Message):
+    __slots__ = ("servers", "next_page_token", "total_size")
+    SERVERS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    servers: _containers.RepeatedCompositeFieldContainer[McpServer]
+    next_page_token: str
+    total_size: int
+    def __init__(self, servers: _Optional[_Iterable[_Union[McpServer, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ...) -> None: ...
+
+class UpdateMcpServerRequest(_message.Message):
+    __slots__ = ("server", "update_mask")
+    SERVER_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    server: McpServer
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, server: _Optional[_Union[McpServer, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class DeleteMcpServerRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class SetMcpServerStatusRequest(_message.Message):
+    __slots__ = ("id", "status")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    status: _common_pb2.Status
+    def __init__(self, id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ...) -> None: ...
+
+class ListTemplatesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListTemplatesResponse(_message.Message):
+    __slots__ = ("templates",)
+    TEMPLATES_FIELD_NUMBER: _ClassVar[int]
+    templates: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, templates: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class GroupMcpParams(_message.Message):
+    __slots__ = ("server_id", "group_id", "params", "updated_at_ms")
+    class ParamsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    group_id: str
+    params: _containers.ScalarMap[str, str]
+    updated_at_ms: int
+    def __init__(self, server_id: _Optional[str] = ..., group_id: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., updated_at_ms: _Optional[int] = ...) -> None: ...
+
+class SetGroupMcpParamsRequest(_message.Message):
+    __slots__ = ("params",)
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    params: GroupMcpParams
+    def __init__(self, params: _Optional[_Union[GroupMcpParams, _Mapping]] = ...) -> None: ...
+
+class GetGroupMcpParamsRequest(_message.Message):
+    __slots__ = ("server_id", "group_id")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    group_id: str
+    def __init__(self, server_id: _Optional[str] = ..., group_id: _Optional[str] = ...) -> None: ...
+
+class DeleteGroupMcpParamsRequest(_message.Message):
+    __slots__ = ("server_id", "group_id")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    group_id: str
+    def __init__(self, server_id: _Optional[str] = ..., group_id: _Optional[str] = ...) -> None: ...
