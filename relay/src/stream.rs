@@ -17,7 +17,7 @@ use crate::sse::{SseEvent, SseParser};
 use crate::upstream::{ByteStream, classify};
 use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
 
-/// Completion text kept for local counting; beyond this the estimate undercounts.
+/// Completion data kept for local counting; beyond this the estimate undercounts.
 const MAX_COLLECTED_TEXT: usize = 4 * 1024 * 1024;
 
 /// How one event stream is to be rewritten.
@@ -46,7 +46,8 @@ pub fn sse_body(
         options,
         log: Some(log),
         usage: None,
-        completion: String::new(),
+        choices: Vec::new(),
+        choices_bytes: 0,
         converted: Vec::new(),
         parsed: Vec::new(),
     };
@@ -66,7 +67,9 @@ struct SseRelay {
     /// `None` once the usage record was sent.
     log: Option<UsageLog>,
     usage: Option<TokenUsage>,
-    completion: String,
+    /// Raw `choices` arrays seen so far, for counting if no usage arrives.
+    choices: Vec<String>,
+    choices_bytes: usize,
     parsed: Vec<SseEvent>,
     converted: Vec<SseEvent>,
 }
@@ -151,10 +154,14 @@ impl SseRelay {
         if usage_only && self.options.drop_usage_chunk {
             return None;
         }
+        // Keep the raw choices, and parse them only if the stream ends without usage: most
+        // upstreams report usage, and parsing every chunk for nothing costs CPU per token.
         if self.usage.is_none()
-            && let Ok(Some(choices)) = object.get_as::<Vec<Choice>>("choices")
+            && let Some(choices) = object.get("choices")
+            && self.choices_bytes + choices.len() <= MAX_COLLECTED_TEXT
         {
-            collect_choice_text(&choices, &mut self.completion, MAX_COLLECTED_TEXT);
+            self.choices_bytes += choices.len();
+            self.choices.push(choices.to_owned());
         }
         match &self.options.rewrite_model_to {
             Some(model) if object.get("model").is_some() => {
@@ -189,7 +196,13 @@ impl SseRelay {
         match self.usage.take() {
             Some(usage) => record.usage = usage,
             None => {
-                record.usage = self.options.estimator.estimate(&self.completion);
+                let mut completion = String::new();
+                for raw in self.choices.drain(..) {
+                    if let Ok(choices) = serde_json::from_str::<Vec<Choice>>(&raw) {
+                        collect_choice_text(&choices, &mut completion, MAX_COLLECTED_TEXT);
+                    }
+                }
+                record.usage = self.options.estimator.estimate(&completion);
                 record.usage_estimated = true;
             }
         }
@@ -284,4 +297,24 @@ pub fn passthrough_body(
         }
     });
     Body::from_stream(stream)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rebuilt_events_keep_their_other_fields() {
+        for (raw, expected) in [
+            ("data: {\"a\":1}\n\n", "data: {\"model\":\"x\"}\n\n"),
+            (
+                "event: chunk\r\nid: 7\r\ndata: {}\r\n\r\n",
+                "event: chunk\nid: 7\ndata: {\"model\":\"x\"}\n\n",
+            ),
+            ("data: {\ndata: }\n\n", "data: {\"model\":\"x\"}\n\n"),
+        ] {
+            let rebuilt = rebuild_event(raw.as_bytes(), br#"{"model":"x"}"#);
+            assert_eq!(std::str::from_utf8(&rebuilt).unwrap(), expected, "{raw:?}");
+        }
+    }
 }

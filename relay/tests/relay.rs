@@ -1365,3 +1365,103 @@ async fn channels_of_unsupported_protocols_fail_clearly_or_are_skipped() {
     assert_eq!(body["choices"][0]["message"]["content"], "from openai");
     assert_eq!(mock.hits(), 1);
 }
+
+#[tokio::test]
+async fn channel_proxy_and_per_channel_settings_are_honoured() {
+    // The mock plays an HTTP proxy: reqwest sends it the absolute URL of an upstream that does
+    // not exist, and the mock answers in its place.
+    let proxy = Mock::chat_ok("via proxy").await;
+    let mut proxied = channel(1, "http://upstream.invalid");
+    proxied.proxy_url = Some(proxy.url());
+    let h = Harness::start(vec![("gpt-4o", route(vec![proxied]))]).await;
+    let (status, body) = h.chat(chat_body("gpt-4o")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["choices"][0]["message"]["content"], "via proxy");
+    assert_eq!(proxy.last().headers["host"], "upstream.invalid");
+
+    // A channel's own first-byte timeout is shorter than the relay's default.
+    let slow = Mock::start(|seen| {
+        Reply::Delay(
+            Duration::from_secs(3),
+            Box::new(Reply::json(chat_completion(
+                &seen.json()["model"],
+                "late",
+                true,
+            ))),
+        )
+    })
+    .await;
+    let good = Mock::chat_ok("in time").await;
+    let mut impatient = channel(1, &slow.url());
+    impatient.priority = 10;
+    impatient.timeouts.first_byte = Some(Duration::from_millis(200));
+    let h = Harness::start(vec![(
+        "gpt-4o",
+        route(vec![impatient.clone(), channel(2, &good.url())]),
+    )])
+    .await;
+    let started = std::time::Instant::now();
+    let (status, body) = h.chat(chat_body("gpt-4o")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["choices"][0]["message"]["content"], "in time");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
+
+    // The model's retry_times overrides the relay's: no retry at all.
+    let failing = Mock::start(|_| Reply::status(500, json!({"error": {"message": "down"}}))).await;
+    let mut first = channel(1, &failing.url());
+    first.priority = 10;
+    let mut no_retry = route(vec![first, channel(2, &good.url())]);
+    no_retry.settings.retry_times = Some(0);
+    let h = Harness::start(vec![("gpt-4o", no_retry)]).await;
+    let (status, body) = h.chat(chat_body("gpt-4o")).await;
+    assert_eq!(status, 502);
+    assert_eq!(assert_error_shape(&body)["code"], "upstream_error");
+    assert_eq!(
+        good.hits(),
+        1,
+        "only the earlier sub-test reached the good channel"
+    );
+}
+
+#[tokio::test]
+async fn weighted_selection_prefers_the_healthier_channel() {
+    // Same priority; one channel fails three times in four. Its success rate (about 0.25)
+    // against the healthy one's (1.0) should give the healthy one about 80% of first attempts.
+    let healthy = Mock::chat_ok("healthy").await;
+    let mut count = 0u32;
+    let flaky = Mock::start(move |seen| {
+        count += 1;
+        if !count.is_multiple_of(4) {
+            Reply::status(500, json!({"error": {"message": "flaky"}}))
+        } else {
+            Reply::json(chat_completion(&seen.json()["model"], "flaky ok", true))
+        }
+    })
+    .await;
+    let h = Harness::start(vec![(
+        "gpt-4o",
+        route(vec![channel(1, &healthy.url()), channel(2, &flaky.url())]),
+    )])
+    .await;
+    for _ in 0..150 {
+        assert_eq!(
+            h.chat(chat_body("gpt-4o")).await.0,
+            200,
+            "failover hides the flaky channel's errors"
+        );
+    }
+    let records = h.sink.wait_for(150).await;
+    let first_on_healthy = records
+        .iter()
+        .filter(|r| r.channel_id == Some(1) && r.retries == 0)
+        .count();
+    // Expected about 120 (sd about 5); an unweighted pick would give about 75.
+    assert!(
+        first_on_healthy > 100,
+        "healthy channel served {first_on_healthy} of 150 first attempts"
+    );
+}
