@@ -51,8 +51,8 @@
 //!   tool call ids (Gemini pairs calls and responses by name and order).
 //! - From Gemini: `safetySettings`, `thought` parts of earlier turns, citation and grounding
 //!   metadata, safety ratings.
-//! - To Responses: `stop`, `n = 1`, `logprobs`, `seed`, `presence_penalty`, `frequency_penalty`,
-//!   `logit_bias`; from Responses: `store`, `include`, `truncation`, `prompt_cache_key`,
+//! - To Responses: `stop` (the Responses API has no stop sequences), `logprobs`, `seed`,
+//!   `presence_penalty`, `frequency_penalty`, `logit_bias`; from Responses: `store`, `include`, `truncation`, `prompt_cache_key`,
 //!   reasoning items of earlier turns (`encrypted_content` only means something to OpenAI).
 //! - To chat from anything: `top_k` (OpenAI rejects it).
 //!
@@ -206,6 +206,42 @@ pub trait EventConverter: Send {
     /// The upstream stream ended (or chat sent `[DONE]`): appends what closes the client's
     /// stream. Events pushed afterwards are ignored.
     fn finish(&mut self, out: &mut Vec<StreamEvent>);
+}
+
+/// Drives an [`EventConverter`] with the relay's own parsed events: comments and data-less
+/// events are dropped, chat's `[DONE]` finishes the stream, and a `data:` line that is not JSON
+/// is skipped (no protocol here sends one).
+pub struct SseStreamConverter {
+    inner: Box<dyn EventConverter>,
+    scratch: Vec<StreamEvent>,
+}
+
+impl SseStreamConverter {
+    pub fn new(inner: Box<dyn EventConverter>) -> SseStreamConverter {
+        SseStreamConverter {
+            inner,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// One upstream event; appends the client events it completes.
+    pub fn convert(&mut self, event: &SseEvent, out: &mut Vec<SseEvent>) {
+        let Some(data) = event.data.as_deref() else {
+            return;
+        };
+        if data.trim() == "[DONE]" {
+            self.inner.finish(&mut self.scratch);
+        } else if let Ok(value) = serde_json::from_str::<Value>(data) {
+            self.inner.push(&value, &mut self.scratch);
+        }
+        out.extend(self.scratch.drain(..).map(StreamEvent::into_sse));
+    }
+
+    /// The upstream stream ended (cleanly or not): appends what closes the client's stream.
+    pub fn finish(&mut self, out: &mut Vec<SseEvent>) {
+        self.inner.finish(&mut self.scratch);
+        out.extend(self.scratch.drain(..).map(StreamEvent::into_sse));
+    }
 }
 
 /// Converts a request body from the client's protocol to the channel's. `model` and `stream`
@@ -465,6 +501,70 @@ mod tests {
         assert_eq!(effort_for_budget(0), None);
         assert_eq!(effort_for_budget(-1), Some("medium"));
         assert_eq!(budget_for_effort("bogus"), None);
+    }
+
+    #[test]
+    fn refusals_are_the_clients_fault_and_bad_answers_the_upstreams() {
+        let refused = convert_request(
+            Wire::Chat,
+            Wire::Messages,
+            &serde_json::json!({"model": "m", "messages": [{"role": "user", "content": [
+                {"type": "input_audio", "input_audio": {"data": "", "format": "wav"}}]}]}),
+            "m",
+            false,
+        )
+        .unwrap_err();
+        assert!(refused.to_string().contains("audio input"), "{refused}");
+        let relay_error = RelayError::from(refused);
+        assert_eq!(relay_error.status(), http::StatusCode::BAD_REQUEST);
+        assert!(!relay_error.retryable());
+        let invalid = convert_response(
+            Wire::Messages,
+            Wire::Chat,
+            &serde_json::json!({"type": "message"}),
+            &ResponseMeta::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            RelayError::from(invalid).fault(),
+            crate::error::Fault::Upstream
+        );
+    }
+
+    #[test]
+    fn sse_events_drive_a_converter_to_the_end() {
+        let mut parser = crate::sse::SseParser::new();
+        let mut upstream = Vec::new();
+        let body = concat!(
+            ": keep-alive\n\n",
+            "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n",
+            "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+            "data: [DONE]\n\n",
+        );
+        parser.push(body.as_bytes(), &mut upstream).unwrap();
+        let mut converter = SseStreamConverter::new(
+            stream_converter(Wire::Chat, Wire::Messages, ResponseMeta::default()).unwrap(),
+        );
+        let mut out = Vec::new();
+        for event in &upstream {
+            converter.convert(event, &mut out);
+        }
+        converter.finish(&mut out);
+        let names: Vec<&str> = out
+            .iter()
+            .map(|e| std::str::from_utf8(&e.raw).unwrap().lines().next().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "event: message_start",
+                "event: content_block_start",
+                "event: content_block_delta",
+                "event: content_block_stop",
+                "event: message_delta",
+                "event: message_stop",
+            ]
+        );
     }
 
     #[test]
