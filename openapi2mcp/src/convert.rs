@@ -1,6 +1,7 @@
 //! Document to tools: walks `paths`, merges parameters, picks request and response media
 //! types, builds each tool's input and output schema and the plan for its HTTP request.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
@@ -93,24 +94,28 @@ pub(crate) enum BodyPlacement {
     Property(String),
 }
 
+/// A schema borrowed from the document (or built for Swagger 2.0) and where it lives, so
+/// relative `$ref`s inside it resolve against the right file.
+pub(crate) type Sourced<'a> = (Cow<'a, Value>, Location);
+
 /// A parameter after `$ref`s and Swagger 2.0 differences are dealt with.
-pub(crate) struct ParamSource {
+pub(crate) struct ParamSource<'a> {
     pub name: String,
     pub location: ParamLocation,
     pub required: bool,
     pub description: Option<String>,
     pub deprecated: bool,
     /// The schema and where it lives (for relative refs and warnings).
-    pub schema: Option<(Value, Location)>,
+    pub schema: Option<Sourced<'a>>,
     pub json_content: bool,
     pub style: Option<Style>,
     pub explode: Option<bool>,
 }
 
 /// A request body after `$ref`s and Swagger 2.0 differences are dealt with.
-pub(crate) struct BodySource {
+pub(crate) struct BodySource<'a> {
     /// (media type, schema and its location) in document order.
-    pub content: Vec<(String, Option<(Value, Location)>)>,
+    pub content: Vec<(String, Option<Sourced<'a>>)>,
     pub required: bool,
     pub description: Option<String>,
 }
@@ -225,7 +230,7 @@ struct OperationConverter<'a> {
     used_names: HashSet<String>,
 }
 
-impl OperationConverter<'_> {
+impl<'a> OperationConverter<'a> {
     fn warn(&mut self, location: &Location, message: String) {
         self.warnings.push(ConvertWarning {
             pointer: location.display(),
@@ -237,9 +242,9 @@ impl OperationConverter<'_> {
         &mut self,
         path: &str,
         method: &str,
-        item: &Map<String, Value>,
+        item: &'a Map<String, Value>,
         item_location: &Location,
-        operation: &Map<String, Value>,
+        operation: &'a Map<String, Value>,
         location: &Location,
     ) -> Result<(Operation, ToolDefinition), String> {
         let dialect = self.documents.dialect;
@@ -398,12 +403,12 @@ impl OperationConverter<'_> {
     /// for Swagger 2.0 also the request body built from `body` and `formData` parameters.
     fn parameters(
         &mut self,
-        item: &Map<String, Value>,
+        item: &'a Map<String, Value>,
         item_location: &Location,
-        operation: &Map<String, Value>,
+        operation: &'a Map<String, Value>,
         location: &Location,
-    ) -> Result<(Vec<ParamSource>, Option<BodySource>), String> {
-        let mut merged: Vec<(Value, Location)> = Vec::new();
+    ) -> Result<(Vec<ParamSource<'a>>, Option<BodySource<'a>>), String> {
+        let mut merged: Vec<(&'a Value, Location)> = Vec::new();
         let mut positions: HashMap<(String, String), usize> = HashMap::new();
         for (owner, owner_location) in [(item, item_location), (operation, location)] {
             let Some(list) = owner.get("parameters") else {
@@ -441,10 +446,10 @@ impl OperationConverter<'_> {
                 };
                 let key = (place.to_owned(), key_name);
                 match positions.get(&key) {
-                    Some(position) => merged[*position] = (param.clone(), resolved_location),
+                    Some(position) => merged[*position] = (param, resolved_location),
                     None => {
                         positions.insert(key, merged.len());
-                        merged.push((param.clone(), resolved_location));
+                        merged.push((param, resolved_location));
                     }
                 }
             }
@@ -458,7 +463,7 @@ impl OperationConverter<'_> {
         }
         let mut params = Vec::new();
         for (param, param_location) in merged {
-            if let Some(param) = self.parameter(&param, &param_location)? {
+            if let Some(param) = self.parameter(param, &param_location)? {
                 params.push(param);
             }
         }
@@ -467,9 +472,9 @@ impl OperationConverter<'_> {
 
     fn parameter(
         &mut self,
-        param: &Value,
+        param: &'a Value,
         location: &Location,
-    ) -> Result<Option<ParamSource>, String> {
+    ) -> Result<Option<ParamSource<'a>>, String> {
         let name = param
             .get("name")
             .and_then(Value::as_str)
@@ -491,12 +496,15 @@ impl OperationConverter<'_> {
             param.get("schema"),
             param.get("content").and_then(Value::as_object),
         ) {
-            (Some(schema), _) => (Some((schema.clone(), location.child("schema"))), false),
+            (Some(schema), _) => (
+                Some((Cow::Borrowed(schema), location.child("schema"))),
+                false,
+            ),
             (None, Some(content)) => {
                 let schema = content.iter().next().and_then(|(media_type, media)| {
                     media.get("schema").map(|schema| {
                         (
-                            schema.clone(),
+                            Cow::Borrowed(schema),
                             location.child("content").child(media_type).child("schema"),
                         )
                     })
@@ -543,9 +551,9 @@ impl OperationConverter<'_> {
 
     fn request_body(
         &mut self,
-        request_body: &Value,
+        request_body: &'a Value,
         location: &Location,
-    ) -> Result<BodySource, String> {
+    ) -> Result<BodySource<'a>, String> {
         let (request_body, location) = self
             .documents
             .follow(request_body, location)
@@ -560,7 +568,7 @@ impl OperationConverter<'_> {
                     .map(|(media_type, media)| {
                         let schema = media.get("schema").map(|schema| {
                             (
-                                schema.clone(),
+                                Cow::Borrowed(schema),
                                 content_location.child(media_type).child("schema"),
                             )
                         });
@@ -582,7 +590,7 @@ impl OperationConverter<'_> {
     /// Adds the body's arguments to the input schema and says how to send them.
     fn body(
         &mut self,
-        body: BodySource,
+        body: BodySource<'a>,
         properties: &mut Map<String, Value>,
         required: &mut Vec<Value>,
         refs: &mut Refs,
@@ -699,7 +707,7 @@ impl OperationConverter<'_> {
     /// `Accept` header matching that response.
     fn output(
         &mut self,
-        operation: &Map<String, Value>,
+        operation: &'a Map<String, Value>,
         location: &Location,
     ) -> (Option<Map<String, Value>>, Option<String>, bool) {
         let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
@@ -724,7 +732,7 @@ impl OperationConverter<'_> {
             else {
                 continue;
             };
-            let candidates: Vec<(String, Value, Location)> =
+            let candidates: Vec<(String, &'a Value, Location)> =
                 if self.documents.dialect == Dialect::Swagger2 {
                     let produces = swagger2::media_types(
                         operation.get("produces"),
@@ -737,11 +745,7 @@ impl OperationConverter<'_> {
                                 .find(|media_type| media_rank(media_type) <= 2)
                                 .cloned()
                                 .unwrap_or_else(|| "application/json".to_owned());
-                            vec![(
-                                media_type,
-                                schema.clone(),
-                                response_location.child("schema"),
-                            )]
+                            vec![(media_type, schema, response_location.child("schema"))]
                         }
                         None => Vec::new(),
                     }
@@ -757,7 +761,7 @@ impl OperationConverter<'_> {
                                     let schema = media.get("schema")?;
                                     Some((
                                         media_type.clone(),
-                                        schema.clone(),
+                                        schema,
                                         content_location.child(media_type).child("schema"),
                                     ))
                                 })
@@ -775,7 +779,7 @@ impl OperationConverter<'_> {
             let accept = (media_rank(&media_type) <= 1).then(|| media_type.clone());
             let is_object =
                 self.documents
-                    .follow(&schema, &schema_location)
+                    .follow(schema, &schema_location)
                     .is_ok_and(|(resolved, _)| {
                         resolved.get("type").and_then(Value::as_str) == Some("object")
                             && resolved.get("nullable").and_then(Value::as_bool) != Some(true)
@@ -786,7 +790,7 @@ impl OperationConverter<'_> {
             let mut refs = Refs::default();
             let converted = self.registry.convert(
                 self.documents,
-                &schema,
+                schema,
                 &schema_location,
                 &mut refs,
                 self.warnings,

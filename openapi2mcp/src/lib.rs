@@ -43,6 +43,19 @@
 //! private, loopback, link-local and similar addresses unless allowed (metadata addresses
 //! always), pins the connection to the checked address through its resolver, follows up
 //! to five redirects itself and checks each, and stops reading at the size limit.
+//!
+//! ```text
+//! let api = Api::from_document(&bytes, &ConvertOptions::default())?;   // once, share in an Arc
+//! let caller = Caller::new()?;                                          // once, pools connections
+//! for tool in api.tools() { /* list tool.name, tool.input_schema, ... */ }
+//! let mut config = CallConfig::new(base_url);                          // chosen by the hub
+//! config.credentials = Credentials::new().with("bearerAuth", Credential::Bearer(token.into()));
+//! let outcome = api.call(&caller, "getPet", &arguments, &config).await?;
+//! // outcome.is_error, outcome.text, outcome.structured
+//! ```
+//!
+//! [`CallError::fault`] tells a caller error (bad arguments) from a policy refusal and an
+//! upstream failure, for status codes and retries.
 
 mod api;
 mod call;

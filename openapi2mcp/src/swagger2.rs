@@ -5,6 +5,8 @@
 //! This works per operation on resolved values instead of rewriting the whole document, so
 //! parameters reached through external `$ref`s are translated the same way.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::api::{SecurityScheme, SecuritySchemeKind, ServerCandidate};
@@ -114,10 +116,10 @@ pub(crate) fn media_types(operation: Option<&Value>, global: Option<&Value>) -> 
 }
 
 /// Splits merged, resolved parameters into plain parameters and the request body.
-pub(crate) fn split_parameters(
-    merged: Vec<(Value, Location)>,
+pub(crate) fn split_parameters<'a>(
+    merged: Vec<(&'a Value, Location)>,
     consumes: &[String],
-) -> (Vec<ParamSource>, Option<BodySource>) {
+) -> (Vec<ParamSource<'a>>, Option<BodySource<'a>>) {
     let mut params = Vec::new();
     let mut body = None;
     let mut form_properties = Map::new();
@@ -142,8 +144,8 @@ pub(crate) fn split_parameters(
             Some("body") => {
                 let schema = param
                     .get("schema")
-                    .cloned()
-                    .unwrap_or_else(|| Value::Object(Map::new()));
+                    .map(Cow::Borrowed)
+                    .unwrap_or_else(|| Cow::Owned(Value::Object(Map::new())));
                 let media = if consumes.is_empty() {
                     vec!["application/json".to_owned()]
                 } else {
@@ -163,7 +165,7 @@ pub(crate) fn split_parameters(
                 continue;
             }
             Some("formData") => {
-                let mut schema = parameter_schema(&param);
+                let mut schema = parameter_schema(param);
                 if let (Some(description), Value::Object(schema)) = (&description, &mut schema) {
                     schema.insert("description".to_owned(), Value::String(description.clone()));
                 }
@@ -194,7 +196,7 @@ pub(crate) fn split_parameters(
             required,
             description,
             deprecated: false,
-            schema: Some((parameter_schema(&param), location)),
+            schema: Some((Cow::Owned(parameter_schema(param)), location)),
             json_content: false,
             style: Some(style),
             explode: Some(explode),
@@ -222,7 +224,7 @@ pub(crate) fn split_parameters(
         body = Some(BodySource {
             content: vec![(
                 media_type.to_owned(),
-                Some((Value::Object(schema), location)),
+                Some((Cow::Owned(Value::Object(schema)), location)),
             )],
             required: any_required,
             description: None,

@@ -467,3 +467,18 @@ fn address_classification() {
         assert_eq!(blocked_reason(ip, true), permissive, "{address} permissive");
     }
 }
+
+/// The `mcp` crate shares one `Api` and one `Caller` across tasks and spawns calls.
+#[test]
+fn api_and_call_futures_can_cross_threads() {
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    fn assert_send<T: Send>(_: &T) {}
+    let api = api();
+    let caller = Caller::new().unwrap();
+    let config = config("https://api.example.com", false);
+    let arguments = Map::new();
+    assert_send_sync(&api);
+    assert_send_sync(&caller);
+    let future = api.call(&caller, "text", &arguments, &config);
+    assert_send(&future);
+}
