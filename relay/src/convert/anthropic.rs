@@ -831,12 +831,11 @@ impl ChatToMessagesStream {
         out.push(event("message_stop", json!({"type": "message_stop"})));
     }
 
-    fn fail(&mut self, message: &str, out: &mut Vec<StreamEvent>) {
+    fn fail(&mut self, kind: &str, message: &str, out: &mut Vec<StreamEvent>) {
         self.done = true;
         out.push(event(
             "error",
-            json!({"type": "error",
-            "error": {"type": "api_error", "message": message}}),
+            json!({"type": "error", "error": {"type": kind, "message": message}}),
         ));
     }
 }
@@ -851,7 +850,18 @@ impl EventConverter for ChatToMessagesStream {
             let message = str_field(&error, "message")
                 .unwrap_or("upstream error")
                 .to_owned();
-            return self.fail(&message, out);
+            // An Anthropic error type that came through the pivot keeps its meaning.
+            let kind = match str_field(&error, "type") {
+                Some(
+                    kind @ ("overloaded_error"
+                    | "rate_limit_error"
+                    | "api_error"
+                    | "invalid_request_error"
+                    | "timeout_error"),
+                ) => kind,
+                _ => "api_error",
+            };
+            return self.fail(kind, &message, out);
         }
         self.start(out);
         self.emit_ops(out);
@@ -870,6 +880,7 @@ impl EventConverter for ChatToMessagesStream {
             self.end(out);
         } else {
             self.fail(
+                "api_error",
                 "upstream stream ended before the response was complete",
                 out,
             );
