@@ -851,16 +851,16 @@ impl EventConverter for ChatToMessagesStream {
                 .unwrap_or("upstream error")
                 .to_owned();
             // An Anthropic error type that came through the pivot keeps its meaning.
-            let kind = match str_field(&error, "type") {
-                Some(
-                    kind @ ("overloaded_error"
-                    | "rate_limit_error"
-                    | "api_error"
-                    | "invalid_request_error"
-                    | "timeout_error"),
-                ) => kind,
-                _ => "api_error",
-            };
+            const KNOWN: [&str; 5] = [
+                "overloaded_error",
+                "rate_limit_error",
+                "api_error",
+                "invalid_request_error",
+                "timeout_error",
+            ];
+            let kind = str_field(&error, "type")
+                .filter(|kind| KNOWN.contains(kind))
+                .unwrap_or("api_error");
             return self.fail(kind, &message, out);
         }
         self.start(out);
