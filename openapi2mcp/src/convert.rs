@@ -150,6 +150,9 @@ pub(crate) fn convert(bytes: &[u8], options: &ConvertOptions) -> Result<Api, Con
     let mut operations = Vec::new();
     let mut tools = Vec::new();
     for (path, item) in paths.into_iter().flatten() {
+        if path.starts_with("x-") {
+            continue;
+        }
         let location = Location::root("/paths").child(path);
         let (item, item_location) = match documents.follow(item, &location) {
             Ok(found) => found,
@@ -248,12 +251,12 @@ impl<'a> OperationConverter<'a> {
         location: &Location,
     ) -> Result<(Operation, ToolDefinition), String> {
         let dialect = self.documents.dialect;
-        let (params, body) = self.parameters(item, item_location, operation, location)?;
+        let (params, body) = self.parameters(path, item, item_location, operation, location)?;
         let body = match body {
             Some(body) => Some(body),
             None if dialect != Dialect::Swagger2 => match operation.get("requestBody") {
                 Some(request_body) => {
-                    Some(self.request_body(request_body, &location.child("requestBody"))?)
+                    self.request_body(request_body, &location.child("requestBody"))
                 }
                 None => None,
             },
@@ -403,6 +406,7 @@ impl<'a> OperationConverter<'a> {
     /// for Swagger 2.0 also the request body built from `body` and `formData` parameters.
     fn parameters(
         &mut self,
+        path: &str,
         item: &'a Map<String, Value>,
         item_location: &Location,
         operation: &'a Map<String, Value>,
@@ -416,27 +420,33 @@ impl<'a> OperationConverter<'a> {
             };
             let list_location = owner_location.child("parameters");
             let Some(list) = list.as_array() else {
-                return Err(format!("{} is not a list", list_location.display()));
+                self.warn(
+                    &list_location,
+                    "parameters are not a list; ignored".to_owned(),
+                );
+                continue;
             };
             for (index, param) in list.iter().enumerate() {
                 let param_location = list_location.child(&index.to_string());
-                let (param, resolved_location) = self
-                    .documents
-                    .follow(param, &param_location)
-                    .map_err(|error| {
-                        format!(
-                            "parameter {}: {}",
-                            param_location.display(),
-                            error.describe()
-                        )
-                    })?;
+                let (param, resolved_location) = match self.documents.follow(param, &param_location)
+                {
+                    Ok(found) => found,
+                    Err(error) => {
+                        self.warn(
+                            &param_location,
+                            format!("parameter ignored: {}", error.describe()),
+                        );
+                        continue;
+                    }
+                };
                 let name = param.get("name").and_then(Value::as_str);
                 let place = param.get("in").and_then(Value::as_str);
                 let (Some(name), Some(place)) = (name, place) else {
-                    return Err(format!(
-                        "parameter {} has no name or no \"in\"",
-                        param_location.display()
-                    ));
+                    self.warn(
+                        &param_location,
+                        "parameter without name or \"in\" ignored".to_owned(),
+                    );
+                    continue;
                 };
                 // Header names are case-insensitive; the others are not.
                 let key_name = if place == "header" {
@@ -454,27 +464,49 @@ impl<'a> OperationConverter<'a> {
                 }
             }
         }
-        if self.documents.dialect == Dialect::Swagger2 {
+        let (mut params, body) = if self.documents.dialect == Dialect::Swagger2 {
             let consumes = swagger2::media_types(
                 operation.get("consumes"),
                 self.documents.root.get("consumes"),
             );
-            return Ok(swagger2::split_parameters(merged, &consumes));
-        }
-        let mut params = Vec::new();
-        for (param, param_location) in merged {
-            if let Some(param) = self.parameter(param, &param_location)? {
-                params.push(param);
+            swagger2::split_parameters(merged, &consumes)
+        } else {
+            let mut params = Vec::new();
+            for (param, param_location) in merged {
+                if let Some(param) = self.parameter(param, &param_location) {
+                    params.push(param);
+                }
+            }
+            (params, None)
+        };
+        // Documents often forget to declare a path parameter; without one the request
+        // would carry a literal `{name}`, so the template variable becomes a required string.
+        for name in template_variables(path) {
+            let declared = params
+                .iter()
+                .any(|param| param.location == ParamLocation::Path && param.name == name);
+            if !declared {
+                self.warn(
+                    location,
+                    format!("path parameter {name:?} is not declared; taken as a required string"),
+                );
+                params.push(ParamSource {
+                    name,
+                    location: ParamLocation::Path,
+                    required: true,
+                    description: None,
+                    deprecated: false,
+                    schema: Some((Cow::Owned(json!({ "type": "string" })), location.clone())),
+                    json_content: false,
+                    style: None,
+                    explode: None,
+                });
             }
         }
-        Ok((params, None))
+        Ok((params, body))
     }
 
-    fn parameter(
-        &mut self,
-        param: &'a Value,
-        location: &Location,
-    ) -> Result<Option<ParamSource<'a>>, String> {
+    fn parameter(&mut self, param: &'a Value, location: &Location) -> Option<ParamSource<'a>> {
         let name = param
             .get("name")
             .and_then(Value::as_str)
@@ -485,12 +517,21 @@ impl<'a> OperationConverter<'a> {
             Some("query") => ParamLocation::Query,
             Some("header") => ParamLocation::Header,
             Some("cookie") => ParamLocation::Cookie,
-            other => return Err(format!("parameter {name:?} has unknown location {other:?}")),
+            other => {
+                self.warn(
+                    location,
+                    format!(
+                        "parameter {name:?} with unknown location {:?} ignored",
+                        other.unwrap_or_default()
+                    ),
+                );
+                return None;
+            }
         };
         if place == ParamLocation::Header && is_reserved_header(&name) {
             // OpenAPI says these header parameters are ignored: the content type and
             // authorization come from the request body and the security schemes.
-            return Ok(None);
+            return None;
         }
         let (schema, json_content) = match (
             param.get("schema"),
@@ -530,7 +571,7 @@ impl<'a> OperationConverter<'a> {
                 None
             }
         };
-        Ok(Some(ParamSource {
+        Some(ParamSource {
             name,
             location: place,
             required: param
@@ -546,18 +587,24 @@ impl<'a> OperationConverter<'a> {
             json_content,
             style,
             explode: param.get("explode").and_then(Value::as_bool),
-        }))
+        })
     }
 
     fn request_body(
         &mut self,
         request_body: &'a Value,
         location: &Location,
-    ) -> Result<BodySource<'a>, String> {
-        let (request_body, location) = self
-            .documents
-            .follow(request_body, location)
-            .map_err(|error| format!("request body: {}", error.describe()))?;
+    ) -> Option<BodySource<'a>> {
+        let (request_body, location) = match self.documents.follow(request_body, location) {
+            Ok(found) => found,
+            Err(error) => {
+                self.warn(
+                    location,
+                    format!("request body ignored: {}", error.describe()),
+                );
+                return None;
+            }
+        };
         let content_location = location.child("content");
         let content = request_body
             .get("content")
@@ -577,7 +624,7 @@ impl<'a> OperationConverter<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        Ok(BodySource {
+        Some(BodySource {
             content,
             required: request_body
                 .get("required")
@@ -889,6 +936,23 @@ fn flattenable<'s>(
         .is_some_and(|map| !map.is_empty());
     (plain_type && !composed && !open && !nullable && has_properties)
         .then_some((object, resolved_location))
+}
+
+/// Names between braces in a path template, in order.
+fn template_variables(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(length) = rest[start + 1..].find('}') else {
+            break;
+        };
+        let name = &rest[start + 1..start + 1 + length];
+        if !name.is_empty() && !names.iter().any(|known| known == name) {
+            names.push(name.to_owned());
+        }
+        rest = &rest[start + 1 + length + 1..];
+    }
+    names
 }
 
 fn is_reserved_header(name: &str) -> bool {

@@ -132,7 +132,7 @@ paths:
     )
     .unwrap();
     let names: Vec<&str> = api.tools().iter().map(|tool| tool.name.as_str()).collect();
-    assert_eq!(names, ["a"]);
+    assert_eq!(names, ["a", "b"]);
     let properties = &api.tools()[0].input_schema["properties"];
     for name in ["missing", "remote", "file", "nothing"] {
         assert_eq!(properties[name], json!({}), "{name}");
@@ -143,7 +143,7 @@ paths:
         "properties/remote/$ref: remote $ref \"https://example.com/schema.json\" is never fetched",
         "properties/file/$ref: $ref names external file \"other.yaml\", which was not supplied",
         "properties/nothing/$ref: $ref is not a string",
-        "/paths/~1b/get: operation skipped: parameter /paths/~1b/get/parameters/0: $ref \"/components/parameters/Gone\" points to nothing",
+        "/paths/~1b/get/parameters/0: parameter ignored: $ref \"/components/parameters/Gone\" points to nothing",
         "/paths/~1c: path item skipped: $ref",
         "is part of a reference cycle",
     ] {
@@ -235,7 +235,7 @@ fn duplicate_operation_ids_get_suffixes() {
 }
 
 #[test]
-fn malformed_parts_skip_only_their_operation() {
+fn malformed_parts_are_ignored_and_the_operations_kept() {
     let api = convert(
         r#"
 openapi: 3.0.0
@@ -251,6 +251,12 @@ paths:
   /bad-location:
     get: { operationId: badLocation, parameters: [{ name: x, in: body }], responses: {} }
   /bad-item: 3
+  /undeclared/{itemId}/{other}:
+    get:
+      operationId: undeclared
+      parameters: [{ name: other, in: path, required: true, schema: { type: integer } }]
+      responses: {}
+  x-extension: { get: 1 }
   /bad-schema:
     get:
       operationId: badSchema
@@ -260,17 +266,38 @@ paths:
     )
     .unwrap();
     let names: Vec<&str> = api.tools().iter().map(|tool| tool.name.as_str()).collect();
-    assert_eq!(names, ["badSchema", "ok"]);
     assert_eq!(
-        api.tools()[0].input_schema["properties"]["x"],
+        names,
+        [
+            "badLocation",
+            "badParam",
+            "badParams",
+            "badSchema",
+            "ok",
+            "undeclared"
+        ]
+    );
+    let tool = |name: &str| api.tools().iter().find(|tool| tool.name == name).unwrap();
+    assert_eq!(
+        tool("badSchema").input_schema["properties"]["x"],
         json!({ "type": ["string"], "format": "binary" })
+    );
+    assert_eq!(tool("badLocation").input_schema["properties"], json!({}));
+    assert_eq!(
+        Value::Object(tool("undeclared").input_schema.clone()),
+        json!({
+            "type": "object",
+            "properties": { "other": { "type": "integer" }, "itemId": { "type": "string" } },
+            "required": ["other", "itemId"]
+        })
     );
     let warnings = warnings_text(&api);
     for expected in [
         "/paths/~1bad-operation/get: operation is not a mapping",
-        "/paths/~1bad-params/get: operation skipped: /paths/~1bad-params/get/parameters is not a list",
-        "/paths/~1bad-param/get: operation skipped: parameter /paths/~1bad-param/get/parameters/0 has no name",
-        "/paths/~1bad-location/get: operation skipped: parameter \"x\" has unknown location",
+        "/paths/~1bad-params/get/parameters: parameters are not a list; ignored",
+        "/paths/~1bad-param/get/parameters/0: parameter without name or \"in\" ignored",
+        "/paths/~1bad-location/get/parameters/0: parameter \"x\" with unknown location \"body\" ignored",
+        "/paths/~1undeclared~1{itemId}~1{other}/get: path parameter \"itemId\" is not declared; taken as a required string",
         "/paths/~1bad-item: path item is not a mapping",
     ] {
         assert!(
