@@ -8,8 +8,8 @@ use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
 use super::{
     ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta, StreamEvent,
     Usage, as_object, budget_for_effort, chat_max_tokens, chat_text, chat_thinking_budget,
-    chat_top_k, data_url, effort_for_budget, parse_arguments, parse_data_url, stop_list, str_field,
-    strip_pivot_keys, system_texts,
+    chat_top_k, data_url, effort_for_budget, finish_chat_request, parse_arguments, parse_data_url,
+    stop_list, str_field, system_texts,
 };
 
 /// Anthropic requires `max_tokens`; chat does not. Used when the chat client sets none.
@@ -22,7 +22,7 @@ const MIN_THINKING_BUDGET: i64 = 1024;
 /// An Anthropic Messages request as a chat completions request.
 pub fn messages_request_to_chat(request: &Value) -> Result<Value, ConvertError> {
     let mut chat = messages_request_to_pivot(request)?;
-    strip_pivot_keys(&mut chat);
+    finish_chat_request(&mut chat);
     Ok(chat)
 }
 
@@ -390,8 +390,31 @@ pub fn chat_request_to_messages(chat: &Value) -> Result<Value, ConvertError> {
         Some(Value::Object(_)) => true,
         _ => false,
     };
+    // With thinking on, Anthropic wants the signed thinking that preceded tool calls back; a
+    // chat client that cannot return it (streams carry no signatures) gets no thinking on that
+    // turn rather than an error.
+    let unsigned_tool_turn = fields
+        .get("messages")
+        .and_then(Value::as_array)
+        .and_then(|messages| {
+            messages
+                .iter()
+                .rev()
+                .find(|m| str_field(m, "role") == Some("assistant"))
+        })
+        .is_some_and(|last| {
+            let has_calls = last
+                .get("tool_calls")
+                .and_then(Value::as_array)
+                .is_some_and(|calls| !calls.is_empty());
+            let signed = last
+                .get("thinking_blocks")
+                .and_then(Value::as_array)
+                .is_some_and(|blocks| blocks.iter().any(|b| b.get("signature").is_some()));
+            has_calls && !signed
+        });
     let budget = chat_thinking_budget(chat)
-        .filter(|b| *b != 0 && !forced_tool)
+        .filter(|b| *b != 0 && !forced_tool && !unsigned_tool_turn)
         .map(|b| {
             if b < 0 {
                 budget_for_effort("medium").unwrap_or(8192)
@@ -1047,5 +1070,42 @@ impl EventConverter for MessagesToChatStream {
                 out,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thinking_for(last_assistant: Value) -> Option<Value> {
+        let chat = json!({"model": "m", "reasoning_effort": "low", "max_tokens": 8000, "messages": [
+            {"role": "user", "content": "weather?"},
+            last_assistant,
+            {"role": "tool", "tool_call_id": "c1", "content": "sunny"},
+        ]});
+        chat_request_to_messages(&chat)
+            .unwrap()
+            .get("thinking")
+            .cloned()
+    }
+
+    #[test]
+    fn thinking_needs_the_signed_thinking_of_the_last_tool_turn() {
+        let call = json!([{"id": "c1", "type": "function",
+            "function": {"name": "weather", "arguments": "{}"}}]);
+        assert_eq!(
+            thinking_for(json!({"role": "assistant", "content": null, "tool_calls": call})),
+            None
+        );
+        let signed = json!({"role": "assistant", "content": null, "tool_calls": call,
+            "thinking_blocks": [{"type": "thinking", "thinking": "t", "signature": "s"}]});
+        assert_eq!(
+            thinking_for(signed),
+            Some(json!({"type": "enabled", "budget_tokens": 2048}))
+        );
+        assert_eq!(
+            thinking_for(json!({"role": "assistant", "content": "plain answer"})),
+            Some(json!({"type": "enabled", "budget_tokens": 2048}))
+        );
     }
 }

@@ -8,7 +8,7 @@ use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
 use super::{
     ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta, StreamEvent,
     Usage, as_object, chat_max_tokens, chat_text, chat_thinking_budget, chat_top_k, data_url,
-    effort_for_budget, parse_arguments, parse_data_url, stop_list, str_field, strip_pivot_keys,
+    effort_for_budget, finish_chat_request, parse_arguments, parse_data_url, stop_list, str_field,
     system_texts,
 };
 
@@ -27,7 +27,7 @@ pub fn gemini_request_to_chat(
     stream: bool,
 ) -> Result<Value, ConvertError> {
     let mut chat = gemini_request_to_pivot(request, model, stream)?;
-    strip_pivot_keys(&mut chat);
+    finish_chat_request(&mut chat);
     Ok(chat)
 }
 

@@ -26,7 +26,9 @@
 //! Anthropic needs `budget_tokens < max_tokens` and at least 1024: a budget that does not fit
 //! becomes half of `max_tokens`, and thinking stays off when that is below 1024. Anthropic also
 //! refuses thinking with a forced tool choice (`required` or a named function): the tool
-//! choice wins and thinking stays off.
+//! choice wins and thinking stays off. It also wants the signed thinking that preceded the
+//! last assistant turn's tool calls: when a chat client did not keep it (`thinking_blocks`),
+//! thinking stays off for that request.
 //!
 //! # Usage
 //!
@@ -265,7 +267,7 @@ pub fn convert_request(
     };
     match channel {
         Wire::Chat => {
-            strip_pivot_keys(&mut pivot);
+            finish_chat_request(&mut pivot);
             Ok(pivot)
         }
         Wire::Messages => chat_request_to_messages(&pivot),
@@ -394,10 +396,18 @@ pub fn effort_for_budget(budget: i64) -> Option<&'static str> {
 const PIVOT_TOP_K: &str = "_pivot_top_k";
 const PIVOT_THINKING_BUDGET: &str = "_pivot_thinking_budget";
 
-fn strip_pivot_keys(chat: &mut Value) {
+/// A pivot request made ready for a real chat upstream: internal keys removed, and the token
+/// limit named `max_completion_tokens` for reasoning models (OpenAI's reasoning models reject
+/// `max_tokens`, while many compatible servers only know `max_tokens`).
+fn finish_chat_request(chat: &mut Value) {
     if let Some(fields) = chat.as_object_mut() {
         fields.remove(PIVOT_TOP_K);
         fields.remove(PIVOT_THINKING_BUDGET);
+        if fields.contains_key("reasoning_effort")
+            && let Some(limit) = fields.remove("max_tokens")
+        {
+            fields.insert("max_completion_tokens".into(), limit);
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
 use super::{
     ConvertError, EventConverter, ResponseMeta, StreamEvent, Usage, as_object, chat_max_tokens,
-    chat_text, str_field, strip_pivot_keys,
+    chat_text, finish_chat_request, str_field,
 };
 
 // ------------------------------------------------------------------ requests
@@ -15,7 +15,7 @@ use super::{
 /// A Responses request as a chat completions request.
 pub fn responses_request_to_chat(request: &Value) -> Result<Value, ConvertError> {
     let mut chat = responses_request_to_pivot(request)?;
-    strip_pivot_keys(&mut chat);
+    finish_chat_request(&mut chat);
     Ok(chat)
 }
 
