@@ -314,3 +314,178 @@ fn validate_gemini(events: &[StreamEvent], cut: bool) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// A chat stream folded into the completion a non-streamed request would have returned.
+fn fold_chat(events: &[Value]) -> Value {
+    let mut content = String::new();
+    let mut reasoning = String::new();
+    let mut calls: std::collections::BTreeMap<u64, Value> = Default::default();
+    let mut finish_reason = Value::Null;
+    let mut usage = Value::Null;
+    for chunk in events.iter().filter(|e| e.is_object()) {
+        if chunk["usage"].is_object() {
+            usage = chunk["usage"].clone();
+        }
+        let Some(choice) = chunk["choices"].get(0) else {
+            continue;
+        };
+        let delta = &choice["delta"];
+        content.push_str(delta["content"].as_str().unwrap_or_default());
+        reasoning.push_str(delta["reasoning_content"].as_str().unwrap_or_default());
+        for call in delta["tool_calls"].as_array().into_iter().flatten() {
+            let entry = calls.entry(call["index"].as_u64().unwrap()).or_insert_with(
+                || json!({"id": "", "type": "function", "function": {"name": "", "arguments": ""}}),
+            );
+            if let Some(id) = call["id"].as_str() {
+                entry["id"] = json!(id);
+            }
+            if let Some(name) = call["function"]["name"].as_str() {
+                entry["function"]["name"] = json!(name);
+            }
+            let arguments = entry["function"]["arguments"].as_str().unwrap().to_owned()
+                + call["function"]["arguments"].as_str().unwrap_or_default();
+            entry["function"]["arguments"] = json!(arguments);
+        }
+        if !choice["finish_reason"].is_null() {
+            finish_reason = choice["finish_reason"].clone();
+        }
+    }
+    let mut message = json!({"role": "assistant", "content": content});
+    if !reasoning.is_empty() {
+        message["reasoning_content"] = json!(reasoning);
+    }
+    if !calls.is_empty() {
+        message["tool_calls"] = Value::Array(calls.into_values().collect());
+    }
+    json!({"id": events[0]["id"], "object": "chat.completion", "model": events[0]["model"],
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}], "usage": usage})
+}
+
+/// Anthropic stream events folded into the message they describe.
+fn fold_messages(events: &[StreamEvent]) -> Value {
+    let mut message = Value::Null;
+    let mut partial = String::new();
+    for event in events {
+        let data = data(event);
+        match data["type"].as_str().unwrap_or_default() {
+            "message_start" => message = data["message"].clone(),
+            "content_block_start" => {
+                message["content"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(data["content_block"].clone());
+                partial.clear();
+            }
+            "content_block_delta" => {
+                let block = message["content"]
+                    .as_array_mut()
+                    .unwrap()
+                    .last_mut()
+                    .unwrap();
+                let delta = &data["delta"];
+                for (kind, field) in [("text_delta", "text"), ("thinking_delta", "thinking")] {
+                    if delta["type"] == kind {
+                        block[field] = json!(
+                            block[field].as_str().unwrap().to_owned()
+                                + delta[field].as_str().unwrap()
+                        );
+                    }
+                }
+                if delta["type"] == "input_json_delta" {
+                    partial.push_str(delta["partial_json"].as_str().unwrap());
+                }
+            }
+            "content_block_stop" => {
+                let block = message["content"]
+                    .as_array_mut()
+                    .unwrap()
+                    .last_mut()
+                    .unwrap();
+                if block["type"] == "tool_use" {
+                    block["input"] = serde_json::from_str(&partial).unwrap();
+                }
+            }
+            "message_delta" => {
+                message["stop_reason"] = data["delta"]["stop_reason"].clone();
+                for (key, value) in data["usage"].as_object().unwrap() {
+                    message["usage"][key] = value.clone();
+                }
+            }
+            _ => {}
+        }
+    }
+    message
+}
+
+/// Gemini stream chunks folded into one response: adjacent text parts of a kind joined.
+fn fold_gemini(events: &[StreamEvent]) -> Value {
+    let mut parts: Vec<Value> = Vec::new();
+    let mut last = Value::Null;
+    for event in events {
+        let chunk = data(event);
+        for part in chunk["candidates"][0]["content"]["parts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let joinable = |p: &Value| p["text"].is_string() && p["thought"] == part["thought"];
+            match parts.last_mut() {
+                Some(previous) if part["text"].is_string() && joinable(previous) => {
+                    previous["text"] = json!(
+                        previous["text"].as_str().unwrap().to_owned()
+                            + part["text"].as_str().unwrap()
+                    );
+                }
+                _ => parts.push(part.clone()),
+            }
+        }
+        last = chunk.clone();
+    }
+    parts.retain(|p| p["text"] != "");
+    json!({"parts": parts, "finishReason": last["candidates"][0]["finishReason"], "usageMetadata": last["usageMetadata"]})
+}
+
+#[test]
+fn streamed_and_whole_answers_agree() {
+    let mut compared = 0;
+    for scenario in ["stream_text_thinking", "stream_tools"] {
+        let path = fixtures().join(scenario).join("stream.chat.json");
+        let events: Vec<Value> =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let whole = fold_chat(&events);
+        let meta = ResponseMeta {
+            model: String::new(),
+            created: 1_764_000_000,
+        };
+
+        let streamed = fold_messages(&convert(Wire::Chat, Wire::Messages, &events));
+        let expected =
+            relay::convert::convert_response(Wire::Chat, Wire::Messages, &whole, &meta).unwrap();
+        for key in ["content", "stop_reason", "usage", "id", "model"] {
+            assert_eq!(streamed[key], expected[key], "{scenario}: anthropic {key}");
+        }
+
+        let streamed = fold_gemini(&convert(Wire::Chat, Wire::Gemini, &events));
+        let expected =
+            relay::convert::convert_response(Wire::Chat, Wire::Gemini, &whole, &meta).unwrap();
+        let mut expected_parts = expected["candidates"][0]["content"]["parts"].clone();
+        for part in expected_parts.as_array_mut().unwrap() {
+            // Streamed calls carry the chat call id, as the whole answer does.
+            assert!(part.get("text").is_some() || part["functionCall"]["id"].is_string());
+        }
+        assert_eq!(
+            streamed["parts"], expected_parts,
+            "{scenario}: gemini parts"
+        );
+        assert_eq!(
+            streamed["finishReason"], expected["candidates"][0]["finishReason"],
+            "{scenario}"
+        );
+        assert_eq!(
+            streamed["usageMetadata"], expected["usageMetadata"],
+            "{scenario}"
+        );
+        compared += 1;
+    }
+    assert_eq!(compared, 2);
+}

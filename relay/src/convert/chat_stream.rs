@@ -101,9 +101,12 @@ impl ChatBlocks {
                 self.open_plain(Open::Thinking, ops);
                 ops.push(BlockOp::Delta(text.to_owned()));
             }
-            if let Some(text) = str_field(delta, "content").filter(|t| !t.is_empty()) {
-                self.open_plain(Open::Text, ops);
-                ops.push(BlockOp::Delta(text.to_owned()));
+            // A refusal is what the client reads instead of an answer: it streams as text.
+            for key in ["content", "refusal"] {
+                if let Some(text) = str_field(delta, key).filter(|t| !t.is_empty()) {
+                    self.open_plain(Open::Text, ops);
+                    ops.push(BlockOp::Delta(text.to_owned()));
+                }
             }
             if let Some(calls) = delta.get("tool_calls").and_then(Value::as_array) {
                 for (position, call) in calls.iter().enumerate() {

@@ -948,7 +948,7 @@ impl EventConverter for ResponsesToChatStream {
                     ));
                 }
             }
-            "response.output_text.delta" => {
+            "response.output_text.delta" | "response.refusal.delta" => {
                 out.push(self.chunk(
                     json!({"content": str_field(event, "delta").unwrap_or_default()}),
                     Value::Null,
