@@ -126,3 +126,44 @@ async fn the_official_openai_sdk_works_through_the_gateway() {
     );
     hub.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_lets_an_in_flight_request_finish_and_logs_it() {
+    let (hub, upstream, _busy) = hub_with_mocks().await;
+    upstream
+        .state
+        .delay_ms
+        .store(800, std::sync::atomic::Ordering::SeqCst);
+    let url = hub.url("/v1/chat/completions");
+    let in_flight = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url)
+            .bearer_auth(TOKEN)
+            .json(&serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "slow"}]}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    while upstream.hits() == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let database = hub.data_path().join("aiproxy.db");
+    let (stopped, _data_dir) = hub.stop_keeping_data().await;
+    stopped.unwrap();
+    assert_eq!(
+        in_flight.await.unwrap(),
+        200,
+        "the request that was running when shutdown began completed"
+    );
+
+    let store = hub::store::Store::connect(database.to_str().unwrap())
+        .await
+        .unwrap();
+    let (rows,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM request_logs WHERE status_code = 200")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(rows, 1, "its log row was flushed before exit");
+}

@@ -189,3 +189,78 @@ fn sigterm_stops_the_binary_gracefully() {
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("aiproxy stopped"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_and_export_subcommands_talk_to_a_running_server() {
+    let hub = TestHub::start().await;
+    let example =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/aiproxy.yaml");
+    let server = hub.url("");
+    let run = move |args: Vec<String>| {
+        let mut command = aiproxy();
+        command.args(args).env("ADMIN_KEY", support::ADMIN_KEY);
+        command.output().unwrap()
+    };
+    let apply_args = vec![
+        "apply".to_owned(),
+        "-f".to_owned(),
+        example.display().to_string(),
+        "--server".to_owned(),
+        server.clone(),
+    ];
+    let first = tokio::task::spawn_blocking({
+        let run = run.clone();
+        let args = apply_args.clone();
+        move || run(args)
+    })
+    .await
+    .unwrap();
+    let first_report = String::from_utf8_lossy(&first.stdout).to_string();
+    assert!(
+        first.status.success(),
+        "{first_report}{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(first_report.contains("created"), "{first_report}");
+
+    let second = tokio::task::spawn_blocking({
+        let run = run.clone();
+        move || run(apply_args)
+    })
+    .await
+    .unwrap();
+    let second_report = String::from_utf8_lossy(&second.stdout).to_string();
+    assert!(second.status.success());
+    assert!(
+        !second_report.contains("created"),
+        "applying twice changes nothing: {second_report}"
+    );
+
+    let export =
+        tokio::task::spawn_blocking(move || run(vec!["export".into(), "--server".into(), server]))
+            .await
+            .unwrap();
+    let exported = String::from_utf8_lossy(&export.stdout).to_string();
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    assert!(exported.contains("mock-openai"), "{exported}");
+    assert!(
+        !exported.contains("sk-upstream"),
+        "the channel key is masked: {exported}"
+    );
+    assert!(
+        !exported.contains("sk-acme-ci-0001"),
+        "token keys are never exported: {exported}"
+    );
+
+    let wrong_key = aiproxy()
+        .args(["export", "--server", &hub.url("")])
+        .env("ADMIN_KEY", "wrong-admin-key-000")
+        .output()
+        .unwrap();
+    assert!(!wrong_key.status.success());
+    hub.stop().await.unwrap();
+}

@@ -20,6 +20,8 @@ pub struct MockState {
     pub fail_with: std::sync::Mutex<Option<u16>>,
     /// The last Authorization header seen, to check the channel key is sent.
     pub last_authorization: std::sync::Mutex<Option<String>>,
+    /// Milliseconds to wait before answering chat requests.
+    pub delay_ms: std::sync::atomic::AtomicU64,
 }
 
 pub struct MockOpenAi {
@@ -67,6 +69,10 @@ async fn chat(
 ) -> Response {
     if let Some(response) = failure(&state, &headers) {
         return response;
+    }
+    let delay = state.delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
     }
     let model = request["model"].as_str().unwrap_or("unknown").to_owned();
     let wants_tool = request

@@ -17,7 +17,8 @@ pub const ADMIN_KEY: &str = "test-admin-key-0123456789";
 
 pub struct TestHub {
     pub addr: SocketAddr,
-    pub data_dir: tempfile::TempDir,
+    data_dir: Option<tempfile::TempDir>,
+    data_path: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -51,7 +52,8 @@ impl TestHub {
         }));
         let hub = TestHub {
             addr,
-            data_dir,
+            data_path: data_dir.path().to_path_buf(),
+            data_dir: Some(data_dir),
             stop: Some(stop),
             task: Some(task),
         };
@@ -64,7 +66,7 @@ impl TestHub {
     }
 
     pub fn data_path(&self) -> PathBuf {
-        self.data_dir.path().to_path_buf()
+        self.data_path.clone()
     }
 
     async fn wait_ready(&self) {
@@ -84,14 +86,20 @@ impl TestHub {
     }
 
     /// Asks the hub to shut down and waits for `run` to return.
-    pub async fn stop(mut self) -> anyhow::Result<()> {
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.stop_keeping_data().await.0
+    }
+
+    /// Like `stop`, and hands over the data directory so the test can inspect what was written.
+    pub async fn stop_keeping_data(mut self) -> (anyhow::Result<()>, Option<tempfile::TempDir>) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        match self.task.take() {
+        let outcome = match self.task.take() {
             Some(task) => task.await.unwrap(),
             None => Ok(()),
-        }
+        };
+        (outcome, self.data_dir.take())
     }
 }
 
