@@ -134,17 +134,26 @@ impl Store {
     /// Every stored object, for building the in-memory snapshot. Read in one transaction so
     /// the dump is consistent.
     pub async fn load_all(&self) -> Result<StoreDump, StoreError> {
-        let mut tx = self.begin().await?;
+        // Read-only, so no write lock: a deferred SQLite transaction reads one WAL snapshot;
+        // Postgres needs REPEATABLE READ for the statements to share a snapshot.
+        let mut tx = match self.dialect {
+            Dialect::Sqlite => self.pool.begin().await?,
+            Dialect::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?
+            }
+        };
         let dump = StoreDump {
-            revision: revision(&mut *tx.tx).await?,
-            groups: groups::all(&mut *tx.tx).await?,
-            tokens: tokens::all(&mut *tx.tx).await?,
-            channels: channels::all(&mut *tx.tx).await?,
-            model_configs: models::all(&mut *tx.tx).await?,
-            group_overrides: models::all_overrides(&mut *tx.tx).await?,
-            mcp_servers: mcp::all(&mut *tx.tx).await?,
-            group_mcp_params: mcp::all_params(&mut *tx.tx).await?,
-            options: options::all(&mut *tx.tx).await?,
+            revision: revision(&mut *tx).await?,
+            groups: groups::all(&mut *tx).await?,
+            tokens: tokens::all(&mut *tx).await?,
+            channels: channels::all(&mut *tx).await?,
+            model_configs: models::all(&mut *tx).await?,
+            group_overrides: models::all_overrides(&mut *tx).await?,
+            mcp_servers: mcp::all(&mut *tx).await?,
+            group_mcp_params: mcp::all_params(&mut *tx).await?,
+            options: options::all(&mut *tx).await?,
         };
         tx.rollback().await?;
         Ok(dump)
