@@ -38,9 +38,13 @@ impl Default for RelayConfig {
 pub struct Timeouts {
     /// TCP (and TLS) connect to the upstream. Default 10 s.
     pub connect: Duration,
-    /// From sending the request to the first byte of the response body. Large prompts make
-    /// models slow to start, so the default is generous: 120 s.
+    /// Streamed requests: from sending the request to the first byte of the response body.
+    /// Large prompts make models slow to start, so the default is generous: 120 s.
     pub first_byte: Duration,
+    /// Non-streamed requests: from sending the request to the response head. An upstream only
+    /// answers once the whole completion exists, so this bounds generation time. Default 600 s.
+    /// A channel's or model's own `first_byte` overrides this too.
+    pub response: Duration,
     /// Longest silence between two chunks of a response body once it has started. Default 120 s.
     pub stream_idle: Duration,
 }
@@ -50,6 +54,7 @@ impl Default for Timeouts {
         Timeouts {
             connect: Duration::from_secs(10),
             first_byte: Duration::from_secs(120),
+            response: Duration::from_secs(600),
             stream_idle: Duration::from_secs(120),
         }
     }

@@ -465,8 +465,14 @@ impl Inner {
         let client = self
             .clients
             .get(channel.proxy_url.as_deref(), timeouts.connect)?;
+        // A non-streamed answer starts only once the whole completion exists.
+        let head_timeout = if request.stream {
+            timeouts.first_byte
+        } else {
+            timeouts.response
+        };
         let sent_at = Instant::now();
-        let response = send(&client, upstream_request, timeouts.first_byte).await?;
+        let response = send(&client, upstream_request, head_timeout).await?;
 
         let status = response.status();
         if !status.is_success() {
@@ -493,8 +499,7 @@ impl Inner {
         let mut upstream_body: ByteStream = response.bytes_stream().boxed();
 
         if content_type.starts_with("text/event-stream") {
-            let remaining = timeouts
-                .first_byte
+            let remaining = head_timeout
                 .saturating_sub(sent_at.elapsed())
                 .max(Duration::from_millis(1));
             let first = first_chunk(&mut upstream_body, remaining)
@@ -552,8 +557,7 @@ impl Inner {
         }
 
         // Binary (speech audio) or plain text: pass through as it comes.
-        let remaining = timeouts
-            .first_byte
+        let remaining = head_timeout
             .saturating_sub(sent_at.elapsed())
             .max(Duration::from_millis(1));
         let first = first_chunk(&mut upstream_body, remaining)
@@ -711,21 +715,21 @@ fn check_model_allowed(caller: &Caller, model: &str) -> Result<(), RelayError> {
     }
 }
 
-/// Model settings win over the channel's, which win over the relay's defaults.
+/// Model settings win over the channel's, which win over the relay's defaults. An explicit
+/// `first_byte` bounds non-streamed responses as well: it is that channel's or model's choice.
 fn effective_timeouts(
     defaults: Timeouts,
     channel: &ChannelTimeouts,
     model: &ChannelTimeouts,
 ) -> Timeouts {
+    let first_byte = model.first_byte.or(channel.first_byte);
     Timeouts {
         connect: model
             .connect
             .or(channel.connect)
             .unwrap_or(defaults.connect),
-        first_byte: model
-            .first_byte
-            .or(channel.first_byte)
-            .unwrap_or(defaults.first_byte),
+        first_byte: first_byte.unwrap_or(defaults.first_byte),
+        response: first_byte.unwrap_or(defaults.response),
         stream_idle: model
             .stream_idle
             .or(channel.stream_idle)

@@ -287,6 +287,7 @@ async fn failover_hides_channel_failures_from_the_client() {
         let config = RelayConfig {
             timeouts: Timeouts {
                 first_byte: Duration::from_millis(300),
+                response: Duration::from_millis(300),
                 ..test_config().timeouts
             },
             ..test_config()
@@ -1463,5 +1464,49 @@ async fn weighted_selection_prefers_the_healthier_channel() {
     assert!(
         first_on_healthy > 100,
         "healthy channel served {first_on_healthy} of 150 first attempts"
+    );
+}
+
+#[tokio::test]
+async fn non_streamed_requests_wait_for_the_whole_completion() {
+    // The first-byte limit is for streams; a non-streamed answer comes only once generated.
+    let mock = Mock::start(|seen| {
+        let request = seen.json();
+        let reply = match request["stream"] == json!(true) {
+            true => sse_like_openai(seen, &["slow"]),
+            false => Reply::json(chat_completion(&request["model"], "slow but whole", true)),
+        };
+        Reply::Delay(Duration::from_millis(600), Box::new(reply))
+    })
+    .await;
+    let config = RelayConfig {
+        timeouts: Timeouts {
+            first_byte: Duration::from_millis(200),
+            response: Duration::from_secs(5),
+            ..test_config().timeouts
+        },
+        ..test_config()
+    };
+    let h = Harness::with(
+        config,
+        vec![("gpt-4o", route(vec![channel(1, &mock.url())]))],
+        FakeGatekeeper::default(),
+    )
+    .await;
+    let (status, body) = h.chat(chat_body("gpt-4o")).await;
+    assert_eq!(status, 200, "{body}");
+    let mut streamed = chat_body("gpt-4o");
+    streamed["stream"] = json!(true);
+    let response = h.post_json("/v1/chat/completions", streamed).await;
+    assert_eq!(response.status(), 504);
+    assert_eq!(
+        assert_error_shape(&response.json().await.unwrap())["code"],
+        "upstream_timeout"
+    );
+    let records = h.sink.wait_for(2).await;
+    assert_eq!((records[0].status, records[1].status), (200, 504));
+    assert_eq!(
+        records[1].retries, 2,
+        "each retry timed out on the only channel"
     );
 }

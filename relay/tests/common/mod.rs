@@ -488,6 +488,7 @@ pub fn test_config() -> RelayConfig {
         timeouts: Timeouts {
             connect: Duration::from_secs(2),
             first_byte: Duration::from_secs(5),
+            response: Duration::from_secs(5),
             stream_idle: Duration::from_secs(5),
         },
         ban: BanPolicy {
