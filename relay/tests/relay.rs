@@ -1510,3 +1510,57 @@ async fn non_streamed_requests_wait_for_the_whole_completion() {
         "each retry timed out on the only channel"
     );
 }
+
+#[tokio::test]
+async fn costly_endpoints_are_probed_by_listing_models() {
+    // Probing speech with a real synthesis would cost money: the probe lists models instead.
+    let mock = Mock::start(|seen| match (seen.method.as_str(), seen.path.as_str()) {
+        ("GET", "/v1/models") => {
+            Reply::json(json!({"object": "list", "data": [{"id": "tts-1", "object": "model"}]}))
+        }
+        _ => Reply::status(503, json!({"error": {"message": "overloaded"}})),
+    })
+    .await;
+    let config = RelayConfig {
+        ban: BanPolicy {
+            window: Duration::from_secs(60),
+            failure_threshold: 1,
+            ban_duration: Duration::from_secs(60),
+            probe_interval: Duration::from_millis(50),
+        },
+        retry_times: 0,
+        ..test_config()
+    };
+    let h = Harness::with(
+        config,
+        vec![("tts-1", route(vec![channel(4, &mock.url())]))],
+        FakeGatekeeper::default(),
+    )
+    .await;
+    let response = h
+        .post_json(
+            "/v1/audio/speech",
+            json!({"model": "tts-1", "input": "hi", "voice": "alloy"}),
+        )
+        .await;
+    assert_eq!(response.status(), 502);
+    tokio::time::timeout(Duration::from_secs(3), async {
+        while !matches!(
+            h.relay.health().availability(4, "tts-1"),
+            relay::Availability::Available { .. }
+        ) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the models probe lifted the ban");
+    let probe = mock.last();
+    assert_eq!(
+        (probe.method.as_str(), probe.path.as_str()),
+        ("GET", "/v1/models")
+    );
+    assert_eq!(
+        probe.headers["authorization"],
+        "Bearer sk-upstream-secret-4"
+    );
+}
