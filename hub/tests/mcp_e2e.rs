@@ -1,5 +1,12 @@
 //! The MCP hub wired into the whole server: servers from the config file, the official mcp Python client over Streamable HTTP and legacy SSE, aggregation and group isolation.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a failure is a failed test"
+)]
+
 mod support;
 
 use std::path::PathBuf;

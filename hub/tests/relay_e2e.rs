@@ -1,5 +1,12 @@
 //! The relay wired into the whole server: a config file applied at startup, requests through a mock OpenAI upstream, and the official openai Python SDK against it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a failure is a failed test"
+)]
+
 mod support;
 
 use std::path::PathBuf;

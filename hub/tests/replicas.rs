@@ -1,5 +1,12 @@
 //! Control-plane changes reach the relay on the very next request, and reach other replicas sharing Postgres through Redis (or, without Redis, the revision poll).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a failure is a failed test"
+)]
+
 mod support;
 
 use std::time::{Duration, Instant};

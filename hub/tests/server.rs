@@ -1,5 +1,12 @@
 //! The whole server booted on port 0: status page, one port for HTTP and gRPC, admin key generation, startup errors and graceful shutdown.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a failure is a failed test"
+)]
+
 mod support;
 
 use std::os::unix::fs::PermissionsExt;
@@ -160,7 +167,7 @@ fn an_unusable_redis_url_stops_startup_without_echoing_it() {
 #[test]
 fn sigterm_stops_the_binary_gracefully() {
     let data_dir = tempfile::tempdir().unwrap();
-    let mut child = aiproxy()
+    let child = aiproxy()
         .env("LISTEN", "127.0.0.1:0")
         .env("DATA_DIR", data_dir.path())
         .env("SQLITE_PATH", data_dir.path().join("db.sqlite"))
@@ -209,7 +216,6 @@ async fn apply_and_export_subcommands_talk_to_a_running_server() {
         server.clone(),
     ];
     let first = tokio::task::spawn_blocking({
-        let run = run.clone();
         let args = apply_args.clone();
         move || run(args)
     })
@@ -224,7 +230,6 @@ async fn apply_and_export_subcommands_talk_to_a_running_server() {
     assert!(first_report.contains("created"), "{first_report}");
 
     let second = tokio::task::spawn_blocking({
-        let run = run.clone();
         move || run(apply_args)
     })
     .await

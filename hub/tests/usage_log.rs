@@ -1,5 +1,12 @@
 //! The request log writer: batched inserts on SQLite and the real Postgres, and nothing lost when it is finished.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a failure is a failed test"
+)]
+
 mod support;
 
 use std::time::Duration;

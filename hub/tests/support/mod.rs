@@ -4,6 +4,12 @@
     dead_code,
     reason = "each test binary uses a different part of the support module"
 )]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test support: a failure here is a failed test"
+)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
