@@ -1072,3 +1072,50 @@ async fn oversized_messages_are_refused() {
     check_err(result, Code::ResourceExhausted, "too large");
     assert!(harness.store.load_all().await.unwrap().groups.is_empty());
 }
+
+#[tokio::test]
+async fn reflection_v1_lists_every_admin_service() {
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    use tonic_reflection::pb::v1::{ServerReflectionRequest, ServerReflectionResponse};
+
+    let harness = Harness::start().await;
+    let mut client = ServerReflectionClient::new(harness.channel.clone());
+    let request = |message| ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(message),
+    };
+    let mut responses = client
+        .server_reflection_info(futures::stream::iter([
+            request(MessageRequest::ListServices(String::new())),
+            request(MessageRequest::FileContainingSymbol(
+                "aiproxy.admin.v1.ConfigService".into(),
+            )),
+        ]))
+        .await
+        .unwrap()
+        .into_inner();
+    let listed: ServerReflectionResponse = responses.message().await.unwrap().unwrap();
+    let Some(MessageResponse::ListServicesResponse(listed)) = listed.message_response else {
+        panic!("expected a service list");
+    };
+    let names: Vec<String> = listed.service.into_iter().map(|s| s.name).collect();
+    for service in [
+        "GroupService",
+        "TokenService",
+        "ChannelService",
+        "ModelService",
+        "McpService",
+        "OptionService",
+        "ConfigService",
+    ] {
+        let full = format!("aiproxy.admin.v1.{service}");
+        assert!(names.contains(&full), "{full} missing from {names:?}");
+    }
+    let file = responses.message().await.unwrap().unwrap();
+    let Some(MessageResponse::FileDescriptorResponse(file)) = file.message_response else {
+        panic!("expected a file descriptor");
+    };
+    assert!(!file.file_descriptor_proto.is_empty());
+}

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
-use super::rows::{self, decimal_text, opt_decimal_text, to_json};
+use super::rows::{self, opt_decimal_text, to_json};
 use super::{
     Listing, NewToken, Page, QuotaPeriod, Sql, Status, Store, StoreError, StoreTx, Token,
     TokenFilter, conflict, not_found, now_ms, validate,
@@ -289,26 +289,6 @@ impl StoreTx {
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, id.to_string()));
         }
-        Ok(())
-    }
-
-    /// Records usage after a request: adds to the used amount and request count.
-    pub async fn record_token_usage(
-        &mut self,
-        id: i64,
-        amount: rust_decimal::Decimal,
-    ) -> Result<(), StoreError> {
-        let token = get(self.conn(), id).await?;
-        sqlx::query(
-            "UPDATE tokens SET used_amount = $2, request_count = request_count + 1, \
-             accessed_at = $3 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(decimal_text(token.used_amount + amount))
-        .bind(now_ms())
-        // Usage is not configuration: it must not wake replicas, so the revision stays.
-        .execute(self.conn())
-        .await?;
         Ok(())
     }
 
