@@ -1,1 +1,192 @@
-fn main() {}
+//! tools/call latency through the hub's Streamable proxy versus the upstream MCP server directly, plus throughput through the hub.
+//!
+//! Run: `cargo bench -p mcp --bench tools_call` (release build). Everything is on loopback: an
+//! upstream hub serving the embedded `everything` server, and a gateway hub proxying to it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "benchmark harness: failures abort the run"
+)]
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::serve::ListenerExt;
+use mcp::{
+    McpAuthError, McpCaller, McpConfig, McpDirectory, McpHub, RemoteEndpoint, Scope,
+    ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink,
+};
+use rmcp::ServiceExt;
+use rmcp::model::CallToolRequestParams;
+use rmcp::service::{RoleClient, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+
+const SEQUENTIAL_CALLS: usize = 1000;
+const CONCURRENCY: usize = 16;
+const THROUGHPUT_WINDOW: Duration = Duration::from_secs(5);
+
+struct Directory {
+    token: &'static str,
+    servers: Vec<Arc<ServerDefinition>>,
+}
+
+impl McpDirectory for Directory {
+    fn authenticate(&self, api_key: &str, _: IpAddr) -> Result<McpCaller, McpAuthError> {
+        if api_key != self.token {
+            return Err(McpAuthError::InvalidKey);
+        }
+        Ok(McpCaller {
+            group_id: "bench".into(),
+            token_id: 1,
+            token_name: "bench".into(),
+            allow: None,
+            record_details: false,
+        })
+    }
+    fn servers_for(&self, _: &McpCaller) -> Vec<Arc<ServerDefinition>> {
+        self.servers.clone()
+    }
+    fn admin_key_matches(&self, _: &str) -> bool {
+        false
+    }
+}
+
+struct NullSink;
+impl ToolCallSink for NullSink {
+    fn record(&self, _: ToolCallRecord) {}
+}
+
+async fn serve(directory: Directory) -> String {
+    let hub = McpHub::new(
+        McpConfig::default(),
+        Arc::new(directory),
+        Arc::new(NullSink),
+    );
+    let app = axum::Router::new().nest("/mcp", hub.router());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    // Without TCP_NODELAY every reply waits out the peer's delayed ACK (about 40 ms on Linux).
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}/mcp")
+}
+
+fn definition(id: &str, kind: ServerKind) -> Arc<ServerDefinition> {
+    Arc::new(ServerDefinition {
+        id: id.into(),
+        scope: Scope::Public,
+        description: String::new(),
+        kind,
+    })
+}
+
+async fn client(url: String, token: &str) -> RunningService<RoleClient, ()> {
+    let config = StreamableHttpClientTransportConfig::with_uri(url).auth_header(token);
+    let transport = StreamableHttpClientTransport::with_client(reqwest::Client::new(), config);
+    ().serve(transport).await.unwrap()
+}
+
+async fn call(client: &RunningService<RoleClient, ()>) {
+    let mut params = CallToolRequestParams::new("echo");
+    params.arguments = serde_json::json!({"message": "bench"}).as_object().cloned();
+    let result = client.call_tool(params).await.unwrap();
+    assert_ne!(result.is_error, Some(true));
+}
+
+fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
+    sorted[index]
+}
+
+async fn latencies(client: &RunningService<RoleClient, ()>) -> (Duration, Duration) {
+    for _ in 0..100 {
+        call(client).await;
+    }
+    let mut samples = Vec::with_capacity(SEQUENTIAL_CALLS);
+    for _ in 0..SEQUENTIAL_CALLS {
+        let started = Instant::now();
+        call(client).await;
+        samples.push(started.elapsed());
+    }
+    samples.sort();
+    (percentile(&samples, 0.5), percentile(&samples, 0.99))
+}
+
+async fn throughput(url: &str, token: &str) -> f64 {
+    let mut tasks = Vec::new();
+    let deadline = Instant::now() + THROUGHPUT_WINDOW;
+    for _ in 0..CONCURRENCY {
+        let client = client(url.to_owned(), token).await;
+        tasks.push(tokio::spawn(async move {
+            let mut calls = 0u64;
+            while Instant::now() < deadline {
+                call(&client).await;
+                calls += 1;
+            }
+            calls
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.unwrap();
+    }
+    total as f64 / THROUGHPUT_WINDOW.as_secs_f64()
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let upstream = serve(Directory {
+            token: "upstream-secret",
+            servers: vec![definition("everything", ServerKind::Embedded { template: "everything".into(), params: BTreeMap::new() })],
+        })
+        .await;
+        let upstream_url = format!("{upstream}/public/everything");
+        let gateway = serve(Directory {
+            token: "tenant",
+            servers: vec![
+                definition(
+                    "remote",
+                    ServerKind::ProxyStreamable(RemoteEndpoint {
+                        url: upstream_url.clone(),
+                        headers: [("Authorization".to_owned(), "Bearer upstream-secret".to_owned())].into(),
+                        query: BTreeMap::new(),
+                    }),
+                ),
+                definition("local", ServerKind::Embedded { template: "everything".into(), params: BTreeMap::new() }),
+            ],
+        })
+        .await;
+
+        let direct = client(upstream_url.clone(), "upstream-secret").await;
+        let proxied = client(format!("{gateway}/public/remote"), "tenant").await;
+        let embedded = client(format!("{gateway}/public/local"), "tenant").await;
+        println!("protocol: {:?}", direct.peer().peer_info().map(|info| info.protocol_version.clone()));
+        let (direct_p50, direct_p99) = latencies(&direct).await;
+        let (proxied_p50, proxied_p99) = latencies(&proxied).await;
+        let (embedded_p50, embedded_p99) = latencies(&embedded).await;
+        println!("tools/call echo, {SEQUENTIAL_CALLS} sequential calls each (rmcp client, loopback):");
+        println!("  upstream directly     p50 {direct_p50:>10.1?}  p99 {direct_p99:>10.1?}");
+        println!("  hub proxy -> upstream p50 {proxied_p50:>10.1?}  p99 {proxied_p99:>10.1?}");
+        println!("  hub embedded          p50 {embedded_p50:>10.1?}  p99 {embedded_p99:>10.1?}");
+        println!(
+            "  added by the proxy hop: p50 {:.1?}, p99 {:.1?}",
+            proxied_p50.saturating_sub(direct_p50),
+            proxied_p99.saturating_sub(direct_p99)
+        );
+        let direct_rps = throughput(&upstream_url, "upstream-secret").await;
+        let proxied_rps = throughput(&format!("{gateway}/public/remote"), "tenant").await;
+        println!("throughput, {CONCURRENCY} concurrent clients for {THROUGHPUT_WINDOW:?}:");
+        println!("  upstream directly     {direct_rps:>8.0} calls/s");
+        println!("  hub proxy -> upstream {proxied_rps:>8.0} calls/s (both hubs share this machine's cores)");
+    });
+}

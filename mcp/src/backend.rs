@@ -86,6 +86,14 @@ impl Backends {
                 endpoint.clone(),
                 self.config.upstream_timeout,
             )),
+            ServerKind::OpenApi(source) => {
+                crate::openapi::OpenApiBackend::build(source).map_err(|error| {
+                    ErrorData::internal_error(
+                        format!("server {} cannot start: {error}", definition.id),
+                        None,
+                    )
+                })?
+            }
         };
         Ok(backend)
     }

@@ -123,6 +123,8 @@ pub enum ServerKind {
     ProxyStreamable(RemoteEndpoint),
     /// A remote server speaking the legacy HTTP+SSE transport (`url` is its SSE endpoint).
     ProxySse(RemoteEndpoint),
+    /// An HTTP API described by an OpenAPI document; each operation becomes a tool.
+    OpenApi(OpenApiSource),
 }
 
 /// Where a proxied server lives and what to add to every request sent to it (group secrets).
@@ -131,6 +133,22 @@ pub struct RemoteEndpoint {
     pub url: String,
     pub headers: BTreeMap<String, String>,
     pub query: BTreeMap<String, String>,
+}
+
+/// An OpenAPI-backed server: the document and how to reach the API it describes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenApiSource {
+    /// Swagger 2.0 or OpenAPI 3.x, JSON or YAML (see `openapi2mcp`).
+    pub document: String,
+    /// Overrides the document's first absolute `servers` entry.
+    pub base_url: Option<String>,
+    /// Sent with every call (group secrets such as an API key header); dropped on a redirect
+    /// to another origin.
+    pub headers: BTreeMap<String, String>,
+    /// Lets calls reach loopback and private addresses (cloud metadata stays refused).
+    pub allow_private_network: bool,
+    /// Three generic tools (search, describe, call) instead of one per operation, for large APIs.
+    pub compact: bool,
 }
 
 /// Where every tool call is reported, for logs and billing. Must not block.

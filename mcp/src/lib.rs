@@ -9,6 +9,7 @@
 //! - `handler.rs`: the one MCP server behind every route (allow-list, aggregation, reporting).
 //! - `templates/`: embedded servers (`time`, `fetch`, `everything`).
 //! - `proxy/`: upstream Streamable HTTP (rmcp client) and legacy SSE (our client) servers.
+//! - `openapi.rs`: OpenAPI-backed servers through `openapi2mcp`.
 //!
 //! Architecture invariant: every request is authenticated and resolved to its servers afresh,
 //! so a configuration change (token disabled, allow-list narrowed) applies to open sessions too.
@@ -18,14 +19,15 @@ mod config;
 pub mod directory;
 mod handler;
 mod hub;
+mod openapi;
 mod proxy;
 mod sse_server;
 mod templates;
 
 pub use config::McpConfig;
 pub use directory::{
-    McpAllowList, McpAuthError, McpCaller, McpDirectory, RemoteEndpoint, Scope, ServerDefinition,
-    ServerKind, ToolCallRecord, ToolCallSink, ToolCallStatus, ToolFilter,
+    McpAllowList, McpAuthError, McpCaller, McpDirectory, OpenApiSource, RemoteEndpoint, Scope,
+    ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink, ToolCallStatus, ToolFilter,
 };
 pub use handler::TOOL_NAME_SEPARATOR;
 pub use hub::{ClientIp, McpHub};

@@ -600,3 +600,96 @@ async fn stateless_era_discover_call_and_no_get() {
     .await;
     assert_eq!(reply.status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_server_calls_the_api_with_group_headers() {
+    // A one-operation API on loopback that insists on the group's key.
+    let api =
+        axum::Router::new().route(
+            "/pets/{id}",
+            axum::routing::get(
+                |axum::extract::Path(id): axum::extract::Path<u32>,
+                 headers: axum::http::HeaderMap| async move {
+                    if headers
+                        .get("x-api-key")
+                        .is_none_or(|key| key != "group-secret")
+                    {
+                        return (
+                            axum::http::StatusCode::UNAUTHORIZED,
+                            axum::Json(json!({"error": "no key"})),
+                        );
+                    }
+                    (
+                        axum::http::StatusCode::OK,
+                        axum::Json(json!({"id": id, "name": "Rex"})),
+                    )
+                },
+            ),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, api).await.unwrap() });
+    let document = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "pets", "version": "1"},
+        "paths": {"/pets/{id}": {"get": {
+            "operationId": "getPet",
+            "summary": "Get a pet",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "a pet", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}}}}}
+        }}}
+    });
+    let source = |key: &str| {
+        mcp::ServerKind::OpenApi(mcp::OpenApiSource {
+            document: document.to_string(),
+            base_url: Some(api_url.clone()),
+            headers: [("x-api-key".to_owned(), key.to_owned())].into(),
+            allow_private_network: true,
+            compact: false,
+        })
+    };
+    let directory = common::FakeDirectory {
+        tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![
+            server("pets", Scope::Group("ga".into()), source("group-secret")),
+            server("pets-wrong-key", Scope::Public, source("wrong")),
+        ],
+    };
+    let gateway = serve(directory, McpConfig::default()).await;
+    let version = ("mcp-protocol-version", "2026-07-28");
+    let call = |id: i64| {
+        request(
+            id,
+            "tools/call",
+            json!({"name": "getPet", "arguments": {"id": 7}, "_meta": modern_meta()}),
+        )
+    };
+    let headers = [
+        version,
+        ("mcp-method", "tools/call"),
+        ("mcp-name", "getPet"),
+    ];
+    let reply = post(&gateway.url("/group/pets"), "tok-a", &headers, call(1)).await;
+    let result = &reply.json.as_ref().unwrap()["result"];
+    assert_eq!(
+        result["structuredContent"],
+        json!({"id": 7, "name": "Rex"}),
+        "{:?}",
+        reply.json
+    );
+    assert_ne!(result["isError"], true);
+    let reply = post(
+        &gateway.url("/public/pets-wrong-key"),
+        "tok-a",
+        &headers,
+        call(2),
+    )
+    .await;
+    assert_eq!(
+        reply.json.as_ref().unwrap()["result"]["isError"],
+        true,
+        "{:?}",
+        reply.json
+    );
+}

@@ -121,6 +121,10 @@ pub async fn serve(directory: FakeDirectory, config: McpConfig) -> Running {
     let app = axum::Router::new().nest("/mcp", hub.router());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
+    // Without TCP_NODELAY every reply waits out the peer's delayed ACK (about 40 ms on Linux).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
