@@ -1564,3 +1564,45 @@ async fn costly_endpoints_are_probed_by_listing_models() {
         "Bearer sk-upstream-secret-4"
     );
 }
+
+#[tokio::test]
+async fn rate_limits_are_passed_on_and_respected() {
+    let mock = Mock::start(|_| Reply::Json {
+        status: 429,
+        body: json!({"error": {"message": "rate limited", "type": "requests"}}).to_string(),
+        headers: vec![("retry-after", "30".into())],
+    })
+    .await;
+    let h = Harness::start(vec![("gpt-4o", route(vec![channel(1, &mock.url())]))]).await;
+    for attempt in 0..2 {
+        let response = h
+            .post_json("/v1/chat/completions", chat_body("gpt-4o"))
+            .await;
+        assert_eq!(response.status(), 429, "attempt {attempt}");
+        let retry_after: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=30).contains(&retry_after), "retry-after {retry_after}");
+        assert_eq!(
+            assert_error_shape(&response.json().await.unwrap())["code"],
+            "rate_limit_exceeded"
+        );
+    }
+    // The second request did not reach the upstream: its Retry-After had not run out.
+    assert_eq!(mock.hits(), 1);
+
+    // A client-fault 4xx that is not OpenAI-shaped keeps its status and gets our message.
+    let odd = Mock::start(|_| Reply::Raw {
+        status: 422,
+        content_type: "text/html",
+        body: Bytes::from_static(b"<html>nope</html>"),
+    })
+    .await;
+    let h = Harness::start(vec![("gpt-4o", route(vec![channel(1, &odd.url())]))]).await;
+    let (status, body) = h.chat(chat_body("gpt-4o")).await;
+    assert_eq!(status, 422);
+    assert_eq!(assert_error_shape(&body)["code"], "upstream_rejected");
+    assert!(!body.to_string().contains("html"));
+}
