@@ -12,6 +12,9 @@ pub async fn apply(file: &Path, server: &str, admin_key: Option<&str>) -> anyhow
     let admin_key = admin_key.context("ADMIN_KEY must be set to the server's admin key")?;
     let document =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    // The server cannot read the client's files: OpenAPI documents named by spec_file travel inline.
+    let base_dir = file.parent().unwrap_or(Path::new("."));
+    let document = crate::declarative::inline_spec_files(&document, base_dir)?;
     let report = crate::declarative::apply_remote(server, admin_key, document).await?;
     println!("{report}");
     Ok(())

@@ -7,6 +7,7 @@
 
 mod document;
 mod remote;
+mod spec_files;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,6 +15,7 @@ use std::path::Path;
 
 pub use document::*;
 pub use remote::{RemoteError, apply_remote, export_remote};
+pub use spec_files::inline_spec_files;
 
 use crate::changes::{ChangeAction, ChangeHub, ChangeKind};
 use crate::store::{
@@ -153,6 +155,8 @@ pub async fn apply_file(
             path: path.display().to_string(),
             source,
         })?;
+    let base_dir = path.parent().unwrap_or(Path::new("."));
+    let text = inline_spec_files(&text, base_dir)?;
     apply(store, changes, &parse(&text)?, group_max_tokens).await
 }
 
