@@ -9,6 +9,8 @@ use ipnet::IpNet;
 pub struct RelayConfig {
     /// Largest request body accepted, in bytes; larger bodies get 413. Default 50 MiB.
     pub max_body_bytes: usize,
+    /// Longest a client may take to send its request body; slower bodies get 408. Default 60 s.
+    pub body_timeout: Duration,
     /// How many times a failed request is retried on another channel, unless the model's
     /// settings say otherwise. Default 2 (so at most three attempts).
     pub retry_times: u32,
@@ -25,6 +27,7 @@ impl Default for RelayConfig {
     fn default() -> Self {
         RelayConfig {
             max_body_bytes: 50 * 1024 * 1024,
+            body_timeout: Duration::from_secs(60),
             retry_times: 2,
             timeouts: Timeouts::default(),
             trusted_proxies: Vec::new(),
@@ -100,6 +103,7 @@ impl RelayConfig {
     pub(crate) fn validate(&self) -> Result<(), RelayBuildError> {
         let checks = [
             (self.max_body_bytes == 0, "max_body_bytes must be positive"),
+            (self.body_timeout.is_zero(), "body timeout must be positive"),
             (
                 self.timeouts.connect.is_zero(),
                 "connect timeout must be positive",

@@ -43,6 +43,8 @@ pub enum RelayError {
     UnknownRoute(String),
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
     #[error("request body is larger than the limit of {limit} bytes")]
     BodyTooLarge { limit: usize },
     #[error("{message}")]
@@ -91,6 +93,7 @@ impl RelayError {
             | RelayError::UnknownRoute(_)
             | RelayError::MethodNotAllowed
             | RelayError::BodyTooLarge { .. }
+            | RelayError::BodyTimeout
             | RelayError::BadRequest { .. }
             | RelayError::UpstreamRejected { .. } => Fault::Client,
             RelayError::RateLimited { .. }
@@ -129,6 +132,7 @@ impl RelayError {
             RelayError::ModelNotFound(_) | RelayError::UnknownRoute(_) => StatusCode::NOT_FOUND,
             RelayError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             RelayError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            RelayError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             RelayError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             RelayError::NoAvailableChannel(_) => StatusCode::SERVICE_UNAVAILABLE,
             RelayError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -182,6 +186,7 @@ impl RelayError {
             RelayError::UnknownRoute(_) => ("invalid_request_error", "unknown_url", None),
             RelayError::MethodNotAllowed => ("invalid_request_error", "method_not_allowed", None),
             RelayError::BodyTooLarge { .. } => ("invalid_request_error", "request_too_large", None),
+            RelayError::BodyTimeout => ("invalid_request_error", "request_timeout", None),
             RelayError::BadRequest { param, .. } => {
                 ("invalid_request_error", "invalid_request", *param)
             }

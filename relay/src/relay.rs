@@ -300,7 +300,10 @@ impl Inner {
         log: &mut UsageLog,
     ) -> Result<Response, RelayError> {
         let caller = self.authenticate(parts, log)?;
-        let body = read_request_body(body, &parts.headers, self.config.max_body_bytes).await?;
+        let reading = read_request_body(body, &parts.headers, self.config.max_body_bytes);
+        let body = tokio::time::timeout(self.config.body_timeout, reading)
+            .await
+            .map_err(|_| RelayError::BodyTimeout)??;
         let request = parse_request(endpoint, &parts.headers, body, log)?;
         check_model_allowed(&caller, &request.model)?;
         let route = self

@@ -1606,3 +1606,34 @@ async fn rate_limits_are_passed_on_and_respected() {
     assert_eq!(assert_error_shape(&body)["code"], "upstream_rejected");
     assert!(!body.to_string().contains("html"));
 }
+
+#[tokio::test]
+async fn a_body_that_never_arrives_times_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mock = Mock::chat_ok("never").await;
+    let config = RelayConfig {
+        body_timeout: Duration::from_millis(200),
+        ..test_config()
+    };
+    let h = Harness::with(
+        config,
+        vec![("gpt-4o", route(vec![channel(1, &mock.url())]))],
+        FakeGatekeeper::default(),
+    )
+    .await;
+    let mut socket = tokio::net::TcpStream::connect(h.addr).await.unwrap();
+    let head = format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nhost: relay\r\nauthorization: Bearer {KEY}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"model\":"
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let read = tokio::time::timeout(Duration::from_secs(3), socket.read(&mut answer))
+        .await
+        .expect("the relay answers a stalled body")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("request_timeout"), "{answer}");
+    assert_eq!(h.sink.wait_for(1).await[0].status, 408);
+    assert_eq!(mock.hits(), 0);
+}
