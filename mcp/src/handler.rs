@@ -15,7 +15,8 @@ use rmcp::model::{
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler};
 
-use crate::backend::{Backends, ToolCall};
+use crate::admin::ADMIN_SERVER_ID;
+use crate::backend::{Backends, ToolBackend, ToolCall};
 use crate::config::McpConfig;
 use crate::directory::{
     McpCaller, McpDirectory, ServerDefinition, ToolCallRecord, ToolCallSink, ToolCallStatus,
@@ -40,6 +41,8 @@ pub(crate) enum View {
     Single(Arc<ServerDefinition>),
     /// `/`: every server the caller may use, tool names prefixed.
     Aggregated(Arc<[Arc<ServerDefinition>]>),
+    /// `/admin`: the control plane's tools, for the admin key.
+    Admin(Arc<dyn ToolBackend>),
 }
 
 impl View {
@@ -47,6 +50,7 @@ impl View {
         match self {
             View::Single(definition) => format!("{:?}/{}", definition.scope, definition.id),
             View::Aggregated(_) => "aggregated".to_owned(),
+            View::Admin(_) => "admin".to_owned(),
         }
     }
 }
@@ -57,6 +61,8 @@ pub(crate) struct Core {
     pub sink: Arc<dyn ToolCallSink>,
     pub backends: Backends,
     pub config: McpConfig,
+    /// The `aiproxy-admin` tools, when the host supplied an admin backend.
+    pub admin: Option<Arc<dyn ToolBackend>>,
 }
 
 /// The rmcp handler; stateless itself, it reads the [`RequestScope`] of each request.
@@ -172,6 +178,7 @@ impl ServerHandler for HubHandler {
         let scope = Self::scope(&context)?;
         let tools = match &scope.view {
             View::Single(definition) => self.list_server_tools(&scope.caller, definition).await?,
+            View::Admin(admin) => admin.list_tools().await?,
             View::Aggregated(definitions) => {
                 let listings = futures::future::join_all(definitions.iter().map(|definition| {
                     let caller = scope.caller.clone();
@@ -213,8 +220,17 @@ impl ServerHandler for HubHandler {
     ) -> Result<CallToolResponse, ErrorData> {
         let started = (Instant::now(), SystemTime::now());
         let scope = Self::scope(&context)?;
-        let (definition, tool) = match &scope.view {
-            View::Single(definition) => (definition.clone(), request.name.to_string()),
+        let (server_id, tool, backend) = match &scope.view {
+            View::Single(definition) => (
+                definition.id.clone(),
+                request.name.to_string(),
+                self.core.backends.get(definition),
+            ),
+            View::Admin(admin) => (
+                ADMIN_SERVER_ID.to_owned(),
+                request.name.to_string(),
+                Ok(admin.clone()),
+            ),
             View::Aggregated(definitions) => {
                 let Some((server_id, tool)) = request.name.split_once(TOOL_NAME_SEPARATOR) else {
                     return Err(unknown_tool(&request.name));
@@ -222,17 +238,21 @@ impl ServerHandler for HubHandler {
                 let Some(definition) = definitions.iter().find(|d| d.id == server_id) else {
                     return Err(unknown_tool(&request.name));
                 };
-                (definition.clone(), tool.to_owned())
+                (
+                    definition.id.clone(),
+                    tool.to_owned(),
+                    self.core.backends.get(definition),
+                )
             }
         };
         let caller = &scope.caller;
-        if !caller.may_use_tool(&definition.id, &tool) {
+        if !caller.may_use_tool(&server_id, &tool) {
             self.core.sink.record(ToolCallRecord {
                 request_id: uuid::Uuid::now_v7().to_string(),
                 group_id: caller.group_id.clone(),
                 token_id: caller.token_id,
                 token_name: caller.token_name.clone(),
-                server_id: definition.id.clone(),
+                server_id: server_id.clone(),
                 tool: tool.clone(),
                 status: ToolCallStatus::Denied,
                 duration: started.0.elapsed(),
@@ -245,7 +265,7 @@ impl ServerHandler for HubHandler {
         let progress_token = request
             .progress_token()
             .or_else(|| context.meta.get_progress_token());
-        let outcome = match self.core.backends.get(&definition) {
+        let outcome = match backend {
             Ok(backend) => {
                 let call = ToolCall {
                     name: tool.clone(),
@@ -269,7 +289,7 @@ impl ServerHandler for HubHandler {
         });
         self.report(
             caller,
-            &definition.id,
+            &server_id,
             &tool,
             request.arguments.as_ref(),
             &outcome,

@@ -17,7 +17,8 @@ use rmcp::transport::streamable_http_server::session::local::{LocalSessionManage
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
-use crate::backend::Backends;
+use crate::admin::{AdminBackend, AdminServer};
+use crate::backend::{Backends, ToolBackend};
 use crate::config::McpConfig;
 use crate::directory::{
     McpAuthError, McpCaller, McpDirectory, Scope, ServerDefinition, ToolCallSink,
@@ -32,6 +33,16 @@ use crate::sse_server::{self, LocalSseSessions, SseSessionRegistry};
 pub struct ClientIp(pub IpAddr);
 
 const SESSION_HEADER: &str = "mcp-session-id";
+
+/// Optional parts of a [`McpHub`].
+#[derive(Default)]
+pub struct McpHubOptions {
+    /// Reaches legacy SSE sessions held by other replicas (see [`SseSessionRegistry`]);
+    /// [`LocalSseSessions`] when `None`.
+    pub sse_sessions: Option<Arc<dyn SseSessionRegistry>>,
+    /// Serves the `aiproxy-admin` tools at `/admin` to the admin key; no `/admin` when `None`.
+    pub admin: Option<Arc<dyn AdminBackend>>,
+}
 
 /// The MCP hub: one per process, shared by every request.
 #[derive(Clone)]
@@ -62,28 +73,29 @@ impl McpHub {
         directory: Arc<dyn McpDirectory>,
         sink: Arc<dyn ToolCallSink>,
     ) -> Self {
-        Self::with_sse_registry(
-            config,
-            directory,
-            sink,
-            Arc::new(LocalSseSessions::default()),
-        )
+        Self::with_options(config, directory, sink, McpHubOptions::default())
     }
 
-    /// As [`McpHub::new`], with a registry that can reach legacy SSE sessions held by other
-    /// replicas (see [`SseSessionRegistry`]).
-    pub fn with_sse_registry(
+    /// As [`McpHub::new`], with the optional parts a host may supply.
+    pub fn with_options(
         config: McpConfig,
         directory: Arc<dyn McpDirectory>,
         sink: Arc<dyn ToolCallSink>,
-        sse_sessions: Arc<dyn SseSessionRegistry>,
+        options: McpHubOptions,
     ) -> Self {
+        let sse_sessions = options
+            .sse_sessions
+            .unwrap_or_else(|| Arc::new(LocalSseSessions::default()));
+        let admin = options
+            .admin
+            .map(|backend| Arc::new(AdminServer { backend }) as Arc<dyn ToolBackend>);
         let shutdown = CancellationToken::new();
         let core = Arc::new(Core {
             directory,
             sink,
             backends: Backends::new(config.clone()),
             config: config.clone(),
+            admin,
         });
         let rmcp_config = StreamableHttpServerConfig::default()
             // Host and Origin are checked by our middleware for every route, SSE ones included.
@@ -123,9 +135,11 @@ impl McpHub {
     /// | `/public/{id}`, `/group/{id}` | Streamable HTTP | that server |
     /// | `/sse`, `/public/{id}/sse`, `/group/{id}/sse` | legacy SSE stream | as above |
     /// | `/message?sessionId=` | legacy SSE POST | the session's |
+    /// | `/admin` | Streamable HTTP | `aiproxy-admin`, admin key only |
     pub fn router(&self) -> Router {
         Router::new()
             .route("/", any(streamable_aggregated))
+            .route("/admin", any(streamable_admin))
             .route("/public/{id}", any(streamable_public))
             .route("/group/{id}", any(streamable_group))
             .route("/sse", get(sse_server::open_aggregated))
@@ -155,6 +169,7 @@ pub(crate) enum Target {
     Public(String),
     Group(String),
     Aggregated,
+    Admin,
 }
 
 /// Every refusal the router answers itself, converted to a response in one place: a status and a
@@ -218,6 +233,9 @@ impl McpHub {
         target: &Target,
     ) -> Result<RequestScope, HttpError> {
         let (headers, client_ip) = request_parts;
+        if *target == Target::Admin {
+            return self.resolve_admin(headers);
+        }
         let caller = self.authenticate(headers, client_ip)?;
         let servers = self.state.core.directory.servers_for(&caller);
         let view = match target {
@@ -238,6 +256,7 @@ impl McpHub {
                     .ok_or(HttpError::NotFound("server"))?;
                 View::Single(definition)
             }
+            Target::Admin => return self.resolve_admin(headers),
             Target::Aggregated => {
                 let mut seen = std::collections::HashSet::new();
                 let usable: Vec<Arc<ServerDefinition>> = servers
@@ -356,6 +375,10 @@ impl McpHub {
             },
         );
     }
+}
+
+async fn streamable_admin(State(hub): State<McpHub>, request: Request) -> Response {
+    hub.serve_streamable(Target::Admin, request).await
 }
 
 async fn streamable_aggregated(State(hub): State<McpHub>, request: Request) -> Response {
@@ -486,6 +509,27 @@ pub(crate) fn origin_allowed(allowed: &[String], origin: &str) -> bool {
 }
 
 impl McpHub {
+    fn resolve_admin(&self, headers: &HeaderMap) -> Result<RequestScope, HttpError> {
+        let core = &self.state.core;
+        let admin = core.admin.clone().ok_or(HttpError::NotFound("server"))?;
+        let token = bearer_token(headers).ok_or(HttpError::Unauthorized(McpAuthError::Missing))?;
+        if !core.directory.admin_key_matches(token) {
+            return Err(HttpError::Unauthorized(McpAuthError::InvalidKey));
+        }
+        // Sessions bind to token id 0, which tenant tokens never have (hub ids start at 1).
+        let caller = McpCaller {
+            group_id: String::new(),
+            token_id: 0,
+            token_name: "admin".to_owned(),
+            allow: None,
+            record_details: true,
+        };
+        Ok(RequestScope {
+            caller: Arc::new(caller),
+            view: View::Admin(admin),
+        })
+    }
+
     pub(crate) fn authenticate(
         &self,
         headers: &HeaderMap,

@@ -10,10 +10,12 @@
 //! - `templates/`: embedded servers (`time`, `fetch`, `everything`).
 //! - `proxy/`: upstream Streamable HTTP (rmcp client) and legacy SSE (our client) servers.
 //! - `openapi.rs`: OpenAPI-backed servers through `openapi2mcp`.
+//! - `admin.rs`: the `aiproxy-admin` tools over [`AdminBackend`], at `/admin`.
 //!
 //! Architecture invariant: every request is authenticated and resolved to its servers afresh,
 //! so a configuration change (token disabled, allow-list narrowed) applies to open sessions too.
 
+mod admin;
 mod backend;
 mod config;
 pub mod directory;
@@ -24,13 +26,14 @@ mod proxy;
 mod sse_server;
 mod templates;
 
+pub use admin::{AdminBackend, AdminError, AdminResource};
 pub use config::McpConfig;
 pub use directory::{
     McpAllowList, McpAuthError, McpCaller, McpDirectory, OpenApiSource, RemoteEndpoint, Scope,
     ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink, ToolCallStatus, ToolFilter,
 };
 pub use handler::TOOL_NAME_SEPARATOR;
-pub use hub::{ClientIp, McpHub};
+pub use hub::{ClientIp, McpHub, McpHubOptions};
 pub use sse_server::{
     LocalSseSessions, SseDeliveryError, SseInbound, SseSessionHandle, SseSessionRegistry,
 };

@@ -693,3 +693,167 @@ async fn openapi_server_calls_the_api_with_group_headers() {
         reply.json
     );
 }
+
+/// Calls a tool statelessly (2026-07-28) and returns the JSON-RPC reply.
+async fn stateless_call(url: &str, token: &str, tool: &str, arguments: Value) -> Reply {
+    let call = request(
+        1,
+        "tools/call",
+        json!({"name": tool, "arguments": arguments, "_meta": modern_meta()}),
+    );
+    let headers = [
+        ("mcp-protocol-version", "2026-07-28"),
+        ("mcp-method", "tools/call"),
+        ("mcp-name", tool),
+    ];
+    post(url, token, &headers, call).await
+}
+
+fn result_text(reply: &Reply) -> (bool, String) {
+    let result = &reply.json.as_ref().unwrap()["result"];
+    let text = result["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    (result["isError"] == true, text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_refuses_private_addresses_unless_allowed_and_rechecks_redirects() {
+    let site = axum::Router::new()
+        .route(
+            "/page",
+            axum::routing::get(|| async {
+                axum::response::Html("<html><body><h1>Hello</h1><p>from <a href=\"/x\">loopback</a></p></body></html>")
+            }),
+        )
+        .route(
+            "/to-metadata",
+            axum::routing::get(|| async { axum::response::Redirect::temporary("http://169.254.169.254/latest/meta-data/") }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, site).await.unwrap() });
+    let directory = common::FakeDirectory {
+        tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![
+            server("fetch-strict", Scope::Public, embedded("fetch", &[])),
+            server(
+                "fetch-open",
+                Scope::Public,
+                embedded("fetch", &[("allow_private_networks", "true")]),
+            ),
+        ],
+    };
+    let gateway = serve(directory, McpConfig::default()).await;
+    let strict = gateway.url("/public/fetch-strict");
+    let open = gateway.url("/public/fetch-open");
+    let page = format!("http://127.0.0.1:{port}/page");
+
+    let (is_error, text) =
+        result_text(&stateless_call(&strict, "tok-a", "fetch", json!({"url": page})).await);
+    assert!(is_error && text.contains("refused"), "{text}");
+    // A name resolving to loopback is caught by the resolver, not only literals.
+    let by_name = format!("http://localhost:{port}/page");
+    let (is_error, text) =
+        result_text(&stateless_call(&strict, "tok-a", "fetch", json!({"url": by_name})).await);
+    assert!(is_error && text.contains("refused"), "{text}");
+
+    let (is_error, text) =
+        result_text(&stateless_call(&open, "tok-a", "fetch", json!({"url": page})).await);
+    assert!(!is_error, "{text}");
+    assert!(text.ends_with("# Hello\n\nfrom [loopback](/x)"), "{text}");
+    // Allowing private networks never opens the metadata address, even behind a redirect.
+    let redirect = format!("http://127.0.0.1:{port}/to-metadata");
+    let (is_error, text) =
+        result_text(&stateless_call(&open, "tok-a", "fetch", json!({"url": redirect})).await);
+    assert!(is_error && text.contains("169.254.169.254"), "{text}");
+}
+
+struct FakeAdmin(std::sync::Mutex<std::collections::BTreeMap<String, Value>>);
+
+#[async_trait::async_trait]
+impl mcp::AdminBackend for FakeAdmin {
+    fn resources(&self) -> Vec<mcp::AdminResource> {
+        let schema = json!({"type": "object", "properties": {"id": {"type": "string"}, "group_id": {"type": "string"}}});
+        vec![mcp::AdminResource {
+            name: "tokens".into(),
+            description: "api keys".into(),
+            item_schema: schema.as_object().unwrap().clone(),
+        }]
+    }
+    async fn list(
+        &self,
+        _: &str,
+        _: serde_json::Map<String, Value>,
+    ) -> Result<Vec<Value>, mcp::AdminError> {
+        Ok(self.0.lock().unwrap().values().cloned().collect())
+    }
+    async fn get(&self, _: &str, id: &str) -> Result<Value, mcp::AdminError> {
+        self.0
+            .lock()
+            .unwrap()
+            .get(id)
+            .cloned()
+            .ok_or_else(|| mcp::AdminError::NotFound(id.into()))
+    }
+    async fn put(&self, _: &str, item: Value) -> Result<Value, mcp::AdminError> {
+        let id = item["id"]
+            .as_str()
+            .ok_or_else(|| mcp::AdminError::Invalid("id is required".into()))?
+            .to_owned();
+        self.0.lock().unwrap().insert(id, item.clone());
+        Ok(item)
+    }
+    async fn delete(&self, _: &str, id: &str) -> Result<(), mcp::AdminError> {
+        self.0
+            .lock()
+            .unwrap()
+            .remove(id)
+            .map(|_| ())
+            .ok_or_else(|| mcp::AdminError::NotFound(id.into()))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_server_answers_the_admin_key_only() {
+    let directory = common::FakeDirectory {
+        tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![],
+    };
+    let options = mcp::McpHubOptions {
+        admin: Some(std::sync::Arc::new(FakeAdmin(Default::default()))),
+        ..mcp::McpHubOptions::default()
+    };
+    let gateway = common::serve_with(directory, McpConfig::default(), options).await;
+    let url = gateway.url("/admin");
+    assert_eq!(post(&url, "tok-a", &[], initialize()).await.status, 401);
+    let session = open_session(&url, "admin-key").await;
+    let names = tool_names(&list_tools(&url, "admin-key", &session).await);
+    assert_eq!(
+        names,
+        ["tokens_list", "tokens_get", "tokens_put", "tokens_delete"]
+    );
+
+    let put = stateless_call(
+        &url,
+        "admin-key",
+        "tokens_put",
+        json!({"item": {"id": "t1", "group_id": "ga"}}),
+    )
+    .await;
+    assert!(!result_text(&put).0, "{:?}", put.json);
+    let (is_error, text) =
+        result_text(&stateless_call(&url, "admin-key", "tokens_get", json!({"id": "t1"})).await);
+    assert!(!is_error && text.contains("\"group_id\":\"ga\""), "{text}");
+    let (is_error, text) =
+        result_text(&stateless_call(&url, "admin-key", "tokens_get", json!({"id": "nope"})).await);
+    assert!(is_error && text.contains("not found"), "{text}");
+    let records = gateway.sink.records();
+    assert_eq!(records.len(), 3);
+    assert!(
+        records
+            .iter()
+            .all(|record| record.server_id == "aiproxy-admin" && record.token_name == "admin")
+    );
+}

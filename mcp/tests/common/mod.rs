@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use mcp::{
-    McpAllowList, McpAuthError, McpCaller, McpConfig, McpDirectory, McpHub, RemoteEndpoint, Scope,
-    ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink,
+    McpAllowList, McpAuthError, McpCaller, McpConfig, McpDirectory, McpHub, McpHubOptions,
+    RemoteEndpoint, Scope, ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink,
 };
 
 pub struct FakeDirectory {
@@ -116,8 +116,16 @@ impl Running {
 }
 
 pub async fn serve(directory: FakeDirectory, config: McpConfig) -> Running {
+    serve_with(directory, config, McpHubOptions::default()).await
+}
+
+pub async fn serve_with(
+    directory: FakeDirectory,
+    config: McpConfig,
+    options: McpHubOptions,
+) -> Running {
     let sink = Arc::new(RecordingSink::default());
-    let hub = McpHub::new(config, Arc::new(directory), sink.clone());
+    let hub = McpHub::with_options(config, Arc::new(directory), sink.clone(), options);
     let app = axum::Router::new().nest("/mcp", hub.router());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();

@@ -1,0 +1,163 @@
+//! The `aiproxy-admin` server: the control plane as MCP tools, served at `/admin` to the admin key only. `hub` implements [`AdminBackend`] over its store.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use rmcp::ErrorData;
+use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, JsonObject, Tool};
+use serde_json::{Value, json};
+
+use crate::backend::{ToolBackend, ToolCall};
+use crate::handler::tool_error;
+
+/// One kind of object the control plane manages (groups, tokens, channels, MCP servers...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminResource {
+    /// Plural, `[a-z_]+` (`tokens`); tools are named `{name}_list`, `{name}_get`, `{name}_put`,
+    /// `{name}_delete`.
+    pub name: String,
+    pub description: String,
+    /// JSON Schema of one item, as `put` accepts it and `get` returns it.
+    pub item_schema: JsonObject,
+}
+
+/// Why a control-plane operation failed; the message is shown to the admin's model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AdminError {
+    #[error("unknown resource {0}")]
+    UnknownResource(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("invalid: {0}")]
+    Invalid(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The control plane, as the admin server needs it. Writes go through the host's normal path
+/// (store, then configuration snapshot), so they take effect like any other admin change.
+#[async_trait]
+pub trait AdminBackend: Send + Sync + 'static {
+    fn resources(&self) -> Vec<AdminResource>;
+    /// Items of `resource`; `filter` holds equality filters on item fields (for example
+    /// `{"group_id": "g1"}`), which an implementation may ignore for fields it cannot filter.
+    async fn list(&self, resource: &str, filter: JsonObject) -> Result<Vec<Value>, AdminError>;
+    async fn get(&self, resource: &str, id: &str) -> Result<Value, AdminError>;
+    /// Creates or replaces an item (its id is inside it); returns it as stored.
+    async fn put(&self, resource: &str, item: Value) -> Result<Value, AdminError>;
+    async fn delete(&self, resource: &str, id: &str) -> Result<(), AdminError>;
+}
+
+/// Server id under which admin tool calls are reported.
+pub(crate) const ADMIN_SERVER_ID: &str = "aiproxy-admin";
+
+pub(crate) struct AdminServer {
+    pub backend: Arc<dyn AdminBackend>,
+}
+
+fn tool(name: String, description: String, schema: Value) -> Option<Tool> {
+    let Value::Object(schema) = schema else {
+        return None;
+    };
+    Some(Tool::new(name, description, Arc::new(schema)))
+}
+
+fn id_schema() -> Value {
+    json!({"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]})
+}
+
+#[async_trait]
+impl ToolBackend for AdminServer {
+    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
+        let mut tools = Vec::new();
+        for resource in self.backend.resources() {
+            let name = &resource.name;
+            let description = &resource.description;
+            tools.extend(
+                [
+                    tool(
+                        format!("{name}_list"),
+                        format!("List {name} ({description}); optional equality filters"),
+                        json!({"type": "object", "properties": {"filter": {"type": "object"}}}),
+                    ),
+                    tool(format!("{name}_get"), format!("Get one of {name} by id"), id_schema()),
+                    tool(
+                        format!("{name}_put"),
+                        format!("Create or replace one of {name}"),
+                        json!({"type": "object", "properties": {"item": resource.item_schema}, "required": ["item"]}),
+                    ),
+                    tool(format!("{name}_delete"), format!("Delete one of {name} by id"), id_schema()),
+                ]
+                .into_iter()
+                .flatten(),
+            );
+        }
+        Ok(tools)
+    }
+
+    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+        let Some((resource, verb)) = call.name.rsplit_once('_') else {
+            return Err(ErrorData::invalid_params(
+                format!("unknown tool: {}", call.name),
+                None,
+            ));
+        };
+        if !self
+            .backend
+            .resources()
+            .iter()
+            .any(|known| known.name == resource)
+        {
+            return Err(ErrorData::invalid_params(
+                format!("unknown tool: {}", call.name),
+                None,
+            ));
+        }
+        let arguments = call.arguments.unwrap_or_default();
+        let id = arguments
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let outcome = match verb {
+            "list" => {
+                let filter = arguments
+                    .get("filter")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                self.backend.list(resource, filter).await.map(Value::Array)
+            }
+            "get" => self.backend.get(resource, id).await,
+            "put" => match arguments.get("item") {
+                Some(item) => self.backend.put(resource, item.clone()).await,
+                None => Err(AdminError::Invalid("item is required".to_owned())),
+            },
+            "delete" => self
+                .backend
+                .delete(resource, id)
+                .await
+                .map(|()| json!({"deleted": id})),
+            _ => {
+                return Err(ErrorData::invalid_params(
+                    format!("unknown tool: {}", call.name),
+                    None,
+                ));
+            }
+        };
+        Ok(match outcome {
+            Ok(value) => {
+                let mut result =
+                    CallToolResult::success(vec![ContentBlock::text(value.to_string())]);
+                // Structured content must be an object; lists are wrapped.
+                result.structured_content = Some(match value {
+                    Value::Object(_) => value,
+                    other => json!({"items": other}),
+                });
+                CallToolResponse::Complete(result)
+            }
+            Err(error) => tool_error(error.to_string()),
+        })
+    }
+}
