@@ -1,5 +1,6 @@
 //! The relay's one edge error: every way a request can fail, whose fault it is, whether another
-//! channel may help, and (in one place) the OpenAI-shaped response the client sees.
+//! channel may help, and (in one place) the response the client sees, shaped for the protocol
+//! the client speaks (OpenAI, Anthropic or Gemini).
 
 use std::time::Duration;
 
@@ -8,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::backend::AuthError;
+use crate::convert::Wire;
 
 /// Whose fault a failure is: decides retries, channel health and what the client is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,9 +224,92 @@ impl RelayError {
     }
 }
 
-impl IntoResponse for RelayError {
-    fn into_response(self) -> Response {
-        let mut response = (self.status(), self.to_json()).into_response();
+/// Anthropic's error types; an upstream Anthropic error keeps its own.
+const ANTHROPIC_ERROR_TYPES: [&str; 10] = [
+    "invalid_request_error",
+    "authentication_error",
+    "billing_error",
+    "permission_error",
+    "not_found_error",
+    "request_too_large",
+    "rate_limit_error",
+    "api_error",
+    "timeout_error",
+    "overloaded_error",
+];
+
+impl RelayError {
+    /// Anthropic's `error.type` for this failure.
+    fn anthropic_type(&self) -> &'static str {
+        if let RelayError::UpstreamRejected {
+            body: Some(body), ..
+        } = self
+            && let Some(kind) = ANTHROPIC_ERROR_TYPES
+                .iter()
+                .find(|kind| **kind == body.kind)
+        {
+            return kind;
+        }
+        match self.status().as_u16() {
+            401 => "authentication_error",
+            403 => "permission_error",
+            404 => "not_found_error",
+            408 | 504 => "timeout_error",
+            413 => "request_too_large",
+            429 => "rate_limit_error",
+            503 | 529 => "overloaded_error",
+            400..=499 => "invalid_request_error",
+            _ => "api_error",
+        }
+    }
+
+    /// Gemini's (Google RPC) `error.status` for this failure.
+    fn gemini_status(&self) -> &'static str {
+        match self.status().as_u16() {
+            401 => "UNAUTHENTICATED",
+            403 => "PERMISSION_DENIED",
+            404 => "NOT_FOUND",
+            405 | 501 => "UNIMPLEMENTED",
+            408 | 504 => "DEADLINE_EXCEEDED",
+            409 => "ABORTED",
+            429 => "RESOURCE_EXHAUSTED",
+            502 | 503 => "UNAVAILABLE",
+            400..=499 => "INVALID_ARGUMENT",
+            _ => "INTERNAL",
+        }
+    }
+
+    /// The error document in the shape of the client's protocol: OpenAI's `{"error": {...}}`
+    /// for chat, Responses and the other OpenAI endpoints, Anthropic's
+    /// `{"type": "error", "error": {"type", "message"}}`, Gemini's
+    /// `{"error": {"code", "message", "status"}}`.
+    pub fn to_json_for(&self, face: Wire) -> Vec<u8> {
+        let document = match face {
+            Wire::Chat | Wire::Responses => return self.to_json(),
+            Wire::Messages => serde_json::json!({"type": "error", "error": {
+                "type": self.anthropic_type(), "message": self.body().message}}),
+            Wire::Gemini => serde_json::json!({"error": {
+                "code": self.status().as_u16(), "message": self.body().message,
+                "status": self.gemini_status()}}),
+        };
+        serde_json::to_vec(&document).unwrap_or_default()
+    }
+
+    /// The event that ends a stream with this error, in the client's protocol: the status line
+    /// is long gone, so an error event is the only way left to tell the client.
+    pub fn stream_event_for(&self, face: Wire) -> Vec<u8> {
+        let mut out = match face {
+            Wire::Messages => b"event: error\ndata: ".to_vec(),
+            _ => b"data: ".to_vec(),
+        };
+        out.extend_from_slice(&self.to_json_for(face));
+        out.extend_from_slice(b"\n\n");
+        out
+    }
+
+    /// The response for a client speaking `face`.
+    pub fn response_for(self, face: Wire) -> Response {
+        let mut response = (self.status(), self.to_json_for(face)).into_response();
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
@@ -240,5 +325,11 @@ impl IntoResponse for RelayError {
             }
         }
         response
+    }
+}
+
+impl IntoResponse for RelayError {
+    fn into_response(self) -> Response {
+        self.response_for(Wire::Chat)
     }
 }

@@ -19,18 +19,19 @@ use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use serde::Deserialize;
 
-use crate::adaptor::{Endpoint, Protocol, adaptor_for, bridge_for};
+use crate::adaptor::{Endpoint, adaptor_for, upstream_endpoint, wants_stream_usage};
 use crate::backend::{
     Caller, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper, ModelSettings, Route, UsageSink,
 };
 use crate::client_ip::client_ip;
 use crate::config::{RelayBuildError, RelayConfig, Timeouts};
+use crate::convert::{ResponseMeta, Wire, convert_request, convert_response};
 use crate::error::{ErrorBody, RelayError};
 use crate::health::{ChannelHealth, InMemoryHealth, Outcome, PairKey};
 use crate::json::JsonObject;
 use crate::multipart::Multipart;
 use crate::select::{Pick, pick};
-use crate::stream::{SseOptions, passthrough_body, sse_body};
+use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body};
 use crate::upstream::{ByteStream, Clients, classify, read_body, retry_after, send};
 use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
 
@@ -42,8 +43,8 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Longest client-supplied request id kept.
 const MAX_REQUEST_ID: usize = 64;
 
-/// Every POST endpoint the relay serves.
-const ENDPOINTS: [Endpoint; 10] = [
+/// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
+const ENDPOINTS: [Endpoint; 13] = [
     Endpoint::ChatCompletions,
     Endpoint::Completions,
     Endpoint::Embeddings,
@@ -54,6 +55,9 @@ const ENDPOINTS: [Endpoint; 10] = [
     Endpoint::AudioTranslations,
     Endpoint::Moderations,
     Endpoint::Rerank,
+    Endpoint::Messages,
+    Endpoint::MessagesCountTokens,
+    Endpoint::Responses,
 ];
 
 /// The OpenAI-compatible relay. Cheap to clone: everything lives behind one `Arc`.
@@ -132,12 +136,35 @@ impl Relay {
                 endpoint.route(),
                 post(
                     move |State(relay): State<Relay>, request: Request| async move {
-                        relay.inner.handle(endpoint, request).await
+                        relay
+                            .inner
+                            .handle(endpoint, UrlFacts::default(), request)
+                            .await
                     },
                 ),
             );
         }
         router
+            .route(
+                "/v1beta/models/{target}",
+                post(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(target): axum::extract::Path<String>,
+                     request: Request| async move {
+                        match gemini_target(&target) {
+                            Some((endpoint, facts)) => {
+                                relay.inner.handle(endpoint, facts, request).await
+                            }
+                            None => {
+                                let error = RelayError::UnknownRoute(
+                                    request.uri().path().chars().take(200).collect(),
+                                );
+                                error.response_for(Wire::Gemini)
+                            }
+                        }
+                    },
+                ),
+            )
             .route(
                 "/v1/models",
                 get(|State(relay): State<Relay>, request: Request| async move {
@@ -214,6 +241,33 @@ fn is_sane_request_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// What a Gemini URL says that other protocols put in the body.
+#[derive(Debug, Clone, Default)]
+struct UrlFacts {
+    model: Option<String>,
+    stream: bool,
+}
+
+/// The endpoint and facts of a Gemini `{model}:{method}` path segment.
+fn gemini_target(target: &str) -> Option<(Endpoint, UrlFacts)> {
+    let (model, method) = target.rsplit_once(':')?;
+    let (endpoint, stream) = match method {
+        "generateContent" => (Endpoint::GenerateContent, false),
+        "streamGenerateContent" => (Endpoint::GenerateContent, true),
+        "countTokens" => (Endpoint::GeminiCountTokens, false),
+        _ => return None,
+    };
+    (!model.is_empty()).then(|| {
+        (
+            endpoint,
+            UrlFacts {
+                model: Some(model.to_owned()),
+                stream,
+            },
+        )
+    })
+}
+
 /// A request body that passed the checks.
 struct ParsedRequest {
     model: String,
@@ -233,7 +287,7 @@ enum Payload {
 }
 
 impl Inner {
-    async fn handle(&self, endpoint: Endpoint, request: Request) -> Response {
+    async fn handle(&self, endpoint: Endpoint, facts: UrlFacts, request: Request) -> Response {
         let started = Instant::now();
         let (parts, body) = request.into_parts();
         let mut log = UsageLog::start(
@@ -242,17 +296,17 @@ impl Inner {
             endpoint.route(),
             started,
         );
-        match self.relay(endpoint, &parts, body, &mut log).await {
+        match self.relay(endpoint, facts, &parts, body, &mut log).await {
             Ok(response) => response,
-            Err(error) => self.fail(log, error),
+            Err(error) => self.fail(log, error, endpoint.face()),
         }
     }
 
-    fn fail(&self, mut log: UsageLog, error: RelayError) -> Response {
+    fn fail(&self, mut log: UsageLog, error: RelayError, face: Wire) -> Response {
         log.set_outcome(error.status().as_u16(), Some(error.to_string()));
         log.first_byte_now();
         log.finish();
-        error.into_response()
+        error.response_for(face)
     }
 
     /// Answers a request that matched no endpoint; it still gets its usage record.
@@ -265,7 +319,7 @@ impl Inner {
             Instant::now(),
         );
         log.record().client_ip = Some(self.client_ip(&parts));
-        self.fail(log, error)
+        self.fail(log, error, Wire::Chat)
     }
 
     fn client_ip(&self, parts: &Parts) -> IpAddr {
@@ -279,8 +333,15 @@ impl Inner {
     fn authenticate(&self, parts: &Parts, log: &mut UsageLog) -> Result<Caller, RelayError> {
         let ip = self.client_ip(parts);
         log.record().client_ip = Some(ip);
-        let key =
-            api_key(&parts.headers).ok_or(RelayError::Auth(crate::backend::AuthError::Missing))?;
+        let query_key = parts
+            .uri
+            .path()
+            .starts_with("/v1beta/")
+            .then(|| query_key(parts.uri.query().unwrap_or_default()))
+            .flatten();
+        let key = api_key(&parts.headers)
+            .or(query_key.as_deref())
+            .ok_or(RelayError::Auth(crate::backend::AuthError::Missing))?;
         let caller = self
             .gatekeeper
             .authenticate(key, ip)
@@ -295,6 +356,7 @@ impl Inner {
     async fn relay(
         &self,
         endpoint: Endpoint,
+        facts: UrlFacts,
         parts: &Parts,
         body: Body,
         log: &mut UsageLog,
@@ -304,13 +366,16 @@ impl Inner {
         let body = tokio::time::timeout(self.config.body_timeout, reading)
             .await
             .map_err(|_| RelayError::BodyTimeout)??;
-        let request = parse_request(endpoint, &parts.headers, body, log)?;
+        let request = parse_request(endpoint, facts, &parts.headers, body, log)?;
         check_model_allowed(&caller, &request.model)?;
         let route = self
             .directory
             .route(&caller, &request.model)
             .filter(|route| !route.channels.is_empty())
             .ok_or_else(|| RelayError::ModelNotFound(request.model.clone()))?;
+        if endpoint.is_local() {
+            return count_tokens(endpoint, &request, log);
+        }
         self.dispatch(endpoint, &request, &route, log).await
     }
 
@@ -416,13 +481,11 @@ impl Inner {
         channel: &Arc<Channel>,
         log: &mut UsageLog,
     ) -> Result<Response, RelayError> {
-        let adaptor = adaptor_for(channel.kind)?;
-        let bridge = bridge_for(Protocol::OpenAi, adaptor.protocol()).ok_or_else(|| {
-            RelayError::Unsupported(format!(
-                "channel type {} cannot serve openai requests yet",
-                channel.kind.as_str()
-            ))
-        })?;
+        let adaptor = adaptor_for(channel.kind);
+        let channel_endpoint = upstream_endpoint(endpoint, channel);
+        // The OpenAI-only endpoints are relayed as chat-like bodies without conversion.
+        let client_wire = endpoint.wire().unwrap_or(Wire::Chat);
+        let channel_wire = channel_endpoint.wire().unwrap_or(Wire::Chat);
         let upstream_model = channel
             .model_mapping
             .get(&request.model)
@@ -437,15 +500,28 @@ impl Inner {
         let (content_type, body) = match &request.payload {
             Payload::Json(object) => {
                 let mut object = object.clone();
-                if mapped {
+                client_wants_stream_usage = wants_stream_usage(&object);
+                // A Gemini body names no model: it goes in the URL.
+                if mapped && client_wire != Wire::Gemini {
                     object
                         .set("model", &upstream_model)
                         .map_err(|_| RelayError::Internal)?;
                 }
-                client_wants_stream_usage = adaptor
-                    .prepare(channel, endpoint, &mut object, request.stream)
-                    .client_wants_stream_usage;
-                let object = bridge.request(endpoint, object)?;
+                if client_wire != channel_wire {
+                    let value = serde_json::from_slice::<serde_json::Value>(&object.to_bytes())
+                        .map_err(|_| RelayError::Internal)?;
+                    let converted = convert_request(
+                        client_wire,
+                        channel_wire,
+                        &value,
+                        &upstream_model,
+                        request.stream,
+                    )?;
+                    let bytes = serde_json::to_vec(&converted).map_err(|_| RelayError::Internal)?;
+                    object =
+                        JsonObject::parse(Bytes::from(bytes)).map_err(|_| RelayError::Internal)?;
+                }
+                adaptor.prepare(channel, channel_endpoint, &mut object, request.stream);
                 ("application/json", object.to_bytes())
             }
             Payload::Multipart {
@@ -463,8 +539,14 @@ impl Inner {
                 (content_type.as_str(), body)
             }
         };
-        let upstream_request =
-            adaptor.build(channel, endpoint, &upstream_model, content_type, body)?;
+        let upstream_request = adaptor.build(
+            channel,
+            channel_endpoint,
+            &upstream_model,
+            content_type,
+            body,
+            request.stream,
+        )?;
         let client = self
             .clients
             .get(channel.proxy_url.as_deref(), timeouts.connect)?;
@@ -499,6 +581,10 @@ impl Inner {
             request: request.json_source.clone(),
         };
         let rewrite_model_to = mapped.then(|| request.model.clone());
+        let meta = ResponseMeta {
+            model: request.model.clone(),
+            created: unix_now(),
+        };
         let mut upstream_body: ByteStream = response.bytes_stream().boxed();
 
         if content_type.starts_with("text/event-stream") {
@@ -510,13 +596,16 @@ impl Inner {
                 .ok_or(RelayError::UpstreamInvalid)?;
             let options = SseOptions {
                 rewrite_model_to,
-                drop_usage_chunk: !client_wants_stream_usage,
+                drop_usage_chunk: client_wire == Wire::Chat && !client_wants_stream_usage,
                 idle: timeouts.stream_idle,
                 estimator,
+                channel: channel_wire,
+                client: client_wire,
+                meta,
             };
             log.record().stream = true;
             let log = log.hand_over();
-            let body = sse_body(first, upstream_body, bridge.stream(endpoint), options, log);
+            let body = sse_body(first, upstream_body, options, log);
             let mut response = Response::new(body);
             *response.status_mut() = status;
             let headers = response.headers_mut();
@@ -537,13 +626,29 @@ impl Inner {
                 MAX_BUFFERED_RESPONSE,
             )
             .await?;
-            let bytes = bridge.response(endpoint, bytes)?;
-            let (bytes, usage) = finish_json(bytes, endpoint, rewrite_model_to.as_deref());
+            let (bytes, usage, completion) =
+                if client_wire == Wire::Chat && channel_wire == Wire::Chat {
+                    let (bytes, usage) = finish_json(bytes, endpoint, rewrite_model_to.as_deref());
+                    let completion = if usage.is_none() {
+                        completion_text(&bytes, endpoint)
+                    } else {
+                        String::new()
+                    };
+                    (bytes, usage, completion)
+                } else {
+                    convert_json(
+                        &bytes,
+                        channel_wire,
+                        client_wire,
+                        &meta,
+                        rewrite_model_to.as_deref(),
+                    )?
+                };
             let record = log.record();
             match usage {
                 Some(usage) => record.usage = usage,
                 None => {
-                    record.usage = estimator.estimate(&completion_text(&bytes, endpoint));
+                    record.usage = estimator.estimate(&completion);
                     record.usage_estimated = true;
                 }
             }
@@ -615,7 +720,7 @@ impl Inner {
                 log.finish();
                 (StatusCode::OK, axum::Json(document)).into_response()
             }
-            Err(error) => self.fail(log, error),
+            Err(error) => self.fail(log, error, Wire::Chat),
         }
     }
 
@@ -664,9 +769,7 @@ impl Inner {
             &channel.timeouts,
             &ChannelTimeouts::default(),
         );
-        let Ok(adaptor) = adaptor_for(channel.kind) else {
-            return false;
-        };
+        let adaptor = adaptor_for(channel.kind);
         let Ok(request) = adaptor.probe(channel, endpoint, upstream_model) else {
             return false;
         };
@@ -699,14 +802,119 @@ fn api_key(headers: &HeaderMap) -> Option<&str> {
             let (scheme, key) = value.trim().split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then_some(key.trim())
         });
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::trim)
+    };
     bearer
-        .or_else(|| {
-            headers
-                .get("x-api-key")
-                .and_then(|value| value.to_str().ok())
-                .map(str::trim)
-        })
+        .or_else(|| header("x-api-key"))
+        .or_else(|| header("x-goog-api-key"))
         .filter(|key| !key.is_empty())
+}
+
+/// Gemini's `?key=` query parameter (its SDKs send the header; older clients the query).
+fn query_key(query: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| *name == "key")
+        .map(|(_, value)| percent_decode(value))
+        .filter(|key| !key.is_empty())
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        let hex = (byte == b'%')
+            .then(|| text.get(index + 1..index + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match hex {
+            Some(decoded) => {
+                out.push(decoded);
+                index += 3;
+            }
+            None => {
+                out.push(if byte == b'+' { b' ' } else { byte });
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+/// Answers a count-tokens request locally (an estimate: Claude's and Gemini's tokenizers are
+/// not public).
+fn count_tokens(
+    endpoint: Endpoint,
+    request: &ParsedRequest,
+    log: &mut UsageLog,
+) -> Result<Response, RelayError> {
+    let body = serde_json::from_slice::<serde_json::Value>(&request.json_source)
+        .map_err(|_| bad_request("the request body must be a JSON object", None))?;
+    let document = if endpoint == Endpoint::GeminiCountTokens {
+        let tokens = crate::convert::count_gemini_tokens(&request.model, &body)?;
+        serde_json::json!({"totalTokens": tokens})
+    } else {
+        let tokens = crate::convert::count_messages_tokens(&request.model, &body)?;
+        serde_json::json!({"input_tokens": tokens})
+    };
+    log.set_outcome(200, None);
+    log.first_byte_now();
+    log.hand_over().finish();
+    Ok((StatusCode::OK, axum::Json(document)).into_response())
+}
+
+/// A non-streamed answer converted through the chat pivot: the client's body, the usage the
+/// chat form reports, and the completion text for counting when it reports none.
+fn convert_json(
+    bytes: &Bytes,
+    channel: Wire,
+    client: Wire,
+    meta: &ResponseMeta,
+    rewrite_model_to: Option<&str>,
+) -> Result<(Bytes, Option<crate::backend::TokenUsage>, String), RelayError> {
+    let upstream = serde_json::from_slice::<serde_json::Value>(bytes)
+        .map_err(|_| RelayError::UpstreamInvalid)?;
+    let mut chat = convert_response(channel, Wire::Chat, &upstream, meta)?;
+    if let Some(model) = rewrite_model_to {
+        rename_native_model(Wire::Chat, &mut chat, model);
+    }
+    let usage = chat
+        .get("usage")
+        .and_then(|usage| serde_json::from_value::<OpenAiUsage>(usage.clone()).ok())
+        .map(OpenAiUsage::into_tokens);
+    let mut completion = String::new();
+    if usage.is_none()
+        && let Some(choices) = chat.get("choices")
+        && let Ok(choices) = serde_json::from_value::<Vec<Choice>>(choices.clone())
+    {
+        collect_choice_text(&choices, &mut completion, usize::MAX);
+    }
+    let body = if client == channel {
+        let mut native = upstream;
+        if let Some(model) = rewrite_model_to {
+            rename_native_model(client, &mut native, model);
+        }
+        native
+    } else if client == Wire::Chat {
+        chat
+    } else {
+        convert_response(Wire::Chat, client, &chat, meta)?
+    };
+    let body = serde_json::to_vec(&body).map_err(|_| RelayError::Internal)?;
+    Ok((Bytes::from(body), usage, completion))
 }
 
 fn check_model_allowed(caller: &Caller, model: &str) -> Result<(), RelayError> {
@@ -828,6 +1036,7 @@ fn check_field(
 
 fn parse_request(
     endpoint: Endpoint,
+    facts: UrlFacts,
     headers: &HeaderMap,
     body: Bytes,
     log: &mut UsageLog,
@@ -875,12 +1084,17 @@ fn parse_request(
         };
         bad_request(message, None)
     })?;
-    check_field(&object, "model", Shape::String, true)?;
-    let model = object
-        .get_as::<String>("model")
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let model = match facts.model {
+        Some(model) => model,
+        None => {
+            check_field(&object, "model", Shape::String, true)?;
+            object
+                .get_as::<String>("model")
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+        }
+    };
     if model.trim().is_empty() {
         return Err(bad_request(
             "you must provide the model parameter",
@@ -891,7 +1105,7 @@ fn parse_request(
     let stream = object
         .get_as::<bool>("stream")
         .map_err(|_| bad_request("stream must be a boolean", Some("stream")))?;
-    let stream = stream.unwrap_or(false);
+    let stream = stream.unwrap_or(false) || facts.stream;
     if stream && !endpoint.can_stream() {
         // Other endpoints' streams are not relayed event by event; say so instead of guessing.
         return Err(bad_request(
@@ -916,7 +1130,15 @@ fn parse_request(
             check_field(&object, "query", Shape::String, true)?;
             check_field(&object, "documents", Shape::Array, true)?;
         }
-        Endpoint::ImagesEdits | Endpoint::AudioTranscriptions | Endpoint::AudioTranslations => {}
+        Endpoint::Messages | Endpoint::MessagesCountTokens => {
+            check_field(&object, "messages", Shape::Array, true)?
+        }
+        Endpoint::GenerateContent => check_field(&object, "contents", Shape::Array, true)?,
+        Endpoint::Responses => check_field(&object, "input", Shape::StringOrArray, false)?,
+        Endpoint::ImagesEdits
+        | Endpoint::AudioTranscriptions
+        | Endpoint::AudioTranslations
+        | Endpoint::GeminiCountTokens => {}
     }
     Ok(ParsedRequest {
         model,

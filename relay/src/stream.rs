@@ -1,16 +1,18 @@
-//! Response bodies that outlive the handler: the SSE relay (event by event, model name rewritten,
-//! the injected usage chunk dropped, usage captured) and the plain pass-through for binary
-//! bodies. Dropping either (the client went away) drops the upstream response with it, which
-//! closes the upstream connection, and still sends the one usage record.
+//! Response bodies that outlive the handler: the SSE relay (event by event, converted between
+//! protocols through the chat pivot, model name rewritten, the injected usage chunk dropped,
+//! usage captured) and the plain pass-through for binary bodies. Dropping either (the client
+//! went away) drops the upstream response with it, which closes the upstream connection, and
+//! still sends the one usage record.
 
 use std::time::Duration;
 
 use axum::body::Body;
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
+use serde_json::Value;
 
-use crate::adaptor::StreamConverter;
 use crate::backend::TokenUsage;
+use crate::convert::{EventConverter, ResponseMeta, StreamEvent, Wire, stream_converter};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::sse::{SseEvent, SseParser};
@@ -22,34 +24,52 @@ const MAX_COLLECTED_TEXT: usize = 4 * 1024 * 1024;
 
 /// How one event stream is to be rewritten.
 pub struct SseOptions {
-    /// The name the client asked for, put back into `model` when a mapping applied.
+    /// The name the client asked for, put back into the model field when a mapping applied.
     pub rewrite_model_to: Option<String>,
     /// The client did not ask for the usage-only chunk; it was requested for our own counting.
     pub drop_usage_chunk: bool,
     pub idle: Duration,
     pub estimator: Estimator,
+    /// The protocol of the upstream's events (chat for the OpenAI-only endpoints).
+    pub channel: Wire,
+    /// The protocol the client reads; also decides the form of a failed stream's last event.
+    pub client: Wire,
+    pub meta: ResponseMeta,
 }
 
 /// The client-facing body for an upstream event stream whose first chunk was already read.
-pub fn sse_body(
-    first: Bytes,
-    upstream: ByteStream,
-    converter: Box<dyn StreamConverter>,
-    options: SseOptions,
-    log: UsageLog,
-) -> Body {
+///
+/// Every stream is accounted in the chat protocol: upstream events of another protocol are
+/// converted to chat chunks first; those chunks give usage, carry the renamed model and, for a
+/// client of a third protocol, are converted again. When client and channel speak the same
+/// non-chat protocol the upstream events go through as they are and the chat copy is only read.
+pub fn sse_body(first: Bytes, upstream: ByteStream, options: SseOptions, log: UsageLog) -> Body {
+    let to_chat = match options.channel {
+        Wire::Chat => None,
+        channel => stream_converter(channel, Wire::Chat, options.meta.clone()),
+    };
+    let from_chat = match options.client {
+        Wire::Chat => None,
+        client if client == options.channel => None,
+        client => stream_converter(Wire::Chat, client, options.meta.clone()),
+    };
+    let native = options.client == options.channel && options.channel != Wire::Chat;
     let relay = SseRelay {
         upstream,
         first: Some(first),
         parser: SseParser::new(),
-        converter,
+        to_chat,
+        from_chat,
+        native,
+        upstream_closed: false,
+        client_closed: false,
         options,
         log: Some(log),
         usage: None,
         choices: Vec::new(),
         choices_bytes: 0,
-        converted: Vec::new(),
         parsed: Vec::new(),
+        scratch: Vec::new(),
     };
     let stream = futures::stream::unfold(relay, |mut relay| async move {
         let chunk = relay.next_chunk().await?;
@@ -62,7 +82,16 @@ struct SseRelay {
     upstream: ByteStream,
     first: Option<Bytes>,
     parser: SseParser,
-    converter: Box<dyn StreamConverter>,
+    /// Upstream protocol to chat; `None` for a chat upstream.
+    to_chat: Option<Box<dyn EventConverter>>,
+    /// Chat to the client's protocol; `None` for a chat client or a native pass-through.
+    from_chat: Option<Box<dyn EventConverter>>,
+    /// Client and channel speak the same non-chat protocol: forward upstream events.
+    native: bool,
+    /// `to_chat` was finished.
+    upstream_closed: bool,
+    /// `from_chat` was finished.
+    client_closed: bool,
     options: SseOptions,
     /// `None` once the usage record was sent.
     log: Option<UsageLog>,
@@ -71,7 +100,7 @@ struct SseRelay {
     choices: Vec<String>,
     choices_bytes: usize,
     parsed: Vec<SseEvent>,
-    converted: Vec<SseEvent>,
+    scratch: Vec<StreamEvent>,
 }
 
 impl SseRelay {
@@ -98,13 +127,14 @@ impl SseRelay {
                             self.fail(RelayError::UpstreamInvalid, "upstream event too large"),
                         );
                     }
-                    let out = self.forward(&mut parsed);
+                    let mut out = BytesMut::new();
+                    self.forward(&mut parsed, &mut out);
                     self.parsed = parsed;
                     if !out.is_empty() {
                         if let Some(log) = &mut self.log {
                             log.first_byte_now();
                         }
-                        return Some(out);
+                        return Some(out.freeze());
                     }
                 }
                 Some(Err(error)) => {
@@ -112,36 +142,133 @@ impl SseRelay {
                 }
                 None => {
                     let mut rest = self.parser.finish().into_iter().collect::<Vec<_>>();
-                    let out = self.forward(&mut rest);
+                    let mut out = BytesMut::new();
+                    self.forward(&mut rest, &mut out);
+                    // Gemini has no end marker, and a cut stream must still close the client's.
+                    self.close(&mut out);
                     self.finish(200, None);
-                    return (!out.is_empty()).then_some(out);
+                    return (!out.is_empty()).then(|| out.freeze());
                 }
             }
         }
     }
 
-    fn forward(&mut self, events: &mut Vec<SseEvent>) -> Bytes {
-        let mut out = BytesMut::new();
-        let mut converted = std::mem::take(&mut self.converted);
+    fn forward(&mut self, events: &mut Vec<SseEvent>, out: &mut BytesMut) {
         for event in events.drain(..) {
-            self.converter.convert(event, &mut converted);
-        }
-        for event in converted.drain(..) {
-            if let Some(bytes) = self.transform(event) {
-                out.extend_from_slice(&bytes);
+            if self.to_chat.is_none() {
+                self.chat_event(event, out);
+                continue;
+            }
+            if let Some(to_chat) = &mut self.to_chat
+                && !self.upstream_closed
+                && let Some(value) = event
+                    .data
+                    .as_deref()
+                    .and_then(|data| serde_json::from_str::<Value>(data).ok())
+            {
+                to_chat.push(&value, &mut self.scratch);
+            }
+            self.drain_chat(out);
+            if self.native {
+                out.extend_from_slice(&self.native_event(event));
             }
         }
-        self.converted = converted;
-        out.freeze()
     }
 
-    /// One event as the client sees it; `None` to drop it.
-    fn transform(&mut self, event: SseEvent) -> Option<Bytes> {
+    /// Feeds the chat chunks the upstream converter produced onwards.
+    fn drain_chat(&mut self, out: &mut BytesMut) {
+        let mut chat = std::mem::take(&mut self.scratch);
+        for event in chat.drain(..) {
+            if matches!(event, StreamEvent::Done) {
+                self.upstream_closed = true;
+            }
+            self.chat_event(event.into_sse(), out);
+        }
+        self.scratch = chat;
+    }
+
+    /// One chat chunk: accounted, renamed, then written for a chat client or converted.
+    fn chat_event(&mut self, event: SseEvent, out: &mut BytesMut) {
+        let is_done = event.data.as_deref().map(str::trim) == Some("[DONE]");
+        let Some(event) = self.transform(event) else {
+            return;
+        };
+        if self.native {
+            return;
+        }
+        let Some(from_chat) = &mut self.from_chat else {
+            out.extend_from_slice(&event.raw);
+            return;
+        };
+        if self.client_closed {
+            return;
+        }
+        let mut converted = Vec::new();
+        if is_done {
+            from_chat.finish(&mut converted);
+            self.client_closed = true;
+        } else if let Some(value) = event
+            .data
+            .as_deref()
+            .and_then(|data| serde_json::from_str::<Value>(data).ok())
+        {
+            from_chat.push(&value, &mut converted);
+        }
+        for event in converted {
+            out.extend_from_slice(&event.to_bytes());
+        }
+    }
+
+    /// The upstream stream ended: finish the converters so the client's stream ends in its
+    /// protocol's way (or with its error form when the upstream stopped half-way).
+    fn close(&mut self, out: &mut BytesMut) {
+        if let Some(to_chat) = &mut self.to_chat
+            && !self.upstream_closed
+        {
+            to_chat.finish(&mut self.scratch);
+            self.upstream_closed = true;
+            self.drain_chat(out);
+        }
+        if let Some(from_chat) = &mut self.from_chat
+            && !self.client_closed
+        {
+            let mut converted = Vec::new();
+            from_chat.finish(&mut converted);
+            self.client_closed = true;
+            for event in converted {
+                out.extend_from_slice(&event.to_bytes());
+            }
+        }
+    }
+
+    /// An upstream event forwarded in its own protocol, with the model renamed.
+    fn native_event(&self, event: SseEvent) -> Bytes {
+        let (Some(model), Some(data)) = (&self.options.rewrite_model_to, event.data.as_deref())
+        else {
+            return event.raw;
+        };
+        let Ok(mut value) = serde_json::from_str::<Value>(data) else {
+            return event.raw;
+        };
+        if rename_native_model(self.options.channel, &mut value, model) {
+            rebuild_event(&event.raw, value.to_string().as_bytes())
+        } else {
+            event.raw
+        }
+    }
+
+    /// One chat chunk as the client sees it; `None` to drop it.
+    fn transform(&mut self, event: SseEvent) -> Option<SseEvent> {
         let SseEvent { raw, data } = event;
-        let Some(data) = data else { return Some(raw) };
-        let Ok(mut object) = JsonObject::parse(Bytes::from(data)) else {
+        let Some(data) = data else {
+            return Some(SseEvent { raw, data: None });
+        };
+        let Ok(mut object) = JsonObject::parse(Bytes::from(data.clone())) else {
             // `[DONE]` and anything else that is not a JSON object go through as they are.
-            return Some(raw);
+            return Some(SseEvent {
+                raw,
+                data: Some(data),
+            });
         };
         let usage = object.get_as::<OpenAiUsage>("usage").ok().flatten();
         let usage_only = usage.is_some()
@@ -166,20 +293,24 @@ impl SseRelay {
         match &self.options.rewrite_model_to {
             Some(model) if object.get("model").is_some() => {
                 object.set("model", model).ok()?;
-                Some(rebuild_event(&raw, &object.to_bytes()))
+                let data = object.to_bytes();
+                Some(SseEvent {
+                    raw: rebuild_event(&raw, &data),
+                    data: Some(String::from_utf8_lossy(&data).into_owned()),
+                })
             }
-            _ => Some(raw),
+            _ => Some(SseEvent {
+                raw,
+                data: Some(data),
+            }),
         }
     }
 
-    /// Ends the stream with an error event: the status line is long gone, so this is the only
-    /// way left to tell the client (OpenAI's SDKs raise on an `error` chunk).
+    /// Ends the stream with an error event in the client's protocol: the status line is long
+    /// gone, so this is the only way left to tell the client (the SDKs raise on it).
     fn fail(&mut self, error: RelayError, reason: &str) -> Bytes {
         self.finish(error.status().as_u16(), Some(reason.to_owned()));
-        let mut out = BytesMut::from(&b"data: "[..]);
-        out.extend_from_slice(&error.to_json());
-        out.extend_from_slice(b"\n\n");
-        out.freeze()
+        Bytes::from(error.stream_event_for(self.options.client))
     }
 
     fn finish(&mut self, status: u16, error: Option<String>) {
@@ -214,6 +345,33 @@ impl Drop for SseRelay {
         // The client went away mid-stream: the record keeps its "client closed" status and
         // gets whatever usage is known.
         self.account();
+    }
+}
+
+/// Puts `model` where a protocol's own events name the model; false when this event names none.
+pub fn rename_native_model(wire: Wire, value: &mut Value, model: &str) -> bool {
+    let nested = match wire {
+        Wire::Messages => Some("message"),
+        Wire::Responses => Some("response"),
+        Wire::Chat | Wire::Gemini => None,
+    };
+    let key = if wire == Wire::Gemini {
+        "modelVersion"
+    } else {
+        "model"
+    };
+    let slot = match nested {
+        Some(outer) if value.get(key).is_none() => {
+            value.get_mut(outer).and_then(|inner| inner.get_mut(key))
+        }
+        _ => value.get_mut(key),
+    };
+    match slot {
+        Some(slot) => {
+            *slot = Value::String(model.to_owned());
+            true
+        }
+        None => false,
     }
 }
 

@@ -154,6 +154,8 @@ pub struct OpenAiUsage {
 #[derive(Debug, Default, Deserialize)]
 struct PromptDetails {
     cached_tokens: Option<u64>,
+    /// Not OpenAI's: the chat pivot carries Anthropic's cache writes here.
+    cache_creation_tokens: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -170,9 +172,13 @@ impl OpenAiUsage {
             output_tokens: output,
             cached_input_tokens: self
                 .prompt_tokens_details
+                .as_ref()
                 .and_then(|d| d.cached_tokens)
                 .unwrap_or(0),
-            cache_creation_tokens: 0,
+            cache_creation_tokens: self
+                .prompt_tokens_details
+                .and_then(|d| d.cache_creation_tokens)
+                .unwrap_or(0),
             reasoning_tokens: self
                 .completion_tokens_details
                 .and_then(|d| d.reasoning_tokens)
@@ -221,6 +227,18 @@ impl Estimator {
             }
             Endpoint::ImagesEdits | Endpoint::AudioTranscriptions | Endpoint::AudioTranslations => {
                 0
+            }
+            Endpoint::Messages | Endpoint::MessagesCountTokens => {
+                crate::convert::count_messages_tokens(model, &request).unwrap_or(0)
+            }
+            Endpoint::GenerateContent | Endpoint::GeminiCountTokens => {
+                crate::convert::count_gemini_tokens(model, &request).unwrap_or(0)
+            }
+            Endpoint::Responses => {
+                use crate::convert::{Wire, convert_request};
+                convert_request(Wire::Responses, Wire::Chat, &request, model, false)
+                    .map(|chat| count_chat_messages(model, &chat["messages"]))
+                    .unwrap_or(0)
             }
         };
         let output = count_text(model, completion);

@@ -1343,7 +1343,13 @@ async fn other_endpoints_are_relayed() {
 
 #[tokio::test]
 async fn channels_of_unsupported_protocols_fail_clearly_or_are_skipped() {
-    let mock = Mock::chat_ok("from openai").await;
+    // Anthropic channels serve generation only: embeddings on one fail clearly, and a route
+    // with another channel falls over to it.
+    let mock = Mock::start(|_| {
+        Reply::json(json!({"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": [0.5]}],
+            "model": "m", "usage": {"prompt_tokens": 1, "total_tokens": 1}}))
+    })
+    .await;
     let mut anthropic = channel(1, &mock.url());
     anthropic.kind = ChannelKind::Anthropic;
     anthropic.priority = 10;
@@ -1352,8 +1358,10 @@ async fn channels_of_unsupported_protocols_fail_clearly_or_are_skipped() {
         ("mixed", route(vec![anthropic, channel(2, &mock.url())])),
     ])
     .await;
-    let (status, body) = h.chat(chat_body("claude")).await;
-    assert_eq!(status, 502);
+    let embed = |model: &str| json!({"model": model, "input": "hello"});
+    let response = h.post_json("/v1/embeddings", embed("claude")).await;
+    assert_eq!(response.status(), 502);
+    let body: Value = response.json().await.unwrap();
     assert!(
         assert_error_shape(&body)["message"]
             .as_str()
@@ -1361,9 +1369,8 @@ async fn channels_of_unsupported_protocols_fail_clearly_or_are_skipped() {
             .contains("anthropic"),
         "{body}"
     );
-    let (status, body) = h.chat(chat_body("mixed")).await;
-    assert_eq!(status, 200);
-    assert_eq!(body["choices"][0]["message"]["content"], "from openai");
+    let response = h.post_json("/v1/embeddings", embed("mixed")).await;
+    assert_eq!(response.status(), 200);
     assert_eq!(mock.hits(), 1);
 }
 

@@ -1,17 +1,19 @@
 //! The boundary between the relay and an upstream's wire family: an [`Adaptor`] per family builds
-//! upstream requests (URL, auth, probes), and a [`Bridge`] per (client protocol, channel
-//! protocol) pair converts bodies and stream events. Only the OpenAI family exists today;
-//! Anthropic and Gemini slot in as a new adaptor plus the bridges from the OpenAI protocol.
+//! upstream requests (URL, auth, probes), and [`Endpoint`] says which protocol a client speaks
+//! on each route. Body and stream conversion between protocols lives in [`crate::convert`]; the
+//! relay picks the channel-side endpoint with [`upstream_endpoint`].
 
+mod anthropic;
+mod gemini;
 mod openai;
 
-use axum::http::{HeaderMap, Method};
+use axum::http::{HeaderMap, HeaderValue, Method};
 use bytes::Bytes;
 
 use crate::backend::{Channel, ChannelKind};
+use crate::convert::Wire;
 use crate::error::RelayError;
 use crate::json::JsonObject;
-use crate::sse::SseEvent;
 
 pub use openai::{default_base_url, versioned_base};
 
@@ -28,6 +30,16 @@ pub enum Endpoint {
     AudioTranslations,
     Moderations,
     Rerank,
+    /// Anthropic Messages (`/v1/messages`).
+    Messages,
+    /// Anthropic `/v1/messages/count_tokens`, answered locally.
+    MessagesCountTokens,
+    /// Gemini `:generateContent` and `:streamGenerateContent` (the model is in the URL).
+    GenerateContent,
+    /// Gemini `:countTokens`, answered locally.
+    GeminiCountTokens,
+    /// OpenAI Responses (`/v1/responses`).
+    Responses,
 }
 
 impl Endpoint {
@@ -44,6 +56,11 @@ impl Endpoint {
             Endpoint::AudioTranslations => "audio/translations",
             Endpoint::Moderations => "moderations",
             Endpoint::Rerank => "rerank",
+            Endpoint::Messages => "messages",
+            Endpoint::MessagesCountTokens => "messages/count_tokens",
+            Endpoint::GenerateContent => "generateContent",
+            Endpoint::GeminiCountTokens => "countTokens",
+            Endpoint::Responses => "responses",
         }
     }
 
@@ -60,6 +77,11 @@ impl Endpoint {
             Endpoint::AudioTranslations => "/v1/audio/translations",
             Endpoint::Moderations => "/v1/moderations",
             Endpoint::Rerank => "/v1/rerank",
+            Endpoint::Messages => "/v1/messages",
+            Endpoint::MessagesCountTokens => "/v1/messages/count_tokens",
+            Endpoint::GenerateContent => "/v1beta/models/{model}:generateContent",
+            Endpoint::GeminiCountTokens => "/v1beta/models/{model}:countTokens",
+            Endpoint::Responses => "/v1/responses",
         }
     }
 
@@ -72,7 +94,36 @@ impl Endpoint {
 
     /// Whether the endpoint can answer with an event stream.
     pub fn can_stream(self) -> bool {
-        matches!(self, Endpoint::ChatCompletions | Endpoint::Completions)
+        matches!(self, Endpoint::ChatCompletions | Endpoint::Completions) || self.wire().is_some()
+    }
+
+    /// The generation protocol of the endpoint; `None` for the OpenAI-only endpoints, which
+    /// are relayed as they are.
+    pub fn wire(self) -> Option<Wire> {
+        match self {
+            Endpoint::ChatCompletions => Some(Wire::Chat),
+            Endpoint::Messages => Some(Wire::Messages),
+            Endpoint::GenerateContent => Some(Wire::Gemini),
+            Endpoint::Responses => Some(Wire::Responses),
+            _ => None,
+        }
+    }
+
+    /// The protocol whose error shape the client expects.
+    pub fn face(self) -> Wire {
+        match self {
+            Endpoint::Messages | Endpoint::MessagesCountTokens => Wire::Messages,
+            Endpoint::GenerateContent | Endpoint::GeminiCountTokens => Wire::Gemini,
+            _ => Wire::Chat,
+        }
+    }
+
+    /// Answered by the relay itself, without a channel.
+    pub fn is_local(self) -> bool {
+        matches!(
+            self,
+            Endpoint::MessagesCountTokens | Endpoint::GeminiCountTokens
+        )
     }
 }
 
@@ -94,6 +145,42 @@ impl Protocol {
     }
 }
 
+/// The endpoint to call on `channel` for a client request on `endpoint`: generation requests
+/// go to the channel's own generation endpoint (chat completions for the OpenAI family, or
+/// Responses for a channel marked `responses_only`), anything else keeps its endpoint.
+pub fn upstream_endpoint(endpoint: Endpoint, channel: &Channel) -> Endpoint {
+    if endpoint.wire().is_none() {
+        return endpoint;
+    }
+    match Protocol::of(channel.kind) {
+        Protocol::Anthropic => Endpoint::Messages,
+        Protocol::Gemini => Endpoint::GenerateContent,
+        Protocol::OpenAi if responses_only(channel) => Endpoint::Responses,
+        Protocol::OpenAi => Endpoint::ChatCompletions,
+    }
+}
+
+/// A channel that serves generation only through `/v1/responses` (some OpenAI models do).
+fn responses_only(channel: &Channel) -> bool {
+    channel
+        .config
+        .get("responses_only")
+        .is_some_and(|value| value == "true")
+}
+
+/// Whether a chat body asks for the usage-only stream chunk itself.
+pub fn wants_stream_usage(body: &JsonObject) -> bool {
+    #[derive(serde::Deserialize)]
+    struct StreamOptions {
+        include_usage: Option<bool>,
+    }
+    body.get_as::<StreamOptions>("stream_options")
+        .ok()
+        .flatten()
+        .and_then(|options| options.include_usage)
+        == Some(true)
+}
+
 /// A request ready to send upstream.
 #[derive(Debug)]
 pub struct UpstreamRequest {
@@ -110,16 +197,11 @@ pub trait Adaptor: Send + Sync + 'static {
     fn protocol(&self) -> Protocol;
 
     /// Adjusts a JSON body for this upstream before it is sent (for example asking an
-    /// OpenAI-family stream to report usage). Returns what the client itself asked for.
-    fn prepare(
-        &self,
-        channel: &Channel,
-        endpoint: Endpoint,
-        body: &mut JsonObject,
-        stream: bool,
-    ) -> Prepared;
+    /// OpenAI-family stream to report usage).
+    fn prepare(&self, channel: &Channel, endpoint: Endpoint, body: &mut JsonObject, stream: bool);
 
-    /// The upstream request for `endpoint`, with `content_type` describing `body`.
+    /// The upstream request for `endpoint`, with `content_type` describing `body`; `stream`
+    /// matters where the URL says it (Gemini).
     fn build(
         &self,
         channel: &Channel,
@@ -127,6 +209,7 @@ pub trait Adaptor: Send + Sync + 'static {
         upstream_model: &str,
         content_type: &str,
         body: Bytes,
+        stream: bool,
     ) -> Result<UpstreamRequest, RelayError>;
 
     /// A cheap request that shows whether the pair works again.
@@ -138,64 +221,42 @@ pub trait Adaptor: Send + Sync + 'static {
     ) -> Result<UpstreamRequest, RelayError>;
 }
 
-/// What [`Adaptor::prepare`] learnt about the client's wishes.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Prepared {
-    /// The client asked for the usage-only stream chunk itself, so it must not be dropped.
-    pub client_wants_stream_usage: bool,
-}
-
-/// Converts between the protocol a client speaks and the protocol a channel speaks.
-pub trait Bridge: Send + Sync + 'static {
-    fn request(&self, endpoint: Endpoint, body: JsonObject) -> Result<JsonObject, RelayError>;
-    fn response(&self, endpoint: Endpoint, body: Bytes) -> Result<Bytes, RelayError>;
-    /// A converter for one stream; it may turn one upstream event into several or none.
-    fn stream(&self, endpoint: Endpoint) -> Box<dyn StreamConverter>;
-}
-
-/// Converts the events of one stream.
-pub trait StreamConverter: Send {
-    fn convert(&mut self, event: SseEvent, out: &mut Vec<SseEvent>);
-}
-
 /// The adaptor for a channel kind.
-pub fn adaptor_for(kind: ChannelKind) -> Result<&'static dyn Adaptor, RelayError> {
+pub fn adaptor_for(kind: ChannelKind) -> &'static dyn Adaptor {
     match Protocol::of(kind) {
-        Protocol::OpenAi => Ok(&openai::OpenAiFamily),
-        Protocol::Anthropic | Protocol::Gemini => Err(RelayError::Unsupported(format!(
-            "channel type {} is not supported yet: protocol conversion is not implemented",
-            kind.as_str()
-        ))),
+        Protocol::OpenAi => &openai::OpenAiFamily,
+        Protocol::Anthropic => &anthropic::AnthropicAdaptor,
+        Protocol::Gemini => &gemini::GeminiAdaptor,
     }
 }
 
-/// The bridge from `client` to `channel`; `None` when no conversion exists for the pair.
-pub fn bridge_for(client: Protocol, channel: Protocol) -> Option<&'static dyn Bridge> {
-    match (client, channel) {
-        (Protocol::OpenAi, Protocol::OpenAi) => Some(&Identity),
-        _ => None,
+/// The channel's base URL without trailing slashes, or `default` when it names none.
+fn base_or(channel: &Channel, default: &'static str) -> String {
+    let base = channel.base_url.trim().trim_end_matches('/');
+    if base.is_empty() {
+        default.to_owned()
+    } else {
+        base.to_owned()
     }
 }
 
-/// Same protocol on both sides: nothing to convert.
-struct Identity;
-
-impl Bridge for Identity {
-    fn request(&self, _: Endpoint, body: JsonObject) -> Result<JsonObject, RelayError> {
-        Ok(body)
+/// The channel key as a sensitive header value; `None` for a keyless channel.
+fn key_header(channel: &Channel) -> Result<Option<HeaderValue>, RelayError> {
+    let key = channel.key.trim();
+    if key.is_empty() {
+        return Ok(None);
     }
-    fn response(&self, _: Endpoint, body: Bytes) -> Result<Bytes, RelayError> {
-        Ok(body)
-    }
-    fn stream(&self, _: Endpoint) -> Box<dyn StreamConverter> {
-        Box::new(IdentityStream)
-    }
+    let mut value = HeaderValue::from_str(key).map_err(|_| {
+        RelayError::Misconfigured(format!("channel {} has an invalid key", channel.id))
+    })?;
+    value.set_sensitive(true);
+    Ok(Some(value))
 }
 
-struct IdentityStream;
-
-impl StreamConverter for IdentityStream {
-    fn convert(&mut self, event: SseEvent, out: &mut Vec<SseEvent>) {
-        out.push(event);
-    }
+fn unsupported(channel: &Channel, endpoint: Endpoint) -> RelayError {
+    RelayError::Unsupported(format!(
+        "channel type {} does not serve {}",
+        channel.kind.as_str(),
+        endpoint.route()
+    ))
 }

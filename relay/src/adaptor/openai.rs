@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;
 use serde_json::json;
 
-use super::{Adaptor, Endpoint, Prepared, Protocol, UpstreamRequest};
+use super::{Adaptor, Endpoint, Protocol, UpstreamRequest};
 use crate::backend::{Channel, ChannelKind};
 use crate::error::RelayError;
 use crate::json::JsonObject;
@@ -139,13 +139,7 @@ impl Adaptor for OpenAiFamily {
         Protocol::OpenAi
     }
 
-    fn prepare(
-        &self,
-        channel: &Channel,
-        endpoint: Endpoint,
-        body: &mut JsonObject,
-        stream: bool,
-    ) -> Prepared {
+    fn prepare(&self, channel: &Channel, endpoint: Endpoint, body: &mut JsonObject, stream: bool) {
         #[derive(serde::Deserialize, serde::Serialize, Default)]
         struct StreamOptions {
             #[serde(default)]
@@ -153,26 +147,25 @@ impl Adaptor for OpenAiFamily {
             #[serde(flatten)]
             rest: serde_json::Map<String, serde_json::Value>,
         }
+        // Some compatible servers reject `stream_options`; a channel can opt out with
+        // `include_usage = "false"` and then relies on local counting. The Responses API
+        // reports usage in its last event unasked.
+        let opted_out = channel
+            .config
+            .get("include_usage")
+            .is_some_and(|value| value == "false");
+        let chat_like = matches!(endpoint, Endpoint::ChatCompletions | Endpoint::Completions);
+        if !stream || !chat_like || opted_out || super::wants_stream_usage(body) {
+            return;
+        }
         let mut options = body
             .get_as::<StreamOptions>("stream_options")
             .ok()
             .flatten()
             .unwrap_or_default();
-        let client_wants_stream_usage = options.include_usage == Some(true);
-        // Some compatible servers reject `stream_options`; a channel can opt out with
-        // `include_usage = "false"` and then relies on local counting.
-        let opted_out = channel
-            .config
-            .get("include_usage")
-            .is_some_and(|value| value == "false");
-        if stream && endpoint.can_stream() && !client_wants_stream_usage && !opted_out {
-            options.include_usage = Some(true);
-            // Serializing a map of JSON values cannot fail.
-            let _ = body.set("stream_options", &options);
-        }
-        Prepared {
-            client_wants_stream_usage,
-        }
+        options.include_usage = Some(true);
+        // Serializing a map of JSON values cannot fail.
+        let _ = body.set("stream_options", &options);
     }
 
     fn build(
@@ -182,7 +175,17 @@ impl Adaptor for OpenAiFamily {
         upstream_model: &str,
         content_type: &str,
         body: Bytes,
+        _stream: bool,
     ) -> Result<UpstreamRequest, RelayError> {
+        if matches!(
+            endpoint,
+            Endpoint::Messages
+                | Endpoint::MessagesCountTokens
+                | Endpoint::GenerateContent
+                | Endpoint::GeminiCountTokens
+        ) {
+            return Err(super::unsupported(channel, endpoint));
+        }
         if channel.kind == ChannelKind::Azure
             && matches!(endpoint, Endpoint::Rerank | Endpoint::Moderations)
         {
@@ -205,7 +208,11 @@ impl Adaptor for OpenAiFamily {
         endpoint: Endpoint,
         upstream_model: &str,
     ) -> Result<UpstreamRequest, RelayError> {
+        let endpoint = super::upstream_endpoint(endpoint, channel);
         let body = match endpoint {
+            Endpoint::Responses => {
+                json!({"model": upstream_model, "input": "ping", "max_output_tokens": 16})
+            }
             Endpoint::ChatCompletions => {
                 json!({"model": upstream_model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1})
             }
@@ -235,6 +242,7 @@ impl Adaptor for OpenAiFamily {
             upstream_model,
             "application/json",
             Bytes::from(body.to_string()),
+            false,
         )
     }
 }

@@ -1,0 +1,77 @@
+//! The Anthropic family: the native Messages API (`{base}/v1/messages`, `x-api-key`,
+//! `anthropic-version`). Bodies arrive already in the Messages protocol.
+
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use bytes::Bytes;
+use serde_json::json;
+
+use super::{Adaptor, Endpoint, Protocol, UpstreamRequest, base_or, key_header, unsupported};
+use crate::backend::Channel;
+use crate::error::RelayError;
+use crate::json::JsonObject;
+
+const DEFAULT_BASE: &str = "https://api.anthropic.com";
+/// The API version every Messages feature we convert exists in; betas ride on top of it.
+const API_VERSION: &str = "2023-06-01";
+
+pub struct AnthropicAdaptor;
+
+/// `https://host` and `https://host/v1` both name the same API root.
+fn messages_url(channel: &Channel) -> String {
+    let base = base_or(channel, DEFAULT_BASE);
+    let base = base.strip_suffix("/v1").unwrap_or(&base);
+    format!("{base}/v1/messages")
+}
+
+impl Adaptor for AnthropicAdaptor {
+    fn protocol(&self) -> Protocol {
+        Protocol::Anthropic
+    }
+
+    fn prepare(&self, _: &Channel, _: Endpoint, _: &mut JsonObject, _: bool) {}
+
+    fn build(
+        &self,
+        channel: &Channel,
+        endpoint: Endpoint,
+        _upstream_model: &str,
+        content_type: &str,
+        body: Bytes,
+        _stream: bool,
+    ) -> Result<UpstreamRequest, RelayError> {
+        if endpoint != Endpoint::Messages {
+            return Err(unsupported(channel, endpoint));
+        }
+        let mut headers = HeaderMap::new();
+        let content_type = HeaderValue::from_str(content_type).map_err(|_| RelayError::Internal)?;
+        headers.insert(header::CONTENT_TYPE, content_type);
+        headers.insert("anthropic-version", HeaderValue::from_static(API_VERSION));
+        if let Some(key) = key_header(channel)? {
+            headers.insert("x-api-key", key);
+        }
+        Ok(UpstreamRequest {
+            method: Method::POST,
+            url: messages_url(channel),
+            headers,
+            body,
+        })
+    }
+
+    fn probe(
+        &self,
+        channel: &Channel,
+        _endpoint: Endpoint,
+        upstream_model: &str,
+    ) -> Result<UpstreamRequest, RelayError> {
+        let body = json!({"model": upstream_model, "max_tokens": 1,
+            "messages": [{"role": "user", "content": "ping"}]});
+        self.build(
+            channel,
+            Endpoint::Messages,
+            upstream_model,
+            "application/json",
+            Bytes::from(body.to_string()),
+            false,
+        )
+    }
+}

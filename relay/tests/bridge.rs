@@ -1,0 +1,739 @@
+//! End-to-end tests of protocol conversion in the relay: Anthropic and Gemini clients on OpenAI
+//! channels, OpenAI clients on Anthropic and Gemini channels, and native pass-through, against
+//! mock upstreams speaking each real wire format on loopback sockets.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed setup or assertion should abort the test"
+)]
+
+mod common;
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use common::*;
+use relay::backend::{Channel, ChannelKind};
+use serde_json::{Value, json};
+
+fn typed_channel(id: i64, kind: ChannelKind, url: &str, mapping: &[(&str, &str)]) -> Channel {
+    let mut channel = channel(id, url);
+    channel.kind = kind;
+    channel.model_mapping = mapping
+        .iter()
+        .map(|(from, to)| ((*from).to_owned(), (*to).to_owned()))
+        .collect::<HashMap<_, _>>();
+    channel
+}
+
+/// `(event name, data)` of each event of an SSE body.
+fn sse_events(body: &str) -> Vec<(Option<String>, Value)> {
+    body.split("\n\n")
+        .filter(|event| !event.trim().is_empty())
+        .filter_map(|event| {
+            let name = event
+                .lines()
+                .find_map(|line| line.strip_prefix("event: "))
+                .map(str::to_owned);
+            let data = event.lines().find_map(|line| line.strip_prefix("data: "))?;
+            Some((name, serde_json::from_str(data).unwrap_or(json!(data))))
+        })
+        .collect()
+}
+
+fn anthropic_sse(events: &[Value]) -> Reply {
+    let mut body = String::new();
+    for event in events {
+        body.push_str(&format!(
+            "event: {}\ndata: {}\n\n",
+            event["type"].as_str().unwrap(),
+            event
+        ));
+    }
+    Reply::Raw {
+        status: 200,
+        content_type: "text/event-stream",
+        body: Bytes::from(body),
+    }
+}
+
+fn anthropic_stream(model: &str) -> Reply {
+    anthropic_sse(&[
+        json!({"type": "message_start", "message": {"id": "msg_1", "type": "message", "role": "assistant", "model": model, "content": [], "stop_reason": null, "stop_sequence": null, "usage": {"input_tokens": 10, "cache_creation_input_tokens": 4, "cache_read_input_tokens": 6, "output_tokens": 1}}}),
+        json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        json!({"type": "ping"}),
+        json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hello"}}),
+        json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": " world"}}),
+        json!({"type": "content_block_stop", "index": 0}),
+        json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null}, "usage": {"output_tokens": 5}}),
+        json!({"type": "message_stop"}),
+    ])
+}
+
+fn anthropic_message(model: &str) -> Value {
+    json!({"id": "msg_1", "type": "message", "role": "assistant", "model": model,
+        "content": [{"type": "text", "text": "Hi there"}], "stop_reason": "end_turn", "stop_sequence": null,
+        "usage": {"input_tokens": 10, "cache_creation_input_tokens": 4, "cache_read_input_tokens": 6, "output_tokens": 5}})
+}
+
+fn gemini_answer(text: &str, last: bool) -> Value {
+    let mut chunk = json!({"candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "index": 0}],
+        "modelVersion": "gemini-up", "responseId": "resp-1"});
+    if last {
+        chunk["candidates"][0]["finishReason"] = json!("STOP");
+        chunk["usageMetadata"] = json!({"promptTokenCount": 12, "candidatesTokenCount": 3, "totalTokenCount": 15, "cachedContentTokenCount": 2});
+    }
+    chunk
+}
+
+async fn post(
+    harness: &Harness,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Value,
+) -> (u16, String) {
+    let mut request = harness.client.post(harness.url(path)).json(&body);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+const ANTHROPIC_HEADERS: [(&str, &str); 3] = [
+    ("x-api-key", KEY),
+    ("anthropic-version", "2023-06-01"),
+    ("anthropic-beta", "interleaved-thinking-2025-05-14"),
+];
+
+fn messages_body(stream: bool) -> Value {
+    json!({"model": "claude-x", "max_tokens": 256, "stream": stream, "system": "be brief",
+        "messages": [{"role": "user", "content": "What is the weather in Paris?"}],
+        "tools": [{"name": "get_weather", "description": "weather by city",
+            "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}]})
+}
+
+#[tokio::test]
+async fn anthropic_client_on_an_openai_channel_gets_a_message() {
+    let mock = Mock::start(|seen| {
+        let mut body = chat_completion(&seen.json()["model"], "Sunny.", true);
+        body["usage"]["prompt_tokens_details"]["cache_creation_tokens"] = json!(2);
+        Reply::json(body)
+    })
+    .await;
+    let harness = Harness::start(vec![(
+        "claude-x",
+        route(vec![typed_channel(
+            1,
+            ChannelKind::OpenAi,
+            &mock.url(),
+            &[("claude-x", "gpt-up")],
+        )]),
+    )])
+    .await;
+    let (status, text) = post(
+        &harness,
+        "/v1/messages",
+        &ANTHROPIC_HEADERS,
+        messages_body(false),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let seen = mock.last();
+    assert_eq!(seen.path, "/v1/chat/completions");
+    let sent = seen.json();
+    assert_eq!(sent["model"], "gpt-up");
+    assert_eq!(
+        sent["messages"][0],
+        json!({"role": "system", "content": "be brief"})
+    );
+    assert_eq!(sent["tools"][0]["function"]["name"], "get_weather");
+    let message: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(message["type"], "message");
+    assert_eq!(message["role"], "assistant");
+    assert_eq!(message["model"], "claude-x");
+    assert_eq!(
+        message["content"],
+        json!([{"type": "text", "text": "Sunny."}])
+    );
+    assert_eq!(message["stop_reason"], "end_turn");
+    // Anthropic input excludes cache reads and writes: 11 - 3 - 2.
+    assert_eq!(message["usage"]["input_tokens"], 6);
+    assert_eq!(message["usage"]["cache_read_input_tokens"], 3);
+    assert_eq!(message["usage"]["cache_creation_input_tokens"], 2);
+    assert_eq!(message["usage"]["output_tokens"], 7);
+    let record = &harness.sink.wait_for(1).await[0];
+    assert_eq!(record.endpoint, "/v1/messages");
+    assert_eq!(record.status, 200);
+    assert_eq!(record.upstream_model.as_deref(), Some("gpt-up"));
+    assert_eq!(record.usage.input_tokens, 11);
+    assert_eq!(record.usage.cached_input_tokens, 3);
+    assert_eq!(record.usage.cache_creation_tokens, 2);
+    assert!(!record.usage_estimated);
+}
+
+#[tokio::test]
+async fn anthropic_client_streams_a_tool_call_split_across_chunks() {
+    let arguments = r#"{"city": "Paris", "unit": "celsius"}"#;
+    let mock = Mock::start(move |seen| {
+        let request = seen.json();
+        assert_eq!(request["stream"], true);
+        let chunk = |delta: Value, finish: Value| {
+            json!({"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1, "model": "gpt-up",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
+            .to_string()
+        };
+        let mut events = vec![
+            chunk(json!({"role": "assistant", "content": ""}), Value::Null),
+            chunk(json!({"content": "Let me check."}), Value::Null),
+            chunk(
+                json!({"tool_calls": [{"index": 0, "id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": ""}}]}),
+                Value::Null,
+            ),
+        ];
+        // The arguments arrive three characters at a time.
+        let characters: Vec<char> = arguments.chars().collect();
+        for piece in characters.chunks(3) {
+            let piece: String = piece.iter().collect();
+            events.push(chunk(
+                json!({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}),
+                Value::Null,
+            ));
+        }
+        events.push(chunk(json!({}), json!("tool_calls")));
+        if request["stream_options"]["include_usage"] == true {
+            events.push(json!({"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1, "model": "gpt-up", "choices": [],
+                "usage": {"prompt_tokens": 30, "completion_tokens": 12, "total_tokens": 42, "prompt_tokens_details": {"cached_tokens": 10}}}).to_string());
+        }
+        events.push("[DONE]".to_owned());
+        Reply::sse(events)
+    })
+    .await;
+    let harness = Harness::start(vec![(
+        "claude-x",
+        route(vec![typed_channel(
+            1,
+            ChannelKind::OpenAi,
+            &mock.url(),
+            &[("claude-x", "gpt-up")],
+        )]),
+    )])
+    .await;
+    let (status, text) = post(
+        &harness,
+        "/v1/messages",
+        &ANTHROPIC_HEADERS,
+        messages_body(true),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let events = sse_events(&text);
+    // Every event names itself twice: in `event:` and in its `type`.
+    for (name, data) in &events {
+        assert_eq!(name.as_deref(), data["type"].as_str(), "{data}");
+    }
+    let names: Vec<&str> = events
+        .iter()
+        .map(|(_, data)| data["type"].as_str().unwrap())
+        .filter(|name| *name != "ping")
+        .collect();
+    let deltas = names
+        .iter()
+        .filter(|name| **name == "content_block_delta")
+        .count();
+    assert!(deltas >= 2, "{names:?}");
+    let mut expected = vec!["message_start", "content_block_start"];
+    expected.extend(std::iter::repeat_n("content_block_delta", 1));
+    let mut collapsed: Vec<&str> = Vec::new();
+    for name in &names {
+        if collapsed.last() != Some(name) {
+            collapsed.push(name);
+        }
+    }
+    assert_eq!(
+        collapsed,
+        [
+            "message_start",
+            "content_block_start",
+            "content_block_delta",
+            "content_block_stop",
+            "content_block_start",
+            "content_block_delta",
+            "content_block_stop",
+            "message_delta",
+            "message_stop",
+        ]
+    );
+    let start = &events[0].1["message"];
+    assert_eq!(start["model"], "claude-x");
+    assert_eq!(start["role"], "assistant");
+    assert_eq!(start["content"], json!([]));
+    let tool_start = events
+        .iter()
+        .find(|(_, data)| data["content_block"]["type"] == "tool_use")
+        .unwrap();
+    assert_eq!(tool_start.1["index"], 1);
+    assert_eq!(tool_start.1["content_block"]["id"], "call_1");
+    assert_eq!(tool_start.1["content_block"]["name"], "get_weather");
+    assert_eq!(tool_start.1["content_block"]["input"], json!({}));
+    let partial: String = events
+        .iter()
+        .filter(|(_, data)| data["delta"]["type"] == "input_json_delta")
+        .map(|(_, data)| data["delta"]["partial_json"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        serde_json::from_str::<Value>(&partial).unwrap(),
+        serde_json::from_str::<Value>(arguments).unwrap()
+    );
+    let text_delta = events
+        .iter()
+        .find(|(_, data)| data["delta"]["type"] == "text_delta")
+        .unwrap();
+    assert_eq!(text_delta.1["delta"]["text"], "Let me check.");
+    let message_delta = events
+        .iter()
+        .find(|(_, data)| data["type"] == "message_delta")
+        .unwrap();
+    assert_eq!(message_delta.1["delta"]["stop_reason"], "tool_use");
+    assert_eq!(message_delta.1["usage"]["output_tokens"], 12);
+    let record = &harness.sink.wait_for(1).await[0];
+    assert_eq!(record.endpoint, "/v1/messages");
+    assert!(record.stream);
+    assert_eq!(record.usage.input_tokens, 30);
+    assert_eq!(record.usage.cached_input_tokens, 10);
+    assert_eq!(record.usage.output_tokens, 12);
+}
+
+#[tokio::test]
+async fn openai_client_on_an_anthropic_channel() {
+    let mock = Mock::start(|seen| {
+        let request = seen.json();
+        if request["stream"] == true {
+            anthropic_stream(request["model"].as_str().unwrap())
+        } else {
+            Reply::json(anthropic_message(request["model"].as_str().unwrap()))
+        }
+    })
+    .await;
+    let harness = Harness::start(vec![(
+        "gpt-alias",
+        route(vec![typed_channel(
+            7,
+            ChannelKind::Anthropic,
+            &mock.url(),
+            &[("gpt-alias", "claude-up")],
+        )]),
+    )])
+    .await;
+    let (status, body) = harness
+        .chat(json!({"model": "gpt-alias", "max_tokens": 100,
+            "messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"}]}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let seen = mock.last();
+    assert_eq!(seen.path, "/v1/messages");
+    assert_eq!(seen.headers["x-api-key"], "sk-upstream-secret-7");
+    assert_eq!(seen.headers["anthropic-version"], "2023-06-01");
+    assert!(seen.headers.get("authorization").is_none());
+    let sent = seen.json();
+    assert_eq!(sent["model"], "claude-up");
+    assert_eq!(sent["system"], "be brief");
+    assert_eq!(sent["max_tokens"], 100);
+    assert_eq!(body["object"], "chat.completion");
+    assert_eq!(body["model"], "gpt-alias");
+    assert_eq!(body["choices"][0]["message"]["content"], "Hi there");
+    assert_eq!(body["choices"][0]["finish_reason"], "stop");
+    assert_eq!(body["usage"]["prompt_tokens"], 20);
+
+    let response = harness
+        .post_json(
+            "/v1/chat/completions",
+            json!({"model": "gpt-alias", "stream": true, "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let data = sse_data(&text);
+    assert_eq!(data.last().map(String::as_str), Some("[DONE]"), "{text}");
+    let chunks: Vec<Value> = data[..data.len() - 1]
+        .iter()
+        .map(|chunk| serde_json::from_str(chunk).unwrap())
+        .collect();
+    let content: String = chunks
+        .iter()
+        .filter_map(|chunk| chunk["choices"][0]["delta"]["content"].as_str())
+        .collect();
+    assert_eq!(content, "Hello world");
+    assert!(chunks.iter().all(|chunk| chunk["model"] == "gpt-alias"));
+    assert!(
+        chunks
+            .iter()
+            .any(|chunk| chunk["choices"][0]["finish_reason"] == "stop")
+    );
+    // The client did not ask for the usage chunk.
+    assert!(
+        chunks
+            .iter()
+            .all(|chunk| chunk.get("usage").is_none_or(Value::is_null)),
+        "{text}"
+    );
+
+    let records = harness.sink.wait_for(2).await;
+    for record in &records {
+        assert_eq!(record.status, 200);
+        assert_eq!(record.channel_id, Some(7));
+        assert_eq!(record.usage.input_tokens, 20);
+        assert_eq!(record.usage.cached_input_tokens, 6);
+        assert_eq!(record.usage.cache_creation_tokens, 4);
+        assert_eq!(record.usage.output_tokens, 5);
+        assert!(!record.usage_estimated);
+    }
+}
+
+#[tokio::test]
+async fn anthropic_client_on_an_anthropic_channel_passes_through() {
+    let mock = Mock::start(|seen| {
+        let request = seen.json();
+        if request["stream"] == true {
+            anthropic_stream(request["model"].as_str().unwrap())
+        } else {
+            Reply::json(anthropic_message(request["model"].as_str().unwrap()))
+        }
+    })
+    .await;
+    let harness = Harness::start(vec![(
+        "claude-x",
+        route(vec![typed_channel(
+            2,
+            ChannelKind::Anthropic,
+            &format!("{}/v1/", mock.url()),
+            &[("claude-x", "claude-up")],
+        )]),
+    )])
+    .await;
+    let mut request = messages_body(false);
+    request["metadata"] = json!({"user_id": "u-1"});
+    request["messages"][0]["content"] =
+        json!([{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}]);
+    let (status, text) = post(
+        &harness,
+        "/v1/messages",
+        &ANTHROPIC_HEADERS,
+        request.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let seen = mock.last();
+    assert_eq!(seen.path, "/v1/messages");
+    let mut expected = request.clone();
+    expected["model"] = json!("claude-up");
+    // Only the model changes: cache_control and metadata reach the upstream as sent.
+    assert_eq!(seen.json(), expected);
+    let mut expected_answer = anthropic_message("claude-x");
+    expected_answer["model"] = json!("claude-x");
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap(),
+        expected_answer
+    );
+
+    request["stream"] = json!(true);
+    let (status, text) = post(&harness, "/v1/messages", &ANTHROPIC_HEADERS, request).await;
+    assert_eq!(status, 200, "{text}");
+    let events = sse_events(&text);
+    assert_eq!(events.len(), 8, "{text}");
+    assert_eq!(events[0].1["message"]["model"], "claude-x");
+    assert_eq!(events[2].0.as_deref(), Some("ping"));
+    assert_eq!(events[7].0.as_deref(), Some("message_stop"));
+    let records = harness.sink.wait_for(2).await;
+    for record in &records {
+        assert_eq!(record.usage.input_tokens, 20);
+        assert_eq!(record.usage.cached_input_tokens, 6);
+        assert_eq!(record.usage.cache_creation_tokens, 4);
+        assert_eq!(record.usage.output_tokens, 5);
+    }
+}
+
+#[tokio::test]
+async fn openai_client_on_a_gemini_channel() {
+    let mock = Mock::start(|seen| {
+        if seen.path.ends_with(":streamGenerateContent") {
+            Reply::sse(vec![
+                gemini_answer("Hel", false).to_string(),
+                gemini_answer("lo", true).to_string(),
+            ])
+        } else {
+            Reply::json(gemini_answer("Hi", true))
+        }
+    })
+    .await;
+    let harness = Harness::start(vec![(
+        "gem",
+        route(vec![typed_channel(
+            3,
+            ChannelKind::Gemini,
+            &mock.url(),
+            &[("gem", "gemini-up")],
+        )]),
+    )])
+    .await;
+    let (status, body) = harness
+        .chat(json!({"model": "gem", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 50}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let seen = mock.last();
+    assert_eq!(seen.path, "/v1beta/models/gemini-up:generateContent");
+    assert_eq!(seen.headers["x-goog-api-key"], "sk-upstream-secret-3");
+    let sent = seen.json();
+    assert_eq!(sent["contents"][0]["parts"][0]["text"], "hi");
+    assert_eq!(sent["generationConfig"]["maxOutputTokens"], 50);
+    assert!(sent.get("model").is_none());
+    assert_eq!(body["choices"][0]["message"]["content"], "Hi");
+    assert_eq!(body["model"], "gem");
+    assert_eq!(body["usage"]["prompt_tokens"], 12);
+
+    let response = harness
+        .post_json(
+            "/v1/chat/completions",
+            json!({"model": "gem", "stream": true, "stream_options": {"include_usage": true},
+                "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .await;
+    let text = response.text().await.unwrap();
+    let seen = mock.last();
+    assert_eq!(seen.path, "/v1beta/models/gemini-up:streamGenerateContent");
+    assert_eq!(seen.query.as_deref(), Some("alt=sse"));
+    let data = sse_data(&text);
+    // Gemini has no end marker: the relay closes the chat stream itself.
+    assert_eq!(data.last().map(String::as_str), Some("[DONE]"), "{text}");
+    let chunks: Vec<Value> = data[..data.len() - 1]
+        .iter()
+        .map(|chunk| serde_json::from_str(chunk).unwrap())
+        .collect();
+    let content: String = chunks
+        .iter()
+        .filter_map(|chunk| chunk["choices"][0]["delta"]["content"].as_str())
+        .collect();
+    assert_eq!(content, "Hello");
+    // The client asked for usage, so it gets it.
+    assert!(
+        chunks
+            .iter()
+            .any(|chunk| chunk["usage"]["prompt_tokens"] == 12),
+        "{text}"
+    );
+    let records = harness.sink.wait_for(2).await;
+    for record in &records {
+        assert_eq!(record.status, 200);
+        assert_eq!(record.usage.input_tokens, 12);
+        assert_eq!(record.usage.cached_input_tokens, 2);
+        assert_eq!(record.usage.output_tokens, 3);
+    }
+}
+
+#[tokio::test]
+async fn gemini_client_on_an_openai_channel() {
+    let mock = Mock::start(|seen| {
+        let request = seen.json();
+        if request["stream"] == true {
+            sse_like_openai(seen, &["Bon", "jour"])
+        } else {
+            Reply::json(chat_completion(&request["model"], "Bonjour", true))
+        }
+    })
+    .await;
+    let harness = Harness::start(vec![("gemini-x", route(vec![channel(1, &mock.url())]))]).await;
+    let body = json!({"contents": [{"role": "user", "parts": [{"text": "hello"}]}],
+        "generationConfig": {"maxOutputTokens": 20}});
+    let (status, text) = post(
+        &harness,
+        &format!("/v1beta/models/gemini-x:generateContent?key={KEY}"),
+        &[],
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let sent = mock.last().json();
+    assert_eq!(sent["model"], "gemini-x");
+    assert_eq!(
+        sent["messages"][0]["content"],
+        json!([{"type": "text", "text": "hello"}])
+    );
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        answer["candidates"][0]["content"]["parts"][0]["text"],
+        "Bonjour"
+    );
+    assert_eq!(answer["candidates"][0]["finishReason"], "STOP");
+    assert_eq!(answer["usageMetadata"]["promptTokenCount"], 11);
+
+    let (status, text) = post(
+        &harness,
+        "/v1beta/models/gemini-x:streamGenerateContent?alt=sse",
+        &[("x-goog-api-key", KEY)],
+        body,
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let chunks: Vec<Value> = sse_data(&text)
+        .iter()
+        .map(|chunk| serde_json::from_str(chunk).unwrap())
+        .collect();
+    let content: String = chunks
+        .iter()
+        .filter_map(|chunk| chunk["candidates"][0]["content"]["parts"][0]["text"].as_str())
+        .collect();
+    assert_eq!(content, "Bonjour");
+    assert!(!text.contains("[DONE]"), "{text}");
+    assert_eq!(
+        chunks.last().unwrap()["usageMetadata"]["promptTokenCount"],
+        9
+    );
+    let records = harness.sink.wait_for(2).await;
+    assert!(records.iter().all(|record| record.status == 200
+        && record.endpoint == "/v1beta/models/{model}:generateContent"));
+    assert!(records.iter().any(|record| record.stream));
+}
+
+#[tokio::test]
+async fn count_tokens_is_answered_locally() {
+    let mock = Mock::chat_ok("unused").await;
+    let harness = Harness::start(vec![
+        ("claude-x", route(vec![channel(1, &mock.url())])),
+        ("gemini-x", route(vec![channel(1, &mock.url())])),
+    ])
+    .await;
+    let (status, text) = post(
+        &harness,
+        "/v1/messages/count_tokens",
+        &ANTHROPIC_HEADERS,
+        json!({"model": "claude-x", "messages": [{"role": "user", "content": "hello there, how are you today?"}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let count: Value = serde_json::from_str(&text).unwrap();
+    let tokens = count["input_tokens"].as_u64().unwrap();
+    assert!(tokens > 5, "{count}");
+    assert_eq!(count.as_object().unwrap().len(), 1);
+    let (status, text) = post(
+        &harness,
+        "/v1beta/models/gemini-x:countTokens",
+        &[("x-goog-api-key", KEY)],
+        json!({"contents": [{"role": "user", "parts": [{"text": "hello there, how are you today?"}]}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let count: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(count["totalTokens"].as_u64(), Some(tokens));
+    assert_eq!(mock.hits(), 0);
+}
+
+#[tokio::test]
+async fn errors_take_the_shape_of_the_clients_protocol() {
+    let mock = Mock::start(|_| {
+        Reply::status(400, json!({"error": {"message": "bad tool schema", "type": "invalid_request_error", "param": null, "code": null}}))
+    })
+    .await;
+    let harness = Harness::start(vec![
+        ("claude-x", route(vec![channel(1, &mock.url())])),
+        ("gemini-x", route(vec![channel(1, &mock.url())])),
+    ])
+    .await;
+    let anthropic_error = |text: &str, kind: &str| {
+        let body: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(body["type"], "error", "{body}");
+        assert_eq!(body["error"]["type"], kind, "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    };
+    let (status, text) = post(
+        &harness,
+        "/v1/messages",
+        &[("x-api-key", "sk-wrong")],
+        messages_body(false),
+    )
+    .await;
+    assert_eq!(status, 401);
+    anthropic_error(&text, "authentication_error");
+    let mut unknown = messages_body(false);
+    unknown["model"] = json!("nope");
+    let (status, text) = post(&harness, "/v1/messages", &ANTHROPIC_HEADERS, unknown).await;
+    assert_eq!(status, 404);
+    anthropic_error(&text, "not_found_error");
+    let (status, text) = post(
+        &harness,
+        "/v1/messages",
+        &[("authorization", &format!("Bearer {KEY}"))],
+        json!({"model": "claude-x", "max_tokens": 5}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    anthropic_error(&text, "invalid_request_error");
+    let (status, text) = post(
+        &harness,
+        "/v1/messages",
+        &ANTHROPIC_HEADERS,
+        messages_body(false),
+    )
+    .await;
+    assert_eq!(status, 400);
+    anthropic_error(&text, "invalid_request_error");
+    assert!(text.contains("bad tool schema"), "{text}");
+
+    let gemini_body = json!({"contents": [{"role": "user", "parts": [{"text": "hi"}]}]});
+    let (status, text) = post(
+        &harness,
+        "/v1beta/models/gemini-x:generateContent?key=sk-wrong",
+        &[],
+        gemini_body.clone(),
+    )
+    .await;
+    assert_eq!(status, 401);
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["error"]["code"], 401, "{body}");
+    assert_eq!(body["error"]["status"], "UNAUTHENTICATED");
+    assert!(body["error"]["message"].is_string());
+    let (status, text) = post(
+        &harness,
+        "/v1beta/models/gemini-x:bogusMethod",
+        &[("x-goog-api-key", KEY)],
+        gemini_body,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["error"]["status"], "NOT_FOUND", "{body}");
+    // The OpenAI face keeps its own shape.
+    let (status, body) = harness.chat(json!({"model": "nope", "messages": []})).await;
+    assert_eq!(status, 404);
+    assert_error_shape(&body);
+}
+
+#[tokio::test]
+async fn anthropic_stream_cut_mid_way_ends_with_an_error_event() {
+    let mock = Mock::start(|_| Reply::Sse {
+        events: chat_events("gpt-up", &["a", "b"], true)[..2].to_vec(),
+        gate: None,
+        end: StreamEnd::Cut,
+    })
+    .await;
+    let harness = Harness::start(vec![("claude-x", route(vec![channel(1, &mock.url())]))]).await;
+    let (status, text) = post(
+        &harness,
+        "/v1/messages",
+        &ANTHROPIC_HEADERS,
+        messages_body(true),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let events = sse_events(&text);
+    let (name, data) = events.last().unwrap();
+    assert_eq!(name.as_deref(), Some("error"), "{text}");
+    assert_eq!(data["type"], "error");
+    assert!(data["error"]["type"].is_string());
+    assert!(!text.contains("message_stop"), "{text}");
+}
