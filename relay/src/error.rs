@@ -282,12 +282,18 @@ impl RelayError {
     /// The error document in the shape of the client's protocol: OpenAI's `{"error": {...}}`
     /// for chat, Responses and the other OpenAI endpoints, Anthropic's
     /// `{"type": "error", "error": {"type", "message"}}`, Gemini's
-    /// `{"error": {"code", "message", "status"}}`.
-    pub fn to_json_for(&self, face: Wire) -> Vec<u8> {
+    /// `{"error": {"code", "message", "status"}}`. Anthropic's also names the request.
+    pub fn to_json_for(&self, face: Wire, request_id: Option<&str>) -> Vec<u8> {
         let document = match face {
             Wire::Chat | Wire::Responses => return self.to_json(),
-            Wire::Messages => serde_json::json!({"type": "error", "error": {
-                "type": self.anthropic_type(), "message": self.body().message}}),
+            Wire::Messages => {
+                let mut document = serde_json::json!({"type": "error", "error": {
+                    "type": self.anthropic_type(), "message": self.body().message}});
+                if let Some(id) = request_id {
+                    document["request_id"] = serde_json::Value::from(id);
+                }
+                document
+            }
             Wire::Gemini => serde_json::json!({"error": {
                 "code": self.status().as_u16(), "message": self.body().message,
                 "status": self.gemini_status()}}),
@@ -299,17 +305,25 @@ impl RelayError {
     /// is long gone, so an error event is the only way left to tell the client.
     pub fn stream_event_for(&self, face: Wire) -> Vec<u8> {
         let mut out = match face {
-            Wire::Messages => b"event: error\ndata: ".to_vec(),
-            _ => b"data: ".to_vec(),
+            Wire::Messages | Wire::Responses => b"event: error\ndata: ".to_vec(),
+            Wire::Chat | Wire::Gemini => b"data: ".to_vec(),
         };
-        out.extend_from_slice(&self.to_json_for(face));
+        if face == Wire::Responses {
+            // The Responses stream's own `error` event, not the `{"error": ...}` envelope.
+            let body = self.body();
+            let event = serde_json::json!({"type": "error", "code": body.code,
+                "message": body.message, "param": body.param});
+            out.extend_from_slice(event.to_string().as_bytes());
+        } else {
+            out.extend_from_slice(&self.to_json_for(face, None));
+        }
         out.extend_from_slice(b"\n\n");
         out
     }
 
     /// The response for a client speaking `face`.
-    pub fn response_for(self, face: Wire) -> Response {
-        let mut response = (self.status(), self.to_json_for(face)).into_response();
+    pub fn response_for(self, face: Wire, request_id: Option<&str>) -> Response {
+        let mut response = (self.status(), self.to_json_for(face, request_id)).into_response();
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
@@ -330,6 +344,6 @@ impl RelayError {
 
 impl IntoResponse for RelayError {
     fn into_response(self) -> Response {
-        self.response_for(Wire::Chat)
+        self.response_for(Wire::Chat, None)
     }
 }

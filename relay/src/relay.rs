@@ -159,7 +159,7 @@ impl Relay {
                                 let error = RelayError::UnknownRoute(
                                     request.uri().path().chars().take(200).collect(),
                                 );
-                                error.response_for(Wire::Gemini)
+                                error.response_for(Wire::Gemini, None)
                             }
                         }
                     },
@@ -226,8 +226,13 @@ async fn request_id_layer(mut request: Request, next: Next) -> Response {
         .map(str::to_owned);
     let id = supplied.unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
     request.extensions_mut().insert(RequestId(id.clone()));
+    // Anthropic's SDKs read the id from `request-id`.
+    let anthropic = request.uri().path().starts_with("/v1/messages");
     let mut response = next.run(request).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
+        if anthropic {
+            response.headers_mut().insert("request-id", value.clone());
+        }
         response.headers_mut().insert("x-request-id", value);
     }
     response
@@ -271,6 +276,8 @@ fn gemini_target(target: &str) -> Option<(Endpoint, UrlFacts)> {
 /// A request body that passed the checks.
 struct ParsedRequest {
     model: String,
+    /// The client's `anthropic-beta` header, passed on to Anthropic channels.
+    anthropic_beta: Option<HeaderValue>,
     stream: bool,
     payload: Payload,
     /// The JSON body as the client sent it (for local counting); empty for multipart.
@@ -305,8 +312,9 @@ impl Inner {
     fn fail(&self, mut log: UsageLog, error: RelayError, face: Wire) -> Response {
         log.set_outcome(error.status().as_u16(), Some(error.to_string()));
         log.first_byte_now();
+        let request_id = log.record().request_id.clone();
         log.finish();
-        error.response_for(face)
+        error.response_for(face, Some(&request_id))
     }
 
     /// Answers a request that matched no endpoint; it still gets its usage record.
@@ -539,7 +547,7 @@ impl Inner {
                 (content_type.as_str(), body)
             }
         };
-        let upstream_request = adaptor.build(
+        let mut upstream_request = adaptor.build(
             channel,
             channel_endpoint,
             &upstream_model,
@@ -547,6 +555,16 @@ impl Inner {
             body,
             request.stream,
         )?;
+        // A native Anthropic request may use beta fields; the upstream needs the beta names to
+        // accept them. Converted requests use no beta feature.
+        if client_wire == Wire::Messages
+            && channel_wire == Wire::Messages
+            && let Some(betas) = &request.anthropic_beta
+        {
+            upstream_request
+                .headers
+                .insert("anthropic-beta", betas.clone());
+        }
         let client = self
             .clients
             .get(channel.proxy_url.as_deref(), timeouts.connect)?;
@@ -1065,6 +1083,7 @@ fn parse_request(
         }
         return Ok(ParsedRequest {
             model,
+            anthropic_beta: None,
             stream: false,
             payload: Payload::Multipart {
                 form,
@@ -1142,6 +1161,7 @@ fn parse_request(
     }
     Ok(ParsedRequest {
         model,
+        anthropic_beta: headers.get("anthropic-beta").cloned(),
         stream,
         payload: Payload::Json(object),
         json_source: body,

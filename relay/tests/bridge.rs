@@ -737,3 +737,214 @@ async fn anthropic_stream_cut_mid_way_ends_with_an_error_event() {
     assert!(data["error"]["type"].is_string());
     assert!(!text.contains("message_stop"), "{text}");
 }
+
+#[tokio::test]
+async fn anthropic_betas_reach_anthropic_channels_only_and_ids_are_named() {
+    let anthropic =
+        Mock::start(|seen| Reply::json(anthropic_message(seen.json()["model"].as_str().unwrap())))
+            .await;
+    let openai = Mock::chat_ok("converted").await;
+    let harness = Harness::start(vec![
+        (
+            "claude-x",
+            route(vec![typed_channel(
+                1,
+                ChannelKind::Anthropic,
+                &anthropic.url(),
+                &[],
+            )]),
+        ),
+        ("via-openai", route(vec![channel(2, &openai.url())])),
+    ])
+    .await;
+    let response = harness
+        .client
+        .post(harness.url("/v1/messages?beta=true"))
+        .header("x-api-key", KEY)
+        .header("anthropic-version", "2023-06-01")
+        .header("anthropic-beta", "context-1m-2025-08-07")
+        .json(&messages_body(false))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("request-id"));
+    assert_eq!(
+        anthropic.last().headers["anthropic-beta"],
+        "context-1m-2025-08-07"
+    );
+    let mut body = messages_body(false);
+    body["model"] = json!("via-openai");
+    let (status, _) = post(
+        &harness,
+        "/v1/messages",
+        &[
+            ("x-api-key", KEY),
+            ("anthropic-beta", "context-1m-2025-08-07"),
+        ],
+        body,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(openai.last().headers.get("anthropic-beta").is_none());
+
+    // Anthropic's error documents name the request, as its `request-id` header does.
+    let response = harness
+        .client
+        .post(harness.url("/v1/messages"))
+        .header("x-api-key", "sk-wrong")
+        .json(&messages_body(false))
+        .send()
+        .await
+        .unwrap();
+    let header = response.headers()["request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["request_id"], header.as_str());
+}
+
+fn responses_answer(model: &str) -> Value {
+    json!({"id": "resp_1", "object": "response", "created_at": 1, "status": "completed", "model": model,
+        "output": [{"type": "message", "id": "msg_1", "status": "completed", "role": "assistant",
+            "content": [{"type": "output_text", "text": "Hi from responses", "annotations": []}]}],
+        "usage": {"input_tokens": 8, "input_tokens_details": {"cached_tokens": 2}, "output_tokens": 3,
+            "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 11}})
+}
+
+fn responses_stream(model: &str) -> Reply {
+    let item = json!({"type": "message", "id": "msg_1", "status": "in_progress", "role": "assistant", "content": []});
+    let mut done = responses_answer(model);
+    let events = [
+        json!({"type": "response.created", "sequence_number": 0, "response": {"id": "resp_1", "object": "response", "created_at": 1, "status": "in_progress", "model": model, "output": []}}),
+        json!({"type": "response.output_item.added", "sequence_number": 1, "output_index": 0, "item": item}),
+        json!({"type": "response.content_part.added", "sequence_number": 2, "item_id": "msg_1", "output_index": 0, "content_index": 0, "part": {"type": "output_text", "text": "", "annotations": []}}),
+        json!({"type": "response.output_text.delta", "sequence_number": 3, "item_id": "msg_1", "output_index": 0, "content_index": 0, "delta": "Hi from"}),
+        json!({"type": "response.output_text.delta", "sequence_number": 4, "item_id": "msg_1", "output_index": 0, "content_index": 0, "delta": " responses"}),
+        json!({"type": "response.output_text.done", "sequence_number": 5, "item_id": "msg_1", "output_index": 0, "content_index": 0, "text": "Hi from responses"}),
+        json!({"type": "response.completed", "sequence_number": 6, "response": done.take()}),
+    ];
+    let mut body = String::new();
+    for event in events {
+        body.push_str(&format!(
+            "event: {}\ndata: {}\n\n",
+            event["type"].as_str().unwrap(),
+            event
+        ));
+    }
+    Reply::Raw {
+        status: 200,
+        content_type: "text/event-stream",
+        body: Bytes::from(body),
+    }
+}
+
+#[tokio::test]
+async fn responses_clients_on_chat_channels_and_chat_clients_on_responses_only_channels() {
+    let chat = Mock::start(|seen| {
+        let request = seen.json();
+        if request["stream"] == true {
+            sse_like_openai(seen, &["Hi ", "there"])
+        } else {
+            Reply::json(chat_completion(&request["model"], "Hi there", true))
+        }
+    })
+    .await;
+    let responses = Mock::start(|seen| {
+        let request = seen.json();
+        let model = request["model"].as_str().unwrap();
+        if request["stream"] == true {
+            responses_stream(model)
+        } else {
+            Reply::json(responses_answer(model))
+        }
+    })
+    .await;
+    let mut responses_only = channel(2, &responses.url());
+    responses_only
+        .config
+        .insert("responses_only".into(), "true".into());
+    let harness = Harness::start(vec![
+        ("gpt-chat", route(vec![channel(1, &chat.url())])),
+        ("gpt-pro", route(vec![responses_only])),
+    ])
+    .await;
+
+    let response = harness
+        .post_json(
+            "/v1/responses",
+            json!({"model": "gpt-chat", "input": "hello", "instructions": "be brief"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(chat.last().path, "/v1/chat/completions");
+    assert_eq!(chat.last().json()["messages"][0]["role"], "system");
+    assert_eq!(body["object"], "response");
+    assert_eq!(body["status"], "completed");
+    assert_eq!(body["output"][0]["content"][0]["text"], "Hi there");
+    assert_eq!(body["usage"]["input_tokens"], 11);
+
+    let response = harness
+        .post_json(
+            "/v1/responses",
+            json!({"model": "gpt-chat", "input": "hello", "stream": true}),
+        )
+        .await;
+    let text = response.text().await.unwrap();
+    let events = sse_events(&text);
+    assert_eq!(events[0].0.as_deref(), Some("response.created"), "{text}");
+    let deltas: String = events
+        .iter()
+        .filter(|(name, _)| name.as_deref() == Some("response.output_text.delta"))
+        .map(|(_, data)| data["delta"].as_str().unwrap())
+        .collect();
+    assert_eq!(deltas, "Hi there");
+    let (name, last) = events.last().unwrap();
+    assert_eq!(name.as_deref(), Some("response.completed"), "{text}");
+    assert_eq!(last["response"]["usage"]["input_tokens"], 9);
+
+    let (status, body) = harness
+        .chat(json!({"model": "gpt-pro", "messages": [{"role": "user", "content": "hi"}]}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(responses.last().path, "/v1/responses");
+    assert_eq!(responses.last().json()["input"][0]["role"], "user");
+    assert_eq!(
+        body["choices"][0]["message"]["content"],
+        "Hi from responses"
+    );
+    let response = harness
+        .post_json(
+            "/v1/chat/completions",
+            json!({"model": "gpt-pro", "stream": true, "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .await;
+    let text = response.text().await.unwrap();
+    let data = sse_data(&text);
+    assert_eq!(data.last().map(String::as_str), Some("[DONE]"), "{text}");
+    let content: String = data[..data.len() - 1]
+        .iter()
+        .map(|chunk| serde_json::from_str::<Value>(chunk).unwrap())
+        .filter_map(|chunk| {
+            chunk["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(content, "Hi from responses");
+    let records = harness.sink.wait_for(4).await;
+    assert_eq!(
+        records
+            .iter()
+            .filter(|r| r.endpoint == "/v1/responses")
+            .count(),
+        2
+    );
+    for record in records.iter().filter(|r| r.channel_id == Some(2)) {
+        assert_eq!(record.usage.input_tokens, 8);
+        assert_eq!(record.usage.cached_input_tokens, 2);
+        assert_eq!(record.usage.output_tokens, 3);
+    }
+}
