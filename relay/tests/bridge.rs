@@ -948,3 +948,131 @@ async fn responses_clients_on_chat_channels_and_chat_clients_on_responses_only_c
         assert_eq!(record.usage.output_tokens, 3);
     }
 }
+
+#[tokio::test]
+async fn converted_requests_retry_on_another_channel_and_count_locally_without_usage() {
+    let failing = Mock::start(|_| Reply::status(500, json!({"error": {"message": "boom"}}))).await;
+    // This upstream reports no usage at all: the relay counts the Messages request itself.
+    let quiet = Mock::start(|seen| {
+        Reply::json(chat_completion(
+            &seen.json()["model"],
+            "counted locally",
+            false,
+        ))
+    })
+    .await;
+    let mut first = channel(1, &failing.url());
+    first.priority = 10;
+    let harness = Harness::start(vec![(
+        "claude-x",
+        route(vec![first, channel(2, &quiet.url())]),
+    )])
+    .await;
+    let (status, text) = post(
+        &harness,
+        "/v1/messages",
+        &ANTHROPIC_HEADERS,
+        messages_body(false),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(failing.hits(), 1);
+    let message: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(message["content"][0]["text"], "counted locally");
+    let record = &harness.sink.wait_for(1).await[0];
+    assert_eq!(record.retries, 1);
+    assert_eq!(record.channel_id, Some(2));
+    assert!(record.usage_estimated);
+    assert!(record.usage.input_tokens > 5, "{:?}", record.usage);
+    assert!(record.usage.output_tokens >= 2, "{:?}", record.usage);
+}
+
+#[tokio::test]
+async fn gemini_clients_reach_anthropic_channels_and_gemini_channels_natively() {
+    let anthropic =
+        Mock::start(|seen| anthropic_stream(seen.json()["model"].as_str().unwrap())).await;
+    let gemini = Mock::start(|seen| {
+        assert_eq!(seen.path, "/v1beta/models/gemini-up:streamGenerateContent");
+        Reply::sse(vec![
+            gemini_answer("Hel", false).to_string(),
+            gemini_answer("lo", true).to_string(),
+        ])
+    })
+    .await;
+    let harness = Harness::start(vec![
+        (
+            "claude-x",
+            route(vec![typed_channel(
+                1,
+                ChannelKind::Anthropic,
+                &anthropic.url(),
+                &[],
+            )]),
+        ),
+        (
+            "gem",
+            route(vec![typed_channel(
+                2,
+                ChannelKind::Gemini,
+                &gemini.url(),
+                &[("gem", "gemini-up")],
+            )]),
+        ),
+    ])
+    .await;
+    let body = json!({"contents": [{"role": "user", "parts": [{"text": "hello"}]}]});
+    let (status, text) = post(
+        &harness,
+        "/v1beta/models/claude-x:streamGenerateContent?alt=sse",
+        &[("x-goog-api-key", KEY)],
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let sent = anthropic.last().json();
+    assert_eq!(sent["model"], "claude-x");
+    assert_eq!(sent["stream"], true);
+    assert!(
+        sent["max_tokens"].as_u64().is_some_and(|max| max > 0),
+        "{sent}"
+    );
+    let chunks: Vec<Value> = sse_data(&text)
+        .iter()
+        .map(|chunk| serde_json::from_str(chunk).unwrap())
+        .collect();
+    let content: String = chunks
+        .iter()
+        .filter_map(|chunk| chunk["candidates"][0]["content"]["parts"][0]["text"].as_str())
+        .collect();
+    assert_eq!(content, "Hello world");
+    let last = chunks.last().unwrap();
+    assert_eq!(last["candidates"][0]["finishReason"], "STOP", "{text}");
+    assert_eq!(last["usageMetadata"]["promptTokenCount"], 20);
+    assert_eq!(last["usageMetadata"]["cachedContentTokenCount"], 6);
+
+    let (status, text) = post(
+        &harness,
+        "/v1beta/models/gem:streamGenerateContent?alt=sse",
+        &[("x-goog-api-key", KEY)],
+        body,
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    let chunks: Vec<Value> = sse_data(&text)
+        .iter()
+        .map(|chunk| serde_json::from_str(chunk).unwrap())
+        .collect();
+    // Passed through as the upstream sent them, with the client's model name.
+    let mut expected = [gemini_answer("Hel", false), gemini_answer("lo", true)];
+    for chunk in &mut expected {
+        chunk["modelVersion"] = json!("gem");
+    }
+    assert_eq!(chunks, expected);
+    let records = harness.sink.wait_for(2).await;
+    let native = records.iter().find(|r| r.channel_id == Some(2)).unwrap();
+    assert_eq!(native.usage.input_tokens, 12);
+    assert_eq!(native.usage.cached_input_tokens, 2);
+    let chained = records.iter().find(|r| r.channel_id == Some(1)).unwrap();
+    assert_eq!(chained.usage.input_tokens, 20);
+    assert_eq!(chained.usage.cache_creation_tokens, 4);
+}
