@@ -107,10 +107,11 @@ async fn a_wrong_key_gets_an_openai_shaped_401() {
     hub.stop().await.unwrap();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_official_openai_sdk_works_through_the_gateway() {
-    let (hub, _upstream, _busy) = hub_with_mocks().await;
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python/test_openai_sdk.py");
+/// Runs one pytest file of `tests/python` against the hub.
+async fn run_python_suite(hub: &TestHub, file: &str) {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(file);
     let base_url = hub.url("");
     let output = tokio::task::spawn_blocking(move || {
         Command::new(support::python())
@@ -130,6 +131,23 @@ async fn the_official_openai_sdk_works_through_the_gateway() {
         output.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_openai_sdk_works_through_the_gateway() {
+    let (hub, _upstream, _busy) = hub_with_mocks().await;
+    run_python_suite(&hub, "test_openai_sdk.py").await;
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_anthropic_sdk_works_through_an_openai_channel() {
+    let (hub, upstream, _busy) = hub_with_mocks().await;
+    run_python_suite(&hub, "test_anthropic_sdk.py").await;
+    assert!(
+        upstream.hits() >= 4,
+        "the Anthropic requests reached the OpenAI channel"
     );
     hub.stop().await.unwrap();
 }
