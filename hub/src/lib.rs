@@ -8,6 +8,7 @@ pub mod changes;
 pub mod cli;
 pub mod declarative;
 pub mod grpc;
+pub mod logs;
 pub mod mcp_bridge;
 pub mod metrics;
 pub mod replicas;
@@ -91,6 +92,13 @@ pub async fn run(
         _ => store.clone(),
     };
     let (usage_log, usage_writer) = usage_log::spawn(log_store.clone());
+    // Old request logs and bodies are deleted in small batches (LOG_STORAGE_HOURS,
+    // LOG_DETAIL_STORAGE_HOURS); stops with the other background tasks.
+    tokio::spawn(logs::retention::run(
+        log_store.clone(),
+        logs::retention::RetentionConfig::from_settings(&settings),
+        background.clone(),
+    ));
     let metrics = Metrics::new();
     let in_flight = InFlightRequestsCounter::new();
     metrics.set_sources(metrics::ScrapeSources {

@@ -8,6 +8,7 @@ mod channels;
 mod config;
 mod convert;
 mod groups;
+mod logs;
 mod mcp;
 mod models;
 mod options;
@@ -91,6 +92,15 @@ pub fn router(cp: ControlPlane) -> axum::Router {
         router,
         pb::option_service_server::OptionServiceServer::new(options::Options(cp.clone()))
             .max_decoding_message_size(MAX_MESSAGE_BYTES),
+        auth.clone(),
+    );
+    router = add(
+        router,
+        pb::log_service_server::LogServiceServer::new(logs::Logs {
+            store: cp.store.clone(),
+            delete_batch: 5_000,
+        })
+        .max_decoding_message_size(MAX_MESSAGE_BYTES),
         auth.clone(),
     );
     router = add(
