@@ -9,6 +9,7 @@ pub mod cli;
 pub mod declarative;
 pub mod grpc;
 pub mod logs;
+pub mod mcp_admin;
 pub mod mcp_bridge;
 pub mod metrics;
 pub mod replicas;
@@ -35,6 +36,7 @@ use relay::backend::{UsageRecord, UsageSink};
 use tower_http::metrics::in_flight_requests::{InFlightRequestsCounter, InFlightRequestsLayer};
 
 use crate::changes::ChangeHub;
+use crate::mcp_admin::AdminTools as McpAdminTools;
 use crate::mcp_bridge::McpBridge;
 use crate::metrics::Metrics;
 use crate::settings::Settings;
@@ -146,7 +148,21 @@ pub async fn run(
         record_details: settings.save_all_log_detail,
         usage: usage.clone(),
     });
-    let mcp_hub = mcp::McpHub::new(mcp_config(&settings), mcp_bridge.clone(), mcp_bridge);
+    let admin_tools = Arc::new(McpAdminTools {
+        store: store.clone(),
+        changes: changes.clone(),
+        snapshot: snapshot.clone(),
+        group_max_tokens: settings.group_max_token_num,
+    });
+    let mcp_hub = mcp::McpHub::with_options(
+        mcp_config(&settings),
+        mcp_bridge.clone(),
+        mcp_bridge,
+        mcp::McpHubOptions {
+            admin: Some(admin_tools),
+            ..mcp::McpHubOptions::default()
+        },
+    );
     let trusted_proxies: Arc<[ipnet::IpNet]> = settings.trusted_proxies.clone().into();
     let mcp_routes = mcp_hub.router().layer(axum::middleware::from_fn_with_state(
         trusted_proxies,

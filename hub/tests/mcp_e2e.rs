@@ -75,6 +75,7 @@ async fn the_official_mcp_client_works_through_the_gateway() {
             .env("AIPROXY_BASE_URL", base_url)
             .env("AIPROXY_TOKEN", TOKEN)
             .env("AIPROXY_OTHER_TOKEN", OTHER_TOKEN)
+            .env("AIPROXY_ADMIN_KEY", support::ADMIN_KEY)
             .output()
             .unwrap()
     })

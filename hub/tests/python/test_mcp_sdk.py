@@ -66,3 +66,26 @@ async def test_another_group_cannot_see_a_group_server():
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_admin_tools_manage_the_gateway_with_the_admin_key():
+    admin_key = os.environ["AIPROXY_ADMIN_KEY"]
+    async with Client(streamable("/mcp/admin", admin_key), mode="auto") as client:
+        tools = {tool.name for tool in (await client.list_tools()).tools}
+        assert {"groups_list", "groups_put", "tokens_put", "channels_get"} <= tools
+        created = await client.call_tool("groups_put", {"item": {"id": "made-by-mcp"}})
+        assert not created.is_error, created.content
+        listed = await client.call_tool("groups_list", {})
+        assert "made-by-mcp" in listed.content[0].text
+        deleted = await client.call_tool("groups_delete", {"id": "made-by-mcp"})
+        assert not deleted.is_error, deleted.content
+        missing = await client.call_tool("groups_get", {"id": "made-by-mcp"})
+        assert missing.is_error
+
+
+@pytest.mark.anyio
+async def test_admin_tools_refuse_an_api_token():
+    with pytest.raises(Exception):
+        async with Client(streamable("/mcp/admin", TOKEN), mode="auto") as client:
+            await client.list_tools()
