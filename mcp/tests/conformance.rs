@@ -1,0 +1,139 @@
+//! The MCP conformance suite (npm `@modelcontextprotocol/conformance`, in tests/node) against the `everything` template through the router, for the 2025-11-25 and 2026-07-28 requirements.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{FakeDirectory, caller, embedded, server};
+use mcp::{McpConfig, McpHub, Scope};
+
+/// Serves the hub at `/mcp` behind a layer adding the tenant's bearer token: the suite has no
+/// option to send one.
+async fn gateway() -> String {
+    let directory = FakeDirectory {
+        tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![server(
+            "everything",
+            Scope::Public,
+            embedded("everything", &[]),
+        )],
+    };
+    let sink = std::sync::Arc::new(common::RecordingSink::default());
+    // Pinned hosts and origins, as a deployment would set them: the suite checks DNS-rebinding
+    // protection with a foreign Host/Origin and expects local ones to pass.
+    let config = McpConfig {
+        allowed_hosts: vec!["127.0.0.1".into(), "localhost".into()],
+        allowed_origins: vec!["http://127.0.0.1:*".into(), "http://localhost:*".into()],
+        ..McpConfig::default()
+    };
+    let hub = McpHub::new(config, std::sync::Arc::new(directory), sink);
+    let app = axum::Router::new()
+        .nest("/mcp", hub.router())
+        .layer(axum::middleware::map_request(
+            |mut request: axum::extract::Request| async move {
+                request
+                    .headers_mut()
+                    .insert("authorization", "Bearer tok-a".parse().unwrap());
+                request
+            },
+        ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}/mcp/public/everything")
+}
+
+async fn run_suite(url: &str, requirements: &str) -> String {
+    let node_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node");
+    let suite = node_dir.join("node_modules/@modelcontextprotocol/conformance/dist/index.js");
+    assert!(
+        suite.exists(),
+        "conformance suite missing: run `npm ci` in {}",
+        node_dir.display()
+    );
+    let output = tokio::process::Command::new("node")
+        .current_dir(&node_dir)
+        .args(["--import", "./node20-shim.mjs"])
+        .arg(&suite)
+        .args([
+            "server",
+            "--url",
+            url,
+            "--requirements",
+            requirements,
+            "--timeout",
+            "10000",
+        ])
+        .output()
+        .await
+        .unwrap();
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The summary lines (`✓ name: 2 passed, 0 failed`) and the `Total:` line of one run.
+fn summary(output: &str) -> (Vec<(bool, String)>, String) {
+    let after = output.split("=== SUMMARY ===").nth(1).unwrap_or_default();
+    let scenarios = after
+        .lines()
+        .filter_map(|line| {
+            let passed = line.starts_with('✓');
+            let rest = line.strip_prefix('✓').or_else(|| line.strip_prefix('✗'))?;
+            Some((passed, rest.trim().split(':').next()?.to_owned()))
+        })
+        .collect();
+    let total = after
+        .lines()
+        .find(|line| line.starts_with("Total:"))
+        .unwrap_or_default()
+        .to_owned();
+    (scenarios, total)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_suite_through_the_router() {
+    let url = gateway().await;
+    let (older, newer) = tokio::join!(run_suite(&url, "2025-11-25"), run_suite(&url, "2026-07-28"));
+    for (requirements, output) in [("2025-11-25", &older), ("2026-07-28", &newer)] {
+        let (scenarios, total) = summary(output);
+        // Printed for the record (`cargo test -- --nocapture`): resources, prompts, completion,
+        // sampling/elicitation and tasks are outside a tool hub's scope and fail.
+        println!("conformance {requirements}: {total}");
+        assert!(
+            !scenarios.is_empty(),
+            "no summary from the suite:\n{output}"
+        );
+        for (passed, name) in &scenarios {
+            let in_scope = name.starts_with("tools-")
+                && !name.contains("sampling")
+                && !name.contains("elicitation");
+            let in_scope = in_scope
+                || [
+                    "server-initialize",
+                    "ping",
+                    "server-session-lifecycle",
+                    "dns-rebinding-protection",
+                    "http-header-validation",
+                    "server-sse-multiple-streams",
+                    "logging-set-level",
+                ]
+                .contains(&name.as_str());
+            assert!(
+                !in_scope || *passed,
+                "{requirements}: scenario {name} failed:\n{output}"
+            );
+        }
+    }
+}
