@@ -229,7 +229,7 @@ async fn apply_and_export_subcommands_talk_to_a_running_server() {
     );
     assert!(first_report.contains("created"), "{first_report}");
 
-    let second = tokio::task::spawn_blocking({ move || run(apply_args) })
+    let second = tokio::task::spawn_blocking(move || run(apply_args))
         .await
         .unwrap();
     let second_report = String::from_utf8_lossy(&second.stdout).to_string();
