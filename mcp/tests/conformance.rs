@@ -60,7 +60,8 @@ async fn run_suite(url: &str, requirements: &str) -> String {
         "conformance suite missing: run `npm ci` in {}",
         node_dir.display()
     );
-    let output = tokio::process::Command::new("node")
+    let mut command = tokio::process::Command::new("node");
+    command
         .current_dir(&node_dir)
         .args(["--import", "./node20-shim.mjs"])
         .arg(&suite)
@@ -72,10 +73,12 @@ async fn run_suite(url: &str, requirements: &str) -> String {
             requirements,
             "--timeout",
             "10000",
-        ])
-        .output()
-        .await
-        .unwrap();
+        ]);
+    // Per-check details (JSON) for a failing scenario: set CONFORMANCE_OUTPUT_DIR.
+    if let Ok(directory) = std::env::var("CONFORMANCE_OUTPUT_DIR") {
+        command.args(["--output-dir", &format!("{directory}/{requirements}")]);
+    }
+    let output = command.output().await.unwrap();
     format!(
         "{}\n{}",
         String::from_utf8_lossy(&output.stdout),
