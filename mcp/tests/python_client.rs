@@ -184,3 +184,104 @@ async fn python_client_through_every_transport_and_backend() {
         );
     }
 }
+
+/// Starts the reference `server-everything` (npm, in tests/node) in `mode` on a free port;
+/// returns the child (killed on drop) and its base URL.
+async fn reference_server(mode: &str) -> (tokio::process::Child, String) {
+    let node_dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node");
+    let script =
+        node_dir.join("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+    assert!(
+        script.exists(),
+        "server-everything missing: run `npm ci` in {}",
+        node_dir.display()
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = tokio::process::Command::new("node")
+        .arg(script)
+        .arg(mode)
+        .env("PORT", port.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return (child, url);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("server-everything ({mode}) did not start on port {port}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reference_everything_server_behind_both_proxies() {
+    let (_sse_child, sse_url) = reference_server("sse").await;
+    let (_stream_child, stream_url) = reference_server("streamableHttp").await;
+    let directory = FakeDirectory {
+        tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![
+            server(
+                "ref-sse",
+                Scope::Public,
+                ServerKind::ProxySse(remote(format!("{sse_url}/sse"), &[])),
+            ),
+            server(
+                "ref-stream",
+                Scope::Public,
+                ServerKind::ProxyStreamable(remote(format!("{stream_url}/mcp"), &[])),
+            ),
+        ],
+    };
+    let gateway = serve(directory, McpConfig::default()).await;
+    let calls = json!([
+        {"tool": "echo", "args": {"message": "through"}},
+        {"tool": "get-sum", "args": {"a": 2, "b": 5}},
+        {"tool": "get-structured-content", "args": {"location": "New York"}},
+        {"tool": "trigger-long-running-operation", "args": {"duration": 0.3, "steps": 3}, "progress": true}
+    ]);
+    let cases = [
+        ("auto", "streamable", gateway.url("/public/ref-sse")),
+        ("legacy", "sse", gateway.url("/public/ref-sse/sse")),
+        ("auto", "streamable", gateway.url("/public/ref-stream")),
+        ("legacy", "sse", gateway.url("/public/ref-stream/sse")),
+    ];
+    let specs = cases
+        .iter()
+        .map(|(mode, transport, url)| json!({"url": url, "token": "tok-a", "transport": transport, "mode": mode, "calls": calls}))
+        .collect();
+    for ((mode, transport, url), out) in cases.iter().zip(python_client(specs).await) {
+        let label = format!("{mode} {transport} {url}");
+        assert!(out.get("error").is_none(), "{label}: {out}");
+        let results = out["results"].as_array().unwrap();
+        assert_eq!(
+            results[0]["content"][0]["text"], "Echo: through",
+            "{label}: {out}"
+        );
+        assert!(
+            results[1]["content"][0]["text"]
+                .as_str()
+                .unwrap()
+                .contains('7'),
+            "{label}: {out}"
+        );
+        assert!(
+            results[2]["structured"]["temperature"].is_number(),
+            "{label}: {out}"
+        );
+        assert_eq!(
+            results[3]["progress"].as_array().unwrap().len(),
+            3,
+            "{label}: {out}"
+        );
+    }
+}
