@@ -65,10 +65,13 @@ async fn run() {
         connector.set_nodelay(true);
         connector
     });
+    // The last row is the same relay reached through its Anthropic face: the request and the
+    // answer (or each stream event) converted through the chat pivot.
     let targets = [
-        ("direct", upstream),
-        ("bare hyper hop", bare),
-        ("relay", relay),
+        ("direct", upstream, Face::Chat),
+        ("bare hyper hop", bare, Face::Chat),
+        ("relay", relay, Face::Chat),
+        ("relay messages", relay, Face::Messages),
     ];
 
     println!(
@@ -80,13 +83,13 @@ async fn run() {
         "target", "c1 p50", "c1 p99", "c64 p50", "c64 p99", "rps c64", "cpu/req", "peak rss"
     );
     let mut rows = Vec::new();
-    for (name, addr) in targets {
+    for (name, addr, face) in targets {
         // Warm pools and caches.
-        latencies(&client, addr, 200, 8).await;
-        let serial = latencies(&client, addr, REQUESTS_SERIAL, 1).await;
+        latencies(&client, addr, face, 200, 8).await;
+        let serial = latencies(&client, addr, face, REQUESTS_SERIAL, 1).await;
         let cpu_before = cpu_time();
         let started = Instant::now();
-        let parallel = latencies(&client, addr, REQUESTS_PARALLEL, CONCURRENCY).await;
+        let parallel = latencies(&client, addr, face, REQUESTS_PARALLEL, CONCURRENCY).await;
         let elapsed = started.elapsed();
         let cpu_per_request = (cpu_time() - cpu_before) / REQUESTS_PARALLEL as u32;
         let row = Row {
@@ -108,18 +111,22 @@ async fn run() {
         );
         rows.push(row);
     }
-    let (direct, bare_row, relay_row) = (&rows[0], &rows[1], &rows[2]);
+    let (direct, bare_row, relay_row, messages_row) = (&rows[0], &rows[1], &rows[2], &rows[3]);
     println!();
-    for (label, base) in [("relay - direct", direct), ("relay - bare hop", bare_row)] {
+    for (label, row, base) in [
+        ("relay - direct", relay_row, direct),
+        ("relay - bare hop", relay_row, bare_row),
+        ("messages - chat", messages_row, relay_row),
+    ] {
         println!(
             "{:<15} {:>9} {:>9} {:>9} {:>9} {:>9} {:>12}",
             label,
-            delta(relay_row.c1.0, base.c1.0),
-            delta(relay_row.c1.1, base.c1.1),
-            delta(relay_row.c64.0, base.c64.0),
-            delta(relay_row.c64.1, base.c64.1),
+            delta(row.c1.0, base.c1.0),
+            delta(row.c1.1, base.c1.1),
+            delta(row.c64.0, base.c64.0),
+            delta(row.c64.1, base.c64.1),
             "",
-            delta(relay_row.cpu_per_request, base.cpu_per_request)
+            delta(row.cpu_per_request, base.cpu_per_request)
         );
     }
 
@@ -137,8 +144,8 @@ async fn run() {
             "incomplete"
         );
         let mut ttfbs = Vec::new();
-        for (name, addr) in targets {
-            let result = streams(&client, addr).await;
+        for (name, addr, face) in targets {
+            let result = streams(&client, addr, face).await;
             println!(
                 "{:<15} {:>10} {:>10} {:>10} {:>8} {:>10}",
                 name,
@@ -172,11 +179,29 @@ struct Row {
     cpu_per_request: Duration,
 }
 
-fn chat_request(addr: SocketAddr, stream: bool) -> hyper::Request<Full<Bytes>> {
-    let body = format!(
-        r#"{{"model":"{MODEL}","messages":[{{"role":"system","content":"You are terse."}},{{"role":"user","content":"Say hello in one word."}}],"temperature":0.2,"stream":{stream}}}"#
-    );
-    hyper::Request::post(format!("http://{addr}/v1/chat/completions"))
+/// The protocol a benchmark request speaks.
+#[derive(Clone, Copy)]
+enum Face {
+    Chat,
+    Messages,
+}
+
+fn chat_request(addr: SocketAddr, face: Face, stream: bool) -> hyper::Request<Full<Bytes>> {
+    let (path, body) = match face {
+        Face::Chat => (
+            "chat/completions",
+            format!(
+                r#"{{"model":"{MODEL}","messages":[{{"role":"system","content":"You are terse."}},{{"role":"user","content":"Say hello in one word."}}],"temperature":0.2,"stream":{stream}}}"#
+            ),
+        ),
+        Face::Messages => (
+            "messages",
+            format!(
+                r#"{{"model":"{MODEL}","system":"You are terse.","messages":[{{"role":"user","content":"Say hello in one word."}}],"max_tokens":64,"temperature":0.2,"stream":{stream}}}"#
+            ),
+        ),
+    };
+    hyper::Request::post(format!("http://{addr}/v1/{path}"))
         .header("authorization", format!("Bearer {KEY}"))
         .header("content-type", "application/json")
         .body(Full::new(Bytes::from(body)))
@@ -187,6 +212,7 @@ fn chat_request(addr: SocketAddr, stream: bool) -> hyper::Request<Full<Bytes>> {
 async fn latencies(
     client: &Client<HttpConnector, Full<Bytes>>,
     addr: SocketAddr,
+    face: Face,
     total: usize,
     concurrency: usize,
 ) -> Vec<Duration> {
@@ -199,7 +225,10 @@ async fn latencies(
             let mut own = Vec::new();
             while next.fetch_add(1, Ordering::Relaxed) < total as u64 {
                 let started = Instant::now();
-                let response = client.request(chat_request(addr, false)).await.unwrap();
+                let response = client
+                    .request(chat_request(addr, face, false))
+                    .await
+                    .unwrap();
                 assert!(
                     response.status().is_success(),
                     "status {}",
@@ -225,7 +254,11 @@ struct StreamResult {
     incomplete: usize,
 }
 
-async fn streams(client: &Client<HttpConnector, Full<Bytes>>, addr: SocketAddr) -> StreamResult {
+async fn streams(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    addr: SocketAddr,
+    face: Face,
+) -> StreamResult {
     let gate = Arc::new(tokio::sync::Barrier::new(STREAMS));
     let mut tasks = Vec::new();
     for _ in 0..STREAMS {
@@ -234,7 +267,10 @@ async fn streams(client: &Client<HttpConnector, Full<Bytes>>, addr: SocketAddr) 
         tasks.push(tokio::spawn(async move {
             gate.wait().await;
             let started = Instant::now();
-            let response = client.request(chat_request(addr, true)).await.unwrap();
+            let response = client
+                .request(chat_request(addr, face, true))
+                .await
+                .unwrap();
             let mut body = response.into_body();
             let mut ttfb = None;
             let mut received = Vec::new();
@@ -255,7 +291,10 @@ async fn streams(client: &Client<HttpConnector, Full<Bytes>>, addr: SocketAddr) 
                     Ok(Some(Err(_))) | Err(_) => break,
                 }
             }
-            let complete = received.ends_with(b"data: [DONE]\n\n");
+            let complete = match face {
+                Face::Chat => received.ends_with(b"data: [DONE]\n\n"),
+                Face::Messages => received.ends_with(b"data: {\"type\":\"message_stop\"}\n\n"),
+            };
             (ttfb, complete)
         }));
     }
@@ -348,6 +387,8 @@ fn upstream_router() -> Router {
         }
         let chunk = r#"{"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}"#;
         let usage = r#"{"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],"usage":{"prompt_tokens":21,"completion_tokens":5,"total_tokens":26}}"#;
+        // A complete stream names its finish reason; converters to other protocols need it.
+        let finish = r#"{"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#;
         let events = futures::stream::unfold(0usize, move |index| async move {
             let event = match index {
                 0 => format!("data: {chunk}\n\n"),
@@ -355,7 +396,7 @@ fn upstream_router() -> Router {
                     tokio::time::sleep(STREAM_GAP).await;
                     format!("data: {chunk}\n\n")
                 }
-                i if i == STREAM_TAIL_EVENTS + 1 => format!("data: {usage}\n\ndata: [DONE]\n\n"),
+                i if i == STREAM_TAIL_EVENTS + 1 => format!("data: {finish}\n\ndata: {usage}\n\ndata: [DONE]\n\n"),
                 _ => return None,
             };
             Some((Ok::<_, std::convert::Infallible>(Bytes::from(event)), index + 1))

@@ -146,8 +146,17 @@ impl Relay {
         }
         router
             .route(
+                "/v1beta/models",
+                get(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.models(request).await
+                }),
+            )
+            .route(
                 "/v1beta/models/{target}",
-                post(
+                get(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.models(request).await
+                })
+                .post(
                     |State(relay): State<Relay>,
                      axum::extract::Path(target): axum::extract::Path<String>,
                      request: Request| async move {
@@ -709,25 +718,35 @@ impl Inner {
             "/v1/models",
             started,
         );
-        let wanted = parts
-            .uri
-            .path()
+        let path = parts.uri.path();
+        // Each face lists models in its own protocol's shape; Anthropic's SDKs always send
+        // `anthropic-version`.
+        let face = if path.starts_with("/v1beta/") {
+            Wire::Gemini
+        } else if parts.headers.contains_key("anthropic-version") {
+            Wire::Messages
+        } else {
+            Wire::Chat
+        };
+        let wanted = path
             .strip_prefix("/v1/models/")
-            .map(str::to_owned);
+            .or_else(|| path.strip_prefix("/v1beta/models/"))
+            .map(|name| name.strip_prefix("models/").unwrap_or(name).to_owned());
         let result = self.authenticate(&parts, &mut log).and_then(|caller| {
             let models = self
                 .directory
                 .models(&caller)
                 .into_iter()
                 .filter(|model| check_model_allowed(&caller, &model.id).is_ok())
-                .map(|model| {
-                    serde_json::json!({"id": model.id, "object": "model", "created": model.created, "owned_by": model.owned_by})
-                });
+                .map(|model| model_entry(face, &model));
             match &wanted {
-                None => Ok(serde_json::json!({"object": "list", "data": models.collect::<Vec<_>>()})),
+                None => Ok(model_list(face, models.collect())),
                 Some(name) => {
                     log.record().requested_model = Some(name.clone());
-                    models.into_iter().find(|model| model["id"] == name.as_str()).ok_or_else(|| RelayError::ModelNotFound(name.clone()))
+                    models
+                        .into_iter()
+                        .find(|model| model_id(face, model) == name.as_str())
+                        .ok_or_else(|| RelayError::ModelNotFound(name.clone()))
                 }
             }
         });
@@ -738,7 +757,7 @@ impl Inner {
                 log.finish();
                 (StatusCode::OK, axum::Json(document)).into_response()
             }
-            Err(error) => self.fail(log, error, Wire::Chat),
+            Err(error) => self.fail(log, error, face),
         }
     }
 
@@ -864,6 +883,66 @@ fn percent_decode(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// One model as a face's model listing shows it.
+fn model_entry(face: Wire, model: &crate::backend::ModelEntry) -> serde_json::Value {
+    match face {
+        Wire::Messages => serde_json::json!({"type": "model", "id": model.id,
+            "display_name": model.id, "created_at": rfc3339(model.created)}),
+        Wire::Gemini => serde_json::json!({"name": format!("models/{}", model.id),
+            "baseModelId": model.id, "displayName": model.id,
+            "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"]}),
+        Wire::Chat | Wire::Responses => serde_json::json!({"id": model.id, "object": "model",
+            "created": model.created, "owned_by": model.owned_by}),
+    }
+}
+
+fn model_id(face: Wire, entry: &serde_json::Value) -> &str {
+    let id = match face {
+        Wire::Gemini => &entry["baseModelId"],
+        _ => &entry["id"],
+    };
+    id.as_str().unwrap_or_default()
+}
+
+fn model_list(face: Wire, entries: Vec<serde_json::Value>) -> serde_json::Value {
+    match face {
+        Wire::Messages => {
+            let first = entries.first().map(|entry| entry["id"].clone());
+            let last = entries.last().map(|entry| entry["id"].clone());
+            serde_json::json!({"data": entries, "has_more": false, "first_id": first, "last_id": last})
+        }
+        Wire::Gemini => serde_json::json!({"models": entries}),
+        Wire::Chat | Wire::Responses => serde_json::json!({"object": "list", "data": entries}),
+    }
+}
+
+/// Unix seconds as an RFC 3339 UTC timestamp (Anthropic's `created_at`).
+fn rfc3339(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let seconds = unix.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        seconds / 3_600,
+        seconds % 3_600 / 60,
+        seconds % 60
+    )
 }
 
 fn unix_now() -> i64 {
@@ -1307,4 +1386,38 @@ fn completion_text(bytes: &Bytes, endpoint: Endpoint) -> String {
         text.push_str(&transcript);
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        for (unix, expected) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (951_782_400, "2000-02-29T00:00:00Z"),
+            (1_700_000_000, "2023-11-14T22:13:20Z"),
+            (4_102_444_799, "2099-12-31T23:59:59Z"),
+        ] {
+            assert_eq!(rfc3339(unix), expected, "{unix}");
+        }
+    }
+
+    #[test]
+    fn gemini_paths_name_the_model_and_the_method() {
+        let (endpoint, facts) = gemini_target("gemini-2.5-pro:streamGenerateContent").unwrap();
+        assert_eq!(endpoint, Endpoint::GenerateContent);
+        assert_eq!(facts.model.as_deref(), Some("gemini-2.5-pro"));
+        assert!(facts.stream);
+        assert_eq!(
+            gemini_target("m:countTokens").unwrap().0,
+            Endpoint::GeminiCountTokens
+        );
+        for bad in ["gemini", ":generateContent", "m:embedContent"] {
+            assert!(gemini_target(bad).is_none(), "{bad}");
+        }
+        assert_eq!(query_key("alt=sse&key=sk%2Da+b"), Some("sk-a b".to_owned()));
+        assert_eq!(query_key("alt=sse&key="), None);
+    }
 }

@@ -1076,3 +1076,45 @@ async fn gemini_clients_reach_anthropic_channels_and_gemini_channels_natively() 
     assert_eq!(chained.usage.input_tokens, 20);
     assert_eq!(chained.usage.cache_creation_tokens, 4);
 }
+
+#[tokio::test]
+async fn model_listings_take_each_faces_shape() {
+    let mock = Mock::chat_ok("unused").await;
+    let harness = Harness::start(vec![
+        ("claude-x", route(vec![channel(1, &mock.url())])),
+        ("gemini-x", route(vec![channel(1, &mock.url())])),
+    ])
+    .await;
+    let get = |path: &str, headers: &[(&str, &str)]| {
+        let mut request = harness.client.get(harness.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, list) = get("/v1/models", &ANTHROPIC_HEADERS).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        list,
+        json!({"data": [
+            {"type": "model", "id": "claude-x", "display_name": "claude-x", "created_at": "2023-11-14T22:13:20Z"},
+            {"type": "model", "id": "gemini-x", "display_name": "gemini-x", "created_at": "2023-11-14T22:13:20Z"}],
+            "has_more": false, "first_id": "claude-x", "last_id": "gemini-x"})
+    );
+    let (status, list) = get("/v1beta/models", &[("x-goog-api-key", KEY)]).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["models"][1]["name"], "models/gemini-x");
+    let (status, one) = get("/v1beta/models/gemini-x", &[("x-goog-api-key", KEY)]).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["name"], "models/gemini-x");
+    let (status, missing) = get("/v1beta/models/nope", &[("x-goog-api-key", KEY)]).await;
+    assert_eq!(status, 404);
+    assert_eq!(missing["error"]["status"], "NOT_FOUND");
+    let (status, list) = get("/v1/models", &[("authorization", &format!("Bearer {KEY}"))]).await;
+    assert_eq!(status, 200);
+    assert_eq!(list["object"], "list");
+}
