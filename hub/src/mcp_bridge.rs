@@ -163,8 +163,27 @@ fn definition(snapshot: &Snapshot, server: &McpServer, group_id: &str) -> Option
             ServerKind::ProxyStreamable(endpoint(server, group_params)?)
         }
         McpServerKind::ProxySse => ServerKind::ProxySse(endpoint(server, group_params)?),
-        // OpenAPI-backed servers are served once the mcp crate can host them.
-        McpServerKind::Openapi => return None,
+        McpServerKind::Openapi => {
+            let source = server.openapi.as_ref()?;
+            // A document named only by URL is fetched when it is uploaded; until then there is
+            // nothing to serve.
+            let document = source.spec.clone()?;
+            // Admin-set credentials and the group's parameters reach the API as headers.
+            let credentials = source.credentials.clone().into_iter();
+            let headers = endpoint_parameters(
+                server.headers.clone(),
+                BTreeMap::new(),
+                credentials.chain(group_params),
+            )
+            .0;
+            ServerKind::OpenApi(mcp::OpenApiSource {
+                document,
+                base_url: source.base_url.clone(),
+                headers,
+                allow_private_network: source.allow_private_network,
+                compact: false,
+            })
+        }
     };
     Some(ServerDefinition {
         id: server.id.clone(),
@@ -175,9 +194,23 @@ fn definition(snapshot: &Snapshot, server: &McpServer, group_id: &str) -> Option
 }
 
 fn endpoint(server: &McpServer, group_params: BTreeMap<String, String>) -> Option<RemoteEndpoint> {
-    let mut headers = server.headers.clone();
-    let mut query = server.query.clone();
-    for (name, value) in group_params {
+    let (headers, query) =
+        endpoint_parameters(server.headers.clone(), server.query.clone(), group_params);
+    Some(RemoteEndpoint {
+        url: server.url.clone()?,
+        headers,
+        query,
+    })
+}
+
+/// Adds parameters to the static headers and query: `query:NAME` as a query parameter,
+/// `header:NAME` or a plain `NAME` as a header.
+fn endpoint_parameters(
+    mut headers: BTreeMap<String, String>,
+    mut query: BTreeMap<String, String>,
+    parameters: impl IntoIterator<Item = (String, String)>,
+) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    for (name, value) in parameters {
         if let Some(parameter) = name.strip_prefix("query:") {
             query.insert(parameter.to_owned(), value);
         } else {
@@ -185,11 +218,7 @@ fn endpoint(server: &McpServer, group_params: BTreeMap<String, String>) -> Optio
             headers.insert(header.to_owned(), value);
         }
     }
-    Some(RemoteEndpoint {
-        url: server.url.clone()?,
-        headers,
-        query,
-    })
+    (headers, query)
 }
 
 #[cfg(test)]

@@ -17,8 +17,88 @@ use support::TestHub;
 const TOKEN: &str = "sk-acme-mcp-0001";
 const OTHER_TOKEN: &str = "sk-other-mcp-0001";
 
+const PETS_SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: the pets
+          content:
+            application/json:
+              schema: {type: array, items: {type: object}}
+  /pets/{petId}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: one pet
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: string}, name: {type: string}}}
+"#;
+
+/// A small pets API that insists on the API key the gateway's configuration holds.
+async fn start_pets_api() -> std::net::SocketAddr {
+    use axum::extract::{Path, Query};
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::get;
+    fn authorized(headers: &HeaderMap) -> bool {
+        headers
+            .get("x-api-key")
+            .and_then(|value| value.to_str().ok())
+            == Some("pets-secret")
+    }
+    let app = axum::Router::new()
+        .route(
+            "/api/pets",
+            get(
+                |headers: HeaderMap,
+                 Query(query): Query<std::collections::HashMap<String, String>>| async move {
+                    if !authorized(&headers) {
+                        return Err(StatusCode::UNAUTHORIZED);
+                    }
+                    let limit: usize = query
+                        .get("limit")
+                        .and_then(|limit| limit.parse().ok())
+                        .unwrap_or(10);
+                    let pets: Vec<_> = ["Rex", "Tom", "Kit"]
+                        .iter()
+                        .take(limit)
+                        .map(|name| serde_json::json!({"name": name}))
+                        .collect();
+                    Ok(axum::Json(serde_json::Value::Array(pets)))
+                },
+            ),
+        )
+        .route(
+            "/api/pets/{pet_id}",
+            get(
+                |headers: HeaderMap, Path(pet_id): Path<String>| async move {
+                    if !authorized(&headers) {
+                        return Err(StatusCode::UNAUTHORIZED);
+                    }
+                    Ok(axum::Json(serde_json::json!({"id": pet_id, "name": "Rex"})))
+                },
+            ),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
 async fn hub_with_mcp_servers() -> TestHub {
     let (mut settings, data_dir) = TestHub::settings();
+    let pets_api = start_pets_api().await;
+    std::fs::write(data_dir.path().join("pets.yaml"), PETS_SPEC).unwrap();
     let config = format!(
         r#"
 groups:
@@ -41,6 +121,14 @@ mcp_servers:
     group: acme
     type: embedded
     template: time
+  - id: pets
+    scope: public
+    type: openapi
+    openapi:
+      spec_file: pets.yaml
+      base_url: "http://{pets_api}/api"
+      allow_private_network: true
+      credentials: {{"X-Api-Key": pets-secret}}
 "#
     );
     let config_path = data_dir.path().join("aiproxy.yaml");

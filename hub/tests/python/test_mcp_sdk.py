@@ -57,7 +57,7 @@ async def test_aggregated_endpoint_prefixes_tools_with_the_server_id():
 async def test_another_group_cannot_see_a_group_server():
     async with Client(streamable("/mcp", OTHER_GROUP_TOKEN), mode="auto") as client:
         tools = sorted(tool.name for tool in (await client.list_tools()).tools)
-        assert tools == ["clock__convert_time", "clock__get_current_time"]
+        assert tools == ["clock__convert_time", "clock__get_current_time", "pets__getPet", "pets__listPets"]
     with pytest.raises(Exception):
         async with Client(streamable("/mcp/group/acme-clock", OTHER_GROUP_TOKEN), mode="auto") as client:
             await client.list_tools()
@@ -89,3 +89,17 @@ async def test_admin_tools_refuse_an_api_token():
     with pytest.raises(Exception):
         async with Client(streamable("/mcp/admin", TOKEN), mode="auto") as client:
             await client.list_tools()
+
+
+@pytest.mark.anyio
+async def test_openapi_server_from_a_spec_file():
+    async with Client(streamable("/mcp/public/pets"), mode="auto") as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+        assert set(tools) == {"listPets", "getPet"}
+        assert "pets-secret" not in str([tool.model_dump() for tool in tools.values()])
+        one = await client.call_tool("getPet", {"petId": "a b/c"})
+        assert not one.is_error, one.content
+        assert one.structured_content == {"id": "a b/c", "name": "Rex"}
+        listed = await client.call_tool("listPets", {"limit": 2})
+        assert not listed.is_error, listed.content
+        assert "Tom" in listed.content[0].text and "Kit" not in listed.content[0].text
