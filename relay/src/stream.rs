@@ -257,17 +257,22 @@ impl SseRelay {
         }
     }
 
-    /// One chat chunk as the client sees it; `None` to drop it.
+    /// One chat chunk as the client sees it; `None` to drop it. The returned `data` is kept
+    /// only when a converter reads it: a chat client gets `raw`.
     fn transform(&mut self, event: SseEvent) -> Option<SseEvent> {
         let SseEvent { raw, data } = event;
         let Some(data) = data else {
             return Some(SseEvent { raw, data: None });
         };
-        let Ok(mut object) = JsonObject::parse(Bytes::from(data.clone())) else {
+        let keep_data = self.from_chat.is_some() && !self.native;
+        // `Bytes::from(String)` takes the buffer without copying.
+        let data = Bytes::from(data);
+        let kept = |data: &[u8]| keep_data.then(|| String::from_utf8_lossy(data).into_owned());
+        let Ok(mut object) = JsonObject::parse(data.clone()) else {
             // `[DONE]` and anything else that is not a JSON object go through as they are.
             return Some(SseEvent {
                 raw,
-                data: Some(data),
+                data: kept(&data),
             });
         };
         let usage = object.get_as::<OpenAiUsage>("usage").ok().flatten();
@@ -293,15 +298,15 @@ impl SseRelay {
         match &self.options.rewrite_model_to {
             Some(model) if object.get("model").is_some() => {
                 object.set("model", model).ok()?;
-                let data = object.to_bytes();
+                let renamed = object.to_bytes();
                 Some(SseEvent {
-                    raw: rebuild_event(&raw, &data),
-                    data: Some(String::from_utf8_lossy(&data).into_owned()),
+                    raw: rebuild_event(&raw, &renamed),
+                    data: kept(&renamed),
                 })
             }
             _ => Some(SseEvent {
                 raw,
-                data: Some(data),
+                data: kept(&data),
             }),
         }
     }
