@@ -70,6 +70,7 @@ pub fn sse_body(first: Bytes, upstream: ByteStream, options: SseOptions, log: Us
         choices_bytes: 0,
         parsed: Vec::new(),
         scratch: Vec::new(),
+        upstream_error: None,
     };
     let stream = futures::stream::unfold(relay, |mut relay| async move {
         let chunk = relay.next_chunk().await?;
@@ -101,6 +102,9 @@ struct SseRelay {
     choices_bytes: usize,
     parsed: Vec<SseEvent>,
     scratch: Vec<StreamEvent>,
+    /// The upstream reported an error inside the stream (an `error` chunk once in chat form):
+    /// the record says so although the transfer itself ended cleanly.
+    upstream_error: Option<String>,
 }
 
 impl SseRelay {
@@ -275,6 +279,22 @@ impl SseRelay {
                 data: kept(&data),
             });
         };
+        if self.upstream_error.is_none()
+            && let Some(error) = object.get("error")
+        {
+            #[derive(serde::Deserialize)]
+            struct Detail {
+                message: Option<String>,
+            }
+            let message = serde_json::from_str::<Detail>(error)
+                .ok()
+                .and_then(|detail| detail.message)
+                .unwrap_or_default();
+            self.upstream_error = Some(format!(
+                "upstream error mid-stream: {}",
+                message.chars().take(200).collect::<String>()
+            ));
+        }
         let usage = object.get_as::<OpenAiUsage>("usage").ok().flatten();
         let usage_only = usage.is_some()
             && object
@@ -320,6 +340,12 @@ impl SseRelay {
 
     fn finish(&mut self, status: u16, error: Option<String>) {
         self.account();
+        let (status, error) = match (status, error, self.upstream_error.take()) {
+            (200, None, Some(upstream)) => {
+                (RelayError::UpstreamFailed.status().as_u16(), Some(upstream))
+            }
+            (status, error, _) => (status, error),
+        };
         if let Some(mut log) = self.log.take() {
             log.set_outcome(status, error);
             log.finish();

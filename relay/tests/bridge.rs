@@ -1118,3 +1118,65 @@ async fn model_listings_take_each_faces_shape() {
     assert_eq!(status, 200);
     assert_eq!(list["object"], "list");
 }
+
+#[tokio::test]
+async fn upstream_errors_inside_a_stream_reach_the_client_and_the_record() {
+    let mock = Mock::start(|seen| {
+        let model = seen.json()["model"].as_str().unwrap().to_owned();
+        anthropic_sse(&[
+            json!({"type": "message_start", "message": {"id": "msg_1", "type": "message", "role": "assistant", "model": model, "content": [], "stop_reason": null, "stop_sequence": null, "usage": {"input_tokens": 10, "output_tokens": 1}}}),
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hel"}}),
+            json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+        ])
+    })
+    .await;
+    let harness = Harness::start(vec![(
+        "claude-x",
+        route(vec![typed_channel(
+            1,
+            ChannelKind::Anthropic,
+            &mock.url(),
+            &[],
+        )]),
+    )])
+    .await;
+    // Chat client: the error arrives as an error chunk.
+    let response = harness
+        .post_json(
+            "/v1/chat/completions",
+            json!({"model": "claude-x", "stream": true, "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .await;
+    let text = response.text().await.unwrap();
+    let last: Value = serde_json::from_str(
+        sse_data(&text)
+            .iter()
+            .rfind(|data| data.starts_with('{'))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(last["error"]["message"], "Overloaded", "{text}");
+    // Anthropic client on the same channel: the upstream's event passes through as it is.
+    let (_, text) = post(
+        &harness,
+        "/v1/messages",
+        &ANTHROPIC_HEADERS,
+        messages_body(true),
+    )
+    .await;
+    let (name, data) = sse_events(&text).pop().unwrap();
+    assert_eq!(name.as_deref(), Some("error"));
+    assert_eq!(data["error"]["type"], "overloaded_error");
+    let records = harness.sink.wait_for(2).await;
+    for record in &records {
+        assert_eq!(record.status, 502, "{record:?}");
+        assert!(
+            record
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("Overloaded")),
+            "{record:?}"
+        );
+    }
+}
