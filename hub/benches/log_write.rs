@@ -43,6 +43,13 @@ fn main() {
             "sqlite   insert + summaries, one tx",
             with_summaries(&sqlite).await,
         );
+        let sqlite = Store::connect(dir.path().join("c.db").to_str().unwrap())
+            .await
+            .expect("sqlite");
+        report(
+            "sqlite   one-row inserts, 500 per tx",
+            row_by_row(&sqlite).await,
+        );
 
         let name = format!("aiproxy_bench_{}", uuid::Uuid::new_v4().simple());
         let mut admin = sqlx::PgConnection::connect(ADMIN_URL)
@@ -191,6 +198,51 @@ async fn with_summaries(store: &Store) -> (Duration, i64) {
         }
         let mut tx = store.pool().begin().await.expect("begin");
         query.execute(&mut *tx).await.expect("insert");
+        hub::logs::summaries::record_batch(&mut tx, batch, now)
+            .await
+            .expect("summaries");
+        tx.commit().await.expect("commit");
+    }
+    let elapsed = started.elapsed();
+    (elapsed, count(store).await)
+}
+
+/// The comparison for SQLite: one prepared single-row statement executed per row, 500 rows per
+/// transaction, instead of one 500-row statement with 11,500 bound values.
+async fn row_by_row(store: &Store) -> (Duration, i64) {
+    let records: Vec<UsageRecord> = (0..ROWS).map(|index| record(index + 2 * ROWS)).collect();
+    let started = Instant::now();
+    for batch in records.chunks(BATCH_ROWS) {
+        let now = now_ms();
+        let mut tx = store.pool().begin().await.expect("begin");
+        for record in batch {
+            sqlx::query(
+                "INSERT INTO request_logs (created_at, request_id, group_id, token_id, token_name, \
+                 requested_model, actual_model, channel_id, endpoint, status_code, input_tokens, \
+                 output_tokens, total_tokens, ttfb_ms, total_ms, client_ip) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                 ON CONFLICT (request_id) DO NOTHING",
+            )
+            .bind(now)
+            .bind(record.request_id.clone())
+            .bind(record.group_id.clone().unwrap())
+            .bind(record.token_id)
+            .bind(record.token_name.clone().unwrap())
+            .bind(record.requested_model.clone().unwrap())
+            .bind(record.upstream_model.clone().unwrap())
+            .bind(record.channel_id)
+            .bind(record.endpoint.clone())
+            .bind(i64::from(record.status))
+            .bind(record.usage.input_tokens as i64)
+            .bind(record.usage.output_tokens as i64)
+            .bind(record.usage.total_tokens as i64)
+            .bind(record.first_byte.map(|ms| ms.as_millis() as i64))
+            .bind(record.total.as_millis() as i64)
+            .bind(record.client_ip.map(|ip| ip.to_string()))
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        }
         hub::logs::summaries::record_batch(&mut tx, batch, now)
             .await
             .expect("summaries");
