@@ -1,4 +1,4 @@
-//! The request log writer: usage records from the relay are queued (bounded) and written as batched multi-row inserts, flushed on shutdown.
+//! The request log writer: usage records from the relay are queued (bounded) and written as batched multi-row inserts together with their per-minute and per-hour summaries, flushed on shutdown.
 
 use std::time::Duration;
 
@@ -207,7 +207,11 @@ async fn insert(store: &Store, batch: &[UsageRecord]) -> Result<(), sqlx::Error>
             .bind(record.client_ip.map(|ip| ip.to_string()))
             .bind(record.user.clone());
     }
-    query.execute(store.pool()).await?;
+    // Rows and their summary increments land together: a retried batch never counts twice.
+    let mut tx = store.pool().begin().await?;
+    query.execute(&mut *tx).await?;
+    crate::logs::summaries::record_batch(&mut tx, batch, now).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -69,6 +69,15 @@ async fn check_every_record_is_written(store: Store) {
         (model.as_str(), ttfb, ip.as_str()),
         ("gpt-4o-mini", 12, "127.0.0.1")
     );
+    // The writer keeps the summaries in step with the rows it writes.
+    let (summarized,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(request_count), 0) AS BIGINT) FROM channel_model_summaries WHERE granularity = $1",
+    )
+    .bind("hour")
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(summarized, rows as i64);
     // After finishing, late records are refused rather than silently queued forever.
     sink.record(record(rows + 1));
 }
