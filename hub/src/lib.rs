@@ -134,6 +134,7 @@ pub async fn run(
 
     let control_plane = grpc::ControlPlane {
         store: store.clone(),
+        log_store: log_store.clone(),
         changes: changes.clone(),
         admin_key: admin_key.clone(),
         group_max_tokens: settings.group_max_token_num,

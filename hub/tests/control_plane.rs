@@ -102,6 +102,7 @@ impl Harness {
             .unwrap();
         let changes = ChangeHub::new();
         let app = router(ControlPlane {
+            log_store: store.clone(),
             store: store.clone(),
             changes: changes.clone(),
             admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),

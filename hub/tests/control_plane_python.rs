@@ -38,6 +38,7 @@ async fn python_client_suite_passes() {
         .await
         .unwrap();
     let app = router(ControlPlane {
+        log_store: store.clone(),
         store,
         changes: ChangeHub::new(),
         admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),

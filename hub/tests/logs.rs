@@ -443,6 +443,7 @@ const ADMIN_KEY: &str = "test-admin-key-logs-0123";
 
 async fn serve(store: &Store) -> LogServiceClient<Channel> {
     let app = router(ControlPlane {
+        log_store: store.clone(),
         store: store.clone(),
         changes: ChangeHub::new(),
         admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),

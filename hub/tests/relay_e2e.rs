@@ -193,3 +193,51 @@ async fn shutdown_lets_an_in_flight_request_finish_and_logs_it() {
             .unwrap();
     assert_eq!(rows, 1, "its log row was flushed before exit");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_sql_dsn_sends_request_logs_to_their_own_database() {
+    let upstream = MockOpenAi::start().await;
+    let (mut settings, data_dir) = TestHub::settings();
+    let log_database = data_dir.path().join("logs.db");
+    settings.log_sql_dsn = Some(log_database.display().to_string());
+    let config = format!(
+        "groups: [{{id: acme}}]\ntokens: [{{group: acme, name: ci, key: {TOKEN}}}]\nchannels: [{{name: up, type: openai, base_url: \"{}\", key: k, models: [gpt-4o-mini]}}]\n",
+        upstream.base_url()
+    );
+    let config_path = data_dir.path().join("aiproxy.yaml");
+    std::fs::write(&config_path, config).unwrap();
+    settings.config_file_path = Some(config_path);
+    let hub = TestHub::start_with(settings, data_dir).await;
+    let status = reqwest::Client::new()
+        .post(hub.url("/v1/chat/completions"))
+        .bearer_auth(TOKEN)
+        .json(&serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+    let main_database = hub.data_path().join("aiproxy.db");
+    let (stopped, _data_dir) = hub.stop_keeping_data().await;
+    stopped.unwrap();
+    let count = |path: std::path::PathBuf| async move {
+        let store = hub::store::Store::connect(path.to_str().unwrap())
+            .await
+            .unwrap();
+        let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM request_logs")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        rows
+    };
+    assert_eq!(
+        count(log_database).await,
+        1,
+        "the log database holds the request"
+    );
+    assert_eq!(
+        count(main_database).await,
+        0,
+        "the main database holds no request logs"
+    );
+}

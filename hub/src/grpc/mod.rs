@@ -43,6 +43,8 @@ pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct ControlPlane {
     pub store: Store,
+    /// Where request logs live: the main store unless `LOG_SQL_DSN` names another database.
+    pub log_store: Store,
     pub changes: ChangeHub,
     pub admin_key: AdminKey,
     /// Most tokens one group may hold; 0 is unlimited (`GROUP_MAX_TOKEN_NUM`).
@@ -97,7 +99,7 @@ pub fn router(cp: ControlPlane) -> axum::Router {
     router = add(
         router,
         pb::log_service_server::LogServiceServer::new(logs::Logs {
-            store: cp.store.clone(),
+            store: cp.log_store.clone(),
             delete_batch: 5_000,
         })
         .max_decoding_message_size(MAX_MESSAGE_BYTES),
