@@ -26,6 +26,14 @@ const LATENCY_BUCKETS: [f64; 14] = [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0,
 ];
 
+/// The labels whose values come from tenants and so must be bounded.
+#[derive(Clone, Copy)]
+enum LabelDimension {
+    Model = 0,
+    Channel = 1,
+    Group = 2,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     model: String,
@@ -66,7 +74,8 @@ pub struct Metrics {
     log_queue_depth: Gauge,
     db_pool_connections: Gauge,
     db_pool_idle: Gauge,
-    label_values: Mutex<HashSet<String>>,
+    /// Label values seen so far, one set per [`LabelDimension`].
+    label_values: Mutex<[HashSet<String>; 3]>,
     sources: Mutex<Option<ScrapeSources>>,
 }
 
@@ -144,7 +153,7 @@ impl Metrics {
             log_queue_depth,
             db_pool_connections,
             db_pool_idle,
-            label_values: Mutex::new(HashSet::new()),
+            label_values: Mutex::new(Default::default()),
             sources: Mutex::new(None),
         })
     }
@@ -156,32 +165,39 @@ impl Metrics {
         }
     }
 
-    /// Keeps label values bounded: a value seen before, or while room remains, is kept.
-    fn bounded(&self, dimension: &str, value: &str) -> String {
+    /// Keeps label values bounded: a value seen before, or while its label has room, is kept.
+    /// Looking up a known value allocates nothing but the returned label.
+    fn bounded(&self, dimension: LabelDimension, value: &str) -> String {
         let Ok(mut seen) = self.label_values.lock() else {
             return OTHER.to_owned();
         };
-        let key = format!("{dimension}\u{0}{value}");
-        if seen.contains(&key) {
+        let seen = &mut seen[dimension as usize];
+        if seen.contains(value) {
             return value.to_owned();
         }
-        if seen.len() >= MAX_LABEL_VALUES * 3 {
+        if seen.len() >= MAX_LABEL_VALUES {
             return OTHER.to_owned();
         }
-        seen.insert(key);
+        seen.insert(value.to_owned());
         value.to_owned()
     }
 
     /// Accounts one finished request.
     pub fn observe(&self, record: &UsageRecord) {
-        let model = self.bounded("model", record.requested_model.as_deref().unwrap_or("-"));
+        let model = self.bounded(
+            LabelDimension::Model,
+            record.requested_model.as_deref().unwrap_or("-"),
+        );
         let channel = self.bounded(
-            "channel",
+            LabelDimension::Channel,
             &record
                 .channel_id
                 .map_or_else(|| "-".to_owned(), |id| id.to_string()),
         );
-        let group = self.bounded("group", record.group_id.as_deref().unwrap_or("-"));
+        let group = self.bounded(
+            LabelDimension::Group,
+            record.group_id.as_deref().unwrap_or("-"),
+        );
         let status_class = match record.status {
             200..=299 => "2xx",
             400..=499 => "4xx",

@@ -9,9 +9,6 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use support::TestHub;
 
 const TOKEN: &str = "sk-acme-mcp-0001";
@@ -154,27 +151,16 @@ async fn mcp_requests_without_a_token_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_mcp_client_works_through_the_gateway() {
     let hub = hub_with_mcp_servers().await;
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/python/test_mcp_sdk.py");
     let base_url = hub.url("");
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(support::python())
-            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
-            .arg(script)
-            .env("AIPROXY_BASE_URL", base_url)
-            .env("AIPROXY_TOKEN", TOKEN)
-            .env("AIPROXY_OTHER_TOKEN", OTHER_TOKEN)
-            .env("AIPROXY_ADMIN_KEY", support::ADMIN_KEY)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    support::run_pytest(
+        "hub/tests/python/test_mcp_sdk.py",
+        &[
+            ("AIPROXY_BASE_URL", &base_url),
+            ("AIPROXY_TOKEN", TOKEN),
+            ("AIPROXY_OTHER_TOKEN", OTHER_TOKEN),
+            ("AIPROXY_ADMIN_KEY", support::ADMIN_KEY),
+        ],
+    )
+    .await;
     hub.stop().await.unwrap();
 }

@@ -9,9 +9,6 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use support::TestHub;
 use support::mock_openai::MockOpenAi;
 
@@ -107,31 +104,18 @@ async fn a_wrong_key_gets_an_openai_shaped_401() {
     hub.stop().await.unwrap();
 }
 
-/// Runs one pytest file of `tests/python` against the hub.
+/// Runs one pytest file of `hub/tests/python` against the hub.
 async fn run_python_suite(hub: &TestHub, file: &str) {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/python")
-        .join(file);
     let base_url = hub.url("");
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(support::python())
-            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
-            .arg(script)
-            .env("AIPROXY_BASE_URL", base_url)
-            .env("AIPROXY_TOKEN", TOKEN)
-            .env("AIPROXY_OPEN_TOKEN", OPEN_TOKEN)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    support::run_pytest(
+        &format!("hub/tests/python/{file}"),
+        &[
+            ("AIPROXY_BASE_URL", &base_url),
+            ("AIPROXY_TOKEN", TOKEN),
+            ("AIPROXY_OPEN_TOKEN", OPEN_TOKEN),
+        ],
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

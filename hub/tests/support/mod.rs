@@ -210,3 +210,26 @@ pub fn python() -> PathBuf {
     );
     python
 }
+
+/// Runs pytest on `target` (relative to the repository root) with `env`, printing its report and
+/// failing the test with pytest's output when any Python test failed. Returns pytest's report.
+pub async fn run_pytest(target: &str, env: &[(&str, &str)]) -> String {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let output = tokio::process::Command::new(python())
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", target])
+        .current_dir(&repo)
+        .envs(env.iter().copied())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "pytest {target} failed ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout.into_owned()
+}
