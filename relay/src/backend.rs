@@ -4,10 +4,16 @@
 //! tests implement them with small in-memory fakes. Every method here is called on the request
 //! path, so implementations must answer from memory and never wait on a database.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
+
+use axum::http::{HeaderName, HeaderValue};
+use bytes::Bytes;
 
 /// The authenticated caller of one request.
 #[derive(Debug, Clone)]
@@ -178,6 +184,12 @@ pub struct TokenUsage {
     pub cached_input_tokens: u64,
     pub cache_creation_tokens: u64,
     pub reasoning_tokens: u64,
+    /// Image and audio tokens, counted inside `input_tokens` / `output_tokens` (OpenAI's
+    /// convention); listed apart because they have their own prices.
+    pub image_input_tokens: u64,
+    pub audio_input_tokens: u64,
+    pub image_output_tokens: u64,
+    pub audio_output_tokens: u64,
     pub total_tokens: u64,
 }
 
@@ -204,9 +216,100 @@ pub struct UsageRecord {
     pub user: Option<String>,
     pub upstream_request_id: Option<String>,
     pub stream: bool,
+    /// The client's request body, cut at the relay's detail limit (a cheap slice, not a copy).
+    pub request_body: Option<Bytes>,
+    /// The answer's body (or the stream's first bytes), cut at the relay's detail limit.
+    pub response_body: Option<Bytes>,
+    /// What the [`Governor`] reserved for this request, handed back to the host to settle.
+    pub grant: Option<Grant>,
 }
 
 /// Receives usage records. Called once per request; must not block.
 pub trait UsageSink: Send + Sync + 'static {
     fn record(&self, record: UsageRecord);
+}
+
+/// A request as the [`Governor`] sees it before anything goes upstream.
+pub struct AdmissionRequest<'a> {
+    pub caller: &'a Caller,
+    /// The model the client asked for.
+    pub model: &'a str,
+    /// The route, for example `/v1/chat/completions`.
+    pub endpoint: &'static str,
+    pub client_ip: IpAddr,
+    /// The client's output bound (`max_tokens`, `max_completion_tokens`, `max_output_tokens`,
+    /// Gemini's `maxOutputTokens`), if it set one.
+    pub max_output_tokens: Option<u64>,
+    /// Counts the prompt's tokens with the model's tokenizer. Costs CPU: call it only when a
+    /// limit or quota needs the estimate.
+    pub count_input_tokens: &'a (dyn Fn() -> u64 + Sync),
+}
+
+/// What an admitted request carries along.
+#[derive(Debug, Default)]
+pub struct Admission {
+    /// Headers for the client's answer (for example `x-ratelimit-remaining-requests`).
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The reservation to settle when the request ends; it travels in the usage record.
+    pub grant: Option<Grant>,
+}
+
+/// An opaque reservation made by the host's [`Governor`]; the host downcasts it when the
+/// usage record arrives. Cloning shares the one reservation.
+#[derive(Clone)]
+pub struct Grant(pub Arc<dyn Any + Send + Sync>);
+
+impl std::fmt::Debug for Grant {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("Grant")
+    }
+}
+
+/// Which rule refused a request; each maps to one client-facing status and code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// Requests or tokens per minute (429).
+    RateLimited,
+    /// Too many requests in flight (429).
+    TooManyInFlight,
+    /// The token's lifetime or period quota cannot cover the request (403).
+    QuotaExhausted,
+    /// The group's balance cannot cover the request (402).
+    InsufficientBalance,
+    /// The client address is blocked (403).
+    AddressBlocked,
+    /// The limits could not be checked (their store is unreachable): refused rather than
+    /// let through unmetered (503).
+    Unavailable,
+}
+
+/// Why the [`Governor`] refused a request.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub kind: RefusalKind,
+    /// Names the limit that refused (for example "the token's daily quota"), never a secret.
+    pub message: String,
+    pub retry_after: Option<Duration>,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+/// The future a [`Governor`] answers with.
+pub type AdmissionFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Admission, Refusal>> + Send + 'a>>;
+
+/// Decides, before a request goes upstream, whether limits, quotas and balance allow it, and
+/// reserves what it may use. The reservation is settled by the host when the request's usage
+/// record arrives (see [`UsageRecord::grant`]).
+pub trait Governor: Send + Sync + 'static {
+    fn admit<'a>(&'a self, request: AdmissionRequest<'a>) -> AdmissionFuture<'a>;
+}
+
+/// Lets every request through: the relay's default when the host sets no governor.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Unlimited;
+
+impl Governor for Unlimited {
+    fn admit<'a>(&'a self, _request: AdmissionRequest<'a>) -> AdmissionFuture<'a> {
+        Box::pin(std::future::ready(Ok(Admission::default())))
+    }
 }

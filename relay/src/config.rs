@@ -21,6 +21,9 @@ pub struct RelayConfig {
     pub trusted_proxies: Vec<IpNet>,
     /// When a (channel, model) pair is taken out of rotation and how it comes back.
     pub ban: BanPolicy,
+    /// How much of a request's and a response's body the usage record keeps for the request
+    /// log's details. Default 8 KiB each.
+    pub detail_max_bytes: usize,
 }
 
 impl Default for RelayConfig {
@@ -32,6 +35,7 @@ impl Default for RelayConfig {
             timeouts: Timeouts::default(),
             trusted_proxies: Vec::new(),
             ban: BanPolicy::default(),
+            detail_max_bytes: 8 * 1024,
         }
     }
 }

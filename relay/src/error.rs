@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::backend::AuthError;
+use crate::backend::{AuthError, Refusal, RefusalKind};
 use crate::convert::Wire;
 
 /// Whose fault a failure is: decides retries, channel health and what the client is told.
@@ -81,6 +81,9 @@ pub enum RelayError {
     /// The channel's configuration is unusable (no base url, bad key or proxy).
     #[error("{0}")]
     Misconfigured(String),
+    /// The host's governor refused the request (a limit, quota, balance or blocked address).
+    #[error("{}", .0.message)]
+    Refused(Refusal),
     #[error("internal error")]
     Internal,
 }
@@ -98,6 +101,10 @@ impl RelayError {
             | RelayError::BodyTimeout
             | RelayError::BadRequest { .. }
             | RelayError::UpstreamRejected { .. } => Fault::Client,
+            RelayError::Refused(refusal) if refusal.kind == RefusalKind::Unavailable => {
+                Fault::Internal
+            }
+            RelayError::Refused(_) => Fault::Client,
             RelayError::RateLimited { .. }
             | RelayError::UpstreamFailed
             | RelayError::UpstreamUnreachable
@@ -148,6 +155,14 @@ impl RelayError {
             | RelayError::Unsupported(_)
             | RelayError::Misconfigured(_) => StatusCode::BAD_GATEWAY,
             RelayError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
+            RelayError::Refused(refusal) => match refusal.kind {
+                RefusalKind::RateLimited | RefusalKind::TooManyInFlight => {
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                RefusalKind::QuotaExhausted | RefusalKind::AddressBlocked => StatusCode::FORBIDDEN,
+                RefusalKind::InsufficientBalance => StatusCode::PAYMENT_REQUIRED,
+                RefusalKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            },
             RelayError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -204,6 +219,18 @@ impl RelayError {
             RelayError::UpstreamCredentials => ("upstream_error", "upstream_credentials", None),
             RelayError::Unsupported(_) => ("upstream_error", "unsupported_channel", None),
             RelayError::Misconfigured(_) => ("upstream_error", "channel_misconfigured", None),
+            RelayError::Refused(refusal) => match refusal.kind {
+                RefusalKind::RateLimited => ("rate_limit_error", "rate_limit_exceeded", None),
+                RefusalKind::TooManyInFlight => {
+                    ("rate_limit_error", "too_many_concurrent_requests", None)
+                }
+                RefusalKind::QuotaExhausted => ("insufficient_quota", "quota_exhausted", None),
+                RefusalKind::InsufficientBalance => {
+                    ("insufficient_quota", "insufficient_balance", None)
+                }
+                RefusalKind::AddressBlocked => ("permission_error", "address_blocked", None),
+                RefusalKind::Unavailable => ("server_error", "limits_unavailable", None),
+            },
             RelayError::Internal => ("server_error", "internal_error", None),
         };
         ErrorBody {
@@ -252,6 +279,7 @@ impl RelayError {
         }
         match self.status().as_u16() {
             401 => "authentication_error",
+            402 => "billing_error",
             403 => "permission_error",
             404 => "not_found_error",
             408 | 504 => "timeout_error",
@@ -272,7 +300,7 @@ impl RelayError {
             405 | 501 => "UNIMPLEMENTED",
             408 | 504 => "DEADLINE_EXCEEDED",
             409 => "ABORTED",
-            429 => "RESOURCE_EXHAUSTED",
+            402 | 429 => "RESOURCE_EXHAUSTED",
             502 | 503 => "UNAVAILABLE",
             400..=499 => "INVALID_ARGUMENT",
             _ => "INTERNAL",
@@ -329,10 +357,15 @@ impl RelayError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        if let RelayError::RateLimited {
-            retry_after: Some(after),
-        } = &self
-        {
+        let retry_after = match &self {
+            RelayError::RateLimited { retry_after } => *retry_after,
+            RelayError::Refused(refusal) => {
+                headers.extend(refusal.headers.iter().cloned());
+                refusal.retry_after
+            }
+            _ => None,
+        };
+        if let Some(after) = retry_after {
             let seconds = after.as_secs_f64().ceil().max(1.0) as u64;
             if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
                 headers.insert(header::RETRY_AFTER, value);

@@ -21,7 +21,8 @@ use serde::Deserialize;
 
 use crate::adaptor::{Endpoint, adaptor_for, upstream_endpoint, wants_stream_usage};
 use crate::backend::{
-    Caller, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper, ModelSettings, Route, UsageSink,
+    Admission, AdmissionRequest, Caller, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
+    Governor, ModelSettings, Route, Unlimited, UsageSink,
 };
 use crate::client_ip::client_ip;
 use crate::config::{RelayBuildError, RelayConfig, Timeouts};
@@ -72,6 +73,7 @@ struct Inner {
     directory: Arc<dyn ChannelDirectory>,
     usage: Arc<dyn UsageSink>,
     health: Arc<dyn ChannelHealth>,
+    governor: Arc<dyn Governor>,
     clients: Clients,
     /// What the prober needs for each pair this relay banned: the channel as it was, and the
     /// endpoint that failed (which decides the probe request).
@@ -102,6 +104,26 @@ impl Relay {
         usage: Arc<dyn UsageSink>,
         health: Arc<dyn ChannelHealth>,
     ) -> Result<Relay, RelayBuildError> {
+        Relay::governed(
+            config,
+            gatekeeper,
+            directory,
+            usage,
+            health,
+            Arc::new(Unlimited),
+        )
+    }
+
+    /// A relay whose requests are admitted by the host's governor (limits, quotas, balance)
+    /// before they go upstream.
+    pub fn governed(
+        config: RelayConfig,
+        gatekeeper: Arc<dyn Gatekeeper>,
+        directory: Arc<dyn ChannelDirectory>,
+        usage: Arc<dyn UsageSink>,
+        health: Arc<dyn ChannelHealth>,
+        governor: Arc<dyn Governor>,
+    ) -> Result<Relay, RelayBuildError> {
         config.validate()?;
         let clients = Clients::new();
         // Build the default client now so a broken TLS setup fails at start, not per request.
@@ -114,6 +136,7 @@ impl Relay {
             directory,
             usage,
             health,
+            governor,
             clients,
             banned: Mutex::new(HashMap::new()),
         };
@@ -312,16 +335,26 @@ impl Inner {
             endpoint.route(),
             started,
         );
-        match self.relay(endpoint, facts, &parts, body, &mut log).await {
+        // The governor's x-ratelimit-* headers go on the answer, whatever it is.
+        let mut limit_headers = Vec::new();
+        let mut response = match self
+            .relay(endpoint, facts, &parts, body, &mut log, &mut limit_headers)
+            .await
+        {
             Ok(response) => response,
             Err(error) => self.fail(log, error, endpoint.face()),
-        }
+        };
+        response.headers_mut().extend(limit_headers);
+        response
     }
 
     fn fail(&self, mut log: UsageLog, error: RelayError, face: Wire) -> Response {
         log.set_outcome(error.status().as_u16(), Some(error.to_string()));
         log.first_byte_now();
         let request_id = log.record().request_id.clone();
+        let mut answer = error.to_json_for(face, Some(&request_id));
+        answer.truncate(self.config.detail_max_bytes);
+        log.record().response_body = Some(Bytes::from(answer));
         log.finish();
         error.response_for(face, Some(&request_id))
     }
@@ -377,12 +410,15 @@ impl Inner {
         parts: &Parts,
         body: Body,
         log: &mut UsageLog,
+        limit_headers: &mut Vec<(axum::http::HeaderName, HeaderValue)>,
     ) -> Result<Response, RelayError> {
         let caller = self.authenticate(parts, log)?;
         let reading = read_request_body(body, &parts.headers, self.config.max_body_bytes);
         let body = tokio::time::timeout(self.config.body_timeout, reading)
             .await
             .map_err(|_| RelayError::BodyTimeout)??;
+        log.record().request_body =
+            Some(body.slice(..body.len().min(self.config.detail_max_bytes)));
         let request = parse_request(endpoint, facts, &parts.headers, body, log)?;
         check_model_allowed(&caller, &request.model)?;
         let route = self
@@ -393,7 +429,41 @@ impl Inner {
         if endpoint.is_local() {
             return count_tokens(endpoint, &request, log);
         }
+        let admission = self.admit(endpoint, &caller, &request, log).await?;
+        log.record().grant = admission.grant;
+        *limit_headers = admission.headers;
         self.dispatch(endpoint, &request, &route, log).await
+    }
+
+    /// Asks the governor whether limits, quotas and balance let the request through.
+    async fn admit(
+        &self,
+        endpoint: Endpoint,
+        caller: &Caller,
+        request: &ParsedRequest,
+        log: &mut UsageLog,
+    ) -> Result<Admission, RelayError> {
+        let estimator = Estimator {
+            endpoint,
+            model: request.model.clone(),
+            request: request.json_source.clone(),
+        };
+        let count_input_tokens = move || estimator.estimate("").input_tokens;
+        let admission = AdmissionRequest {
+            caller,
+            model: &request.model,
+            endpoint: endpoint.route(),
+            client_ip: log
+                .record()
+                .client_ip
+                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            max_output_tokens: max_output_tokens(&request.payload),
+            count_input_tokens: &count_input_tokens,
+        };
+        self.governor
+            .admit(admission)
+            .await
+            .map_err(RelayError::Refused)
     }
 
     /// Tries channels until one answers or the retry budget is spent.
@@ -629,6 +699,7 @@ impl Inner {
                 channel: channel_wire,
                 client: client_wire,
                 meta,
+                detail_max_bytes: self.config.detail_max_bytes,
             };
             log.record().stream = true;
             let log = log.hand_over();
@@ -672,6 +743,8 @@ impl Inner {
                     )?
                 };
             let record = log.record();
+            record.response_body =
+                Some(bytes.slice(..bytes.len().min(self.config.detail_max_bytes)));
             match usage {
                 Some(usage) => record.usage = usage,
                 None => {
@@ -1012,6 +1085,28 @@ fn convert_json(
     };
     let body = serde_json::to_vec(&body).map_err(|_| RelayError::Internal)?;
     Ok((Bytes::from(body), usage, completion))
+}
+
+/// The output bound a client set, under any protocol's name for it.
+fn max_output_tokens(payload: &Payload) -> Option<u64> {
+    let Payload::Json(object) = payload else {
+        return None;
+    };
+    ["max_completion_tokens", "max_tokens", "max_output_tokens"]
+        .into_iter()
+        .find_map(|name| object.get_as::<u64>(name).ok().flatten())
+        .or_else(|| {
+            #[derive(Deserialize)]
+            struct GenerationConfig {
+                #[serde(rename = "maxOutputTokens")]
+                max_output_tokens: Option<u64>,
+            }
+            object
+                .get_as::<GenerationConfig>("generationConfig")
+                .ok()
+                .flatten()
+                .and_then(|config| config.max_output_tokens)
+        })
 }
 
 fn check_model_allowed(caller: &Caller, model: &str) -> Result<(), RelayError> {

@@ -35,6 +35,8 @@ pub struct SseOptions {
     /// The protocol the client reads; also decides the form of a failed stream's last event.
     pub client: Wire,
     pub meta: ResponseMeta,
+    /// How many of the first bytes sent to the client the usage record keeps (log details).
+    pub detail_max_bytes: usize,
 }
 
 /// The client-facing body for an upstream event stream whose first chunk was already read.
@@ -71,6 +73,7 @@ pub fn sse_body(first: Bytes, upstream: ByteStream, options: SseOptions, log: Us
         parsed: Vec::new(),
         scratch: Vec::new(),
         upstream_error: None,
+        captured: BytesMut::new(),
     };
     let stream = futures::stream::unfold(relay, |mut relay| async move {
         let chunk = relay.next_chunk().await?;
@@ -105,6 +108,8 @@ struct SseRelay {
     /// The upstream reported an error inside the stream (an `error` chunk once in chat form):
     /// the record says so although the transfer itself ended cleanly.
     upstream_error: Option<String>,
+    /// The first bytes sent to the client, for the request log's details.
+    captured: BytesMut,
 }
 
 impl SseRelay {
@@ -138,6 +143,7 @@ impl SseRelay {
                         if let Some(log) = &mut self.log {
                             log.first_byte_now();
                         }
+                        self.capture(&out);
                         return Some(out.freeze());
                     }
                 }
@@ -150,6 +156,7 @@ impl SseRelay {
                     self.forward(&mut rest, &mut out);
                     // Gemini has no end marker, and a cut stream must still close the client's.
                     self.close(&mut out);
+                    self.capture(&out);
                     self.finish(200, None);
                     return (!out.is_empty()).then(|| out.freeze());
                 }
@@ -338,8 +345,19 @@ impl SseRelay {
         Bytes::from(error.stream_event_for(self.options.client))
     }
 
+    fn capture(&mut self, out: &[u8]) {
+        let room = self
+            .options
+            .detail_max_bytes
+            .saturating_sub(self.captured.len());
+        self.captured.extend_from_slice(&out[..out.len().min(room)]);
+    }
+
     fn finish(&mut self, status: u16, error: Option<String>) {
         self.account();
+        if let Some(log) = &mut self.log {
+            log.record().response_body = Some(std::mem::take(&mut self.captured).freeze());
+        }
         let (status, error) = match (status, error, self.upstream_error.take()) {
             (200, None, Some(upstream)) => {
                 (RelayError::UpstreamFailed.status().as_u16(), Some(upstream))

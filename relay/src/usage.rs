@@ -50,6 +50,9 @@ impl UsageLog {
             user: None,
             upstream_request_id: None,
             stream: false,
+            request_body: None,
+            response_body: None,
+            grant: None,
         };
         UsageLog {
             record: Some(record),
@@ -136,6 +139,9 @@ fn empty_record() -> UsageRecord {
         user: None,
         upstream_request_id: None,
         stream: false,
+        request_body: None,
+        response_body: None,
+        grant: None,
     }
 }
 
@@ -149,6 +155,9 @@ pub struct OpenAiUsage {
     total_tokens: Option<u64>,
     prompt_tokens_details: Option<PromptDetails>,
     completion_tokens_details: Option<CompletionDetails>,
+    /// The images and Responses APIs' names for the details.
+    input_tokens_details: Option<PromptDetails>,
+    output_tokens_details: Option<CompletionDetails>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -156,33 +165,39 @@ struct PromptDetails {
     cached_tokens: Option<u64>,
     /// Not OpenAI's: the chat pivot carries Anthropic's cache writes here.
     cache_creation_tokens: Option<u64>,
+    audio_tokens: Option<u64>,
+    image_tokens: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 struct CompletionDetails {
     reasoning_tokens: Option<u64>,
+    audio_tokens: Option<u64>,
+    image_tokens: Option<u64>,
 }
 
 impl OpenAiUsage {
     pub fn into_tokens(self) -> TokenUsage {
         let input = self.prompt_tokens.or(self.input_tokens).unwrap_or(0);
         let output = self.completion_tokens.or(self.output_tokens).unwrap_or(0);
+        let prompt = self
+            .prompt_tokens_details
+            .or(self.input_tokens_details)
+            .unwrap_or_default();
+        let completion = self
+            .completion_tokens_details
+            .or(self.output_tokens_details)
+            .unwrap_or_default();
         TokenUsage {
             input_tokens: input,
             output_tokens: output,
-            cached_input_tokens: self
-                .prompt_tokens_details
-                .as_ref()
-                .and_then(|d| d.cached_tokens)
-                .unwrap_or(0),
-            cache_creation_tokens: self
-                .prompt_tokens_details
-                .and_then(|d| d.cache_creation_tokens)
-                .unwrap_or(0),
-            reasoning_tokens: self
-                .completion_tokens_details
-                .and_then(|d| d.reasoning_tokens)
-                .unwrap_or(0),
+            cached_input_tokens: prompt.cached_tokens.unwrap_or(0),
+            cache_creation_tokens: prompt.cache_creation_tokens.unwrap_or(0),
+            reasoning_tokens: completion.reasoning_tokens.unwrap_or(0),
+            image_input_tokens: prompt.image_tokens.unwrap_or(0),
+            audio_input_tokens: prompt.audio_tokens.unwrap_or(0),
+            image_output_tokens: completion.image_tokens.unwrap_or(0),
+            audio_output_tokens: completion.audio_tokens.unwrap_or(0),
             total_tokens: self.total_tokens.unwrap_or(input + output),
         }
     }
