@@ -8,6 +8,7 @@ pub mod changes;
 pub mod cli;
 pub mod declarative;
 pub mod grpc;
+pub mod limits;
 pub mod logs;
 pub mod mcp_admin;
 pub mod mcp_bridge;

@@ -1,0 +1,86 @@
+-- Ends an admitted request: releases its leases and reservations and charges what it used.
+-- Runs at most once per lease (KEYS[1] marks it settled), so a retried call never charges twice.
+--
+-- ARGV[1] how long the settled mark is kept (ms), ARGV[2] lease id, then per check a kind and its numbers:
+--   r limit period_us delta    KEYS: rate state; delta = actual - reserved units
+--   c                          KEYS: leases
+--   q reserved actual          KEYS: value, leases, reserved sum   (cap: used += actual)
+--   b reserved actual          KEYS: value, leases, reserved sum   (balance: balance -= actual)
+-- Replies 1 when settled now, 0 when it already was.
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local lease = ARGV[2]
+
+local function int(number)
+  return string.format('%d', number)
+end
+
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
+  return 0
+end
+
+-- A settle may push a rate's arrival time at most this many periods ahead (gcra.rs).
+local max_debt_periods = 10
+
+local arg, key, index = 3, 2, 0
+while arg <= #ARGV do
+  local kind = ARGV[arg]
+  if kind == 'r' then
+    local limit, period, delta = tonumber(ARGV[arg + 1]), tonumber(ARGV[arg + 2]), tonumber(ARGV[arg + 3])
+    local state = KEYS[key]
+    arg, key = arg + 4, key + 1
+    if limit > 0 and delta ~= 0 then
+      local tat, fraction = now, 0
+      local stored = redis.call('GET', state)
+      if stored then
+        local micros, rest = string.match(stored, '^(%d+):(%d+)$')
+        if micros and tonumber(micros) >= now then
+          tat, fraction = tonumber(micros), math.min(tonumber(rest), limit - 1)
+        end
+      end
+      local total = fraction + delta * period
+      local quotient = math.floor(total / limit)
+      local new_fraction = total - quotient * limit
+      if new_fraction < 0 then
+        quotient, new_fraction = quotient - 1, new_fraction + limit
+      elseif new_fraction >= limit then
+        quotient, new_fraction = quotient + 1, new_fraction - limit
+      end
+      local new_tat = tat + quotient
+      local ceiling = now + max_debt_periods * period
+      if new_tat < now then
+        new_tat, new_fraction = now, 0
+      elseif new_tat >= ceiling then
+        new_tat, new_fraction = ceiling, 0
+      end
+      if new_tat == now and new_fraction == 0 then
+        redis.call('DEL', state)
+      else
+        local ttl_ms = math.floor((new_tat - now) / 1000) + 1
+        redis.call('SET', state, int(new_tat) .. ':' .. int(new_fraction), 'PX', int(ttl_ms))
+      end
+    end
+  elseif kind == 'c' then
+    redis.call('ZREM', KEYS[key], lease .. '|' .. index .. '|0')
+    arg, key = arg + 1, key + 1
+  else
+    local reserved, actual = tonumber(ARGV[arg + 1]), tonumber(ARGV[arg + 2])
+    local value, leases, sum = KEYS[key], KEYS[key + 1], KEYS[key + 2]
+    arg, key = arg + 3, key + 3
+    -- An expired reservation was already dropped from the sum by whoever pruned it.
+    if redis.call('ZREM', leases, lease .. '|' .. index .. '|' .. int(reserved)) == 1
+      and redis.call('EXISTS', sum) == 1 then
+      redis.call('DECRBY', sum, int(reserved))
+    end
+    -- A counter forgotten meanwhile is reseeded from the database, which the caller charges too.
+    if actual ~= 0 and redis.call('EXISTS', value) == 1 then
+      if kind == 'q' then
+        redis.call('INCRBY', value, int(actual))
+      else
+        redis.call('DECRBY', value, int(actual))
+      end
+    end
+  end
+  index = index + 1
+end
+return 1
