@@ -151,6 +151,9 @@ pub struct Channel {
 pub struct ModelSettings {
     pub retry_times: Option<u32>,
     pub timeouts: ChannelTimeouts,
+    /// The model's plugins (with the group's override laid over), parsed when the host built
+    /// its configuration; `None` when none is configured.
+    pub plugins: Option<Arc<crate::plugin::PluginSettings>>,
 }
 
 /// The channels that may serve one model for one caller, and the model's settings.
@@ -222,6 +225,10 @@ pub struct UsageRecord {
     pub response_body: Option<Bytes>,
     /// What the [`Governor`] reserved for this request, handed back to the host to settle.
     pub grant: Option<Grant>,
+    /// Web searches the web search plugin made for this request (billed per search).
+    pub web_search_calls: u32,
+    /// Answered from the response cache: `usage` is already what the cache bills.
+    pub cache_hit: bool,
 }
 
 /// Receives usage records. Called once per request; must not block.

@@ -9,6 +9,7 @@ mod error;
 pub mod health;
 mod json;
 mod multipart;
+pub mod plugin;
 mod relay;
 mod select;
 mod sse;

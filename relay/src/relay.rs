@@ -31,6 +31,7 @@ use crate::error::{ErrorBody, RelayError};
 use crate::health::{ChannelHealth, InMemoryHealth, Outcome, PairKey};
 use crate::json::JsonObject;
 use crate::multipart::Multipart;
+use crate::plugin::{Answer, Before, End, Exchange, PluginRequest, PluginServices};
 use crate::select::{Pick, pick};
 use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body};
 use crate::upstream::{ByteStream, Clients, classify, read_body, retry_after, send};
@@ -74,6 +75,7 @@ struct Inner {
     usage: Arc<dyn UsageSink>,
     health: Arc<dyn ChannelHealth>,
     governor: Arc<dyn Governor>,
+    plugins: PluginServices,
     clients: Clients,
     /// What the prober needs for each pair this relay banned: the channel as it was, and the
     /// endpoint that failed (which decides the probe request).
@@ -137,12 +139,21 @@ impl Relay {
             usage,
             health,
             governor,
+            plugins: PluginServices::default(),
             clients,
             banned: Mutex::new(HashMap::new()),
         };
-        Ok(Relay {
-            inner: Arc::new(inner),
-        })
+        let inner = Arc::new(inner);
+        // Plugins (web search's query rewrite) may ask the relay itself for a completion.
+        let completer: std::sync::Weak<dyn crate::plugin::Completer> = Arc::downgrade(&inner) as _;
+        inner.plugins.set_completer(completer);
+        Ok(Relay { inner })
+    }
+
+    /// What the relay's plugins keep between requests; the host may set a shared response
+    /// cache here before serving.
+    pub fn plugin_services(&self) -> &PluginServices {
+        &self.inner.plugins
     }
 
     /// The channel health the relay reads and updates.
@@ -419,7 +430,7 @@ impl Inner {
             .map_err(|_| RelayError::BodyTimeout)??;
         log.record().request_body =
             Some(body.slice(..body.len().min(self.config.detail_max_bytes)));
-        let request = parse_request(endpoint, facts, &parts.headers, body, log)?;
+        let mut request = parse_request(endpoint, facts, &parts.headers, body, log)?;
         check_model_allowed(&caller, &request.model)?;
         let route = self
             .directory
@@ -432,7 +443,69 @@ impl Inner {
         let admission = self.admit(endpoint, &caller, &request, log).await?;
         log.record().grant = admission.grant;
         *limit_headers = admission.headers;
-        self.dispatch(endpoint, &request, &route, log).await
+        let mut exchange = match (&route.settings.plugins, &mut request.payload) {
+            (Some(plugins), Payload::Json(body)) => {
+                let mut plugin_request = PluginRequest {
+                    caller: &caller,
+                    model: &request.model,
+                    endpoint,
+                    stream: request.stream,
+                    body,
+                };
+                match plugins.before(&self.plugins, &mut plugin_request).await? {
+                    Before::Continue(exchange) => exchange,
+                    Before::Answer(answer, exchange) => {
+                        return Ok(self.plugin_answer(answer, exchange, log));
+                    }
+                }
+            }
+            _ => Exchange::default(),
+        };
+        log.record().web_search_calls = exchange.web_search_calls;
+        let plugin_headers = std::mem::take(&mut exchange.headers);
+        let mut response = self
+            .dispatch(endpoint, &request, &route, &mut exchange, log)
+            .await?;
+        response.headers_mut().extend(plugin_headers);
+        Ok(response)
+    }
+
+    /// A plugin's own answer (a cache hit), recorded like any other.
+    fn plugin_answer(
+        &self,
+        answer: Answer,
+        mut exchange: Exchange,
+        log: &mut UsageLog,
+    ) -> Response {
+        let record = log.record();
+        record.usage = answer.usage;
+        record.cache_hit = answer.cache_hit;
+        record.stream = answer.stream;
+        record.web_search_calls = exchange.web_search_calls;
+        let first = answer.chunks.first().cloned().unwrap_or_default();
+        record.response_body = Some(first.slice(..first.len().min(self.config.detail_max_bytes)));
+        log.set_outcome(200, None);
+        log.first_byte_now();
+        log.hand_over().finish();
+        let body = if answer.stream {
+            let chunks = answer
+                .chunks
+                .into_iter()
+                .map(Ok::<_, std::convert::Infallible>);
+            Body::from_stream(futures::stream::iter(chunks))
+        } else {
+            Body::from(answer.chunks.concat())
+        };
+        let mut response = Response::new(body);
+        let headers = response.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(&answer.content_type) {
+            headers.insert(header::CONTENT_TYPE, value);
+        }
+        if answer.stream {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        }
+        headers.extend(std::mem::take(&mut exchange.headers));
+        response
     }
 
     /// Asks the governor whether limits, quotas and balance let the request through.
@@ -472,6 +545,7 @@ impl Inner {
         endpoint: Endpoint,
         request: &ParsedRequest,
         route: &Route,
+        exchange: &mut Exchange,
         log: &mut UsageLog,
     ) -> Result<Response, RelayError> {
         let retry_times = route
@@ -481,7 +555,15 @@ impl Inner {
         let mut tried = Vec::new();
         let mut last_error = None;
         for retry_index in 0..=retry_times {
-            let channel = match pick(&route.channels, &request.model, &*self.health, &tried) {
+            // Cache-follow's choice goes first, if it is healthy; retries pick as usual.
+            let preferred = (retry_index == 0)
+                .then(|| exchange.preferred(&route.channels, &request.model, &*self.health))
+                .flatten();
+            let picked = match preferred {
+                Some(channel) => Pick::Channel(channel),
+                None => pick(&route.channels, &request.model, &*self.health, &tried),
+            };
+            let channel = match picked {
                 Pick::Channel(channel) => channel,
                 Pick::Exhausted { cooling } => {
                     return Err(last_error.unwrap_or_else(|| match cooling {
@@ -497,7 +579,7 @@ impl Inner {
             record.retries = retry_index;
             record.channel_id = Some(channel.id);
             let result = self
-                .attempt(endpoint, request, &route.settings, &channel, log)
+                .attempt(endpoint, request, &route.settings, &channel, exchange, log)
                 .await;
             self.report(&channel, &request.model, endpoint, &result);
             match result {
@@ -566,6 +648,7 @@ impl Inner {
         request: &ParsedRequest,
         settings: &ModelSettings,
         channel: &Arc<Channel>,
+        exchange: &mut Exchange,
         log: &mut UsageLog,
     ) -> Result<Response, RelayError> {
         let adaptor = adaptor_for(channel.kind);
@@ -580,8 +663,22 @@ impl Inner {
             .clone();
         let mapped = upstream_model != request.model;
         log.record().upstream_model = Some(upstream_model.clone());
-        let timeouts =
-            effective_timeouts(self.config.timeouts, &channel.timeouts, &settings.timeouts);
+        // The timeout plugin's values win over the model's.
+        let plugin_timeouts;
+        let model_timeouts = match &exchange.timeouts {
+            Some(plugin) => {
+                plugin_timeouts = ChannelTimeouts {
+                    connect: settings.timeouts.connect,
+                    first_byte: plugin.first_byte.or(settings.timeouts.first_byte),
+                    stream_idle: plugin.stream_idle.or(settings.timeouts.stream_idle),
+                };
+                &plugin_timeouts
+            }
+            None => &settings.timeouts,
+        };
+        let timeouts = effective_timeouts(self.config.timeouts, &channel.timeouts, model_timeouts);
+        // Stream fake: the upstream streams although the client wants one body.
+        let upstream_stream = request.stream || exchange.upstream_stream;
 
         let mut client_wants_stream_usage = false;
         let (content_type, body) = match &request.payload {
@@ -602,13 +699,13 @@ impl Inner {
                         channel_wire,
                         &value,
                         &upstream_model,
-                        request.stream,
+                        upstream_stream,
                     )?;
                     let bytes = serde_json::to_vec(&converted).map_err(|_| RelayError::Internal)?;
                     object =
                         JsonObject::parse(Bytes::from(bytes)).map_err(|_| RelayError::Internal)?;
                 }
-                adaptor.prepare(channel, channel_endpoint, &mut object, request.stream);
+                adaptor.prepare(channel, channel_endpoint, &mut object, upstream_stream);
                 ("application/json", object.to_bytes())
             }
             Payload::Multipart {
@@ -632,7 +729,7 @@ impl Inner {
             &upstream_model,
             content_type,
             body,
-            request.stream,
+            upstream_stream,
         )?;
         // A native Anthropic request may use beta fields; the upstream needs the beta names to
         // accept them. Converted requests use no beta feature.
@@ -648,7 +745,7 @@ impl Inner {
             .clients
             .get(channel.proxy_url.as_deref(), timeouts.connect)?;
         // A non-streamed answer starts only once the whole completion exists.
-        let head_timeout = if request.stream {
+        let head_timeout = if upstream_stream {
             timeouts.first_byte
         } else {
             timeouts.response
@@ -684,6 +781,31 @@ impl Inner {
         };
         let mut upstream_body: ByteStream = response.bytes_stream().boxed();
 
+        // A stream the client did not ask for (stream fake) is reassembled into one chat body
+        // and answered like one.
+        let mut payload_wire = channel_wire;
+        let mut content_type = content_type;
+        if content_type.starts_with("text/event-stream") && !request.stream {
+            let remaining = head_timeout
+                .saturating_sub(sent_at.elapsed())
+                .max(Duration::from_millis(1));
+            let first = first_chunk(&mut upstream_body, remaining)
+                .await?
+                .ok_or(RelayError::UpstreamInvalid)?;
+            let stream = std::mem::replace(&mut upstream_body, futures::stream::empty().boxed());
+            let assembled = crate::plugin::collect_stream(
+                first,
+                stream,
+                timeouts.stream_idle,
+                channel_wire,
+                &meta,
+            )
+            .await?;
+            upstream_body = futures::stream::once(async move { Ok(assembled) }).boxed();
+            content_type = "application/json".to_owned();
+            payload_wire = Wire::Chat;
+        }
+
         if content_type.starts_with("text/event-stream") {
             let remaining = head_timeout
                 .saturating_sub(sent_at.elapsed())
@@ -700,6 +822,7 @@ impl Inner {
                 client: client_wire,
                 meta,
                 detail_max_bytes: self.config.detail_max_bytes,
+                plugins: std::mem::take(exchange),
             };
             log.record().stream = true;
             let log = log.hand_over();
@@ -725,7 +848,7 @@ impl Inner {
             )
             .await?;
             let (bytes, usage, completion) =
-                if client_wire == Wire::Chat && channel_wire == Wire::Chat {
+                if client_wire == Wire::Chat && payload_wire == Wire::Chat {
                     let (bytes, usage) = finish_json(bytes, endpoint, rewrite_model_to.as_deref());
                     let completion = if usage.is_none() {
                         completion_text(&bytes, endpoint)
@@ -736,12 +859,17 @@ impl Inner {
                 } else {
                     convert_json(
                         &bytes,
-                        channel_wire,
+                        payload_wire,
                         client_wire,
                         &meta,
                         rewrite_model_to.as_deref(),
                     )?
                 };
+            let bytes = if client_wire == Wire::Chat && exchange.wants_json() {
+                plugin_json(bytes, exchange)
+            } else {
+                bytes
+            };
             let record = log.record();
             record.response_body =
                 Some(bytes.slice(..bytes.len().min(self.config.detail_max_bytes)));
@@ -752,6 +880,12 @@ impl Inner {
                     record.usage_estimated = true;
                 }
             }
+            exchange.on_bytes(&bytes);
+            exchange.end(&End {
+                status: status.as_u16(),
+                usage: &record.usage,
+                channel_id: record.channel_id,
+            });
             log.set_outcome(status.as_u16(), None);
             log.first_byte_now();
             log.hand_over().finish();
@@ -893,6 +1027,68 @@ impl Inner {
             Ok(response) => response.status().is_success(),
             Err(_) => false,
         }
+    }
+}
+
+/// In-relay completions for plugins (web search's query rewrite): routed and retried like a
+/// client's request for the same caller, with a usage record of their own (so the group pays
+/// for them), but without the plugins or the admission check of a client request.
+#[async_trait::async_trait]
+impl crate::plugin::Completer for Inner {
+    async fn complete(
+        &self,
+        caller: &Caller,
+        model: &str,
+        body: serde_json::Value,
+    ) -> Result<String, String> {
+        check_model_allowed(caller, model).map_err(|error| error.to_string())?;
+        let route = self
+            .directory
+            .route(caller, model)
+            .filter(|route| !route.channels.is_empty())
+            .ok_or_else(|| format!("no channel serves {model}"))?;
+        let bytes = Bytes::from(serde_json::to_vec(&body).map_err(|error| error.to_string())?);
+        let object = JsonObject::parse(bytes.clone()).map_err(|error| error.to_string())?;
+        let request = ParsedRequest {
+            model: model.to_owned(),
+            anthropic_beta: None,
+            stream: false,
+            payload: Payload::Json(object),
+            json_source: bytes,
+        };
+        let endpoint = Endpoint::ChatCompletions;
+        let mut log = UsageLog::start(
+            Arc::clone(&self.usage),
+            uuid::Uuid::now_v7().simple().to_string(),
+            endpoint.route(),
+            Instant::now(),
+        );
+        let record = log.record();
+        record.group_id = Some(caller.group_id.clone());
+        record.token_id = Some(caller.token_id);
+        record.token_name = Some(caller.token_name.clone());
+        record.requested_model = Some(model.to_owned());
+        let mut exchange = Exchange::default();
+        let response = match self
+            .dispatch(endpoint, &request, &route, &mut exchange, &mut log)
+            .await
+        {
+            Ok(response) => response,
+            Err(error) => {
+                log.set_outcome(error.status().as_u16(), Some(error.to_string()));
+                log.finish();
+                return Err(error.to_string());
+            }
+        };
+        let body = axum::body::to_bytes(response.into_body(), MAX_ERROR_BODY * 16)
+            .await
+            .map_err(|error| error.to_string())?;
+        let value = serde_json::from_slice::<serde_json::Value>(&body)
+            .map_err(|_| "the completion is not JSON".to_owned())?;
+        Ok(value["choices"][0]["message"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
     }
 }
 
@@ -1085,6 +1281,16 @@ fn convert_json(
     };
     let body = serde_json::to_vec(&body).map_err(|_| RelayError::Internal)?;
     Ok((Bytes::from(body), usage, completion))
+}
+
+/// A chat body through the plugins' body hooks (think split); the body as it was when it is
+/// not JSON.
+fn plugin_json(bytes: Bytes, exchange: &mut Exchange) -> Bytes {
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return bytes;
+    };
+    exchange.on_json(&mut value);
+    serde_json::to_vec(&value).map_or(bytes, Bytes::from)
 }
 
 /// The output bound a client set, under any protocol's name for it.

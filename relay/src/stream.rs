@@ -15,6 +15,7 @@ use crate::backend::TokenUsage;
 use crate::convert::{EventConverter, ResponseMeta, StreamEvent, Wire, stream_converter};
 use crate::error::RelayError;
 use crate::json::JsonObject;
+use crate::plugin::{End, Exchange};
 use crate::sse::{SseEvent, SseParser};
 use crate::upstream::{ByteStream, classify};
 use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
@@ -37,6 +38,8 @@ pub struct SseOptions {
     pub meta: ResponseMeta,
     /// How many of the first bytes sent to the client the usage record keeps (log details).
     pub detail_max_bytes: usize,
+    /// The request's plugin hooks: chat chunks, bytes to the client, the end.
+    pub plugins: Exchange,
 }
 
 /// The client-facing body for an upstream event stream whose first chunk was already read.
@@ -201,11 +204,14 @@ impl SseRelay {
     /// One chat chunk: accounted, renamed, then written for a chat client or converted.
     fn chat_event(&mut self, event: SseEvent, out: &mut BytesMut) {
         let is_done = event.data.as_deref().map(str::trim) == Some("[DONE]");
-        let Some(event) = self.transform(event) else {
+        let Some(mut event) = self.transform(event) else {
             return;
         };
         if self.native {
             return;
+        }
+        if self.options.plugins.wants_chunks() {
+            event = self.plugin_chunk(event);
         }
         let Some(from_chat) = &mut self.from_chat else {
             out.extend_from_slice(&event.raw);
@@ -351,6 +357,40 @@ impl SseRelay {
             .detail_max_bytes
             .saturating_sub(self.captured.len());
         self.captured.extend_from_slice(&out[..out.len().min(room)]);
+        if !self.options.plugins.is_passive() {
+            self.options.plugins.on_bytes(&Bytes::copy_from_slice(out));
+        }
+    }
+
+    /// One chat chunk through the plugins' chunk hooks (think split).
+    fn plugin_chunk(&mut self, event: SseEvent) -> SseEvent {
+        let data = match &event.data {
+            Some(data) => data.clone(),
+            None => {
+                let mut parsed = Vec::new();
+                let mut parser = SseParser::new();
+                if parser.push(&event.raw, &mut parsed).is_err() {
+                    return event;
+                }
+                match parsed.pop().and_then(|parsed| parsed.data) {
+                    Some(data) => data,
+                    None => return event,
+                }
+            }
+        };
+        let Ok(mut value) = serde_json::from_str::<Value>(&data) else {
+            return event;
+        };
+        if !value.is_object() {
+            return event;
+        }
+        self.options.plugins.on_chunk(&mut value);
+        let text = value.to_string();
+        let keep_data = self.from_chat.is_some() && !self.native;
+        SseEvent {
+            raw: rebuild_event(&event.raw, text.as_bytes()),
+            data: keep_data.then_some(text),
+        }
     }
 
     fn finish(&mut self, status: u16, error: Option<String>) {
@@ -366,6 +406,12 @@ impl SseRelay {
         };
         if let Some(mut log) = self.log.take() {
             log.set_outcome(status, error);
+            let record = log.record();
+            self.options.plugins.end(&End {
+                status,
+                usage: &record.usage,
+                channel_id: record.channel_id,
+            });
             log.finish();
         }
     }

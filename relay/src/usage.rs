@@ -53,6 +53,8 @@ impl UsageLog {
             request_body: None,
             response_body: None,
             grant: None,
+            web_search_calls: 0,
+            cache_hit: false,
         };
         UsageLog {
             record: Some(record),
@@ -142,6 +144,8 @@ fn empty_record() -> UsageRecord {
         request_body: None,
         response_body: None,
         grant: None,
+        web_search_calls: 0,
+        cache_hit: false,
     }
 }
 
