@@ -4,6 +4,7 @@
 //! tests boot the whole server on port 0 exactly as production does.
 
 pub mod admin_key;
+pub mod billing;
 pub mod changes;
 pub mod cli;
 pub mod declarative;
@@ -143,6 +144,7 @@ pub async fn run(
             .iter()
             .map(|template| template.name.to_owned())
             .collect(),
+        quota_time_zone: settings.quota_time_zone,
     };
     let mcp_bridge = Arc::new(McpBridge {
         snapshot: snapshot.clone(),

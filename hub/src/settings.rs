@@ -147,6 +147,15 @@ pub struct Settings {
     /// Log output format: text or json.
     #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
+
+    /// Time zone (IANA name) in which daily, weekly and monthly quota periods begin at midnight.
+    #[arg(long, env = "QUOTA_TIME_ZONE", default_value = "UTC", value_parser = parse_time_zone)]
+    pub quota_time_zone: chrono_tz::Tz,
+}
+
+fn parse_time_zone(text: &str) -> Result<chrono_tz::Tz, String> {
+    text.parse::<chrono_tz::Tz>()
+        .map_err(|_| format!("{text:?} is not an IANA time zone name such as UTC or Europe/Berlin"))
 }
 
 impl Settings {
@@ -202,6 +211,7 @@ impl Default for Settings {
             shutdown_grace_seconds: 30,
             config_poll_seconds: 5,
             log_format: "text".into(),
+            quota_time_zone: chrono_tz::Tz::UTC,
         }
     }
 }
@@ -226,6 +236,17 @@ mod tests {
         let error =
             Cli::try_parse_from(["aiproxy", "--trusted-proxies", "10.0.0.0/33"]).unwrap_err();
         assert!(error.to_string().contains("TRUSTED_PROXIES"), "{error}");
+    }
+
+    #[test]
+    fn quota_time_zone_parses_and_a_bad_one_names_the_variable() {
+        let parsed = Cli::try_parse_from(["aiproxy", "--quota-time-zone", "Asia/Shanghai"])
+            .unwrap()
+            .settings;
+        assert_eq!(parsed.quota_time_zone, chrono_tz::Tz::Asia__Shanghai);
+        let error =
+            Cli::try_parse_from(["aiproxy", "--quota-time-zone", "Mars/Olympus"]).unwrap_err();
+        assert!(error.to_string().contains("QUOTA_TIME_ZONE"), "{error}");
     }
 
     #[test]

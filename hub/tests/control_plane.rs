@@ -7,6 +7,8 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
+mod support;
+
 use std::time::Duration;
 
 use hub::admin_key::AdminKey;
@@ -92,6 +94,7 @@ struct Harness {
     changes: ChangeHub,
     channel: Channel,
     _dir: tempfile::TempDir,
+    _postgres: Option<support::TestDatabase>,
 }
 
 impl Harness {
@@ -100,6 +103,21 @@ impl Harness {
         let store = Store::connect(dir.path().join("db.sqlite").to_str().unwrap())
             .await
             .unwrap();
+        Harness::serve(store, dir, None).await
+    }
+
+    /// The same control plane on a Postgres database of its own.
+    async fn start_postgres() -> Harness {
+        let database = support::TestDatabase::create().await;
+        let store = Store::connect(&database.url()).await.unwrap();
+        Harness::serve(store, tempfile::tempdir().unwrap(), Some(database)).await
+    }
+
+    async fn serve(
+        store: Store,
+        dir: tempfile::TempDir,
+        postgres: Option<support::TestDatabase>,
+    ) -> Harness {
         let changes = ChangeHub::new();
         let app = router(ControlPlane {
             log_store: store.clone(),
@@ -108,6 +126,7 @@ impl Harness {
             admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
             group_max_tokens: 3,
             mcp_templates: vec!["time".into()],
+            quota_time_zone: chrono_tz::Tz::UTC,
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -122,6 +141,7 @@ impl Harness {
             changes,
             channel,
             _dir: dir,
+            _postgres: postgres,
         }
     }
 
@@ -1119,4 +1139,350 @@ async fn reflection_v1_lists_every_admin_service() {
         panic!("expected a file descriptor");
     };
     assert!(!file.file_descriptor_proto.is_empty());
+}
+
+const TENANCY: &str = r#"
+groups:
+  - id: acme
+  - id: vip
+    available_sets: [premium]
+    max_concurrency: 8
+tokens:
+  - group: acme
+    name: metered
+    key: sk-acme-metered-0001
+    quota: 10
+    period_quota: 2
+    period: daily
+    rpm: 60
+    tpm: 1000
+    max_concurrency: 2
+  - group: acme
+    name: unlimited
+    key: sk-acme-unlimited-0001
+channels:
+  - name: plain
+    type: openai
+    key: sk-a
+    models: [m1, m2]
+    priority: 1
+  - name: premium
+    type: openai
+    key: sk-b
+    models: [m2, m3]
+    sets: [premium]
+    priority: 5
+  - name: off
+    type: openai
+    key: sk-c
+    models: [m4]
+    status: disabled
+models:
+  - model: m1
+    max_output_tokens: 4096
+"#;
+
+/// The start of today (UTC) in milliseconds.
+fn today_start_ms() -> i64 {
+    let now = hub::store::now_ms();
+    now - now.rem_euclid(86_400_000)
+}
+
+/// Sets a token's stored usage as the log writer would after charging it.
+async fn charge(store: &Store, token_id: i64, used: &str, period_used: &str, period_start: i64) {
+    sqlx::query(
+        "UPDATE tokens SET used_amount = $2, period_used = $3, period_start = $4 WHERE id = $1",
+    )
+    .bind(token_id)
+    .bind(used.to_owned())
+    .bind(period_used.to_owned())
+    .bind(period_start)
+    .execute(store.pool())
+    .await
+    .unwrap();
+}
+
+async fn tenancy_limits_and_quota_views(harness: Harness) {
+    let applied = harness
+        .config()
+        .apply(pb::ApplyRequest {
+            document: TENANCY.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(applied.report.contains("created"), "{}", applied.report);
+    let mut tokens = harness.tokens();
+    let listed = tokens
+        .list_tokens(pb::ListTokensRequest {
+            group_id: "acme".into(),
+            ..pb::ListTokensRequest::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens;
+    let metered = listed.iter().find(|t| t.name == "metered").unwrap().clone();
+    let unlimited = listed.iter().find(|t| t.name == "unlimited").unwrap();
+    assert_eq!(
+        (metered.rpm, metered.tpm, metered.max_concurrency),
+        (Some(60), Some(1000), Some(2))
+    );
+    assert_eq!(metered.period_used, "0");
+    assert_eq!(metered.remaining_quota.as_deref(), Some("10"));
+    assert_eq!(metered.remaining_period_quota.as_deref(), Some("2"));
+    assert_eq!(
+        metered.period_resets_at_ms,
+        Some(today_start_ms() + 86_400_000)
+    );
+    assert_eq!(
+        (unlimited.rpm, unlimited.remaining_quota.as_deref()),
+        (None, None)
+    );
+    assert_eq!(
+        (
+            unlimited.remaining_period_quota.as_deref(),
+            unlimited.period_resets_at_ms
+        ),
+        (None, None)
+    );
+
+    // Charged in the current period: both quotas shrink.
+    let id = metered.id;
+    let get = |tokens: &mut TokenServiceClient<Authed>| {
+        let mut tokens = tokens.clone();
+        async move {
+            tokens
+                .get_token(pb::GetTokenRequest { id })
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    charge(&harness.store, id, "3.25", "1.5", today_start_ms()).await;
+    let token = get(&mut tokens).await;
+    assert_eq!(token.used_amount, "3.25");
+    assert_eq!(token.period_used, "1.5");
+    assert_eq!(token.remaining_quota.as_deref(), Some("6.75"));
+    assert_eq!(token.remaining_period_quota.as_deref(), Some("0.5"));
+    // Charged last in yesterday's period: today nothing is spent yet.
+    charge(&harness.store, id, "3.25", "1.5", today_start_ms() - 1).await;
+    let token = get(&mut tokens).await;
+    assert_eq!(token.period_used, "0");
+    assert_eq!(token.remaining_period_quota.as_deref(), Some("2"));
+    // Overspent (at most one request's estimate can do that): never below zero.
+    charge(&harness.store, id, "12", "2.5", today_start_ms()).await;
+    let token = get(&mut tokens).await;
+    assert_eq!(token.remaining_quota.as_deref(), Some("0"));
+    assert_eq!(token.remaining_period_quota.as_deref(), Some("0"));
+
+    // A FieldMask update touches only the named limits.
+    let updated = tokens
+        .update_token(pb::UpdateTokenRequest {
+            token: Some(pb::Token {
+                id,
+                rpm: Some(120),
+                tpm: Some(5),
+                ..pb::Token::default()
+            }),
+            update_mask: mask(&["rpm"]),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((updated.rpm, updated.tpm), (Some(120), Some(1000)));
+    assert_eq!(updated.quota.as_deref(), Some("10"));
+    let updated = tokens
+        .update_token(pb::UpdateTokenRequest {
+            token: Some(pb::Token {
+                id,
+                ..pb::Token::default()
+            }),
+            update_mask: mask(&["tpm", "max_concurrency"]),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (updated.rpm, updated.tpm, updated.max_concurrency),
+        (Some(120), None, None)
+    );
+    // The same period keeps what was spent in it; a new period starts from nothing.
+    assert_eq!(updated.period_used, "2.5");
+    let updated = tokens
+        .update_token(pb::UpdateTokenRequest {
+            token: Some(pb::Token {
+                id,
+                period: pb::QuotaPeriod::Monthly as i32,
+                ..pb::Token::default()
+            }),
+            update_mask: mask(&["period"]),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(updated.period_used, "0");
+    assert_eq!(updated.remaining_period_quota.as_deref(), Some("2"));
+    assert_eq!(updated.used_amount, "12");
+    check_err(
+        tokens
+            .update_token(pb::UpdateTokenRequest {
+                token: Some(pb::Token {
+                    id,
+                    rpm: Some(-1),
+                    ..pb::Token::default()
+                }),
+                update_mask: mask(&["rpm"]),
+            })
+            .await,
+        Code::InvalidArgument,
+        "token.rpm",
+    );
+
+    // Groups: the concurrency limit round-trips and a masked update leaves the rest alone.
+    let mut groups = harness.groups();
+    let vip = groups
+        .get_group(pb::GetGroupRequest { id: "vip".into() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(vip.max_concurrency, Some(8));
+    assert_eq!(vip.balance, "0");
+    let vip = groups
+        .update_group(pb::UpdateGroupRequest {
+            group: Some(pb::Group {
+                id: "vip".into(),
+                max_concurrency: Some(3),
+                rpm_ratio: 9.0,
+                balance: "7.5".into(),
+                ..pb::Group::default()
+            }),
+            update_mask: mask(&["max_concurrency", "balance"]),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (vip.max_concurrency, vip.rpm_ratio, vip.balance.as_str()),
+        (Some(3), 1.0, "7.5")
+    );
+    check_err(
+        groups
+            .update_group(pb::UpdateGroupRequest {
+                group: Some(pb::Group {
+                    id: "vip".into(),
+                    max_concurrency: Some(-2),
+                    ..pb::Group::default()
+                }),
+                update_mask: mask(&["max_concurrency"]),
+            })
+            .await,
+        Code::InvalidArgument,
+        "group.max_concurrency",
+    );
+
+    // Model configs: the default output estimate.
+    let mut models = harness.models();
+    let m1 = models
+        .get_model_config(pb::GetModelConfigRequest { model: "m1".into() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(m1.max_output_tokens, Some(4096));
+    let m1 = models
+        .update_model_config(pb::UpdateModelConfigRequest {
+            model_config: Some(pb::ModelConfig {
+                model: "m1".into(),
+                max_output_tokens: Some(512),
+                owner: "ignored".into(),
+                ..pb::ModelConfig::default()
+            }),
+            update_mask: mask(&["max_output_tokens"]),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((m1.max_output_tokens, m1.owner.as_str()), (Some(512), ""));
+    check_err(
+        models
+            .update_model_config(pb::UpdateModelConfigRequest {
+                model_config: Some(pb::ModelConfig {
+                    model: "m1".into(),
+                    max_output_tokens: Some(-1),
+                    ..pb::ModelConfig::default()
+                }),
+                update_mask: mask(&["max_output_tokens"]),
+            })
+            .await,
+        Code::InvalidArgument,
+        "model_config.max_output_tokens",
+    );
+
+    // Served models: configured or not, none dropped; disabled channels serve nothing.
+    let served = |group_id: &str| {
+        let mut models = models.clone();
+        let group_id = group_id.to_owned();
+        async move {
+            models
+                .list_served_models(pb::ListServedModelsRequest { group_id })
+                .await
+                .map(|response| {
+                    response
+                        .into_inner()
+                        .models
+                        .into_iter()
+                        .map(|model| (model.model, model.configured, model.channels.join(",")))
+                        .collect::<Vec<_>>()
+                })
+        }
+    };
+    let row = |model: &str, configured: bool, channels: &str| {
+        (model.to_owned(), configured, channels.to_owned())
+    };
+    assert_eq!(
+        served("").await.unwrap(),
+        vec![
+            row("m1", true, "plain"),
+            row("m2", false, "premium,plain"),
+            row("m3", false, "premium"),
+        ]
+    );
+    assert_eq!(
+        served("acme").await.unwrap(),
+        vec![row("m1", true, "plain"), row("m2", false, "plain")]
+    );
+    assert_eq!(
+        served("vip").await.unwrap(),
+        vec![row("m2", false, "premium"), row("m3", false, "premium")]
+    );
+    check_err(served("nope").await, Code::NotFound, "nope");
+
+    // The config file carries the same fields: export shows them, re-applying changes nothing.
+    let exported = harness
+        .config()
+        .export(pb::ExportRequest {})
+        .await
+        .unwrap()
+        .into_inner()
+        .document;
+    for needle in ["max_concurrency: 3", "rpm: 120", "max_output_tokens: 512"] {
+        assert!(exported.contains(needle), "{needle} not in {exported}");
+    }
+    let again = harness
+        .config()
+        .apply(pb::ApplyRequest { document: exported })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(again.report.contains("no changes"), "{}", again.report);
+}
+
+#[tokio::test]
+async fn tenancy_limits_and_quota_views_on_sqlite() {
+    tenancy_limits_and_quota_views(Harness::start().await).await;
+}
+
+#[tokio::test]
+async fn tenancy_limits_and_quota_views_on_postgres() {
+    tenancy_limits_and_quota_views(Harness::start_postgres().await).await;
 }

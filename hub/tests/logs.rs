@@ -449,6 +449,7 @@ async fn serve(store: &Store) -> LogServiceClient<Channel> {
         admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
         group_max_tokens: 0,
         mcp_templates: Vec::new(),
+        quota_time_zone: chrono_tz::Tz::UTC,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -27,7 +27,7 @@ from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61iproxy/admin/v1/groups.proto\x12\x10\x61iproxy.admin.v1\x1a\x1d\x61iproxy/admin/v1/common.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\"\xfa\x01\n\x05Group\x12\n\n\x02id\x18\x01 \x01(\t\x12(\n\x06status\x18\x02 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x11\n\trpm_ratio\x18\x03 \x01(\x01\x12\x11\n\ttpm_ratio\x18\x04 \x01(\x01\x12\x16\n\x0e\x61vailable_sets\x18\x05 \x03(\t\x12\x0f\n\x07\x62\x61lance\x18\x06 \x01(\t\x12\x1f\n\x17\x62\x61lance_alert_threshold\x18\x07 \x01(\t\x12\x1d\n\x15\x62\x61lance_alert_enabled\x18\x08 \x01(\x08\x12\x15\n\rcreated_at_ms\x18\t \x01(\x03\x12\x15\n\rupdated_at_ms\x18\n \x01(\x03\"<\n\x12\x43reateGroupRequest\x12&\n\x05group\x18\x01 \x01(\x0b\x32\x17.aiproxy.admin.v1.Group\"\x1d\n\x0fGetGroupRequest\x12\n\n\x02id\x18\x01 \x01(\t\"u\n\x11ListGroupsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12(\n\x06status\x18\x03 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x0f\n\x07keyword\x18\x04 \x01(\t\"j\n\x12ListGroupsResponse\x12\'\n\x06groups\x18\x01 \x03(\x0b\x32\x17.aiproxy.admin.v1.Group\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x03\"m\n\x12UpdateGroupRequest\x12&\n\x05group\x18\x01 \x01(\x0b\x32\x17.aiproxy.admin.v1.Group\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\" \n\x12\x44\x65leteGroupRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\'\n\x18\x42\x61tchDeleteGroupsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"M\n\x15SetGroupStatusRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12(\n\x06status\x18\x02 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status2\xd4\x04\n\x0cGroupService\x12L\n\x0b\x43reateGroup\x12$.aiproxy.admin.v1.CreateGroupRequest\x1a\x17.aiproxy.admin.v1.Group\x12\x46\n\x08GetGroup\x12!.aiproxy.admin.v1.GetGroupRequest\x1a\x17.aiproxy.admin.v1.Group\x12W\n\nListGroups\x12#.aiproxy.admin.v1.ListGroupsRequest\x1a$.aiproxy.admin.v1.ListGroupsResponse\x12L\n\x0bUpdateGroup\x12$.aiproxy.admin.v1.UpdateGroupRequest\x1a\x17.aiproxy.admin.v1.Group\x12K\n\x0b\x44\x65leteGroup\x12$.aiproxy.admin.v1.DeleteGroupRequest\x1a\x16.google.protobuf.Empty\x12\x66\n\x11\x42\x61tchDeleteGroups\x12*.aiproxy.admin.v1.BatchDeleteGroupsRequest\x1a%.aiproxy.admin.v1.BatchDeleteResponse\x12R\n\x0eSetGroupStatus\x12\'.aiproxy.admin.v1.SetGroupStatusRequest\x1a\x17.aiproxy.admin.v1.Groupb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61iproxy/admin/v1/groups.proto\x12\x10\x61iproxy.admin.v1\x1a\x1d\x61iproxy/admin/v1/common.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\"\xac\x02\n\x05Group\x12\n\n\x02id\x18\x01 \x01(\t\x12(\n\x06status\x18\x02 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x11\n\trpm_ratio\x18\x03 \x01(\x01\x12\x11\n\ttpm_ratio\x18\x04 \x01(\x01\x12\x16\n\x0e\x61vailable_sets\x18\x05 \x03(\t\x12\x0f\n\x07\x62\x61lance\x18\x06 \x01(\t\x12\x1f\n\x17\x62\x61lance_alert_threshold\x18\x07 \x01(\t\x12\x1d\n\x15\x62\x61lance_alert_enabled\x18\x08 \x01(\x08\x12\x15\n\rcreated_at_ms\x18\t \x01(\x03\x12\x15\n\rupdated_at_ms\x18\n \x01(\x03\x12\x1c\n\x0fmax_concurrency\x18\x0b \x01(\x03H\x00\x88\x01\x01\x42\x12\n\x10_max_concurrency\"<\n\x12\x43reateGroupRequest\x12&\n\x05group\x18\x01 \x01(\x0b\x32\x17.aiproxy.admin.v1.Group\"\x1d\n\x0fGetGroupRequest\x12\n\n\x02id\x18\x01 \x01(\t\"u\n\x11ListGroupsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12(\n\x06status\x18\x03 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x0f\n\x07keyword\x18\x04 \x01(\t\"j\n\x12ListGroupsResponse\x12\'\n\x06groups\x18\x01 \x03(\x0b\x32\x17.aiproxy.admin.v1.Group\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x03\"m\n\x12UpdateGroupRequest\x12&\n\x05group\x18\x01 \x01(\x0b\x32\x17.aiproxy.admin.v1.Group\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\" \n\x12\x44\x65leteGroupRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\'\n\x18\x42\x61tchDeleteGroupsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\t\"M\n\x15SetGroupStatusRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12(\n\x06status\x18\x02 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status2\xd4\x04\n\x0cGroupService\x12L\n\x0b\x43reateGroup\x12$.aiproxy.admin.v1.CreateGroupRequest\x1a\x17.aiproxy.admin.v1.Group\x12\x46\n\x08GetGroup\x12!.aiproxy.admin.v1.GetGroupRequest\x1a\x17.aiproxy.admin.v1.Group\x12W\n\nListGroups\x12#.aiproxy.admin.v1.ListGroupsRequest\x1a$.aiproxy.admin.v1.ListGroupsResponse\x12L\n\x0bUpdateGroup\x12$.aiproxy.admin.v1.UpdateGroupRequest\x1a\x17.aiproxy.admin.v1.Group\x12K\n\x0b\x44\x65leteGroup\x12$.aiproxy.admin.v1.DeleteGroupRequest\x1a\x16.google.protobuf.Empty\x12\x66\n\x11\x42\x61tchDeleteGroups\x12*.aiproxy.admin.v1.BatchDeleteGroupsRequest\x1a%.aiproxy.admin.v1.BatchDeleteResponse\x12R\n\x0eSetGroupStatus\x12\'.aiproxy.admin.v1.SetGroupStatusRequest\x1a\x17.aiproxy.admin.v1.Groupb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,23 +35,23 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'aiproxy.admin.v1.groups_pb2
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_GROUP']._serialized_start=146
-  _globals['_GROUP']._serialized_end=396
-  _globals['_CREATEGROUPREQUEST']._serialized_start=398
-  _globals['_CREATEGROUPREQUEST']._serialized_end=458
-  _globals['_GETGROUPREQUEST']._serialized_start=460
-  _globals['_GETGROUPREQUEST']._serialized_end=489
-  _globals['_LISTGROUPSREQUEST']._serialized_start=491
-  _globals['_LISTGROUPSREQUEST']._serialized_end=608
-  _globals['_LISTGROUPSRESPONSE']._serialized_start=610
-  _globals['_LISTGROUPSRESPONSE']._serialized_end=716
-  _globals['_UPDATEGROUPREQUEST']._serialized_start=718
-  _globals['_UPDATEGROUPREQUEST']._serialized_end=827
-  _globals['_DELETEGROUPREQUEST']._serialized_start=829
-  _globals['_DELETEGROUPREQUEST']._serialized_end=861
-  _globals['_BATCHDELETEGROUPSREQUEST']._serialized_start=863
-  _globals['_BATCHDELETEGROUPSREQUEST']._serialized_end=902
-  _globals['_SETGROUPSTATUSREQUEST']._serialized_start=904
-  _globals['_SETGROUPSTATUSREQUEST']._serialized_end=981
-  _globals['_GROUPSERVICE']._serialized_start=984
-  _globals['_GROUPSERVICE']._serialized_end=1580
+  _globals['_GROUP']._serialized_end=446
+  _globals['_CREATEGROUPREQUEST']._serialized_start=448
+  _globals['_CREATEGROUPREQUEST']._serialized_end=508
+  _globals['_GETGROUPREQUEST']._serialized_start=510
+  _globals['_GETGROUPREQUEST']._serialized_end=539
+  _globals['_LISTGROUPSREQUEST']._serialized_start=541
+  _globals['_LISTGROUPSREQUEST']._serialized_end=658
+  _globals['_LISTGROUPSRESPONSE']._serialized_start=660
+  _globals['_LISTGROUPSRESPONSE']._serialized_end=766
+  _globals['_UPDATEGROUPREQUEST']._serialized_start=768
+  _globals['_UPDATEGROUPREQUEST']._serialized_end=877
+  _globals['_DELETEGROUPREQUEST']._serialized_start=879
+  _globals['_DELETEGROUPREQUEST']._serialized_end=911
+  _globals['_BATCHDELETEGROUPSREQUEST']._serialized_start=913
+  _globals['_BATCHDELETEGROUPSREQUEST']._serialized_end=952
+  _globals['_SETGROUPSTATUSREQUEST']._serialized_start=954
+  _globals['_SETGROUPSTATUSREQUEST']._serialized_end=1031
+  _globals['_GROUPSERVICE']._serialized_start=1034
+  _globals['_GROUPSERVICE']._serialized_end=1630
 # @@protoc_insertion_point(module_scope)

@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Group(_message.Message):
-    __slots__ = ("id", "status", "rpm_ratio", "tpm_ratio", "available_sets", "balance", "balance_alert_threshold", "balance_alert_enabled", "created_at_ms", "updated_at_ms")
+    __slots__ = ("id", "status", "rpm_ratio", "tpm_ratio", "available_sets", "balance", "balance_alert_threshold", "balance_alert_enabled", "created_at_ms", "updated_at_ms", "max_concurrency")
     ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     RPM_RATIO_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,7 @@ class Group(_message.Message):
     BALANCE_ALERT_ENABLED_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    MAX_CONCURRENCY_FIELD_NUMBER: _ClassVar[int]
     id: str
     status: _common_pb2.Status
     rpm_ratio: float
@@ -31,7 +32,8 @@ class Group(_message.Message):
     balance_alert_enabled: bool
     created_at_ms: int
     updated_at_ms: int
-    def __init__(self, id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., rpm_ratio: _Optional[float] = ..., tpm_ratio: _Optional[float] = ..., available_sets: _Optional[_Iterable[str]] = ..., balance: _Optional[str] = ..., balance_alert_threshold: _Optional[str] = ..., balance_alert_enabled: _Optional[bool] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ...) -> None: ...
+    max_concurrency: int
+    def __init__(self, id: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., rpm_ratio: _Optional[float] = ..., tpm_ratio: _Optional[float] = ..., available_sets: _Optional[_Iterable[str]] = ..., balance: _Optional[str] = ..., balance_alert_threshold: _Optional[str] = ..., balance_alert_enabled: _Optional[bool] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., max_concurrency: _Optional[int] = ...) -> None: ...
 
 class CreateGroupRequest(_message.Message):
     __slots__ = ("group",)

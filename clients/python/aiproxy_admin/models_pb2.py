@@ -27,43 +27,49 @@ from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61iproxy/admin/v1/models.proto\x12\x10\x61iproxy.admin.v1\x1a\x1d\x61iproxy/admin/v1/common.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\"\xc9\x02\n\x0bModelConfig\x12\r\n\x05model\x18\x01 \x01(\t\x12)\n\x04type\x18\x02 \x01(\x0e\x32\x1b.aiproxy.admin.v1.ModelType\x12\r\n\x05owner\x18\x03 \x01(\t\x12\x0b\n\x03rpm\x18\x04 \x01(\x03\x12\x0b\n\x03tpm\x18\x05 \x01(\x03\x12\x18\n\x0bretry_times\x18\x06 \x01(\x03H\x00\x88\x01\x01\x12,\n\x08timeouts\x18\x07 \x01(\x0b\x32\x1a.aiproxy.admin.v1.Timeouts\x12&\n\x05price\x18\x08 \x01(\x0b\x32\x17.aiproxy.admin.v1.Price\x12\x14\n\x0cplugins_json\x18\t \x01(\t\x12\x13\n\x0b\x63onfig_json\x18\n \x01(\t\x12\x15\n\rcreated_at_ms\x18\x0b \x01(\x03\x12\x15\n\rupdated_at_ms\x18\x0c \x01(\x03\x42\x0e\n\x0c_retry_times\"O\n\x18\x43reateModelConfigRequest\x12\x33\n\x0cmodel_config\x18\x01 \x01(\x0b\x32\x1d.aiproxy.admin.v1.ModelConfig\"&\n\x15GetModelConfigRequest\x12\r\n\x05model\x18\x01 \x01(\t\"|\n\x17ListModelConfigsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12)\n\x04type\x18\x03 \x01(\x0e\x32\x1b.aiproxy.admin.v1.ModelType\x12\x0f\n\x07keyword\x18\x04 \x01(\t\"}\n\x18ListModelConfigsResponse\x12\x34\n\rmodel_configs\x18\x01 \x03(\x0b\x32\x1d.aiproxy.admin.v1.ModelConfig\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x03\"\x80\x01\n\x18UpdateModelConfigRequest\x12\x33\n\x0cmodel_config\x18\x01 \x01(\x0b\x32\x1d.aiproxy.admin.v1.ModelConfig\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\")\n\x18\x44\x65leteModelConfigRequest\x12\r\n\x05model\x18\x01 \x01(\t\"0\n\x1e\x42\x61tchDeleteModelConfigsRequest\x12\x0e\n\x06models\x18\x01 \x03(\t\"\xbb\x02\n\x12GroupModelOverride\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x10\n\x03rpm\x18\x03 \x01(\x03H\x00\x88\x01\x01\x12\x10\n\x03tpm\x18\x04 \x01(\x03H\x01\x88\x01\x01\x12+\n\x05price\x18\x05 \x01(\x0b\x32\x17.aiproxy.admin.v1.PriceH\x02\x88\x01\x01\x12\x18\n\x0bretry_times\x18\x06 \x01(\x03H\x03\x88\x01\x01\x12,\n\x08timeouts\x18\x07 \x01(\x0b\x32\x1a.aiproxy.admin.v1.Timeouts\x12\x13\n\x0bsave_detail\x18\x08 \x01(\x08\x12\x15\n\rcreated_at_ms\x18\t \x01(\x03\x12\x15\n\rupdated_at_ms\x18\n \x01(\x03\x42\x06\n\x04_rpmB\x06\n\x04_tpmB\x08\n\x06_priceB\x0e\n\x0c_retry_times\"V\n\x1cPutGroupModelOverrideRequest\x12\x36\n\x08override\x18\x01 \x01(\x0b\x32$.aiproxy.admin.v1.GroupModelOverride\"?\n\x1cGetGroupModelOverrideRequest\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\"2\n\x1eListGroupModelOverridesRequest\x12\x10\n\x08group_id\x18\x01 \x01(\t\"Z\n\x1fListGroupModelOverridesResponse\x12\x37\n\toverrides\x18\x01 \x03(\x0b\x32$.aiproxy.admin.v1.GroupModelOverride\"B\n\x1f\x44\x65leteGroupModelOverrideRequest\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t*\xcf\x01\n\tModelType\x12\x1a\n\x16MODEL_TYPE_UNSPECIFIED\x10\x00\x12\x13\n\x0fMODEL_TYPE_CHAT\x10\x01\x12\x19\n\x15MODEL_TYPE_COMPLETION\x10\x02\x12\x18\n\x14MODEL_TYPE_EMBEDDING\x10\x03\x12\x14\n\x10MODEL_TYPE_IMAGE\x10\x04\x12\x14\n\x10MODEL_TYPE_AUDIO\x10\x05\x12\x15\n\x11MODEL_TYPE_RERANK\x10\x06\x12\x19\n\x15MODEL_TYPE_MODERATION\x10\x07\x32\xa5\x08\n\x0cModelService\x12^\n\x11\x43reateModelConfig\x12*.aiproxy.admin.v1.CreateModelConfigRequest\x1a\x1d.aiproxy.admin.v1.ModelConfig\x12X\n\x0eGetModelConfig\x12\'.aiproxy.admin.v1.GetModelConfigRequest\x1a\x1d.aiproxy.admin.v1.ModelConfig\x12i\n\x10ListModelConfigs\x12).aiproxy.admin.v1.ListModelConfigsRequest\x1a*.aiproxy.admin.v1.ListModelConfigsResponse\x12^\n\x11UpdateModelConfig\x12*.aiproxy.admin.v1.UpdateModelConfigRequest\x1a\x1d.aiproxy.admin.v1.ModelConfig\x12W\n\x11\x44\x65leteModelConfig\x12*.aiproxy.admin.v1.DeleteModelConfigRequest\x1a\x16.google.protobuf.Empty\x12r\n\x17\x42\x61tchDeleteModelConfigs\x12\x30.aiproxy.admin.v1.BatchDeleteModelConfigsRequest\x1a%.aiproxy.admin.v1.BatchDeleteResponse\x12m\n\x15PutGroupModelOverride\x12..aiproxy.admin.v1.PutGroupModelOverrideRequest\x1a$.aiproxy.admin.v1.GroupModelOverride\x12m\n\x15GetGroupModelOverride\x12..aiproxy.admin.v1.GetGroupModelOverrideRequest\x1a$.aiproxy.admin.v1.GroupModelOverride\x12~\n\x17ListGroupModelOverrides\x12\x30.aiproxy.admin.v1.ListGroupModelOverridesRequest\x1a\x31.aiproxy.admin.v1.ListGroupModelOverridesResponse\x12\x65\n\x18\x44\x65leteGroupModelOverride\x12\x31.aiproxy.admin.v1.DeleteGroupModelOverrideRequest\x1a\x16.google.protobuf.Emptyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61iproxy/admin/v1/models.proto\x12\x10\x61iproxy.admin.v1\x1a\x1d\x61iproxy/admin/v1/common.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\"\xff\x02\n\x0bModelConfig\x12\r\n\x05model\x18\x01 \x01(\t\x12)\n\x04type\x18\x02 \x01(\x0e\x32\x1b.aiproxy.admin.v1.ModelType\x12\r\n\x05owner\x18\x03 \x01(\t\x12\x0b\n\x03rpm\x18\x04 \x01(\x03\x12\x0b\n\x03tpm\x18\x05 \x01(\x03\x12\x18\n\x0bretry_times\x18\x06 \x01(\x03H\x00\x88\x01\x01\x12,\n\x08timeouts\x18\x07 \x01(\x0b\x32\x1a.aiproxy.admin.v1.Timeouts\x12&\n\x05price\x18\x08 \x01(\x0b\x32\x17.aiproxy.admin.v1.Price\x12\x14\n\x0cplugins_json\x18\t \x01(\t\x12\x13\n\x0b\x63onfig_json\x18\n \x01(\t\x12\x15\n\rcreated_at_ms\x18\x0b \x01(\x03\x12\x15\n\rupdated_at_ms\x18\x0c \x01(\x03\x12\x1e\n\x11max_output_tokens\x18\r \x01(\x03H\x01\x88\x01\x01\x42\x0e\n\x0c_retry_timesB\x14\n\x12_max_output_tokens\"O\n\x18\x43reateModelConfigRequest\x12\x33\n\x0cmodel_config\x18\x01 \x01(\x0b\x32\x1d.aiproxy.admin.v1.ModelConfig\"&\n\x15GetModelConfigRequest\x12\r\n\x05model\x18\x01 \x01(\t\"|\n\x17ListModelConfigsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12)\n\x04type\x18\x03 \x01(\x0e\x32\x1b.aiproxy.admin.v1.ModelType\x12\x0f\n\x07keyword\x18\x04 \x01(\t\"}\n\x18ListModelConfigsResponse\x12\x34\n\rmodel_configs\x18\x01 \x03(\x0b\x32\x1d.aiproxy.admin.v1.ModelConfig\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x03\"\x80\x01\n\x18UpdateModelConfigRequest\x12\x33\n\x0cmodel_config\x18\x01 \x01(\x0b\x32\x1d.aiproxy.admin.v1.ModelConfig\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\")\n\x18\x44\x65leteModelConfigRequest\x12\r\n\x05model\x18\x01 \x01(\t\"0\n\x1e\x42\x61tchDeleteModelConfigsRequest\x12\x0e\n\x06models\x18\x01 \x03(\t\"\xbb\x02\n\x12GroupModelOverride\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\x10\n\x03rpm\x18\x03 \x01(\x03H\x00\x88\x01\x01\x12\x10\n\x03tpm\x18\x04 \x01(\x03H\x01\x88\x01\x01\x12+\n\x05price\x18\x05 \x01(\x0b\x32\x17.aiproxy.admin.v1.PriceH\x02\x88\x01\x01\x12\x18\n\x0bretry_times\x18\x06 \x01(\x03H\x03\x88\x01\x01\x12,\n\x08timeouts\x18\x07 \x01(\x0b\x32\x1a.aiproxy.admin.v1.Timeouts\x12\x13\n\x0bsave_detail\x18\x08 \x01(\x08\x12\x15\n\rcreated_at_ms\x18\t \x01(\x03\x12\x15\n\rupdated_at_ms\x18\n \x01(\x03\x42\x06\n\x04_rpmB\x06\n\x04_tpmB\x08\n\x06_priceB\x0e\n\x0c_retry_times\"V\n\x1cPutGroupModelOverrideRequest\x12\x36\n\x08override\x18\x01 \x01(\x0b\x32$.aiproxy.admin.v1.GroupModelOverride\"?\n\x1cGetGroupModelOverrideRequest\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\"2\n\x1eListGroupModelOverridesRequest\x12\x10\n\x08group_id\x18\x01 \x01(\t\"Z\n\x1fListGroupModelOverridesResponse\x12\x37\n\toverrides\x18\x01 \x03(\x0b\x32$.aiproxy.admin.v1.GroupModelOverride\"B\n\x1f\x44\x65leteGroupModelOverrideRequest\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\"+\n\x17ListServedModelsRequest\x12\x10\n\x08group_id\x18\x01 \x01(\t\"B\n\x0bServedModel\x12\r\n\x05model\x18\x01 \x01(\t\x12\x12\n\nconfigured\x18\x02 \x01(\x08\x12\x10\n\x08\x63hannels\x18\x03 \x03(\t\"I\n\x18ListServedModelsResponse\x12-\n\x06models\x18\x01 \x03(\x0b\x32\x1d.aiproxy.admin.v1.ServedModel*\xcf\x01\n\tModelType\x12\x1a\n\x16MODEL_TYPE_UNSPECIFIED\x10\x00\x12\x13\n\x0fMODEL_TYPE_CHAT\x10\x01\x12\x19\n\x15MODEL_TYPE_COMPLETION\x10\x02\x12\x18\n\x14MODEL_TYPE_EMBEDDING\x10\x03\x12\x14\n\x10MODEL_TYPE_IMAGE\x10\x04\x12\x14\n\x10MODEL_TYPE_AUDIO\x10\x05\x12\x15\n\x11MODEL_TYPE_RERANK\x10\x06\x12\x19\n\x15MODEL_TYPE_MODERATION\x10\x07\x32\x90\t\n\x0cModelService\x12^\n\x11\x43reateModelConfig\x12*.aiproxy.admin.v1.CreateModelConfigRequest\x1a\x1d.aiproxy.admin.v1.ModelConfig\x12X\n\x0eGetModelConfig\x12\'.aiproxy.admin.v1.GetModelConfigRequest\x1a\x1d.aiproxy.admin.v1.ModelConfig\x12i\n\x10ListModelConfigs\x12).aiproxy.admin.v1.ListModelConfigsRequest\x1a*.aiproxy.admin.v1.ListModelConfigsResponse\x12^\n\x11UpdateModelConfig\x12*.aiproxy.admin.v1.UpdateModelConfigRequest\x1a\x1d.aiproxy.admin.v1.ModelConfig\x12W\n\x11\x44\x65leteModelConfig\x12*.aiproxy.admin.v1.DeleteModelConfigRequest\x1a\x16.google.protobuf.Empty\x12r\n\x17\x42\x61tchDeleteModelConfigs\x12\x30.aiproxy.admin.v1.BatchDeleteModelConfigsRequest\x1a%.aiproxy.admin.v1.BatchDeleteResponse\x12m\n\x15PutGroupModelOverride\x12..aiproxy.admin.v1.PutGroupModelOverrideRequest\x1a$.aiproxy.admin.v1.GroupModelOverride\x12m\n\x15GetGroupModelOverride\x12..aiproxy.admin.v1.GetGroupModelOverrideRequest\x1a$.aiproxy.admin.v1.GroupModelOverride\x12~\n\x17ListGroupModelOverrides\x12\x30.aiproxy.admin.v1.ListGroupModelOverridesRequest\x1a\x31.aiproxy.admin.v1.ListGroupModelOverridesResponse\x12\x65\n\x18\x44\x65leteGroupModelOverride\x12\x31.aiproxy.admin.v1.DeleteGroupModelOverrideRequest\x1a\x16.google.protobuf.Empty\x12i\n\x10ListServedModels\x12).aiproxy.admin.v1.ListServedModelsRequest\x1a*.aiproxy.admin.v1.ListServedModelsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'aiproxy.admin.v1.models_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MODELTYPE']._serialized_start=1759
-  _globals['_MODELTYPE']._serialized_end=1966
+  _globals['_MODELTYPE']._serialized_start=2001
+  _globals['_MODELTYPE']._serialized_end=2208
   _globals['_MODELCONFIG']._serialized_start=146
-  _globals['_MODELCONFIG']._serialized_end=475
-  _globals['_CREATEMODELCONFIGREQUEST']._serialized_start=477
-  _globals['_CREATEMODELCONFIGREQUEST']._serialized_end=556
-  _globals['_GETMODELCONFIGREQUEST']._serialized_start=558
-  _globals['_GETMODELCONFIGREQUEST']._serialized_end=596
-  _globals['_LISTMODELCONFIGSREQUEST']._serialized_start=598
-  _globals['_LISTMODELCONFIGSREQUEST']._serialized_end=722
-  _globals['_LISTMODELCONFIGSRESPONSE']._serialized_start=724
-  _globals['_LISTMODELCONFIGSRESPONSE']._serialized_end=849
-  _globals['_UPDATEMODELCONFIGREQUEST']._serialized_start=852
-  _globals['_UPDATEMODELCONFIGREQUEST']._serialized_end=980
-  _globals['_DELETEMODELCONFIGREQUEST']._serialized_start=982
-  _globals['_DELETEMODELCONFIGREQUEST']._serialized_end=1023
-  _globals['_BATCHDELETEMODELCONFIGSREQUEST']._serialized_start=1025
-  _globals['_BATCHDELETEMODELCONFIGSREQUEST']._serialized_end=1073
-  _globals['_GROUPMODELOVERRIDE']._serialized_start=1076
-  _globals['_GROUPMODELOVERRIDE']._serialized_end=1391
-  _globals['_PUTGROUPMODELOVERRIDEREQUEST']._serialized_start=1393
-  _globals['_PUTGROUPMODELOVERRIDEREQUEST']._serialized_end=1479
-  _globals['_GETGROUPMODELOVERRIDEREQUEST']._serialized_start=1481
-  _globals['_GETGROUPMODELOVERRIDEREQUEST']._serialized_end=1544
-  _globals['_LISTGROUPMODELOVERRIDESREQUEST']._serialized_start=1546
-  _globals['_LISTGROUPMODELOVERRIDESREQUEST']._serialized_end=1596
-  _globals['_LISTGROUPMODELOVERRIDESRESPONSE']._serialized_start=1598
-  _globals['_LISTGROUPMODELOVERRIDESRESPONSE']._serialized_end=1688
-  _globals['_DELETEGROUPMODELOVERRIDEREQUEST']._serialized_start=1690
-  _globals['_DELETEGROUPMODELOVERRIDEREQUEST']._serialized_end=1756
-  _globals['_MODELSERVICE']._serialized_start=1969
-  _globals['_MODELSERVICE']._serialized_end=3030
+  _globals['_MODELCONFIG']._serialized_end=529
+  _globals['_CREATEMODELCONFIGREQUEST']._serialized_start=531
+  _globals['_CREATEMODELCONFIGREQUEST']._serialized_end=610
+  _globals['_GETMODELCONFIGREQUEST']._serialized_start=612
+  _globals['_GETMODELCONFIGREQUEST']._serialized_end=650
+  _globals['_LISTMODELCONFIGSREQUEST']._serialized_start=652
+  _globals['_LISTMODELCONFIGSREQUEST']._serialized_end=776
+  _globals['_LISTMODELCONFIGSRESPONSE']._serialized_start=778
+  _globals['_LISTMODELCONFIGSRESPONSE']._serialized_end=903
+  _globals['_UPDATEMODELCONFIGREQUEST']._serialized_start=906
+  _globals['_UPDATEMODELCONFIGREQUEST']._serialized_end=1034
+  _globals['_DELETEMODELCONFIGREQUEST']._serialized_start=1036
+  _globals['_DELETEMODELCONFIGREQUEST']._serialized_end=1077
+  _globals['_BATCHDELETEMODELCONFIGSREQUEST']._serialized_start=1079
+  _globals['_BATCHDELETEMODELCONFIGSREQUEST']._serialized_end=1127
+  _globals['_GROUPMODELOVERRIDE']._serialized_start=1130
+  _globals['_GROUPMODELOVERRIDE']._serialized_end=1445
+  _globals['_PUTGROUPMODELOVERRIDEREQUEST']._serialized_start=1447
+  _globals['_PUTGROUPMODELOVERRIDEREQUEST']._serialized_end=1533
+  _globals['_GETGROUPMODELOVERRIDEREQUEST']._serialized_start=1535
+  _globals['_GETGROUPMODELOVERRIDEREQUEST']._serialized_end=1598
+  _globals['_LISTGROUPMODELOVERRIDESREQUEST']._serialized_start=1600
+  _globals['_LISTGROUPMODELOVERRIDESREQUEST']._serialized_end=1650
+  _globals['_LISTGROUPMODELOVERRIDESRESPONSE']._serialized_start=1652
+  _globals['_LISTGROUPMODELOVERRIDESRESPONSE']._serialized_end=1742
+  _globals['_DELETEGROUPMODELOVERRIDEREQUEST']._serialized_start=1744
+  _globals['_DELETEGROUPMODELOVERRIDEREQUEST']._serialized_end=1810
+  _globals['_LISTSERVEDMODELSREQUEST']._serialized_start=1812
+  _globals['_LISTSERVEDMODELSREQUEST']._serialized_end=1855
+  _globals['_SERVEDMODEL']._serialized_start=1857
+  _globals['_SERVEDMODEL']._serialized_end=1923
+  _globals['_LISTSERVEDMODELSRESPONSE']._serialized_start=1925
+  _globals['_LISTSERVEDMODELSRESPONSE']._serialized_end=1998
+  _globals['_MODELSERVICE']._serialized_start=2211
+  _globals['_MODELSERVICE']._serialized_end=3379
 # @@protoc_insertion_point(module_scope)

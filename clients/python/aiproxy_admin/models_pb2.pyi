@@ -30,7 +30,7 @@ MODEL_TYPE_RERANK: ModelType
 MODEL_TYPE_MODERATION: ModelType
 
 class ModelConfig(_message.Message):
-    __slots__ = ("model", "type", "owner", "rpm", "tpm", "retry_times", "timeouts", "price", "plugins_json", "config_json", "created_at_ms", "updated_at_ms")
+    __slots__ = ("model", "type", "owner", "rpm", "tpm", "retry_times", "timeouts", "price", "plugins_json", "config_json", "created_at_ms", "updated_at_ms", "max_output_tokens")
     MODEL_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     OWNER_FIELD_NUMBER: _ClassVar[int]
@@ -43,6 +43,7 @@ class ModelConfig(_message.Message):
     CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    MAX_OUTPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     model: str
     type: ModelType
     owner: str
@@ -55,7 +56,8 @@ class ModelConfig(_message.Message):
     config_json: str
     created_at_ms: int
     updated_at_ms: int
-    def __init__(self, model: _Optional[str] = ..., type: _Optional[_Union[ModelType, str]] = ..., owner: _Optional[str] = ..., rpm: _Optional[int] = ..., tpm: _Optional[int] = ..., retry_times: _Optional[int] = ..., timeouts: _Optional[_Union[_common_pb2.Timeouts, _Mapping]] = ..., price: _Optional[_Union[_common_pb2.Price, _Mapping]] = ..., plugins_json: _Optional[str] = ..., config_json: _Optional[str] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ...) -> None: ...
+    max_output_tokens: int
+    def __init__(self, model: _Optional[str] = ..., type: _Optional[_Union[ModelType, str]] = ..., owner: _Optional[str] = ..., rpm: _Optional[int] = ..., tpm: _Optional[int] = ..., retry_times: _Optional[int] = ..., timeouts: _Optional[_Union[_common_pb2.Timeouts, _Mapping]] = ..., price: _Optional[_Union[_common_pb2.Price, _Mapping]] = ..., plugins_json: _Optional[str] = ..., config_json: _Optional[str] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., max_output_tokens: _Optional[int] = ...) -> None: ...
 
 class CreateModelConfigRequest(_message.Message):
     __slots__ = ("model_config",)
@@ -168,3 +170,25 @@ class DeleteGroupModelOverrideRequest(_message.Message):
     group_id: str
     model: str
     def __init__(self, group_id: _Optional[str] = ..., model: _Optional[str] = ...) -> None: ...
+
+class ListServedModelsRequest(_message.Message):
+    __slots__ = ("group_id",)
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    group_id: str
+    def __init__(self, group_id: _Optional[str] = ...) -> None: ...
+
+class ServedModel(_message.Message):
+    __slots__ = ("model", "configured", "channels")
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    CONFIGURED_FIELD_NUMBER: _ClassVar[int]
+    CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    model: str
+    configured: bool
+    channels: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, model: _Optional[str] = ..., configured: _Optional[bool] = ..., channels: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ListServedModelsResponse(_message.Message):
+    __slots__ = ("models",)
+    MODELS_FIELD_NUMBER: _ClassVar[int]
+    models: _containers.RepeatedCompositeFieldContainer[ServedModel]
+    def __init__(self, models: _Optional[_Iterable[_Union[ServedModel, _Mapping]]] = ...) -> None: ...

@@ -86,6 +86,11 @@ class ModelServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.DeleteGroupModelOverrideRequest.SerializeToString,
                 response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 _registered_method=True)
+        self.ListServedModels = channel.unary_unary(
+                '/aiproxy.admin.v1.ModelService/ListServedModels',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsResponse.FromString,
+                _registered_method=True)
 
 
 class ModelServiceServicer:
@@ -153,6 +158,15 @@ class ModelServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListServedModels(self, request, context):
+        """Every model some enabled channel serves, with whether it has a model config. A served model
+        without one is still usable (no limits, zero price): this listing flags it instead of
+        leaving it out, which ListModelConfigs cannot do.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ModelServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -205,6 +219,11 @@ def add_ModelServiceServicer_to_server(servicer, server):
                     servicer.DeleteGroupModelOverride,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.DeleteGroupModelOverrideRequest.FromString,
                     response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'ListServedModels': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListServedModels,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -477,6 +496,33 @@ class ModelService:
             '/aiproxy.admin.v1.ModelService/DeleteGroupModelOverride',
             aiproxy_dot_admin_dot_v1_dot_models__pb2.DeleteGroupModelOverrideRequest.SerializeToString,
             google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListServedModels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.ModelService/ListServedModels',
+            aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -27,35 +27,35 @@ from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61iproxy/admin/v1/tokens.proto\x12\x10\x61iproxy.admin.v1\x1a\x1d\x61iproxy/admin/v1/common.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\"\xf3\x03\n\x05Token\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x10\n\x08group_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x12\n\nkey_prefix\x18\x04 \x01(\t\x12(\n\x06status\x18\x05 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x1a\n\rexpires_at_ms\x18\x06 \x01(\x03H\x00\x88\x01\x01\x12\x0f\n\x07subnets\x18\x07 \x03(\t\x12\x0e\n\x06models\x18\x08 \x03(\t\x12\x13\n\x0bmcp_servers\x18\t \x03(\t\x12\x12\n\x05quota\x18\n \x01(\tH\x01\x88\x01\x01\x12\x19\n\x0cperiod_quota\x18\x0b \x01(\tH\x02\x88\x01\x01\x12-\n\x06period\x18\x0c \x01(\x0e\x32\x1d.aiproxy.admin.v1.QuotaPeriod\x12\x1c\n\x0fperiod_start_ms\x18\r \x01(\x03H\x03\x88\x01\x01\x12\x13\n\x0bused_amount\x18\x0e \x01(\t\x12\x15\n\rrequest_count\x18\x0f \x01(\x03\x12\x15\n\rcreated_at_ms\x18\x10 \x01(\x03\x12\x1b\n\x0e\x61\x63\x63\x65ssed_at_ms\x18\x11 \x01(\x03H\x04\x88\x01\x01\x42\x10\n\x0e_expires_at_msB\x08\n\x06_quotaB\x0f\n\r_period_quotaB\x12\n\x10_period_start_msB\x11\n\x0f_accessed_at_ms\"V\n\x12\x43reateTokenRequest\x12&\n\x05token\x18\x01 \x01(\x0b\x32\x17.aiproxy.admin.v1.Token\x12\x10\n\x03key\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\x06\n\x04_key\"J\n\x13\x43reateTokenResponse\x12&\n\x05token\x18\x01 \x01(\x0b\x32\x17.aiproxy.admin.v1.Token\x12\x0b\n\x03key\x18\x02 \x01(\t\"\x1d\n\x0fGetTokenRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x87\x01\n\x11ListTokensRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x10\n\x08group_id\x18\x03 \x01(\t\x12(\n\x06status\x18\x04 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x0f\n\x07keyword\x18\x05 \x01(\t\"j\n\x12ListTokensResponse\x12\'\n\x06tokens\x18\x01 \x03(\x0b\x32\x17.aiproxy.admin.v1.Token\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x03\"m\n\x12UpdateTokenRequest\x12&\n\x05token\x18\x01 \x01(\x0b\x32\x17.aiproxy.admin.v1.Token\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\" \n\x12\x44\x65leteTokenRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\'\n\x18\x42\x61tchDeleteTokensRequest\x12\x0b\n\x03ids\x18\x01 \x03(\x03\"M\n\x15SetTokenStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12(\n\x06status\x18\x02 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status*v\n\x0bQuotaPeriod\x12\x1c\n\x18QUOTA_PERIOD_UNSPECIFIED\x10\x00\x12\x16\n\x12QUOTA_PERIOD_DAILY\x10\x01\x12\x17\n\x13QUOTA_PERIOD_WEEKLY\x10\x02\x12\x18\n\x14QUOTA_PERIOD_MONTHLY\x10\x03\x32\xe2\x04\n\x0cTokenService\x12Z\n\x0b\x43reateToken\x12$.aiproxy.admin.v1.CreateTokenRequest\x1a%.aiproxy.admin.v1.CreateTokenResponse\x12\x46\n\x08GetToken\x12!.aiproxy.admin.v1.GetTokenRequest\x1a\x17.aiproxy.admin.v1.Token\x12W\n\nListTokens\x12#.aiproxy.admin.v1.ListTokensRequest\x1a$.aiproxy.admin.v1.ListTokensResponse\x12L\n\x0bUpdateToken\x12$.aiproxy.admin.v1.UpdateTokenRequest\x1a\x17.aiproxy.admin.v1.Token\x12K\n\x0b\x44\x65leteToken\x12$.aiproxy.admin.v1.DeleteTokenRequest\x1a\x16.google.protobuf.Empty\x12\x66\n\x11\x42\x61tchDeleteTokens\x12*.aiproxy.admin.v1.BatchDeleteTokensRequest\x1a%.aiproxy.admin.v1.BatchDeleteResponse\x12R\n\x0eSetTokenStatus\x12\'.aiproxy.admin.v1.SetTokenStatusRequest\x1a\x17.aiproxy.admin.v1.Tokenb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61iproxy/admin/v1/tokens.proto\x12\x10\x61iproxy.admin.v1\x1a\x1d\x61iproxy/admin/v1/common.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\"\x9a\x06\n\x05Token\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x10\n\x08group_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x12\n\nkey_prefix\x18\x04 \x01(\t\x12(\n\x06status\x18\x05 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x1a\n\rexpires_at_ms\x18\x06 \x01(\x03H\x00\x88\x01\x01\x12\x0f\n\x07subnets\x18\x07 \x03(\t\x12\x0e\n\x06models\x18\x08 \x03(\t\x12\x13\n\x0bmcp_servers\x18\t \x03(\t\x12\x12\n\x05quota\x18\n \x01(\tH\x01\x88\x01\x01\x12\x19\n\x0cperiod_quota\x18\x0b \x01(\tH\x02\x88\x01\x01\x12-\n\x06period\x18\x0c \x01(\x0e\x32\x1d.aiproxy.admin.v1.QuotaPeriod\x12\x1c\n\x0fperiod_start_ms\x18\r \x01(\x03H\x03\x88\x01\x01\x12\x13\n\x0bused_amount\x18\x0e \x01(\t\x12\x15\n\rrequest_count\x18\x0f \x01(\x03\x12\x15\n\rcreated_at_ms\x18\x10 \x01(\x03\x12\x1b\n\x0e\x61\x63\x63\x65ssed_at_ms\x18\x11 \x01(\x03H\x04\x88\x01\x01\x12\x13\n\x0bperiod_used\x18\x12 \x01(\t\x12\x1c\n\x0fremaining_quota\x18\x13 \x01(\tH\x05\x88\x01\x01\x12#\n\x16remaining_period_quota\x18\x14 \x01(\tH\x06\x88\x01\x01\x12\x10\n\x03rpm\x18\x15 \x01(\x03H\x07\x88\x01\x01\x12\x10\n\x03tpm\x18\x16 \x01(\x03H\x08\x88\x01\x01\x12\x1c\n\x0fmax_concurrency\x18\x17 \x01(\x03H\t\x88\x01\x01\x12 \n\x13period_resets_at_ms\x18\x18 \x01(\x03H\n\x88\x01\x01\x42\x10\n\x0e_expires_at_msB\x08\n\x06_quotaB\x0f\n\r_period_quotaB\x12\n\x10_period_start_msB\x11\n\x0f_accessed_at_msB\x12\n\x10_remaining_quotaB\x19\n\x17_remaining_period_quotaB\x06\n\x04_rpmB\x06\n\x04_tpmB\x12\n\x10_max_concurrencyB\x16\n\x14_period_resets_at_ms\"V\n\x12\x43reateTokenRequest\x12&\n\x05token\x18\x01 \x01(\x0b\x32\x17.aiproxy.admin.v1.Token\x12\x10\n\x03key\x18\x02 \x01(\tH\x00\x88\x01\x01\x42\x06\n\x04_key\"J\n\x13\x43reateTokenResponse\x12&\n\x05token\x18\x01 \x01(\x0b\x32\x17.aiproxy.admin.v1.Token\x12\x0b\n\x03key\x18\x02 \x01(\t\"\x1d\n\x0fGetTokenRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x87\x01\n\x11ListTokensRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x10\n\x08group_id\x18\x03 \x01(\t\x12(\n\x06status\x18\x04 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x0f\n\x07keyword\x18\x05 \x01(\t\"j\n\x12ListTokensResponse\x12\'\n\x06tokens\x18\x01 \x03(\x0b\x32\x17.aiproxy.admin.v1.Token\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x03\"m\n\x12UpdateTokenRequest\x12&\n\x05token\x18\x01 \x01(\x0b\x32\x17.aiproxy.admin.v1.Token\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\" \n\x12\x44\x65leteTokenRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\'\n\x18\x42\x61tchDeleteTokensRequest\x12\x0b\n\x03ids\x18\x01 \x03(\x03\"M\n\x15SetTokenStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12(\n\x06status\x18\x02 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status*v\n\x0bQuotaPeriod\x12\x1c\n\x18QUOTA_PERIOD_UNSPECIFIED\x10\x00\x12\x16\n\x12QUOTA_PERIOD_DAILY\x10\x01\x12\x17\n\x13QUOTA_PERIOD_WEEKLY\x10\x02\x12\x18\n\x14QUOTA_PERIOD_MONTHLY\x10\x03\x32\xe2\x04\n\x0cTokenService\x12Z\n\x0b\x43reateToken\x12$.aiproxy.admin.v1.CreateTokenRequest\x1a%.aiproxy.admin.v1.CreateTokenResponse\x12\x46\n\x08GetToken\x12!.aiproxy.admin.v1.GetTokenRequest\x1a\x17.aiproxy.admin.v1.Token\x12W\n\nListTokens\x12#.aiproxy.admin.v1.ListTokensRequest\x1a$.aiproxy.admin.v1.ListTokensResponse\x12L\n\x0bUpdateToken\x12$.aiproxy.admin.v1.UpdateTokenRequest\x1a\x17.aiproxy.admin.v1.Token\x12K\n\x0b\x44\x65leteToken\x12$.aiproxy.admin.v1.DeleteTokenRequest\x1a\x16.google.protobuf.Empty\x12\x66\n\x11\x42\x61tchDeleteTokens\x12*.aiproxy.admin.v1.BatchDeleteTokensRequest\x1a%.aiproxy.admin.v1.BatchDeleteResponse\x12R\n\x0eSetTokenStatus\x12\'.aiproxy.admin.v1.SetTokenStatusRequest\x1a\x17.aiproxy.admin.v1.Tokenb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'aiproxy.admin.v1.tokens_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_QUOTAPERIOD']._serialized_start=1353
-  _globals['_QUOTAPERIOD']._serialized_end=1471
+  _globals['_QUOTAPERIOD']._serialized_start=1648
+  _globals['_QUOTAPERIOD']._serialized_end=1766
   _globals['_TOKEN']._serialized_start=146
-  _globals['_TOKEN']._serialized_end=645
-  _globals['_CREATETOKENREQUEST']._serialized_start=647
-  _globals['_CREATETOKENREQUEST']._serialized_end=733
-  _globals['_CREATETOKENRESPONSE']._serialized_start=735
-  _globals['_CREATETOKENRESPONSE']._serialized_end=809
-  _globals['_GETTOKENREQUEST']._serialized_start=811
-  _globals['_GETTOKENREQUEST']._serialized_end=840
-  _globals['_LISTTOKENSREQUEST']._serialized_start=843
-  _globals['_LISTTOKENSREQUEST']._serialized_end=978
-  _globals['_LISTTOKENSRESPONSE']._serialized_start=980
-  _globals['_LISTTOKENSRESPONSE']._serialized_end=1086
-  _globals['_UPDATETOKENREQUEST']._serialized_start=1088
-  _globals['_UPDATETOKENREQUEST']._serialized_end=1197
-  _globals['_DELETETOKENREQUEST']._serialized_start=1199
-  _globals['_DELETETOKENREQUEST']._serialized_end=1231
-  _globals['_BATCHDELETETOKENSREQUEST']._serialized_start=1233
-  _globals['_BATCHDELETETOKENSREQUEST']._serialized_end=1272
-  _globals['_SETTOKENSTATUSREQUEST']._serialized_start=1274
-  _globals['_SETTOKENSTATUSREQUEST']._serialized_end=1351
-  _globals['_TOKENSERVICE']._serialized_start=1474
-  _globals['_TOKENSERVICE']._serialized_end=2084
+  _globals['_TOKEN']._serialized_end=940
+  _globals['_CREATETOKENREQUEST']._serialized_start=942
+  _globals['_CREATETOKENREQUEST']._serialized_end=1028
+  _globals['_CREATETOKENRESPONSE']._serialized_start=1030
+  _globals['_CREATETOKENRESPONSE']._serialized_end=1104
+  _globals['_GETTOKENREQUEST']._serialized_start=1106
+  _globals['_GETTOKENREQUEST']._serialized_end=1135
+  _globals['_LISTTOKENSREQUEST']._serialized_start=1138
+  _globals['_LISTTOKENSREQUEST']._serialized_end=1273
+  _globals['_LISTTOKENSRESPONSE']._serialized_start=1275
+  _globals['_LISTTOKENSRESPONSE']._serialized_end=1381
+  _globals['_UPDATETOKENREQUEST']._serialized_start=1383
+  _globals['_UPDATETOKENREQUEST']._serialized_end=1492
+  _globals['_DELETETOKENREQUEST']._serialized_start=1494
+  _globals['_DELETETOKENREQUEST']._serialized_end=1526
+  _globals['_BATCHDELETETOKENSREQUEST']._serialized_start=1528
+  _globals['_BATCHDELETETOKENSREQUEST']._serialized_end=1567
+  _globals['_SETTOKENSTATUSREQUEST']._serialized_start=1569
+  _globals['_SETTOKENSTATUSREQUEST']._serialized_end=1646
+  _globals['_TOKENSERVICE']._serialized_start=1769
+  _globals['_TOKENSERVICE']._serialized_end=2379
 # @@protoc_insertion_point(module_scope)

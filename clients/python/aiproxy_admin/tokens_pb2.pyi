@@ -22,7 +22,7 @@ QUOTA_PERIOD_WEEKLY: QuotaPeriod
 QUOTA_PERIOD_MONTHLY: QuotaPeriod
 
 class Token(_message.Message):
-    __slots__ = ("id", "group_id", "name", "key_prefix", "status", "expires_at_ms", "subnets", "models", "mcp_servers", "quota", "period_quota", "period", "period_start_ms", "used_amount", "request_count", "created_at_ms", "accessed_at_ms")
+    __slots__ = ("id", "group_id", "name", "key_prefix", "status", "expires_at_ms", "subnets", "models", "mcp_servers", "quota", "period_quota", "period", "period_start_ms", "used_amount", "request_count", "created_at_ms", "accessed_at_ms", "period_used", "remaining_quota", "remaining_period_quota", "rpm", "tpm", "max_concurrency", "period_resets_at_ms")
     ID_FIELD_NUMBER: _ClassVar[int]
     GROUP_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -40,6 +40,13 @@ class Token(_message.Message):
     REQUEST_COUNT_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     ACCESSED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_USED_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_QUOTA_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_PERIOD_QUOTA_FIELD_NUMBER: _ClassVar[int]
+    RPM_FIELD_NUMBER: _ClassVar[int]
+    TPM_FIELD_NUMBER: _ClassVar[int]
+    MAX_CONCURRENCY_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_RESETS_AT_MS_FIELD_NUMBER: _ClassVar[int]
     id: int
     group_id: str
     name: str
@@ -57,7 +64,14 @@ class Token(_message.Message):
     request_count: int
     created_at_ms: int
     accessed_at_ms: int
-    def __init__(self, id: _Optional[int] = ..., group_id: _Optional[str] = ..., name: _Optional[str] = ..., key_prefix: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., expires_at_ms: _Optional[int] = ..., subnets: _Optional[_Iterable[str]] = ..., models: _Optional[_Iterable[str]] = ..., mcp_servers: _Optional[_Iterable[str]] = ..., quota: _Optional[str] = ..., period_quota: _Optional[str] = ..., period: _Optional[_Union[QuotaPeriod, str]] = ..., period_start_ms: _Optional[int] = ..., used_amount: _Optional[str] = ..., request_count: _Optional[int] = ..., created_at_ms: _Optional[int] = ..., accessed_at_ms: _Optional[int] = ...) -> None: ...
+    period_used: str
+    remaining_quota: str
+    remaining_period_quota: str
+    rpm: int
+    tpm: int
+    max_concurrency: int
+    period_resets_at_ms: int
+    def __init__(self, id: _Optional[int] = ..., group_id: _Optional[str] = ..., name: _Optional[str] = ..., key_prefix: _Optional[str] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., expires_at_ms: _Optional[int] = ..., subnets: _Optional[_Iterable[str]] = ..., models: _Optional[_Iterable[str]] = ..., mcp_servers: _Optional[_Iterable[str]] = ..., quota: _Optional[str] = ..., period_quota: _Optional[str] = ..., period: _Optional[_Union[QuotaPeriod, str]] = ..., period_start_ms: _Optional[int] = ..., used_amount: _Optional[str] = ..., request_count: _Optional[int] = ..., created_at_ms: _Optional[int] = ..., accessed_at_ms: _Optional[int] = ..., period_used: _Optional[str] = ..., remaining_quota: _Optional[str] = ..., remaining_period_quota: _Optional[str] = ..., rpm: _Optional[int] = ..., tpm: _Optional[int] = ..., max_concurrency: _Optional[int] = ..., period_resets_at_ms: _Optional[int] = ...) -> None: ...
 
 class CreateTokenRequest(_message.Message):
     __slots__ = ("token", "key")

@@ -53,6 +53,9 @@ pub struct GroupSpec {
     pub balance_alert_threshold: Option<Decimal>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub balance_alert_enabled: bool,
+    /// In-flight requests of the whole group; absent is unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<i64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub model_overrides: Vec<OverrideSpec>,
 }
@@ -103,6 +106,14 @@ pub struct TokenSpec {
     pub period_quota: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<QuotaPeriod>,
+    /// This token's own requests and tokens per minute; absent is unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpm: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpm: Option<i64>,
+    /// In-flight requests of this token; absent is unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_concurrency: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -152,6 +163,9 @@ pub struct ModelSpec {
     pub timeouts: Timeouts,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<PriceSpec>,
+    /// Output tokens assumed for TPM and quota reservations when a request sets no max_tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugins: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -316,6 +330,7 @@ impl Document {
                     balance: Some(group.balance),
                     balance_alert_threshold: Some(group.balance_alert_threshold),
                     balance_alert_enabled: group.balance_alert_enabled,
+                    max_concurrency: group.max_concurrency,
                 })
                 .collect(),
             tokens: dump
@@ -333,6 +348,9 @@ impl Document {
                     quota: token.quota,
                     period_quota: token.period_quota,
                     period: token.period,
+                    rpm: token.rpm,
+                    tpm: token.tpm,
+                    max_concurrency: token.max_concurrency,
                 })
                 .collect(),
             channels: dump
@@ -369,6 +387,7 @@ impl Document {
                     retry_times: config.retry_times,
                     timeouts: config.timeouts,
                     price: Some(PriceSpec::from_price(&config.price)),
+                    max_output_tokens: config.max_output_tokens,
                     plugins: non_empty_object(config.plugins),
                     config: non_empty_object(config.config),
                 })
@@ -422,6 +441,7 @@ impl GroupSpec {
             .unwrap_or_default();
         group.balance_alert_threshold = self.balance_alert_threshold.unwrap_or_default();
         group.balance_alert_enabled = self.balance_alert_enabled;
+        group.max_concurrency = self.max_concurrency;
         Ok(group)
     }
 }
@@ -465,6 +485,9 @@ impl TokenSpec {
             quota: self.quota,
             period_quota: self.period_quota,
             period: self.period,
+            rpm: self.rpm,
+            tpm: self.tpm,
+            max_concurrency: self.max_concurrency,
         })
     }
 }
@@ -519,6 +542,7 @@ impl ModelSpec {
             .as_ref()
             .map(PriceSpec::to_price)
             .unwrap_or_default();
+        config.max_output_tokens = self.max_output_tokens;
         if let Some(plugins) = &self.plugins {
             config.plugins = plugins.clone();
         }

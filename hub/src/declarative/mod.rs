@@ -348,6 +348,9 @@ async fn apply_token(
         quota: desired.quota,
         period_quota: desired.period_quota,
         period: desired.period,
+        rpm: desired.rpm,
+        tpm: desired.tpm,
+        max_concurrency: desired.max_concurrency,
         ..existing.clone()
     };
     let key_changed = desired
@@ -401,6 +404,7 @@ fn same_group(existing: &Group, desired: &Group) -> bool {
         && existing.balance == desired.balance
         && existing.balance_alert_threshold == desired.balance_alert_threshold
         && existing.balance_alert_enabled == desired.balance_alert_enabled
+        && existing.max_concurrency == desired.max_concurrency
 }
 
 fn same_model(existing: &ModelConfig, desired: &ModelConfig) -> bool {

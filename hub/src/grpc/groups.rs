@@ -21,6 +21,7 @@ const UPDATABLE: &[&str] = &[
     "balance",
     "balance_alert_threshold",
     "balance_alert_enabled",
+    "max_concurrency",
 ];
 
 pub fn group_pb(group: &Group) -> pb::Group {
@@ -33,6 +34,7 @@ pub fn group_pb(group: &Group) -> pb::Group {
         balance: decimal_text(group.balance),
         balance_alert_threshold: decimal_text(group.balance_alert_threshold),
         balance_alert_enabled: group.balance_alert_enabled,
+        max_concurrency: group.max_concurrency,
         created_at_ms: group.created_at,
         updated_at_ms: group.updated_at,
     }
@@ -65,6 +67,9 @@ fn merge(group: &mut Group, incoming: pb::Group, paths: &[String]) -> Result<(),
     }
     if selected(paths, "balance_alert_enabled") {
         group.balance_alert_enabled = incoming.balance_alert_enabled;
+    }
+    if selected(paths, "max_concurrency") {
+        group.max_concurrency = incoming.max_concurrency;
     }
     Ok(())
 }

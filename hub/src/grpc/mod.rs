@@ -51,6 +51,8 @@ pub struct ControlPlane {
     pub group_max_tokens: u32,
     /// Names of the embedded MCP templates this build offers (`ListTemplates`).
     pub mcp_templates: Vec<String>,
+    /// Where quota periods begin (`QUOTA_TIME_ZONE`), for the period usage tokens show.
+    pub quota_time_zone: chrono_tz::Tz,
 }
 
 /// All admin services, reflection (v1 and v1alpha) and `grpc.health.v1` as an axum router with

@@ -1,4 +1,6 @@
-//! `ModelService`: model configs and per-group overrides.
+//! `ModelService`: model configs, per-group overrides, and the models channels serve.
+
+use std::collections::{BTreeMap, HashSet};
 
 use tonic::{Request, Response, Status};
 
@@ -9,7 +11,11 @@ use super::{
     status,
 };
 use crate::changes::{ChangeAction, ChangeKind};
-use crate::store::{GroupModelOverride, ModelConfig, ModelFilter, ModelType};
+use crate::snapshot::DEFAULT_SET;
+use crate::store::{
+    Channel, ChannelFilter, GroupModelOverride, ModelConfig, ModelFilter, ModelType, Page,
+    Status as StoreStatus,
+};
 
 pub struct Models(pub ControlPlane);
 
@@ -23,6 +29,7 @@ const UPDATABLE: &[&str] = &[
     "price",
     "plugins_json",
     "config_json",
+    "max_output_tokens",
 ];
 
 pub fn model_type_pb(model_type: ModelType) -> i32 {
@@ -77,6 +84,7 @@ pub fn model_config_pb(config: &ModelConfig) -> pb::ModelConfig {
         config_json: config.config.to_string(),
         created_at_ms: config.created_at,
         updated_at_ms: config.updated_at,
+        max_output_tokens: config.max_output_tokens,
     }
 }
 
@@ -114,6 +122,9 @@ fn merge(
     if selected(paths, "config_json") {
         config.config = json_object("model_config.config_json", &incoming.config_json)?;
     }
+    if selected(paths, "max_output_tokens") {
+        config.max_output_tokens = incoming.max_output_tokens;
+    }
     Ok(())
 }
 
@@ -150,8 +161,97 @@ fn override_from(item: pb::GroupModelOverride) -> Result<GroupModelOverride, Sta
     })
 }
 
+/// Every model the `channels` serve, flagged with whether `configured` names it. Channels come
+/// in any order; each model lists its channels highest priority first (then by id), as the
+/// relay tries them. `sets`, when given, keeps only channels in one of those sets (a channel
+/// with no sets is in the default one).
+fn served_models(
+    channels: &[Channel],
+    configured: &HashSet<String>,
+    sets: Option<&[String]>,
+) -> Vec<pb::ServedModel> {
+    let reachable = |channel: &Channel| {
+        let Some(sets) = sets else { return true };
+        if channel.sets.is_empty() {
+            sets.iter().any(|set| set == DEFAULT_SET)
+        } else {
+            channel.sets.iter().any(|set| sets.contains(set))
+        }
+    };
+    let mut serving: Vec<&Channel> = channels
+        .iter()
+        .filter(|channel| channel.status == StoreStatus::Enabled && reachable(channel))
+        .collect();
+    serving.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.id.cmp(&b.id)));
+    let mut models: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for channel in serving {
+        for model in &channel.models {
+            models
+                .entry(model.as_str())
+                .or_default()
+                .push(channel.name.clone());
+        }
+    }
+    models
+        .into_iter()
+        .map(|(model, channels)| pb::ServedModel {
+            model: model.to_owned(),
+            configured: configured.contains(model),
+            channels,
+        })
+        .collect()
+}
+
 #[tonic::async_trait]
 impl ModelService for Models {
+    async fn list_served_models(
+        &self,
+        request: Request<pb::ListServedModelsRequest>,
+    ) -> Result<Response<pb::ListServedModelsResponse>, Status> {
+        let group_id = request.into_inner().group_id;
+        let sets = if group_id.is_empty() {
+            None
+        } else {
+            let group = self.0.store.get_group(&group_id).await.map_err(status)?;
+            Some(if group.available_sets.is_empty() {
+                vec![DEFAULT_SET.to_owned()]
+            } else {
+                group.available_sets
+            })
+        };
+        // Admin listings of the whole configuration: one page holding everything.
+        let everything = Page {
+            offset: 0,
+            limit: i64::MAX,
+        };
+        let channels = self
+            .0
+            .store
+            .list_channels(
+                &ChannelFilter {
+                    status: Some(StoreStatus::Enabled),
+                    ..ChannelFilter::default()
+                },
+                everything,
+            )
+            .await
+            .map_err(status)?
+            .items;
+        let configured: HashSet<String> = self
+            .0
+            .store
+            .list_model_configs(&ModelFilter::default(), everything)
+            .await
+            .map_err(status)?
+            .items
+            .into_iter()
+            .map(|config| config.model)
+            .collect();
+        Ok(Response::new(pb::ListServedModelsResponse {
+            models: served_models(&channels, &configured, sets.as_deref()),
+        }))
+    }
+
     async fn create_model_config(
         &self,
         request: Request<pb::CreateModelConfigRequest>,

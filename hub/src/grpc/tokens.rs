@@ -1,5 +1,6 @@
 //! `TokenService`.
 
+use chrono_tz::Tz;
 use tonic::{Request, Response, Status};
 
 use super::convert::{decimal_text, opt_decimal, status_from, status_pb, subnets_from};
@@ -8,8 +9,9 @@ use super::{
     ControlPlane, check_paths, invalid, mask_paths, next_page_token, page, required, selected,
     status,
 };
+use crate::billing;
 use crate::changes::{ChangeAction, ChangeKind};
-use crate::store::{NewToken, QuotaPeriod, Token, TokenFilter};
+use crate::store::{NewToken, QuotaPeriod, Token, TokenFilter, now_ms};
 
 pub struct Tokens(pub ControlPlane);
 
@@ -23,9 +25,14 @@ const UPDATABLE: &[&str] = &[
     "quota",
     "period_quota",
     "period",
+    "rpm",
+    "tpm",
+    "max_concurrency",
 ];
 
-pub fn token_pb(token: &Token) -> pb::Token {
+/// The token as the control plane shows it, with its usage in the period containing `now_ms`
+/// (periods begin in `tz`) and the quota it has left.
+pub fn token_pb(token: &Token, now_ms: i64, tz: Tz) -> pb::Token {
     pb::Token {
         id: token.id,
         group_id: token.group_id.clone(),
@@ -44,6 +51,16 @@ pub fn token_pb(token: &Token) -> pb::Token {
         request_count: token.request_count,
         created_at_ms: token.created_at,
         accessed_at_ms: token.accessed_at,
+        period_used: decimal_text(billing::current_period_used(token, now_ms, tz)),
+        remaining_quota: billing::remaining_quota(token).map(decimal_text),
+        remaining_period_quota: billing::remaining_period_quota(token, now_ms, tz)
+            .map(decimal_text),
+        rpm: token.rpm,
+        tpm: token.tpm,
+        max_concurrency: token.max_concurrency,
+        period_resets_at_ms: token
+            .period
+            .map(|period| billing::next_reset(period, now_ms, tz)),
     }
 }
 
@@ -96,7 +113,22 @@ fn merge(token: &mut Token, incoming: pb::Token, paths: &[String]) -> Result<(),
     if selected(paths, "period") {
         token.period = period_from(incoming.period)?;
     }
+    if selected(paths, "rpm") {
+        token.rpm = incoming.rpm;
+    }
+    if selected(paths, "tpm") {
+        token.tpm = incoming.tpm;
+    }
+    if selected(paths, "max_concurrency") {
+        token.max_concurrency = incoming.max_concurrency;
+    }
     Ok(())
+}
+
+impl Tokens {
+    fn show(&self, token: &Token) -> pb::Token {
+        token_pb(token, now_ms(), self.0.quota_time_zone)
+    }
 }
 
 #[tonic::async_trait]
@@ -119,6 +151,9 @@ impl TokenService for Tokens {
             quota: opt_decimal("token.quota", incoming.quota.as_deref())?,
             period_quota: opt_decimal("token.period_quota", incoming.period_quota.as_deref())?,
             period: period_from(incoming.period)?,
+            rpm: incoming.rpm,
+            tpm: incoming.tpm,
+            max_concurrency: incoming.max_concurrency,
         };
         let (token, key) = self
             .0
@@ -132,7 +167,7 @@ impl TokenService for Tokens {
             token.id.to_string(),
         );
         Ok(Response::new(pb::CreateTokenResponse {
-            token: Some(token_pb(&token)),
+            token: Some(self.show(&token)),
             key,
         }))
     }
@@ -147,7 +182,7 @@ impl TokenService for Tokens {
             .get_token(request.into_inner().id)
             .await
             .map_err(status)?;
-        Ok(Response::new(token_pb(&token)))
+        Ok(Response::new(self.show(&token)))
     }
 
     async fn list_tokens(
@@ -169,7 +204,7 @@ impl TokenService for Tokens {
             .map_err(status)?;
         Ok(Response::new(pb::ListTokensResponse {
             next_page_token: next_page_token(page, listing.items.len(), listing.total),
-            tokens: listing.items.iter().map(token_pb).collect(),
+            tokens: listing.items.iter().map(|token| self.show(token)).collect(),
             total_size: listing.total,
         }))
     }
@@ -189,7 +224,7 @@ impl TokenService for Tokens {
             ChangeAction::Updated,
             updated.id.to_string(),
         );
-        Ok(Response::new(token_pb(&updated)))
+        Ok(Response::new(self.show(&updated)))
     }
 
     async fn delete_token(
@@ -234,6 +269,6 @@ impl TokenService for Tokens {
             ChangeAction::Updated,
             updated.id.to_string(),
         );
-        Ok(Response::new(token_pb(&updated)))
+        Ok(Response::new(self.show(&updated)))
     }
 }

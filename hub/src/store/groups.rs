@@ -12,7 +12,7 @@ use super::{
 macro_rules! columns {
     () => {
         "id, status, rpm_ratio, tpm_ratio, available_sets, balance, balance_alert_threshold, \
-         balance_alert_enabled, created_at, updated_at"
+         balance_alert_enabled, max_concurrency, created_at, updated_at"
     };
 }
 
@@ -102,7 +102,7 @@ impl StoreTx {
         sqlx::query(concat!(
             "INSERT INTO groups (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         ))
         .bind(group.id.clone())
         .bind(group.status.as_str())
@@ -112,6 +112,7 @@ impl StoreTx {
         .bind(decimal_text(group.balance))
         .bind(decimal_text(group.balance_alert_threshold))
         .bind(bool_int(group.balance_alert_enabled))
+        .bind(group.max_concurrency)
         .bind(now)
         .bind(now)
         .execute(self.write())
@@ -126,7 +127,7 @@ impl StoreTx {
         let result = sqlx::query(
             "UPDATE groups SET status = $2, rpm_ratio = $3, tpm_ratio = $4, available_sets = $5, \
              balance = $6, balance_alert_threshold = $7, balance_alert_enabled = $8, \
-             updated_at = $9 WHERE id = $1",
+             max_concurrency = $9, updated_at = $10 WHERE id = $1",
         )
         .bind(group.id.clone())
         .bind(group.status.as_str())
@@ -136,6 +137,7 @@ impl StoreTx {
         .bind(decimal_text(group.balance))
         .bind(decimal_text(group.balance_alert_threshold))
         .bind(bool_int(group.balance_alert_enabled))
+        .bind(group.max_concurrency)
         .bind(now_ms())
         .execute(self.write())
         .await?;
@@ -208,6 +210,7 @@ fn from_row(row: &AnyRow) -> Result<Group, StoreError> {
         balance: rows::decimal(row, "balance")?,
         balance_alert_threshold: rows::decimal(row, "balance_alert_threshold")?,
         balance_alert_enabled: rows::boolean(row, "balance_alert_enabled")?,
+        max_concurrency: rows::opt_int(row, "max_concurrency")?,
         created_at: rows::int(row, "created_at")?,
         updated_at: rows::int(row, "updated_at")?,
     })

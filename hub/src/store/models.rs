@@ -14,8 +14,8 @@ macro_rules! columns {
         "model, type, owner, rpm, tpm, retry_times, connect_timeout_ms, first_byte_timeout_ms, \
          stream_idle_timeout_ms, input_price, output_price, cached_input_price, \
          cache_creation_price, image_input_price, image_output_price, audio_input_price, \
-         audio_output_price, per_request_price, reasoning_output_price, price_unit, plugins, \
-         config, created_at, updated_at"
+         audio_output_price, per_request_price, reasoning_output_price, price_unit, \
+         max_output_tokens, plugins, config, created_at, updated_at"
     };
 }
 
@@ -188,7 +188,7 @@ impl StoreTx {
             "INSERT INTO model_configs (",
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-             $17, $18, $19, $20, $21, $22, $23, $23)"
+             $17, $18, $19, $20, $21, $22, $23, $24, $24)"
         ))
         .bind(config.model.clone())
         .bind(config.model_type.as_str())
@@ -210,6 +210,7 @@ impl StoreTx {
         .bind(opt_decimal_text(price.per_request))
         .bind(opt_decimal_text(price.reasoning_output))
         .bind(price.unit)
+        .bind(config.max_output_tokens)
         .bind(to_json(&config.plugins)?)
         .bind(to_json(&config.config)?)
         .bind(now)
@@ -233,7 +234,8 @@ impl StoreTx {
              cached_input_price = $12, cache_creation_price = $13, image_input_price = $14, \
              image_output_price = $15, audio_input_price = $16, audio_output_price = $17, \
              per_request_price = $18, reasoning_output_price = $19, price_unit = $20, \
-             plugins = $21, config = $22, updated_at = $23 WHERE model = $1",
+             max_output_tokens = $21, plugins = $22, config = $23, updated_at = $24 \
+             WHERE model = $1",
         )
         .bind(config.model.clone())
         .bind(config.model_type.as_str())
@@ -255,6 +257,7 @@ impl StoreTx {
         .bind(opt_decimal_text(price.per_request))
         .bind(opt_decimal_text(price.reasoning_output))
         .bind(price.unit)
+        .bind(config.max_output_tokens)
         .bind(to_json(&config.plugins)?)
         .bind(to_json(&config.config)?)
         .bind(now_ms())
@@ -447,6 +450,7 @@ fn from_row(row: &AnyRow) -> Result<ModelConfig, StoreError> {
             reasoning_output: rows::opt_decimal(row, "reasoning_output_price")?,
             unit: rows::int(row, "price_unit")?,
         },
+        max_output_tokens: rows::opt_int(row, "max_output_tokens")?,
         plugins: rows::json(row, "plugins")?,
         config: rows::json(row, "config")?,
         created_at: rows::int(row, "created_at")?,

@@ -14,8 +14,8 @@ use super::{
 macro_rules! columns {
     () => {
         "id, group_id, name, key_hash, key_prefix, status, expires_at, subnets, models, \
-         mcp_servers, quota, period_quota, period, period_start, used_amount, request_count, \
-         created_at, accessed_at"
+         mcp_servers, quota, period_quota, period, period_start, period_used, used_amount, \
+         request_count, rpm, tpm, max_concurrency, created_at, accessed_at"
     };
 }
 
@@ -200,8 +200,9 @@ impl StoreTx {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO tokens (group_id, name, key_hash, key_prefix, status, expires_at, \
              subnets, models, mcp_servers, quota, period_quota, period, period_start, \
-             used_amount, request_count, created_at, accessed_at) VALUES ($1, $2, $3, $4, $5, \
-             $6, $7, $8, $9, $10, $11, $12, $13, '0', 0, $14, NULL) RETURNING id",
+             period_used, used_amount, request_count, rpm, tpm, max_concurrency, created_at, \
+             accessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '0', \
+             '0', 0, $14, $15, $16, $17, NULL) RETURNING id",
         )
         .bind(token.group_id.clone())
         .bind(token.name.clone())
@@ -216,6 +217,9 @@ impl StoreTx {
         .bind(opt_decimal_text(token.period_quota))
         .bind(token.period.map(|period| period.as_str().to_owned()))
         .bind(token.period.map(|_| now_ms()))
+        .bind(token.rpm)
+        .bind(token.tpm)
+        .bind(token.max_concurrency)
         .bind(now_ms())
         .fetch_one(self.write())
         .await
@@ -225,7 +229,8 @@ impl StoreTx {
     }
 
     /// Replaces the settable fields (name, status, expiry, subnets, allow-lists, quotas,
-    /// period); the key, usage counters and timestamps stay.
+    /// period, limits); the key, usage counters and timestamps stay, except that a changed
+    /// period starts again from nothing spent.
     pub async fn update_token(&mut self, token: &Token) -> Result<Token, StoreError> {
         validate::token(token)?;
         let existing = find(self.conn(), token.id)
@@ -248,11 +253,15 @@ impl StoreTx {
             (old, Some(new)) if old == Some(new) => existing.period_start,
             (_, Some(_)) => Some(now_ms()),
         };
+        // Only a changed period touches period_used, so a charge the log writer commits
+        // meanwhile is not overwritten by this read-modify-write.
+        let restart_period = i64::from(existing.period != token.period);
         let subnets: Vec<String> = token.subnets.iter().map(ToString::to_string).collect();
         sqlx::query(
             "UPDATE tokens SET name = $2, status = $3, expires_at = $4, subnets = $5, \
              models = $6, mcp_servers = $7, quota = $8, period_quota = $9, period = $10, \
-             period_start = $11 WHERE id = $1",
+             period_start = $11, rpm = $12, tpm = $13, max_concurrency = $14, \
+             period_used = CASE WHEN $15 = 1 THEN '0' ELSE period_used END WHERE id = $1",
         )
         .bind(token.id)
         .bind(token.name.clone())
@@ -265,6 +274,10 @@ impl StoreTx {
         .bind(opt_decimal_text(token.period_quota))
         .bind(token.period.map(|period| period.as_str().to_owned()))
         .bind(period_start)
+        .bind(token.rpm)
+        .bind(token.tpm)
+        .bind(token.max_concurrency)
+        .bind(restart_period)
         .execute(self.write())
         .await
         .map_err(conflict(KIND, &token.name))?;
@@ -365,8 +378,12 @@ fn from_row(row: &AnyRow) -> Result<Token, StoreError> {
         period_quota: rows::opt_decimal(row, "period_quota")?,
         period,
         period_start: rows::opt_int(row, "period_start")?,
+        period_used: rows::decimal(row, "period_used")?,
         used_amount: rows::decimal(row, "used_amount")?,
         request_count: rows::int(row, "request_count")?,
+        rpm: rows::opt_int(row, "rpm")?,
+        tpm: rows::opt_int(row, "tpm")?,
+        max_concurrency: rows::opt_int(row, "max_concurrency")?,
         created_at: rows::int(row, "created_at")?,
         accessed_at: rows::opt_int(row, "accessed_at")?,
     })

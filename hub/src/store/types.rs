@@ -161,6 +161,8 @@ pub struct Group {
     pub balance: Decimal,
     pub balance_alert_threshold: Decimal,
     pub balance_alert_enabled: bool,
+    /// In-flight requests of the whole group; `None` is unlimited.
+    pub max_concurrency: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -177,6 +179,7 @@ impl Group {
             balance: Decimal::ZERO,
             balance_alert_threshold: Decimal::ZERO,
             balance_alert_enabled: false,
+            max_concurrency: None,
             created_at: 0,
             updated_at: 0,
         }
@@ -233,8 +236,16 @@ pub struct Token {
     pub period_quota: Option<Decimal>,
     pub period: Option<QuotaPeriod>,
     pub period_start: Option<i64>,
+    /// Spent in the period that began at `period_start`; counts as 0 once a newer period began
+    /// (see `billing::current_period_used`).
+    pub period_used: Decimal,
     pub used_amount: Decimal,
     pub request_count: i64,
+    /// Requests and tokens per minute of this token alone; `None` is unlimited.
+    pub rpm: Option<i64>,
+    pub tpm: Option<i64>,
+    /// In-flight requests of this token; `None` is unlimited.
+    pub max_concurrency: Option<i64>,
     pub created_at: i64,
     pub accessed_at: Option<i64>,
 }
@@ -254,6 +265,9 @@ pub struct NewToken {
     pub quota: Option<Decimal>,
     pub period_quota: Option<Decimal>,
     pub period: Option<QuotaPeriod>,
+    pub rpm: Option<i64>,
+    pub tpm: Option<i64>,
+    pub max_concurrency: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -354,6 +368,9 @@ pub struct ModelConfig {
     pub retry_times: Option<i64>,
     pub timeouts: Timeouts,
     pub price: Price,
+    /// Output tokens assumed for TPM and quota reservations when a request sets no
+    /// `max_tokens`; `None` leaves it to the caller's default.
+    pub max_output_tokens: Option<i64>,
     /// JSON object.
     pub plugins: serde_json::Value,
     /// JSON object.
@@ -373,6 +390,7 @@ impl ModelConfig {
             retry_times: None,
             timeouts: Timeouts::default(),
             price: Price::default(),
+            max_output_tokens: None,
             plugins: serde_json::Value::Object(serde_json::Map::new()),
             config: serde_json::Value::Object(serde_json::Map::new()),
             created_at: 0,

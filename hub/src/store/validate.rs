@@ -154,7 +154,19 @@ pub fn group(group: &Group) -> Result<(), StoreError> {
     decimal_non_negative(
         "group.balance_alert_threshold",
         Some(group.balance_alert_threshold),
-    )
+    )?;
+    non_negative_opt("group.max_concurrency", group.max_concurrency)
+}
+
+/// A token's own limits: absent is unlimited, a present one must not be negative.
+fn token_limits(
+    rpm: Option<i64>,
+    tpm: Option<i64>,
+    max_concurrency: Option<i64>,
+) -> Result<(), StoreError> {
+    non_negative_opt("token.rpm", rpm)?;
+    non_negative_opt("token.tpm", tpm)?;
+    non_negative_opt("token.max_concurrency", max_concurrency)
 }
 
 fn token_common(
@@ -183,6 +195,7 @@ pub fn new_token(token: &NewToken) -> Result<(), StoreError> {
         token.period_quota,
         token.expires_at,
     )?;
+    token_limits(token.rpm, token.tpm, token.max_concurrency)?;
     if token.period_quota.is_some() && token.period.is_none() {
         return Err(invalid("token.period", "required when period_quota is set"));
     }
@@ -209,6 +222,7 @@ pub fn token(token: &Token) -> Result<(), StoreError> {
         token.period_quota,
         token.expires_at,
     )?;
+    token_limits(token.rpm, token.tpm, token.max_concurrency)?;
     if token.period_quota.is_some() && token.period.is_none() {
         return Err(invalid("token.period", "required when period_quota is set"));
     }
@@ -257,6 +271,7 @@ pub fn model_config(config: &ModelConfig) -> Result<(), StoreError> {
     non_negative_opt("model_config.retry_times", config.retry_times)?;
     timeouts("model_config.timeouts", &config.timeouts)?;
     price("model_config.price", &config.price)?;
+    non_negative_opt("model_config.max_output_tokens", config.max_output_tokens)?;
     if !config.plugins.is_object() {
         return Err(invalid("model_config.plugins", "must be a JSON object"));
     }

@@ -1,0 +1,58 @@
+//! Billing arithmetic: what a request costs, which price applies, and when quota periods begin
+//! and end. Pure functions: no I/O, no clock (callers pass `now`).
+//!
+//! # How usage is priced ([`cost`])
+//!
+//! The relay's [`TokenUsage`](relay::backend::TokenUsage) follows OpenAI's convention: cached,
+//! cache-creation, image and audio input tokens are counted *inside* `input_tokens`, and
+//! reasoning, image and audio output tokens *inside* `output_tokens`. The relay's protocol pivot
+//! (`relay/src/convert/usage.rs`) brings the other protocols to the same shape: Anthropic's
+//! `input_tokens` excludes cache reads and writes, so `Usage::from_messages` adds
+//! `cache_read_input_tokens` and `cache_creation_input_tokens` back in; Gemini's
+//! `promptTokenCount` already includes `cachedContentTokenCount` while its candidate count
+//! excludes thoughts, so `from_gemini` adds `thoughtsTokenCount` to the output; Responses'
+//! counts are taken as they are (already inclusive).
+//!
+//! So each special kind is taken out of its side and priced on its own:
+//!
+//! - input: `cached_input_tokens` at `cached_input`, `cache_creation_tokens` at
+//!   `cache_creation`, `image_input_tokens` at `image_input`, `audio_input_tokens` at
+//!   `audio_input`; what is left of `input_tokens` at `input`;
+//! - output: `reasoning_tokens` at `reasoning_output`, `image_output_tokens` at `image_output`,
+//!   `audio_output_tokens` at `audio_output`; what is left of `output_tokens` at `output`.
+//!
+//! A kind whose own price is unset is charged at its side's plain price (`input` or `output`),
+//! and an unset plain price is free. When the kinds reported add up to more than their side's
+//! total (an upstream that counts them outside it), each kind is still charged in full and
+//! the plain remainder is zero: the usage reported is billed, never less. `total_tokens` is not
+//! billed (it is the sum of the two sides). Prices are per `unit` tokens (`unit` 0 or
+//! negative means 1,000,000); `per_request` is added once. All of it is [`Decimal`]
+//! arithmetic, divided by `unit` once at the end so no precision is lost per kind.
+//!
+//! # Which price applies ([`effective_price`])
+//!
+//! The model config's price, replaced as a whole by the group's override price when that
+//! override sets one. A model with no config (served by a channel but never configured) and no
+//! override price is free.
+//!
+//! # Quota periods ([`period_start`], [`next_reset`])
+//!
+//! Daily periods begin at local midnight, weekly ones on Monday at 00:00, monthly ones on the
+//! 1st at 00:00, in the time zone `QUOTA_TIME_ZONE` (default UTC). Around daylight-saving
+//! changes a period begins at the first instant of its local day: where midnight happens twice
+//! the earlier one, where it does not exist (a zone that springs forward at midnight) the end
+//! of the gap. A token's `period_used` counts only while its stored `period_start` is not older
+//! than the current period's start ([`current_period_used`]).
+//!
+//! Money crosses into the counters engine as integer nano-units (1e-9 of the currency):
+//! [`to_nanos`] rounds up so a reservation never undercharges, [`from_nanos`] is exact.
+
+mod cost;
+mod period;
+mod price;
+mod quota;
+
+pub use cost::{NANOS_PER_UNIT, cost, from_nanos, to_nanos};
+pub use period::{next_reset, period_start};
+pub use price::{FREE, effective_price};
+pub use quota::{current_period_used, remaining, remaining_period_quota, remaining_quota};
