@@ -320,3 +320,25 @@ impl Governor for Unlimited {
         Box::pin(std::future::ready(Ok(Admission::default())))
     }
 }
+
+/// Who may reach a stored response, and through which channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseOwner {
+    pub group_id: String,
+    pub channel_id: i64,
+    /// The model the client asked for: the channel is found again through its route.
+    pub model: String,
+}
+
+/// Remembers which channel created each response relayed through `/v1/responses` without
+/// conversion, so that `GET`/`DELETE /v1/responses/{id}` and `input_items` go back to it. The
+/// relay keeps one in memory ([`crate::InMemoryResponseIndex`]) unless the host shares one
+/// between replicas ([`crate::Relay::share_response_index`]). Unlike the traits above it may
+/// wait on a shared store: it is called once per stored response and per lookup.
+#[async_trait::async_trait]
+pub trait ResponseIndex: Send + Sync + 'static {
+    async fn remember(&self, response_id: &str, owner: ResponseOwner);
+    /// `None` when the id was never relayed here or has expired.
+    async fn owner(&self, response_id: &str) -> Option<ResponseOwner>;
+    async fn forget(&self, response_id: &str);
+}

@@ -37,6 +37,10 @@ use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body}
 use crate::upstream::{ByteStream, Clients, classify, read_body, retry_after, send};
 use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
 
+mod stored_responses;
+
+use stored_responses::StoredAction;
+
 /// Largest non-streamed upstream response body the relay buffers (to read usage and rename the
 /// model); chat and embedding responses are far below it.
 const MAX_BUFFERED_RESPONSE: usize = 64 * 1024 * 1024;
@@ -80,6 +84,8 @@ struct Inner {
     /// What the prober needs for each pair this relay banned: the channel as it was, and the
     /// endpoint that failed (which decides the probe request).
     banned: Mutex<HashMap<PairKey, (Arc<Channel>, Endpoint)>>,
+    /// Which channel created each stored response; in-process unless the host shares one.
+    responses: std::sync::OnceLock<Arc<dyn crate::backend::ResponseIndex>>,
 }
 
 /// The request id chosen for a request, set by the request-id layer.
@@ -142,6 +148,7 @@ impl Relay {
             plugins: PluginServices::default(),
             clients,
             banned: Mutex::new(HashMap::new()),
+            responses: std::sync::OnceLock::new(),
         };
         let inner = Arc::new(inner);
         // Plugins (web search's query rewrite) may ask the relay itself for a completion.
@@ -205,6 +212,42 @@ impl Relay {
                                 error.response_for(Wire::Gemini, None)
                             }
                         }
+                    },
+                ),
+            )
+            .route(
+                "/v1/responses/{id}",
+                get(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay
+                            .inner
+                            .stored_response(StoredAction::Get, id, request)
+                            .await
+                    },
+                )
+                .delete(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay
+                            .inner
+                            .stored_response(StoredAction::Delete, id, request)
+                            .await
+                    },
+                ),
+            )
+            .route(
+                "/v1/responses/{id}/input_items",
+                get(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay
+                            .inner
+                            .stored_response(StoredAction::InputItems, id, request)
+                            .await
                     },
                 ),
             )
@@ -813,6 +856,18 @@ impl Inner {
             let first = first_chunk(&mut upstream_body, remaining)
                 .await?
                 .ok_or(RelayError::UpstreamInvalid)?;
+            let watched = self.stores_response(client_wire, channel_wire, request);
+            let (first, upstream_body) = if watched {
+                self.remember_streamed_response(
+                    first,
+                    upstream_body,
+                    channel.id,
+                    &request.model,
+                    log,
+                )
+            } else {
+                (first, upstream_body)
+            };
             let options = SseOptions {
                 rewrite_model_to,
                 drop_usage_chunk: client_wire == Wire::Chat && !client_wants_stream_usage,
@@ -847,6 +902,10 @@ impl Inner {
                 MAX_BUFFERED_RESPONSE,
             )
             .await?;
+            if self.stores_response(client_wire, channel_wire, request) {
+                self.remember_response(&bytes, channel.id, &request.model, log)
+                    .await;
+            }
             let (bytes, usage, completion) =
                 if client_wire == Wire::Chat && payload_wire == Wire::Chat {
                     let (bytes, usage) = finish_json(bytes, endpoint, rewrite_model_to.as_deref());

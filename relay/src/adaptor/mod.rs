@@ -17,6 +17,21 @@ use crate::json::JsonObject;
 
 pub use openai::{default_base_url, versioned_base};
 
+/// The request that reads (`GET`), deletes (`DELETE`) or lists the input items of a response
+/// stored by `channel`; only OpenAI-family channels store responses.
+pub fn stored_response_request(
+    channel: &Channel,
+    method: Method,
+    response_id: &str,
+    input_items: bool,
+    query: Option<&str>,
+) -> Result<UpstreamRequest, RelayError> {
+    if Protocol::of(channel.kind) != Protocol::OpenAi {
+        return Err(unsupported(channel, Endpoint::Responses));
+    }
+    openai::stored_response_request(channel, method, response_id, input_items, query)
+}
+
 /// The endpoints the relay serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Endpoint {
@@ -147,7 +162,8 @@ impl Protocol {
 
 /// The endpoint to call on `channel` for a client request on `endpoint`: generation requests
 /// go to the channel's own generation endpoint (chat completions for the OpenAI family, or
-/// Responses for a channel marked `responses_only`), anything else keeps its endpoint.
+/// Responses for a channel marked `responses_only`, and for Responses clients on a channel
+/// marked `responses_api`), anything else keeps its endpoint.
 pub fn upstream_endpoint(endpoint: Endpoint, channel: &Channel) -> Endpoint {
     if endpoint.wire().is_none() {
         return endpoint;
@@ -156,8 +172,22 @@ pub fn upstream_endpoint(endpoint: Endpoint, channel: &Channel) -> Endpoint {
         Protocol::Anthropic => Endpoint::Messages,
         Protocol::Gemini => Endpoint::GenerateContent,
         Protocol::OpenAi if responses_only(channel) => Endpoint::Responses,
+        Protocol::OpenAi if endpoint == Endpoint::Responses && serves_responses(channel) => {
+            Endpoint::Responses
+        }
         Protocol::OpenAi => Endpoint::ChatCompletions,
     }
+}
+
+/// A channel marked `responses_api = "true"` serves `/v1/responses` next to chat (OpenAI
+/// itself does): Responses clients reach it without conversion, so stored responses,
+/// `previous_response_id` and built-in tools work, and their ids can be looked up later.
+/// Unmarked OpenAI-compatible channels may not have the endpoint and get converted requests.
+fn serves_responses(channel: &Channel) -> bool {
+    channel
+        .config
+        .get("responses_api")
+        .is_some_and(|value| value == "true")
 }
 
 /// A channel that serves generation only through `/v1/responses` (some OpenAI models do).

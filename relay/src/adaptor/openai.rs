@@ -93,6 +93,61 @@ fn url_for(
     Ok(format!("{}/{endpoint_path}", versioned_base(base)))
 }
 
+/// `GET`/`DELETE {base}/responses/{id}` or `GET {base}/responses/{id}/input_items` on the
+/// channel that stored a response. Of the client's query only the pagination parameters of
+/// input items are passed on.
+pub fn stored_response_request(
+    channel: &Channel,
+    method: Method,
+    response_id: &str,
+    input_items: bool,
+    query: Option<&str>,
+) -> Result<UpstreamRequest, RelayError> {
+    let id = percent_encode_segment(response_id);
+    let tail = if input_items { "/input_items" } else { "" };
+    let base = base_url(channel)?;
+    let mut url = if channel.kind == ChannelKind::Azure {
+        let base = base.trim_end_matches('/');
+        let base = base.strip_suffix("/openai").unwrap_or(base);
+        let version = channel
+            .config
+            .get("api_version")
+            .map_or(AZURE_DEFAULT_API_VERSION, String::as_str);
+        format!("{base}/openai/responses/{id}{tail}?api-version={version}")
+    } else {
+        format!("{}/responses/{id}{tail}", versioned_base(base))
+    };
+    if input_items {
+        let kept = query
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| {
+                let name = pair.split('=').next().unwrap_or_default();
+                matches!(
+                    name,
+                    "limit"
+                        | "order"
+                        | "after"
+                        | "before"
+                        | "include"
+                        | "include[]"
+                        | "include%5B%5D"
+                )
+            })
+            .collect::<Vec<_>>();
+        if !kept.is_empty() {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&kept.join("&"));
+        }
+    }
+    Ok(UpstreamRequest {
+        method,
+        url,
+        headers: auth_headers(channel, None)?,
+        body: Bytes::new(),
+    })
+}
+
 fn percent_encode_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
@@ -273,5 +328,39 @@ mod tests {
         ] {
             assert_eq!(versioned_base(base), expected, "{base}");
         }
+    }
+
+    #[test]
+    fn stored_responses_are_addressed_by_id_with_only_pagination_passed_on() {
+        let channel = Channel {
+            id: 1,
+            name: "o".into(),
+            kind: ChannelKind::OpenAi,
+            base_url: "http://127.0.0.1:9/v1/".into(),
+            key: "sk-up".into(),
+            model_mapping: Default::default(),
+            priority: 0,
+            config: Default::default(),
+            proxy_url: None,
+            timeouts: Default::default(),
+        };
+        let request = stored_response_request(
+            &channel,
+            Method::GET,
+            "resp_1/x",
+            true,
+            Some("limit=5&key=k&order=asc"),
+        )
+        .unwrap();
+        assert_eq!(
+            request.url,
+            "http://127.0.0.1:9/v1/responses/resp_1%2Fx/input_items?limit=5&order=asc"
+        );
+        assert_eq!(request.headers[header::AUTHORIZATION], "Bearer sk-up");
+        let request =
+            stored_response_request(&channel, Method::DELETE, "resp_1", false, Some("limit=5"))
+                .unwrap();
+        assert_eq!(request.url, "http://127.0.0.1:9/v1/responses/resp_1");
+        assert_eq!(request.method, Method::DELETE);
     }
 }

@@ -1,0 +1,218 @@
+//! Responses stored upstream: which channel created each one (recorded when a `/v1/responses`
+//! answer is relayed without conversion), and `GET`/`DELETE /v1/responses/{id}` and
+//! `GET /v1/responses/{id}/input_items` sent back to that channel, for its group only. A
+//! response made through a conversion is stored nowhere, so it is not found.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, header};
+use axum::response::Response;
+use bytes::Bytes;
+use futures::StreamExt;
+
+use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload, Relay, request_id};
+use crate::adaptor::stored_response_request;
+use crate::backend::{ResponseIndex, ResponseOwner};
+use crate::convert::Wire;
+use crate::error::{ErrorBody, RelayError};
+use crate::responses_index::{InMemoryResponseIndex, response_id, watch_stream_for_id};
+use crate::upstream::{ByteStream, read_body, send};
+use crate::usage::UsageLog;
+
+/// What a client asks of a stored response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum StoredAction {
+    Get,
+    Delete,
+    InputItems,
+}
+
+impl StoredAction {
+    fn route(self) -> &'static str {
+        match self {
+            StoredAction::Get | StoredAction::Delete => "/v1/responses/{id}",
+            StoredAction::InputItems => "/v1/responses/{id}/input_items",
+        }
+    }
+}
+
+impl Relay {
+    /// Replaces the in-process response index with the host's (for example one shared by
+    /// replicas). Returns false when the relay has already used its index: call it before
+    /// serving.
+    pub fn share_response_index(&self, index: Arc<dyn ResponseIndex>) -> bool {
+        self.inner.responses.set(index).is_ok()
+    }
+}
+
+fn not_found(response_id: &str) -> RelayError {
+    // OpenAI's own answer for an unknown id, so SDKs raise their usual NotFoundError.
+    RelayError::UpstreamRejected {
+        status: 404,
+        body: Some(ErrorBody {
+            message: format!(
+                "Response with id '{}' not found.",
+                response_id.chars().take(128).collect::<String>()
+            ),
+            kind: "invalid_request_error".into(),
+            param: None,
+            code: None,
+        }),
+    }
+}
+
+impl Inner {
+    fn response_index(&self) -> &Arc<dyn ResponseIndex> {
+        self.responses
+            .get_or_init(|| Arc::new(InMemoryResponseIndex::default()))
+    }
+
+    /// Whether a relayed answer is a response the channel stores: a Responses client on a
+    /// channel that speaks Responses itself, without `store: false`.
+    pub(super) fn stores_response(
+        &self,
+        client: Wire,
+        channel: Wire,
+        request: &ParsedRequest,
+    ) -> bool {
+        client == Wire::Responses
+            && channel == Wire::Responses
+            && match &request.payload {
+                Payload::Json(body) => body.get_as::<bool>("store").ok().flatten() != Some(false),
+                Payload::Multipart { .. } => false,
+            }
+    }
+
+    fn owner(&self, log: &mut UsageLog, channel_id: i64, model: &str) -> Option<ResponseOwner> {
+        Some(ResponseOwner {
+            group_id: log.record().group_id.clone()?,
+            channel_id,
+            model: model.to_owned(),
+        })
+    }
+
+    /// Records the channel that created the response in a JSON answer.
+    pub(super) async fn remember_response(
+        &self,
+        body: &[u8],
+        channel_id: i64,
+        model: &str,
+        log: &mut UsageLog,
+    ) {
+        if let Some(id) = response_id(body)
+            && let Some(owner) = self.owner(log, channel_id, model)
+        {
+            self.response_index().remember(&id, owner).await;
+        }
+    }
+
+    /// Passes a Responses stream through and records its response id as soon as its first
+    /// event names it.
+    pub(super) fn remember_streamed_response(
+        &self,
+        first: Bytes,
+        rest: ByteStream,
+        channel_id: i64,
+        model: &str,
+        log: &mut UsageLog,
+    ) -> (Bytes, ByteStream) {
+        let Some(owner) = self.owner(log, channel_id, model) else {
+            return (first, rest);
+        };
+        let index = Arc::clone(self.response_index());
+        watch_stream_for_id(first, rest, move |id| {
+            // The id is already on its way to the client; the record must not hold the
+            // stream back, even when the index is remote.
+            tokio::spawn(async move { index.remember(&id, owner).await });
+        })
+    }
+
+    pub(super) async fn stored_response(
+        &self,
+        action: StoredAction,
+        response_id: String,
+        request: Request,
+    ) -> Response {
+        let (parts, _) = request.into_parts();
+        let mut log = UsageLog::start(
+            Arc::clone(&self.usage),
+            request_id(&parts),
+            action.route(),
+            Instant::now(),
+        );
+        match self
+            .relay_stored(action, &response_id, &parts, &mut log)
+            .await
+        {
+            Ok(response) => response,
+            Err(error) => self.fail(log, error, Wire::Responses),
+        }
+    }
+
+    async fn relay_stored(
+        &self,
+        action: StoredAction,
+        response_id: &str,
+        parts: &axum::http::request::Parts,
+        log: &mut UsageLog,
+    ) -> Result<Response, RelayError> {
+        let caller = self.authenticate(parts, log)?;
+        // Another group's response is reported missing, not forbidden: ids reveal nothing.
+        let owner = self
+            .response_index()
+            .owner(response_id)
+            .await
+            .filter(|owner| owner.group_id == caller.group_id)
+            .ok_or_else(|| not_found(response_id))?;
+        log.record().requested_model = Some(owner.model.clone());
+        log.record().channel_id = Some(owner.channel_id);
+        let channel = self
+            .directory
+            .route(&caller, &owner.model)
+            .and_then(|route| {
+                route
+                    .channels
+                    .into_iter()
+                    .find(|channel| channel.id == owner.channel_id)
+            })
+            .ok_or_else(|| not_found(response_id))?;
+        let method = match action {
+            StoredAction::Delete => Method::DELETE,
+            StoredAction::Get | StoredAction::InputItems => Method::GET,
+        };
+        let upstream_request = stored_response_request(
+            &channel,
+            method,
+            response_id,
+            action == StoredAction::InputItems,
+            parts.uri.query(),
+        )?;
+        let timeouts =
+            super::effective_timeouts(self.config.timeouts, &channel.timeouts, &Default::default());
+        let client = self
+            .clients
+            .get(channel.proxy_url.as_deref(), timeouts.connect)?;
+        let response = send(&client, upstream_request, timeouts.response).await?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(super::upstream_error(response, &channel, timeouts.stream_idle).await);
+        }
+        let mut body: ByteStream = response.bytes_stream().boxed();
+        let bytes = read_body(&mut body, timeouts.stream_idle, MAX_BUFFERED_RESPONSE).await?;
+        if action == StoredAction::Delete {
+            self.response_index().forget(response_id).await;
+        }
+        log.set_outcome(status.as_u16(), None);
+        log.first_byte_now();
+        log.hand_over().finish();
+        let mut answer = Response::new(axum::body::Body::from(bytes));
+        *answer.status_mut() = status;
+        answer.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        Ok(answer)
+    }
+}
