@@ -1,7 +1,7 @@
-//! Benchmark (printed, not asserted): request log rows per second written through `hub::usage_log` on SQLite and Postgres, and the same batches with the summary upserts in the writer's transaction.
+//! Benchmark (printed, not asserted): request log rows per second written through `hub::usage_log` (rows, minute/hour summaries and billing charges in one transaction per batch) on SQLite and Postgres.
 //!
 //! Run: `cargo bench -p hub --bench log_write` (Postgres on 127.0.0.1:5432, trust auth; a
-//! database of its own is created and dropped).
+//! database of its own is created and dropped). Every run checks that every row was stored.
 
 #![allow(
     clippy::expect_used,
@@ -10,15 +10,18 @@
     reason = "a benchmark that cannot measure should stop loudly"
 )]
 
+use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use hub::store::{Store, now_ms};
-use relay::backend::{TokenUsage, UsageRecord, UsageSink};
+use hub::store::{Group, NewToken, Store};
+use hub::usage_log::{LogEntry, QUEUE_CAPACITY, WriterConfig};
+use relay::backend::{TokenUsage, UsageRecord};
+use rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, Connection};
 
 const ROWS: usize = 200_000;
-/// The writer's batch size (`hub::usage_log::BATCH_ROWS`).
-const BATCH_ROWS: usize = 500;
+const GROUPS: usize = 20;
+const TOKENS: usize = 50;
 const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 fn main() {
@@ -27,29 +30,21 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        println!("request log writes, {ROWS} rows per run");
+        println!(
+            "request log writes through hub::usage_log, {ROWS} rows per run, \
+             {GROUPS} groups x {TOKENS} tokens x 4 models x 8 channels"
+        );
         let dir = tempfile::tempdir().expect("temporary directory");
-        let sqlite = Store::connect(dir.path().join("a.db").to_str().unwrap())
-            .await
-            .expect("sqlite");
-        report(
-            "sqlite   usage_log (as wired today)",
-            through_usage_log(&sqlite).await,
-        );
-        let sqlite = Store::connect(dir.path().join("b.db").to_str().unwrap())
-            .await
-            .expect("sqlite");
-        report(
-            "sqlite   insert + summaries, one tx",
-            with_summaries(&sqlite).await,
-        );
-        let sqlite = Store::connect(dir.path().join("c.db").to_str().unwrap())
-            .await
-            .expect("sqlite");
-        report(
-            "sqlite   one-row inserts, 500 per tx",
-            row_by_row(&sqlite).await,
-        );
+        for (label, charge, file) in [
+            ("sqlite   rows + summaries", false, "a.db"),
+            ("sqlite   rows + summaries + charges", true, "b.db"),
+        ] {
+            let store = Store::connect(dir.path().join(file).to_str().unwrap())
+                .await
+                .expect("sqlite");
+            report(label, through_usage_log(&store, charge).await);
+            store.close().await;
+        }
 
         let name = format!("aiproxy_bench_{}", uuid::Uuid::new_v4().simple());
         let mut admin = sqlx::PgConnection::connect(ADMIN_URL)
@@ -63,16 +58,30 @@ fn main() {
         let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
         let postgres = Store::connect(&url).await.expect("postgres");
         report(
-            "postgres usage_log (as wired today)",
-            through_usage_log(&postgres).await,
+            "postgres rows + summaries",
+            through_usage_log(&postgres, false).await,
         );
-        sqlx::query("TRUNCATE request_logs")
+        for table in [
+            "request_logs",
+            "channel_model_summaries",
+            "group_token_model_summaries",
+        ] {
+            sqlx::query(AssertSqlSafe(format!("TRUNCATE {table}")))
+                .execute(postgres.pool())
+                .await
+                .unwrap();
+        }
+        sqlx::query("DELETE FROM tokens")
+            .execute(postgres.pool())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM groups")
             .execute(postgres.pool())
             .await
             .unwrap();
         report(
-            "postgres insert + summaries, one tx",
-            with_summaries(&postgres).await,
+            "postgres rows + summaries + charges",
+            through_usage_log(&postgres, true).await,
         );
         postgres.close().await;
         sqlx::query(AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
@@ -82,22 +91,49 @@ fn main() {
     });
 }
 
-fn report(label: &str, (elapsed, stored): (Duration, i64)) {
-    assert_eq!(stored, ROWS as i64, "{label}: rows were dropped");
+fn report(label: &str, (elapsed, stored, dropped): (Duration, i64, u64)) {
+    assert_eq!(stored, ROWS as i64, "{label}: rows missing");
+    assert_eq!(dropped, 0, "{label}: rows dropped");
     println!(
-        "  {label}: {:>8.0} rows/s ({:.2} s, {stored} rows stored)",
+        "  {label:<38} {:>8.0} rows/s ({:.2} s, {stored} rows stored, {dropped} dropped)",
         ROWS as f64 / elapsed.as_secs_f64(),
         elapsed.as_secs_f64()
     );
 }
 
-fn record(index: usize) -> UsageRecord {
+/// The token ids, in creation order; token `i` belongs to group `i % GROUPS`.
+async fn tenants(store: &Store) -> Vec<i64> {
+    for group in 0..GROUPS {
+        let mut group = Group::new(format!("group-{group}"));
+        group.balance = Decimal::from(1_000_000);
+        store.create_group(&group).await.expect("group");
+    }
+    let mut ids = Vec::with_capacity(TOKENS);
+    for token in 0..TOKENS {
+        let (token, _key) = store
+            .create_token(
+                &NewToken {
+                    group_id: format!("group-{}", token % GROUPS),
+                    name: format!("token-{token}"),
+                    ..NewToken::default()
+                },
+                0,
+            )
+            .await
+            .expect("token");
+        ids.push(token.id);
+    }
+    ids
+}
+
+fn entry(index: usize, token_ids: &[i64], charge: bool) -> LogEntry {
     const MODELS: [&str; 4] = ["gpt-4o-mini", "gpt-4o", "claude-sonnet", "gemini-flash"];
-    UsageRecord {
+    let token = index % TOKENS;
+    let record = UsageRecord {
         request_id: format!("bench-{index}-{}", uuid::Uuid::new_v4().simple()),
-        group_id: Some(format!("group-{}", index % 20)),
-        token_id: Some((index % 50) as i64),
-        token_name: Some(format!("token-{}", index % 50)),
+        group_id: Some(format!("group-{}", token % GROUPS)),
+        token_id: Some(token_ids[token]),
+        token_name: Some(format!("token-{token}")),
         channel_id: Some((index % 8) as i64),
         endpoint: "/v1/chat/completions".into(),
         requested_model: Some(MODELS[index % 4].into()),
@@ -118,136 +154,49 @@ fn record(index: usize) -> UsageRecord {
         user: None,
         upstream_request_id: None,
         stream: true,
+        request_body: None,
+        response_body: None,
+        grant: None,
+        web_search_calls: 0,
+        cache_hit: false,
+    };
+    LogEntry {
+        record,
+        cost: Decimal::from_str("0.000123").unwrap(),
+        charge,
+        period_start: Some(1_700_000_000_000),
+        save_detail: false,
     }
 }
 
-async fn count(store: &Store) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM request_logs")
-        .fetch_one(store.pool())
-        .await
-        .expect("count")
-}
-
-/// Feeds the real writer as fast as its bounded queue allows (a full queue drops records, so
-/// the feeder waits while it is nearly full) and waits until every row is stored.
-async fn through_usage_log(store: &Store) -> (Duration, i64) {
-    let records: Vec<UsageRecord> = (0..ROWS).map(record).collect();
+/// Feeds the real writer as fast as its bounded queue allows (the feeder waits while the
+/// queue is nearly full, as the relay's traffic would have to) and waits until every row is
+/// stored. Returns the time, the rows stored and the rows the writer dropped.
+async fn through_usage_log(store: &Store, charge: bool) -> (Duration, i64, u64) {
+    let token_ids = tenants(store).await;
+    let entries: Vec<LogEntry> = (0..ROWS)
+        .map(|index| entry(index, &token_ids, charge))
+        .collect();
     let started = Instant::now();
-    let (sink, writer) = hub::usage_log::spawn(store.clone());
-    for record in records {
-        while sink.queue_depth() > 60_000 {
+    let mut config = WriterConfig::new(store.clone());
+    // The measurement includes draining the queue, however long that takes.
+    config.flush_timeout = Duration::from_secs(3_600);
+    let (sink, writer) = hub::usage_log::spawn_with(config);
+    for entry in entries {
+        while sink.queue_depth() > QUEUE_CAPACITY - 1_000 {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
-        sink.record(record);
+        sink.submit(entry);
     }
     writer.finish().await;
     let elapsed = started.elapsed();
-    (elapsed, count(store).await)
-}
-
-/// What the writer does once `hub::logs::summaries::record_batch` is called from it: the same
-/// 23-column multi-row insert and the summary upserts, committed together, batch after batch.
-async fn with_summaries(store: &Store) -> (Duration, i64) {
-    const COLUMNS: usize = 23;
-    let records: Vec<UsageRecord> = (0..ROWS).map(|index| record(index + ROWS)).collect();
-    let started = Instant::now();
-    for batch in records.chunks(BATCH_ROWS) {
-        let now = now_ms();
-        let mut sql = String::from(
-            "INSERT INTO request_logs (created_at, request_id, upstream_request_id, group_id, \
-             token_id, token_name, requested_model, actual_model, channel_id, endpoint, \
-             status_code, error, input_tokens, output_tokens, cached_tokens, \
-             cache_creation_tokens, reasoning_tokens, total_tokens, ttfb_ms, total_ms, retries, \
-             client_ip, user_field) VALUES ",
-        );
-        for row in 0..batch.len() {
-            sql.push_str(if row == 0 { "(" } else { ", (" });
-            let placeholders: Vec<String> = (1..=COLUMNS)
-                .map(|column| format!("${}", row * COLUMNS + column))
-                .collect();
-            sql.push_str(&placeholders.join(", "));
-            sql.push(')');
-        }
-        sql.push_str(" ON CONFLICT (request_id) DO NOTHING");
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for record in batch {
-            query = query
-                .bind(now)
-                .bind(record.request_id.clone())
-                .bind(record.upstream_request_id.clone())
-                .bind(record.group_id.clone().unwrap())
-                .bind(record.token_id)
-                .bind(record.token_name.clone().unwrap())
-                .bind(record.requested_model.clone().unwrap())
-                .bind(record.upstream_model.clone().unwrap())
-                .bind(record.channel_id)
-                .bind(record.endpoint.clone())
-                .bind(i64::from(record.status))
-                .bind(record.error.clone())
-                .bind(record.usage.input_tokens as i64)
-                .bind(record.usage.output_tokens as i64)
-                .bind(record.usage.cached_input_tokens as i64)
-                .bind(record.usage.cache_creation_tokens as i64)
-                .bind(record.usage.reasoning_tokens as i64)
-                .bind(record.usage.total_tokens as i64)
-                .bind(record.first_byte.map(|ms| ms.as_millis() as i64))
-                .bind(record.total.as_millis() as i64)
-                .bind(i64::from(record.retries))
-                .bind(record.client_ip.map(|ip| ip.to_string()))
-                .bind(record.user.clone());
-        }
-        let mut tx = store.pool().begin().await.expect("begin");
-        query.execute(&mut *tx).await.expect("insert");
-        hub::logs::summaries::record_batch(&mut tx, batch, now)
-            .await
-            .expect("summaries");
-        tx.commit().await.expect("commit");
-    }
-    let elapsed = started.elapsed();
-    (elapsed, count(store).await)
-}
-
-/// The comparison for SQLite: one prepared single-row statement executed per row, 500 rows per
-/// transaction, instead of one 500-row statement with 11,500 bound values.
-async fn row_by_row(store: &Store) -> (Duration, i64) {
-    let records: Vec<UsageRecord> = (0..ROWS).map(|index| record(index + 2 * ROWS)).collect();
-    let started = Instant::now();
-    for batch in records.chunks(BATCH_ROWS) {
-        let now = now_ms();
-        let mut tx = store.pool().begin().await.expect("begin");
-        for record in batch {
-            sqlx::query(
-                "INSERT INTO request_logs (created_at, request_id, group_id, token_id, token_name, \
-                 requested_model, actual_model, channel_id, endpoint, status_code, input_tokens, \
-                 output_tokens, total_tokens, ttfb_ms, total_ms, client_ip) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-                 ON CONFLICT (request_id) DO NOTHING",
-            )
-            .bind(now)
-            .bind(record.request_id.clone())
-            .bind(record.group_id.clone().unwrap())
-            .bind(record.token_id)
-            .bind(record.token_name.clone().unwrap())
-            .bind(record.requested_model.clone().unwrap())
-            .bind(record.upstream_model.clone().unwrap())
-            .bind(record.channel_id)
-            .bind(record.endpoint.clone())
-            .bind(i64::from(record.status))
-            .bind(record.usage.input_tokens as i64)
-            .bind(record.usage.output_tokens as i64)
-            .bind(record.usage.total_tokens as i64)
-            .bind(record.first_byte.map(|ms| ms.as_millis() as i64))
-            .bind(record.total.as_millis() as i64)
-            .bind(record.client_ip.map(|ip| ip.to_string()))
-            .execute(&mut *tx)
-            .await
-            .expect("insert");
-        }
-        hub::logs::summaries::record_batch(&mut tx, batch, now)
-            .await
-            .expect("summaries");
-        tx.commit().await.expect("commit");
-    }
-    let elapsed = started.elapsed();
-    (elapsed, count(store).await)
+    let stored = sqlx::query_scalar("SELECT COUNT(*) FROM request_logs")
+        .fetch_one(store.pool())
+        .await
+        .expect("count");
+    let dropped = sink
+        .stats()
+        .dropped
+        .load(std::sync::atomic::Ordering::Relaxed);
+    (elapsed, stored, dropped)
 }

@@ -4,6 +4,7 @@
 //! tests boot the whole server on port 0 exactly as production does.
 
 pub mod admin_key;
+pub mod alerts;
 pub mod billing;
 pub mod changes;
 pub mod cli;
@@ -95,7 +96,24 @@ pub async fn run(
             .context("cannot open the log database (LOG_SQL_DSN)")?,
         _ => store.clone(),
     };
-    let (usage_log, usage_writer) = usage_log::spawn(log_store.clone());
+    let alerts = alerts::Alerts::start(alerts::AlertConfig {
+        webhook_url: settings.notify_webhook_url.clone(),
+        format: alerts::WebhookFormat::parse(&settings.notify_webhook_format).unwrap_or_default(),
+        throttle: Duration::from_secs(settings.notify_throttle_seconds),
+    });
+    let (usage_log, usage_writer) = usage_log::spawn_with(usage_log::WriterConfig {
+        store: log_store.clone(),
+        // A separate log database cannot share a transaction with the balances.
+        billing_store: settings
+            .log_sql_dsn
+            .as_deref()
+            .is_some_and(|dsn| !dsn.trim().is_empty())
+            .then(|| store.clone()),
+        detail_max_bytes: settings.log_detail_max_bytes,
+        save_all_detail: settings.save_all_log_detail,
+        flush_timeout: settings.shutdown_grace(),
+        alerts: Some(alerts.clone()),
+    });
     // Old request logs and bodies are deleted in small batches (LOG_STORAGE_HOURS,
     // LOG_DETAIL_STORAGE_HOURS); stops with the other background tasks.
     tokio::spawn(logs::retention::run(
@@ -107,10 +125,7 @@ pub async fn run(
     let in_flight = InFlightRequestsCounter::new();
     metrics.set_sources(metrics::ScrapeSources {
         in_flight: in_flight.clone(),
-        log_queue_depth: {
-            let usage_log = usage_log.clone();
-            Box::new(move || i64::try_from(usage_log.queue_depth()).unwrap_or(i64::MAX))
-        },
+        usage_log: usage_log.clone(),
         db_pool: {
             let pool = store.pool().clone();
             Box::new(move || {

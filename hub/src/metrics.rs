@@ -1,6 +1,7 @@
 //! Prometheus metrics: request, error, token, latency and first-byte figures by model, channel and group (cardinality bounded), plus in-flight requests, log queue depth and database pool state, served at `GET /metrics`.
 
 use std::collections::HashSet;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
@@ -15,6 +16,8 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use relay::backend::UsageRecord;
 use tower_http::metrics::in_flight_requests::InFlightRequestsCounter;
+
+use crate::usage_log::UsageLog;
 
 /// Distinct values kept per label before new ones are folded into [`OTHER`]: a tenant that
 /// invents model names must not be able to grow the scrape without bound.
@@ -59,7 +62,8 @@ struct ModelLabels {
 /// Values read at scrape time from the components that own them.
 pub struct ScrapeSources {
     pub in_flight: InFlightRequestsCounter,
-    pub log_queue_depth: Box<dyn Fn() -> i64 + Send + Sync>,
+    /// The request log writer: queue depth, dropped rows, failed writes.
+    pub usage_log: UsageLog,
     pub db_pool: Box<dyn Fn() -> (i64, i64) + Send + Sync>,
 }
 
@@ -72,6 +76,9 @@ pub struct Metrics {
     first_byte: Family<ModelLabels, Histogram>,
     in_flight: Gauge,
     log_queue_depth: Gauge,
+    log_rows_dropped: Counter,
+    log_rows_lost: Counter,
+    log_write_failures: Counter,
     db_pool_connections: Gauge,
     db_pool_idle: Gauge,
     /// Label values seen so far, one set per [`LabelDimension`].
@@ -103,6 +110,9 @@ impl Metrics {
         );
         let in_flight = Gauge::default();
         let log_queue_depth = Gauge::default();
+        let log_rows_dropped = Counter::default();
+        let log_rows_lost = Counter::default();
+        let log_write_failures = Counter::default();
         let db_pool_connections = Gauge::default();
         let db_pool_idle = Gauge::default();
         registry.register(
@@ -133,6 +143,21 @@ impl Metrics {
             log_queue_depth.clone(),
         );
         registry.register(
+            "log_rows_dropped",
+            "Request log rows refused because the queue was full or the writer had stopped",
+            log_rows_dropped.clone(),
+        );
+        registry.register(
+            "log_rows_lost",
+            "Request log rows given up when the shutdown flush deadline passed",
+            log_rows_lost.clone(),
+        );
+        registry.register(
+            "log_write_failures",
+            "Failed request log write attempts (each retried)",
+            log_write_failures.clone(),
+        );
+        registry.register(
             "db_pool_connections",
             "Open main database connections",
             db_pool_connections.clone(),
@@ -151,6 +176,9 @@ impl Metrics {
             first_byte,
             in_flight,
             log_queue_depth,
+            log_rows_dropped,
+            log_rows_lost,
+            log_write_failures,
             db_pool_connections,
             db_pool_idle,
             label_values: Mutex::new(Default::default()),
@@ -254,7 +282,20 @@ impl Metrics {
         {
             self.in_flight
                 .set(i64::try_from(sources.in_flight.get()).unwrap_or(i64::MAX));
-            self.log_queue_depth.set((sources.log_queue_depth)());
+            let usage_log = &sources.usage_log;
+            self.log_queue_depth
+                .set(i64::try_from(usage_log.queue_depth()).unwrap_or(i64::MAX));
+            let stats = usage_log.stats();
+            // The writer owns the counts; the exported counters mirror them.
+            for (counter, value) in [
+                (&self.log_rows_dropped, &stats.dropped),
+                (&self.log_rows_lost, &stats.lost),
+                (&self.log_write_failures, &stats.write_failures),
+            ] {
+                counter
+                    .inner()
+                    .store(value.load(Ordering::Relaxed), Ordering::Relaxed);
+            }
             let (connections, idle) = (sources.db_pool)();
             self.db_pool_connections.set(connections);
             self.db_pool_idle.set(idle);
@@ -319,6 +360,11 @@ mod tests {
             user: None,
             upstream_request_id: None,
             stream: false,
+            request_body: None,
+            response_body: None,
+            grant: None,
+            web_search_calls: 0,
+            cache_hit: false,
         }
     }
 

@@ -9,6 +9,7 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
 /// Serves `app` on `listener` until `shutdown` resolves, then gives in-flight requests up to
 /// `grace` to finish. Returns whether every connection closed within the grace period.
@@ -18,7 +19,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
 ) -> std::io::Result<bool> {
+    // Outermost first: the id is set, then every request runs in a span carrying it, so each
+    // log line (and exported trace) of a request names its id.
     let app = app
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
     // Without TCP_NODELAY, Nagle's algorithm holds small SSE chunks back by up to 40 ms.
@@ -49,6 +53,22 @@ pub async fn serve(
             Ok(false)
         }
     }
+}
+
+/// The span of one HTTP request: method, path (never the query, which may hold a key) and the
+/// request id set by the layer outside it.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = request.uri().path(),
+        request_id,
+    )
 }
 
 /// Resolves on SIGTERM or SIGINT (Ctrl-C).

@@ -148,6 +148,26 @@ pub struct Settings {
     #[arg(long, env = "LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
 
+    /// Largest request or response body stored with a request log, in bytes each.
+    #[arg(long, env = "LOG_DETAIL_MAX_BYTES", default_value_t = 8 * 1024)]
+    pub log_detail_max_bytes: usize,
+
+    /// Webhook that receives alerts as JSON POSTs; unset only logs them.
+    #[arg(long, env = "NOTIFY_WEBHOOK_URL", hide_env_values = true)]
+    pub notify_webhook_url: Option<String>,
+
+    /// Alert webhook body: generic JSON or a Feishu bot message.
+    #[arg(long, env = "NOTIFY_WEBHOOK_FORMAT", default_value = "generic", value_parser = ["generic", "feishu"])]
+    pub notify_webhook_format: String,
+
+    /// Seconds during which an alert with the same key is not repeated.
+    #[arg(long, env = "NOTIFY_THROTTLE_SECONDS", default_value_t = 300)]
+    pub notify_throttle_seconds: u64,
+
+    /// OTLP/HTTP collector for trace export (for example http://127.0.0.1:4318); unset exports nothing.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otel_exporter_otlp_endpoint: Option<String>,
+
     /// Time zone (IANA name) in which daily, weekly and monthly quota periods begin at midnight.
     #[arg(long, env = "QUOTA_TIME_ZONE", default_value = "UTC", value_parser = parse_time_zone)]
     pub quota_time_zone: chrono_tz::Tz,
@@ -211,6 +231,11 @@ impl Default for Settings {
             shutdown_grace_seconds: 30,
             config_poll_seconds: 5,
             log_format: "text".into(),
+            log_detail_max_bytes: 8 * 1024,
+            notify_webhook_url: None,
+            notify_webhook_format: "generic".into(),
+            notify_throttle_seconds: 300,
+            otel_exporter_otlp_endpoint: None,
             quota_time_zone: chrono_tz::Tz::UTC,
         }
     }

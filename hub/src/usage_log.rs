@@ -1,42 +1,165 @@
-//! The request log writer: usage records from the relay are queued (bounded) and written as batched multi-row inserts together with their per-minute and per-hour summaries, flushed on shutdown.
+//! The request log writer: log entries from the relay (usage, cost, bodies) are queued (bounded) and written in batches together with their summaries and billing charges, retried until stored, and flushed on shutdown.
+//!
+//! One batch is one transaction: the log rows, their bodies, the minute/hour summary
+//! increments and (when the log database is the main one) the token and group charges commit
+//! together or not at all, so a batch retried after an error never counts or charges twice.
+//! With a separate log database (`LOG_SQL_DSN`) the charges commit first in the main database,
+//! once per batch, and the log transaction is retried on its own.
+//!
+//! Memory is bounded by [`QUEUE_CAPACITY`] entries. The writer never gives a batch up while
+//! the process runs: it retries with a growing pause, the queue fills meanwhile and then
+//! refuses new entries, each refusal counted ([`WriterStats::dropped`], exported as
+//! `aiproxy_log_rows_dropped_total`), logged with its request id and raised as an alert.
+//! After shutdown starts, a failing batch is retried until the flush deadline.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use relay::backend::{UsageRecord, UsageSink};
-use sqlx::{Any, AssertSqlSafe};
+use rust_decimal::Decimal;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::store::{Store, now_ms};
+use crate::alerts::{AlertEvent, Alerts};
+use crate::store::Store;
 
-/// Records held in memory at most; beyond this the relay's records are counted as dropped
-/// rather than growing memory without bound.
-const QUEUE_CAPACITY: usize = 65_536;
-/// Rows per INSERT: large enough to amortize round trips, small enough to stay well under
-/// Postgres' 65,535 bind parameters (23 columns per row).
+/// Entries held in memory at most (about 1 KiB each without bodies, up to twice the detail
+/// limit more with them). At 10k requests/s this is six seconds of traffic: enough to ride out
+/// a database hiccup, small enough that an outage cannot exhaust memory.
+pub const QUEUE_CAPACITY: usize = 65_536;
+/// Rows per transaction: large enough to amortize the commit, small enough that one slow
+/// batch does not hold the database's locks for long.
 const BATCH_ROWS: usize = 500;
 /// How long a partial batch waits for company before it is written anyway.
 const BATCH_LINGER: Duration = Duration::from_millis(50);
+/// First pause after a failed write; doubled per failure up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+/// Failed attempts of one batch before an alert is raised (single hiccups are only logged).
+const ALERT_AFTER_FAILURES: u32 = 3;
 
-/// The relay's usage sink: hands records to the writer task without blocking.
+/// One request to log: the relay's record and what the host decided about it.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub record: UsageRecord,
+    /// What the request cost (stored with the row and summed in the summaries).
+    pub cost: Decimal,
+    /// Charge `cost` to the token and group (`BILLING_ENABLED`).
+    pub charge: bool,
+    /// The token's current quota period start (unix ms): a start newer than the stored one
+    /// begins a new period, whose spending starts from this entry's cost.
+    pub period_start: Option<i64>,
+    /// Keep the request and response bodies even when the request succeeded.
+    pub save_detail: bool,
+}
+
+impl From<UsageRecord> for LogEntry {
+    /// A record with no price and no charge (bodies kept only if it failed).
+    fn from(record: UsageRecord) -> LogEntry {
+        LogEntry {
+            record,
+            cost: Decimal::ZERO,
+            charge: false,
+            period_start: None,
+            save_detail: false,
+        }
+    }
+}
+
+/// What the writer needs: where rows and charges go and which bodies to keep.
+#[derive(Debug, Clone)]
+pub struct WriterConfig {
+    /// The log database.
+    pub store: Store,
+    /// The main database when logs live elsewhere (`LOG_SQL_DSN`); `None` charges tokens and
+    /// groups in the log database, inside the log transaction.
+    pub billing_store: Option<Store>,
+    /// Bodies are cut at this many bytes each (`LOG_DETAIL_MAX_BYTES`).
+    pub detail_max_bytes: usize,
+    /// Keep the bodies of every request (`SAVE_ALL_LOG_DETAIL`), not only failed ones.
+    pub save_all_detail: bool,
+    /// After shutdown starts, how long a failing batch is still retried.
+    pub flush_timeout: Duration,
+    /// Where a failing writer and dropped entries are reported.
+    pub alerts: Option<Alerts>,
+}
+
+impl WriterConfig {
+    /// Defaults for `store`: charges in the same database, 8 KiB bodies of failed requests,
+    /// 30 s to flush, no alerts.
+    pub fn new(store: Store) -> WriterConfig {
+        WriterConfig {
+            store,
+            billing_store: None,
+            detail_max_bytes: 8 * 1024,
+            save_all_detail: false,
+            flush_timeout: Duration::from_secs(30),
+            alerts: None,
+        }
+    }
+}
+
+/// Counters of the writer, read by `/metrics`.
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    /// Entries refused because the queue was full or the writer had stopped.
+    pub dropped: AtomicU64,
+    /// Failed write attempts (each retried).
+    pub write_failures: AtomicU64,
+    /// Rows stored.
+    pub written: AtomicU64,
+    /// Rows given up after the flush deadline passed during shutdown.
+    pub lost: AtomicU64,
+}
+
+/// The handle the host submits entries through; never blocks. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct UsageLog {
-    queue: mpsc::Sender<UsageRecord>,
+    queue: mpsc::Sender<LogEntry>,
+    stats: Arc<WriterStats>,
+    alerts: Option<Alerts>,
 }
 
 impl UsageLog {
-    /// Records waiting to be written.
+    /// Queues `entry` for writing. When the queue is full (the database is slower than the
+    /// traffic or down, see [`QUEUE_CAPACITY`]) or the writer has stopped, the entry is
+    /// refused: counted in [`WriterStats::dropped`], logged with its request id and alerted.
+    pub fn submit(&self, entry: LogEntry) {
+        let (error, full) = match self.queue.try_send(entry) {
+            Ok(()) => return,
+            Err(mpsc::error::TrySendError::Full(entry)) => (entry, true),
+            Err(mpsc::error::TrySendError::Closed(entry)) => (entry, false),
+        };
+        self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+        let reason = if full {
+            "the request log queue is full"
+        } else {
+            "the request log writer has stopped"
+        };
+        tracing::error!(request_id = %error.record.request_id, "{reason}: a log row was dropped");
+        if let Some(alerts) = &self.alerts {
+            alerts.raise(AlertEvent::LogWriteFailing {
+                error: format!("{reason}: log rows are being dropped"),
+            });
+        }
+    }
+
+    /// Entries waiting to be written.
     pub fn queue_depth(&self) -> usize {
         self.queue.max_capacity() - self.queue.capacity()
+    }
+
+    /// The writer's counters.
+    pub fn stats(&self) -> &Arc<WriterStats> {
+        &self.stats
     }
 }
 
 impl UsageSink for UsageLog {
     fn record(&self, record: UsageRecord) {
-        if let Err(error) = self.queue.try_send(record) {
-            tracing::error!(request_id = %error.into_inner().request_id, "request log queue is full: a log row was dropped");
-        }
+        self.submit(LogEntry::from(record));
     }
 }
 
@@ -45,13 +168,16 @@ impl UsageSink for UsageLog {
 pub struct UsageLogWriter {
     task: JoinHandle<()>,
     closing: CancellationToken,
+    deadline: Arc<OnceLock<Instant>>,
+    flush_timeout: Duration,
 }
 
 impl UsageLogWriter {
-    /// Stops accepting records, writes every queued one, and returns when they are stored.
-    /// Called after the server drained, so only requests that outlived the grace period can
-    /// still be refused (and are reported as dropped).
+    /// Stops accepting entries, writes every queued one, and returns when they are stored or
+    /// the flush deadline has passed. Called after the server drained, so only requests that
+    /// outlived the grace period can still be refused (and are counted as dropped).
     pub async fn finish(self) {
+        let _ = self.deadline.set(Instant::now() + self.flush_timeout);
         self.closing.cancel();
         if let Err(error) = self.task.await {
             tracing::error!(%error, "the request log writer failed");
@@ -59,171 +185,147 @@ impl UsageLogWriter {
     }
 }
 
-/// Starts the writer on `store` (the log database).
+/// Starts the writer on `store` (the log database) with [`WriterConfig::new`]'s defaults.
 pub fn spawn(store: Store) -> (UsageLog, UsageLogWriter) {
+    spawn_with(WriterConfig::new(store))
+}
+
+/// Starts the writer.
+pub fn spawn_with(config: WriterConfig) -> (UsageLog, UsageLogWriter) {
     let (queue, receiver) = mpsc::channel(QUEUE_CAPACITY);
     let closing = CancellationToken::new();
-    let task = tokio::spawn(write_batches(store, receiver, closing.clone()));
-    (UsageLog { queue }, UsageLogWriter { task, closing })
+    let stats = Arc::new(WriterStats::default());
+    let deadline = Arc::new(OnceLock::new());
+    let log = UsageLog {
+        queue,
+        stats: stats.clone(),
+        alerts: config.alerts.clone(),
+    };
+    let flush_timeout = config.flush_timeout;
+    let writer = Writer {
+        config,
+        stats,
+        deadline: deadline.clone(),
+    };
+    let task = tokio::spawn(writer.run(receiver, closing.clone()));
+    (
+        log,
+        UsageLogWriter {
+            task,
+            closing,
+            deadline,
+            flush_timeout,
+        },
+    )
 }
 
-async fn write_batches(
-    store: Store,
-    mut receiver: mpsc::Receiver<UsageRecord>,
-    closing: CancellationToken,
-) {
-    let mut batch = Vec::with_capacity(BATCH_ROWS);
-    loop {
-        let first = tokio::select! {
-            received = receiver.recv() => received,
-            () = closing.cancelled() => {
-                // No new records from here on; what is already queued is still drained below.
-                receiver.close();
-                receiver.recv().await
+struct Writer {
+    config: WriterConfig,
+    stats: Arc<WriterStats>,
+    /// Set by [`UsageLogWriter::finish`]: failing batches are given up after it.
+    deadline: Arc<OnceLock<Instant>>,
+}
+
+impl Writer {
+    async fn run(self, mut receiver: mpsc::Receiver<LogEntry>, closing: CancellationToken) {
+        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        loop {
+            let first = tokio::select! {
+                received = receiver.recv() => received,
+                () = closing.cancelled() => {
+                    // No new entries from here on; what is already queued is still drained.
+                    receiver.close();
+                    receiver.recv().await
+                }
+            };
+            let Some(first) = first else {
+                return;
+            };
+            batch.push(first);
+            let linger = tokio::time::sleep(BATCH_LINGER);
+            tokio::pin!(linger);
+            while batch.len() < BATCH_ROWS {
+                tokio::select! {
+                    received = receiver.recv() => match received {
+                        Some(entry) => batch.push(entry),
+                        None => break,
+                    },
+                    () = &mut linger => break,
+                }
             }
-        };
-        let Some(first) = first else {
-            return;
-        };
-        batch.push(first);
-        let deadline = tokio::time::sleep(BATCH_LINGER);
-        tokio::pin!(deadline);
-        while batch.len() < BATCH_ROWS {
-            tokio::select! {
-                received = receiver.recv() => match received {
-                    Some(record) => batch.push(record),
-                    None => break,
-                },
-                () = &mut deadline => break,
+            self.write_until_stored(&batch).await;
+            batch.clear();
+        }
+    }
+
+    /// Writes `batch`, retrying with a growing pause until it is stored; gives up only when
+    /// shutdown's flush deadline has passed.
+    async fn write_until_stored(&self, batch: &[LogEntry]) {
+        // Whether the charges already committed (separate main database): a retry of the
+        // log transaction must not charge again.
+        let mut charged = false;
+        let mut backoff = FIRST_BACKOFF;
+        let mut failures = 0u32;
+        loop {
+            let attempt = crate::logs::write::write_batch(&self.config, batch, &mut charged);
+            let outcome = match self.remaining() {
+                // The deadline bounds an attempt too: a database that hangs cannot hold
+                // shutdown beyond it.
+                Some(remaining) => tokio::time::timeout(remaining, attempt)
+                    .await
+                    .unwrap_or(Err(crate::logs::write::WriteError::DeadlinePassed)),
+                None => attempt.await,
+            };
+            let error = match outcome {
+                Ok(()) => {
+                    self.stats
+                        .written
+                        .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                    if failures > 0 {
+                        tracing::info!(
+                            failures,
+                            rows = batch.len(),
+                            "request logs written after retrying"
+                        );
+                    }
+                    return;
+                }
+                Err(error) => error,
+            };
+            failures += 1;
+            self.stats.write_failures.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(%error, failures, rows = batch.len(), "cannot write request logs; retrying");
+            if failures == ALERT_AFTER_FAILURES
+                && let Some(alerts) = &self.config.alerts
+            {
+                alerts.raise(AlertEvent::LogWriteFailing {
+                    error: error.to_string(),
+                });
             }
+            let pause = match self.remaining() {
+                Some(remaining) if remaining.is_zero() => {
+                    self.stats
+                        .lost
+                        .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                    tracing::error!(
+                        rows = batch.len(),
+                        failures,
+                        "request log rows lost: the database still failed when the shutdown flush deadline passed"
+                    );
+                    return;
+                }
+                Some(remaining) => backoff.min(remaining),
+                None => backoff,
+            };
+            tokio::time::sleep(pause).await;
+            backoff = (backoff * 2).min(MAX_BACKOFF);
         }
-        write_with_retry(&store, &batch).await;
-        batch.clear();
     }
-}
 
-async fn write_with_retry(store: &Store, batch: &[UsageRecord]) {
-    for attempt in 1..=3u32 {
-        match insert(store, batch).await {
-            Ok(()) => return,
-            Err(error) => {
-                tracing::warn!(%error, attempt, rows = batch.len(), "cannot write request logs");
-                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
-            }
-        }
-    }
-    tracing::error!(
-        rows = batch.len(),
-        "request log rows lost after three attempts"
-    );
-}
-
-fn to_i64(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// Columns written per row, in bind order.
-const COLUMNS: [&str; 23] = [
-    "created_at",
-    "request_id",
-    "upstream_request_id",
-    "group_id",
-    "token_id",
-    "token_name",
-    "requested_model",
-    "actual_model",
-    "channel_id",
-    "endpoint",
-    "status_code",
-    "error",
-    "input_tokens",
-    "output_tokens",
-    "cached_tokens",
-    "cache_creation_tokens",
-    "reasoning_tokens",
-    "total_tokens",
-    "ttfb_ms",
-    "total_ms",
-    "retries",
-    "client_ip",
-    "user_field",
-];
-
-/// `INSERT ... VALUES ($1, ..), ($24, ..)` for `rows` rows. sqlx's `QueryBuilder<Any>` writes
-/// `?` placeholders, which Postgres rejects, so the numbered placeholders are laid out here; the
-/// text holds nothing but column names and placeholders, every value is bound.
-fn insert_sql(rows: usize) -> String {
-    let mut sql = format!("INSERT INTO request_logs ({}) VALUES ", COLUMNS.join(", "));
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 0..COLUMNS.len() {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", row * COLUMNS.len() + column + 1));
-        }
-        sql.push(')');
-    }
-    // A record replayed after a partial failure must not fail the whole batch.
-    sql.push_str(" ON CONFLICT (request_id) DO NOTHING");
-    sql
-}
-
-async fn insert(store: &Store, batch: &[UsageRecord]) -> Result<(), sqlx::Error> {
-    let now = now_ms();
-    let sql = insert_sql(batch.len());
-    let mut query = sqlx::query::<Any>(AssertSqlSafe(sql));
-    for record in batch {
-        let requested = record.requested_model.clone().unwrap_or_default();
-        query = query
-            .bind(now)
-            .bind(record.request_id.clone())
-            .bind(record.upstream_request_id.clone())
-            .bind(record.group_id.clone().unwrap_or_default())
-            .bind(record.token_id)
-            .bind(record.token_name.clone().unwrap_or_default())
-            .bind(requested.clone())
-            .bind(record.upstream_model.clone().unwrap_or(requested))
-            .bind(record.channel_id)
-            .bind(record.endpoint.clone())
-            .bind(i64::from(record.status))
-            .bind(record.error.clone())
-            .bind(to_i64(record.usage.input_tokens))
-            .bind(to_i64(record.usage.output_tokens))
-            .bind(to_i64(record.usage.cached_input_tokens))
-            .bind(to_i64(record.usage.cache_creation_tokens))
-            .bind(to_i64(record.usage.reasoning_tokens))
-            .bind(to_i64(record.usage.total_tokens))
-            .bind(record.first_byte.map(millis))
-            .bind(millis(record.total))
-            .bind(i64::from(record.retries))
-            .bind(record.client_ip.map(|ip| ip.to_string()))
-            .bind(record.user.clone());
-    }
-    // Rows and their summary increments land together: a retried batch never counts twice.
-    let mut tx = store.pool().begin().await?;
-    query.execute(&mut *tx).await?;
-    crate::logs::summaries::record_batch(&mut tx, batch, now).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_are_numbered_across_rows() {
-        let sql = insert_sql(2);
-        assert!(sql.contains("($1, $2,"));
-        assert!(sql.contains("$23), ($24, "));
-        assert!(sql.ends_with("$46) ON CONFLICT (request_id) DO NOTHING"));
+    /// Time left before the flush deadline; `None` while the server runs.
+    fn remaining(&self) -> Option<Duration> {
+        self.deadline
+            .get()
+            .map(|deadline| deadline.saturating_duration_since(Instant::now()))
     }
 }

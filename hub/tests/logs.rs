@@ -94,6 +94,7 @@ fn record(spec: Spec<'_>) -> UsageRecord {
             cache_creation_tokens: spec.input / 5,
             reasoning_tokens: spec.output / 3,
             total_tokens: spec.input + spec.output,
+            ..TokenUsage::default()
         },
         usage_estimated: false,
         retries: 0,
@@ -103,6 +104,11 @@ fn record(spec: Spec<'_>) -> UsageRecord {
         user: None,
         upstream_request_id: None,
         stream: false,
+        request_body: None,
+        response_body: None,
+        grant: None,
+        web_search_calls: 0,
+        cache_hit: false,
     }
 }
 

@@ -1,4 +1,4 @@
-//! The request log writer: batched inserts on SQLite and the real Postgres, and nothing lost when it is finished.
+//! The request log writer on SQLite and the real Postgres: every row written with its summaries, charges applied once (also when the log database is separate and a write is retried), bodies kept by the detail rules, nothing dropped while the database fails.
 
 #![allow(
     clippy::unwrap_used,
@@ -9,10 +9,15 @@
 
 mod support;
 
+use std::str::FromStr;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use hub::store::Store;
+use bytes::Bytes;
+use hub::store::{Group, NewToken, Store};
+use hub::usage_log::{LogEntry, WriterConfig};
 use relay::backend::{TokenUsage, UsageRecord, UsageSink};
+use rust_decimal::Decimal;
 
 fn record(index: usize) -> UsageRecord {
     UsageRecord {
@@ -40,7 +45,52 @@ fn record(index: usize) -> UsageRecord {
         user: Some("alice".into()),
         upstream_request_id: None,
         stream: false,
+        request_body: None,
+        response_body: None,
+        grant: None,
+        web_search_calls: 0,
+        cache_hit: false,
     }
+}
+
+fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+/// A store and whatever keeps its database alive.
+struct Db {
+    store: Store,
+    _dir: Option<tempfile::TempDir>,
+    _postgres: Option<support::TestDatabase>,
+}
+
+async fn sqlite() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(dir.path().join("logs.db").to_str().unwrap())
+        .await
+        .unwrap();
+    Db {
+        store,
+        _dir: Some(dir),
+        _postgres: None,
+    }
+}
+
+async fn postgres() -> Db {
+    let database = support::TestDatabase::create().await;
+    let store = Store::connect(&database.url()).await.unwrap();
+    Db {
+        store,
+        _dir: None,
+        _postgres: Some(database),
+    }
+}
+
+async fn scalar_i64(store: &Store, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
 }
 
 async fn check_every_record_is_written(store: Store) {
@@ -78,23 +128,269 @@ async fn check_every_record_is_written(store: Store) {
     .await
     .unwrap();
     assert_eq!(summarized, rows as i64);
-    // After finishing, late records are refused rather than silently queued forever.
+    // After finishing, late records are refused and counted, never silently queued forever.
     sink.record(record(rows + 1));
+    assert_eq!(sink.stats().dropped.load(Ordering::Relaxed), 1);
 }
 
 #[tokio::test]
 async fn sqlite_gets_every_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(dir.path().join("logs.db").to_str().unwrap())
-        .await
-        .unwrap();
-    check_every_record_is_written(store).await;
+    let db = sqlite().await;
+    check_every_record_is_written(db.store.clone()).await;
 }
 
 #[tokio::test]
 async fn postgres_gets_every_row() {
-    let database = support::TestDatabase::create().await;
-    let store = Store::connect(&database.url()).await.unwrap();
-    check_every_record_is_written(store.clone()).await;
-    store.close().await;
+    let db = postgres().await;
+    check_every_record_is_written(db.store.clone()).await;
+    db.store.close().await;
+}
+
+/// A group with a balance of 10 and its token "ci"; returns the token id.
+async fn tenant(store: &Store) -> i64 {
+    let mut group = Group::new("acme");
+    group.balance = dec("10");
+    store.create_group(&group).await.unwrap();
+    let (token, _key) = store
+        .create_token(
+            &NewToken {
+                group_id: "acme".into(),
+                name: "ci".into(),
+                ..NewToken::default()
+            },
+            0,
+        )
+        .await
+        .unwrap();
+    token.id
+}
+
+fn entry(index: usize, token_id: i64, cost: &str, period_start: Option<i64>) -> LogEntry {
+    let mut record = record(index);
+    record.token_id = Some(token_id);
+    LogEntry {
+        record,
+        cost: dec(cost),
+        charge: true,
+        period_start,
+        save_detail: false,
+    }
+}
+
+/// (used_amount, request_count, period_used, period_start) of the token, balance of the group.
+async fn spending(store: &Store, token_id: i64) -> (Decimal, i64, Decimal, Option<i64>, Decimal) {
+    let (used, count, period_used, start): (String, i64, String, Option<i64>) = sqlx::query_as(
+        "SELECT used_amount, request_count, period_used, period_start FROM tokens WHERE id = $1",
+    )
+    .bind(token_id)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let balance: String = sqlx::query_scalar("SELECT balance FROM groups WHERE id = $1")
+        .bind("acme")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    (dec(&used), count, dec(&period_used), start, dec(&balance))
+}
+
+/// Costs stored in the rows and summed in both summary tables.
+async fn logged_costs(store: &Store) -> (Decimal, Decimal, Decimal) {
+    let sum = |sql: &'static str| async move {
+        let texts: Vec<String> = sqlx::query_scalar(sql)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        texts.iter().map(|text| dec(text)).sum::<Decimal>()
+    };
+    (
+        sum("SELECT cost FROM request_logs").await,
+        sum("SELECT cost FROM channel_model_summaries WHERE granularity = 'minute'").await,
+        sum("SELECT cost FROM group_token_model_summaries WHERE granularity = 'hour'").await,
+    )
+}
+
+async fn check_charges(store: Store) {
+    let token_id = tenant(&store).await;
+    let (sink, writer) = hub::usage_log::spawn(store.clone());
+    for index in 0..300 {
+        sink.submit(entry(index, token_id, "0.01", Some(1_000)));
+    }
+    // Not charged (billing off): logged with its cost, no spending.
+    let mut free = entry(300, token_id, "5", Some(1_000));
+    free.charge = false;
+    sink.submit(free);
+    writer.finish().await;
+    assert_eq!(
+        spending(&store, token_id).await,
+        (dec("3"), 300, dec("3"), Some(1_000), dec("7"))
+    );
+    assert_eq!(logged_costs(&store).await, (dec("8"), dec("8"), dec("8")));
+
+    // A newer period start restarts the period; an older one still adds to the current one.
+    let (sink, writer) = hub::usage_log::spawn(store.clone());
+    sink.submit(entry(400, token_id, "0.5", Some(2_000)));
+    sink.submit(entry(401, token_id, "0.25", Some(1_000)));
+    writer.finish().await;
+    assert_eq!(
+        spending(&store, token_id).await,
+        (dec("3.75"), 302, dec("0.75"), Some(2_000), dec("6.25"))
+    );
+    assert_eq!(
+        logged_costs(&store).await,
+        (dec("8.75"), dec("8.75"), dec("8.75"))
+    );
+}
+
+#[tokio::test]
+async fn sqlite_charges_tokens_and_groups() {
+    let db = sqlite().await;
+    check_charges(db.store.clone()).await;
+}
+
+#[tokio::test]
+async fn postgres_charges_tokens_and_groups() {
+    let db = postgres().await;
+    check_charges(db.store.clone()).await;
+    db.store.close().await;
+}
+
+/// The log database fails for a while (its table renamed away): the writer keeps retrying
+/// past any fixed count, loses nothing, and the charges in the separate main database are
+/// applied exactly once.
+async fn check_retries_lose_nothing_and_charge_once(main: Store, logs: Store) {
+    let token_id = tenant(&main).await;
+    sqlx::query("ALTER TABLE request_logs RENAME TO request_logs_away")
+        .execute(logs.pool())
+        .await
+        .unwrap();
+    let mut config = WriterConfig::new(logs.clone());
+    config.billing_store = Some(main.clone());
+    let (sink, writer) = hub::usage_log::spawn_with(config);
+    for index in 0..50 {
+        sink.submit(entry(index, token_id, "0.1", None));
+    }
+    let stats = sink.stats().clone();
+    for _ in 0..600 {
+        if stats.write_failures.load(Ordering::Relaxed) >= 5 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(stats.write_failures.load(Ordering::Relaxed) >= 5);
+    sqlx::query("ALTER TABLE request_logs_away RENAME TO request_logs")
+        .execute(logs.pool())
+        .await
+        .unwrap();
+    writer.finish().await;
+    assert_eq!(
+        scalar_i64(&logs, "SELECT COUNT(*) FROM request_logs").await,
+        50
+    );
+    assert_eq!(stats.dropped.load(Ordering::Relaxed), 0);
+    assert_eq!(stats.lost.load(Ordering::Relaxed), 0);
+    let (used, count, _, _, balance) = spending(&main, token_id).await;
+    assert_eq!((used, count, balance), (dec("5"), 50, dec("5")));
+}
+
+#[tokio::test]
+async fn sqlite_retries_lose_nothing_and_charge_once() {
+    let main = sqlite().await;
+    let logs = sqlite().await;
+    check_retries_lose_nothing_and_charge_once(main.store.clone(), logs.store.clone()).await;
+}
+
+#[tokio::test]
+async fn postgres_retries_lose_nothing_and_charge_once() {
+    let main = postgres().await;
+    let logs = postgres().await;
+    check_retries_lose_nothing_and_charge_once(main.store.clone(), logs.store.clone()).await;
+    main.store.close().await;
+    logs.store.close().await;
+}
+
+/// Which bodies are kept: failed requests, `save_detail` entries, everything with
+/// `save_all_detail`; cut at the configured size.
+async fn check_details(store: Store) {
+    let with_bodies = |index: usize, status: u16, save_detail: bool| {
+        let mut record = record(index);
+        record.status = status;
+        record.request_body = Some(Bytes::from(format!(
+            "{{\"n\":{index},\"pad\":\"{}\"}}",
+            "x".repeat(100)
+        )));
+        record.response_body = Some(Bytes::from_static(b"{\"error\":\"upstream\"}"));
+        LogEntry {
+            save_detail,
+            ..LogEntry::from(record)
+        }
+    };
+    let mut config = WriterConfig::new(store.clone());
+    config.detail_max_bytes = 64;
+    let (sink, writer) = hub::usage_log::spawn_with(config.clone());
+    sink.submit(with_bodies(1, 200, false));
+    sink.submit(with_bodies(2, 502, false));
+    sink.submit(with_bodies(3, 200, true));
+    sink.submit(LogEntry::from(record(4)));
+    writer.finish().await;
+    let stored: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT request_id, request_body, request_body_truncated, response_body, \
+         response_body_truncated FROM request_log_details ORDER BY request_id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let ids: Vec<&str> = stored.iter().map(|row| row.0.as_str()).collect();
+    assert_eq!(ids, ["req-2", "req-3"]);
+    let (_, request, request_cut, response, response_cut) = &stored[0];
+    assert_eq!(request.len(), 64);
+    assert!(request.starts_with("{\"n\":2,"));
+    assert_eq!(*request_cut, 1);
+    assert_eq!(
+        (response.as_str(), *response_cut),
+        ("{\"error\":\"upstream\"}", 0)
+    );
+
+    config.save_all_detail = true;
+    let (sink, writer) = hub::usage_log::spawn_with(config);
+    sink.submit(with_bodies(5, 200, false));
+    writer.finish().await;
+    assert_eq!(
+        scalar_i64(&store, "SELECT COUNT(*) FROM request_log_details").await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn sqlite_keeps_the_right_bodies() {
+    let db = sqlite().await;
+    check_details(db.store.clone()).await;
+}
+
+#[tokio::test]
+async fn postgres_keeps_the_right_bodies() {
+    let db = postgres().await;
+    check_details(db.store.clone()).await;
+    db.store.close().await;
+}
+
+/// Text Postgres refuses (NUL) is cleaned instead of failing the batch forever.
+#[tokio::test]
+async fn postgres_accepts_nul_in_client_text() {
+    let db = postgres().await;
+    let (sink, writer) = hub::usage_log::spawn(db.store.clone());
+    let mut nul = record(1);
+    nul.user = Some("a\0b".into());
+    nul.status = 400;
+    nul.request_body = Some(Bytes::from_static(b"{\"x\":\"\0\"}"));
+    sink.record(nul);
+    writer.finish().await;
+    let user: String = sqlx::query_scalar("SELECT user_field FROM request_logs")
+        .fetch_one(db.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(user, "a\u{FFFD}b");
+    let stats = sink.stats();
+    assert_eq!(stats.write_failures.load(Ordering::Relaxed), 0);
+    db.store.close().await;
 }

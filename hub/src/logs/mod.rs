@@ -5,9 +5,11 @@
 //! row that was not stored. Every statement here is assembled by [`Sql`], which numbers `$n`
 //! placeholders itself (sqlx's `QueryBuilder<Any>` writes `?`, which Postgres rejects).
 
+pub mod charges;
 pub mod queries;
 pub mod retention;
 pub mod summaries;
+pub mod write;
 
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;

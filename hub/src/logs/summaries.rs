@@ -10,10 +10,11 @@ use sqlx::{AnyConnection, Row};
 
 use super::{LogError, Sql, saturating_i64};
 use crate::store::Store;
+use crate::usage_log::LogEntry;
 
 const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 3_600_000;
-/// Rows per upsert statement: 17 bound values per row stays far below Postgres' 65,535.
+/// Rows per upsert statement: 18 bound values per row stays far below Postgres' 65,535.
 const UPSERT_ROWS: usize = 1_000;
 
 /// Bucket width of a summary row.
@@ -64,8 +65,9 @@ pub struct Counters {
 }
 
 impl Counters {
-    fn add_record(&mut self, record: &UsageRecord) {
+    fn add_record(&mut self, record: &UsageRecord, cost: Decimal) {
         self.requests += 1;
+        self.cost += cost;
         if record.status >= 400 {
             self.errors += 1;
             if record.status >= 500 {
@@ -132,6 +134,44 @@ fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// Postgres adds decimal TEXT exactly through NUMERIC inside the upsert, so concurrent writers
+/// (replicas) never lose an increment.
+macro_rules! cost_sum {
+    ($table:literal) => {
+        concat!(
+            "CAST(CAST(",
+            $table,
+            ".cost AS NUMERIC) + CAST(excluded.cost AS NUMERIC) AS TEXT)"
+        )
+    };
+}
+
+/// What the summaries read of one logged request.
+pub trait Summarized {
+    fn record(&self) -> &UsageRecord;
+    fn cost(&self) -> Decimal;
+}
+
+impl Summarized for UsageRecord {
+    fn record(&self) -> &UsageRecord {
+        self
+    }
+
+    fn cost(&self) -> Decimal {
+        Decimal::ZERO
+    }
+}
+
+impl Summarized for LogEntry {
+    fn record(&self) -> &UsageRecord {
+        &self.record
+    }
+
+    fn cost(&self) -> Decimal {
+        self.cost
+    }
+}
+
 /// Adds `batch` (stored with `created_at` = `created_at_ms`) to the minute and hour rows of
 /// both summary tables. Call it on the transaction that inserted the rows, so summaries and raw
 /// rows commit together. The increments are atomic upserts, so concurrent writers (several
@@ -139,29 +179,31 @@ fn millis(duration: Duration) -> i64 {
 /// writers lock rows in the same order and cannot deadlock each other.
 ///
 /// The model is the requested one in both tables, as in the `model` filters.
-pub async fn record_batch(
+pub async fn record_batch<E: Summarized>(
     conn: &mut AnyConnection,
-    batch: &[UsageRecord],
+    batch: &[E],
     created_at_ms: i64,
 ) -> Result<(), sqlx::Error> {
+    let postgres = conn.backend_name() == "PostgreSQL";
     let mut by_channel: BTreeMap<(Granularity, i64, i64, &str), Counters> = BTreeMap::new();
     let mut by_group: BTreeMap<(Granularity, i64, &str, &str, &str), Counters> = BTreeMap::new();
     for granularity in [Granularity::Minute, Granularity::Hour] {
         let bucket = granularity.bucket(created_at_ms);
-        for record in batch {
+        for entry in batch {
+            let (record, cost) = (entry.record(), entry.cost());
             let model = record.requested_model.as_deref().unwrap_or_default();
             // The log row stores a missing channel as NULL; the summary key cannot be NULL.
             let channel = record.channel_id.unwrap_or(0);
             by_channel
                 .entry((granularity, bucket, channel, model))
                 .or_default()
-                .add_record(record);
+                .add_record(record, cost);
             let group = record.group_id.as_deref().unwrap_or_default();
             let token = record.token_name.as_deref().unwrap_or_default();
             by_group
                 .entry((granularity, bucket, group, token, model))
                 .or_default()
-                .add_record(record);
+                .add_record(record, cost);
         }
     }
     let channel_rows: Vec<_> = by_channel.into_iter().collect();
@@ -182,12 +224,34 @@ pub async fn record_batch(
                 .bind_int(*channel)
                 .push(", ")
                 .bind_text(*model);
-            bind_counters(&mut sql, counters);
+            bind_counters(&mut sql, counters, postgres);
             sql.push(")");
         }
         sql.push(" ON CONFLICT (granularity, bucket, channel_id, model) DO UPDATE SET ")
             .push(CHANNEL_UPDATES);
+        if postgres {
+            sql.push(", cost = ")
+                .push(cost_sum!("channel_model_summaries"));
+        }
         sql.query().execute(&mut *conn).await?;
+    }
+    if !postgres {
+        for ((granularity, bucket, channel, model), counters) in &channel_rows {
+            if counters.cost.is_zero() {
+                continue;
+            }
+            let key = |sql: &mut Sql| {
+                sql.push(" WHERE granularity = ")
+                    .bind_text(granularity.name())
+                    .push(" AND bucket = ")
+                    .bind_int(*bucket)
+                    .push(" AND channel_id = ")
+                    .bind_int(*channel)
+                    .push(" AND model = ")
+                    .bind_text(*model);
+            };
+            add_cost_sqlite(conn, "channel_model_summaries", key, counters.cost).await?;
+        }
     }
     let group_rows: Vec<_> = by_group.into_iter().collect();
     for chunk in group_rows.chunks(UPSERT_ROWS) {
@@ -211,20 +275,69 @@ pub async fn record_batch(
                 .bind_text(*token)
                 .push(", ")
                 .bind_text(*model);
-            bind_counters(&mut sql, counters);
+            bind_counters(&mut sql, counters, postgres);
             sql.push(")");
         }
         sql.push(" ON CONFLICT (granularity, bucket, group_id, token_name, model) DO UPDATE SET ")
             .push(GROUP_UPDATES);
+        if postgres {
+            sql.push(", cost = ")
+                .push(cost_sum!("group_token_model_summaries"));
+        }
         sql.query().execute(&mut *conn).await?;
+    }
+    if !postgres {
+        for ((granularity, bucket, group, token, model), counters) in &group_rows {
+            if counters.cost.is_zero() {
+                continue;
+            }
+            let key = |sql: &mut Sql| {
+                sql.push(" WHERE granularity = ")
+                    .bind_text(granularity.name())
+                    .push(" AND bucket = ")
+                    .bind_int(*bucket)
+                    .push(" AND group_id = ")
+                    .bind_text(*group)
+                    .push(" AND token_name = ")
+                    .bind_text(*token)
+                    .push(" AND model = ")
+                    .bind_text(*model);
+            };
+            add_cost_sqlite(conn, "group_token_model_summaries", key, counters.cost).await?;
+        }
     }
     Ok(())
 }
 
-/// Counter columns in bind order; cost is not among them because usage records carry none yet.
+/// SQLite has no exact decimal arithmetic: the cost is read and rewritten, which is safe
+/// because the writer's `BEGIN IMMEDIATE` transaction holds the database's only write lock.
+/// The upsert before this inserted new rows with cost 0.
+async fn add_cost_sqlite(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    key: impl Fn(&mut Sql),
+    cost: Decimal,
+) -> Result<(), sqlx::Error> {
+    let mut read = Sql::new("SELECT cost FROM ");
+    read.push(table);
+    key(&mut read);
+    let stored: String = read.query().fetch_one(&mut *conn).await?.try_get(0)?;
+    // A corrupt stored value is overwritten rather than failing every later batch forever.
+    let stored = Decimal::from_str(&stored).unwrap_or_default();
+    let mut write = Sql::new("UPDATE ");
+    write
+        .push(table)
+        .push(" SET cost = ")
+        .bind_text((stored + cost).normalize().to_string());
+    key(&mut write);
+    write.query().execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Counter columns in bind order, the decimal cost last.
 const COUNTER_COLUMNS: &str = "request_count, error_count, client_error_count, server_error_count, \
     input_tokens, output_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, \
-    total_tokens, total_ms, ttfb_ms, ttfb_count";
+    total_tokens, total_ms, ttfb_ms, ttfb_count, cost";
 
 /// `SET counter = <table>.counter + excluded.counter, ...`: Postgres calls an unqualified
 /// counter ambiguous (the row or `excluded`), so the stored row is named by its table.
@@ -277,7 +390,9 @@ macro_rules! counter_updates {
 const CHANNEL_UPDATES: &str = counter_updates!("channel_model_summaries");
 const GROUP_UPDATES: &str = counter_updates!("group_token_model_summaries");
 
-fn bind_counters(sql: &mut Sql, counters: &Counters) {
+/// Binds the counters; the cost only on Postgres, where the upsert adds it (SQLite inserts 0
+/// and adds the cost afterwards, see [`add_cost_sqlite`]).
+fn bind_counters(sql: &mut Sql, counters: &Counters, postgres: bool) {
     for value in [
         counters.requests,
         counters.errors,
@@ -295,6 +410,12 @@ fn bind_counters(sql: &mut Sql, counters: &Counters) {
     ] {
         sql.push(", ").bind_int(value);
     }
+    let cost = if postgres {
+        counters.cost.normalize().to_string()
+    } else {
+        "0".to_owned()
+    };
+    sql.push(", ").bind_text(cost);
 }
 
 /// What a summary read selects. A channel filter reads the per-channel table; otherwise the

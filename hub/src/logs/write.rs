@@ -1,0 +1,356 @@
+//! One batch of the request log writer as one transaction: the log rows, their bodies, the summary increments and the billing charges.
+//!
+//! Rows reach Postgres as one JSON document expanded by `json_to_recordset` (one statement
+//! and one bound value whatever the row count), and SQLite as one prepared single-row insert
+//! executed per row (SQLite is in-process: a cached statement per row is faster there than
+//! one statement with thousands of placeholders).
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::Serialize;
+use sqlx::{Any, AnyConnection, Transaction};
+
+use super::{charges, summaries};
+use crate::store::{Dialect, Store, now_ms};
+use crate::usage_log::{LogEntry, WriterConfig};
+
+/// Why a batch could not be written; every case is retried by the writer.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("the shutdown flush deadline passed")]
+    DeadlinePassed,
+}
+
+/// Writes `batch` in one transaction of the log database (see the module doc). With a
+/// separate main database the charges commit there first, once: `charged` remembers it
+/// across the writer's retries.
+pub async fn write_batch(
+    config: &WriterConfig,
+    batch: &[LogEntry],
+    charged: &mut bool,
+) -> Result<(), WriteError> {
+    if let Some(billing) = &config.billing_store
+        && !*charged
+    {
+        let mut tx = begin(billing).await?;
+        charges::apply(&mut tx, batch).await?;
+        tx.commit().await?;
+        *charged = true;
+    }
+    let created_at = now_ms();
+    let rows: Vec<LogRowOut<'_>> = batch
+        .iter()
+        .map(|entry| LogRowOut::new(entry, created_at))
+        .collect();
+    let details: Vec<DetailOut<'_>> = batch
+        .iter()
+        .filter(|entry| keeps_detail(config, entry))
+        .map(|entry| DetailOut::new(entry, created_at, config.detail_max_bytes))
+        .collect();
+    let mut tx = begin(&config.store).await?;
+    match config.store.dialect() {
+        Dialect::Postgres => {
+            insert_json(&mut tx, INSERT_LOGS_POSTGRES, &rows).await?;
+            if !details.is_empty() {
+                insert_json(&mut tx, INSERT_DETAILS_POSTGRES, &details).await?;
+            }
+        }
+        Dialect::Sqlite => {
+            insert_logs_sqlite(&mut tx, &rows).await?;
+            insert_details_sqlite(&mut tx, &details).await?;
+        }
+    }
+    summaries::record_batch(&mut tx, batch, created_at).await?;
+    if config.billing_store.is_none() {
+        charges::apply(&mut tx, batch).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A write transaction. SQLite's IMMEDIATE takes the write lock up front, so the charges'
+/// read-modify-write cannot be interleaved with another writer's.
+pub async fn begin(store: &Store) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    match store.dialect() {
+        Dialect::Sqlite => store.pool().begin_with("BEGIN IMMEDIATE").await,
+        Dialect::Postgres => store.pool().begin().await,
+    }
+}
+
+/// Bodies are kept for failed requests, or for all with `SAVE_ALL_LOG_DETAIL` or the entry's
+/// own override (model or group setting), when the relay passed any.
+fn keeps_detail(config: &WriterConfig, entry: &LogEntry) -> bool {
+    let record = &entry.record;
+    let has_body = record.request_body.is_some() || record.response_body.is_some();
+    has_body && (record.status >= 400 || config.save_all_detail || entry.save_detail)
+}
+
+/// One request log row as written, field names = column names.
+#[derive(Debug, Serialize)]
+struct LogRowOut<'a> {
+    created_at: i64,
+    request_id: Cow<'a, str>,
+    upstream_request_id: Option<Cow<'a, str>>,
+    group_id: Cow<'a, str>,
+    token_id: Option<i64>,
+    token_name: Cow<'a, str>,
+    requested_model: Cow<'a, str>,
+    actual_model: Cow<'a, str>,
+    channel_id: Option<i64>,
+    endpoint: Cow<'a, str>,
+    status_code: i64,
+    error: Option<Cow<'a, str>>,
+    input_tokens: i64,
+    output_tokens: i64,
+    cached_tokens: i64,
+    cache_creation_tokens: i64,
+    reasoning_tokens: i64,
+    image_input_tokens: i64,
+    image_output_tokens: i64,
+    audio_input_tokens: i64,
+    audio_output_tokens: i64,
+    total_tokens: i64,
+    cost: String,
+    ttfb_ms: Option<i64>,
+    total_ms: i64,
+    retries: i64,
+    client_ip: Option<String>,
+    user_field: Option<Cow<'a, str>>,
+}
+
+impl<'a> LogRowOut<'a> {
+    fn new(entry: &'a LogEntry, created_at: i64) -> LogRowOut<'a> {
+        let record = &entry.record;
+        let usage = &record.usage;
+        let requested = record.requested_model.as_deref().unwrap_or_default();
+        LogRowOut {
+            created_at,
+            request_id: text(&record.request_id),
+            upstream_request_id: record.upstream_request_id.as_deref().map(text),
+            group_id: text(record.group_id.as_deref().unwrap_or_default()),
+            token_id: record.token_id,
+            token_name: text(record.token_name.as_deref().unwrap_or_default()),
+            requested_model: text(requested),
+            actual_model: text(record.upstream_model.as_deref().unwrap_or(requested)),
+            channel_id: record.channel_id,
+            endpoint: text(&record.endpoint),
+            status_code: i64::from(record.status),
+            error: record.error.as_deref().map(text),
+            input_tokens: saturating(usage.input_tokens),
+            output_tokens: saturating(usage.output_tokens),
+            cached_tokens: saturating(usage.cached_input_tokens),
+            cache_creation_tokens: saturating(usage.cache_creation_tokens),
+            reasoning_tokens: saturating(usage.reasoning_tokens),
+            image_input_tokens: saturating(usage.image_input_tokens),
+            image_output_tokens: saturating(usage.image_output_tokens),
+            audio_input_tokens: saturating(usage.audio_input_tokens),
+            audio_output_tokens: saturating(usage.audio_output_tokens),
+            total_tokens: saturating(usage.total_tokens),
+            cost: entry.cost.normalize().to_string(),
+            ttfb_ms: record.first_byte.map(millis),
+            total_ms: millis(record.total),
+            retries: i64::from(record.retries),
+            client_ip: record.client_ip.map(|ip| ip.to_string()),
+            user_field: record.user.as_deref().map(text),
+        }
+    }
+}
+
+/// The bodies of one request as written.
+#[derive(Debug, Serialize)]
+struct DetailOut<'a> {
+    request_id: Cow<'a, str>,
+    created_at: i64,
+    request_body: Option<String>,
+    response_body: Option<String>,
+    request_body_truncated: i64,
+    response_body_truncated: i64,
+}
+
+impl<'a> DetailOut<'a> {
+    fn new(entry: &'a LogEntry, created_at: i64, max_bytes: usize) -> DetailOut<'a> {
+        let record = &entry.record;
+        let (request_body, request_truncated) = body_text(record.request_body.as_ref(), max_bytes);
+        let (response_body, response_truncated) =
+            body_text(record.response_body.as_ref(), max_bytes);
+        DetailOut {
+            request_id: text(&record.request_id),
+            created_at,
+            request_body,
+            response_body,
+            request_body_truncated: i64::from(request_truncated),
+            response_body_truncated: i64::from(response_truncated),
+        }
+    }
+}
+
+/// A body as stored text: at most `max_bytes`, cut on a character boundary, invalid UTF-8
+/// replaced. Returns the text and whether it was cut here.
+pub fn body_text(body: Option<&Bytes>, max_bytes: usize) -> (Option<String>, bool) {
+    let Some(body) = body else {
+        return (None, false);
+    };
+    let truncated = body.len() > max_bytes;
+    let mut cut = &body[..body.len().min(max_bytes)];
+    if truncated
+        && let Err(error) = std::str::from_utf8(cut)
+        && error.error_len().is_none()
+    {
+        // The cut fell inside a character: end before it instead of with a replacement.
+        cut = &cut[..error.valid_up_to()];
+    }
+    (
+        Some(text(&String::from_utf8_lossy(cut)).into_owned()),
+        truncated,
+    )
+}
+
+/// Postgres text cannot hold NUL (a client may send one in a body or the `user` field): it
+/// would fail the whole batch on every retry, so it is replaced.
+fn text(value: &str) -> Cow<'_, str> {
+    if value.contains('\0') {
+        Cow::Owned(value.replace('\0', "\u{FFFD}"))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+const INSERT_LOGS_POSTGRES: &str = "INSERT INTO request_logs (created_at, request_id, \
+    upstream_request_id, group_id, token_id, token_name, requested_model, actual_model, \
+    channel_id, endpoint, status_code, error, input_tokens, output_tokens, cached_tokens, \
+    cache_creation_tokens, reasoning_tokens, image_input_tokens, image_output_tokens, \
+    audio_input_tokens, audio_output_tokens, total_tokens, cost, ttfb_ms, total_ms, retries, \
+    client_ip, user_field) \
+    SELECT * FROM json_to_recordset($1::json) AS r(created_at BIGINT, request_id TEXT, \
+    upstream_request_id TEXT, group_id TEXT, token_id BIGINT, token_name TEXT, \
+    requested_model TEXT, actual_model TEXT, channel_id BIGINT, endpoint TEXT, \
+    status_code BIGINT, error TEXT, input_tokens BIGINT, output_tokens BIGINT, \
+    cached_tokens BIGINT, cache_creation_tokens BIGINT, reasoning_tokens BIGINT, \
+    image_input_tokens BIGINT, image_output_tokens BIGINT, audio_input_tokens BIGINT, \
+    audio_output_tokens BIGINT, total_tokens BIGINT, cost TEXT, ttfb_ms BIGINT, \
+    total_ms BIGINT, retries BIGINT, client_ip TEXT, user_field TEXT) \
+    ON CONFLICT (request_id) DO NOTHING";
+
+const INSERT_DETAILS_POSTGRES: &str = "INSERT INTO request_log_details (request_id, created_at, \
+    request_body, response_body, request_body_truncated, response_body_truncated) \
+    SELECT * FROM json_to_recordset($1::json) AS r(request_id TEXT, created_at BIGINT, \
+    request_body TEXT, response_body TEXT, request_body_truncated BIGINT, \
+    response_body_truncated BIGINT) \
+    ON CONFLICT (request_id) DO NOTHING";
+
+/// One statement for the whole batch: the rows travel as a single JSON text value.
+async fn insert_json<T: Serialize>(
+    conn: &mut AnyConnection,
+    statement: &'static str,
+    rows: &[T],
+) -> Result<(), sqlx::Error> {
+    let document =
+        serde_json::to_string(rows).map_err(|error| sqlx::Error::Encode(error.into()))?;
+    sqlx::query(statement)
+        .bind(document)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+const INSERT_LOG_SQLITE: &str = "INSERT INTO request_logs (created_at, request_id, \
+    upstream_request_id, group_id, token_id, token_name, requested_model, actual_model, \
+    channel_id, endpoint, status_code, error, input_tokens, output_tokens, cached_tokens, \
+    cache_creation_tokens, reasoning_tokens, image_input_tokens, image_output_tokens, \
+    audio_input_tokens, audio_output_tokens, total_tokens, cost, ttfb_ms, total_ms, retries, \
+    client_ip, user_field) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+    $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) \
+    ON CONFLICT (request_id) DO NOTHING";
+
+async fn insert_logs_sqlite(
+    conn: &mut AnyConnection,
+    rows: &[LogRowOut<'_>],
+) -> Result<(), sqlx::Error> {
+    for row in rows {
+        sqlx::query(INSERT_LOG_SQLITE)
+            .bind(row.created_at)
+            .bind(row.request_id.as_ref())
+            .bind(row.upstream_request_id.as_deref())
+            .bind(row.group_id.as_ref())
+            .bind(row.token_id)
+            .bind(row.token_name.as_ref())
+            .bind(row.requested_model.as_ref())
+            .bind(row.actual_model.as_ref())
+            .bind(row.channel_id)
+            .bind(row.endpoint.as_ref())
+            .bind(row.status_code)
+            .bind(row.error.as_deref())
+            .bind(row.input_tokens)
+            .bind(row.output_tokens)
+            .bind(row.cached_tokens)
+            .bind(row.cache_creation_tokens)
+            .bind(row.reasoning_tokens)
+            .bind(row.image_input_tokens)
+            .bind(row.image_output_tokens)
+            .bind(row.audio_input_tokens)
+            .bind(row.audio_output_tokens)
+            .bind(row.total_tokens)
+            .bind(row.cost.as_str())
+            .bind(row.ttfb_ms)
+            .bind(row.total_ms)
+            .bind(row.retries)
+            .bind(row.client_ip.as_deref())
+            .bind(row.user_field.as_deref())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn insert_details_sqlite(
+    conn: &mut AnyConnection,
+    details: &[DetailOut<'_>],
+) -> Result<(), sqlx::Error> {
+    for detail in details {
+        sqlx::query(
+            "INSERT INTO request_log_details (request_id, created_at, request_body, \
+             response_body, request_body_truncated, response_body_truncated) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (request_id) DO NOTHING",
+        )
+        .bind(detail.request_id.as_ref())
+        .bind(detail.created_at)
+        .bind(detail.request_body.as_deref())
+        .bind(detail.response_body.as_deref())
+        .bind(detail.request_body_truncated)
+        .bind(detail.response_body_truncated)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn saturating(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_cut_on_character_boundaries() {
+        let body = Bytes::from("héllo");
+        assert_eq!(body_text(Some(&body), 2), (Some("h".into()), true));
+        assert_eq!(body_text(Some(&body), 3), (Some("hé".into()), true));
+        assert_eq!(body_text(Some(&body), 64), (Some("héllo".into()), false));
+        assert_eq!(body_text(None, 64), (None, false));
+        let nul = Bytes::from_static(b"a\0b");
+        assert_eq!(
+            body_text(Some(&nul), 64),
+            (Some("a\u{FFFD}b".into()), false)
+        );
+    }
+}

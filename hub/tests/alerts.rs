@@ -1,0 +1,193 @@
+//! Alerts delivered to a local webhook receiver: the generic and Feishu bodies, throttling per key, and a failing request log writer raising its alert.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure is a failed test"
+)]
+
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::State;
+use axum::routing::post;
+use hub::alerts::{AlertConfig, AlertEvent, Alerts, WebhookFormat};
+use hub::store::Store;
+use hub::usage_log::{LogEntry, WriterConfig};
+use relay::backend::{TokenUsage, UsageRecord};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+type Received = Arc<Mutex<Vec<Value>>>;
+
+/// A webhook receiver on 127.0.0.1:0 keeping every JSON body it gets.
+async fn receiver() -> (String, Received) {
+    let received = Received::default();
+    let app = Router::new()
+        .route(
+            "/hook",
+            post(
+                |State(received): State<Received>, Json(body): Json<Value>| async move {
+                    received.lock().unwrap().push(body);
+                    Json(json!({"ok": true}))
+                },
+            ),
+        )
+        .with_state(received.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/hook"), received)
+}
+
+/// Waits until `count` bodies arrived (or fails after 10 s), then a little longer so an
+/// unexpected extra delivery would be seen too.
+async fn wait_for(received: &Received, count: usize) -> Vec<Value> {
+    for _ in 0..500 {
+        if received.lock().unwrap().len() >= count {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    received.lock().unwrap().clone()
+}
+
+fn banned(channel_id: i64) -> AlertEvent {
+    AlertEvent::ChannelBanned {
+        channel_id,
+        model: "gpt-4o".into(),
+        reason: "5 consecutive errors".into(),
+    }
+}
+
+#[tokio::test]
+async fn generic_bodies_are_throttled_per_key() {
+    let (url, received) = receiver().await;
+    let alerts = Alerts::start(AlertConfig {
+        webhook_url: Some(url),
+        format: WebhookFormat::Generic,
+        throttle: Duration::from_secs(300),
+    });
+    alerts.raise(banned(3));
+    alerts.raise(banned(3));
+    alerts.raise(banned(4));
+    alerts.raise(AlertEvent::BalanceLow {
+        group_id: "acme".into(),
+        balance: Decimal::from_str("1.5").unwrap(),
+        threshold: Decimal::from(5),
+    });
+    let bodies = wait_for(&received, 3).await;
+    assert_eq!(bodies.len(), 3, "{bodies:?}");
+    let first = &bodies[0];
+    assert_eq!(first["source"], "aiproxy");
+    assert_eq!(first["kind"], "channel_banned");
+    assert_eq!(first["key"], "channel_banned:3:gpt-4o");
+    assert_eq!(
+        first["message"],
+        "channel 3 banned for model gpt-4o: 5 consecutive errors"
+    );
+    assert!(first["time_ms"].as_i64().unwrap() > 1_700_000_000_000);
+    assert_eq!(
+        first["event"],
+        json!({"kind": "channel_banned", "channel_id": 3, "model": "gpt-4o", "reason": "5 consecutive errors"})
+    );
+    assert_eq!(bodies[1]["key"], "channel_banned:4:gpt-4o");
+    assert_eq!(bodies[2]["kind"], "balance_low");
+    assert_eq!(bodies[2]["event"]["group_id"], "acme");
+}
+
+#[tokio::test]
+async fn feishu_gets_a_text_message_and_the_window_reopens() {
+    let (url, received) = receiver().await;
+    let alerts = Alerts::start(AlertConfig {
+        webhook_url: Some(url),
+        format: WebhookFormat::Feishu,
+        throttle: Duration::from_millis(300),
+    });
+    let ip = AlertEvent::IpSharedByGroups {
+        ip: "203.0.113.9".into(),
+        groups: 12,
+    };
+    alerts.raise(ip.clone());
+    alerts.raise(ip.clone());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    alerts.raise(ip);
+    let bodies = wait_for(&received, 2).await;
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    assert_eq!(
+        bodies[0],
+        json!({"msg_type": "text", "content": {"text": "[aiproxy] client address 203.0.113.9 used 12 groups within an hour"}})
+    );
+}
+
+#[tokio::test]
+async fn a_failing_log_writer_raises_an_alert() {
+    let (url, received) = receiver().await;
+    let alerts = Alerts::start(AlertConfig {
+        webhook_url: Some(url),
+        ..AlertConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(dir.path().join("logs.db").to_str().unwrap())
+        .await
+        .unwrap();
+    sqlx::query("ALTER TABLE request_logs RENAME TO request_logs_away")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let mut config = WriterConfig::new(store.clone());
+    config.alerts = Some(alerts);
+    let (sink, writer) = hub::usage_log::spawn_with(config);
+    sink.submit(LogEntry::from(UsageRecord {
+        request_id: "r-1".into(),
+        group_id: Some("acme".into()),
+        token_id: None,
+        token_name: None,
+        channel_id: None,
+        endpoint: "/v1/chat/completions".into(),
+        requested_model: Some("gpt-4o".into()),
+        upstream_model: None,
+        status: 200,
+        error: None,
+        usage: TokenUsage::default(),
+        usage_estimated: false,
+        retries: 0,
+        first_byte: None,
+        total: Duration::from_millis(5),
+        client_ip: None,
+        user: None,
+        upstream_request_id: None,
+        stream: false,
+        request_body: None,
+        response_body: None,
+        grant: None,
+        web_search_calls: 0,
+        cache_hit: false,
+    }));
+    let bodies = wait_for(&received, 1).await;
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert_eq!(bodies[0]["kind"], "log_write_failing");
+    assert!(
+        bodies[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("request_logs"),
+        "{bodies:?}"
+    );
+    // The database recovers: the row retried all along is written.
+    sqlx::query("ALTER TABLE request_logs_away RENAME TO request_logs")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    writer.finish().await;
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM request_logs")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+}
