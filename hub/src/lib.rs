@@ -9,6 +9,7 @@ pub mod billing;
 pub mod changes;
 pub mod cli;
 pub mod declarative;
+pub mod governor;
 pub mod grpc;
 pub mod limits;
 pub mod logs;
@@ -35,7 +36,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::admin_key::{AdminKey, AdminKeyOrigin};
-use relay::backend::{UsageRecord, UsageSink};
+use relay::backend::UsageSink;
 use tower_http::metrics::in_flight_requests::{InFlightRequestsCounter, InFlightRequestsLayer};
 
 use crate::changes::ChangeHub;
@@ -46,7 +47,6 @@ use crate::settings::Settings;
 use crate::snapshot::SnapshotCell;
 use crate::status::StatusState;
 use crate::store::Store;
-use crate::usage_log::UsageLog;
 
 /// Runs the server on `listener` until `shutdown` resolves, then drains in-flight requests
 /// (bounded by `SHUTDOWN_GRACE_SECONDS`) and stops every background task.
@@ -136,15 +136,47 @@ pub async fn run(
             })
         },
     });
-    let usage: Arc<dyn UsageSink> = Arc::new(RecordUsage {
-        log: usage_log,
-        metrics: metrics.clone(),
-    });
-    let relay = relay::Relay::new(
-        relay_config(&settings),
+    // Limits and reservations live in Redis when replicas share one, else in this process.
+    let counters = match &redis {
+        Some(connection) => limits::Counters::redis(
+            connection.clone(),
+            format!("{}:", settings.redis_key_prefix),
+            limits::CountersConfig::default(),
+        )
+        .await
+        .context("cannot load the limit scripts into REDIS")?,
+        None => limits::Counters::memory(limits::CountersConfig::default()),
+    };
+    let billing = governor::BillingSink::new(
+        usage_log,
+        metrics.clone(),
+        counters.clone(),
+        snapshot.clone(),
+        alerts.clone(),
+        settings.billing_enabled,
+    );
+    let usage: Arc<dyn UsageSink> = Arc::new(billing.clone());
+    let governor = Arc::new(governor::HubGovernor::new(
+        snapshot.clone(),
+        counters,
+        store.clone(),
+        governor::GovernorConfig {
+            billing_enabled: settings.billing_enabled,
+            time_zone: settings.quota_time_zone,
+            ip_groups_threshold: settings.ip_groups_threshold,
+            ip_groups_ban_threshold: settings.ip_groups_ban_threshold,
+        },
+        alerts.clone(),
+    ));
+    let relay_config = relay_config(&settings);
+    let health = Arc::new(relay::InMemoryHealth::new(relay_config.ban));
+    let relay = relay::Relay::governed(
+        relay_config,
         snapshot.clone(),
         snapshot.clone(),
         usage.clone(),
+        health,
+        governor,
     )
     .context("cannot build the relay")?;
     relay.spawn_background(background.clone().cancelled_owned());
@@ -220,6 +252,9 @@ pub async fn run(
     // The router (and with it the relay's usage sink) is gone once serve returns; dropping the
     // relay lets the writer see the end of its queue and flush what is left.
     drop(relay);
+    // Settles still running update the shared counters; let them land before the writer's last
+    // batch so counters and charged rows agree.
+    billing.drain().await;
     usage_writer.finish().await;
     log_store.close().await;
     if !drained {
@@ -281,6 +316,7 @@ fn relay_config(settings: &Settings) -> relay::RelayConfig {
         max_body_bytes: settings.max_body_bytes,
         retry_times: settings.retry_times,
         trusted_proxies: settings.trusted_proxies.clone(),
+        detail_max_bytes: settings.log_detail_max_bytes,
         ..relay::RelayConfig::default()
     }
 }
@@ -313,17 +349,4 @@ fn is_read_only_rpc(path: &str) -> bool {
     ]
     .iter()
     .any(|prefix| method.starts_with(prefix))
-}
-
-/// Every finished request is counted in the metrics and written to the request log.
-struct RecordUsage {
-    log: UsageLog,
-    metrics: Arc<Metrics>,
-}
-
-impl UsageSink for RecordUsage {
-    fn record(&self, record: UsageRecord) {
-        self.metrics.observe(&record);
-        self.log.record(record);
-    }
 }

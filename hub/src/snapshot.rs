@@ -35,6 +35,8 @@ pub struct Snapshot {
     pub revision: i64,
     groups: HashMap<String, Group>,
     tokens_by_hash: HashMap<String, TokenEntry>,
+    /// What governance needs of each token, by id (the relay's caller names the id).
+    token_limits: HashMap<i64, TokenLimits>,
     /// Enabled channels serving each model, highest priority first.
     channels_by_model: HashMap<String, Vec<ServingChannel>>,
     model_configs: HashMap<String, ModelConfig>,
@@ -55,6 +57,17 @@ pub(crate) struct TokenEntry {
     pub mcp_servers: Vec<String>,
 }
 
+/// A token's own limits and quotas.
+#[derive(Debug, Clone)]
+pub struct TokenLimits {
+    pub rpm: Option<i64>,
+    pub tpm: Option<i64>,
+    pub max_concurrency: Option<i64>,
+    pub quota: Option<rust_decimal::Decimal>,
+    pub period_quota: Option<rust_decimal::Decimal>,
+    pub period: Option<crate::store::QuotaPeriod>,
+}
+
 #[derive(Debug, Clone)]
 struct ServingChannel {
     channel: Arc<RelayChannel>,
@@ -72,6 +85,21 @@ impl Snapshot {
             .groups
             .into_iter()
             .map(|group| (group.id.clone(), group))
+            .collect();
+        let token_limits = dump
+            .tokens
+            .iter()
+            .map(|token| {
+                let limits = TokenLimits {
+                    rpm: token.rpm,
+                    tpm: token.tpm,
+                    max_concurrency: token.max_concurrency,
+                    quota: token.quota,
+                    period_quota: token.period_quota,
+                    period: token.period,
+                };
+                (token.id, limits)
+            })
             .collect();
         let tokens_by_hash = dump
             .tokens
@@ -126,6 +154,7 @@ impl Snapshot {
             revision: dump.revision,
             groups,
             tokens_by_hash,
+            token_limits,
             channels_by_model,
             model_configs: dump
                 .model_configs
@@ -153,6 +182,15 @@ impl Snapshot {
 
     pub fn model_config(&self, model: &str) -> Option<&ModelConfig> {
         self.model_configs.get(model)
+    }
+
+    pub fn token_limits(&self, token_id: i64) -> Option<&TokenLimits> {
+        self.token_limits.get(&token_id)
+    }
+
+    pub fn group_override(&self, group_id: &str, model: &str) -> Option<&GroupModelOverride> {
+        self.group_overrides
+            .get(&(group_id.to_owned(), model.to_owned()))
     }
 
     fn authenticate(
@@ -456,8 +494,12 @@ mod tests {
             period_quota: None,
             period: None,
             period_start: None,
+            period_used: Default::default(),
             used_amount: Default::default(),
             request_count: 0,
+            rpm: None,
+            tpm: None,
+            max_concurrency: None,
             created_at: 0,
             accessed_at: None,
         }
