@@ -1381,6 +1381,40 @@ async fn tenancy_limits_and_quota_views(harness: Harness) {
         "group.max_concurrency",
     );
 
+    // A settings update never writes back a balance read before a charge committed.
+    let stale = harness.store.get_group("vip").await.unwrap();
+    sqlx::query("UPDATE groups SET balance = '4.5' WHERE id = 'vip'")
+        .execute(harness.store.pool())
+        .await
+        .unwrap();
+    let settled = harness
+        .store
+        .update_group_settings(&hub::store::Group {
+            max_concurrency: Some(5),
+            ..stale
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            settled.max_concurrency,
+            settled.balance.to_string().as_str()
+        ),
+        (Some(5), "4.5")
+    );
+    let vip = groups
+        .set_group_status(pb::SetGroupStatusRequest {
+            id: "vip".into(),
+            status: pb::Status::Disabled as i32,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (vip.balance.as_str(), vip.max_concurrency),
+        ("4.5", Some(5))
+    );
+
     // Model configs: the default output estimate.
     let mut models = harness.models();
     let m1 = models
@@ -1465,7 +1499,7 @@ async fn tenancy_limits_and_quota_views(harness: Harness) {
         .unwrap()
         .into_inner()
         .document;
-    for needle in ["max_concurrency: 3", "rpm: 120", "max_output_tokens: 512"] {
+    for needle in ["max_concurrency: 5", "rpm: 120", "max_output_tokens: 512"] {
         assert!(exported.contains(needle), "{needle} not in {exported}");
     }
     let again = harness

@@ -182,6 +182,13 @@ pub async fn apply(
                 Outcome::Created
             }
             Some(existing) if same_group(&existing, &desired) => Outcome::Unchanged,
+            // A document without a balance keeps the stored one, which charges move.
+            Some(_) if spec.balance.is_none() => {
+                tx.update_group_settings(&desired)
+                    .await
+                    .map_err(at(&path))?;
+                Outcome::Updated
+            }
             Some(_) => {
                 tx.update_group(&desired).await.map_err(at(&path))?;
                 Outcome::Updated

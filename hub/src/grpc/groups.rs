@@ -152,7 +152,14 @@ impl GroupService for Groups {
         let paths = mask_paths(request.update_mask);
         let mut group = self.0.store.get_group(&incoming.id).await.map_err(status)?;
         merge(&mut group, incoming, &paths)?;
-        let updated = self.0.store.update_group(&group).await.map_err(status)?;
+        // Only an update that names the balance sets it; any other leaves the stored balance,
+        // which charges may have lowered since it was read above.
+        let updated = if selected(&paths, "balance") {
+            self.0.store.update_group(&group).await
+        } else {
+            self.0.store.update_group_settings(&group).await
+        }
+        .map_err(status)?;
         self.0
             .changes
             .publish(ChangeKind::Group, ChangeAction::Updated, &updated.id);
@@ -195,7 +202,12 @@ impl GroupService for Groups {
         let mut group = self.0.store.get_group(&request.id).await.map_err(status)?;
         group.status = group_status_from("status", request.status)?
             .ok_or_else(|| invalid("status", "must be set"))?;
-        let updated = self.0.store.update_group(&group).await.map_err(status)?;
+        let updated = self
+            .0
+            .store
+            .update_group_settings(&group)
+            .await
+            .map_err(status)?;
         self.0
             .changes
             .publish(ChangeKind::Group, ChangeAction::Updated, &updated.id);

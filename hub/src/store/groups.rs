@@ -70,6 +70,14 @@ impl Store {
         Ok(updated)
     }
 
+    /// Like [`Store::update_group`] but leaves the stored balance alone.
+    pub async fn update_group_settings(&self, group: &Group) -> Result<Group, StoreError> {
+        let mut tx = self.begin().await?;
+        let updated = tx.update_group_settings(group).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
     pub async fn delete_group(&self, id: &str) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         if !tx.delete_group(id).await? {
@@ -123,10 +131,22 @@ impl StoreTx {
 
     /// Replaces every field but `id` and `created_at`.
     pub async fn update_group(&mut self, group: &Group) -> Result<Group, StoreError> {
+        self.write_group(group, true).await
+    }
+
+    /// Replaces every field but `id`, `created_at` and `balance`. The balance falls as requests
+    /// are charged (by the request log writer); writing back a balance read before a charge
+    /// committed would undo the charge, so only a caller that means to set it does.
+    pub async fn update_group_settings(&mut self, group: &Group) -> Result<Group, StoreError> {
+        self.write_group(group, false).await
+    }
+
+    async fn write_group(&mut self, group: &Group, set_balance: bool) -> Result<Group, StoreError> {
         validate::group(group)?;
         let result = sqlx::query(
             "UPDATE groups SET status = $2, rpm_ratio = $3, tpm_ratio = $4, available_sets = $5, \
-             balance = $6, balance_alert_threshold = $7, balance_alert_enabled = $8, \
+             balance = CASE WHEN $11 = 1 THEN $6 ELSE balance END, \
+             balance_alert_threshold = $7, balance_alert_enabled = $8, \
              max_concurrency = $9, updated_at = $10 WHERE id = $1",
         )
         .bind(group.id.clone())
@@ -139,6 +159,7 @@ impl StoreTx {
         .bind(bool_int(group.balance_alert_enabled))
         .bind(group.max_concurrency)
         .bind(now_ms())
+        .bind(i64::from(set_balance))
         .execute(self.write())
         .await?;
         if result.rows_affected() == 0 {
