@@ -88,6 +88,33 @@ pub fn validate(plugins: &Value) -> Result<(), PluginConfigError> {
     PluginSettings::parse(plugins).map(|_| ())
 }
 
+/// Checks the shape of a group override's plugins, which may name only the fields they change:
+/// a JSON object of known plugin names, each an object whose `enable`, if given, is a boolean.
+/// The merged result is checked with [`validate`].
+pub fn validate_override(plugins: &Value) -> Result<(), PluginConfigError> {
+    let Some(object) = plugins.as_object() else {
+        return Err(PluginConfigError::new(
+            "plugins",
+            "must be a JSON object keyed by plugin name",
+        ));
+    };
+    for (name, config) in object {
+        if !REGISTRY.iter().any(|(known, _)| known == name) {
+            return Err(PluginConfigError::new(name, "unknown plugin"));
+        }
+        let Some(config) = config.as_object() else {
+            return Err(PluginConfigError::new(name, "must be a JSON object"));
+        };
+        if config
+            .get("enable")
+            .is_some_and(|enable| !enable.is_boolean())
+        {
+            return Err(PluginConfigError::new(name, "enable must be a boolean"));
+        }
+    }
+    Ok(())
+}
+
 /// A group override's plugins laid over the model's: per plugin name, the override's fields
 /// replace the model's (so `{"cache": {"enable": false}}` turns one plugin off for one group);
 /// a name only one side has is kept as it is.
@@ -158,6 +185,12 @@ impl PluginSettings {
             };
             if !config.is_object() {
                 return Err(PluginConfigError::new(name, "must be a JSON object"));
+            }
+            if config
+                .get("enable")
+                .is_some_and(|enable| !enable.is_boolean())
+            {
+                return Err(PluginConfigError::new(name, "enable must be a boolean"));
             }
             if config.get("enable") == Some(&Value::Bool(false)) {
                 continue;
@@ -294,8 +327,12 @@ impl Exchange {
         }
     }
 
-    /// True when some hook reads stream chunks: only then are chunks parsed for it.
-    pub fn wants_chunks(&self) -> bool {
+    /// True while some hook reads stream chunks: only then are chunks parsed for it. A hook
+    /// may lose interest half-way (think split once the answer has no leading block).
+    pub fn wants_chunks(&mut self) -> bool {
+        if self.wants_chunks {
+            self.wants_chunks = self.hooks.iter().any(|hook| hook.wants_chunks());
+        }
         self.wants_chunks
     }
 
@@ -373,6 +410,7 @@ pub(crate) trait Plugin: Send + Sync {
 
 /// Watches (and may rewrite) one response.
 pub(crate) trait ResponseHook: Send {
+    /// Asked again before each chunk: a hook that returns false once is not asked again.
     fn wants_chunks(&self) -> bool {
         false
     }
@@ -501,9 +539,25 @@ mod tests {
                 json!({"cache": {"billing": "half"}}),
                 "plugin cache: unknown variant `half`",
             ),
+            (
+                json!({"cache": {"enable": "no"}}),
+                "plugin cache: enable must be a boolean",
+            ),
         ] {
             let error = validate(&plugins).unwrap_err().to_string();
             assert!(error.starts_with(expected), "{plugins}: {error}");
+        }
+        // An override names only what it changes; the merge is what must be whole.
+        let partial = json!({"web_search": {"force": true}});
+        assert!(validate_override(&partial).is_ok());
+        assert!(validate(&partial).is_err(), "engines come from the model");
+        for bad in [
+            json!([]),
+            json!({"nope": {}}),
+            json!({"cache": true}),
+            json!({"cache": {"enable": 1}}),
+        ] {
+            assert!(validate_override(&bad).is_err(), "{bad}");
         }
     }
 

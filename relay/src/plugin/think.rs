@@ -150,8 +150,14 @@ fn put_text(target: &mut serde_json::Map<String, Value>, key: &str, text: String
 }
 
 impl ResponseHook for ThinkHook {
+    /// Until every choice is past its leading block (or showed it has none): after that the
+    /// chunks pass unparsed.
     fn wants_chunks(&self) -> bool {
-        true
+        self.choices.is_empty()
+            || self
+                .choices
+                .values()
+                .any(|splitter| splitter.mode != Mode::Passing)
     }
 
     fn wants_json(&self) -> bool {
