@@ -418,3 +418,79 @@ async fn an_address_using_too_many_groups_is_blocked() {
     assert_refusal(&blocked, 403, "address_blocked");
     hub.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_tenant_cannot_see_or_use_another_tenants_models_or_logs() {
+    let upstream = MockOpenAi::start().await;
+    let text = config(
+        &upstream,
+        "  - id: beta\n    available_sets: [private]",
+        "",
+        "",
+    )
+    .replace(
+        "tokens:\n",
+        "tokens:\n  - group: beta\n    name: b\n    key: sk-governed-beta\n",
+    )
+    .replace(
+        "models:\n",
+        &format!(
+            "  - name: private\n    type: openai\n    base_url: {}\n    key: sk-private\n    models: [secret-model]\n    sets: [private]\nmodels:\n",
+            upstream.base_url()
+        ),
+    );
+    let hub = start(&text, |_| {}).await;
+    let client = reqwest::Client::new();
+    let models = |key: &'static str| {
+        let request = client.get(hub.url("/v1/models")).bearer_auth(key);
+        async move {
+            let listing: Value = request.send().await.unwrap().json().await.unwrap();
+            listing["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|model| model["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(!models(KEY).await.contains(&"secret-model".to_owned()));
+    assert!(
+        models("sk-governed-beta")
+            .await
+            .contains(&"secret-model".to_owned())
+    );
+    // Using it answers exactly like a model that does not exist: nothing is learnt.
+    let ask = |model: &str| {
+        client
+            .post(hub.url("/v1/chat/completions"))
+            .bearer_auth(KEY)
+            .json(&json!({"model": model, "messages": [{"role": "user", "content": "hi"}]}))
+            .send()
+    };
+    let hidden = ask("secret-model").await.unwrap();
+    assert_eq!(hidden.status(), 404);
+    let hidden: Value = hidden.json().await.unwrap();
+    let missing: Value = ask("no-such-model").await.unwrap().json().await.unwrap();
+    assert_eq!(hidden["error"]["code"], missing["error"]["code"]);
+    assert_eq!(
+        hidden["error"]["message"]
+            .as_str()
+            .unwrap()
+            .replace("secret-model", "X"),
+        missing["error"]["message"]
+            .as_str()
+            .unwrap()
+            .replace("no-such-model", "X")
+    );
+    // An API token is no key to the control plane: logs, channels and groups stay closed.
+    let mut request = tonic::Request::new(pb::ListLogsRequest::default());
+    request
+        .metadata_mut()
+        .insert("authorization", format!("Bearer {KEY}").parse().unwrap());
+    let refused = pb::log_service_client::LogServiceClient::new(control_channel(&hub).await)
+        .list_logs(request)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated);
+    hub.stop().await.unwrap();
+}

@@ -453,6 +453,32 @@ mod tests {
     }
 
     #[test]
+    fn a_new_period_starts_a_new_counter_at_the_boundary() {
+        let group = Group::new("acme");
+        let mut config = ModelConfig::new("gpt-4o");
+        config.price.input = Some(Decimal::ONE);
+        let mut token = unlimited_token();
+        token.period_quota = Some(Decimal::new(100, 0));
+        token.period = Some(crate::store::QuotaPeriod::Daily);
+        // 2023-11-14T23:59:59.999Z, then one millisecond later.
+        let before_midnight = 1_700_006_399_999;
+        let mut request = inputs(&group, Some(&token), Some(&config), None);
+        request.now_ms = before_midnight;
+        let late = Plan::build(&request, &|| 10);
+        request.now_ms = before_midnight + 1;
+        let early = Plan::build(&request, &|| 10);
+        assert_eq!(late.period_end, early.period_start);
+        assert_ne!(late.seeds[0].0, early.seeds[0].0);
+        assert_eq!(
+            early.seeds[0].1,
+            Seed::TokenPeriodUsed {
+                token_id: 7,
+                period_start: before_midnight + 1
+            }
+        );
+    }
+
+    #[test]
     fn non_generating_endpoints_reserve_no_output() {
         let group = Group::new("acme");
         let mut config = ModelConfig::new("text-embedding-3-small");
