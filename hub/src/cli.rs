@@ -1,8 +1,12 @@
-//! The client subcommands of `aiproxy` (`apply`, `export`): talk to a running server's control plane.
+//! The client subcommands of `aiproxy` (`apply`, `export`, `mcp`): talk to a running server's control plane.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use tonic::metadata::{Ascii, MetadataValue};
+
+use crate::grpc::pb;
+use crate::grpc::pb::mcp_service_client::McpServiceClient;
 
 use crate::settings::Settings;
 use crate::store::Store;
@@ -42,4 +46,189 @@ pub async fn export(server: Option<&str>, settings: &Settings) -> anyhow::Result
     };
     print!("{document}");
     Ok(())
+}
+
+/// `aiproxy mcp ...`.
+#[derive(Debug, clap::Subcommand)]
+pub enum McpCommand {
+    /// Upload an OpenAPI document (YAML or JSON, Swagger 2.0 or OpenAPI 3.x) as an MCP server
+    /// whose tools call the API. A new id creates the server; an existing one gets the new
+    /// document (its credentials kept). The server converts the document at once and refuses
+    /// it, naming where, when it does not convert.
+    ImportOpenapi {
+        /// The document.
+        file: PathBuf,
+        /// The MCP server's id.
+        #[arg(long)]
+        id: String,
+        /// Make it a server of this group only (public when unset).
+        #[arg(long)]
+        group: Option<String>,
+        /// The API's base URL, when not the document's first server.
+        #[arg(long = "base-url")]
+        base_url: Option<String>,
+        /// Let tool calls reach private and loopback addresses.
+        #[arg(long)]
+        allow_private_network: bool,
+        /// The server's base URL.
+        #[arg(long, env = "AIPROXY_SERVER", default_value = "http://127.0.0.1:3000")]
+        server: String,
+    },
+}
+
+pub async fn mcp(command: McpCommand, admin_key: Option<&str>) -> anyhow::Result<()> {
+    let admin_key = admin_key.context("ADMIN_KEY must be set to the server's admin key")?;
+    match command {
+        McpCommand::ImportOpenapi {
+            file,
+            id,
+            group,
+            base_url,
+            allow_private_network,
+            server,
+        } => {
+            let spec = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let import = OpenApiImport {
+                id,
+                group,
+                base_url,
+                allow_private_network,
+                spec,
+            };
+            let report = import_openapi(&server, admin_key, import).await?;
+            println!("{report}");
+            Ok(())
+        }
+    }
+}
+
+/// What `aiproxy mcp import-openapi` sends.
+#[derive(Debug, Clone)]
+pub struct OpenApiImport {
+    pub id: String,
+    pub group: Option<String>,
+    pub base_url: Option<String>,
+    pub allow_private_network: bool,
+    pub spec: String,
+}
+
+/// Creates the server, or replaces the document of an existing one, and returns a report:
+/// the tools it now offers and what the converter worked around.
+pub async fn import_openapi(
+    server: &str,
+    admin_key: &str,
+    import: OpenApiImport,
+) -> anyhow::Result<String> {
+    let mut client = mcp_client(server, admin_key).await?;
+    let existing = match client
+        .get_mcp_server(pb::GetMcpServerRequest {
+            id: import.id.clone(),
+        })
+        .await
+    {
+        Ok(found) => Some(found.into_inner()),
+        Err(status) if status.code() == tonic::Code::NotFound => None,
+        Err(status) => anyhow::bail!("server refused: {}", status.message()),
+    };
+    let written = match existing {
+        Some(existing) => {
+            // Masked credentials sent back keep the stored values.
+            let mut openapi = existing.openapi.unwrap_or_default();
+            openapi.spec = import.spec;
+            openapi.spec_url = String::new();
+            if let Some(base_url) = import.base_url {
+                openapi.base_url = base_url;
+            }
+            openapi.allow_private_network |= import.allow_private_network;
+            let request = pb::UpdateMcpServerRequest {
+                server: Some(pb::McpServer {
+                    id: import.id.clone(),
+                    openapi: Some(openapi),
+                    ..pb::McpServer::default()
+                }),
+                update_mask: Some(prost_types::FieldMask {
+                    paths: vec!["openapi".to_owned()],
+                }),
+            };
+            client.update_mcp_server(request).await
+        }
+        None => {
+            let scope = match import.group {
+                Some(_) => pb::McpScope::Group,
+                None => pb::McpScope::Public,
+            };
+            let request = pb::CreateMcpServerRequest {
+                server: Some(pb::McpServer {
+                    id: import.id.clone(),
+                    scope: scope as i32,
+                    group_id: import.group.clone().unwrap_or_default(),
+                    r#type: pb::McpServerType::Openapi as i32,
+                    openapi: Some(pb::OpenApiSource {
+                        spec: import.spec,
+                        base_url: import.base_url.unwrap_or_default(),
+                        allow_private_network: import.allow_private_network,
+                        ..pb::OpenApiSource::default()
+                    }),
+                    ..pb::McpServer::default()
+                }),
+            };
+            client.create_mcp_server(request).await
+        }
+    }
+    .map_err(|status| anyhow::anyhow!("server refused: {}", status.message()))?
+    .into_inner();
+    let mut report = format!("imported {}", written.id);
+    // Listing needs the group's parameters for a public server that requires some; the
+    // import itself has succeeded either way.
+    match client
+        .list_mcp_server_tools(pb::ListMcpServerToolsRequest {
+            id: written.id.clone(),
+            group_id: String::new(),
+        })
+        .await
+    {
+        Ok(listed) => {
+            let names: Vec<String> = listed
+                .into_inner()
+                .tools
+                .into_iter()
+                .map(|tool| tool.name)
+                .collect();
+            report.push_str(&format!(": {} tools ({})", names.len(), names.join(", ")));
+        }
+        Err(status) => report.push_str(&format!(" (tools not listed: {})", status.message())),
+    }
+    for warning in &written.warnings {
+        report.push_str(&format!("\nwarning: {warning}"));
+    }
+    Ok(report)
+}
+
+/// Adds `authorization: Bearer <admin key>` to every call.
+type BearerAuth =
+    Box<dyn FnMut(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> + Send>;
+
+type AuthedMcpClient = McpServiceClient<
+    tonic::service::interceptor::InterceptedService<tonic::transport::Channel, BearerAuth>,
+>;
+
+async fn mcp_client(server: &str, admin_key: &str) -> anyhow::Result<AuthedMcpClient> {
+    let channel = tonic::transport::Endpoint::from_shared(server.to_owned())
+        .map_err(|_| anyhow::anyhow!("bad server url {server:?}"))?
+        .connect()
+        .await
+        .with_context(|| format!("cannot connect to {server}"))?;
+    let value: MetadataValue<Ascii> = format!("Bearer {admin_key}")
+        .parse()
+        .map_err(|_| anyhow::anyhow!("admin key is not a valid header value"))?;
+    let auth: BearerAuth = Box::new(move |mut request: tonic::Request<()>| {
+        request
+            .metadata_mut()
+            .insert("authorization", value.clone());
+        Ok(request)
+    });
+    Ok(McpServiceClient::with_interceptor(channel, auth)
+        .max_decoding_message_size(crate::grpc::MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(crate::grpc::MAX_MESSAGE_BYTES))
 }

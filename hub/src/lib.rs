@@ -15,6 +15,7 @@ pub mod limits;
 pub mod logs;
 pub mod mcp_admin;
 pub mod mcp_bridge;
+pub mod mcp_openapi;
 pub mod metrics;
 pub mod replicas;
 pub mod server;
@@ -193,12 +194,12 @@ pub async fn run(
             .collect(),
         quota_time_zone: settings.quota_time_zone,
     };
-    let mcp_bridge = Arc::new(McpBridge {
-        snapshot: snapshot.clone(),
-        admin_key: admin_key.clone(),
-        record_details: settings.save_all_log_detail,
-        usage: usage.clone(),
-    });
+    let mcp_bridge = Arc::new(McpBridge::new(
+        snapshot.clone(),
+        admin_key.clone(),
+        settings.save_all_log_detail,
+        usage.clone(),
+    ));
     let admin_tools = Arc::new(McpAdminTools {
         store: store.clone(),
         changes: changes.clone(),

@@ -4,9 +4,10 @@
 //! `query:NAME` is sent as the query parameter NAME, `header:NAME` or a plain `NAME` as a header.
 //! For embedded servers every parameter is handed to the template as it is named.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use mcp::{
     McpAllowList, McpAuthError, McpCaller, McpDirectory, RemoteEndpoint, Scope, ServerDefinition,
@@ -20,12 +21,39 @@ use crate::store::{McpScope, McpServer, McpServerKind, Status};
 
 /// Implements the `mcp` crate's traits on the configuration snapshot.
 pub struct McpBridge {
-    pub snapshot: Arc<SnapshotCell>,
-    pub admin_key: AdminKey,
+    snapshot: Arc<SnapshotCell>,
+    admin_key: AdminKey,
     /// Copy tool arguments and results into the log (`SAVE_ALL_LOG_DETAIL`).
-    pub record_details: bool,
+    record_details: bool,
     /// Where tool calls are logged: the same sink as relay requests.
-    pub usage: Arc<dyn UsageSink>,
+    usage: Arc<dyn UsageSink>,
+    definitions: Mutex<Option<Definitions>>,
+}
+
+/// Server definitions built from one snapshot, so a request costs a map lookup instead of a
+/// copy of every OpenAPI document; rebuilt lazily when the snapshot is replaced.
+struct Definitions {
+    snapshot: Arc<Snapshot>,
+    /// By server id and, when the group supplied parameters for it, the group; `None` for a
+    /// server this group cannot use (a required parameter missing).
+    built: HashMap<(String, Option<String>), Option<Arc<ServerDefinition>>>,
+}
+
+impl McpBridge {
+    pub fn new(
+        snapshot: Arc<SnapshotCell>,
+        admin_key: AdminKey,
+        record_details: bool,
+        usage: Arc<dyn UsageSink>,
+    ) -> McpBridge {
+        McpBridge {
+            snapshot,
+            admin_key,
+            record_details,
+            usage,
+            definitions: Mutex::new(None),
+        }
+    }
 }
 
 impl McpDirectory for McpBridge {
@@ -45,16 +73,41 @@ impl McpDirectory for McpBridge {
 
     fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>> {
         let snapshot = self.snapshot.current();
+        let Ok(mut cache) = self.definitions.lock() else {
+            return Vec::new();
+        };
+        let definitions = match &mut *cache {
+            Some(definitions) if Arc::ptr_eq(&definitions.snapshot, &snapshot) => definitions,
+            stale => stale.insert(Definitions {
+                snapshot: snapshot.clone(),
+                built: HashMap::new(),
+            }),
+        };
+        let group_id = caller.group_id.as_str();
         snapshot
             .mcp_servers
             .iter()
             .filter(|server| server.status == Status::Enabled)
             .filter(|server| match server.scope {
                 McpScope::Public => true,
-                McpScope::Group => server.group_id.as_deref() == Some(caller.group_id.as_str()),
+                McpScope::Group => server.group_id.as_deref() == Some(group_id),
             })
-            .filter_map(|server| definition(&snapshot, server, &caller.group_id))
-            .map(Arc::new)
+            .filter_map(|server| {
+                let group_params = snapshot
+                    .group_mcp_params
+                    .get(&(server.id.clone(), group_id.to_owned()));
+                let key = (server.id.clone(), group_params.map(|_| group_id.to_owned()));
+                definitions
+                    .built
+                    .entry(key)
+                    .or_insert_with(|| {
+                        let params = group_params.cloned().unwrap_or_default();
+                        definition_for(server, group_id, params)
+                            .ok()
+                            .map(|definition| Arc::new(with_revision(definition, server)))
+                    })
+                    .clone()
+            })
             .collect()
     }
 
@@ -91,6 +144,14 @@ impl ToolCallSink for McpBridge {
             user: None,
             upstream_request_id: None,
             stream: false,
+            // Present only when details are on (the caller's record_details).
+            request_body: record
+                .arguments
+                .map(|arguments| arguments.to_string().into()),
+            response_body: record.result.map(|result| result.to_string().into()),
+            grant: None,
+            web_search_calls: 0,
+            cache_hit: false,
         });
     }
 }
@@ -130,66 +191,93 @@ fn allow_list(entries: &[String]) -> Option<McpAllowList> {
     Some(McpAllowList { servers })
 }
 
-/// The server as this group sees it, or `None` when the group has not supplied a parameter the
-/// server requires (such a server is not offered to the group at all).
-fn definition(snapshot: &Snapshot, server: &McpServer, group_id: &str) -> Option<ServerDefinition> {
-    let group_params = snapshot
-        .group_mcp_params
-        .get(&(server.id.clone(), group_id.to_owned()))
-        .cloned()
-        .unwrap_or_default();
+/// The server as `group_id` sees it with `group_params` merged in, or why the group cannot use
+/// it. Also used by the control plane to test a server and list its tools for a group.
+pub fn definition_for(
+    server: &McpServer,
+    group_id: &str,
+    group_params: BTreeMap<String, String>,
+) -> Result<ServerDefinition, String> {
     let scope = match server.scope {
         McpScope::Public => Scope::Public,
         McpScope::Group => Scope::Group(group_id.to_owned()),
     };
     let kind = match server.kind {
         McpServerKind::Embedded => {
-            let template = server.template.clone()?;
+            let template = server.template.clone().ok_or("no template is set")?;
             let info = embedded_templates()
                 .iter()
-                .find(|info| info.name == template)?;
+                .find(|info| info.name == template)
+                .ok_or_else(|| format!("unknown template {template:?}"))?;
             let mut params = server.params.clone();
             params.extend(group_params);
-            if info
+            let missing: Vec<&str> = info
                 .params
                 .iter()
-                .any(|param| param.required && !params.contains_key(param.name))
-            {
-                return None;
+                .filter(|param| param.required && !params.contains_key(param.name))
+                .map(|param| param.name)
+                .collect();
+            if !missing.is_empty() {
+                return Err(format!(
+                    "required parameters not set: {}",
+                    missing.join(", ")
+                ));
             }
             ServerKind::Embedded { template, params }
         }
         McpServerKind::ProxyStreamable => {
-            ServerKind::ProxyStreamable(endpoint(server, group_params)?)
+            ServerKind::ProxyStreamable(endpoint(server, group_params).ok_or("no url is set")?)
         }
-        McpServerKind::ProxySse => ServerKind::ProxySse(endpoint(server, group_params)?),
-        McpServerKind::Openapi => {
-            let source = server.openapi.as_ref()?;
-            // A document named only by URL is fetched when it is uploaded; until then there is
-            // nothing to serve.
-            let document = source.spec.clone()?;
-            // Admin-set credentials and the group's parameters reach the API as headers.
-            let credentials = source.credentials.clone().into_iter();
-            let headers = endpoint_parameters(
-                server.headers.clone(),
-                BTreeMap::new(),
-                credentials.chain(group_params),
-            )
-            .0;
-            ServerKind::OpenApi(mcp::OpenApiSource {
-                document,
-                base_url: source.base_url.clone(),
-                headers,
-                allow_private_network: source.allow_private_network,
-                compact: false,
-            })
+        McpServerKind::ProxySse => {
+            ServerKind::ProxySse(endpoint(server, group_params).ok_or("no url is set")?)
         }
+        McpServerKind::Openapi => ServerKind::OpenApi(
+            openapi_source(server, group_params)
+                .ok_or("no openapi document is stored (spec_url not fetched yet)")?,
+        ),
     };
-    Some(ServerDefinition {
+    Ok(ServerDefinition {
         id: server.id.clone(),
         scope,
         description: String::new(),
         kind,
+        revision: String::new(),
+    })
+}
+
+/// Sets the revision the hub's backend cache keys by: the server's update time and a digest of
+/// the whole definition, so even two writes within one millisecond, or two groups' parameters,
+/// never share an instance. Computed once per snapshot, not per request.
+fn with_revision(mut definition: ServerDefinition, server: &McpServer) -> ServerDefinition {
+    let mut hasher = std::hash::DefaultHasher::new();
+    serde_json::to_string(&definition)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    definition.revision = format!("{}:{:016x}", server.updated_at, hasher.finish());
+    definition
+}
+
+/// An OpenAPI server's source: admin-set credentials, then the group's parameters over them
+/// (each placed on the security scheme of its name, else sent as a header).
+pub(crate) fn openapi_source(
+    server: &McpServer,
+    group_params: BTreeMap<String, String>,
+) -> Option<mcp::OpenApiSource> {
+    let source = server.openapi.as_ref()?;
+    // A document named only by URL is fetched when it is uploaded; until then there is
+    // nothing to serve.
+    let document = source.spec.clone().filter(|spec| !spec.is_empty())?;
+    let mut credentials = source.credentials.clone();
+    credentials.extend(group_params);
+    Some(mcp::OpenApiSource {
+        document,
+        base_url: source.base_url.clone(),
+        headers: server.headers.clone(),
+        allow_private_network: source.allow_private_network,
+        compact: false,
+        credentials,
+        include_operations: source.include_operations.clone(),
+        exclude_operations: source.exclude_operations.clone(),
     })
 }
 

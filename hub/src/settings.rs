@@ -43,6 +43,11 @@ pub enum Command {
         #[arg(long, env = "AIPROXY_SERVER")]
         server: Option<String>,
     },
+    /// Manage the MCP servers of a running server through the control plane.
+    Mcp {
+        #[command(subcommand)]
+        command: crate::cli::McpCommand,
+    },
 }
 
 /// Server settings. Names match the environment variables of the original product.

@@ -83,6 +83,7 @@ fn definition(id: &str, kind: ServerKind) -> Arc<ServerDefinition> {
         scope: Scope::Public,
         description: String::new(),
         kind,
+        revision: String::new(),
     })
 }
 

@@ -33,11 +33,12 @@ pub(crate) trait ToolBackend: Send + Sync {
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData>;
 }
 
-/// Live backends keyed by their whole definition, so a configuration change (new URL, rotated
-/// group secret) builds a fresh instance while unchanged servers keep their upstream connection.
+/// Live backends keyed by server id and revision (see [`ServerDefinition::revision`]), so a
+/// configuration change (new URL, rotated group secret) builds a fresh instance while
+/// unchanged servers keep their upstream connection and converted document.
 pub(crate) struct Backends {
     config: McpConfig,
-    live: Mutex<HashMap<String, Arc<dyn ToolBackend>>>,
+    live: Mutex<HashMap<(String, String), Arc<dyn ToolBackend>>>,
 }
 
 /// Bounds the cache when a host keeps changing definitions; old instances then simply rebuild.
@@ -52,8 +53,13 @@ impl Backends {
     }
 
     pub fn get(&self, definition: &ServerDefinition) -> Result<Arc<dyn ToolBackend>, ErrorData> {
-        let key = serde_json::to_string(definition)
-            .map_err(|error| ErrorData::internal_error(error.to_string(), None))?;
+        let revision = if definition.revision.is_empty() {
+            serde_json::to_string(definition)
+                .map_err(|error| ErrorData::internal_error(error.to_string(), None))?
+        } else {
+            definition.revision.clone()
+        };
+        let key = (definition.id.clone(), revision);
         let mut live = self
             .live
             .lock()
@@ -69,7 +75,7 @@ impl Backends {
         Ok(backend)
     }
 
-    fn build(&self, definition: &ServerDefinition) -> Result<Arc<dyn ToolBackend>, ErrorData> {
+    pub fn build(&self, definition: &ServerDefinition) -> Result<Arc<dyn ToolBackend>, ErrorData> {
         let backend: Arc<dyn ToolBackend> = match &definition.kind {
             ServerKind::Embedded { template, params } => templates::instantiate(template, params)
                 .map_err(|error| {

@@ -99,6 +99,14 @@ pub struct ServerDefinition {
     /// Shown to clients in `initialize`/`server/discover`; the id when empty.
     pub description: String,
     pub kind: ServerKind,
+    /// Names this exact definition together with `id`: live backends (upstream connections,
+    /// converted OpenAPI documents) are cached by (`id`, `revision`), so the host must change
+    /// it whenever anything in the definition changes, group parameters included (`hub` uses
+    /// the server's update time, and the group with a digest of its parameters). Empty means
+    /// the host keeps no revision: the cache then keys by the whole serialized definition,
+    /// which costs a copy of an OpenAPI document per request.
+    #[serde(default)]
+    pub revision: String,
 }
 
 /// Who a server belongs to; decides the route it is served on.
@@ -136,7 +144,7 @@ pub struct RemoteEndpoint {
 }
 
 /// An OpenAPI-backed server: the document and how to reach the API it describes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenApiSource {
     /// Swagger 2.0 or OpenAPI 3.x, JSON or YAML (see `openapi2mcp`).
     pub document: String,
@@ -149,6 +157,18 @@ pub struct OpenApiSource {
     pub allow_private_network: bool,
     /// Three generic tools (search, describe, call) instead of one per operation, for large APIs.
     pub compact: bool,
+    /// Secrets by the name of the document's security scheme they answer (`api_key`,
+    /// `bearerAuth`): placed where the scheme says (an API key in its header, query or cookie,
+    /// a bearer or OAuth2 token in `Authorization`, `user:password` for basic). A name that is
+    /// no scheme of the document is sent as a header of that name (`header:` prefix optional).
+    #[serde(default)]
+    pub credentials: BTreeMap<String, String>,
+    /// Operation ids (or tool names) to expose; empty exposes every operation.
+    #[serde(default)]
+    pub include_operations: Vec<String>,
+    /// Operation ids (or tool names) to hide.
+    #[serde(default)]
+    pub exclude_operations: Vec<String>,
 }
 
 /// Where every tool call is reported, for logs and billing. Must not block.

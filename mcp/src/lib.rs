@@ -11,6 +11,7 @@
 //! - `proxy/`: upstream Streamable HTTP (rmcp client) and legacy SSE (our client) servers.
 //! - `openapi.rs`: OpenAPI-backed servers through `openapi2mcp`.
 //! - `admin.rs`: the `aiproxy-admin` tools over [`AdminBackend`], at `/admin`.
+//! - `inspect.rs`: [`inspect_server`], a server's tools seen from the host's control plane.
 //!
 //! Architecture invariant: every request is authenticated and resolved to its servers afresh,
 //! so a configuration change (token disabled, allow-list narrowed) applies to open sessions too.
@@ -21,6 +22,7 @@ mod config;
 pub mod directory;
 mod handler;
 mod hub;
+mod inspect;
 mod openapi;
 mod proxy;
 mod sse_server;
@@ -34,6 +36,8 @@ pub use directory::{
 };
 pub use handler::TOOL_NAME_SEPARATOR;
 pub use hub::{ClientIp, McpHub, McpHubOptions};
+pub use inspect::{ServerInspection, ToolSummary, inspect_server};
+pub use openapi::{OpenApiCheck, OpenApiError, check_openapi};
 pub use sse_server::{
     LocalSseSessions, SseDeliveryError, SseInbound, SseSessionHandle, SseSessionRegistry,
 };

@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use openapi2mcp::{Api, CallConfig, CallError, Caller, ConvertOptions, Fault};
+use openapi2mcp::{
+    Api, CallConfig, CallError, Caller, ConvertOptions, Credential, Fault, OperationFilter,
+    SecuritySchemeKind,
+};
 use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::json;
@@ -14,8 +17,9 @@ use crate::handler::tool_error;
 
 /// Why an OpenAPI server could not be built from its definition.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum OpenApiError {
-    #[error("the document does not convert: {0}")]
+pub enum OpenApiError {
+    /// The document does not convert; the message names the JSON pointer of the bad part.
+    #[error("{0}")]
     Convert(#[from] openapi2mcp::ConvertError),
     #[error("no base url: the document names no absolute server and none is configured")]
     NoBaseUrl,
@@ -23,6 +27,89 @@ pub(crate) enum OpenApiError {
     BaseUrl(String),
     #[error("cannot build the http client: {0}")]
     Client(CallError),
+}
+
+/// What converting an OpenAPI document gave, for the host to show at upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenApiCheck {
+    /// Tools the server will list (after the include and exclude filters).
+    pub tools: usize,
+    /// What the converter worked around (a `$ref` to nothing, a skipped operation), each
+    /// `pointer: message`.
+    pub warnings: Vec<String>,
+}
+
+/// Converts the document exactly as serving it would and checks the base URL, without
+/// starting anything: a host calls this when a document is uploaded, so a bad one is refused
+/// with the place it goes wrong instead of failing later on every request.
+pub fn check_openapi(source: &OpenApiSource) -> Result<OpenApiCheck, OpenApiError> {
+    let (api, _) = convert(source)?;
+    Ok(OpenApiCheck {
+        tools: api.tools().len(),
+        warnings: api.warnings().iter().map(ToString::to_string).collect(),
+    })
+}
+
+fn convert(source: &OpenApiSource) -> Result<(Api, url::Url), OpenApiError> {
+    let options = ConvertOptions {
+        compact: source.compact,
+        filter: OperationFilter {
+            include_operation_ids: source.include_operations.clone(),
+            exclude_operation_ids: source.exclude_operations.clone(),
+            ..OperationFilter::default()
+        },
+        ..ConvertOptions::default()
+    };
+    let api = Api::from_document(source.document.as_bytes(), &options)?;
+    let base_url = match &source.base_url {
+        Some(url) => {
+            url::Url::parse(url).map_err(|error| OpenApiError::BaseUrl(error.to_string()))?
+        }
+        None => api
+            .servers()
+            .iter()
+            .find_map(|server| server.resolve(None))
+            .ok_or(OpenApiError::NoBaseUrl)?,
+    };
+    Ok((api, base_url))
+}
+
+/// Places each configured secret: on the security scheme of that name, else as a header.
+fn place_credentials(api: &Api, source: &OpenApiSource, config: &mut CallConfig) {
+    config.extra_headers = source
+        .headers
+        .iter()
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    for (name, value) in &source.credentials {
+        let scheme = api
+            .security_schemes()
+            .iter()
+            .find(|scheme| scheme.name == *name);
+        let credential = match scheme.map(|scheme| &scheme.kind) {
+            Some(SecuritySchemeKind::ApiKey { .. }) => Credential::ApiKey(value.as_str().into()),
+            Some(
+                SecuritySchemeKind::HttpBearer
+                | SecuritySchemeKind::OAuth2
+                | SecuritySchemeKind::OpenIdConnect,
+            ) => Credential::Bearer(value.as_str().into()),
+            Some(SecuritySchemeKind::HttpBasic) => {
+                let (username, password) = value.split_once(':').unwrap_or((value, ""));
+                Credential::Basic {
+                    username: username.to_owned(),
+                    password: password.into(),
+                }
+            }
+            Some(SecuritySchemeKind::MutualTls | SecuritySchemeKind::Unsupported { .. }) | None => {
+                let header = name.strip_prefix("header:").unwrap_or(name);
+                config
+                    .extra_headers
+                    .push((header.to_owned(), value.clone()));
+                continue;
+            }
+        };
+        config.credentials.insert(name.clone(), credential);
+    }
 }
 
 pub(crate) struct OpenApiBackend {
@@ -34,28 +121,10 @@ pub(crate) struct OpenApiBackend {
 
 impl OpenApiBackend {
     pub fn build(source: &OpenApiSource) -> Result<Arc<dyn ToolBackend>, OpenApiError> {
-        let options = ConvertOptions {
-            compact: source.compact,
-            ..ConvertOptions::default()
-        };
-        let api = Api::from_document(source.document.as_bytes(), &options)?;
-        let base_url = match &source.base_url {
-            Some(url) => {
-                url::Url::parse(url).map_err(|error| OpenApiError::BaseUrl(error.to_string()))?
-            }
-            None => api
-                .servers()
-                .iter()
-                .find_map(|server| server.resolve(None))
-                .ok_or(OpenApiError::NoBaseUrl)?,
-        };
+        let (api, base_url) = convert(source)?;
         let mut config = CallConfig::new(base_url);
         config.allow_private_network = source.allow_private_network;
-        config.extra_headers = source
-            .headers
-            .iter()
-            .map(|(name, value)| (name.clone(), value.clone()))
-            .collect();
+        place_credentials(&api, source, &mut config);
         let tools = api.tools().iter().filter_map(to_rmcp_tool).collect();
         let caller = Caller::new().map_err(OpenApiError::Client)?;
         Ok(Arc::new(Self {

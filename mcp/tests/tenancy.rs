@@ -647,6 +647,7 @@ async fn openapi_server_calls_the_api_with_group_headers() {
             headers: [("x-api-key".to_owned(), key.to_owned())].into(),
             allow_private_network: true,
             compact: false,
+            ..Default::default()
         })
     };
     let directory = common::FakeDirectory {

@@ -81,6 +81,18 @@ pub struct HttpRequest {
 }
 
 impl HttpRequest {
+    /// A plain GET of `url` with no headers, for [`crate::send`] (a host fetching a document
+    /// under the same SSRF guard, redirect checks and size limit as tool calls).
+    pub fn get(url: Url) -> HttpRequest {
+        HttpRequest {
+            method: reqwest::Method::GET,
+            url,
+            headers: Vec::new(),
+            body: None,
+            sensitive_headers: Vec::new(),
+        }
+    }
+
     /// The first header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers

@@ -70,6 +70,16 @@ class McpServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListTemplatesRequest.SerializeToString,
                 response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListTemplatesResponse.FromString,
                 _registered_method=True)
+        self.TestMcpServer = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/TestMcpServer',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.TestMcpServerRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.TestMcpServerResponse.FromString,
+                _registered_method=True)
+        self.ListMcpServerTools = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/ListMcpServerTools',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsResponse.FromString,
+                _registered_method=True)
         self.SetGroupMcpParams = channel.unary_unary(
                 '/aiproxy.admin.v1.McpService/SetGroupMcpParams',
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.SetGroupMcpParamsRequest.SerializeToString,
@@ -134,6 +144,22 @@ class McpServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def TestMcpServer(self, request, context):
+        """Connects to the server as `group_id` would use it (its parameters applied), initializes
+        and lists its tools. Answers ok or the reason it failed; never an RPC error for a server
+        that exists but does not work.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMcpServerTools(self, request, context):
+        """The tools the server offers to `group_id`: names, descriptions and input schemas.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def SetGroupMcpParams(self, request, context):
         """Parameters (usually credentials) one group supplies to a server. Write-only: reads mask
         every value.
@@ -191,6 +217,16 @@ def add_McpServiceServicer_to_server(servicer, server):
                     servicer.ListTemplates,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListTemplatesRequest.FromString,
                     response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListTemplatesResponse.SerializeToString,
+            ),
+            'TestMcpServer': grpc.unary_unary_rpc_method_handler(
+                    servicer.TestMcpServer,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.TestMcpServerRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.TestMcpServerResponse.SerializeToString,
+            ),
+            'ListMcpServerTools': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMcpServerTools,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsResponse.SerializeToString,
             ),
             'SetGroupMcpParams': grpc.unary_unary_rpc_method_handler(
                     servicer.SetGroupMcpParams,
@@ -397,6 +433,60 @@ class McpService:
             '/aiproxy.admin.v1.McpService/ListTemplates',
             aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListTemplatesRequest.SerializeToString,
             aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TestMcpServer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/TestMcpServer',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.TestMcpServerRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.TestMcpServerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMcpServerTools(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/ListMcpServerTools',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -80,6 +80,63 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
         status: status_pb(server.status),
         created_at_ms: server.created_at,
         updated_at_ms: server.updated_at,
+        warnings: Vec::new(),
+    }
+}
+
+/// Fetches and converts an OpenAPI document before it is stored (see `mcp_openapi`): a
+/// document that fails is refused here and nothing changes.
+async fn prepare(server: &mut McpServer, fetch: bool) -> Result<Vec<String>, Status> {
+    crate::mcp_openapi::prepare(server, fetch)
+        .await
+        .map(|uploaded| {
+            uploaded
+                .map(|uploaded| uploaded.warnings)
+                .unwrap_or_default()
+        })
+        .map_err(|error| Status::invalid_argument(error.to_string()))
+}
+
+/// How long testing or listing a remote server may take.
+const INSPECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+impl Mcp {
+    /// Builds the server as `group_id` sees it and lists its tools: `Err` for a missing server
+    /// or a group that cannot be named, `Ok(Err(reason))` for a server that does not work.
+    async fn inspect(
+        &self,
+        id: &str,
+        group_id: &str,
+    ) -> Result<Result<mcp::ServerInspection, String>, Status> {
+        let server = self.0.store.get_mcp_server(id).await.map_err(status)?;
+        let group_id = match (&server.scope, server.group_id.as_deref()) {
+            (McpScope::Group, Some(owner)) if group_id.is_empty() || group_id == owner => owner,
+            (McpScope::Group, _) => {
+                return Err(invalid(
+                    "group_id",
+                    "a group server is tested for its own group only",
+                ));
+            }
+            (McpScope::Public, _) => group_id,
+        };
+        let group_params = if group_id.is_empty() {
+            Default::default()
+        } else {
+            match self.0.store.get_group_mcp_params(id, group_id).await {
+                Ok(params) => params.params,
+                Err(crate::store::StoreError::NotFound { .. }) => Default::default(),
+                Err(err) => return Err(status(err)),
+            }
+        };
+        let definition = match crate::mcp_bridge::definition_for(&server, group_id, group_params) {
+            Ok(definition) => definition,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        let config = mcp::McpConfig {
+            upstream_timeout: INSPECT_TIMEOUT,
+            ..mcp::McpConfig::default()
+        };
+        Ok(mcp::inspect_server(&config, &definition).await)
     }
 }
 
@@ -160,6 +217,7 @@ impl McpService for Mcp {
         }
         let mut server = McpServer::new(incoming.id.clone(), scope, kind);
         merge(&mut server, incoming, &[])?;
+        let warnings = prepare(&mut server, true).await?;
         let created = self
             .0
             .store
@@ -169,7 +227,10 @@ impl McpService for Mcp {
         self.0
             .changes
             .publish(ChangeKind::McpServer, ChangeAction::Created, &created.id);
-        Ok(Response::new(mcp_server_pb(&created)))
+        Ok(Response::new(pb::McpServer {
+            warnings,
+            ..mcp_server_pb(&created)
+        }))
     }
 
     async fn get_mcp_server(
@@ -224,6 +285,8 @@ impl McpService for Mcp {
             .await
             .map_err(status)?;
         merge(&mut server, incoming, &paths)?;
+        // Writing the openapi section (re)fetches its spec_url: that is how a document is refreshed.
+        let warnings = prepare(&mut server, selected(&paths, "openapi")).await?;
         let updated = self
             .0
             .store
@@ -233,7 +296,10 @@ impl McpService for Mcp {
         self.0
             .changes
             .publish(ChangeKind::McpServer, ChangeAction::Updated, &updated.id);
-        Ok(Response::new(mcp_server_pb(&updated)))
+        Ok(Response::new(pb::McpServer {
+            warnings,
+            ..mcp_server_pb(&updated)
+        }))
     }
 
     async fn delete_mcp_server(
@@ -280,6 +346,60 @@ impl McpService for Mcp {
         Ok(Response::new(pb::ListTemplatesResponse {
             templates: self.0.mcp_templates.clone(),
         }))
+    }
+
+    async fn test_mcp_server(
+        &self,
+        request: Request<pb::TestMcpServerRequest>,
+    ) -> Result<Response<pb::TestMcpServerResponse>, Status> {
+        let request = request.into_inner();
+        let started = std::time::Instant::now();
+        let answer = match self.inspect(&request.id, &request.group_id).await? {
+            Ok(inspection) => pb::TestMcpServerResponse {
+                ok: true,
+                error: String::new(),
+                tool_count: i32::try_from(inspection.tools.len()).unwrap_or(i32::MAX),
+                latency_ms: millis(inspection.latency),
+            },
+            Err(reason) => pb::TestMcpServerResponse {
+                ok: false,
+                error: reason,
+                tool_count: 0,
+                latency_ms: millis(started.elapsed()),
+            },
+        };
+        Ok(Response::new(answer))
+    }
+
+    async fn list_mcp_server_tools(
+        &self,
+        request: Request<pb::ListMcpServerToolsRequest>,
+    ) -> Result<Response<pb::ListMcpServerToolsResponse>, Status> {
+        let request = request.into_inner();
+        let inspection = self
+            .inspect(&request.id, &request.group_id)
+            .await?
+            .map_err(|reason| {
+                Status::failed_precondition(format!(
+                    "server {} does not work: {reason}",
+                    request.id
+                ))
+            })?;
+        let tools = inspection
+            .tools
+            .into_iter()
+            .map(|tool| pb::McpTool {
+                name: tool.name,
+                title: tool.title.unwrap_or_default(),
+                description: tool.description.unwrap_or_default(),
+                input_schema_json: tool.input_schema.to_string(),
+                output_schema_json: tool
+                    .output_schema
+                    .map(|schema| schema.to_string())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Ok(Response::new(pb::ListMcpServerToolsResponse { tools }))
     }
 
     async fn set_group_mcp_params(
@@ -348,4 +468,8 @@ impl McpService for Mcp {
         );
         Ok(Response::new(()))
     }
+}
+
+fn millis(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }

@@ -321,20 +321,15 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
                 return Err(invalid("mcp_server.openapi", "required for type openapi"));
             };
             let has_spec = source.spec.as_deref().is_some_and(|spec| !spec.is_empty());
+            // With spec_url set, spec holds the document fetched from it at upload.
             match (has_spec, &source.spec_url) {
-                (true, Some(_)) => {
-                    return Err(invalid(
-                        "mcp_server.openapi",
-                        "give spec or spec_url, not both",
-                    ));
-                }
+                (_, Some(spec_url)) => http_url("mcp_server.openapi.spec_url", spec_url)?,
                 (false, None) => {
                     return Err(invalid(
                         "mcp_server.openapi",
                         "spec or spec_url is required",
                     ));
                 }
-                (false, Some(spec_url)) => http_url("mcp_server.openapi.spec_url", spec_url)?,
                 (true, None) => {}
             }
             if let Some(base_url) = &source.base_url {

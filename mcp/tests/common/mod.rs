@@ -78,6 +78,7 @@ pub fn server(id: &str, scope: Scope, kind: ServerKind) -> Arc<ServerDefinition>
         scope,
         description: String::new(),
         kind,
+        revision: String::new(),
     })
 }
 

@@ -1,0 +1,69 @@
+//! Looking at one server from outside a session, for the host's control plane: build a fresh backend for a definition, connect and initialize where it is remote, and list its tools.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::backend::Backends;
+use crate::config::McpConfig;
+use crate::directory::ServerDefinition;
+
+/// One tool as a server lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolSummary {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// JSON Schema of the arguments.
+    pub input_schema: Value,
+    /// JSON Schema of the structured result, when the tool declares one.
+    pub output_schema: Option<Value>,
+}
+
+/// What listing a server's tools gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerInspection {
+    pub tools: Vec<ToolSummary>,
+    /// From the start of the build to the end of the listing (connect and initialize included).
+    pub latency: Duration,
+}
+
+/// Builds `definition` afresh (no cached instance, so a test really connects), lists its tools
+/// and drops it again. A proxy connects, initializes and lists within `config.upstream_timeout`.
+/// The error is a sentence for an admin: why the server cannot start or answer.
+pub async fn inspect_server(
+    config: &McpConfig,
+    definition: &ServerDefinition,
+) -> Result<ServerInspection, String> {
+    let started = Instant::now();
+    let backend = Backends::new(config.clone())
+        .build(definition)
+        .map_err(|error| error.message.to_string())?;
+    let listed = tokio::time::timeout(config.upstream_timeout, backend.list_tools())
+        .await
+        .map_err(|_| {
+            format!(
+                "no answer within {} s",
+                config.upstream_timeout.as_secs_f64()
+            )
+        })?
+        .map_err(|error| error.message.to_string())?;
+    let tools = listed
+        .into_iter()
+        .map(|tool| {
+            let value = serde_json::to_value(&tool).unwrap_or(Value::Null);
+            let text = |field: &str| value.get(field).and_then(Value::as_str).map(str::to_owned);
+            ToolSummary {
+                name: tool.name.to_string(),
+                title: text("title"),
+                description: text("description"),
+                input_schema: value.get("inputSchema").cloned().unwrap_or(Value::Null),
+                output_schema: value.get("outputSchema").cloned(),
+            }
+        })
+        .collect();
+    Ok(ServerInspection {
+        tools,
+        latency: started.elapsed(),
+    })
+}
