@@ -318,3 +318,47 @@ fn millis(duration: Duration) -> u64 {
         .unwrap_or(u64::MAX)
         .max(1)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        reason = "a failure is a failed test"
+    )]
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_retried_settle_charges_once() {
+        let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
+        let manager = ConnectionManager::new(client)
+            .await
+            .expect("redis on 127.0.0.1:6379");
+        let prefix = format!("aiproxy-test-{}:", uuid::Uuid::new_v4().simple());
+        let counters = RedisCounters::new(manager, prefix, CountersConfig::default())
+            .await
+            .unwrap();
+        counters.seed("cap", 0, None).await.unwrap();
+        let checks = [
+            Check::Rate {
+                key: "tpm".into(),
+                limit: 100,
+                period: Duration::from_secs(3600),
+                cost: 10,
+            },
+            Check::Cap {
+                key: "cap".into(),
+                limit: 100,
+                amount: 10,
+            },
+        ];
+        let admitted = counters.admit(&checks).await.unwrap();
+        // The second call stands for a retry after a reply that was lost.
+        counters.settle(&admitted, &[50, 30]).await.unwrap();
+        counters.settle(&admitted, &[50, 30]).await.unwrap();
+        assert_eq!(counters.value("cap").await.unwrap(), Some(30));
+        let next = counters.admit(&checks).await.unwrap();
+        assert_eq!(next.rate(0).unwrap().remaining, 40);
+    }
+}
