@@ -45,6 +45,6 @@ async fn python_client_suite_passes() {
     )
     .await;
     // Every test ran: none was skipped for want of a server.
-    assert!(stdout.contains("3 passed"), "{stdout}");
+    assert!(stdout.contains("4 passed"), "{stdout}");
     assert!(!stdout.contains("skipped"), "{stdout}");
 }

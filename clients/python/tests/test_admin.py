@@ -127,3 +127,24 @@ def test_reflection_lists_services():
         database = ProtoReflectionDescriptorDatabase(channel)
         file = database.FindFileContainingSymbol("aiproxy.admin.v1.TokenService")
         assert file.name == "aiproxy/admin/v1/tokens.proto"
+
+
+def test_mcp_server_test_and_tools(admin):
+    from aiproxy_admin import mcp_pb2
+
+    server_id = f"py-clock-{uuid.uuid4().hex[:8]}"
+    admin.mcp.CreateMcpServer(
+        mcp_pb2.CreateMcpServerRequest(
+            server=mcp_pb2.McpServer(
+                id=server_id,
+                scope=mcp_pb2.MCP_SCOPE_PUBLIC,
+                type=mcp_pb2.MCP_SERVER_TYPE_EMBEDDED,
+                template="time",
+            )
+        )
+    )
+    tested = admin.mcp.TestMcpServer(mcp_pb2.TestMcpServerRequest(id=server_id))
+    assert tested.ok and tested.tool_count == 2, tested.error
+    tools = admin.mcp.ListMcpServerTools(mcp_pb2.ListMcpServerToolsRequest(id=server_id)).tools
+    assert sorted(tool.name for tool in tools) == ["convert_time", "get_current_time"]
+    admin.mcp.DeleteMcpServer(mcp_pb2.DeleteMcpServerRequest(id=server_id))

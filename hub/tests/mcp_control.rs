@@ -1,0 +1,222 @@
+//! `McpService.TestMcpServer` and `ListMcpServerTools` for every kind of server (embedded, Streamable and SSE proxies; OpenAPI is in `mcp_openapi.rs`), with a group's parameters applied when a group is named.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a failure is a failed test"
+)]
+
+mod support;
+
+use hub::grpc::pb;
+use hub::grpc::pb::mcp_service_client::McpServiceClient;
+use support::{TestHub, admin};
+use tonic::Code;
+use tonic::transport::Channel;
+
+const TOKEN: &str = "sk-acme-mcp-control-0001";
+
+async fn hub_with_a_clock() -> TestHub {
+    let (mut settings, data_dir) = TestHub::settings();
+    let config = format!(
+        "groups:\n  - id: acme\n  - id: other\ntokens:\n  - group: acme\n    name: control\n    key: {TOKEN}\nmcp_servers:\n  - id: clock\n    scope: public\n    type: embedded\n    template: time\n  - id: acme-clock\n    scope: group\n    group: acme\n    type: embedded\n    template: time\n"
+    );
+    let config_path = data_dir.path().join("aiproxy.yaml");
+    std::fs::write(&config_path, config).unwrap();
+    settings.config_file_path = Some(config_path);
+    TestHub::start_with(settings, data_dir).await
+}
+
+async fn test(
+    mcp: &mut McpServiceClient<Channel>,
+    id: &str,
+    group: &str,
+) -> pb::TestMcpServerResponse {
+    mcp.test_mcp_server(admin(pb::TestMcpServerRequest {
+        id: id.into(),
+        group_id: group.into(),
+    }))
+    .await
+    .unwrap()
+    .into_inner()
+}
+
+async fn tool_names(mcp: &mut McpServiceClient<Channel>, id: &str, group: &str) -> Vec<String> {
+    let mut names: Vec<String> = mcp
+        .list_mcp_server_tools(admin(pb::ListMcpServerToolsRequest {
+            id: id.into(),
+            group_id: group.into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .tools
+        .into_iter()
+        .map(|tool| tool.name)
+        .collect();
+    names.sort();
+    names
+}
+
+async fn set_group_params(mcp: &mut McpServiceClient<Channel>, id: &str, params: &[(&str, &str)]) {
+    mcp.set_group_mcp_params(admin(pb::SetGroupMcpParamsRequest {
+        params: Some(pb::GroupMcpParams {
+            server_id: id.into(),
+            group_id: "acme".into(),
+            params: params
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+            updated_at_ms: 0,
+        }),
+    }))
+    .await
+    .unwrap();
+}
+
+async fn create_proxy(
+    mcp: &mut McpServiceClient<Channel>,
+    id: &str,
+    kind: pb::McpServerType,
+    url: String,
+    headers: &[(&str, &str)],
+) {
+    mcp.create_mcp_server(admin(pb::CreateMcpServerRequest {
+        server: Some(pb::McpServer {
+            id: id.into(),
+            scope: pb::McpScope::Public as i32,
+            r#type: kind as i32,
+            url,
+            headers: headers
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+            ..pb::McpServer::default()
+        }),
+    }))
+    .await
+    .unwrap();
+}
+
+const CLOCK_TOOLS: [&str; 2] = ["convert_time", "get_current_time"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_embedded_server_is_tested_and_listed_with_the_groups_parameters() {
+    let hub = hub_with_a_clock().await;
+    let mut mcp = McpServiceClient::new(support::control_channel(&hub).await);
+    let tested = test(&mut mcp, "clock", "").await;
+    assert!(tested.ok, "{}", tested.error);
+    assert_eq!(tested.tool_count, 2);
+    let tools = mcp
+        .list_mcp_server_tools(admin(pb::ListMcpServerToolsRequest {
+            id: "clock".into(),
+            group_id: String::new(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .tools;
+    let convert = tools
+        .iter()
+        .find(|tool| tool.name == "convert_time")
+        .unwrap();
+    assert!(!convert.description.is_empty());
+    let schema: serde_json::Value = serde_json::from_str(&convert.input_schema_json).unwrap();
+    assert!(
+        schema["properties"]["target_timezone"].is_object(),
+        "{schema}"
+    );
+
+    // The group's own parameter reaches the template: a zone that does not exist breaks the
+    // server for that group only.
+    set_group_params(
+        &mut mcp,
+        "clock",
+        &[("local_timezone", "Mars/Olympus_Mons")],
+    )
+    .await;
+    let broken = test(&mut mcp, "clock", "acme").await;
+    assert!(!broken.ok);
+    assert!(broken.error.contains("time zone"), "{}", broken.error);
+    assert!(test(&mut mcp, "clock", "other").await.ok);
+    let refused = mcp
+        .list_mcp_server_tools(admin(pb::ListMcpServerToolsRequest {
+            id: "clock".into(),
+            group_id: "acme".into(),
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::FailedPrecondition);
+
+    // A group server is looked at for its own group only; unknown servers are not found.
+    assert!(test(&mut mcp, "acme-clock", "").await.ok);
+    let other_group = mcp
+        .test_mcp_server(admin(pb::TestMcpServerRequest {
+            id: "acme-clock".into(),
+            group_id: "other".into(),
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(other_group.code(), Code::InvalidArgument);
+    let missing = mcp
+        .test_mcp_server(admin(pb::TestMcpServerRequest {
+            id: "nope".into(),
+            group_id: String::new(),
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), Code::NotFound);
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxies_of_both_transports_are_tested_by_connecting_to_the_remote_server() {
+    // The remote server is this same hub's embedded clock, which wants a tenant token.
+    let hub = hub_with_a_clock().await;
+    let mut mcp = McpServiceClient::new(support::control_channel(&hub).await);
+    let bearer = format!("Bearer {TOKEN}");
+
+    create_proxy(
+        &mut mcp,
+        "remote",
+        pb::McpServerType::ProxyStreamable,
+        hub.url("/mcp/public/clock"),
+        &[],
+    )
+    .await;
+    let unauthorized = test(&mut mcp, "remote", "").await;
+    assert!(!unauthorized.ok, "no token, no tools");
+    assert!(!unauthorized.error.is_empty());
+    // The group's secret is sent as a header: with it the remote server answers.
+    set_group_params(&mut mcp, "remote", &[("Authorization", &bearer)]).await;
+    let tested = test(&mut mcp, "remote", "acme").await;
+    assert!(tested.ok, "{}", tested.error);
+    assert_eq!(tested.tool_count, 2);
+    assert_eq!(tool_names(&mut mcp, "remote", "acme").await, CLOCK_TOOLS);
+
+    create_proxy(
+        &mut mcp,
+        "remote-sse",
+        pb::McpServerType::ProxySse,
+        hub.url("/mcp/public/clock/sse"),
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    let tested = test(&mut mcp, "remote-sse", "").await;
+    assert!(tested.ok, "{}", tested.error);
+    assert_eq!(tool_names(&mut mcp, "remote-sse", "").await, CLOCK_TOOLS);
+
+    create_proxy(
+        &mut mcp,
+        "nowhere",
+        pb::McpServerType::ProxyStreamable,
+        "http://127.0.0.1:9/mcp".into(),
+        &[],
+    )
+    .await;
+    let down = test(&mut mcp, "nowhere", "").await;
+    assert!(!down.ok);
+    assert!(!down.error.is_empty());
+    hub.stop().await.unwrap();
+}
