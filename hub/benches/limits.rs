@@ -93,9 +93,16 @@ fn checks() -> Vec<Check> {
 }
 
 async fn measure(backend: &str, counters: &Counters, tasks: usize, ops: usize) {
-    counters.seed("quota:token:1", 0, None).await.unwrap();
     counters
-        .seed("balance:group:1", i64::MAX / 4, None)
+        .seed("quota:token:1", 0, Some(Duration::from_secs(3600)))
+        .await
+        .unwrap();
+    counters
+        .seed(
+            "balance:group:1",
+            i64::MAX / 4,
+            Some(Duration::from_secs(3600)),
+        )
         .await
         .unwrap();
     let per_task = ops / tasks;

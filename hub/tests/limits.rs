@@ -16,6 +16,7 @@ use support::unique_redis_prefix;
 
 const HOUR: Duration = Duration::from_secs(3600);
 const DAY: Duration = Duration::from_secs(86_400);
+// Counters are seeded with a TTL only so that test runs leave nothing behind in Redis.
 
 /// Two handles on one set of counters, as two replicas would hold them: clones of one memory
 /// store, and two Redis clients (two connection managers) sharing one key prefix.
@@ -77,7 +78,7 @@ async fn admit_concurrently(
                         // Replicas seeding concurrently from the same database must agree.
                         for key in keys {
                             let value = if key.contains("balance") { 1_000 } else { 0 };
-                            counters.seed(&key, value, None).await.unwrap();
+                            counters.seed(&key, value, Some(HOUR)).await.unwrap();
                         }
                     }
                     other => break other,
@@ -237,7 +238,7 @@ async fn a_lease_of_a_dead_replica_expires_after_lease_ttl() {
                 amount: 100,
             },
         ];
-        counters[0].seed("cap:dead", 0, None).await.unwrap();
+        counters[0].seed("cap:dead", 0, Some(HOUR)).await.unwrap();
         // Admitted, then never settled: the replica that held it is gone.
         drop(counters[0].admit(&checks).await.unwrap());
         assert_eq!(
@@ -281,8 +282,8 @@ async fn concurrent_spending_never_exceeds_a_cap_or_a_balance() {
 #[tokio::test]
 async fn a_refused_admit_changes_nothing() {
     for (backend, counters) in backends(CountersConfig::default()).await {
-        counters[0].seed("cap:a", 0, None).await.unwrap();
-        counters[0].seed("balance:a", 50, None).await.unwrap();
+        counters[0].seed("cap:a", 0, Some(HOUR)).await.unwrap();
+        counters[0].seed("balance:a", 50, Some(HOUR)).await.unwrap();
         let refused = [
             rate("rpm:a", 2, HOUR, 1),
             Check::Concurrency {
@@ -362,9 +363,12 @@ async fn unseeded_counters_are_reported_seed_does_not_overwrite_and_forget_unsee
             Err(Refusal::Unseeded(keys)) => assert_eq!(keys, ["cap:s", "balance:s"], "{backend}"),
             other => panic!("{backend}: {other:?}"),
         }
-        counters[0].seed("cap:s", 5, None).await.unwrap();
-        counters[1].seed("cap:s", 7, None).await.unwrap();
-        counters[1].seed("balance:s", 500, None).await.unwrap();
+        counters[0].seed("cap:s", 5, Some(HOUR)).await.unwrap();
+        counters[1].seed("cap:s", 7, Some(HOUR)).await.unwrap();
+        counters[1]
+            .seed("balance:s", 500, Some(HOUR))
+            .await
+            .unwrap();
         assert_eq!(
             counters[0].value("cap:s").await.unwrap(),
             Some(5),
@@ -386,7 +390,7 @@ async fn unseeded_counters_are_reported_seed_does_not_overwrite_and_forget_unsee
             Err(Refusal::Unseeded(keys)) => assert_eq!(keys, ["cap:s"], "{backend}"),
             other => panic!("{backend}: {other:?}"),
         }
-        counters[0].seed("cap:s", 91, None).await.unwrap();
+        counters[0].seed("cap:s", 91, Some(HOUR)).await.unwrap();
         denied(counters[0].admit(&checks).await);
     }
 }

@@ -339,7 +339,10 @@ mod tests {
         let counters = RedisCounters::new(manager, prefix, CountersConfig::default())
             .await
             .unwrap();
-        counters.seed("cap", 0, None).await.unwrap();
+        counters
+            .seed("cap", 0, Some(Duration::from_secs(3600)))
+            .await
+            .unwrap();
         let checks = [
             Check::Rate {
                 key: "tpm".into(),
