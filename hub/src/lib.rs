@@ -17,6 +17,7 @@ pub mod mcp_admin;
 pub mod mcp_bridge;
 pub mod mcp_openapi;
 pub mod metrics;
+pub mod plugin_cache;
 pub mod replicas;
 pub mod server;
 pub mod settings;
@@ -180,6 +181,15 @@ pub async fn run(
         governor,
     )
     .context("cannot build the relay")?;
+    // The cache plugin's answers are shared by the replicas when they share a Redis.
+    if let Some(connection) = &redis {
+        relay
+            .plugin_services()
+            .set_cache_store(Arc::new(plugin_cache::RedisCacheStore::new(
+                connection.clone(),
+                &settings.redis_key_prefix,
+            )));
+    }
     relay.spawn_background(background.clone().cancelled_owned());
 
     let control_plane = grpc::ControlPlane {

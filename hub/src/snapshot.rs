@@ -16,6 +16,7 @@ use relay::backend::{
     AuthError, Caller, Channel as RelayChannel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
     ModelEntry, ModelSettings, Route,
 };
+use relay::plugin::PluginSettings;
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 use tokio::sync::broadcast::error::RecvError;
@@ -41,6 +42,10 @@ pub struct Snapshot {
     channels_by_model: HashMap<String, Vec<ServingChannel>>,
     model_configs: HashMap<String, ModelConfig>,
     group_overrides: HashMap<(String, String), GroupModelOverride>,
+    /// Plugin settings parsed once per snapshot: per model, and per (group, model) where an
+    /// override names plugins (`None` there: the merge left no plugin configured).
+    model_plugins: HashMap<String, Arc<PluginSettings>>,
+    override_plugins: HashMap<(String, String), Option<Arc<PluginSettings>>>,
     pub mcp_servers: Vec<McpServer>,
     /// Parameters each group set for a server, keyed by (server id, group id).
     pub group_mcp_params: HashMap<(String, String), std::collections::BTreeMap<String, String>>,
@@ -150,12 +155,16 @@ impl Snapshot {
                     .then(a.channel.id.cmp(&b.channel.id))
             });
         }
+        let (model_plugins, override_plugins) =
+            parse_plugins(&dump.model_configs, &dump.group_overrides);
         Snapshot {
             revision: dump.revision,
             groups,
             tokens_by_hash,
             token_limits,
             channels_by_model,
+            model_plugins,
+            override_plugins,
             model_configs: dump
                 .model_configs
                 .into_iter()
@@ -264,8 +273,16 @@ impl Snapshot {
             .and_then(|times| u32::try_from(times).ok());
         let model_timeouts = config.map(|config| config.timeouts).unwrap_or_default();
         let group_timeouts = group_override.map(|item| item.timeouts).unwrap_or_default();
+        let plugins = match self
+            .override_plugins
+            .get(&(group_id.to_owned(), model.to_owned()))
+        {
+            Some(merged) => merged.clone(),
+            None => self.model_plugins.get(model).cloned(),
+        };
         ModelSettings {
             retry_times,
+            plugins,
             timeouts: relay_timeouts(&Timeouts {
                 connect_ms: group_timeouts.connect_ms.or(model_timeouts.connect_ms),
                 first_byte_ms: group_timeouts
@@ -277,6 +294,49 @@ impl Snapshot {
             }),
         }
     }
+}
+
+type ParsedPlugins = (
+    HashMap<String, Arc<PluginSettings>>,
+    HashMap<(String, String), Option<Arc<PluginSettings>>>,
+);
+
+/// Parses every model's plugins, and every override's laid over its model's. The control plane
+/// validated them at write time; a stored object that no longer parses (written by an older
+/// version) is logged and runs without plugins rather than failing every request.
+fn parse_plugins(configs: &[ModelConfig], overrides: &[GroupModelOverride]) -> ParsedPlugins {
+    let parse = |plugins: &serde_json::Value, scope: &str| match PluginSettings::parse(plugins) {
+        Ok(settings) if settings.is_empty() => None,
+        Ok(settings) => Some(Arc::new(settings)),
+        Err(error) => {
+            tracing::warn!(scope, %error, "ignoring invalid plugin settings");
+            None
+        }
+    };
+    let model_plugins = configs
+        .iter()
+        .filter_map(|config| {
+            parse(&config.plugins, &config.model).map(|settings| (config.model.clone(), settings))
+        })
+        .collect();
+    let empty = serde_json::Value::Null;
+    let override_plugins = overrides
+        .iter()
+        .filter_map(|item| {
+            let group_plugins = item.plugins.as_ref()?;
+            let model_plugins = configs
+                .iter()
+                .find(|config| config.model == item.model)
+                .map_or(&empty, |config| &config.plugins);
+            let merged = relay::plugin::merge(model_plugins, group_plugins);
+            let scope = format!("{}/{}", item.group_id, item.model);
+            Some((
+                (item.group_id.clone(), item.model.clone()),
+                parse(&merged, &scope),
+            ))
+        })
+        .collect();
+    (model_plugins, override_plugins)
 }
 
 fn sets_or_default(sets: &[String]) -> Arc<[String]> {

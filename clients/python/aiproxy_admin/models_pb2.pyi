@@ -114,7 +114,7 @@ class BatchDeleteModelConfigsRequest(_message.Message):
     def __init__(self, models: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GroupModelOverride(_message.Message):
-    __slots__ = ("group_id", "model", "rpm", "tpm", "price", "retry_times", "timeouts", "save_detail", "created_at_ms", "updated_at_ms")
+    __slots__ = ("group_id", "model", "rpm", "tpm", "price", "retry_times", "timeouts", "save_detail", "created_at_ms", "updated_at_ms", "plugins_json")
     GROUP_ID_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     RPM_FIELD_NUMBER: _ClassVar[int]
@@ -125,6 +125,7 @@ class GroupModelOverride(_message.Message):
     SAVE_DETAIL_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    PLUGINS_JSON_FIELD_NUMBER: _ClassVar[int]
     group_id: str
     model: str
     rpm: int
@@ -135,7 +136,8 @@ class GroupModelOverride(_message.Message):
     save_detail: bool
     created_at_ms: int
     updated_at_ms: int
-    def __init__(self, group_id: _Optional[str] = ..., model: _Optional[str] = ..., rpm: _Optional[int] = ..., tpm: _Optional[int] = ..., price: _Optional[_Union[_common_pb2.Price, _Mapping]] = ..., retry_times: _Optional[int] = ..., timeouts: _Optional[_Union[_common_pb2.Timeouts, _Mapping]] = ..., save_detail: _Optional[bool] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ...) -> None: ...
+    plugins_json: str
+    def __init__(self, group_id: _Optional[str] = ..., model: _Optional[str] = ..., rpm: _Optional[int] = ..., tpm: _Optional[int] = ..., price: _Optional[_Union[_common_pb2.Price, _Mapping]] = ..., retry_times: _Optional[int] = ..., timeouts: _Optional[_Union[_common_pb2.Timeouts, _Mapping]] = ..., save_detail: _Optional[bool] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., plugins_json: _Optional[str] = ...) -> None: ...
 
 class PutGroupModelOverrideRequest(_message.Message):
     __slots__ = ("override",)

@@ -80,6 +80,9 @@ pub struct OverrideSpec {
     pub timeouts: Timeouts,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub save_detail: bool,
+    /// Laid over the model's `plugins` per plugin name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugins: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -314,6 +317,7 @@ impl Document {
                     retry_times: item.retry_times,
                     timeouts: item.timeouts,
                     save_detail: item.save_detail,
+                    plugins: item.plugins,
                 });
         }
         Document {
@@ -457,6 +461,7 @@ impl OverrideSpec {
             retry_times: self.retry_times,
             timeouts: self.timeouts,
             save_detail: self.save_detail,
+            plugins: self.plugins.clone(),
             created_at: 0,
             updated_at: 0,
         }

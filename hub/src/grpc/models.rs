@@ -140,6 +140,7 @@ pub fn override_pb(item: &GroupModelOverride) -> pb::GroupModelOverride {
         save_detail: item.save_detail,
         created_at_ms: item.created_at,
         updated_at_ms: item.updated_at,
+        plugins_json: item.plugins.as_ref().map(ToString::to_string),
     }
 }
 
@@ -156,6 +157,11 @@ fn override_from(item: pb::GroupModelOverride) -> Result<GroupModelOverride, Sta
         retry_times: item.retry_times,
         timeouts: timeouts_from(item.timeouts),
         save_detail: item.save_detail,
+        plugins: item
+            .plugins_json
+            .as_deref()
+            .map(|text| json_object("override.plugins_json", text))
+            .transpose()?,
         created_at: 0,
         updated_at: 0,
     })

@@ -22,7 +22,8 @@ macro_rules! columns {
 macro_rules! override_columns {
     () => {
         "group_id, model, rpm, tpm, price, retry_times, connect_timeout_ms, \
-         first_byte_timeout_ms, stream_idle_timeout_ms, save_detail, created_at, updated_at"
+         first_byte_timeout_ms, stream_idle_timeout_ms, save_detail, created_at, updated_at, \
+         plugins"
     };
 }
 
@@ -300,17 +301,25 @@ impl StoreTx {
         if self.get_group(&item.group_id).await?.is_none() {
             return Err(not_found("group", &item.group_id));
         }
+        if item.plugins.is_some() {
+            let model_plugins = find(self.conn(), &item.model)
+                .await?
+                .map(|config| config.plugins)
+                .unwrap_or_default();
+            validate::group_plugins(&model_plugins, item)?;
+        }
         let price = item.price.as_ref().map(to_json).transpose()?;
         sqlx::query(concat!(
             "INSERT INTO group_model_overrides (",
             override_columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) \
              ON CONFLICT (group_id, model) DO UPDATE SET rpm = excluded.rpm, \
              tpm = excluded.tpm, price = excluded.price, retry_times = excluded.retry_times, \
              connect_timeout_ms = excluded.connect_timeout_ms, \
              first_byte_timeout_ms = excluded.first_byte_timeout_ms, \
              stream_idle_timeout_ms = excluded.stream_idle_timeout_ms, \
-             save_detail = excluded.save_detail, updated_at = excluded.updated_at"
+             save_detail = excluded.save_detail, updated_at = excluded.updated_at, \
+             plugins = excluded.plugins"
         ))
         .bind(item.group_id.clone())
         .bind(item.model.clone())
@@ -323,6 +332,7 @@ impl StoreTx {
         .bind(item.timeouts.stream_idle_ms)
         .bind(bool_int(item.save_detail))
         .bind(now_ms())
+        .bind(item.plugins.as_ref().map(to_json).transpose()?)
         .execute(self.write())
         .await?;
         find_override(self.conn(), &item.group_id, &item.model)
@@ -468,6 +478,7 @@ fn override_from_row(row: &AnyRow) -> Result<GroupModelOverride, StoreError> {
         retry_times: rows::opt_int(row, "retry_times")?,
         timeouts: timeouts(row)?,
         save_detail: rows::boolean(row, "save_detail")?,
+        plugins: rows::opt_json(row, "plugins")?,
         created_at: rows::int(row, "created_at")?,
         updated_at: rows::int(row, "updated_at")?,
     })

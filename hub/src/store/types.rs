@@ -410,6 +410,8 @@ pub struct GroupModelOverride {
     pub retry_times: Option<i64>,
     pub timeouts: Timeouts,
     pub save_detail: bool,
+    /// JSON object laid over the model's plugins per plugin name; `None` keeps the model's.
+    pub plugins: Option<serde_json::Value>,
     pub created_at: i64,
     pub updated_at: i64,
 }

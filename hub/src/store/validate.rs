@@ -275,6 +275,8 @@ pub fn model_config(config: &ModelConfig) -> Result<(), StoreError> {
     if !config.plugins.is_object() {
         return Err(invalid("model_config.plugins", "must be a JSON object"));
     }
+    relay::plugin::validate(&config.plugins)
+        .map_err(|error| invalid("model_config.plugins", error.to_string()))?;
     if !config.config.is_object() {
         return Err(invalid("model_config.config", "must be a JSON object"));
     }
@@ -291,7 +293,25 @@ pub fn group_override(item: &GroupModelOverride) -> Result<(), StoreError> {
     if let Some(item_price) = &item.price {
         price("override.price", item_price)?;
     }
+    if let Some(plugins) = &item.plugins {
+        // An override may name only the fields it changes: its shape is checked here, the
+        // merge with the model's plugins by `group_plugins` where the model is at hand.
+        relay::plugin::validate_override(plugins)
+            .map_err(|error| invalid("override.plugins", error.to_string()))?;
+    }
     Ok(())
+}
+
+/// A group override's plugins laid over its model's must be a valid configuration.
+pub fn group_plugins(
+    model_plugins: &serde_json::Value,
+    item: &GroupModelOverride,
+) -> Result<(), StoreError> {
+    match &item.plugins {
+        Some(plugins) => relay::plugin::validate(&relay::plugin::merge(model_plugins, plugins))
+            .map_err(|error| invalid("override.plugins", error.to_string())),
+        None => Ok(()),
+    }
 }
 
 pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
