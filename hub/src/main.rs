@@ -8,7 +8,11 @@ use hub::settings::{Cli, Command};
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    hub::telemetry::init(&cli.settings.log_format);
+    // Held to the end of main: dropping it flushes the spans not exported yet.
+    let _otlp = hub::telemetry::init_with_otlp(
+        &cli.settings.log_format,
+        cli.settings.otel_exporter_otlp_endpoint.as_deref(),
+    );
     let outcome = match cli.command {
         None | Some(Command::Serve) => serve(cli.settings).await,
         Some(Command::Apply { file, server }) => {

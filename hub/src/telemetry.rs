@@ -1,6 +1,14 @@
-//! Tracing setup: human-readable or JSON lines on stderr, filtered by `RUST_LOG` (default `info`).
+//! Tracing setup: human-readable or JSON lines on stderr, filtered by `RUST_LOG` (default `info`), and spans exported over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
 
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::{Protocol, SpanExporter, WithExportConfig};
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::runtime::Tokio;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use opentelemetry_sdk::trace::span_processor_with_async_runtime::BatchSpanProcessor;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Installs the global subscriber once; later calls (tests booting several servers) are no-ops.
 pub fn init(format: &str) {
@@ -15,4 +23,73 @@ pub fn init(format: &str) {
     };
     // An error only means a subscriber is already installed, which is fine.
     drop(installed);
+}
+
+/// The running OTLP trace export. Dropping it flushes the spans still buffered and stops it.
+#[derive(Debug)]
+pub struct OtlpExport {
+    provider: SdkTracerProvider,
+}
+
+impl OtlpExport {
+    /// Sends every finished span now (tests; shutdown does it through `Drop`).
+    pub fn flush(&self) {
+        if let Err(error) = self.provider.force_flush() {
+            tracing::warn!(%error, "cannot flush the OTLP trace export");
+        }
+    }
+}
+
+impl Drop for OtlpExport {
+    fn drop(&mut self) {
+        if let Err(error) = self.provider.shutdown() {
+            eprintln!("aiproxy: cannot flush the OTLP trace export: {error}");
+        }
+    }
+}
+
+/// Like [`init`], and with `otlp_endpoint` (the collector's base URL, as in
+/// `OTEL_EXPORTER_OTLP_ENDPOINT`) every span is also exported in batches to
+/// `{endpoint}/v1/traces` as OTLP protobuf. Must run inside the tokio runtime (the batches
+/// are sent by a task on it). Returns `None` when nothing is exported, or when a subscriber
+/// was installed already.
+pub fn init_with_otlp(format: &str, otlp_endpoint: Option<&str>) -> Option<OtlpExport> {
+    let Some(endpoint) = otlp_endpoint.filter(|endpoint| !endpoint.trim().is_empty()) else {
+        init(format);
+        return None;
+    };
+    let exporter = SpanExporter::builder()
+        .with_http()
+        .with_protocol(Protocol::HttpBinary)
+        .with_endpoint(format!("{}/v1/traces", endpoint.trim_end_matches('/')))
+        .build();
+    let exporter = match exporter {
+        Ok(exporter) => exporter,
+        Err(error) => {
+            init(format);
+            tracing::error!(%error, "cannot export traces to OTEL_EXPORTER_OTLP_ENDPOINT");
+            return None;
+        }
+    };
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(BatchSpanProcessor::builder(exporter, Tokio).build())
+        .with_resource(Resource::builder().with_service_name("aiproxy").build())
+        .build();
+    let otel = tracing_opentelemetry::layer().with_tracer(provider.tracer("aiproxy"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let json = format == "json";
+    let installed = tracing_subscriber::registry()
+        .with(filter)
+        .with(json.then(|| {
+            tracing_subscriber::fmt::layer()
+                .json()
+                .with_writer(std::io::stderr)
+        }))
+        .with((!json).then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr)))
+        .with(otel)
+        .try_init();
+    match installed {
+        Ok(()) => Some(OtlpExport { provider }),
+        Err(_) => None,
+    }
 }

@@ -1143,3 +1143,60 @@ async fn sqlite_export_streams_20000_rows() {
 async fn postgres_export_streams_20000_rows() {
     check_export(postgres().await).await;
 }
+
+/// A failed request keeps its bodies, and nothing stored for it holds the caller's key or the
+/// channel's key: the relay hands over bodies only, never headers.
+#[tokio::test]
+async fn details_of_a_failed_request_hold_no_secret() {
+    const KEY: &str = "sk-details-secret-0001";
+    let upstream = support::mock_openai::MockOpenAi::start().await;
+    *upstream.state.fail_with.lock().unwrap() = Some(500);
+    let (mut settings, data_dir) = support::TestHub::settings();
+    let config = data_dir.path().join("aiproxy.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: ci\n    key: {KEY}\n\
+             channels:\n  - name: mock\n    type: openai\n    base_url: {}\n    key: sk-upstream-secret\n    models: [gpt-4o-mini]\n\
+             models:\n  - model: gpt-4o-mini\n    type: chat\n",
+            upstream.base_url()
+        ),
+    )
+    .unwrap();
+    settings.config_file_path = Some(config);
+    let hub = support::TestHub::start_with(settings, data_dir).await;
+    let response = reqwest::Client::new()
+        .post(hub.url("/v1/chat/completions"))
+        .bearer_auth(KEY)
+        .header("x-api-key", KEY)
+        .json(&serde_json::json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "details please"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_server_error(), "{}", response.status());
+    let (stopped, data_dir) = hub.stop_keeping_data().await;
+    stopped.unwrap();
+    let data_dir = data_dir.unwrap();
+    let store = Store::connect(data_dir.path().join("aiproxy.db").to_str().unwrap())
+        .await
+        .unwrap();
+    let details: Vec<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT request_id, request_body, response_body FROM request_log_details")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(details.len(), 1, "{details:?}");
+    let (_, request_body, response_body) = &details[0];
+    assert!(
+        request_body
+            .as_deref()
+            .unwrap_or_default()
+            .contains("details please"),
+        "{details:?}"
+    );
+    let everything = format!("{details:?}");
+    assert!(!everything.contains(KEY), "{everything}");
+    assert!(!everything.contains("sk-upstream-secret"), "{everything}");
+    assert!(response_body.is_some(), "{details:?}");
+    store.close().await;
+}

@@ -1,0 +1,130 @@
+//! `GET /metrics` read by a Prometheus text parser (`prometheus-parse`) after real relayed requests: every line parses, and requests, latency histograms and the log writer's figures are there with the right values.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure is a failed test"
+)]
+
+mod support;
+
+use prometheus_parse::{Sample, Scrape, Value};
+use serde_json::json;
+
+const KEY: &str = "sk-metrics-check-0001";
+
+fn find<'a>(scrape: &'a Scrape, metric: &str, labels: &[(&str, &str)]) -> &'a Sample {
+    scrape
+        .samples
+        .iter()
+        .find(|sample| {
+            sample.metric == metric
+                && labels
+                    .iter()
+                    .all(|(name, value)| sample.labels.get(name) == Some(*value))
+        })
+        .unwrap_or_else(|| panic!("no {metric} {labels:?}"))
+}
+
+/// Counters come back typed or untyped depending on the exposition flavour; both are numbers.
+fn number(sample: &Sample) -> f64 {
+    match &sample.value {
+        Value::Counter(value) | Value::Gauge(value) | Value::Untyped(value) => *value,
+        other => panic!("{} is not a number: {other:?}", sample.metric),
+    }
+}
+
+#[tokio::test]
+async fn metrics_parse_and_count_relayed_requests() {
+    let upstream = support::mock_openai::MockOpenAi::start().await;
+    let (mut settings, data_dir) = support::TestHub::settings();
+    let config = data_dir.path().join("aiproxy.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: ci\n    key: {KEY}\n\
+             channels:\n  - name: mock\n    type: openai\n    base_url: {}\n    key: sk-upstream\n    models: [gpt-4o-mini]\n\
+             models:\n  - model: gpt-4o-mini\n    type: chat\n",
+            upstream.base_url()
+        ),
+    )
+    .unwrap();
+    settings.config_file_path = Some(config);
+    let hub = support::TestHub::start_with(settings, data_dir).await;
+    let client = reqwest::Client::new();
+    for _ in 0..3 {
+        let response = client
+            .post(hub.url("/v1/chat/completions"))
+            .bearer_auth(KEY)
+            .json(&json!({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+    }
+    let text = client
+        .get(hub.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let scrape = Scrape::parse(text.lines().map(|line| Ok(line.to_owned()))).unwrap();
+
+    // The parser skips lines it cannot read: every sample line must have become a value.
+    let sample_lines = text
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .count();
+    let parsed: usize = scrape
+        .samples
+        .iter()
+        .map(|sample| match &sample.value {
+            Value::Histogram(buckets) => buckets.len(),
+            _ => 1,
+        })
+        .sum();
+    assert_eq!(parsed, sample_lines, "{text}");
+
+    let requests = find(
+        &scrape,
+        "aiproxy_requests_total",
+        &[
+            ("model", "gpt-4o-mini"),
+            ("group", "acme"),
+            ("status_class", "2xx"),
+        ],
+    );
+    assert_eq!(number(requests), 3.0);
+    let input = find(
+        &scrape,
+        "aiproxy_tokens_total",
+        &[("model", "gpt-4o-mini"), ("kind", "input")],
+    );
+    assert_eq!(number(input), 27.0);
+    let latency = find(
+        &scrape,
+        "aiproxy_request_duration_seconds",
+        &[("model", "gpt-4o-mini")],
+    );
+    let Value::Histogram(buckets) = &latency.value else {
+        panic!("latency is not a histogram: {latency:?}");
+    };
+    let infinite = buckets
+        .iter()
+        .find(|bucket| bucket.less_than.is_infinite())
+        .expect("a +Inf bucket");
+    assert_eq!(infinite.count, 3.0);
+    for (metric, value) in [
+        ("aiproxy_log_rows_dropped_total", 0.0),
+        ("aiproxy_log_rows_lost_total", 0.0),
+        ("aiproxy_in_flight_requests", 0.0),
+    ] {
+        assert_eq!(number(find(&scrape, metric, &[])), value, "{metric}");
+    }
+    find(&scrape, "aiproxy_log_queue_depth", &[]);
+    find(&scrape, "aiproxy_db_pool_connections", &[]);
+    hub.stop().await.unwrap();
+}
