@@ -790,6 +790,8 @@ impl ChatToMessagesStream {
                 "usage": {"input_tokens": 0, "output_tokens": 0},
             }}),
         ));
+        // Anthropic's own streams carry a ping near the start; some clients wait for one.
+        out.push(event("ping", json!({"type": "ping"})));
     }
 
     fn emit_ops(&mut self, out: &mut Vec<StreamEvent>) {

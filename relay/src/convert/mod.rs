@@ -568,6 +568,7 @@ mod tests {
             names,
             [
                 "event: message_start",
+                "event: ping",
                 "event: content_block_start",
                 "event: content_block_delta",
                 "event: content_block_stop",
