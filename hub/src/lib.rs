@@ -171,7 +171,12 @@ pub async fn run(
         alerts.clone(),
     ));
     let relay_config = relay_config(&settings);
-    let health = Arc::new(relay::InMemoryHealth::new(relay_config.ban));
+    // Bans and high error rates of channel/model pairs are raised as alerts.
+    let health = Arc::new(alerts::AlertingHealth::new(
+        relay::InMemoryHealth::new(relay_config.ban),
+        alerts.clone(),
+        settings.notify_error_rate_threshold,
+    ));
     let relay = relay::Relay::governed(
         relay_config,
         snapshot.clone(),

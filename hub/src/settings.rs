@@ -169,6 +169,10 @@ pub struct Settings {
     #[arg(long, env = "NOTIFY_THROTTLE_SECONDS", default_value_t = 300)]
     pub notify_throttle_seconds: u64,
 
+    /// Alert when a channel's recent error rate for a model passes this fraction (0 to 1); 0 disables.
+    #[arg(long, env = "NOTIFY_ERROR_RATE_THRESHOLD", default_value_t = 0.5)]
+    pub notify_error_rate_threshold: f64,
+
     /// OTLP/HTTP collector for trace export (for example http://127.0.0.1:4318); unset exports nothing.
     #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
     pub otel_exporter_otlp_endpoint: Option<String>,
@@ -240,6 +244,7 @@ impl Default for Settings {
             notify_webhook_url: None,
             notify_webhook_format: "generic".into(),
             notify_throttle_seconds: 300,
+            notify_error_rate_threshold: 0.5,
             otel_exporter_otlp_endpoint: None,
             quota_time_zone: chrono_tz::Tz::UTC,
         }

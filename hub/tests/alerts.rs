@@ -191,3 +191,48 @@ async fn a_failing_log_writer_raises_an_alert() {
         .unwrap();
     assert_eq!(rows, 1);
 }
+
+#[tokio::test]
+async fn a_banned_channel_is_reported() {
+    use relay::{BanPolicy, ChannelHealth, InMemoryHealth, Outcome};
+
+    let (url, received) = receiver().await;
+    let alerts = Alerts::start(AlertConfig {
+        webhook_url: Some(url),
+        ..AlertConfig::default()
+    });
+    // Error rate alerts off: only the ban is expected.
+    let health =
+        hub::alerts::AlertingHealth::new(InMemoryHealth::new(BanPolicy::default()), alerts, 0.0);
+    let mut banned = false;
+    for _ in 0..BanPolicy::default().failure_threshold {
+        banned = health.report(9, "gpt-4o", Outcome::Failure);
+    }
+    assert!(banned);
+    let bodies = wait_for(&received, 1).await;
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert_eq!(bodies[0]["key"], "channel_banned:9:gpt-4o");
+}
+
+#[tokio::test]
+async fn a_high_error_rate_is_reported_once_per_window() {
+    use relay::{BanPolicy, ChannelHealth, InMemoryHealth, Outcome};
+
+    let (url, received) = receiver().await;
+    let alerts = Alerts::start(AlertConfig {
+        webhook_url: Some(url),
+        ..AlertConfig::default()
+    });
+    let health =
+        hub::alerts::AlertingHealth::new(InMemoryHealth::new(BanPolicy::default()), alerts, 0.5);
+    // Alternating results never ban, but two failures in three requests pass 50%.
+    for _ in 0..4 {
+        health.report(11, "gpt-4o", Outcome::Failure);
+        health.report(11, "gpt-4o", Outcome::Failure);
+        health.report(11, "gpt-4o", Outcome::Success);
+    }
+    let bodies = wait_for(&received, 1).await;
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert_eq!(bodies[0]["kind"], "error_rate_high");
+    assert_eq!(bodies[0]["event"]["threshold"], 0.5);
+}

@@ -4,6 +4,7 @@
 //! event to a bounded channel read by the delivery task (a full channel drops the delivery,
 //! not the log line). The webhook body shapes are in [`webhook`].
 
+pub mod health;
 pub mod webhook;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+pub use health::AlertingHealth;
 pub use webhook::WebhookFormat;
 
 /// Deliveries waiting for the webhook at most; more are logged but not sent.

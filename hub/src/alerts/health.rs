@@ -1,0 +1,64 @@
+//! Channel health that raises alerts: wraps the relay's [`ChannelHealth`] and reports a pair that gets banned, or whose error rate passes the threshold.
+
+use relay::{Availability, ChannelHealth, Outcome, PairKey};
+
+use super::{AlertEvent, Alerts};
+
+/// Forwards every call to `inner`; after a reported failure, alerts when the pair got banned
+/// or its success rate fell below `1 - error_rate_threshold`. Alerts are throttled per pair
+/// by [`Alerts`], so a flapping pair does not flood the webhook.
+#[derive(Debug)]
+pub struct AlertingHealth<H> {
+    inner: H,
+    alerts: Alerts,
+    /// Error rate (0..1) above which `ErrorRateHigh` is raised; 0 disables it.
+    error_rate_threshold: f64,
+}
+
+impl<H: ChannelHealth> AlertingHealth<H> {
+    pub fn new(inner: H, alerts: Alerts, error_rate_threshold: f64) -> AlertingHealth<H> {
+        AlertingHealth {
+            inner,
+            alerts,
+            error_rate_threshold,
+        }
+    }
+}
+
+impl<H: ChannelHealth> ChannelHealth for AlertingHealth<H> {
+    fn availability(&self, channel_id: i64, model: &str) -> Availability {
+        self.inner.availability(channel_id, model)
+    }
+
+    fn report(&self, channel_id: i64, model: &str, outcome: Outcome) -> bool {
+        let banned = self.inner.report(channel_id, model, outcome);
+        if banned {
+            self.alerts.raise(AlertEvent::ChannelBanned {
+                channel_id,
+                model: model.to_owned(),
+                reason: "too many consecutive failures".into(),
+            });
+        } else if outcome == Outcome::Failure
+            && self.error_rate_threshold > 0.0
+            && let Availability::Available { success_rate } =
+                self.inner.availability(channel_id, model)
+            && 1.0 - success_rate > self.error_rate_threshold
+        {
+            self.alerts.raise(AlertEvent::ErrorRateHigh {
+                channel_id,
+                model: model.to_owned(),
+                error_rate: 1.0 - success_rate,
+                threshold: self.error_rate_threshold,
+            });
+        }
+        banned
+    }
+
+    fn due_probes(&self) -> Vec<PairKey> {
+        self.inner.due_probes()
+    }
+
+    fn probe_result(&self, channel_id: i64, model: &str, ok: bool) {
+        self.inner.probe_result(channel_id, model, ok);
+    }
+}
