@@ -150,7 +150,7 @@ pub async fn run(
         None => limits::Counters::memory(limits::CountersConfig::default()),
     };
     let billing = governor::BillingSink::new(
-        usage_log,
+        usage_log.clone(),
         metrics.clone(),
         counters.clone(),
         snapshot.clone(),
@@ -213,7 +213,11 @@ pub async fn run(
         snapshot.clone(),
         admin_key.clone(),
         settings.save_all_log_detail,
-        usage.clone(),
+        mcp_bridge::ToolCallLog {
+            log: usage_log,
+            metrics: metrics.clone(),
+            billing_enabled: settings.billing_enabled,
+        },
     ));
     let admin_tools = Arc::new(McpAdminTools {
         store: store.clone(),

@@ -1,4 +1,4 @@
-//! The MCP hub's view of the configuration: tokens become MCP callers, stored MCP servers become server definitions (group parameters merged), and tool calls become request log rows.
+//! The MCP hub's view of the configuration: tokens become MCP callers, stored MCP servers become server definitions (group parameters merged), and tool calls become request log rows priced at the server's `price_per_call`.
 //!
 //! Group parameters reach a proxied server as headers or query parameters: a parameter named
 //! `query:NAME` is sent as the query parameter NAME, `header:NAME` or a plain `NAME` as a header.
@@ -13,11 +13,14 @@ use mcp::{
     McpAllowList, McpAuthError, McpCaller, McpDirectory, RemoteEndpoint, Scope, ServerDefinition,
     ServerKind, ToolCallRecord, ToolCallSink, ToolCallStatus, ToolFilter, embedded_templates,
 };
-use relay::backend::{AuthError, UsageRecord, UsageSink};
+use relay::backend::{AuthError, UsageRecord};
+use rust_decimal::Decimal;
 
 use crate::admin_key::AdminKey;
+use crate::metrics::Metrics;
 use crate::snapshot::{Snapshot, SnapshotCell, now_ms};
 use crate::store::{McpScope, McpServer, McpServerKind, Status};
+use crate::usage_log::{LogEntry, UsageLog};
 
 /// Implements the `mcp` crate's traits on the configuration snapshot.
 pub struct McpBridge {
@@ -25,9 +28,18 @@ pub struct McpBridge {
     admin_key: AdminKey,
     /// Copy tool arguments and results into the log (`SAVE_ALL_LOG_DETAIL`).
     record_details: bool,
-    /// Where tool calls are logged: the same sink as relay requests.
-    usage: Arc<dyn UsageSink>,
+    calls: ToolCallLog,
     definitions: Mutex<Option<Definitions>>,
+}
+
+/// Where tool calls go: one request-log row each (the same writer and metrics as relay
+/// requests), priced at the server's `price_per_call`; the writer charges that cost to the
+/// token and group when billing is on.
+pub struct ToolCallLog {
+    pub log: UsageLog,
+    pub metrics: Arc<Metrics>,
+    /// `BILLING_ENABLED`.
+    pub billing_enabled: bool,
 }
 
 /// Server definitions built from one snapshot, so a request costs a map lookup instead of a
@@ -44,13 +56,13 @@ impl McpBridge {
         snapshot: Arc<SnapshotCell>,
         admin_key: AdminKey,
         record_details: bool,
-        usage: Arc<dyn UsageSink>,
+        calls: ToolCallLog,
     ) -> McpBridge {
         McpBridge {
             snapshot,
             admin_key,
             record_details,
-            usage,
+            calls,
             definitions: Mutex::new(None),
         }
     }
@@ -124,7 +136,19 @@ impl ToolCallSink for McpBridge {
             ToolCallStatus::Failed { code, message } => (502, Some(format!("{code}: {message}"))),
             ToolCallStatus::Denied => (403, Some("not in the token's MCP allow-list".to_owned())),
         };
-        self.usage.record(UsageRecord {
+        // A refused call used nothing and costs nothing.
+        let cost = match record.status {
+            ToolCallStatus::Denied => Decimal::ZERO,
+            _ => self
+                .snapshot
+                .current()
+                .mcp_servers
+                .iter()
+                .find(|server| server.id == record.server_id)
+                .map_or(Decimal::ZERO, |server| server.price_per_call),
+        };
+        let save_detail = record.arguments.is_some() || record.result.is_some();
+        let row = UsageRecord {
             request_id: record.request_id,
             group_id: Some(record.group_id),
             token_id: Some(record.token_id),
@@ -152,6 +176,14 @@ impl ToolCallSink for McpBridge {
             grant: None,
             web_search_calls: 0,
             cache_hit: false,
+        };
+        self.calls.metrics.observe(&row);
+        self.calls.log.submit(LogEntry {
+            record: row,
+            cost,
+            charge: self.calls.billing_enabled && !cost.is_zero(),
+            period_start: None,
+            save_detail,
         });
     }
 }

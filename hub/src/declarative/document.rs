@@ -227,6 +227,9 @@ pub struct McpServerSpec {
     pub openapi: Option<OpenApiSource>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// Charged to the caller's group per tool call; absent is free.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_per_call: Option<Decimal>,
 }
 
 /// An option or config value: YAML numbers and booleans are accepted and stored as text.
@@ -419,6 +422,8 @@ impl Document {
                         ..source
                     }),
                     status: Some(server.status),
+                    price_per_call: Some(server.price_per_call)
+                        .filter(|price| !price.is_zero()),
                 })
                 .collect(),
         }
@@ -612,6 +617,7 @@ impl McpServerSpec {
         server.url = self.url.clone().filter(|url| !url.is_empty());
         server.query = self.query.clone();
         server.status = self.status.unwrap_or_default();
+        server.price_per_call = self.price_per_call.unwrap_or_default();
         match existing {
             Some(existing) => {
                 server.headers = secret::unmask_map(&self.headers, &existing.headers);

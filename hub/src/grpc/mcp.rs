@@ -3,7 +3,7 @@
 
 use tonic::{Request, Response, Status};
 
-use super::convert::{non_empty, status_from, status_pb};
+use super::convert::{decimal, decimal_text, non_empty, status_from, status_pb};
 use super::pb::{self, mcp_service_server::McpService};
 use super::{
     ControlPlane, check_paths, invalid, mask_paths, next_page_token, page, required, selected,
@@ -17,8 +17,17 @@ use crate::store::{
 pub struct Mcp(pub ControlPlane);
 
 const UPDATABLE: &[&str] = &[
-    "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi",
+    "scope",
+    "group_id",
+    "type",
+    "template",
+    "url",
+    "headers",
+    "query",
+    "params",
+    "openapi",
     "status",
+    "price_per_call",
 ];
 
 fn scope_pb(scope: McpScope) -> i32 {
@@ -81,6 +90,7 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
         created_at_ms: server.created_at,
         updated_at_ms: server.updated_at,
         warnings: Vec::new(),
+        price_per_call: decimal_text(server.price_per_call),
     }
 }
 
@@ -189,6 +199,9 @@ fn merge(server: &mut McpServer, incoming: pb::McpServer, paths: &[String]) -> R
     if selected(paths, "status") {
         server.status = status_from("mcp_server.status", incoming.status)?
             .ok_or_else(|| invalid("mcp_server.status", "must be set"))?;
+    }
+    if selected(paths, "price_per_call") {
+        server.price_per_call = decimal("mcp_server.price_per_call", &incoming.price_per_call)?;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
-use super::rows::{self, to_json};
+use super::rows::{self, decimal_text, to_json};
 use super::{
     GroupMcpParams, Listing, McpFilter, McpScope, McpServer, McpServerKind, Page, Sql, Status,
     Store, StoreError, StoreTx, conflict, not_found, now_ms, validate,
@@ -14,7 +14,7 @@ use super::{
 macro_rules! columns {
     () => {
         "id, scope, group_id, type, template, url, headers, query, params, openapi, status, \
-         created_at, updated_at"
+         price_per_call, created_at, updated_at"
     };
 }
 
@@ -148,7 +148,7 @@ impl StoreTx {
         sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
         ))
         .bind(server.id.clone())
         .bind(server.scope.as_str())
@@ -161,6 +161,7 @@ impl StoreTx {
         .bind(to_json(&server.params)?)
         .bind(server.openapi.as_ref().map(to_json).transpose()?)
         .bind(server.status.as_str())
+        .bind(decimal_text(server.price_per_call))
         .bind(now)
         .execute(self.write())
         .await
@@ -175,7 +176,7 @@ impl StoreTx {
         let result = sqlx::query(
             "UPDATE mcp_servers SET scope = $2, group_id = $3, type = $4, template = $5, \
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
-             updated_at = $12 WHERE id = $1",
+             price_per_call = $12, updated_at = $13 WHERE id = $1",
         )
         .bind(server.id.clone())
         .bind(server.scope.as_str())
@@ -188,6 +189,7 @@ impl StoreTx {
         .bind(to_json(&server.params)?)
         .bind(server.openapi.as_ref().map(to_json).transpose()?)
         .bind(server.status.as_str())
+        .bind(decimal_text(server.price_per_call))
         .bind(now_ms())
         .execute(self.write())
         .await?;
@@ -342,6 +344,7 @@ fn from_row(row: &AnyRow) -> Result<McpServer, StoreError> {
         params: rows::json(row, "params")?,
         openapi: rows::opt_json(row, "openapi")?,
         status: rows::enumeration(row, "status", Status::parse)?,
+        price_per_call: rows::decimal(row, "price_per_call")?,
         created_at: rows::int(row, "created_at")?,
         updated_at: rows::int(row, "updated_at")?,
     })

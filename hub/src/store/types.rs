@@ -507,6 +507,8 @@ pub struct McpServer {
     pub params: BTreeMap<String, String>,
     pub openapi: Option<OpenApiSource>,
     pub status: Status,
+    /// Charged to the caller's group for every tool call; zero is free.
+    pub price_per_call: Decimal,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -525,6 +527,7 @@ impl McpServer {
             params: BTreeMap::new(),
             openapi: None,
             status: Status::Enabled,
+            price_per_call: Decimal::ZERO,
             created_at: 0,
             updated_at: 0,
         }

@@ -316,6 +316,7 @@ pub fn group_plugins(
 
 pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
     path_id("mcp_server.id", &server.id)?;
+    decimal_non_negative("mcp_server.price_per_call", Some(server.price_per_call))?;
     match (server.scope, &server.group_id) {
         (McpScope::Group, None) => {
             return Err(invalid("mcp_server.group", "required when scope is group"));
