@@ -28,6 +28,7 @@ use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig
 const SEQUENTIAL_CALLS: usize = 1000;
 const CONCURRENCY: usize = 16;
 const THROUGHPUT_WINDOW: Duration = Duration::from_secs(5);
+const OPENAPI_CALLS: usize = 200;
 
 struct Directory {
     token: &'static str,
@@ -189,5 +190,71 @@ fn main() {
         println!("throughput, {CONCURRENCY} concurrent clients for {THROUGHPUT_WINDOW:?}:");
         println!("  upstream directly     {direct_rps:>8.0} calls/s");
         println!("  hub proxy -> upstream {proxied_rps:>8.0} calls/s (both hubs share this machine's cores)");
+        openapi_cache_keys().await;
     });
+}
+
+/// An OpenAPI tool of the 623-operation GitHub document against a local mock API, with the
+/// backend cache keyed by the whole serialized definition (no revision: the old key) and by
+/// (server id, revision).
+async fn openapi_cache_keys() {
+    let corpus = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/openapi-corpus/github-rest-3.0.json"
+    );
+    let Ok(document) = std::fs::read_to_string(corpus) else {
+        println!("openapi: {corpus} not found, skipped");
+        return;
+    };
+    let api = axum::Router::new().fallback(|| async { "ok" });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, api).await.unwrap() });
+    let source = ServerKind::OpenApi(mcp::OpenApiSource {
+        document,
+        base_url: Some(api_url),
+        allow_private_network: true,
+        ..mcp::OpenApiSource::default()
+    });
+    let mut keyed_by_revision = (*definition("github-revision", source.clone())).clone();
+    keyed_by_revision.revision = "1".into();
+    let gateway = serve(Directory {
+        token: "tenant",
+        servers: vec![
+            definition("github-json", source),
+            Arc::new(keyed_by_revision),
+        ],
+    })
+    .await;
+    println!(
+        "tools/call of an OpenAPI tool (GitHub document, 3 MB) against a local API, {OPENAPI_CALLS} sequential calls:"
+    );
+    for server in ["github-json", "github-revision"] {
+        let client = client(format!("{gateway}/public/{server}"), "tenant").await;
+        let mut samples = Vec::with_capacity(OPENAPI_CALLS);
+        for round in 0..OPENAPI_CALLS + 10 {
+            let mut params = CallToolRequestParams::new("repos_get");
+            params.arguments = serde_json::json!({"owner": "o", "repo": "r"})
+                .as_object()
+                .cloned();
+            let started = Instant::now();
+            // The client may reject the text answer against the tool's output schema; the
+            // gateway's work is done either way.
+            let _ = client.call_tool(params).await;
+            if round >= 10 {
+                samples.push(started.elapsed());
+            }
+        }
+        samples.sort();
+        let key = if server == "github-json" {
+            "whole definition (before)"
+        } else {
+            "id + revision (after)    "
+        };
+        println!(
+            "  cache key {key} p50 {:>10.1?}  p99 {:>10.1?}",
+            percentile(&samples, 0.5),
+            percentile(&samples, 0.99)
+        );
+    }
 }
