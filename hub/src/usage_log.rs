@@ -4,7 +4,10 @@
 //! increments and (when the log database is the main one) the token and group charges commit
 //! together or not at all, so a batch retried after an error never counts or charges twice.
 //! With a separate log database (`LOG_SQL_DSN`) the charges commit first in the main database,
-//! once per batch, and the log transaction is retried on its own.
+//! once per batch (money before logs), and the log transaction is retried on its own; only a
+//! commit whose outcome is unknown (the connection dropped during COMMIT) could then charge
+//! twice, and a log database that stays down past the shutdown deadline leaves charged rows
+//! unlogged.
 //!
 //! Memory is bounded by [`QUEUE_CAPACITY`] entries. The writer never gives a batch up while
 //! the process runs: it retries with a growing pause, the queue fills meanwhile and then
