@@ -422,8 +422,7 @@ impl Document {
                         ..source
                     }),
                     status: Some(server.status),
-                    price_per_call: Some(server.price_per_call)
-                        .filter(|price| !price.is_zero()),
+                    price_per_call: Some(server.price_per_call).filter(|price| !price.is_zero()),
                 })
                 .collect(),
         }
