@@ -70,6 +70,9 @@ pub enum McpCommand {
         /// Let tool calls reach private and loopback addresses.
         #[arg(long)]
         allow_private_network: bool,
+        /// Offer three tools (search, describe, call an operation) instead of one per operation.
+        #[arg(long)]
+        compact: bool,
         /// The server's base URL.
         #[arg(long, env = "AIPROXY_SERVER", default_value = "http://127.0.0.1:3000")]
         server: String,
@@ -85,6 +88,7 @@ pub async fn mcp(command: McpCommand, admin_key: Option<&str>) -> anyhow::Result
             group,
             base_url,
             allow_private_network,
+            compact,
             server,
         } => {
             let spec = std::fs::read_to_string(&file)
@@ -94,6 +98,7 @@ pub async fn mcp(command: McpCommand, admin_key: Option<&str>) -> anyhow::Result
                 group,
                 base_url,
                 allow_private_network,
+                compact,
                 spec,
             };
             let report = import_openapi(&server, admin_key, import).await?;
@@ -110,6 +115,7 @@ pub struct OpenApiImport {
     pub group: Option<String>,
     pub base_url: Option<String>,
     pub allow_private_network: bool,
+    pub compact: bool,
     pub spec: String,
 }
 
@@ -141,6 +147,7 @@ pub async fn import_openapi(
                 openapi.base_url = base_url;
             }
             openapi.allow_private_network |= import.allow_private_network;
+            openapi.compact = import.compact;
             let request = pb::UpdateMcpServerRequest {
                 server: Some(pb::McpServer {
                     id: import.id.clone(),
@@ -168,6 +175,7 @@ pub async fn import_openapi(
                         spec: import.spec,
                         base_url: import.base_url.unwrap_or_default(),
                         allow_private_network: import.allow_private_network,
+                        compact: import.compact,
                         ..pb::OpenApiSource::default()
                     }),
                     ..pb::McpServer::default()

@@ -306,7 +306,7 @@ pub(crate) fn openapi_source(
         base_url: source.base_url.clone(),
         headers: server.headers.clone(),
         allow_private_network: source.allow_private_network,
-        compact: false,
+        compact: source.compact,
         credentials,
         include_operations: source.include_operations.clone(),
         exclude_operations: source.exclude_operations.clone(),

@@ -342,6 +342,7 @@ async fn the_cli_imports_a_document_and_replaces_it_on_a_second_import() {
         group: Some("acme".into()),
         base_url: Some("http://127.0.0.1:9/api/v3".into()),
         allow_private_network: true,
+        compact: false,
         spec: spec.to_owned(),
     };
     let report =

@@ -33,7 +33,7 @@ MCP_SERVER_TYPE_PROXY_SSE: McpServerType
 MCP_SERVER_TYPE_OPENAPI: McpServerType
 
 class OpenApiSource(_message.Message):
-    __slots__ = ("spec", "spec_url", "base_url", "allow_private_network", "credentials", "include_operations", "exclude_operations")
+    __slots__ = ("spec", "spec_url", "base_url", "allow_private_network", "credentials", "include_operations", "exclude_operations", "compact")
     class CredentialsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -48,6 +48,7 @@ class OpenApiSource(_message.Message):
     CREDENTIALS_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_OPERATIONS_FIELD_NUMBER: _ClassVar[int]
     EXCLUDE_OPERATIONS_FIELD_NUMBER: _ClassVar[int]
+    COMPACT_FIELD_NUMBER: _ClassVar[int]
     spec: str
     spec_url: str
     base_url: str
@@ -55,7 +56,8 @@ class OpenApiSource(_message.Message):
     credentials: _containers.ScalarMap[str, str]
     include_operations: _containers.RepeatedScalarFieldContainer[str]
     exclude_operations: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, spec: _Optional[str] = ..., spec_url: _Optional[str] = ..., base_url: _Optional[str] = ..., allow_private_network: _Optional[bool] = ..., credentials: _Optional[_Mapping[str, str]] = ..., include_operations: _Optional[_Iterable[str]] = ..., exclude_operations: _Optional[_Iterable[str]] = ...) -> None: ...
+    compact: bool
+    def __init__(self, spec: _Optional[str] = ..., spec_url: _Optional[str] = ..., base_url: _Optional[str] = ..., allow_private_network: _Optional[bool] = ..., credentials: _Optional[_Mapping[str, str]] = ..., include_operations: _Optional[_Iterable[str]] = ..., exclude_operations: _Optional[_Iterable[str]] = ..., compact: _Optional[bool] = ...) -> None: ...
 
 class McpServer(_message.Message):
     __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call")

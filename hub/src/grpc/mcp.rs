@@ -85,6 +85,7 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
             credentials: secret::mask_map(&source.credentials).into_iter().collect(),
             include_operations: source.include_operations.clone(),
             exclude_operations: source.exclude_operations.clone(),
+            compact: source.compact,
         }),
         status: status_pb(server.status),
         created_at_ms: server.created_at,
@@ -193,6 +194,7 @@ fn merge(server: &mut McpServer, incoming: pb::McpServer, paths: &[String]) -> R
                 credentials: secret::unmask_map(&source.credentials.into_iter().collect(), &stored),
                 include_operations: source.include_operations,
                 exclude_operations: source.exclude_operations,
+                compact: source.compact,
             }
         });
     }

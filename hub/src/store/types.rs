@@ -490,6 +490,10 @@ pub struct OpenApiSource {
     pub include_operations: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude_operations: Vec<String>,
+    /// Expose three tools (search, describe, call an operation) instead of one per operation:
+    /// for APIs with hundreds of operations, whose tool list would flood a model's context.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub compact: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
