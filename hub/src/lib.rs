@@ -183,7 +183,7 @@ pub async fn run(
         snapshot.clone(),
         usage.clone(),
         health,
-        governor,
+        governor.clone(),
     )
     .context("cannot build the relay")?;
     // The cache plugin's answers are shared by the replicas when they share a Redis.
@@ -214,9 +214,8 @@ pub async fn run(
         admin_key.clone(),
         settings.save_all_log_detail,
         mcp_bridge::ToolCallLog {
-            log: usage_log,
-            metrics: metrics.clone(),
-            billing_enabled: settings.billing_enabled,
+            governor: governor.clone(),
+            billing: billing.clone(),
         },
     ));
     let admin_tools = Arc::new(McpAdminTools {
@@ -228,9 +227,10 @@ pub async fn run(
     let mcp_hub = mcp::McpHub::with_options(
         mcp_config(&settings),
         mcp_bridge.clone(),
-        mcp_bridge,
+        mcp_bridge.clone(),
         mcp::McpHubOptions {
             admin: Some(admin_tools),
+            gate: Some(mcp_bridge),
             ..mcp::McpHubOptions::default()
         },
     );

@@ -1,4 +1,4 @@
-//! The MCP hub's view of the configuration: tokens become MCP callers, stored MCP servers become server definitions (group parameters merged), and tool calls become request log rows priced at the server's `price_per_call`.
+//! The MCP hub's view of the configuration: tokens become MCP callers, stored MCP servers become server definitions (group parameters merged), and tool calls are admitted and billed like relay requests, priced at the server's `price_per_call`.
 //!
 //! Group parameters reach a proxied server as headers or query parameters: a parameter named
 //! `query:NAME` is sent as the query parameter NAME, `header:NAME` or a plain `NAME` as a header.
@@ -10,17 +10,16 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use mcp::{
-    McpAllowList, McpAuthError, McpCaller, McpDirectory, RemoteEndpoint, Scope, ServerDefinition,
-    ServerKind, ToolCallRecord, ToolCallSink, ToolCallStatus, ToolFilter, embedded_templates,
+    GateFuture, McpAllowList, McpAuthError, McpCaller, McpDirectory, RefusalReason, RemoteEndpoint,
+    Scope, ServerDefinition, ServerKind, ToolCallGate, ToolCallPass, ToolCallRecord,
+    ToolCallRefusal, ToolCallRequest, ToolCallSink, ToolCallStatus, ToolFilter, embedded_templates,
 };
-use relay::backend::{AuthError, UsageRecord};
-use rust_decimal::Decimal;
+use relay::backend::{AuthError, Grant, Refusal, RefusalKind, UsageRecord, UsageSink};
 
 use crate::admin_key::AdminKey;
-use crate::metrics::Metrics;
+use crate::governor::{BillingSink, HubGovernor};
 use crate::snapshot::{Snapshot, SnapshotCell, now_ms};
 use crate::store::{McpScope, McpServer, McpServerKind, Status};
-use crate::usage_log::{LogEntry, UsageLog};
 
 /// Implements the `mcp` crate's traits on the configuration snapshot.
 pub struct McpBridge {
@@ -32,14 +31,13 @@ pub struct McpBridge {
     definitions: Mutex<Option<Definitions>>,
 }
 
-/// Where tool calls go: one request-log row each (the same writer and metrics as relay
-/// requests), priced at the server's `price_per_call`; the writer charges that cost to the
-/// token and group when billing is on.
+/// Where tool calls are admitted and accounted, with the relay's own machinery: the governor
+/// admits each call against the token's rate and in-flight limits, its quotas and the group's
+/// balance (reserving the server's `price_per_call`), and the billing sink settles it and
+/// writes its request-log row (the writer charges the token and group when billing is on).
 pub struct ToolCallLog {
-    pub log: UsageLog,
-    pub metrics: Arc<Metrics>,
-    /// `BILLING_ENABLED`.
-    pub billing_enabled: bool,
+    pub governor: Arc<HubGovernor>,
+    pub billing: BillingSink,
 }
 
 /// Server definitions built from one snapshot, so a request costs a map lookup instead of a
@@ -135,19 +133,10 @@ impl ToolCallSink for McpBridge {
             ToolCallStatus::ToolError => (200, Some("the tool returned an error".to_owned())),
             ToolCallStatus::Failed { code, message } => (502, Some(format!("{code}: {message}"))),
             ToolCallStatus::Denied => (403, Some("not in the token's MCP allow-list".to_owned())),
+            ToolCallStatus::Refused { reason, message } => {
+                (reason.http_status(), Some(message.clone()))
+            }
         };
-        // A refused call used nothing and costs nothing.
-        let cost = match record.status {
-            ToolCallStatus::Denied => Decimal::ZERO,
-            _ => self
-                .snapshot
-                .current()
-                .mcp_servers
-                .iter()
-                .find(|server| server.id == record.server_id)
-                .map_or(Decimal::ZERO, |server| server.price_per_call),
-        };
-        let save_detail = record.arguments.is_some() || record.result.is_some();
         let row = UsageRecord {
             request_id: record.request_id,
             group_id: Some(record.group_id),
@@ -173,18 +162,44 @@ impl ToolCallSink for McpBridge {
                 .arguments
                 .map(|arguments| arguments.to_string().into()),
             response_body: record.result.map(|result| result.to_string().into()),
-            grant: None,
+            // The gate's reservation: the billing sink prices the call at the server's
+            // `price_per_call` (nothing for a call that failed), settles the live counters and
+            // hands the row to the writer, exactly as for a relay request.
+            grant: record.pass.map(|pass| Grant(pass.0)),
             web_search_calls: 0,
             cache_hit: false,
         };
-        self.calls.metrics.observe(&row);
-        self.calls.log.submit(LogEntry {
-            record: row,
-            cost,
-            charge: self.calls.billing_enabled && !cost.is_zero(),
-            period_start: None,
-            save_detail,
-        });
+        self.calls.billing.record(row);
+    }
+}
+
+impl ToolCallGate for McpBridge {
+    fn admit<'a>(&'a self, request: ToolCallRequest<'a>) -> GateFuture<'a> {
+        Box::pin(async move {
+            let grant = self
+                .calls
+                .governor
+                .admit_tool_call(request.caller, request.server_id)
+                .await
+                .map_err(tool_call_refusal)?;
+            Ok(grant.map(|grant| ToolCallPass(grant.0)))
+        })
+    }
+}
+
+fn tool_call_refusal(refusal: Refusal) -> ToolCallRefusal {
+    let reason = match refusal.kind {
+        RefusalKind::RateLimited => RefusalReason::RateLimited,
+        RefusalKind::TooManyInFlight => RefusalReason::TooManyInFlight,
+        RefusalKind::QuotaExhausted => RefusalReason::QuotaExhausted,
+        RefusalKind::InsufficientBalance => RefusalReason::InsufficientBalance,
+        RefusalKind::AddressBlocked => RefusalReason::AddressBlocked,
+        RefusalKind::Unavailable => RefusalReason::Unavailable,
+    };
+    ToolCallRefusal {
+        reason,
+        message: refusal.message,
+        retry_after: refusal.retry_after,
     }
 }
 

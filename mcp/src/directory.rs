@@ -194,6 +194,9 @@ pub struct ToolCallRecord {
     pub arguments: Option<serde_json::Value>,
     /// Present only when the caller's `record_details` is on.
     pub result: Option<serde_json::Value>,
+    /// What the host's [`crate::ToolCallGate`] reserved for the call; stays on this replica.
+    #[serde(skip)]
+    pub pass: Option<crate::gate::ToolCallPass>,
 }
 
 /// How a tool call ended.
@@ -207,4 +210,9 @@ pub enum ToolCallStatus {
     Failed { code: i32, message: String },
     /// The caller's allow-list refused the call.
     Denied,
+    /// The host's [`crate::ToolCallGate`] refused the call (a limit, a quota or the balance).
+    Refused {
+        reason: crate::gate::RefusalReason,
+        message: String,
+    },
 }

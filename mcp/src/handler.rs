@@ -21,6 +21,7 @@ use crate::config::McpConfig;
 use crate::directory::{
     McpCaller, McpDirectory, ServerDefinition, ToolCallRecord, ToolCallSink, ToolCallStatus,
 };
+use crate::gate::{ToolCallGate, ToolCallPass, ToolCallRefusal, ToolCallRequest};
 
 /// Separates the server id from the tool name in the aggregated view (`/`): `{server}__{tool}`.
 /// Underscores are legal in MCP tool names (`[A-Za-z0-9_.-]`), and a double one reads as a
@@ -59,6 +60,7 @@ impl View {
 pub(crate) struct Core {
     pub directory: Arc<dyn McpDirectory>,
     pub sink: Arc<dyn ToolCallSink>,
+    pub gate: Arc<dyn ToolCallGate>,
     pub backends: Backends,
     pub config: McpConfig,
     /// The `aiproxy-admin` tools, when the host supplied an admin backend.
@@ -105,7 +107,7 @@ impl HubHandler {
         server_id: &str,
         tool: &str,
         arguments: Option<&rmcp::model::JsonObject>,
-        outcome: &Result<CallToolResponse, ErrorData>,
+        (outcome, pass): (&Result<CallToolResponse, ErrorData>, Option<ToolCallPass>),
         started: (Instant, SystemTime),
     ) {
         let status = match outcome {
@@ -138,9 +140,54 @@ impl HubHandler {
                 .then(|| arguments.map(|arguments| serde_json::Value::Object(arguments.clone())))
                 .flatten(),
             result,
+            pass,
+        });
+    }
+
+    /// Logs a call that never ran (allow-list or gate said no).
+    fn report_refused(
+        &self,
+        caller: &McpCaller,
+        server_id: &str,
+        tool: &str,
+        status: ToolCallStatus,
+        started: (Instant, SystemTime),
+    ) {
+        self.core.sink.record(ToolCallRecord {
+            request_id: uuid::Uuid::now_v7().to_string(),
+            group_id: caller.group_id.clone(),
+            token_id: caller.token_id,
+            token_name: caller.token_name.clone(),
+            server_id: server_id.to_owned(),
+            tool: tool.to_owned(),
+            status,
+            duration: started.0.elapsed(),
+            started_at: started.1,
+            arguments: None,
+            result: None,
+            pass: None,
         });
     }
 }
+
+/// A JSON-RPC error for a call the gate refused: an implementation-defined server error code,
+/// with the reason in the relay's words and the retry time in `data`, so programs can back off
+/// and models can read why.
+fn refused(refusal: &ToolCallRefusal) -> ErrorData {
+    let mut data = serde_json::json!({"type": refusal.reason.as_str()});
+    if let Some(retry_after) = refusal.retry_after {
+        data["retry_after_seconds"] = retry_after.as_secs().max(1).into();
+    }
+    ErrorData::new(
+        rmcp::model::ErrorCode(REFUSED_CODE),
+        refusal.message.clone(),
+        Some(data),
+    )
+}
+
+/// JSON-RPC reserves -32000..-32099 for server-defined errors; this one means "refused by the
+/// gateway's limits, quotas or balance".
+pub const REFUSED_CODE: i32 = -32029;
 
 fn unknown_tool(name: &str) -> ErrorData {
     // The same answer for a tool that does not exist and one the allow-list hides, so a token
@@ -247,21 +294,30 @@ impl ServerHandler for HubHandler {
         };
         let caller = &scope.caller;
         if !caller.may_use_tool(&server_id, &tool) {
-            self.core.sink.record(ToolCallRecord {
-                request_id: uuid::Uuid::now_v7().to_string(),
-                group_id: caller.group_id.clone(),
-                token_id: caller.token_id,
-                token_name: caller.token_name.clone(),
-                server_id: server_id.clone(),
-                tool: tool.clone(),
-                status: ToolCallStatus::Denied,
-                duration: started.0.elapsed(),
-                started_at: started.1,
-                arguments: None,
-                result: None,
-            });
+            self.report_refused(caller, &server_id, &tool, ToolCallStatus::Denied, started);
             return Err(unknown_tool(&request.name));
         }
+        // The admin key's tools belong to no group: nothing to limit or charge.
+        let pass = if matches!(scope.view, View::Admin(_)) {
+            None
+        } else {
+            let request = ToolCallRequest {
+                caller,
+                server_id: &server_id,
+                tool: &tool,
+            };
+            match self.core.gate.admit(request).await {
+                Ok(pass) => pass,
+                Err(refusal) => {
+                    let status = ToolCallStatus::Refused {
+                        reason: refusal.reason,
+                        message: refusal.message.clone(),
+                    };
+                    self.report_refused(caller, &server_id, &tool, status, started);
+                    return Err(refused(&refusal));
+                }
+            }
+        };
         let progress_token = request
             .progress_token()
             .or_else(|| context.meta.get_progress_token());
@@ -292,7 +348,7 @@ impl ServerHandler for HubHandler {
             &server_id,
             &tool,
             request.arguments.as_ref(),
-            &outcome,
+            (&outcome, pass),
             started,
         );
         outcome

@@ -23,6 +23,7 @@ use crate::config::McpConfig;
 use crate::directory::{
     McpAuthError, McpCaller, McpDirectory, Scope, ServerDefinition, ToolCallSink,
 };
+use crate::gate::{AdmitAll, ToolCallGate};
 use crate::handler::{Core, HubHandler, RequestScope, View};
 use crate::sse_server::{self, LocalSseSessions, SseSessionRegistry};
 
@@ -42,6 +43,9 @@ pub struct McpHubOptions {
     pub sse_sessions: Option<Arc<dyn SseSessionRegistry>>,
     /// Serves the `aiproxy-admin` tools at `/admin` to the admin key; no `/admin` when `None`.
     pub admin: Option<Arc<dyn AdminBackend>>,
+    /// Admits each tool call against the host's limits, quotas and balance; every call runs
+    /// when `None`.
+    pub gate: Option<Arc<dyn ToolCallGate>>,
 }
 
 /// The MCP hub: one per process, shared by every request.
@@ -93,6 +97,7 @@ impl McpHub {
         let core = Arc::new(Core {
             directory,
             sink,
+            gate: options.gate.unwrap_or_else(|| Arc::new(AdmitAll)),
             backends: Backends::new(config.clone()),
             config: config.clone(),
             admin,

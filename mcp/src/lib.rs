@@ -6,7 +6,9 @@
 //! - [`McpHub`] (`hub.rs`): the axum router: auth, Host/Origin checks, session ownership and
 //!   rmcp's Streamable HTTP transport (session era and the stateless 2026-07-28 era).
 //! - `sse_server.rs`: the legacy HTTP+SSE transport and [`SseSessionRegistry`].
-//! - `handler.rs`: the one MCP server behind every route (allow-list, aggregation, reporting).
+//! - `handler.rs`: the one MCP server behind every route (allow-list, admission, aggregation,
+//!   reporting).
+//! - `gate.rs`: [`ToolCallGate`], the host's say on whether a tool call may spend now.
 //! - `templates/`: embedded servers (`time`, `fetch`, `everything`).
 //! - `proxy/`: upstream Streamable HTTP (rmcp client) and legacy SSE (our client) servers.
 //! - `openapi.rs`: OpenAPI-backed servers through `openapi2mcp`.
@@ -20,6 +22,7 @@ mod admin;
 mod backend;
 mod config;
 pub mod directory;
+mod gate;
 mod handler;
 mod hub;
 mod inspect;
@@ -34,7 +37,11 @@ pub use directory::{
     McpAllowList, McpAuthError, McpCaller, McpDirectory, OpenApiSource, RemoteEndpoint, Scope,
     ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink, ToolCallStatus, ToolFilter,
 };
-pub use handler::TOOL_NAME_SEPARATOR;
+pub use gate::{
+    AdmitAll, GateFuture, RefusalReason, ToolCallGate, ToolCallPass, ToolCallRefusal,
+    ToolCallRequest,
+};
+pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use hub::{ClientIp, McpHub, McpHubOptions};
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
 pub use openapi::{OpenApiCheck, OpenApiError, check_openapi};

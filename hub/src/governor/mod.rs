@@ -174,6 +174,47 @@ impl HubGovernor {
         })
     }
 
+    /// Admits one MCP tool call of `caller` on `server_id` (see [`Plan::for_tool_call`]); the
+    /// grant goes back to [`BillingSink`] with the call's usage record.
+    pub async fn admit_tool_call(
+        &self,
+        caller: &mcp::McpCaller,
+        server_id: &str,
+    ) -> Result<Option<Grant>, Refusal> {
+        let snapshot = self.snapshot.current();
+        let Some(group) = snapshot.group(&caller.group_id) else {
+            return Ok(None);
+        };
+        let price_per_call = snapshot
+            .mcp_servers
+            .iter()
+            .find(|server| server.id == server_id)
+            .map_or(rust_decimal::Decimal::ZERO, |server| server.price_per_call);
+        let plan = Plan::for_tool_call(&plan::ToolCallInputs {
+            group,
+            token_id: caller.token_id,
+            token: snapshot.token_limits(caller.token_id),
+            price_per_call,
+            billing_enabled: self.config.billing_enabled,
+            now_ms: now_ms(),
+            time_zone: self.config.time_zone,
+        });
+        let admitted = if plan.checks.is_empty() {
+            None
+        } else {
+            Some(self.admit_checks(&plan).await?)
+        };
+        Ok(Some(Grant(Arc::new(Reservation {
+            admitted: Mutex::new(admitted),
+            purposes: plan.purposes,
+            price: plan.price,
+            period_start: plan.period_start,
+            // Arguments and results are in the record only when details are on for the caller.
+            save_detail: caller.record_details,
+            group_id: caller.group_id.clone(),
+        }))))
+    }
+
     /// Admits the plan's checks, seeding money counters from the database when they are new.
     async fn admit_checks(&self, plan: &Plan) -> Result<Admitted, Refusal> {
         use crate::limits::Refusal as Counted;

@@ -72,6 +72,18 @@ pub struct PlanInputs<'a> {
     pub time_zone: Tz,
 }
 
+/// Everything the plan of one MCP tool call is made from.
+pub struct ToolCallInputs<'a> {
+    pub group: &'a Group,
+    pub token_id: i64,
+    pub token: Option<&'a TokenLimits>,
+    /// The server's `price_per_call`.
+    pub price_per_call: rust_decimal::Decimal,
+    pub billing_enabled: bool,
+    pub now_ms: i64,
+    pub time_zone: Tz,
+}
+
 /// The checks of one request and what is needed to settle them.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -185,8 +197,70 @@ impl Plan {
                 cost,
             );
         }
+        plan.push_in_flight(group, token_id, token);
+
+        let amount = match &usage_estimate {
+            Some(usage) if inputs.billing_enabled && plan.has_price() => {
+                to_nanos(cost(&plan.price, usage))
+            }
+            _ => 0,
+        };
+        plan.push_money(
+            group,
+            token_id,
+            token,
+            amount,
+            (inputs.now_ms, inputs.time_zone),
+        );
+        plan
+    }
+
+    /// The checks of one MCP tool call: the token's requests per minute, the in-flight limits,
+    /// and the quotas and balance reserved at the server's price per call (when billing is on).
+    /// Group×model limits do not apply: a tool call is no model's request.
+    pub fn for_tool_call(inputs: &ToolCallInputs<'_>) -> Plan {
+        let mut plan = Plan {
+            checks: Vec::new(),
+            purposes: Vec::new(),
+            seeds: Vec::new(),
+            // A tool call is billed like a request with only a per-request price.
+            price: Price {
+                per_request: Some(inputs.price_per_call).filter(|price| !price.is_zero()),
+                ..Price::default()
+            },
+            period_start: None,
+            period_end: None,
+            save_detail: false,
+            estimated_tokens: 0,
+        };
+        let token_id = inputs.token_id;
+        if let Some(limit) = positive(inputs.token.and_then(|t| t.rpm)) {
+            plan.rate(
+                Purpose::TokenRequests,
+                format!("rpm:t:{token_id}"),
+                limit,
+                1,
+            );
+        }
+        plan.push_in_flight(inputs.group, token_id, inputs.token);
+        let amount = if inputs.billing_enabled {
+            to_nanos(inputs.price_per_call)
+        } else {
+            0
+        };
+        plan.push_money(
+            inputs.group,
+            token_id,
+            inputs.token,
+            amount,
+            (inputs.now_ms, inputs.time_zone),
+        );
+        plan
+    }
+
+    fn push_in_flight(&mut self, group: &Group, token_id: i64, token: Option<&TokenLimits>) {
         if let Some(limit) = positive(token.and_then(|t| t.max_concurrency)) {
-            plan.push(
+            self.push(
                 Purpose::TokenInFlight,
                 Check::Concurrency {
                     key: format!("inflight:t:{token_id}"),
@@ -195,27 +269,33 @@ impl Plan {
             );
         }
         if let Some(limit) = positive(group.max_concurrency) {
-            plan.push(
+            self.push(
                 Purpose::GroupInFlight,
                 Check::Concurrency {
-                    key: format!("inflight:g:{group_id}"),
+                    key: format!("inflight:g:{}", group.id),
                     limit,
                 },
             );
         }
+    }
 
-        let amount = match &usage_estimate {
-            Some(usage) if inputs.billing_enabled && plan.has_price() => {
-                to_nanos(cost(&plan.price, usage))
-            }
-            _ => 0,
-        };
+    /// Reserves `amount` nano-units against the token's quotas and the group's balance, and
+    /// notes the token's current period.
+    fn push_money(
+        &mut self,
+        group: &Group,
+        token_id: i64,
+        token: Option<&TokenLimits>,
+        amount: i64,
+        (now_ms, time_zone): (i64, Tz),
+    ) {
+        let group_id = &group.id;
         if amount > 0 {
             if let Some(quota) = token.and_then(|t| t.quota) {
                 let key = format!("quota:t:{token_id}");
-                plan.seeds
+                self.seeds
                     .push((key.clone(), Seed::TokenUsed { token_id }, SEED_TTL));
-                plan.push(
+                self.push(
                     Purpose::TokenQuota,
                     Check::Cap {
                         key,
@@ -228,16 +308,16 @@ impl Plan {
                 token.and_then(|t| t.period_quota),
                 token.and_then(|t| t.period),
             ) {
-                let start = period_start(period, inputs.now_ms, inputs.time_zone);
-                let end = next_reset(period, inputs.now_ms, inputs.time_zone);
-                plan.period_start = Some(start);
-                plan.period_end = Some(end);
+                let start = period_start(period, now_ms, time_zone);
+                let end = next_reset(period, now_ms, time_zone);
+                self.period_start = Some(start);
+                self.period_end = Some(end);
                 let key = format!("pquota:t:{token_id}:{start}");
                 // The counter outlives its period a little, then goes away on its own.
-                let ttl = Duration::from_millis(
-                    u64::try_from(end.saturating_sub(inputs.now_ms)).unwrap_or(0),
-                ) + Duration::from_secs(3600);
-                plan.seeds.push((
+                let ttl =
+                    Duration::from_millis(u64::try_from(end.saturating_sub(now_ms)).unwrap_or(0))
+                        + Duration::from_secs(3600);
+                self.seeds.push((
                     key.clone(),
                     Seed::TokenPeriodUsed {
                         token_id,
@@ -245,7 +325,7 @@ impl Plan {
                     },
                     ttl,
                 ));
-                plan.push(
+                self.push(
                     Purpose::TokenPeriodQuota,
                     Check::Cap {
                         key,
@@ -257,22 +337,21 @@ impl Plan {
             // The group's last change is in the key: an admin who tops up the balance changes
             // the group, so every replica re-reads the new balance instead of a stale counter.
             let key = format!("balance:g:{group_id}:{}", group.updated_at);
-            plan.seeds.push((
+            self.seeds.push((
                 key.clone(),
                 Seed::GroupBalance {
                     group_id: group_id.clone(),
                 },
                 SEED_TTL,
             ));
-            plan.push(Purpose::GroupBalance, Check::Balance { key, amount });
+            self.push(Purpose::GroupBalance, Check::Balance { key, amount });
         }
-        if plan.period_start.is_none()
+        if self.period_start.is_none()
             && let Some(period) = token.and_then(|t| t.period)
         {
             // Free requests still count in the right period once prices appear.
-            plan.period_start = Some(period_start(period, inputs.now_ms, inputs.time_zone));
+            self.period_start = Some(period_start(period, now_ms, time_zone));
         }
-        plan
     }
 
     fn has_price(&self) -> bool {
