@@ -243,6 +243,9 @@ pub struct AdmissionRequest<'a> {
     pub model: &'a str,
     /// The route, for example `/v1/chat/completions`.
     pub endpoint: &'static str,
+    /// Whether the endpoint generates text bounded by an output limit (chat, completions,
+    /// messages, responses, Gemini): its cost estimate must include the output.
+    pub generates_text: bool,
     pub client_ip: IpAddr,
     /// The client's output bound (`max_tokens`, `max_completion_tokens`, `max_output_tokens`,
     /// Gemini's `maxOutputTokens`), if it set one.

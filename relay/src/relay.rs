@@ -569,6 +569,7 @@ impl Inner {
             caller,
             model: &request.model,
             endpoint: endpoint.route(),
+            generates_text: endpoint.generates_text(),
             client_ip: log
                 .record()
                 .client_ip

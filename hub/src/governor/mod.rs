@@ -126,14 +126,7 @@ impl HubGovernor {
             // Deleted between authentication and now: nothing left to govern or bill.
             return Ok(Admission::default());
         };
-        let generates = matches!(
-            request.endpoint,
-            "/v1/chat/completions"
-                | "/v1/completions"
-                | "/v1/messages"
-                | "/v1/responses"
-                | "/v1beta/models/{model}:generateContent"
-        );
+        let generates = request.generates_text;
         let inputs = PlanInputs {
             group,
             token_id: caller.token_id,

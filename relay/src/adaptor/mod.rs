@@ -58,6 +58,27 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
+    /// Whether the endpoint answers with generated text bounded by an output-token limit.
+    pub fn generates_text(self) -> bool {
+        match self {
+            Endpoint::ChatCompletions
+            | Endpoint::Completions
+            | Endpoint::Messages
+            | Endpoint::GenerateContent
+            | Endpoint::Responses => true,
+            Endpoint::Embeddings
+            | Endpoint::ImagesGenerations
+            | Endpoint::ImagesEdits
+            | Endpoint::AudioSpeech
+            | Endpoint::AudioTranscriptions
+            | Endpoint::AudioTranslations
+            | Endpoint::Moderations
+            | Endpoint::Rerank
+            | Endpoint::MessagesCountTokens
+            | Endpoint::GeminiCountTokens => false,
+        }
+    }
+
     /// The path below the API version, as the OpenAI API spells it.
     pub fn path(self) -> &'static str {
         match self {
