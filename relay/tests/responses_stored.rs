@@ -92,10 +92,17 @@ async fn responses_upstream(name: &'static str) -> Arc<Mock> {
     .await
 }
 
+/// An `openai` channel: it serves Responses natively without being marked.
 fn responses_channel(id: i64, url: &str) -> relay::backend::Channel {
     let mut channel = channel(id, url);
     channel.key = format!("sk-upstream-{id}");
-    channel.config.insert("responses_api".into(), "true".into());
+    channel
+}
+
+/// A `custom` channel, whose Responses requests are converted to chat.
+fn custom_channel(id: i64, url: &str) -> relay::backend::Channel {
+    let mut channel = channel(id, url);
+    channel.kind = relay::backend::ChannelKind::Custom;
     channel
 }
 
@@ -249,7 +256,7 @@ async fn other_groups_converted_and_unstored_responses_are_not_found() {
     let chat = Mock::chat_ok("converted").await;
     let harness = harness(vec![
         ("gpt-a", route(vec![responses_channel(1, &a.url())])),
-        ("gpt-chat", route(vec![channel(3, &chat.url())])),
+        ("gpt-chat", route(vec![custom_channel(3, &chat.url())])),
     ])
     .await;
     let stored = create(&harness, "gpt-a", json!({})).await;
