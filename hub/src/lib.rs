@@ -19,6 +19,7 @@ pub mod mcp_openapi;
 pub mod metrics;
 pub mod plugin_cache;
 pub mod replicas;
+pub mod responses_index;
 pub mod server;
 pub mod settings;
 pub mod snapshot;
@@ -194,6 +195,11 @@ pub async fn run(
                 connection.clone(),
                 &settings.redis_key_prefix,
             )));
+        // Any replica can then route a stored response's id back to its channel.
+        relay.share_response_index(Arc::new(responses_index::RedisResponseIndex::new(
+            connection.clone(),
+            &settings.redis_key_prefix,
+        )));
     }
     relay.spawn_background(background.clone().cancelled_owned());
 

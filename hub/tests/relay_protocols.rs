@@ -29,7 +29,9 @@ struct Setup {
     openai: MockOpenAiWire,
 }
 
-/// One channel of each protocol, each mapping the public model name to an upstream one.
+/// One channel of each protocol, each mapping the public model name to an upstream one, a
+/// second `openai` channel for Responses (native without being marked) and a `custom` one
+/// on the same upstream (Responses converted to chat).
 async fn setup() -> Setup {
     let anthropic = MockAnthropic::start().await;
     let gemini = MockGemini::start().await;
@@ -71,7 +73,12 @@ channels:
     base_url: {openai}
     key: {OPENAI_KEY}
     models: [gpt-5-mini]
-    config: {{responses_api: "true"}}
+  - name: compatible
+    type: custom
+    base_url: {openai}
+    key: {OPENAI_KEY}
+    models: [gpt-compatible]
+    model_mapping: {{gpt-compatible: compatible-upstream-1}}
 "#,
         anthropic = anthropic.base_url(),
         gemini = gemini.base_url(),
@@ -312,6 +319,42 @@ async fn stored_responses_are_reached_through_the_channel_that_created_them() {
         setup.openai.stored_ids().len() == 1,
         "the first response was deleted upstream"
     );
+    setup.hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn previous_response_id_continues_on_openai_channels_and_is_refused_on_converted_ones() {
+    let setup = setup().await;
+    run_python_suite(&setup.hub, "test_protocols_responses_chain.py").await;
+
+    let requests = setup.openai.requests();
+    let native: Vec<_> = requests
+        .iter()
+        .filter(|r| r.target == "/v1/responses")
+        .collect();
+    // The first turn, its continuation, the continuation of an unknown id, and the response
+    // the custom channel was then asked to continue.
+    assert_eq!(
+        native.len(),
+        4,
+        "{:?}",
+        requests.iter().map(|r| &r.target).collect::<Vec<_>>()
+    );
+    assert!(native.iter().all(|r| r.body["model"] == "gpt-5-mini"));
+    let continued = native
+        .iter()
+        .filter_map(|r| r.body["previous_response_id"].as_str())
+        .collect::<Vec<_>>();
+    assert_eq!(continued.len(), 2);
+    assert!(continued.contains(&"resp_never_created"));
+    // The custom channel was asked only the plain turn, in chat form with its mapped model.
+    let converted: Vec<_> = requests
+        .iter()
+        .filter(|r| r.target == "/v1/chat/completions")
+        .collect();
+    assert_eq!(converted.len(), 1);
+    assert_eq!(converted[0].body["model"], "compatible-upstream-1");
+    assert_eq!(converted[0].body["messages"][0]["content"], "hi");
     setup.hub.stop().await.unwrap();
 }
 

@@ -1,4 +1,4 @@
-//! Control-plane changes reach the relay on the very next request, and reach other replicas sharing Postgres through Redis (or, without Redis, the revision poll).
+//! Control-plane changes reach the relay on the very next request, and reach other replicas sharing Postgres through Redis (or, without Redis, the revision poll); a response stored through one replica is read, listed and deleted through another.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,7 +16,9 @@ use pb::channel_service_client::ChannelServiceClient;
 use pb::config_service_client::ConfigServiceClient;
 use pb::group_service_client::GroupServiceClient;
 use pb::token_service_client::TokenServiceClient;
+use serde_json::{Value, json};
 use support::mock_openai::MockOpenAi;
+use support::mock_openai_wire::MockOpenAiWire;
 use support::{TestDatabase, TestHub, admin, control_channel, unique_redis_prefix};
 
 async fn chat_status(hub: &TestHub, key: &str) -> u16 {
@@ -118,7 +120,22 @@ async fn a_control_plane_change_takes_effect_on_the_next_request() {
 }
 
 async fn replica(dsn: &str, redis_prefix: Option<&str>, poll_seconds: u64) -> TestHub {
+    replica_with_config(dsn, redis_prefix, poll_seconds, None).await
+}
+
+/// A replica that first applies `config` (a YAML document) to the shared database.
+async fn replica_with_config(
+    dsn: &str,
+    redis_prefix: Option<&str>,
+    poll_seconds: u64,
+    config: Option<&str>,
+) -> TestHub {
     let (mut settings, data_dir) = TestHub::settings();
+    if let Some(config) = config {
+        let path = data_dir.path().join("aiproxy.yaml");
+        std::fs::write(&path, config).unwrap();
+        settings.config_file_path = Some(path);
+    }
     settings.sql_dsn = Some(dsn.to_owned());
     settings.redis = redis_prefix.map(|_| "redis://127.0.0.1:6379".to_owned());
     if let Some(prefix) = redis_prefix {
@@ -171,6 +188,141 @@ async fn without_redis_the_revision_poll_carries_changes() {
     let key = "sk-polled-0001";
     provision(&first, &upstream, "acme", key).await;
     wait_for_status(&second, key, 200, Duration::from_secs(5)).await;
+    first.stop().await.unwrap();
+    second.stop().await.unwrap();
+}
+
+/// `method path` with `key` on `hub`: status and JSON body.
+async fn call(hub: &TestHub, method: reqwest::Method, path: &str, key: &str) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .request(method, hub.url(path))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// Creates a response through `hub` (streamed or not) and returns its id.
+async fn create_response(hub: &TestHub, key: &str, stream: bool) -> String {
+    let response = reqwest::Client::new()
+        .post(hub.url("/v1/responses"))
+        .bearer_auth(key)
+        .json(&json!({"model": "gpt-5-mini", "input": "hi", "stream": stream}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    if !stream {
+        let body: Value = serde_json::from_str(&text).unwrap();
+        return body["id"].as_str().unwrap().to_owned();
+    }
+    let created = text
+        .lines()
+        .find_map(|line| line.strip_prefix("data: "))
+        .map(|data| serde_json::from_str::<Value>(data).unwrap())
+        .unwrap();
+    created["response"]["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_response_stored_through_one_replica_is_reached_through_another() {
+    let database = TestDatabase::create().await;
+    let prefix = unique_redis_prefix();
+    let upstream = MockOpenAiWire::start().await;
+    let (acme, globex) = ("sk-responses-acme-0001", "sk-responses-globex-0002");
+    let config = format!(
+        r#"
+groups: [{{id: acme}}, {{id: globex}}]
+tokens:
+  - {{group: acme, name: ci, key: {acme}}}
+  - {{group: globex, name: ci, key: {globex}}}
+channels:
+  - name: openai
+    type: openai
+    base_url: {base}
+    key: sk-upstream
+    models: [gpt-5-mini]
+    config: {{responses_api: "true"}}
+"#,
+        base = upstream.base_url()
+    );
+    let first = replica_with_config(&database.url(), Some(&prefix), 3600, Some(&config)).await;
+    let second = replica(&database.url(), Some(&prefix), 3600).await;
+
+    let id = create_response(&first, acme, false).await;
+    let path = format!("/v1/responses/{id}");
+    let (status, body) = call(&second, reqwest::Method::GET, &path, acme).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["id"], id.as_str());
+    let (status, body) = call(
+        &second,
+        reqwest::Method::GET,
+        &format!("{path}/input_items?limit=5"),
+        acme,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"][0]["content"][0]["text"], "hi");
+
+    // The owner lives in Redis for as long as the in-memory index would keep it.
+    let mut redis =
+        redis::aio::ConnectionManager::new(redis::Client::open("redis://127.0.0.1:6379").unwrap())
+            .await
+            .unwrap();
+    let key = format!("{prefix}:responses:{id}");
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg(&key)
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    let retention = relay::ResponseIndexLimits::default().ttl;
+    let ttl = Duration::from_millis(u64::try_from(ttl).unwrap());
+    assert!(
+        ttl <= retention && ttl > retention - Duration::from_secs(60),
+        "{ttl:?}"
+    );
+
+    // Another group learns nothing, and its lookups never reach the upstream.
+    let reads = upstream.requests().len();
+    for method in [reqwest::Method::GET, reqwest::Method::DELETE] {
+        let (status, body) = call(&second, method, &path, globex).await;
+        assert_eq!(status, 404, "{body}");
+    }
+    assert_eq!(upstream.requests().len(), reads);
+
+    let (status, body) = call(&second, reqwest::Method::DELETE, &path, acme).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["deleted"], true);
+    assert!(!upstream.stored_ids().contains(&id));
+    let reads = upstream.requests().len();
+    for replica in [&first, &second] {
+        let (status, body) = call(replica, reqwest::Method::GET, &path, acme).await;
+        assert_eq!(status, 404, "forgotten by every replica: {body}");
+    }
+    assert_eq!(upstream.requests().len(), reads);
+
+    // A streamed response's id is recorded off the response path: wait for it.
+    let streamed = create_response(&first, acme, true).await;
+    let path = format!("/v1/responses/{streamed}");
+    let started = Instant::now();
+    loop {
+        let (status, body) = call(&second, reqwest::Method::GET, &path, acme).await;
+        if status == 200 {
+            assert_eq!(body["id"], streamed.as_str());
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{status} {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (status, _) = call(&second, reqwest::Method::DELETE, &path, acme).await;
+    assert_eq!(status, 200);
+
     first.stop().await.unwrap();
     second.stop().await.unwrap();
 }

@@ -506,6 +506,9 @@ impl Inner {
         };
         log.record().web_search_calls = exchange.web_search_calls;
         let plugin_headers = std::mem::take(&mut exchange.headers);
+        let route = self
+            .continuation_route(endpoint, &caller, &request, route)
+            .await;
         let mut response = self
             .dispatch(endpoint, &request, &route, &mut exchange, log)
             .await?;

@@ -865,9 +865,24 @@ async fn responses_clients_on_chat_channels_and_chat_clients_on_responses_only_c
     responses_only
         .config
         .insert("responses_only".into(), "true".into());
+    // OpenAI and Azure channels serve Responses natively unless opted out; other
+    // OpenAI-compatible kinds get the request converted to chat.
+    let mut opted_out = channel(3, &chat.url());
+    opted_out
+        .config
+        .insert("responses_api".into(), "false".into());
     let harness = Harness::start(vec![
-        ("gpt-chat", route(vec![channel(1, &chat.url())])),
+        (
+            "gpt-chat",
+            route(vec![typed_channel(
+                1,
+                ChannelKind::Custom,
+                &chat.url(),
+                &[],
+            )]),
+        ),
         ("gpt-pro", route(vec![responses_only])),
+        ("gpt-opted-out", route(vec![opted_out])),
     ])
     .await;
 
@@ -885,6 +900,33 @@ async fn responses_clients_on_chat_channels_and_chat_clients_on_responses_only_c
     assert_eq!(body["status"], "completed");
     assert_eq!(body["output"][0]["content"][0]["text"], "Hi there");
     assert_eq!(body["usage"]["input_tokens"], 11);
+
+    let response = harness
+        .post_json(
+            "/v1/responses",
+            json!({"model": "gpt-opted-out", "input": "hello"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(chat.last().path, "/v1/chat/completions");
+    assert_eq!(chat.last().json()["model"], "gpt-opted-out");
+    let chat_hits = chat.hits();
+    let response = harness
+        .post_json(
+            "/v1/responses",
+            json!({"model": "gpt-chat", "input": "and then?", "previous_response_id": "resp_1"}),
+        )
+        .await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("previous_response_id"),
+        "{body}"
+    );
+    assert_eq!(chat.hits(), chat_hits, "refused before any upstream call");
 
     let response = harness
         .post_json(
@@ -934,13 +976,14 @@ async fn responses_clients_on_chat_channels_and_chat_clients_on_responses_only_c
         })
         .collect();
     assert_eq!(content, "Hi from responses");
-    let records = harness.sink.wait_for(4).await;
+    // Four Responses requests (converted, opted out, refused, streamed) and two chat ones.
+    let records = harness.sink.wait_for(6).await;
     assert_eq!(
         records
             .iter()
             .filter(|r| r.endpoint == "/v1/responses")
             .count(),
-        2
+        4
     );
     for record in records.iter().filter(|r| r.channel_id == Some(2)) {
         assert_eq!(record.usage.input_tokens, 8);

@@ -1,7 +1,8 @@
 //! Stored responses through the relay: `GET`/`DELETE /v1/responses/{id}` and `input_items` go
 //! to the channel that created the response (JSON or streamed), only for the group that created
-//! it; converted or unstored responses are not found; a host-supplied index is used instead of
-//! the in-memory one.
+//! it; converted or unstored responses are not found; a continuation (`previous_response_id`)
+//! goes to the channel that stored its response; a host-supplied index is used instead of the
+//! in-memory one.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -92,10 +93,17 @@ async fn responses_upstream(name: &'static str) -> Arc<Mock> {
     .await
 }
 
+/// An `openai` channel: it serves Responses natively without being marked.
 fn responses_channel(id: i64, url: &str) -> relay::backend::Channel {
     let mut channel = channel(id, url);
     channel.key = format!("sk-upstream-{id}");
-    channel.config.insert("responses_api".into(), "true".into());
+    channel
+}
+
+/// A `custom` channel, whose Responses requests are converted to chat.
+fn custom_channel(id: i64, url: &str) -> relay::backend::Channel {
+    let mut channel = channel(id, url);
+    channel.kind = relay::backend::ChannelKind::Custom;
     channel
 }
 
@@ -249,7 +257,7 @@ async fn other_groups_converted_and_unstored_responses_are_not_found() {
     let chat = Mock::chat_ok("converted").await;
     let harness = harness(vec![
         ("gpt-a", route(vec![responses_channel(1, &a.url())])),
-        ("gpt-chat", route(vec![channel(3, &chat.url())])),
+        ("gpt-chat", route(vec![custom_channel(3, &chat.url())])),
     ])
     .await;
     let stored = create(&harness, "gpt-a", json!({})).await;
@@ -344,5 +352,43 @@ async fn a_host_index_replaces_the_in_memory_one() {
         !harness
             .relay
             .share_response_index(Arc::new(InMemoryResponseIndex::default()))
+    );
+}
+
+#[tokio::test]
+async fn a_continuation_goes_to_the_channel_that_stored_the_response() {
+    let a = responses_upstream("a").await;
+    let b = responses_upstream("b").await;
+    // Two accounts serve the model equally: only the one that stored a response can continue it.
+    let harness = harness(vec![(
+        "gpt-ab",
+        route(vec![
+            responses_channel(1, &a.url()),
+            responses_channel(2, &b.url()),
+        ]),
+    )])
+    .await;
+    let first = create(&harness, "gpt-ab", json!({})).await;
+    let (owner, other) = if first.starts_with("resp_a_") {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let (owner_hits, other_hits) = (owner.hits(), other.hits());
+    for turn in 0..10 {
+        let id = create(
+            &harness,
+            "gpt-ab",
+            json!({"previous_response_id": first, "input": format!("turn {turn}")}),
+        )
+        .await;
+        assert_eq!(owner.last().json()["previous_response_id"], first.as_str());
+        assert_eq!(id.starts_with("resp_a_"), first.starts_with("resp_a_"));
+    }
+    assert_eq!(owner.hits(), owner_hits + 10);
+    assert_eq!(
+        other.hits(),
+        other_hits,
+        "no continuation went to the other account"
     );
 }

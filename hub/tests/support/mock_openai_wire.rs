@@ -1,4 +1,4 @@
-//! A recording OpenAI upstream for the protocol tests: chat completions whose streamed tool call arrives in many argument fragments, usage with cached tokens, the checks the real API makes (bearer key, known parameters, tool messages answering earlier calls), and a stateful Responses API (`POST /v1/responses`, `GET`/`DELETE /v1/responses/{id}`, `GET .../input_items`) that knows only the responses it created.
+//! A recording OpenAI upstream for the protocol tests: chat completions whose streamed tool call arrives in many argument fragments, usage with cached tokens, the checks the real API makes (bearer key, known parameters, tool messages answering earlier calls), and a stateful Responses API (`POST /v1/responses`, `GET`/`DELETE /v1/responses/{id}`, `GET .../input_items`) that knows only the responses it created and continues only those (`previous_response_id`).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -286,6 +286,19 @@ async fn create_response(State(state): State<Arc<MockState>>, request: Request) 
             "Missing required parameter: 'model'.",
             "invalid_request_error",
         );
+    }
+    // A continuation must name a response this upstream still stores, as with the real API.
+    if let Some(previous) = request["previous_response_id"].as_str()
+        && !state.stored.lock().unwrap().contains_key(previous)
+    {
+        let body = json!({"error": {"message": format!("Previous response with id '{previous}' not found."),
+            "type": "invalid_request_error", "param": "previous_response_id", "code": "previous_response_not_found"}});
+        return (
+            StatusCode::BAD_REQUEST,
+            [("content-type", "application/json")],
+            body.to_string(),
+        )
+            .into_response();
     }
     let number = state.next_id.fetch_add(1, Ordering::SeqCst);
     let id = format!("resp_mock{number}_{}", uuid::Uuid::new_v4().simple());

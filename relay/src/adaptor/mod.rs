@@ -184,7 +184,7 @@ impl Protocol {
 /// The endpoint to call on `channel` for a client request on `endpoint`: generation requests
 /// go to the channel's own generation endpoint (chat completions for the OpenAI family, or
 /// Responses for a channel marked `responses_only`, and for Responses clients on a channel
-/// marked `responses_api`), anything else keeps its endpoint.
+/// that serves Responses (OpenAI and Azure by default, see `serves_responses`), anything else keeps its endpoint.
 pub fn upstream_endpoint(endpoint: Endpoint, channel: &Channel) -> Endpoint {
     if endpoint.wire().is_none() {
         return endpoint;
@@ -200,15 +200,17 @@ pub fn upstream_endpoint(endpoint: Endpoint, channel: &Channel) -> Endpoint {
     }
 }
 
-/// A channel marked `responses_api = "true"` serves `/v1/responses` next to chat (OpenAI
-/// itself does): Responses clients reach it without conversion, so stored responses,
-/// `previous_response_id` and built-in tools work, and their ids can be looked up later.
-/// Unmarked OpenAI-compatible channels may not have the endpoint and get converted requests.
+/// Whether Responses clients reach `channel` without conversion, so that stored responses,
+/// `previous_response_id` and built-in tools work and their ids can be looked up later.
+/// OpenAI itself and Azure OpenAI serve `/v1/responses` next to chat: they do unless their
+/// config says `responses_api = "false"`. Other OpenAI-compatible kinds may not have the
+/// endpoint: they get converted requests unless marked `responses_api = "true"`.
 fn serves_responses(channel: &Channel) -> bool {
-    channel
-        .config
-        .get("responses_api")
-        .is_some_and(|value| value == "true")
+    match channel.config.get("responses_api").map(String::as_str) {
+        Some("true") => true,
+        Some("false") => false,
+        _ => matches!(channel.kind, ChannelKind::OpenAi | ChannelKind::Azure),
+    }
 }
 
 /// A channel that serves generation only through `/v1/responses` (some OpenAI models do).
@@ -310,4 +312,52 @@ fn unsupported(channel: &Channel, endpoint: Endpoint) -> RelayError {
         channel.kind.as_str(),
         endpoint.route()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(kind: ChannelKind, responses_api: Option<&str>, expected: Endpoint) {
+        let channel = Channel {
+            id: 1,
+            name: "c".into(),
+            kind,
+            base_url: String::new(),
+            key: String::new(),
+            model_mapping: Default::default(),
+            priority: 0,
+            config: responses_api
+                .map(|value| [("responses_api".to_owned(), value.to_owned())].into())
+                .unwrap_or_default(),
+            proxy_url: None,
+            timeouts: Default::default(),
+        };
+        assert_eq!(
+            upstream_endpoint(Endpoint::Responses, &channel),
+            expected,
+            "{kind:?} with responses_api {responses_api:?}"
+        );
+        assert_eq!(
+            upstream_endpoint(Endpoint::ChatCompletions, &channel),
+            Endpoint::ChatCompletions,
+            "chat clients stay on chat"
+        );
+    }
+
+    #[test]
+    fn openai_and_azure_serve_responses_unless_opted_out_and_others_only_when_opted_in() {
+        check(ChannelKind::OpenAi, None, Endpoint::Responses);
+        check(ChannelKind::Azure, None, Endpoint::Responses);
+        check(
+            ChannelKind::OpenAi,
+            Some("false"),
+            Endpoint::ChatCompletions,
+        );
+        check(ChannelKind::Azure, Some("false"), Endpoint::ChatCompletions);
+        check(ChannelKind::Custom, None, Endpoint::ChatCompletions);
+        check(ChannelKind::DeepSeek, None, Endpoint::ChatCompletions);
+        check(ChannelKind::Custom, Some("true"), Endpoint::Responses);
+        check(ChannelKind::OpenRouter, Some("true"), Endpoint::Responses);
+    }
 }

@@ -68,6 +68,15 @@ fn base_url(channel: &Channel) -> Result<&str, RelayError> {
     })
 }
 
+/// An Azure base URL down to the resource (`https://name.openai.azure.com`), whether it was
+/// given as the resource, its `/openai` path or its v1 surface `/openai/v1`.
+fn azure_resource(base: &str) -> &str {
+    let base = base.trim_end_matches('/');
+    base.strip_suffix("/openai/v1")
+        .or_else(|| base.strip_suffix("/openai"))
+        .unwrap_or(base)
+}
+
 fn url_for(
     channel: &Channel,
     endpoint_path: &str,
@@ -75,8 +84,12 @@ fn url_for(
 ) -> Result<String, RelayError> {
     let base = base_url(channel)?;
     if channel.kind == ChannelKind::Azure {
-        let base = base.trim_end_matches('/');
-        let base = base.strip_suffix("/openai").unwrap_or(base);
+        let base = azure_resource(base);
+        // Azure serves Responses only on its v1 surface, which names the deployment in the
+        // body's `model` (the mapped model already is) and takes no dated api-version.
+        if endpoint_path == Endpoint::Responses.path() {
+            return Ok(format!("{base}/openai/v1/responses"));
+        }
         let version = channel
             .config
             .get("api_version")
@@ -107,13 +120,7 @@ pub fn stored_response_request(
     let tail = if input_items { "/input_items" } else { "" };
     let base = base_url(channel)?;
     let mut url = if channel.kind == ChannelKind::Azure {
-        let base = base.trim_end_matches('/');
-        let base = base.strip_suffix("/openai").unwrap_or(base);
-        let version = channel
-            .config
-            .get("api_version")
-            .map_or(AZURE_DEFAULT_API_VERSION, String::as_str);
-        format!("{base}/openai/responses/{id}{tail}?api-version={version}")
+        format!("{}/openai/v1/responses/{id}{tail}", azure_resource(base))
     } else {
         format!("{}/responses/{id}{tail}", versioned_base(base))
     };
@@ -362,5 +369,57 @@ mod tests {
                 .unwrap();
         assert_eq!(request.url, "http://127.0.0.1:9/v1/responses/resp_1");
         assert_eq!(request.method, Method::DELETE);
+    }
+
+    #[test]
+    fn azure_responses_use_the_v1_surface_and_chat_keeps_deployment_urls() {
+        for base in [
+            "https://res.openai.azure.com",
+            "https://res.openai.azure.com/openai/",
+            "https://res.openai.azure.com/openai/v1",
+        ] {
+            let channel = Channel {
+                id: 2,
+                name: "a".into(),
+                kind: ChannelKind::Azure,
+                base_url: base.into(),
+                key: "az-key".into(),
+                model_mapping: Default::default(),
+                priority: 0,
+                config: [("api_version".to_owned(), "2024-06-01".to_owned())].into(),
+                proxy_url: None,
+                timeouts: Default::default(),
+            };
+            let build = |endpoint: Endpoint| {
+                OpenAiFamily
+                    .build(
+                        &channel,
+                        endpoint,
+                        "my deployment",
+                        "application/json",
+                        Bytes::new(),
+                        false,
+                    )
+                    .unwrap()
+            };
+            let request = build(Endpoint::Responses);
+            assert_eq!(
+                request.url, "https://res.openai.azure.com/openai/v1/responses",
+                "{base}"
+            );
+            assert_eq!(request.headers["api-key"], "az-key");
+            assert_eq!(
+                build(Endpoint::ChatCompletions).url,
+                "https://res.openai.azure.com/openai/deployments/my%20deployment/chat/completions?api-version=2024-06-01"
+            );
+            let stored =
+                stored_response_request(&channel, Method::GET, "resp_1", true, Some("limit=2"))
+                    .unwrap();
+            assert_eq!(
+                stored.url,
+                "https://res.openai.azure.com/openai/v1/responses/resp_1/input_items?limit=2"
+            );
+            assert_eq!(stored.headers["api-key"], "az-key");
+        }
     }
 }

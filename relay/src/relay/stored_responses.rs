@@ -1,7 +1,8 @@
 //! Responses stored upstream: which channel created each one (recorded when a `/v1/responses`
 //! answer is relayed without conversion), and `GET`/`DELETE /v1/responses/{id}` and
-//! `GET /v1/responses/{id}/input_items` sent back to that channel, for its group only. A
-//! response made through a conversion is stored nowhere, so it is not found.
+//! `GET /v1/responses/{id}/input_items` sent back to that channel, for its group only, as are
+//! requests continuing a response (`previous_response_id`). A response made through a
+//! conversion is stored nowhere, so it is not found.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,8 +14,8 @@ use bytes::Bytes;
 use futures::StreamExt;
 
 use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload, Relay, request_id};
-use crate::adaptor::stored_response_request;
-use crate::backend::{ResponseIndex, ResponseOwner};
+use crate::adaptor::{Endpoint, stored_response_request};
+use crate::backend::{Caller, ResponseIndex, ResponseOwner, Route};
 use crate::convert::Wire;
 use crate::error::{ErrorBody, RelayError};
 use crate::responses_index::{InMemoryResponseIndex, response_id, watch_stream_for_id};
@@ -127,6 +128,47 @@ impl Inner {
             // stream back, even when the index is remote.
             tokio::spawn(async move { index.remember(&id, owner).await });
         })
+    }
+
+    /// A Responses request that continues a stored response (`previous_response_id`) can
+    /// only be served by the channel, and so the upstream account, that stored it: when the
+    /// index knows that channel for the caller's group and it serves the model, the route
+    /// narrows to it. Otherwise the route is left as it is (the id may predate the gateway).
+    pub(super) async fn continuation_route(
+        &self,
+        endpoint: Endpoint,
+        caller: &Caller,
+        request: &ParsedRequest,
+        route: Route,
+    ) -> Route {
+        if endpoint != Endpoint::Responses {
+            return route;
+        }
+        let Payload::Json(body) = &request.payload else {
+            return route;
+        };
+        let Ok(Some(previous)) = body.get_as::<String>("previous_response_id") else {
+            return route;
+        };
+        let owner = self
+            .response_index()
+            .owner(&previous)
+            .await
+            .filter(|owner| owner.group_id == caller.group_id);
+        let Some(owner) = owner else {
+            return route;
+        };
+        match route
+            .channels
+            .iter()
+            .find(|channel| channel.id == owner.channel_id)
+        {
+            Some(channel) => Route {
+                channels: vec![Arc::clone(channel)],
+                settings: route.settings,
+            },
+            None => route,
+        }
     }
 
     pub(super) async fn stored_response(
