@@ -1,10 +1,8 @@
 //! The router `hub` mounts at `/mcp`: authentication, Host/Origin checks, route-to-server resolution, session ownership, and the Streamable HTTP transport (rmcp's, both protocol eras).
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -13,6 +11,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use http::{HeaderMap, Method, StatusCode};
+use rmcp::model::{ClientJsonRpcMessage, ClientRequest, InitializeRequestParams};
+use rmcp::transport::streamable_http_server::session::SessionManager;
 use rmcp::transport::streamable_http_server::session::local::{LocalSessionManager, SessionConfig};
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
@@ -25,6 +25,7 @@ use crate::directory::{
 };
 use crate::gate::{AdmitAll, ToolCallGate};
 use crate::handler::{Core, HubHandler, RequestScope, View};
+use crate::sessions::{MemorySessionStore, RmcpSessionStore, SessionRecord, SessionStore};
 use crate::sse_server::{self, LocalSseSessions, SseSessionRegistry};
 
 /// The client address the host decided on (after its trusted-proxy rule). Insert it as a request
@@ -41,6 +42,9 @@ pub struct McpHubOptions {
     /// Reaches legacy SSE sessions held by other replicas (see [`SseSessionRegistry`]);
     /// [`LocalSseSessions`] when `None`.
     pub sse_sessions: Option<Arc<dyn SseSessionRegistry>>,
+    /// Records Streamable HTTP sessions so that replicas sharing it resume each other's (see
+    /// [`SessionStore`]); a [`MemorySessionStore`] when `None`.
+    pub sessions: Option<Arc<dyn SessionStore>>,
     /// Serves the `aiproxy-admin` tools at `/admin` to the admin key; no `/admin` when `None`.
     pub admin: Option<Arc<dyn AdminBackend>>,
     /// Admits each tool call against the host's limits, quotas and balance; every call runs
@@ -57,18 +61,12 @@ pub struct McpHub {
 pub(crate) struct HubState {
     pub core: Arc<Core>,
     streamable: StreamableHttpService<HubHandler, LocalSessionManager>,
-    bindings: Mutex<HashMap<String, Binding>>,
+    /// The sessions rmcp holds in this process, a cache of those in `sessions`.
+    local_sessions: Arc<LocalSessionManager>,
+    sessions: Arc<dyn SessionStore>,
     pub sse_sessions: Arc<dyn SseSessionRegistry>,
     pub sse_open: AtomicUsize,
     shutdown: CancellationToken,
-}
-
-/// Who created a Streamable HTTP session, and on which route; any other token or route gets 404
-/// for it, as if it did not exist.
-struct Binding {
-    token_id: i64,
-    route: String,
-    last_seen: Instant,
 }
 
 impl McpHub {
@@ -93,6 +91,9 @@ impl McpHub {
         let admin = options
             .admin
             .map(|backend| Arc::new(AdminServer { backend }) as Arc<dyn ToolBackend>);
+        let sessions = options
+            .sessions
+            .unwrap_or_else(|| Arc::new(MemorySessionStore::new(config.session_idle_timeout)));
         let shutdown = CancellationToken::new();
         let core = Arc::new(Core {
             directory,
@@ -102,7 +103,7 @@ impl McpHub {
             config: config.clone(),
             admin,
         });
-        let rmcp_config = StreamableHttpServerConfig::default()
+        let mut rmcp_config = StreamableHttpServerConfig::default()
             // Host and Origin are checked by our middleware for every route, SSE ones included.
             .disable_allowed_hosts()
             .disable_allowed_origins()
@@ -110,21 +111,25 @@ impl McpHub {
             .with_max_request_body_bytes(config.max_message_bytes)
             .with_json_response(true)
             .with_cancellation_token(shutdown.child_token());
+        // A session this replica does not hold is re-created from its record.
+        rmcp_config.session_store = Some(Arc::new(RmcpSessionStore(sessions.clone())));
         let mut session_config = SessionConfig::default();
         session_config.keep_alive = Some(config.session_idle_timeout);
-        let mut sessions = LocalSessionManager::default();
-        sessions.session_config = session_config;
+        let mut local_sessions = LocalSessionManager::default();
+        local_sessions.session_config = session_config;
+        let local_sessions = Arc::new(local_sessions);
         let handler = HubHandler { core: core.clone() };
         let streamable = StreamableHttpService::new(
             move || Ok(handler.clone()),
-            Arc::new(sessions),
+            local_sessions.clone(),
             rmcp_config,
         );
         Self {
             state: Arc::new(HubState {
                 core,
                 streamable,
-                bindings: Mutex::new(HashMap::new()),
+                local_sessions,
+                sessions,
                 sse_sessions,
                 sse_open: AtomicUsize::new(0),
                 shutdown,
@@ -292,15 +297,24 @@ impl McpHub {
             .map(str::to_owned);
         let route = scope.view.route_key();
         let token_id = scope.caller.token_id;
-        if let Some(session) = &session
-            && !self.owns_session(session, token_id, &route)
-        {
-            return HttpError::NotFound("session").into_response();
+        if let Some(session) = &session {
+            match self.may_use_session(session, token_id, &route).await {
+                Ok(true) => {}
+                Ok(false) => return HttpError::NotFound("session").into_response(),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot read a streamable session record");
+                    return HttpError::Unavailable("session store unavailable").into_response();
+                }
+            }
         }
         let is_delete = request.method() == Method::DELETE;
+        let mut initialize = None;
         if request.method() == Method::POST {
             request = match self.checked_body(request).await {
-                Ok(request) => request,
+                Ok((request, params)) => {
+                    initialize = params;
+                    request
+                }
                 Err(error) => return error.into_response(),
             };
         }
@@ -309,19 +323,29 @@ impl McpHub {
         let status = response.status();
         match &session {
             None => {
-                if let Some(created) = response
+                let created = response
                     .headers()
                     .get(SESSION_HEADER)
-                    .and_then(|value| value.to_str().ok())
-                {
-                    self.bind_session(created, token_id, route);
+                    .and_then(|value| value.to_str().ok());
+                if let (Some(created), Some(initialize_params)) = (created, initialize) {
+                    let record = SessionRecord {
+                        owner_token_id: token_id,
+                        route,
+                        initialize_params,
+                    };
+                    if let Err(error) = self.state.sessions.save(created, &record).await {
+                        // A session no other request could be checked against is no session.
+                        tracing::warn!(%error, "cannot record a streamable session");
+                        self.close_local_session(created).await;
+                        return HttpError::Unavailable("session store unavailable").into_response();
+                    }
                 }
             }
             Some(session)
                 if (is_delete && status.is_success()) || status == StatusCode::NOT_FOUND =>
             {
-                if let Ok(mut bindings) = self.state.bindings.lock() {
-                    bindings.remove(session);
+                if let Err(error) = self.state.sessions.remove(session).await {
+                    tracing::warn!(%error, "cannot remove a streamable session record");
                 }
             }
             Some(_) => {}
@@ -332,7 +356,12 @@ impl McpHub {
     /// Reads the POST body (bounded) and answers malformed JSON with a JSON-RPC parse error and
     /// a non-message with an invalid-request error, as the spec asks; rmcp would answer both
     /// with a bare 415.
-    async fn checked_body(&self, request: Request) -> Result<Request, HttpError> {
+    ///
+    /// Also hands back the parameters of an `initialize` request, recorded with the session.
+    async fn checked_body(
+        &self,
+        request: Request,
+    ) -> Result<(Request, Option<InitializeRequestParams>), HttpError> {
         let limit = self.state.core.config.max_message_bytes;
         let (parts, body) = request.into_parts();
         let bytes = axum::body::to_bytes(body, limit)
@@ -340,45 +369,42 @@ impl McpHub {
             .map_err(|_| HttpError::TooLarge(limit))?;
         let value: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|error| HttpError::Parse(error.to_string()))?;
-        serde_json::from_value::<rmcp::model::ClientJsonRpcMessage>(value)
+        let message = serde_json::from_value::<ClientJsonRpcMessage>(value)
             .map_err(|error| HttpError::BadRequest(format!("not a json-rpc message: {error}")))?;
-        Ok(Request::from_parts(parts, Body::from(bytes)))
-    }
-
-    /// Whether `token_id` may use `session` on `route`. A session we have no binding for is left
-    /// to rmcp, which answers 404 for ids it does not know either.
-    fn owns_session(&self, session: &str, token_id: i64, route: &str) -> bool {
-        let Ok(mut bindings) = self.state.bindings.lock() else {
-            return false;
-        };
-        match bindings.get_mut(session) {
-            None => true,
-            Some(binding) if binding.token_id == token_id && binding.route == route => {
-                binding.last_seen = Instant::now();
-                true
-            }
-            Some(_) => false,
-        }
-    }
-
-    fn bind_session(&self, session: &str, token_id: i64, route: String) {
-        let Ok(mut bindings) = self.state.bindings.lock() else {
-            return;
-        };
-        // rmcp drops idle sessions silently; forget their bindings on the same clock, checked
-        // only now and then so the lock stays short.
-        if bindings.len() % 1024 == 1023 {
-            let idle = self.state.core.config.session_idle_timeout + Duration::from_secs(60);
-            bindings.retain(|_, binding| binding.last_seen.elapsed() < idle);
-        }
-        bindings.insert(
-            session.to_owned(),
-            Binding {
-                token_id,
-                route,
-                last_seen: Instant::now(),
+        let initialize = match message {
+            ClientJsonRpcMessage::Request(request) => match request.request {
+                ClientRequest::InitializeRequest(initialize) => Some(initialize.params),
+                _ => None,
             },
-        );
+            _ => None,
+        };
+        Ok((Request::from_parts(parts, Body::from(bytes)), initialize))
+    }
+
+    /// Whether `token_id` may use `session` on `route`, per the session's record. A session
+    /// without a record (never issued, ended on another replica, expired) is closed here if this
+    /// replica still holds it, and left to rmcp, which answers 404 for it in the session era
+    /// and ignores the header in the stateless one.
+    async fn may_use_session(
+        &self,
+        session: &str,
+        token_id: i64,
+        route: &str,
+    ) -> Result<bool, crate::sessions::SessionStoreError> {
+        match self.state.sessions.load(session).await? {
+            None => {
+                self.close_local_session(session).await;
+                Ok(true)
+            }
+            Some(record) => Ok(record.owner_token_id == token_id && record.route == route),
+        }
+    }
+
+    async fn close_local_session(&self, session: &str) {
+        let id = rmcp::transport::streamable_http_server::session::SessionId::from(session);
+        if let Err(error) = self.state.local_sessions.close_session(&id).await {
+            tracing::debug!(%error, "cannot close a local streamable session");
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! - [`McpHub`] (`hub.rs`): the axum router: auth, Host/Origin checks, session ownership and
 //!   rmcp's Streamable HTTP transport (session era and the stateless 2026-07-28 era).
 //! - `sse_server.rs`: the legacy HTTP+SSE transport and [`SseSessionRegistry`].
+//! - `sessions.rs`: [`SessionStore`], the Streamable HTTP session records replicas share.
 //! - `handler.rs`: the one MCP server behind every route (allow-list, admission, aggregation,
 //!   reporting).
 //! - `gate.rs`: [`ToolCallGate`], the host's say on whether a tool call may spend now.
@@ -28,6 +29,7 @@ mod hub;
 mod inspect;
 mod openapi;
 mod proxy;
+mod sessions;
 mod sse_server;
 mod templates;
 
@@ -45,6 +47,7 @@ pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use hub::{ClientIp, McpHub, McpHubOptions};
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
 pub use openapi::{OpenApiCheck, OpenApiError, check_openapi};
+pub use sessions::{MemorySessionStore, SessionRecord, SessionStore, SessionStoreError};
 pub use sse_server::{
     LocalSseSessions, SseDeliveryError, SseInbound, SseSessionHandle, SseSessionRegistry,
 };

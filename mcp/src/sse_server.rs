@@ -62,8 +62,9 @@ pub enum SseDeliveryError {
 /// Routes `POST /message` bodies to the session they name, wherever it lives.
 #[async_trait]
 pub trait SseSessionRegistry: Send + Sync + 'static {
-    /// A stream opened on this replica. Must not block; do remote bookkeeping in a task.
-    fn register(&self, session: SseSessionHandle);
+    /// A stream opened on this replica; its endpoint is announced once this returns, so a
+    /// shared registry records the owner here (a failure there leaves the session local-only).
+    async fn register(&self, session: SseSessionHandle);
     /// The stream closed. Must not block.
     fn unregister(&self, session_id: &str);
     async fn deliver(&self, session_id: &str, inbound: SseInbound) -> Result<(), SseDeliveryError>;
@@ -77,7 +78,7 @@ pub struct LocalSseSessions {
 
 #[async_trait]
 impl SseSessionRegistry for LocalSseSessions {
-    fn register(&self, session: SseSessionHandle) {
+    async fn register(&self, session: SseSessionHandle) {
         if let Ok(mut sessions) = self.sessions.lock() {
             sessions.insert(session.session_id, (session.owner_token_id, session.inbox));
         }
@@ -144,11 +145,14 @@ async fn open(hub: McpHub, target: Target, request: Request) -> Response {
     let session_id = uuid::Uuid::new_v4().simple().to_string();
     let endpoint = format!("{}/message?sessionId={session_id}", mount_prefix(&request));
     let (inbox, inbox_receiver) = mpsc::channel(INBOX_CAPACITY);
-    state.sse_sessions.register(SseSessionHandle {
-        session_id: session_id.clone(),
-        owner_token_id: scope.caller.token_id,
-        inbox,
-    });
+    state
+        .sse_sessions
+        .register(SseSessionHandle {
+            session_id: session_id.clone(),
+            owner_token_id: scope.caller.token_id,
+            inbox,
+        })
+        .await;
     let (outbox, outbox_receiver) = mpsc::channel(OUTBOX_CAPACITY);
     let transport = SseServerTransport {
         outbox,
