@@ -16,6 +16,7 @@ pub mod logs;
 pub mod mcp_admin;
 pub mod mcp_bridge;
 pub mod mcp_openapi;
+pub mod mcp_sessions;
 pub mod metrics;
 pub mod plugin_cache;
 pub mod replicas;
@@ -230,14 +231,32 @@ pub async fn run(
         snapshot: snapshot.clone(),
         group_max_tokens: settings.group_max_token_num,
     });
+    let mcp_config = mcp_config(&settings);
+    // With REDIS, MCP sessions opened on one replica are reachable from every other.
+    let shared_mcp_sessions = match (&settings.redis, &redis) {
+        (Some(url), Some(connection)) => Some(
+            mcp_sessions::shared(
+                url,
+                connection.clone(),
+                &settings.redis_key_prefix,
+                mcp_config.session_idle_timeout,
+                background.clone(),
+            )
+            .await?,
+        ),
+        _ => None,
+    };
     let mcp_hub = mcp::McpHub::with_options(
-        mcp_config(&settings),
+        mcp_config,
         mcp_bridge.clone(),
         mcp_bridge.clone(),
         mcp::McpHubOptions {
             admin: Some(admin_tools),
             gate: Some(mcp_bridge),
-            ..mcp::McpHubOptions::default()
+            sse_sessions: shared_mcp_sessions
+                .as_ref()
+                .map(|shared| shared.sse.clone()),
+            sessions: shared_mcp_sessions.map(|shared| shared.streamable),
         },
     );
     let trusted_proxies: Arc<[ipnet::IpNet]> = settings.trusted_proxies.clone().into();
