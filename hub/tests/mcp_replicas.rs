@@ -9,6 +9,9 @@
 
 mod support;
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -372,4 +375,99 @@ async fn a_replica_without_redis_keeps_its_sessions_to_itself() {
 
     shared.stop().await.unwrap();
     alone.stop().await.unwrap();
+}
+
+/// A reverse proxy that sends each request to the next replica in turn, counting per replica
+/// the requests that belong to a session (a `Mcp-Session-Id` header or a legacy SSE POST).
+struct AlternatingProxy {
+    addr: SocketAddr,
+    session_requests: Arc<[AtomicUsize; 2]>,
+}
+
+impl AlternatingProxy {
+    async fn start(replicas: [SocketAddr; 2]) -> AlternatingProxy {
+        use axum::body::Body;
+        use axum::extract::Request;
+        use axum::response::Response;
+        let session_requests: Arc<[AtomicUsize; 2]> = Arc::new(Default::default());
+        let counters = session_requests.clone();
+        let turn = Arc::new(AtomicUsize::new(0));
+        let client = reqwest::Client::new();
+        let forward = move |request: Request| {
+            let (client, counters, turn) = (client.clone(), counters.clone(), turn.clone());
+            async move {
+                let index = turn.fetch_add(1, Ordering::SeqCst) % 2;
+                if request.headers().contains_key("mcp-session-id")
+                    || request.uri().path() == "/mcp/message"
+                {
+                    counters[index].fetch_add(1, Ordering::SeqCst);
+                }
+                let path = request
+                    .uri()
+                    .path_and_query()
+                    .map_or("/", |path| path.as_str());
+                let url = format!("http://{}{path}", replicas[index]);
+                let mut headers = request.headers().clone();
+                headers.remove(http::header::HOST);
+                let method = request.method().clone();
+                let body = axum::body::to_bytes(request.into_body(), usize::MAX)
+                    .await
+                    .unwrap();
+                let upstream = client
+                    .request(method, url)
+                    .headers(headers)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                let mut response = Response::builder().status(upstream.status());
+                for (name, value) in upstream.headers() {
+                    if name != http::header::CONTENT_LENGTH
+                        && name != http::header::TRANSFER_ENCODING
+                    {
+                        response = response.header(name, value);
+                    }
+                }
+                // Streamed, not collected: SSE responses stay open.
+                response
+                    .body(Body::from_stream(upstream.bytes_stream()))
+                    .unwrap()
+            }
+        };
+        let app = axum::Router::new().fallback(forward);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        AlternatingProxy {
+            addr,
+            session_requests,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_mcp_client_works_across_alternating_replicas() {
+    let database = TestDatabase::create().await;
+    let prefix = unique_redis_prefix();
+    let first = replica(&database.url(), Some(&prefix), true).await;
+    let second = replica(&database.url(), Some(&prefix), false).await;
+    let proxy = AlternatingProxy::start([first.addr, second.addr]).await;
+    let base_url = format!("http://{}", proxy.addr);
+    support::run_pytest(
+        "hub/tests/python/test_mcp_replicas.py",
+        &[("AIPROXY_BASE_URL", &base_url), ("AIPROXY_TOKEN", TOKEN)],
+    )
+    .await;
+    let served = proxy
+        .session_requests
+        .iter()
+        .map(|count| count.load(Ordering::SeqCst))
+        .collect::<Vec<_>>();
+    println!("session requests served per replica: {served:?}");
+    assert!(
+        served.iter().all(|count| *count > 0),
+        "one replica served no session request: {served:?}"
+    );
+    first.stop().await.unwrap();
+    second.stop().await.unwrap();
 }
