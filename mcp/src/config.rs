@@ -16,7 +16,8 @@ pub struct McpConfig {
     pub max_message_bytes: usize,
     /// Keep-alive comment interval on SSE streams, so idle proxies do not cut them.
     pub sse_keep_alive: Duration,
-    /// A Streamable HTTP session with no traffic for this long is closed (its id then gets 404).
+    /// A Streamable HTTP session with no traffic for this long is closed (its id then gets 404);
+    /// with a shared session store, traffic on any replica counts.
     pub session_idle_timeout: Duration,
     /// Legacy SSE sessions open at once on this replica; more get 503.
     pub max_sse_sessions: usize,

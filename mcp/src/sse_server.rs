@@ -54,7 +54,8 @@ pub enum SseDeliveryError {
     /// No such session, or it belongs to another token (the two are not told apart).
     #[error("session not found")]
     NotFound,
-    /// The session's inbox is full: the client sends faster than it is served.
+    /// The session's inbox is full (the client sends faster than it is served), or the replica
+    /// holding it did not answer in time: worth retrying either way.
     #[error("session is busy")]
     Busy,
 }
