@@ -12,7 +12,7 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 use hub::billing::{
     FREE, current_period_used, effective_price, from_nanos, next_reset, period_start, remaining,
-    remaining_period_quota, remaining_quota, to_nanos,
+    remaining_period_quota, remaining_quota, to_nanos, web_search_cost,
 };
 use hub::store::{GroupModelOverride, ModelConfig, Price, QuotaPeriod, Status, Token};
 use relay::backend::TokenUsage;
@@ -199,6 +199,26 @@ fn cost_per_price_kind() {
     for (name, price, usage, expected) in cases {
         check_cost(name, price, usage, expected);
     }
+}
+
+#[test]
+fn web_searches_are_charged_per_call() {
+    let priced = Price {
+        web_search_per_call: opt("0.025"),
+        ..base_price()
+    };
+    for (name, price, calls, expected) in [
+        ("no search", &priced, 0, "0"),
+        ("three searches", &priced, 3, "0.075"),
+        ("unset price is free", &base_price(), 3, "0"),
+    ] {
+        assert_eq!(web_search_cost(price, calls), dec(expected), "{name}");
+    }
+    let huge = Price {
+        web_search_per_call: Some(Decimal::MAX),
+        ..Price::default()
+    };
+    assert_eq!(web_search_cost(&huge, 2), Decimal::MAX, "saturates");
 }
 
 #[test]

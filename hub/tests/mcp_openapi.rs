@@ -385,3 +385,121 @@ async fn the_cli_imports_a_document_and_replaces_it_on_a_second_import() {
     assert_eq!(stored.openapi.unwrap().spec, smaller);
     hub.stop().await.unwrap();
 }
+
+/// The config file's OpenAPI servers, applied at startup: `spec_url` fetched once under the
+/// SSRF guard, the document converted before anything is written.
+mod config_file {
+    use hub::changes::ChangeHub;
+    use hub::declarative::{self, ApplyError};
+    use hub::store::{Store, StoreError};
+
+    use super::*;
+
+    fn config(server: &str) -> String {
+        format!(
+            "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: openapi\n    key: {TOKEN}\nmcp_servers:\n{server}"
+        )
+    }
+
+    /// Applies `text` as the config file to a fresh SQLite database (kept while the returned
+    /// directory lives).
+    async fn apply_config(
+        text: &str,
+    ) -> (
+        Result<declarative::ApplyReport, ApplyError>,
+        Store,
+        tempfile::TempDir,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(dir.path().join("db.sqlite").to_str().unwrap())
+            .await
+            .unwrap();
+        let path = dir.path().join("aiproxy.yaml");
+        std::fs::write(&path, text).unwrap();
+        std::fs::write(
+            dir.path().join("broken.yaml"),
+            "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: [1, 2]\n",
+        )
+        .unwrap();
+        let result = declarative::apply_file(&store, &ChangeHub::new(), &path, 0).await;
+        (result, store, dir)
+    }
+
+    fn assert_nothing_applied(store_group: Result<hub::store::Group, StoreError>) {
+        assert!(
+            matches!(store_group, Err(StoreError::NotFound { .. })),
+            "the document's group was not written: {store_group:?}"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_spec_url_in_the_config_file_is_fetched_at_startup() {
+        let (api, _) = start_mock_petstore().await;
+        let (mut settings, data_dir) = TestHub::settings();
+        let config_path = data_dir.path().join("aiproxy.yaml");
+        let server = format!(
+            "  - id: petstore\n    scope: public\n    type: openapi\n    openapi:\n      spec_url: http://{api}/openapi.yaml\n      base_url: http://{api}/api/v3\n      allow_private_network: true\n"
+        );
+        std::fs::write(&config_path, config(&server)).unwrap();
+        settings.config_file_path = Some(config_path);
+        let hub = TestHub::start_with(settings, data_dir).await;
+        let mut mcp = client(&hub).await;
+        let stored = mcp
+            .get_mcp_server(admin(pb::GetMcpServerRequest {
+                id: "petstore".into(),
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(
+            stored.openapi.unwrap().spec,
+            petstore_spec(),
+            "the fetched document is held"
+        );
+        let tools = mcp
+            .list_mcp_server_tools(admin(pb::ListMcpServerToolsRequest {
+                id: "petstore".into(),
+                group_id: String::new(),
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .tools;
+        assert_eq!(tools.len(), 19, "one tool per operation");
+        assert!(tools.iter().any(|tool| tool.name == "getPetById"));
+        hub.stop().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_bad_document_fails_the_apply_naming_the_server_and_the_pointer() {
+        let server = "  - id: broken\n    scope: public\n    type: openapi\n    openapi: {spec_file: broken.yaml, base_url: \"http://127.0.0.1:9/api\"}\n";
+        let (result, store, _dir) = apply_config(&config(server)).await;
+        let error = result.unwrap_err();
+        assert!(matches!(error, ApplyError::OpenApi { .. }), "{error}");
+        let message = error.to_string();
+        assert!(
+            message.contains("mcp_servers[0]")
+                && message.contains("broken")
+                && message.contains("/paths"),
+            "{message}"
+        );
+        assert_nothing_applied(store.get_group("acme").await);
+    }
+
+    #[tokio::test]
+    async fn a_private_spec_url_is_refused_without_allow_private_network() {
+        let (api, _) = start_mock_petstore().await;
+        let server = format!(
+            "  - id: guarded\n    scope: public\n    type: openapi\n    openapi: {{spec_url: \"http://{api}/openapi.yaml\", base_url: \"http://{api}/api/v3\"}}\n"
+        );
+        let (result, store, _dir) = apply_config(&config(&server)).await;
+        let message = result.unwrap_err().to_string();
+        assert!(
+            message.contains("guarded")
+                && message.contains("spec_url")
+                && message.contains("refused"),
+            "{message}"
+        );
+        assert_nothing_applied(store.get_group("acme").await);
+    }
+}

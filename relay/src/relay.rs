@@ -488,8 +488,13 @@ impl Inner {
         *limit_headers = admission.headers;
         let mut exchange = match (&route.settings.plugins, &mut request.payload) {
             (Some(plugins), Payload::Json(body)) => {
+                let client_ip = log
+                    .record()
+                    .client_ip
+                    .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
                 let mut plugin_request = PluginRequest {
                     caller: &caller,
+                    client_ip,
                     model: &request.model,
                     endpoint,
                     stream: request.stream,
@@ -881,7 +886,8 @@ impl Inner {
                 client: client_wire,
                 meta,
                 detail_max_bytes: self.config.detail_max_bytes,
-                plugins: std::mem::take(exchange),
+                // Hook-less plugins (configured but not triggered) stay out of the stream.
+                plugins: (!exchange.is_passive()).then(|| std::mem::take(exchange)),
             };
             log.record().stream = true;
             let log = log.hand_over();
@@ -1093,14 +1099,16 @@ impl Inner {
     }
 }
 
-/// In-relay completions for plugins (web search's query rewrite): routed and retried like a
-/// client's request for the same caller, with a usage record of their own (so the group pays
-/// for them), but without the plugins or the admission check of a client request.
+/// In-relay completions for plugins (web search's query rewrite): admitted by the governor,
+/// routed and retried like a client's request for the same caller, with a usage record of
+/// their own, so they count against the caller's limits and quotas and the group pays for
+/// their tokens. Only the plugins of a client request are left out (a rewrite must not search).
 #[async_trait::async_trait]
 impl crate::plugin::Completer for Inner {
     async fn complete(
         &self,
         caller: &Caller,
+        client_ip: IpAddr,
         model: &str,
         body: serde_json::Value,
     ) -> Result<String, String> {
@@ -1131,6 +1139,16 @@ impl crate::plugin::Completer for Inner {
         record.token_id = Some(caller.token_id);
         record.token_name = Some(caller.token_name.clone());
         record.requested_model = Some(model.to_owned());
+        record.client_ip = Some(client_ip);
+        let admission = match self.admit(endpoint, caller, &request, &mut log).await {
+            Ok(admission) => admission,
+            Err(error) => {
+                log.set_outcome(error.status().as_u16(), Some(error.to_string()));
+                log.finish();
+                return Err(error.to_string());
+            }
+        };
+        log.record().grant = admission.grant;
         let mut exchange = Exchange::default();
         let response = match self
             .dispatch(endpoint, &request, &route, &mut exchange, &mut log)

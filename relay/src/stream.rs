@@ -38,8 +38,10 @@ pub struct SseOptions {
     pub meta: ResponseMeta,
     /// How many of the first bytes sent to the client the usage record keeps (log details).
     pub detail_max_bytes: usize,
-    /// The request's plugin hooks: chat chunks, bytes to the client, the end.
-    pub plugins: Exchange,
+    /// The request's plugin hooks: chat chunks, bytes to the client, the end. `None` when no
+    /// plugin watches this response (none configured, or none triggered by the request): the
+    /// stream then runs no plugin code at all.
+    pub plugins: Option<Exchange>,
 }
 
 /// The client-facing body for an upstream event stream whose first chunk was already read.
@@ -210,7 +212,7 @@ impl SseRelay {
         if self.native {
             return;
         }
-        if self.options.plugins.wants_chunks() {
+        if self.wants_chunks() {
             event = self.plugin_chunk(event);
         }
         let Some(from_chat) = &mut self.from_chat else {
@@ -281,7 +283,8 @@ impl SseRelay {
         let Some(data) = data else {
             return Some(SseEvent { raw, data: None });
         };
-        let keep_data = self.from_chat.is_some() && !self.native;
+        // A chunk hook reads the data too: keeping it spares parsing the raw event again.
+        let keep_data = (self.from_chat.is_some() && !self.native) || self.wants_chunks();
         // `Bytes::from(String)` takes the buffer without copying.
         let data = Bytes::from(data);
         let kept = |data: &[u8]| keep_data.then(|| String::from_utf8_lossy(data).into_owned());
@@ -357,9 +360,20 @@ impl SseRelay {
             .detail_max_bytes
             .saturating_sub(self.captured.len());
         self.captured.extend_from_slice(&out[..out.len().min(room)]);
-        if !self.options.plugins.is_passive() {
-            self.options.plugins.on_bytes(&Bytes::copy_from_slice(out));
+        // Only a hook that keeps what the client received (the cache) gets a copy.
+        if let Some(plugins) = &mut self.options.plugins
+            && plugins.wants_bytes()
+        {
+            plugins.on_bytes(&Bytes::copy_from_slice(out));
         }
+    }
+
+    /// True while some plugin hook reads chat chunks.
+    fn wants_chunks(&mut self) -> bool {
+        self.options
+            .plugins
+            .as_mut()
+            .is_some_and(Exchange::wants_chunks)
     }
 
     /// One chat chunk through the plugins' chunk hooks (think split).
@@ -384,7 +398,9 @@ impl SseRelay {
         if !value.is_object() {
             return event;
         }
-        self.options.plugins.on_chunk(&mut value);
+        if let Some(plugins) = &mut self.options.plugins {
+            plugins.on_chunk(&mut value);
+        }
         let text = value.to_string();
         let keep_data = self.from_chat.is_some() && !self.native;
         SseEvent {
@@ -407,11 +423,13 @@ impl SseRelay {
         if let Some(mut log) = self.log.take() {
             log.set_outcome(status, error);
             let record = log.record();
-            self.options.plugins.end(&End {
-                status,
-                usage: &record.usage,
-                channel_id: record.channel_id,
-            });
+            if let Some(plugins) = &mut self.options.plugins {
+                plugins.end(&End {
+                    status,
+                    usage: &record.usage,
+                    channel_id: record.channel_id,
+                });
+            }
             log.finish();
         }
     }

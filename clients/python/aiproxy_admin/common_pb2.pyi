@@ -27,7 +27,7 @@ class Timeouts(_message.Message):
     def __init__(self, connect_ms: _Optional[int] = ..., first_byte_ms: _Optional[int] = ..., stream_idle_ms: _Optional[int] = ...) -> None: ...
 
 class Price(_message.Message):
-    __slots__ = ("input", "output", "cached_input", "cache_creation", "image_input", "image_output", "audio_input", "audio_output", "per_request", "reasoning_output", "unit")
+    __slots__ = ("input", "output", "cached_input", "cache_creation", "image_input", "image_output", "audio_input", "audio_output", "per_request", "reasoning_output", "unit", "web_search_per_call")
     INPUT_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_FIELD_NUMBER: _ClassVar[int]
     CACHED_INPUT_FIELD_NUMBER: _ClassVar[int]
@@ -39,6 +39,7 @@ class Price(_message.Message):
     PER_REQUEST_FIELD_NUMBER: _ClassVar[int]
     REASONING_OUTPUT_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
+    WEB_SEARCH_PER_CALL_FIELD_NUMBER: _ClassVar[int]
     input: str
     output: str
     cached_input: str
@@ -50,7 +51,8 @@ class Price(_message.Message):
     per_request: str
     reasoning_output: str
     unit: int
-    def __init__(self, input: _Optional[str] = ..., output: _Optional[str] = ..., cached_input: _Optional[str] = ..., cache_creation: _Optional[str] = ..., image_input: _Optional[str] = ..., image_output: _Optional[str] = ..., audio_input: _Optional[str] = ..., audio_output: _Optional[str] = ..., per_request: _Optional[str] = ..., reasoning_output: _Optional[str] = ..., unit: _Optional[int] = ...) -> None: ...
+    web_search_per_call: str
+    def __init__(self, input: _Optional[str] = ..., output: _Optional[str] = ..., cached_input: _Optional[str] = ..., cache_creation: _Optional[str] = ..., image_input: _Optional[str] = ..., image_output: _Optional[str] = ..., audio_input: _Optional[str] = ..., audio_output: _Optional[str] = ..., per_request: _Optional[str] = ..., reasoning_output: _Optional[str] = ..., unit: _Optional[int] = ..., web_search_per_call: _Optional[str] = ...) -> None: ...
 
 class BatchDeleteResponse(_message.Message):
     __slots__ = ("deleted",)

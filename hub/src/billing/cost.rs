@@ -46,6 +46,20 @@ pub fn cost(price: &Price, usage: &TokenUsage) -> Decimal {
         .map_or(Decimal::MAX, |cost| cost.normalize())
 }
 
+/// What `calls` web searches cost at the price's `web_search_per_call` (unset is free).
+/// Saturates at [`Decimal::MAX`].
+pub fn web_search_cost(price: &Price, calls: u32) -> Decimal {
+    let Some(per_call) = price.web_search_per_call else {
+        return Decimal::ZERO;
+    };
+    if calls == 0 {
+        return Decimal::ZERO;
+    }
+    per_call
+        .checked_mul(Decimal::from(calls))
+        .map_or(Decimal::MAX, |cost| cost.normalize())
+}
+
 /// `sum + tokens * price`; `None` once anything overflowed.
 fn add_tokens(sum: Option<Decimal>, tokens: u64, price: Option<Decimal>) -> Option<Decimal> {
     let (Some(sum), Some(price)) = (sum, price) else {

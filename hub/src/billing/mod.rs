@@ -29,6 +29,11 @@
 //! negative means 1,000,000); `per_request` is added once. All of it is [`Decimal`]
 //! arithmetic, divided by `unit` once at the end so no precision is lost per kind.
 //!
+//! Web searches the relay's web search plugin made for a request are not tokens:
+//! [`web_search_cost`] charges each at `web_search_per_call`. A response-cache hit needs no rule
+//! of its own: the relay already shaped its usage per the cache plugin's `billing` (no tokens
+//! for `free`, every prompt token as cached input for `cached`, as stored for `full`).
+//!
 //! # Which price applies ([`effective_price`])
 //!
 //! The model config's price, replaced as a whole by the group's override price when that
@@ -52,7 +57,7 @@ mod period;
 mod price;
 mod quota;
 
-pub use cost::{NANOS_PER_UNIT, cost, from_nanos, to_nanos};
+pub use cost::{NANOS_PER_UNIT, cost, from_nanos, to_nanos, web_search_cost};
 pub use period::{next_reset, period_start};
 pub use price::{FREE, effective_price};
 pub use quota::{current_period_used, remaining, remaining_period_quota, remaining_quota};

@@ -14,6 +14,7 @@ pub static FREE: Price = Price {
     audio_output: None,
     per_request: None,
     reasoning_output: None,
+    web_search_per_call: None,
     unit: DEFAULT_PRICE_UNIT,
 };
 

@@ -199,6 +199,9 @@ pub struct PriceSpec {
     pub per_request_price: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_output_price: Option<Decimal>,
+    /// Per search the web search plugin made, not per `unit` tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_search_price_per_call: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<i64>,
 }
@@ -575,6 +578,7 @@ impl PriceSpec {
             audio_output: self.audio_output_price,
             per_request: self.per_request_price,
             reasoning_output: self.reasoning_output_price,
+            web_search_per_call: self.web_search_price_per_call,
             unit: self.unit.unwrap_or(crate::store::DEFAULT_PRICE_UNIT),
         }
     }
@@ -591,6 +595,7 @@ impl PriceSpec {
             audio_output_price: price.audio_output,
             per_request_price: price.per_request,
             reasoning_output_price: price.reasoning_output,
+            web_search_price_per_call: price.web_search_per_call,
             unit: Some(price.unit),
         }
     }

@@ -6,6 +6,7 @@
 //! applying the same document twice writes nothing and announces nothing.
 
 mod document;
+mod openapi_servers;
 mod remote;
 mod spec_files;
 
@@ -35,6 +36,13 @@ pub enum ApplyError {
     Read {
         path: String,
         source: std::io::Error,
+    },
+    /// An OpenAPI-backed MCP server's document could not be fetched or does not convert.
+    #[error("{path} (mcp server {id}): {source}")]
+    OpenApi {
+        path: String,
+        id: String,
+        source: crate::mcp_openapi::UploadError,
     },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -160,7 +168,8 @@ pub async fn apply_file(
     apply(store, changes, &parse(&text)?, group_max_tokens).await
 }
 
-/// Applies the document in one transaction, then announces every change.
+/// Applies the document in one transaction, then announces every change. OpenAPI-backed MCP
+/// servers are fetched (`spec_url`) and converted first: one that fails stops the apply.
 pub async fn apply(
     store: &Store,
     changes: &ChangeHub,
@@ -168,6 +177,8 @@ pub async fn apply(
     group_max_tokens: u32,
 ) -> Result<ApplyReport, ApplyError> {
     document.check_duplicates()?;
+    let fetched = openapi_servers::prepare(document).await?;
+    let document = fetched.as_ref().unwrap_or(document);
     let mut tx = store.begin().await?;
     let mut report = ApplyReport::default();
     let mut events = Vec::new();

@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 use super::Reservation;
 use super::plan::Purpose;
 use crate::alerts::{AlertEvent, Alerts};
-use crate::billing::{cost, from_nanos, to_nanos};
+use crate::billing::{cost, from_nanos, to_nanos, web_search_cost};
 use crate::limits::{Check, Counters};
 use crate::metrics::Metrics;
 use crate::snapshot::SnapshotCell;
@@ -140,12 +140,17 @@ async fn warn_if_balance_low(
     }
 }
 
-/// What a finished request costs: nothing for a request refused before it used anything.
+/// What a finished request costs: its tokens (nothing for a request refused before it used
+/// any) plus the web searches made for it, which were paid to the engines whatever the
+/// upstream answered afterwards.
 fn charged_cost(price: &crate::store::Price, record: &UsageRecord) -> Decimal {
+    let searches = web_search_cost(price, record.web_search_calls);
     if record.status >= 400 && record.usage.total_tokens == 0 {
-        return Decimal::ZERO;
+        return searches;
     }
     cost(price, &record.usage)
+        .checked_add(searches)
+        .unwrap_or(Decimal::MAX)
 }
 
 impl UsageSink for BillingSink {

@@ -15,9 +15,10 @@ pub struct Config(pub ControlPlane);
 
 fn apply_status(err: ApplyError) -> Status {
     match err {
-        ApplyError::Parse(_) | ApplyError::Invalid { .. } | ApplyError::Read { .. } => {
-            Status::invalid_argument(err.to_string())
-        }
+        ApplyError::Parse(_)
+        | ApplyError::Invalid { .. }
+        | ApplyError::Read { .. }
+        | ApplyError::OpenApi { .. } => Status::invalid_argument(err.to_string()),
         ApplyError::Store(err) => status(err),
     }
 }

@@ -93,6 +93,7 @@ pub fn price_pb(price: &Price) -> pb::Price {
         audio_output: text(price.audio_output),
         per_request: text(price.per_request),
         reasoning_output: text(price.reasoning_output),
+        web_search_per_call: text(price.web_search_per_call),
         unit: price.unit,
     }
 }
@@ -115,6 +116,7 @@ pub fn price_from(field: &str, price: Option<pb::Price>) -> Result<Price, GrpcSt
         audio_output: parse("audio_output", price.audio_output)?,
         per_request: parse("per_request", price.per_request)?,
         reasoning_output: parse("reasoning_output", price.reasoning_output)?,
+        web_search_per_call: parse("web_search_per_call", price.web_search_per_call)?,
         unit: if price.unit == 0 {
             store::DEFAULT_PRICE_UNIT
         } else {

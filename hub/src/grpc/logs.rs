@@ -327,6 +327,8 @@ fn log_pb(row: LogRow) -> pb::RequestLog {
         retries: row.retries,
         client_ip: row.client_ip.unwrap_or_default(),
         user: row.user.unwrap_or_default(),
+        web_search_calls: row.web_search_calls,
+        cache_hit: row.cache_hit,
     }
 }
 

@@ -92,6 +92,8 @@ pub struct LogRow {
     pub retries: i64,
     pub client_ip: Option<String>,
     pub user: Option<String>,
+    pub web_search_calls: i64,
+    pub cache_hit: bool,
 }
 
 /// Stored request and response bodies of one request.
@@ -104,7 +106,7 @@ pub struct LogDetail {
 }
 
 /// Column names in [`LogRow`] order; also the CSV header.
-pub const LOG_COLUMNS: [&str; 25] = [
+pub const LOG_COLUMNS: [&str; 27] = [
     "id",
     "created_at",
     "request_id",
@@ -130,12 +132,15 @@ pub const LOG_COLUMNS: [&str; 25] = [
     "retries",
     "client_ip",
     "user_field",
+    "web_search_calls",
+    "cache_hit",
 ];
 
 const SELECT_LOG: &str = "SELECT id, created_at, request_id, upstream_request_id, group_id, \
     token_id, token_name, requested_model, actual_model, channel_id, endpoint, status_code, \
     error, input_tokens, output_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, \
-    total_tokens, cost, ttfb_ms, total_ms, retries, client_ip, user_field FROM request_logs";
+    total_tokens, cost, ttfb_ms, total_ms, retries, client_ip, user_field, web_search_calls, \
+    cache_hit FROM request_logs";
 
 /// Up to `limit` logs matching `filter`, newest first, strictly after `after` in that order.
 /// Returns the rows and the cursor of the next page (`None` on the last page).
@@ -329,12 +334,14 @@ fn log_row(row: &AnyRow) -> Result<LogRow, sqlx::Error> {
         retries: row.try_get(22)?,
         client_ip: row.try_get(23)?,
         user: row.try_get(24)?,
+        web_search_calls: row.try_get(25)?,
+        cache_hit: row.try_get::<i64, _>(26)? != 0,
     })
 }
 
 /// Appends `row` to `out` as one CSV line (RFC 4180 quoting).
 pub fn write_csv_row(out: &mut String, row: &LogRow) {
-    let fields: [String; 25] = [
+    let fields: [String; 27] = [
         row.id.to_string(),
         row.created_at.to_string(),
         row.request_id.clone(),
@@ -360,6 +367,8 @@ pub fn write_csv_row(out: &mut String, row: &LogRow) {
         row.retries.to_string(),
         row.client_ip.clone().unwrap_or_default(),
         row.user.clone().unwrap_or_default(),
+        row.web_search_calls.to_string(),
+        i64::from(row.cache_hit).to_string(),
     ];
     write_csv_line(out, fields.iter().map(String::as_str));
 }

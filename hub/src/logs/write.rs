@@ -120,6 +120,8 @@ struct LogRowOut<'a> {
     retries: i64,
     client_ip: Option<String>,
     user_field: Option<Cow<'a, str>>,
+    web_search_calls: i64,
+    cache_hit: i64,
 }
 
 impl<'a> LogRowOut<'a> {
@@ -156,6 +158,8 @@ impl<'a> LogRowOut<'a> {
             retries: i64::from(record.retries),
             client_ip: record.client_ip.map(|ip| ip.to_string()),
             user_field: record.user.as_deref().map(text),
+            web_search_calls: i64::from(record.web_search_calls),
+            cache_hit: i64::from(record.cache_hit),
         }
     }
 }
@@ -224,7 +228,7 @@ const INSERT_LOGS_POSTGRES: &str = "INSERT INTO request_logs (created_at, reques
     channel_id, endpoint, status_code, error, input_tokens, output_tokens, cached_tokens, \
     cache_creation_tokens, reasoning_tokens, image_input_tokens, image_output_tokens, \
     audio_input_tokens, audio_output_tokens, total_tokens, cost, ttfb_ms, total_ms, retries, \
-    client_ip, user_field) \
+    client_ip, user_field, web_search_calls, cache_hit) \
     SELECT * FROM json_to_recordset($1::json) AS r(created_at BIGINT, request_id TEXT, \
     upstream_request_id TEXT, group_id TEXT, token_id BIGINT, token_name TEXT, \
     requested_model TEXT, actual_model TEXT, channel_id BIGINT, endpoint TEXT, \
@@ -232,7 +236,8 @@ const INSERT_LOGS_POSTGRES: &str = "INSERT INTO request_logs (created_at, reques
     cached_tokens BIGINT, cache_creation_tokens BIGINT, reasoning_tokens BIGINT, \
     image_input_tokens BIGINT, image_output_tokens BIGINT, audio_input_tokens BIGINT, \
     audio_output_tokens BIGINT, total_tokens BIGINT, cost TEXT, ttfb_ms BIGINT, \
-    total_ms BIGINT, retries BIGINT, client_ip TEXT, user_field TEXT) \
+    total_ms BIGINT, retries BIGINT, client_ip TEXT, user_field TEXT, \
+    web_search_calls BIGINT, cache_hit BIGINT) \
     ON CONFLICT (request_id) DO NOTHING";
 
 const INSERT_DETAILS_POSTGRES: &str = "INSERT INTO request_log_details (request_id, created_at, \
@@ -262,8 +267,9 @@ const INSERT_LOG_SQLITE: &str = "INSERT INTO request_logs (created_at, request_i
     channel_id, endpoint, status_code, error, input_tokens, output_tokens, cached_tokens, \
     cache_creation_tokens, reasoning_tokens, image_input_tokens, image_output_tokens, \
     audio_input_tokens, audio_output_tokens, total_tokens, cost, ttfb_ms, total_ms, retries, \
-    client_ip, user_field) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-    $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) \
+    client_ip, user_field, web_search_calls, cache_hit) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+    $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, \
+    $26, $27, $28, $29, $30) \
     ON CONFLICT (request_id) DO NOTHING";
 
 async fn insert_logs_sqlite(
@@ -300,6 +306,8 @@ async fn insert_logs_sqlite(
             .bind(row.retries)
             .bind(row.client_ip.as_deref())
             .bind(row.user_field.as_deref())
+            .bind(row.web_search_calls)
+            .bind(row.cache_hit)
             .execute(&mut *conn)
             .await?;
     }

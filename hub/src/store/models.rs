@@ -15,7 +15,7 @@ macro_rules! columns {
          stream_idle_timeout_ms, input_price, output_price, cached_input_price, \
          cache_creation_price, image_input_price, image_output_price, audio_input_price, \
          audio_output_price, per_request_price, reasoning_output_price, price_unit, \
-         max_output_tokens, plugins, config, created_at, updated_at"
+         max_output_tokens, plugins, config, created_at, updated_at, web_search_price_per_call"
     };
 }
 
@@ -189,7 +189,7 @@ impl StoreTx {
             "INSERT INTO model_configs (",
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-             $17, $18, $19, $20, $21, $22, $23, $24, $24)"
+             $17, $18, $19, $20, $21, $22, $23, $24, $24, $25)"
         ))
         .bind(config.model.clone())
         .bind(config.model_type.as_str())
@@ -215,6 +215,7 @@ impl StoreTx {
         .bind(to_json(&config.plugins)?)
         .bind(to_json(&config.config)?)
         .bind(now)
+        .bind(opt_decimal_text(price.web_search_per_call))
         .execute(self.write())
         .await
         .map_err(conflict(KIND, &config.model))?;
@@ -235,8 +236,8 @@ impl StoreTx {
              cached_input_price = $12, cache_creation_price = $13, image_input_price = $14, \
              image_output_price = $15, audio_input_price = $16, audio_output_price = $17, \
              per_request_price = $18, reasoning_output_price = $19, price_unit = $20, \
-             max_output_tokens = $21, plugins = $22, config = $23, updated_at = $24 \
-             WHERE model = $1",
+             max_output_tokens = $21, plugins = $22, config = $23, updated_at = $24, \
+             web_search_price_per_call = $25 WHERE model = $1",
         )
         .bind(config.model.clone())
         .bind(config.model_type.as_str())
@@ -262,6 +263,7 @@ impl StoreTx {
         .bind(to_json(&config.plugins)?)
         .bind(to_json(&config.config)?)
         .bind(now_ms())
+        .bind(opt_decimal_text(price.web_search_per_call))
         .execute(self.write())
         .await?;
         if result.rows_affected() == 0 {
@@ -458,6 +460,7 @@ fn from_row(row: &AnyRow) -> Result<ModelConfig, StoreError> {
             audio_output: rows::opt_decimal(row, "audio_output_price")?,
             per_request: rows::opt_decimal(row, "per_request_price")?,
             reasoning_output: rows::opt_decimal(row, "reasoning_output_price")?,
+            web_search_per_call: rows::opt_decimal(row, "web_search_price_per_call")?,
             unit: rows::int(row, "price_unit")?,
         },
         max_output_tokens: rows::opt_int(row, "max_output_tokens")?,

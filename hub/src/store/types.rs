@@ -107,6 +107,9 @@ pub struct Price {
     pub per_request: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_output: Option<Decimal>,
+    /// Charged per search the web search plugin made for a request (not per `unit` tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_search_per_call: Option<Decimal>,
     #[serde(default = "default_price_unit")]
     pub unit: i64,
 }
@@ -128,6 +131,7 @@ impl Default for Price {
             audio_output: None,
             per_request: None,
             reasoning_output: None,
+            web_search_per_call: None,
             unit: DEFAULT_PRICE_UNIT,
         }
     }
@@ -135,7 +139,7 @@ impl Default for Price {
 
 impl Price {
     /// Every price field with its name, for validation and display.
-    pub fn fields(&self) -> [(&'static str, Option<Decimal>); 10] {
+    pub fn fields(&self) -> [(&'static str, Option<Decimal>); 11] {
         [
             ("input", self.input),
             ("output", self.output),
@@ -147,6 +151,7 @@ impl Price {
             ("audio_output", self.audio_output),
             ("per_request", self.per_request),
             ("reasoning_output", self.reasoning_output),
+            ("web_search_per_call", self.web_search_per_call),
         ]
     }
 }

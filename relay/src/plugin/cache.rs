@@ -313,6 +313,10 @@ struct CacheHook {
 }
 
 impl ResponseHook for CacheHook {
+    fn wants_bytes(&self) -> bool {
+        true
+    }
+
     fn bytes(&mut self, bytes: &Bytes) {
         if self.overflow {
             return;

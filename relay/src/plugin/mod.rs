@@ -231,6 +231,8 @@ impl PluginSettings {
 /// What a plugin sees of a request before it goes upstream.
 pub(crate) struct PluginRequest<'a> {
     pub caller: &'a Caller,
+    /// The client's address, for in-relay completions admitted on the caller's behalf.
+    pub client_ip: std::net::IpAddr,
     /// The model the client asked for.
     pub model: &'a str,
     pub endpoint: Endpoint,
@@ -275,6 +277,7 @@ pub struct Exchange {
     hooks: Vec<Box<dyn ResponseHook>>,
     wants_chunks: bool,
     wants_json: bool,
+    wants_bytes: bool,
     /// Try this channel first (cache-follow), if it is healthy.
     pub preferred_channel: Option<i64>,
     pub(crate) min_success_rate: f64,
@@ -305,6 +308,7 @@ impl Exchange {
     pub(crate) fn add_hook(&mut self, hook: Box<dyn ResponseHook>) {
         self.wants_chunks |= hook.wants_chunks();
         self.wants_json |= hook.wants_json();
+        self.wants_bytes |= hook.wants_bytes();
         self.hooks.push(hook);
     }
 
@@ -340,6 +344,11 @@ impl Exchange {
         self.wants_json
     }
 
+    /// True when some hook reads the bytes sent to the client: only then are they copied.
+    pub fn wants_bytes(&self) -> bool {
+        self.wants_bytes
+    }
+
     /// True when no hook watches the response.
     pub fn is_passive(&self) -> bool {
         self.hooks.is_empty()
@@ -361,6 +370,9 @@ impl Exchange {
 
     /// Bytes as they are written to the client.
     pub fn on_bytes(&mut self, bytes: &Bytes) {
+        if !self.wants_bytes {
+            return;
+        }
         for hook in &mut self.hooks {
             hook.bytes(bytes);
         }
@@ -381,6 +393,7 @@ impl Exchange {
         self.hooks.clear();
         self.wants_chunks = false;
         self.wants_json = false;
+        self.wants_bytes = false;
     }
 }
 
@@ -417,6 +430,10 @@ pub(crate) trait ResponseHook: Send {
     fn wants_json(&self) -> bool {
         false
     }
+    /// Asked once, when the hook is added: whether [`ResponseHook::bytes`] should be called.
+    fn wants_bytes(&self) -> bool {
+        false
+    }
     fn chunk(&mut self, _chunk: &mut Value) {}
     fn json(&mut self, _body: &mut Value) {}
     fn bytes(&mut self, _bytes: &Bytes) {}
@@ -427,8 +444,15 @@ pub(crate) trait ResponseHook: Send {
 /// relay itself). The relay implements it; tests may supply their own.
 #[async_trait::async_trait]
 pub trait Completer: Send + Sync {
-    /// A non-streamed chat completion for `caller`; the answer's text.
-    async fn complete(&self, caller: &Caller, model: &str, body: Value) -> Result<String, String>;
+    /// A non-streamed chat completion for `caller` (calling from `client_ip`), admitted and
+    /// billed as the caller's own request; the answer's text.
+    async fn complete(
+        &self,
+        caller: &Caller,
+        client_ip: std::net::IpAddr,
+        model: &str,
+        body: Value,
+    ) -> Result<String, String>;
 }
 
 /// What plugins keep between requests. One per relay.

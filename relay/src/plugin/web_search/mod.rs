@@ -7,8 +7,9 @@
 //!  "engines": [{"type": "google", "api_key": "…", "cx": "…"}, {"type": "bing", "api_key": "…"},
 //!              {"type": "arxiv"}, {"type": "searxng", "base_url": "https://searx.example"}]}
 //! ```
-//! - `rewrite.model` alone goes through the relay itself (the caller's group, its channels and
-//!   billing); with `base_url` (OpenAI-compatible, `…/v1`) and `api_key` it is a direct call.
+//! - `rewrite.model` alone goes through the relay itself as the caller's own request: admitted
+//!   by the governor (its limits, quotas and balance; a refusal falls back to the message as
+//!   the query), routed over its channels, logged and billed to it; with `base_url` (OpenAI-compatible, `…/v1`) and `api_key` it is a direct call.
 //!   Without `rewrite` the user's message is the query. A failed rewrite falls back to it too.
 //! - Every engine takes an optional `base_url` (a proxy or a test server).
 //! - Engines run in parallel; results are interleaved, duplicates (same URL) dropped, and the
@@ -197,7 +198,7 @@ impl WebSearchConfig {
                     .completer()
                     .ok_or_else(|| "no in-relay completer".to_owned())?;
                 completer
-                    .complete(request.caller, &rewrite.model, body)
+                    .complete(request.caller, request.client_ip, &rewrite.model, body)
                     .await?
             }
         };
