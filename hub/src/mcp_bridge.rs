@@ -249,6 +249,18 @@ pub fn definition_for(
         McpScope::Public => Scope::Public,
         McpScope::Group => Scope::Group(group_id.to_owned()),
     };
+    let missing: Vec<&str> = server
+        .required_group_params
+        .iter()
+        .filter(|name| !group_params.contains_key(name.as_str()))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "the group has not set the required parameters: {}",
+            missing.join(", ")
+        ));
+    }
     let kind = match server.kind {
         McpServerKind::Embedded => {
             let template = server.template.clone().ok_or("no template is set")?;

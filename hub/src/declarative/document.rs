@@ -233,6 +233,9 @@ pub struct McpServerSpec {
     /// Charged to the caller's group per tool call; absent is free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_per_call: Option<Decimal>,
+    /// Parameters each group must supply before the server is offered to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_group_params: Vec<String>,
 }
 
 /// An option or config value: YAML numbers and booleans are accepted and stored as text.
@@ -426,6 +429,7 @@ impl Document {
                     }),
                     status: Some(server.status),
                     price_per_call: Some(server.price_per_call).filter(|price| !price.is_zero()),
+                    required_group_params: server.required_group_params,
                 })
                 .collect(),
         }
@@ -622,6 +626,7 @@ impl McpServerSpec {
         server.query = self.query.clone();
         server.status = self.status.unwrap_or_default();
         server.price_per_call = self.price_per_call.unwrap_or_default();
+        server.required_group_params = self.required_group_params.clone();
         match existing {
             Some(existing) => {
                 server.headers = secret::unmask_map(&self.headers, &existing.headers);

@@ -28,6 +28,7 @@ const UPDATABLE: &[&str] = &[
     "openapi",
     "status",
     "price_per_call",
+    "required_group_params",
 ];
 
 fn scope_pb(scope: McpScope) -> i32 {
@@ -92,6 +93,7 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
         updated_at_ms: server.updated_at,
         warnings: Vec::new(),
         price_per_call: decimal_text(server.price_per_call),
+        required_group_params: server.required_group_params.clone(),
     }
 }
 
@@ -204,6 +206,9 @@ fn merge(server: &mut McpServer, incoming: pb::McpServer, paths: &[String]) -> R
     }
     if selected(paths, "price_per_call") {
         server.price_per_call = decimal("mcp_server.price_per_call", &incoming.price_per_call)?;
+    }
+    if selected(paths, "required_group_params") {
+        server.required_group_params = incoming.required_group_params;
     }
     Ok(())
 }

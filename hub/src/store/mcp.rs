@@ -14,7 +14,7 @@ use super::{
 macro_rules! columns {
     () => {
         "id, scope, group_id, type, template, url, headers, query, params, openapi, status, \
-         price_per_call, created_at, updated_at"
+         price_per_call, required_group_params, created_at, updated_at"
     };
 }
 
@@ -148,7 +148,7 @@ impl StoreTx {
         sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
         ))
         .bind(server.id.clone())
         .bind(server.scope.as_str())
@@ -162,6 +162,7 @@ impl StoreTx {
         .bind(server.openapi.as_ref().map(to_json).transpose()?)
         .bind(server.status.as_str())
         .bind(decimal_text(server.price_per_call))
+        .bind(to_json(&server.required_group_params)?)
         .bind(now)
         .execute(self.write())
         .await
@@ -176,7 +177,7 @@ impl StoreTx {
         let result = sqlx::query(
             "UPDATE mcp_servers SET scope = $2, group_id = $3, type = $4, template = $5, \
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
-             price_per_call = $12, updated_at = $13 WHERE id = $1",
+             price_per_call = $12, required_group_params = $13, updated_at = $14 WHERE id = $1",
         )
         .bind(server.id.clone())
         .bind(server.scope.as_str())
@@ -190,6 +191,7 @@ impl StoreTx {
         .bind(server.openapi.as_ref().map(to_json).transpose()?)
         .bind(server.status.as_str())
         .bind(decimal_text(server.price_per_call))
+        .bind(to_json(&server.required_group_params)?)
         .bind(now_ms())
         .execute(self.write())
         .await?;
@@ -345,6 +347,7 @@ fn from_row(row: &AnyRow) -> Result<McpServer, StoreError> {
         openapi: rows::opt_json(row, "openapi")?,
         status: rows::enumeration(row, "status", Status::parse)?,
         price_per_call: rows::decimal(row, "price_per_call")?,
+        required_group_params: rows::json(row, "required_group_params")?,
         created_at: rows::int(row, "created_at")?,
         updated_at: rows::int(row, "updated_at")?,
     })

@@ -518,6 +518,10 @@ pub struct McpServer {
     pub status: Status,
     /// Charged to the caller's group for every tool call; zero is free.
     pub price_per_call: Decimal,
+    /// Parameters every group must supply (`SetGroupMcpParams`) before the server is offered
+    /// to it, named as the parameters are (`header:X-Api-Key`, `query:key`, a security
+    /// scheme's name, a template parameter).
+    pub required_group_params: Vec<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -537,6 +541,7 @@ impl McpServer {
             openapi: None,
             status: Status::Enabled,
             price_per_call: Decimal::ZERO,
+            required_group_params: Vec::new(),
             created_at: 0,
             updated_at: 0,
         }

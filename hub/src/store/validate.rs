@@ -317,6 +317,16 @@ pub fn group_plugins(
 pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
     path_id("mcp_server.id", &server.id)?;
     decimal_non_negative("mcp_server.price_per_call", Some(server.price_per_call))?;
+    if server
+        .required_group_params
+        .iter()
+        .any(|name| name.trim().is_empty())
+    {
+        return Err(invalid(
+            "mcp_server.required_group_params",
+            "names must not be empty",
+        ));
+    }
     match (server.scope, &server.group_id) {
         (McpScope::Group, None) => {
             return Err(invalid("mcp_server.group", "required when scope is group"));
