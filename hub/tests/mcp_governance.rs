@@ -13,79 +13,29 @@
 mod support;
 
 use std::str::FromStr;
-use std::time::Duration;
 
 use hub::grpc::pb;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use support::{TestHub, admin};
+use support::{TestHub, admin, mcp_calls};
 
 const TOKEN: &str = "sk-acme-mcp-governed-01";
 
 async fn hub_with(config: &str) -> TestHub {
-    let (mut settings, data_dir) = TestHub::settings();
-    let config_path = data_dir.path().join("aiproxy.yaml");
-    std::fs::write(&config_path, config).unwrap();
-    settings.config_file_path = Some(config_path);
-    TestHub::start_with(settings, data_dir).await
+    TestHub::start_with_config(config).await
 }
 
-/// One stateless (2026-07-28) `tools/call` of the clock server; returns the JSON-RPC reply.
+/// One stateless `tools/call` of the clock server; returns the JSON-RPC reply.
 async fn call_clock(hub: &TestHub) -> Value {
-    let body = json!({
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "tools/call",
-        "params": {
-            "name": "get_current_time",
-            "arguments": {"timezone": "UTC"},
-            "_meta": {
-                "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-                "io.modelcontextprotocol/clientInfo": {"name": "governance-test", "version": "1"},
-                "io.modelcontextprotocol/clientCapabilities": {}
-            }
-        }
-    });
-    reqwest::Client::new()
-        .post(hub.url("/mcp/public/clock"))
-        .bearer_auth(TOKEN)
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2026-07-28")
-        .header("mcp-method", "tools/call")
-        .header("mcp-name", "get_current_time")
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn log_rows(hub: &TestHub, wanted: usize) -> Vec<pb::RequestLog> {
-    let mut logs =
-        pb::log_service_client::LogServiceClient::new(support::control_channel(hub).await);
-    let mut rows = Vec::new();
-    for _ in 0..200 {
-        rows = logs
-            .list_logs(admin(pb::ListLogsRequest {
-                filter: Some(pb::LogFilter {
-                    group_id: Some("acme".into()),
-                    ..pb::LogFilter::default()
-                }),
-                page_size: 20,
-                page_token: String::new(),
-            }))
-            .await
-            .unwrap()
-            .into_inner()
-            .logs;
-        if rows.len() >= wanted {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    rows
+    let arguments = json!({"timezone": "UTC"});
+    mcp_calls::call_tool(
+        hub,
+        "/mcp/public/clock",
+        TOKEN,
+        "get_current_time",
+        arguments,
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -125,7 +75,7 @@ mcp_servers:
     );
     assert!(refused.get("result").is_none(), "{refused}");
 
-    let rows = log_rows(&hub, 3).await;
+    let rows = support::group_logs(&hub, "acme", 3).await;
     assert_eq!(rows.len(), 3, "{rows:?}");
     let mut statuses: Vec<i64> = rows.iter().map(|row| row.status_code).collect();
     statuses.sort_unstable();
@@ -186,7 +136,7 @@ mcp_servers:
         .as_u64()
         .unwrap_or_else(|| panic!("no retry time: {refused}"));
     assert!((1..=60).contains(&retry), "{refused}");
-    let rows = log_rows(&hub, 3).await;
+    let rows = support::group_logs(&hub, "acme", 3).await;
     assert!(rows.iter().any(|row| row.status_code == 429), "{rows:?}");
     hub.stop().await.unwrap();
 }

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use hub::grpc::pb;
 use hub::grpc::pb::mcp_service_client::McpServiceClient;
 use serde_json::{Value, json};
-use support::{TestHub, admin};
+use support::{TestHub, admin, mcp_calls};
 
 const TOKEN: &str = "sk-acme-compact-0001";
 
@@ -39,12 +39,11 @@ async fn start_mock_api() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
 }
 
 async fn hub_with_a_compact_petstore(api: SocketAddr) -> TestHub {
-    let (mut settings, data_dir) = TestHub::settings();
     let spec = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../shared/openapi-corpus/swagger-petstore-3.0.yaml"
     );
-    let config = format!(
+    TestHub::start_with_config(&format!(
         r#"
 groups:
   - id: acme
@@ -62,39 +61,15 @@ mcp_servers:
       allow_private_network: true
       compact: true
 "#
-    );
-    let config_path = data_dir.path().join("aiproxy.yaml");
-    std::fs::write(&config_path, config).unwrap();
-    settings.config_file_path = Some(config_path);
-    TestHub::start_with(settings, data_dir).await
+    ))
+    .await
 }
 
-/// One stateless (2026-07-28) request to the petstore server; returns the JSON-RPC reply.
+/// One stateless request to the petstore server; returns the JSON-RPC reply.
 async fn rpc(hub: &TestHub, method: &str, name: Option<&str>, params: Value) -> Value {
-    let mut params = params;
-    params["_meta"] = json!({
-        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-        "io.modelcontextprotocol/clientInfo": {"name": "compact-test", "version": "1"},
-        "io.modelcontextprotocol/clientCapabilities": {}
-    });
-    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-    let mut request = reqwest::Client::new()
-        .post(hub.url("/mcp/public/petstore"))
-        .bearer_auth(TOKEN)
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2026-07-28")
-        .header("mcp-method", method);
-    if let Some(name) = name {
-        request = request.header("mcp-name", name);
-    }
-    request
-        .json(&body)
-        .send()
+    mcp_calls::stateless(hub, "/mcp/public/petstore", TOKEN, method, name, params)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+        .1
 }
 
 fn text_of(reply: &Value) -> String {

@@ -14,18 +14,17 @@ mod support;
 use hub::grpc::pb;
 use hub::grpc::pb::mcp_service_client::McpServiceClient;
 use serde_json::{Value, json};
-use support::{TestHub, admin};
+use support::{TestHub, admin, mcp_calls};
 
 const ACME: &str = "sk-acme-required-params-01";
 const OTHER: &str = "sk-other-required-params-1";
 
 async fn hub_with_a_keyed_petstore() -> TestHub {
-    let (mut settings, data_dir) = TestHub::settings();
     let spec = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../shared/openapi-corpus/swagger-petstore-3.0.yaml"
     );
-    let config = format!(
+    TestHub::start_with_config(&format!(
         r#"
 groups:
   - id: acme
@@ -43,35 +42,13 @@ mcp_servers:
       base_url: http://127.0.0.1:9/api/v3
       allow_private_network: true
 "#
-    );
-    let config_path = data_dir.path().join("aiproxy.yaml");
-    std::fs::write(&config_path, config).unwrap();
-    settings.config_file_path = Some(config_path);
-    TestHub::start_with(settings, data_dir).await
+    ))
+    .await
 }
 
 /// A stateless `tools/list` on `path`: the HTTP status and the JSON reply.
 async fn list_tools(hub: &TestHub, path: &str, token: &str) -> (u16, Value) {
-    let body = json!({
-        "jsonrpc": "2.0", "id": 1, "method": "tools/list",
-        "params": {"_meta": {
-            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-            "io.modelcontextprotocol/clientInfo": {"name": "t", "version": "1"},
-            "io.modelcontextprotocol/clientCapabilities": {}
-        }}
-    });
-    let response = reqwest::Client::new()
-        .post(hub.url(path))
-        .bearer_auth(token)
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2026-07-28")
-        .header("mcp-method", "tools/list")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    mcp_calls::stateless(hub, path, token, "tools/list", None, json!({})).await
 }
 
 fn tool_count(reply: &Value, prefix: &str) -> usize {

@@ -10,18 +10,16 @@
 mod support;
 
 use std::str::FromStr;
-use std::time::Duration;
 
 use hub::grpc::pb;
 use rust_decimal::Decimal;
 use serde_json::json;
-use support::{TestHub, admin};
+use support::{TestHub, admin, mcp_calls};
 
 const TOKEN: &str = "sk-acme-mcp-usage-0001";
 
 async fn hub_with_a_priced_clock() -> TestHub {
-    let (mut settings, data_dir) = TestHub::settings();
-    let config = format!(
+    TestHub::start_with_config(&format!(
         r#"
 groups:
   - id: acme
@@ -41,43 +39,14 @@ mcp_servers:
     type: embedded
     template: time
 "#
-    );
-    let config_path = data_dir.path().join("aiproxy.yaml");
-    std::fs::write(&config_path, config).unwrap();
-    settings.config_file_path = Some(config_path);
-    TestHub::start_with(settings, data_dir).await
+    ))
+    .await
 }
 
-/// One stateless (2026-07-28) tools/call; returns the JSON-RPC reply.
+/// One stateless tools/call; returns the JSON-RPC reply.
 async fn call_tool(hub: &TestHub, server: &str, tool: &str) -> serde_json::Value {
-    let body = json!({
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "tools/call",
-        "params": {
-            "name": tool,
-            "arguments": {"timezone": "UTC"},
-            "_meta": {
-                "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-                "io.modelcontextprotocol/clientInfo": {"name": "usage-test", "version": "1"},
-                "io.modelcontextprotocol/clientCapabilities": {}
-            }
-        }
-    });
-    reqwest::Client::new()
-        .post(hub.url(&format!("/mcp/public/{server}")))
-        .bearer_auth(TOKEN)
-        .header("accept", "application/json, text/event-stream")
-        .header("mcp-protocol-version", "2026-07-28")
-        .header("mcp-method", "tools/call")
-        .header("mcp-name", tool)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let path = format!("/mcp/public/{server}");
+    mcp_calls::call_tool(hub, &path, TOKEN, tool, json!({"timezone": "UTC"})).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,29 +59,7 @@ async fn each_tool_call_is_one_log_row_priced_and_charged_to_the_group() {
             "{reply}"
         );
     }
-    let mut logs =
-        pb::log_service_client::LogServiceClient::new(support::control_channel(&hub).await);
-    let mut rows = Vec::new();
-    // The writer batches: wait for the three rows.
-    for _ in 0..200 {
-        rows = logs
-            .list_logs(admin(pb::ListLogsRequest {
-                filter: Some(pb::LogFilter {
-                    group_id: Some("acme".into()),
-                    ..pb::LogFilter::default()
-                }),
-                page_size: 10,
-                page_token: String::new(),
-            }))
-            .await
-            .unwrap()
-            .into_inner()
-            .logs;
-        if rows.len() >= 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let rows = support::group_logs(&hub, "acme", 3).await;
     assert_eq!(rows.len(), 3, "{rows:?}");
     let priced: Vec<_> = rows
         .iter()

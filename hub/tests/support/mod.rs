@@ -45,6 +45,15 @@ impl TestHub {
         TestHub::start_with(settings, data_dir).await
     }
 
+    /// Starts with `yaml` as the config file (`CONFIG_FILE_PATH`), applied at startup.
+    pub async fn start_with_config(yaml: &str) -> TestHub {
+        let (mut settings, data_dir) = TestHub::settings();
+        let config_path = data_dir.path().join("aiproxy.yaml");
+        std::fs::write(&config_path, yaml).unwrap();
+        settings.config_file_path = Some(config_path);
+        TestHub::start_with(settings, data_dir).await
+    }
+
     pub async fn start_with(settings: Settings, data_dir: tempfile::TempDir) -> TestHub {
         // AIPROXY_TEST_LOG=1 shows the server's own log lines while debugging a test.
         if std::env::var_os("AIPROXY_TEST_LOG").is_some() {
@@ -117,6 +126,7 @@ impl Drop for TestHub {
     }
 }
 
+pub mod mcp_calls;
 pub mod mock_anthropic;
 pub mod mock_gemini;
 pub mod mock_openai;
@@ -236,4 +246,36 @@ pub async fn run_pytest(target: &str, env: &[(&str, &str)]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     stdout.into_owned()
+}
+
+/// The group's request-log rows (newest first), waiting until at least `at_least` are written:
+/// the log writer batches, so rows appear a little after the answers.
+pub async fn group_logs(
+    hub: &TestHub,
+    group_id: &str,
+    at_least: usize,
+) -> Vec<hub::grpc::pb::RequestLog> {
+    use hub::grpc::pb;
+    let mut logs = pb::log_service_client::LogServiceClient::new(control_channel(hub).await);
+    let mut rows = Vec::new();
+    for _ in 0..200 {
+        rows = logs
+            .list_logs(admin(pb::ListLogsRequest {
+                filter: Some(pb::LogFilter {
+                    group_id: Some(group_id.into()),
+                    ..pb::LogFilter::default()
+                }),
+                page_size: 100,
+                page_token: String::new(),
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .logs;
+        if rows.len() >= at_least {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    rows
 }
