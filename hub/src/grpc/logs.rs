@@ -255,6 +255,8 @@ fn log_filter(filter: pb::LogFilter) -> Result<LogFilter, Status> {
         status_code: filter.status_code,
         status_class,
         request_id: filter.request_id,
+        user: filter.user,
+        metadata_contains: filter.metadata_contains,
     })
 }
 
@@ -327,6 +329,7 @@ fn log_pb(row: LogRow) -> pb::RequestLog {
         retries: row.retries,
         client_ip: row.client_ip.unwrap_or_default(),
         user: row.user.unwrap_or_default(),
+        metadata: row.metadata.unwrap_or_default(),
     }
 }
 

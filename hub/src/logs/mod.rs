@@ -29,8 +29,8 @@ pub enum LogError {
     Database(#[from] sqlx::Error),
 }
 
-/// A bound value of a dynamically assembled statement.
-#[derive(Debug, Clone)]
+/// A bound value of a dynamically assembled statement (also a summary row's key part).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Arg {
     Int(i64),
     Text(String),
@@ -64,6 +64,11 @@ impl Sql {
 
     fn bind_text(&mut self, value: impl Into<String>) -> &mut Sql {
         self.args.push(Arg::Text(value.into()));
+        self.placeholder()
+    }
+
+    fn bind(&mut self, value: Arg) -> &mut Sql {
+        self.args.push(value);
         self.placeholder()
     }
 

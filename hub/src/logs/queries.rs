@@ -35,6 +35,11 @@ pub struct LogFilter {
     pub status_code: Option<i64>,
     pub status_class: Option<StatusClass>,
     pub request_id: Option<String>,
+    /// The end user (`user`, or Anthropic's `metadata.user_id`), exactly.
+    pub user: Option<String>,
+    /// Text the stored metadata JSON contains, case-insensitively (`"acme"`,
+    /// `"customer":"acme"`).
+    pub metadata_contains: Option<String>,
 }
 
 /// Where a page starts: strictly older than this (created_at, id) pair.
@@ -92,6 +97,8 @@ pub struct LogRow {
     pub retries: i64,
     pub client_ip: Option<String>,
     pub user: Option<String>,
+    /// The request's metadata object as JSON (bounded, credentials redacted by the relay).
+    pub metadata: Option<String>,
 }
 
 /// Stored request and response bodies of one request.
@@ -104,7 +111,7 @@ pub struct LogDetail {
 }
 
 /// Column names in [`LogRow`] order; also the CSV header.
-pub const LOG_COLUMNS: [&str; 25] = [
+pub const LOG_COLUMNS: [&str; 26] = [
     "id",
     "created_at",
     "request_id",
@@ -130,12 +137,14 @@ pub const LOG_COLUMNS: [&str; 25] = [
     "retries",
     "client_ip",
     "user_field",
+    "metadata",
 ];
 
 const SELECT_LOG: &str = "SELECT id, created_at, request_id, upstream_request_id, group_id, \
     token_id, token_name, requested_model, actual_model, channel_id, endpoint, status_code, \
     error, input_tokens, output_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, \
-    total_tokens, cost, ttfb_ms, total_ms, retries, client_ip, user_field FROM request_logs";
+    total_tokens, cost, ttfb_ms, total_ms, retries, client_ip, user_field, metadata \
+    FROM request_logs";
 
 /// Up to `limit` logs matching `filter`, newest first, strictly after `after` in that order.
 /// Returns the rows and the cursor of the next page (`None` on the last page).
@@ -300,6 +309,31 @@ fn push_filter(sql: &mut Sql, filter: &LogFilter) {
     if let Some(request_id) = &filter.request_id {
         sql.push(" AND request_id = ").bind_text(request_id.clone());
     }
+    if let Some(user) = &filter.user {
+        sql.push(" AND user_field = ").bind_text(user.clone());
+    }
+    if let Some(text) = filter
+        .metadata_contains
+        .as_deref()
+        .filter(|text| !text.is_empty())
+    {
+        sql.push(" AND LOWER(metadata) LIKE ")
+            .bind_text(like_pattern(text))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+/// `%text%` in lowercase with LIKE's wildcards escaped, so the text matches literally.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 fn log_row(row: &AnyRow) -> Result<LogRow, sqlx::Error> {
@@ -329,12 +363,13 @@ fn log_row(row: &AnyRow) -> Result<LogRow, sqlx::Error> {
         retries: row.try_get(22)?,
         client_ip: row.try_get(23)?,
         user: row.try_get(24)?,
+        metadata: row.try_get(25)?,
     })
 }
 
 /// Appends `row` to `out` as one CSV line (RFC 4180 quoting).
 pub fn write_csv_row(out: &mut String, row: &LogRow) {
-    let fields: [String; 25] = [
+    let fields: [String; 26] = [
         row.id.to_string(),
         row.created_at.to_string(),
         row.request_id.clone(),
@@ -360,6 +395,7 @@ pub fn write_csv_row(out: &mut String, row: &LogRow) {
         row.retries.to_string(),
         row.client_ip.clone().unwrap_or_default(),
         row.user.clone().unwrap_or_default(),
+        row.metadata.clone().unwrap_or_default(),
     ];
     write_csv_line(out, fields.iter().map(String::as_str));
 }
