@@ -1,4 +1,4 @@
-//! Benchmark (printed, not asserted): the cost of governance per request through the whole server — the relay with no limits, with RPM/TPM/in-flight limits plus quota and balance reservations counted in memory, and the same counted in the real Redis.
+//! Benchmark (printed, not asserted): the cost of governance per request through the whole server — the relay with no limits, with RPM/TPM/in-flight limits plus quota and balance reservations counted in memory, and the same counted in the real Redis — and the cost of request logging (each in-memory row again with `LOG_REQUESTS=false`).
 //!
 //! Run: `cargo bench -p hub --bench governance` (needs Redis on 127.0.0.1:6379 for the last
 //! row; it is skipped when Redis does not answer).
@@ -31,26 +31,55 @@ fn main() {
             "relay through the whole server: {CLIENTS} clients x {REQUESTS_PER_CLIENT} chat requests, mock upstream"
         );
         println!(
-            "  {:<34} {:>9} {:>10} {:>10} {:>12}",
+            "  {:<38} {:>9} {:>10} {:>10} {:>12}",
             "configuration", "req/s", "p50 µs", "p99 µs", "CPU µs/req"
         );
-        run("no limits", &upstream, false, None).await;
-        run("limits + quotas, in memory", &upstream, true, None).await;
+        // Each configuration with request logs on (the default) and off (LOG_REQUESTS=false:
+        // summaries and charges only), side by side.
+        let mut pairs = Vec::new();
+        for (label, governed) in [("no limits", false), ("limits + quotas, in memory", true)] {
+            let on = run(label, &upstream, governed, None, true).await;
+            let off = run(&format!("{label}, logs off"), &upstream, governed, None, false).await;
+            pairs.push((label, on, off));
+        }
         if redis_answers().await {
             run(
                 "limits + quotas, in Redis",
                 &upstream,
                 true,
                 Some("redis://127.0.0.1:6379"),
+                true,
             )
             .await;
         } else {
             println!("  (Redis at 127.0.0.1:6379 does not answer: its row is skipped)");
         }
+        println!("request logging's cost on the relay path (logs on minus logs off):");
+        for (label, on, off) in pairs {
+            println!(
+                "  {label:<38} {:>+8.1}% req/s {:>+9.0} µs p50 {:>+9.1} µs CPU/req",
+                (on.requests_per_second / off.requests_per_second - 1.0) * 100.0,
+                on.p50_micros - off.p50_micros,
+                on.cpu_micros_per_request - off.cpu_micros_per_request,
+            );
+        }
     });
 }
 
-async fn run(label: &str, upstream: &str, governed: bool, redis: Option<&str>) {
+/// What one configuration measured.
+struct Figures {
+    requests_per_second: f64,
+    p50_micros: f64,
+    cpu_micros_per_request: f64,
+}
+
+async fn run(
+    label: &str,
+    upstream: &str,
+    governed: bool,
+    redis: Option<&str>,
+    log_requests: bool,
+) -> Figures {
     let data_dir = tempfile::tempdir().unwrap();
     let limits = if governed {
         "    rpm: 100000000\n    tpm: 100000000000\n    max_concurrency: 10000\n    quota: 100000000\n    period_quota: 100000000\n    period: daily\n"
@@ -70,6 +99,7 @@ async fn run(label: &str, upstream: &str, governed: bool, redis: Option<&str>) {
     let mut settings = hub::settings::Settings::for_data_dir(data_dir.path());
     settings.admin_key = Some("bench-admin-key-0123456789".into());
     settings.config_file_path = Some(path);
+    settings.log_requests = log_requests;
     if let Some(url) = redis {
         settings.redis = Some(url.into());
         settings.redis_key_prefix = format!("aiproxy-bench-{}", std::process::id());
@@ -92,16 +122,22 @@ async fn run(label: &str, upstream: &str, governed: bool, redis: Option<&str>) {
     let cpu = cpu_time() - cpu_before;
     latencies.sort();
     let total = latencies.len();
+    let figures = Figures {
+        requests_per_second: total as f64 / elapsed.as_secs_f64(),
+        p50_micros: micros(latencies[total / 2]),
+        cpu_micros_per_request: micros(cpu) / total as f64,
+    };
     println!(
-        "  {:<34} {:>9.0} {:>10.0} {:>10.0} {:>12.1}",
+        "  {:<38} {:>9.0} {:>10.0} {:>10.0} {:>12.1}",
         label,
-        total as f64 / elapsed.as_secs_f64(),
-        micros(latencies[total / 2]),
+        figures.requests_per_second,
+        figures.p50_micros,
         micros(latencies[total * 99 / 100]),
-        micros(cpu) / total as f64,
+        figures.cpu_micros_per_request,
     );
     let _ = stop.send(());
     let _ = server.await;
+    figures
 }
 
 /// Every client sends `per_client` requests one after another; all must succeed.
