@@ -340,7 +340,11 @@ async fn upsert(
         } else {
             stored_costs_sqlite(conn, table, chunk).await?
         };
-        let mut sql = Sql::new(table.insert_head);
+        let mut sql = if postgres {
+            Sql::new(table.insert_head)
+        } else {
+            Sql::new_sqlite_bulk(table.insert_head)
+        };
         sql.push(COUNTER_COLUMNS).push(") VALUES ");
         for (index, (key, counters)) in chunk.iter().enumerate() {
             sql.push(if index == 0 { "(" } else { ", (" });
@@ -370,7 +374,7 @@ async fn stored_costs_sqlite(
     table: &SummaryTable,
     rows: &[(&Vec<Arg>, &Counters)],
 ) -> Result<HashMap<Vec<Arg>, Decimal>, sqlx::Error> {
-    let mut sql = Sql::new(table.select_costs_head);
+    let mut sql = Sql::new_sqlite_bulk(table.select_costs_head);
     for (index, (key, _)) in rows.iter().enumerate() {
         sql.push(if index == 0 { "(" } else { ", (" });
         bind_key(&mut sql, key);
