@@ -7,7 +7,7 @@
 //! once per batch (money before logs), and the log transaction is retried on its own; only a
 //! commit whose outcome is unknown (the connection dropped during COMMIT) could then charge
 //! twice, and a log database that stays down past the shutdown deadline leaves charged rows
-//! unlogged.
+//! unlogged. With `LOG_REQUESTS=false` a batch writes only its summaries and charges.
 //!
 //! Memory is bounded by [`QUEUE_CAPACITY`] entries. The writer never gives a batch up while
 //! the process runs: it retries with a growing pause, the queue fills meanwhile and then
