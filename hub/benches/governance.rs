@@ -1,7 +1,8 @@
-//! Benchmark (printed, not asserted): the cost of governance per request through the whole server — the relay with no limits, with RPM/TPM/in-flight limits plus quota and balance reservations counted in memory, and the same counted in the real Redis.
+//! Benchmark (printed, not asserted): the cost of governance per request through the whole server — the relay with no limits, with RPM/TPM/in-flight limits plus quota and balance reservations counted in memory, and the same counted in the real Redis — and the cost of request logging (each in-memory row again with `LOG_REQUESTS=false`).
 //!
 //! Run: `cargo bench -p hub --bench governance` (needs Redis on 127.0.0.1:6379 for the last
-//! row; it is skipped when Redis does not answer).
+//! row; it is skipped when Redis does not answer). Every configuration runs a server of its
+//! own, all at once; they are measured in turn, round after round, and the medians printed.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,8 +18,20 @@ use axum::routing::post;
 use serde_json::{Value, json};
 
 const CLIENTS: usize = 8;
-const REQUESTS_PER_CLIENT: usize = 500;
+const REQUESTS_PER_CLIENT: usize = 300;
 const KEY: &str = "sk-bench-governance";
+
+/// Measurement rounds; every configuration is measured once per round, in turn, and the
+/// medians are printed, so a busy machine's noise falls on all of them alike.
+const ROUNDS: usize = 5;
+
+/// One configuration: a whole server of its own.
+struct Configuration {
+    label: &'static str,
+    governed: bool,
+    redis: Option<&'static str>,
+    log_requests: bool,
+}
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -27,81 +40,194 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let upstream = mock_upstream().await;
+        let mut configurations = vec![
+            Configuration {
+                label: "no limits",
+                governed: false,
+                redis: None,
+                log_requests: true,
+            },
+            // Request logs off (LOG_REQUESTS=false: summaries and charges only), for the cost
+            // of logging on the relay path.
+            Configuration {
+                label: "no limits, logs off",
+                governed: false,
+                redis: None,
+                log_requests: false,
+            },
+            Configuration {
+                label: "limits + quotas, in memory",
+                governed: true,
+                redis: None,
+                log_requests: true,
+            },
+            Configuration {
+                label: "limits + quotas, in memory, logs off",
+                governed: true,
+                redis: None,
+                log_requests: false,
+            },
+        ];
+        if redis_answers().await {
+            configurations.push(Configuration {
+                label: "limits + quotas, in Redis",
+                governed: true,
+                redis: Some("redis://127.0.0.1:6379"),
+                log_requests: true,
+            });
+        } else {
+            println!("(Redis at 127.0.0.1:6379 does not answer: its row is skipped)");
+        }
         println!(
-            "relay through the whole server: {CLIENTS} clients x {REQUESTS_PER_CLIENT} chat requests, mock upstream"
+            "relay through the whole server: {CLIENTS} clients x {REQUESTS_PER_CLIENT} chat requests \
+             per round, mock upstream, median of {ROUNDS} interleaved rounds"
         );
+        let client = reqwest::Client::new();
+        let mut servers = Vec::new();
+        for configuration in &configurations {
+            let server = Server::start(configuration, &upstream).await;
+            wait_ready(&client, &server.url).await;
+            // Warm up connections, caches and the tokenizer.
+            measure(&client, &server.url, 50).await;
+            servers.push(server);
+        }
+        let mut rounds: Vec<Vec<Figures>> = configurations.iter().map(|_| Vec::new()).collect();
+        for _ in 0..ROUNDS {
+            for (server, figures) in servers.iter().zip(&mut rounds) {
+                figures.push(measure_round(&client, &server.url).await);
+                // The round's log rows are written after it (the writer lingers 50 ms for a
+                // batch): let that finish so it is not counted in the next configuration's
+                // CPU.
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+        }
         println!(
-            "  {:<34} {:>9} {:>10} {:>10} {:>12}",
+            "  {:<38} {:>9} {:>10} {:>10} {:>12}",
             "configuration", "req/s", "p50 µs", "p99 µs", "CPU µs/req"
         );
-        run("no limits", &upstream, false, None).await;
-        run("limits + quotas, in memory", &upstream, true, None).await;
-        if redis_answers().await {
-            run(
-                "limits + quotas, in Redis",
-                &upstream,
-                true,
-                Some("redis://127.0.0.1:6379"),
-            )
-            .await;
-        } else {
-            println!("  (Redis at 127.0.0.1:6379 does not answer: its row is skipped)");
+        let medians: Vec<Figures> = rounds.iter().map(|figures| Figures::median(figures)).collect();
+        for (configuration, figures) in configurations.iter().zip(&medians) {
+            println!(
+                "  {:<38} {:>9.0} {:>10.0} {:>10.0} {:>12.1}",
+                configuration.label,
+                figures.requests_per_second,
+                figures.p50_micros,
+                figures.p99_micros,
+                figures.cpu_micros_per_request,
+            );
+        }
+        println!("request logging's cost on the relay path (logs on minus logs off):");
+        for (on, off) in [(0, 1), (2, 3)] {
+            let (on_figures, off_figures) = (&medians[on], &medians[off]);
+            println!(
+                "  {:<38} {:>+8.1}% req/s {:>+9.0} µs p50 {:>+9.1} µs CPU/req",
+                configurations[on].label,
+                (on_figures.requests_per_second / off_figures.requests_per_second - 1.0) * 100.0,
+                on_figures.p50_micros - off_figures.p50_micros,
+                on_figures.cpu_micros_per_request - off_figures.cpu_micros_per_request,
+            );
+        }
+        for server in servers {
+            server.stop().await;
         }
     });
 }
 
-async fn run(label: &str, upstream: &str, governed: bool, redis: Option<&str>) {
-    let data_dir = tempfile::tempdir().unwrap();
-    let limits = if governed {
-        "    rpm: 100000000\n    tpm: 100000000000\n    max_concurrency: 10000\n    quota: 100000000\n    period_quota: 100000000\n    period: daily\n"
-    } else {
-        ""
-    };
-    let model = if governed {
-        "    rpm: 100000000\n    tpm: 100000000000\n    price: {input_price: 0.15, output_price: 0.6}\n"
-    } else {
-        ""
-    };
-    let config = format!(
-        "groups:\n  - id: bench\n    balance: 100000000\n    max_concurrency: 10000\ntokens:\n  - group: bench\n    name: t\n    key: {KEY}\n{limits}channels:\n  - name: mock\n    type: openai\n    base_url: {upstream}\n    key: sk-upstream\n    models: [gpt-4o-mini]\nmodels:\n  - model: gpt-4o-mini\n{model}"
-    );
-    let path = data_dir.path().join("aiproxy.yaml");
-    std::fs::write(&path, config).unwrap();
-    let mut settings = hub::settings::Settings::for_data_dir(data_dir.path());
-    settings.admin_key = Some("bench-admin-key-0123456789".into());
-    settings.config_file_path = Some(path);
-    if let Some(url) = redis {
-        settings.redis = Some(url.into());
-        settings.redis_key_prefix = format!("aiproxy-bench-{}", std::process::id());
+/// What one round of one configuration measured.
+#[derive(Debug, Clone, Copy)]
+struct Figures {
+    requests_per_second: f64,
+    p50_micros: f64,
+    p99_micros: f64,
+    cpu_micros_per_request: f64,
+}
+
+impl Figures {
+    /// Each figure's median over the rounds.
+    fn median(rounds: &[Figures]) -> Figures {
+        let median = |figure: fn(&Figures) -> f64| {
+            let mut values: Vec<f64> = rounds.iter().map(figure).collect();
+            values.sort_by(f64::total_cmp);
+            values[values.len() / 2]
+        };
+        Figures {
+            requests_per_second: median(|f| f.requests_per_second),
+            p50_micros: median(|f| f.p50_micros),
+            p99_micros: median(|f| f.p99_micros),
+            cpu_micros_per_request: median(|f| f.cpu_micros_per_request),
+        }
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(hub::run(settings, listener, async move {
-        let _ = stopped.await;
-    }));
-    let url = format!("http://{addr}/v1/chat/completions");
-    let client = reqwest::Client::new();
-    wait_ready(&client, &url).await;
-    // Warm up connections, caches and the tokenizer.
-    measure(&client, &url, 50).await;
+}
+
+/// A running hub with its own data directory.
+struct Server {
+    url: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _data_dir: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start(configuration: &Configuration, upstream: &str) -> Server {
+        let data_dir = tempfile::tempdir().unwrap();
+        let limits = if configuration.governed {
+            "    rpm: 100000000\n    tpm: 100000000000\n    max_concurrency: 10000\n    quota: 100000000\n    period_quota: 100000000\n    period: daily\n"
+        } else {
+            ""
+        };
+        let model = if configuration.governed {
+            "    rpm: 100000000\n    tpm: 100000000000\n    price: {input_price: 0.15, output_price: 0.6}\n"
+        } else {
+            ""
+        };
+        let config = format!(
+            "groups:\n  - id: bench\n    balance: 100000000\n    max_concurrency: 10000\ntokens:\n  - group: bench\n    name: t\n    key: {KEY}\n{limits}channels:\n  - name: mock\n    type: openai\n    base_url: {upstream}\n    key: sk-upstream\n    models: [gpt-4o-mini]\nmodels:\n  - model: gpt-4o-mini\n{model}"
+        );
+        let path = data_dir.path().join("aiproxy.yaml");
+        std::fs::write(&path, config).unwrap();
+        let mut settings = hub::settings::Settings::for_data_dir(data_dir.path());
+        settings.admin_key = Some("bench-admin-key-0123456789".into());
+        settings.config_file_path = Some(path);
+        settings.log_requests = configuration.log_requests;
+        if let Some(url) = configuration.redis {
+            settings.redis = Some(url.into());
+            settings.redis_key_prefix = format!("aiproxy-bench-{}", std::process::id());
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(hub::run(settings, listener, async move {
+            let _ = stopped.await;
+        }));
+        Server {
+            url: format!("http://{addr}/v1/chat/completions"),
+            stop,
+            task,
+            _data_dir: data_dir,
+        }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// One round against one server: every client sends [`REQUESTS_PER_CLIENT`] requests.
+async fn measure_round(client: &reqwest::Client, url: &str) -> Figures {
     let cpu_before = cpu_time();
     let started = Instant::now();
-    let mut latencies = measure(&client, &url, REQUESTS_PER_CLIENT).await;
+    let mut latencies = measure(client, url, REQUESTS_PER_CLIENT).await;
     let elapsed = started.elapsed();
     let cpu = cpu_time() - cpu_before;
     latencies.sort();
     let total = latencies.len();
-    println!(
-        "  {:<34} {:>9.0} {:>10.0} {:>10.0} {:>12.1}",
-        label,
-        total as f64 / elapsed.as_secs_f64(),
-        micros(latencies[total / 2]),
-        micros(latencies[total * 99 / 100]),
-        micros(cpu) / total as f64,
-    );
-    let _ = stop.send(());
-    let _ = server.await;
+    Figures {
+        requests_per_second: total as f64 / elapsed.as_secs_f64(),
+        p50_micros: micros(latencies[total / 2]),
+        p99_micros: micros(latencies[total * 99 / 100]),
+        cpu_micros_per_request: micros(cpu) / total as f64,
+    }
 }
 
 /// Every client sends `per_client` requests one after another; all must succeed.
@@ -182,15 +308,20 @@ async fn redis_answers() -> bool {
         .is_ok()
 }
 
-/// User plus system CPU time of this whole process (server, clients and mock together), from
-/// /proc/self/stat in clock ticks (100 per second on Linux).
+/// CPU time of this whole process (server, clients, mock and log writer together): the sum
+/// over its threads of /proc/self/task/*/schedstat's first field, in nanoseconds (the clock
+/// ticks of /proc/self/stat, 10 ms, are too coarse for a few microseconds per request).
+/// Threads that ended are not counted; the runtime's and SQLite's threads live throughout.
 fn cpu_time() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
-    // The command name may hold spaces; the fields after its closing parenthesis do not.
-    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    Duration::from_millis(ticks * 10)
+    let mut nanos = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").unwrap() {
+        let path = task.unwrap().path().join("schedstat");
+        // A thread may end between the listing and the read.
+        if let Ok(stat) = std::fs::read_to_string(path) {
+            nanos += stat.split(' ').next().unwrap().parse::<u64>().unwrap();
+        }
+    }
+    Duration::from_nanos(nanos)
 }
 
 fn micros(duration: Duration) -> f64 {

@@ -152,6 +152,7 @@ fn entry(index: usize, token_ids: &[i64], charge: bool) -> LogEntry {
         total: Duration::from_millis(900),
         client_ip: Some("10.0.0.1".parse().unwrap()),
         user: None,
+        metadata: None,
         upstream_request_id: None,
         stream: true,
         request_body: None,

@@ -113,6 +113,7 @@ pub async fn run(
             .as_deref()
             .is_some_and(|dsn| !dsn.trim().is_empty())
             .then(|| store.clone()),
+        store_rows: settings.log_requests,
         detail_max_bytes: settings.log_detail_max_bytes,
         save_all_detail: settings.save_all_log_detail,
         flush_timeout: settings.shutdown_grace(),

@@ -155,6 +155,7 @@ impl ToolCallSink for McpBridge {
             total: record.duration,
             client_ip: None,
             user: None,
+            metadata: None,
             upstream_request_id: None,
             stream: false,
             // Present only when details are on (the caller's record_details).

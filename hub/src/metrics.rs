@@ -358,6 +358,7 @@ mod tests {
             total: Duration::from_millis(80),
             client_ip: None,
             user: None,
+            metadata: None,
             upstream_request_id: None,
             stream: false,
             request_body: None,

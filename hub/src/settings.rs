@@ -89,6 +89,11 @@ pub struct Settings {
     #[arg(long, env = "BILLING_ENABLED", default_value_t = true, action = clap::ArgAction::Set)]
     pub billing_enabled: bool,
 
+    /// Store one request log row per request; when false only the summaries, metrics and
+    /// billing charges are kept (no rows, no bodies).
+    #[arg(long, env = "LOG_REQUESTS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub log_requests: bool,
+
     /// Save request and response bodies for every request, not only failed ones.
     #[arg(long, env = "SAVE_ALL_LOG_DETAIL", default_value_t = false, action = clap::ArgAction::Set)]
     pub save_all_log_detail: bool,
@@ -224,6 +229,7 @@ impl Default for Settings {
             redis: None,
             redis_key_prefix: "aiproxy".into(),
             billing_enabled: true,
+            log_requests: true,
             save_all_log_detail: false,
             group_max_token_num: 0,
             log_storage_hours: 0,

@@ -7,7 +7,7 @@
 //! once per batch (money before logs), and the log transaction is retried on its own; only a
 //! commit whose outcome is unknown (the connection dropped during COMMIT) could then charge
 //! twice, and a log database that stays down past the shutdown deadline leaves charged rows
-//! unlogged.
+//! unlogged. With `LOG_REQUESTS=false` a batch writes only its summaries and charges.
 //!
 //! Memory is bounded by [`QUEUE_CAPACITY`] entries. The writer never gives a batch up while
 //! the process runs: it retries with a growing pause, the queue fills meanwhile and then
@@ -32,9 +32,11 @@ use crate::store::Store;
 /// limit more with them). At 10k requests/s this is six seconds of traffic: enough to ride out
 /// a database hiccup, small enough that an outage cannot exhaust memory.
 pub const QUEUE_CAPACITY: usize = 65_536;
-/// Rows per transaction: large enough to amortize the commit, small enough that one slow
-/// batch does not hold the database's locks for long.
-const BATCH_ROWS: usize = 500;
+/// Rows per transaction: large enough to amortize the commit and the per-batch summary and
+/// charge statements (a batch costs a few statements per table and one per token and group
+/// charged, whatever its size), small enough that one batch holds the database's write lock
+/// for tens of milliseconds at most.
+const BATCH_ROWS: usize = 2_048;
 /// How long a partial batch waits for company before it is written anyway.
 const BATCH_LINGER: Duration = Duration::from_millis(50);
 /// First pause after a failed write; doubled per failure up to [`MAX_BACKOFF`].
@@ -79,6 +81,9 @@ pub struct WriterConfig {
     /// The main database when logs live elsewhere (`LOG_SQL_DSN`); `None` charges tokens and
     /// groups in the log database, inside the log transaction.
     pub billing_store: Option<Store>,
+    /// Store the log rows and bodies (`LOG_REQUESTS`); when false a batch writes only its
+    /// summaries and charges.
+    pub store_rows: bool,
     /// Bodies are cut at this many bytes each (`LOG_DETAIL_MAX_BYTES`).
     pub detail_max_bytes: usize,
     /// Keep the bodies of every request (`SAVE_ALL_LOG_DETAIL`), not only failed ones.
@@ -90,12 +95,13 @@ pub struct WriterConfig {
 }
 
 impl WriterConfig {
-    /// Defaults for `store`: charges in the same database, 8 KiB bodies of failed requests,
+    /// Defaults for `store`: rows stored, charges in the same database, 8 KiB bodies of failed requests,
     /// 30 s to flush, no alerts.
     pub fn new(store: Store) -> WriterConfig {
         WriterConfig {
             store,
             billing_store: None,
+            store_rows: true,
             detail_max_bytes: 8 * 1024,
             save_all_detail: false,
             flush_timeout: Duration::from_secs(30),
@@ -248,10 +254,12 @@ impl Writer {
             let linger = tokio::time::sleep(BATCH_LINGER);
             tokio::pin!(linger);
             while batch.len() < BATCH_ROWS {
+                // Everything already queued is taken at once; then more is awaited until the
+                // batch is full or the linger is over.
+                let room = BATCH_ROWS - batch.len();
                 tokio::select! {
-                    received = receiver.recv() => match received {
-                        Some(entry) => batch.push(entry),
-                        None => break,
+                    received = receiver.recv_many(&mut batch, room) => if received == 0 {
+                        break;
                     },
                     () = &mut linger => break,
                 }

@@ -161,6 +161,7 @@ async fn a_failing_log_writer_raises_an_alert() {
         total: Duration::from_millis(5),
         client_ip: None,
         user: None,
+        metadata: None,
         upstream_request_id: None,
         stream: false,
         request_body: None,

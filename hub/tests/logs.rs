@@ -102,6 +102,7 @@ fn record(spec: Spec<'_>) -> UsageRecord {
         total: Duration::from_millis(spec.total),
         client_ip: Some("127.0.0.1".parse().unwrap()),
         user: None,
+        metadata: None,
         upstream_request_id: None,
         stream: false,
         request_body: None,
@@ -1199,4 +1200,156 @@ async fn details_of_a_failed_request_hold_no_secret() {
     assert!(!everything.contains("sk-upstream-secret"), "{everything}");
     assert!(response_body.is_some(), "{details:?}");
     store.close().await;
+}
+
+/// Lists the whole hub's logs matching `filter` until `expected` rows are there (the writer
+/// batches).
+async fn wait_for_logs(
+    logs: &mut LogServiceClient<Channel>,
+    filter: pb::LogFilter,
+    expected: usize,
+) -> Vec<pb::RequestLog> {
+    let mut rows = Vec::new();
+    for _ in 0..200 {
+        rows = logs
+            .list_logs(support::admin(pb::ListLogsRequest {
+                filter: Some(filter.clone()),
+                page_size: 10,
+                page_token: String::new(),
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .logs;
+        if rows.len() >= expected {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    rows
+}
+
+/// The `metadata` of OpenAI chat, Responses and Anthropic Messages requests reaches the log
+/// row (credentials redacted, Anthropic's `user_id` as the user) and the list filters.
+#[tokio::test]
+async fn request_metadata_is_logged_and_searchable() {
+    const KEY: &str = "sk-metadata-test-0001";
+    let upstream = support::mock_openai::MockOpenAi::start().await;
+    let (mut settings, data_dir) = support::TestHub::settings();
+    let config = data_dir.path().join("aiproxy.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: ci\n    key: {KEY}\n\
+             channels:\n  - name: mock\n    type: custom\n    base_url: {}\n    key: sk-upstream\n    models: [gpt-4o-mini]\n\
+             models:\n  - model: gpt-4o-mini\n    type: chat\n",
+            upstream.base_url()
+        ),
+    )
+    .unwrap();
+    settings.config_file_path = Some(config);
+    let hub = support::TestHub::start_with(settings, data_dir).await;
+    let client = reqwest::Client::new();
+    let requests = [
+        (
+            "/v1/chat/completions",
+            serde_json::json!({"model": "gpt-4o-mini", "user": "alice",
+                "messages": [{"role": "user", "content": "hi"}],
+                "metadata": {"customer": "Acme-Corp", "api_key": "sk-client-secret-1", "n": 3}}),
+        ),
+        (
+            "/v1/messages",
+            serde_json::json!({"model": "gpt-4o-mini", "max_tokens": 16,
+                "messages": [{"role": "user", "content": "hi"}],
+                "metadata": {"user_id": "bob"}}),
+        ),
+        (
+            "/v1/responses",
+            serde_json::json!({"model": "gpt-4o-mini", "input": "hi",
+                "metadata": {"customer": "globex", "ticket": "T-1"}}),
+        ),
+    ];
+    for (path, body) in &requests {
+        let response = client
+            .post(hub.url(path))
+            .bearer_auth(KEY)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
+    }
+    let mut logs = LogServiceClient::new(support::control_channel(&hub).await);
+    let all = wait_for_logs(&mut logs, pb::LogFilter::default(), 3).await;
+    assert_eq!(all.len(), 3, "{all:?}");
+    let everything = format!("{all:?}");
+    assert!(!everything.contains("sk-client-secret-1"), "{everything}");
+
+    let acme = wait_for_logs(
+        &mut logs,
+        pb::LogFilter {
+            metadata_contains: Some("acme-corp".into()),
+            ..pb::LogFilter::default()
+        },
+        1,
+    )
+    .await;
+    assert_eq!(acme.len(), 1, "{acme:?}");
+    assert_eq!(acme[0].endpoint, "/v1/chat/completions");
+    assert_eq!(acme[0].user, "alice");
+    let metadata: serde_json::Value = serde_json::from_str(&acme[0].metadata).unwrap();
+    assert_eq!(
+        metadata,
+        serde_json::json!({"customer": "Acme-Corp", "api_key": "[redacted]", "n": 3})
+    );
+    let got = logs
+        .get_log(support::admin(pb::GetLogRequest {
+            request_id: acme[0].request_id.clone(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(got.log.unwrap().metadata, acme[0].metadata);
+
+    let bob = wait_for_logs(
+        &mut logs,
+        pb::LogFilter {
+            user: Some("bob".into()),
+            ..pb::LogFilter::default()
+        },
+        1,
+    )
+    .await;
+    assert_eq!(bob.len(), 1, "{bob:?}");
+    assert_eq!(
+        (bob[0].endpoint.as_str(), bob[0].metadata.as_str()),
+        ("/v1/messages", "")
+    );
+
+    let globex = wait_for_logs(
+        &mut logs,
+        pb::LogFilter {
+            metadata_contains: Some("\"ticket\":\"T-1\"".into()),
+            ..pb::LogFilter::default()
+        },
+        1,
+    )
+    .await;
+    assert_eq!(globex.len(), 1, "{globex:?}");
+    assert_eq!(globex[0].endpoint, "/v1/responses");
+    // LIKE's wildcards in the search text match only themselves.
+    let none = wait_for_logs(
+        &mut logs,
+        pb::LogFilter {
+            metadata_contains: Some("acme_corp".into()),
+            ..pb::LogFilter::default()
+        },
+        0,
+    )
+    .await;
+    assert!(none.is_empty(), "{none:?}");
 }

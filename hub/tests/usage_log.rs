@@ -43,6 +43,7 @@ fn record(index: usize) -> UsageRecord {
         total: Duration::from_millis(40),
         client_ip: Some("127.0.0.1".parse().unwrap()),
         user: Some("alice".into()),
+        metadata: None,
         upstream_request_id: None,
         stream: false,
         request_body: None,
@@ -392,5 +393,105 @@ async fn postgres_accepts_nul_in_client_text() {
     assert_eq!(user, "a\u{FFFD}b");
     let stats = sink.stats();
     assert_eq!(stats.write_failures.load(Ordering::Relaxed), 0);
+    db.store.close().await;
+}
+
+/// Waits until another connection is blocked behind a lock this test holds. Postgres shows
+/// it in `pg_stat_activity`; SQLite cannot be watched, so its waiter is given time to start.
+async fn until_blocked(store: &Store) {
+    if store.dialect() == hub::store::Dialect::Sqlite {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        return;
+    }
+    for _ in 0..500 {
+        let waiting = scalar_i64(
+            store,
+            "SELECT COUNT(*) FROM pg_stat_activity \
+             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .await;
+        if waiting > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("no connection ever waited for the lock");
+}
+
+/// The control plane's `update_token` and the writer's charges change the same quota period
+/// columns; each decides the period on the row as it is when it writes, so neither undoes
+/// the other whichever commits first.
+async fn check_update_token_and_charges_interleave(store: Store) {
+    let token_id = tenant(&store).await;
+    let mut token = store.get_token(token_id).await.unwrap();
+    token.period = Some(hub::store::QuotaPeriod::Daily);
+    token.period_quota = Some(dec("100"));
+    let token = store.update_token(&token).await.unwrap();
+    let created_start = token.period_start.unwrap();
+    let new_day = created_start + 1_000;
+
+    // The writer charges first, into a new period; the control plane renames the token
+    // meanwhile, having read the row before that charge committed.
+    let mut writer_tx = hub::logs::write::begin(&store).await.unwrap();
+    hub::logs::charges::apply(&mut writer_tx, &[entry(1, token_id, "0.5", Some(new_day))])
+        .await
+        .unwrap();
+    let mut renamed = token.clone();
+    renamed.name = "renamed".into();
+    let update = tokio::spawn({
+        let store = store.clone();
+        async move { store.update_token(&renamed).await }
+    });
+    until_blocked(&store).await;
+    writer_tx.commit().await.unwrap();
+    let updated = update.await.unwrap().unwrap();
+    assert_eq!(updated.name, "renamed");
+    let (used, count, period_used, start, _) = spending(&store, token_id).await;
+    assert_eq!(
+        (used, count, period_used, start),
+        (dec("0.5"), 1, dec("0.5"), Some(new_day))
+    );
+
+    // The control plane changes the period first; a charge computed for an older period
+    // start, waiting behind it, adds to the new period instead of undoing the restart.
+    let mut weekly = updated.clone();
+    weekly.period = Some(hub::store::QuotaPeriod::Weekly);
+    let mut control_tx = store.begin().await.unwrap();
+    let restarted = control_tx.update_token(&weekly).await.unwrap();
+    let charge = tokio::spawn({
+        let store = store.clone();
+        async move {
+            let mut tx = hub::logs::write::begin(&store).await?;
+            hub::logs::charges::apply(&mut tx, &[entry(2, token_id, "0.25", Some(created_start))])
+                .await?;
+            tx.commit().await
+        }
+    });
+    until_blocked(&store).await;
+    control_tx.commit().await.unwrap();
+    charge.await.unwrap().unwrap();
+    let (used, count, period_used, start, balance) = spending(&store, token_id).await;
+    assert_eq!(
+        (used, count, period_used, start, balance),
+        (
+            dec("0.75"),
+            2,
+            dec("0.25"),
+            restarted.period_start,
+            dec("9.25")
+        )
+    );
+}
+
+#[tokio::test]
+async fn sqlite_update_token_and_charges_interleave() {
+    let db = sqlite().await;
+    check_update_token_and_charges_interleave(db.store.clone()).await;
+}
+
+#[tokio::test]
+async fn postgres_update_token_and_charges_interleave() {
+    let db = postgres().await;
+    check_update_token_and_charges_interleave(db.store.clone()).await;
     db.store.close().await;
 }

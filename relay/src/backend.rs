@@ -217,6 +217,8 @@ pub struct UsageRecord {
     pub total: Duration,
     pub client_ip: Option<IpAddr>,
     pub user: Option<String>,
+    /// The request's `metadata` object as bounded JSON, credential-like values redacted.
+    pub metadata: Option<String>,
     pub upstream_request_id: Option<String>,
     pub stream: bool,
     /// The client's request body, cut at the relay's detail limit (a cheap slice, not a copy).

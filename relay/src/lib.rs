@@ -11,6 +11,7 @@ mod json;
 mod multipart;
 pub mod plugin;
 mod relay;
+mod request_metadata;
 mod responses_index;
 mod select;
 mod sse;

@@ -1598,6 +1598,18 @@ fn parse_request(
     if let Ok(Some(user)) = object.get_as::<String>("user") {
         log.record().user = Some(user.chars().take(256).collect());
     }
+    // Only a well-formed object is recorded; the upstream judges anything else.
+    if let Ok(Some(metadata)) =
+        object.get_as::<serde_json::Map<String, serde_json::Value>>("metadata")
+    {
+        let anthropic = matches!(endpoint, Endpoint::Messages | Endpoint::MessagesCountTokens);
+        let recorded = crate::request_metadata::record(&metadata, anthropic);
+        let record = log.record();
+        record.metadata = recorded.json;
+        if record.user.is_none() {
+            record.user = recorded.user;
+        }
+    }
     match endpoint {
         Endpoint::ChatCompletions => check_field(&object, "messages", Shape::Array, true)?,
         Endpoint::Completions => check_field(&object, "prompt", Shape::StringOrArray, true)?,

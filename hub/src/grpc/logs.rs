@@ -255,6 +255,8 @@ fn log_filter(filter: pb::LogFilter) -> Result<LogFilter, Status> {
         status_code: filter.status_code,
         status_class,
         request_id: filter.request_id,
+        user: filter.user,
+        metadata_contains: filter.metadata_contains,
     })
 }
 
@@ -329,6 +331,7 @@ fn log_pb(row: LogRow) -> pb::RequestLog {
         user: row.user.unwrap_or_default(),
         web_search_calls: row.web_search_calls,
         cache_hit: row.cache_hit,
+        metadata: row.metadata.unwrap_or_default(),
     }
 }
 

@@ -29,8 +29,8 @@ pub enum LogError {
     Database(#[from] sqlx::Error),
 }
 
-/// A bound value of a dynamically assembled statement.
-#[derive(Debug, Clone)]
+/// A bound value of a dynamically assembled statement (also a summary row's key part).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Arg {
     Int(i64),
     Text(String),
@@ -42,6 +42,8 @@ enum Arg {
 struct Sql {
     text: String,
     args: Vec<Arg>,
+    /// Placeholders are `?`, bound in order (SQLite only), instead of `$n`.
+    anonymous: bool,
 }
 
 impl Sql {
@@ -49,6 +51,17 @@ impl Sql {
         Sql {
             text: text.to_owned(),
             args: Vec::new(),
+            anonymous: false,
+        }
+    }
+
+    /// A statement for SQLite with anonymous `?` placeholders: for statements with thousands
+    /// of values, where binding `$n` costs a linear search of the statement's parameter names
+    /// per value (see `write::values_statement`).
+    fn new_sqlite_bulk(text: &'static str) -> Sql {
+        Sql {
+            anonymous: true,
+            ..Sql::new(text)
         }
     }
 
@@ -67,7 +80,16 @@ impl Sql {
         self.placeholder()
     }
 
+    fn bind(&mut self, value: Arg) -> &mut Sql {
+        self.args.push(value);
+        self.placeholder()
+    }
+
     fn placeholder(&mut self) -> &mut Sql {
+        if self.anonymous {
+            self.text.push('?');
+            return self;
+        }
         self.text.push('$');
         self.text.push_str(&self.args.len().to_string());
         self

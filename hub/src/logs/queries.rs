@@ -35,6 +35,11 @@ pub struct LogFilter {
     pub status_code: Option<i64>,
     pub status_class: Option<StatusClass>,
     pub request_id: Option<String>,
+    /// The end user (`user`, or Anthropic's `metadata.user_id`), exactly.
+    pub user: Option<String>,
+    /// Text the stored metadata JSON contains, case-insensitively (`"acme"`,
+    /// `"customer":"acme"`).
+    pub metadata_contains: Option<String>,
 }
 
 /// Where a page starts: strictly older than this (created_at, id) pair.
@@ -94,6 +99,8 @@ pub struct LogRow {
     pub user: Option<String>,
     pub web_search_calls: i64,
     pub cache_hit: bool,
+    /// The request's metadata object as JSON (bounded, credentials redacted by the relay).
+    pub metadata: Option<String>,
 }
 
 /// Stored request and response bodies of one request.
@@ -106,7 +113,7 @@ pub struct LogDetail {
 }
 
 /// Column names in [`LogRow`] order; also the CSV header.
-pub const LOG_COLUMNS: [&str; 27] = [
+pub const LOG_COLUMNS: [&str; 28] = [
     "id",
     "created_at",
     "request_id",
@@ -134,13 +141,14 @@ pub const LOG_COLUMNS: [&str; 27] = [
     "user_field",
     "web_search_calls",
     "cache_hit",
+    "metadata",
 ];
 
 const SELECT_LOG: &str = "SELECT id, created_at, request_id, upstream_request_id, group_id, \
     token_id, token_name, requested_model, actual_model, channel_id, endpoint, status_code, \
     error, input_tokens, output_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, \
     total_tokens, cost, ttfb_ms, total_ms, retries, client_ip, user_field, web_search_calls, \
-    cache_hit FROM request_logs";
+    cache_hit, metadata FROM request_logs";
 
 /// Up to `limit` logs matching `filter`, newest first, strictly after `after` in that order.
 /// Returns the rows and the cursor of the next page (`None` on the last page).
@@ -305,6 +313,31 @@ fn push_filter(sql: &mut Sql, filter: &LogFilter) {
     if let Some(request_id) = &filter.request_id {
         sql.push(" AND request_id = ").bind_text(request_id.clone());
     }
+    if let Some(user) = &filter.user {
+        sql.push(" AND user_field = ").bind_text(user.clone());
+    }
+    if let Some(text) = filter
+        .metadata_contains
+        .as_deref()
+        .filter(|text| !text.is_empty())
+    {
+        sql.push(" AND LOWER(metadata) LIKE ")
+            .bind_text(like_pattern(text))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+/// `%text%` in lowercase with LIKE's wildcards escaped, so the text matches literally.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 fn log_row(row: &AnyRow) -> Result<LogRow, sqlx::Error> {
@@ -336,12 +369,13 @@ fn log_row(row: &AnyRow) -> Result<LogRow, sqlx::Error> {
         user: row.try_get(24)?,
         web_search_calls: row.try_get(25)?,
         cache_hit: row.try_get::<i64, _>(26)? != 0,
+        metadata: row.try_get(27)?,
     })
 }
 
 /// Appends `row` to `out` as one CSV line (RFC 4180 quoting).
 pub fn write_csv_row(out: &mut String, row: &LogRow) {
-    let fields: [String; 27] = [
+    let fields: [String; 28] = [
         row.id.to_string(),
         row.created_at.to_string(),
         row.request_id.clone(),
@@ -369,6 +403,7 @@ pub fn write_csv_row(out: &mut String, row: &LogRow) {
         row.user.clone().unwrap_or_default(),
         row.web_search_calls.to_string(),
         i64::from(row.cache_hit).to_string(),
+        row.metadata.clone().unwrap_or_default(),
     ];
     write_csv_line(out, fields.iter().map(String::as_str));
 }

@@ -8,13 +8,14 @@ use relay::backend::UsageRecord;
 use rust_decimal::Decimal;
 use sqlx::{AnyConnection, Row};
 
-use super::{LogError, Sql, saturating_i64};
+use super::{Arg, LogError, Sql, saturating_i64};
 use crate::store::Store;
 use crate::usage_log::LogEntry;
 
 const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 3_600_000;
-/// Rows per upsert statement: 18 bound values per row stays far below Postgres' 65,535.
+/// Rows per upsert statement: at most 19 bound values per row stays under SQLite's 32,766
+/// (and Postgres' 65,535).
 const UPSERT_ROWS: usize = 1_000;
 
 /// Bucket width of a summary row.
@@ -172,168 +173,6 @@ impl Summarized for LogEntry {
     }
 }
 
-/// Adds `batch` (stored with `created_at` = `created_at_ms`) to the minute and hour rows of
-/// both summary tables. Call it on the transaction that inserted the rows, so summaries and raw
-/// rows commit together. The increments are atomic upserts, so concurrent writers (several
-/// replicas) never lose one; rows are written in key order, channel table first, so two
-/// writers lock rows in the same order and cannot deadlock each other.
-///
-/// The model is the requested one in both tables, as in the `model` filters.
-pub async fn record_batch<E: Summarized>(
-    conn: &mut AnyConnection,
-    batch: &[E],
-    created_at_ms: i64,
-) -> Result<(), sqlx::Error> {
-    let postgres = conn.backend_name() == "PostgreSQL";
-    let mut by_channel: BTreeMap<(Granularity, i64, i64, &str), Counters> = BTreeMap::new();
-    let mut by_group: BTreeMap<(Granularity, i64, &str, &str, &str), Counters> = BTreeMap::new();
-    for granularity in [Granularity::Minute, Granularity::Hour] {
-        let bucket = granularity.bucket(created_at_ms);
-        for entry in batch {
-            let (record, cost) = (entry.record(), entry.cost());
-            let model = record.requested_model.as_deref().unwrap_or_default();
-            // The log row stores a missing channel as NULL; the summary key cannot be NULL.
-            let channel = record.channel_id.unwrap_or(0);
-            by_channel
-                .entry((granularity, bucket, channel, model))
-                .or_default()
-                .add_record(record, cost);
-            let group = record.group_id.as_deref().unwrap_or_default();
-            let token = record.token_name.as_deref().unwrap_or_default();
-            by_group
-                .entry((granularity, bucket, group, token, model))
-                .or_default()
-                .add_record(record, cost);
-        }
-    }
-    let channel_rows: Vec<_> = by_channel.into_iter().collect();
-    for chunk in channel_rows.chunks(UPSERT_ROWS) {
-        let mut sql = Sql::new(
-            "INSERT INTO channel_model_summaries (granularity, bucket, channel_id, model, ",
-        );
-        sql.push(COUNTER_COLUMNS).push(") VALUES ");
-        for (index, ((granularity, bucket, channel, model), counters)) in chunk.iter().enumerate() {
-            if index > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .bind_text(granularity.name())
-                .push(", ")
-                .bind_int(*bucket)
-                .push(", ")
-                .bind_int(*channel)
-                .push(", ")
-                .bind_text(*model);
-            bind_counters(&mut sql, counters, postgres);
-            sql.push(")");
-        }
-        sql.push(" ON CONFLICT (granularity, bucket, channel_id, model) DO UPDATE SET ")
-            .push(CHANNEL_UPDATES);
-        if postgres {
-            sql.push(", cost = ")
-                .push(cost_sum!("channel_model_summaries"));
-        }
-        sql.query().execute(&mut *conn).await?;
-    }
-    if !postgres {
-        for ((granularity, bucket, channel, model), counters) in &channel_rows {
-            if counters.cost.is_zero() {
-                continue;
-            }
-            let key = |sql: &mut Sql| {
-                sql.push(" WHERE granularity = ")
-                    .bind_text(granularity.name())
-                    .push(" AND bucket = ")
-                    .bind_int(*bucket)
-                    .push(" AND channel_id = ")
-                    .bind_int(*channel)
-                    .push(" AND model = ")
-                    .bind_text(*model);
-            };
-            add_cost_sqlite(conn, "channel_model_summaries", key, counters.cost).await?;
-        }
-    }
-    let group_rows: Vec<_> = by_group.into_iter().collect();
-    for chunk in group_rows.chunks(UPSERT_ROWS) {
-        let mut sql = Sql::new(
-            "INSERT INTO group_token_model_summaries (granularity, bucket, group_id, token_name, model, ",
-        );
-        sql.push(COUNTER_COLUMNS).push(") VALUES ");
-        for (index, ((granularity, bucket, group, token, model), counters)) in
-            chunk.iter().enumerate()
-        {
-            if index > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .bind_text(granularity.name())
-                .push(", ")
-                .bind_int(*bucket)
-                .push(", ")
-                .bind_text(*group)
-                .push(", ")
-                .bind_text(*token)
-                .push(", ")
-                .bind_text(*model);
-            bind_counters(&mut sql, counters, postgres);
-            sql.push(")");
-        }
-        sql.push(" ON CONFLICT (granularity, bucket, group_id, token_name, model) DO UPDATE SET ")
-            .push(GROUP_UPDATES);
-        if postgres {
-            sql.push(", cost = ")
-                .push(cost_sum!("group_token_model_summaries"));
-        }
-        sql.query().execute(&mut *conn).await?;
-    }
-    if !postgres {
-        for ((granularity, bucket, group, token, model), counters) in &group_rows {
-            if counters.cost.is_zero() {
-                continue;
-            }
-            let key = |sql: &mut Sql| {
-                sql.push(" WHERE granularity = ")
-                    .bind_text(granularity.name())
-                    .push(" AND bucket = ")
-                    .bind_int(*bucket)
-                    .push(" AND group_id = ")
-                    .bind_text(*group)
-                    .push(" AND token_name = ")
-                    .bind_text(*token)
-                    .push(" AND model = ")
-                    .bind_text(*model);
-            };
-            add_cost_sqlite(conn, "group_token_model_summaries", key, counters.cost).await?;
-        }
-    }
-    Ok(())
-}
-
-/// SQLite has no exact decimal arithmetic: the cost is read and rewritten, which is safe
-/// because the writer's `BEGIN IMMEDIATE` transaction holds the database's only write lock.
-/// The upsert before this inserted new rows with cost 0.
-async fn add_cost_sqlite(
-    conn: &mut AnyConnection,
-    table: &'static str,
-    key: impl Fn(&mut Sql),
-    cost: Decimal,
-) -> Result<(), sqlx::Error> {
-    let mut read = Sql::new("SELECT cost FROM ");
-    read.push(table);
-    key(&mut read);
-    let stored: String = read.query().fetch_one(&mut *conn).await?.try_get(0)?;
-    // A corrupt stored value is overwritten rather than failing every later batch forever.
-    let stored = Decimal::from_str(&stored).unwrap_or_default();
-    let mut write = Sql::new("UPDATE ");
-    write
-        .push(table)
-        .push(" SET cost = ")
-        .bind_text((stored + cost).normalize().to_string());
-    key(&mut write);
-    write.query().execute(&mut *conn).await?;
-    Ok(())
-}
-
 /// Counter columns in bind order, the decimal cost last.
 const COUNTER_COLUMNS: &str = "request_count, error_count, client_error_count, server_error_count, \
     input_tokens, output_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, \
@@ -387,12 +226,191 @@ macro_rules! counter_updates {
     };
 }
 
-const CHANNEL_UPDATES: &str = counter_updates!("channel_model_summaries");
-const GROUP_UPDATES: &str = counter_updates!("group_token_model_summaries");
+/// Adds `batch` (stored with `created_at` = `created_at_ms`) to the minute and hour rows of
+/// both summary tables. Call it on the transaction that inserted the rows, so summaries and raw
+/// rows commit together. The batch is first summed in memory per summary row, so a batch costs
+/// a few statements per table whatever its size. The increments are atomic upserts, so
+/// concurrent writers (several replicas) never lose one; rows are written in key order,
+/// channel table first, so two writers lock rows in the same order and cannot deadlock each
+/// other.
+///
+/// The model is the requested one in both tables, as in the `model` filters.
+pub async fn record_batch<E: Summarized>(
+    conn: &mut AnyConnection,
+    batch: &[E],
+    created_at_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let postgres = conn.backend_name() == "PostgreSQL";
+    let mut by_channel: BTreeMap<Vec<Arg>, Counters> = BTreeMap::new();
+    let mut by_group: BTreeMap<Vec<Arg>, Counters> = BTreeMap::new();
+    for granularity in [Granularity::Minute, Granularity::Hour] {
+        let bucket = granularity.bucket(created_at_ms);
+        for entry in batch {
+            let (record, cost) = (entry.record(), entry.cost());
+            let model = record.requested_model.as_deref().unwrap_or_default();
+            // The log row stores a missing channel as NULL; the summary key cannot be NULL.
+            let channel = record.channel_id.unwrap_or(0);
+            by_channel
+                .entry(vec![
+                    Arg::Text(granularity.name().to_owned()),
+                    Arg::Int(bucket),
+                    Arg::Int(channel),
+                    Arg::Text(model.to_owned()),
+                ])
+                .or_default()
+                .add_record(record, cost);
+            let group = record.group_id.as_deref().unwrap_or_default();
+            let token = record.token_name.as_deref().unwrap_or_default();
+            by_group
+                .entry(vec![
+                    Arg::Text(granularity.name().to_owned()),
+                    Arg::Int(bucket),
+                    Arg::Text(group.to_owned()),
+                    Arg::Text(token.to_owned()),
+                    Arg::Text(model.to_owned()),
+                ])
+                .or_default()
+                .add_record(record, cost);
+        }
+    }
+    upsert(conn, &CHANNEL_TABLE, &by_channel, postgres).await?;
+    upsert(conn, &GROUP_TABLE, &by_group, postgres).await?;
+    Ok(())
+}
 
-/// Binds the counters; the cost only on Postgres, where the upsert adds it (SQLite inserts 0
-/// and adds the cost afterwards, see [`add_cost_sqlite`]).
-fn bind_counters(sql: &mut Sql, counters: &Counters, postgres: bool) {
+/// The statements of one summary table.
+struct SummaryTable {
+    /// `INSERT INTO <table> (<key columns>, `
+    insert_head: &'static str,
+    /// `ON CONFLICT (<key>) DO UPDATE SET <counter> = <table>.<counter> + excluded.<counter>, ...`
+    conflict: &'static str,
+    /// `, cost = <stored + excluded, exact in NUMERIC>` (Postgres).
+    postgres_cost: &'static str,
+    /// `SELECT <key columns>, cost FROM <table> WHERE (<key columns>) IN (VALUES ` (SQLite).
+    select_costs_head: &'static str,
+}
+
+macro_rules! summary_table {
+    ($table:literal, $key:literal) => {
+        SummaryTable {
+            insert_head: concat!("INSERT INTO ", $table, " (", $key, ", "),
+            conflict: concat!(
+                " ON CONFLICT (",
+                $key,
+                ") DO UPDATE SET ",
+                counter_updates!($table)
+            ),
+            postgres_cost: concat!(", cost = ", cost_sum!($table)),
+            select_costs_head: concat!(
+                "SELECT ",
+                $key,
+                ", cost FROM ",
+                $table,
+                " WHERE (",
+                $key,
+                ") IN (VALUES "
+            ),
+        }
+    };
+}
+
+const CHANNEL_TABLE: SummaryTable = summary_table!(
+    "channel_model_summaries",
+    "granularity, bucket, channel_id, model"
+);
+const GROUP_TABLE: SummaryTable = summary_table!(
+    "group_token_model_summaries",
+    "granularity, bucket, group_id, token_name, model"
+);
+
+/// Adds `rows` to `table`, [`UPSERT_ROWS`] rows per statement. Postgres adds the cost inside
+/// the upsert; SQLite has no exact decimal arithmetic, so the stored costs are read first (one
+/// statement per chunk) and the upsert writes the sums, which is safe because the writer's
+/// `BEGIN IMMEDIATE` transaction holds the database's only write lock.
+async fn upsert(
+    conn: &mut AnyConnection,
+    table: &SummaryTable,
+    rows: &BTreeMap<Vec<Arg>, Counters>,
+    postgres: bool,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<_> = rows.iter().collect();
+    for chunk in rows.chunks(UPSERT_ROWS) {
+        let stored = if postgres {
+            HashMap::new()
+        } else {
+            stored_costs_sqlite(conn, table, chunk).await?
+        };
+        let mut sql = if postgres {
+            Sql::new(table.insert_head)
+        } else {
+            Sql::new_sqlite_bulk(table.insert_head)
+        };
+        sql.push(COUNTER_COLUMNS).push(") VALUES ");
+        for (index, (key, counters)) in chunk.iter().enumerate() {
+            sql.push(if index == 0 { "(" } else { ", (" });
+            bind_key(&mut sql, key);
+            bind_counters(&mut sql, counters);
+            let cost = match stored.get(*key) {
+                Some(stored) => *stored + counters.cost,
+                None => counters.cost,
+            };
+            sql.push(", ")
+                .bind_text(cost.normalize().to_string())
+                .push(")");
+        }
+        sql.push(table.conflict).push(if postgres {
+            table.postgres_cost
+        } else {
+            ", cost = excluded.cost"
+        });
+        sql.query().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The stored cost of each of `rows`' keys that already has a row.
+async fn stored_costs_sqlite(
+    conn: &mut AnyConnection,
+    table: &SummaryTable,
+    rows: &[(&Vec<Arg>, &Counters)],
+) -> Result<HashMap<Vec<Arg>, Decimal>, sqlx::Error> {
+    let mut sql = Sql::new_sqlite_bulk(table.select_costs_head);
+    for (index, (key, _)) in rows.iter().enumerate() {
+        sql.push(if index == 0 { "(" } else { ", (" });
+        bind_key(&mut sql, key);
+        sql.push(")");
+    }
+    sql.push(")");
+    let Some((template, _)) = rows.first() else {
+        return Ok(HashMap::new());
+    };
+    let mut stored = HashMap::with_capacity(rows.len());
+    for row in sql.query().fetch_all(&mut *conn).await? {
+        let mut key = Vec::with_capacity(template.len());
+        for (index, part) in template.iter().enumerate() {
+            key.push(match part {
+                Arg::Int(_) => Arg::Int(row.try_get(index)?),
+                Arg::Text(_) => Arg::Text(row.try_get(index)?),
+            });
+        }
+        let cost: String = row.try_get(template.len())?;
+        // A corrupt stored value is overwritten rather than failing every later batch forever.
+        stored.insert(key, Decimal::from_str(&cost).unwrap_or_default());
+    }
+    Ok(stored)
+}
+
+fn bind_key(sql: &mut Sql, key: &[Arg]) {
+    for (index, part) in key.iter().enumerate() {
+        if index > 0 {
+            sql.push(", ");
+        }
+        sql.bind(part.clone());
+    }
+}
+
+/// Binds the integer counters (the cost is bound by the caller).
+fn bind_counters(sql: &mut Sql, counters: &Counters) {
     for value in [
         counters.requests,
         counters.errors,
@@ -410,12 +428,6 @@ fn bind_counters(sql: &mut Sql, counters: &Counters, postgres: bool) {
     ] {
         sql.push(", ").bind_int(value);
     }
-    let cost = if postgres {
-        counters.cost.normalize().to_string()
-    } else {
-        "0".to_owned()
-    };
-    sql.push(", ").bind_text(cost);
 }
 
 /// What a summary read selects. A channel filter reads the per-channel table; otherwise the

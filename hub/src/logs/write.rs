@@ -1,16 +1,16 @@
 //! One batch of the request log writer as one transaction: the log rows, their bodies, the summary increments and the billing charges.
 //!
 //! Rows reach Postgres as one JSON document expanded by `json_to_recordset` (one statement
-//! and one bound value whatever the row count), and SQLite as one prepared single-row insert
-//! executed per row (SQLite is in-process: a cached statement per row is faster there than
-//! one statement with thousands of placeholders).
+//! and one bound value whatever the row count), and SQLite as multi-row INSERTs of up to
+//! [`SQLITE_INSERT_ROWS`] rows with every value bound (sqlx runs SQLite on a worker thread:
+//! each statement is a round trip to it, which a statement per row paid for every row).
 
 use std::borrow::Cow;
 use std::time::Duration;
 
 use bytes::Bytes;
 use serde::Serialize;
-use sqlx::{Any, AnyConnection, Transaction};
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Transaction};
 
 use super::{charges, summaries};
 use crate::store::{Dialect, Store, now_ms};
@@ -42,6 +42,25 @@ pub async fn write_batch(
         *charged = true;
     }
     let created_at = now_ms();
+    let mut tx = begin(&config.store).await?;
+    if config.store_rows {
+        insert_rows(&mut tx, config, batch, created_at).await?;
+    }
+    summaries::record_batch(&mut tx, batch, created_at).await?;
+    if config.billing_store.is_none() {
+        charges::apply(&mut tx, batch).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The log rows of `batch` and the bodies it keeps.
+async fn insert_rows(
+    conn: &mut AnyConnection,
+    config: &WriterConfig,
+    batch: &[LogEntry],
+    created_at: i64,
+) -> Result<(), sqlx::Error> {
     let rows: Vec<LogRowOut<'_>> = batch
         .iter()
         .map(|entry| LogRowOut::new(entry, created_at))
@@ -51,24 +70,18 @@ pub async fn write_batch(
         .filter(|entry| keeps_detail(config, entry))
         .map(|entry| DetailOut::new(entry, created_at, config.detail_max_bytes))
         .collect();
-    let mut tx = begin(&config.store).await?;
     match config.store.dialect() {
         Dialect::Postgres => {
-            insert_json(&mut tx, INSERT_LOGS_POSTGRES, &rows).await?;
+            insert_json(conn, INSERT_LOGS_POSTGRES, &rows).await?;
             if !details.is_empty() {
-                insert_json(&mut tx, INSERT_DETAILS_POSTGRES, &details).await?;
+                insert_json(conn, INSERT_DETAILS_POSTGRES, &details).await?;
             }
         }
         Dialect::Sqlite => {
-            insert_logs_sqlite(&mut tx, &rows).await?;
-            insert_details_sqlite(&mut tx, &details).await?;
+            insert_logs_sqlite(conn, &rows).await?;
+            insert_details_sqlite(conn, &details).await?;
         }
     }
-    summaries::record_batch(&mut tx, batch, created_at).await?;
-    if config.billing_store.is_none() {
-        charges::apply(&mut tx, batch).await?;
-    }
-    tx.commit().await?;
     Ok(())
 }
 
@@ -122,6 +135,7 @@ struct LogRowOut<'a> {
     user_field: Option<Cow<'a, str>>,
     web_search_calls: i64,
     cache_hit: i64,
+    metadata: Option<Cow<'a, str>>,
 }
 
 impl<'a> LogRowOut<'a> {
@@ -160,6 +174,7 @@ impl<'a> LogRowOut<'a> {
             user_field: record.user.as_deref().map(text),
             web_search_calls: i64::from(record.web_search_calls),
             cache_hit: i64::from(record.cache_hit),
+            metadata: record.metadata.as_deref().map(text),
         }
     }
 }
@@ -228,7 +243,7 @@ const INSERT_LOGS_POSTGRES: &str = "INSERT INTO request_logs (created_at, reques
     channel_id, endpoint, status_code, error, input_tokens, output_tokens, cached_tokens, \
     cache_creation_tokens, reasoning_tokens, image_input_tokens, image_output_tokens, \
     audio_input_tokens, audio_output_tokens, total_tokens, cost, ttfb_ms, total_ms, retries, \
-    client_ip, user_field, web_search_calls, cache_hit) \
+    client_ip, user_field, web_search_calls, cache_hit, metadata) \
     SELECT * FROM json_to_recordset($1::json) AS r(created_at BIGINT, request_id TEXT, \
     upstream_request_id TEXT, group_id TEXT, token_id BIGINT, token_name TEXT, \
     requested_model TEXT, actual_model TEXT, channel_id BIGINT, endpoint TEXT, \
@@ -237,7 +252,7 @@ const INSERT_LOGS_POSTGRES: &str = "INSERT INTO request_logs (created_at, reques
     image_input_tokens BIGINT, image_output_tokens BIGINT, audio_input_tokens BIGINT, \
     audio_output_tokens BIGINT, total_tokens BIGINT, cost TEXT, ttfb_ms BIGINT, \
     total_ms BIGINT, retries BIGINT, client_ip TEXT, user_field TEXT, \
-    web_search_calls BIGINT, cache_hit BIGINT) \
+    web_search_calls BIGINT, cache_hit BIGINT, metadata TEXT) \
     ON CONFLICT (request_id) DO NOTHING";
 
 const INSERT_DETAILS_POSTGRES: &str = "INSERT INTO request_log_details (request_id, created_at, \
@@ -262,54 +277,88 @@ async fn insert_json<T: Serialize>(
     Ok(())
 }
 
-const INSERT_LOG_SQLITE: &str = "INSERT INTO request_logs (created_at, request_id, \
+/// Bound values per row of each table.
+const LOG_VALUES: usize = 31;
+const DETAIL_VALUES: usize = 6;
+/// Rows per SQLite INSERT: 512 x 31 = 15,872 bound values, under SQLite's limit of 32,766,
+/// and few enough statements (one per 512 rows) that the round trips to SQLite's worker
+/// thread stop mattering. A full chunk always has the same text, so its prepared statement
+/// is reused from the connection's cache.
+const SQLITE_INSERT_ROWS: usize = 512;
+
+const INSERT_LOGS_SQLITE: &str = "INSERT INTO request_logs (created_at, request_id, \
     upstream_request_id, group_id, token_id, token_name, requested_model, actual_model, \
     channel_id, endpoint, status_code, error, input_tokens, output_tokens, cached_tokens, \
     cache_creation_tokens, reasoning_tokens, image_input_tokens, image_output_tokens, \
     audio_input_tokens, audio_output_tokens, total_tokens, cost, ttfb_ms, total_ms, retries, \
-    client_ip, user_field, web_search_calls, cache_hit) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-    $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, \
-    $26, $27, $28, $29, $30) \
-    ON CONFLICT (request_id) DO NOTHING";
+    client_ip, user_field, web_search_calls, cache_hit, metadata) VALUES ";
+
+const INSERT_DETAILS_SQLITE: &str = "INSERT INTO request_log_details (request_id, created_at, \
+    request_body, response_body, request_body_truncated, response_body_truncated) VALUES ";
+
+/// `head` followed by `rows` tuples of `width` placeholders: the text holds only
+/// placeholders, every value is bound. They are SQLite's anonymous `?`, bound in order:
+/// binding a numbered one (`$n`, `?n`) makes sqlx look its name up, which SQLite does by a
+/// linear scan of the statement's names, quadratic over a statement of thousands.
+fn values_statement(head: &'static str, width: usize, rows: usize) -> AssertSqlSafe<String> {
+    let mut text = String::with_capacity(head.len() + rows * (width * 3 + 4) + 40);
+    text.push_str(head);
+    for row in 0..rows {
+        text.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..width {
+            text.push_str(if column == 0 { "?" } else { ", ?" });
+        }
+        text.push(')');
+    }
+    text.push_str(" ON CONFLICT (request_id) DO NOTHING");
+    AssertSqlSafe(text)
+}
 
 async fn insert_logs_sqlite(
     conn: &mut AnyConnection,
     rows: &[LogRowOut<'_>],
 ) -> Result<(), sqlx::Error> {
-    for row in rows {
-        sqlx::query(INSERT_LOG_SQLITE)
-            .bind(row.created_at)
-            .bind(row.request_id.as_ref())
-            .bind(row.upstream_request_id.as_deref())
-            .bind(row.group_id.as_ref())
-            .bind(row.token_id)
-            .bind(row.token_name.as_ref())
-            .bind(row.requested_model.as_ref())
-            .bind(row.actual_model.as_ref())
-            .bind(row.channel_id)
-            .bind(row.endpoint.as_ref())
-            .bind(row.status_code)
-            .bind(row.error.as_deref())
-            .bind(row.input_tokens)
-            .bind(row.output_tokens)
-            .bind(row.cached_tokens)
-            .bind(row.cache_creation_tokens)
-            .bind(row.reasoning_tokens)
-            .bind(row.image_input_tokens)
-            .bind(row.image_output_tokens)
-            .bind(row.audio_input_tokens)
-            .bind(row.audio_output_tokens)
-            .bind(row.total_tokens)
-            .bind(row.cost.as_str())
-            .bind(row.ttfb_ms)
-            .bind(row.total_ms)
-            .bind(row.retries)
-            .bind(row.client_ip.as_deref())
-            .bind(row.user_field.as_deref())
-            .bind(row.web_search_calls)
-            .bind(row.cache_hit)
-            .execute(&mut *conn)
-            .await?;
+    for chunk in rows.chunks(SQLITE_INSERT_ROWS) {
+        let mut query = sqlx::query(values_statement(
+            INSERT_LOGS_SQLITE,
+            LOG_VALUES,
+            chunk.len(),
+        ));
+        for row in chunk {
+            query = query
+                .bind(row.created_at)
+                .bind(row.request_id.as_ref())
+                .bind(row.upstream_request_id.as_deref())
+                .bind(row.group_id.as_ref())
+                .bind(row.token_id)
+                .bind(row.token_name.as_ref())
+                .bind(row.requested_model.as_ref())
+                .bind(row.actual_model.as_ref())
+                .bind(row.channel_id)
+                .bind(row.endpoint.as_ref())
+                .bind(row.status_code)
+                .bind(row.error.as_deref())
+                .bind(row.input_tokens)
+                .bind(row.output_tokens)
+                .bind(row.cached_tokens)
+                .bind(row.cache_creation_tokens)
+                .bind(row.reasoning_tokens)
+                .bind(row.image_input_tokens)
+                .bind(row.image_output_tokens)
+                .bind(row.audio_input_tokens)
+                .bind(row.audio_output_tokens)
+                .bind(row.total_tokens)
+                .bind(row.cost.as_str())
+                .bind(row.ttfb_ms)
+                .bind(row.total_ms)
+                .bind(row.retries)
+                .bind(row.client_ip.as_deref())
+                .bind(row.user_field.as_deref())
+                .bind(row.web_search_calls)
+                .bind(row.cache_hit)
+                .bind(row.metadata.as_deref());
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -318,20 +367,22 @@ async fn insert_details_sqlite(
     conn: &mut AnyConnection,
     details: &[DetailOut<'_>],
 ) -> Result<(), sqlx::Error> {
-    for detail in details {
-        sqlx::query(
-            "INSERT INTO request_log_details (request_id, created_at, request_body, \
-             response_body, request_body_truncated, response_body_truncated) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (request_id) DO NOTHING",
-        )
-        .bind(detail.request_id.as_ref())
-        .bind(detail.created_at)
-        .bind(detail.request_body.as_deref())
-        .bind(detail.response_body.as_deref())
-        .bind(detail.request_body_truncated)
-        .bind(detail.response_body_truncated)
-        .execute(&mut *conn)
-        .await?;
+    for chunk in details.chunks(SQLITE_INSERT_ROWS) {
+        let mut query = sqlx::query(values_statement(
+            INSERT_DETAILS_SQLITE,
+            DETAIL_VALUES,
+            chunk.len(),
+        ));
+        for detail in chunk {
+            query = query
+                .bind(detail.request_id.as_ref())
+                .bind(detail.created_at)
+                .bind(detail.request_body.as_deref())
+                .bind(detail.response_body.as_deref())
+                .bind(detail.request_body_truncated)
+                .bind(detail.response_body_truncated);
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -82,6 +82,17 @@ impl Store {
                 Dialect::Sqlite => 4,
                 Dialect::Postgres => 10,
             })
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // In WAL mode NORMAL syncs at checkpoints instead of at every commit: a
+                    // commit survives the process crashing, only a power loss may take the
+                    // last ones. Per connection, so set on each.
+                    if conn.backend_name() == "SQLite" {
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(&url)
             .await?;
         if dialect == Dialect::Sqlite {

@@ -247,21 +247,20 @@ impl StoreTx {
                 id: format!("{}/{}", existing.group_id, token.name),
             });
         }
-        // A new period starts counting now; an unchanged one keeps its start.
-        let period_start = match (existing.period, token.period) {
-            (_, None) => None,
-            (old, Some(new)) if old == Some(new) => existing.period_start,
-            (_, Some(_)) => Some(now_ms()),
-        };
-        // Only a changed period touches period_used, so a charge the log writer commits
-        // meanwhile is not overwritten by this read-modify-write.
-        let restart_period = i64::from(existing.period != token.period);
+        // The period's start and spending are decided inside the UPDATE on the row as it is
+        // then, not on `existing`: the log writer may commit a charge (and begin a new
+        // period) between the read above and this write, and must not be undone. An
+        // unchanged period keeps its start and spending; a changed one starts now from
+        // nothing spent; none clears the start.
         let subnets: Vec<String> = token.subnets.iter().map(ToString::to_string).collect();
         sqlx::query(
             "UPDATE tokens SET name = $2, status = $3, expires_at = $4, subnets = $5, \
-             models = $6, mcp_servers = $7, quota = $8, period_quota = $9, period = $10, \
-             period_start = $11, rpm = $12, tpm = $13, max_concurrency = $14, \
-             period_used = CASE WHEN $15 = 1 THEN '0' ELSE period_used END WHERE id = $1",
+             models = $6, mcp_servers = $7, quota = $8, period_quota = $9, \
+             period_start = CASE WHEN $10 IS NULL THEN NULL \
+             WHEN period IS NOT DISTINCT FROM $10 THEN period_start ELSE $11 END, \
+             period_used = CASE WHEN period IS NOT DISTINCT FROM $10 THEN period_used \
+             ELSE '0' END, \
+             period = $10, rpm = $12, tpm = $13, max_concurrency = $14 WHERE id = $1",
         )
         .bind(token.id)
         .bind(token.name.clone())
@@ -273,11 +272,10 @@ impl StoreTx {
         .bind(opt_decimal_text(token.quota))
         .bind(opt_decimal_text(token.period_quota))
         .bind(token.period.map(|period| period.as_str().to_owned()))
-        .bind(period_start)
+        .bind(now_ms())
         .bind(token.rpm)
         .bind(token.tpm)
         .bind(token.max_concurrency)
-        .bind(restart_period)
         .execute(self.write())
         .await
         .map_err(conflict(KIND, &token.name))?;
