@@ -1,8 +1,14 @@
 //! Anthropic Messages ⇄ OpenAI chat completions: requests, responses and event streams.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
+
+use crate::json::JsonObject;
 
 use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
 use super::{
@@ -27,15 +33,42 @@ pub fn messages_request_to_chat(request: &Value) -> Result<Value, ConvertError> 
 }
 
 pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, ConvertError> {
-    let fields = as_object(request, "request body")?;
-    let mut chat = Map::new();
-    if let Some(model) = fields.get("model") {
-        chat.insert("model".into(), model.clone());
+    as_object(request, "request body")?;
+    let object = JsonObject::from_value(request)
+        .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
+    let pivot = messages_object_to_pivot(&object)?;
+    serde_json::from_slice(&pivot.to_bytes())
+        .map_err(|error| ConvertError::InvalidRequest(error.to_string()))
+}
+
+/// A turn whose content may be plain text, read without building its JSON tree.
+#[derive(Deserialize)]
+struct TextTurn<'a> {
+    #[serde(borrow)]
+    role: Cow<'a, str>,
+    #[serde(borrow)]
+    content: &'a RawValue,
+}
+
+/// The pivot chat request for a Messages request held as raw top-level fields. Fields that
+/// pass through unchanged (model, sampling, limits) and text turns are copied as the client
+/// wrote them; only structured parts (content blocks, tools, thinking, tool choice) are parsed.
+/// The caller resolves duplicate top-level keys first (see [`JsonObject::has_duplicate_keys`]).
+pub(crate) fn messages_object_to_pivot(request: &JsonObject) -> Result<JsonObject, ConvertError> {
+    let mut chat = JsonObject::default();
+    if let Some(model) = request.get_bytes("model") {
+        chat.set_trusted("model", model);
     }
-    let mut messages = Vec::new();
-    match fields.get("system") {
+    let turns = request
+        .get("messages")
+        .filter(|raw| raw.starts_with('['))
+        .ok_or_else(|| ConvertError::InvalidRequest("messages must be an array".into()))?;
+    let turns: Vec<&RawValue> = serde_json::from_str(turns)
+        .map_err(|_| ConvertError::InvalidRequest("messages must be an array".into()))?;
+    let mut messages = MessageList::with_capacity(turns.iter().map(|t| t.get().len()).sum());
+    match field_value(request, "system")? {
         Some(Value::String(text)) if !text.is_empty() => {
-            messages.push(json!({"role": "system", "content": text}));
+            messages.push_value(&json!({"role": "system", "content": text}));
         }
         Some(Value::Array(blocks)) if !blocks.is_empty() => {
             let parts: Vec<Value> = blocks
@@ -43,18 +76,30 @@ pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, Conver
                 .filter_map(|b| str_field(b, "text"))
                 .map(|text| json!({"type": "text", "text": text}))
                 .collect();
-            messages.push(json!({"role": "system", "content": parts}));
+            messages.push_value(&json!({"role": "system", "content": parts}));
         }
         _ => {}
     }
-    let turns = fields
-        .get("messages")
-        .and_then(Value::as_array)
-        .ok_or_else(|| ConvertError::InvalidRequest("messages must be an array".into()))?;
     for turn in turns {
-        match str_field(turn, "role") {
-            Some("user") => user_turn_to_chat(turn.get("content"), &mut messages)?,
-            Some("assistant") => messages.push(assistant_turn_to_chat(turn.get("content"))?),
+        // The common turn, text in a string, is copied as it is; anything else is parsed.
+        if let Ok(text) = serde_json::from_str::<TextTurn<'_>>(turn.get())
+            && matches!(text.role.as_ref(), "user" | "assistant")
+            && text.content.get().starts_with('"')
+        {
+            messages.push_text_turn(&text.role, text.content.get());
+            continue;
+        }
+        let turn: Value = serde_json::from_str(turn.get())
+            .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
+        match str_field(&turn, "role") {
+            Some("user") => {
+                let mut converted = Vec::new();
+                user_turn_to_chat(turn.get("content"), &mut converted)?;
+                for message in &converted {
+                    messages.push_value(message);
+                }
+            }
+            Some("assistant") => messages.push_value(&assistant_turn_to_chat(turn.get("content"))?),
             other => {
                 return Err(ConvertError::InvalidRequest(format!(
                     "unknown message role {}",
@@ -63,54 +108,61 @@ pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, Conver
             }
         }
     }
-    chat.insert("messages".into(), Value::Array(messages));
-    if let Some(max_tokens) = fields.get("max_tokens") {
-        chat.insert("max_tokens".into(), max_tokens.clone());
+    chat.set_trusted("messages", messages.finish());
+    if let Some(max_tokens) = request.get_bytes("max_tokens") {
+        chat.set_trusted("max_tokens", max_tokens);
     }
-    if let Some(stops) = fields.get("stop_sequences").filter(|s| s.is_array()) {
-        chat.insert("stop".into(), stops.clone());
+    if let Some(stops) = request
+        .get_bytes("stop_sequences")
+        .filter(|s| s.starts_with(b"["))
+    {
+        chat.set_trusted("stop", stops);
     }
     for key in ["temperature", "top_p"] {
-        if let Some(value) = fields.get(key) {
-            chat.insert(key.into(), value.clone());
+        if let Some(value) = request.get_bytes(key) {
+            chat.set_trusted(key, value);
         }
     }
-    if let Some(top_k) = fields.get("top_k") {
-        chat.insert(PIVOT_TOP_K.into(), top_k.clone());
+    if let Some(top_k) = request.get_bytes("top_k") {
+        chat.set_trusted(PIVOT_TOP_K, top_k);
     }
-    if fields.get("stream").and_then(Value::as_bool) == Some(true) {
-        chat.insert("stream".into(), json!(true));
-        chat.insert("stream_options".into(), json!({"include_usage": true}));
+    if request.get("stream") == Some("true") {
+        chat.set_trusted("stream", Bytes::from_static(b"true"));
+        chat.set_trusted(
+            "stream_options",
+            Bytes::from_static(br#"{"include_usage":true}"#),
+        );
     }
-    if let Some(user) = fields.get("metadata").and_then(|m| str_field(m, "user_id")) {
-        chat.insert("user".into(), json!(user));
+    if let Some(metadata) = field_value(request, "metadata")?
+        && let Some(user) = str_field(&metadata, "user_id")
+    {
+        set_value(&mut chat, "user", &json!(user))?;
     }
-    match fields.get("thinking") {
-        Some(thinking) if str_field(thinking, "type") == Some("enabled") => {
+    match field_value(request, "thinking")? {
+        Some(thinking) if str_field(&thinking, "type") == Some("enabled") => {
             let budget = thinking
                 .get("budget_tokens")
                 .and_then(Value::as_i64)
                 .unwrap_or(MIN_THINKING_BUDGET);
             if let Some(effort) = effort_for_budget(budget) {
-                chat.insert("reasoning_effort".into(), json!(effort));
+                set_value(&mut chat, "reasoning_effort", &json!(effort))?;
             }
-            chat.insert(PIVOT_THINKING_BUDGET.into(), json!(budget));
+            set_value(&mut chat, PIVOT_THINKING_BUDGET, &json!(budget))?;
         }
-        Some(thinking) if str_field(thinking, "type") == Some("adaptive") => {
-            chat.insert("reasoning_effort".into(), json!("medium"));
+        Some(thinking) if str_field(&thinking, "type") == Some("adaptive") => {
+            set_value(&mut chat, "reasoning_effort", &json!("medium"))?;
         }
         _ => {}
     }
-    if let Some(effort) = fields
-        .get("output_config")
-        .and_then(|c| str_field(c, "effort"))
+    if let Some(config) = field_value(request, "output_config")?
+        && let Some(effort) = str_field(&config, "effort")
     {
-        chat.insert("reasoning_effort".into(), json!(effort));
+        set_value(&mut chat, "reasoning_effort", &json!(effort))?;
     }
-    if let Some(tools) = fields.get("tools").and_then(Value::as_array) {
+    if let Some(Value::Array(tools)) = field_value(request, "tools")? {
         let mut functions = Vec::with_capacity(tools.len());
         for tool in tools {
-            if let Some(kind) = str_field(tool, "type").filter(|kind| *kind != "custom") {
+            if let Some(kind) = str_field(&tool, "type").filter(|kind| *kind != "custom") {
                 return Err(ConvertError::Unsupported(format!(
                     "anthropic server tool {kind} cannot be served by this channel"
                 )));
@@ -129,16 +181,19 @@ pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, Conver
             functions.push(json!({"type": "function", "function": function}));
         }
         if !functions.is_empty() {
-            chat.insert("tools".into(), Value::Array(functions));
+            set_value(&mut chat, "tools", &Value::Array(functions))?;
         }
     }
-    if fields.get("mcp_servers").is_some() {
+    if request.get("mcp_servers").is_some() {
         return Err(ConvertError::Unsupported(
             "anthropic mcp_servers cannot be served by this channel".into(),
         ));
     }
-    if let Some(choice) = fields.get("tool_choice") {
-        let chat_choice = match str_field(choice, "type") {
+    // A `null` tool choice still counts as present, as it does in a parsed body.
+    if let Some(raw) = request.get("tool_choice") {
+        let choice: Value = serde_json::from_str(raw)
+            .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
+        let chat_choice = match str_field(&choice, "type") {
             Some("auto") => Some(json!("auto")),
             Some("any") => Some(json!("required")),
             Some("none") => Some(json!("none")),
@@ -147,17 +202,69 @@ pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, Conver
             _ => None,
         };
         if let Some(chat_choice) = chat_choice {
-            chat.insert("tool_choice".into(), chat_choice);
+            set_value(&mut chat, "tool_choice", &chat_choice)?;
         }
         if choice
             .get("disable_parallel_tool_use")
             .and_then(Value::as_bool)
             == Some(true)
         {
-            chat.insert("parallel_tool_calls".into(), json!(false));
+            chat.set_trusted("parallel_tool_calls", Bytes::from_static(b"false"));
         }
     }
-    Ok(Value::Object(chat))
+    Ok(chat)
+}
+
+/// A top-level field parsed; `None` when it is absent or `null`.
+fn field_value(request: &JsonObject, key: &str) -> Result<Option<Value>, ConvertError> {
+    request
+        .get_as::<Value>(key)
+        .map_err(|error| ConvertError::InvalidRequest(error.to_string()))
+}
+
+fn set_value(chat: &mut JsonObject, key: &str, value: &Value) -> Result<(), ConvertError> {
+    chat.set(key, value)
+        .map_err(|error| ConvertError::InvalidRequest(error.to_string()))
+}
+
+/// The chat `messages` array, written as it is built.
+struct MessageList {
+    json: Vec<u8>,
+}
+
+impl MessageList {
+    fn with_capacity(capacity: usize) -> MessageList {
+        let mut json = Vec::with_capacity(capacity + 256);
+        json.push(b'[');
+        MessageList { json }
+    }
+
+    fn separate(&mut self) {
+        if self.json.len() > 1 {
+            self.json.push(b',');
+        }
+    }
+
+    fn push_value(&mut self, message: &Value) {
+        self.separate();
+        // Writing a `Value` into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.json, message);
+    }
+
+    /// `{"role": role, "content": text}` with `text` the client's raw JSON string.
+    fn push_text_turn(&mut self, role: &str, text: &str) {
+        self.separate();
+        self.json.extend_from_slice(br#"{"role":""#);
+        self.json.extend_from_slice(role.as_bytes());
+        self.json.extend_from_slice(br#"","content":"#);
+        self.json.extend_from_slice(text.as_bytes());
+        self.json.push(b'}');
+    }
+
+    fn finish(mut self) -> Bytes {
+        self.json.push(b']');
+        Bytes::from(self.json)
+    }
 }
 
 /// A user turn: its tool results become `tool` messages (first, as chat wants them right after

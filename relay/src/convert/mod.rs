@@ -77,10 +77,13 @@ mod gemini;
 mod responses;
 mod usage;
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use crate::error::RelayError;
+use crate::json::JsonObject;
 use crate::sse::SseEvent;
 
 pub use anthropic::{
@@ -259,14 +262,52 @@ pub fn convert_request(
     if client == channel {
         return Ok(body.clone());
     }
-    let mut pivot = match client {
-        Wire::Chat => body.clone(),
-        Wire::Messages => anthropic::messages_request_to_pivot(body)?,
-        Wire::Gemini => gemini::gemini_request_to_pivot(body, model, stream)?,
-        Wire::Responses => responses::responses_request_to_pivot(body)?,
+    // A chat body is read in place; it is only copied when it is itself the result.
+    let pivot = match client {
+        Wire::Chat => Cow::Borrowed(body),
+        Wire::Messages => Cow::Owned(anthropic::messages_request_to_pivot(body)?),
+        Wire::Gemini => Cow::Owned(gemini::gemini_request_to_pivot(body, model, stream)?),
+        Wire::Responses => Cow::Owned(responses::responses_request_to_pivot(body)?),
     };
+    from_pivot_request(pivot, channel)
+}
+
+/// [`convert_request`] for a body the relay holds as raw top-level fields. Anthropic Messages
+/// bodies are converted from those fields (text turns and pass-through values are copied, not
+/// rebuilt); other protocols go through [`convert_request`].
+pub(crate) fn convert_request_object(
+    client: Wire,
+    channel: Wire,
+    body: &JsonObject,
+    model: &str,
+    stream: bool,
+) -> Result<JsonObject, ConvertError> {
+    let invalid = |error: serde_json::Error| ConvertError::InvalidRequest(error.to_string());
+    if client == channel {
+        return Ok(body.clone());
+    }
+    // With a key given twice a parsed body keeps the last value; the raw fields would give the
+    // first, so such bodies take the parsed path.
+    if client == Wire::Messages && !body.has_duplicate_keys() {
+        let mut pivot = anthropic::messages_object_to_pivot(body)?;
+        if channel == Wire::Chat {
+            finish_chat_object(&mut pivot);
+            return Ok(pivot);
+        }
+        let pivot = serde_json::from_slice::<Value>(&pivot.to_bytes()).map_err(invalid)?;
+        let converted = from_pivot_request(Cow::Owned(pivot), channel)?;
+        return JsonObject::from_value(&converted).map_err(invalid);
+    }
+    let value = serde_json::from_slice::<Value>(&body.to_bytes()).map_err(invalid)?;
+    let converted = convert_request(client, channel, &value, model, stream)?;
+    JsonObject::from_value(&converted).map_err(invalid)
+}
+
+/// The channel's request from a pivot chat request.
+fn from_pivot_request(pivot: Cow<'_, Value>, channel: Wire) -> Result<Value, ConvertError> {
     match channel {
         Wire::Chat => {
+            let mut pivot = pivot.into_owned();
             finish_chat_request(&mut pivot);
             Ok(pivot)
         }
@@ -286,14 +327,15 @@ pub fn convert_response(
     if client == channel {
         return Ok(body.clone());
     }
+    // A chat body is read in place; it is only copied when it is itself the result.
     let chat = match channel {
-        Wire::Chat => body.clone(),
-        Wire::Messages => messages_response_to_chat(body, meta)?,
-        Wire::Gemini => gemini_response_to_chat(body, meta)?,
-        Wire::Responses => responses_response_to_chat(body, meta)?,
+        Wire::Chat => Cow::Borrowed(body),
+        Wire::Messages => Cow::Owned(messages_response_to_chat(body, meta)?),
+        Wire::Gemini => Cow::Owned(gemini_response_to_chat(body, meta)?),
+        Wire::Responses => Cow::Owned(responses_response_to_chat(body, meta)?),
     };
     match client {
-        Wire::Chat => Ok(chat),
+        Wire::Chat => Ok(chat.into_owned()),
         Wire::Messages => chat_response_to_messages(&chat),
         Wire::Gemini => chat_response_to_gemini(&chat),
         Wire::Responses => chat_response_to_responses(&chat, meta),
@@ -408,6 +450,15 @@ fn finish_chat_request(chat: &mut Value) {
         {
             fields.insert("max_completion_tokens".into(), limit);
         }
+    }
+}
+
+/// [`finish_chat_request`] for a pivot held as raw fields.
+fn finish_chat_object(chat: &mut JsonObject) {
+    chat.remove(PIVOT_TOP_K);
+    chat.remove(PIVOT_THINKING_BUDGET);
+    if chat.get("reasoning_effort").is_some() {
+        chat.rename("max_tokens", "max_completion_tokens");
     }
 }
 
