@@ -220,19 +220,11 @@ impl SseRelay {
         if self.client_closed {
             return;
         }
-        let mut converted = Vec::new();
         if is_done {
-            from_chat.finish(&mut converted);
+            from_chat.finish_sse(out);
             self.client_closed = true;
-        } else if let Some(value) = event
-            .data
-            .as_deref()
-            .and_then(|data| serde_json::from_str::<Value>(data).ok())
-        {
-            from_chat.push(&value, &mut converted);
-        }
-        for event in converted {
-            out.extend_from_slice(&event.to_bytes());
+        } else if let Some(data) = event.data.as_deref() {
+            from_chat.push_sse(data, out);
         }
     }
 
@@ -249,12 +241,8 @@ impl SseRelay {
         if let Some(from_chat) = &mut self.from_chat
             && !self.client_closed
         {
-            let mut converted = Vec::new();
-            from_chat.finish(&mut converted);
+            from_chat.finish_sse(out);
             self.client_closed = true;
-            for event in converted {
-                out.extend_from_slice(&event.to_bytes());
-            }
         }
     }
 

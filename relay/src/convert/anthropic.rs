@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use bytes::Bytes;
-use serde::Deserialize;
+use bytes::{Bytes, BytesMut};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
@@ -12,10 +12,10 @@ use crate::json::JsonObject;
 
 use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
 use super::{
-    ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta, StreamEvent,
-    Usage, as_object, budget_for_effort, chat_max_tokens, chat_text, chat_thinking_budget,
-    chat_top_k, data_url, effort_for_budget, finish_chat_request, parse_arguments, parse_data_url,
-    stop_list, str_field, system_texts,
+    ConvertError, EventConverter, EventSink, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta,
+    StreamEvent, Usage, as_object, budget_for_effort, chat_max_tokens, chat_text,
+    chat_thinking_budget, chat_top_k, data_url, effort_for_budget, finish_chat_request,
+    parse_arguments, parse_data_url, stop_list, str_field, system_texts,
 };
 
 /// Anthropic requires `max_tokens`; chat does not. Used when the chat client sets none.
@@ -855,13 +855,6 @@ pub fn chat_response_to_messages(chat: &Value) -> Result<Value, ConvertError> {
 
 // ------------------------------------------------------------------ streams
 
-fn event(name: &'static str, data: Value) -> StreamEvent {
-    StreamEvent::Json {
-        event: Some(name),
-        data,
-    }
-}
-
 /// Chat completion chunks in, Anthropic Messages stream events out.
 #[derive(Debug, Default)]
 pub struct ChatToMessagesStream {
@@ -874,19 +867,49 @@ pub struct ChatToMessagesStream {
     done: bool,
 }
 
+/// A `content_block_delta` event, the one sent per token: written without a `Value`, its
+/// keys in the order a `Value` would write them.
+#[derive(Serialize)]
+struct BlockDelta<'a> {
+    delta: DeltaBody<'a>,
+    index: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum DeltaBody<'a> {
+    Json {
+        partial_json: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+    Text {
+        text: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+    Thinking {
+        thinking: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
 impl ChatToMessagesStream {
     pub fn new() -> ChatToMessagesStream {
         ChatToMessagesStream::default()
     }
 
-    fn start(&mut self, out: &mut Vec<StreamEvent>) {
+    fn start(&mut self, out: &mut EventSink<'_>) {
         if self.started {
             return;
         }
         self.started = true;
-        out.push(event(
-            "message_start",
-            json!({"type": "message_start", "message": {
+        out.json(
+            Some("message_start"),
+            &json!({"type": "message_start", "message": {
                 "id": self.blocks.id,
                 "type": "message",
                 "role": "assistant",
@@ -896,12 +919,12 @@ impl ChatToMessagesStream {
                 "stop_sequence": null,
                 "usage": {"input_tokens": 0, "output_tokens": 0},
             }}),
-        ));
+        );
         // Anthropic's own streams carry a ping near the start; some clients wait for one.
-        out.push(event("ping", json!({"type": "ping"})));
+        out.json(Some("ping"), &json!({"type": "ping"}));
     }
 
-    fn emit_ops(&mut self, out: &mut Vec<StreamEvent>) {
+    fn emit_ops(&mut self, out: &mut EventSink<'_>) {
         for op in std::mem::take(&mut self.ops) {
             match op {
                 BlockOp::Start(kind) => {
@@ -914,35 +937,43 @@ impl ChatToMessagesStream {
                             json!({"type": "tool_use", "id": id, "name": name, "input": {}})
                         }
                     };
-                    out.push(event(
-                        "content_block_start",
-                        json!({"type": "content_block_start",
+                    out.json(
+                        Some("content_block_start"),
+                        &json!({"type": "content_block_start",
                         "index": self.next_index, "content_block": block}),
-                    ));
+                    );
                     self.open = Some(kind);
                 }
                 BlockOp::Delta(text) => {
                     let delta = match self.open {
-                        Some(BlockKind::Thinking) => {
-                            json!({"type": "thinking_delta", "thinking": text})
-                        }
-                        Some(BlockKind::Text) => json!({"type": "text_delta", "text": text}),
-                        Some(BlockKind::Tool { .. }) => {
-                            json!({"type": "input_json_delta", "partial_json": text})
-                        }
+                        Some(BlockKind::Thinking) => DeltaBody::Thinking {
+                            thinking: &text,
+                            kind: "thinking_delta",
+                        },
+                        Some(BlockKind::Text) => DeltaBody::Text {
+                            text: &text,
+                            kind: "text_delta",
+                        },
+                        Some(BlockKind::Tool { .. }) => DeltaBody::Json {
+                            partial_json: &text,
+                            kind: "input_json_delta",
+                        },
                         None => continue,
                     };
-                    out.push(event(
-                        "content_block_delta",
-                        json!({"type": "content_block_delta",
-                        "index": self.next_index, "delta": delta}),
-                    ));
+                    out.json(
+                        Some("content_block_delta"),
+                        &BlockDelta {
+                            delta,
+                            index: self.next_index,
+                            kind: "content_block_delta",
+                        },
+                    );
                 }
                 BlockOp::Stop => {
-                    out.push(event(
-                        "content_block_stop",
-                        json!({"type": "content_block_stop", "index": self.next_index}),
-                    ));
+                    out.json(
+                        Some("content_block_stop"),
+                        &json!({"type": "content_block_stop", "index": self.next_index}),
+                    );
                     self.open = None;
                     self.next_index += 1;
                 }
@@ -950,34 +981,29 @@ impl ChatToMessagesStream {
         }
     }
 
-    fn end(&mut self, out: &mut Vec<StreamEvent>) {
+    fn end(&mut self, out: &mut EventSink<'_>) {
         self.done = true;
         let usage = self.blocks.usage.unwrap_or_default();
-        out.push(event(
-            "message_delta",
-            json!({"type": "message_delta",
+        out.json(
+            Some("message_delta"),
+            &json!({"type": "message_delta",
             "delta": {"stop_reason": finish_to_stop_reason(self.blocks.finish_reason.as_deref()),
                 "stop_sequence": null},
             "usage": usage.to_messages()}),
-        ));
-        out.push(event("message_stop", json!({"type": "message_stop"})));
+        );
+        out.json(Some("message_stop"), &json!({"type": "message_stop"}));
     }
 
-    fn fail(&mut self, kind: &str, message: &str, out: &mut Vec<StreamEvent>) {
+    fn fail(&mut self, kind: &str, message: &str, out: &mut EventSink<'_>) {
         self.done = true;
-        out.push(event(
-            "error",
-            json!({"type": "error", "error": {"type": kind, "message": message}}),
-        ));
+        out.json(
+            Some("error"),
+            &json!({"type": "error", "error": {"type": kind, "message": message}}),
+        );
     }
-}
 
-impl EventConverter for ChatToMessagesStream {
-    fn push(&mut self, chunk: &Value, out: &mut Vec<StreamEvent>) {
-        if self.done {
-            return;
-        }
-        self.blocks.push(chunk, &mut self.ops);
+    /// The client events for what the last chunk changed.
+    fn after_chunk(&mut self, out: &mut EventSink<'_>) {
         if let Some(error) = self.blocks.error.take() {
             let message = str_field(&error, "message")
                 .unwrap_or("upstream error")
@@ -1003,7 +1029,16 @@ impl EventConverter for ChatToMessagesStream {
         }
     }
 
-    fn finish(&mut self, out: &mut Vec<StreamEvent>) {
+    fn read_text(&mut self, data: &str, out: &mut EventSink<'_>) {
+        if self.done {
+            return;
+        }
+        if self.blocks.push_text(data, &mut self.ops) {
+            self.after_chunk(out);
+        }
+    }
+
+    fn close(&mut self, out: &mut EventSink<'_>) {
         if self.done {
             return;
         }
@@ -1017,6 +1052,32 @@ impl EventConverter for ChatToMessagesStream {
                 out,
             );
         }
+    }
+}
+
+impl EventConverter for ChatToMessagesStream {
+    fn push(&mut self, chunk: &Value, out: &mut Vec<StreamEvent>) {
+        if self.done {
+            return;
+        }
+        self.blocks.push(chunk, &mut self.ops);
+        self.after_chunk(&mut EventSink::Events(out));
+    }
+
+    fn push_text(&mut self, data: &str, out: &mut Vec<StreamEvent>) {
+        self.read_text(data, &mut EventSink::Events(out));
+    }
+
+    fn push_sse(&mut self, data: &str, out: &mut BytesMut) {
+        self.read_text(data, &mut EventSink::Sse(out));
+    }
+
+    fn finish(&mut self, out: &mut Vec<StreamEvent>) {
+        self.close(&mut EventSink::Events(out));
+    }
+
+    fn finish_sse(&mut self, out: &mut BytesMut) {
+        self.close(&mut EventSink::Sse(out));
     }
 }
 
@@ -1196,6 +1257,35 @@ mod tests {
             .unwrap()
             .get("thinking")
             .cloned()
+    }
+
+    #[test]
+    fn events_written_as_sse_are_the_events_framed() {
+        let chunks = [
+            json!({"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"role": "assistant", "reasoning_content": "hm\"m"}}]}),
+            json!({"id": "c", "choices": [{"index": 0, "delta": {"content": "h\u{e9}llo \n"}}]}),
+            json!({"id": "c", "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "t", "type": "function", "function": {"name": "f", "arguments": "{\"a\":"}}]}}]}),
+            json!({"id": "c", "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "1}"}}]}, "finish_reason": "tool_calls"}]}),
+            json!({"id": "c", "choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 4, "prompt_tokens_details": {"cached_tokens": 2}}}),
+        ];
+        for cut in [false, true] {
+            let mut parsed = ChatToMessagesStream::new();
+            let mut written = ChatToMessagesStream::new();
+            let (mut events, mut bytes) = (Vec::new(), BytesMut::new());
+            let sent = if cut { &chunks[..2] } else { &chunks[..] };
+            for chunk in sent {
+                parsed.push(chunk, &mut events);
+                written.push_sse(&chunk.to_string(), &mut bytes);
+            }
+            parsed.finish(&mut events);
+            written.finish_sse(&mut bytes);
+            let framed: Vec<u8> = events.iter().flat_map(|e| e.to_bytes()).collect();
+            assert!(events.len() > 4, "{events:?}");
+            assert_eq!(
+                String::from_utf8(bytes.to_vec()).unwrap(),
+                String::from_utf8(framed).unwrap()
+            );
+        }
     }
 
     #[test]

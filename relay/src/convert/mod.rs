@@ -79,7 +79,8 @@ mod usage;
 
 use std::borrow::Cow;
 
-use bytes::Bytes;
+use bytes::{BufMut, Bytes, BytesMut};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::RelayError;
@@ -208,9 +209,65 @@ impl StreamEvent {
 pub trait EventConverter: Send {
     /// One upstream event's parsed `data:` payload; appends the client events it completes.
     fn push(&mut self, event: &Value, out: &mut Vec<StreamEvent>);
+    /// [`EventConverter::push`] for an event's `data:` text; text that is not JSON is skipped.
+    /// Converters that read the text more cheaply than as a whole `Value` override it.
+    fn push_text(&mut self, data: &str, out: &mut Vec<StreamEvent>) {
+        if let Ok(event) = serde_json::from_str::<Value>(data) {
+            self.push(&event, out);
+        }
+    }
     /// The upstream stream ended (or chat sent `[DONE]`): appends what closes the client's
     /// stream. Events pushed afterwards are ignored.
     fn finish(&mut self, out: &mut Vec<StreamEvent>);
+    /// [`EventConverter::push_text`] with the client events written as server-sent events.
+    /// Converters on a hot path override it to write them without a `Value` per event.
+    fn push_sse(&mut self, data: &str, out: &mut BytesMut) {
+        let mut events = Vec::new();
+        self.push_text(data, &mut events);
+        for event in events {
+            out.extend_from_slice(&event.to_bytes());
+        }
+    }
+    /// [`EventConverter::finish`] with the client events written as server-sent events.
+    fn finish_sse(&mut self, out: &mut BytesMut) {
+        let mut events = Vec::new();
+        self.finish(&mut events);
+        for event in events {
+            out.extend_from_slice(&event.to_bytes());
+        }
+    }
+}
+
+/// Where a converter writes its events: as [`StreamEvent`]s for callers that read them, or
+/// framed as server-sent events for the client (the same text [`StreamEvent::to_bytes`]
+/// gives, without building a `Value`).
+pub(crate) enum EventSink<'a> {
+    Events(&'a mut Vec<StreamEvent>),
+    Sse(&'a mut BytesMut),
+}
+
+impl EventSink<'_> {
+    pub(crate) fn json<T: Serialize + ?Sized>(&mut self, event: Option<&'static str>, data: &T) {
+        match self {
+            EventSink::Events(out) => {
+                // Serializing plain data into a `Value` cannot fail.
+                if let Ok(data) = serde_json::to_value(data) {
+                    out.push(StreamEvent::Json { event, data });
+                }
+            }
+            EventSink::Sse(out) => {
+                if let Some(name) = event {
+                    out.extend_from_slice(b"event: ");
+                    out.extend_from_slice(name.as_bytes());
+                    out.extend_from_slice(b"\n");
+                }
+                out.extend_from_slice(b"data: ");
+                // Writing plain data into memory cannot fail.
+                let _ = serde_json::to_writer((&mut **out).writer(), data);
+                out.extend_from_slice(b"\n\n");
+            }
+        }
+    }
 }
 
 /// Drives an [`EventConverter`] with the relay's own parsed events: comments and data-less
@@ -236,8 +293,8 @@ impl SseStreamConverter {
         };
         if data.trim() == "[DONE]" {
             self.inner.finish(&mut self.scratch);
-        } else if let Ok(value) = serde_json::from_str::<Value>(data) {
-            self.inner.push(&value, &mut self.scratch);
+        } else {
+            self.inner.push_text(data, &mut self.scratch);
         }
         out.extend(self.scratch.drain(..).map(StreamEvent::into_sse));
     }
