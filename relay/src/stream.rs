@@ -316,20 +316,22 @@ impl SseRelay {
             self.choices_bytes += choices.len();
             self.choices.push(choices.to_owned());
         }
-        match &self.options.rewrite_model_to {
-            Some(model) if object.get("model").is_some() => {
-                object.set("model", model).ok()?;
-                let renamed = object.to_bytes();
-                Some(SseEvent {
-                    raw: rebuild_event(&raw, &renamed),
-                    data: kept(&renamed),
-                })
-            }
-            _ => Some(SseEvent {
-                raw,
-                data: kept(&data),
-            }),
+        if let Some(model) = &self.options.rewrite_model_to
+            && object.get("model").is_some()
+        {
+            object.set("model", model).ok()?;
+            let renamed = object.to_bytes();
+            return Some(SseEvent {
+                raw: rebuild_event(&raw, &renamed),
+                data: kept(&renamed),
+            });
         }
+        // The object shares `data`'s buffer: without it the text goes back without a copy.
+        drop(object);
+        Some(SseEvent {
+            raw,
+            data: keep_data.then(|| into_string(data)),
+        })
     }
 
     /// Ends the stream with an error event in the client's protocol: the status line is long
@@ -429,6 +431,12 @@ impl Drop for SseRelay {
         // gets whatever usage is known.
         self.account();
     }
+}
+
+/// The text of bytes that came from a `String`, taking their buffer when it is not shared.
+fn into_string(data: Bytes) -> String {
+    String::from_utf8(Vec::from(data))
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// Puts `model` where a protocol's own events name the model; false when this event names none.

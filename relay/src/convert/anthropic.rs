@@ -12,8 +12,8 @@ use crate::json::JsonObject;
 
 use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
 use super::{
-    ConvertError, EventConverter, EventSink, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta,
-    StreamEvent, Usage, as_object, budget_for_effort, chat_max_tokens, chat_text,
+    ConvertError, EventConverter, EventSink, ObjectOnly, PIVOT_THINKING_BUDGET, PIVOT_TOP_K,
+    ResponseMeta, StreamEvent, Usage, as_object, budget_for_effort, chat_max_tokens, chat_text,
     chat_thinking_budget, chat_top_k, data_url, effort_for_budget, finish_chat_request,
     parse_arguments, parse_data_url, stop_list, str_field, system_texts,
 };
@@ -41,13 +41,15 @@ pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, Conver
         .map_err(|error| ConvertError::InvalidRequest(error.to_string()))
 }
 
-/// A turn whose content may be plain text, read without building its JSON tree.
+/// A turn read in place: its role and its content as the client wrote it.
 #[derive(Deserialize)]
-struct TextTurn<'a> {
+struct TurnView<'a> {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
     #[serde(borrow)]
-    role: Cow<'a, str>,
+    role: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    content: &'a RawValue,
+    content: Option<&'a RawValue>,
 }
 
 /// The pivot chat request for a Messages request held as raw top-level fields. Fields that
@@ -63,9 +65,7 @@ pub(crate) fn messages_object_to_pivot(request: &JsonObject) -> Result<JsonObjec
         .get("messages")
         .filter(|raw| raw.starts_with('['))
         .ok_or_else(|| ConvertError::InvalidRequest("messages must be an array".into()))?;
-    let turns: Vec<&RawValue> = serde_json::from_str(turns)
-        .map_err(|_| ConvertError::InvalidRequest("messages must be an array".into()))?;
-    let mut messages = MessageList::with_capacity(turns.iter().map(|t| t.get().len()).sum());
+    let mut messages = MessageList::with_capacity(turns.len());
     match field_value(request, "system")? {
         Some(Value::String(text)) if !text.is_empty() => {
             messages.push_value(&json!({"role": "system", "content": text}));
@@ -80,31 +80,33 @@ pub(crate) fn messages_object_to_pivot(request: &JsonObject) -> Result<JsonObjec
         }
         _ => {}
     }
-    for turn in turns {
-        // The common turn, text in a string, is copied as it is; anything else is parsed.
-        if let Ok(text) = serde_json::from_str::<TextTurn<'_>>(turn.get())
-            && matches!(text.role.as_ref(), "user" | "assistant")
-            && text.content.get().starts_with('"')
-        {
-            messages.push_text_turn(&text.role, text.content.get());
-            continue;
-        }
-        let turn: Value = serde_json::from_str(turn.get())
-            .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
-        match str_field(&turn, "role") {
-            Some("user") => {
-                let mut converted = Vec::new();
-                user_turn_to_chat(turn.get("content"), &mut converted)?;
-                for message in &converted {
-                    messages.push_value(message);
+    let invalid = |error: serde_json::Error| ConvertError::InvalidRequest(error.to_string());
+    match serde_json::from_str::<Vec<TurnView<'_>>>(turns) {
+        Ok(turns) => {
+            for turn in turns {
+                let role = turn.role.as_deref();
+                // The common turn, text in a string, is copied as it is.
+                if let (Some(role @ ("user" | "assistant")), Some(text)) = (role, turn.content)
+                    && text.get().starts_with('"')
+                {
+                    messages.push_text_turn(role, text.get());
+                    continue;
                 }
+                let content = turn
+                    .content
+                    .map(|raw| serde_json::from_str::<Value>(raw.get()))
+                    .transpose()
+                    .map_err(invalid)?;
+                turn_to_chat(role, content.as_ref(), &mut messages)?;
             }
-            Some("assistant") => messages.push_value(&assistant_turn_to_chat(turn.get("content"))?),
-            other => {
-                return Err(ConvertError::InvalidRequest(format!(
-                    "unknown message role {}",
-                    other.unwrap_or("(none)")
-                )));
+        }
+        // A turn that is not an object, or a role that is not a string: read as values, which
+        // reports it the usual way.
+        Err(_) => {
+            let turns: Vec<Value> = serde_json::from_str(turns)
+                .map_err(|_| ConvertError::InvalidRequest("messages must be an array".into()))?;
+            for turn in &turns {
+                turn_to_chat(str_field(turn, "role"), turn.get("content"), &mut messages)?;
             }
         }
     }
@@ -159,30 +161,10 @@ pub(crate) fn messages_object_to_pivot(request: &JsonObject) -> Result<JsonObjec
     {
         set_value(&mut chat, "reasoning_effort", &json!(effort))?;
     }
-    if let Some(Value::Array(tools)) = field_value(request, "tools")? {
-        let mut functions = Vec::with_capacity(tools.len());
-        for tool in tools {
-            if let Some(kind) = str_field(&tool, "type").filter(|kind| *kind != "custom") {
-                return Err(ConvertError::Unsupported(format!(
-                    "anthropic server tool {kind} cannot be served by this channel"
-                )));
-            }
-            let mut function = Map::new();
-            function.insert("name".into(), tool.get("name").cloned().unwrap_or_default());
-            if let Some(description) = tool.get("description") {
-                function.insert("description".into(), description.clone());
-            }
-            function.insert(
-                "parameters".into(),
-                tool.get("input_schema")
-                    .cloned()
-                    .unwrap_or_else(|| json!({"type": "object", "properties": {}})),
-            );
-            functions.push(json!({"type": "function", "function": function}));
-        }
-        if !functions.is_empty() {
-            set_value(&mut chat, "tools", &Value::Array(functions))?;
-        }
+    if let Some(tools) = request.get("tools").filter(|raw| raw.starts_with('['))
+        && let Some(functions) = tools_to_chat(tools)?
+    {
+        chat.set_trusted("tools", functions);
     }
     if request.get("mcp_servers").is_some() {
         return Err(ConvertError::Unsupported(
@@ -213,6 +195,121 @@ pub(crate) fn messages_object_to_pivot(request: &JsonObject) -> Result<JsonObjec
         }
     }
     Ok(chat)
+}
+
+/// A tool definition read in place.
+#[derive(Deserialize)]
+struct ToolView<'a> {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
+    #[serde(borrow, rename = "type")]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "raw_present")]
+    name: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "raw_present")]
+    description: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "raw_present")]
+    input_schema: Option<&'a RawValue>,
+}
+
+/// A field's raw text, `null` included (a present `null` is copied like any value).
+fn raw_present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(deserializer).map(Some)
+}
+
+/// The chat `tools` for an Anthropic `tools` array; `None` when it has none. Names,
+/// descriptions and schemas are copied as the client wrote them.
+fn tools_to_chat(tools: &str) -> Result<Option<Bytes>, ConvertError> {
+    let unsupported = |kind: &str| {
+        ConvertError::Unsupported(format!(
+            "anthropic server tool {kind} cannot be served by this channel"
+        ))
+    };
+    let Ok(views) = serde_json::from_str::<Vec<ToolView<'_>>>(tools) else {
+        // A tool of unexpected shape: read as values, with the same outcome.
+        let tools: Vec<Value> = serde_json::from_str(tools)
+            .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
+        let mut functions = Vec::with_capacity(tools.len());
+        for tool in tools {
+            if let Some(kind) = str_field(&tool, "type").filter(|kind| *kind != "custom") {
+                return Err(unsupported(kind));
+            }
+            let mut function = Map::new();
+            function.insert("name".into(), tool.get("name").cloned().unwrap_or_default());
+            if let Some(description) = tool.get("description") {
+                function.insert("description".into(), description.clone());
+            }
+            function.insert(
+                "parameters".into(),
+                tool.get("input_schema")
+                    .cloned()
+                    .unwrap_or_else(|| json!({"type": "object", "properties": {}})),
+            );
+            functions.push(json!({"type": "function", "function": function}));
+        }
+        if functions.is_empty() {
+            return Ok(None);
+        }
+        let json = serde_json::to_vec(&functions)
+            .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
+        return Ok(Some(Bytes::from(json)));
+    };
+    if views.is_empty() {
+        return Ok(None);
+    }
+    let mut json = Vec::with_capacity(tools.len() + 64 * views.len());
+    json.push(b'[');
+    for (index, tool) in views.iter().enumerate() {
+        if let Some(kind) = tool.kind.as_deref().filter(|kind| *kind != "custom") {
+            return Err(unsupported(kind));
+        }
+        if index > 0 {
+            json.push(b',');
+        }
+        // Keys in the order a `Value` writes them.
+        json.extend_from_slice(br#"{"function":{"#);
+        if let Some(description) = tool.description {
+            json.extend_from_slice(br#""description":"#);
+            json.extend_from_slice(description.get().as_bytes());
+            json.push(b',');
+        }
+        json.extend_from_slice(br#""name":"#);
+        json.extend_from_slice(tool.name.map_or("null", RawValue::get).as_bytes());
+        json.extend_from_slice(br#","parameters":"#);
+        let parameters = tool
+            .input_schema
+            .map_or(r#"{"properties":{},"type":"object"}"#, RawValue::get);
+        json.extend_from_slice(parameters.as_bytes());
+        json.extend_from_slice(br#"},"type":"function"}"#);
+    }
+    json.push(b']');
+    Ok(Some(Bytes::from(json)))
+}
+
+fn turn_to_chat(
+    role: Option<&str>,
+    content: Option<&Value>,
+    messages: &mut MessageList,
+) -> Result<(), ConvertError> {
+    match role {
+        Some("user") => {
+            let mut converted = Vec::new();
+            user_turn_to_chat(content, &mut converted)?;
+            for message in &converted {
+                messages.push_value(message);
+            }
+        }
+        Some("assistant") => messages.push_value(&assistant_turn_to_chat(content)?),
+        other => {
+            return Err(ConvertError::InvalidRequest(format!(
+                "unknown message role {}",
+                other.unwrap_or("(none)")
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A top-level field parsed; `None` when it is absent or `null`.
@@ -1257,6 +1354,58 @@ mod tests {
             .unwrap()
             .get("thinking")
             .cloned()
+    }
+
+    #[test]
+    fn turns_read_in_place_keep_the_parsed_rules() {
+        // Serde would read a struct from an array of its fields; a turn must be an object.
+        for turns in [
+            json!([["user", "hi"]]),
+            json!([{"role": 1, "content": "hi"}]),
+        ] {
+            let request = json!({"model": "m", "max_tokens": 5, "messages": turns});
+            let error = messages_request_to_chat(&request).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "invalid request: unknown message role (none)"
+            );
+        }
+        let request = json!({"model": "m", "messages": [{"role": "user", "content": null}]});
+        assert!(messages_request_to_chat(&request).is_err());
+        let tools = json!([{"name": "a", "description": null},
+            {"name": "b", "type": "custom", "input_schema": {"type": "object"}}]);
+        let request = json!({"model": "m", "messages": [], "tools": tools});
+        assert_eq!(
+            messages_request_to_chat(&request).unwrap()["tools"],
+            json!([{"type": "function", "function": {"name": "a", "description": null,
+                "parameters": {"type": "object", "properties": {}}}},
+                {"type": "function", "function": {"name": "b", "parameters": {"type": "object"}}}])
+        );
+        for tools in [
+            json!([{"name": "w", "type": "web_search_20250305"}]),
+            json!([7]),
+        ] {
+            let request = json!({"model": "m", "messages": [], "tools": tools});
+            let outcome = messages_request_to_chat(&request).map(|chat| chat.get("tools").cloned());
+            match outcome {
+                Err(error) => assert!(error.to_string().contains("web_search"), "{error}"),
+                Ok(tools) => assert_eq!(
+                    tools,
+                    Some(json!([{"type": "function", "function": {"name": null,
+                        "parameters": {"type": "object", "properties": {}}}}]))
+                ),
+            }
+        }
+        let request = json!({"model": "m", "stream": true, "temperature": null, "messages": [
+            {"role": "user", "content": "a \"quoted\" \u{e9}"},
+            {"role": "assistant", "content": [{"type": "text", "text": "b"}]}]});
+        assert_eq!(
+            messages_request_to_chat(&request).unwrap(),
+            json!({"model": "m", "stream": true, "temperature": null,
+                "stream_options": {"include_usage": true}, "messages": [
+                {"role": "user", "content": "a \"quoted\" \u{e9}"},
+                {"role": "assistant", "content": "b"}]})
+        );
     }
 
     #[test]

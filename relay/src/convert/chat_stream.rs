@@ -9,13 +9,15 @@ use std::borrow::Cow;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::{Usage, is_complete_json, str_field};
+use super::{ObjectOnly, Usage, is_complete_json, str_field};
 
 /// The fields of a chat chunk the sequencer reads, borrowed from the chunk's text. Reading
 /// fails when a field has another type than these (a number for an id, say): such a chunk is
 /// read as a `Value` instead, with the same outcome.
 #[derive(Deserialize)]
 struct ChunkView<'a> {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
     /// Present even when `null`: any `error` key makes the chunk an error.
     #[serde(default, deserialize_with = "present")]
     error: Option<Value>,
@@ -31,6 +33,8 @@ struct ChunkView<'a> {
 
 #[derive(Deserialize)]
 struct ChoiceView<'a> {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
     index: Option<u64>,
     #[serde(borrow)]
     delta: Option<DeltaView<'a>>,
@@ -40,6 +44,8 @@ struct ChoiceView<'a> {
 
 #[derive(Deserialize)]
 struct DeltaView<'a> {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
     #[serde(borrow)]
     reasoning_content: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -54,6 +60,8 @@ struct DeltaView<'a> {
 
 #[derive(Deserialize)]
 struct UsageView {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
     prompt_tokens: Option<u64>,
     completion_tokens: Option<u64>,
     prompt_tokens_details: Option<PromptDetailsView>,
@@ -62,12 +70,16 @@ struct UsageView {
 
 #[derive(Deserialize)]
 struct PromptDetailsView {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
     cached_tokens: Option<u64>,
     cache_creation_tokens: Option<u64>,
 }
 
 #[derive(Deserialize)]
 struct CompletionDetailsView {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
     reasoning_tokens: Option<u64>,
 }
 

@@ -510,6 +510,19 @@ fn finish_chat_request(chat: &mut Value) {
     }
 }
 
+/// The first field of the typed views that read JSON in place. Serde also reads a struct from
+/// an array of its fields in order; a view must only ever accept an object (an array in that
+/// place is an error the slower `Value` path reports), and this field fails every array. No
+/// object carries its key.
+#[derive(Default)]
+pub(super) struct ObjectOnly;
+
+impl<'de> serde::Deserialize<'de> for ObjectOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<ObjectOnly, D::Error> {
+        Err(serde::de::Error::custom("an object was expected"))
+    }
+}
+
 /// [`finish_chat_request`] for a pivot held as raw fields.
 fn finish_chat_object(chat: &mut JsonObject) {
     chat.remove(PIVOT_TOP_K);
