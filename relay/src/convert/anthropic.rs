@@ -974,6 +974,81 @@ struct BlockDelta<'a> {
     kind: &'static str,
 }
 
+/// The other events of every stream, written the same way.
+#[derive(Serialize)]
+struct MessageStart<'a> {
+    message: StartedMessage<'a>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct StartedMessage<'a> {
+    content: [(); 0],
+    id: &'a str,
+    model: &'a str,
+    role: &'static str,
+    stop_reason: Option<()>,
+    stop_sequence: Option<()>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    usage: NoTokens,
+}
+
+#[derive(Serialize)]
+struct NoTokens {
+    input_tokens: u64,
+    output_tokens: u64,
+}
+
+/// `ping` and `message_stop`: a type and nothing else.
+#[derive(Serialize)]
+struct Bare {
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct BlockStart<'a> {
+    content_block: StartedBlock<'a>,
+    index: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum StartedBlock<'a> {
+    Thinking {
+        signature: &'static str,
+        thinking: &'static str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+    Text {
+        text: &'static str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+    Tool {
+        id: &'a str,
+        input: Empty,
+        name: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+#[derive(Serialize)]
+struct Empty {}
+
+#[derive(Serialize)]
+struct BlockStop {
+    index: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
 #[derive(Serialize)]
 #[serde(untagged)]
 enum DeltaBody<'a> {
@@ -1006,19 +1081,25 @@ impl ChatToMessagesStream {
         self.started = true;
         out.json(
             Some("message_start"),
-            &json!({"type": "message_start", "message": {
-                "id": self.blocks.id,
-                "type": "message",
-                "role": "assistant",
-                "model": self.blocks.model,
-                "content": [],
-                "stop_reason": null,
-                "stop_sequence": null,
-                "usage": {"input_tokens": 0, "output_tokens": 0},
-            }}),
+            &MessageStart {
+                message: StartedMessage {
+                    content: [],
+                    id: &self.blocks.id,
+                    model: &self.blocks.model,
+                    role: "assistant",
+                    stop_reason: None,
+                    stop_sequence: None,
+                    kind: "message",
+                    usage: NoTokens {
+                        input_tokens: 0,
+                        output_tokens: 0,
+                    },
+                },
+                kind: "message_start",
+            },
         );
         // Anthropic's own streams carry a ping near the start; some clients wait for one.
-        out.json(Some("ping"), &json!({"type": "ping"}));
+        out.json(Some("ping"), &Bare { kind: "ping" });
     }
 
     fn emit_ops(&mut self, out: &mut EventSink<'_>) {
@@ -1026,18 +1107,29 @@ impl ChatToMessagesStream {
             match op {
                 BlockOp::Start(kind) => {
                     let block = match &kind {
-                        BlockKind::Thinking => {
-                            json!({"type": "thinking", "thinking": "", "signature": ""})
-                        }
-                        BlockKind::Text => json!({"type": "text", "text": ""}),
-                        BlockKind::Tool { id, name } => {
-                            json!({"type": "tool_use", "id": id, "name": name, "input": {}})
-                        }
+                        BlockKind::Thinking => StartedBlock::Thinking {
+                            signature: "",
+                            thinking: "",
+                            kind: "thinking",
+                        },
+                        BlockKind::Text => StartedBlock::Text {
+                            text: "",
+                            kind: "text",
+                        },
+                        BlockKind::Tool { id, name } => StartedBlock::Tool {
+                            id,
+                            input: Empty {},
+                            name,
+                            kind: "tool_use",
+                        },
                     };
                     out.json(
                         Some("content_block_start"),
-                        &json!({"type": "content_block_start",
-                        "index": self.next_index, "content_block": block}),
+                        &BlockStart {
+                            content_block: block,
+                            index: self.next_index,
+                            kind: "content_block_start",
+                        },
                     );
                     self.open = Some(kind);
                 }
@@ -1069,7 +1161,10 @@ impl ChatToMessagesStream {
                 BlockOp::Stop => {
                     out.json(
                         Some("content_block_stop"),
-                        &json!({"type": "content_block_stop", "index": self.next_index}),
+                        &BlockStop {
+                            index: self.next_index,
+                            kind: "content_block_stop",
+                        },
                     );
                     self.open = None;
                     self.next_index += 1;
@@ -1088,7 +1183,12 @@ impl ChatToMessagesStream {
                 "stop_sequence": null},
             "usage": usage.to_messages()}),
         );
-        out.json(Some("message_stop"), &json!({"type": "message_stop"}));
+        out.json(
+            Some("message_stop"),
+            &Bare {
+                kind: "message_stop",
+            },
+        );
     }
 
     fn fail(&mut self, kind: &str, message: &str, out: &mut EventSink<'_>) {
