@@ -51,7 +51,23 @@ impl JsonObject {
 
     /// The object a JSON value holds, its keys in the value's order.
     pub fn from_value(value: &serde_json::Value) -> Result<JsonObject, serde_json::Error> {
-        JsonObject::parse(Bytes::from(serde_json::to_vec(value)?))
+        let serde_json::Value::Object(fields) = value else {
+            // Not an object: the parser says so.
+            return JsonObject::parse(Bytes::from(serde_json::to_vec(value)?));
+        };
+        // Each field written once, never parsed again.
+        let entries = fields
+            .iter()
+            .map(|(key, value)| {
+                let text = serde_json::to_vec(value)?;
+                Ok((key.clone(), Slot::Trusted(Bytes::from(text))))
+            })
+            .collect::<Result<_, serde_json::Error>>()?;
+        Ok(JsonObject {
+            source: Bytes::new(),
+            entries,
+            modified: true,
+        })
     }
 
     /// Whether some key appears twice. [`JsonObject::get`] reads the first of them while a
@@ -246,5 +262,13 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad}");
         }
         assert!(JsonObject::parse(Bytes::from_static(b"{\"a\":\"\xff\"}")).is_err());
+        let value = serde_json::json!({"b": [1, {"c": "\u{e9}"}], "a": null});
+        let built = JsonObject::from_value(&value).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&built.to_bytes()).unwrap(),
+            value
+        );
+        assert_eq!(built.get("a"), Some("null"));
+        assert!(JsonObject::from_value(&serde_json::json!([1])).is_err());
     }
 }
