@@ -23,6 +23,9 @@ enum Slot {
     /// A value still as it is in `source`.
     Source(Range<usize>),
     Owned(Box<RawValue>),
+    /// JSON text that is valid by construction: a value cut from another parsed object, or
+    /// text the relay wrote itself. Taken as it is, without a second parse.
+    Trusted(Bytes),
 }
 
 impl JsonObject {
@@ -44,6 +47,36 @@ impl JsonObject {
             entries,
             modified: false,
         })
+    }
+
+    /// The object a JSON value holds, its keys in the value's order.
+    pub fn from_value(value: &serde_json::Value) -> Result<JsonObject, serde_json::Error> {
+        let serde_json::Value::Object(fields) = value else {
+            // Not an object: the parser says so.
+            return JsonObject::parse(Bytes::from(serde_json::to_vec(value)?));
+        };
+        // Each field written once, never parsed again.
+        let entries = fields
+            .iter()
+            .map(|(key, value)| {
+                let text = serde_json::to_vec(value)?;
+                Ok((key.clone(), Slot::Trusted(Bytes::from(text))))
+            })
+            .collect::<Result<_, serde_json::Error>>()?;
+        Ok(JsonObject {
+            source: Bytes::new(),
+            entries,
+            modified: true,
+        })
+    }
+
+    /// Whether some key appears twice. [`JsonObject::get`] reads the first of them while a
+    /// `serde_json::Value` keeps the last, so callers that must agree with `Value` check this.
+    pub fn has_duplicate_keys(&self) -> bool {
+        self.entries
+            .iter()
+            .enumerate()
+            .any(|(index, (key, _))| self.entries[..index].iter().any(|(seen, _)| seen == key))
     }
 
     /// The raw JSON text of a field.
@@ -73,7 +106,13 @@ impl JsonObject {
         value: &T,
     ) -> Result<(), serde_json::Error> {
         let raw = serde_json::value::to_raw_value(value)?;
-        let mut slot = Some(Slot::Owned(raw));
+        self.put(key, Slot::Owned(raw));
+        Ok(())
+    }
+
+    /// Puts `new` at `key`, keeping the key's position when it already exists.
+    fn put(&mut self, key: &str, new: Slot) {
+        let mut slot = Some(new);
         self.entries.retain_mut(|(name, value)| {
             if name != key {
                 return true;
@@ -91,7 +130,34 @@ impl JsonObject {
             self.entries.push((key.to_owned(), new));
         }
         self.modified = true;
-        Ok(())
+    }
+
+    /// The raw JSON bytes of a field, shared with this object's buffer where possible.
+    pub fn get_bytes(&self, key: &str) -> Option<Bytes> {
+        let (_, slot) = self.entries.iter().find(|(name, _)| name == key)?;
+        Some(match slot {
+            Slot::Source(range) => self.source.slice(range.clone()),
+            Slot::Owned(raw) => Bytes::copy_from_slice(raw.get().as_bytes()),
+            Slot::Trusted(bytes) => bytes.clone(),
+        })
+    }
+
+    /// Sets a field to JSON text that is known to be valid: bytes from
+    /// [`JsonObject::get_bytes`], or text just written by a JSON serializer. Nothing checks it
+    /// again.
+    pub fn set_trusted(&mut self, key: &str, json: Bytes) {
+        self.put(key, Slot::Trusted(json));
+    }
+
+    /// Moves a field to another key (replacing that key's value); nothing happens when the
+    /// field is absent.
+    pub fn rename(&mut self, from: &str, to: &str) {
+        let Some(position) = self.entries.iter().position(|(name, _)| name == from) else {
+            return;
+        };
+        let (_, slot) = self.entries.remove(position);
+        self.entries.retain(|(name, _)| name != from);
+        self.put(to, slot);
     }
 
     pub fn remove(&mut self, key: &str) {
@@ -135,6 +201,8 @@ impl JsonObject {
                 std::str::from_utf8(&self.source[range.clone()]).unwrap_or("null")
             }
             Slot::Owned(raw) => raw.get(),
+            // Trusted text came from a parser or a serializer: the fallback is unreachable.
+            Slot::Trusted(bytes) => std::str::from_utf8(bytes).unwrap_or("null"),
         }
     }
 }
@@ -194,5 +262,13 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad}");
         }
         assert!(JsonObject::parse(Bytes::from_static(b"{\"a\":\"\xff\"}")).is_err());
+        let value = serde_json::json!({"b": [1, {"c": "\u{e9}"}], "a": null});
+        let built = JsonObject::from_value(&value).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&built.to_bytes()).unwrap(),
+            value
+        );
+        assert_eq!(built.get("a"), Some("null"));
+        assert!(JsonObject::from_value(&serde_json::json!([1])).is_err());
     }
 }

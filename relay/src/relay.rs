@@ -26,7 +26,7 @@ use crate::backend::{
 };
 use crate::client_ip::client_ip;
 use crate::config::{RelayBuildError, RelayConfig, Timeouts};
-use crate::convert::{ResponseMeta, Wire, convert_request, convert_response};
+use crate::convert::{ResponseMeta, Wire, convert_request_object, convert_response};
 use crate::error::{ErrorBody, RelayError};
 use crate::health::{ChannelHealth, InMemoryHealth, Outcome, PairKey};
 use crate::json::JsonObject;
@@ -744,18 +744,13 @@ impl Inner {
                         .map_err(|_| RelayError::Internal)?;
                 }
                 if client_wire != channel_wire {
-                    let value = serde_json::from_slice::<serde_json::Value>(&object.to_bytes())
-                        .map_err(|_| RelayError::Internal)?;
-                    let converted = convert_request(
+                    object = convert_request_object(
                         client_wire,
                         channel_wire,
-                        &value,
+                        &object,
                         &upstream_model,
                         upstream_stream,
                     )?;
-                    let bytes = serde_json::to_vec(&converted).map_err(|_| RelayError::Internal)?;
-                    object =
-                        JsonObject::parse(Bytes::from(bytes)).map_err(|_| RelayError::Internal)?;
                 }
                 adaptor.prepare(channel, channel_endpoint, &mut object, upstream_stream);
                 ("application/json", object.to_bytes())
@@ -1334,31 +1329,37 @@ fn convert_json(
 ) -> Result<(Bytes, Option<crate::backend::TokenUsage>, String), RelayError> {
     let upstream = serde_json::from_slice::<serde_json::Value>(bytes)
         .map_err(|_| RelayError::UpstreamInvalid)?;
-    let mut chat = convert_response(channel, Wire::Chat, &upstream, meta)?;
+    // A chat answer is the pivot itself; any other is converted to it and kept for a client
+    // of its own protocol.
+    let (mut chat, native) = if channel == Wire::Chat {
+        (upstream, None)
+    } else {
+        let chat = convert_response(channel, Wire::Chat, &upstream, meta)?;
+        (chat, Some(upstream))
+    };
     if let Some(model) = rewrite_model_to {
         rename_native_model(Wire::Chat, &mut chat, model);
     }
     let usage = chat
         .get("usage")
-        .and_then(|usage| serde_json::from_value::<OpenAiUsage>(usage.clone()).ok())
+        .and_then(|usage| OpenAiUsage::deserialize(usage).ok())
         .map(OpenAiUsage::into_tokens);
     let mut completion = String::new();
     if usage.is_none()
         && let Some(choices) = chat.get("choices")
-        && let Ok(choices) = serde_json::from_value::<Vec<Choice>>(choices.clone())
+        && let Ok(choices) = Vec::<Choice>::deserialize(choices)
     {
         collect_choice_text(&choices, &mut completion, usize::MAX);
     }
-    let body = if client == channel {
-        let mut native = upstream;
-        if let Some(model) = rewrite_model_to {
-            rename_native_model(client, &mut native, model);
+    let body = match native {
+        Some(mut native) if client == channel => {
+            if let Some(model) = rewrite_model_to {
+                rename_native_model(client, &mut native, model);
+            }
+            native
         }
-        native
-    } else if client == Wire::Chat {
-        chat
-    } else {
-        convert_response(Wire::Chat, client, &chat, meta)?
+        _ if client == Wire::Chat => chat,
+        _ => convert_response(Wire::Chat, client, &chat, meta)?,
     };
     let body = serde_json::to_vec(&body).map_err(|_| RelayError::Internal)?;
     Ok((Bytes::from(body), usage, completion))

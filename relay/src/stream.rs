@@ -222,19 +222,11 @@ impl SseRelay {
         if self.client_closed {
             return;
         }
-        let mut converted = Vec::new();
         if is_done {
-            from_chat.finish(&mut converted);
+            from_chat.finish_sse(out);
             self.client_closed = true;
-        } else if let Some(value) = event
-            .data
-            .as_deref()
-            .and_then(|data| serde_json::from_str::<Value>(data).ok())
-        {
-            from_chat.push(&value, &mut converted);
-        }
-        for event in converted {
-            out.extend_from_slice(&event.to_bytes());
+        } else if let Some(data) = event.data.as_deref() {
+            from_chat.push_sse(data, out);
         }
     }
 
@@ -251,12 +243,8 @@ impl SseRelay {
         if let Some(from_chat) = &mut self.from_chat
             && !self.client_closed
         {
-            let mut converted = Vec::new();
-            from_chat.finish(&mut converted);
+            from_chat.finish_sse(out);
             self.client_closed = true;
-            for event in converted {
-                out.extend_from_slice(&event.to_bytes());
-            }
         }
     }
 
@@ -331,20 +319,22 @@ impl SseRelay {
             self.choices_bytes += choices.len();
             self.choices.push(choices.to_owned());
         }
-        match &self.options.rewrite_model_to {
-            Some(model) if object.get("model").is_some() => {
-                object.set("model", model).ok()?;
-                let renamed = object.to_bytes();
-                Some(SseEvent {
-                    raw: rebuild_event(&raw, &renamed),
-                    data: kept(&renamed),
-                })
-            }
-            _ => Some(SseEvent {
-                raw,
-                data: kept(&data),
-            }),
+        if let Some(model) = &self.options.rewrite_model_to
+            && object.get("model").is_some()
+        {
+            object.set("model", model).ok()?;
+            let renamed = object.to_bytes();
+            return Some(SseEvent {
+                raw: rebuild_event(&raw, &renamed),
+                data: kept(&renamed),
+            });
         }
+        // The object shares `data`'s buffer: without it the text goes back without a copy.
+        drop(object);
+        Some(SseEvent {
+            raw,
+            data: keep_data.then(|| into_string(data)),
+        })
     }
 
     /// Ends the stream with an error event in the client's protocol: the status line is long
@@ -459,6 +449,12 @@ impl Drop for SseRelay {
         // gets whatever usage is known.
         self.account();
     }
+}
+
+/// The text of bytes that came from a `String`, taking their buffer when it is not shared.
+fn into_string(data: Bytes) -> String {
+    String::from_utf8(Vec::from(data))
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// Puts `model` where a protocol's own events name the model; false when this event names none.

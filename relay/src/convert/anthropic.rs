@@ -1,15 +1,21 @@
 //! Anthropic Messages ⇄ OpenAI chat completions: requests, responses and event streams.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
+use bytes::{Bytes, BytesMut};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
+
+use crate::json::JsonObject;
 
 use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
 use super::{
-    ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta, StreamEvent,
-    Usage, as_object, budget_for_effort, chat_max_tokens, chat_text, chat_thinking_budget,
-    chat_top_k, data_url, effort_for_budget, finish_chat_request, parse_arguments, parse_data_url,
-    stop_list, str_field, system_texts,
+    ConvertError, EventConverter, EventSink, ObjectOnly, PIVOT_THINKING_BUDGET, PIVOT_TOP_K,
+    ResponseMeta, StreamEvent, Usage, as_object, budget_for_effort, chat_max_tokens, chat_text,
+    chat_thinking_budget, chat_top_k, data_url, effort_for_budget, finish_chat_request,
+    parse_arguments, parse_data_url, stop_list, str_field, system_texts,
 };
 
 /// Anthropic requires `max_tokens`; chat does not. Used when the chat client sets none.
@@ -27,15 +33,42 @@ pub fn messages_request_to_chat(request: &Value) -> Result<Value, ConvertError> 
 }
 
 pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, ConvertError> {
-    let fields = as_object(request, "request body")?;
-    let mut chat = Map::new();
-    if let Some(model) = fields.get("model") {
-        chat.insert("model".into(), model.clone());
+    as_object(request, "request body")?;
+    let object = JsonObject::from_value(request)
+        .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
+    let pivot = messages_object_to_pivot(&object)?;
+    serde_json::from_slice(&pivot.to_bytes())
+        .map_err(|error| ConvertError::InvalidRequest(error.to_string()))
+}
+
+/// A turn read in place: its role and its content as the client wrote it.
+#[derive(Deserialize)]
+struct TurnView<'a> {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
+    #[serde(borrow)]
+    role: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    content: Option<&'a RawValue>,
+}
+
+/// The pivot chat request for a Messages request held as raw top-level fields. Fields that
+/// pass through unchanged (model, sampling, limits) and text turns are copied as the client
+/// wrote them; only structured parts (content blocks, tools, thinking, tool choice) are parsed.
+/// The caller resolves duplicate top-level keys first (see [`JsonObject::has_duplicate_keys`]).
+pub(crate) fn messages_object_to_pivot(request: &JsonObject) -> Result<JsonObject, ConvertError> {
+    let mut chat = JsonObject::default();
+    if let Some(model) = request.get_bytes("model") {
+        chat.set_trusted("model", model);
     }
-    let mut messages = Vec::new();
-    match fields.get("system") {
+    let turns = request
+        .get("messages")
+        .filter(|raw| raw.starts_with('['))
+        .ok_or_else(|| ConvertError::InvalidRequest("messages must be an array".into()))?;
+    let mut messages = MessageList::with_capacity(turns.len());
+    match field_value(request, "system")? {
         Some(Value::String(text)) if !text.is_empty() => {
-            messages.push(json!({"role": "system", "content": text}));
+            messages.push_value(&json!({"role": "system", "content": text}));
         }
         Some(Value::Array(blocks)) if !blocks.is_empty() => {
             let parts: Vec<Value> = blocks
@@ -43,77 +76,165 @@ pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, Conver
                 .filter_map(|b| str_field(b, "text"))
                 .map(|text| json!({"type": "text", "text": text}))
                 .collect();
-            messages.push(json!({"role": "system", "content": parts}));
+            messages.push_value(&json!({"role": "system", "content": parts}));
         }
         _ => {}
     }
-    let turns = fields
-        .get("messages")
-        .and_then(Value::as_array)
-        .ok_or_else(|| ConvertError::InvalidRequest("messages must be an array".into()))?;
-    for turn in turns {
-        match str_field(turn, "role") {
-            Some("user") => user_turn_to_chat(turn.get("content"), &mut messages)?,
-            Some("assistant") => messages.push(assistant_turn_to_chat(turn.get("content"))?),
-            other => {
-                return Err(ConvertError::InvalidRequest(format!(
-                    "unknown message role {}",
-                    other.unwrap_or("(none)")
-                )));
+    let invalid = |error: serde_json::Error| ConvertError::InvalidRequest(error.to_string());
+    match serde_json::from_str::<Vec<TurnView<'_>>>(turns) {
+        Ok(turns) => {
+            for turn in turns {
+                let role = turn.role.as_deref();
+                // The common turn, text in a string, is copied as it is.
+                if let (Some(role @ ("user" | "assistant")), Some(text)) = (role, turn.content)
+                    && text.get().starts_with('"')
+                {
+                    messages.push_text_turn(role, text.get());
+                    continue;
+                }
+                let content = turn
+                    .content
+                    .map(|raw| serde_json::from_str::<Value>(raw.get()))
+                    .transpose()
+                    .map_err(invalid)?;
+                turn_to_chat(role, content.as_ref(), &mut messages)?;
+            }
+        }
+        // A turn that is not an object, or a role that is not a string: read as values, which
+        // reports it the usual way.
+        Err(_) => {
+            let turns: Vec<Value> = serde_json::from_str(turns)
+                .map_err(|_| ConvertError::InvalidRequest("messages must be an array".into()))?;
+            for turn in &turns {
+                turn_to_chat(str_field(turn, "role"), turn.get("content"), &mut messages)?;
             }
         }
     }
-    chat.insert("messages".into(), Value::Array(messages));
-    if let Some(max_tokens) = fields.get("max_tokens") {
-        chat.insert("max_tokens".into(), max_tokens.clone());
+    chat.set_trusted("messages", messages.finish());
+    if let Some(max_tokens) = request.get_bytes("max_tokens") {
+        chat.set_trusted("max_tokens", max_tokens);
     }
-    if let Some(stops) = fields.get("stop_sequences").filter(|s| s.is_array()) {
-        chat.insert("stop".into(), stops.clone());
+    if let Some(stops) = request
+        .get_bytes("stop_sequences")
+        .filter(|s| s.starts_with(b"["))
+    {
+        chat.set_trusted("stop", stops);
     }
     for key in ["temperature", "top_p"] {
-        if let Some(value) = fields.get(key) {
-            chat.insert(key.into(), value.clone());
+        if let Some(value) = request.get_bytes(key) {
+            chat.set_trusted(key, value);
         }
     }
-    if let Some(top_k) = fields.get("top_k") {
-        chat.insert(PIVOT_TOP_K.into(), top_k.clone());
+    if let Some(top_k) = request.get_bytes("top_k") {
+        chat.set_trusted(PIVOT_TOP_K, top_k);
     }
-    if fields.get("stream").and_then(Value::as_bool) == Some(true) {
-        chat.insert("stream".into(), json!(true));
-        chat.insert("stream_options".into(), json!({"include_usage": true}));
+    if request.get("stream") == Some("true") {
+        chat.set_trusted("stream", Bytes::from_static(b"true"));
+        chat.set_trusted(
+            "stream_options",
+            Bytes::from_static(br#"{"include_usage":true}"#),
+        );
     }
-    if let Some(user) = fields.get("metadata").and_then(|m| str_field(m, "user_id")) {
-        chat.insert("user".into(), json!(user));
+    if let Some(metadata) = field_value(request, "metadata")?
+        && let Some(user) = str_field(&metadata, "user_id")
+    {
+        set_value(&mut chat, "user", &json!(user))?;
     }
-    match fields.get("thinking") {
-        Some(thinking) if str_field(thinking, "type") == Some("enabled") => {
+    match field_value(request, "thinking")? {
+        Some(thinking) if str_field(&thinking, "type") == Some("enabled") => {
             let budget = thinking
                 .get("budget_tokens")
                 .and_then(Value::as_i64)
                 .unwrap_or(MIN_THINKING_BUDGET);
             if let Some(effort) = effort_for_budget(budget) {
-                chat.insert("reasoning_effort".into(), json!(effort));
+                set_value(&mut chat, "reasoning_effort", &json!(effort))?;
             }
-            chat.insert(PIVOT_THINKING_BUDGET.into(), json!(budget));
+            set_value(&mut chat, PIVOT_THINKING_BUDGET, &json!(budget))?;
         }
-        Some(thinking) if str_field(thinking, "type") == Some("adaptive") => {
-            chat.insert("reasoning_effort".into(), json!("medium"));
+        Some(thinking) if str_field(&thinking, "type") == Some("adaptive") => {
+            set_value(&mut chat, "reasoning_effort", &json!("medium"))?;
         }
         _ => {}
     }
-    if let Some(effort) = fields
-        .get("output_config")
-        .and_then(|c| str_field(c, "effort"))
+    if let Some(config) = field_value(request, "output_config")?
+        && let Some(effort) = str_field(&config, "effort")
     {
-        chat.insert("reasoning_effort".into(), json!(effort));
+        set_value(&mut chat, "reasoning_effort", &json!(effort))?;
     }
-    if let Some(tools) = fields.get("tools").and_then(Value::as_array) {
+    if let Some(tools) = request.get("tools").filter(|raw| raw.starts_with('['))
+        && let Some(functions) = tools_to_chat(tools)?
+    {
+        chat.set_trusted("tools", functions);
+    }
+    if request.get("mcp_servers").is_some() {
+        return Err(ConvertError::Unsupported(
+            "anthropic mcp_servers cannot be served by this channel".into(),
+        ));
+    }
+    // A `null` tool choice still counts as present, as it does in a parsed body.
+    if let Some(raw) = request.get("tool_choice") {
+        let choice: Value = serde_json::from_str(raw)
+            .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
+        let chat_choice = match str_field(&choice, "type") {
+            Some("auto") => Some(json!("auto")),
+            Some("any") => Some(json!("required")),
+            Some("none") => Some(json!("none")),
+            Some("tool") => Some(json!({"type": "function",
+                "function": {"name": choice.get("name").cloned().unwrap_or_default()}})),
+            _ => None,
+        };
+        if let Some(chat_choice) = chat_choice {
+            set_value(&mut chat, "tool_choice", &chat_choice)?;
+        }
+        if choice
+            .get("disable_parallel_tool_use")
+            .and_then(Value::as_bool)
+            == Some(true)
+        {
+            chat.set_trusted("parallel_tool_calls", Bytes::from_static(b"false"));
+        }
+    }
+    Ok(chat)
+}
+
+/// A tool definition read in place.
+#[derive(Deserialize)]
+struct ToolView<'a> {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
+    #[serde(borrow, rename = "type")]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default, deserialize_with = "raw_present")]
+    name: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "raw_present")]
+    description: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "raw_present")]
+    input_schema: Option<&'a RawValue>,
+}
+
+/// A field's raw text, `null` included (a present `null` is copied like any value).
+fn raw_present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(deserializer).map(Some)
+}
+
+/// The chat `tools` for an Anthropic `tools` array; `None` when it has none. Names,
+/// descriptions and schemas are copied as the client wrote them.
+fn tools_to_chat(tools: &str) -> Result<Option<Bytes>, ConvertError> {
+    let unsupported = |kind: &str| {
+        ConvertError::Unsupported(format!(
+            "anthropic server tool {kind} cannot be served by this channel"
+        ))
+    };
+    let Ok(views) = serde_json::from_str::<Vec<ToolView<'_>>>(tools) else {
+        // A tool of unexpected shape: read as values, with the same outcome.
+        let tools: Vec<Value> = serde_json::from_str(tools)
+            .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
         let mut functions = Vec::with_capacity(tools.len());
         for tool in tools {
-            if let Some(kind) = str_field(tool, "type").filter(|kind| *kind != "custom") {
-                return Err(ConvertError::Unsupported(format!(
-                    "anthropic server tool {kind} cannot be served by this channel"
-                )));
+            if let Some(kind) = str_field(&tool, "type").filter(|kind| *kind != "custom") {
+                return Err(unsupported(kind));
             }
             let mut function = Map::new();
             function.insert("name".into(), tool.get("name").cloned().unwrap_or_default());
@@ -128,36 +249,119 @@ pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, Conver
             );
             functions.push(json!({"type": "function", "function": function}));
         }
-        if !functions.is_empty() {
-            chat.insert("tools".into(), Value::Array(functions));
+        if functions.is_empty() {
+            return Ok(None);
+        }
+        let json = serde_json::to_vec(&functions)
+            .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
+        return Ok(Some(Bytes::from(json)));
+    };
+    if views.is_empty() {
+        return Ok(None);
+    }
+    let mut json = Vec::with_capacity(tools.len() + 64 * views.len());
+    json.push(b'[');
+    for (index, tool) in views.iter().enumerate() {
+        if let Some(kind) = tool.kind.as_deref().filter(|kind| *kind != "custom") {
+            return Err(unsupported(kind));
+        }
+        if index > 0 {
+            json.push(b',');
+        }
+        // Keys in the order a `Value` writes them.
+        json.extend_from_slice(br#"{"function":{"#);
+        if let Some(description) = tool.description {
+            json.extend_from_slice(br#""description":"#);
+            json.extend_from_slice(description.get().as_bytes());
+            json.push(b',');
+        }
+        json.extend_from_slice(br#""name":"#);
+        json.extend_from_slice(tool.name.map_or("null", RawValue::get).as_bytes());
+        json.extend_from_slice(br#","parameters":"#);
+        let parameters = tool
+            .input_schema
+            .map_or(r#"{"properties":{},"type":"object"}"#, RawValue::get);
+        json.extend_from_slice(parameters.as_bytes());
+        json.extend_from_slice(br#"},"type":"function"}"#);
+    }
+    json.push(b']');
+    Ok(Some(Bytes::from(json)))
+}
+
+fn turn_to_chat(
+    role: Option<&str>,
+    content: Option<&Value>,
+    messages: &mut MessageList,
+) -> Result<(), ConvertError> {
+    match role {
+        Some("user") => {
+            let mut converted = Vec::new();
+            user_turn_to_chat(content, &mut converted)?;
+            for message in &converted {
+                messages.push_value(message);
+            }
+        }
+        Some("assistant") => messages.push_value(&assistant_turn_to_chat(content)?),
+        other => {
+            return Err(ConvertError::InvalidRequest(format!(
+                "unknown message role {}",
+                other.unwrap_or("(none)")
+            )));
         }
     }
-    if fields.get("mcp_servers").is_some() {
-        return Err(ConvertError::Unsupported(
-            "anthropic mcp_servers cannot be served by this channel".into(),
-        ));
+    Ok(())
+}
+
+/// A top-level field parsed; `None` when it is absent or `null`.
+fn field_value(request: &JsonObject, key: &str) -> Result<Option<Value>, ConvertError> {
+    request
+        .get_as::<Value>(key)
+        .map_err(|error| ConvertError::InvalidRequest(error.to_string()))
+}
+
+fn set_value(chat: &mut JsonObject, key: &str, value: &Value) -> Result<(), ConvertError> {
+    chat.set(key, value)
+        .map_err(|error| ConvertError::InvalidRequest(error.to_string()))
+}
+
+/// The chat `messages` array, written as it is built.
+struct MessageList {
+    json: Vec<u8>,
+}
+
+impl MessageList {
+    fn with_capacity(capacity: usize) -> MessageList {
+        let mut json = Vec::with_capacity(capacity + 256);
+        json.push(b'[');
+        MessageList { json }
     }
-    if let Some(choice) = fields.get("tool_choice") {
-        let chat_choice = match str_field(choice, "type") {
-            Some("auto") => Some(json!("auto")),
-            Some("any") => Some(json!("required")),
-            Some("none") => Some(json!("none")),
-            Some("tool") => Some(json!({"type": "function",
-                "function": {"name": choice.get("name").cloned().unwrap_or_default()}})),
-            _ => None,
-        };
-        if let Some(chat_choice) = chat_choice {
-            chat.insert("tool_choice".into(), chat_choice);
-        }
-        if choice
-            .get("disable_parallel_tool_use")
-            .and_then(Value::as_bool)
-            == Some(true)
-        {
-            chat.insert("parallel_tool_calls".into(), json!(false));
+
+    fn separate(&mut self) {
+        if self.json.len() > 1 {
+            self.json.push(b',');
         }
     }
-    Ok(Value::Object(chat))
+
+    fn push_value(&mut self, message: &Value) {
+        self.separate();
+        // Writing a `Value` into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.json, message);
+    }
+
+    /// `{"role": role, "content": text}` with `text` the client's raw JSON string.
+    fn push_text_turn(&mut self, role: &str, text: &str) {
+        self.separate();
+        self.json.extend_from_slice(br#"{"role":""#);
+        self.json.extend_from_slice(role.as_bytes());
+        self.json.extend_from_slice(br#"","content":"#);
+        self.json.extend_from_slice(text.as_bytes());
+        self.json.push(b'}');
+    }
+
+    fn finish(mut self) -> Bytes {
+        self.json.push(b']');
+        Bytes::from(self.json)
+    }
 }
 
 /// A user turn: its tool results become `tool` messages (first, as chat wants them right after
@@ -748,13 +952,6 @@ pub fn chat_response_to_messages(chat: &Value) -> Result<Value, ConvertError> {
 
 // ------------------------------------------------------------------ streams
 
-fn event(name: &'static str, data: Value) -> StreamEvent {
-    StreamEvent::Json {
-        event: Some(name),
-        data,
-    }
-}
-
 /// Chat completion chunks in, Anthropic Messages stream events out.
 #[derive(Debug, Default)]
 pub struct ChatToMessagesStream {
@@ -767,75 +964,208 @@ pub struct ChatToMessagesStream {
     done: bool,
 }
 
+/// A `content_block_delta` event, the one sent per token: written without a `Value`, its
+/// keys in the order a `Value` would write them.
+#[derive(Serialize)]
+struct BlockDelta<'a> {
+    delta: DeltaBody<'a>,
+    index: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+/// The other events of every stream, written the same way.
+#[derive(Serialize)]
+struct MessageStart<'a> {
+    message: StartedMessage<'a>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct StartedMessage<'a> {
+    content: [(); 0],
+    id: &'a str,
+    model: &'a str,
+    role: &'static str,
+    stop_reason: Option<()>,
+    stop_sequence: Option<()>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    usage: NoTokens,
+}
+
+#[derive(Serialize)]
+struct NoTokens {
+    input_tokens: u64,
+    output_tokens: u64,
+}
+
+/// `ping` and `message_stop`: a type and nothing else.
+#[derive(Serialize)]
+struct Bare {
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct BlockStart<'a> {
+    content_block: StartedBlock<'a>,
+    index: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum StartedBlock<'a> {
+    Thinking {
+        signature: &'static str,
+        thinking: &'static str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+    Text {
+        text: &'static str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+    Tool {
+        id: &'a str,
+        input: Empty,
+        name: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+#[derive(Serialize)]
+struct Empty {}
+
+#[derive(Serialize)]
+struct BlockStop {
+    index: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum DeltaBody<'a> {
+    Json {
+        partial_json: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+    Text {
+        text: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+    Thinking {
+        thinking: &'a str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
 impl ChatToMessagesStream {
     pub fn new() -> ChatToMessagesStream {
         ChatToMessagesStream::default()
     }
 
-    fn start(&mut self, out: &mut Vec<StreamEvent>) {
+    fn start(&mut self, out: &mut EventSink<'_>) {
         if self.started {
             return;
         }
         self.started = true;
-        out.push(event(
-            "message_start",
-            json!({"type": "message_start", "message": {
-                "id": self.blocks.id,
-                "type": "message",
-                "role": "assistant",
-                "model": self.blocks.model,
-                "content": [],
-                "stop_reason": null,
-                "stop_sequence": null,
-                "usage": {"input_tokens": 0, "output_tokens": 0},
-            }}),
-        ));
+        out.json(
+            Some("message_start"),
+            &MessageStart {
+                message: StartedMessage {
+                    content: [],
+                    id: &self.blocks.id,
+                    model: &self.blocks.model,
+                    role: "assistant",
+                    stop_reason: None,
+                    stop_sequence: None,
+                    kind: "message",
+                    usage: NoTokens {
+                        input_tokens: 0,
+                        output_tokens: 0,
+                    },
+                },
+                kind: "message_start",
+            },
+        );
         // Anthropic's own streams carry a ping near the start; some clients wait for one.
-        out.push(event("ping", json!({"type": "ping"})));
+        out.json(Some("ping"), &Bare { kind: "ping" });
     }
 
-    fn emit_ops(&mut self, out: &mut Vec<StreamEvent>) {
+    fn emit_ops(&mut self, out: &mut EventSink<'_>) {
         for op in std::mem::take(&mut self.ops) {
             match op {
                 BlockOp::Start(kind) => {
                     let block = match &kind {
-                        BlockKind::Thinking => {
-                            json!({"type": "thinking", "thinking": "", "signature": ""})
-                        }
-                        BlockKind::Text => json!({"type": "text", "text": ""}),
-                        BlockKind::Tool { id, name } => {
-                            json!({"type": "tool_use", "id": id, "name": name, "input": {}})
-                        }
+                        BlockKind::Thinking => StartedBlock::Thinking {
+                            signature: "",
+                            thinking: "",
+                            kind: "thinking",
+                        },
+                        BlockKind::Text => StartedBlock::Text {
+                            text: "",
+                            kind: "text",
+                        },
+                        BlockKind::Tool { id, name } => StartedBlock::Tool {
+                            id,
+                            input: Empty {},
+                            name,
+                            kind: "tool_use",
+                        },
                     };
-                    out.push(event(
-                        "content_block_start",
-                        json!({"type": "content_block_start",
-                        "index": self.next_index, "content_block": block}),
-                    ));
+                    out.json(
+                        Some("content_block_start"),
+                        &BlockStart {
+                            content_block: block,
+                            index: self.next_index,
+                            kind: "content_block_start",
+                        },
+                    );
                     self.open = Some(kind);
                 }
                 BlockOp::Delta(text) => {
                     let delta = match self.open {
-                        Some(BlockKind::Thinking) => {
-                            json!({"type": "thinking_delta", "thinking": text})
-                        }
-                        Some(BlockKind::Text) => json!({"type": "text_delta", "text": text}),
-                        Some(BlockKind::Tool { .. }) => {
-                            json!({"type": "input_json_delta", "partial_json": text})
-                        }
+                        Some(BlockKind::Thinking) => DeltaBody::Thinking {
+                            thinking: &text,
+                            kind: "thinking_delta",
+                        },
+                        Some(BlockKind::Text) => DeltaBody::Text {
+                            text: &text,
+                            kind: "text_delta",
+                        },
+                        Some(BlockKind::Tool { .. }) => DeltaBody::Json {
+                            partial_json: &text,
+                            kind: "input_json_delta",
+                        },
                         None => continue,
                     };
-                    out.push(event(
-                        "content_block_delta",
-                        json!({"type": "content_block_delta",
-                        "index": self.next_index, "delta": delta}),
-                    ));
+                    out.json(
+                        Some("content_block_delta"),
+                        &BlockDelta {
+                            delta,
+                            index: self.next_index,
+                            kind: "content_block_delta",
+                        },
+                    );
                 }
                 BlockOp::Stop => {
-                    out.push(event(
-                        "content_block_stop",
-                        json!({"type": "content_block_stop", "index": self.next_index}),
-                    ));
+                    out.json(
+                        Some("content_block_stop"),
+                        &BlockStop {
+                            index: self.next_index,
+                            kind: "content_block_stop",
+                        },
+                    );
                     self.open = None;
                     self.next_index += 1;
                 }
@@ -843,34 +1173,34 @@ impl ChatToMessagesStream {
         }
     }
 
-    fn end(&mut self, out: &mut Vec<StreamEvent>) {
+    fn end(&mut self, out: &mut EventSink<'_>) {
         self.done = true;
         let usage = self.blocks.usage.unwrap_or_default();
-        out.push(event(
-            "message_delta",
-            json!({"type": "message_delta",
+        out.json(
+            Some("message_delta"),
+            &json!({"type": "message_delta",
             "delta": {"stop_reason": finish_to_stop_reason(self.blocks.finish_reason.as_deref()),
                 "stop_sequence": null},
             "usage": usage.to_messages()}),
-        ));
-        out.push(event("message_stop", json!({"type": "message_stop"})));
+        );
+        out.json(
+            Some("message_stop"),
+            &Bare {
+                kind: "message_stop",
+            },
+        );
     }
 
-    fn fail(&mut self, kind: &str, message: &str, out: &mut Vec<StreamEvent>) {
+    fn fail(&mut self, kind: &str, message: &str, out: &mut EventSink<'_>) {
         self.done = true;
-        out.push(event(
-            "error",
-            json!({"type": "error", "error": {"type": kind, "message": message}}),
-        ));
+        out.json(
+            Some("error"),
+            &json!({"type": "error", "error": {"type": kind, "message": message}}),
+        );
     }
-}
 
-impl EventConverter for ChatToMessagesStream {
-    fn push(&mut self, chunk: &Value, out: &mut Vec<StreamEvent>) {
-        if self.done {
-            return;
-        }
-        self.blocks.push(chunk, &mut self.ops);
+    /// The client events for what the last chunk changed.
+    fn after_chunk(&mut self, out: &mut EventSink<'_>) {
         if let Some(error) = self.blocks.error.take() {
             let message = str_field(&error, "message")
                 .unwrap_or("upstream error")
@@ -896,7 +1226,16 @@ impl EventConverter for ChatToMessagesStream {
         }
     }
 
-    fn finish(&mut self, out: &mut Vec<StreamEvent>) {
+    fn read_text(&mut self, data: &str, out: &mut EventSink<'_>) {
+        if self.done {
+            return;
+        }
+        if self.blocks.push_text(data, &mut self.ops) {
+            self.after_chunk(out);
+        }
+    }
+
+    fn close(&mut self, out: &mut EventSink<'_>) {
         if self.done {
             return;
         }
@@ -910,6 +1249,32 @@ impl EventConverter for ChatToMessagesStream {
                 out,
             );
         }
+    }
+}
+
+impl EventConverter for ChatToMessagesStream {
+    fn push(&mut self, chunk: &Value, out: &mut Vec<StreamEvent>) {
+        if self.done {
+            return;
+        }
+        self.blocks.push(chunk, &mut self.ops);
+        self.after_chunk(&mut EventSink::Events(out));
+    }
+
+    fn push_text(&mut self, data: &str, out: &mut Vec<StreamEvent>) {
+        self.read_text(data, &mut EventSink::Events(out));
+    }
+
+    fn push_sse(&mut self, data: &str, out: &mut BytesMut) {
+        self.read_text(data, &mut EventSink::Sse(out));
+    }
+
+    fn finish(&mut self, out: &mut Vec<StreamEvent>) {
+        self.close(&mut EventSink::Events(out));
+    }
+
+    fn finish_sse(&mut self, out: &mut BytesMut) {
+        self.close(&mut EventSink::Sse(out));
     }
 }
 
@@ -1089,6 +1454,87 @@ mod tests {
             .unwrap()
             .get("thinking")
             .cloned()
+    }
+
+    #[test]
+    fn turns_read_in_place_keep_the_parsed_rules() {
+        // Serde would read a struct from an array of its fields; a turn must be an object.
+        for turns in [
+            json!([["user", "hi"]]),
+            json!([{"role": 1, "content": "hi"}]),
+        ] {
+            let request = json!({"model": "m", "max_tokens": 5, "messages": turns});
+            let error = messages_request_to_chat(&request).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "invalid request: unknown message role (none)"
+            );
+        }
+        let request = json!({"model": "m", "messages": [{"role": "user", "content": null}]});
+        assert!(messages_request_to_chat(&request).is_err());
+        let tools = json!([{"name": "a", "description": null},
+            {"name": "b", "type": "custom", "input_schema": {"type": "object"}}]);
+        let request = json!({"model": "m", "messages": [], "tools": tools});
+        assert_eq!(
+            messages_request_to_chat(&request).unwrap()["tools"],
+            json!([{"type": "function", "function": {"name": "a", "description": null,
+                "parameters": {"type": "object", "properties": {}}}},
+                {"type": "function", "function": {"name": "b", "parameters": {"type": "object"}}}])
+        );
+        for tools in [
+            json!([{"name": "w", "type": "web_search_20250305"}]),
+            json!([7]),
+        ] {
+            let request = json!({"model": "m", "messages": [], "tools": tools});
+            let outcome = messages_request_to_chat(&request).map(|chat| chat.get("tools").cloned());
+            match outcome {
+                Err(error) => assert!(error.to_string().contains("web_search"), "{error}"),
+                Ok(tools) => assert_eq!(
+                    tools,
+                    Some(json!([{"type": "function", "function": {"name": null,
+                        "parameters": {"type": "object", "properties": {}}}}]))
+                ),
+            }
+        }
+        let request = json!({"model": "m", "stream": true, "temperature": null, "messages": [
+            {"role": "user", "content": "a \"quoted\" \u{e9}"},
+            {"role": "assistant", "content": [{"type": "text", "text": "b"}]}]});
+        assert_eq!(
+            messages_request_to_chat(&request).unwrap(),
+            json!({"model": "m", "stream": true, "temperature": null,
+                "stream_options": {"include_usage": true}, "messages": [
+                {"role": "user", "content": "a \"quoted\" \u{e9}"},
+                {"role": "assistant", "content": "b"}]})
+        );
+    }
+
+    #[test]
+    fn events_written_as_sse_are_the_events_framed() {
+        let chunks = [
+            json!({"id": "c", "model": "m", "choices": [{"index": 0, "delta": {"role": "assistant", "reasoning_content": "hm\"m"}}]}),
+            json!({"id": "c", "choices": [{"index": 0, "delta": {"content": "h\u{e9}llo \n"}}]}),
+            json!({"id": "c", "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "t", "type": "function", "function": {"name": "f", "arguments": "{\"a\":"}}]}}]}),
+            json!({"id": "c", "choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "1}"}}]}, "finish_reason": "tool_calls"}]}),
+            json!({"id": "c", "choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 4, "prompt_tokens_details": {"cached_tokens": 2}}}),
+        ];
+        for cut in [false, true] {
+            let mut parsed = ChatToMessagesStream::new();
+            let mut written = ChatToMessagesStream::new();
+            let (mut events, mut bytes) = (Vec::new(), BytesMut::new());
+            let sent = if cut { &chunks[..2] } else { &chunks[..] };
+            for chunk in sent {
+                parsed.push(chunk, &mut events);
+                written.push_sse(&chunk.to_string(), &mut bytes);
+            }
+            parsed.finish(&mut events);
+            written.finish_sse(&mut bytes);
+            let framed: Vec<u8> = events.iter().flat_map(|e| e.to_bytes()).collect();
+            assert!(events.len() > 4, "{events:?}");
+            assert_eq!(
+                String::from_utf8(bytes.to_vec()).unwrap(),
+                String::from_utf8(framed).unwrap()
+            );
+        }
     }
 
     #[test]

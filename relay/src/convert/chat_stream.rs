@@ -4,9 +4,105 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::{Usage, is_complete_json, str_field};
+use super::{ObjectOnly, Usage, is_complete_json, str_field};
+
+/// The fields of a chat chunk the sequencer reads, borrowed from the chunk's text. Reading
+/// fails when a field has another type than these (a number for an id, say): such a chunk is
+/// read as a `Value` instead, with the same outcome.
+#[derive(Deserialize)]
+struct ChunkView<'a> {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
+    /// Present even when `null`: any `error` key makes the chunk an error.
+    #[serde(default, deserialize_with = "present")]
+    error: Option<Value>,
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    model: Option<Cow<'a, str>>,
+    created: Option<i64>,
+    usage: Option<UsageView>,
+    #[serde(borrow)]
+    choices: Option<Vec<ChoiceView<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct ChoiceView<'a> {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
+    index: Option<u64>,
+    #[serde(borrow)]
+    delta: Option<DeltaView<'a>>,
+    #[serde(borrow)]
+    finish_reason: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct DeltaView<'a> {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
+    #[serde(borrow)]
+    reasoning_content: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    reasoning: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    content: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    refusal: Option<Cow<'a, str>>,
+    /// Parsed as it is: tool-call chunks are few.
+    tool_calls: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct UsageView {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
+    prompt_tokens: Option<u64>,
+    completion_tokens: Option<u64>,
+    prompt_tokens_details: Option<PromptDetailsView>,
+    completion_tokens_details: Option<CompletionDetailsView>,
+}
+
+#[derive(Deserialize)]
+struct PromptDetailsView {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
+    cached_tokens: Option<u64>,
+    cache_creation_tokens: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct CompletionDetailsView {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
+    reasoning_tokens: Option<u64>,
+}
+
+impl UsageView {
+    /// As [`Usage::from_chat`] reads the same object.
+    fn into_usage(self) -> Usage {
+        let prompt = self.prompt_tokens_details;
+        Usage {
+            input: self.prompt_tokens.unwrap_or(0),
+            output: self.completion_tokens.unwrap_or(0),
+            cache_read: prompt.as_ref().and_then(|p| p.cached_tokens).unwrap_or(0),
+            cache_creation: prompt.and_then(|p| p.cache_creation_tokens).unwrap_or(0),
+            reasoning: self
+                .completion_tokens_details
+                .and_then(|c| c.reasoning_tokens)
+                .unwrap_or(0),
+        }
+    }
+}
+
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum BlockKind {
@@ -69,6 +165,77 @@ pub(super) struct ChatBlocks {
 impl ChatBlocks {
     /// Reads one chunk; appends the block steps it completes.
     pub fn push(&mut self, chunk: &Value, ops: &mut Vec<BlockOp>) {
+        match ChunkView::deserialize(chunk) {
+            Ok(view) => self.push_view(view, ops),
+            Err(_) => self.push_value(chunk, ops),
+        }
+    }
+
+    /// [`ChatBlocks::push`] for a chunk's `data:` text, read in place; false (and nothing
+    /// read) when the text is not JSON.
+    pub fn push_text(&mut self, data: &str, ops: &mut Vec<BlockOp>) -> bool {
+        if let Ok(view) = serde_json::from_str::<ChunkView<'_>>(data) {
+            self.push_view(view, ops);
+        } else if let Ok(chunk) = serde_json::from_str::<Value>(data) {
+            self.push_value(&chunk, ops);
+        } else {
+            return false;
+        }
+        true
+    }
+
+    /// The common chunk, its fields of the expected types.
+    fn push_view(&mut self, chunk: ChunkView<'_>, ops: &mut Vec<BlockOp>) {
+        if let Some(error) = chunk.error {
+            self.error = Some(error);
+            return;
+        }
+        if !self.started {
+            self.started = true;
+            self.id = chunk.id.unwrap_or_default().into_owned();
+            self.model = chunk.model.unwrap_or_default().into_owned();
+            self.created = chunk.created.unwrap_or(0);
+        }
+        if let Some(usage) = chunk.usage {
+            self.usage = Some(usage.into_usage());
+        }
+        let Some(choice) = chunk
+            .choices
+            .iter()
+            .flatten()
+            .find(|choice| choice.index.unwrap_or(0) == 0)
+        else {
+            return;
+        };
+        if let Some(delta) = &choice.delta {
+            let reasoning = delta
+                .reasoning_content
+                .as_deref()
+                .or(delta.reasoning.as_deref());
+            if let Some(text) = reasoning.filter(|t| !t.is_empty()) {
+                self.open_plain(Open::Thinking, ops);
+                ops.push(BlockOp::Delta(text.to_owned()));
+            }
+            for text in [delta.content.as_deref(), delta.refusal.as_deref()] {
+                if let Some(text) = text.filter(|t| !t.is_empty()) {
+                    self.open_plain(Open::Text, ops);
+                    ops.push(BlockOp::Delta(text.to_owned()));
+                }
+            }
+            if let Some(Value::Array(calls)) = &delta.tool_calls {
+                for (position, call) in calls.iter().enumerate() {
+                    self.tool_delta(call, position as u64, ops);
+                }
+            }
+        }
+        if let Some(reason) = &choice.finish_reason {
+            self.finish_reason = Some(reason.as_ref().to_owned());
+            self.flush(ops);
+        }
+    }
+
+    /// Any other chunk (fields of unexpected types are read leniently).
+    fn push_value(&mut self, chunk: &Value, ops: &mut Vec<BlockOp>) {
         if let Some(error) = chunk.get("error") {
             self.error = Some(error.clone());
             return;

@@ -77,10 +77,14 @@ mod gemini;
 mod responses;
 mod usage;
 
-use bytes::Bytes;
+use std::borrow::Cow;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::RelayError;
+use crate::json::JsonObject;
 use crate::sse::SseEvent;
 
 pub use anthropic::{
@@ -205,9 +209,65 @@ impl StreamEvent {
 pub trait EventConverter: Send {
     /// One upstream event's parsed `data:` payload; appends the client events it completes.
     fn push(&mut self, event: &Value, out: &mut Vec<StreamEvent>);
+    /// [`EventConverter::push`] for an event's `data:` text; text that is not JSON is skipped.
+    /// Converters that read the text more cheaply than as a whole `Value` override it.
+    fn push_text(&mut self, data: &str, out: &mut Vec<StreamEvent>) {
+        if let Ok(event) = serde_json::from_str::<Value>(data) {
+            self.push(&event, out);
+        }
+    }
     /// The upstream stream ended (or chat sent `[DONE]`): appends what closes the client's
     /// stream. Events pushed afterwards are ignored.
     fn finish(&mut self, out: &mut Vec<StreamEvent>);
+    /// [`EventConverter::push_text`] with the client events written as server-sent events.
+    /// Converters on a hot path override it to write them without a `Value` per event.
+    fn push_sse(&mut self, data: &str, out: &mut BytesMut) {
+        let mut events = Vec::new();
+        self.push_text(data, &mut events);
+        for event in events {
+            out.extend_from_slice(&event.to_bytes());
+        }
+    }
+    /// [`EventConverter::finish`] with the client events written as server-sent events.
+    fn finish_sse(&mut self, out: &mut BytesMut) {
+        let mut events = Vec::new();
+        self.finish(&mut events);
+        for event in events {
+            out.extend_from_slice(&event.to_bytes());
+        }
+    }
+}
+
+/// Where a converter writes its events: as [`StreamEvent`]s for callers that read them, or
+/// framed as server-sent events for the client (the same text [`StreamEvent::to_bytes`]
+/// gives, without building a `Value`).
+pub(crate) enum EventSink<'a> {
+    Events(&'a mut Vec<StreamEvent>),
+    Sse(&'a mut BytesMut),
+}
+
+impl EventSink<'_> {
+    pub(crate) fn json<T: Serialize + ?Sized>(&mut self, event: Option<&'static str>, data: &T) {
+        match self {
+            EventSink::Events(out) => {
+                // Serializing plain data into a `Value` cannot fail.
+                if let Ok(data) = serde_json::to_value(data) {
+                    out.push(StreamEvent::Json { event, data });
+                }
+            }
+            EventSink::Sse(out) => {
+                if let Some(name) = event {
+                    out.extend_from_slice(b"event: ");
+                    out.extend_from_slice(name.as_bytes());
+                    out.extend_from_slice(b"\n");
+                }
+                out.extend_from_slice(b"data: ");
+                // Writing plain data into memory cannot fail.
+                let _ = serde_json::to_writer((&mut **out).writer(), data);
+                out.extend_from_slice(b"\n\n");
+            }
+        }
+    }
 }
 
 /// Drives an [`EventConverter`] with the relay's own parsed events: comments and data-less
@@ -233,8 +293,8 @@ impl SseStreamConverter {
         };
         if data.trim() == "[DONE]" {
             self.inner.finish(&mut self.scratch);
-        } else if let Ok(value) = serde_json::from_str::<Value>(data) {
-            self.inner.push(&value, &mut self.scratch);
+        } else {
+            self.inner.push_text(data, &mut self.scratch);
         }
         out.extend(self.scratch.drain(..).map(StreamEvent::into_sse));
     }
@@ -259,14 +319,52 @@ pub fn convert_request(
     if client == channel {
         return Ok(body.clone());
     }
-    let mut pivot = match client {
-        Wire::Chat => body.clone(),
-        Wire::Messages => anthropic::messages_request_to_pivot(body)?,
-        Wire::Gemini => gemini::gemini_request_to_pivot(body, model, stream)?,
-        Wire::Responses => responses::responses_request_to_pivot(body)?,
+    // A chat body is read in place; it is only copied when it is itself the result.
+    let pivot = match client {
+        Wire::Chat => Cow::Borrowed(body),
+        Wire::Messages => Cow::Owned(anthropic::messages_request_to_pivot(body)?),
+        Wire::Gemini => Cow::Owned(gemini::gemini_request_to_pivot(body, model, stream)?),
+        Wire::Responses => Cow::Owned(responses::responses_request_to_pivot(body)?),
     };
+    from_pivot_request(pivot, channel)
+}
+
+/// [`convert_request`] for a body the relay holds as raw top-level fields. Anthropic Messages
+/// bodies are converted from those fields (text turns and pass-through values are copied, not
+/// rebuilt); other protocols go through [`convert_request`].
+pub(crate) fn convert_request_object(
+    client: Wire,
+    channel: Wire,
+    body: &JsonObject,
+    model: &str,
+    stream: bool,
+) -> Result<JsonObject, ConvertError> {
+    let invalid = |error: serde_json::Error| ConvertError::InvalidRequest(error.to_string());
+    if client == channel {
+        return Ok(body.clone());
+    }
+    // With a key given twice a parsed body keeps the last value; the raw fields would give the
+    // first, so such bodies take the parsed path.
+    if client == Wire::Messages && !body.has_duplicate_keys() {
+        let mut pivot = anthropic::messages_object_to_pivot(body)?;
+        if channel == Wire::Chat {
+            finish_chat_object(&mut pivot);
+            return Ok(pivot);
+        }
+        let pivot = serde_json::from_slice::<Value>(&pivot.to_bytes()).map_err(invalid)?;
+        let converted = from_pivot_request(Cow::Owned(pivot), channel)?;
+        return JsonObject::from_value(&converted).map_err(invalid);
+    }
+    let value = serde_json::from_slice::<Value>(&body.to_bytes()).map_err(invalid)?;
+    let converted = convert_request(client, channel, &value, model, stream)?;
+    JsonObject::from_value(&converted).map_err(invalid)
+}
+
+/// The channel's request from a pivot chat request.
+fn from_pivot_request(pivot: Cow<'_, Value>, channel: Wire) -> Result<Value, ConvertError> {
     match channel {
         Wire::Chat => {
+            let mut pivot = pivot.into_owned();
             finish_chat_request(&mut pivot);
             Ok(pivot)
         }
@@ -286,14 +384,15 @@ pub fn convert_response(
     if client == channel {
         return Ok(body.clone());
     }
+    // A chat body is read in place; it is only copied when it is itself the result.
     let chat = match channel {
-        Wire::Chat => body.clone(),
-        Wire::Messages => messages_response_to_chat(body, meta)?,
-        Wire::Gemini => gemini_response_to_chat(body, meta)?,
-        Wire::Responses => responses_response_to_chat(body, meta)?,
+        Wire::Chat => Cow::Borrowed(body),
+        Wire::Messages => Cow::Owned(messages_response_to_chat(body, meta)?),
+        Wire::Gemini => Cow::Owned(gemini_response_to_chat(body, meta)?),
+        Wire::Responses => Cow::Owned(responses_response_to_chat(body, meta)?),
     };
     match client {
-        Wire::Chat => Ok(chat),
+        Wire::Chat => Ok(chat.into_owned()),
         Wire::Messages => chat_response_to_messages(&chat),
         Wire::Gemini => chat_response_to_gemini(&chat),
         Wire::Responses => chat_response_to_responses(&chat, meta),
@@ -408,6 +507,28 @@ fn finish_chat_request(chat: &mut Value) {
         {
             fields.insert("max_completion_tokens".into(), limit);
         }
+    }
+}
+
+/// The first field of the typed views that read JSON in place. Serde also reads a struct from
+/// an array of its fields in order; a view must only ever accept an object (an array in that
+/// place is an error the slower `Value` path reports), and this field fails every array. No
+/// object carries its key.
+#[derive(Default)]
+pub(super) struct ObjectOnly;
+
+impl<'de> serde::Deserialize<'de> for ObjectOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<ObjectOnly, D::Error> {
+        Err(serde::de::Error::custom("an object was expected"))
+    }
+}
+
+/// [`finish_chat_request`] for a pivot held as raw fields.
+fn finish_chat_object(chat: &mut JsonObject) {
+    chat.remove(PIVOT_TOP_K);
+    chat.remove(PIVOT_THINKING_BUDGET);
+    if chat.get("reasoning_effort").is_some() {
+        chat.rename("max_tokens", "max_completion_tokens");
     }
 }
 
