@@ -126,22 +126,13 @@ impl HubHandler {
             Err(error) if details => serde_json::to_value(error).ok(),
             _ => None,
         };
-        self.core.sink.record(ToolCallRecord {
-            request_id: uuid::Uuid::now_v7().to_string(),
-            group_id: caller.group_id.clone(),
-            token_id: caller.token_id,
-            token_name: caller.token_name.clone(),
-            server_id: server_id.to_owned(),
-            tool: tool.to_owned(),
-            status,
-            duration: started.0.elapsed(),
-            started_at: started.1,
-            arguments: details
-                .then(|| arguments.map(|arguments| serde_json::Value::Object(arguments.clone())))
-                .flatten(),
-            result,
-            pass,
-        });
+        let mut record = call_record(caller, (server_id, tool), status, started);
+        record.arguments = details
+            .then(|| arguments.map(|arguments| serde_json::Value::Object(arguments.clone())))
+            .flatten();
+        record.result = result;
+        record.pass = pass;
+        self.core.sink.record(record);
     }
 
     /// Logs a call that never ran (allow-list or gate said no).
@@ -153,20 +144,31 @@ impl HubHandler {
         status: ToolCallStatus,
         started: (Instant, SystemTime),
     ) {
-        self.core.sink.record(ToolCallRecord {
-            request_id: uuid::Uuid::now_v7().to_string(),
-            group_id: caller.group_id.clone(),
-            token_id: caller.token_id,
-            token_name: caller.token_name.clone(),
-            server_id: server_id.to_owned(),
-            tool: tool.to_owned(),
-            status,
-            duration: started.0.elapsed(),
-            started_at: started.1,
-            arguments: None,
-            result: None,
-            pass: None,
-        });
+        let record = call_record(caller, (server_id, tool), status, started);
+        self.core.sink.record(record);
+    }
+}
+
+/// The record of one call, without arguments, result or pass.
+fn call_record(
+    caller: &McpCaller,
+    (server_id, tool): (&str, &str),
+    status: ToolCallStatus,
+    started: (Instant, SystemTime),
+) -> ToolCallRecord {
+    ToolCallRecord {
+        request_id: uuid::Uuid::now_v7().to_string(),
+        group_id: caller.group_id.clone(),
+        token_id: caller.token_id,
+        token_name: caller.token_name.clone(),
+        server_id: server_id.to_owned(),
+        tool: tool.to_owned(),
+        status,
+        duration: started.0.elapsed(),
+        started_at: started.1,
+        arguments: None,
+        result: None,
+        pass: None,
     }
 }
 
