@@ -18,14 +18,10 @@ use tonic::transport::Channel;
 const TOKEN: &str = "sk-acme-mcp-control-0001";
 
 async fn hub_with_a_clock() -> TestHub {
-    let (mut settings, data_dir) = TestHub::settings();
     let config = format!(
         "groups:\n  - id: acme\n  - id: other\ntokens:\n  - group: acme\n    name: control\n    key: {TOKEN}\nmcp_servers:\n  - id: clock\n    scope: public\n    type: embedded\n    template: time\n  - id: acme-clock\n    scope: group\n    group: acme\n    type: embedded\n    template: time\n"
     );
-    let config_path = data_dir.path().join("aiproxy.yaml");
-    std::fs::write(&config_path, config).unwrap();
-    settings.config_file_path = Some(config_path);
-    TestHub::start_with(settings, data_dir).await
+    TestHub::start_with_config(&config).await
 }
 
 async fn test(

@@ -80,14 +80,10 @@ async fn start_mock_petstore() -> (SocketAddr, Seen) {
 }
 
 async fn hub_with_a_tenant() -> TestHub {
-    let (mut settings, data_dir) = TestHub::settings();
-    let config = format!(
+    TestHub::start_with_config(&format!(
         "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: openapi\n    key: {TOKEN}\n"
-    );
-    let config_path = data_dir.path().join("aiproxy.yaml");
-    std::fs::write(&config_path, config).unwrap();
-    settings.config_file_path = Some(config_path);
-    TestHub::start_with(settings, data_dir).await
+    ))
+    .await
 }
 
 async fn client(hub: &TestHub) -> McpServiceClient<tonic::transport::Channel> {
@@ -435,14 +431,10 @@ mod config_file {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_spec_url_in_the_config_file_is_fetched_at_startup() {
         let (api, _) = start_mock_petstore().await;
-        let (mut settings, data_dir) = TestHub::settings();
-        let config_path = data_dir.path().join("aiproxy.yaml");
         let server = format!(
             "  - id: petstore\n    scope: public\n    type: openapi\n    openapi:\n      spec_url: http://{api}/openapi.yaml\n      base_url: http://{api}/api/v3\n      allow_private_network: true\n"
         );
-        std::fs::write(&config_path, config(&server)).unwrap();
-        settings.config_file_path = Some(config_path);
-        let hub = TestHub::start_with(settings, data_dir).await;
+        let hub = TestHub::start_with_config(&config(&server)).await;
         let mut mcp = client(&hub).await;
         let stored = mcp
             .get_mcp_server(admin(pb::GetMcpServerRequest {

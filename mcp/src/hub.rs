@@ -367,10 +367,14 @@ impl McpHub {
         let bytes = axum::body::to_bytes(body, limit)
             .await
             .map_err(|_| HttpError::TooLarge(limit))?;
-        let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|error| HttpError::Parse(error.to_string()))?;
-        let message = serde_json::from_value::<ClientJsonRpcMessage>(value)
-            .map_err(|error| HttpError::BadRequest(format!("not a json-rpc message: {error}")))?;
+        // One parse for a well-formed message; only a refused body is parsed again, to tell
+        // malformed JSON (parse error) from JSON that is no message (invalid request).
+        let message = serde_json::from_slice::<ClientJsonRpcMessage>(&bytes).map_err(|error| {
+            match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+                Err(syntax) => HttpError::Parse(syntax.to_string()),
+                Ok(_) => HttpError::BadRequest(format!("not a json-rpc message: {error}")),
+            }
+        })?;
         let initialize = match message {
             ClientJsonRpcMessage::Request(request) => match request.request {
                 ClientRequest::InitializeRequest(initialize) => Some(initialize.params),
