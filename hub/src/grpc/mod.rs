@@ -1,7 +1,9 @@
 //! The gRPC control plane (`aiproxy.admin.v1`): admin auth, every management service, reflection and health.
 //!
 //! Every admin service requires `authorization: Bearer <ADMIN_KEY>`; reflection and health are
-//! open so tools and load balancers can use them without the key. Every successful write is
+//! open so tools and load balancers can use them without the key. Every service also answers
+//! gRPC-web on the same paths (for the panel in the browser), behind the same auth; there is
+//! no CORS, so only same-origin pages can call it. Every successful write is
 //! announced on the [`ChangeHub`].
 
 mod channels;
@@ -185,9 +187,11 @@ where
         + 'static,
     S::Future: Send + 'static,
     B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
-    B::Error: Into<axum::BoxError>,
+    B::Error: Into<axum::BoxError> + std::fmt::Display,
 {
-    let service = service
+    // gRPC-web sits outside the admin interceptor, so a browser's call is translated first and
+    // then checked exactly like a native gRPC call. Plain gRPC (HTTP/2) passes through untouched.
+    let service = tower::Layer::layer(&tonic_web::GrpcWebLayer::new(), service)
         .map_request(|request: Request<axum::body::Body>| request.map(tonic::body::Body::new))
         .map_response(size_limit_status);
     router.route_service(&format!("/{name}/{{*rest}}"), service)
