@@ -1,0 +1,111 @@
+// Entry point: sign-in, the navigation bar and the fragment router (#/groups, #/tokens?group=x).
+// Pages are addressed by the fragment so the server needs no catch-all route.
+import "./style.css";
+
+import { adminKey, describeError, signIn, signOut } from "./api";
+import { clearBanners, h, showError } from "./dom";
+import { channelsPage } from "./pages/channels";
+import { dashboardPage } from "./pages/dashboard";
+import { groupsPage } from "./pages/groups";
+import { logsPage } from "./pages/logs";
+import { mcpPage } from "./pages/mcp";
+import { modelsPage } from "./pages/models";
+import { optionsPage } from "./pages/options";
+import { tokensPage } from "./pages/tokens";
+
+export type Page = (root: HTMLElement, params: URLSearchParams) => Promise<void>;
+
+const pages: [string, string, Page][] = [
+  ["dashboard", "Dashboard", dashboardPage],
+  ["groups", "Groups", groupsPage],
+  ["tokens", "Tokens", tokensPage],
+  ["channels", "Channels", channelsPage],
+  ["models", "Models", modelsPage],
+  ["logs", "Logs", logsPage],
+  ["mcp", "MCP servers", mcpPage],
+  ["options", "Options", optionsPage],
+];
+
+function element(id: string): HTMLElement {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} is missing from index.html`);
+  return found;
+}
+
+function renderSignIn(): void {
+  element("top").replaceChildren(h("h1", {}, "aiproxy"));
+  const input = h("input", { type: "password", name: "admin-key", autocomplete: "off", required: true });
+  const signInForm = h(
+    "form",
+    { class: "form signin", "data-testid": "signin" },
+    h("label", {}, h("span", {}, "Admin key"), input),
+    h("button", { type: "submit" }, "Sign in"),
+  );
+  signInForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void (async () => {
+      try {
+        await signIn(input.value.trim());
+        input.value = "";
+        clearBanners();
+        await route();
+      } catch (error) {
+        showError(error);
+      }
+    })();
+  });
+  element("main").replaceChildren(signInForm);
+}
+
+function renderNav(current: string): void {
+  element("top").replaceChildren(
+    h("h1", {}, "aiproxy"),
+    h(
+      "nav",
+      {},
+      ...pages.map(([name, label]) =>
+        h("a", { href: `#/${name}`, class: name === current ? "current" : undefined }, label),
+      ),
+    ),
+    h("button", {
+      type: "button",
+      "data-testid": "signout",
+      onclick: () => {
+        signOut();
+        window.location.hash = "";
+        renderSignIn();
+      },
+    }, "Sign out"),
+  );
+}
+
+// Each navigation gets a number so a slow page that finishes after the user moved on does not
+// overwrite the newer one.
+let navigation = 0;
+
+async function route(): Promise<void> {
+  if (!adminKey()) {
+    renderSignIn();
+    return;
+  }
+  const [path, query] = window.location.hash.replace(/^#\/?/, "").split("?", 2);
+  const entry = pages.find(([name]) => name === path) ?? pages[0];
+  const [name, label, page] = entry;
+  renderNav(name);
+  clearBanners();
+  const mine = ++navigation;
+  const root = h("section", { "data-page": name }, h("h2", {}, label));
+  element("main").replaceChildren(root);
+  try {
+    await page(root, new URLSearchParams(query ?? ""));
+  } catch (error) {
+    if (mine === navigation) showError(error);
+  }
+}
+
+window.addEventListener("hashchange", () => void route());
+window.addEventListener("unhandledrejection", (event) => {
+  element("error").textContent = describeError(event.reason);
+  element("error").hidden = false;
+});
+void route();

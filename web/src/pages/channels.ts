@@ -1,0 +1,121 @@
+// Channels: list, create, edit, enable/disable, delete. The key comes back masked; sending the
+// masked value back keeps the stored key, so the edit form can show it as it is.
+import { api } from "../api";
+import { Status, statusName, statusOptions, toggled } from "../common";
+import { button, form, h, list, optionalBigint, pairs, pairsText, showNotice, table, type Field, type Values } from "../dom";
+import type { Channel } from "../gen/aiproxy/admin/v1/channels_pb";
+
+const EDITABLE = ["name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config"];
+
+function fields(types: string[], channel?: Channel): Field[] {
+  return [
+    { kind: "text", name: "name", label: "Name", value: channel?.name ?? "", required: true },
+    { kind: "select", name: "type", label: "Type", options: types.map((type) => [type, type]), value: channel?.type ?? "openai" },
+    { kind: "text", name: "base_url", label: "Base URL", value: channel?.baseUrl ?? "", hint: "empty: the type's default" },
+    { kind: "password", name: "key", label: "Key", value: channel?.key ?? "", hint: channel ? "leave the masked value to keep the stored key" : undefined },
+    { kind: "text", name: "models", label: "Models", value: channel?.models.join(", ") ?? "", hint: "comma-separated" },
+    { kind: "textarea", name: "model_mapping", label: "Model mapping", value: pairsText(channel?.modelMapping ?? {}), hint: "requested=upstream, one per line" },
+    { kind: "number", name: "priority", label: "Priority", value: channel?.priority.toString() ?? "0" },
+    { kind: "text", name: "sets", label: "Sets", value: channel?.sets.join(", ") ?? "", hint: "empty: the default set" },
+    { kind: "select", name: "status", label: "Status", options: statusOptions(false), value: String(channel?.status ?? Status.ENABLED) },
+    { kind: "text", name: "proxy_url", label: "Proxy URL", value: channel?.proxyUrl ?? "" },
+    { kind: "number", name: "connect_ms", label: "Connect timeout (ms)", value: channel?.timeouts?.connectMs?.toString() ?? "" },
+    { kind: "number", name: "first_byte_ms", label: "First byte timeout (ms)", value: channel?.timeouts?.firstByteMs?.toString() ?? "" },
+    { kind: "number", name: "stream_idle_ms", label: "Stream idle timeout (ms)", value: channel?.timeouts?.streamIdleMs?.toString() ?? "" },
+    { kind: "textarea", name: "config", label: "Config", value: pairsText(channel?.config ?? {}), hint: "key=value per line, e.g. api_version=2024-10-21" },
+  ];
+}
+
+function channelFrom(values: Values, id: bigint) {
+  return {
+    id,
+    name: values.name,
+    type: values.type,
+    baseUrl: values.base_url,
+    key: values.key,
+    models: list(values.models),
+    modelMapping: pairs(values.model_mapping),
+    priority: BigInt(values.priority || "0"),
+    sets: list(values.sets),
+    status: Number(values.status) as Status,
+    proxyUrl: values.proxy_url,
+    timeouts: {
+      connectMs: optionalBigint(values.connect_ms),
+      firstByteMs: optionalBigint(values.first_byte_ms),
+      streamIdleMs: optionalBigint(values.stream_idle_ms),
+    },
+    config: pairs(values.config),
+  };
+}
+
+export async function channelsPage(root: HTMLElement): Promise<void> {
+  const { types } = await api.channels.listChannelTypes({});
+  const editor = h("div", { class: "editor" });
+  const listing = h("div");
+  root.append(
+    button("New channel", () => {
+      editor.replaceChildren(
+        h("h3", {}, "New channel"),
+        form(fields(types), "Create", async (values) => {
+          const channel = await api.channels.createChannel({ channel: channelFrom(values, 0n) });
+          editor.replaceChildren();
+          showNotice(`channel ${channel.name} created (id ${channel.id})`);
+          await refresh();
+        }, "channel-form"),
+      );
+    }, "new-channel"),
+    editor,
+    listing,
+  );
+
+  async function refresh(): Promise<void> {
+    const response = await api.channels.listChannels({ pageSize: 1000 });
+    listing.replaceChildren(
+      h("p", {}, `${response.totalSize} channels`),
+      table(
+        ["Id", "Name", "Type", "Base URL", "Key", "Models", "Priority", "Sets", "Status", ""],
+        response.channels.map((channel) => [
+          channel.id,
+          channel.name,
+          channel.type,
+          channel.baseUrl,
+          channel.key,
+          channel.models.join(", "),
+          channel.priority,
+          channel.sets.join(", "),
+          statusName[channel.status],
+          h(
+            "span",
+            { class: "actions" },
+            button("Edit", () => edit(channel)),
+            button(channel.status === Status.ENABLED ? "Disable" : "Enable", async () => {
+              await api.channels.setChannelStatus({ id: channel.id, status: toggled(channel.status) });
+              await refresh();
+            }),
+            button("Delete", async () => {
+              if (!window.confirm(`Delete channel ${channel.name}?`)) return;
+              await api.channels.deleteChannel({ id: channel.id });
+              showNotice(`channel ${channel.name} deleted`);
+              await refresh();
+            }),
+          ),
+        ]),
+        "channels-table",
+      ),
+    );
+  }
+
+  function edit(channel: Channel): void {
+    editor.replaceChildren(
+      h("h3", {}, `Edit channel ${channel.name}`),
+      form(fields(types, channel), "Save", async (values) => {
+        await api.channels.updateChannel({ channel: channelFrom(values, channel.id), updateMask: { paths: EDITABLE } });
+        editor.replaceChildren();
+        showNotice(`channel ${values.name} saved`);
+        await refresh();
+      }, "channel-form"),
+    );
+  }
+
+  await refresh();
+}

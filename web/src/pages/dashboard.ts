@@ -1,0 +1,102 @@
+// Dashboard: totals and a time series from LogService's summaries for a chosen range, drawn as
+// plain SVG bars (one chart, no chart library).
+import { api } from "../api";
+import { h } from "../dom";
+import { Granularity, type SummaryPoint } from "../gen/aiproxy/admin/v1/logs_pb";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+const ranges: [string, string, number, Granularity][] = [
+  ["1h", "last hour", 3_600_000, Granularity.MINUTE],
+  ["24h", "last 24 hours", 86_400_000, Granularity.HOUR],
+  ["7d", "last 7 days", 7 * 86_400_000, Granularity.HOUR],
+  ["30d", "last 30 days", 30 * 86_400_000, Granularity.HOUR],
+];
+
+const metrics: [string, string, (point: SummaryPoint) => number][] = [
+  ["requests", "Requests", (point) => Number(point.requests)],
+  ["tokens", "Tokens", (point) => Number(point.totalTokens)],
+  ["cost", "Cost", (point) => Number(point.cost || "0")],
+  ["errors", "Errors", (point) => Number(point.errors)],
+];
+
+export async function dashboardPage(root: HTMLElement, params: URLSearchParams): Promise<void> {
+  const rangeName = params.get("range") ?? "24h";
+  const metricName = params.get("metric") ?? "requests";
+  const [, rangeLabel, span, granularity] = ranges.find(([name]) => name === rangeName) ?? ranges[1];
+  const [, metricLabel, metricOf] = metrics.find(([name]) => name === metricName) ?? metrics[0];
+
+  const go = (range: string, metric: string) => {
+    window.location.hash = `#/dashboard?range=${range}&metric=${metric}`;
+  };
+  root.append(
+    h(
+      "div",
+      { class: "toolbar" },
+      h("label", { class: "inline" }, "Range ",
+        h("select", { name: "range", onchange: (event) => go((event.target as HTMLSelectElement).value, metricName) },
+          ...ranges.map(([name, label]) => h("option", { value: name, selected: name === rangeName }, label)))),
+      h("label", { class: "inline" }, "Chart ",
+        h("select", { name: "metric", onchange: (event) => go(rangeName, (event.target as HTMLSelectElement).value) },
+          ...metrics.map(([name, label]) => h("option", { value: name, selected: name === metricName }, label)))),
+    ),
+  );
+
+  const end = BigInt(Date.now());
+  const filter = { startMs: end - BigInt(span), endMs: end + 60_000n };
+  const [totals, summary] = await Promise.all([
+    api.logs.getTotals({ granularity, filter }),
+    api.logs.getSummary({ granularity, filter }),
+  ]);
+
+  root.append(
+    h(
+      "div",
+      { class: "cards", "data-testid": "totals" },
+      card("Requests", totals.requests.toString(), "total-requests"),
+      card("Tokens", totals.totalTokens.toString(), "total-tokens"),
+      card("Cost", totals.cost || "0", "total-cost"),
+      card("Errors", `${totals.errors} (${totals.clientErrors} 4xx, ${totals.serverErrors} 5xx)`, "total-errors"),
+      card("Avg latency", `${Math.round(totals.avgLatencyMs)} ms`, "total-latency"),
+    ),
+    h("h3", {}, `${metricLabel}, ${rangeLabel}, per ${granularity === Granularity.MINUTE ? "minute" : "hour"}`),
+    chart(summary.points, metricOf, Number(filter.startMs), Number(end), granularity === Granularity.MINUTE ? 60_000 : 3_600_000),
+  );
+}
+
+function card(label: string, value: string, testId: string): HTMLElement {
+  return h("div", { class: "card" }, h("span", {}, label), h("strong", { "data-testid": testId }, value));
+}
+
+function chart(points: SummaryPoint[], metricOf: (point: SummaryPoint) => number, startMs: number, endMs: number, bucketMs: number): Element {
+  const width = 800;
+  const height = 200;
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height + 20}`);
+  svg.setAttribute("class", "chart");
+  svg.setAttribute("data-testid", "chart");
+  svg.setAttribute("role", "img");
+  const max = Math.max(0, ...points.map(metricOf));
+  const buckets = Math.max(1, Math.ceil((endMs - startMs) / bucketMs));
+  const barWidth = width / buckets;
+  for (const point of points) {
+    const value = metricOf(point);
+    const x = ((Number(point.bucketMs) - startMs) / (endMs - startMs)) * width;
+    const barHeight = max > 0 ? (value / max) * height : 0;
+    const bar = document.createElementNS(SVG, "rect");
+    bar.setAttribute("x", String(Math.max(0, x)));
+    bar.setAttribute("y", String(height - barHeight));
+    bar.setAttribute("width", String(Math.max(1, barWidth - 1)));
+    bar.setAttribute("height", String(barHeight));
+    const title = document.createElementNS(SVG, "title");
+    title.textContent = `${new Date(Number(point.bucketMs)).toISOString()}: ${value}`;
+    bar.append(title);
+    svg.append(bar);
+  }
+  const axis = document.createElementNS(SVG, "text");
+  axis.setAttribute("x", "0");
+  axis.setAttribute("y", String(height + 15));
+  axis.textContent = points.length === 0 ? "no requests in this range" : `max ${max}`;
+  svg.append(axis);
+  return svg;
+}
