@@ -1,12 +1,13 @@
 //! Build script: compiles `proto/**/*.proto` with protox (no protoc needed), generates the tonic
-//! server and client code, keeps the descriptor set for reflection, and makes `sqlx::migrate!`
-//! notice new migration files.
+//! server and client code, keeps the descriptor set for reflection, makes `sqlx::migrate!`
+//! notice new migration files, and lists the built panel (`web/dist`) for embedding.
 
 use std::path::{Path, PathBuf};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=../proto");
     println!("cargo:rerun-if-changed=../migrations");
+    println!("cargo:rerun-if-changed=../web/dist");
 
     let proto_root = Path::new("../proto");
     let mut files = Vec::new();
@@ -29,6 +30,51 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build_server(true)
         .build_client(true)
         .compile_fds(fds)?;
+    embed_panel(Path::new("../web/dist"), &out_dir.join("panel_assets.rs"))?;
+    Ok(())
+}
+
+/// Writes `PANEL_ASSETS`, every file under `dist` as `(path relative to dist, include_bytes!)`,
+/// sorted by path. A build script instead of an embedding crate: thirty lines, and `include_bytes!`
+/// makes rustc itself track each file. A missing `dist` embeds nothing (the panel answers 404).
+fn embed_panel(dist: &Path, out: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let mut files = Vec::new();
+    if dist.is_dir() {
+        collect_files(dist, &mut files)?;
+    }
+    let mut entries = Vec::new();
+    for file in &files {
+        let relative = file
+            .strip_prefix(dist)?
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        entries.push((relative, std::fs::canonicalize(file)?));
+    }
+    // Sorted by the served name, which the server binary-searches.
+    entries.sort();
+    let mut code = String::from("pub static PANEL_ASSETS: &[(&str, &[u8])] = &[\n");
+    for (relative, absolute) in &entries {
+        code.push_str(&format!(
+            "    ({relative:?}, include_bytes!({:?})),\n",
+            absolute.to_string_lossy()
+        ));
+    }
+    code.push_str("];\n");
+    std::fs::write(out, code)?;
+    Ok(())
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub mod mcp_bridge;
 pub mod mcp_openapi;
 pub mod mcp_sessions;
 pub mod metrics;
+pub mod panel;
 pub mod plugin_cache;
 pub mod replicas;
 pub mod responses_index;
@@ -284,12 +285,14 @@ pub async fn run(
                 .with_state(metrics),
         )
         .merge(relay_routes)
+        .merge(panel::router())
         .nest("/mcp", mcp_routes)
         .merge(grpc_routes);
 
     tracing::info!(
         listen = %listener.local_addr().map_or_else(|_| "?".into(), |addr| addr.to_string()),
         database = status::dialect_name(store.dialect()),
+        panel = panel::is_embedded(),
         ready_ms = started.elapsed().as_millis() as u64,
         "aiproxy is ready"
     );
