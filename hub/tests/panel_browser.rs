@@ -1,4 +1,4 @@
-//! The panel end to end in headless Chromium: `web/tests/panel.e2e.mjs` (playwright-core) drives the embedded panel against a real hub, and this side checks through gRPC that what the browser created exists.
+//! The panel end to end in headless Chromium: `web/tests/panel.e2e.mjs` (playwright-core) drives the embedded panel against a real hub, and this side checks through gRPC that what the browser created or changed is there.
 
 #![allow(
     clippy::unwrap_used,
@@ -32,7 +32,11 @@ async fn panel_round_trip_in_headless_chromium() {
         "no web/node_modules: .ci/test runs npm ci in web/"
     );
     let upstream = MockOpenAi::start().await;
-    let hub = TestHub::start().await;
+    // The MCP page needs a server to list: an embedded one, no network.
+    let hub = TestHub::start_with_config(
+        "mcp_servers:\n  - {id: clock, scope: public, type: embedded, template: time}\n",
+    )
+    .await;
 
     let run = tokio::process::Command::new("node")
         .arg("tests/panel.e2e.mjs")
@@ -74,6 +78,8 @@ async fn panel_round_trip_in_headless_chromium() {
         .unwrap()
         .into_inner();
     assert_eq!(group.status, pb::Status::Enabled as i32);
+    assert_eq!(group.balance, "25.5");
+    assert_eq!(group.max_concurrency, Some(7));
 
     let tokens = pb::token_service_client::TokenServiceClient::new(channel.clone())
         .list_tokens(admin(pb::ListTokensRequest {
@@ -89,8 +95,9 @@ async fn panel_round_trip_in_headless_chromium() {
     // The key the panel showed once is the key the server issued.
     assert!(token_key.starts_with(&tokens[0].key_prefix), "{token_key}");
     assert_eq!(tokens[0].request_count, 1);
+    assert_eq!(tokens[0].status, pb::Status::Disabled as i32);
 
-    let channels = pb::channel_service_client::ChannelServiceClient::new(channel)
+    let channels = pb::channel_service_client::ChannelServiceClient::new(channel.clone())
         .list_channels(admin(pb::ListChannelsRequest::default()))
         .await
         .unwrap()
@@ -105,5 +112,34 @@ async fn panel_round_trip_in_headless_chromium() {
         upstream.state.last_authorization.lock().unwrap().as_deref(),
         Some("Bearer sk-e2e-upstream-secret-0123456789")
     );
+
+    let model = pb::model_service_client::ModelServiceClient::new(channel.clone())
+        .get_model_config(admin(pb::GetModelConfigRequest {
+            model: created["model"].as_str().unwrap().into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let price = model.price.unwrap();
+    assert_eq!(
+        (price.input.as_deref(), price.output.as_deref()),
+        (Some("0.15"), Some("0.6"))
+    );
+
+    let option = pb::option_service_client::OptionServiceClient::new(channel.clone())
+        .get_option(admin(pb::GetOptionRequest {
+            key: "PanelE2E".into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(option.value, "on");
+
+    let server = pb::mcp_service_client::McpServiceClient::new(channel)
+        .get_mcp_server(admin(pb::GetMcpServerRequest { id: "clock".into() }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(server.status, pb::Status::Disabled as i32);
     hub.stop().await.unwrap();
 }

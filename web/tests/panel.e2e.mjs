@@ -1,8 +1,10 @@
 // End-to-end check of the panel in headless Chromium, driven by hub/tests/panel_browser.rs:
 // a wrong key shows the server's error and no data; then sign in, create a group, a token
 // (reading its shown-once key), a channel to the test's mock upstream, send one relay request
-// with the new key, and see it on the dashboard and the logs page. Prints one JSON line with
-// what it created for the Rust side to check through gRPC.
+// with the new key, and see it on the dashboard and the logs page; then a refused write shows
+// the server's error, and the group, token, models, options and MCP pages each make one
+// change. Prints one JSON line with what it created for the Rust side to check through gRPC.
+// Expects an embedded MCP server `clock` (the Rust side's config file).
 //
 // Env: PANEL_URL (the hub's base URL), ADMIN_KEY, UPSTREAM_URL (mock OpenAI base URL),
 // CHROMIUM (default /usr/bin/chromium). Every wait is bounded; the whole run is too.
@@ -159,13 +161,62 @@ try {
   await row.locator("button", { hasText: "Detail" }).click();
   await page.locator('[data-testid="log-detail"] dd', { hasText: tokenName }).first().waitFor();
 
+  // A server error is shown as the server's status and message: the group exists already.
+  await page.goto(`${base}/panel/#/groups`);
+  await page.click('[data-testid="new-group"]');
+  await page.fill('[data-testid="group-form"] input[name="id"]', groupId);
+  await page.click('[data-testid="group-form"] button[type="submit"]');
+  await page.locator("#error", { hasText: "already_exists" }).waitFor();
+
+  // Edit the group: a field only the edit form sets.
+  const groupRow = page.locator('[data-testid="groups-table"] tbody tr', { hasText: groupId });
+  await groupRow.locator("button", { hasText: "Edit" }).click();
+  await page.fill('[data-testid="group-form"] input[name="max_concurrency"]', "7");
+  await page.click('[data-testid="group-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `group ${groupId} saved` }).waitFor();
+
+  // Disable the token.
+  await page.goto(`${base}/panel/#/tokens?group=${groupId}`);
+  const tokenRow = page.locator('[data-testid="tokens-table"] tbody tr', { hasText: tokenName });
+  await tokenRow.locator("button", { hasText: "Disable" }).click();
+  await tokenRow.locator("td", { hasText: "disabled" }).waitFor();
+
+  // Models: the served model has no config yet; configure its price from there.
+  await page.goto(`${base}/panel/#/models`);
+  const servedRow = page.locator('[data-testid="served-table"] tbody tr', { hasText: model });
+  await servedRow.locator("button", { hasText: "Configure" }).click();
+  check(
+    (await page.inputValue('[data-testid="model-form"] input[name="model"]')) === model,
+    "the configure form does not name the served model",
+  );
+  await page.fill('[data-testid="model-form"] input[name="input"]', "0.15");
+  await page.fill('[data-testid="model-form"] input[name="output"]', "0.6");
+  await page.click('[data-testid="model-form"] button[type="submit"]');
+  await page.locator('[data-testid="models-table"] tbody tr', { hasText: "0.15" }).waitFor();
+  await page.locator('[data-testid="served-table"] td', { hasText: "yes" }).first().waitFor();
+
+  // Options.
+  await page.goto(`${base}/panel/#/options`);
+  await page.fill('[data-testid="option-form"] input[name="key"]', "PanelE2E");
+  await page.fill('[data-testid="option-form"] input[name="value"]', "on");
+  await page.click('[data-testid="option-form"] button[type="submit"]');
+  await page.locator('[data-testid="options-table"] td', { hasText: "PanelE2E" }).waitFor();
+
+  // MCP servers: the config file's embedded server lists its tools, then is disabled.
+  await page.goto(`${base}/panel/#/mcp`);
+  const serverRow = page.locator('[data-testid="mcp-table"] tbody tr', { hasText: "clock" });
+  await serverRow.locator("button", { hasText: "Tools" }).click();
+  await page.locator('[data-testid="mcp-tools-table"] tbody tr').first().waitFor();
+  await serverRow.locator("button", { hasText: "Disable" }).click();
+  await serverRow.locator("td", { hasText: "disabled" }).waitFor();
+
   // Sign-out forgets the key.
   await page.click('[data-testid="signout"]');
   await page.locator('[data-testid="signin"]').waitFor();
   check((await page.evaluate(() => sessionStorage.length)) === 0, "sign-out kept the key");
 
-  // The wrong-key attempt logs the refusal (an HTTP-level error in the console is expected
-  // for none of these calls: gRPC-web answers 200 with the status inside).
+  // gRPC-web answers refusals with HTTP 200 and the status inside, so even the wrong key and
+  // the duplicate group leave nothing in the console.
   check(problems.length === 0, `browser errors: ${problems.join(" | ")}`);
   console.log(JSON.stringify({ groupId, tokenName, tokenKey, channelName, model }));
 } catch (error) {
