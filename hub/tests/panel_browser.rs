@@ -126,6 +126,17 @@ async fn panel_round_trip_in_headless_chromium() {
         (Some("0.15"), Some("0.6"))
     );
 
+    let group_override = pb::model_service_client::ModelServiceClient::new(channel.clone())
+        .get_group_model_override(admin(pb::GetGroupModelOverrideRequest {
+            group_id: group_id.into(),
+            model: created["model"].as_str().unwrap().into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(group_override.rpm, Some(5));
+    assert_eq!(group_override.price, None);
+
     let option = pb::option_service_client::OptionServiceClient::new(channel.clone())
         .get_option(admin(pb::GetOptionRequest {
             key: "PanelE2E".into(),

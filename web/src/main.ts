@@ -2,7 +2,7 @@
 // Pages are addressed by the fragment so the server needs no catch-all route.
 import "./style.css";
 
-import { adminKey, describeError, signIn, signOut } from "./api";
+import { adminKey, describeError, isUnauthenticated, signIn, signOut } from "./api";
 import { clearBanners, h, showError } from "./dom";
 import { channelsPage } from "./pages/channels";
 import { dashboardPage } from "./pages/dashboard";
@@ -99,7 +99,13 @@ async function route(): Promise<void> {
   try {
     await page(root, new URLSearchParams(query ?? ""));
   } catch (error) {
-    if (mine === navigation) showError(error);
+    if (mine !== navigation) return;
+    // The stored key stopped working (the server's key changed): ask for it again.
+    if (isUnauthenticated(error)) {
+      signOut();
+      renderSignIn();
+    }
+    showError(error);
   }
 }
 

@@ -194,6 +194,11 @@ try {
   await page.click('[data-testid="model-form"] button[type="submit"]');
   await page.locator('[data-testid="models-table"] tbody tr', { hasText: "0.15" }).waitFor();
   await page.locator('[data-testid="served-table"] td', { hasText: "yes" }).first().waitFor();
+  await page.fill('[data-testid="override-form"] input[name="group"]', groupId);
+  await page.fill('[data-testid="override-form"] input[name="model"]', model);
+  await page.fill('[data-testid="override-form"] input[name="rpm"]', "5");
+  await page.click('[data-testid="override-form"] button[type="submit"]');
+  await page.locator('[data-testid="overrides-table"] tbody tr', { hasText: groupId }).waitFor();
 
   // Options.
   await page.goto(`${base}/panel/#/options`);
@@ -214,6 +219,14 @@ try {
   await page.click('[data-testid="signout"]');
   await page.locator('[data-testid="signin"]').waitFor();
   check((await page.evaluate(() => sessionStorage.length)) === 0, "sign-out kept the key");
+
+  // A stored key the server no longer accepts sends the user back to sign-in, with the reason.
+  await page.evaluate(() => sessionStorage.setItem("aiproxy.adminKey", "stale-admin-key"));
+  await page.goto(`${base}/panel/#/groups`);
+  await page.locator('[data-testid="signin"]').waitFor();
+  await page.locator("#error", { hasText: "unauthenticated" }).waitFor();
+  check((await page.locator("table").count()) === 0, "data shown with a stale key");
+  check((await page.evaluate(() => sessionStorage.length)) === 0, "a stale key was kept");
 
   // gRPC-web answers refusals with HTTP 200 and the status inside, so even the wrong key and
   // the duplicate group leave nothing in the console.

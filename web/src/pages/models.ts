@@ -1,8 +1,9 @@
-// Models: model configs (type, limits, prices, plugins) listed, created, edited and deleted, and
-// the served models (what enabled channels offer), flagged when they have no config.
+// Models: model configs (type, limits, prices, plugins) listed, created, edited and deleted;
+// the served models (what enabled channels offer), flagged when they have no config; and the
+// per-group overrides of limits and prices.
 import { api } from "../api";
 import { button, form, h, optionalBigint, optionalString, showNotice, table, type Field, type Values } from "../dom";
-import { ModelType, type ModelConfig } from "../gen/aiproxy/admin/v1/models_pb";
+import { ModelType, type GroupModelOverride, type ModelConfig } from "../gen/aiproxy/admin/v1/models_pb";
 
 const EDITABLE = ["type", "owner", "rpm", "tpm", "retry_times", "timeouts", "price", "plugins_json", "config_json", "max_output_tokens"];
 
@@ -76,7 +77,61 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
   const editor = h("div", { class: "editor" });
   const listing = h("div");
   const served = h("div");
-  root.append(button("New model config", () => create()), editor, listing, h("h3", {}, "Served models"), served);
+  const overrides = h("div");
+  root.append(
+    button("New model config", () => create()),
+    editor,
+    listing,
+    h("h3", {}, "Served models"),
+    served,
+    h("h3", {}, "Group overrides"),
+    form(
+      [
+        { kind: "text", name: "group", label: "Group", required: true },
+        { kind: "text", name: "model", label: "Model", required: true },
+        { kind: "number", name: "rpm", label: "RPM", hint: "empty: the model's" },
+        { kind: "number", name: "tpm", label: "TPM", hint: "empty: the model's" },
+        { kind: "text", name: "input", label: "Input price", hint: "both prices empty: the model's price" },
+        { kind: "text", name: "output", label: "Output price" },
+        { kind: "checkbox", name: "save_detail", label: "Keep request and response bodies" },
+      ],
+      "Put override",
+      async (values) => {
+        const priced = values.input !== "" || values.output !== "";
+        await api.models.putGroupModelOverride({
+          override: {
+            groupId: values.group,
+            model: values.model,
+            rpm: optionalBigint(values.rpm),
+            tpm: optionalBigint(values.tpm),
+            price: priced ? { input: optionalString(values.input), output: optionalString(values.output) } : undefined,
+            saveDetail: values.checked.save_detail,
+          },
+        });
+        showNotice(`override of ${values.model} for ${values.group} saved`);
+        await refresh();
+      },
+      "override-form",
+    ),
+    overrides,
+  );
+
+  function overrideRow(override: GroupModelOverride) {
+    return [
+      override.groupId,
+      override.model,
+      override.rpm?.toString() ?? "",
+      override.tpm?.toString() ?? "",
+      override.price ? `${override.price.input ?? "0"} / ${override.price.output ?? "0"}` : "model's",
+      override.saveDetail ? "yes" : "no",
+      button("Delete", async () => {
+        if (!window.confirm(`Delete the override of ${override.model} for ${override.groupId}?`)) return;
+        await api.models.deleteGroupModelOverride({ groupId: override.groupId, model: override.model });
+        showNotice(`override of ${override.model} for ${override.groupId} deleted`);
+        await refresh();
+      }),
+    ];
+  }
 
   function create(model?: string): void {
     editor.replaceChildren(
@@ -103,10 +158,18 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
   }
 
   async function refresh(): Promise<void> {
-    const [configs, servedModels] = await Promise.all([
+    const [configs, servedModels, groupOverrides] = await Promise.all([
       api.models.listModelConfigs({ pageSize: 1000 }),
       api.models.listServedModels({}),
+      api.models.listGroupModelOverrides({}),
     ]);
+    overrides.replaceChildren(
+      table(
+        ["Group", "Model", "RPM", "TPM", "Price in / out", "Bodies kept", ""],
+        groupOverrides.overrides.map(overrideRow),
+        "overrides-table",
+      ),
+    );
     listing.replaceChildren(
       table(
         ["Model", "Type", "Owner", "RPM", "TPM", "Input", "Output", "Cached input", "Unit", ""],
