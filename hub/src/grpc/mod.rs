@@ -190,7 +190,8 @@ where
     B::Error: Into<axum::BoxError> + std::fmt::Display,
 {
     // gRPC-web sits outside the admin interceptor, so a browser's call is translated first and
-    // then checked exactly like a native gRPC call. Plain gRPC (HTTP/2) passes through untouched.
+    // then checked exactly like a native gRPC call. Plain gRPC (HTTP/2) passes through untouched;
+    // an HTTP/1.1 request that is not gRPC-web is answered 400, as no gRPC client sends one.
     let service = tower::Layer::layer(&tonic_web::GrpcWebLayer::new(), service)
         .map_request(|request: Request<axum::body::Body>| request.map(tonic::body::Body::new))
         .map_response(size_limit_status);
