@@ -120,6 +120,53 @@ async fn latencies(client: &RunningService<RoleClient, ()>) -> (Duration, Durati
     (percentile(&samples, 0.5), percentile(&samples, 0.99))
 }
 
+/// The same call as one plain HTTP POST per call on an initialized session, without rmcp's
+/// client: the floor a proxy could reach, and what its client machinery costs on top.
+async fn raw_latencies(url: &str, token: &str) -> (Duration, Duration) {
+    let http = reqwest::Client::new();
+    let post = |body: serde_json::Value, session: Option<String>| {
+        let mut request = http
+            .post(url)
+            .bearer_auth(token)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-11-25")
+            .json(&body);
+        if let Some(session) = session {
+            request = request.header("mcp-session-id", session);
+        }
+        request.send()
+    };
+    let initialized = post(
+        serde_json::json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "bench", "version": "1"}}}),
+        None,
+    )
+    .await
+    .unwrap();
+    let session = initialized.headers()["mcp-session-id"].to_str().unwrap().to_owned();
+    initialized.bytes().await.unwrap();
+    post(
+        serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        Some(session.clone()),
+    )
+    .await
+    .unwrap();
+    let mut samples = Vec::with_capacity(SEQUENTIAL_CALLS);
+    for round in 0..SEQUENTIAL_CALLS + 100 {
+        let body = serde_json::json!({"jsonrpc": "2.0", "id": round + 1, "method": "tools/call",
+            "params": {"name": "echo", "arguments": {"message": "bench"}}});
+        let started = Instant::now();
+        let reply = post(body, Some(session.clone())).await.unwrap().bytes().await.unwrap();
+        if round >= 100 {
+            samples.push(started.elapsed());
+        }
+        assert!(reply.windows(6).any(|window| window == b"result"), "{reply:?}");
+    }
+    samples.sort();
+    (percentile(&samples, 0.5), percentile(&samples, 0.99))
+}
+
 async fn throughput(url: &str, token: &str) -> f64 {
     let mut tasks = Vec::new();
     let deadline = Instant::now() + THROUGHPUT_WINDOW;
@@ -180,6 +227,8 @@ fn main() {
         println!("  upstream directly     p50 {direct_p50:>10.1?}  p99 {direct_p99:>10.1?}");
         println!("  hub proxy -> upstream p50 {proxied_p50:>10.1?}  p99 {proxied_p99:>10.1?}");
         println!("  hub embedded          p50 {embedded_p50:>10.1?}  p99 {embedded_p99:>10.1?}");
+        let (raw_p50, raw_p99) = raw_latencies(&upstream_url, "upstream-secret").await;
+        println!("  upstream, raw HTTP    p50 {raw_p50:>10.1?}  p99 {raw_p99:>10.1?}  (reqwest POST, no rmcp client)");
         println!(
             "  added by the proxy hop: p50 {:.1?}, p99 {:.1?}",
             proxied_p50.saturating_sub(direct_p50),
