@@ -22,3 +22,8 @@ export function toggled(status: Status): Status {
 }
 
 export { Status };
+
+/// Status choices of a list filter: any, or one status.
+export function statusFilterOptions(withInternal: boolean): [string, string][] {
+  return [[String(Status.UNSPECIFIED), "any status"], ...statusOptions(withInternal)];
+}

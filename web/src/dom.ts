@@ -90,9 +90,11 @@ export function table(headers: string[], rows: Child[][], testId: string): HTMLT
 export type Field =
   | { kind: "text" | "password" | "textarea" | "number" | "datetime"; name: string; label: string; value?: string; required?: boolean; hint?: string }
   | { kind: "checkbox"; name: string; label: string; checked?: boolean }
-  | { kind: "select"; name: string; label: string; options: [string, string][]; value?: string };
+  | { kind: "select"; name: string; label: string; options: [string, string][]; value?: string; hint?: string }
+  | { kind: "file"; name: string; label: string; accept?: string; hint?: string };
 
-export type Values = Record<string, string> & { checked: Record<string, boolean> };
+/// What a form's submit gets: text values by name; checkboxes and chosen files apart.
+export type Values = Record<string, string> & { checked: Record<string, boolean>; files: Record<string, File | undefined> };
 
 /// A form of `fields`; `submit` gets every value as entered (strings, checkboxes apart).
 export function form(
@@ -120,6 +122,9 @@ export function form(
       case "textarea":
         control = h("textarea", { name: field.name, rows: 4, required: field.required }, field.value ?? "");
         break;
+      case "file":
+        control = h("input", { type: "file", name: field.name, accept: field.accept });
+        break;
       default:
         control = h("input", {
           type: field.kind === "datetime" ? "datetime-local" : field.kind,
@@ -137,10 +142,14 @@ export function form(
   element.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(element);
-    const values = { checked: {} } as Values;
+    const values = { checked: {}, files: {} } as unknown as Values;
     for (const field of fields) {
       if (field.kind === "checkbox") {
         values.checked[field.name] = data.get(field.name) !== null;
+      } else if (field.kind === "file") {
+        const file = data.get(field.name);
+        // An input left empty still submits a nameless, empty File.
+        values.files[field.name] = file instanceof File && file.name !== "" ? file : undefined;
       } else {
         values[field.name] = String(data.get(field.name) ?? "").trim();
       }

@@ -1,9 +1,11 @@
-// Channels: list, create, edit, enable/disable, delete. The key comes back masked; sending the
-// masked value back keeps the stored key, so the edit form can show it as it is.
+// Channels: list (paged, searched, filtered by type and status), create, edit, enable/disable,
+// delete. The key comes back masked; sending the masked value back keeps the stored key, so the
+// edit form can show it as it is.
 import { api } from "../api";
-import { Status, statusName, statusOptions, toggled } from "../common";
+import { Status, statusFilterOptions, statusName, statusOptions, toggled } from "../common";
 import { button, form, h, list, optionalBigint, pairs, pairsText, showNotice, table, type Field, type Values } from "../dom";
 import type { Channel } from "../gen/aiproxy/admin/v1/channels_pb";
+import { pager } from "../paging";
 
 const EDITABLE = ["name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config"];
 
@@ -51,27 +53,11 @@ function channelFrom(values: Values, id: bigint) {
 export async function channelsPage(root: HTMLElement): Promise<void> {
   const { types } = await api.channels.listChannelTypes({});
   const editor = h("div", { class: "editor" });
-  const listing = h("div");
-  root.append(
-    button("New channel", () => {
-      editor.replaceChildren(
-        h("h3", {}, "New channel"),
-        form(fields(types), "Create", async (values) => {
-          const channel = await api.channels.createChannel({ channel: channelFrom(values, 0n) });
-          editor.replaceChildren();
-          showNotice(`channel ${channel.name} created (id ${channel.id})`);
-          await refresh();
-        }, "channel-form"),
-      );
-    }, "new-channel"),
-    editor,
-    listing,
-  );
-
-  async function refresh(): Promise<void> {
-    const response = await api.channels.listChannels({ pageSize: 1000 });
-    listing.replaceChildren(
-      h("p", {}, `${response.totalSize} channels`),
+  const filter = { keyword: "", type: "", status: Status.UNSPECIFIED };
+  const listing = pager(
+    "channels-pager",
+    (pageSize, pageToken) => api.channels.listChannels({ pageSize, pageToken, ...filter }),
+    (response) => [
       table(
         ["Id", "Name", "Type", "Base URL", "Key", "Models", "Priority", "Sets", "Status", ""],
         response.channels.map((channel) => [
@@ -102,7 +88,42 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
         ]),
         "channels-table",
       ),
-    );
+    ],
+    (response) => response.channels.length,
+  );
+  root.append(
+    button("New channel", () => {
+      editor.replaceChildren(
+        h("h3", {}, "New channel"),
+        form(fields(types), "Create", async (values) => {
+          const channel = await api.channels.createChannel({ channel: channelFrom(values, 0n) });
+          editor.replaceChildren();
+          showNotice(`channel ${channel.name} created (id ${channel.id})`);
+          await refresh();
+        }, "channel-form"),
+      );
+    }, "new-channel"),
+    editor,
+    form(
+      [
+        { kind: "text", name: "keyword", label: "Search", hint: "part of the name or base URL" },
+        { kind: "select", name: "type", label: "Type", options: [["", "any type"], ...types.map((type): [string, string] => [type, type])] },
+        { kind: "select", name: "status", label: "Status", options: statusFilterOptions(false) },
+      ],
+      "Search",
+      async (values) => {
+        filter.keyword = values.keyword;
+        filter.type = values.type;
+        filter.status = Number(values.status) as Status;
+        await listing.reload(true);
+      },
+      "channels-search",
+    ),
+    listing.element,
+  );
+
+  async function refresh(): Promise<void> {
+    await listing.reload();
   }
 
   function edit(channel: Channel): void {

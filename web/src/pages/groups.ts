@@ -1,8 +1,10 @@
-// Groups: list, create, edit (status, ratios, sets, balance and alert, concurrency), delete.
+// Groups: list (paged, searched by id, filtered by status), create, edit (status, ratios, sets,
+// balance and alert, concurrency), delete.
 import { api } from "../api";
-import { Status, statusName, statusOptions } from "../common";
+import { Status, statusFilterOptions, statusName, statusOptions } from "../common";
 import { button, form, h, list, optionalBigint, showNotice, table, type Field, type Values } from "../dom";
 import type { Group } from "../gen/aiproxy/admin/v1/groups_pb";
+import { pager } from "../paging";
 
 const EDITABLE = [
   "status",
@@ -45,27 +47,11 @@ function groupFrom(values: Values, id: string) {
 
 export async function groupsPage(root: HTMLElement): Promise<void> {
   const editor = h("div", { class: "editor" });
-  const listing = h("div");
-  root.append(
-    button("New group", () => {
-      editor.replaceChildren(
-        h("h3", {}, "New group"),
-        form(fields(), "Create", async (values) => {
-          const group = await api.groups.createGroup({ group: groupFrom(values, values.id) });
-          editor.replaceChildren();
-          showNotice(`group ${group.id} created`);
-          await refresh();
-        }, "group-form"),
-      );
-    }, "new-group"),
-    editor,
-    listing,
-  );
-
-  async function refresh(): Promise<void> {
-    const response = await api.groups.listGroups({ pageSize: 1000 });
-    listing.replaceChildren(
-      h("p", {}, `${response.totalSize} groups`),
+  const filter = { keyword: "", status: Status.UNSPECIFIED };
+  const listing = pager(
+    "groups-pager",
+    (pageSize, pageToken) => api.groups.listGroups({ pageSize, pageToken, ...filter }),
+    (response) => [
       table(
         ["Id", "Status", "RPM/TPM ratio", "Sets", "Balance", "Max concurrency", "Created", ""],
         response.groups.map((group) => [
@@ -91,7 +77,40 @@ export async function groupsPage(root: HTMLElement): Promise<void> {
         ]),
         "groups-table",
       ),
-    );
+    ],
+    (response) => response.groups.length,
+  );
+  root.append(
+    button("New group", () => {
+      editor.replaceChildren(
+        h("h3", {}, "New group"),
+        form(fields(), "Create", async (values) => {
+          const group = await api.groups.createGroup({ group: groupFrom(values, values.id) });
+          editor.replaceChildren();
+          showNotice(`group ${group.id} created`);
+          await refresh();
+        }, "group-form"),
+      );
+    }, "new-group"),
+    editor,
+    form(
+      [
+        { kind: "text", name: "keyword", label: "Search", hint: "part of the id" },
+        { kind: "select", name: "status", label: "Status", options: statusFilterOptions(true) },
+      ],
+      "Search",
+      async (values) => {
+        filter.keyword = values.keyword;
+        filter.status = Number(values.status) as Status;
+        await listing.reload(true);
+      },
+      "groups-search",
+    ),
+    listing.element,
+  );
+
+  async function refresh(): Promise<void> {
+    await listing.reload();
   }
 
   function edit(group: Group): void {

@@ -1,9 +1,11 @@
-// Models: model configs (type, limits, prices, plugins) listed, created, edited and deleted;
+// Models: model configs (type, limits, prices, plugins) listed (paged, searched, filtered by
+// type), created, edited and deleted;
 // the served models (what enabled channels offer), flagged when they have no config; and the
 // per-group overrides of limits and prices.
 import { api } from "../api";
 import { button, form, h, optionalBigint, optionalString, showNotice, table, type Field, type Values } from "../dom";
 import { ModelType, type GroupModelOverride, type ModelConfig } from "../gen/aiproxy/admin/v1/models_pb";
+import { pager } from "../paging";
 
 const EDITABLE = ["type", "owner", "rpm", "tpm", "retry_times", "timeouts", "price", "plugins_json", "config_json", "max_output_tokens"];
 
@@ -75,13 +77,32 @@ function configFrom(values: Values, model: string) {
 
 export async function modelsPage(root: HTMLElement): Promise<void> {
   const editor = h("div", { class: "editor" });
-  const listing = h("div");
+  const filter = { keyword: "", type: ModelType.UNSPECIFIED };
+  const listing = pager(
+    "models-pager",
+    (pageSize, pageToken) => api.models.listModelConfigs({ pageSize, pageToken, ...filter }),
+    (response) => [configTable(response.modelConfigs)],
+    (response) => response.modelConfigs.length,
+  );
   const served = h("div");
   const overrides = h("div");
   root.append(
     button("New model config", () => create()),
     editor,
-    listing,
+    form(
+      [
+        { kind: "text", name: "keyword", label: "Search", hint: "part of the model name or owner" },
+        { kind: "select", name: "type", label: "Type", options: [[String(ModelType.UNSPECIFIED), "any type"], ...typeOptions] },
+      ],
+      "Search",
+      async (values) => {
+        filter.keyword = values.keyword;
+        filter.type = Number(values.type) as ModelType;
+        await listing.reload(true);
+      },
+      "models-search",
+    ),
+    listing.element,
     h("h3", {}, "Served models"),
     served,
     h("h3", {}, "Group overrides"),
@@ -157,45 +178,46 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
     );
   }
 
+  function configTable(configs: ModelConfig[]): HTMLTableElement {
+    return table(
+      ["Model", "Type", "Owner", "RPM", "TPM", "Input", "Output", "Cached input", "Unit", ""],
+      configs.map((config) => [
+        config.model,
+        typeOptions.find(([value]) => value === String(config.type))?.[1] ?? "",
+        config.owner,
+        config.rpm,
+        config.tpm,
+        config.price?.input ?? "",
+        config.price?.output ?? "",
+        config.price?.cachedInput ?? "",
+        config.price?.unit ? config.price.unit : "1000000",
+        h(
+          "span",
+          { class: "actions" },
+          button("Edit", () => edit(config)),
+          button("Delete", async () => {
+            if (!window.confirm(`Delete the config of ${config.model}?`)) return;
+            await api.models.deleteModelConfig({ model: config.model });
+            showNotice(`model ${config.model} config deleted`);
+            await refresh();
+          }),
+        ),
+      ]),
+      "models-table",
+    );
+  }
+
   async function refresh(): Promise<void> {
-    const [configs, servedModels, groupOverrides] = await Promise.all([
-      api.models.listModelConfigs({ pageSize: 1000 }),
+    const [servedModels, groupOverrides] = await Promise.all([
       api.models.listServedModels({}),
       api.models.listGroupModelOverrides({}),
+      listing.reload(),
     ]);
     overrides.replaceChildren(
       table(
         ["Group", "Model", "RPM", "TPM", "Price in / out", "Bodies kept", ""],
         groupOverrides.overrides.map(overrideRow),
         "overrides-table",
-      ),
-    );
-    listing.replaceChildren(
-      table(
-        ["Model", "Type", "Owner", "RPM", "TPM", "Input", "Output", "Cached input", "Unit", ""],
-        configs.modelConfigs.map((config) => [
-          config.model,
-          typeOptions.find(([value]) => value === String(config.type))?.[1] ?? "",
-          config.owner,
-          config.rpm,
-          config.tpm,
-          config.price?.input ?? "",
-          config.price?.output ?? "",
-          config.price?.cachedInput ?? "",
-          config.price?.unit ? config.price.unit : "1000000",
-          h(
-            "span",
-            { class: "actions" },
-            button("Edit", () => edit(config)),
-            button("Delete", async () => {
-              if (!window.confirm(`Delete the config of ${config.model}?`)) return;
-              await api.models.deleteModelConfig({ model: config.model });
-              showNotice(`model ${config.model} config deleted`);
-              await refresh();
-            }),
-          ),
-        ]),
-        "models-table",
       ),
     );
     served.replaceChildren(
