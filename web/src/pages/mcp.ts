@@ -1,9 +1,16 @@
-// MCP servers: list, enable/disable, test a server and list its tools (as the server's own
-// group for a group server).
-import { api } from "../api";
-import { Status, statusName, toggled } from "../common";
-import { button, h, showNotice, table } from "../dom";
-import { McpScope, McpServerType, type McpServer } from "../gen/aiproxy/admin/v1/mcp_pb";
+// MCP servers: list (paged, searched, filtered by scope, group and status), create and edit
+// every type the control plane knows (embedded from a template, proxied streamable HTTP or SSE,
+// an OpenAPI document uploaded, pasted or fetched from a URL), enable/disable, delete, test a
+// server and list its tools, and each group's own parameters of a server.
+//
+// Secrets (headers, template parameters, OpenAPI credentials, group parameters) come back
+// masked by the server; a masked value sent back unchanged keeps the stored secret, so the
+// forms show them as they are.
+import { api, isNotFound } from "../api";
+import { Status, statusFilterOptions, statusName, statusOptions, toggled } from "../common";
+import { button, form, h, list, pairs, pairsText, showNotice, table, time, type Field, type Values } from "../dom";
+import { McpScope, McpServerType, type GroupMcpParams, type McpServer } from "../gen/aiproxy/admin/v1/mcp_pb";
+import { pager } from "../paging";
 
 const scopeName: Record<number, string> = {
   [McpScope.UNSPECIFIED]: "",
@@ -19,61 +26,344 @@ const typeName: Record<number, string> = {
   [McpServerType.OPENAPI]: "OpenAPI",
 };
 
+const scopeOptions: [string, string][] = [
+  [String(McpScope.PUBLIC), "public (every group)"],
+  [String(McpScope.GROUP), "group (one group only)"],
+];
+
+const serverTypes = [
+  McpServerType.EMBEDDED,
+  McpServerType.PROXY_STREAMABLE,
+  McpServerType.PROXY_SSE,
+  McpServerType.OPENAPI,
+];
+
+// Every updatable field: the form always sends the whole server, so a change of type leaves
+// nothing of the old type behind.
+const EDITABLE = [
+  "scope",
+  "group_id",
+  "type",
+  "template",
+  "url",
+  "headers",
+  "query",
+  "params",
+  "openapi",
+  "status",
+  "price_per_call",
+  "required_group_params",
+];
+
+const MASKED_HINT = "NAME=value per line; values come back masked, and a masked value left as it is keeps the stored one";
+
+function commonFields(server?: McpServer): Field[] {
+  return [
+    ...(server ? [] : [{ kind: "text", name: "id", label: "Id", required: true } as Field]),
+    { kind: "select", name: "scope", label: "Scope", options: scopeOptions, value: String(server?.scope ?? McpScope.PUBLIC) },
+    { kind: "text", name: "group_id", label: "Group", value: server?.groupId ?? "", hint: "the owning group, for scope group only" },
+    { kind: "select", name: "status", label: "Status", options: statusOptions(false), value: String(server?.status ?? Status.ENABLED) },
+    { kind: "text", name: "price_per_call", label: "Price per call", value: server?.pricePerCall ?? "", hint: "charged to the caller's group per tool call; empty: free" },
+    { kind: "text", name: "required_group_params", label: "Required group parameters", value: server?.requiredGroupParams.join(", ") ?? "", hint: "names every group must set before the server is offered to it (header:X-Api-Key, query:key, a security scheme, a template parameter)" },
+  ];
+}
+
+function typeFields(type: McpServerType, templates: string[], server?: McpServer): Field[] {
+  switch (type) {
+    case McpServerType.EMBEDDED: {
+      const names = server?.template && !templates.includes(server.template) ? [...templates, server.template] : templates;
+      return [
+        { kind: "select", name: "template", label: "Template", options: names.map((name) => [name, name]), value: server?.template },
+        { kind: "textarea", name: "params", label: "Template parameters", value: pairsText(server?.params ?? {}), hint: MASKED_HINT },
+      ];
+    }
+    case McpServerType.PROXY_STREAMABLE:
+    case McpServerType.PROXY_SSE:
+      return [
+        { kind: "text", name: "url", label: "Server URL", value: server?.url ?? "", required: true, hint: type === McpServerType.PROXY_SSE ? "the SSE endpoint" : "the Streamable HTTP endpoint" },
+        { kind: "textarea", name: "headers", label: "Headers", value: pairsText(server?.headers ?? {}), hint: MASKED_HINT },
+        { kind: "textarea", name: "query", label: "Query parameters", value: pairsText(server?.query ?? {}), hint: "NAME=value per line, added to the URL" },
+      ];
+    case McpServerType.OPENAPI: {
+      const source = server?.openapi;
+      const stored = source?.spec ? `empty: keep the stored document (${source.spec.length} characters)` : "YAML or JSON";
+      return [
+        { kind: "file", name: "spec_file", label: "Document file", accept: ".yaml,.yml,.json,application/json,application/yaml", hint: "an OpenAPI document to upload; wins over the text below" },
+        { kind: "textarea", name: "spec", label: "Document text", hint: stored },
+        { kind: "text", name: "spec_url", label: "Document URL", value: source?.specUrl ?? "", hint: "fetched by the server on every save; an uploaded or pasted document replaces it" },
+        { kind: "text", name: "base_url", label: "Base URL", value: source?.baseUrl ?? "", hint: "empty: the document's server URL" },
+        { kind: "checkbox", name: "allow_private_network", label: "Allow private network addresses", checked: source?.allowPrivateNetwork ?? false },
+        { kind: "checkbox", name: "compact", label: "Compact (search, describe and call tools instead of one per operation)", checked: source?.compact ?? false },
+        { kind: "textarea", name: "credentials", label: "Credentials", value: pairsText(source?.credentials ?? {}), hint: `by security scheme name; ${MASKED_HINT}` },
+        { kind: "text", name: "include_operations", label: "Include operations", value: source?.includeOperations.join(", ") ?? "", hint: "operation ids; empty: all" },
+        { kind: "text", name: "exclude_operations", label: "Exclude operations", value: source?.excludeOperations.join(", ") ?? "" },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/// The server message a form describes; `stored` is the server being edited.
+async function serverFrom(values: Values, type: McpServerType, id: string, stored?: McpServer) {
+  const server = {
+    id,
+    type,
+    scope: Number(values.scope) as McpScope,
+    groupId: values.group_id,
+    status: Number(values.status) as Status,
+    pricePerCall: values.price_per_call,
+    requiredGroupParams: list(values.required_group_params),
+    template: "",
+    url: "",
+    headers: {} as Record<string, string>,
+    query: {} as Record<string, string>,
+    params: {} as Record<string, string>,
+    openapi: undefined as undefined | {
+      spec: string;
+      specUrl: string;
+      baseUrl: string;
+      allowPrivateNetwork: boolean;
+      compact: boolean;
+      credentials: Record<string, string>;
+      includeOperations: string[];
+      excludeOperations: string[];
+    },
+  };
+  switch (type) {
+    case McpServerType.EMBEDDED:
+      server.template = values.template;
+      server.params = pairs(values.params);
+      break;
+    case McpServerType.PROXY_STREAMABLE:
+    case McpServerType.PROXY_SSE:
+      server.url = values.url;
+      server.headers = pairs(values.headers);
+      server.query = pairs(values.query);
+      break;
+    case McpServerType.OPENAPI: {
+      const file = values.files.spec_file;
+      const document = file ? await file.text() : values.spec;
+      server.openapi = {
+        // A new document replaces the URL (the server would fetch the URL over it); without one
+        // the stored document goes back as it is.
+        spec: document !== "" ? document : stored?.openapi?.spec ?? "",
+        specUrl: document !== "" ? "" : values.spec_url,
+        baseUrl: values.base_url,
+        allowPrivateNetwork: values.checked.allow_private_network,
+        compact: values.checked.compact,
+        credentials: pairs(values.credentials),
+        includeOperations: list(values.include_operations),
+        excludeOperations: list(values.exclude_operations),
+      };
+      break;
+    }
+  }
+  return server;
+}
+
+function source(server: McpServer): string {
+  switch (server.type) {
+    case McpServerType.EMBEDDED:
+      return server.template;
+    case McpServerType.OPENAPI:
+      return server.openapi?.specUrl || `uploaded document${server.openapi?.baseUrl ? `, calls ${server.openapi.baseUrl}` : ""}`;
+    default:
+      return server.url;
+  }
+}
+
 export async function mcpPage(root: HTMLElement): Promise<void> {
-  const tools = h("div", { class: "detail", "data-testid": "mcp-tools" });
-  const listing = h("div");
-  root.append(tools, listing);
-
-  async function showTools(server: McpServer): Promise<void> {
-    const response = await api.mcp.listMcpServerTools({ id: server.id, groupId: server.groupId });
-    tools.replaceChildren(
-      h("h3", {}, `Tools of ${server.id}`),
+  const { templates } = await api.mcp.listTemplates({});
+  const editor = h("div", { class: "editor" });
+  const detail = h("div", { class: "detail", "data-testid": "mcp-tools" });
+  const filter = { keyword: "", scope: McpScope.UNSPECIFIED, groupId: "", status: Status.UNSPECIFIED };
+  const listing = pager(
+    "mcp-pager",
+    (pageSize, pageToken) => api.mcp.listMcpServers({ pageSize, pageToken, ...filter }),
+    (response) => [
       table(
-        ["Name", "Title", "Description"],
-        response.tools.map((tool) => [tool.name, tool.title, tool.description]),
-        "mcp-tools-table",
-      ),
-      button("Close", () => tools.replaceChildren()),
-    );
-  }
-
-  async function test(server: McpServer): Promise<void> {
-    const result = await api.mcp.testMcpServer({ id: server.id, groupId: server.groupId });
-    showNotice(
-      result.ok
-        ? `${server.id}: ok, ${result.toolCount} tools in ${result.latencyMs} ms`
-        : `${server.id}: failed: ${result.error}`,
-    );
-  }
-
-  async function refresh(): Promise<void> {
-    const response = await api.mcp.listMcpServers({ pageSize: 1000 });
-    listing.replaceChildren(
-      h("p", {}, `${response.totalSize} servers`),
-      table(
-        ["Id", "Scope", "Group", "Type", "Template / URL", "Price per call", "Status", ""],
+        ["Id", "Scope", "Group", "Type", "Template / URL", "Price per call", "Group must set", "Status", ""],
         response.servers.map((server) => [
           server.id,
           scopeName[server.scope],
           server.groupId,
           typeName[server.type],
-          server.template || server.url || server.openapi?.specUrl || "",
+          source(server),
           server.pricePerCall,
+          server.requiredGroupParams.join(", "),
           statusName[server.status],
           h(
             "span",
             { class: "actions" },
+            button("Edit", () => openEditor(server)),
             button(server.status === Status.ENABLED ? "Disable" : "Enable", async () => {
               await api.mcp.setMcpServerStatus({ id: server.id, status: toggled(server.status) });
               await refresh();
             }),
-            button("Tools", () => showTools(server)),
-            button("Test", () => test(server)),
+            button("Tools", () => showTools(server, server.groupId)),
+            button("Test", () => test(server, server.groupId)),
+            button("Group parameters", () => showParams(server)),
+            button("Delete", async () => {
+              if (!window.confirm(`Delete MCP server ${server.id}?`)) return;
+              await api.mcp.deleteMcpServer({ id: server.id });
+              showNotice(`MCP server ${server.id} deleted`);
+              await refresh();
+            }),
           ),
         ]),
         "mcp-table",
       ),
+    ],
+    (response) => response.servers.length,
+  );
+  root.append(
+    button("New server", () => openEditor(), "new-mcp"),
+    editor,
+    detail,
+    form(
+      [
+        { kind: "text", name: "keyword", label: "Search", hint: "part of the id, template or URL" },
+        { kind: "select", name: "scope", label: "Scope", options: [[String(McpScope.UNSPECIFIED), "any scope"], ...scopeOptions] },
+        { kind: "text", name: "group", label: "Group" },
+        { kind: "select", name: "status", label: "Status", options: statusFilterOptions(false) },
+      ],
+      "Search",
+      async (values) => {
+        filter.keyword = values.keyword;
+        filter.scope = Number(values.scope) as McpScope;
+        filter.groupId = values.group;
+        filter.status = Number(values.status) as Status;
+        await listing.reload(true);
+      },
+      "mcp-search",
+    ),
+    listing.element,
+  );
+
+  async function refresh(): Promise<void> {
+    await listing.reload();
+  }
+
+  /// The create form (no `server`) or the edit form; the type picker redraws the type's fields.
+  function openEditor(server?: McpServer): void {
+    let type = server?.type ?? McpServerType.EMBEDDED;
+    const picker = h(
+      "select",
+      { name: "type", "data-testid": "mcp-type" },
+      ...serverTypes.map((choice) => h("option", { value: choice, selected: choice === type }, typeName[choice])),
     );
+    const slot = h("div");
+    picker.addEventListener("change", () => {
+      type = Number(picker.value) as McpServerType;
+      draw();
+    });
+    function draw(): void {
+      slot.replaceChildren(
+        form([...commonFields(server), ...typeFields(type, templates, server)], server ? "Save" : "Create", async (values) => {
+          const message = await serverFrom(values, type, server?.id ?? values.id, server);
+          const answer = server
+            ? await api.mcp.updateMcpServer({ server: message, updateMask: { paths: EDITABLE } })
+            : await api.mcp.createMcpServer({ server: message });
+          editor.replaceChildren();
+          const warnings = answer.warnings.length > 0 ? `; warnings: ${answer.warnings.join("; ")}` : "";
+          showNotice(`MCP server ${answer.id} ${server ? "saved" : "created"}${warnings}`);
+          await refresh();
+        }, "mcp-form"),
+      );
+    }
+    editor.replaceChildren(
+      h("h3", {}, server ? `Edit MCP server ${server.id}` : "New MCP server"),
+      h("label", { class: "inline" }, "Type ", picker),
+      slot,
+      button("Cancel", () => editor.replaceChildren()),
+    );
+    draw();
+  }
+
+  async function showTools(server: McpServer, groupId: string): Promise<void> {
+    const response = await api.mcp.listMcpServerTools({ id: server.id, groupId });
+    detail.replaceChildren(
+      h("h3", {}, `Tools of ${server.id}${groupId ? ` for ${groupId}` : ""}`),
+      table(
+        ["Name", "Title", "Description"],
+        response.tools.map((tool) => [tool.name, tool.title, tool.description]),
+        "mcp-tools-table",
+      ),
+      button("Close", () => detail.replaceChildren()),
+    );
+  }
+
+  async function test(server: McpServer, groupId: string): Promise<void> {
+    const result = await api.mcp.testMcpServer({ id: server.id, groupId });
+    const as = groupId ? ` for ${groupId}` : "";
+    showNotice(
+      result.ok
+        ? `${server.id}${as}: ok, ${result.toolCount} tools in ${result.latencyMs} ms`
+        : `${server.id}${as}: failed: ${result.error}`,
+    );
+  }
+
+  /// One group's parameters of `server`: pick the group, then read (masked), set, delete.
+  function showParams(server: McpServer): void {
+    const slot = h("div");
+    detail.replaceChildren(
+      h("h3", {}, `Group parameters of ${server.id}`),
+      h("p", {}, server.requiredGroupParams.length > 0
+        ? `Every group must set: ${server.requiredGroupParams.join(", ")}.`
+        : "The server requires none; a group may still set its own."),
+      form(
+        [{ kind: "text", name: "group", label: "Group", value: server.groupId, required: true }],
+        "Open",
+        async (values) => load(values.group),
+        "mcp-params-group",
+      ),
+      slot,
+      button("Close", () => detail.replaceChildren()),
+    );
+
+    async function load(groupId: string): Promise<void> {
+      let current: GroupMcpParams | undefined;
+      try {
+        current = await api.mcp.getGroupMcpParams({ serverId: server.id, groupId });
+      } catch (error) {
+        // No parameters yet is a state to show, not a failure.
+        if (!isNotFound(error)) throw error;
+      }
+      slot.replaceChildren(
+        current
+          ? h(
+              "div",
+              {},
+              h("p", {}, `Set by ${groupId}, updated ${time(current.updatedAtMs)} (values as the server shows them, masked):`),
+              table(["Name", "Value"], Object.entries(current.params), "mcp-params-stored"),
+            )
+          : h("p", { "data-testid": "mcp-params-none" }, `${groupId} has set no parameters for ${server.id}.`),
+        form(
+          [{ kind: "textarea", name: "params", label: "Parameters", value: pairsText(current?.params ?? {}), hint: MASKED_HINT }],
+          "Save",
+          async (values) => {
+            await api.mcp.setGroupMcpParams({ params: { serverId: server.id, groupId, params: pairs(values.params) } });
+            showNotice(`parameters of ${groupId} for ${server.id} saved`);
+            await load(groupId);
+          },
+          "mcp-params-form",
+        ),
+        h(
+          "p",
+          { class: "actions" },
+          button(`Test for ${groupId}`, () => test(server, groupId), "mcp-params-test"),
+          current
+            ? button("Delete these parameters", async () => {
+                if (!window.confirm(`Delete the parameters of ${groupId} for ${server.id}?`)) return;
+                await api.mcp.deleteGroupMcpParams({ serverId: server.id, groupId });
+                showNotice(`parameters of ${groupId} for ${server.id} deleted`);
+                await load(groupId);
+              }, "mcp-params-delete")
+            : null,
+        ),
+      );
+    }
   }
 
   await refresh();
