@@ -16,8 +16,11 @@ use hub::grpc::pb;
 use support::mock_openai::MockOpenAi;
 use support::{ADMIN_KEY, TestHub, admin, control_channel};
 
-/// The script bounds each wait to 10 s and itself to 90 s; this is the backstop.
-const BROWSER_RUN_LIMIT: Duration = Duration::from_secs(150);
+/// The script bounds each wait to 10 s and itself to 150 s; this is the backstop.
+const BROWSER_RUN_LIMIT: Duration = Duration::from_secs(210);
+
+/// Tokens the script pages through, ten at a time, in a group of their own.
+const PAGING_TOKENS: usize = 12;
 
 #[tokio::test]
 async fn panel_round_trip_in_headless_chromium() {
@@ -32,11 +35,39 @@ async fn panel_round_trip_in_headless_chromium() {
         "no web/node_modules: .ci/test runs npm ci in web/"
     );
     let upstream = MockOpenAi::start().await;
-    // The MCP page needs a server to list: an embedded one, no network.
-    let hub = TestHub::start_with_config(
-        "mcp_servers:\n  - {id: clock, scope: public, type: embedded, template: time}\n",
-    )
+    // The MCP page needs servers to list, disable and delete: embedded ones, no network.
+    let hub = TestHub::start_with_config(concat!(
+        "mcp_servers:\n",
+        "  - {id: clock, scope: public, type: embedded, template: time}\n",
+        "  - {id: doomed, scope: public, type: embedded, template: everything}\n",
+    ))
     .await;
+    let channel = control_channel(&hub).await;
+    let mut groups = pb::group_service_client::GroupServiceClient::new(channel.clone());
+    let mut tokens = pb::token_service_client::TokenServiceClient::new(channel.clone());
+    let mut mcp = pb::mcp_service_client::McpServiceClient::new(channel.clone());
+    groups
+        .create_group(admin(pb::CreateGroupRequest {
+            group: Some(pb::Group {
+                id: "paging".into(),
+                ..Default::default()
+            }),
+        }))
+        .await
+        .unwrap();
+    for index in 0..PAGING_TOKENS {
+        tokens
+            .create_token(admin(pb::CreateTokenRequest {
+                token: Some(pb::Token {
+                    group_id: "paging".into(),
+                    name: format!("page-token-{index:02}"),
+                    ..Default::default()
+                }),
+                key: None,
+            }))
+            .await
+            .unwrap();
+    }
 
     let run = tokio::process::Command::new("node")
         .arg("tests/panel.e2e.mjs")
@@ -69,8 +100,7 @@ async fn panel_round_trip_in_headless_chromium() {
     let group_id = created["groupId"].as_str().unwrap();
     let token_key = created["tokenKey"].as_str().unwrap();
 
-    let channel = control_channel(&hub).await;
-    let group = pb::group_service_client::GroupServiceClient::new(channel.clone())
+    let group = groups
         .get_group(admin(pb::GetGroupRequest {
             id: group_id.into(),
         }))
@@ -81,21 +111,29 @@ async fn panel_round_trip_in_headless_chromium() {
     assert_eq!(group.balance, "25.5");
     assert_eq!(group.max_concurrency, Some(7));
 
-    let tokens = pb::token_service_client::TokenServiceClient::new(channel.clone())
-        .list_tokens(admin(pb::ListTokensRequest {
-            group_id: group_id.into(),
-            ..Default::default()
-        }))
-        .await
-        .unwrap()
-        .into_inner()
-        .tokens;
-    assert_eq!(tokens.len(), 1);
-    assert_eq!(tokens[0].name, created["tokenName"].as_str().unwrap());
+    let group_tokens = list_tokens(&mut tokens, group_id).await;
+    assert_eq!(group_tokens.len(), 1);
+    let token = &group_tokens[0];
+    assert_eq!(token.name, created["tokenName"].as_str().unwrap());
     // The key the panel showed once is the key the server issued.
-    assert!(token_key.starts_with(&tokens[0].key_prefix), "{token_key}");
-    assert_eq!(tokens[0].request_count, 1);
-    assert_eq!(tokens[0].status, pb::Status::Disabled as i32);
+    assert!(token_key.starts_with(&token.key_prefix), "{token_key}");
+    assert_eq!(token.request_count, 1);
+    // The edit form changed the allow-lists and nothing it does not show.
+    assert_eq!(token.status, pb::Status::Disabled as i32);
+    assert_eq!(token.mcp_servers, strings(&created["tokenMcpServers"]));
+    assert_eq!(token.models, [created["model"].as_str().unwrap()]);
+    assert_eq!(token.quota, None);
+
+    // The batch delete took the second page of the paged list: the last two tokens.
+    let paged: Vec<String> = list_tokens(&mut tokens, created["pagingGroup"].as_str().unwrap())
+        .await
+        .into_iter()
+        .map(|token| token.name)
+        .collect();
+    let expected: Vec<String> = (0..PAGING_TOKENS - 2)
+        .map(|index| format!("page-token-{index:02}"))
+        .collect();
+    assert_eq!(paged, expected);
 
     let channels = pb::channel_service_client::ChannelServiceClient::new(channel.clone())
         .list_channels(admin(pb::ListChannelsRequest::default()))
@@ -146,11 +184,100 @@ async fn panel_round_trip_in_headless_chromium() {
         .into_inner();
     assert_eq!(option.value, "on");
 
-    let server = pb::mcp_service_client::McpServiceClient::new(channel)
-        .get_mcp_server(admin(pb::GetMcpServerRequest { id: "clock".into() }))
+    let server = get_mcp_server(&mut mcp, "clock").await.unwrap();
+    assert_eq!(server.status, pb::Status::Disabled as i32);
+
+    // The embedded server made from a template, public, priced, needing a group parameter...
+    let clock_id = created["clockServer"].as_str().unwrap();
+    let clock = get_mcp_server(&mut mcp, clock_id).await.unwrap();
+    assert_eq!(clock.r#type, pb::McpServerType::Embedded as i32);
+    assert_eq!(clock.template, "time");
+    assert_eq!(clock.scope, pb::McpScope::Public as i32);
+    assert_eq!(clock.price_per_call, "0.01");
+    assert_eq!(clock.required_group_params, ["local_timezone"]);
+    // ...that the group set through the panel (stored; read back masked), so it works for it.
+    let params = mcp
+        .get_group_mcp_params(admin(pb::GetGroupMcpParamsRequest {
+            server_id: clock_id.into(),
+            group_id: group_id.into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .params;
+    let zone = created["clockZone"].as_str().unwrap();
+    assert!(params.contains_key("local_timezone"), "{params:?}");
+    assert_ne!(params["local_timezone"], zone);
+    let tested = mcp
+        .test_mcp_server(admin(pb::TestMcpServerRequest {
+            id: clock_id.into(),
+            group_id: group_id.into(),
+        }))
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(server.status, pb::Status::Disabled as i32);
+    assert!(tested.ok, "{}", tested.error);
+
+    // The OpenAPI server: uploaded as a file, then replaced by a pasted document.
+    let pets_id = created["petsServer"].as_str().unwrap();
+    let pets = get_mcp_server(&mut mcp, pets_id).await.unwrap();
+    assert_eq!(pets.r#type, pb::McpServerType::Openapi as i32);
+    assert_eq!(pets.scope, pb::McpScope::Group as i32);
+    assert_eq!(pets.group_id, group_id);
+    let source = pets.openapi.unwrap();
+    assert_eq!(source.base_url, created["petsBaseUrl"].as_str().unwrap());
+    assert!(source.allow_private_network);
+    assert!(!source.compact);
+    assert!(source.spec_url.is_empty());
+    let mut tools: Vec<String> = mcp
+        .list_mcp_server_tools(admin(pb::ListMcpServerToolsRequest {
+            id: pets_id.into(),
+            group_id: group_id.into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .tools
+        .into_iter()
+        .map(|tool| tool.name)
+        .collect();
+    tools.sort();
+    assert_eq!(tools, ["listPets", "showPet"]);
+
+    // The refused document left nothing; the deleted server is gone.
+    for id in ["e2e-broken", created["doomedServer"].as_str().unwrap()] {
+        let missing = get_mcp_server(&mut mcp, id).await.unwrap_err();
+        assert_eq!(missing.code(), tonic::Code::NotFound, "{id}: {missing}");
+    }
     hub.stop().await.unwrap();
+}
+
+type Tokens = pb::token_service_client::TokenServiceClient<tonic::transport::Channel>;
+type Mcp = pb::mcp_service_client::McpServiceClient<tonic::transport::Channel>;
+
+async fn list_tokens(tokens: &mut Tokens, group_id: &str) -> Vec<pb::Token> {
+    tokens
+        .list_tokens(admin(pb::ListTokensRequest {
+            group_id: group_id.into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .tokens
+}
+
+async fn get_mcp_server(mcp: &mut Mcp, id: &str) -> Result<pb::McpServer, tonic::Status> {
+    mcp.get_mcp_server(admin(pb::GetMcpServerRequest { id: id.into() }))
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+fn strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item.as_str().unwrap().to_owned())
+        .collect()
 }

@@ -3,15 +3,19 @@
 // (reading its shown-once key), a channel to the test's mock upstream, send one relay request
 // with the new key, and see it on the dashboard and the logs page; then a refused write shows
 // the server's error, and the group, token, models, options and MCP pages each make one
-// change. Prints one JSON line with what it created for the Rust side to check through gRPC.
-// Expects an embedded MCP server `clock` (the Rust side's config file).
+// change; then MCP servers are created through the forms (embedded from a template with a
+// group's parameter, OpenAPI from an uploaded file, then edited with a pasted document), one
+// is deleted, the token's allow-lists are edited, and a list is paged through, searched and
+// batch-deleted from. Prints one JSON line with what it created for the Rust side to check
+// through gRPC. Expects embedded MCP servers `clock` and `doomed` (the Rust side's config
+// file) and a group `paging` with tokens page-token-00..11 (made by the Rust side).
 //
 // Env: PANEL_URL (the hub's base URL), ADMIN_KEY, UPSTREAM_URL (mock OpenAI base URL),
 // CHROMIUM (default /usr/bin/chromium). Every wait is bounded; the whole run is too.
 import { chromium } from "playwright-core";
 
 const WAIT_MS = 10_000;
-const TOTAL_MS = 90_000;
+const TOTAL_MS = 150_000;
 const base = process.env.PANEL_URL;
 const adminKey = process.env.ADMIN_KEY;
 const upstream = process.env.UPSTREAM_URL;
@@ -29,6 +33,22 @@ const tokenName = "e2e-token";
 const channelName = "e2e-channel";
 const channelKey = "sk-e2e-upstream-secret-0123456789";
 const model = "gpt-4o-mini";
+const clockServer = "e2e-clock";
+const clockZone = "Europe/Paris";
+const petsServer = "e2e-pets";
+const petsBaseUrl = "http://127.0.0.1:9/api";
+const tokenMcpServers = [clockServer, `${petsServer}/listPets`];
+// Made by the Rust side: a server to delete, and a group with twelve tokens to page through.
+const doomedServer = "doomed";
+const pagingGroup = "paging";
+
+/// A small OpenAPI document with one GET operation per id.
+function petsSpec(operationIds) {
+  const paths = operationIds
+    .map((id, index) => `  /pets/${index}:\n    get:\n      operationId: ${id}\n      summary: ${id}\n      responses:\n        "200": {description: ok}\n`)
+    .join("");
+  return `openapi: 3.0.3\ninfo: {title: E2E pets, version: "1"}\npaths:\n${paths}`;
+}
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
@@ -215,6 +235,127 @@ try {
   await serverRow.locator("button", { hasText: "Disable" }).click();
   await serverRow.locator("td", { hasText: "disabled" }).waitFor();
 
+  // An embedded server from a template (the choices come from ListTemplates) that every group
+  // must give a parameter before it may use it.
+  await page.click('[data-testid="new-mcp"]');
+  await page.selectOption('[data-testid="mcp-type"]', { label: "embedded" });
+  const templateChoices = await page.locator('[data-testid="mcp-form"] select[name="template"] option').allTextContents();
+  check(["everything", "fetch", "time"].every((name) => templateChoices.includes(name)), `templates offered: ${templateChoices}`);
+  await page.fill('[data-testid="mcp-form"] input[name="id"]', clockServer);
+  await page.selectOption('[data-testid="mcp-form"] select[name="template"]', "time");
+  await page.fill('[data-testid="mcp-form"] input[name="required_group_params"]', "local_timezone");
+  await page.fill('[data-testid="mcp-form"] input[name="price_per_call"]', "0.01");
+  await page.click('[data-testid="mcp-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `MCP server ${clockServer} created` }).waitFor();
+  const clockRow = page.locator('[data-testid="mcp-table"] tbody tr', { hasText: clockServer });
+  await clockRow.locator("td", { hasText: "embedded" }).waitFor();
+  // Without the group's parameter the server does not work for a group.
+  await clockRow.locator("button", { hasText: "Group parameters" }).click();
+  await page.fill('[data-testid="mcp-params-group"] input[name="group"]', groupId);
+  await page.click('[data-testid="mcp-params-group"] button[type="submit"]');
+  await page.locator('[data-testid="mcp-params-none"]').waitFor();
+  await page.click('[data-testid="mcp-params-test"]');
+  await page.locator("#notice", { hasText: `${clockServer} for ${groupId}: failed` }).waitFor();
+  await page.fill('[data-testid="mcp-params-form"] textarea[name="params"]', `local_timezone=${clockZone}`);
+  await page.click('[data-testid="mcp-params-form"] button[type="submit"]');
+  const storedParams = page.locator('[data-testid="mcp-params-stored"]');
+  await storedParams.locator("td", { hasText: "local_timezone" }).waitFor();
+  const storedText = (await storedParams.textContent()) ?? "";
+  check(!storedText.includes(clockZone) && storedText.includes("…"), `group parameters not shown masked: ${storedText}`);
+  await page.click('[data-testid="mcp-params-test"]');
+  await page.locator("#notice", { hasText: `${clockServer} for ${groupId}: ok` }).waitFor();
+
+  // An OpenAPI server of the group, from an uploaded file; then edited with a pasted document.
+  await page.click('[data-testid="new-mcp"]');
+  await page.selectOption('[data-testid="mcp-type"]', { label: "OpenAPI" });
+  await page.fill('[data-testid="mcp-form"] input[name="id"]', petsServer);
+  await page.selectOption('[data-testid="mcp-form"] select[name="scope"]', { label: "group (one group only)" });
+  await page.fill('[data-testid="mcp-form"] input[name="group_id"]', groupId);
+  await page.setInputFiles('[data-testid="mcp-form"] input[name="spec_file"]', {
+    name: "pets.yaml",
+    mimeType: "application/yaml",
+    buffer: Buffer.from(petsSpec(["listPets"])),
+  });
+  await page.fill('[data-testid="mcp-form"] input[name="base_url"]', petsBaseUrl);
+  await page.check('[data-testid="mcp-form"] input[name="allow_private_network"]');
+  await page.click('[data-testid="mcp-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `MCP server ${petsServer} created` }).waitFor();
+  const petsRow = page.locator('[data-testid="mcp-table"] tbody tr', { hasText: petsServer });
+  await petsRow.locator("td", { hasText: "OpenAPI" }).waitFor();
+  await petsRow.locator("button", { hasText: "Tools" }).click();
+  await page.locator('[data-testid="mcp-tools-table"] td', { hasText: "listPets" }).first().waitFor();
+  await petsRow.locator("button", { hasText: "Edit" }).click();
+  check(
+    await page.isChecked('[data-testid="mcp-form"] input[name="allow_private_network"]'),
+    "the edit form lost allow_private_network",
+  );
+  await page.fill('[data-testid="mcp-form"] textarea[name="spec"]', petsSpec(["listPets", "showPet"]));
+  await page.click('[data-testid="mcp-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `MCP server ${petsServer} saved` }).waitFor();
+  await petsRow.locator("button", { hasText: "Tools" }).click();
+  await page.locator('[data-testid="mcp-tools-table"] td', { hasText: "showPet" }).first().waitFor();
+
+  // A document that does not convert is refused with the server's status and reason.
+  await page.click('[data-testid="new-mcp"]');
+  await page.selectOption('[data-testid="mcp-type"]', { label: "OpenAPI" });
+  await page.fill('[data-testid="mcp-form"] input[name="id"]', "e2e-broken");
+  await page.fill('[data-testid="mcp-form"] textarea[name="spec"]', "openapi: 3.0.3\npaths: 7\n");
+  await page.click('[data-testid="mcp-form"] button[type="submit"]');
+  await page.locator("#error", { hasText: "invalid_argument" }).waitFor();
+
+  // Delete the config file's second server.
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.locator('[data-testid="mcp-table"] tbody tr', { hasText: doomedServer })
+    .locator("button", { hasText: "Delete" }).click();
+  await page.locator("#notice", { hasText: `MCP server ${doomedServer} deleted` }).waitFor();
+  check(
+    (await page.locator('[data-testid="mcp-table"] tbody tr', { hasText: doomedServer }).count()) === 0,
+    "the deleted server is still listed",
+  );
+
+  // Edit the token's allow-lists.
+  await page.goto(`${base}/panel/#/tokens?group=${groupId}`);
+  const editedRow = page.locator('[data-testid="tokens-table"] tbody tr', { hasText: tokenName });
+  await editedRow.locator("button", { hasText: "Edit" }).click();
+  await page.fill('[data-testid="token-form"] input[name="mcp_servers"]', tokenMcpServers.join(", "));
+  await page.fill('[data-testid="token-form"] input[name="models"]', model);
+  await page.click('[data-testid="token-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `token ${tokenName} saved` }).waitFor();
+  await editedRow.locator("td", { hasText: tokenMcpServers.join(", ") }).waitFor();
+
+  // Page through the test's twelve tokens of another group, ten at a time; delete the two on
+  // the second page together; search by name.
+  await page.goto(`${base}/panel/#/tokens?group=${pagingGroup}`);
+  const position = page.locator('[data-testid="tokens-pager-position"]');
+  const pagedRows = page.locator('[data-testid="tokens-table"] tbody tr');
+  await position.filter({ hasText: "1–12 of 12" }).waitFor();
+  await page.selectOption('[data-testid="tokens-pager-size"]', "10");
+  await position.filter({ hasText: "1–10 of 12" }).waitFor();
+  check((await pagedRows.count()) === 10, "the first page does not hold 10 rows");
+  check(await page.isDisabled('[data-testid="tokens-pager-prev"]'), "previous is enabled on the first page");
+  await page.click('[data-testid="tokens-pager-next"]');
+  await position.filter({ hasText: "11–12 of 12" }).waitFor();
+  check((await pagedRows.count()) === 2, "the second page does not hold 2 rows");
+  check(await page.isDisabled('[data-testid="tokens-pager-next"]'), "next is enabled on the last page");
+  await page.click('[data-testid="tokens-pager-prev"]');
+  await position.filter({ hasText: "1–10 of 12" }).waitFor();
+  await page.click('[data-testid="tokens-pager-next"]');
+  await position.filter({ hasText: "11–12 of 12" }).waitFor();
+  const lastPage = (await page.locator('[data-testid="tokens-table"] tbody').textContent()) ?? "";
+  check(lastPage.includes("page-token-10") && lastPage.includes("page-token-11"), `second page: ${lastPage}`);
+  for (const box of await page.locator('[data-testid="tokens-table"] input[type="checkbox"]').all()) {
+    await box.check();
+  }
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.click('[data-testid="delete-tokens"]');
+  await page.locator("#notice", { hasText: "2 tokens deleted" }).waitFor();
+  // The emptied page gives way to the one before it.
+  await position.filter({ hasText: "1–10 of 10" }).waitFor();
+  await page.fill('[data-testid="tokens-search"] input[name="keyword"]', "token-07");
+  await page.click('[data-testid="tokens-search"] button[type="submit"]');
+  await position.filter({ hasText: "1–1 of 1" }).waitFor();
+  await pagedRows.filter({ hasText: "page-token-07" }).waitFor();
+
   // Sign-out forgets the key.
   await page.click('[data-testid="signout"]');
   await page.locator('[data-testid="signin"]').waitFor();
@@ -231,7 +372,10 @@ try {
   // gRPC-web answers refusals with HTTP 200 and the status inside, so even the wrong key and
   // the duplicate group leave nothing in the console.
   check(problems.length === 0, `browser errors: ${problems.join(" | ")}`);
-  console.log(JSON.stringify({ groupId, tokenName, tokenKey, channelName, model }));
+  console.log(JSON.stringify({
+    groupId, tokenName, tokenKey, channelName, model,
+    clockServer, clockZone, petsServer, petsBaseUrl, tokenMcpServers, doomedServer, pagingGroup,
+  }));
 } catch (error) {
   failed = true;
   console.error(String(error?.stack ?? error));
