@@ -78,13 +78,20 @@ export function pager<Answer extends PageAnswer>(
   }
 
   async function step(by: 1 | -1, nextToken: string): Promise<void> {
+    const [tokensBefore, indexBefore] = [tokens, index];
     if (by === 1) {
       tokens = [...tokens.slice(0, index + 1), nextToken];
       index += 1;
     } else {
       index = Math.max(0, index - 1);
     }
-    await load();
+    try {
+      await load();
+    } catch (error) {
+      // The page shown is still the one before: stay on it.
+      [tokens, index] = [tokensBefore, indexBefore];
+      throw error;
+    }
   }
 
   async function reload(fromStart = false): Promise<void> {
