@@ -84,7 +84,8 @@ fn definition(id: &str, kind: ServerKind) -> Arc<ServerDefinition> {
         scope: Scope::Public,
         description: String::new(),
         kind,
-        revision: String::new(),
+        // As the hub sets it: the backend cache is keyed by (id, revision).
+        revision: "1".into(),
     })
 }
 
@@ -106,65 +107,106 @@ fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
     sorted[index]
 }
 
-async fn latencies(client: &RunningService<RoleClient, ()>) -> (Duration, Duration) {
-    for _ in 0..100 {
-        call(client).await;
-    }
-    let mut samples = Vec::with_capacity(SEQUENTIAL_CALLS);
-    for _ in 0..SEQUENTIAL_CALLS {
-        let started = Instant::now();
-        call(client).await;
-        samples.push(started.elapsed());
-    }
-    samples.sort();
-    (percentile(&samples, 0.5), percentile(&samples, 0.99))
+/// One way of making the call: rmcp's client, or one plain HTTP POST on an initialized session
+/// (no client machinery: what the server side alone costs).
+enum Caller {
+    Rmcp(RunningService<RoleClient, ()>),
+    Raw(RawSession),
 }
 
-/// The same call as one plain HTTP POST per call on an initialized session, without rmcp's
-/// client: the floor a proxy could reach, and what its client machinery costs on top.
-async fn raw_latencies(url: &str, token: &str) -> (Duration, Duration) {
-    let http = reqwest::Client::new();
-    let post = |body: serde_json::Value, session: Option<String>| {
-        let mut request = http
-            .post(url)
-            .bearer_auth(token)
+struct RawSession {
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    session: String,
+    next_id: u64,
+}
+
+impl RawSession {
+    async fn open(url: &str, token: &str) -> Self {
+        let http = reqwest::Client::new();
+        let mut raw = RawSession {
+            http,
+            url: url.to_owned(),
+            token: token.to_owned(),
+            session: String::new(),
+            next_id: 1,
+        };
+        let initialized = raw
+            .post(
+                serde_json::json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+                "protocolVersion": "2025-11-25", "capabilities": {},
+                "clientInfo": {"name": "bench", "version": "1"}}}),
+            )
+            .await;
+        raw.session = initialized.headers()["mcp-session-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        initialized.bytes().await.unwrap();
+        raw.post(serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+            .await;
+        raw
+    }
+
+    async fn post(&self, body: serde_json::Value) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(&self.url)
+            .bearer_auth(&self.token)
             .header("accept", "application/json, text/event-stream")
             .header("mcp-protocol-version", "2025-11-25")
             .json(&body);
-        if let Some(session) = session {
-            request = request.header("mcp-session-id", session);
+        if !self.session.is_empty() {
+            request = request.header("mcp-session-id", &self.session);
         }
-        request.send()
-    };
-    let initialized = post(
-        serde_json::json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-            "protocolVersion": "2025-11-25", "capabilities": {},
-            "clientInfo": {"name": "bench", "version": "1"}}}),
-        None,
-    )
-    .await
-    .unwrap();
-    let session = initialized.headers()["mcp-session-id"].to_str().unwrap().to_owned();
-    initialized.bytes().await.unwrap();
-    post(
-        serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-        Some(session.clone()),
-    )
-    .await
-    .unwrap();
-    let mut samples = Vec::with_capacity(SEQUENTIAL_CALLS);
-    for round in 0..SEQUENTIAL_CALLS + 100 {
-        let body = serde_json::json!({"jsonrpc": "2.0", "id": round + 1, "method": "tools/call",
+        request.send().await.unwrap()
+    }
+
+    async fn call(&mut self) {
+        self.next_id += 1;
+        let body = serde_json::json!({"jsonrpc": "2.0", "id": self.next_id, "method": "tools/call",
             "params": {"name": "echo", "arguments": {"message": "bench"}}});
-        let started = Instant::now();
-        let reply = post(body, Some(session.clone())).await.unwrap().bytes().await.unwrap();
-        if round >= 100 {
+        let reply = self.post(body).await.bytes().await.unwrap();
+        assert!(
+            reply.windows(6).any(|window| window == b"result"),
+            "{reply:?}"
+        );
+    }
+}
+
+impl Caller {
+    async fn call(&mut self) {
+        match self {
+            Caller::Rmcp(client) => call(client).await,
+            Caller::Raw(raw) => raw.call().await,
+        }
+    }
+}
+
+/// p50 and p99 of each caller, sampled in turns (one call each per round) so that drifts in
+/// the machine's load hit every caller alike.
+async fn latencies(callers: &mut [Caller]) -> Vec<(Duration, Duration)> {
+    for _ in 0..100 {
+        for caller in callers.iter_mut() {
+            caller.call().await;
+        }
+    }
+    let mut samples = vec![Vec::with_capacity(SEQUENTIAL_CALLS); callers.len()];
+    for _ in 0..SEQUENTIAL_CALLS {
+        for (caller, samples) in callers.iter_mut().zip(&mut samples) {
+            let started = Instant::now();
+            caller.call().await;
             samples.push(started.elapsed());
         }
-        assert!(reply.windows(6).any(|window| window == b"result"), "{reply:?}");
     }
-    samples.sort();
-    (percentile(&samples, 0.5), percentile(&samples, 0.99))
+    samples
+        .into_iter()
+        .map(|mut samples| {
+            samples.sort();
+            (percentile(&samples, 0.5), percentile(&samples, 0.99))
+        })
+        .collect()
 }
 
 async fn throughput(url: &str, token: &str) -> f64 {
@@ -216,24 +258,36 @@ fn main() {
         })
         .await;
 
-        let direct = client(upstream_url.clone(), "upstream-secret").await;
-        let proxied = client(format!("{gateway}/public/remote"), "tenant").await;
-        let embedded = client(format!("{gateway}/public/local"), "tenant").await;
-        println!("protocol: {:?}", direct.peer().peer_info().map(|info| info.protocol_version.clone()));
-        let (direct_p50, direct_p99) = latencies(&direct).await;
-        let (proxied_p50, proxied_p99) = latencies(&proxied).await;
-        let (embedded_p50, embedded_p99) = latencies(&embedded).await;
-        println!("tools/call echo, {SEQUENTIAL_CALLS} sequential calls each (rmcp client, loopback):");
-        println!("  upstream directly     p50 {direct_p50:>10.1?}  p99 {direct_p99:>10.1?}");
-        println!("  hub proxy -> upstream p50 {proxied_p50:>10.1?}  p99 {proxied_p99:>10.1?}");
-        println!("  hub embedded          p50 {embedded_p50:>10.1?}  p99 {embedded_p99:>10.1?}");
-        let (raw_p50, raw_p99) = raw_latencies(&upstream_url, "upstream-secret").await;
-        println!("  upstream, raw HTTP    p50 {raw_p50:>10.1?}  p99 {raw_p99:>10.1?}  (reqwest POST, no rmcp client)");
-        println!(
-            "  added by the proxy hop: p50 {:.1?}, p99 {:.1?}",
-            proxied_p50.saturating_sub(direct_p50),
-            proxied_p99.saturating_sub(direct_p99)
-        );
+        let mut rmcp_callers = vec![
+            Caller::Rmcp(client(upstream_url.clone(), "upstream-secret").await),
+            Caller::Rmcp(client(format!("{gateway}/public/remote"), "tenant").await),
+            Caller::Rmcp(client(format!("{gateway}/public/local"), "tenant").await),
+        ];
+        let mut raw_callers = vec![
+            Caller::Raw(RawSession::open(&upstream_url, "upstream-secret").await),
+            Caller::Raw(RawSession::open(&format!("{gateway}/public/remote"), "tenant").await),
+            Caller::Raw(RawSession::open(&format!("{gateway}/public/local"), "tenant").await),
+        ];
+        for (label, callers) in [
+            ("rmcp client", &mut rmcp_callers),
+            ("one reqwest POST per call, no client machinery", &mut raw_callers),
+        ] {
+            let measured = latencies(callers).await;
+            let [(direct_p50, direct_p99), (proxied_p50, proxied_p99), (embedded_p50, embedded_p99)] =
+                measured[..]
+            else {
+                unreachable!("three callers")
+            };
+            println!("tools/call echo, {SEQUENTIAL_CALLS} sequential calls each, in turns ({label}, loopback):");
+            println!("  upstream directly     p50 {direct_p50:>10.1?}  p99 {direct_p99:>10.1?}");
+            println!("  hub proxy -> upstream p50 {proxied_p50:>10.1?}  p99 {proxied_p99:>10.1?}");
+            println!("  hub embedded          p50 {embedded_p50:>10.1?}  p99 {embedded_p99:>10.1?}");
+            println!(
+                "  added by the proxy hop: p50 {:.1?}, p99 {:.1?}",
+                proxied_p50.saturating_sub(direct_p50),
+                proxied_p99.saturating_sub(direct_p99)
+            );
+        }
         let direct_rps = throughput(&upstream_url, "upstream-secret").await;
         let proxied_rps = throughput(&format!("{gateway}/public/remote"), "tenant").await;
         println!("throughput, {CONCURRENCY} concurrent clients for {THROUGHPUT_WINDOW:?}:");
@@ -265,13 +319,13 @@ async fn openapi_cache_keys() {
         allow_private_network: true,
         ..mcp::OpenApiSource::default()
     });
-    let mut keyed_by_revision = (*definition("github-revision", source.clone())).clone();
-    keyed_by_revision.revision = "1".into();
+    let mut keyed_by_definition = (*definition("github-json", source.clone())).clone();
+    keyed_by_definition.revision = String::new();
     let gateway = serve(Directory {
         token: "tenant",
         servers: vec![
-            definition("github-json", source),
-            Arc::new(keyed_by_revision),
+            Arc::new(keyed_by_definition),
+            definition("github-revision", source),
         ],
     })
     .await;

@@ -20,8 +20,11 @@ pub(crate) struct ToolCall {
     pub arguments: Option<JsonObject>,
     /// The caller's progress token, when it asked for progress notifications.
     pub progress_token: Option<ProgressToken>,
-    /// The downstream client, for progress and log notifications during the call.
-    pub peer: Peer<RoleServer>,
+    /// The downstream client, for progress and log notifications during the call. `None` when
+    /// the call is answered as one JSON reply outside rmcp's session (see `direct_reply`): that
+    /// happens only without a progress token and for tools whose backend says they send no
+    /// notifications ([`ToolBackend::notifies_caller`]).
+    pub peer: Option<Peer<RoleServer>>,
     /// Cancelled when the client cancels the request or goes away.
     pub cancel: CancellationToken,
 }
@@ -31,6 +34,12 @@ pub(crate) struct ToolCall {
 pub(crate) trait ToolBackend: Send + Sync {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData>;
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData>;
+
+    /// Whether calling `tool` sends the caller notifications other than progress (log
+    /// messages, say), which need the session's stream. Such calls are always served by rmcp.
+    fn notifies_caller(&self, _tool: &str) -> bool {
+        false
+    }
 }
 
 /// Live backends keyed by server id and revision (see [`ServerDefinition::revision`]), so a

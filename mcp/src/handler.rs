@@ -7,13 +7,15 @@
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
+use rmcp::model::ProgressToken;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
     ListToolsResult, PaginatedRequestParams, RequestParamsMeta, ResultType, ServerCapabilities,
     SetLevelRequestParams, Tool,
 };
-use rmcp::service::{RequestContext, RoleServer};
+use rmcp::service::{Peer, RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler};
+use tokio_util::sync::CancellationToken;
 
 use crate::admin::ADMIN_SERVER_ID;
 use crate::backend::{Backends, ToolBackend, ToolCall};
@@ -100,6 +102,120 @@ impl HubHandler {
             .filter(|tool| caller.may_use_tool(&definition.id, &tool.name))
             .collect())
     }
+}
+
+/// The server and backend a `tools/call` names within a route.
+pub(crate) struct CallTarget {
+    pub server_id: String,
+    /// The tool's own name, without the aggregated prefix.
+    pub tool: String,
+    pub backend: Result<Arc<dyn ToolBackend>, ErrorData>,
+}
+
+impl Core {
+    /// Resolves the tool `name` of a `tools/call` on `view`; an unknown server prefix is the
+    /// same error as an unknown tool.
+    pub(crate) fn call_target(&self, view: &View, name: &str) -> Result<CallTarget, ErrorData> {
+        Ok(match view {
+            View::Single(definition) => CallTarget {
+                server_id: definition.id.clone(),
+                tool: name.to_owned(),
+                backend: self.backends.get(definition),
+            },
+            View::Admin(admin) => CallTarget {
+                server_id: ADMIN_SERVER_ID.to_owned(),
+                tool: name.to_owned(),
+                backend: Ok(admin.clone()),
+            },
+            View::Aggregated(definitions) => {
+                let Some((server_id, tool)) = name.split_once(TOOL_NAME_SEPARATOR) else {
+                    return Err(unknown_tool(name));
+                };
+                let Some(definition) = definitions.iter().find(|d| d.id == server_id) else {
+                    return Err(unknown_tool(name));
+                };
+                CallTarget {
+                    server_id: definition.id.clone(),
+                    tool: tool.to_owned(),
+                    backend: self.backends.get(definition),
+                }
+            }
+        })
+    }
+
+    /// One `tools/call`, whichever transport carried it: allow-list, gate, backend, the
+    /// `resultType` newer clients need, and the call's record.
+    pub(crate) async fn call_tool(
+        &self,
+        scope: &RequestScope,
+        request: CallToolRequestParams,
+        (progress_token, peer): (Option<ProgressToken>, Option<Peer<RoleServer>>),
+        cancel: CancellationToken,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let started = (Instant::now(), SystemTime::now());
+        let CallTarget {
+            server_id,
+            tool,
+            backend,
+        } = self.call_target(&scope.view, &request.name)?;
+        let caller = &scope.caller;
+        if !caller.may_use_tool(&server_id, &tool) {
+            self.report_refused(caller, &server_id, &tool, ToolCallStatus::Denied, started);
+            return Err(unknown_tool(&request.name));
+        }
+        // The admin key's tools belong to no group: nothing to limit or charge.
+        let pass = if matches!(scope.view, View::Admin(_)) {
+            None
+        } else {
+            let request = ToolCallRequest {
+                caller,
+                server_id: &server_id,
+                tool: &tool,
+            };
+            match self.gate.admit(request).await {
+                Ok(pass) => pass,
+                Err(refusal) => {
+                    let status = ToolCallStatus::Refused {
+                        reason: refusal.reason,
+                        message: refusal.message.clone(),
+                    };
+                    self.report_refused(caller, &server_id, &tool, status, started);
+                    return Err(refused(&refusal));
+                }
+            }
+        };
+        let outcome = match backend {
+            Ok(backend) => {
+                let call = ToolCall {
+                    name: tool.clone(),
+                    arguments: request.arguments.clone(),
+                    progress_token,
+                    peer,
+                    cancel,
+                };
+                backend.call_tool(call).await
+            }
+            Err(error) => Err(error),
+        };
+        // A result from an upstream that negotiated an older revision has no `resultType`;
+        // 2026-07-28 clients require it, and it is stripped again for older clients.
+        let outcome = outcome.map(|response| match response {
+            CallToolResponse::Complete(mut result) => {
+                result.result_type.get_or_insert(ResultType::COMPLETE);
+                CallToolResponse::Complete(result)
+            }
+            other => other,
+        });
+        self.report(
+            caller,
+            &server_id,
+            &tool,
+            request.arguments.as_ref(),
+            (&outcome, pass),
+            started,
+        );
+        outcome
+    }
 
     fn report(
         &self,
@@ -132,7 +248,7 @@ impl HubHandler {
             .flatten();
         record.result = result;
         record.pass = pass;
-        self.core.sink.record(record);
+        self.sink.record(record);
     }
 
     /// Logs a call that never ran (allow-list or gate said no).
@@ -145,7 +261,7 @@ impl HubHandler {
         started: (Instant, SystemTime),
     ) {
         let record = call_record(caller, (server_id, tool), status, started);
-        self.core.sink.record(record);
+        self.sink.record(record);
     }
 }
 
@@ -267,93 +383,14 @@ impl ServerHandler for HubHandler {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let started = (Instant::now(), SystemTime::now());
         let scope = Self::scope(&context)?;
-        let (server_id, tool, backend) = match &scope.view {
-            View::Single(definition) => (
-                definition.id.clone(),
-                request.name.to_string(),
-                self.core.backends.get(definition),
-            ),
-            View::Admin(admin) => (
-                ADMIN_SERVER_ID.to_owned(),
-                request.name.to_string(),
-                Ok(admin.clone()),
-            ),
-            View::Aggregated(definitions) => {
-                let Some((server_id, tool)) = request.name.split_once(TOOL_NAME_SEPARATOR) else {
-                    return Err(unknown_tool(&request.name));
-                };
-                let Some(definition) = definitions.iter().find(|d| d.id == server_id) else {
-                    return Err(unknown_tool(&request.name));
-                };
-                (
-                    definition.id.clone(),
-                    tool.to_owned(),
-                    self.core.backends.get(definition),
-                )
-            }
-        };
-        let caller = &scope.caller;
-        if !caller.may_use_tool(&server_id, &tool) {
-            self.report_refused(caller, &server_id, &tool, ToolCallStatus::Denied, started);
-            return Err(unknown_tool(&request.name));
-        }
-        // The admin key's tools belong to no group: nothing to limit or charge.
-        let pass = if matches!(scope.view, View::Admin(_)) {
-            None
-        } else {
-            let request = ToolCallRequest {
-                caller,
-                server_id: &server_id,
-                tool: &tool,
-            };
-            match self.core.gate.admit(request).await {
-                Ok(pass) => pass,
-                Err(refusal) => {
-                    let status = ToolCallStatus::Refused {
-                        reason: refusal.reason,
-                        message: refusal.message.clone(),
-                    };
-                    self.report_refused(caller, &server_id, &tool, status, started);
-                    return Err(refused(&refusal));
-                }
-            }
-        };
         let progress_token = request
             .progress_token()
             .or_else(|| context.meta.get_progress_token());
-        let outcome = match backend {
-            Ok(backend) => {
-                let call = ToolCall {
-                    name: tool.clone(),
-                    arguments: request.arguments.clone(),
-                    progress_token,
-                    peer: context.peer.clone(),
-                    cancel: context.ct.clone(),
-                };
-                backend.call_tool(call).await
-            }
-            Err(error) => Err(error),
-        };
-        // A result from an upstream that negotiated an older revision has no `resultType`;
-        // 2026-07-28 clients require it, and rmcp strips it again for older clients.
-        let outcome = outcome.map(|response| match response {
-            CallToolResponse::Complete(mut result) => {
-                result.result_type.get_or_insert(ResultType::COMPLETE);
-                CallToolResponse::Complete(result)
-            }
-            other => other,
-        });
-        self.report(
-            caller,
-            &server_id,
-            &tool,
-            request.arguments.as_ref(),
-            (&outcome, pass),
-            started,
-        );
-        outcome
+        let peer = Some(context.peer.clone());
+        self.core
+            .call_tool(&scope, request, (progress_token, peer), context.ct.clone())
+            .await
     }
 }
 

@@ -20,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 use crate::admin::{AdminBackend, AdminServer};
 use crate::backend::{Backends, ToolBackend};
 use crate::config::McpConfig;
+use crate::direct_reply::{self, InFlightCalls};
 use crate::directory::{
     McpAuthError, McpCaller, McpDirectory, Scope, ServerDefinition, ToolCallSink,
 };
@@ -66,6 +67,8 @@ pub(crate) struct HubState {
     sessions: Arc<dyn SessionStore>,
     pub sse_sessions: Arc<dyn SseSessionRegistry>,
     pub sse_open: AtomicUsize,
+    /// Calls answered outside rmcp (see [`direct_reply`]), for their cancellations.
+    direct_calls: InFlightCalls,
     shutdown: CancellationToken,
 }
 
@@ -132,6 +135,7 @@ impl McpHub {
                 sessions,
                 sse_sessions,
                 sse_open: AtomicUsize::new(0),
+                direct_calls: InFlightCalls::default(),
                 shutdown,
             }),
         }
@@ -297,10 +301,14 @@ impl McpHub {
             .map(str::to_owned);
         let route = scope.view.route_key();
         let token_id = scope.caller.token_id;
+        let mut record = None;
         if let Some(session) = &session {
-            match self.may_use_session(session, token_id, &route).await {
-                Ok(true) => {}
-                Ok(false) => return HttpError::NotFound("session").into_response(),
+            match self.session_record(session, token_id, &route).await {
+                Ok(SessionAccess::Owned(owned)) => record = Some(*owned),
+                Ok(SessionAccess::Unknown) => {}
+                Ok(SessionAccess::NotYours) => {
+                    return HttpError::NotFound("session").into_response();
+                }
                 Err(error) => {
                     tracing::warn!(%error, "cannot read a streamable session record");
                     return HttpError::Unavailable("session store unavailable").into_response();
@@ -310,13 +318,42 @@ impl McpHub {
         let is_delete = request.method() == Method::DELETE;
         let mut initialize = None;
         if request.method() == Method::POST {
-            request = match self.checked_body(request).await {
-                Ok((request, params)) => {
-                    initialize = params;
-                    request
-                }
+            let (parts, bytes, message) = match self.checked_body(request).await {
+                Ok(checked) => checked,
                 Err(error) => return error.into_response(),
             };
+            let message = match (&session, &record) {
+                (Some(session), Some(record)) => {
+                    match direct_reply::take_call(message, &parts.headers, record) {
+                        Ok(call)
+                            if direct_reply::backend_allows(
+                                &self.state.core,
+                                &scope,
+                                &call.params.name,
+                            ) =>
+                        {
+                            let in_flight = self.state.direct_calls.start(session, &call.id);
+                            let client = &record.initialize_params.capabilities;
+                            return direct_reply::answer(
+                                &self.state.core,
+                                &scope,
+                                call,
+                                client,
+                                in_flight.token(),
+                            )
+                            .await;
+                        }
+                        Ok(_) => None,
+                        Err(message) => {
+                            self.state.direct_calls.cancel_if_ours(session, &message);
+                            Some(*message)
+                        }
+                    }
+                }
+                _ => Some(message),
+            };
+            initialize = message.and_then(initialize_params);
+            request = Request::from_parts(parts, Body::from(bytes));
         }
         request.extensions_mut().insert(scope);
         let response = self.state.streamable.handle(request).await;
@@ -357,11 +394,11 @@ impl McpHub {
     /// a non-message with an invalid-request error, as the spec asks; rmcp would answer both
     /// with a bare 415.
     ///
-    /// Also hands back the parameters of an `initialize` request, recorded with the session.
+    /// Hands back the request's head, its body and the parsed message.
     async fn checked_body(
         &self,
         request: Request,
-    ) -> Result<(Request, Option<InitializeRequestParams>), HttpError> {
+    ) -> Result<(http::request::Parts, bytes::Bytes, ClientJsonRpcMessage), HttpError> {
         let limit = self.state.core.config.max_message_bytes;
         let (parts, body) = request.into_parts();
         let bytes = axum::body::to_bytes(body, limit)
@@ -375,32 +412,28 @@ impl McpHub {
                 Ok(_) => HttpError::BadRequest(format!("not a json-rpc message: {error}")),
             }
         })?;
-        let initialize = match message {
-            ClientJsonRpcMessage::Request(request) => match request.request {
-                ClientRequest::InitializeRequest(initialize) => Some(initialize.params),
-                _ => None,
-            },
-            _ => None,
-        };
-        Ok((Request::from_parts(parts, Body::from(bytes)), initialize))
+        Ok((parts, bytes, message))
     }
 
     /// Whether `token_id` may use `session` on `route`, per the session's record. A session
     /// without a record (never issued, ended on another replica, expired) is closed here if this
     /// replica still holds it, and left to rmcp, which answers 404 for it in the session era
     /// and ignores the header in the stateless one.
-    async fn may_use_session(
+    async fn session_record(
         &self,
         session: &str,
         token_id: i64,
         route: &str,
-    ) -> Result<bool, crate::sessions::SessionStoreError> {
+    ) -> Result<SessionAccess, crate::sessions::SessionStoreError> {
         match self.state.sessions.load(session).await? {
             None => {
                 self.close_local_session(session).await;
-                Ok(true)
+                Ok(SessionAccess::Unknown)
             }
-            Some(record) => Ok(record.owner_token_id == token_id && record.route == route),
+            Some(record) if record.owner_token_id == token_id && record.route == route => {
+                Ok(SessionAccess::Owned(Box::new(record)))
+            }
+            Some(_) => Ok(SessionAccess::NotYours),
         }
     }
 
@@ -409,6 +442,27 @@ impl McpHub {
         if let Err(error) = self.state.local_sessions.close_session(&id).await {
             tracing::debug!(%error, "cannot close a local streamable session");
         }
+    }
+}
+
+/// What the session store says of a request's session id.
+enum SessionAccess {
+    /// No record: left to rmcp (404 in the session era, ignored in the stateless one).
+    Unknown,
+    /// The caller's own session on this route.
+    Owned(Box<SessionRecord>),
+    /// Another token's, or another route's: 404, as if it did not exist.
+    NotYours,
+}
+
+/// The parameters of an `initialize` request, recorded with the session it creates.
+fn initialize_params(message: ClientJsonRpcMessage) -> Option<InitializeRequestParams> {
+    match message {
+        ClientJsonRpcMessage::Request(request) => match request.request {
+            ClientRequest::InitializeRequest(initialize) => Some(initialize.params),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -5,6 +5,8 @@
 //!   types they speak (callers, allow-lists, server definitions, call records).
 //! - [`McpHub`] (`hub.rs`): the axum router: auth, Host/Origin checks, session ownership and
 //!   rmcp's Streamable HTTP transport (session era and the stateless 2026-07-28 era).
+//! - `direct_reply.rs`: session-era `tools/call` without progress, answered as one JSON reply
+//!   without rmcp's session worker (same handler core, same wire shape).
 //! - `sse_server.rs`: the legacy HTTP+SSE transport and [`SseSessionRegistry`].
 //! - `sessions.rs`: [`SessionStore`], the Streamable HTTP session records replicas share.
 //! - `handler.rs`: the one MCP server behind every route (allow-list, admission, aggregation,
@@ -22,6 +24,7 @@
 mod admin;
 mod backend;
 mod config;
+mod direct_reply;
 pub mod directory;
 mod gate;
 mod handler;

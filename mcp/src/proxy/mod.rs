@@ -1,5 +1,6 @@
 //! Backends that forward to remote MCP servers: one long-lived upstream client per definition, reconnected when it drops, with progress notifications routed back to the caller that asked for them.
 
+mod direct_call;
 mod sse_client;
 
 use std::collections::HashMap;
@@ -23,8 +24,16 @@ use rmcp::{ClientHandler, ErrorData, ServiceExt};
 
 use crate::backend::{ToolBackend, ToolCall};
 use crate::directory::RemoteEndpoint;
+use direct_call::{DirectFailure, DirectRoute, RecordingClient, SeenSession};
 
 type Upstream = RunningService<RoleClient, ProxyClient>;
+
+/// One live upstream connection: rmcp's client, and when the session allows it, the route for
+/// calls made as plain POSTs on the same session.
+struct Live {
+    service: Upstream,
+    direct: Option<DirectRoute>,
+}
 
 /// Where progress for an upstream token goes: the downstream client and its own token.
 type ProgressRoutes = Arc<Mutex<HashMap<String, (Peer<RoleServer>, ProgressToken)>>>;
@@ -99,12 +108,15 @@ fn progress_key(token: &ProgressToken) -> String {
 /// How a proxy opens its upstream connection.
 #[async_trait]
 trait Connector: Send + Sync + 'static {
-    async fn connect(&self, routes: ProgressRoutes) -> Result<Upstream, String>;
+    async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String>;
+
+    /// The HTTP client direct calls use (the one the connection pools on).
+    fn http(&self) -> &reqwest::Client;
 }
 
 struct Proxy<C> {
     connector: C,
-    live: tokio::sync::Mutex<Option<Arc<Upstream>>>,
+    live: tokio::sync::Mutex<Option<Arc<Live>>>,
     routes: ProgressRoutes,
     timeout: Duration,
 }
@@ -119,10 +131,13 @@ impl<C: Connector> Proxy<C> {
         }
     }
 
-    async fn upstream(&self) -> Result<Arc<Upstream>, ErrorData> {
+    async fn upstream(&self) -> Result<Arc<Live>, ErrorData> {
         // Held across the connect so concurrent first calls share one connection.
         let mut live = self.live.lock().await;
-        if let Some(upstream) = live.as_ref().filter(|upstream| !upstream.is_closed()) {
+        if let Some(upstream) = live
+            .as_ref()
+            .filter(|upstream| !upstream.service.is_closed())
+        {
             return Ok(upstream.clone());
         }
         let upstream =
@@ -135,7 +150,7 @@ impl<C: Connector> Proxy<C> {
         Ok(upstream)
     }
 
-    async fn forget(&self, failed: &Arc<Upstream>) {
+    async fn forget(&self, failed: &Arc<Live>) {
         let mut live = self.live.lock().await;
         if live
             .as_ref()
@@ -147,7 +162,7 @@ impl<C: Connector> Proxy<C> {
 
     async fn try_call(
         &self,
-        upstream: &Upstream,
+        upstream: &Live,
         call: &ToolCall,
     ) -> Result<CallToolResponse, ServiceError> {
         let mut params = CallToolRequestParams::new(call.name.clone());
@@ -159,22 +174,28 @@ impl<C: Connector> Proxy<C> {
         // callers' tokens cannot collide); map it back to the caller's token. The request is only
         // queued when this returns, so the route is in place before any progress can come back.
         let handle = upstream
+            .service
             .peer()
             .send_cancellable_request(request, options)
             .await?;
-        let route_key = call.progress_token.as_ref().map(|token| {
-            let key = progress_key(&handle.progress_token);
-            if let Ok(mut routes) = self.routes.lock() {
-                routes.insert(key.clone(), (call.peer.clone(), token.clone()));
-            }
-            key
-        });
+        let route_key =
+            call.progress_token
+                .as_ref()
+                .zip(call.peer.as_ref())
+                .map(|(token, peer)| {
+                    let key = progress_key(&handle.progress_token);
+                    if let Ok(mut routes) = self.routes.lock() {
+                        routes.insert(key.clone(), (peer.clone(), token.clone()));
+                    }
+                    key
+                });
         let request_id = handle.id.clone();
         let outcome = tokio::select! {
             outcome = handle.await_response() => outcome,
             () = call.cancel.cancelled() => {
                 let reason = "cancelled by the client".to_owned();
                 let _ = upstream
+                    .service
                     .peer()
                     .notify_cancelled(CancelledNotificationParam::new(Some(request_id), Some(reason.clone())))
                     .await;
@@ -213,14 +234,14 @@ fn map_service_error(error: ServiceError) -> ErrorData {
 impl<C: Connector> ToolBackend for Proxy<C> {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         let upstream = self.upstream().await?;
-        match tokio::time::timeout(self.timeout, upstream.peer().list_all_tools()).await {
+        match tokio::time::timeout(self.timeout, upstream.service.peer().list_all_tools()).await {
             Ok(Ok(tools)) => Ok(tools),
             Ok(Err(ServiceError::McpError(error))) => Err(error),
             // Listing is safe to repeat: reconnect once.
             Ok(Err(_)) | Err(_) => {
                 self.forget(&upstream).await;
                 let upstream = self.upstream().await?;
-                tokio::time::timeout(self.timeout, upstream.peer().list_all_tools())
+                tokio::time::timeout(self.timeout, upstream.service.peer().list_all_tools())
                     .await
                     .map_err(|_| upstream_error("upstream tools/list timed out"))?
                     .map_err(map_service_error)
@@ -230,6 +251,41 @@ impl<C: Connector> ToolBackend for Proxy<C> {
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
         let upstream = self.upstream().await?;
+        // Progress needs rmcp's client, which routes the upstream's notifications back.
+        if call.progress_token.is_none()
+            && let Some(direct) = &upstream.direct
+        {
+            let http = self.connector.http();
+            return match direct.call(http, &call, self.timeout).await {
+                Ok(response) => Ok(response),
+                Err(DirectFailure::Failed(error)) => Err(error),
+                Err(DirectFailure::Transport(error)) => {
+                    self.forget(&upstream).await;
+                    Err(error)
+                }
+                // The upstream forgot the session; the call never ran, so it is safe to retry
+                // once on a fresh one.
+                Err(DirectFailure::SessionGone) => {
+                    self.forget(&upstream).await;
+                    let upstream = self.upstream().await?;
+                    match &upstream.direct {
+                        Some(direct) => match direct.call(http, &call, self.timeout).await {
+                            Ok(response) => Ok(response),
+                            Err(DirectFailure::Failed(error) | DirectFailure::Transport(error)) => {
+                                Err(error)
+                            }
+                            Err(DirectFailure::SessionGone) => {
+                                Err(upstream_error("upstream session lost twice in a row"))
+                            }
+                        },
+                        None => self
+                            .try_call(&upstream, &call)
+                            .await
+                            .map_err(map_service_error),
+                    }
+                }
+            };
+        }
         match self.try_call(&upstream, &call).await {
             Ok(response) => Ok(response),
             // Only a call that never left is retried: a tool call may not be idempotent.
@@ -290,9 +346,10 @@ struct StreamableConnector {
 
 #[async_trait]
 impl Connector for StreamableConnector {
-    async fn connect(&self, routes: ProgressRoutes) -> Result<Upstream, String> {
+    async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
-        let mut headers = header_map(&self.endpoint)?;
+        let endpoint_headers = header_map(&self.endpoint)?;
+        let mut headers = endpoint_headers.clone();
         let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
         // rmcp sets Authorization itself and refuses it as a custom header.
         if let Some(value) = headers.remove(&http::header::AUTHORIZATION) {
@@ -300,12 +357,30 @@ impl Connector for StreamableConnector {
             config = config.auth_header(value.strip_prefix("Bearer ").unwrap_or(value));
         }
         let config = config.custom_headers(headers);
-        let inner = StreamableHttpClientTransport::with_client(self.http.clone(), config);
+        let session = SeenSession::default();
+        let client = RecordingClient {
+            http: self.http.clone(),
+            session: session.clone(),
+        };
+        let inner = StreamableHttpClientTransport::with_client(client, config);
         let transport = ProgressRelay { inner, routes };
-        ProxyClient
+        let service = ProxyClient
             .serve(transport)
             .await
-            .map_err(|error| error.to_string())
+            .map_err(|error| error.to_string())?;
+        let direct = service.peer().peer_info().and_then(|info| {
+            DirectRoute::new(
+                url,
+                &endpoint_headers,
+                session.get(),
+                &info.protocol_version,
+            )
+        });
+        Ok(Live { service, direct })
+    }
+
+    fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 }
 
@@ -341,7 +416,11 @@ struct SseConnector {
 
 #[async_trait]
 impl Connector for SseConnector {
-    async fn connect(&self, routes: ProgressRoutes) -> Result<Upstream, String> {
+    fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
         let headers = header_map(&self.endpoint)?;
         let inner = sse_client::SseClientTransport::connect(
@@ -352,10 +431,15 @@ impl Connector for SseConnector {
         )
         .await?;
         let transport = ProgressRelay { inner, routes };
-        ProxyClient
+        let service = ProxyClient
             .serve(transport)
             .await
-            .map_err(|error| error.to_string())
+            .map_err(|error| error.to_string())?;
+        // Legacy SSE answers on the GET stream, never on the POST: no direct calls.
+        Ok(Live {
+            service,
+            direct: None,
+        })
     }
 }
 

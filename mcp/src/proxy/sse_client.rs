@@ -25,6 +25,11 @@ pub(crate) struct SseParser {
 }
 
 impl SseParser {
+    /// Bytes held back waiting for the end of their line.
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
     pub fn push(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
         self.pending.extend_from_slice(chunk);
         let mut events = Vec::new();

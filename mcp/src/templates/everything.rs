@@ -63,6 +63,10 @@ fn embedded_resource() -> ContentBlock {
 
 #[async_trait]
 impl ToolBackend for EverythingServer {
+    fn notifies_caller(&self, tool: &str) -> bool {
+        tool == "test_tool_with_logging"
+    }
+
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         let no_args = || json!({"type": "object", "properties": {}});
         let mut add = tool(
@@ -173,8 +177,8 @@ impl ToolBackend for EverythingServer {
                     let param =
                         LoggingMessageNotificationParam::new(LoggingLevel::Info, json!(message))
                             .with_logger("everything");
-                    let sent = call.peer.notify_logging_message(param).await;
-                    if let Err(error) = sent {
+                    let Some(peer) = &call.peer else { continue };
+                    if let Err(error) = peer.notify_logging_message(param).await {
                         tracing::debug!(%error, "log notification not delivered");
                     }
                 }
@@ -183,12 +187,12 @@ impl ToolBackend for EverythingServer {
                 )])
             }
             "test_tool_with_progress" => {
-                if let Some(token) = &call.progress_token {
+                if let (Some(token), Some(peer)) = (&call.progress_token, &call.peer) {
                     for progress in [0.0, 50.0, 100.0] {
                         let param = ProgressNotificationParam::new(token.clone(), progress)
                             .with_total(100.0)
                             .with_message(format!("Completed step {progress} of 100"));
-                        if let Err(error) = call.peer.notify_progress(param).await {
+                        if let Err(error) = peer.notify_progress(param).await {
                             tracing::debug!(%error, "progress notification not delivered");
                         }
                         tokio::time::sleep(Duration::from_millis(20)).await;

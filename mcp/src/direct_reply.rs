@@ -1,0 +1,223 @@
+//! Answers a session-era `tools/call` as one JSON reply in the request's own task when nothing about the call needs the session's stream; it must not take any other request, which rmcp serves.
+//!
+//! Why: rmcp hands every session-era request to the session's worker task and answers it as an
+//! SSE stream (it ignores `json_response` in that era), which costs more than the call itself for
+//! a plain tool. The spec lets a server answer any request with `application/json`, so a call
+//! that asks for no progress, to a tool that sends no notifications, is answered here: same
+//! checks, gate, backend and record as rmcp's path ([`Core::call_tool`]), same wire shape.
+//! Anything unusual (another method, a progress token, an unexpected protocol version header,
+//! MRTR retries) goes to rmcp, which knows how to serve or refuse it.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::response::{IntoResponse, Response};
+use http::HeaderMap;
+use rmcp::ErrorData;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, ClientCapabilities, ClientJsonRpcMessage,
+    ClientNotification, ClientRequest, GetMeta, JsonRpcMessage, ProtocolVersion, RequestId,
+    RequestParamsMeta, ServerJsonRpcMessage, ServerResult,
+};
+use tokio_util::sync::CancellationToken;
+
+use crate::handler::{Core, RequestScope};
+use crate::sessions::SessionRecord;
+
+/// A `tools/call` this module may answer.
+pub(crate) struct DirectCall {
+    pub id: RequestId,
+    pub params: CallToolRequestParams,
+}
+
+/// Takes the call out of `message` when the request qualifies; hands the message back otherwise.
+pub(crate) fn take_call(
+    message: ClientJsonRpcMessage,
+    headers: &HeaderMap,
+    record: &SessionRecord,
+) -> Result<DirectCall, Box<ClientJsonRpcMessage>> {
+    let version = negotiated_version(&record.initialize_params.protocol_version);
+    let header_matches = headers
+        .get("mcp-protocol-version")
+        .is_some_and(|value| value.as_bytes() == version.as_str().as_bytes());
+    let accepts_json = headers
+        .get_all(http::header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|accept| accept.contains("application/json") || accept.contains("*/*"));
+    let is_json = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if !(header_matches && accepts_json && is_json) {
+        return Err(Box::new(message));
+    }
+    match message {
+        JsonRpcMessage::Request(request) => {
+            // rmcp keeps the request's `_meta` in its extensions as well as in the params.
+            let wants_progress = request.request.get_meta().get_progress_token().is_some();
+            match request.request {
+                ClientRequest::CallToolRequest(call)
+                    if !wants_progress
+                        && call.params.progress_token().is_none()
+                        && call.params.input_responses.is_none()
+                        && call.params.request_state.is_none() =>
+                {
+                    Ok(DirectCall {
+                        id: request.id,
+                        params: call.params,
+                    })
+                }
+                other => Err(Box::new(JsonRpcMessage::Request(
+                    rmcp::model::JsonRpcRequest {
+                        jsonrpc: request.jsonrpc,
+                        id: request.id,
+                        request: other,
+                    },
+                ))),
+            }
+        }
+        other => Err(Box::new(other)),
+    }
+}
+
+/// The revision rmcp answered `initialize` with, by its rule: the client's own when rmcp knows
+/// it and it has the handshake, else the newest that has one. A client that sends another
+/// version header is left to rmcp.
+pub(crate) fn negotiated_version(requested: &ProtocolVersion) -> ProtocolVersion {
+    if requested.has_initialize() && ProtocolVersion::KNOWN_VERSIONS.contains(requested) {
+        requested.clone()
+    } else {
+        ProtocolVersion::LATEST_WITH_INITIALIZE
+    }
+}
+
+/// Whether the tool `name` names on this route may be answered here: no backend that talks to
+/// the caller during the call. A name that resolves to nothing is answered here too (an error).
+pub(crate) fn backend_allows(core: &Core, scope: &RequestScope, name: &str) -> bool {
+    match core.call_target(&scope.view, name) {
+        Ok(target) => target
+            .backend
+            .is_ok_and(|backend| !backend.notifies_caller(&target.tool)),
+        Err(_) => true,
+    }
+}
+
+/// Runs the call and writes the JSON-RPC reply rmcp would have sent for this session's version.
+pub(crate) async fn answer(
+    core: &Core,
+    scope: &RequestScope,
+    call: DirectCall,
+    client: &ClientCapabilities,
+    cancel: CancellationToken,
+) -> Response {
+    let DirectCall { id, params } = call;
+    let outcome = core
+        .call_tool(scope, params, (None, None), cancel.clone())
+        .await;
+    if cancel.is_cancelled() {
+        // A cancelled request gets no response (the spec's SHOULD NOT); rmcp ends its stream
+        // without one, and so does this reply.
+        return (
+            [(http::header::CONTENT_TYPE, "text/event-stream")],
+            axum::body::Body::empty(),
+        )
+            .into_response();
+    }
+    let message: ServerJsonRpcMessage =
+        match outcome.and_then(|response| legacy_result(response, client)) {
+            Ok(result) => JsonRpcMessage::response(result, id),
+            Err(error) => JsonRpcMessage::error(error, Some(id)),
+        };
+    axum::Json(message).into_response()
+}
+
+/// The result in the shape a session-era client expects, refused where rmcp refuses it.
+fn legacy_result(
+    response: CallToolResponse,
+    client: &ClientCapabilities,
+) -> Result<ServerResult, ErrorData> {
+    // rmcp's rules for these two: a task handle only to a client that declared tasks, and an
+    // input-required result never before 2026-07-28.
+    if matches!(response, CallToolResponse::Task(_)) && !client.supports_tasks() {
+        return Err(ErrorData::missing_required_client_capability(
+            ClientCapabilities::builder().enable_tasks().build(),
+        ));
+    }
+    let mut result = ServerResult::from(response);
+    if matches!(result, ServerResult::InputRequiredResult(_)) {
+        return Err(ErrorData::invalid_request(
+            "InputRequiredResult requires negotiated protocol version 2026-07-28 or newer",
+            None,
+        ));
+    }
+    result.strip_result_type_for_legacy_peer();
+    result.strip_non_object_output_for_legacy_peer();
+    Ok(result)
+}
+
+/// Calls answered here, by session and request id, so a `notifications/cancelled` for one of
+/// them (which arrives on another POST, and which rmcp would not recognise) cancels it.
+#[derive(Default)]
+pub(crate) struct InFlightCalls {
+    calls: Mutex<HashMap<(String, RequestId), CancellationToken>>,
+}
+
+impl InFlightCalls {
+    /// Registers a call; it is forgotten when the returned guard drops.
+    pub fn start(&self, session: &str, id: &RequestId) -> InFlightGuard<'_> {
+        let key = (session.to_owned(), id.clone());
+        let token = CancellationToken::new();
+        if let Ok(mut calls) = self.calls.lock() {
+            calls.insert(key.clone(), token.clone());
+        }
+        InFlightGuard {
+            calls: self,
+            key,
+            token,
+        }
+    }
+
+    /// Cancels the call `message` names, when it is a cancellation of one of ours.
+    pub fn cancel_if_ours(&self, session: &str, message: &ClientJsonRpcMessage) {
+        let JsonRpcMessage::Notification(notification) = message else {
+            return;
+        };
+        let ClientNotification::CancelledNotification(cancelled) = &notification.notification
+        else {
+            return;
+        };
+        let Some(request_id) = &cancelled.params.request_id else {
+            return;
+        };
+        let key = (session.to_owned(), request_id.clone());
+        if let Some(token) = self
+            .calls
+            .lock()
+            .ok()
+            .and_then(|calls| calls.get(&key).cloned())
+        {
+            token.cancel();
+        }
+    }
+}
+
+pub(crate) struct InFlightGuard<'a> {
+    calls: &'a InFlightCalls,
+    key: (String, RequestId),
+    token: CancellationToken,
+}
+
+impl InFlightGuard<'_> {
+    pub fn token(&self) -> CancellationToken {
+        self.token.clone()
+    }
+}
+
+impl Drop for InFlightGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut calls) = self.calls.calls.lock() {
+            calls.remove(&self.key);
+        }
+    }
+}

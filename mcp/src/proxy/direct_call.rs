@@ -1,0 +1,444 @@
+//! A `tools/call` to a Streamable HTTP upstream as one plain HTTP POST on the session rmcp's client opened, and the client wrapper that learns that session's id; setup, listing and calls with progress stay on rmcp's client.
+//!
+//! Why: rmcp's client passes each request through its service and transport worker tasks and a
+//! task per response stream; a direct POST read in the caller's own task saves those hops on
+//! every proxied call. The upstream cannot tell the difference: same session, same headers,
+//! same message.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use rmcp::ErrorData;
+use rmcp::model::{
+    CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotification,
+    CancelledNotificationParam, ClientJsonRpcMessage, ClientNotification, ClientRequest,
+    ClientResult, EmptyResult, JsonRpcMessage, ProtocolVersion, RequestId, ServerJsonRpcMessage,
+    ServerRequest, ServerResult,
+};
+use rmcp::transport::streamable_http_client::{
+    SseError, StreamableHttpClient, StreamableHttpError, StreamableHttpPostResponse,
+    StreamableHttpResponseLimits,
+};
+
+use super::sse_client::SseParser;
+use crate::backend::ToolCall;
+
+/// Largest reply (JSON body, or one SSE event) read from an upstream.
+const MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;
+
+/// The session id the upstream assigned, as seen on rmcp's `initialize` exchange.
+#[derive(Clone, Default)]
+pub(super) struct SeenSession(Arc<Mutex<Option<Arc<str>>>>);
+
+impl SeenSession {
+    fn record(&self, response: &StreamableHttpPostResponse) {
+        let (StreamableHttpPostResponse::Json(_, Some(id))
+        | StreamableHttpPostResponse::Sse(_, Some(id))) = response
+        else {
+            return;
+        };
+        if let Ok(mut seen) = self.0.lock() {
+            *seen = Some(Arc::from(id.as_str()));
+        }
+    }
+
+    pub fn get(&self) -> Option<Arc<str>> {
+        self.0.lock().ok().and_then(|seen| seen.clone())
+    }
+}
+
+/// reqwest as rmcp's HTTP client, recording the session id of each response that carries one.
+#[derive(Clone)]
+pub(super) struct RecordingClient {
+    pub http: reqwest::Client,
+    pub session: SeenSession,
+}
+
+type ClientError = StreamableHttpError<reqwest::Error>;
+type SseStream = BoxStream<'static, Result<sse_stream::Sse, SseError>>;
+
+impl StreamableHttpClient for RecordingClient {
+    type Error = reqwest::Error;
+
+    async fn post_message(
+        &self,
+        uri: Arc<str>,
+        message: ClientJsonRpcMessage,
+        session_id: Option<Arc<str>>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> Result<StreamableHttpPostResponse, ClientError> {
+        self.post_message_with_response_limits(
+            uri,
+            message,
+            session_id,
+            auth_header,
+            custom_headers,
+            StreamableHttpResponseLimits::default(),
+        )
+        .await
+    }
+
+    async fn post_message_with_max_sse_event_size(
+        &self,
+        uri: Arc<str>,
+        message: ClientJsonRpcMessage,
+        session_id: Option<Arc<str>>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+        max_sse_event_size: usize,
+    ) -> Result<StreamableHttpPostResponse, ClientError> {
+        let mut limits = StreamableHttpResponseLimits::default();
+        limits.max_sse_event_size = max_sse_event_size;
+        self.post_message_with_response_limits(
+            uri,
+            message,
+            session_id,
+            auth_header,
+            custom_headers,
+            limits,
+        )
+        .await
+    }
+
+    async fn post_message_with_response_limits(
+        &self,
+        uri: Arc<str>,
+        message: ClientJsonRpcMessage,
+        session_id: Option<Arc<str>>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+        limits: StreamableHttpResponseLimits,
+    ) -> Result<StreamableHttpPostResponse, ClientError> {
+        let response = self
+            .http
+            .post_message_with_response_limits(
+                uri,
+                message,
+                session_id,
+                auth_header,
+                custom_headers,
+                limits,
+            )
+            .await?;
+        self.session.record(&response);
+        Ok(response)
+    }
+
+    async fn delete_session(
+        &self,
+        uri: Arc<str>,
+        session_id: Arc<str>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> Result<(), ClientError> {
+        self.http
+            .delete_session(uri, session_id, auth_header, custom_headers)
+            .await
+    }
+
+    async fn get_stream(
+        &self,
+        uri: Arc<str>,
+        session_id: Option<Arc<str>>,
+        last_event_id: Option<String>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+    ) -> Result<SseStream, ClientError> {
+        self.http
+            .get_stream(uri, session_id, last_event_id, auth_header, custom_headers)
+            .await
+    }
+
+    async fn get_stream_with_max_sse_event_size(
+        &self,
+        uri: Arc<str>,
+        session_id: Option<Arc<str>>,
+        last_event_id: Option<String>,
+        auth_header: Option<String>,
+        custom_headers: HashMap<HeaderName, HeaderValue>,
+        max_sse_event_size: usize,
+    ) -> Result<SseStream, ClientError> {
+        self.http
+            .get_stream_with_max_sse_event_size(
+                uri,
+                session_id,
+                last_event_id,
+                auth_header,
+                custom_headers,
+                max_sse_event_size,
+            )
+            .await
+    }
+}
+
+/// Where and how direct calls go: the upstream URL and every header rmcp's client would send
+/// on this session (auth and custom headers, session id, negotiated revision).
+pub(super) struct DirectRoute {
+    url: url::Url,
+    headers: HeaderMap,
+    next_id: AtomicU64,
+}
+
+/// Why a direct call did not produce an answer.
+pub(super) enum DirectFailure {
+    /// The upstream no longer knows the session (404): the call never ran; reconnect and retry.
+    SessionGone,
+    /// The connection could not be made or broke before an answer: the connection is suspect.
+    Transport(ErrorData),
+    /// Any other failure, including the upstream's own JSON-RPC error, passed on as is.
+    Failed(ErrorData),
+}
+
+impl DirectRoute {
+    /// A route for the session rmcp's client negotiated; `None` for revisions from 2026-07-28
+    /// on, whose per-request headers rmcp's client derives from tool schemas.
+    pub fn new(
+        url: url::Url,
+        endpoint_headers: &HashMap<HeaderName, HeaderValue>,
+        session: Option<Arc<str>>,
+        version: &ProtocolVersion,
+    ) -> Option<Self> {
+        if !version.has_initialize() {
+            return None;
+        }
+        let mut headers = HeaderMap::new();
+        for (name, value) in endpoint_headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        headers.insert(
+            http::header::ACCEPT,
+            HeaderValue::from_static("application/json, text/event-stream"),
+        );
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            HeaderName::from_static("mcp-protocol-version"),
+            HeaderValue::from_str(version.as_str()).ok()?,
+        );
+        if let Some(session) = session {
+            headers.insert(
+                HeaderName::from_static("mcp-session-id"),
+                HeaderValue::from_str(&session).ok()?,
+            );
+        }
+        Some(Self {
+            url,
+            headers,
+            next_id: AtomicU64::new(1),
+        })
+    }
+
+    /// Calls the tool; cancels upstream when the caller cancels, gives up after `timeout`.
+    pub async fn call(
+        &self,
+        http: &reqwest::Client,
+        call: &ToolCall,
+        timeout: Duration,
+    ) -> Result<CallToolResponse, DirectFailure> {
+        // A string id of our own cannot collide with rmcp's numeric ids on the same session.
+        let id = RequestId::String(
+            format!("aiproxy-{}", self.next_id.fetch_add(1, Ordering::Relaxed)).into(),
+        );
+        let mut params = CallToolRequestParams::new(call.name.clone());
+        params.arguments = call.arguments.clone();
+        let message = ClientJsonRpcMessage::request(
+            ClientRequest::CallToolRequest(CallToolRequest::new(params)),
+            id.clone(),
+        );
+        let exchange = self.exchange(http, &message, &id);
+        tokio::select! {
+            outcome = tokio::time::timeout(timeout, exchange) => outcome.unwrap_or_else(|_| {
+                Err(DirectFailure::Failed(upstream_error("upstream tools/call timed out")))
+            }),
+            () = call.cancel.cancelled() => {
+                let reason = "cancelled by the client".to_owned();
+                let cancelled = ClientJsonRpcMessage::notification(
+                    ClientNotification::CancelledNotification(CancelledNotification::new(
+                        CancelledNotificationParam::new(Some(id), Some(reason.clone())),
+                    )),
+                );
+                if let Err(error) = self.post(http, &cancelled).await {
+                    tracing::debug!(%error, "upstream not told of a cancelled call");
+                }
+                Err(DirectFailure::Failed(upstream_error(reason)))
+            }
+        }
+    }
+
+    async fn post(
+        &self,
+        http: &reqwest::Client,
+        message: &ClientJsonRpcMessage,
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        let body = serde_json::to_vec(message).unwrap_or_default();
+        http.post(self.url.clone())
+            .headers(self.headers.clone())
+            .body(body)
+            .send()
+            .await
+    }
+
+    async fn exchange(
+        &self,
+        http: &reqwest::Client,
+        message: &ClientJsonRpcMessage,
+        id: &RequestId,
+    ) -> Result<CallToolResponse, DirectFailure> {
+        let response = self.post(http, message).await.map_err(|error| {
+            DirectFailure::Transport(upstream_error(format!("upstream failed: {error}")))
+        })?;
+        let status = response.status();
+        if status == StatusCode::NOT_FOUND && self.headers.contains_key("mcp-session-id") {
+            return Err(DirectFailure::SessionGone);
+        }
+        let content_type = response
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if !status.is_success() {
+            let body = read_bounded(response).await.unwrap_or_default();
+            // An upstream may explain a refusal with a JSON-RPC error; pass it on.
+            return Err(DirectFailure::Failed(
+                match serde_json::from_slice::<ServerJsonRpcMessage>(&body) {
+                    Ok(JsonRpcMessage::Error(error)) => error.error,
+                    _ => upstream_error(format!("upstream answered {status}")),
+                },
+            ));
+        }
+        if content_type.starts_with("text/event-stream") {
+            return self.read_stream(http, response, id).await;
+        }
+        if content_type.starts_with("application/json") {
+            let body = read_bounded(response).await?;
+            let message =
+                serde_json::from_slice::<ServerJsonRpcMessage>(&body).map_err(|error| {
+                    DirectFailure::Failed(upstream_error(format!(
+                        "upstream sent an invalid message: {error}"
+                    )))
+                })?;
+            return answer_of(message, id).unwrap_or_else(|| {
+                Err(DirectFailure::Failed(upstream_error(
+                    "upstream answered another request",
+                )))
+            });
+        }
+        Err(DirectFailure::Failed(upstream_error(format!(
+            "upstream answered {status} with content type {content_type:?}"
+        ))))
+    }
+
+    /// Reads the call's SSE stream until its answer, answering the upstream's own requests the
+    /// way rmcp's proxy client does (ping yes, everything else "method not found").
+    async fn read_stream(
+        &self,
+        http: &reqwest::Client,
+        response: reqwest::Response,
+        id: &RequestId,
+    ) -> Result<CallToolResponse, DirectFailure> {
+        let mut parser = SseParser::default();
+        let mut chunks = response.bytes_stream();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|error| {
+                DirectFailure::Transport(upstream_error(format!("upstream stream broke: {error}")))
+            })?;
+            if parser.pending_len() + chunk.len() > MAX_REPLY_BYTES {
+                return Err(DirectFailure::Failed(upstream_error(
+                    "upstream event larger than the limit",
+                )));
+            }
+            for event in parser.push(&chunk) {
+                if event.event != "message" || event.data.is_empty() {
+                    continue;
+                }
+                let Ok(message) = serde_json::from_str::<ServerJsonRpcMessage>(&event.data) else {
+                    tracing::debug!("skipping an upstream event that is no JSON-RPC message");
+                    continue;
+                };
+                if let JsonRpcMessage::Request(request) = &message {
+                    self.refuse_request(http, request.id.clone(), &request.request)
+                        .await;
+                    continue;
+                }
+                if let Some(answer) = answer_of(message, id) {
+                    return answer;
+                }
+            }
+        }
+        Err(DirectFailure::Transport(upstream_error(
+            "upstream closed the stream before answering",
+        )))
+    }
+
+    async fn refuse_request(&self, http: &reqwest::Client, id: RequestId, request: &ServerRequest) {
+        let reply = match request {
+            ServerRequest::PingRequest(_) => {
+                ClientJsonRpcMessage::response(ClientResult::EmptyResult(EmptyResult {}), id)
+            }
+            _ => ClientJsonRpcMessage::error(
+                ErrorData::new(
+                    rmcp::model::ErrorCode::METHOD_NOT_FOUND,
+                    "requests from the server are not supported through this proxy",
+                    None,
+                ),
+                Some(id),
+            ),
+        };
+        if let Err(error) = self.post(http, &reply).await {
+            tracing::debug!(%error, "upstream request left unanswered");
+        }
+    }
+}
+
+/// The call's outcome when `message` answers request `id`; `None` for anything else.
+fn answer_of(
+    message: ServerJsonRpcMessage,
+    id: &RequestId,
+) -> Option<Result<CallToolResponse, DirectFailure>> {
+    match message {
+        JsonRpcMessage::Response(response) if response.id == *id => Some(match response.result {
+            ServerResult::CallToolResult(result) => Ok(CallToolResponse::Complete(result)),
+            ServerResult::InputRequiredResult(result) => {
+                Ok(CallToolResponse::InputRequired(result))
+            }
+            ServerResult::CreateTaskResult(result) => Ok(CallToolResponse::Task(result)),
+            _ => Err(DirectFailure::Failed(upstream_error(
+                "upstream answered tools/call with another result",
+            ))),
+        }),
+        JsonRpcMessage::Error(error) if error.id.as_ref() == Some(id) => {
+            Some(Err(DirectFailure::Failed(error.error)))
+        }
+        _ => None,
+    }
+}
+
+async fn read_bounded(response: reqwest::Response) -> Result<Vec<u8>, DirectFailure> {
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|error| {
+            DirectFailure::Transport(upstream_error(format!("upstream reply broke: {error}")))
+        })?;
+        if body.len() + chunk.len() > MAX_REPLY_BYTES {
+            return Err(DirectFailure::Failed(upstream_error(
+                "upstream reply larger than the limit",
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn upstream_error(message: impl Into<String>) -> ErrorData {
+    super::upstream_error(message)
+}
