@@ -5,8 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use rmcp::ErrorData;
-use rmcp::model::{CallToolResponse, JsonObject, ProgressToken, Tool};
+use rmcp::model::{CallToolResponse, JsonObject, ProgressNotificationParam, ProgressToken, Tool};
 use rmcp::service::{Peer, RoleServer};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::McpConfig;
@@ -20,13 +21,56 @@ pub(crate) struct ToolCall {
     pub arguments: Option<JsonObject>,
     /// The caller's progress token, when it asked for progress notifications.
     pub progress_token: Option<ProgressToken>,
-    /// The downstream client, for progress and log notifications during the call. `None` when
-    /// the call is answered as one JSON reply outside rmcp's session (see `direct_reply`): that
-    /// happens only without a progress token and for tools whose backend says they send no
-    /// notifications ([`ToolBackend::notifies_caller`]).
-    pub peer: Option<Peer<RoleServer>>,
+    /// Where progress (and, on rmcp's session, log messages) for the caller goes.
+    pub notifier: CallerNotifier,
     /// Cancelled when the client cancels the request or goes away.
     pub cancel: CancellationToken,
+}
+
+/// How a backend reaches the caller during a call.
+#[derive(Clone)]
+pub(crate) enum CallerNotifier {
+    /// rmcp's session: notifications go out on its streams.
+    Session(Peer<RoleServer>),
+    /// A reply written outside rmcp (see `direct_reply`), which streams the call's progress
+    /// before its result. Log messages have no place there: backends that send them say so
+    /// ([`ToolBackend::notifies_caller`]) and are served by rmcp.
+    Reply(mpsc::Sender<ProgressNotificationParam>),
+    /// Nobody listens: a reply without progress.
+    Nobody,
+}
+
+impl CallerNotifier {
+    pub async fn progress(&self, progress: ProgressNotificationParam) -> Result<(), String> {
+        match self {
+            CallerNotifier::Session(peer) => peer
+                .notify_progress(progress)
+                .await
+                .map_err(|error| error.to_string()),
+            CallerNotifier::Reply(sender) => sender
+                .send(progress)
+                .await
+                .map_err(|_| "the caller went away".to_owned()),
+            CallerNotifier::Nobody => Ok(()),
+        }
+    }
+
+    #[expect(
+        deprecated,
+        reason = "logging is deprecated upstream (SEP-2577) but clients of the 2025 revisions still use it"
+    )]
+    pub async fn log(
+        &self,
+        message: rmcp::model::LoggingMessageNotificationParam,
+    ) -> Result<(), String> {
+        match self {
+            CallerNotifier::Session(peer) => peer
+                .notify_logging_message(message)
+                .await
+                .map_err(|error| error.to_string()),
+            CallerNotifier::Reply(_) | CallerNotifier::Nobody => Ok(()),
+        }
+    }
 }
 
 /// The tools of one configured server.

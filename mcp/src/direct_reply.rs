@@ -1,26 +1,33 @@
-//! Answers a session-era `tools/call` as one JSON reply in the request's own task when nothing about the call needs the session's stream; it must not take any other request, which rmcp serves.
+//! Answers a session-era `tools/call` itself, without rmcp's session worker: one JSON reply, or an SSE reply carrying the call's progress then its result; it must not take any other request, which rmcp serves.
 //!
 //! Why: rmcp hands every session-era request to the session's worker task and answers it as an
 //! SSE stream (it ignores `json_response` in that era), which costs more than the call itself for
-//! a plain tool. The spec lets a server answer any request with `application/json`, so a call
-//! that asks for no progress, to a tool that sends no notifications, is answered here: same
-//! checks, gate, backend and record as rmcp's path ([`Core::call_tool`]), same wire shape.
-//! Anything unusual (another method, a progress token, an unexpected protocol version header,
-//! MRTR retries) goes to rmcp, which knows how to serve or refuse it.
+//! a plain tool. The spec lets a server answer a request with `application/json`, or with an SSE
+//! stream of notifications related to it followed by its response; that is all a tool call
+//! needs unless its tool sends log messages. So such calls are answered here: same checks, gate,
+//! backend and record as rmcp's path ([`Core::call_tool`]), same wire shape. Anything unusual
+//! (another method, an unexpected protocol version header, MRTR retries, a tool that logs) goes
+//! to rmcp, which knows how to serve or refuse it.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use tokio::sync::mpsc;
 
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
 use rmcp::ErrorData;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, ClientCapabilities, ClientJsonRpcMessage,
-    ClientNotification, ClientRequest, GetMeta, JsonRpcMessage, ProtocolVersion, RequestId,
-    RequestParamsMeta, ServerJsonRpcMessage, ServerResult,
+    ClientNotification, ClientRequest, GetMeta, JsonRpcMessage, ProgressNotification,
+    ProgressNotificationParam, ProgressToken, ProtocolVersion, RequestId, RequestParamsMeta,
+    ServerJsonRpcMessage, ServerNotification, ServerResult,
 };
 use tokio_util::sync::CancellationToken;
 
+use crate::backend::CallerNotifier;
 use crate::handler::{Core, RequestScope};
 use crate::sessions::SessionRecord;
 
@@ -28,6 +35,8 @@ use crate::sessions::SessionRecord;
 pub(crate) struct DirectCall {
     pub id: RequestId,
     pub params: CallToolRequestParams,
+    /// The caller's progress token: the reply then streams the call's progress.
+    pub progress_token: Option<ProgressToken>,
 }
 
 /// Takes the call out of `message` when the request qualifies; hands the message back otherwise.
@@ -55,16 +64,15 @@ pub(crate) fn take_call(
     match message {
         JsonRpcMessage::Request(request) => {
             // rmcp keeps the request's `_meta` in its extensions as well as in the params.
-            let wants_progress = request.request.get_meta().get_progress_token().is_some();
+            let meta_token = request.request.get_meta().get_progress_token();
             match request.request {
                 ClientRequest::CallToolRequest(call)
-                    if !wants_progress
-                        && call.params.progress_token().is_none()
-                        && call.params.input_responses.is_none()
+                    if call.params.input_responses.is_none()
                         && call.params.request_state.is_none() =>
                 {
                     Ok(DirectCall {
                         id: request.id,
+                        progress_token: call.params.progress_token().or(meta_token),
                         params: call.params,
                     })
                 }
@@ -103,33 +111,129 @@ pub(crate) fn backend_allows(core: &Core, scope: &RequestScope, name: &str) -> b
     }
 }
 
-/// Runs the call and writes the JSON-RPC reply rmcp would have sent for this session's version.
+/// Runs the call and writes the JSON-RPC reply rmcp would have sent for this session's version:
+/// plain JSON in this task, or, when the caller asked for progress, an SSE stream fed by a task.
 pub(crate) async fn answer(
-    core: &Core,
-    scope: &RequestScope,
+    core: Arc<Core>,
+    scope: RequestScope,
     call: DirectCall,
-    client: &ClientCapabilities,
-    cancel: CancellationToken,
+    client: ClientCapabilities,
+    in_flight: InFlightGuard,
 ) -> Response {
-    let DirectCall { id, params } = call;
-    let outcome = core
-        .call_tool(scope, params, (None, None), cancel.clone())
-        .await;
-    if cancel.is_cancelled() {
-        // A cancelled request gets no response (the spec's SHOULD NOT); rmcp ends its stream
-        // without one, and so does this reply.
-        return (
-            [(http::header::CONTENT_TYPE, "text/event-stream")],
-            axum::body::Body::empty(),
-        )
-            .into_response();
-    }
-    let message: ServerJsonRpcMessage =
-        match outcome.and_then(|response| legacy_result(response, client)) {
-            Ok(result) => JsonRpcMessage::response(result, id),
-            Err(error) => JsonRpcMessage::error(error, Some(id)),
+    let DirectCall {
+        id,
+        params,
+        progress_token,
+    } = call;
+    let cancel = in_flight.token();
+    let Some(progress_token) = progress_token else {
+        let outcome = core
+            .call_tool(
+                &scope,
+                params,
+                (None, CallerNotifier::Nobody),
+                cancel.clone(),
+            )
+            .await;
+        if cancel.is_cancelled() {
+            return no_response();
+        }
+        return axum::Json(reply(outcome, id, &client)).into_response();
+    };
+    let (events, body) = mpsc::channel::<Result<Bytes, Infallible>>(16);
+    tokio::spawn(async move {
+        // Held until the call ends, so a cancellation still finds it.
+        let _in_flight = in_flight;
+        let (progress_sender, mut progress) = mpsc::channel(16);
+        let notifier = CallerNotifier::Reply(progress_sender);
+        let call = core.call_tool(
+            &scope,
+            params,
+            (Some(progress_token), notifier),
+            cancel.clone(),
+        );
+        tokio::pin!(call);
+        let mut caller_gone = false;
+        let outcome = loop {
+            tokio::select! {
+                // Progress first: a call may end with updates still queued.
+                biased;
+                Some(update) = progress.recv() => {
+                    if !send_progress(&events, update).await {
+                        caller_gone = true;
+                        cancel.cancel();
+                    }
+                }
+                // A caller that hangs up cancels the call, as closing rmcp's stream does not:
+                // nobody is left to read the result.
+                () = events.closed(), if !caller_gone => {
+                    caller_gone = true;
+                    cancel.cancel();
+                }
+                outcome = &mut call => break outcome,
+            }
         };
-    axum::Json(message).into_response()
+        // The call is over and its notifier dropped: what is queued is all there is.
+        while let Ok(update) = progress.try_recv() {
+            send_progress(&events, update).await;
+        }
+        if cancel.is_cancelled() {
+            return;
+        }
+        let event = sse_event(&reply(outcome, id, &client));
+        if events.send(Ok(event)).await.is_err() {
+            tracing::debug!("caller left before the result of a streamed tool call");
+        }
+    });
+    (
+        [
+            (http::header::CONTENT_TYPE, "text/event-stream"),
+            (http::header::CACHE_CONTROL, "no-cache"),
+        ],
+        axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(body)),
+    )
+        .into_response()
+}
+
+/// Writes one progress event; false when the caller is gone.
+async fn send_progress(
+    events: &mpsc::Sender<Result<Bytes, Infallible>>,
+    update: ProgressNotificationParam,
+) -> bool {
+    let notification = ServerNotification::ProgressNotification(ProgressNotification::new(update));
+    let event = sse_event(&ServerJsonRpcMessage::notification(notification));
+    events.send(Ok(event)).await.is_ok()
+}
+
+/// A cancelled request gets no response (the spec's SHOULD NOT): rmcp ends its stream without
+/// one, and so does this reply.
+fn no_response() -> Response {
+    (
+        [(http::header::CONTENT_TYPE, "text/event-stream")],
+        axum::body::Body::empty(),
+    )
+        .into_response()
+}
+
+fn reply(
+    outcome: Result<CallToolResponse, ErrorData>,
+    id: RequestId,
+    client: &ClientCapabilities,
+) -> ServerJsonRpcMessage {
+    match outcome.and_then(|response| legacy_result(response, client)) {
+        Ok(result) => JsonRpcMessage::response(result, id),
+        Err(error) => JsonRpcMessage::error(error, Some(id)),
+    }
+}
+
+fn sse_event(message: &ServerJsonRpcMessage) -> Bytes {
+    let mut event = b"event: message\ndata: ".to_vec();
+    // Serializing rmcp's own message types cannot fail; an empty object would be the tell.
+    if serde_json::to_writer(&mut event, message).is_err() {
+        event.extend_from_slice(b"{}");
+    }
+    event.extend_from_slice(b"\n\n");
+    Bytes::from(event)
 }
 
 /// The result in the shape a session-era client expects, refused where rmcp refuses it.
@@ -165,14 +269,14 @@ pub(crate) struct InFlightCalls {
 
 impl InFlightCalls {
     /// Registers a call; it is forgotten when the returned guard drops.
-    pub fn start(&self, session: &str, id: &RequestId) -> InFlightGuard<'_> {
+    pub fn start(self: &Arc<Self>, session: &str, id: &RequestId) -> InFlightGuard {
         let key = (session.to_owned(), id.clone());
         let token = CancellationToken::new();
         if let Ok(mut calls) = self.calls.lock() {
             calls.insert(key.clone(), token.clone());
         }
         InFlightGuard {
-            calls: self,
+            calls: self.clone(),
             key,
             token,
         }
@@ -202,19 +306,19 @@ impl InFlightCalls {
     }
 }
 
-pub(crate) struct InFlightGuard<'a> {
-    calls: &'a InFlightCalls,
+pub(crate) struct InFlightGuard {
+    calls: Arc<InFlightCalls>,
     key: (String, RequestId),
     token: CancellationToken,
 }
 
-impl InFlightGuard<'_> {
+impl InFlightGuard {
     pub fn token(&self) -> CancellationToken {
         self.token.clone()
     }
 }
 
-impl Drop for InFlightGuard<'_> {
+impl Drop for InFlightGuard {
     fn drop(&mut self) {
         if let Ok(mut calls) = self.calls.calls.lock() {
             calls.remove(&self.key);

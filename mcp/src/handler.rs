@@ -13,12 +13,12 @@ use rmcp::model::{
     ListToolsResult, PaginatedRequestParams, RequestParamsMeta, ResultType, ServerCapabilities,
     SetLevelRequestParams, Tool,
 };
-use rmcp::service::{Peer, RequestContext, RoleServer};
+use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler};
 use tokio_util::sync::CancellationToken;
 
 use crate::admin::ADMIN_SERVER_ID;
-use crate::backend::{Backends, ToolBackend, ToolCall};
+use crate::backend::{Backends, CallerNotifier, ToolBackend, ToolCall};
 use crate::config::McpConfig;
 use crate::directory::{
     McpCaller, McpDirectory, ServerDefinition, ToolCallRecord, ToolCallSink, ToolCallStatus,
@@ -149,7 +149,7 @@ impl Core {
         &self,
         scope: &RequestScope,
         request: CallToolRequestParams,
-        (progress_token, peer): (Option<ProgressToken>, Option<Peer<RoleServer>>),
+        (progress_token, notifier): (Option<ProgressToken>, CallerNotifier),
         cancel: CancellationToken,
     ) -> Result<CallToolResponse, ErrorData> {
         let started = (Instant::now(), SystemTime::now());
@@ -190,7 +190,7 @@ impl Core {
                     name: tool.clone(),
                     arguments: request.arguments.clone(),
                     progress_token,
-                    peer,
+                    notifier,
                     cancel,
                 };
                 backend.call_tool(call).await
@@ -387,9 +387,14 @@ impl ServerHandler for HubHandler {
         let progress_token = request
             .progress_token()
             .or_else(|| context.meta.get_progress_token());
-        let peer = Some(context.peer.clone());
+        let notifier = CallerNotifier::Session(context.peer.clone());
         self.core
-            .call_tool(&scope, request, (progress_token, peer), context.ct.clone())
+            .call_tool(
+                &scope,
+                request,
+                (progress_token, notifier),
+                context.ct.clone(),
+            )
             .await
     }
 }

@@ -68,7 +68,7 @@ pub(crate) struct HubState {
     pub sse_sessions: Arc<dyn SseSessionRegistry>,
     pub sse_open: AtomicUsize,
     /// Calls answered outside rmcp (see [`direct_reply`]), for their cancellations.
-    direct_calls: InFlightCalls,
+    direct_calls: Arc<InFlightCalls>,
     shutdown: CancellationToken,
 }
 
@@ -135,7 +135,7 @@ impl McpHub {
                 sessions,
                 sse_sessions,
                 sse_open: AtomicUsize::new(0),
-                direct_calls: InFlightCalls::default(),
+                direct_calls: Arc::default(),
                 shutdown,
             }),
         }
@@ -333,15 +333,10 @@ impl McpHub {
                             ) =>
                         {
                             let in_flight = self.state.direct_calls.start(session, &call.id);
-                            let client = &record.initialize_params.capabilities;
-                            return direct_reply::answer(
-                                &self.state.core,
-                                &scope,
-                                call,
-                                client,
-                                in_flight.token(),
-                            )
-                            .await;
+                            let client = record.initialize_params.capabilities.clone();
+                            let core = self.state.core.clone();
+                            return direct_reply::answer(core, scope, call, client, in_flight)
+                                .await;
                         }
                         Ok(_) => None,
                         Err(message) => {

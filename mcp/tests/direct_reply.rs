@@ -1,4 +1,4 @@
-//! Session-era `tools/call` answered as one JSON reply (no progress, no notifications) while everything else streams through rmcp; cancellation of such calls; and proxies calling a Streamable upstream with plain POSTs (session expiry, SSE replies with server requests, errors passed through).
+//! Session-era `tools/call` answered outside rmcp (plain JSON, or SSE carrying progress then the result) while tools that log and other methods stay with rmcp; cancellation of such calls; and proxies calling a Streamable upstream with plain POSTs (session expiry, SSE replies with server requests and progress, errors passed through).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -180,7 +180,7 @@ async fn plain_calls_get_json_replies_and_calls_that_talk_back_stream() {
         unknown.body
     );
 
-    // A progress token needs the session's stream: rmcp answers, with the notifications.
+    // A progress token gets an SSE reply: the progress in order, then the result.
     let mut with_progress = call(5, "test_tool_with_progress", json!({}));
     with_progress["params"]["_meta"] = json!({"progressToken": "p-1"});
     let reply = post(&url, Some(&session), &version, with_progress).await;
@@ -189,15 +189,25 @@ async fn plain_calls_get_json_replies_and_calls_that_talk_back_stream() {
         "{}",
         reply.content_type
     );
-    let progress = reply
-        .events()
-        .into_iter()
+    let events = reply.events();
+    let progress: Vec<_> = events
+        .iter()
         .filter(|event| event["method"] == "notifications/progress")
-        .count();
-    assert_eq!(progress, 3, "{}", reply.body);
-    assert_eq!(reply.message()["id"], 5);
+        .map(|event| {
+            assert_eq!(event["params"]["progressToken"], "p-1", "{event}");
+            event["params"]["progress"].as_f64().unwrap()
+        })
+        .collect();
+    assert_eq!(progress, [0.0, 50.0, 100.0], "{}", reply.body);
+    assert_eq!(events.last().unwrap()["id"], 5, "{}", reply.body);
+    assert!(
+        events.last().unwrap()["result"]["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("progress")
+    );
 
-    // So does a tool that sends log messages.
+    // A tool that sends log messages is rmcp's: they need the session's streams.
     let reply = post(
         &url,
         Some(&session),
@@ -333,6 +343,26 @@ async fn mock_upstream(State(seen): State<Upstream>, headers: HeaderMap, body: S
             http::StatusCode::NOT_FOUND.into_response()
         }
         Some("tools/call") => match message["params"]["name"].as_str() {
+            Some("count") => {
+                let token = message["params"]["_meta"]["progressToken"].clone();
+                assert!(!token.is_null(), "{message}");
+                let events = [
+                    json!({"jsonrpc": "2.0", "method": "notifications/progress",
+                        "params": {"progressToken": token, "progress": 1, "total": 2}}),
+                    // Another call's progress on this stream is not the caller's.
+                    json!({"jsonrpc": "2.0", "method": "notifications/progress",
+                        "params": {"progressToken": "someone-else", "progress": 7}}),
+                    json!({"jsonrpc": "2.0", "method": "notifications/progress",
+                        "params": {"progressToken": token, "progress": 2, "total": 2}}),
+                    json!({"jsonrpc": "2.0", "id": id, "result": {
+                        "content": [{"type": "text", "text": "counted"}]}}),
+                ];
+                let body: String = events
+                    .iter()
+                    .map(|event| format!("data: {event}\n\n"))
+                    .collect();
+                ([(http::header::CONTENT_TYPE, "text/event-stream")], body).into_response()
+            }
             Some("talk") => {
                 let events = [
                     json!({"jsonrpc": "2.0", "id": "srv-1", "method": "ping"}),
@@ -387,6 +417,32 @@ async fn proxies_call_streamable_upstreams_with_plain_posts() {
     );
     assert_eq!(message["result"]["structuredContent"]["words"], 1);
 
+    // Progress of the upstream call reaches the caller under the caller's own token.
+    let mut counting = call(3, "count", json!({}));
+    counting["params"]["_meta"] = json!({"progressToken": 42});
+    let reply = post(&url, Some(&session), &version, counting).await;
+    let events = reply.events();
+    let progress: Vec<_> = events
+        .iter()
+        .filter(|event| event["method"] == "notifications/progress")
+        .map(|event| {
+            (
+                event["params"]["progressToken"].clone(),
+                event["params"]["progress"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        progress,
+        [(json!(42), json!(1.0)), (json!(42), json!(2.0))],
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        events.last().unwrap()["result"]["content"][0]["text"],
+        "counted"
+    );
+
     // The upstream's own JSON-RPC error comes back unchanged.
     let reply = post(&url, Some(&session), &version, call(2, "fails", json!({}))).await;
     let error = &reply.message()["error"];
@@ -401,8 +457,8 @@ async fn proxies_call_streamable_upstreams_with_plain_posts() {
         .iter()
         .filter(|(_, _, message)| message["method"] == "tools/call")
         .collect();
-    // One refused on s1, then "talk" and "fails" on s2.
-    assert_eq!(calls.len(), 3, "{calls:?}");
+    // One refused on s1, then "talk", "count" and "fails" on s2.
+    assert_eq!(calls.len(), 4, "{calls:?}");
     assert_eq!(calls[0].0.as_deref(), Some("s1"));
     for (session, headers, message) in &calls[1..] {
         assert_eq!(session.as_deref(), Some("s2"));

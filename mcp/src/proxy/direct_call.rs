@@ -17,8 +17,9 @@ use rmcp::ErrorData;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotification,
     CancelledNotificationParam, ClientJsonRpcMessage, ClientNotification, ClientRequest,
-    ClientResult, EmptyResult, JsonRpcMessage, ProtocolVersion, RequestId, ServerJsonRpcMessage,
-    ServerRequest, ServerResult,
+    ClientResult, EmptyResult, JsonRpcMessage, NumberOrString, ProgressNotificationParam,
+    ProgressToken, ProtocolVersion, RequestId, RequestParamsMeta, ServerJsonRpcMessage,
+    ServerNotification, ServerRequest, ServerResult,
 };
 use rmcp::transport::streamable_http_client::{
     SseError, StreamableHttpClient, StreamableHttpError, StreamableHttpPostResponse,
@@ -26,7 +27,8 @@ use rmcp::transport::streamable_http_client::{
 };
 
 use super::sse_client::SseParser;
-use crate::backend::ToolCall;
+use super::{ProgressRoutes, progress_key};
+use crate::backend::{CallerNotifier, ToolCall};
 
 /// Largest reply (JSON body, or one SSE event) read from an upstream.
 const MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;
@@ -236,24 +238,43 @@ impl DirectRoute {
         })
     }
 
-    /// Calls the tool; cancels upstream when the caller cancels, gives up after `timeout`.
+    /// Calls the tool; forwards its progress to the caller when asked, cancels upstream when the
+    /// caller cancels, gives up after `timeout`.
     pub async fn call(
         &self,
         http: &reqwest::Client,
         call: &ToolCall,
         timeout: Duration,
+        routes: &ProgressRoutes,
     ) -> Result<CallToolResponse, DirectFailure> {
-        // A string id of our own cannot collide with rmcp's numeric ids on the same session.
-        let id = RequestId::String(
-            format!("aiproxy-{}", self.next_id.fetch_add(1, Ordering::Relaxed)).into(),
-        );
+        // A string id of our own cannot collide with rmcp's numeric ids on the same session;
+        // it doubles as the upstream progress token, unique for the same reason.
+        let id_text: Arc<str> =
+            format!("aiproxy-{}", self.next_id.fetch_add(1, Ordering::Relaxed)).into();
+        let id = RequestId::String(id_text.clone());
         let mut params = CallToolRequestParams::new(call.name.clone());
         params.arguments = call.arguments.clone();
+        // Progress may come on the call's own stream (read below) or on rmcp's GET stream
+        // (forwarded by `ProgressRelay` through `routes`).
+        let progress = call.progress_token.as_ref().map(|caller_token| {
+            let upstream_token = ProgressToken(NumberOrString::String(id_text.clone()));
+            params.set_progress_token(upstream_token.clone());
+            let key = progress_key(&upstream_token);
+            if let Ok(mut routes) = routes.lock() {
+                routes.insert(key.clone(), (call.notifier.clone(), caller_token.clone()));
+            }
+            ProgressRoute {
+                key,
+                caller_token: caller_token.clone(),
+                notifier: &call.notifier,
+                routes,
+            }
+        });
         let message = ClientJsonRpcMessage::request(
             ClientRequest::CallToolRequest(CallToolRequest::new(params)),
             id.clone(),
         );
-        let exchange = self.exchange(http, &message, &id);
+        let exchange = self.exchange(http, &message, &id, progress.as_ref());
         tokio::select! {
             outcome = tokio::time::timeout(timeout, exchange) => outcome.unwrap_or_else(|_| {
                 Err(DirectFailure::Failed(upstream_error("upstream tools/call timed out")))
@@ -291,6 +312,7 @@ impl DirectRoute {
         http: &reqwest::Client,
         message: &ClientJsonRpcMessage,
         id: &RequestId,
+        progress: Option<&ProgressRoute<'_>>,
     ) -> Result<CallToolResponse, DirectFailure> {
         let response = self.post(http, message).await.map_err(|error| {
             DirectFailure::Transport(upstream_error(format!("upstream failed: {error}")))
@@ -316,7 +338,7 @@ impl DirectRoute {
             ));
         }
         if content_type.starts_with("text/event-stream") {
-            return self.read_stream(http, response, id).await;
+            return self.read_stream(http, response, id, progress).await;
         }
         if content_type.starts_with("application/json") {
             let body = read_bounded(response).await?;
@@ -344,6 +366,7 @@ impl DirectRoute {
         http: &reqwest::Client,
         response: reqwest::Response,
         id: &RequestId,
+        progress: Option<&ProgressRoute<'_>>,
     ) -> Result<CallToolResponse, DirectFailure> {
         let mut parser = SseParser::default();
         let mut chunks = response.bytes_stream();
@@ -367,6 +390,14 @@ impl DirectRoute {
                 if let JsonRpcMessage::Request(request) = &message {
                     self.refuse_request(http, request.id.clone(), &request.request)
                         .await;
+                    continue;
+                }
+                if let JsonRpcMessage::Notification(notification) = &message {
+                    if let (Some(route), ServerNotification::ProgressNotification(update)) =
+                        (progress, &notification.notification)
+                    {
+                        route.forward(update.params.clone()).await;
+                    }
                     continue;
                 }
                 if let Some(answer) = answer_of(message, id) {
@@ -395,6 +426,35 @@ impl DirectRoute {
         };
         if let Err(error) = self.post(http, &reply).await {
             tracing::debug!(%error, "upstream request left unanswered");
+        }
+    }
+}
+
+/// Progress of one direct call: the upstream token's key in the shared routes, and the caller's
+/// own token. Leaves the routes when dropped.
+struct ProgressRoute<'a> {
+    key: String,
+    caller_token: ProgressToken,
+    notifier: &'a CallerNotifier,
+    routes: &'a ProgressRoutes,
+}
+
+impl ProgressRoute<'_> {
+    async fn forward(&self, mut update: ProgressNotificationParam) {
+        if progress_key(&update.progress_token) != self.key {
+            return;
+        }
+        update.progress_token = self.caller_token.clone();
+        if let Err(error) = self.notifier.progress(update).await {
+            tracing::debug!(%error, "progress notification not forwarded");
+        }
+    }
+}
+
+impl Drop for ProgressRoute<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut routes) = self.routes.lock() {
+            routes.remove(&self.key);
         }
     }
 }

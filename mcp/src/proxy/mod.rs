@@ -14,15 +14,15 @@ use rmcp::model::{
     ServerNotification, ServerResult, Tool,
 };
 use rmcp::service::{
-    Peer, PeerRequestOptions, RoleClient, RoleServer, RunningService, RxJsonRpcMessage,
-    ServiceError, TxJsonRpcMessage,
+    PeerRequestOptions, RoleClient, RunningService, RxJsonRpcMessage, ServiceError,
+    TxJsonRpcMessage,
 };
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::Transport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::{ClientHandler, ErrorData, ServiceExt};
 
-use crate::backend::{ToolBackend, ToolCall};
+use crate::backend::{CallerNotifier, ToolBackend, ToolCall};
 use crate::directory::RemoteEndpoint;
 use direct_call::{DirectFailure, DirectRoute, RecordingClient, SeenSession};
 
@@ -35,8 +35,8 @@ struct Live {
     direct: Option<DirectRoute>,
 }
 
-/// Where progress for an upstream token goes: the downstream client and its own token.
-type ProgressRoutes = Arc<Mutex<HashMap<String, (Peer<RoleServer>, ProgressToken)>>>;
+/// Where progress for an upstream token goes: the downstream caller and its own token.
+type ProgressRoutes = Arc<Mutex<HashMap<String, (CallerNotifier, ProgressToken)>>>;
 
 /// The client side of a proxy connection. Progress is not handled here: rmcp runs each
 /// notification handler in its own task, which can reorder them; [`ProgressRelay`] forwards
@@ -83,10 +83,10 @@ impl<T: Transport<RoleClient>> Transport<RoleClient> for ProgressRelay<T> {
                     .lock()
                     .ok()
                     .and_then(|routes| routes.get(&key).cloned());
-                if let Some((peer, token)) = route {
+                if let Some((notifier, token)) = route {
                     let mut forwarded = progress.params.clone();
                     forwarded.progress_token = token;
-                    if let Err(error) = peer.notify_progress(forwarded).await {
+                    if let Err(error) = notifier.progress(forwarded).await {
                         tracing::debug!(%error, "progress notification not forwarded");
                     }
                     continue;
@@ -178,17 +178,13 @@ impl<C: Connector> Proxy<C> {
             .peer()
             .send_cancellable_request(request, options)
             .await?;
-        let route_key =
-            call.progress_token
-                .as_ref()
-                .zip(call.peer.as_ref())
-                .map(|(token, peer)| {
-                    let key = progress_key(&handle.progress_token);
-                    if let Ok(mut routes) = self.routes.lock() {
-                        routes.insert(key.clone(), (peer.clone(), token.clone()));
-                    }
-                    key
-                });
+        let route_key = call.progress_token.as_ref().map(|token| {
+            let key = progress_key(&handle.progress_token);
+            if let Ok(mut routes) = self.routes.lock() {
+                routes.insert(key.clone(), (call.notifier.clone(), token.clone()));
+            }
+            key
+        });
         let request_id = handle.id.clone();
         let outcome = tokio::select! {
             outcome = handle.await_response() => outcome,
@@ -251,12 +247,9 @@ impl<C: Connector> ToolBackend for Proxy<C> {
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
         let upstream = self.upstream().await?;
-        // Progress needs rmcp's client, which routes the upstream's notifications back.
-        if call.progress_token.is_none()
-            && let Some(direct) = &upstream.direct
-        {
+        if let Some(direct) = &upstream.direct {
             let http = self.connector.http();
-            return match direct.call(http, &call, self.timeout).await {
+            return match direct.call(http, &call, self.timeout, &self.routes).await {
                 Ok(response) => Ok(response),
                 Err(DirectFailure::Failed(error)) => Err(error),
                 Err(DirectFailure::Transport(error)) => {
@@ -269,15 +262,17 @@ impl<C: Connector> ToolBackend for Proxy<C> {
                     self.forget(&upstream).await;
                     let upstream = self.upstream().await?;
                     match &upstream.direct {
-                        Some(direct) => match direct.call(http, &call, self.timeout).await {
-                            Ok(response) => Ok(response),
-                            Err(DirectFailure::Failed(error) | DirectFailure::Transport(error)) => {
-                                Err(error)
+                        Some(direct) => {
+                            match direct.call(http, &call, self.timeout, &self.routes).await {
+                                Ok(response) => Ok(response),
+                                Err(
+                                    DirectFailure::Failed(error) | DirectFailure::Transport(error),
+                                ) => Err(error),
+                                Err(DirectFailure::SessionGone) => {
+                                    Err(upstream_error("upstream session lost twice in a row"))
+                                }
                             }
-                            Err(DirectFailure::SessionGone) => {
-                                Err(upstream_error("upstream session lost twice in a row"))
-                            }
-                        },
+                        }
                         None => self
                             .try_call(&upstream, &call)
                             .await

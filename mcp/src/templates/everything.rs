@@ -177,8 +177,7 @@ impl ToolBackend for EverythingServer {
                     let param =
                         LoggingMessageNotificationParam::new(LoggingLevel::Info, json!(message))
                             .with_logger("everything");
-                    let Some(peer) = &call.peer else { continue };
-                    if let Err(error) = peer.notify_logging_message(param).await {
+                    if let Err(error) = call.notifier.log(param).await {
                         tracing::debug!(%error, "log notification not delivered");
                     }
                 }
@@ -187,12 +186,12 @@ impl ToolBackend for EverythingServer {
                 )])
             }
             "test_tool_with_progress" => {
-                if let (Some(token), Some(peer)) = (&call.progress_token, &call.peer) {
+                if let Some(token) = &call.progress_token {
                     for progress in [0.0, 50.0, 100.0] {
                         let param = ProgressNotificationParam::new(token.clone(), progress)
                             .with_total(100.0)
                             .with_message(format!("Completed step {progress} of 100"));
-                        if let Err(error) = peer.notify_progress(param).await {
+                        if let Err(error) = call.notifier.progress(param).await {
                             tracing::debug!(%error, "progress notification not delivered");
                         }
                         tokio::time::sleep(Duration::from_millis(20)).await;
