@@ -108,7 +108,7 @@ function templateSection(template: McpTemplate | undefined, name: string, server
   if (!template) {
     section.append(h("p", {}, `This build offers no template ${name}.`));
   } else {
-    section.append(h("p", { "data-testid": "mcp-template-description" }, template.description));
+    section.append(h("p", { class: "about", "data-testid": "mcp-template-description" }, template.description));
   }
   const admin = paramsSetBy(template, McpTemplateParamOwner.ADMIN);
   section.append(
