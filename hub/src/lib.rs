@@ -212,10 +212,7 @@ pub async fn run(
         changes: changes.clone(),
         admin_key: admin_key.clone(),
         group_max_tokens: settings.group_max_token_num,
-        mcp_templates: mcp::embedded_templates()
-            .iter()
-            .map(|template| template.name.to_owned())
-            .collect(),
+        mcp_templates: mcp::embedded_templates().to_vec(),
         quota_time_zone: settings.quota_time_zone,
     };
     let mcp_bridge = Arc::new(McpBridge::new(

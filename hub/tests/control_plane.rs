@@ -125,7 +125,11 @@ impl Harness {
             changes: changes.clone(),
             admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
             group_max_tokens: 3,
-            mcp_templates: vec!["time".into()],
+            mcp_templates: mcp::embedded_templates()
+                .iter()
+                .filter(|template| template.name == "time")
+                .copied()
+                .collect(),
             quota_time_zone: chrono_tz::Tz::UTC,
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -856,6 +860,12 @@ async fn models_overrides_options_and_mcp() {
         .unwrap()
         .into_inner();
     assert_eq!(templates.templates, ["time"]);
+    let described: Vec<&str> = templates
+        .template_details
+        .iter()
+        .map(|template| template.name.as_str())
+        .collect();
+    assert_eq!(described, ["time"]);
     let listed = mcp
         .list_mcp_servers(pb::ListMcpServersRequest {
             group_id: "acme".into(),

@@ -1,4 +1,4 @@
-//! `McpService.TestMcpServer` and `ListMcpServerTools` for every kind of server (embedded, Streamable and SSE proxies; OpenAPI is in `mcp_openapi.rs`), with a group's parameters applied when a group is named.
+//! `McpService.TestMcpServer` and `ListMcpServerTools` for every kind of server (embedded, Streamable and SSE proxies; OpenAPI is in `mcp_openapi.rs`), with a group's parameters applied when a group is named; `ListTemplates` describing each embedded template as it declares itself.
 
 #![allow(
     clippy::unwrap_used,
@@ -96,6 +96,96 @@ async fn create_proxy(
 }
 
 const CLOCK_TOOLS: [&str; 2] = ["convert_time", "get_current_time"];
+
+/// A template parameter as a comparable row: name, description, who sets it, required.
+type ParamRow = (String, String, pb::McpTemplateParamOwner, bool);
+
+fn declared_params(template: &mcp::TemplateInfo) -> Vec<ParamRow> {
+    template
+        .params
+        .iter()
+        .map(|param| {
+            let set_by = match param.set_by {
+                mcp::ParamOwner::Admin => pb::McpTemplateParamOwner::Admin,
+                mcp::ParamOwner::Group => pb::McpTemplateParamOwner::Group,
+            };
+            (
+                param.name.to_owned(),
+                param.description.to_owned(),
+                set_by,
+                param.required,
+            )
+        })
+        .collect()
+}
+
+fn described_params(template: &pb::McpTemplate) -> Vec<ParamRow> {
+    template
+        .params
+        .iter()
+        .map(|param| {
+            (
+                param.name.clone(),
+                param.description.clone(),
+                param.set_by(),
+                param.required,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_templates_describes_each_template_as_it_declares_itself() {
+    let hub = TestHub::start().await;
+    let mut mcp = McpServiceClient::new(support::control_channel(&hub).await);
+    let listed = mcp
+        .list_templates(admin(pb::ListTemplatesRequest {}))
+        .await
+        .unwrap()
+        .into_inner();
+    let declared = mcp::embedded_templates();
+    // Field 1 still names every template, in the order of the descriptions.
+    let names: Vec<&str> = declared.iter().map(|template| template.name).collect();
+    assert_eq!(listed.templates, names);
+    let described: Vec<&str> = listed
+        .template_details
+        .iter()
+        .map(|template| template.name.as_str())
+        .collect();
+    assert_eq!(described, names);
+
+    for template in declared {
+        let answer = listed
+            .template_details
+            .iter()
+            .find(|answer| answer.name == template.name)
+            .unwrap();
+        assert_eq!(
+            answer.description, template.description,
+            "{}",
+            template.name
+        );
+        assert_eq!(
+            described_params(answer),
+            declared_params(template),
+            "{}",
+            template.name
+        );
+    }
+    // `time` and `fetch` have parameters to describe, of both owners: a group-set zone and
+    // admin-set limits.
+    let owners = |name: &str| -> Vec<pb::McpTemplateParamOwner> {
+        listed
+            .template_details
+            .iter()
+            .filter(|template| template.name == name)
+            .flat_map(|template| template.params.iter().map(pb::McpTemplateParam::set_by))
+            .collect()
+    };
+    assert!(owners("time").contains(&pb::McpTemplateParamOwner::Group));
+    assert!(owners("fetch").contains(&pb::McpTemplateParamOwner::Admin));
+    hub.stop().await.unwrap();
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_embedded_server_is_tested_and_listed_with_the_groups_parameters() {

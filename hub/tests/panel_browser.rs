@@ -1,4 +1,4 @@
-//! The panel end to end in headless Chromium: `web/tests/panel.e2e.mjs` (playwright-core) drives the embedded panel against a real hub, and this side checks through gRPC that what the browser created or changed is there.
+//! The panel end to end in headless Chromium: `web/tests/panel.e2e.mjs` (playwright-core) drives the embedded panel against a real hub, and this side checks through gRPC (and one MCP call) that what the browser created or changed is there.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,14 +13,46 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use hub::grpc::pb;
+use serde_json::json;
 use support::mock_openai::MockOpenAi;
-use support::{ADMIN_KEY, TestHub, admin, control_channel};
+use support::{ADMIN_KEY, TestHub, admin, control_channel, mcp_calls};
 
 /// The script bounds each wait to 10 s and itself to 150 s; this is the backstop.
 const BROWSER_RUN_LIMIT: Duration = Duration::from_secs(210);
 
 /// Tokens the script pages through, ten at a time, in a group of their own.
 const PAGING_TOKENS: usize = 12;
+
+/// The key this side calls MCP tools with, in a group of its own made after the browser run.
+const CALLER_KEY: &str = "sk-panel-e2e-mcp-caller-0001";
+
+/// The embedded templates as they declare themselves, for the script to check the forms
+/// against (independently of what ListTemplates answers).
+fn declared_templates() -> String {
+    let templates: Vec<serde_json::Value> = mcp::embedded_templates()
+        .iter()
+        .map(|template| {
+            let params: Vec<serde_json::Value> = template
+                .params
+                .iter()
+                .map(|param| {
+                    let set_by = match param.set_by {
+                        mcp::ParamOwner::Admin => "admin",
+                        mcp::ParamOwner::Group => "group",
+                    };
+                    json!({
+                        "name": param.name,
+                        "description": param.description,
+                        "setBy": set_by,
+                        "required": param.required,
+                    })
+                })
+                .collect();
+            json!({"name": template.name, "description": template.description, "params": params})
+        })
+        .collect();
+    serde_json::Value::from(templates).to_string()
+}
 
 #[tokio::test]
 async fn panel_round_trip_in_headless_chromium() {
@@ -75,6 +107,7 @@ async fn panel_round_trip_in_headless_chromium() {
         .env("PANEL_URL", hub.url(""))
         .env("ADMIN_KEY", ADMIN_KEY)
         .env("UPSTREAM_URL", upstream.base_url())
+        .env("TEMPLATES", declared_templates())
         .env("CHROMIUM", &chromium)
         .kill_on_drop(true)
         .output();
@@ -217,6 +250,56 @@ async fn panel_round_trip_in_headless_chromium() {
         .unwrap()
         .into_inner();
     assert!(tested.ok, "{}", tested.error);
+
+    // The server made through the fetch template's admin inputs, then saved with the masked
+    // values the edit form showed: it reaches the hub's own loopback address
+    // (allow_private_networks) and cuts the page at the byte limit typed in.
+    let fetch_id = created["fetchServer"].as_str().unwrap();
+    let fetch = get_mcp_server(&mut mcp, fetch_id).await.unwrap();
+    assert_eq!(fetch.r#type, pb::McpServerType::Embedded as i32);
+    assert_eq!(fetch.template, "fetch");
+    let mut param_names: Vec<&str> = fetch.params.keys().map(String::as_str).collect();
+    param_names.sort_unstable();
+    assert_eq!(
+        param_names,
+        ["allow_private_networks", "max_response_bytes"]
+    );
+    groups
+        .create_group(admin(pb::CreateGroupRequest {
+            group: Some(pb::Group {
+                id: "mcp-caller".into(),
+                ..Default::default()
+            }),
+        }))
+        .await
+        .unwrap();
+    tokens
+        .create_token(admin(pb::CreateTokenRequest {
+            token: Some(pb::Token {
+                group_id: "mcp-caller".into(),
+                name: "caller".into(),
+                ..Default::default()
+            }),
+            key: Some(CALLER_KEY.into()),
+        }))
+        .await
+        .unwrap();
+    let reply = mcp_calls::call_tool(
+        &hub,
+        &format!("/mcp/public/{fetch_id}"),
+        CALLER_KEY,
+        "fetch",
+        json!({"url": hub.url("/panel/")}),
+    )
+    .await;
+    let text = reply["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap_or_default();
+    let max_bytes = created["fetchMaxBytes"].as_str().unwrap();
+    assert!(
+        text.contains(&format!("(response cut at {max_bytes} bytes)")),
+        "{reply}"
+    );
 
     // The OpenAPI server: uploaded as a file, then replaced by a pasted document.
     let pets_id = created["petsServer"].as_str().unwrap();

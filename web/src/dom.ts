@@ -90,10 +90,14 @@ export function table(headers: string[], rows: Child[][], testId: string): HTMLT
 export type Field =
   | { kind: "text" | "password" | "textarea" | "number" | "datetime"; name: string; label: string; value?: string; required?: boolean; hint?: string }
   | { kind: "checkbox"; name: string; label: string; checked?: boolean }
-  | { kind: "select"; name: string; label: string; options: [string, string][]; value?: string; hint?: string }
-  | { kind: "file"; name: string; label: string; accept?: string; hint?: string };
+  | { kind: "select"; name: string; label: string; options: [string, string][]; value?: string; hint?: string; onChange?: (value: string) => void }
+  | { kind: "file"; name: string; label: string; accept?: string; hint?: string }
+  // Controls the page draws itself (and may redraw), on a row of their own.
+  | { kind: "slot"; element: HTMLElement };
 
-/// What a form's submit gets: text values by name; checkboxes and chosen files apart.
+/// What a form's submit gets: text values by name; checkboxes and chosen files apart. Controls
+/// of a slot come as text by their name too (a checked checkbox as "on", an unchecked one not
+/// at all).
 export type Values = Record<string, string> & { checked: Record<string, boolean>; files: Record<string, File | undefined> };
 
 /// A form of `fields`; `submit` gets every value as entered (strings, checkboxes apart).
@@ -105,20 +109,28 @@ export function form(
 ): HTMLFormElement {
   const element = h("form", { "data-testid": testId, class: "form" });
   for (const field of fields) {
+    if (field.kind === "slot") {
+      element.append(h("div", { class: "wide" }, field.element));
+      continue;
+    }
     let control: HTMLElement;
     switch (field.kind) {
       case "checkbox":
         control = h("input", { type: "checkbox", name: field.name, checked: field.checked ?? false });
         break;
-      case "select":
-        control = h(
+      case "select": {
+        const select = h(
           "select",
           { name: field.name },
           ...field.options.map(([value, label]) =>
             h("option", { value, selected: value === field.value }, label),
           ),
         );
+        const onChange = field.onChange;
+        if (onChange) select.addEventListener("change", () => onChange(select.value));
+        control = select;
         break;
+      }
       case "textarea":
         control = h("textarea", { name: field.name, rows: 4, required: field.required }, field.value ?? "");
         break;
@@ -143,7 +155,11 @@ export function form(
     event.preventDefault();
     const data = new FormData(element);
     const values = { checked: {}, files: {} } as unknown as Values;
+    for (const [name, value] of data.entries()) {
+      if (typeof value === "string") values[name] = value.trim();
+    }
     for (const field of fields) {
+      if (field.kind === "slot") continue;
       if (field.kind === "checkbox") {
         values.checked[field.name] = data.get(field.name) !== null;
       } else if (field.kind === "file") {

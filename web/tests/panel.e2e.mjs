@@ -3,15 +3,19 @@
 // (reading its shown-once key), a channel to the test's mock upstream, send one relay request
 // with the new key, and see it on the dashboard and the logs page; then a refused write shows
 // the server's error, and the group, token, models, options and MCP pages each make one
-// change; then MCP servers are created through the forms (embedded from a template with a
-// group's parameter, OpenAPI from an uploaded file, then edited with a pasted document), one
-// is deleted, the token's allow-lists are edited, and a list is paged through, searched and
-// batch-deleted from. Prints one JSON line with what it created for the Rust side to check
-// through gRPC. Expects embedded MCP servers `clock` and `doomed` (the Rust side's config
-// file) and a group `paging` with tokens page-token-00..11 (made by the Rust side).
+// change; then MCP servers are created through the forms (embedded from templates, through
+// the inputs of the template's admin parameters and its group's parameters, each described
+// as the template declares; OpenAPI from an uploaded file, then edited with a pasted
+// document), one is deleted, the token's allow-lists are edited, and a list is paged through,
+// searched and batch-deleted from. Prints one JSON line with what it created for the Rust
+// side to check through gRPC. Expects embedded MCP servers `clock` and `doomed` (the Rust
+// side's config file) and a group `paging` with tokens page-token-00..11 (made by the Rust
+// side).
 //
 // Env: PANEL_URL (the hub's base URL), ADMIN_KEY, UPSTREAM_URL (mock OpenAI base URL),
-// CHROMIUM (default /usr/bin/chromium). Every wait is bounded; the whole run is too.
+// TEMPLATES (JSON: the embedded templates as they declare themselves, `[{name, description,
+// params: [{name, description, setBy: "admin" | "group", required}]}]`), CHROMIUM (default
+// /usr/bin/chromium). Every wait is bounded; the whole run is too.
 import { chromium } from "playwright-core";
 
 const WAIT_MS = 10_000;
@@ -19,10 +23,11 @@ const TOTAL_MS = 150_000;
 const base = process.env.PANEL_URL;
 const adminKey = process.env.ADMIN_KEY;
 const upstream = process.env.UPSTREAM_URL;
-if (!base || !adminKey || !upstream) {
-  console.error("PANEL_URL, ADMIN_KEY and UPSTREAM_URL are required");
+if (!base || !adminKey || !upstream || !process.env.TEMPLATES) {
+  console.error("PANEL_URL, ADMIN_KEY, UPSTREAM_URL and TEMPLATES are required");
   process.exit(2);
 }
+const templates = JSON.parse(process.env.TEMPLATES);
 const guard = setTimeout(() => {
   console.error(`the browser run took longer than ${TOTAL_MS} ms`);
   process.exit(3);
@@ -35,6 +40,9 @@ const channelKey = "sk-e2e-upstream-secret-0123456789";
 const model = "gpt-4o-mini";
 const clockServer = "e2e-clock";
 const clockZone = "Europe/Paris";
+const fetchServer = "e2e-fetch";
+// Small enough that the panel's own page is cut: the Rust side fetches it through the server.
+const fetchMaxBytes = "100";
 const petsServer = "e2e-pets";
 const petsBaseUrl = "http://127.0.0.1:9/api";
 const tokenMcpServers = [clockServer, `${petsServer}/listPets`];
@@ -52,6 +60,38 @@ function petsSpec(operationIds) {
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
+}
+
+function template(name) {
+  const found = templates.find((candidate) => candidate.name === name);
+  check(found, `no template ${name} in TEMPLATES`);
+  return found;
+}
+
+/// The embedded-server form shows `name`'s description, an input per admin parameter
+/// (labelled, described, required ones marked and enforced) and lists the group parameters.
+async function checkTemplateSection(page, name) {
+  const declared = template(name);
+  const section = page.locator('[data-testid="mcp-form"] [data-testid="mcp-template"]');
+  await section.locator('[data-testid="mcp-template-description"]', { hasText: declared.description }).waitFor();
+  const admin = declared.params.filter((param) => param.setBy === "admin");
+  const group = declared.params.filter((param) => param.setBy === "group");
+  const inputs = section.locator('input[name^="param:"]');
+  check((await inputs.count()) === admin.length, `${name}: ${await inputs.count()} inputs, ${admin.length} admin parameters`);
+  for (const param of admin) {
+    const input = section.locator(`input[name="param:${param.name}"]`);
+    // `has` is relative to the label.
+    const label = section.locator("label", { has: page.locator(`input[name="param:${param.name}"]`) });
+    const text = (await label.textContent()) ?? "";
+    check(text.includes(param.name) && text.includes(param.description), `${name}.${param.name} label: ${text}`);
+    check(text.includes("(required)") === param.required, `${name}.${param.name} required mark: ${text}`);
+    check(((await input.getAttribute("required")) !== null) === param.required, `${name}.${param.name} required attribute`);
+  }
+  const listed = section.locator('[data-testid="mcp-template-group-params"] li');
+  check((await listed.count()) === group.length, `${name}: ${await listed.count()} group parameters listed, ${group.length} declared`);
+  for (const param of group) {
+    await listed.filter({ hasText: param.name }).filter({ hasText: param.description }).waitFor();
+  }
 }
 
 /// Reloads the current page until `probe` holds (the log writer batches, so rows appear a
@@ -235,14 +275,42 @@ try {
   await serverRow.locator("button", { hasText: "Disable" }).click();
   await serverRow.locator("td", { hasText: "disabled" }).waitFor();
 
-  // An embedded server from a template (the choices come from ListTemplates) that every group
-  // must give a parameter before it may use it.
+  // An embedded server from a template (the choices and their parameters come from
+  // ListTemplates) set through the inputs of its admin parameters.
   await page.click('[data-testid="new-mcp"]');
   await page.selectOption('[data-testid="mcp-type"]', { label: "embedded" });
   const templateChoices = await page.locator('[data-testid="mcp-form"] select[name="template"] option').allTextContents();
-  check(["everything", "fetch", "time"].every((name) => templateChoices.includes(name)), `templates offered: ${templateChoices}`);
+  check(
+    JSON.stringify([...templateChoices].sort()) === JSON.stringify(templates.map((declared) => declared.name).sort()),
+    `templates offered: ${templateChoices}`,
+  );
+  // What was typed stays when the template changes: only the template's part is redrawn.
+  await page.fill('[data-testid="mcp-form"] input[name="id"]', fetchServer);
+  for (const name of templates.map((declared) => declared.name)) {
+    await page.selectOption('[data-testid="mcp-form"] select[name="template"]', name);
+    await checkTemplateSection(page, name);
+  }
+  await page.selectOption('[data-testid="mcp-form"] select[name="template"]', "fetch");
+  check((await page.inputValue('[data-testid="mcp-form"] input[name="id"]')) === fetchServer, "the id was lost");
+  await page.fill('[data-testid="mcp-form"] input[name="param:allow_private_networks"]', "true");
+  await page.fill('[data-testid="mcp-form"] input[name="param:max_response_bytes"]', fetchMaxBytes);
+  await page.click('[data-testid="mcp-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `MCP server ${fetchServer} created` }).waitFor();
+  // Edited: the inputs show the stored values masked, and saved as they are they keep them.
+  const fetchRow = page.locator('[data-testid="mcp-table"] tbody tr', { hasText: fetchServer });
+  await fetchRow.locator("button", { hasText: "Edit" }).click();
+  await checkTemplateSection(page, "fetch");
+  const shownBytes = await page.inputValue('[data-testid="mcp-form"] input[name="param:max_response_bytes"]');
+  check(shownBytes !== "" && shownBytes !== fetchMaxBytes, `max_response_bytes not shown masked: ${shownBytes}`);
+  await page.click('[data-testid="mcp-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `MCP server ${fetchServer} saved` }).waitFor();
+
+  // A template whose parameter each group sets, required of every group before it may use it.
+  await page.click('[data-testid="new-mcp"]');
+  await page.selectOption('[data-testid="mcp-type"]', { label: "embedded" });
   await page.fill('[data-testid="mcp-form"] input[name="id"]', clockServer);
   await page.selectOption('[data-testid="mcp-form"] select[name="template"]', "time");
+  await checkTemplateSection(page, "time");
   await page.fill('[data-testid="mcp-form"] input[name="required_group_params"]', "local_timezone");
   await page.fill('[data-testid="mcp-form"] input[name="price_per_call"]', "0.01");
   await page.click('[data-testid="mcp-form"] button[type="submit"]');
@@ -256,7 +324,15 @@ try {
   await page.locator('[data-testid="mcp-params-none"]').waitFor();
   await page.click('[data-testid="mcp-params-test"]');
   await page.locator("#notice", { hasText: `${clockServer} for ${groupId}: failed` }).waitFor();
-  await page.fill('[data-testid="mcp-params-form"] textarea[name="params"]', `local_timezone=${clockZone}`);
+  // The template's group parameters are offered as inputs, the required one marked.
+  const offered = page.locator('[data-testid="mcp-params-template"] input[name^="param:"]');
+  const groupParams = template("time").params.filter((param) => param.setBy === "group");
+  check((await offered.count()) === groupParams.length, `${await offered.count()} group inputs offered`);
+  const zoneLabel = (await page.locator('[data-testid="mcp-params-template"] label', {
+    has: page.locator('input[name="param:local_timezone"]'),
+  }).textContent()) ?? "";
+  check(zoneLabel.includes("(required)"), `local_timezone, required by the server, not marked: ${zoneLabel}`);
+  await page.fill('[data-testid="mcp-params-form"] input[name="param:local_timezone"]', clockZone);
   await page.click('[data-testid="mcp-params-form"] button[type="submit"]');
   const storedParams = page.locator('[data-testid="mcp-params-stored"]');
   await storedParams.locator("td", { hasText: "local_timezone" }).waitFor();
@@ -308,10 +384,10 @@ try {
   await page.locator('[data-testid="mcp-table"] tbody tr', { hasText: doomedServer })
     .locator("button", { hasText: "Delete" }).click();
   await page.locator("#notice", { hasText: `MCP server ${doomedServer} deleted` }).waitFor();
-  check(
-    (await page.locator('[data-testid="mcp-table"] tbody tr', { hasText: doomedServer }).count()) === 0,
-    "the deleted server is still listed",
-  );
+  // The notice comes before the list is read again: wait for the row to go.
+  await page.locator('[data-testid="mcp-table"] tbody tr', { hasText: doomedServer })
+    .waitFor({ state: "detached" })
+    .catch(() => check(false, "the deleted server is still listed"));
 
   // Edit the token's allow-lists.
   await page.goto(`${base}/panel/#/tokens?group=${groupId}`);
@@ -374,7 +450,8 @@ try {
   check(problems.length === 0, `browser errors: ${problems.join(" | ")}`);
   console.log(JSON.stringify({
     groupId, tokenName, tokenKey, channelName, model,
-    clockServer, clockZone, petsServer, petsBaseUrl, tokenMcpServers, doomedServer, pagingGroup,
+    clockServer, clockZone, fetchServer, fetchMaxBytes, petsServer, petsBaseUrl, tokenMcpServers, doomedServer,
+    pagingGroup,
   }));
 } catch (error) {
   failed = true;

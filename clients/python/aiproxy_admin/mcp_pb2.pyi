@@ -23,6 +23,12 @@ class McpServerType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MCP_SERVER_TYPE_PROXY_STREAMABLE: _ClassVar[McpServerType]
     MCP_SERVER_TYPE_PROXY_SSE: _ClassVar[McpServerType]
     MCP_SERVER_TYPE_OPENAPI: _ClassVar[McpServerType]
+
+class McpTemplateParamOwner(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED: _ClassVar[McpTemplateParamOwner]
+    MCP_TEMPLATE_PARAM_OWNER_ADMIN: _ClassVar[McpTemplateParamOwner]
+    MCP_TEMPLATE_PARAM_OWNER_GROUP: _ClassVar[McpTemplateParamOwner]
 MCP_SCOPE_UNSPECIFIED: McpScope
 MCP_SCOPE_PUBLIC: McpScope
 MCP_SCOPE_GROUP: McpScope
@@ -31,6 +37,9 @@ MCP_SERVER_TYPE_EMBEDDED: McpServerType
 MCP_SERVER_TYPE_PROXY_STREAMABLE: McpServerType
 MCP_SERVER_TYPE_PROXY_SSE: McpServerType
 MCP_SERVER_TYPE_OPENAPI: McpServerType
+MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED: McpTemplateParamOwner
+MCP_TEMPLATE_PARAM_OWNER_ADMIN: McpTemplateParamOwner
+MCP_TEMPLATE_PARAM_OWNER_GROUP: McpTemplateParamOwner
 
 class OpenApiSource(_message.Message):
     __slots__ = ("spec", "spec_url", "base_url", "allow_private_network", "credentials", "include_operations", "exclude_operations", "compact")
@@ -181,10 +190,34 @@ class ListTemplatesRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ListTemplatesResponse(_message.Message):
-    __slots__ = ("templates",)
+    __slots__ = ("templates", "template_details")
     TEMPLATES_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_DETAILS_FIELD_NUMBER: _ClassVar[int]
     templates: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, templates: _Optional[_Iterable[str]] = ...) -> None: ...
+    template_details: _containers.RepeatedCompositeFieldContainer[McpTemplate]
+    def __init__(self, templates: _Optional[_Iterable[str]] = ..., template_details: _Optional[_Iterable[_Union[McpTemplate, _Mapping]]] = ...) -> None: ...
+
+class McpTemplate(_message.Message):
+    __slots__ = ("name", "description", "params")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    params: _containers.RepeatedCompositeFieldContainer[McpTemplateParam]
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., params: _Optional[_Iterable[_Union[McpTemplateParam, _Mapping]]] = ...) -> None: ...
+
+class McpTemplateParam(_message.Message):
+    __slots__ = ("name", "description", "set_by", "required")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    SET_BY_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    set_by: McpTemplateParamOwner
+    required: bool
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., set_by: _Optional[_Union[McpTemplateParamOwner, str]] = ..., required: _Optional[bool] = ...) -> None: ...
 
 class GroupMcpParams(_message.Message):
     __slots__ = ("server_id", "group_id", "params", "updated_at_ms")

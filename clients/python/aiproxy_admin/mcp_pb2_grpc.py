@@ -138,7 +138,8 @@ class McpServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListTemplates(self, request, context):
-        """Names of the embedded server templates this build offers.
+        """The embedded server templates this build offers: names, and each one described with the
+        parameters it reads.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -148,3 +148,16 @@ def test_mcp_server_test_and_tools(admin):
     tools = admin.mcp.ListMcpServerTools(mcp_pb2.ListMcpServerToolsRequest(id=server_id)).tools
     assert sorted(tool.name for tool in tools) == ["convert_time", "get_current_time"]
     admin.mcp.DeleteMcpServer(mcp_pb2.DeleteMcpServerRequest(id=server_id))
+
+
+def test_templates_described(admin):
+    from aiproxy_admin import mcp_pb2
+
+    listed = admin.mcp.ListTemplates(mcp_pb2.ListTemplatesRequest())
+    assert list(listed.templates) == ["time"]
+    (time,) = listed.template_details
+    assert time.name == "time" and time.description
+    (zone,) = time.params
+    assert zone.name == "local_timezone"
+    assert zone.set_by == mcp_pb2.MCP_TEMPLATE_PARAM_OWNER_GROUP
+    assert not zone.required

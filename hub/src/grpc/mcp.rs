@@ -1,6 +1,7 @@
 //! `McpService`: MCP server definitions and per-group params. Headers, params and credentials
 //! are masked in every response; sending a masked value back keeps the stored one.
 
+use mcp::{ParamOwner, TemplateInfo};
 use tonic::{Request, Response, Status};
 
 use super::convert::{decimal, decimal_text, non_empty, status_from, status_pb};
@@ -45,6 +46,26 @@ fn scope_from(field: &str, value: i32) -> Result<Option<McpScope>, Status> {
         Ok(pb::McpScope::Group) => Some(McpScope::Group),
         Err(_) => return Err(invalid(field, format!("unknown scope {value}"))),
     })
+}
+
+fn template_pb(template: &TemplateInfo) -> pb::McpTemplate {
+    pb::McpTemplate {
+        name: template.name.to_owned(),
+        description: template.description.to_owned(),
+        params: template
+            .params
+            .iter()
+            .map(|param| pb::McpTemplateParam {
+                name: param.name.to_owned(),
+                description: param.description.to_owned(),
+                set_by: (match param.set_by {
+                    ParamOwner::Admin => pb::McpTemplateParamOwner::Admin,
+                    ParamOwner::Group => pb::McpTemplateParamOwner::Group,
+                }) as i32,
+                required: param.required,
+            })
+            .collect(),
+    }
 }
 
 fn kind_pb(kind: McpServerKind) -> i32 {
@@ -363,8 +384,13 @@ impl McpService for Mcp {
         &self,
         _request: Request<pb::ListTemplatesRequest>,
     ) -> Result<Response<pb::ListTemplatesResponse>, Status> {
+        let templates = &self.0.mcp_templates;
         Ok(Response::new(pb::ListTemplatesResponse {
-            templates: self.0.mcp_templates.clone(),
+            templates: templates
+                .iter()
+                .map(|template| template.name.to_owned())
+                .collect(),
+            template_details: templates.iter().map(template_pb).collect(),
         }))
     }
 

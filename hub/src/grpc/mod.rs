@@ -51,8 +51,8 @@ pub struct ControlPlane {
     pub admin_key: AdminKey,
     /// Most tokens one group may hold; 0 is unlimited (`GROUP_MAX_TOKEN_NUM`).
     pub group_max_tokens: u32,
-    /// Names of the embedded MCP templates this build offers (`ListTemplates`).
-    pub mcp_templates: Vec<String>,
+    /// The embedded MCP templates this build offers, described (`ListTemplates`).
+    pub mcp_templates: Vec<::mcp::TemplateInfo>,
     /// Where quota periods begin (`QUOTA_TIME_ZONE`), for the period usage tokens show.
     pub quota_time_zone: chrono_tz::Tz,
 }

@@ -6,10 +6,24 @@
 // Secrets (headers, template parameters, OpenAPI credentials, group parameters) come back
 // masked by the server; a masked value sent back unchanged keeps the stored secret, so the
 // forms show them as they are.
+//
+// Embedded servers are built from what ListTemplates describes: the template's description,
+// one input per parameter the admin sets, and the parameters each group sets (offered in the
+// group-parameters view). A template reads only the parameters it declares and ignores any
+// other, so there is no box for free-form extra parameters: they would be stored and never
+// read. Editing keeps stored parameters the inputs do not cover unless they are unticked.
 import { api, isNotFound } from "../api";
 import { Status, statusFilterOptions, statusName, statusOptions, toggled } from "../common";
 import { button, form, h, list, pairs, pairsText, showNotice, table, time, type Field, type Values } from "../dom";
-import { McpScope, McpServerType, type GroupMcpParams, type McpServer } from "../gen/aiproxy/admin/v1/mcp_pb";
+import {
+  McpScope,
+  McpServerType,
+  McpTemplateParamOwner,
+  type GroupMcpParams,
+  type McpServer,
+  type McpTemplate,
+  type McpTemplateParam,
+} from "../gen/aiproxy/admin/v1/mcp_pb";
 import { pager } from "../paging";
 
 const scopeName: Record<number, string> = {
@@ -68,13 +82,114 @@ function commonFields(server?: McpServer): Field[] {
   ];
 }
 
-function typeFields(type: McpServerType, templates: string[], server?: McpServer): Field[] {
+/// The input of a template parameter: labelled with its name (marked when required) and
+/// described; `param:NAME` in the form's values. `enforce`: the form cannot be sent without it.
+function paramInput(param: McpTemplateParam, value: string, required: boolean, enforce = required): HTMLLabelElement {
+  return h(
+    "label",
+    {},
+    h("span", {}, param.name, required ? h("strong", { class: "required" }, " (required)") : null),
+    h("input", { type: "text", name: `param:${param.name}`, value, required: enforce, autocomplete: "off" }),
+    h("small", {}, param.description),
+  );
+}
+
+function paramsSetBy(template: McpTemplate | undefined, owner: McpTemplateParamOwner): McpTemplateParam[] {
+  return template?.params.filter((param) => param.setBy === owner) ?? [];
+}
+
+/// What the form shows for `template`: its description, one input per parameter the admin
+/// sets, the parameters each group sets, and (editing a server of this template) the stored
+/// parameters no input covers, kept unless unticked.
+function templateSection(template: McpTemplate | undefined, name: string, server?: McpServer): HTMLElement {
+  const section = h("div", { "data-testid": "mcp-template" });
+  // Stored values belong to the stored template: another template reads other names.
+  const stored = server?.type === McpServerType.EMBEDDED && server.template === name ? server.params : {};
+  if (!template) {
+    section.append(h("p", {}, `This build offers no template ${name}.`));
+  } else {
+    section.append(h("p", { class: "about", "data-testid": "mcp-template-description" }, template.description));
+  }
+  const admin = paramsSetBy(template, McpTemplateParamOwner.ADMIN);
+  section.append(
+    admin.length > 0
+      ? h(
+          "div",
+          { class: "fields", "data-testid": "mcp-template-admin-params" },
+          ...admin.map((param) => paramInput(param, stored[param.name] ?? "", param.required)),
+        )
+      : h("p", { "data-testid": "mcp-template-no-admin-params" }, "The admin sets no parameter of this template."),
+  );
+  const group = paramsSetBy(template, McpTemplateParamOwner.GROUP);
+  if (group.length > 0) {
+    section.append(
+      h("p", {}, "Each group sets these through Group parameters (list one under Required group parameters to hide the server from groups that have not set it):"),
+      h(
+        "ul",
+        { "data-testid": "mcp-template-group-params" },
+        ...group.map((param) =>
+          h("li", {}, h("code", {}, param.name), param.required ? " (required)" : "", `: ${param.description}`),
+        ),
+      ),
+    );
+  }
+  const others = Object.keys(stored).filter((key) => !admin.some((param) => param.name === key));
+  if (others.length > 0) {
+    section.append(
+      h("p", {}, "Also stored (values masked); untick to remove:"),
+      h(
+        "div",
+        { class: "fields", "data-testid": "mcp-template-other-params" },
+        ...others.map((key) =>
+          h(
+            "label",
+            { class: "check" },
+            h("input", { type: "checkbox", name: `keep:${key}`, checked: true }),
+            h("span", {}, `${key}=${stored[key]} `, h("small", {}, group.some((param) => param.name === key)
+              ? "(the value for groups that set none)"
+              : "(not read by this template)")),
+          ),
+        ),
+      ),
+    );
+  }
+  return section;
+}
+
+/// The template parameters a submitted form gives: the admin inputs filled in, and the stored
+/// parameters left ticked.
+function templateParams(values: Values, template: McpTemplate | undefined, stored?: McpServer): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const param of paramsSetBy(template, McpTemplateParamOwner.ADMIN)) {
+    const value = values[`param:${param.name}`] ?? "";
+    if (value !== "") params[param.name] = value;
+  }
+  if (stored?.type === McpServerType.EMBEDDED && stored.template === values.template) {
+    for (const [key, value] of Object.entries(stored.params)) {
+      if (!(key in params) && values[`keep:${key}`] === "on") params[key] = value;
+    }
+  }
+  return params;
+}
+
+function typeFields(type: McpServerType, templates: McpTemplate[], server?: McpServer): Field[] {
   switch (type) {
     case McpServerType.EMBEDDED: {
-      const names = server?.template && !templates.includes(server.template) ? [...templates, server.template] : templates;
+      const names = templates.map((template) => template.name);
+      if (server?.template && !names.includes(server.template)) names.push(server.template);
+      const chosen = server?.template || names[0] || "";
+      const find = (name: string) => templates.find((template) => template.name === name);
+      const slot = h("div", {}, templateSection(find(chosen), chosen, server));
       return [
-        { kind: "select", name: "template", label: "Template", options: names.map((name) => [name, name]), value: server?.template },
-        { kind: "textarea", name: "params", label: "Template parameters", value: pairsText(server?.params ?? {}), hint: MASKED_HINT },
+        {
+          kind: "select",
+          name: "template",
+          label: "Template",
+          options: names.map((name) => [name, name]),
+          value: chosen,
+          onChange: (name) => slot.replaceChildren(templateSection(find(name), name, server)),
+        },
+        { kind: "slot", element: slot },
       ];
     }
     case McpServerType.PROXY_STREAMABLE:
@@ -105,7 +220,7 @@ function typeFields(type: McpServerType, templates: string[], server?: McpServer
 }
 
 /// The server message a form describes; `stored` is the server being edited.
-async function serverFrom(values: Values, type: McpServerType, id: string, stored?: McpServer) {
+async function serverFrom(values: Values, type: McpServerType, id: string, templates: McpTemplate[], stored?: McpServer) {
   const server = {
     id,
     type,
@@ -133,7 +248,7 @@ async function serverFrom(values: Values, type: McpServerType, id: string, store
   switch (type) {
     case McpServerType.EMBEDDED:
       server.template = values.template;
-      server.params = pairs(values.params);
+      server.params = templateParams(values, templates.find((template) => template.name === values.template), stored);
       break;
     case McpServerType.PROXY_STREAMABLE:
     case McpServerType.PROXY_SSE:
@@ -174,7 +289,7 @@ function source(server: McpServer): string {
 }
 
 export async function mcpPage(root: HTMLElement): Promise<void> {
-  const { templates } = await api.mcp.listTemplates({});
+  const templates = (await api.mcp.listTemplates({})).templateDetails;
   const editor = h("div", { class: "editor" });
   const detail = h("div", { class: "detail", "data-testid": "mcp-tools" });
   const filter = { keyword: "", scope: McpScope.UNSPECIFIED, groupId: "", status: Status.UNSPECIFIED };
@@ -261,7 +376,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
     function draw(): void {
       slot.replaceChildren(
         form([...commonFields(server), ...typeFields(type, templates, server)], server ? "Save" : "Create", async (values) => {
-          const message = await serverFrom(values, type, server?.id ?? values.id, server);
+          const message = await serverFrom(values, type, server?.id ?? values.id, templates, server);
           const answer = server
             ? await api.mcp.updateMcpServer({ server: message, updateMask: { paths: EDITABLE } })
             : await api.mcp.createMcpServer({ server: message });
@@ -304,8 +419,13 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
     );
   }
 
-  /// One group's parameters of `server`: pick the group, then read (masked), set, delete.
+  /// One group's parameters of `server`: pick the group, then read (masked), set, delete. For a
+  /// server from a template, one input per parameter the template reads from groups.
   function showParams(server: McpServer): void {
+    const template = server.type === McpServerType.EMBEDDED
+      ? templates.find((candidate) => candidate.name === server.template)
+      : undefined;
+    const offered = paramsSetBy(template, McpTemplateParamOwner.GROUP);
     const slot = h("div");
     detail.replaceChildren(
       h("h3", {}, `Group parameters of ${server.id}`),
@@ -321,6 +441,34 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
       slot,
       button("Close", () => detail.replaceChildren()),
     );
+
+    /// The template's group parameters as inputs (marked when the template or the server
+    /// requires them, never enforced: a group may save the others first), then a box for any
+    /// other name (a proxy's header, a security scheme, a name the server requires).
+    function paramsFields(stored: Record<string, string>): Field[] {
+      const fields: Field[] = [];
+      if (offered.length > 0) {
+        fields.push({
+          kind: "slot",
+          element: h(
+            "div",
+            { class: "fields", "data-testid": "mcp-params-template" },
+            ...offered.map((param) =>
+              paramInput(param, stored[param.name] ?? "", param.required || server.requiredGroupParams.includes(param.name), false),
+            ),
+          ),
+        });
+      }
+      const others = Object.fromEntries(Object.entries(stored).filter(([key]) => !offered.some((param) => param.name === key)));
+      fields.push({
+        kind: "textarea",
+        name: "params",
+        label: offered.length > 0 ? "Other parameters" : "Parameters",
+        value: pairsText(others),
+        hint: MASKED_HINT,
+      });
+      return fields;
+    }
 
     async function load(groupId: string): Promise<void> {
       let current: GroupMcpParams | undefined;
@@ -340,10 +488,15 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
             )
           : h("p", { "data-testid": "mcp-params-none" }, `${groupId} has set no parameters for ${server.id}.`),
         form(
-          [{ kind: "textarea", name: "params", label: "Parameters", value: pairsText(current?.params ?? {}), hint: MASKED_HINT }],
+          paramsFields(current?.params ?? {}),
           "Save",
           async (values) => {
-            await api.mcp.setGroupMcpParams({ params: { serverId: server.id, groupId, params: pairs(values.params) } });
+            const params = pairs(values.params);
+            for (const param of offered) {
+              const value = values[`param:${param.name}`] ?? "";
+              if (value !== "") params[param.name] = value;
+            }
+            await api.mcp.setGroupMcpParams({ params: { serverId: server.id, groupId, params } });
             showNotice(`parameters of ${groupId} for ${server.id} saved`);
             await load(groupId);
           },

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/mcp.proto.
  */
 export const file_aiproxy_admin_v1_mcp: GenFile = /*@__PURE__*/
-  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSKkAgoNT3BlbkFwaVNvdXJjZRIMCgRzcGVjGAEgASgJEhAKCHNwZWNfdXJsGAIgASgJEhAKCGJhc2VfdXJsGAMgASgJEh0KFWFsbG93X3ByaXZhdGVfbmV0d29yaxgEIAEoCBJFCgtjcmVkZW50aWFscxgFIAMoCzIwLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZS5DcmVkZW50aWFsc0VudHJ5EhoKEmluY2x1ZGVfb3BlcmF0aW9ucxgGIAMoCRIaChJleGNsdWRlX29wZXJhdGlvbnMYByADKAkSDwoHY29tcGFjdBgIIAEoCBoyChBDcmVkZW50aWFsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEirQUKCU1jcFNlcnZlchIKCgJpZBgBIAEoCRIpCgVzY29wZRgCIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyVHlwZRIQCgh0ZW1wbGF0ZRgFIAEoCRILCgN1cmwYBiABKAkSOQoHaGVhZGVycxgHIAMoCzIoLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLkhlYWRlcnNFbnRyeRI1CgVxdWVyeRgIIAMoCzImLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLlF1ZXJ5RW50cnkSNwoGcGFyYW1zGAkgAygLMicuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUGFyYW1zRW50cnkSMAoHb3BlbmFwaRgKIAEoCzIfLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZRIoCgZzdGF0dXMYCyABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIVCg1jcmVhdGVkX2F0X21zGAwgASgDEhUKDXVwZGF0ZWRfYXRfbXMYDSABKAMSEAoId2FybmluZ3MYDiADKAkSFgoOcHJpY2VfcGVyX2NhbGwYDyABKAkSHQoVcmVxdWlyZWRfZ3JvdXBfcGFyYW1zGBAgAygJGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKClF1ZXJ5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkUKFkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIiIQoTR2V0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCSK2AQoVTGlzdE1jcFNlcnZlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEikKBXNjb3BlGAMgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgEIAEoCRIoCgZzdGF0dXMYBSABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIPCgdrZXl3b3JkGAYgASgJInMKFkxpc3RNY3BTZXJ2ZXJzUmVzcG9uc2USLAoHc2VydmVycxgBIAMoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgDInYKFlVwZGF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKFkRlbGV0ZU1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkiUQoZU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBIKCgJpZBgBIAEoCRIoCgZzdGF0dXMYAiABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cyIWChRMaXN0VGVtcGxhdGVzUmVxdWVzdCIqChVMaXN0VGVtcGxhdGVzUmVzcG9uc2USEQoJdGVtcGxhdGVzGAEgAygJIrkBCg5Hcm91cE1jcFBhcmFtcxIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkSPAoGcGFyYW1zGAMgAygLMiwuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcy5QYXJhbXNFbnRyeRIVCg11cGRhdGVkX2F0X21zGAQgASgDGi0KC1BhcmFtc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiTAoYU2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0EjAKBnBhcmFtcxgBIAEoCzIgLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMiPwoYR2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJCChtEZWxldGVHcm91cE1jcFBhcmFtc1JlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIjQKFFRlc3RNY3BTZXJ2ZXJSZXF1ZXN0EgoKAmlkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIloKFVRlc3RNY3BTZXJ2ZXJSZXNwb25zZRIKCgJvaxgBIAEoCBINCgVlcnJvchgCIAEoCRISCgp0b29sX2NvdW50GAMgASgFEhIKCmxhdGVuY3lfbXMYBCABKAMiOQoZTGlzdE1jcFNlcnZlclRvb2xzUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJyCgdNY3BUb29sEgwKBG5hbWUYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSGQoRaW5wdXRfc2NoZW1hX2pzb24YBCABKAkSGgoSb3V0cHV0X3NjaGVtYV9qc29uGAUgASgJIkYKGkxpc3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEigKBXRvb2xzGAEgAygLMhkuYWlwcm94eS5hZG1pbi52MS5NY3BUb29sKlAKCE1jcFNjb3BlEhkKFU1DUF9TQ09QRV9VTlNQRUNJRklFRBAAEhQKEE1DUF9TQ09QRV9QVUJMSUMQARITCg9NQ1BfU0NPUEVfR1JPVVAQAiqwAQoNTWNwU2VydmVyVHlwZRIfChtNQ1BfU0VSVkVSX1RZUEVfVU5TUEVDSUZJRUQQABIcChhNQ1BfU0VSVkVSX1RZUEVfRU1CRURERUQQARIkCiBNQ1BfU0VSVkVSX1RZUEVfUFJPWFlfU1RSRUFNQUJMRRACEh0KGU1DUF9TRVJWRVJfVFlQRV9QUk9YWV9TU0UQAxIbChdNQ1BfU0VSVkVSX1RZUEVfT1BFTkFQSRAEMogJCgpNY3BTZXJ2aWNlElgKD0NyZWF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuQ3JlYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElIKDEdldE1jcFNlcnZlchIlLmFpcHJveHkuYWRtaW4udjEuR2V0TWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEmMKDkxpc3RNY3BTZXJ2ZXJzEicuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyc1JlcXVlc3QaKC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJzUmVzcG9uc2USWAoPVXBkYXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5VcGRhdGVNY3BTZXJ2ZXJSZXF1ZXN0GhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISUwoPRGVsZXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5EZWxldGVNY3BTZXJ2ZXJSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5El4KElNldE1jcFNlcnZlclN0YXR1cxIrLmFpcHJveHkuYWRtaW4udjEuU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEmAKDUxpc3RUZW1wbGF0ZXMSJi5haXByb3h5LmFkbWluLnYxLkxpc3RUZW1wbGF0ZXNSZXF1ZXN0GicuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVzcG9uc2USYAoNVGVzdE1jcFNlcnZlchImLmFpcHJveHkuYWRtaW4udjEuVGVzdE1jcFNlcnZlclJlcXVlc3QaJy5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXNwb25zZRJvChJMaXN0TWNwU2VydmVyVG9vbHMSKy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEmEKEVNldEdyb3VwTWNwUGFyYW1zEiouYWlwcm94eS5hZG1pbi52MS5TZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QaIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zEmEKEUdldEdyb3VwTWNwUGFyYW1zEiouYWlwcm94eS5hZG1pbi52MS5HZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QaIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zEl0KFERlbGV0ZUdyb3VwTWNwUGFyYW1zEi0uYWlwcm94eS5hZG1pbi52MS5EZWxldGVHcm91cE1jcFBhcmFtc1JlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHliBnByb3RvMw", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSKkAgoNT3BlbkFwaVNvdXJjZRIMCgRzcGVjGAEgASgJEhAKCHNwZWNfdXJsGAIgASgJEhAKCGJhc2VfdXJsGAMgASgJEh0KFWFsbG93X3ByaXZhdGVfbmV0d29yaxgEIAEoCBJFCgtjcmVkZW50aWFscxgFIAMoCzIwLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZS5DcmVkZW50aWFsc0VudHJ5EhoKEmluY2x1ZGVfb3BlcmF0aW9ucxgGIAMoCRIaChJleGNsdWRlX29wZXJhdGlvbnMYByADKAkSDwoHY29tcGFjdBgIIAEoCBoyChBDcmVkZW50aWFsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEirQUKCU1jcFNlcnZlchIKCgJpZBgBIAEoCRIpCgVzY29wZRgCIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyVHlwZRIQCgh0ZW1wbGF0ZRgFIAEoCRILCgN1cmwYBiABKAkSOQoHaGVhZGVycxgHIAMoCzIoLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLkhlYWRlcnNFbnRyeRI1CgVxdWVyeRgIIAMoCzImLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLlF1ZXJ5RW50cnkSNwoGcGFyYW1zGAkgAygLMicuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUGFyYW1zRW50cnkSMAoHb3BlbmFwaRgKIAEoCzIfLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZRIoCgZzdGF0dXMYCyABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIVCg1jcmVhdGVkX2F0X21zGAwgASgDEhUKDXVwZGF0ZWRfYXRfbXMYDSABKAMSEAoId2FybmluZ3MYDiADKAkSFgoOcHJpY2VfcGVyX2NhbGwYDyABKAkSHQoVcmVxdWlyZWRfZ3JvdXBfcGFyYW1zGBAgAygJGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKClF1ZXJ5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkUKFkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIiIQoTR2V0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCSK2AQoVTGlzdE1jcFNlcnZlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEikKBXNjb3BlGAMgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgEIAEoCRIoCgZzdGF0dXMYBSABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIPCgdrZXl3b3JkGAYgASgJInMKFkxpc3RNY3BTZXJ2ZXJzUmVzcG9uc2USLAoHc2VydmVycxgBIAMoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgDInYKFlVwZGF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKFkRlbGV0ZU1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkiUQoZU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBIKCgJpZBgBIAEoCRIoCgZzdGF0dXMYAiABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cyIWChRMaXN0VGVtcGxhdGVzUmVxdWVzdCJjChVMaXN0VGVtcGxhdGVzUmVzcG9uc2USEQoJdGVtcGxhdGVzGAEgAygJEjcKEHRlbXBsYXRlX2RldGFpbHMYAiADKAsyHS5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlImQKC01jcFRlbXBsYXRlEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSMgoGcGFyYW1zGAMgAygLMiIuYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZVBhcmFtIoABChBNY3BUZW1wbGF0ZVBhcmFtEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSNwoGc2V0X2J5GAMgASgOMicuYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZVBhcmFtT3duZXISEAoIcmVxdWlyZWQYBCABKAgiuQEKDkdyb3VwTWNwUGFyYW1zEhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCRI8CgZwYXJhbXMYAyADKAsyLC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zLlBhcmFtc0VudHJ5EhUKDXVwZGF0ZWRfYXRfbXMYBCABKAMaLQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJMChhTZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QSMAoGcGFyYW1zGAEgASgLMiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcyI/ChhHZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIkIKG0RlbGV0ZUdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiNAoUVGVzdE1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiWgoVVGVzdE1jcFNlcnZlclJlc3BvbnNlEgoKAm9rGAEgASgIEg0KBWVycm9yGAIgASgJEhIKCnRvb2xfY291bnQYAyABKAUSEgoKbGF0ZW5jeV9tcxgEIAEoAyI5ChlMaXN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0EgoKAmlkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJInIKB01jcFRvb2wSDAoEbmFtZRgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIZChFpbnB1dF9zY2hlbWFfanNvbhgEIAEoCRIaChJvdXRwdXRfc2NoZW1hX2pzb24YBSABKAkiRgoaTGlzdE1jcFNlcnZlclRvb2xzUmVzcG9uc2USKAoFdG9vbHMYASADKAsyGS5haXByb3h5LmFkbWluLnYxLk1jcFRvb2wqUAoITWNwU2NvcGUSGQoVTUNQX1NDT1BFX1VOU1BFQ0lGSUVEEAASFAoQTUNQX1NDT1BFX1BVQkxJQxABEhMKD01DUF9TQ09QRV9HUk9VUBACKrABCg1NY3BTZXJ2ZXJUeXBlEh8KG01DUF9TRVJWRVJfVFlQRV9VTlNQRUNJRklFRBAAEhwKGE1DUF9TRVJWRVJfVFlQRV9FTUJFRERFRBABEiQKIE1DUF9TRVJWRVJfVFlQRV9QUk9YWV9TVFJFQU1BQkxFEAISHQoZTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NTRRADEhsKF01DUF9TRVJWRVJfVFlQRV9PUEVOQVBJEAQqiQEKFU1jcFRlbXBsYXRlUGFyYW1Pd25lchIoCiRNQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfVU5TUEVDSUZJRUQQABIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfQURNSU4QARIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfR1JPVVAQAjKICQoKTWNwU2VydmljZRJYCg9DcmVhdGVNY3BTZXJ2ZXISKC5haXByb3h5LmFkbWluLnYxLkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJSCgxHZXRNY3BTZXJ2ZXISJS5haXByb3h5LmFkbWluLnYxLkdldE1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJjCg5MaXN0TWNwU2VydmVycxInLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlcnNSZXF1ZXN0GiguYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyc1Jlc3BvbnNlElgKD1VwZGF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuVXBkYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElMKD0RlbGV0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlTWNwU2VydmVyUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJeChJTZXRNY3BTZXJ2ZXJTdGF0dXMSKy5haXByb3h5LmFkbWluLnYxLlNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJgCg1MaXN0VGVtcGxhdGVzEiYuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVxdWVzdBonLmFpcHJveHkuYWRtaW4udjEuTGlzdFRlbXBsYXRlc1Jlc3BvbnNlEmAKDVRlc3RNY3BTZXJ2ZXISJi5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXF1ZXN0GicuYWlwcm94eS5hZG1pbi52MS5UZXN0TWNwU2VydmVyUmVzcG9uc2USbwoSTGlzdE1jcFNlcnZlclRvb2xzEisuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0GiwuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRJhChFTZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuU2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcxJhChFHZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuR2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcxJdChREZWxldGVHcm91cE1jcFBhcmFtcxItLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5YgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
 
 /**
  * @generated from message aiproxy.admin.v1.OpenApiSource
@@ -387,9 +387,19 @@ export const ListTemplatesRequestSchema: GenMessage<ListTemplatesRequest> = /*@_
  */
 export type ListTemplatesResponse = Message<"aiproxy.admin.v1.ListTemplatesResponse"> & {
   /**
+   * Names of the templates, in the order of `template_details` (kept for clients that read
+   * names only).
+   *
    * @generated from field: repeated string templates = 1;
    */
   templates: string[];
+
+  /**
+   * Each template: what it does and the parameters it reads.
+   *
+   * @generated from field: repeated aiproxy.admin.v1.McpTemplate template_details = 2;
+   */
+  templateDetails: McpTemplate[];
 };
 
 /**
@@ -398,6 +408,78 @@ export type ListTemplatesResponse = Message<"aiproxy.admin.v1.ListTemplatesRespo
  */
 export const ListTemplatesResponseSchema: GenMessage<ListTemplatesResponse> = /*@__PURE__*/
   messageDesc(file_aiproxy_admin_v1_mcp, 10);
+
+/**
+ * An embedded server template: what `McpServer.template` may name.
+ *
+ * @generated from message aiproxy.admin.v1.McpTemplate
+ */
+export type McpTemplate = Message<"aiproxy.admin.v1.McpTemplate"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * What the server does, one line.
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * Every parameter the template reads, in the template's order. The template ignores any
+   * other parameter: one that is not listed here is stored but has no effect.
+   *
+   * @generated from field: repeated aiproxy.admin.v1.McpTemplateParam params = 3;
+   */
+  params: McpTemplateParam[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpTemplate.
+ * Use `create(McpTemplateSchema)` to create a new message.
+ */
+export const McpTemplateSchema: GenMessage<McpTemplate> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 11);
+
+/**
+ * @generated from message aiproxy.admin.v1.McpTemplateParam
+ */
+export type McpTemplateParam = Message<"aiproxy.admin.v1.McpTemplateParam"> & {
+  /**
+   * The key in `McpServer.params` or in a group's parameters.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * What the value means, its form and default.
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * @generated from field: aiproxy.admin.v1.McpTemplateParamOwner set_by = 3;
+   */
+  setBy: McpTemplateParamOwner;
+
+  /**
+   * The server does not work (for a group) until it is set.
+   *
+   * @generated from field: bool required = 4;
+   */
+  required: boolean;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpTemplateParam.
+ * Use `create(McpTemplateParamSchema)` to create a new message.
+ */
+export const McpTemplateParamSchema: GenMessage<McpTemplateParam> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 12);
 
 /**
  * @generated from message aiproxy.admin.v1.GroupMcpParams
@@ -429,7 +511,7 @@ export type GroupMcpParams = Message<"aiproxy.admin.v1.GroupMcpParams"> & {
  * Use `create(GroupMcpParamsSchema)` to create a new message.
  */
 export const GroupMcpParamsSchema: GenMessage<GroupMcpParams> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 11);
+  messageDesc(file_aiproxy_admin_v1_mcp, 13);
 
 /**
  * @generated from message aiproxy.admin.v1.SetGroupMcpParamsRequest
@@ -446,7 +528,7 @@ export type SetGroupMcpParamsRequest = Message<"aiproxy.admin.v1.SetGroupMcpPara
  * Use `create(SetGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const SetGroupMcpParamsRequestSchema: GenMessage<SetGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 12);
+  messageDesc(file_aiproxy_admin_v1_mcp, 14);
 
 /**
  * @generated from message aiproxy.admin.v1.GetGroupMcpParamsRequest
@@ -468,7 +550,7 @@ export type GetGroupMcpParamsRequest = Message<"aiproxy.admin.v1.GetGroupMcpPara
  * Use `create(GetGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const GetGroupMcpParamsRequestSchema: GenMessage<GetGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 13);
+  messageDesc(file_aiproxy_admin_v1_mcp, 15);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteGroupMcpParamsRequest
@@ -490,7 +572,7 @@ export type DeleteGroupMcpParamsRequest = Message<"aiproxy.admin.v1.DeleteGroupM
  * Use `create(DeleteGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const DeleteGroupMcpParamsRequestSchema: GenMessage<DeleteGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 14);
+  messageDesc(file_aiproxy_admin_v1_mcp, 16);
 
 /**
  * @generated from message aiproxy.admin.v1.TestMcpServerRequest
@@ -515,7 +597,7 @@ export type TestMcpServerRequest = Message<"aiproxy.admin.v1.TestMcpServerReques
  * Use `create(TestMcpServerRequestSchema)` to create a new message.
  */
 export const TestMcpServerRequestSchema: GenMessage<TestMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 15);
+  messageDesc(file_aiproxy_admin_v1_mcp, 17);
 
 /**
  * @generated from message aiproxy.admin.v1.TestMcpServerResponse
@@ -549,7 +631,7 @@ export type TestMcpServerResponse = Message<"aiproxy.admin.v1.TestMcpServerRespo
  * Use `create(TestMcpServerResponseSchema)` to create a new message.
  */
 export const TestMcpServerResponseSchema: GenMessage<TestMcpServerResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 16);
+  messageDesc(file_aiproxy_admin_v1_mcp, 18);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerToolsRequest
@@ -573,7 +655,7 @@ export type ListMcpServerToolsRequest = Message<"aiproxy.admin.v1.ListMcpServerT
  * Use `create(ListMcpServerToolsRequestSchema)` to create a new message.
  */
 export const ListMcpServerToolsRequestSchema: GenMessage<ListMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 17);
+  messageDesc(file_aiproxy_admin_v1_mcp, 19);
 
 /**
  * @generated from message aiproxy.admin.v1.McpTool
@@ -614,7 +696,7 @@ export type McpTool = Message<"aiproxy.admin.v1.McpTool"> & {
  * Use `create(McpToolSchema)` to create a new message.
  */
 export const McpToolSchema: GenMessage<McpTool> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 18);
+  messageDesc(file_aiproxy_admin_v1_mcp, 20);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerToolsResponse
@@ -631,7 +713,7 @@ export type ListMcpServerToolsResponse = Message<"aiproxy.admin.v1.ListMcpServer
  * Use `create(ListMcpServerToolsResponseSchema)` to create a new message.
  */
 export const ListMcpServerToolsResponseSchema: GenMessage<ListMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 19);
+  messageDesc(file_aiproxy_admin_v1_mcp, 21);
 
 /**
  * @generated from enum aiproxy.admin.v1.McpScope
@@ -700,6 +782,39 @@ export const McpServerTypeSchema: GenEnum<McpServerType> = /*@__PURE__*/
   enumDesc(file_aiproxy_admin_v1_mcp, 1);
 
 /**
+ * Who gives a template parameter its value.
+ *
+ * @generated from enum aiproxy.admin.v1.McpTemplateParamOwner
+ */
+export enum McpTemplateParamOwner {
+  /**
+   * @generated from enum value: MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The admin, once for the server: `McpServer.params`.
+   *
+   * @generated from enum value: MCP_TEMPLATE_PARAM_OWNER_ADMIN = 1;
+   */
+  ADMIN = 1,
+
+  /**
+   * Each group for itself: `SetGroupMcpParams` (name it in `required_group_params` to make
+   * every group set it before the server is offered to it).
+   *
+   * @generated from enum value: MCP_TEMPLATE_PARAM_OWNER_GROUP = 2;
+   */
+  GROUP = 2,
+}
+
+/**
+ * Describes the enum aiproxy.admin.v1.McpTemplateParamOwner.
+ */
+export const McpTemplateParamOwnerSchema: GenEnum<McpTemplateParamOwner> = /*@__PURE__*/
+  enumDesc(file_aiproxy_admin_v1_mcp, 2);
+
+/**
  * @generated from service aiproxy.admin.v1.McpService
  */
 export const McpService: GenService<{
@@ -754,7 +869,8 @@ export const McpService: GenService<{
     output: typeof McpServerSchema;
   },
   /**
-   * Names of the embedded server templates this build offers.
+   * The embedded server templates this build offers: names, and each one described with the
+   * parameters it reads.
    *
    * @generated from rpc aiproxy.admin.v1.McpService.ListTemplates
    */
