@@ -209,6 +209,104 @@ async fn latencies(callers: &mut [Caller]) -> Vec<(Duration, Duration)> {
         .collect()
 }
 
+/// CPU time of the whole process per call of each caller (1000 calls each, one caller at a
+/// time): the sum over its threads of /proc/self/task/*/schedstat's first field.
+async fn cpu_per_call(callers: &mut [Caller]) -> Vec<Duration> {
+    let mut per_call = Vec::new();
+    for caller in callers.iter_mut() {
+        let before = cpu_time();
+        for _ in 0..SEQUENTIAL_CALLS {
+            caller.call().await;
+        }
+        per_call.push((cpu_time() - before) / SEQUENTIAL_CALLS as u32);
+    }
+    per_call
+}
+
+fn cpu_time() -> Duration {
+    let mut nanos = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").unwrap() {
+        let path = task.unwrap().path().join("schedstat");
+        // A thread may end between the listing and the read.
+        if let Ok(stat) = std::fs::read_to_string(path) {
+            nanos += stat.split(' ').next().unwrap().parse::<u64>().unwrap();
+        }
+    }
+    Duration::from_nanos(nanos)
+}
+
+fn micros(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e6
+}
+
+/// A bare HTTP forwarder (axum in, reqwest out, headers and body passed through, no MCP at all):
+/// the floor for any proxy hop on this machine, one more loopback exchange.
+async fn bare_forwarder(upstream: String) -> String {
+    let http = reqwest::Client::new();
+    let forward = move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+        let (http, upstream) = (http.clone(), upstream.clone());
+        async move {
+            let mut request = http.post(&upstream).body(body);
+            for name in [
+                "authorization",
+                "accept",
+                "content-type",
+                "mcp-session-id",
+                "mcp-protocol-version",
+            ] {
+                if let Some(value) = headers.get(name) {
+                    request = request.header(name, value);
+                }
+            }
+            let reply = request.send().await.unwrap();
+            let mut response = axum::http::Response::builder().status(reply.status());
+            for name in ["content-type", "mcp-session-id"] {
+                if let Some(value) = reply.headers().get(name) {
+                    response = response.header(name, value);
+                }
+            }
+            response
+                .body(axum::body::Body::from(reply.bytes().await.unwrap()))
+                .unwrap()
+        }
+    };
+    // A canned MCP answer without the hub: what the hub's own request handling costs.
+    let canned = |body: axum::body::Bytes| async move {
+        let message: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let mut response =
+            axum::http::Response::builder().header("content-type", "application/json");
+        let body = match message["method"].as_str() {
+            Some("initialize") => {
+                response = response.header("mcp-session-id", "canned");
+                serde_json::json!({"jsonrpc": "2.0", "id": message["id"], "result": {
+                    "protocolVersion": "2025-11-25", "capabilities": {"tools": {}},
+                    "serverInfo": {"name": "canned", "version": "1"}}})
+            }
+            Some(method) if method.starts_with("notifications/") => {
+                return response
+                    .status(202)
+                    .body(axum::body::Body::empty())
+                    .unwrap();
+            }
+            _ => serde_json::json!({"jsonrpc": "2.0", "id": message["id"], "result": {
+                "content": [{"type": "text", "text": "Echo: bench"}]}}),
+        };
+        response
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap()
+    };
+    let app = axum::Router::new()
+        .route("/forward", axum::routing::post(forward))
+        .route("/canned", axum::routing::post(canned));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}/forward")
+}
+
 async fn throughput(url: &str, token: &str) -> f64 {
     let mut tasks = Vec::new();
     let deadline = Instant::now() + THROUGHPUT_WINDOW;
@@ -263,20 +361,23 @@ fn main() {
             Caller::Rmcp(client(format!("{gateway}/public/remote"), "tenant").await),
             Caller::Rmcp(client(format!("{gateway}/public/local"), "tenant").await),
         ];
+        let forwarder = bare_forwarder(upstream_url.clone()).await;
         let mut raw_callers = vec![
             Caller::Raw(RawSession::open(&upstream_url, "upstream-secret").await),
             Caller::Raw(RawSession::open(&format!("{gateway}/public/remote"), "tenant").await),
             Caller::Raw(RawSession::open(&format!("{gateway}/public/local"), "tenant").await),
+            Caller::Raw(RawSession::open(&forwarder, "upstream-secret").await),
+            Caller::Raw(RawSession::open(&forwarder.replace("/forward", "/canned"), "any").await),
         ];
         for (label, callers) in [
             ("rmcp client", &mut rmcp_callers),
             ("one reqwest POST per call, no client machinery", &mut raw_callers),
         ] {
             let measured = latencies(callers).await;
-            let [(direct_p50, direct_p99), (proxied_p50, proxied_p99), (embedded_p50, embedded_p99)] =
+            let [(direct_p50, direct_p99), (proxied_p50, proxied_p99), (embedded_p50, embedded_p99), ..] =
                 measured[..]
             else {
-                unreachable!("three callers")
+                unreachable!("three callers or more")
             };
             println!("tools/call echo, {SEQUENTIAL_CALLS} sequential calls each, in turns ({label}, loopback):");
             println!("  upstream directly     p50 {direct_p50:>10.1?}  p99 {direct_p99:>10.1?}");
@@ -287,6 +388,24 @@ fn main() {
                 proxied_p50.saturating_sub(direct_p50),
                 proxied_p99.saturating_sub(direct_p99)
             );
+            if callers.len() > 3 {
+                let cpu = cpu_per_call(callers).await;
+                println!(
+                    "  CPU per call, whole process (client + hubs): direct {:.1}µs, proxied {:.1}µs, embedded {:.1}µs, bare forward {:.1}µs, canned {:.1}µs",
+                    micros(cpu[0]), micros(cpu[1]), micros(cpu[2]), micros(cpu[3]), micros(cpu[4])
+                );
+            }
+            if let Some(&(canned_p50, canned_p99)) = measured.get(4) {
+                println!("  canned answer, no hub p50 {canned_p50:>10.1?}  p99 {canned_p99:>10.1?}  (axum, fixed JSON: the hub's own cost is direct minus this)");
+            }
+            if let Some(&(bare_p50, bare_p99)) = measured.get(3) {
+                println!("  bare HTTP forward     p50 {bare_p50:>10.1?}  p99 {bare_p99:>10.1?}  (axum + reqwest, no MCP: the floor)");
+                println!(
+                    "  added by a bare forward: p50 {:.1?}, p99 {:.1?}",
+                    bare_p50.saturating_sub(direct_p50),
+                    bare_p99.saturating_sub(direct_p99)
+                );
+            }
         }
         let direct_rps = throughput(&upstream_url, "upstream-secret").await;
         let proxied_rps = throughput(&format!("{gateway}/public/remote"), "tenant").await;

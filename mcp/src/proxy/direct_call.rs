@@ -15,11 +15,11 @@ use futures::stream::BoxStream;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use rmcp::ErrorData;
 use rmcp::model::{
-    CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotification,
-    CancelledNotificationParam, ClientJsonRpcMessage, ClientNotification, ClientRequest,
-    ClientResult, EmptyResult, JsonRpcMessage, NumberOrString, ProgressNotificationParam,
-    ProgressToken, ProtocolVersion, RequestId, RequestParamsMeta, ServerJsonRpcMessage,
-    ServerNotification, ServerRequest, ServerResult,
+    CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult,
+    CancelledNotification, CancelledNotificationParam, ClientJsonRpcMessage, ClientNotification,
+    ClientRequest, ClientResult, EmptyResult, JsonRpcMessage, NumberOrString,
+    ProgressNotificationParam, ProgressToken, ProtocolVersion, RequestId, RequestParamsMeta,
+    ServerJsonRpcMessage, ServerNotification, ServerRequest, ServerResult,
 };
 use rmcp::transport::streamable_http_client::{
     SseError, StreamableHttpClient, StreamableHttpError, StreamableHttpPostResponse,
@@ -342,12 +342,20 @@ impl DirectRoute {
         }
         if content_type.starts_with("application/json") {
             let body = read_bounded(response).await?;
-            let message =
-                serde_json::from_slice::<ServerJsonRpcMessage>(&body).map_err(|error| {
-                    DirectFailure::Failed(upstream_error(format!(
-                        "upstream sent an invalid message: {error}"
-                    )))
-                })?;
+            let message = match read_envelope(&body, id) {
+                Envelope::Answer(answer) => return answer,
+                Envelope::Other => {
+                    return Err(DirectFailure::Failed(upstream_error(
+                        "upstream answered another request",
+                    )));
+                }
+                Envelope::Message => serde_json::from_slice::<ServerJsonRpcMessage>(&body)
+                    .map_err(|error| {
+                        DirectFailure::Failed(upstream_error(format!(
+                            "upstream sent an invalid message: {error}"
+                        )))
+                    })?,
+            };
             return answer_of(message, id).unwrap_or_else(|| {
                 Err(DirectFailure::Failed(upstream_error(
                     "upstream answered another request",
@@ -382,6 +390,11 @@ impl DirectRoute {
             for event in parser.push(&chunk) {
                 if event.event != "message" || event.data.is_empty() {
                     continue;
+                }
+                match read_envelope(event.data.as_bytes(), id) {
+                    Envelope::Answer(answer) => return answer,
+                    Envelope::Other => continue,
+                    Envelope::Message => {}
                 }
                 let Ok(message) = serde_json::from_str::<ServerJsonRpcMessage>(&event.data) else {
                     tracing::debug!("skipping an upstream event that is no JSON-RPC message");
@@ -457,6 +470,74 @@ impl Drop for ProgressRoute<'_> {
             routes.remove(&self.key);
         }
     }
+}
+
+/// What a direct call needs to know of an upstream message, read without rmcp's message type:
+/// that type's result is an untagged enum which tries every kind of result in turn, and costs
+/// more than the rest of the hop's parsing together.
+#[derive(serde::Deserialize)]
+struct RawEnvelope {
+    #[serde(default)]
+    id: Option<RequestId>,
+    #[serde(default)]
+    method: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    result: Option<serde_json::Value>,
+    #[serde(default)]
+    error: Option<ErrorData>,
+}
+
+enum Envelope {
+    /// The answer to our call.
+    Answer(Result<CallToolResponse, DirectFailure>),
+    /// A request or notification: read it as rmcp's message.
+    Message,
+    /// Not ours, or not JSON-RPC.
+    Other,
+}
+
+fn read_envelope(bytes: &[u8], id: &RequestId) -> Envelope {
+    let Ok(envelope) = serde_json::from_slice::<RawEnvelope>(bytes) else {
+        return Envelope::Other;
+    };
+    if envelope.method.is_some() {
+        return Envelope::Message;
+    }
+    if envelope.id.as_ref() != Some(id) {
+        return Envelope::Other;
+    }
+    if let Some(error) = envelope.error {
+        return Envelope::Answer(Err(DirectFailure::Failed(error)));
+    }
+    let Some(result) = envelope.result else {
+        return Envelope::Other;
+    };
+    let invalid = |error: serde_json::Error| {
+        DirectFailure::Failed(upstream_error(format!(
+            "upstream sent an invalid tools/call result: {error}"
+        )))
+    };
+    // A plain result names no kind, or "complete"; tasks and input requests name theirs.
+    let plain = result
+        .get("resultType")
+        .is_none_or(|kind| kind.as_str() == Some("complete"));
+    Envelope::Answer(if plain {
+        serde_json::from_value::<CallToolResult>(result)
+            .map(CallToolResponse::Complete)
+            .map_err(invalid)
+    } else {
+        match serde_json::from_value::<ServerResult>(result) {
+            Ok(ServerResult::InputRequiredResult(result)) => {
+                Ok(CallToolResponse::InputRequired(result))
+            }
+            Ok(ServerResult::CreateTaskResult(result)) => Ok(CallToolResponse::Task(result)),
+            Ok(ServerResult::CallToolResult(result)) => Ok(CallToolResponse::Complete(result)),
+            Ok(_) => Err(DirectFailure::Failed(upstream_error(
+                "upstream answered tools/call with another result",
+            ))),
+            Err(error) => Err(invalid(error)),
+        }
+    })
 }
 
 /// The call's outcome when `message` answers request `id`; `None` for anything else.
