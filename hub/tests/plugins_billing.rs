@@ -221,3 +221,54 @@ async fn the_query_rewrite_counts_against_the_callers_limits() {
     );
     hub.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_are_reserved_before_they_run() {
+    let upstream = start_upstream().await;
+    let (mut settings, data_dir) = TestHub::settings();
+    let path = data_dir.path().join("aiproxy.yaml");
+    // Searches at 1000 each: two engines cost 2000, more than the balance, while the tokens of
+    // the same request (a few dozen at 1 each) fit easily.
+    let text = config(&upstream)
+        .replace("balance: 100000", "balance: 1500")
+        .replace(
+            r#"web_search_price_per_call: "0.25""#,
+            r#"web_search_price_per_call: "1000""#,
+        );
+    std::fs::write(&path, text).unwrap();
+    settings.config_file_path = Some(path);
+    let hub = TestHub::start_with(settings, data_dir).await;
+    let question = json!([{"role": "user", "content": "where is the python reference?"}]);
+    let refused = reqwest::Client::new()
+        .post(hub.url("/v1/chat/completions"))
+        .bearer_auth(TOKEN)
+        .json(
+            &json!({"model": "search-model", "max_tokens": 10, "web_search_options": {},
+            "messages": question}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 402);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "insufficient_balance", "{body}");
+    // Without a search the same request fits.
+    ask(
+        &hub,
+        json!({"model": "search-model", "max_tokens": 10, "messages": question}),
+    )
+    .await;
+    let rows = logs(&hub, 2).await;
+    // The refusal came before any search or rewrite ran: nothing was searched or charged.
+    assert!(
+        rows.iter().all(|row| row.requested_model == "search-model"),
+        "{rows:?}"
+    );
+    let statuses: Vec<(i64, i64)> = rows
+        .iter()
+        .map(|row| (row.status_code, row.web_search_calls))
+        .collect();
+    assert!(statuses.contains(&(402, 0)), "{rows:?}");
+    assert!(statuses.contains(&(200, 0)), "{rows:?}");
+    hub.stop().await.unwrap();
+}

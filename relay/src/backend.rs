@@ -252,6 +252,9 @@ pub struct AdmissionRequest<'a> {
     /// The client's output bound (`max_tokens`, `max_completion_tokens`, `max_output_tokens`,
     /// Gemini's `maxOutputTokens`), if it set one.
     pub max_output_tokens: Option<u64>,
+    /// The most web searches the request's plugins may run (billed per call): reserved up front
+    /// with the tokens, since they are spent before the answer's usage is known.
+    pub web_searches: u32,
     /// Counts the prompt's tokens with the model's tokenizer. Costs CPU: call it only when a
     /// limit or quota needs the estimate.
     pub count_input_tokens: &'a (dyn Fn() -> u64 + Sync),

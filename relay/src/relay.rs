@@ -483,7 +483,13 @@ impl Inner {
         if endpoint.is_local() {
             return count_tokens(endpoint, &request, log);
         }
-        let admission = self.admit(endpoint, &caller, &request, log).await?;
+        let web_searches = match (&route.settings.plugins, &request.payload) {
+            (Some(plugins), Payload::Json(body)) => plugins.web_searches_at_most(endpoint, body),
+            _ => 0,
+        };
+        let admission = self
+            .admit(endpoint, &caller, &request, web_searches, log)
+            .await?;
         log.record().grant = admission.grant;
         *limit_headers = admission.headers;
         let mut exchange = match (&route.settings.plugins, &mut request.payload) {
@@ -565,6 +571,7 @@ impl Inner {
         endpoint: Endpoint,
         caller: &Caller,
         request: &ParsedRequest,
+        web_searches: u32,
         log: &mut UsageLog,
     ) -> Result<Admission, RelayError> {
         let estimator = Estimator {
@@ -583,6 +590,7 @@ impl Inner {
                 .client_ip
                 .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             max_output_tokens: max_output_tokens(&request.payload),
+            web_searches,
             count_input_tokens: &count_input_tokens,
         };
         self.governor
@@ -1135,7 +1143,8 @@ impl crate::plugin::Completer for Inner {
         record.token_name = Some(caller.token_name.clone());
         record.requested_model = Some(model.to_owned());
         record.client_ip = Some(client_ip);
-        let admission = match self.admit(endpoint, caller, &request, &mut log).await {
+        // The rewrite of a search query is a plain completion: no plugins of its own.
+        let admission = match self.admit(endpoint, caller, &request, 0, &mut log).await {
             Ok(admission) => admission,
             Err(error) => {
                 log.set_outcome(error.status().as_u16(), Some(error.to_string()));

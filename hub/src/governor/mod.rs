@@ -136,6 +136,7 @@ impl HubGovernor {
             group_override: snapshot.group_override(&caller.group_id, request.model),
             generates,
             max_output_tokens: request.max_output_tokens,
+            web_searches: request.web_searches,
             billing_enabled: self.config.billing_enabled,
             now_ms: now_ms(),
             time_zone: self.config.time_zone,

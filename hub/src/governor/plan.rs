@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono_tz::Tz;
 use relay::backend::TokenUsage;
 
-use crate::billing::{cost, effective_price, next_reset, period_start, to_nanos};
+use crate::billing::{cost, effective_price, next_reset, period_start, to_nanos, web_search_cost};
 use crate::limits::Check;
 use crate::snapshot::TokenLimits;
 use crate::store::{Group, GroupModelOverride, ModelConfig, Price};
@@ -67,6 +67,8 @@ pub struct PlanInputs<'a> {
     /// Whether the endpoint generates output (chat, completions, messages, responses, Gemini).
     pub generates: bool,
     pub max_output_tokens: Option<u64>,
+    /// The most web searches the request's plugins may run, reserved at the search price.
+    pub web_searches: u32,
     pub billing_enabled: bool,
     pub now_ms: i64,
     pub time_zone: Tz,
@@ -199,12 +201,20 @@ impl Plan {
         }
         plan.push_in_flight(group, token_id, token);
 
-        let amount = match &usage_estimate {
+        let tokens_amount = match &usage_estimate {
             Some(usage) if inputs.billing_enabled && plan.has_price() => {
                 to_nanos(cost(&plan.price, usage))
             }
             _ => 0,
         };
+        // Searches are spent before the answer's usage is known, so they are reserved too;
+        // the settlement charges the ones that ran.
+        let searches_amount = if inputs.billing_enabled {
+            to_nanos(web_search_cost(&plan.price, inputs.web_searches))
+        } else {
+            0
+        };
+        let amount = tokens_amount.saturating_add(searches_amount);
         plan.push_money(
             group,
             token_id,
@@ -417,6 +427,7 @@ mod tests {
             group_override,
             generates: true,
             max_output_tokens: Some(100),
+            web_searches: 0,
             billing_enabled: true,
             now_ms: 1_700_000_000_000,
             time_zone: Tz::UTC,
@@ -529,6 +540,43 @@ mod tests {
         let mut off = inputs(&group, Some(&token), Some(&config), None);
         off.billing_enabled = false;
         assert!(Plan::build(&off, &|| 1000).checks.is_empty());
+    }
+
+    #[test]
+    fn web_searches_a_request_may_run_are_reserved_at_the_search_price() {
+        let mut group = Group::new("acme");
+        group.updated_at = 42;
+        let mut config = ModelConfig::new("gpt-4o");
+        config.price.input = Some(Decimal::new(2, 0));
+        config.price.web_search_per_call = Some(Decimal::new(1, 2)); // 0.01 per search
+        let mut token = unlimited_token();
+        token.quota = Some(Decimal::new(10, 0));
+        let mut request = inputs(&group, Some(&token), Some(&config), None);
+        request.web_searches = 3;
+        let plan = Plan::build(&request, &|| 1000);
+        // 1000 input at 2/M = 0.002, plus 3 searches at 0.01 = 0.032.
+        let amounts: Vec<i64> = plan
+            .checks
+            .iter()
+            .filter_map(|check| match check {
+                Check::Cap { amount, .. } | Check::Balance { amount, .. } => Some(*amount),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(amounts, vec![32_000_000, 32_000_000]);
+        // A search price alone is enough to reserve.
+        let mut searches_only = config.clone();
+        searches_only.price.input = None;
+        let mut request = inputs(&group, Some(&token), Some(&searches_only), None);
+        request.web_searches = 3;
+        let plan = Plan::build(&request, &|| 1000);
+        assert!(
+            plan.checks
+                .iter()
+                .any(|check| matches!(check, Check::Cap { amount, .. } if *amount == 30_000_000))
+        );
+        request.billing_enabled = false;
+        assert!(Plan::build(&request, &|| 1000).checks.is_empty());
     }
 
     #[test]

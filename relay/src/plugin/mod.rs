@@ -211,6 +211,15 @@ impl PluginSettings {
         self.plugins.iter().map(|(name, _)| *name).collect()
     }
 
+    /// The most web searches the plugins may run for this request (see
+    /// [`Plugin::web_searches_at_most`]).
+    pub(crate) fn web_searches_at_most(&self, endpoint: Endpoint, body: &JsonObject) -> u32 {
+        self.plugins
+            .iter()
+            .map(|(_, plugin)| plugin.web_searches_at_most(endpoint, body))
+            .fold(0, u32::saturating_add)
+    }
+
     /// Runs every plugin's request hook. Multipart and local endpoints never get here.
     pub(crate) async fn before(
         &self,
@@ -419,6 +428,12 @@ pub(crate) trait Plugin: Send + Sync {
         request: &mut PluginRequest<'_>,
         exchange: &mut Exchange,
     ) -> Result<Option<Answer>, RelayError>;
+
+    /// The most web searches [`Plugin::before`] may run for this request, known before it
+    /// runs so admission can reserve their price.
+    fn web_searches_at_most(&self, _endpoint: Endpoint, _body: &JsonObject) -> u32 {
+        0
+    }
 }
 
 /// Watches (and may rewrite) one response.

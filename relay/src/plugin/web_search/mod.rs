@@ -27,6 +27,7 @@ use serde_json::{Value, json};
 use super::{Answer, Exchange, Plugin, PluginRequest, PluginServices, config};
 use crate::adaptor::Endpoint;
 use crate::error::RelayError;
+use crate::json::JsonObject;
 
 pub use engines::{Engine, SearchResult};
 
@@ -80,6 +81,17 @@ Answer with the query only, without quotes or explanations.";
 
 #[async_trait::async_trait]
 impl Plugin for WebSearchConfig {
+    fn web_searches_at_most(&self, endpoint: Endpoint, body: &JsonObject) -> u32 {
+        let asked = body
+            .get("web_search_options")
+            .is_some_and(|raw| raw != "null");
+        if endpoint != Endpoint::ChatCompletions || !(asked || self.force) {
+            return 0;
+        }
+        // One search per engine, counted only when it answers: at most this many.
+        u32::try_from(self.engines.len()).unwrap_or(u32::MAX)
+    }
+
     async fn before(
         &self,
         services: &PluginServices,
