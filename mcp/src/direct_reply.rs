@@ -28,7 +28,7 @@ use rmcp::model::{
 use tokio_util::sync::CancellationToken;
 
 use crate::backend::CallerNotifier;
-use crate::handler::{Core, RequestScope};
+use crate::handler::{CallTarget, Core, RequestScope};
 use crate::sessions::SessionRecord;
 
 /// A `tools/call` this module may answer.
@@ -100,15 +100,22 @@ pub(crate) fn negotiated_version(requested: &ProtocolVersion) -> ProtocolVersion
     }
 }
 
-/// Whether the tool `name` names on this route may be answered here: no backend that talks to
-/// the caller during the call. A name that resolves to nothing is answered here too (an error).
-pub(crate) fn backend_allows(core: &Core, scope: &RequestScope, name: &str) -> bool {
-    match core.call_target(&scope.view, name) {
-        Ok(target) => target
+/// What the tool `name` resolves to on this route, when the call may be answered here; `None`
+/// when its backend talks to the caller during the call (rmcp's to serve). A name that resolves
+/// to nothing is answered here too, with the error.
+pub(crate) fn target(
+    core: &Core,
+    scope: &RequestScope,
+    name: &str,
+) -> Option<Result<CallTarget, ErrorData>> {
+    let target = core.call_target(&scope.view, name);
+    let notifies = target.as_ref().is_ok_and(|target| {
+        target
             .backend
-            .is_ok_and(|backend| !backend.notifies_caller(&target.tool)),
-        Err(_) => true,
-    }
+            .as_ref()
+            .is_ok_and(|backend| backend.notifies_caller(&target.tool))
+    });
+    (!notifies).then_some(target)
 }
 
 /// Runs the call and writes the JSON-RPC reply rmcp would have sent for this session's version:
@@ -116,7 +123,7 @@ pub(crate) fn backend_allows(core: &Core, scope: &RequestScope, name: &str) -> b
 pub(crate) async fn answer(
     core: Arc<Core>,
     scope: RequestScope,
-    call: DirectCall,
+    (call, target): (DirectCall, Result<CallTarget, ErrorData>),
     client: ClientCapabilities,
     in_flight: InFlightGuard,
 ) -> Response {
@@ -130,7 +137,7 @@ pub(crate) async fn answer(
         let outcome = core
             .call_tool(
                 &scope,
-                params,
+                (params, target),
                 (None, CallerNotifier::Nobody),
                 cancel.clone(),
             )
@@ -148,7 +155,7 @@ pub(crate) async fn answer(
         let notifier = CallerNotifier::Reply(progress_sender);
         let call = core.call_tool(
             &scope,
-            params,
+            (params, target),
             (Some(progress_token), notifier),
             cancel.clone(),
         );

@@ -144,11 +144,12 @@ impl Core {
     }
 
     /// One `tools/call`, whichever transport carried it: allow-list, gate, backend, the
-    /// `resultType` newer clients need, and the call's record.
+    /// `resultType` newer clients need, and the call's record. `target` is what
+    /// [`Core::call_target`] resolved `request.name` to.
     pub(crate) async fn call_tool(
         &self,
         scope: &RequestScope,
-        request: CallToolRequestParams,
+        (request, target): (CallToolRequestParams, Result<CallTarget, ErrorData>),
         (progress_token, notifier): (Option<ProgressToken>, CallerNotifier),
         cancel: CancellationToken,
     ) -> Result<CallToolResponse, ErrorData> {
@@ -157,7 +158,7 @@ impl Core {
             server_id,
             tool,
             backend,
-        } = self.call_target(&scope.view, &request.name)?;
+        } = target?;
         let caller = &scope.caller;
         if !caller.may_use_tool(&server_id, &tool) {
             self.report_refused(caller, &server_id, &tool, ToolCallStatus::Denied, started);
@@ -388,10 +389,11 @@ impl ServerHandler for HubHandler {
             .progress_token()
             .or_else(|| context.meta.get_progress_token());
         let notifier = CallerNotifier::Session(context.peer.clone());
+        let target = self.core.call_target(&scope.view, &request.name);
         self.core
             .call_tool(
                 &scope,
-                request,
+                (request, target),
                 (progress_token, notifier),
                 context.ct.clone(),
             )

@@ -325,20 +325,25 @@ impl McpHub {
             let message = match (&session, &record) {
                 (Some(session), Some(record)) => {
                     match direct_reply::take_call(message, &parts.headers, record) {
-                        Ok(call)
-                            if direct_reply::backend_allows(
-                                &self.state.core,
-                                &scope,
-                                &call.params.name,
-                            ) =>
-                        {
-                            let in_flight = self.state.direct_calls.start(session, &call.id);
-                            let client = record.initialize_params.capabilities.clone();
-                            let core = self.state.core.clone();
-                            return direct_reply::answer(core, scope, call, client, in_flight)
+                        Ok(call) => {
+                            let core = &self.state.core;
+                            if let Some(target) =
+                                direct_reply::target(core, &scope, &call.params.name)
+                            {
+                                let in_flight = self.state.direct_calls.start(session, &call.id);
+                                let client = record.initialize_params.capabilities.clone();
+                                return direct_reply::answer(
+                                    core.clone(),
+                                    scope,
+                                    (call, target),
+                                    client,
+                                    in_flight,
+                                )
                                 .await;
+                            }
+                            // Its tool talks to the caller: rmcp serves it, from the body.
+                            None
                         }
-                        Ok(_) => None,
                         Err(message) => {
                             self.state.direct_calls.cancel_if_ours(session, &message);
                             Some(*message)

@@ -13,7 +13,8 @@
 //!   reporting).
 //! - `gate.rs`: [`ToolCallGate`], the host's say on whether a tool call may spend now.
 //! - `templates/`: embedded servers (`time`, `fetch`, `everything`).
-//! - `proxy/`: upstream Streamable HTTP (rmcp client) and legacy SSE (our client) servers.
+//! - `proxy/`: upstream Streamable HTTP (rmcp client; tool calls as direct POSTs on its session,
+//!   `direct_call.rs`) and legacy SSE (our client) servers.
 //! - `openapi.rs`: OpenAPI-backed servers through `openapi2mcp`.
 //! - `admin.rs`: the `aiproxy-admin` tools over [`AdminBackend`], at `/admin`.
 //! - `inspect.rs`: [`inspect_server`], a server's tools seen from the host's control plane.

@@ -342,25 +342,13 @@ impl DirectRoute {
         }
         if content_type.starts_with("application/json") {
             let body = read_bounded(response).await?;
-            let message = match read_envelope(&body, id) {
-                Envelope::Answer(answer) => return answer,
-                Envelope::Other => {
-                    return Err(DirectFailure::Failed(upstream_error(
-                        "upstream answered another request",
-                    )));
-                }
-                Envelope::Message => serde_json::from_slice::<ServerJsonRpcMessage>(&body)
-                    .map_err(|error| {
-                        DirectFailure::Failed(upstream_error(format!(
-                            "upstream sent an invalid message: {error}"
-                        )))
-                    })?,
-            };
-            return answer_of(message, id).unwrap_or_else(|| {
-                Err(DirectFailure::Failed(upstream_error(
+            return match read_envelope(&body, id) {
+                Envelope::Answer(answer) => answer,
+                // A request or notification in place of the reply, or someone else's reply.
+                Envelope::Message | Envelope::Other => Err(DirectFailure::Failed(upstream_error(
                     "upstream answered another request",
-                )))
-            });
+                ))),
+            };
         }
         Err(DirectFailure::Failed(upstream_error(format!(
             "upstream answered {status} with content type {content_type:?}"
@@ -405,16 +393,12 @@ impl DirectRoute {
                         .await;
                     continue;
                 }
-                if let JsonRpcMessage::Notification(notification) = &message {
-                    if let (Some(route), ServerNotification::ProgressNotification(update)) =
-                        (progress, &notification.notification)
-                    {
-                        route.forward(update.params.clone()).await;
-                    }
-                    continue;
-                }
-                if let Some(answer) = answer_of(message, id) {
-                    return answer;
+                if let (Some(route), JsonRpcMessage::Notification(notification)) =
+                    (progress, &message)
+                    && let ServerNotification::ProgressNotification(update) =
+                        &notification.notification
+                {
+                    route.forward(update.params.clone()).await;
                 }
             }
         }
@@ -538,29 +522,6 @@ fn read_envelope(bytes: &[u8], id: &RequestId) -> Envelope {
             Err(error) => Err(invalid(error)),
         }
     })
-}
-
-/// The call's outcome when `message` answers request `id`; `None` for anything else.
-fn answer_of(
-    message: ServerJsonRpcMessage,
-    id: &RequestId,
-) -> Option<Result<CallToolResponse, DirectFailure>> {
-    match message {
-        JsonRpcMessage::Response(response) if response.id == *id => Some(match response.result {
-            ServerResult::CallToolResult(result) => Ok(CallToolResponse::Complete(result)),
-            ServerResult::InputRequiredResult(result) => {
-                Ok(CallToolResponse::InputRequired(result))
-            }
-            ServerResult::CreateTaskResult(result) => Ok(CallToolResponse::Task(result)),
-            _ => Err(DirectFailure::Failed(upstream_error(
-                "upstream answered tools/call with another result",
-            ))),
-        }),
-        JsonRpcMessage::Error(error) if error.id.as_ref() == Some(id) => {
-            Some(Err(DirectFailure::Failed(error.error)))
-        }
-        _ => None,
-    }
 }
 
 async fn read_bounded(response: reqwest::Response) -> Result<Vec<u8>, DirectFailure> {

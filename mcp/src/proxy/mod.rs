@@ -214,6 +214,44 @@ impl<C: Connector> Proxy<C> {
     }
 }
 
+impl<C: Connector> Proxy<C> {
+    /// The call as a plain POST on the upstream session (see `direct_call`). A session the
+    /// upstream forgot (404) never ran the call, so it is retried once on a fresh session.
+    async fn call_direct(
+        &self,
+        mut upstream: Arc<Live>,
+        call: &ToolCall,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let http = self.connector.http();
+        let mut retried = false;
+        loop {
+            // A fresh session may have negotiated a revision without direct calls.
+            let Some(direct) = &upstream.direct else {
+                return self
+                    .try_call(&upstream, call)
+                    .await
+                    .map_err(map_service_error);
+            };
+            match direct.call(http, call, self.timeout, &self.routes).await {
+                Ok(response) => return Ok(response),
+                Err(DirectFailure::Failed(error)) => return Err(error),
+                Err(DirectFailure::Transport(error)) => {
+                    self.forget(&upstream).await;
+                    return Err(error);
+                }
+                Err(DirectFailure::SessionGone) if !retried => {
+                    self.forget(&upstream).await;
+                    upstream = self.upstream().await?;
+                    retried = true;
+                }
+                Err(DirectFailure::SessionGone) => {
+                    return Err(upstream_error("upstream session lost twice in a row"));
+                }
+            }
+        }
+    }
+}
+
 fn upstream_error(message: impl Into<String>) -> ErrorData {
     ErrorData::internal_error(message.into(), None)
 }
@@ -247,39 +285,8 @@ impl<C: Connector> ToolBackend for Proxy<C> {
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
         let upstream = self.upstream().await?;
-        if let Some(direct) = &upstream.direct {
-            let http = self.connector.http();
-            return match direct.call(http, &call, self.timeout, &self.routes).await {
-                Ok(response) => Ok(response),
-                Err(DirectFailure::Failed(error)) => Err(error),
-                Err(DirectFailure::Transport(error)) => {
-                    self.forget(&upstream).await;
-                    Err(error)
-                }
-                // The upstream forgot the session; the call never ran, so it is safe to retry
-                // once on a fresh one.
-                Err(DirectFailure::SessionGone) => {
-                    self.forget(&upstream).await;
-                    let upstream = self.upstream().await?;
-                    match &upstream.direct {
-                        Some(direct) => {
-                            match direct.call(http, &call, self.timeout, &self.routes).await {
-                                Ok(response) => Ok(response),
-                                Err(
-                                    DirectFailure::Failed(error) | DirectFailure::Transport(error),
-                                ) => Err(error),
-                                Err(DirectFailure::SessionGone) => {
-                                    Err(upstream_error("upstream session lost twice in a row"))
-                                }
-                            }
-                        }
-                        None => self
-                            .try_call(&upstream, &call)
-                            .await
-                            .map_err(map_service_error),
-                    }
-                }
-            };
+        if upstream.direct.is_some() {
+            return self.call_direct(upstream, &call).await;
         }
         match self.try_call(&upstream, &call).await {
             Ok(response) => Ok(response),

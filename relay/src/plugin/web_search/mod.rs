@@ -76,16 +76,19 @@ pub(in crate::plugin) fn parse(value: &Value) -> Result<Arc<dyn Plugin>, String>
     Ok(Arc::new(config))
 }
 
+/// Whether the client asked for search (OpenAI's `web_search_options`, any non-null value).
+fn asks_for_search(body: &JsonObject) -> bool {
+    body.get("web_search_options")
+        .is_some_and(|raw| raw != "null")
+}
+
 const REWRITE_PROMPT: &str = "Rewrite the user's last message as one concise web search query. \
 Answer with the query only, without quotes or explanations.";
 
 #[async_trait::async_trait]
 impl Plugin for WebSearchConfig {
     fn web_searches_at_most(&self, endpoint: Endpoint, body: &JsonObject) -> u32 {
-        let asked = body
-            .get("web_search_options")
-            .is_some_and(|raw| raw != "null");
-        if endpoint != Endpoint::ChatCompletions || !(asked || self.force) {
+        if endpoint != Endpoint::ChatCompletions || !(asks_for_search(body) || self.force) {
             return 0;
         }
         // One search per engine, counted only when it answers: at most this many.
@@ -101,10 +104,7 @@ impl Plugin for WebSearchConfig {
         if request.endpoint != Endpoint::ChatCompletions {
             return Ok(None);
         }
-        let asked = request
-            .body
-            .get("web_search_options")
-            .is_some_and(|raw| raw != "null");
+        let asked = asks_for_search(request.body);
         if asked {
             // Upstreams without built-in search reject the field: the gateway answers it.
             request.body.remove("web_search_options");
