@@ -23,7 +23,7 @@ const API_KEY: &str = "petstore-secret-4711";
 fn petstore_spec() -> String {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/openapi-corpus/swagger-petstore-3.0.yaml"
+        "/../openapi2mcp/tests/corpus/swagger-petstore-3.0.yaml"
     );
     std::fs::read_to_string(path).unwrap()
 }

@@ -41,7 +41,7 @@ async fn start_mock_api() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
 async fn hub_with_a_compact_petstore(api: SocketAddr) -> TestHub {
     let spec = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/openapi-corpus/swagger-petstore-3.0.yaml"
+        "/../openapi2mcp/tests/corpus/swagger-petstore-3.0.yaml"
     );
     TestHub::start_with_config(&format!(
         r#"

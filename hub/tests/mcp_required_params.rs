@@ -22,7 +22,7 @@ const OTHER: &str = "sk-other-required-params-1";
 async fn hub_with_a_keyed_petstore() -> TestHub {
     let spec = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/openapi-corpus/swagger-petstore-3.0.yaml"
+        "/../openapi2mcp/tests/corpus/swagger-petstore-3.0.yaml"
     );
     TestHub::start_with_config(&format!(
         r#"

@@ -422,7 +422,7 @@ fn main() {
 async fn openapi_cache_keys() {
     let corpus = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/openapi-corpus/github-rest-3.0.json"
+        "/../openapi2mcp/tests/corpus/github-rest-3.0.json"
     );
     let Ok(document) = std::fs::read_to_string(corpus) else {
         println!("openapi: {corpus} not found, skipped");

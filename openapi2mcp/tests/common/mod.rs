@@ -12,15 +12,15 @@ use std::path::{Path, PathBuf};
 
 use openapi2mcp::{Api, ConvertOptions};
 
-/// `$OPENAPI_CORPUS_DIR`, else `shared/openapi-corpus` beside the repository (as CI lays it out).
+/// `$OPENAPI_CORPUS_DIR` (to try other documents by hand), else the corpus vendored in `tests/corpus`.
 pub fn corpus_dir() -> PathBuf {
     let dir = match std::env::var_os("OPENAPI_CORPUS_DIR") {
         Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/openapi-corpus"),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus"),
     };
     assert!(
         dir.join("MANIFEST.md").is_file(),
-        "OpenAPI corpus not found at {} (no MANIFEST.md): put shared/ beside the repository or set OPENAPI_CORPUS_DIR",
+        "OpenAPI corpus not found at {} (no MANIFEST.md): the vendored corpus is missing",
         dir.display()
     );
     dir
