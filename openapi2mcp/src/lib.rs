@@ -77,4 +77,4 @@ pub use call::{Caller, MAX_REDIRECTS, ToolOutcome, send};
 pub use error::{CallError, ConvertError, ConvertWarning, Fault};
 pub use request::{CallConfig, HttpBody, HttpRequest};
 pub use secret::{Credential, Credentials, Secret};
-pub use ssrf::blocked_reason;
+pub use ssrf::{BlockedAddress, GuardedResolver, blocked_reason};
