@@ -68,6 +68,7 @@ mod schema;
 mod secret;
 mod ssrf;
 mod swagger2;
+pub mod yaml;
 
 pub use api::{
     Api, ApiKeyLocation, ConvertOptions, Operation, OperationFilter, SecurityScheme,

@@ -1,0 +1,66 @@
+//! Hostile config documents: alias bombs given to the running server through the `Apply` RPC
+//! and to the config reader, refused with a clear error before they can expand.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests: a failure here is a failed test"
+)]
+
+mod support;
+
+use hub::grpc::pb;
+use hub::grpc::pb::config_service_client::ConfigServiceClient;
+use support::{TestHub, admin, control_channel};
+
+/// One anchored list of `n` items and `n` aliases to it: n² nodes from a few kilobytes.
+fn alias_bomb(n: usize) -> String {
+    format!(
+        "options:\n  x: &items [{}]\n  y: [{}]\n",
+        vec!["x"; n].join(","),
+        vec!["*items"; n].join(",")
+    )
+}
+
+#[test]
+fn config_reader_refuses_an_alias_bomb() {
+    let bomb = alias_bomb(1_500);
+    assert!(bomb.len() < 16 * 1024);
+    let error = hub::declarative::parse(&bomb).unwrap_err().to_string();
+    assert!(error.contains("expands to more than"), "{error}");
+    let error = hub::declarative::inline_spec_files(&format!("{bomb}# spec_file\n"), "/".as_ref())
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("expands to more than"), "{error}");
+    // Aliases within the budget still work.
+    assert_eq!(
+        hub::declarative::parse("options:\n  a: &v hello\n  b: *v\n").unwrap(),
+        hub::declarative::parse("options:\n  a: hello\n  b: hello\n").unwrap()
+    );
+}
+
+#[tokio::test]
+async fn apply_rpc_refuses_an_alias_bomb() {
+    let hub = TestHub::start().await;
+    let mut config = ConfigServiceClient::new(control_channel(&hub).await);
+    let status = config
+        .apply(admin(pb::ApplyRequest {
+            document: alias_bomb(1_500),
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    assert!(
+        status.message().contains("expands to more than"),
+        "{status:?}"
+    );
+    // The server is still there and takes a reasonable document.
+    config
+        .apply(admin(pb::ApplyRequest {
+            document: "groups: [{id: after-bomb}]\n".to_owned(),
+        }))
+        .await
+        .unwrap();
+    hub.stop().await.unwrap();
+}
