@@ -1,5 +1,8 @@
 //! Hostile config documents: alias bombs given to the running server through the `Apply` RPC
-//! and to the config reader, refused with a clear error before they can expand.
+//! and to the config reader, refused with a clear error before they can expand; property
+//! tests of the config reader on arbitrary and mutated documents (an answer or an error,
+//! never a panic). Property tests run proptest's default number of cases (256); set
+//! `PROPTEST_CASES` for a longer run.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,7 +15,10 @@ mod support;
 
 use hub::grpc::pb;
 use hub::grpc::pb::config_service_client::ConfigServiceClient;
+use proptest::prelude::*;
 use support::{TestHub, admin, control_channel};
+
+const EXAMPLE: &str = include_str!("../examples/aiproxy.yaml");
 
 /// One anchored list of `n` items and `n` aliases to it: n² nodes from a few kilobytes.
 fn alias_bomb(n: usize) -> String {
@@ -63,4 +69,41 @@ async fn apply_rpc_refuses_an_alias_bomb() {
         .await
         .unwrap();
     hub.stop().await.unwrap();
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_config_text_never_panics(
+        text in prop_oneof![
+            any::<String>(),
+            "[{}\\[\\]:,\"'&*!|>#\\- \\n a-z0-9<]{0,200}",
+        ],
+    ) {
+        let _ = hub::declarative::parse(&text);
+        let _ = hub::declarative::inline_spec_files(&format!("{text}\n# spec_file"), "/".as_ref());
+    }
+
+    #[test]
+    fn mutated_example_config_never_panics(
+        edits in prop::collection::vec(
+            (any::<prop::sample::Index>(), 0u8..3, prop::sample::select(b"{}[]:,\"'&*!|>- \n\tax0<%.".to_vec())),
+            1..8,
+        ),
+    ) {
+        let mut bytes = EXAMPLE.as_bytes().to_vec();
+        for (at, kind, byte) in edits {
+            let position = at.index(bytes.len() + 1);
+            match kind {
+                0 if position < bytes.len() => bytes[position] = byte,
+                1 => bytes.insert(position, byte),
+                _ if position < bytes.len() => {
+                    bytes.remove(position);
+                }
+                _ => {}
+            }
+        }
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let _ = hub::declarative::parse(text);
+        }
+    }
 }
