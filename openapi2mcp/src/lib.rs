@@ -63,6 +63,7 @@ pub mod compact;
 mod convert;
 mod document;
 mod error;
+mod names;
 mod request;
 mod schema;
 mod secret;
