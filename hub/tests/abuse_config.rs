@@ -71,6 +71,24 @@ async fn apply_rpc_refuses_an_alias_bomb() {
     hub.stop().await.unwrap();
 }
 
+/// At startup, a config file holding an alias bomb stops the server with the reason, instead
+/// of expanding it.
+#[tokio::test]
+async fn startup_refuses_an_alias_bomb_config_file() {
+    let (mut settings, data_dir) = TestHub::settings();
+    let config_path = data_dir.path().join("aiproxy.yaml");
+    std::fs::write(&config_path, alias_bomb(1_500)).unwrap();
+    settings.config_file_path = Some(config_path);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let error = hub::run(settings, listener, std::future::pending::<()>())
+        .await
+        .unwrap_err();
+    assert!(
+        format!("{error:#}").contains("expands to more than"),
+        "{error:#}"
+    );
+}
+
 proptest! {
     #[test]
     fn arbitrary_config_text_never_panics(
