@@ -695,6 +695,66 @@ async fn openapi_server_calls_the_api_with_group_headers() {
     );
 }
 
+/// Path arguments of `..` used to climb out of the operation's path (`{a: "..", b: "admin"}`
+/// reached `/api/admin`, `..`/`..` the API root) with the server's key attached. Through a
+/// real MCP call they are refused and the API sees nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_path_arguments_cannot_climb_out_of_the_operation() {
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let recorder = seen.clone();
+    let api = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let recorder = recorder.clone();
+        async move {
+            recorder.lock().unwrap().push(uri.path().to_owned());
+            axum::Json(json!({}))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api_url = format!("http://{}/base", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, api).await.unwrap() });
+    let document = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "nested", "version": "1"},
+        "paths": {"/api/{a}/{b}": {"get": {
+            "operationId": "nested",
+            "parameters": [
+                {"name": "a", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "b", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok"}}
+        }}}
+    });
+    let directory = common::FakeDirectory {
+        tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![server(
+            "nested",
+            Scope::Public,
+            mcp::ServerKind::OpenApi(mcp::OpenApiSource {
+                document: document.to_string(),
+                base_url: Some(api_url),
+                headers: [("x-api-key".to_owned(), "server-secret".to_owned())].into(),
+                allow_private_network: true,
+                ..Default::default()
+            }),
+        )],
+    };
+    let gateway = serve(directory, McpConfig::default()).await;
+    let url = gateway.url("/public/nested");
+    for arguments in [
+        json!({"a": "..", "b": "admin"}),
+        json!({"a": "..", "b": ".."}),
+    ] {
+        let reply = stateless_call(&url, "tok-a", "nested", arguments.clone()).await;
+        let (is_error, text) = result_text(&reply);
+        assert!(
+            is_error && text.contains("dot segment"),
+            "{arguments}: {text}"
+        );
+    }
+    let reply = stateless_call(&url, "tok-a", "nested", json!({"a": "v1", "b": "x"})).await;
+    assert!(!result_text(&reply).0, "{:?}", reply.json);
+    assert_eq!(*seen.lock().unwrap(), ["/base/api/v1/x"]);
+}
+
 /// Calls a tool statelessly (2026-07-28) and returns the JSON-RPC reply.
 async fn stateless_call(url: &str, token: &str, tool: &str, arguments: Value) -> Reply {
     let call = request(

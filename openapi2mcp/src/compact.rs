@@ -13,6 +13,9 @@ pub const CALL: &str = "call_operation";
 
 const DEFAULT_LIMIT: usize = 20;
 const MAX_LIMIT: usize = 100;
+/// Distinct words a search may have: each is matched against every operation, so the work
+/// is words × operations, and the words are the caller's to choose.
+pub const MAX_QUERY_WORDS: usize = 32;
 
 pub(crate) fn tools() -> Vec<ToolDefinition> {
     let schema = |value: Value| match value {
@@ -97,7 +100,17 @@ fn search(api: &Api, arguments: &Map<String, Value>) -> ToolOutcome {
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_lowercase();
-    let words: Vec<&str> = query.split_whitespace().collect();
+    let mut words: Vec<&str> = query.split_whitespace().collect();
+    words.sort_unstable();
+    words.dedup();
+    if words.len() > MAX_QUERY_WORDS {
+        return ToolOutcome {
+            is_error: true,
+            status: None,
+            text: format!("the query has more than {MAX_QUERY_WORDS} distinct words"),
+            structured: None,
+        };
+    }
     let limit = arguments
         .get("limit")
         .and_then(Value::as_u64)

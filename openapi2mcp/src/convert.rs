@@ -12,6 +12,7 @@ use crate::api::{
 };
 use crate::document::{Dialect, Documents, Location};
 use crate::error::{ConvertError, ConvertWarning};
+use crate::names::UniqueNames;
 use crate::schema::{Refs, SchemaRegistry};
 use crate::swagger2;
 
@@ -145,7 +146,7 @@ pub(crate) fn convert(bytes: &[u8], options: &ConvertOptions) -> Result<Api, Con
         registry: SchemaRegistry::default(),
         warnings: &mut warnings,
         global_security: &global_security,
-        used_names: HashSet::new(),
+        used_names: UniqueNames::default(),
     };
     let mut operations = Vec::new();
     let mut tools = Vec::new();
@@ -230,7 +231,7 @@ struct OperationConverter<'a> {
     registry: SchemaRegistry,
     warnings: &'a mut Vec<ConvertWarning>,
     global_security: &'a [Vec<String>],
-    used_names: HashSet<String>,
+    used_names: UniqueNames,
 }
 
 impl<'a> OperationConverter<'a> {
@@ -881,15 +882,12 @@ impl<'a> OperationConverter<'a> {
             base = method.to_owned();
         }
         base.truncate(MAX_TOOL_NAME);
-        let mut name = base.clone();
-        let mut suffix = 2;
-        while self.used_names.contains(&name) {
+        let name = self.used_names.claim(&base, |base, suffix| {
             let tail = format!("_{suffix}");
-            let mut head = base.clone();
+            let mut head = base.to_owned();
             head.truncate(MAX_TOOL_NAME - tail.len());
-            name = format!("{head}{tail}");
-            suffix += 1;
-        }
+            format!("{head}{tail}")
+        });
         let truncated = raw.chars().count() > MAX_TOOL_NAME;
         if name != base || truncated {
             let reason = if name != base {
@@ -905,7 +903,6 @@ impl<'a> OperationConverter<'a> {
                 ),
             );
         }
-        self.used_names.insert(name.clone());
         name
     }
 }

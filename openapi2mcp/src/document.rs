@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::ConvertError;
 
@@ -302,60 +302,12 @@ pub(crate) fn parse_bytes(bytes: &[u8]) -> Result<Value, String> {
         None
     };
     let text = std::str::from_utf8(bytes).map_err(|error| format!("not UTF-8: {error}"))?;
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Ok(mut yaml) => {
-            yaml.apply_merge()
-                .map_err(|error| format!("yaml merge keys: {error}"))?;
-            Ok(yaml_to_json(yaml))
-        }
-        Err(yaml_error) => Err(match json_error {
+    crate::yaml::to_json(text, crate::yaml::max_nodes(text.len())).map_err(|yaml_error| {
+        match json_error {
             Some(json_error) => format!("json: {json_error}; yaml: {yaml_error}"),
             None => format!("yaml: {yaml_error}"),
-        }),
-    }
-}
-
-fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
-    match yaml {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(flag) => Value::Bool(flag),
-        serde_yaml::Value::Number(number) => {
-            if let Some(integer) = number.as_i64() {
-                Value::from(integer)
-            } else if let Some(integer) = number.as_u64() {
-                Value::from(integer)
-            } else {
-                // NaN and infinities have no JSON form; keep their YAML spelling.
-                number
-                    .as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .unwrap_or_else(|| Value::String(number.to_string()))
-            }
         }
-        serde_yaml::Value::String(text) => Value::String(text),
-        serde_yaml::Value::Sequence(items) => {
-            Value::Array(items.into_iter().map(yaml_to_json).collect())
-        }
-        serde_yaml::Value::Mapping(mapping) => {
-            let mut object = Map::with_capacity(mapping.len());
-            for (key, value) in mapping {
-                object.insert(yaml_key(key), yaml_to_json(value));
-            }
-            Value::Object(object)
-        }
-        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
-}
-
-fn yaml_key(key: serde_yaml::Value) -> String {
-    match key {
-        serde_yaml::Value::String(text) => text,
-        serde_yaml::Value::Number(number) => number.to_string(),
-        serde_yaml::Value::Bool(flag) => flag.to_string(),
-        serde_yaml::Value::Null => "null".to_owned(),
-        other => serde_json::to_string(&yaml_to_json(other)).unwrap_or_default(),
-    }
+    })
 }
 
 fn detect_dialect(root: &Value) -> Result<Dialect, ConvertError> {

@@ -63,11 +63,13 @@ pub mod compact;
 mod convert;
 mod document;
 mod error;
+mod names;
 mod request;
 mod schema;
 mod secret;
 mod ssrf;
 mod swagger2;
+pub mod yaml;
 
 pub use api::{
     Api, ApiKeyLocation, ConvertOptions, Operation, OperationFilter, SecurityScheme,
@@ -77,4 +79,4 @@ pub use call::{Caller, MAX_REDIRECTS, ToolOutcome, send};
 pub use error::{CallError, ConvertError, ConvertWarning, Fault};
 pub use request::{CallConfig, HttpBody, HttpRequest};
 pub use secret::{Credential, Credentials, Secret};
-pub use ssrf::blocked_reason;
+pub use ssrf::{BlockedAddress, GuardedResolver, blocked_reason};

@@ -281,9 +281,36 @@ fn build(
         sensitive_headers.push(name.to_ascii_lowercase());
     }
 
+    // URL parsing resolves `.` and `..` segments (and their `%2e` spellings), which would
+    // move the call to another operation, or above the base path, with the credential
+    // attached. Values cannot contain `/` (it is encoded), so a dot segment can only come
+    // from a value that is all dots, alone or next to another one in the template.
+    if path.split('/').any(is_dot_segment) {
+        return Err(CallError::InvalidArgument {
+            name: plan
+                .params
+                .iter()
+                .filter(|param| param.location == ParamLocation::Path)
+                .map(|param| param.property.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            reason: "a path value may not make a `.` or `..` dot segment".to_owned(),
+        });
+    }
+    let base_path = base.path().trim_end_matches('/');
+    let joined_path = format!("{base_path}{path}");
     let mut url = base.clone();
-    let joined_path = format!("{}{}", base.path().trim_end_matches('/'), path);
     url.set_path(&joined_path);
+    // Belt and braces: whatever the URL parser did, the request stays under the base path
+    // with the template's number of segments.
+    if !url.path().starts_with(base_path)
+        || url.path().split('/').count() != joined_path.split('/').count()
+    {
+        return Err(CallError::InvalidArgument {
+            name: String::new(),
+            reason: "the path would leave the operation's template".to_owned(),
+        });
+    }
     let mut full_query: Vec<String> = base
         .query()
         .filter(|query| !query.is_empty())
@@ -304,6 +331,15 @@ fn build(
         body,
         sensitive_headers,
     })
+}
+
+/// `.` and `..`, in any mix of plain and `%2e`/`%2E` spellings, as URL parsing sees them.
+fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "." | "%2e" | ".." | ".%2e" | "%2e." | "%2e%2e"
+    )
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.

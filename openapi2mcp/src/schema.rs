@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::document::{Dialect, Documents, Location};
 use crate::error::ConvertWarning;
+use crate::names::UniqueNames;
 
 /// Converted schemas of the whole document, by the location their `$ref`s name.
 ///
@@ -16,7 +17,7 @@ use crate::error::ConvertWarning;
 pub(crate) struct SchemaRegistry {
     by_location: HashMap<Location, usize>,
     defs: Vec<Def>,
-    used_names: HashSet<String>,
+    used_names: UniqueNames,
     pending: VecDeque<usize>,
 }
 
@@ -179,14 +180,8 @@ impl SchemaRegistry {
         if base.is_empty() {
             base.push_str("schema");
         }
-        let mut name = base.clone();
-        let mut suffix = 2;
-        while self.used_names.contains(&name) {
-            name = format!("{base}_{suffix}");
-            suffix += 1;
-        }
-        self.used_names.insert(name.clone());
-        name
+        self.used_names
+            .claim(&base, |base, suffix| format!("{base}_{suffix}"))
     }
 
     /// Converts queued defs until none are left; conversion may queue more.

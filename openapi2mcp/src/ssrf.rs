@@ -1,5 +1,7 @@
-//! Which IP addresses a tool call may connect to, and a DNS resolver that enforces it at
-//! connect time, so a name cannot resolve to a checked address first and another one later.
+//! Which IP addresses the server may connect to when it fetches a URL it was given (tool
+//! calls, `spec_url`, the `fetch` template, proxied MCP servers), and a DNS resolver that
+//! enforces it at connect time, so a name cannot resolve to a checked address first and
+//! another one later. One policy for every such fetch: a copy elsewhere falls behind.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -27,16 +29,24 @@ fn is_metadata(address: IpAddr) -> bool {
     match address {
         IpAddr::V4(v4) => is_metadata_v4(v4),
         IpAddr::V6(v6) => {
-            v6 == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254)
+            // AWS instance metadata and EKS pod identity over IPv6.
+            [
+                Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254),
+                Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0023),
+            ]
+            .contains(&v6)
                 || embedded_v4(v6).is_some_and(is_metadata_v4)
         }
     }
 }
 
 fn is_metadata_v4(v4: Ipv4Addr) -> bool {
-    // AWS/GCP/Azure/OpenStack, Alibaba Cloud, Oracle Cloud.
+    // AWS/GCP/Azure/OpenStack, AWS ECS task credentials, EKS pod identity, Alibaba Cloud,
+    // Oracle Cloud.
     [
         Ipv4Addr::new(169, 254, 169, 254),
+        Ipv4Addr::new(169, 254, 170, 2),
+        Ipv4Addr::new(169, 254, 170, 23),
         Ipv4Addr::new(100, 100, 100, 200),
         Ipv4Addr::new(192, 0, 0, 192),
     ]
@@ -65,10 +75,15 @@ fn blocked_v6(v6: Ipv6Addr) -> Option<&'static str> {
     if let Some(v4) = embedded_v4(v6) {
         return blocked_v4(v4);
     }
-    let first = v6.segments()[0];
+    let [first, second, third, ..] = v6.segments();
     Some(match first {
         _ if v6.is_unspecified() => "unspecified address",
         _ if v6.is_loopback() => "loopback address",
+        // NAT64 local-use prefix (RFC 8215): translated to IPv4 addresses of the operator's
+        // choosing, with the IPv4 part placed per prefix length, so none is taken as public.
+        0x0064 if second == 0xff9b && third == 0x0001 => "NAT64 local-use address",
+        // Teredo tunnels to an IPv4 host whose address is obfuscated in the last 32 bits.
+        0x2001 if second == 0x0000 => "Teredo tunnel address",
         0xfc00..=0xfdff => "unique local (private) address",
         0xfe80..=0xfebf => "link-local address",
         0xfec0..=0xfeff => "site-local address",
@@ -115,7 +130,7 @@ fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
 /// Raised by [`GuardedResolver`]; found again in the error chain to report a refusal.
 #[derive(Debug, thiserror::Error)]
 #[error("{host} resolves to a refused address ({reason})")]
-pub(crate) struct BlockedAddress {
+pub struct BlockedAddress {
     pub host: String,
     pub reason: &'static str,
 }
@@ -128,7 +143,9 @@ pub(crate) struct ResolveFailed {
 
 /// Resolves with the system resolver and refuses the whole name when any of its addresses
 /// is refused (a name that mixes public and private addresses is a rebinding attempt).
-pub(crate) struct GuardedResolver {
+/// Give it to a `reqwest` client with `.no_proxy()` (a proxy resolves names itself) and
+/// redirects off (each hop's IP literal must be checked with [`blocked_reason`]).
+pub struct GuardedResolver {
     pub allow_private_network: bool,
 }
 

@@ -89,6 +89,56 @@ fn yaml_alias_bombs_are_refused() {
     );
 }
 
+/// The shape that is not a chain: one anchored list of N items and N aliases to it, N² nodes
+/// from a document of a few kilobytes per thousand N (a 24 KB one reached 865 MB). The
+/// parser's own alias limit counts alias jumps, not the nodes each one replays, so it let
+/// this through; the node budget counts every replayed node.
+#[test]
+fn wide_alias_expansion_is_refused_by_the_node_budget() {
+    let n = 1_500;
+    let bomb = format!(
+        "openapi: 3.0.0\ninfo: {{title: t, version: '1'}}\nx-items: &items [{}]\nx-copies: [{}]\npaths: {{}}\n",
+        vec!["x"; n].join(","),
+        vec!["*items"; n].join(",")
+    );
+    assert!(bomb.len() < 16 * 1024, "{} bytes", bomb.len());
+    let error = convert(&bomb).expect_err("an alias bomb must not convert");
+    assert!(
+        error.to_string().contains("expands to more than"),
+        "{error}"
+    );
+}
+
+/// The budget counts the expanded document node by node: exactly the budget passes, one
+/// more node is refused, and a refused document stops being read at the budget.
+#[test]
+fn yaml_node_budget_counts_expanded_nodes() {
+    use openapi2mcp::yaml::to_json;
+    // 1 mapping + 2 keys + the anchored list (1 + 3 items) + its alias replayed (1 + 3).
+    let text = "a: &list [1, 2, 3]\nb: *list\n";
+    assert_eq!(
+        to_json(text, 11).unwrap(),
+        json!({"a": [1, 2, 3], "b": [1, 2, 3]})
+    );
+    let error = to_json(text, 10).unwrap_err();
+    assert!(error.contains("more than 10 nodes"), "{error}");
+    // A document without aliases never meets the budget: at most one node per byte.
+    let plain = "[".to_owned() + &vec!["1"; 2_000_000].join(",") + "]";
+    let value = to_json(&plain, openapi2mcp::yaml::max_nodes(plain.len())).unwrap();
+    assert_eq!(value.as_array().map(Vec::len), Some(2_000_000));
+}
+
+/// Published documents carry 64-bit bounds printed through a float
+/// (`minimum: -9223372036854776000`); they read as floats, as JSON readers take them.
+#[test]
+fn integers_beyond_64_bits_read_as_floats() {
+    let text = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /n:\n    get:\n      operationId: n\n      parameters:\n        - {name: n, in: query, schema: {type: integer, minimum: -9223372036854776000, maximum: 18446744073709552000}}\n      responses: {'200': {description: ok}}\n";
+    let api = convert(text).unwrap();
+    let schema = &api.tools()[0].input_schema["properties"]["n"];
+    assert_eq!(schema["minimum"].as_f64(), Some(-9.223372036854776e18));
+    assert_eq!(schema["maximum"].as_f64(), Some(1.8446744073709552e19));
+}
+
 #[test]
 fn no_paths_gives_no_tools() {
     for text in [

@@ -423,7 +423,8 @@ async fn private_addresses_are_refused_unless_allowed() {
 
 #[test]
 fn address_classification() {
-    let cases: [(&str, Option<&str>, Option<&str>); 24] = [
+    const META: Option<&str> = Some("cloud metadata address");
+    let cases = [
         ("127.0.0.1", Some("loopback address"), None),
         ("127.255.0.9", Some("loopback address"), None),
         ("10.1.2.3", Some("private address"), None),
@@ -457,6 +458,32 @@ fn address_classification() {
             Some("cloud metadata address"),
         ),
         ("64:ff9b::7f00:1", Some("loopback address"), None),
+        // Every form that embeds or reaches an IPv4 host, and the metadata addresses of
+        // each cloud, in all of those forms.
+        ("::10.0.0.1", Some("private address"), None),
+        ("::169.254.169.254", META, META),
+        ("64:ff9b::a9fe:a9fe", META, META),
+        ("2002:a9fe:a9fe::", META, META),
+        ("2002:0a00:0001::1", Some("private address"), None),
+        ("2002:0808:0808::1", None, None),
+        ("64:ff9b:1::a00:1", Some("NAT64 local-use address"), None),
+        (
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            Some("Teredo tunnel address"),
+            None,
+        ),
+        ("192.0.0.192", META, META),
+        ("192.0.0.8", Some("IETF protocol assignment"), None),
+        ("100.100.100.200", META, META),
+        ("169.254.170.2", META, META),
+        ("169.254.170.23", META, META),
+        ("fd00:ec2::23", META, META),
+        ("::ffff:192.0.0.192", META, META),
+        ("240.0.0.1", Some("reserved address"), None),
+        ("198.18.0.1", Some("benchmarking address"), None),
+        ("203.0.113.9", Some("documentation address"), None),
+        ("2001:db8::1", Some("documentation address"), None),
+        ("fec0::1", Some("site-local address"), None),
         ("172.32.0.1", None, None),
         ("8.8.8.8", None, None),
         ("2606:4700::1111", None, None),

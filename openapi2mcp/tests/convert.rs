@@ -225,6 +225,33 @@ async fn compact_mode_searches_describes_and_calls() {
     let structured = found.structured.unwrap();
     assert_eq!(structured["operations"].as_array().unwrap().len(), 2);
     assert_eq!(structured["total_matches"], 9);
+    // The work is words × operations: a query of thousands of words is refused, not run.
+    let many_words: Vec<String> = (0..10_000).map(|n| format!("w{n}")).collect();
+    let refused = api
+        .call(
+            &caller,
+            "search_operations",
+            &arguments(json!({"query": many_words.join(" ")})),
+            &config,
+        )
+        .await
+        .unwrap();
+    assert!(refused.is_error, "{}", refused.text);
+    assert!(
+        refused.text.contains("more than 32 distinct words"),
+        "{}",
+        refused.text
+    );
+    let repeated = api
+        .call(
+            &caller,
+            "search_operations",
+            &arguments(json!({"query": "pet ".repeat(1_000)})),
+            &config,
+        )
+        .await
+        .unwrap();
+    assert!(!repeated.is_error, "{}", repeated.text);
 
     let described = api
         .call(

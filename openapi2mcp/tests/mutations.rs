@@ -102,7 +102,7 @@ fn mutated_documents_never_panic() {
         );
         let original: Value = serde_json::from_slice(&bytes)
             .ok()
-            .or_else(|| serde_yaml::from_slice(&bytes).ok())
+            .or_else(|| serde_norway::from_slice(&bytes).ok())
             .unwrap();
         let mut all = Vec::new();
         pointers(&original, String::new(), &mut all);

@@ -33,6 +33,20 @@ paths:
         - { name: label, in: path, required: true, style: label, schema: { type: array, items: { type: string } } }
         - { name: matrix, in: path, required: true, style: matrix, explode: true, schema: { type: array, items: { type: string } } }
       responses: { "200": { description: ok } }
+  /api/{a}/{b}:
+    get:
+      operationId: nested
+      parameters:
+        - { name: a, in: path, required: true, schema: { type: string } }
+        - { name: b, in: path, required: true, schema: { type: string } }
+      responses: { "200": { description: ok } }
+  /joined/{a}{b}:
+    get:
+      operationId: joined
+      parameters:
+        - { name: a, in: path, required: true, schema: { type: string } }
+        - { name: b, in: path, required: true, schema: { type: string } }
+      responses: { "200": { description: ok } }
   /query:
     get:
       operationId: query
@@ -164,6 +178,46 @@ fn path_parameters_are_encoded_per_style() {
     for (args, expected) in cases {
         check_url("path", args, expected);
     }
+}
+
+/// A `.` or `..` path value would be resolved as a dot segment by URL parsing (in any of its
+/// percent-encoded spellings too), moving the call to another operation or out of the base
+/// path with the configured credential attached; such values are refused.
+#[test]
+fn dot_segment_path_values_are_refused() {
+    let cases = [
+        ("nested", json!({"a": "..", "b": "admin"})),
+        ("nested", json!({"a": "..", "b": ".."})),
+        ("nested", json!({"a": ".", "b": "x"})),
+        ("joined", json!({"a": ".", "b": "."})),
+        ("path", json!({"name": "x", "label": [""], "matrix": ["a"]})),
+        (
+            "path",
+            json!({"name": "..", "label": ["z"], "matrix": ["a"]}),
+        ),
+    ];
+    for (tool, args) in cases {
+        let result = api().build_request(tool, &arguments(args.clone()), &config());
+        match result {
+            Err(CallError::InvalidArgument { reason, .. }) => {
+                assert!(reason.contains("dot segment"), "{tool} {args}: {reason}")
+            }
+            other => panic!("{tool} {args}: expected a refusal, got {other:?}"),
+        }
+    }
+    // Dots inside a segment are ordinary characters.
+    check_url(
+        "nested",
+        json!({"a": "...", "b": "v1.2"}),
+        "/base/api/.../v1.2",
+    );
+    check_url("joined", json!({"a": ".", "b": "x"}), "/base/joined/.x");
+    // Percent signs are encoded, so an encoded dot in a value stays text for the server.
+    check_url(
+        "nested",
+        json!({"a": "%2e%2E", "b": ".%2e"}),
+        "/base/api/%252e%252E/.%252e",
+    );
 }
 
 #[test]

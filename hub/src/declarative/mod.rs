@@ -141,13 +141,23 @@ impl fmt::Display for ApplyReport {
 
 /// Parses YAML (JSON is valid YAML). Errors name the line and column.
 pub fn parse(text: &str) -> Result<Document, ApplyError> {
-    serde_yaml::from_str::<Option<Document>>(text)
+    check_expansion(text)?;
+    serde_norway::from_str::<Option<Document>>(text)
         .map(Option::unwrap_or_default)
         .map_err(|err| ApplyError::Parse(err.to_string()))
 }
 
+/// Refuses a document whose aliases expand it past the node budget, before the typed parse
+/// (which would expand them without a bound) runs. The config reaches the server from the
+/// `Apply` RPC and from files other people write, so it is read like any untrusted YAML.
+pub(crate) fn check_expansion(text: &str) -> Result<(), ApplyError> {
+    openapi2mcp::yaml::to_json(text, openapi2mcp::yaml::max_nodes(text.len()))
+        .map(drop)
+        .map_err(ApplyError::Parse)
+}
+
 pub fn to_yaml(document: &Document) -> Result<String, ApplyError> {
-    serde_yaml::to_string(document).map_err(|err| ApplyError::Parse(err.to_string()))
+    serde_norway::to_string(document).map_err(|err| ApplyError::Parse(err.to_string()))
 }
 
 /// Reads, parses and applies a file (the server's `CONFIG_FILE_PATH`).

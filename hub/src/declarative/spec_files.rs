@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use serde_yaml::Value;
+use serde_norway::Value;
 
 use super::ApplyError;
 
@@ -13,8 +13,9 @@ pub fn inline_spec_files(text: &str, base_dir: &Path) -> Result<String, ApplyErr
     if !text.contains("spec_file") {
         return Ok(text.to_owned());
     }
+    super::check_expansion(text)?;
     let mut document: Value =
-        serde_yaml::from_str(text).map_err(|error| ApplyError::Parse(error.to_string()))?;
+        serde_norway::from_str(text).map_err(|error| ApplyError::Parse(error.to_string()))?;
     let mut changed = false;
     if let Some(servers) = document
         .get_mut("mcp_servers")
@@ -49,7 +50,7 @@ pub fn inline_spec_files(text: &str, base_dir: &Path) -> Result<String, ApplyErr
     if !changed {
         return Ok(text.to_owned());
     }
-    serde_yaml::to_string(&document).map_err(|error| ApplyError::Parse(error.to_string()))
+    serde_norway::to_string(&document).map_err(|error| ApplyError::Parse(error.to_string()))
 }
 
 #[cfg(test)]
@@ -62,7 +63,7 @@ mod tests {
         std::fs::write(dir.path().join("petstore.yaml"), "openapi: 3.0.0\n").unwrap();
         let text = "mcp_servers:\n  - id: petstore\n    scope: public\n    type: openapi\n    openapi: {spec_file: petstore.yaml, base_url: \"http://127.0.0.1:9/api\"}\n";
         let inlined = inline_spec_files(text, dir.path()).unwrap();
-        let document: Value = serde_yaml::from_str(&inlined).unwrap();
+        let document: Value = serde_norway::from_str(&inlined).unwrap();
         let openapi = &document["mcp_servers"][0]["openapi"];
         assert_eq!(openapi["spec"].as_str(), Some("openapi: 3.0.0\n"));
         assert!(openapi.get("spec_file").is_none());

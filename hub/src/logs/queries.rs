@@ -420,6 +420,13 @@ fn write_csv_line<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
         if index > 0 {
             out.push(',');
         }
+        let defused;
+        let field = if is_formula(field) {
+            defused = format!("'{field}");
+            defused.as_str()
+        } else {
+            field
+        };
         if field.contains([',', '"', '\n', '\r']) {
             out.push('"');
             out.push_str(&field.replace('"', "\"\""));
@@ -431,9 +438,44 @@ fn write_csv_line<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
     out.push_str("\r\n");
 }
 
+/// Whether a spreadsheet opening the export would run `field` as a formula. Model names,
+/// user ids, errors and metadata come from clients and upstreams; a leading `'` makes the
+/// spreadsheet show the text as typed. Plain numbers (`-5`, `+1.5`) stay numbers.
+fn is_formula(field: &str) -> bool {
+    match field.as_bytes().first() {
+        Some(b'=' | b'@' | b'\t' | b'\r') => true,
+        Some(b'-' | b'+') => field.parse::<f64>().is_err(),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_that_spreadsheets_run_as_formulas_are_defused() {
+        let cases = [
+            (
+                "=HYPERLINK(\"http://x\")",
+                "\"'=HYPERLINK(\"\"http://x\"\")\"",
+            ),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("\tx", "'\tx"),
+            ("\rx", "\"'\rx\""),
+            ("-5", "-5"),
+            ("+1.5", "+1.5"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ];
+        for (field, expected) in cases {
+            let mut out = String::new();
+            write_csv_line(&mut out, [field].into_iter());
+            assert_eq!(out, format!("{expected}\r\n"), "{field:?}");
+        }
+    }
 
     #[test]
     fn csv_quotes_only_when_needed() {

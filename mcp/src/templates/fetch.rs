@@ -1,16 +1,18 @@
 //! The `fetch` template: fetches a URL as text or markdown-ish text, with a size limit and a guard against requests into private networks (SSRF).
 //!
-//! The guard sits in the DNS resolver, so the address checked is the address connected to (no
-//! window between check and use), and redirects are followed by hand so every hop is checked:
-//! an IP literal in a URL never reaches a resolver, so literals are checked before each request.
+//! The guard is `openapi2mcp`'s, the one address policy for every URL the server fetches: it
+//! sits in the DNS resolver, so the address checked is the address connected to (no window
+//! between check and use), and redirects are followed by hand so every hop is checked: an IP
+//! literal in a URL never reaches a resolver, so literals are checked before each request.
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use futures::StreamExt;
+use openapi2mcp::{BlockedAddress, GuardedResolver, blocked_reason};
 use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::json;
@@ -42,96 +44,6 @@ const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 const MAX_REDIRECTS: usize = 5;
 const DEFAULT_MAX_LENGTH: usize = 20_000;
 
-/// Which destination addresses the fetch server may connect to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct AddressPolicy {
-    pub allow_private: bool,
-}
-
-impl AddressPolicy {
-    pub fn permits(self, ip: IpAddr) -> bool {
-        let ip = match ip {
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => IpAddr::V4(v4),
-                None => IpAddr::V6(v6),
-            },
-            v4 => v4,
-        };
-        if is_metadata(ip) || ip.is_unspecified() || ip.is_multicast() {
-            return false;
-        }
-        self.allow_private || !is_private(ip)
-    }
-}
-
-/// Cloud instance-metadata endpoints: refused even when private networks are allowed, because
-/// they hand out the gateway's own credentials.
-fn is_metadata(ip: IpAddr) -> bool {
-    const AWS_IPV6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254);
-    match ip {
-        IpAddr::V4(v4) => [
-            Ipv4Addr::new(169, 254, 169, 254),
-            Ipv4Addr::new(169, 254, 170, 2),
-            Ipv4Addr::new(100, 100, 100, 200),
-        ]
-        .contains(&v4),
-        IpAddr::V6(v6) => v6 == AWS_IPV6,
-    }
-}
-
-fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || a == 0
-                // 100.64.0.0/10, carrier-grade NAT: internal in practice.
-                || (a == 100 && (64..128).contains(&b))
-                // 198.18.0.0/15, benchmarking networks.
-                || (a == 198 && (b == 18 || b == 19))
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            v6.is_loopback()
-                // fc00::/7 unique local, fe80::/10 link-local.
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-        }
-    }
-}
-
-/// Resolves names for the fetch client and refuses the whole name when any of its addresses is
-/// forbidden, so a name cannot mix a public and a private address to slip through.
-struct GuardedResolver {
-    policy: AddressPolicy,
-}
-
-impl reqwest::dns::Resolve for GuardedResolver {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let policy = self.policy;
-        let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let addresses: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            if let Some(forbidden) = addresses
-                .iter()
-                .find(|address| !policy.permits(address.ip()))
-            {
-                return Err(Box::new(FetchError::Forbidden(format!(
-                    "{host} resolves to {}",
-                    forbidden.ip()
-                )))
-                    as Box<dyn std::error::Error + Send + Sync>);
-            }
-            Ok(Box::new(addresses.into_iter()) as reqwest::dns::Addrs)
-        })
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 enum FetchError {
     #[error("refused to fetch a private or internal address ({0})")]
@@ -145,16 +57,14 @@ enum FetchError {
 }
 
 pub(super) struct FetchServer {
-    policy: AddressPolicy,
+    allow_private_network: bool,
     max_response_bytes: usize,
     client: reqwest::Client,
 }
 
 impl FetchServer {
     pub fn new(params: &BTreeMap<String, String>) -> Result<Self, TemplateError> {
-        let policy = AddressPolicy {
-            allow_private: bool_param(params, "allow_private_networks")?,
-        };
+        let allow_private_network = bool_param(params, "allow_private_networks")?;
         let max_response_bytes = match params.get("max_response_bytes") {
             None => DEFAULT_MAX_RESPONSE_BYTES,
             Some(value) => value
@@ -166,7 +76,9 @@ impl FetchServer {
                 })?,
         };
         let client = reqwest::Client::builder()
-            .dns_resolver(Arc::new(GuardedResolver { policy }))
+            .dns_resolver(Arc::new(GuardedResolver {
+                allow_private_network,
+            }))
             // A proxy would resolve names itself, bypassing the guard.
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
@@ -179,7 +91,7 @@ impl FetchServer {
                 reason: error.to_string(),
             })?;
         Ok(Self {
-            policy,
+            allow_private_network,
             max_response_bytes,
             client,
         })
@@ -198,9 +110,11 @@ impl FetchServer {
             Some(url::Host::Domain(_)) => None,
             None => return Err(FetchError::InvalidUrl("no host".to_owned())),
         };
-        match literal {
-            Some(ip) if !self.policy.permits(ip) => Err(FetchError::Forbidden(ip.to_string())),
-            _ => Ok(()),
+        match literal.and_then(|ip| {
+            blocked_reason(ip, self.allow_private_network).map(|reason| (ip, reason))
+        }) {
+            Some((ip, reason)) => Err(FetchError::Forbidden(format!("{ip}: {reason}"))),
+            None => Ok(()),
         }
     }
 
@@ -215,9 +129,8 @@ impl FetchServer {
                 // The resolver's refusal arrives wrapped in a connect error; say what it was.
                 let mut source: Option<&dyn std::error::Error> = Some(&error);
                 while let Some(current) = source {
-                    if let Some(FetchError::Forbidden(what)) = current.downcast_ref::<FetchError>()
-                    {
-                        return FetchError::Forbidden(what.clone());
+                    if let Some(blocked) = current.downcast_ref::<BlockedAddress>() {
+                        return FetchError::Forbidden(blocked.to_string());
                     }
                     source = current.source();
                 }
@@ -343,6 +256,14 @@ impl ToolBackend for FetchServer {
 /// A small HTML to markdown-ish converter: headings, paragraphs, line breaks, list items and
 /// links survive; scripts, styles and other tags are dropped; common entities are decoded.
 pub(crate) fn html_to_markdown(html: &str) -> String {
+    html_to_markdown_counted(html).0
+}
+
+/// [`html_to_markdown`] and how many bytes its searches for a closing tag looked at, which
+/// tests hold to a small multiple of the input: a page is an upstream's to choose, so the
+/// work must stay linear in its size whatever its tags.
+fn html_to_markdown_counted(html: &str) -> (String, usize) {
+    let mut scanned = 0;
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     let mut pending_href: Vec<Option<String>> = Vec::new();
@@ -369,8 +290,9 @@ pub(crate) fn html_to_markdown(html: &str) -> String {
         match (name.as_str(), closing) {
             ("script" | "style" | "noscript" | "template" | "head", false) => {
                 let end = format!("</{name}");
-                let lower = rest.to_ascii_lowercase();
-                rest = match lower.find(&end) {
+                let found = find_ignoring_case(rest, &end);
+                scanned += found.map_or(rest.len(), |at| at + end.len());
+                rest = match found {
                     Some(at) => rest[at..].find('>').map_or("", |gt| &rest[at + gt + 1..]),
                     None => "",
                 };
@@ -406,7 +328,17 @@ pub(crate) fn html_to_markdown(html: &str) -> String {
         }
     }
     push_text(&mut out, rest);
-    tidy(&out)
+    (tidy(&out), scanned)
+}
+
+/// Where `needle` (ASCII) first occurs in `haystack`, ignoring ASCII case, without copying
+/// the haystack: the search looks at each byte up to the match a bounded number of times.
+fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
+    let needle = needle.as_bytes();
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle))
 }
 
 fn attribute(tag: &str, name: &str) -> Option<String> {
@@ -471,39 +403,53 @@ fn tidy(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The template uses the one address policy: the IPv4 forms inside IPv6 literals, NAT64,
+    /// 6to4, Oracle's metadata address and the reserved range are refused like the plain
+    /// private and metadata addresses (its own copy of the policy let these through).
     #[test]
-    fn address_policy() {
-        let strict = AddressPolicy {
-            allow_private: false,
-        };
-        let open = AddressPolicy {
-            allow_private: true,
-        };
-        let cases: &[(&str, bool, bool)] = &[
-            ("93.184.216.34", true, true),
-            ("127.0.0.1", false, true),
-            ("10.1.2.3", false, true),
-            ("172.16.0.1", false, true),
-            ("192.168.1.1", false, true),
-            ("169.254.1.1", false, true),
-            ("100.64.0.1", false, true),
-            ("169.254.169.254", false, false),
-            ("100.100.100.200", false, false),
-            ("0.0.0.0", false, false),
-            ("224.0.0.1", false, false),
-            ("::1", false, true),
-            ("fe80::1", false, true),
-            ("fd12::1", false, true),
-            ("fd00:ec2::254", false, false),
-            ("::ffff:127.0.0.1", false, true),
-            ("::ffff:169.254.169.254", false, false),
-            ("2606:4700::1111", true, true),
+    fn literal_hosts_follow_the_shared_address_policy() {
+        let strict = FetchServer::new(&BTreeMap::new()).unwrap();
+        let open = FetchServer::new(&BTreeMap::from([(
+            "allow_private_networks".to_owned(),
+            "true".to_owned(),
+        )]))
+        .unwrap();
+        let cases = [
+            ("http://127.0.0.1/", false, true),
+            ("http://[::127.0.0.1]/", false, true),
+            ("http://[64:ff9b::a00:1]/", false, true),
+            ("http://[2002:c0a8:0101::1]/", false, true),
+            ("http://240.0.0.1/", false, true),
+            ("http://192.0.0.192/", false, false),
+            ("http://[::169.254.169.254]/", false, false),
+            ("http://[64:ff9b::a9fe:a9fe]/", false, false),
+            ("http://[2002:a9fe:a9fe::]/", false, false),
+            ("http://[fd00:ec2::254]/", false, false),
+            ("http://93.184.216.34/", true, true),
+            ("http://example.com/", true, true),
         ];
-        for (ip, strict_ok, open_ok) in cases {
-            let ip: IpAddr = ip.parse().unwrap();
-            assert_eq!(strict.permits(ip), *strict_ok, "strict {ip}");
-            assert_eq!(open.permits(ip), *open_ok, "open {ip}");
+        for (url, strict_ok, open_ok) in cases {
+            let url = url::Url::parse(url).unwrap();
+            assert_eq!(strict.check_url(&url).is_ok(), strict_ok, "strict {url}");
+            assert_eq!(open.check_url(&url).is_ok(), open_ok, "open {url}");
         }
+    }
+
+    /// Each `<script>` used to lower-case the rest of the page to find its end: quadratic in
+    /// the number of tags.
+    #[test]
+    fn many_script_tags_are_scanned_in_linear_work() {
+        let page = "<p>a</p><script>x</script><STYLE>y</Style>".repeat(20_000);
+        let (text, scanned) = html_to_markdown_counted(&page);
+        assert!(text.starts_with("a\n\na"), "{}", &text[..20]);
+        assert!(
+            scanned <= 2 * page.len(),
+            "scanned {scanned} bytes of a {} byte page",
+            page.len()
+        );
+        // An unclosed script still ends the page after one scan.
+        let (_, scanned) = html_to_markdown_counted(&format!("<script>{}", "<p>".repeat(50_000)));
+        assert!(scanned <= 2 * 150_010, "{scanned}");
     }
 
     #[test]

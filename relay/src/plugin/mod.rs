@@ -504,7 +504,12 @@ impl PluginServices {
             memory_cache: cache,
             shared_cache: std::sync::OnceLock::new(),
             follow: FollowTable::new(follow::DEFAULT_CAPACITY),
+            // Engines and the rewrite model are third parties holding our keys: a redirect
+            // would carry a key header to wherever it points, and an ambient proxy from the
+            // environment would see every key and query.
             http: reqwest::Client::builder()
+                .no_proxy()
+                .redirect(reqwest::redirect::Policy::none())
                 .connect_timeout(std::time::Duration::from_secs(10))
                 .timeout(std::time::Duration::from_secs(30))
                 .build()

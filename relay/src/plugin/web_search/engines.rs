@@ -6,6 +6,10 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+/// Largest answer read from an engine or the rewrite model; a longer one is an error. Search
+/// answers are tens of kilobytes; an engine is a third party, so its size is not trusted.
+pub(super) const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
+
 /// One search hit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchResult {
@@ -154,10 +158,7 @@ impl Engine {
         if !status.is_success() {
             return Err(format!("answered {status}"));
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| format!("body failed: {}", error.without_url()))?;
+        let body = read_bounded(response, MAX_ANSWER_BYTES).await?;
         let mut results = match self {
             Engine::Arxiv { .. } => parse_arxiv(&body)?,
             _ => {
@@ -169,6 +170,33 @@ impl Engine {
         results.truncate(limit);
         Ok(results)
     }
+}
+
+/// The body of `response`, refused as soon as it is known to pass `limit` bytes (from its
+/// declared length, or while reading), so a hostile answer costs at most `limit` bytes.
+pub(super) async fn read_bounded(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, String> {
+    let too_large = || format!("answer is larger than {limit} bytes");
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| format!("body failed: {}", error.without_url()))?
+    {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn endpoint(
@@ -239,9 +267,107 @@ pub fn parse_arxiv(body: &[u8]) -> Result<Vec<SearchResult>, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::net::SocketAddr;
+
     use serde_json::json;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
 
     use super::*;
+    use crate::plugin::PluginServices;
+
+    /// A one-connection HTTP server: answers `head` (status line and headers), then `body_bytes`
+    /// of body in 64 KiB writes until done or the client goes away. Yields the request head it
+    /// read and how many body bytes it wrote.
+    async fn engine(
+        head: String,
+        body_bytes: usize,
+    ) -> (SocketAddr, tokio::task::JoinHandle<(String, usize)>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return (String::new(), 0);
+            };
+            let mut request = vec![0u8; 8192];
+            let read = socket.read(&mut request).await.unwrap_or(0);
+            let request = String::from_utf8_lossy(&request[..read]).into_owned();
+            if socket.write_all(head.as_bytes()).await.is_err() {
+                return (request, 0);
+            }
+            let chunk = vec![b' '; 64 * 1024];
+            let mut written = 0;
+            while written < body_bytes {
+                if socket.write_all(&chunk).await.is_err() {
+                    break;
+                }
+                written += chunk.len();
+            }
+            (request, written)
+        });
+        (addr, task)
+    }
+
+    fn bing(addr: SocketAddr) -> Engine {
+        Engine::Bing {
+            api_key: Some("bing-secret".into()),
+            base_url: Some(format!("http://{addr}")),
+        }
+    }
+
+    /// A redirect used to be followed with the engine's key header attached (reqwest keeps
+    /// custom headers across hosts); now it is an error and the target is never contacted.
+    #[tokio::test]
+    async fn engine_redirects_are_not_followed() {
+        let (target, target_task) = engine(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+                .to_owned(),
+            0,
+        )
+        .await;
+        let (redirecting, _) = engine(
+            format!(
+                "HTTP/1.1 302 Found\r\nlocation: http://{target}/steal\r\ncontent-length: 0\r\n\r\n"
+            ),
+            0,
+        )
+        .await;
+        let http = PluginServices::default().http;
+        let error = bing(redirecting).search(&http, "q", 5).await.unwrap_err();
+        assert!(error.contains("302"), "{error}");
+        target_task.abort();
+        let reached = target_task.await.ok();
+        assert!(
+            reached.is_none(),
+            "the redirect target was contacted: {reached:?}"
+        );
+    }
+
+    /// An answer with no declared length is read up to the limit and refused there; one that
+    /// declares a larger length is refused before its body is read.
+    #[tokio::test]
+    async fn engine_answers_are_read_up_to_a_bound() {
+        let huge = 64 * 1024 * 1024;
+        let http = PluginServices::default().http;
+        for head in [
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
+                .to_owned(),
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {huge}\r\n\r\n"
+            ),
+        ] {
+            let (addr, task) = engine(head.clone(), huge).await;
+            let error = bing(addr).search(&http, "q", 5).await.unwrap_err();
+            assert!(error.contains("larger than"), "{head}: {error}");
+            let (_, written) = task.await.unwrap();
+            // The server stops when the client goes away: what it wrote is the limit plus
+            // what socket buffers hold, far below the whole answer.
+            assert!(
+                written < huge / 4,
+                "{head}: the server wrote {written} bytes"
+            );
+        }
+    }
 
     #[test]
     fn parses_each_engines_format() {

@@ -196,9 +196,8 @@ impl WebSearchConfig {
                 if !response.status().is_success() {
                     return Err(format!("rewrite model answered {}", response.status()));
                 }
-                let value = response
-                    .json::<Value>()
-                    .await
+                let answer = engines::read_bounded(response, engines::MAX_ANSWER_BYTES).await?;
+                let value = serde_json::from_slice::<Value>(&answer)
                     .map_err(|_| "rewrite answer is not JSON".to_owned())?;
                 value["choices"][0]["message"]["content"]
                     .as_str()
