@@ -1,0 +1,369 @@
+//! Secrets at rest: every column holding a secret is encrypted in the database (checked with SQL
+//! straight from the tables), reopens with the same key, refuses a wrong key at startup with a
+//! clear message, is encrypted transparently when written before encryption, and is re-encrypted
+//! by a rotation; on SQLite and Postgres.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed setup or assertion should abort the test"
+)]
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use hub::settings::Settings;
+use hub::store::sealed::SecretKey;
+use hub::store::{
+    Channel, Group, GroupMcpParams, GroupModelOverride, McpScope, McpServer, McpServerKind,
+    ModelConfig, OpenApiSource, Store,
+};
+use relay::backend::ChannelKind;
+use support::{TestDatabase, TestHub};
+
+const KEY_A: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
+const KEY_B: &str = "Qm9vay1rZXktQi1mb3ItdGhlLXNlY3JldHMtdGVzdHM=";
+
+/// Every secret the fixture writes; none may appear in a raw column.
+const SECRETS: &[&str] = &[
+    "sk-channel-secret-0001",
+    "proxy-pass-secret",
+    "config-secret-0002",
+    "plugin-secret-0003",
+    "override-secret-0004",
+    "header-secret-0005",
+    "query-secret-0006",
+    "param-secret-0007",
+    "openapi-secret-0008",
+    "group-param-secret-0009",
+];
+
+/// The statements reading every sealed column as stored.
+const RAW_COLUMNS: &[&str] = &[
+    "SELECT key FROM channels",
+    "SELECT proxy_url FROM channels WHERE proxy_url IS NOT NULL",
+    "SELECT config FROM channels",
+    "SELECT plugins FROM model_configs",
+    "SELECT plugins FROM group_model_overrides WHERE plugins IS NOT NULL",
+    "SELECT headers FROM mcp_servers",
+    "SELECT query FROM mcp_servers",
+    "SELECT params FROM mcp_servers",
+    "SELECT openapi FROM mcp_servers WHERE openapi IS NOT NULL",
+    "SELECT params FROM group_mcp_params",
+];
+
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Settings on a fresh database of the backend, with `SECRET_KEY` = `key`.
+struct Fixture {
+    settings: Settings,
+    _dir: tempfile::TempDir,
+    _database: Option<TestDatabase>,
+}
+
+impl Fixture {
+    async fn new(backend: Backend, key: Option<&str>) -> Fixture {
+        let (mut settings, dir) = TestHub::settings();
+        let database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let database = TestDatabase::create().await;
+                settings.sql_dsn = Some(database.url());
+                Some(database)
+            }
+        };
+        settings.secret_key = key.map(str::to_owned);
+        Fixture {
+            settings,
+            _dir: dir,
+            _database: database,
+        }
+    }
+
+    fn with_keys(&self, key: Option<&str>, previous: Option<&str>) -> Settings {
+        let mut settings = self.settings.clone();
+        settings.secret_key = key.map(str::to_owned);
+        settings.secret_key_previous = previous.map(str::to_owned);
+        settings
+    }
+}
+
+fn key_id(key: &str) -> String {
+    SecretKey::parse(key, "SECRET_KEY").unwrap().id().to_owned()
+}
+
+/// One row of every kind that holds a secret.
+async fn write_secrets(store: &Store) {
+    store.create_group(&Group::new("acme")).await.unwrap();
+    let mut channel = Channel::new("upstream", ChannelKind::OpenAi);
+    channel.base_url = "http://127.0.0.1:9000/v1".into();
+    channel.key = "sk-channel-secret-0001".into();
+    channel.models = vec!["gpt-4o-mini".into()];
+    channel.proxy_url = Some("http://user:proxy-pass-secret@127.0.0.1:3128".into());
+    channel.config = BTreeMap::from([("token".into(), "config-secret-0002".into())]);
+    store.create_channel(&channel).await.unwrap();
+    let mut model = ModelConfig::new("gpt-4o-mini");
+    model.plugins = serde_json::json!({"web_search": {"engines": [
+        {"type": "google", "api_key": "plugin-secret-0003", "cx": "c"}]}});
+    store.create_model_config(&model).await.unwrap();
+    let override_ = GroupModelOverride {
+        group_id: "acme".into(),
+        model: "gpt-4o-mini".into(),
+        plugins: Some(serde_json::json!({"web_search": {"engines": [
+        {"type": "google", "api_key": "override-secret-0004", "cx": "c"}]}})),
+        ..GroupModelOverride::default()
+    };
+    store.put_group_override(&override_).await.unwrap();
+    let mut remote = McpServer::new("remote", McpScope::Public, McpServerKind::ProxyStreamable);
+    remote.url = Some("http://127.0.0.1:9200/mcp".into());
+    remote.headers = BTreeMap::from([("X-Key".into(), "header-secret-0005".into())]);
+    remote.query = BTreeMap::from([("key".into(), "query-secret-0006".into())]);
+    store.create_mcp_server(&remote).await.unwrap();
+    let mut clock = McpServer::new("clock", McpScope::Public, McpServerKind::Embedded);
+    clock.template = Some("time".into());
+    clock.params = BTreeMap::from([("token".into(), "param-secret-0007".into())]);
+    store.create_mcp_server(&clock).await.unwrap();
+    let mut api = McpServer::new("api", McpScope::Public, McpServerKind::Openapi);
+    api.openapi = Some(OpenApiSource {
+        spec: Some("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n".into()),
+        base_url: Some("http://127.0.0.1:9300".into()),
+        credentials: BTreeMap::from([("api_key".into(), "openapi-secret-0008".into())]),
+        ..OpenApiSource::default()
+    });
+    store.create_mcp_server(&api).await.unwrap();
+    store
+        .set_group_mcp_params(&GroupMcpParams {
+            server_id: "remote".into(),
+            group_id: "acme".into(),
+            params: BTreeMap::from([("header:X-Key".into(), "group-param-secret-0009".into())]),
+            updated_at: 0,
+        })
+        .await
+        .unwrap();
+}
+
+/// Every secret column's values as stored, read with SQL straight from the tables.
+async fn raw_values(store: &Store) -> Vec<String> {
+    let mut values = Vec::new();
+    for statement in RAW_COLUMNS {
+        let column: Vec<String> = sqlx::query_scalar(*statement)
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        assert!(!column.is_empty(), "{statement} read nothing");
+        values.extend(column);
+    }
+    values
+}
+
+fn assert_sealed_with(values: &[String], key: &str) {
+    let prefix = format!("enc:v1:{}:", key_id(key));
+    for value in values {
+        assert!(
+            value.starts_with(&prefix),
+            "not sealed with {prefix}: {value}"
+        );
+        for secret in SECRETS {
+            assert!(!value.contains(secret), "{secret} in clear: {value}");
+        }
+    }
+}
+
+/// Every secret reads back in clear through the store, and the snapshot's dump loads.
+async fn assert_reads_back(store: &Store) {
+    let channel = store
+        .list_channels(&Default::default(), Default::default())
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(channel.key, "sk-channel-secret-0001");
+    assert_eq!(
+        channel.proxy_url.as_deref(),
+        Some("http://user:proxy-pass-secret@127.0.0.1:3128")
+    );
+    assert_eq!(channel.config["token"], "config-secret-0002");
+    let model = store.get_model_config("gpt-4o-mini").await.unwrap();
+    assert!(model.plugins.to_string().contains("plugin-secret-0003"));
+    let override_ = store
+        .get_group_override("acme", "gpt-4o-mini")
+        .await
+        .unwrap();
+    assert!(
+        override_
+            .plugins
+            .unwrap()
+            .to_string()
+            .contains("override-secret-0004")
+    );
+    let remote = store.get_mcp_server("remote").await.unwrap();
+    assert_eq!(remote.headers["X-Key"], "header-secret-0005");
+    assert_eq!(remote.query["key"], "query-secret-0006");
+    let clock = store.get_mcp_server("clock").await.unwrap();
+    assert_eq!(clock.params["token"], "param-secret-0007");
+    let api = store.get_mcp_server("api").await.unwrap();
+    assert_eq!(
+        api.openapi.unwrap().credentials["api_key"],
+        "openapi-secret-0008"
+    );
+    let params = store.get_group_mcp_params("remote", "acme").await.unwrap();
+    assert_eq!(params.params["header:X-Key"], "group-param-secret-0009");
+    let dump = store.load_all().await.unwrap();
+    assert_eq!(dump.channels[0].key, "sk-channel-secret-0001");
+}
+
+async fn stored_encrypted_and_reopened_with_the_same_key(backend: Backend) {
+    let fixture = Fixture::new(backend, Some(KEY_A)).await;
+    let store = hub::open_main_store(&fixture.settings).await.unwrap();
+    write_secrets(&store).await;
+    assert_sealed_with(&raw_values(&store).await, KEY_A);
+    assert_reads_back(&store).await;
+    store.close().await;
+
+    let store = hub::open_main_store(&fixture.settings).await.unwrap();
+    assert_reads_back(&store).await;
+    store.close().await;
+    // The whole server starts on it (the snapshot loads the secrets) and stops cleanly.
+    let data_dir = tempfile::tempdir().unwrap();
+    let hub = TestHub::start_with(fixture.settings.clone(), data_dir).await;
+    hub.stop().await.unwrap();
+}
+
+async fn a_wrong_key_stops_startup_with_a_clear_message(backend: Backend) {
+    let fixture = Fixture::new(backend, Some(KEY_A)).await;
+    let store = hub::open_main_store(&fixture.settings).await.unwrap();
+    write_secrets(&store).await;
+    store.close().await;
+
+    let wrong = fixture.with_keys(Some(KEY_B), None);
+    let error = hub::open_main_store(&wrong).await.unwrap_err();
+    let message = format!("{error:#}");
+    assert!(
+        message.contains("cannot read the stored secrets"),
+        "{message}"
+    );
+    assert!(message.contains("channels.key"), "{message}");
+    assert!(message.contains(&key_id(KEY_A)), "{message}");
+    assert!(
+        message.contains(&format!("SECRET_KEY ({})", key_id(KEY_B))),
+        "{message}"
+    );
+    // The server itself refuses to start, returning the same error rather than panicking.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let outcome = hub::run(wrong, listener, std::future::pending()).await;
+    let message = format!("{:#}", outcome.unwrap_err());
+    assert!(message.contains("channels.key"), "{message}");
+    // A key that is not a key is refused by name.
+    let malformed = fixture.with_keys(Some("too-short"), None);
+    let message = format!("{:#}", hub::open_main_store(&malformed).await.unwrap_err());
+    assert!(
+        message.contains("SECRET_KEY must be 32 random bytes"),
+        "{message}"
+    );
+}
+
+async fn a_plaintext_database_is_encrypted_at_startup(backend: Backend) {
+    let fixture = Fixture::new(backend, Some(KEY_A)).await;
+    // Written as a release before encryption did: plain text in every column.
+    let plain = Store::connect(&fixture.settings.main_dsn()).await.unwrap();
+    write_secrets(&plain).await;
+    let before = raw_values(&plain).await;
+    assert!(before.iter().all(|value| !value.starts_with("enc:")));
+    let revision = plain.revision().await.unwrap();
+    plain.close().await;
+
+    let store = hub::open_main_store(&fixture.settings).await.unwrap();
+    assert_sealed_with(&raw_values(&store).await, KEY_A);
+    assert_reads_back(&store).await;
+    // Sealing changes no plain text, so no replica is asked to reload.
+    assert_eq!(store.revision().await.unwrap(), revision);
+    store.close().await;
+}
+
+async fn rotation_reencrypts_everything_and_the_old_key_reads_nothing(backend: Backend) {
+    let fixture = Fixture::new(backend, Some(KEY_A)).await;
+    let store = hub::open_main_store(&fixture.settings).await.unwrap();
+    write_secrets(&store).await;
+    let n_values = raw_values(&store).await.len();
+    store.close().await;
+
+    // During the rotation both keys read; SECRET_KEY writes.
+    let rotating = fixture.with_keys(Some(KEY_B), Some(KEY_A));
+    let store = hub::open_main_store(&rotating).await.unwrap();
+    assert_reads_back(&store).await;
+    assert_sealed_with(&raw_values(&store).await, KEY_A);
+    store.close().await;
+
+    let report = hub::cli::rotate(&rotating).await.unwrap();
+    assert_eq!(report.checked, n_values as u64);
+    assert_eq!(report.sealed, n_values as u64);
+    let only_new = fixture.with_keys(Some(KEY_B), None);
+    let store = hub::open_main_store(&only_new).await.unwrap();
+    assert_sealed_with(&raw_values(&store).await, KEY_B);
+    assert_reads_back(&store).await;
+    store.close().await;
+    // A second rotation has nothing left to do.
+    assert_eq!(hub::cli::rotate(&rotating).await.unwrap().sealed, 0);
+
+    let old = fixture.with_keys(Some(KEY_A), None);
+    let message = format!("{:#}", hub::open_main_store(&old).await.unwrap_err());
+    assert!(message.contains(&key_id(KEY_B)), "{message}");
+}
+
+/// Without SECRET_KEY, the key is generated once into DATA_DIR and found there on restart.
+#[tokio::test]
+async fn generated_key_survives_a_restart() {
+    let fixture = Fixture::new(Backend::Sqlite, None).await;
+    let store = hub::open_main_store(&fixture.settings).await.unwrap();
+    write_secrets(&store).await;
+    store.close().await;
+    let key = std::fs::read_to_string(fixture.settings.data_dir.join("secret_key")).unwrap();
+    let store = hub::open_main_store(&fixture.settings).await.unwrap();
+    assert_sealed_with(&raw_values(&store).await, &key);
+    assert_reads_back(&store).await;
+    store.close().await;
+}
+
+#[tokio::test]
+async fn stored_encrypted_and_reopened_with_the_same_key_sqlite() {
+    stored_encrypted_and_reopened_with_the_same_key(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn stored_encrypted_and_reopened_with_the_same_key_postgres() {
+    stored_encrypted_and_reopened_with_the_same_key(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_wrong_key_stops_startup_with_a_clear_message_sqlite() {
+    a_wrong_key_stops_startup_with_a_clear_message(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_wrong_key_stops_startup_with_a_clear_message_postgres() {
+    a_wrong_key_stops_startup_with_a_clear_message(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_plaintext_database_is_encrypted_at_startup_sqlite() {
+    a_plaintext_database_is_encrypted_at_startup(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_plaintext_database_is_encrypted_at_startup_postgres() {
+    a_plaintext_database_is_encrypted_at_startup(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn rotation_reencrypts_everything_and_the_old_key_reads_nothing_sqlite() {
+    rotation_reencrypts_everything_and_the_old_key_reads_nothing(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn rotation_reencrypts_everything_and_the_old_key_reads_nothing_postgres() {
+    rotation_reencrypts_everything_and_the_old_key_reads_nothing(Backend::Postgres).await;
+}
