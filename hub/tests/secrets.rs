@@ -367,3 +367,127 @@ async fn rotation_reencrypts_everything_and_the_old_key_reads_nothing_sqlite() {
 async fn rotation_reencrypts_everything_and_the_old_key_reads_nothing_postgres() {
     rotation_reencrypts_everything_and_the_old_key_reads_nothing(Backend::Postgres).await;
 }
+
+fn assert_masked(what: &str, text: &str) {
+    for secret in SECRETS {
+        assert!(!text.contains(secret), "{what} shows {secret}: {text}");
+    }
+}
+
+/// Every read API masks every secret (gRPC get and list, `Export`, the document the admin MCP
+/// tools read), and sending the masked values back (an update, an apply of the export) keeps
+/// the stored secrets.
+#[tokio::test]
+async fn read_apis_mask_every_secret_and_round_trips_keep_them() {
+    use hub::grpc::pb;
+    use hub::grpc::pb::channel_service_client::ChannelServiceClient;
+    use hub::grpc::pb::config_service_client::ConfigServiceClient;
+    use hub::grpc::pb::mcp_service_client::McpServiceClient;
+    use hub::grpc::pb::model_service_client::ModelServiceClient;
+    use support::admin;
+
+    let (settings, data_dir) = TestHub::settings();
+    let store = hub::open_main_store(&settings).await.unwrap();
+    write_secrets(&store).await;
+    store.close().await;
+    let hub = TestHub::start_with(settings.clone(), data_dir).await;
+    let channel = support::control_channel(&hub).await;
+    let mut channels = ChannelServiceClient::new(channel.clone());
+    let mut models = ModelServiceClient::new(channel.clone());
+    let mut mcp = McpServiceClient::new(channel.clone());
+    let mut config = ConfigServiceClient::new(channel);
+
+    let listed = channels
+        .list_channels(admin(pb::ListChannelsRequest::default()))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_masked("ListChannels", &format!("{listed:?}"));
+    let fetched = listed.channels[0].clone();
+    assert_eq!(fetched.proxy_url, "http://user:****@127.0.0.1:3128");
+    channels
+        .update_channel(admin(pb::UpdateChannelRequest {
+            channel: Some(fetched),
+            update_mask: None,
+        }))
+        .await
+        .unwrap();
+
+    let model = models
+        .get_model_config(admin(pb::GetModelConfigRequest {
+            model: "gpt-4o-mini".into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_masked("GetModelConfig", &format!("{model:?}"));
+    let listed = models
+        .list_model_configs(admin(pb::ListModelConfigsRequest::default()))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_masked("ListModelConfigs", &format!("{listed:?}"));
+    models
+        .update_model_config(admin(pb::UpdateModelConfigRequest {
+            model_config: Some(model),
+            update_mask: None,
+        }))
+        .await
+        .unwrap();
+    let override_ = models
+        .get_group_model_override(admin(pb::GetGroupModelOverrideRequest {
+            group_id: "acme".into(),
+            model: "gpt-4o-mini".into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_masked("GetGroupModelOverride", &format!("{override_:?}"));
+    models
+        .put_group_model_override(admin(pb::PutGroupModelOverrideRequest {
+            r#override: Some(override_),
+        }))
+        .await
+        .unwrap();
+
+    for id in ["remote", "clock", "api"] {
+        let server = mcp
+            .get_mcp_server(admin(pb::GetMcpServerRequest { id: id.into() }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_masked("GetMcpServer", &format!("{server:?}"));
+        mcp.update_mcp_server(admin(pb::UpdateMcpServerRequest {
+            server: Some(server),
+            update_mask: None,
+        }))
+        .await
+        .unwrap();
+    }
+    let listed = mcp
+        .list_mcp_servers(admin(pb::ListMcpServersRequest::default()))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_masked("ListMcpServers", &format!("{listed:?}"));
+
+    let exported = config
+        .export(admin(pb::ExportRequest {}))
+        .await
+        .unwrap()
+        .into_inner()
+        .document;
+    assert_masked("Export", &exported);
+    config
+        .apply(admin(pb::ApplyRequest { document: exported }))
+        .await
+        .unwrap();
+
+    let store = hub::open_main_store(&settings).await.unwrap();
+    // What the admin MCP tools list and get.
+    let document = hub::declarative::export(&store).await.unwrap();
+    assert_masked("admin tools", &serde_json::to_string(&document).unwrap());
+    assert_reads_back(&store).await;
+    store.close().await;
+    hub.stop().await.unwrap();
+}

@@ -97,7 +97,7 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
         template: server.template.clone().unwrap_or_default(),
         url: server.url.clone().unwrap_or_default(),
         headers: secret::mask_map(&server.headers).into_iter().collect(),
-        query: server.query.clone().into_iter().collect(),
+        query: secret::mask_map(&server.query).into_iter().collect(),
         params: secret::mask_map(&server.params).into_iter().collect(),
         openapi: server.openapi.as_ref().map(|source| pb::OpenApiSource {
             spec: source.spec.clone().unwrap_or_default(),
@@ -197,7 +197,7 @@ fn merge(server: &mut McpServer, incoming: pb::McpServer, paths: &[String]) -> R
             secret::unmask_map(&incoming.headers.into_iter().collect(), &server.headers);
     }
     if selected(paths, "query") {
-        server.query = incoming.query.into_iter().collect();
+        server.query = secret::unmask_map(&incoming.query.into_iter().collect(), &server.query);
     }
     if selected(paths, "params") {
         server.params = secret::unmask_map(&incoming.params.into_iter().collect(), &server.params);
