@@ -491,3 +491,28 @@ async fn read_apis_mask_every_secret_and_round_trips_keep_them() {
     store.close().await;
     hub.stop().await.unwrap();
 }
+
+/// A startup that fails on a database or Redis URL says which setting failed, never the
+/// password the URL carries.
+#[tokio::test]
+async fn startup_errors_do_not_print_url_passwords() {
+    let cases = [
+        (
+            "SQL_DSN",
+            "postgres://postgres:hunter2-pg-secret@127.0.0.1:notaport/x",
+        ),
+        ("REDIS", "redis://:hunter2-redis-secret@127.0.0.1:1/"),
+        ("REDIS", "redis://:hunter2-redis-secret@127.0.0.1:notaport/"),
+    ];
+    for (variable, url) in cases {
+        let (mut settings, _dir) = TestHub::settings();
+        match variable {
+            "SQL_DSN" => settings.sql_dsn = Some(url.into()),
+            _ => settings.redis = Some(url.into()),
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let outcome = hub::run(settings, listener, std::future::pending()).await;
+        let message = format!("{:#}", outcome.unwrap_err());
+        assert!(!message.contains("hunter2"), "{variable}: {message}");
+    }
+}
