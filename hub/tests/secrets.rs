@@ -516,3 +516,44 @@ async fn startup_errors_do_not_print_url_passwords() {
         assert!(!message.contains("hunter2"), "{variable}: {message}");
     }
 }
+
+/// `TestMcpServer` and `ListMcpServerTools` say why a server fails without the secrets its
+/// requests carried (a query value in the URL, headers, group parameters).
+#[tokio::test]
+async fn mcp_server_test_errors_hide_its_secrets() {
+    use hub::grpc::pb;
+    use hub::grpc::pb::mcp_service_client::McpServiceClient;
+    use support::admin;
+
+    let (settings, data_dir) = TestHub::settings();
+    let store = hub::open_main_store(&settings).await.unwrap();
+    write_secrets(&store).await;
+    let mut down = McpServer::new("down", McpScope::Public, McpServerKind::ProxyStreamable);
+    down.url = Some("http://127.0.0.1:1/mcp".into());
+    down.headers = BTreeMap::from([("X-Key".into(), "header-secret-0005".into())]);
+    down.query = BTreeMap::from([("key".into(), "query-secret-0006".into())]);
+    store.create_mcp_server(&down).await.unwrap();
+    store.close().await;
+    let hub = TestHub::start_with(settings, data_dir).await;
+    let mut mcp = McpServiceClient::new(support::control_channel(&hub).await);
+    let tested = mcp
+        .test_mcp_server(admin(pb::TestMcpServerRequest {
+            id: "down".into(),
+            group_id: "acme".into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!tested.ok);
+    assert!(!tested.error.is_empty());
+    assert_masked("TestMcpServer", &tested.error);
+    let listed = mcp
+        .list_mcp_server_tools(admin(pb::ListMcpServerToolsRequest {
+            id: "down".into(),
+            group_id: "acme".into(),
+        }))
+        .await
+        .unwrap_err();
+    assert_masked("ListMcpServerTools", listed.message());
+    hub.stop().await.unwrap();
+}

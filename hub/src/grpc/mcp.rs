@@ -162,6 +162,7 @@ impl Mcp {
                 Err(err) => return Err(status(err)),
             }
         };
+        let group_secrets = group_params.clone();
         let definition = match crate::mcp_bridge::definition_for(&server, group_id, group_params) {
             Ok(definition) => definition,
             Err(reason) => return Ok(Err(reason)),
@@ -170,7 +171,25 @@ impl Mcp {
             upstream_timeout: INSPECT_TIMEOUT,
             ..mcp::McpConfig::default()
         };
-        Ok(mcp::inspect_server(&config, &definition).await)
+        // The reason may quote the request (a failed call prints its URL, query secrets and
+        // all): every secret the server was built with is masked in it.
+        Ok(mcp::inspect_server(&config, &definition)
+            .await
+            .map_err(|reason| {
+                let openapi = server
+                    .openapi
+                    .iter()
+                    .flat_map(|source| source.credentials.values());
+                let secrets = server
+                    .headers
+                    .values()
+                    .chain(server.query.values())
+                    .chain(server.params.values())
+                    .chain(openapi)
+                    .chain(group_secrets.values())
+                    .map(String::as_str);
+                secret::redact(&reason, secrets)
+            }))
     }
 }
 

@@ -125,6 +125,32 @@ pub fn unmask_settings(incoming: Value, stored: &Value) -> Value {
     }
 }
 
+/// `text` with every one of `secrets` (as given and as encoded in a URL's query) replaced by
+/// its mask: for error texts from a call that carried them, such as a failed upstream
+/// request that prints its URL.
+pub fn redact<'a>(text: &str, secrets: impl IntoIterator<Item = &'a str>) -> String {
+    let mut secrets: Vec<&str> = secrets
+        .into_iter()
+        .filter(|secret| secret.len() >= MIN_REDACTED_LEN)
+        .collect();
+    // Longest first, so a secret containing another is replaced whole.
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    let mut text = text.to_owned();
+    for secret in secrets {
+        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        for form in [secret, encoded.as_str()] {
+            if text.contains(form) {
+                text = text.replace(form, &mask(secret));
+            }
+        }
+    }
+    text
+}
+
+/// Shorter values are not searched for in error texts: replacing every `1` or `on` would
+/// garble the text and hide little.
+const MIN_REDACTED_LEN: usize = 4;
+
 /// A settings map (a channel's `config`) with the values of credential-named keys masked.
 pub fn mask_credential_entries(map: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     map.iter()
@@ -204,6 +230,16 @@ mod tests {
         );
         assert_eq!(keep_if_masked("sk-new", "sk-abcdefghf00d"), "sk-new");
         assert_eq!(keep_if_masked("****", ""), "****");
+    }
+
+    #[test]
+    fn redacts_secrets_as_given_and_url_encoded() {
+        let text = "error sending request for url (http://h/mcp?key=a+b%2Fc&t=tok-12345678), 1";
+        let redacted = redact(text, ["a b/c", "tok-12345678", "1", ""]);
+        assert_eq!(
+            redacted,
+            "error sending request for url (http://h/mcp?key=****&t=tok-…5678), 1"
+        );
     }
 
     #[test]
