@@ -37,6 +37,7 @@ const SECRETS: &[&str] = &[
     "param-secret-0007",
     "openapi-secret-0008",
     "group-param-secret-0009",
+    "base-url-secret-0010",
 ];
 
 /// The statements reading every sealed column as stored.
@@ -100,7 +101,7 @@ fn key_id(key: &str) -> String {
 async fn write_secrets(store: &Store) {
     store.create_group(&Group::new("acme")).await.unwrap();
     let mut channel = Channel::new("upstream", ChannelKind::OpenAi);
-    channel.base_url = "http://127.0.0.1:9000/v1".into();
+    channel.base_url = "http://user:base-url-secret-0010@127.0.0.1:9000/v1".into();
     channel.key = "sk-channel-secret-0001".into();
     channel.models = vec!["gpt-4o-mini".into()];
     channel.proxy_url = Some("http://user:proxy-pass-secret@127.0.0.1:3128".into());
@@ -182,6 +183,10 @@ async fn assert_reads_back(store: &Store) {
         .items
         .remove(0);
     assert_eq!(channel.key, "sk-channel-secret-0001");
+    assert_eq!(
+        channel.base_url,
+        "http://user:base-url-secret-0010@127.0.0.1:9000/v1"
+    );
     assert_eq!(
         channel.proxy_url.as_deref(),
         Some("http://user:proxy-pass-secret@127.0.0.1:3128")
@@ -556,4 +561,34 @@ async fn mcp_server_test_errors_hide_its_secrets() {
         .unwrap_err();
     assert_masked("ListMcpServerTools", listed.message());
     hub.stop().await.unwrap();
+}
+
+/// Replicas sharing a database agree when they share SECRET_KEY; one that generated a key of
+/// its own (no SECRET_KEY, another DATA_DIR) refuses to start instead of serving garbage.
+#[tokio::test]
+async fn replicas_sharing_a_database_need_the_same_key() {
+    let fixture = Fixture::new(Backend::Postgres, Some(KEY_A)).await;
+    let store = hub::open_main_store(&fixture.settings).await.unwrap();
+    write_secrets(&store).await;
+    store.close().await;
+
+    let replicas = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let mut hubs = Vec::new();
+    for data_dir in replicas {
+        let mut settings = fixture.settings.clone();
+        settings.data_dir = data_dir.path().to_path_buf();
+        hubs.push(TestHub::start_with(settings, data_dir).await);
+    }
+    let (mut stranger, _dir) = TestHub::settings();
+    stranger.sql_dsn = fixture.settings.sql_dsn.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let outcome = hub::run(stranger, listener, std::future::pending()).await;
+    let message = format!("{:#}", outcome.unwrap_err());
+    assert!(
+        message.contains("start with the SECRET_KEY the database was written with"),
+        "{message}"
+    );
+    for hub in hubs {
+        hub.stop().await.unwrap();
+    }
 }

@@ -372,7 +372,7 @@ impl Document {
                 .map(|channel| ChannelSpec {
                     name: channel.name,
                     kind: channel.kind.as_str().to_owned(),
-                    base_url: channel.base_url,
+                    base_url: secret::mask_url(&channel.base_url),
                     key: secret::mask(&channel.key),
                     models: channel.models,
                     model_mapping: channel.model_mapping,
@@ -531,7 +531,10 @@ impl ChannelSpec {
         })?;
         let mut channel = Channel::new(self.name.clone(), kind);
         channel.id = existing.map_or(0, |channel| channel.id);
-        channel.base_url = self.base_url.clone();
+        channel.base_url = match existing {
+            Some(existing) => secret::keep_url_if_masked(&self.base_url, &existing.base_url),
+            None => self.base_url.clone(),
+        };
         channel.key = match existing {
             Some(existing) => secret::keep_if_masked(&self.key, &existing.key),
             None => self.key.clone(),

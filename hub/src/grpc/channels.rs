@@ -34,7 +34,7 @@ pub fn channel_pb(channel: &Channel) -> pb::Channel {
         id: channel.id,
         name: channel.name.clone(),
         r#type: channel.kind.as_str().to_owned(),
-        base_url: channel.base_url.clone(),
+        base_url: secret::mask_url(&channel.base_url),
         key: secret::mask(&channel.key),
         models: channel.models.clone(),
         model_mapping: channel.model_mapping.clone().into_iter().collect(),
@@ -74,7 +74,7 @@ fn merge(channel: &mut Channel, incoming: pb::Channel, paths: &[String]) -> Resu
         channel.kind = channel_kind("channel.type", &incoming.r#type)?;
     }
     if selected(paths, "base_url") {
-        channel.base_url = incoming.base_url;
+        channel.base_url = secret::keep_url_if_masked(&incoming.base_url, &channel.base_url);
     }
     if selected(paths, "key") {
         // Sending back the masked key from a Get keeps the stored key.
