@@ -592,3 +592,52 @@ async fn replicas_sharing_a_database_need_the_same_key() {
         hub.stop().await.unwrap();
     }
 }
+
+/// A tenant calling a proxied server whose upstream fails is told so without the secrets the
+/// admin configured for it (a query value in the URL).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mcp_clients_never_see_a_failing_upstreams_secrets() {
+    let hub = TestHub::start_with_config(
+        r#"
+groups:
+  - id: acme
+tokens:
+  - {group: acme, name: a, key: sk-acme-secrets-test-0001}
+mcp_servers:
+  - id: down
+    scope: public
+    type: proxy_streamable
+    url: http://127.0.0.1:1/mcp
+    query: {key: query-secret-0006}
+    headers: {X-Key: header-secret-0005}
+  - id: down-sse
+    scope: public
+    type: proxy_sse
+    url: http://127.0.0.1:1/sse
+    query: {key: query-secret-0006}
+    headers: {X-Key: header-secret-0005}
+"#,
+    )
+    .await;
+    for path in ["/mcp/public/down", "/mcp/public/down-sse", "/mcp"] {
+        let (status, reply) = support::mcp_calls::stateless(
+            &hub,
+            path,
+            "sk-acme-secrets-test-0001",
+            "tools/list",
+            None,
+            serde_json::json!({}),
+        )
+        .await;
+        let text = reply.to_string();
+        assert!(
+            !text.contains("query-secret-0006"),
+            "{path} {status}: {text}"
+        );
+        assert!(
+            !text.contains("header-secret-0005"),
+            "{path} {status}: {text}"
+        );
+    }
+    hub.stop().await.unwrap();
+}
