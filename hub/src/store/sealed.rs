@@ -64,6 +64,8 @@ pub enum SealError {
     },
     #[error("a stored secret in {column} is not a well-formed enc:v1 value")]
     Malformed { column: &'static str },
+    #[error("a secret for {column} is too large to encrypt")]
+    TooLarge { column: &'static str },
 }
 
 /// Where the current key came from, so startup can say so.
@@ -190,7 +192,7 @@ impl Sealer {
         let sealed = key
             .cipher
             .encrypt(&XNonce::from(nonce), payload)
-            .map_err(|_| SealError::Malformed { column })?;
+            .map_err(|_| SealError::TooLarge { column })?;
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&sealed);
         Ok(format!("{PREFIX}{}:{}", key.id, BASE64.encode(bytes)))
