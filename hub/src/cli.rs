@@ -1,4 +1,4 @@
-//! The client subcommands of `aiproxy` (`apply`, `export`, `mcp`): talk to a running server's control plane.
+//! The client subcommands of `aiproxy` (`apply`, `export`, `mcp`, `secrets`): talk to a running server's control plane, or to the database.
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +9,6 @@ use crate::grpc::pb;
 use crate::grpc::pb::mcp_service_client::McpServiceClient;
 
 use crate::settings::Settings;
-use crate::store::Store;
 
 /// `aiproxy apply -f FILE --server URL`: sends the file through `ConfigService.Apply` and prints what changed.
 pub async fn apply(file: &Path, server: &str, admin_key: Option<&str>) -> anyhow::Result<()> {
@@ -36,9 +35,7 @@ pub async fn export(server: Option<&str>, settings: &Settings) -> anyhow::Result
             crate::declarative::export_remote(server, admin_key).await?
         }
         None => {
-            let store = Store::connect(&settings.main_dsn())
-                .await
-                .context("cannot open the database (SQL_DSN or SQLITE_PATH)")?;
+            let store = crate::open_main_store(settings).await?;
             let document = crate::declarative::export(&store).await?;
             store.close().await;
             crate::declarative::to_yaml(&document)?
@@ -46,6 +43,44 @@ pub async fn export(server: Option<&str>, settings: &Settings) -> anyhow::Result
     };
     print!("{document}");
     Ok(())
+}
+
+/// `aiproxy secrets ...`.
+#[derive(Debug, clap::Subcommand)]
+pub enum SecretsCommand {
+    /// Re-encrypt every stored secret with SECRET_KEY, reading those written with
+    /// SECRET_KEY_PREVIOUS, in one transaction; afterwards the previous key reads nothing.
+    Rotate,
+    /// Print a new random key for SECRET_KEY.
+    GenerateKey,
+}
+
+pub async fn secrets(command: SecretsCommand, settings: &Settings) -> anyhow::Result<()> {
+    match command {
+        SecretsCommand::Rotate => {
+            let report = rotate(settings).await?;
+            println!(
+                "{} of {} stored secrets re-encrypted with SECRET_KEY",
+                report.sealed, report.checked
+            );
+            Ok(())
+        }
+        SecretsCommand::GenerateKey => {
+            println!("{}", crate::store::sealed::SecretKey::generate_text());
+            Ok(())
+        }
+    }
+}
+
+/// Re-seals every stored secret under `SECRET_KEY` (what `aiproxy secrets rotate` does).
+pub async fn rotate(settings: &Settings) -> anyhow::Result<crate::store::sealed::SealReport> {
+    let store = crate::open_main_store(settings).await?;
+    let report = store
+        .seal_secrets(true)
+        .await
+        .context("cannot re-encrypt the stored secrets");
+    store.close().await;
+    report
 }
 
 /// `aiproxy mcp ...`.

@@ -53,6 +53,35 @@ use crate::snapshot::SnapshotCell;
 use crate::status::StatusState;
 use crate::store::Store;
 
+/// The main database with its secret key (`SECRET_KEY`, else the key file in `DATA_DIR`).
+/// Every stored secret is opened once here, so a wrong key stops startup with a message naming
+/// the column and the key it was written with, and rows still in plain text (from before
+/// encryption) are sealed.
+pub async fn open_main_store(settings: &Settings) -> anyhow::Result<Store> {
+    let (sealer, origin) = store::Sealer::resolve(
+        settings.secret_key.as_deref(),
+        settings.secret_key_previous.as_deref(),
+        &settings.data_dir,
+    )?;
+    if let store::sealed::SecretKeyOrigin::Generated(path) = &origin {
+        tracing::info!(path = %path.display(), "generated a secret key for the stored secrets");
+    }
+    let store = Store::open(&settings.main_dsn(), sealer)
+        .await
+        .context("cannot open the main database (SQL_DSN or SQLITE_PATH)")?;
+    let report = store
+        .seal_secrets(false)
+        .await
+        .context("cannot read the stored secrets")?;
+    if report.sealed > 0 {
+        tracing::info!(
+            sealed = report.sealed,
+            "stored secrets written in plain text were encrypted with SECRET_KEY"
+        );
+    }
+    Ok(store)
+}
+
 /// Runs the server on `listener` until `shutdown` resolves, then drains in-flight requests
 /// (bounded by `SHUTDOWN_GRACE_SECONDS`) and stops every background task.
 pub async fn run(
@@ -61,9 +90,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
-    let store = Store::connect(&settings.main_dsn())
-        .await
-        .context("cannot open the main database (SQL_DSN or SQLITE_PATH)")?;
+    let store = open_main_store(&settings).await?;
     let (admin_key, origin) = AdminKey::resolve(settings.admin_key.as_deref(), &settings.data_dir)?;
     if let AdminKeyOrigin::Generated(path) = &origin {
         // Printed once, on the terminal only: tracing output may be shipped elsewhere.

@@ -21,6 +21,7 @@ async fn main() -> ExitCode {
         Some(Command::Export { server }) => {
             hub::cli::export(server.as_deref(), &cli.settings).await
         }
+        Some(Command::Secrets { command }) => hub::cli::secrets(command, &cli.settings).await,
         Some(Command::Mcp { command }) => {
             hub::cli::mcp(command, cli.settings.admin_key.as_deref()).await
         }

@@ -43,6 +43,11 @@ pub enum Command {
         #[arg(long, env = "AIPROXY_SERVER")]
         server: Option<String>,
     },
+    /// Manage the secrets stored in the database.
+    Secrets {
+        #[command(subcommand)]
+        command: crate::cli::SecretsCommand,
+    },
     /// Manage the MCP servers of a running server through the control plane.
     Mcp {
         #[command(subcommand)]
@@ -61,6 +66,18 @@ pub struct Settings {
     #[arg(long, env = "ADMIN_KEY", hide_env_values = true)]
     pub admin_key: Option<String>,
 
+    /// Key that encrypts the secrets stored in the main database (channel keys, MCP headers and
+    /// params, OpenAPI credentials, plugin settings): 32 bytes as 64 hex digits or base64.
+    /// Generated and stored in DATA_DIR on first start when unset; replicas sharing a database
+    /// must share it.
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// The key SECRET_KEY replaces during a rotation: still accepted for reading stored
+    /// secrets, never used to write them.
+    #[arg(long, env = "SECRET_KEY_PREVIOUS", hide_env_values = true)]
+    pub secret_key_previous: Option<String>,
+
     /// Main database: a postgres:// URL selects Postgres, anything else is a SQLite file path.
     #[arg(long, env = "SQL_DSN", hide_env_values = true)]
     pub sql_dsn: Option<String>,
@@ -73,7 +90,7 @@ pub struct Settings {
     #[arg(long, env = "SQLITE_PATH", default_value = "./aiproxy/aiproxy.db")]
     pub sqlite_path: PathBuf,
 
-    /// Directory for generated state such as the admin key file.
+    /// Directory for generated state: the admin key and secret key files.
     #[arg(long, env = "DATA_DIR", default_value = "./aiproxy")]
     pub data_dir: PathBuf,
 
@@ -222,6 +239,8 @@ impl Default for Settings {
         Settings {
             listen: SocketAddr::from(([0, 0, 0, 0], 3000)),
             admin_key: None,
+            secret_key: None,
+            secret_key_previous: None,
             sql_dsn: None,
             log_sql_dsn: None,
             sqlite_path: PathBuf::from("./aiproxy/aiproxy.db"),

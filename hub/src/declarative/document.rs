@@ -326,7 +326,7 @@ impl Document {
                     retry_times: item.retry_times,
                     timeouts: item.timeouts,
                     save_detail: item.save_detail,
-                    plugins: item.plugins,
+                    plugins: item.plugins.as_ref().map(secret::mask_settings),
                 });
         }
         Document {
@@ -372,17 +372,16 @@ impl Document {
                 .map(|channel| ChannelSpec {
                     name: channel.name,
                     kind: channel.kind.as_str().to_owned(),
-                    base_url: channel.base_url,
+                    base_url: secret::mask_url(&channel.base_url),
                     key: secret::mask(&channel.key),
                     models: channel.models,
                     model_mapping: channel.model_mapping,
                     priority: channel.priority,
                     sets: channel.sets,
                     status: Some(channel.status),
-                    proxy_url: channel.proxy_url,
+                    proxy_url: channel.proxy_url.as_deref().map(secret::mask_url),
                     timeouts: channel.timeouts,
-                    config: channel
-                        .config
+                    config: secret::mask_credential_entries(&channel.config)
                         .into_iter()
                         .map(|(key, value)| (key, OptionValue::Text(value)))
                         .collect(),
@@ -401,7 +400,7 @@ impl Document {
                     timeouts: config.timeouts,
                     price: Some(PriceSpec::from_price(&config.price)),
                     max_output_tokens: config.max_output_tokens,
-                    plugins: non_empty_object(config.plugins),
+                    plugins: non_empty_object(secret::mask_settings(&config.plugins)),
                     config: non_empty_object(config.config),
                 })
                 .collect(),
@@ -421,7 +420,7 @@ impl Document {
                     template: server.template,
                     url: server.url,
                     headers: secret::mask_map(&server.headers),
-                    query: server.query,
+                    query: secret::mask_map(&server.query),
                     params: secret::mask_map(&server.params),
                     openapi: server.openapi.map(|source| OpenApiSource {
                         credentials: secret::mask_map(&source.credentials),
@@ -462,7 +461,13 @@ impl GroupSpec {
 }
 
 impl OverrideSpec {
-    pub(super) fn to_override(&self, group_id: &str) -> GroupModelOverride {
+    /// The override to store; plugin API keys sent back masked keep those of `existing`.
+    pub(super) fn to_override(
+        &self,
+        group_id: &str,
+        existing: Option<&GroupModelOverride>,
+    ) -> GroupModelOverride {
+        let stored = existing.and_then(|existing| existing.plugins.as_ref());
         GroupModelOverride {
             group_id: group_id.to_owned(),
             model: self.model.clone(),
@@ -472,7 +477,10 @@ impl OverrideSpec {
             retry_times: self.retry_times,
             timeouts: self.timeouts,
             save_detail: self.save_detail,
-            plugins: self.plugins.clone(),
+            plugins: match (self.plugins.clone(), stored) {
+                (Some(plugins), Some(stored)) => Some(secret::unmask_settings(plugins, stored)),
+                (plugins, _) => plugins,
+            },
             created_at: 0,
             updated_at: 0,
         }
@@ -523,7 +531,10 @@ impl ChannelSpec {
         })?;
         let mut channel = Channel::new(self.name.clone(), kind);
         channel.id = existing.map_or(0, |channel| channel.id);
-        channel.base_url = self.base_url.clone();
+        channel.base_url = match existing {
+            Some(existing) => secret::keep_url_if_masked(&self.base_url, &existing.base_url),
+            None => self.base_url.clone(),
+        };
         channel.key = match existing {
             Some(existing) => secret::keep_if_masked(&self.key, &existing.key),
             None => self.key.clone(),
@@ -534,18 +545,31 @@ impl ChannelSpec {
         channel.sets = self.sets.clone();
         channel.status = self.status.unwrap_or_default();
         channel.proxy_url = self.proxy_url.clone().filter(|url| !url.is_empty());
+        if let (Some(url), Some(stored)) = (
+            &channel.proxy_url,
+            existing.and_then(|existing| existing.proxy_url.as_deref()),
+        ) {
+            channel.proxy_url = Some(secret::keep_url_if_masked(url, stored));
+        }
         channel.timeouts = self.timeouts;
         channel.config = self
             .config
             .iter()
             .map(|(key, value)| (key.clone(), value.as_text()))
             .collect();
+        if let Some(existing) = existing {
+            channel.config = secret::unmask_credential_entries(&channel.config, &existing.config);
+        }
         Ok(channel)
     }
 }
 
 impl ModelSpec {
-    pub(super) fn to_model_config(&self) -> Result<ModelConfig, StoreError> {
+    /// The model config to store; plugin API keys sent back masked keep those of `existing`.
+    pub(super) fn to_model_config(
+        &self,
+        existing: Option<&ModelConfig>,
+    ) -> Result<ModelConfig, StoreError> {
         let mut config = ModelConfig::new(self.model.clone());
         config.model_type = self.model_type.unwrap_or_default();
         config.owner = self.owner.clone();
@@ -560,7 +584,10 @@ impl ModelSpec {
             .unwrap_or_default();
         config.max_output_tokens = self.max_output_tokens;
         if let Some(plugins) = &self.plugins {
-            config.plugins = plugins.clone();
+            config.plugins = match existing {
+                Some(existing) => secret::unmask_settings(plugins.clone(), &existing.plugins),
+                None => plugins.clone(),
+            };
         }
         if let Some(extra) = &self.config {
             config.config = extra.clone();
@@ -623,13 +650,13 @@ impl McpServerSpec {
         server.group_id = self.group.clone().filter(|group| !group.is_empty());
         server.template = self.template.clone().filter(|t| !t.is_empty());
         server.url = self.url.clone().filter(|url| !url.is_empty());
-        server.query = self.query.clone();
         server.status = self.status.unwrap_or_default();
         server.price_per_call = self.price_per_call.unwrap_or_default();
         server.required_group_params = self.required_group_params.clone();
         match existing {
             Some(existing) => {
                 server.headers = secret::unmask_map(&self.headers, &existing.headers);
+                server.query = secret::unmask_map(&self.query, &existing.query);
                 server.params = secret::unmask_map(&self.params, &existing.params);
                 let stored = existing
                     .openapi
@@ -643,6 +670,7 @@ impl McpServerSpec {
             }
             None => {
                 server.headers = self.headers.clone();
+                server.query = self.query.clone();
                 server.params = self.params.clone();
                 server.openapi = self.openapi.clone();
             }

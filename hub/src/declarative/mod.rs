@@ -221,8 +221,9 @@ pub async fn apply(
 
     for (idx, spec) in document.models.iter().enumerate() {
         let path = format!("models[{idx}]");
-        let desired = spec.to_model_config().map_err(at(&path))?;
-        let outcome = match tx.get_model_config(&spec.model).await? {
+        let existing = tx.get_model_config(&spec.model).await?;
+        let desired = spec.to_model_config(existing.as_ref()).map_err(at(&path))?;
+        let outcome = match existing {
             None => {
                 tx.create_model_config(&desired).await.map_err(at(&path))?;
                 Outcome::Created
@@ -240,8 +241,8 @@ pub async fn apply(
     for (idx, spec) in document.groups.iter().enumerate() {
         for (override_idx, item) in spec.model_overrides.iter().enumerate() {
             let path = format!("groups[{idx}].model_overrides[{override_idx}]");
-            let desired = item.to_override(&spec.id);
             let existing = tx.get_group_override(&spec.id, &item.model).await?;
+            let desired = item.to_override(&spec.id, existing.as_ref());
             let outcome = match existing {
                 Some(existing) if same_override(&existing, &desired) => Outcome::Unchanged,
                 existing => {

@@ -34,16 +34,22 @@ pub fn channel_pb(channel: &Channel) -> pb::Channel {
         id: channel.id,
         name: channel.name.clone(),
         r#type: channel.kind.as_str().to_owned(),
-        base_url: channel.base_url.clone(),
+        base_url: secret::mask_url(&channel.base_url),
         key: secret::mask(&channel.key),
         models: channel.models.clone(),
         model_mapping: channel.model_mapping.clone().into_iter().collect(),
         priority: channel.priority,
         sets: channel.sets.clone(),
         status: status_pb(channel.status),
-        proxy_url: channel.proxy_url.clone().unwrap_or_default(),
+        proxy_url: channel
+            .proxy_url
+            .as_deref()
+            .map(secret::mask_url)
+            .unwrap_or_default(),
         timeouts: Some(timeouts_pb(&channel.timeouts)),
-        config: channel.config.clone().into_iter().collect(),
+        config: secret::mask_credential_entries(&channel.config)
+            .into_iter()
+            .collect(),
         created_at_ms: channel.created_at,
         updated_at_ms: channel.updated_at,
     }
@@ -68,7 +74,7 @@ fn merge(channel: &mut Channel, incoming: pb::Channel, paths: &[String]) -> Resu
         channel.kind = channel_kind("channel.type", &incoming.r#type)?;
     }
     if selected(paths, "base_url") {
-        channel.base_url = incoming.base_url;
+        channel.base_url = secret::keep_url_if_masked(&incoming.base_url, &channel.base_url);
     }
     if selected(paths, "key") {
         // Sending back the masked key from a Get keeps the stored key.
@@ -91,13 +97,20 @@ fn merge(channel: &mut Channel, incoming: pb::Channel, paths: &[String]) -> Resu
             .ok_or_else(|| invalid("channel.status", "must be set"))?;
     }
     if selected(paths, "proxy_url") {
-        channel.proxy_url = non_empty(incoming.proxy_url);
+        // A proxy URL sent back with its password masked keeps the stored password.
+        channel.proxy_url = non_empty(match &channel.proxy_url {
+            Some(stored) => secret::keep_url_if_masked(&incoming.proxy_url, stored),
+            None => incoming.proxy_url,
+        });
     }
     if selected(paths, "timeouts") {
         channel.timeouts = timeouts_from(incoming.timeouts);
     }
     if selected(paths, "config") {
-        channel.config = incoming.config.into_iter().collect();
+        channel.config = secret::unmask_credential_entries(
+            &incoming.config.into_iter().collect(),
+            &channel.config,
+        );
     }
     Ok(())
 }

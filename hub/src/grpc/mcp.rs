@@ -97,7 +97,7 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
         template: server.template.clone().unwrap_or_default(),
         url: server.url.clone().unwrap_or_default(),
         headers: secret::mask_map(&server.headers).into_iter().collect(),
-        query: server.query.clone().into_iter().collect(),
+        query: secret::mask_map(&server.query).into_iter().collect(),
         params: secret::mask_map(&server.params).into_iter().collect(),
         openapi: server.openapi.as_ref().map(|source| pb::OpenApiSource {
             spec: source.spec.clone().unwrap_or_default(),
@@ -162,6 +162,7 @@ impl Mcp {
                 Err(err) => return Err(status(err)),
             }
         };
+        let group_secrets = group_params.clone();
         let definition = match crate::mcp_bridge::definition_for(&server, group_id, group_params) {
             Ok(definition) => definition,
             Err(reason) => return Ok(Err(reason)),
@@ -170,7 +171,25 @@ impl Mcp {
             upstream_timeout: INSPECT_TIMEOUT,
             ..mcp::McpConfig::default()
         };
-        Ok(mcp::inspect_server(&config, &definition).await)
+        // The reason may quote the request (a failed call prints its URL, query secrets and
+        // all): every secret the server was built with is masked in it.
+        Ok(mcp::inspect_server(&config, &definition)
+            .await
+            .map_err(|reason| {
+                let openapi = server
+                    .openapi
+                    .iter()
+                    .flat_map(|source| source.credentials.values());
+                let secrets = server
+                    .headers
+                    .values()
+                    .chain(server.query.values())
+                    .chain(server.params.values())
+                    .chain(openapi)
+                    .chain(group_secrets.values())
+                    .map(String::as_str);
+                secret::redact(&reason, secrets)
+            }))
     }
 }
 
@@ -197,7 +216,7 @@ fn merge(server: &mut McpServer, incoming: pb::McpServer, paths: &[String]) -> R
             secret::unmask_map(&incoming.headers.into_iter().collect(), &server.headers);
     }
     if selected(paths, "query") {
-        server.query = incoming.query.into_iter().collect();
+        server.query = secret::unmask_map(&incoming.query.into_iter().collect(), &server.query);
     }
     if selected(paths, "params") {
         server.params = secret::unmask_map(&incoming.params.into_iter().collect(), &server.params);

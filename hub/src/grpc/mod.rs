@@ -258,6 +258,7 @@ fn status(err: StoreError) -> Status {
         StoreError::AlreadyExists { .. } => Status::already_exists(err.to_string()),
         StoreError::TokenLimit { .. } => Status::failed_precondition(err.to_string()),
         StoreError::Corrupt { .. }
+        | StoreError::Sealed(_)
         | StoreError::Io(_)
         | StoreError::Database(_)
         | StoreError::Migrate(_) => {

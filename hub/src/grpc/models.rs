@@ -14,7 +14,7 @@ use crate::changes::{ChangeAction, ChangeKind};
 use crate::snapshot::DEFAULT_SET;
 use crate::store::{
     Channel, ChannelFilter, GroupModelOverride, ModelConfig, ModelFilter, ModelType, Page,
-    Status as StoreStatus,
+    Status as StoreStatus, secret,
 };
 
 pub struct Models(pub ControlPlane);
@@ -80,7 +80,7 @@ pub fn model_config_pb(config: &ModelConfig) -> pb::ModelConfig {
         retry_times: config.retry_times,
         timeouts: Some(timeouts_pb(&config.timeouts)),
         price: Some(price_pb(&config.price)),
-        plugins_json: config.plugins.to_string(),
+        plugins_json: secret::mask_settings(&config.plugins).to_string(),
         config_json: config.config.to_string(),
         created_at_ms: config.created_at,
         updated_at_ms: config.updated_at,
@@ -117,7 +117,8 @@ fn merge(
         config.price = price_from("model_config.price", incoming.price)?;
     }
     if selected(paths, "plugins_json") {
-        config.plugins = json_object("model_config.plugins_json", &incoming.plugins_json)?;
+        let incoming = json_object("model_config.plugins_json", &incoming.plugins_json)?;
+        config.plugins = secret::unmask_settings(incoming, &config.plugins);
     }
     if selected(paths, "config_json") {
         config.config = json_object("model_config.config_json", &incoming.config_json)?;
@@ -140,7 +141,10 @@ pub fn override_pb(item: &GroupModelOverride) -> pb::GroupModelOverride {
         save_detail: item.save_detail,
         created_at_ms: item.created_at,
         updated_at_ms: item.updated_at,
-        plugins_json: item.plugins.as_ref().map(ToString::to_string),
+        plugins_json: item
+            .plugins
+            .as_ref()
+            .map(|plugins| secret::mask_settings(plugins).to_string()),
     }
 }
 
@@ -384,7 +388,24 @@ impl ModelService for Models {
         request: Request<pb::PutGroupModelOverrideRequest>,
     ) -> Result<Response<pb::GroupModelOverride>, Status> {
         let incoming = required("override", request.into_inner().r#override)?;
-        let item = override_from(incoming)?;
+        let mut item = override_from(incoming)?;
+        // Plugin settings sent back with their API keys masked keep the stored keys.
+        if let Some(plugins) = item.plugins.take() {
+            let existing = match self
+                .0
+                .store
+                .get_group_override(&item.group_id, &item.model)
+                .await
+            {
+                Ok(existing) => existing.plugins,
+                Err(crate::store::StoreError::NotFound { .. }) => None,
+                Err(err) => return Err(status(err)),
+            };
+            item.plugins = Some(match existing {
+                Some(existing) => secret::unmask_settings(plugins, &existing),
+                None => plugins,
+            });
+        }
         let stored = self
             .0
             .store

@@ -1,11 +1,12 @@
-//! The `channels` table. Keys are stored in plain text because the relay must send them; the
-//! control plane masks them on every read.
+//! The `channels` table. Keys, proxy URLs and configs are sealed at rest (see `sealed.rs`) and
+//! opened on every read, because the relay must send them; the control plane masks them.
 
 use relay::backend::ChannelKind;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use super::rows::{self, to_json};
+use super::sealed::Sealer;
 use super::{
     Channel, ChannelFilter, Listing, Page, Sql, Status, Store, StoreError, StoreTx, Timeouts,
     conflict, not_found, now_ms, validate,
@@ -20,10 +21,13 @@ macro_rules! columns {
 }
 
 const KIND: &str = "channel";
+const COLUMN_KEY: &str = "channels.key";
+const COLUMN_PROXY_URL: &str = "channels.proxy_url";
+const COLUMN_CONFIG: &str = "channels.config";
 
 impl Store {
     pub async fn get_channel(&self, id: i64) -> Result<Channel, StoreError> {
-        get(&self.pool, id).await
+        get(&self.pool, &self.sealer, id).await
     }
 
     pub async fn list_channels(
@@ -59,7 +63,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(from_row)
+            .map(|row| from_row(row, &self.sealer))
             .collect::<Result<_, _>>()?;
         Ok(Listing { items, total })
     }
@@ -100,7 +104,8 @@ impl Store {
 
 impl StoreTx {
     pub async fn get_channel(&mut self, id: i64) -> Result<Option<Channel>, StoreError> {
-        find(self.conn(), id).await
+        let sealer = self.sealer.clone();
+        find(self.conn(), &sealer, id).await
     }
 
     pub async fn find_channel_by_name(
@@ -116,7 +121,7 @@ impl StoreTx {
         .fetch_optional(self.conn())
         .await?
         .as_ref()
-        .map(from_row)
+        .map(|row| from_row(row, &self.sealer))
         .transpose()
     }
 
@@ -133,22 +138,29 @@ impl StoreTx {
         .bind(channel.name.clone())
         .bind(channel.kind.as_str())
         .bind(channel.base_url.clone())
-        .bind(channel.key.clone())
+        .bind(self.sealer.seal(COLUMN_KEY, &channel.key)?)
         .bind(to_json(&channel.models)?)
         .bind(to_json(&channel.model_mapping)?)
         .bind(channel.priority)
         .bind(to_json(&channel.sets)?)
         .bind(channel.status.as_str())
-        .bind(channel.proxy_url.clone())
+        .bind(
+            self.sealer
+                .seal_opt(COLUMN_PROXY_URL, channel.proxy_url.as_deref())?,
+        )
         .bind(channel.timeouts.connect_ms)
         .bind(channel.timeouts.first_byte_ms)
         .bind(channel.timeouts.stream_idle_ms)
-        .bind(to_json(&channel.config)?)
+        .bind(
+            self.sealer
+                .seal(COLUMN_CONFIG, &to_json(&channel.config)?)?,
+        )
         .bind(now)
         .fetch_one(self.write())
         .await
         .map_err(conflict(KIND, &channel.name))?;
-        get(self.conn(), id).await
+        let sealer = self.sealer.clone();
+        get(self.conn(), &sealer, id).await
     }
 
     /// Replaces every field but `id` and `created_at`.
@@ -164,17 +176,23 @@ impl StoreTx {
         .bind(channel.name.clone())
         .bind(channel.kind.as_str())
         .bind(channel.base_url.clone())
-        .bind(channel.key.clone())
+        .bind(self.sealer.seal(COLUMN_KEY, &channel.key)?)
         .bind(to_json(&channel.models)?)
         .bind(to_json(&channel.model_mapping)?)
         .bind(channel.priority)
         .bind(to_json(&channel.sets)?)
         .bind(channel.status.as_str())
-        .bind(channel.proxy_url.clone())
+        .bind(
+            self.sealer
+                .seal_opt(COLUMN_PROXY_URL, channel.proxy_url.as_deref())?,
+        )
         .bind(channel.timeouts.connect_ms)
         .bind(channel.timeouts.first_byte_ms)
         .bind(channel.timeouts.stream_idle_ms)
-        .bind(to_json(&channel.config)?)
+        .bind(
+            self.sealer
+                .seal(COLUMN_CONFIG, &to_json(&channel.config)?)?,
+        )
         .bind(now_ms())
         .execute(self.write())
         .await
@@ -182,7 +200,8 @@ impl StoreTx {
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, channel.id.to_string()));
         }
-        get(self.conn(), channel.id).await
+        let sealer = self.sealer.clone();
+        get(self.conn(), &sealer, channel.id).await
     }
 
     pub async fn delete_channel(&mut self, id: i64) -> Result<bool, StoreError> {
@@ -196,17 +215,19 @@ impl StoreTx {
 
 pub(super) async fn all<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
 ) -> Result<Vec<Channel>, StoreError> {
     sqlx::query(concat!("SELECT ", columns!(), " FROM channels ORDER BY id"))
         .fetch_all(exec)
         .await?
         .iter()
-        .map(from_row)
+        .map(|row| from_row(row, sealer))
         .collect()
 }
 
 async fn find<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
     id: i64,
 ) -> Result<Option<Channel>, StoreError> {
     sqlx::query(concat!(
@@ -218,35 +239,42 @@ async fn find<'e>(
     .fetch_optional(exec)
     .await?
     .as_ref()
-    .map(from_row)
+    .map(|row| from_row(row, sealer))
     .transpose()
 }
 
-async fn get<'e>(exec: impl Executor<'e, Database = Any>, id: i64) -> Result<Channel, StoreError> {
-    find(exec, id)
+async fn get<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
+    id: i64,
+) -> Result<Channel, StoreError> {
+    find(exec, sealer, id)
         .await?
         .ok_or_else(|| not_found(KIND, id.to_string()))
 }
 
-fn from_row(row: &AnyRow) -> Result<Channel, StoreError> {
+fn from_row(row: &AnyRow, sealer: &Sealer) -> Result<Channel, StoreError> {
     Ok(Channel {
         id: rows::int(row, "id")?,
         name: rows::text(row, "name")?,
         kind: rows::enumeration(row, "type", ChannelKind::parse)?,
         base_url: rows::text(row, "base_url")?,
-        key: rows::text(row, "key")?,
+        key: sealer.open(COLUMN_KEY, rows::text(row, "key")?)?,
         models: rows::json(row, "models")?,
         model_mapping: rows::json(row, "model_mapping")?,
         priority: rows::int(row, "priority")?,
         sets: rows::json(row, "sets")?,
         status: rows::enumeration(row, "status", Status::parse)?,
-        proxy_url: rows::opt_text(row, "proxy_url")?,
+        proxy_url: sealer.open_opt(COLUMN_PROXY_URL, rows::opt_text(row, "proxy_url")?)?,
         timeouts: Timeouts {
             connect_ms: rows::opt_int(row, "connect_timeout_ms")?,
             first_byte_ms: rows::opt_int(row, "first_byte_timeout_ms")?,
             stream_idle_ms: rows::opt_int(row, "stream_idle_timeout_ms")?,
         },
-        config: rows::json(row, "config")?,
+        config: rows::parse_json(
+            "config",
+            &sealer.open(COLUMN_CONFIG, rows::text(row, "config")?)?,
+        )?,
         created_at: rows::int(row, "created_at")?,
         updated_at: rows::int(row, "updated_at")?,
     })

@@ -1,4 +1,5 @@
-//! The `mcp_servers` and `group_mcp_params` tables.
+//! The `mcp_servers` and `group_mcp_params` tables. Headers, query values, params and the
+//! OpenAPI source (credentials) are sealed at rest (see `sealed.rs`).
 
 use std::collections::BTreeMap;
 
@@ -6,6 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use super::rows::{self, decimal_text, to_json};
+use super::sealed::Sealer;
 use super::{
     GroupMcpParams, Listing, McpFilter, McpScope, McpServer, McpServerKind, Page, Sql, Status,
     Store, StoreError, StoreTx, conflict, not_found, now_ms, validate,
@@ -20,10 +22,15 @@ macro_rules! columns {
 
 const KIND: &str = "mcp server";
 const PARAMS_KIND: &str = "group mcp params";
+const COLUMN_HEADERS: &str = "mcp_servers.headers";
+const COLUMN_QUERY: &str = "mcp_servers.query";
+const COLUMN_PARAMS: &str = "mcp_servers.params";
+const COLUMN_OPENAPI: &str = "mcp_servers.openapi";
+const COLUMN_GROUP_PARAMS: &str = "group_mcp_params.params";
 
 impl Store {
     pub async fn get_mcp_server(&self, id: &str) -> Result<McpServer, StoreError> {
-        get(&self.pool, id).await
+        get(&self.pool, &self.sealer, id).await
     }
 
     pub async fn list_mcp_servers(
@@ -68,7 +75,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(from_row)
+            .map(|row| from_row(row, &self.sealer))
             .collect::<Result<_, _>>()?;
         Ok(Listing { items, total })
     }
@@ -101,7 +108,7 @@ impl Store {
         server_id: &str,
         group_id: &str,
     ) -> Result<GroupMcpParams, StoreError> {
-        find_params(&self.pool, server_id, group_id)
+        find_params(&self.pool, &self.sealer, server_id, group_id)
             .await?
             .ok_or_else(|| not_found(PARAMS_KIND, format!("{server_id}/{group_id}")))
     }
@@ -138,7 +145,8 @@ impl Store {
 
 impl StoreTx {
     pub async fn get_mcp_server(&mut self, id: &str) -> Result<Option<McpServer>, StoreError> {
-        find(self.conn(), id).await
+        let sealer = self.sealer.clone();
+        find(self.conn(), &sealer, id).await
     }
 
     pub async fn create_mcp_server(&mut self, server: &McpServer) -> Result<McpServer, StoreError> {
@@ -156,10 +164,21 @@ impl StoreTx {
         .bind(server.kind.as_str())
         .bind(server.template.clone())
         .bind(server.url.clone())
-        .bind(to_json(&server.headers)?)
-        .bind(to_json(&server.query)?)
-        .bind(to_json(&server.params)?)
-        .bind(server.openapi.as_ref().map(to_json).transpose()?)
+        .bind(
+            self.sealer
+                .seal(COLUMN_HEADERS, &to_json(&server.headers)?)?,
+        )
+        .bind(self.sealer.seal(COLUMN_QUERY, &to_json(&server.query)?)?)
+        .bind(self.sealer.seal(COLUMN_PARAMS, &to_json(&server.params)?)?)
+        .bind(
+            server
+                .openapi
+                .as_ref()
+                .map(|openapi| -> Result<String, StoreError> {
+                    Ok(self.sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?)
+                })
+                .transpose()?,
+        )
         .bind(server.status.as_str())
         .bind(decimal_text(server.price_per_call))
         .bind(to_json(&server.required_group_params)?)
@@ -167,7 +186,8 @@ impl StoreTx {
         .execute(self.write())
         .await
         .map_err(conflict(KIND, &server.id))?;
-        get(self.conn(), &server.id).await
+        let sealer = self.sealer.clone();
+        get(self.conn(), &sealer, &server.id).await
     }
 
     /// Replaces every field but `id` and `created_at`.
@@ -185,10 +205,21 @@ impl StoreTx {
         .bind(server.kind.as_str())
         .bind(server.template.clone())
         .bind(server.url.clone())
-        .bind(to_json(&server.headers)?)
-        .bind(to_json(&server.query)?)
-        .bind(to_json(&server.params)?)
-        .bind(server.openapi.as_ref().map(to_json).transpose()?)
+        .bind(
+            self.sealer
+                .seal(COLUMN_HEADERS, &to_json(&server.headers)?)?,
+        )
+        .bind(self.sealer.seal(COLUMN_QUERY, &to_json(&server.query)?)?)
+        .bind(self.sealer.seal(COLUMN_PARAMS, &to_json(&server.params)?)?)
+        .bind(
+            server
+                .openapi
+                .as_ref()
+                .map(|openapi| -> Result<String, StoreError> {
+                    Ok(self.sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?)
+                })
+                .transpose()?,
+        )
         .bind(server.status.as_str())
         .bind(decimal_text(server.price_per_call))
         .bind(to_json(&server.required_group_params)?)
@@ -198,7 +229,8 @@ impl StoreTx {
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, &server.id));
         }
-        get(self.conn(), &server.id).await
+        let sealer = self.sealer.clone();
+        get(self.conn(), &sealer, &server.id).await
     }
 
     /// Deletes the server and every group's params for it.
@@ -238,11 +270,15 @@ impl StoreTx {
         )
         .bind(params.server_id.clone())
         .bind(params.group_id.clone())
-        .bind(to_json(&params.params)?)
+        .bind(
+            self.sealer
+                .seal(COLUMN_GROUP_PARAMS, &to_json(&params.params)?)?,
+        )
         .bind(now_ms())
         .execute(self.write())
         .await?;
-        find_params(self.conn(), &params.server_id, &params.group_id)
+        let sealer = self.sealer.clone();
+        find_params(self.conn(), &sealer, &params.server_id, &params.group_id)
             .await?
             .ok_or_else(|| {
                 not_found(
@@ -264,6 +300,7 @@ impl StoreTx {
 
 pub(super) async fn all<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
 ) -> Result<Vec<McpServer>, StoreError> {
     sqlx::query(concat!(
         "SELECT ",
@@ -273,12 +310,13 @@ pub(super) async fn all<'e>(
     .fetch_all(exec)
     .await?
     .iter()
-    .map(from_row)
+    .map(|row| from_row(row, sealer))
     .collect()
 }
 
 pub(super) async fn all_params<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
 ) -> Result<Vec<GroupMcpParams>, StoreError> {
     sqlx::query(
         "SELECT server_id, group_id, params, updated_at FROM group_mcp_params \
@@ -287,12 +325,13 @@ pub(super) async fn all_params<'e>(
     .fetch_all(exec)
     .await?
     .iter()
-    .map(params_from_row)
+    .map(|row| params_from_row(row, sealer))
     .collect()
 }
 
 async fn find<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
     id: &str,
 ) -> Result<Option<McpServer>, StoreError> {
     sqlx::query(concat!(
@@ -304,19 +343,23 @@ async fn find<'e>(
     .fetch_optional(exec)
     .await?
     .as_ref()
-    .map(from_row)
+    .map(|row| from_row(row, sealer))
     .transpose()
 }
 
 async fn get<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
     id: &str,
 ) -> Result<McpServer, StoreError> {
-    find(exec, id).await?.ok_or_else(|| not_found(KIND, id))
+    find(exec, sealer, id)
+        .await?
+        .ok_or_else(|| not_found(KIND, id))
 }
 
 async fn find_params<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
     server_id: &str,
     group_id: &str,
 ) -> Result<Option<GroupMcpParams>, StoreError> {
@@ -329,11 +372,11 @@ async fn find_params<'e>(
     .fetch_optional(exec)
     .await?
     .as_ref()
-    .map(params_from_row)
+    .map(|row| params_from_row(row, sealer))
     .transpose()
 }
 
-fn from_row(row: &AnyRow) -> Result<McpServer, StoreError> {
+fn from_row(row: &AnyRow, sealer: &Sealer) -> Result<McpServer, StoreError> {
     Ok(McpServer {
         id: rows::text(row, "id")?,
         scope: rows::enumeration(row, "scope", McpScope::parse)?,
@@ -341,10 +384,13 @@ fn from_row(row: &AnyRow) -> Result<McpServer, StoreError> {
         kind: rows::enumeration(row, "type", McpServerKind::parse)?,
         template: rows::opt_text(row, "template")?,
         url: rows::opt_text(row, "url")?,
-        headers: rows::json(row, "headers")?,
-        query: rows::json(row, "query")?,
-        params: rows::json(row, "params")?,
-        openapi: rows::opt_json(row, "openapi")?,
+        headers: sealed_json(row, sealer, "headers", COLUMN_HEADERS)?,
+        query: sealed_json(row, sealer, "query", COLUMN_QUERY)?,
+        params: sealed_json(row, sealer, "params", COLUMN_PARAMS)?,
+        openapi: sealer
+            .open_opt(COLUMN_OPENAPI, rows::opt_text(row, "openapi")?)?
+            .map(|openapi| rows::parse_json("openapi", &openapi))
+            .transpose()?,
         status: rows::enumeration(row, "status", Status::parse)?,
         price_per_call: rows::decimal(row, "price_per_call")?,
         required_group_params: rows::json(row, "required_group_params")?,
@@ -353,12 +399,21 @@ fn from_row(row: &AnyRow) -> Result<McpServer, StoreError> {
     })
 }
 
-fn params_from_row(row: &AnyRow) -> Result<GroupMcpParams, StoreError> {
-    let params: BTreeMap<String, String> = rows::json(row, "params")?;
+fn params_from_row(row: &AnyRow, sealer: &Sealer) -> Result<GroupMcpParams, StoreError> {
+    let params: BTreeMap<String, String> = sealed_json(row, sealer, "params", COLUMN_GROUP_PARAMS)?;
     Ok(GroupMcpParams {
         server_id: rows::text(row, "server_id")?,
         group_id: rows::text(row, "group_id")?,
         params,
         updated_at: rows::int(row, "updated_at")?,
     })
+}
+
+fn sealed_json<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    sealer: &Sealer,
+    name: &'static str,
+    column: &'static str,
+) -> Result<T, StoreError> {
+    rows::parse_json(name, &sealer.open(column, rows::text(row, name)?)?)
 }

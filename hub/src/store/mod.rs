@@ -11,18 +11,21 @@ mod mcp;
 mod models;
 mod options;
 mod rows;
+pub mod sealed;
 pub mod secret;
 mod tokens;
 mod types;
 pub mod validate;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::any::{AnyArguments, AnyPoolOptions};
 use sqlx::query::Query;
 use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Transaction};
 
+pub use sealed::{SealError, Sealer};
 pub use tokens::{generate_key, hash_key, key_prefix};
 pub use types::*;
 
@@ -43,6 +46,8 @@ pub enum StoreError {
         column: &'static str,
         reason: String,
     },
+    #[error(transparent)]
+    Sealed(#[from] SealError),
     #[error("cannot create the database directory: {0}")]
     Io(#[from] std::io::Error),
     #[error("database error: {0}")]
@@ -63,10 +68,22 @@ pub enum Dialect {
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// Seals the columns holding secrets on the way in and opens them on the way out, so
+    /// everything above the store sees plain text.
+    sealer: Arc<Sealer>,
 }
 
 impl Store {
-    /// Connects and applies migrations. A `postgres://` (or `postgresql://`) DSN selects
+    /// [`Store::connect`] for the main database: secrets are sealed with `sealer`'s current key.
+    /// Rows still in plain text are sealed by [`Store::seal_secrets`], which startup runs.
+    pub async fn open(dsn: &str, sealer: Sealer) -> Result<Store, StoreError> {
+        let mut store = Store::connect(dsn).await?;
+        store.sealer = Arc::new(sealer);
+        Ok(store)
+    }
+
+    /// Connects and applies migrations, without a secret key: secrets are stored as given (the
+    /// log database holds none). A `postgres://` (or `postgresql://`) DSN selects
     /// Postgres; anything else is a SQLite file path (or `sqlite:` URL), created with its
     /// parent directories when missing and switched to WAL.
     pub async fn connect(dsn: &str) -> Result<Store, StoreError> {
@@ -103,7 +120,11 @@ impl Store {
             Dialect::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&pool).await?,
             Dialect::Postgres => sqlx::migrate!("../migrations/postgres").run(&pool).await?,
         }
-        Ok(Store { pool, dialect })
+        Ok(Store {
+            pool,
+            dialect,
+            sealer: Arc::new(Sealer::plaintext()),
+        })
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -139,7 +160,11 @@ impl Store {
             Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Dialect::Postgres => self.pool.begin().await?,
         };
-        Ok(StoreTx { tx, dirty: false })
+        Ok(StoreTx {
+            tx,
+            dirty: false,
+            sealer: self.sealer.clone(),
+        })
     }
 
     /// Every stored object, for building the in-memory snapshot. Read in one transaction so
@@ -159,11 +184,11 @@ impl Store {
             revision: revision(&mut *tx).await?,
             groups: groups::all(&mut *tx).await?,
             tokens: tokens::all(&mut *tx).await?,
-            channels: channels::all(&mut *tx).await?,
-            model_configs: models::all(&mut *tx).await?,
-            group_overrides: models::all_overrides(&mut *tx).await?,
-            mcp_servers: mcp::all(&mut *tx).await?,
-            group_mcp_params: mcp::all_params(&mut *tx).await?,
+            channels: channels::all(&mut *tx, &self.sealer).await?,
+            model_configs: models::all(&mut *tx, &self.sealer).await?,
+            group_overrides: models::all_overrides(&mut *tx, &self.sealer).await?,
+            mcp_servers: mcp::all(&mut *tx, &self.sealer).await?,
+            group_mcp_params: mcp::all_params(&mut *tx, &self.sealer).await?,
             options: options::all(&mut *tx).await?,
         };
         tx.rollback().await?;
@@ -175,6 +200,7 @@ impl Store {
 pub struct StoreTx {
     tx: Transaction<'static, Any>,
     dirty: bool,
+    sealer: Arc<Sealer>,
 }
 
 impl std::fmt::Debug for StoreTx {

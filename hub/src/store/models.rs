@@ -1,9 +1,11 @@
-//! The `model_configs` and `group_model_overrides` tables.
+//! The `model_configs` and `group_model_overrides` tables. Plugin settings (which carry API
+//! keys) are sealed at rest (see `sealed.rs`).
 
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 use super::rows::{self, bool_int, opt_decimal_text, to_json};
+use super::sealed::Sealer;
 use super::{
     GroupModelOverride, Listing, ModelConfig, ModelFilter, ModelType, Page, Price, Sql, Store,
     StoreError, StoreTx, Timeouts, conflict, not_found, now_ms, validate,
@@ -29,10 +31,12 @@ macro_rules! override_columns {
 
 const KIND: &str = "model config";
 const OVERRIDE_KIND: &str = "group model override";
+const COLUMN_PLUGINS: &str = "model_configs.plugins";
+const COLUMN_OVERRIDE_PLUGINS: &str = "group_model_overrides.plugins";
 
 impl Store {
     pub async fn get_model_config(&self, model: &str) -> Result<ModelConfig, StoreError> {
-        get(&self.pool, model).await
+        get(&self.pool, &self.sealer, model).await
     }
 
     pub async fn list_model_configs(
@@ -69,7 +73,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(from_row)
+            .map(|row| from_row(row, &self.sealer))
             .collect::<Result<_, _>>()?;
         Ok(Listing { items, total })
     }
@@ -118,7 +122,7 @@ impl Store {
         group_id: &str,
         model: &str,
     ) -> Result<GroupModelOverride, StoreError> {
-        find_override(&self.pool, group_id, model)
+        find_override(&self.pool, &self.sealer, group_id, model)
             .await?
             .ok_or_else(|| not_found(OVERRIDE_KIND, format!("{group_id}/{model}")))
     }
@@ -142,7 +146,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(override_from_row)
+            .map(|row| override_from_row(row, &self.sealer))
             .collect()
     }
 
@@ -175,7 +179,8 @@ impl StoreTx {
         &mut self,
         model: &str,
     ) -> Result<Option<ModelConfig>, StoreError> {
-        find(self.conn(), model).await
+        let sealer = self.sealer.clone();
+        find(self.conn(), &sealer, model).await
     }
 
     pub async fn create_model_config(
@@ -212,14 +217,18 @@ impl StoreTx {
         .bind(opt_decimal_text(price.reasoning_output))
         .bind(price.unit)
         .bind(config.max_output_tokens)
-        .bind(to_json(&config.plugins)?)
+        .bind(
+            self.sealer
+                .seal(COLUMN_PLUGINS, &to_json(&config.plugins)?)?,
+        )
         .bind(to_json(&config.config)?)
         .bind(now)
         .bind(opt_decimal_text(price.web_search_per_call))
         .execute(self.write())
         .await
         .map_err(conflict(KIND, &config.model))?;
-        get(self.conn(), &config.model).await
+        let sealer = self.sealer.clone();
+        get(self.conn(), &sealer, &config.model).await
     }
 
     /// Replaces every field but `model` and `created_at`.
@@ -260,7 +269,10 @@ impl StoreTx {
         .bind(opt_decimal_text(price.reasoning_output))
         .bind(price.unit)
         .bind(config.max_output_tokens)
-        .bind(to_json(&config.plugins)?)
+        .bind(
+            self.sealer
+                .seal(COLUMN_PLUGINS, &to_json(&config.plugins)?)?,
+        )
         .bind(to_json(&config.config)?)
         .bind(now_ms())
         .bind(opt_decimal_text(price.web_search_per_call))
@@ -269,7 +281,8 @@ impl StoreTx {
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, &config.model));
         }
-        get(self.conn(), &config.model).await
+        let sealer = self.sealer.clone();
+        get(self.conn(), &sealer, &config.model).await
     }
 
     /// Deletes the model config and every group's override of it.
@@ -291,7 +304,8 @@ impl StoreTx {
         group_id: &str,
         model: &str,
     ) -> Result<Option<GroupModelOverride>, StoreError> {
-        find_override(self.conn(), group_id, model).await
+        let sealer = self.sealer.clone();
+        find_override(self.conn(), &sealer, group_id, model).await
     }
 
     /// Creates or replaces one group's override of one model. The group must exist.
@@ -304,7 +318,8 @@ impl StoreTx {
             return Err(not_found("group", &item.group_id));
         }
         if item.plugins.is_some() {
-            let model_plugins = find(self.conn(), &item.model)
+            let sealer = self.sealer.clone();
+            let model_plugins = find(self.conn(), &sealer, &item.model)
                 .await?
                 .map(|config| config.plugins)
                 .unwrap_or_default();
@@ -334,10 +349,20 @@ impl StoreTx {
         .bind(item.timeouts.stream_idle_ms)
         .bind(bool_int(item.save_detail))
         .bind(now_ms())
-        .bind(item.plugins.as_ref().map(to_json).transpose()?)
+        .bind(
+            item.plugins
+                .as_ref()
+                .map(|plugins| -> Result<String, StoreError> {
+                    Ok(self
+                        .sealer
+                        .seal(COLUMN_OVERRIDE_PLUGINS, &to_json(plugins)?)?)
+                })
+                .transpose()?,
+        )
         .execute(self.write())
         .await?;
-        find_override(self.conn(), &item.group_id, &item.model)
+        let sealer = self.sealer.clone();
+        find_override(self.conn(), &sealer, &item.group_id, &item.model)
             .await?
             .ok_or_else(|| not_found(OVERRIDE_KIND, format!("{}/{}", item.group_id, item.model)))
     }
@@ -359,6 +384,7 @@ impl StoreTx {
 
 pub(super) async fn all<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
 ) -> Result<Vec<ModelConfig>, StoreError> {
     sqlx::query(concat!(
         "SELECT ",
@@ -368,12 +394,13 @@ pub(super) async fn all<'e>(
     .fetch_all(exec)
     .await?
     .iter()
-    .map(from_row)
+    .map(|row| from_row(row, sealer))
     .collect()
 }
 
 pub(super) async fn all_overrides<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
 ) -> Result<Vec<GroupModelOverride>, StoreError> {
     sqlx::query(concat!(
         "SELECT ",
@@ -383,12 +410,13 @@ pub(super) async fn all_overrides<'e>(
     .fetch_all(exec)
     .await?
     .iter()
-    .map(override_from_row)
+    .map(|row| override_from_row(row, sealer))
     .collect()
 }
 
 async fn find<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
     model: &str,
 ) -> Result<Option<ModelConfig>, StoreError> {
     sqlx::query(concat!(
@@ -400,21 +428,23 @@ async fn find<'e>(
     .fetch_optional(exec)
     .await?
     .as_ref()
-    .map(from_row)
+    .map(|row| from_row(row, sealer))
     .transpose()
 }
 
 async fn get<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
     model: &str,
 ) -> Result<ModelConfig, StoreError> {
-    find(exec, model)
+    find(exec, sealer, model)
         .await?
         .ok_or_else(|| not_found(KIND, model))
 }
 
 async fn find_override<'e>(
     exec: impl Executor<'e, Database = Any>,
+    sealer: &Sealer,
     group_id: &str,
     model: &str,
 ) -> Result<Option<GroupModelOverride>, StoreError> {
@@ -428,7 +458,7 @@ async fn find_override<'e>(
     .fetch_optional(exec)
     .await?
     .as_ref()
-    .map(override_from_row)
+    .map(|row| override_from_row(row, sealer))
     .transpose()
 }
 
@@ -440,7 +470,7 @@ fn timeouts(row: &AnyRow) -> Result<Timeouts, StoreError> {
     })
 }
 
-fn from_row(row: &AnyRow) -> Result<ModelConfig, StoreError> {
+fn from_row(row: &AnyRow, sealer: &Sealer) -> Result<ModelConfig, StoreError> {
     Ok(ModelConfig {
         model: rows::text(row, "model")?,
         model_type: rows::enumeration(row, "type", ModelType::parse)?,
@@ -464,14 +494,17 @@ fn from_row(row: &AnyRow) -> Result<ModelConfig, StoreError> {
             unit: rows::int(row, "price_unit")?,
         },
         max_output_tokens: rows::opt_int(row, "max_output_tokens")?,
-        plugins: rows::json(row, "plugins")?,
+        plugins: rows::parse_json(
+            "plugins",
+            &sealer.open(COLUMN_PLUGINS, rows::text(row, "plugins")?)?,
+        )?,
         config: rows::json(row, "config")?,
         created_at: rows::int(row, "created_at")?,
         updated_at: rows::int(row, "updated_at")?,
     })
 }
 
-fn override_from_row(row: &AnyRow) -> Result<GroupModelOverride, StoreError> {
+fn override_from_row(row: &AnyRow, sealer: &Sealer) -> Result<GroupModelOverride, StoreError> {
     Ok(GroupModelOverride {
         group_id: rows::text(row, "group_id")?,
         model: rows::text(row, "model")?,
@@ -481,7 +514,10 @@ fn override_from_row(row: &AnyRow) -> Result<GroupModelOverride, StoreError> {
         retry_times: rows::opt_int(row, "retry_times")?,
         timeouts: timeouts(row)?,
         save_detail: rows::boolean(row, "save_detail")?,
-        plugins: rows::opt_json(row, "plugins")?,
+        plugins: sealer
+            .open_opt(COLUMN_OVERRIDE_PLUGINS, rows::opt_text(row, "plugins")?)?
+            .map(|plugins| rows::parse_json("plugins", &plugins))
+            .transpose()?,
         created_at: rows::int(row, "created_at")?,
         updated_at: rows::int(row, "updated_at")?,
     })

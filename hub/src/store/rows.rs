@@ -50,8 +50,12 @@ fn parse_decimal(column: &'static str, value: &str) -> Result<Decimal, StoreErro
 }
 
 pub fn json<T: DeserializeOwned>(row: &AnyRow, column: &'static str) -> Result<T, StoreError> {
-    let value = text(row, column)?;
-    serde_json::from_str(&value).map_err(|err| StoreError::Corrupt {
+    parse_json(column, &text(row, column)?)
+}
+
+/// A JSON column's value already read (and opened, for sealed columns).
+pub fn parse_json<T: DeserializeOwned>(column: &'static str, value: &str) -> Result<T, StoreError> {
+    serde_json::from_str(value).map_err(|err| StoreError::Corrupt {
         column,
         reason: err.to_string(),
     })

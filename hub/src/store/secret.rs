@@ -1,7 +1,10 @@
-//! Masking of stored secrets (channel keys, MCP headers and params, OpenAPI credentials) for
-//! every read API, and recognising a masked value sent back so it keeps the stored secret.
+//! Masking of stored secrets (channel keys and proxy URLs' passwords, MCP headers, query values
+//! and params, OpenAPI credentials, plugin settings' API keys) for every read API, and
+//! recognising a masked value sent back so it keeps the stored secret.
 
 use std::collections::BTreeMap;
+
+use serde_json::Value;
 
 /// Secrets shorter than this show nothing of themselves: 4 + 4 visible characters of a short
 /// secret would reveal most of it.
@@ -56,6 +59,156 @@ pub fn unmask_map(
         .collect()
 }
 
+/// Words that make a settings field a credential (`api_key`, `token`, `client_secret`, ...).
+const CREDENTIAL_WORDS: &[&str] = &[
+    "key",
+    "token",
+    "secret",
+    "password",
+    "authorization",
+    "credential",
+];
+
+fn is_credential_field(field: &str) -> bool {
+    let field = field.to_ascii_lowercase();
+    CREDENTIAL_WORDS.iter().any(|word| field.contains(word))
+}
+
+/// Plugin settings with every string under a credential-named field masked, at any depth
+/// (web search engines' and rewrite's `api_key`s).
+pub fn mask_settings(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(field, value)| {
+                    let masked = match value {
+                        Value::String(secret) if is_credential_field(field) => {
+                            Value::String(mask(secret))
+                        }
+                        other => mask_settings(other),
+                    };
+                    (field.clone(), masked)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(mask_settings).collect()),
+        other => other.clone(),
+    }
+}
+
+/// [`keep_if_masked`] for every credential field of settings sent back: a field equal to the
+/// mask of the stored value at the same place (same field names, same array index) keeps it.
+pub fn unmask_settings(incoming: Value, stored: &Value) -> Value {
+    match incoming {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(field, value)| {
+                    let old = stored.get(&field).unwrap_or(&Value::Null);
+                    let value = match (value, old) {
+                        (Value::String(new), Value::String(old)) if is_credential_field(&field) => {
+                            Value::String(keep_if_masked(&new, old))
+                        }
+                        (value, old) => unmask_settings(value, old),
+                    };
+                    (field, value)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(idx, item)| unmask_settings(item, stored.get(idx).unwrap_or(&Value::Null)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// `text` with every one of `secrets` (as given and as encoded in a URL's query) replaced by
+/// its mask: for error texts from a call that carried them, such as a failed upstream
+/// request that prints its URL.
+pub fn redact<'a>(text: &str, secrets: impl IntoIterator<Item = &'a str>) -> String {
+    let mut secrets: Vec<&str> = secrets
+        .into_iter()
+        .filter(|secret| secret.len() >= MIN_REDACTED_LEN)
+        .collect();
+    // Longest first, so a secret containing another is replaced whole.
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    let mut text = text.to_owned();
+    for secret in secrets {
+        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        for form in [secret, encoded.as_str()] {
+            if text.contains(form) {
+                text = text.replace(form, &mask(secret));
+            }
+        }
+    }
+    text
+}
+
+/// Shorter values are not searched for in error texts: replacing every `1` or `on` would
+/// garble the text and hide little.
+const MIN_REDACTED_LEN: usize = 4;
+
+/// A settings map (a channel's `config`) with the values of credential-named keys masked.
+pub fn mask_credential_entries(map: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    map.iter()
+        .map(|(key, value)| {
+            let value = if is_credential_field(key) {
+                mask(value)
+            } else {
+                value.clone()
+            };
+            (key.clone(), value)
+        })
+        .collect()
+}
+
+/// [`unmask_map`] for the entries [`mask_credential_entries`] masks.
+pub fn unmask_credential_entries(
+    incoming: &BTreeMap<String, String>,
+    stored: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    incoming
+        .iter()
+        .map(|(key, value)| {
+            let value = match stored.get(key) {
+                Some(old) if is_credential_field(key) => keep_if_masked(value, old),
+                _ => value.clone(),
+            };
+            (key.clone(), value)
+        })
+        .collect()
+}
+
+/// A URL with the credentials of its authority hidden: `http://user:****@host` for a password,
+/// `http://****@host` for a lone user part (often a token). URLs without either are unchanged.
+pub fn mask_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    let userinfo = match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{user}:{HIDDEN}"),
+        None => HIDDEN.to_owned(),
+    };
+    format!("{scheme}://{userinfo}@{host}{path}")
+}
+
+/// [`keep_if_masked`] for URLs masked with [`mask_url`].
+pub fn keep_url_if_masked(incoming: &str, stored: &str) -> String {
+    if incoming != stored && incoming == mask_url(stored) {
+        stored.to_owned()
+    } else {
+        incoming.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +230,57 @@ mod tests {
         );
         assert_eq!(keep_if_masked("sk-new", "sk-abcdefghf00d"), "sk-new");
         assert_eq!(keep_if_masked("****", ""), "****");
+    }
+
+    #[test]
+    fn redacts_secrets_as_given_and_url_encoded() {
+        let text = "error sending request for url (http://h/mcp?key=a+b%2Fc&t=tok-12345678), 1";
+        let redacted = redact(text, ["a b/c", "tok-12345678", "1", ""]);
+        assert_eq!(
+            redacted,
+            "error sending request for url (http://h/mcp?key=****&t=tok-…5678), 1"
+        );
+    }
+
+    #[test]
+    fn masks_urls_and_settings_and_keeps_them_when_sent_back() {
+        let cases = [
+            ("http://127.0.0.1:3128", "http://127.0.0.1:3128"),
+            (
+                "socks5://user:pa:ss@proxy:1080",
+                "socks5://user:****@proxy:1080",
+            ),
+            ("http://tok@proxy/x?a=b@c", "http://****@proxy/x?a=b@c"),
+            ("not a url", "not a url"),
+        ];
+        for (url, masked) in cases {
+            assert_eq!(mask_url(url), masked, "{url}");
+        }
+        let stored = "http://user:secret@proxy:3128";
+        assert_eq!(
+            keep_url_if_masked("http://user:****@proxy:3128", stored),
+            stored
+        );
+        assert_eq!(
+            keep_url_if_masked("http://other:new@proxy", stored),
+            "http://other:new@proxy"
+        );
+
+        let stored = serde_json::json!({"web_search": {
+            "engines": [{"type": "google", "api_key": "google-secret-key-1", "cx": "c"}],
+            "rewrite": {"model": "m", "api_key": "rewrite-secret-key-2"}, "max_results": 5}});
+        let masked = mask_settings(&stored);
+        assert!(!masked.to_string().contains("secret-key"), "{masked}");
+        assert_eq!(masked["web_search"]["engines"][0]["cx"], "c");
+        assert_eq!(masked["web_search"]["max_results"], 5);
+        assert_eq!(unmask_settings(masked.clone(), &stored), stored);
+        let mut edited = masked;
+        edited["web_search"]["rewrite"]["api_key"] = "new-key".into();
+        let kept = unmask_settings(edited, &stored);
+        assert_eq!(kept["web_search"]["rewrite"]["api_key"], "new-key");
+        assert_eq!(
+            kept["web_search"]["engines"][0]["api_key"],
+            "google-secret-key-1"
+        );
     }
 }

@@ -315,7 +315,11 @@ impl DirectRoute {
         progress: Option<&ProgressRoute<'_>>,
     ) -> Result<CallToolResponse, DirectFailure> {
         let response = self.post(http, message).await.map_err(|error| {
-            DirectFailure::Transport(upstream_error(format!("upstream failed: {error}")))
+            // Without the URL: it carries the admin's query secrets, and this goes to the client.
+            DirectFailure::Transport(upstream_error(format!(
+                "upstream failed: {}",
+                error.without_url()
+            )))
         })?;
         let status = response.status();
         if status == StatusCode::NOT_FOUND && self.headers.contains_key("mcp-session-id") {
@@ -368,7 +372,10 @@ impl DirectRoute {
         let mut chunks = response.bytes_stream();
         while let Some(chunk) = chunks.next().await {
             let chunk = chunk.map_err(|error| {
-                DirectFailure::Transport(upstream_error(format!("upstream stream broke: {error}")))
+                DirectFailure::Transport(upstream_error(format!(
+                    "upstream stream broke: {}",
+                    error.without_url()
+                )))
             })?;
             if parser.pending_len() + chunk.len() > MAX_REPLY_BYTES {
                 return Err(DirectFailure::Failed(upstream_error(

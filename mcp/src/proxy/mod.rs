@@ -341,6 +341,31 @@ fn header_map(
         .collect()
 }
 
+/// `message` with the endpoint's query values and header values masked: an error of the
+/// upstream request quotes its URL, which carries the admin's query secrets, and the message
+/// goes back to the MCP client.
+fn redact(endpoint: &RemoteEndpoint, message: impl ToString) -> String {
+    let mut message = message.to_string();
+    let mut secrets: Vec<&str> = endpoint
+        .query
+        .values()
+        .chain(endpoint.headers.values())
+        .map(String::as_str)
+        .filter(|secret| secret.len() >= 4)
+        .collect();
+    // Longest first, so a secret containing another is masked whole.
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    for secret in secrets {
+        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        for form in [secret, encoded.as_str()] {
+            if message.contains(form) {
+                message = message.replace(form, "****");
+            }
+        }
+    }
+    message
+}
+
 struct StreamableConnector {
     endpoint: RemoteEndpoint,
     http: reqwest::Client,
@@ -369,7 +394,7 @@ impl Connector for StreamableConnector {
         let service = ProxyClient
             .serve(transport)
             .await
-            .map_err(|error| error.to_string())?;
+            .map_err(|error| redact(&self.endpoint, error))?;
         let direct = service.peer().peer_info().and_then(|info| {
             DirectRoute::new(
                 url,
@@ -431,12 +456,13 @@ impl Connector for SseConnector {
             headers,
             self.endpoint.clone(),
         )
-        .await?;
+        .await
+        .map_err(|error| redact(&self.endpoint, error))?;
         let transport = ProgressRelay { inner, routes };
         let service = ProxyClient
             .serve(transport)
             .await
-            .map_err(|error| error.to_string())?;
+            .map_err(|error| redact(&self.endpoint, error))?;
         // Legacy SSE answers on the GET stream, never on the POST: no direct calls.
         Ok(Live {
             service,

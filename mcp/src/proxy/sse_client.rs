@@ -177,7 +177,7 @@ impl Transport<RoleClient> for SseClientTransport {
             let response = request
                 .send()
                 .await
-                .map_err(|error| SseClientError::Post(error.to_string()))?;
+                .map_err(|error| SseClientError::Post(error.without_url().to_string()))?;
             if response.status().is_success() {
                 Ok(())
             } else {
