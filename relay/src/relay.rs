@@ -48,6 +48,10 @@ const MAX_BUFFERED_RESPONSE: usize = 64 * 1024 * 1024;
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Longest client-supplied request id kept.
 const MAX_REQUEST_ID: usize = 64;
+/// Longest model name, `user` or response id a client may send. These strings become log-row
+/// text, metric labels, index keys and error text, so they are refused past this bound at the
+/// entry rather than carried through (real ones are far shorter).
+pub const MAX_CLIENT_NAME_BYTES: usize = 256;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
 const ENDPOINTS: [Endpoint; 13] = [
@@ -403,7 +407,7 @@ impl Inner {
     }
 
     fn fail(&self, mut log: UsageLog, error: RelayError, face: Wire) -> Response {
-        log.set_outcome(error.status().as_u16(), Some(error.to_string()));
+        log.set_outcome(error.status().as_u16(), Some(error.message()));
         log.first_byte_now();
         let request_id = log.record().request_id.clone();
         let mut answer = error.to_json_for(face, Some(&request_id));
@@ -480,6 +484,10 @@ impl Inner {
             .route(&caller, &request.model)
             .filter(|route| !route.channels.is_empty())
             .ok_or_else(|| RelayError::ModelNotFound(request.model.clone()))?;
+        // Before admission: a continuation the caller may not make reserves nothing.
+        let route = self
+            .continuation_route(endpoint, &caller, &request, route)
+            .await?;
         if endpoint.is_local() {
             return count_tokens(endpoint, &request, log);
         }
@@ -517,9 +525,6 @@ impl Inner {
         };
         log.record().web_search_calls = exchange.web_search_calls;
         let plugin_headers = std::mem::take(&mut exchange.headers);
-        let route = self
-            .continuation_route(endpoint, &caller, &request, route)
-            .await;
         let mut response = self
             .dispatch(endpoint, &request, &route, &mut exchange, log)
             .await?;
@@ -1021,6 +1026,7 @@ impl Inner {
             match &wanted {
                 None => Ok(model_list(face, models.collect())),
                 Some(name) => {
+                    check_name_length(name, "model")?;
                     log.record().requested_model = Some(name.clone());
                     models
                         .into_iter()
@@ -1471,6 +1477,17 @@ async fn read_request_body(
     Ok(body.freeze())
 }
 
+/// Refuses a client string past [`MAX_CLIENT_NAME_BYTES`] without quoting it.
+fn check_name_length(value: &str, name: &'static str) -> Result<(), RelayError> {
+    if value.len() > MAX_CLIENT_NAME_BYTES {
+        return Err(bad_request(
+            format!("{name} is longer than the limit of {MAX_CLIENT_NAME_BYTES} bytes"),
+            Some(name),
+        ));
+    }
+    Ok(())
+}
+
 fn bad_request(message: impl Into<String>, param: Option<&'static str>) -> RelayError {
     RelayError::BadRequest {
         message: message.into(),
@@ -1545,12 +1562,14 @@ fn parse_request(
         let model = model
             .ok_or_else(|| bad_request("you must provide the model parameter", Some("model")))?
             .to_owned();
+        check_name_length(&model, "model")?;
         log.record().requested_model = Some(model.clone());
         if !form.has_file() {
             return Err(bad_request("the multipart body has no file", Some("file")));
         }
         if let Ok(Some(user)) = form.text("user") {
-            log.record().user = Some(user.chars().take(256).collect());
+            check_name_length(user, "user")?;
+            log.record().user = Some(user.to_owned());
         }
         return Ok(ParsedRequest {
             model,
@@ -1591,6 +1610,7 @@ fn parse_request(
             Some("model"),
         ));
     }
+    check_name_length(&model, "model")?;
     log.record().requested_model = Some(model.clone());
     let stream = object
         .get_as::<bool>("stream")
@@ -1606,7 +1626,8 @@ fn parse_request(
     log.record().stream = stream;
     check_field(&object, "user", Shape::String, false)?;
     if let Ok(Some(user)) = object.get_as::<String>("user") {
-        log.record().user = Some(user.chars().take(256).collect());
+        check_name_length(&user, "user")?;
+        log.record().user = Some(user);
     }
     // Only a well-formed object is recorded; the upstream judges anything else.
     if let Ok(Some(metadata)) =
