@@ -489,6 +489,11 @@ impl Inner {
             .continuation_route(endpoint, &caller, &request, route)
             .await?;
         if endpoint.is_local() {
+            // Counting a 50 MiB prompt costs real CPU: it is admitted against the rate and
+            // in-flight limits (and a blocked address), though nothing is billed.
+            let admission = self.admit(endpoint, &caller, &request, 0, log).await?;
+            log.record().grant = admission.grant;
+            *limit_headers = admission.headers;
             return count_tokens(endpoint, &request, log);
         }
         let web_searches = match (&route.settings.plugins, &request.payload) {
@@ -596,6 +601,7 @@ impl Inner {
                 .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             max_output_tokens: max_output_tokens(&request.payload),
             web_searches,
+            billed: !endpoint.is_local(),
             count_input_tokens: &count_input_tokens,
         };
         self.governor
@@ -1016,7 +1022,11 @@ impl Inner {
             .strip_prefix("/v1/models/")
             .or_else(|| path.strip_prefix("/v1beta/models/"))
             .map(|name| name.strip_prefix("models/").unwrap_or(name).to_owned());
-        let result = self.authenticate(&parts, &mut log).and_then(|caller| {
+        let result = match self.authenticate(&parts, &mut log) {
+            Ok(caller) => self.check_address(&mut log).await.map(|()| caller),
+            Err(error) => Err(error),
+        };
+        let result = result.and_then(|caller| {
             let models = self
                 .directory
                 .models(&caller)
@@ -1044,6 +1054,18 @@ impl Inner {
             }
             Err(error) => self.fail(log, error, face),
         }
+    }
+
+    /// Refuses a blocked address on the requests the governor does not admit.
+    async fn check_address(&self, log: &mut UsageLog) -> Result<(), RelayError> {
+        let ip = log
+            .record()
+            .client_ip
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        self.governor
+            .check_address(ip)
+            .await
+            .map_err(RelayError::Refused)
     }
 
     async fn run_probes(&self) {

@@ -226,6 +226,7 @@ impl Inner {
         log: &mut UsageLog,
     ) -> Result<Response, RelayError> {
         let caller = self.authenticate(parts, log)?;
+        self.check_address(log).await?;
         // No id is this long: answered without a lookup keyed by the client's bytes.
         if response_id.len() > MAX_CLIENT_NAME_BYTES {
             return Err(not_found(response_id));
