@@ -656,6 +656,7 @@ impl Inner {
             match result {
                 Ok(response) => return Ok(response),
                 Err(error) => {
+                    log.clear_prompt_charge();
                     tracing::debug!(channel = channel.id, retry_index, %error, "upstream attempt failed");
                     if !error.retryable() {
                         return Err(error);
@@ -816,11 +817,22 @@ impl Inner {
         } else {
             timeouts.response
         };
+        let estimator = Estimator {
+            endpoint,
+            model: upstream_model,
+            request: request.json_source.clone(),
+        };
+        // From here the upstream may be processing the prompt: a client that leaves before
+        // the answer is accounted still pays for it.
+        log.charge_prompt_if_closed(estimator.clone());
         let sent_at = Instant::now();
         let response = send(&client, upstream_request, head_timeout).await?;
 
         let status = response.status();
         if !status.is_success() {
+            // Refused: the upstream processed nothing the client owes, even if the client
+            // leaves while the error body is read.
+            log.clear_prompt_charge();
             return Err(upstream_error(response, channel, timeouts.stream_idle).await);
         }
         let upstream_request_id = response
@@ -835,11 +847,6 @@ impl Inner {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let estimator = Estimator {
-            endpoint,
-            model: upstream_model,
-            request: request.json_source.clone(),
-        };
         let rewrite_model_to = mapped.then(|| request.model.clone());
         let meta = ResponseMeta {
             model: request.model.clone(),
