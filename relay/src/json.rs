@@ -295,4 +295,39 @@ mod tests {
         let object = JsonObject::parse(Bytes::from(body)).unwrap();
         assert!(!object.has_duplicate_keys());
     }
+
+    // Cases: proptest's default of 256, or `PROPTEST_CASES` (read by proptest itself).
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_parse_or_fail_without_panic(bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just(b'{'), proptest::strategy::Just(b'}'),
+                proptest::strategy::Just(b'"'), proptest::strategy::Just(b':'),
+                proptest::strategy::Just(b','), proptest::arbitrary::any::<u8>(),
+            ],
+            0..256,
+        )) {
+            if let Ok(object) = JsonObject::parse(Bytes::from(bytes.clone())) {
+                // Untouched, the object is its source; edited, it is valid JSON.
+                proptest::prop_assert_eq!(&object.to_bytes()[..], &bytes[..]);
+                let mut edited = object.clone();
+                edited.set("model", "x").unwrap();
+                let value: serde_json::Value = serde_json::from_slice(&edited.to_bytes()).unwrap();
+                proptest::prop_assert_eq!(&value["model"], "x");
+            }
+        }
+
+        #[test]
+        fn duplicate_keys_match_a_pairwise_check(
+            keys in proptest::collection::vec("[a-c]{1,2}", 0..12)
+        ) {
+            let body = format!(
+                "{{{}}}",
+                keys.iter().map(|key| format!("\"{key}\":0")).collect::<Vec<_>>().join(",")
+            );
+            let object = JsonObject::parse(Bytes::from(body)).unwrap();
+            let pairwise = (0..keys.len()).any(|i| keys[..i].contains(&keys[i]));
+            proptest::prop_assert_eq!(object.has_duplicate_keys(), pairwise);
+        }
+    }
 }
