@@ -424,7 +424,7 @@ mod tests {
                 assert!(error.stream_event_for(face).len() < 2 * MAX_ERROR_MESSAGE_BYTES);
             }
         }
-        assert_eq!(truncated("héllo", 3), "h…");
+        assert_eq!(truncated("héllo", 4), "h…");
         assert_eq!(truncated("héllo", 6), "héllo");
         assert_eq!(truncated("héllo", 5), "h…");
     }
