@@ -3,8 +3,38 @@
 //! Keys travel as each engine expects them (Google's in the query string, Bing's in a header)
 //! and never appear in an error: errors are built without the request URL.
 
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt;
 use serde::Deserialize;
 use serde_json::Value;
+
+/// Largest search-engine answer read: a page of results is tens of kilobytes; an engine (or
+/// whatever answers at its address) sending more is not buffered into memory.
+pub(super) const MAX_ENGINE_ANSWER: usize = 4 * 1024 * 1024;
+
+/// A response body read in full, or an error as soon as it passes `limit` bytes.
+pub(super) async fn bounded_body(
+    response: reqwest::Response,
+    limit: usize,
+) -> Result<Bytes, String> {
+    let too_large = || format!("answer is larger than {limit} bytes");
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = BytesMut::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|error| format!("body failed: {}", error.without_url()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
 
 /// One search hit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,10 +184,7 @@ impl Engine {
         if !status.is_success() {
             return Err(format!("answered {status}"));
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|error| format!("body failed: {}", error.without_url()))?;
+        let body = bounded_body(response, MAX_ENGINE_ANSWER).await?;
         let mut results = match self {
             Engine::Arxiv { .. } => parse_arxiv(&body)?,
             _ => {

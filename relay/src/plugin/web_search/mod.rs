@@ -196,9 +196,9 @@ impl WebSearchConfig {
                 if !response.status().is_success() {
                     return Err(format!("rewrite model answered {}", response.status()));
                 }
-                let value = response
-                    .json::<Value>()
-                    .await
+                // A rewrite is one short line: its answer is read within the engines' bound.
+                let body = engines::bounded_body(response, engines::MAX_ENGINE_ANSWER).await?;
+                let value = serde_json::from_slice::<Value>(&body)
                     .map_err(|_| "rewrite answer is not JSON".to_owned())?;
                 value["choices"][0]["message"]["content"]
                     .as_str()
