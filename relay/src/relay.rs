@@ -1182,7 +1182,7 @@ impl crate::plugin::Completer for Inner {
         let admission = match self.admit(endpoint, caller, &request, 0, &mut log).await {
             Ok(admission) => admission,
             Err(error) => {
-                log.set_outcome(error.status().as_u16(), Some(error.to_string()));
+                log.set_outcome(error.status().as_u16(), Some(error.message()));
                 log.finish();
                 return Err(error.to_string());
             }
@@ -1195,7 +1195,7 @@ impl crate::plugin::Completer for Inner {
         {
             Ok(response) => response,
             Err(error) => {
-                log.set_outcome(error.status().as_u16(), Some(error.to_string()));
+                log.set_outcome(error.status().as_u16(), Some(error.message()));
                 log.finish();
                 return Err(error.to_string());
             }
