@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::{ObjectOnly, Usage, is_complete_json, str_field};
+use super::{ObjectOnly, Usage, is_complete_json, str_field, upstream_name};
 
 /// The fields of a chat chunk the sequencer reads, borrowed from the chunk's text. Reading
 /// fails when a field has another type than these (a number for an id, say): such a chunk is
@@ -287,8 +287,8 @@ impl ChatBlocks {
         }
         if !self.started {
             self.started = true;
-            self.id = chunk.id.unwrap_or_default().into_owned();
-            self.model = chunk.model.unwrap_or_default().into_owned();
+            self.id = upstream_name(&chunk.id.unwrap_or_default());
+            self.model = upstream_name(&chunk.model.unwrap_or_default());
             self.created = chunk.created.unwrap_or(0);
         }
         if let Some(usage) = chunk.usage {
@@ -337,8 +337,8 @@ impl ChatBlocks {
         }
         if !self.started {
             self.started = true;
-            self.id = str_field(chunk, "id").unwrap_or_default().to_owned();
-            self.model = str_field(chunk, "model").unwrap_or_default().to_owned();
+            self.id = upstream_name(str_field(chunk, "id").unwrap_or_default());
+            self.model = upstream_name(str_field(chunk, "model").unwrap_or_default());
             self.created = chunk.get("created").and_then(Value::as_i64).unwrap_or(0);
         }
         if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {

@@ -9,7 +9,7 @@ use super::{
     ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta, StreamEvent,
     Usage, as_object, chat_max_tokens, chat_text, chat_thinking_budget, chat_top_k, data_url,
     effort_for_budget, finish_chat_request, parse_arguments, parse_data_url, stop_list, str_field,
-    system_texts,
+    system_texts, upstream_name,
 };
 
 /// Gemini's JSON accepts both spellings of a field; clients send camelCase, some snake_case.
@@ -914,13 +914,11 @@ impl EventConverter for GeminiToChatStream {
         }
         if !self.started {
             self.started = true;
-            self.id = str_field(event, "responseId")
-                .unwrap_or_default()
-                .to_owned();
+            self.id = upstream_name(str_field(event, "responseId").unwrap_or_default());
             if self.meta.model.is_empty()
                 && let Some(version) = str_field(event, "modelVersion")
             {
-                self.model = version.to_owned();
+                self.model = upstream_name(version);
             }
             out.push(self.chunk(json!({"role": "assistant", "content": ""}), Value::Null));
         }

@@ -538,6 +538,20 @@ fn as_object<'a>(value: &'a Value, what: &str) -> Result<&'a Map<String, Value>,
         .ok_or_else(|| ConvertError::InvalidRequest(format!("{what} must be a json object")))
 }
 
+/// Longest id or model name taken from an upstream's first event. Stream converters repeat
+/// them in every event they write, so an upstream's 10 MB id would otherwise come back to the
+/// client once per token.
+const MAX_UPSTREAM_NAME: usize = 256;
+
+/// An upstream id or model name cut to [`MAX_UPSTREAM_NAME`] bytes on a character boundary.
+fn upstream_name(text: &str) -> String {
+    let mut end = text.len().min(MAX_UPSTREAM_NAME);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
 fn str_field<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
     value.get(key).and_then(Value::as_str)
 }
@@ -622,6 +636,68 @@ fn chat_top_k(chat: &Value) -> Option<&Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_upstream_name_is_not_repeated_in_every_event() {
+        let big = "i".repeat(1024 * 1024);
+        let meta = ResponseMeta::default();
+        let deltas = 100;
+        let streams: [(Wire, Wire, Value, Value); 6] = [
+            (
+                Wire::Messages,
+                Wire::Chat,
+                json!({"type": "message_start", "message": {"id": big, "model": big, "usage": {}}}),
+                json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "x"}}),
+            ),
+            (
+                Wire::Gemini,
+                Wire::Chat,
+                json!({"responseId": big, "modelVersion": big, "candidates": [{"content": {"role": "model", "parts": [{"text": "x"}]}}]}),
+                json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "x"}]}}]}),
+            ),
+            (
+                Wire::Responses,
+                Wire::Chat,
+                json!({"type": "response.created", "response": {"id": big, "model": big}}),
+                json!({"type": "response.output_text.delta", "delta": "x"}),
+            ),
+            (
+                Wire::Chat,
+                Wire::Messages,
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+            ),
+            (
+                Wire::Chat,
+                Wire::Gemini,
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+            ),
+            (
+                Wire::Chat,
+                Wire::Responses,
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+            ),
+        ];
+        for (channel, client, first, delta) in streams {
+            let mut converter = stream_converter(channel, client, meta.clone()).unwrap();
+            let mut out = Vec::new();
+            converter.push(&first, &mut out);
+            for _ in 0..deltas {
+                converter.push(&delta, &mut out);
+            }
+            converter.finish(&mut out);
+            let size: usize = out.iter().map(|event| event.to_bytes().len()).sum();
+            assert!(
+                size < 1024 * 1024,
+                "{channel:?} to {client:?}: {size} bytes out"
+            );
+        }
+        assert_eq!(upstream_name("é").len(), 2);
+        assert_eq!(upstream_name(&"é".repeat(200)).len(), 256);
+    }
 
     #[test]
     fn effort_table_round_trips_the_named_levels() {
