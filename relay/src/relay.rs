@@ -420,10 +420,12 @@ impl Inner {
     /// Answers a request that matched no endpoint; it still gets its usage record.
     fn reject(&self, request: Request, error: RelayError) -> Response {
         let (parts, _) = request.into_parts();
+        // The path is the client's: the log row keeps a bounded piece of it.
+        let path = crate::error::truncated(parts.uri.path(), MAX_CLIENT_NAME_BYTES);
         let mut log = UsageLog::start(
             Arc::clone(&self.usage),
             request_id(&parts),
-            parts.uri.path(),
+            &path,
             Instant::now(),
         );
         log.record().client_ip = Some(self.client_ip(&parts));

@@ -80,6 +80,18 @@ async fn oversized_client_names_are_refused_small_and_shaped() {
             None,
             "openai",
         ),
+        (
+            reqwest::Method::GET,
+            format!("/v1/{}", &huge[..8 * 1024]),
+            None,
+            "openai",
+        ),
+        (
+            reqwest::Method::PUT,
+            format!("/v1/responses/{}", &huge[..8 * 1024]),
+            None,
+            "openai",
+        ),
     ];
     for (method, path, body, face) in cases {
         let (status, answer, size) = send_raw(&harness, method, &path, body).await;
@@ -101,6 +113,7 @@ async fn oversized_client_names_are_refused_small_and_shaped() {
             .into_iter()
             .flatten()
             .map(String::len)
+            .chain([record.endpoint.len()])
             .max()
             .unwrap_or(0);
         assert!(longest <= 1024, "{} bytes recorded", longest);
