@@ -638,6 +638,93 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Arbitrary JSON leaning on the Messages fields the raw-field conversion reads.
+    fn messages_like() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            proptest::sample::select(
+                &[
+                    "text",
+                    "image",
+                    "tool_use",
+                    "tool_result",
+                    "thinking",
+                    "user",
+                    "assistant",
+                    "auto",
+                    "any",
+                    "tool",
+                    "none",
+                    "base64",
+                    "url"
+                ][..]
+            )
+            .prop_map(Value::from),
+            ".{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(5, 64, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                proptest::collection::vec(
+                    (
+                        proptest::sample::select(
+                            &[
+                                "model",
+                                "messages",
+                                "role",
+                                "content",
+                                "type",
+                                "text",
+                                "system",
+                                "tools",
+                                "tool_choice",
+                                "name",
+                                "input",
+                                "input_schema",
+                                "thinking",
+                                "budget_tokens",
+                                "source",
+                                "id",
+                                "tool_use_id",
+                                "max_tokens",
+                                "stream",
+                                "stop_sequences",
+                                "disable_parallel_tool_use",
+                                "description",
+                                "data",
+                                "media_type"
+                            ][..]
+                        ),
+                        inner,
+                    ),
+                    0..6,
+                )
+                .prop_map(|fields| {
+                    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                }),
+            ]
+        })
+    }
+
+    // Cases: proptest's default of 256, or `PROPTEST_CASES` (read by proptest itself).
+    proptest::proptest! {
+        #[test]
+        fn raw_field_messages_conversion_never_panics(
+            body in messages_like(),
+            channel in proptest::sample::select(&[Wire::Chat, Wire::Gemini, Wire::Responses][..]),
+        ) {
+            let Ok(object) = JsonObject::from_value(&body) else { return Ok(()) };
+            let input = serde_json::to_vec(&body).unwrap().len();
+            if let Ok(converted) = convert_request_object(Wire::Messages, channel, &object, "m", false) {
+                let output = converted.to_bytes().len();
+                proptest::prop_assert!(output <= 16 * input + 4096, "{output} out of {input}");
+            }
+        }
+    }
+
     #[test]
     fn an_upstream_name_is_not_repeated_in_every_event() {
         let big = "i".repeat(1024 * 1024);
