@@ -255,6 +255,10 @@ pub struct AdmissionRequest<'a> {
     /// The most web searches the request's plugins may run (billed per call): reserved up front
     /// with the tokens, since they are spent before the answer's usage is known.
     pub web_searches: u32,
+    /// False for a request the relay answers itself and does not bill (`count_tokens`): it
+    /// counts against the requests-per-minute and in-flight limits, since it costs CPU, but
+    /// reserves and is charged nothing.
+    pub billed: bool,
     /// Counts the prompt's tokens with the model's tokenizer. Costs CPU: call it only when a
     /// limit or quota needs the estimate.
     pub count_input_tokens: &'a (dyn Fn() -> u64 + Sync),
@@ -317,7 +321,16 @@ pub type AdmissionFuture<'a> =
 /// record arrives (see [`UsageRecord::grant`]).
 pub trait Governor: Send + Sync + 'static {
     fn admit<'a>(&'a self, request: AdmissionRequest<'a>) -> AdmissionFuture<'a>;
+
+    /// Refuses a blocked client address, for the requests that are not admitted (model lists,
+    /// stored-response reads) but must not serve an address the governor has blocked either.
+    fn check_address<'a>(&'a self, _client_ip: IpAddr) -> AddressFuture<'a> {
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
+
+/// The future [`Governor::check_address`] answers with.
+pub type AddressFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Refusal>> + Send + 'a>>;
 
 /// Lets every request through: the relay's default when the host sets no governor.
 #[derive(Debug, Default, Clone, Copy)]

@@ -88,7 +88,29 @@ pub enum RelayError {
     Internal,
 }
 
+/// Longest error message a client or a log row is given. Messages can quote what a client
+/// sent (a model name, a field a parser choked on); the quote is cut so an error is never an
+/// amplifier of a client's own bytes.
+pub const MAX_ERROR_MESSAGE_BYTES: usize = 1024;
+
+/// `text` cut to at most `max` bytes on a character boundary, marked with an ellipsis when cut.
+pub fn truncated(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
 impl RelayError {
+    /// The client-facing message, bounded by [`MAX_ERROR_MESSAGE_BYTES`].
+    pub fn message(&self) -> String {
+        truncated(&self.to_string(), MAX_ERROR_MESSAGE_BYTES)
+    }
+
     /// Whose fault the failure is.
     pub fn fault(&self) -> Fault {
         match self {
@@ -234,7 +256,7 @@ impl RelayError {
             RelayError::Internal => ("server_error", "internal_error", None),
         };
         ErrorBody {
-            message: self.to_string(),
+            message: self.message(),
             kind: kind.to_owned(),
             param: param.map(str::to_owned),
             code: Some(code.to_owned()),
@@ -378,5 +400,32 @@ impl RelayError {
 impl IntoResponse for RelayError {
     fn into_response(self) -> Response {
         self.response_for(Wire::Chat, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_quoting_client_input_are_bounded() {
+        let model = "m".repeat(5 * 1024 * 1024);
+        for error in [
+            RelayError::ModelNotFound(model.clone()),
+            RelayError::BadRequest {
+                message: format!("unknown variant `{model}`"),
+                param: None,
+            },
+        ] {
+            assert!(error.message().len() <= MAX_ERROR_MESSAGE_BYTES);
+            for face in [Wire::Chat, Wire::Messages, Wire::Gemini, Wire::Responses] {
+                let body = error.to_json_for(face, Some("id"));
+                assert!(body.len() < 2 * MAX_ERROR_MESSAGE_BYTES, "{face:?}");
+                assert!(error.stream_event_for(face).len() < 2 * MAX_ERROR_MESSAGE_BYTES);
+            }
+        }
+        assert_eq!(truncated("héllo", 4), "h…");
+        assert_eq!(truncated("héllo", 6), "héllo");
+        assert_eq!(truncated("héllo", 5), "h…");
     }
 }

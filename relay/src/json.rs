@@ -72,11 +72,13 @@ impl JsonObject {
 
     /// Whether some key appears twice. [`JsonObject::get`] reads the first of them while a
     /// `serde_json::Value` keeps the last, so callers that must agree with `Value` check this.
+    /// One hash-set pass: a client controls how many keys there are, so the check must stay
+    /// linear in them.
     pub fn has_duplicate_keys(&self) -> bool {
+        let mut seen = std::collections::HashSet::with_capacity(self.entries.len());
         self.entries
             .iter()
-            .enumerate()
-            .any(|(index, (key, _))| self.entries[..index].iter().any(|(seen, _)| seen == key))
+            .any(|(key, _)| !seen.insert(key.as_str()))
     }
 
     /// The raw JSON text of a field.
@@ -270,5 +272,62 @@ mod tests {
         );
         assert_eq!(built.get("a"), Some("null"));
         assert!(JsonObject::from_value(&serde_json::json!([1])).is_err());
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_linear_time() {
+        assert!(!parse(r#"{"a":1,"b":2}"#).unwrap().has_duplicate_keys());
+        assert!(
+            parse(r#"{"a":1,"b":2,"a":3}"#)
+                .unwrap()
+                .has_duplicate_keys()
+        );
+        // 300k distinct keys: about 4.5e10 key comparisons for a pairwise scan (minutes even in
+        // a release build), a few milliseconds for one hashed pass.
+        let mut body = String::from("{");
+        for index in 0..300_000 {
+            if index > 0 {
+                body.push(',');
+            }
+            body.push_str(&format!("\"k{index}\":0"));
+        }
+        body.push('}');
+        let object = JsonObject::parse(Bytes::from(body)).unwrap();
+        assert!(!object.has_duplicate_keys());
+    }
+
+    // Cases: proptest's default of 256, or `PROPTEST_CASES` (read by proptest itself).
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_parse_or_fail_without_panic(bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::strategy::Just(b'{'), proptest::strategy::Just(b'}'),
+                proptest::strategy::Just(b'"'), proptest::strategy::Just(b':'),
+                proptest::strategy::Just(b','), proptest::arbitrary::any::<u8>(),
+            ],
+            0..256,
+        )) {
+            if let Ok(object) = JsonObject::parse(Bytes::from(bytes.clone())) {
+                // Untouched, the object is its source; edited, it is valid JSON.
+                proptest::prop_assert_eq!(&object.to_bytes()[..], &bytes[..]);
+                let mut edited = object.clone();
+                edited.set("model", "x").unwrap();
+                let value: serde_json::Value = serde_json::from_slice(&edited.to_bytes()).unwrap();
+                proptest::prop_assert_eq!(&value["model"], "x");
+            }
+        }
+
+        #[test]
+        fn duplicate_keys_match_a_pairwise_check(
+            keys in proptest::collection::vec("[a-c]{1,2}", 0..12)
+        ) {
+            let body = format!(
+                "{{{}}}",
+                keys.iter().map(|key| format!("\"{key}\":0")).collect::<Vec<_>>().join(",")
+            );
+            let object = JsonObject::parse(Bytes::from(body)).unwrap();
+            let pairwise = (0..keys.len()).any(|i| keys[..i].contains(&keys[i]));
+            proptest::prop_assert_eq!(object.has_duplicate_keys(), pairwise);
+        }
     }
 }

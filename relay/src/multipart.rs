@@ -173,15 +173,42 @@ fn disposition(headers: &[u8]) -> Option<(String, Option<String>)> {
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    let first = *needle.first()?;
-    let mut start = from;
-    while start + needle.len() <= haystack.len() {
-        let offset = haystack[start..].iter().position(|&b| b == first)?;
-        let candidate = start + offset;
-        if haystack.get(candidate..candidate + needle.len())? == needle {
-            return Some(candidate);
+    find_counting(haystack, needle, from, &mut 0)
+}
+
+/// The first `needle` in `haystack` at or after `from` (Knuth-Morris-Pratt). The needle is a
+/// client-chosen boundary of up to 200 bytes: a naive search that restarts after each partial
+/// match costs up to 200 comparisons per body byte on a crafted body, this one at most two.
+/// `steps` counts comparisons, for tests.
+fn find_counting(haystack: &[u8], needle: &[u8], from: usize, steps: &mut u64) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    // fallback[i]: length of the longest proper prefix of needle[..=i] that is also its suffix.
+    let mut fallback = vec![0usize; needle.len()];
+    let mut matched = 0;
+    for index in 1..needle.len() {
+        while matched > 0 && needle[index] != needle[matched] {
+            matched = fallback[matched - 1];
         }
-        start = candidate + 1;
+        if needle[index] == needle[matched] {
+            matched += 1;
+        }
+        fallback[index] = matched;
+    }
+    let mut matched = 0;
+    for (index, &byte) in haystack.iter().enumerate().skip(from) {
+        *steps += 1;
+        while matched > 0 && byte != needle[matched] {
+            *steps += 1;
+            matched = fallback[matched - 1];
+        }
+        if byte == needle[matched] {
+            matched += 1;
+            if matched == needle.len() {
+                return Some(index + 1 - needle.len());
+            }
+        }
     }
     None
 }
@@ -216,5 +243,69 @@ mod tests {
             .is_err()
         );
         assert!(Multipart::parse("multipart/form-data; boundary=XyZ", &Bytes::from(BODY)).is_err());
+    }
+
+    #[test]
+    fn boundary_search_is_linear_on_crafted_bodies() {
+        assert_eq!(find(b"xx--ab--abc", b"--abc", 0), Some(6));
+        assert_eq!(find(b"--abc--abc", b"--abc", 1), Some(5));
+        assert_eq!(find(b"--ab", b"--abc", 0), None);
+        // Runs of almost-delimiters: a naive search compares ~200 bytes at each position.
+        let needle = format!("\r\n--{}", "-".repeat(200));
+        let chunk = format!("\r\n--{}x", "-".repeat(199));
+        let haystack = chunk.repeat(5_000);
+        let mut steps = 0;
+        assert_eq!(
+            find_counting(haystack.as_bytes(), needle.as_bytes(), 0, &mut steps),
+            None
+        );
+        assert!(
+            steps <= 2 * haystack.len() as u64,
+            "{steps} steps for {} bytes",
+            haystack.len()
+        );
+    }
+
+    // Cases: proptest's default of 256, or `PROPTEST_CASES` (read by proptest itself).
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bodies_never_panic_and_parts_stay_inside_the_body(
+            body in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(b'-'), proptest::strategy::Just(b'\r'),
+                    proptest::strategy::Just(b'\n'), proptest::strategy::Just(b'B'),
+                    proptest::arbitrary::any::<u8>(),
+                ],
+                0..512,
+            ),
+            header in "(name=\"[a-z]{0,3}\"|filename=\"f\"|Content-Disposition: form-data; )*",
+            boundary in "[-B]{1,4}",
+        ) {
+            // Sprinkle well-formed pieces so some cases get past the first checks.
+            let mut full = format!("--{boundary}\r\nContent-Disposition: form-data; {header}\r\n\r\n")
+                .into_bytes();
+            full.extend_from_slice(&body);
+            let body = Bytes::from(full);
+            let content_type = format!("multipart/form-data; boundary={boundary}");
+            if let Ok(mut form) = Multipart::parse(&content_type, &body) {
+                let inside: usize = form.parts.iter().map(|p| p.data.len() + p.headers.len()).sum();
+                proptest::prop_assert!(inside <= body.len());
+                let _ = form.text("model");
+                form.set_text("model", "m");
+                let rebuilt = form.to_bytes();
+                proptest::prop_assert!(rebuilt.len() <= body.len() + 16 * (form.parts.len() + 1) + 8 * boundary.len() * (form.parts.len() + 1));
+            }
+        }
+
+        #[test]
+        fn search_agrees_with_a_naive_one(
+            haystack in proptest::collection::vec(proptest::sample::select(&b"ab-"[..]), 0..64),
+            needle in proptest::collection::vec(proptest::sample::select(&b"ab-"[..]), 1..5),
+            from in 0usize..8,
+        ) {
+            let naive = (from..=haystack.len().saturating_sub(needle.len()))
+                .find(|&i| haystack.get(i..i + needle.len()) == Some(&needle[..]));
+            proptest::prop_assert_eq!(find(&haystack, &needle, from), naive);
+        }
     }
 }

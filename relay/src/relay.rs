@@ -48,6 +48,10 @@ const MAX_BUFFERED_RESPONSE: usize = 64 * 1024 * 1024;
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Longest client-supplied request id kept.
 const MAX_REQUEST_ID: usize = 64;
+/// Longest model name, `user` or response id a client may send. These strings become log-row
+/// text, metric labels, index keys and error text, so they are refused past this bound at the
+/// entry rather than carried through (real ones are far shorter).
+pub const MAX_CLIENT_NAME_BYTES: usize = 256;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
 const ENDPOINTS: [Endpoint; 13] = [
@@ -403,7 +407,7 @@ impl Inner {
     }
 
     fn fail(&self, mut log: UsageLog, error: RelayError, face: Wire) -> Response {
-        log.set_outcome(error.status().as_u16(), Some(error.to_string()));
+        log.set_outcome(error.status().as_u16(), Some(error.message()));
         log.first_byte_now();
         let request_id = log.record().request_id.clone();
         let mut answer = error.to_json_for(face, Some(&request_id));
@@ -416,10 +420,12 @@ impl Inner {
     /// Answers a request that matched no endpoint; it still gets its usage record.
     fn reject(&self, request: Request, error: RelayError) -> Response {
         let (parts, _) = request.into_parts();
+        // The path is the client's: the log row keeps a bounded piece of it.
+        let path = crate::error::truncated(parts.uri.path(), MAX_CLIENT_NAME_BYTES);
         let mut log = UsageLog::start(
             Arc::clone(&self.usage),
             request_id(&parts),
-            parts.uri.path(),
+            &path,
             Instant::now(),
         );
         log.record().client_ip = Some(self.client_ip(&parts));
@@ -480,7 +486,16 @@ impl Inner {
             .route(&caller, &request.model)
             .filter(|route| !route.channels.is_empty())
             .ok_or_else(|| RelayError::ModelNotFound(request.model.clone()))?;
+        // Before admission: a continuation the caller may not make reserves nothing.
+        let route = self
+            .continuation_route(endpoint, &caller, &request, route)
+            .await?;
         if endpoint.is_local() {
+            // Counting a 50 MiB prompt costs real CPU: it is admitted against the rate and
+            // in-flight limits (and a blocked address), though nothing is billed.
+            let admission = self.admit(endpoint, &caller, &request, 0, log).await?;
+            log.record().grant = admission.grant;
+            *limit_headers = admission.headers;
             return count_tokens(endpoint, &request, log);
         }
         let web_searches = match (&route.settings.plugins, &request.payload) {
@@ -517,9 +532,6 @@ impl Inner {
         };
         log.record().web_search_calls = exchange.web_search_calls;
         let plugin_headers = std::mem::take(&mut exchange.headers);
-        let route = self
-            .continuation_route(endpoint, &caller, &request, route)
-            .await;
         let mut response = self
             .dispatch(endpoint, &request, &route, &mut exchange, log)
             .await?;
@@ -591,6 +603,7 @@ impl Inner {
                 .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             max_output_tokens: max_output_tokens(&request.payload),
             web_searches,
+            billed: !endpoint.is_local(),
             count_input_tokens: &count_input_tokens,
         };
         self.governor
@@ -645,6 +658,7 @@ impl Inner {
             match result {
                 Ok(response) => return Ok(response),
                 Err(error) => {
+                    log.clear_prompt_charge();
                     tracing::debug!(channel = channel.id, retry_index, %error, "upstream attempt failed");
                     if !error.retryable() {
                         return Err(error);
@@ -805,11 +819,22 @@ impl Inner {
         } else {
             timeouts.response
         };
+        let estimator = Estimator {
+            endpoint,
+            model: upstream_model,
+            request: request.json_source.clone(),
+        };
+        // From here the upstream may be processing the prompt: a client that leaves before
+        // the answer is accounted still pays for it.
+        log.charge_prompt_if_closed(estimator.clone());
         let sent_at = Instant::now();
         let response = send(&client, upstream_request, head_timeout).await?;
 
         let status = response.status();
         if !status.is_success() {
+            // Refused: the upstream processed nothing the client owes, even if the client
+            // leaves while the error body is read.
+            log.clear_prompt_charge();
             return Err(upstream_error(response, channel, timeouts.stream_idle).await);
         }
         let upstream_request_id = response
@@ -824,11 +849,6 @@ impl Inner {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let estimator = Estimator {
-            endpoint,
-            model: upstream_model,
-            request: request.json_source.clone(),
-        };
         let rewrite_model_to = mapped.then(|| request.model.clone());
         let meta = ResponseMeta {
             model: request.model.clone(),
@@ -1011,7 +1031,11 @@ impl Inner {
             .strip_prefix("/v1/models/")
             .or_else(|| path.strip_prefix("/v1beta/models/"))
             .map(|name| name.strip_prefix("models/").unwrap_or(name).to_owned());
-        let result = self.authenticate(&parts, &mut log).and_then(|caller| {
+        let result = match self.authenticate(&parts, &mut log) {
+            Ok(caller) => self.check_address(&mut log).await.map(|()| caller),
+            Err(error) => Err(error),
+        };
+        let result = result.and_then(|caller| {
             let models = self
                 .directory
                 .models(&caller)
@@ -1021,6 +1045,7 @@ impl Inner {
             match &wanted {
                 None => Ok(model_list(face, models.collect())),
                 Some(name) => {
+                    check_name_length(name, "model")?;
                     log.record().requested_model = Some(name.clone());
                     models
                         .into_iter()
@@ -1038,6 +1063,18 @@ impl Inner {
             }
             Err(error) => self.fail(log, error, face),
         }
+    }
+
+    /// Refuses a blocked address on the requests the governor does not admit.
+    async fn check_address(&self, log: &mut UsageLog) -> Result<(), RelayError> {
+        let ip = log
+            .record()
+            .client_ip
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        self.governor
+            .check_address(ip)
+            .await
+            .map_err(RelayError::Refused)
     }
 
     async fn run_probes(&self) {
@@ -1147,7 +1184,7 @@ impl crate::plugin::Completer for Inner {
         let admission = match self.admit(endpoint, caller, &request, 0, &mut log).await {
             Ok(admission) => admission,
             Err(error) => {
-                log.set_outcome(error.status().as_u16(), Some(error.to_string()));
+                log.set_outcome(error.status().as_u16(), Some(error.message()));
                 log.finish();
                 return Err(error.to_string());
             }
@@ -1160,7 +1197,7 @@ impl crate::plugin::Completer for Inner {
         {
             Ok(response) => response,
             Err(error) => {
-                log.set_outcome(error.status().as_u16(), Some(error.to_string()));
+                log.set_outcome(error.status().as_u16(), Some(error.message()));
                 log.finish();
                 return Err(error.to_string());
             }
@@ -1471,6 +1508,17 @@ async fn read_request_body(
     Ok(body.freeze())
 }
 
+/// Refuses a client string past [`MAX_CLIENT_NAME_BYTES`] without quoting it.
+fn check_name_length(value: &str, name: &'static str) -> Result<(), RelayError> {
+    if value.len() > MAX_CLIENT_NAME_BYTES {
+        return Err(bad_request(
+            format!("{name} is longer than the limit of {MAX_CLIENT_NAME_BYTES} bytes"),
+            Some(name),
+        ));
+    }
+    Ok(())
+}
+
 fn bad_request(message: impl Into<String>, param: Option<&'static str>) -> RelayError {
     RelayError::BadRequest {
         message: message.into(),
@@ -1545,12 +1593,14 @@ fn parse_request(
         let model = model
             .ok_or_else(|| bad_request("you must provide the model parameter", Some("model")))?
             .to_owned();
+        check_name_length(&model, "model")?;
         log.record().requested_model = Some(model.clone());
         if !form.has_file() {
             return Err(bad_request("the multipart body has no file", Some("file")));
         }
         if let Ok(Some(user)) = form.text("user") {
-            log.record().user = Some(user.chars().take(256).collect());
+            check_name_length(user, "user")?;
+            log.record().user = Some(user.to_owned());
         }
         return Ok(ParsedRequest {
             model,
@@ -1591,6 +1641,7 @@ fn parse_request(
             Some("model"),
         ));
     }
+    check_name_length(&model, "model")?;
     log.record().requested_model = Some(model.clone());
     let stream = object
         .get_as::<bool>("stream")
@@ -1606,7 +1657,8 @@ fn parse_request(
     log.record().stream = stream;
     check_field(&object, "user", Shape::String, false)?;
     if let Ok(Some(user)) = object.get_as::<String>("user") {
-        log.record().user = Some(user.chars().take(256).collect());
+        check_name_length(&user, "user")?;
+        log.record().user = Some(user);
     }
     // Only a well-formed object is recorded; the upstream judges anything else.
     if let Ok(Some(metadata)) =

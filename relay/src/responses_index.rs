@@ -127,11 +127,14 @@ pub fn response_id(body: &[u8]) -> Option<String> {
         id: Option<String>,
     }
     let body = serde_json::from_slice::<Body>(body).ok()?;
-    match body.response {
+    let id = match body.response {
         Some(inner) => inner.id,
         None if body.object.as_deref() == Some("response") => body.id,
         None => None,
-    }
+    };
+    // An id no client may send back (see `MAX_CLIENT_NAME_BYTES`) is not worth an index entry:
+    // an upstream cannot make the index (or the shared Redis) hold megabytes per key.
+    id.filter(|id| id.len() <= crate::relay::MAX_CLIENT_NAME_BYTES)
 }
 
 /// Passes a Responses event stream through unchanged and calls `on_id` with the response id
@@ -244,6 +247,8 @@ mod tests {
             response_id(br#"{"id":"chatcmpl-1","object":"chat.completion"}"#),
             None
         );
+        let long = format!(r#"{{"id":"{}","object":"response"}}"#, "r".repeat(100_000));
+        assert_eq!(response_id(long.as_bytes()), None);
     }
 
     #[tokio::test]

@@ -12,22 +12,32 @@ pub struct SseEvent {
     pub data: Option<String>,
 }
 
-/// An event larger than this without a terminating blank line is not SSE worth relaying.
-const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
+/// An event larger than this without a terminating blank line is not SSE worth relaying: an
+/// upstream sending one endless line or event gets an error, not unbounded memory.
+pub const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why a byte stream is not a usable event stream.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SseError {
-    #[error("event stream line is longer than {MAX_EVENT_BYTES} bytes")]
+    #[error("event stream event is longer than {MAX_EVENT_BYTES} bytes")]
     EventTooLarge,
 }
 
 /// Splits a byte stream into events. Lines end in `\n` or `\r\n`.
+///
+/// Every byte is examined once however the stream is chunked: the parser remembers where the
+/// current line starts and how far it has looked, so a long line arriving in 1-byte chunks
+/// costs linear time, not a rescan of the line per chunk.
 #[derive(Debug, Default)]
 pub struct SseParser {
     buffer: BytesMut,
     /// Bytes before this offset hold no unprocessed newline.
     scanned: usize,
+    /// Where the line being read starts in `buffer`.
+    line_start: usize,
+    /// Bytes searched for a newline so far: a work counter that tests hold against the input
+    /// size.
+    examined: u64,
 }
 
 impl SseParser {
@@ -38,19 +48,22 @@ impl SseParser {
     /// Feeds one chunk; appends every event it completes to `out`.
     pub fn push(&mut self, chunk: &[u8], out: &mut Vec<SseEvent>) -> Result<(), SseError> {
         self.buffer.extend_from_slice(chunk);
-        let mut line_start = self.line_start();
-        while let Some(offset) = self.buffer[self.scanned..].iter().position(|&b| b == b'\n') {
+        loop {
+            let unread = &self.buffer[self.scanned..];
+            let found = unread.iter().position(|&b| b == b'\n');
+            self.examined += found.map_or(unread.len(), |offset| offset + 1) as u64;
+            let Some(offset) = found else { break };
             let newline = self.scanned + offset;
-            let line = &self.buffer[line_start..newline];
+            let line = &self.buffer[self.line_start..newline];
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             if line.is_empty() {
                 let raw = self.buffer.split_to(newline + 1).freeze();
                 out.push(event_from_raw(raw));
                 self.scanned = 0;
-                line_start = 0;
+                self.line_start = 0;
             } else {
                 self.scanned = newline + 1;
-                line_start = newline + 1;
+                self.line_start = newline + 1;
             }
         }
         self.scanned = self.buffer.len();
@@ -60,11 +73,17 @@ impl SseParser {
         Ok(())
     }
 
+    /// Bytes searched for line ends since the parser was made; never more than the bytes fed.
+    pub fn bytes_examined(&self) -> u64 {
+        self.examined
+    }
+
     /// The stream ended: whatever is left becomes a final event, completed with a blank line so
     /// the client's parser dispatches it.
     pub fn finish(&mut self) -> Option<SseEvent> {
         let rest = std::mem::take(&mut self.buffer);
         self.scanned = 0;
+        self.line_start = 0;
         if rest.iter().all(|b| b.is_ascii_whitespace()) {
             return None;
         }
@@ -74,14 +93,6 @@ impl SseParser {
         }
         raw.extend_from_slice(b"\n");
         Some(event_from_raw(raw.freeze()))
-    }
-
-    /// Start of the line that contains `scanned`: just after the last newline before it.
-    fn line_start(&self) -> usize {
-        self.buffer[..self.scanned]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1)
     }
 }
 
@@ -156,5 +167,45 @@ mod tests {
             &["data: a\n\n", "\n\n"],
             &[("data: a\n\n", Some("a")), ("\n", None), ("\n", None)],
         );
+    }
+
+    #[test]
+    fn a_long_line_in_one_byte_chunks_costs_linear_work() {
+        let mut parser = SseParser::new();
+        let mut events = Vec::new();
+        let line = format!("data: {}\n\n", "x".repeat(200_000));
+        let mut before = 0;
+        for byte in line.as_bytes() {
+            parser
+                .push(std::slice::from_ref(byte), &mut events)
+                .unwrap();
+            // Each chunk is searched once: the work never runs ahead of the bytes fed.
+            let examined = parser.bytes_examined();
+            assert!(
+                examined - before <= 1,
+                "one byte fed, {} examined",
+                examined - before
+            );
+            before = examined;
+        }
+        assert_eq!(parser.bytes_examined(), line.len() as u64);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].data.as_deref().map(str::len), Some(200_000));
+    }
+
+    #[test]
+    fn an_endless_line_is_an_error() {
+        let mut parser = SseParser::new();
+        let mut events = Vec::new();
+        let chunk = vec![b'x'; 1024 * 1024];
+        let mut result = Ok(());
+        for _ in 0..=MAX_EVENT_BYTES / chunk.len() {
+            result = parser.push(&chunk, &mut events);
+            if result.is_err() {
+                break;
+            }
+        }
+        assert_eq!(result, Err(SseError::EventTooLarge));
+        assert!(events.is_empty());
     }
 }

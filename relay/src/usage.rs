@@ -20,6 +20,9 @@ pub struct UsageLog {
     sink: Arc<dyn UsageSink>,
     /// Set once the record was handed over or sent: nothing more leaves this log.
     done: bool,
+    /// Set while a request is with the upstream: a client that goes away then still owes the
+    /// prompt the upstream is processing, counted only if the record ends that way.
+    prompt_on_close: Option<Estimator>,
 }
 
 impl UsageLog {
@@ -62,6 +65,7 @@ impl UsageLog {
             started,
             sink,
             done: false,
+            prompt_on_close: None,
         }
     }
 
@@ -86,6 +90,17 @@ impl UsageLog {
         }
     }
 
+    /// The request is on its way to the upstream: from now on, a record that ends with the
+    /// client gone (status 499) and no usage counted is charged the prompt.
+    pub fn charge_prompt_if_closed(&mut self, estimator: Estimator) {
+        self.prompt_on_close = Some(estimator);
+    }
+
+    /// The upstream attempt failed: it processed nothing the client owes.
+    pub fn clear_prompt_charge(&mut self) {
+        self.prompt_on_close = None;
+    }
+
     /// Moves the record into a new log (for a streaming body that outlives the handler); this
     /// one then sends nothing.
     pub fn hand_over(&mut self) -> UsageLog {
@@ -96,6 +111,7 @@ impl UsageLog {
             started: self.started,
             sink: self.sink.clone(),
             done,
+            prompt_on_close: self.prompt_on_close.take(),
         }
     }
 
@@ -109,6 +125,16 @@ impl UsageLog {
             return;
         }
         if let Some(mut record) = self.record.take() {
+            // Counted here, not when the request went upstream, so that a request that ends
+            // normally never pays for the count; and only for a record with no usage, so a
+            // stream that already counted its part is not charged twice.
+            if record.status == CLIENT_CLOSED
+                && record.usage.total_tokens == 0
+                && let Some(estimator) = self.prompt_on_close.take()
+            {
+                record.usage = estimator.estimate("");
+                record.usage_estimated = true;
+            }
             record.total = self.started.elapsed();
             self.sink.record(record);
         }

@@ -349,3 +349,33 @@ async fn no_search_unless_asked_or_configured() {
     let records = off.sink.wait_for(1).await;
     assert_eq!(records[0].web_search_calls, 0);
 }
+
+#[tokio::test]
+async fn an_oversized_engine_answer_is_not_read() {
+    // A searxng answer with one good result padded past the engines' 4 MiB bound.
+    let padding = "p".repeat(5 * 1024 * 1024);
+    let app = Router::new().route(
+        "/search",
+        get(move || {
+            let padding = padding.clone();
+            async move {
+                axum::Json(json!({"results": [{"url": "https://example.org/big",
+                    "title": "Big answer", "content": "x"}], "padding": padding}))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let mock = upstream().await;
+    let config = json!({"web_search": {"engines": [
+        {"type": "searxng", "base_url": format!("http://{addr}")}]}});
+    let harness = harness(&mock, Some(config)).await;
+    let (status, answer) = harness.chat(question(true)).await;
+    assert_eq!(status, 200, "{answer}");
+    let sent = main_request(&mock);
+    assert!(
+        !sent.to_string().contains("Big answer"),
+        "the oversized answer was not used"
+    );
+}

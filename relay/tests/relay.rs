@@ -483,6 +483,89 @@ async fn client_disconnect_cancels_the_upstream_request() {
     assert!(record.usage.input_tokens > 0);
 }
 
+/// Sends `body` on a plain socket, waits until the upstream has the request, and closes the
+/// socket before any answer: the client went away while the upstream was working.
+async fn leave_before_the_head(h: &Harness, mock: &Mock, body: &Value) {
+    use tokio::io::AsyncWriteExt;
+    let body = body.to_string();
+    let mut socket = tokio::net::TcpStream::connect(h.addr).await.unwrap();
+    let request = format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nhost: relay\r\nauthorization: Bearer {KEY}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while mock.hits() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the upstream never saw the request");
+    drop(socket);
+}
+
+#[tokio::test]
+async fn a_client_leaving_before_the_head_still_pays_the_prompt() {
+    for stream in [false, true] {
+        let answer = if stream {
+            Reply::sse(chat_events("gpt-4o", &["late"], true))
+        } else {
+            Reply::json(chat_completion(&json!("gpt-4o"), "late", true))
+        };
+        // Slower than the client's patience, well within the relay's 5 s head timeout.
+        let mock =
+            Mock::start(move |_| Reply::Delay(Duration::from_secs(3), Box::new(answer.clone())))
+                .await;
+        let h = Harness::start(vec![("gpt-4o", route(vec![channel(1, &mock.url())]))]).await;
+        let mut body = chat_body("gpt-4o");
+        body["stream"] = json!(stream);
+        leave_before_the_head(&h, &mock, &body).await;
+        let records = h.sink.wait_for(1).await;
+        let record = &records[0];
+        assert_eq!(record.status, 499, "stream {stream}");
+        assert!(record.usage_estimated);
+        assert!(
+            record.usage.input_tokens > 0,
+            "stream {stream}: {:?}",
+            record.usage
+        );
+        assert_eq!(record.usage.output_tokens, 0);
+        // One record only: the upstream's late answer is never counted again.
+        tokio::time::sleep(Duration::from_millis(3500)).await;
+        assert_eq!(h.sink.snapshot().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_retried_request_owes_the_prompt_of_the_attempt_it_left() {
+    // The first channel refuses at once, the second keeps the request: the record names the
+    // second and owes its prompt.
+    let refusing = Mock::start(|_| Reply::status(500, json!({"error": {"message": "down"}}))).await;
+    let slow = Mock::start(|seen| {
+        Reply::Delay(
+            Duration::from_secs(3),
+            Box::new(Reply::json(chat_completion(
+                &seen.json()["model"],
+                "late",
+                true,
+            ))),
+        )
+    })
+    .await;
+    let mut first = channel(1, &refusing.url());
+    first.priority = 10;
+    let h = Harness::start(vec![(
+        "gpt-4o",
+        route(vec![first, channel(2, &slow.url())]),
+    )])
+    .await;
+    leave_before_the_head(&h, &slow, &chat_body("gpt-4o")).await;
+    let record = h.sink.wait_for(1).await.remove(0);
+    assert_eq!(record.status, 499);
+    assert_eq!(record.channel_id, Some(2));
+    assert!(record.usage.input_tokens > 0);
+}
+
 #[tokio::test]
 async fn failing_pairs_are_banned_and_probed_back() {
     let good = Mock::chat_ok("from good").await;

@@ -392,3 +392,30 @@ async fn a_continuation_goes_to_the_channel_that_stored_the_response() {
         "no continuation went to the other account"
     );
 }
+
+#[tokio::test]
+async fn another_groups_response_cannot_be_continued() {
+    let a = responses_upstream("a").await;
+    let harness = harness(vec![("gpt-a", route(vec![responses_channel(1, &a.url())]))]).await;
+    let stored = create(&harness, "gpt-a", json!({})).await;
+    let hits = a.hits();
+    for id in [stored.clone(), "r".repeat(100_000)] {
+        let response = harness
+            .client
+            .post(harness.url("/v1/responses"))
+            .bearer_auth(OTHER_KEY)
+            .json(&json!({"model": "gpt-a", "input": "and then?", "previous_response_id": id}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["param"], "previous_response_id", "{body}");
+        assert_eq!(body["error"]["code"], "previous_response_not_found");
+        assert!(body.to_string().len() < 1024);
+    }
+    assert_eq!(a.hits(), hits, "the foreign id never reached the channel");
+    // The owner still continues it.
+    create(&harness, "gpt-a", json!({"previous_response_id": stored})).await;
+    assert_eq!(a.hits(), hits + 1);
+}

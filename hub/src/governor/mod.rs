@@ -22,7 +22,8 @@ use std::time::Duration;
 use axum::http::{HeaderName, HeaderValue};
 use chrono_tz::Tz;
 use relay::backend::{
-    Admission, AdmissionFuture, AdmissionRequest, Governor, Grant, Refusal, RefusalKind,
+    AddressFuture, Admission, AdmissionFuture, AdmissionRequest, Governor, Grant, Refusal,
+    RefusalKind,
 };
 
 pub use sink::BillingSink;
@@ -103,22 +104,8 @@ impl HubGovernor {
         let watch_addresses =
             self.config.ip_groups_threshold > 0 || self.config.ip_groups_ban_threshold > 0;
         let ip = watch_addresses.then(|| request.client_ip.to_string());
-        if let Some(ip) = &ip
-            && self.config.ip_groups_ban_threshold > 0
-        {
-            match self.counters.banned(&ip_ban_key(ip)).await {
-                Ok(Some(left)) => {
-                    return Err(refusal(
-                        RefusalKind::AddressBlocked,
-                        "requests from this address are blocked for a while: it used too many groups"
-                            .to_owned(),
-                        Some(left),
-                        Vec::new(),
-                    ));
-                }
-                Ok(None) => {}
-                Err(error) => return Err(unavailable(&error)),
-            }
+        if let Some(ip) = &ip {
+            self.refuse_if_blocked(ip).await?;
         }
         let snapshot = self.snapshot.current();
         let caller = request.caller;
@@ -137,6 +124,7 @@ impl HubGovernor {
             generates,
             max_output_tokens: request.max_output_tokens,
             web_searches: request.web_searches,
+            billed: request.billed,
             billing_enabled: self.config.billing_enabled,
             now_ms: now_ms(),
             time_zone: self.config.time_zone,
@@ -166,6 +154,24 @@ impl HubGovernor {
             headers,
             grant: Some(Grant(Arc::new(reservation))),
         })
+    }
+
+    /// Refuses an address blocked for using too many groups.
+    async fn refuse_if_blocked(&self, ip: &str) -> Result<(), Refusal> {
+        if self.config.ip_groups_ban_threshold == 0 {
+            return Ok(());
+        }
+        match self.counters.banned(&ip_ban_key(ip)).await {
+            Ok(Some(left)) => Err(refusal(
+                RefusalKind::AddressBlocked,
+                "requests from this address are blocked for a while: it used too many groups"
+                    .to_owned(),
+                Some(left),
+                Vec::new(),
+            )),
+            Ok(None) => Ok(()),
+            Err(error) => Err(unavailable(&error)),
+        }
     }
 
     /// Admits one MCP tool call of `caller` on `server_id` (see [`Plan::for_tool_call`]); the
@@ -368,6 +374,10 @@ impl HubGovernor {
 impl Governor for HubGovernor {
     fn admit<'a>(&'a self, request: AdmissionRequest<'a>) -> AdmissionFuture<'a> {
         Box::pin(self.admit_request(request))
+    }
+
+    fn check_address<'a>(&'a self, client_ip: std::net::IpAddr) -> AddressFuture<'a> {
+        Box::pin(async move { self.refuse_if_blocked(&client_ip.to_string()).await })
     }
 }
 

@@ -69,6 +69,9 @@ pub struct PlanInputs<'a> {
     pub max_output_tokens: Option<u64>,
     /// The most web searches the request's plugins may run, reserved at the search price.
     pub web_searches: u32,
+    /// False for a request answered locally and never billed (`count_tokens`): see
+    /// [`Plan::build`].
+    pub billed: bool,
     pub billing_enabled: bool,
     pub now_ms: i64,
     pub time_zone: Tz,
@@ -112,6 +115,9 @@ impl Plan {
     /// Builds the plan; `count_input` is called at most once, and only when a token limit or a
     /// price needs the estimate.
     pub fn build(inputs: &PlanInputs<'_>, count_input: &dyn Fn() -> u64) -> Plan {
+        if !inputs.billed {
+            return Plan::unbilled(inputs);
+        }
         let group = inputs.group;
         let price = effective_price(inputs.config, inputs.group_override).clone();
         let mut plan = Plan {
@@ -222,6 +228,34 @@ impl Plan {
             amount,
             (inputs.now_ms, inputs.time_zone),
         );
+        plan
+    }
+
+    /// The checks of a request the relay answers itself (`count_tokens`): the token's
+    /// requests per minute and the in-flight limits, because counting a large prompt costs
+    /// CPU; no token estimate (counting it is the very work being limited), no price, no
+    /// reservation, so it is charged nothing.
+    fn unbilled(inputs: &PlanInputs<'_>) -> Plan {
+        let mut plan = Plan {
+            checks: Vec::new(),
+            purposes: Vec::new(),
+            seeds: Vec::new(),
+            price: Price::default(),
+            period_start: None,
+            period_end: None,
+            save_detail: inputs.group_override.is_some_and(|item| item.save_detail),
+            estimated_tokens: 0,
+        };
+        let token_id = inputs.token_id;
+        if let Some(limit) = positive(inputs.token.and_then(|t| t.rpm)) {
+            plan.rate(
+                Purpose::TokenRequests,
+                format!("rpm:t:{token_id}"),
+                limit,
+                1,
+            );
+        }
+        plan.push_in_flight(inputs.group, token_id, inputs.token);
         plan
     }
 
@@ -428,6 +462,7 @@ mod tests {
             generates: true,
             max_output_tokens: Some(100),
             web_searches: 0,
+            billed: true,
             billing_enabled: true,
             now_ms: 1_700_000_000_000,
             time_zone: Tz::UTC,

@@ -15,7 +15,7 @@ use super::{
     ConvertError, EventConverter, EventSink, ObjectOnly, PIVOT_THINKING_BUDGET, PIVOT_TOP_K,
     ResponseMeta, StreamEvent, Usage, as_object, budget_for_effort, chat_max_tokens, chat_text,
     chat_thinking_budget, chat_top_k, data_url, effort_for_budget, finish_chat_request,
-    parse_arguments, parse_data_url, stop_list, str_field, system_texts,
+    parse_arguments, parse_data_url, stop_list, str_field, system_texts, upstream_name,
 };
 
 /// Anthropic requires `max_tokens`; chat does not. Used when the chat client sets none.
@@ -1335,9 +1335,9 @@ impl EventConverter for MessagesToChatStream {
         match str_field(event, "type") {
             Some("message_start") => {
                 let message = event.get("message").unwrap_or(&Value::Null);
-                self.id = str_field(message, "id").unwrap_or_default().to_owned();
+                self.id = upstream_name(str_field(message, "id").unwrap_or_default());
                 if let Some(model) = str_field(message, "model") {
-                    self.model = model.to_owned();
+                    self.model = upstream_name(model);
                 }
                 self.usage = Usage::from_messages(message.get("usage").unwrap_or(&Value::Null));
                 out.push(self.chunk(json!({"role": "assistant", "content": ""}), Value::Null));

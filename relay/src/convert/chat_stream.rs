@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::{ObjectOnly, Usage, is_complete_json, str_field};
+use super::{ObjectOnly, Usage, is_complete_json, str_field, upstream_name};
 
 /// The fields of a chat chunk the sequencer reads, borrowed from the chunk's text. Reading
 /// fails when a field has another type than these (a number for an id, say): such a chunk is
@@ -127,6 +127,98 @@ struct ToolCall {
     /// Optional Gemini thought signature carried in `extra_content.google.thought_signature`.
     signature: Option<String>,
     state: ToolState,
+    /// Where the arguments stand, kept as they arrive.
+    progress: ArgumentsProgress,
+}
+
+impl ToolCall {
+    fn append(&mut self, fragment: &str, work: &mut u64) {
+        self.arguments.push_str(fragment);
+        self.progress.feed(fragment, work);
+    }
+}
+
+/// Whether streamed tool-call arguments are complete JSON, decided incrementally: each
+/// appended byte is scanned once (brackets and strings), and the arguments are parsed in full
+/// only once, when their outer object or array closes. An upstream that interleaves two calls
+/// byte by byte would otherwise have the whole of the open call's arguments parsed again for
+/// every fragment of the waiting one: quadratic in the stream.
+#[derive(Debug, Default)]
+struct ArgumentsProgress {
+    /// The first non-whitespace byte.
+    first: Option<u8>,
+    depth: u64,
+    in_string: bool,
+    escaped: bool,
+    /// The outer value ended; anything but whitespace after it makes the text invalid.
+    closed: bool,
+    trailing: bool,
+    /// The full parse's answer once the outer value closed.
+    verdict: Option<bool>,
+}
+
+/// Longest scalar arguments checked by a full parse (tool arguments are objects: a scalar is
+/// a number or a literal, never long).
+const MAX_SCALAR_ARGUMENTS: usize = 64;
+
+impl ArgumentsProgress {
+    fn feed(&mut self, fragment: &str, work: &mut u64) {
+        *work += fragment.len() as u64;
+        for &byte in fragment.as_bytes() {
+            if self.closed {
+                self.trailing |= !byte.is_ascii_whitespace();
+                continue;
+            }
+            if self.first.is_none() {
+                if byte.is_ascii_whitespace() {
+                    continue;
+                }
+                self.first = Some(byte);
+            }
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if byte == b'\\' {
+                    self.escaped = true;
+                } else if byte == b'"' {
+                    self.in_string = false;
+                    self.closed = self.depth == 0;
+                }
+                continue;
+            }
+            match byte {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    self.closed = self.depth == 0;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn is_complete(&mut self, text: &str, work: &mut u64) -> bool {
+        match self.first {
+            None => false,
+            Some(b'{' | b'[' | b'"') => {
+                if !self.closed || self.trailing {
+                    return false;
+                }
+                *self.verdict.get_or_insert_with(|| {
+                    *work += text.len() as u64;
+                    is_complete_json(text)
+                })
+            }
+            Some(_) => {
+                if text.len() > MAX_SCALAR_ARGUMENTS {
+                    return false;
+                }
+                *work += text.len() as u64;
+                is_complete_json(text)
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +252,9 @@ pub(super) struct ChatBlocks {
     open: Option<Open>,
     tools: BTreeMap<u64, ToolCall>,
     waiting: VecDeque<u64>,
+    /// Bytes scanned to decide whether arguments are complete: a work counter tests hold
+    /// against the stream's size.
+    argument_work: u64,
 }
 
 impl ChatBlocks {
@@ -192,8 +287,8 @@ impl ChatBlocks {
         }
         if !self.started {
             self.started = true;
-            self.id = chunk.id.unwrap_or_default().into_owned();
-            self.model = chunk.model.unwrap_or_default().into_owned();
+            self.id = upstream_name(&chunk.id.unwrap_or_default());
+            self.model = upstream_name(&chunk.model.unwrap_or_default());
             self.created = chunk.created.unwrap_or(0);
         }
         if let Some(usage) = chunk.usage {
@@ -242,8 +337,8 @@ impl ChatBlocks {
         }
         if !self.started {
             self.started = true;
-            self.id = str_field(chunk, "id").unwrap_or_default().to_owned();
-            self.model = str_field(chunk, "model").unwrap_or_default().to_owned();
+            self.id = upstream_name(str_field(chunk, "id").unwrap_or_default());
+            self.model = upstream_name(str_field(chunk, "model").unwrap_or_default());
             self.created = chunk.get("created").and_then(Value::as_i64).unwrap_or(0);
         }
         if let Some(usage) = chunk.get("usage").filter(|u| u.is_object()) {
@@ -345,7 +440,7 @@ impl ChatBlocks {
         }
         match tool.state {
             ToolState::Open => {
-                tool.arguments.push_str(fragment);
+                tool.append(fragment, &mut self.argument_work);
                 if !fragment.is_empty() {
                     ops.push(BlockOp::Delta(fragment.to_owned()));
                 }
@@ -353,7 +448,7 @@ impl ChatBlocks {
             // Arguments after a call looked complete can only be whitespace: nothing to add.
             ToolState::Closed => {}
             ToolState::Waiting => {
-                tool.arguments.push_str(fragment);
+                tool.append(fragment, &mut self.argument_work);
                 if is_new {
                     self.waiting.push_back(index);
                 }
@@ -367,10 +462,11 @@ impl ChatBlocks {
     fn advance(&mut self, ops: &mut Vec<BlockOp>) {
         while let Some(&next) = self.waiting.front() {
             if let Some(Open::Tool(open)) = self.open {
+                let work = &mut self.argument_work;
                 let complete = self
                     .tools
-                    .get(&open)
-                    .is_some_and(|t| is_complete_json(&t.arguments));
+                    .get_mut(&open)
+                    .is_some_and(|t| t.progress.is_complete(&t.arguments, work));
                 if !complete {
                     return;
                 }
@@ -422,6 +518,51 @@ mod tests {
             call["function"]["name"] = json!(format!("f{index}"));
         }
         json!({"id": "c", "choices": [{"index": 0, "delta": {"tool_calls": [call]}}]})
+    }
+
+    #[test]
+    fn interleaved_fragments_cost_linear_work() {
+        let mut blocks = ChatBlocks::default();
+        let mut ops = Vec::new();
+        blocks.push(&tool_chunk(0, Some("a"), "{\"x\":\""), &mut ops);
+        blocks.push(&tool_chunk(1, Some("b"), "{"), &mut ops);
+        let rounds = 20_000u64;
+        for _ in 0..rounds {
+            blocks.push(&tool_chunk(0, None, "x"), &mut ops);
+            blocks.push(&tool_chunk(1, None, " "), &mut ops);
+        }
+        blocks.push(&tool_chunk(0, None, "\"}"), &mut ops);
+        blocks.push(&tool_chunk(1, None, "}"), &mut ops);
+        // Every fragment scanned once plus one parse of each call: about 4 * rounds, where a
+        // parse of the open call per waiting fragment would be about rounds^2 / 2.
+        assert!(
+            blocks.argument_work <= 8 * rounds + 64,
+            "{} bytes of work",
+            blocks.argument_work
+        );
+        let starts = ops
+            .iter()
+            .filter(|op| matches!(op, BlockOp::Start(_)))
+            .count();
+        assert_eq!(
+            starts, 2,
+            "the waiting call started once the open one completed"
+        );
+        for (text, complete) in [
+            ("{\"a\":[1,{\"b\":\"}\"}]}", true),
+            ("{\"a\":\"\\\"}\"", false),
+            ("{} x", false),
+            ("{]", false),
+            ("  ", false),
+            ("12", true),
+            ("\"s\"", true),
+        ] {
+            let mut progress = ArgumentsProgress::default();
+            let mut work = 0;
+            progress.feed(text, &mut work);
+            assert_eq!(progress.is_complete(text, &mut work), complete, "{text}");
+            assert_eq!(is_complete_json(text), complete, "{text}");
+        }
     }
 
     #[test]

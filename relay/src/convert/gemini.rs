@@ -9,7 +9,7 @@ use super::{
     ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta, StreamEvent,
     Usage, as_object, chat_max_tokens, chat_text, chat_thinking_budget, chat_top_k, data_url,
     effort_for_budget, finish_chat_request, parse_arguments, parse_data_url, stop_list, str_field,
-    system_texts,
+    system_texts, upstream_name,
 };
 
 /// Gemini's JSON accepts both spellings of a field; clients send camelCase, some snake_case.
@@ -29,6 +29,49 @@ pub fn gemini_request_to_chat(
     let mut chat = gemini_request_to_pivot(request, model, stream)?;
     finish_chat_request(&mut chat);
     Ok(chat)
+}
+
+/// The function calls of a conversation not yet answered, in the order they were made. A
+/// client controls how many there are, so opening and closing one costs amortized constant
+/// time (a closed call is marked and skipped later, never searched for or shifted out).
+#[derive(Default)]
+struct OpenCalls {
+    /// Every call made, as (id, name); `None` once answered.
+    calls: Vec<Option<(String, String)>>,
+    by_id: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, std::collections::VecDeque<usize>>,
+}
+
+impl OpenCalls {
+    fn open(&mut self, id: &str, name: &str) {
+        let index = self.calls.len();
+        self.calls.push(Some((id.to_owned(), name.to_owned())));
+        self.by_id.entry(id.to_owned()).or_default().push(index);
+        self.by_name
+            .entry(name.to_owned())
+            .or_default()
+            .push_back(index);
+    }
+
+    /// An answer naming its call's id closes every open call with that id.
+    fn close_id(&mut self, id: &str) {
+        for index in self.by_id.remove(id).unwrap_or_default() {
+            if let Some(call) = self.calls.get_mut(index) {
+                *call = None;
+            }
+        }
+    }
+
+    /// An answer naming only a function closes the oldest open call of it; its id.
+    fn close_oldest_named(&mut self, name: &str) -> Option<String> {
+        let queue = self.by_name.get_mut(name)?;
+        while let Some(index) = queue.pop_front() {
+            if let Some((id, _)) = self.calls.get_mut(index).and_then(Option::take) {
+                return Some(id);
+            }
+        }
+        None
+    }
 }
 
 pub(super) fn gemini_request_to_pivot(
@@ -52,7 +95,7 @@ pub(super) fn gemini_request_to_pivot(
         }
     }
     // Calls without ids are answered by name, in order: remember which are still open.
-    let mut open_calls: Vec<(String, String)> = Vec::new();
+    let mut open_calls = OpenCalls::default();
     let mut call_count = 0usize;
     let contents = request
         .get("contents")
@@ -80,7 +123,7 @@ pub(super) fn gemini_request_to_pivot(
                             .map(str::to_owned)
                             .unwrap_or_else(|| format!("call_{call_count}"));
                         call_count += 1;
-                        open_calls.push((id.clone(), name.clone()));
+                        open_calls.open(&id, &name);
                         let args = call.get("args").cloned().unwrap_or_else(|| json!({}));
                         calls.push(json!({"id": id, "type": "function",
                             "function": {"name": name, "arguments": args.to_string()}}));
@@ -110,13 +153,12 @@ pub(super) fn gemini_request_to_pivot(
                         let name = str_field(response, "name").unwrap_or_default();
                         let id = match str_field(response, "id") {
                             Some(id) => {
-                                open_calls.retain(|(open, _)| open != id);
+                                open_calls.close_id(id);
                                 id.to_owned()
                             }
-                            None => match open_calls.iter().position(|(_, open)| open == name) {
-                                Some(at) => open_calls.remove(at).0,
-                                None => format!("call_{name}"),
-                            },
+                            None => open_calls
+                                .close_oldest_named(name)
+                                .unwrap_or_else(|| format!("call_{name}")),
                         };
                         let body = response
                             .get("response")
@@ -872,13 +914,11 @@ impl EventConverter for GeminiToChatStream {
         }
         if !self.started {
             self.started = true;
-            self.id = str_field(event, "responseId")
-                .unwrap_or_default()
-                .to_owned();
+            self.id = upstream_name(str_field(event, "responseId").unwrap_or_default());
             if self.meta.model.is_empty()
                 && let Some(version) = str_field(event, "modelVersion")
             {
-                self.model = version.to_owned();
+                self.model = upstream_name(version);
             }
             out.push(self.chunk(json!({"role": "assistant", "content": ""}), Value::Null));
         }
@@ -1061,5 +1101,42 @@ impl EventConverter for ChatToGeminiStream {
             out.push(StreamEvent::Json { event: None, data: json!({"error": {"code": 502,
                 "message": "upstream stream ended before the response was complete", "status": "UNAVAILABLE"}}) });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_unanswered_calls_convert_in_linear_time() {
+        // 100k calls, then 100k answers naming none of them: a scan of the open calls per
+        // answer would be 10^10 comparisons, far beyond the test harness.
+        let calls: Vec<Value> = (0..100_000)
+            .map(|index| {
+                json!({"functionCall": {"name": format!("f{index}"), "id": format!("c{index}")}})
+            })
+            .collect();
+        let answers: Vec<Value> = (0..100_000)
+            .map(|index| json!({"functionResponse": {"name": format!("g{index}"), "response": {}}}))
+            .collect();
+        let request = json!({"contents": [
+            {"role": "model", "parts": calls},
+            {"role": "user", "parts": answers},
+        ]});
+        let chat = gemini_request_to_pivot(&request, "m", false).unwrap();
+        assert_eq!(chat["messages"].as_array().unwrap().len(), 100_001);
+    }
+
+    #[test]
+    fn answers_close_calls_by_id_or_oldest_name() {
+        let mut open = OpenCalls::default();
+        open.open("a", "f");
+        open.open("b", "f");
+        open.open("c", "g");
+        open.close_id("a");
+        assert_eq!(open.close_oldest_named("f").as_deref(), Some("b"));
+        assert_eq!(open.close_oldest_named("f"), None);
+        assert_eq!(open.close_oldest_named("g").as_deref(), Some("c"));
     }
 }

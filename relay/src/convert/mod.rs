@@ -538,6 +538,20 @@ fn as_object<'a>(value: &'a Value, what: &str) -> Result<&'a Map<String, Value>,
         .ok_or_else(|| ConvertError::InvalidRequest(format!("{what} must be a json object")))
 }
 
+/// Longest id or model name taken from an upstream's first event. Stream converters repeat
+/// them in every event they write, so an upstream's 10 MB id would otherwise come back to the
+/// client once per token.
+const MAX_UPSTREAM_NAME: usize = 256;
+
+/// An upstream id or model name cut to [`MAX_UPSTREAM_NAME`] bytes on a character boundary.
+fn upstream_name(text: &str) -> String {
+    let mut end = text.len().min(MAX_UPSTREAM_NAME);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
 fn str_field<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
     value.get(key).and_then(Value::as_str)
 }
@@ -622,6 +636,155 @@ fn chat_top_k(chat: &Value) -> Option<&Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// Arbitrary JSON leaning on the Messages fields the raw-field conversion reads.
+    fn messages_like() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            proptest::sample::select(
+                &[
+                    "text",
+                    "image",
+                    "tool_use",
+                    "tool_result",
+                    "thinking",
+                    "user",
+                    "assistant",
+                    "auto",
+                    "any",
+                    "tool",
+                    "none",
+                    "base64",
+                    "url"
+                ][..]
+            )
+            .prop_map(Value::from),
+            ".{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(5, 64, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                proptest::collection::vec(
+                    (
+                        proptest::sample::select(
+                            &[
+                                "model",
+                                "messages",
+                                "role",
+                                "content",
+                                "type",
+                                "text",
+                                "system",
+                                "tools",
+                                "tool_choice",
+                                "name",
+                                "input",
+                                "input_schema",
+                                "thinking",
+                                "budget_tokens",
+                                "source",
+                                "id",
+                                "tool_use_id",
+                                "max_tokens",
+                                "stream",
+                                "stop_sequences",
+                                "disable_parallel_tool_use",
+                                "description",
+                                "data",
+                                "media_type"
+                            ][..]
+                        ),
+                        inner,
+                    ),
+                    0..6,
+                )
+                .prop_map(|fields| {
+                    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+                }),
+            ]
+        })
+    }
+
+    // Cases: proptest's default of 256, or `PROPTEST_CASES` (read by proptest itself).
+    proptest::proptest! {
+        #[test]
+        fn raw_field_messages_conversion_never_panics(
+            body in messages_like(),
+            channel in proptest::sample::select(&[Wire::Chat, Wire::Gemini, Wire::Responses][..]),
+        ) {
+            let Ok(object) = JsonObject::from_value(&body) else { return Ok(()) };
+            let input = serde_json::to_vec(&body).unwrap().len();
+            if let Ok(converted) = convert_request_object(Wire::Messages, channel, &object, "m", false) {
+                let output = converted.to_bytes().len();
+                proptest::prop_assert!(output <= 16 * input + 4096, "{output} out of {input}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_upstream_name_is_not_repeated_in_every_event() {
+        let big = "i".repeat(1024 * 1024);
+        let meta = ResponseMeta::default();
+        let deltas = 100;
+        let streams: [(Wire, Wire, Value, Value); 6] = [
+            (
+                Wire::Messages,
+                Wire::Chat,
+                json!({"type": "message_start", "message": {"id": big, "model": big, "usage": {}}}),
+                json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "x"}}),
+            ),
+            (
+                Wire::Gemini,
+                Wire::Chat,
+                json!({"responseId": big, "modelVersion": big, "candidates": [{"content": {"role": "model", "parts": [{"text": "x"}]}}]}),
+                json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "x"}]}}]}),
+            ),
+            (
+                Wire::Responses,
+                Wire::Chat,
+                json!({"type": "response.created", "response": {"id": big, "model": big}}),
+                json!({"type": "response.output_text.delta", "delta": "x"}),
+            ),
+            (
+                Wire::Chat,
+                Wire::Messages,
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+            ),
+            (
+                Wire::Chat,
+                Wire::Gemini,
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+            ),
+            (
+                Wire::Chat,
+                Wire::Responses,
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+                json!({"id": big, "model": big, "choices": [{"index": 0, "delta": {"content": "x"}}]}),
+            ),
+        ];
+        for (channel, client, first, delta) in streams {
+            let mut converter = stream_converter(channel, client, meta.clone()).unwrap();
+            let mut out = Vec::new();
+            converter.push(&first, &mut out);
+            for _ in 0..deltas {
+                converter.push(&delta, &mut out);
+            }
+            converter.finish(&mut out);
+            let size: usize = out.iter().map(|event| event.to_bytes().len()).sum();
+            assert!(
+                size < 1024 * 1024,
+                "{channel:?} to {client:?}: {size} bytes out"
+            );
+        }
+        assert_eq!(upstream_name("é").len(), 2);
+        assert_eq!(upstream_name(&"é".repeat(200)).len(), 256);
+    }
 
     #[test]
     fn effort_table_round_trips_the_named_levels() {

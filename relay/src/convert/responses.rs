@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
 use super::{
     ConvertError, EventConverter, ResponseMeta, StreamEvent, Usage, as_object, chat_max_tokens,
-    chat_text, finish_chat_request, str_field,
+    chat_text, finish_chat_request, str_field, upstream_name,
 };
 
 // ------------------------------------------------------------------ requests
@@ -924,9 +924,9 @@ impl EventConverter for ResponsesToChatStream {
         match str_field(event, "type").unwrap_or_default() {
             "response.created" => {
                 let response = event.get("response").unwrap_or(&Value::Null);
-                self.id = str_field(response, "id").unwrap_or_default().to_owned();
+                self.id = upstream_name(str_field(response, "id").unwrap_or_default());
                 if let Some(model) = str_field(response, "model") {
-                    self.model = model.to_owned();
+                    self.model = upstream_name(model);
                 }
                 self.created = response
                     .get("created_at")

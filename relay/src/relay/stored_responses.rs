@@ -13,7 +13,9 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures::StreamExt;
 
-use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload, Relay, request_id};
+use super::{
+    Inner, MAX_BUFFERED_RESPONSE, MAX_CLIENT_NAME_BYTES, ParsedRequest, Payload, Relay, request_id,
+};
 use crate::adaptor::{Endpoint, stored_response_request};
 use crate::backend::{Caller, ResponseIndex, ResponseOwner, Route};
 use crate::convert::Wire;
@@ -60,6 +62,23 @@ fn not_found(response_id: &str) -> RelayError {
             kind: "invalid_request_error".into(),
             param: None,
             code: None,
+        }),
+    }
+}
+
+/// OpenAI's answer to a continuation of a response it does not know (400, naming the field),
+/// given too for another group's response: ids reveal nothing across groups.
+fn previous_not_found(response_id: &str) -> RelayError {
+    RelayError::UpstreamRejected {
+        status: 400,
+        body: Some(ErrorBody {
+            message: format!(
+                "Previous response with id '{}' not found.",
+                response_id.chars().take(128).collect::<String>()
+            ),
+            kind: "invalid_request_error".into(),
+            param: Some("previous_response_id".into()),
+            code: Some("previous_response_not_found".into()),
         }),
     }
 }
@@ -133,42 +152,48 @@ impl Inner {
     /// A Responses request that continues a stored response (`previous_response_id`) can
     /// only be served by the channel, and so the upstream account, that stored it: when the
     /// index knows that channel for the caller's group and it serves the model, the route
-    /// narrows to it. Otherwise the route is left as it is (the id may predate the gateway).
+    /// narrows to it. A response the index knows for another group is refused as not found:
+    /// channels are shared between groups, so forwarding the id would let one group continue
+    /// (and read) another's conversation. An id the index does not know leaves the route as
+    /// it is (it may predate the gateway).
     pub(super) async fn continuation_route(
         &self,
         endpoint: Endpoint,
         caller: &Caller,
         request: &ParsedRequest,
         route: Route,
-    ) -> Route {
+    ) -> Result<Route, RelayError> {
         if endpoint != Endpoint::Responses {
-            return route;
+            return Ok(route);
         }
         let Payload::Json(body) = &request.payload else {
-            return route;
+            return Ok(route);
         };
         let Ok(Some(previous)) = body.get_as::<String>("previous_response_id") else {
-            return route;
+            return Ok(route);
         };
-        let owner = self
-            .response_index()
-            .owner(&previous)
-            .await
-            .filter(|owner| owner.group_id == caller.group_id);
-        let Some(owner) = owner else {
-            return route;
-        };
-        match route
-            .channels
-            .iter()
-            .find(|channel| channel.id == owner.channel_id)
-        {
-            Some(channel) => Route {
-                channels: vec![Arc::clone(channel)],
-                settings: route.settings,
-            },
-            None => route,
+        if previous.len() > MAX_CLIENT_NAME_BYTES {
+            return Err(previous_not_found(&previous));
         }
+        let Some(owner) = self.response_index().owner(&previous).await else {
+            return Ok(route);
+        };
+        if owner.group_id != caller.group_id {
+            return Err(previous_not_found(&previous));
+        }
+        Ok(
+            match route
+                .channels
+                .iter()
+                .find(|channel| channel.id == owner.channel_id)
+            {
+                Some(channel) => Route {
+                    channels: vec![Arc::clone(channel)],
+                    settings: route.settings,
+                },
+                None => route,
+            },
+        )
     }
 
     pub(super) async fn stored_response(
@@ -201,6 +226,11 @@ impl Inner {
         log: &mut UsageLog,
     ) -> Result<Response, RelayError> {
         let caller = self.authenticate(parts, log)?;
+        self.check_address(log).await?;
+        // No id is this long: answered without a lookup keyed by the client's bytes.
+        if response_id.len() > MAX_CLIENT_NAME_BYTES {
+            return Err(not_found(response_id));
+        }
         // Another group's response is reported missing, not forbidden: ids reveal nothing.
         let owner = self
             .response_index()
