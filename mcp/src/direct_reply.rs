@@ -108,7 +108,7 @@ pub(crate) fn target(
     scope: &RequestScope,
     name: &str,
 ) -> Option<Result<CallTarget, ErrorData>> {
-    let target = core.call_target(&scope.view, name);
+    let target = core.call_target(&scope.caller, &scope.view, name);
     let notifies = target.as_ref().is_ok_and(|target| {
         target
             .backend

@@ -315,7 +315,10 @@ impl DirectRoute {
         progress: Option<&ProgressRoute<'_>>,
     ) -> Result<CallToolResponse, DirectFailure> {
         let response = self.post(http, message).await.map_err(|error| {
-            DirectFailure::Transport(upstream_error(format!("upstream failed: {error}")))
+            DirectFailure::Transport(upstream_error(format!(
+                "upstream failed: {}",
+                super::upstream_http::describe(error)
+            )))
         })?;
         let status = response.status();
         if status == StatusCode::NOT_FOUND && self.headers.contains_key("mcp-session-id") {
@@ -364,18 +367,19 @@ impl DirectRoute {
         id: &RequestId,
         progress: Option<&ProgressRoute<'_>>,
     ) -> Result<CallToolResponse, DirectFailure> {
-        let mut parser = SseParser::default();
+        let mut parser = SseParser::with_limit(MAX_REPLY_BYTES);
         let mut chunks = response.bytes_stream();
         while let Some(chunk) = chunks.next().await {
             let chunk = chunk.map_err(|error| {
-                DirectFailure::Transport(upstream_error(format!("upstream stream broke: {error}")))
+                DirectFailure::Transport(upstream_error(format!(
+                    "upstream stream broke: {}",
+                    super::upstream_http::describe(error)
+                )))
             })?;
-            if parser.pending_len() + chunk.len() > MAX_REPLY_BYTES {
-                return Err(DirectFailure::Failed(upstream_error(
-                    "upstream event larger than the limit",
-                )));
-            }
-            for event in parser.push(&chunk) {
+            let events = parser
+                .push(&chunk)
+                .map_err(|error| DirectFailure::Failed(upstream_error(error.to_string())))?;
+            for event in events {
                 if event.event != "message" || event.data.is_empty() {
                     continue;
                 }
@@ -529,7 +533,10 @@ async fn read_bounded(response: reqwest::Response) -> Result<Vec<u8>, DirectFail
     let mut chunks = response.bytes_stream();
     while let Some(chunk) = chunks.next().await {
         let chunk = chunk.map_err(|error| {
-            DirectFailure::Transport(upstream_error(format!("upstream reply broke: {error}")))
+            DirectFailure::Transport(upstream_error(format!(
+                "upstream reply broke: {}",
+                super::upstream_http::describe(error)
+            )))
         })?;
         if body.len() + chunk.len() > MAX_REPLY_BYTES {
             return Err(DirectFailure::Failed(upstream_error(

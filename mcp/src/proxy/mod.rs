@@ -2,6 +2,7 @@
 
 mod direct_call;
 mod sse_client;
+mod upstream_http;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -252,14 +253,20 @@ impl<C: Connector> Proxy<C> {
     }
 }
 
+/// Every upstream failure reaches the caller (and the log row) through here, so URLs are cut to
+/// their origin once for all of them: an upstream URL or its query may hold a secret.
 fn upstream_error(message: impl Into<String>) -> ErrorData {
-    ErrorData::internal_error(message.into(), None)
+    ErrorData::internal_error(upstream_http::redact_urls(&message.into()), None)
 }
 
 fn map_service_error(error: ServiceError) -> ErrorData {
     match error {
         // The upstream's own JSON-RPC error goes back unchanged.
-        ServiceError::McpError(error) => error,
+        ServiceError::McpError(mut error) => {
+            // The upstream's own words, but no URL of ours echoed back in them.
+            error.message = upstream_http::redact_urls(&error.message).into();
+            error
+        }
         other => upstream_error(format!("upstream failed: {other}")),
     }
 }
@@ -325,6 +332,12 @@ fn url_with_query(endpoint: &RemoteEndpoint, url: &str) -> Result<url::Url, Stri
     Ok(url)
 }
 
+fn policy(endpoint: &RemoteEndpoint) -> upstream_http::AddressPolicy {
+    upstream_http::AddressPolicy {
+        block_private_network: endpoint.block_private_network,
+    }
+}
+
 fn header_map(
     endpoint: &RemoteEndpoint,
 ) -> Result<HashMap<http::HeaderName, http::HeaderValue>, String> {
@@ -350,6 +363,7 @@ struct StreamableConnector {
 impl Connector for StreamableConnector {
     async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
+        policy(&self.endpoint).check_url(&url)?;
         let endpoint_headers = header_map(&self.endpoint)?;
         let mut headers = endpoint_headers.clone();
         let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
@@ -393,8 +407,8 @@ impl StreamableProxy {
     pub fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
         Self(Proxy::new(
             StreamableConnector {
+                http: upstream_http::client(policy(&endpoint)),
                 endpoint,
-                http: reqwest::Client::new(),
             },
             timeout,
         ))
@@ -424,6 +438,7 @@ impl Connector for SseConnector {
 
     async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
+        policy(&self.endpoint).check_url(&url)?;
         let headers = header_map(&self.endpoint)?;
         let inner = sse_client::SseClientTransport::connect(
             self.http.clone(),
@@ -452,9 +467,8 @@ impl SseProxy {
     pub fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
         Self(Proxy::new(
             SseConnector {
+                http: upstream_http::client(policy(&endpoint)),
                 endpoint,
-                // No overall timeout: the SSE stream stays open for the connection's life.
-                http: reqwest::Client::new(),
             },
             timeout,
         ))
