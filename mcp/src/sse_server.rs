@@ -320,16 +320,19 @@ impl Transport<RoleServer> for SseServerTransport {
             let view = match self.hub.view_for(&inbound.caller, &self.target) {
                 Ok(view) => view,
                 Err(error) => {
-                    // The server is gone for this caller (disabled, deleted, hidden): say so to
-                    // a request, then end the session; the client reconnects to what exists.
+                    // The server is gone for this caller (disabled, deleted, hidden): each
+                    // request is answered with the error, nothing reaches the old definition.
+                    // (Ending the session here would cancel the stream before the error left.)
                     if let ClientJsonRpcMessage::Request(request) = &message {
                         let reply = TxJsonRpcMessage::<RoleServer>::error(
                             ErrorData::invalid_request(error.to_string(), None),
                             Some(request.id.clone()),
                         );
-                        let _ = self.outbox.send(reply).await;
+                        if self.outbox.send(reply).await.is_err() {
+                            return None;
+                        }
                     }
-                    return None;
+                    continue;
                 }
             };
             let scope = RequestScope {
