@@ -399,7 +399,10 @@ async fn an_endless_sse_line_is_cut_at_the_event_limit() {
     // The reader stopped at the limit (4 MiB) and dropped the stream; what the socket buffers
     // held is all that was produced past it.
     let sent = produced.load(Ordering::SeqCst);
-    assert!(sent < 16 * 1024 * 1024, "{sent} bytes read from the upstream");
+    assert!(
+        sent < 16 * 1024 * 1024,
+        "{sent} bytes read from the upstream"
+    );
     // Others are still served.
     let clock = call(
         &gateway.url("/public/clock"),
@@ -431,7 +434,13 @@ async fn upstream_urls_and_their_secrets_stay_out_of_errors_and_records() {
     )
     .await;
     for id in ["down", "down-sse"] {
-        let reply = call(&gateway.url(&format!("/public/{id}")), "tok-a", "echo", json!({})).await;
+        let reply = call(
+            &gateway.url(&format!("/public/{id}")),
+            "tok-a",
+            "echo",
+            json!({}),
+        )
+        .await;
         let text = reply.json.to_string();
         assert!(reply.json.get("error").is_some(), "{text}");
         assert!(!text.contains("SECRET"), "{text}");
@@ -461,7 +470,11 @@ async fn each_group_gets_its_own_upstream_session() {
         McpConfig::default(),
         Arc::new(FakeDirectory {
             tokens: [("upstream-secret".to_owned(), caller("up", 99, None))].into(),
-            servers: vec![server("everything", Scope::Public, embedded("everything", &[]))],
+            servers: vec![server(
+                "everything",
+                Scope::Public,
+                embedded("everything", &[]),
+            )],
         }),
         Arc::new(common::RecordingSink::default()),
     );
@@ -573,7 +586,10 @@ async fn a_legacy_sse_session_stops_serving_a_server_disabled_since_it_opened() 
                 .status()
         }
     };
-    assert_eq!(send(serde_json::from_str(&initialize()).unwrap()).await, 202);
+    assert_eq!(
+        send(serde_json::from_str(&initialize()).unwrap()).await,
+        202
+    );
     let initialized = next_data(&mut text).await.unwrap();
     assert!(initialized.contains("\"result\""), "{initialized}");
     send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"})).await;
@@ -590,4 +606,79 @@ async fn a_legacy_sse_session_stops_serving_a_server_disabled_since_it_opened() 
     send(json!({"jsonrpc": "2.0", "id": 4, "method": "tools/list"})).await;
     let listed = next_data(&mut text).await.unwrap();
     assert!(listed.contains("get_current_time"), "{listed}");
+}
+
+/// An upstream whose `tools/list` always names a next page.
+#[derive(Clone)]
+struct EndlessPages(Arc<AtomicUsize>);
+
+impl rmcp::ServerHandler for EndlessPages {
+    fn get_info(&self) -> rmcp::model::InitializeResult {
+        rmcp::model::InitializeResult::new(
+            rmcp::model::ServerCapabilities::builder()
+                .enable_tools()
+                .build(),
+        )
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<rmcp::model::PaginatedRequestParams>,
+        _context: rmcp::service::RequestContext<rmcp::RoleServer>,
+    ) -> Result<rmcp::model::ListToolsResult, rmcp::ErrorData> {
+        let page = self.0.fetch_add(1, Ordering::SeqCst);
+        let result = rmcp::model::ListToolsResult {
+            tools: vec![rmcp::model::Tool::new(
+                format!("tool_{page}"),
+                "one more",
+                Arc::new(serde_json::Map::new()),
+            )],
+            next_cursor: Some(format!("page-{page}")),
+            ..Default::default()
+        };
+        Ok(result)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upstream_with_endless_tool_pages_is_read_a_bounded_number_of_times() {
+    use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+    let pages = Arc::new(AtomicUsize::new(0));
+    let handler = EndlessPages(pages.clone());
+    let service = rmcp::transport::StreamableHttpService::new(
+        move || Ok(handler.clone()),
+        Arc::new(LocalSessionManager::default()),
+        rmcp::transport::StreamableHttpServerConfig::default()
+            .disable_allowed_hosts()
+            .disable_allowed_origins(),
+    );
+    let upstream = spawn(axum::Router::new().nest_service("/mcp", service)).await;
+    let config = McpConfig {
+        upstream_timeout: Duration::from_secs(30),
+        ..McpConfig::default()
+    };
+    let gateway = serve(
+        directory(vec![proxy(
+            "pages",
+            ServerKind::ProxyStreamable(remote(format!("http://{upstream}/mcp"), &[])),
+        )]),
+        config,
+    )
+    .await;
+    let url = gateway.url("/public/pages");
+    let session = post(&url, "tok-a", &[], initialize())
+        .await
+        .session
+        .unwrap();
+    let headers = [
+        ("mcp-session-id", session.as_str()),
+        ("mcp-protocol-version", "2025-11-25"),
+    ];
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    post(&url, "tok-a", &headers, initialized.to_string()).await;
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}).to_string();
+    let reply = post(&url, "tok-a", &headers, list).await;
+    let tools = reply.json["result"]["tools"].as_array().unwrap().len();
+    assert_eq!(tools, 64, "the pages read before the cut are served");
+    assert_eq!(pages.load(Ordering::SeqCst), 64);
 }

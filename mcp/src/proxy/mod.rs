@@ -271,18 +271,55 @@ fn map_service_error(error: ServiceError) -> ErrorData {
     }
 }
 
+/// The most pages and tools read from one upstream `tools/list`: an upstream that always
+/// names a next page (or sends huge pages) would otherwise be read, and kept, until the timeout.
+const MAX_TOOL_PAGES: usize = 64;
+const MAX_TOOLS: usize = 10_000;
+
+/// The upstream's tools, page by page, stopping at [`MAX_TOOL_PAGES`] or [`MAX_TOOLS`] (the
+/// tools read so far are served, and the cut is logged for the admin).
+async fn list_tools_bounded(
+    peer: &rmcp::service::Peer<RoleClient>,
+) -> Result<Vec<Tool>, ServiceError> {
+    let mut tools = Vec::new();
+    let mut cursor = None;
+    for _ in 0..MAX_TOOL_PAGES {
+        let params = rmcp::model::PaginatedRequestParams::default().with_cursor(cursor);
+        let page = peer.list_tools(Some(params)).await?;
+        tools.extend(page.tools);
+        if tools.len() >= MAX_TOOLS {
+            tools.truncate(MAX_TOOLS);
+            tracing::warn!(
+                limit = MAX_TOOLS,
+                "upstream tools/list cut at the tool limit"
+            );
+            return Ok(tools);
+        }
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            return Ok(tools);
+        }
+    }
+    tracing::warn!(
+        limit = MAX_TOOL_PAGES,
+        "upstream tools/list cut at the page limit"
+    );
+    Ok(tools)
+}
+
 #[async_trait]
 impl<C: Connector> ToolBackend for Proxy<C> {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         let upstream = self.upstream().await?;
-        match tokio::time::timeout(self.timeout, upstream.service.peer().list_all_tools()).await {
+        match tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer())).await
+        {
             Ok(Ok(tools)) => Ok(tools),
             Ok(Err(ServiceError::McpError(error))) => Err(error),
             // Listing is safe to repeat: reconnect once.
             Ok(Err(_)) | Err(_) => {
                 self.forget(&upstream).await;
                 let upstream = self.upstream().await?;
-                tokio::time::timeout(self.timeout, upstream.service.peer().list_all_tools())
+                tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer()))
                     .await
                     .map_err(|_| upstream_error("upstream tools/list timed out"))?
                     .map_err(map_service_error)
