@@ -60,6 +60,11 @@ impl AddressPolicy {
         if is_metadata(ip) || ip.is_unspecified() || ip.is_multicast() {
             return false;
         }
+        // The OpenAPI calls' policy too, so every outbound call of the hub refuses at least the
+        // same addresses (it also reads IPv4 inside NAT64, 6to4 and IPv4-compatible addresses).
+        if openapi2mcp::blocked_reason(ip, self.allow_private).is_some() {
+            return false;
+        }
         self.allow_private || !is_private(ip)
     }
 }
@@ -498,6 +503,10 @@ mod tests {
             ("fd00:ec2::254", false, false),
             ("::ffff:127.0.0.1", false, true),
             ("::ffff:169.254.169.254", false, false),
+            // IPv4 reached through NAT64 and 6to4 is the IPv4 host.
+            ("64:ff9b::7f00:1", false, true),
+            ("64:ff9b::a9fe:a9fe", false, false),
+            ("2002:a9fe:a9fe::1", false, false),
             ("2606:4700::1111", true, true),
         ];
         for (ip, strict_ok, open_ok) in cases {
