@@ -436,5 +436,17 @@ mod tests {
         assert_eq!(endpoint.headers["X-Tenant"], "acme");
         assert_eq!(endpoint.headers["X-Static"], "1");
         assert_eq!(endpoint.query["api_key"], "k");
+        assert!(
+            !endpoint.block_private_network,
+            "private upstreams are allowed by default"
+        );
+        server
+            .params
+            .insert(BLOCK_PRIVATE_NETWORK_PARAM.into(), "true".into());
+        assert!(
+            super::endpoint(&server, BTreeMap::new())
+                .unwrap()
+                .block_private_network
+        );
     }
 }

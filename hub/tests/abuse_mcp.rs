@@ -221,3 +221,26 @@ async fn admin_tool_arguments_and_results_are_never_logged() {
     }
     hub.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_key_at_its_session_cap_leaves_the_others_served() {
+    let hub = start(|settings| settings.mcp_max_sessions_per_token = 2).await;
+    let url = hub.url("/mcp/public/clock");
+    for _ in 0..2 {
+        let (status, _) = post(&url, TOKEN_A, &[], initialize()).await;
+        assert_eq!(status, 200);
+    }
+    let (status, json) = post(&url, TOKEN_A, &[], initialize()).await;
+    assert_eq!(status, 429, "{json}");
+    assert_eq!(json["error"]["data"]["type"], "too_many_sessions");
+    let sse = reqwest::Client::new()
+        .get(hub.url("/mcp/sse"))
+        .bearer_auth(TOKEN_A)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sse.status(), 429);
+    let (status, _) = post(&url, TOKEN_B, &[], initialize()).await;
+    assert_eq!(status, 200);
+    hub.stop().await.unwrap();
+}

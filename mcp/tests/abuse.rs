@@ -682,3 +682,50 @@ async fn an_upstream_with_endless_tool_pages_is_read_a_bounded_number_of_times()
     assert_eq!(tools, 64, "the pages read before the cut are served");
     assert_eq!(pages.load(Ordering::SeqCst), 64);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxy_asking_for_the_guard_cannot_reach_loopback() {
+    let upstream = common::upstream().await;
+    let mut guarded = remote(
+        upstream.url("/public/everything"),
+        &[("Authorization", "Bearer upstream-secret")],
+    );
+    guarded.block_private_network = true;
+    let mut by_name = guarded.clone();
+    by_name.url = by_name.url.replace("127.0.0.1", "localhost");
+    let open = remote(
+        upstream.url("/public/everything"),
+        &[("Authorization", "Bearer upstream-secret")],
+    );
+    let gateway = serve(
+        directory(vec![
+            proxy("guarded", ServerKind::ProxyStreamable(guarded)),
+            proxy("by-name", ServerKind::ProxyStreamable(by_name)),
+            proxy("open", ServerKind::ProxyStreamable(open)),
+        ]),
+        McpConfig::default(),
+    )
+    .await;
+    for id in ["guarded", "by-name"] {
+        let reply = call(
+            &gateway.url(&format!("/public/{id}")),
+            "tok-a",
+            "echo",
+            json!({"message": "x"}),
+        )
+        .await;
+        assert!(
+            reply.error_message().contains("loopback"),
+            "{id}: {:?}",
+            reply.json
+        );
+    }
+    let reply = call(
+        &gateway.url("/public/open"),
+        "tok-a",
+        "echo",
+        json!({"message": "x"}),
+    )
+    .await;
+    assert!(reply.json.get("result").is_some(), "{:?}", reply.json);
+}

@@ -127,7 +127,8 @@ impl StreamableHttpClient for RecordingClient {
                 custom_headers,
                 limits,
             )
-            .await?;
+            .await
+            .map_err(plain_client_error)?;
         self.session.record(&response);
         Ok(response)
     }
@@ -176,6 +177,17 @@ impl StreamableHttpClient for RecordingClient {
                 max_sse_event_size,
             )
             .await
+    }
+}
+
+/// A transport failure as text without its URL and with its causes (a refused address, a
+/// refused connection): rmcp shows only the top error, whose text is reqwest's with the URL.
+fn plain_client_error(error: ClientError) -> ClientError {
+    match error {
+        StreamableHttpError::Client(error) => {
+            StreamableHttpError::Io(std::io::Error::other(super::upstream_http::describe(error)))
+        }
+        other => other,
     }
 }
 

@@ -420,7 +420,7 @@ impl Connector for StreamableConnector {
         let service = ProxyClient
             .serve(transport)
             .await
-            .map_err(|error| error.to_string())?;
+            .map_err(|error| upstream_http::with_causes(&error))?;
         let direct = service.peer().peer_info().and_then(|info| {
             DirectRoute::new(
                 url,
@@ -488,7 +488,7 @@ impl Connector for SseConnector {
         let service = ProxyClient
             .serve(transport)
             .await
-            .map_err(|error| error.to_string())?;
+            .map_err(|error| upstream_http::with_causes(&error))?;
         // Legacy SSE answers on the GET stream, never on the POST: no direct calls.
         Ok(Live {
             service,

@@ -115,6 +115,22 @@ pub(crate) fn describe(error: reqwest::Error) -> String {
     redact_urls(&text)
 }
 
+/// An error and the causes below it, each once (wrappers often repeat their source's text):
+/// a refused address surfaces from under rmcp's and reqwest's wrappers this way.
+pub(crate) fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(current) = source {
+        let cause = current.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+        source = current.source();
+    }
+    redact_urls(&text)
+}
+
 /// `text` with every `http://` or `https://` URL in it cut to its origin: the last guard for
 /// error text built by code we do not own (rmcp's client), whose path or query may hold a key.
 pub(crate) fn redact_urls(text: &str) -> String {
