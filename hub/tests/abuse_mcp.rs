@@ -44,6 +44,11 @@ mcp_servers:
     scope: public
     type: proxy_streamable
     url: "http://127.0.0.1:1/mcp?api_key=SECRET-IN-URL"
+  - id: guarded
+    scope: public
+    type: proxy_streamable
+    url: "http://127.0.0.1:1/mcp"
+    params: {{block_private_network: "true"}}
 "#
     )
 }
@@ -242,5 +247,24 @@ async fn one_key_at_its_session_cap_leaves_the_others_served() {
     assert_eq!(sse.status(), 429);
     let (status, _) = post(&url, TOKEN_B, &[], initialize()).await;
     assert_eq!(status, 200);
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxied_server_can_ask_for_the_private_network_guard_in_the_config_file() {
+    let hub = start(|_| {}).await;
+    let (_, reply) = call(
+        &hub.url("/mcp/public/guarded"),
+        TOKEN_A,
+        "anything",
+        json!({}),
+    )
+    .await;
+    let message = reply["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("loopback"), "{reply}");
+    // Without the parameter the same address is tried (and is simply down).
+    let (_, reply) = call(&hub.url("/mcp/public/down"), TOKEN_A, "anything", json!({})).await;
+    let message = reply["error"]["message"].as_str().unwrap_or_default();
+    assert!(!message.contains("loopback address"), "{reply}");
     hub.stop().await.unwrap();
 }
