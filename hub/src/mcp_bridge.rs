@@ -210,6 +210,16 @@ impl ToolCallGate for McpBridge {
                 .map_err(tool_call_refusal)
         })
     }
+
+    fn admit_listing<'a>(&'a self, caller: &'a McpCaller) -> AdmitFuture<'a> {
+        Box::pin(async move {
+            self.calls
+                .governor
+                .admit_mcp_session(caller.token_id)
+                .await
+                .map_err(tool_call_refusal)
+        })
+    }
 }
 
 fn tool_call_refusal(refusal: Refusal) -> ToolCallRefusal {

@@ -268,3 +268,31 @@ async fn a_proxied_server_can_ask_for_the_private_network_guard_in_the_config_fi
     assert!(!message.contains("loopback address"), "{reply}");
     hub.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tool_listings_count_against_the_tokens_requests_per_minute() {
+    let hub = start(|_| {}).await;
+    let url = hub.url("/mcp/public/clock");
+    // The stateless era: no session, so only the listings count (the limit is 2 a minute).
+    let list = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list", "params": {"_meta": {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "t", "version": "1"},
+        "io.modelcontextprotocol/clientCapabilities": {}}}});
+    let headers = [
+        ("mcp-protocol-version", "2026-07-28"),
+        ("mcp-method", "tools/list"),
+    ];
+    let mut refused = None;
+    for _ in 0..3 {
+        let (_, reply) = post(&url, SLOW_TOKEN, &headers, list.clone()).await;
+        if reply.get("error").is_some() {
+            refused = Some(reply);
+            break;
+        }
+        assert!(reply["result"]["tools"].is_array(), "{reply}");
+    }
+    let refused = refused.expect("the third listing within a minute is refused");
+    assert_eq!(refused["error"]["code"], mcp::REFUSED_CODE);
+    assert_eq!(refused["error"]["data"]["type"], "rate_limit_exceeded");
+    hub.stop().await.unwrap();
+}

@@ -107,6 +107,12 @@ pub trait ToolCallGate: Send + Sync + 'static {
     fn admit_session<'a>(&'a self, _caller: &'a McpCaller) -> AdmitFuture<'a> {
         Box::pin(std::future::ready(Ok(())))
     }
+
+    /// A `tools/list`, which reaches every upstream of its route: counted against the caller's
+    /// request rate like a new session.
+    fn admit_listing<'a>(&'a self, _caller: &'a McpCaller) -> AdmitFuture<'a> {
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// Admits every call with no reservation: the default when the host supplies no gate.

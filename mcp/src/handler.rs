@@ -348,6 +348,13 @@ impl ServerHandler for HubHandler {
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let scope = Self::scope(&context)?;
+        // A listing reaches every upstream of the route: counted like a request, so a loop of
+        // `tools/list` cannot make the gateway hammer upstreams unmetered.
+        if !matches!(scope.view, View::Admin(_))
+            && let Err(refusal) = self.core.gate.admit_listing(&scope.caller).await
+        {
+            return Err(refused(&refusal));
+        }
         let tools = match &scope.view {
             View::Single(definition) => self.list_server_tools(&scope.caller, definition).await?,
             View::Admin(admin) => admin.list_tools().await?,

@@ -191,9 +191,9 @@ impl HubGovernor {
         Ok(())
     }
 
-    /// A new MCP session (a Streamable HTTP `initialize`, a legacy SSE stream) counts as one
-    /// request against the token's requests per minute, so opening sessions in a loop is
-    /// limited like any other traffic.
+    /// A new MCP session (a Streamable HTTP `initialize`, a legacy SSE stream) or a `tools/list`
+    /// counts as one request against the token's requests per minute, so opening sessions or
+    /// listing (which reaches every upstream) in a loop is limited like any other traffic.
     pub async fn admit_mcp_session(&self, token_id: i64) -> Result<(), Refusal> {
         let snapshot = self.snapshot.current();
         let plan = Plan::for_session(token_id, snapshot.token_limits(token_id));
