@@ -363,6 +363,7 @@ fn mcp_config(settings: &Settings) -> mcp::McpConfig {
     mcp::McpConfig {
         allowed_hosts: settings.mcp_allowed_hosts.clone(),
         allowed_origins: settings.mcp_allowed_origins.clone(),
+        max_sessions_per_token: settings.mcp_max_sessions_per_token,
         ..mcp::McpConfig::default()
     }
 }

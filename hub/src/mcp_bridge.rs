@@ -10,9 +10,10 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use mcp::{
-    GateFuture, McpAllowList, McpAuthError, McpCaller, McpDirectory, RefusalReason, RemoteEndpoint,
-    Scope, ServerDefinition, ServerKind, ToolCallGate, ToolCallPass, ToolCallRecord,
-    ToolCallRefusal, ToolCallRequest, ToolCallSink, ToolCallStatus, ToolFilter, embedded_templates,
+    AdmitFuture, GateFuture, McpAllowList, McpAuthError, McpCaller, McpDirectory, RefusalReason,
+    RemoteEndpoint, Scope, ServerDefinition, ServerKind, ToolCallGate, ToolCallPass,
+    ToolCallRecord, ToolCallRefusal, ToolCallRequest, ToolCallSink, ToolCallStatus, ToolFilter,
+    embedded_templates,
 };
 use relay::backend::{AuthError, Grant, Refusal, RefusalKind, UsageRecord, UsageSink};
 
@@ -78,6 +79,7 @@ impl McpDirectory for McpBridge {
             token_name: token.caller.token_name.clone(),
             allow: allow_list(&token.mcp_servers),
             record_details: self.record_details,
+            client_ip: Some(client_ip),
         })
     }
 
@@ -153,7 +155,7 @@ impl ToolCallSink for McpBridge {
             retries: 0,
             first_byte: None,
             total: record.duration,
-            client_ip: None,
+            client_ip: record.client_ip,
             user: None,
             metadata: None,
             upstream_request_id: None,
@@ -184,6 +186,38 @@ impl ToolCallGate for McpBridge {
                 .await
                 .map_err(tool_call_refusal)?;
             Ok(grant.map(|grant| ToolCallPass(grant.0)))
+        })
+    }
+
+    /// The relay's address rule on every MCP request: a blocked address gets 403, and the
+    /// groups an address uses over MCP count toward `IP_GROUPS_BAN_THRESHOLD` too.
+    fn admit_request<'a>(&'a self, caller: &'a McpCaller, client_ip: IpAddr) -> AdmitFuture<'a> {
+        Box::pin(async move {
+            self.calls
+                .governor
+                .admit_mcp_request(&caller.group_id, client_ip)
+                .await
+                .map_err(tool_call_refusal)
+        })
+    }
+
+    fn admit_session<'a>(&'a self, caller: &'a McpCaller) -> AdmitFuture<'a> {
+        Box::pin(async move {
+            self.calls
+                .governor
+                .admit_mcp_session(caller.token_id)
+                .await
+                .map_err(tool_call_refusal)
+        })
+    }
+
+    fn admit_listing<'a>(&'a self, caller: &'a McpCaller) -> AdmitFuture<'a> {
+        Box::pin(async move {
+            self.calls
+                .governor
+                .admit_mcp_session(caller.token_id)
+                .await
+                .map_err(tool_call_refusal)
         })
     }
 }
@@ -348,8 +382,18 @@ fn endpoint(server: &McpServer, group_params: BTreeMap<String, String>) -> Optio
         url: server.url.clone()?,
         headers,
         query,
+        // An admin-set parameter of a proxied server (no schema change needed): private
+        // upstreams are the common case, so the guard is asked for, not assumed.
+        block_private_network: server
+            .params
+            .get(BLOCK_PRIVATE_NETWORK_PARAM)
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("true")),
     })
 }
+
+/// The admin-set parameter (`params`) of a proxied server that refuses loopback and private
+/// upstream addresses; cloud metadata addresses are refused whatever it says.
+pub const BLOCK_PRIVATE_NETWORK_PARAM: &str = "block_private_network";
 
 /// Adds parameters to the static headers and query: `query:NAME` as a query parameter,
 /// `header:NAME` or a plain `NAME` as a header.
@@ -402,5 +446,17 @@ mod tests {
         assert_eq!(endpoint.headers["X-Tenant"], "acme");
         assert_eq!(endpoint.headers["X-Static"], "1");
         assert_eq!(endpoint.query["api_key"], "k");
+        assert!(
+            !endpoint.block_private_network,
+            "private upstreams are allowed by default"
+        );
+        server
+            .params
+            .insert(BLOCK_PRIVATE_NETWORK_PARAM.into(), "true".into());
+        assert!(
+            super::endpoint(&server, BTreeMap::new())
+                .unwrap()
+                .block_private_network
+        );
     }
 }

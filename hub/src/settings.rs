@@ -159,6 +159,11 @@ pub struct Settings {
     #[arg(long, env = "MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub mcp_allowed_origins: Vec<String>,
 
+    /// MCP sessions (Streamable HTTP and legacy SSE together) one API key may hold open on one
+    /// replica; a new one past it gets 429 (JSON-RPC error -32029, `too_many_sessions`).
+    #[arg(long, env = "MCP_MAX_SESSIONS_PER_TOKEN", default_value_t = 64)]
+    pub mcp_max_sessions_per_token: usize,
+
     /// Largest request body the relay accepts, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 50 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -261,6 +266,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             mcp_allowed_hosts: Vec::new(),
             mcp_allowed_origins: Vec::new(),
+            mcp_max_sessions_per_token: 64,
             max_body_bytes: 50 * 1024 * 1024,
             shutdown_grace_seconds: 30,
             config_poll_seconds: 5,

@@ -46,6 +46,7 @@ impl McpDirectory for Directory {
             token_name: "bench".into(),
             allow: None,
             record_details: false,
+            client_ip: None,
         })
     }
     fn servers_for(&self, _: &McpCaller) -> Vec<Arc<ServerDefinition>> {
@@ -349,6 +350,7 @@ fn main() {
                         url: upstream_url.clone(),
                         headers: [("Authorization".to_owned(), "Bearer upstream-secret".to_owned())].into(),
                         query: BTreeMap::new(),
+                        block_private_network: false,
                     }),
                 ),
                 definition("local", ServerKind::Embedded { template: "everything".into(), params: BTreeMap::new() }),

@@ -86,13 +86,16 @@ pub(crate) trait ToolBackend: Send + Sync {
     }
 }
 
-/// Live backends keyed by server id and revision (see [`ServerDefinition::revision`]), so a
+/// Live backends keyed by server id, revision and (for proxies) the caller's group (see [`ServerDefinition::revision`]), so a
 /// configuration change (new URL, rotated group secret) builds a fresh instance while
 /// unchanged servers keep their upstream connection and converted document.
 pub(crate) struct Backends {
     config: McpConfig,
-    live: Mutex<HashMap<(String, String), Arc<dyn ToolBackend>>>,
+    live: Mutex<HashMap<BackendKey, Arc<dyn ToolBackend>>>,
 }
+
+/// Server id, revision, and the group for proxies (empty for shared backends).
+type BackendKey = (String, String, String);
 
 /// Bounds the cache when a host keeps changing definitions; old instances then simply rebuild.
 const MAX_LIVE_BACKENDS: usize = 4096;
@@ -105,14 +108,26 @@ impl Backends {
         }
     }
 
-    pub fn get(&self, definition: &ServerDefinition) -> Result<Arc<dyn ToolBackend>, ErrorData> {
+    /// The live backend of `definition` for a caller of `group_id`. A proxy gets one upstream
+    /// connection per group: an upstream session may hold state (a login, a cursor, files), and
+    /// one group must never see what another left in it.
+    pub fn get(
+        &self,
+        definition: &ServerDefinition,
+        group_id: &str,
+    ) -> Result<Arc<dyn ToolBackend>, ErrorData> {
         let revision = if definition.revision.is_empty() {
             serde_json::to_string(definition)
                 .map_err(|error| ErrorData::internal_error(error.to_string(), None))?
         } else {
             definition.revision.clone()
         };
-        let key = (definition.id.clone(), revision);
+        let owner = match definition.kind {
+            ServerKind::ProxyStreamable(_) | ServerKind::ProxySse(_) => group_id,
+            // Embedded and OpenAPI backends keep no caller state between calls: shared.
+            ServerKind::Embedded { .. } | ServerKind::OpenApi(_) => "",
+        };
+        let key = (definition.id.clone(), revision, owner.to_owned());
         let mut live = self
             .live
             .lock()

@@ -21,6 +21,14 @@ pub struct McpConfig {
     pub session_idle_timeout: Duration,
     /// Legacy SSE sessions open at once on this replica; more get 503.
     pub max_sse_sessions: usize,
+    /// Sessions (Streamable HTTP and legacy SSE together) one token may hold open on this
+    /// replica; a new one past it gets 429 with JSON-RPC error `-32029` (`too_many_sessions`).
+    pub max_sessions_per_token: usize,
+    /// Largest `initialize` request accepted (it is kept for the session's life); larger ones
+    /// get 413 with a JSON-RPC error.
+    pub max_initialize_bytes: usize,
+    /// How long reading one POST body may take; slower bodies get 408.
+    pub body_read_timeout: Duration,
     /// How long a proxied call may take before it fails with an upstream timeout.
     pub upstream_timeout: Duration,
     /// Identity announced in `initialize` and `server/discover`.
@@ -36,6 +44,9 @@ impl Default for McpConfig {
             sse_keep_alive: Duration::from_secs(15),
             session_idle_timeout: Duration::from_secs(300),
             max_sse_sessions: 10_000,
+            max_sessions_per_token: 64,
+            max_initialize_bytes: 64 * 1024,
+            body_read_timeout: Duration::from_secs(30),
             upstream_timeout: Duration::from_secs(60),
             server_name: "aiproxy-mcp".to_owned(),
         }

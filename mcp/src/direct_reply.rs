@@ -108,7 +108,7 @@ pub(crate) fn target(
     scope: &RequestScope,
     name: &str,
 ) -> Option<Result<CallTarget, ErrorData>> {
-    let target = core.call_target(&scope.view, name);
+    let target = core.call_target(&scope.caller, &scope.view, name);
     let notifies = target.as_ref().is_ok_and(|target| {
         target
             .backend
@@ -329,6 +329,85 @@ impl Drop for InFlightGuard {
     fn drop(&mut self) {
         if let Ok(mut calls) = self.calls.calls.lock() {
             calls.remove(&self.key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers() -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("mcp-protocol-version", "2025-11-25".parse().unwrap());
+        headers.insert(http::header::ACCEPT, "application/json".parse().unwrap());
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            "application/json".parse().unwrap(),
+        );
+        headers
+    }
+
+    fn record() -> SessionRecord {
+        let mut initialize = rmcp::model::InitializeRequestParams::default();
+        initialize.protocol_version = ProtocolVersion::V_2025_11_25;
+        SessionRecord {
+            owner_token_id: 1,
+            route: "aggregated".to_owned(),
+            initialize_params: initialize,
+        }
+    }
+
+    /// The router's own parse of a POST body, then the direct path's choice: never a panic,
+    /// and what the direct path keeps (the tool name) is never larger than the input.
+    fn check(bytes: &[u8]) {
+        let Ok(message) = serde_json::from_slice::<ClientJsonRpcMessage>(bytes) else {
+            return;
+        };
+        if let Ok(call) = take_call(message, &headers(), &record()) {
+            assert!(call.params.name.len() <= bytes.len());
+        }
+    }
+
+    #[test]
+    fn deeply_nested_arguments_are_refused_by_the_parser_not_the_stack() {
+        let depth = 100_000;
+        let body = format!(
+            r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{"name":"t","arguments":{{"a":{}{}}}}}}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        check(body.as_bytes());
+        let call = br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo"}}"#;
+        let message = serde_json::from_slice::<ClientJsonRpcMessage>(call).unwrap();
+        assert!(take_call(message, &headers(), &record()).is_ok());
+    }
+
+    proptest::proptest! {
+        // 256 cases by default; PROPTEST_CASES=100000 runs longer.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(256)
+        ))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+        ) {
+            check(&bytes);
+        }
+
+        /// Near-valid messages: a tools/call whose fields are arbitrary JSON text.
+        #[test]
+        fn near_valid_calls_never_panic(
+            id in "[-0-9a-z\"{}\\[\\]:,.]{0,12}",
+            name in "\\PC{0,40}",
+            arguments in "[-0-9a-z\"{}\\[\\]:,. ]{0,64}",
+        ) {
+            let body = format!(
+                r#"{{"jsonrpc":"2.0","id":{id},"method":"tools/call","params":{{"name":{},"arguments":{arguments}}}}}"#,
+                serde_json::Value::String(name),
+            );
+            check(body.as_bytes());
         }
     }
 }

@@ -35,6 +35,10 @@ pub struct McpCaller {
     pub allow: Option<McpAllowList>,
     /// Whether tool call arguments and results are copied into [`ToolCallRecord`]s.
     pub record_details: bool,
+    /// The address the request came from, as the host decided it (see [`crate::ClientIp`]);
+    /// logged with each tool call.
+    #[serde(default)]
+    pub client_ip: Option<IpAddr>,
 }
 
 /// A token's MCP allow-list: server id to the tools of that server it may call.
@@ -141,6 +145,10 @@ pub struct RemoteEndpoint {
     pub url: String,
     pub headers: BTreeMap<String, String>,
     pub query: BTreeMap<String, String>,
+    /// Refuses loopback and private addresses too. Off by default because admin-configured
+    /// upstreams often live on private hosts; cloud metadata addresses are refused either way.
+    #[serde(default)]
+    pub block_private_network: bool,
 }
 
 /// An OpenAPI-backed server: the document and how to reach the API it describes.
@@ -190,6 +198,8 @@ pub struct ToolCallRecord {
     pub status: ToolCallStatus,
     pub duration: Duration,
     pub started_at: SystemTime,
+    /// The caller's address (see [`McpCaller::client_ip`]).
+    pub client_ip: Option<IpAddr>,
     /// Present only when the caller's `record_details` is on.
     pub arguments: Option<serde_json::Value>,
     /// Present only when the caller's `record_details` is on.

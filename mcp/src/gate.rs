@@ -2,6 +2,7 @@
 
 use std::any::Any;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -87,10 +88,31 @@ pub struct ToolCallRefusal {
 pub type GateFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Option<ToolCallPass>, ToolCallRefusal>> + Send + 'a>>;
 
+/// The host's answer on a request or a new session: go on, or the refusal to answer with.
+pub type AdmitFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ToolCallRefusal>> + Send + 'a>>;
+
 /// Decides whether a tool call may run. Called once per `tools/call`, after the allow-list and
 /// before the tool; may wait on a shared store (the host's counters), and should be bounded.
 pub trait ToolCallGate: Send + Sync + 'static {
     fn admit<'a>(&'a self, request: ToolCallRequest<'a>) -> GateFuture<'a>;
+
+    /// Every authenticated MCP request on any route (the admin key's too, with an empty group),
+    /// before it is served: the host's address rules (a blocked client address is refused).
+    fn admit_request<'a>(&'a self, _caller: &'a McpCaller, _client_ip: IpAddr) -> AdmitFuture<'a> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    /// A new session (a Streamable HTTP `initialize` without a session, a legacy SSE stream),
+    /// before it is created: counted against the caller's request rate.
+    fn admit_session<'a>(&'a self, _caller: &'a McpCaller) -> AdmitFuture<'a> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    /// A `tools/list`, which reaches every upstream of its route: counted against the caller's
+    /// request rate like a new session.
+    fn admit_listing<'a>(&'a self, _caller: &'a McpCaller) -> AdmitFuture<'a> {
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// Admits every call with no reservation: the default when the host supplies no gate.

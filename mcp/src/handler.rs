@@ -95,7 +95,7 @@ impl HubHandler {
         caller: &McpCaller,
         definition: &ServerDefinition,
     ) -> Result<Vec<Tool>, ErrorData> {
-        let backend = self.core.backends.get(definition)?;
+        let backend = self.core.backends.get(definition, &caller.group_id)?;
         let tools = backend.list_tools().await?;
         Ok(tools
             .into_iter()
@@ -115,12 +115,17 @@ pub(crate) struct CallTarget {
 impl Core {
     /// Resolves the tool `name` of a `tools/call` on `view`; an unknown server prefix is the
     /// same error as an unknown tool.
-    pub(crate) fn call_target(&self, view: &View, name: &str) -> Result<CallTarget, ErrorData> {
+    pub(crate) fn call_target(
+        &self,
+        caller: &McpCaller,
+        view: &View,
+        name: &str,
+    ) -> Result<CallTarget, ErrorData> {
         Ok(match view {
             View::Single(definition) => CallTarget {
                 server_id: definition.id.clone(),
                 tool: name.to_owned(),
-                backend: self.backends.get(definition),
+                backend: self.backends.get(definition, &caller.group_id),
             },
             View::Admin(admin) => CallTarget {
                 server_id: ADMIN_SERVER_ID.to_owned(),
@@ -137,7 +142,7 @@ impl Core {
                 CallTarget {
                     server_id: definition.id.clone(),
                     tool: tool.to_owned(),
-                    backend: self.backends.get(definition),
+                    backend: self.backends.get(definition, &caller.group_id),
                 }
             }
         })
@@ -283,6 +288,7 @@ fn call_record(
         status,
         duration: started.0.elapsed(),
         started_at: started.1,
+        client_ip: caller.client_ip,
         arguments: None,
         result: None,
         pass: None,
@@ -292,7 +298,7 @@ fn call_record(
 /// A JSON-RPC error for a call the gate refused: an implementation-defined server error code,
 /// with the reason in the relay's words and the retry time in `data`, so programs can back off
 /// and models can read why.
-fn refused(refusal: &ToolCallRefusal) -> ErrorData {
+pub(crate) fn refused(refusal: &ToolCallRefusal) -> ErrorData {
     let mut data = serde_json::json!({"type": refusal.reason.as_str()});
     if let Some(retry_after) = refusal.retry_after {
         data["retry_after_seconds"] = retry_after.as_secs().max(1).into();
@@ -342,6 +348,13 @@ impl ServerHandler for HubHandler {
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let scope = Self::scope(&context)?;
+        // A listing reaches every upstream of the route: counted like a request, so a loop of
+        // `tools/list` cannot make the gateway hammer upstreams unmetered.
+        if !matches!(scope.view, View::Admin(_))
+            && let Err(refusal) = self.core.gate.admit_listing(&scope.caller).await
+        {
+            return Err(refused(&refusal));
+        }
         let tools = match &scope.view {
             View::Single(definition) => self.list_server_tools(&scope.caller, definition).await?,
             View::Admin(admin) => admin.list_tools().await?,
@@ -389,7 +402,9 @@ impl ServerHandler for HubHandler {
             .progress_token()
             .or_else(|| context.meta.get_progress_token());
         let notifier = CallerNotifier::Session(context.peer.clone());
-        let target = self.core.call_target(&scope.view, &request.name);
+        let target = self
+            .core
+            .call_target(&scope.caller, &scope.view, &request.name);
         self.core
             .call_tool(
                 &scope,

@@ -24,8 +24,9 @@ use crate::direct_reply::{self, InFlightCalls};
 use crate::directory::{
     McpAuthError, McpCaller, McpDirectory, Scope, ServerDefinition, ToolCallSink,
 };
-use crate::gate::{AdmitAll, ToolCallGate};
-use crate::handler::{Core, HubHandler, RequestScope, View};
+use crate::gate::{AdmitAll, ToolCallGate, ToolCallRefusal};
+use crate::handler::{Core, HubHandler, REFUSED_CODE, RequestScope, View, refused};
+use crate::session_limits::SessionLimits;
 use crate::sessions::{MemorySessionStore, RmcpSessionStore, SessionRecord, SessionStore};
 use crate::sse_server::{self, LocalSseSessions, SseSessionRegistry};
 
@@ -67,6 +68,8 @@ pub(crate) struct HubState {
     sessions: Arc<dyn SessionStore>,
     pub sse_sessions: Arc<dyn SseSessionRegistry>,
     pub sse_open: AtomicUsize,
+    /// Sessions each token holds open here (both transports).
+    pub session_limits: SessionLimits,
     /// Calls answered outside rmcp (see [`direct_reply`]), for their cancellations.
     direct_calls: Arc<InFlightCalls>,
     shutdown: CancellationToken,
@@ -135,6 +138,10 @@ impl McpHub {
                 sessions,
                 sse_sessions,
                 sse_open: AtomicUsize::new(0),
+                session_limits: SessionLimits::new(
+                    config.max_sessions_per_token,
+                    config.session_idle_timeout,
+                ),
                 direct_calls: Arc::default(),
                 shutdown,
             }),
@@ -208,6 +215,14 @@ pub(crate) enum HttpError {
     TooLarge(usize),
     #[error("{0}")]
     Unavailable(&'static str),
+    #[error("{}", .0.message)]
+    Refused(ToolCallRefusal),
+    #[error("this api key has {0} sessions open, the most it may hold; end one (DELETE) first")]
+    TooManySessions(usize),
+    #[error("initialize larger than {0} bytes")]
+    InitializeTooLarge(usize),
+    #[error("the request body was not received within {0} seconds")]
+    BodyTimeout(u64),
 }
 
 impl IntoResponse for HttpError {
@@ -222,13 +237,38 @@ impl IntoResponse for HttpError {
             HttpError::Parse(_) => (StatusCode::BAD_REQUEST, -32700),
             HttpError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, -32600),
             HttpError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, -32603),
+            HttpError::Refused(refusal) => (
+                StatusCode::from_u16(refusal.reason.http_status()).unwrap_or(StatusCode::FORBIDDEN),
+                REFUSED_CODE,
+            ),
+            HttpError::TooManySessions(_) => (StatusCode::TOO_MANY_REQUESTS, REFUSED_CODE),
+            HttpError::InitializeTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, -32600),
+            HttpError::BodyTimeout(_) => (StatusCode::REQUEST_TIMEOUT, -32600),
         };
-        let body = serde_json::json!({
-            "jsonrpc": "2.0",
-            "id": null,
-            "error": {"code": code, "message": self.to_string()},
-        });
+        let mut error = serde_json::json!({"code": code, "message": self.to_string()});
+        match &self {
+            HttpError::Refused(refusal) => {
+                if let Some(data) = refused(refusal).data {
+                    error["data"] = data;
+                }
+            }
+            HttpError::TooManySessions(_) => {
+                error["data"] = serde_json::json!({"type": "too_many_sessions"});
+            }
+            _ => {}
+        }
+        let body = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": error});
         let mut response = (status, axum::Json(body)).into_response();
+        if let HttpError::Refused(ToolCallRefusal {
+            retry_after: Some(retry_after),
+            ..
+        }) = &self
+        {
+            response.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from(retry_after.as_secs().max(1)),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 http::header::WWW_AUTHENTICATE,
@@ -251,8 +291,18 @@ impl McpHub {
             return self.resolve_admin(headers);
         }
         let caller = self.authenticate(headers, client_ip)?;
-        let servers = self.state.core.directory.servers_for(&caller);
-        let view = match target {
+        let view = self.view_for(&caller, target)?;
+        Ok(RequestScope {
+            caller: Arc::new(caller),
+            view,
+        })
+    }
+
+    /// The servers `target` exposes to `caller` now: resolved on every request (and every
+    /// legacy SSE message), so a server disabled, changed or hidden since applies at once.
+    pub(crate) fn view_for(&self, caller: &McpCaller, target: &Target) -> Result<View, HttpError> {
+        let servers = self.state.core.directory.servers_for(caller);
+        Ok(match target {
             Target::Public(id) | Target::Group(id) => {
                 let wanted_scope = match target {
                     Target::Public(_) => Scope::Public,
@@ -270,27 +320,81 @@ impl McpHub {
                     .ok_or(HttpError::NotFound("server"))?;
                 View::Single(definition)
             }
-            Target::Admin => return self.resolve_admin(headers),
+            Target::Admin => View::Admin(
+                self.state
+                    .core
+                    .admin
+                    .clone()
+                    .ok_or(HttpError::NotFound("server"))?,
+            ),
             Target::Aggregated => {
                 let mut seen = std::collections::HashSet::new();
                 let usable: Vec<Arc<ServerDefinition>> = servers
                     .into_iter()
                     .filter(|server| {
-                        caller.may_use_server(&server.id) && seen.insert(server.id.clone())
+                        // An id holding the separator (stored before ids were checked) would
+                        // split wrongly and could shadow another server's tools: not offered.
+                        !server.id.contains(crate::handler::TOOL_NAME_SEPARATOR)
+                            && caller.may_use_server(&server.id)
+                            && seen.insert(server.id.clone())
                     })
                     .collect();
                 View::Aggregated(usable.into())
             }
-        };
-        Ok(RequestScope {
-            caller: Arc::new(caller),
-            view,
         })
+    }
+
+    /// The host's say on every authenticated request (a blocked client address, say).
+    pub(crate) async fn admit_request(
+        &self,
+        caller: &McpCaller,
+        client_ip: IpAddr,
+    ) -> Result<(), HttpError> {
+        self.state
+            .core
+            .gate
+            .admit_request(caller, client_ip)
+            .await
+            .map_err(HttpError::Refused)
+    }
+
+    /// Resolves the route and asks the host whether the request may go on.
+    pub(crate) async fn resolve_admitted(
+        &self,
+        request_parts: (&HeaderMap, IpAddr),
+        target: &Target,
+    ) -> Result<RequestScope, HttpError> {
+        let scope = self.resolve(request_parts, target)?;
+        self.admit_request(&scope.caller, request_parts.1).await?;
+        Ok(scope)
+    }
+
+    /// A place for a new session of `caller`: its rate (the host's gate), then its cap here.
+    pub(crate) async fn admit_session(
+        &self,
+        caller: &McpCaller,
+        key: String,
+    ) -> Result<crate::session_limits::SessionSlot<'_>, HttpError> {
+        self.state
+            .core
+            .gate
+            .admit_session(caller)
+            .await
+            .map_err(HttpError::Refused)?;
+        self.state
+            .session_limits
+            .take(caller.token_id, key)
+            .ok_or(HttpError::TooManySessions(
+                self.state.core.config.max_sessions_per_token,
+            ))
     }
 
     async fn serve_streamable(&self, target: Target, mut request: Request) -> Response {
         let client_ip = client_ip(&request);
-        let scope = match self.resolve((request.headers(), client_ip), &target) {
+        let scope = match self
+            .resolve_admitted((request.headers(), client_ip), &target)
+            .await
+        {
             Ok(scope) => scope,
             Err(error) => return error.into_response(),
         };
@@ -315,8 +419,12 @@ impl McpHub {
                 }
             }
         }
+        if let (Some(session), Some(_)) = (&session, &record) {
+            self.state.session_limits.seen(token_id, session);
+        }
         let is_delete = request.method() == Method::DELETE;
         let mut initialize = None;
+        let mut slot = None;
         if request.method() == Method::POST {
             let (parts, bytes, message) = match self.checked_body(request).await {
                 Ok(checked) => checked,
@@ -353,6 +461,19 @@ impl McpHub {
                 _ => Some(message),
             };
             initialize = message.and_then(initialize_params);
+            if session.is_none() && initialize.is_some() {
+                // The `initialize` is kept for the session's life (and in the shared store):
+                // bounded well below a message, and each new session counted and capped.
+                let limit = self.state.core.config.max_initialize_bytes;
+                if bytes.len() > limit {
+                    return HttpError::InitializeTooLarge(limit).into_response();
+                }
+                let key = format!("creating:{}", uuid::Uuid::new_v4().simple());
+                match self.admit_session(&scope.caller, key).await {
+                    Ok(taken) => slot = Some(taken),
+                    Err(error) => return error.into_response(),
+                }
+            }
             request = Request::from_parts(parts, Body::from(bytes));
         }
         request.extensions_mut().insert(scope);
@@ -365,6 +486,9 @@ impl McpHub {
                     .get(SESSION_HEADER)
                     .and_then(|value| value.to_str().ok());
                 if let (Some(created), Some(initialize_params)) = (created, initialize) {
+                    if let Some(slot) = slot {
+                        slot.keep_as(created);
+                    }
                     let record = SessionRecord {
                         owner_token_id: token_id,
                         route,
@@ -373,6 +497,7 @@ impl McpHub {
                     if let Err(error) = self.state.sessions.save(created, &record).await {
                         // A session no other request could be checked against is no session.
                         tracing::warn!(%error, "cannot record a streamable session");
+                        self.state.session_limits.release(token_id, created);
                         self.close_local_session(created).await;
                         return HttpError::Unavailable("session store unavailable").into_response();
                     }
@@ -381,6 +506,7 @@ impl McpHub {
             Some(session)
                 if (is_delete && status.is_success()) || status == StatusCode::NOT_FOUND =>
             {
+                self.state.session_limits.release(token_id, session);
                 if let Err(error) = self.state.sessions.remove(session).await {
                     tracing::warn!(%error, "cannot remove a streamable session record");
                 }
@@ -399,11 +525,8 @@ impl McpHub {
         &self,
         request: Request,
     ) -> Result<(http::request::Parts, bytes::Bytes, ClientJsonRpcMessage), HttpError> {
-        let limit = self.state.core.config.max_message_bytes;
         let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|_| HttpError::TooLarge(limit))?;
+        let bytes = self.read_body(body).await?;
         // One parse for a well-formed message; only a refused body is parsed again, to tell
         // malformed JSON (parse error) from JSON that is no message (invalid request).
         let message = serde_json::from_slice::<ClientJsonRpcMessage>(&bytes).map_err(|error| {
@@ -413,6 +536,18 @@ impl McpHub {
             }
         })?;
         Ok((parts, bytes, message))
+    }
+
+    /// Reads a POST body, bounded in size and in time: a client trickling its body would
+    /// otherwise hold the connection and the request's buffers for as long as it likes.
+    pub(crate) async fn read_body(&self, body: Body) -> Result<bytes::Bytes, HttpError> {
+        let config = &self.state.core.config;
+        let limit = config.max_message_bytes;
+        let timeout = config.body_read_timeout;
+        tokio::time::timeout(timeout, axum::body::to_bytes(body, limit))
+            .await
+            .map_err(|_| HttpError::BodyTimeout(timeout.as_secs()))?
+            .map_err(|_| HttpError::TooLarge(limit))
     }
 
     /// Whether `token_id` may use `session` on `route`, per the session's record. A session
@@ -611,7 +746,10 @@ impl McpHub {
             token_id: 0,
             token_name: "admin".to_owned(),
             allow: None,
-            record_details: true,
+            // Admin tools take and return secrets (channel keys, token keys): their arguments
+            // and results are never copied into the log.
+            record_details: false,
+            client_ip: None,
         };
         Ok(RequestScope {
             caller: Arc::new(caller),

@@ -33,6 +33,7 @@ mod hub;
 mod inspect;
 mod openapi;
 mod proxy;
+mod session_limits;
 mod sessions;
 mod sse_server;
 mod templates;
@@ -44,7 +45,7 @@ pub use directory::{
     ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink, ToolCallStatus, ToolFilter,
 };
 pub use gate::{
-    AdmitAll, GateFuture, RefusalReason, ToolCallGate, ToolCallPass, ToolCallRefusal,
+    AdmitAll, AdmitFuture, GateFuture, RefusalReason, ToolCallGate, ToolCallPass, ToolCallRefusal,
     ToolCallRequest,
 };
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};

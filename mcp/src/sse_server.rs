@@ -18,8 +18,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use http::StatusCode;
+use rmcp::ErrorData;
 use rmcp::ServiceExt;
-use rmcp::model::{ClientJsonRpcMessage, GetExtensions};
+use rmcp::model::{ClientJsonRpcMessage, ClientRequest, GetExtensions};
 use rmcp::service::{RoleServer, RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::Transport;
 use serde::{Deserialize, Serialize};
@@ -28,7 +29,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 
 use crate::directory::McpCaller;
-use crate::handler::{HubHandler, RequestScope, View};
+use crate::handler::{HubHandler, RequestScope};
 use crate::hub::{HttpError, McpHub, Target, client_ip};
 
 /// One client message for a legacy SSE session, as accepted by `POST /message`.
@@ -133,17 +134,29 @@ pub(crate) async fn open_group(
 }
 
 async fn open(hub: McpHub, target: Target, request: Request) -> Response {
-    let scope = match hub.resolve((request.headers(), client_ip(&request)), &target) {
+    let scope = match hub
+        .resolve_admitted((request.headers(), client_ip(&request)), &target)
+        .await
+    {
         Ok(scope) => scope,
         Err(error) => return error.into_response(),
     };
     let state = &hub.state;
     let config = &state.core.config;
+    let session_id = uuid::Uuid::new_v4().simple().to_string();
+    // The token's own cap first, so one token reaching it never takes the last global places.
+    match hub.admit_session(&scope.caller, session_id.clone()).await {
+        // Released by the session's guard when the stream ends.
+        Ok(slot) => slot.keep_open(),
+        Err(error) => return error.into_response(),
+    }
     if state.sse_open.fetch_add(1, Ordering::SeqCst) >= config.max_sse_sessions {
         state.sse_open.fetch_sub(1, Ordering::SeqCst);
+        state
+            .session_limits
+            .release(scope.caller.token_id, &session_id);
         return HttpError::Unavailable("too many sse sessions").into_response();
     }
-    let session_id = uuid::Uuid::new_v4().simple().to_string();
     let endpoint = format!("{}/message?sessionId={session_id}", mount_prefix(&request));
     let (inbox, inbox_receiver) = mpsc::channel(INBOX_CAPACITY);
     state
@@ -158,7 +171,8 @@ async fn open(hub: McpHub, target: Target, request: Request) -> Response {
     let transport = SseServerTransport {
         outbox,
         inbox: inbox_receiver,
-        view: scope.view.clone(),
+        hub: hub.clone(),
+        target,
     };
     let cancel = hub.shutdown_token().child_token();
     let handler = HubHandler {
@@ -175,6 +189,7 @@ async fn open(hub: McpHub, target: Target, request: Request) -> Response {
     });
     let guard = SessionGuard {
         hub: hub.clone(),
+        token_id: scope.caller.token_id,
         session_id,
         cancel: cancel.clone(),
     };
@@ -206,6 +221,7 @@ fn mount_prefix(request: &Request) -> String {
 
 struct SessionGuard {
     hub: McpHub,
+    token_id: i64,
     session_id: String,
     cancel: CancellationToken,
 }
@@ -215,6 +231,10 @@ impl Drop for SessionGuard {
         self.cancel.cancel();
         self.hub.state.sse_sessions.unregister(&self.session_id);
         self.hub.state.sse_open.fetch_sub(1, Ordering::SeqCst);
+        self.hub
+            .state
+            .session_limits
+            .release(self.token_id, &self.session_id);
     }
 }
 
@@ -237,15 +257,22 @@ async fn deliver(
     let session_id = query
         .get("sessionId")
         .ok_or_else(|| HttpError::BadRequest("sessionId query parameter is required".to_owned()))?;
-    let caller = hub.authenticate(request.headers(), client_ip(&request))?;
-    let limit = hub.state.core.config.max_message_bytes;
-    let body = axum::body::to_bytes(request.into_body(), limit)
-        .await
-        .map_err(|_| HttpError::TooLarge(limit))?;
+    let client_ip = client_ip(&request);
+    let caller = hub.authenticate(request.headers(), client_ip)?;
+    hub.admit_request(&caller, client_ip).await?;
+    let body = hub.read_body(request.into_body()).await?;
     let message: serde_json::Value =
         serde_json::from_slice(&body).map_err(|error| HttpError::Parse(error.to_string()))?;
-    serde_json::from_value::<ClientJsonRpcMessage>(message.clone())
+    let parsed = serde_json::from_value::<ClientJsonRpcMessage>(message.clone())
         .map_err(|error| HttpError::BadRequest(format!("not a json-rpc message: {error}")))?;
+    // The session keeps the client's `initialize` for its life: bounded like a Streamable one.
+    let initialize_limit = hub.state.core.config.max_initialize_bytes;
+    if body.len() > initialize_limit
+        && let ClientJsonRpcMessage::Request(request) = &parsed
+        && matches!(request.request, ClientRequest::InitializeRequest(_))
+    {
+        return Err(HttpError::InitializeTooLarge(initialize_limit));
+    }
     hub.state
         .sse_sessions
         .deliver(session_id, SseInbound { caller, message })
@@ -261,10 +288,13 @@ async fn deliver(
 pub(crate) struct StreamClosed;
 
 /// rmcp's view of one SSE session: messages from the inbox in, messages to the stream out.
+/// The route's servers are resolved again for every message (the session only remembers the
+/// route), so a server disabled or changed since the stream opened applies to the next message.
 struct SseServerTransport {
     outbox: mpsc::Sender<TxJsonRpcMessage<RoleServer>>,
     inbox: mpsc::Receiver<SseInbound>,
-    view: View,
+    hub: McpHub,
+    target: Target,
 }
 
 impl Transport<RoleServer> for SseServerTransport {
@@ -285,10 +315,29 @@ impl Transport<RoleServer> for SseServerTransport {
             else {
                 continue;
             };
-            // The caller of this POST (same token, current allow-list) and the session's route.
+            // The caller of this POST (same token, current allow-list) and the session's route
+            // as it is configured now.
+            let view = match self.hub.view_for(&inbound.caller, &self.target) {
+                Ok(view) => view,
+                Err(error) => {
+                    // The server is gone for this caller (disabled, deleted, hidden): each
+                    // request is answered with the error, nothing reaches the old definition.
+                    // (Ending the session here would cancel the stream before the error left.)
+                    if let ClientJsonRpcMessage::Request(request) = &message {
+                        let reply = TxJsonRpcMessage::<RoleServer>::error(
+                            ErrorData::invalid_request(error.to_string(), None),
+                            Some(request.id.clone()),
+                        );
+                        if self.outbox.send(reply).await.is_err() {
+                            return None;
+                        }
+                    }
+                    continue;
+                }
+            };
             let scope = RequestScope {
                 caller: std::sync::Arc::new(inbound.caller),
-                view: self.view.clone(),
+                view,
             };
             match &mut message {
                 ClientJsonRpcMessage::Request(request) => {

@@ -133,6 +133,8 @@ pub(crate) fn redacted_url(url: &Url) -> String {
     shown.set_query(None);
     shown.set_fragment(None);
     let _ = shown.set_password(None);
+    // `https://TOKEN@host/` carries the secret as the user name.
+    let _ = shown.set_username("");
     shown.to_string()
 }
 
@@ -795,4 +797,15 @@ fn apply_credentials(
         }
     }
     cookie
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    #[test]
+    fn urls_in_error_text_lose_query_and_user_info() {
+        let url = Url::parse("https://tok3n:pw@api.example.com/v1/pets?api_key=s3cret#f").unwrap();
+        assert_eq!(redacted_url(&url), "https://api.example.com/v1/pets");
+    }
 }

@@ -101,12 +101,7 @@ impl HubGovernor {
     }
 
     async fn admit_request(&self, request: AdmissionRequest<'_>) -> Result<Admission, Refusal> {
-        let watch_addresses =
-            self.config.ip_groups_threshold > 0 || self.config.ip_groups_ban_threshold > 0;
-        let ip = watch_addresses.then(|| request.client_ip.to_string());
-        if let Some(ip) = &ip {
-            self.refuse_if_blocked(ip).await?;
-        }
+        let ip = self.refuse_banned(request.client_ip).await?;
         let snapshot = self.snapshot.current();
         let caller = request.caller;
         let Some(group) = snapshot.group(&caller.group_id) else {
@@ -156,22 +151,63 @@ impl HubGovernor {
         })
     }
 
-    /// Refuses an address blocked for using too many groups.
-    async fn refuse_if_blocked(&self, ip: &str) -> Result<(), Refusal> {
-        if self.config.ip_groups_ban_threshold == 0 {
+    /// Refuses an address blocked for using too many groups (`IP_GROUPS_BAN_THRESHOLD`); hands
+    /// back the address to watch when either address threshold is set.
+    async fn refuse_banned(&self, client_ip: std::net::IpAddr) -> Result<Option<String>, Refusal> {
+        let watch_addresses =
+            self.config.ip_groups_threshold > 0 || self.config.ip_groups_ban_threshold > 0;
+        let ip = watch_addresses.then(|| client_ip.to_string());
+        if let Some(ip) = &ip
+            && self.config.ip_groups_ban_threshold > 0
+        {
+            match self.counters.banned(&ip_ban_key(ip)).await {
+                Ok(Some(left)) => {
+                    return Err(refusal(
+                        RefusalKind::AddressBlocked,
+                        "requests from this address are blocked for a while: it used too many groups"
+                            .to_owned(),
+                        Some(left),
+                        Vec::new(),
+                    ));
+                }
+                Ok(None) => {}
+                Err(error) => return Err(unavailable(&error)),
+            }
+        }
+        Ok(ip)
+    }
+
+    /// Every MCP request, before anything else runs for it: the relay's address rule (a
+    /// blocked address is refused; the groups an address uses are counted toward the ban).
+    /// `group_id` is empty for the admin key, which belongs to no group and is not counted.
+    pub async fn admit_mcp_request(
+        &self,
+        group_id: &str,
+        client_ip: std::net::IpAddr,
+    ) -> Result<(), Refusal> {
+        if let Some(ip) = self.refuse_banned(client_ip).await?
+            && !group_id.is_empty()
+        {
+            self.watch_address(ip, group_id.to_owned());
+        }
+        Ok(())
+    }
+
+    /// A new MCP session (a Streamable HTTP `initialize`, a legacy SSE stream) or a `tools/list`
+    /// counts as one request against the token's requests per minute, so opening sessions or
+    /// listing (which reaches every upstream) in a loop is limited like any other traffic.
+    pub async fn admit_mcp_session(&self, token_id: i64) -> Result<(), Refusal> {
+        let snapshot = self.snapshot.current();
+        let plan = Plan::for_session(token_id, snapshot.token_limits(token_id));
+        if plan.checks.is_empty() {
             return Ok(());
         }
-        match self.counters.banned(&ip_ban_key(ip)).await {
-            Ok(Some(left)) => Err(refusal(
-                RefusalKind::AddressBlocked,
-                "requests from this address are blocked for a while: it used too many groups"
-                    .to_owned(),
-                Some(left),
-                Vec::new(),
-            )),
-            Ok(None) => Ok(()),
-            Err(error) => Err(unavailable(&error)),
+        let admitted = self.admit_checks(&plan).await?;
+        // A rate check keeps what it took when released; there is nothing else to give back.
+        if let Err(error) = self.counters.release(admitted).await {
+            tracing::warn!(%error, "cannot release a session's admission");
         }
+        Ok(())
     }
 
     /// Admits one MCP tool call of `caller` on `server_id` (see [`Plan::for_tool_call`]); the
@@ -377,7 +413,7 @@ impl Governor for HubGovernor {
     }
 
     fn check_address<'a>(&'a self, client_ip: std::net::IpAddr) -> AddressFuture<'a> {
-        Box::pin(async move { self.refuse_if_blocked(&client_ip.to_string()).await })
+        Box::pin(async move { self.refuse_banned(client_ip).await.map(|_| ()) })
     }
 }
 

@@ -302,6 +302,30 @@ impl Plan {
         plan
     }
 
+    /// A new MCP session: one request against the token's requests per minute, nothing else
+    /// (a session spends nothing until its tool calls, which are admitted on their own).
+    pub fn for_session(token_id: i64, token: Option<&TokenLimits>) -> Plan {
+        let mut plan = Plan {
+            checks: Vec::new(),
+            purposes: Vec::new(),
+            seeds: Vec::new(),
+            price: Price::default(),
+            period_start: None,
+            period_end: None,
+            save_detail: false,
+            estimated_tokens: 0,
+        };
+        if let Some(limit) = positive(token.and_then(|t| t.rpm)) {
+            plan.rate(
+                Purpose::TokenRequests,
+                format!("rpm:t:{token_id}"),
+                limit,
+                1,
+            );
+        }
+        plan
+    }
+
     fn push_in_flight(&mut self, group: &Group, token_id: i64, token: Option<&TokenLimits>) {
         if let Some(limit) = positive(token.and_then(|t| t.max_concurrency)) {
             self.push(

@@ -316,6 +316,18 @@ pub fn group_plugins(
 
 pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
     path_id("mcp_server.id", &server.id)?;
+    // `/mcp` names tools `{server}__{tool}` and splits at the first `__`: a server id holding
+    // one would be split wrongly (and could shadow another server's tools).
+    if server.id.contains(mcp::TOOL_NAME_SEPARATOR) {
+        return Err(invalid(
+            "mcp_server.id",
+            "must not contain '__' (it separates server and tool in /mcp tool names)",
+        ));
+    }
+    // `/mcp/public/..` is a path a client or proxy rewrites, never the server's route.
+    if server.id.chars().all(|c| c == '.') {
+        return Err(invalid("mcp_server.id", "must not be only dots"));
+    }
     decimal_non_negative("mcp_server.price_per_call", Some(server.price_per_call))?;
     if server
         .required_group_params
@@ -394,4 +406,26 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
 
 pub fn option_key(key: &str) -> Result<(), StoreError> {
     name("option.key", key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mcp_server_ids_that_break_routes_or_tool_names_are_refused() {
+        for (id, ok) in [
+            ("clock", true),
+            ("my_clock.v2", true),
+            ("a__b", false),
+            ("__", false),
+            (".", false),
+            ("..", false),
+            ("a.b", true),
+        ] {
+            let mut server = McpServer::new(id, McpScope::Public, McpServerKind::Embedded);
+            server.template = Some("time".into());
+            assert_eq!(mcp_server(&server).is_ok(), ok, "{id}");
+        }
+    }
 }

@@ -127,7 +127,8 @@ impl StreamableHttpClient for RecordingClient {
                 custom_headers,
                 limits,
             )
-            .await?;
+            .await
+            .map_err(plain_client_error)?;
         self.session.record(&response);
         Ok(response)
     }
@@ -176,6 +177,17 @@ impl StreamableHttpClient for RecordingClient {
                 max_sse_event_size,
             )
             .await
+    }
+}
+
+/// A transport failure as text without its URL and with its causes (a refused address, a
+/// refused connection): rmcp shows only the top error, whose text is reqwest's with the URL.
+fn plain_client_error(error: ClientError) -> ClientError {
+    match error {
+        StreamableHttpError::Client(error) => {
+            StreamableHttpError::Io(std::io::Error::other(super::upstream_http::describe(error)))
+        }
+        other => other,
     }
 }
 
@@ -315,10 +327,9 @@ impl DirectRoute {
         progress: Option<&ProgressRoute<'_>>,
     ) -> Result<CallToolResponse, DirectFailure> {
         let response = self.post(http, message).await.map_err(|error| {
-            // Without the URL: it carries the admin's query secrets, and this goes to the client.
             DirectFailure::Transport(upstream_error(format!(
                 "upstream failed: {}",
-                error.without_url()
+                super::upstream_http::describe(error)
             )))
         })?;
         let status = response.status();
@@ -368,21 +379,19 @@ impl DirectRoute {
         id: &RequestId,
         progress: Option<&ProgressRoute<'_>>,
     ) -> Result<CallToolResponse, DirectFailure> {
-        let mut parser = SseParser::default();
+        let mut parser = SseParser::with_limit(MAX_REPLY_BYTES);
         let mut chunks = response.bytes_stream();
         while let Some(chunk) = chunks.next().await {
             let chunk = chunk.map_err(|error| {
                 DirectFailure::Transport(upstream_error(format!(
                     "upstream stream broke: {}",
-                    error.without_url()
+                    super::upstream_http::describe(error)
                 )))
             })?;
-            if parser.pending_len() + chunk.len() > MAX_REPLY_BYTES {
-                return Err(DirectFailure::Failed(upstream_error(
-                    "upstream event larger than the limit",
-                )));
-            }
-            for event in parser.push(&chunk) {
+            let events = parser
+                .push(&chunk)
+                .map_err(|error| DirectFailure::Failed(upstream_error(error.to_string())))?;
+            for event in events {
                 if event.event != "message" || event.data.is_empty() {
                     continue;
                 }
@@ -536,7 +545,10 @@ async fn read_bounded(response: reqwest::Response) -> Result<Vec<u8>, DirectFail
     let mut chunks = response.bytes_stream();
     while let Some(chunk) = chunks.next().await {
         let chunk = chunk.map_err(|error| {
-            DirectFailure::Transport(upstream_error(format!("upstream reply broke: {error}")))
+            DirectFailure::Transport(upstream_error(format!(
+                "upstream reply broke: {}",
+                super::upstream_http::describe(error)
+            )))
         })?;
         if body.len() + chunk.len() > MAX_REPLY_BYTES {
             return Err(DirectFailure::Failed(upstream_error(

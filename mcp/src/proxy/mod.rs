@@ -2,6 +2,7 @@
 
 mod direct_call;
 mod sse_client;
+mod upstream_http;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -252,30 +253,73 @@ impl<C: Connector> Proxy<C> {
     }
 }
 
+/// Every upstream failure reaches the caller (and the log row) through here, so URLs are cut to
+/// their origin once for all of them: an upstream URL or its query may hold a secret.
 fn upstream_error(message: impl Into<String>) -> ErrorData {
-    ErrorData::internal_error(message.into(), None)
+    ErrorData::internal_error(upstream_http::redact_urls(&message.into()), None)
 }
 
 fn map_service_error(error: ServiceError) -> ErrorData {
     match error {
         // The upstream's own JSON-RPC error goes back unchanged.
-        ServiceError::McpError(error) => error,
+        ServiceError::McpError(mut error) => {
+            // The upstream's own words, but no URL of ours echoed back in them.
+            error.message = upstream_http::redact_urls(&error.message).into();
+            error
+        }
         other => upstream_error(format!("upstream failed: {other}")),
     }
+}
+
+/// The most pages and tools read from one upstream `tools/list`: an upstream that always
+/// names a next page (or sends huge pages) would otherwise be read, and kept, until the timeout.
+const MAX_TOOL_PAGES: usize = 64;
+const MAX_TOOLS: usize = 10_000;
+
+/// The upstream's tools, page by page, stopping at [`MAX_TOOL_PAGES`] or [`MAX_TOOLS`] (the
+/// tools read so far are served, and the cut is logged for the admin).
+async fn list_tools_bounded(
+    peer: &rmcp::service::Peer<RoleClient>,
+) -> Result<Vec<Tool>, ServiceError> {
+    let mut tools = Vec::new();
+    let mut cursor = None;
+    for _ in 0..MAX_TOOL_PAGES {
+        let params = rmcp::model::PaginatedRequestParams::default().with_cursor(cursor);
+        let page = peer.list_tools(Some(params)).await?;
+        tools.extend(page.tools);
+        if tools.len() >= MAX_TOOLS {
+            tools.truncate(MAX_TOOLS);
+            tracing::warn!(
+                limit = MAX_TOOLS,
+                "upstream tools/list cut at the tool limit"
+            );
+            return Ok(tools);
+        }
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            return Ok(tools);
+        }
+    }
+    tracing::warn!(
+        limit = MAX_TOOL_PAGES,
+        "upstream tools/list cut at the page limit"
+    );
+    Ok(tools)
 }
 
 #[async_trait]
 impl<C: Connector> ToolBackend for Proxy<C> {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         let upstream = self.upstream().await?;
-        match tokio::time::timeout(self.timeout, upstream.service.peer().list_all_tools()).await {
+        match tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer())).await
+        {
             Ok(Ok(tools)) => Ok(tools),
             Ok(Err(ServiceError::McpError(error))) => Err(error),
             // Listing is safe to repeat: reconnect once.
             Ok(Err(_)) | Err(_) => {
                 self.forget(&upstream).await;
                 let upstream = self.upstream().await?;
-                tokio::time::timeout(self.timeout, upstream.service.peer().list_all_tools())
+                tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer()))
                     .await
                     .map_err(|_| upstream_error("upstream tools/list timed out"))?
                     .map_err(map_service_error)
@@ -323,6 +367,12 @@ fn url_with_query(endpoint: &RemoteEndpoint, url: &str) -> Result<url::Url, Stri
         }
     }
     Ok(url)
+}
+
+fn policy(endpoint: &RemoteEndpoint) -> upstream_http::AddressPolicy {
+    upstream_http::AddressPolicy {
+        block_private_network: endpoint.block_private_network,
+    }
 }
 
 fn header_map(
@@ -375,6 +425,7 @@ struct StreamableConnector {
 impl Connector for StreamableConnector {
     async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
+        policy(&self.endpoint).check_url(&url)?;
         let endpoint_headers = header_map(&self.endpoint)?;
         let mut headers = endpoint_headers.clone();
         let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
@@ -394,7 +445,7 @@ impl Connector for StreamableConnector {
         let service = ProxyClient
             .serve(transport)
             .await
-            .map_err(|error| redact(&self.endpoint, error))?;
+            .map_err(|error| upstream_http::with_causes(&error))?;
         let direct = service.peer().peer_info().and_then(|info| {
             DirectRoute::new(
                 url,
@@ -418,8 +469,8 @@ impl StreamableProxy {
     pub fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
         Self(Proxy::new(
             StreamableConnector {
+                http: upstream_http::client(policy(&endpoint)),
                 endpoint,
-                http: reqwest::Client::new(),
             },
             timeout,
         ))
@@ -449,6 +500,7 @@ impl Connector for SseConnector {
 
     async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
+        policy(&self.endpoint).check_url(&url)?;
         let headers = header_map(&self.endpoint)?;
         let inner = sse_client::SseClientTransport::connect(
             self.http.clone(),
@@ -462,7 +514,7 @@ impl Connector for SseConnector {
         let service = ProxyClient
             .serve(transport)
             .await
-            .map_err(|error| redact(&self.endpoint, error))?;
+            .map_err(|error| upstream_http::with_causes(&error))?;
         // Legacy SSE answers on the GET stream, never on the POST: no direct calls.
         Ok(Live {
             service,
@@ -478,9 +530,8 @@ impl SseProxy {
     pub fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
         Self(Proxy::new(
             SseConnector {
+                http: upstream_http::client(policy(&endpoint)),
                 endpoint,
-                // No overall timeout: the SSE stream stays open for the connection's life.
-                http: reqwest::Client::new(),
             },
             timeout,
         ))

@@ -16,54 +16,125 @@ pub(crate) struct SseEvent {
     pub data: String,
 }
 
+/// The largest event an upstream may send (its data lines together, or one unfinished line),
+/// the same bound as a client's message: past it the stream is dropped, not buffered.
+pub(crate) const MAX_EVENT_BYTES: usize = 4 * 1024 * 1024;
+
+/// An upstream event (or a line) past [`MAX_EVENT_BYTES`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("upstream sse event larger than {0} bytes")]
+pub(crate) struct EventTooLarge(pub usize);
+
 /// Incremental SSE parser: feed byte chunks as they arrive, get complete events back.
-#[derive(Default)]
+///
+/// Linear in its input: each byte is searched for a line end once (`scanned` remembers how far
+/// the unfinished line was searched), and consumed lines are dropped once per chunk.
 pub(crate) struct SseParser {
     pending: Vec<u8>,
+    /// How much of `pending` is known to hold no line end.
+    scanned: usize,
     event: String,
-    data: Vec<String>,
+    data: String,
+    has_data: bool,
+    max_event_bytes: usize,
+    /// Bytes examined for line ends, over the parser's life: the work counter tests read.
+    bytes_examined: u64,
+}
+
+impl Default for SseParser {
+    fn default() -> Self {
+        Self::with_limit(MAX_EVENT_BYTES)
+    }
 }
 
 impl SseParser {
-    /// Bytes held back waiting for the end of their line.
-    pub fn pending_len(&self) -> usize {
-        self.pending.len()
+    pub fn with_limit(max_event_bytes: usize) -> Self {
+        Self {
+            pending: Vec::new(),
+            scanned: 0,
+            event: String::new(),
+            data: String::new(),
+            has_data: false,
+            max_event_bytes,
+            bytes_examined: 0,
+        }
     }
 
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
+    /// Bytes examined for line ends so far (each input byte at most once).
+    #[cfg(test)]
+    pub fn bytes_examined(&self) -> u64 {
+        self.bytes_examined
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<SseEvent>, EventTooLarge> {
         self.pending.extend_from_slice(chunk);
         let mut events = Vec::new();
-        while let Some(end) = self.pending.iter().position(|byte| *byte == b'\n') {
-            let line: Vec<u8> = self.pending.drain(..=end).collect();
-            let line = String::from_utf8_lossy(&line);
-            let line = line.trim_end_matches(['\n', '\r']);
-            if line.is_empty() {
-                if !self.data.is_empty() || !self.event.is_empty() {
-                    let event = std::mem::take(&mut self.event);
-                    events.push(SseEvent {
-                        event: if event.is_empty() {
-                            "message".to_owned()
-                        } else {
-                            event
-                        },
-                        data: self.data.join("\n"),
-                    });
-                    self.data.clear();
-                }
-                continue;
-            }
-            if line.starts_with(':') {
-                continue;
-            }
-            let (field, value) = line.split_once(':').unwrap_or((line, ""));
-            let value = value.strip_prefix(' ').unwrap_or(value);
-            match field {
-                "event" => value.clone_into(&mut self.event),
-                "data" => self.data.push(value.to_owned()),
-                _ => {}
-            }
+        let mut line_start = 0;
+        loop {
+            let unsearched = &self.pending[self.scanned..];
+            let found = unsearched.iter().position(|byte| *byte == b'\n');
+            self.bytes_examined += found.map_or(unsearched.len(), |at| at + 1) as u64;
+            let Some(offset) = found else {
+                self.scanned = self.pending.len();
+                break;
+            };
+            let end = self.scanned + offset;
+            let line = String::from_utf8_lossy(&self.pending[line_start..end]).into_owned();
+            line_start = end + 1;
+            self.scanned = line_start;
+            self.line(line.trim_end_matches('\r'), &mut events)?;
         }
-        events
+        if line_start > 0 {
+            self.pending.drain(..line_start);
+            self.scanned -= line_start;
+        }
+        if self.pending.len() + self.data.len() > self.max_event_bytes {
+            return Err(EventTooLarge(self.max_event_bytes));
+        }
+        Ok(events)
+    }
+
+    fn line(&mut self, line: &str, events: &mut Vec<SseEvent>) -> Result<(), EventTooLarge> {
+        if line.is_empty() {
+            if self.has_data || !self.event.is_empty() {
+                let event = std::mem::take(&mut self.event);
+                events.push(SseEvent {
+                    event: if event.is_empty() {
+                        "message".to_owned()
+                    } else {
+                        event
+                    },
+                    data: std::mem::take(&mut self.data),
+                });
+                self.has_data = false;
+            }
+            return Ok(());
+        }
+        if line.starts_with(':') {
+            return Ok(());
+        }
+        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        match field {
+            "event" => {
+                if value.len() > self.max_event_bytes {
+                    return Err(EventTooLarge(self.max_event_bytes));
+                }
+                value.clone_into(&mut self.event);
+            }
+            "data" => {
+                if self.data.len() + value.len() + 1 > self.max_event_bytes {
+                    return Err(EventTooLarge(self.max_event_bytes));
+                }
+                if self.has_data {
+                    self.data.push('\n');
+                }
+                self.data.push_str(value);
+                self.has_data = true;
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 
@@ -97,7 +168,10 @@ impl SseClientTransport {
         for (name, value) in &headers {
             request = request.header(name, value);
         }
-        let response = request.send().await.map_err(|error| error.to_string())?;
+        let response = request
+            .send()
+            .await
+            .map_err(super::upstream_http::describe)?;
         if !response.status().is_success() {
             return Err(format!("sse endpoint answered {}", response.status()));
         }
@@ -108,13 +182,23 @@ impl SseClientTransport {
             let Some(chunk) = body.next().await else {
                 return Err("sse stream ended before the endpoint event".to_owned());
             };
-            let chunk = chunk.map_err(|error| error.to_string())?;
-            let mut events = parser.push(&chunk).into_iter();
+            let chunk = chunk.map_err(super::upstream_http::describe)?;
+            let mut events = parser
+                .push(&chunk)
+                .map_err(|error| error.to_string())?
+                .into_iter();
             while let Some(event) = events.next() {
                 if event.event == "endpoint" {
                     let post_url = url
                         .join(event.data.trim())
                         .map_err(|error| format!("bad endpoint event: {error}"))?;
+                    // The configured headers (credentials) go only where the admin pointed.
+                    if !super::upstream_http::same_origin(&url, &post_url) {
+                        return Err(format!(
+                            "endpoint event names another origin ({}), refused",
+                            post_url.origin().ascii_serialization()
+                        ));
+                    }
                     early.extend(events);
                     break 'found post_url;
                 }
@@ -144,7 +228,15 @@ impl SseClientTransport {
                 }
             }
             while let Some(Ok(chunk)) = body.next().await {
-                for event in parser.push(&chunk) {
+                let events = match parser.push(&chunk) {
+                    Ok(events) => events,
+                    Err(error) => {
+                        // Dropping the stream ends the session; the next call reconnects.
+                        tracing::warn!(%error, "closing an sse upstream");
+                        return;
+                    }
+                };
+                for event in events {
                     if !deliver(event).await {
                         return;
                     }
@@ -177,7 +269,7 @@ impl Transport<RoleClient> for SseClientTransport {
             let response = request
                 .send()
                 .await
-                .map_err(|error| SseClientError::Post(error.without_url().to_string()))?;
+                .map_err(|error| SseClientError::Post(super::upstream_http::describe(error)))?;
             if response.status().is_success() {
                 Ok(())
             } else {
@@ -212,9 +304,12 @@ mod tests {
         assert!(
             parser
                 .push(b"event: endpoint\r\ndata: /messages?session")
+                .unwrap()
                 .is_empty()
         );
-        let events = parser.push(b"Id=1\r\n\r\n: keep-alive\n\ndata: {\"a\":\ndata: 1}\n\n");
+        let events = parser
+            .push(b"Id=1\r\n\r\n: keep-alive\n\ndata: {\"a\":\ndata: 1}\n\n")
+            .unwrap();
         assert_eq!(
             events,
             vec![
@@ -228,5 +323,81 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_long_line_in_small_chunks_is_examined_once() {
+        // Before: each chunk searched the whole unfinished line again (quadratic).
+        let mut parser = SseParser::default();
+        let line = vec![b'x'; 256 * 1024];
+        parser.push(b"data: ").unwrap();
+        for piece in line.chunks(64) {
+            assert!(parser.push(piece).unwrap().is_empty());
+        }
+        let events = parser.push(b"\n\n").unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].data.len(), line.len());
+        let total = (6 + line.len() + 2) as u64;
+        assert!(
+            parser.bytes_examined() <= total,
+            "{}",
+            parser.bytes_examined()
+        );
+    }
+
+    #[test]
+    fn an_endless_line_or_event_is_refused_at_the_limit() {
+        let mut parser = SseParser::with_limit(1024);
+        parser.push(b"data: ").unwrap();
+        let mut refused = false;
+        for _ in 0..64 {
+            if parser.push(&[b'y'; 100]).is_err() {
+                refused = true;
+                break;
+            }
+        }
+        assert!(refused, "an unfinished line past the limit is an error");
+        let mut parser = SseParser::with_limit(1024);
+        let mut refused = false;
+        for _ in 0..64 {
+            // Many short data lines of one event add up too.
+            if parser
+                .push(&[b"data: ".as_slice(), &[b'z'; 90], b"\n"].concat())
+                .is_err()
+            {
+                refused = true;
+                break;
+            }
+        }
+        assert!(refused, "an event's data past the limit is an error");
+    }
+
+    proptest::proptest! {
+        // 256 cases by default; PROPTEST_CASES=100000 runs longer.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(256)
+        ))]
+
+        /// Arbitrary bytes cut anywhere: no panic, each byte examined at most once, and the
+        /// same events whatever the cuts.
+        #[test]
+        fn arbitrary_bytes_parse_linearly_whatever_the_chunking(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096),
+            cuts in proptest::collection::vec(0usize..4096, 0..16),
+        ) {
+            let mut whole = SseParser::with_limit(1 << 20);
+            let expected = whole.push(&bytes);
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|cut| cut.min(bytes.len())).collect();
+            cuts.sort_unstable();
+            let mut parser = SseParser::with_limit(1 << 20);
+            let mut events = Vec::new();
+            let mut from = 0;
+            for cut in cuts.into_iter().chain([bytes.len()]) {
+                events.extend(parser.push(&bytes[from..cut]).unwrap());
+                from = cut;
+            }
+            proptest::prop_assert_eq!(Ok(events), expected);
+            proptest::prop_assert!(parser.bytes_examined() <= bytes.len() as u64);
+        }
     }
 }

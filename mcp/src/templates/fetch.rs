@@ -134,7 +134,7 @@ impl FetchServer {
                     }
                     source = current.source();
                 }
-                FetchError::Http(error.to_string())
+                FetchError::Http(error.without_url().to_string())
             })?;
             if response.status().is_redirection() {
                 let location = response
@@ -160,7 +160,8 @@ impl FetchServer {
             let mut truncated = false;
             let mut stream = response.bytes_stream();
             while let Some(chunk) = stream.next().await {
-                let chunk = chunk.map_err(|error| FetchError::Http(error.to_string()))?;
+                let chunk =
+                    chunk.map_err(|error| FetchError::Http(error.without_url().to_string()))?;
                 let room = self.max_response_bytes - body.len();
                 if chunk.len() > room {
                     body.extend_from_slice(&chunk[..room]);

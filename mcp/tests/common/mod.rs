@@ -69,6 +69,7 @@ pub fn caller(group: &str, token_id: i64, allow: Option<McpAllowList>) -> McpCal
         token_name: format!("token-{token_id}"),
         allow,
         record_details: true,
+        client_ip: None,
     }
 }
 
@@ -100,6 +101,7 @@ pub fn remote(url: String, headers: &[(&str, &str)]) -> RemoteEndpoint {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         query: BTreeMap::new(),
+        block_private_network: false,
     }
 }
 
