@@ -1,0 +1,341 @@
+//! Hostile clients against the whole server: slow headers, idle connections, too many connections, huge model names, reused request ids and unauthenticated scrapes each get a bounded answer, and a normal request is served afterwards.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failure is a failed test"
+)]
+
+mod support;
+
+use std::time::Duration;
+
+use hub::settings::Settings;
+use support::TestHub;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Settings with the listener's timeouts short enough for a test.
+fn listener_settings(edit: impl FnOnce(&mut Settings)) -> (Settings, tempfile::TempDir) {
+    let (mut settings, data_dir) = TestHub::settings();
+    settings.header_read_timeout_seconds = 30;
+    settings.idle_timeout_seconds = 30;
+    edit(&mut settings);
+    (settings, data_dir)
+}
+
+/// A client with no pooled connections, so each request opens its own.
+fn fresh_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap()
+}
+
+/// The server still answers an ordinary request.
+async fn assert_still_serving(hub: &TestHub) {
+    let response = fresh_client()
+        .get(hub.url("/api/status"))
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+/// Waits until the server closes `stream` (EOF or reset), reading and discarding what it sends.
+async fn closed_by_server(stream: &mut TcpStream) {
+    let mut buffer = [0_u8; 4096];
+    loop {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_headers_are_cut_by_the_header_timeout() {
+    let (settings, data_dir) = listener_settings(|settings| {
+        settings.header_read_timeout_seconds = 1;
+    });
+    let hub = TestHub::start_with(settings, data_dir).await;
+    let mut stream = TcpStream::connect(hub.addr).await.unwrap();
+    stream
+        .write_all(b"GET /api/status HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    // One header line a second, forever, until the server hangs up.
+    let trickle = tokio::spawn(async move {
+        for line in 0.. {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if writer
+                .write_all(format!("X-Slow-{line}: 1\r\n").as_bytes())
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
+    let closed = tokio::time::timeout(Duration::from_secs(3), async {
+        let mut buffer = [0_u8; 4096];
+        loop {
+            match reader.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    trickle.abort();
+    assert!(
+        closed.is_ok(),
+        "a connection trickling headers stayed open past 3x the header timeout"
+    );
+    assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_idle_http1_keep_alive_connection_is_closed() {
+    let (settings, data_dir) = listener_settings(|settings| {
+        settings.idle_timeout_seconds = 1;
+    });
+    let hub = TestHub::start_with(settings, data_dir).await;
+    let mut stream = TcpStream::connect(hub.addr).await.unwrap();
+    stream
+        .write_all(b"GET /api/status HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buffer = vec![0_u8; 4096];
+    let read = stream.read(&mut buffer).await.unwrap();
+    assert!(buffer[..read].starts_with(b"HTTP/1.1 200"));
+    let closed = tokio::time::timeout(Duration::from_secs(3), closed_by_server(&mut stream)).await;
+    assert!(
+        closed.is_ok(),
+        "an idle keep-alive connection stayed open past 3x the idle timeout"
+    );
+    assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_closed() {
+    let (settings, data_dir) = listener_settings(|settings| {
+        settings.idle_timeout_seconds = 1;
+    });
+    let hub = TestHub::start_with(settings, data_dir).await;
+    // Connects and never sends a byte: not even the protocol is known yet.
+    let mut stream = TcpStream::connect(hub.addr).await.unwrap();
+    let closed = tokio::time::timeout(Duration::from_secs(3), closed_by_server(&mut stream)).await;
+    assert!(
+        closed.is_ok(),
+        "a silent connection stayed open past 3x the idle timeout"
+    );
+    assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_idle_http2_connection_is_closed() {
+    let (settings, data_dir) = listener_settings(|settings| {
+        settings.idle_timeout_seconds = 1;
+    });
+    let hub = TestHub::start_with(settings, data_dir).await;
+    let stream = TcpStream::connect(hub.addr).await.unwrap();
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(stream),
+    )
+    .await
+    .unwrap();
+    let connection = tokio::spawn(connection);
+    let request = hyper::Request::get(hub.url("/api/status"))
+        .body(http_body_util::Empty::<bytes::Bytes>::new())
+        .unwrap();
+    let response = sender.send_request(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    drop(response);
+    let ended = tokio::time::timeout(Duration::from_secs(3), connection).await;
+    assert!(
+        ended.is_ok(),
+        "an idle HTTP/2 connection stayed open past 3x the idle timeout"
+    );
+    assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn beyond_max_connections_new_ones_wait_until_one_closes() {
+    let (settings, data_dir) = listener_settings(|settings| {
+        settings.max_connections = 2;
+    });
+    let hub = TestHub::start_with(settings, data_dir).await;
+    // The readiness probe's connection may still be closing: wait until both places are free.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let first = TcpStream::connect(hub.addr).await.unwrap();
+    let _second = TcpStream::connect(hub.addr).await.unwrap();
+    let refused = fresh_client()
+        .get(hub.url("/api/status"))
+        .timeout(Duration::from_secs(1))
+        .send()
+        .await;
+    assert!(
+        refused.is_err(),
+        "a third connection was served with max_connections = 2"
+    );
+    drop(first);
+    // A place is free again: the next connection is served.
+    assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn beyond_max_connections_per_address_new_ones_are_closed() {
+    let (settings, data_dir) = listener_settings(|settings| {
+        settings.max_connections_per_address = 1;
+    });
+    let hub = TestHub::start_with(settings, data_dir).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let held = TcpStream::connect(hub.addr).await.unwrap();
+    let mut second = TcpStream::connect(hub.addr).await.unwrap();
+    let closed = tokio::time::timeout(Duration::from_secs(3), closed_by_server(&mut second)).await;
+    assert!(
+        closed.is_ok(),
+        "a second connection from one address stayed open"
+    );
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
+
+const KEY: &str = "sk-abuse-listener-0001";
+
+/// One group `acme` with a balance, one token, one channel to `upstream_base` (an OpenAI
+/// `/v1` URL) and the priced model `gpt-4o-mini`.
+async fn relay_hub(upstream_base: &str, edit: impl FnOnce(&mut Settings)) -> TestHub {
+    let (mut settings, data_dir) = listener_settings(edit);
+    let path = data_dir.path().join("aiproxy.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "groups:\n  - id: acme\n    balance: 1000000\ntokens:\n  - group: acme\n    name: main\n    key: {KEY}\n\
+             channels:\n  - name: mock\n    type: openai\n    base_url: {upstream_base}\n    key: sk-upstream\n    models: [gpt-4o-mini]\n\
+             models:\n  - model: gpt-4o-mini\n    price: {{input_price: 1, output_price: 1, unit: 1}}\n"
+        ),
+    )
+    .unwrap();
+    settings.config_file_path = Some(path);
+    TestHub::start_with(settings, data_dir).await
+}
+
+async fn scrape(hub: &TestHub) -> String {
+    let response = fresh_client()
+        .get(hub.url("/metrics"))
+        .bearer_auth(support::ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn metrics_need_the_admin_key_on_the_main_port() {
+    let hub = TestHub::start().await;
+    let client = fresh_client();
+    let anonymous = client.get(hub.url("/metrics")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let wrong = client
+        .get(hub.url("/metrics"))
+        .bearer_auth("not-the-admin-key-at-all")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert!(scrape(&hub).await.ends_with("# EOF\n"));
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn metrics_listen_serves_metrics_alone_without_a_key() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let metrics_address = free.local_addr().unwrap();
+    drop(free);
+    let (mut settings, data_dir) = TestHub::settings();
+    settings.metrics_listen = Some(metrics_address);
+    let hub = TestHub::start_with(settings, data_dir).await;
+    let client = fresh_client();
+    let scraped = client
+        .get(format!("http://{metrics_address}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scraped.status(), 200);
+    assert!(scraped.text().await.unwrap().ends_with("# EOF\n"));
+    let other = client
+        .get(format!("http://{metrics_address}/api/status"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_huge_model_name_grows_neither_metrics_nor_log_rows() {
+    let upstream = support::mock_openai::MockOpenAi::start().await;
+    let hub = relay_hub(&upstream.base_url(), |_| {}).await;
+    let client = fresh_client();
+    // One configured request first, so the scrape has its series before the baseline.
+    let answer = client
+        .post(hub.url("/v1/chat/completions"))
+        .bearer_auth(KEY)
+        .json(&serde_json::json!({"model": "gpt-4o-mini",
+            "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    support::group_logs(&hub, "acme", 1).await;
+    let baseline = scrape(&hub).await.len();
+    let huge = "m".repeat(5 * 1024 * 1024);
+    for index in 0..3 {
+        let answer = client
+            .post(hub.url("/v1/chat/completions"))
+            .bearer_auth(KEY)
+            .json(&serde_json::json!({"model": format!("{huge}{index}"),
+                "messages": [{"role": "user", "content": "hi"}]}))
+            .timeout(Duration::from_secs(20))
+            .send()
+            .await
+            .unwrap();
+        // The answer's size is the relay's business; the hub's is what it keeps afterwards.
+        assert!(answer.status().is_client_error(), "{}", answer.status());
+    }
+    let rows = support::group_logs(&hub, "acme", 4).await;
+    assert_eq!(rows.len(), 4);
+    for row in &rows {
+        let text_bytes = row.requested_model.len()
+            + row.actual_model.len()
+            + row.error.len()
+            + row.request_id.len()
+            + row.endpoint.len()
+            + row.user.len();
+        assert!(
+            text_bytes <= 8 * 1024,
+            "a log row holds {text_bytes} bytes of text"
+        );
+    }
+    let grown = scrape(&hub).await.len();
+    assert!(
+        grown <= baseline + 8 * 1024,
+        "/metrics grew from {baseline} to {grown} bytes"
+    );
+    assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
