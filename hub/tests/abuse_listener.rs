@@ -339,3 +339,78 @@ async fn a_huge_model_name_grows_neither_metrics_nor_log_rows() {
     assert_still_serving(&hub).await;
     hub.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_reused_request_id_gives_one_row_per_request_and_one_charge_per_row() {
+    use hub::grpc::pb;
+    let upstream = support::mock_openai::MockOpenAi::start().await;
+    let hub = relay_hub(&upstream.base_url(), |_| {}).await;
+    let client = fresh_client();
+    for _ in 0..3 {
+        let answer = client
+            .post(hub.url("/v1/chat/completions"))
+            .bearer_auth(KEY)
+            .header("x-request-id", "same-id-every-time")
+            .json(
+                &serde_json::json!({"model": "gpt-4o-mini", "max_tokens": 10,
+                "messages": [{"role": "user", "content": "hi"}]}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        assert_eq!(answer.headers()["x-request-id"], "same-id-every-time");
+    }
+    let rows = support::group_logs(&hub, "acme", 3).await;
+    assert_eq!(rows.len(), 3, "one row per request");
+    let row_cost: f64 = rows
+        .iter()
+        .map(|row| row.cost.parse::<f64>().unwrap())
+        .sum();
+    assert!(row_cost > 0.0);
+    // The client's id finds every row it was given to.
+    let mut logs =
+        pb::log_service_client::LogServiceClient::new(support::control_channel(&hub).await);
+    let found = logs
+        .list_logs(support::admin(pb::ListLogsRequest {
+            filter: Some(pb::LogFilter {
+                request_id: Some("same-id-every-time".into()),
+                ..pb::LogFilter::default()
+            }),
+            page_size: 100,
+            page_token: String::new(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .logs;
+    assert_eq!(found.len(), 3);
+    assert!(
+        found
+            .iter()
+            .all(|row| row.request_id == "same-id-every-time")
+    );
+    let one = logs
+        .get_log(support::admin(pb::GetLogRequest {
+            request_id: "same-id-every-time".into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(one.log.is_some());
+    // Every charge has its row: the group paid exactly what the rows cost.
+    let group =
+        pb::group_service_client::GroupServiceClient::new(support::control_channel(&hub).await)
+            .get_group(support::admin(pb::GetGroupRequest { id: "acme".into() }))
+            .await
+            .unwrap()
+            .into_inner();
+    let balance: f64 = group.balance.parse().unwrap();
+    assert!(
+        (1_000_000.0 - balance - row_cost).abs() < 1e-9,
+        "charged {} for rows costing {row_cost}",
+        1_000_000.0 - balance
+    );
+    assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
