@@ -16,6 +16,7 @@ mod seed;
 mod sink;
 
 use std::fmt::Write as _;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -99,27 +100,36 @@ impl HubGovernor {
         }
     }
 
-    async fn admit_request(&self, request: AdmissionRequest<'_>) -> Result<Admission, Refusal> {
-        let watch_addresses =
-            self.config.ip_groups_threshold > 0 || self.config.ip_groups_ban_threshold > 0;
-        let ip = watch_addresses.then(|| request.client_ip.to_string());
-        if let Some(ip) = &ip
-            && self.config.ip_groups_ban_threshold > 0
-        {
-            match self.counters.banned(&ip_ban_key(ip)).await {
-                Ok(Some(left)) => {
-                    return Err(refusal(
-                        RefusalKind::AddressBlocked,
-                        "requests from this address are blocked for a while: it used too many groups"
-                            .to_owned(),
-                        Some(left),
-                        Vec::new(),
-                    ));
-                }
-                Ok(None) => {}
-                Err(error) => return Err(unavailable(&error)),
-            }
+    /// Refuses a client address blocked for using too many groups (`IP_GROUPS_BAN_THRESHOLD`).
+    /// Shared by every route that serves a tenant (relay requests, MCP calls), so a blocked
+    /// address is blocked everywhere.
+    pub async fn check_address(&self, ip: IpAddr) -> Result<(), Refusal> {
+        if self.config.ip_groups_ban_threshold == 0 {
+            return Ok(());
         }
+        match self.counters.banned(&ip_ban_key(ip)).await {
+            Ok(Some(left)) => Err(refusal(
+                RefusalKind::AddressBlocked,
+                "requests from this address are blocked for a while: it used too many groups"
+                    .to_owned(),
+                Some(left),
+                Vec::new(),
+            )),
+            Ok(None) => Ok(()),
+            Err(error) => Err(unavailable(&error)),
+        }
+    }
+
+    /// Counts `group_id` among the groups `ip` used this hour; alerts and blocks past the
+    /// thresholds. Off the request path. Shared like [`HubGovernor::check_address`].
+    pub fn note_address_group(&self, ip: IpAddr, group_id: &str) {
+        if self.config.ip_groups_threshold > 0 || self.config.ip_groups_ban_threshold > 0 {
+            self.watch_address(address_key(ip), group_id.to_owned());
+        }
+    }
+
+    async fn admit_request(&self, request: AdmissionRequest<'_>) -> Result<Admission, Refusal> {
+        self.check_address(request.client_ip).await?;
         let snapshot = self.snapshot.current();
         let caller = request.caller;
         let Some(group) = snapshot.group(&caller.group_id) else {
@@ -142,9 +152,7 @@ impl HubGovernor {
             time_zone: self.config.time_zone,
         };
         let plan = Plan::build(&inputs, request.count_input_tokens);
-        if let Some(ip) = ip {
-            self.watch_address(ip, caller.group_id.clone());
-        }
+        self.note_address_group(request.client_ip, &caller.group_id);
         let admitted = if plan.checks.is_empty() {
             None
         } else {
@@ -348,7 +356,7 @@ impl HubGovernor {
             };
             let groups = u32::try_from(groups).unwrap_or(u32::MAX);
             if ban_at > 0 && groups >= ban_at {
-                if let Err(error) = counters.ban(&ip_ban_key(&ip), IP_BAN).await {
+                if let Err(error) = counters.ban(&format!("ip:{ip}"), IP_BAN).await {
                     tracing::warn!(%error, "cannot block a client address");
                 }
                 tracing::warn!(
@@ -371,8 +379,24 @@ impl Governor for HubGovernor {
     }
 }
 
-fn ip_ban_key(ip: &str) -> String {
-    format!("ip:{ip}")
+fn ip_ban_key(ip: IpAddr) -> String {
+    format!("ip:{}", address_key(ip))
+}
+
+/// What a ban and the group count apply to: an IPv4 address (IPv4-mapped IPv6 included), or
+/// the /64 of an IPv6 address, since one client usually holds a whole /64 and could otherwise
+/// step to a fresh address for every group.
+fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let network = u128::from(v6) & !((1_u128 << 64) - 1);
+                format!("{}/64", std::net::Ipv6Addr::from(network))
+            }
+        },
+    }
 }
 
 fn refusal(
@@ -480,6 +504,16 @@ fn reset_text(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bans_cover_an_ipv6_64_and_ipv4_mapped_addresses() {
+        let key = |text: &str| address_key(text.parse().unwrap());
+        assert_eq!(key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(key("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:ffff:1:2:3"), key("2001:db8:1:2::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+    }
 
     #[test]
     fn reset_headers_read_like_openais() {
