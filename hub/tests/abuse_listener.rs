@@ -11,6 +11,7 @@ mod support;
 
 use std::time::Duration;
 
+use futures::StreamExt as _;
 use hub::settings::Settings;
 use support::TestHub;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -412,5 +413,66 @@ async fn a_reused_request_id_gives_one_row_per_request_and_one_charge_per_row() 
         1_000_000.0 - balance
     );
     assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
+
+/// An OpenAI-compatible upstream whose streamed answer pauses `pause` between its two chunks.
+async fn pausing_upstream(pause: Duration) -> String {
+    use axum::response::IntoResponse;
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(move || async move {
+            let chunk = |content: &str| {
+                format!(
+                    "data: {}\n\n",
+                    serde_json::json!({"id": "c1", "object": "chat.completion.chunk",
+                        "created": 1, "model": "gpt-4o-mini",
+                        "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": null}]})
+                )
+            };
+            let first = chunk("before-the-pause");
+            let second = chunk("after-the-pause");
+            let stream = futures::stream::iter([Ok::<_, std::io::Error>(first)]).chain(
+                futures::stream::once(async move {
+                    tokio::time::sleep(pause).await;
+                    Ok(format!("{second}data: [DONE]\n\n"))
+                }),
+            );
+            (
+                [("content-type", "text/event-stream")],
+                axum::body::Body::from_stream(stream),
+            )
+                .into_response()
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/v1")
+}
+
+#[tokio::test]
+async fn a_quiet_stream_outlives_the_idle_timeout() {
+    let upstream = pausing_upstream(Duration::from_millis(2500)).await;
+    let hub = relay_hub(&upstream, |settings| {
+        settings.idle_timeout_seconds = 1;
+        settings.header_read_timeout_seconds = 1;
+    })
+    .await;
+    let body = fresh_client()
+        .post(hub.url("/v1/chat/completions"))
+        .bearer_auth(KEY)
+        .json(&serde_json::json!({"model": "gpt-4o-mini", "stream": true,
+            "messages": [{"role": "user", "content": "hi"}]}))
+        .timeout(Duration::from_secs(20))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("before-the-pause"), "{body}");
+    assert!(body.contains("after-the-pause"), "{body}");
+    assert!(body.contains("[DONE]"), "{body}");
     hub.stop().await.unwrap();
 }
