@@ -271,6 +271,7 @@ pub async fn run(
         started,
         store: store.clone(),
         redis,
+        last_probe: Arc::default(),
     });
     let relay_routes = relay.router().layer(InFlightRequestsLayer::new(in_flight));
     let app = Router::new()

@@ -476,3 +476,35 @@ async fn a_quiet_stream_outlives_the_idle_timeout() {
     assert!(body.contains("[DONE]"), "{body}");
     hub.stop().await.unwrap();
 }
+
+/// The `aiproxy_db_pool_connections` gauge of a scrape.
+fn pool_connections(scrape: &str) -> u64 {
+    scrape
+        .lines()
+        .find_map(|line| line.strip_prefix("aiproxy_db_pool_connections "))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no pool gauge in {scrape}"))
+}
+
+#[tokio::test]
+async fn a_flood_of_anonymous_status_requests_does_not_take_the_database_pool() {
+    let database = support::TestDatabase::create().await;
+    let (mut settings, data_dir) = TestHub::settings();
+    settings.sql_dsn = Some(database.url());
+    let hub = TestHub::start_with(settings, data_dir).await;
+    let before = pool_connections(&scrape(&hub).await);
+    let client = reqwest::Client::new();
+    let requests = (0..200).map(|_| {
+        let client = client.clone();
+        let url = hub.url("/api/status");
+        async move { client.get(url).send().await.unwrap().status() }
+    });
+    let statuses = futures::future::join_all(requests).await;
+    assert!(statuses.iter().all(|status| *status == 200));
+    let after = pool_connections(&scrape(&hub).await);
+    assert!(
+        after <= before + 2,
+        "200 anonymous status requests opened the pool from {before} to {after} connections"
+    );
+    hub.stop().await.unwrap();
+}
