@@ -136,6 +136,11 @@ pub async fn serve(
     Ok(drained)
 }
 
+/// The HTTP/1 read buffer, which bounds a request head: hyper's default (about 400 KiB) times
+/// `MAX_CONNECTIONS` slow clients would be gigabytes held for headers no client of a gateway
+/// needs. HTTP/2 heads are bounded by hyper's 16 KiB header list limit.
+const MAX_HTTP1_BUFFER_BYTES: usize = 64 * 1024;
+
 fn connection_builder(config: &ListenerConfig) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     // hyper enforces the header timeout only when it has a timer.
@@ -143,6 +148,7 @@ fn connection_builder(config: &ListenerConfig) -> auto::Builder<TokioExecutor> {
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(config.header_read_timeout)
+        .max_buf_size(MAX_HTTP1_BUFFER_BYTES)
         .keep_alive(true);
     // Pings find peers that vanished without a FIN; the idle rule closes quiet ones.
     builder

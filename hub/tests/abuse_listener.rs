@@ -508,3 +508,22 @@ async fn a_flood_of_anonymous_status_requests_does_not_take_the_database_pool() 
     );
     hub.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_oversized_request_head_is_refused() {
+    let hub = TestHub::start().await;
+    let mut stream = TcpStream::connect(hub.addr).await.unwrap();
+    let padding = "a".repeat(100 * 1024);
+    let request = format!("GET /api/status HTTP/1.1\r\nHost: x\r\nX-Padding: {padding}\r\n\r\n");
+    // The server may stop reading before the whole head is written.
+    let _ = stream.write_all(request.as_bytes()).await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    assert!(
+        !answer.starts_with(b"HTTP/1.1 200"),
+        "a 100 KiB header was served: {}",
+        String::from_utf8_lossy(&answer[..answer.len().min(200)])
+    );
+    assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
