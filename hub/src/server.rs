@@ -394,6 +394,7 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         .headers()
         .get("x-request-id")
         .and_then(|value| value.to_str().ok())
+        .map(loggable_request_id)
         .unwrap_or_default();
     tracing::info_span!(
         "request",
@@ -401,6 +402,20 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         path = request.uri().path(),
         request_id,
     )
+}
+
+/// Longest client request id copied into log lines.
+const MAX_LOGGED_REQUEST_ID: usize = 128;
+
+/// A client's `x-request-id` as every log line of its request carries it: up to
+/// [`MAX_LOGGED_REQUEST_ID`] bytes of id characters, else nothing, so a client cannot make each
+/// of its log lines as large as a header may be, nor forge log syntax.
+fn loggable_request_id(id: &str) -> &str {
+    let sane = id.len() <= MAX_LOGGED_REQUEST_ID
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'));
+    if sane { id } else { "" }
 }
 
 /// Resolves on SIGTERM or SIGINT (Ctrl-C).
@@ -425,5 +440,19 @@ pub async fn termination_signal() {
     tokio::select! {
         () = interrupt => {}
         () = terminate => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_short_plain_request_ids_reach_log_lines() {
+        assert_eq!(loggable_request_id("abc-123_x.y"), "abc-123_x.y");
+        assert_eq!(loggable_request_id(&"a".repeat(128)).len(), 128);
+        assert_eq!(loggable_request_id(&"a".repeat(129)), "");
+        assert_eq!(loggable_request_id("a b"), "");
+        assert_eq!(loggable_request_id("a\"level\":\"error"), "");
     }
 }
