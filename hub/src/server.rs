@@ -34,6 +34,9 @@ pub struct ListenerConfig {
     /// A connection with no request in flight for this long is closed (HTTP/1 keep-alive and
     /// HTTP/2 alike). A response still streaming counts as in flight, however quiet.
     pub idle_timeout: Duration,
+    /// A request body must have arrived whole this long after its head: a client trickling a
+    /// body cannot hold a handler (and its connection) for ever.
+    pub body_read_timeout: Duration,
     /// Connections served at once; beyond it, accepting waits until one closes.
     pub max_connections: usize,
     /// Connections served at once from one peer address; beyond it, a new one is closed at
@@ -48,6 +51,7 @@ impl ListenerConfig {
             grace,
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
+            body_read_timeout: Duration::from_secs(120),
             max_connections: 10_000,
             max_connections_per_address: 0,
         }
@@ -111,6 +115,7 @@ pub async fn serve(
             app: app.clone(),
             builder: builder.clone(),
             idle_timeout: config.idle_timeout,
+            body_read_timeout: config.body_read_timeout,
             draining: draining.clone(),
             abandoned: abandoned.clone(),
             _held: (permit, address_slot, open_connections.clone()),
@@ -180,6 +185,7 @@ struct Connection {
     app: Router,
     builder: Arc<auto::Builder<TokioExecutor>>,
     idle_timeout: Duration,
+    body_read_timeout: Duration,
     /// Cancelled when shutdown starts: finish what is in flight, take nothing new.
     draining: CancellationToken,
     /// Cancelled when the grace period is over: drop the connection.
@@ -195,6 +201,7 @@ async fn serve_connection(connection: Connection) {
         app,
         builder,
         idle_timeout,
+        body_read_timeout,
         draining,
         abandoned,
         _held,
@@ -202,7 +209,13 @@ async fn serve_connection(connection: Connection) {
     let activity = Activity::new();
     let service = {
         let activity = activity.clone();
-        hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+        hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+            let mut request = request.map(|body| {
+                Body::new(Deadline {
+                    body,
+                    expires: Box::pin(tokio::time::sleep(body_read_timeout)),
+                })
+            });
             request.extensions_mut().insert(ConnectInfo(peer));
             let busy = activity.begin();
             let app = app.clone();
@@ -322,6 +335,43 @@ impl http_body::Body for Tracked {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
         Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// A request body that fails once its deadline passes before its end arrived.
+struct Deadline {
+    body: Incoming,
+    expires: Pin<Box<tokio::time::Sleep>>,
+}
+
+/// The error a reader of a body past its deadline sees.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive within the body read timeout")]
+struct BodyTooSlow;
+
+impl http_body::Body for Deadline {
+    type Data = Bytes;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::BoxError>>> {
+        match Pin::new(&mut self.body).poll_frame(cx) {
+            Poll::Ready(frame) => Poll::Ready(frame.map(|frame| frame.map_err(Into::into))),
+            Poll::Pending => match self.expires.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Some(Err(BodyTooSlow.into()))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
     }
 
     fn is_end_stream(&self) -> bool {

@@ -162,6 +162,10 @@ pub struct Settings {
     #[arg(long, env = "IDLE_TIMEOUT_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub idle_timeout_seconds: u64,
 
+    /// Seconds a request body has to arrive whole after its headers; a slower one fails the request.
+    #[arg(long, env = "BODY_READ_TIMEOUT_SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_read_timeout_seconds: u64,
+
     /// Connections served at once; beyond it the listener stops accepting until one closes.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: u64,
@@ -231,6 +235,7 @@ impl Settings {
             grace: self.shutdown_grace(),
             header_read_timeout: Duration::from_secs(self.header_read_timeout_seconds),
             idle_timeout: Duration::from_secs(self.idle_timeout_seconds),
+            body_read_timeout: Duration::from_secs(self.body_read_timeout_seconds),
             max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
             max_connections_per_address: usize::try_from(self.max_connections_per_address)
                 .unwrap_or(usize::MAX),
@@ -280,6 +285,7 @@ impl Default for Settings {
             config_poll_seconds: 5,
             header_read_timeout_seconds: 10,
             idle_timeout_seconds: 60,
+            body_read_timeout_seconds: 120,
             max_connections: 10_000,
             max_connections_per_address: 0,
             log_format: "text".into(),

@@ -527,3 +527,52 @@ async fn an_oversized_request_head_is_refused() {
     assert_still_serving(&hub).await;
     hub.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_trickled_request_body_is_cut_by_the_body_timeout() {
+    let upstream = support::mock_openai::MockOpenAi::start().await;
+    let hub = relay_hub(&upstream.base_url(), |settings| {
+        settings.body_read_timeout_seconds = 1;
+    })
+    .await;
+    let stream = TcpStream::connect(hub.addr).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    writer
+        .write_all(
+            format!(
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n\
+                 Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{"
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    // One byte of the body a second, far slower than the timeout allows.
+    let trickle = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if writer.write_all(b" ").await.is_err() {
+                return;
+            }
+        }
+    });
+    let answered = tokio::time::timeout(Duration::from_secs(3), async {
+        let mut buffer = vec![0_u8; 4096];
+        reader
+            .read(&mut buffer)
+            .await
+            .map(|read| buffer[..read].to_vec())
+    })
+    .await;
+    trickle.abort();
+    let answer = answered.expect("a trickled body held the request past 3x the body timeout");
+    let answer = answer.unwrap_or_default();
+    assert!(
+        !answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert_eq!(upstream.hits(), 0);
+    assert_still_serving(&hub).await;
+    hub.stop().await.unwrap();
+}
