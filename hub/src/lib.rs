@@ -298,21 +298,31 @@ pub async fn run(
         started,
         store: store.clone(),
         redis,
+        last_probe: Arc::default(),
     });
     let relay_routes = relay.router().layer(InFlightRequestsLayer::new(in_flight));
     let app = Router::new()
         .route("/api/status", get(status::status))
         .with_state(status_state)
-        .merge(
-            Router::new()
-                .route("/metrics", get(metrics::scrape))
-                .with_state(metrics),
-        )
+        .merge(metrics::router(metrics.clone(), Some(admin_key.clone())))
         .merge(relay_routes)
         .merge(panel::router())
         .nest("/mcp", mcp_routes)
         .merge(grpc_routes);
 
+    if let Some(address) = settings.metrics_listen {
+        // A private address serving only /metrics, without a key: what a Prometheus inside
+        // the network scrapes.
+        let metrics_listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on METRICS_LISTEN={address}"))?;
+        tokio::spawn(server::serve(
+            metrics_listener,
+            metrics::router(metrics, None),
+            background.clone().cancelled_owned(),
+            settings.listener(),
+        ));
+    }
     tracing::info!(
         listen = %listener.local_addr().map_or_else(|_| "?".into(), |addr| addr.to_string()),
         database = status::dialect_name(store.dialect()),
@@ -320,7 +330,7 @@ pub async fn run(
         ready_ms = started.elapsed().as_millis() as u64,
         "aiproxy is ready"
     );
-    let drained = server::serve(listener, app, shutdown, settings.shutdown_grace()).await?;
+    let drained = server::serve(listener, app, shutdown, settings.listener()).await?;
     background.cancel();
     // The router (and with it the relay's usage sink) is gone once serve returns; dropping the
     // relay lets the writer see the end of its queue and flush what is left.

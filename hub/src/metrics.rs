@@ -5,7 +5,8 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
@@ -17,12 +18,18 @@ use prometheus_client::registry::Registry;
 use relay::backend::UsageRecord;
 use tower_http::metrics::in_flight_requests::InFlightRequestsCounter;
 
+use crate::admin_key::AdminKey;
 use crate::usage_log::UsageLog;
 
 /// Distinct values kept per label before new ones are folded into [`OTHER`]: a tenant that
 /// invents model names must not be able to grow the scrape without bound.
 pub const MAX_LABEL_VALUES: usize = 500;
 pub const OTHER: &str = "_other";
+/// The model label of every request for a model without a model config: such names come from
+/// clients (anyone can send one, even unauthenticated), so none becomes a label of its own.
+pub const UNCONFIGURED: &str = "_unconfigured";
+/// Longest label value kept; a longer one is folded into [`OTHER`], whatever the count.
+pub const MAX_LABEL_BYTES: usize = 128;
 
 /// Latency buckets in seconds, from a cached hit to a long generation.
 const LATENCY_BUCKETS: [f64; 14] = [
@@ -203,19 +210,22 @@ impl Metrics {
         if seen.contains(value) {
             return value.to_owned();
         }
-        if seen.len() >= MAX_LABEL_VALUES {
+        if seen.len() >= MAX_LABEL_VALUES || value.len() > MAX_LABEL_BYTES {
             return OTHER.to_owned();
         }
         seen.insert(value.to_owned());
         value.to_owned()
     }
 
-    /// Accounts one finished request.
-    pub fn observe(&self, record: &UsageRecord) {
-        let model = self.bounded(
-            LabelDimension::Model,
-            record.requested_model.as_deref().unwrap_or("-"),
-        );
+    /// Accounts one finished request. `is_configured` says whether a model name has a model
+    /// config; other names are counted under [`UNCONFIGURED`].
+    pub fn observe(&self, record: &UsageRecord, is_configured: impl Fn(&str) -> bool) {
+        let model = match record.requested_model.as_deref() {
+            None => "-",
+            Some(model) if is_configured(model) => model,
+            Some(_) => UNCONFIGURED,
+        };
+        let model = self.bounded(LabelDimension::Model, model);
         let channel = self.bounded(
             LabelDimension::Channel,
             &record
@@ -307,9 +317,35 @@ impl Metrics {
     }
 }
 
-/// `GET /metrics`.
-pub async fn scrape(State(metrics): State<Arc<Metrics>>) -> Response {
-    match metrics.render() {
+/// `GET /metrics`, behind the admin key when `admin_key` is given (the main port), public
+/// otherwise (`METRICS_LISTEN`, an address the operator keeps private).
+pub fn router(metrics: Arc<Metrics>, admin_key: Option<AdminKey>) -> axum::Router {
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(scrape))
+        .with_state(Arc::new(ScrapeState { metrics, admin_key }))
+}
+
+struct ScrapeState {
+    metrics: Arc<Metrics>,
+    admin_key: Option<AdminKey>,
+}
+
+async fn scrape(State(state): State<Arc<ScrapeState>>, headers: HeaderMap) -> Response {
+    if let Some(admin_key) = &state.admin_key {
+        let presented = headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "));
+        if !presented.is_some_and(|presented| admin_key.matches(presented)) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(WWW_AUTHENTICATE, "Bearer")],
+                "/metrics requires authorization: Bearer <admin key> (or scrape METRICS_LISTEN)",
+            )
+                .into_response();
+        }
+    }
+    match state.metrics.render() {
         Ok(text) => (
             [(
                 CONTENT_TYPE,
@@ -318,11 +354,7 @@ pub async fn scrape(State(metrics): State<Arc<Metrics>>) -> Response {
             text,
         )
             .into_response(),
-        Err(_) => (
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "cannot encode metrics",
-        )
-            .into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "cannot encode metrics").into_response(),
     }
 }
 
@@ -372,8 +404,8 @@ mod tests {
     #[test]
     fn requests_tokens_and_latency_are_exported() {
         let metrics = Metrics::new();
-        metrics.observe(&record("gpt-4o", 200));
-        metrics.observe(&record("gpt-4o", 502));
+        metrics.observe(&record("gpt-4o", 200), |_| true);
+        metrics.observe(&record("gpt-4o", 502), |_| true);
         let text = metrics.render().unwrap();
         assert!(
             text.contains(r#"aiproxy_requests_total{model="gpt-4o",channel="3",group="acme",status_class="2xx"} 1"#),
@@ -395,7 +427,7 @@ mod tests {
     fn label_values_are_bounded() {
         let metrics = Metrics::new();
         for index in 0..(MAX_LABEL_VALUES * 4) {
-            metrics.observe(&record(&format!("model-{index}"), 200));
+            metrics.observe(&record(&format!("model-{index}"), 200), |_| true);
         }
         let text = metrics.render().unwrap();
         assert!(text.contains(r#"model="_other""#));
@@ -404,5 +436,25 @@ mod tests {
             .filter(|line| line.starts_with("aiproxy_requests_total{"))
             .count();
         assert!(series <= MAX_LABEL_VALUES * 3 + 1, "{series} series");
+    }
+
+    #[test]
+    fn unconfigured_and_long_model_names_never_become_labels() {
+        let metrics = Metrics::new();
+        let huge = "m".repeat(5 * 1024 * 1024);
+        for _ in 0..3 {
+            metrics.observe(&record(&huge, 404), |model| model == "gpt-4o");
+            metrics.observe(&record("invented", 404), |model| model == "gpt-4o");
+        }
+        // A configured name longer than any sane label is folded too.
+        metrics.observe(&record(&"c".repeat(MAX_LABEL_BYTES + 1), 200), |_| true);
+        let text = metrics.render().unwrap();
+        assert!(text.len() < 16 * 1024, "{} bytes", text.len());
+        assert!(!text.contains("invented"));
+        assert!(
+            text.contains(r#"aiproxy_requests_total{model="_unconfigured",channel="3",group="acme",status_class="4xx"} 6"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"model="_other""#));
     }
 }

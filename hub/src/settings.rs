@@ -62,6 +62,10 @@ pub struct Settings {
     #[arg(long, env = "LISTEN", default_value = "0.0.0.0:3000")]
     pub listen: SocketAddr,
 
+    /// A second address serving only GET /metrics, without a key (keep it private); on LISTEN, /metrics always requires the admin key.
+    #[arg(long, env = "METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// Admin key for the control plane. Generated and stored in DATA_DIR on first start when unset.
     #[arg(long, env = "ADMIN_KEY", hide_env_values = true)]
     pub admin_key: Option<String>,
@@ -172,6 +176,26 @@ pub struct Settings {
     #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 30)]
     pub shutdown_grace_seconds: u64,
 
+    /// Seconds an HTTP/1 client has to send a request's line and headers; a slower one is disconnected.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_seconds: u64,
+
+    /// Seconds a connection may stay open with no request in flight (HTTP/1 keep-alive and HTTP/2); a streaming answer is in flight however quiet it is.
+    #[arg(long, env = "IDLE_TIMEOUT_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_seconds: u64,
+
+    /// Seconds a request body has to arrive whole after its headers; a slower one fails the request.
+    #[arg(long, env = "BODY_READ_TIMEOUT_SECONDS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_read_timeout_seconds: u64,
+
+    /// Connections served at once; beyond it the listener stops accepting until one closes.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+
+    /// Connections served at once from one client address (the peer, not X-Forwarded-For); more are closed on accept. 0: no cap.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 0)]
+    pub max_connections_per_address: u64,
+
     /// Seconds between checks of the database's configuration revision, so changes made through another replica are picked up.
     #[arg(long, env = "CONFIG_POLL_SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
     pub config_poll_seconds: u64,
@@ -227,6 +251,19 @@ impl Settings {
         Duration::from_secs(self.shutdown_grace_seconds)
     }
 
+    /// What the listener enforces on connections.
+    pub fn listener(&self) -> crate::server::ListenerConfig {
+        crate::server::ListenerConfig {
+            grace: self.shutdown_grace(),
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_seconds),
+            idle_timeout: Duration::from_secs(self.idle_timeout_seconds),
+            body_read_timeout: Duration::from_secs(self.body_read_timeout_seconds),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+            max_connections_per_address: usize::try_from(self.max_connections_per_address)
+                .unwrap_or(usize::MAX),
+        }
+    }
+
     /// Settings for tests and embedding: every default, data in `data_dir`, listening on a loopback port chosen by the caller.
     pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Settings {
         let data_dir = data_dir.into();
@@ -243,6 +280,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             listen: SocketAddr::from(([0, 0, 0, 0], 3000)),
+            metrics_listen: None,
             admin_key: None,
             secret_key: None,
             secret_key_previous: None,
@@ -270,6 +308,11 @@ impl Default for Settings {
             max_body_bytes: 50 * 1024 * 1024,
             shutdown_grace_seconds: 30,
             config_poll_seconds: 5,
+            header_read_timeout_seconds: 10,
+            idle_timeout_seconds: 60,
+            body_read_timeout_seconds: 120,
+            max_connections: 10_000,
+            max_connections_per_address: 0,
             log_format: "text".into(),
             log_detail_max_bytes: 8 * 1024,
             notify_webhook_url: None,

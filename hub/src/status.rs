@@ -12,11 +12,27 @@ use crate::store::{Dialect, Store};
 /// How long the status page waits for the database before calling it unreachable.
 const STORAGE_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// How long one probe's answer is reused: the page needs no authentication, so without this
+/// every anonymous request would take a database connection (and a Redis round trip), and a
+/// flood of them would starve the pool the real traffic needs.
+const PROBE_REUSE: Duration = Duration::from_secs(1);
+
 #[derive(Clone)]
 pub struct StatusState {
     pub started: Instant,
     pub store: Store,
     pub redis: Option<redis::aio::ConnectionManager>,
+    /// The last probe: when, whether storage answered, whether Redis did. Behind an async
+    /// lock, so callers arriving during a probe wait for its answer instead of probing too.
+    pub last_probe: Arc<tokio::sync::Mutex<Option<Probe>>>,
+}
+
+/// What one probe of the backends found.
+#[derive(Clone, Copy, Debug)]
+pub struct Probe {
+    at: Instant,
+    storage: bool,
+    redis: Option<bool>,
 }
 
 #[derive(Debug, Serialize)]
@@ -35,7 +51,33 @@ pub struct ComponentStatus {
 }
 
 pub async fn status(State(state): State<Arc<StatusState>>) -> Json<StatusBody> {
-    let storage_reachable = tokio::time::timeout(STORAGE_PROBE_TIMEOUT, state.store.ping())
+    let probe = {
+        let mut last = state.last_probe.lock().await;
+        match *last {
+            Some(probe) if probe.at.elapsed() < PROBE_REUSE => probe,
+            _ => {
+                let probe = probe_backends(&state).await;
+                *last = Some(probe);
+                probe
+            }
+        }
+    };
+    Json(StatusBody {
+        version: env!("CARGO_PKG_VERSION"),
+        uptime_seconds: state.started.elapsed().as_secs(),
+        storage: ComponentStatus {
+            reachable: probe.storage,
+            backend: dialect_name(state.store.dialect()),
+        },
+        redis: probe.redis.map(|reachable| ComponentStatus {
+            reachable,
+            backend: "redis",
+        }),
+    })
+}
+
+async fn probe_backends(state: &StatusState) -> Probe {
+    let storage = tokio::time::timeout(STORAGE_PROBE_TIMEOUT, state.store.ping())
         .await
         .is_ok_and(|ping| ping.is_ok());
     let redis = match &state.redis {
@@ -47,21 +89,14 @@ pub async fn status(State(state): State<Arc<StatusState>>) -> Json<StatusBody> {
                 redis::cmd("PING").query_async::<String>(&mut connection),
             )
             .await;
-            Some(ComponentStatus {
-                reachable: ping.is_ok_and(|reply| reply.is_ok()),
-                backend: "redis",
-            })
+            Some(ping.is_ok_and(|reply| reply.is_ok()))
         }
     };
-    Json(StatusBody {
-        version: env!("CARGO_PKG_VERSION"),
-        uptime_seconds: state.started.elapsed().as_secs(),
-        storage: ComponentStatus {
-            reachable: storage_reachable,
-            backend: dialect_name(state.store.dialect()),
-        },
+    Probe {
+        at: Instant::now(),
+        storage,
         redis,
-    })
+    }
 }
 
 pub fn dialect_name(dialect: Dialect) -> &'static str {

@@ -135,7 +135,8 @@ impl UsageLog {
     /// Queues `entry` for writing. When the queue is full (the database is slower than the
     /// traffic or down, see [`QUEUE_CAPACITY`]) or the writer has stopped, the entry is
     /// refused: counted in [`WriterStats::dropped`], logged with its request id and alerted.
-    pub fn submit(&self, entry: LogEntry) {
+    pub fn submit(&self, mut entry: LogEntry) {
+        bound_texts(&mut entry.record);
         let (error, full) = match self.queue.try_send(entry) {
             Ok(()) => return,
             Err(mpsc::error::TrySendError::Full(entry)) => (entry, true),
@@ -164,6 +165,60 @@ impl UsageLog {
     pub fn stats(&self) -> &Arc<WriterStats> {
         &self.stats
     }
+}
+
+/// Longest ids kept (request ids, the upstream's request id), in bytes.
+pub const MAX_ID_BYTES: usize = 128;
+/// Longest names kept (models, group, token, user, endpoint path), in bytes.
+pub const MAX_NAME_BYTES: usize = 256;
+/// Longest error text kept, in bytes.
+pub const MAX_ERROR_BYTES: usize = 2048;
+/// Longest metadata JSON kept; longer is dropped whole, since a cut document would not parse.
+pub const MAX_METADATA_BYTES: usize = 8 * 1024;
+
+/// Cuts every text of `record` a client can choose (directly, or through an error message
+/// quoting it) to a fixed bound before it is queued, so neither the queue's memory nor a log
+/// row nor a summary key grows with what a client sends, whatever the caller checked.
+pub fn bound_texts(record: &mut UsageRecord) {
+    cut(&mut record.request_id, MAX_ID_BYTES);
+    for id in [&mut record.upstream_request_id].into_iter().flatten() {
+        cut(id, MAX_ID_BYTES);
+    }
+    cut(&mut record.endpoint, MAX_NAME_BYTES);
+    for name in [
+        &mut record.requested_model,
+        &mut record.upstream_model,
+        &mut record.group_id,
+        &mut record.token_name,
+        &mut record.user,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        cut(name, MAX_NAME_BYTES);
+    }
+    if let Some(error) = &mut record.error {
+        cut(error, MAX_ERROR_BYTES);
+    }
+    if record
+        .metadata
+        .as_ref()
+        .is_some_and(|metadata| metadata.len() > MAX_METADATA_BYTES)
+    {
+        record.metadata = None;
+    }
+}
+
+/// Shortens `text` to at most `max_bytes`, on a character boundary.
+fn cut(text: &mut String, max_bytes: usize) {
+    if text.len() <= max_bytes {
+        return;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
 }
 
 impl UsageSink for UsageLog {

@@ -419,6 +419,63 @@ async fn an_address_using_too_many_groups_is_blocked() {
     hub.stop().await.unwrap();
 }
 
+/// A chat from `forwarded` (an X-Forwarded-For the hub believes from loopback).
+async fn chat_from(hub: &TestHub, key: &str, forwarded: &str) -> Answer {
+    let response = reqwest::Client::new()
+        .post(hub.url("/v1/chat/completions"))
+        .bearer_auth(key)
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({"model": "gpt-4o-mini", "max_tokens": 10,
+            "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.json().await.unwrap_or(Value::Null);
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+#[tokio::test]
+async fn an_ipv6_client_stepping_through_its_64_is_blocked_as_one_address() {
+    let upstream = MockOpenAi::start().await;
+    let text = config(&upstream, "  - id: beta", "", "").replace(
+        "tokens:\n",
+        "tokens:\n  - group: beta\n    name: b\n    key: sk-governed-beta\n",
+    );
+    let hub = start(&text, |settings| {
+        settings.ip_groups_ban_threshold = 2;
+        settings.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    // Each group from a fresh address of the same /64.
+    assert_eq!(chat_from(&hub, KEY, "2001:db8:1:2::1").await.status, 200);
+    assert_eq!(
+        chat_from(&hub, "sk-governed-beta", "2001:db8:1:2::2")
+            .await
+            .status,
+        200
+    );
+    let mut blocked = None;
+    for attempt in 3..100 {
+        let answer = chat_from(&hub, KEY, &format!("2001:db8:1:2::{attempt:x}")).await;
+        if answer.status == 403 {
+            blocked = Some(answer);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let blocked = blocked.expect("stepping through a /64 escaped the block");
+    assert_refusal(&blocked, 403, "address_blocked");
+    // Another /64 is another client.
+    assert_eq!(chat_from(&hub, KEY, "2001:db8:1:3::1").await.status, 200);
+    hub.stop().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_tenant_cannot_see_or_use_another_tenants_models_or_logs() {
     let upstream = MockOpenAi::start().await;

@@ -65,6 +65,7 @@ async fn metrics_parse_and_count_relayed_requests() {
     }
     let text = client
         .get(hub.url("/metrics"))
+        .bearer_auth(support::ADMIN_KEY)
         .send()
         .await
         .unwrap()

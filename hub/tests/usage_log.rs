@@ -110,7 +110,7 @@ async fn check_every_record_is_written(store: Store) {
     assert_eq!(count, rows as i64);
     assert_eq!(tokens, 15 * rows as i64);
     let (model, ttfb, ip): (String, i64, String) = sqlx::query_as(
-        "SELECT actual_model, ttfb_ms, client_ip FROM request_logs WHERE request_id = $1",
+        "SELECT actual_model, ttfb_ms, client_ip FROM request_logs WHERE client_request_id = $1",
     )
     .bind("req-7")
     .fetch_one(store.pool())
@@ -335,8 +335,9 @@ async fn check_details(store: Store) {
     sink.submit(LogEntry::from(record(4)));
     writer.finish().await;
     let stored: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
-        "SELECT request_id, request_body, request_body_truncated, response_body, \
-         response_body_truncated FROM request_log_details ORDER BY request_id",
+        "SELECT l.client_request_id, d.request_body, d.request_body_truncated, d.response_body, \
+         d.response_body_truncated FROM request_log_details d \
+         JOIN request_logs l ON l.request_id = d.request_id ORDER BY l.client_request_id",
     )
     .fetch_all(store.pool())
     .await

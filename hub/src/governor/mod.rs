@@ -16,6 +16,7 @@ mod seed;
 mod sink;
 
 use std::fmt::Write as _;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -152,11 +153,11 @@ impl HubGovernor {
     }
 
     /// Refuses an address blocked for using too many groups (`IP_GROUPS_BAN_THRESHOLD`); hands
-    /// back the address to watch when either address threshold is set.
+    /// back the address key to watch ([`address_key`]) when either address threshold is set.
     async fn refuse_banned(&self, client_ip: std::net::IpAddr) -> Result<Option<String>, Refusal> {
         let watch_addresses =
             self.config.ip_groups_threshold > 0 || self.config.ip_groups_ban_threshold > 0;
-        let ip = watch_addresses.then(|| client_ip.to_string());
+        let ip = watch_addresses.then(|| address_key(client_ip));
         if let Some(ip) = &ip
             && self.config.ip_groups_ban_threshold > 0
         {
@@ -417,8 +418,25 @@ impl Governor for HubGovernor {
     }
 }
 
-fn ip_ban_key(ip: &str) -> String {
-    format!("ip:{ip}")
+/// The ban counter of an address key (see [`address_key`]).
+fn ip_ban_key(address: &str) -> String {
+    format!("ip:{address}")
+}
+
+/// What a ban and the group count apply to: an IPv4 address (IPv4-mapped IPv6 included), or
+/// the /64 of an IPv6 address, since one client usually holds a whole /64 and could otherwise
+/// step to a fresh address for every group.
+fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let network = u128::from(v6) & !((1_u128 << 64) - 1);
+                format!("{}/64", std::net::Ipv6Addr::from(network))
+            }
+        },
+    }
 }
 
 fn refusal(
@@ -526,6 +544,16 @@ fn reset_text(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bans_cover_an_ipv6_64_and_ipv4_mapped_addresses() {
+        let key = |text: &str| address_key(text.parse().unwrap());
+        assert_eq!(key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(key("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(key("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:ffff:1:2:3"), key("2001:db8:1:2::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+    }
 
     #[test]
     fn reset_headers_read_like_openais() {

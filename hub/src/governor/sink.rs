@@ -155,7 +155,9 @@ fn charged_cost(price: &crate::store::Price, record: &UsageRecord) -> Decimal {
 
 impl UsageSink for BillingSink {
     fn record(&self, mut record: UsageRecord) {
-        self.metrics.observe(&record);
+        let snapshot = self.snapshot.current();
+        self.metrics
+            .observe(&record, |model| snapshot.model_config(model).is_some());
         let reservation = record
             .grant
             .take()

@@ -74,7 +74,11 @@ impl Cursor {
 pub struct LogRow {
     pub id: i64,
     pub created_at: i64,
+    /// The id the client sent or was answered with (`x-request-id`); rows written before
+    /// client ids had a column of their own show their key here.
     pub request_id: String,
+    /// The row's own key, made by the server: unique even when a client reuses an id.
+    pub row_key: String,
     pub upstream_request_id: Option<String>,
     pub group_id: String,
     pub token_id: Option<i64>,
@@ -144,11 +148,12 @@ pub const LOG_COLUMNS: [&str; 28] = [
     "metadata",
 ];
 
-const SELECT_LOG: &str = "SELECT id, created_at, request_id, upstream_request_id, group_id, \
+const SELECT_LOG: &str = "SELECT id, created_at, COALESCE(client_request_id, request_id), \
+    upstream_request_id, group_id, \
     token_id, token_name, requested_model, actual_model, channel_id, endpoint, status_code, \
     error, input_tokens, output_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, \
     total_tokens, cost, ttfb_ms, total_ms, retries, client_ip, user_field, web_search_calls, \
-    cache_hit, metadata FROM request_logs";
+    cache_hit, metadata, request_id FROM request_logs";
 
 /// Up to `limit` logs matching `filter`, newest first, strictly after `after` in that order.
 /// Returns the rows and the cursor of the next page (`None` on the last page).
@@ -195,8 +200,15 @@ pub async fn get(
     store: &Store,
     request_id: &str,
 ) -> Result<Option<(LogRow, Option<LogDetail>)>, LogError> {
+    // The row's key, else the newest row the client gave this id.
     let mut sql = Sql::new(SELECT_LOG);
-    sql.push(" WHERE request_id = ").bind_text(request_id);
+    sql.push(" WHERE request_id = ")
+        .bind_text(request_id)
+        .push(" OR client_request_id = ")
+        .bind_text(request_id)
+        .push(" ORDER BY (request_id = ")
+        .bind_text(request_id)
+        .push(") DESC, created_at DESC, id DESC LIMIT 1");
     let Some(row) = sql.query().fetch_optional(store.pool()).await? else {
         return Ok(None);
     };
@@ -205,7 +217,7 @@ pub async fn get(
         "SELECT request_body, response_body, request_body_truncated, response_body_truncated \
          FROM request_log_details WHERE request_id = $1",
     )
-    .bind(request_id.to_owned())
+    .bind(log.row_key.clone())
     .fetch_optional(store.pool())
     .await?
     .map(|row| -> Result<LogDetail, sqlx::Error> {
@@ -311,7 +323,12 @@ fn push_filter(sql: &mut Sql, filter: &LogFilter) {
         }
     }
     if let Some(request_id) = &filter.request_id {
-        sql.push(" AND request_id = ").bind_text(request_id.clone());
+        // Either the row's key or the client's id, which several rows may share.
+        sql.push(" AND (request_id = ")
+            .bind_text(request_id.clone())
+            .push(" OR client_request_id = ")
+            .bind_text(request_id.clone())
+            .push(")");
     }
     if let Some(user) = &filter.user {
         sql.push(" AND user_field = ").bind_text(user.clone());
@@ -370,6 +387,7 @@ fn log_row(row: &AnyRow) -> Result<LogRow, sqlx::Error> {
         web_search_calls: row.try_get(25)?,
         cache_hit: row.try_get::<i64, _>(26)? != 0,
         metadata: row.try_get(27)?,
+        row_key: row.try_get(28)?,
     })
 }
 

@@ -61,14 +61,23 @@ async fn insert_rows(
     batch: &[LogEntry],
     created_at: i64,
 ) -> Result<(), sqlx::Error> {
+    // The row key is always the server's own: a client's id (kept as client_request_id) may
+    // repeat, and a repeated key would lose a row whose request was charged. A retried batch
+    // makes new keys, which is harmless: its failed transaction wrote nothing.
+    let keys: Vec<String> = batch
+        .iter()
+        .map(|_| uuid::Uuid::now_v7().simple().to_string())
+        .collect();
     let rows: Vec<LogRowOut<'_>> = batch
         .iter()
-        .map(|entry| LogRowOut::new(entry, created_at))
+        .zip(&keys)
+        .map(|(entry, key)| LogRowOut::new(entry, key, created_at))
         .collect();
     let details: Vec<DetailOut<'_>> = batch
         .iter()
-        .filter(|entry| keeps_detail(config, entry))
-        .map(|entry| DetailOut::new(entry, created_at, config.detail_max_bytes))
+        .zip(&keys)
+        .filter(|(entry, _)| keeps_detail(config, entry))
+        .map(|(entry, key)| DetailOut::new(entry, key, created_at, config.detail_max_bytes))
         .collect();
     match config.store.dialect() {
         Dialect::Postgres => {
@@ -107,6 +116,7 @@ fn keeps_detail(config: &WriterConfig, entry: &LogEntry) -> bool {
 struct LogRowOut<'a> {
     created_at: i64,
     request_id: Cow<'a, str>,
+    client_request_id: Cow<'a, str>,
     upstream_request_id: Option<Cow<'a, str>>,
     group_id: Cow<'a, str>,
     token_id: Option<i64>,
@@ -139,13 +149,14 @@ struct LogRowOut<'a> {
 }
 
 impl<'a> LogRowOut<'a> {
-    fn new(entry: &'a LogEntry, created_at: i64) -> LogRowOut<'a> {
+    fn new(entry: &'a LogEntry, key: &'a str, created_at: i64) -> LogRowOut<'a> {
         let record = &entry.record;
         let usage = &record.usage;
         let requested = record.requested_model.as_deref().unwrap_or_default();
         LogRowOut {
             created_at,
-            request_id: text(&record.request_id),
+            request_id: Cow::Borrowed(key),
+            client_request_id: text(&record.request_id),
             upstream_request_id: record.upstream_request_id.as_deref().map(text),
             group_id: text(record.group_id.as_deref().unwrap_or_default()),
             token_id: record.token_id,
@@ -191,13 +202,13 @@ struct DetailOut<'a> {
 }
 
 impl<'a> DetailOut<'a> {
-    fn new(entry: &'a LogEntry, created_at: i64, max_bytes: usize) -> DetailOut<'a> {
+    fn new(entry: &'a LogEntry, key: &'a str, created_at: i64, max_bytes: usize) -> DetailOut<'a> {
         let record = &entry.record;
         let (request_body, request_truncated) = body_text(record.request_body.as_ref(), max_bytes);
         let (response_body, response_truncated) =
             body_text(record.response_body.as_ref(), max_bytes);
         DetailOut {
-            request_id: text(&record.request_id),
+            request_id: Cow::Borrowed(key),
             created_at,
             request_body,
             response_body,
@@ -239,13 +250,13 @@ fn text(value: &str) -> Cow<'_, str> {
 }
 
 const INSERT_LOGS_POSTGRES: &str = "INSERT INTO request_logs (created_at, request_id, \
-    upstream_request_id, group_id, token_id, token_name, requested_model, actual_model, \
+    client_request_id, upstream_request_id, group_id, token_id, token_name, requested_model, actual_model, \
     channel_id, endpoint, status_code, error, input_tokens, output_tokens, cached_tokens, \
     cache_creation_tokens, reasoning_tokens, image_input_tokens, image_output_tokens, \
     audio_input_tokens, audio_output_tokens, total_tokens, cost, ttfb_ms, total_ms, retries, \
     client_ip, user_field, web_search_calls, cache_hit, metadata) \
     SELECT * FROM json_to_recordset($1::json) AS r(created_at BIGINT, request_id TEXT, \
-    upstream_request_id TEXT, group_id TEXT, token_id BIGINT, token_name TEXT, \
+    client_request_id TEXT, upstream_request_id TEXT, group_id TEXT, token_id BIGINT, token_name TEXT, \
     requested_model TEXT, actual_model TEXT, channel_id BIGINT, endpoint TEXT, \
     status_code BIGINT, error TEXT, input_tokens BIGINT, output_tokens BIGINT, \
     cached_tokens BIGINT, cache_creation_tokens BIGINT, reasoning_tokens BIGINT, \
@@ -278,16 +289,16 @@ async fn insert_json<T: Serialize>(
 }
 
 /// Bound values per row of each table.
-const LOG_VALUES: usize = 31;
+const LOG_VALUES: usize = 32;
 const DETAIL_VALUES: usize = 6;
-/// Rows per SQLite INSERT: 512 x 31 = 15,872 bound values, under SQLite's limit of 32,766,
+/// Rows per SQLite INSERT: 512 x 32 = 16,384 bound values, under SQLite's limit of 32,766,
 /// and few enough statements (one per 512 rows) that the round trips to SQLite's worker
 /// thread stop mattering. A full chunk always has the same text, so its prepared statement
 /// is reused from the connection's cache.
 const SQLITE_INSERT_ROWS: usize = 512;
 
 const INSERT_LOGS_SQLITE: &str = "INSERT INTO request_logs (created_at, request_id, \
-    upstream_request_id, group_id, token_id, token_name, requested_model, actual_model, \
+    client_request_id, upstream_request_id, group_id, token_id, token_name, requested_model, actual_model, \
     channel_id, endpoint, status_code, error, input_tokens, output_tokens, cached_tokens, \
     cache_creation_tokens, reasoning_tokens, image_input_tokens, image_output_tokens, \
     audio_input_tokens, audio_output_tokens, total_tokens, cost, ttfb_ms, total_ms, retries, \
@@ -328,6 +339,7 @@ async fn insert_logs_sqlite(
             query = query
                 .bind(row.created_at)
                 .bind(row.request_id.as_ref())
+                .bind(row.client_request_id.as_ref())
                 .bind(row.upstream_request_id.as_deref())
                 .bind(row.group_id.as_ref())
                 .bind(row.token_id)

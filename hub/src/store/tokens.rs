@@ -38,9 +38,15 @@ pub fn hash_key(key: &str) -> String {
     hex::encode(Sha256::digest(key.as_bytes()))
 }
 
-/// The first 8 characters of a key, shown so people can recognise it.
+/// Characters of a key shown at most, so people can recognise it.
+pub const MAX_PREFIX_CHARS: usize = 4;
+
+/// The start of a key shown in answers: at most [`MAX_PREFIX_CHARS`] and never more than a
+/// quarter of the key, so even a key of the shortest accepted length keeps most of itself
+/// secret (8 shown characters of an 8-character key were all of it).
 pub fn key_prefix(key: &str) -> String {
-    key.chars().take(8).collect()
+    let shown = (key.chars().count() / 4).min(MAX_PREFIX_CHARS);
+    key.chars().take(shown).collect()
 }
 
 impl Store {
@@ -385,4 +391,25 @@ fn from_row(row: &AnyRow) -> Result<Token, StoreError> {
         created_at: rows::int(row, "created_at")?,
         accessed_at: rows::opt_int(row, "accessed_at")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shown_prefix_is_never_most_of_a_key() {
+        for (key, shown) in [
+            ("sk-abcdefgh", "sk"),
+            ("sk-abcdefghi", "sk-"),
+            ("sk-acme-ci-0001", "sk-"),
+            ("sk-abcdefghijklm", "sk-a"),
+            ("sk-abcdefghijklmnopqrstuvwxyz", "sk-a"),
+        ] {
+            assert_eq!(key_prefix(key), shown, "{key}");
+            assert!(key_prefix(key).chars().count() * 4 <= key.chars().count());
+        }
+        let generated = generate_key();
+        assert_eq!(key_prefix(&generated), &generated[..MAX_PREFIX_CHARS]);
+    }
 }
