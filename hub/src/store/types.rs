@@ -225,7 +225,7 @@ pub struct Token {
     pub group_id: String,
     pub name: String,
     pub key_hash: String,
-    /// The key's first 8 characters, for display.
+    /// The start of the key, for display (at most 4 characters and a quarter of the key).
     pub key_prefix: String,
     pub status: Status,
     pub expires_at: Option<i64>,
@@ -260,7 +260,7 @@ pub struct Token {
 pub struct NewToken {
     pub group_id: String,
     pub name: String,
-    /// A caller-chosen key (at least 8 characters); generated when `None`.
+    /// A caller-chosen key (at least `validate::MIN_KEY_LEN` characters); generated when `None`.
     pub key: Option<String>,
     pub status: Status,
     pub expires_at: Option<i64>,
