@@ -383,7 +383,7 @@ async fn tokens_return_the_key_once_and_validate() {
         .into_inner();
     let token = created.token.unwrap();
     assert!(created.key.starts_with("sk-"));
-    assert_eq!(token.key_prefix, &created.key[..4]);
+    assert_eq!(token.key_prefix, &created.key[..8]);
     let dump = harness.store.load_all().await.unwrap();
     assert_eq!(dump.tokens[0].key_hash, hash_key(&created.key));
 

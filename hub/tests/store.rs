@@ -272,7 +272,7 @@ async fn tokens_keys_limits_and_updates(store: &Store) {
     assert_eq!(key.len(), 51);
     assert!(key[3..].chars().all(|c| c.is_ascii_alphanumeric()));
     assert_eq!(token.key_hash, hash_key(&key));
-    assert_eq!(token.key_prefix, &key[..4]);
+    assert_eq!(token.key_prefix, &key[..8]);
     assert_eq!(token.used_amount, Decimal::ZERO);
     let found = store.find_token_by_hash(&hash_key(&key)).await.unwrap();
     assert_eq!(found.map(|t| t.id), Some(token.id));

@@ -39,7 +39,7 @@ pub fn hash_key(key: &str) -> String {
 }
 
 /// Characters of a key shown at most, so people can recognise it.
-pub const MAX_PREFIX_CHARS: usize = 4;
+pub const MAX_PREFIX_CHARS: usize = 8;
 
 /// The start of a key shown in answers: at most [`MAX_PREFIX_CHARS`] and never more than a
 /// quarter of the key, so even a key of the shortest accepted length keeps most of itself
@@ -404,7 +404,9 @@ mod tests {
             ("sk-abcdefghi", "sk-"),
             ("sk-acme-ci-0001", "sk-"),
             ("sk-abcdefghijklm", "sk-a"),
-            ("sk-abcdefghijklmnopqrstuvwxyz", "sk-a"),
+            ("sk-abcdefghijklmnopqrstuvwxyz", "sk-abcd"),
+            ("sk-abcdefghijklmnopqrstuvwxyz0123", "sk-abcde"),
+            ("sk-abcdefghijklmnopqrstuvwxyz0123456789", "sk-abcde"),
         ] {
             assert_eq!(key_prefix(key), shown, "{key}");
             assert!(key_prefix(key).chars().count() * 4 <= key.chars().count());

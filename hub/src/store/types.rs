@@ -225,7 +225,7 @@ pub struct Token {
     pub group_id: String,
     pub name: String,
     pub key_hash: String,
-    /// The start of the key, for display (at most 4 characters and a quarter of the key).
+    /// The start of the key, for display (at most 8 characters and a quarter of the key).
     pub key_prefix: String,
     pub status: Status,
     pub expires_at: Option<i64>,
