@@ -38,6 +38,7 @@ const SECRETS: &[&str] = &[
     "openapi-secret-0008",
     "group-param-secret-0009",
     "base-url-secret-0010",
+    "url-query-secret-0011",
 ];
 
 /// The statements reading every sealed column as stored.
@@ -120,7 +121,8 @@ async fn write_secrets(store: &Store) {
     };
     store.put_group_override(&override_).await.unwrap();
     let mut remote = McpServer::new("remote", McpScope::Public, McpServerKind::ProxyStreamable);
-    remote.url = Some("http://127.0.0.1:9200/mcp".into());
+    // An upstream that takes its key in the URL the admin gave, not in `query`.
+    remote.url = Some("http://127.0.0.1:9200/mcp?api_key=url-query-secret-0011&v=2".into());
     remote.headers = BTreeMap::from([("X-Key".into(), "header-secret-0005".into())]);
     remote.query = BTreeMap::from([("key".into(), "query-secret-0006".into())]);
     store.create_mcp_server(&remote).await.unwrap();
@@ -208,6 +210,10 @@ async fn assert_reads_back(store: &Store) {
     let remote = store.get_mcp_server("remote").await.unwrap();
     assert_eq!(remote.headers["X-Key"], "header-secret-0005");
     assert_eq!(remote.query["key"], "query-secret-0006");
+    assert_eq!(
+        remote.url.as_deref(),
+        Some("http://127.0.0.1:9200/mcp?api_key=url-query-secret-0011&v=2")
+    );
     let clock = store.get_mcp_server("clock").await.unwrap();
     assert_eq!(clock.params["token"], "param-secret-0007");
     let api = store.get_mcp_server("api").await.unwrap();

@@ -418,7 +418,7 @@ impl Document {
                     group: server.group_id,
                     kind: Some(server.kind),
                     template: server.template,
-                    url: server.url,
+                    url: server.url.as_deref().map(secret::mask_url),
                     headers: secret::mask_map(&server.headers),
                     query: secret::mask_map(&server.query),
                     params: secret::mask_map(&server.params),
@@ -655,6 +655,9 @@ impl McpServerSpec {
         server.required_group_params = self.required_group_params.clone();
         match existing {
             Some(existing) => {
+                if let (Some(url), Some(stored)) = (&server.url, &existing.url) {
+                    server.url = Some(secret::keep_url_if_masked(url, stored));
+                }
                 server.headers = secret::unmask_map(&self.headers, &existing.headers);
                 server.query = secret::unmask_map(&self.query, &existing.query);
                 server.params = secret::unmask_map(&self.params, &existing.params);

@@ -95,7 +95,11 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
         group_id: server.group_id.clone().unwrap_or_default(),
         r#type: kind_pb(server.kind),
         template: server.template.clone().unwrap_or_default(),
-        url: server.url.clone().unwrap_or_default(),
+        url: server
+            .url
+            .as_deref()
+            .map(secret::mask_url)
+            .unwrap_or_default(),
         headers: secret::mask_map(&server.headers).into_iter().collect(),
         query: secret::mask_map(&server.query).into_iter().collect(),
         params: secret::mask_map(&server.params).into_iter().collect(),
@@ -209,7 +213,10 @@ fn merge(server: &mut McpServer, incoming: pb::McpServer, paths: &[String]) -> R
         server.template = non_empty(incoming.template);
     }
     if selected(paths, "url") {
-        server.url = non_empty(incoming.url);
+        server.url = non_empty(incoming.url).map(|url| match &server.url {
+            Some(stored) => secret::keep_url_if_masked(&url, stored),
+            None => url,
+        });
     }
     if selected(paths, "headers") {
         server.headers =

@@ -1,6 +1,6 @@
-//! Masking of stored secrets (channel keys and proxy URLs' passwords, MCP headers, query values
-//! and params, OpenAPI credentials, plugin settings' API keys) for every read API, and
-//! recognising a masked value sent back so it keeps the stored secret.
+//! Masking of stored secrets (channel keys, URLs' passwords and credential query values, MCP
+//! headers, query values and params, OpenAPI credentials, plugin settings' API keys) for every
+//! read API, and recognising a masked value sent back so it keeps the stored secret.
 
 use std::collections::BTreeMap;
 
@@ -183,21 +183,59 @@ pub fn unmask_credential_entries(
 }
 
 /// A URL with the credentials of its authority hidden: `http://user:****@host` for a password,
-/// `http://****@host` for a lone user part (often a token). URLs without either are unchanged.
+/// `http://****@host` for a lone user part (often a token), and the values of query parameters
+/// with credential-like names (`?api_key=****`), since an upstream may take its key there. URLs
+/// without any of these are unchanged.
 pub fn mask_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, path) = rest.split_at(authority_end);
-    let Some((userinfo, host)) = authority.rsplit_once('@') else {
-        return url.to_owned();
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{user}:{HIDDEN}@{host}"),
+            None => format!("{HIDDEN}@{host}"),
+        },
+        None => authority.to_owned(),
     };
-    let userinfo = match userinfo.split_once(':') {
-        Some((user, _password)) => format!("{user}:{HIDDEN}"),
-        None => HIDDEN.to_owned(),
+    format!("{scheme}://{authority}{}", mask_query(path))
+}
+
+/// `path` (what follows a URL's authority) with the values of credential-named query
+/// parameters hidden; the fragment is left as it is.
+fn mask_query(path: &str) -> String {
+    let Some(query_start) = path.find('?') else {
+        return path.to_owned();
     };
-    format!("{scheme}://{userinfo}@{host}{path}")
+    if path
+        .find('#')
+        .is_some_and(|fragment| fragment < query_start)
+    {
+        return path.to_owned();
+    }
+    let (head, query) = path.split_at(query_start + 1);
+    let (query, fragment) = match query.find('#') {
+        Some(fragment_start) => query.split_at(fragment_start),
+        None => (query, ""),
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) if !value.is_empty() && is_credential_query_name(name) => {
+                format!("{name}={HIDDEN}")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{head}{}{fragment}", pairs.join("&"))
+}
+
+/// A query parameter name, percent-decoded as a server would read it, that names a credential.
+fn is_credential_query_name(name: &str) -> bool {
+    url::form_urlencoded::parse(name.as_bytes())
+        .next()
+        .is_some_and(|(decoded, _)| is_credential_field(&decoded))
 }
 
 /// [`keep_if_masked`] for URLs masked with [`mask_url`].
@@ -252,6 +290,12 @@ mod tests {
             ),
             ("http://tok@proxy/x?a=b@c", "http://****@proxy/x?a=b@c"),
             ("not a url", "not a url"),
+            (
+                "https://h/mcp?api_key=k-1234567890&region=eu&Access%5FToken=t#k=v",
+                "https://h/mcp?api_key=****&region=eu&Access%5FToken=****#k=v",
+            ),
+            ("https://h/mcp?key=&debug", "https://h/mcp?key=&debug"),
+            ("https://h/a#x?token=t", "https://h/a#x?token=t"),
         ];
         for (url, masked) in cases {
             assert_eq!(mask_url(url), masked, "{url}");
@@ -264,6 +308,15 @@ mod tests {
         assert_eq!(
             keep_url_if_masked("http://other:new@proxy", stored),
             "http://other:new@proxy"
+        );
+        let stored = "https://h/mcp?api_key=k-1234567890";
+        assert_eq!(
+            keep_url_if_masked("https://h/mcp?api_key=****", stored),
+            stored
+        );
+        assert_eq!(
+            keep_url_if_masked("https://h/mcp?api_key=new", stored),
+            "https://h/mcp?api_key=new"
         );
 
         let stored = serde_json::json!({"web_search": {
