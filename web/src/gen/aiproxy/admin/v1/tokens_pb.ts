@@ -40,7 +40,7 @@ export type Token = Message<"aiproxy.admin.v1.Token"> & {
   name: string;
 
   /**
-   * The first 8 characters of the key, for recognising it.
+   * The start of the key, for recognising it: at most 8 characters and a quarter of the key.
    *
    * @generated from field: string key_prefix = 4;
    */
@@ -188,7 +188,7 @@ export type CreateTokenRequest = Message<"aiproxy.admin.v1.CreateTokenRequest"> 
   token?: Token | undefined;
 
   /**
-   * A key chosen by the caller (at least 8 characters); generated when absent.
+   * A key chosen by the caller (at least 12 characters); generated when absent.
    *
    * @generated from field: optional string key = 2;
    */
