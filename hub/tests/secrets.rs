@@ -587,6 +587,7 @@ async fn replicas_sharing_a_database_need_the_same_key() {
     }
     let (mut stranger, _dir) = TestHub::settings();
     stranger.sql_dsn = fixture.settings.sql_dsn.clone();
+    stranger.secret_key = None;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let outcome = hub::run(stranger, listener, std::future::pending()).await;
     let message = format!("{:#}", outcome.unwrap_err());

@@ -20,6 +20,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub const ADMIN_KEY: &str = "test-admin-key-0123456789";
+/// The secret key every test hub encrypts stored secrets with, so replicas of one test share
+/// their database as production replicas do (one `SECRET_KEY`); tests of generated keys unset it.
+pub const SECRET_KEY: &str = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
 
 pub struct TestHub {
     pub addr: SocketAddr,
@@ -30,11 +33,12 @@ pub struct TestHub {
 }
 
 impl TestHub {
-    /// Default settings on a fresh SQLite database, with the test admin key.
+    /// Default settings on a fresh SQLite database, with the test admin and secret keys.
     pub fn settings() -> (Settings, tempfile::TempDir) {
         let data_dir = tempfile::tempdir().unwrap();
         let mut settings = Settings::for_data_dir(data_dir.path());
         settings.admin_key = Some(ADMIN_KEY.into());
+        settings.secret_key = Some(SECRET_KEY.into());
         settings.shutdown_grace_seconds = 5;
         settings.config_poll_seconds = 1;
         (settings, data_dir)
