@@ -1,14 +1,14 @@
 //! The admin key: taken from ADMIN_KEY, or generated once into the data directory (mode 0600), and compared in constant time.
 
 use std::fmt;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+
+use crate::key_file::{KeyFile, read_or_generate};
 
 /// File name of the generated key inside the data directory.
 pub const ADMIN_KEY_FILE: &str = "admin_key";
@@ -82,32 +82,16 @@ impl AdminKey {
             ));
         }
         let path = data_dir.join(ADMIN_KEY_FILE);
-        let file_error = |source| AdminKeyError::File {
-            path: path.clone(),
-            source,
-        };
-        match std::fs::read_to_string(&path) {
-            Ok(stored) => {
-                return Ok((
-                    AdminKey::new(stored.trim().to_owned())?,
-                    AdminKeyOrigin::StoredFile,
-                ));
+        match read_or_generate(&path, generate_key) {
+            Ok(KeyFile::Stored(stored)) => Ok((
+                AdminKey::new(stored.trim().to_owned())?,
+                AdminKeyOrigin::StoredFile,
+            )),
+            Ok(KeyFile::Generated(generated)) => {
+                Ok((AdminKey::new(generated)?, AdminKeyOrigin::Generated(path)))
             }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(error) => return Err(file_error(error)),
+            Err(source) => Err(AdminKeyError::File { path, source }),
         }
-        std::fs::create_dir_all(data_dir).map_err(file_error)?;
-        let generated = generate_key();
-        // create_new: two processes starting at once must not overwrite each other's key.
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-            .map_err(file_error)?;
-        file.write_all(generated.as_bytes()).map_err(file_error)?;
-        file.sync_all().map_err(file_error)?;
-        Ok((AdminKey::new(generated)?, AdminKeyOrigin::Generated(path)))
     }
 }
 

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod declarative;
 pub mod governor;
 pub mod grpc;
+pub mod key_file;
 pub mod limits;
 pub mod logs;
 pub mod mcp_admin;

@@ -152,6 +152,7 @@ impl StoreTx {
     pub async fn create_mcp_server(&mut self, server: &McpServer) -> Result<McpServer, StoreError> {
         validate::mcp_server(server)?;
         self.check_owner_group(server).await?;
+        let sealed = SealedColumns::of(server, &self.sealer)?;
         let now = now_ms();
         sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
@@ -164,21 +165,10 @@ impl StoreTx {
         .bind(server.kind.as_str())
         .bind(server.template.clone())
         .bind(server.url.clone())
-        .bind(
-            self.sealer
-                .seal(COLUMN_HEADERS, &to_json(&server.headers)?)?,
-        )
-        .bind(self.sealer.seal(COLUMN_QUERY, &to_json(&server.query)?)?)
-        .bind(self.sealer.seal(COLUMN_PARAMS, &to_json(&server.params)?)?)
-        .bind(
-            server
-                .openapi
-                .as_ref()
-                .map(|openapi| -> Result<String, StoreError> {
-                    Ok(self.sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?)
-                })
-                .transpose()?,
-        )
+        .bind(sealed.headers)
+        .bind(sealed.query)
+        .bind(sealed.params)
+        .bind(sealed.openapi)
         .bind(server.status.as_str())
         .bind(decimal_text(server.price_per_call))
         .bind(to_json(&server.required_group_params)?)
@@ -194,6 +184,7 @@ impl StoreTx {
     pub async fn update_mcp_server(&mut self, server: &McpServer) -> Result<McpServer, StoreError> {
         validate::mcp_server(server)?;
         self.check_owner_group(server).await?;
+        let sealed = SealedColumns::of(server, &self.sealer)?;
         let result = sqlx::query(
             "UPDATE mcp_servers SET scope = $2, group_id = $3, type = $4, template = $5, \
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
@@ -205,21 +196,10 @@ impl StoreTx {
         .bind(server.kind.as_str())
         .bind(server.template.clone())
         .bind(server.url.clone())
-        .bind(
-            self.sealer
-                .seal(COLUMN_HEADERS, &to_json(&server.headers)?)?,
-        )
-        .bind(self.sealer.seal(COLUMN_QUERY, &to_json(&server.query)?)?)
-        .bind(self.sealer.seal(COLUMN_PARAMS, &to_json(&server.params)?)?)
-        .bind(
-            server
-                .openapi
-                .as_ref()
-                .map(|openapi| -> Result<String, StoreError> {
-                    Ok(self.sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?)
-                })
-                .transpose()?,
-        )
+        .bind(sealed.headers)
+        .bind(sealed.query)
+        .bind(sealed.params)
+        .bind(sealed.openapi)
         .bind(server.status.as_str())
         .bind(decimal_text(server.price_per_call))
         .bind(to_json(&server.required_group_params)?)
@@ -407,6 +387,29 @@ fn params_from_row(row: &AnyRow, sealer: &Sealer) -> Result<GroupMcpParams, Stor
         params,
         updated_at: rows::int(row, "updated_at")?,
     })
+}
+
+/// A server's secret-bearing columns as stored: JSON, sealed with each column's name.
+struct SealedColumns {
+    headers: String,
+    query: String,
+    params: String,
+    openapi: Option<String>,
+}
+
+impl SealedColumns {
+    fn of(server: &McpServer, sealer: &Sealer) -> Result<SealedColumns, StoreError> {
+        let openapi = match &server.openapi {
+            Some(openapi) => Some(sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?),
+            None => None,
+        };
+        Ok(SealedColumns {
+            headers: sealer.seal(COLUMN_HEADERS, &to_json(&server.headers)?)?,
+            query: sealer.seal(COLUMN_QUERY, &to_json(&server.query)?)?,
+            params: sealer.seal(COLUMN_PARAMS, &to_json(&server.params)?)?,
+            openapi,
+        })
+    }
 }
 
 fn sealed_json<T: serde::de::DeserializeOwned>(

@@ -9,8 +9,6 @@
 //! database was written with when it has the wrong one; it reveals nothing usable of the key.
 
 use std::fmt;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -21,6 +19,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError, rows};
+use crate::key_file::{KeyFile, read_or_generate};
 
 /// File name of the generated key inside the data directory.
 pub const SECRET_KEY_FILE: &str = "secret_key";
@@ -287,35 +286,17 @@ impl Sealer {
 
 fn stored_or_generated(data_dir: &Path) -> Result<(SecretKey, SecretKeyOrigin), SealError> {
     let path = data_dir.join(SECRET_KEY_FILE);
-    let file_error = |source| SealError::File {
-        path: path.clone(),
-        source,
-    };
-    match std::fs::read_to_string(&path) {
-        Ok(stored) => {
-            return Ok((
-                SecretKey::parse(&stored, "the secret key file")?,
-                SecretKeyOrigin::StoredFile(path),
-            ));
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-        Err(error) => return Err(file_error(error)),
+    match read_or_generate(&path, SecretKey::generate_text) {
+        Ok(KeyFile::Stored(stored)) => Ok((
+            SecretKey::parse(&stored, "the secret key file")?,
+            SecretKeyOrigin::StoredFile(path),
+        )),
+        Ok(KeyFile::Generated(generated)) => Ok((
+            SecretKey::parse(&generated, "the secret key file")?,
+            SecretKeyOrigin::Generated(path),
+        )),
+        Err(source) => Err(SealError::File { path, source }),
     }
-    std::fs::create_dir_all(data_dir).map_err(file_error)?;
-    let generated = SecretKey::generate_text();
-    // create_new: two processes starting at once must not overwrite each other's key.
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(file_error)?;
-    file.write_all(generated.as_bytes()).map_err(file_error)?;
-    file.sync_all().map_err(file_error)?;
-    Ok((
-        SecretKey::parse(&generated, "the secret key file")?,
-        SecretKeyOrigin::Generated(path),
-    ))
 }
 
 /// A column holding secrets, with the statements that read and rewrite it. The key columns are
