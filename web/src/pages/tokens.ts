@@ -31,7 +31,7 @@ function fields(token?: Token): Field[] {
     { kind: "number", name: "tpm", label: "TPM", value: token?.tpm?.toString() ?? "", hint: "empty: unlimited" },
     { kind: "number", name: "max_concurrency", label: "Max concurrency", value: token?.maxConcurrency?.toString() ?? "", hint: "empty: unlimited" },
     { kind: "datetime", name: "expires", label: "Expires", value: localFromMs(token?.expiresAtMs), hint: "empty: never" },
-    ...(token ? [] : [{ kind: "password", name: "key", label: "Key", hint: "empty: generated (at least 12 characters)" } as Field]),
+    ...(token ? [] : [{ kind: "password", name: "key", label: "Key", hint: "empty: generated (at least 8 characters)" } as Field]),
   ];
 }
 

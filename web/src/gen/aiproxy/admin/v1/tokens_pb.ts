@@ -188,7 +188,7 @@ export type CreateTokenRequest = Message<"aiproxy.admin.v1.CreateTokenRequest"> 
   token?: Token | undefined;
 
   /**
-   * A key chosen by the caller (at least 12 characters); generated when absent.
+   * A key chosen by the caller (at least 8 characters); generated when absent.
    *
    * @generated from field: optional string key = 2;
    */
