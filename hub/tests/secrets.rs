@@ -39,6 +39,7 @@ const SECRETS: &[&str] = &[
     "group-param-secret-0009",
     "base-url-secret-0010",
     "url-query-secret-0011",
+    "openapi-url-secret-0012",
 ];
 
 /// The statements reading every sealed column as stored.
@@ -133,7 +134,7 @@ async fn write_secrets(store: &Store) {
     let mut api = McpServer::new("api", McpScope::Public, McpServerKind::Openapi);
     api.openapi = Some(OpenApiSource {
         spec: Some("openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n".into()),
-        base_url: Some("http://127.0.0.1:9300".into()),
+        base_url: Some("http://127.0.0.1:9300/?api_key=openapi-url-secret-0012".into()),
         credentials: BTreeMap::from([("api_key".into(), "openapi-secret-0008".into())]),
         ..OpenApiSource::default()
     });
@@ -216,10 +217,11 @@ async fn assert_reads_back(store: &Store) {
     );
     let clock = store.get_mcp_server("clock").await.unwrap();
     assert_eq!(clock.params["token"], "param-secret-0007");
-    let api = store.get_mcp_server("api").await.unwrap();
+    let api = store.get_mcp_server("api").await.unwrap().openapi.unwrap();
+    assert_eq!(api.credentials["api_key"], "openapi-secret-0008");
     assert_eq!(
-        api.openapi.unwrap().credentials["api_key"],
-        "openapi-secret-0008"
+        api.base_url.as_deref(),
+        Some("http://127.0.0.1:9300/?api_key=openapi-url-secret-0012")
     );
     let params = store.get_group_mcp_params("remote", "acme").await.unwrap();
     assert_eq!(params.params["header:X-Key"], "group-param-secret-0009");

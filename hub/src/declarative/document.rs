@@ -422,10 +422,7 @@ impl Document {
                     headers: secret::mask_map(&server.headers),
                     query: secret::mask_map(&server.query),
                     params: secret::mask_map(&server.params),
-                    openapi: server.openapi.map(|source| OpenApiSource {
-                        credentials: secret::mask_map(&source.credentials),
-                        ..source
-                    }),
+                    openapi: server.openapi.as_ref().map(secret::mask_openapi),
                     status: Some(server.status),
                     price_per_call: Some(server.price_per_call).filter(|price| !price.is_zero()),
                     required_group_params: server.required_group_params,
@@ -661,15 +658,10 @@ impl McpServerSpec {
                 server.headers = secret::unmask_map(&self.headers, &existing.headers);
                 server.query = secret::unmask_map(&self.query, &existing.query);
                 server.params = secret::unmask_map(&self.params, &existing.params);
-                let stored = existing
+                server.openapi = self
                     .openapi
-                    .as_ref()
-                    .map(|source| source.credentials.clone())
-                    .unwrap_or_default();
-                server.openapi = self.openapi.clone().map(|source| OpenApiSource {
-                    credentials: secret::unmask_map(&source.credentials, &stored),
-                    ..source
-                });
+                    .clone()
+                    .map(|source| secret::unmask_openapi(source, existing.openapi.as_ref()));
             }
             None => {
                 server.headers = self.headers.clone();

@@ -103,15 +103,18 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
         headers: secret::mask_map(&server.headers).into_iter().collect(),
         query: secret::mask_map(&server.query).into_iter().collect(),
         params: secret::mask_map(&server.params).into_iter().collect(),
-        openapi: server.openapi.as_ref().map(|source| pb::OpenApiSource {
-            spec: source.spec.clone().unwrap_or_default(),
-            spec_url: source.spec_url.clone().unwrap_or_default(),
-            base_url: source.base_url.clone().unwrap_or_default(),
-            allow_private_network: source.allow_private_network,
-            credentials: secret::mask_map(&source.credentials).into_iter().collect(),
-            include_operations: source.include_operations.clone(),
-            exclude_operations: source.exclude_operations.clone(),
-            compact: source.compact,
+        openapi: server.openapi.as_ref().map(|source| {
+            let source = secret::mask_openapi(source);
+            pb::OpenApiSource {
+                spec: source.spec.unwrap_or_default(),
+                spec_url: source.spec_url.unwrap_or_default(),
+                base_url: source.base_url.unwrap_or_default(),
+                allow_private_network: source.allow_private_network,
+                credentials: source.credentials.into_iter().collect(),
+                include_operations: source.include_operations,
+                exclude_operations: source.exclude_operations,
+                compact: source.compact,
+            }
         }),
         status: status_pb(server.status),
         created_at_ms: server.created_at,
@@ -230,21 +233,17 @@ fn merge(server: &mut McpServer, incoming: pb::McpServer, paths: &[String]) -> R
     }
     if selected(paths, "openapi") {
         server.openapi = incoming.openapi.map(|source| {
-            let stored = server
-                .openapi
-                .as_ref()
-                .map(|old| old.credentials.clone())
-                .unwrap_or_default();
-            OpenApiSource {
+            let incoming = OpenApiSource {
                 spec: non_empty(source.spec),
                 spec_url: non_empty(source.spec_url),
                 base_url: non_empty(source.base_url),
                 allow_private_network: source.allow_private_network,
-                credentials: secret::unmask_map(&source.credentials.into_iter().collect(), &stored),
+                credentials: source.credentials.into_iter().collect(),
                 include_operations: source.include_operations,
                 exclude_operations: source.exclude_operations,
                 compact: source.compact,
-            }
+            };
+            secret::unmask_openapi(incoming, server.openapi.as_ref())
         });
     }
     if selected(paths, "status") {

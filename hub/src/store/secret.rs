@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::types::OpenApiSource;
+
 /// Secrets shorter than this show nothing of themselves: 4 + 4 visible characters of a short
 /// secret would reveal most of it.
 const MIN_PARTIAL_LEN: usize = 12;
@@ -244,6 +246,35 @@ pub fn keep_url_if_masked(incoming: &str, stored: &str) -> String {
         stored.to_owned()
     } else {
         incoming.to_owned()
+    }
+}
+
+/// An OpenAPI source as read back: its credentials masked, and the credential query values of
+/// its document and API URLs (a `spec_url` or `base_url` may carry a key).
+pub fn mask_openapi(source: &OpenApiSource) -> OpenApiSource {
+    OpenApiSource {
+        spec_url: source.spec_url.as_deref().map(mask_url),
+        base_url: source.base_url.as_deref().map(mask_url),
+        credentials: mask_map(&source.credentials),
+        ..source.clone()
+    }
+}
+
+/// `incoming` with every value that is the mask of the `stored` one (see [`mask_openapi`])
+/// replaced by the stored secret.
+pub fn unmask_openapi(incoming: OpenApiSource, stored: Option<&OpenApiSource>) -> OpenApiSource {
+    let Some(stored) = stored else {
+        return incoming;
+    };
+    let keep = |incoming: Option<String>, stored: Option<&str>| match (incoming, stored) {
+        (Some(incoming), Some(stored)) => Some(keep_url_if_masked(&incoming, stored)),
+        (incoming, _) => incoming,
+    };
+    OpenApiSource {
+        spec_url: keep(incoming.spec_url, stored.spec_url.as_deref()),
+        base_url: keep(incoming.base_url, stored.base_url.as_deref()),
+        credentials: unmask_map(&incoming.credentials, &stored.credentials),
+        ..incoming
     }
 }
 
