@@ -212,13 +212,8 @@ impl ToolCallGate for McpBridge {
     }
 
     fn admit_listing<'a>(&'a self, caller: &'a McpCaller) -> AdmitFuture<'a> {
-        Box::pin(async move {
-            self.calls
-                .governor
-                .admit_mcp_session(caller.token_id)
-                .await
-                .map_err(tool_call_refusal)
-        })
+        // A listing reaches every upstream: it costs what opening a session costs.
+        self.admit_session(caller)
     }
 }
 

@@ -247,14 +247,7 @@ impl Plan {
             estimated_tokens: 0,
         };
         let token_id = inputs.token_id;
-        if let Some(limit) = positive(inputs.token.and_then(|t| t.rpm)) {
-            plan.rate(
-                Purpose::TokenRequests,
-                format!("rpm:t:{token_id}"),
-                limit,
-                1,
-            );
-        }
+        plan.push_token_requests(token_id, inputs.token);
         plan.push_in_flight(inputs.group, token_id, inputs.token);
         plan
     }
@@ -278,14 +271,7 @@ impl Plan {
             estimated_tokens: 0,
         };
         let token_id = inputs.token_id;
-        if let Some(limit) = positive(inputs.token.and_then(|t| t.rpm)) {
-            plan.rate(
-                Purpose::TokenRequests,
-                format!("rpm:t:{token_id}"),
-                limit,
-                1,
-            );
-        }
+        plan.push_token_requests(token_id, inputs.token);
         plan.push_in_flight(inputs.group, token_id, inputs.token);
         let amount = if inputs.billing_enabled {
             to_nanos(inputs.price_per_call)
@@ -315,15 +301,20 @@ impl Plan {
             save_detail: false,
             estimated_tokens: 0,
         };
+        plan.push_token_requests(token_id, token);
+        plan
+    }
+
+    /// One request against the token's requests per minute, when the token has that limit.
+    fn push_token_requests(&mut self, token_id: i64, token: Option<&TokenLimits>) {
         if let Some(limit) = positive(token.and_then(|t| t.rpm)) {
-            plan.rate(
+            self.rate(
                 Purpose::TokenRequests,
                 format!("rpm:t:{token_id}"),
                 limit,
                 1,
             );
         }
-        plan
     }
 
     fn push_in_flight(&mut self, group: &Group, token_id: i64, token: Option<&TokenLimits>) {
