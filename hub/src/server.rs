@@ -213,7 +213,8 @@ async fn serve_connection(connection: Connection) {
             let mut request = request.map(|body| {
                 Body::new(Deadline {
                     body,
-                    expires: Box::pin(tokio::time::sleep(body_read_timeout)),
+                    expires_at: Instant::now() + body_read_timeout,
+                    timer: None,
                 })
             });
             request.extensions_mut().insert(ConnectInfo(peer));
@@ -349,7 +350,10 @@ impl http_body::Body for Tracked {
 /// A request body that fails once its deadline passes before its end arrived.
 struct Deadline {
     body: Incoming,
-    expires: Pin<Box<tokio::time::Sleep>>,
+    expires_at: Instant,
+    /// Armed the first time the body has to wait: a body that is there whenever it is read
+    /// (most requests) costs no timer.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 /// The error a reader of a body past its deadline sees.
@@ -367,10 +371,16 @@ impl http_body::Body for Deadline {
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::BoxError>>> {
         match Pin::new(&mut self.body).poll_frame(cx) {
             Poll::Ready(frame) => Poll::Ready(frame.map(|frame| frame.map_err(Into::into))),
-            Poll::Pending => match self.expires.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Some(Err(BodyTooSlow.into()))),
-                Poll::Pending => Poll::Pending,
-            },
+            Poll::Pending => {
+                let expires_at = self.expires_at;
+                let timer = self
+                    .timer
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(expires_at)));
+                match timer.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(BodyTooSlow.into()))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
         }
     }
 

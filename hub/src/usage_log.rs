@@ -211,14 +211,8 @@ pub fn bound_texts(record: &mut UsageRecord) {
 
 /// Shortens `text` to at most `max_bytes`, on a character boundary.
 fn cut(text: &mut String, max_bytes: usize) {
-    if text.len() <= max_bytes {
-        return;
-    }
-    let mut end = max_bytes;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.truncate(end);
+    let kept = relay::prefix_within(text, max_bytes).len();
+    text.truncate(kept);
 }
 
 impl UsageSink for UsageLog {

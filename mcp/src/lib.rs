@@ -52,6 +52,7 @@ pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use hub::{ClientIp, McpHub, McpHubOptions};
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
 pub use openapi::{OpenApiCheck, OpenApiError, check_openapi};
+pub use proxy::redact_secrets;
 pub use sessions::{MemorySessionStore, SessionRecord, SessionStore, SessionStoreError};
 pub use sse_server::{
     LocalSseSessions, SseDeliveryError, SseInbound, SseSessionHandle, SseSessionRegistry,

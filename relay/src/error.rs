@@ -98,11 +98,20 @@ pub fn truncated(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_owned();
     }
-    let mut end = max.saturating_sub('…'.len_utf8());
+    format!(
+        "{}…",
+        prefix_within(text, max.saturating_sub('…'.len_utf8()))
+    )
+}
+
+/// The longest start of `text` that is at most `max_bytes` long and ends on a character
+/// boundary: how every bound on client- or upstream-chosen text cuts it.
+pub fn prefix_within(text: &str, max_bytes: usize) -> &str {
+    let mut end = text.len().min(max_bytes);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &text[..end])
+    &text[..end]
 }
 
 impl RelayError {

@@ -22,7 +22,7 @@ mod usage;
 
 pub use client_ip::client_ip;
 pub use config::{BanPolicy, RelayBuildError, RelayConfig, Timeouts};
-pub use error::{ErrorBody, Fault, RelayError};
+pub use error::{ErrorBody, Fault, RelayError, prefix_within};
 pub use health::{Availability, ChannelHealth, InMemoryHealth, Outcome, PairKey};
 pub use relay::Relay;
 pub use responses_index::{InMemoryResponseIndex, ResponseIndexLimits};

@@ -39,9 +39,7 @@ pub fn keep_if_masked(incoming: &str, stored: &str) -> String {
 }
 
 pub fn mask_map(map: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    map.iter()
-        .map(|(key, value)| (key.clone(), mask(value)))
-        .collect()
+    mask_entries(map, |_| true)
 }
 
 /// Entry by entry [`keep_if_masked`].
@@ -49,12 +47,38 @@ pub fn unmask_map(
     incoming: &BTreeMap<String, String>,
     stored: &BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
+    unmask_entries(incoming, stored, |_| true)
+}
+
+/// `map` with the values of the entries `is_secret` names masked.
+fn mask_entries(
+    map: &BTreeMap<String, String>,
+    is_secret: impl Fn(&str) -> bool,
+) -> BTreeMap<String, String> {
+    map.iter()
+        .map(|(key, value)| {
+            let value = if is_secret(key) {
+                mask(value)
+            } else {
+                value.clone()
+            };
+            (key.clone(), value)
+        })
+        .collect()
+}
+
+/// `incoming` with each entry `is_secret` names kept as stored when it comes back masked.
+fn unmask_entries(
+    incoming: &BTreeMap<String, String>,
+    stored: &BTreeMap<String, String>,
+    is_secret: impl Fn(&str) -> bool,
+) -> BTreeMap<String, String> {
     incoming
         .iter()
         .map(|(key, value)| {
             let value = match stored.get(key) {
-                Some(old) => keep_if_masked(value, old),
-                None => value.clone(),
+                Some(old) if is_secret(key) => keep_if_masked(value, old),
+                _ => value.clone(),
             };
             (key.clone(), value)
         })
@@ -131,40 +155,12 @@ pub fn unmask_settings(incoming: Value, stored: &Value) -> Value {
 /// its mask: for error texts from a call that carried them, such as a failed upstream
 /// request that prints its URL.
 pub fn redact<'a>(text: &str, secrets: impl IntoIterator<Item = &'a str>) -> String {
-    let mut secrets: Vec<&str> = secrets
-        .into_iter()
-        .filter(|secret| secret.len() >= MIN_REDACTED_LEN)
-        .collect();
-    // Longest first, so a secret containing another is replaced whole.
-    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
-    let mut text = text.to_owned();
-    for secret in secrets {
-        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        for form in [secret, encoded.as_str()] {
-            if text.contains(form) {
-                text = text.replace(form, &mask(secret));
-            }
-        }
-    }
-    text
+    mcp::redact_secrets(text, secrets, mask)
 }
-
-/// Shorter values are not searched for in error texts: replacing every `1` or `on` would
-/// garble the text and hide little.
-const MIN_REDACTED_LEN: usize = 4;
 
 /// A settings map (a channel's `config`) with the values of credential-named keys masked.
 pub fn mask_credential_entries(map: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    map.iter()
-        .map(|(key, value)| {
-            let value = if is_credential_field(key) {
-                mask(value)
-            } else {
-                value.clone()
-            };
-            (key.clone(), value)
-        })
-        .collect()
+    mask_entries(map, is_credential_field)
 }
 
 /// [`unmask_map`] for the entries [`mask_credential_entries`] masks.
@@ -172,16 +168,7 @@ pub fn unmask_credential_entries(
     incoming: &BTreeMap<String, String>,
     stored: &BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
-    incoming
-        .iter()
-        .map(|(key, value)| {
-            let value = match stored.get(key) {
-                Some(old) if is_credential_field(key) => keep_if_masked(value, old),
-                _ => value.clone(),
-            };
-            (key.clone(), value)
-        })
-        .collect()
+    unmask_entries(incoming, stored, is_credential_field)
 }
 
 /// A URL with the credentials of its authority hidden: `http://user:****@host` for a password,

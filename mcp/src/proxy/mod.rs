@@ -4,6 +4,8 @@ mod direct_call;
 mod sse_client;
 mod upstream_http;
 
+pub use upstream_http::redact_secrets;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -395,25 +397,12 @@ fn header_map(
 /// upstream request quotes its URL, which carries the admin's query secrets, and the message
 /// goes back to the MCP client.
 fn redact(endpoint: &RemoteEndpoint, message: impl ToString) -> String {
-    let mut message = message.to_string();
-    let mut secrets: Vec<&str> = endpoint
+    let secrets = endpoint
         .query
         .values()
         .chain(endpoint.headers.values())
-        .map(String::as_str)
-        .filter(|secret| secret.len() >= 4)
-        .collect();
-    // Longest first, so a secret containing another is masked whole.
-    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
-    for secret in secrets {
-        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        for form in [secret, encoded.as_str()] {
-            if message.contains(form) {
-                message = message.replace(form, "****");
-            }
-        }
-    }
-    message
+        .map(String::as_str);
+    upstream_http::redact_secrets(&message.to_string(), secrets, |_| "****".to_owned())
 }
 
 struct StreamableConnector {

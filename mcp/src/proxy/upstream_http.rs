@@ -131,6 +131,33 @@ pub(crate) fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
     redact_urls(&text)
 }
 
+/// `text` with every one of `secrets` (as given and as encoded in a URL's query) replaced by
+/// `masked(secret)`: for error texts of a call that carried them. Secrets shorter than 4 bytes
+/// are left alone (replacing every `1` or `on` would garble the text and hide little); the
+/// longest are replaced first, so a secret containing another is replaced whole.
+pub fn redact_secrets<'a>(
+    text: &str,
+    secrets: impl IntoIterator<Item = &'a str>,
+    masked: impl Fn(&str) -> String,
+) -> String {
+    const MIN_REDACTED_LEN: usize = 4;
+    let mut secrets: Vec<&str> = secrets
+        .into_iter()
+        .filter(|secret| secret.len() >= MIN_REDACTED_LEN)
+        .collect();
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    let mut text = text.to_owned();
+    for secret in secrets {
+        let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        for form in [secret, encoded.as_str()] {
+            if text.contains(form) {
+                text = text.replace(form, &masked(secret));
+            }
+        }
+    }
+    text
+}
+
 /// `text` with every `http://` or `https://` URL in it cut to its origin: the last guard for
 /// error text built by code we do not own (rmcp's client), whose path or query may hold a key.
 pub(crate) fn redact_urls(text: &str) -> String {

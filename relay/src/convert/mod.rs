@@ -545,11 +545,7 @@ const MAX_UPSTREAM_NAME: usize = 256;
 
 /// An upstream id or model name cut to [`MAX_UPSTREAM_NAME`] bytes on a character boundary.
 fn upstream_name(text: &str) -> String {
-    let mut end = text.len().min(MAX_UPSTREAM_NAME);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].to_owned()
+    crate::error::prefix_within(text, MAX_UPSTREAM_NAME).to_owned()
 }
 
 fn str_field<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
