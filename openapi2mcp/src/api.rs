@@ -1,12 +1,11 @@
-//! The public model: conversion options, the converted [`Api`], tool definitions, servers
-//! and security schemes.
+//! The public model: conversion options, the converted [`Api`], tool definitions and outcomes, servers and security schemes.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::error::{ConvertError, ConvertWarning};
+use crate::error::ConvertWarning;
 
 /// How to convert a document.
 #[derive(Debug, Clone, Default)]
@@ -139,7 +138,7 @@ pub struct Operation {
     pub summary: Option<String>,
     /// Servers declared on the operation or its path item; empty means the document's.
     pub servers: Vec<ServerCandidate>,
-    pub(crate) plan: crate::convert::RequestPlan,
+    pub(crate) plan: crate::plan::RequestPlan,
 }
 
 /// A converted document: its tools, and everything needed to build their requests.
@@ -159,11 +158,6 @@ pub struct Api {
 }
 
 impl Api {
-    /// Converts a JSON or YAML Swagger 2.0 / OpenAPI 3.x document.
-    pub fn from_document(bytes: &[u8], options: &ConvertOptions) -> Result<Api, ConvertError> {
-        crate::convert::convert(bytes, options)
-    }
-
     /// The tools to list: one per operation, or the three compact tools.
     pub fn tools(&self) -> &[ToolDefinition] {
         self.compact_tools
@@ -212,4 +206,17 @@ impl Api {
     pub fn title(&self) -> Option<&str> {
         self.title.as_deref()
     }
+}
+
+/// The result of a tool call in MCP terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolOutcome {
+    /// The API answered with a non-2xx status.
+    pub is_error: bool,
+    /// Text content: the JSON or text body, or `HTTP <status>: <trimmed body>` on errors.
+    pub text: String,
+    /// The parsed body when it is a JSON object (MCP structured content must be an object).
+    pub structured: Option<Value>,
+    /// HTTP status; `None` for compact-mode tools answered locally.
+    pub status: Option<u16>,
 }

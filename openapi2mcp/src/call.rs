@@ -1,5 +1,4 @@
-//! Sending a built request: the SSRF guard, manual redirects that are re-checked, the time
-//! limit, the response size limit, and turning the response into a tool outcome.
+//! Sending a built request through a [`Caller`]: the SSRF guard, re-checked manual redirects, the time and size limits, the response as a tool outcome.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -8,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use url::Url;
 
-use crate::api::Api;
+use crate::api::{Api, ToolOutcome};
 use crate::error::CallError;
 use crate::request::{CallConfig, HttpRequest, redacted_url};
 use crate::ssrf::{BlockedAddress, GuardedResolver, ResolveFailed, blocked_reason};
@@ -17,19 +16,6 @@ use crate::ssrf::{BlockedAddress, GuardedResolver, ResolveFailed, blocked_reason
 pub const MAX_REDIRECTS: usize = 5;
 /// How much of a non-2xx response body is kept in the error text.
 const ERROR_BODY_LIMIT: usize = 2048;
-
-/// The result of a tool call in MCP terms.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ToolOutcome {
-    /// The API answered with a non-2xx status.
-    pub is_error: bool,
-    /// Text content: the JSON or text body, or `HTTP <status>: <trimmed body>` on errors.
-    pub text: String,
-    /// The parsed body when it is a JSON object (MCP structured content must be an object).
-    pub structured: Option<Value>,
-    /// HTTP status; `None` for compact-mode tools answered locally.
-    pub status: Option<u16>,
-}
 
 /// HTTP clients for tool calls; create one and share it (it pools connections).
 ///

@@ -1,10 +1,8 @@
-//! Compact mode: three generic tools that search, describe and call the operations, for
-//! documents with too many operations to list to a model.
+//! Compact mode: three generic tools that search, describe and call the operations, for documents with too many operations to list to a model.
 
 use serde_json::{Map, Value, json};
 
-use crate::api::{Api, ToolAnnotations, ToolDefinition};
-use crate::call::ToolOutcome;
+use crate::api::{Api, ToolAnnotations, ToolDefinition, ToolOutcome};
 use crate::error::CallError;
 
 pub const SEARCH: &str = "search_operations";

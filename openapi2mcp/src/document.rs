@@ -1,5 +1,4 @@
-//! Parsing bytes into a JSON value, recognising the OpenAPI version, and resolving `$ref`s
-//! within the document and the external files the caller supplied.
+//! Parsing bytes into a JSON value, recognising the OpenAPI version, and resolving `$ref`s within the document and the external files supplied.
 
 use std::collections::HashMap;
 use std::sync::Arc;

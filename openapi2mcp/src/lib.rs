@@ -1,5 +1,11 @@
 //! OpenAPI documents in, MCP tool definitions out; tool calls in, HTTP requests out. Knows nothing of MCP transports, tenants or storage.
 //!
+//! Conversion reads only the bytes it is given (external `$ref` files come in
+//! [`ConvertOptions::external_files`]) and does no I/O. The network is reached in one place,
+//! [`send`] (which [`Api::call`] uses): it sends the request it is handed, a tool call's or a
+//! host's own GET (`hub` fetches an OpenAPI server's `spec_url` with it), through a [`Caller`]
+//! under the SSRF guard of `ssrf.rs`.
+//!
 //! # Conversion
 //!
 //! [`Api::from_document`] reads Swagger 2.0, OpenAPI 3.0.x and 3.1.x (3.2 as 3.1), JSON or
@@ -64,18 +70,18 @@ mod convert;
 mod document;
 mod error;
 mod names;
+mod plan;
 mod request;
 mod schema;
 mod secret;
 mod ssrf;
-mod swagger2;
 pub mod yaml;
 
 pub use api::{
     Api, ApiKeyLocation, ConvertOptions, Operation, OperationFilter, SecurityScheme,
-    SecuritySchemeKind, ServerCandidate, ToolAnnotations, ToolDefinition,
+    SecuritySchemeKind, ServerCandidate, ToolAnnotations, ToolDefinition, ToolOutcome,
 };
-pub use call::{Caller, MAX_REDIRECTS, ToolOutcome, send};
+pub use call::{Caller, MAX_REDIRECTS, send};
 pub use error::{CallError, ConvertError, ConvertWarning, Fault};
 pub use request::{CallConfig, HttpBody, HttpRequest};
 pub use secret::{Credential, Credentials, Secret};

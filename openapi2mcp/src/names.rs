@@ -1,5 +1,4 @@
-//! Unique names from wanted ones (`x`, `x_2`, `x_3`...), for tools and schema definitions,
-//! in work linear in the number of names claimed.
+//! Unique names from wanted ones (`x`, `x_2`, `x_3`...), for tools and schema definitions, in work linear in the number of names claimed.
 
 use std::collections::{HashMap, HashSet};
 

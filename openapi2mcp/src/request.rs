@@ -1,5 +1,4 @@
-//! Tool arguments to an HTTP request: path, query, header and cookie serialisation per
-//! OpenAPI `style`/`explode`, JSON/form/multipart bodies, and credential placement.
+//! Tool arguments to an HTTP request: parameters serialised per OpenAPI `style`/`explode`, JSON/form/multipart bodies, credential placement.
 
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
@@ -10,10 +9,10 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::api::{Api, ApiKeyLocation, SecuritySchemeKind};
-use crate::convert::{
+use crate::error::CallError;
+use crate::plan::{
     BodyBinding, BodyKind, BodyPlacement, ParamBinding, ParamLocation, RequestPlan, Style,
 };
-use crate::error::CallError;
 use crate::secret::{Credential, Credentials};
 
 /// Where and how to send tool calls. The base URL is chosen by the caller (from

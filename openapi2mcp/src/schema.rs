@@ -1,5 +1,4 @@
-//! OpenAPI schemas (Swagger 2.0, 3.0, 3.1) to JSON Schema 2020-12, with every referenced
-//! schema kept once under `$defs`, so recursive schemas never expand.
+//! OpenAPI schemas (Swagger 2.0, 3.0, 3.1) to JSON Schema 2020-12, every referenced schema kept once under `$defs` so recursive ones never expand.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 

@@ -1,7 +1,8 @@
-//! Which IP addresses the server may connect to when it fetches a URL it was given (tool
-//! calls, `spec_url`, the `fetch` template, proxied MCP servers), and a DNS resolver that
-//! enforces it at connect time, so a name cannot resolve to a checked address first and
-//! another one later. One policy for every such fetch: a copy elsewhere falls behind.
+//! Which IP addresses the server may connect to when it fetches a URL it was given, and a DNS resolver that enforces it at connect time.
+//!
+//! The URLs: tool calls, `spec_url`, the `fetch` template, proxied MCP servers. Enforced in the
+//! resolver, a name cannot resolve to a checked address first and another one later. One policy
+//! for every such fetch: a copy elsewhere falls behind.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 

@@ -1,5 +1,6 @@
-//! YAML text to a JSON value under a node budget, so aliases cannot expand a small document
-//! into a huge one (the "billion laughs" shape: N anchors, each aliasing the previous one).
+//! YAML text to a JSON value under a node budget, so aliases cannot expand a small document into a huge one.
+//!
+//! The "billion laughs" shape: N anchors, each aliasing the previous one.
 //!
 //! The YAML parser replays an anchored node every time an alias names it. Counting nodes as
 //! the visitor receives them therefore counts the expanded document, and stopping at the

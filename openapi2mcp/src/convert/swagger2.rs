@@ -1,6 +1,8 @@
-//! Swagger 2.0 read as OpenAPI 3: `body` and `formData` parameters become a request body,
-//! `type`/`items`/`collectionFormat` become a schema and a style, `host`/`basePath`/`schemes`
-//! become servers, `securityDefinitions` become security schemes.
+//! Swagger 2.0 read as OpenAPI 3, per operation, for the converter.
+//!
+//! `body` and `formData` parameters become a request body, `type`/`items`/`collectionFormat`
+//! become a schema and a style, `host`/`basePath`/`schemes` become servers,
+//! `securityDefinitions` become security schemes.
 //!
 //! This works per operation on resolved values instead of rewriting the whole document, so
 //! parameters reached through external `$ref`s are translated the same way.
@@ -9,9 +11,10 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use super::{BodySource, ParamSource, api_key_kind};
 use crate::api::{SecurityScheme, SecuritySchemeKind, ServerCandidate};
-use crate::convert::{BodySource, ParamLocation, ParamSource, Style, api_key_kind};
 use crate::document::Location;
+use crate::plan::{ParamLocation, Style};
 
 /// Keywords a non-body Swagger parameter shares with a schema.
 const SCHEMA_KEYWORDS: [&str; 16] = [

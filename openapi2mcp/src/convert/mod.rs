@@ -1,5 +1,4 @@
-//! Document to tools: walks `paths`, merges parameters, picks request and response media
-//! types, builds each tool's input and output schema and the plan for its HTTP request.
+//! Document to tools: walks `paths`, merges parameters, picks media types, builds each tool's input and output schema and its request plan.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -13,87 +12,18 @@ use crate::api::{
 use crate::document::{Dialect, Documents, Location};
 use crate::error::{ConvertError, ConvertWarning};
 use crate::names::UniqueNames;
+use crate::plan::{
+    BodyBinding, BodyKind, BodyPlacement, ParamBinding, ParamLocation, RequestPlan, Style,
+};
 use crate::schema::{Refs, SchemaRegistry};
-use crate::swagger2;
+
+mod swagger2;
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "patch", "head", "options", "trace",
 ];
 /// Tool names longer than this are cut; several MCP clients and model APIs reject longer ones.
 pub(crate) const MAX_TOOL_NAME: usize = 64;
-
-/// Everything needed to turn arguments into an HTTP request for one operation.
-#[derive(Debug, Clone)]
-pub(crate) struct RequestPlan {
-    pub params: Vec<ParamBinding>,
-    pub body: Option<BodyBinding>,
-    /// Alternatives of scheme names; one alternative must be satisfied. Empty: no auth.
-    pub security: Vec<Vec<String>>,
-    /// `Accept` header to send, from the success response's JSON media type.
-    pub accept: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct ParamBinding {
-    /// Key in the tool arguments.
-    pub property: String,
-    /// Name on the wire.
-    pub name: String,
-    pub location: ParamLocation,
-    pub style: Style,
-    pub explode: bool,
-    pub required: bool,
-    /// Declared with `content` instead of `schema`: the value is sent as JSON text.
-    pub json_content: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ParamLocation {
-    Path,
-    Query,
-    Header,
-    Cookie,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Style {
-    Simple,
-    Label,
-    Matrix,
-    Form,
-    SpaceDelimited,
-    PipeDelimited,
-    DeepObject,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct BodyBinding {
-    pub media_type: String,
-    pub kind: BodyKind,
-    pub placement: BodyPlacement,
-    pub required: bool,
-    /// Flattened body properties the body requires (checked only when the body is required).
-    pub required_fields: Vec<String>,
-    /// Multipart fields sent as file parts.
-    pub binary_fields: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BodyKind {
-    Json,
-    Form,
-    Multipart,
-    /// Any other media type: the argument is sent as text.
-    Raw,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum BodyPlacement {
-    /// The body object's properties are top-level arguments with these names.
-    Flattened(Vec<String>),
-    /// The whole body is the argument with this name.
-    Property(String),
-}
 
 /// A schema borrowed from the document (or built for Swagger 2.0) and where it lives, so
 /// relative `$ref`s inside it resolve against the right file.
@@ -121,7 +51,14 @@ pub(crate) struct BodySource<'a> {
     pub description: Option<String>,
 }
 
-pub(crate) fn convert(bytes: &[u8], options: &ConvertOptions) -> Result<Api, ConvertError> {
+impl Api {
+    /// Converts a JSON or YAML Swagger 2.0 / OpenAPI 3.x document.
+    pub fn from_document(bytes: &[u8], options: &ConvertOptions) -> Result<Api, ConvertError> {
+        convert(bytes, options)
+    }
+}
+
+fn convert(bytes: &[u8], options: &ConvertOptions) -> Result<Api, ConvertError> {
     let documents = Documents::new(bytes, &options.external_files)?;
     let mut warnings = Vec::new();
     let root = &documents.root;
