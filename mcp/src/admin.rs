@@ -7,8 +7,8 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, JsonObject, Tool};
 use serde_json::{Value, json};
 
-use crate::backend::{ToolBackend, ToolCall};
-use crate::handler::tool_error;
+use crate::tool_server::tool_error;
+use crate::tool_server::{ToolCall, ToolServer};
 
 /// One kind of object the control plane manages (groups, tokens, channels, MCP servers...).
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +69,7 @@ fn id_schema() -> Value {
 }
 
 #[async_trait]
-impl ToolBackend for AdminServer {
+impl ToolServer for AdminServer {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         let mut tools = Vec::new();
         for resource in self.backend.resources() {

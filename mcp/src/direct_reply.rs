@@ -1,11 +1,13 @@
-//! Answers a session-era `tools/call` itself, without rmcp's session worker: one JSON reply, or an SSE reply carrying the call's progress then its result; it must not take any other request, which rmcp serves.
+//! Answers a session-era `tools/call` itself, without rmcp's session worker: one JSON reply, or an SSE reply carrying the call's progress then its result.
+//!
+//! It must not take any other request: rmcp serves those.
 //!
 //! Why: rmcp hands every session-era request to the session's worker task and answers it as an
 //! SSE stream (it ignores `json_response` in that era), which costs more than the call itself for
 //! a plain tool. The spec lets a server answer a request with `application/json`, or with an SSE
 //! stream of notifications related to it followed by its response; that is all a tool call
 //! needs unless its tool sends log messages. So such calls are answered here: same checks, gate,
-//! backend and record as rmcp's path ([`Core::call_tool`]), same wire shape. Anything unusual
+//! tool server and record as rmcp's path ([`Core::call_tool`]), same wire shape. Anything unusual
 //! (another method, an unexpected protocol version header, MRTR retries, a tool that logs) goes
 //! to rmcp, which knows how to serve or refuse it.
 
@@ -27,9 +29,9 @@ use rmcp::model::{
 };
 use tokio_util::sync::CancellationToken;
 
-use crate::backend::CallerNotifier;
 use crate::handler::{CallTarget, Core, RequestScope};
 use crate::sessions::SessionRecord;
+use crate::tool_server::CallerNotifier;
 
 /// A `tools/call` this module may answer.
 pub(crate) struct DirectCall {
@@ -101,7 +103,7 @@ pub(crate) fn negotiated_version(requested: &ProtocolVersion) -> ProtocolVersion
 }
 
 /// What the tool `name` resolves to on this route, when the call may be answered here; `None`
-/// when its backend talks to the caller during the call (rmcp's to serve). A name that resolves
+/// when its tool server talks to the caller during the call (rmcp's to serve). A name that resolves
 /// to nothing is answered here too, with the error.
 pub(crate) fn target(
     core: &Core,
@@ -111,9 +113,9 @@ pub(crate) fn target(
     let target = core.call_target(&scope.caller, &scope.view, name);
     let notifies = target.as_ref().is_ok_and(|target| {
         target
-            .backend
+            .server
             .as_ref()
-            .is_ok_and(|backend| backend.notifies_caller(&target.tool))
+            .is_ok_and(|server| server.notifies_caller(&target.tool))
     });
     (!notifies).then_some(target)
 }

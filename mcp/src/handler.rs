@@ -9,8 +9,8 @@ use std::time::{Instant, SystemTime};
 
 use rmcp::model::ProgressToken;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
-    ListToolsResult, PaginatedRequestParams, RequestParamsMeta, ResultType, ServerCapabilities,
+    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult, ListToolsResult,
+    PaginatedRequestParams, RequestParamsMeta, ResultType, ServerCapabilities,
     SetLevelRequestParams, Tool,
 };
 use rmcp::service::{RequestContext, RoleServer};
@@ -18,12 +18,13 @@ use rmcp::{ErrorData, ServerHandler};
 use tokio_util::sync::CancellationToken;
 
 use crate::admin::ADMIN_SERVER_ID;
-use crate::backend::{Backends, CallerNotifier, ToolBackend, ToolCall};
 use crate::config::McpConfig;
-use crate::directory::{
-    McpCaller, McpDirectory, ServerDefinition, ToolCallRecord, ToolCallSink, ToolCallStatus,
+use crate::host::{
+    McpCaller, McpDirectory, ServerDefinition, ToolCallGate, ToolCallPass, ToolCallRecord,
+    ToolCallRefusal, ToolCallRequest, ToolCallSink, ToolCallStatus,
 };
-use crate::gate::{ToolCallGate, ToolCallPass, ToolCallRefusal, ToolCallRequest};
+use crate::servers::LiveServers;
+use crate::tool_server::{CallerNotifier, ToolCall, ToolServer};
 
 /// Separates the server id from the tool name in the aggregated view (`/`): `{server}__{tool}`.
 /// Underscores are legal in MCP tool names (`[A-Za-z0-9_.-]`), and a double one reads as a
@@ -45,7 +46,7 @@ pub(crate) enum View {
     /// `/`: every server the caller may use, tool names prefixed.
     Aggregated(Arc<[Arc<ServerDefinition>]>),
     /// `/admin`: the control plane's tools, for the admin key.
-    Admin(Arc<dyn ToolBackend>),
+    Admin(Arc<dyn ToolServer>),
 }
 
 impl View {
@@ -63,10 +64,10 @@ pub(crate) struct Core {
     pub directory: Arc<dyn McpDirectory>,
     pub sink: Arc<dyn ToolCallSink>,
     pub gate: Arc<dyn ToolCallGate>,
-    pub backends: Backends,
+    pub servers: LiveServers,
     pub config: McpConfig,
     /// The `aiproxy-admin` tools, when the host supplied an admin backend.
-    pub admin: Option<Arc<dyn ToolBackend>>,
+    pub admin: Option<Arc<dyn ToolServer>>,
 }
 
 /// The rmcp handler; stateless itself, it reads the [`RequestScope`] of each request.
@@ -95,8 +96,8 @@ impl HubHandler {
         caller: &McpCaller,
         definition: &ServerDefinition,
     ) -> Result<Vec<Tool>, ErrorData> {
-        let backend = self.core.backends.get(definition, &caller.group_id)?;
-        let tools = backend.list_tools().await?;
+        let server = self.core.servers.get(definition, &caller.group_id)?;
+        let tools = server.list_tools().await?;
         Ok(tools
             .into_iter()
             .filter(|tool| caller.may_use_tool(&definition.id, &tool.name))
@@ -104,12 +105,12 @@ impl HubHandler {
     }
 }
 
-/// The server and backend a `tools/call` names within a route.
+/// The server and tool server a `tools/call` names within a route.
 pub(crate) struct CallTarget {
     pub server_id: String,
     /// The tool's own name, without the aggregated prefix.
     pub tool: String,
-    pub backend: Result<Arc<dyn ToolBackend>, ErrorData>,
+    pub server: Result<Arc<dyn ToolServer>, ErrorData>,
 }
 
 impl Core {
@@ -125,12 +126,12 @@ impl Core {
             View::Single(definition) => CallTarget {
                 server_id: definition.id.clone(),
                 tool: name.to_owned(),
-                backend: self.backends.get(definition, &caller.group_id),
+                server: self.servers.get(definition, &caller.group_id),
             },
             View::Admin(admin) => CallTarget {
                 server_id: ADMIN_SERVER_ID.to_owned(),
                 tool: name.to_owned(),
-                backend: Ok(admin.clone()),
+                server: Ok(admin.clone()),
             },
             View::Aggregated(definitions) => {
                 let Some((server_id, tool)) = name.split_once(TOOL_NAME_SEPARATOR) else {
@@ -142,13 +143,13 @@ impl Core {
                 CallTarget {
                     server_id: definition.id.clone(),
                     tool: tool.to_owned(),
-                    backend: self.backends.get(definition, &caller.group_id),
+                    server: self.servers.get(definition, &caller.group_id),
                 }
             }
         })
     }
 
-    /// One `tools/call`, whichever transport carried it: allow-list, gate, backend, the
+    /// One `tools/call`, whichever transport carried it: allow-list, gate, tool server, the
     /// `resultType` newer clients need, and the call's record. `target` is what
     /// [`Core::call_target`] resolved `request.name` to.
     pub(crate) async fn call_tool(
@@ -162,7 +163,7 @@ impl Core {
         let CallTarget {
             server_id,
             tool,
-            backend,
+            server,
         } = target?;
         let caller = &scope.caller;
         if !caller.may_use_tool(&server_id, &tool) {
@@ -190,8 +191,8 @@ impl Core {
                 }
             }
         };
-        let outcome = match backend {
-            Ok(backend) => {
+        let outcome = match server {
+            Ok(server) => {
                 let call = ToolCall {
                     name: tool.clone(),
                     arguments: request.arguments.clone(),
@@ -199,7 +200,7 @@ impl Core {
                     notifier,
                     cancel,
                 };
-                backend.call_tool(call).await
+                server.call_tool(call).await
             }
             Err(error) => Err(error),
         };
@@ -414,12 +415,4 @@ impl ServerHandler for HubHandler {
             )
             .await
     }
-}
-
-/// A tool result carrying one text block, marked as an error: the tool ran but failed in a way
-/// the caller should read.
-pub(crate) fn tool_error(message: impl Into<String>) -> CallToolResponse {
-    CallToolResponse::Complete(CallToolResult::error(vec![
-        rmcp::model::ContentBlock::text(message),
-    ]))
 }

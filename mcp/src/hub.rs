@@ -1,15 +1,12 @@
-//! The router `hub` mounts at `/mcp`: authentication, Host/Origin checks, route-to-server resolution, session ownership, and the Streamable HTTP transport (rmcp's, both protocol eras).
+//! The MCP hub's state: authentication, route-to-server resolution, admission, session ownership and the Streamable HTTP transport (rmcp's, both eras).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 
-use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Request, State};
-use axum::middleware::Next;
+use axum::extract::{ConnectInfo, Request};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
 use http::{HeaderMap, Method, StatusCode};
 use rmcp::model::{ClientJsonRpcMessage, ClientRequest, InitializeRequestParams};
 use rmcp::transport::streamable_http_server::session::SessionManager;
@@ -18,17 +15,18 @@ use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
 use crate::admin::{AdminBackend, AdminServer};
-use crate::backend::{Backends, ToolBackend};
 use crate::config::McpConfig;
 use crate::direct_reply::{self, InFlightCalls};
-use crate::directory::{
-    McpAuthError, McpCaller, McpDirectory, Scope, ServerDefinition, ToolCallSink,
-};
-use crate::gate::{AdmitAll, ToolCallGate, ToolCallRefusal};
 use crate::handler::{Core, HubHandler, REFUSED_CODE, RequestScope, View, refused};
+use crate::host::{
+    AdmitAll, McpAuthError, McpCaller, McpDirectory, Scope, ServerDefinition, ToolCallGate,
+    ToolCallRefusal, ToolCallSink,
+};
+use crate::servers::LiveServers;
 use crate::session_limits::SessionLimits;
 use crate::sessions::{MemorySessionStore, RmcpSessionStore, SessionRecord, SessionStore};
-use crate::sse_server::{self, LocalSseSessions, SseSessionRegistry};
+use crate::sse_sessions::{LocalSseSessions, SseSessionRegistry};
+use crate::tool_server::ToolServer;
 
 /// The client address the host decided on (after its trusted-proxy rule). Insert it as a request
 /// extension before the MCP router; without it the socket peer address is used when the server
@@ -96,7 +94,7 @@ impl McpHub {
             .unwrap_or_else(|| Arc::new(LocalSseSessions::default()));
         let admin = options
             .admin
-            .map(|backend| Arc::new(AdminServer { backend }) as Arc<dyn ToolBackend>);
+            .map(|backend| Arc::new(AdminServer { backend }) as Arc<dyn ToolServer>);
         let sessions = options
             .sessions
             .unwrap_or_else(|| Arc::new(MemorySessionStore::new(config.session_idle_timeout)));
@@ -105,7 +103,7 @@ impl McpHub {
             directory,
             sink,
             gate: options.gate.unwrap_or_else(|| Arc::new(AdmitAll)),
-            backends: Backends::new(config.clone()),
+            servers: LiveServers::new(config.clone()),
             config: config.clone(),
             admin,
         });
@@ -146,32 +144,6 @@ impl McpHub {
                 shutdown,
             }),
         }
-    }
-
-    /// The routes, relative to where the host mounts them (`/mcp`):
-    ///
-    /// | route | transport | servers |
-    /// |---|---|---|
-    /// | `/` | Streamable HTTP | every server the token may use, tools named `{server}__{tool}` |
-    /// | `/public/{id}`, `/group/{id}` | Streamable HTTP | that server |
-    /// | `/sse`, `/public/{id}/sse`, `/group/{id}/sse` | legacy SSE stream | as above |
-    /// | `/message?sessionId=` | legacy SSE POST | the session's |
-    /// | `/admin` | Streamable HTTP | `aiproxy-admin`, admin key only |
-    pub fn router(&self) -> Router {
-        Router::new()
-            .route("/", any(streamable_aggregated))
-            .route("/admin", any(streamable_admin))
-            .route("/public/{id}", any(streamable_public))
-            .route("/group/{id}", any(streamable_group))
-            .route("/sse", get(sse_server::open_aggregated))
-            .route("/public/{id}/sse", get(sse_server::open_public))
-            .route("/group/{id}/sse", get(sse_server::open_group))
-            .route("/message", post(sse_server::post_message))
-            .layer(axum::middleware::from_fn_with_state(
-                self.clone(),
-                check_host_and_origin,
-            ))
-            .with_state(self.clone())
     }
 
     /// Closes every open session and stream; call on shutdown.
@@ -389,7 +361,7 @@ impl McpHub {
             ))
     }
 
-    async fn serve_streamable(&self, target: Target, mut request: Request) -> Response {
+    pub(crate) async fn serve_streamable(&self, target: Target, mut request: Request) -> Response {
         let client_ip = client_ip(&request);
         let scope = match self
             .resolve_admitted((request.headers(), client_ip), &target)
@@ -601,30 +573,6 @@ fn initialize_params(message: ClientJsonRpcMessage) -> Option<InitializeRequestP
     }
 }
 
-async fn streamable_admin(State(hub): State<McpHub>, request: Request) -> Response {
-    hub.serve_streamable(Target::Admin, request).await
-}
-
-async fn streamable_aggregated(State(hub): State<McpHub>, request: Request) -> Response {
-    hub.serve_streamable(Target::Aggregated, request).await
-}
-
-async fn streamable_public(
-    State(hub): State<McpHub>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    hub.serve_streamable(Target::Public(id), request).await
-}
-
-async fn streamable_group(
-    State(hub): State<McpHub>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    hub.serve_streamable(Target::Group(id), request).await
-}
-
 pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
@@ -642,94 +590,6 @@ pub(crate) fn client_ip(request: &Request) -> IpAddr {
         return address.ip();
     }
     IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-}
-
-/// DNS-rebinding and cross-site guard for every route (the spec asks servers to validate
-/// `Origin`; `Host` pins the names the gateway answers to).
-async fn check_host_and_origin(
-    State(hub): State<McpHub>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let config = &hub.state.core.config;
-    let host = request
-        .headers()
-        .get(http::header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| {
-            request
-                .uri()
-                .authority()
-                .map(|authority| authority.to_string())
-        });
-    if !config.allowed_hosts.is_empty()
-        && !host
-            .as_deref()
-            .is_some_and(|host| host_allowed(&config.allowed_hosts, host))
-    {
-        return HttpError::HostNotAllowed.into_response();
-    }
-    if let Some(origin) = request.headers().get(http::header::ORIGIN) {
-        let allowed = origin
-            .to_str()
-            .ok()
-            .is_some_and(|origin| origin_allowed(&config.allowed_origins, origin));
-        if !allowed {
-            return HttpError::OriginNotAllowed.into_response();
-        }
-    }
-    next.run(request).await
-}
-
-/// Splits `host[:port]` (IPv6 in brackets) into a lowercase name without brackets and a port.
-fn split_authority(authority: &str) -> (String, Option<&str>) {
-    let authority = authority.trim();
-    if let Some(rest) = authority.strip_prefix('[') {
-        let (name, after) = rest.split_once(']').unwrap_or((rest, ""));
-        return (name.to_ascii_lowercase(), after.strip_prefix(':'));
-    }
-    match authority.rsplit_once(':') {
-        // More than one colon without brackets: a bare IPv6 address, no port.
-        Some((name, port)) if !name.contains(':') => (name.to_ascii_lowercase(), Some(port)),
-        _ => (authority.to_ascii_lowercase(), None),
-    }
-}
-
-pub(crate) fn host_allowed(allowed: &[String], host: &str) -> bool {
-    let (name, port) = split_authority(host);
-    allowed.iter().any(|entry| {
-        let (entry_name, entry_port) = split_authority(entry);
-        entry_name == name && (entry_port.is_none() || entry_port == port)
-    })
-}
-
-pub(crate) fn origin_allowed(allowed: &[String], origin: &str) -> bool {
-    let parse = |text: &str| -> Option<(String, String, String)> {
-        let (scheme, rest) = text.trim().split_once("://")?;
-        let scheme = scheme.to_ascii_lowercase();
-        let (name, port) = split_authority(rest.trim_end_matches('/'));
-        let port = port
-            .map(str::to_owned)
-            .unwrap_or_else(|| match scheme.as_str() {
-                "https" => "443".to_owned(),
-                _ => "80".to_owned(),
-            });
-        Some((scheme, name, port))
-    };
-    if origin.trim() == "null" {
-        return allowed.iter().any(|entry| entry == "null");
-    }
-    let Some((scheme, name, port)) = parse(origin) else {
-        return false;
-    };
-    allowed.iter().any(|entry| {
-        parse(entry).is_some_and(|(entry_scheme, entry_name, entry_port)| {
-            entry_scheme == scheme
-                && entry_name == name
-                && (entry_port == "*" || entry_port == port)
-        })
-    })
 }
 
 impl McpHub {
@@ -781,42 +641,6 @@ impl McpHub {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hosts() {
-        let allowed: Vec<String> = ["gateway.example.com", "127.0.0.1:8080", "[::1]"]
-            .map(String::from)
-            .into();
-        for (host, ok) in [
-            ("gateway.example.com", true),
-            ("GATEWAY.example.com:443", true),
-            ("127.0.0.1:8080", true),
-            ("127.0.0.1:9090", false),
-            ("[::1]:3000", true),
-            ("evil.example.com", false),
-        ] {
-            assert_eq!(host_allowed(&allowed, host), ok, "{host}");
-        }
-    }
-
-    #[test]
-    fn origins() {
-        let allowed: Vec<String> = ["https://app.example.com", "http://localhost:*", "null"]
-            .map(String::from)
-            .into();
-        for (origin, ok) in [
-            ("https://app.example.com", true),
-            ("https://app.example.com:443", true),
-            ("https://app.example.com:8443", false),
-            ("http://app.example.com", false),
-            ("http://localhost:5173", true),
-            ("null", true),
-            ("https://evil.example.com", false),
-            ("garbage", false),
-        ] {
-            assert_eq!(origin_allowed(&allowed, origin), ok, "{origin}");
-        }
-    }
 
     #[test]
     fn bearer() {

@@ -1,12 +1,12 @@
-//! Looking at one server from outside a session, for the host's control plane: build a fresh backend for a definition, connect and initialize where it is remote, and list its tools.
+//! One server seen from outside a session, for the host's control plane: a fresh tool server for a definition, connected where remote, and its tools.
 
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::backend::Backends;
 use crate::config::McpConfig;
-use crate::directory::ServerDefinition;
+use crate::host::ServerDefinition;
+use crate::servers::LiveServers;
 
 /// One tool as a server lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,10 +36,10 @@ pub async fn inspect_server(
     definition: &ServerDefinition,
 ) -> Result<ServerInspection, String> {
     let started = Instant::now();
-    let backend = Backends::new(config.clone())
+    let server = LiveServers::new(config.clone())
         .build(definition)
         .map_err(|error| error.message.to_string())?;
-    let listed = tokio::time::timeout(config.upstream_timeout, backend.list_tools())
+    let listed = tokio::time::timeout(config.upstream_timeout, server.list_tools())
         .await
         .map_err(|_| {
             format!(

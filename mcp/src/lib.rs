@@ -1,60 +1,69 @@
-//! The MCP hub: serves embedded, proxied and OpenAPI-backed MCP servers to the tenants allowed to use them. Knows nothing of SQL, Redis or protobuf; `hub` supplies tenants and server definitions through traits.
+//! The MCP hub: serves embedded, proxied and OpenAPI-backed MCP servers to the tenants allowed to use them.
+//!
+//! Knows nothing of SQL, Redis or protobuf; `hub` supplies tenants and server definitions through
+//! traits.
 //!
 //! Code map:
-//! - [`directory`]: the traits `hub` implements ([`McpDirectory`], [`ToolCallSink`]) and the
-//!   types they speak (callers, allow-lists, server definitions, call records).
-//! - [`McpHub`] (`hub.rs`): the axum router: auth, Host/Origin checks, session ownership and
-//!   rmcp's Streamable HTTP transport (session era and the stateless 2026-07-28 era).
-//! - `direct_reply.rs`: session-era `tools/call` without progress, answered as one JSON reply
-//!   without rmcp's session worker (same handler core, same wire shape).
-//! - `sse_server.rs`: the legacy HTTP+SSE transport and [`SseSessionRegistry`].
-//! - `sessions.rs`: [`SessionStore`], the Streamable HTTP session records replicas share.
+//! - `host.rs`: the contract `hub` implements ([`McpDirectory`], [`ToolCallGate`],
+//!   [`ToolCallSink`]) and the types it speaks (callers, allow-lists, server definitions,
+//!   admission, call records).
+//! - [`McpHub`] (`hub.rs`): the hub's state, built from the host's parts; authentication,
+//!   route-to-server resolution, session ownership and rmcp's Streamable HTTP transport (session
+//!   era and the stateless 2026-07-28 era).
+//! - `router.rs`: [`McpHub::router`], the routes and the Host/Origin guard in front of them.
+//! - `direct_reply.rs`: session-era `tools/call` answered without rmcp's session worker, as one
+//!   JSON reply or an SSE reply carrying the call's progress then its result (same handler core,
+//!   same wire shape).
+//! - `sse_server.rs`: the legacy HTTP+SSE transport; `sse_sessions.rs`:
+//!   [`SseSessionRegistry`], how a `POST /message` reaches its session on any replica.
+//! - `sessions.rs`: [`SessionStore`], the Streamable HTTP session records replicas share;
+//!   `session_limits.rs`: the sessions each token holds open on this replica.
 //! - `handler.rs`: the one MCP server behind every route (allow-list, admission, aggregation,
 //!   reporting).
-//! - `gate.rs`: [`ToolCallGate`], the host's say on whether a tool call may spend now.
-//! - `templates/`: embedded servers (`time`, `fetch`, `everything`).
-//! - `proxy/`: upstream Streamable HTTP (rmcp client; tool calls as direct POSTs on its session,
-//!   `direct_call.rs`) and legacy SSE (our client) servers.
-//! - `openapi.rs`: OpenAPI-backed servers through `openapi2mcp`.
+//! - `tool_server.rs`: the contract every tool server implements (list tools, call one, reach
+//!   the caller mid-call).
+//! - `servers/`: builds and caches the tool server of each definition by its kind:
+//!   `templates/` (embedded servers, one file each plus a registry line), `proxy/` (upstream
+//!   Streamable HTTP through rmcp's client, tool calls as direct POSTs on its session in
+//!   `direct_call.rs`; legacy SSE through our client) and `openapi.rs` (through `openapi2mcp`).
 //! - `admin.rs`: the `aiproxy-admin` tools over [`AdminBackend`], at `/admin`.
 //! - `inspect.rs`: [`inspect_server`], a server's tools seen from the host's control plane.
+//! - `config.rs`: [`McpConfig`], the hub's own limits and allowed hosts and origins.
 //!
 //! Architecture invariant: every request is authenticated and resolved to its servers afresh,
 //! so a configuration change (token disabled, allow-list narrowed) applies to open sessions too.
 
 mod admin;
-mod backend;
 mod config;
 mod direct_reply;
-pub mod directory;
-mod gate;
 mod handler;
+mod host;
 mod hub;
 mod inspect;
-mod openapi;
-mod proxy;
+mod router;
+mod servers;
 mod session_limits;
 mod sessions;
 mod sse_server;
-mod templates;
+mod sse_sessions;
+mod tool_server;
 
 pub use admin::{AdminBackend, AdminError, AdminResource};
 pub use config::McpConfig;
-pub use directory::{
-    McpAllowList, McpAuthError, McpCaller, McpDirectory, OpenApiSource, RemoteEndpoint, Scope,
-    ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink, ToolCallStatus, ToolFilter,
-};
-pub use gate::{
-    AdmitAll, AdmitFuture, GateFuture, RefusalReason, ToolCallGate, ToolCallPass, ToolCallRefusal,
-    ToolCallRequest,
-};
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
+pub use host::{
+    AdmitAll, AdmitFuture, GateFuture, McpAllowList, McpAuthError, McpCaller, McpDirectory,
+    OpenApiSource, RefusalReason, RemoteEndpoint, Scope, ServerDefinition, ServerKind,
+    ToolCallGate, ToolCallPass, ToolCallRecord, ToolCallRefusal, ToolCallRequest, ToolCallSink,
+    ToolCallStatus, ToolFilter,
+};
 pub use hub::{ClientIp, McpHub, McpHubOptions};
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
-pub use openapi::{OpenApiCheck, OpenApiError, check_openapi};
-pub use proxy::redact_secrets;
+pub use servers::{
+    OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo, TemplateParam,
+    check_openapi, embedded_templates, redact_secrets,
+};
 pub use sessions::{MemorySessionStore, SessionRecord, SessionStore, SessionStoreError};
-pub use sse_server::{
+pub use sse_sessions::{
     LocalSseSessions, SseDeliveryError, SseInbound, SseSessionHandle, SseSessionRegistry,
 };
-pub use templates::{ParamOwner, TemplateError, TemplateInfo, TemplateParam, embedded_templates};

@@ -1,4 +1,7 @@
-//! How proxies reach their upstreams: the HTTP client they share (no ambient proxy, no redirects, the address policy at connect time), the same-origin rule for a legacy endpoint event, and upstream error text with every URL cut to its origin.
+//! How proxies reach their upstreams: the HTTP client they share, the same-origin rule for a legacy endpoint event, upstream errors with URLs cut to their origin.
+//!
+//! The shared client uses no ambient proxy, follows no redirect and applies the address policy at
+//! connect time.
 //!
 //! An upstream URL (or the query a group adds to it) may carry a secret (`?api_key=`), and a
 //! redirect or an `endpoint` event naming another origin would carry the configured headers

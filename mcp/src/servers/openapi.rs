@@ -11,9 +11,9 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::json;
 
-use crate::backend::{ToolBackend, ToolCall};
-use crate::directory::OpenApiSource;
-use crate::handler::tool_error;
+use crate::host::OpenApiSource;
+use crate::tool_server::tool_error;
+use crate::tool_server::{ToolCall, ToolServer};
 
 /// Why an OpenAPI server could not be built from its definition.
 #[derive(Debug, thiserror::Error)]
@@ -112,15 +112,15 @@ fn place_credentials(api: &Api, source: &OpenApiSource, config: &mut CallConfig)
     }
 }
 
-pub(crate) struct OpenApiBackend {
+pub(crate) struct OpenApiServer {
     api: Api,
     caller: Caller,
     config: CallConfig,
     tools: Vec<Tool>,
 }
 
-impl OpenApiBackend {
-    pub fn build(source: &OpenApiSource) -> Result<Arc<dyn ToolBackend>, OpenApiError> {
+impl OpenApiServer {
+    pub fn build(source: &OpenApiSource) -> Result<Arc<dyn ToolServer>, OpenApiError> {
         let (api, base_url) = convert(source)?;
         let mut config = CallConfig::new(base_url);
         config.allow_private_network = source.allow_private_network;
@@ -165,7 +165,7 @@ fn to_rmcp_tool(definition: &openapi2mcp::ToolDefinition) -> Option<Tool> {
 }
 
 #[async_trait]
-impl ToolBackend for OpenApiBackend {
+impl ToolServer for OpenApiServer {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         Ok(self.tools.clone())
     }

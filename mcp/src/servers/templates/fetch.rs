@@ -18,8 +18,7 @@ use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::json;
 
 use super::{ParamOwner, TemplateError, TemplateInfo, TemplateParam, bool_param, string_arg, tool};
-use crate::backend::{ToolBackend, ToolCall};
-use crate::handler::tool_error;
+use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
     name: "fetch",
@@ -40,6 +39,13 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
     ],
 };
 
+/// The registry's [`super::Start`] for this template.
+pub(super) fn start(
+    params: &BTreeMap<String, String>,
+) -> Result<Arc<dyn ToolServer>, TemplateError> {
+    Ok(Arc::new(FetchServer::new(params)?))
+}
+
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 const MAX_REDIRECTS: usize = 5;
 const DEFAULT_MAX_LENGTH: usize = 20_000;
@@ -56,7 +62,7 @@ enum FetchError {
     Http(String),
 }
 
-pub(super) struct FetchServer {
+struct FetchServer {
     allow_private_network: bool,
     max_response_bytes: usize,
     client: reqwest::Client,
@@ -177,7 +183,7 @@ impl FetchServer {
 }
 
 #[async_trait]
-impl ToolBackend for FetchServer {
+impl ToolServer for FetchServer {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         Ok(vec![tool(
             "fetch",

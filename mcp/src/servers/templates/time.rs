@@ -5,6 +5,7 @@
 //! having `/usr/share/zoneinfo` (slim containers often do not).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, LocalResult, NaiveTime, Offset, TimeZone, Utc};
@@ -14,8 +15,7 @@ use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::json;
 
 use super::{ParamOwner, TemplateError, TemplateInfo, TemplateParam, string_arg, tool};
-use crate::backend::{ToolBackend, ToolCall};
-use crate::handler::tool_error;
+use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
     name: "time",
@@ -28,7 +28,14 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
     }],
 };
 
-pub(super) struct TimeServer {
+/// The registry's [`super::Start`] for this template.
+pub(super) fn start(
+    params: &BTreeMap<String, String>,
+) -> Result<Arc<dyn ToolServer>, TemplateError> {
+    Ok(Arc::new(TimeServer::new(params)?))
+}
+
+struct TimeServer {
     local: Tz,
 }
 
@@ -98,7 +105,7 @@ fn describe(at: &DateTime<Tz>) -> serde_json::Value {
 }
 
 #[async_trait]
-impl ToolBackend for TimeServer {
+impl ToolServer for TimeServer {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         Ok(vec![
             tool(

@@ -4,6 +4,8 @@
     reason = "logging is deprecated upstream (SEP-2577) but the 2025 revisions the conformance suite tests still have it"
 )]
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -15,8 +17,8 @@ use rmcp::model::{
 };
 use serde_json::json;
 
-use super::{TemplateInfo, tool};
-use crate::backend::{ToolBackend, ToolCall};
+use super::{TemplateError, TemplateInfo, tool};
+use crate::tool_server::{ToolCall, ToolServer};
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
     name: "everything",
@@ -24,10 +26,17 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
     params: &[],
 };
 
+/// The registry's [`super::Start`] for this template.
+pub(super) fn start(
+    _params: &BTreeMap<String, String>,
+) -> Result<Arc<dyn ToolServer>, TemplateError> {
+    Ok(Arc::new(EverythingServer))
+}
+
 /// A 1x1 PNG.
 const PNG_PIXEL: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 
-pub(super) struct EverythingServer;
+struct EverythingServer;
 
 fn simple(content: Vec<ContentBlock>) -> CallToolResponse {
     CallToolResponse::Complete(CallToolResult::success(content))
@@ -62,7 +71,7 @@ fn embedded_resource() -> ContentBlock {
 }
 
 #[async_trait]
-impl ToolBackend for EverythingServer {
+impl ToolServer for EverythingServer {
     fn notifies_caller(&self, tool: &str) -> bool {
         tool == "test_tool_with_logging"
     }
@@ -223,7 +232,7 @@ impl ToolBackend for EverythingServer {
                         result.structured_content = Some(json!({"sum": sum}));
                         CallToolResponse::Complete(result)
                     }
-                    _ => crate::handler::tool_error("a and b must be numbers"),
+                    _ => crate::tool_server::tool_error("a and b must be numbers"),
                 }
             }
             "sleep" => {

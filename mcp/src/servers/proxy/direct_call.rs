@@ -1,4 +1,6 @@
-//! A `tools/call` to a Streamable HTTP upstream as one plain HTTP POST on the session rmcp's client opened, and the client wrapper that learns that session's id; setup, listing and calls with progress stay on rmcp's client.
+//! A `tools/call` to a Streamable HTTP upstream as one plain POST on the session rmcp's client opened, and the client wrapper that learns that session's id.
+//!
+//! Setup, listing and calls with progress stay on rmcp's client.
 //!
 //! Why: rmcp's client passes each request through its service and transport worker tasks and a
 //! task per response stream; a direct POST read in the caller's own task saves those hops on
@@ -28,7 +30,7 @@ use rmcp::transport::streamable_http_client::{
 
 use super::sse_client::SseParser;
 use super::{ProgressRoutes, progress_key};
-use crate::backend::{CallerNotifier, ToolCall};
+use crate::tool_server::{CallerNotifier, ToolCall};
 
 /// Largest reply (JSON body, or one SSE event) read from an upstream.
 const MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;

@@ -1,4 +1,6 @@
-//! Backends that forward to remote MCP servers: one long-lived upstream client per definition, reconnected when it drops, with progress notifications routed back to the caller that asked for them.
+//! Tool servers that forward to remote MCP servers: one long-lived upstream client per definition and group, reconnected when it drops.
+//!
+//! Progress notifications are routed back to the caller that asked for them.
 
 mod direct_call;
 mod sse_client;
@@ -25,8 +27,8 @@ use rmcp::transport::Transport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::{ClientHandler, ErrorData, ServiceExt};
 
-use crate::backend::{CallerNotifier, ToolBackend, ToolCall};
-use crate::directory::RemoteEndpoint;
+use crate::host::RemoteEndpoint;
+use crate::tool_server::{CallerNotifier, ToolCall, ToolServer};
 use direct_call::{DirectFailure, DirectRoute, RecordingClient, SeenSession};
 
 type Upstream = RunningService<RoleClient, ProxyClient>;
@@ -310,7 +312,7 @@ async fn list_tools_bounded(
 }
 
 #[async_trait]
-impl<C: Connector> ToolBackend for Proxy<C> {
+impl<C: Connector> ToolServer for Proxy<C> {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         let upstream = self.upstream().await?;
         match tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer())).await
@@ -467,7 +469,7 @@ impl StreamableProxy {
 }
 
 #[async_trait]
-impl ToolBackend for StreamableProxy {
+impl ToolServer for StreamableProxy {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         self.0.list_tools().await
     }
@@ -528,7 +530,7 @@ impl SseProxy {
 }
 
 #[async_trait]
-impl ToolBackend for SseProxy {
+impl ToolServer for SseProxy {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         self.0.list_tools().await
     }

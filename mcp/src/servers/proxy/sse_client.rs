@@ -7,7 +7,7 @@ use rmcp::service::{RoleClient, RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::Transport;
 use tokio::sync::mpsc;
 
-use crate::directory::RemoteEndpoint;
+use crate::host::RemoteEndpoint;
 
 /// One parsed server-sent event.
 #[derive(Debug, Clone, PartialEq, Eq)]
