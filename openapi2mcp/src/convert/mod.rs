@@ -1,13 +1,16 @@
 //! Document to tools: walks `paths`, merges parameters, picks media types, builds each tool's input and output schema and its request plan.
 
+mod source;
+mod swagger2;
+
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
 use crate::api::{
-    Api, ApiKeyLocation, ConvertOptions, Operation, OperationFilter, SecurityScheme,
-    SecuritySchemeKind, ServerCandidate, ToolAnnotations, ToolDefinition,
+    Api, ConvertOptions, Operation, OperationFilter, SecurityScheme, SecuritySchemeKind,
+    ServerCandidate, ToolAnnotations, ToolDefinition,
 };
 use crate::document::{Dialect, Documents, Location};
 use crate::error::{ConvertError, ConvertWarning};
@@ -16,40 +19,13 @@ use crate::plan::{
     BodyBinding, BodyKind, BodyPlacement, ParamBinding, ParamLocation, RequestPlan, Style,
 };
 use crate::schema::{Refs, SchemaRegistry};
-
-mod swagger2;
+use source::{BodySource, ParamSource, api_key_kind};
 
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "patch", "head", "options", "trace",
 ];
 /// Tool names longer than this are cut; several MCP clients and model APIs reject longer ones.
 pub(crate) const MAX_TOOL_NAME: usize = 64;
-
-/// A schema borrowed from the document (or built for Swagger 2.0) and where it lives, so
-/// relative `$ref`s inside it resolve against the right file.
-pub(crate) type Sourced<'a> = (Cow<'a, Value>, Location);
-
-/// A parameter after `$ref`s and Swagger 2.0 differences are dealt with.
-pub(crate) struct ParamSource<'a> {
-    pub name: String,
-    pub location: ParamLocation,
-    pub required: bool,
-    pub description: Option<String>,
-    pub deprecated: bool,
-    /// The schema and where it lives (for relative refs and warnings).
-    pub schema: Option<Sourced<'a>>,
-    pub json_content: bool,
-    pub style: Option<Style>,
-    pub explode: Option<bool>,
-}
-
-/// A request body after `$ref`s and Swagger 2.0 differences are dealt with.
-pub(crate) struct BodySource<'a> {
-    /// (media type, schema and its location) in document order.
-    pub content: Vec<(String, Option<Sourced<'a>>)>,
-    pub required: bool,
-    pub description: Option<String>,
-}
 
 impl Api {
     /// Converts a JSON or YAML Swagger 2.0 / OpenAPI 3.x document.
@@ -1028,23 +1004,6 @@ fn security_schemes(root: &Value) -> Vec<SecurityScheme> {
             }
         })
         .collect()
-}
-
-pub(crate) fn api_key_kind(scheme: &Value) -> SecuritySchemeKind {
-    let parameter = scheme
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let location = match scheme.get("in").and_then(Value::as_str) {
-        Some("query") => ApiKeyLocation::Query,
-        Some("cookie") => ApiKeyLocation::Cookie,
-        _ => ApiKeyLocation::Header,
-    };
-    SecuritySchemeKind::ApiKey {
-        parameter,
-        location,
-    }
 }
 
 fn filter_keeps(filter: &OperationFilter, path: &str, operation: &Map<String, Value>) -> bool {

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::{BodySource, ParamSource, api_key_kind};
+use super::source::{BodySource, ParamSource, api_key_kind};
 use crate::api::{SecurityScheme, SecuritySchemeKind, ServerCandidate};
 use crate::document::Location;
 use crate::plan::{ParamLocation, Style};

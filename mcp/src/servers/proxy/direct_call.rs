@@ -28,8 +28,8 @@ use rmcp::transport::streamable_http_client::{
     StreamableHttpResponseLimits,
 };
 
+use super::progress::{ProgressRoutes, progress_key};
 use super::sse_client::SseParser;
-use super::{ProgressRoutes, progress_key};
 use crate::tool_server::{CallerNotifier, ToolCall};
 
 /// Largest reply (JSON body, or one SSE event) read from an upstream.
@@ -563,5 +563,5 @@ async fn read_bounded(response: reqwest::Response) -> Result<Vec<u8>, DirectFail
 }
 
 fn upstream_error(message: impl Into<String>) -> ErrorData {
-    super::upstream_error(message)
+    super::upstream_http::upstream_error(message)
 }

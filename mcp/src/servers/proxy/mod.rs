@@ -3,6 +3,7 @@
 //! Progress notifications are routed back to the caller that asked for them.
 
 mod direct_call;
+mod progress;
 mod sse_client;
 mod upstream_http;
 
@@ -15,21 +16,18 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotificationParam,
-    ClientCapabilities, ClientConfig, ClientRequest, Implementation, JsonRpcMessage, ProgressToken,
-    ServerNotification, ServerResult, Tool,
+    ClientCapabilities, ClientConfig, ClientRequest, Implementation, ServerResult, Tool,
 };
-use rmcp::service::{
-    PeerRequestOptions, RoleClient, RunningService, RxJsonRpcMessage, ServiceError,
-    TxJsonRpcMessage,
-};
+use rmcp::service::{PeerRequestOptions, RoleClient, RunningService, ServiceError};
 use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::transport::Transport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::{ClientHandler, ErrorData, ServiceExt};
 
 use crate::host::RemoteEndpoint;
-use crate::tool_server::{CallerNotifier, ToolCall, ToolServer};
+use crate::tool_server::{ToolCall, ToolServer};
 use direct_call::{DirectFailure, DirectRoute, RecordingClient, SeenSession};
+use progress::{ProgressRelay, ProgressRoutes, progress_key};
+use upstream_http::upstream_error;
 
 type Upstream = RunningService<RoleClient, ProxyClient>;
 
@@ -40,11 +38,8 @@ struct Live {
     direct: Option<DirectRoute>,
 }
 
-/// Where progress for an upstream token goes: the downstream caller and its own token.
-type ProgressRoutes = Arc<Mutex<HashMap<String, (CallerNotifier, ProgressToken)>>>;
-
 /// The client side of a proxy connection. Progress is not handled here: rmcp runs each
-/// notification handler in its own task, which can reorder them; [`ProgressRelay`] forwards
+/// notification handler in its own task, which can reorder them; `progress.rs` forwards
 /// progress in stream order instead.
 #[derive(Clone)]
 pub(crate) struct ProxyClient;
@@ -56,58 +51,6 @@ impl ClientHandler for ProxyClient {
             Implementation::new("aiproxy-mcp", env!("CARGO_PKG_VERSION")),
         )
     }
-}
-
-/// Wraps an upstream transport and forwards progress notifications for routed tokens to the
-/// downstream caller as they are read, so they keep their order and arrive before the result.
-struct ProgressRelay<T> {
-    inner: T,
-    routes: ProgressRoutes,
-}
-
-impl<T: Transport<RoleClient>> Transport<RoleClient> for ProgressRelay<T> {
-    type Error = T::Error;
-
-    fn send(
-        &mut self,
-        item: TxJsonRpcMessage<RoleClient>,
-    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
-        self.inner.send(item)
-    }
-
-    async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleClient>> {
-        loop {
-            let message = self.inner.receive().await?;
-            if let JsonRpcMessage::Notification(notification) = &message
-                && let ServerNotification::ProgressNotification(progress) =
-                    &notification.notification
-            {
-                let key = progress_key(&progress.params.progress_token);
-                let route = self
-                    .routes
-                    .lock()
-                    .ok()
-                    .and_then(|routes| routes.get(&key).cloned());
-                if let Some((notifier, token)) = route {
-                    let mut forwarded = progress.params.clone();
-                    forwarded.progress_token = token;
-                    if let Err(error) = notifier.progress(forwarded).await {
-                        tracing::debug!(%error, "progress notification not forwarded");
-                    }
-                    continue;
-                }
-            }
-            return Some(message);
-        }
-    }
-
-    fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send {
-        self.inner.close()
-    }
-}
-
-fn progress_key(token: &ProgressToken) -> String {
-    serde_json::to_string(token).unwrap_or_default()
 }
 
 /// How a proxy opens its upstream connection.
@@ -255,12 +198,6 @@ impl<C: Connector> Proxy<C> {
             }
         }
     }
-}
-
-/// Every upstream failure reaches the caller (and the log row) through here, so URLs are cut to
-/// their origin once for all of them: an upstream URL or its query may hold a secret.
-fn upstream_error(message: impl Into<String>) -> ErrorData {
-    ErrorData::internal_error(upstream_http::redact_urls(&message.into()), None)
 }
 
 fn map_service_error(error: ServiceError) -> ErrorData {

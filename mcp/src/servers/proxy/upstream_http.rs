@@ -11,6 +11,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use rmcp::ErrorData;
+
 /// The address policy of one proxied server. Admin-configured URLs often name private hosts, so
 /// private addresses are allowed unless the server asks for the guard; cloud metadata
 /// addresses are always refused (see `openapi2mcp::blocked_reason`).
@@ -194,6 +196,12 @@ fn find_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
         .as_bytes()
         .windows(needle.len())
         .position(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Every upstream failure reaches the caller (and the log row) through here, so URLs are cut to
+/// their origin once for all of them: an upstream URL or its query may hold a secret.
+pub(super) fn upstream_error(message: impl Into<String>) -> ErrorData {
+    ErrorData::internal_error(redact_urls(&message.into()), None)
 }
 
 #[cfg(test)]
