@@ -134,6 +134,10 @@ pub async fn run(
         webhook_url: settings.notify_webhook_url.clone(),
         format: alerts::WebhookFormat::parse(&settings.notify_webhook_format).unwrap_or_default(),
         throttle: Duration::from_secs(settings.notify_throttle_seconds),
+        shared: redis.as_ref().map(|link| alerts::webhook::SharedThrottle {
+            link: link.clone(),
+            prefix: format!("{}:", settings.redis_key_prefix),
+        }),
     });
     let (usage_log, usage_writer) = usage_log::spawn_with(usage_log::WriterConfig {
         store: log_store.clone(),
