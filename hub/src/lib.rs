@@ -21,6 +21,7 @@ pub mod mcp_sessions;
 pub mod metrics;
 pub mod panel;
 pub mod plugin_cache;
+pub mod redis_link;
 pub mod replicas;
 pub mod responses_index;
 pub mod server;
@@ -133,6 +134,10 @@ pub async fn run(
         webhook_url: settings.notify_webhook_url.clone(),
         format: alerts::WebhookFormat::parse(&settings.notify_webhook_format).unwrap_or_default(),
         throttle: Duration::from_secs(settings.notify_throttle_seconds),
+        shared: redis.as_ref().map(|link| alerts::webhook::SharedThrottle {
+            link: link.clone(),
+            prefix: format!("{}:", settings.redis_key_prefix),
+        }),
     });
     let (usage_log, usage_writer) = usage_log::spawn_with(usage_log::WriterConfig {
         store: log_store.clone(),
@@ -172,8 +177,8 @@ pub async fn run(
     });
     // Limits and reservations live in Redis when replicas share one, else in this process.
     let counters = match &redis {
-        Some(connection) => limits::Counters::redis(
-            connection.clone(),
+        Some(link) => limits::Counters::redis(
+            link.clone(),
             format!("{}:", settings.redis_key_prefix),
             limits::CountersConfig::default(),
         )
@@ -219,7 +224,7 @@ pub async fn run(
     )
     .context("cannot build the relay")?;
     // The cache plugin's answers are shared by the replicas when they share a Redis.
-    if let Some(connection) = &redis {
+    if let Some(connection) = redis.as_ref().map(redis_link::RedisLink::manager) {
         relay
             .plugin_services()
             .set_cache_store(Arc::new(plugin_cache::RedisCacheStore::new(
@@ -261,10 +266,10 @@ pub async fn run(
     let mcp_config = mcp_config(&settings);
     // With REDIS, MCP sessions opened on one replica are reachable from every other.
     let shared_mcp_sessions = match (&settings.redis, &redis) {
-        (Some(url), Some(connection)) => Some(
+        (Some(url), Some(link)) => Some(
             mcp_sessions::shared(
                 url,
-                connection.clone(),
+                link.manager(),
                 &settings.redis_key_prefix,
                 mcp_config.session_idle_timeout,
                 background.clone(),
@@ -354,10 +359,10 @@ async fn connect_redis(
     settings: &Settings,
     changes: &ChangeHub,
     background: &CancellationToken,
-) -> anyhow::Result<redis::aio::ConnectionManager> {
+) -> anyhow::Result<redis_link::RedisLink> {
     // The URL may hold a password: name the variable, never echo the value.
     let client = redis::Client::open(url).context("REDIS is not a valid redis:// URL")?;
-    let connection = redis::aio::ConnectionManager::new(client.clone())
+    let connection = redis_link::connect(client.clone(), settings.redis_timeouts())
         .await
         .context("cannot connect to REDIS")?;
     tokio::spawn(replicas::bridge_changes(
@@ -367,7 +372,7 @@ async fn connect_redis(
         changes.clone(),
         background.clone().cancelled_owned(),
     ));
-    Ok(connection)
+    Ok(redis_link::RedisLink::new(connection))
 }
 
 fn mcp_config(settings: &Settings) -> mcp::McpConfig {

@@ -102,6 +102,15 @@ pub struct Settings {
     #[arg(long, env = "REDIS", hide_env_values = true)]
     pub redis: Option<String>,
 
+    /// Longest wait for one Redis reply, in milliseconds; past it the command fails and Redis
+    /// counts as unreachable until a background probe gets an answer.
+    #[arg(long, env = "REDIS_COMMAND_TIMEOUT_MS", default_value_t = 200)]
+    pub redis_command_timeout_ms: u64,
+
+    /// Longest wait for a new Redis connection, in milliseconds.
+    #[arg(long, env = "REDIS_CONNECT_TIMEOUT_MS", default_value_t = 200)]
+    pub redis_connect_timeout_ms: u64,
+
     /// Prefix for every Redis key this instance writes, so deployments can share a Redis.
     #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "aiproxy")]
     pub redis_key_prefix: String,
@@ -240,6 +249,13 @@ fn parse_time_zone(text: &str) -> Result<chrono_tz::Tz, String> {
 
 impl Settings {
     /// The main database DSN: SQL_DSN when set, else the SQLite path.
+    pub fn redis_timeouts(&self) -> crate::redis_link::RedisTimeouts {
+        crate::redis_link::RedisTimeouts {
+            command: Duration::from_millis(self.redis_command_timeout_ms.max(1)),
+            connect: Duration::from_millis(self.redis_connect_timeout_ms.max(1)),
+        }
+    }
+
     pub fn main_dsn(&self) -> String {
         match &self.sql_dsn {
             Some(dsn) if !dsn.trim().is_empty() => dsn.clone(),
@@ -289,6 +305,8 @@ impl Default for Settings {
             sqlite_path: PathBuf::from("./aiproxy/aiproxy.db"),
             data_dir: PathBuf::from("./aiproxy"),
             redis: None,
+            redis_command_timeout_ms: 200,
+            redis_connect_timeout_ms: 200,
             redis_key_prefix: "aiproxy".into(),
             billing_enabled: true,
             log_requests: true,

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 
+use crate::redis_link::RedisLink;
 use crate::store::{Dialect, Store};
 
 /// How long the status page waits for the database before calling it unreachable.
@@ -21,8 +22,10 @@ const PROBE_REUSE: Duration = Duration::from_secs(1);
 pub struct StatusState {
     pub started: Instant,
     pub store: Store,
-    pub redis: Option<redis::aio::ConnectionManager>,
-    /// The last probe: when, whether storage answered, whether Redis did. Behind an async
+    /// Its breaker's state is read on every call, so an outage shows at once even while a
+    /// probe's answer is being reused.
+    pub redis: Option<RedisLink>,
+    /// The last probe: when, and whether storage answered. Behind an async
     /// lock, so callers arriving during a probe wait for its answer instead of probing too.
     pub last_probe: Arc<tokio::sync::Mutex<Option<Probe>>>,
 }
@@ -32,7 +35,6 @@ pub struct StatusState {
 pub struct Probe {
     at: Instant,
     storage: bool,
-    redis: Option<bool>,
 }
 
 #[derive(Debug, Serialize)]
@@ -69,8 +71,10 @@ pub async fn status(State(state): State<Arc<StatusState>>) -> Json<StatusBody> {
             reachable: probe.storage,
             backend: dialect_name(state.store.dialect()),
         },
-        redis: probe.redis.map(|reachable| ComponentStatus {
-            reachable,
+        // The breaker's state, current on every call: a reused probe never hides an outage
+        // or a recovery (the probe's own PING feeds the breaker too).
+        redis: state.redis.as_ref().map(|link| ComponentStatus {
+            reachable: link.is_reachable(),
             backend: "redis",
         }),
     })
@@ -80,22 +84,20 @@ async fn probe_backends(state: &StatusState) -> Probe {
     let storage = tokio::time::timeout(STORAGE_PROBE_TIMEOUT, state.store.ping())
         .await
         .is_ok_and(|ping| ping.is_ok());
-    let redis = match &state.redis {
-        None => None,
-        Some(connection) => {
-            let mut connection = connection.clone();
-            let ping = tokio::time::timeout(
-                STORAGE_PROBE_TIMEOUT,
-                redis::cmd("PING").query_async::<String>(&mut connection),
-            )
-            .await;
-            Some(ping.is_ok_and(|reply| reply.is_ok()))
+    // Known down: the breaker's own probe is already waiting for Redis to answer.
+    if let Some(link) = state.redis.as_ref().filter(|link| link.is_reachable()) {
+        let mut connection = link.manager();
+        // Bounded by the connection's command timeout.
+        if let Err(error) = redis::cmd("PING")
+            .query_async::<String>(&mut connection)
+            .await
+        {
+            link.observe(&error);
         }
-    };
+    }
     Probe {
         at: Instant::now(),
         storage,
-        redis,
     }
 }
 

@@ -15,7 +15,9 @@ use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
+use hub::alerts::webhook::SharedThrottle;
 use hub::alerts::{AlertConfig, AlertEvent, Alerts, WebhookFormat};
+use hub::redis_link::RedisLink;
 use hub::store::Store;
 use hub::usage_log::{LogEntry, WriterConfig};
 use relay::backend::{TokenUsage, UsageRecord};
@@ -72,6 +74,7 @@ async fn generic_bodies_are_throttled_per_key() {
         webhook_url: Some(url),
         format: WebhookFormat::Generic,
         throttle: Duration::from_secs(300),
+        shared: None,
     });
     alerts.raise(banned(3));
     alerts.raise(banned(3));
@@ -102,12 +105,51 @@ async fn generic_bodies_are_throttled_per_key() {
 }
 
 #[tokio::test]
+async fn replicas_sharing_redis_send_each_alert_once() {
+    let (url, received) = receiver().await;
+    let prefix = format!("aiproxy-test-{}:", uuid::Uuid::new_v4().simple());
+    let mut replicas = Vec::new();
+    for _ in 0..3 {
+        let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
+        let manager = hub::redis_link::connect(client, Default::default())
+            .await
+            .expect("redis on 127.0.0.1:6379");
+        replicas.push(Alerts::start(AlertConfig {
+            webhook_url: Some(url.clone()),
+            format: WebhookFormat::Generic,
+            throttle: Duration::from_secs(300),
+            shared: Some(SharedThrottle {
+                link: RedisLink::new(manager),
+                prefix: prefix.clone(),
+            }),
+        }));
+    }
+    // Every replica sees the same two events (a ban decided from shared counters, say).
+    for replica in &replicas {
+        replica.raise(banned(7));
+        replica.raise(banned(8));
+    }
+    let bodies = wait_for(&received, 2).await;
+    let mut keys: Vec<_> = bodies.iter().map(|body| body["key"].clone()).collect();
+    keys.sort_by_key(Value::to_string);
+    assert_eq!(
+        keys,
+        [
+            json!("channel_banned:7:gpt-4o"),
+            json!("channel_banned:8:gpt-4o")
+        ],
+        "three replicas, two events: two deliveries"
+    );
+}
+
+#[tokio::test]
 async fn feishu_gets_a_text_message_and_the_window_reopens() {
     let (url, received) = receiver().await;
     let alerts = Alerts::start(AlertConfig {
         webhook_url: Some(url),
         format: WebhookFormat::Feishu,
         throttle: Duration::from_millis(300),
+        shared: None,
     });
     let ip = AlertEvent::IpSharedByGroups {
         ip: "203.0.113.9".into(),

@@ -30,9 +30,13 @@ async fn backends(config: CountersConfig) -> Vec<(&'static str, [Counters; 2])> 
             .await
             .expect("redis on 127.0.0.1:6379");
         redis.push(
-            Counters::redis(manager, prefix.clone(), config.clone())
-                .await
-                .unwrap(),
+            Counters::redis(
+                hub::redis_link::RedisLink::new(manager),
+                prefix.clone(),
+                config.clone(),
+            )
+            .await
+            .unwrap(),
         );
     }
     let [first, second] = <[Counters; 2]>::try_from(redis).unwrap();

@@ -146,6 +146,9 @@ pub struct AlertConfig {
     pub format: WebhookFormat,
     /// `NOTIFY_THROTTLE_SECONDS`: one alert per key per window.
     pub throttle: Duration,
+    /// With `REDIS`: replicas share the throttle, so one event seen by every replica is sent
+    /// once, not once per replica.
+    pub shared: Option<webhook::SharedThrottle>,
 }
 
 impl Default for AlertConfig {
@@ -154,6 +157,7 @@ impl Default for AlertConfig {
             webhook_url: None,
             format: WebhookFormat::Generic,
             throttle: Duration::from_secs(300),
+            shared: None,
         }
     }
 }
@@ -177,7 +181,12 @@ impl Alerts {
     pub fn start(config: AlertConfig) -> Alerts {
         let deliveries = config.webhook_url.map(|url| {
             let (sender, receiver) = mpsc::channel(DELIVERY_QUEUE);
-            tokio::spawn(webhook::deliver(url, config.format, receiver));
+            tokio::spawn(webhook::deliver(
+                url,
+                config.format,
+                receiver,
+                config.shared.map(|shared| (shared, config.throttle)),
+            ));
             sender
         });
         Alerts {

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::AlertEvent;
+use crate::redis_link::RedisLink;
 use crate::store::now_ms;
 
 /// One webhook call may take this long; a slow receiver delays later alerts, never requests.
@@ -59,9 +60,48 @@ pub fn body(format: WebhookFormat, event: &AlertEvent) -> Value {
     }
 }
 
+/// The throttle replicas share through Redis: the first replica to claim an alert's key for
+/// the window sends it, the others only log it.
+#[derive(Debug, Clone)]
+pub struct SharedThrottle {
+    pub link: RedisLink,
+    /// `REDIS_KEY_PREFIX` plus `:`.
+    pub prefix: String,
+}
+
+impl SharedThrottle {
+    /// Whether this replica sends `event`. A Redis that cannot answer lets it through: an alert
+    /// sent twice is better than one lost while Redis itself may be the trouble.
+    async fn claim(&self, event: &AlertEvent, window: Duration) -> bool {
+        let Some(mut connection) = self.link.guarded() else {
+            return true;
+        };
+        let claimed = redis::cmd("SET")
+            .arg(format!("{}alert:{}", self.prefix, event.key()))
+            .arg(1)
+            .arg("NX")
+            .arg("PX")
+            .arg(u64::try_from(window.as_millis()).unwrap_or(u64::MAX).max(1))
+            .query_async::<Option<String>>(&mut connection)
+            .await;
+        match claimed {
+            Ok(reply) => reply.is_some(),
+            Err(error) => {
+                self.link.observe(&error);
+                true
+            }
+        }
+    }
+}
+
 /// Posts every event received until every sender is gone. A failed call is logged and not
 /// retried: the event was logged already, and the throttle would hold back a repeat anyway.
-pub async fn deliver(url: String, format: WebhookFormat, mut events: mpsc::Receiver<AlertEvent>) {
+pub async fn deliver(
+    url: String,
+    format: WebhookFormat,
+    mut events: mpsc::Receiver<AlertEvent>,
+    shared: Option<(SharedThrottle, Duration)>,
+) {
     let client = match reqwest::Client::builder().timeout(POST_TIMEOUT).build() {
         Ok(client) => client,
         Err(error) => {
@@ -70,6 +110,12 @@ pub async fn deliver(url: String, format: WebhookFormat, mut events: mpsc::Recei
         }
     };
     while let Some(event) = events.recv().await {
+        if let Some((throttle, window)) = &shared
+            && !throttle.claim(&event, *window).await
+        {
+            tracing::debug!(alert = event.kind(), "alert sent by another replica");
+            continue;
+        }
         let outcome = client.post(&url).json(&body(format, &event)).send().await;
         match outcome.and_then(reqwest::Response::error_for_status) {
             Ok(_) => tracing::debug!(alert = event.kind(), "alert delivered"),

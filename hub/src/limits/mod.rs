@@ -154,6 +154,10 @@ pub enum Refusal {
 pub enum CountersError {
     #[error("redis counters: {0}")]
     Redis(#[from] redis::RedisError),
+    /// Redis failed to answer recently and has not answered the background probe since: the
+    /// request is refused at once instead of waiting for another timeout.
+    #[error("redis counters: redis is unreachable")]
+    Unreachable,
     #[error("redis counters: unexpected script reply: {0}")]
     Reply(String),
     #[error("the number of settled amounts ({actual}) does not match the checks ({checks})")]
@@ -200,12 +204,12 @@ impl Counters {
     /// Counters in Redis; `prefix` is prepended to every key ("aiproxy:" in production). Loads
     /// the scripts once so the first request does not pay for it.
     pub async fn redis(
-        manager: redis::aio::ConnectionManager,
+        link: crate::redis_link::RedisLink,
         prefix: String,
         config: CountersConfig,
     ) -> Result<Counters, CountersError> {
         Ok(Counters::Redis(
-            RedisCounters::new(manager, prefix, config).await?,
+            RedisCounters::new(link, prefix, config).await?,
         ))
     }
 

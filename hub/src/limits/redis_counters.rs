@@ -11,6 +11,8 @@ use std::time::Duration;
 use redis::Script;
 use redis::aio::ConnectionManager;
 
+use crate::redis_link::RedisLink;
+
 use super::{
     Admitted, Check, CountersConfig, CountersError, Denied, LeaseIds, RateState, Refusal,
     from_micros, micros,
@@ -30,7 +32,7 @@ pub struct RedisCounters {
 }
 
 struct Inner {
-    manager: ConnectionManager,
+    link: RedisLink,
     prefix: String,
     lease_ttl: i64,
     leases: LeaseIds,
@@ -41,13 +43,13 @@ struct Inner {
 
 impl RedisCounters {
     pub async fn new(
-        manager: ConnectionManager,
+        link: RedisLink,
         prefix: String,
         config: CountersConfig,
     ) -> Result<RedisCounters, CountersError> {
         let counters = RedisCounters {
             inner: Arc::new(Inner {
-                manager,
+                link,
                 prefix,
                 lease_ttl: micros(config.lease_ttl).max(1),
                 leases: LeaseIds::new(),
@@ -58,7 +60,7 @@ impl RedisCounters {
         };
         // EVALSHA falls back to loading the script on NOSCRIPT (a restarted Redis); loading
         // now only spares the first requests that round trip.
-        let mut connection = counters.connection();
+        let mut connection = counters.inner.link.manager();
         for script in [
             &counters.inner.admit,
             &counters.inner.settle,
@@ -101,10 +103,11 @@ impl RedisCounters {
                 }
             }
         }
+        let mut connection = self.connection().map_err(Refusal::Backend)?;
         let reply: Vec<i64> = invocation
-            .invoke_async(&mut self.connection())
+            .invoke_async(&mut connection)
             .await
-            .map_err(|error| Refusal::Backend(error.into()))?;
+            .map_err(|error| Refusal::Backend(self.failed(error)))?;
         interpret_admit(reply, lease, checks)
     }
 
@@ -148,9 +151,15 @@ impl RedisCounters {
         // a lost reply cannot charge twice.
         let mut attempt = 1;
         loop {
-            match invocation.invoke_async::<i64>(&mut self.connection()).await {
+            // Unguarded: a settle of a request already answered tries even while the breaker
+            // is open, since Redis may be back before the probe notices.
+            match invocation
+                .invoke_async::<i64>(&mut self.inner.link.manager())
+                .await
+            {
                 Ok(_) => return Ok(()),
                 Err(error) if attempt < SETTLE_ATTEMPTS => {
+                    self.inner.link.observe(&error);
                     tracing::warn!(%error, attempt, lease = %admitted.lease, "settle failed; retrying");
                     tokio::time::sleep(SETTLE_BACKOFF * attempt).await;
                     attempt += 1;
@@ -175,24 +184,27 @@ impl RedisCounters {
             command.arg("PX").arg(millis(ttl));
         }
         command
-            .query_async::<redis::Value>(&mut self.connection())
-            .await?;
+            .query_async::<redis::Value>(&mut self.connection()?)
+            .await
+            .map_err(|error| self.failed(error))?;
         Ok(())
     }
 
     pub(super) async fn forget(&self, key: &str) -> Result<(), CountersError> {
         redis::cmd("DEL")
             .arg(self.key(key))
-            .query_async::<i64>(&mut self.connection())
-            .await?;
+            .query_async::<i64>(&mut self.connection()?)
+            .await
+            .map_err(|error| self.failed(error))?;
         Ok(())
     }
 
     pub(super) async fn value(&self, key: &str) -> Result<Option<i64>, CountersError> {
-        Ok(redis::cmd("GET")
+        redis::cmd("GET")
             .arg(self.key(key))
-            .query_async(&mut self.connection())
-            .await?)
+            .query_async(&mut self.connection()?)
+            .await
+            .map_err(|error| self.failed(error))
     }
 
     pub(super) async fn note_ip_group(
@@ -201,14 +213,15 @@ impl RedisCounters {
         group: &str,
         window: Duration,
     ) -> Result<usize, CountersError> {
-        Ok(self
-            .inner
+        let mut connection = self.connection()?;
+        self.inner
             .ip_groups
             .key(format!("{}ip-groups:{ip}", self.inner.prefix))
             .arg(group)
             .arg(micros(window).max(1))
-            .invoke_async(&mut self.connection())
-            .await?)
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|error| self.failed(error))
     }
 
     pub(super) async fn ban(&self, key: &str, ttl: Duration) -> Result<(), CountersError> {
@@ -217,22 +230,31 @@ impl RedisCounters {
             .arg(1)
             .arg("PX")
             .arg(millis(ttl))
-            .query_async::<redis::Value>(&mut self.connection())
-            .await?;
+            .query_async::<redis::Value>(&mut self.connection()?)
+            .await
+            .map_err(|error| self.failed(error))?;
         Ok(())
     }
 
     pub(super) async fn banned(&self, key: &str) -> Result<Option<Duration>, CountersError> {
         let remaining: i64 = redis::cmd("PTTL")
             .arg(self.ban_key(key))
-            .query_async(&mut self.connection())
-            .await?;
+            .query_async(&mut self.connection()?)
+            .await
+            .map_err(|error| self.failed(error))?;
         // -2: no such key; -1 cannot happen (bans are always set with a TTL).
         Ok((remaining > 0).then(|| Duration::from_millis(remaining.unsigned_abs())))
     }
 
-    fn connection(&self) -> ConnectionManager {
-        self.inner.manager.clone()
+    /// The connection, or at once an error while Redis is known to be unreachable.
+    fn connection(&self) -> Result<ConnectionManager, CountersError> {
+        self.inner.link.guarded().ok_or(CountersError::Unreachable)
+    }
+
+    /// A command's error, after the link has looked at it (it may open the breaker).
+    fn failed(&self, error: redis::RedisError) -> CountersError {
+        self.inner.link.observe(&error);
+        CountersError::Redis(error)
     }
 
     fn key(&self, key: &str) -> String {
@@ -336,9 +358,10 @@ mod tests {
             .await
             .expect("redis on 127.0.0.1:6379");
         let prefix = format!("aiproxy-test-{}:", uuid::Uuid::new_v4().simple());
-        let counters = RedisCounters::new(manager, prefix, CountersConfig::default())
-            .await
-            .unwrap();
+        let counters =
+            RedisCounters::new(RedisLink::new(manager), prefix, CountersConfig::default())
+                .await
+                .unwrap();
         counters
             .seed("cap", 0, Some(Duration::from_secs(3600)))
             .await
