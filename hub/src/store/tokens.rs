@@ -1,25 +1,22 @@
 //! The `tokens` table: key generation and hashing, the per-group token limit, CRUD.
 
+use std::str::FromStr;
+
 use rand::Rng;
+use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
 
 use super::rows::{self, opt_decimal_text, to_json};
+use super::sealed::Sealer;
+use super::sql::Sql;
+use super::table::Table;
 use super::{
-    Listing, NewToken, Page, QuotaPeriod, Sql, Status, Store, StoreError, StoreTx, Token,
-    TokenFilter, conflict, not_found, now_ms, validate,
+    Listing, NewToken, Page, QuotaPeriod, Status, Store, StoreError, StoreTx, Token, TokenFilter,
+    conflict, not_found, now_ms, validate,
 };
 
-macro_rules! columns {
-    () => {
-        "id, group_id, name, key_hash, key_prefix, status, expires_at, subnets, models, \
-         mcp_servers, quota, period_quota, period, period_start, period_used, used_amount, \
-         request_count, rpm, tpm, max_concurrency, created_at, accessed_at"
-    };
-}
-
-const KIND: &str = "token";
+const KIND: &str = Token::KIND;
 /// Random characters after `sk-` in a generated key (about 285 bits).
 const GENERATED_KEY_LEN: usize = 48;
 
@@ -49,24 +46,54 @@ pub fn key_prefix(key: &str) -> String {
     key.chars().take(shown).collect()
 }
 
+impl Table for Token {
+    type Key = i64;
+    const KIND: &'static str = "token";
+    const COLUMNS: &'static str = "id, group_id, name, key_hash, key_prefix, status, expires_at, \
+        subnets, models, mcp_servers, quota, period_quota, period, period_start, period_used, \
+        used_amount, request_count, rpm, tpm, max_concurrency, created_at, accessed_at";
+    const FROM: &'static str = " FROM tokens";
+    const ORDER_BY: &'static str = " ORDER BY id";
+
+    fn push_key(sql: &mut Sql, id: &i64) {
+        sql.push(" WHERE id = ").bind_int(*id);
+    }
+
+    fn key_text(id: &i64) -> String {
+        id.to_string()
+    }
+
+    fn decode(row: &AnyRow, _sealer: &Sealer) -> Result<Token, StoreError> {
+        from_row(row)
+    }
+
+    async fn update(tx: &mut StoreTx, _before: &Token, after: &Token) -> Result<Token, StoreError> {
+        tx.update_token(after).await
+    }
+
+    async fn delete(tx: &mut StoreTx, id: &i64) -> Result<bool, StoreError> {
+        tx.delete_token(*id).await
+    }
+}
+
 impl Store {
     pub async fn get_token(&self, id: i64) -> Result<Token, StoreError> {
-        get(&self.pool, id).await
+        self.get_row(&id).await
     }
 
     /// Finds a token by its key's hash (the relay's authentication lookup).
     pub async fn find_token_by_hash(&self, key_hash: &str) -> Result<Option<Token>, StoreError> {
-        sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM tokens WHERE key_hash = $1"
-        ))
-        .bind(key_hash.to_owned())
-        .fetch_optional(&self.pool)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+        let mut sql = Sql::new("SELECT ");
+        sql.push(Token::COLUMNS)
+            .push(Token::FROM)
+            .push(" WHERE key_hash = ")
+            .bind_text(key_hash);
+        sql.query()
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
     }
 
     pub async fn list_tokens(
@@ -74,9 +101,7 @@ impl Store {
         filter: &TokenFilter,
         page: Page,
     ) -> Result<Listing<Token>, StoreError> {
-        let mut count = Sql::new("SELECT COUNT(*) AS n FROM tokens WHERE 1 = 1");
-        let mut select = Sql::new(concat!("SELECT ", columns!(), " FROM tokens WHERE 1 = 1"));
-        for sql in [&mut count, &mut select] {
+        self.list(page, |sql| {
             if let Some(group_id) = filter.group_id.as_deref().filter(|g| !g.is_empty()) {
                 sql.push(" AND group_id = ").bind_text(group_id);
             }
@@ -88,21 +113,8 @@ impl Store {
                     .bind_like(keyword)
                     .push(" ESCAPE '\\'");
             }
-        }
-        select
-            .push(" ORDER BY id LIMIT ")
-            .bind_int(page.limit)
-            .push(" OFFSET ")
-            .bind_int(page.offset);
-        let total = rows::int(&count.query().fetch_one(&self.pool).await?, "n")?;
-        let items = select
-            .query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(from_row)
-            .collect::<Result<_, _>>()?;
-        Ok(Listing { items, total })
+        })
+        .await
     }
 
     /// Creates a token and returns it with its plain key, which is not stored anywhere.
@@ -112,42 +124,71 @@ impl Store {
         token: &NewToken,
         max_per_group: u32,
     ) -> Result<(Token, String), StoreError> {
-        let mut tx = self.begin().await?;
-        let created = tx.create_token(token, max_per_group).await?;
-        tx.commit().await?;
-        Ok(created)
+        in_transaction!(self, |tx| tx.create_token(token, max_per_group).await?)
     }
 
     pub async fn update_token(&self, token: &Token) -> Result<Token, StoreError> {
-        let mut tx = self.begin().await?;
-        let updated = tx.update_token(token).await?;
-        tx.commit().await?;
-        Ok(updated)
+        in_transaction!(self, |tx| tx.update_token(token).await?)
+    }
+
+    /// Reads the token, lets `change` edit it and writes it back with the row locked
+    /// throughout (see [`Store::modify`]), so concurrent edits of one token all land.
+    pub async fn update_token_with<E: From<StoreError>>(
+        &self,
+        id: i64,
+        change: impl FnOnce(&mut Token) -> Result<(), E>,
+    ) -> Result<Token, E> {
+        self.modify(&id, change).await
     }
 
     pub async fn delete_token(&self, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        if !tx.delete_token(id).await? {
-            return Err(not_found(KIND, id.to_string()));
-        }
-        tx.commit().await?;
-        Ok(())
+        self.delete_row::<Token>(&id).await
     }
 
     pub async fn delete_tokens(&self, ids: &[i64]) -> Result<u64, StoreError> {
-        let mut tx = self.begin().await?;
-        let mut deleted = 0;
-        for id in ids {
-            deleted += u64::from(tx.delete_token(*id).await?);
-        }
-        tx.commit().await?;
-        Ok(deleted)
+        self.delete_rows::<Token>(ids).await
     }
+
+    /// The token's stored lifetime spending, `None` when the token is gone or the amount
+    /// unreadable (the governor's quota counter starts from it).
+    pub async fn token_used_amount(&self, id: i64) -> Result<Option<Decimal>, StoreError> {
+        let used = sqlx::query_scalar::<_, String>("SELECT used_amount FROM tokens WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(used.and_then(|text| parse_amount(&text)))
+    }
+
+    /// The token's stored spending in the period that began at `period_start`: `None` when
+    /// the token is gone, the amount unreadable, or the stored spending belongs to another
+    /// period (it does not count in this one).
+    pub async fn token_period_used(
+        &self,
+        id: i64,
+        period_start: i64,
+    ) -> Result<Option<Decimal>, StoreError> {
+        let row = sqlx::query("SELECT period_used, period_start FROM tokens WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        if rows::opt_int(&row, "period_start")? != Some(period_start) {
+            return Ok(None);
+        }
+        Ok(parse_amount(&rows::text(&row, "period_used")?))
+    }
+}
+
+/// A stored money amount; an unreadable one counts as none.
+fn parse_amount(text: &str) -> Option<Decimal> {
+    Decimal::from_str(text.trim()).ok()
 }
 
 impl StoreTx {
     pub async fn get_token(&mut self, id: i64) -> Result<Option<Token>, StoreError> {
-        find(self.conn(), id).await
+        self.find_row(&id).await
     }
 
     pub async fn find_token_by_name(
@@ -155,18 +196,19 @@ impl StoreTx {
         group_id: &str,
         name: &str,
     ) -> Result<Option<Token>, StoreError> {
-        sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM tokens WHERE group_id = $1 AND name = $2"
-        ))
-        .bind(group_id.to_owned())
-        .bind(name.to_owned())
-        .fetch_optional(self.conn())
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+        let mut sql = Sql::new("SELECT ");
+        sql.push(Token::COLUMNS)
+            .push(Token::FROM)
+            .push(" WHERE group_id = ")
+            .bind_text(group_id)
+            .push(" AND name = ")
+            .bind_text(name);
+        sql.query()
+            .fetch_optional(self.conn())
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
     }
 
     pub async fn create_token(
@@ -231,7 +273,7 @@ impl StoreTx {
         .await
         // Same key as another token: report it without echoing the key.
         .map_err(conflict(KIND, "with this key"))?;
-        Ok((get(self.conn(), id).await?, key))
+        Ok((self.get_row(&id).await?, key))
     }
 
     /// Replaces the settable fields (name, status, expiry, subnets, allow-lists, quotas,
@@ -239,9 +281,7 @@ impl StoreTx {
     /// period starts again from nothing spent.
     pub async fn update_token(&mut self, token: &Token) -> Result<Token, StoreError> {
         validate::token(token)?;
-        let existing = find(self.conn(), token.id)
-            .await?
-            .ok_or_else(|| not_found(KIND, token.id.to_string()))?;
+        let existing: Token = self.get_row(&token.id).await?;
         if existing.name != token.name
             && self
                 .find_token_by_name(&existing.group_id, &token.name)
@@ -285,7 +325,7 @@ impl StoreTx {
         .execute(self.write())
         .await
         .map_err(conflict(KIND, &token.name))?;
-        get(self.conn(), token.id).await
+        self.get_row(&token.id).await
     }
 
     /// Gives the token a new key (a key set in the configuration file changed).
@@ -316,36 +356,6 @@ impl StoreTx {
             .await?;
         Ok(result.rows_affected() > 0)
     }
-}
-
-pub(super) async fn all<'e>(
-    exec: impl Executor<'e, Database = Any>,
-) -> Result<Vec<Token>, StoreError> {
-    sqlx::query(concat!("SELECT ", columns!(), " FROM tokens ORDER BY id"))
-        .fetch_all(exec)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
-}
-
-async fn find<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    id: i64,
-) -> Result<Option<Token>, StoreError> {
-    sqlx::query(concat!("SELECT ", columns!(), " FROM tokens WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(exec)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
-}
-
-async fn get<'e>(exec: impl Executor<'e, Database = Any>, id: i64) -> Result<Token, StoreError> {
-    find(exec, id)
-        .await?
-        .ok_or_else(|| not_found(KIND, id.to_string()))
 }
 
 fn from_row(row: &AnyRow) -> Result<Token, StoreError> {
