@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 
 use super::rows::{self, to_json};
 use super::sealed::Sealer;
-use super::sql::Sql;
+use super::sql::{Sql, Statement};
 use super::table::Table;
 use super::{
     Channel, ChannelFilter, Listing, Page, Status, Store, StoreError, StoreTx, conflict, not_found,
@@ -151,74 +151,33 @@ impl StoreTx {
     /// Inserts the channel; its `id` is ignored and assigned by the database.
     pub async fn create_channel(&mut self, channel: &Channel) -> Result<Channel, StoreError> {
         validate::channel(channel)?;
-        let now = now_ms();
-        let id: i64 = sqlx::query_scalar(
+        let insert = sqlx::query(
             "INSERT INTO channels (name, type, base_url, key, models, model_mapping, priority, \
              sets, status, proxy_url, connect_timeout_ms, first_byte_timeout_ms, \
              stream_idle_timeout_ms, config, created_at, updated_at) VALUES ($1, $2, $3, $4, \
              $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
-        )
-        .bind(channel.name.clone())
-        .bind(channel.kind.as_str())
-        .bind(channel.base_url.clone())
-        .bind(self.sealer.seal(COLUMN_KEY, &channel.key)?)
-        .bind(to_json(&channel.models)?)
-        .bind(to_json(&channel.model_mapping)?)
-        .bind(channel.priority)
-        .bind(to_json(&channel.sets)?)
-        .bind(channel.status.as_str())
-        .bind(
-            self.sealer
-                .seal_opt(COLUMN_PROXY_URL, channel.proxy_url.as_deref())?,
-        )
-        .bind(channel.timeouts.connect_ms)
-        .bind(channel.timeouts.first_byte_ms)
-        .bind(channel.timeouts.stream_idle_ms)
-        .bind(
-            self.sealer
-                .seal(COLUMN_CONFIG, &to_json(&channel.config)?)?,
-        )
-        .bind(now)
-        .fetch_one(self.write())
-        .await
-        .map_err(conflict(Channel::KIND, &channel.name))?;
-        self.get_row(&id).await
+        );
+        let row = bind_fields(insert, channel, &self.sealer)?
+            .fetch_one(self.write())
+            .await
+            .map_err(conflict(Channel::KIND, &channel.name))?;
+        self.get_row(&rows::int(&row, "id")?).await
     }
 
     /// Replaces every field but `id` and `created_at`.
     pub async fn update_channel(&mut self, channel: &Channel) -> Result<Channel, StoreError> {
         validate::channel(channel)?;
-        let result = sqlx::query(
-            "UPDATE channels SET name = $2, type = $3, base_url = $4, key = $5, models = $6, \
-             model_mapping = $7, priority = $8, sets = $9, status = $10, proxy_url = $11, \
-             connect_timeout_ms = $12, first_byte_timeout_ms = $13, \
-             stream_idle_timeout_ms = $14, config = $15, updated_at = $16 WHERE id = $1",
-        )
-        .bind(channel.id)
-        .bind(channel.name.clone())
-        .bind(channel.kind.as_str())
-        .bind(channel.base_url.clone())
-        .bind(self.sealer.seal(COLUMN_KEY, &channel.key)?)
-        .bind(to_json(&channel.models)?)
-        .bind(to_json(&channel.model_mapping)?)
-        .bind(channel.priority)
-        .bind(to_json(&channel.sets)?)
-        .bind(channel.status.as_str())
-        .bind(
-            self.sealer
-                .seal_opt(COLUMN_PROXY_URL, channel.proxy_url.as_deref())?,
-        )
-        .bind(channel.timeouts.connect_ms)
-        .bind(channel.timeouts.first_byte_ms)
-        .bind(channel.timeouts.stream_idle_ms)
-        .bind(
-            self.sealer
-                .seal(COLUMN_CONFIG, &to_json(&channel.config)?)?,
-        )
-        .bind(now_ms())
-        .execute(self.write())
-        .await
-        .map_err(conflict(Channel::KIND, &channel.name))?;
+        let update = sqlx::query(
+            "UPDATE channels SET name = $1, type = $2, base_url = $3, key = $4, models = $5, \
+             model_mapping = $6, priority = $7, sets = $8, status = $9, proxy_url = $10, \
+             connect_timeout_ms = $11, first_byte_timeout_ms = $12, \
+             stream_idle_timeout_ms = $13, config = $14, updated_at = $15 WHERE id = $16",
+        );
+        let result = bind_fields(update, channel, &self.sealer)?
+            .bind(channel.id)
+            .execute(self.write())
+            .await
+            .map_err(conflict(Channel::KIND, &channel.name))?;
         if result.rows_affected() == 0 {
             return Err(not_found(Channel::KIND, channel.id.to_string()));
         }
@@ -232,4 +191,29 @@ impl StoreTx {
             .await?;
         Ok(result.rows_affected() > 0)
     }
+}
+
+/// Binds `$1`..`$15` of both the INSERT and the UPDATE: every stored field but the id and
+/// `created_at`, sealing the secret ones, then the time of the write.
+fn bind_fields(
+    statement: Statement,
+    channel: &Channel,
+    sealer: &Sealer,
+) -> Result<Statement, StoreError> {
+    Ok(statement
+        .bind(channel.name.clone())
+        .bind(channel.kind.as_str())
+        .bind(channel.base_url.clone())
+        .bind(sealer.seal(COLUMN_KEY, &channel.key)?)
+        .bind(to_json(&channel.models)?)
+        .bind(to_json(&channel.model_mapping)?)
+        .bind(channel.priority)
+        .bind(to_json(&channel.sets)?)
+        .bind(channel.status.as_str())
+        .bind(sealer.seal_opt(COLUMN_PROXY_URL, channel.proxy_url.as_deref())?)
+        .bind(channel.timeouts.connect_ms)
+        .bind(channel.timeouts.first_byte_ms)
+        .bind(channel.timeouts.stream_idle_ms)
+        .bind(sealer.seal(COLUMN_CONFIG, &to_json(&channel.config)?)?)
+        .bind(now_ms()))
 }

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 
 use super::rows::{self, bool_int, decimal_text, to_json};
 use super::sealed::Sealer;
-use super::sql::Sql;
+use super::sql::{Sql, Statement};
 use super::table::Table;
 use super::{
     Group, GroupFilter, GroupStatus, Listing, Page, Store, StoreError, StoreTx, conflict,
@@ -137,26 +137,15 @@ impl StoreTx {
 
     pub async fn create_group(&mut self, group: &Group) -> Result<Group, StoreError> {
         validate::group(group)?;
-        let now = now_ms();
-        sqlx::query(concat!(
+        let insert = sqlx::query(concat!(
             "INSERT INTO groups (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
-        .bind(group.id.clone())
-        .bind(group.status.as_str())
-        .bind(group.rpm_ratio)
-        .bind(group.tpm_ratio)
-        .bind(to_json(&group.available_sets)?)
-        .bind(decimal_text(group.balance))
-        .bind(decimal_text(group.balance_alert_threshold))
-        .bind(bool_int(group.balance_alert_enabled))
-        .bind(group.max_concurrency)
-        .bind(now)
-        .bind(now)
-        .execute(self.write())
-        .await
-        .map_err(conflict(Group::KIND, &group.id))?;
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
+        ));
+        bind_fields(insert, group)?
+            .execute(self.write())
+            .await
+            .map_err(conflict(Group::KIND, &group.id))?;
         self.get_row(group.id.as_str()).await
     }
 
@@ -174,25 +163,16 @@ impl StoreTx {
 
     async fn write_group(&mut self, group: &Group, set_balance: bool) -> Result<Group, StoreError> {
         validate::group(group)?;
-        let result = sqlx::query(
+        let update = sqlx::query(
             "UPDATE groups SET status = $2, rpm_ratio = $3, tpm_ratio = $4, available_sets = $5, \
              balance = CASE WHEN $11 = 1 THEN $6 ELSE balance END, \
              balance_alert_threshold = $7, balance_alert_enabled = $8, \
              max_concurrency = $9, updated_at = $10 WHERE id = $1",
-        )
-        .bind(group.id.clone())
-        .bind(group.status.as_str())
-        .bind(group.rpm_ratio)
-        .bind(group.tpm_ratio)
-        .bind(to_json(&group.available_sets)?)
-        .bind(decimal_text(group.balance))
-        .bind(decimal_text(group.balance_alert_threshold))
-        .bind(bool_int(group.balance_alert_enabled))
-        .bind(group.max_concurrency)
-        .bind(now_ms())
-        .bind(i64::from(set_balance))
-        .execute(self.write())
-        .await?;
+        );
+        let result = bind_fields(update, group)?
+            .bind(i64::from(set_balance))
+            .execute(self.write())
+            .await?;
         if result.rows_affected() == 0 {
             return Err(not_found(Group::KIND, &group.id));
         }
@@ -222,4 +202,20 @@ impl StoreTx {
             .await?;
         Ok(result.rows_affected() > 0)
     }
+}
+
+/// Binds `$1`..`$10` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// in column order, then the time of the write.
+fn bind_fields(statement: Statement, group: &Group) -> Result<Statement, StoreError> {
+    Ok(statement
+        .bind(group.id.clone())
+        .bind(group.status.as_str())
+        .bind(group.rpm_ratio)
+        .bind(group.tpm_ratio)
+        .bind(to_json(&group.available_sets)?)
+        .bind(decimal_text(group.balance))
+        .bind(decimal_text(group.balance_alert_threshold))
+        .bind(bool_int(group.balance_alert_enabled))
+        .bind(group.max_concurrency)
+        .bind(now_ms()))
 }

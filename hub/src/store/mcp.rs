@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 
 use super::rows::{self, decimal_text, to_json};
 use super::sealed::Sealer;
-use super::sql::Sql;
+use super::sql::{Sql, Statement};
 use super::table::Table;
 use super::{
     GroupMcpParams, Listing, McpFilter, McpScope, McpServer, McpServerKind, Page, Status, Store,
@@ -240,30 +240,15 @@ impl StoreTx {
     pub async fn create_mcp_server(&mut self, server: &McpServer) -> Result<McpServer, StoreError> {
         validate::mcp_server(server)?;
         self.check_owner_group(server).await?;
-        let sealed = SealedColumns::of(server, &self.sealer)?;
-        let now = now_ms();
-        sqlx::query(concat!(
+        let insert = sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
-        ))
-        .bind(server.id.clone())
-        .bind(server.scope.as_str())
-        .bind(server.group_id.clone())
-        .bind(server.kind.as_str())
-        .bind(server.template.clone())
-        .bind(server.url.clone())
-        .bind(sealed.headers)
-        .bind(sealed.query)
-        .bind(sealed.params)
-        .bind(sealed.openapi)
-        .bind(server.status.as_str())
-        .bind(decimal_text(server.price_per_call))
-        .bind(to_json(&server.required_group_params)?)
-        .bind(now)
-        .execute(self.write())
-        .await
-        .map_err(conflict(KIND, &server.id))?;
+        ));
+        bind_fields(insert, server, &self.sealer)?
+            .execute(self.write())
+            .await
+            .map_err(conflict(KIND, &server.id))?;
         self.get_row(server.id.as_str()).await
     }
 
@@ -271,28 +256,14 @@ impl StoreTx {
     pub async fn update_mcp_server(&mut self, server: &McpServer) -> Result<McpServer, StoreError> {
         validate::mcp_server(server)?;
         self.check_owner_group(server).await?;
-        let sealed = SealedColumns::of(server, &self.sealer)?;
-        let result = sqlx::query(
+        let update = sqlx::query(
             "UPDATE mcp_servers SET scope = $2, group_id = $3, type = $4, template = $5, \
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
              price_per_call = $12, required_group_params = $13, updated_at = $14 WHERE id = $1",
-        )
-        .bind(server.id.clone())
-        .bind(server.scope.as_str())
-        .bind(server.group_id.clone())
-        .bind(server.kind.as_str())
-        .bind(server.template.clone())
-        .bind(server.url.clone())
-        .bind(sealed.headers)
-        .bind(sealed.query)
-        .bind(sealed.params)
-        .bind(sealed.openapi)
-        .bind(server.status.as_str())
-        .bind(decimal_text(server.price_per_call))
-        .bind(to_json(&server.required_group_params)?)
-        .bind(now_ms())
-        .execute(self.write())
-        .await?;
+        );
+        let result = bind_fields(update, server, &self.sealer)?
+            .execute(self.write())
+            .await?;
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, &server.id));
         }
@@ -357,27 +328,33 @@ impl StoreTx {
     }
 }
 
-/// A server's secret-bearing columns as stored: JSON, sealed with each column's name.
-struct SealedColumns {
-    headers: String,
-    query: String,
-    params: String,
-    openapi: Option<String>,
-}
-
-impl SealedColumns {
-    fn of(server: &McpServer, sealer: &Sealer) -> Result<SealedColumns, StoreError> {
-        let openapi = match &server.openapi {
-            Some(openapi) => Some(sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?),
-            None => None,
-        };
-        Ok(SealedColumns {
-            headers: sealer.seal(COLUMN_HEADERS, &to_json(&server.headers)?)?,
-            query: sealer.seal(COLUMN_QUERY, &to_json(&server.query)?)?,
-            params: sealer.seal(COLUMN_PARAMS, &to_json(&server.params)?)?,
-            openapi,
-        })
-    }
+/// Binds `$1`..`$14` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// in column order, the secret-bearing ones as JSON sealed with each column's name, then the
+/// time of the write.
+fn bind_fields(
+    statement: Statement,
+    server: &McpServer,
+    sealer: &Sealer,
+) -> Result<Statement, StoreError> {
+    let openapi = match &server.openapi {
+        Some(openapi) => Some(sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?),
+        None => None,
+    };
+    Ok(statement
+        .bind(server.id.clone())
+        .bind(server.scope.as_str())
+        .bind(server.group_id.clone())
+        .bind(server.kind.as_str())
+        .bind(server.template.clone())
+        .bind(server.url.clone())
+        .bind(sealer.seal(COLUMN_HEADERS, &to_json(&server.headers)?)?)
+        .bind(sealer.seal(COLUMN_QUERY, &to_json(&server.query)?)?)
+        .bind(sealer.seal(COLUMN_PARAMS, &to_json(&server.params)?)?)
+        .bind(openapi)
+        .bind(server.status.as_str())
+        .bind(decimal_text(server.price_per_call))
+        .bind(to_json(&server.required_group_params)?)
+        .bind(now_ms()))
 }
 
 fn sealed_json<T: serde::de::DeserializeOwned>(

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 
 use super::rows::{self, bool_int, opt_decimal_text, to_json};
 use super::sealed::Sealer;
-use super::sql::Sql;
+use super::sql::{Sql, Statement};
 use super::table::Table;
 use super::{
     GroupModelOverride, Listing, ModelConfig, ModelFilter, ModelType, Page, Price, Store,
@@ -287,45 +287,16 @@ impl StoreTx {
         config: &ModelConfig,
     ) -> Result<ModelConfig, StoreError> {
         validate::model_config(config)?;
-        let now = now_ms();
-        let price = &config.price;
-        sqlx::query(concat!(
+        let insert = sqlx::query(concat!(
             "INSERT INTO model_configs (",
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
              $17, $18, $19, $20, $21, $22, $23, $24, $24, $25)"
-        ))
-        .bind(config.model.clone())
-        .bind(config.model_type.as_str())
-        .bind(config.owner.clone())
-        .bind(config.rpm)
-        .bind(config.tpm)
-        .bind(config.retry_times)
-        .bind(config.timeouts.connect_ms)
-        .bind(config.timeouts.first_byte_ms)
-        .bind(config.timeouts.stream_idle_ms)
-        .bind(opt_decimal_text(price.input))
-        .bind(opt_decimal_text(price.output))
-        .bind(opt_decimal_text(price.cached_input))
-        .bind(opt_decimal_text(price.cache_creation))
-        .bind(opt_decimal_text(price.image_input))
-        .bind(opt_decimal_text(price.image_output))
-        .bind(opt_decimal_text(price.audio_input))
-        .bind(opt_decimal_text(price.audio_output))
-        .bind(opt_decimal_text(price.per_request))
-        .bind(opt_decimal_text(price.reasoning_output))
-        .bind(price.unit)
-        .bind(config.max_output_tokens)
-        .bind(
-            self.sealer
-                .seal(COLUMN_PLUGINS, &to_json(&config.plugins)?)?,
-        )
-        .bind(to_json(&config.config)?)
-        .bind(now)
-        .bind(opt_decimal_text(price.web_search_per_call))
-        .execute(self.write())
-        .await
-        .map_err(conflict(KIND, &config.model))?;
+        ));
+        bind_fields(insert, config, &self.sealer)?
+            .execute(self.write())
+            .await
+            .map_err(conflict(KIND, &config.model))?;
         self.get_row(config.model.as_str()).await
     }
 
@@ -335,8 +306,7 @@ impl StoreTx {
         config: &ModelConfig,
     ) -> Result<ModelConfig, StoreError> {
         validate::model_config(config)?;
-        let price = &config.price;
-        let result = sqlx::query(
+        let update = sqlx::query(
             "UPDATE model_configs SET type = $2, owner = $3, rpm = $4, tpm = $5, \
              retry_times = $6, connect_timeout_ms = $7, first_byte_timeout_ms = $8, \
              stream_idle_timeout_ms = $9, input_price = $10, output_price = $11, \
@@ -345,37 +315,10 @@ impl StoreTx {
              per_request_price = $18, reasoning_output_price = $19, price_unit = $20, \
              max_output_tokens = $21, plugins = $22, config = $23, updated_at = $24, \
              web_search_price_per_call = $25 WHERE model = $1",
-        )
-        .bind(config.model.clone())
-        .bind(config.model_type.as_str())
-        .bind(config.owner.clone())
-        .bind(config.rpm)
-        .bind(config.tpm)
-        .bind(config.retry_times)
-        .bind(config.timeouts.connect_ms)
-        .bind(config.timeouts.first_byte_ms)
-        .bind(config.timeouts.stream_idle_ms)
-        .bind(opt_decimal_text(price.input))
-        .bind(opt_decimal_text(price.output))
-        .bind(opt_decimal_text(price.cached_input))
-        .bind(opt_decimal_text(price.cache_creation))
-        .bind(opt_decimal_text(price.image_input))
-        .bind(opt_decimal_text(price.image_output))
-        .bind(opt_decimal_text(price.audio_input))
-        .bind(opt_decimal_text(price.audio_output))
-        .bind(opt_decimal_text(price.per_request))
-        .bind(opt_decimal_text(price.reasoning_output))
-        .bind(price.unit)
-        .bind(config.max_output_tokens)
-        .bind(
-            self.sealer
-                .seal(COLUMN_PLUGINS, &to_json(&config.plugins)?)?,
-        )
-        .bind(to_json(&config.config)?)
-        .bind(now_ms())
-        .bind(opt_decimal_text(price.web_search_per_call))
-        .execute(self.write())
-        .await?;
+        );
+        let result = bind_fields(update, config, &self.sealer)?
+            .execute(self.write())
+            .await?;
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, &config.model));
         }
@@ -475,4 +418,40 @@ impl StoreTx {
                 .await?;
         Ok(result.rows_affected() > 0)
     }
+}
+
+/// Binds `$1`..`$25` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// in column order, with the time of the write as `$24`.
+fn bind_fields(
+    statement: Statement,
+    config: &ModelConfig,
+    sealer: &Sealer,
+) -> Result<Statement, StoreError> {
+    let price = &config.price;
+    Ok(statement
+        .bind(config.model.clone())
+        .bind(config.model_type.as_str())
+        .bind(config.owner.clone())
+        .bind(config.rpm)
+        .bind(config.tpm)
+        .bind(config.retry_times)
+        .bind(config.timeouts.connect_ms)
+        .bind(config.timeouts.first_byte_ms)
+        .bind(config.timeouts.stream_idle_ms)
+        .bind(opt_decimal_text(price.input))
+        .bind(opt_decimal_text(price.output))
+        .bind(opt_decimal_text(price.cached_input))
+        .bind(opt_decimal_text(price.cache_creation))
+        .bind(opt_decimal_text(price.image_input))
+        .bind(opt_decimal_text(price.image_output))
+        .bind(opt_decimal_text(price.audio_input))
+        .bind(opt_decimal_text(price.audio_output))
+        .bind(opt_decimal_text(price.per_request))
+        .bind(opt_decimal_text(price.reasoning_output))
+        .bind(price.unit)
+        .bind(config.max_output_tokens)
+        .bind(sealer.seal(COLUMN_PLUGINS, &to_json(&config.plugins)?)?)
+        .bind(to_json(&config.config)?)
+        .bind(now_ms())
+        .bind(opt_decimal_text(price.web_search_per_call)))
 }

@@ -4,6 +4,10 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AssertSqlSafe};
 
+/// A statement with some of its values bound, owning them: what a table's shared binding of
+/// its fields (used by both its INSERT and its UPDATE) takes and returns.
+pub(crate) type Statement = Query<'static, Any, AnyArguments>;
+
 /// A bound value of a dynamically assembled statement (also a summary row's key part).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Arg {

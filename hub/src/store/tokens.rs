@@ -17,6 +17,29 @@ use super::{
 };
 
 const KIND: &str = Token::KIND;
+
+/// Binds `$1`..`$12` of both the INSERT and the UPDATE: the fields a caller sets, in one
+/// order. A macro because a new token ([`NewToken`]) and a stored one ([`Token`]) carry these
+/// fields alike without sharing a type.
+macro_rules! bind_settings {
+    ($statement:expr, $token:expr) => {{
+        let token = $token;
+        let subnets: Vec<String> = token.subnets.iter().map(ToString::to_string).collect();
+        $statement
+            .bind(token.name.clone())
+            .bind(token.status.as_str())
+            .bind(token.expires_at)
+            .bind(to_json(&subnets)?)
+            .bind(to_json(&token.models)?)
+            .bind(to_json(&token.mcp_servers)?)
+            .bind(opt_decimal_text(token.quota))
+            .bind(opt_decimal_text(token.period_quota))
+            .bind(token.period.map(|period| period.as_str().to_owned()))
+            .bind(token.rpm)
+            .bind(token.tpm)
+            .bind(token.max_concurrency)
+    }};
+}
 /// Random characters after `sk-` in a generated key (about 285 bits).
 const GENERATED_KEY_LEN: usize = 48;
 
@@ -244,35 +267,24 @@ impl StoreTx {
             });
         }
         let key = token.key.clone().unwrap_or_else(generate_key);
-        let subnets: Vec<String> = token.subnets.iter().map(ToString::to_string).collect();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO tokens (group_id, name, key_hash, key_prefix, status, expires_at, \
-             subnets, models, mcp_servers, quota, period_quota, period, period_start, \
-             period_used, used_amount, request_count, rpm, tpm, max_concurrency, created_at, \
-             accessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '0', \
-             '0', 0, $14, $15, $16, $17, NULL) RETURNING id",
-        )
-        .bind(token.group_id.clone())
-        .bind(token.name.clone())
-        .bind(hash_key(&key))
-        .bind(key_prefix(&key))
-        .bind(token.status.as_str())
-        .bind(token.expires_at)
-        .bind(to_json(&subnets)?)
-        .bind(to_json(&token.models)?)
-        .bind(to_json(&token.mcp_servers)?)
-        .bind(opt_decimal_text(token.quota))
-        .bind(opt_decimal_text(token.period_quota))
-        .bind(token.period.map(|period| period.as_str().to_owned()))
-        .bind(token.period.map(|_| now_ms()))
-        .bind(token.rpm)
-        .bind(token.tpm)
-        .bind(token.max_concurrency)
-        .bind(now_ms())
-        .fetch_one(self.write())
-        .await
-        // Same key as another token: report it without echoing the key.
-        .map_err(conflict(KIND, "with this key"))?;
+        let insert = sqlx::query(
+            "INSERT INTO tokens (name, status, expires_at, subnets, models, mcp_servers, quota, \
+             period_quota, period, rpm, tpm, max_concurrency, group_id, key_hash, key_prefix, \
+             period_start, created_at, period_used, used_amount, request_count, accessed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             $17, '0', '0', 0, NULL) RETURNING id",
+        );
+        let row = bind_settings!(insert, token)
+            .bind(token.group_id.clone())
+            .bind(hash_key(&key))
+            .bind(key_prefix(&key))
+            .bind(token.period.map(|_| now_ms()))
+            .bind(now_ms())
+            .fetch_one(self.write())
+            .await
+            // Same key as another token: report it without echoing the key.
+            .map_err(conflict(KIND, "with this key"))?;
+        let id = rows::int(&row, "id")?;
         Ok((self.get_row(&id).await?, key))
     }
 
@@ -298,33 +310,21 @@ impl StoreTx {
         // period) between the read above and this write, and must not be undone. An
         // unchanged period keeps its start and spending; a changed one starts now from
         // nothing spent; none clears the start.
-        let subnets: Vec<String> = token.subnets.iter().map(ToString::to_string).collect();
-        sqlx::query(
-            "UPDATE tokens SET name = $2, status = $3, expires_at = $4, subnets = $5, \
-             models = $6, mcp_servers = $7, quota = $8, period_quota = $9, \
-             period_start = CASE WHEN $10 IS NULL THEN NULL \
-             WHEN period IS NOT DISTINCT FROM $10 THEN period_start ELSE $11 END, \
-             period_used = CASE WHEN period IS NOT DISTINCT FROM $10 THEN period_used \
+        let update = sqlx::query(
+            "UPDATE tokens SET name = $1, status = $2, expires_at = $3, subnets = $4, \
+             models = $5, mcp_servers = $6, quota = $7, period_quota = $8, \
+             period_start = CASE WHEN $9 IS NULL THEN NULL \
+             WHEN period IS NOT DISTINCT FROM $9 THEN period_start ELSE $13 END, \
+             period_used = CASE WHEN period IS NOT DISTINCT FROM $9 THEN period_used \
              ELSE '0' END, \
-             period = $10, rpm = $12, tpm = $13, max_concurrency = $14 WHERE id = $1",
-        )
-        .bind(token.id)
-        .bind(token.name.clone())
-        .bind(token.status.as_str())
-        .bind(token.expires_at)
-        .bind(to_json(&subnets)?)
-        .bind(to_json(&token.models)?)
-        .bind(to_json(&token.mcp_servers)?)
-        .bind(opt_decimal_text(token.quota))
-        .bind(opt_decimal_text(token.period_quota))
-        .bind(token.period.map(|period| period.as_str().to_owned()))
-        .bind(now_ms())
-        .bind(token.rpm)
-        .bind(token.tpm)
-        .bind(token.max_concurrency)
-        .execute(self.write())
-        .await
-        .map_err(conflict(KIND, &token.name))?;
+             period = $9, rpm = $10, tpm = $11, max_concurrency = $12 WHERE id = $14",
+        );
+        bind_settings!(update, token)
+            .bind(now_ms())
+            .bind(token.id)
+            .execute(self.write())
+            .await
+            .map_err(conflict(KIND, &token.name))?;
         self.get_row(&token.id).await
     }
 
