@@ -122,11 +122,14 @@ impl Store {
     /// The group's stored balance, `None` when the group is gone or the amount unreadable
     /// (the governor's balance counter starts from it).
     pub async fn group_balance(&self, id: &str) -> Result<Option<Decimal>, StoreError> {
-        let balance = sqlx::query_scalar::<_, String>("SELECT balance FROM groups WHERE id = $1")
+        let row = sqlx::query("SELECT balance FROM groups WHERE id = $1")
             .bind(id.to_owned())
             .fetch_optional(&self.pool)
             .await?;
-        Ok(balance.and_then(|text| Decimal::from_str(text.trim()).ok()))
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        Ok(Decimal::from_str(rows::text(&row, "balance")?.trim()).ok())
     }
 }
 

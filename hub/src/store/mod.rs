@@ -255,10 +255,10 @@ impl StoreTx {
 }
 
 async fn revision<'e>(exec: impl Executor<'e, Database = Any>) -> Result<i64, StoreError> {
-    let revision: i64 = sqlx::query_scalar("SELECT revision FROM config_revision WHERE id = 1")
+    let row = sqlx::query("SELECT revision FROM config_revision WHERE id = 1")
         .fetch_one(exec)
         .await?;
-    Ok(revision)
+    rows::int(&row, "revision")
 }
 
 fn sqlite_url(dsn: &str) -> Result<String, StoreError> {

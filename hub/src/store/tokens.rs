@@ -175,11 +175,14 @@ impl Store {
     /// The token's stored lifetime spending, `None` when the token is gone or the amount
     /// unreadable (the governor's quota counter starts from it).
     pub async fn token_used_amount(&self, id: i64) -> Result<Option<Decimal>, StoreError> {
-        let used = sqlx::query_scalar::<_, String>("SELECT used_amount FROM tokens WHERE id = $1")
+        let row = sqlx::query("SELECT used_amount FROM tokens WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(used.and_then(|text| parse_amount(&text)))
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        Ok(parse_amount(&rows::text(&row, "used_amount")?))
     }
 
     /// The token's stored spending in the period that began at `period_start`: `None` when
@@ -244,11 +247,11 @@ impl StoreTx {
             return Err(not_found("group", &token.group_id));
         }
         if max_per_group > 0 {
-            let existing: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM tokens WHERE group_id = $1")
-                    .bind(token.group_id.clone())
-                    .fetch_one(self.conn())
-                    .await?;
+            let count = sqlx::query("SELECT COUNT(*) AS n FROM tokens WHERE group_id = $1")
+                .bind(token.group_id.clone())
+                .fetch_one(self.conn())
+                .await?;
+            let existing = rows::int(&count, "n")?;
             if existing >= i64::from(max_per_group) {
                 return Err(StoreError::TokenLimit {
                     group: token.group_id.clone(),
