@@ -1,4 +1,4 @@
-//! The CRUD every table shares, written once: a table declares its columns, key, decoding and writes ([`Table`]); reads, listings, deletes and locked updates come from here.
+//! The CRUD every table shares, written once: a table declares columns, key, decoding and writes; reads, listings, deletes and locked updates come from here.
 
 use std::borrow::Borrow;
 use std::future::Future;
