@@ -116,6 +116,7 @@ on_both_backends!(
     deleting_a_group_removes_what_it_owns,
     load_all_returns_everything,
     concurrent_writes_and_reads_all_land,
+    concurrent_edits_of_one_row_all_land,
 );
 
 fn dec(text: &str) -> Decimal {
@@ -711,4 +712,77 @@ async fn concurrent_writes_and_reads_all_land(store: &Store) {
     assert_eq!(dump.groups.len(), 16);
     assert_eq!(dump.tokens.len(), 16);
     assert_eq!(dump.revision, start + 32);
+}
+
+async fn concurrent_edits_of_one_row_all_land(store: &Store) {
+    // Admins editing different fields of one channel at once: each edit reads, changes its
+    // field and writes the row back. With the row locked from read to write none is lost;
+    // without, a later write would restore fields an earlier one had changed.
+    let created = store.create_channel(&channel("contended")).await.unwrap();
+    type Edit = fn(&mut Channel);
+    let field_edits: [Edit; 8] = [
+        |channel| channel.name = "renamed".into(),
+        |channel| channel.base_url = "http://127.0.0.1:9001/v1".into(),
+        |channel| channel.priority = 7,
+        |channel| channel.sets = vec!["premium".into()],
+        |channel| channel.models.push("gpt-4o".into()),
+        |channel| channel.timeouts.connect_ms = Some(1234),
+        |channel| channel.proxy_url = Some("http://127.0.0.1:3128".into()),
+        |channel| channel.status = Status::Disabled,
+    ];
+    let mut tasks = Vec::new();
+    for edit in field_edits {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .update_channel_with(created.id, |channel| {
+                    edit(channel);
+                    Ok::<_, StoreError>(())
+                })
+                .await
+                .unwrap();
+        }));
+    }
+    // Entries of one map column, one per edit, race the same way.
+    for idx in 0..16 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .update_channel_with(created.id, |channel| {
+                    channel.config.insert(format!("k{idx}"), idx.to_string());
+                    Ok::<_, StoreError>(())
+                })
+                .await
+                .unwrap();
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let stored = store.get_channel(created.id).await.unwrap();
+    assert_eq!(stored.name, "renamed");
+    assert_eq!(stored.base_url, "http://127.0.0.1:9001/v1");
+    assert_eq!(stored.priority, 7);
+    assert_eq!(stored.sets, vec!["premium".to_owned()]);
+    assert_eq!(
+        stored.models,
+        vec!["gpt-4o-mini".to_owned(), "gpt-4o".to_owned()]
+    );
+    assert_eq!(stored.timeouts.connect_ms, Some(1234));
+    assert_eq!(stored.proxy_url.as_deref(), Some("http://127.0.0.1:3128"));
+    assert_eq!(stored.status, Status::Disabled);
+    assert_eq!(stored.config.len(), 16, "{:?}", stored.config);
+
+    // A refused edit writes nothing.
+    let refused = store
+        .update_channel_with(created.id, |channel| {
+            channel.priority = 99;
+            Err(StoreError::Invalid {
+                field: "priority".into(),
+                reason: "refused by the test".into(),
+            })
+        })
+        .await;
+    assert!(matches!(refused, Err(StoreError::Invalid { .. })));
+    assert_eq!(store.get_channel(created.id).await.unwrap().priority, 7);
 }

@@ -465,7 +465,8 @@ async fn check_update_token_and_charges_interleave(store: Store) {
             let mut tx = hub::logs::write::begin(&store).await?;
             hub::logs::charges::apply(&mut tx, &[entry(2, token_id, "0.25", Some(created_start))])
                 .await?;
-            tx.commit().await
+            tx.commit().await?;
+            Ok::<_, hub::store::StoreError>(())
         }
     });
     until_blocked(&store).await;

@@ -191,19 +191,11 @@ impl ChannelService for Channels {
         let request = request.into_inner();
         let incoming = required("channel", request.channel)?;
         let paths = mask_paths(request.update_mask);
-        let mut channel = self
-            .0
-            .store
-            .get_channel(incoming.id)
-            .await
-            .map_err(status)?;
-        merge(&mut channel, incoming, &paths)?;
         let updated = self
             .0
             .store
-            .update_channel(&channel)
-            .await
-            .map_err(status)?;
+            .update_channel_with(incoming.id, |channel| merge(channel, incoming, &paths))
+            .await?;
         self.0.changes.publish(
             ChangeKind::Channel,
             ChangeAction::Updated,
@@ -245,15 +237,15 @@ impl ChannelService for Channels {
         request: Request<pb::SetChannelStatusRequest>,
     ) -> Result<Response<pb::Channel>, Status> {
         let request = request.into_inner();
-        let mut channel = self.0.store.get_channel(request.id).await.map_err(status)?;
-        channel.status = status_from("status", request.status)?
-            .ok_or_else(|| invalid("status", "must be set"))?;
         let updated = self
             .0
             .store
-            .update_channel(&channel)
-            .await
-            .map_err(status)?;
+            .update_channel_with(request.id, |channel| {
+                channel.status = status_from("status", request.status)?
+                    .ok_or_else(|| invalid("status", "must be set"))?;
+                Ok::<_, Status>(())
+            })
+            .await?;
         self.0.changes.publish(
             ChangeKind::Channel,
             ChangeAction::Updated,

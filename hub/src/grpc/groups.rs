@@ -150,16 +150,13 @@ impl GroupService for Groups {
         let request = request.into_inner();
         let incoming = required("group", request.group)?;
         let paths = mask_paths(request.update_mask);
-        let mut group = self.0.store.get_group(&incoming.id).await.map_err(status)?;
-        merge(&mut group, incoming, &paths)?;
-        // Only an update that names the balance sets it; any other leaves the stored balance,
-        // which charges may have lowered since it was read above.
-        let updated = if selected(&paths, "balance") {
-            self.0.store.update_group(&group).await
-        } else {
-            self.0.store.update_group_settings(&group).await
-        }
-        .map_err(status)?;
+        let id = incoming.id.clone();
+        // Only an update that changes the balance writes it (see `Store::update_group_with`).
+        let updated = self
+            .0
+            .store
+            .update_group_with(&id, |group| merge(group, incoming, &paths))
+            .await?;
         self.0
             .changes
             .publish(ChangeKind::Group, ChangeAction::Updated, &updated.id);
@@ -199,15 +196,15 @@ impl GroupService for Groups {
         request: Request<pb::SetGroupStatusRequest>,
     ) -> Result<Response<pb::Group>, Status> {
         let request = request.into_inner();
-        let mut group = self.0.store.get_group(&request.id).await.map_err(status)?;
-        group.status = group_status_from("status", request.status)?
-            .ok_or_else(|| invalid("status", "must be set"))?;
         let updated = self
             .0
             .store
-            .update_group_settings(&group)
-            .await
-            .map_err(status)?;
+            .update_group_with(&request.id, |group| {
+                group.status = group_status_from("status", request.status)?
+                    .ok_or_else(|| invalid("status", "must be set"))?;
+                Ok::<_, Status>(())
+            })
+            .await?;
         self.0
             .changes
             .publish(ChangeKind::Group, ChangeAction::Updated, &updated.id);

@@ -11,10 +11,10 @@ use tonic::{Request, Response, Status};
 
 use super::pb::{self, log_service_server::LogService};
 use super::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, invalid};
-use crate::logs::LogError;
 use crate::logs::queries::{self, Cursor, LogFilter, LogRow, StatusClass};
 use crate::logs::summaries::{self, Counters, Granularity, RankBy, RankMetric, SummaryFilter};
 use crate::store::Store;
+use crate::store::StoreError;
 
 /// The service over the log database (`LOG_SQL_DSN`, or the main one).
 pub struct Logs {
@@ -335,11 +335,12 @@ fn log_pb(row: LogRow) -> pb::RequestLog {
     }
 }
 
-/// The one conversion from log errors to gRPC statuses.
-fn status(error: LogError) -> Status {
+/// The one conversion from log errors to gRPC statuses: the log queries fail only with the
+/// caller's `Invalid` or the server's storage errors.
+fn status(error: StoreError) -> Status {
     match error {
-        LogError::Invalid { .. } => Status::invalid_argument(error.to_string()),
-        LogError::Corrupt { .. } | LogError::Database(_) => {
+        StoreError::Invalid { .. } => Status::invalid_argument(error.to_string()),
+        _ => {
             tracing::error!(%error, "request log storage error");
             Status::internal("internal storage error")
         }

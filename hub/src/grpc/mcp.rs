@@ -344,21 +344,28 @@ impl McpService for Mcp {
         let request = request.into_inner();
         let incoming = required("server", request.server)?;
         let paths = mask_paths(request.update_mask);
-        let mut server = self
-            .0
-            .store
-            .get_mcp_server(&incoming.id)
-            .await
-            .map_err(status)?;
-        merge(&mut server, incoming, &paths)?;
-        // Writing the openapi section (re)fetches its spec_url: that is how a document is refreshed.
-        let warnings = prepare(&mut server, selected(&paths, "openapi")).await?;
+        let id = incoming.id.clone();
+        // Writing the openapi section (re)fetches its spec_url: that is how a document is
+        // refreshed. The fetch is a network round trip, so it runs on an unlocked read, before
+        // the locked update below: holding the database's lock across it would stall every
+        // other write for as long as the remote server takes.
+        let mut preview = self.0.store.get_mcp_server(&id).await.map_err(status)?;
+        merge(&mut preview, incoming.clone(), &paths)?;
+        let merged_openapi = preview.openapi.clone();
+        let warnings = prepare(&mut preview, selected(&paths, "openapi")).await?;
         let updated = self
             .0
             .store
-            .update_mcp_server(&server)
-            .await
-            .map_err(status)?;
+            .update_mcp_server_with(&id, |server| {
+                merge(server, incoming, &paths)?;
+                // The prepared document applies while the section is still the one it was
+                // prepared from; one changed meanwhile was prepared when it was stored.
+                if server.openapi == merged_openapi {
+                    server.openapi = preview.openapi;
+                }
+                Ok::<_, Status>(())
+            })
+            .await?;
         self.0
             .changes
             .publish(ChangeKind::McpServer, ChangeAction::Updated, &updated.id);
@@ -385,20 +392,15 @@ impl McpService for Mcp {
         request: Request<pb::SetMcpServerStatusRequest>,
     ) -> Result<Response<pb::McpServer>, Status> {
         let request = request.into_inner();
-        let mut server = self
-            .0
-            .store
-            .get_mcp_server(&request.id)
-            .await
-            .map_err(status)?;
-        server.status = status_from("status", request.status)?
-            .ok_or_else(|| invalid("status", "must be set"))?;
         let updated = self
             .0
             .store
-            .update_mcp_server(&server)
-            .await
-            .map_err(status)?;
+            .update_mcp_server_with(&request.id, |server| {
+                server.status = status_from("status", request.status)?
+                    .ok_or_else(|| invalid("status", "must be set"))?;
+                Ok::<_, Status>(())
+            })
+            .await?;
         self.0
             .changes
             .publish(ChangeKind::McpServer, ChangeAction::Updated, &updated.id);
@@ -478,28 +480,20 @@ impl McpService for Mcp {
         request: Request<pb::SetGroupMcpParamsRequest>,
     ) -> Result<Response<pb::GroupMcpParams>, Status> {
         let incoming = required("params", request.into_inner().params)?;
-        let stored = match self
-            .0
-            .store
-            .get_group_mcp_params(&incoming.server_id, &incoming.group_id)
-            .await
-        {
-            Ok(existing) => existing.params,
-            Err(crate::store::StoreError::NotFound { .. }) => Default::default(),
-            Err(err) => return Err(status(err)),
-        };
-        let params = GroupMcpParams {
-            params: secret::unmask_map(&incoming.params.into_iter().collect(), &stored),
-            server_id: incoming.server_id,
-            group_id: incoming.group_id,
-            updated_at: 0,
-        };
+        let (server_id, group_id) = (incoming.server_id.clone(), incoming.group_id.clone());
         let saved = self
             .0
             .store
-            .set_group_mcp_params(&params)
-            .await
-            .map_err(status)?;
+            .set_group_mcp_params_with(&server_id, &group_id, |stored| {
+                let stored = stored.map(|stored| stored.params).unwrap_or_default();
+                Ok::<_, Status>(GroupMcpParams {
+                    params: secret::unmask_map(&incoming.params.into_iter().collect(), &stored),
+                    server_id: incoming.server_id,
+                    group_id: incoming.group_id,
+                    updated_at: 0,
+                })
+            })
+            .await?;
         self.0.changes.publish(
             ChangeKind::McpServer,
             ChangeAction::Updated,

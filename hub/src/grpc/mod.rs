@@ -268,6 +268,14 @@ fn status(err: StoreError) -> Status {
     }
 }
 
+/// Lets the store's locked updates (`update_*_with`) run a handler's merge, which answers
+/// [`Status`], and report their own errors through [`status`].
+impl From<StoreError> for Status {
+    fn from(err: StoreError) -> Status {
+        status(err)
+    }
+}
+
 fn invalid(field: &str, reason: impl std::fmt::Display) -> Status {
     Status::invalid_argument(format!("invalid {field}: {reason}"))
 }

@@ -327,19 +327,12 @@ impl ModelService for Models {
         let request = request.into_inner();
         let incoming = required("model_config", request.model_config)?;
         let paths = mask_paths(request.update_mask);
-        let mut config = self
-            .0
-            .store
-            .get_model_config(&incoming.model)
-            .await
-            .map_err(status)?;
-        merge(&mut config, incoming, &paths)?;
+        let model = incoming.model.clone();
         let updated = self
             .0
             .store
-            .update_model_config(&config)
-            .await
-            .map_err(status)?;
+            .update_model_config_with(&model, |config| merge(config, incoming, &paths))
+            .await?;
         self.0
             .changes
             .publish(ChangeKind::Model, ChangeAction::Updated, &updated.model);
@@ -389,29 +382,21 @@ impl ModelService for Models {
     ) -> Result<Response<pb::GroupModelOverride>, Status> {
         let incoming = required("override", request.into_inner().r#override)?;
         let mut item = override_from(incoming)?;
-        // Plugin settings sent back with their API keys masked keep the stored keys.
-        if let Some(plugins) = item.plugins.take() {
-            let existing = match self
-                .0
-                .store
-                .get_group_override(&item.group_id, &item.model)
-                .await
-            {
-                Ok(existing) => existing.plugins,
-                Err(crate::store::StoreError::NotFound { .. }) => None,
-                Err(err) => return Err(status(err)),
-            };
-            item.plugins = Some(match existing {
-                Some(existing) => secret::unmask_settings(plugins, &existing),
-                None => plugins,
-            });
-        }
+        let (group_id, model) = (item.group_id.clone(), item.model.clone());
         let stored = self
             .0
             .store
-            .put_group_override(&item)
-            .await
-            .map_err(status)?;
+            .put_group_override_with(&group_id, &model, |stored| {
+                // Plugin settings sent back with their API keys masked keep the stored keys.
+                if let Some(plugins) = item.plugins.take() {
+                    item.plugins = Some(match stored.and_then(|stored| stored.plugins) {
+                        Some(existing) => secret::unmask_settings(plugins, &existing),
+                        None => plugins,
+                    });
+                }
+                Ok::<_, Status>(item)
+            })
+            .await?;
         self.0.changes.publish(
             ChangeKind::GroupModel,
             ChangeAction::Updated,

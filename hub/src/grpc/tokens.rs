@@ -216,9 +216,11 @@ impl TokenService for Tokens {
         let request = request.into_inner();
         let incoming = required("token", request.token)?;
         let paths = mask_paths(request.update_mask);
-        let mut token = self.0.store.get_token(incoming.id).await.map_err(status)?;
-        merge(&mut token, incoming, &paths)?;
-        let updated = self.0.store.update_token(&token).await.map_err(status)?;
+        let updated = self
+            .0
+            .store
+            .update_token_with(incoming.id, |token| merge(token, incoming, &paths))
+            .await?;
         self.0.changes.publish(
             ChangeKind::Token,
             ChangeAction::Updated,
@@ -260,10 +262,15 @@ impl TokenService for Tokens {
         request: Request<pb::SetTokenStatusRequest>,
     ) -> Result<Response<pb::Token>, Status> {
         let request = request.into_inner();
-        let mut token = self.0.store.get_token(request.id).await.map_err(status)?;
-        token.status = status_from("status", request.status)?
-            .ok_or_else(|| invalid("status", "must be set"))?;
-        let updated = self.0.store.update_token(&token).await.map_err(status)?;
+        let updated = self
+            .0
+            .store
+            .update_token_with(request.id, |token| {
+                token.status = status_from("status", request.status)?
+                    .ok_or_else(|| invalid("status", "must be set"))?;
+                Ok::<_, Status>(())
+            })
+            .await?;
         self.0.changes.publish(
             ChangeKind::Token,
             ChangeAction::Updated,

@@ -15,8 +15,9 @@ use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
+use crate::store::{StoreError, rows};
 use crate::usage_log::LogEntry;
 
 /// Compare-and-set attempts on SQLite before the charge is reported as failed (the batch is
@@ -56,7 +57,7 @@ impl TokenCharge {
 /// Charges every entry with `charge` set: per token `used_amount += cost`,
 /// `request_count += 1` and `period_used` (restarted by a newer period start), per group
 /// `balance -= cost`. Tokens or groups deleted meanwhile are skipped.
-pub async fn apply(conn: &mut AnyConnection, batch: &[LogEntry]) -> Result<(), sqlx::Error> {
+pub async fn apply(conn: &mut AnyConnection, batch: &[LogEntry]) -> Result<(), StoreError> {
     let mut tokens: BTreeMap<i64, Vec<(Option<i64>, Decimal)>> = BTreeMap::new();
     let mut groups: BTreeMap<&str, Decimal> = BTreeMap::new();
     for entry in batch.iter().filter(|entry| entry.charge) {
@@ -114,7 +115,7 @@ async fn charge_token_postgres(
     conn: &mut AnyConnection,
     token_id: i64,
     charge: &TokenCharge,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(concat!(
         "UPDATE tokens SET \
          used_amount = CAST(CAST(used_amount AS NUMERIC) + CAST($2 AS NUMERIC) AS TEXT), \
@@ -141,7 +142,7 @@ async fn charge_token_sqlite(
     conn: &mut AnyConnection,
     token_id: i64,
     charge: &TokenCharge,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     for _ in 0..SQLITE_ATTEMPTS {
         let Some(row) = sqlx::query("SELECT used_amount, period_used FROM tokens WHERE id = $1")
             .bind(token_id)
@@ -150,8 +151,8 @@ async fn charge_token_sqlite(
         else {
             return Ok(());
         };
-        let used_text: String = row.try_get(0)?;
-        let period_text: String = row.try_get(1)?;
+        let used_text = rows::text(&row, "used_amount")?;
+        let period_text = rows::text(&row, "period_used")?;
         let (Some(used), Some(period_used)) = (
             decimal("tokens.used_amount", token_id, &used_text),
             decimal("tokens.period_used", token_id, &period_text),
@@ -181,16 +182,16 @@ async fn charge_token_sqlite(
             return Ok(());
         }
     }
-    Err(sqlx::Error::Protocol(format!(
+    Err(StoreError::Database(sqlx::Error::Protocol(format!(
         "token {token_id} kept changing while it was charged"
-    )))
+    ))))
 }
 
 async fn charge_group_sqlite(
     conn: &mut AnyConnection,
     group_id: &str,
     cost: Decimal,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     for _ in 0..SQLITE_ATTEMPTS {
         let Some(row) = sqlx::query("SELECT balance FROM groups WHERE id = $1")
             .bind(group_id)
@@ -199,7 +200,7 @@ async fn charge_group_sqlite(
         else {
             return Ok(());
         };
-        let stored: String = row.try_get(0)?;
+        let stored = rows::text(&row, "balance")?;
         let Some(balance) = decimal("groups.balance", group_id, &stored) else {
             return Ok(());
         };
@@ -213,9 +214,9 @@ async fn charge_group_sqlite(
             return Ok(());
         }
     }
-    Err(sqlx::Error::Protocol(format!(
+    Err(StoreError::Database(sqlx::Error::Protocol(format!(
         "group {group_id} kept changing while it was charged"
-    )))
+    ))))
 }
 
 /// A stored money value; a corrupt one is reported and its charge skipped rather than

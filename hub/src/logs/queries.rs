@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{LogError, Sql};
-use crate::store::Store;
+use crate::store::rows;
+use crate::store::sql::Sql;
+use crate::store::{Store, StoreError};
 
 /// Status codes a filter keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +56,9 @@ impl Cursor {
     }
 
     /// Parses a token made by [`Cursor::token`].
-    pub fn parse(token: &str) -> Result<Cursor, LogError> {
-        let invalid = || LogError::Invalid {
-            field: "page_token",
+    pub fn parse(token: &str) -> Result<Cursor, StoreError> {
+        let invalid = || StoreError::Invalid {
+            field: "page_token".into(),
             reason: "not a token this server issued".into(),
         };
         let (created_at, id) = token.split_once('.').ok_or_else(invalid)?;
@@ -148,8 +148,8 @@ pub const LOG_COLUMNS: [&str; 28] = [
     "metadata",
 ];
 
-const SELECT_LOG: &str = "SELECT id, created_at, COALESCE(client_request_id, request_id), \
-    upstream_request_id, group_id, \
+const SELECT_LOG: &str = "SELECT id, created_at, \
+    COALESCE(client_request_id, request_id) AS shown_request_id, upstream_request_id, group_id, \
     token_id, token_name, requested_model, actual_model, channel_id, endpoint, status_code, \
     error, input_tokens, output_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, \
     total_tokens, cost, ttfb_ms, total_ms, retries, client_ip, user_field, web_search_calls, \
@@ -162,7 +162,7 @@ pub async fn list(
     filter: &LogFilter,
     after: Option<Cursor>,
     limit: i64,
-) -> Result<(Vec<LogRow>, Option<Cursor>), LogError> {
+) -> Result<(Vec<LogRow>, Option<Cursor>), StoreError> {
     let mut sql = Sql::new(SELECT_LOG);
     sql.push(" WHERE 1 = 1");
     push_filter(&mut sql, filter);
@@ -199,7 +199,7 @@ pub async fn list(
 pub async fn get(
     store: &Store,
     request_id: &str,
-) -> Result<Option<(LogRow, Option<LogDetail>)>, LogError> {
+) -> Result<Option<(LogRow, Option<LogDetail>)>, StoreError> {
     // The row's key, else the newest row the client gave this id.
     let mut sql = Sql::new(SELECT_LOG);
     sql.push(" WHERE request_id = ")
@@ -220,12 +220,12 @@ pub async fn get(
     .bind(log.row_key.clone())
     .fetch_optional(store.pool())
     .await?
-    .map(|row| -> Result<LogDetail, sqlx::Error> {
+    .map(|row| -> Result<LogDetail, StoreError> {
         Ok(LogDetail {
-            request_body: row.try_get(0)?,
-            response_body: row.try_get(1)?,
-            request_body_truncated: row.try_get::<i64, _>(2)? != 0,
-            response_body_truncated: row.try_get::<i64, _>(3)? != 0,
+            request_body: rows::opt_text(&row, "request_body")?,
+            response_body: rows::opt_text(&row, "response_body")?,
+            request_body_truncated: rows::boolean(&row, "request_body_truncated")?,
+            response_body_truncated: rows::boolean(&row, "response_body_truncated")?,
         })
     })
     .transpose()?;
@@ -240,7 +240,7 @@ pub async fn delete_before(
     before_ms: i64,
     batch_size: i64,
     pause: Duration,
-) -> Result<i64, LogError> {
+) -> Result<i64, StoreError> {
     delete_details_before(store, before_ms, batch_size, pause).await?;
     delete_in_batches(store, DELETE_LOGS, before_ms, batch_size, pause).await
 }
@@ -251,7 +251,7 @@ pub async fn delete_details_before(
     before_ms: i64,
     batch_size: i64,
     pause: Duration,
-) -> Result<i64, LogError> {
+) -> Result<i64, StoreError> {
     delete_in_batches(store, DELETE_DETAILS, before_ms, batch_size, pause).await
 }
 
@@ -266,7 +266,7 @@ async fn delete_in_batches(
     before_ms: i64,
     batch_size: i64,
     pause: Duration,
-) -> Result<i64, LogError> {
+) -> Result<i64, StoreError> {
     let batch_size = batch_size.max(1);
     let mut deleted = 0i64;
     loop {
@@ -339,55 +339,42 @@ fn push_filter(sql: &mut Sql, filter: &LogFilter) {
         .filter(|text| !text.is_empty())
     {
         sql.push(" AND LOWER(metadata) LIKE ")
-            .bind_text(like_pattern(text))
+            .bind_like(text)
             .push(" ESCAPE '\\'");
     }
 }
 
-/// `%text%` in lowercase with LIKE's wildcards escaped, so the text matches literally.
-fn like_pattern(text: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in text.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
-fn log_row(row: &AnyRow) -> Result<LogRow, sqlx::Error> {
+fn log_row(row: &AnyRow) -> Result<LogRow, StoreError> {
     Ok(LogRow {
-        id: row.try_get(0)?,
-        created_at: row.try_get(1)?,
-        request_id: row.try_get(2)?,
-        upstream_request_id: row.try_get(3)?,
-        group_id: row.try_get(4)?,
-        token_id: row.try_get(5)?,
-        token_name: row.try_get(6)?,
-        requested_model: row.try_get(7)?,
-        actual_model: row.try_get(8)?,
-        channel_id: row.try_get(9)?,
-        endpoint: row.try_get(10)?,
-        status_code: row.try_get(11)?,
-        error: row.try_get(12)?,
-        input_tokens: row.try_get(13)?,
-        output_tokens: row.try_get(14)?,
-        cached_tokens: row.try_get(15)?,
-        cache_creation_tokens: row.try_get(16)?,
-        reasoning_tokens: row.try_get(17)?,
-        total_tokens: row.try_get(18)?,
-        cost: row.try_get(19)?,
-        ttfb_ms: row.try_get(20)?,
-        total_ms: row.try_get(21)?,
-        retries: row.try_get(22)?,
-        client_ip: row.try_get(23)?,
-        user: row.try_get(24)?,
-        web_search_calls: row.try_get(25)?,
-        cache_hit: row.try_get::<i64, _>(26)? != 0,
-        metadata: row.try_get(27)?,
-        row_key: row.try_get(28)?,
+        id: rows::int(row, "id")?,
+        created_at: rows::int(row, "created_at")?,
+        request_id: rows::text(row, "shown_request_id")?,
+        upstream_request_id: rows::opt_text(row, "upstream_request_id")?,
+        group_id: rows::text(row, "group_id")?,
+        token_id: rows::opt_int(row, "token_id")?,
+        token_name: rows::text(row, "token_name")?,
+        requested_model: rows::text(row, "requested_model")?,
+        actual_model: rows::text(row, "actual_model")?,
+        channel_id: rows::opt_int(row, "channel_id")?,
+        endpoint: rows::text(row, "endpoint")?,
+        status_code: rows::int(row, "status_code")?,
+        error: rows::opt_text(row, "error")?,
+        input_tokens: rows::int(row, "input_tokens")?,
+        output_tokens: rows::int(row, "output_tokens")?,
+        cached_tokens: rows::int(row, "cached_tokens")?,
+        cache_creation_tokens: rows::int(row, "cache_creation_tokens")?,
+        reasoning_tokens: rows::int(row, "reasoning_tokens")?,
+        total_tokens: rows::int(row, "total_tokens")?,
+        cost: rows::text(row, "cost")?,
+        ttfb_ms: rows::opt_int(row, "ttfb_ms")?,
+        total_ms: rows::int(row, "total_ms")?,
+        retries: rows::int(row, "retries")?,
+        client_ip: rows::opt_text(row, "client_ip")?,
+        user: rows::opt_text(row, "user_field")?,
+        web_search_calls: rows::int(row, "web_search_calls")?,
+        cache_hit: rows::boolean(row, "cache_hit")?,
+        metadata: rows::opt_text(row, "metadata")?,
+        row_key: rows::text(row, "request_id")?,
     })
 }
 

@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::LogError;
 use super::queries::{delete_before, delete_details_before};
 use crate::settings::Settings;
+use crate::store::StoreError;
 use crate::store::{Store, now_ms};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -59,7 +59,7 @@ pub async fn clean_once(
     store: &Store,
     config: &RetentionConfig,
     now_ms: i64,
-) -> Result<Cleaned, LogError> {
+) -> Result<Cleaned, StoreError> {
     let mut cleaned = Cleaned::default();
     if config.detail_hours > 0 {
         let before = now_ms.saturating_sub(hours_ms(config.detail_hours));

@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use relay::backend::UsageRecord;
 use rust_decimal::Decimal;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
 
-use super::{Arg, LogError, Sql, saturating_i64};
-use crate::store::Store;
+use super::saturating_i64;
+use crate::store::sql::{Arg, Sql};
+use crate::store::{Store, StoreError, rows};
 use crate::usage_log::LogEntry;
 
 const MINUTE_MS: i64 = 60_000;
@@ -239,7 +241,7 @@ pub async fn record_batch<E: Summarized>(
     conn: &mut AnyConnection,
     batch: &[E],
     created_at_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     let postgres = conn.backend_name() == "PostgreSQL";
     let mut by_channel: BTreeMap<Vec<Arg>, Counters> = BTreeMap::new();
     let mut by_group: BTreeMap<Vec<Arg>, Counters> = BTreeMap::new();
@@ -288,10 +290,12 @@ struct SummaryTable {
     postgres_cost: &'static str,
     /// `SELECT <key columns>, cost FROM <table> WHERE (<key columns>) IN (VALUES ` (SQLite).
     select_costs_head: &'static str,
+    /// The key columns' names, in key order, to read a selected key back by name.
+    key_columns: &'static [&'static str],
 }
 
 macro_rules! summary_table {
-    ($table:literal, $key:literal) => {
+    ($table:literal, $key:literal, $key_columns:expr) => {
         SummaryTable {
             insert_head: concat!("INSERT INTO ", $table, " (", $key, ", "),
             conflict: concat!(
@@ -310,17 +314,20 @@ macro_rules! summary_table {
                 $key,
                 ") IN (VALUES "
             ),
+            key_columns: $key_columns,
         }
     };
 }
 
 const CHANNEL_TABLE: SummaryTable = summary_table!(
     "channel_model_summaries",
-    "granularity, bucket, channel_id, model"
+    "granularity, bucket, channel_id, model",
+    &["granularity", "bucket", "channel_id", "model"]
 );
 const GROUP_TABLE: SummaryTable = summary_table!(
     "group_token_model_summaries",
-    "granularity, bucket, group_id, token_name, model"
+    "granularity, bucket, group_id, token_name, model",
+    &["granularity", "bucket", "group_id", "token_name", "model"]
 );
 
 /// Adds `rows` to `table`, [`UPSERT_ROWS`] rows per statement. Postgres adds the cost inside
@@ -332,7 +339,7 @@ async fn upsert(
     table: &SummaryTable,
     rows: &BTreeMap<Vec<Arg>, Counters>,
     postgres: bool,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     let rows: Vec<_> = rows.iter().collect();
     for chunk in rows.chunks(UPSERT_ROWS) {
         let stored = if postgres {
@@ -373,7 +380,7 @@ async fn stored_costs_sqlite(
     conn: &mut AnyConnection,
     table: &SummaryTable,
     rows: &[(&Vec<Arg>, &Counters)],
-) -> Result<HashMap<Vec<Arg>, Decimal>, sqlx::Error> {
+) -> Result<HashMap<Vec<Arg>, Decimal>, StoreError> {
     let mut sql = Sql::new_sqlite_bulk(table.select_costs_head);
     for (index, (key, _)) in rows.iter().enumerate() {
         sql.push(if index == 0 { "(" } else { ", (" });
@@ -387,13 +394,13 @@ async fn stored_costs_sqlite(
     let mut stored = HashMap::with_capacity(rows.len());
     for row in sql.query().fetch_all(&mut *conn).await? {
         let mut key = Vec::with_capacity(template.len());
-        for (index, part) in template.iter().enumerate() {
+        for (part, column) in template.iter().zip(table.key_columns) {
             key.push(match part {
-                Arg::Int(_) => Arg::Int(row.try_get(index)?),
-                Arg::Text(_) => Arg::Text(row.try_get(index)?),
+                Arg::Int(_) => Arg::Int(rows::int(&row, column)?),
+                Arg::Text(_) => Arg::Text(rows::text(&row, column)?),
             });
         }
-        let cost: String = row.try_get(template.len())?;
+        let cost = rows::text(&row, "cost")?;
         // A corrupt stored value is overwritten rather than failing every later batch forever.
         stored.insert(key, Decimal::from_str(&cost).unwrap_or_default());
     }
@@ -473,19 +480,26 @@ pub struct RankEntry {
     pub counters: Counters,
 }
 
-const SUM_COLUMNS: &str = "CAST(SUM(request_count) AS BIGINT), CAST(SUM(error_count) AS BIGINT), \
-    CAST(SUM(client_error_count) AS BIGINT), CAST(SUM(server_error_count) AS BIGINT), \
-    CAST(SUM(input_tokens) AS BIGINT), CAST(SUM(output_tokens) AS BIGINT), \
-    CAST(SUM(cached_tokens) AS BIGINT), CAST(SUM(cache_creation_tokens) AS BIGINT), \
-    CAST(SUM(reasoning_tokens) AS BIGINT), CAST(SUM(total_tokens) AS BIGINT), \
-    CAST(SUM(total_ms) AS BIGINT), CAST(SUM(ttfb_ms) AS BIGINT), CAST(SUM(ttfb_count) AS BIGINT)";
+/// The counters summed, each named as its [`Counters`] field (read by [`summed_counters`]).
+const SUM_COLUMNS: &str = "CAST(SUM(request_count) AS BIGINT) AS requests, \
+    CAST(SUM(error_count) AS BIGINT) AS errors, \
+    CAST(SUM(client_error_count) AS BIGINT) AS client_errors, \
+    CAST(SUM(server_error_count) AS BIGINT) AS server_errors, \
+    CAST(SUM(input_tokens) AS BIGINT) AS input_tokens, \
+    CAST(SUM(output_tokens) AS BIGINT) AS output_tokens, \
+    CAST(SUM(cached_tokens) AS BIGINT) AS cached_tokens, \
+    CAST(SUM(cache_creation_tokens) AS BIGINT) AS cache_creation_tokens, \
+    CAST(SUM(reasoning_tokens) AS BIGINT) AS reasoning_tokens, \
+    CAST(SUM(total_tokens) AS BIGINT) AS total_tokens, \
+    CAST(SUM(total_ms) AS BIGINT) AS total_ms, CAST(SUM(ttfb_ms) AS BIGINT) AS ttfb_ms, \
+    CAST(SUM(ttfb_count) AS BIGINT) AS ttfb_count";
 
 /// The series of `granularity` buckets in the range, ascending; empty buckets are absent.
 pub async fn series(
     store: &Store,
     granularity: Granularity,
     filter: &SummaryFilter,
-) -> Result<Vec<SummaryPoint>, LogError> {
+) -> Result<Vec<SummaryPoint>, StoreError> {
     let uses_channel = uses_channel_table(filter)?;
     let mut sql = Sql::new("SELECT bucket, ");
     sql.push(SUM_COLUMNS);
@@ -495,8 +509,8 @@ pub async fn series(
     let mut points = Vec::with_capacity(rows.len());
     for row in &rows {
         points.push(SummaryPoint {
-            bucket_ms: row.try_get(0)?,
-            counters: counters_at(row, 1)?,
+            bucket_ms: rows::int(row, "bucket")?,
+            counters: summed_counters(row)?,
         });
     }
     let costs = costs_by(store, uses_channel, granularity, filter, "bucket").await?;
@@ -513,14 +527,14 @@ pub async fn totals(
     store: &Store,
     granularity: Granularity,
     filter: &SummaryFilter,
-) -> Result<Counters, LogError> {
+) -> Result<Counters, StoreError> {
     let uses_channel = uses_channel_table(filter)?;
     let mut sql = Sql::new("SELECT ");
     sql.push(SUM_COLUMNS);
     push_from_where(&mut sql, uses_channel, granularity, filter);
     let row = sql.query().fetch_one(store.pool()).await?;
     // SUM over no rows is NULL: an empty range is all zeros.
-    let mut counters = counters_at(&row, 0)?;
+    let mut counters = summed_counters(&row)?;
     counters.cost = costs_by(store, uses_channel, granularity, filter, "total")
         .await?
         .values()
@@ -537,7 +551,7 @@ pub async fn ranking(
     start_ms: i64,
     end_ms: i64,
     limit: usize,
-) -> Result<Vec<RankEntry>, LogError> {
+) -> Result<Vec<RankEntry>, StoreError> {
     let filter = SummaryFilter {
         start_ms,
         end_ms,
@@ -556,8 +570,8 @@ pub async fn ranking(
     let costs = costs_by(store, uses_channel, granularity, &filter, key).await?;
     let mut entries = Vec::with_capacity(rows.len());
     for row in &rows {
-        let key: String = row.try_get(0)?;
-        let mut counters = counters_at(row, 1)?;
+        let key = rows::text(row, "rank_key")?;
+        let mut counters = summed_counters(row)?;
         if let Some(cost) = costs.get(&key) {
             counters.cost = *cost;
         }
@@ -578,18 +592,21 @@ pub async fn ranking(
 /// Keys come back as text whatever their column type, so rankings have one key type.
 fn key_expression(key: &'static str) -> &'static str {
     match key {
-        "channel_id" => "CAST(channel_id AS TEXT)",
-        "bucket" => "CAST(bucket AS TEXT)",
-        "total" => "''",
-        other => other,
+        "channel_id" => "CAST(channel_id AS TEXT) AS rank_key",
+        "bucket" => "CAST(bucket AS TEXT) AS rank_key",
+        "total" => "'' AS rank_key",
+        "group_id" => "group_id AS rank_key",
+        "model" => "model AS rank_key",
+        // Every key this module ranks or sums by is listed above.
+        _ => "'' AS rank_key",
     }
 }
 
-fn uses_channel_table(filter: &SummaryFilter) -> Result<bool, LogError> {
+fn uses_channel_table(filter: &SummaryFilter) -> Result<bool, StoreError> {
     let by_group = filter.group_id.is_some() || filter.token_name.is_some();
     match (filter.channel_id.is_some(), by_group) {
-        (true, true) => Err(LogError::Invalid {
-            field: "filter",
+        (true, true) => Err(StoreError::Invalid {
+            field: "filter".into(),
             reason: "channel and group/token filters read different summaries; use one kind".into(),
         }),
         (uses_channel, _) => Ok(uses_channel),
@@ -640,7 +657,7 @@ async fn costs_by(
     granularity: Granularity,
     filter: &SummaryFilter,
     key: &'static str,
-) -> Result<HashMap<String, Decimal>, LogError> {
+) -> Result<HashMap<String, Decimal>, StoreError> {
     let mut sql = Sql::new("SELECT ");
     sql.push(key_expression(key)).push(", cost");
     push_from_where(&mut sql, uses_channel, granularity, filter);
@@ -648,9 +665,9 @@ async fn costs_by(
     let rows = sql.query().fetch_all(store.pool()).await?;
     let mut costs: HashMap<String, Decimal> = HashMap::new();
     for row in &rows {
-        let key: String = row.try_get(0)?;
-        let text: String = row.try_get(1)?;
-        let cost = Decimal::from_str(&text).map_err(|error| LogError::Corrupt {
+        let key = rows::text(row, "rank_key")?;
+        let text = rows::text(row, "cost")?;
+        let cost = Decimal::from_str(&text).map_err(|error| StoreError::Corrupt {
             column: "cost",
             reason: error.to_string(),
         })?;
@@ -659,25 +676,26 @@ async fn costs_by(
     Ok(costs)
 }
 
-fn counters_at(row: &sqlx::any::AnyRow, first: usize) -> Result<Counters, sqlx::Error> {
-    let get = |offset: usize| -> Result<i64, sqlx::Error> {
-        Ok(row.try_get::<Option<i64>, _>(first + offset)?.unwrap_or(0))
+/// The counters [`SUM_COLUMNS`] selected; SUM over no rows is NULL, read as 0.
+fn summed_counters(row: &AnyRow) -> Result<Counters, StoreError> {
+    let get = |column: &'static str| -> Result<i64, StoreError> {
+        Ok(rows::opt_int(row, column)?.unwrap_or(0))
     };
     Ok(Counters {
-        requests: get(0)?,
-        errors: get(1)?,
-        client_errors: get(2)?,
-        server_errors: get(3)?,
-        input_tokens: get(4)?,
-        output_tokens: get(5)?,
-        cached_tokens: get(6)?,
-        cache_creation_tokens: get(7)?,
-        reasoning_tokens: get(8)?,
-        total_tokens: get(9)?,
+        requests: get("requests")?,
+        errors: get("errors")?,
+        client_errors: get("client_errors")?,
+        server_errors: get("server_errors")?,
+        input_tokens: get("input_tokens")?,
+        output_tokens: get("output_tokens")?,
+        cached_tokens: get("cached_tokens")?,
+        cache_creation_tokens: get("cache_creation_tokens")?,
+        reasoning_tokens: get("reasoning_tokens")?,
+        total_tokens: get("total_tokens")?,
         cost: Decimal::ZERO,
-        total_ms: get(10)?,
-        ttfb_ms: get(11)?,
-        ttfb_count: get(12)?,
+        total_ms: get("total_ms")?,
+        ttfb_ms: get("ttfb_ms")?,
+        ttfb_count: get("ttfb_count")?,
     })
 }
 

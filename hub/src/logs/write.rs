@@ -13,16 +13,22 @@ use serde::Serialize;
 use sqlx::{Any, AnyConnection, AssertSqlSafe, Transaction};
 
 use super::{charges, summaries};
-use crate::store::{Dialect, Store, now_ms};
+use crate::store::{Dialect, Store, StoreError, now_ms};
 use crate::usage_log::{LogEntry, WriterConfig};
 
 /// Why a batch could not be written; every case is retried by the writer.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Database(#[from] StoreError),
     #[error("the shutdown flush deadline passed")]
     DeadlinePassed,
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(error: sqlx::Error) -> WriteError {
+        WriteError::Database(StoreError::Database(error))
+    }
 }
 
 /// Writes `batch` in one transaction of the log database (see the module doc). With a

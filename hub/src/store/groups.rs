@@ -1,11 +1,16 @@
 //! The `groups` table, and deleting a group with everything that belongs to it.
 
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
 
 use super::rows::{self, bool_int, decimal_text, to_json};
+use super::sealed::Sealer;
+use super::sql::{Sql, Statement};
+use super::table::Table;
 use super::{
-    Group, GroupFilter, GroupStatus, Listing, Page, Sql, Store, StoreError, StoreTx, conflict,
+    Group, GroupFilter, GroupStatus, Listing, Page, Store, StoreError, StoreTx, conflict,
     not_found, now_ms, validate,
 };
 
@@ -16,11 +21,51 @@ macro_rules! columns {
     };
 }
 
-const KIND: &str = "group";
+impl Table for Group {
+    type Key = str;
+    const KIND: &'static str = "group";
+    const COLUMNS: &'static str = columns!();
+    const FROM: &'static str = " FROM groups";
+    const ORDER_BY: &'static str = " ORDER BY id";
+
+    fn push_key(sql: &mut Sql, id: &str) {
+        sql.push(" WHERE id = ").bind_text(id);
+    }
+
+    fn key_text(id: &str) -> String {
+        id.to_owned()
+    }
+
+    fn decode(row: &AnyRow, _sealer: &Sealer) -> Result<Group, StoreError> {
+        Ok(Group {
+            id: rows::text(row, "id")?,
+            status: rows::enumeration(row, "status", GroupStatus::parse)?,
+            rpm_ratio: rows::float(row, "rpm_ratio")?,
+            tpm_ratio: rows::float(row, "tpm_ratio")?,
+            available_sets: rows::json(row, "available_sets")?,
+            balance: rows::decimal(row, "balance")?,
+            balance_alert_threshold: rows::decimal(row, "balance_alert_threshold")?,
+            balance_alert_enabled: rows::boolean(row, "balance_alert_enabled")?,
+            max_concurrency: rows::opt_int(row, "max_concurrency")?,
+            created_at: rows::int(row, "created_at")?,
+            updated_at: rows::int(row, "updated_at")?,
+        })
+    }
+
+    /// The balance is written only when the edit changed it: the row is locked, so no charge
+    /// can land between the read and this write, and an unchanged balance is simply kept.
+    async fn update(tx: &mut StoreTx, before: &Group, after: &Group) -> Result<Group, StoreError> {
+        tx.write_group(after, after.balance != before.balance).await
+    }
+
+    async fn delete(tx: &mut StoreTx, id: &str) -> Result<bool, StoreError> {
+        tx.delete_group(id).await
+    }
+}
 
 impl Store {
     pub async fn get_group(&self, id: &str) -> Result<Group, StoreError> {
-        get(&self.pool, id).await
+        self.get_row(id).await
     }
 
     pub async fn list_groups(
@@ -28,9 +73,7 @@ impl Store {
         filter: &GroupFilter,
         page: Page,
     ) -> Result<Listing<Group>, StoreError> {
-        let mut count = Sql::new("SELECT COUNT(*) AS n FROM groups WHERE 1 = 1");
-        let mut select = Sql::new(concat!("SELECT ", columns!(), " FROM groups WHERE 1 = 1"));
-        for sql in [&mut count, &mut select] {
+        self.list(page, |sql| {
             if let Some(status) = filter.status {
                 sql.push(" AND status = ").bind_text(status.as_str());
             }
@@ -39,94 +82,74 @@ impl Store {
                     .bind_like(keyword)
                     .push(" ESCAPE '\\'");
             }
-        }
-        select
-            .push(" ORDER BY id LIMIT ")
-            .bind_int(page.limit)
-            .push(" OFFSET ")
-            .bind_int(page.offset);
-        let total = rows::int(&count.query().fetch_one(&self.pool).await?, "n")?;
-        let items = select
-            .query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(from_row)
-            .collect::<Result<_, _>>()?;
-        Ok(Listing { items, total })
+        })
+        .await
     }
 
     pub async fn create_group(&self, group: &Group) -> Result<Group, StoreError> {
-        let mut tx = self.begin().await?;
-        let created = tx.create_group(group).await?;
-        tx.commit().await?;
-        Ok(created)
+        in_transaction!(self, |tx| tx.create_group(group).await?)
     }
 
     pub async fn update_group(&self, group: &Group) -> Result<Group, StoreError> {
-        let mut tx = self.begin().await?;
-        let updated = tx.update_group(group).await?;
-        tx.commit().await?;
-        Ok(updated)
+        in_transaction!(self, |tx| tx.update_group(group).await?)
     }
 
     /// Like [`Store::update_group`] but leaves the stored balance alone.
     pub async fn update_group_settings(&self, group: &Group) -> Result<Group, StoreError> {
-        let mut tx = self.begin().await?;
-        let updated = tx.update_group_settings(group).await?;
-        tx.commit().await?;
-        Ok(updated)
+        in_transaction!(self, |tx| tx.update_group_settings(group).await?)
+    }
+
+    /// Reads the group, lets `change` edit it and writes it back with the row locked
+    /// throughout (see [`Store::modify`]). The balance is written only when `change` changed
+    /// it, so an edit of other fields never undoes a charge.
+    pub async fn update_group_with<E: From<StoreError>>(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut Group) -> Result<(), E>,
+    ) -> Result<Group, E> {
+        self.modify(id, change).await
     }
 
     pub async fn delete_group(&self, id: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        if !tx.delete_group(id).await? {
-            return Err(not_found(KIND, id));
-        }
-        tx.commit().await?;
-        Ok(())
+        self.delete_row::<Group>(id).await
     }
 
     /// Deletes every listed group that exists; returns how many did.
     pub async fn delete_groups(&self, ids: &[String]) -> Result<u64, StoreError> {
-        let mut tx = self.begin().await?;
-        let mut deleted = 0;
-        for id in ids {
-            deleted += u64::from(tx.delete_group(id).await?);
-        }
-        tx.commit().await?;
-        Ok(deleted)
+        self.delete_rows::<Group>(ids).await
+    }
+
+    /// The group's stored balance, `None` when the group is gone or the amount unreadable
+    /// (the governor's balance counter starts from it).
+    pub async fn group_balance(&self, id: &str) -> Result<Option<Decimal>, StoreError> {
+        let row = sqlx::query("SELECT balance FROM groups WHERE id = $1")
+            .bind(id.to_owned())
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        Ok(Decimal::from_str(rows::text(&row, "balance")?.trim()).ok())
     }
 }
 
 impl StoreTx {
     pub async fn get_group(&mut self, id: &str) -> Result<Option<Group>, StoreError> {
-        find(self.conn(), id).await
+        self.find_row(id).await
     }
 
     pub async fn create_group(&mut self, group: &Group) -> Result<Group, StoreError> {
         validate::group(group)?;
-        let now = now_ms();
-        sqlx::query(concat!(
+        let insert = sqlx::query(concat!(
             "INSERT INTO groups (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
-        .bind(group.id.clone())
-        .bind(group.status.as_str())
-        .bind(group.rpm_ratio)
-        .bind(group.tpm_ratio)
-        .bind(to_json(&group.available_sets)?)
-        .bind(decimal_text(group.balance))
-        .bind(decimal_text(group.balance_alert_threshold))
-        .bind(bool_int(group.balance_alert_enabled))
-        .bind(group.max_concurrency)
-        .bind(now)
-        .bind(now)
-        .execute(self.write())
-        .await
-        .map_err(conflict(KIND, &group.id))?;
-        get(self.conn(), &group.id).await
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
+        ));
+        bind_fields(insert, group)?
+            .execute(self.write())
+            .await
+            .map_err(conflict(Group::KIND, &group.id))?;
+        self.get_row(group.id.as_str()).await
     }
 
     /// Replaces every field but `id` and `created_at`.
@@ -143,29 +166,20 @@ impl StoreTx {
 
     async fn write_group(&mut self, group: &Group, set_balance: bool) -> Result<Group, StoreError> {
         validate::group(group)?;
-        let result = sqlx::query(
+        let update = sqlx::query(
             "UPDATE groups SET status = $2, rpm_ratio = $3, tpm_ratio = $4, available_sets = $5, \
              balance = CASE WHEN $11 = 1 THEN $6 ELSE balance END, \
              balance_alert_threshold = $7, balance_alert_enabled = $8, \
              max_concurrency = $9, updated_at = $10 WHERE id = $1",
-        )
-        .bind(group.id.clone())
-        .bind(group.status.as_str())
-        .bind(group.rpm_ratio)
-        .bind(group.tpm_ratio)
-        .bind(to_json(&group.available_sets)?)
-        .bind(decimal_text(group.balance))
-        .bind(decimal_text(group.balance_alert_threshold))
-        .bind(bool_int(group.balance_alert_enabled))
-        .bind(group.max_concurrency)
-        .bind(now_ms())
-        .bind(i64::from(set_balance))
-        .execute(self.write())
-        .await?;
+        );
+        let result = bind_fields(update, group)?
+            .bind(i64::from(set_balance))
+            .execute(self.write())
+            .await?;
         if result.rows_affected() == 0 {
-            return Err(not_found(KIND, &group.id));
+            return Err(not_found(Group::KIND, &group.id));
         }
-        get(self.conn(), &group.id).await
+        self.get_row(group.id.as_str()).await
     }
 
     /// Deletes the group, its tokens, model overrides, group-scoped MCP servers (with their
@@ -193,46 +207,18 @@ impl StoreTx {
     }
 }
 
-pub(super) async fn all<'e>(
-    exec: impl Executor<'e, Database = Any>,
-) -> Result<Vec<Group>, StoreError> {
-    sqlx::query(concat!("SELECT ", columns!(), " FROM groups ORDER BY id"))
-        .fetch_all(exec)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
-}
-
-async fn find<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    id: &str,
-) -> Result<Option<Group>, StoreError> {
-    sqlx::query(concat!("SELECT ", columns!(), " FROM groups WHERE id = $1"))
-        .bind(id.to_owned())
-        .fetch_optional(exec)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
-}
-
-async fn get<'e>(exec: impl Executor<'e, Database = Any>, id: &str) -> Result<Group, StoreError> {
-    find(exec, id).await?.ok_or_else(|| not_found(KIND, id))
-}
-
-fn from_row(row: &AnyRow) -> Result<Group, StoreError> {
-    Ok(Group {
-        id: rows::text(row, "id")?,
-        status: rows::enumeration(row, "status", GroupStatus::parse)?,
-        rpm_ratio: rows::float(row, "rpm_ratio")?,
-        tpm_ratio: rows::float(row, "tpm_ratio")?,
-        available_sets: rows::json(row, "available_sets")?,
-        balance: rows::decimal(row, "balance")?,
-        balance_alert_threshold: rows::decimal(row, "balance_alert_threshold")?,
-        balance_alert_enabled: rows::boolean(row, "balance_alert_enabled")?,
-        max_concurrency: rows::opt_int(row, "max_concurrency")?,
-        created_at: rows::int(row, "created_at")?,
-        updated_at: rows::int(row, "updated_at")?,
-    })
+/// Binds `$1`..`$10` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// in column order, then the time of the write.
+fn bind_fields(statement: Statement, group: &Group) -> Result<Statement, StoreError> {
+    Ok(statement
+        .bind(group.id.clone())
+        .bind(group.status.as_str())
+        .bind(group.rpm_ratio)
+        .bind(group.tpm_ratio)
+        .bind(to_json(&group.available_sets)?)
+        .bind(decimal_text(group.balance))
+        .bind(decimal_text(group.balance_alert_threshold))
+        .bind(bool_int(group.balance_alert_enabled))
+        .bind(group.max_concurrency)
+        .bind(now_ms()))
 }

@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
 
 use super::rows::{self, decimal_text, to_json};
 use super::sealed::Sealer;
+use super::sql::{Sql, Statement};
+use super::table::Table;
 use super::{
-    GroupMcpParams, Listing, McpFilter, McpScope, McpServer, McpServerKind, Page, Sql, Status,
-    Store, StoreError, StoreTx, conflict, not_found, now_ms, validate,
+    GroupMcpParams, Listing, McpFilter, McpScope, McpServer, McpServerKind, Page, Status, Store,
+    StoreError, StoreTx, conflict, not_found, now_ms, validate,
 };
 
 macro_rules! columns {
@@ -20,17 +21,120 @@ macro_rules! columns {
     };
 }
 
-const KIND: &str = "mcp server";
-const PARAMS_KIND: &str = "group mcp params";
+const KIND: &str = McpServer::KIND;
 const COLUMN_HEADERS: &str = "mcp_servers.headers";
 const COLUMN_QUERY: &str = "mcp_servers.query";
 const COLUMN_PARAMS: &str = "mcp_servers.params";
 const COLUMN_OPENAPI: &str = "mcp_servers.openapi";
 const COLUMN_GROUP_PARAMS: &str = "group_mcp_params.params";
 
+impl Table for McpServer {
+    type Key = str;
+    const KIND: &'static str = "mcp server";
+    const COLUMNS: &'static str = columns!();
+    const FROM: &'static str = " FROM mcp_servers";
+    const ORDER_BY: &'static str = " ORDER BY id";
+
+    fn push_key(sql: &mut Sql, id: &str) {
+        sql.push(" WHERE id = ").bind_text(id);
+    }
+
+    fn key_text(id: &str) -> String {
+        id.to_owned()
+    }
+
+    fn decode(row: &AnyRow, sealer: &Sealer) -> Result<McpServer, StoreError> {
+        Ok(McpServer {
+            id: rows::text(row, "id")?,
+            scope: rows::enumeration(row, "scope", McpScope::parse)?,
+            group_id: rows::opt_text(row, "group_id")?,
+            kind: rows::enumeration(row, "type", McpServerKind::parse)?,
+            template: rows::opt_text(row, "template")?,
+            url: rows::opt_text(row, "url")?,
+            headers: sealed_json(row, sealer, "headers", COLUMN_HEADERS)?,
+            query: sealed_json(row, sealer, "query", COLUMN_QUERY)?,
+            params: sealed_json(row, sealer, "params", COLUMN_PARAMS)?,
+            openapi: sealer
+                .open_opt(COLUMN_OPENAPI, rows::opt_text(row, "openapi")?)?
+                .map(|openapi| rows::parse_json("openapi", &openapi))
+                .transpose()?,
+            status: rows::enumeration(row, "status", Status::parse)?,
+            price_per_call: rows::decimal(row, "price_per_call")?,
+            required_group_params: rows::json(row, "required_group_params")?,
+            created_at: rows::int(row, "created_at")?,
+            updated_at: rows::int(row, "updated_at")?,
+        })
+    }
+
+    async fn update(
+        tx: &mut StoreTx,
+        _before: &McpServer,
+        after: &McpServer,
+    ) -> Result<McpServer, StoreError> {
+        tx.update_mcp_server(after).await
+    }
+
+    async fn delete(tx: &mut StoreTx, id: &str) -> Result<bool, StoreError> {
+        tx.delete_mcp_server(id).await
+    }
+}
+
+impl Table for GroupMcpParams {
+    /// Server id and group id.
+    type Key = (String, String);
+    const KIND: &'static str = "group mcp params";
+    const COLUMNS: &'static str = "server_id, group_id, params, updated_at";
+    const FROM: &'static str = " FROM group_mcp_params";
+    const ORDER_BY: &'static str = " ORDER BY server_id, group_id";
+
+    fn push_key(sql: &mut Sql, (server_id, group_id): &(String, String)) {
+        sql.push(" WHERE server_id = ")
+            .bind_text(server_id.as_str())
+            .push(" AND group_id = ")
+            .bind_text(group_id.as_str());
+    }
+
+    fn key_text((server_id, group_id): &(String, String)) -> String {
+        format!("{server_id}/{group_id}")
+    }
+
+    fn decode(row: &AnyRow, sealer: &Sealer) -> Result<GroupMcpParams, StoreError> {
+        let params: BTreeMap<String, String> =
+            sealed_json(row, sealer, "params", COLUMN_GROUP_PARAMS)?;
+        Ok(GroupMcpParams {
+            server_id: rows::text(row, "server_id")?,
+            group_id: rows::text(row, "group_id")?,
+            params,
+            updated_at: rows::int(row, "updated_at")?,
+        })
+    }
+
+    /// Params are written whole (an upsert), so the locked update is the same set.
+    async fn update(
+        tx: &mut StoreTx,
+        _before: &GroupMcpParams,
+        after: &GroupMcpParams,
+    ) -> Result<GroupMcpParams, StoreError> {
+        tx.set_group_mcp_params(after).await
+    }
+
+    async fn delete(
+        tx: &mut StoreTx,
+        (server_id, group_id): &(String, String),
+    ) -> Result<bool, StoreError> {
+        let result =
+            sqlx::query("DELETE FROM group_mcp_params WHERE server_id = $1 AND group_id = $2")
+                .bind(server_id.clone())
+                .bind(group_id.clone())
+                .execute(tx.write())
+                .await?;
+        Ok(result.rows_affected() > 0)
+    }
+}
+
 impl Store {
     pub async fn get_mcp_server(&self, id: &str) -> Result<McpServer, StoreError> {
-        get(&self.pool, &self.sealer, id).await
+        self.get_row(id).await
     }
 
     pub async fn list_mcp_servers(
@@ -38,13 +142,7 @@ impl Store {
         filter: &McpFilter,
         page: Page,
     ) -> Result<Listing<McpServer>, StoreError> {
-        let mut count = Sql::new("SELECT COUNT(*) AS n FROM mcp_servers WHERE 1 = 1");
-        let mut select = Sql::new(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM mcp_servers WHERE 1 = 1"
-        ));
-        for sql in [&mut count, &mut select] {
+        self.list(page, |sql| {
             if let Some(scope) = filter.scope {
                 sql.push(" AND scope = ").bind_text(scope.as_str());
             }
@@ -63,44 +161,30 @@ impl Store {
                     .bind_like(keyword)
                     .push(" ESCAPE '\\')");
             }
-        }
-        select
-            .push(" ORDER BY id LIMIT ")
-            .bind_int(page.limit)
-            .push(" OFFSET ")
-            .bind_int(page.offset);
-        let total = rows::int(&count.query().fetch_one(&self.pool).await?, "n")?;
-        let items = select
-            .query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|row| from_row(row, &self.sealer))
-            .collect::<Result<_, _>>()?;
-        Ok(Listing { items, total })
+        })
+        .await
     }
 
     pub async fn create_mcp_server(&self, server: &McpServer) -> Result<McpServer, StoreError> {
-        let mut tx = self.begin().await?;
-        let created = tx.create_mcp_server(server).await?;
-        tx.commit().await?;
-        Ok(created)
+        in_transaction!(self, |tx| tx.create_mcp_server(server).await?)
     }
 
     pub async fn update_mcp_server(&self, server: &McpServer) -> Result<McpServer, StoreError> {
-        let mut tx = self.begin().await?;
-        let updated = tx.update_mcp_server(server).await?;
-        tx.commit().await?;
-        Ok(updated)
+        in_transaction!(self, |tx| tx.update_mcp_server(server).await?)
+    }
+
+    /// Reads the server, lets `change` edit it and writes it back with the row locked
+    /// throughout (see [`Store::modify`]), so concurrent edits of one server all land.
+    pub async fn update_mcp_server_with<E: From<StoreError>>(
+        &self,
+        id: &str,
+        change: impl FnOnce(&mut McpServer) -> Result<(), E>,
+    ) -> Result<McpServer, E> {
+        self.modify(id, change).await
     }
 
     pub async fn delete_mcp_server(&self, id: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        if !tx.delete_mcp_server(id).await? {
-            return Err(not_found(KIND, id));
-        }
-        tx.commit().await?;
-        Ok(())
+        self.delete_row::<McpServer>(id).await
     }
 
     pub async fn get_group_mcp_params(
@@ -108,19 +192,34 @@ impl Store {
         server_id: &str,
         group_id: &str,
     ) -> Result<GroupMcpParams, StoreError> {
-        find_params(&self.pool, &self.sealer, server_id, group_id)
-            .await?
-            .ok_or_else(|| not_found(PARAMS_KIND, format!("{server_id}/{group_id}")))
+        self.get_row(&(server_id.to_owned(), group_id.to_owned()))
+            .await
     }
 
     pub async fn set_group_mcp_params(
         &self,
         params: &GroupMcpParams,
     ) -> Result<GroupMcpParams, StoreError> {
+        in_transaction!(self, |tx| tx.set_group_mcp_params(params).await?)
+    }
+
+    /// Creates or replaces a group's params for a server with what `build` makes of the stored
+    /// ones (`None` when there are none yet), in one transaction that holds the stored row
+    /// locked, so the params written are built from the params they replace.
+    pub async fn set_group_mcp_params_with<E: From<StoreError>>(
+        &self,
+        server_id: &str,
+        group_id: &str,
+        build: impl FnOnce(Option<GroupMcpParams>) -> Result<GroupMcpParams, E>,
+    ) -> Result<GroupMcpParams, E> {
         let mut tx = self.begin().await?;
-        let stored = tx.set_group_mcp_params(params).await?;
+        let stored = tx
+            .lock_optional::<GroupMcpParams>(&(server_id.to_owned(), group_id.to_owned()))
+            .await?;
+        let params = build(stored)?;
+        let written = tx.set_group_mcp_params(&params).await?;
         tx.commit().await?;
-        Ok(stored)
+        Ok(written)
     }
 
     pub async fn delete_group_mcp_params(
@@ -128,89 +227,47 @@ impl Store {
         server_id: &str,
         group_id: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let result =
-            sqlx::query("DELETE FROM group_mcp_params WHERE server_id = $1 AND group_id = $2")
-                .bind(server_id.to_owned())
-                .bind(group_id.to_owned())
-                .execute(tx.write())
-                .await?;
-        if result.rows_affected() == 0 {
-            return Err(not_found(PARAMS_KIND, format!("{server_id}/{group_id}")));
-        }
-        tx.commit().await?;
-        Ok(())
+        self.delete_row::<GroupMcpParams>(&(server_id.to_owned(), group_id.to_owned()))
+            .await
     }
 }
 
 impl StoreTx {
     pub async fn get_mcp_server(&mut self, id: &str) -> Result<Option<McpServer>, StoreError> {
-        let sealer = self.sealer.clone();
-        find(self.conn(), &sealer, id).await
+        self.find_row(id).await
     }
 
     pub async fn create_mcp_server(&mut self, server: &McpServer) -> Result<McpServer, StoreError> {
         validate::mcp_server(server)?;
         self.check_owner_group(server).await?;
-        let sealed = SealedColumns::of(server, &self.sealer)?;
-        let now = now_ms();
-        sqlx::query(concat!(
+        let insert = sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
-        ))
-        .bind(server.id.clone())
-        .bind(server.scope.as_str())
-        .bind(server.group_id.clone())
-        .bind(server.kind.as_str())
-        .bind(server.template.clone())
-        .bind(server.url.clone())
-        .bind(sealed.headers)
-        .bind(sealed.query)
-        .bind(sealed.params)
-        .bind(sealed.openapi)
-        .bind(server.status.as_str())
-        .bind(decimal_text(server.price_per_call))
-        .bind(to_json(&server.required_group_params)?)
-        .bind(now)
-        .execute(self.write())
-        .await
-        .map_err(conflict(KIND, &server.id))?;
-        let sealer = self.sealer.clone();
-        get(self.conn(), &sealer, &server.id).await
+        ));
+        bind_fields(insert, server, &self.sealer)?
+            .execute(self.write())
+            .await
+            .map_err(conflict(KIND, &server.id))?;
+        self.get_row(server.id.as_str()).await
     }
 
     /// Replaces every field but `id` and `created_at`.
     pub async fn update_mcp_server(&mut self, server: &McpServer) -> Result<McpServer, StoreError> {
         validate::mcp_server(server)?;
         self.check_owner_group(server).await?;
-        let sealed = SealedColumns::of(server, &self.sealer)?;
-        let result = sqlx::query(
+        let update = sqlx::query(
             "UPDATE mcp_servers SET scope = $2, group_id = $3, type = $4, template = $5, \
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
              price_per_call = $12, required_group_params = $13, updated_at = $14 WHERE id = $1",
-        )
-        .bind(server.id.clone())
-        .bind(server.scope.as_str())
-        .bind(server.group_id.clone())
-        .bind(server.kind.as_str())
-        .bind(server.template.clone())
-        .bind(server.url.clone())
-        .bind(sealed.headers)
-        .bind(sealed.query)
-        .bind(sealed.params)
-        .bind(sealed.openapi)
-        .bind(server.status.as_str())
-        .bind(decimal_text(server.price_per_call))
-        .bind(to_json(&server.required_group_params)?)
-        .bind(now_ms())
-        .execute(self.write())
-        .await?;
+        );
+        let result = bind_fields(update, server, &self.sealer)?
+            .execute(self.write())
+            .await?;
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, &server.id));
         }
-        let sealer = self.sealer.clone();
-        get(self.conn(), &sealer, &server.id).await
+        self.get_row(server.id.as_str()).await
     }
 
     /// Deletes the server and every group's params for it.
@@ -257,15 +314,8 @@ impl StoreTx {
         .bind(now_ms())
         .execute(self.write())
         .await?;
-        let sealer = self.sealer.clone();
-        find_params(self.conn(), &sealer, &params.server_id, &params.group_id)
-            .await?
-            .ok_or_else(|| {
-                not_found(
-                    PARAMS_KIND,
-                    format!("{}/{}", params.server_id, params.group_id),
-                )
-            })
+        self.get_row(&(params.server_id.clone(), params.group_id.clone()))
+            .await
     }
 
     async fn check_owner_group(&mut self, server: &McpServer) -> Result<(), StoreError> {
@@ -278,138 +328,33 @@ impl StoreTx {
     }
 }
 
-pub(super) async fn all<'e>(
-    exec: impl Executor<'e, Database = Any>,
+/// Binds `$1`..`$14` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// in column order, the secret-bearing ones as JSON sealed with each column's name, then the
+/// time of the write.
+fn bind_fields(
+    statement: Statement,
+    server: &McpServer,
     sealer: &Sealer,
-) -> Result<Vec<McpServer>, StoreError> {
-    sqlx::query(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM mcp_servers ORDER BY id"
-    ))
-    .fetch_all(exec)
-    .await?
-    .iter()
-    .map(|row| from_row(row, sealer))
-    .collect()
-}
-
-pub(super) async fn all_params<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    sealer: &Sealer,
-) -> Result<Vec<GroupMcpParams>, StoreError> {
-    sqlx::query(
-        "SELECT server_id, group_id, params, updated_at FROM group_mcp_params \
-         ORDER BY server_id, group_id",
-    )
-    .fetch_all(exec)
-    .await?
-    .iter()
-    .map(|row| params_from_row(row, sealer))
-    .collect()
-}
-
-async fn find<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    sealer: &Sealer,
-    id: &str,
-) -> Result<Option<McpServer>, StoreError> {
-    sqlx::query(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM mcp_servers WHERE id = $1"
-    ))
-    .bind(id.to_owned())
-    .fetch_optional(exec)
-    .await?
-    .as_ref()
-    .map(|row| from_row(row, sealer))
-    .transpose()
-}
-
-async fn get<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    sealer: &Sealer,
-    id: &str,
-) -> Result<McpServer, StoreError> {
-    find(exec, sealer, id)
-        .await?
-        .ok_or_else(|| not_found(KIND, id))
-}
-
-async fn find_params<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    sealer: &Sealer,
-    server_id: &str,
-    group_id: &str,
-) -> Result<Option<GroupMcpParams>, StoreError> {
-    sqlx::query(
-        "SELECT server_id, group_id, params, updated_at FROM group_mcp_params \
-         WHERE server_id = $1 AND group_id = $2",
-    )
-    .bind(server_id.to_owned())
-    .bind(group_id.to_owned())
-    .fetch_optional(exec)
-    .await?
-    .as_ref()
-    .map(|row| params_from_row(row, sealer))
-    .transpose()
-}
-
-fn from_row(row: &AnyRow, sealer: &Sealer) -> Result<McpServer, StoreError> {
-    Ok(McpServer {
-        id: rows::text(row, "id")?,
-        scope: rows::enumeration(row, "scope", McpScope::parse)?,
-        group_id: rows::opt_text(row, "group_id")?,
-        kind: rows::enumeration(row, "type", McpServerKind::parse)?,
-        template: rows::opt_text(row, "template")?,
-        url: rows::opt_text(row, "url")?,
-        headers: sealed_json(row, sealer, "headers", COLUMN_HEADERS)?,
-        query: sealed_json(row, sealer, "query", COLUMN_QUERY)?,
-        params: sealed_json(row, sealer, "params", COLUMN_PARAMS)?,
-        openapi: sealer
-            .open_opt(COLUMN_OPENAPI, rows::opt_text(row, "openapi")?)?
-            .map(|openapi| rows::parse_json("openapi", &openapi))
-            .transpose()?,
-        status: rows::enumeration(row, "status", Status::parse)?,
-        price_per_call: rows::decimal(row, "price_per_call")?,
-        required_group_params: rows::json(row, "required_group_params")?,
-        created_at: rows::int(row, "created_at")?,
-        updated_at: rows::int(row, "updated_at")?,
-    })
-}
-
-fn params_from_row(row: &AnyRow, sealer: &Sealer) -> Result<GroupMcpParams, StoreError> {
-    let params: BTreeMap<String, String> = sealed_json(row, sealer, "params", COLUMN_GROUP_PARAMS)?;
-    Ok(GroupMcpParams {
-        server_id: rows::text(row, "server_id")?,
-        group_id: rows::text(row, "group_id")?,
-        params,
-        updated_at: rows::int(row, "updated_at")?,
-    })
-}
-
-/// A server's secret-bearing columns as stored: JSON, sealed with each column's name.
-struct SealedColumns {
-    headers: String,
-    query: String,
-    params: String,
-    openapi: Option<String>,
-}
-
-impl SealedColumns {
-    fn of(server: &McpServer, sealer: &Sealer) -> Result<SealedColumns, StoreError> {
-        let openapi = match &server.openapi {
-            Some(openapi) => Some(sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?),
-            None => None,
-        };
-        Ok(SealedColumns {
-            headers: sealer.seal(COLUMN_HEADERS, &to_json(&server.headers)?)?,
-            query: sealer.seal(COLUMN_QUERY, &to_json(&server.query)?)?,
-            params: sealer.seal(COLUMN_PARAMS, &to_json(&server.params)?)?,
-            openapi,
-        })
-    }
+) -> Result<Statement, StoreError> {
+    let openapi = match &server.openapi {
+        Some(openapi) => Some(sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?),
+        None => None,
+    };
+    Ok(statement
+        .bind(server.id.clone())
+        .bind(server.scope.as_str())
+        .bind(server.group_id.clone())
+        .bind(server.kind.as_str())
+        .bind(server.template.clone())
+        .bind(server.url.clone())
+        .bind(sealer.seal(COLUMN_HEADERS, &to_json(&server.headers)?)?)
+        .bind(sealer.seal(COLUMN_QUERY, &to_json(&server.query)?)?)
+        .bind(sealer.seal(COLUMN_PARAMS, &to_json(&server.params)?)?)
+        .bind(openapi)
+        .bind(server.status.as_str())
+        .bind(decimal_text(server.price_per_call))
+        .bind(to_json(&server.required_group_params)?)
+        .bind(now_ms()))
 }
 
 fn sealed_json<T: serde::de::DeserializeOwned>(

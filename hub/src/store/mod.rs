@@ -5,14 +5,27 @@
 //! through a [`StoreTx`], which bumps the configuration revision in the same transaction so
 //! replicas polling [`Store::revision`] notice the change.
 
+/// Runs `$work` (an expression using the transaction `$tx`) in a fresh [`StoreTx`] and commits
+/// it, answering `Ok` with the work's value; an error (`?` inside `$work`) rolls back.
+macro_rules! in_transaction {
+    ($store:expr, |$tx:ident| $work:expr) => {{
+        let mut $tx = $store.begin().await?;
+        let value = $work;
+        $tx.commit().await?;
+        Ok(value)
+    }};
+}
+
 mod channels;
 mod groups;
 mod mcp;
 mod models;
 mod options;
-mod rows;
+pub(crate) mod rows;
 pub mod sealed;
 pub mod secret;
+pub(crate) mod sql;
+mod table;
 mod tokens;
 mod types;
 pub mod validate;
@@ -21,16 +34,15 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sqlx::any::{AnyArguments, AnyPoolOptions};
-use sqlx::query::Query;
-use sqlx::{Any, AnyPool, AssertSqlSafe, Executor, Transaction};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use sealed::{SealError, Sealer};
 pub use tokens::{generate_key, hash_key, key_prefix};
 pub use types::*;
 
-/// Errors of the storage boundary. `Invalid`, `NotFound`, `AlreadyExists` and `TokenLimit` are
-/// the caller's fault; the rest are the server's.
+/// Errors of the storage boundary, the main and the log database alike. `Invalid`, `NotFound`,
+/// `AlreadyExists` and `TokenLimit` are the caller's fault; the rest are the server's.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("invalid {field}: {reason}")]
@@ -163,6 +175,7 @@ impl Store {
         Ok(StoreTx {
             tx,
             dirty: false,
+            dialect: self.dialect,
             sealer: self.sealer.clone(),
         })
     }
@@ -182,13 +195,13 @@ impl Store {
         };
         let dump = StoreDump {
             revision: revision(&mut *tx).await?,
-            groups: groups::all(&mut *tx).await?,
-            tokens: tokens::all(&mut *tx).await?,
-            channels: channels::all(&mut *tx, &self.sealer).await?,
-            model_configs: models::all(&mut *tx, &self.sealer).await?,
-            group_overrides: models::all_overrides(&mut *tx, &self.sealer).await?,
-            mcp_servers: mcp::all(&mut *tx, &self.sealer).await?,
-            group_mcp_params: mcp::all_params(&mut *tx, &self.sealer).await?,
+            groups: table::all(&mut *tx, &self.sealer).await?,
+            tokens: table::all(&mut *tx, &self.sealer).await?,
+            channels: table::all(&mut *tx, &self.sealer).await?,
+            model_configs: table::all(&mut *tx, &self.sealer).await?,
+            group_overrides: table::all(&mut *tx, &self.sealer).await?,
+            mcp_servers: table::all(&mut *tx, &self.sealer).await?,
+            group_mcp_params: table::all(&mut *tx, &self.sealer).await?,
             options: options::all(&mut *tx).await?,
         };
         tx.rollback().await?;
@@ -200,6 +213,7 @@ impl Store {
 pub struct StoreTx {
     tx: Transaction<'static, Any>,
     dirty: bool,
+    dialect: Dialect,
     sealer: Arc<Sealer>,
 }
 
@@ -241,10 +255,10 @@ impl StoreTx {
 }
 
 async fn revision<'e>(exec: impl Executor<'e, Database = Any>) -> Result<i64, StoreError> {
-    let revision: i64 = sqlx::query_scalar("SELECT revision FROM config_revision WHERE id = 1")
+    let row = sqlx::query("SELECT revision FROM config_revision WHERE id = 1")
         .fetch_one(exec)
         .await?;
-    Ok(revision)
+    rows::int(&row, "revision")
 }
 
 fn sqlite_url(dsn: &str) -> Result<String, StoreError> {
@@ -266,77 +280,6 @@ pub fn now_ms() -> i64 {
         .map_or(0, |elapsed| {
             i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
         })
-}
-
-/// A bound value of a dynamically assembled statement.
-#[derive(Debug, Clone)]
-enum Arg {
-    Int(i64),
-    Text(String),
-}
-
-/// A statement assembled from static SQL fragments and bound values. sqlx's `QueryBuilder`
-/// writes `?` placeholders for the Any driver, which Postgres rejects; this numbers them `$n`,
-/// which both dialects accept. Only `&'static str` fragments can be pushed, so caller data can
-/// reach the database only as a bound value.
-#[derive(Debug, Default)]
-struct Sql {
-    text: String,
-    args: Vec<Arg>,
-}
-
-impl Sql {
-    fn new(text: &'static str) -> Sql {
-        Sql {
-            text: text.to_owned(),
-            args: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, text: &'static str) -> &mut Sql {
-        self.text.push_str(text);
-        self
-    }
-
-    fn bind_int(&mut self, value: i64) -> &mut Sql {
-        self.args.push(Arg::Int(value));
-        self.placeholder()
-    }
-
-    fn bind_text(&mut self, value: impl Into<String>) -> &mut Sql {
-        self.args.push(Arg::Text(value.into()));
-        self.placeholder()
-    }
-
-    /// Binds a case-insensitive substring pattern for `LOWER(col) LIKE .. ESCAPE '\'`.
-    fn bind_like(&mut self, keyword: &str) -> &mut Sql {
-        let mut pattern = String::from("%");
-        for c in keyword.to_lowercase().chars() {
-            if matches!(c, '%' | '_' | '\\') {
-                pattern.push('\\');
-            }
-            pattern.push(c);
-        }
-        pattern.push('%');
-        self.bind_text(pattern)
-    }
-
-    fn placeholder(&mut self) -> &mut Sql {
-        self.text.push('$');
-        self.text.push_str(&self.args.len().to_string());
-        self
-    }
-
-    fn query(&self) -> Query<'static, Any, AnyArguments> {
-        let mut query = sqlx::query(AssertSqlSafe(self.text.clone()));
-        for arg in &self.args {
-            query = match arg {
-                Arg::Int(value) => query.bind(*value),
-                Arg::Text(value) => query.bind(value.clone()),
-            };
-        }
-        query
-    }
 }
 
 /// Maps a unique-constraint violation to `AlreadyExists`, anything else to `Database`.

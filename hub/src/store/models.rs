@@ -2,13 +2,14 @@
 //! keys) are sealed at rest (see `sealed.rs`).
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
 
 use super::rows::{self, bool_int, opt_decimal_text, to_json};
 use super::sealed::Sealer;
+use super::sql::{Sql, Statement};
+use super::table::Table;
 use super::{
-    GroupModelOverride, Listing, ModelConfig, ModelFilter, ModelType, Page, Price, Sql, Store,
-    StoreError, StoreTx, Timeouts, conflict, not_found, now_ms, validate,
+    GroupModelOverride, Listing, ModelConfig, ModelFilter, ModelType, Page, Price, Store,
+    StoreError, StoreTx, conflict, not_found, now_ms, validate,
 };
 
 macro_rules! columns {
@@ -29,14 +30,130 @@ macro_rules! override_columns {
     };
 }
 
-const KIND: &str = "model config";
-const OVERRIDE_KIND: &str = "group model override";
+const KIND: &str = ModelConfig::KIND;
 const COLUMN_PLUGINS: &str = "model_configs.plugins";
 const COLUMN_OVERRIDE_PLUGINS: &str = "group_model_overrides.plugins";
 
+impl Table for ModelConfig {
+    type Key = str;
+    const KIND: &'static str = "model config";
+    const COLUMNS: &'static str = columns!();
+    const FROM: &'static str = " FROM model_configs";
+    const ORDER_BY: &'static str = " ORDER BY model";
+
+    fn push_key(sql: &mut Sql, model: &str) {
+        sql.push(" WHERE model = ").bind_text(model);
+    }
+
+    fn key_text(model: &str) -> String {
+        model.to_owned()
+    }
+
+    fn decode(row: &AnyRow, sealer: &Sealer) -> Result<ModelConfig, StoreError> {
+        Ok(ModelConfig {
+            model: rows::text(row, "model")?,
+            model_type: rows::enumeration(row, "type", ModelType::parse)?,
+            owner: rows::text(row, "owner")?,
+            rpm: rows::int(row, "rpm")?,
+            tpm: rows::int(row, "tpm")?,
+            retry_times: rows::opt_int(row, "retry_times")?,
+            timeouts: rows::timeouts(row)?,
+            price: Price {
+                input: rows::opt_decimal(row, "input_price")?,
+                output: rows::opt_decimal(row, "output_price")?,
+                cached_input: rows::opt_decimal(row, "cached_input_price")?,
+                cache_creation: rows::opt_decimal(row, "cache_creation_price")?,
+                image_input: rows::opt_decimal(row, "image_input_price")?,
+                image_output: rows::opt_decimal(row, "image_output_price")?,
+                audio_input: rows::opt_decimal(row, "audio_input_price")?,
+                audio_output: rows::opt_decimal(row, "audio_output_price")?,
+                per_request: rows::opt_decimal(row, "per_request_price")?,
+                reasoning_output: rows::opt_decimal(row, "reasoning_output_price")?,
+                web_search_per_call: rows::opt_decimal(row, "web_search_price_per_call")?,
+                unit: rows::int(row, "price_unit")?,
+            },
+            max_output_tokens: rows::opt_int(row, "max_output_tokens")?,
+            plugins: rows::parse_json(
+                "plugins",
+                &sealer.open(COLUMN_PLUGINS, rows::text(row, "plugins")?)?,
+            )?,
+            config: rows::json(row, "config")?,
+            created_at: rows::int(row, "created_at")?,
+            updated_at: rows::int(row, "updated_at")?,
+        })
+    }
+
+    async fn update(
+        tx: &mut StoreTx,
+        _before: &ModelConfig,
+        after: &ModelConfig,
+    ) -> Result<ModelConfig, StoreError> {
+        tx.update_model_config(after).await
+    }
+
+    async fn delete(tx: &mut StoreTx, model: &str) -> Result<bool, StoreError> {
+        tx.delete_model_config(model).await
+    }
+}
+
+impl Table for GroupModelOverride {
+    /// Group id and model.
+    type Key = (String, String);
+    const KIND: &'static str = "group model override";
+    const COLUMNS: &'static str = override_columns!();
+    const FROM: &'static str = " FROM group_model_overrides";
+    const ORDER_BY: &'static str = " ORDER BY group_id, model";
+
+    fn push_key(sql: &mut Sql, (group_id, model): &(String, String)) {
+        sql.push(" WHERE group_id = ")
+            .bind_text(group_id.as_str())
+            .push(" AND model = ")
+            .bind_text(model.as_str());
+    }
+
+    fn key_text((group_id, model): &(String, String)) -> String {
+        format!("{group_id}/{model}")
+    }
+
+    fn decode(row: &AnyRow, sealer: &Sealer) -> Result<GroupModelOverride, StoreError> {
+        Ok(GroupModelOverride {
+            group_id: rows::text(row, "group_id")?,
+            model: rows::text(row, "model")?,
+            rpm: rows::opt_int(row, "rpm")?,
+            tpm: rows::opt_int(row, "tpm")?,
+            price: rows::opt_json(row, "price")?,
+            retry_times: rows::opt_int(row, "retry_times")?,
+            timeouts: rows::timeouts(row)?,
+            save_detail: rows::boolean(row, "save_detail")?,
+            plugins: sealer
+                .open_opt(COLUMN_OVERRIDE_PLUGINS, rows::opt_text(row, "plugins")?)?
+                .map(|plugins| rows::parse_json("plugins", &plugins))
+                .transpose()?,
+            created_at: rows::int(row, "created_at")?,
+            updated_at: rows::int(row, "updated_at")?,
+        })
+    }
+
+    /// An override is written whole (an upsert), so the locked update is the same put.
+    async fn update(
+        tx: &mut StoreTx,
+        _before: &GroupModelOverride,
+        after: &GroupModelOverride,
+    ) -> Result<GroupModelOverride, StoreError> {
+        tx.put_group_override(after).await
+    }
+
+    async fn delete(
+        tx: &mut StoreTx,
+        (group_id, model): &(String, String),
+    ) -> Result<bool, StoreError> {
+        tx.delete_group_override(group_id, model).await
+    }
+}
+
 impl Store {
     pub async fn get_model_config(&self, model: &str) -> Result<ModelConfig, StoreError> {
-        get(&self.pool, &self.sealer, model).await
+        self.get_row(model).await
     }
 
     pub async fn list_model_configs(
@@ -44,13 +161,7 @@ impl Store {
         filter: &ModelFilter,
         page: Page,
     ) -> Result<Listing<ModelConfig>, StoreError> {
-        let mut count = Sql::new("SELECT COUNT(*) AS n FROM model_configs WHERE 1 = 1");
-        let mut select = Sql::new(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM model_configs WHERE 1 = 1"
-        ));
-        for sql in [&mut count, &mut select] {
+        self.list(page, |sql| {
             if let Some(model_type) = filter.model_type {
                 sql.push(" AND type = ").bind_text(model_type.as_str());
             }
@@ -61,60 +172,40 @@ impl Store {
                     .bind_like(keyword)
                     .push(" ESCAPE '\\')");
             }
-        }
-        select
-            .push(" ORDER BY model LIMIT ")
-            .bind_int(page.limit)
-            .push(" OFFSET ")
-            .bind_int(page.offset);
-        let total = rows::int(&count.query().fetch_one(&self.pool).await?, "n")?;
-        let items = select
-            .query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|row| from_row(row, &self.sealer))
-            .collect::<Result<_, _>>()?;
-        Ok(Listing { items, total })
+        })
+        .await
     }
 
     pub async fn create_model_config(
         &self,
         config: &ModelConfig,
     ) -> Result<ModelConfig, StoreError> {
-        let mut tx = self.begin().await?;
-        let created = tx.create_model_config(config).await?;
-        tx.commit().await?;
-        Ok(created)
+        in_transaction!(self, |tx| tx.create_model_config(config).await?)
     }
 
     pub async fn update_model_config(
         &self,
         config: &ModelConfig,
     ) -> Result<ModelConfig, StoreError> {
-        let mut tx = self.begin().await?;
-        let updated = tx.update_model_config(config).await?;
-        tx.commit().await?;
-        Ok(updated)
+        in_transaction!(self, |tx| tx.update_model_config(config).await?)
+    }
+
+    /// Reads the model config, lets `change` edit it and writes it back with the row locked
+    /// throughout (see [`Store::modify`]), so concurrent edits of one model all land.
+    pub async fn update_model_config_with<E: From<StoreError>>(
+        &self,
+        model: &str,
+        change: impl FnOnce(&mut ModelConfig) -> Result<(), E>,
+    ) -> Result<ModelConfig, E> {
+        self.modify(model, change).await
     }
 
     pub async fn delete_model_config(&self, model: &str) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        if !tx.delete_model_config(model).await? {
-            return Err(not_found(KIND, model));
-        }
-        tx.commit().await?;
-        Ok(())
+        self.delete_row::<ModelConfig>(model).await
     }
 
     pub async fn delete_model_configs(&self, models: &[String]) -> Result<u64, StoreError> {
-        let mut tx = self.begin().await?;
-        let mut deleted = 0;
-        for model in models {
-            deleted += u64::from(tx.delete_model_config(model).await?);
-        }
-        tx.commit().await?;
-        Ok(deleted)
+        self.delete_rows::<ModelConfig>(models).await
     }
 
     pub async fn get_group_override(
@@ -122,9 +213,7 @@ impl Store {
         group_id: &str,
         model: &str,
     ) -> Result<GroupModelOverride, StoreError> {
-        find_override(&self.pool, &self.sealer, group_id, model)
-            .await?
-            .ok_or_else(|| not_found(OVERRIDE_KIND, format!("{group_id}/{model}")))
+        self.get_row(&(group_id.to_owned(), model.to_owned())).await
     }
 
     /// Every override, or one group's when `group_id` is given.
@@ -132,21 +221,20 @@ impl Store {
         &self,
         group_id: Option<&str>,
     ) -> Result<Vec<GroupModelOverride>, StoreError> {
-        let mut select = Sql::new(concat!(
-            "SELECT ",
-            override_columns!(),
-            " FROM group_model_overrides"
-        ));
+        let mut select = Sql::new("SELECT ");
+        select
+            .push(GroupModelOverride::COLUMNS)
+            .push(GroupModelOverride::FROM);
         if let Some(group_id) = group_id.filter(|g| !g.is_empty()) {
             select.push(" WHERE group_id = ").bind_text(group_id);
         }
-        select.push(" ORDER BY group_id, model");
+        select.push(GroupModelOverride::ORDER_BY);
         select
             .query()
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|row| override_from_row(row, &self.sealer))
+            .map(|row| GroupModelOverride::decode(row, &self.sealer))
             .collect()
     }
 
@@ -154,10 +242,26 @@ impl Store {
         &self,
         item: &GroupModelOverride,
     ) -> Result<GroupModelOverride, StoreError> {
+        in_transaction!(self, |tx| tx.put_group_override(item).await?)
+    }
+
+    /// Creates or replaces one group's override of one model with what `build` makes of the
+    /// stored one (`None` when there is none yet), in one transaction that holds the stored
+    /// row locked, so the override written is built from the override it replaces.
+    pub async fn put_group_override_with<E: From<StoreError>>(
+        &self,
+        group_id: &str,
+        model: &str,
+        build: impl FnOnce(Option<GroupModelOverride>) -> Result<GroupModelOverride, E>,
+    ) -> Result<GroupModelOverride, E> {
         let mut tx = self.begin().await?;
-        let stored = tx.put_group_override(item).await?;
+        let stored = tx
+            .lock_optional::<GroupModelOverride>(&(group_id.to_owned(), model.to_owned()))
+            .await?;
+        let item = build(stored)?;
+        let written = tx.put_group_override(&item).await?;
         tx.commit().await?;
-        Ok(stored)
+        Ok(written)
     }
 
     pub async fn delete_group_override(
@@ -165,12 +269,8 @@ impl Store {
         group_id: &str,
         model: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        if !tx.delete_group_override(group_id, model).await? {
-            return Err(not_found(OVERRIDE_KIND, format!("{group_id}/{model}")));
-        }
-        tx.commit().await?;
-        Ok(())
+        self.delete_row::<GroupModelOverride>(&(group_id.to_owned(), model.to_owned()))
+            .await
     }
 }
 
@@ -179,8 +279,7 @@ impl StoreTx {
         &mut self,
         model: &str,
     ) -> Result<Option<ModelConfig>, StoreError> {
-        let sealer = self.sealer.clone();
-        find(self.conn(), &sealer, model).await
+        self.find_row(model).await
     }
 
     pub async fn create_model_config(
@@ -188,47 +287,17 @@ impl StoreTx {
         config: &ModelConfig,
     ) -> Result<ModelConfig, StoreError> {
         validate::model_config(config)?;
-        let now = now_ms();
-        let price = &config.price;
-        sqlx::query(concat!(
+        let insert = sqlx::query(concat!(
             "INSERT INTO model_configs (",
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
              $17, $18, $19, $20, $21, $22, $23, $24, $24, $25)"
-        ))
-        .bind(config.model.clone())
-        .bind(config.model_type.as_str())
-        .bind(config.owner.clone())
-        .bind(config.rpm)
-        .bind(config.tpm)
-        .bind(config.retry_times)
-        .bind(config.timeouts.connect_ms)
-        .bind(config.timeouts.first_byte_ms)
-        .bind(config.timeouts.stream_idle_ms)
-        .bind(opt_decimal_text(price.input))
-        .bind(opt_decimal_text(price.output))
-        .bind(opt_decimal_text(price.cached_input))
-        .bind(opt_decimal_text(price.cache_creation))
-        .bind(opt_decimal_text(price.image_input))
-        .bind(opt_decimal_text(price.image_output))
-        .bind(opt_decimal_text(price.audio_input))
-        .bind(opt_decimal_text(price.audio_output))
-        .bind(opt_decimal_text(price.per_request))
-        .bind(opt_decimal_text(price.reasoning_output))
-        .bind(price.unit)
-        .bind(config.max_output_tokens)
-        .bind(
-            self.sealer
-                .seal(COLUMN_PLUGINS, &to_json(&config.plugins)?)?,
-        )
-        .bind(to_json(&config.config)?)
-        .bind(now)
-        .bind(opt_decimal_text(price.web_search_per_call))
-        .execute(self.write())
-        .await
-        .map_err(conflict(KIND, &config.model))?;
-        let sealer = self.sealer.clone();
-        get(self.conn(), &sealer, &config.model).await
+        ));
+        bind_fields(insert, config, &self.sealer)?
+            .execute(self.write())
+            .await
+            .map_err(conflict(KIND, &config.model))?;
+        self.get_row(config.model.as_str()).await
     }
 
     /// Replaces every field but `model` and `created_at`.
@@ -237,8 +306,7 @@ impl StoreTx {
         config: &ModelConfig,
     ) -> Result<ModelConfig, StoreError> {
         validate::model_config(config)?;
-        let price = &config.price;
-        let result = sqlx::query(
+        let update = sqlx::query(
             "UPDATE model_configs SET type = $2, owner = $3, rpm = $4, tpm = $5, \
              retry_times = $6, connect_timeout_ms = $7, first_byte_timeout_ms = $8, \
              stream_idle_timeout_ms = $9, input_price = $10, output_price = $11, \
@@ -247,42 +315,14 @@ impl StoreTx {
              per_request_price = $18, reasoning_output_price = $19, price_unit = $20, \
              max_output_tokens = $21, plugins = $22, config = $23, updated_at = $24, \
              web_search_price_per_call = $25 WHERE model = $1",
-        )
-        .bind(config.model.clone())
-        .bind(config.model_type.as_str())
-        .bind(config.owner.clone())
-        .bind(config.rpm)
-        .bind(config.tpm)
-        .bind(config.retry_times)
-        .bind(config.timeouts.connect_ms)
-        .bind(config.timeouts.first_byte_ms)
-        .bind(config.timeouts.stream_idle_ms)
-        .bind(opt_decimal_text(price.input))
-        .bind(opt_decimal_text(price.output))
-        .bind(opt_decimal_text(price.cached_input))
-        .bind(opt_decimal_text(price.cache_creation))
-        .bind(opt_decimal_text(price.image_input))
-        .bind(opt_decimal_text(price.image_output))
-        .bind(opt_decimal_text(price.audio_input))
-        .bind(opt_decimal_text(price.audio_output))
-        .bind(opt_decimal_text(price.per_request))
-        .bind(opt_decimal_text(price.reasoning_output))
-        .bind(price.unit)
-        .bind(config.max_output_tokens)
-        .bind(
-            self.sealer
-                .seal(COLUMN_PLUGINS, &to_json(&config.plugins)?)?,
-        )
-        .bind(to_json(&config.config)?)
-        .bind(now_ms())
-        .bind(opt_decimal_text(price.web_search_per_call))
-        .execute(self.write())
-        .await?;
+        );
+        let result = bind_fields(update, config, &self.sealer)?
+            .execute(self.write())
+            .await?;
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, &config.model));
         }
-        let sealer = self.sealer.clone();
-        get(self.conn(), &sealer, &config.model).await
+        self.get_row(config.model.as_str()).await
     }
 
     /// Deletes the model config and every group's override of it.
@@ -304,8 +344,8 @@ impl StoreTx {
         group_id: &str,
         model: &str,
     ) -> Result<Option<GroupModelOverride>, StoreError> {
-        let sealer = self.sealer.clone();
-        find_override(self.conn(), &sealer, group_id, model).await
+        self.find_row(&(group_id.to_owned(), model.to_owned()))
+            .await
     }
 
     /// Creates or replaces one group's override of one model. The group must exist.
@@ -318,8 +358,8 @@ impl StoreTx {
             return Err(not_found("group", &item.group_id));
         }
         if item.plugins.is_some() {
-            let sealer = self.sealer.clone();
-            let model_plugins = find(self.conn(), &sealer, &item.model)
+            let model_plugins = self
+                .get_model_config(&item.model)
                 .await?
                 .map(|config| config.plugins)
                 .unwrap_or_default();
@@ -361,10 +401,8 @@ impl StoreTx {
         )
         .execute(self.write())
         .await?;
-        let sealer = self.sealer.clone();
-        find_override(self.conn(), &sealer, &item.group_id, &item.model)
-            .await?
-            .ok_or_else(|| not_found(OVERRIDE_KIND, format!("{}/{}", item.group_id, item.model)))
+        self.get_row(&(item.group_id.clone(), item.model.clone()))
+            .await
     }
 
     pub async fn delete_group_override(
@@ -382,143 +420,38 @@ impl StoreTx {
     }
 }
 
-pub(super) async fn all<'e>(
-    exec: impl Executor<'e, Database = Any>,
+/// Binds `$1`..`$25` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// in column order, with the time of the write as `$24`.
+fn bind_fields(
+    statement: Statement,
+    config: &ModelConfig,
     sealer: &Sealer,
-) -> Result<Vec<ModelConfig>, StoreError> {
-    sqlx::query(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM model_configs ORDER BY model"
-    ))
-    .fetch_all(exec)
-    .await?
-    .iter()
-    .map(|row| from_row(row, sealer))
-    .collect()
-}
-
-pub(super) async fn all_overrides<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    sealer: &Sealer,
-) -> Result<Vec<GroupModelOverride>, StoreError> {
-    sqlx::query(concat!(
-        "SELECT ",
-        override_columns!(),
-        " FROM group_model_overrides ORDER BY group_id, model"
-    ))
-    .fetch_all(exec)
-    .await?
-    .iter()
-    .map(|row| override_from_row(row, sealer))
-    .collect()
-}
-
-async fn find<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    sealer: &Sealer,
-    model: &str,
-) -> Result<Option<ModelConfig>, StoreError> {
-    sqlx::query(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM model_configs WHERE model = $1"
-    ))
-    .bind(model.to_owned())
-    .fetch_optional(exec)
-    .await?
-    .as_ref()
-    .map(|row| from_row(row, sealer))
-    .transpose()
-}
-
-async fn get<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    sealer: &Sealer,
-    model: &str,
-) -> Result<ModelConfig, StoreError> {
-    find(exec, sealer, model)
-        .await?
-        .ok_or_else(|| not_found(KIND, model))
-}
-
-async fn find_override<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    sealer: &Sealer,
-    group_id: &str,
-    model: &str,
-) -> Result<Option<GroupModelOverride>, StoreError> {
-    sqlx::query(concat!(
-        "SELECT ",
-        override_columns!(),
-        " FROM group_model_overrides WHERE group_id = $1 AND model = $2"
-    ))
-    .bind(group_id.to_owned())
-    .bind(model.to_owned())
-    .fetch_optional(exec)
-    .await?
-    .as_ref()
-    .map(|row| override_from_row(row, sealer))
-    .transpose()
-}
-
-fn timeouts(row: &AnyRow) -> Result<Timeouts, StoreError> {
-    Ok(Timeouts {
-        connect_ms: rows::opt_int(row, "connect_timeout_ms")?,
-        first_byte_ms: rows::opt_int(row, "first_byte_timeout_ms")?,
-        stream_idle_ms: rows::opt_int(row, "stream_idle_timeout_ms")?,
-    })
-}
-
-fn from_row(row: &AnyRow, sealer: &Sealer) -> Result<ModelConfig, StoreError> {
-    Ok(ModelConfig {
-        model: rows::text(row, "model")?,
-        model_type: rows::enumeration(row, "type", ModelType::parse)?,
-        owner: rows::text(row, "owner")?,
-        rpm: rows::int(row, "rpm")?,
-        tpm: rows::int(row, "tpm")?,
-        retry_times: rows::opt_int(row, "retry_times")?,
-        timeouts: timeouts(row)?,
-        price: Price {
-            input: rows::opt_decimal(row, "input_price")?,
-            output: rows::opt_decimal(row, "output_price")?,
-            cached_input: rows::opt_decimal(row, "cached_input_price")?,
-            cache_creation: rows::opt_decimal(row, "cache_creation_price")?,
-            image_input: rows::opt_decimal(row, "image_input_price")?,
-            image_output: rows::opt_decimal(row, "image_output_price")?,
-            audio_input: rows::opt_decimal(row, "audio_input_price")?,
-            audio_output: rows::opt_decimal(row, "audio_output_price")?,
-            per_request: rows::opt_decimal(row, "per_request_price")?,
-            reasoning_output: rows::opt_decimal(row, "reasoning_output_price")?,
-            web_search_per_call: rows::opt_decimal(row, "web_search_price_per_call")?,
-            unit: rows::int(row, "price_unit")?,
-        },
-        max_output_tokens: rows::opt_int(row, "max_output_tokens")?,
-        plugins: rows::parse_json(
-            "plugins",
-            &sealer.open(COLUMN_PLUGINS, rows::text(row, "plugins")?)?,
-        )?,
-        config: rows::json(row, "config")?,
-        created_at: rows::int(row, "created_at")?,
-        updated_at: rows::int(row, "updated_at")?,
-    })
-}
-
-fn override_from_row(row: &AnyRow, sealer: &Sealer) -> Result<GroupModelOverride, StoreError> {
-    Ok(GroupModelOverride {
-        group_id: rows::text(row, "group_id")?,
-        model: rows::text(row, "model")?,
-        rpm: rows::opt_int(row, "rpm")?,
-        tpm: rows::opt_int(row, "tpm")?,
-        price: rows::opt_json(row, "price")?,
-        retry_times: rows::opt_int(row, "retry_times")?,
-        timeouts: timeouts(row)?,
-        save_detail: rows::boolean(row, "save_detail")?,
-        plugins: sealer
-            .open_opt(COLUMN_OVERRIDE_PLUGINS, rows::opt_text(row, "plugins")?)?
-            .map(|plugins| rows::parse_json("plugins", &plugins))
-            .transpose()?,
-        created_at: rows::int(row, "created_at")?,
-        updated_at: rows::int(row, "updated_at")?,
-    })
+) -> Result<Statement, StoreError> {
+    let price = &config.price;
+    Ok(statement
+        .bind(config.model.clone())
+        .bind(config.model_type.as_str())
+        .bind(config.owner.clone())
+        .bind(config.rpm)
+        .bind(config.tpm)
+        .bind(config.retry_times)
+        .bind(config.timeouts.connect_ms)
+        .bind(config.timeouts.first_byte_ms)
+        .bind(config.timeouts.stream_idle_ms)
+        .bind(opt_decimal_text(price.input))
+        .bind(opt_decimal_text(price.output))
+        .bind(opt_decimal_text(price.cached_input))
+        .bind(opt_decimal_text(price.cache_creation))
+        .bind(opt_decimal_text(price.image_input))
+        .bind(opt_decimal_text(price.image_output))
+        .bind(opt_decimal_text(price.audio_input))
+        .bind(opt_decimal_text(price.audio_output))
+        .bind(opt_decimal_text(price.per_request))
+        .bind(opt_decimal_text(price.reasoning_output))
+        .bind(price.unit)
+        .bind(config.max_output_tokens)
+        .bind(sealer.seal(COLUMN_PLUGINS, &to_json(&config.plugins)?)?)
+        .bind(to_json(&config.config)?)
+        .bind(now_ms())
+        .bind(opt_decimal_text(price.web_search_per_call)))
 }

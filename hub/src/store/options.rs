@@ -11,9 +11,7 @@ const KIND: &str = "option";
 
 impl Store {
     pub async fn get_option(&self, key: &str) -> Result<String, StoreError> {
-        sqlx::query_scalar::<_, String>("SELECT value FROM options WHERE key = $1")
-            .bind(key.to_owned())
-            .fetch_optional(&self.pool)
+        value(&self.pool, key)
             .await?
             .ok_or_else(|| not_found(KIND, key))
     }
@@ -48,12 +46,7 @@ impl Store {
 
 impl StoreTx {
     pub async fn get_option(&mut self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar::<_, String>("SELECT value FROM options WHERE key = $1")
-                .bind(key.to_owned())
-                .fetch_optional(self.conn())
-                .await?,
-        )
+        value(self.conn(), key).await
     }
 
     pub async fn set_option(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
@@ -70,6 +63,18 @@ impl StoreTx {
         .await?;
         Ok(())
     }
+}
+
+async fn value<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    key: &str,
+) -> Result<Option<String>, StoreError> {
+    sqlx::query("SELECT value FROM options WHERE key = $1")
+        .bind(key.to_owned())
+        .fetch_optional(exec)
+        .await?
+        .map(|row| rows::text(&row, "value"))
+        .transpose()
 }
 
 pub(super) async fn all<'e>(

@@ -1,4 +1,4 @@
-//! Decoding helpers from database rows to domain types, and encoding of JSON columns.
+//! The one row reader of the main and log databases: columns read by name into domain types, and the encoding of JSON columns.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::StoreError;
+use super::{StoreError, Timeouts};
 
 pub fn int(row: &AnyRow, column: &'static str) -> Result<i64, StoreError> {
     Ok(row.try_get::<i64, _>(column)?)
@@ -94,6 +94,15 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|err| StoreError::Corrupt {
         column: "json",
         reason: err.to_string(),
+    })
+}
+
+/// The three timeout columns channels, model configs and overrides share.
+pub fn timeouts(row: &AnyRow) -> Result<Timeouts, StoreError> {
+    Ok(Timeouts {
+        connect_ms: opt_int(row, "connect_timeout_ms")?,
+        first_byte_ms: opt_int(row, "first_byte_timeout_ms")?,
+        stream_idle_ms: opt_int(row, "stream_idle_timeout_ms")?,
     })
 }
 

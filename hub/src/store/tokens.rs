@@ -1,25 +1,45 @@
 //! The `tokens` table: key generation and hashing, the per-group token limit, CRUD.
 
+use std::str::FromStr;
+
 use rand::Rng;
+use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor};
 
 use super::rows::{self, opt_decimal_text, to_json};
+use super::sealed::Sealer;
+use super::sql::Sql;
+use super::table::Table;
 use super::{
-    Listing, NewToken, Page, QuotaPeriod, Sql, Status, Store, StoreError, StoreTx, Token,
-    TokenFilter, conflict, not_found, now_ms, validate,
+    Listing, NewToken, Page, QuotaPeriod, Status, Store, StoreError, StoreTx, Token, TokenFilter,
+    conflict, not_found, now_ms, validate,
 };
 
-macro_rules! columns {
-    () => {
-        "id, group_id, name, key_hash, key_prefix, status, expires_at, subnets, models, \
-         mcp_servers, quota, period_quota, period, period_start, period_used, used_amount, \
-         request_count, rpm, tpm, max_concurrency, created_at, accessed_at"
-    };
-}
+const KIND: &str = Token::KIND;
 
-const KIND: &str = "token";
+/// Binds `$1`..`$12` of both the INSERT and the UPDATE: the fields a caller sets, in one
+/// order. A macro because a new token ([`NewToken`]) and a stored one ([`Token`]) carry these
+/// fields alike without sharing a type.
+macro_rules! bind_settings {
+    ($statement:expr, $token:expr) => {{
+        let token = $token;
+        let subnets: Vec<String> = token.subnets.iter().map(ToString::to_string).collect();
+        $statement
+            .bind(token.name.clone())
+            .bind(token.status.as_str())
+            .bind(token.expires_at)
+            .bind(to_json(&subnets)?)
+            .bind(to_json(&token.models)?)
+            .bind(to_json(&token.mcp_servers)?)
+            .bind(opt_decimal_text(token.quota))
+            .bind(opt_decimal_text(token.period_quota))
+            .bind(token.period.map(|period| period.as_str().to_owned()))
+            .bind(token.rpm)
+            .bind(token.tpm)
+            .bind(token.max_concurrency)
+    }};
+}
 /// Random characters after `sk-` in a generated key (about 285 bits).
 const GENERATED_KEY_LEN: usize = 48;
 
@@ -49,24 +69,54 @@ pub fn key_prefix(key: &str) -> String {
     key.chars().take(shown).collect()
 }
 
+impl Table for Token {
+    type Key = i64;
+    const KIND: &'static str = "token";
+    const COLUMNS: &'static str = "id, group_id, name, key_hash, key_prefix, status, expires_at, \
+        subnets, models, mcp_servers, quota, period_quota, period, period_start, period_used, \
+        used_amount, request_count, rpm, tpm, max_concurrency, created_at, accessed_at";
+    const FROM: &'static str = " FROM tokens";
+    const ORDER_BY: &'static str = " ORDER BY id";
+
+    fn push_key(sql: &mut Sql, id: &i64) {
+        sql.push(" WHERE id = ").bind_int(*id);
+    }
+
+    fn key_text(id: &i64) -> String {
+        id.to_string()
+    }
+
+    fn decode(row: &AnyRow, _sealer: &Sealer) -> Result<Token, StoreError> {
+        from_row(row)
+    }
+
+    async fn update(tx: &mut StoreTx, _before: &Token, after: &Token) -> Result<Token, StoreError> {
+        tx.update_token(after).await
+    }
+
+    async fn delete(tx: &mut StoreTx, id: &i64) -> Result<bool, StoreError> {
+        tx.delete_token(*id).await
+    }
+}
+
 impl Store {
     pub async fn get_token(&self, id: i64) -> Result<Token, StoreError> {
-        get(&self.pool, id).await
+        self.get_row(&id).await
     }
 
     /// Finds a token by its key's hash (the relay's authentication lookup).
     pub async fn find_token_by_hash(&self, key_hash: &str) -> Result<Option<Token>, StoreError> {
-        sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM tokens WHERE key_hash = $1"
-        ))
-        .bind(key_hash.to_owned())
-        .fetch_optional(&self.pool)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+        let mut sql = Sql::new("SELECT ");
+        sql.push(Token::COLUMNS)
+            .push(Token::FROM)
+            .push(" WHERE key_hash = ")
+            .bind_text(key_hash);
+        sql.query()
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
     }
 
     pub async fn list_tokens(
@@ -74,9 +124,7 @@ impl Store {
         filter: &TokenFilter,
         page: Page,
     ) -> Result<Listing<Token>, StoreError> {
-        let mut count = Sql::new("SELECT COUNT(*) AS n FROM tokens WHERE 1 = 1");
-        let mut select = Sql::new(concat!("SELECT ", columns!(), " FROM tokens WHERE 1 = 1"));
-        for sql in [&mut count, &mut select] {
+        self.list(page, |sql| {
             if let Some(group_id) = filter.group_id.as_deref().filter(|g| !g.is_empty()) {
                 sql.push(" AND group_id = ").bind_text(group_id);
             }
@@ -88,21 +136,8 @@ impl Store {
                     .bind_like(keyword)
                     .push(" ESCAPE '\\'");
             }
-        }
-        select
-            .push(" ORDER BY id LIMIT ")
-            .bind_int(page.limit)
-            .push(" OFFSET ")
-            .bind_int(page.offset);
-        let total = rows::int(&count.query().fetch_one(&self.pool).await?, "n")?;
-        let items = select
-            .query()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(from_row)
-            .collect::<Result<_, _>>()?;
-        Ok(Listing { items, total })
+        })
+        .await
     }
 
     /// Creates a token and returns it with its plain key, which is not stored anywhere.
@@ -112,42 +147,74 @@ impl Store {
         token: &NewToken,
         max_per_group: u32,
     ) -> Result<(Token, String), StoreError> {
-        let mut tx = self.begin().await?;
-        let created = tx.create_token(token, max_per_group).await?;
-        tx.commit().await?;
-        Ok(created)
+        in_transaction!(self, |tx| tx.create_token(token, max_per_group).await?)
     }
 
     pub async fn update_token(&self, token: &Token) -> Result<Token, StoreError> {
-        let mut tx = self.begin().await?;
-        let updated = tx.update_token(token).await?;
-        tx.commit().await?;
-        Ok(updated)
+        in_transaction!(self, |tx| tx.update_token(token).await?)
+    }
+
+    /// Reads the token, lets `change` edit it and writes it back with the row locked
+    /// throughout (see [`Store::modify`]), so concurrent edits of one token all land.
+    pub async fn update_token_with<E: From<StoreError>>(
+        &self,
+        id: i64,
+        change: impl FnOnce(&mut Token) -> Result<(), E>,
+    ) -> Result<Token, E> {
+        self.modify(&id, change).await
     }
 
     pub async fn delete_token(&self, id: i64) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        if !tx.delete_token(id).await? {
-            return Err(not_found(KIND, id.to_string()));
-        }
-        tx.commit().await?;
-        Ok(())
+        self.delete_row::<Token>(&id).await
     }
 
     pub async fn delete_tokens(&self, ids: &[i64]) -> Result<u64, StoreError> {
-        let mut tx = self.begin().await?;
-        let mut deleted = 0;
-        for id in ids {
-            deleted += u64::from(tx.delete_token(*id).await?);
-        }
-        tx.commit().await?;
-        Ok(deleted)
+        self.delete_rows::<Token>(ids).await
     }
+
+    /// The token's stored lifetime spending, `None` when the token is gone or the amount
+    /// unreadable (the governor's quota counter starts from it).
+    pub async fn token_used_amount(&self, id: i64) -> Result<Option<Decimal>, StoreError> {
+        let row = sqlx::query("SELECT used_amount FROM tokens WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        Ok(parse_amount(&rows::text(&row, "used_amount")?))
+    }
+
+    /// The token's stored spending in the period that began at `period_start`: `None` when
+    /// the token is gone, the amount unreadable, or the stored spending belongs to another
+    /// period (it does not count in this one).
+    pub async fn token_period_used(
+        &self,
+        id: i64,
+        period_start: i64,
+    ) -> Result<Option<Decimal>, StoreError> {
+        let row = sqlx::query("SELECT period_used, period_start FROM tokens WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        if rows::opt_int(&row, "period_start")? != Some(period_start) {
+            return Ok(None);
+        }
+        Ok(parse_amount(&rows::text(&row, "period_used")?))
+    }
+}
+
+/// A stored money amount; an unreadable one counts as none.
+fn parse_amount(text: &str) -> Option<Decimal> {
+    Decimal::from_str(text.trim()).ok()
 }
 
 impl StoreTx {
     pub async fn get_token(&mut self, id: i64) -> Result<Option<Token>, StoreError> {
-        find(self.conn(), id).await
+        self.find_row(&id).await
     }
 
     pub async fn find_token_by_name(
@@ -155,18 +222,19 @@ impl StoreTx {
         group_id: &str,
         name: &str,
     ) -> Result<Option<Token>, StoreError> {
-        sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM tokens WHERE group_id = $1 AND name = $2"
-        ))
-        .bind(group_id.to_owned())
-        .bind(name.to_owned())
-        .fetch_optional(self.conn())
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+        let mut sql = Sql::new("SELECT ");
+        sql.push(Token::COLUMNS)
+            .push(Token::FROM)
+            .push(" WHERE group_id = ")
+            .bind_text(group_id)
+            .push(" AND name = ")
+            .bind_text(name);
+        sql.query()
+            .fetch_optional(self.conn())
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
     }
 
     pub async fn create_token(
@@ -179,11 +247,11 @@ impl StoreTx {
             return Err(not_found("group", &token.group_id));
         }
         if max_per_group > 0 {
-            let existing: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM tokens WHERE group_id = $1")
-                    .bind(token.group_id.clone())
-                    .fetch_one(self.conn())
-                    .await?;
+            let count = sqlx::query("SELECT COUNT(*) AS n FROM tokens WHERE group_id = $1")
+                .bind(token.group_id.clone())
+                .fetch_one(self.conn())
+                .await?;
+            let existing = rows::int(&count, "n")?;
             if existing >= i64::from(max_per_group) {
                 return Err(StoreError::TokenLimit {
                     group: token.group_id.clone(),
@@ -202,36 +270,25 @@ impl StoreTx {
             });
         }
         let key = token.key.clone().unwrap_or_else(generate_key);
-        let subnets: Vec<String> = token.subnets.iter().map(ToString::to_string).collect();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO tokens (group_id, name, key_hash, key_prefix, status, expires_at, \
-             subnets, models, mcp_servers, quota, period_quota, period, period_start, \
-             period_used, used_amount, request_count, rpm, tpm, max_concurrency, created_at, \
-             accessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '0', \
-             '0', 0, $14, $15, $16, $17, NULL) RETURNING id",
-        )
-        .bind(token.group_id.clone())
-        .bind(token.name.clone())
-        .bind(hash_key(&key))
-        .bind(key_prefix(&key))
-        .bind(token.status.as_str())
-        .bind(token.expires_at)
-        .bind(to_json(&subnets)?)
-        .bind(to_json(&token.models)?)
-        .bind(to_json(&token.mcp_servers)?)
-        .bind(opt_decimal_text(token.quota))
-        .bind(opt_decimal_text(token.period_quota))
-        .bind(token.period.map(|period| period.as_str().to_owned()))
-        .bind(token.period.map(|_| now_ms()))
-        .bind(token.rpm)
-        .bind(token.tpm)
-        .bind(token.max_concurrency)
-        .bind(now_ms())
-        .fetch_one(self.write())
-        .await
-        // Same key as another token: report it without echoing the key.
-        .map_err(conflict(KIND, "with this key"))?;
-        Ok((get(self.conn(), id).await?, key))
+        let insert = sqlx::query(
+            "INSERT INTO tokens (name, status, expires_at, subnets, models, mcp_servers, quota, \
+             period_quota, period, rpm, tpm, max_concurrency, group_id, key_hash, key_prefix, \
+             period_start, created_at, period_used, used_amount, request_count, accessed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             $17, '0', '0', 0, NULL) RETURNING id",
+        );
+        let row = bind_settings!(insert, token)
+            .bind(token.group_id.clone())
+            .bind(hash_key(&key))
+            .bind(key_prefix(&key))
+            .bind(token.period.map(|_| now_ms()))
+            .bind(now_ms())
+            .fetch_one(self.write())
+            .await
+            // Same key as another token: report it without echoing the key.
+            .map_err(conflict(KIND, "with this key"))?;
+        let id = rows::int(&row, "id")?;
+        Ok((self.get_row(&id).await?, key))
     }
 
     /// Replaces the settable fields (name, status, expiry, subnets, allow-lists, quotas,
@@ -239,9 +296,7 @@ impl StoreTx {
     /// period starts again from nothing spent.
     pub async fn update_token(&mut self, token: &Token) -> Result<Token, StoreError> {
         validate::token(token)?;
-        let existing = find(self.conn(), token.id)
-            .await?
-            .ok_or_else(|| not_found(KIND, token.id.to_string()))?;
+        let existing: Token = self.get_row(&token.id).await?;
         if existing.name != token.name
             && self
                 .find_token_by_name(&existing.group_id, &token.name)
@@ -258,34 +313,22 @@ impl StoreTx {
         // period) between the read above and this write, and must not be undone. An
         // unchanged period keeps its start and spending; a changed one starts now from
         // nothing spent; none clears the start.
-        let subnets: Vec<String> = token.subnets.iter().map(ToString::to_string).collect();
-        sqlx::query(
-            "UPDATE tokens SET name = $2, status = $3, expires_at = $4, subnets = $5, \
-             models = $6, mcp_servers = $7, quota = $8, period_quota = $9, \
-             period_start = CASE WHEN $10 IS NULL THEN NULL \
-             WHEN period IS NOT DISTINCT FROM $10 THEN period_start ELSE $11 END, \
-             period_used = CASE WHEN period IS NOT DISTINCT FROM $10 THEN period_used \
+        let update = sqlx::query(
+            "UPDATE tokens SET name = $1, status = $2, expires_at = $3, subnets = $4, \
+             models = $5, mcp_servers = $6, quota = $7, period_quota = $8, \
+             period_start = CASE WHEN $9 IS NULL THEN NULL \
+             WHEN period IS NOT DISTINCT FROM $9 THEN period_start ELSE $13 END, \
+             period_used = CASE WHEN period IS NOT DISTINCT FROM $9 THEN period_used \
              ELSE '0' END, \
-             period = $10, rpm = $12, tpm = $13, max_concurrency = $14 WHERE id = $1",
-        )
-        .bind(token.id)
-        .bind(token.name.clone())
-        .bind(token.status.as_str())
-        .bind(token.expires_at)
-        .bind(to_json(&subnets)?)
-        .bind(to_json(&token.models)?)
-        .bind(to_json(&token.mcp_servers)?)
-        .bind(opt_decimal_text(token.quota))
-        .bind(opt_decimal_text(token.period_quota))
-        .bind(token.period.map(|period| period.as_str().to_owned()))
-        .bind(now_ms())
-        .bind(token.rpm)
-        .bind(token.tpm)
-        .bind(token.max_concurrency)
-        .execute(self.write())
-        .await
-        .map_err(conflict(KIND, &token.name))?;
-        get(self.conn(), token.id).await
+             period = $9, rpm = $10, tpm = $11, max_concurrency = $12 WHERE id = $14",
+        );
+        bind_settings!(update, token)
+            .bind(now_ms())
+            .bind(token.id)
+            .execute(self.write())
+            .await
+            .map_err(conflict(KIND, &token.name))?;
+        self.get_row(&token.id).await
     }
 
     /// Gives the token a new key (a key set in the configuration file changed).
@@ -316,36 +359,6 @@ impl StoreTx {
             .await?;
         Ok(result.rows_affected() > 0)
     }
-}
-
-pub(super) async fn all<'e>(
-    exec: impl Executor<'e, Database = Any>,
-) -> Result<Vec<Token>, StoreError> {
-    sqlx::query(concat!("SELECT ", columns!(), " FROM tokens ORDER BY id"))
-        .fetch_all(exec)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
-}
-
-async fn find<'e>(
-    exec: impl Executor<'e, Database = Any>,
-    id: i64,
-) -> Result<Option<Token>, StoreError> {
-    sqlx::query(concat!("SELECT ", columns!(), " FROM tokens WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(exec)
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
-}
-
-async fn get<'e>(exec: impl Executor<'e, Database = Any>, id: i64) -> Result<Token, StoreError> {
-    find(exec, id)
-        .await?
-        .ok_or_else(|| not_found(KIND, id.to_string()))
 }
 
 fn from_row(row: &AnyRow) -> Result<Token, StoreError> {
