@@ -7,6 +7,7 @@
 //! announced on the [`ChangeHub`].
 
 mod channels;
+mod codec;
 mod config;
 mod convert;
 mod error;
