@@ -1,14 +1,66 @@
-//! The client subcommands of `aiproxy` (`apply`, `export`, `mcp`, `secrets`): talk to a running server's control plane, or to the database.
+//! The `aiproxy` command line and its client subcommands (`apply`, `export`, `mcp`, `secrets`): talk to a running server's control plane, or to the database.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use clap::{Parser, Subcommand};
 use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Channel, Endpoint};
 
 use crate::grpc::pb;
+use crate::grpc::pb::config_service_client::ConfigServiceClient;
 use crate::grpc::pb::mcp_service_client::McpServiceClient;
-
 use crate::settings::Settings;
+
+/// The `aiproxy` command line. Every server setting is also read from the
+/// environment variable of the same name (flags win over the environment).
+#[derive(Debug, Parser)]
+#[command(
+    name = "aiproxy",
+    version,
+    about = "An AI gateway: LLM relay, MCP hub and control plane on one port"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default when no subcommand is given).
+    Serve,
+    /// Send a configuration file to a running server through the control plane and print what changed.
+    Apply {
+        /// The YAML or JSON configuration file.
+        #[arg(short = 'f', long = "file")]
+        file: PathBuf,
+        /// The server's base URL.
+        #[arg(long, env = "AIPROXY_SERVER", default_value = "http://127.0.0.1:3000")]
+        server: String,
+    },
+    /// Print the current configuration, secrets masked: from a running server with --server,
+    /// else straight from the database named by SQL_DSN or SQLITE_PATH.
+    Export {
+        /// The server's base URL.
+        #[arg(long, env = "AIPROXY_SERVER")]
+        server: Option<String>,
+    },
+    /// Manage the secrets stored in the database.
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+    },
+    /// Manage the MCP servers of a running server through the control plane.
+    Mcp {
+        #[command(subcommand)]
+        command: McpCommand,
+    },
+}
 
 /// `aiproxy apply -f FILE --server URL`: sends the file through `ConfigService.Apply` and prints what changed.
 pub async fn apply(file: &Path, server: &str, admin_key: Option<&str>) -> anyhow::Result<()> {
@@ -18,7 +70,7 @@ pub async fn apply(file: &Path, server: &str, admin_key: Option<&str>) -> anyhow
     // The server cannot read the client's files: OpenAPI documents named by spec_file travel inline.
     let base_dir = file.parent().unwrap_or(Path::new("."));
     let document = crate::declarative::inline_spec_files(&document, base_dir)?;
-    let report = crate::declarative::apply_remote(server, admin_key, document).await?;
+    let report = apply_remote(server, admin_key, document).await?;
     println!("{report}");
     Ok(())
 }
@@ -32,7 +84,7 @@ pub async fn export(server: Option<&str>, settings: &Settings) -> anyhow::Result
                 .admin_key
                 .as_deref()
                 .context("ADMIN_KEY must be set to the server's admin key")?;
-            crate::declarative::export_remote(server, admin_key).await?
+            export_remote(server, admin_key).await?
         }
         None => {
             let store = crate::open_main_store(settings).await?;
@@ -248,30 +300,115 @@ pub async fn import_openapi(
     Ok(report)
 }
 
+/// Why a call to a running server's control plane failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoteError {
+    #[error("bad server url {0:?}")]
+    Url(String),
+    #[error("admin key is not a valid header value")]
+    Key,
+    #[error("cannot connect to {server}: {source}")]
+    Connect {
+        server: String,
+        source: tonic::transport::Error,
+    },
+    #[error("server refused: {}: {}", .0.code(), .0.message())]
+    Rpc(#[from] tonic::Status),
+}
+
+/// Applies `document_text` on the server and returns its printed report.
+pub async fn apply_remote(
+    server: &str,
+    admin_key: &str,
+    document_text: String,
+) -> Result<String, RemoteError> {
+    let mut client = config_client(server, admin_key).await?;
+    let response = client
+        .apply(pb::ApplyRequest {
+            document: document_text,
+        })
+        .await?
+        .into_inner();
+    Ok(response.report)
+}
+
+/// The server's configuration as YAML, secrets masked.
+pub async fn export_remote(server: &str, admin_key: &str) -> Result<String, RemoteError> {
+    let mut client = config_client(server, admin_key).await?;
+    Ok(client
+        .export(pb::ExportRequest {})
+        .await?
+        .into_inner()
+        .document)
+}
+
 /// Adds `authorization: Bearer <admin key>` to every call.
-type BearerAuth =
-    Box<dyn FnMut(tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> + Send>;
+#[derive(Clone)]
+struct BearerAuth {
+    value: MetadataValue<Ascii>,
+}
 
-type AuthedMcpClient = McpServiceClient<
-    tonic::service::interceptor::InterceptedService<tonic::transport::Channel, BearerAuth>,
->;
-
-async fn mcp_client(server: &str, admin_key: &str) -> anyhow::Result<AuthedMcpClient> {
-    let channel = tonic::transport::Endpoint::from_shared(server.to_owned())
-        .map_err(|_| anyhow::anyhow!("bad server url {server:?}"))?
-        .connect()
-        .await
-        .with_context(|| format!("cannot connect to {server}"))?;
-    let value: MetadataValue<Ascii> = format!("Bearer {admin_key}")
-        .parse()
-        .map_err(|_| anyhow::anyhow!("admin key is not a valid header value"))?;
-    let auth: BearerAuth = Box::new(move |mut request: tonic::Request<()>| {
+impl Interceptor for BearerAuth {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
         request
             .metadata_mut()
-            .insert("authorization", value.clone());
+            .insert("authorization", self.value.clone());
         Ok(request)
-    });
-    Ok(McpServiceClient::with_interceptor(channel, auth)
+    }
+}
+
+type AdminConnection = InterceptedService<Channel, BearerAuth>;
+
+/// A connection to `server`'s control plane that presents the admin key on every call.
+async fn connect(server: &str, admin_key: &str) -> Result<AdminConnection, RemoteError> {
+    let endpoint = Endpoint::from_shared(server.to_owned())
+        .map_err(|_| RemoteError::Url(server.to_owned()))?;
+    let channel = endpoint
+        .connect()
+        .await
+        .map_err(|source| RemoteError::Connect {
+            server: server.to_owned(),
+            source,
+        })?;
+    let value: MetadataValue<Ascii> = format!("Bearer {admin_key}")
+        .parse()
+        .map_err(|_| RemoteError::Key)?;
+    Ok(InterceptedService::new(channel, BearerAuth { value }))
+}
+
+async fn config_client(
+    server: &str,
+    admin_key: &str,
+) -> Result<ConfigServiceClient<AdminConnection>, RemoteError> {
+    Ok(ConfigServiceClient::new(connect(server, admin_key).await?)
         .max_decoding_message_size(crate::grpc::MAX_MESSAGE_BYTES)
         .max_encoding_message_size(crate::grpc::MAX_MESSAGE_BYTES))
+}
+
+async fn mcp_client(
+    server: &str,
+    admin_key: &str,
+) -> Result<McpServiceClient<AdminConnection>, RemoteError> {
+    Ok(McpServiceClient::new(connect(server, admin_key).await?)
+        .max_decoding_message_size(crate::grpc::MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(crate::grpc::MAX_MESSAGE_BYTES))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed_and_serves_by_default() {
+        Cli::command().debug_assert();
+        let parsed = Cli::try_parse_from(["aiproxy"]).unwrap();
+        assert!(parsed.command.is_none());
+        let parsed = Cli::try_parse_from(["aiproxy", "apply", "-f", "x.yaml"]).unwrap();
+        assert!(matches!(parsed.command, Some(Command::Apply { .. })));
+    }
 }

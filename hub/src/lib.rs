@@ -247,6 +247,7 @@ pub async fn run(
         group_max_tokens: settings.group_max_token_num,
         mcp_templates: mcp::embedded_templates().to_vec(),
         quota_time_zone: settings.quota_time_zone,
+        clean_log_batch_size: settings.clean_log_batch_size,
     };
     let mcp_bridge = Arc::new(McpBridge::new(
         snapshot.clone(),

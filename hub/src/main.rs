@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use hub::settings::{Cli, Command};
+use hub::cli::{Cli, Command};
 
 #[tokio::main]
 async fn main() -> ExitCode {

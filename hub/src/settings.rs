@@ -1,59 +1,11 @@
-//! Process configuration: every environment variable and CLI flag of `aiproxy`, with defaults, parsed and validated once at startup.
+//! Server configuration: every environment variable and server flag of `aiproxy`, with defaults, parsed and validated once at startup.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::Args;
 use ipnet::IpNet;
-
-/// The `aiproxy` command line. Every server setting is also read from the
-/// environment variable of the same name (flags win over the environment).
-#[derive(Debug, Parser)]
-#[command(
-    name = "aiproxy",
-    version,
-    about = "An AI gateway: LLM relay, MCP hub and control plane on one port"
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-
-    #[command(flatten)]
-    pub settings: Settings,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Run the server (the default when no subcommand is given).
-    Serve,
-    /// Send a configuration file to a running server through the control plane and print what changed.
-    Apply {
-        /// The YAML or JSON configuration file.
-        #[arg(short = 'f', long = "file")]
-        file: PathBuf,
-        /// The server's base URL.
-        #[arg(long, env = "AIPROXY_SERVER", default_value = "http://127.0.0.1:3000")]
-        server: String,
-    },
-    /// Print the current configuration, secrets masked: from a running server with --server,
-    /// else straight from the database named by SQL_DSN or SQLITE_PATH.
-    Export {
-        /// The server's base URL.
-        #[arg(long, env = "AIPROXY_SERVER")]
-        server: Option<String>,
-    },
-    /// Manage the secrets stored in the database.
-    Secrets {
-        #[command(subcommand)]
-        command: crate::cli::SecretsCommand,
-    },
-    /// Manage the MCP servers of a running server through the control plane.
-    Mcp {
-        #[command(subcommand)]
-        command: crate::cli::McpCommand,
-    },
-}
 
 /// Server settings. Names match the environment variables of the original product.
 #[derive(Debug, Clone, Args)]
@@ -348,6 +300,13 @@ mod tests {
     use clap::Parser;
 
     use super::*;
+
+    /// The settings alone, parsed as the `aiproxy` command line parses them.
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
 
     #[test]
     fn defaults_match_the_documented_ones() {

@@ -131,6 +131,7 @@ impl Harness {
                 .copied()
                 .collect(),
             quota_time_zone: chrono_tz::Tz::UTC,
+            clean_log_batch_size: 5_000,
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -1102,6 +1103,72 @@ async fn oversized_messages_are_refused() {
     let result = harness.config().apply(pb::ApplyRequest { document }).await;
     check_err(result, Code::ResourceExhausted, "too large");
     assert!(harness.store.load_all().await.unwrap().groups.is_empty());
+}
+
+/// A codec that sends its bytes as the message, as they are: what a broken client sends.
+#[derive(Clone, Default)]
+struct RawBytes;
+
+impl tonic::codec::Codec for RawBytes {
+    type Encode = Vec<u8>;
+    type Decode = Vec<u8>;
+    type Encoder = RawBytes;
+    type Decoder = RawBytes;
+
+    fn encoder(&mut self) -> RawBytes {
+        RawBytes
+    }
+
+    fn decoder(&mut self) -> RawBytes {
+        RawBytes
+    }
+}
+
+impl tonic::codec::Encoder for RawBytes {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+
+    fn encode(
+        &mut self,
+        item: Vec<u8>,
+        buf: &mut tonic::codec::EncodeBuf<'_>,
+    ) -> Result<(), tonic::Status> {
+        bytes::BufMut::put_slice(buf, &item);
+        Ok(())
+    }
+}
+
+impl tonic::codec::Decoder for RawBytes {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+
+    fn decode(
+        &mut self,
+        buf: &mut tonic::codec::DecodeBuf<'_>,
+    ) -> Result<Option<Vec<u8>>, tonic::Status> {
+        let remaining = bytes::Buf::remaining(buf);
+        Ok(Some(bytes::Buf::copy_to_bytes(buf, remaining).to_vec()))
+    }
+}
+
+#[tokio::test]
+async fn undecodable_messages_are_invalid_arguments() {
+    let harness = Harness::start().await;
+    let mut grpc = tonic::client::Grpc::new(harness.authed());
+    // A varint that never ends, and a string field longer than the bytes that follow.
+    for garbage in [vec![0xff; 12], vec![0x0a, 0x40, b'x']] {
+        grpc.ready().await.unwrap();
+        let status = grpc
+            .unary(
+                tonic::Request::new(garbage),
+                http::uri::PathAndQuery::from_static("/aiproxy.admin.v1.GroupService/GetGroup"),
+                RawBytes,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+        assert!(status.message().contains("decode"), "{status:?}");
+    }
 }
 
 #[tokio::test]

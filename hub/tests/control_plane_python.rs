@@ -34,6 +34,7 @@ async fn python_client_suite_passes() {
             .copied()
             .collect(),
         quota_time_zone: chrono_tz::Tz::UTC,
+        clean_log_batch_size: 5_000,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

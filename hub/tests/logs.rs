@@ -457,6 +457,7 @@ async fn serve(store: &Store) -> LogServiceClient<Channel> {
         group_max_tokens: 0,
         mcp_templates: Vec::new(),
         quota_time_zone: chrono_tz::Tz::UTC,
+        clean_log_batch_size: 5_000,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

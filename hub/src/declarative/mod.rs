@@ -7,7 +7,6 @@
 
 mod document;
 mod openapi_servers;
-mod remote;
 mod spec_files;
 
 use std::collections::BTreeMap;
@@ -15,7 +14,6 @@ use std::fmt;
 use std::path::Path;
 
 pub use document::*;
-pub use remote::{RemoteError, apply_remote, export_remote};
 pub use spec_files::inline_spec_files;
 
 use crate::changes::{ChangeAction, ChangeHub, ChangeKind};

@@ -4,30 +4,14 @@ use relay::backend::ChannelKind;
 use tonic::{Request, Response, Status};
 
 use super::convert::{non_empty, status_from, status_pb, timeouts_from, timeouts_pb};
+use super::error::{invalid, required};
 use super::pb::{self, channel_service_server::ChannelService};
-use super::{
-    ControlPlane, check_paths, invalid, mask_paths, next_page_token, page, required, selected,
-    status,
-};
+use super::update::{Patchable, UpdateMask, apply_update};
+use super::{ControlPlane, next_page_token, page};
 use crate::changes::{ChangeAction, ChangeKind};
 use crate::store::{Channel, ChannelFilter, secret};
 
 pub struct Channels(pub ControlPlane);
-
-const UPDATABLE: &[&str] = &[
-    "name",
-    "type",
-    "base_url",
-    "key",
-    "models",
-    "model_mapping",
-    "priority",
-    "sets",
-    "status",
-    "proxy_url",
-    "timeouts",
-    "config",
-];
 
 pub fn channel_pb(channel: &Channel) -> pb::Channel {
     pb::Channel {
@@ -65,54 +49,72 @@ pub fn channel_kind(field: &str, name: &str) -> Result<ChannelKind, Status> {
     })
 }
 
-fn merge(channel: &mut Channel, incoming: pb::Channel, paths: &[String]) -> Result<(), Status> {
-    check_paths(paths, UPDATABLE)?;
-    if selected(paths, "name") {
-        channel.name = incoming.name;
+impl Patchable for Channel {
+    type Message = pb::Channel;
+
+    const UPDATABLE: &'static [&'static str] = &[
+        "name",
+        "type",
+        "base_url",
+        "key",
+        "models",
+        "model_mapping",
+        "priority",
+        "sets",
+        "status",
+        "proxy_url",
+        "timeouts",
+        "config",
+    ];
+
+    fn patch(&mut self, incoming: pb::Channel, mask: &UpdateMask) -> Result<(), Status> {
+        if mask.selects("name") {
+            self.name = incoming.name;
+        }
+        if mask.selects("type") {
+            self.kind = channel_kind("channel.type", &incoming.r#type)?;
+        }
+        if mask.selects("base_url") {
+            self.base_url = secret::keep_url_if_masked(&incoming.base_url, &self.base_url);
+        }
+        if mask.selects("key") {
+            // Sending back the masked key from a Get keeps the stored key.
+            self.key = secret::keep_if_masked(&incoming.key, &self.key);
+        }
+        if mask.selects("models") {
+            self.models = incoming.models;
+        }
+        if mask.selects("model_mapping") {
+            self.model_mapping = incoming.model_mapping.into_iter().collect();
+        }
+        if mask.selects("priority") {
+            self.priority = incoming.priority;
+        }
+        if mask.selects("sets") {
+            self.sets = incoming.sets;
+        }
+        if mask.selects("status") {
+            self.status = status_from("channel.status", incoming.status)?
+                .ok_or_else(|| invalid("channel.status", "must be set"))?;
+        }
+        if mask.selects("proxy_url") {
+            // A proxy URL sent back with its password masked keeps the stored password.
+            self.proxy_url = non_empty(match &self.proxy_url {
+                Some(stored) => secret::keep_url_if_masked(&incoming.proxy_url, stored),
+                None => incoming.proxy_url,
+            });
+        }
+        if mask.selects("timeouts") {
+            self.timeouts = timeouts_from(incoming.timeouts);
+        }
+        if mask.selects("config") {
+            self.config = secret::unmask_credential_entries(
+                &incoming.config.into_iter().collect(),
+                &self.config,
+            );
+        }
+        Ok(())
     }
-    if selected(paths, "type") {
-        channel.kind = channel_kind("channel.type", &incoming.r#type)?;
-    }
-    if selected(paths, "base_url") {
-        channel.base_url = secret::keep_url_if_masked(&incoming.base_url, &channel.base_url);
-    }
-    if selected(paths, "key") {
-        // Sending back the masked key from a Get keeps the stored key.
-        channel.key = secret::keep_if_masked(&incoming.key, &channel.key);
-    }
-    if selected(paths, "models") {
-        channel.models = incoming.models;
-    }
-    if selected(paths, "model_mapping") {
-        channel.model_mapping = incoming.model_mapping.into_iter().collect();
-    }
-    if selected(paths, "priority") {
-        channel.priority = incoming.priority;
-    }
-    if selected(paths, "sets") {
-        channel.sets = incoming.sets;
-    }
-    if selected(paths, "status") {
-        channel.status = status_from("channel.status", incoming.status)?
-            .ok_or_else(|| invalid("channel.status", "must be set"))?;
-    }
-    if selected(paths, "proxy_url") {
-        // A proxy URL sent back with its password masked keeps the stored password.
-        channel.proxy_url = non_empty(match &channel.proxy_url {
-            Some(stored) => secret::keep_url_if_masked(&incoming.proxy_url, stored),
-            None => incoming.proxy_url,
-        });
-    }
-    if selected(paths, "timeouts") {
-        channel.timeouts = timeouts_from(incoming.timeouts);
-    }
-    if selected(paths, "config") {
-        channel.config = secret::unmask_credential_entries(
-            &incoming.config.into_iter().collect(),
-            &channel.config,
-        );
-    }
-    Ok(())
 }
 
 #[tonic::async_trait]
@@ -127,13 +129,8 @@ impl ChannelService for Channels {
             incoming.status = pb::Status::Enabled as i32;
         }
         let mut channel = Channel::new(incoming.name.clone(), kind);
-        merge(&mut channel, incoming, &[])?;
-        let created = self
-            .0
-            .store
-            .create_channel(&channel)
-            .await
-            .map_err(status)?;
+        apply_update(&mut channel, incoming, &UpdateMask::everything())?;
+        let created = self.0.store.create_channel(&channel).await?;
         self.0.changes.publish(
             ChangeKind::Channel,
             ChangeAction::Created,
@@ -146,12 +143,7 @@ impl ChannelService for Channels {
         &self,
         request: Request<pb::GetChannelRequest>,
     ) -> Result<Response<pb::Channel>, Status> {
-        let channel = self
-            .0
-            .store
-            .get_channel(request.into_inner().id)
-            .await
-            .map_err(status)?;
+        let channel = self.0.store.get_channel(request.into_inner().id).await?;
         Ok(Response::new(channel_pb(&channel)))
     }
 
@@ -171,12 +163,7 @@ impl ChannelService for Channels {
             kind,
             keyword: Some(request.keyword),
         };
-        let listing = self
-            .0
-            .store
-            .list_channels(&filter, page)
-            .await
-            .map_err(status)?;
+        let listing = self.0.store.list_channels(&filter, page).await?;
         Ok(Response::new(pb::ListChannelsResponse {
             next_page_token: next_page_token(page, listing.items.len(), listing.total),
             channels: listing.items.iter().map(channel_pb).collect(),
@@ -190,11 +177,13 @@ impl ChannelService for Channels {
     ) -> Result<Response<pb::Channel>, Status> {
         let request = request.into_inner();
         let incoming = required("channel", request.channel)?;
-        let paths = mask_paths(request.update_mask);
+        let mask = UpdateMask::from_request(request.update_mask);
         let updated = self
             .0
             .store
-            .update_channel_with(incoming.id, |channel| merge(channel, incoming, &paths))
+            .update_channel_with(incoming.id, |channel| {
+                apply_update(channel, incoming, &mask)
+            })
             .await?;
         self.0.changes.publish(
             ChangeKind::Channel,
@@ -209,7 +198,7 @@ impl ChannelService for Channels {
         request: Request<pb::DeleteChannelRequest>,
     ) -> Result<Response<()>, Status> {
         let id = request.into_inner().id;
-        self.0.store.delete_channel(id).await.map_err(status)?;
+        self.0.store.delete_channel(id).await?;
         self.0
             .changes
             .publish(ChangeKind::Channel, ChangeAction::Deleted, id.to_string());
@@ -221,7 +210,7 @@ impl ChannelService for Channels {
         request: Request<pb::BatchDeleteChannelsRequest>,
     ) -> Result<Response<pb::BatchDeleteResponse>, Status> {
         let ids = request.into_inner().ids;
-        let deleted = self.0.store.delete_channels(&ids).await.map_err(status)?;
+        let deleted = self.0.store.delete_channels(&ids).await?;
         for id in ids {
             self.0
                 .changes

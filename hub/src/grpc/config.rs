@@ -6,22 +6,13 @@ use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 use tonic::{Request, Response, Status};
 
+use super::ControlPlane;
+use super::error::invalid;
 use super::pb::{self, config_service_server::ConfigService};
-use super::{ControlPlane, invalid, status};
 use crate::changes::ChangeKind;
-use crate::declarative::{self, ApplyError};
+use crate::declarative;
 
 pub struct Config(pub ControlPlane);
-
-fn apply_status(err: ApplyError) -> Status {
-    match err {
-        ApplyError::Parse(_)
-        | ApplyError::Invalid { .. }
-        | ApplyError::Read { .. }
-        | ApplyError::OpenApi { .. } => Status::invalid_argument(err.to_string()),
-        ApplyError::Store(err) => status(err),
-    }
-}
 
 type WatchStream = Pin<Box<dyn Stream<Item = Result<pb::ChangeEvent, Status>> + Send>>;
 
@@ -38,8 +29,7 @@ impl ConfigService for Config {
             &text,
             self.0.group_max_tokens,
         )
-        .await
-        .map_err(apply_status)?;
+        .await?;
         Ok(Response::new(pb::ApplyResponse {
             kinds: report
                 .kinds()
@@ -60,10 +50,8 @@ impl ConfigService for Config {
         &self,
         _request: Request<pb::ExportRequest>,
     ) -> Result<Response<pb::ExportResponse>, Status> {
-        let document = declarative::export(&self.0.store)
-            .await
-            .map_err(apply_status)?;
-        let text = declarative::to_yaml(&document).map_err(apply_status)?;
+        let document = declarative::export(&self.0.store).await?;
+        let text = declarative::to_yaml(&document)?;
         Ok(Response::new(pb::ExportResponse { document: text }))
     }
 
@@ -112,7 +100,7 @@ impl ConfigService for Config {
         &self,
         _request: Request<pb::GetRevisionRequest>,
     ) -> Result<Response<pb::GetRevisionResponse>, Status> {
-        let revision = self.0.store.revision().await.map_err(status)?;
+        let revision = self.0.store.revision().await?;
         Ok(Response::new(pb::GetRevisionResponse { revision }))
     }
 }

@@ -3,7 +3,8 @@
 use rust_decimal::Decimal;
 use tonic::Status as GrpcStatus;
 
-use super::{invalid, pb};
+use super::error::invalid;
+use super::pb;
 use crate::store::{self, GroupStatus, Price, Status, Timeouts, validate};
 
 pub fn status_pb(status: Status) -> i32 {
@@ -51,16 +52,14 @@ pub fn decimal(field: &str, text: &str) -> Result<Decimal, GrpcStatus> {
     if text.trim().is_empty() {
         return Ok(Decimal::ZERO);
     }
-    validate::parse_decimal(field, text).map_err(super::status)
+    Ok(validate::parse_decimal(field, text)?)
 }
 
 /// Absent or empty text is `None`.
 pub fn opt_decimal(field: &str, text: Option<&str>) -> Result<Option<Decimal>, GrpcStatus> {
     match text.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(text) => validate::parse_decimal(field, text)
-            .map(Some)
-            .map_err(super::status),
+        Some(text) => Ok(Some(validate::parse_decimal(field, text)?)),
     }
 }
 
@@ -129,9 +128,7 @@ pub fn subnets_from(field: &str, subnets: &[String]) -> Result<Vec<ipnet::IpNet>
     subnets
         .iter()
         .enumerate()
-        .map(|(idx, text)| {
-            validate::parse_subnet(&format!("{field}[{idx}]"), text).map_err(super::status)
-        })
+        .map(|(idx, text)| Ok(validate::parse_subnet(&format!("{field}[{idx}]"), text)?))
         .collect()
 }
 

@@ -3,26 +3,14 @@
 use tonic::{Request, Response, Status};
 
 use super::convert::{decimal, decimal_text, group_status_from, group_status_pb};
+use super::error::{invalid, required};
 use super::pb::{self, group_service_server::GroupService};
-use super::{
-    ControlPlane, check_paths, invalid, mask_paths, next_page_token, page, required, selected,
-    status,
-};
+use super::update::{Patchable, UpdateMask, apply_update};
+use super::{ControlPlane, next_page_token, page};
 use crate::changes::{ChangeAction, ChangeKind};
 use crate::store::{Group, GroupFilter};
 
 pub struct Groups(pub ControlPlane);
-
-const UPDATABLE: &[&str] = &[
-    "status",
-    "rpm_ratio",
-    "tpm_ratio",
-    "available_sets",
-    "balance",
-    "balance_alert_threshold",
-    "balance_alert_enabled",
-    "max_concurrency",
-];
 
 pub fn group_pb(group: &Group) -> pb::Group {
     pb::Group {
@@ -40,38 +28,51 @@ pub fn group_pb(group: &Group) -> pb::Group {
     }
 }
 
-/// Copies the masked fields of `incoming` onto `group` (all of them for an empty mask).
-fn merge(group: &mut Group, incoming: pb::Group, paths: &[String]) -> Result<(), Status> {
-    check_paths(paths, UPDATABLE)?;
-    if selected(paths, "status") {
-        group.status = group_status_from("group.status", incoming.status)?
-            .ok_or_else(|| invalid("group.status", "must be set"))?;
+impl Patchable for Group {
+    type Message = pb::Group;
+
+    const UPDATABLE: &'static [&'static str] = &[
+        "status",
+        "rpm_ratio",
+        "tpm_ratio",
+        "available_sets",
+        "balance",
+        "balance_alert_threshold",
+        "balance_alert_enabled",
+        "max_concurrency",
+    ];
+
+    fn patch(&mut self, incoming: pb::Group, mask: &UpdateMask) -> Result<(), Status> {
+        if mask.selects("status") {
+            self.status = group_status_from("group.status", incoming.status)?
+                .ok_or_else(|| invalid("group.status", "must be set"))?;
+        }
+        if mask.selects("rpm_ratio") {
+            self.rpm_ratio = incoming.rpm_ratio;
+        }
+        if mask.selects("tpm_ratio") {
+            self.tpm_ratio = incoming.tpm_ratio;
+        }
+        if mask.selects("available_sets") {
+            self.available_sets = incoming.available_sets;
+        }
+        if mask.selects("balance") {
+            self.balance = decimal("group.balance", &incoming.balance)?;
+        }
+        if mask.selects("balance_alert_threshold") {
+            self.balance_alert_threshold = decimal(
+                "group.balance_alert_threshold",
+                &incoming.balance_alert_threshold,
+            )?;
+        }
+        if mask.selects("balance_alert_enabled") {
+            self.balance_alert_enabled = incoming.balance_alert_enabled;
+        }
+        if mask.selects("max_concurrency") {
+            self.max_concurrency = incoming.max_concurrency;
+        }
+        Ok(())
     }
-    if selected(paths, "rpm_ratio") {
-        group.rpm_ratio = incoming.rpm_ratio;
-    }
-    if selected(paths, "tpm_ratio") {
-        group.tpm_ratio = incoming.tpm_ratio;
-    }
-    if selected(paths, "available_sets") {
-        group.available_sets = incoming.available_sets;
-    }
-    if selected(paths, "balance") {
-        group.balance = decimal("group.balance", &incoming.balance)?;
-    }
-    if selected(paths, "balance_alert_threshold") {
-        group.balance_alert_threshold = decimal(
-            "group.balance_alert_threshold",
-            &incoming.balance_alert_threshold,
-        )?;
-    }
-    if selected(paths, "balance_alert_enabled") {
-        group.balance_alert_enabled = incoming.balance_alert_enabled;
-    }
-    if selected(paths, "max_concurrency") {
-        group.max_concurrency = incoming.max_concurrency;
-    }
-    Ok(())
 }
 
 #[tonic::async_trait]
@@ -99,8 +100,8 @@ impl GroupService for Groups {
         incoming.status = group_status_pb(initial_status);
         incoming.rpm_ratio = rpm_ratio;
         incoming.tpm_ratio = tpm_ratio;
-        merge(&mut group, incoming, &[])?;
-        let created = self.0.store.create_group(&group).await.map_err(status)?;
+        apply_update(&mut group, incoming, &UpdateMask::everything())?;
+        let created = self.0.store.create_group(&group).await?;
         self.0
             .changes
             .publish(ChangeKind::Group, ChangeAction::Created, &created.id);
@@ -111,12 +112,7 @@ impl GroupService for Groups {
         &self,
         request: Request<pb::GetGroupRequest>,
     ) -> Result<Response<pb::Group>, Status> {
-        let group = self
-            .0
-            .store
-            .get_group(&request.into_inner().id)
-            .await
-            .map_err(status)?;
+        let group = self.0.store.get_group(&request.into_inner().id).await?;
         Ok(Response::new(group_pb(&group)))
     }
 
@@ -130,12 +126,7 @@ impl GroupService for Groups {
             status: group_status_from("status", request.status)?,
             keyword: Some(request.keyword),
         };
-        let listing = self
-            .0
-            .store
-            .list_groups(&filter, page)
-            .await
-            .map_err(status)?;
+        let listing = self.0.store.list_groups(&filter, page).await?;
         Ok(Response::new(pb::ListGroupsResponse {
             next_page_token: next_page_token(page, listing.items.len(), listing.total),
             groups: listing.items.iter().map(group_pb).collect(),
@@ -149,13 +140,13 @@ impl GroupService for Groups {
     ) -> Result<Response<pb::Group>, Status> {
         let request = request.into_inner();
         let incoming = required("group", request.group)?;
-        let paths = mask_paths(request.update_mask);
+        let mask = UpdateMask::from_request(request.update_mask);
         let id = incoming.id.clone();
         // Only an update that changes the balance writes it (see `Store::update_group_with`).
         let updated = self
             .0
             .store
-            .update_group_with(&id, |group| merge(group, incoming, &paths))
+            .update_group_with(&id, |group| apply_update(group, incoming, &mask))
             .await?;
         self.0
             .changes
@@ -168,7 +159,7 @@ impl GroupService for Groups {
         request: Request<pb::DeleteGroupRequest>,
     ) -> Result<Response<()>, Status> {
         let id = request.into_inner().id;
-        self.0.store.delete_group(&id).await.map_err(status)?;
+        self.0.store.delete_group(&id).await?;
         self.0
             .changes
             .publish(ChangeKind::Group, ChangeAction::Deleted, id);
@@ -180,7 +171,7 @@ impl GroupService for Groups {
         request: Request<pb::BatchDeleteGroupsRequest>,
     ) -> Result<Response<pb::BatchDeleteResponse>, Status> {
         let ids = request.into_inner().ids;
-        let deleted = self.0.store.delete_groups(&ids).await.map_err(status)?;
+        let deleted = self.0.store.delete_groups(&ids).await?;
         for id in ids {
             self.0
                 .changes

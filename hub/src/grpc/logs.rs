@@ -9,18 +9,30 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
+use super::error::invalid;
 use super::pb::{self, log_service_server::LogService};
-use super::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, invalid};
+use super::{ControlPlane, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::logs::queries::{self, Cursor, LogFilter, LogRow, StatusClass};
 use crate::logs::summaries::{self, Counters, Granularity, RankBy, RankMetric, SummaryFilter};
 use crate::store::Store;
-use crate::store::StoreError;
 
 /// The service over the log database (`LOG_SQL_DSN`, or the main one).
 pub struct Logs {
     pub store: Store,
     /// Rows per delete statement (`CLEAN_LOG_BATCH_SIZE`).
     pub delete_batch: i64,
+}
+
+impl Logs {
+    /// The service over `cp`'s log database, deleting `CLEAN_LOG_BATCH_SIZE` rows per statement.
+    pub fn new(cp: &ControlPlane) -> Logs {
+        Logs {
+            store: cp.log_store.clone(),
+            delete_batch: i64::try_from(cp.clean_log_batch_size)
+                .unwrap_or(i64::MAX)
+                .max(1),
+        }
+    }
 }
 
 /// Rows read from the database per export page: each page becomes one CSV chunk.
@@ -48,11 +60,9 @@ impl LogService for Logs {
         let after = if request.page_token.is_empty() {
             None
         } else {
-            Some(Cursor::parse(&request.page_token).map_err(status)?)
+            Some(Cursor::parse(&request.page_token)?)
         };
-        let (rows, next) = queries::list(&self.store, &filter, after, limit)
-            .await
-            .map_err(status)?;
+        let (rows, next) = queries::list(&self.store, &filter, after, limit).await?;
         Ok(Response::new(pb::ListLogsResponse {
             logs: rows.into_iter().map(log_pb).collect(),
             next_page_token: next.map(Cursor::token).unwrap_or_default(),
@@ -68,8 +78,7 @@ impl LogService for Logs {
             return Err(invalid("request_id", "is required"));
         }
         let (log, detail) = queries::get(&self.store, &request_id)
-            .await
-            .map_err(status)?
+            .await?
             .ok_or_else(|| Status::not_found(format!("request log {request_id:?} not found")))?;
         Ok(Response::new(pb::GetLogResponse {
             log: Some(log_pb(log)),
@@ -108,8 +117,7 @@ impl LogService for Logs {
             self.delete_batch,
             Duration::from_millis(10),
         )
-        .await
-        .map_err(status)?;
+        .await?;
         Ok(Response::new(pb::DeleteLogsResponse { deleted }))
     }
 
@@ -120,9 +128,7 @@ impl LogService for Logs {
         let request = request.into_inner();
         let granularity = granularity(request.granularity)?;
         let filter = summary_filter(request.filter.unwrap_or_default());
-        let points = summaries::series(&self.store, granularity, &filter)
-            .await
-            .map_err(status)?;
+        let points = summaries::series(&self.store, granularity, &filter).await?;
         Ok(Response::new(pb::GetSummaryResponse {
             points: points
                 .iter()
@@ -138,9 +144,7 @@ impl LogService for Logs {
         let request = request.into_inner();
         let granularity = granularity(request.granularity)?;
         let filter = summary_filter(request.filter.unwrap_or_default());
-        let totals = summaries::totals(&self.store, granularity, &filter)
-            .await
-            .map_err(status)?;
+        let totals = summaries::totals(&self.store, granularity, &filter).await?;
         Ok(Response::new(point_pb(0, &totals)))
     }
 
@@ -179,8 +183,7 @@ impl LogService for Logs {
             request.end_ms,
             limit,
         )
-        .await
-        .map_err(status)?;
+        .await?;
         Ok(Response::new(pb::GetRankingResponse {
             entries: entries
                 .into_iter()
@@ -212,7 +215,7 @@ async fn export(
         let (rows, next) = match queries::list(&store, &filter, after, EXPORT_PAGE_ROWS).await {
             Ok(page) => page,
             Err(error) => {
-                let _ = chunks.send(Err(status(error))).await;
+                let _ = chunks.send(Err(Status::from(error))).await;
                 return;
             }
         };
@@ -335,14 +338,31 @@ fn log_pb(row: LogRow) -> pb::RequestLog {
     }
 }
 
-/// The one conversion from log errors to gRPC statuses: the log queries fail only with the
-/// caller's `Invalid` or the server's storage errors.
-fn status(error: StoreError) -> Status {
-    match error {
-        StoreError::Invalid { .. } => Status::invalid_argument(error.to_string()),
-        _ => {
-            tracing::error!(%error, "request log storage error");
-            Status::internal("internal storage error")
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin_key::AdminKey;
+    use crate::changes::ChangeHub;
+
+    #[tokio::test]
+    async fn deletes_go_by_the_clean_log_batch_size_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(dir.path().join("logs.db").to_str().unwrap())
+            .await
+            .unwrap();
+        let control_plane = |clean_log_batch_size| ControlPlane {
+            store: store.clone(),
+            log_store: store.clone(),
+            changes: ChangeHub::new(),
+            admin_key: AdminKey::new("test-admin-key-0123".to_owned()).unwrap(),
+            group_max_tokens: 0,
+            mcp_templates: Vec::new(),
+            quota_time_zone: chrono_tz::Tz::UTC,
+            clean_log_batch_size,
+        };
+        assert_eq!(Logs::new(&control_plane(7)).delete_batch, 7);
+        // A size past what SQL binds is clamped rather than wrapped.
+        assert_eq!(Logs::new(&control_plane(u64::MAX)).delete_batch, i64::MAX);
+        store.close().await;
     }
 }

@@ -5,32 +5,16 @@ use mcp::{ParamOwner, TemplateInfo};
 use tonic::{Request, Response, Status};
 
 use super::convert::{decimal, decimal_text, non_empty, status_from, status_pb};
+use super::error::{invalid, required};
 use super::pb::{self, mcp_service_server::McpService};
-use super::{
-    ControlPlane, check_paths, invalid, mask_paths, next_page_token, page, required, selected,
-    status,
-};
+use super::update::{Patchable, UpdateMask, apply_update};
+use super::{ControlPlane, next_page_token, page};
 use crate::changes::{ChangeAction, ChangeKind};
 use crate::store::{
     GroupMcpParams, McpFilter, McpScope, McpServer, McpServerKind, OpenApiSource, secret,
 };
 
 pub struct Mcp(pub ControlPlane);
-
-const UPDATABLE: &[&str] = &[
-    "scope",
-    "group_id",
-    "type",
-    "template",
-    "url",
-    "headers",
-    "query",
-    "params",
-    "openapi",
-    "status",
-    "price_per_call",
-    "required_group_params",
-];
 
 fn scope_pb(scope: McpScope) -> i32 {
     (match scope {
@@ -149,7 +133,7 @@ impl Mcp {
         id: &str,
         group_id: &str,
     ) -> Result<Result<mcp::ServerInspection, String>, Status> {
-        let server = self.0.store.get_mcp_server(id).await.map_err(status)?;
+        let server = self.0.store.get_mcp_server(id).await?;
         let group_id = match (&server.scope, server.group_id.as_deref()) {
             (McpScope::Group, Some(owner)) if group_id.is_empty() || group_id == owner => owner,
             (McpScope::Group, _) => {
@@ -166,7 +150,7 @@ impl Mcp {
             match self.0.store.get_group_mcp_params(id, group_id).await {
                 Ok(params) => params.params,
                 Err(crate::store::StoreError::NotFound { .. }) => Default::default(),
-                Err(err) => return Err(status(err)),
+                Err(err) => return Err(err.into()),
             }
         };
         let group_secrets = group_params.clone();
@@ -200,63 +184,81 @@ impl Mcp {
     }
 }
 
-fn merge(server: &mut McpServer, incoming: pb::McpServer, paths: &[String]) -> Result<(), Status> {
-    check_paths(paths, UPDATABLE)?;
-    if selected(paths, "scope") {
-        server.scope = scope_from("mcp_server.scope", incoming.scope)?
-            .ok_or_else(|| invalid("mcp_server.scope", "must be set"))?;
+impl Patchable for McpServer {
+    type Message = pb::McpServer;
+
+    const UPDATABLE: &'static [&'static str] = &[
+        "scope",
+        "group_id",
+        "type",
+        "template",
+        "url",
+        "headers",
+        "query",
+        "params",
+        "openapi",
+        "status",
+        "price_per_call",
+        "required_group_params",
+    ];
+
+    fn patch(&mut self, incoming: pb::McpServer, mask: &UpdateMask) -> Result<(), Status> {
+        if mask.selects("scope") {
+            self.scope = scope_from("mcp_server.scope", incoming.scope)?
+                .ok_or_else(|| invalid("mcp_server.scope", "must be set"))?;
+        }
+        if mask.selects("group_id") {
+            self.group_id = non_empty(incoming.group_id);
+        }
+        if mask.selects("type") {
+            self.kind = kind_from("mcp_server.type", incoming.r#type)?;
+        }
+        if mask.selects("template") {
+            self.template = non_empty(incoming.template);
+        }
+        if mask.selects("url") {
+            self.url = non_empty(incoming.url).map(|url| match &self.url {
+                Some(stored) => secret::keep_url_if_masked(&url, stored),
+                None => url,
+            });
+        }
+        if mask.selects("headers") {
+            self.headers =
+                secret::unmask_map(&incoming.headers.into_iter().collect(), &self.headers);
+        }
+        if mask.selects("query") {
+            self.query = secret::unmask_map(&incoming.query.into_iter().collect(), &self.query);
+        }
+        if mask.selects("params") {
+            self.params = secret::unmask_map(&incoming.params.into_iter().collect(), &self.params);
+        }
+        if mask.selects("openapi") {
+            self.openapi = incoming.openapi.map(|source| {
+                let incoming = OpenApiSource {
+                    spec: non_empty(source.spec),
+                    spec_url: non_empty(source.spec_url),
+                    base_url: non_empty(source.base_url),
+                    allow_private_network: source.allow_private_network,
+                    credentials: source.credentials.into_iter().collect(),
+                    include_operations: source.include_operations,
+                    exclude_operations: source.exclude_operations,
+                    compact: source.compact,
+                };
+                secret::unmask_openapi(incoming, self.openapi.as_ref())
+            });
+        }
+        if mask.selects("status") {
+            self.status = status_from("mcp_server.status", incoming.status)?
+                .ok_or_else(|| invalid("mcp_server.status", "must be set"))?;
+        }
+        if mask.selects("price_per_call") {
+            self.price_per_call = decimal("mcp_server.price_per_call", &incoming.price_per_call)?;
+        }
+        if mask.selects("required_group_params") {
+            self.required_group_params = incoming.required_group_params;
+        }
+        Ok(())
     }
-    if selected(paths, "group_id") {
-        server.group_id = non_empty(incoming.group_id);
-    }
-    if selected(paths, "type") {
-        server.kind = kind_from("mcp_server.type", incoming.r#type)?;
-    }
-    if selected(paths, "template") {
-        server.template = non_empty(incoming.template);
-    }
-    if selected(paths, "url") {
-        server.url = non_empty(incoming.url).map(|url| match &server.url {
-            Some(stored) => secret::keep_url_if_masked(&url, stored),
-            None => url,
-        });
-    }
-    if selected(paths, "headers") {
-        server.headers =
-            secret::unmask_map(&incoming.headers.into_iter().collect(), &server.headers);
-    }
-    if selected(paths, "query") {
-        server.query = secret::unmask_map(&incoming.query.into_iter().collect(), &server.query);
-    }
-    if selected(paths, "params") {
-        server.params = secret::unmask_map(&incoming.params.into_iter().collect(), &server.params);
-    }
-    if selected(paths, "openapi") {
-        server.openapi = incoming.openapi.map(|source| {
-            let incoming = OpenApiSource {
-                spec: non_empty(source.spec),
-                spec_url: non_empty(source.spec_url),
-                base_url: non_empty(source.base_url),
-                allow_private_network: source.allow_private_network,
-                credentials: source.credentials.into_iter().collect(),
-                include_operations: source.include_operations,
-                exclude_operations: source.exclude_operations,
-                compact: source.compact,
-            };
-            secret::unmask_openapi(incoming, server.openapi.as_ref())
-        });
-    }
-    if selected(paths, "status") {
-        server.status = status_from("mcp_server.status", incoming.status)?
-            .ok_or_else(|| invalid("mcp_server.status", "must be set"))?;
-    }
-    if selected(paths, "price_per_call") {
-        server.price_per_call = decimal("mcp_server.price_per_call", &incoming.price_per_call)?;
-    }
-    if selected(paths, "required_group_params") {
-        server.required_group_params = incoming.required_group_params;
-    }
-    Ok(())
 }
 
 fn params_pb(params: &GroupMcpParams) -> pb::GroupMcpParams {
@@ -282,14 +284,9 @@ impl McpService for Mcp {
             incoming.status = pb::Status::Enabled as i32;
         }
         let mut server = McpServer::new(incoming.id.clone(), scope, kind);
-        merge(&mut server, incoming, &[])?;
+        apply_update(&mut server, incoming, &UpdateMask::everything())?;
         let warnings = prepare(&mut server, true).await?;
-        let created = self
-            .0
-            .store
-            .create_mcp_server(&server)
-            .await
-            .map_err(status)?;
+        let created = self.0.store.create_mcp_server(&server).await?;
         self.0
             .changes
             .publish(ChangeKind::McpServer, ChangeAction::Created, &created.id);
@@ -307,8 +304,7 @@ impl McpService for Mcp {
             .0
             .store
             .get_mcp_server(&request.into_inner().id)
-            .await
-            .map_err(status)?;
+            .await?;
         Ok(Response::new(mcp_server_pb(&server)))
     }
 
@@ -324,12 +320,7 @@ impl McpService for Mcp {
             status: status_from("status", request.status)?,
             keyword: Some(request.keyword),
         };
-        let listing = self
-            .0
-            .store
-            .list_mcp_servers(&filter, page)
-            .await
-            .map_err(status)?;
+        let listing = self.0.store.list_mcp_servers(&filter, page).await?;
         Ok(Response::new(pb::ListMcpServersResponse {
             next_page_token: next_page_token(page, listing.items.len(), listing.total),
             servers: listing.items.iter().map(mcp_server_pb).collect(),
@@ -343,21 +334,21 @@ impl McpService for Mcp {
     ) -> Result<Response<pb::McpServer>, Status> {
         let request = request.into_inner();
         let incoming = required("server", request.server)?;
-        let paths = mask_paths(request.update_mask);
+        let mask = UpdateMask::from_request(request.update_mask);
         let id = incoming.id.clone();
         // Writing the openapi section (re)fetches its spec_url: that is how a document is
         // refreshed. The fetch is a network round trip, so it runs on an unlocked read, before
         // the locked update below: holding the database's lock across it would stall every
         // other write for as long as the remote server takes.
-        let mut preview = self.0.store.get_mcp_server(&id).await.map_err(status)?;
-        merge(&mut preview, incoming.clone(), &paths)?;
+        let mut preview = self.0.store.get_mcp_server(&id).await?;
+        apply_update(&mut preview, incoming.clone(), &mask)?;
         let merged_openapi = preview.openapi.clone();
-        let warnings = prepare(&mut preview, selected(&paths, "openapi")).await?;
+        let warnings = prepare(&mut preview, mask.selects("openapi")).await?;
         let updated = self
             .0
             .store
             .update_mcp_server_with(&id, |server| {
-                merge(server, incoming, &paths)?;
+                apply_update(server, incoming, &mask)?;
                 // The prepared document applies while the section is still the one it was
                 // prepared from; one changed meanwhile was prepared when it was stored.
                 if server.openapi == merged_openapi {
@@ -380,7 +371,7 @@ impl McpService for Mcp {
         request: Request<pb::DeleteMcpServerRequest>,
     ) -> Result<Response<()>, Status> {
         let id = request.into_inner().id;
-        self.0.store.delete_mcp_server(&id).await.map_err(status)?;
+        self.0.store.delete_mcp_server(&id).await?;
         self.0
             .changes
             .publish(ChangeKind::McpServer, ChangeAction::Deleted, id);
@@ -511,8 +502,7 @@ impl McpService for Mcp {
             .0
             .store
             .get_group_mcp_params(&request.server_id, &request.group_id)
-            .await
-            .map_err(status)?;
+            .await?;
         Ok(Response::new(params_pb(&params)))
     }
 
@@ -524,8 +514,7 @@ impl McpService for Mcp {
         self.0
             .store
             .delete_group_mcp_params(&request.server_id, &request.group_id)
-            .await
-            .map_err(status)?;
+            .await?;
         self.0.changes.publish(
             ChangeKind::McpServer,
             ChangeAction::Updated,

@@ -7,14 +7,17 @@
 //! announced on the [`ChangeHub`].
 
 mod channels;
+mod codec;
 mod config;
 mod convert;
+mod error;
 mod groups;
 mod logs;
 mod mcp;
 mod models;
 mod options;
 mod tokens;
+mod update;
 
 use std::convert::Infallible;
 
@@ -23,9 +26,10 @@ use tonic::Status;
 use tonic::service::Interceptor;
 use tower::ServiceExt;
 
+use self::error::invalid;
 use crate::admin_key::AdminKey;
 use crate::changes::ChangeHub;
-use crate::store::{Page, Store, StoreError};
+use crate::store::{Page, Store};
 
 /// Generated protobuf types and tonic stubs for `aiproxy.admin.v1`.
 pub mod pb {
@@ -55,66 +59,42 @@ pub struct ControlPlane {
     pub mcp_templates: Vec<::mcp::TemplateInfo>,
     /// Where quota periods begin (`QUOTA_TIME_ZONE`), for the period usage tokens show.
     pub quota_time_zone: chrono_tz::Tz,
+    /// Request log rows `DeleteLogs` removes per statement (`CLEAN_LOG_BATCH_SIZE`).
+    pub clean_log_batch_size: u64,
 }
 
 /// All admin services, reflection (v1 and v1alpha) and `grpc.health.v1` as an axum router with
 /// no fallback, so it merges into the one HTTP/1.1 + h2c listener.
 pub fn router(cp: ControlPlane) -> axum::Router {
+    use pb::{
+        channel_service_server::ChannelServiceServer, config_service_server::ConfigServiceServer,
+        group_service_server::GroupServiceServer, log_service_server::LogServiceServer,
+        mcp_service_server::McpServiceServer, model_service_server::ModelServiceServer,
+        option_service_server::OptionServiceServer, token_service_server::TokenServiceServer,
+    };
+
     let auth = AdminAuth {
         key: cp.admin_key.clone(),
     };
     let mut router = axum::Router::new();
-    router = add(
-        router,
-        pb::group_service_server::GroupServiceServer::new(groups::Groups(cp.clone()))
-            .max_decoding_message_size(MAX_MESSAGE_BYTES),
-        auth.clone(),
-    );
-    router = add(
-        router,
-        pb::token_service_server::TokenServiceServer::new(tokens::Tokens(cp.clone()))
-            .max_decoding_message_size(MAX_MESSAGE_BYTES),
-        auth.clone(),
-    );
-    router = add(
-        router,
-        pb::channel_service_server::ChannelServiceServer::new(channels::Channels(cp.clone()))
-            .max_decoding_message_size(MAX_MESSAGE_BYTES),
-        auth.clone(),
-    );
-    router = add(
-        router,
-        pb::model_service_server::ModelServiceServer::new(models::Models(cp.clone()))
-            .max_decoding_message_size(MAX_MESSAGE_BYTES),
-        auth.clone(),
-    );
-    router = add(
-        router,
-        pb::mcp_service_server::McpServiceServer::new(mcp::Mcp(cp.clone()))
-            .max_decoding_message_size(MAX_MESSAGE_BYTES),
-        auth.clone(),
-    );
-    router = add(
-        router,
-        pb::option_service_server::OptionServiceServer::new(options::Options(cp.clone()))
-            .max_decoding_message_size(MAX_MESSAGE_BYTES),
-        auth.clone(),
-    );
-    router = add(
-        router,
-        pb::log_service_server::LogServiceServer::new(logs::Logs {
-            store: cp.log_store.clone(),
-            delete_batch: 5_000,
-        })
-        .max_decoding_message_size(MAX_MESSAGE_BYTES),
-        auth.clone(),
-    );
-    router = add(
-        router,
-        pb::config_service_server::ConfigServiceServer::new(config::Config(cp))
-            .max_decoding_message_size(MAX_MESSAGE_BYTES),
-        auth,
-    );
+    // Each admin service gets the same decode limit, admin-key check and gRPC-web translation.
+    macro_rules! admin_service {
+        ($server:ident, $service:expr) => {
+            router = add(
+                router,
+                $server::new($service).max_decoding_message_size(MAX_MESSAGE_BYTES),
+                auth.clone(),
+            );
+        };
+    }
+    admin_service!(GroupServiceServer, groups::Groups(cp.clone()));
+    admin_service!(TokenServiceServer, tokens::Tokens(cp.clone()));
+    admin_service!(ChannelServiceServer, channels::Channels(cp.clone()));
+    admin_service!(ModelServiceServer, models::Models(cp.clone()));
+    admin_service!(McpServiceServer, mcp::Mcp(cp.clone()));
+    admin_service!(OptionServiceServer, options::Options(cp.clone()));
+    admin_service!(LogServiceServer, logs::Logs::new(&cp));
+    admin_service!(ConfigServiceServer, config::Config(cp));
 
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
     // The store is connected before the router is built, so every service starts serving.
@@ -250,41 +230,6 @@ impl Interceptor for AdminAuth {
     }
 }
 
-/// The one conversion from storage errors to gRPC statuses.
-fn status(err: StoreError) -> Status {
-    match err {
-        StoreError::Invalid { .. } => Status::invalid_argument(err.to_string()),
-        StoreError::NotFound { .. } => Status::not_found(err.to_string()),
-        StoreError::AlreadyExists { .. } => Status::already_exists(err.to_string()),
-        StoreError::TokenLimit { .. } => Status::failed_precondition(err.to_string()),
-        StoreError::Corrupt { .. }
-        | StoreError::Sealed(_)
-        | StoreError::Io(_)
-        | StoreError::Database(_)
-        | StoreError::Migrate(_) => {
-            tracing::error!(error = %err, "control plane storage error");
-            Status::internal("internal storage error")
-        }
-    }
-}
-
-/// Lets the store's locked updates (`update_*_with`) run a handler's merge, which answers
-/// [`Status`], and report their own errors through [`status`].
-impl From<StoreError> for Status {
-    fn from(err: StoreError) -> Status {
-        status(err)
-    }
-}
-
-fn invalid(field: &str, reason: impl std::fmt::Display) -> Status {
-    Status::invalid_argument(format!("invalid {field}: {reason}"))
-}
-
-/// A required message field.
-fn required<T>(field: &str, value: Option<T>) -> Result<T, Status> {
-    value.ok_or_else(|| invalid(field, "is required"))
-}
-
 /// Default and maximum page sizes.
 const DEFAULT_PAGE_SIZE: i64 = 100;
 const MAX_PAGE_SIZE: i64 = 1000;
@@ -316,29 +261,6 @@ fn next_page_token(page: Page, returned: usize, total: i64) -> String {
     } else {
         String::new()
     }
-}
-
-/// The paths of an update mask; empty means "every updatable field".
-fn mask_paths(mask: Option<prost_types::FieldMask>) -> Vec<String> {
-    mask.map(|mask| mask.paths).unwrap_or_default()
-}
-
-/// Whether `path` is selected by `paths` (an empty mask selects everything).
-fn selected(paths: &[String], path: &str) -> bool {
-    paths.is_empty() || paths.iter().any(|candidate| candidate == path)
-}
-
-/// Rejects mask paths that are not updatable fields of the message.
-fn check_paths(paths: &[String], known: &[&str]) -> Result<(), Status> {
-    for path in paths {
-        if !known.contains(&path.as_str()) {
-            return Err(invalid(
-                "update_mask",
-                format!("{path:?} is not an updatable field; expected one of {known:?}"),
-            ));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

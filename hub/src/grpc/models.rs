@@ -5,11 +5,10 @@ use std::collections::{BTreeMap, HashSet};
 use tonic::{Request, Response, Status};
 
 use super::convert::{price_from, price_pb, timeouts_from, timeouts_pb};
+use super::error::{invalid, required};
 use super::pb::{self, model_service_server::ModelService};
-use super::{
-    ControlPlane, check_paths, invalid, mask_paths, next_page_token, page, required, selected,
-    status,
-};
+use super::update::{Patchable, UpdateMask, apply_update};
+use super::{ControlPlane, next_page_token, page};
 use crate::changes::{ChangeAction, ChangeKind};
 use crate::snapshot::DEFAULT_SET;
 use crate::store::{
@@ -18,19 +17,6 @@ use crate::store::{
 };
 
 pub struct Models(pub ControlPlane);
-
-const UPDATABLE: &[&str] = &[
-    "type",
-    "owner",
-    "rpm",
-    "tpm",
-    "retry_times",
-    "timeouts",
-    "price",
-    "plugins_json",
-    "config_json",
-    "max_output_tokens",
-];
 
 pub fn model_type_pb(model_type: ModelType) -> i32 {
     (match model_type {
@@ -88,45 +74,57 @@ pub fn model_config_pb(config: &ModelConfig) -> pb::ModelConfig {
     }
 }
 
-fn merge(
-    config: &mut ModelConfig,
-    incoming: pb::ModelConfig,
-    paths: &[String],
-) -> Result<(), Status> {
-    check_paths(paths, UPDATABLE)?;
-    if selected(paths, "type") {
-        config.model_type = model_type_from("model_config.type", incoming.r#type)?
-            .ok_or_else(|| invalid("model_config.type", "must be set"))?;
+impl Patchable for ModelConfig {
+    type Message = pb::ModelConfig;
+
+    const UPDATABLE: &'static [&'static str] = &[
+        "type",
+        "owner",
+        "rpm",
+        "tpm",
+        "retry_times",
+        "timeouts",
+        "price",
+        "plugins_json",
+        "config_json",
+        "max_output_tokens",
+    ];
+
+    fn patch(&mut self, incoming: pb::ModelConfig, mask: &UpdateMask) -> Result<(), Status> {
+        if mask.selects("type") {
+            self.model_type = model_type_from("model_config.type", incoming.r#type)?
+                .ok_or_else(|| invalid("model_config.type", "must be set"))?;
+        }
+        if mask.selects("owner") {
+            self.owner = incoming.owner;
+        }
+        if mask.selects("rpm") {
+            self.rpm = incoming.rpm;
+        }
+        if mask.selects("tpm") {
+            self.tpm = incoming.tpm;
+        }
+        if mask.selects("retry_times") {
+            self.retry_times = incoming.retry_times;
+        }
+        if mask.selects("timeouts") {
+            self.timeouts = timeouts_from(incoming.timeouts);
+        }
+        if mask.selects("price") {
+            self.price = price_from("model_config.price", incoming.price)?;
+        }
+        if mask.selects("plugins_json") {
+            let incoming = json_object("model_config.plugins_json", &incoming.plugins_json)?;
+            self.plugins = secret::unmask_settings(incoming, &self.plugins);
+        }
+        if mask.selects("config_json") {
+            self.config = json_object("model_config.config_json", &incoming.config_json)?;
+        }
+        if mask.selects("max_output_tokens") {
+            self.max_output_tokens = incoming.max_output_tokens;
+        }
+        Ok(())
     }
-    if selected(paths, "owner") {
-        config.owner = incoming.owner;
-    }
-    if selected(paths, "rpm") {
-        config.rpm = incoming.rpm;
-    }
-    if selected(paths, "tpm") {
-        config.tpm = incoming.tpm;
-    }
-    if selected(paths, "retry_times") {
-        config.retry_times = incoming.retry_times;
-    }
-    if selected(paths, "timeouts") {
-        config.timeouts = timeouts_from(incoming.timeouts);
-    }
-    if selected(paths, "price") {
-        config.price = price_from("model_config.price", incoming.price)?;
-    }
-    if selected(paths, "plugins_json") {
-        let incoming = json_object("model_config.plugins_json", &incoming.plugins_json)?;
-        config.plugins = secret::unmask_settings(incoming, &config.plugins);
-    }
-    if selected(paths, "config_json") {
-        config.config = json_object("model_config.config_json", &incoming.config_json)?;
-    }
-    if selected(paths, "max_output_tokens") {
-        config.max_output_tokens = incoming.max_output_tokens;
-    }
-    Ok(())
 }
 
 pub fn override_pb(item: &GroupModelOverride) -> pb::GroupModelOverride {
@@ -222,7 +220,7 @@ impl ModelService for Models {
         let sets = if group_id.is_empty() {
             None
         } else {
-            let group = self.0.store.get_group(&group_id).await.map_err(status)?;
+            let group = self.0.store.get_group(&group_id).await?;
             Some(if group.available_sets.is_empty() {
                 vec![DEFAULT_SET.to_owned()]
             } else {
@@ -244,15 +242,13 @@ impl ModelService for Models {
                 },
                 everything,
             )
-            .await
-            .map_err(status)?
+            .await?
             .items;
         let configured: HashSet<String> = self
             .0
             .store
             .list_model_configs(&ModelFilter::default(), everything)
-            .await
-            .map_err(status)?
+            .await?
             .items
             .into_iter()
             .map(|config| config.model)
@@ -271,13 +267,8 @@ impl ModelService for Models {
             incoming.r#type = pb::ModelType::Chat as i32;
         }
         let mut config = ModelConfig::new(incoming.model.clone());
-        merge(&mut config, incoming, &[])?;
-        let created = self
-            .0
-            .store
-            .create_model_config(&config)
-            .await
-            .map_err(status)?;
+        apply_update(&mut config, incoming, &UpdateMask::everything())?;
+        let created = self.0.store.create_model_config(&config).await?;
         self.0
             .changes
             .publish(ChangeKind::Model, ChangeAction::Created, &created.model);
@@ -292,8 +283,7 @@ impl ModelService for Models {
             .0
             .store
             .get_model_config(&request.into_inner().model)
-            .await
-            .map_err(status)?;
+            .await?;
         Ok(Response::new(model_config_pb(&config)))
     }
 
@@ -307,12 +297,7 @@ impl ModelService for Models {
             model_type: model_type_from("type", request.r#type)?,
             keyword: Some(request.keyword),
         };
-        let listing = self
-            .0
-            .store
-            .list_model_configs(&filter, page)
-            .await
-            .map_err(status)?;
+        let listing = self.0.store.list_model_configs(&filter, page).await?;
         Ok(Response::new(pb::ListModelConfigsResponse {
             next_page_token: next_page_token(page, listing.items.len(), listing.total),
             model_configs: listing.items.iter().map(model_config_pb).collect(),
@@ -326,12 +311,12 @@ impl ModelService for Models {
     ) -> Result<Response<pb::ModelConfig>, Status> {
         let request = request.into_inner();
         let incoming = required("model_config", request.model_config)?;
-        let paths = mask_paths(request.update_mask);
+        let mask = UpdateMask::from_request(request.update_mask);
         let model = incoming.model.clone();
         let updated = self
             .0
             .store
-            .update_model_config_with(&model, |config| merge(config, incoming, &paths))
+            .update_model_config_with(&model, |config| apply_update(config, incoming, &mask))
             .await?;
         self.0
             .changes
@@ -344,11 +329,7 @@ impl ModelService for Models {
         request: Request<pb::DeleteModelConfigRequest>,
     ) -> Result<Response<()>, Status> {
         let model = request.into_inner().model;
-        self.0
-            .store
-            .delete_model_config(&model)
-            .await
-            .map_err(status)?;
+        self.0.store.delete_model_config(&model).await?;
         self.0
             .changes
             .publish(ChangeKind::Model, ChangeAction::Deleted, model);
@@ -360,12 +341,7 @@ impl ModelService for Models {
         request: Request<pb::BatchDeleteModelConfigsRequest>,
     ) -> Result<Response<pb::BatchDeleteResponse>, Status> {
         let models = request.into_inner().models;
-        let deleted = self
-            .0
-            .store
-            .delete_model_configs(&models)
-            .await
-            .map_err(status)?;
+        let deleted = self.0.store.delete_model_configs(&models).await?;
         for model in models {
             self.0
                 .changes
@@ -414,8 +390,7 @@ impl ModelService for Models {
             .0
             .store
             .get_group_override(&request.group_id, &request.model)
-            .await
-            .map_err(status)?;
+            .await?;
         Ok(Response::new(override_pb(&item)))
     }
 
@@ -424,12 +399,7 @@ impl ModelService for Models {
         request: Request<pb::ListGroupModelOverridesRequest>,
     ) -> Result<Response<pb::ListGroupModelOverridesResponse>, Status> {
         let group_id = request.into_inner().group_id;
-        let items = self
-            .0
-            .store
-            .list_group_overrides(Some(&group_id))
-            .await
-            .map_err(status)?;
+        let items = self.0.store.list_group_overrides(Some(&group_id)).await?;
         Ok(Response::new(pb::ListGroupModelOverridesResponse {
             overrides: items.iter().map(override_pb).collect(),
         }))
@@ -443,8 +413,7 @@ impl ModelService for Models {
         self.0
             .store
             .delete_group_override(&request.group_id, &request.model)
-            .await
-            .map_err(status)?;
+            .await?;
         self.0.changes.publish(
             ChangeKind::GroupModel,
             ChangeAction::Deleted,

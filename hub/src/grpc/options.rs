@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use tonic::{Request, Response, Status};
 
+use super::ControlPlane;
+use super::error::{invalid, required};
 use super::pb::{self, option_service_server::OptionService};
-use super::{ControlPlane, required, status};
 use crate::changes::{ChangeAction, ChangeKind};
 
 pub struct Options(pub ControlPlane);
@@ -26,7 +27,7 @@ impl OptionService for Options {
         request: Request<pb::GetOptionRequest>,
     ) -> Result<Response<pb::Option>, Status> {
         let key = request.into_inner().key;
-        let value = self.0.store.get_option(&key).await.map_err(status)?;
+        let value = self.0.store.get_option(&key).await?;
         Ok(Response::new(pb::Option { key, value }))
     }
 
@@ -34,7 +35,7 @@ impl OptionService for Options {
         &self,
         _request: Request<pb::ListOptionsRequest>,
     ) -> Result<Response<pb::ListOptionsResponse>, Status> {
-        let options = self.0.store.list_options().await.map_err(status)?;
+        let options = self.0.store.list_options().await?;
         Ok(Response::new(options_pb(options)))
     }
 
@@ -45,7 +46,7 @@ impl OptionService for Options {
         let option = required("option", request.into_inner().option)?;
         let existed = self.0.store.get_option(&option.key).await.is_ok();
         let map = BTreeMap::from([(option.key.clone(), option.value.clone())]);
-        self.0.store.set_options(&map).await.map_err(status)?;
+        self.0.store.set_options(&map).await?;
         let action = if existed {
             ChangeAction::Updated
         } else {
@@ -64,19 +65,19 @@ impl OptionService for Options {
         let mut map = BTreeMap::new();
         for option in request.into_inner().options {
             if map.insert(option.key.clone(), option.value).is_some() {
-                return Err(super::invalid(
+                return Err(invalid(
                     "options",
                     format!("key {:?} given twice", option.key),
                 ));
             }
         }
-        self.0.store.set_options(&map).await.map_err(status)?;
+        self.0.store.set_options(&map).await?;
         for key in map.keys() {
             self.0
                 .changes
                 .publish(ChangeKind::Option, ChangeAction::Updated, key);
         }
-        let options = self.0.store.list_options().await.map_err(status)?;
+        let options = self.0.store.list_options().await?;
         Ok(Response::new(options_pb(options)))
     }
 
@@ -85,7 +86,7 @@ impl OptionService for Options {
         request: Request<pb::DeleteOptionRequest>,
     ) -> Result<Response<()>, Status> {
         let key = request.into_inner().key;
-        self.0.store.delete_option(&key).await.map_err(status)?;
+        self.0.store.delete_option(&key).await?;
         self.0
             .changes
             .publish(ChangeKind::Option, ChangeAction::Deleted, key);

@@ -4,31 +4,15 @@ use chrono_tz::Tz;
 use tonic::{Request, Response, Status};
 
 use super::convert::{decimal_text, opt_decimal, status_from, status_pb, subnets_from};
+use super::error::{invalid, required};
 use super::pb::{self, token_service_server::TokenService};
-use super::{
-    ControlPlane, check_paths, invalid, mask_paths, next_page_token, page, required, selected,
-    status,
-};
+use super::update::{Patchable, UpdateMask, apply_update};
+use super::{ControlPlane, next_page_token, page};
 use crate::billing;
 use crate::changes::{ChangeAction, ChangeKind};
 use crate::store::{NewToken, QuotaPeriod, Token, TokenFilter, now_ms};
 
 pub struct Tokens(pub ControlPlane);
-
-const UPDATABLE: &[&str] = &[
-    "name",
-    "status",
-    "expires_at_ms",
-    "subnets",
-    "models",
-    "mcp_servers",
-    "quota",
-    "period_quota",
-    "period",
-    "rpm",
-    "tpm",
-    "max_concurrency",
-];
 
 /// The token as the control plane shows it, with its usage in the period containing `now_ms`
 /// (periods begin in `tz`) and the quota it has left.
@@ -83,46 +67,65 @@ fn period_from(value: i32) -> Result<Option<QuotaPeriod>, Status> {
     }
 }
 
-fn merge(token: &mut Token, incoming: pb::Token, paths: &[String]) -> Result<(), Status> {
-    check_paths(paths, UPDATABLE)?;
-    if selected(paths, "name") {
-        token.name = incoming.name;
+impl Patchable for Token {
+    type Message = pb::Token;
+
+    const UPDATABLE: &'static [&'static str] = &[
+        "name",
+        "status",
+        "expires_at_ms",
+        "subnets",
+        "models",
+        "mcp_servers",
+        "quota",
+        "period_quota",
+        "period",
+        "rpm",
+        "tpm",
+        "max_concurrency",
+    ];
+
+    fn patch(&mut self, incoming: pb::Token, mask: &UpdateMask) -> Result<(), Status> {
+        if mask.selects("name") {
+            self.name = incoming.name;
+        }
+        if mask.selects("status") {
+            self.status = status_from("token.status", incoming.status)?
+                .ok_or_else(|| invalid("token.status", "must be set"))?;
+        }
+        if mask.selects("expires_at_ms") {
+            self.expires_at = incoming.expires_at_ms;
+        }
+        if mask.selects("subnets") {
+            self.subnets = subnets_from("token.subnets", &incoming.subnets)?;
+        }
+        if mask.selects("models") {
+            self.models = incoming.models;
+        }
+        if mask.selects("mcp_servers") {
+            self.mcp_servers = incoming.mcp_servers;
+        }
+        if mask.selects("quota") {
+            self.quota = opt_decimal("token.quota", incoming.quota.as_deref())?;
+        }
+        if mask.selects("period_quota") {
+            self.period_quota =
+                opt_decimal("token.period_quota", incoming.period_quota.as_deref())?;
+        }
+        if mask.selects("period") {
+            self.period = period_from(incoming.period)?;
+        }
+        if mask.selects("rpm") {
+            self.rpm = incoming.rpm;
+        }
+        if mask.selects("tpm") {
+            self.tpm = incoming.tpm;
+        }
+        if mask.selects("max_concurrency") {
+            self.max_concurrency = incoming.max_concurrency;
+        }
+        Ok(())
     }
-    if selected(paths, "status") {
-        token.status = status_from("token.status", incoming.status)?
-            .ok_or_else(|| invalid("token.status", "must be set"))?;
-    }
-    if selected(paths, "expires_at_ms") {
-        token.expires_at = incoming.expires_at_ms;
-    }
-    if selected(paths, "subnets") {
-        token.subnets = subnets_from("token.subnets", &incoming.subnets)?;
-    }
-    if selected(paths, "models") {
-        token.models = incoming.models;
-    }
-    if selected(paths, "mcp_servers") {
-        token.mcp_servers = incoming.mcp_servers;
-    }
-    if selected(paths, "quota") {
-        token.quota = opt_decimal("token.quota", incoming.quota.as_deref())?;
-    }
-    if selected(paths, "period_quota") {
-        token.period_quota = opt_decimal("token.period_quota", incoming.period_quota.as_deref())?;
-    }
-    if selected(paths, "period") {
-        token.period = period_from(incoming.period)?;
-    }
-    if selected(paths, "rpm") {
-        token.rpm = incoming.rpm;
-    }
-    if selected(paths, "tpm") {
-        token.tpm = incoming.tpm;
-    }
-    if selected(paths, "max_concurrency") {
-        token.max_concurrency = incoming.max_concurrency;
-    }
-    Ok(())
 }
 
 impl Tokens {
@@ -159,8 +162,7 @@ impl TokenService for Tokens {
             .0
             .store
             .create_token(&new_token, self.0.group_max_tokens)
-            .await
-            .map_err(status)?;
+            .await?;
         self.0.changes.publish(
             ChangeKind::Token,
             ChangeAction::Created,
@@ -176,12 +178,7 @@ impl TokenService for Tokens {
         &self,
         request: Request<pb::GetTokenRequest>,
     ) -> Result<Response<pb::Token>, Status> {
-        let token = self
-            .0
-            .store
-            .get_token(request.into_inner().id)
-            .await
-            .map_err(status)?;
+        let token = self.0.store.get_token(request.into_inner().id).await?;
         Ok(Response::new(self.show(&token)))
     }
 
@@ -196,12 +193,7 @@ impl TokenService for Tokens {
             status: status_from("status", request.status)?,
             keyword: Some(request.keyword),
         };
-        let listing = self
-            .0
-            .store
-            .list_tokens(&filter, page)
-            .await
-            .map_err(status)?;
+        let listing = self.0.store.list_tokens(&filter, page).await?;
         Ok(Response::new(pb::ListTokensResponse {
             next_page_token: next_page_token(page, listing.items.len(), listing.total),
             tokens: listing.items.iter().map(|token| self.show(token)).collect(),
@@ -215,11 +207,11 @@ impl TokenService for Tokens {
     ) -> Result<Response<pb::Token>, Status> {
         let request = request.into_inner();
         let incoming = required("token", request.token)?;
-        let paths = mask_paths(request.update_mask);
+        let mask = UpdateMask::from_request(request.update_mask);
         let updated = self
             .0
             .store
-            .update_token_with(incoming.id, |token| merge(token, incoming, &paths))
+            .update_token_with(incoming.id, |token| apply_update(token, incoming, &mask))
             .await?;
         self.0.changes.publish(
             ChangeKind::Token,
@@ -234,7 +226,7 @@ impl TokenService for Tokens {
         request: Request<pb::DeleteTokenRequest>,
     ) -> Result<Response<()>, Status> {
         let id = request.into_inner().id;
-        self.0.store.delete_token(id).await.map_err(status)?;
+        self.0.store.delete_token(id).await?;
         self.0
             .changes
             .publish(ChangeKind::Token, ChangeAction::Deleted, id.to_string());
@@ -246,7 +238,7 @@ impl TokenService for Tokens {
         request: Request<pb::BatchDeleteTokensRequest>,
     ) -> Result<Response<pb::BatchDeleteResponse>, Status> {
         let ids = request.into_inner().ids;
-        let deleted = self.0.store.delete_tokens(&ids).await.map_err(status)?;
+        let deleted = self.0.store.delete_tokens(&ids).await?;
         for id in ids {
             self.0
                 .changes
