@@ -19,6 +19,7 @@ mod stream;
 mod tokens;
 mod upstream;
 mod usage;
+mod vocabulary;
 
 pub use client_ip::client_ip;
 pub use config::{BanPolicy, RelayBuildError, RelayConfig, Timeouts};

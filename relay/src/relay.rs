@@ -36,6 +36,7 @@ use crate::select::{Pick, pick};
 use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body};
 use crate::upstream::{ByteStream, Clients, classify, read_body, retry_after, send};
 use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
+use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 
 mod stored_responses;
 
@@ -48,10 +49,6 @@ const MAX_BUFFERED_RESPONSE: usize = 64 * 1024 * 1024;
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Longest client-supplied request id kept.
 const MAX_REQUEST_ID: usize = 64;
-/// Longest model name, `user` or response id a client may send. These strings become log-row
-/// text, metric labels, index keys and error text, so they are refused past this bound at the
-/// entry rather than carried through (real ones are far shorter).
-pub const MAX_CLIENT_NAME_BYTES: usize = 256;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
 const ENDPOINTS: [Endpoint; 13] = [

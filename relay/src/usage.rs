@@ -7,11 +7,8 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
-use crate::backend::{TokenUsage, UsageRecord, UsageSink};
-
-/// Status recorded for a request whose client went away before it was answered (nginx's
-/// convention; no HTTP response carries it).
-pub const CLIENT_CLOSED: u16 = 499;
+use crate::backend::{UsageRecord, UsageSink};
+use crate::vocabulary::{CLIENT_CLOSED, Endpoint, TokenUsage};
 
 /// Builds and sends the request's usage record.
 pub struct UsageLog {
@@ -238,7 +235,7 @@ impl OpenAiUsage {
 /// What local counting needs to know about the request, kept until the response ends.
 #[derive(Debug, Clone)]
 pub struct Estimator {
-    pub endpoint: crate::adaptor::Endpoint,
+    pub endpoint: Endpoint,
     /// The model whose encoding is used: the upstream's name for it.
     pub model: String,
     /// The JSON request body as the client sent it; empty for multipart requests.
@@ -248,7 +245,6 @@ pub struct Estimator {
 impl Estimator {
     /// Tokens for the request plus a completion text, counted locally.
     pub fn estimate(&self, completion: &str) -> TokenUsage {
-        use crate::adaptor::Endpoint;
         use crate::tokens::{count_chat_messages, count_input, count_text};
         let request =
             serde_json::from_slice::<serde_json::Value>(&self.request).unwrap_or_default();

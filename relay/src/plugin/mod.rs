@@ -38,10 +38,9 @@ use axum::http::{HeaderName, HeaderValue};
 use bytes::Bytes;
 use serde_json::Value;
 
-use crate::adaptor::Endpoint;
-use crate::backend::{Caller, ChannelTimeouts, TokenUsage};
 use crate::error::RelayError;
 use crate::json::JsonObject;
+use crate::vocabulary::{Caller, ChannelTimeouts, Endpoint, TokenUsage};
 
 pub use cache::{CacheStore, CachedResponse, MemoryCacheStore, StoredUsage, cache_key};
 pub use follow::FollowTable;
@@ -324,10 +323,10 @@ impl Exchange {
     /// The channel cache-follow asked for, when it serves this model and is healthy enough.
     pub(crate) fn preferred(
         &self,
-        candidates: &[Arc<crate::backend::Channel>],
+        candidates: &[Arc<crate::vocabulary::Channel>],
         model: &str,
         health: &dyn crate::health::ChannelHealth,
-    ) -> Option<Arc<crate::backend::Channel>> {
+    ) -> Option<Arc<crate::vocabulary::Channel>> {
         let id = self.preferred_channel?;
         let channel = candidates.iter().find(|channel| channel.id == id)?;
         match health.availability(id, model) {
@@ -411,7 +410,7 @@ impl Drop for Exchange {
         // A response that was never finished (the client went away, the attempt failed).
         let usage = TokenUsage::default();
         self.end(&End {
-            status: crate::usage::CLIENT_CLOSED,
+            status: crate::vocabulary::CLIENT_CLOSED,
             usage: &usage,
             channel_id: None,
         });

@@ -13,9 +13,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures::StreamExt;
 
-use super::{
-    Inner, MAX_BUFFERED_RESPONSE, MAX_CLIENT_NAME_BYTES, ParsedRequest, Payload, Relay, request_id,
-};
+use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload, Relay, request_id};
 use crate::adaptor::{Endpoint, stored_response_request};
 use crate::backend::{Caller, ResponseIndex, ResponseOwner, Route};
 use crate::convert::Wire;
@@ -23,6 +21,7 @@ use crate::error::{ErrorBody, RelayError};
 use crate::responses_index::{InMemoryResponseIndex, response_id, watch_stream_for_id};
 use crate::upstream::{ByteStream, read_body, send};
 use crate::usage::UsageLog;
+use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 
 /// What a client asks of a stored response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
