@@ -190,8 +190,8 @@ pub struct ResponseOwner {
 /// Remembers which channel created each response relayed through `/v1/responses` without
 /// conversion, so that `GET`/`DELETE /v1/responses/{id}` and `input_items` go back to it. The
 /// relay keeps one in memory ([`crate::InMemoryResponseIndex`]) unless the host shares one
-/// between replicas. Like the [`Governor`] it may wait on a shared store: it is called once per
-/// stored response and per lookup.
+/// between replicas ([`crate::RelayHost::response_index`]). Like the [`Governor`] it may wait
+/// on a shared store: it is called once per stored response and per lookup.
 #[async_trait::async_trait]
 pub trait ResponseIndex: Send + Sync + 'static {
     async fn remember(&self, response_id: &str, owner: ResponseOwner);

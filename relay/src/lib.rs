@@ -16,6 +16,8 @@ mod responses_index;
 mod select;
 mod sse;
 mod stream;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod tokens;
 mod upstream;
 mod usage;
@@ -25,7 +27,7 @@ pub use client_ip::client_ip;
 pub use config::{BanPolicy, RelayBuildError, RelayConfig, Timeouts};
 pub use error::{ErrorBody, Fault, RelayError, prefix_within};
 pub use health::{Availability, ChannelHealth, InMemoryHealth, Outcome, PairKey};
-pub use relay::Relay;
+pub use relay::{Relay, RelayHost};
 pub use responses_index::{InMemoryResponseIndex, ResponseIndexLimits};
 pub use sse::{SseEvent, SseParser};
 pub use tokens::{count_chat_messages, count_input, count_text};

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use crate::adaptor::{Endpoint, adaptor_for, upstream_endpoint, wants_stream_usage};
 use crate::backend::{
     Admission, AdmissionRequest, Caller, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
-    Governor, ModelSettings, Route, Unlimited, UsageSink,
+    Governor, ModelSettings, ResponseIndex, Route, Unlimited, UsageSink,
 };
 use crate::client_ip::client_ip;
 use crate::config::{RelayBuildError, RelayConfig, Timeouts};
@@ -31,7 +31,10 @@ use crate::error::{ErrorBody, RelayError};
 use crate::health::{ChannelHealth, InMemoryHealth, Outcome, PairKey};
 use crate::json::JsonObject;
 use crate::multipart::Multipart;
-use crate::plugin::{Answer, Before, End, Exchange, PluginRequest, PluginServices};
+use crate::plugin::{
+    Answer, Before, CacheStore, End, Exchange, MemoryCacheStore, PluginRequest, PluginServices,
+};
+use crate::responses_index::InMemoryResponseIndex;
 use crate::select::{Pick, pick};
 use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body};
 use crate::upstream::{ByteStream, Clients, classify, read_body, retry_after, send};
@@ -86,80 +89,96 @@ struct Inner {
     /// endpoint that failed (which decides the probe request).
     banned: Mutex<HashMap<PairKey, (Arc<Channel>, Endpoint)>>,
     /// Which channel created each stored response; in-process unless the host shares one.
-    responses: std::sync::OnceLock<Arc<dyn crate::backend::ResponseIndex>>,
+    responses: Arc<dyn ResponseIndex>,
 }
 
 /// The request id chosen for a request, set by the request-id layer.
 #[derive(Debug, Clone)]
 struct RequestId(String);
 
-impl Relay {
-    /// A relay with in-process channel health.
-    pub fn new(
-        config: RelayConfig,
-        gatekeeper: Arc<dyn Gatekeeper>,
-        directory: Arc<dyn ChannelDirectory>,
-        usage: Arc<dyn UsageSink>,
-    ) -> Result<Relay, RelayBuildError> {
-        let health = Arc::new(InMemoryHealth::new(config.ban));
-        Relay::with_health(config, gatekeeper, directory, usage, health)
-    }
+/// What the host supplies to a [`Relay`]: who is calling, which channels serve a model and
+/// where usage goes, plus the optional services a host may share between replicas. Start from
+/// [`RelayHost::new`] and set the optional fields by name.
+pub struct RelayHost {
+    pub gatekeeper: Arc<dyn Gatekeeper>,
+    pub directory: Arc<dyn ChannelDirectory>,
+    pub usage: Arc<dyn UsageSink>,
+    /// Keeps channel health (bans, success rates), for example shared between replicas; kept
+    /// in process ([`InMemoryHealth`] with the configuration's ban policy) when `None`.
+    pub health: Option<Arc<dyn ChannelHealth>>,
+    /// Admits each request against the host's limits, quotas and balance before it goes
+    /// upstream; every request is let through ([`Unlimited`]) when `None`.
+    pub governor: Option<Arc<dyn Governor>>,
+    /// Remembers which channel stored each response, for example shared between replicas; kept
+    /// in process ([`crate::InMemoryResponseIndex`]) when `None`.
+    pub response_index: Option<Arc<dyn ResponseIndex>>,
+    /// Holds the cache plugin's answers, for example shared between replicas; kept in process
+    /// (bounded by [`crate::plugin::DEFAULT_MEMORY_CACHE_BYTES`]) when `None`.
+    pub cache_store: Option<Arc<dyn CacheStore>>,
+}
 
-    /// A relay whose channel health is kept by the host (for example shared between replicas).
-    pub fn with_health(
-        config: RelayConfig,
+impl RelayHost {
+    /// The three services every host supplies; the optional ones kept in process.
+    pub fn new(
         gatekeeper: Arc<dyn Gatekeeper>,
         directory: Arc<dyn ChannelDirectory>,
         usage: Arc<dyn UsageSink>,
-        health: Arc<dyn ChannelHealth>,
-    ) -> Result<Relay, RelayBuildError> {
-        Relay::governed(
-            config,
+    ) -> RelayHost {
+        RelayHost {
             gatekeeper,
             directory,
             usage,
-            health,
-            Arc::new(Unlimited),
-        )
+            health: None,
+            governor: None,
+            response_index: None,
+            cache_store: None,
+        }
     }
+}
 
-    /// A relay whose requests are admitted by the host's governor (limits, quotas, balance)
-    /// before they go upstream.
-    pub fn governed(
-        config: RelayConfig,
-        gatekeeper: Arc<dyn Gatekeeper>,
-        directory: Arc<dyn ChannelDirectory>,
-        usage: Arc<dyn UsageSink>,
-        health: Arc<dyn ChannelHealth>,
-        governor: Arc<dyn Governor>,
-    ) -> Result<Relay, RelayBuildError> {
+impl Relay {
+    /// A relay over the host's services; fails on an invalid configuration or when the
+    /// upstream HTTP client cannot be built.
+    pub fn new(config: RelayConfig, host: RelayHost) -> Result<Relay, RelayBuildError> {
         config.validate()?;
         let clients = Clients::new();
         // Build the default client now so a broken TLS setup fails at start, not per request.
         clients
             .get(None, config.timeouts.connect)
             .map_err(|_| RelayBuildError::InvalidConfig("cannot build the upstream http client"))?;
-        let inner = Inner {
-            config,
-            gatekeeper,
-            directory,
-            usage,
-            health,
-            governor,
-            plugins: PluginServices::default(),
-            clients,
-            banned: Mutex::new(HashMap::new()),
-            responses: std::sync::OnceLock::new(),
-        };
-        let inner = Arc::new(inner);
-        // Plugins (web search's query rewrite) may ask the relay itself for a completion.
-        let completer: std::sync::Weak<dyn crate::plugin::Completer> = Arc::downgrade(&inner) as _;
-        inner.plugins.set_completer(completer);
+        let health = host
+            .health
+            .unwrap_or_else(|| Arc::new(InMemoryHealth::new(config.ban)));
+        let governor = host.governor.unwrap_or_else(|| Arc::new(Unlimited));
+        let responses = host
+            .response_index
+            .unwrap_or_else(|| Arc::new(InMemoryResponseIndex::default()));
+        let cache = host.cache_store.unwrap_or_else(|| {
+            Arc::new(MemoryCacheStore::new(
+                crate::plugin::DEFAULT_MEMORY_CACHE_BYTES,
+            ))
+        });
+        // Plugins (web search's query rewrite) may ask the relay itself for a completion: they
+        // hold it weakly, since the relay owns them.
+        let inner = Arc::new_cyclic(|inner: &std::sync::Weak<Inner>| {
+            let completer: std::sync::Weak<dyn crate::plugin::Completer> = inner.clone();
+            Inner {
+                config,
+                gatekeeper: host.gatekeeper,
+                directory: host.directory,
+                usage: host.usage,
+                health,
+                governor,
+                plugins: PluginServices::new(cache, completer),
+                clients,
+                banned: Mutex::new(HashMap::new()),
+                responses,
+            }
+        });
         Ok(Relay { inner })
     }
 
-    /// What the relay's plugins keep between requests; the host may set a shared response
-    /// cache here before serving.
+    /// What the relay's plugins keep between requests.
     pub fn plugin_services(&self) -> &PluginServices {
         &self.inner.plugins
     }
