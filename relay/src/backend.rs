@@ -60,8 +60,9 @@ pub trait ChannelDirectory: Send + Sync + 'static {
     fn models(&self, caller: &Caller) -> Vec<ModelEntry>;
 }
 
-/// The one record every request ends in, failed or not.
-#[derive(Debug, Clone)]
+/// The one record every request ends in, failed or not. Build one with [`UsageRecord::new`]
+/// and set the fields that apply by name; the others stay empty (`Default`).
+#[derive(Debug, Clone, Default)]
 pub struct UsageRecord {
     pub request_id: String,
     pub group_id: Option<String>,
@@ -95,6 +96,19 @@ pub struct UsageRecord {
     pub web_search_calls: u32,
     /// Answered from the response cache: `usage` is already what the cache bills.
     pub cache_hit: bool,
+}
+
+impl UsageRecord {
+    /// The record of request `request_id` on `endpoint` (the route, for example
+    /// `/v1/chat/completions`) that ended with `status`; every other field empty.
+    pub fn new(request_id: impl Into<String>, endpoint: impl Into<String>, status: u16) -> Self {
+        UsageRecord {
+            request_id: request_id.into(),
+            endpoint: endpoint.into(),
+            status,
+            ..UsageRecord::default()
+        }
+    }
 }
 
 /// Receives usage records. Called once per request; must not block.

@@ -29,33 +29,10 @@ impl UsageLog {
         endpoint: &str,
         started: Instant,
     ) -> UsageLog {
+        // Until something else is known, the request ends because the client went away.
         let record = UsageRecord {
-            request_id,
-            group_id: None,
-            token_id: None,
-            token_name: None,
-            channel_id: None,
-            endpoint: endpoint.to_owned(),
-            requested_model: None,
-            upstream_model: None,
-            // Until something else is known, the request ends because the client went away.
-            status: CLIENT_CLOSED,
             error: Some("client closed the request".to_owned()),
-            usage: TokenUsage::default(),
-            usage_estimated: false,
-            retries: 0,
-            first_byte: None,
-            total: Default::default(),
-            client_ip: None,
-            user: None,
-            metadata: None,
-            upstream_request_id: None,
-            stream: false,
-            request_body: None,
-            response_body: None,
-            grant: None,
-            web_search_calls: 0,
-            cache_hit: false,
+            ..UsageRecord::new(request_id, endpoint, CLIENT_CLOSED)
         };
         UsageLog {
             record: Some(record),
@@ -145,33 +122,7 @@ impl Drop for UsageLog {
 }
 
 fn empty_record() -> UsageRecord {
-    UsageRecord {
-        request_id: String::new(),
-        group_id: None,
-        token_id: None,
-        token_name: None,
-        channel_id: None,
-        endpoint: String::new(),
-        requested_model: None,
-        upstream_model: None,
-        status: 0,
-        error: None,
-        usage: TokenUsage::default(),
-        usage_estimated: false,
-        retries: 0,
-        first_byte: None,
-        total: Default::default(),
-        client_ip: None,
-        user: None,
-        metadata: None,
-        upstream_request_id: None,
-        stream: false,
-        request_body: None,
-        response_body: None,
-        grant: None,
-        web_search_calls: 0,
-        cache_hit: false,
-    }
+    UsageRecord::default()
 }
 
 /// An OpenAI `usage` object, chat/completions/embeddings style or images/responses style.
