@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bytes::{Bytes, BytesMut};
@@ -34,6 +34,7 @@ use crate::multipart::Multipart;
 use crate::plugin::{
     Answer, Before, CacheStore, End, Exchange, MemoryCacheStore, PluginRequest, PluginServices,
 };
+use crate::request_id::{assign_request_id, request_id};
 use crate::responses_index::InMemoryResponseIndex;
 use crate::select::{Pick, pick};
 use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body};
@@ -50,8 +51,6 @@ use stored_responses::StoredAction;
 const MAX_BUFFERED_RESPONSE: usize = 64 * 1024 * 1024;
 /// Largest upstream error body read to pass on to the client.
 const MAX_ERROR_BODY: usize = 64 * 1024;
-/// Longest client-supplied request id kept.
-const MAX_REQUEST_ID: usize = 64;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
 const ENDPOINTS: [Endpoint; 13] = [
@@ -91,10 +90,6 @@ struct Inner {
     /// Which channel created each stored response; in-process unless the host shares one.
     responses: Arc<dyn ResponseIndex>,
 }
-
-/// The request id chosen for a request, set by the request-id layer.
-#[derive(Debug, Clone)]
-struct RequestId(String);
 
 /// What the host supplies to a [`Relay`]: who is calling, which channels serve a model and
 /// where usage goes, plus the optional services a host may share between replicas. Start from
@@ -293,7 +288,7 @@ impl Relay {
                     relay.inner.reject(request, RelayError::MethodNotAllowed)
                 },
             )
-            .layer(middleware::from_fn(request_id_layer))
+            .layer(middleware::from_fn(assign_request_id))
             .with_state(self.clone())
     }
 
@@ -323,35 +318,6 @@ impl Relay {
 
 /// Chooses the request id (a client's own if it is a short plain token) and puts it on the
 /// response, whatever the response is.
-async fn request_id_layer(mut request: Request, next: Next) -> Response {
-    let supplied = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|value| value.to_str().ok())
-        .filter(|id| is_sane_request_id(id))
-        .map(str::to_owned);
-    let id = supplied.unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
-    request.extensions_mut().insert(RequestId(id.clone()));
-    // Anthropic's SDKs read the id from `request-id`.
-    let anthropic = request.uri().path().starts_with("/v1/messages");
-    let mut response = next.run(request).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        if anthropic {
-            response.headers_mut().insert("request-id", value.clone());
-        }
-        response.headers_mut().insert("x-request-id", value);
-    }
-    response
-}
-
-fn is_sane_request_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_REQUEST_ID
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
 /// What a Gemini URL says that other protocols put in the body.
 #[derive(Debug, Clone, Default)]
 struct UrlFacts {
@@ -1228,13 +1194,6 @@ impl crate::plugin::Completer for Inner {
             .unwrap_or_default()
             .to_owned())
     }
-}
-
-fn request_id(parts: &Parts) -> String {
-    parts.extensions.get::<RequestId>().map_or_else(
-        || uuid::Uuid::now_v7().simple().to_string(),
-        |id| id.0.clone(),
-    )
 }
 
 /// The presented key: `Authorization: Bearer <key>` or `x-api-key: <key>`.

@@ -13,11 +13,12 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures::StreamExt;
 
-use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload, request_id};
+use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload};
 use crate::adaptor::{Endpoint, stored_response_request};
 use crate::backend::{Caller, ResponseOwner, Route};
 use crate::convert::Wire;
 use crate::error::{ErrorBody, RelayError};
+use crate::request_id::request_id;
 use crate::responses_index::{response_id, watch_stream_for_id};
 use crate::upstream::{ByteStream, read_body, send};
 use crate::usage::UsageLog;
