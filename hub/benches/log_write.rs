@@ -129,37 +129,26 @@ async fn tenants(store: &Store) -> Vec<i64> {
 fn entry(index: usize, token_ids: &[i64], charge: bool) -> LogEntry {
     const MODELS: [&str; 4] = ["gpt-4o-mini", "gpt-4o", "claude-sonnet", "gemini-flash"];
     let token = index % TOKENS;
+    let request_id = format!("bench-{index}-{}", uuid::Uuid::new_v4().simple());
+    let status = if index.is_multiple_of(50) { 502 } else { 200 };
     let record = UsageRecord {
-        request_id: format!("bench-{index}-{}", uuid::Uuid::new_v4().simple()),
         group_id: Some(format!("group-{}", token % GROUPS)),
         token_id: Some(token_ids[token]),
         token_name: Some(format!("token-{token}")),
         channel_id: Some((index % 8) as i64),
-        endpoint: "/v1/chat/completions".into(),
         requested_model: Some(MODELS[index % 4].into()),
         upstream_model: Some(MODELS[index % 4].into()),
-        status: if index.is_multiple_of(50) { 502 } else { 200 },
-        error: None,
         usage: TokenUsage {
             input_tokens: 120,
             output_tokens: 40,
             total_tokens: 160,
             ..TokenUsage::default()
         },
-        usage_estimated: false,
-        retries: 0,
         first_byte: Some(Duration::from_millis(80)),
         total: Duration::from_millis(900),
         client_ip: Some("10.0.0.1".parse().unwrap()),
-        user: None,
-        metadata: None,
-        upstream_request_id: None,
         stream: true,
-        request_body: None,
-        response_body: None,
-        grant: None,
-        web_search_calls: 0,
-        cache_hit: false,
+        ..UsageRecord::new(request_id, "/v1/chat/completions", status)
     };
     LogEntry {
         record,

@@ -214,29 +214,28 @@ pub async fn run(
         alerts.clone(),
         settings.notify_error_rate_threshold,
     ));
-    let relay = relay::Relay::governed(
-        relay_config,
-        snapshot.clone(),
-        snapshot.clone(),
-        usage.clone(),
-        health,
-        governor.clone(),
-    )
-    .context("cannot build the relay")?;
-    // The cache plugin's answers are shared by the replicas when they share a Redis.
-    if let Some(connection) = redis.as_ref().map(redis_link::RedisLink::manager) {
-        relay
-            .plugin_services()
-            .set_cache_store(Arc::new(plugin_cache::RedisCacheStore::new(
-                connection.clone(),
-                &settings.redis_key_prefix,
-            )));
-        // Any replica can then route a stored response's id back to its channel.
-        relay.share_response_index(Arc::new(responses_index::RedisResponseIndex::new(
-            connection.clone(),
+    // With a Redis, the replicas share the cache plugin's answers, and any replica can route a
+    // stored response's id back to its channel.
+    let cache_store = redis.as_ref().map(|link| {
+        Arc::new(plugin_cache::RedisCacheStore::new(
+            link.manager(),
             &settings.redis_key_prefix,
-        )));
-    }
+        )) as Arc<dyn relay::plugin::CacheStore>
+    });
+    let response_index = redis.as_ref().map(|link| {
+        Arc::new(responses_index::RedisResponseIndex::new(
+            link.manager(),
+            &settings.redis_key_prefix,
+        )) as Arc<dyn relay::backend::ResponseIndex>
+    });
+    let relay_host = relay::RelayHost {
+        health: Some(health),
+        governor: Some(governor.clone()),
+        response_index,
+        cache_store,
+        ..relay::RelayHost::new(snapshot.clone(), snapshot.clone(), usage.clone())
+    };
+    let relay = relay::Relay::new(relay_config, relay_host).context("cannot build the relay")?;
     relay.spawn_background(background.clone().cancelled_owned());
 
     let control_plane = grpc::ControlPlane {

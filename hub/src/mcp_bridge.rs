@@ -139,27 +139,15 @@ impl ToolCallSink for McpBridge {
                 (reason.http_status(), Some(message.clone()))
             }
         };
+        let endpoint = format!("/mcp/{}", record.server_id);
         let row = UsageRecord {
-            request_id: record.request_id,
             group_id: Some(record.group_id),
             token_id: Some(record.token_id),
             token_name: Some(record.token_name),
-            channel_id: None,
-            endpoint: format!("/mcp/{}", record.server_id),
             requested_model: Some(format!("{}/{}", record.server_id, record.tool)),
-            upstream_model: None,
-            status,
             error,
-            usage: Default::default(),
-            usage_estimated: false,
-            retries: 0,
-            first_byte: None,
             total: record.duration,
             client_ip: record.client_ip,
-            user: None,
-            metadata: None,
-            upstream_request_id: None,
-            stream: false,
             // Present only when details are on (the caller's record_details).
             request_body: record
                 .arguments
@@ -169,8 +157,7 @@ impl ToolCallSink for McpBridge {
             // `price_per_call` (nothing for a call that failed), settles the live counters and
             // hands the row to the writer, exactly as for a relay request.
             grant: record.pass.map(|pass| Grant(pass.0)),
-            web_search_calls: 0,
-            cache_hit: false,
+            ..UsageRecord::new(record.request_id, endpoint, status)
         };
         self.calls.billing.record(row);
     }

@@ -368,36 +368,21 @@ mod tests {
 
     fn record(model: &str, status: u16) -> UsageRecord {
         UsageRecord {
-            request_id: "r".into(),
             group_id: Some("acme".into()),
             token_id: Some(1),
             token_name: Some("ci".into()),
             channel_id: Some(3),
-            endpoint: "/v1/chat/completions".into(),
             requested_model: Some(model.into()),
-            upstream_model: None,
-            status,
-            error: None,
             usage: TokenUsage {
                 input_tokens: 10,
                 output_tokens: 4,
                 total_tokens: 14,
                 ..TokenUsage::default()
             },
-            usage_estimated: false,
             retries: 1,
             first_byte: Some(Duration::from_millis(20)),
             total: Duration::from_millis(80),
-            client_ip: None,
-            user: None,
-            metadata: None,
-            upstream_request_id: None,
-            stream: false,
-            request_body: None,
-            response_body: None,
-            grant: None,
-            web_search_calls: 0,
-            cache_hit: false,
+            ..UsageRecord::new("r", "/v1/chat/completions", status)
         }
     }
 

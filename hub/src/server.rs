@@ -20,7 +20,6 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 /// How the listener treats connections. Every field is a setting (`hub::settings`).
@@ -68,11 +67,12 @@ pub async fn serve(
     config: ListenerConfig,
 ) -> std::io::Result<bool> {
     // Outermost first: the id is set, then every request runs in a span carrying it, so each
-    // log line (and exported trace) of a request names its id.
+    // log line (and exported trace) of a request names its id. The relay's own layer chooses
+    // it for every route (a client's plain id, else a time-ordered UUID v7), so the id in a log
+    // line, the response header and the usage record is one and the same.
     let app = app
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+        .layer(axum::middleware::from_fn(relay::assign_request_id));
     let builder = Arc::new(connection_builder(&config));
     // A permit per open connection: accepting waits for one, so the process never holds more
     // sockets than the cap while the kernel's backlog absorbs the surplus.
@@ -514,5 +514,88 @@ mod tests {
         assert_eq!(loggable_request_id(&"a".repeat(129)), "");
         assert_eq!(loggable_request_id("a b"), "");
         assert_eq!(loggable_request_id("a\"level\":\"error"), "");
+    }
+
+    /// A relay that refuses every key: each request still ends in a usage record.
+    struct NoKeys;
+
+    impl relay::backend::Gatekeeper for NoKeys {
+        fn authenticate(
+            &self,
+            _api_key: &str,
+            _client_ip: std::net::IpAddr,
+        ) -> Result<relay::backend::Caller, relay::backend::AuthError> {
+            Err(relay::backend::AuthError::InvalidKey)
+        }
+    }
+
+    struct NoChannels;
+
+    impl relay::backend::ChannelDirectory for NoChannels {
+        fn route(
+            &self,
+            _caller: &relay::backend::Caller,
+            _model: &str,
+        ) -> Option<relay::backend::Route> {
+            None
+        }
+        fn models(&self, _caller: &relay::backend::Caller) -> Vec<relay::backend::ModelEntry> {
+            Vec::new()
+        }
+    }
+
+    #[derive(Default)]
+    struct Records(std::sync::Mutex<Vec<relay::backend::UsageRecord>>);
+
+    impl relay::backend::UsageSink for Records {
+        fn record(&self, record: relay::backend::UsageRecord) {
+            self.0.lock().unwrap().push(record);
+        }
+    }
+
+    #[tokio::test]
+    async fn one_time_ordered_request_id_from_the_listener_to_the_usage_record() {
+        let records = Arc::new(Records::default());
+        let host = relay::RelayHost::new(Arc::new(NoKeys), Arc::new(NoChannels), records.clone());
+        let relay = relay::Relay::new(relay::RelayConfig::default(), host).unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stop = CancellationToken::new();
+        let server = tokio::spawn(serve(
+            listener,
+            relay.router(),
+            stop.clone().cancelled_owned(),
+            ListenerConfig::with_grace(Duration::from_secs(1)),
+        ));
+        let client = reqwest::Client::new();
+        let url = format!("http://{addr}/v1/chat/completions");
+        let body = serde_json::json!({"model": "m", "messages": []});
+        let answer = client.post(&url).json(&body).send().await.unwrap();
+        assert_eq!(answer.status(), 401);
+        let id = answer.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let uuid = uuid::Uuid::parse_str(&id).unwrap();
+        assert_eq!(uuid.get_version(), Some(uuid::Version::SortRand), "{id}");
+        // A client's own plain id is kept, end to end.
+        let answer = client
+            .post(&url)
+            .header("x-request-id", "client-chosen-42")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.headers()["x-request-id"], "client-chosen-42");
+        stop.cancel();
+        assert!(server.await.unwrap().unwrap());
+        let ids = records
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|record| record.request_id.clone())
+            .collect::<Vec<_>>();
+        assert_eq!(ids, [id.as_str(), "client-chosen-42"]);
     }
 }

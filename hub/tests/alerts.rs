@@ -20,7 +20,7 @@ use hub::alerts::{AlertConfig, AlertEvent, Alerts, WebhookFormat};
 use hub::redis_link::RedisLink;
 use hub::store::Store;
 use hub::usage_log::{LogEntry, WriterConfig};
-use relay::backend::{TokenUsage, UsageRecord};
+use relay::backend::UsageRecord;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -186,31 +186,10 @@ async fn a_failing_log_writer_raises_an_alert() {
     config.alerts = Some(alerts);
     let (sink, writer) = hub::usage_log::spawn_with(config);
     sink.submit(LogEntry::from(UsageRecord {
-        request_id: "r-1".into(),
         group_id: Some("acme".into()),
-        token_id: None,
-        token_name: None,
-        channel_id: None,
-        endpoint: "/v1/chat/completions".into(),
         requested_model: Some("gpt-4o".into()),
-        upstream_model: None,
-        status: 200,
-        error: None,
-        usage: TokenUsage::default(),
-        usage_estimated: false,
-        retries: 0,
-        first_byte: None,
         total: Duration::from_millis(5),
-        client_ip: None,
-        user: None,
-        metadata: None,
-        upstream_request_id: None,
-        stream: false,
-        request_body: None,
-        response_body: None,
-        grant: None,
-        web_search_calls: 0,
-        cache_hit: false,
+        ..UsageRecord::new("r-1", "/v1/chat/completions", 200)
     }));
     let bodies = wait_for(&received, 1).await;
     assert_eq!(bodies.len(), 1, "{bodies:?}");

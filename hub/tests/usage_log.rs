@@ -21,36 +21,24 @@ use rust_decimal::Decimal;
 
 fn record(index: usize) -> UsageRecord {
     UsageRecord {
-        request_id: format!("req-{index}"),
         group_id: Some("acme".into()),
         token_id: Some(1),
         token_name: Some("ci".into()),
         channel_id: Some(7),
-        endpoint: "/v1/chat/completions".into(),
         requested_model: Some("gpt-4".into()),
         upstream_model: Some("gpt-4o-mini".into()),
-        status: 200,
-        error: None,
         usage: TokenUsage {
             input_tokens: 10,
             output_tokens: 5,
             total_tokens: 15,
             ..TokenUsage::default()
         },
-        usage_estimated: false,
         retries: 1,
         first_byte: Some(Duration::from_millis(12)),
         total: Duration::from_millis(40),
         client_ip: Some("127.0.0.1".parse().unwrap()),
         user: Some("alice".into()),
-        metadata: None,
-        upstream_request_id: None,
-        stream: false,
-        request_body: None,
-        response_body: None,
-        grant: None,
-        web_search_calls: 0,
-        cache_hit: false,
+        ..UsageRecord::new(format!("req-{index}"), "/v1/chat/completions", 200)
     }
 }
 

@@ -15,8 +15,7 @@
     reason = "a benchmark binary: any setup failure should abort it loudly"
 )]
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -30,11 +29,9 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use relay::backend::{
-    AuthError, Caller, Channel, ChannelDirectory, ChannelKind, ChannelTimeouts, Gatekeeper,
-    ModelEntry, ModelSettings, Route, UsageRecord, UsageSink,
-};
-use relay::{Relay, RelayConfig};
+use relay::backend::{Channel, ChannelKind};
+use relay::test_util::{CountingSink, FakeDirectory, FakeGatekeeper, caller, channel, route};
+use relay::{Relay, RelayConfig, RelayHost};
 use serde_json::{Value, json};
 
 const KEY: &str = "sk-bench";
@@ -459,79 +456,22 @@ fn anthropic_upstream() -> Router {
 }
 
 async fn start_relay(openai: SocketAddr, anthropic: SocketAddr) -> SocketAddr {
-    let channel = |id: i64, kind: ChannelKind, addr: SocketAddr| Channel {
-        id,
-        name: format!("bench-{id}"),
-        kind,
-        base_url: format!("http://{addr}"),
-        key: "sk-upstream".into(),
-        model_mapping: HashMap::new(),
-        priority: 0,
-        config: HashMap::new(),
-        proxy_url: None,
-        timeouts: ChannelTimeouts::default(),
+    let anthropic_channel = Channel {
+        kind: ChannelKind::Anthropic,
+        ..channel(2, &format!("http://{anthropic}"))
     };
-    let route = |channel: Channel| Route {
-        channels: vec![Arc::new(channel)],
-        settings: ModelSettings::default(),
-    };
-    let directory = Directory(HashMap::from([
+    let directory = FakeDirectory::with_routes([
         (
-            OPENAI_MODEL.to_owned(),
-            route(channel(1, ChannelKind::OpenAi, openai)),
+            OPENAI_MODEL,
+            route(vec![channel(1, &format!("http://{openai}"))]),
         ),
-        (
-            ANTHROPIC_MODEL.to_owned(),
-            route(channel(2, ChannelKind::Anthropic, anthropic)),
-        ),
-    ]));
-    let relay = Relay::new(
-        RelayConfig::default(),
-        Arc::new(OneKey),
+        (ANTHROPIC_MODEL, route(vec![anthropic_channel])),
+    ]);
+    let host = RelayHost::new(
+        Arc::new(FakeGatekeeper::with_key(KEY, caller(1, None))),
         Arc::new(directory),
         Arc::new(CountingSink::default()),
-    )
-    .unwrap();
+    );
+    let relay = Relay::new(RelayConfig::default(), host).unwrap();
     serve(relay.router()).await
-}
-
-struct OneKey;
-
-impl Gatekeeper for OneKey {
-    fn authenticate(&self, api_key: &str, _client_ip: IpAddr) -> Result<Caller, AuthError> {
-        if api_key != KEY {
-            return Err(AuthError::InvalidKey);
-        }
-        Ok(Caller {
-            group_id: "bench".into(),
-            token_id: 1,
-            token_name: "bench".into(),
-            allowed_models: None,
-            sets: Arc::from(Vec::<String>::new()),
-        })
-    }
-}
-
-struct Directory(HashMap<String, Route>);
-
-impl ChannelDirectory for Directory {
-    fn route(&self, _caller: &Caller, model: &str) -> Option<Route> {
-        self.0.get(model).cloned()
-    }
-    fn models(&self, _caller: &Caller) -> Vec<ModelEntry> {
-        Vec::new()
-    }
-}
-
-/// Keeps what a real sink would: a running total per request.
-#[derive(Default)]
-struct CountingSink {
-    tokens: AtomicU64,
-}
-
-impl UsageSink for CountingSink {
-    fn record(&self, record: UsageRecord) {
-        self.tokens
-            .fetch_add(record.usage.total_tokens, Ordering::Relaxed);
-    }
 }

@@ -16,8 +16,7 @@
     reason = "a benchmark binary: any setup failure should abort it loudly"
 )]
 
-use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -31,12 +30,9 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use relay::backend::{
-    AuthError, Caller, Channel, ChannelDirectory, ChannelKind, ChannelTimeouts, Gatekeeper,
-    ModelEntry, ModelSettings, Route, UsageRecord, UsageSink,
-};
 use relay::plugin::PluginSettings;
-use relay::{Relay, RelayConfig};
+use relay::test_util::{CountingSink, FakeDirectory, FakeGatekeeper, caller, channel, route};
+use relay::{Relay, RelayConfig, RelayHost};
 use serde_json::json;
 
 const KEY: &str = "sk-bench";
@@ -282,78 +278,17 @@ fn upstream_router(hits: Arc<AtomicU64>) -> Router {
 }
 
 async fn start_relay(upstream: SocketAddr, plugins: Option<serde_json::Value>) -> SocketAddr {
-    let channel = Channel {
-        id: 1,
-        name: "bench".into(),
-        kind: ChannelKind::OpenAi,
-        base_url: format!("http://{upstream}"),
-        key: "sk-upstream".into(),
-        model_mapping: HashMap::new(),
-        priority: 0,
-        config: HashMap::new(),
-        proxy_url: None,
-        timeouts: ChannelTimeouts::default(),
-    };
-    let settings = ModelSettings {
-        plugins: plugins.map(|config| Arc::new(PluginSettings::parse(&config).unwrap())),
-        ..ModelSettings::default()
-    };
-    let directory = OneModel(Route {
-        channels: vec![Arc::new(channel)],
-        settings,
-    });
-    let relay = Relay::new(
-        RelayConfig::default(),
-        Arc::new(OneKey),
+    let mut model_route = route(vec![channel(1, &format!("http://{upstream}"))]);
+    model_route.settings.plugins =
+        plugins.map(|config| Arc::new(PluginSettings::parse(&config).unwrap()));
+    let gatekeeper = FakeGatekeeper::with_key(KEY, caller(1, None));
+    let directory = FakeDirectory::with_routes([(MODEL, model_route)]);
+    let host = RelayHost::new(
+        Arc::new(gatekeeper),
         Arc::new(directory),
         Arc::new(CountingSink::default()),
-    )
-    .unwrap();
+    );
+    let relay = Relay::new(RelayConfig::default(), host).unwrap();
     relay.spawn_background(std::future::pending::<()>());
     serve(relay.router()).await
-}
-
-struct OneKey;
-
-impl Gatekeeper for OneKey {
-    fn authenticate(&self, api_key: &str, _client_ip: IpAddr) -> Result<Caller, AuthError> {
-        if api_key != KEY {
-            return Err(AuthError::InvalidKey);
-        }
-        Ok(Caller {
-            group_id: "bench".into(),
-            token_id: 1,
-            token_name: "bench".into(),
-            allowed_models: None,
-            sets: Arc::from(Vec::<String>::new()),
-        })
-    }
-}
-
-struct OneModel(Route);
-
-impl ChannelDirectory for OneModel {
-    fn route(&self, _caller: &Caller, model: &str) -> Option<Route> {
-        (model == MODEL).then(|| self.0.clone())
-    }
-    fn models(&self, _caller: &Caller) -> Vec<ModelEntry> {
-        vec![ModelEntry {
-            id: MODEL.into(),
-            owned_by: "bench".into(),
-            created: 0,
-        }]
-    }
-}
-
-/// Keeps what a real sink would: a running total per request.
-#[derive(Default)]
-struct CountingSink {
-    tokens: AtomicU64,
-}
-
-impl UsageSink for CountingSink {
-    fn record(&self, record: UsageRecord) {
-        self.tokens
-            .fetch_add(record.usage.total_tokens, Ordering::Relaxed);
-    }
 }

@@ -3,46 +3,16 @@
 //! `cargo run -p relay --example sdk_playground` prints the base URL; any key is accepted, every
 //! model routes to the scripted upstream, and usage records are printed as they arrive.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::Json;
 use axum::response::{IntoResponse, Response};
-use relay::backend::{
-    AuthError, Caller, Channel, ChannelDirectory, ChannelKind, ChannelTimeouts, Gatekeeper,
-    ModelEntry, ModelSettings, Route, UsageRecord, UsageSink,
-};
-use relay::{Relay, RelayConfig};
+use relay::backend::{UsageRecord, UsageSink};
+use relay::test_util::{FakeDirectory, FakeGatekeeper, caller, channel, route};
+use relay::{Relay, RelayConfig, RelayHost};
 use serde_json::{Value, json};
-
-struct AnyKey;
-
-impl Gatekeeper for AnyKey {
-    fn authenticate(&self, _api_key: &str, _client_ip: IpAddr) -> Result<Caller, AuthError> {
-        Ok(Caller {
-            group_id: "playground".into(),
-            token_id: 1,
-            token_name: "playground".into(),
-            allowed_models: None,
-            sets: Arc::from(Vec::<String>::new()),
-        })
-    }
-}
-
-struct OneChannel(Arc<Channel>);
-
-impl ChannelDirectory for OneChannel {
-    fn route(&self, _caller: &Caller, _model: &str) -> Option<Route> {
-        Some(Route {
-            channels: vec![Arc::clone(&self.0)],
-            settings: ModelSettings::default(),
-        })
-    }
-    fn models(&self, _caller: &Caller) -> Vec<ModelEntry> {
-        Vec::new()
-    }
-}
 
 struct PrintSink;
 
@@ -116,24 +86,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = Router::new().route("/v1/chat/completions", axum::routing::post(scripted_chat));
     tokio::spawn(async move { axum::serve(upstream, app).await });
 
-    let channel = Channel {
-        id: 1,
-        name: "scripted".into(),
-        kind: ChannelKind::OpenAi,
-        base_url: upstream_url,
-        key: "sk-scripted".into(),
-        model_mapping: Default::default(),
-        priority: 0,
-        config: Default::default(),
-        proxy_url: None,
-        timeouts: ChannelTimeouts::default(),
+    // Any key is accepted and every model routes to the scripted upstream.
+    let gatekeeper = FakeGatekeeper {
+        any_key: Some(caller(1, None)),
+        ..FakeGatekeeper::default()
     };
-    let relay = Relay::new(
-        RelayConfig::default(),
-        Arc::new(AnyKey),
-        Arc::new(OneChannel(Arc::new(channel))),
+    let directory = FakeDirectory {
+        any_model: Some(route(vec![channel(1, &upstream_url)])),
+        ..FakeDirectory::default()
+    };
+    let host = RelayHost::new(
+        Arc::new(gatekeeper),
+        Arc::new(directory),
         Arc::new(PrintSink),
-    )?;
+    );
+    let relay = Relay::new(RelayConfig::default(), host)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("relay at http://{}", listener.local_addr()?);
     axum::serve(

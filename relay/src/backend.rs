@@ -2,10 +2,12 @@
 //!
 //! `hub` implements these traits on top of its in-memory configuration snapshot; the relay's own
 //! tests implement them with small in-memory fakes. Every method here is called on the request
-//! path, so implementations must answer from memory and never wait on a database.
+//! path. The synchronous ones ([`Gatekeeper`], [`ChannelDirectory`], [`UsageSink`]) must answer
+//! from memory and never block; the asynchronous ones may wait on a shared store, and do in
+//! `hub`: the [`Governor`] counts limits in Redis when one is configured, and a shared
+//! [`ResponseIndex`] lives there too.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
@@ -15,135 +17,14 @@ use std::time::Duration;
 use axum::http::{HeaderName, HeaderValue};
 use bytes::Bytes;
 
-/// The authenticated caller of one request.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub group_id: String,
-    pub token_id: i64,
-    pub token_name: String,
-    /// Models the token may use; `None` means every model its group may reach.
-    pub allowed_models: Option<Arc<[String]>>,
-    /// Channel sets the group may reach; empty means the default set only.
-    pub sets: Arc<[String]>,
-}
-
-/// Why a presented key was refused. Each maps to one client-facing error.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AuthError {
-    #[error("no api key was presented")]
-    Missing,
-    #[error("invalid api key")]
-    InvalidKey,
-    #[error("the api key is disabled")]
-    TokenDisabled,
-    #[error("the api key has expired")]
-    TokenExpired,
-    #[error("the api key's group is disabled")]
-    GroupDisabled,
-    #[error("requests from this address are not allowed for this api key")]
-    AddressNotAllowed,
-}
+pub use crate::vocabulary::{
+    AuthError, Caller, Channel, ChannelKind, ChannelTimeouts, Refusal, RefusalKind, TokenUsage,
+};
 
 /// Resolves a presented API key into a [`Caller`].
 pub trait Gatekeeper: Send + Sync + 'static {
     /// `client_ip` is the address already decided by the trusted-proxy rule.
     fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<Caller, AuthError>;
-}
-
-/// The wire protocol family a channel speaks, and so which adaptor talks to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ChannelKind {
-    OpenAi,
-    Azure,
-    DeepSeek,
-    Moonshot,
-    Mistral,
-    Groq,
-    OpenRouter,
-    XAi,
-    SiliconFlow,
-    Zhipu,
-    Ali,
-    Ollama,
-    Custom,
-    Anthropic,
-    Gemini,
-}
-
-impl ChannelKind {
-    /// Every kind, in the order the control plane lists them.
-    pub const ALL: [ChannelKind; 15] = [
-        ChannelKind::OpenAi,
-        ChannelKind::Azure,
-        ChannelKind::DeepSeek,
-        ChannelKind::Moonshot,
-        ChannelKind::Mistral,
-        ChannelKind::Groq,
-        ChannelKind::OpenRouter,
-        ChannelKind::XAi,
-        ChannelKind::SiliconFlow,
-        ChannelKind::Zhipu,
-        ChannelKind::Ali,
-        ChannelKind::Ollama,
-        ChannelKind::Custom,
-        ChannelKind::Anthropic,
-        ChannelKind::Gemini,
-    ];
-
-    /// The name used in configuration files and the control plane.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChannelKind::OpenAi => "openai",
-            ChannelKind::Azure => "azure",
-            ChannelKind::DeepSeek => "deepseek",
-            ChannelKind::Moonshot => "moonshot",
-            ChannelKind::Mistral => "mistral",
-            ChannelKind::Groq => "groq",
-            ChannelKind::OpenRouter => "openrouter",
-            ChannelKind::XAi => "xai",
-            ChannelKind::SiliconFlow => "siliconflow",
-            ChannelKind::Zhipu => "zhipu",
-            ChannelKind::Ali => "ali",
-            ChannelKind::Ollama => "ollama",
-            ChannelKind::Custom => "custom",
-            ChannelKind::Anthropic => "anthropic",
-            ChannelKind::Gemini => "gemini",
-        }
-    }
-
-    /// Parses the configuration name; `None` for an unknown type.
-    pub fn parse(name: &str) -> Option<ChannelKind> {
-        ChannelKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == name)
-    }
-}
-
-/// Per-channel transport settings.
-#[derive(Debug, Clone, Default)]
-pub struct ChannelTimeouts {
-    pub connect: Option<Duration>,
-    pub first_byte: Option<Duration>,
-    pub stream_idle: Option<Duration>,
-}
-
-/// One upstream provider account, as the relay needs it.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    pub id: i64,
-    pub name: String,
-    pub kind: ChannelKind,
-    /// Empty means the kind's default base URL.
-    pub base_url: String,
-    /// The upstream credential. Never logged, never echoed in an error.
-    pub key: String,
-    /// Requested model name -> upstream model name.
-    pub model_mapping: HashMap<String, String>,
-    pub priority: i32,
-    /// Free-form per-kind settings (for example Azure's `api_version`).
-    pub config: HashMap<String, String>,
-    pub proxy_url: Option<String>,
-    pub timeouts: ChannelTimeouts,
 }
 
 /// Per-model settings that override the relay's defaults.
@@ -179,25 +60,9 @@ pub trait ChannelDirectory: Send + Sync + 'static {
     fn models(&self, caller: &Caller) -> Vec<ModelEntry>;
 }
 
-/// Tokens counted for one request, by kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TokenUsage {
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-    pub cached_input_tokens: u64,
-    pub cache_creation_tokens: u64,
-    pub reasoning_tokens: u64,
-    /// Image and audio tokens, counted inside `input_tokens` / `output_tokens` (OpenAI's
-    /// convention); listed apart because they have their own prices.
-    pub image_input_tokens: u64,
-    pub audio_input_tokens: u64,
-    pub image_output_tokens: u64,
-    pub audio_output_tokens: u64,
-    pub total_tokens: u64,
-}
-
-/// The one record every request ends in, failed or not.
-#[derive(Debug, Clone)]
+/// The one record every request ends in, failed or not. Build one with [`UsageRecord::new`]
+/// and set the fields that apply by name; the others stay empty (`Default`).
+#[derive(Debug, Clone, Default)]
 pub struct UsageRecord {
     pub request_id: String,
     pub group_id: Option<String>,
@@ -231,6 +96,19 @@ pub struct UsageRecord {
     pub web_search_calls: u32,
     /// Answered from the response cache: `usage` is already what the cache bills.
     pub cache_hit: bool,
+}
+
+impl UsageRecord {
+    /// The record of request `request_id` on `endpoint` (the route, for example
+    /// `/v1/chat/completions`) that ended with `status`; every other field empty.
+    pub fn new(request_id: impl Into<String>, endpoint: impl Into<String>, status: u16) -> Self {
+        UsageRecord {
+            request_id: request_id.into(),
+            endpoint: endpoint.into(),
+            status,
+            ..UsageRecord::default()
+        }
+    }
 }
 
 /// Receives usage records. Called once per request; must not block.
@@ -284,34 +162,6 @@ impl std::fmt::Debug for Grant {
     }
 }
 
-/// Which rule refused a request; each maps to one client-facing status and code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefusalKind {
-    /// Requests or tokens per minute (429).
-    RateLimited,
-    /// Too many requests in flight (429).
-    TooManyInFlight,
-    /// The token's lifetime or period quota cannot cover the request (403).
-    QuotaExhausted,
-    /// The group's balance cannot cover the request (402).
-    InsufficientBalance,
-    /// The client address is blocked (403).
-    AddressBlocked,
-    /// The limits could not be checked (their store is unreachable): refused rather than
-    /// let through unmetered (503).
-    Unavailable,
-}
-
-/// Why the [`Governor`] refused a request.
-#[derive(Debug, Clone)]
-pub struct Refusal {
-    pub kind: RefusalKind,
-    /// Names the limit that refused (for example "the token's daily quota"), never a secret.
-    pub message: String,
-    pub retry_after: Option<Duration>,
-    pub headers: Vec<(HeaderName, HeaderValue)>,
-}
-
 /// The future a [`Governor`] answers with.
 pub type AdmissionFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Admission, Refusal>> + Send + 'a>>;
@@ -354,8 +204,8 @@ pub struct ResponseOwner {
 /// Remembers which channel created each response relayed through `/v1/responses` without
 /// conversion, so that `GET`/`DELETE /v1/responses/{id}` and `input_items` go back to it. The
 /// relay keeps one in memory ([`crate::InMemoryResponseIndex`]) unless the host shares one
-/// between replicas ([`crate::Relay::share_response_index`]). Unlike the traits above it may
-/// wait on a shared store: it is called once per stored response and per lookup.
+/// between replicas ([`crate::RelayHost::response_index`]). Like the [`Governor`] it may wait
+/// on a shared store: it is called once per stored response and per lookup.
 #[async_trait::async_trait]
 pub trait ResponseIndex: Send + Sync + 'static {
     async fn remember(&self, response_id: &str, owner: ResponseOwner);

@@ -8,8 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::backend::{AuthError, Refusal, RefusalKind};
-use crate::convert::Wire;
+use crate::vocabulary::{AuthError, Refusal, RefusalKind, Wire};
 
 /// Whose fault a failure is: decides retries, channel health and what the client is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! The relay data plane: OpenAI-compatible endpoints plus Anthropic (`/v1/messages`) and Gemini (`/v1beta/models/{model}:generateContent`) faces that authenticate a caller, pick a channel of any protocol, convert through the chat pivot in [`convert`] where client and channel differ, relay (and stream) the request upstream with retries, and report usage. Knows nothing of SQL, Redis, protobuf or listeners: `hub` supplies callers, channels and the usage sink through the traits in [`backend`].
+//! The relay data plane: OpenAI-compatible endpoints plus Anthropic (`/v1/messages`) and Gemini (`/v1beta/models/{model}:generateContent`) faces that authenticate a caller, pick a channel of any protocol, convert through the chat pivot in [`convert`] where client and channel differ, relay (and stream) the request upstream with retries, and report usage. Knows nothing of SQL, Redis, protobuf or listeners: `hub` supplies callers, channels, the usage sink and the optional shared services as a [`RelayHost`] of the traits in [`backend`].
 
 pub mod adaptor;
 pub mod backend;
@@ -11,20 +11,25 @@ mod json;
 mod multipart;
 pub mod plugin;
 mod relay;
+mod request_id;
 mod request_metadata;
 mod responses_index;
 mod select;
 mod sse;
 mod stream;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod tokens;
 mod upstream;
 mod usage;
+mod vocabulary;
 
 pub use client_ip::client_ip;
 pub use config::{BanPolicy, RelayBuildError, RelayConfig, Timeouts};
 pub use error::{ErrorBody, Fault, RelayError, prefix_within};
 pub use health::{Availability, ChannelHealth, InMemoryHealth, Outcome, PairKey};
-pub use relay::Relay;
+pub use relay::{Relay, RelayHost};
+pub use request_id::assign_request_id;
 pub use responses_index::{InMemoryResponseIndex, ResponseIndexLimits};
 pub use sse::{SseEvent, SseParser};
 pub use tokens::{count_chat_messages, count_input, count_text};

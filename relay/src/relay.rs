@@ -12,7 +12,7 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bytes::{Bytes, BytesMut};
@@ -22,7 +22,7 @@ use serde::Deserialize;
 use crate::adaptor::{Endpoint, adaptor_for, upstream_endpoint, wants_stream_usage};
 use crate::backend::{
     Admission, AdmissionRequest, Caller, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
-    Governor, ModelSettings, Route, Unlimited, UsageSink,
+    Governor, ModelSettings, ResponseIndex, Route, Unlimited, UsageSink,
 };
 use crate::client_ip::client_ip;
 use crate::config::{RelayBuildError, RelayConfig, Timeouts};
@@ -31,11 +31,16 @@ use crate::error::{ErrorBody, RelayError};
 use crate::health::{ChannelHealth, InMemoryHealth, Outcome, PairKey};
 use crate::json::JsonObject;
 use crate::multipart::Multipart;
-use crate::plugin::{Answer, Before, End, Exchange, PluginRequest, PluginServices};
+use crate::plugin::{
+    Answer, Before, CacheStore, End, Exchange, MemoryCacheStore, PluginRequest, PluginServices,
+};
+use crate::request_id::{assign_request_id, request_id};
+use crate::responses_index::InMemoryResponseIndex;
 use crate::select::{Pick, pick};
 use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body};
 use crate::upstream::{ByteStream, Clients, classify, read_body, retry_after, send};
 use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
+use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 
 mod stored_responses;
 
@@ -46,12 +51,6 @@ use stored_responses::StoredAction;
 const MAX_BUFFERED_RESPONSE: usize = 64 * 1024 * 1024;
 /// Largest upstream error body read to pass on to the client.
 const MAX_ERROR_BODY: usize = 64 * 1024;
-/// Longest client-supplied request id kept.
-const MAX_REQUEST_ID: usize = 64;
-/// Longest model name, `user` or response id a client may send. These strings become log-row
-/// text, metric labels, index keys and error text, so they are refused past this bound at the
-/// entry rather than carried through (real ones are far shorter).
-pub const MAX_CLIENT_NAME_BYTES: usize = 256;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
 const ENDPOINTS: [Endpoint; 13] = [
@@ -89,80 +88,92 @@ struct Inner {
     /// endpoint that failed (which decides the probe request).
     banned: Mutex<HashMap<PairKey, (Arc<Channel>, Endpoint)>>,
     /// Which channel created each stored response; in-process unless the host shares one.
-    responses: std::sync::OnceLock<Arc<dyn crate::backend::ResponseIndex>>,
+    responses: Arc<dyn ResponseIndex>,
 }
 
-/// The request id chosen for a request, set by the request-id layer.
-#[derive(Debug, Clone)]
-struct RequestId(String);
+/// What the host supplies to a [`Relay`]: who is calling, which channels serve a model and
+/// where usage goes, plus the optional services a host may share between replicas. Start from
+/// [`RelayHost::new`] and set the optional fields by name.
+pub struct RelayHost {
+    pub gatekeeper: Arc<dyn Gatekeeper>,
+    pub directory: Arc<dyn ChannelDirectory>,
+    pub usage: Arc<dyn UsageSink>,
+    /// Keeps channel health (bans, success rates), for example shared between replicas; kept
+    /// in process ([`InMemoryHealth`] with the configuration's ban policy) when `None`.
+    pub health: Option<Arc<dyn ChannelHealth>>,
+    /// Admits each request against the host's limits, quotas and balance before it goes
+    /// upstream; every request is let through ([`Unlimited`]) when `None`.
+    pub governor: Option<Arc<dyn Governor>>,
+    /// Remembers which channel stored each response, for example shared between replicas; kept
+    /// in process ([`crate::InMemoryResponseIndex`]) when `None`.
+    pub response_index: Option<Arc<dyn ResponseIndex>>,
+    /// Holds the cache plugin's answers, for example shared between replicas; kept in process
+    /// (bounded by [`crate::plugin::DEFAULT_MEMORY_CACHE_BYTES`]) when `None`.
+    pub cache_store: Option<Arc<dyn CacheStore>>,
+}
 
-impl Relay {
-    /// A relay with in-process channel health.
+impl RelayHost {
+    /// The three services every host supplies; the optional ones kept in process.
     pub fn new(
-        config: RelayConfig,
         gatekeeper: Arc<dyn Gatekeeper>,
         directory: Arc<dyn ChannelDirectory>,
         usage: Arc<dyn UsageSink>,
-    ) -> Result<Relay, RelayBuildError> {
-        let health = Arc::new(InMemoryHealth::new(config.ban));
-        Relay::with_health(config, gatekeeper, directory, usage, health)
-    }
-
-    /// A relay whose channel health is kept by the host (for example shared between replicas).
-    pub fn with_health(
-        config: RelayConfig,
-        gatekeeper: Arc<dyn Gatekeeper>,
-        directory: Arc<dyn ChannelDirectory>,
-        usage: Arc<dyn UsageSink>,
-        health: Arc<dyn ChannelHealth>,
-    ) -> Result<Relay, RelayBuildError> {
-        Relay::governed(
-            config,
+    ) -> RelayHost {
+        RelayHost {
             gatekeeper,
             directory,
             usage,
-            health,
-            Arc::new(Unlimited),
-        )
+            health: None,
+            governor: None,
+            response_index: None,
+            cache_store: None,
+        }
     }
+}
 
-    /// A relay whose requests are admitted by the host's governor (limits, quotas, balance)
-    /// before they go upstream.
-    pub fn governed(
-        config: RelayConfig,
-        gatekeeper: Arc<dyn Gatekeeper>,
-        directory: Arc<dyn ChannelDirectory>,
-        usage: Arc<dyn UsageSink>,
-        health: Arc<dyn ChannelHealth>,
-        governor: Arc<dyn Governor>,
-    ) -> Result<Relay, RelayBuildError> {
+impl Relay {
+    /// A relay over the host's services; fails on an invalid configuration or when the
+    /// upstream HTTP client cannot be built.
+    pub fn new(config: RelayConfig, host: RelayHost) -> Result<Relay, RelayBuildError> {
         config.validate()?;
         let clients = Clients::new();
         // Build the default client now so a broken TLS setup fails at start, not per request.
         clients
             .get(None, config.timeouts.connect)
             .map_err(|_| RelayBuildError::InvalidConfig("cannot build the upstream http client"))?;
-        let inner = Inner {
-            config,
-            gatekeeper,
-            directory,
-            usage,
-            health,
-            governor,
-            plugins: PluginServices::default(),
-            clients,
-            banned: Mutex::new(HashMap::new()),
-            responses: std::sync::OnceLock::new(),
-        };
-        let inner = Arc::new(inner);
-        // Plugins (web search's query rewrite) may ask the relay itself for a completion.
-        let completer: std::sync::Weak<dyn crate::plugin::Completer> = Arc::downgrade(&inner) as _;
-        inner.plugins.set_completer(completer);
+        let health = host
+            .health
+            .unwrap_or_else(|| Arc::new(InMemoryHealth::new(config.ban)));
+        let governor = host.governor.unwrap_or_else(|| Arc::new(Unlimited));
+        let responses = host
+            .response_index
+            .unwrap_or_else(|| Arc::new(InMemoryResponseIndex::default()));
+        let cache = host.cache_store.unwrap_or_else(|| {
+            Arc::new(MemoryCacheStore::new(
+                crate::plugin::DEFAULT_MEMORY_CACHE_BYTES,
+            ))
+        });
+        // Plugins (web search's query rewrite) may ask the relay itself for a completion: they
+        // hold it weakly, since the relay owns them.
+        let inner = Arc::new_cyclic(|inner: &std::sync::Weak<Inner>| {
+            let completer: std::sync::Weak<dyn crate::plugin::Completer> = inner.clone();
+            Inner {
+                config,
+                gatekeeper: host.gatekeeper,
+                directory: host.directory,
+                usage: host.usage,
+                health,
+                governor,
+                plugins: PluginServices::new(cache, completer),
+                clients,
+                banned: Mutex::new(HashMap::new()),
+                responses,
+            }
+        });
         Ok(Relay { inner })
     }
 
-    /// What the relay's plugins keep between requests; the host may set a shared response
-    /// cache here before serving.
+    /// What the relay's plugins keep between requests.
     pub fn plugin_services(&self) -> &PluginServices {
         &self.inner.plugins
     }
@@ -277,7 +288,7 @@ impl Relay {
                     relay.inner.reject(request, RelayError::MethodNotAllowed)
                 },
             )
-            .layer(middleware::from_fn(request_id_layer))
+            .layer(middleware::from_fn(assign_request_id))
             .with_state(self.clone())
     }
 
@@ -307,35 +318,6 @@ impl Relay {
 
 /// Chooses the request id (a client's own if it is a short plain token) and puts it on the
 /// response, whatever the response is.
-async fn request_id_layer(mut request: Request, next: Next) -> Response {
-    let supplied = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|value| value.to_str().ok())
-        .filter(|id| is_sane_request_id(id))
-        .map(str::to_owned);
-    let id = supplied.unwrap_or_else(|| uuid::Uuid::now_v7().simple().to_string());
-    request.extensions_mut().insert(RequestId(id.clone()));
-    // Anthropic's SDKs read the id from `request-id`.
-    let anthropic = request.uri().path().starts_with("/v1/messages");
-    let mut response = next.run(request).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        if anthropic {
-            response.headers_mut().insert("request-id", value.clone());
-        }
-        response.headers_mut().insert("x-request-id", value);
-    }
-    response
-}
-
-fn is_sane_request_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_REQUEST_ID
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
 /// What a Gemini URL says that other protocols put in the body.
 #[derive(Debug, Clone, Default)]
 struct UrlFacts {
@@ -1212,13 +1194,6 @@ impl crate::plugin::Completer for Inner {
             .unwrap_or_default()
             .to_owned())
     }
-}
-
-fn request_id(parts: &Parts) -> String {
-    parts.extensions.get::<RequestId>().map_or_else(
-        || uuid::Uuid::now_v7().simple().to_string(),
-        |id| id.0.clone(),
-    )
 }
 
 /// The presented key: `Authorization: Bearer <key>` or `x-api-key: <key>`.

@@ -134,7 +134,7 @@ pub fn response_id(body: &[u8]) -> Option<String> {
     };
     // An id no client may send back (see `MAX_CLIENT_NAME_BYTES`) is not worth an index entry:
     // an upstream cannot make the index (or the shared Redis) hold megabytes per key.
-    id.filter(|id| id.len() <= crate::relay::MAX_CLIENT_NAME_BYTES)
+    id.filter(|id| id.len() <= crate::vocabulary::MAX_CLIENT_NAME_BYTES)
 }
 
 /// Passes a Responses event stream through unchanged and calls `on_id` with the response id

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::backend::Channel;
 use crate::health::{Availability, ChannelHealth};
+use crate::vocabulary::Channel;
 
 /// The result of picking.
 #[derive(Debug)]

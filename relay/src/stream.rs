@@ -11,14 +11,14 @@ use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use serde_json::Value;
 
-use crate::backend::TokenUsage;
-use crate::convert::{EventConverter, ResponseMeta, StreamEvent, Wire, stream_converter};
+use crate::convert::{EventConverter, ResponseMeta, StreamEvent, stream_converter};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::plugin::{End, Exchange};
 use crate::sse::{SseEvent, SseParser};
 use crate::upstream::{ByteStream, classify};
 use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
+use crate::vocabulary::{TokenUsage, Wire};
 
 /// Completion data kept for local counting; beyond this the estimate undercounts.
 const MAX_COLLECTED_TEXT: usize = 4 * 1024 * 1024;

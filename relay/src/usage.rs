@@ -7,11 +7,8 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
-use crate::backend::{TokenUsage, UsageRecord, UsageSink};
-
-/// Status recorded for a request whose client went away before it was answered (nginx's
-/// convention; no HTTP response carries it).
-pub const CLIENT_CLOSED: u16 = 499;
+use crate::backend::{UsageRecord, UsageSink};
+use crate::vocabulary::{CLIENT_CLOSED, Endpoint, TokenUsage};
 
 /// Builds and sends the request's usage record.
 pub struct UsageLog {
@@ -32,33 +29,10 @@ impl UsageLog {
         endpoint: &str,
         started: Instant,
     ) -> UsageLog {
+        // Until something else is known, the request ends because the client went away.
         let record = UsageRecord {
-            request_id,
-            group_id: None,
-            token_id: None,
-            token_name: None,
-            channel_id: None,
-            endpoint: endpoint.to_owned(),
-            requested_model: None,
-            upstream_model: None,
-            // Until something else is known, the request ends because the client went away.
-            status: CLIENT_CLOSED,
             error: Some("client closed the request".to_owned()),
-            usage: TokenUsage::default(),
-            usage_estimated: false,
-            retries: 0,
-            first_byte: None,
-            total: Default::default(),
-            client_ip: None,
-            user: None,
-            metadata: None,
-            upstream_request_id: None,
-            stream: false,
-            request_body: None,
-            response_body: None,
-            grant: None,
-            web_search_calls: 0,
-            cache_hit: false,
+            ..UsageRecord::new(request_id, endpoint, CLIENT_CLOSED)
         };
         UsageLog {
             record: Some(record),
@@ -148,33 +122,7 @@ impl Drop for UsageLog {
 }
 
 fn empty_record() -> UsageRecord {
-    UsageRecord {
-        request_id: String::new(),
-        group_id: None,
-        token_id: None,
-        token_name: None,
-        channel_id: None,
-        endpoint: String::new(),
-        requested_model: None,
-        upstream_model: None,
-        status: 0,
-        error: None,
-        usage: TokenUsage::default(),
-        usage_estimated: false,
-        retries: 0,
-        first_byte: None,
-        total: Default::default(),
-        client_ip: None,
-        user: None,
-        metadata: None,
-        upstream_request_id: None,
-        stream: false,
-        request_body: None,
-        response_body: None,
-        grant: None,
-        web_search_calls: 0,
-        cache_hit: false,
-    }
+    UsageRecord::default()
 }
 
 /// An OpenAI `usage` object, chat/completions/embeddings style or images/responses style.
@@ -238,7 +186,7 @@ impl OpenAiUsage {
 /// What local counting needs to know about the request, kept until the response ends.
 #[derive(Debug, Clone)]
 pub struct Estimator {
-    pub endpoint: crate::adaptor::Endpoint,
+    pub endpoint: Endpoint,
     /// The model whose encoding is used: the upstream's name for it.
     pub model: String,
     /// The JSON request body as the client sent it; empty for multipart requests.
@@ -248,7 +196,6 @@ pub struct Estimator {
 impl Estimator {
     /// Tokens for the request plus a completion text, counted locally.
     pub fn estimate(&self, completion: &str) -> TokenUsage {
-        use crate::adaptor::Endpoint;
         use crate::tokens::{count_chat_messages, count_input, count_text};
         let request =
             serde_json::from_slice::<serde_json::Value>(&self.request).unwrap_or_default();

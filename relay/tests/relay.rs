@@ -59,6 +59,9 @@ async fn chat_passes_unknown_fields_through_untouched() {
         .to_str()
         .unwrap()
         .to_owned();
+    // Without a client id the relay picks a time-ordered one.
+    let uuid = uuid::Uuid::parse_str(&request_id).unwrap();
+    assert_eq!(uuid.get_version(), Some(uuid::Version::SortRand));
     let answer: Value = response.json().await.unwrap();
 
     let seen = mock.last();

@@ -6,9 +6,9 @@ use bytes::Bytes;
 use serde_json::json;
 
 use super::{Adaptor, Endpoint, Protocol, UpstreamRequest, base_or, key_header, unsupported};
-use crate::backend::Channel;
 use crate::error::RelayError;
 use crate::json::JsonObject;
+use crate::vocabulary::Channel;
 
 const DEFAULT_BASE: &str = "https://api.anthropic.com";
 /// The API version every Messages feature we convert exists in; betas ride on top of it.

@@ -7,9 +7,9 @@ use bytes::Bytes;
 use serde_json::json;
 
 use super::{Adaptor, Endpoint, Protocol, UpstreamRequest, base_or, key_header, unsupported};
-use crate::backend::Channel;
 use crate::error::RelayError;
 use crate::json::JsonObject;
+use crate::vocabulary::Channel;
 
 const DEFAULT_BASE: &str = "https://generativelanguage.googleapis.com";
 

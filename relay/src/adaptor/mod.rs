@@ -10,11 +10,11 @@ mod openai;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use bytes::Bytes;
 
-use crate::backend::{Channel, ChannelKind};
-use crate::convert::Wire;
 use crate::error::RelayError;
 use crate::json::JsonObject;
+use crate::vocabulary::{Channel, ChannelKind};
 
+pub use crate::vocabulary::Endpoint;
 pub use openai::{default_base_url, versioned_base};
 
 /// The request that reads (`GET`), deletes (`DELETE`) or lists the input items of a response
@@ -30,137 +30,6 @@ pub fn stored_response_request(
         return Err(unsupported(channel, Endpoint::Responses));
     }
     openai::stored_response_request(channel, method, response_id, input_items, query)
-}
-
-/// The endpoints the relay serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Endpoint {
-    ChatCompletions,
-    Completions,
-    Embeddings,
-    ImagesGenerations,
-    ImagesEdits,
-    AudioSpeech,
-    AudioTranscriptions,
-    AudioTranslations,
-    Moderations,
-    Rerank,
-    /// Anthropic Messages (`/v1/messages`).
-    Messages,
-    /// Anthropic `/v1/messages/count_tokens`, answered locally.
-    MessagesCountTokens,
-    /// Gemini `:generateContent` and `:streamGenerateContent` (the model is in the URL).
-    GenerateContent,
-    /// Gemini `:countTokens`, answered locally.
-    GeminiCountTokens,
-    /// OpenAI Responses (`/v1/responses`).
-    Responses,
-}
-
-impl Endpoint {
-    /// Whether the endpoint answers with generated text bounded by an output-token limit.
-    pub fn generates_text(self) -> bool {
-        match self {
-            Endpoint::ChatCompletions
-            | Endpoint::Completions
-            | Endpoint::Messages
-            | Endpoint::GenerateContent
-            | Endpoint::Responses => true,
-            Endpoint::Embeddings
-            | Endpoint::ImagesGenerations
-            | Endpoint::ImagesEdits
-            | Endpoint::AudioSpeech
-            | Endpoint::AudioTranscriptions
-            | Endpoint::AudioTranslations
-            | Endpoint::Moderations
-            | Endpoint::Rerank
-            | Endpoint::MessagesCountTokens
-            | Endpoint::GeminiCountTokens => false,
-        }
-    }
-
-    /// The path below the API version, as the OpenAI API spells it.
-    pub fn path(self) -> &'static str {
-        match self {
-            Endpoint::ChatCompletions => "chat/completions",
-            Endpoint::Completions => "completions",
-            Endpoint::Embeddings => "embeddings",
-            Endpoint::ImagesGenerations => "images/generations",
-            Endpoint::ImagesEdits => "images/edits",
-            Endpoint::AudioSpeech => "audio/speech",
-            Endpoint::AudioTranscriptions => "audio/transcriptions",
-            Endpoint::AudioTranslations => "audio/translations",
-            Endpoint::Moderations => "moderations",
-            Endpoint::Rerank => "rerank",
-            Endpoint::Messages => "messages",
-            Endpoint::MessagesCountTokens => "messages/count_tokens",
-            Endpoint::GenerateContent => "generateContent",
-            Endpoint::GeminiCountTokens => "countTokens",
-            Endpoint::Responses => "responses",
-        }
-    }
-
-    /// The relay's own route, also the `endpoint` of usage records.
-    pub fn route(self) -> &'static str {
-        match self {
-            Endpoint::ChatCompletions => "/v1/chat/completions",
-            Endpoint::Completions => "/v1/completions",
-            Endpoint::Embeddings => "/v1/embeddings",
-            Endpoint::ImagesGenerations => "/v1/images/generations",
-            Endpoint::ImagesEdits => "/v1/images/edits",
-            Endpoint::AudioSpeech => "/v1/audio/speech",
-            Endpoint::AudioTranscriptions => "/v1/audio/transcriptions",
-            Endpoint::AudioTranslations => "/v1/audio/translations",
-            Endpoint::Moderations => "/v1/moderations",
-            Endpoint::Rerank => "/v1/rerank",
-            Endpoint::Messages => "/v1/messages",
-            Endpoint::MessagesCountTokens => "/v1/messages/count_tokens",
-            Endpoint::GenerateContent => "/v1beta/models/{model}:generateContent",
-            Endpoint::GeminiCountTokens => "/v1beta/models/{model}:countTokens",
-            Endpoint::Responses => "/v1/responses",
-        }
-    }
-
-    pub fn is_multipart(self) -> bool {
-        matches!(
-            self,
-            Endpoint::ImagesEdits | Endpoint::AudioTranscriptions | Endpoint::AudioTranslations
-        )
-    }
-
-    /// Whether the endpoint can answer with an event stream.
-    pub fn can_stream(self) -> bool {
-        matches!(self, Endpoint::ChatCompletions | Endpoint::Completions) || self.wire().is_some()
-    }
-
-    /// The generation protocol of the endpoint; `None` for the OpenAI-only endpoints, which
-    /// are relayed as they are.
-    pub fn wire(self) -> Option<Wire> {
-        match self {
-            Endpoint::ChatCompletions => Some(Wire::Chat),
-            Endpoint::Messages => Some(Wire::Messages),
-            Endpoint::GenerateContent => Some(Wire::Gemini),
-            Endpoint::Responses => Some(Wire::Responses),
-            _ => None,
-        }
-    }
-
-    /// The protocol whose error shape the client expects.
-    pub fn face(self) -> Wire {
-        match self {
-            Endpoint::Messages | Endpoint::MessagesCountTokens => Wire::Messages,
-            Endpoint::GenerateContent | Endpoint::GeminiCountTokens => Wire::Gemini,
-            _ => Wire::Chat,
-        }
-    }
-
-    /// Answered by the relay itself, without a channel.
-    pub fn is_local(self) -> bool {
-        matches!(
-            self,
-            Endpoint::MessagesCountTokens | Endpoint::GeminiCountTokens
-        )
-    }
 }
 
 /// A wire protocol, on the client side or the channel side.

@@ -6,9 +6,9 @@ use bytes::Bytes;
 use serde_json::json;
 
 use super::{Adaptor, Endpoint, Protocol, UpstreamRequest};
-use crate::backend::{Channel, ChannelKind};
 use crate::error::RelayError;
 use crate::json::JsonObject;
+use crate::vocabulary::{Channel, ChannelKind};
 
 /// Azure's generally available API version at the time of writing; `api_version` in the
 /// channel's config overrides it.

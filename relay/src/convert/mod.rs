@@ -86,6 +86,7 @@ use serde_json::{Map, Value};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::sse::SseEvent;
+pub use crate::vocabulary::Wire;
 
 pub use anthropic::{
     ChatToMessagesStream, MessagesToChatStream, chat_request_to_messages,
@@ -101,19 +102,6 @@ pub use responses::{
     chat_response_to_responses, responses_request_to_chat, responses_response_to_chat,
 };
 pub use usage::Usage;
-
-/// A wire protocol a client or a channel speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Wire {
-    /// OpenAI `/v1/chat/completions`.
-    Chat,
-    /// Anthropic `/v1/messages`.
-    Messages,
-    /// Gemini `:generateContent` / `:streamGenerateContent?alt=sse`.
-    Gemini,
-    /// OpenAI `/v1/responses`.
-    Responses,
-}
 
 /// Why a body cannot be converted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -22,8 +22,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{Answer, End, Exchange, Plugin, PluginRequest, PluginServices, ResponseHook, config};
-use crate::backend::TokenUsage;
 use crate::error::RelayError;
+use crate::vocabulary::TokenUsage;
 
 const HEADER: HeaderName = HeaderName::from_static("x-aiproxy-cache");
 

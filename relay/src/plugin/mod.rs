@@ -21,8 +21,9 @@
 //!   [`Exchange::on_bytes`] with every byte sent to the client, and [`Exchange::end`] once.
 //!   Chunk and body hooks see the chat form: they apply to chat-completions clients.
 //! - **Services.** What outlives a request (the cache store, the channel-affinity table, the
-//!   HTTP client for search engines) lives in [`PluginServices`], one per relay; the host
-//!   supplies the cache store (in memory by default, Redis in `hub`).
+//!   HTTP client for search engines) lives in [`PluginServices`], one per relay; the host may
+//!   supply the cache store ([`crate::RelayHost::cache_store`]: in memory by default, Redis in
+//!   `hub`).
 
 mod cache;
 mod follow;
@@ -38,10 +39,9 @@ use axum::http::{HeaderName, HeaderValue};
 use bytes::Bytes;
 use serde_json::Value;
 
-use crate::adaptor::Endpoint;
-use crate::backend::{Caller, ChannelTimeouts, TokenUsage};
 use crate::error::RelayError;
 use crate::json::JsonObject;
+use crate::vocabulary::{Caller, ChannelTimeouts, Endpoint, TokenUsage};
 
 pub use cache::{CacheStore, CachedResponse, MemoryCacheStore, StoredUsage, cache_key};
 pub use follow::FollowTable;
@@ -324,10 +324,10 @@ impl Exchange {
     /// The channel cache-follow asked for, when it serves this model and is healthy enough.
     pub(crate) fn preferred(
         &self,
-        candidates: &[Arc<crate::backend::Channel>],
+        candidates: &[Arc<crate::vocabulary::Channel>],
         model: &str,
         health: &dyn crate::health::ChannelHealth,
-    ) -> Option<Arc<crate::backend::Channel>> {
+    ) -> Option<Arc<crate::vocabulary::Channel>> {
         let id = self.preferred_channel?;
         let channel = candidates.iter().find(|channel| channel.id == id)?;
         match health.availability(id, model) {
@@ -411,7 +411,7 @@ impl Drop for Exchange {
         // A response that was never finished (the client went away, the attempt failed).
         let usage = TokenUsage::default();
         self.end(&End {
-            status: crate::usage::CLIENT_CLOSED,
+            status: crate::vocabulary::CLIENT_CLOSED,
             usage: &usage,
             channel_id: None,
         });
@@ -470,15 +470,15 @@ pub trait Completer: Send + Sync {
     ) -> Result<String, String>;
 }
 
-/// What plugins keep between requests. One per relay.
+/// What plugins keep between requests. One per relay, built with it.
 pub struct PluginServices {
-    /// The in-memory response cache, used unless the host set a shared one.
-    memory_cache: Arc<dyn CacheStore>,
-    shared_cache: std::sync::OnceLock<Arc<dyn CacheStore>>,
+    /// The response cache: in memory unless the host shares one (Redis in `hub`).
+    cache: Arc<dyn CacheStore>,
     pub follow: FollowTable,
     /// For search engines and direct rewrite calls.
     pub http: reqwest::Client,
-    completer: std::sync::OnceLock<std::sync::Weak<dyn Completer>>,
+    /// Who answers in-relay completions; held weakly, since the relay owns these services.
+    completer: std::sync::Weak<dyn Completer>,
 }
 
 impl std::fmt::Debug for PluginServices {
@@ -492,51 +492,37 @@ impl std::fmt::Debug for PluginServices {
 /// Default bound of the in-memory response cache.
 pub const DEFAULT_MEMORY_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
-impl Default for PluginServices {
-    fn default() -> Self {
-        PluginServices::new(Arc::new(MemoryCacheStore::new(DEFAULT_MEMORY_CACHE_BYTES)))
-    }
-}
-
 impl PluginServices {
-    pub fn new(cache: Arc<dyn CacheStore>) -> PluginServices {
+    pub fn new(cache: Arc<dyn CacheStore>, completer: std::sync::Weak<dyn Completer>) -> Self {
         PluginServices {
-            memory_cache: cache,
-            shared_cache: std::sync::OnceLock::new(),
+            cache,
             follow: FollowTable::new(follow::DEFAULT_CAPACITY),
-            // Engines and the rewrite model are third parties holding our keys: a redirect
-            // would carry a key header to wherever it points, and an ambient proxy from the
-            // environment would see every key and query.
-            http: reqwest::Client::builder()
-                .no_proxy()
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(std::time::Duration::from_secs(10))
-                .timeout(std::time::Duration::from_secs(30))
-                .build()
-                .unwrap_or_default(),
-            completer: std::sync::OnceLock::new(),
+            http: third_party_client(),
+            completer,
         }
-    }
-
-    /// Replaces the in-memory response cache with a shared one (Redis in `hub`). Set once, at
-    /// start, before requests arrive; a second call is ignored.
-    pub fn set_cache_store(&self, store: Arc<dyn CacheStore>) {
-        let _ = self.shared_cache.set(store);
     }
 
     /// The response cache in use.
     pub fn cache(&self) -> &Arc<dyn CacheStore> {
-        self.shared_cache.get().unwrap_or(&self.memory_cache)
-    }
-
-    /// Sets who answers in-relay completions; held weakly (the relay owns these services).
-    pub fn set_completer(&self, completer: std::sync::Weak<dyn Completer>) {
-        let _ = self.completer.set(completer);
+        &self.cache
     }
 
     pub(crate) fn completer(&self) -> Option<Arc<dyn Completer>> {
-        self.completer.get().and_then(std::sync::Weak::upgrade)
+        self.completer.upgrade()
     }
+}
+
+/// The HTTP client for search engines and direct rewrite calls. Engines and the rewrite model
+/// are third parties holding our keys: a redirect would carry a key header to wherever it
+/// points, and an ambient proxy from the environment would see every key and query.
+pub(crate) fn third_party_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap_or_default()
 }
 
 /// Reads a plugin's configuration into its typed form, naming the bad field. `enable` is the

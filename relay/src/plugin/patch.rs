@@ -18,9 +18,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{Answer, Exchange, Plugin, PluginRequest, PluginServices, config};
-use crate::adaptor::Endpoint;
 use crate::error::RelayError;
 use crate::json::JsonObject;
+use crate::vocabulary::Endpoint;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -8,11 +8,11 @@ use futures::StreamExt;
 use serde_json::{Map, Value, json};
 
 use super::{Answer, Exchange, Plugin, PluginRequest, PluginServices, config};
-use crate::adaptor::Endpoint;
-use crate::convert::{ResponseMeta, StreamEvent, Wire, stream_converter};
+use crate::convert::{ResponseMeta, StreamEvent, stream_converter};
 use crate::error::RelayError;
 use crate::sse::{SseEvent, SseParser};
 use crate::upstream::{ByteStream, classify};
+use crate::vocabulary::{Endpoint, Wire};
 
 /// Largest stream reassembled; chat answers are far below it.
 const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;

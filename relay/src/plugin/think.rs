@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::{Answer, Exchange, Plugin, PluginRequest, PluginServices, ResponseHook, config};
-use crate::adaptor::Endpoint;
 use crate::error::RelayError;
+use crate::vocabulary::Endpoint;
 
 const OPEN: &str = "<think>";
 const CLOSE: &str = "</think>";

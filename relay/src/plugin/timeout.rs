@@ -11,8 +11,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Answer, Exchange, Plugin, PluginRequest, PluginServices, config};
-use crate::backend::ChannelTimeouts;
 use crate::error::RelayError;
+use crate::vocabulary::ChannelTimeouts;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -13,16 +13,16 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures::StreamExt;
 
-use super::{
-    Inner, MAX_BUFFERED_RESPONSE, MAX_CLIENT_NAME_BYTES, ParsedRequest, Payload, Relay, request_id,
-};
+use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload};
 use crate::adaptor::{Endpoint, stored_response_request};
-use crate::backend::{Caller, ResponseIndex, ResponseOwner, Route};
+use crate::backend::{Caller, ResponseOwner, Route};
 use crate::convert::Wire;
 use crate::error::{ErrorBody, RelayError};
-use crate::responses_index::{InMemoryResponseIndex, response_id, watch_stream_for_id};
+use crate::request_id::request_id;
+use crate::responses_index::{response_id, watch_stream_for_id};
 use crate::upstream::{ByteStream, read_body, send};
 use crate::usage::UsageLog;
+use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 
 /// What a client asks of a stored response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,15 +38,6 @@ impl StoredAction {
             StoredAction::Get | StoredAction::Delete => "/v1/responses/{id}",
             StoredAction::InputItems => "/v1/responses/{id}/input_items",
         }
-    }
-}
-
-impl Relay {
-    /// Replaces the in-process response index with the host's (for example one shared by
-    /// replicas). Returns false when the relay has already used its index: call it before
-    /// serving.
-    pub fn share_response_index(&self, index: Arc<dyn ResponseIndex>) -> bool {
-        self.inner.responses.set(index).is_ok()
     }
 }
 
@@ -84,11 +75,6 @@ fn previous_not_found(response_id: &str) -> RelayError {
 }
 
 impl Inner {
-    fn response_index(&self) -> &Arc<dyn ResponseIndex> {
-        self.responses
-            .get_or_init(|| Arc::new(InMemoryResponseIndex::default()))
-    }
-
     /// Whether a relayed answer is a response the channel stores: a Responses client on a
     /// channel that speaks Responses itself, without `store: false`.
     pub(super) fn stores_response(
@@ -124,7 +110,7 @@ impl Inner {
         if let Some(id) = response_id(body)
             && let Some(owner) = self.owner(log, channel_id, model)
         {
-            self.response_index().remember(&id, owner).await;
+            self.responses.remember(&id, owner).await;
         }
     }
 
@@ -141,7 +127,7 @@ impl Inner {
         let Some(owner) = self.owner(log, channel_id, model) else {
             return (first, rest);
         };
-        let index = Arc::clone(self.response_index());
+        let index = Arc::clone(&self.responses);
         watch_stream_for_id(first, rest, move |id| {
             // The id is already on its way to the client; the record must not hold the
             // stream back, even when the index is remote.
@@ -175,7 +161,7 @@ impl Inner {
         if previous.len() > MAX_CLIENT_NAME_BYTES {
             return Err(previous_not_found(&previous));
         }
-        let Some(owner) = self.response_index().owner(&previous).await else {
+        let Some(owner) = self.responses.owner(&previous).await else {
             return Ok(route);
         };
         if owner.group_id != caller.group_id {
@@ -233,7 +219,7 @@ impl Inner {
         }
         // Another group's response is reported missing, not forbidden: ids reveal nothing.
         let owner = self
-            .response_index()
+            .responses
             .owner(response_id)
             .await
             .filter(|owner| owner.group_id == caller.group_id)
@@ -274,7 +260,7 @@ impl Inner {
         let mut body: ByteStream = response.bytes_stream().boxed();
         let bytes = read_body(&mut body, timeouts.stream_idle, MAX_BUFFERED_RESPONSE).await?;
         if action == StoredAction::Delete {
-            self.response_index().forget(response_id).await;
+            self.responses.forget(response_id).await;
         }
         log.set_outcome(status.as_u16(), None);
         log.first_byte_now();

@@ -1,12 +1,11 @@
-//! Test harness: in-memory fakes of the backend traits, a configurable mock OpenAI upstream
-//! speaking the real wire format, and a relay served on a loopback socket.
+//! Test harness: the in-memory fakes of `relay::test_util`, a configurable mock OpenAI upstream speaking the real wire format, and a relay on a loopback socket.
 #![allow(
     dead_code,
     reason = "each test binary uses a different part of the harness"
 )]
 
-use std::collections::{HashMap, VecDeque};
-use std::net::{IpAddr, SocketAddr};
+use std::collections::VecDeque;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,137 +16,15 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
-use ipnet::IpNet;
-use relay::backend::{
-    AuthError, Caller, Channel, ChannelDirectory, ChannelKind, ChannelTimeouts, Gatekeeper,
-    ModelEntry, ModelSettings, Route, UsageRecord, UsageSink,
-};
-use relay::{BanPolicy, Relay, RelayConfig, Timeouts};
+use relay::backend::Route;
+use relay::{BanPolicy, Relay, RelayConfig, RelayHost, Timeouts};
 use tokio::sync::Notify;
 
 // ---------------------------------------------------------------- fakes
 
-pub struct Token {
-    pub caller: Caller,
-    pub subnets: Vec<IpNet>,
-}
-
-#[derive(Default)]
-pub struct FakeGatekeeper {
-    pub tokens: HashMap<String, Token>,
-}
-
-impl Gatekeeper for FakeGatekeeper {
-    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<Caller, AuthError> {
-        let token = self.tokens.get(api_key).ok_or(AuthError::InvalidKey)?;
-        if !token.subnets.is_empty() && !token.subnets.iter().any(|net| net.contains(&client_ip)) {
-            return Err(AuthError::AddressNotAllowed);
-        }
-        Ok(token.caller.clone())
-    }
-}
-
-pub fn caller(token_id: i64, allowed_models: Option<&[&str]>) -> Caller {
-    Caller {
-        group_id: "group-a".into(),
-        token_id,
-        token_name: format!("token-{token_id}"),
-        allowed_models: allowed_models.map(|models| models.iter().map(|m| m.to_string()).collect()),
-        sets: Arc::from(Vec::<String>::new()),
-    }
-}
-
-#[derive(Default)]
-pub struct FakeDirectory {
-    pub routes: Mutex<HashMap<String, Route>>,
-}
-
-impl ChannelDirectory for FakeDirectory {
-    fn route(&self, _caller: &Caller, model: &str) -> Option<Route> {
-        self.routes.lock().unwrap().get(model).cloned()
-    }
-    fn models(&self, _caller: &Caller) -> Vec<ModelEntry> {
-        let mut names = self
-            .routes
-            .lock()
-            .unwrap()
-            .keys()
-            .cloned()
-            .collect::<Vec<_>>();
-        names.sort();
-        names
-            .into_iter()
-            .map(|id| ModelEntry {
-                id,
-                owned_by: "aiproxy".into(),
-                created: 1_700_000_000,
-            })
-            .collect()
-    }
-}
-
-#[derive(Default)]
-pub struct FakeSink {
-    pub records: Mutex<Vec<UsageRecord>>,
-    pub notify: Notify,
-}
-
-impl UsageSink for FakeSink {
-    fn record(&self, record: UsageRecord) {
-        self.records.lock().unwrap().push(record);
-        self.notify.notify_waiters();
-    }
-}
-
-impl FakeSink {
-    /// Waits until `count` records arrived (they may trail the response for streams).
-    pub async fn wait_for(&self, count: usize) -> Vec<UsageRecord> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        loop {
-            let notified = self.notify.notified();
-            {
-                let records = self.records.lock().unwrap();
-                if records.len() >= count {
-                    return records.clone();
-                }
-            }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                let records = self.records.lock().unwrap();
-                panic!(
-                    "expected {count} usage records, got {}: {:?}",
-                    records.len(),
-                    *records
-                );
-            }
-        }
-    }
-
-    pub fn snapshot(&self) -> Vec<UsageRecord> {
-        self.records.lock().unwrap().clone()
-    }
-}
-
-pub fn channel(id: i64, base_url: &str) -> Channel {
-    Channel {
-        id,
-        name: format!("channel-{id}"),
-        kind: ChannelKind::OpenAi,
-        base_url: base_url.to_owned(),
-        key: format!("sk-upstream-secret-{id}"),
-        model_mapping: HashMap::new(),
-        priority: 0,
-        config: HashMap::new(),
-        proxy_url: None,
-        timeouts: ChannelTimeouts::default(),
-    }
-}
-
-pub fn route(channels: Vec<Channel>) -> Route {
-    Route {
-        channels: channels.into_iter().map(Arc::new).collect(),
-        settings: ModelSettings::default(),
-    }
-}
+pub use relay::test_util::{
+    FakeDirectory, FakeGatekeeper, FakeSink, Token, caller, channel, route,
+};
 
 // ---------------------------------------------------------------- mock upstream
 
@@ -507,7 +384,17 @@ impl Harness {
     pub async fn with(
         config: RelayConfig,
         routes: Vec<(&str, Route)>,
+        gatekeeper: FakeGatekeeper,
+    ) -> Harness {
+        Harness::with_host(config, routes, gatekeeper, |host| host).await
+    }
+
+    /// As [`Harness::with`], with the optional host services `customize` sets.
+    pub async fn with_host(
+        config: RelayConfig,
+        routes: Vec<(&str, Route)>,
         mut gatekeeper: FakeGatekeeper,
+        customize: impl FnOnce(RelayHost) -> RelayHost,
     ) -> Harness {
         gatekeeper
             .tokens
@@ -525,13 +412,8 @@ impl Harness {
                 .insert(model.to_owned(), route);
         }
         let sink = Arc::new(FakeSink::default());
-        let relay = Relay::new(
-            config,
-            Arc::new(gatekeeper),
-            directory.clone(),
-            sink.clone(),
-        )
-        .unwrap();
+        let host = RelayHost::new(Arc::new(gatekeeper), directory.clone(), sink.clone());
+        let relay = Relay::new(config, customize(host)).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();

@@ -274,7 +274,6 @@ mod tests {
     use tokio::net::TcpListener;
 
     use super::*;
-    use crate::plugin::PluginServices;
 
     /// A one-connection HTTP server: answers `head` (status line and headers), then `body_bytes`
     /// of body in 64 KiB writes until done or the client goes away. Yields the request head it
@@ -332,7 +331,7 @@ mod tests {
             0,
         )
         .await;
-        let http = PluginServices::default().http;
+        let http = crate::plugin::third_party_client();
         let error = bing(redirecting).search(&http, "q", 5).await.unwrap_err();
         assert!(error.contains("302"), "{error}");
         target_task.abort();
@@ -348,7 +347,7 @@ mod tests {
     #[tokio::test]
     async fn engine_answers_are_read_up_to_a_bound() {
         let huge = 64 * 1024 * 1024;
-        let http = PluginServices::default().http;
+        let http = crate::plugin::third_party_client();
         for head in [
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
                 .to_owned(),

@@ -25,9 +25,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{Answer, Exchange, Plugin, PluginRequest, PluginServices, config};
-use crate::adaptor::Endpoint;
 use crate::error::RelayError;
 use crate::json::JsonObject;
+use crate::vocabulary::Endpoint;
 
 pub use engines::{Engine, SearchResult};
 

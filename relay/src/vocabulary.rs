@@ -1,0 +1,335 @@
+//! The plain data every relay module speaks (endpoints, wire protocols, channels, callers, token counts, refusals); depends on nothing else in the crate.
+//!
+//! These types used to live beside the code that first needed them (`adaptor`, `convert`,
+//! `backend`), which made those modules import each other in circles. They are re-exported
+//! from their old homes, so paths such as `relay::backend::Caller` and `relay::convert::Wire`
+//! stay as they were.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{HeaderName, HeaderValue};
+
+/// The endpoints the relay serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    ChatCompletions,
+    Completions,
+    Embeddings,
+    ImagesGenerations,
+    ImagesEdits,
+    AudioSpeech,
+    AudioTranscriptions,
+    AudioTranslations,
+    Moderations,
+    Rerank,
+    /// Anthropic Messages (`/v1/messages`).
+    Messages,
+    /// Anthropic `/v1/messages/count_tokens`, answered locally.
+    MessagesCountTokens,
+    /// Gemini `:generateContent` and `:streamGenerateContent` (the model is in the URL).
+    GenerateContent,
+    /// Gemini `:countTokens`, answered locally.
+    GeminiCountTokens,
+    /// OpenAI Responses (`/v1/responses`).
+    Responses,
+}
+
+impl Endpoint {
+    /// Whether the endpoint answers with generated text bounded by an output-token limit.
+    pub fn generates_text(self) -> bool {
+        match self {
+            Endpoint::ChatCompletions
+            | Endpoint::Completions
+            | Endpoint::Messages
+            | Endpoint::GenerateContent
+            | Endpoint::Responses => true,
+            Endpoint::Embeddings
+            | Endpoint::ImagesGenerations
+            | Endpoint::ImagesEdits
+            | Endpoint::AudioSpeech
+            | Endpoint::AudioTranscriptions
+            | Endpoint::AudioTranslations
+            | Endpoint::Moderations
+            | Endpoint::Rerank
+            | Endpoint::MessagesCountTokens
+            | Endpoint::GeminiCountTokens => false,
+        }
+    }
+
+    /// The path below the API version, as the OpenAI API spells it.
+    pub fn path(self) -> &'static str {
+        match self {
+            Endpoint::ChatCompletions => "chat/completions",
+            Endpoint::Completions => "completions",
+            Endpoint::Embeddings => "embeddings",
+            Endpoint::ImagesGenerations => "images/generations",
+            Endpoint::ImagesEdits => "images/edits",
+            Endpoint::AudioSpeech => "audio/speech",
+            Endpoint::AudioTranscriptions => "audio/transcriptions",
+            Endpoint::AudioTranslations => "audio/translations",
+            Endpoint::Moderations => "moderations",
+            Endpoint::Rerank => "rerank",
+            Endpoint::Messages => "messages",
+            Endpoint::MessagesCountTokens => "messages/count_tokens",
+            Endpoint::GenerateContent => "generateContent",
+            Endpoint::GeminiCountTokens => "countTokens",
+            Endpoint::Responses => "responses",
+        }
+    }
+
+    /// The relay's own route, also the `endpoint` of usage records.
+    pub fn route(self) -> &'static str {
+        match self {
+            Endpoint::ChatCompletions => "/v1/chat/completions",
+            Endpoint::Completions => "/v1/completions",
+            Endpoint::Embeddings => "/v1/embeddings",
+            Endpoint::ImagesGenerations => "/v1/images/generations",
+            Endpoint::ImagesEdits => "/v1/images/edits",
+            Endpoint::AudioSpeech => "/v1/audio/speech",
+            Endpoint::AudioTranscriptions => "/v1/audio/transcriptions",
+            Endpoint::AudioTranslations => "/v1/audio/translations",
+            Endpoint::Moderations => "/v1/moderations",
+            Endpoint::Rerank => "/v1/rerank",
+            Endpoint::Messages => "/v1/messages",
+            Endpoint::MessagesCountTokens => "/v1/messages/count_tokens",
+            Endpoint::GenerateContent => "/v1beta/models/{model}:generateContent",
+            Endpoint::GeminiCountTokens => "/v1beta/models/{model}:countTokens",
+            Endpoint::Responses => "/v1/responses",
+        }
+    }
+
+    pub fn is_multipart(self) -> bool {
+        matches!(
+            self,
+            Endpoint::ImagesEdits | Endpoint::AudioTranscriptions | Endpoint::AudioTranslations
+        )
+    }
+
+    /// Whether the endpoint can answer with an event stream.
+    pub fn can_stream(self) -> bool {
+        matches!(self, Endpoint::ChatCompletions | Endpoint::Completions) || self.wire().is_some()
+    }
+
+    /// The generation protocol of the endpoint; `None` for the OpenAI-only endpoints, which
+    /// are relayed as they are.
+    pub fn wire(self) -> Option<Wire> {
+        match self {
+            Endpoint::ChatCompletions => Some(Wire::Chat),
+            Endpoint::Messages => Some(Wire::Messages),
+            Endpoint::GenerateContent => Some(Wire::Gemini),
+            Endpoint::Responses => Some(Wire::Responses),
+            _ => None,
+        }
+    }
+
+    /// The protocol whose error shape the client expects.
+    pub fn face(self) -> Wire {
+        match self {
+            Endpoint::Messages | Endpoint::MessagesCountTokens => Wire::Messages,
+            Endpoint::GenerateContent | Endpoint::GeminiCountTokens => Wire::Gemini,
+            _ => Wire::Chat,
+        }
+    }
+
+    /// Answered by the relay itself, without a channel.
+    pub fn is_local(self) -> bool {
+        matches!(
+            self,
+            Endpoint::MessagesCountTokens | Endpoint::GeminiCountTokens
+        )
+    }
+}
+
+/// A wire protocol a client or a channel speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Wire {
+    /// OpenAI `/v1/chat/completions`.
+    Chat,
+    /// Anthropic `/v1/messages`.
+    Messages,
+    /// Gemini `:generateContent` / `:streamGenerateContent?alt=sse`.
+    Gemini,
+    /// OpenAI `/v1/responses`.
+    Responses,
+}
+
+/// The authenticated caller of one request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub group_id: String,
+    pub token_id: i64,
+    pub token_name: String,
+    /// Models the token may use; `None` means every model its group may reach.
+    pub allowed_models: Option<Arc<[String]>>,
+    /// Channel sets the group may reach; empty means the default set only.
+    pub sets: Arc<[String]>,
+}
+
+/// Why a presented key was refused. Each maps to one client-facing error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("no api key was presented")]
+    Missing,
+    #[error("invalid api key")]
+    InvalidKey,
+    #[error("the api key is disabled")]
+    TokenDisabled,
+    #[error("the api key has expired")]
+    TokenExpired,
+    #[error("the api key's group is disabled")]
+    GroupDisabled,
+    #[error("requests from this address are not allowed for this api key")]
+    AddressNotAllowed,
+}
+
+/// The wire protocol family a channel speaks, and so which adaptor talks to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChannelKind {
+    OpenAi,
+    Azure,
+    DeepSeek,
+    Moonshot,
+    Mistral,
+    Groq,
+    OpenRouter,
+    XAi,
+    SiliconFlow,
+    Zhipu,
+    Ali,
+    Ollama,
+    Custom,
+    Anthropic,
+    Gemini,
+}
+
+impl ChannelKind {
+    /// Every kind, in the order the control plane lists them.
+    pub const ALL: [ChannelKind; 15] = [
+        ChannelKind::OpenAi,
+        ChannelKind::Azure,
+        ChannelKind::DeepSeek,
+        ChannelKind::Moonshot,
+        ChannelKind::Mistral,
+        ChannelKind::Groq,
+        ChannelKind::OpenRouter,
+        ChannelKind::XAi,
+        ChannelKind::SiliconFlow,
+        ChannelKind::Zhipu,
+        ChannelKind::Ali,
+        ChannelKind::Ollama,
+        ChannelKind::Custom,
+        ChannelKind::Anthropic,
+        ChannelKind::Gemini,
+    ];
+
+    /// The name used in configuration files and the control plane.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::OpenAi => "openai",
+            ChannelKind::Azure => "azure",
+            ChannelKind::DeepSeek => "deepseek",
+            ChannelKind::Moonshot => "moonshot",
+            ChannelKind::Mistral => "mistral",
+            ChannelKind::Groq => "groq",
+            ChannelKind::OpenRouter => "openrouter",
+            ChannelKind::XAi => "xai",
+            ChannelKind::SiliconFlow => "siliconflow",
+            ChannelKind::Zhipu => "zhipu",
+            ChannelKind::Ali => "ali",
+            ChannelKind::Ollama => "ollama",
+            ChannelKind::Custom => "custom",
+            ChannelKind::Anthropic => "anthropic",
+            ChannelKind::Gemini => "gemini",
+        }
+    }
+
+    /// Parses the configuration name; `None` for an unknown type.
+    pub fn parse(name: &str) -> Option<ChannelKind> {
+        ChannelKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+    }
+}
+
+/// Per-channel transport settings.
+#[derive(Debug, Clone, Default)]
+pub struct ChannelTimeouts {
+    pub connect: Option<Duration>,
+    pub first_byte: Option<Duration>,
+    pub stream_idle: Option<Duration>,
+}
+
+/// One upstream provider account, as the relay needs it.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub id: i64,
+    pub name: String,
+    pub kind: ChannelKind,
+    /// Empty means the kind's default base URL.
+    pub base_url: String,
+    /// The upstream credential. Never logged, never echoed in an error.
+    pub key: String,
+    /// Requested model name -> upstream model name.
+    pub model_mapping: HashMap<String, String>,
+    pub priority: i32,
+    /// Free-form per-kind settings (for example Azure's `api_version`).
+    pub config: HashMap<String, String>,
+    pub proxy_url: Option<String>,
+    pub timeouts: ChannelTimeouts,
+}
+
+/// Tokens counted for one request, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenUsage {
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub cached_input_tokens: u64,
+    pub cache_creation_tokens: u64,
+    pub reasoning_tokens: u64,
+    /// Image and audio tokens, counted inside `input_tokens` / `output_tokens` (OpenAI's
+    /// convention); listed apart because they have their own prices.
+    pub image_input_tokens: u64,
+    pub audio_input_tokens: u64,
+    pub image_output_tokens: u64,
+    pub audio_output_tokens: u64,
+    pub total_tokens: u64,
+}
+
+/// Which rule refused a request; each maps to one client-facing status and code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// Requests or tokens per minute (429).
+    RateLimited,
+    /// Too many requests in flight (429).
+    TooManyInFlight,
+    /// The token's lifetime or period quota cannot cover the request (403).
+    QuotaExhausted,
+    /// The group's balance cannot cover the request (402).
+    InsufficientBalance,
+    /// The client address is blocked (403).
+    AddressBlocked,
+    /// The limits could not be checked (their store is unreachable): refused rather than
+    /// let through unmetered (503).
+    Unavailable,
+}
+
+/// Why the [`Governor`](crate::backend::Governor) refused a request.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub kind: RefusalKind,
+    /// Names the limit that refused (for example "the token's daily quota"), never a secret.
+    pub message: String,
+    pub retry_after: Option<Duration>,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+/// Status recorded for a request whose client went away before it was answered (nginx's
+/// convention; no HTTP response carries it).
+pub const CLIENT_CLOSED: u16 = 499;
+
+/// Longest model name, `user` or response id a client may send. These strings become log-row
+/// text, metric labels, index keys and error text, so they are refused past this bound at the
+/// entry rather than carried through (real ones are far shorter).
+pub const MAX_CLIENT_NAME_BYTES: usize = 256;
