@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fds = compiler.file_descriptor_set();
     tonic_prost_build::configure()
         // Ours answers an undecodable request INVALID_ARGUMENT where prost's says INTERNAL.
-        .codec_path("crate::grpc::codec::AdminCodec")
+        .codec_path("crate::edges::grpc::codec::AdminCodec")
         .build_server(true)
         .build_client(true)
         .compile_fds(fds)?;

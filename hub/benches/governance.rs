@@ -185,7 +185,7 @@ impl Server {
         );
         let path = data_dir.path().join("aiproxy.yaml");
         std::fs::write(&path, config).unwrap();
-        let mut settings = hub::settings::Settings::for_data_dir(data_dir.path());
+        let mut settings = hub::process::settings::Settings::for_data_dir(data_dir.path());
         settings.admin_key = Some("bench-admin-key-0123456789".into());
         settings.config_file_path = Some(path);
         settings.log_requests = configuration.log_requests;

@@ -12,7 +12,7 @@
 
 use std::time::{Duration, Instant};
 
-use hub::limits::{Check, Counters, CountersConfig};
+use hub::governance::limits::{Check, Counters, CountersConfig};
 
 const MEMORY_OPS: usize = 400_000;
 const REDIS_OPS: usize = 40_000;
@@ -36,7 +36,7 @@ fn main() {
             .await
             .expect("redis on 127.0.0.1:6379");
         let prefix = format!("aiproxy-bench-{}:", uuid::Uuid::new_v4().simple());
-        let redis = Counters::redis(hub::redis_link::RedisLink::new(manager), prefix, CountersConfig::default())
+        let redis = Counters::redis(hub::process::redis_link::RedisLink::new(manager), prefix, CountersConfig::default())
             .await
             .unwrap();
         let mut stats = redis::aio::ConnectionManager::new(

@@ -1,4 +1,4 @@
-//! Benchmark (printed, not asserted): request log rows per second written through `hub::usage_log` (rows, minute/hour summaries and billing charges in one transaction per batch) on SQLite and Postgres.
+//! Benchmark (printed, not asserted): request log rows per second written through `hub::logs::writer` (rows, minute/hour summaries and billing charges in one transaction per batch) on SQLite and Postgres.
 //!
 //! Run: `cargo bench -p hub --bench log_write` (Postgres on 127.0.0.1:5432, trust auth; a
 //! database of its own is created and dropped). Every run checks that every row was stored.
@@ -13,8 +13,8 @@
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
+use hub::logs::writer::{LogEntry, QUEUE_CAPACITY, WriterConfig};
 use hub::store::{Group, NewToken, Store};
-use hub::usage_log::{LogEntry, QUEUE_CAPACITY, WriterConfig};
 use relay::backend::{TokenUsage, UsageRecord};
 use rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, Connection};
@@ -31,7 +31,7 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         println!(
-            "request log writes through hub::usage_log, {ROWS} rows per run, \
+            "request log writes through hub::logs::writer, {ROWS} rows per run, \
              {GROUPS} groups x {TOKENS} tokens x 4 models x 8 channels"
         );
         let dir = tempfile::tempdir().expect("temporary directory");
@@ -171,7 +171,7 @@ async fn through_usage_log(store: &Store, charge: bool) -> (Duration, i64, u64) 
     let mut config = WriterConfig::new(store.clone());
     // The measurement includes draining the queue, however long that takes.
     config.flush_timeout = Duration::from_secs(3_600);
-    let (sink, writer) = hub::usage_log::spawn_with(config);
+    let (sink, writer) = hub::logs::writer::spawn_with(config);
     for entry in entries {
         while sink.queue_depth() > QUEUE_CAPACITY - 1_000 {
             tokio::time::sleep(Duration::from_millis(1)).await;

@@ -3,35 +3,21 @@
 //! `main` only parses flags and calls [`run`] with a bound listener and a shutdown future, so
 //! tests boot the whole server on port 0 exactly as production does.
 
-pub mod admin_key;
 pub mod alerts;
-pub mod billing;
-pub mod changes;
-pub mod cli;
-pub mod declarative;
-pub mod governor;
-pub mod grpc;
-pub mod key_file;
-pub mod limits;
+pub mod edges;
+pub mod governance;
 pub mod logs;
-pub mod mcp_admin;
-pub mod mcp_bridge;
-pub mod mcp_openapi;
-pub mod mcp_sessions;
-pub mod metrics;
-pub mod panel;
-pub mod plugin_cache;
-pub mod redis_link;
-pub mod replicas;
-pub mod responses_index;
-pub mod server;
-pub mod settings;
+pub mod mcp_host;
+pub mod process;
+pub mod relay_host;
 pub mod snapshot;
-pub mod status;
 pub mod store;
-pub mod telemetry;
-pub mod usage_log;
 
+use crate::edges::{declarative, grpc, metrics, panel, server, status};
+use crate::governance::{governor, limits};
+use crate::process::redis_link;
+use crate::relay_host::{plugin_cache, responses_index};
+use crate::snapshot::replicas;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,17 +28,17 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::admin_key::{AdminKey, AdminKeyOrigin};
+use crate::edges::admin_key::{AdminKey, AdminKeyOrigin};
 use relay::backend::UsageSink;
 use tower_http::metrics::in_flight_requests::{InFlightRequestsCounter, InFlightRequestsLayer};
 
-use crate::changes::ChangeHub;
-use crate::mcp_admin::AdminTools as McpAdminTools;
-use crate::mcp_bridge::McpBridge;
-use crate::metrics::Metrics;
-use crate::settings::Settings;
+use crate::edges::metrics::Metrics;
+use crate::edges::status::StatusState;
+use crate::mcp_host::admin::AdminTools as McpAdminTools;
+use crate::mcp_host::bridge::McpBridge;
+use crate::process::settings::Settings;
 use crate::snapshot::SnapshotCell;
-use crate::status::StatusState;
+use crate::snapshot::changes::ChangeHub;
 use crate::store::Store;
 
 /// The main database with its secret key (`SECRET_KEY`, else the key file in `DATA_DIR`).
@@ -139,7 +125,7 @@ pub async fn run(
             prefix: format!("{}:", settings.redis_key_prefix),
         }),
     });
-    let (usage_log, usage_writer) = usage_log::spawn_with(usage_log::WriterConfig {
+    let (usage_log, usage_writer) = logs::writer::spawn_with(logs::writer::WriterConfig {
         store: log_store.clone(),
         // A separate log database cannot share a transaction with the balances.
         billing_store: settings
@@ -252,7 +238,7 @@ pub async fn run(
         snapshot.clone(),
         admin_key.clone(),
         settings.save_all_log_detail,
-        mcp_bridge::ToolCallLog {
+        mcp_host::bridge::ToolCallLog {
             governor: governor.clone(),
             billing: billing.clone(),
         },
@@ -267,7 +253,7 @@ pub async fn run(
     // With REDIS, MCP sessions opened on one replica are reachable from every other.
     let shared_mcp_sessions = match (&settings.redis, &redis) {
         (Some(url), Some(link)) => Some(
-            mcp_sessions::shared(
+            mcp_host::sessions::shared(
                 url,
                 link.manager(),
                 &settings.redis_key_prefix,

@@ -3,27 +3,29 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use hub::cli::{Cli, Command};
+use hub::process::cli::{Cli, Command};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     // Held to the end of main: dropping it flushes the spans not exported yet.
-    let _otlp = hub::telemetry::init_with_otlp(
+    let _otlp = hub::process::telemetry::init_with_otlp(
         &cli.settings.log_format,
         cli.settings.otel_exporter_otlp_endpoint.as_deref(),
     );
     let outcome = match cli.command {
         None | Some(Command::Serve) => serve(cli.settings).await,
         Some(Command::Apply { file, server }) => {
-            hub::cli::apply(&file, &server, cli.settings.admin_key.as_deref()).await
+            hub::process::cli::apply(&file, &server, cli.settings.admin_key.as_deref()).await
         }
         Some(Command::Export { server }) => {
-            hub::cli::export(server.as_deref(), &cli.settings).await
+            hub::process::cli::export(server.as_deref(), &cli.settings).await
         }
-        Some(Command::Secrets { command }) => hub::cli::secrets(command, &cli.settings).await,
+        Some(Command::Secrets { command }) => {
+            hub::process::cli::secrets(command, &cli.settings).await
+        }
         Some(Command::Mcp { command }) => {
-            hub::cli::mcp(command, cli.settings.admin_key.as_deref()).await
+            hub::process::cli::mcp(command, cli.settings.admin_key.as_deref()).await
         }
     };
     match outcome {
@@ -35,9 +37,9 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(settings: hub::settings::Settings) -> anyhow::Result<()> {
+async fn serve(settings: hub::process::settings::Settings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .map_err(|error| anyhow::anyhow!("cannot listen on LISTEN={}: {error}", settings.listen))?;
-    hub::run(settings, listener, hub::server::termination_signal()).await
+    hub::run(settings, listener, hub::edges::server::termination_signal()).await
 }

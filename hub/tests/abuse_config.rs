@@ -13,8 +13,8 @@
 
 mod support;
 
-use hub::grpc::pb;
-use hub::grpc::pb::config_service_client::ConfigServiceClient;
+use hub::edges::grpc::pb;
+use hub::edges::grpc::pb::config_service_client::ConfigServiceClient;
 use proptest::prelude::*;
 use support::{TestHub, admin, control_channel};
 
@@ -33,16 +33,19 @@ fn alias_bomb(n: usize) -> String {
 fn config_reader_refuses_an_alias_bomb() {
     let bomb = alias_bomb(1_500);
     assert!(bomb.len() < 16 * 1024);
-    let error = hub::declarative::parse(&bomb).unwrap_err().to_string();
-    assert!(error.contains("expands to more than"), "{error}");
-    let error = hub::declarative::inline_spec_files(&format!("{bomb}# spec_file\n"), "/".as_ref())
+    let error = hub::edges::declarative::parse(&bomb)
         .unwrap_err()
         .to_string();
     assert!(error.contains("expands to more than"), "{error}");
+    let error =
+        hub::edges::declarative::inline_spec_files(&format!("{bomb}# spec_file\n"), "/".as_ref())
+            .unwrap_err()
+            .to_string();
+    assert!(error.contains("expands to more than"), "{error}");
     // Aliases within the budget still work.
     assert_eq!(
-        hub::declarative::parse("options:\n  a: &v hello\n  b: *v\n").unwrap(),
-        hub::declarative::parse("options:\n  a: hello\n  b: hello\n").unwrap()
+        hub::edges::declarative::parse("options:\n  a: &v hello\n  b: *v\n").unwrap(),
+        hub::edges::declarative::parse("options:\n  a: hello\n  b: hello\n").unwrap()
     );
 }
 
@@ -97,8 +100,8 @@ proptest! {
             "[{}\\[\\]:,\"'&*!|>#\\- \\n a-z0-9<]{0,200}",
         ],
     ) {
-        let _ = hub::declarative::parse(&text);
-        let _ = hub::declarative::inline_spec_files(&format!("{text}\n# spec_file"), "/".as_ref());
+        let _ = hub::edges::declarative::parse(&text);
+        let _ = hub::edges::declarative::inline_spec_files(&format!("{text}\n# spec_file"), "/".as_ref());
     }
 
     #[test]
@@ -121,7 +124,7 @@ proptest! {
             }
         }
         if let Ok(text) = std::str::from_utf8(&bytes) {
-            let _ = hub::declarative::parse(text);
+            let _ = hub::edges::declarative::parse(text);
         }
     }
 }

@@ -12,7 +12,7 @@ mod support;
 use std::time::Duration;
 
 use futures::StreamExt as _;
-use hub::settings::Settings;
+use hub::process::settings::Settings;
 use support::TestHub;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -343,7 +343,7 @@ async fn a_huge_model_name_grows_neither_metrics_nor_log_rows() {
 
 #[tokio::test]
 async fn a_reused_request_id_gives_one_row_per_request_and_one_charge_per_row() {
-    use hub::grpc::pb;
+    use hub::edges::grpc::pb;
     let upstream = support::mock_openai::MockOpenAi::start().await;
     let hub = relay_hub(&upstream.base_url(), |_| {}).await;
     let client = fresh_client();

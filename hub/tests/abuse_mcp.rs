@@ -10,7 +10,7 @@ mod support;
 
 use std::time::Duration;
 
-use hub::grpc::pb;
+use hub::edges::grpc::pb;
 use serde_json::{Value, json};
 use support::{ADMIN_KEY, TestHub, admin, control_channel, group_logs};
 
@@ -53,7 +53,7 @@ mcp_servers:
     )
 }
 
-async fn start(adjust: impl FnOnce(&mut hub::settings::Settings)) -> TestHub {
+async fn start(adjust: impl FnOnce(&mut hub::process::settings::Settings)) -> TestHub {
     let (mut settings, data_dir) = TestHub::settings();
     let config_path = data_dir.path().join("aiproxy.yaml");
     std::fs::write(&config_path, config()).unwrap();

@@ -20,8 +20,8 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::routing::post;
-use hub::grpc::pb;
-use hub::settings::Settings;
+use hub::edges::grpc::pb;
+use hub::process::settings::Settings;
 use pb::token_service_client::TokenServiceClient;
 use serde_json::{Value, json};
 use support::mock_openai::MockOpenAi;

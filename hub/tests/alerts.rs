@@ -17,9 +17,9 @@ use axum::extract::State;
 use axum::routing::post;
 use hub::alerts::webhook::SharedThrottle;
 use hub::alerts::{AlertConfig, AlertEvent, Alerts, WebhookFormat};
-use hub::redis_link::RedisLink;
+use hub::logs::writer::{LogEntry, WriterConfig};
+use hub::process::redis_link::RedisLink;
 use hub::store::Store;
-use hub::usage_log::{LogEntry, WriterConfig};
 use relay::backend::UsageRecord;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -111,7 +111,7 @@ async fn replicas_sharing_redis_send_each_alert_once() {
     let mut replicas = Vec::new();
     for _ in 0..3 {
         let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
-        let manager = hub::redis_link::connect(client, Default::default())
+        let manager = hub::process::redis_link::connect(client, Default::default())
             .await
             .expect("redis on 127.0.0.1:6379");
         replicas.push(Alerts::start(AlertConfig {
@@ -184,7 +184,7 @@ async fn a_failing_log_writer_raises_an_alert() {
         .unwrap();
     let mut config = WriterConfig::new(store.clone());
     config.alerts = Some(alerts);
-    let (sink, writer) = hub::usage_log::spawn_with(config);
+    let (sink, writer) = hub::logs::writer::spawn_with(config);
     sink.submit(LogEntry::from(UsageRecord {
         group_id: Some("acme".into()),
         requested_model: Some("gpt-4o".into()),

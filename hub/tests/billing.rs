@@ -10,7 +10,7 @@
 
 use chrono::DateTime;
 use chrono_tz::Tz;
-use hub::billing::{
+use hub::governance::billing::{
     FREE, current_period_used, effective_price, from_nanos, next_reset, period_start, remaining,
     remaining_period_quota, remaining_quota, to_nanos, web_search_cost,
 };
@@ -51,7 +51,7 @@ fn base_price() -> Price {
 }
 
 fn check_cost(name: &str, price: &Price, usage: &TokenUsage, expected: &str) {
-    let cost = hub::billing::cost(price, usage);
+    let cost = hub::governance::billing::cost(price, usage);
     assert_eq!(
         cost,
         dec(expected),
@@ -251,7 +251,7 @@ fn huge_usage_saturates_instead_of_overflowing() {
         unit: 1,
         ..Price::default()
     };
-    assert_eq!(hub::billing::cost(&price, &usage), Decimal::MAX);
+    assert_eq!(hub::governance::billing::cost(&price, &usage), Decimal::MAX);
     assert_eq!(to_nanos(Decimal::MAX), i64::MAX);
 }
 

@@ -11,17 +11,17 @@ mod support;
 
 use std::time::Duration;
 
-use hub::admin_key::AdminKey;
-use hub::changes::ChangeHub;
-use hub::grpc::pb;
-use hub::grpc::pb::channel_service_client::ChannelServiceClient;
-use hub::grpc::pb::config_service_client::ConfigServiceClient;
-use hub::grpc::pb::group_service_client::GroupServiceClient;
-use hub::grpc::pb::mcp_service_client::McpServiceClient;
-use hub::grpc::pb::model_service_client::ModelServiceClient;
-use hub::grpc::pb::option_service_client::OptionServiceClient;
-use hub::grpc::pb::token_service_client::TokenServiceClient;
-use hub::grpc::{ControlPlane, router};
+use hub::edges::admin_key::AdminKey;
+use hub::edges::grpc::pb;
+use hub::edges::grpc::pb::channel_service_client::ChannelServiceClient;
+use hub::edges::grpc::pb::config_service_client::ConfigServiceClient;
+use hub::edges::grpc::pb::group_service_client::GroupServiceClient;
+use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;
+use hub::edges::grpc::pb::model_service_client::ModelServiceClient;
+use hub::edges::grpc::pb::option_service_client::OptionServiceClient;
+use hub::edges::grpc::pb::token_service_client::TokenServiceClient;
+use hub::edges::grpc::{ControlPlane, router};
+use hub::snapshot::changes::ChangeHub;
 use hub::store::{Store, hash_key};
 use tonic::Code;
 use tonic::metadata::MetadataValue;
@@ -1099,7 +1099,10 @@ async fn admin_key_is_required() {
 #[tokio::test]
 async fn oversized_messages_are_refused() {
     let harness = Harness::start().await;
-    let document = format!("# {}\n", "x".repeat(hub::grpc::MAX_MESSAGE_BYTES + 1024));
+    let document = format!(
+        "# {}\n",
+        "x".repeat(hub::edges::grpc::MAX_MESSAGE_BYTES + 1024)
+    );
     let result = harness.config().apply(pb::ApplyRequest { document }).await;
     check_err(result, Code::ResourceExhausted, "too large");
     assert!(harness.store.load_all().await.unwrap().groups.is_empty());

@@ -9,9 +9,9 @@
 
 mod support;
 
-use hub::admin_key::AdminKey;
-use hub::changes::ChangeHub;
-use hub::grpc::{ControlPlane, router};
+use hub::edges::admin_key::AdminKey;
+use hub::edges::grpc::{ControlPlane, router};
+use hub::snapshot::changes::ChangeHub;
 use hub::store::Store;
 
 const ADMIN_KEY: &str = "python-admin-key-0123";

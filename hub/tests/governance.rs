@@ -11,8 +11,8 @@ mod support;
 
 use std::time::Duration;
 
-use hub::grpc::pb;
-use hub::settings::Settings;
+use hub::edges::grpc::pb;
+use hub::process::settings::Settings;
 use pb::group_service_client::GroupServiceClient;
 use pb::token_service_client::TokenServiceClient;
 use serde_json::{Value, json};

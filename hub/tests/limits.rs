@@ -1,4 +1,4 @@
-//! The counters engine (`hub::limits`): exact rate limits, concurrency leases, cap and balance reservations under concurrent admits, all-or-nothing admits, seeding, bans and IP-group counts, each scenario in memory and on two Redis clients sharing one prefix (two replicas).
+//! The counters engine (`hub::governance::limits`): exact rate limits, concurrency leases, cap and balance reservations under concurrent admits, all-or-nothing admits, seeding, bans and IP-group counts, each scenario in memory and on two Redis clients sharing one prefix (two replicas).
 
 #![allow(
     clippy::unwrap_used,
@@ -11,7 +11,7 @@ mod support;
 
 use std::time::Duration;
 
-use hub::limits::{Admitted, Check, Counters, CountersConfig, Denied, Refusal};
+use hub::governance::limits::{Admitted, Check, Counters, CountersConfig, Denied, Refusal};
 use support::unique_redis_prefix;
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -31,7 +31,7 @@ async fn backends(config: CountersConfig) -> Vec<(&'static str, [Counters; 2])> 
             .expect("redis on 127.0.0.1:6379");
         redis.push(
             Counters::redis(
-                hub::redis_link::RedisLink::new(manager),
+                hub::process::redis_link::RedisLink::new(manager),
                 prefix.clone(),
                 config.clone(),
             )

@@ -9,8 +9,8 @@
 
 mod support;
 
-use hub::grpc::pb;
-use hub::grpc::pb::mcp_service_client::McpServiceClient;
+use hub::edges::grpc::pb;
+use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;
 use support::{TestHub, admin};
 use tonic::Code;
 use tonic::transport::Channel;

@@ -14,7 +14,7 @@ mod support;
 
 use std::str::FromStr;
 
-use hub::grpc::pb;
+use hub::edges::grpc::pb;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use support::{TestHub, admin, mcp_calls};

@@ -12,8 +12,8 @@ mod support;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use hub::grpc::pb;
-use hub::grpc::pb::mcp_service_client::McpServiceClient;
+use hub::edges::grpc::pb;
+use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;
 use support::{TestHub, admin};
 use tonic::Code;
 
@@ -88,7 +88,7 @@ async fn hub_with_a_tenant() -> TestHub {
 
 async fn client(hub: &TestHub) -> McpServiceClient<tonic::transport::Channel> {
     McpServiceClient::new(support::control_channel(hub).await)
-        .max_encoding_message_size(hub::grpc::MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(hub::edges::grpc::MAX_MESSAGE_BYTES)
 }
 
 fn openapi_server(id: &str, openapi: pb::OpenApiSource) -> pb::CreateMcpServerRequest {
@@ -333,7 +333,7 @@ async fn a_spec_url_is_fetched_once_under_the_ssrf_guard() {
 #[tokio::test]
 async fn the_cli_imports_a_document_and_replaces_it_on_a_second_import() {
     let hub = hub_with_a_tenant().await;
-    let import = |spec: &str| hub::cli::OpenApiImport {
+    let import = |spec: &str| hub::process::cli::OpenApiImport {
         id: "cli-pets".into(),
         group: Some("acme".into()),
         base_url: Some("http://127.0.0.1:9/api/v3".into()),
@@ -341,23 +341,27 @@ async fn the_cli_imports_a_document_and_replaces_it_on_a_second_import() {
         compact: false,
         spec: spec.to_owned(),
     };
-    let report =
-        hub::cli::import_openapi(&hub.url(""), support::ADMIN_KEY, import(&petstore_spec()))
-            .await
-            .unwrap();
+    let report = hub::process::cli::import_openapi(
+        &hub.url(""),
+        support::ADMIN_KEY,
+        import(&petstore_spec()),
+    )
+    .await
+    .unwrap();
     assert!(
         report.starts_with("imported cli-pets: 19 tools"),
         "{report}"
     );
     let smaller = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /ping:\n    get:\n      operationId: ping\n      responses: {'200': {description: ok}}\n";
-    let report = hub::cli::import_openapi(&hub.url(""), support::ADMIN_KEY, import(smaller))
-        .await
-        .unwrap();
+    let report =
+        hub::process::cli::import_openapi(&hub.url(""), support::ADMIN_KEY, import(smaller))
+            .await
+            .unwrap();
     assert!(
         report.starts_with("imported cli-pets: 1 tools (ping)"),
         "{report}"
     );
-    let refused = hub::cli::import_openapi(
+    let refused = hub::process::cli::import_openapi(
         &hub.url(""),
         support::ADMIN_KEY,
         import("openapi: 3.0.3\npaths: 7\n"),
@@ -385,8 +389,8 @@ async fn the_cli_imports_a_document_and_replaces_it_on_a_second_import() {
 /// The config file's OpenAPI servers, applied at startup: `spec_url` fetched once under the
 /// SSRF guard, the document converted before anything is written.
 mod config_file {
-    use hub::changes::ChangeHub;
-    use hub::declarative::{self, ApplyError};
+    use hub::edges::declarative::{self, ApplyError};
+    use hub::snapshot::changes::ChangeHub;
     use hub::store::{Store, StoreError};
 
     use super::*;

@@ -14,8 +14,8 @@ mod support;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use hub::grpc::pb;
-use hub::grpc::pb::mcp_service_client::McpServiceClient;
+use hub::edges::grpc::pb;
+use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;
 use serde_json::{Value, json};
 use support::{TestHub, admin, mcp_calls};
 
@@ -135,7 +135,7 @@ async fn a_compact_server_offers_three_tools_that_search_describe_and_call_opera
 
     // The control plane shows the mode and lists the same three tools.
     let mut client = McpServiceClient::new(support::control_channel(&hub).await)
-        .max_encoding_message_size(hub::grpc::MAX_MESSAGE_BYTES);
+        .max_encoding_message_size(hub::edges::grpc::MAX_MESSAGE_BYTES);
     let server = client
         .get_mcp_server(admin(pb::GetMcpServerRequest {
             id: "petstore".into(),

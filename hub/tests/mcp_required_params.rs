@@ -11,8 +11,8 @@
 
 mod support;
 
-use hub::grpc::pb;
-use hub::grpc::pb::mcp_service_client::McpServiceClient;
+use hub::edges::grpc::pb;
+use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;
 use serde_json::{Value, json};
 use support::{TestHub, admin, mcp_calls};
 
@@ -69,7 +69,7 @@ fn tool_count(reply: &Value, prefix: &str) -> usize {
 async fn a_server_needing_group_credentials_is_offered_only_to_groups_that_set_them() {
     let hub = hub_with_a_keyed_petstore().await;
     let mut mcp = McpServiceClient::new(support::control_channel(&hub).await)
-        .max_encoding_message_size(hub::grpc::MAX_MESSAGE_BYTES);
+        .max_encoding_message_size(hub::edges::grpc::MAX_MESSAGE_BYTES);
     let stored = mcp
         .get_mcp_server(admin(pb::GetMcpServerRequest {
             id: "petstore".into(),

@@ -11,7 +11,7 @@ mod support;
 
 use std::str::FromStr;
 
-use hub::grpc::pb;
+use hub::edges::grpc::pb;
 use rust_decimal::Decimal;
 use serde_json::json;
 use support::{TestHub, admin, mcp_calls};

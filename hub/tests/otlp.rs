@@ -44,7 +44,7 @@ async fn request_spans_reach_the_collector() {
     tokio::spawn(async move { axum::serve(listener, collector).await });
 
     // The only subscriber of this test binary: nothing else installs one first.
-    let export = hub::telemetry::init_with_otlp("text", Some(&format!("http://{addr}/")))
+    let export = hub::process::telemetry::init_with_otlp("text", Some(&format!("http://{addr}/")))
         .expect("the OTLP export starts");
     let hub = support::TestHub::start().await;
     let response = reqwest::Client::new()

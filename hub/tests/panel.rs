@@ -9,7 +9,7 @@
 
 mod support;
 
-use hub::grpc::pb;
+use hub::edges::grpc::pb;
 use prost::Message;
 use reqwest::header::{HeaderMap, LOCATION};
 use support::{ADMIN_KEY, TestHub, admin, control_channel};

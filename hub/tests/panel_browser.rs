@@ -12,7 +12,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use hub::grpc::pb;
+use hub::edges::grpc::pb;
 use serde_json::json;
 use support::mock_openai::MockOpenAi;
 use support::{ADMIN_KEY, TestHub, admin, control_channel, mcp_calls};

@@ -10,7 +10,7 @@ mod support;
 
 use std::time::Duration;
 
-use hub::plugin_cache::RedisCacheStore;
+use hub::relay_host::plugin_cache::RedisCacheStore;
 use relay::plugin::{CacheStore, CachedResponse, StoredUsage};
 use support::mock_openai::MockOpenAi;
 use support::{TestDatabase, TestHub, unique_redis_prefix};

@@ -13,7 +13,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::Query;
 use axum::routing::{get, post};
-use hub::grpc::pb;
+use hub::edges::grpc::pb;
 use serde_json::{Value, json};
 use support::{TestDatabase, TestHub, admin, control_channel};
 

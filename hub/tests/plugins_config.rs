@@ -8,8 +8,8 @@
 
 mod support;
 
-use hub::grpc::pb;
-use hub::grpc::pb::model_service_client::ModelServiceClient;
+use hub::edges::grpc::pb;
+use hub::edges::grpc::pb::model_service_client::ModelServiceClient;
 use support::mock_openai::MockOpenAi;
 use support::{TestHub, admin, control_channel};
 use tonic::Code;

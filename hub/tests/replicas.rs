@@ -11,7 +11,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use hub::grpc::pb;
+use hub::edges::grpc::pb;
 use pb::channel_service_client::ChannelServiceClient;
 use pb::config_service_client::ConfigServiceClient;
 use pb::group_service_client::GroupServiceClient;

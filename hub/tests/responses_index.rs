@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use hub::responses_index::RedisResponseIndex;
+use hub::relay_host::responses_index::RedisResponseIndex;
 use relay::backend::{ResponseIndex, ResponseOwner};
 use support::unique_redis_prefix;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

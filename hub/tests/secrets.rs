@@ -13,7 +13,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use hub::settings::Settings;
+use hub::process::settings::Settings;
 use hub::store::sealed::SecretKey;
 use hub::store::{
     Channel, Group, GroupMcpParams, GroupModelOverride, McpScope, McpServer, McpServerKind,
@@ -311,7 +311,7 @@ async fn rotation_reencrypts_everything_and_the_old_key_reads_nothing(backend: B
     assert_sealed_with(&raw_values(&store).await, KEY_A);
     store.close().await;
 
-    let report = hub::cli::rotate(&rotating).await.unwrap();
+    let report = hub::process::cli::rotate(&rotating).await.unwrap();
     assert_eq!(report.checked, n_values as u64);
     assert_eq!(report.sealed, n_values as u64);
     let only_new = fixture.with_keys(Some(KEY_B), None);
@@ -320,7 +320,10 @@ async fn rotation_reencrypts_everything_and_the_old_key_reads_nothing(backend: B
     assert_reads_back(&store).await;
     store.close().await;
     // A second rotation has nothing left to do.
-    assert_eq!(hub::cli::rotate(&rotating).await.unwrap().sealed, 0);
+    assert_eq!(
+        hub::process::cli::rotate(&rotating).await.unwrap().sealed,
+        0
+    );
 
     let old = fixture.with_keys(Some(KEY_A), None);
     let message = format!("{:#}", hub::open_main_store(&old).await.unwrap_err());
@@ -392,11 +395,11 @@ fn assert_masked(what: &str, text: &str) {
 /// the stored secrets.
 #[tokio::test]
 async fn read_apis_mask_every_secret_and_round_trips_keep_them() {
-    use hub::grpc::pb;
-    use hub::grpc::pb::channel_service_client::ChannelServiceClient;
-    use hub::grpc::pb::config_service_client::ConfigServiceClient;
-    use hub::grpc::pb::mcp_service_client::McpServiceClient;
-    use hub::grpc::pb::model_service_client::ModelServiceClient;
+    use hub::edges::grpc::pb;
+    use hub::edges::grpc::pb::channel_service_client::ChannelServiceClient;
+    use hub::edges::grpc::pb::config_service_client::ConfigServiceClient;
+    use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;
+    use hub::edges::grpc::pb::model_service_client::ModelServiceClient;
     use support::admin;
 
     let (settings, data_dir) = TestHub::settings();
@@ -498,7 +501,7 @@ async fn read_apis_mask_every_secret_and_round_trips_keep_them() {
 
     let store = hub::open_main_store(&settings).await.unwrap();
     // What the admin MCP tools list and get.
-    let document = hub::declarative::export(&store).await.unwrap();
+    let document = hub::edges::declarative::export(&store).await.unwrap();
     assert_masked("admin tools", &serde_json::to_string(&document).unwrap());
     assert_reads_back(&store).await;
     store.close().await;
@@ -534,8 +537,8 @@ async fn startup_errors_do_not_print_url_passwords() {
 /// requests carried (a query value in the URL, headers, group parameters).
 #[tokio::test]
 async fn mcp_server_test_errors_hide_its_secrets() {
-    use hub::grpc::pb;
-    use hub::grpc::pb::mcp_service_client::McpServiceClient;
+    use hub::edges::grpc::pb;
+    use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;
     use support::admin;
 
     let (settings, data_dir) = TestHub::settings();

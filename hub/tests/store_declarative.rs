@@ -7,8 +7,8 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
-use hub::changes::{ChangeAction, ChangeHub, ChangeKind};
-use hub::declarative::{self, ApplyError};
+use hub::edges::declarative::{self, ApplyError};
+use hub::snapshot::changes::{ChangeAction, ChangeHub, ChangeKind};
 use hub::store::{Store, hash_key};
 use sqlx::Connection;
 

@@ -14,8 +14,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
+use hub::logs::writer::{LogEntry, WriterConfig};
 use hub::store::{Group, NewToken, Store};
-use hub::usage_log::{LogEntry, WriterConfig};
 use relay::backend::{TokenUsage, UsageRecord, UsageSink};
 use rust_decimal::Decimal;
 
@@ -83,7 +83,7 @@ async fn scalar_i64(store: &Store, sql: &'static str) -> i64 {
 }
 
 async fn check_every_record_is_written(store: Store) {
-    let (sink, writer) = hub::usage_log::spawn(store.clone());
+    let (sink, writer) = hub::logs::writer::spawn(store.clone());
     let rows = 1_234;
     for index in 0..rows {
         sink.record(record(index));
@@ -201,7 +201,7 @@ async fn logged_costs(store: &Store) -> (Decimal, Decimal, Decimal) {
 
 async fn check_charges(store: Store) {
     let token_id = tenant(&store).await;
-    let (sink, writer) = hub::usage_log::spawn(store.clone());
+    let (sink, writer) = hub::logs::writer::spawn(store.clone());
     for index in 0..300 {
         sink.submit(entry(index, token_id, "0.01", Some(1_000)));
     }
@@ -217,7 +217,7 @@ async fn check_charges(store: Store) {
     assert_eq!(logged_costs(&store).await, (dec("8"), dec("8"), dec("8")));
 
     // A newer period start restarts the period; an older one still adds to the current one.
-    let (sink, writer) = hub::usage_log::spawn(store.clone());
+    let (sink, writer) = hub::logs::writer::spawn(store.clone());
     sink.submit(entry(400, token_id, "0.5", Some(2_000)));
     sink.submit(entry(401, token_id, "0.25", Some(1_000)));
     writer.finish().await;
@@ -255,7 +255,7 @@ async fn check_retries_lose_nothing_and_charge_once(main: Store, logs: Store) {
         .unwrap();
     let mut config = WriterConfig::new(logs.clone());
     config.billing_store = Some(main.clone());
-    let (sink, writer) = hub::usage_log::spawn_with(config);
+    let (sink, writer) = hub::logs::writer::spawn_with(config);
     for index in 0..50 {
         sink.submit(entry(index, token_id, "0.1", None));
     }
@@ -316,7 +316,7 @@ async fn check_details(store: Store) {
     };
     let mut config = WriterConfig::new(store.clone());
     config.detail_max_bytes = 64;
-    let (sink, writer) = hub::usage_log::spawn_with(config.clone());
+    let (sink, writer) = hub::logs::writer::spawn_with(config.clone());
     sink.submit(with_bodies(1, 200, false));
     sink.submit(with_bodies(2, 502, false));
     sink.submit(with_bodies(3, 200, true));
@@ -342,7 +342,7 @@ async fn check_details(store: Store) {
     );
 
     config.save_all_detail = true;
-    let (sink, writer) = hub::usage_log::spawn_with(config);
+    let (sink, writer) = hub::logs::writer::spawn_with(config);
     sink.submit(with_bodies(5, 200, false));
     writer.finish().await;
     assert_eq!(
@@ -368,7 +368,7 @@ async fn postgres_keeps_the_right_bodies() {
 #[tokio::test]
 async fn postgres_accepts_nul_in_client_text() {
     let db = postgres().await;
-    let (sink, writer) = hub::usage_log::spawn(db.store.clone());
+    let (sink, writer) = hub::logs::writer::spawn(db.store.clone());
     let mut nul = record(1);
     nul.user = Some("a\0b".into());
     nul.status = 400;
@@ -421,7 +421,7 @@ async fn check_update_token_and_charges_interleave(store: Store) {
 
     // The writer charges first, into a new period; the control plane renames the token
     // meanwhile, having read the row before that charge committed.
-    let mut writer_tx = hub::logs::write::begin(&store).await.unwrap();
+    let mut writer_tx = hub::logs::insert::begin(&store).await.unwrap();
     hub::logs::charges::apply(&mut writer_tx, &[entry(1, token_id, "0.5", Some(new_day))])
         .await
         .unwrap();
@@ -450,7 +450,7 @@ async fn check_update_token_and_charges_interleave(store: Store) {
     let charge = tokio::spawn({
         let store = store.clone();
         async move {
-            let mut tx = hub::logs::write::begin(&store).await?;
+            let mut tx = hub::logs::insert::begin(&store).await?;
             hub::logs::charges::apply(&mut tx, &[entry(2, token_id, "0.25", Some(created_start))])
                 .await?;
             tx.commit().await?;

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use super::AlertEvent;
-use crate::redis_link::RedisLink;
+use crate::process::redis_link::RedisLink;
 use crate::store::now_ms;
 
 /// One webhook call may take this long; a slow receiver delays later alerts, never requests.

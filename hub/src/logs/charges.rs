@@ -17,8 +17,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 
+use crate::logs::writer::LogEntry;
 use crate::store::{StoreError, rows};
-use crate::usage_log::LogEntry;
 
 /// Compare-and-set attempts on SQLite before the charge is reported as failed (the batch is
 /// then retried whole); only a writer without the write lock could ever need a second one.

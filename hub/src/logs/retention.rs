@@ -5,7 +5,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::queries::{delete_before, delete_details_before};
-use crate::settings::Settings;
+use crate::process::settings::Settings;
 use crate::store::StoreError;
 use crate::store::{Store, now_ms};
 

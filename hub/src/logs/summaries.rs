@@ -10,9 +10,9 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use super::saturating_i64;
+use crate::logs::writer::LogEntry;
 use crate::store::sql::{Arg, Sql};
 use crate::store::{Store, StoreError, rows};
-use crate::usage_log::LogEntry;
 
 const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 3_600_000;

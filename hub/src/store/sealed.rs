@@ -19,7 +19,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError, rows};
-use crate::key_file::{KeyFile, read_or_generate};
+use crate::process::key_file::{KeyFile, read_or_generate};
 
 /// File name of the generated key inside the data directory.
 pub const SECRET_KEY_FILE: &str = "secret_key";

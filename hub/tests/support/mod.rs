@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use hub::settings::Settings;
+use hub::process::settings::Settings;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -61,7 +61,7 @@ impl TestHub {
     pub async fn start_with(settings: Settings, data_dir: tempfile::TempDir) -> TestHub {
         // AIPROXY_TEST_LOG=1 shows the server's own log lines while debugging a test.
         if std::env::var_os("AIPROXY_TEST_LOG").is_some() {
-            hub::telemetry::init("text");
+            hub::process::telemetry::init("text");
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -258,8 +258,8 @@ pub async fn group_logs(
     hub: &TestHub,
     group_id: &str,
     at_least: usize,
-) -> Vec<hub::grpc::pb::RequestLog> {
-    use hub::grpc::pb;
+) -> Vec<hub::edges::grpc::pb::RequestLog> {
+    use hub::edges::grpc::pb;
     let mut logs = pb::log_service_client::LogServiceClient::new(control_channel(hub).await);
     let mut rows = Vec::new();
     for _ in 0..200 {

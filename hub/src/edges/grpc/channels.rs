@@ -1,0 +1,257 @@
+//! `ChannelService`. Keys are masked in every response.
+
+use relay::backend::ChannelKind;
+use tonic::{Request, Response, Status};
+
+use super::convert::{non_empty, status_from, status_pb, timeouts_from, timeouts_pb};
+use super::error::{invalid, required};
+use super::pb::{self, channel_service_server::ChannelService};
+use super::update::{Patchable, UpdateMask, apply_update};
+use super::{ControlPlane, next_page_token, page};
+use crate::snapshot::changes::{ChangeAction, ChangeKind};
+use crate::store::{Channel, ChannelFilter, secret};
+
+pub struct Channels(pub ControlPlane);
+
+pub fn channel_pb(channel: &Channel) -> pb::Channel {
+    pb::Channel {
+        id: channel.id,
+        name: channel.name.clone(),
+        r#type: channel.kind.as_str().to_owned(),
+        base_url: secret::mask_url(&channel.base_url),
+        key: secret::mask(&channel.key),
+        models: channel.models.clone(),
+        model_mapping: channel.model_mapping.clone().into_iter().collect(),
+        priority: channel.priority,
+        sets: channel.sets.clone(),
+        status: status_pb(channel.status),
+        proxy_url: channel
+            .proxy_url
+            .as_deref()
+            .map(secret::mask_url)
+            .unwrap_or_default(),
+        timeouts: Some(timeouts_pb(&channel.timeouts)),
+        config: secret::mask_credential_entries(&channel.config)
+            .into_iter()
+            .collect(),
+        created_at_ms: channel.created_at,
+        updated_at_ms: channel.updated_at,
+    }
+}
+
+pub fn channel_kind(field: &str, name: &str) -> Result<ChannelKind, Status> {
+    ChannelKind::parse(name).ok_or_else(|| {
+        let known: Vec<&str> = ChannelKind::ALL.iter().map(|kind| kind.as_str()).collect();
+        invalid(
+            field,
+            format!("unknown channel type {name:?}; known: {}", known.join(", ")),
+        )
+    })
+}
+
+impl Patchable for Channel {
+    type Message = pb::Channel;
+
+    const UPDATABLE: &'static [&'static str] = &[
+        "name",
+        "type",
+        "base_url",
+        "key",
+        "models",
+        "model_mapping",
+        "priority",
+        "sets",
+        "status",
+        "proxy_url",
+        "timeouts",
+        "config",
+    ];
+
+    fn patch(&mut self, incoming: pb::Channel, mask: &UpdateMask) -> Result<(), Status> {
+        if mask.selects("name") {
+            self.name = incoming.name;
+        }
+        if mask.selects("type") {
+            self.kind = channel_kind("channel.type", &incoming.r#type)?;
+        }
+        if mask.selects("base_url") {
+            self.base_url = secret::keep_url_if_masked(&incoming.base_url, &self.base_url);
+        }
+        if mask.selects("key") {
+            // Sending back the masked key from a Get keeps the stored key.
+            self.key = secret::keep_if_masked(&incoming.key, &self.key);
+        }
+        if mask.selects("models") {
+            self.models = incoming.models;
+        }
+        if mask.selects("model_mapping") {
+            self.model_mapping = incoming.model_mapping.into_iter().collect();
+        }
+        if mask.selects("priority") {
+            self.priority = incoming.priority;
+        }
+        if mask.selects("sets") {
+            self.sets = incoming.sets;
+        }
+        if mask.selects("status") {
+            self.status = status_from("channel.status", incoming.status)?
+                .ok_or_else(|| invalid("channel.status", "must be set"))?;
+        }
+        if mask.selects("proxy_url") {
+            // A proxy URL sent back with its password masked keeps the stored password.
+            self.proxy_url = non_empty(match &self.proxy_url {
+                Some(stored) => secret::keep_url_if_masked(&incoming.proxy_url, stored),
+                None => incoming.proxy_url,
+            });
+        }
+        if mask.selects("timeouts") {
+            self.timeouts = timeouts_from(incoming.timeouts);
+        }
+        if mask.selects("config") {
+            self.config = secret::unmask_credential_entries(
+                &incoming.config.into_iter().collect(),
+                &self.config,
+            );
+        }
+        Ok(())
+    }
+}
+
+#[tonic::async_trait]
+impl ChannelService for Channels {
+    async fn create_channel(
+        &self,
+        request: Request<pb::CreateChannelRequest>,
+    ) -> Result<Response<pb::Channel>, Status> {
+        let mut incoming = required("channel", request.into_inner().channel)?;
+        let kind = channel_kind("channel.type", &incoming.r#type)?;
+        if status_from("channel.status", incoming.status)?.is_none() {
+            incoming.status = pb::Status::Enabled as i32;
+        }
+        let mut channel = Channel::new(incoming.name.clone(), kind);
+        apply_update(&mut channel, incoming, &UpdateMask::everything())?;
+        let created = self.0.store.create_channel(&channel).await?;
+        self.0.changes.publish(
+            ChangeKind::Channel,
+            ChangeAction::Created,
+            created.id.to_string(),
+        );
+        Ok(Response::new(channel_pb(&created)))
+    }
+
+    async fn get_channel(
+        &self,
+        request: Request<pb::GetChannelRequest>,
+    ) -> Result<Response<pb::Channel>, Status> {
+        let channel = self.0.store.get_channel(request.into_inner().id).await?;
+        Ok(Response::new(channel_pb(&channel)))
+    }
+
+    async fn list_channels(
+        &self,
+        request: Request<pb::ListChannelsRequest>,
+    ) -> Result<Response<pb::ListChannelsResponse>, Status> {
+        let request = request.into_inner();
+        let page = page(request.page_size, &request.page_token)?;
+        let kind = if request.r#type.is_empty() {
+            None
+        } else {
+            Some(channel_kind("type", &request.r#type)?)
+        };
+        let filter = ChannelFilter {
+            status: status_from("status", request.status)?,
+            kind,
+            keyword: Some(request.keyword),
+        };
+        let listing = self.0.store.list_channels(&filter, page).await?;
+        Ok(Response::new(pb::ListChannelsResponse {
+            next_page_token: next_page_token(page, listing.items.len(), listing.total),
+            channels: listing.items.iter().map(channel_pb).collect(),
+            total_size: listing.total,
+        }))
+    }
+
+    async fn update_channel(
+        &self,
+        request: Request<pb::UpdateChannelRequest>,
+    ) -> Result<Response<pb::Channel>, Status> {
+        let request = request.into_inner();
+        let incoming = required("channel", request.channel)?;
+        let mask = UpdateMask::from_request(request.update_mask);
+        let updated = self
+            .0
+            .store
+            .update_channel_with(incoming.id, |channel| {
+                apply_update(channel, incoming, &mask)
+            })
+            .await?;
+        self.0.changes.publish(
+            ChangeKind::Channel,
+            ChangeAction::Updated,
+            updated.id.to_string(),
+        );
+        Ok(Response::new(channel_pb(&updated)))
+    }
+
+    async fn delete_channel(
+        &self,
+        request: Request<pb::DeleteChannelRequest>,
+    ) -> Result<Response<()>, Status> {
+        let id = request.into_inner().id;
+        self.0.store.delete_channel(id).await?;
+        self.0
+            .changes
+            .publish(ChangeKind::Channel, ChangeAction::Deleted, id.to_string());
+        Ok(Response::new(()))
+    }
+
+    async fn batch_delete_channels(
+        &self,
+        request: Request<pb::BatchDeleteChannelsRequest>,
+    ) -> Result<Response<pb::BatchDeleteResponse>, Status> {
+        let ids = request.into_inner().ids;
+        let deleted = self.0.store.delete_channels(&ids).await?;
+        for id in ids {
+            self.0
+                .changes
+                .publish(ChangeKind::Channel, ChangeAction::Deleted, id.to_string());
+        }
+        Ok(Response::new(pb::BatchDeleteResponse {
+            deleted: i64::try_from(deleted).unwrap_or(i64::MAX),
+        }))
+    }
+
+    async fn set_channel_status(
+        &self,
+        request: Request<pb::SetChannelStatusRequest>,
+    ) -> Result<Response<pb::Channel>, Status> {
+        let request = request.into_inner();
+        let updated = self
+            .0
+            .store
+            .update_channel_with(request.id, |channel| {
+                channel.status = status_from("status", request.status)?
+                    .ok_or_else(|| invalid("status", "must be set"))?;
+                Ok::<_, Status>(())
+            })
+            .await?;
+        self.0.changes.publish(
+            ChangeKind::Channel,
+            ChangeAction::Updated,
+            updated.id.to_string(),
+        );
+        Ok(Response::new(channel_pb(&updated)))
+    }
+
+    async fn list_channel_types(
+        &self,
+        _request: Request<pb::ListChannelTypesRequest>,
+    ) -> Result<Response<pb::ListChannelTypesResponse>, Status> {
+        Ok(Response::new(pb::ListChannelTypesResponse {
+            types: ChannelKind::ALL
+                .iter()
+                .map(|kind| kind.as_str().to_owned())
+                .collect(),
+        }))
+    }
+}

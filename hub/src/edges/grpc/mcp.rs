@@ -1,0 +1,530 @@
+//! `McpService`: MCP server definitions and per-group params. Headers, params and credentials
+//! are masked in every response; sending a masked value back keeps the stored one.
+
+use mcp::{ParamOwner, TemplateInfo};
+use tonic::{Request, Response, Status};
+
+use super::convert::{decimal, decimal_text, non_empty, status_from, status_pb};
+use super::error::{invalid, required};
+use super::pb::{self, mcp_service_server::McpService};
+use super::update::{Patchable, UpdateMask, apply_update};
+use super::{ControlPlane, next_page_token, page};
+use crate::snapshot::changes::{ChangeAction, ChangeKind};
+use crate::store::{
+    GroupMcpParams, McpFilter, McpScope, McpServer, McpServerKind, OpenApiSource, secret,
+};
+
+pub struct Mcp(pub ControlPlane);
+
+fn scope_pb(scope: McpScope) -> i32 {
+    (match scope {
+        McpScope::Public => pb::McpScope::Public,
+        McpScope::Group => pb::McpScope::Group,
+    }) as i32
+}
+
+fn scope_from(field: &str, value: i32) -> Result<Option<McpScope>, Status> {
+    Ok(match pb::McpScope::try_from(value) {
+        Ok(pb::McpScope::Unspecified) => None,
+        Ok(pb::McpScope::Public) => Some(McpScope::Public),
+        Ok(pb::McpScope::Group) => Some(McpScope::Group),
+        Err(_) => return Err(invalid(field, format!("unknown scope {value}"))),
+    })
+}
+
+fn template_pb(template: &TemplateInfo) -> pb::McpTemplate {
+    pb::McpTemplate {
+        name: template.name.to_owned(),
+        description: template.description.to_owned(),
+        params: template
+            .params
+            .iter()
+            .map(|param| pb::McpTemplateParam {
+                name: param.name.to_owned(),
+                description: param.description.to_owned(),
+                set_by: (match param.set_by {
+                    ParamOwner::Admin => pb::McpTemplateParamOwner::Admin,
+                    ParamOwner::Group => pb::McpTemplateParamOwner::Group,
+                }) as i32,
+                required: param.required,
+            })
+            .collect(),
+    }
+}
+
+fn kind_pb(kind: McpServerKind) -> i32 {
+    (match kind {
+        McpServerKind::Embedded => pb::McpServerType::Embedded,
+        McpServerKind::ProxyStreamable => pb::McpServerType::ProxyStreamable,
+        McpServerKind::ProxySse => pb::McpServerType::ProxySse,
+        McpServerKind::Openapi => pb::McpServerType::Openapi,
+    }) as i32
+}
+
+fn kind_from(field: &str, value: i32) -> Result<McpServerKind, Status> {
+    match pb::McpServerType::try_from(value) {
+        Ok(pb::McpServerType::Embedded) => Ok(McpServerKind::Embedded),
+        Ok(pb::McpServerType::ProxyStreamable) => Ok(McpServerKind::ProxyStreamable),
+        Ok(pb::McpServerType::ProxySse) => Ok(McpServerKind::ProxySse),
+        Ok(pb::McpServerType::Openapi) => Ok(McpServerKind::Openapi),
+        Ok(pb::McpServerType::Unspecified) => Err(invalid(field, "must be set")),
+        Err(_) => Err(invalid(field, format!("unknown type {value}"))),
+    }
+}
+
+pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
+    pb::McpServer {
+        id: server.id.clone(),
+        scope: scope_pb(server.scope),
+        group_id: server.group_id.clone().unwrap_or_default(),
+        r#type: kind_pb(server.kind),
+        template: server.template.clone().unwrap_or_default(),
+        url: server
+            .url
+            .as_deref()
+            .map(secret::mask_url)
+            .unwrap_or_default(),
+        headers: secret::mask_map(&server.headers).into_iter().collect(),
+        query: secret::mask_map(&server.query).into_iter().collect(),
+        params: secret::mask_map(&server.params).into_iter().collect(),
+        openapi: server.openapi.as_ref().map(|source| {
+            let source = secret::mask_openapi(source);
+            pb::OpenApiSource {
+                spec: source.spec.unwrap_or_default(),
+                spec_url: source.spec_url.unwrap_or_default(),
+                base_url: source.base_url.unwrap_or_default(),
+                allow_private_network: source.allow_private_network,
+                credentials: source.credentials.into_iter().collect(),
+                include_operations: source.include_operations,
+                exclude_operations: source.exclude_operations,
+                compact: source.compact,
+            }
+        }),
+        status: status_pb(server.status),
+        created_at_ms: server.created_at,
+        updated_at_ms: server.updated_at,
+        warnings: Vec::new(),
+        price_per_call: decimal_text(server.price_per_call),
+        required_group_params: server.required_group_params.clone(),
+    }
+}
+
+/// Fetches and converts an OpenAPI document before it is stored (see `mcp_openapi`): a
+/// document that fails is refused here and nothing changes.
+async fn prepare(server: &mut McpServer, fetch: bool) -> Result<Vec<String>, Status> {
+    crate::mcp_host::openapi::prepare(server, fetch)
+        .await
+        .map(|uploaded| {
+            uploaded
+                .map(|uploaded| uploaded.warnings)
+                .unwrap_or_default()
+        })
+        .map_err(|error| Status::invalid_argument(error.to_string()))
+}
+
+/// How long testing or listing a remote server may take.
+const INSPECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+impl Mcp {
+    /// Builds the server as `group_id` sees it and lists its tools: `Err` for a missing server
+    /// or a group that cannot be named, `Ok(Err(reason))` for a server that does not work.
+    async fn inspect(
+        &self,
+        id: &str,
+        group_id: &str,
+    ) -> Result<Result<mcp::ServerInspection, String>, Status> {
+        let server = self.0.store.get_mcp_server(id).await?;
+        let group_id = match (&server.scope, server.group_id.as_deref()) {
+            (McpScope::Group, Some(owner)) if group_id.is_empty() || group_id == owner => owner,
+            (McpScope::Group, _) => {
+                return Err(invalid(
+                    "group_id",
+                    "a group server is tested for its own group only",
+                ));
+            }
+            (McpScope::Public, _) => group_id,
+        };
+        let group_params = if group_id.is_empty() {
+            Default::default()
+        } else {
+            match self.0.store.get_group_mcp_params(id, group_id).await {
+                Ok(params) => params.params,
+                Err(crate::store::StoreError::NotFound { .. }) => Default::default(),
+                Err(err) => return Err(err.into()),
+            }
+        };
+        let group_secrets = group_params.clone();
+        let definition =
+            match crate::mcp_host::bridge::definition_for(&server, group_id, group_params) {
+                Ok(definition) => definition,
+                Err(reason) => return Ok(Err(reason)),
+            };
+        let config = mcp::McpConfig {
+            upstream_timeout: INSPECT_TIMEOUT,
+            ..mcp::McpConfig::default()
+        };
+        // The reason may quote the request (a failed call prints its URL, query secrets and
+        // all): every secret the server was built with is masked in it.
+        Ok(mcp::inspect_server(&config, &definition)
+            .await
+            .map_err(|reason| {
+                let openapi = server
+                    .openapi
+                    .iter()
+                    .flat_map(|source| source.credentials.values());
+                let secrets = server
+                    .headers
+                    .values()
+                    .chain(server.query.values())
+                    .chain(server.params.values())
+                    .chain(openapi)
+                    .chain(group_secrets.values())
+                    .map(String::as_str);
+                secret::redact(&reason, secrets)
+            }))
+    }
+}
+
+impl Patchable for McpServer {
+    type Message = pb::McpServer;
+
+    const UPDATABLE: &'static [&'static str] = &[
+        "scope",
+        "group_id",
+        "type",
+        "template",
+        "url",
+        "headers",
+        "query",
+        "params",
+        "openapi",
+        "status",
+        "price_per_call",
+        "required_group_params",
+    ];
+
+    fn patch(&mut self, incoming: pb::McpServer, mask: &UpdateMask) -> Result<(), Status> {
+        if mask.selects("scope") {
+            self.scope = scope_from("mcp_server.scope", incoming.scope)?
+                .ok_or_else(|| invalid("mcp_server.scope", "must be set"))?;
+        }
+        if mask.selects("group_id") {
+            self.group_id = non_empty(incoming.group_id);
+        }
+        if mask.selects("type") {
+            self.kind = kind_from("mcp_server.type", incoming.r#type)?;
+        }
+        if mask.selects("template") {
+            self.template = non_empty(incoming.template);
+        }
+        if mask.selects("url") {
+            self.url = non_empty(incoming.url).map(|url| match &self.url {
+                Some(stored) => secret::keep_url_if_masked(&url, stored),
+                None => url,
+            });
+        }
+        if mask.selects("headers") {
+            self.headers =
+                secret::unmask_map(&incoming.headers.into_iter().collect(), &self.headers);
+        }
+        if mask.selects("query") {
+            self.query = secret::unmask_map(&incoming.query.into_iter().collect(), &self.query);
+        }
+        if mask.selects("params") {
+            self.params = secret::unmask_map(&incoming.params.into_iter().collect(), &self.params);
+        }
+        if mask.selects("openapi") {
+            self.openapi = incoming.openapi.map(|source| {
+                let incoming = OpenApiSource {
+                    spec: non_empty(source.spec),
+                    spec_url: non_empty(source.spec_url),
+                    base_url: non_empty(source.base_url),
+                    allow_private_network: source.allow_private_network,
+                    credentials: source.credentials.into_iter().collect(),
+                    include_operations: source.include_operations,
+                    exclude_operations: source.exclude_operations,
+                    compact: source.compact,
+                };
+                secret::unmask_openapi(incoming, self.openapi.as_ref())
+            });
+        }
+        if mask.selects("status") {
+            self.status = status_from("mcp_server.status", incoming.status)?
+                .ok_or_else(|| invalid("mcp_server.status", "must be set"))?;
+        }
+        if mask.selects("price_per_call") {
+            self.price_per_call = decimal("mcp_server.price_per_call", &incoming.price_per_call)?;
+        }
+        if mask.selects("required_group_params") {
+            self.required_group_params = incoming.required_group_params;
+        }
+        Ok(())
+    }
+}
+
+fn params_pb(params: &GroupMcpParams) -> pb::GroupMcpParams {
+    pb::GroupMcpParams {
+        server_id: params.server_id.clone(),
+        group_id: params.group_id.clone(),
+        params: secret::mask_map(&params.params).into_iter().collect(),
+        updated_at_ms: params.updated_at,
+    }
+}
+
+#[tonic::async_trait]
+impl McpService for Mcp {
+    async fn create_mcp_server(
+        &self,
+        request: Request<pb::CreateMcpServerRequest>,
+    ) -> Result<Response<pb::McpServer>, Status> {
+        let mut incoming = required("server", request.into_inner().server)?;
+        let scope = scope_from("mcp_server.scope", incoming.scope)?
+            .ok_or_else(|| invalid("mcp_server.scope", "must be set"))?;
+        let kind = kind_from("mcp_server.type", incoming.r#type)?;
+        if status_from("mcp_server.status", incoming.status)?.is_none() {
+            incoming.status = pb::Status::Enabled as i32;
+        }
+        let mut server = McpServer::new(incoming.id.clone(), scope, kind);
+        apply_update(&mut server, incoming, &UpdateMask::everything())?;
+        let warnings = prepare(&mut server, true).await?;
+        let created = self.0.store.create_mcp_server(&server).await?;
+        self.0
+            .changes
+            .publish(ChangeKind::McpServer, ChangeAction::Created, &created.id);
+        Ok(Response::new(pb::McpServer {
+            warnings,
+            ..mcp_server_pb(&created)
+        }))
+    }
+
+    async fn get_mcp_server(
+        &self,
+        request: Request<pb::GetMcpServerRequest>,
+    ) -> Result<Response<pb::McpServer>, Status> {
+        let server = self
+            .0
+            .store
+            .get_mcp_server(&request.into_inner().id)
+            .await?;
+        Ok(Response::new(mcp_server_pb(&server)))
+    }
+
+    async fn list_mcp_servers(
+        &self,
+        request: Request<pb::ListMcpServersRequest>,
+    ) -> Result<Response<pb::ListMcpServersResponse>, Status> {
+        let request = request.into_inner();
+        let page = page(request.page_size, &request.page_token)?;
+        let filter = McpFilter {
+            scope: scope_from("scope", request.scope)?,
+            group_id: Some(request.group_id),
+            status: status_from("status", request.status)?,
+            keyword: Some(request.keyword),
+        };
+        let listing = self.0.store.list_mcp_servers(&filter, page).await?;
+        Ok(Response::new(pb::ListMcpServersResponse {
+            next_page_token: next_page_token(page, listing.items.len(), listing.total),
+            servers: listing.items.iter().map(mcp_server_pb).collect(),
+            total_size: listing.total,
+        }))
+    }
+
+    async fn update_mcp_server(
+        &self,
+        request: Request<pb::UpdateMcpServerRequest>,
+    ) -> Result<Response<pb::McpServer>, Status> {
+        let request = request.into_inner();
+        let incoming = required("server", request.server)?;
+        let mask = UpdateMask::from_request(request.update_mask);
+        let id = incoming.id.clone();
+        // Writing the openapi section (re)fetches its spec_url: that is how a document is
+        // refreshed. The fetch is a network round trip, so it runs on an unlocked read, before
+        // the locked update below: holding the database's lock across it would stall every
+        // other write for as long as the remote server takes.
+        let mut preview = self.0.store.get_mcp_server(&id).await?;
+        apply_update(&mut preview, incoming.clone(), &mask)?;
+        let merged_openapi = preview.openapi.clone();
+        let warnings = prepare(&mut preview, mask.selects("openapi")).await?;
+        let updated = self
+            .0
+            .store
+            .update_mcp_server_with(&id, |server| {
+                apply_update(server, incoming, &mask)?;
+                // The prepared document applies while the section is still the one it was
+                // prepared from; one changed meanwhile was prepared when it was stored.
+                if server.openapi == merged_openapi {
+                    server.openapi = preview.openapi;
+                }
+                Ok::<_, Status>(())
+            })
+            .await?;
+        self.0
+            .changes
+            .publish(ChangeKind::McpServer, ChangeAction::Updated, &updated.id);
+        Ok(Response::new(pb::McpServer {
+            warnings,
+            ..mcp_server_pb(&updated)
+        }))
+    }
+
+    async fn delete_mcp_server(
+        &self,
+        request: Request<pb::DeleteMcpServerRequest>,
+    ) -> Result<Response<()>, Status> {
+        let id = request.into_inner().id;
+        self.0.store.delete_mcp_server(&id).await?;
+        self.0
+            .changes
+            .publish(ChangeKind::McpServer, ChangeAction::Deleted, id);
+        Ok(Response::new(()))
+    }
+
+    async fn set_mcp_server_status(
+        &self,
+        request: Request<pb::SetMcpServerStatusRequest>,
+    ) -> Result<Response<pb::McpServer>, Status> {
+        let request = request.into_inner();
+        let updated = self
+            .0
+            .store
+            .update_mcp_server_with(&request.id, |server| {
+                server.status = status_from("status", request.status)?
+                    .ok_or_else(|| invalid("status", "must be set"))?;
+                Ok::<_, Status>(())
+            })
+            .await?;
+        self.0
+            .changes
+            .publish(ChangeKind::McpServer, ChangeAction::Updated, &updated.id);
+        Ok(Response::new(mcp_server_pb(&updated)))
+    }
+
+    async fn list_templates(
+        &self,
+        _request: Request<pb::ListTemplatesRequest>,
+    ) -> Result<Response<pb::ListTemplatesResponse>, Status> {
+        let templates = &self.0.mcp_templates;
+        Ok(Response::new(pb::ListTemplatesResponse {
+            templates: templates
+                .iter()
+                .map(|template| template.name.to_owned())
+                .collect(),
+            template_details: templates.iter().map(template_pb).collect(),
+        }))
+    }
+
+    async fn test_mcp_server(
+        &self,
+        request: Request<pb::TestMcpServerRequest>,
+    ) -> Result<Response<pb::TestMcpServerResponse>, Status> {
+        let request = request.into_inner();
+        let started = std::time::Instant::now();
+        let answer = match self.inspect(&request.id, &request.group_id).await? {
+            Ok(inspection) => pb::TestMcpServerResponse {
+                ok: true,
+                error: String::new(),
+                tool_count: i32::try_from(inspection.tools.len()).unwrap_or(i32::MAX),
+                latency_ms: millis(inspection.latency),
+            },
+            Err(reason) => pb::TestMcpServerResponse {
+                ok: false,
+                error: reason,
+                tool_count: 0,
+                latency_ms: millis(started.elapsed()),
+            },
+        };
+        Ok(Response::new(answer))
+    }
+
+    async fn list_mcp_server_tools(
+        &self,
+        request: Request<pb::ListMcpServerToolsRequest>,
+    ) -> Result<Response<pb::ListMcpServerToolsResponse>, Status> {
+        let request = request.into_inner();
+        let inspection = self
+            .inspect(&request.id, &request.group_id)
+            .await?
+            .map_err(|reason| {
+                Status::failed_precondition(format!(
+                    "server {} does not work: {reason}",
+                    request.id
+                ))
+            })?;
+        let tools = inspection
+            .tools
+            .into_iter()
+            .map(|tool| pb::McpTool {
+                name: tool.name,
+                title: tool.title.unwrap_or_default(),
+                description: tool.description.unwrap_or_default(),
+                input_schema_json: tool.input_schema.to_string(),
+                output_schema_json: tool
+                    .output_schema
+                    .map(|schema| schema.to_string())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        Ok(Response::new(pb::ListMcpServerToolsResponse { tools }))
+    }
+
+    async fn set_group_mcp_params(
+        &self,
+        request: Request<pb::SetGroupMcpParamsRequest>,
+    ) -> Result<Response<pb::GroupMcpParams>, Status> {
+        let incoming = required("params", request.into_inner().params)?;
+        let (server_id, group_id) = (incoming.server_id.clone(), incoming.group_id.clone());
+        let saved = self
+            .0
+            .store
+            .set_group_mcp_params_with(&server_id, &group_id, |stored| {
+                let stored = stored.map(|stored| stored.params).unwrap_or_default();
+                Ok::<_, Status>(GroupMcpParams {
+                    params: secret::unmask_map(&incoming.params.into_iter().collect(), &stored),
+                    server_id: incoming.server_id,
+                    group_id: incoming.group_id,
+                    updated_at: 0,
+                })
+            })
+            .await?;
+        self.0.changes.publish(
+            ChangeKind::McpServer,
+            ChangeAction::Updated,
+            &saved.server_id,
+        );
+        Ok(Response::new(params_pb(&saved)))
+    }
+
+    async fn get_group_mcp_params(
+        &self,
+        request: Request<pb::GetGroupMcpParamsRequest>,
+    ) -> Result<Response<pb::GroupMcpParams>, Status> {
+        let request = request.into_inner();
+        let params = self
+            .0
+            .store
+            .get_group_mcp_params(&request.server_id, &request.group_id)
+            .await?;
+        Ok(Response::new(params_pb(&params)))
+    }
+
+    async fn delete_group_mcp_params(
+        &self,
+        request: Request<pb::DeleteGroupMcpParamsRequest>,
+    ) -> Result<Response<()>, Status> {
+        let request = request.into_inner();
+        self.0
+            .store
+            .delete_group_mcp_params(&request.server_id, &request.group_id)
+            .await?;
+        self.0.changes.publish(
+            ChangeKind::McpServer,
+            ChangeAction::Updated,
+            request.server_id,
+        );
+        Ok(Response::new(()))
+    }
+}
+
+fn millis(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}

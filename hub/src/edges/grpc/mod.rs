@@ -1,0 +1,321 @@
+//! The gRPC control plane (`aiproxy.admin.v1`): admin auth, every management service, reflection and health.
+//!
+//! Every admin service requires `authorization: Bearer <ADMIN_KEY>`; reflection and health are
+//! open so tools and load balancers can use them without the key. Every service also answers
+//! gRPC-web on the same paths (for the panel in the browser), behind the same auth; there is
+//! no CORS, so only same-origin pages can call it. Every successful write is
+//! announced on the [`ChangeHub`].
+
+mod channels;
+mod codec;
+mod config;
+mod convert;
+mod error;
+mod groups;
+mod logs;
+mod mcp;
+mod models;
+mod options;
+mod tokens;
+mod update;
+
+use std::convert::Infallible;
+
+use http::{HeaderValue, Request, Response};
+use tonic::Status;
+use tonic::service::Interceptor;
+use tower::ServiceExt;
+
+use self::error::invalid;
+use crate::edges::admin_key::AdminKey;
+use crate::snapshot::changes::ChangeHub;
+use crate::store::{Page, Store};
+
+/// Generated protobuf types and tonic stubs for `aiproxy.admin.v1`.
+pub mod pb {
+    #![allow(clippy::all, clippy::pedantic, missing_docs)]
+    tonic::include_proto!("aiproxy.admin.v1");
+
+    /// Encoded file descriptor set of every admin proto, for server reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/aiproxy_admin_descriptor.bin"));
+}
+
+/// Largest request the control plane decodes. Config documents with inline OpenAPI specs can be
+/// large; anything beyond this is refused with RESOURCE_EXHAUSTED.
+pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// What the control plane needs; the lead's composition root builds it.
+#[derive(Debug, Clone)]
+pub struct ControlPlane {
+    pub store: Store,
+    /// Where request logs live: the main store unless `LOG_SQL_DSN` names another database.
+    pub log_store: Store,
+    pub changes: ChangeHub,
+    pub admin_key: AdminKey,
+    /// Most tokens one group may hold; 0 is unlimited (`GROUP_MAX_TOKEN_NUM`).
+    pub group_max_tokens: u32,
+    /// The embedded MCP templates this build offers, described (`ListTemplates`).
+    pub mcp_templates: Vec<::mcp::TemplateInfo>,
+    /// Where quota periods begin (`QUOTA_TIME_ZONE`), for the period usage tokens show.
+    pub quota_time_zone: chrono_tz::Tz,
+    /// Request log rows `DeleteLogs` removes per statement (`CLEAN_LOG_BATCH_SIZE`).
+    pub clean_log_batch_size: u64,
+}
+
+/// All admin services, reflection (v1 and v1alpha) and `grpc.health.v1` as an axum router with
+/// no fallback, so it merges into the one HTTP/1.1 + h2c listener.
+pub fn router(cp: ControlPlane) -> axum::Router {
+    use pb::{
+        channel_service_server::ChannelServiceServer, config_service_server::ConfigServiceServer,
+        group_service_server::GroupServiceServer, log_service_server::LogServiceServer,
+        mcp_service_server::McpServiceServer, model_service_server::ModelServiceServer,
+        option_service_server::OptionServiceServer, token_service_server::TokenServiceServer,
+    };
+
+    let auth = AdminAuth {
+        key: cp.admin_key.clone(),
+    };
+    let mut router = axum::Router::new();
+    // Each admin service gets the same decode limit, admin-key check and gRPC-web translation.
+    macro_rules! admin_service {
+        ($server:ident, $service:expr) => {
+            router = add(
+                router,
+                $server::new($service).max_decoding_message_size(MAX_MESSAGE_BYTES),
+                auth.clone(),
+            );
+        };
+    }
+    admin_service!(GroupServiceServer, groups::Groups(cp.clone()));
+    admin_service!(TokenServiceServer, tokens::Tokens(cp.clone()));
+    admin_service!(ChannelServiceServer, channels::Channels(cp.clone()));
+    admin_service!(ModelServiceServer, models::Models(cp.clone()));
+    admin_service!(McpServiceServer, mcp::Mcp(cp.clone()));
+    admin_service!(OptionServiceServer, options::Options(cp.clone()));
+    admin_service!(LogServiceServer, logs::Logs::new(&cp));
+    admin_service!(ConfigServiceServer, config::Config(cp));
+
+    let (health_reporter, health_service) = tonic_health::server::health_reporter();
+    // The store is connected before the router is built, so every service starts serving.
+    // set_service_status only updates a watch channel; it completes at once.
+    drop(health_reporter.set_service_status("", tonic_health::ServingStatus::Serving));
+    router = route(router, health_service);
+
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1();
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha();
+    match (reflection_v1, reflection_v1alpha) {
+        (Ok(v1), Ok(v1alpha)) => {
+            router = route(router, v1);
+            router = route(router, v1alpha);
+        }
+        // Our own descriptor set is compiled in; failing to parse it is a build defect. The
+        // admin services still work without reflection, so log instead of refusing to start.
+        (Err(err), _) | (_, Err(err)) => {
+            tracing::error!(error = %err, "grpc reflection disabled: bad descriptor set");
+        }
+    }
+    router
+}
+
+/// Adds an admin service behind the auth interceptor.
+fn add<S>(router: axum::Router, service: S, auth: AdminAuth) -> axum::Router
+where
+    S: tower::Service<
+            Request<tonic::body::Body>,
+            Response = Response<tonic::body::Body>,
+            Error = Infallible,
+        > + tonic::server::NamedService
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
+    let intercepted = tonic::service::interceptor::InterceptedService::new(service, auth);
+    route_named(router, S::NAME, intercepted)
+}
+
+fn route<S>(router: axum::Router, service: S) -> axum::Router
+where
+    S: tower::Service<
+            Request<tonic::body::Body>,
+            Response = Response<tonic::body::Body>,
+            Error = Infallible,
+        > + tonic::server::NamedService
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+{
+    route_named(router, S::NAME, service)
+}
+
+fn route_named<S, B>(router: axum::Router, name: &str, service: S) -> axum::Router
+where
+    S: tower::Service<Request<tonic::body::Body>, Response = Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    S::Future: Send + 'static,
+    B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError> + std::fmt::Display,
+{
+    // gRPC-web sits outside the admin interceptor, so a browser's call is translated first and
+    // then checked exactly like a native gRPC call. Plain gRPC (HTTP/2) passes through untouched;
+    // an HTTP/1.1 request that is not gRPC-web is answered 400, as no gRPC client sends one.
+    let service = tower::Layer::layer(&tonic_web::GrpcWebLayer::new(), service)
+        .map_request(|request: Request<axum::body::Body>| request.map(tonic::body::Body::new))
+        .map_response(size_limit_status);
+    router.route_service(&format!("/{name}/{{*rest}}"), service)
+}
+
+/// tonic reports an over-limit request as OUT_OF_RANGE; gRPC's convention (and what clients
+/// retry on) is RESOURCE_EXHAUSTED, so the code is rewritten here, in one place.
+fn size_limit_status<B>(mut response: Response<B>) -> Response<B> {
+    let headers = response.headers_mut();
+    let out_of_range = headers
+        .get("grpc-status")
+        .is_some_and(|status| status.as_bytes() == b"11");
+    // The message is percent-encoded on the wire ("too%20large").
+    let too_large = headers.get("grpc-message").is_some_and(|message| {
+        let message = message.as_bytes();
+        contains(message, b"too%20large") || contains(message, b"too large")
+    });
+    if out_of_range && too_large {
+        headers.insert("grpc-status", HeaderValue::from_static("8"));
+    }
+    response
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+/// Checks `authorization: Bearer <ADMIN_KEY>` in constant time.
+#[derive(Clone)]
+struct AdminAuth {
+    key: AdminKey,
+}
+
+impl Interceptor for AdminAuth {
+    fn call(&mut self, request: tonic::Request<()>) -> Result<tonic::Request<()>, Status> {
+        let presented = request
+            .metadata()
+            .get("authorization")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                value
+                    .strip_prefix("Bearer ")
+                    .or_else(|| value.strip_prefix("bearer "))
+            })
+            .map(str::trim);
+        match presented {
+            Some(presented) if self.key.matches(presented) => Ok(request),
+            Some(_) => Err(Status::unauthenticated("wrong admin key")),
+            None => Err(Status::unauthenticated(
+                "missing authorization: Bearer <admin key>",
+            )),
+        }
+    }
+}
+
+/// Default and maximum page sizes.
+const DEFAULT_PAGE_SIZE: i64 = 100;
+const MAX_PAGE_SIZE: i64 = 1000;
+
+/// Page tokens are the decimal offset of the next item: opaque to clients, stable enough for
+/// admin listings, and checkable.
+fn page(page_size: i32, page_token: &str) -> Result<Page, Status> {
+    let limit = match i64::from(page_size) {
+        0 => DEFAULT_PAGE_SIZE,
+        size if size < 0 => return Err(invalid("page_size", "must not be negative")),
+        size => size.min(MAX_PAGE_SIZE),
+    };
+    let offset = if page_token.is_empty() {
+        0
+    } else {
+        page_token
+            .parse::<i64>()
+            .ok()
+            .filter(|offset| *offset >= 0)
+            .ok_or_else(|| invalid("page_token", "not a token this server issued"))?
+    };
+    Ok(Page { offset, limit })
+}
+
+fn next_page_token(page: Page, returned: usize, total: i64) -> String {
+    let next = page.offset + i64::try_from(returned).unwrap_or(i64::MAX);
+    if returned > 0 && next < total {
+        next.to_string()
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tonic::Code;
+
+    use super::*;
+
+    #[test]
+    fn page_tokens_round_trip_and_reject_garbage() {
+        let first = page(2, "").ok();
+        assert_eq!(
+            first,
+            Some(Page {
+                offset: 0,
+                limit: 2
+            })
+        );
+        assert_eq!(
+            next_page_token(
+                Page {
+                    offset: 0,
+                    limit: 2
+                },
+                2,
+                5
+            ),
+            "2"
+        );
+        assert_eq!(
+            next_page_token(
+                Page {
+                    offset: 4,
+                    limit: 2
+                },
+                1,
+                5
+            ),
+            ""
+        );
+        assert_eq!(
+            page(0, "7").ok(),
+            Some(Page {
+                offset: 7,
+                limit: 100
+            })
+        );
+        assert_eq!(page(5000, "").ok().map(|p| p.limit), Some(1000));
+        assert_eq!(
+            page(1, "x").err().map(|s| s.code()),
+            Some(Code::InvalidArgument)
+        );
+        assert_eq!(
+            page(-1, "").err().map(|s| s.code()),
+            Some(Code::InvalidArgument)
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! The relay's usage sink in the hub: prices each usage record, settles the request's reservation against the counters, and hands the row with its cost to the request-log writer (which charges the token and group in the database).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use relay::backend::{UsageRecord, UsageSink};
+use rust_decimal::Decimal;
+use tokio::sync::Notify;
+
+use super::Reservation;
+use super::plan::Purpose;
+use crate::alerts::{AlertEvent, Alerts};
+use crate::edges::metrics::Metrics;
+use crate::governance::billing::{cost, from_nanos, to_nanos, web_search_cost};
+use crate::governance::limits::{Check, Counters};
+use crate::logs::writer::{LogEntry, UsageLog};
+use crate::snapshot::SnapshotCell;
+
+/// Prices, settles and logs every usage record.
+#[derive(Clone)]
+pub struct BillingSink {
+    log: UsageLog,
+    metrics: Arc<Metrics>,
+    counters: Counters,
+    snapshot: Arc<SnapshotCell>,
+    alerts: Alerts,
+    billing_enabled: bool,
+    settling: Arc<Settling>,
+}
+
+/// Settles still running, so shutdown can wait for them.
+#[derive(Default)]
+struct Settling {
+    running: AtomicUsize,
+    done: Notify,
+}
+
+impl BillingSink {
+    pub fn new(
+        log: UsageLog,
+        metrics: Arc<Metrics>,
+        counters: Counters,
+        snapshot: Arc<SnapshotCell>,
+        alerts: Alerts,
+        billing_enabled: bool,
+    ) -> BillingSink {
+        BillingSink {
+            log,
+            metrics,
+            counters,
+            snapshot,
+            alerts,
+            billing_enabled,
+            settling: Arc::new(Settling::default()),
+        }
+    }
+
+    /// Waits until every settle started so far has finished (called at shutdown, after the
+    /// server drained, so the counters in Redis match what the log writer charges).
+    pub async fn drain(&self) {
+        loop {
+            let done = self.settling.done.notified();
+            if self.settling.running.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            done.await;
+        }
+    }
+
+    fn settle(&self, reservation: &Reservation, record: &UsageRecord, cost: Decimal) {
+        let Some(admitted) = reservation.take_admitted() else {
+            return;
+        };
+        let used_tokens = i64::try_from(record.usage.total_tokens).unwrap_or(i64::MAX);
+        let charged = to_nanos(cost);
+        let actual: Vec<i64> = reservation
+            .purposes
+            .iter()
+            .zip(admitted.checks())
+            .map(|(purpose, check)| match check {
+                // The tokens-per-minute limit is charged what the request really used: a
+                // request that failed before any usage gives its whole reservation back.
+                Check::Rate { .. } if purpose.is_tokens() => used_tokens,
+                Check::Rate { cost, .. } => i64::try_from(*cost).unwrap_or(i64::MAX),
+                Check::Cap { .. } | Check::Balance { .. } => charged,
+                Check::Concurrency { .. } => 0,
+            })
+            .collect();
+        let balance_key = reservation
+            .purposes
+            .iter()
+            .zip(admitted.checks())
+            .find(|(purpose, _)| **purpose == Purpose::GroupBalance)
+            .map(|(_, check)| check.key().to_owned());
+        let counters = self.counters.clone();
+        let settling = Arc::clone(&self.settling);
+        let snapshot = Arc::clone(&self.snapshot);
+        let alerts = self.alerts.clone();
+        let group_id = reservation.group_id.clone();
+        settling.running.fetch_add(1, Ordering::AcqRel);
+        tokio::spawn(async move {
+            if let Err(error) = counters.settle(admitted, &actual).await {
+                tracing::error!(%error, "cannot settle a request's limits and reservations");
+            }
+            if let Some(key) = balance_key {
+                warn_if_balance_low(&counters, &snapshot, &alerts, &group_id, &key).await;
+            }
+            if settling.running.fetch_sub(1, Ordering::AcqRel) == 1 {
+                settling.done.notify_waiters();
+            }
+        });
+    }
+}
+
+/// Raises the balance alert when the group asked for it and its live balance fell below the
+/// threshold (the alert itself is throttled per group).
+async fn warn_if_balance_low(
+    counters: &Counters,
+    snapshot: &SnapshotCell,
+    alerts: &Alerts,
+    group_id: &str,
+    key: &str,
+) {
+    let snapshot = snapshot.current();
+    let Some(group) = snapshot.group(group_id) else {
+        return;
+    };
+    if !group.balance_alert_enabled {
+        return;
+    }
+    if let Ok(Some(balance)) = counters.value(key).await {
+        let balance = from_nanos(balance);
+        if balance < group.balance_alert_threshold {
+            alerts.raise(AlertEvent::BalanceLow {
+                group_id: group_id.to_owned(),
+                balance,
+                threshold: group.balance_alert_threshold,
+            });
+        }
+    }
+}
+
+/// What a finished request costs: its tokens (nothing for a request refused before it used
+/// any) plus the web searches made for it, which were paid to the engines whatever the
+/// upstream answered afterwards.
+fn charged_cost(price: &crate::store::Price, record: &UsageRecord) -> Decimal {
+    let searches = web_search_cost(price, record.web_search_calls);
+    if record.status >= 400 && record.usage.total_tokens == 0 {
+        return searches;
+    }
+    cost(price, &record.usage)
+        .checked_add(searches)
+        .unwrap_or(Decimal::MAX)
+}
+
+impl UsageSink for BillingSink {
+    fn record(&self, mut record: UsageRecord) {
+        let snapshot = self.snapshot.current();
+        self.metrics
+            .observe(&record, |model| snapshot.model_config(model).is_some());
+        let reservation = record
+            .grant
+            .take()
+            .and_then(|grant| grant.0.downcast::<Reservation>().ok());
+        let Some(reservation) = reservation else {
+            self.log.submit(LogEntry::from(record));
+            return;
+        };
+        let cost = charged_cost(&reservation.price, &record);
+        self.settle(&reservation, &record, cost);
+        self.log.submit(LogEntry {
+            record,
+            cost,
+            charge: self.billing_enabled,
+            period_start: reservation.period_start,
+            save_detail: reservation.save_detail,
+        });
+    }
+}

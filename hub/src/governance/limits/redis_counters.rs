@@ -1,0 +1,390 @@
+//! Counters in Redis, shared by every replica: one Lua script call per admit and one per settle, time from the server's clock, every key with a TTL.
+//!
+//! Keys under the prefix: `{key}` a rate state ("micros:fraction") or a cap/balance counter;
+//! `{key}:leases` a sorted set of leases scored by expiry (member `lease|index|amount`);
+//! `{key}:reserved` the sum of the live reservations of that set; `settled:{lease}` marks a
+//! settle done; `ban:{key}`; `ip-groups:{ip}`. Every key a script touches is passed in KEYS.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::Script;
+use redis::aio::ConnectionManager;
+
+use crate::process::redis_link::RedisLink;
+
+use super::{
+    Admitted, Check, CountersConfig, CountersError, Denied, LeaseIds, RateState, Refusal,
+    from_micros, micros,
+};
+
+/// Attempts of a settle before its charge is given up (and logged): the connection manager
+/// reconnects in between.
+const SETTLE_ATTEMPTS: u32 = 4;
+const SETTLE_BACKOFF: Duration = Duration::from_millis(50);
+/// How long a settle is remembered so that its retries cannot charge twice: far longer than
+/// the retries take, short enough that busy deployments keep few marks (one key per request).
+const SETTLED_MARK_TTL: Duration = Duration::from_secs(60);
+
+#[derive(Clone)]
+pub struct RedisCounters {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    link: RedisLink,
+    prefix: String,
+    lease_ttl: i64,
+    leases: LeaseIds,
+    admit: Script,
+    settle: Script,
+    ip_groups: Script,
+}
+
+impl RedisCounters {
+    pub async fn new(
+        link: RedisLink,
+        prefix: String,
+        config: CountersConfig,
+    ) -> Result<RedisCounters, CountersError> {
+        let counters = RedisCounters {
+            inner: Arc::new(Inner {
+                link,
+                prefix,
+                lease_ttl: micros(config.lease_ttl).max(1),
+                leases: LeaseIds::new(),
+                admit: Script::new(include_str!("admit.lua")),
+                settle: Script::new(include_str!("settle.lua")),
+                ip_groups: Script::new(include_str!("ip_groups.lua")),
+            }),
+        };
+        // EVALSHA falls back to loading the script on NOSCRIPT (a restarted Redis); loading
+        // now only spares the first requests that round trip.
+        let mut connection = counters.inner.link.manager();
+        for script in [
+            &counters.inner.admit,
+            &counters.inner.settle,
+            &counters.inner.ip_groups,
+        ] {
+            script.load_async(&mut connection).await?;
+        }
+        Ok(counters)
+    }
+
+    pub(super) async fn admit(&self, checks: &[Check]) -> Result<Admitted, Refusal> {
+        let lease = self.inner.leases.next();
+        let mut invocation = self.inner.admit.prepare_invoke();
+        invocation.arg(self.inner.lease_ttl).arg(&lease);
+        for check in checks {
+            match check {
+                Check::Rate {
+                    key,
+                    limit,
+                    period,
+                    cost,
+                } => {
+                    invocation
+                        .key(self.key(key))
+                        .arg("r")
+                        .arg(*limit)
+                        .arg(micros(*period).max(1))
+                        .arg(*cost);
+                }
+                Check::Concurrency { key, limit } => {
+                    invocation.key(self.leases_key(key)).arg("c").arg(*limit);
+                }
+                Check::Cap { key, limit, .. } => {
+                    self.counter_keys(&mut invocation, key);
+                    invocation.arg("q").arg(*limit).arg(check.reserved());
+                }
+                Check::Balance { key, .. } => {
+                    self.counter_keys(&mut invocation, key);
+                    invocation.arg("b").arg(check.reserved());
+                }
+            }
+        }
+        let mut connection = self.connection().map_err(Refusal::Backend)?;
+        let reply: Vec<i64> = invocation
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|error| Refusal::Backend(self.failed(error)))?;
+        interpret_admit(reply, lease, checks)
+    }
+
+    pub(super) async fn settle(
+        &self,
+        admitted: &Admitted,
+        actual: &[i64],
+    ) -> Result<(), CountersError> {
+        let mut invocation = self.inner.settle.prepare_invoke();
+        invocation
+            .key(format!("{}settled:{}", self.inner.prefix, admitted.lease))
+            .arg(millis(SETTLED_MARK_TTL))
+            .arg(&admitted.lease);
+        for (check, actual) in admitted.checks.iter().zip(actual) {
+            match check {
+                Check::Rate {
+                    key, limit, period, ..
+                } => {
+                    invocation
+                        .key(self.key(key))
+                        .arg("r")
+                        .arg(*limit)
+                        .arg(micros(*period).max(1))
+                        .arg(actual.saturating_sub(check.reserved()));
+                }
+                Check::Concurrency { key, .. } => {
+                    invocation.key(self.leases_key(key)).arg("c");
+                }
+                Check::Cap { key, .. } | Check::Balance { key, .. } => {
+                    self.counter_keys(&mut invocation, key);
+                    let kind = if matches!(check, Check::Cap { .. }) {
+                        "q"
+                    } else {
+                        "b"
+                    };
+                    invocation.arg(kind).arg(check.reserved()).arg(*actual);
+                }
+            }
+        }
+        // The script marks the lease settled in the same step as the charge, so a retry after
+        // a lost reply cannot charge twice.
+        let mut attempt = 1;
+        loop {
+            // Unguarded: a settle of a request already answered tries even while the breaker
+            // is open, since Redis may be back before the probe notices.
+            match invocation
+                .invoke_async::<i64>(&mut self.inner.link.manager())
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(error) if attempt < SETTLE_ATTEMPTS => {
+                    self.inner.link.observe(&error);
+                    tracing::warn!(%error, attempt, lease = %admitted.lease, "settle failed; retrying");
+                    tokio::time::sleep(SETTLE_BACKOFF * attempt).await;
+                    attempt += 1;
+                }
+                Err(error) => {
+                    tracing::error!(%error, lease = %admitted.lease, "settle failed; its charge is lost to the counters (reservations expire with the lease)");
+                    return Err(error.into());
+                }
+            }
+        }
+    }
+
+    pub(super) async fn seed(
+        &self,
+        key: &str,
+        value: i64,
+        ttl: Option<Duration>,
+    ) -> Result<(), CountersError> {
+        let mut command = redis::cmd("SET");
+        command.arg(self.key(key)).arg(value).arg("NX");
+        if let Some(ttl) = ttl {
+            command.arg("PX").arg(millis(ttl));
+        }
+        command
+            .query_async::<redis::Value>(&mut self.connection()?)
+            .await
+            .map_err(|error| self.failed(error))?;
+        Ok(())
+    }
+
+    pub(super) async fn forget(&self, key: &str) -> Result<(), CountersError> {
+        redis::cmd("DEL")
+            .arg(self.key(key))
+            .query_async::<i64>(&mut self.connection()?)
+            .await
+            .map_err(|error| self.failed(error))?;
+        Ok(())
+    }
+
+    pub(super) async fn value(&self, key: &str) -> Result<Option<i64>, CountersError> {
+        redis::cmd("GET")
+            .arg(self.key(key))
+            .query_async(&mut self.connection()?)
+            .await
+            .map_err(|error| self.failed(error))
+    }
+
+    pub(super) async fn note_ip_group(
+        &self,
+        ip: &str,
+        group: &str,
+        window: Duration,
+    ) -> Result<usize, CountersError> {
+        let mut connection = self.connection()?;
+        self.inner
+            .ip_groups
+            .key(format!("{}ip-groups:{ip}", self.inner.prefix))
+            .arg(group)
+            .arg(micros(window).max(1))
+            .invoke_async(&mut connection)
+            .await
+            .map_err(|error| self.failed(error))
+    }
+
+    pub(super) async fn ban(&self, key: &str, ttl: Duration) -> Result<(), CountersError> {
+        redis::cmd("SET")
+            .arg(self.ban_key(key))
+            .arg(1)
+            .arg("PX")
+            .arg(millis(ttl))
+            .query_async::<redis::Value>(&mut self.connection()?)
+            .await
+            .map_err(|error| self.failed(error))?;
+        Ok(())
+    }
+
+    pub(super) async fn banned(&self, key: &str) -> Result<Option<Duration>, CountersError> {
+        let remaining: i64 = redis::cmd("PTTL")
+            .arg(self.ban_key(key))
+            .query_async(&mut self.connection()?)
+            .await
+            .map_err(|error| self.failed(error))?;
+        // -2: no such key; -1 cannot happen (bans are always set with a TTL).
+        Ok((remaining > 0).then(|| Duration::from_millis(remaining.unsigned_abs())))
+    }
+
+    /// The connection, or at once an error while Redis is known to be unreachable.
+    fn connection(&self) -> Result<ConnectionManager, CountersError> {
+        self.inner.link.guarded().ok_or(CountersError::Unreachable)
+    }
+
+    /// A command's error, after the link has looked at it (it may open the breaker).
+    fn failed(&self, error: redis::RedisError) -> CountersError {
+        self.inner.link.observe(&error);
+        CountersError::Redis(error)
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.inner.prefix)
+    }
+
+    fn leases_key(&self, key: &str) -> String {
+        format!("{}{key}:leases", self.inner.prefix)
+    }
+
+    fn ban_key(&self, key: &str) -> String {
+        format!("{}ban:{key}", self.inner.prefix)
+    }
+
+    fn counter_keys(&self, invocation: &mut redis::ScriptInvocation<'_>, key: &str) {
+        invocation
+            .key(self.key(key))
+            .key(self.leases_key(key))
+            .key(format!("{}{key}:reserved", self.inner.prefix));
+    }
+}
+
+fn interpret_admit(reply: Vec<i64>, lease: String, checks: &[Check]) -> Result<Admitted, Refusal> {
+    let malformed = || Refusal::Backend(CountersError::Reply(format!("{reply:?}")));
+    match reply.first() {
+        Some(1) => {
+            let mut states = reply[1..].chunks_exact(2);
+            let mut rates = Vec::with_capacity(checks.len());
+            for check in checks {
+                rates.push(match check {
+                    Check::Rate { limit, .. } => {
+                        let pair = states.next().ok_or_else(malformed)?;
+                        Some(rate_state(*limit, pair[0], pair[1]))
+                    }
+                    _ => None,
+                });
+            }
+            Ok(Admitted {
+                lease,
+                checks: checks.to_vec(),
+                rates,
+            })
+        }
+        Some(0) => {
+            let [_, index, retry, remaining, reset] = reply[..] else {
+                return Err(malformed());
+            };
+            let index = usize::try_from(index).map_err(|_| malformed())?;
+            let rate = match checks.get(index).ok_or_else(malformed)? {
+                Check::Rate { limit, .. } => Some(rate_state(*limit, remaining, reset)),
+                _ => None,
+            };
+            Err(Refusal::Denied(Denied {
+                index,
+                retry_after: (retry >= 0).then(|| from_micros(retry)),
+                rate,
+            }))
+        }
+        Some(2) => reply[1..]
+            .iter()
+            .map(|index| {
+                usize::try_from(*index)
+                    .ok()
+                    .and_then(|index| checks.get(index))
+                    .map(|check| check.key().to_owned())
+            })
+            .collect::<Option<Vec<String>>>()
+            .map_or_else(|| Err(malformed()), |keys| Err(Refusal::Unseeded(keys))),
+        _ => Err(malformed()),
+    }
+}
+
+fn rate_state(limit: u64, remaining: i64, reset: i64) -> RateState {
+    RateState {
+        limit,
+        remaining: u64::try_from(remaining).unwrap_or(0),
+        reset_after: from_micros(reset),
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        reason = "a failure is a failed test"
+    )]
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_retried_settle_charges_once() {
+        let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
+        let manager = ConnectionManager::new(client)
+            .await
+            .expect("redis on 127.0.0.1:6379");
+        let prefix = format!("aiproxy-test-{}:", uuid::Uuid::new_v4().simple());
+        let counters =
+            RedisCounters::new(RedisLink::new(manager), prefix, CountersConfig::default())
+                .await
+                .unwrap();
+        counters
+            .seed("cap", 0, Some(Duration::from_secs(3600)))
+            .await
+            .unwrap();
+        let checks = [
+            Check::Rate {
+                key: "tpm".into(),
+                limit: 100,
+                period: Duration::from_secs(3600),
+                cost: 10,
+            },
+            Check::Cap {
+                key: "cap".into(),
+                limit: 100,
+                amount: 10,
+            },
+        ];
+        let admitted = counters.admit(&checks).await.unwrap();
+        // The second call stands for a retry after a reply that was lost.
+        counters.settle(&admitted, &[50, 30]).await.unwrap();
+        counters.settle(&admitted, &[50, 30]).await.unwrap();
+        assert_eq!(counters.value("cap").await.unwrap(), Some(30));
+        let next = counters.admit(&checks).await.unwrap();
+        assert_eq!(next.rate(0).unwrap().remaining, 40);
+    }
+}

@@ -1,0 +1,7 @@
+//! The process: its settings and command line, its log and trace output, the key files it generates, and its link to Redis.
+
+pub mod cli;
+pub mod key_file;
+pub mod redis_link;
+pub mod settings;
+pub mod telemetry;

@@ -1,0 +1,675 @@
+//! The in-memory configuration snapshot the relay and MCP read on every request, rebuilt from the store and swapped atomically on change.
+//!
+//! Requests never wait on the database: they load the current `Arc<Snapshot>` (one atomic read)
+//! and answer from it. A change made through the control plane reloads the snapshot before the
+//! RPC answers (see `fresh_after_writes`); changes made by another replica arrive through Redis
+//! or, at worst, the periodic revision poll.
+
+pub mod changes;
+pub mod replicas;
+
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use arc_swap::ArcSwap;
+use ipnet::IpNet;
+use relay::backend::{
+    AuthError, Caller, Channel as RelayChannel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
+    ModelEntry, ModelSettings, Route,
+};
+use relay::plugin::PluginSettings;
+use sha2::{Digest, Sha256};
+use tokio::sync::Mutex;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::snapshot::changes::ChangeHub;
+use crate::store::{
+    Group, GroupModelOverride, GroupStatus, McpServer, ModelConfig, Status, Store, StoreDump,
+    StoreError, Timeouts,
+};
+
+/// The channel set a group or channel belongs to when it names none.
+pub const DEFAULT_SET: &str = "default";
+
+/// One immutable view of the configuration.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub revision: i64,
+    groups: HashMap<String, Group>,
+    tokens_by_hash: HashMap<String, TokenEntry>,
+    /// What governance needs of each token, by id (the relay's caller names the id).
+    token_limits: HashMap<i64, TokenLimits>,
+    /// Enabled channels serving each model, highest priority first.
+    channels_by_model: HashMap<String, Vec<ServingChannel>>,
+    model_configs: HashMap<String, ModelConfig>,
+    group_overrides: HashMap<(String, String), GroupModelOverride>,
+    /// Plugin settings parsed once per snapshot: per model, and per (group, model) where an
+    /// override names plugins (`None` there: the merge left no plugin configured).
+    model_plugins: HashMap<String, Arc<PluginSettings>>,
+    override_plugins: HashMap<(String, String), Option<Arc<PluginSettings>>>,
+    pub mcp_servers: Vec<McpServer>,
+    /// Parameters each group set for a server, keyed by (server id, group id).
+    pub group_mcp_params: HashMap<(String, String), std::collections::BTreeMap<String, String>>,
+    pub options: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct TokenEntry {
+    pub caller: Caller,
+    status: Status,
+    expires_at: Option<i64>,
+    subnets: Vec<IpNet>,
+    /// MCP allow-list entries: `server` (every tool) or `server/tool`; empty allows everything.
+    pub mcp_servers: Vec<String>,
+}
+
+/// A token's own limits and quotas.
+#[derive(Debug, Clone)]
+pub struct TokenLimits {
+    pub rpm: Option<i64>,
+    pub tpm: Option<i64>,
+    pub max_concurrency: Option<i64>,
+    pub quota: Option<rust_decimal::Decimal>,
+    pub period_quota: Option<rust_decimal::Decimal>,
+    pub period: Option<crate::store::QuotaPeriod>,
+}
+
+#[derive(Debug, Clone)]
+struct ServingChannel {
+    channel: Arc<RelayChannel>,
+    sets: Arc<[String]>,
+}
+
+/// Hex SHA-256 of an API key: how tokens are stored and looked up.
+pub fn hash_api_key(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+impl Snapshot {
+    pub fn build(dump: StoreDump) -> Snapshot {
+        let groups: HashMap<String, Group> = dump
+            .groups
+            .into_iter()
+            .map(|group| (group.id.clone(), group))
+            .collect();
+        let token_limits = dump
+            .tokens
+            .iter()
+            .map(|token| {
+                let limits = TokenLimits {
+                    rpm: token.rpm,
+                    tpm: token.tpm,
+                    max_concurrency: token.max_concurrency,
+                    quota: token.quota,
+                    period_quota: token.period_quota,
+                    period: token.period,
+                };
+                (token.id, limits)
+            })
+            .collect();
+        let tokens_by_hash = dump
+            .tokens
+            .into_iter()
+            .filter_map(|token| {
+                let group = groups.get(&token.group_id)?;
+                let caller = Caller {
+                    group_id: token.group_id.clone(),
+                    token_id: token.id,
+                    token_name: token.name.clone(),
+                    allowed_models: (!token.models.is_empty()).then(|| token.models.clone().into()),
+                    sets: sets_or_default(&group.available_sets),
+                };
+                let entry = TokenEntry {
+                    caller,
+                    status: token.status,
+                    expires_at: token.expires_at,
+                    subnets: token.subnets,
+                    mcp_servers: token.mcp_servers,
+                };
+                Some((token.key_hash, entry))
+            })
+            .collect();
+        let mut channels_by_model: HashMap<String, Vec<ServingChannel>> = HashMap::new();
+        for channel in dump
+            .channels
+            .into_iter()
+            .filter(|channel| channel.status == Status::Enabled)
+        {
+            let sets = sets_or_default(&channel.sets);
+            let models = channel.models.clone();
+            let serving = ServingChannel {
+                channel: Arc::new(relay_channel(channel)),
+                sets,
+            };
+            for model in models {
+                channels_by_model
+                    .entry(model)
+                    .or_default()
+                    .push(serving.clone());
+            }
+        }
+        for candidates in channels_by_model.values_mut() {
+            candidates.sort_by(|a, b| {
+                b.channel
+                    .priority
+                    .cmp(&a.channel.priority)
+                    .then(a.channel.id.cmp(&b.channel.id))
+            });
+        }
+        let (model_plugins, override_plugins) =
+            parse_plugins(&dump.model_configs, &dump.group_overrides);
+        Snapshot {
+            revision: dump.revision,
+            groups,
+            tokens_by_hash,
+            token_limits,
+            channels_by_model,
+            model_plugins,
+            override_plugins,
+            model_configs: dump
+                .model_configs
+                .into_iter()
+                .map(|config| (config.model.clone(), config))
+                .collect(),
+            group_overrides: dump
+                .group_overrides
+                .into_iter()
+                .map(|item| ((item.group_id.clone(), item.model.clone()), item))
+                .collect(),
+            mcp_servers: dump.mcp_servers,
+            group_mcp_params: dump
+                .group_mcp_params
+                .into_iter()
+                .map(|item| ((item.server_id, item.group_id), item.params))
+                .collect(),
+            options: dump.options,
+        }
+    }
+
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.get(id)
+    }
+
+    pub fn model_config(&self, model: &str) -> Option<&ModelConfig> {
+        self.model_configs.get(model)
+    }
+
+    pub fn token_limits(&self, token_id: i64) -> Option<&TokenLimits> {
+        self.token_limits.get(&token_id)
+    }
+
+    pub fn group_override(&self, group_id: &str, model: &str) -> Option<&GroupModelOverride> {
+        self.group_overrides
+            .get(&(group_id.to_owned(), model.to_owned()))
+    }
+
+    fn authenticate(
+        &self,
+        api_key: &str,
+        client_ip: IpAddr,
+        now_ms: i64,
+    ) -> Result<Caller, AuthError> {
+        self.authenticate_token(api_key, client_ip, now_ms)
+            .map(|entry| entry.caller.clone())
+    }
+
+    /// The token behind `api_key`, after every check the relay and MCP share.
+    pub(crate) fn authenticate_token(
+        &self,
+        api_key: &str,
+        client_ip: IpAddr,
+        now_ms: i64,
+    ) -> Result<&TokenEntry, AuthError> {
+        if api_key.is_empty() {
+            return Err(AuthError::Missing);
+        }
+        let entry = self
+            .tokens_by_hash
+            .get(&hash_api_key(api_key))
+            .ok_or(AuthError::InvalidKey)?;
+        if entry.status != Status::Enabled {
+            return Err(AuthError::TokenDisabled);
+        }
+        if entry
+            .expires_at
+            .is_some_and(|expires_at| expires_at <= now_ms)
+        {
+            return Err(AuthError::TokenExpired);
+        }
+        match self.groups.get(&entry.caller.group_id) {
+            Some(group) if group.status != GroupStatus::Disabled => {}
+            _ => return Err(AuthError::GroupDisabled),
+        }
+        let client_ip = canonical_ip(client_ip);
+        if !entry.subnets.is_empty()
+            && !entry
+                .subnets
+                .iter()
+                .any(|subnet| subnet.contains(&client_ip))
+        {
+            return Err(AuthError::AddressNotAllowed);
+        }
+        Ok(entry)
+    }
+
+    fn reachable(&self, caller: &Caller, model: &str) -> Vec<Arc<RelayChannel>> {
+        let Some(candidates) = self.channels_by_model.get(model) else {
+            return Vec::new();
+        };
+        candidates
+            .iter()
+            .filter(|serving| serving.sets.iter().any(|set| caller.sets.contains(set)))
+            .map(|serving| serving.channel.clone())
+            .collect()
+    }
+
+    fn settings(&self, group_id: &str, model: &str) -> ModelSettings {
+        let config = self.model_configs.get(model);
+        let group_override = self
+            .group_overrides
+            .get(&(group_id.to_owned(), model.to_owned()));
+        let retry_times = group_override
+            .and_then(|item| item.retry_times)
+            .or_else(|| config.and_then(|config| config.retry_times))
+            .and_then(|times| u32::try_from(times).ok());
+        let model_timeouts = config.map(|config| config.timeouts).unwrap_or_default();
+        let group_timeouts = group_override.map(|item| item.timeouts).unwrap_or_default();
+        let plugins = match self
+            .override_plugins
+            .get(&(group_id.to_owned(), model.to_owned()))
+        {
+            Some(merged) => merged.clone(),
+            None => self.model_plugins.get(model).cloned(),
+        };
+        ModelSettings {
+            retry_times,
+            plugins,
+            timeouts: relay_timeouts(&Timeouts {
+                connect_ms: group_timeouts.connect_ms.or(model_timeouts.connect_ms),
+                first_byte_ms: group_timeouts
+                    .first_byte_ms
+                    .or(model_timeouts.first_byte_ms),
+                stream_idle_ms: group_timeouts
+                    .stream_idle_ms
+                    .or(model_timeouts.stream_idle_ms),
+            }),
+        }
+    }
+}
+
+type ParsedPlugins = (
+    HashMap<String, Arc<PluginSettings>>,
+    HashMap<(String, String), Option<Arc<PluginSettings>>>,
+);
+
+/// Parses every model's plugins, and every override's laid over its model's. The control plane
+/// validated them at write time; a stored object that no longer parses (written by an older
+/// version) is logged and runs without plugins rather than failing every request.
+fn parse_plugins(configs: &[ModelConfig], overrides: &[GroupModelOverride]) -> ParsedPlugins {
+    let parse = |plugins: &serde_json::Value, scope: &str| match PluginSettings::parse(plugins) {
+        Ok(settings) if settings.is_empty() => None,
+        Ok(settings) => Some(Arc::new(settings)),
+        Err(error) => {
+            tracing::warn!(scope, %error, "ignoring invalid plugin settings");
+            None
+        }
+    };
+    let model_plugins = configs
+        .iter()
+        .filter_map(|config| {
+            parse(&config.plugins, &config.model).map(|settings| (config.model.clone(), settings))
+        })
+        .collect();
+    let empty = serde_json::Value::Null;
+    let override_plugins = overrides
+        .iter()
+        .filter_map(|item| {
+            let group_plugins = item.plugins.as_ref()?;
+            let model_plugins = configs
+                .iter()
+                .find(|config| config.model == item.model)
+                .map_or(&empty, |config| &config.plugins);
+            let merged = relay::plugin::merge(model_plugins, group_plugins);
+            let scope = format!("{}/{}", item.group_id, item.model);
+            Some((
+                (item.group_id.clone(), item.model.clone()),
+                parse(&merged, &scope),
+            ))
+        })
+        .collect();
+    (model_plugins, override_plugins)
+}
+
+fn sets_or_default(sets: &[String]) -> Arc<[String]> {
+    if sets.is_empty() {
+        Arc::from([DEFAULT_SET.to_owned()])
+    } else {
+        Arc::from(sets)
+    }
+}
+
+/// IPv4 clients reaching a dual-stack socket appear as `::ffff:a.b.c.d`; subnets are written in IPv4.
+fn canonical_ip(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        IpAddr::V4(_) => ip,
+    }
+}
+
+fn millis(value: Option<i64>) -> Option<Duration> {
+    value
+        .and_then(|ms| u64::try_from(ms).ok())
+        .map(Duration::from_millis)
+}
+
+fn relay_timeouts(timeouts: &Timeouts) -> ChannelTimeouts {
+    ChannelTimeouts {
+        connect: millis(timeouts.connect_ms),
+        first_byte: millis(timeouts.first_byte_ms),
+        stream_idle: millis(timeouts.stream_idle_ms),
+    }
+}
+
+fn relay_channel(channel: crate::store::Channel) -> RelayChannel {
+    RelayChannel {
+        id: channel.id,
+        name: channel.name,
+        kind: channel.kind,
+        base_url: channel.base_url,
+        key: channel.key,
+        model_mapping: channel.model_mapping.into_iter().collect(),
+        priority: i32::try_from(channel.priority).unwrap_or(if channel.priority < 0 {
+            i32::MIN
+        } else {
+            i32::MAX
+        }),
+        config: channel.config.into_iter().collect(),
+        proxy_url: channel.proxy_url,
+        timeouts: relay_timeouts(&channel.timeouts),
+    }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
+}
+
+/// The current snapshot, shared by every request handler.
+#[derive(Debug)]
+pub struct SnapshotCell {
+    current: ArcSwap<Snapshot>,
+    store: Store,
+    /// Serializes reloads so two concurrent writers never swap in an older view last.
+    reload_lock: Mutex<()>,
+}
+
+impl SnapshotCell {
+    /// Loads the first snapshot from the store.
+    pub async fn load(store: Store) -> Result<Arc<SnapshotCell>, StoreError> {
+        let snapshot = Snapshot::build(store.load_all().await?);
+        Ok(Arc::new(SnapshotCell {
+            current: ArcSwap::from_pointee(snapshot),
+            store,
+            reload_lock: Mutex::new(()),
+        }))
+    }
+
+    pub fn current(&self) -> Arc<Snapshot> {
+        self.current.load_full()
+    }
+
+    /// Rebuilds from the store unconditionally.
+    pub async fn reload(&self) -> Result<(), StoreError> {
+        let _serialized = self.reload_lock.lock().await;
+        let snapshot = Snapshot::build(self.store.load_all().await?);
+        tracing::debug!(
+            revision = snapshot.revision,
+            "configuration snapshot reloaded"
+        );
+        self.current.store(Arc::new(snapshot));
+        Ok(())
+    }
+
+    /// Rebuilds only when the store's revision moved past the snapshot's.
+    pub async fn refresh_if_stale(&self) -> Result<(), StoreError> {
+        let stored = self.store.revision().await?;
+        if stored != self.current.load().revision {
+            self.reload().await?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the snapshot fresh until `shutdown`: reloads on every change event (bursts
+    /// coalesced) and polls the store's revision every `poll_interval` for changes whose events
+    /// never reached this replica.
+    pub async fn keep_fresh(
+        self: Arc<Self>,
+        changes: ChangeHub,
+        poll_interval: Duration,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
+        let mut events = changes.subscribe();
+        let mut poll = tokio::time::interval(poll_interval);
+        poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tokio::pin!(shutdown);
+        loop {
+            let outcome = tokio::select! {
+                () = &mut shutdown => return,
+                event = events.recv() => {
+                    if matches!(event, Err(RecvError::Closed)) {
+                        return;
+                    }
+                    // Drain what queued up meanwhile: one reload covers them all.
+                    while events.try_recv().is_ok() {}
+                    self.reload().await
+                }
+                _ = poll.tick() => self.refresh_if_stale().await,
+            };
+            if let Err(error) = outcome {
+                tracing::warn!(%error, "cannot refresh the configuration snapshot");
+            }
+        }
+    }
+}
+
+impl Gatekeeper for SnapshotCell {
+    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<Caller, AuthError> {
+        self.current
+            .load()
+            .authenticate(api_key, client_ip, now_ms())
+    }
+}
+
+impl ChannelDirectory for SnapshotCell {
+    fn route(&self, caller: &Caller, model: &str) -> Option<Route> {
+        let snapshot = self.current.load();
+        let channels = snapshot.reachable(caller, model);
+        if channels.is_empty() {
+            return None;
+        }
+        Some(Route {
+            channels,
+            settings: snapshot.settings(&caller.group_id, model),
+        })
+    }
+
+    fn models(&self, caller: &Caller) -> Vec<ModelEntry> {
+        let snapshot = self.current.load();
+        let allowed: Option<HashSet<&str>> = caller
+            .allowed_models
+            .as_ref()
+            .map(|models| models.iter().map(String::as_str).collect());
+        let mut entries: Vec<ModelEntry> = snapshot
+            .channels_by_model
+            .iter()
+            .filter(|(model, _)| {
+                allowed
+                    .as_ref()
+                    .is_none_or(|allowed| allowed.contains(model.as_str()))
+            })
+            .filter_map(|(model, candidates)| {
+                let first = candidates
+                    .iter()
+                    .find(|serving| serving.sets.iter().any(|set| caller.sets.contains(set)))?;
+                let config = snapshot.model_configs.get(model);
+                Some(ModelEntry {
+                    id: model.clone(),
+                    owned_by: config
+                        .map(|config| config.owner.clone())
+                        .filter(|owner| !owner.is_empty())
+                        .unwrap_or_else(|| first.channel.kind.as_str().to_owned()),
+                    created: config.map_or(0, |config| config.created_at / 1000),
+                })
+            })
+            .collect();
+        entries.sort_by(|a, b| a.id.cmp(&b.id));
+        entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+
+    use relay::backend::ChannelKind;
+
+    use super::*;
+    use crate::store::{Channel, Token};
+
+    fn token(id: i64, group: &str, key: &str) -> Token {
+        Token {
+            id,
+            group_id: group.into(),
+            name: format!("token-{id}"),
+            key_hash: hash_api_key(key),
+            key_prefix: key.chars().take(8).collect(),
+            status: Status::Enabled,
+            expires_at: None,
+            subnets: Vec::new(),
+            models: Vec::new(),
+            mcp_servers: Vec::new(),
+            quota: None,
+            period_quota: None,
+            period: None,
+            period_start: None,
+            period_used: Default::default(),
+            used_amount: Default::default(),
+            request_count: 0,
+            rpm: None,
+            tpm: None,
+            max_concurrency: None,
+            created_at: 0,
+            accessed_at: None,
+        }
+    }
+
+    fn channel(id: i64, name: &str, models: &[&str], sets: &[&str], priority: i64) -> Channel {
+        let mut channel = Channel::new(name, ChannelKind::OpenAi);
+        channel.id = id;
+        channel.key = format!("sk-{name}");
+        channel.models = models.iter().map(|model| model.to_string()).collect();
+        channel.sets = sets.iter().map(|set| set.to_string()).collect();
+        channel.priority = priority;
+        channel
+    }
+
+    fn snapshot() -> Snapshot {
+        let mut vip = Group::new("vip");
+        vip.available_sets = vec!["default".into(), "premium".into()];
+        let mut off = Group::new("off");
+        off.status = GroupStatus::Disabled;
+        let mut limited = token(3, "acme", "sk-limited");
+        limited.models = vec!["gpt-4o-mini".into()];
+        limited.subnets = vec!["10.0.0.0/8".parse().unwrap()];
+        let mut expired = token(4, "acme", "sk-expired");
+        expired.expires_at = Some(1);
+        let mut disabled = token(5, "acme", "sk-disabled");
+        disabled.status = Status::Disabled;
+        let mut off_channel = channel(12, "off", &["gpt-4o"], &[], 100);
+        off_channel.status = Status::Disabled;
+        Snapshot::build(StoreDump {
+            revision: 7,
+            groups: vec![Group::new("acme"), vip, off],
+            tokens: vec![
+                token(1, "acme", "sk-acme"),
+                token(2, "vip", "sk-vip"),
+                limited,
+                expired,
+                disabled,
+                token(6, "off", "sk-off"),
+                token(7, "ghost", "sk-ghost"),
+            ],
+            channels: vec![
+                channel(10, "low", &["gpt-4o", "gpt-4o-mini"], &[], 1),
+                channel(11, "premium", &["gpt-4o"], &["premium"], 5),
+                off_channel,
+            ],
+            ..StoreDump::default()
+        })
+    }
+
+    fn check_auth(key: &str, ip: [u8; 4], expected: Result<&str, AuthError>) {
+        let result = snapshot().authenticate(key, IpAddr::V4(Ipv4Addr::from(ip)), 1_000);
+        assert_eq!(
+            result.map(|caller| caller.token_name),
+            expected.map(str::to_owned),
+            "key {key}"
+        );
+    }
+
+    #[test]
+    fn authentication_rules() {
+        check_auth("sk-acme", [127, 0, 0, 1], Ok("token-1"));
+        check_auth("", [127, 0, 0, 1], Err(AuthError::Missing));
+        check_auth("sk-unknown", [127, 0, 0, 1], Err(AuthError::InvalidKey));
+        check_auth("sk-limited", [10, 1, 2, 3], Ok("token-3"));
+        check_auth(
+            "sk-limited",
+            [192, 168, 1, 1],
+            Err(AuthError::AddressNotAllowed),
+        );
+        check_auth("sk-expired", [127, 0, 0, 1], Err(AuthError::TokenExpired));
+        check_auth("sk-disabled", [127, 0, 0, 1], Err(AuthError::TokenDisabled));
+        check_auth("sk-off", [127, 0, 0, 1], Err(AuthError::GroupDisabled));
+        check_auth("sk-ghost", [127, 0, 0, 1], Err(AuthError::InvalidKey));
+    }
+
+    #[test]
+    fn mapped_ipv4_addresses_match_ipv4_subnets() {
+        let ip: IpAddr = "::ffff:10.0.0.9".parse().unwrap();
+        assert_eq!(
+            snapshot()
+                .authenticate("sk-limited", ip, 0)
+                .unwrap()
+                .token_id,
+            3
+        );
+    }
+
+    #[test]
+    fn routes_respect_sets_status_and_priority() {
+        let snapshot = snapshot();
+        let acme = snapshot
+            .authenticate("sk-acme", IpAddr::V4(Ipv4Addr::LOCALHOST), 0)
+            .unwrap();
+        let vip = snapshot
+            .authenticate("sk-vip", IpAddr::V4(Ipv4Addr::LOCALHOST), 0)
+            .unwrap();
+        let names = |caller: &Caller, model| {
+            snapshot
+                .reachable(caller, model)
+                .iter()
+                .map(|channel| channel.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&acme, "gpt-4o"), ["low"]);
+        assert_eq!(names(&vip, "gpt-4o"), ["premium", "low"]);
+        assert!(names(&acme, "unknown").is_empty());
+        assert_eq!(snapshot.revision, 7);
+    }
+}
