@@ -7,7 +7,7 @@
     reason = "test code: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

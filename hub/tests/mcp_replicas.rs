@@ -7,7 +7,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -447,6 +447,9 @@ impl AlternatingProxy {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_mcp_client_works_across_alternating_replicas() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let database = TestDatabase::create().await;
     let prefix = unique_redis_prefix();
     let first = replica(&database.url(), Some(&prefix), true).await;

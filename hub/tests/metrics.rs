@@ -7,7 +7,7 @@
     reason = "test code: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use prometheus_parse::{Sample, Scrape, Value};
 use serde_json::json;

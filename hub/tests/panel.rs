@@ -7,7 +7,7 @@
     reason = "tests: a failure here is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use hub::grpc::pb;
 use prost::Message;

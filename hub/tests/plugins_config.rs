@@ -6,7 +6,7 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
-mod support;
+use crate::support;
 
 use hub::grpc::pb;
 use hub::grpc::pb::model_service_client::ModelServiceClient;

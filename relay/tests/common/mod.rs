@@ -2,8 +2,10 @@
 //! speaking the real wire format, and a relay served on a loopback socket.
 #![allow(
     dead_code,
-    reason = "each test binary uses a different part of the harness"
+    reason = "each test module uses a different part of the harness"
 )]
+
+pub mod golden;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
