@@ -1,4 +1,5 @@
-//! The MCP hub wired into the whole server: servers from the config file, the official mcp Python client over Streamable HTTP and legacy SSE, aggregation and group isolation.
+//! The MCP hub wired into the whole server: servers from the config file, the official mcp Python
+//! client over Streamable HTTP and legacy SSE, aggregation and group isolation.
 
 #![allow(
     clippy::unwrap_used,

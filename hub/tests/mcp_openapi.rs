@@ -1,4 +1,6 @@
-//! OpenAPI documents uploaded through the control plane's `McpService`: converted (or refused with a JSON pointer) at upload, `spec_url` fetched under the SSRF guard, the corpus petstore called with the official mcp client against a local mock API, and `aiproxy mcp import-openapi`.
+//! OpenAPI documents uploaded through the control plane's `McpService`: converted (or refused with
+//! a JSON pointer) at upload, `spec_url` fetched under the SSRF guard, the corpus petstore called
+//! with the official mcp client against a local mock API, and `aiproxy mcp import-openapi`.
 
 #![allow(
     clippy::unwrap_used,

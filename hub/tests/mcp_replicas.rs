@@ -1,4 +1,6 @@
-//! MCP sessions across two replicas sharing Postgres and Redis: legacy SSE messages POSTed to one reach the stream held by the other, Streamable HTTP sessions resume on either and end everywhere; a replica without Redis keeps its sessions to itself.
+//! MCP sessions across two replicas sharing Postgres and Redis: legacy SSE messages POSTed to one
+//! reach the stream held by the other, Streamable HTTP sessions resume on either and end
+//! everywhere; a replica without Redis keeps its sessions to itself.
 
 #![allow(
     clippy::unwrap_used,

@@ -1,4 +1,6 @@
-//! The panel end to end in headless Chromium: `web/tests/panel.e2e.mjs` (playwright-core) drives the embedded panel against a real hub, and this side checks through gRPC (and one MCP call) that what the browser created or changed is there.
+//! The panel end to end in headless Chromium: `web/tests/panel.e2e.mjs` (playwright-core) drives
+//! the embedded panel against a real hub, and this side checks through gRPC (and one MCP call) that
+//! what the browser created or changed is there.
 
 #![allow(
     clippy::unwrap_used,

@@ -1,4 +1,5 @@
-//! The response cache in the real Redis: the store itself (round trip, expiry, prefixes), and two replicas sharing Postgres and Redis where one answers from the other's entry.
+//! The response cache in the real Redis: the store itself (round trip, expiry, prefixes), and two
+//! replicas sharing Postgres and Redis where one answers from the other's entry.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

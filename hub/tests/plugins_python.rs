@@ -1,4 +1,6 @@
-//! The official `openai` Python SDK through the whole gateway with each plugin enabled on its own model (hub/tests/python/test_plugins.py), against a local upstream and a local SearXNG that speak the real wire formats.
+//! The official `openai` Python SDK through the whole gateway with each plugin enabled on its own
+//! model (hub/tests/python/test_plugins.py), against a local upstream and a local SearXNG that
+//! speak the real wire formats.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

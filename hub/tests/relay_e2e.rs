@@ -1,4 +1,5 @@
-//! The relay wired into the whole server: a config file applied at startup, requests through a mock OpenAI upstream, and the official openai Python SDK against it.
+//! The relay wired into the whole server: a config file applied at startup, requests through a mock
+//! OpenAI upstream, and the official openai Python SDK against it.
 
 #![allow(
     clippy::unwrap_used,

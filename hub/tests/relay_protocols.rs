@@ -1,4 +1,7 @@
-//! Every client protocol through the whole server to every channel protocol: the official openai and anthropic Python SDKs and Gemini REST calls against mock Anthropic, Gemini and OpenAI upstreams, then what each mock received (converted shape, the channel's own auth header, the mapped model, pass-through bodies left as they were).
+//! Every client protocol through the whole server to every channel protocol: the official openai
+//! and anthropic Python SDKs and Gemini REST calls against mock Anthropic, Gemini and OpenAI
+//! upstreams, then what each mock received (converted shape, the channel's own auth header, the
+//! mapped model, pass-through bodies left as they were).
 
 #![allow(
     clippy::unwrap_used,

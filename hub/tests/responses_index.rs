@@ -1,4 +1,5 @@
-//! The response index in the real Redis: round trip, expiry, prefixes, garbage entries, and a Redis that stops answering (each call gives up within its timeout and reads as an unknown id).
+//! The response index in the real Redis: round trip, expiry, prefixes, garbage entries, and a Redis
+//! that stops answering (each call gives up within its timeout and reads as an unknown id).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

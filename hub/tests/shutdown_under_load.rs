@@ -1,4 +1,6 @@
-//! SIGTERM under load: the real `aiproxy` binary, many concurrent clients against a slow mock upstream, SIGTERM mid-load; every request a client saw answered has its log row, and no other row exists.
+//! SIGTERM under load: the real `aiproxy` binary, many concurrent clients against a slow mock
+//! upstream, SIGTERM mid-load; every request a client saw answered has its log row, and no other
+//! row exists.
 
 #![allow(
     clippy::unwrap_used,

@@ -1,4 +1,6 @@
-//! Answers a session-era `tools/call` itself, without rmcp's session worker: one JSON reply, or an SSE reply carrying the call's progress then its result; it must not take any other request, which rmcp serves.
+//! Answers a session-era `tools/call` itself, without rmcp's session worker: one JSON reply, or an
+//! SSE reply carrying the call's progress then its result; it must not take any other request,
+//! which rmcp serves.
 //!
 //! Why: rmcp hands every session-era request to the session's worker task and answers it as an
 //! SSE stream (it ignores `json_response` in that era), which costs more than the call itself for

@@ -1,4 +1,6 @@
-//! Admission of tool calls: the host decides, before a tool runs, whether the caller may spend on it now (rate limits, in-flight limits, quotas, balance), and gets its decision back with the call's record to settle it. This crate only asks; the policy and the counting live in the host.
+//! Admission of tool calls: the host decides, before a tool runs, whether the caller may spend on
+//! it now (rate limits, in-flight limits, quotas, balance), and gets its decision back with the
+//! call's record to settle it. This crate only asks; the policy and the counting live in the host.
 
 use std::any::Any;
 use std::future::Future;

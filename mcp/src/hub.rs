@@ -1,4 +1,5 @@
-//! The router `hub` mounts at `/mcp`: authentication, Host/Origin checks, route-to-server resolution, session ownership, and the Streamable HTTP transport (rmcp's, both protocol eras).
+//! The router `hub` mounts at `/mcp`: authentication, Host/Origin checks, route-to-server
+//! resolution, session ownership, and the Streamable HTTP transport (rmcp's, both protocol eras).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;

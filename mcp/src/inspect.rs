@@ -1,4 +1,5 @@
-//! Looking at one server from outside a session, for the host's control plane: build a fresh backend for a definition, connect and initialize where it is remote, and list its tools.
+//! Looking at one server from outside a session, for the host's control plane: build a fresh
+//! backend for a definition, connect and initialize where it is remote, and list its tools.
 
 use std::time::{Duration, Instant};
 

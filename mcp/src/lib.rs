@@ -1,4 +1,6 @@
-//! The MCP hub: serves embedded, proxied and OpenAPI-backed MCP servers to the tenants allowed to use them. Knows nothing of SQL, Redis or protobuf; `hub` supplies tenants and server definitions through traits.
+//! The MCP hub: serves embedded, proxied and OpenAPI-backed MCP servers to the tenants allowed to
+//! use them. Knows nothing of SQL, Redis or protobuf; `hub` supplies tenants and server definitions
+//! through traits.
 //!
 //! Code map:
 //! - [`directory`]: the traits `hub` implements ([`McpDirectory`], [`ToolCallSink`]) and the

@@ -1,4 +1,5 @@
-//! How many sessions (Streamable HTTP and legacy SSE together) each token holds open on this replica, so one token cannot fill the process with sessions and lock the other tenants out.
+//! How many sessions (Streamable HTTP and legacy SSE together) each token holds open on this
+//! replica, so one token cannot fill the process with sessions and lock the other tenants out.
 //!
 //! Counted per replica: a Streamable session is counted where it was created and where it is
 //! used, and forgotten after the session idle time without traffic here (its record may live on

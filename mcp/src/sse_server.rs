@@ -1,4 +1,5 @@
-//! The legacy HTTP+SSE transport, served by us since rmcp dropped it: `GET …/sse` opens a stream announcing a POST endpoint, `POST /message?sessionId=` feeds the session.
+//! The legacy HTTP+SSE transport, served by us since rmcp dropped it: `GET …/sse` opens a stream
+//! announcing a POST endpoint, `POST /message?sessionId=` feeds the session.
 //!
 //! A session lives on the replica holding its stream, but the POSTs for it may land on any
 //! replica behind a load balancer. Delivery therefore goes through [`SseSessionRegistry`]:

@@ -1,4 +1,5 @@
-//! The MCP conformance suite (npm `@modelcontextprotocol/conformance`, in tests/node) against the `everything` template through the router, for the 2025-11-25 and 2026-07-28 requirements.
+//! The MCP conformance suite (npm `@modelcontextprotocol/conformance`, in tests/node) against the
+//! `everything` template through the router, for the 2025-11-25 and 2026-07-28 requirements.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

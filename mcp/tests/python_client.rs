@@ -1,4 +1,5 @@
-//! The official Python MCP client against the hub: embedded, proxied Streamable and proxied SSE servers, over Streamable HTTP and legacy SSE, in `auto` and `legacy` modes.
+//! The official Python MCP client against the hub: embedded, proxied Streamable and proxied SSE
+//! servers, over Streamable HTTP and legacy SSE, in `auto` and `legacy` modes.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

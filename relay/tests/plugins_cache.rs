@@ -1,4 +1,5 @@
-//! The cache and cache-follow plugins through the relay: hits and misses, streams replayed as streams, billing of hits, tenants kept apart, and channel affinity.
+//! The cache and cache-follow plugins through the relay: hits and misses, streams replayed as
+//! streams, billing of hits, tenants kept apart, and channel affinity.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,4 +1,6 @@
-//! A `tools/call` to a Streamable HTTP upstream as one plain HTTP POST on the session rmcp's client opened, and the client wrapper that learns that session's id; setup, listing and calls with progress stay on rmcp's client.
+//! A `tools/call` to a Streamable HTTP upstream as one plain HTTP POST on the session rmcp's client
+//! opened, and the client wrapper that learns that session's id; setup, listing and calls with
+//! progress stay on rmcp's client.
 //!
 //! Why: rmcp's client passes each request through its service and transport worker tasks and a
 //! task per response stream; a direct POST read in the caller's own task saves those hops on

@@ -1,4 +1,6 @@
-//! Backends that forward to remote MCP servers: one long-lived upstream client per definition, reconnected when it drops, with progress notifications routed back to the caller that asked for them.
+//! Backends that forward to remote MCP servers: one long-lived upstream client per definition,
+//! reconnected when it drops, with progress notifications routed back to the caller that asked for
+//! them.
 
 mod direct_call;
 mod sse_client;

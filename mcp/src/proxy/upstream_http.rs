@@ -1,4 +1,6 @@
-//! How proxies reach their upstreams: the HTTP client they share (no ambient proxy, no redirects, the address policy at connect time), the same-origin rule for a legacy endpoint event, and upstream error text with every URL cut to its origin.
+//! How proxies reach their upstreams: the HTTP client they share (no ambient proxy, no redirects,
+//! the address policy at connect time), the same-origin rule for a legacy endpoint event, and
+//! upstream error text with every URL cut to its origin.
 //!
 //! An upstream URL (or the query a group adds to it) may carry a secret (`?api_key=`), and a
 //! redirect or an `endpoint` event naming another origin would carry the configured headers
