@@ -49,4 +49,5 @@ mod server;
 mod shutdown_under_load;
 mod store;
 mod store_declarative;
+mod tidy;
 mod usage_log;
