@@ -1,4 +1,7 @@
-//! Benchmark (printed, not asserted): the cost of governance per request through the whole server — the relay with no limits, with RPM/TPM/in-flight limits plus quota and balance reservations counted in memory, and the same counted in the real Redis — and the cost of request logging (each in-memory row again with `LOG_REQUESTS=false`).
+//! Benchmark (printed, not asserted): the cost of governance per request through the whole server —
+//! the relay with no limits, with RPM/TPM/in-flight limits plus quota and balance reservations
+//! counted in memory, and the same counted in the real Redis — and the cost of request logging
+//! (each in-memory row again with `LOG_REQUESTS=false`).
 //!
 //! Run: `cargo bench -p hub --bench governance` (needs Redis on 127.0.0.1:6379 for the last
 //! row; it is skipped when Redis does not answer). Every configuration runs a server of its

@@ -1,4 +1,6 @@
-//! Benchmark (printed, not asserted): admit + settle per second of a typical check list (RPM, TPM, two concurrency limits, a cap and a balance) on the memory and Redis counters, from 1 and 16 concurrent tasks.
+//! Benchmark (printed, not asserted): admit + settle per second of a typical check list (RPM, TPM,
+//! two concurrency limits, a cap and a balance) on the memory and Redis counters, from 1 and 16
+//! concurrent tasks.
 //!
 //! Run: `cargo bench -p hub --bench limits` (Redis on 127.0.0.1:6379; keys under a prefix of
 //! their own, expiring with their TTLs).

@@ -1,4 +1,6 @@
-//! Benchmark (printed, not asserted): request log rows per second written through `hub::logs::writer` (rows, minute/hour summaries and billing charges in one transaction per batch) on SQLite and Postgres.
+//! Benchmark (printed, not asserted): request log rows per second written through
+//! `hub::logs::writer` (rows, minute/hour summaries and billing charges in one transaction per
+//! batch) on SQLite and Postgres.
 //!
 //! Run: `cargo bench -p hub --bench log_write` (Postgres on 127.0.0.1:5432, trust auth; a
 //! database of its own is created and dropped). Every run checks that every row was stored.

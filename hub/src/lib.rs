@@ -1,4 +1,5 @@
-//! The aiproxy server: storage, configuration, the gRPC control plane, and the one listener that serves relay, MCP and panel. The only crate that knows SQL, Redis, protobuf and sockets.
+//! The aiproxy server: storage, configuration, the gRPC control plane, and the one listener that
+//! serves relay, MCP and panel. The only crate that knows SQL, Redis, protobuf and sockets.
 //!
 //! `main` only parses flags and calls [`run`] with a bound listener and a shutdown future, so
 //! tests boot the whole server on port 0 exactly as production does.

@@ -11,7 +11,7 @@
     reason = "tests: a failure here is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use hub::edges::grpc::pb;
 use hub::edges::grpc::pb::config_service_client::ConfigServiceClient;

@@ -1,4 +1,6 @@
-//! Hostile clients against the whole server: slow headers, idle connections, too many connections, huge model names, reused request ids and unauthenticated scrapes each get a bounded answer, and a normal request is served afterwards.
+//! Hostile clients against the whole server: slow headers, idle connections, too many connections,
+//! huge model names, reused request ids and unauthenticated scrapes each get a bounded answer, and
+//! a normal request is served afterwards.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test code: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,4 +1,6 @@
-//! The MCP face of the whole gateway under hostile tenants and upstreams: the IP ban and client addresses on MCP requests, sessions counted against a token's rate, admin tool bodies kept out of the log, and upstream secrets kept out of log rows.
+//! The MCP face of the whole gateway under hostile tenants and upstreams: the IP ban and client
+//! addresses on MCP requests, sessions counted against a token's rate, admin tool bodies kept out
+//! of the log, and upstream secrets kept out of log rows.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +8,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,4 +1,6 @@
-//! The real `aiproxy` binary run with `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` pointing at a recorder: a proxied MCP server, an OpenAPI server's `spec_url` and calls, and web-search engines are reached directly, and the recorder sees no connection.
+//! The real `aiproxy` binary run with `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` pointing at a
+//! recorder: a proxied MCP server, an OpenAPI server's `spec_url` and calls, and web-search engines
+//! are reached directly, and the recorder sees no connection.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test code: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::process::Stdio;
 use std::sync::Arc;

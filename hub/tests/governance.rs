@@ -1,4 +1,6 @@
-//! Limits, quotas and balance through the whole server: exact counts under concurrency (in memory and with two replicas sharing the real Redis), reservations that never overspend, refusals in OpenAI's shape with x-ratelimit headers, and address blocking.
+//! Limits, quotas and balance through the whole server: exact counts under concurrency (in memory
+//! and with two replicas sharing the real Redis), reservations that never overspend, refusals in
+//! OpenAI's shape with x-ratelimit headers, and address blocking.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,4 +1,6 @@
-//! The counters engine (`hub::governance::limits`): exact rate limits, concurrency leases, cap and balance reservations under concurrent admits, all-or-nothing admits, seeding, bans and IP-group counts, each scenario in memory and on two Redis clients sharing one prefix (two replicas).
+//! The counters engine (`hub::governance::limits`): exact rate limits, concurrency leases, cap and
+//! balance reservations under concurrent admits, all-or-nothing admits, seeding, bans and IP-group
+//! counts, each scenario in memory and on two Redis clients sharing one prefix (two replicas).
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

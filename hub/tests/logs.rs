@@ -1,4 +1,5 @@
-//! Request logs on SQLite and the real Postgres: summaries equal the raw rows (two writers at once too), retention, and every `LogService` RPC against hand-computed values.
+//! Request logs on SQLite and the real Postgres: summaries equal the raw rows (two writers at once
+//! too), retention, and every `LogService` RPC against hand-computed values.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +8,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -1,4 +1,6 @@
-//! `McpService.TestMcpServer` and `ListMcpServerTools` for every kind of server (embedded, Streamable and SSE proxies; OpenAPI is in `mcp_openapi.rs`), with a group's parameters applied when a group is named; `ListTemplates` describing each embedded template as it declares itself.
+//! `McpService.TestMcpServer` and `ListMcpServerTools` for every kind of server (embedded,
+//! Streamable and SSE proxies; OpenAPI is in `mcp_openapi.rs`), with a group's parameters applied
+//! when a group is named; `ListTemplates` describing each embedded template as it declares itself.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use hub::edges::grpc::pb;
 use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;

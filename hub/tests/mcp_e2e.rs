@@ -1,4 +1,5 @@
-//! The MCP hub wired into the whole server: servers from the config file, the official mcp Python client over Streamable HTTP and legacy SSE, aggregation and group isolation.
+//! The MCP hub wired into the whole server: servers from the config file, the official mcp Python
+//! client over Streamable HTTP and legacy SSE, aggregation and group isolation.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +8,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use support::TestHub;
 
@@ -150,6 +151,9 @@ async fn mcp_requests_without_a_token_are_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_mcp_client_works_through_the_gateway() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let hub = hub_with_mcp_servers().await;
     let base_url = hub.url("");
     support::run_pytest(

@@ -10,7 +10,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::str::FromStr;
 

@@ -1,4 +1,6 @@
-//! OpenAPI documents uploaded through the control plane's `McpService`: converted (or refused with a JSON pointer) at upload, `spec_url` fetched under the SSRF guard, the corpus petstore called with the official mcp client against a local mock API, and `aiproxy mcp import-openapi`.
+//! OpenAPI documents uploaded through the control plane's `McpService`: converted (or refused with
+//! a JSON pointer) at upload, `spec_url` fetched under the SSRF guard, the corpus petstore called
+//! with the official mcp client against a local mock API, and `aiproxy mcp import-openapi`.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -105,6 +107,9 @@ fn openapi_server(id: &str, openapi: pb::OpenApiSource) -> pb::CreateMcpServerRe
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_corpus_petstore_uploaded_through_the_control_plane_is_called_by_the_mcp_client() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let (api, seen) = start_mock_petstore().await;
     let hub = hub_with_a_tenant().await;
     let mut mcp = client(&hub).await;

@@ -9,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -1,4 +1,6 @@
-//! MCP sessions across two replicas sharing Postgres and Redis: legacy SSE messages POSTed to one reach the stream held by the other, Streamable HTTP sessions resume on either and end everywhere; a replica without Redis keeps its sessions to itself.
+//! MCP sessions across two replicas sharing Postgres and Redis: legacy SSE messages POSTed to one
+//! reach the stream held by the other, Streamable HTTP sessions resume on either and end
+//! everywhere; a replica without Redis keeps its sessions to itself.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -447,6 +449,9 @@ impl AlternatingProxy {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_mcp_client_works_across_alternating_replicas() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let database = TestDatabase::create().await;
     let prefix = unique_redis_prefix();
     let first = replica(&database.url(), Some(&prefix), true).await;

@@ -9,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use hub::edges::grpc::pb;
 use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;

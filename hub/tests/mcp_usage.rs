@@ -1,4 +1,5 @@
-//! Every MCP tool call leaves one request-log row (group, token, server, tool, status, latency) priced at its server's `price_per_call`, which the log writer charges to the group.
+//! Every MCP tool call leaves one request-log row (group, token, server, tool, status, latency)
+//! priced at its server's `price_per_call`, which the log writer charges to the group.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +8,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::str::FromStr;
 

@@ -1,4 +1,6 @@
-//! `GET /metrics` read by a Prometheus text parser (`prometheus-parse`) after real relayed requests: every line parses, and requests, latency histograms and the log writer's figures are there with the right values.
+//! `GET /metrics` read by a Prometheus text parser (`prometheus-parse`) after real relayed
+//! requests: every line parses, and requests, latency histograms and the log writer's figures are
+//! there with the right values.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test code: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use prometheus_parse::{Sample, Scrape, Value};
 use serde_json::json;

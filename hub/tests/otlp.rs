@@ -7,7 +7,7 @@
     reason = "test code: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,6 +22,11 @@ type Received = Arc<Mutex<Vec<(String, Bytes)>>>;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_spans_reach_the_collector() {
+    // The export installs the process's tracing subscriber: a child process keeps it from the
+    // other tests of this binary.
+    if !support::in_own_process("otlp::request_spans_reach_the_collector").await {
+        return;
+    }
     let received = Received::default();
     let collector = Router::new()
         .route(
@@ -43,7 +48,7 @@ async fn request_spans_reach_the_collector() {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, collector).await });
 
-    // The only subscriber of this test binary: nothing else installs one first.
+    // The only subscriber of this process: nothing else installs one first.
     let export = hub::process::telemetry::init_with_otlp("text", Some(&format!("http://{addr}/")))
         .expect("the OTLP export starts");
     let hub = support::TestHub::start().await;

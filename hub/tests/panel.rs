@@ -1,4 +1,5 @@
-//! The panel's serving (redirects, content types, cache and security headers, 404s) and gRPC-web on the control-plane port, exercised over real HTTP/1.1 as a browser would.
+//! The panel's serving (redirects, content types, cache and security headers, 404s) and gRPC-web on
+//! the control-plane port, exercised over real HTTP/1.1 as a browser would.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +8,7 @@
     reason = "tests: a failure here is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use hub::edges::grpc::pb;
 use prost::Message;

@@ -1,4 +1,6 @@
-//! The panel end to end in headless Chromium: `web/tests/panel.e2e.mjs` (playwright-core) drives the embedded panel against a real hub, and this side checks through gRPC (and one MCP call) that what the browser created or changed is there.
+//! The panel end to end in headless Chromium: `web/tests/panel.e2e.mjs` (playwright-core) drives
+//! the embedded panel against a real hub, and this side checks through gRPC (and one MCP call) that
+//! what the browser created or changed is there.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "tests: a failure here is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -56,6 +58,9 @@ fn declared_templates() -> String {
 
 #[tokio::test]
 async fn panel_round_trip_in_headless_chromium() {
+    if !support::external_clients("Node, web/node_modules and Chromium") {
+        return;
+    }
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         std::path::Path::new(&chromium).exists(),

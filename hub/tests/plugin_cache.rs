@@ -1,4 +1,5 @@
-//! The response cache in the real Redis: the store itself (round trip, expiry, prefixes), and two replicas sharing Postgres and Redis where one answers from the other's entry.
+//! The response cache in the real Redis: the store itself (round trip, expiry, prefixes), and two
+//! replicas sharing Postgres and Redis where one answers from the other's entry.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +7,7 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

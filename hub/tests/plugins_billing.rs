@@ -1,4 +1,7 @@
-//! What the relay's plugins did, persisted and billed through the whole server, on SQLite and Postgres: web searches counted on the log row and charged at the model's `web_search_price_per_call`, the query rewrite admitted and billed as the caller's own request, cache hits marked and charged per the cache plugin's `billing`.
+//! What the relay's plugins did, persisted and billed through the whole server, on SQLite and
+//! Postgres: web searches counted on the log row and charged at the model's
+//! `web_search_price_per_call`, the query rewrite admitted and billed as the caller's own request,
+//! cache hits marked and charged per the cache plugin's `billing`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +9,7 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

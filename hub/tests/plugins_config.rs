@@ -1,4 +1,6 @@
-//! Plugin settings through the control plane and the config file: invalid settings refused at write time with the plugin named, a group override laid over the model's, and the relay following both without a restart.
+//! Plugin settings through the control plane and the config file: invalid settings refused at write
+//! time with the plugin named, a group override laid over the model's, and the relay following both
+//! without a restart.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +8,7 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
-mod support;
+use crate::support;
 
 use hub::edges::grpc::pb;
 use hub::edges::grpc::pb::model_service_client::ModelServiceClient;

@@ -1,4 +1,6 @@
-//! The official `openai` Python SDK through the whole gateway with each plugin enabled on its own model (hub/tests/python/test_plugins.py), against a local upstream and a local SearXNG that speak the real wire formats.
+//! The official `openai` Python SDK through the whole gateway with each plugin enabled on its own
+//! model (hub/tests/python/test_plugins.py), against a local upstream and a local SearXNG that
+//! speak the real wire formats.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +8,7 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
-mod support;
+use crate::support;
 
 use axum::Router;
 use axum::body::Body;
@@ -100,6 +102,9 @@ async fn searxng(Query(query): Query<std::collections::HashMap<String, String>>)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openai_sdk_works_through_every_plugin() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let app = Router::new()
         .route("/v1/chat/completions", post(chat))
         .route("/search", get(searxng));

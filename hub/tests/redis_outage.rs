@@ -1,4 +1,5 @@
-//! A Redis outage under the limits: refused at once and fail-closed, reported by `/api/status` at once, and served again by itself when Redis returns (own `redis-server` on a spare port).
+//! A Redis outage under the limits: refused at once and fail-closed, reported by `/api/status` at
+//! once, and served again by itself when Redis returns (own `redis-server` on a spare port).
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +8,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

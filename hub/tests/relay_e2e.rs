@@ -1,4 +1,5 @@
-//! The relay wired into the whole server: a config file applied at startup, requests through a mock OpenAI upstream, and the official openai Python SDK against it.
+//! The relay wired into the whole server: a config file applied at startup, requests through a mock
+//! OpenAI upstream, and the official openai Python SDK against it.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +8,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use support::TestHub;
 use support::mock_openai::MockOpenAi;
@@ -120,6 +121,9 @@ async fn run_python_suite(hub: &TestHub, file: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_openai_sdk_works_through_the_gateway() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let (hub, _upstream, _busy) = hub_with_mocks().await;
     run_python_suite(&hub, "test_openai_sdk.py").await;
     hub.stop().await.unwrap();
@@ -127,6 +131,9 @@ async fn the_official_openai_sdk_works_through_the_gateway() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_anthropic_sdk_works_through_an_openai_channel() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let (hub, upstream, _busy) = hub_with_mocks().await;
     run_python_suite(&hub, "test_anthropic_sdk.py").await;
     assert!(

@@ -1,4 +1,7 @@
-//! Every client protocol through the whole server to every channel protocol: the official openai and anthropic Python SDKs and Gemini REST calls against mock Anthropic, Gemini and OpenAI upstreams, then what each mock received (converted shape, the channel's own auth header, the mapped model, pass-through bodies left as they were).
+//! Every client protocol through the whole server to every channel protocol: the official openai
+//! and anthropic Python SDKs and Gemini REST calls against mock Anthropic, Gemini and OpenAI
+//! upstreams, then what each mock received (converted shape, the channel's own auth header, the
+//! mapped model, pass-through bodies left as they were).
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +10,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::TestHub;
@@ -154,6 +157,9 @@ fn check_openai_requests(requests: &[SeenRequest]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openai_sdk_reaches_anthropic_and_gemini_channels() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let setup = setup().await;
     run_python_suite(&setup.hub, "test_protocols_openai_sdk.py").await;
 
@@ -211,6 +217,9 @@ async fn the_openai_sdk_reaches_anthropic_and_gemini_channels() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_anthropic_sdk_passes_through_anthropic_channels_and_converts_for_openai_ones() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let setup = setup().await;
     run_python_suite(&setup.hub, "test_protocols_anthropic_sdk.py").await;
 
@@ -264,6 +273,9 @@ async fn the_anthropic_sdk_passes_through_anthropic_channels_and_converts_for_op
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gemini_rest_clients_reach_gemini_and_openai_channels() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let setup = setup().await;
     run_python_suite(&setup.hub, "test_protocols_gemini_rest.py").await;
 
@@ -286,6 +298,9 @@ async fn gemini_rest_clients_reach_gemini_and_openai_channels() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stored_responses_are_reached_through_the_channel_that_created_them() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let setup = setup().await;
     run_python_suite(&setup.hub, "test_protocols_responses.py").await;
 
@@ -324,6 +339,9 @@ async fn stored_responses_are_reached_through_the_channel_that_created_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn previous_response_id_continues_on_openai_channels_and_is_refused_on_converted_ones() {
+    if !support::external_clients("Python and the SDKs of .ci/requirements.txt") {
+        return;
+    }
     let setup = setup().await;
     run_python_suite(&setup.hub, "test_protocols_responses_chain.py").await;
 

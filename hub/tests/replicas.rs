@@ -1,4 +1,6 @@
-//! Control-plane changes reach the relay on the very next request, and reach other replicas sharing Postgres through Redis (or, without Redis, the revision poll); a response stored through one replica is read, listed and deleted through another.
+//! Control-plane changes reach the relay on the very next request, and reach other replicas sharing
+//! Postgres through Redis (or, without Redis, the revision poll); a response stored through one
+//! replica is read, listed and deleted through another.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -1,4 +1,5 @@
-//! The response index in the real Redis: round trip, expiry, prefixes, garbage entries, and a Redis that stops answering (each call gives up within its timeout and reads as an unknown id).
+//! The response index in the real Redis: round trip, expiry, prefixes, garbage entries, and a Redis
+//! that stops answering (each call gives up within its timeout and reads as an unknown id).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +7,7 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

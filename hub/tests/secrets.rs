@@ -9,7 +9,7 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

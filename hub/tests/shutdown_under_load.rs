@@ -1,4 +1,6 @@
-//! SIGTERM under load: the real `aiproxy` binary, many concurrent clients against a slow mock upstream, SIGTERM mid-load; every request a client saw answered has its log row, and no other row exists.
+//! SIGTERM under load: the real `aiproxy` binary, many concurrent clients against a slow mock
+//! upstream, SIGTERM mid-load; every request a client saw answered has its log row, and no other
+//! row exists.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test code: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::process::Stdio;
 use std::sync::Arc;

@@ -16,9 +16,8 @@ use hub::store::{
 };
 use relay::backend::ChannelKind;
 use rust_decimal::Decimal;
-use sqlx::Connection;
 
-const POSTGRES_ADMIN_DSN: &str = "postgres://postgres@127.0.0.1:5432/test";
+use crate::support::TestDatabase;
 
 /// A SQLite store in its own temp dir (nested, to prove parent directories are created).
 async fn sqlite() -> (Store, Box<dyn Send>) {
@@ -29,55 +28,11 @@ async fn sqlite() -> (Store, Box<dyn Send>) {
     (store, Box::new(dir))
 }
 
-/// Drops the per-test Postgres database, even when the test failed.
-struct PgDatabase {
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let name = self.name.clone();
-        // Drop runs inside the test's runtime; a fresh thread with its own runtime can block.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let mut admin = sqlx::AnyConnection::connect(POSTGRES_ADMIN_DSN)
-                    .await
-                    .unwrap();
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
-                .execute(&mut admin)
-                .await
-                .unwrap();
-            });
-        })
-        .join();
-    }
-}
-
+/// A store on a Postgres database of its own, dropped with the guard.
 async fn postgres() -> (Store, Box<dyn Send>) {
-    sqlx::any::install_default_drivers();
-    let mut admin = sqlx::AnyConnection::connect(POSTGRES_ADMIN_DSN)
-        .await
-        .unwrap_or_else(|err| panic!("postgres at {POSTGRES_ADMIN_DSN} is required: {err}"));
-    let suffix: String = (0..12)
-        .map(|_| char::from(b'a' + rand::random_range(0..26u8)))
-        .collect();
-    let name = format!("aiproxy_t_{suffix}");
-    // The name is generated above from ASCII letters only.
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let guard = PgDatabase { name: name.clone() };
-    let store = Store::connect(&format!("postgres://postgres@127.0.0.1:5432/{name}"))
-        .await
-        .unwrap();
-    (store, Box::new(guard))
+    let database = TestDatabase::create().await;
+    let store = Store::connect(&database.url()).await.unwrap();
+    (store, Box::new(database))
 }
 
 macro_rules! on_both_backends {

@@ -10,9 +10,8 @@
 use hub::edges::declarative::{self, ApplyError};
 use hub::snapshot::changes::{ChangeAction, ChangeHub, ChangeKind};
 use hub::store::{Store, hash_key};
-use sqlx::Connection;
 
-const POSTGRES_ADMIN_DSN: &str = "postgres://postgres@127.0.0.1:5432/test";
+use crate::support::TestDatabase;
 
 const BASE: &str = r#"
 groups:
@@ -54,51 +53,11 @@ async fn sqlite() -> (Store, Box<dyn Send>) {
     (store, Box::new(dir))
 }
 
-struct PgDatabase(String);
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let name = self.0.clone();
-        let _ = std::thread::spawn(move || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(async move {
-                    let mut admin = sqlx::AnyConnection::connect(POSTGRES_ADMIN_DSN)
-                        .await
-                        .unwrap();
-                    sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&mut admin)
-                    .await
-                    .unwrap();
-                });
-        })
-        .join();
-    }
-}
-
+/// A store on a Postgres database of its own, dropped with the guard.
 async fn postgres() -> (Store, Box<dyn Send>) {
-    sqlx::any::install_default_drivers();
-    let mut admin = sqlx::AnyConnection::connect(POSTGRES_ADMIN_DSN)
-        .await
-        .unwrap_or_else(|err| panic!("postgres at {POSTGRES_ADMIN_DSN} is required: {err}"));
-    let suffix: String = (0..12)
-        .map(|_| char::from(b'a' + rand::random_range(0..26u8)))
-        .collect();
-    let name = format!("aiproxy_t_{suffix}");
-    // The name is generated above from ASCII letters only.
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let guard = PgDatabase(name.clone());
-    let store = Store::connect(&format!("postgres://postgres@127.0.0.1:5432/{name}"))
-        .await
-        .unwrap();
-    (store, Box::new(guard))
+    let database = TestDatabase::create().await;
+    let store = Store::connect(&database.url()).await.unwrap();
+    (store, Box::new(database))
 }
 
 #[tokio::test]

@@ -1,4 +1,6 @@
-//! The request log writer on SQLite and the real Postgres: every row written with its summaries, charges applied once (also when the log database is separate and a write is retried), bodies kept by the detail rules, nothing dropped while the database fails.
+//! The request log writer on SQLite and the real Postgres: every row written with its summaries,
+//! charges applied once (also when the log database is separate and a write is retried), bodies
+//! kept by the detail rules, nothing dropped while the database fails.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod support;
+use crate::support;
 
 use std::str::FromStr;
 use std::sync::atomic::Ordering;

@@ -1,4 +1,5 @@
-//! The contract every tool server implements (embedded templates, proxies, OpenAPI documents, the admin tools): list tools, call one, reach the caller mid-call.
+//! The contract every tool server implements (embedded templates, proxies, OpenAPI documents, the
+//! admin tools): list tools, call one, reach the caller mid-call.
 
 use async_trait::async_trait;
 use rmcp::ErrorData;

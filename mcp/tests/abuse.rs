@@ -1,4 +1,7 @@
-//! Hostile tenants and hostile upstreams against the router: huge `initialize`, session floods, slow bodies, ids that break tool names, legacy SSE sessions outliving their server, and upstreams that redirect, name another origin, never end a line or leak secrets in errors. Every answer must be bounded and protocol-shaped, and others must still be served.
+//! Hostile tenants and hostile upstreams against the router: huge `initialize`, session floods,
+//! slow bodies, ids that break tool names, legacy SSE sessions outliving their server, and
+//! upstreams that redirect, name another origin, never end a line or leak secrets in errors. Every
+//! answer must be bounded and protocol-shaped, and others must still be served.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +9,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
-mod common;
+use crate::common;
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};

@@ -1,4 +1,5 @@
-//! The MCP conformance suite (npm `@modelcontextprotocol/conformance`, in tests/node) against the `everything` template through the router, for the 2025-11-25 and 2026-07-28 requirements.
+//! The MCP conformance suite (npm `@modelcontextprotocol/conformance`, in tests/node) against the
+//! `everything` template through the router, for the 2025-11-25 and 2026-07-28 requirements.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +7,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 
@@ -107,6 +108,9 @@ fn summary(output: &str) -> (Vec<(bool, String)>, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conformance_suite_through_the_router() {
+    if !common::external_clients("Node and the npm packages of tests/node") {
+        return;
+    }
     let url = gateway().await;
     let (older, newer) = tokio::join!(run_suite(&url, "2025-11-25"), run_suite(&url, "2026-07-28"));
     for (requirements, output) in [("2025-11-25", &older), ("2026-07-28", &newer)] {

@@ -1,4 +1,7 @@
-//! Session-era `tools/call` answered outside rmcp (plain JSON, or SSE carrying progress then the result) while tools that log and other methods stay with rmcp; cancellation of such calls; and proxies calling a Streamable upstream with plain POSTs (session expiry, SSE replies with server requests and progress, errors passed through).
+//! Session-era `tools/call` answered outside rmcp (plain JSON, or SSE carrying progress then the
+//! result) while tools that log and other methods stay with rmcp; cancellation of such calls; and
+//! proxies calling a Streamable upstream with plain POSTs (session expiry, SSE replies with server
+//! requests and progress, errors passed through).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +9,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

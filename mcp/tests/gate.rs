@@ -9,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

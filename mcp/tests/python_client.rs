@@ -1,4 +1,5 @@
-//! The official Python MCP client against the hub: embedded, proxied Streamable and proxied SSE servers, over Streamable HTTP and legacy SSE, in `auto` and `legacy` modes.
+//! The official Python MCP client against the hub: embedded, proxied Streamable and proxied SSE
+//! servers, over Streamable HTTP and legacy SSE, in `auto` and `legacy` modes.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +7,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
-mod common;
+use crate::common;
 
 use common::{FakeDirectory, caller, embedded, python_client, remote, serve, server, upstream};
 use mcp::{McpConfig, Scope, ServerKind};
@@ -79,6 +80,9 @@ fn check_results(label: &str, out: &Value, prefix: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_client_through_every_transport_and_backend() {
+    if !common::external_clients("Python with the official mcp client") {
+        return;
+    }
     let upstream = upstream().await;
     let secret = [("Authorization", "Bearer upstream-secret")];
     let directory = FakeDirectory {
@@ -225,6 +229,11 @@ async fn reference_server(mode: &str) -> (tokio::process::Child, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reference_everything_server_behind_both_proxies() {
+    if !common::external_clients(
+        "Node, the npm packages of tests/node and Python with the official mcp client",
+    ) {
+        return;
+    }
     let (_sse_child, sse_url) = reference_server("sse").await;
     let (_stream_child, stream_url) = reference_server("streamableHttp").await;
     let directory = FakeDirectory {

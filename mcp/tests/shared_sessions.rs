@@ -1,4 +1,5 @@
-//! Two hubs sharing one session store behave as replicas: a Streamable HTTP session opened on one is resumed by the other for its owner only, and ended everywhere by a DELETE on either.
+//! Two hubs sharing one session store behave as replicas: a Streamable HTTP session opened on one
+//! is resumed by the other for its owner only, and ended everywhere by a DELETE on either.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +7,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

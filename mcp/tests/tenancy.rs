@@ -1,4 +1,6 @@
-//! Raw-HTTP checks of what the router refuses: other tenants' servers and sessions, allow-lists, bad credentials, Host/Origin, malformed and oversized messages, unknown sessions, and the 2026-07-28 stateless rules.
+//! Raw-HTTP checks of what the router refuses: other tenants' servers and sessions, allow-lists,
+//! bad credentials, Host/Origin, malformed and oversized messages, unknown sessions, and the
+//! 2026-07-28 stateless rules.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +8,7 @@
     reason = "test code: a failed unwrap is a failed test"
 )]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

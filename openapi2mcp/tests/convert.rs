@@ -7,7 +7,7 @@
     reason = "helpers outside #[test] functions fail the test the same way"
 )]
 
-mod common;
+use crate::common;
 
 use openapi2mcp::{Api, CallConfig, CallError, Caller, ConvertOptions, OperationFilter};
 use serde_json::{Map, Value, json};

@@ -7,7 +7,7 @@
     reason = "helpers outside #[test] functions fail the test the same way"
 )]
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -1,4 +1,6 @@
-//! Plugin benchmark: the relay with no plugins next to the same relay with plugins configured that a request does not trigger, for plain and streamed chat; then cache hits (latency and requests per second) next to requests that reach the upstream.
+//! Plugin benchmark: the relay with no plugins next to the same relay with plugins configured that
+//! a request does not trigger, for plain and streamed chat; then cache hits (latency and requests
+//! per second) next to requests that reach the upstream.
 //!
 //! Run: `cargo bench -p relay --bench plugins` (release). Everything runs in one process on
 //! loopback, so CPU per request (getrusage) includes the load generator and the mock upstream;

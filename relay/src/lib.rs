@@ -1,4 +1,9 @@
-//! The relay data plane: OpenAI-compatible endpoints plus Anthropic (`/v1/messages`) and Gemini (`/v1beta/models/{model}:generateContent`) faces that authenticate a caller, pick a channel of any protocol, convert through the chat pivot in [`convert`] where client and channel differ, relay (and stream) the request upstream with retries, and report usage. Knows nothing of SQL, Redis, protobuf or listeners: `hub` supplies callers, channels, the usage sink and the optional shared services as a [`RelayHost`] of the traits in [`backend`].
+//! The relay data plane: OpenAI-compatible endpoints plus Anthropic (`/v1/messages`) and Gemini
+//! (`/v1beta/models/{model}:generateContent`) faces that authenticate a caller, pick a channel of
+//! any protocol, convert through the chat pivot in [`convert`] where client and channel differ,
+//! relay (and stream) the request upstream with retries, and report usage. Knows nothing of SQL,
+//! Redis, protobuf or listeners: `hub` supplies callers, channels, the usage sink and the optional
+//! shared services as a [`RelayHost`] of the traits in [`backend`].
 
 pub mod adaptor;
 pub mod backend;

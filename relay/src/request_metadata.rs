@@ -1,4 +1,6 @@
-//! What a request's `metadata` object (OpenAI chat and Responses, Anthropic Messages) leaves in its usage record: a bounded JSON object with credential-like entries redacted, and Anthropic's `metadata.user_id` as the record's user.
+//! What a request's `metadata` object (OpenAI chat and Responses, Anthropic Messages) leaves in its
+//! usage record: a bounded JSON object with credential-like entries redacted, and Anthropic's
+//! `metadata.user_id` as the record's user.
 
 use serde_json::{Map, Value};
 

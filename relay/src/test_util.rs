@@ -1,4 +1,5 @@
-//! In-memory hosts for the relay's own tests, benches and examples (cargo feature `test-util`): a key table, a route table, and usage sinks that keep or count records.
+//! In-memory hosts for the relay's own tests, benches and examples (cargo feature `test-util`): a
+//! key table, a route table, and usage sinks that keep or count records.
 //!
 //! They implement the traits of [`crate::backend`] the simplest way that works, so that a
 //! relay can be served on a loopback socket without `hub`. Not for production: nothing here

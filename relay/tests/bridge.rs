@@ -8,7 +8,7 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

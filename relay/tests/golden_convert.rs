@@ -14,46 +14,11 @@ use std::path::{Path, PathBuf};
 use relay::convert::{ResponseMeta, Wire, convert_request, convert_response};
 use serde_json::{Value, json};
 
-const WIRES: [(Wire, &str); 4] = [
-    (Wire::Chat, "chat"),
-    (Wire::Messages, "messages"),
-    (Wire::Gemini, "gemini"),
-    (Wire::Responses, "responses"),
-];
+use crate::common::golden::{WIRES, check, fixtures, read_json};
 
 /// What the relay knows besides the body: Gemini's model and stream flag come from its URL.
 const MODEL: &str = "test-model";
 const CREATED: i64 = 1_764_000_000;
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert")
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Compares `actual` with the expected file, or rewrites it under `UPDATE_GOLDEN=1`.
-fn check(input: &Path, expected: &Path, actual: Value) {
-    let rendered = serde_json::to_string_pretty(&actual).unwrap() + "\n";
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(expected, rendered).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(expected).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: run with UPDATE_GOLDEN=1 and review it",
-            expected.display()
-        )
-    });
-    assert!(
-        want == rendered,
-        "{} rendered differently than {}:\n{rendered}",
-        input.display(),
-        expected.display()
-    );
-}
 
 /// Every `<kind>.<wire>.json` input of every scenario.
 fn inputs(kind: &str) -> Vec<(PathBuf, Wire, &'static str)> {

@@ -11,42 +11,11 @@
 )]
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use relay::convert::{ResponseMeta, StreamEvent, Wire, stream_converter};
 use serde_json::{Value, json};
 
-const WIRES: [(Wire, &str); 4] = [
-    (Wire::Chat, "chat"),
-    (Wire::Messages, "messages"),
-    (Wire::Gemini, "gemini"),
-    (Wire::Responses, "responses"),
-];
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert")
-}
-
-/// Compares `actual` with the expected file, or rewrites it under `UPDATE_GOLDEN=1`.
-fn check(input: &Path, expected: &Path, actual: Value) {
-    let rendered = serde_json::to_string_pretty(&actual).unwrap() + "\n";
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(expected, rendered).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(expected).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: run with UPDATE_GOLDEN=1 and review it",
-            expected.display()
-        )
-    });
-    assert!(
-        want == rendered,
-        "{} rendered differently than {}:\n{rendered}",
-        input.display(),
-        expected.display()
-    );
-}
+use crate::common::golden::{WIRES, check, fixtures};
 
 fn convert(source: Wire, target: Wire, events: &[Value]) -> Vec<StreamEvent> {
     let meta = ResponseMeta {

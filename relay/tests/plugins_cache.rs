@@ -1,4 +1,5 @@
-//! The cache and cache-follow plugins through the relay: hits and misses, streams replayed as streams, billing of hits, tenants kept apart, and channel affinity.
+//! The cache and cache-follow plugins through the relay: hits and misses, streams replayed as
+//! streams, billing of hits, tenants kept apart, and channel affinity.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +7,7 @@
     reason = "integration tests: a failed setup or assertion should abort loudly"
 )]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

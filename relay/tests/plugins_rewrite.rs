@@ -6,7 +6,7 @@
     reason = "integration tests: a failed setup or assertion should abort loudly"
 )]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,4 +1,6 @@
-//! The web search plugin through the relay, against local fake engines that answer in each engine's real format (Google Custom Search JSON, Bing Web Search v7, arXiv Atom, SearXNG JSON) and a mocked rewrite model.
+//! The web search plugin through the relay, against local fake engines that answer in each engine's
+//! real format (Google Custom Search JSON, Bing Web Search v7, arXiv Atom, SearXNG JSON) and a
+//! mocked rewrite model.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,7 +8,7 @@
     reason = "integration tests: a failed setup or assertion should abort loudly"
 )]
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

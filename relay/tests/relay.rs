@@ -6,7 +6,7 @@
     reason = "test code: a failed setup or assertion should abort the test"
 )]
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,4 +1,6 @@
-//! Operator alerts: events (channel banned, error rate, upstream no-permission, low balance, IP shared by many groups, log writes failing) throttled per key, always logged, and delivered to a webhook by a background task.
+//! Operator alerts: events (channel banned, error rate, upstream no-permission, low balance, IP
+//! shared by many groups, log writes failing) throttled per key, always logged, and delivered to a
+//! webhook by a background task.
 //!
 //! [`Alerts::raise`] never blocks the request path: it checks the throttle, logs, and hands the
 //! event to a bounded channel read by the delivery task (a full channel drops the delivery,

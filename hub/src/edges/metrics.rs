@@ -1,4 +1,6 @@
-//! Prometheus metrics: request, error, token, latency and first-byte figures by model, channel and group (cardinality bounded), plus in-flight requests, log queue depth and database pool state, served at `GET /metrics`.
+//! Prometheus metrics: request, error, token, latency and first-byte figures by model, channel and
+//! group (cardinality bounded), plus in-flight requests, log queue depth and database pool state,
+//! served at `GET /metrics`.
 
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;

@@ -1,4 +1,5 @@
-//! The one listener: HTTP/1.1 and HTTP/2 cleartext on one port, serving the relay, MCP, status and the gRPC control plane, with connection limits, header and idle timeouts, and graceful shutdown.
+//! The one listener: HTTP/1.1 and HTTP/2 cleartext on one port, serving the relay, MCP, status and
+//! the gRPC control plane, with connection limits, header and idle timeouts, and graceful shutdown.
 
 use std::collections::HashMap;
 use std::future::Future;

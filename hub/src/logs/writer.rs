@@ -1,4 +1,6 @@
-//! The request log writer: log entries from the relay (usage, cost, bodies) are queued (bounded) and written in batches together with their summaries and billing charges, retried until stored, and flushed on shutdown.
+//! The request log writer: log entries from the relay (usage, cost, bodies) are queued (bounded)
+//! and written in batches together with their summaries and billing charges, retried until stored,
+//! and flushed on shutdown.
 //!
 //! One batch is one transaction: the log rows, their bodies, the minute/hour summary
 //! increments and (when the log database is the main one) the token and group charges commit

@@ -1,4 +1,6 @@
-//! The `aiproxy-admin` MCP server's backend: the control plane's objects as list/get/put/delete over the declarative document, so an MCP client with the admin key manages the gateway the way a config file does.
+//! The `aiproxy-admin` MCP server's backend: the control plane's objects as list/get/put/delete
+//! over the declarative document, so an MCP client with the admin key manages the gateway the way a
+//! config file does.
 //!
 //! Reads come from `Export` (secrets masked, token keys never shown); writes go through
 //! `Apply` (validated, one transaction, idempotent) and deletes through the store, each followed

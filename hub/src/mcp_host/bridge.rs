@@ -1,4 +1,6 @@
-//! The MCP hub's view of the configuration: tokens become MCP callers, stored MCP servers become server definitions (group parameters merged), and tool calls are admitted and billed like relay requests, priced at the server's `price_per_call`.
+//! The MCP hub's view of the configuration: tokens become MCP callers, stored MCP servers become
+//! server definitions (group parameters merged), and tool calls are admitted and billed like relay
+//! requests, priced at the server's `price_per_call`.
 //!
 //! Group parameters reach a proxied server as headers or query parameters: a parameter named
 //! `query:NAME` is sent as the query parameter NAME, `header:NAME` or a plain `NAME` as a header.

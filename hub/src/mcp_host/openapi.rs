@@ -1,4 +1,5 @@
-//! Uploading an OpenAPI document for an MCP server: `spec_url` fetched once under the SSRF guard, the document converted at upload so a bad one is refused with where and why, and nothing stored.
+//! Uploading an OpenAPI document for an MCP server: `spec_url` fetched once under the SSRF guard,
+//! the document converted at upload so a bad one is refused with where and why, and nothing stored.
 
 use std::time::Duration;
 

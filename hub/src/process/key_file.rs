@@ -1,4 +1,5 @@
-//! Keys the server keeps in `DATA_DIR` when none is configured (the admin key, the secret key): read when the file exists, else generated once into a file only the owner can read.
+//! Keys the server keeps in `DATA_DIR` when none is configured (the admin key, the secret key):
+//! read when the file exists, else generated once into a file only the owner can read.
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;

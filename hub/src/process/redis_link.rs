@@ -1,4 +1,5 @@
-//! The process's link to Redis: bounded connect and command timeouts, and a breaker that refuses at once while Redis is unreachable and probes it in the background.
+//! The process's link to Redis: bounded connect and command timeouts, and a breaker that refuses at
+//! once while Redis is unreachable and probes it in the background.
 //!
 //! Without this, a limited request waited out the client's reconnect back-off (six attempts,
 //! about 9 s) before its 503. Counting stays fail-closed: while the breaker is open a request

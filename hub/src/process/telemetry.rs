@@ -1,4 +1,5 @@
-//! Tracing setup: human-readable or JSON lines on stderr, filtered by `RUST_LOG` (default `info`), and spans exported over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+//! Tracing setup: human-readable or JSON lines on stderr, filtered by `RUST_LOG` (default `info`),
+//! and spans exported over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
 
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::{Protocol, SpanExporter, WithExportConfig};

@@ -1,4 +1,5 @@
-//! The relay's response cache in Redis (when `REDIS` is set): one key per cached answer under `<prefix>:plugin_cache:`, expiring on its own, shared by every replica.
+//! The relay's response cache in Redis (when `REDIS` is set): one key per cached answer under
+//! `<prefix>:plugin_cache:`, expiring on its own, shared by every replica.
 //!
 //! A Redis error is a miss (logged, never the client's problem): the cache only ever saves
 //! upstream calls, so an unreachable Redis costs a call, not a request.

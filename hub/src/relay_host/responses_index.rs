@@ -1,4 +1,6 @@
-//! The relay's response index in Redis (when `REDIS` is set): which group and channel created each stored response, one key per id under `<prefix>:responses:`, so that any replica can route `GET`/`DELETE /v1/responses/{id}` and `input_items`.
+//! The relay's response index in Redis (when `REDIS` is set): which group and channel created each
+//! stored response, one key per id under `<prefix>:responses:`, so that any replica can route
+//! `GET`/`DELETE /v1/responses/{id}` and `input_items`.
 //!
 //! Each key expires after the in-memory index's retention ([`relay::ResponseIndexLimits`]);
 //! Redis, not a count of entries, bounds the memory. A Redis error or a slow answer is logged

@@ -1,4 +1,5 @@
-//! Change notification: every write through the control plane announces what changed, so the in-memory snapshot reloads and `ConfigService.Watch` streams see it.
+//! Change notification: every write through the control plane announces what changed, so the
+//! in-memory snapshot reloads and `ConfigService.Watch` streams see it.
 
 use tokio::sync::broadcast;
 

@@ -1,4 +1,8 @@
-//! A mock Anthropic Messages API for end-to-end tests: `POST /v1/messages` answered as JSON or with the real event sequence (message_start, ping, thinking with its signature, text, tool_use whose input arrives as many input_json_delta fragments, message_delta, message_stop), usage with cache fields, and the checks the real API makes (auth and version headers, max_tokens, extra fields, roles, tool_result ids) answered with Anthropic-shaped errors.
+//! A mock Anthropic Messages API for end-to-end tests: `POST /v1/messages` answered as JSON or with
+//! the real event sequence (message_start, ping, thinking with its signature, text, tool_use whose
+//! input arrives as many input_json_delta fragments, message_delta, message_stop), usage with cache
+//! fields, and the checks the real API makes (auth and version headers, max_tokens, extra fields,
+//! roles, tool_result ids) answered with Anthropic-shaped errors.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -1,4 +1,8 @@
-//! A mock Gemini API for end-to-end tests: `POST /v1beta/models/{model}:generateContent` and `:streamGenerateContent?alt=sse` (CRLF-framed `data:` chunks, each with usageMetadata), thought parts, functionCall parts with a thoughtSignature, usage with cachedContentTokenCount and thoughtsTokenCount, and the checks the real API makes (API key, documented body fields only, roles, function responses right after their calls) answered with Gemini-shaped errors.
+//! A mock Gemini API for end-to-end tests: `POST /v1beta/models/{model}:generateContent` and
+//! `:streamGenerateContent?alt=sse` (CRLF-framed `data:` chunks, each with usageMetadata), thought
+//! parts, functionCall parts with a thoughtSignature, usage with cachedContentTokenCount and
+//! thoughtsTokenCount, and the checks the real API makes (API key, documented body fields only,
+//! roles, function responses right after their calls) answered with Gemini-shaped errors.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

@@ -1,4 +1,5 @@
-//! A small OpenAI-compatible upstream for end-to-end tests: chat (plain, streamed with a usage chunk, tool calls), embeddings and an error mode, speaking the real wire format.
+//! A small OpenAI-compatible upstream for end-to-end tests: chat (plain, streamed with a usage
+//! chunk, tool calls), embeddings and an error mode, speaking the real wire format.
 
 use std::net::SocketAddr;
 use std::sync::Arc;

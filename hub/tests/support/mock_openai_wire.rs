@@ -1,4 +1,8 @@
-//! A recording OpenAI upstream for the protocol tests: chat completions whose streamed tool call arrives in many argument fragments, usage with cached tokens, the checks the real API makes (bearer key, known parameters, tool messages answering earlier calls), and a stateful Responses API (`POST /v1/responses`, `GET`/`DELETE /v1/responses/{id}`, `GET .../input_items`) that knows only the responses it created and continues only those (`previous_response_id`).
+//! A recording OpenAI upstream for the protocol tests: chat completions whose streamed tool call
+//! arrives in many argument fragments, usage with cached tokens, the checks the real API makes
+//! (bearer key, known parameters, tool messages answering earlier calls), and a stateful Responses
+//! API (`POST /v1/responses`, `GET`/`DELETE /v1/responses/{id}`, `GET .../input_items`) that knows
+//! only the responses it created and continues only those (`previous_response_id`).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -2,7 +2,7 @@
 
 #![allow(
     dead_code,
-    reason = "each test binary uses a different part of the support module"
+    reason = "each test module uses a different part of the support module"
 )]
 #![allow(
     clippy::unwrap_used,
@@ -282,4 +282,48 @@ pub async fn group_logs(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     rows
+}
+
+/// The environment switch that runs the tests driving the gateway with Python, Node or Chromium.
+pub const EXTERNAL_CLIENTS: &str = "AIPROXY_EXTERNAL_CLIENTS";
+
+/// Whether a test that needs `tools` runs: only with `AIPROXY_EXTERNAL_CLIENTS=1`, which
+/// `.ci/test` sets, so a contributor without Python or Node still gets a meaningful
+/// `cargo test`. Otherwise the test says on stderr (past the test harness's capture, so it
+/// shows) that it was skipped and why. With the switch on, a missing tool fails the test.
+pub fn external_clients(tools: &str) -> bool {
+    if std::env::var_os(EXTERNAL_CLIENTS).is_some_and(|value| value == "1") {
+        return true;
+    }
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let line = format!("skipped {test}: it needs {tools}; {EXTERNAL_CLIENTS}=1 runs it\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+    false
+}
+
+/// Runs `test` (its path in this binary, `module::name`) again in a child process of its own,
+/// failing when it fails there, and returns `true` inside that child. For a test that installs
+/// process-wide state (the global tracing subscriber) every other test of the binary would
+/// otherwise inherit.
+pub async fn in_own_process(test: &str) -> bool {
+    const CHILD: &str = "AIPROXY_TEST_IN_OWN_PROCESS";
+    if std::env::var_os(CHILD).is_some_and(|name| name == test) {
+        return true;
+    }
+    let output = tokio::process::Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, test)
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{test} failed or did not run in its own process ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    false
 }

@@ -1,4 +1,5 @@
-//! What a mock upstream received: every request's method, path with query, headers and JSON body, so tests can assert on the converted request, the channel's auth header and the mapped model.
+//! What a mock upstream received: every request's method, path with query, headers and JSON body,
+//! so tests can assert on the converted request, the channel's auth header and the mapped model.
 
 use std::sync::Mutex;
 

@@ -1,7 +1,7 @@
 //! Shared test fixtures: in-memory fakes of the hub's traits, a served router, an upstream MCP server to proxy, and the Python client driver.
 #![allow(
     dead_code,
-    reason = "each test binary uses a different subset of the fixtures"
+    reason = "each test module uses a different subset of the fixtures"
 )]
 
 use std::collections::{BTreeMap, HashMap};
@@ -182,4 +182,22 @@ pub async fn python_client(specs: Vec<serde_json::Value>) -> Vec<serde_json::Val
     serde_json::from_str(stdout.trim()).unwrap_or_else(|error| {
         panic!("python client printed no json ({error}):\nstdout: {stdout}\nstderr: {stderr}")
     })
+}
+
+/// The environment switch that runs the tests driving the MCP hub with Python or Node.
+pub const EXTERNAL_CLIENTS: &str = "AIPROXY_EXTERNAL_CLIENTS";
+
+/// Whether a test that needs `tools` runs: only with `AIPROXY_EXTERNAL_CLIENTS=1`, which
+/// `.ci/test` sets, so a contributor without Python or Node still gets a meaningful
+/// `cargo test`. Otherwise the test says on stderr (past the test harness's capture, so it
+/// shows) that it was skipped and why. With the switch on, a missing tool fails the test.
+pub fn external_clients(tools: &str) -> bool {
+    if std::env::var_os(EXTERNAL_CLIENTS).is_some_and(|value| value == "1") {
+        return true;
+    }
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let line = format!("skipped {test}: it needs {tools}; {EXTERNAL_CLIENTS}=1 runs it\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+    false
 }

@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: locating the OpenAPI corpus and loading specs.
 
-#![allow(dead_code, reason = "each test binary uses a different subset")]
+#![allow(
+    dead_code,
+    reason = "each test module and the bench use a different subset"
+)]
 #![expect(
     clippy::expect_used,
     clippy::panic,

@@ -1,4 +1,6 @@
-//! The cache plugin: identical requests answered from a response cache (in memory, LRU bounded by bytes, or whatever [`CacheStore`] the host supplies, Redis in `hub`), streams stored and replayed as streams.
+//! The cache plugin: identical requests answered from a response cache (in memory, LRU bounded by
+//! bytes, or whatever [`CacheStore`] the host supplies, Redis in `hub`), streams stored and
+//! replayed as streams.
 //!
 //! Configuration: `{"ttl_seconds": 300, "max_item_bytes": 1048576, "billing": "free"}`.
 //! - Key: SHA-256 of group, model, endpoint, stream flag and the body with its keys sorted, so

@@ -1,4 +1,6 @@
-//! The cache-follow plugin: requests that share a `prompt_cache_key`, a `user` or the same conversation prefix go first to the channel that last served them, so the provider's prompt cache is reused; a banned or failing channel is not followed.
+//! The cache-follow plugin: requests that share a `prompt_cache_key`, a `user` or the same
+//! conversation prefix go first to the channel that last served them, so the provider's prompt
+//! cache is reused; a banned or failing channel is not followed.
 //!
 //! Configuration: `{"ttl_seconds": 3600, "prefix_messages": 2, "min_success_rate": 0.5}`. The
 //! affinity key is, by preference, the body's `prompt_cache_key`, its `user`, or a hash of the

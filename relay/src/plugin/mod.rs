@@ -1,4 +1,6 @@
-//! The plugin pipeline around the relay's request path: per-model plugin settings parsed once, the hooks each plugin gets (before upstream, on each stream chunk, on the final body, at the end), and the seven built-in plugins.
+//! The plugin pipeline around the relay's request path: per-model plugin settings parsed once, the
+//! hooks each plugin gets (before upstream, on each stream chunk, on the final body, at the end),
+//! and the seven built-in plugins.
 //!
 //! # Design
 //!

@@ -1,4 +1,6 @@
-//! The stream fake plugin: a non-streamed chat request goes upstream as a stream (so a long generation keeps the connection busy and no idle timeout cuts it) and the chunks are reassembled into one `chat.completion`: content, reasoning, tool calls, finish reasons and usage.
+//! The stream fake plugin: a non-streamed chat request goes upstream as a stream (so a long
+//! generation keeps the connection busy and no idle timeout cuts it) and the chunks are reassembled
+//! into one `chat.completion`: content, reasoning, tool calls, finish reasons and usage.
 
 use std::collections::BTreeMap;
 use std::time::Duration;

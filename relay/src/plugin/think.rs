@@ -1,4 +1,5 @@
-//! The think split plugin: a leading `<think>...</think>` block in a chat answer moves into `reasoning_content`, in whole bodies and in streams whose tags arrive split across chunks.
+//! The think split plugin: a leading `<think>...</think>` block in a chat answer moves into
+//! `reasoning_content`, in whole bodies and in streams whose tags arrive split across chunks.
 //!
 //! Only a block at the start of the answer (after optional whitespace) counts, as reasoning
 //! models emit it; a `<think>` later in the text is the answer's own. Text that might be the

@@ -1,8 +1,11 @@
-//! Test harness: the in-memory fakes of `relay::test_util`, a configurable mock OpenAI upstream speaking the real wire format, and a relay on a loopback socket.
+//! Test harness: the in-memory fakes of `relay::test_util`, a configurable mock OpenAI upstream
+//! speaking the real wire format, and a relay on a loopback socket.
 #![allow(
     dead_code,
-    reason = "each test binary uses a different part of the harness"
+    reason = "each test module uses a different part of the harness"
 )]
+
+pub mod golden;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

@@ -1,4 +1,7 @@
-//! OpenAPI-backed MCP servers in a document, checked before the apply's transaction: `spec_url` fetched once under the SSRF guard and held as `spec`, every document converted as the upload does, so a bad one fails the whole apply with the server and the JSON pointer, and nothing is written.
+//! OpenAPI-backed MCP servers in a document, checked before the apply's transaction: `spec_url`
+//! fetched once under the SSRF guard and held as `spec`, every document converted as the upload
+//! does, so a bad one fails the whole apply with the server and the JSON pointer, and nothing is
+//! written.
 
 use super::{ApplyError, Document};
 use crate::store::McpServerKind;

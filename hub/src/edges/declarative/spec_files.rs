@@ -1,4 +1,6 @@
-//! `spec_file` in an OpenAPI-backed MCP server entry: the named file (relative to the config file) is read and inlined as `spec`, so the stored server carries its document and a remote `apply` sends it along.
+//! `spec_file` in an OpenAPI-backed MCP server entry: the named file (relative to the config file)
+//! is read and inlined as `spec`, so the stored server carries its document and a remote `apply`
+//! sends it along.
 
 use std::path::Path;
 

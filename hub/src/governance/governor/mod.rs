@@ -1,4 +1,7 @@
-//! Governance of the relay: admits each request against its rate limits, in-flight limits, token quotas and group balance before it goes upstream (the relay's `Governor`), and settles what it really used when its usage record arrives ([`BillingSink`]). Owns the policy; the counting itself is `crate::governance::limits`, prices are `crate::governance::billing`.
+//! Governance of the relay: admits each request against its rate limits, in-flight limits, token
+//! quotas and group balance before it goes upstream (the relay's `Governor`), and settles what it
+//! really used when its usage record arrives ([`BillingSink`]). Owns the policy; the counting
+//! itself is `crate::governance::limits`, prices are `crate::governance::billing`.
 //!
 //! Exactness: every check of a request is admitted atomically with the others, in memory or in
 //! Redis shared by the replicas. Money is reserved at the request's estimated cost (prompt

@@ -1,4 +1,5 @@
-//! Which checks one request gets: the group×model and token rate limits, the in-flight limits, and the quota and balance reservations, decided from the configuration snapshot alone (no I/O).
+//! Which checks one request gets: the group×model and token rate limits, the in-flight limits, and
+//! the quota and balance reservations, decided from the configuration snapshot alone (no I/O).
 
 use std::time::Duration;
 

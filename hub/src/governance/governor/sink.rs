@@ -1,4 +1,6 @@
-//! The relay's usage sink in the hub: prices each usage record, settles the request's reservation against the counters, and hands the row with its cost to the request-log writer (which charges the token and group in the database).
+//! The relay's usage sink in the hub: prices each usage record, settles the request's reservation
+//! against the counters, and hands the row with its cost to the request-log writer (which charges
+//! the token and group in the database).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,4 +1,6 @@
-//! GCRA arithmetic with a variable cost, exact: the theoretical arrival time is kept as whole microseconds plus a fraction in 1/limit µs, so a burst of exactly `limit` units passes whatever the period.
+//! GCRA arithmetic with a variable cost, exact: the theoretical arrival time is kept as whole
+//! microseconds plus a fraction in 1/limit µs, so a burst of exactly `limit` units passes whatever
+//! the period.
 //!
 //! `admit.lua` and `settle.lua` do the same steps with Lua doubles; keep them in step.
 

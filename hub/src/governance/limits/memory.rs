@@ -1,4 +1,5 @@
-//! In-process counters with the semantics of the Redis ones, for a single replica: one mutex over a map, a monotonic clock, expired entries dropped when touched and by a sweep every minute.
+//! In-process counters with the semantics of the Redis ones, for a single replica: one mutex over a
+//! map, a monotonic clock, expired entries dropped when touched and by a sweep every minute.
 //!
 //! The lock is never held across an await, and one admit is a few map lookups: the `limits`
 //! benchmark shows no contention worth sharding for.

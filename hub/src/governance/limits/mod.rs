@@ -1,4 +1,5 @@
-//! The counters engine behind rate limits, concurrency limits, quota and balance reservations, and IP bans: one list of checks on keys, admitted atomically, all or nothing, in memory or in Redis.
+//! The counters engine behind rate limits, concurrency limits, quota and balance reservations, and
+//! IP bans: one list of checks on keys, admitted atomically, all or nothing, in memory or in Redis.
 //!
 //! The engine knows nothing of groups, tokens or prices: the caller names keys and limits, and
 //! seeds cap and balance counters from its database when [`Refusal::Unseeded`] asks for them.

@@ -1,4 +1,6 @@
-//! MCP sessions shared by the replicas of one Redis: legacy SSE messages relayed to the replica holding the stream ([`RedisSseSessions`]), and Streamable HTTP session records any replica resumes from ([`RedisSessionStore`]).
+//! MCP sessions shared by the replicas of one Redis: legacy SSE messages relayed to the replica
+//! holding the stream ([`RedisSseSessions`]), and Streamable HTTP session records any replica
+//! resumes from ([`RedisSessionStore`]).
 //!
 //! Without `REDIS` the MCP hub keeps its in-process defaults, which is all one replica needs.
 

@@ -1,4 +1,5 @@
-//! Legacy SSE sessions across replicas: a message POSTed to any replica reaches the one holding the session's stream, through Redis pub/sub, and the POST answers with that replica's verdict.
+//! Legacy SSE sessions across replicas: a message POSTed to any replica reaches the one holding the
+//! session's stream, through Redis pub/sub, and the POST answers with that replica's verdict.
 //!
 //! Each replica records `session → replica` for the streams it holds (expiring unless
 //! refreshed, so a replica that dies leaves nothing behind for long) and listens on a channel of

@@ -1,4 +1,5 @@
-//! How proxies reach their upstreams: the HTTP client they share, the same-origin rule for a legacy endpoint event, upstream errors with URLs cut to their origin.
+//! How proxies reach their upstreams: the HTTP client they share, the same-origin rule for a legacy
+//! endpoint event, upstream errors with URLs cut to their origin.
 //!
 //! The shared client uses no ambient proxy, follows no redirect and applies the address policy at
 //! connect time.

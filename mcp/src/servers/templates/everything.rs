@@ -1,4 +1,5 @@
-//! The `everything` template: fixture tools the MCP conformance suite calls by name, plus small tools our own tests use to check that proxies keep results intact.
+//! The `everything` template: fixture tools the MCP conformance suite calls by name, plus small
+//! tools our own tests use to check that proxies keep results intact.
 #![expect(
     deprecated,
     reason = "logging is deprecated upstream (SEP-2577) but the 2025 revisions the conformance suite tests still have it"

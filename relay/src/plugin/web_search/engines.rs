@@ -1,4 +1,5 @@
-//! Search engines in their own wire formats: Google Programmable Search (Custom Search JSON API), Bing Web Search v7, the arXiv API (Atom) and SearXNG (`format=json`).
+//! Search engines in their own wire formats: Google Programmable Search (Custom Search JSON API),
+//! Bing Web Search v7, the arXiv API (Atom) and SearXNG (`format=json`).
 //!
 //! Keys travel as each engine expects them (Google's in the query string, Bing's in a header)
 //! and never appear in an error: errors are built without the request URL.

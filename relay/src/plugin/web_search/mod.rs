@@ -1,4 +1,7 @@
-//! The web search plugin: for chat completions that ask for it (the client's `web_search_options`, or always with `"force": true`), the last user message is rewritten into a search query by a configured model, searched on the configured engines, and the results injected with numbered references; the searches are counted for billing.
+//! The web search plugin: for chat completions that ask for it (the client's `web_search_options`,
+//! or always with `"force": true`), the last user message is rewritten into a search query by a
+//! configured model, searched on the configured engines, and the results injected with numbered
+//! references; the searches are counted for billing.
 //!
 //! Configuration:
 //! ```json

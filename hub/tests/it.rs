@@ -1,0 +1,54 @@
+//! The hub's integration tests: the whole server booted on port 0, driven over HTTP, gRPC and MCP.
+//!
+//! One binary for every integration test of the crate, so they link once: each module is the
+//! file of the same name beside this one, and `support/` is what they share.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code, helpers included: a failed setup or assertion should fail the test"
+)]
+
+mod support;
+
+mod abuse_config;
+mod abuse_listener;
+mod abuse_mcp;
+mod abuse_relay;
+mod alerts;
+mod ambient_proxy;
+mod billing;
+mod control_plane;
+mod control_plane_python;
+mod governance;
+mod limits;
+mod logs;
+mod mcp_control;
+mod mcp_e2e;
+mod mcp_governance;
+mod mcp_openapi;
+mod mcp_openapi_compact;
+mod mcp_replicas;
+mod mcp_required_params;
+mod mcp_usage;
+mod metrics;
+mod otlp;
+mod panel;
+mod panel_browser;
+mod plugin_cache;
+mod plugins_billing;
+mod plugins_config;
+mod plugins_python;
+mod redis_outage;
+mod relay_e2e;
+mod relay_protocols;
+mod replicas;
+mod responses_index;
+mod secrets;
+mod server;
+mod shutdown_under_load;
+mod store;
+mod store_declarative;
+mod tidy;
+mod usage_log;

@@ -1,0 +1,21 @@
+//! The MCP hub's integration tests: the router served on loopback with in-memory fakes of the hub's traits.
+//!
+//! One binary for every integration test of the crate, so they link once: each module is the
+//! file of the same name beside this one, and `common/` is what they share.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code, helpers included: a failed setup or assertion should fail the test"
+)]
+
+mod common;
+
+mod abuse;
+mod conformance;
+mod direct_reply;
+mod gate;
+mod python_client;
+mod shared_sessions;
+mod tenancy;
