@@ -28,6 +28,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::alerts::{AlertEvent, Alerts};
+use crate::process::repeated::{DEFAULT_INTERVAL, RepeatedError};
 use crate::store::Store;
 
 /// Entries held in memory at most (about 1 KiB each without bodies, up to twice the detail
@@ -131,12 +132,15 @@ pub struct UsageLog {
     queue: mpsc::Sender<LogEntry>,
     stats: Arc<WriterStats>,
     alerts: Option<Alerts>,
+    /// Dropped rows are logged as one line per interval with their count, not one line each.
+    drops: Arc<RepeatedError>,
 }
 
 impl UsageLog {
     /// Queues `entry` for writing. When the queue is full (the database is slower than the
     /// traffic or down, see [`QUEUE_CAPACITY`]) or the writer has stopped, the entry is
-    /// refused: counted in [`WriterStats::dropped`], logged with its request id and alerted.
+    /// refused: counted in [`WriterStats::dropped`], alerted, and logged at most once per
+    /// interval with the number dropped since the last line.
     pub fn submit(&self, mut entry: LogEntry) {
         bound_texts(&mut entry.record);
         let (error, full) = match self.queue.try_send(entry) {
@@ -150,7 +154,14 @@ impl UsageLog {
         } else {
             "the request log writer has stopped"
         };
-        tracing::error!(request_id = %error.record.request_id, "{reason}: a log row was dropped");
+        if let Some(dropped) = self.drops.occurred() {
+            tracing::error!(
+                dropped,
+                last_request_id = %error.record.request_id,
+                "{reason}: request log rows were dropped (one line per {}s; /metrics counts every one)",
+                DEFAULT_INTERVAL.as_secs()
+            );
+        }
         if let Some(alerts) = &self.alerts {
             alerts.raise(AlertEvent::LogWriteFailing {
                 error: format!("{reason}: log rows are being dropped"),
@@ -260,6 +271,7 @@ pub fn spawn_with(config: WriterConfig) -> (UsageLog, UsageLogWriter) {
         queue,
         stats: stats.clone(),
         alerts: config.alerts.clone(),
+        drops: Arc::default(),
     };
     let flush_timeout = config.flush_timeout;
     let writer = Writer {
@@ -389,5 +401,57 @@ impl Writer {
         self.deadline
             .get()
             .map(|deadline| deadline.saturating_duration_since(Instant::now()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use std::io::Write;
+    use std::sync::Mutex;
+
+    use super::*;
+
+    /// The process log as a test sees it.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_flood_of_dropped_rows_logs_one_line_and_counts_every_row() {
+        let (queue, receiver) = mpsc::channel(1);
+        drop(receiver);
+        let log = UsageLog {
+            queue,
+            stats: Arc::default(),
+            alerts: None,
+            drops: Arc::default(),
+        };
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            for _ in 0..10_000 {
+                log.submit(LogEntry::from(UsageRecord::default()));
+            }
+        });
+        assert_eq!(log.stats().dropped.load(Ordering::Relaxed), 10_000);
+        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains("request log rows were dropped"), "{text}");
     }
 }

@@ -3,5 +3,6 @@
 pub mod cli;
 pub mod key_file;
 pub mod redis_link;
+pub mod repeated;
 pub mod settings;
 pub mod telemetry;
