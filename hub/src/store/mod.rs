@@ -39,7 +39,12 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 
 pub use sealed::{SealError, Sealer};
 pub use tokens::{generate_key, hash_key, key_prefix};
-pub use types::*;
+pub use types::{
+    Channel, ChannelFilter, DEFAULT_PRICE_UNIT, Group, GroupFilter, GroupMcpParams,
+    GroupModelOverride, GroupStatus, Listing, McpFilter, McpScope, McpServer, McpServerKind,
+    ModelConfig, ModelFilter, ModelType, NewToken, OpenApiSource, Page, Price, QuotaPeriod, Status,
+    StoreDump, Timeouts, Token, TokenFilter,
+};
 
 /// Errors of the storage boundary, the main and the log database alike. `Invalid`, `NotFound`,
 /// `AlreadyExists` and `TokenLimit` are the caller's fault; the rest are the server's.

@@ -13,7 +13,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-pub use document::*;
+pub use document::{
+    ChannelSpec, Document, GroupSpec, McpServerSpec, ModelSpec, OptionValue, OverrideSpec,
+    PriceSpec, TokenSpec,
+};
 pub use spec_files::inline_spec_files;
 
 use crate::snapshot::changes::{ChangeAction, ChangeHub, ChangeKind};
