@@ -240,6 +240,7 @@ async fn scrape(hub: &TestHub) -> String {
     let response = fresh_client()
         .get(hub.url("/metrics"))
         .bearer_auth(support::ADMIN_KEY)
+        .header("accept", "application/openmetrics-text; version=1.0.0")
         .send()
         .await
         .unwrap();
@@ -279,7 +280,17 @@ async fn metrics_listen_serves_metrics_alone_without_a_key() {
         .await
         .unwrap();
     assert_eq!(scraped.status(), 200);
-    assert!(scraped.text().await.unwrap().ends_with("# EOF\n"));
+    // A scraper that does not ask for OpenMetrics (promtool, curl) gets the classic format.
+    assert_eq!(
+        scraped.headers()["content-type"],
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
+    let classic = scraped.text().await.unwrap();
+    assert!(
+        classic.contains("# TYPE aiproxy_log_rows_dropped_total counter"),
+        "{classic}"
+    );
+    assert!(!classic.contains("# EOF"), "{classic}");
     let other = client
         .get(format!("http://{metrics_address}/api/status"))
         .send()

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -347,17 +347,74 @@ async fn scrape(State(state): State<Arc<ScrapeState>>, headers: HeaderMap) -> Re
                 .into_response();
         }
     }
-    match state.metrics.render() {
-        Ok(text) => (
-            [(
-                CONTENT_TYPE,
-                "application/openmetrics-text; version=1.0.0; charset=utf-8",
-            )],
-            text,
-        )
-            .into_response(),
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "cannot encode metrics").into_response(),
+    let text = match state.metrics.render() {
+        Ok(text) => text,
+        Err(_) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "cannot encode metrics").into_response();
+        }
+    };
+    if accepts_openmetrics(&headers) {
+        ([(CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE)], text).into_response()
+    } else {
+        ([(CONTENT_TYPE, CLASSIC_CONTENT_TYPE)], classic_text(&text)).into_response()
     }
+}
+
+const OPENMETRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+const CLASSIC_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// Prometheus asks for OpenMetrics first; a scraper that does not name it (`promtool`, curl,
+/// older agents) gets the classic text format it can read.
+fn accepts_openmetrics(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|value| value.contains("application/openmetrics-text"))
+}
+
+/// The classic Prometheus text format (0.0.4) of an OpenMetrics exposition. The samples are the
+/// same; what differs is the metadata: a counter family is named by its `_total` samples (else
+/// `promtool` finds counters without help text), `# UNIT` and `# EOF` do not exist, and an
+/// exemplar after a sample is dropped.
+fn classic_text(openmetrics: &str) -> String {
+    let counters: std::collections::HashSet<&str> = openmetrics
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE "))
+        .filter_map(|rest| rest.strip_suffix(" counter"))
+        .collect();
+    let family_name = |name: &str| {
+        if counters.contains(name) {
+            format!("{name}_total")
+        } else {
+            name.to_owned()
+        }
+    };
+    let mut classic = String::with_capacity(openmetrics.len());
+    for line in openmetrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let (name, help) = rest.split_once(' ').unwrap_or((rest, ""));
+            classic.push_str(&format!("# HELP {} {help}\n", family_name(name)));
+        } else if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').unwrap_or((rest, "untyped"));
+            let kind = match kind {
+                "counter" | "gauge" | "histogram" | "summary" => kind,
+                // OpenMetrics-only types have no classic name: their samples stay, untyped.
+                _ => "untyped",
+            };
+            classic.push_str(&format!("# TYPE {} {kind}\n", family_name(name)));
+        } else {
+            let sample = line
+                .split_once(" # ")
+                .map_or(line, |(sample, _exemplar)| sample);
+            classic.push_str(sample);
+            classic.push('\n');
+        }
+    }
+    classic
 }
 
 #[cfg(test)]
@@ -408,6 +465,61 @@ mod tests {
             )
         );
         assert!(text.ends_with("# EOF\n"));
+    }
+
+    #[test]
+    fn the_classic_format_names_every_sampled_family_with_help_and_type() {
+        let metrics = Metrics::new();
+        metrics.observe(&record("gpt-4o", 200), |_| true);
+        let classic = classic_text(&metrics.render().unwrap());
+        assert!(
+            !classic.contains("# EOF") && !classic.contains("# UNIT"),
+            "{classic}"
+        );
+        let lines: Vec<String> = classic.lines().map(str::to_owned).collect();
+        let scrape = prometheus_parse::Scrape::parse(lines.into_iter().map(Ok)).unwrap();
+        assert!(!scrape.samples.is_empty());
+        for sample in &scrape.samples {
+            // A histogram's or summary's samples carry suffixes of their family's name.
+            let family = ["_bucket", "_count", "_sum"]
+                .iter()
+                .find_map(|suffix| {
+                    sample
+                        .metric
+                        .strip_suffix(suffix)
+                        .filter(|family| scrape.docs.contains_key(*family))
+                })
+                .unwrap_or(&sample.metric);
+            let help = scrape.docs.get(family);
+            assert!(
+                help.is_some_and(|help| !help.is_empty()),
+                "{} has no help text in:\n{classic}",
+                sample.metric
+            );
+            assert!(
+                classic.contains(&format!("# TYPE {family} ")),
+                "{family} has no type"
+            );
+        }
+        assert!(
+            classic.contains("# TYPE aiproxy_requests_total counter"),
+            "{classic}"
+        );
+    }
+
+    #[test]
+    fn openmetrics_only_for_scrapers_that_ask_for_it() {
+        let mut headers = HeaderMap::new();
+        assert!(!accepts_openmetrics(&headers));
+        headers.insert(ACCEPT, "text/plain;version=0.0.4".parse().unwrap());
+        assert!(!accepts_openmetrics(&headers));
+        headers.insert(
+            ACCEPT,
+            "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
+                .parse()
+                .unwrap(),
+        );
+        assert!(accepts_openmetrics(&headers));
     }
 
     #[test]
