@@ -1196,24 +1196,36 @@ impl crate::plugin::Completer for Inner {
     }
 }
 
-/// The presented key: `Authorization: Bearer <key>` or `x-api-key: <key>`.
+/// The presented key: `Authorization: Bearer <key>`, else `x-api-key` or `x-goog-api-key`.
+/// Those two also accept a `Bearer ` prefix, as the seed's README shows them
+/// (`X-Api-Key: Bearer <token>`), so a configuration copied from it works.
 fn api_key(headers: &HeaderMap) -> Option<&str> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| {
-            let (scheme, key) = value.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then_some(key.trim())
-        });
-    let header = |name: &str| {
+    let value = |name: header::HeaderName| {
         headers
             .get(name)
             .and_then(|value| value.to_str().ok())
             .map(str::trim)
     };
+    let bearer = value(header::AUTHORIZATION).and_then(|value| {
+        let (scheme, key) = value.split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then_some(key.trim())
+    });
+    let key_header = |name: &'static str| {
+        value(header::HeaderName::from_static(name)).map(|key| {
+            let scheme = key
+                .get(..6)
+                .filter(|scheme| scheme.eq_ignore_ascii_case("bearer"));
+            match (scheme, key.get(6..)) {
+                (Some(_), Some(rest)) if rest.is_empty() || rest.starts_with([' ', '\t']) => {
+                    rest.trim()
+                }
+                _ => key,
+            }
+        })
+    };
     bearer
-        .or_else(|| header("x-api-key"))
-        .or_else(|| header("x-goog-api-key"))
+        .or_else(|| key_header("x-api-key"))
+        .or_else(|| key_header("x-goog-api-key"))
         .filter(|key| !key.is_empty())
 }
 
@@ -1822,6 +1834,28 @@ fn completion_text(bytes: &Bytes, endpoint: Endpoint) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_read_from_bearer_and_from_key_headers_with_or_without_a_bearer_prefix() {
+        let key = |name: &'static str, value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(name, HeaderValue::from_static(value));
+            api_key(&headers).map(str::to_owned)
+        };
+        assert_eq!(key("authorization", "Bearer sk-1").as_deref(), Some("sk-1"));
+        assert_eq!(
+            key("authorization", "bearer  sk-1 ").as_deref(),
+            Some("sk-1")
+        );
+        assert_eq!(key("x-api-key", "sk-2").as_deref(), Some("sk-2"));
+        assert_eq!(key("x-api-key", "Bearer sk-2").as_deref(), Some("sk-2"));
+        assert_eq!(
+            key("x-goog-api-key", "BEARER sk-3").as_deref(),
+            Some("sk-3")
+        );
+        assert_eq!(key("x-api-key", "Bearer "), None);
+        assert_eq!(key("authorization", "Basic abc"), None);
+    }
 
     #[test]
     fn timestamps_are_rfc3339_utc() {
