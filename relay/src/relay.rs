@@ -292,13 +292,17 @@ impl Relay {
             .with_state(self.clone())
     }
 
-    /// Runs the prober until `shutdown` completes: banned pairs are probed every probe interval
-    /// and return to rotation when a probe succeeds.
+    /// Starts the background work: the tokenizers' tables are built, and the prober runs until
+    /// `shutdown` completes (banned pairs are probed every probe interval and return to rotation
+    /// when a probe succeeds).
     pub fn spawn_background<F>(&self, shutdown: F) -> tokio::task::JoinHandle<()>
     where
         F: Future + Send + 'static,
         F::Output: Send,
     {
+        // The tokenizers' tables take a few hundred milliseconds to build: built now, the first
+        // request that counts tokens locally does not wait for them.
+        tokio::task::spawn_blocking(crate::tokens::preload);
         let inner = Arc::clone(&self.inner);
         let tick = (inner.config.ban.probe_interval / 2)
             .clamp(Duration::from_millis(5), Duration::from_secs(1));
@@ -316,8 +320,6 @@ impl Relay {
     }
 }
 
-/// Chooses the request id (a client's own if it is a short plain token) and puts it on the
-/// response, whatever the response is.
 /// What a Gemini URL says that other protocols put in the body.
 #[derive(Debug, Clone, Default)]
 struct UrlFacts {

@@ -12,6 +12,12 @@ const REPLY_PRIMING: u64 = 3;
 /// An image part is billed by size and detail we cannot see; a low-detail image costs this.
 const TOKENS_PER_IMAGE: u64 = 85;
 
+/// Builds both encodings' tables (each is built once per process, on first use).
+pub fn preload() {
+    let _ = tiktoken_rs::o200k_base_singleton();
+    let _ = tiktoken_rs::cl100k_base_singleton();
+}
+
 /// The encoding a model's family uses.
 pub fn encoding_for(model: &str) -> &'static CoreBPE {
     let name = model
