@@ -139,6 +139,7 @@ pub async fn run(
         save_all_detail: settings.save_all_log_detail,
         flush_timeout: settings.shutdown_grace(),
         alerts: Some(alerts.clone()),
+        access_log: settings.access_log,
     });
     // Old request logs and bodies are deleted in small batches (LOG_STORAGE_HOURS,
     // LOG_DETAIL_STORAGE_HOURS); stops with the other background tasks.

@@ -6,6 +6,7 @@
 //! (`crate::store::sql::Sql`) and rows read by column name (`crate::store::rows`); errors are
 //! the store's ([`crate::store::StoreError`]).
 
+pub mod access;
 pub mod charges;
 pub mod insert;
 pub mod queries;

@@ -27,6 +27,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::access;
 use crate::alerts::{AlertEvent, Alerts};
 use crate::process::repeated::{DEFAULT_INTERVAL, RepeatedError};
 use crate::store::Store;
@@ -95,11 +96,13 @@ pub struct WriterConfig {
     pub flush_timeout: Duration,
     /// Where a failing writer and dropped entries are reported.
     pub alerts: Option<Alerts>,
+    /// Write one access line per entry to the process log (`ACCESS_LOG`, see [`access`]).
+    pub access_log: bool,
 }
 
 impl WriterConfig {
     /// Defaults for `store`: rows stored, charges in the same database, 8 KiB bodies of failed requests,
-    /// 30 s to flush, no alerts.
+    /// 30 s to flush, no alerts, no access lines.
     pub fn new(store: Store) -> WriterConfig {
         WriterConfig {
             store,
@@ -109,6 +112,7 @@ impl WriterConfig {
             save_all_detail: false,
             flush_timeout: Duration::from_secs(30),
             alerts: None,
+            access_log: false,
         }
     }
 }
@@ -134,6 +138,7 @@ pub struct UsageLog {
     alerts: Option<Alerts>,
     /// Dropped rows are logged as one line per interval with their count, not one line each.
     drops: Arc<RepeatedError>,
+    access_log: bool,
 }
 
 impl UsageLog {
@@ -143,6 +148,9 @@ impl UsageLog {
     /// interval with the number dropped since the last line.
     pub fn submit(&self, mut entry: LogEntry) {
         bound_texts(&mut entry.record);
+        if self.access_log {
+            access::write(&entry.record);
+        }
         let (error, full) = match self.queue.try_send(entry) {
             Ok(()) => return,
             Err(mpsc::error::TrySendError::Full(entry)) => (entry, true),
@@ -272,6 +280,7 @@ pub fn spawn_with(config: WriterConfig) -> (UsageLog, UsageLogWriter) {
         stats: stats.clone(),
         alerts: config.alerts.clone(),
         drops: Arc::default(),
+        access_log: config.access_log,
     };
     let flush_timeout = config.flush_timeout;
     let writer = Writer {
@@ -428,6 +437,35 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn access_lines_follow_the_access_log_setting() {
+        for enabled in [true, false] {
+            let (queue, _receiver) = mpsc::channel(8);
+            let log = UsageLog {
+                queue,
+                stats: Arc::default(),
+                alerts: None,
+                drops: Arc::default(),
+                access_log: enabled,
+            };
+            let captured = Captured::default();
+            let writer = captured.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_writer(move || writer.clone())
+                .with_ansi(false)
+                .finish();
+            tracing::subscriber::with_default(subscriber, || {
+                log.submit(LogEntry::from(UsageRecord::new(
+                    "req-9",
+                    "/v1/embeddings",
+                    200,
+                )));
+            });
+            let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+            assert_eq!(text.contains("req-9"), enabled, "{text}");
+        }
+    }
+
     #[test]
     fn a_flood_of_dropped_rows_logs_one_line_and_counts_every_row() {
         let (queue, receiver) = mpsc::channel(1);
@@ -437,6 +475,7 @@ mod tests {
             stats: Arc::default(),
             alerts: None,
             drops: Arc::default(),
+            access_log: false,
         };
         let captured = Captured::default();
         let writer = captured.clone();

@@ -67,6 +67,11 @@ pub struct Settings {
     #[arg(long, env = "REDIS_KEY_PREFIX", default_value = "aiproxy")]
     pub redis_key_prefix: String,
 
+    /// One process-log line per request and tool call (request id, group, token name, model,
+    /// channel, status, latency, tokens; never keys or bodies).
+    #[arg(long, env = "ACCESS_LOG", default_value_t = true, action = clap::ArgAction::Set)]
+    pub access_log: bool,
+
     /// Charge quotas and balances; when false, usage is still recorded.
     #[arg(long, env = "BILLING_ENABLED", default_value_t = true, action = clap::ArgAction::Set)]
     pub billing_enabled: bool,
@@ -260,6 +265,7 @@ impl Default for Settings {
             redis_command_timeout_ms: 200,
             redis_connect_timeout_ms: 200,
             redis_key_prefix: "aiproxy".into(),
+            access_log: true,
             billing_enabled: true,
             log_requests: true,
             save_all_log_detail: false,
