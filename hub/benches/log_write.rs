@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use hub::logs::writer::{LogEntry, QUEUE_CAPACITY, WriterConfig};
 use hub::store::{Group, NewToken, Store};
-use relay::backend::{TokenUsage, UsageRecord};
+use relay::host::{TokenUsage, UsageRecord};
 use rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, Connection};
 

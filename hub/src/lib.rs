@@ -30,7 +30,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::edges::admin_key::{AdminKey, AdminKeyOrigin};
-use relay::backend::UsageSink;
+use relay::host::UsageSink;
 use tower_http::metrics::in_flight_requests::{InFlightRequestsCounter, InFlightRequestsLayer};
 
 use crate::edges::metrics::Metrics;
@@ -39,7 +39,7 @@ use crate::mcp_host::admin::AdminTools as McpAdminTools;
 use crate::mcp_host::bridge::McpBridge;
 use crate::process::settings::Settings;
 use crate::snapshot::SnapshotCell;
-use crate::snapshot::changes::ChangeHub;
+use crate::snapshot::changes::ChangeFeed;
 use crate::store::Store;
 
 /// The main database with its secret key (`SECRET_KEY`, else the key file in `DATA_DIR`).
@@ -89,7 +89,7 @@ pub async fn run(
             admin_key.expose()
         );
     }
-    let changes = ChangeHub::new();
+    let changes = ChangeFeed::new();
     if let Some(path) = &settings.config_file_path {
         let report = declarative::apply_file(&store, &changes, path, settings.group_max_token_num)
             .await
@@ -126,7 +126,7 @@ pub async fn run(
             prefix: format!("{}:", settings.redis_key_prefix),
         }),
     });
-    let (usage_log, usage_writer) = logs::writer::spawn_with(logs::writer::WriterConfig {
+    let (log_writer, log_writer_task) = logs::writer::spawn_with(logs::writer::WriterConfig {
         store: log_store.clone(),
         // A separate log database cannot share a transaction with the balances.
         billing_store: settings
@@ -151,7 +151,7 @@ pub async fn run(
     let in_flight = InFlightRequestsCounter::new();
     metrics.set_sources(metrics::ScrapeSources {
         in_flight: in_flight.clone(),
-        usage_log: usage_log.clone(),
+        log_writer: log_writer.clone(),
         db_pool: {
             let pool = store.pool().clone();
             Box::new(move || {
@@ -174,7 +174,7 @@ pub async fn run(
         None => limits::Counters::memory(limits::CountersConfig::default()),
     };
     let billing = governor::BillingSink::new(
-        usage_log.clone(),
+        log_writer.clone(),
         metrics.clone(),
         counters.clone(),
         snapshot.clone(),
@@ -213,7 +213,7 @@ pub async fn run(
         Arc::new(responses_index::RedisResponseIndex::new(
             link.manager(),
             &settings.redis_key_prefix,
-        )) as Arc<dyn relay::backend::ResponseIndex>
+        )) as Arc<dyn relay::host::ResponseIndex>
     });
     let relay_host = relay::RelayHost {
         health: Some(health),
@@ -239,7 +239,7 @@ pub async fn run(
         snapshot.clone(),
         admin_key.clone(),
         settings.save_all_log_detail,
-        mcp_host::bridge::ToolCallLog {
+        mcp_host::bridge::ToolCallAccounting {
             governor: governor.clone(),
             billing: billing.clone(),
         },
@@ -265,11 +265,11 @@ pub async fn run(
         ),
         _ => None,
     };
-    let mcp_hub = mcp::McpHub::with_options(
+    let mcp_hub = mcp::McpService::with_options(
         mcp_config,
         mcp_bridge.clone(),
         mcp_bridge.clone(),
-        mcp::McpHubOptions {
+        mcp::McpServiceOptions {
             admin: Some(admin_tools),
             gate: Some(mcp_bridge),
             sse_sessions: shared_mcp_sessions
@@ -331,7 +331,7 @@ pub async fn run(
     // Settles still running update the shared counters; let them land before the writer's last
     // batch so counters and charged rows agree.
     billing.drain().await;
-    usage_writer.finish().await;
+    log_writer_task.finish().await;
     log_store.close().await;
     if !drained {
         tracing::warn!("some requests were still running when the grace period ended");
@@ -344,7 +344,7 @@ pub async fn run(
 async fn connect_redis(
     url: &str,
     settings: &Settings,
-    changes: &ChangeHub,
+    changes: &ChangeFeed,
     background: &CancellationToken,
 ) -> anyhow::Result<redis_link::RedisLink> {
     // The URL may hold a password: name the variable, never echo the value.

@@ -66,17 +66,17 @@ pub(crate) struct Core {
     pub gate: Arc<dyn ToolCallGate>,
     pub servers: LiveServers,
     pub config: McpConfig,
-    /// The `aiproxy-admin` tools, when the host supplied an admin backend.
+    /// The `aiproxy-admin` tools, when the host supplied an [`AdminHost`](crate::AdminHost).
     pub admin: Option<Arc<dyn ToolServer>>,
 }
 
 /// The rmcp handler; stateless itself, it reads the [`RequestScope`] of each request.
 #[derive(Clone)]
-pub(crate) struct HubHandler {
+pub(crate) struct McpHandler {
     pub core: Arc<Core>,
 }
 
-impl HubHandler {
+impl McpHandler {
     fn scope(context: &RequestContext<RoleServer>) -> Result<RequestScope, ErrorData> {
         if let Some(scope) = context.extensions.get::<RequestScope>() {
             return Ok(scope.clone());
@@ -321,7 +321,7 @@ fn unknown_tool(name: &str) -> ErrorData {
     ErrorData::invalid_params(format!("unknown tool: {name}"), None)
 }
 
-impl ServerHandler for HubHandler {
+impl ServerHandler for McpHandler {
     fn get_info(&self) -> InitializeResult {
         let capabilities = ServerCapabilities::builder()
             .enable_tools()

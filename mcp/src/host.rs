@@ -1,4 +1,4 @@
-//! The contract between the MCP hub and its host: who is calling, which servers they may use, whether a tool call may spend now, where calls are reported.
+//! The contract between the MCP service and its host: who is calling, which servers they may use, whether a tool call may spend now, where calls are reported.
 //!
 //! `hub` implements these traits on top of its in-memory configuration snapshot and its shared
 //! counters; this crate's tests implement them with small in-memory fakes. Every method is called
@@ -25,7 +25,7 @@ pub trait McpDirectory: Send + Sync + 'static {
     /// (see [`crate::ClientIp`]).
     fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<McpCaller, McpAuthError>;
     /// Public servers plus the caller's group servers, group parameters already merged into each
-    /// definition. The hub applies the caller's allow-list on top of this list.
+    /// definition. The service applies the caller's allow-list on top of this list.
     fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>>;
     /// Whether `presented` is the control-plane admin key (used by the `/admin` route only).
     fn admin_key_matches(&self, presented: &str) -> bool;

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use common::{caller, embedded, server};
 use mcp::{
-    GateFuture, McpConfig, McpHubOptions, RefusalReason, Scope, ToolCallGate, ToolCallPass,
+    GateFuture, McpConfig, McpServiceOptions, RefusalReason, Scope, ToolCallGate, ToolCallPass,
     ToolCallRefusal, ToolCallRequest, ToolCallStatus,
 };
 use serde_json::{Value, json};
@@ -86,9 +86,9 @@ async fn the_gate_admits_with_a_pass_or_refuses_before_the_tool_runs() {
         .into(),
         servers: vec![server("clock", Scope::Public, embedded("time", &[]))],
     };
-    let options = McpHubOptions {
+    let options = McpServiceOptions {
         gate: Some(gate.clone()),
-        ..McpHubOptions::default()
+        ..McpServiceOptions::default()
     };
     let running = common::serve_with(directory, McpConfig::default(), options).await;
     let url = running.url("/public/clock");

@@ -20,15 +20,15 @@ use futures::StreamExt;
 use serde::Deserialize;
 
 use crate::adaptor::{Endpoint, adaptor_for, upstream_endpoint, wants_stream_usage};
-use crate::backend::{
-    Admission, AdmissionRequest, Caller, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
-    Governor, ModelSettings, ResponseIndex, Route, Unlimited, UsageSink,
-};
 use crate::client_ip::client_ip;
 use crate::config::{RelayBuildError, RelayConfig, Timeouts};
 use crate::convert::{ResponseMeta, Wire, convert_request_object, convert_response};
 use crate::error::{ErrorBody, RelayError};
 use crate::health::{ChannelHealth, InMemoryHealth, Outcome, PairKey};
+use crate::host::{
+    Admission, AdmissionRequest, Caller, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
+    Governor, ModelSettings, ResponseIndex, Route, Unlimited, UsageSink,
+};
 use crate::json::JsonObject;
 use crate::multipart::Multipart;
 use crate::plugin::{
@@ -39,7 +39,7 @@ use crate::responses_index::InMemoryResponseIndex;
 use crate::select::{Pick, pick};
 use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body};
 use crate::upstream::{ByteStream, Clients, classify, read_body, retry_after, send};
-use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
+use crate::usage::{Choice, Estimator, OpenAiUsage, PendingRecord, collect_choice_text};
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 
 mod stored_responses;
@@ -369,7 +369,7 @@ impl Inner {
     async fn handle(&self, endpoint: Endpoint, facts: UrlFacts, request: Request) -> Response {
         let started = Instant::now();
         let (parts, body) = request.into_parts();
-        let mut log = UsageLog::start(
+        let mut log = PendingRecord::start(
             Arc::clone(&self.usage),
             request_id(&parts),
             endpoint.route(),
@@ -388,7 +388,7 @@ impl Inner {
         response
     }
 
-    fn fail(&self, mut log: UsageLog, error: RelayError, face: Wire) -> Response {
+    fn fail(&self, mut log: PendingRecord, error: RelayError, face: Wire) -> Response {
         log.set_outcome(error.status().as_u16(), Some(error.message()));
         log.first_byte_now();
         let request_id = log.record().request_id.clone();
@@ -404,7 +404,7 @@ impl Inner {
         let (parts, _) = request.into_parts();
         // The path is the client's: the log row keeps a bounded piece of it.
         let path = crate::error::truncated(parts.uri.path(), MAX_CLIENT_NAME_BYTES);
-        let mut log = UsageLog::start(
+        let mut log = PendingRecord::start(
             Arc::clone(&self.usage),
             request_id(&parts),
             &path,
@@ -422,7 +422,7 @@ impl Inner {
         client_ip(peer, &parts.headers, &self.config.trusted_proxies)
     }
 
-    fn authenticate(&self, parts: &Parts, log: &mut UsageLog) -> Result<Caller, RelayError> {
+    fn authenticate(&self, parts: &Parts, log: &mut PendingRecord) -> Result<Caller, RelayError> {
         let ip = self.client_ip(parts);
         log.record().client_ip = Some(ip);
         let query_key = parts
@@ -433,7 +433,7 @@ impl Inner {
             .flatten();
         let key = api_key(&parts.headers)
             .or(query_key.as_deref())
-            .ok_or(RelayError::Auth(crate::backend::AuthError::Missing))?;
+            .ok_or(RelayError::Auth(crate::host::AuthError::Missing))?;
         let caller = self
             .gatekeeper
             .authenticate(key, ip)
@@ -451,7 +451,7 @@ impl Inner {
         facts: UrlFacts,
         parts: &Parts,
         body: Body,
-        log: &mut UsageLog,
+        log: &mut PendingRecord,
         limit_headers: &mut Vec<(axum::http::HeaderName, HeaderValue)>,
     ) -> Result<Response, RelayError> {
         let caller = self.authenticate(parts, log)?;
@@ -526,7 +526,7 @@ impl Inner {
         &self,
         answer: Answer,
         mut exchange: Exchange,
-        log: &mut UsageLog,
+        log: &mut PendingRecord,
     ) -> Response {
         let record = log.record();
         record.usage = answer.usage;
@@ -566,7 +566,7 @@ impl Inner {
         caller: &Caller,
         request: &ParsedRequest,
         web_searches: u32,
-        log: &mut UsageLog,
+        log: &mut PendingRecord,
     ) -> Result<Admission, RelayError> {
         let estimator = Estimator {
             endpoint,
@@ -601,7 +601,7 @@ impl Inner {
         request: &ParsedRequest,
         route: &Route,
         exchange: &mut Exchange,
-        log: &mut UsageLog,
+        log: &mut PendingRecord,
     ) -> Result<Response, RelayError> {
         let retry_times = route
             .settings
@@ -705,7 +705,7 @@ impl Inner {
         settings: &ModelSettings,
         channel: &Arc<Channel>,
         exchange: &mut Exchange,
-        log: &mut UsageLog,
+        log: &mut PendingRecord,
     ) -> Result<Response, RelayError> {
         let adaptor = adaptor_for(channel.kind);
         let channel_endpoint = upstream_endpoint(endpoint, channel);
@@ -993,7 +993,7 @@ impl Inner {
     async fn models(&self, request: Request) -> Response {
         let started = Instant::now();
         let (parts, _) = request.into_parts();
-        let mut log = UsageLog::start(
+        let mut log = PendingRecord::start(
             Arc::clone(&self.usage),
             request_id(&parts),
             "/v1/models",
@@ -1048,7 +1048,7 @@ impl Inner {
     }
 
     /// Refuses a blocked address on the requests the governor does not admit.
-    async fn check_address(&self, log: &mut UsageLog) -> Result<(), RelayError> {
+    async fn check_address(&self, log: &mut PendingRecord) -> Result<(), RelayError> {
         let ip = log
             .record()
             .client_ip
@@ -1150,7 +1150,7 @@ impl crate::plugin::Completer for Inner {
             json_source: bytes,
         };
         let endpoint = Endpoint::ChatCompletions;
-        let mut log = UsageLog::start(
+        let mut log = PendingRecord::start(
             Arc::clone(&self.usage),
             uuid::Uuid::now_v7().simple().to_string(),
             endpoint.route(),
@@ -1252,7 +1252,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// One model as a face's model listing shows it.
-fn model_entry(face: Wire, model: &crate::backend::ModelEntry) -> serde_json::Value {
+fn model_entry(face: Wire, model: &crate::host::ModelEntry) -> serde_json::Value {
     match face {
         Wire::Messages => serde_json::json!({"type": "model", "id": model.id,
             "display_name": model.id, "created_at": rfc3339(model.created)}),
@@ -1322,7 +1322,7 @@ fn unix_now() -> i64 {
 fn count_tokens(
     endpoint: Endpoint,
     request: &ParsedRequest,
-    log: &mut UsageLog,
+    log: &mut PendingRecord,
 ) -> Result<Response, RelayError> {
     let body = serde_json::from_slice::<serde_json::Value>(&request.json_source)
         .map_err(|_| bad_request("the request body must be a JSON object", None))?;
@@ -1347,7 +1347,7 @@ fn convert_json(
     client: Wire,
     meta: &ResponseMeta,
     rewrite_model_to: Option<&str>,
-) -> Result<(Bytes, Option<crate::backend::TokenUsage>, String), RelayError> {
+) -> Result<(Bytes, Option<crate::host::TokenUsage>, String), RelayError> {
     let upstream = serde_json::from_slice::<serde_json::Value>(bytes)
         .map_err(|_| RelayError::UpstreamInvalid)?;
     // A chat answer is the pivot itself; any other is converted to it and kept for a client
@@ -1551,7 +1551,7 @@ fn parse_request(
     facts: UrlFacts,
     headers: &HeaderMap,
     body: Bytes,
-    log: &mut UsageLog,
+    log: &mut PendingRecord,
 ) -> Result<ParsedRequest, RelayError> {
     if endpoint.is_multipart() {
         let content_type = headers
@@ -1782,7 +1782,7 @@ fn finish_json(
     bytes: Bytes,
     endpoint: Endpoint,
     rewrite_model_to: Option<&str>,
-) -> (Bytes, Option<crate::backend::TokenUsage>) {
+) -> (Bytes, Option<crate::host::TokenUsage>) {
     let _ = endpoint;
     let Ok(mut object) = JsonObject::parse(bytes.clone()) else {
         return (bytes, None);

@@ -17,7 +17,7 @@ use crate::json::JsonObject;
 use crate::plugin::{End, Exchange};
 use crate::sse::{SseEvent, SseParser};
 use crate::upstream::{ByteStream, classify};
-use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
+use crate::usage::{Choice, Estimator, OpenAiUsage, PendingRecord, collect_choice_text};
 use crate::vocabulary::{TokenUsage, Wire};
 
 /// Completion data kept for local counting; beyond this the estimate undercounts.
@@ -50,7 +50,12 @@ pub struct SseOptions {
 /// converted to chat chunks first; those chunks give usage, carry the renamed model and, for a
 /// client of a third protocol, are converted again. When client and channel speak the same
 /// non-chat protocol the upstream events go through as they are and the chat copy is only read.
-pub fn sse_body(first: Bytes, upstream: ByteStream, options: SseOptions, log: UsageLog) -> Body {
+pub fn sse_body(
+    first: Bytes,
+    upstream: ByteStream,
+    options: SseOptions,
+    log: PendingRecord,
+) -> Body {
     let to_chat = match options.channel {
         Wire::Chat => None,
         channel => stream_converter(channel, Wire::Chat, options.meta.clone()),
@@ -103,7 +108,7 @@ struct SseRelay {
     client_closed: bool,
     options: SseOptions,
     /// `None` once the usage record was sent.
-    log: Option<UsageLog>,
+    log: Option<PendingRecord>,
     usage: Option<TokenUsage>,
     /// Raw `choices` arrays seen so far, for counting if no usage arrives.
     choices: Vec<String>,
@@ -508,14 +513,14 @@ pub fn passthrough_body(
     upstream: ByteStream,
     idle: Duration,
     usage: TokenUsage,
-    log: UsageLog,
+    log: PendingRecord,
 ) -> Body {
     struct Passthrough {
         first: Option<Bytes>,
         upstream: ByteStream,
         idle: Duration,
         usage: TokenUsage,
-        log: Option<UsageLog>,
+        log: Option<PendingRecord>,
     }
     let state = Passthrough {
         first: Some(first),

@@ -1,8 +1,8 @@
 //! The plain data every relay module speaks (endpoints, wire protocols, channels, callers, token counts, refusals); depends on nothing else in the crate.
 //!
 //! These types used to live beside the code that first needed them (`adaptor`, `convert`,
-//! `backend`), which made those modules import each other in circles. They are re-exported
-//! from their old homes, so paths such as `relay::backend::Caller` and `relay::convert::Wire`
+//! `host`, once `backend`), which made those modules import each other in circles. They are re-exported
+//! from their old homes, so paths such as `relay::host::Caller` and `relay::convert::Wire`
 //! stay as they were.
 
 use std::collections::HashMap;
@@ -315,7 +315,7 @@ pub enum RefusalKind {
     Unavailable,
 }
 
-/// Why the [`Governor`](crate::backend::Governor) refused a request.
+/// Why the [`Governor`](crate::host::Governor) refused a request.
 #[derive(Debug, Clone)]
 pub struct Refusal {
     pub kind: RefusalKind,

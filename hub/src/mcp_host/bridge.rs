@@ -17,7 +17,7 @@ use mcp::{
     ToolCallRecord, ToolCallRefusal, ToolCallRequest, ToolCallSink, ToolCallStatus, ToolFilter,
     embedded_templates,
 };
-use relay::backend::{AuthError, Grant, Refusal, RefusalKind, UsageRecord, UsageSink};
+use relay::host::{AuthError, Grant, Refusal, RefusalKind, UsageRecord, UsageSink};
 
 use crate::edges::admin_key::AdminKey;
 use crate::governance::governor::{BillingSink, HubGovernor};
@@ -30,7 +30,7 @@ pub struct McpBridge {
     admin_key: AdminKey,
     /// Copy tool arguments and results into the log (`SAVE_ALL_LOG_DETAIL`).
     record_details: bool,
-    calls: ToolCallLog,
+    calls: ToolCallAccounting,
     definitions: Mutex<Option<Definitions>>,
 }
 
@@ -38,7 +38,7 @@ pub struct McpBridge {
 /// admits each call against the token's rate and in-flight limits, its quotas and the group's
 /// balance (reserving the server's `price_per_call`), and the billing sink settles it and
 /// writes its request-log row (the writer charges the token and group when billing is on).
-pub struct ToolCallLog {
+pub struct ToolCallAccounting {
     pub governor: Arc<HubGovernor>,
     pub billing: BillingSink,
 }
@@ -57,7 +57,7 @@ impl McpBridge {
         snapshot: Arc<SnapshotCell>,
         admin_key: AdminKey,
         record_details: bool,
-        calls: ToolCallLog,
+        calls: ToolCallAccounting,
     ) -> McpBridge {
         McpBridge {
             snapshot,

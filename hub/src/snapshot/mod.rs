@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwap;
 use ipnet::IpNet;
-use relay::backend::{
+use relay::host::{
     AuthError, Caller, Channel as RelayChannel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
     ModelEntry, ModelSettings, Route,
 };
@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::snapshot::changes::ChangeHub;
+use crate::snapshot::changes::ChangeFeed;
 use crate::store::{
     Group, GroupModelOverride, GroupStatus, McpServer, ModelConfig, Status, Store, StoreDump,
     StoreError, Timeouts,
@@ -449,7 +449,7 @@ impl SnapshotCell {
     /// never reached this replica.
     pub async fn keep_fresh(
         self: Arc<Self>,
-        changes: ChangeHub,
+        changes: ChangeFeed,
         poll_interval: Duration,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
@@ -536,7 +536,7 @@ impl ChannelDirectory for SnapshotCell {
 mod tests {
     use std::net::Ipv4Addr;
 
-    use relay::backend::ChannelKind;
+    use relay::host::ChannelKind;
 
     use super::*;
     use crate::store::{Channel, Token};

@@ -7,7 +7,7 @@
 //! - **Settings, parsed once.** A model's `plugins` JSON object (`{"cache": {...}, "patch":
 //!   {...}}`), merged with a group override's, is parsed by [`PluginSettings::parse`] when the
 //!   host builds its configuration snapshot; the result rides in
-//!   [`crate::backend::ModelSettings::plugins`] as an `Arc`. A request whose model has no plugins
+//!   [`crate::host::ModelSettings::plugins`] as an `Arc`. A request whose model has no plugins
 //!   pays one `Option` check; a plugin that is not named (or has `"enable": false`) is not in the
 //!   list at all. The same parser is [`validate`], which the control plane calls at write time.
 //! - **One trait, one registry line.** Every plugin implements [`Plugin`]; [`REGISTRY`] maps a

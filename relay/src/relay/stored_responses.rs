@@ -15,13 +15,13 @@ use futures::StreamExt;
 
 use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload};
 use crate::adaptor::{Endpoint, stored_response_request};
-use crate::backend::{Caller, ResponseOwner, Route};
 use crate::convert::Wire;
 use crate::error::{ErrorBody, RelayError};
+use crate::host::{Caller, ResponseOwner, Route};
 use crate::request_id::request_id;
 use crate::responses_index::{response_id, watch_stream_for_id};
 use crate::upstream::{ByteStream, read_body, send};
-use crate::usage::UsageLog;
+use crate::usage::PendingRecord;
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 
 /// What a client asks of a stored response.
@@ -91,7 +91,12 @@ impl Inner {
             }
     }
 
-    fn owner(&self, log: &mut UsageLog, channel_id: i64, model: &str) -> Option<ResponseOwner> {
+    fn owner(
+        &self,
+        log: &mut PendingRecord,
+        channel_id: i64,
+        model: &str,
+    ) -> Option<ResponseOwner> {
         Some(ResponseOwner {
             group_id: log.record().group_id.clone()?,
             channel_id,
@@ -105,7 +110,7 @@ impl Inner {
         body: &[u8],
         channel_id: i64,
         model: &str,
-        log: &mut UsageLog,
+        log: &mut PendingRecord,
     ) {
         if let Some(id) = response_id(body)
             && let Some(owner) = self.owner(log, channel_id, model)
@@ -122,7 +127,7 @@ impl Inner {
         rest: ByteStream,
         channel_id: i64,
         model: &str,
-        log: &mut UsageLog,
+        log: &mut PendingRecord,
     ) -> (Bytes, ByteStream) {
         let Some(owner) = self.owner(log, channel_id, model) else {
             return (first, rest);
@@ -189,7 +194,7 @@ impl Inner {
         request: Request,
     ) -> Response {
         let (parts, _) = request.into_parts();
-        let mut log = UsageLog::start(
+        let mut log = PendingRecord::start(
             Arc::clone(&self.usage),
             request_id(&parts),
             action.route(),
@@ -209,7 +214,7 @@ impl Inner {
         action: StoredAction,
         response_id: &str,
         parts: &axum::http::request::Parts,
-        log: &mut UsageLog,
+        log: &mut PendingRecord,
     ) -> Result<Response, RelayError> {
         let caller = self.authenticate(parts, log)?;
         self.check_address(log).await?;

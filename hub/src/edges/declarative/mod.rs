@@ -16,7 +16,7 @@ use std::path::Path;
 pub use document::*;
 pub use spec_files::inline_spec_files;
 
-use crate::snapshot::changes::{ChangeAction, ChangeHub, ChangeKind};
+use crate::snapshot::changes::{ChangeAction, ChangeFeed, ChangeKind};
 use crate::store::{
     Channel, Group, GroupModelOverride, McpServer, ModelConfig, Store, StoreError, StoreTx, Token,
     hash_key,
@@ -161,7 +161,7 @@ pub fn to_yaml(document: &Document) -> Result<String, ApplyError> {
 /// Reads, parses and applies a file (the server's `CONFIG_FILE_PATH`).
 pub async fn apply_file(
     store: &Store,
-    changes: &ChangeHub,
+    changes: &ChangeFeed,
     path: &Path,
     group_max_tokens: u32,
 ) -> Result<ApplyReport, ApplyError> {
@@ -180,7 +180,7 @@ pub async fn apply_file(
 /// servers are fetched (`spec_url`) and converted first: one that fails stops the apply.
 pub async fn apply(
     store: &Store,
-    changes: &ChangeHub,
+    changes: &ChangeFeed,
     document: &Document,
     group_max_tokens: u32,
 ) -> Result<ApplyReport, ApplyError> {
@@ -338,7 +338,7 @@ pub async fn apply(
 /// Parses and applies document text (the `Apply` RPC).
 pub async fn apply_text(
     store: &Store,
-    changes: &ChangeHub,
+    changes: &ChangeFeed,
     text: &str,
     group_max_tokens: u32,
 ) -> Result<ApplyReport, ApplyError> {

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue};
 use chrono_tz::Tz;
-use relay::backend::{
+use relay::host::{
     AddressFuture, Admission, AdmissionFuture, AdmissionRequest, Governor, Grant, Refusal,
     RefusalKind,
 };

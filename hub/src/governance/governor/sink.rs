@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use relay::backend::{UsageRecord, UsageSink};
+use relay::host::{UsageRecord, UsageSink};
 use rust_decimal::Decimal;
 use tokio::sync::Notify;
 
@@ -15,13 +15,13 @@ use crate::alerts::{AlertEvent, Alerts};
 use crate::edges::metrics::Metrics;
 use crate::governance::billing::{cost, from_nanos, to_nanos, web_search_cost};
 use crate::governance::limits::{Check, Counters};
-use crate::logs::writer::{LogEntry, UsageLog};
+use crate::logs::writer::{LogEntry, LogWriter};
 use crate::snapshot::SnapshotCell;
 
 /// Prices, settles and logs every usage record.
 #[derive(Clone)]
 pub struct BillingSink {
-    log: UsageLog,
+    log: LogWriter,
     metrics: Arc<Metrics>,
     counters: Counters,
     snapshot: Arc<SnapshotCell>,
@@ -39,7 +39,7 @@ struct Settling {
 
 impl BillingSink {
     pub fn new(
-        log: UsageLog,
+        log: LogWriter,
         metrics: Arc<Metrics>,
         counters: Counters,
         snapshot: Arc<SnapshotCell>,

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 pub use sse_relay::RedisSseSessions;
 pub use streamable_store::RedisSessionStore;
 
-/// Both halves, ready for `mcp::McpHubOptions`.
+/// Both halves, ready for `mcp::McpServiceOptions`.
 pub struct SharedMcpSessions {
     pub sse: Arc<dyn mcp::SseSessionRegistry>,
     pub streamable: Arc<dyn mcp::SessionStore>,

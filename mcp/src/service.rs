@@ -1,4 +1,4 @@
-//! The MCP hub's state: authentication, route-to-server resolution, admission, session ownership and the Streamable HTTP transport (rmcp's, both eras).
+//! The MCP service's state: authentication, route-to-server resolution, admission, session ownership and the Streamable HTTP transport (rmcp's, both eras).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -14,10 +14,10 @@ use rmcp::transport::streamable_http_server::session::local::{LocalSessionManage
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
-use crate::admin::{AdminBackend, AdminServer};
+use crate::admin::{AdminHost, AdminServer};
 use crate::config::McpConfig;
 use crate::direct_reply::{self, InFlightCalls};
-use crate::handler::{Core, HubHandler, REFUSED_CODE, RequestScope, View, refused};
+use crate::handler::{Core, McpHandler, REFUSED_CODE, RequestScope, View, refused};
 use crate::host::{
     AdmitAll, McpAuthError, McpCaller, McpDirectory, Scope, ServerDefinition, ToolCallGate,
     ToolCallRefusal, ToolCallSink,
@@ -36,9 +36,9 @@ pub struct ClientIp(pub IpAddr);
 
 const SESSION_HEADER: &str = "mcp-session-id";
 
-/// Optional parts of a [`McpHub`].
+/// Optional parts of a [`McpService`].
 #[derive(Default)]
-pub struct McpHubOptions {
+pub struct McpServiceOptions {
     /// Reaches legacy SSE sessions held by other replicas (see [`SseSessionRegistry`]);
     /// [`LocalSseSessions`] when `None`.
     pub sse_sessions: Option<Arc<dyn SseSessionRegistry>>,
@@ -46,21 +46,21 @@ pub struct McpHubOptions {
     /// [`SessionStore`]); a [`MemorySessionStore`] when `None`.
     pub sessions: Option<Arc<dyn SessionStore>>,
     /// Serves the `aiproxy-admin` tools at `/admin` to the admin key; no `/admin` when `None`.
-    pub admin: Option<Arc<dyn AdminBackend>>,
+    pub admin: Option<Arc<dyn AdminHost>>,
     /// Admits each tool call against the host's limits, quotas and balance; every call runs
     /// when `None`.
     pub gate: Option<Arc<dyn ToolCallGate>>,
 }
 
-/// The MCP hub: one per process, shared by every request.
+/// The MCP service: one per process, shared by every request.
 #[derive(Clone)]
-pub struct McpHub {
+pub struct McpService {
     pub(crate) state: Arc<HubState>,
 }
 
 pub(crate) struct HubState {
     pub core: Arc<Core>,
-    streamable: StreamableHttpService<HubHandler, LocalSessionManager>,
+    streamable: StreamableHttpService<McpHandler, LocalSessionManager>,
     /// The sessions rmcp holds in this process, a cache of those in `sessions`.
     local_sessions: Arc<LocalSessionManager>,
     sessions: Arc<dyn SessionStore>,
@@ -73,28 +73,28 @@ pub(crate) struct HubState {
     shutdown: CancellationToken,
 }
 
-impl McpHub {
+impl McpService {
     pub fn new(
         config: McpConfig,
         directory: Arc<dyn McpDirectory>,
         sink: Arc<dyn ToolCallSink>,
     ) -> Self {
-        Self::with_options(config, directory, sink, McpHubOptions::default())
+        Self::with_options(config, directory, sink, McpServiceOptions::default())
     }
 
-    /// As [`McpHub::new`], with the optional parts a host may supply.
+    /// As [`McpService::new`], with the optional parts a host may supply.
     pub fn with_options(
         config: McpConfig,
         directory: Arc<dyn McpDirectory>,
         sink: Arc<dyn ToolCallSink>,
-        options: McpHubOptions,
+        options: McpServiceOptions,
     ) -> Self {
         let sse_sessions = options
             .sse_sessions
             .unwrap_or_else(|| Arc::new(LocalSseSessions::default()));
         let admin = options
             .admin
-            .map(|backend| Arc::new(AdminServer { backend }) as Arc<dyn ToolServer>);
+            .map(|host| Arc::new(AdminServer { host }) as Arc<dyn ToolServer>);
         let sessions = options
             .sessions
             .unwrap_or_else(|| Arc::new(MemorySessionStore::new(config.session_idle_timeout)));
@@ -122,7 +122,7 @@ impl McpHub {
         let mut local_sessions = LocalSessionManager::default();
         local_sessions.session_config = session_config;
         let local_sessions = Arc::new(local_sessions);
-        let handler = HubHandler { core: core.clone() };
+        let handler = McpHandler { core: core.clone() };
         let streamable = StreamableHttpService::new(
             move || Ok(handler.clone()),
             local_sessions.clone(),
@@ -251,7 +251,7 @@ impl IntoResponse for HttpError {
     }
 }
 
-impl McpHub {
+impl McpService {
     /// Authenticates the request and resolves the route to the servers it exposes to this caller.
     pub(crate) fn resolve(
         &self,
@@ -592,7 +592,7 @@ pub(crate) fn client_ip(request: &Request) -> IpAddr {
     IpAddr::V4(Ipv4Addr::UNSPECIFIED)
 }
 
-impl McpHub {
+impl McpService {
     fn resolve_admin(&self, headers: &HeaderMap) -> Result<RequestScope, HttpError> {
         let core = &self.state.core;
         let admin = core.admin.clone().ok_or(HttpError::NotFound("server"))?;
@@ -600,7 +600,7 @@ impl McpHub {
         if !core.directory.admin_key_matches(token) {
             return Err(HttpError::Unauthorized(McpAuthError::InvalidKey));
         }
-        // Sessions bind to token id 0, which tenant tokens never have (hub ids start at 1).
+        // Sessions bind to token id 0, which tenant tokens never have (`hub` ids start at 1).
         let caller = McpCaller {
             group_id: String::new(),
             token_id: 0,
