@@ -239,10 +239,7 @@ pub async fn run(
         snapshot.clone(),
         admin_key.clone(),
         settings.save_all_log_detail,
-        mcp_host::bridge::ToolCallAccounting {
-            governor: governor.clone(),
-            billing: billing.clone(),
-        },
+        billing.clone(),
     ));
     let admin_tools = Arc::new(McpAdminTools {
         store: store.clone(),
@@ -265,13 +262,14 @@ pub async fn run(
         ),
         _ => None,
     };
-    let mcp_hub = mcp::McpService::with_options(
+    let mcp_service = mcp::McpService::with_options(
         mcp_config,
         mcp_bridge.clone(),
         mcp_bridge.clone(),
         mcp::McpServiceOptions {
             admin: Some(admin_tools),
-            gate: Some(mcp_bridge),
+            // The relay's governor admits tool calls too.
+            gate: Some(governor.clone()),
             sse_sessions: shared_mcp_sessions
                 .as_ref()
                 .map(|shared| shared.sse.clone()),
@@ -279,10 +277,12 @@ pub async fn run(
         },
     );
     let trusted_proxies: Arc<[ipnet::IpNet]> = settings.trusted_proxies.clone().into();
-    let mcp_routes = mcp_hub.router().layer(axum::middleware::from_fn_with_state(
-        trusted_proxies,
-        decide_client_ip,
-    ));
+    let mcp_routes = mcp_service
+        .router()
+        .layer(axum::middleware::from_fn_with_state(
+            trusted_proxies,
+            decide_client_ip,
+        ));
     let grpc_routes = grpc::router(control_plane).layer(axum::middleware::from_fn_with_state(
         snapshot.clone(),
         fresh_after_writes,

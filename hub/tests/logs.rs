@@ -108,7 +108,7 @@ fn record(spec: Spec<'_>) -> UsageRecord {
         stream: false,
         request_body: None,
         response_body: None,
-        grant: None,
+        reservation: None,
         web_search_calls: 0,
         cache_hit: false,
     }

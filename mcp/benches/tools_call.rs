@@ -16,14 +16,15 @@ use std::time::{Duration, Instant};
 
 use axum::serve::ListenerExt;
 use mcp::{
-    McpAuthError, McpCaller, McpConfig, McpDirectory, McpService, RemoteEndpoint, Scope,
-    ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink,
+    McpConfig, McpDirectory, McpService, RemoteEndpoint, Scope, ServerDefinition, ServerKind,
+    ToolCallRecord, ToolCallSink,
 };
 use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use tenancy::{AuthError, Caller};
 
 const SEQUENTIAL_CALLS: usize = 1000;
 const CONCURRENCY: usize = 16;
@@ -36,20 +37,18 @@ struct Directory {
 }
 
 impl McpDirectory for Directory {
-    fn authenticate(&self, api_key: &str, _: IpAddr) -> Result<McpCaller, McpAuthError> {
+    fn authenticate(&self, api_key: &str, _: IpAddr) -> Result<Caller, AuthError> {
         if api_key != self.token {
-            return Err(McpAuthError::InvalidKey);
+            return Err(AuthError::InvalidKey);
         }
-        Ok(McpCaller {
+        Ok(Caller {
             group_id: "bench".into(),
             token_id: 1,
             token_name: "bench".into(),
-            allow: None,
-            record_details: false,
-            client_ip: None,
+            ..Caller::default()
         })
     }
-    fn servers_for(&self, _: &McpCaller) -> Vec<Arc<ServerDefinition>> {
+    fn servers_for(&self, _: &Caller) -> Vec<Arc<ServerDefinition>> {
         self.servers.clone()
     }
     fn admin_key_matches(&self, _: &str) -> bool {

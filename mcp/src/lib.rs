@@ -52,10 +52,9 @@ pub use admin::{AdminError, AdminHost, AdminResource};
 pub use config::McpConfig;
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{
-    AdmitAll, AdmitFuture, GateFuture, McpAllowList, McpAuthError, McpCaller, McpDirectory,
-    OpenApiSource, RefusalReason, RemoteEndpoint, Scope, ServerDefinition, ServerKind,
-    ToolCallGate, ToolCallPass, ToolCallRecord, ToolCallRefusal, ToolCallRequest, ToolCallSink,
-    ToolCallStatus, ToolFilter,
+    AdmitAll, AdmitFuture, GateFuture, McpDirectory, OpenApiSource, RemoteEndpoint, Scope,
+    ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord, ToolCallRequest, ToolCallSink,
+    ToolCallStatus,
 };
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
 pub use servers::{

@@ -12,16 +12,14 @@ use rmcp::model::{ClientJsonRpcMessage, ClientRequest, InitializeRequestParams};
 use rmcp::transport::streamable_http_server::session::SessionManager;
 use rmcp::transport::streamable_http_server::session::local::{LocalSessionManager, SessionConfig};
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use tenancy::{AuthError, Caller, Refusal};
 use tokio_util::sync::CancellationToken;
 
 use crate::admin::{AdminHost, AdminServer};
 use crate::config::McpConfig;
 use crate::direct_reply::{self, InFlightCalls};
 use crate::handler::{Core, McpHandler, REFUSED_CODE, RequestScope, View, refused};
-use crate::host::{
-    AdmitAll, McpAuthError, McpCaller, McpDirectory, Scope, ServerDefinition, ToolCallGate,
-    ToolCallRefusal, ToolCallSink,
-};
+use crate::host::{AdmitAll, McpDirectory, Scope, ServerDefinition, ToolCallGate, ToolCallSink};
 use crate::servers::LiveServers;
 use crate::session_limits::SessionLimits;
 use crate::sessions::{MemorySessionStore, RmcpSessionStore, SessionRecord, SessionStore};
@@ -170,9 +168,9 @@ pub(crate) enum Target {
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum HttpError {
     #[error("{0}")]
-    Unauthorized(McpAuthError),
+    Unauthorized(AuthError),
     #[error("{0}")]
-    Forbidden(McpAuthError),
+    Forbidden(AuthError),
     #[error("host not allowed")]
     HostNotAllowed,
     #[error("origin not allowed")]
@@ -188,7 +186,7 @@ pub(crate) enum HttpError {
     #[error("{0}")]
     Unavailable(&'static str),
     #[error("{}", .0.message)]
-    Refused(ToolCallRefusal),
+    Refused(Refusal),
     #[error("this api key has {0} sessions open, the most it may hold; end one (DELETE) first")]
     TooManySessions(usize),
     #[error("initialize larger than {0} bytes")]
@@ -210,7 +208,7 @@ impl IntoResponse for HttpError {
             HttpError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, -32600),
             HttpError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, -32603),
             HttpError::Refused(refusal) => (
-                StatusCode::from_u16(refusal.reason.http_status()).unwrap_or(StatusCode::FORBIDDEN),
+                StatusCode::from_u16(refusal.kind.http_status()).unwrap_or(StatusCode::FORBIDDEN),
                 REFUSED_CODE,
             ),
             HttpError::TooManySessions(_) => (StatusCode::TOO_MANY_REQUESTS, REFUSED_CODE),
@@ -231,7 +229,7 @@ impl IntoResponse for HttpError {
         }
         let body = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": error});
         let mut response = (status, axum::Json(body)).into_response();
-        if let HttpError::Refused(ToolCallRefusal {
+        if let HttpError::Refused(Refusal {
             retry_after: Some(retry_after),
             ..
         }) = &self
@@ -272,7 +270,7 @@ impl McpService {
 
     /// The servers `target` exposes to `caller` now: resolved on every request (and every
     /// legacy SSE message), so a server disabled, changed or hidden since applies at once.
-    pub(crate) fn view_for(&self, caller: &McpCaller, target: &Target) -> Result<View, HttpError> {
+    pub(crate) fn view_for(&self, caller: &Caller, target: &Target) -> Result<View, HttpError> {
         let servers = self.state.core.directory.servers_for(caller);
         Ok(match target {
             Target::Public(id) | Target::Group(id) => {
@@ -319,7 +317,7 @@ impl McpService {
     /// The host's say on every authenticated request (a blocked client address, say).
     pub(crate) async fn admit_request(
         &self,
-        caller: &McpCaller,
+        caller: &Caller,
         client_ip: IpAddr,
     ) -> Result<(), HttpError> {
         self.state
@@ -344,7 +342,7 @@ impl McpService {
     /// A place for a new session of `caller`: its rate (the host's gate), then its cap here.
     pub(crate) async fn admit_session(
         &self,
-        caller: &McpCaller,
+        caller: &Caller,
         key: String,
     ) -> Result<crate::session_limits::SessionSlot<'_>, HttpError> {
         self.state
@@ -596,20 +594,18 @@ impl McpService {
     fn resolve_admin(&self, headers: &HeaderMap) -> Result<RequestScope, HttpError> {
         let core = &self.state.core;
         let admin = core.admin.clone().ok_or(HttpError::NotFound("server"))?;
-        let token = bearer_token(headers).ok_or(HttpError::Unauthorized(McpAuthError::Missing))?;
+        let token = bearer_token(headers).ok_or(HttpError::Unauthorized(AuthError::Missing))?;
         if !core.directory.admin_key_matches(token) {
-            return Err(HttpError::Unauthorized(McpAuthError::InvalidKey));
+            return Err(HttpError::Unauthorized(AuthError::InvalidKey));
         }
         // Sessions bind to token id 0, which tenant tokens never have (`hub` ids start at 1).
-        let caller = McpCaller {
+        let caller = Caller {
             group_id: String::new(),
             token_id: 0,
             token_name: "admin".to_owned(),
-            allow: None,
             // Admin tools take and return secrets (channel keys, token keys): their arguments
-            // and results are never copied into the log.
-            record_details: false,
-            client_ip: None,
+            // and results are never copied into the log (`record_details` stays off).
+            ..Caller::default()
         };
         Ok(RequestScope {
             caller: Arc::new(caller),
@@ -621,19 +617,19 @@ impl McpService {
         &self,
         headers: &HeaderMap,
         client_ip: IpAddr,
-    ) -> Result<McpCaller, HttpError> {
-        let token = bearer_token(headers).ok_or(HttpError::Unauthorized(McpAuthError::Missing))?;
+    ) -> Result<Caller, HttpError> {
+        let token = bearer_token(headers).ok_or(HttpError::Unauthorized(AuthError::Missing))?;
         self.state
             .core
             .directory
             .authenticate(token, client_ip)
             .map_err(|error| match error {
-                McpAuthError::Missing | McpAuthError::InvalidKey | McpAuthError::TokenExpired => {
+                AuthError::Missing | AuthError::InvalidKey | AuthError::TokenExpired => {
                     HttpError::Unauthorized(error)
                 }
-                McpAuthError::TokenDisabled
-                | McpAuthError::GroupDisabled
-                | McpAuthError::AddressNotAllowed => HttpError::Forbidden(error),
+                AuthError::TokenDisabled
+                | AuthError::GroupDisabled
+                | AuthError::AddressNotAllowed => HttpError::Forbidden(error),
             })
     }
 }

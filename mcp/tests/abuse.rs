@@ -20,10 +20,10 @@ use std::time::Duration;
 use common::{FakeDirectory, Running, caller, embedded, remote, serve, server};
 use futures::StreamExt;
 use mcp::{
-    McpAuthError, McpCaller, McpConfig, McpDirectory, McpService, Scope, ServerDefinition,
-    ServerKind, ToolCallStatus,
+    McpConfig, McpDirectory, McpService, Scope, ServerDefinition, ServerKind, ToolCallStatus,
 };
 use serde_json::{Value, json};
+use tenancy::{AuthError, Caller};
 
 fn directory(servers: Vec<Arc<ServerDefinition>>) -> FakeDirectory {
     FakeDirectory {
@@ -521,10 +521,10 @@ struct Switchable {
 }
 
 impl McpDirectory for Switchable {
-    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<McpCaller, McpAuthError> {
+    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<Caller, AuthError> {
         self.inner.authenticate(api_key, client_ip)
     }
-    fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>> {
+    fn servers_for(&self, caller: &Caller) -> Vec<Arc<ServerDefinition>> {
         if *self.enabled.lock().unwrap() {
             self.inner.servers_for(caller)
         } else {

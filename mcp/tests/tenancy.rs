@@ -13,8 +13,9 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use common::{Running, caller, embedded, serve, server};
-use mcp::{McpAllowList, McpConfig, Scope, ToolCallStatus, ToolFilter};
+use mcp::{McpConfig, Scope, ToolCallStatus};
 use serde_json::{Value, json};
+use tenancy::{McpAllowList, ToolFilter};
 
 async fn gateway(config: McpConfig) -> Running {
     let limited = McpAllowList {

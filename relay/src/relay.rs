@@ -18,6 +18,7 @@ use axum::routing::{get, post};
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use serde::Deserialize;
+use tenancy::Caller;
 
 use crate::adaptor::{Endpoint, adaptor_for, upstream_endpoint, wants_stream_usage};
 use crate::client_ip::client_ip;
@@ -26,8 +27,8 @@ use crate::convert::{ResponseMeta, Wire, convert_request_object, convert_respons
 use crate::error::{ErrorBody, RelayError};
 use crate::health::{ChannelHealth, InMemoryHealth, Outcome, PairKey};
 use crate::host::{
-    Admission, AdmissionRequest, Caller, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
-    Governor, ModelSettings, ResponseIndex, Route, Unlimited, UsageSink,
+    Admission, AdmissionRequest, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper, Governor,
+    ModelSettings, ResponseIndex, Route, Unlimited, UsageSink,
 };
 use crate::json::JsonObject;
 use crate::multipart::Multipart;
@@ -433,7 +434,7 @@ impl Inner {
             .flatten();
         let key = api_key(&parts.headers)
             .or(query_key.as_deref())
-            .ok_or(RelayError::Auth(crate::host::AuthError::Missing))?;
+            .ok_or(RelayError::Auth(tenancy::AuthError::Missing))?;
         let caller = self
             .gatekeeper
             .authenticate(key, ip)
@@ -476,7 +477,7 @@ impl Inner {
             // Counting a 50 MiB prompt costs real CPU: it is admitted against the rate and
             // in-flight limits (and a blocked address), though nothing is billed.
             let admission = self.admit(endpoint, &caller, &request, 0, log).await?;
-            log.record().grant = admission.grant;
+            log.record().reservation = admission.reservation;
             *limit_headers = admission.headers;
             return count_tokens(endpoint, &request, log);
         }
@@ -487,7 +488,7 @@ impl Inner {
         let admission = self
             .admit(endpoint, &caller, &request, web_searches, log)
             .await?;
-        log.record().grant = admission.grant;
+        log.record().reservation = admission.reservation;
         *limit_headers = admission.headers;
         let mut exchange = match (&route.settings.plugins, &mut request.payload) {
             (Some(plugins), Payload::Json(body)) => {
@@ -1171,7 +1172,7 @@ impl crate::plugin::Completer for Inner {
                 return Err(error.to_string());
             }
         };
-        log.record().grant = admission.grant;
+        log.record().reservation = admission.reservation;
         let mut exchange = Exchange::default();
         let response = match self
             .dispatch(endpoint, &request, &route, &mut exchange, &mut log)

@@ -12,9 +12,9 @@ use crate::common;
 use std::sync::Arc;
 
 use common::*;
-use relay::host::Caller;
 use relay::plugin::PluginSettings;
 use serde_json::{Value, json};
+use tenancy::Caller;
 
 const KEY_B: &str = "sk-client-group-b";
 

@@ -19,9 +19,10 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use bytes::Bytes;
 use common::*;
-use relay::host::{Caller, ResponseIndex, ResponseOwner};
+use relay::host::{ResponseIndex, ResponseOwner};
 use relay::{InMemoryResponseIndex, ResponseIndexLimits};
 use serde_json::{Value, json};
+use tenancy::Caller;
 
 const OTHER_KEY: &str = "sk-client-other-group";
 

@@ -525,18 +525,18 @@ mod tests {
             &self,
             _api_key: &str,
             _client_ip: std::net::IpAddr,
-        ) -> Result<relay::host::Caller, relay::host::AuthError> {
-            Err(relay::host::AuthError::InvalidKey)
+        ) -> Result<tenancy::Caller, tenancy::AuthError> {
+            Err(tenancy::AuthError::InvalidKey)
         }
     }
 
     struct NoChannels;
 
     impl relay::host::ChannelDirectory for NoChannels {
-        fn route(&self, _caller: &relay::host::Caller, _model: &str) -> Option<relay::host::Route> {
+        fn route(&self, _caller: &tenancy::Caller, _model: &str) -> Option<relay::host::Route> {
             None
         }
-        fn models(&self, _caller: &relay::host::Caller) -> Vec<relay::host::ModelEntry> {
+        fn models(&self, _caller: &tenancy::Caller) -> Vec<relay::host::ModelEntry> {
             Vec::new()
         }
     }

@@ -10,28 +10,25 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use mcp::{
-    McpAllowList, McpAuthError, McpCaller, McpConfig, McpDirectory, McpService, McpServiceOptions,
-    RemoteEndpoint, Scope, ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink,
+    McpConfig, McpDirectory, McpService, McpServiceOptions, RemoteEndpoint, Scope,
+    ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink,
 };
+use tenancy::{AuthError, Caller, McpAllowList};
 
 pub struct FakeDirectory {
-    pub tokens: HashMap<String, McpCaller>,
+    pub tokens: HashMap<String, Caller>,
     pub servers: Vec<Arc<ServerDefinition>>,
 }
 
 impl McpDirectory for FakeDirectory {
-    fn authenticate(&self, api_key: &str, _client_ip: IpAddr) -> Result<McpCaller, McpAuthError> {
+    fn authenticate(&self, api_key: &str, _client_ip: IpAddr) -> Result<Caller, AuthError> {
         match api_key {
-            "disabled" => Err(McpAuthError::TokenDisabled),
-            key => self
-                .tokens
-                .get(key)
-                .cloned()
-                .ok_or(McpAuthError::InvalidKey),
+            "disabled" => Err(AuthError::TokenDisabled),
+            key => self.tokens.get(key).cloned().ok_or(AuthError::InvalidKey),
         }
     }
 
-    fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>> {
+    fn servers_for(&self, caller: &Caller) -> Vec<Arc<ServerDefinition>> {
         self.servers
             .iter()
             .filter(|server| match &server.scope {
@@ -62,14 +59,14 @@ impl RecordingSink {
     }
 }
 
-pub fn caller(group: &str, token_id: i64, allow: Option<McpAllowList>) -> McpCaller {
-    McpCaller {
+pub fn caller(group: &str, token_id: i64, mcp_allow: Option<McpAllowList>) -> Caller {
+    Caller {
         group_id: group.to_owned(),
         token_id,
         token_name: format!("token-{token_id}"),
-        allow,
+        mcp_allow: mcp_allow.map(Arc::new),
         record_details: true,
-        client_ip: None,
+        ..Caller::default()
     }
 }
 

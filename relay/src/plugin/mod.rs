@@ -40,10 +40,11 @@ use std::sync::Arc;
 use axum::http::{HeaderName, HeaderValue};
 use bytes::Bytes;
 use serde_json::Value;
+use tenancy::Caller;
 
 use crate::error::RelayError;
 use crate::json::JsonObject;
-use crate::vocabulary::{Caller, ChannelTimeouts, Endpoint, TokenUsage};
+use crate::vocabulary::{ChannelTimeouts, Endpoint, TokenUsage};
 
 pub use cache::{CacheStore, CachedResponse, MemoryCacheStore, StoredUsage, cache_key};
 pub use follow::FollowTable;

@@ -17,12 +17,13 @@ use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload};
 use crate::adaptor::{Endpoint, stored_response_request};
 use crate::convert::Wire;
 use crate::error::{ErrorBody, RelayError};
-use crate::host::{Caller, ResponseOwner, Route};
+use crate::host::{ResponseOwner, Route};
 use crate::request_id::request_id;
 use crate::responses_index::{response_id, watch_stream_for_id};
 use crate::upstream::{ByteStream, read_body, send};
 use crate::usage::PendingRecord;
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
+use tenancy::Caller;
 
 /// What a client asks of a stored response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -161,9 +161,9 @@ impl UsageSink for BillingSink {
         self.metrics
             .observe(&record, |model| snapshot.model_config(model).is_some());
         let reservation = record
-            .grant
+            .reservation
             .take()
-            .and_then(|grant| grant.0.downcast::<Reservation>().ok());
+            .and_then(|reservation| reservation.0.downcast::<Reservation>().ok());
         let Some(reservation) = reservation else {
             self.log.submit(LogEntry::from(record));
             return;
