@@ -184,7 +184,7 @@ impl Core {
                 Ok(reservation) => reservation,
                 Err(refusal) => {
                     let status = ToolCallStatus::Refused {
-                        reason: refusal.kind,
+                        kind: refusal.kind,
                         message: refusal.message.clone(),
                     };
                     self.report_refused(caller, &server_id, &tool, status, started);

@@ -160,10 +160,7 @@ pub enum ToolCallStatus {
     /// The caller's allow-list refused the call.
     Denied,
     /// The host's [`ToolCallGate`] refused the call (a limit, a quota or the balance).
-    Refused {
-        reason: RefusalKind,
-        message: String,
-    },
+    Refused { kind: RefusalKind, message: String },
 }
 
 /// What the host needs to decide on one tool call.

@@ -125,7 +125,7 @@ async fn the_gate_admits_with_a_pass_or_refuses_before_the_tool_runs() {
     assert_eq!(
         records[1].status,
         ToolCallStatus::Refused {
-            reason: RefusalKind::InsufficientBalance,
+            kind: RefusalKind::InsufficientBalance,
             message: "the group's balance cannot cover this request".into(),
         }
     );

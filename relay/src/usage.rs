@@ -15,7 +15,7 @@ pub struct PendingRecord {
     record: Option<UsageRecord>,
     started: Instant,
     sink: Arc<dyn UsageSink>,
-    /// Set once the record was handed over or sent: nothing more leaves this log.
+    /// Set once the record was handed over or sent: nothing more leaves this guard.
     done: bool,
     /// Set while a request is with the upstream: a client that goes away then still owes the
     /// prompt the upstream is processing, counted only if the record ends that way.
@@ -75,7 +75,7 @@ impl PendingRecord {
         self.prompt_on_close = None;
     }
 
-    /// Moves the record into a new log (for a streaming body that outlives the handler); this
+    /// Moves the record into a new guard (for a streaming body that outlives the handler); this
     /// one then sends nothing.
     pub fn hand_over(&mut self) -> PendingRecord {
         let record = self.record.take();

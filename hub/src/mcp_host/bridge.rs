@@ -127,8 +127,8 @@ impl ToolCallSink for McpBridge {
             ToolCallStatus::ToolError => (200, Some("the tool returned an error".to_owned())),
             ToolCallStatus::Failed { code, message } => (502, Some(format!("{code}: {message}"))),
             ToolCallStatus::Denied => (403, Some("not in the token's MCP allow-list".to_owned())),
-            ToolCallStatus::Refused { reason, message } => {
-                (reason.http_status(), Some(message.clone()))
+            ToolCallStatus::Refused { kind, message } => {
+                (kind.http_status(), Some(message.clone()))
             }
         };
         let endpoint = format!("/mcp/{}", record.server_id);
