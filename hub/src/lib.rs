@@ -371,7 +371,7 @@ fn mcp_config(settings: &Settings) -> mcp::McpConfig {
     }
 }
 
-/// Hands the MCP hub the client address the relay would use (the trusted-proxy rule).
+/// Hands the MCP service the client address the relay would use (the trusted-proxy rule).
 async fn decide_client_ip(
     axum::extract::State(trusted_proxies): axum::extract::State<Arc<[ipnet::IpNet]>>,
     mut request: axum::extract::Request,

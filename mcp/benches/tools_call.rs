@@ -84,7 +84,7 @@ fn definition(id: &str, kind: ServerKind) -> Arc<ServerDefinition> {
         scope: Scope::Public,
         description: String::new(),
         kind,
-        // As the service sets it: the backend cache is keyed by (id, revision).
+        // As the service sets it: the tool-server cache is keyed by (id, revision).
         revision: "1".into(),
     })
 }
@@ -418,7 +418,7 @@ fn main() {
 }
 
 /// An OpenAPI tool of the 623-operation GitHub document against a local mock API, with the
-/// backend cache keyed by the whole serialized definition (no revision: the old key) and by
+/// tool-server cache keyed by the whole serialized definition (no revision: the old key) and by
 /// (server id, revision).
 async fn openapi_cache_keys() {
     let corpus = concat!(

@@ -1,4 +1,4 @@
-//! The `aiproxy-admin` MCP server's backend: the control plane's objects as list/get/put/delete
+//! The `aiproxy-admin` MCP server's host side (mcp's `AdminHost`): the control plane's objects as list/get/put/delete
 //! over the declarative document, so an MCP client with the admin key manages the gateway the way a
 //! config file does.
 //!

@@ -2,7 +2,7 @@
 //! holding the stream ([`RedisSseSessions`]), and Streamable HTTP session records any replica
 //! resumes from ([`RedisSessionStore`]).
 //!
-//! Without `REDIS` the MCP hub keeps its in-process defaults, which is all one replica needs.
+//! Without `REDIS` the MCP service keeps its in-process defaults, which is all one replica needs.
 
 mod sse_relay;
 mod streamable_store;
