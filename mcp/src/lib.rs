@@ -5,8 +5,9 @@
 //!
 //! Code map:
 //! - `host.rs`: the contract `hub` implements ([`McpDirectory`], [`ToolCallGate`],
-//!   [`ToolCallSink`]) and the types it speaks (callers, allow-lists, server definitions,
-//!   admission, call records).
+//!   [`ToolCallSink`]) and the types it speaks (server definitions, admission, call records);
+//!   the caller, its allow-list, auth errors, refusals and reservations are the `tenancy`
+//!   crate's, shared with the relay.
 //! - [`McpService`] (`service.rs`): the service state, built from the host's parts; authentication,
 //!   route-to-server resolution, session ownership and rmcp's Streamable HTTP transport (session
 //!   era and the stateless 2026-07-28 era).
