@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use hub::logs::writer::{LogEntry, QUEUE_CAPACITY, WriterConfig};
 use hub::store::{Group, NewToken, Store};
-use relay::backend::{TokenUsage, UsageRecord};
+use relay::host::{TokenUsage, UsageRecord};
 use rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, Connection};
 
@@ -44,7 +44,7 @@ fn main() {
             let store = Store::connect(dir.path().join(file).to_str().unwrap())
                 .await
                 .expect("sqlite");
-            report(label, through_usage_log(&store, charge).await);
+            report(label, through_log_writer(&store, charge).await);
             store.close().await;
         }
 
@@ -61,7 +61,7 @@ fn main() {
         let postgres = Store::connect(&url).await.expect("postgres");
         report(
             "postgres rows + summaries",
-            through_usage_log(&postgres, false).await,
+            through_log_writer(&postgres, false).await,
         );
         for table in [
             "request_logs",
@@ -83,7 +83,7 @@ fn main() {
             .unwrap();
         report(
             "postgres rows + summaries + charges",
-            through_usage_log(&postgres, true).await,
+            through_log_writer(&postgres, true).await,
         );
         postgres.close().await;
         sqlx::query(AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
@@ -164,7 +164,7 @@ fn entry(index: usize, token_ids: &[i64], charge: bool) -> LogEntry {
 /// Feeds the real writer as fast as its bounded queue allows (the feeder waits while the
 /// queue is nearly full, as the relay's traffic would have to) and waits until every row is
 /// stored. Returns the time, the rows stored and the rows the writer dropped.
-async fn through_usage_log(store: &Store, charge: bool) -> (Duration, i64, u64) {
+async fn through_log_writer(store: &Store, charge: bool) -> (Duration, i64, u64) {
     let token_ids = tenants(store).await;
     let entries: Vec<LogEntry> = (0..ROWS)
         .map(|index| entry(index, &token_ids, charge))

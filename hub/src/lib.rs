@@ -30,7 +30,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::edges::admin_key::{AdminKey, AdminKeyOrigin};
-use relay::backend::UsageSink;
+use relay::host::UsageSink;
 use tower_http::metrics::in_flight_requests::{InFlightRequestsCounter, InFlightRequestsLayer};
 
 use crate::edges::metrics::Metrics;
@@ -39,7 +39,7 @@ use crate::mcp_host::admin::AdminTools as McpAdminTools;
 use crate::mcp_host::bridge::McpBridge;
 use crate::process::settings::Settings;
 use crate::snapshot::SnapshotCell;
-use crate::snapshot::changes::ChangeHub;
+use crate::snapshot::changes::ChangeFeed;
 use crate::store::Store;
 
 /// The main database with its secret key (`SECRET_KEY`, else the key file in `DATA_DIR`).
@@ -89,7 +89,7 @@ pub async fn run(
             admin_key.expose()
         );
     }
-    let changes = ChangeHub::new();
+    let changes = ChangeFeed::new();
     if let Some(path) = &settings.config_file_path {
         let report = declarative::apply_file(&store, &changes, path, settings.group_max_token_num)
             .await
@@ -126,7 +126,7 @@ pub async fn run(
             prefix: format!("{}:", settings.redis_key_prefix),
         }),
     });
-    let (usage_log, usage_writer) = logs::writer::spawn_with(logs::writer::WriterConfig {
+    let (log_writer, log_writer_task) = logs::writer::spawn_with(logs::writer::WriterConfig {
         store: log_store.clone(),
         // A separate log database cannot share a transaction with the balances.
         billing_store: settings
@@ -152,7 +152,7 @@ pub async fn run(
     let in_flight = InFlightRequestsCounter::new();
     metrics.set_sources(metrics::ScrapeSources {
         in_flight: in_flight.clone(),
-        usage_log: usage_log.clone(),
+        log_writer: log_writer.clone(),
         db_pool: {
             let pool = store.pool().clone();
             Box::new(move || {
@@ -175,7 +175,7 @@ pub async fn run(
         None => limits::Counters::memory(limits::CountersConfig::default()),
     };
     let billing = governor::BillingSink::new(
-        usage_log.clone(),
+        log_writer.clone(),
         metrics.clone(),
         counters.clone(),
         snapshot.clone(),
@@ -214,7 +214,7 @@ pub async fn run(
         Arc::new(responses_index::RedisResponseIndex::new(
             link.manager(),
             &settings.redis_key_prefix,
-        )) as Arc<dyn relay::backend::ResponseIndex>
+        )) as Arc<dyn relay::host::ResponseIndex>
     });
     let relay_host = relay::RelayHost {
         health: Some(health),
@@ -240,10 +240,7 @@ pub async fn run(
         snapshot.clone(),
         admin_key.clone(),
         settings.save_all_log_detail,
-        mcp_host::bridge::ToolCallLog {
-            governor: governor.clone(),
-            billing: billing.clone(),
-        },
+        billing.clone(),
     ));
     let admin_tools = Arc::new(McpAdminTools {
         store: store.clone(),
@@ -266,13 +263,14 @@ pub async fn run(
         ),
         _ => None,
     };
-    let mcp_hub = mcp::McpHub::with_options(
+    let mcp_service = mcp::McpService::with_options(
         mcp_config,
         mcp_bridge.clone(),
         mcp_bridge.clone(),
-        mcp::McpHubOptions {
+        mcp::McpServiceOptions {
             admin: Some(admin_tools),
-            gate: Some(mcp_bridge),
+            // The relay's governor admits tool calls too.
+            gate: Some(governor.clone()),
             sse_sessions: shared_mcp_sessions
                 .as_ref()
                 .map(|shared| shared.sse.clone()),
@@ -280,10 +278,12 @@ pub async fn run(
         },
     );
     let trusted_proxies: Arc<[ipnet::IpNet]> = settings.trusted_proxies.clone().into();
-    let mcp_routes = mcp_hub.router().layer(axum::middleware::from_fn_with_state(
-        trusted_proxies,
-        decide_client_ip,
-    ));
+    let mcp_routes = mcp_service
+        .router()
+        .layer(axum::middleware::from_fn_with_state(
+            trusted_proxies,
+            decide_client_ip,
+        ));
     let grpc_routes = grpc::router(control_plane).layer(axum::middleware::from_fn_with_state(
         snapshot.clone(),
         fresh_after_writes,
@@ -332,7 +332,7 @@ pub async fn run(
     // Settles still running update the shared counters; let them land before the writer's last
     // batch so counters and charged rows agree.
     billing.drain().await;
-    usage_writer.finish().await;
+    log_writer_task.finish().await;
     log_store.close().await;
     if !drained {
         tracing::warn!("some requests were still running when the grace period ended");
@@ -345,7 +345,7 @@ pub async fn run(
 async fn connect_redis(
     url: &str,
     settings: &Settings,
-    changes: &ChangeHub,
+    changes: &ChangeFeed,
     background: &CancellationToken,
 ) -> anyhow::Result<redis_link::RedisLink> {
     // The URL may hold a password: name the variable, never echo the value.
@@ -372,7 +372,7 @@ fn mcp_config(settings: &Settings) -> mcp::McpConfig {
     }
 }
 
-/// Hands the MCP hub the client address the relay would use (the trusted-proxy rule).
+/// Hands the MCP service the client address the relay would use (the trusted-proxy rule).
 async fn decide_client_ip(
     axum::extract::State(trusted_proxies): axum::extract::State<Arc<[ipnet::IpNet]>>,
     mut request: axum::extract::Request,

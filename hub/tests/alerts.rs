@@ -20,7 +20,7 @@ use hub::alerts::{AlertConfig, AlertEvent, Alerts, WebhookFormat};
 use hub::logs::writer::{LogEntry, WriterConfig};
 use hub::process::redis_link::RedisLink;
 use hub::store::Store;
-use relay::backend::UsageRecord;
+use relay::host::UsageRecord;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 

@@ -15,8 +15,8 @@ use hub::governance::billing::{
     remaining_period_quota, remaining_quota, to_nanos, web_search_cost,
 };
 use hub::store::{GroupModelOverride, ModelConfig, Price, QuotaPeriod, Status, Token};
-use relay::backend::TokenUsage;
 use relay::convert::Usage;
+use relay::host::TokenUsage;
 use rust_decimal::Decimal;
 use serde_json::json;
 

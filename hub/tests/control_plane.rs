@@ -21,7 +21,7 @@ use hub::edges::grpc::pb::model_service_client::ModelServiceClient;
 use hub::edges::grpc::pb::option_service_client::OptionServiceClient;
 use hub::edges::grpc::pb::token_service_client::TokenServiceClient;
 use hub::edges::grpc::{ControlPlane, router};
-use hub::snapshot::changes::ChangeHub;
+use hub::snapshot::changes::ChangeFeed;
 use hub::store::{Store, hash_key};
 use tonic::Code;
 use tonic::metadata::MetadataValue;
@@ -91,7 +91,7 @@ type Authed = InterceptedService<Channel, Bearer>;
 
 struct Harness {
     store: Store,
-    changes: ChangeHub,
+    changes: ChangeFeed,
     channel: Channel,
     _dir: tempfile::TempDir,
     _postgres: Option<support::TestDatabase>,
@@ -118,7 +118,7 @@ impl Harness {
         dir: tempfile::TempDir,
         postgres: Option<support::TestDatabase>,
     ) -> Harness {
-        let changes = ChangeHub::new();
+        let changes = ChangeFeed::new();
         let app = router(ControlPlane {
             log_store: store.clone(),
             store: store.clone(),

@@ -11,7 +11,7 @@ use crate::support;
 
 use hub::edges::admin_key::AdminKey;
 use hub::edges::grpc::{ControlPlane, router};
-use hub::snapshot::changes::ChangeHub;
+use hub::snapshot::changes::ChangeFeed;
 use hub::store::Store;
 
 const ADMIN_KEY: &str = "python-admin-key-0123";
@@ -28,7 +28,7 @@ async fn python_client_suite_passes() {
     let app = router(ControlPlane {
         log_store: store.clone(),
         store,
-        changes: ChangeHub::new(),
+        changes: ChangeFeed::new(),
         admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
         group_max_tokens: 0,
         mcp_templates: mcp::embedded_templates()

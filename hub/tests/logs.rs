@@ -20,9 +20,9 @@ use hub::edges::grpc::{ControlPlane, router};
 use hub::logs::queries::LOG_COLUMNS;
 use hub::logs::retention::{Cleaned, RetentionConfig, clean_once};
 use hub::logs::summaries::record_batch;
-use hub::snapshot::changes::ChangeHub;
+use hub::snapshot::changes::ChangeFeed;
 use hub::store::Store;
-use relay::backend::{TokenUsage, UsageRecord};
+use relay::host::{TokenUsage, UsageRecord};
 use sqlx::{AssertSqlSafe, Row};
 use tokio_util::sync::CancellationToken;
 use tonic::Code;
@@ -108,7 +108,7 @@ fn record(spec: Spec<'_>) -> UsageRecord {
         stream: false,
         request_body: None,
         response_body: None,
-        grant: None,
+        reservation: None,
         web_search_calls: 0,
         cache_hit: false,
     }
@@ -453,7 +453,7 @@ async fn serve(store: &Store) -> LogServiceClient<Channel> {
     let app = router(ControlPlane {
         log_store: store.clone(),
         store: store.clone(),
-        changes: ChangeHub::new(),
+        changes: ChangeFeed::new(),
         admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
         group_max_tokens: 0,
         mcp_templates: Vec::new(),

@@ -1,4 +1,4 @@
-//! The MCP hub wired into the whole server: servers from the config file, the official mcp Python
+//! The MCP service wired into the whole server: servers from the config file, the official mcp Python
 //! client over Streamable HTTP and legacy SSE, aggregation and group isolation.
 
 #![allow(

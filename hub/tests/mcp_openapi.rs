@@ -395,7 +395,7 @@ async fn the_cli_imports_a_document_and_replaces_it_on_a_second_import() {
 /// SSRF guard, the document converted before anything is written.
 mod config_file {
     use hub::edges::declarative::{self, ApplyError};
-    use hub::snapshot::changes::ChangeHub;
+    use hub::snapshot::changes::ChangeFeed;
     use hub::store::{Store, StoreError};
 
     use super::*;
@@ -426,7 +426,7 @@ mod config_file {
             "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: [1, 2]\n",
         )
         .unwrap();
-        let result = declarative::apply_file(&store, &ChangeHub::new(), &path, 0).await;
+        let result = declarative::apply_file(&store, &ChangeFeed::new(), &path, 0).await;
         (result, store, dir)
     }
 

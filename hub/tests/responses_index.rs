@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use hub::relay_host::responses_index::RedisResponseIndex;
-use relay::backend::{ResponseIndex, ResponseOwner};
+use relay::host::{ResponseIndex, ResponseOwner};
 use support::unique_redis_prefix;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};

@@ -19,7 +19,7 @@ use hub::store::{
     Channel, Group, GroupMcpParams, GroupModelOverride, McpScope, McpServer, McpServerKind,
     ModelConfig, OpenApiSource, Store,
 };
-use relay::backend::ChannelKind;
+use relay::host::ChannelKind;
 use support::{TestDatabase, TestHub};
 
 const KEY_A: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";

@@ -14,7 +14,7 @@ use hub::store::{
     McpFilter, McpScope, McpServer, McpServerKind, ModelConfig, NewToken, Page, Price, QuotaPeriod,
     Status, Store, StoreError, TokenFilter, hash_key,
 };
-use relay::backend::ChannelKind;
+use relay::host::ChannelKind;
 use rust_decimal::Decimal;
 
 use crate::support::TestDatabase;

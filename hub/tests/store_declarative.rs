@@ -8,7 +8,7 @@
 )]
 
 use hub::edges::declarative::{self, ApplyError};
-use hub::snapshot::changes::{ChangeAction, ChangeHub, ChangeKind};
+use hub::snapshot::changes::{ChangeAction, ChangeFeed, ChangeKind};
 use hub::store::{Store, hash_key};
 
 use crate::support::TestDatabase;
@@ -73,7 +73,7 @@ async fn apply_on_postgres() {
 }
 
 async fn apply_suite(store: &Store) {
-    let changes = ChangeHub::new();
+    let changes = ChangeFeed::new();
     let mut events = changes.subscribe();
     let document = declarative::parse(BASE).unwrap();
     let first = declarative::apply(store, &changes, &document, 0)

@@ -60,6 +60,26 @@ fn only_hub_depends_on_sql_redis_or_protobuf() {
     );
 }
 
+/// The vocabulary relay, mcp and hub share stays plain data, so depending on it costs neither
+/// crate a network, HTTP or database stack.
+#[test]
+fn the_tenancy_crate_depends_on_plain_data_crates_only() {
+    const PLAIN: [&str; 3] = ["serde", "thiserror", "serde_json"];
+    assert!(
+        members().iter().any(|member| member == "relay/tenancy"),
+        "relay/tenancy is a workspace member"
+    );
+    let manifest = root().join("relay/tenancy/Cargo.toml");
+    let others: Vec<String> = dependency_names(&read(&manifest))
+        .into_iter()
+        .filter(|name| !PLAIN.contains(&name.as_str()))
+        .collect();
+    assert!(
+        others.is_empty(),
+        "relay/tenancy may depend on {PLAIN:?} only (serde_json for its tests): {others:?}"
+    );
+}
+
 #[test]
 fn no_test_is_ignored() {
     // Spelled in two pieces so this file does not find itself.

@@ -1,7 +1,7 @@
-//! tools/call latency through the hub's Streamable proxy versus the upstream MCP server directly, plus throughput through the hub.
+//! tools/call latency through the service's Streamable proxy versus the upstream MCP server directly, plus throughput through the service.
 //!
 //! Run: `cargo bench -p mcp --bench tools_call` (release build). Everything is on loopback: an
-//! upstream hub serving the embedded `everything` server, and a gateway hub proxying to it.
+//! upstream service serving the embedded `everything` server, and a gateway service proxying to it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -16,14 +16,15 @@ use std::time::{Duration, Instant};
 
 use axum::serve::ListenerExt;
 use mcp::{
-    McpAuthError, McpCaller, McpConfig, McpDirectory, McpHub, RemoteEndpoint, Scope,
-    ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink,
+    McpConfig, McpDirectory, McpService, RemoteEndpoint, Scope, ServerDefinition, ServerKind,
+    ToolCallRecord, ToolCallSink,
 };
 use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use tenancy::{AuthError, Caller};
 
 const SEQUENTIAL_CALLS: usize = 1000;
 const CONCURRENCY: usize = 16;
@@ -36,20 +37,18 @@ struct Directory {
 }
 
 impl McpDirectory for Directory {
-    fn authenticate(&self, api_key: &str, _: IpAddr) -> Result<McpCaller, McpAuthError> {
+    fn authenticate(&self, api_key: &str, _: IpAddr) -> Result<Caller, AuthError> {
         if api_key != self.token {
-            return Err(McpAuthError::InvalidKey);
+            return Err(AuthError::InvalidKey);
         }
-        Ok(McpCaller {
+        Ok(Caller {
             group_id: "bench".into(),
             token_id: 1,
             token_name: "bench".into(),
-            allow: None,
-            record_details: false,
-            client_ip: None,
+            ..Caller::default()
         })
     }
-    fn servers_for(&self, _: &McpCaller) -> Vec<Arc<ServerDefinition>> {
+    fn servers_for(&self, _: &Caller) -> Vec<Arc<ServerDefinition>> {
         self.servers.clone()
     }
     fn admin_key_matches(&self, _: &str) -> bool {
@@ -63,12 +62,12 @@ impl ToolCallSink for NullSink {
 }
 
 async fn serve(directory: Directory) -> String {
-    let hub = McpHub::new(
+    let service = McpService::new(
         McpConfig::default(),
         Arc::new(directory),
         Arc::new(NullSink),
     );
-    let app = axum::Router::new().nest("/mcp", hub.router());
+    let app = axum::Router::new().nest("/mcp", service.router());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     // Without TCP_NODELAY every reply waits out the peer's delayed ACK (about 40 ms on Linux).
@@ -85,7 +84,7 @@ fn definition(id: &str, kind: ServerKind) -> Arc<ServerDefinition> {
         scope: Scope::Public,
         description: String::new(),
         kind,
-        // As the hub sets it: the backend cache is keyed by (id, revision).
+        // As the service sets it: the tool-server cache is keyed by (id, revision).
         revision: "1".into(),
     })
 }
@@ -110,7 +109,7 @@ fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
 
 /// One way of making the call: rmcp's client, or one plain HTTP POST on an initialized session
 /// (no client machinery: what the server side alone costs).
-enum Caller {
+enum Driver {
     Rmcp(RunningService<RoleClient, ()>),
     Raw(RawSession),
 }
@@ -176,26 +175,26 @@ impl RawSession {
     }
 }
 
-impl Caller {
+impl Driver {
     async fn call(&mut self) {
         match self {
-            Caller::Rmcp(client) => call(client).await,
-            Caller::Raw(raw) => raw.call().await,
+            Driver::Rmcp(client) => call(client).await,
+            Driver::Raw(raw) => raw.call().await,
         }
     }
 }
 
 /// p50 and p99 of each caller, sampled in turns (one call each per round) so that drifts in
 /// the machine's load hit every caller alike.
-async fn latencies(callers: &mut [Caller]) -> Vec<(Duration, Duration)> {
+async fn latencies(drivers: &mut [Driver]) -> Vec<(Duration, Duration)> {
     for _ in 0..100 {
-        for caller in callers.iter_mut() {
+        for caller in drivers.iter_mut() {
             caller.call().await;
         }
     }
-    let mut samples = vec![Vec::with_capacity(SEQUENTIAL_CALLS); callers.len()];
+    let mut samples = vec![Vec::with_capacity(SEQUENTIAL_CALLS); drivers.len()];
     for _ in 0..SEQUENTIAL_CALLS {
-        for (caller, samples) in callers.iter_mut().zip(&mut samples) {
+        for (caller, samples) in drivers.iter_mut().zip(&mut samples) {
             let started = Instant::now();
             caller.call().await;
             samples.push(started.elapsed());
@@ -212,9 +211,9 @@ async fn latencies(callers: &mut [Caller]) -> Vec<(Duration, Duration)> {
 
 /// CPU time of the whole process per call of each caller (1000 calls each, one caller at a
 /// time): the sum over its threads of /proc/self/task/*/schedstat's first field.
-async fn cpu_per_call(callers: &mut [Caller]) -> Vec<Duration> {
+async fn cpu_per_call(drivers: &mut [Driver]) -> Vec<Duration> {
     let mut per_call = Vec::new();
-    for caller in callers.iter_mut() {
+    for caller in drivers.iter_mut() {
         let before = cpu_time();
         for _ in 0..SEQUENTIAL_CALLS {
             caller.call().await;
@@ -271,7 +270,7 @@ async fn bare_forwarder(upstream: String) -> String {
                 .unwrap()
         }
     };
-    // A canned MCP answer without the hub: what the hub's own request handling costs.
+    // A canned MCP answer without the hub: what the service's own request handling costs.
     let canned = |body: axum::body::Bytes| async move {
         let message: serde_json::Value = serde_json::from_slice(&body).unwrap();
         let mut response =
@@ -359,46 +358,46 @@ fn main() {
         .await;
 
         let mut rmcp_callers = vec![
-            Caller::Rmcp(client(upstream_url.clone(), "upstream-secret").await),
-            Caller::Rmcp(client(format!("{gateway}/public/remote"), "tenant").await),
-            Caller::Rmcp(client(format!("{gateway}/public/local"), "tenant").await),
+            Driver::Rmcp(client(upstream_url.clone(), "upstream-secret").await),
+            Driver::Rmcp(client(format!("{gateway}/public/remote"), "tenant").await),
+            Driver::Rmcp(client(format!("{gateway}/public/local"), "tenant").await),
         ];
         let forwarder = bare_forwarder(upstream_url.clone()).await;
         let mut raw_callers = vec![
-            Caller::Raw(RawSession::open(&upstream_url, "upstream-secret").await),
-            Caller::Raw(RawSession::open(&format!("{gateway}/public/remote"), "tenant").await),
-            Caller::Raw(RawSession::open(&format!("{gateway}/public/local"), "tenant").await),
-            Caller::Raw(RawSession::open(&forwarder, "upstream-secret").await),
-            Caller::Raw(RawSession::open(&forwarder.replace("/forward", "/canned"), "any").await),
+            Driver::Raw(RawSession::open(&upstream_url, "upstream-secret").await),
+            Driver::Raw(RawSession::open(&format!("{gateway}/public/remote"), "tenant").await),
+            Driver::Raw(RawSession::open(&format!("{gateway}/public/local"), "tenant").await),
+            Driver::Raw(RawSession::open(&forwarder, "upstream-secret").await),
+            Driver::Raw(RawSession::open(&forwarder.replace("/forward", "/canned"), "any").await),
         ];
-        for (label, callers) in [
+        for (label, drivers) in [
             ("rmcp client", &mut rmcp_callers),
             ("one reqwest POST per call, no client machinery", &mut raw_callers),
         ] {
-            let measured = latencies(callers).await;
+            let measured = latencies(drivers).await;
             let [(direct_p50, direct_p99), (proxied_p50, proxied_p99), (embedded_p50, embedded_p99), ..] =
                 measured[..]
             else {
-                unreachable!("three callers or more")
+                unreachable!("three drivers or more")
             };
             println!("tools/call echo, {SEQUENTIAL_CALLS} sequential calls each, in turns ({label}, loopback):");
             println!("  upstream directly     p50 {direct_p50:>10.1?}  p99 {direct_p99:>10.1?}");
-            println!("  hub proxy -> upstream p50 {proxied_p50:>10.1?}  p99 {proxied_p99:>10.1?}");
-            println!("  hub embedded          p50 {embedded_p50:>10.1?}  p99 {embedded_p99:>10.1?}");
+            println!("  service proxy -> upstream p50 {proxied_p50:>10.1?}  p99 {proxied_p99:>10.1?}");
+            println!("  service embedded          p50 {embedded_p50:>10.1?}  p99 {embedded_p99:>10.1?}");
             println!(
                 "  added by the proxy hop: p50 {:.1?}, p99 {:.1?}",
                 proxied_p50.saturating_sub(direct_p50),
                 proxied_p99.saturating_sub(direct_p99)
             );
-            if callers.len() > 3 {
-                let cpu = cpu_per_call(callers).await;
+            if drivers.len() > 3 {
+                let cpu = cpu_per_call(drivers).await;
                 println!(
-                    "  CPU per call, whole process (client + hubs): direct {:.1}µs, proxied {:.1}µs, embedded {:.1}µs, bare forward {:.1}µs, canned {:.1}µs",
+                    "  CPU per call, whole process (client + services): direct {:.1}µs, proxied {:.1}µs, embedded {:.1}µs, bare forward {:.1}µs, canned {:.1}µs",
                     micros(cpu[0]), micros(cpu[1]), micros(cpu[2]), micros(cpu[3]), micros(cpu[4])
                 );
             }
             if let Some(&(canned_p50, canned_p99)) = measured.get(4) {
-                println!("  canned answer, no hub p50 {canned_p50:>10.1?}  p99 {canned_p99:>10.1?}  (axum, fixed JSON: the hub's own cost is direct minus this)");
+                println!("  canned answer, no service p50 {canned_p50:>10.1?}  p99 {canned_p99:>10.1?}  (axum, fixed JSON: the service's own cost is direct minus this)");
             }
             if let Some(&(bare_p50, bare_p99)) = measured.get(3) {
                 println!("  bare HTTP forward     p50 {bare_p50:>10.1?}  p99 {bare_p99:>10.1?}  (axum + reqwest, no MCP: the floor)");
@@ -413,13 +412,13 @@ fn main() {
         let proxied_rps = throughput(&format!("{gateway}/public/remote"), "tenant").await;
         println!("throughput, {CONCURRENCY} concurrent clients for {THROUGHPUT_WINDOW:?}:");
         println!("  upstream directly     {direct_rps:>8.0} calls/s");
-        println!("  hub proxy -> upstream {proxied_rps:>8.0} calls/s (both hubs share this machine's cores)");
+        println!("  service proxy -> upstream {proxied_rps:>8.0} calls/s (both services share this machine's cores)");
         openapi_cache_keys().await;
     });
 }
 
 /// An OpenAPI tool of the 623-operation GitHub document against a local mock API, with the
-/// backend cache keyed by the whole serialized definition (no revision: the old key) and by
+/// tool-server cache keyed by the whole serialized definition (no revision: the old key) and by
 /// (server id, revision).
 async fn openapi_cache_keys() {
     let corpus = concat!(

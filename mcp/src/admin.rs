@@ -1,4 +1,4 @@
-//! The `aiproxy-admin` server: the control plane as MCP tools, served at `/admin` to the admin key only. `hub` implements [`AdminBackend`] over its store.
+//! The `aiproxy-admin` server: the control plane as MCP tools, served at `/admin` to the admin key only. `hub` implements [`AdminHost`] over its store.
 
 use std::sync::Arc;
 
@@ -39,7 +39,7 @@ pub enum AdminError {
 /// The control plane, as the admin server needs it. Writes go through the host's normal path
 /// (store, then configuration snapshot), so they take effect like any other admin change.
 #[async_trait]
-pub trait AdminBackend: Send + Sync + 'static {
+pub trait AdminHost: Send + Sync + 'static {
     fn resources(&self) -> Vec<AdminResource>;
     /// Items of `resource`; `filter` holds equality filters on item fields (for example
     /// `{"group_id": "g1"}`), which an implementation may ignore for fields it cannot filter.
@@ -54,7 +54,7 @@ pub trait AdminBackend: Send + Sync + 'static {
 pub(crate) const ADMIN_SERVER_ID: &str = "aiproxy-admin";
 
 pub(crate) struct AdminServer {
-    pub backend: Arc<dyn AdminBackend>,
+    pub host: Arc<dyn AdminHost>,
 }
 
 fn tool(name: String, description: String, schema: Value) -> Option<Tool> {
@@ -72,7 +72,7 @@ fn id_schema() -> Value {
 impl ToolServer for AdminServer {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         let mut tools = Vec::new();
-        for resource in self.backend.resources() {
+        for resource in self.host.resources() {
             let name = &resource.name;
             let description = &resource.description;
             tools.extend(
@@ -105,7 +105,7 @@ impl ToolServer for AdminServer {
             ));
         };
         if !self
-            .backend
+            .host
             .resources()
             .iter()
             .any(|known| known.name == resource)
@@ -127,15 +127,15 @@ impl ToolServer for AdminServer {
                     .and_then(Value::as_object)
                     .cloned()
                     .unwrap_or_default();
-                self.backend.list(resource, filter).await.map(Value::Array)
+                self.host.list(resource, filter).await.map(Value::Array)
             }
-            "get" => self.backend.get(resource, id).await,
+            "get" => self.host.get(resource, id).await,
             "put" => match arguments.get("item") {
-                Some(item) => self.backend.put(resource, item.clone()).await,
+                Some(item) => self.host.put(resource, item.clone()).await,
                 None => Err(AdminError::Invalid("item is required".to_owned())),
             },
             "delete" => self
-                .backend
+                .host
                 .delete(resource, id)
                 .await
                 .map(|()| json!({"deleted": id})),

@@ -1,8 +1,8 @@
-//! The MCP hub's own settings: which hosts and origins may reach it, and how large and long-lived its sessions may be.
+//! The MCP service's own settings: which hosts and origins may reach it, and how large and long-lived its sessions may be.
 
 use std::time::Duration;
 
-/// Settings of one [`crate::McpHub`]; `hub` builds it from its config file.
+/// Settings of one [`crate::McpService`]; `hub` builds it from its config file.
 #[derive(Debug, Clone)]
 pub struct McpConfig {
     /// `Host` header values accepted (`name` or `name:port`); guards against DNS rebinding.

@@ -15,13 +15,14 @@ use rmcp::model::{
 };
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler};
+use tenancy::{Caller, Refusal, Reservation};
 use tokio_util::sync::CancellationToken;
 
 use crate::admin::ADMIN_SERVER_ID;
 use crate::config::McpConfig;
 use crate::host::{
-    McpCaller, McpDirectory, ServerDefinition, ToolCallGate, ToolCallPass, ToolCallRecord,
-    ToolCallRefusal, ToolCallRequest, ToolCallSink, ToolCallStatus,
+    McpDirectory, ServerDefinition, ToolCallGate, ToolCallRecord, ToolCallRequest, ToolCallSink,
+    ToolCallStatus,
 };
 use crate::servers::LiveServers;
 use crate::tool_server::{CallerNotifier, ToolCall, ToolServer};
@@ -35,7 +36,7 @@ pub const TOOL_NAME_SEPARATOR: &str = "__";
 /// before it reaches the MCP handler.
 #[derive(Clone)]
 pub(crate) struct RequestScope {
-    pub caller: Arc<McpCaller>,
+    pub caller: Arc<Caller>,
     pub view: View,
 }
 
@@ -66,17 +67,17 @@ pub(crate) struct Core {
     pub gate: Arc<dyn ToolCallGate>,
     pub servers: LiveServers,
     pub config: McpConfig,
-    /// The `aiproxy-admin` tools, when the host supplied an admin backend.
+    /// The `aiproxy-admin` tools, when the host supplied an [`AdminHost`](crate::AdminHost).
     pub admin: Option<Arc<dyn ToolServer>>,
 }
 
 /// The rmcp handler; stateless itself, it reads the [`RequestScope`] of each request.
 #[derive(Clone)]
-pub(crate) struct HubHandler {
+pub(crate) struct McpHandler {
     pub core: Arc<Core>,
 }
 
-impl HubHandler {
+impl McpHandler {
     fn scope(context: &RequestContext<RoleServer>) -> Result<RequestScope, ErrorData> {
         if let Some(scope) = context.extensions.get::<RequestScope>() {
             return Ok(scope.clone());
@@ -93,7 +94,7 @@ impl HubHandler {
 
     async fn list_server_tools(
         &self,
-        caller: &McpCaller,
+        caller: &Caller,
         definition: &ServerDefinition,
     ) -> Result<Vec<Tool>, ErrorData> {
         let server = self.core.servers.get(definition, &caller.group_id)?;
@@ -118,7 +119,7 @@ impl Core {
     /// same error as an unknown tool.
     pub(crate) fn call_target(
         &self,
-        caller: &McpCaller,
+        caller: &Caller,
         view: &View,
         name: &str,
     ) -> Result<CallTarget, ErrorData> {
@@ -171,7 +172,7 @@ impl Core {
             return Err(unknown_tool(&request.name));
         }
         // The admin key's tools belong to no group: nothing to limit or charge.
-        let pass = if matches!(scope.view, View::Admin(_)) {
+        let reservation = if matches!(scope.view, View::Admin(_)) {
             None
         } else {
             let request = ToolCallRequest {
@@ -180,10 +181,10 @@ impl Core {
                 tool: &tool,
             };
             match self.gate.admit(request).await {
-                Ok(pass) => pass,
+                Ok(reservation) => reservation,
                 Err(refusal) => {
                     let status = ToolCallStatus::Refused {
-                        reason: refusal.reason,
+                        kind: refusal.kind,
                         message: refusal.message.clone(),
                     };
                     self.report_refused(caller, &server_id, &tool, status, started);
@@ -218,7 +219,7 @@ impl Core {
             &server_id,
             &tool,
             request.arguments.as_ref(),
-            (&outcome, pass),
+            (&outcome, reservation),
             started,
         );
         outcome
@@ -226,11 +227,11 @@ impl Core {
 
     fn report(
         &self,
-        caller: &McpCaller,
+        caller: &Caller,
         server_id: &str,
         tool: &str,
         arguments: Option<&rmcp::model::JsonObject>,
-        (outcome, pass): (&Result<CallToolResponse, ErrorData>, Option<ToolCallPass>),
+        (outcome, reservation): (&Result<CallToolResponse, ErrorData>, Option<Reservation>),
         started: (Instant, SystemTime),
     ) {
         let status = match outcome {
@@ -254,14 +255,14 @@ impl Core {
             .then(|| arguments.map(|arguments| serde_json::Value::Object(arguments.clone())))
             .flatten();
         record.result = result;
-        record.pass = pass;
+        record.reservation = reservation;
         self.sink.record(record);
     }
 
     /// Logs a call that never ran (allow-list or gate said no).
     fn report_refused(
         &self,
-        caller: &McpCaller,
+        caller: &Caller,
         server_id: &str,
         tool: &str,
         status: ToolCallStatus,
@@ -272,9 +273,9 @@ impl Core {
     }
 }
 
-/// The record of one call, without arguments, result or pass.
+/// The record of one call, without arguments, result or reservation.
 fn call_record(
-    caller: &McpCaller,
+    caller: &Caller,
     (server_id, tool): (&str, &str),
     status: ToolCallStatus,
     started: (Instant, SystemTime),
@@ -292,15 +293,15 @@ fn call_record(
         client_ip: caller.client_ip,
         arguments: None,
         result: None,
-        pass: None,
+        reservation: None,
     }
 }
 
 /// A JSON-RPC error for a call the gate refused: an implementation-defined server error code,
 /// with the reason in the relay's words and the retry time in `data`, so programs can back off
 /// and models can read why.
-pub(crate) fn refused(refusal: &ToolCallRefusal) -> ErrorData {
-    let mut data = serde_json::json!({"type": refusal.reason.as_str()});
+pub(crate) fn refused(refusal: &Refusal) -> ErrorData {
+    let mut data = serde_json::json!({"type": refusal.kind.as_str()});
     if let Some(retry_after) = refusal.retry_after {
         data["retry_after_seconds"] = retry_after.as_secs().max(1).into();
     }
@@ -321,7 +322,7 @@ fn unknown_tool(name: &str) -> ErrorData {
     ErrorData::invalid_params(format!("unknown tool: {name}"), None)
 }
 
-impl ServerHandler for HubHandler {
+impl ServerHandler for McpHandler {
     fn get_info(&self) -> InitializeResult {
         let capabilities = ServerCapabilities::builder()
             .enable_tools()

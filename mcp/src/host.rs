@@ -1,4 +1,4 @@
-//! The contract between the MCP hub and its host: who is calling, which servers they may use, whether a tool call may spend now, where calls are reported.
+//! The contract between the MCP service and its host: who is calling, which servers they may use, whether a tool call may spend now, where calls are reported.
 //!
 //! `hub` implements these traits on top of its in-memory configuration snapshot and its shared
 //! counters; this crate's tests implement them with small in-memory fakes. Every method is called
@@ -7,10 +7,10 @@
 //!
 //! Admission: the host decides, before a tool runs, whether the caller may spend on it now (rate
 //! limits, in-flight limits, quotas, balance), and gets its decision back with the call's record
-//! to settle it. This crate only asks; the policy and the counting live in the host.
+//! to settle it. This crate only asks; the policy and the counting live in the host. The
+//! caller, its auth errors, refusals and reservations are the `tenancy` crate's, shared with the relay.
 
-use std::any::Any;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
@@ -18,87 +18,18 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
+use tenancy::{AuthError, Caller, Refusal, RefusalKind, Reservation};
 
 /// Resolves tokens to callers and callers to the servers they may reach.
 pub trait McpDirectory: Send + Sync + 'static {
     /// Same tokens and rules as the relay. `client_ip` is the address the host decided on
     /// (see [`crate::ClientIp`]).
-    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<McpCaller, McpAuthError>;
+    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<Caller, AuthError>;
     /// Public servers plus the caller's group servers, group parameters already merged into each
-    /// definition. The hub applies the caller's allow-list on top of this list.
-    fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>>;
+    /// definition. The service applies the caller's allow-list on top of this list.
+    fn servers_for(&self, caller: &Caller) -> Vec<Arc<ServerDefinition>>;
     /// Whether `presented` is the control-plane admin key (used by the `/admin` route only).
     fn admin_key_matches(&self, presented: &str) -> bool;
-}
-
-/// The authenticated caller of one MCP request. Serializable so a host can hand it to another
-/// replica together with a legacy SSE message (see [`crate::SseSessionRegistry`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct McpCaller {
-    pub group_id: String,
-    pub token_id: i64,
-    pub token_name: String,
-    /// Servers (and tools within them) the token may use; `None` means everything its group
-    /// may reach.
-    pub allow: Option<McpAllowList>,
-    /// Whether tool call arguments and results are copied into [`ToolCallRecord`]s.
-    pub record_details: bool,
-    /// The address the request came from, as the host decided it (see [`crate::ClientIp`]);
-    /// logged with each tool call.
-    #[serde(default)]
-    pub client_ip: Option<IpAddr>,
-}
-
-/// A token's MCP allow-list: server id to the tools of that server it may call.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct McpAllowList {
-    pub servers: BTreeMap<String, ToolFilter>,
-}
-
-/// Which tools of one allowed server a token may use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ToolFilter {
-    All,
-    Only(BTreeSet<String>),
-}
-
-impl McpCaller {
-    /// Whether the allow-list lets this caller see `server_id` at all.
-    pub fn may_use_server(&self, server_id: &str) -> bool {
-        match &self.allow {
-            None => true,
-            Some(allow) => allow.servers.contains_key(server_id),
-        }
-    }
-
-    /// Whether the allow-list lets this caller list and call `tool` of `server_id`.
-    pub fn may_use_tool(&self, server_id: &str, tool: &str) -> bool {
-        match &self.allow {
-            None => true,
-            Some(allow) => match allow.servers.get(server_id) {
-                None => false,
-                Some(ToolFilter::All) => true,
-                Some(ToolFilter::Only(tools)) => tools.contains(tool),
-            },
-        }
-    }
-}
-
-/// Why a presented key was refused. Mirrors the relay's reasons.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum McpAuthError {
-    #[error("no api key was presented")]
-    Missing,
-    #[error("invalid api key")]
-    InvalidKey,
-    #[error("the api key is disabled")]
-    TokenDisabled,
-    #[error("the api key has expired")]
-    TokenExpired,
-    #[error("the api key's group is disabled")]
-    GroupDisabled,
-    #[error("requests from this address are not allowed for this api key")]
-    AddressNotAllowed,
 }
 
 /// One MCP server as the host configured it.
@@ -206,7 +137,7 @@ pub struct ToolCallRecord {
     pub status: ToolCallStatus,
     pub duration: Duration,
     pub started_at: SystemTime,
-    /// The caller's address (see [`McpCaller::client_ip`]).
+    /// The caller's address (see [`Caller::client_ip`](tenancy::Caller::client_ip)).
     pub client_ip: Option<IpAddr>,
     /// Present only when the caller's `record_details` is on.
     pub arguments: Option<serde_json::Value>,
@@ -214,7 +145,7 @@ pub struct ToolCallRecord {
     pub result: Option<serde_json::Value>,
     /// What the host's [`ToolCallGate`] reserved for the call; stays on this replica.
     #[serde(skip)]
-    pub pass: Option<ToolCallPass>,
+    pub reservation: Option<Reservation>,
 }
 
 /// How a tool call ended.
@@ -229,93 +160,25 @@ pub enum ToolCallStatus {
     /// The caller's allow-list refused the call.
     Denied,
     /// The host's [`ToolCallGate`] refused the call (a limit, a quota or the balance).
-    Refused {
-        reason: RefusalReason,
-        message: String,
-    },
+    Refused { kind: RefusalKind, message: String },
 }
 
 /// What the host needs to decide on one tool call.
 #[derive(Debug, Clone, Copy)]
 pub struct ToolCallRequest<'a> {
-    pub caller: &'a McpCaller,
+    pub caller: &'a Caller,
     pub server_id: &'a str,
     /// The tool's name on its server (without the aggregated prefix).
     pub tool: &'a str,
 }
 
-/// An admitted call's reservation, opaque to this crate: handed back to the host with the
-/// call's [`ToolCallRecord`], so the host can settle what it reserved.
-#[derive(Clone)]
-pub struct ToolCallPass(pub Arc<dyn Any + Send + Sync>);
-
-impl std::fmt::Debug for ToolCallPass {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("ToolCallPass(..)")
-    }
-}
-
-impl PartialEq for ToolCallPass {
-    /// Two passes are the same reservation, not two equal-looking ones.
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// Why a tool call may not run now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum RefusalReason {
-    /// A requests-per-minute limit is reached; try again after `retry_after`.
-    RateLimited,
-    /// Too many calls (or requests) of the token or group are running.
-    TooManyInFlight,
-    /// The token's quota cannot cover the call's price.
-    QuotaExhausted,
-    /// The group's balance cannot cover the call's price.
-    InsufficientBalance,
-    /// The address is blocked.
-    AddressBlocked,
-    /// The limits could not be checked (their store is down): refused rather than unmetered.
-    Unavailable,
-}
-
-impl RefusalReason {
-    /// The stable name clients see in the error's `data.type`, the same words the relay uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RefusalReason::RateLimited => "rate_limit_exceeded",
-            RefusalReason::TooManyInFlight => "too_many_concurrent_requests",
-            RefusalReason::QuotaExhausted => "quota_exhausted",
-            RefusalReason::InsufficientBalance => "insufficient_balance",
-            RefusalReason::AddressBlocked => "address_blocked",
-            RefusalReason::Unavailable => "limits_unavailable",
-        }
-    }
-
-    /// The HTTP status the relay would answer with; logged with the refused call.
-    pub fn http_status(self) -> u16 {
-        match self {
-            RefusalReason::RateLimited | RefusalReason::TooManyInFlight => 429,
-            RefusalReason::QuotaExhausted | RefusalReason::AddressBlocked => 403,
-            RefusalReason::InsufficientBalance => 402,
-            RefusalReason::Unavailable => 503,
-        }
-    }
-}
-
-/// A refused tool call: the reason, a message for the caller and when to retry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ToolCallRefusal {
-    pub reason: RefusalReason,
-    pub message: String,
-    pub retry_after: Option<Duration>,
-}
-
+/// The host's answer on a tool call: go on (with what it reserved for the call, handed back with
+/// the call's [`ToolCallRecord`] so the host can settle it), or the refusal to answer with.
 pub type GateFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<Option<ToolCallPass>, ToolCallRefusal>> + Send + 'a>>;
+    Pin<Box<dyn Future<Output = Result<Option<Reservation>, Refusal>> + Send + 'a>>;
 
 /// The host's answer on a request or a new session: go on, or the refusal to answer with.
-pub type AdmitFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ToolCallRefusal>> + Send + 'a>>;
+pub type AdmitFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Refusal>> + Send + 'a>>;
 
 /// Decides whether a tool call may run. Called once per `tools/call`, after the allow-list and
 /// before the tool; may wait on a shared store (the host's counters), and should be bounded.
@@ -324,19 +187,19 @@ pub trait ToolCallGate: Send + Sync + 'static {
 
     /// Every authenticated MCP request on any route (the admin key's too, with an empty group),
     /// before it is served: the host's address rules (a blocked client address is refused).
-    fn admit_request<'a>(&'a self, _caller: &'a McpCaller, _client_ip: IpAddr) -> AdmitFuture<'a> {
+    fn admit_request<'a>(&'a self, _caller: &'a Caller, _client_ip: IpAddr) -> AdmitFuture<'a> {
         Box::pin(std::future::ready(Ok(())))
     }
 
     /// A new session (a Streamable HTTP `initialize` without a session, a legacy SSE stream),
     /// before it is created: counted against the caller's request rate.
-    fn admit_session<'a>(&'a self, _caller: &'a McpCaller) -> AdmitFuture<'a> {
+    fn admit_session<'a>(&'a self, _caller: &'a Caller) -> AdmitFuture<'a> {
         Box::pin(std::future::ready(Ok(())))
     }
 
     /// A `tools/list`, which reaches every upstream of its route: counted against the caller's
     /// request rate like a new session.
-    fn admit_listing<'a>(&'a self, _caller: &'a McpCaller) -> AdmitFuture<'a> {
+    fn admit_listing<'a>(&'a self, _caller: &'a Caller) -> AdmitFuture<'a> {
         Box::pin(std::future::ready(Ok(())))
     }
 }

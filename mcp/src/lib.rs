@@ -1,16 +1,17 @@
-//! The MCP hub: serves embedded, proxied and OpenAPI-backed MCP servers to the tenants allowed to use them.
+//! The MCP service: serves embedded, proxied and OpenAPI-backed MCP servers to the tenants allowed to use them.
 //!
 //! Knows nothing of SQL, Redis or protobuf; `hub` supplies tenants and server definitions through
 //! traits.
 //!
 //! Code map:
 //! - `host.rs`: the contract `hub` implements ([`McpDirectory`], [`ToolCallGate`],
-//!   [`ToolCallSink`]) and the types it speaks (callers, allow-lists, server definitions,
-//!   admission, call records).
-//! - [`McpHub`] (`hub.rs`): the hub's state, built from the host's parts; authentication,
+//!   [`ToolCallSink`]) and the types it speaks (server definitions, admission, call records);
+//!   the caller, its allow-list, auth errors, refusals and reservations are the `tenancy`
+//!   crate's, shared with the relay.
+//! - [`McpService`] (`service.rs`): the service state, built from the host's parts; authentication,
 //!   route-to-server resolution, session ownership and rmcp's Streamable HTTP transport (session
 //!   era and the stateless 2026-07-28 era).
-//! - `router.rs`: [`McpHub::router`], the routes and the Host/Origin guard in front of them.
+//! - `router.rs`: [`McpService::router`], the routes and the Host/Origin guard in front of them.
 //! - `direct_reply.rs`: session-era `tools/call` answered without rmcp's session worker, as one
 //!   JSON reply or an SSE reply carrying the call's progress then its result (same handler core,
 //!   same wire shape).
@@ -26,9 +27,9 @@
 //!   `templates/` (embedded servers, one file each plus a registry line), `proxy/` (upstream
 //!   Streamable HTTP through rmcp's client, tool calls as direct POSTs on its session in
 //!   `direct_call.rs`; legacy SSE through our client) and `openapi.rs` (through `openapi2mcp`).
-//! - `admin.rs`: the `aiproxy-admin` tools over [`AdminBackend`], at `/admin`.
+//! - `admin.rs`: the `aiproxy-admin` tools over [`AdminHost`], at `/admin`.
 //! - `inspect.rs`: [`inspect_server`], a server's tools seen from the host's control plane.
-//! - `config.rs`: [`McpConfig`], the hub's own limits and allowed hosts and origins.
+//! - `config.rs`: [`McpConfig`], the service's own limits and allowed hosts and origins.
 //!
 //! Architecture invariant: every request is authenticated and resolved to its servers afresh,
 //! so a configuration change (token disabled, allow-list narrowed) applies to open sessions too.
@@ -38,31 +39,30 @@ mod config;
 mod direct_reply;
 mod handler;
 mod host;
-mod hub;
 mod inspect;
 mod router;
 mod servers;
+mod service;
 mod session_limits;
 mod sessions;
 mod sse_server;
 mod sse_sessions;
 mod tool_server;
 
-pub use admin::{AdminBackend, AdminError, AdminResource};
+pub use admin::{AdminError, AdminHost, AdminResource};
 pub use config::McpConfig;
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{
-    AdmitAll, AdmitFuture, GateFuture, McpAllowList, McpAuthError, McpCaller, McpDirectory,
-    OpenApiSource, RefusalReason, RemoteEndpoint, Scope, ServerDefinition, ServerKind,
-    ToolCallGate, ToolCallPass, ToolCallRecord, ToolCallRefusal, ToolCallRequest, ToolCallSink,
-    ToolCallStatus, ToolFilter,
+    AdmitAll, AdmitFuture, GateFuture, McpDirectory, OpenApiSource, RemoteEndpoint, Scope,
+    ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord, ToolCallRequest, ToolCallSink,
+    ToolCallStatus,
 };
-pub use hub::{ClientIp, McpHub, McpHubOptions};
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
 pub use servers::{
     OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo, TemplateParam,
     check_openapi, embedded_templates, redact_secrets,
 };
+pub use service::{ClientIp, McpService, McpServiceOptions};
 pub use sessions::{MemorySessionStore, SessionRecord, SessionStore, SessionStoreError};
 pub use sse_sessions::{
     LocalSseSessions, SseDeliveryError, SseInbound, SseSessionHandle, SseSessionRegistry,

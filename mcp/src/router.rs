@@ -6,10 +6,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 
-use crate::hub::{HttpError, McpHub, Target};
+use crate::service::{HttpError, McpService, Target};
 use crate::sse_server;
 
-impl McpHub {
+impl McpService {
     /// The routes, relative to where the host mounts them (`/mcp`):
     ///
     /// | route | transport | servers |
@@ -37,38 +37,38 @@ impl McpHub {
     }
 }
 
-async fn streamable_admin(State(hub): State<McpHub>, request: Request) -> Response {
-    hub.serve_streamable(Target::Admin, request).await
+async fn streamable_admin(State(service): State<McpService>, request: Request) -> Response {
+    service.serve_streamable(Target::Admin, request).await
 }
 
-async fn streamable_aggregated(State(hub): State<McpHub>, request: Request) -> Response {
-    hub.serve_streamable(Target::Aggregated, request).await
+async fn streamable_aggregated(State(service): State<McpService>, request: Request) -> Response {
+    service.serve_streamable(Target::Aggregated, request).await
 }
 
 async fn streamable_public(
-    State(hub): State<McpHub>,
+    State(service): State<McpService>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    hub.serve_streamable(Target::Public(id), request).await
+    service.serve_streamable(Target::Public(id), request).await
 }
 
 async fn streamable_group(
-    State(hub): State<McpHub>,
+    State(service): State<McpService>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    hub.serve_streamable(Target::Group(id), request).await
+    service.serve_streamable(Target::Group(id), request).await
 }
 
 /// DNS-rebinding and cross-site guard for every route (the spec asks servers to validate
 /// `Origin`; `Host` pins the names the gateway answers to).
 async fn check_host_and_origin(
-    State(hub): State<McpHub>,
+    State(service): State<McpService>,
     request: Request,
     next: Next,
 ) -> Response {
-    let config = &hub.state.core.config;
+    let config = &service.state.core.config;
     let host = request
         .headers()
         .get(http::header::HOST)

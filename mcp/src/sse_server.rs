@@ -24,46 +24,52 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 
-use crate::handler::{HubHandler, RequestScope};
-use crate::hub::{HttpError, McpHub, Target, client_ip};
+use crate::handler::{McpHandler, RequestScope};
+use crate::service::{HttpError, McpService, Target, client_ip};
 use crate::sse_sessions::{SseDeliveryError, SseInbound, SseSessionHandle};
 
 const INBOX_CAPACITY: usize = 32;
 const OUTBOX_CAPACITY: usize = 64;
 
-pub(crate) async fn open_aggregated(State(hub): State<McpHub>, request: Request) -> Response {
-    open(hub, Target::Aggregated, request).await
+pub(crate) async fn open_aggregated(
+    State(service): State<McpService>,
+    request: Request,
+) -> Response {
+    open(service, Target::Aggregated, request).await
 }
 
 pub(crate) async fn open_public(
-    State(hub): State<McpHub>,
+    State(service): State<McpService>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    open(hub, Target::Public(id), request).await
+    open(service, Target::Public(id), request).await
 }
 
 pub(crate) async fn open_group(
-    State(hub): State<McpHub>,
+    State(service): State<McpService>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    open(hub, Target::Group(id), request).await
+    open(service, Target::Group(id), request).await
 }
 
-async fn open(hub: McpHub, target: Target, request: Request) -> Response {
-    let scope = match hub
+async fn open(service: McpService, target: Target, request: Request) -> Response {
+    let scope = match service
         .resolve_admitted((request.headers(), client_ip(&request)), &target)
         .await
     {
         Ok(scope) => scope,
         Err(error) => return error.into_response(),
     };
-    let state = &hub.state;
+    let state = &service.state;
     let config = &state.core.config;
     let session_id = uuid::Uuid::new_v4().simple().to_string();
     // The token's own cap first, so one token reaching it never takes the last global places.
-    match hub.admit_session(&scope.caller, session_id.clone()).await {
+    match service
+        .admit_session(&scope.caller, session_id.clone())
+        .await
+    {
         // Released by the session's guard when the stream ends.
         Ok(slot) => slot.keep_open(),
         Err(error) => return error.into_response(),
@@ -89,11 +95,11 @@ async fn open(hub: McpHub, target: Target, request: Request) -> Response {
     let transport = SseServerTransport {
         outbox,
         inbox: inbox_receiver,
-        hub: hub.clone(),
+        service: service.clone(),
         target,
     };
-    let cancel = hub.shutdown_token().child_token();
-    let handler = HubHandler {
+    let cancel = service.shutdown_token().child_token();
+    let handler = McpHandler {
         core: state.core.clone(),
     };
     let service_cancel = cancel.clone();
@@ -106,7 +112,7 @@ async fn open(hub: McpHub, target: Target, request: Request) -> Response {
         }
     });
     let guard = SessionGuard {
-        hub: hub.clone(),
+        service: service.clone(),
         token_id: scope.caller.token_id,
         session_id,
         cancel: cancel.clone(),
@@ -138,7 +144,7 @@ fn mount_prefix(request: &Request) -> String {
 }
 
 struct SessionGuard {
-    hub: McpHub,
+    service: McpService,
     token_id: i64,
     session_id: String,
     cancel: CancellationToken,
@@ -147,9 +153,9 @@ struct SessionGuard {
 impl Drop for SessionGuard {
     fn drop(&mut self) {
         self.cancel.cancel();
-        self.hub.state.sse_sessions.unregister(&self.session_id);
-        self.hub.state.sse_open.fetch_sub(1, Ordering::SeqCst);
-        self.hub
+        self.service.state.sse_sessions.unregister(&self.session_id);
+        self.service.state.sse_open.fetch_sub(1, Ordering::SeqCst);
+        self.service
             .state
             .session_limits
             .release(self.token_id, &self.session_id);
@@ -157,18 +163,18 @@ impl Drop for SessionGuard {
 }
 
 pub(crate) async fn post_message(
-    State(hub): State<McpHub>,
+    State(service): State<McpService>,
     Query(query): Query<HashMap<String, String>>,
     request: Request,
 ) -> Response {
-    match deliver(&hub, &query, request).await {
+    match deliver(&service, &query, request).await {
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(error) => error.into_response(),
     }
 }
 
 async fn deliver(
-    hub: &McpHub,
+    service: &McpService,
     query: &HashMap<String, String>,
     request: Request,
 ) -> Result<(), HttpError> {
@@ -176,22 +182,23 @@ async fn deliver(
         .get("sessionId")
         .ok_or_else(|| HttpError::BadRequest("sessionId query parameter is required".to_owned()))?;
     let client_ip = client_ip(&request);
-    let caller = hub.authenticate(request.headers(), client_ip)?;
-    hub.admit_request(&caller, client_ip).await?;
-    let body = hub.read_body(request.into_body()).await?;
+    let caller = service.authenticate(request.headers(), client_ip)?;
+    service.admit_request(&caller, client_ip).await?;
+    let body = service.read_body(request.into_body()).await?;
     let message: serde_json::Value =
         serde_json::from_slice(&body).map_err(|error| HttpError::Parse(error.to_string()))?;
     let parsed = serde_json::from_value::<ClientJsonRpcMessage>(message.clone())
         .map_err(|error| HttpError::BadRequest(format!("not a json-rpc message: {error}")))?;
     // The session keeps the client's `initialize` for its life: bounded like a Streamable one.
-    let initialize_limit = hub.state.core.config.max_initialize_bytes;
+    let initialize_limit = service.state.core.config.max_initialize_bytes;
     if body.len() > initialize_limit
         && let ClientJsonRpcMessage::Request(request) = &parsed
         && matches!(request.request, ClientRequest::InitializeRequest(_))
     {
         return Err(HttpError::InitializeTooLarge(initialize_limit));
     }
-    hub.state
+    service
+        .state
         .sse_sessions
         .deliver(session_id, SseInbound { caller, message })
         .await
@@ -211,7 +218,7 @@ pub(crate) struct StreamClosed;
 struct SseServerTransport {
     outbox: mpsc::Sender<TxJsonRpcMessage<RoleServer>>,
     inbox: mpsc::Receiver<SseInbound>,
-    hub: McpHub,
+    service: McpService,
     target: Target,
 }
 
@@ -235,7 +242,7 @@ impl Transport<RoleServer> for SseServerTransport {
             };
             // The caller of this POST (same token, current allow-list) and the session's route
             // as it is configured now.
-            let view = match self.hub.view_for(&inbound.caller, &self.target) {
+            let view = match self.service.view_for(&inbound.caller, &self.target) {
                 Ok(view) => view,
                 Err(error) => {
                     // The server is gone for this caller (disabled, deleted, hidden): each

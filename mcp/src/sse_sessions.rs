@@ -14,13 +14,13 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::host::McpCaller;
+use tenancy::Caller;
 
 /// One client message for a legacy SSE session, as accepted by `POST /message`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SseInbound {
     /// The caller authenticated on the POST; must be the token that opened the session.
-    pub caller: McpCaller,
+    pub caller: Caller,
     /// A JSON-RPC message, already checked to parse.
     pub message: serde_json::Value,
 }

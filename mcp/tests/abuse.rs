@@ -20,10 +20,10 @@ use std::time::Duration;
 use common::{FakeDirectory, Running, caller, embedded, remote, serve, server};
 use futures::StreamExt;
 use mcp::{
-    McpAuthError, McpCaller, McpConfig, McpDirectory, McpHub, Scope, ServerDefinition, ServerKind,
-    ToolCallStatus,
+    McpConfig, McpDirectory, McpService, Scope, ServerDefinition, ServerKind, ToolCallStatus,
 };
 use serde_json::{Value, json};
+use tenancy::{AuthError, Caller};
 
 fn directory(servers: Vec<Arc<ServerDefinition>>) -> FakeDirectory {
     FakeDirectory {
@@ -466,10 +466,10 @@ async fn upstream_urls_and_their_secrets_stay_out_of_errors_and_records() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_group_gets_its_own_upstream_session() {
-    // An upstream (our own hub) behind a counter of session-less POSTs, i.e. initializes.
+    // An upstream (our own service) behind a counter of session-less POSTs, i.e. initializes.
     let initializes = Arc::new(AtomicUsize::new(0));
     let counter = initializes.clone();
-    let upstream_hub = McpHub::new(
+    let upstream_hub = McpService::new(
         McpConfig::default(),
         Arc::new(FakeDirectory {
             tokens: [("upstream-secret".to_owned(), caller("up", 99, None))].into(),
@@ -521,10 +521,10 @@ struct Switchable {
 }
 
 impl McpDirectory for Switchable {
-    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<McpCaller, McpAuthError> {
+    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<Caller, AuthError> {
         self.inner.authenticate(api_key, client_ip)
     }
-    fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>> {
+    fn servers_for(&self, caller: &Caller) -> Vec<Arc<ServerDefinition>> {
         if *self.enabled.lock().unwrap() {
             self.inner.servers_for(caller)
         } else {
@@ -542,14 +542,14 @@ async fn a_legacy_sse_session_stops_serving_a_server_disabled_since_it_opened() 
         inner: directory(vec![server("clock", Scope::Public, embedded("time", &[]))]),
         enabled: Mutex::new(true),
     });
-    let hub = McpHub::new(
+    let service = McpService::new(
         McpConfig::default(),
         switchable.clone(),
         Arc::new(common::RecordingSink::default()),
     );
     let gateway = Running {
-        address: spawn(axum::Router::new().nest("/mcp", hub.router())).await,
-        hub,
+        address: spawn(axum::Router::new().nest("/mcp", service.router())).await,
+        service,
         sink: Arc::default(),
     };
     let stream = reqwest::Client::new()

@@ -12,9 +12,9 @@ use crate::common;
 use std::path::PathBuf;
 
 use common::{FakeDirectory, caller, embedded, server};
-use mcp::{McpConfig, McpHub, Scope};
+use mcp::{McpConfig, McpService, Scope};
 
-/// Serves the hub at `/mcp` behind a layer adding the tenant's bearer token: the suite has no
+/// Serves the service at `/mcp` behind a layer adding the tenant's bearer token: the suite has no
 /// option to send one.
 async fn gateway() -> String {
     let directory = FakeDirectory {
@@ -33,17 +33,18 @@ async fn gateway() -> String {
         allowed_origins: vec!["http://127.0.0.1:*".into(), "http://localhost:*".into()],
         ..McpConfig::default()
     };
-    let hub = McpHub::new(config, std::sync::Arc::new(directory), sink);
-    let app = axum::Router::new()
-        .nest("/mcp", hub.router())
-        .layer(axum::middleware::map_request(
-            |mut request: axum::extract::Request| async move {
-                request
-                    .headers_mut()
-                    .insert("authorization", "Bearer tok-a".parse().unwrap());
-                request
-            },
-        ));
+    let service = McpService::new(config, std::sync::Arc::new(directory), sink);
+    let app =
+        axum::Router::new()
+            .nest("/mcp", service.router())
+            .layer(axum::middleware::map_request(
+                |mut request: axum::extract::Request| async move {
+                    request
+                        .headers_mut()
+                        .insert("authorization", "Bearer tok-a".parse().unwrap());
+                    request
+                },
+            ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
@@ -116,7 +117,7 @@ async fn conformance_suite_through_the_router() {
     for (requirements, output) in [("2025-11-25", &older), ("2026-07-28", &newer)] {
         let (scenarios, total) = summary(output);
         // Printed for the record (`cargo test -- --nocapture`): resources, prompts, completion,
-        // sampling/elicitation and tasks are outside a tool hub's scope and fail.
+        // sampling/elicitation and tasks are outside a tool service's scope and fail.
         println!("conformance {requirements}: {total}");
         assert!(
             !scenarios.is_empty(),

@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 
 const TOKEN: &str = "tok-a";
 
-async fn hub_with(servers: Vec<Arc<mcp::ServerDefinition>>) -> Running {
+async fn service_with(servers: Vec<Arc<mcp::ServerDefinition>>) -> Running {
     let directory = common::FakeDirectory {
         tokens: [(TOKEN.to_owned(), caller("ga", 1, None))].into(),
         servers,
@@ -121,13 +121,13 @@ fn call(id: u64, tool: &str, arguments: Value) -> Value {
 
 #[tokio::test]
 async fn plain_calls_get_json_replies_and_calls_that_talk_back_stream() {
-    let hub = hub_with(vec![server(
+    let service = service_with(vec![server(
         "every",
         Scope::Public,
         embedded("everything", &[]),
     )])
     .await;
-    let url = hub.url("/public/every");
+    let url = service.url("/public/every");
 
     for requested in ["2025-11-25", "2025-06-18", "2025-03-26"] {
         let (session, version) = open(&url, requested).await;
@@ -239,7 +239,7 @@ async fn plain_calls_get_json_replies_and_calls_that_talk_back_stream() {
     );
 
     // Every call answered either way is recorded once.
-    let records = hub.sink.records();
+    let records = service.sink.records();
     let echo_calls = records
         .iter()
         .filter(|record| record.tool == "echo")
@@ -258,13 +258,13 @@ async fn plain_calls_get_json_replies_and_calls_that_talk_back_stream() {
 
 #[tokio::test]
 async fn a_cancelled_plain_call_ends_without_a_response() {
-    let hub = hub_with(vec![server(
+    let service = service_with(vec![server(
         "every",
         Scope::Public,
         embedded("everything", &[]),
     )])
     .await;
-    let url = hub.url("/public/every");
+    let url = service.url("/public/every");
     let (session, version) = open(&url, "2025-11-25").await;
     let started = Instant::now();
     let slow = {
@@ -401,8 +401,8 @@ async fn proxies_call_streamable_upstreams_with_plain_posts() {
 
     let kind =
         ServerKind::ProxyStreamable(remote(upstream_url, &[("Authorization", "Bearer up-key")]));
-    let hub = hub_with(vec![server("remote", Scope::Public, kind)]).await;
-    let url = hub.url("/public/remote");
+    let service = service_with(vec![server("remote", Scope::Public, kind)]).await;
+    let url = service.url("/public/remote");
     let (session, version) = open(&url, "2025-11-25").await;
 
     // The upstream forgot the first session: the proxy opens another and the call runs once.

@@ -17,12 +17,12 @@ use std::time::Duration;
 
 use common::{caller, embedded, server};
 use mcp::{
-    GateFuture, McpConfig, McpHubOptions, RefusalReason, Scope, ToolCallGate, ToolCallPass,
-    ToolCallRefusal, ToolCallRequest, ToolCallStatus,
+    GateFuture, McpConfig, McpServiceOptions, Scope, ToolCallGate, ToolCallRequest, ToolCallStatus,
 };
 use serde_json::{Value, json};
+use tenancy::{Refusal, RefusalKind, Reservation};
 
-/// Admits token 1 with a pass naming the call; refuses token 2 for its balance.
+/// Admits token 1 with a reservation naming the call; refuses token 2 for its balance.
 #[derive(Default)]
 struct FakeGate {
     asked: AtomicUsize,
@@ -32,12 +32,12 @@ impl ToolCallGate for FakeGate {
     fn admit<'a>(&'a self, request: ToolCallRequest<'a>) -> GateFuture<'a> {
         self.asked.fetch_add(1, Ordering::SeqCst);
         let answer = match request.caller.token_id {
-            1 => Ok(Some(ToolCallPass(Arc::new(format!(
+            1 => Ok(Some(Reservation(Arc::new(format!(
                 "{}/{}",
                 request.server_id, request.tool
             ))))),
-            _ => Err(ToolCallRefusal {
-                reason: RefusalReason::InsufficientBalance,
+            _ => Err(Refusal {
+                kind: RefusalKind::InsufficientBalance,
                 message: "the group's balance cannot cover this request".into(),
                 retry_after: Some(Duration::from_secs(7)),
             }),
@@ -86,9 +86,9 @@ async fn the_gate_admits_with_a_pass_or_refuses_before_the_tool_runs() {
         .into(),
         servers: vec![server("clock", Scope::Public, embedded("time", &[]))],
     };
-    let options = McpHubOptions {
+    let options = McpServiceOptions {
         gate: Some(gate.clone()),
-        ..McpHubOptions::default()
+        ..McpServiceOptions::default()
     };
     let running = common::serve_with(directory, McpConfig::default(), options).await;
     let url = running.url("/public/clock");
@@ -113,19 +113,22 @@ async fn the_gate_admits_with_a_pass_or_refuses_before_the_tool_runs() {
 
     let records = running.sink.records();
     assert_eq!(records.len(), 2, "{records:?}");
-    let pass = records[0].pass.clone().expect("the admitted call's pass");
+    let reservation = records[0]
+        .reservation
+        .clone()
+        .expect("the admitted call's reservation");
     assert_eq!(
-        pass.0.downcast_ref::<String>().map(String::as_str),
+        reservation.0.downcast_ref::<String>().map(String::as_str),
         Some("clock/get_current_time")
     );
     assert_eq!(records[0].status, ToolCallStatus::Ok);
     assert_eq!(
         records[1].status,
         ToolCallStatus::Refused {
-            reason: RefusalReason::InsufficientBalance,
+            kind: RefusalKind::InsufficientBalance,
             message: "the group's balance cannot cover this request".into(),
         }
     );
-    assert!(records[1].pass.is_none());
+    assert!(records[1].reservation.is_none());
     assert!(records[1].result.is_none(), "the tool never ran");
 }

@@ -1,4 +1,4 @@
-//! The MCP hub's integration tests: the router served on loopback with in-memory fakes of the hub's traits.
+//! The MCP service's integration tests: the router served on loopback with in-memory fakes of the host traits.
 //!
 //! One binary for every integration test of the crate, so they link once: each module is the
 //! file of the same name beside this one, and `common/` is what they share.

@@ -1,4 +1,4 @@
-//! Two hubs sharing one session store behave as replicas: a Streamable HTTP session opened on one
+//! Two services sharing one session store behave as replicas: a Streamable HTTP session opened on one
 //! is resumed by the other for its owner only, and ended everywhere by a DELETE on either.
 #![allow(
     clippy::unwrap_used,
@@ -12,7 +12,7 @@ use crate::common;
 use std::sync::Arc;
 
 use common::{Running, caller, embedded, serve_with, server};
-use mcp::{McpConfig, McpHubOptions, MemorySessionStore, Scope, SessionStore};
+use mcp::{McpConfig, McpServiceOptions, MemorySessionStore, Scope, SessionStore};
 use serde_json::{Value, json};
 
 async fn replica(store: Option<Arc<dyn SessionStore>>) -> Running {
@@ -24,9 +24,9 @@ async fn replica(store: Option<Arc<dyn SessionStore>>) -> Running {
         .into(),
         servers: vec![server("clock", Scope::Public, embedded("time", &[]))],
     };
-    let options = McpHubOptions {
+    let options = McpServiceOptions {
         sessions: store,
-        ..McpHubOptions::default()
+        ..McpServiceOptions::default()
     };
     serve_with(directory, McpConfig::default(), options).await
 }

@@ -13,8 +13,9 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use common::{Running, caller, embedded, serve, server};
-use mcp::{McpAllowList, McpConfig, Scope, ToolCallStatus, ToolFilter};
+use mcp::{McpConfig, Scope, ToolCallStatus};
 use serde_json::{Value, json};
+use tenancy::{McpAllowList, ToolFilter};
 
 async fn gateway(config: McpConfig) -> Running {
     let limited = McpAllowList {
@@ -836,7 +837,7 @@ async fn fetch_refuses_private_addresses_unless_allowed_and_rechecks_redirects()
 struct FakeAdmin(std::sync::Mutex<std::collections::BTreeMap<String, Value>>);
 
 #[async_trait::async_trait]
-impl mcp::AdminBackend for FakeAdmin {
+impl mcp::AdminHost for FakeAdmin {
     fn resources(&self) -> Vec<mcp::AdminResource> {
         let schema = json!({"type": "object", "properties": {"id": {"type": "string"}, "group_id": {"type": "string"}}});
         vec![mcp::AdminResource {
@@ -884,9 +885,9 @@ async fn admin_server_answers_the_admin_key_only() {
         tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
         servers: vec![],
     };
-    let options = mcp::McpHubOptions {
+    let options = mcp::McpServiceOptions {
         admin: Some(std::sync::Arc::new(FakeAdmin(Default::default()))),
-        ..mcp::McpHubOptions::default()
+        ..mcp::McpServiceOptions::default()
     };
     let gateway = common::serve_with(directory, McpConfig::default(), options).await;
     let url = gateway.url("/admin");

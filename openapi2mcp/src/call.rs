@@ -1,4 +1,4 @@
-//! Sending a built request through a [`Caller`]: the SSRF guard, re-checked manual redirects, the time and size limits, the response as a tool outcome.
+//! Sending a built request through a [`GuardedClient`]: the SSRF guard, re-checked manual redirects, the time and size limits, the response as a tool outcome.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -23,13 +23,13 @@ const ERROR_BODY_LIMIT: usize = 2048;
 /// Neither uses a proxy from the environment: a proxy would resolve names itself and
 /// bypass the guard.
 #[derive(Debug, Clone)]
-pub struct Caller {
+pub struct GuardedClient {
     public_only: reqwest::Client,
     private_allowed: reqwest::Client,
 }
 
-impl Caller {
-    pub fn new() -> Result<Caller, CallError> {
+impl GuardedClient {
+    pub fn new() -> Result<GuardedClient, CallError> {
         let build = |allow_private_network: bool| {
             reqwest::Client::builder()
                 .no_proxy()
@@ -43,7 +43,7 @@ impl Caller {
                     reason: error.without_url().to_string(),
                 })
         };
-        Ok(Caller {
+        Ok(GuardedClient {
             public_only: build(false)?,
             private_allowed: build(true)?,
         })
@@ -55,7 +55,7 @@ impl Api {
     /// `search_operations` and `describe_operation` are answered without any request.
     pub async fn call(
         &self,
-        caller: &Caller,
+        client: &GuardedClient,
         tool: &str,
         arguments: &Map<String, Value>,
         config: &CallConfig,
@@ -64,19 +64,19 @@ impl Api {
             return outcome;
         }
         let request = self.build_request(tool, arguments, config)?;
-        send(caller, request, config).await
+        send(client, request, config).await
     }
 }
 
 /// Sends a request built by [`Api::build_request`] under the configuration's limits.
 pub async fn send(
-    caller: &Caller,
+    client: &GuardedClient,
     request: HttpRequest,
     config: &CallConfig,
 ) -> Result<ToolOutcome, CallError> {
     match tokio::time::timeout(
         config.timeout,
-        send_following_redirects(caller, request, config),
+        send_following_redirects(client, request, config),
     )
     .await
     {
@@ -88,18 +88,18 @@ pub async fn send(
 }
 
 async fn send_following_redirects(
-    caller: &Caller,
+    client: &GuardedClient,
     mut request: HttpRequest,
     config: &CallConfig,
 ) -> Result<ToolOutcome, CallError> {
-    let client = if config.allow_private_network {
-        &caller.private_allowed
+    let http = if config.allow_private_network {
+        &client.private_allowed
     } else {
-        &caller.public_only
+        &client.public_only
     };
     for redirect_count in 0..=MAX_REDIRECTS {
         check_literal_host(&request.url, config.allow_private_network)?;
-        let mut builder = client.request(request.method.clone(), request.url.clone());
+        let mut builder = http.request(request.method.clone(), request.url.clone());
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }

@@ -3,7 +3,7 @@
 //! Conversion reads only the bytes it is given (external `$ref` files come in
 //! [`ConvertOptions::external_files`]) and does no I/O. The network is reached in one place,
 //! [`send`] (which [`Api::call`] uses): it sends the request it is handed, a tool call's or a
-//! host's own GET (`hub` fetches an OpenAPI server's `spec_url` with it), through a [`Caller`]
+//! host's own GET (`hub` fetches an OpenAPI server's `spec_url` with it), through a [`GuardedClient`]
 //! under the SSRF guard of `ssrf.rs`.
 //!
 //! # Conversion
@@ -45,18 +45,18 @@
 //! # Calling
 //!
 //! [`Api::build_request`] turns arguments into an [`HttpRequest`] against
-//! [`CallConfig::base_url`]; [`Api::call`] sends it through a [`Caller`], which refuses
+//! [`CallConfig::base_url`]; [`Api::call`] sends it through a [`GuardedClient`], which refuses
 //! private, loopback, link-local and similar addresses unless allowed (metadata addresses
 //! always), pins the connection to the checked address through its resolver, follows up
 //! to five redirects itself and checks each, and stops reading at the size limit.
 //!
 //! ```text
 //! let api = Api::from_document(&bytes, &ConvertOptions::default())?;   // once, share in an Arc
-//! let caller = Caller::new()?;                                          // once, pools connections
+//! let client = GuardedClient::new()?;                                   // once, pools connections
 //! for tool in api.tools() { /* list tool.name, tool.input_schema, ... */ }
 //! let mut config = CallConfig::new(base_url);                          // chosen by the hub
 //! config.credentials = Credentials::new().with("bearerAuth", Credential::Bearer(token.into()));
-//! let outcome = api.call(&caller, "getPet", &arguments, &config).await?;
+//! let outcome = api.call(&client, "getPet", &arguments, &config).await?;
 //! // outcome.is_error, outcome.text, outcome.structured
 //! ```
 //!
@@ -81,7 +81,7 @@ pub use api::{
     Api, ApiKeyLocation, ConvertOptions, Operation, OperationFilter, SecurityScheme,
     SecuritySchemeKind, ServerCandidate, ToolAnnotations, ToolDefinition, ToolOutcome,
 };
-pub use call::{Caller, MAX_REDIRECTS, send};
+pub use call::{GuardedClient, MAX_REDIRECTS, send};
 pub use error::{CallError, ConvertError, ConvertWarning, Fault};
 pub use request::{CallConfig, HttpBody, HttpRequest};
 pub use secret::{Credential, Credentials, Secret};

@@ -20,7 +20,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::Uri;
 
-use openapi2mcp::{Api, CallConfig, CallError, Caller, ConvertOptions, Credential, Credentials};
+use openapi2mcp::{
+    Api, CallConfig, CallError, ConvertOptions, Credential, Credentials, GuardedClient,
+};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use url::Url;
@@ -88,7 +90,7 @@ async fn dot_segments_never_reach_the_api() {
 
     let api = api();
     assert!(api.operation("admin").is_none());
-    let caller = Caller::new().unwrap();
+    let client = GuardedClient::new().unwrap();
     let mut config = CallConfig::new(Url::parse(&format!("http://{addr}/base")).unwrap());
     config.allow_private_network = true;
     config.credentials = Credentials::new().with("key", Credential::ApiKey("secret-key".into()));
@@ -98,7 +100,7 @@ async fn dot_segments_never_reach_the_api() {
         json!({"a": ".", "b": "..."}),
     ] {
         let error = api
-            .call(&caller, "nested", &arguments(args.clone()), &config)
+            .call(&client, "nested", &arguments(args.clone()), &config)
             .await
             .unwrap_err();
         assert!(
@@ -108,7 +110,7 @@ async fn dot_segments_never_reach_the_api() {
     }
     let outcome = api
         .call(
-            &caller,
+            &client,
             "nested",
             &arguments(json!({"a": "..x", "b": "admin"})),
             &config,

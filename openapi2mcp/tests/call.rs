@@ -16,8 +16,8 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use openapi2mcp::{
-    Api, CallConfig, CallError, Caller, ConvertOptions, Credential, Credentials, Fault, Secret,
-    blocked_reason,
+    Api, CallConfig, CallError, ConvertOptions, Credential, Credentials, Fault, GuardedClient,
+    Secret, blocked_reason,
 };
 use serde_json::{Map, Value, json};
 use url::Url;
@@ -185,11 +185,11 @@ fn args(value: Value) -> Map<String, Value> {
 async fn json_text_and_error_responses() {
     let address = serve().await;
     let api = api();
-    let caller = Caller::new().unwrap();
+    let client = GuardedClient::new().unwrap();
     let config = config(&format!("http://{address}"), true);
 
     let outcome = api
-        .call(&caller, "getPet", &args(json!({"id": "a/b"})), &config)
+        .call(&client, "getPet", &args(json!({"id": "a/b"})), &config)
         .await
         .unwrap();
     assert!(!outcome.is_error);
@@ -205,7 +205,7 @@ async fn json_text_and_error_responses() {
 
     // A JSON array is text only: MCP structured content must be an object.
     let outcome = api
-        .call(&caller, "list", &Map::new(), &config)
+        .call(&client, "list", &Map::new(), &config)
         .await
         .unwrap();
     assert_eq!(
@@ -214,7 +214,7 @@ async fn json_text_and_error_responses() {
     );
 
     let outcome = api
-        .call(&caller, "text", &Map::new(), &config)
+        .call(&client, "text", &Map::new(), &config)
         .await
         .unwrap();
     assert_eq!(
@@ -223,7 +223,7 @@ async fn json_text_and_error_responses() {
     );
 
     let outcome = api
-        .call(&caller, "missing", &Map::new(), &config)
+        .call(&client, "missing", &Map::new(), &config)
         .await
         .unwrap();
     assert!(outcome.is_error);
@@ -242,7 +242,7 @@ async fn credentials_and_body_reach_the_api() {
     let config = config(&format!("http://{address}"), true);
     let outcome = api()
         .call(
-            &Caller::new().unwrap(),
+            &GuardedClient::new().unwrap(),
             "echo",
             &args(json!({"note": "hi"})),
             &config,
@@ -259,11 +259,11 @@ async fn credentials_and_body_reach_the_api() {
 async fn limits_on_size_and_time() {
     let address = serve().await;
     let api = api();
-    let caller = Caller::new().unwrap();
+    let client = GuardedClient::new().unwrap();
     let mut config = config(&format!("http://{address}"), true);
     config.max_response_bytes = 10_000;
     let error = api
-        .call(&caller, "big", &Map::new(), &config)
+        .call(&client, "big", &Map::new(), &config)
         .await
         .unwrap_err();
     assert!(
@@ -274,7 +274,7 @@ async fn limits_on_size_and_time() {
     config.timeout = Duration::from_millis(300);
     let started = std::time::Instant::now();
     let error = api
-        .call(&caller, "slow", &Map::new(), &config)
+        .call(&client, "slow", &Map::new(), &config)
         .await
         .unwrap_err();
     assert!(matches!(error, CallError::Timeout { .. }), "{error}");
@@ -286,15 +286,15 @@ async fn limits_on_size_and_time() {
 async fn redirects_are_followed_up_to_the_limit() {
     let address = serve().await;
     let api = api();
-    let caller = Caller::new().unwrap();
+    let client = GuardedClient::new().unwrap();
     let config = config(&format!("http://{address}"), true);
     let outcome = api
-        .call(&caller, "redirect", &args(json!({"hops": 5})), &config)
+        .call(&client, "redirect", &args(json!({"hops": 5})), &config)
         .await
         .unwrap();
     assert_eq!(outcome.structured, Some(json!({"arrived": true})));
     let error = api
-        .call(&caller, "redirect", &args(json!({"hops": 6})), &config)
+        .call(&client, "redirect", &args(json!({"hops": 6})), &config)
         .await
         .unwrap_err();
     assert!(
@@ -307,7 +307,7 @@ async fn redirects_are_followed_up_to_the_limit() {
 async fn redirect_targets_are_checked_again() {
     let address = serve().await;
     let api = api();
-    let caller = Caller::new().unwrap();
+    let client = GuardedClient::new().unwrap();
     let config = config(&format!("http://{address}"), true);
     // Metadata addresses are refused even when private networks are allowed, and the
     // refusal happens before any connection attempt.
@@ -318,7 +318,7 @@ async fn redirect_targets_are_checked_again() {
     ] {
         let error = api
             .call(
-                &caller,
+                &client,
                 "redirectTo",
                 &args(json!({"target": target})),
                 &config,
@@ -333,7 +333,7 @@ async fn redirect_targets_are_checked_again() {
     }
     let error = api
         .call(
-            &caller,
+            &client,
             "redirectTo",
             &args(json!({"target": "file:///etc/passwd"})),
             &config,
@@ -351,13 +351,13 @@ async fn credentials_are_dropped_on_a_cross_origin_redirect() {
     let address = serve().await;
     let other = serve().await;
     let api = api();
-    let caller = Caller::new().unwrap();
+    let client = GuardedClient::new().unwrap();
     let config = config(&format!("http://{address}"), true);
     // Same origin: the 307 keeps method, body and credentials.
     let same = format!("http://{address}/echo");
     let outcome = api
         .call(
-            &caller,
+            &client,
             "redirectTo",
             &args(json!({"target": same, "note": "n"})),
             &config,
@@ -374,7 +374,7 @@ async fn credentials_are_dropped_on_a_cross_origin_redirect() {
     let cross = format!("http://localhost:{}/echo", other.port());
     let outcome = api
         .call(
-            &caller,
+            &client,
             "redirectTo",
             &args(json!({"target": cross, "note": "n"})),
             &config,
@@ -390,7 +390,7 @@ async fn credentials_are_dropped_on_a_cross_origin_redirect() {
 async fn private_addresses_are_refused_unless_allowed() {
     let address = serve().await;
     let api = api();
-    let caller = Caller::new().unwrap();
+    let client = GuardedClient::new().unwrap();
     let port = address.port();
     // Literal addresses and a name that resolves to loopback; nothing is sent to any of them.
     for base in [
@@ -400,7 +400,7 @@ async fn private_addresses_are_refused_unless_allowed() {
         "http://0.0.0.0:9/".to_owned(),
     ] {
         let error = api
-            .call(&caller, "text", &Map::new(), &config(&base, false))
+            .call(&client, "text", &Map::new(), &config(&base, false))
             .await
             .unwrap_err();
         assert!(
@@ -411,7 +411,7 @@ async fn private_addresses_are_refused_unless_allowed() {
     }
     let outcome = api
         .call(
-            &caller,
+            &client,
             "text",
             &Map::new(),
             &config(&format!("http://localhost:{port}"), true),
@@ -495,17 +495,17 @@ fn address_classification() {
     }
 }
 
-/// The `mcp` crate shares one `Api` and one `Caller` across tasks and spawns calls.
+/// The `mcp` crate shares one `Api` and one `GuardedClient` across tasks and spawns calls.
 #[test]
 fn api_and_call_futures_can_cross_threads() {
     fn assert_send_sync<T: Send + Sync>(_: &T) {}
     fn assert_send<T: Send>(_: &T) {}
     let api = api();
-    let caller = Caller::new().unwrap();
+    let client = GuardedClient::new().unwrap();
     let config = config("https://api.example.com", false);
     let arguments = Map::new();
     assert_send_sync(&api);
-    assert_send_sync(&caller);
-    let future = api.call(&caller, "text", &arguments, &config);
+    assert_send_sync(&client);
+    let future = api.call(&client, "text", &arguments, &config);
     assert_send(&future);
 }

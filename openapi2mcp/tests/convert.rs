@@ -9,7 +9,7 @@
 
 use crate::common;
 
-use openapi2mcp::{Api, CallConfig, CallError, Caller, ConvertOptions, OperationFilter};
+use openapi2mcp::{Api, CallConfig, CallError, ConvertOptions, GuardedClient, OperationFilter};
 use serde_json::{Map, Value, json};
 
 const SPEC: &str = r#"
@@ -193,7 +193,7 @@ async fn compact_mode_searches_describes_and_calls() {
         names,
         ["search_operations", "describe_operation", "call_operation"]
     );
-    let caller = Caller::new().unwrap();
+    let client = GuardedClient::new().unwrap();
     // Never used for a request: search and describe are answered locally.
     let config = CallConfig::new(url::Url::parse("https://unused.invalid").unwrap());
     let arguments = |value: Value| match value {
@@ -203,7 +203,7 @@ async fn compact_mode_searches_describes_and_calls() {
 
     let found = api
         .call(
-            &caller,
+            &client,
             "search_operations",
             &arguments(json!({"query": "pet one"})),
             &config,
@@ -215,7 +215,7 @@ async fn compact_mode_searches_describes_and_calls() {
     assert_eq!(operations[0]["method"], "GET");
     let found = api
         .call(
-            &caller,
+            &client,
             "search_operations",
             &arguments(json!({"query": "", "limit": 2})),
             &config,
@@ -229,7 +229,7 @@ async fn compact_mode_searches_describes_and_calls() {
     let many_words: Vec<String> = (0..10_000).map(|n| format!("w{n}")).collect();
     let refused = api
         .call(
-            &caller,
+            &client,
             "search_operations",
             &arguments(json!({"query": many_words.join(" ")})),
             &config,
@@ -244,7 +244,7 @@ async fn compact_mode_searches_describes_and_calls() {
     );
     let repeated = api
         .call(
-            &caller,
+            &client,
             "search_operations",
             &arguments(json!({"query": "pet ".repeat(1_000)})),
             &config,
@@ -255,7 +255,7 @@ async fn compact_mode_searches_describes_and_calls() {
 
     let described = api
         .call(
-            &caller,
+            &client,
             "describe_operation",
             &arguments(json!({"operation": "getPet"})),
             &config,
@@ -276,7 +276,7 @@ async fn compact_mode_searches_describes_and_calls() {
     assert_eq!(request.url.as_str(), "https://unused.invalid/pets/7");
     let error = api
         .call(
-            &caller,
+            &client,
             "describe_operation",
             &arguments(json!({"operation": "nope"})),
             &config,

@@ -29,7 +29,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use relay::backend::{Channel, ChannelKind};
+use relay::host::{Channel, ChannelKind};
 use relay::test_util::{CountingSink, FakeDirectory, FakeGatekeeper, caller, channel, route};
 use relay::{Relay, RelayConfig, RelayHost};
 use serde_json::{Value, json};

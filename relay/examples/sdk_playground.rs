@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::Json;
 use axum::response::{IntoResponse, Response};
-use relay::backend::{UsageRecord, UsageSink};
+use relay::host::{UsageRecord, UsageSink};
 use relay::test_util::{FakeDirectory, FakeGatekeeper, caller, channel, route};
 use relay::{Relay, RelayConfig, RelayHost};
 use serde_json::{Value, json};

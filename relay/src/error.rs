@@ -7,8 +7,9 @@ use std::time::Duration;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use tenancy::{AuthError, RefusalKind};
 
-use crate::vocabulary::{AuthError, Refusal, RefusalKind, Wire};
+use crate::vocabulary::{Refusal, Wire};
 
 /// Whose fault a failure is: decides retries, channel health and what the client is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,14 +186,9 @@ impl RelayError {
             | RelayError::Unsupported(_)
             | RelayError::Misconfigured(_) => StatusCode::BAD_GATEWAY,
             RelayError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
-            RelayError::Refused(refusal) => match refusal.kind {
-                RefusalKind::RateLimited | RefusalKind::TooManyInFlight => {
-                    StatusCode::TOO_MANY_REQUESTS
-                }
-                RefusalKind::QuotaExhausted | RefusalKind::AddressBlocked => StatusCode::FORBIDDEN,
-                RefusalKind::InsufficientBalance => StatusCode::PAYMENT_REQUIRED,
-                RefusalKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            },
+            // The statuses are the shared vocabulary's, so MCP logs a refused call the same way.
+            RelayError::Refused(refusal) => StatusCode::from_u16(refusal.kind.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             RelayError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -249,18 +245,18 @@ impl RelayError {
             RelayError::UpstreamCredentials => ("upstream_error", "upstream_credentials", None),
             RelayError::Unsupported(_) => ("upstream_error", "unsupported_channel", None),
             RelayError::Misconfigured(_) => ("upstream_error", "channel_misconfigured", None),
-            RelayError::Refused(refusal) => match refusal.kind {
-                RefusalKind::RateLimited => ("rate_limit_error", "rate_limit_exceeded", None),
-                RefusalKind::TooManyInFlight => {
-                    ("rate_limit_error", "too_many_concurrent_requests", None)
-                }
-                RefusalKind::QuotaExhausted => ("insufficient_quota", "quota_exhausted", None),
-                RefusalKind::InsufficientBalance => {
-                    ("insufficient_quota", "insufficient_balance", None)
-                }
-                RefusalKind::AddressBlocked => ("permission_error", "address_blocked", None),
-                RefusalKind::Unavailable => ("server_error", "limits_unavailable", None),
-            },
+            RelayError::Refused(refusal) => {
+                let kind = match refusal.kind {
+                    RefusalKind::RateLimited | RefusalKind::TooManyInFlight => "rate_limit_error",
+                    RefusalKind::QuotaExhausted | RefusalKind::InsufficientBalance => {
+                        "insufficient_quota"
+                    }
+                    RefusalKind::AddressBlocked => "permission_error",
+                    RefusalKind::Unavailable => "server_error",
+                };
+                // The code is the one MCP sends in its error's `data.type`.
+                (kind, refusal.kind.as_str(), None)
+            }
             RelayError::Internal => ("server_error", "internal_error", None),
         };
         ErrorBody {

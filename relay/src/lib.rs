@@ -3,15 +3,15 @@
 //! any protocol, convert through the chat pivot in [`convert`] where client and channel differ,
 //! relay (and stream) the request upstream with retries, and report usage. Knows nothing of SQL,
 //! Redis, protobuf or listeners: `hub` supplies callers, channels, the usage sink and the optional
-//! shared services as a [`RelayHost`] of the traits in [`backend`].
+//! shared services as a [`RelayHost`] of the traits in [`host`].
 
 pub mod adaptor;
-pub mod backend;
 mod client_ip;
 mod config;
 pub mod convert;
 mod error;
 pub mod health;
+pub mod host;
 mod json;
 mod multipart;
 pub mod plugin;

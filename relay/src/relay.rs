@@ -18,17 +18,18 @@ use axum::routing::{get, post};
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use serde::Deserialize;
+use tenancy::Caller;
 
 use crate::adaptor::{Endpoint, adaptor_for, upstream_endpoint, wants_stream_usage};
-use crate::backend::{
-    Admission, AdmissionRequest, Caller, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
-    Governor, ModelSettings, ResponseIndex, Route, Unlimited, UsageSink,
-};
 use crate::client_ip::client_ip;
 use crate::config::{RelayBuildError, RelayConfig, Timeouts};
 use crate::convert::{ResponseMeta, Wire, convert_request_object, convert_response};
 use crate::error::{ErrorBody, RelayError};
 use crate::health::{ChannelHealth, InMemoryHealth, Outcome, PairKey};
+use crate::host::{
+    Admission, AdmissionRequest, Channel, ChannelDirectory, ChannelTimeouts, Gatekeeper, Governor,
+    ModelSettings, ResponseIndex, Route, Unlimited, UsageSink,
+};
 use crate::json::JsonObject;
 use crate::multipart::Multipart;
 use crate::plugin::{
@@ -39,7 +40,7 @@ use crate::responses_index::InMemoryResponseIndex;
 use crate::select::{Pick, pick};
 use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body};
 use crate::upstream::{ByteStream, Clients, classify, read_body, retry_after, send};
-use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
+use crate::usage::{Choice, Estimator, OpenAiUsage, PendingRecord, collect_choice_text};
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 
 mod stored_responses;
@@ -371,7 +372,7 @@ impl Inner {
     async fn handle(&self, endpoint: Endpoint, facts: UrlFacts, request: Request) -> Response {
         let started = Instant::now();
         let (parts, body) = request.into_parts();
-        let mut log = UsageLog::start(
+        let mut pending = PendingRecord::start(
             Arc::clone(&self.usage),
             request_id(&parts),
             endpoint.route(),
@@ -380,24 +381,31 @@ impl Inner {
         // The governor's x-ratelimit-* headers go on the answer, whatever it is.
         let mut limit_headers = Vec::new();
         let mut response = match self
-            .relay(endpoint, facts, &parts, body, &mut log, &mut limit_headers)
+            .relay(
+                endpoint,
+                facts,
+                &parts,
+                body,
+                &mut pending,
+                &mut limit_headers,
+            )
             .await
         {
             Ok(response) => response,
-            Err(error) => self.fail(log, error, endpoint.face()),
+            Err(error) => self.fail(pending, error, endpoint.face()),
         };
         response.headers_mut().extend(limit_headers);
         response
     }
 
-    fn fail(&self, mut log: UsageLog, error: RelayError, face: Wire) -> Response {
-        log.set_outcome(error.status().as_u16(), Some(error.message()));
-        log.first_byte_now();
-        let request_id = log.record().request_id.clone();
+    fn fail(&self, mut pending: PendingRecord, error: RelayError, face: Wire) -> Response {
+        pending.set_outcome(error.status().as_u16(), Some(error.message()));
+        pending.first_byte_now();
+        let request_id = pending.record().request_id.clone();
         let mut answer = error.to_json_for(face, Some(&request_id));
         answer.truncate(self.config.detail_max_bytes);
-        log.record().response_body = Some(Bytes::from(answer));
-        log.finish();
+        pending.record().response_body = Some(Bytes::from(answer));
+        pending.finish();
         error.response_for(face, Some(&request_id))
     }
 
@@ -406,14 +414,14 @@ impl Inner {
         let (parts, _) = request.into_parts();
         // The path is the client's: the log row keeps a bounded piece of it.
         let path = crate::error::truncated(parts.uri.path(), MAX_CLIENT_NAME_BYTES);
-        let mut log = UsageLog::start(
+        let mut pending = PendingRecord::start(
             Arc::clone(&self.usage),
             request_id(&parts),
             &path,
             Instant::now(),
         );
-        log.record().client_ip = Some(self.client_ip(&parts));
-        self.fail(log, error, Wire::Chat)
+        pending.record().client_ip = Some(self.client_ip(&parts));
+        self.fail(pending, error, Wire::Chat)
     }
 
     fn client_ip(&self, parts: &Parts) -> IpAddr {
@@ -424,9 +432,13 @@ impl Inner {
         client_ip(peer, &parts.headers, &self.config.trusted_proxies)
     }
 
-    fn authenticate(&self, parts: &Parts, log: &mut UsageLog) -> Result<Caller, RelayError> {
+    fn authenticate(
+        &self,
+        parts: &Parts,
+        pending: &mut PendingRecord,
+    ) -> Result<Caller, RelayError> {
         let ip = self.client_ip(parts);
-        log.record().client_ip = Some(ip);
+        pending.record().client_ip = Some(ip);
         let query_key = parts
             .uri
             .path()
@@ -435,12 +447,12 @@ impl Inner {
             .flatten();
         let key = api_key(&parts.headers)
             .or(query_key.as_deref())
-            .ok_or(RelayError::Auth(crate::backend::AuthError::Missing))?;
+            .ok_or(RelayError::Auth(tenancy::AuthError::Missing))?;
         let caller = self
             .gatekeeper
             .authenticate(key, ip)
             .map_err(RelayError::Auth)?;
-        let record = log.record();
+        let record = pending.record();
         record.group_id = Some(caller.group_id.clone());
         record.token_id = Some(caller.token_id);
         record.token_name = Some(caller.token_name.clone());
@@ -453,17 +465,17 @@ impl Inner {
         facts: UrlFacts,
         parts: &Parts,
         body: Body,
-        log: &mut UsageLog,
+        pending: &mut PendingRecord,
         limit_headers: &mut Vec<(axum::http::HeaderName, HeaderValue)>,
     ) -> Result<Response, RelayError> {
-        let caller = self.authenticate(parts, log)?;
+        let caller = self.authenticate(parts, pending)?;
         let reading = read_request_body(body, &parts.headers, self.config.max_body_bytes);
         let body = tokio::time::timeout(self.config.body_timeout, reading)
             .await
             .map_err(|_| RelayError::BodyTimeout)??;
-        log.record().request_body =
+        pending.record().request_body =
             Some(body.slice(..body.len().min(self.config.detail_max_bytes)));
-        let mut request = parse_request(endpoint, facts, &parts.headers, body, log)?;
+        let mut request = parse_request(endpoint, facts, &parts.headers, body, pending)?;
         check_model_allowed(&caller, &request.model)?;
         let route = self
             .directory
@@ -477,23 +489,23 @@ impl Inner {
         if endpoint.is_local() {
             // Counting a 50 MiB prompt costs real CPU: it is admitted against the rate and
             // in-flight limits (and a blocked address), though nothing is billed.
-            let admission = self.admit(endpoint, &caller, &request, 0, log).await?;
-            log.record().grant = admission.grant;
+            let admission = self.admit(endpoint, &caller, &request, 0, pending).await?;
+            pending.record().reservation = admission.reservation;
             *limit_headers = admission.headers;
-            return count_tokens(endpoint, &request, log);
+            return count_tokens(endpoint, &request, pending);
         }
         let web_searches = match (&route.settings.plugins, &request.payload) {
             (Some(plugins), Payload::Json(body)) => plugins.web_searches_at_most(endpoint, body),
             _ => 0,
         };
         let admission = self
-            .admit(endpoint, &caller, &request, web_searches, log)
+            .admit(endpoint, &caller, &request, web_searches, pending)
             .await?;
-        log.record().grant = admission.grant;
+        pending.record().reservation = admission.reservation;
         *limit_headers = admission.headers;
         let mut exchange = match (&route.settings.plugins, &mut request.payload) {
             (Some(plugins), Payload::Json(body)) => {
-                let client_ip = log
+                let client_ip = pending
                     .record()
                     .client_ip
                     .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
@@ -508,16 +520,16 @@ impl Inner {
                 match plugins.before(&self.plugins, &mut plugin_request).await? {
                     Before::Continue(exchange) => exchange,
                     Before::Answer(answer, exchange) => {
-                        return Ok(self.plugin_answer(answer, exchange, log));
+                        return Ok(self.plugin_answer(answer, exchange, pending));
                     }
                 }
             }
             _ => Exchange::default(),
         };
-        log.record().web_search_calls = exchange.web_search_calls;
+        pending.record().web_search_calls = exchange.web_search_calls;
         let plugin_headers = std::mem::take(&mut exchange.headers);
         let mut response = self
-            .dispatch(endpoint, &request, &route, &mut exchange, log)
+            .dispatch(endpoint, &request, &route, &mut exchange, pending)
             .await?;
         response.headers_mut().extend(plugin_headers);
         Ok(response)
@@ -528,18 +540,18 @@ impl Inner {
         &self,
         answer: Answer,
         mut exchange: Exchange,
-        log: &mut UsageLog,
+        pending: &mut PendingRecord,
     ) -> Response {
-        let record = log.record();
+        let record = pending.record();
         record.usage = answer.usage;
         record.cache_hit = answer.cache_hit;
         record.stream = answer.stream;
         record.web_search_calls = exchange.web_search_calls;
         let first = answer.chunks.first().cloned().unwrap_or_default();
         record.response_body = Some(first.slice(..first.len().min(self.config.detail_max_bytes)));
-        log.set_outcome(200, None);
-        log.first_byte_now();
-        log.hand_over().finish();
+        pending.set_outcome(200, None);
+        pending.first_byte_now();
+        pending.hand_over().finish();
         let body = if answer.stream {
             let chunks = answer
                 .chunks
@@ -568,7 +580,7 @@ impl Inner {
         caller: &Caller,
         request: &ParsedRequest,
         web_searches: u32,
-        log: &mut UsageLog,
+        pending: &mut PendingRecord,
     ) -> Result<Admission, RelayError> {
         let estimator = Estimator {
             endpoint,
@@ -581,7 +593,7 @@ impl Inner {
             model: &request.model,
             endpoint: endpoint.route(),
             generates_text: endpoint.generates_text(),
-            client_ip: log
+            client_ip: pending
                 .record()
                 .client_ip
                 .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
@@ -603,7 +615,7 @@ impl Inner {
         request: &ParsedRequest,
         route: &Route,
         exchange: &mut Exchange,
-        log: &mut UsageLog,
+        pending: &mut PendingRecord,
     ) -> Result<Response, RelayError> {
         let retry_times = route
             .settings
@@ -632,17 +644,24 @@ impl Inner {
                 }
             };
             tried.push(channel.id);
-            let record = log.record();
+            let record = pending.record();
             record.retries = retry_index;
             record.channel_id = Some(channel.id);
             let result = self
-                .attempt(endpoint, request, &route.settings, &channel, exchange, log)
+                .attempt(
+                    endpoint,
+                    request,
+                    &route.settings,
+                    &channel,
+                    exchange,
+                    pending,
+                )
                 .await;
             self.report(&channel, &request.model, endpoint, &result);
             match result {
                 Ok(response) => return Ok(response),
                 Err(error) => {
-                    log.clear_prompt_charge();
+                    pending.clear_prompt_charge();
                     tracing::debug!(channel = channel.id, retry_index, %error, "upstream attempt failed");
                     if !error.retryable() {
                         return Err(error);
@@ -707,7 +726,7 @@ impl Inner {
         settings: &ModelSettings,
         channel: &Arc<Channel>,
         exchange: &mut Exchange,
-        log: &mut UsageLog,
+        pending: &mut PendingRecord,
     ) -> Result<Response, RelayError> {
         let adaptor = adaptor_for(channel.kind);
         let channel_endpoint = upstream_endpoint(endpoint, channel);
@@ -720,7 +739,7 @@ impl Inner {
             .unwrap_or(&request.model)
             .clone();
         let mapped = upstream_model != request.model;
-        log.record().upstream_model = Some(upstream_model.clone());
+        pending.record().upstream_model = Some(upstream_model.clone());
         // The timeout plugin's values win over the model's.
         let plugin_timeouts;
         let model_timeouts = match &exchange.timeouts {
@@ -810,7 +829,7 @@ impl Inner {
         };
         // From here the upstream may be processing the prompt: a client that leaves before
         // the answer is accounted still pays for it.
-        log.charge_prompt_if_closed(estimator.clone());
+        pending.charge_prompt_if_closed(estimator.clone());
         let sent_at = Instant::now();
         let response = send(&client, upstream_request, head_timeout).await?;
 
@@ -818,7 +837,7 @@ impl Inner {
         if !status.is_success() {
             // Refused: the upstream processed nothing the client owes, even if the client
             // leaves while the error body is read.
-            log.clear_prompt_charge();
+            pending.clear_prompt_charge();
             return Err(upstream_error(response, channel, timeouts.stream_idle).await);
         }
         let upstream_request_id = response
@@ -826,7 +845,7 @@ impl Inner {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(|id| id.chars().take(128).collect());
-        log.record().upstream_request_id = upstream_request_id;
+        pending.record().upstream_request_id = upstream_request_id;
         let content_type = response
             .headers()
             .get(header::CONTENT_TYPE)
@@ -879,7 +898,7 @@ impl Inner {
                     upstream_body,
                     channel.id,
                     &request.model,
-                    log,
+                    pending,
                 )
             } else {
                 (first, upstream_body)
@@ -896,9 +915,9 @@ impl Inner {
                 // Hook-less plugins (configured but not triggered) stay out of the stream.
                 plugins: (!exchange.is_passive()).then(|| std::mem::take(exchange)),
             };
-            log.record().stream = true;
-            let log = log.hand_over();
-            let body = sse_body(first, upstream_body, options, log);
+            pending.record().stream = true;
+            let pending = pending.hand_over();
+            let body = sse_body(first, upstream_body, options, pending);
             let mut response = Response::new(body);
             *response.status_mut() = status;
             let headers = response.headers_mut();
@@ -920,7 +939,7 @@ impl Inner {
             )
             .await?;
             if self.stores_response(client_wire, channel_wire, request) {
-                self.remember_response(&bytes, channel.id, &request.model, log)
+                self.remember_response(&bytes, channel.id, &request.model, pending)
                     .await;
             }
             let (bytes, usage, completion) =
@@ -946,7 +965,7 @@ impl Inner {
             } else {
                 bytes
             };
-            let record = log.record();
+            let record = pending.record();
             record.response_body =
                 Some(bytes.slice(..bytes.len().min(self.config.detail_max_bytes)));
             match usage {
@@ -962,9 +981,9 @@ impl Inner {
                 usage: &record.usage,
                 channel_id: record.channel_id,
             });
-            log.set_outcome(status.as_u16(), None);
-            log.first_byte_now();
-            log.hand_over().finish();
+            pending.set_outcome(status.as_u16(), None);
+            pending.first_byte_now();
+            pending.hand_over().finish();
             let mut response = Response::new(Body::from(bytes));
             *response.status_mut() = status;
             response.headers_mut().insert(
@@ -982,8 +1001,8 @@ impl Inner {
             .await?
             .unwrap_or_default();
         let usage = estimator.estimate("");
-        let log = log.hand_over();
-        let body = passthrough_body(first, upstream_body, timeouts.stream_idle, usage, log);
+        let pending = pending.hand_over();
+        let body = passthrough_body(first, upstream_body, timeouts.stream_idle, usage, pending);
         let mut response = Response::new(body);
         *response.status_mut() = status;
         if let Ok(value) = HeaderValue::from_str(&content_type) {
@@ -995,7 +1014,7 @@ impl Inner {
     async fn models(&self, request: Request) -> Response {
         let started = Instant::now();
         let (parts, _) = request.into_parts();
-        let mut log = UsageLog::start(
+        let mut pending = PendingRecord::start(
             Arc::clone(&self.usage),
             request_id(&parts),
             "/v1/models",
@@ -1015,8 +1034,8 @@ impl Inner {
             .strip_prefix("/v1/models/")
             .or_else(|| path.strip_prefix("/v1beta/models/"))
             .map(|name| name.strip_prefix("models/").unwrap_or(name).to_owned());
-        let result = match self.authenticate(&parts, &mut log) {
-            Ok(caller) => self.check_address(&mut log).await.map(|()| caller),
+        let result = match self.authenticate(&parts, &mut pending) {
+            Ok(caller) => self.check_address(&mut pending).await.map(|()| caller),
             Err(error) => Err(error),
         };
         let result = result.and_then(|caller| {
@@ -1030,7 +1049,7 @@ impl Inner {
                 None => Ok(model_list(face, models.collect())),
                 Some(name) => {
                     check_name_length(name, "model")?;
-                    log.record().requested_model = Some(name.clone());
+                    pending.record().requested_model = Some(name.clone());
                     models
                         .into_iter()
                         .find(|model| model_id(face, model) == name.as_str())
@@ -1040,18 +1059,18 @@ impl Inner {
         });
         match result {
             Ok(document) => {
-                log.set_outcome(200, None);
-                log.first_byte_now();
-                log.finish();
+                pending.set_outcome(200, None);
+                pending.first_byte_now();
+                pending.finish();
                 (StatusCode::OK, axum::Json(document)).into_response()
             }
-            Err(error) => self.fail(log, error, face),
+            Err(error) => self.fail(pending, error, face),
         }
     }
 
     /// Refuses a blocked address on the requests the governor does not admit.
-    async fn check_address(&self, log: &mut UsageLog) -> Result<(), RelayError> {
-        let ip = log
+    async fn check_address(&self, pending: &mut PendingRecord) -> Result<(), RelayError> {
+        let ip = pending
             .record()
             .client_ip
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
@@ -1152,37 +1171,40 @@ impl crate::plugin::Completer for Inner {
             json_source: bytes,
         };
         let endpoint = Endpoint::ChatCompletions;
-        let mut log = UsageLog::start(
+        let mut pending = PendingRecord::start(
             Arc::clone(&self.usage),
             uuid::Uuid::now_v7().simple().to_string(),
             endpoint.route(),
             Instant::now(),
         );
-        let record = log.record();
+        let record = pending.record();
         record.group_id = Some(caller.group_id.clone());
         record.token_id = Some(caller.token_id);
         record.token_name = Some(caller.token_name.clone());
         record.requested_model = Some(model.to_owned());
         record.client_ip = Some(client_ip);
         // The rewrite of a search query is a plain completion: no plugins of its own.
-        let admission = match self.admit(endpoint, caller, &request, 0, &mut log).await {
+        let admission = match self
+            .admit(endpoint, caller, &request, 0, &mut pending)
+            .await
+        {
             Ok(admission) => admission,
             Err(error) => {
-                log.set_outcome(error.status().as_u16(), Some(error.message()));
-                log.finish();
+                pending.set_outcome(error.status().as_u16(), Some(error.message()));
+                pending.finish();
                 return Err(error.to_string());
             }
         };
-        log.record().grant = admission.grant;
+        pending.record().reservation = admission.reservation;
         let mut exchange = Exchange::default();
         let response = match self
-            .dispatch(endpoint, &request, &route, &mut exchange, &mut log)
+            .dispatch(endpoint, &request, &route, &mut exchange, &mut pending)
             .await
         {
             Ok(response) => response,
             Err(error) => {
-                log.set_outcome(error.status().as_u16(), Some(error.message()));
-                log.finish();
+                pending.set_outcome(error.status().as_u16(), Some(error.message()));
+                pending.finish();
                 return Err(error.to_string());
             }
         };
@@ -1266,7 +1288,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// One model as a face's model listing shows it.
-fn model_entry(face: Wire, model: &crate::backend::ModelEntry) -> serde_json::Value {
+fn model_entry(face: Wire, model: &crate::host::ModelEntry) -> serde_json::Value {
     match face {
         Wire::Messages => serde_json::json!({"type": "model", "id": model.id,
             "display_name": model.id, "created_at": rfc3339(model.created)}),
@@ -1336,7 +1358,7 @@ fn unix_now() -> i64 {
 fn count_tokens(
     endpoint: Endpoint,
     request: &ParsedRequest,
-    log: &mut UsageLog,
+    pending: &mut PendingRecord,
 ) -> Result<Response, RelayError> {
     let body = serde_json::from_slice::<serde_json::Value>(&request.json_source)
         .map_err(|_| bad_request("the request body must be a JSON object", None))?;
@@ -1347,9 +1369,9 @@ fn count_tokens(
         let tokens = crate::convert::count_messages_tokens(&request.model, &body)?;
         serde_json::json!({"input_tokens": tokens})
     };
-    log.set_outcome(200, None);
-    log.first_byte_now();
-    log.hand_over().finish();
+    pending.set_outcome(200, None);
+    pending.first_byte_now();
+    pending.hand_over().finish();
     Ok((StatusCode::OK, axum::Json(document)).into_response())
 }
 
@@ -1361,7 +1383,7 @@ fn convert_json(
     client: Wire,
     meta: &ResponseMeta,
     rewrite_model_to: Option<&str>,
-) -> Result<(Bytes, Option<crate::backend::TokenUsage>, String), RelayError> {
+) -> Result<(Bytes, Option<crate::host::TokenUsage>, String), RelayError> {
     let upstream = serde_json::from_slice::<serde_json::Value>(bytes)
         .map_err(|_| RelayError::UpstreamInvalid)?;
     // A chat answer is the pivot itself; any other is converted to it and kept for a client
@@ -1565,7 +1587,7 @@ fn parse_request(
     facts: UrlFacts,
     headers: &HeaderMap,
     body: Bytes,
-    log: &mut UsageLog,
+    pending: &mut PendingRecord,
 ) -> Result<ParsedRequest, RelayError> {
     if endpoint.is_multipart() {
         let content_type = headers
@@ -1583,13 +1605,13 @@ fn parse_request(
             .ok_or_else(|| bad_request("you must provide the model parameter", Some("model")))?
             .to_owned();
         check_name_length(&model, "model")?;
-        log.record().requested_model = Some(model.clone());
+        pending.record().requested_model = Some(model.clone());
         if !form.has_file() {
             return Err(bad_request("the multipart body has no file", Some("file")));
         }
         if let Ok(Some(user)) = form.text("user") {
             check_name_length(user, "user")?;
-            log.record().user = Some(user.to_owned());
+            pending.record().user = Some(user.to_owned());
         }
         return Ok(ParsedRequest {
             model,
@@ -1631,7 +1653,7 @@ fn parse_request(
         ));
     }
     check_name_length(&model, "model")?;
-    log.record().requested_model = Some(model.clone());
+    pending.record().requested_model = Some(model.clone());
     let stream = object
         .get_as::<bool>("stream")
         .map_err(|_| bad_request("stream must be a boolean", Some("stream")))?;
@@ -1643,11 +1665,11 @@ fn parse_request(
             Some("stream"),
         ));
     }
-    log.record().stream = stream;
+    pending.record().stream = stream;
     check_field(&object, "user", Shape::String, false)?;
     if let Ok(Some(user)) = object.get_as::<String>("user") {
         check_name_length(&user, "user")?;
-        log.record().user = Some(user);
+        pending.record().user = Some(user);
     }
     // Only a well-formed object is recorded; the upstream judges anything else.
     if let Ok(Some(metadata)) =
@@ -1655,7 +1677,7 @@ fn parse_request(
     {
         let anthropic = matches!(endpoint, Endpoint::Messages | Endpoint::MessagesCountTokens);
         let recorded = crate::request_metadata::record(&metadata, anthropic);
-        let record = log.record();
+        let record = pending.record();
         record.metadata = recorded.json;
         if record.user.is_none() {
             record.user = recorded.user;
@@ -1796,7 +1818,7 @@ fn finish_json(
     bytes: Bytes,
     endpoint: Endpoint,
     rewrite_model_to: Option<&str>,
-) -> (Bytes, Option<crate::backend::TokenUsage>) {
+) -> (Bytes, Option<crate::host::TokenUsage>) {
     let _ = endpoint;
     let Ok(mut object) = JsonObject::parse(bytes.clone()) else {
         return (bytes, None);

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use futures::StreamExt;
 use serde::Deserialize;
 
-use crate::backend::{ResponseIndex, ResponseOwner};
+use crate::host::{ResponseIndex, ResponseOwner};
 use crate::sse::SseParser;
 use crate::upstream::ByteStream;
 

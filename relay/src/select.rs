@@ -86,9 +86,9 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::backend::{ChannelKind, ChannelTimeouts};
     use crate::config::BanPolicy;
     use crate::health::{InMemoryHealth, Outcome};
+    use crate::host::{ChannelKind, ChannelTimeouts};
 
     fn channel(id: i64, priority: i32) -> Arc<Channel> {
         Arc::new(Channel {

@@ -17,7 +17,7 @@ use crate::json::JsonObject;
 use crate::plugin::{End, Exchange};
 use crate::sse::{SseEvent, SseParser};
 use crate::upstream::{ByteStream, classify};
-use crate::usage::{Choice, Estimator, OpenAiUsage, UsageLog, collect_choice_text};
+use crate::usage::{Choice, Estimator, OpenAiUsage, PendingRecord, collect_choice_text};
 use crate::vocabulary::{TokenUsage, Wire};
 
 /// Completion data kept for local counting; beyond this the estimate undercounts.
@@ -50,7 +50,12 @@ pub struct SseOptions {
 /// converted to chat chunks first; those chunks give usage, carry the renamed model and, for a
 /// client of a third protocol, are converted again. When client and channel speak the same
 /// non-chat protocol the upstream events go through as they are and the chat copy is only read.
-pub fn sse_body(first: Bytes, upstream: ByteStream, options: SseOptions, log: UsageLog) -> Body {
+pub fn sse_body(
+    first: Bytes,
+    upstream: ByteStream,
+    options: SseOptions,
+    pending: PendingRecord,
+) -> Body {
     let to_chat = match options.channel {
         Wire::Chat => None,
         channel => stream_converter(channel, Wire::Chat, options.meta.clone()),
@@ -71,7 +76,7 @@ pub fn sse_body(first: Bytes, upstream: ByteStream, options: SseOptions, log: Us
         upstream_closed: false,
         client_closed: false,
         options,
-        log: Some(log),
+        pending: Some(pending),
         usage: None,
         choices: Vec::new(),
         choices_bytes: 0,
@@ -103,7 +108,7 @@ struct SseRelay {
     client_closed: bool,
     options: SseOptions,
     /// `None` once the usage record was sent.
-    log: Option<UsageLog>,
+    pending: Option<PendingRecord>,
     usage: Option<TokenUsage>,
     /// Raw `choices` arrays seen so far, for counting if no usage arrives.
     choices: Vec<String>,
@@ -120,7 +125,7 @@ struct SseRelay {
 impl SseRelay {
     /// The next bytes for the client: every event completed by the chunks read so far.
     async fn next_chunk(&mut self) -> Option<Bytes> {
-        self.log.as_ref()?;
+        self.pending.as_ref()?;
         loop {
             let next = match self.first.take() {
                 Some(first) => Some(Ok(first)),
@@ -145,8 +150,8 @@ impl SseRelay {
                     self.forward(&mut parsed, &mut out);
                     self.parsed = parsed;
                     if !out.is_empty() {
-                        if let Some(log) = &mut self.log {
-                            log.first_byte_now();
+                        if let Some(pending) = &mut self.pending {
+                            pending.first_byte_now();
                         }
                         self.capture(&out);
                         return Some(out.freeze());
@@ -401,8 +406,8 @@ impl SseRelay {
 
     fn finish(&mut self, status: u16, error: Option<String>) {
         self.account();
-        if let Some(log) = &mut self.log {
-            log.record().response_body = Some(std::mem::take(&mut self.captured).freeze());
+        if let Some(pending) = &mut self.pending {
+            pending.record().response_body = Some(std::mem::take(&mut self.captured).freeze());
         }
         let (status, error) = match (status, error, self.upstream_error.take()) {
             (200, None, Some(upstream)) => {
@@ -410,9 +415,9 @@ impl SseRelay {
             }
             (status, error, _) => (status, error),
         };
-        if let Some(mut log) = self.log.take() {
-            log.set_outcome(status, error);
-            let record = log.record();
+        if let Some(mut pending) = self.pending.take() {
+            pending.set_outcome(status, error);
+            let record = pending.record();
             if let Some(plugins) = &mut self.options.plugins {
                 plugins.end(&End {
                     status,
@@ -420,13 +425,15 @@ impl SseRelay {
                     channel_id: record.channel_id,
                 });
             }
-            log.finish();
+            pending.finish();
         }
     }
 
     fn account(&mut self) {
-        let Some(log) = &mut self.log else { return };
-        let record = log.record();
+        let Some(pending) = &mut self.pending else {
+            return;
+        };
+        let record = pending.record();
         match self.usage.take() {
             Some(usage) => record.usage = usage,
             None => {
@@ -508,24 +515,24 @@ pub fn passthrough_body(
     upstream: ByteStream,
     idle: Duration,
     usage: TokenUsage,
-    log: UsageLog,
+    pending: PendingRecord,
 ) -> Body {
     struct Passthrough {
         first: Option<Bytes>,
         upstream: ByteStream,
         idle: Duration,
         usage: TokenUsage,
-        log: Option<UsageLog>,
+        pending: Option<PendingRecord>,
     }
     let state = Passthrough {
         first: Some(first),
         upstream,
         idle,
         usage,
-        log: Some(log),
+        pending: Some(pending),
     };
     let stream = futures::stream::unfold(state, |mut state| async move {
-        let mut log = state.log.take()?;
+        let mut pending = state.pending.take()?;
         let next = match state.first.take() {
             Some(first) => Some(Ok(first)),
             None => match tokio::time::timeout(state.idle, state.upstream.next()).await {
@@ -535,15 +542,15 @@ pub fn passthrough_body(
         };
         match next {
             Some(Ok(bytes)) => {
-                log.first_byte_now();
-                state.log = Some(log);
+                pending.first_byte_now();
+                state.pending = Some(pending);
                 Some((Ok(bytes), state))
             }
             None => {
-                log.record().usage = std::mem::take(&mut state.usage);
-                log.record().usage_estimated = true;
-                log.set_outcome(200, None);
-                log.finish();
+                pending.record().usage = std::mem::take(&mut state.usage);
+                pending.record().usage_estimated = true;
+                pending.set_outcome(200, None);
+                pending.finish();
                 None
             }
             Some(Err(error)) => {
@@ -557,8 +564,8 @@ pub fn passthrough_body(
                         "upstream body was cut",
                     ),
                 };
-                log.set_outcome(status, Some(reason.to_owned()));
-                log.finish();
+                pending.set_outcome(status, Some(reason.to_owned()));
+                pending.finish();
                 Some((Err(std::io::Error::other(reason)), state))
             }
         }

@@ -1,7 +1,7 @@
 //! In-memory hosts for the relay's own tests, benches and examples (cargo feature `test-util`): a
 //! key table, a route table, and usage sinks that keep or count records.
 //!
-//! They implement the traits of [`crate::backend`] the simplest way that works, so that a
+//! They implement the traits of [`crate::host`] the simplest way that works, so that a
 //! relay can be served on a loopback socket without `hub`. Not for production: nothing here
 //! bounds its memory, and [`FakeSink::wait_for`] panics when records do not arrive.
 
@@ -12,11 +12,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use ipnet::IpNet;
+use tenancy::{AuthError, Caller};
 use tokio::sync::Notify;
 
-use crate::backend::{ChannelDirectory, Gatekeeper, ModelEntry, ModelSettings, Route};
-use crate::backend::{UsageRecord, UsageSink};
-use crate::vocabulary::{AuthError, Caller, Channel, ChannelKind, ChannelTimeouts};
+use crate::host::{ChannelDirectory, Gatekeeper, ModelEntry, ModelSettings, Route};
+use crate::host::{UsageRecord, UsageSink};
+use crate::vocabulary::{Channel, ChannelKind, ChannelTimeouts};
 
 /// A key the [`FakeGatekeeper`] accepts: who it is, and from where (any address when empty).
 pub struct Token {
@@ -64,7 +65,7 @@ pub fn caller(token_id: i64, allowed_models: Option<&[&str]>) -> Caller {
         token_id,
         token_name: format!("token-{token_id}"),
         allowed_models: allowed_models.map(|models| models.iter().map(|m| m.to_string()).collect()),
-        sets: Arc::from(Vec::<String>::new()),
+        ..Caller::default()
     }
 }
 

@@ -7,34 +7,34 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
-use crate::backend::{UsageRecord, UsageSink};
+use crate::host::{UsageRecord, UsageSink};
 use crate::vocabulary::{CLIENT_CLOSED, Endpoint, TokenUsage};
 
 /// Builds and sends the request's usage record.
-pub struct UsageLog {
+pub struct PendingRecord {
     record: Option<UsageRecord>,
     started: Instant,
     sink: Arc<dyn UsageSink>,
-    /// Set once the record was handed over or sent: nothing more leaves this log.
+    /// Set once the record was handed over or sent: nothing more leaves this guard.
     done: bool,
     /// Set while a request is with the upstream: a client that goes away then still owes the
     /// prompt the upstream is processing, counted only if the record ends that way.
     prompt_on_close: Option<Estimator>,
 }
 
-impl UsageLog {
+impl PendingRecord {
     pub fn start(
         sink: Arc<dyn UsageSink>,
         request_id: String,
         endpoint: &str,
         started: Instant,
-    ) -> UsageLog {
+    ) -> PendingRecord {
         // Until something else is known, the request ends because the client went away.
         let record = UsageRecord {
             error: Some("client closed the request".to_owned()),
             ..UsageRecord::new(request_id, endpoint, CLIENT_CLOSED)
         };
-        UsageLog {
+        PendingRecord {
             record: Some(record),
             started,
             sink,
@@ -75,12 +75,12 @@ impl UsageLog {
         self.prompt_on_close = None;
     }
 
-    /// Moves the record into a new log (for a streaming body that outlives the handler); this
+    /// Moves the record into a new guard (for a streaming body that outlives the handler); this
     /// one then sends nothing.
-    pub fn hand_over(&mut self) -> UsageLog {
+    pub fn hand_over(&mut self) -> PendingRecord {
         let record = self.record.take();
         let done = std::mem::replace(&mut self.done, true);
-        UsageLog {
+        PendingRecord {
             record,
             started: self.started,
             sink: self.sink.clone(),
@@ -115,7 +115,7 @@ impl UsageLog {
     }
 }
 
-impl Drop for UsageLog {
+impl Drop for PendingRecord {
     fn drop(&mut self) {
         self.send();
     }

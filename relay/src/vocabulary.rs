@@ -1,15 +1,16 @@
-//! The plain data every relay module speaks (endpoints, wire protocols, channels, callers, token counts, refusals); depends on nothing else in the crate.
+//! The plain data every relay module speaks (endpoints, wire protocols, channels, token counts, refusals); depends on nothing else in the crate.
 //!
 //! These types used to live beside the code that first needed them (`adaptor`, `convert`,
-//! `backend`), which made those modules import each other in circles. They are re-exported
-//! from their old homes, so paths such as `relay::backend::Caller` and `relay::convert::Wire`
-//! stay as they were.
+//! `host`, once `backend`), which made those modules import each other in circles. They are re-exported
+//! from their old homes, so paths such as `relay::host::Channel` and `relay::convert::Wire`
+//! stay as they were. The caller, auth errors and refusal kinds the relay shares with `mcp` are
+//! the `tenancy` crate's.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue};
+use tenancy::RefusalKind;
 
 /// The endpoints the relay serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -155,35 +156,6 @@ pub enum Wire {
     Responses,
 }
 
-/// The authenticated caller of one request.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub group_id: String,
-    pub token_id: i64,
-    pub token_name: String,
-    /// Models the token may use; `None` means every model its group may reach.
-    pub allowed_models: Option<Arc<[String]>>,
-    /// Channel sets the group may reach; empty means the default set only.
-    pub sets: Arc<[String]>,
-}
-
-/// Why a presented key was refused. Each maps to one client-facing error.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AuthError {
-    #[error("no api key was presented")]
-    Missing,
-    #[error("invalid api key")]
-    InvalidKey,
-    #[error("the api key is disabled")]
-    TokenDisabled,
-    #[error("the api key has expired")]
-    TokenExpired,
-    #[error("the api key's group is disabled")]
-    GroupDisabled,
-    #[error("requests from this address are not allowed for this api key")]
-    AddressNotAllowed,
-}
-
 /// The wire protocol family a channel speaks, and so which adaptor talks to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChannelKind {
@@ -297,25 +269,8 @@ pub struct TokenUsage {
     pub total_tokens: u64,
 }
 
-/// Which rule refused a request; each maps to one client-facing status and code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefusalKind {
-    /// Requests or tokens per minute (429).
-    RateLimited,
-    /// Too many requests in flight (429).
-    TooManyInFlight,
-    /// The token's lifetime or period quota cannot cover the request (403).
-    QuotaExhausted,
-    /// The group's balance cannot cover the request (402).
-    InsufficientBalance,
-    /// The client address is blocked (403).
-    AddressBlocked,
-    /// The limits could not be checked (their store is unreachable): refused rather than
-    /// let through unmetered (503).
-    Unavailable,
-}
-
-/// Why the [`Governor`](crate::backend::Governor) refused a request.
+/// Why the [`Governor`](crate::host::Governor) refused a request: the shared
+/// [`tenancy::Refusal`] plus the headers of the HTTP answer (the rate limits' state).
 #[derive(Debug, Clone)]
 pub struct Refusal {
     pub kind: RefusalKind,
@@ -323,6 +278,17 @@ pub struct Refusal {
     pub message: String,
     pub retry_after: Option<Duration>,
     pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl From<Refusal> for tenancy::Refusal {
+    /// Drops the HTTP headers, for answers that are not HTTP responses (MCP's JSON-RPC errors).
+    fn from(refusal: Refusal) -> tenancy::Refusal {
+        tenancy::Refusal {
+            kind: refusal.kind,
+            message: refusal.message,
+            retry_after: refusal.retry_after,
+        }
+    }
 }
 
 /// Status recorded for a request whose client went away before it was answered (nginx's

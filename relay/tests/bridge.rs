@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 use common::*;
-use relay::backend::{Channel, ChannelKind};
+use relay::host::{Channel, ChannelKind};
 use serde_json::{Value, json};
 
 fn typed_channel(id: i64, kind: ChannelKind, url: &str, mapping: &[(&str, &str)]) -> Channel {

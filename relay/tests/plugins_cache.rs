@@ -12,9 +12,9 @@ use crate::common;
 use std::sync::Arc;
 
 use common::*;
-use relay::backend::Caller;
 use relay::plugin::PluginSettings;
 use serde_json::{Value, json};
+use tenancy::Caller;
 
 const KEY_B: &str = "sk-client-group-b";
 
@@ -113,7 +113,7 @@ async fn free_hits_carry_no_tokens() {
     assert_eq!(cache.as_deref(), Some("hit"));
     let records = harness.sink.wait_for(2).await;
     assert!(records[1].cache_hit);
-    assert_eq!(records[1].usage, relay::backend::TokenUsage::default());
+    assert_eq!(records[1].usage, relay::host::TokenUsage::default());
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::*;
-use relay::backend::ChannelKind;
+use relay::host::ChannelKind;
 use relay::{BanPolicy, RelayConfig, Timeouts};
 use serde_json::{Value, json};
 use tokio::sync::Notify;

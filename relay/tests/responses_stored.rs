@@ -19,9 +19,10 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use bytes::Bytes;
 use common::*;
-use relay::backend::{Caller, ResponseIndex, ResponseOwner};
+use relay::host::{ResponseIndex, ResponseOwner};
 use relay::{InMemoryResponseIndex, ResponseIndexLimits};
 use serde_json::{Value, json};
+use tenancy::Caller;
 
 const OTHER_KEY: &str = "sk-client-other-group";
 
@@ -94,25 +95,25 @@ async fn responses_upstream(name: &'static str) -> Arc<Mock> {
 }
 
 /// An `openai` channel: it serves Responses natively without being marked.
-fn responses_channel(id: i64, url: &str) -> relay::backend::Channel {
+fn responses_channel(id: i64, url: &str) -> relay::host::Channel {
     let mut channel = channel(id, url);
     channel.key = format!("sk-upstream-{id}");
     channel
 }
 
 /// A `custom` channel, whose Responses requests are converted to chat.
-fn custom_channel(id: i64, url: &str) -> relay::backend::Channel {
+fn custom_channel(id: i64, url: &str) -> relay::host::Channel {
     let mut channel = channel(id, url);
-    channel.kind = relay::backend::ChannelKind::Custom;
+    channel.kind = relay::host::ChannelKind::Custom;
     channel
 }
 
-async fn harness(routes: Vec<(&str, relay::backend::Route)>) -> Harness {
+async fn harness(routes: Vec<(&str, relay::host::Route)>) -> Harness {
     harness_with_host(routes, |host| host).await
 }
 
 async fn harness_with_host(
-    routes: Vec<(&str, relay::backend::Route)>,
+    routes: Vec<(&str, relay::host::Route)>,
     customize: impl FnOnce(relay::RelayHost) -> relay::RelayHost,
 ) -> Harness {
     let mut gatekeeper = FakeGatekeeper::default();
@@ -342,7 +343,7 @@ async fn a_host_index_replaces_the_in_memory_one() {
         }),
         remembered: AtomicUsize::new(0),
     });
-    let shared: Arc<dyn relay::backend::ResponseIndex> = index.clone();
+    let shared: Arc<dyn relay::host::ResponseIndex> = index.clone();
     let harness = harness_with_host(
         vec![("gpt-a", route(vec![responses_channel(1, &a.url())]))],
         |host| relay::RelayHost {

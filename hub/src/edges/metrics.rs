@@ -17,11 +17,11 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
-use relay::backend::UsageRecord;
+use relay::host::UsageRecord;
 use tower_http::metrics::in_flight_requests::InFlightRequestsCounter;
 
 use crate::edges::admin_key::AdminKey;
-use crate::logs::writer::UsageLog;
+use crate::logs::writer::LogWriter;
 
 /// Distinct values kept per label before new ones are folded into [`OTHER`]: a tenant that
 /// invents model names must not be able to grow the scrape without bound.
@@ -72,7 +72,7 @@ struct ModelLabels {
 pub struct ScrapeSources {
     pub in_flight: InFlightRequestsCounter,
     /// The request log writer: queue depth, dropped rows, failed writes.
-    pub usage_log: UsageLog,
+    pub log_writer: LogWriter,
     pub db_pool: Box<dyn Fn() -> (i64, i64) + Send + Sync>,
 }
 
@@ -294,10 +294,10 @@ impl Metrics {
         {
             self.in_flight
                 .set(i64::try_from(sources.in_flight.get()).unwrap_or(i64::MAX));
-            let usage_log = &sources.usage_log;
+            let log_writer = &sources.log_writer;
             self.log_queue_depth
-                .set(i64::try_from(usage_log.queue_depth()).unwrap_or(i64::MAX));
-            let stats = usage_log.stats();
+                .set(i64::try_from(log_writer.queue_depth()).unwrap_or(i64::MAX));
+            let stats = log_writer.stats();
             // The writer owns the counts; the exported counters mirror them.
             for (counter, value) in [
                 (&self.log_rows_dropped, &stats.dropped),
@@ -421,7 +421,7 @@ fn classic_text(openmetrics: &str) -> String {
 mod tests {
     use std::time::Duration;
 
-    use relay::backend::TokenUsage;
+    use relay::host::TokenUsage;
 
     use super::*;
 

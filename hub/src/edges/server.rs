@@ -520,36 +520,32 @@ mod tests {
     /// A relay that refuses every key: each request still ends in a usage record.
     struct NoKeys;
 
-    impl relay::backend::Gatekeeper for NoKeys {
+    impl relay::host::Gatekeeper for NoKeys {
         fn authenticate(
             &self,
             _api_key: &str,
             _client_ip: std::net::IpAddr,
-        ) -> Result<relay::backend::Caller, relay::backend::AuthError> {
-            Err(relay::backend::AuthError::InvalidKey)
+        ) -> Result<tenancy::Caller, tenancy::AuthError> {
+            Err(tenancy::AuthError::InvalidKey)
         }
     }
 
     struct NoChannels;
 
-    impl relay::backend::ChannelDirectory for NoChannels {
-        fn route(
-            &self,
-            _caller: &relay::backend::Caller,
-            _model: &str,
-        ) -> Option<relay::backend::Route> {
+    impl relay::host::ChannelDirectory for NoChannels {
+        fn route(&self, _caller: &tenancy::Caller, _model: &str) -> Option<relay::host::Route> {
             None
         }
-        fn models(&self, _caller: &relay::backend::Caller) -> Vec<relay::backend::ModelEntry> {
+        fn models(&self, _caller: &tenancy::Caller) -> Vec<relay::host::ModelEntry> {
             Vec::new()
         }
     }
 
     #[derive(Default)]
-    struct Records(std::sync::Mutex<Vec<relay::backend::UsageRecord>>);
+    struct Records(std::sync::Mutex<Vec<relay::host::UsageRecord>>);
 
-    impl relay::backend::UsageSink for Records {
-        fn record(&self, record: relay::backend::UsageRecord) {
+    impl relay::host::UsageSink for Records {
+        fn record(&self, record: relay::host::UsageRecord) {
             self.0.lock().unwrap().push(record);
         }
     }

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 use std::time::Duration;
 
-use relay::backend::UsageRecord;
+use relay::host::UsageRecord;
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use relay::backend::{UsageRecord, UsageSink};
+use relay::host::{UsageRecord, UsageSink};
 use rust_decimal::Decimal;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -132,7 +132,7 @@ pub struct WriterStats {
 
 /// The handle the host submits entries through; never blocks. Cheap to clone.
 #[derive(Debug, Clone)]
-pub struct UsageLog {
+pub struct LogWriter {
     queue: mpsc::Sender<LogEntry>,
     stats: Arc<WriterStats>,
     alerts: Option<Alerts>,
@@ -141,7 +141,7 @@ pub struct UsageLog {
     access_log: bool,
 }
 
-impl UsageLog {
+impl LogWriter {
     /// Queues `entry` for writing. When the queue is full (the database is slower than the
     /// traffic or down, see [`QUEUE_CAPACITY`]) or the writer has stopped, the entry is
     /// refused: counted in [`WriterStats::dropped`], alerted, and logged at most once per
@@ -236,7 +236,7 @@ fn cut(text: &mut String, max_bytes: usize) {
     text.truncate(kept);
 }
 
-impl UsageSink for UsageLog {
+impl UsageSink for LogWriter {
     fn record(&self, record: UsageRecord) {
         self.submit(LogEntry::from(record));
     }
@@ -244,14 +244,14 @@ impl UsageSink for UsageLog {
 
 /// The writer task.
 #[derive(Debug)]
-pub struct UsageLogWriter {
+pub struct LogWriterTask {
     task: JoinHandle<()>,
     closing: CancellationToken,
     deadline: Arc<OnceLock<Instant>>,
     flush_timeout: Duration,
 }
 
-impl UsageLogWriter {
+impl LogWriterTask {
     /// Stops accepting entries, writes every queued one, and returns when they are stored or
     /// the flush deadline has passed. Called after the server drained, so only requests that
     /// outlived the grace period can still be refused (and are counted as dropped).
@@ -265,17 +265,17 @@ impl UsageLogWriter {
 }
 
 /// Starts the writer on `store` (the log database) with [`WriterConfig::new`]'s defaults.
-pub fn spawn(store: Store) -> (UsageLog, UsageLogWriter) {
+pub fn spawn(store: Store) -> (LogWriter, LogWriterTask) {
     spawn_with(WriterConfig::new(store))
 }
 
 /// Starts the writer.
-pub fn spawn_with(config: WriterConfig) -> (UsageLog, UsageLogWriter) {
+pub fn spawn_with(config: WriterConfig) -> (LogWriter, LogWriterTask) {
     let (queue, receiver) = mpsc::channel(QUEUE_CAPACITY);
     let closing = CancellationToken::new();
     let stats = Arc::new(WriterStats::default());
     let deadline = Arc::new(OnceLock::new());
-    let log = UsageLog {
+    let log = LogWriter {
         queue,
         stats: stats.clone(),
         alerts: config.alerts.clone(),
@@ -291,7 +291,7 @@ pub fn spawn_with(config: WriterConfig) -> (UsageLog, UsageLogWriter) {
     let task = tokio::spawn(writer.run(receiver, closing.clone()));
     (
         log,
-        UsageLogWriter {
+        LogWriterTask {
             task,
             closing,
             deadline,
@@ -303,7 +303,7 @@ pub fn spawn_with(config: WriterConfig) -> (UsageLog, UsageLogWriter) {
 struct Writer {
     config: WriterConfig,
     stats: Arc<WriterStats>,
-    /// Set by [`UsageLogWriter::finish`]: failing batches are given up after it.
+    /// Set by [`LogWriterTask::finish`]: failing batches are given up after it.
     deadline: Arc<OnceLock<Instant>>,
 }
 

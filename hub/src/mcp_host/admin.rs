@@ -1,4 +1,4 @@
-//! The `aiproxy-admin` MCP server's backend: the control plane's objects as list/get/put/delete
+//! The `aiproxy-admin` MCP server's host side (mcp's `AdminHost`): the control plane's objects as list/get/put/delete
 //! over the declarative document, so an MCP client with the admin key manages the gateway the way a
 //! config file does.
 //!
@@ -9,17 +9,17 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use mcp::{AdminBackend, AdminError, AdminResource};
+use mcp::{AdminError, AdminHost, AdminResource};
 use serde_json::{Map, Value, json};
 
 use crate::edges::declarative::{self, ApplyError, Document};
 use crate::snapshot::SnapshotCell;
-use crate::snapshot::changes::{ChangeAction, ChangeHub, ChangeKind};
+use crate::snapshot::changes::{ChangeAction, ChangeFeed, ChangeKind};
 use crate::store::{Store, StoreError};
 
 pub struct AdminTools {
     pub store: Store,
-    pub changes: ChangeHub,
+    pub changes: ChangeFeed,
     pub snapshot: Arc<SnapshotCell>,
     pub group_max_tokens: u32,
 }
@@ -127,7 +127,7 @@ fn check_resource(resource: &str) -> Result<(), AdminError> {
 }
 
 #[async_trait]
-impl AdminBackend for AdminTools {
+impl AdminHost for AdminTools {
     fn resources(&self) -> Vec<AdminResource> {
         RESOURCES
             .iter()

@@ -1,26 +1,27 @@
-//! The MCP hub's view of the configuration: tokens become MCP callers, stored MCP servers become
-//! server definitions (group parameters merged), and tool calls are admitted and billed like relay
+//! The MCP service's view of the configuration: keys become callers, stored MCP servers become server definitions, tool calls become log rows.
+//!
+//! Stored MCP servers become server definitions with the group's parameters merged; tool calls
+//! are admitted by the one governor (`HubGovernor` is the `ToolCallGate`) and billed like relay
 //! requests, priced at the server's `price_per_call`.
 //!
 //! Group parameters reach a proxied server as headers or query parameters: a parameter named
 //! `query:NAME` is sent as the query parameter NAME, `header:NAME` or a plain `NAME` as a header.
 //! For embedded servers every parameter is handed to the template as it is named.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use mcp::{
-    AdmitFuture, GateFuture, McpAllowList, McpAuthError, McpCaller, McpDirectory, RefusalReason,
-    RemoteEndpoint, Scope, ServerDefinition, ServerKind, ToolCallGate, ToolCallPass,
-    ToolCallRecord, ToolCallRefusal, ToolCallRequest, ToolCallSink, ToolCallStatus, ToolFilter,
-    embedded_templates,
+    McpDirectory, RemoteEndpoint, Scope, ServerDefinition, ServerKind, ToolCallRecord,
+    ToolCallSink, ToolCallStatus, embedded_templates,
 };
-use relay::backend::{AuthError, Grant, Refusal, RefusalKind, UsageRecord, UsageSink};
+use relay::host::{UsageRecord, UsageSink};
+use tenancy::{AuthError, Caller};
 
 use crate::edges::admin_key::AdminKey;
-use crate::governance::governor::{BillingSink, HubGovernor};
+use crate::governance::governor::BillingSink;
 use crate::snapshot::{Snapshot, SnapshotCell, now_ms};
 use crate::store::{McpScope, McpServer, McpServerKind, Status};
 
@@ -30,17 +31,10 @@ pub struct McpBridge {
     admin_key: AdminKey,
     /// Copy tool arguments and results into the log (`SAVE_ALL_LOG_DETAIL`).
     record_details: bool,
-    calls: ToolCallLog,
+    /// Settles each call's reservation and writes its request-log row, as for a relay request
+    /// (the writer charges the token and group when billing is on).
+    billing: BillingSink,
     definitions: Mutex<Option<Definitions>>,
-}
-
-/// Where tool calls are admitted and accounted, with the relay's own machinery: the governor
-/// admits each call against the token's rate and in-flight limits, its quotas and the group's
-/// balance (reserving the server's `price_per_call`), and the billing sink settles it and
-/// writes its request-log row (the writer charges the token and group when billing is on).
-pub struct ToolCallLog {
-    pub governor: Arc<HubGovernor>,
-    pub billing: BillingSink,
 }
 
 /// Server definitions built from one snapshot, so a request costs a map lookup instead of a
@@ -57,35 +51,31 @@ impl McpBridge {
         snapshot: Arc<SnapshotCell>,
         admin_key: AdminKey,
         record_details: bool,
-        calls: ToolCallLog,
+        billing: BillingSink,
     ) -> McpBridge {
         McpBridge {
             snapshot,
             admin_key,
             record_details,
-            calls,
+            billing,
             definitions: Mutex::new(None),
         }
     }
 }
 
 impl McpDirectory for McpBridge {
-    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<McpCaller, McpAuthError> {
-        let snapshot = self.snapshot.current();
-        let token = snapshot
-            .authenticate_token(api_key, client_ip, now_ms())
-            .map_err(mcp_auth_error)?;
-        Ok(McpCaller {
-            group_id: token.caller.group_id.clone(),
-            token_id: token.caller.token_id,
-            token_name: token.caller.token_name.clone(),
-            allow: allow_list(&token.mcp_servers),
+    fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<Caller, AuthError> {
+        let caller = self
+            .snapshot
+            .current()
+            .authenticate(api_key, client_ip, now_ms())?;
+        Ok(Caller {
             record_details: self.record_details,
-            client_ip: Some(client_ip),
+            ..caller
         })
     }
 
-    fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>> {
+    fn servers_for(&self, caller: &Caller) -> Vec<Arc<ServerDefinition>> {
         let snapshot = self.snapshot.current();
         let Ok(mut cache) = self.definitions.lock() else {
             return Vec::new();
@@ -137,8 +127,8 @@ impl ToolCallSink for McpBridge {
             ToolCallStatus::ToolError => (200, Some("the tool returned an error".to_owned())),
             ToolCallStatus::Failed { code, message } => (502, Some(format!("{code}: {message}"))),
             ToolCallStatus::Denied => (403, Some("not in the token's MCP allow-list".to_owned())),
-            ToolCallStatus::Refused { reason, message } => {
-                (reason.http_status(), Some(message.clone()))
+            ToolCallStatus::Refused { kind, message } => {
+                (kind.http_status(), Some(message.clone()))
             }
         };
         let endpoint = format!("/mcp/{}", record.server_id);
@@ -158,103 +148,11 @@ impl ToolCallSink for McpBridge {
             // The gate's reservation: the billing sink prices the call at the server's
             // `price_per_call` (nothing for a call that failed), settles the live counters and
             // hands the row to the writer, exactly as for a relay request.
-            grant: record.pass.map(|pass| Grant(pass.0)),
+            reservation: record.reservation,
             ..UsageRecord::new(record.request_id, endpoint, status)
         };
-        self.calls.billing.record(row);
+        self.billing.record(row);
     }
-}
-
-impl ToolCallGate for McpBridge {
-    fn admit<'a>(&'a self, request: ToolCallRequest<'a>) -> GateFuture<'a> {
-        Box::pin(async move {
-            let grant = self
-                .calls
-                .governor
-                .admit_tool_call(request.caller, request.server_id)
-                .await
-                .map_err(tool_call_refusal)?;
-            Ok(grant.map(|grant| ToolCallPass(grant.0)))
-        })
-    }
-
-    /// The relay's address rule on every MCP request: a blocked address gets 403, and the
-    /// groups an address uses over MCP count toward `IP_GROUPS_BAN_THRESHOLD` too.
-    fn admit_request<'a>(&'a self, caller: &'a McpCaller, client_ip: IpAddr) -> AdmitFuture<'a> {
-        Box::pin(async move {
-            self.calls
-                .governor
-                .admit_mcp_request(&caller.group_id, client_ip)
-                .await
-                .map_err(tool_call_refusal)
-        })
-    }
-
-    fn admit_session<'a>(&'a self, caller: &'a McpCaller) -> AdmitFuture<'a> {
-        Box::pin(async move {
-            self.calls
-                .governor
-                .admit_mcp_session(caller.token_id)
-                .await
-                .map_err(tool_call_refusal)
-        })
-    }
-
-    fn admit_listing<'a>(&'a self, caller: &'a McpCaller) -> AdmitFuture<'a> {
-        // A listing reaches every upstream: it costs what opening a session costs.
-        self.admit_session(caller)
-    }
-}
-
-fn tool_call_refusal(refusal: Refusal) -> ToolCallRefusal {
-    let reason = match refusal.kind {
-        RefusalKind::RateLimited => RefusalReason::RateLimited,
-        RefusalKind::TooManyInFlight => RefusalReason::TooManyInFlight,
-        RefusalKind::QuotaExhausted => RefusalReason::QuotaExhausted,
-        RefusalKind::InsufficientBalance => RefusalReason::InsufficientBalance,
-        RefusalKind::AddressBlocked => RefusalReason::AddressBlocked,
-        RefusalKind::Unavailable => RefusalReason::Unavailable,
-    };
-    ToolCallRefusal {
-        reason,
-        message: refusal.message,
-        retry_after: refusal.retry_after,
-    }
-}
-
-fn mcp_auth_error(error: AuthError) -> McpAuthError {
-    match error {
-        AuthError::Missing => McpAuthError::Missing,
-        AuthError::InvalidKey => McpAuthError::InvalidKey,
-        AuthError::TokenDisabled => McpAuthError::TokenDisabled,
-        AuthError::TokenExpired => McpAuthError::TokenExpired,
-        AuthError::GroupDisabled => McpAuthError::GroupDisabled,
-        AuthError::AddressNotAllowed => McpAuthError::AddressNotAllowed,
-    }
-}
-
-/// `server` allows every tool of it, `server/tool` only that tool; no entries allow everything.
-fn allow_list(entries: &[String]) -> Option<McpAllowList> {
-    if entries.is_empty() {
-        return None;
-    }
-    let mut servers: BTreeMap<String, ToolFilter> = BTreeMap::new();
-    for entry in entries {
-        match entry.split_once('/') {
-            None => {
-                servers.insert(entry.clone(), ToolFilter::All);
-            }
-            Some((server, tool)) => {
-                let filter = servers
-                    .entry(server.to_owned())
-                    .or_insert_with(|| ToolFilter::Only(BTreeSet::new()));
-                if let ToolFilter::Only(tools) = filter {
-                    tools.insert(tool.to_owned());
-                }
-            }
-        }
-    }
-    Some(McpAllowList { servers })
 }
 
 /// The server as `group_id` sees it with `group_params` merged in, or why the group cannot use
@@ -323,7 +221,7 @@ pub fn definition_for(
     })
 }
 
-/// Sets the revision the hub's backend cache keys by: the server's update time and a digest of
+/// Sets the revision the MCP service's tool-server cache keys by: the server's update time and a digest of
 /// the whole definition, so even two writes within one millisecond, or two groups' parameters,
 /// never share an instance. Computed once per snapshot, not per request.
 fn with_revision(mut definition: ServerDefinition, server: &McpServer) -> ServerDefinition {
@@ -400,18 +298,6 @@ fn endpoint_parameters(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn allow_list_entries() {
-        assert_eq!(allow_list(&[]), None);
-        let allow =
-            allow_list(&["clock".into(), "files/read".into(), "files/list".into()]).unwrap();
-        assert_eq!(allow.servers["clock"], ToolFilter::All);
-        assert_eq!(
-            allow.servers["files"],
-            ToolFilter::Only(["list".to_owned(), "read".to_owned()].into_iter().collect())
-        );
-    }
 
     #[test]
     fn group_parameters_become_headers_or_query() {

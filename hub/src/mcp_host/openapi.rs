@@ -60,13 +60,13 @@ pub async fn prepare(server: &mut McpServer, fetch: bool) -> Result<Option<Uploa
 async fn fetch_spec(spec_url: &str, allow_private_network: bool) -> Result<String, UploadError> {
     let url = url::Url::parse(spec_url)
         .map_err(|error| UploadError::Fetch(format!("not a url: {error}")))?;
-    let caller =
-        openapi2mcp::Caller::new().map_err(|error| UploadError::Fetch(error.to_string()))?;
+    let client =
+        openapi2mcp::GuardedClient::new().map_err(|error| UploadError::Fetch(error.to_string()))?;
     let mut config = openapi2mcp::CallConfig::new(url.clone());
     config.allow_private_network = allow_private_network;
     config.max_response_bytes = MAX_SPEC_BYTES;
     config.timeout = FETCH_TIMEOUT;
-    let outcome = openapi2mcp::send(&caller, openapi2mcp::HttpRequest::get(url), &config)
+    let outcome = openapi2mcp::send(&client, openapi2mcp::HttpRequest::get(url), &config)
         .await
         .map_err(|error| UploadError::Fetch(error.to_string()))?;
     if outcome.is_error {

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use redis::AsyncCommands;
 use redis::aio::ConnectionManager;
-use relay::backend::{ResponseIndex, ResponseOwner};
+use relay::host::{ResponseIndex, ResponseOwner};
 use serde::{Deserialize, Serialize};
 
 /// Longest a Redis round trip may hold up a request before the id counts as unknown.

@@ -86,21 +86,21 @@ pub struct ChangeEvent {
 
 /// Fan-out point for change events. Cheap to clone; sending never blocks.
 #[derive(Debug, Clone)]
-pub struct ChangeHub {
+pub struct ChangeFeed {
     sender: broadcast::Sender<ChangeEvent>,
 }
 
-impl Default for ChangeHub {
+impl Default for ChangeFeed {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl ChangeHub {
-    pub fn new() -> ChangeHub {
+impl ChangeFeed {
+    pub fn new() -> ChangeFeed {
         // Slow watchers lag rather than hold memory; they are told how many events they missed.
         let (sender, _) = broadcast::channel(1024);
-        ChangeHub { sender }
+        ChangeFeed { sender }
     }
 
     /// Announces a change. Having no subscribers is not an error.

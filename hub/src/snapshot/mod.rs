@@ -8,23 +8,24 @@
 pub mod changes;
 pub mod replicas;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwap;
 use ipnet::IpNet;
-use relay::backend::{
-    AuthError, Caller, Channel as RelayChannel, ChannelDirectory, ChannelTimeouts, Gatekeeper,
-    ModelEntry, ModelSettings, Route,
+use relay::host::{
+    Channel as RelayChannel, ChannelDirectory, ChannelTimeouts, Gatekeeper, ModelEntry,
+    ModelSettings, Route,
 };
 use relay::plugin::PluginSettings;
 use sha2::{Digest, Sha256};
+use tenancy::{AuthError, Caller, McpAllowList, ToolFilter};
 use tokio::sync::Mutex;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::snapshot::changes::ChangeHub;
+use crate::snapshot::changes::ChangeFeed;
 use crate::store::{
     Group, GroupModelOverride, GroupStatus, McpServer, ModelConfig, Status, Store, StoreDump,
     StoreError, Timeouts,
@@ -55,14 +56,14 @@ pub struct Snapshot {
     pub options: std::collections::BTreeMap<String, String>,
 }
 
+/// A token as authentication needs it: the caller it becomes for the relay and MCP alike, and
+/// the rules checked before.
 #[derive(Debug)]
-pub(crate) struct TokenEntry {
-    pub caller: Caller,
+struct TokenEntry {
+    caller: Caller,
     status: Status,
     expires_at: Option<i64>,
     subnets: Vec<IpNet>,
-    /// MCP allow-list entries: `server` (every tool) or `server/tool`; empty allows everything.
-    pub mcp_servers: Vec<String>,
 }
 
 /// A token's own limits and quotas.
@@ -120,13 +121,14 @@ impl Snapshot {
                     token_name: token.name.clone(),
                     allowed_models: (!token.models.is_empty()).then(|| token.models.clone().into()),
                     sets: sets_or_default(&group.available_sets),
+                    mcp_allow: mcp_allow_list(&token.mcp_servers).map(Arc::new),
+                    ..Caller::default()
                 };
                 let entry = TokenEntry {
                     caller,
                     status: token.status,
                     expires_at: token.expires_at,
                     subnets: token.subnets,
-                    mcp_servers: token.mcp_servers,
                 };
                 Some((token.key_hash, entry))
             })
@@ -205,18 +207,23 @@ impl Snapshot {
             .get(&(group_id.to_owned(), model.to_owned()))
     }
 
-    fn authenticate(
+    /// The caller behind `api_key`, after every check, for the relay and MCP alike (the MCP
+    /// host lays its `record_details` setting over it).
+    pub(crate) fn authenticate(
         &self,
         api_key: &str,
         client_ip: IpAddr,
         now_ms: i64,
     ) -> Result<Caller, AuthError> {
-        self.authenticate_token(api_key, client_ip, now_ms)
-            .map(|entry| entry.caller.clone())
+        let entry = self.authenticate_token(api_key, client_ip, now_ms)?;
+        Ok(Caller {
+            client_ip: Some(client_ip),
+            ..entry.caller.clone()
+        })
     }
 
-    /// The token behind `api_key`, after every check the relay and MCP share.
-    pub(crate) fn authenticate_token(
+    /// The token behind `api_key`, after every check.
+    fn authenticate_token(
         &self,
         api_key: &str,
         client_ip: IpAddr,
@@ -342,6 +349,31 @@ fn parse_plugins(configs: &[ModelConfig], overrides: &[GroupModelOverride]) -> P
     (model_plugins, override_plugins)
 }
 
+/// A token's MCP allow-list entries: `server` allows every tool of it, `server/tool` only that
+/// tool; no entries allow everything (`None`).
+fn mcp_allow_list(entries: &[String]) -> Option<McpAllowList> {
+    if entries.is_empty() {
+        return None;
+    }
+    let mut servers: BTreeMap<String, ToolFilter> = BTreeMap::new();
+    for entry in entries {
+        match entry.split_once('/') {
+            None => {
+                servers.insert(entry.clone(), ToolFilter::All);
+            }
+            Some((server, tool)) => {
+                let filter = servers
+                    .entry(server.to_owned())
+                    .or_insert_with(|| ToolFilter::Only(BTreeSet::new()));
+                if let ToolFilter::Only(tools) = filter {
+                    tools.insert(tool.to_owned());
+                }
+            }
+        }
+    }
+    Some(McpAllowList { servers })
+}
+
 fn sets_or_default(sets: &[String]) -> Arc<[String]> {
     if sets.is_empty() {
         Arc::from([DEFAULT_SET.to_owned()])
@@ -449,7 +481,7 @@ impl SnapshotCell {
     /// never reached this replica.
     pub async fn keep_fresh(
         self: Arc<Self>,
-        changes: ChangeHub,
+        changes: ChangeFeed,
         poll_interval: Duration,
         shutdown: impl std::future::Future<Output = ()>,
     ) {
@@ -536,10 +568,22 @@ impl ChannelDirectory for SnapshotCell {
 mod tests {
     use std::net::Ipv4Addr;
 
-    use relay::backend::ChannelKind;
+    use relay::host::ChannelKind;
 
     use super::*;
     use crate::store::{Channel, Token};
+
+    #[test]
+    fn mcp_allow_list_entries() {
+        assert_eq!(mcp_allow_list(&[]), None);
+        let allow =
+            mcp_allow_list(&["clock".into(), "files/read".into(), "files/list".into()]).unwrap();
+        assert_eq!(allow.servers["clock"], ToolFilter::All);
+        assert_eq!(
+            allow.servers["files"],
+            ToolFilter::Only(["list".to_owned(), "read".to_owned()].into_iter().collect())
+        );
+    }
 
     fn token(id: i64, group: &str, key: &str) -> Token {
         Token {

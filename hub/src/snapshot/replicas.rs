@@ -9,7 +9,7 @@ use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::snapshot::changes::{ChangeAction, ChangeEvent, ChangeHub, ChangeKind};
+use crate::snapshot::changes::{ChangeAction, ChangeEvent, ChangeFeed, ChangeKind};
 
 /// Backoff between reconnection attempts when Redis goes away.
 const RECONNECT_DELAY: Duration = Duration::from_secs(1);
@@ -33,7 +33,7 @@ pub async fn bridge_changes(
     client: redis::Client,
     publisher: redis::aio::ConnectionManager,
     key_prefix: String,
-    changes: ChangeHub,
+    changes: ChangeFeed,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     let instance = uuid::Uuid::new_v4().to_string();
@@ -56,7 +56,7 @@ async fn forward_local_changes(
     mut publisher: redis::aio::ConnectionManager,
     channel: String,
     instance: String,
-    changes: ChangeHub,
+    changes: ChangeFeed,
 ) {
     let mut events = changes.subscribe();
     loop {
@@ -96,7 +96,7 @@ async fn receive_remote_changes(
     client: redis::Client,
     channel: String,
     instance: String,
-    changes: ChangeHub,
+    changes: ChangeFeed,
 ) {
     loop {
         match subscribe_once(&client, &channel, &instance, &changes).await {
@@ -111,7 +111,7 @@ async fn subscribe_once(
     client: &redis::Client,
     channel: &str,
     instance: &str,
-    changes: &ChangeHub,
+    changes: &ChangeFeed,
 ) -> redis::RedisResult<()> {
     let mut pubsub = client.get_async_pubsub().await?;
     pubsub.subscribe(channel).await?;

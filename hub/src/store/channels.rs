@@ -1,7 +1,7 @@
 //! The `channels` table. Keys, proxy URLs and configs are sealed at rest (see `sealed.rs`) and
 //! opened on every read, because the relay must send them; the control plane masks them.
 
-use relay::backend::ChannelKind;
+use relay::host::ChannelKind;
 use sqlx::any::AnyRow;
 
 use super::rows::{self, to_json};

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use openapi2mcp::{
-    Api, CallConfig, CallError, Caller, ConvertOptions, Credential, Fault, OperationFilter,
+    Api, CallConfig, CallError, ConvertOptions, Credential, Fault, GuardedClient, OperationFilter,
     SecuritySchemeKind,
 };
 use rmcp::ErrorData;
@@ -114,7 +114,7 @@ fn place_credentials(api: &Api, source: &OpenApiSource, config: &mut CallConfig)
 
 pub(crate) struct OpenApiServer {
     api: Api,
-    caller: Caller,
+    client: GuardedClient,
     config: CallConfig,
     tools: Vec<Tool>,
 }
@@ -126,10 +126,10 @@ impl OpenApiServer {
         config.allow_private_network = source.allow_private_network;
         place_credentials(&api, source, &mut config);
         let tools = api.tools().iter().filter_map(to_rmcp_tool).collect();
-        let caller = Caller::new().map_err(OpenApiError::Client)?;
+        let client = GuardedClient::new().map_err(OpenApiError::Client)?;
         Ok(Arc::new(Self {
             api,
-            caller,
+            client,
             config,
             tools,
         }))
@@ -173,7 +173,7 @@ impl ToolServer for OpenApiServer {
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
         let arguments = call.arguments.unwrap_or_default();
         let outcome = tokio::select! {
-            outcome = self.api.call(&self.caller, &call.name, &arguments, &self.config) => outcome,
+            outcome = self.api.call(&self.client, &call.name, &arguments, &self.config) => outcome,
             () = call.cancel.cancelled() => return Ok(tool_error("cancelled by the client")),
         };
         match outcome {

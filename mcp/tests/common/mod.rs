@@ -1,4 +1,4 @@
-//! Shared test fixtures: in-memory fakes of the hub's traits, a served router, an upstream MCP server to proxy, and the Python client driver.
+//! Shared test fixtures: in-memory fakes of the host traits, a served router, an upstream MCP server to proxy, and the Python client driver.
 #![allow(
     dead_code,
     reason = "each test module uses a different subset of the fixtures"
@@ -10,28 +10,25 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use mcp::{
-    McpAllowList, McpAuthError, McpCaller, McpConfig, McpDirectory, McpHub, McpHubOptions,
-    RemoteEndpoint, Scope, ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink,
+    McpConfig, McpDirectory, McpService, McpServiceOptions, RemoteEndpoint, Scope,
+    ServerDefinition, ServerKind, ToolCallRecord, ToolCallSink,
 };
+use tenancy::{AuthError, Caller, McpAllowList};
 
 pub struct FakeDirectory {
-    pub tokens: HashMap<String, McpCaller>,
+    pub tokens: HashMap<String, Caller>,
     pub servers: Vec<Arc<ServerDefinition>>,
 }
 
 impl McpDirectory for FakeDirectory {
-    fn authenticate(&self, api_key: &str, _client_ip: IpAddr) -> Result<McpCaller, McpAuthError> {
+    fn authenticate(&self, api_key: &str, _client_ip: IpAddr) -> Result<Caller, AuthError> {
         match api_key {
-            "disabled" => Err(McpAuthError::TokenDisabled),
-            key => self
-                .tokens
-                .get(key)
-                .cloned()
-                .ok_or(McpAuthError::InvalidKey),
+            "disabled" => Err(AuthError::TokenDisabled),
+            key => self.tokens.get(key).cloned().ok_or(AuthError::InvalidKey),
         }
     }
 
-    fn servers_for(&self, caller: &McpCaller) -> Vec<Arc<ServerDefinition>> {
+    fn servers_for(&self, caller: &Caller) -> Vec<Arc<ServerDefinition>> {
         self.servers
             .iter()
             .filter(|server| match &server.scope {
@@ -62,14 +59,14 @@ impl RecordingSink {
     }
 }
 
-pub fn caller(group: &str, token_id: i64, allow: Option<McpAllowList>) -> McpCaller {
-    McpCaller {
+pub fn caller(group: &str, token_id: i64, mcp_allow: Option<McpAllowList>) -> Caller {
+    Caller {
         group_id: group.to_owned(),
         token_id,
         token_name: format!("token-{token_id}"),
-        allow,
+        mcp_allow: mcp_allow.map(Arc::new),
         record_details: true,
-        client_ip: None,
+        ..Caller::default()
     }
 }
 
@@ -105,10 +102,10 @@ pub fn remote(url: String, headers: &[(&str, &str)]) -> RemoteEndpoint {
     }
 }
 
-/// A hub serving `directory`, mounted at `/mcp` like `hub` does, on a fresh loopback port.
+/// A service serving `directory`, mounted at `/mcp` like `hub` does, on a fresh loopback port.
 pub struct Running {
     pub address: SocketAddr,
-    pub hub: McpHub,
+    pub service: McpService,
     pub sink: Arc<RecordingSink>,
 }
 
@@ -119,17 +116,17 @@ impl Running {
 }
 
 pub async fn serve(directory: FakeDirectory, config: McpConfig) -> Running {
-    serve_with(directory, config, McpHubOptions::default()).await
+    serve_with(directory, config, McpServiceOptions::default()).await
 }
 
 pub async fn serve_with(
     directory: FakeDirectory,
     config: McpConfig,
-    options: McpHubOptions,
+    options: McpServiceOptions,
 ) -> Running {
     let sink = Arc::new(RecordingSink::default());
-    let hub = McpHub::with_options(config, Arc::new(directory), sink.clone(), options);
-    let app = axum::Router::new().nest("/mcp", hub.router());
+    let service = McpService::with_options(config, Arc::new(directory), sink.clone(), options);
+    let app = axum::Router::new().nest("/mcp", service.router());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     // Without TCP_NODELAY every reply waits out the peer's delayed ACK (about 40 ms on Linux).
@@ -139,7 +136,11 @@ pub async fn serve_with(
     tokio::spawn(async move {
         axum::serve(listener, app).await.unwrap();
     });
-    Running { address, hub, sink }
+    Running {
+        address,
+        service,
+        sink,
+    }
 }
 
 /// An upstream MCP server (our own, on another port) that only answers the bearer token
@@ -184,7 +185,7 @@ pub async fn python_client(specs: Vec<serde_json::Value>) -> Vec<serde_json::Val
     })
 }
 
-/// The environment switch that runs the tests driving the MCP hub with Python or Node.
+/// The environment switch that runs the tests driving the MCP service with Python or Node.
 pub const EXTERNAL_CLIENTS: &str = "AIPROXY_EXTERNAL_CLIENTS";
 
 /// Whether a test that needs `tools` runs: only with `AIPROXY_EXTERNAL_CLIENTS=1`, which

@@ -1,4 +1,4 @@
-"""Drives the official Python MCP client against the hub and prints what it saw as JSON.
+"""Drives the official Python MCP client against the service and prints what it saw as JSON.
 
 Usage: client_check.py '<specs json>' with a list of specs, run concurrently in one process (the
 client's import alone costs about a second of CPU). Each spec is

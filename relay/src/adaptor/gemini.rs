@@ -95,10 +95,10 @@ mod tests {
 
     #[test]
     fn urls_put_the_model_and_the_stream_choice_in_the_path() {
-        let mut channel = crate::backend::Channel {
+        let mut channel = crate::host::Channel {
             id: 1,
             name: "g".into(),
-            kind: crate::backend::ChannelKind::Gemini,
+            kind: crate::host::ChannelKind::Gemini,
             base_url: String::new(),
             key: String::new(),
             model_mapping: Default::default(),

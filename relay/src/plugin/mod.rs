@@ -7,7 +7,7 @@
 //! - **Settings, parsed once.** A model's `plugins` JSON object (`{"cache": {...}, "patch":
 //!   {...}}`), merged with a group override's, is parsed by [`PluginSettings::parse`] when the
 //!   host builds its configuration snapshot; the result rides in
-//!   [`crate::backend::ModelSettings::plugins`] as an `Arc`. A request whose model has no plugins
+//!   [`crate::host::ModelSettings::plugins`] as an `Arc`. A request whose model has no plugins
 //!   pays one `Option` check; a plugin that is not named (or has `"enable": false`) is not in the
 //!   list at all. The same parser is [`validate`], which the control plane calls at write time.
 //! - **One trait, one registry line.** Every plugin implements [`Plugin`]; [`REGISTRY`] maps a
@@ -40,10 +40,11 @@ use std::sync::Arc;
 use axum::http::{HeaderName, HeaderValue};
 use bytes::Bytes;
 use serde_json::Value;
+use tenancy::Caller;
 
 use crate::error::RelayError;
 use crate::json::JsonObject;
-use crate::vocabulary::{Caller, ChannelTimeouts, Endpoint, TokenUsage};
+use crate::vocabulary::{ChannelTimeouts, Endpoint, TokenUsage};
 
 pub use cache::{CacheStore, CachedResponse, MemoryCacheStore, StoredUsage, cache_key};
 pub use follow::FollowTable;

@@ -15,14 +15,15 @@ use futures::StreamExt;
 
 use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload};
 use crate::adaptor::{Endpoint, stored_response_request};
-use crate::backend::{Caller, ResponseOwner, Route};
 use crate::convert::Wire;
 use crate::error::{ErrorBody, RelayError};
+use crate::host::{ResponseOwner, Route};
 use crate::request_id::request_id;
 use crate::responses_index::{response_id, watch_stream_for_id};
 use crate::upstream::{ByteStream, read_body, send};
-use crate::usage::UsageLog;
+use crate::usage::PendingRecord;
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
+use tenancy::Caller;
 
 /// What a client asks of a stored response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,9 +92,14 @@ impl Inner {
             }
     }
 
-    fn owner(&self, log: &mut UsageLog, channel_id: i64, model: &str) -> Option<ResponseOwner> {
+    fn owner(
+        &self,
+        pending: &mut PendingRecord,
+        channel_id: i64,
+        model: &str,
+    ) -> Option<ResponseOwner> {
         Some(ResponseOwner {
-            group_id: log.record().group_id.clone()?,
+            group_id: pending.record().group_id.clone()?,
             channel_id,
             model: model.to_owned(),
         })
@@ -105,10 +111,10 @@ impl Inner {
         body: &[u8],
         channel_id: i64,
         model: &str,
-        log: &mut UsageLog,
+        pending: &mut PendingRecord,
     ) {
         if let Some(id) = response_id(body)
-            && let Some(owner) = self.owner(log, channel_id, model)
+            && let Some(owner) = self.owner(pending, channel_id, model)
         {
             self.responses.remember(&id, owner).await;
         }
@@ -122,9 +128,9 @@ impl Inner {
         rest: ByteStream,
         channel_id: i64,
         model: &str,
-        log: &mut UsageLog,
+        pending: &mut PendingRecord,
     ) -> (Bytes, ByteStream) {
-        let Some(owner) = self.owner(log, channel_id, model) else {
+        let Some(owner) = self.owner(pending, channel_id, model) else {
             return (first, rest);
         };
         let index = Arc::clone(&self.responses);
@@ -189,18 +195,18 @@ impl Inner {
         request: Request,
     ) -> Response {
         let (parts, _) = request.into_parts();
-        let mut log = UsageLog::start(
+        let mut pending = PendingRecord::start(
             Arc::clone(&self.usage),
             request_id(&parts),
             action.route(),
             Instant::now(),
         );
         match self
-            .relay_stored(action, &response_id, &parts, &mut log)
+            .relay_stored(action, &response_id, &parts, &mut pending)
             .await
         {
             Ok(response) => response,
-            Err(error) => self.fail(log, error, Wire::Responses),
+            Err(error) => self.fail(pending, error, Wire::Responses),
         }
     }
 
@@ -209,10 +215,10 @@ impl Inner {
         action: StoredAction,
         response_id: &str,
         parts: &axum::http::request::Parts,
-        log: &mut UsageLog,
+        pending: &mut PendingRecord,
     ) -> Result<Response, RelayError> {
-        let caller = self.authenticate(parts, log)?;
-        self.check_address(log).await?;
+        let caller = self.authenticate(parts, pending)?;
+        self.check_address(pending).await?;
         // No id is this long: answered without a lookup keyed by the client's bytes.
         if response_id.len() > MAX_CLIENT_NAME_BYTES {
             return Err(not_found(response_id));
@@ -224,8 +230,8 @@ impl Inner {
             .await
             .filter(|owner| owner.group_id == caller.group_id)
             .ok_or_else(|| not_found(response_id))?;
-        log.record().requested_model = Some(owner.model.clone());
-        log.record().channel_id = Some(owner.channel_id);
+        pending.record().requested_model = Some(owner.model.clone());
+        pending.record().channel_id = Some(owner.channel_id);
         let channel = self
             .directory
             .route(&caller, &owner.model)
@@ -262,9 +268,9 @@ impl Inner {
         if action == StoredAction::Delete {
             self.responses.forget(response_id).await;
         }
-        log.set_outcome(status.as_u16(), None);
-        log.first_byte_now();
-        log.hand_over().finish();
+        pending.set_outcome(status.as_u16(), None);
+        pending.first_byte_now();
+        pending.hand_over().finish();
         let mut answer = Response::new(axum::body::Body::from(bytes));
         *answer.status_mut() = status;
         answer.headers_mut().insert(

@@ -19,7 +19,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use bytes::Bytes;
-use relay::backend::Route;
+use relay::host::Route;
 use relay::{BanPolicy, Relay, RelayConfig, RelayHost, Timeouts};
 use tokio::sync::Notify;
 

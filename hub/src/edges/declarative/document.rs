@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use ipnet::IpNet;
-use relay::backend::ChannelKind;
+use relay::host::ChannelKind;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 

@@ -19,7 +19,7 @@ pub use document::{
 };
 pub use spec_files::inline_spec_files;
 
-use crate::snapshot::changes::{ChangeAction, ChangeHub, ChangeKind};
+use crate::snapshot::changes::{ChangeAction, ChangeFeed, ChangeKind};
 use crate::store::{
     Channel, Group, GroupModelOverride, McpServer, ModelConfig, Store, StoreError, StoreTx, Token,
     hash_key,
@@ -164,7 +164,7 @@ pub fn to_yaml(document: &Document) -> Result<String, ApplyError> {
 /// Reads, parses and applies a file (the server's `CONFIG_FILE_PATH`).
 pub async fn apply_file(
     store: &Store,
-    changes: &ChangeHub,
+    changes: &ChangeFeed,
     path: &Path,
     group_max_tokens: u32,
 ) -> Result<ApplyReport, ApplyError> {
@@ -183,7 +183,7 @@ pub async fn apply_file(
 /// servers are fetched (`spec_url`) and converted first: one that fails stops the apply.
 pub async fn apply(
     store: &Store,
-    changes: &ChangeHub,
+    changes: &ChangeFeed,
     document: &Document,
     group_max_tokens: u32,
 ) -> Result<ApplyReport, ApplyError> {
@@ -341,7 +341,7 @@ pub async fn apply(
 /// Parses and applies document text (the `Apply` RPC).
 pub async fn apply_text(
     store: &Store,
-    changes: &ChangeHub,
+    changes: &ChangeFeed,
     text: &str,
     group_max_tokens: u32,
 ) -> Result<ApplyReport, ApplyError> {

@@ -1,6 +1,6 @@
 //! `ChannelService`. Keys are masked in every response.
 
-use relay::backend::ChannelKind;
+use relay::host::ChannelKind;
 use tonic::{Request, Response, Status};
 
 use super::convert::{non_empty, status_from, status_pb, timeouts_from, timeouts_pb};

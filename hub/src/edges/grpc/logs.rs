@@ -342,7 +342,7 @@ fn log_pb(row: LogRow) -> pb::RequestLog {
 mod tests {
     use super::*;
     use crate::edges::admin_key::AdminKey;
-    use crate::snapshot::changes::ChangeHub;
+    use crate::snapshot::changes::ChangeFeed;
 
     #[tokio::test]
     async fn deletes_go_by_the_clean_log_batch_size_setting() {
@@ -353,7 +353,7 @@ mod tests {
         let control_plane = |clean_log_batch_size| ControlPlane {
             store: store.clone(),
             log_store: store.clone(),
-            changes: ChangeHub::new(),
+            changes: ChangeFeed::new(),
             admin_key: AdminKey::new("test-admin-key-0123".to_owned()).unwrap(),
             group_max_tokens: 0,
             mcp_templates: Vec::new(),

@@ -4,7 +4,7 @@
 //! open so tools and load balancers can use them without the key. Every service also answers
 //! gRPC-web on the same paths (for the panel in the browser), behind the same auth; there is
 //! no CORS, so only same-origin pages can call it. Every successful write is
-//! announced on the [`ChangeHub`].
+//! announced on the [`ChangeFeed`].
 
 mod channels;
 mod codec;
@@ -28,7 +28,7 @@ use tower::ServiceExt;
 
 use self::error::invalid;
 use crate::edges::admin_key::AdminKey;
-use crate::snapshot::changes::ChangeHub;
+use crate::snapshot::changes::ChangeFeed;
 use crate::store::{Page, Store};
 
 /// Generated protobuf types and tonic stubs for `aiproxy.admin.v1`.
@@ -51,7 +51,7 @@ pub struct ControlPlane {
     pub store: Store,
     /// Where request logs live: the main store unless `LOG_SQL_DSN` names another database.
     pub log_store: Store,
-    pub changes: ChangeHub,
+    pub changes: ChangeFeed,
     pub admin_key: AdminKey,
     /// Most tokens one group may hold; 0 is unlimited (`GROUP_MAX_TOKEN_NUM`).
     pub group_max_tokens: u32,

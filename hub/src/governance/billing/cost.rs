@@ -1,6 +1,6 @@
 //! The cost of one request's usage at one price, and the money conversion to nano-units.
 
-use relay::backend::TokenUsage;
+use relay::host::TokenUsage;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 

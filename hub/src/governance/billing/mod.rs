@@ -3,7 +3,7 @@
 //!
 //! # How usage is priced ([`cost`])
 //!
-//! The relay's [`TokenUsage`](relay::backend::TokenUsage) follows OpenAI's convention: cached,
+//! The relay's [`TokenUsage`](relay::host::TokenUsage) follows OpenAI's convention: cached,
 //! cache-creation, image and audio input tokens are counted *inside* `input_tokens`, and
 //! reasoning, image and audio output tokens *inside* `output_tokens`. The relay's protocol pivot
 //! (`relay/src/convert/usage.rs`) brings the other protocols to the same shape: Anthropic's

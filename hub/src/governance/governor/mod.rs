@@ -1,6 +1,8 @@
-//! Governance of the relay: admits each request against its rate limits, in-flight limits, token
-//! quotas and group balance before it goes upstream (the relay's `Governor`), and settles what it
-//! really used when its usage record arrives ([`BillingSink`]). Owns the policy; the counting
+//! Governance of the relay and MCP: admits each request and tool call against its rate limits, in-flight limits, token quotas and group balance.
+//!
+//! One governor admits both (the relay's `Governor`, MCP's `ToolCallGate`) before the request
+//! goes upstream or the tool runs, and settles what it really used when its usage record arrives
+//! ([`BillingSink`]). Owns the policy; the counting
 //! itself is `crate::governance::limits`, prices are `crate::governance::billing`.
 //!
 //! Exactness: every check of a request is admitted atomically with the others, in memory or in
@@ -25,10 +27,9 @@ use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue};
 use chrono_tz::Tz;
-use relay::backend::{
-    AddressFuture, Admission, AdmissionFuture, AdmissionRequest, Governor, Grant, Refusal,
-    RefusalKind,
-};
+use mcp::{AdmitFuture, GateFuture, ToolCallGate, ToolCallRequest};
+use relay::host::{AddressFuture, Admission, AdmissionFuture, AdmissionRequest, Governor, Refusal};
+use tenancy::{Caller, RefusalKind};
 
 pub use sink::BillingSink;
 
@@ -151,7 +152,7 @@ impl HubGovernor {
         };
         Ok(Admission {
             headers,
-            grant: Some(Grant(Arc::new(reservation))),
+            reservation: Some(tenancy::Reservation(Arc::new(reservation))),
         })
     }
 
@@ -215,12 +216,12 @@ impl HubGovernor {
     }
 
     /// Admits one MCP tool call of `caller` on `server_id` (see [`Plan::for_tool_call`]); the
-    /// grant goes back to [`BillingSink`] with the call's usage record.
+    /// reservation goes back to [`BillingSink`] with the call's usage record.
     pub async fn admit_tool_call(
         &self,
-        caller: &mcp::McpCaller,
+        caller: &Caller,
         server_id: &str,
-    ) -> Result<Option<Grant>, Refusal> {
+    ) -> Result<Option<tenancy::Reservation>, Refusal> {
         let snapshot = self.snapshot.current();
         let Some(group) = snapshot.group(&caller.group_id) else {
             return Ok(None);
@@ -244,7 +245,7 @@ impl HubGovernor {
         } else {
             Some(self.admit_checks(&plan).await?)
         };
-        Ok(Some(Grant(Arc::new(Reservation {
+        Ok(Some(tenancy::Reservation(Arc::new(Reservation {
             admitted: Mutex::new(admitted),
             purposes: plan.purposes,
             price: plan.price,
@@ -418,6 +419,42 @@ impl Governor for HubGovernor {
 
     fn check_address<'a>(&'a self, client_ip: std::net::IpAddr) -> AddressFuture<'a> {
         Box::pin(async move { self.refuse_banned(client_ip).await.map(|_| ()) })
+    }
+}
+
+/// The same governor admits MCP traffic: tool calls are counted and reserved like relay requests
+/// (priced at the server's `price_per_call`), and a refusal reaches the MCP client without the
+/// HTTP headers only the relay's answer carries.
+impl ToolCallGate for HubGovernor {
+    fn admit<'a>(&'a self, request: ToolCallRequest<'a>) -> GateFuture<'a> {
+        Box::pin(async move {
+            self.admit_tool_call(request.caller, request.server_id)
+                .await
+                .map_err(tenancy::Refusal::from)
+        })
+    }
+
+    /// The relay's address rule on every MCP request: a blocked address gets 403, and the
+    /// groups an address uses over MCP count toward `IP_GROUPS_BAN_THRESHOLD` too.
+    fn admit_request<'a>(&'a self, caller: &'a Caller, client_ip: IpAddr) -> AdmitFuture<'a> {
+        Box::pin(async move {
+            self.admit_mcp_request(&caller.group_id, client_ip)
+                .await
+                .map_err(tenancy::Refusal::from)
+        })
+    }
+
+    fn admit_session<'a>(&'a self, caller: &'a Caller) -> AdmitFuture<'a> {
+        Box::pin(async move {
+            self.admit_mcp_session(caller.token_id)
+                .await
+                .map_err(tenancy::Refusal::from)
+        })
+    }
+
+    fn admit_listing<'a>(&'a self, caller: &'a Caller) -> AdmitFuture<'a> {
+        // A listing reaches every upstream: it costs what opening a session costs.
+        self.admit_session(caller)
     }
 }
 

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono_tz::Tz;
-use relay::backend::TokenUsage;
+use relay::host::TokenUsage;
 
 use crate::governance::billing::{
     cost, effective_price, next_reset, period_start, to_nanos, web_search_cost,

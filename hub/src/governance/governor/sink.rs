@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use relay::backend::{UsageRecord, UsageSink};
+use relay::host::{UsageRecord, UsageSink};
 use rust_decimal::Decimal;
 use tokio::sync::Notify;
 
@@ -15,13 +15,13 @@ use crate::alerts::{AlertEvent, Alerts};
 use crate::edges::metrics::Metrics;
 use crate::governance::billing::{cost, from_nanos, to_nanos, web_search_cost};
 use crate::governance::limits::{Check, Counters};
-use crate::logs::writer::{LogEntry, UsageLog};
+use crate::logs::writer::{LogEntry, LogWriter};
 use crate::snapshot::SnapshotCell;
 
 /// Prices, settles and logs every usage record.
 #[derive(Clone)]
 pub struct BillingSink {
-    log: UsageLog,
+    log: LogWriter,
     metrics: Arc<Metrics>,
     counters: Counters,
     snapshot: Arc<SnapshotCell>,
@@ -39,7 +39,7 @@ struct Settling {
 
 impl BillingSink {
     pub fn new(
-        log: UsageLog,
+        log: LogWriter,
         metrics: Arc<Metrics>,
         counters: Counters,
         snapshot: Arc<SnapshotCell>,
@@ -161,9 +161,9 @@ impl UsageSink for BillingSink {
         self.metrics
             .observe(&record, |model| snapshot.model_config(model).is_some());
         let reservation = record
-            .grant
+            .reservation
             .take()
-            .and_then(|grant| grant.0.downcast::<Reservation>().ok());
+            .and_then(|reservation| reservation.0.downcast::<Reservation>().ok());
         let Some(reservation) = reservation else {
             self.log.submit(LogEntry::from(record));
             return;

@@ -2,7 +2,7 @@
 //! holding the stream ([`RedisSseSessions`]), and Streamable HTTP session records any replica
 //! resumes from ([`RedisSessionStore`]).
 //!
-//! Without `REDIS` the MCP hub keeps its in-process defaults, which is all one replica needs.
+//! Without `REDIS` the MCP service keeps its in-process defaults, which is all one replica needs.
 
 mod sse_relay;
 mod streamable_store;
@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 pub use sse_relay::RedisSseSessions;
 pub use streamable_store::RedisSessionStore;
 
-/// Both halves, ready for `mcp::McpHubOptions`.
+/// Both halves, ready for `mcp::McpServiceOptions`.
 pub struct SharedMcpSessions {
     pub sse: Arc<dyn mcp::SseSessionRegistry>,
     pub streamable: Arc<dyn mcp::SessionStore>,

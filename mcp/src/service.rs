@@ -1,4 +1,4 @@
-//! The MCP hub's state: authentication, route-to-server resolution, admission, session ownership and the Streamable HTTP transport (rmcp's, both eras).
+//! The MCP service's state: authentication, route-to-server resolution, admission, session ownership and the Streamable HTTP transport (rmcp's, both eras).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -12,16 +12,14 @@ use rmcp::model::{ClientJsonRpcMessage, ClientRequest, InitializeRequestParams};
 use rmcp::transport::streamable_http_server::session::SessionManager;
 use rmcp::transport::streamable_http_server::session::local::{LocalSessionManager, SessionConfig};
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use tenancy::{AuthError, Caller, Refusal};
 use tokio_util::sync::CancellationToken;
 
-use crate::admin::{AdminBackend, AdminServer};
+use crate::admin::{AdminHost, AdminServer};
 use crate::config::McpConfig;
 use crate::direct_reply::{self, InFlightCalls};
-use crate::handler::{Core, HubHandler, REFUSED_CODE, RequestScope, View, refused};
-use crate::host::{
-    AdmitAll, McpAuthError, McpCaller, McpDirectory, Scope, ServerDefinition, ToolCallGate,
-    ToolCallRefusal, ToolCallSink,
-};
+use crate::handler::{Core, McpHandler, REFUSED_CODE, RequestScope, View, refused};
+use crate::host::{AdmitAll, McpDirectory, Scope, ServerDefinition, ToolCallGate, ToolCallSink};
 use crate::servers::LiveServers;
 use crate::session_limits::SessionLimits;
 use crate::sessions::{MemorySessionStore, RmcpSessionStore, SessionRecord, SessionStore};
@@ -36,9 +34,9 @@ pub struct ClientIp(pub IpAddr);
 
 const SESSION_HEADER: &str = "mcp-session-id";
 
-/// Optional parts of a [`McpHub`].
+/// Optional parts of a [`McpService`].
 #[derive(Default)]
-pub struct McpHubOptions {
+pub struct McpServiceOptions {
     /// Reaches legacy SSE sessions held by other replicas (see [`SseSessionRegistry`]);
     /// [`LocalSseSessions`] when `None`.
     pub sse_sessions: Option<Arc<dyn SseSessionRegistry>>,
@@ -46,21 +44,21 @@ pub struct McpHubOptions {
     /// [`SessionStore`]); a [`MemorySessionStore`] when `None`.
     pub sessions: Option<Arc<dyn SessionStore>>,
     /// Serves the `aiproxy-admin` tools at `/admin` to the admin key; no `/admin` when `None`.
-    pub admin: Option<Arc<dyn AdminBackend>>,
+    pub admin: Option<Arc<dyn AdminHost>>,
     /// Admits each tool call against the host's limits, quotas and balance; every call runs
     /// when `None`.
     pub gate: Option<Arc<dyn ToolCallGate>>,
 }
 
-/// The MCP hub: one per process, shared by every request.
+/// The MCP service: one per process, shared by every request.
 #[derive(Clone)]
-pub struct McpHub {
+pub struct McpService {
     pub(crate) state: Arc<HubState>,
 }
 
 pub(crate) struct HubState {
     pub core: Arc<Core>,
-    streamable: StreamableHttpService<HubHandler, LocalSessionManager>,
+    streamable: StreamableHttpService<McpHandler, LocalSessionManager>,
     /// The sessions rmcp holds in this process, a cache of those in `sessions`.
     local_sessions: Arc<LocalSessionManager>,
     sessions: Arc<dyn SessionStore>,
@@ -73,28 +71,28 @@ pub(crate) struct HubState {
     shutdown: CancellationToken,
 }
 
-impl McpHub {
+impl McpService {
     pub fn new(
         config: McpConfig,
         directory: Arc<dyn McpDirectory>,
         sink: Arc<dyn ToolCallSink>,
     ) -> Self {
-        Self::with_options(config, directory, sink, McpHubOptions::default())
+        Self::with_options(config, directory, sink, McpServiceOptions::default())
     }
 
-    /// As [`McpHub::new`], with the optional parts a host may supply.
+    /// As [`McpService::new`], with the optional parts a host may supply.
     pub fn with_options(
         config: McpConfig,
         directory: Arc<dyn McpDirectory>,
         sink: Arc<dyn ToolCallSink>,
-        options: McpHubOptions,
+        options: McpServiceOptions,
     ) -> Self {
         let sse_sessions = options
             .sse_sessions
             .unwrap_or_else(|| Arc::new(LocalSseSessions::default()));
         let admin = options
             .admin
-            .map(|backend| Arc::new(AdminServer { backend }) as Arc<dyn ToolServer>);
+            .map(|host| Arc::new(AdminServer { host }) as Arc<dyn ToolServer>);
         let sessions = options
             .sessions
             .unwrap_or_else(|| Arc::new(MemorySessionStore::new(config.session_idle_timeout)));
@@ -122,7 +120,7 @@ impl McpHub {
         let mut local_sessions = LocalSessionManager::default();
         local_sessions.session_config = session_config;
         let local_sessions = Arc::new(local_sessions);
-        let handler = HubHandler { core: core.clone() };
+        let handler = McpHandler { core: core.clone() };
         let streamable = StreamableHttpService::new(
             move || Ok(handler.clone()),
             local_sessions.clone(),
@@ -170,9 +168,9 @@ pub(crate) enum Target {
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum HttpError {
     #[error("{0}")]
-    Unauthorized(McpAuthError),
+    Unauthorized(AuthError),
     #[error("{0}")]
-    Forbidden(McpAuthError),
+    Forbidden(AuthError),
     #[error("host not allowed")]
     HostNotAllowed,
     #[error("origin not allowed")]
@@ -188,7 +186,7 @@ pub(crate) enum HttpError {
     #[error("{0}")]
     Unavailable(&'static str),
     #[error("{}", .0.message)]
-    Refused(ToolCallRefusal),
+    Refused(Refusal),
     #[error("this api key has {0} sessions open, the most it may hold; end one (DELETE) first")]
     TooManySessions(usize),
     #[error("initialize larger than {0} bytes")]
@@ -210,7 +208,7 @@ impl IntoResponse for HttpError {
             HttpError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, -32600),
             HttpError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, -32603),
             HttpError::Refused(refusal) => (
-                StatusCode::from_u16(refusal.reason.http_status()).unwrap_or(StatusCode::FORBIDDEN),
+                StatusCode::from_u16(refusal.kind.http_status()).unwrap_or(StatusCode::FORBIDDEN),
                 REFUSED_CODE,
             ),
             HttpError::TooManySessions(_) => (StatusCode::TOO_MANY_REQUESTS, REFUSED_CODE),
@@ -231,7 +229,7 @@ impl IntoResponse for HttpError {
         }
         let body = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": error});
         let mut response = (status, axum::Json(body)).into_response();
-        if let HttpError::Refused(ToolCallRefusal {
+        if let HttpError::Refused(Refusal {
             retry_after: Some(retry_after),
             ..
         }) = &self
@@ -251,7 +249,7 @@ impl IntoResponse for HttpError {
     }
 }
 
-impl McpHub {
+impl McpService {
     /// Authenticates the request and resolves the route to the servers it exposes to this caller.
     pub(crate) fn resolve(
         &self,
@@ -272,7 +270,7 @@ impl McpHub {
 
     /// The servers `target` exposes to `caller` now: resolved on every request (and every
     /// legacy SSE message), so a server disabled, changed or hidden since applies at once.
-    pub(crate) fn view_for(&self, caller: &McpCaller, target: &Target) -> Result<View, HttpError> {
+    pub(crate) fn view_for(&self, caller: &Caller, target: &Target) -> Result<View, HttpError> {
         let servers = self.state.core.directory.servers_for(caller);
         Ok(match target {
             Target::Public(id) | Target::Group(id) => {
@@ -319,7 +317,7 @@ impl McpHub {
     /// The host's say on every authenticated request (a blocked client address, say).
     pub(crate) async fn admit_request(
         &self,
-        caller: &McpCaller,
+        caller: &Caller,
         client_ip: IpAddr,
     ) -> Result<(), HttpError> {
         self.state
@@ -344,7 +342,7 @@ impl McpHub {
     /// A place for a new session of `caller`: its rate (the host's gate), then its cap here.
     pub(crate) async fn admit_session(
         &self,
-        caller: &McpCaller,
+        caller: &Caller,
         key: String,
     ) -> Result<crate::session_limits::SessionSlot<'_>, HttpError> {
         self.state
@@ -592,24 +590,22 @@ pub(crate) fn client_ip(request: &Request) -> IpAddr {
     IpAddr::V4(Ipv4Addr::UNSPECIFIED)
 }
 
-impl McpHub {
+impl McpService {
     fn resolve_admin(&self, headers: &HeaderMap) -> Result<RequestScope, HttpError> {
         let core = &self.state.core;
         let admin = core.admin.clone().ok_or(HttpError::NotFound("server"))?;
-        let token = bearer_token(headers).ok_or(HttpError::Unauthorized(McpAuthError::Missing))?;
+        let token = bearer_token(headers).ok_or(HttpError::Unauthorized(AuthError::Missing))?;
         if !core.directory.admin_key_matches(token) {
-            return Err(HttpError::Unauthorized(McpAuthError::InvalidKey));
+            return Err(HttpError::Unauthorized(AuthError::InvalidKey));
         }
-        // Sessions bind to token id 0, which tenant tokens never have (hub ids start at 1).
-        let caller = McpCaller {
+        // Sessions bind to token id 0, which tenant tokens never have (`hub` ids start at 1).
+        let caller = Caller {
             group_id: String::new(),
             token_id: 0,
             token_name: "admin".to_owned(),
-            allow: None,
             // Admin tools take and return secrets (channel keys, token keys): their arguments
-            // and results are never copied into the log.
-            record_details: false,
-            client_ip: None,
+            // and results are never copied into the log (`record_details` stays off).
+            ..Caller::default()
         };
         Ok(RequestScope {
             caller: Arc::new(caller),
@@ -621,19 +617,19 @@ impl McpHub {
         &self,
         headers: &HeaderMap,
         client_ip: IpAddr,
-    ) -> Result<McpCaller, HttpError> {
-        let token = bearer_token(headers).ok_or(HttpError::Unauthorized(McpAuthError::Missing))?;
+    ) -> Result<Caller, HttpError> {
+        let token = bearer_token(headers).ok_or(HttpError::Unauthorized(AuthError::Missing))?;
         self.state
             .core
             .directory
             .authenticate(token, client_ip)
             .map_err(|error| match error {
-                McpAuthError::Missing | McpAuthError::InvalidKey | McpAuthError::TokenExpired => {
+                AuthError::Missing | AuthError::InvalidKey | AuthError::TokenExpired => {
                     HttpError::Unauthorized(error)
                 }
-                McpAuthError::TokenDisabled
-                | McpAuthError::GroupDisabled
-                | McpAuthError::AddressNotAllowed => HttpError::Forbidden(error),
+                AuthError::TokenDisabled
+                | AuthError::GroupDisabled
+                | AuthError::AddressNotAllowed => HttpError::Forbidden(error),
             })
     }
 }

@@ -18,7 +18,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use hub::logs::writer::{LogEntry, WriterConfig};
 use hub::store::{Group, NewToken, Store};
-use relay::backend::{TokenUsage, UsageRecord, UsageSink};
+use relay::host::{TokenUsage, UsageRecord, UsageSink};
 use rust_decimal::Decimal;
 
 fn record(index: usize) -> UsageRecord {

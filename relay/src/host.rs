@@ -7,7 +7,6 @@
 //! `hub`: the [`Governor`] counts limits in Redis when one is configured, and a shared
 //! [`ResponseIndex`] lives there too.
 
-use std::any::Any;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
@@ -16,10 +15,9 @@ use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue};
 use bytes::Bytes;
+use tenancy::{AuthError, Caller, Reservation};
 
-pub use crate::vocabulary::{
-    AuthError, Caller, Channel, ChannelKind, ChannelTimeouts, Refusal, RefusalKind, TokenUsage,
-};
+pub use crate::vocabulary::{Channel, ChannelKind, ChannelTimeouts, Refusal, TokenUsage};
 
 /// Resolves a presented API key into a [`Caller`].
 pub trait Gatekeeper: Send + Sync + 'static {
@@ -91,7 +89,7 @@ pub struct UsageRecord {
     /// The answer's body (or the stream's first bytes), cut at the relay's detail limit.
     pub response_body: Option<Bytes>,
     /// What the [`Governor`] reserved for this request, handed back to the host to settle.
-    pub grant: Option<Grant>,
+    pub reservation: Option<Reservation>,
     /// Web searches the web search plugin made for this request (billed per search).
     pub web_search_calls: u32,
     /// Answered from the response cache: `usage` is already what the cache bills.
@@ -148,18 +146,7 @@ pub struct Admission {
     /// Headers for the client's answer (for example `x-ratelimit-remaining-requests`).
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// The reservation to settle when the request ends; it travels in the usage record.
-    pub grant: Option<Grant>,
-}
-
-/// An opaque reservation made by the host's [`Governor`]; the host downcasts it when the
-/// usage record arrives. Cloning shares the one reservation.
-#[derive(Clone)]
-pub struct Grant(pub Arc<dyn Any + Send + Sync>);
-
-impl std::fmt::Debug for Grant {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("Grant")
-    }
+    pub reservation: Option<Reservation>,
 }
 
 /// The future a [`Governor`] answers with.
@@ -168,7 +155,7 @@ pub type AdmissionFuture<'a> =
 
 /// Decides, before a request goes upstream, whether limits, quotas and balance allow it, and
 /// reserves what it may use. The reservation is settled by the host when the request's usage
-/// record arrives (see [`UsageRecord::grant`]).
+/// record arrives (see [`UsageRecord::reservation`]).
 pub trait Governor: Send + Sync + 'static {
     fn admit<'a>(&'a self, request: AdmissionRequest<'a>) -> AdmissionFuture<'a>;
 
