@@ -15,7 +15,8 @@
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use hub::logs::writer::{LogEntry, QUEUE_CAPACITY, WriterConfig};
+use hub::logs::entry::{LogEntry, WriterConfig};
+use hub::logs::writer::QUEUE_CAPACITY;
 use hub::store::{Group, NewToken, Store};
 use relay::host::{TokenUsage, UsageRecord};
 use rust_decimal::Decimal;

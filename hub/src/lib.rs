@@ -126,7 +126,7 @@ pub async fn run(
             prefix: format!("{}:", settings.redis_key_prefix),
         }),
     });
-    let (log_writer, log_writer_task) = logs::writer::spawn_with(logs::writer::WriterConfig {
+    let (log_writer, log_writer_task) = logs::writer::spawn_with(logs::entry::WriterConfig {
         store: log_store.clone(),
         // A separate log database cannot share a transaction with the balances.
         billing_store: settings

@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::routing::post;
 use hub::alerts::webhook::SharedThrottle;
 use hub::alerts::{AlertConfig, AlertEvent, Alerts, WebhookFormat};
-use hub::logs::writer::{LogEntry, WriterConfig};
+use hub::logs::entry::{LogEntry, WriterConfig};
 use hub::process::redis_link::RedisLink;
 use hub::store::Store;
 use relay::host::UsageRecord;

@@ -16,7 +16,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
-use hub::logs::writer::{LogEntry, WriterConfig};
+use hub::logs::entry::{LogEntry, WriterConfig};
 use hub::store::{Group, NewToken, Store};
 use relay::host::{TokenUsage, UsageRecord, UsageSink};
 use rust_decimal::Decimal;

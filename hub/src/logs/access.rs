@@ -5,7 +5,7 @@
 //! line at all. Each line carries the request id, so it leads to its row. Written through
 //! `tracing` under the target `access`, so `LOG_FORMAT` and `RUST_LOG` apply as to any line.
 
-use relay::backend::UsageRecord;
+use relay::host::UsageRecord;
 
 /// The `tracing` target of access lines: `RUST_LOG=access=off` silences them too.
 pub const TARGET: &str = "access";
@@ -52,7 +52,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
-    use relay::backend::TokenUsage;
+    use relay::host::TokenUsage;
 
     use super::*;
 

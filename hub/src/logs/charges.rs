@@ -17,7 +17,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 
-use crate::logs::writer::LogEntry;
+use crate::logs::entry::LogEntry;
 use crate::store::{StoreError, rows};
 
 /// Compare-and-set attempts on SQLite before the charge is reported as failed (the batch is

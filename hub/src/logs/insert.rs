@@ -13,7 +13,7 @@ use serde::Serialize;
 use sqlx::{Any, AnyConnection, AssertSqlSafe, Transaction};
 
 use super::{charges, summaries};
-use crate::logs::writer::{LogEntry, WriterConfig};
+use crate::logs::entry::{LogEntry, WriterConfig};
 use crate::store::{Dialect, Store, StoreError, now_ms};
 
 /// Why a batch could not be written; every case is retried by the writer.

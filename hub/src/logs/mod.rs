@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod charges;
+pub mod entry;
 pub mod insert;
 pub mod queries;
 pub mod retention;

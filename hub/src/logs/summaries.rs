@@ -10,7 +10,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use super::saturating_i64;
-use crate::logs::writer::LogEntry;
+use crate::logs::entry::LogEntry;
 use crate::store::sql::{Arg, Sql};
 use crate::store::{Store, StoreError, rows};
 

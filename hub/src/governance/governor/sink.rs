@@ -15,7 +15,8 @@ use crate::alerts::{AlertEvent, Alerts};
 use crate::edges::metrics::Metrics;
 use crate::governance::billing::{cost, from_nanos, to_nanos, web_search_cost};
 use crate::governance::limits::{Check, Counters};
-use crate::logs::writer::{LogEntry, LogWriter};
+use crate::logs::entry::LogEntry;
+use crate::logs::writer::LogWriter;
 use crate::snapshot::SnapshotCell;
 
 /// Prices, settles and logs every usage record.
