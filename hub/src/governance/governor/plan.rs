@@ -11,7 +11,7 @@ use crate::governance::billing::{
 };
 use crate::governance::limits::Check;
 use crate::snapshot::TokenLimits;
-use crate::store::{Group, GroupModelOverride, ModelConfig, Price};
+use crate::store::{Group, GroupModelOverride, GroupStatus, ModelConfig, Price};
 
 /// Output tokens assumed for a generating request that sets no output bound and whose model
 /// config names none: enough for a typical answer, so a reservation is rarely far below it.
@@ -110,6 +110,13 @@ pub struct Plan {
     pub estimated_tokens: u64,
 }
 
+/// Whether the group's own limits apply: an `internal` group (the seed's meaning: a group the
+/// operator's own systems call through) has no group rate, concurrency or balance checks; its
+/// tokens' limits and quotas still apply, and its usage is still logged and charged.
+fn is_group_limited(group: &Group) -> bool {
+    group.status != GroupStatus::Internal
+}
+
 /// How long a seeded lifetime counter or balance lives in the counters before it is read again
 /// from the database (which the request-log writer keeps current).
 const SEED_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -133,14 +140,17 @@ impl Plan {
             save_detail: inputs.group_override.is_some_and(|item| item.save_detail),
             estimated_tokens: 0,
         };
+        let group_limited = is_group_limited(group);
         let model_rpm = inputs
             .group_override
             .and_then(|item| item.rpm)
-            .or_else(|| scaled(inputs.config.map(|c| c.rpm), group.rpm_ratio));
+            .or_else(|| scaled(inputs.config.map(|c| c.rpm), group.rpm_ratio))
+            .filter(|_| group_limited);
         let model_tpm = inputs
             .group_override
             .and_then(|item| item.tpm)
-            .or_else(|| scaled(inputs.config.map(|c| c.tpm), group.tpm_ratio));
+            .or_else(|| scaled(inputs.config.map(|c| c.tpm), group.tpm_ratio))
+            .filter(|_| group_limited);
         let token = inputs.token;
         let token_rpm = token.and_then(|t| t.rpm);
         let token_tpm = token.and_then(|t| t.tpm);
@@ -330,7 +340,7 @@ impl Plan {
                 },
             );
         }
-        if let Some(limit) = positive(group.max_concurrency) {
+        if let Some(limit) = positive(group.max_concurrency).filter(|_| is_group_limited(group)) {
             self.push(
                 Purpose::GroupInFlight,
                 Check::Concurrency {
@@ -398,15 +408,17 @@ impl Plan {
             }
             // The group's last change is in the key: an admin who tops up the balance changes
             // the group, so every replica re-reads the new balance instead of a stale counter.
-            let key = format!("balance:g:{group_id}:{}", group.updated_at);
-            self.seeds.push((
-                key.clone(),
-                Seed::GroupBalance {
-                    group_id: group_id.clone(),
-                },
-                SEED_TTL,
-            ));
-            self.push(Purpose::GroupBalance, Check::Balance { key, amount });
+            if is_group_limited(group) {
+                let key = format!("balance:g:{group_id}:{}", group.updated_at);
+                self.seeds.push((
+                    key.clone(),
+                    Seed::GroupBalance {
+                        group_id: group_id.clone(),
+                    },
+                    SEED_TTL,
+                ));
+                self.push(Purpose::GroupBalance, Check::Balance { key, amount });
+            }
         }
         if self.period_start.is_none()
             && let Some(period) = token.and_then(|t| t.period)
@@ -593,6 +605,39 @@ mod tests {
         let mut off = inputs(&group, Some(&token), Some(&config), None);
         off.billing_enabled = false;
         assert!(Plan::build(&off, &|| 1000).checks.is_empty());
+    }
+
+    #[test]
+    fn an_internal_group_has_no_group_limits_or_balance_check_but_its_tokens_keep_theirs() {
+        let mut group = Group::new("ops");
+        group.max_concurrency = Some(2);
+        let mut config = ModelConfig::new("gpt-4o");
+        config.rpm = 10;
+        config.tpm = 1000;
+        config.price.input = Some(Decimal::new(2, 0));
+        let mut token = unlimited_token();
+        token.rpm = Some(5);
+        token.quota = Some(Decimal::new(10, 0));
+        let keys = |group: &Group| -> Vec<String> {
+            Plan::build(&inputs(group, Some(&token), Some(&config), None), &|| 100)
+                .checks
+                .iter()
+                .map(|check| check.key().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            keys(&group),
+            [
+                "rpm:g:ops:m:gpt-4o",
+                "tpm:g:ops:m:gpt-4o",
+                "rpm:t:7",
+                "inflight:g:ops",
+                "quota:t:7",
+                "balance:g:ops:0"
+            ]
+        );
+        group.status = GroupStatus::Internal;
+        assert_eq!(keys(&group), ["rpm:t:7", "quota:t:7"]);
     }
 
     #[test]
