@@ -258,3 +258,23 @@ async fn a_high_error_rate_is_reported_once_per_window() {
     assert_eq!(bodies[0]["kind"], "error_rate_high");
     assert_eq!(bodies[0]["event"]["threshold"], 0.5);
 }
+
+#[tokio::test]
+async fn a_refused_key_bans_its_pair_and_raises_the_no_permission_alert() {
+    use relay::{Availability, BanPolicy, ChannelHealth, InMemoryHealth, Outcome};
+
+    let (url, received) = receiver().await;
+    let alerts = Alerts::start(AlertConfig {
+        webhook_url: Some(url),
+        ..AlertConfig::default()
+    });
+    let health =
+        hub::alerts::AlertingHealth::new(InMemoryHealth::new(BanPolicy::default()), alerts, 0.5);
+    assert!(health.report(12, "gpt-4o", Outcome::KeyRefused { status: 401 }));
+    assert_eq!(health.availability(12, "gpt-4o"), Availability::Banned);
+    let bodies = wait_for(&received, 1).await;
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert_eq!(bodies[0]["kind"], "upstream_no_permission");
+    assert_eq!(bodies[0]["event"]["status"], 401);
+    assert_eq!(bodies[0]["event"]["channel_id"], 12);
+}

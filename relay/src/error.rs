@@ -74,7 +74,7 @@ pub enum RelayError {
     UpstreamInvalid,
     /// The upstream refused the channel's own credentials: our fault, not the client's.
     #[error("the upstream refused the channel's credentials")]
-    UpstreamCredentials,
+    UpstreamCredentials { status: u16 },
     /// The channel cannot serve this request (a kind or endpoint not supported yet).
     #[error("{0}")]
     Unsupported(String),
@@ -141,7 +141,7 @@ impl RelayError {
             | RelayError::UpstreamUnreachable
             | RelayError::UpstreamTimeout
             | RelayError::UpstreamInvalid
-            | RelayError::UpstreamCredentials => Fault::Upstream,
+            | RelayError::UpstreamCredentials { .. } => Fault::Upstream,
             RelayError::NoAvailableChannel(_)
             | RelayError::Unsupported(_)
             | RelayError::Misconfigured(_)
@@ -182,7 +182,7 @@ impl RelayError {
             RelayError::UpstreamFailed
             | RelayError::UpstreamUnreachable
             | RelayError::UpstreamInvalid
-            | RelayError::UpstreamCredentials
+            | RelayError::UpstreamCredentials { .. }
             | RelayError::Unsupported(_)
             | RelayError::Misconfigured(_) => StatusCode::BAD_GATEWAY,
             RelayError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,
@@ -242,7 +242,9 @@ impl RelayError {
             RelayError::UpstreamUnreachable => ("upstream_error", "upstream_unreachable", None),
             RelayError::UpstreamTimeout => ("upstream_error", "upstream_timeout", None),
             RelayError::UpstreamInvalid => ("upstream_error", "upstream_invalid_response", None),
-            RelayError::UpstreamCredentials => ("upstream_error", "upstream_credentials", None),
+            RelayError::UpstreamCredentials { .. } => {
+                ("upstream_error", "upstream_credentials", None)
+            }
             RelayError::Unsupported(_) => ("upstream_error", "unsupported_channel", None),
             RelayError::Misconfigured(_) => ("upstream_error", "channel_misconfigured", None),
             RelayError::Refused(refusal) => {

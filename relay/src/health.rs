@@ -27,6 +27,11 @@ pub enum Outcome {
     RateLimited {
         retry_after: Option<Duration>,
     },
+    /// 401/403: the upstream refused the channel's key. Retrying the pair cannot help until
+    /// someone fixes the key, so it is banned at once (and probed like any ban).
+    KeyRefused {
+        status: u16,
+    },
 }
 
 /// Whether a pair may be picked now.
@@ -175,6 +180,16 @@ impl ChannelHealth for InMemoryHealth {
                     }
                     false
                 }
+                Outcome::KeyRefused { .. } => {
+                    state.push(now, false);
+                    state.last_failure = Some(now);
+                    if state.banned_until.is_none() {
+                        state.banned_until = Some(now + policy.ban_duration);
+                        state.next_probe = Some(now + policy.probe_interval);
+                        return true;
+                    }
+                    false
+                }
                 Outcome::Failure => {
                     state.push(now, false);
                     if state
@@ -235,6 +250,19 @@ mod tests {
             ban_duration: Duration::from_millis(200),
             probe_interval: Duration::from_millis(20),
         }
+    }
+
+    #[test]
+    fn a_refused_key_bans_the_pair_at_once() {
+        let health = InMemoryHealth::new(BanPolicy::default());
+        assert!(health.report(4, "m", Outcome::KeyRefused { status: 401 }));
+        assert_eq!(health.availability(4, "m"), Availability::Banned);
+        // Already banned: a second refusal bans nothing new.
+        assert!(!health.report(4, "m", Outcome::KeyRefused { status: 403 }));
+        assert!(matches!(
+            health.availability(5, "m"),
+            Availability::Available { .. }
+        ));
     }
 
     #[test]

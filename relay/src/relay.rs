@@ -685,12 +685,14 @@ impl Inner {
             Err(RelayError::RateLimited { retry_after }) => Outcome::RateLimited {
                 retry_after: *retry_after,
             },
+            Err(RelayError::UpstreamCredentials { status }) => {
+                Outcome::KeyRefused { status: *status }
+            }
             Err(
                 RelayError::UpstreamFailed
                 | RelayError::UpstreamUnreachable
                 | RelayError::UpstreamTimeout
-                | RelayError::UpstreamInvalid
-                | RelayError::UpstreamCredentials,
+                | RelayError::UpstreamInvalid,
             ) => Outcome::Failure,
             // The client's fault or our configuration's: says nothing about the channel's health.
             Err(_) => return,
@@ -708,7 +710,11 @@ impl Inner {
             tracing::warn!(
                 channel = channel.id,
                 model,
-                "channel banned for model after repeated failures"
+                "channel banned for model: {}",
+                match outcome {
+                    Outcome::KeyRefused { .. } => "the upstream refused its key",
+                    _ => "repeated failures",
+                }
             );
             banned.insert(key, (Arc::clone(channel), endpoint));
         } else if outcome == Outcome::Success && !banned.is_empty() {
@@ -1738,7 +1744,7 @@ async fn upstream_error(
         429 => RelayError::RateLimited {
             retry_after: retry_after(response.headers()),
         },
-        401 | 403 => RelayError::UpstreamCredentials,
+        401 | 403 => RelayError::UpstreamCredentials { status },
         400..=499 => {
             let mut body: ByteStream = response.bytes_stream().boxed();
             let body = read_body(&mut body, idle, MAX_ERROR_BODY).await.ok();

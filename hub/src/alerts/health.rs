@@ -1,4 +1,4 @@
-//! Channel health that raises alerts: wraps the relay's [`ChannelHealth`] and reports a pair that gets banned, or whose error rate passes the threshold.
+//! Channel health that raises alerts: a pair banned, an upstream that refused a channel's key, an error rate past its threshold.
 
 use relay::{Availability, ChannelHealth, Outcome, PairKey};
 
@@ -32,7 +32,15 @@ impl<H: ChannelHealth> ChannelHealth for AlertingHealth<H> {
 
     fn report(&self, channel_id: i64, model: &str, outcome: Outcome) -> bool {
         let banned = self.inner.report(channel_id, model, outcome);
-        if banned {
+        if let Outcome::KeyRefused { status } = outcome {
+            // Banned at once by the health policy: the alert says why, so the key gets fixed.
+            self.alerts.raise(AlertEvent::UpstreamNoPermission {
+                channel_id,
+                model: model.to_owned(),
+                status,
+                message: "the upstream refused the channel's key; the pair is banned until a probe succeeds".into(),
+            });
+        } else if banned {
             self.alerts.raise(AlertEvent::ChannelBanned {
                 channel_id,
                 model: model.to_owned(),
