@@ -214,18 +214,30 @@ async fn a_failing_log_writer_raises_an_alert() {
     assert_eq!(rows, 1);
 }
 
-#[tokio::test]
-async fn a_banned_channel_is_reported() {
-    use relay::{BanPolicy, ChannelHealth, InMemoryHealth, Outcome};
-
+/// Channel health with the default ban policy that alerts to a local receiver;
+/// `error_rate_threshold` 0 turns the error-rate alert off.
+async fn alerting_health(
+    error_rate_threshold: f64,
+) -> (hub::alerts::AlertingHealth<relay::InMemoryHealth>, Received) {
     let (url, received) = receiver().await;
     let alerts = Alerts::start(AlertConfig {
         webhook_url: Some(url),
         ..AlertConfig::default()
     });
+    let health = hub::alerts::AlertingHealth::new(
+        relay::InMemoryHealth::new(relay::BanPolicy::default()),
+        alerts,
+        error_rate_threshold,
+    );
+    (health, received)
+}
+
+#[tokio::test]
+async fn a_banned_channel_is_reported() {
+    use relay::{BanPolicy, ChannelHealth, Outcome};
+
     // Error rate alerts off: only the ban is expected.
-    let health =
-        hub::alerts::AlertingHealth::new(InMemoryHealth::new(BanPolicy::default()), alerts, 0.0);
+    let (health, received) = alerting_health(0.0).await;
     let mut banned = false;
     for _ in 0..BanPolicy::default().failure_threshold {
         banned = health.report(9, "gpt-4o", Outcome::Failure);
@@ -238,15 +250,9 @@ async fn a_banned_channel_is_reported() {
 
 #[tokio::test]
 async fn a_high_error_rate_is_reported_once_per_window() {
-    use relay::{BanPolicy, ChannelHealth, InMemoryHealth, Outcome};
+    use relay::{ChannelHealth, Outcome};
 
-    let (url, received) = receiver().await;
-    let alerts = Alerts::start(AlertConfig {
-        webhook_url: Some(url),
-        ..AlertConfig::default()
-    });
-    let health =
-        hub::alerts::AlertingHealth::new(InMemoryHealth::new(BanPolicy::default()), alerts, 0.5);
+    let (health, received) = alerting_health(0.5).await;
     // Alternating results never ban, but two failures in three requests pass 50%.
     for _ in 0..4 {
         health.report(11, "gpt-4o", Outcome::Failure);
@@ -261,15 +267,9 @@ async fn a_high_error_rate_is_reported_once_per_window() {
 
 #[tokio::test]
 async fn a_refused_key_bans_its_pair_and_raises_the_no_permission_alert() {
-    use relay::{Availability, BanPolicy, ChannelHealth, InMemoryHealth, Outcome};
+    use relay::{Availability, ChannelHealth, Outcome};
 
-    let (url, received) = receiver().await;
-    let alerts = Alerts::start(AlertConfig {
-        webhook_url: Some(url),
-        ..AlertConfig::default()
-    });
-    let health =
-        hub::alerts::AlertingHealth::new(InMemoryHealth::new(BanPolicy::default()), alerts, 0.5);
+    let (health, received) = alerting_health(0.5).await;
     assert!(health.report(12, "gpt-4o", Outcome::KeyRefused { status: 401 }));
     assert_eq!(health.availability(12, "gpt-4o"), Availability::Banned);
     let bodies = wait_for(&received, 1).await;

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use support::mock_openai::MockOpenAi;
 use support::{TestDatabase, TestHub, admin, control_channel, unique_redis_prefix};
 
-const KEY: &str = "sk-governed-0001";
+pub(crate) const KEY: &str = "sk-governed-0001";
 
 /// The mock answers every chat with 9 prompt and 4 completion tokens: at an input and output
 /// price of 1 per token, each request costs exactly 13.
@@ -29,7 +29,7 @@ const COST: i64 = 13;
 
 /// A configuration with one group `acme`, one token (`token_extra` lines added to it), one
 /// channel to `upstream`, and the model `gpt-4o-mini` (`model_extra` lines added).
-fn config(
+pub(crate) fn config(
     upstream: &MockOpenAi,
     group_extra: &str,
     token_extra: &str,

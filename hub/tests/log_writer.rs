@@ -9,7 +9,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
-use crate::support;
+use crate::support::store_db::{postgres, sqlite};
 
 use std::str::FromStr;
 use std::sync::atomic::Ordering;
@@ -46,35 +46,6 @@ fn record(index: usize) -> UsageRecord {
 
 fn dec(text: &str) -> Decimal {
     Decimal::from_str(text).unwrap()
-}
-
-/// A store and whatever keeps its database alive.
-struct Db {
-    store: Store,
-    _dir: Option<tempfile::TempDir>,
-    _postgres: Option<support::TestDatabase>,
-}
-
-async fn sqlite() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(dir.path().join("logs.db").to_str().unwrap())
-        .await
-        .unwrap();
-    Db {
-        store,
-        _dir: Some(dir),
-        _postgres: None,
-    }
-}
-
-async fn postgres() -> Db {
-    let database = support::TestDatabase::create().await;
-    let store = Store::connect(&database.url()).await.unwrap();
-    Db {
-        store,
-        _dir: None,
-        _postgres: Some(database),
-    }
 }
 
 async fn scalar_i64(store: &Store, sql: &'static str) -> i64 {

@@ -9,6 +9,7 @@
 )]
 
 use crate::support;
+use crate::support::store_db::{Db, postgres, sqlite};
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -27,35 +28,6 @@ use sqlx::{AssertSqlSafe, Row};
 use tokio_util::sync::CancellationToken;
 use tonic::Code;
 use tonic::transport::Channel;
-
-/// A test database: the store and whatever keeps it alive.
-struct Db {
-    store: Store,
-    _sqlite: Option<tempfile::TempDir>,
-    _postgres: Option<support::TestDatabase>,
-}
-
-async fn sqlite() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(dir.path().join("logs.db").to_str().unwrap())
-        .await
-        .unwrap();
-    Db {
-        store,
-        _sqlite: Some(dir),
-        _postgres: None,
-    }
-}
-
-async fn postgres() -> Db {
-    let database = support::TestDatabase::create().await;
-    let store = Store::connect(&database.url()).await.unwrap();
-    Db {
-        store,
-        _sqlite: None,
-        _postgres: Some(database),
-    }
-}
 
 /// An hour boundary, so hand-computed buckets are easy to read.
 const T0: i64 = 1_699_999_200_000;

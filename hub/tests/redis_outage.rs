@@ -8,6 +8,7 @@
     reason = "test helpers outside #[test] functions: a failure is a failed test"
 )]
 
+use crate::governance::{self, KEY};
 use crate::support;
 
 use std::time::{Duration, Instant};
@@ -15,8 +16,6 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use support::TestHub;
 use support::mock_openai::MockOpenAi;
-
-const KEY: &str = "sk-outage-0001";
 
 /// A `redis-server` of this test's own, so stopping it cuts nobody else's Redis.
 struct OwnRedis {
@@ -183,26 +182,9 @@ async fn a_redis_outage_refuses_limited_requests_at_once_and_service_resumes_by_
     let upstream = MockOpenAi::start().await;
     let port = spare_port();
     let redis = OwnRedis::start(port).await;
-    let config = format!(
-        r#"
-groups:
-  - id: acme
-tokens:
-  - group: acme
-    name: main
-    key: {KEY}
-    rpm: 100000
-channels:
-  - name: mock
-    type: openai
-    base_url: {base}
-    key: sk-upstream
-    models: [gpt-4o-mini]
-models:
-  - model: gpt-4o-mini
-"#,
-        base = upstream.base_url()
-    );
+    // One group, one token with a requests-per-minute limit (so every request is counted in
+    // Redis), one channel to the mock.
+    let config = governance::config(&upstream, "", "    rpm: 100000", "");
     let (mut settings, data_dir) = TestHub::settings();
     let path = data_dir.path().join("aiproxy.yaml");
     std::fs::write(&path, config).unwrap();

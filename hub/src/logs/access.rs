@@ -45,7 +45,7 @@ pub fn write(record: &UsageRecord) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
 
     use std::io::Write;
@@ -56,8 +56,9 @@ mod tests {
 
     use super::*;
 
+    /// The process log as a test sees it: a `tracing_subscriber` writer into memory.
     #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
+    pub(in crate::logs) struct Captured(pub(in crate::logs) Arc<Mutex<Vec<u8>>>);
 
     impl Write for Captured {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {

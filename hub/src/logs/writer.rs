@@ -349,25 +349,8 @@ impl Writer {
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
 
-    use std::io::Write;
-    use std::sync::Mutex;
-
     use super::*;
-
-    /// The process log as a test sees it.
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Captured {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::logs::access::tests::Captured;
 
     #[tokio::test]
     async fn access_lines_follow_the_access_log_setting() {

@@ -136,6 +136,7 @@ pub mod mock_gemini;
 pub mod mock_openai;
 pub mod mock_openai_wire;
 pub mod recorded;
+pub mod store_db;
 
 /// The Postgres these machines run; each test makes a database of its own on it.
 pub const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
