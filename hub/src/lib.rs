@@ -143,9 +143,11 @@ pub async fn run(
     });
     // Old request logs and bodies are deleted in small batches (LOG_STORAGE_HOURS,
     // LOG_DETAIL_STORAGE_HOURS); stops with the other background tasks.
+    let retention = logs::retention::RetentionConfig::from_settings(&settings);
+    let retention_snapshot = snapshot.clone();
     tokio::spawn(logs::retention::run(
         log_store.clone(),
-        logs::retention::RetentionConfig::from_settings(&settings),
+        move || retention.with_options(&retention_snapshot.current().runtime),
         background.clone(),
     ));
     let metrics = Metrics::new();
@@ -192,6 +194,7 @@ pub async fn run(
             time_zone: settings.quota_time_zone,
             ip_groups_threshold: settings.ip_groups_threshold,
             ip_groups_ban_threshold: settings.ip_groups_ban_threshold,
+            save_all_log_detail: settings.save_all_log_detail,
         },
         alerts.clone(),
     ));
@@ -200,7 +203,17 @@ pub async fn run(
     let health = Arc::new(alerts::AlertingHealth::new(
         relay::InMemoryHealth::new(relay_config.ban),
         alerts.clone(),
-        settings.notify_error_rate_threshold,
+        {
+            let snapshot = snapshot.clone();
+            let from_environment = settings.notify_error_rate_threshold;
+            Box::new(move || {
+                snapshot
+                    .current()
+                    .runtime
+                    .default_warn_notify_error_rate
+                    .unwrap_or(from_environment)
+            })
+        },
     ));
     // With a Redis, the replicas share the cache plugin's answers, and any replica can route a
     // stored response's id back to its channel.

@@ -24,10 +24,10 @@ use relay::host::UsageRecord;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-type Received = Arc<Mutex<Vec<Value>>>;
+pub(crate) type Received = Arc<Mutex<Vec<Value>>>;
 
 /// A webhook receiver on 127.0.0.1:0 keeping every JSON body it gets.
-async fn receiver() -> (String, Received) {
+pub(crate) async fn receiver() -> (String, Received) {
     let received = Received::default();
     let app = Router::new()
         .route(
@@ -227,7 +227,7 @@ async fn alerting_health(
     let health = hub::alerts::AlertingHealth::new(
         relay::InMemoryHealth::new(relay::BanPolicy::default()),
         alerts,
-        error_rate_threshold,
+        Box::new(move || error_rate_threshold),
     );
     (health, received)
 }

@@ -1031,7 +1031,7 @@ async fn watch_streams_changes() {
         .options()
         .set_option(pb::SetOptionRequest {
             option: Some(pb::Option {
-                key: "filtered-out".into(),
+                key: "RetryTimes".into(),
                 value: "1".into(),
             }),
         })

@@ -34,6 +34,7 @@ mod mcp_replicas;
 mod mcp_required_params;
 mod mcp_usage;
 mod metrics;
+mod options;
 mod otlp;
 mod panel;
 mod panel_browser;

@@ -385,14 +385,15 @@ async fn check_retention(db: Db) {
     assert_eq!(count(store, "request_logs").await, 7);
 
     // The background task cleans at once (its clock is the real one, so everything here is
-    // old) and stops when cancelled.
+    // old) and stops when cancelled. Its environment keeps everything; the `LogStorageHours`
+    // option it reads on each run is what turns cleaning on.
     let stop = CancellationToken::new();
+    let options = hub::process::options::RuntimeOptions::from_stored(
+        &std::collections::BTreeMap::from([("LogStorageHours".to_owned(), "1".to_owned())]),
+    );
     let task = tokio::spawn(hub::logs::retention::run(
         store.clone(),
-        RetentionConfig {
-            log_hours: 1,
-            ..config
-        },
+        move || keep.with_options(&options),
         stop.clone(),
     ));
     for _ in 0..200 {

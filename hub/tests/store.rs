@@ -633,7 +633,7 @@ async fn load_all_returns_everything(store: &Store) {
     clock.template = Some("time".into());
     store.create_mcp_server(&clock).await.unwrap();
     store
-        .set_options(&BTreeMap::from([("k".into(), "v".into())]))
+        .set_options(&BTreeMap::from([("RetryTimes".into(), "4".into())]))
         .await
         .unwrap();
     let dump = store.load_all().await.unwrap();
@@ -643,7 +643,10 @@ async fn load_all_returns_everything(store: &Store) {
     assert_eq!(dump.channels[0].key, "sk-upstream-secret-value");
     assert_eq!(dump.model_configs[0].model, "m1");
     assert_eq!(dump.mcp_servers[0].id, "clock");
-    assert_eq!(dump.options.get("k").map(String::as_str), Some("v"));
+    assert_eq!(
+        dump.options.get("RetryTimes").map(String::as_str),
+        Some("4")
+    );
 }
 
 async fn concurrent_writes_and_reads_all_land(store: &Store) {

@@ -630,6 +630,9 @@ impl McpService {
                 AuthError::TokenDisabled
                 | AuthError::GroupDisabled
                 | AuthError::AddressNotAllowed => HttpError::Forbidden(error),
+                AuthError::Maintenance => {
+                    HttpError::Unavailable("the gateway is under maintenance; try again later")
+                }
             })
     }
 }

@@ -167,6 +167,7 @@ impl RelayError {
     pub fn status(&self) -> StatusCode {
         match self {
             RelayError::Auth(AuthError::AddressNotAllowed) => StatusCode::FORBIDDEN,
+            RelayError::Auth(AuthError::Maintenance) => StatusCode::SERVICE_UNAVAILABLE,
             RelayError::Auth(_) => StatusCode::UNAUTHORIZED,
             RelayError::ModelNotAllowed(_) => StatusCode::FORBIDDEN,
             RelayError::ModelNotFound(_) | RelayError::UnknownRoute(_) => StatusCode::NOT_FOUND,
@@ -220,6 +221,7 @@ impl RelayError {
             RelayError::Auth(AuthError::AddressNotAllowed) => {
                 ("permission_error", "address_not_allowed", None)
             }
+            RelayError::Auth(AuthError::Maintenance) => ("server_error", "maintenance", None),
             RelayError::ModelNotAllowed(_) => {
                 ("permission_error", "model_not_allowed", Some("model"))
             }

@@ -4,19 +4,33 @@ use relay::{Availability, ChannelHealth, Outcome, PairKey};
 
 use super::{AlertEvent, Alerts};
 
+/// The error rate (0..1) above which `ErrorRateHigh` is raised, 0 disabling it; asked on each
+/// failure, so an option changed at runtime applies to the next one.
+pub type ErrorRateThreshold = Box<dyn Fn() -> f64 + Send + Sync>;
+
 /// Forwards every call to `inner`; after a reported failure, alerts when the pair got banned
 /// or its success rate fell below `1 - error_rate_threshold`. Alerts are throttled per pair
 /// by [`Alerts`], so a flapping pair does not flood the webhook.
-#[derive(Debug)]
 pub struct AlertingHealth<H> {
     inner: H,
     alerts: Alerts,
-    /// Error rate (0..1) above which `ErrorRateHigh` is raised; 0 disables it.
-    error_rate_threshold: f64,
+    error_rate_threshold: ErrorRateThreshold,
+}
+
+impl<H> std::fmt::Debug for AlertingHealth<H> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AlertingHealth")
+            .finish_non_exhaustive()
+    }
 }
 
 impl<H: ChannelHealth> AlertingHealth<H> {
-    pub fn new(inner: H, alerts: Alerts, error_rate_threshold: f64) -> AlertingHealth<H> {
+    pub fn new(
+        inner: H,
+        alerts: Alerts,
+        error_rate_threshold: ErrorRateThreshold,
+    ) -> AlertingHealth<H> {
         AlertingHealth {
             inner,
             alerts,
@@ -47,16 +61,17 @@ impl<H: ChannelHealth> ChannelHealth for AlertingHealth<H> {
                 reason: "too many consecutive failures".into(),
             });
         } else if outcome == Outcome::Failure
-            && self.error_rate_threshold > 0.0
+            && let threshold = (self.error_rate_threshold)()
+            && threshold > 0.0
             && let Availability::Available { success_rate } =
                 self.inner.availability(channel_id, model)
-            && 1.0 - success_rate > self.error_rate_threshold
+            && 1.0 - success_rate > threshold
         {
             self.alerts.raise(AlertEvent::ErrorRateHigh {
                 channel_id,
                 model: model.to_owned(),
                 error_rate: 1.0 - success_rate,
-                threshold: self.error_rate_threshold,
+                threshold,
             });
         }
         banned

@@ -5,6 +5,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::queries::{delete_before, delete_details_before};
+use crate::process::options::RuntimeOptions;
 use crate::process::settings::Settings;
 use crate::store::StoreError;
 use crate::store::{Store, now_ms};
@@ -42,6 +43,23 @@ impl RetentionConfig {
         }
     }
 
+    /// This configuration under the retention options (`LogStorageHours`,
+    /// `LogDetailStorageHours`, `CleanLogBatchSize`), each replacing its environment setting.
+    pub fn with_options(&self, options: &RuntimeOptions) -> RetentionConfig {
+        RetentionConfig {
+            log_hours: options.log_storage_hours.unwrap_or(self.log_hours),
+            detail_hours: options
+                .log_detail_storage_hours
+                .unwrap_or(self.detail_hours),
+            batch_size: options
+                .clean_log_batch_size
+                .map_or(self.batch_size, |size| {
+                    i64::try_from(size).unwrap_or(i64::MAX)
+                }),
+            ..self.clone()
+        }
+    }
+
     fn enabled(&self) -> bool {
         self.log_hours > 0 || self.detail_hours > 0
     }
@@ -76,14 +94,19 @@ pub async fn clean_once(
     Ok(cleaned)
 }
 
-/// Cleans right away and then every `config.interval` until `stop` is cancelled. A failed run
-/// is logged and retried at the next interval.
-pub async fn run(store: Store, config: RetentionConfig, stop: CancellationToken) {
-    if !config.enabled() {
-        return;
-    }
+/// Cleans right away and then every interval until `stop` is cancelled, each run under the
+/// configuration `current` gives then (options can change it at runtime). A failed run is
+/// logged and retried at the next interval.
+pub async fn run(store: Store, current: impl Fn() -> RetentionConfig, stop: CancellationToken) {
     loop {
-        let run = clean_once(&store, &config, now_ms());
+        let config = current();
+        let run = async {
+            if config.enabled() {
+                clean_once(&store, &config, now_ms()).await
+            } else {
+                Ok(Cleaned::default())
+            }
+        };
         let outcome = tokio::select! {
             outcome = run => outcome,
             () = stop.cancelled() => return,

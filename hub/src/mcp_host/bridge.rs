@@ -29,7 +29,8 @@ use crate::store::{McpScope, McpServer, McpServerKind, Status};
 pub struct McpBridge {
     snapshot: Arc<SnapshotCell>,
     admin_key: AdminKey,
-    /// Copy tool arguments and results into the log (`SAVE_ALL_LOG_DETAIL`).
+    /// Copy tool arguments and results into the log (`SAVE_ALL_LOG_DETAIL`), unless the
+    /// `SaveAllLogDetail` option says otherwise.
     record_details: bool,
     /// Settles each call's reservation and writes its request-log row, as for a relay request
     /// (the writer charges the token and group when billing is on).
@@ -65,12 +66,13 @@ impl McpBridge {
 
 impl McpDirectory for McpBridge {
     fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<Caller, AuthError> {
-        let caller = self
-            .snapshot
-            .current()
-            .authenticate(api_key, client_ip, now_ms())?;
+        let snapshot = self.snapshot.current();
+        let caller = snapshot.authenticate(api_key, client_ip, now_ms())?;
         Ok(Caller {
-            record_details: self.record_details,
+            record_details: snapshot
+                .runtime
+                .save_all_log_detail
+                .unwrap_or(self.record_details),
             ..caller
         })
     }

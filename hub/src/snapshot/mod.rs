@@ -25,6 +25,7 @@ use tenancy::{AuthError, Caller, McpAllowList, ToolFilter};
 use tokio::sync::Mutex;
 use tokio::sync::broadcast::error::RecvError;
 
+use crate::process::options::RuntimeOptions;
 use crate::snapshot::changes::ChangeFeed;
 use crate::store::{
     Group, GroupModelOverride, GroupStatus, McpServer, ModelConfig, Status, Store, StoreDump,
@@ -54,6 +55,11 @@ pub struct Snapshot {
     /// Parameters each group set for a server, keyed by (server id, group id).
     pub group_mcp_params: HashMap<(String, String), std::collections::BTreeMap<String, String>>,
     pub options: std::collections::BTreeMap<String, String>,
+    /// `options` parsed: what the relay, governance, logs and alerts read on every request.
+    pub runtime: RuntimeOptions,
+    /// What each group has consumed (the sum of its tokens' used amounts as of this snapshot):
+    /// the level `GroupConsumeLevelRatio` is chosen by.
+    group_consumed: HashMap<String, rust_decimal::Decimal>,
 }
 
 /// A token as authentication needs it: the caller it becomes for the relay and MCP alike, and
@@ -90,6 +96,11 @@ pub fn hash_api_key(key: &str) -> String {
 
 impl Snapshot {
     pub fn build(dump: StoreDump) -> Snapshot {
+        let runtime = RuntimeOptions::from_stored(&dump.options);
+        let mut group_consumed: HashMap<String, rust_decimal::Decimal> = HashMap::new();
+        for token in &dump.tokens {
+            *group_consumed.entry(token.group_id.clone()).or_default() += token.used_amount;
+        }
         let groups: HashMap<String, Group> = dump
             .groups
             .into_iter()
@@ -140,9 +151,19 @@ impl Snapshot {
             .filter(|channel| channel.status == Status::Enabled)
         {
             let sets = sets_or_default(&channel.sets);
-            let models = channel.models.clone();
+            let kind = channel.kind.as_str();
+            let models = if channel.models.is_empty() {
+                runtime
+                    .default_channel_models
+                    .get(kind)
+                    .cloned()
+                    .unwrap_or_default()
+            } else {
+                channel.models.clone()
+            };
+            let default_mapping = runtime.default_channel_model_mapping.get(kind);
             let serving = ServingChannel {
-                channel: Arc::new(relay_channel(channel)),
+                channel: Arc::new(relay_channel(channel, default_mapping)),
                 sets,
             };
             for model in models {
@@ -187,7 +208,17 @@ impl Snapshot {
                 .map(|item| ((item.server_id, item.group_id), item.params))
                 .collect(),
             options: dump.options,
+            runtime,
+            group_consumed,
         }
+    }
+
+    /// What `group_id` has consumed, as of this snapshot.
+    pub fn group_consumed(&self, group_id: &str) -> rust_decimal::Decimal {
+        self.group_consumed
+            .get(group_id)
+            .copied()
+            .unwrap_or_default()
     }
 
     pub fn group(&self, id: &str) -> Option<&Group> {
@@ -231,6 +262,10 @@ impl Snapshot {
     ) -> Result<&TokenEntry, AuthError> {
         if api_key.is_empty() {
             return Err(AuthError::Missing);
+        }
+        // Checked before the key so that no caller learns anything while serving is off.
+        if self.runtime.disable_serve {
+            return Err(AuthError::Maintenance);
         }
         let entry = self
             .tokens_by_hash
@@ -280,7 +315,8 @@ impl Snapshot {
         let retry_times = group_override
             .and_then(|item| item.retry_times)
             .or_else(|| config.and_then(|config| config.retry_times))
-            .and_then(|times| u32::try_from(times).ok());
+            .and_then(|times| u32::try_from(times).ok())
+            .or(self.runtime.retry_times);
         let model_timeouts = config.map(|config| config.timeouts).unwrap_or_default();
         let group_timeouts = group_override.map(|item| item.timeouts).unwrap_or_default();
         let plugins = match self
@@ -404,14 +440,23 @@ fn relay_timeouts(timeouts: &Timeouts) -> ChannelTimeouts {
     }
 }
 
-fn relay_channel(channel: crate::store::Channel) -> RelayChannel {
+/// The relay's view of a stored channel; `default_mapping` (the `DefaultChannelModelMapping`
+/// option for its type) lies under the channel's own mapping.
+fn relay_channel(
+    channel: crate::store::Channel,
+    default_mapping: Option<&BTreeMap<String, String>>,
+) -> RelayChannel {
+    let mut model_mapping: HashMap<String, String> = default_mapping
+        .map(|mapping| mapping.clone().into_iter().collect())
+        .unwrap_or_default();
+    model_mapping.extend(channel.model_mapping);
     RelayChannel {
         id: channel.id,
         name: channel.name,
         kind: channel.kind,
         base_url: channel.base_url,
         key: channel.key,
-        model_mapping: channel.model_mapping.into_iter().collect(),
+        model_mapping,
         priority: i32::try_from(channel.priority).unwrap_or(if channel.priority < 0 {
             i32::MIN
         } else {

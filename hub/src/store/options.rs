@@ -6,6 +6,7 @@ use sqlx::{Any, Executor};
 
 use super::rows;
 use super::{Store, StoreError, StoreTx, not_found, now_ms, validate};
+use crate::process::options::RuntimeOptions;
 
 const KIND: &str = "option";
 
@@ -18,6 +19,12 @@ impl Store {
 
     pub async fn list_options(&self) -> Result<BTreeMap<String, String>, StoreError> {
         all(&self.pool).await
+    }
+
+    /// The options in force, read now (for the control plane's own decisions; requests read
+    /// them from the configuration snapshot instead).
+    pub async fn runtime_options(&self) -> Result<RuntimeOptions, StoreError> {
+        Ok(RuntimeOptions::from_stored(&all(&self.pool).await?))
     }
 
     /// Sets several options in one transaction.
@@ -49,8 +56,13 @@ impl StoreTx {
         value(self.conn(), key).await
     }
 
+    /// The options in force, read inside this transaction.
+    pub async fn runtime_options(&mut self) -> Result<RuntimeOptions, StoreError> {
+        Ok(RuntimeOptions::from_stored(&all(self.conn()).await?))
+    }
+
     pub async fn set_option(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        validate::option_key(key)?;
+        validate::option(key, value)?;
         sqlx::query(
             "INSERT INTO options (key, value, updated_at) VALUES ($1, $2, $3) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, \

@@ -246,6 +246,13 @@ impl StoreTx {
         if self.get_group(&token.group_id).await?.is_none() {
             return Err(not_found("group", &token.group_id));
         }
+        // The `GroupMaxTokenNum` option, read in this transaction, overrides the environment's
+        // limit (`max_per_group`), whichever door the token comes through.
+        let max_per_group = self
+            .runtime_options()
+            .await?
+            .group_max_token_num
+            .unwrap_or(max_per_group);
         if max_per_group > 0 {
             let count = sqlx::query("SELECT COUNT(*) AS n FROM tokens WHERE group_id = $1")
                 .bind(token.group_id.clone())

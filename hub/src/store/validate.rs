@@ -406,8 +406,18 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
     map_keys("mcp_server.params", &server.params)
 }
 
-pub fn option_key(key: &str) -> Result<(), StoreError> {
-    name("option.key", key)
+/// An option must be one the gateway reads, with a value it can read (see
+/// [`crate::process::options`]): a stored option never sits unread.
+pub fn option(key: &str, value: &str) -> Result<(), StoreError> {
+    name("option.key", key)?;
+    crate::process::options::validate(key, value).map_err(|error| match error {
+        crate::process::options::OptionError::Unknown(_) => {
+            invalid("option.key", error.to_string())
+        }
+        crate::process::options::OptionError::Invalid { .. } => {
+            invalid("option.value", error.to_string())
+        }
+    })
 }
 
 #[cfg(test)]

@@ -92,6 +92,10 @@ pub enum AuthError {
     GroupDisabled,
     #[error("requests from this address are not allowed for this api key")]
     AddressNotAllowed,
+    /// The operator switched serving off (the `DisableServe` option): every key is refused
+    /// with 503 until it is switched back on; the control plane stays up.
+    #[error("the gateway is under maintenance; try again later")]
+    Maintenance,
 }
 
 /// Which rule refused a request or a tool call; each maps to one client-facing status and code.

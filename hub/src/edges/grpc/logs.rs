@@ -19,7 +19,9 @@ use crate::store::Store;
 /// The service over the log database (`LOG_SQL_DSN`, or the main one).
 pub struct Logs {
     pub store: Store,
-    /// Rows per delete statement (`CLEAN_LOG_BATCH_SIZE`).
+    /// The main database, where the `CleanLogBatchSize` option lives.
+    pub options: Store,
+    /// Rows per delete statement (`CLEAN_LOG_BATCH_SIZE`) unless the option says otherwise.
     pub delete_batch: i64,
 }
 
@@ -28,6 +30,7 @@ impl Logs {
     pub fn new(cp: &ControlPlane) -> Logs {
         Logs {
             store: cp.log_store.clone(),
+            options: cp.store.clone(),
             delete_batch: i64::try_from(cp.clean_log_batch_size)
                 .unwrap_or(i64::MAX)
                 .max(1),
@@ -111,10 +114,14 @@ impl LogService for Logs {
         if before_ms <= 0 {
             return Err(invalid("before_ms", "is required"));
         }
+        let delete_batch = match self.options.runtime_options().await?.clean_log_batch_size {
+            Some(size) => i64::try_from(size).unwrap_or(i64::MAX),
+            None => self.delete_batch,
+        };
         let deleted = queries::delete_before(
             &self.store,
             before_ms,
-            self.delete_batch,
+            delete_batch,
             Duration::from_millis(10),
         )
         .await?;

@@ -56,6 +56,8 @@ pub struct GovernorConfig {
     pub ip_groups_threshold: u32,
     /// `IP_GROUPS_BAN_THRESHOLD`: block such an address for an hour.
     pub ip_groups_ban_threshold: u32,
+    /// `SAVE_ALL_LOG_DETAIL`: keep the bodies of every request.
+    pub save_all_log_detail: bool,
 }
 
 /// The relay's governor, on the configuration snapshot and the shared counters.
@@ -114,6 +116,7 @@ impl HubGovernor {
             return Ok(Admission::default());
         };
         let generates = request.generates_text;
+        let runtime = &snapshot.runtime;
         let inputs = PlanInputs {
             group,
             token_id: caller.token_id,
@@ -126,6 +129,10 @@ impl HubGovernor {
             web_searches: request.web_searches,
             billed: request.billed,
             billing_enabled: self.config.billing_enabled,
+            save_all_detail: runtime
+                .save_all_log_detail
+                .unwrap_or(self.config.save_all_log_detail),
+            consume_ratio: runtime.consume_level_ratio(snapshot.group_consumed(&group.id)),
             now_ms: now_ms(),
             time_zone: self.config.time_zone,
         };
@@ -159,11 +166,11 @@ impl HubGovernor {
     /// Refuses an address blocked for using too many groups (`IP_GROUPS_BAN_THRESHOLD`); hands
     /// back the address key to watch ([`address_key`]) when either address threshold is set.
     async fn refuse_banned(&self, client_ip: std::net::IpAddr) -> Result<Option<String>, Refusal> {
-        let watch_addresses =
-            self.config.ip_groups_threshold > 0 || self.config.ip_groups_ban_threshold > 0;
+        let (alert_at, ban_at) = self.address_thresholds();
+        let watch_addresses = alert_at > 0 || ban_at > 0;
         let ip = watch_addresses.then(|| address_key(client_ip));
         if let Some(ip) = &ip
-            && self.config.ip_groups_ban_threshold > 0
+            && ban_at > 0
         {
             match self.counters.banned(&ip_ban_key(ip)).await {
                 Ok(Some(left)) => {
@@ -378,13 +385,27 @@ impl HubGovernor {
         refusal(kind, message, retry_after, headers)
     }
 
+    /// The address thresholds (alert, block) in force: the `IPGroupsThreshold` and
+    /// `IPGroupsBanThreshold` options, else the environment's.
+    fn address_thresholds(&self) -> (u32, u32) {
+        let snapshot = self.snapshot.current();
+        let runtime = &snapshot.runtime;
+        (
+            runtime
+                .ip_groups_threshold
+                .unwrap_or(self.config.ip_groups_threshold),
+            runtime
+                .ip_groups_ban_threshold
+                .unwrap_or(self.config.ip_groups_ban_threshold),
+        )
+    }
+
     /// Counts the groups one address uses; alerts, and blocks it past the thresholds. Off the
     /// request path: the request does not wait for it.
     fn watch_address(&self, ip: String, group_id: String) {
         let counters = self.counters.clone();
         let alerts = self.alerts.clone();
-        let alert_at = self.config.ip_groups_threshold;
-        let ban_at = self.config.ip_groups_ban_threshold;
+        let (alert_at, ban_at) = self.address_thresholds();
         tokio::spawn(async move {
             let groups = match counters.note_ip_group(&ip, &group_id, IP_WINDOW).await {
                 Ok(groups) => groups,

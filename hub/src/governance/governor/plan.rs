@@ -76,6 +76,11 @@ pub struct PlanInputs<'a> {
     /// [`Plan::build`].
     pub billed: bool,
     pub billing_enabled: bool,
+    /// Keep the bodies of every request (`SaveAllLogDetail`, else `SAVE_ALL_LOG_DETAIL`).
+    pub save_all_detail: bool,
+    /// The multiplier of the group's rpm and tpm ratios for what it has consumed
+    /// (`GroupConsumeLevelRatio`; 1 when unset).
+    pub consume_ratio: f64,
     pub now_ms: i64,
     pub time_zone: Tz,
 }
@@ -137,19 +142,30 @@ impl Plan {
             price,
             period_start: None,
             period_end: None,
-            save_detail: inputs.group_override.is_some_and(|item| item.save_detail),
+            save_detail: inputs.save_all_detail
+                || inputs.group_override.is_some_and(|item| item.save_detail),
             estimated_tokens: 0,
         };
         let group_limited = is_group_limited(group);
         let model_rpm = inputs
             .group_override
             .and_then(|item| item.rpm)
-            .or_else(|| scaled(inputs.config.map(|c| c.rpm), group.rpm_ratio))
+            .or_else(|| {
+                scaled(
+                    inputs.config.map(|c| c.rpm),
+                    group.rpm_ratio * inputs.consume_ratio,
+                )
+            })
             .filter(|_| group_limited);
         let model_tpm = inputs
             .group_override
             .and_then(|item| item.tpm)
-            .or_else(|| scaled(inputs.config.map(|c| c.tpm), group.tpm_ratio))
+            .or_else(|| {
+                scaled(
+                    inputs.config.map(|c| c.tpm),
+                    group.tpm_ratio * inputs.consume_ratio,
+                )
+            })
             .filter(|_| group_limited);
         let token = inputs.token;
         let token_rpm = token.and_then(|t| t.rpm);
@@ -256,7 +272,8 @@ impl Plan {
             price: Price::default(),
             period_start: None,
             period_end: None,
-            save_detail: inputs.group_override.is_some_and(|item| item.save_detail),
+            save_detail: inputs.save_all_detail
+                || inputs.group_override.is_some_and(|item| item.save_detail),
             estimated_tokens: 0,
         };
         let token_id = inputs.token_id;
@@ -494,6 +511,8 @@ mod tests {
             web_searches: 0,
             billed: true,
             billing_enabled: true,
+            save_all_detail: false,
+            consume_ratio: 1.0,
             now_ms: 1_700_000_000_000,
             time_zone: Tz::UTC,
         }
@@ -519,6 +538,29 @@ mod tests {
         });
         assert!(plan.checks.is_empty());
         assert_eq!(plan.estimated_tokens, 0);
+    }
+
+    #[test]
+    fn the_consume_level_multiplies_the_group_ratios_and_save_all_detail_keeps_bodies() {
+        let mut group = Group::new("acme");
+        group.rpm_ratio = 2.0;
+        let mut config = ModelConfig::new("gpt-4o");
+        config.rpm = 10;
+        let mut request = inputs(&group, None, Some(&config), None);
+        request.consume_ratio = 3.0;
+        request.save_all_detail = true;
+        let plan = Plan::build(&request, &|| 50);
+        assert_eq!(
+            plan.checks,
+            vec![Check::Rate {
+                key: "rpm:g:acme:m:gpt-4o".into(),
+                limit: 60,
+                period: MINUTE,
+                cost: 1
+            }]
+        );
+        assert!(plan.save_detail);
+        assert!(!Plan::build(&inputs(&group, None, Some(&config), None), &|| 50).save_detail);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::governance::billing::{cost, from_nanos, to_nanos, web_search_cost};
 use crate::governance::limits::{Check, Counters};
 use crate::logs::entry::LogEntry;
 use crate::logs::writer::LogWriter;
+use crate::process::options::RuntimeOptions;
 use crate::snapshot::SnapshotCell;
 
 /// Prices, settles and logs every usage record.
@@ -156,9 +157,31 @@ fn charged_cost(price: &crate::store::Price, record: &UsageRecord) -> Decimal {
         .unwrap_or(Decimal::MAX)
 }
 
+/// Cuts the kept bodies to the `LogDetailRequestBodyMaxSize` and `LogDetailResponseBodyMaxSize`
+/// options (the relay captured at most `LOG_DETAIL_MAX_BYTES` of each; an option cannot add
+/// back what was never captured). Slicing `Bytes` copies nothing.
+fn cut_bodies(record: &mut UsageRecord, options: &RuntimeOptions) {
+    let cut = |body: &mut Option<bytes::Bytes>, max: Option<usize>| {
+        if let (Some(bytes), Some(max)) = (body.as_mut(), max)
+            && bytes.len() > max
+        {
+            *bytes = bytes.slice(..max);
+        }
+    };
+    cut(
+        &mut record.request_body,
+        options.log_detail_request_body_max_size,
+    );
+    cut(
+        &mut record.response_body,
+        options.log_detail_response_body_max_size,
+    );
+}
+
 impl UsageSink for BillingSink {
     fn record(&self, mut record: UsageRecord) {
         let snapshot = self.snapshot.current();
+        cut_bodies(&mut record, &snapshot.runtime);
         self.metrics
             .observe(&record, |model| snapshot.model_config(model).is_some());
         let reservation = record
@@ -178,5 +201,29 @@ impl UsageSink for BillingSink {
             period_start: reservation.period_start,
             save_detail: reservation.save_detail,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_cut_to_the_detail_options_and_left_alone_without_them() {
+        let mut record = UsageRecord {
+            request_body: Some(bytes::Bytes::from_static(b"0123456789")),
+            response_body: Some(bytes::Bytes::from_static(b"abcdefghij")),
+            ..UsageRecord::default()
+        };
+        cut_bodies(&mut record, &RuntimeOptions::default());
+        assert_eq!(record.request_body.as_deref(), Some(&b"0123456789"[..]));
+        let options = RuntimeOptions {
+            log_detail_request_body_max_size: Some(4),
+            log_detail_response_body_max_size: Some(20),
+            ..RuntimeOptions::default()
+        };
+        cut_bodies(&mut record, &options);
+        assert_eq!(record.request_body.as_deref(), Some(&b"0123"[..]));
+        assert_eq!(record.response_body.as_deref(), Some(&b"abcdefghij"[..]));
     }
 }
