@@ -232,3 +232,64 @@ async fn log_sql_dsn_sends_request_logs_to_their_own_database() {
         "the main database holds no request logs"
     );
 }
+
+#[tokio::test]
+async fn a_model_is_reached_only_from_the_endpoints_of_its_configured_type() {
+    let upstream = MockOpenAi::start().await;
+    let config = format!(
+        "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: ci\n    key: {TOKEN}\nchannels:\n  - name: up\n    type: openai\n    base_url: {}\n    key: sk-up\n    models: [gpt-4o-mini, text-embedding-3-small, untyped]\nmodels:\n  - model: gpt-4o-mini\n    type: chat\n  - model: text-embedding-3-small\n    type: embedding\n",
+        upstream.base_url()
+    );
+    let hub = TestHub::start_with_config(&config).await;
+    let post = |path: &str, body: serde_json::Value| {
+        reqwest::Client::new()
+            .post(hub.url(path))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+    };
+    let chat = |model: &str| serde_json::json!({"model": model, "messages": [{"role": "user", "content": "hi"}]});
+    let embed = |model: &str| serde_json::json!({"model": model, "input": "hi"});
+    let hits_before = upstream.hits();
+
+    let refused = post("/v1/chat/completions", chat("text-embedding-3-small"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["param"], "model");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("an embedding model"), "{message}");
+    assert!(message.contains("/v1/chat/completions"), "{message}");
+    let refused = post("/v1/embeddings", embed("gpt-4o-mini")).await.unwrap();
+    assert_eq!(refused.status(), 400);
+
+    assert_eq!(
+        post("/v1/embeddings", embed("text-embedding-3-small"))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        post("/v1/chat/completions", chat("gpt-4o-mini"))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    // A model without a configuration has no type: the channel decides.
+    assert_eq!(
+        post("/v1/embeddings", embed("untyped"))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        upstream.hits(),
+        hits_before + 3,
+        "refusals never reached the upstream"
+    );
+    hub.stop().await.unwrap();
+}

@@ -28,6 +28,8 @@ pub trait Gatekeeper: Send + Sync + 'static {
 /// Per-model settings that override the relay's defaults.
 #[derive(Debug, Clone, Default)]
 pub struct ModelSettings {
+    /// The model's configured type; `None` (no configuration) lets every endpoint reach it.
+    pub model_type: Option<crate::model_type::ModelType>,
     pub retry_times: Option<u32>,
     pub timeouts: ChannelTimeouts,
     /// The model's plugins (with the group's override laid over), parsed when the host built

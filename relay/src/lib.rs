@@ -13,6 +13,7 @@ mod error;
 pub mod health;
 pub mod host;
 mod json;
+pub mod model_type;
 mod multipart;
 pub mod plugin;
 mod relay;

@@ -482,6 +482,7 @@ impl Inner {
             .route(&caller, &request.model)
             .filter(|route| !route.channels.is_empty())
             .ok_or_else(|| RelayError::ModelNotFound(request.model.clone()))?;
+        crate::model_type::check_endpoint(route.settings.model_type, endpoint, &request.model)?;
         // Before admission: a continuation the caller may not make reserves nothing.
         let route = self
             .continuation_route(endpoint, &caller, &request, route)

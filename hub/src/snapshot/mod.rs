@@ -327,6 +327,7 @@ impl Snapshot {
             None => self.model_plugins.get(model).cloned(),
         };
         ModelSettings {
+            model_type: config.map(|config| relay_model_type(config.model_type)),
             retry_times,
             plugins,
             timeouts: relay_timeouts(&Timeouts {
@@ -437,6 +438,20 @@ fn relay_timeouts(timeouts: &Timeouts) -> ChannelTimeouts {
         connect: millis(timeouts.connect_ms),
         first_byte: millis(timeouts.first_byte_ms),
         stream_idle: millis(timeouts.stream_idle_ms),
+    }
+}
+
+fn relay_model_type(model_type: crate::store::ModelType) -> relay::model_type::ModelType {
+    use crate::store::ModelType as Stored;
+    use relay::model_type::ModelType as Relay;
+    match model_type {
+        Stored::Chat => Relay::Chat,
+        Stored::Completion => Relay::Completion,
+        Stored::Embedding => Relay::Embedding,
+        Stored::Image => Relay::Image,
+        Stored::Audio => Relay::Audio,
+        Stored::Rerank => Relay::Rerank,
+        Stored::Moderation => Relay::Moderation,
     }
 }
 
