@@ -17,7 +17,7 @@ pub mod store;
 use crate::edges::{declarative, grpc, metrics, panel, server, status};
 use crate::governance::{governor, limits};
 use crate::process::redis_link;
-use crate::relay_host::{plugin_cache, responses_index};
+use crate::relay_host::{plugin_cache, responses_index, shared_health};
 use crate::snapshot::replicas;
 use std::future::Future;
 use std::sync::Arc;
@@ -101,9 +101,12 @@ pub async fn run(
         .context("cannot load the configuration")?;
 
     let background = CancellationToken::new();
-    let redis = match &settings.redis {
-        Some(url) => Some(connect_redis(url, &settings, &changes, &background).await?),
-        None => None,
+    let (redis, redis_client) = match &settings.redis {
+        Some(url) => {
+            let (link, client) = connect_redis(url, &settings, &changes, &background).await?;
+            (Some(link), Some(client))
+        }
+        None => (None, None),
     };
     tokio::spawn(snapshot.clone().keep_fresh(
         changes.clone(),
@@ -200,8 +203,19 @@ pub async fn run(
     ));
     let relay_config = relay_config(&settings);
     // Bans and high error rates of channel/model pairs are raised as alerts.
+    // With a Redis, the replicas share channel health: a pair banned on one is banned on all.
+    let channel_health = match (&redis, redis_client) {
+        (Some(link), Some(client)) => shared_health::SharedHealth::with_redis(
+            relay_config.ban,
+            client,
+            link.manager(),
+            &settings.redis_key_prefix,
+            background.clone().cancelled_owned(),
+        ),
+        _ => shared_health::SharedHealth::local(relay_config.ban),
+    };
     let health = Arc::new(alerts::AlertingHealth::new(
-        relay::InMemoryHealth::new(relay_config.ban),
+        channel_health.clone(),
         alerts.clone(),
         {
             let snapshot = snapshot.clone();
@@ -360,20 +374,20 @@ async fn connect_redis(
     settings: &Settings,
     changes: &ChangeFeed,
     background: &CancellationToken,
-) -> anyhow::Result<redis_link::RedisLink> {
+) -> anyhow::Result<(redis_link::RedisLink, redis::Client)> {
     // The URL may hold a password: name the variable, never echo the value.
     let client = redis::Client::open(url).context("REDIS is not a valid redis:// URL")?;
     let connection = redis_link::connect(client.clone(), settings.redis_timeouts())
         .await
         .context("cannot connect to REDIS")?;
     tokio::spawn(replicas::bridge_changes(
-        client,
+        client.clone(),
         connection.clone(),
         settings.redis_key_prefix.clone(),
         changes.clone(),
         background.clone().cancelled_owned(),
     ));
-    Ok(redis_link::RedisLink::new(connection))
+    Ok((redis_link::RedisLink::new(connection), client))
 }
 
 fn mcp_config(settings: &Settings) -> mcp::McpConfig {

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::config::BanPolicy;
 
@@ -75,6 +75,21 @@ struct PairState {
     banned_until: Option<Instant>,
     next_probe: Option<Instant>,
     cooling_until: Option<Instant>,
+    /// Why and when the current ban began, for operators.
+    ban_reason: Option<String>,
+    banned_since: Option<SystemTime>,
+}
+
+/// A banned pair as an operator sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BanInfo {
+    pub pair: PairKey,
+    pub reason: String,
+    pub since: SystemTime,
+    /// How long the ban runs at most (a successful probe lifts it sooner).
+    pub remaining: Duration,
+    /// When the next probe is due, from now; zero when it is due.
+    pub next_probe: Duration,
 }
 
 impl InMemoryHealth {
@@ -101,6 +116,81 @@ impl InMemoryHealth {
     }
 }
 
+/// What a host that shares health between replicas needs beyond [`ChannelHealth`]: to apply
+/// what other replicas saw and decided, and to show and clear bans.
+impl InMemoryHealth {
+    /// Outcomes another replica saw on a pair: they weigh selection here too. Streaks stay
+    /// local; bans travel on their own ([`InMemoryHealth::ban_for`]).
+    pub fn merge_outcomes(&self, channel_id: i64, model: &str, successes: u32, failures: u32) {
+        let window = self.policy.window;
+        self.with_pair(channel_id, model, |state| {
+            let now = Instant::now();
+            state.prune(now, window);
+            for _ in 0..successes.min(MAX_EVENTS as u32) {
+                state.push(now, true);
+            }
+            for _ in 0..failures.min(MAX_EVENTS as u32) {
+                state.push(now, false);
+            }
+        });
+    }
+
+    /// Bans a pair for `length` (a ban decided elsewhere); a ban already running is kept.
+    pub fn ban_for(&self, channel_id: i64, model: &str, length: Duration, reason: &str) {
+        let policy = self.policy;
+        self.with_pair(channel_id, model, |state| {
+            let now = Instant::now();
+            if state.banned_until.is_none_or(|until| until <= now) {
+                state.ban(now, &policy, length, reason.to_owned());
+            }
+        });
+    }
+
+    /// Lifts a pair's ban (a probe succeeded elsewhere, or an operator cleared it); true when
+    /// one was running.
+    pub fn lift(&self, channel_id: i64, model: &str) -> bool {
+        self.with_pair(channel_id, model, |state| {
+            let banned = state.banned_until.is_some();
+            state.unban();
+            state.cooling_until = None;
+            banned
+        })
+    }
+
+    /// Every pair banned now.
+    pub fn bans(&self) -> Vec<BanInfo> {
+        let now = Instant::now();
+        let pairs = self
+            .pairs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut bans = Vec::new();
+        for (channel_id, models) in pairs.iter() {
+            for (model, state) in models {
+                let Some(until) = state.banned_until.filter(|until| *until > now) else {
+                    continue;
+                };
+                bans.push(BanInfo {
+                    pair: PairKey {
+                        channel_id: *channel_id,
+                        model: model.clone(),
+                    },
+                    reason: state.ban_reason.clone().unwrap_or_default(),
+                    since: state.banned_since.unwrap_or_else(SystemTime::now),
+                    remaining: until - now,
+                    next_probe: state
+                        .next_probe
+                        .map_or(Duration::ZERO, |at| at.saturating_duration_since(now)),
+                });
+            }
+        }
+        bans.sort_by(|a, b| {
+            (a.pair.channel_id, &a.pair.model).cmp(&(b.pair.channel_id, &b.pair.model))
+        });
+        bans
+    }
+}
+
 impl PairState {
     fn prune(&mut self, now: Instant, window: Duration) {
         while self
@@ -119,9 +209,18 @@ impl PairState {
         self.events.push_back((now, ok));
     }
 
+    fn ban(&mut self, now: Instant, policy: &BanPolicy, length: Duration, reason: String) {
+        self.banned_until = Some(now + length);
+        self.next_probe = Some(now + policy.probe_interval.min(length));
+        self.ban_reason = Some(reason);
+        self.banned_since = Some(SystemTime::now());
+    }
+
     fn unban(&mut self) {
         self.banned_until = None;
         self.next_probe = None;
+        self.ban_reason = None;
+        self.banned_since = None;
         self.streak = 0;
         // Forget the failures that led to the ban so the pair competes on fresh evidence.
         self.events.clear();
@@ -141,6 +240,8 @@ impl ChannelHealth for InMemoryHealth {
                 // failure bans again.
                 state.banned_until = None;
                 state.next_probe = None;
+                state.ban_reason = None;
+                state.banned_since = None;
                 state.streak = policy.failure_threshold.saturating_sub(1);
                 state.last_failure = Some(now);
             }
@@ -180,12 +281,13 @@ impl ChannelHealth for InMemoryHealth {
                     }
                     false
                 }
-                Outcome::KeyRefused { .. } => {
+                Outcome::KeyRefused { status } => {
                     state.push(now, false);
                     state.last_failure = Some(now);
                     if state.banned_until.is_none() {
-                        state.banned_until = Some(now + policy.ban_duration);
-                        state.next_probe = Some(now + policy.probe_interval);
+                        let reason =
+                            format!("the upstream refused the channel's key (HTTP {status})");
+                        state.ban(now, &policy, policy.ban_duration, reason);
                         return true;
                     }
                     false
@@ -201,8 +303,8 @@ impl ChannelHealth for InMemoryHealth {
                     state.streak += 1;
                     state.last_failure = Some(now);
                     if state.streak >= policy.failure_threshold && state.banned_until.is_none() {
-                        state.banned_until = Some(now + policy.ban_duration);
-                        state.next_probe = Some(now + policy.probe_interval);
+                        let reason = format!("{} consecutive failures", state.streak);
+                        state.ban(now, &policy, policy.ban_duration, reason);
                         return true;
                     }
                     false
@@ -250,6 +352,32 @@ mod tests {
             ban_duration: Duration::from_millis(200),
             probe_interval: Duration::from_millis(20),
         }
+    }
+
+    #[test]
+    fn remote_outcomes_weigh_bans_apply_and_lift_and_bans_are_listed_with_their_reason() {
+        let health = InMemoryHealth::new(policy());
+        health.merge_outcomes(1, "m", 1, 3);
+        let Availability::Available { success_rate } = health.availability(1, "m") else {
+            panic!("not banned by outcomes alone");
+        };
+        assert!((success_rate - 0.4).abs() < 1e-9, "{success_rate}");
+        health.ban_for(2, "m", Duration::from_secs(60), "decided elsewhere");
+        assert_eq!(health.availability(2, "m"), Availability::Banned);
+        assert!(health.report(3, "m", Outcome::KeyRefused { status: 401 }));
+        let bans = health.bans();
+        assert_eq!(bans.len(), 2);
+        assert_eq!(bans[0].pair.channel_id, 2);
+        assert_eq!(bans[0].reason, "decided elsewhere");
+        assert!(bans[1].reason.contains("HTTP 401"), "{}", bans[1].reason);
+        assert!(bans[1].remaining <= policy().ban_duration);
+        assert!(health.lift(2, "m"));
+        assert!(!health.lift(2, "m"));
+        assert!(matches!(
+            health.availability(2, "m"),
+            Availability::Available { .. }
+        ));
+        assert_eq!(health.bans().len(), 1);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The relay's stores that replicas share through Redis: the cache plugin's answers and the stored-responses index.
+//! The relay's state that replicas share through Redis: the cache plugin's answers, the stored-responses index and channel health.
 
 pub mod plugin_cache;
 pub mod responses_index;
+pub mod shared_health;
