@@ -75,9 +75,11 @@ mod chat_stream;
 mod count;
 mod gemini;
 mod responses;
+mod tools;
 mod usage;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use serde::Serialize;
@@ -101,6 +103,7 @@ pub use responses::{
     ChatToResponsesStream, ResponsesToChatStream, chat_request_to_responses,
     chat_response_to_responses, responses_request_to_chat, responses_response_to_chat,
 };
+pub use tools::{ClientTool, ClientTools, DROPPED_TOOLS_HEADER};
 pub use usage::Usage;
 
 /// Why a body cannot be converted.
@@ -138,6 +141,9 @@ pub struct ResponseMeta {
     pub model: String,
     /// Unix seconds for chat `created` and Responses `created_at`.
     pub created: i64,
+    /// What the request conversion did to the client's tools: calls of renamed tools go back
+    /// to the client in its own form.
+    pub tools: Arc<ClientTools>,
 }
 
 /// One event for the client.
@@ -304,48 +310,84 @@ pub fn convert_request(
     model: &str,
     stream: bool,
 ) -> Result<Value, ConvertError> {
+    convert_request_noting_tools(client, channel, body, model, stream).map(|(body, _)| body)
+}
+
+/// [`convert_request`], with what the conversion did to the client's tools (tools left out,
+/// tools renamed), for [`ResponseMeta::tools`] and the [`DROPPED_TOOLS_HEADER`].
+pub fn convert_request_noting_tools(
+    client: Wire,
+    channel: Wire,
+    body: &Value,
+    model: &str,
+    stream: bool,
+) -> Result<(Value, ClientTools), ConvertError> {
+    let mut tools = ClientTools::default();
     if client == channel {
-        return Ok(body.clone());
+        return Ok((body.clone(), tools));
     }
     // A chat body is read in place; it is only copied when it is itself the result.
     let pivot = match client {
         Wire::Chat => Cow::Borrowed(body),
-        Wire::Messages => Cow::Owned(anthropic::messages_request_to_pivot(body)?),
-        Wire::Gemini => Cow::Owned(gemini::gemini_request_to_pivot(body, model, stream)?),
-        Wire::Responses => Cow::Owned(responses::responses_request_to_pivot(body)?),
+        Wire::Messages => Cow::Owned(anthropic::messages_request_to_pivot(body, &mut tools)?),
+        Wire::Gemini => Cow::Owned(gemini::gemini_request_to_pivot(
+            body, model, stream, &mut tools,
+        )?),
+        Wire::Responses => Cow::Owned(responses::responses_request_to_pivot(body, &mut tools)?),
     };
-    from_pivot_request(pivot, channel)
+    Ok((from_pivot_request(pivot, channel)?, tools))
 }
 
-/// [`convert_request`] for a body the relay holds as raw top-level fields. Anthropic Messages
-/// bodies are converted from those fields (text turns and pass-through values are copied, not
-/// rebuilt); other protocols go through [`convert_request`].
+/// [`convert_request_noting_tools`] for a body the relay holds as raw top-level fields.
+/// Anthropic Messages bodies are converted from those fields (text turns and pass-through
+/// values are copied, not rebuilt); other protocols go through [`convert_request`]. Tools left
+/// out are logged.
 pub(crate) fn convert_request_object(
     client: Wire,
     channel: Wire,
     body: &JsonObject,
     model: &str,
     stream: bool,
-) -> Result<JsonObject, ConvertError> {
+) -> Result<(JsonObject, ClientTools), ConvertError> {
+    let converted = convert_object(client, channel, body, model, stream)?;
+    if !converted.1.dropped().is_empty() {
+        tracing::info!(
+            client = ?client,
+            channel = ?channel,
+            dropped_tools = %converted.1.dropped().join(","),
+            "tools the channel cannot serve were left out of the converted request"
+        );
+    }
+    Ok(converted)
+}
+
+fn convert_object(
+    client: Wire,
+    channel: Wire,
+    body: &JsonObject,
+    model: &str,
+    stream: bool,
+) -> Result<(JsonObject, ClientTools), ConvertError> {
     let invalid = |error: serde_json::Error| ConvertError::InvalidRequest(error.to_string());
     if client == channel {
-        return Ok(body.clone());
+        return Ok((body.clone(), ClientTools::default()));
     }
     // With a key given twice a parsed body keeps the last value; the raw fields would give the
     // first, so such bodies take the parsed path.
     if client == Wire::Messages && !body.has_duplicate_keys() {
-        let mut pivot = anthropic::messages_object_to_pivot(body)?;
+        let mut tools = ClientTools::default();
+        let mut pivot = anthropic::messages_object_to_pivot(body, &mut tools)?;
         if channel == Wire::Chat {
             finish_chat_object(&mut pivot);
-            return Ok(pivot);
+            return Ok((pivot, tools));
         }
         let pivot = serde_json::from_slice::<Value>(&pivot.to_bytes()).map_err(invalid)?;
         let converted = from_pivot_request(Cow::Owned(pivot), channel)?;
-        return JsonObject::from_value(&converted).map_err(invalid);
+        return Ok((JsonObject::from_value(&converted).map_err(invalid)?, tools));
     }
     let value = serde_json::from_slice::<Value>(&body.to_bytes()).map_err(invalid)?;
-    let converted = convert_request(client, channel, &value, model, stream)?;
-    JsonObject::from_value(&converted).map_err(invalid)
+    let (converted, tools) = convert_request_noting_tools(client, channel, &value, model, stream)?;
+    Ok((JsonObject::from_value(&converted).map_err(invalid)?, tools))
 }
 
 /// The channel's request from a pivot chat request.
@@ -702,7 +744,7 @@ mod tests {
         ) {
             let Ok(object) = JsonObject::from_value(&body) else { return Ok(()) };
             let input = serde_json::to_vec(&body).unwrap().len();
-            if let Ok(converted) = convert_request_object(Wire::Messages, channel, &object, "m", false) {
+            if let Ok((converted, _)) = convert_request_object(Wire::Messages, channel, &object, "m", false) {
                 let output = converted.to_bytes().len();
                 proptest::prop_assert!(output <= 16 * input + 4096, "{output} out of {input}");
             }
