@@ -48,19 +48,51 @@
 //!   signature (`thinking_blocks`), because Anthropic rejects unsigned thinking.
 //! - From Anthropic: `cache_control` everywhere, `is_error` of tool results, thinking
 //!   signatures (chat has no field for them, except `thinking_blocks` in non-streamed
-//!   responses), `service_tier`, `container`.
+//!   responses), `service_tier`, `container`, `context_management` (Claude Code asks to clear
+//!   old thinking; a converted channel keeps no thinking across turns anyway), tool fields
+//!   other than name, description and schema (`defer_loading`, `input_examples`, ...).
+//!   `thinking: {"type": "adaptive"}` is `reasoning_effort: medium` and `output_config.effort`
+//!   wins over it (`max` is `high`, the highest level every chat server knows); a JSON-schema
+//!   `output_config.format` is the chat `response_format`. A `system` turn among the messages
+//!   (Claude Code sends them) stays a system message at its place.
 //! - To Gemini: `user`, `parallel_tool_calls`, `logprobs`, `logit_bias`, `service_tier`,
 //!   tool call ids (Gemini pairs calls and responses by name and order).
 //! - From Gemini: `safetySettings`, `thought` parts of earlier turns, citation and grounding
-//!   metadata, safety ratings.
+//!   metadata, safety ratings. A `system` turn among the contents is a system message; an
+//!   answer whose id matches no call (Gemini CLI numbers its own) pairs with its call by name.
 //! - To Responses: `stop` (the Responses API has no stop sequences), `logprobs`, `seed`,
 //!   `presence_penalty`, `frequency_penalty`, `logit_bias`; from Responses: `store`, `include`, `truncation`, `prompt_cache_key`,
-//!   reasoning items of earlier turns (`encrypted_content` only means something to OpenAI).
+//!   `text.verbosity`, reasoning items of earlier turns (`encrypted_content` only means
+//!   something to OpenAI), and records of tools OpenAI ran in earlier turns
+//!   (`web_search_call`, `file_search_call`, `code_interpreter_call`, `image_generation_call`,
+//!   `computer_call` and its output, `mcp_*`, `tool_search_*`). Developer turns become system
+//!   turns (not every chat server knows the developer role).
 //! - To chat from anything: `top_k` (OpenAI rejects it).
 //!
-//! A request a target cannot serve at all (audio input to Anthropic, Anthropic server tools,
-//! Gemini built-in tools, `previous_response_id`, `n > 1` where unsupported, ...) fails with
-//! [`ConvertError::Unsupported`] naming why.
+//! # Tools a converted channel cannot run
+//!
+//! Tools the provider runs on its own servers cannot be served by another provider's channel,
+//! and clients send them without asking (Codex lists `web_search`, Claude Code's web search
+//! makes a request with `web_search_20250305`, Gemini CLI's with `googleSearch`). They are left
+//! out, never refused: Responses built-ins (`web_search*`, `file_search`, `code_interpreter`,
+//! `image_generation`, `computer_use*`, `mcp`, `tool_search`, any other non-function type),
+//! Anthropic typed tools (server tools and Anthropic-defined tools such as `bash_*`) and
+//! `mcp_servers`, Gemini built-ins (`googleSearch`, `googleSearchRetrieval`, `codeExecution`,
+//! `urlContext`, ...). A tool choice naming one of them, or a tool choice left without any
+//! tool, is left out with them. [`ClientTools::dropped`] names them; the relay sends the list
+//! in the `x-aiproxy-dropped-tools` response header and logs it. The gateway's own web-search
+//! plugin serves chat clients' `web_search_options`; it does not stand in for these tools.
+//!
+//! Codex tools that the client itself executes are renamed instead, and their calls go back in
+//! the client's own form (see [`ClientTools`]): a `namespace` tool becomes one function per
+//! member, named `<namespace>__<name>` (`mcp__github__create_issue`), whose calls go back as
+//! `function_call` items with `name` and `namespace`; `local_shell` becomes a `local_shell`
+//! function whose calls go back as `local_shell_call` items; a `custom` (freeform) tool becomes
+//! a function with one string argument `input` (its grammar in the description) whose calls go
+//! back as `custom_tool_call` items. Earlier turns' items of those kinds become chat tool calls.
+//!
+//! A request a target cannot serve at all (audio input to Anthropic, `previous_response_id`,
+//! `n > 1` where unsupported, ...) fails with [`ConvertError::Unsupported`] naming why.
 //!
 //! # Streams
 //!
