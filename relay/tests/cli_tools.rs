@@ -1,4 +1,4 @@
-//! The coding CLIs' requests (Claude Code, Codex, Gemini CLI, as in the golden fixtures) through converted channels: tools left out and named, renamed tool calls mapped back.
+//! Claude Code, Codex and Gemini CLI requests (the golden fixtures) on converted channels: tools left out and named, calls mapped back.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -80,8 +80,10 @@
 //! `mcp_servers`, Gemini built-ins (`googleSearch`, `googleSearchRetrieval`, `codeExecution`,
 //! `urlContext`, ...). A tool choice naming one of them, or a tool choice left without any
 //! tool, is left out with them. [`ClientTools::dropped`] names them; the relay sends the list
-//! in the `x-aiproxy-dropped-tools` response header and logs it. The gateway's own web-search
-//! plugin serves chat clients' `web_search_options`; it does not stand in for these tools.
+//! in the `x-aiproxy-dropped-tools` response header and logs it. When the model has the
+//! web-search plugin configured, the plugin answers the search tools (`web_search`,
+//! `web_search_20250305`, `googleSearch`) and takes them out before conversion, so they are
+//! served rather than left out.
 //!
 //! Codex tools that the client itself executes are renamed instead, and their calls go back in
 //! the client's own form (see [`ClientTools`]): a `namespace` tool becomes one function per

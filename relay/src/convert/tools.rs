@@ -1,4 +1,4 @@
-//! Client tools a converted channel cannot take as sent: built-in tools left out (and named for the client), and tools renamed to chat functions with their calls mapped back.
+//! Client tools a converted channel cannot take as sent: built-in tools left out and named, others renamed with their calls mapped back.
 //!
 //! A converted channel only runs function tools. The clients' other tools fall in two groups:
 //!
@@ -10,7 +10,8 @@
 //!   `namespace`, a `local_shell_call`, a `custom_tool_call`.
 //! - Tools the provider runs on its own servers (Responses `web_search`, `file_search`, ...,
 //!   Anthropic server tools, Gemini `googleSearch`, ...): the channel cannot run them, so they
-//!   are left out and named in [`ClientTools::dropped`]; the model answers without them.
+//!   are left out and named in [`ClientTools::dropped`]; the model answers without them. (The
+//!   search tools never get here when the model has the web-search plugin: it answers them.)
 
 use std::collections::HashMap;
 
