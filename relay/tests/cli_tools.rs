@@ -280,6 +280,37 @@ fn claude_code_fields_are_mapped_or_left_out() {
         "{chat}"
     );
     assert_eq!(tools.dropped(), ["web_search_20250305"]);
+    // A choice of a left-out tool among kept ones becomes a free choice.
+    let body = json!({"model": "m", "max_tokens": 10,
+        "tool_choice": {"type": "tool", "name": "web_search"},
+        "tools": [{"type": "web_search_20250305", "name": "web_search"},
+            {"name": "f", "input_schema": {"type": "object"}}],
+        "messages": [{"role": "user", "content": "hi"}]});
+    let (chat, _) =
+        convert_request_noting_tools(Wire::Messages, Wire::Chat, &body, "m", false).unwrap();
+    assert_eq!(chat["tool_choice"], "auto");
+    let mut named = body.clone();
+    named["tool_choice"]["name"] = json!("f");
+    let (chat, _) =
+        convert_request_noting_tools(Wire::Messages, Wire::Chat, &named, "m", false).unwrap();
+    assert_eq!(chat["tool_choice"]["function"]["name"], "f");
+}
+
+#[test]
+fn a_flattened_name_given_twice_reaches_the_channel_once() {
+    let request = json!({"model": "m", "input": "hi", "tools": [
+        {"type": "function", "name": "mcp__fs__read", "parameters": {"type": "object"}},
+        {"type": "namespace", "name": "mcp__fs__", "tools": [
+            {"type": "function", "name": "read", "parameters": {"type": "object"}}]}]});
+    let (chat, tools) =
+        convert_request_noting_tools(Wire::Responses, Wire::Chat, &request, "m", false).unwrap();
+    assert_eq!(chat["tools"].as_array().unwrap().len(), 1);
+    assert_eq!(chat["tools"][0]["function"]["name"], "mcp__fs__read");
+    assert_eq!(
+        tools.client_tool("mcp__fs__read"),
+        None,
+        "the plain function came first"
+    );
 }
 
 #[test]

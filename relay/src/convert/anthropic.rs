@@ -187,6 +187,8 @@ pub(crate) fn messages_object_to_pivot(
             Some("auto") => Some(json!("auto")),
             Some("any") => Some(json!("required")),
             Some("none") => Some(json!("none")),
+            // A named server tool was left out: the model chooses among the others.
+            Some("tool") if names_dropped_tool(&chat, &choice, client_tools) => Some(json!("auto")),
             Some("tool") => Some(json!({"type": "function",
                 "function": {"name": choice.get("name").cloned().unwrap_or_default()}})),
             _ => None,
@@ -203,6 +205,22 @@ pub(crate) fn messages_object_to_pivot(
         }
     }
     Ok(chat)
+}
+
+/// Whether a tool choice names a tool that is not among the chat functions while tools were
+/// left out (a choice of an unknown tool without any left out stays the client's error).
+fn names_dropped_tool(chat: &JsonObject, choice: &Value, client_tools: &ClientTools) -> bool {
+    if client_tools.dropped().is_empty() {
+        return false;
+    }
+    let functions = chat
+        .get_as::<Vec<Value>>("tools")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    !functions
+        .iter()
+        .any(|function| function.pointer("/function/name") == choice.get("name"))
 }
 
 /// Anthropic `output_config`: `effort` becomes the chat `reasoning_effort` (Anthropic's `max`

@@ -151,9 +151,17 @@ pub(super) fn responses_request_to_pivot(
 /// run by OpenAI's servers (`web_search`, `file_search`, ...) are left out and noted.
 fn tools_to_chat(tools: &[Value], client_tools: &mut ClientTools) -> Vec<Value> {
     let mut functions = Vec::with_capacity(tools.len());
+    // Chat servers refuse a function name given twice (a flattened name may meet a function
+    // of the same name): the first tool of a name is sent, and its calls map back to it.
+    let mut names = std::collections::HashSet::new();
+    let mut first = |name: &str| names.insert(name.to_owned());
     for tool in tools {
         match str_field(tool, "type").unwrap_or_default() {
-            "function" => functions.push(function_to_chat(tool, None)),
+            "function" => {
+                if first(str_field(tool, "name").unwrap_or_default()) {
+                    functions.push(function_to_chat(tool, None));
+                }
+            }
             "namespace" => {
                 let namespace = str_field(tool, "name").unwrap_or_default();
                 for inner in tool
@@ -166,14 +174,16 @@ fn tools_to_chat(tools: &[Value], client_tools: &mut ClientTools) -> Vec<Value> 
                         "function" => {
                             let name = str_field(inner, "name").unwrap_or_default();
                             let flat = namespaced_name(namespace, name);
-                            client_tools.rename(
-                                &flat,
-                                ClientTool::Namespaced {
-                                    namespace: namespace.to_owned(),
-                                    name: name.to_owned(),
-                                },
-                            );
-                            functions.push(function_to_chat(inner, Some(&flat)));
+                            if first(&flat) {
+                                client_tools.rename(
+                                    &flat,
+                                    ClientTool::Namespaced {
+                                        namespace: namespace.to_owned(),
+                                        name: name.to_owned(),
+                                    },
+                                );
+                                functions.push(function_to_chat(inner, Some(&flat)));
+                            }
                         }
                         "custom" => {
                             // Calls of a namespaced custom tool would need both mappings back;
@@ -185,13 +195,15 @@ fn tools_to_chat(tools: &[Value], client_tools: &mut ClientTools) -> Vec<Value> 
                 }
             }
             "local_shell" => {
-                if client_tools.rename(LOCAL_SHELL_FUNCTION, ClientTool::LocalShell) {
+                if first(LOCAL_SHELL_FUNCTION) {
+                    client_tools.rename(LOCAL_SHELL_FUNCTION, ClientTool::LocalShell);
                     functions.push(local_shell_function());
                 }
             }
             "custom" => {
                 let name = str_field(tool, "name").unwrap_or_default();
-                if client_tools.rename(name, ClientTool::Custom) {
+                if first(name) {
+                    client_tools.rename(name, ClientTool::Custom);
                     functions.push(custom_function(tool));
                 }
             }
