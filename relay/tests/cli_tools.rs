@@ -297,6 +297,28 @@ fn claude_code_fields_are_mapped_or_left_out() {
 }
 
 #[test]
+fn tools_added_in_the_input_join_the_request_tools() {
+    let request = json!({"model": "m", "input": [
+        {"type": "additional_tools", "role": "developer", "tools": [
+            {"type": "namespace", "name": "collaboration", "description": "Agents.", "tools": [
+                {"type": "function", "name": "send_message", "strict": false,
+                    "parameters": {"type": "object", "properties": {}}}]}]},
+        {"role": "user", "content": "Send a test message."}],
+        "tools": [{"type": "function", "name": "f", "parameters": {"type": "object"}}]});
+    let (chat, tools) =
+        convert_request_noting_tools(Wire::Responses, Wire::Chat, &request, "m", false).unwrap();
+    let names: Vec<&str> = chat["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tool| tool["function"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["f", "collaboration__send_message"]);
+    assert!(tools.client_tool("collaboration__send_message").is_some());
+    assert_eq!(chat["messages"].as_array().unwrap().len(), 1);
+}
+
+#[test]
 fn a_flattened_name_given_twice_reaches_the_channel_once() {
     let request = json!({"model": "m", "input": "hi", "tools": [
         {"type": "function", "name": "mcp__fs__read", "parameters": {"type": "object"}},

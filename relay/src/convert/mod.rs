@@ -92,6 +92,9 @@
 //! function whose calls go back as `local_shell_call` items; a `custom` (freeform) tool becomes
 //! a function with one string argument `input` (its grammar in the description) whose calls go
 //! back as `custom_tool_call` items. Earlier turns' items of those kinds become chat tool calls.
+//! Tools of `additional_tools` input items (newer Codex) join the request's tools. A function
+//! name given twice (a flattened name meeting a function of that name) is sent once, the first
+//! tool of the name, and calls map back to that one.
 //!
 //! A request a target cannot serve at all (audio input to Anthropic, `previous_response_id`,
 //! `n > 1` where unsupported, ...) fails with [`ConvertError::Unsupported`] naming why.

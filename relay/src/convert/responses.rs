@@ -102,11 +102,24 @@ pub(super) fn responses_request_to_pivot(
             _ => {}
         }
     }
-    if let Some(tools) = fields.get("tools").and_then(Value::as_array) {
-        let functions = tools_to_chat(tools, client_tools);
-        if !functions.is_empty() {
-            chat.insert("tools".into(), Value::Array(functions));
-        }
+    // Tools come in `tools` and, from newer Codex, in `additional_tools` input items too.
+    let listed = fields
+        .get("tools")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let added = fields
+        .get("input")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter(|item| str_field(item, "type") == Some("additional_tools"))
+        .filter_map(|item| item.get("tools").and_then(Value::as_array))
+        .flatten();
+    let functions = tools_to_chat(listed.iter().chain(added), client_tools);
+    if !functions.is_empty() {
+        chat.insert("tools".into(), Value::Array(functions));
     }
     // A choice among tools that were all left out would name tools the channel never saw.
     let has_tools = chat.contains_key("tools");
@@ -149,8 +162,11 @@ pub(super) fn responses_request_to_pivot(
 /// The chat functions for a Responses `tools` array: functions as they are, namespaces
 /// flattened, `local_shell` and `custom` tools as functions the client still executes; tools
 /// run by OpenAI's servers (`web_search`, `file_search`, ...) are left out and noted.
-fn tools_to_chat(tools: &[Value], client_tools: &mut ClientTools) -> Vec<Value> {
-    let mut functions = Vec::with_capacity(tools.len());
+fn tools_to_chat<'a>(
+    tools: impl Iterator<Item = &'a Value>,
+    client_tools: &mut ClientTools,
+) -> Vec<Value> {
+    let mut functions = Vec::new();
     // Chat servers refuse a function name given twice (a flattened name may meet a function
     // of the same name): the first tool of a name is sent, and its calls map back to it.
     let mut names = std::collections::HashSet::new();
@@ -314,7 +330,9 @@ fn input_item_to_chat(item: &Value, messages: &mut Vec<Value>) -> Result<(), Con
         // Reasoning items (often encrypted) only mean something to OpenAI itself, and records of
         // tools OpenAI ran (searches, code runs, ...) have no counterpart a chat model can read:
         // their findings are in the assistant messages that followed.
-        "reasoning"
+        // Tools added mid-conversation are sent with the request's other tools.
+        "additional_tools"
+        | "reasoning"
         | "web_search_call"
         | "file_search_call"
         | "code_interpreter_call"
