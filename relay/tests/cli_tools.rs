@@ -297,6 +297,23 @@ fn claude_code_fields_are_mapped_or_left_out() {
 }
 
 #[test]
+fn records_of_server_tools_in_earlier_turns_are_left_out() {
+    let request = json!({"model": "m", "max_tokens": 10, "messages": [
+        {"role": "user", "content": "news?"},
+        {"role": "assistant", "content": [
+            {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "news"}},
+            {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []},
+            {"type": "text", "text": "Nothing new."}]},
+        {"role": "user", "content": "thanks"}]});
+    let (chat, _) =
+        convert_request_noting_tools(Wire::Messages, Wire::Chat, &request, "m", false).unwrap();
+    assert_eq!(
+        chat["messages"][1],
+        json!({"role": "assistant", "content": "Nothing new."})
+    );
+}
+
+#[test]
 fn tools_added_in_the_input_join_the_request_tools() {
     let request = json!({"model": "m", "input": [
         {"type": "additional_tools", "role": "developer", "tools": [

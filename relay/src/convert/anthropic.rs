@@ -520,6 +520,13 @@ fn block_to_chat_part(block: &Value) -> Result<Value, ConvertError> {
     }
 }
 
+/// A block recording a server tool's call or result (`server_tool_use`,
+/// `web_search_tool_result`, `mcp_tool_use`, ...).
+fn is_server_tool_block(kind: &str) -> bool {
+    matches!(kind, "server_tool_use" | "mcp_tool_use")
+        || (kind.ends_with("_tool_result") && kind != "tool_result")
+}
+
 fn assistant_turn_to_chat(content: Option<&Value>) -> Result<Value, ConvertError> {
     let blocks = match content {
         Some(Value::String(text)) => return Ok(json!({"role": "assistant", "content": text})),
@@ -546,8 +553,10 @@ fn assistant_turn_to_chat(content: Option<&Value>) -> Result<Value, ConvertError
                     },
                 }));
             }
-            // Signed thinking only means something to Anthropic itself.
+            // Signed thinking only means something to Anthropic itself, and so do the calls
+            // and results of tools Anthropic ran (server tools are left out of the request).
             Some("thinking" | "redacted_thinking") => {}
+            Some(kind) if is_server_tool_block(kind) => {}
             other => {
                 return Err(ConvertError::Unsupported(format!(
                     "anthropic content block {} in an assistant turn cannot be served by this channel",

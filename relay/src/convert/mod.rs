@@ -50,7 +50,9 @@
 //!   signatures (chat has no field for them, except `thinking_blocks` in non-streamed
 //!   responses), `service_tier`, `container`, `context_management` (Claude Code asks to clear
 //!   old thinking; a converted channel keeps no thinking across turns anyway), tool fields
-//!   other than name, description and schema (`defer_loading`, `input_examples`, ...).
+//!   other than name, description and schema (`defer_loading`, `input_examples`, ...), records
+//!   of server tools in earlier assistant turns (`server_tool_use`, `web_search_tool_result`,
+//!   `mcp_tool_use`, ...).
 //!   `thinking: {"type": "adaptive"}` is `reasoning_effort: medium` and `output_config.effort`
 //!   wins over it (`max` is `high`, the highest level every chat server knows); a JSON-schema
 //!   `output_config.format` is the chat `response_format`. A `system` turn among the messages
