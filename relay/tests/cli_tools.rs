@@ -314,6 +314,23 @@ fn records_of_server_tools_in_earlier_turns_are_left_out() {
 }
 
 #[test]
+fn records_of_gemini_code_execution_in_earlier_turns_are_left_out() {
+    let request = json!({"contents": [
+        {"role": "user", "parts": [{"text": "2+2?"}]},
+        {"role": "model", "parts": [
+            {"executableCode": {"language": "PYTHON", "code": "print(2+2)"}},
+            {"codeExecutionResult": {"outcome": "OUTCOME_OK", "output": "4"}},
+            {"text": "4"}]},
+        {"role": "user", "parts": [{"text": "thanks"}]}]});
+    let (chat, _) =
+        convert_request_noting_tools(Wire::Gemini, Wire::Chat, &request, "m", false).unwrap();
+    assert_eq!(
+        chat["messages"][1],
+        json!({"role": "assistant", "content": "4"})
+    );
+}
+
+#[test]
 fn tools_added_in_the_input_join_the_request_tools() {
     let request = json!({"model": "m", "input": [
         {"type": "additional_tools", "role": "developer", "tools": [

@@ -116,7 +116,9 @@ pub(super) fn gemini_request_to_pivot(
                 let mut text = String::new();
                 let mut calls = Vec::new();
                 for part in parts {
-                    if part.get("thought").and_then(Value::as_bool) == Some(true) {
+                    if part.get("thought").and_then(Value::as_bool) == Some(true)
+                        || is_built_in_record(part)
+                    {
                         continue;
                     }
                     if let Some(piece) = str_field(part, "text") {
@@ -177,7 +179,7 @@ pub(super) fn gemini_request_to_pivot(
                             .unwrap_or_else(|| json!({}));
                         messages.push(json!({"role": "tool", "tool_call_id": id,
                             "content": body.to_string()}));
-                    } else {
+                    } else if !is_built_in_record(part) {
                         chat_parts.push(gemini_part_to_chat(part)?);
                     }
                 }
@@ -367,6 +369,19 @@ fn parts_text(parts: Option<&Value>) -> String {
                 .join("\n")
         })
         .unwrap_or_default()
+}
+
+/// A part recording Gemini's own code execution (built-in tools are left out of the request,
+/// and so are their records in earlier turns).
+fn is_built_in_record(part: &Value) -> bool {
+    [
+        "executableCode",
+        "executable_code",
+        "codeExecutionResult",
+        "code_execution_result",
+    ]
+    .iter()
+    .any(|key| part.get(key).is_some())
 }
 
 fn unsupported_part(part: &Value) -> ConvertError {

@@ -60,7 +60,8 @@
 //! - To Gemini: `user`, `parallel_tool_calls`, `logprobs`, `logit_bias`, `service_tier`,
 //!   tool call ids (Gemini pairs calls and responses by name and order).
 //! - From Gemini: `safetySettings`, `thought` parts of earlier turns, citation and grounding
-//!   metadata, safety ratings. A `system` turn among the contents is a system message; an
+//!   metadata, safety ratings, `executableCode` and `codeExecutionResult` parts of earlier
+//!   turns (records of the built-in code execution). A `system` turn among the contents is a system message; an
 //!   answer whose id matches no call (Gemini CLI numbers its own) pairs with its call by name.
 //! - To Responses: `stop` (the Responses API has no stop sequences), `logprobs`, `seed`,
 //!   `presence_penalty`, `frequency_penalty`, `logit_bias`; from Responses: `store`, `include`, `truncation`, `prompt_cache_key`,
