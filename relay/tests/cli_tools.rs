@@ -417,6 +417,18 @@ fn server_tools_of_every_protocol_are_named() {
     }
 }
 
+#[test]
+fn a_chat_clients_search_request_is_named_for_other_channels() {
+    let request = json!({"model": "m", "web_search_options": {},
+        "messages": [{"role": "user", "content": "news?"}]});
+    for channel in [Wire::Messages, Wire::Gemini, Wire::Responses] {
+        let (converted, tools) =
+            convert_request_noting_tools(Wire::Chat, channel, &request, "m", false).unwrap();
+        assert_eq!(tools.dropped(), ["web_search_options"], "{channel:?}");
+        assert!(converted.get("web_search_options").is_none());
+    }
+}
+
 fn header(response: &reqwest::Response) -> Option<String> {
     response
         .headers()

@@ -81,7 +81,7 @@
 //! `image_generation`, `computer_use*`, `mcp`, `tool_search`, any other non-function type),
 //! Anthropic typed tools (server tools and Anthropic-defined tools such as `bash_*`) and
 //! `mcp_servers`, Gemini built-ins (`googleSearch`, `googleSearchRetrieval`, `codeExecution`,
-//! `urlContext`, ...). A tool choice naming one of them, or a tool choice left without any
+//! `urlContext`, ...), and a chat client's `web_search_options`. A tool choice naming one of them, or a tool choice left without any
 //! tool, is left out with them. [`ClientTools::dropped`] names them; the relay sends the list
 //! in the `x-aiproxy-dropped-tools` response header and logs it. When the model has the
 //! web-search plugin configured, the plugin answers the search tools (`web_search`,
@@ -365,6 +365,10 @@ pub fn convert_request_noting_tools(
     let mut tools = ClientTools::default();
     if client == channel {
         return Ok((body.clone(), tools));
+    }
+    // Chat's search request is OpenAI's own search; another provider's channel does not get it.
+    if client == Wire::Chat && body.get("web_search_options").is_some_and(|v| !v.is_null()) {
+        tools.drop_tool("web_search_options");
     }
     // A chat body is read in place; it is only copied when it is itself the result.
     let pivot = match client {
