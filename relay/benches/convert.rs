@@ -62,6 +62,7 @@ fn main() {
     let meta = ResponseMeta {
         model: "m".into(),
         created: 0,
+        ..ResponseMeta::default()
     };
     let messages_request = anthropic_request();
     let chat_response = chat_response();

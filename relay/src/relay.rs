@@ -23,7 +23,7 @@ use tenancy::Caller;
 use crate::adaptor::{Endpoint, adaptor_for, upstream_endpoint, wants_stream_usage};
 use crate::client_ip::client_ip;
 use crate::config::{RelayBuildError, RelayConfig, Timeouts};
-use crate::convert::{ResponseMeta, Wire, convert_request_object, convert_response};
+use crate::convert::{ClientTools, ResponseMeta, Wire, convert_request_object, convert_response};
 use crate::error::{ErrorBody, RelayError};
 use crate::health::{ChannelHealth, InMemoryHealth, Outcome, PairKey};
 use crate::host::{
@@ -765,6 +765,7 @@ impl Inner {
         let upstream_stream = request.stream || exchange.upstream_stream;
 
         let mut client_wants_stream_usage = false;
+        let mut client_tools = ClientTools::default();
         let (content_type, body) = match &request.payload {
             Payload::Json(object) => {
                 let mut object = object.clone();
@@ -776,7 +777,7 @@ impl Inner {
                         .map_err(|_| RelayError::Internal)?;
                 }
                 if client_wire != channel_wire {
-                    object = convert_request_object(
+                    (object, client_tools) = convert_request_object(
                         client_wire,
                         channel_wire,
                         &object,
@@ -860,9 +861,11 @@ impl Inner {
             .unwrap_or_default()
             .to_ascii_lowercase();
         let rewrite_model_to = mapped.then(|| request.model.clone());
+        let client_tools = Arc::new(client_tools);
         let meta = ResponseMeta {
             model: request.model.clone(),
             created: unix_now(),
+            tools: Arc::clone(&client_tools),
         };
         let mut upstream_body: ByteStream = response.bytes_stream().boxed();
 
@@ -935,6 +938,7 @@ impl Inner {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             // Tells nginx-style proxies in front of us not to buffer the stream.
             headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+            client_tools.name_dropped_in(headers);
             return Ok(response);
         }
 
@@ -997,6 +1001,7 @@ impl Inner {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             );
+            client_tools.name_dropped_in(response.headers_mut());
             return Ok(response);
         }
 

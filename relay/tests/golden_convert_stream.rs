@@ -11,16 +11,23 @@
 )]
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
-use relay::convert::{ResponseMeta, StreamEvent, Wire, stream_converter};
+use relay::convert::{ClientTools, ResponseMeta, StreamEvent, Wire, stream_converter};
 use serde_json::{Value, json};
 
-use crate::common::golden::{WIRES, check, fixtures};
+use crate::common::golden::{WIRES, check, fixtures, request_tools};
 
-fn convert(source: Wire, target: Wire, events: &[Value]) -> Vec<StreamEvent> {
+fn convert(
+    source: Wire,
+    target: Wire,
+    events: &[Value],
+    tools: Arc<ClientTools>,
+) -> Vec<StreamEvent> {
     let meta = ResponseMeta {
         model: String::new(),
         created: 1_764_000_000,
+        tools,
     };
     let mut converter =
         stream_converter(source, target, meta).expect("a converter for distinct protocols");
@@ -75,7 +82,9 @@ fn streams_render_into_every_protocol() {
                     continue;
                 }
                 count += 1;
-                let out = convert(source, target, &events);
+                // The answer to the scenario's request in the target protocol, when it has one.
+                let tools = request_tools(&scenario, target, target_name);
+                let out = convert(source, target, &events, tools);
                 let cut = scenario
                     .file_name()
                     .unwrap()
@@ -425,16 +434,22 @@ fn streamed_and_whole_answers_agree() {
         let meta = ResponseMeta {
             model: String::new(),
             created: 1_764_000_000,
+            ..ResponseMeta::default()
         };
 
-        let streamed = fold_messages(&convert(Wire::Chat, Wire::Messages, &events));
+        let streamed = fold_messages(&convert(
+            Wire::Chat,
+            Wire::Messages,
+            &events,
+            Arc::default(),
+        ));
         let expected =
             relay::convert::convert_response(Wire::Chat, Wire::Messages, &whole, &meta).unwrap();
         for key in ["content", "stop_reason", "usage", "id", "model"] {
             assert_eq!(streamed[key], expected[key], "{scenario}: anthropic {key}");
         }
 
-        let streamed = fold_gemini(&convert(Wire::Chat, Wire::Gemini, &events));
+        let streamed = fold_gemini(&convert(Wire::Chat, Wire::Gemini, &events, Arc::default()));
         let expected =
             relay::convert::convert_response(Wire::Chat, Wire::Gemini, &whole, &meta).unwrap();
         let mut expected_parts = expected["candidates"][0]["content"]["parts"].clone();

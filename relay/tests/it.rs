@@ -13,6 +13,7 @@
 mod common;
 
 mod bridge;
+mod cli_tools;
 mod golden_convert;
 mod golden_convert_stream;
 mod hostile_input;

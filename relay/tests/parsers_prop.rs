@@ -166,7 +166,7 @@ proptest! {
     fn response_conversion_never_panics_and_stays_bounded(
         body in json_value(), channel in wire(), client in wire()
     ) {
-        let meta = ResponseMeta { model: "m".into(), created: 1 };
+        let meta = ResponseMeta { model: "m".into(), created: 1, ..ResponseMeta::default() };
         if let Ok(converted) = convert_response(channel, client, &body, &meta) {
             prop_assert!(size(&converted) <= bound(size(&body)));
         }
@@ -178,7 +178,7 @@ proptest! {
         texts in proptest::collection::vec(".{0,24}", 0..4),
         channel in wire(), client in wire()
     ) {
-        let meta = ResponseMeta { model: "m".into(), created: 1 };
+        let meta = ResponseMeta { model: "m".into(), created: 1, ..ResponseMeta::default() };
         let Some(mut converter) = stream_converter(channel, client, meta) else {
             return Ok(());
         };

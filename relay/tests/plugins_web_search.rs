@@ -20,6 +20,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use common::*;
+use relay::convert::DROPPED_TOOLS_HEADER;
+use relay::host::ChannelKind;
 use relay::plugin::PluginSettings;
 use serde_json::{Value, json};
 
@@ -350,6 +352,64 @@ async fn no_search_unless_asked_or_configured() {
     assert_eq!(engines.seen.lock().unwrap().len(), searches);
     let records = off.sink.wait_for(1).await;
     assert_eq!(records[0].web_search_calls, 0);
+}
+
+#[tokio::test]
+async fn the_search_tools_of_codex_claude_code_and_gemini_cli_are_answered_by_the_gateway() {
+    let engines = Engines::start().await;
+    let mock = upstream().await;
+    let mut channel = channel(1, &mock.url());
+    channel.kind = ChannelKind::Custom;
+    let mut main = route(vec![channel]);
+    let config =
+        json!({"web_search": {"engines": [{"type": "searxng", "base_url": engines.url()}]}});
+    main.settings.plugins = Some(Arc::new(PluginSettings::parse(&config).unwrap()));
+    let harness = Harness::start(vec![("gpt-4o-mini", main)]).await;
+    let cases = [
+        (
+            "/v1/responses",
+            json!({"model": "gpt-4o-mini", "input": "what is tokio?",
+                "tools": [{"type": "web_search"}, {"type": "function", "name": "f", "parameters": {"type": "object"}}]}),
+        ),
+        (
+            "/v1/messages",
+            json!({"model": "gpt-4o-mini", "max_tokens": 100,
+                "system": "You are an assistant for performing a web search tool use",
+                "messages": [{"role": "user", "content": "Perform a web search for the query: what is tokio?"}],
+                "tools": [{"type": "web_search_20250305", "name": "web_search", "max_uses": 8}]}),
+        ),
+        (
+            "/v1beta/models/gpt-4o-mini:generateContent",
+            json!({"contents": [{"role": "user", "parts": [{"text": "what is tokio?"}]}],
+                "tools": [{"googleSearch": {}}]}),
+        ),
+    ];
+    for (path, request) in cases {
+        let response = harness.post_json(path, request).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            response.headers().get(DROPPED_TOOLS_HEADER).is_none(),
+            "{path}: the gateway served the search tool"
+        );
+        let sent = main_request(&mock);
+        let references: String = sent["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|message| message["role"] == "system")
+            .map(|message| message["content"].to_string())
+            .collect();
+        assert!(references.contains("[1] tokio - Rust"), "{path}: {sent}");
+        let tools = sent["tools"].as_array().map_or(0, Vec::len);
+        assert_eq!(
+            tools,
+            usize::from(path == "/v1/responses"),
+            "{path}: {sent}"
+        );
+    }
+    assert_eq!(engines.seen.lock().unwrap().len(), 3);
+    let records = harness.sink.wait_for(3).await;
+    assert!(records.iter().all(|record| record.web_search_calls == 1));
 }
 
 #[tokio::test]

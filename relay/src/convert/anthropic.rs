@@ -12,9 +12,9 @@ use crate::json::JsonObject;
 
 use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
 use super::{
-    ConvertError, EventConverter, EventSink, ObjectOnly, PIVOT_THINKING_BUDGET, PIVOT_TOP_K,
-    ResponseMeta, StreamEvent, Usage, as_object, budget_for_effort, chat_max_tokens, chat_text,
-    chat_thinking_budget, chat_top_k, data_url, effort_for_budget, finish_chat_request,
+    ClientTools, ConvertError, EventConverter, EventSink, ObjectOnly, PIVOT_THINKING_BUDGET,
+    PIVOT_TOP_K, ResponseMeta, StreamEvent, Usage, as_object, budget_for_effort, chat_max_tokens,
+    chat_text, chat_thinking_budget, chat_top_k, data_url, effort_for_budget, finish_chat_request,
     parse_arguments, parse_data_url, stop_list, str_field, system_texts, upstream_name,
 };
 
@@ -27,16 +27,19 @@ const MIN_THINKING_BUDGET: i64 = 1024;
 
 /// An Anthropic Messages request as a chat completions request.
 pub fn messages_request_to_chat(request: &Value) -> Result<Value, ConvertError> {
-    let mut chat = messages_request_to_pivot(request)?;
+    let mut chat = messages_request_to_pivot(request, &mut ClientTools::default())?;
     finish_chat_request(&mut chat);
     Ok(chat)
 }
 
-pub(super) fn messages_request_to_pivot(request: &Value) -> Result<Value, ConvertError> {
+pub(super) fn messages_request_to_pivot(
+    request: &Value,
+    tools: &mut ClientTools,
+) -> Result<Value, ConvertError> {
     as_object(request, "request body")?;
     let object = JsonObject::from_value(request)
         .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
-    let pivot = messages_object_to_pivot(&object)?;
+    let pivot = messages_object_to_pivot(&object, tools)?;
     serde_json::from_slice(&pivot.to_bytes())
         .map_err(|error| ConvertError::InvalidRequest(error.to_string()))
 }
@@ -56,7 +59,10 @@ struct TurnView<'a> {
 /// pass through unchanged (model, sampling, limits) and text turns are copied as the client
 /// wrote them; only structured parts (content blocks, tools, thinking, tool choice) are parsed.
 /// The caller resolves duplicate top-level keys first (see [`JsonObject::has_duplicate_keys`]).
-pub(crate) fn messages_object_to_pivot(request: &JsonObject) -> Result<JsonObject, ConvertError> {
+pub(crate) fn messages_object_to_pivot(
+    request: &JsonObject,
+    client_tools: &mut ClientTools,
+) -> Result<JsonObject, ConvertError> {
     let mut chat = JsonObject::default();
     if let Some(model) = request.get_bytes("model") {
         chat.set_trusted("model", model);
@@ -156,29 +162,33 @@ pub(crate) fn messages_object_to_pivot(request: &JsonObject) -> Result<JsonObjec
         }
         _ => {}
     }
-    if let Some(config) = field_value(request, "output_config")?
-        && let Some(effort) = str_field(&config, "effort")
-    {
-        set_value(&mut chat, "reasoning_effort", &json!(effort))?;
+    if let Some(config) = field_value(request, "output_config")? {
+        output_config_to_chat(&config, &mut chat)?;
     }
     if let Some(tools) = request.get("tools").filter(|raw| raw.starts_with('['))
-        && let Some(functions) = tools_to_chat(tools)?
+        && let Some(functions) = tools_to_chat(tools, client_tools)?
     {
         chat.set_trusted("tools", functions);
     }
-    if request.get("mcp_servers").is_some() {
-        return Err(ConvertError::Unsupported(
-            "anthropic mcp_servers cannot be served by this channel".into(),
-        ));
+    // The MCP connector runs on Anthropic's servers: its tools are left out like server tools.
+    if request.get("mcp_servers").is_some_and(|raw| raw != "null") {
+        client_tools.drop_tool("mcp_servers");
     }
-    // A `null` tool choice still counts as present, as it does in a parsed body.
-    if let Some(raw) = request.get("tool_choice") {
+    // A `null` tool choice still counts as present, as it does in a parsed body. A choice
+    // among tools that were all left out would name tools the channel never saw.
+    let has_tools = chat.get("tools").is_some();
+    if let Some(raw) = request
+        .get("tool_choice")
+        .filter(|_| has_tools || client_tools.dropped().is_empty())
+    {
         let choice: Value = serde_json::from_str(raw)
             .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
         let chat_choice = match str_field(&choice, "type") {
             Some("auto") => Some(json!("auto")),
             Some("any") => Some(json!("required")),
             Some("none") => Some(json!("none")),
+            // A named server tool was left out: the model chooses among the others.
+            Some("tool") if names_dropped_tool(&chat, &choice, client_tools) => Some(json!("auto")),
             Some("tool") => Some(json!({"type": "function",
                 "function": {"name": choice.get("name").cloned().unwrap_or_default()}})),
             _ => None,
@@ -195,6 +205,48 @@ pub(crate) fn messages_object_to_pivot(request: &JsonObject) -> Result<JsonObjec
         }
     }
     Ok(chat)
+}
+
+/// Whether a tool choice names a tool that is not among the chat functions while tools were
+/// left out (a choice of an unknown tool without any left out stays the client's error).
+fn names_dropped_tool(chat: &JsonObject, choice: &Value, client_tools: &ClientTools) -> bool {
+    if client_tools.dropped().is_empty() {
+        return false;
+    }
+    let functions = chat
+        .get_as::<Vec<Value>>("tools")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    !functions
+        .iter()
+        .any(|function| function.pointer("/function/name") == choice.get("name"))
+}
+
+/// Anthropic `output_config`: `effort` becomes the chat `reasoning_effort` (Anthropic's `max`
+/// is the highest level every chat server knows, `high`) and a JSON-schema `format` the chat
+/// `response_format`.
+fn output_config_to_chat(config: &Value, chat: &mut JsonObject) -> Result<(), ConvertError> {
+    let effort = match str_field(config, "effort") {
+        Some(effort @ ("low" | "medium" | "high")) => Some(effort),
+        Some("max") => Some("high"),
+        _ => None,
+    };
+    if let Some(effort) = effort {
+        set_value(chat, "reasoning_effort", &json!(effort))?;
+    }
+    if let Some(format) = config.get("format")
+        && str_field(format, "type") == Some("json_schema")
+        && let Some(schema) = format.get("schema")
+    {
+        set_value(
+            chat,
+            "response_format",
+            &json!({"type": "json_schema",
+                "json_schema": {"name": "output", "schema": schema, "strict": true}}),
+        )?;
+    }
+    Ok(())
 }
 
 /// A tool definition read in place.
@@ -221,12 +273,12 @@ fn raw_present<'de, D: serde::Deserializer<'de>>(
 
 /// The chat `tools` for an Anthropic `tools` array; `None` when it has none. Names,
 /// descriptions and schemas are copied as the client wrote them.
-fn tools_to_chat(tools: &str) -> Result<Option<Bytes>, ConvertError> {
-    let unsupported = |kind: &str| {
-        ConvertError::Unsupported(format!(
-            "anthropic server tool {kind} cannot be served by this channel"
-        ))
-    };
+/// Typed tools (server tools such as `web_search_20250305`, and Anthropic-defined client
+/// tools) are left out and noted in `client_tools`.
+fn tools_to_chat(
+    tools: &str,
+    client_tools: &mut ClientTools,
+) -> Result<Option<Bytes>, ConvertError> {
     let Ok(views) = serde_json::from_str::<Vec<ToolView<'_>>>(tools) else {
         // A tool of unexpected shape: read as values, with the same outcome.
         let tools: Vec<Value> = serde_json::from_str(tools)
@@ -234,7 +286,8 @@ fn tools_to_chat(tools: &str) -> Result<Option<Bytes>, ConvertError> {
         let mut functions = Vec::with_capacity(tools.len());
         for tool in tools {
             if let Some(kind) = str_field(&tool, "type").filter(|kind| *kind != "custom") {
-                return Err(unsupported(kind));
+                client_tools.drop_tool(kind);
+                continue;
             }
             let mut function = Map::new();
             function.insert("name".into(), tool.get("name").cloned().unwrap_or_default());
@@ -256,16 +309,14 @@ fn tools_to_chat(tools: &str) -> Result<Option<Bytes>, ConvertError> {
             .map_err(|error| ConvertError::InvalidRequest(error.to_string()))?;
         return Ok(Some(Bytes::from(json)));
     };
-    if views.is_empty() {
-        return Ok(None);
-    }
     let mut json = Vec::with_capacity(tools.len() + 64 * views.len());
     json.push(b'[');
-    for (index, tool) in views.iter().enumerate() {
+    for tool in &views {
         if let Some(kind) = tool.kind.as_deref().filter(|kind| *kind != "custom") {
-            return Err(unsupported(kind));
+            client_tools.drop_tool(kind);
+            continue;
         }
-        if index > 0 {
+        if json.len() > 1 {
             json.push(b',');
         }
         // Keys in the order a `Value` writes them.
@@ -283,6 +334,9 @@ fn tools_to_chat(tools: &str) -> Result<Option<Bytes>, ConvertError> {
             .map_or(r#"{"properties":{},"type":"object"}"#, RawValue::get);
         json.extend_from_slice(parameters.as_bytes());
         json.extend_from_slice(br#"},"type":"function"}"#);
+    }
+    if json.len() == 1 {
+        return Ok(None);
     }
     json.push(b']');
     Ok(Some(Bytes::from(json)))
@@ -302,6 +356,21 @@ fn turn_to_chat(
             }
         }
         Some("assistant") => messages.push_value(&assistant_turn_to_chat(content)?),
+        // Claude Code puts system turns among the messages (the SDKs' system message param):
+        // chat has the same role, kept at its place.
+        Some("system") => {
+            let parts: Vec<Value> = match content {
+                Some(content) => super::system_texts(content)
+                    .map(|text| json!({"type": "text", "text": text}))
+                    .collect(),
+                None => Vec::new(),
+            };
+            match parts.as_slice() {
+                [] => {}
+                [only] => messages.push_value(&json!({"role": "system", "content": only["text"]})),
+                _ => messages.push_value(&json!({"role": "system", "content": parts})),
+            }
+        }
         other => {
             return Err(ConvertError::InvalidRequest(format!(
                 "unknown message role {}",
@@ -451,6 +520,13 @@ fn block_to_chat_part(block: &Value) -> Result<Value, ConvertError> {
     }
 }
 
+/// A block recording a server tool's call or result (`server_tool_use`,
+/// `web_search_tool_result`, `mcp_tool_use`, ...).
+fn is_server_tool_block(kind: &str) -> bool {
+    matches!(kind, "server_tool_use" | "mcp_tool_use")
+        || (kind.ends_with("_tool_result") && kind != "tool_result")
+}
+
 fn assistant_turn_to_chat(content: Option<&Value>) -> Result<Value, ConvertError> {
     let blocks = match content {
         Some(Value::String(text)) => return Ok(json!({"role": "assistant", "content": text})),
@@ -477,8 +553,10 @@ fn assistant_turn_to_chat(content: Option<&Value>) -> Result<Value, ConvertError
                     },
                 }));
             }
-            // Signed thinking only means something to Anthropic itself.
+            // Signed thinking only means something to Anthropic itself, and so do the calls
+            // and results of tools Anthropic ran (server tools are left out of the request).
             Some("thinking" | "redacted_thinking") => {}
+            Some(kind) if is_server_tool_block(kind) => {}
             other => {
                 return Err(ConvertError::Unsupported(format!(
                     "anthropic content block {} in an assistant turn cannot be served by this channel",
@@ -1481,20 +1559,19 @@ mod tests {
                 "parameters": {"type": "object", "properties": {}}}},
                 {"type": "function", "function": {"name": "b", "parameters": {"type": "object"}}}])
         );
-        for tools in [
-            json!([{"name": "w", "type": "web_search_20250305"}]),
-            json!([7]),
+        // A server tool is left out, read in place or as values; a tool that is not an object
+        // is read as values and becomes a function without a name, which the channel refuses.
+        for (tools, expected) in [
+            (json!([{"name": "w", "type": "web_search_20250305"}]), None),
+            (
+                json!([{"name": "w", "type": "web_search_20250305"}, 7]),
+                Some(json!([{"type": "function", "function": {"name": null,
+                    "parameters": {"type": "object", "properties": {}}}}])),
+            ),
         ] {
             let request = json!({"model": "m", "messages": [], "tools": tools});
-            let outcome = messages_request_to_chat(&request).map(|chat| chat.get("tools").cloned());
-            match outcome {
-                Err(error) => assert!(error.to_string().contains("web_search"), "{error}"),
-                Ok(tools) => assert_eq!(
-                    tools,
-                    Some(json!([{"type": "function", "function": {"name": null,
-                        "parameters": {"type": "object", "properties": {}}}}]))
-                ),
-            }
+            let chat = messages_request_to_chat(&request).unwrap();
+            assert_eq!(chat.get("tools").cloned(), expected);
         }
         let request = json!({"model": "m", "stream": true, "temperature": null, "messages": [
             {"role": "user", "content": "a \"quoted\" \u{e9}"},

@@ -6,10 +6,10 @@ use serde_json::{Map, Value, json};
 
 use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
 use super::{
-    ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta, StreamEvent,
-    Usage, as_object, chat_max_tokens, chat_text, chat_thinking_budget, chat_top_k, data_url,
-    effort_for_budget, finish_chat_request, parse_arguments, parse_data_url, stop_list, str_field,
-    system_texts, upstream_name,
+    ClientTools, ConvertError, EventConverter, PIVOT_THINKING_BUDGET, PIVOT_TOP_K, ResponseMeta,
+    StreamEvent, Usage, as_object, chat_max_tokens, chat_text, chat_thinking_budget, chat_top_k,
+    data_url, effort_for_budget, finish_chat_request, parse_arguments, parse_data_url, stop_list,
+    str_field, system_texts, upstream_name,
 };
 
 /// Gemini's JSON accepts both spellings of a field; clients send camelCase, some snake_case.
@@ -26,7 +26,7 @@ pub fn gemini_request_to_chat(
     model: &str,
     stream: bool,
 ) -> Result<Value, ConvertError> {
-    let mut chat = gemini_request_to_pivot(request, model, stream)?;
+    let mut chat = gemini_request_to_pivot(request, model, stream, &mut ClientTools::default())?;
     finish_chat_request(&mut chat);
     Ok(chat)
 }
@@ -53,13 +53,16 @@ impl OpenCalls {
             .push_back(index);
     }
 
-    /// An answer naming its call's id closes every open call with that id.
-    fn close_id(&mut self, id: &str) {
+    /// An answer naming its call's id closes every open call with that id; whether there was
+    /// one.
+    fn close_id(&mut self, id: &str) -> bool {
+        let mut closed = false;
         for index in self.by_id.remove(id).unwrap_or_default() {
             if let Some(call) = self.calls.get_mut(index) {
-                *call = None;
+                closed |= call.take().is_some();
             }
         }
+        closed
     }
 
     /// An answer naming only a function closes the oldest open call of it; its id.
@@ -78,6 +81,7 @@ pub(super) fn gemini_request_to_pivot(
     request: &Value,
     model: &str,
     stream: bool,
+    client_tools: &mut ClientTools,
 ) -> Result<Value, ConvertError> {
     as_object(request, "request body")?;
     if field(request, "cachedContent", "cached_content").is_some() {
@@ -112,7 +116,9 @@ pub(super) fn gemini_request_to_pivot(
                 let mut text = String::new();
                 let mut calls = Vec::new();
                 for part in parts {
-                    if part.get("thought").and_then(Value::as_bool) == Some(true) {
+                    if part.get("thought").and_then(Value::as_bool) == Some(true)
+                        || is_built_in_record(part)
+                    {
                         continue;
                     }
                     if let Some(piece) = str_field(part, "text") {
@@ -146,19 +152,26 @@ pub(super) fn gemini_request_to_pivot(
                 }
                 messages.push(Value::Object(message));
             }
+            // Gemini itself only knows user and model turns; a system turn among the contents
+            // is kept as what it says it is.
+            "system" => {
+                let text = parts_text(content.get("parts"));
+                if !text.is_empty() {
+                    messages.push(json!({"role": "system", "content": text}));
+                }
+            }
             _ => {
                 let mut chat_parts = Vec::new();
                 for part in parts {
                     if let Some(response) = field(part, "functionResponse", "function_response") {
                         let name = str_field(response, "name").unwrap_or_default();
+                        // Gemini CLI answers with ids of its own for calls the model made
+                        // without one: an id no call has pairs by name, like no id at all.
                         let id = match str_field(response, "id") {
-                            Some(id) => {
-                                open_calls.close_id(id);
-                                id.to_owned()
-                            }
-                            None => open_calls
-                                .close_oldest_named(name)
-                                .unwrap_or_else(|| format!("call_{name}")),
+                            Some(id) if open_calls.close_id(id) => id.to_owned(),
+                            id => open_calls.close_oldest_named(name).unwrap_or_else(|| {
+                                id.map_or_else(|| format!("call_{name}"), str::to_owned)
+                            }),
                         };
                         let body = response
                             .get("response")
@@ -166,7 +179,7 @@ pub(super) fn gemini_request_to_pivot(
                             .unwrap_or_else(|| json!({}));
                         messages.push(json!({"role": "tool", "tool_call_id": id,
                             "content": body.to_string()}));
-                    } else {
+                    } else if !is_built_in_record(part) {
                         chat_parts.push(gemini_part_to_chat(part)?);
                     }
                 }
@@ -187,17 +200,22 @@ pub(super) fn gemini_request_to_pivot(
     if let Some(tools) = request.get("tools").and_then(Value::as_array) {
         let mut functions = Vec::new();
         for tool in tools {
+            // Built-in tools (googleSearch, codeExecution, urlContext, ...) run on Google's
+            // servers: they are left out, and a tool object may hold them next to functions.
+            if let Some(fields) = tool.as_object() {
+                for kind in fields.keys() {
+                    if kind != "functionDeclarations" && kind != "function_declarations" {
+                        client_tools.drop_tool(kind);
+                    }
+                }
+            }
             let Some(declarations) = field(tool, "functionDeclarations", "function_declarations")
                 .and_then(Value::as_array)
             else {
-                let kind = tool
-                    .as_object()
-                    .and_then(|o| o.keys().next())
-                    .map(String::as_str);
-                return Err(ConvertError::Unsupported(format!(
-                    "gemini built-in tool {} cannot be served by this channel",
-                    kind.unwrap_or("(empty)")
-                )));
+                if !tool.is_object() || tool.as_object().is_some_and(Map::is_empty) {
+                    client_tools.drop_tool("");
+                }
+                continue;
             };
             for declaration in declarations {
                 let parameters = field(
@@ -228,7 +246,9 @@ pub(super) fn gemini_request_to_pivot(
             chat.insert("tools".into(), Value::Array(functions));
         }
     }
+    // A calling mode for tools that were all left out would name tools the channel never saw.
     if let Some(config) = field(request, "toolConfig", "tool_config")
+        .filter(|_| chat.contains_key("tools") || client_tools.dropped().is_empty())
         .and_then(|c| field(c, "functionCallingConfig", "function_calling_config"))
     {
         let allowed = field(config, "allowedFunctionNames", "allowed_function_names")
@@ -349,6 +369,19 @@ fn parts_text(parts: Option<&Value>) -> String {
                 .join("\n")
         })
         .unwrap_or_default()
+}
+
+/// A part recording Gemini's own code execution (built-in tools are left out of the request,
+/// and so are their records in earlier turns).
+fn is_built_in_record(part: &Value) -> bool {
+    [
+        "executableCode",
+        "executable_code",
+        "codeExecutionResult",
+        "code_execution_result",
+    ]
+    .iter()
+    .any(|key| part.get(key).is_some())
 }
 
 fn unsupported_part(part: &Value) -> ConvertError {
@@ -1124,7 +1157,8 @@ mod tests {
             {"role": "model", "parts": calls},
             {"role": "user", "parts": answers},
         ]});
-        let chat = gemini_request_to_pivot(&request, "m", false).unwrap();
+        let chat =
+            gemini_request_to_pivot(&request, "m", false, &mut ClientTools::default()).unwrap();
         assert_eq!(chat["messages"].as_array().unwrap().len(), 100_001);
     }
 

@@ -48,19 +48,59 @@
 //!   signature (`thinking_blocks`), because Anthropic rejects unsigned thinking.
 //! - From Anthropic: `cache_control` everywhere, `is_error` of tool results, thinking
 //!   signatures (chat has no field for them, except `thinking_blocks` in non-streamed
-//!   responses), `service_tier`, `container`.
+//!   responses), `service_tier`, `container`, `context_management` (Claude Code asks to clear
+//!   old thinking; a converted channel keeps no thinking across turns anyway), tool fields
+//!   other than name, description and schema (`defer_loading`, `input_examples`, ...), records
+//!   of server tools in earlier assistant turns (`server_tool_use`, `web_search_tool_result`,
+//!   `mcp_tool_use`, ...).
+//!   `thinking: {"type": "adaptive"}` is `reasoning_effort: medium` and `output_config.effort`
+//!   wins over it (`max` is `high`, the highest level every chat server knows); a JSON-schema
+//!   `output_config.format` is the chat `response_format`. A `system` turn among the messages
+//!   (Claude Code sends them) stays a system message at its place.
 //! - To Gemini: `user`, `parallel_tool_calls`, `logprobs`, `logit_bias`, `service_tier`,
 //!   tool call ids (Gemini pairs calls and responses by name and order).
 //! - From Gemini: `safetySettings`, `thought` parts of earlier turns, citation and grounding
-//!   metadata, safety ratings.
+//!   metadata, safety ratings, `executableCode` and `codeExecutionResult` parts of earlier
+//!   turns (records of the built-in code execution). A `system` turn among the contents is a system message; an
+//!   answer whose id matches no call (Gemini CLI numbers its own) pairs with its call by name.
 //! - To Responses: `stop` (the Responses API has no stop sequences), `logprobs`, `seed`,
 //!   `presence_penalty`, `frequency_penalty`, `logit_bias`; from Responses: `store`, `include`, `truncation`, `prompt_cache_key`,
-//!   reasoning items of earlier turns (`encrypted_content` only means something to OpenAI).
+//!   `text.verbosity`, reasoning items of earlier turns (`encrypted_content` only means
+//!   something to OpenAI), and records of tools OpenAI ran in earlier turns
+//!   (`web_search_call`, `file_search_call`, `code_interpreter_call`, `image_generation_call`,
+//!   `computer_call` and its output, `mcp_*`, `tool_search_*`). Developer turns become system
+//!   turns (not every chat server knows the developer role).
 //! - To chat from anything: `top_k` (OpenAI rejects it).
 //!
-//! A request a target cannot serve at all (audio input to Anthropic, Anthropic server tools,
-//! Gemini built-in tools, `previous_response_id`, `n > 1` where unsupported, ...) fails with
-//! [`ConvertError::Unsupported`] naming why.
+//! # Tools a converted channel cannot run
+//!
+//! Tools the provider runs on its own servers cannot be served by another provider's channel,
+//! and clients send them without asking (Codex lists `web_search`, Claude Code's web search
+//! makes a request with `web_search_20250305`, Gemini CLI's with `googleSearch`). They are left
+//! out, never refused: Responses built-ins (`web_search*`, `file_search`, `code_interpreter`,
+//! `image_generation`, `computer_use*`, `mcp`, `tool_search`, any other non-function type),
+//! Anthropic typed tools (server tools and Anthropic-defined tools such as `bash_*`) and
+//! `mcp_servers`, Gemini built-ins (`googleSearch`, `googleSearchRetrieval`, `codeExecution`,
+//! `urlContext`, ...), and a chat client's `web_search_options`. A tool choice naming one of them, or a tool choice left without any
+//! tool, is left out with them. [`ClientTools::dropped`] names them; the relay sends the list
+//! in the `x-aiproxy-dropped-tools` response header and logs it. When the model has the
+//! web-search plugin configured, the plugin answers the search tools (`web_search`,
+//! `web_search_20250305`, `googleSearch`) and takes them out before conversion, so they are
+//! served rather than left out.
+//!
+//! Codex tools that the client itself executes are renamed instead, and their calls go back in
+//! the client's own form (see [`ClientTools`]): a `namespace` tool becomes one function per
+//! member, named `<namespace>__<name>` (`mcp__github__create_issue`), whose calls go back as
+//! `function_call` items with `name` and `namespace`; `local_shell` becomes a `local_shell`
+//! function whose calls go back as `local_shell_call` items; a `custom` (freeform) tool becomes
+//! a function with one string argument `input` (its grammar in the description) whose calls go
+//! back as `custom_tool_call` items. Earlier turns' items of those kinds become chat tool calls.
+//! Tools of `additional_tools` input items (newer Codex) join the request's tools. A function
+//! name given twice (a flattened name meeting a function of that name) is sent once, the first
+//! tool of the name, and calls map back to that one.
+//!
+//! A request a target cannot serve at all (audio input to Anthropic, `previous_response_id`,
+//! `n > 1` where unsupported, ...) fails with [`ConvertError::Unsupported`] naming why.
 //!
 //! # Streams
 //!
@@ -75,9 +115,11 @@ mod chat_stream;
 mod count;
 mod gemini;
 mod responses;
+mod tools;
 mod usage;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use serde::Serialize;
@@ -101,6 +143,7 @@ pub use responses::{
     ChatToResponsesStream, ResponsesToChatStream, chat_request_to_responses,
     chat_response_to_responses, responses_request_to_chat, responses_response_to_chat,
 };
+pub use tools::{ClientTool, ClientTools, DROPPED_TOOLS_HEADER};
 pub use usage::Usage;
 
 /// Why a body cannot be converted.
@@ -138,6 +181,9 @@ pub struct ResponseMeta {
     pub model: String,
     /// Unix seconds for chat `created` and Responses `created_at`.
     pub created: i64,
+    /// What the request conversion did to the client's tools: calls of renamed tools go back
+    /// to the client in its own form.
+    pub tools: Arc<ClientTools>,
 }
 
 /// One event for the client.
@@ -304,48 +350,88 @@ pub fn convert_request(
     model: &str,
     stream: bool,
 ) -> Result<Value, ConvertError> {
+    convert_request_noting_tools(client, channel, body, model, stream).map(|(body, _)| body)
+}
+
+/// [`convert_request`], with what the conversion did to the client's tools (tools left out,
+/// tools renamed), for [`ResponseMeta::tools`] and the [`DROPPED_TOOLS_HEADER`].
+pub fn convert_request_noting_tools(
+    client: Wire,
+    channel: Wire,
+    body: &Value,
+    model: &str,
+    stream: bool,
+) -> Result<(Value, ClientTools), ConvertError> {
+    let mut tools = ClientTools::default();
     if client == channel {
-        return Ok(body.clone());
+        return Ok((body.clone(), tools));
+    }
+    // Chat's search request is OpenAI's own search; another provider's channel does not get it.
+    if client == Wire::Chat && body.get("web_search_options").is_some_and(|v| !v.is_null()) {
+        tools.drop_tool("web_search_options");
     }
     // A chat body is read in place; it is only copied when it is itself the result.
     let pivot = match client {
         Wire::Chat => Cow::Borrowed(body),
-        Wire::Messages => Cow::Owned(anthropic::messages_request_to_pivot(body)?),
-        Wire::Gemini => Cow::Owned(gemini::gemini_request_to_pivot(body, model, stream)?),
-        Wire::Responses => Cow::Owned(responses::responses_request_to_pivot(body)?),
+        Wire::Messages => Cow::Owned(anthropic::messages_request_to_pivot(body, &mut tools)?),
+        Wire::Gemini => Cow::Owned(gemini::gemini_request_to_pivot(
+            body, model, stream, &mut tools,
+        )?),
+        Wire::Responses => Cow::Owned(responses::responses_request_to_pivot(body, &mut tools)?),
     };
-    from_pivot_request(pivot, channel)
+    Ok((from_pivot_request(pivot, channel)?, tools))
 }
 
-/// [`convert_request`] for a body the relay holds as raw top-level fields. Anthropic Messages
-/// bodies are converted from those fields (text turns and pass-through values are copied, not
-/// rebuilt); other protocols go through [`convert_request`].
+/// [`convert_request_noting_tools`] for a body the relay holds as raw top-level fields.
+/// Anthropic Messages bodies are converted from those fields (text turns and pass-through
+/// values are copied, not rebuilt); other protocols go through [`convert_request`]. Tools left
+/// out are logged.
 pub(crate) fn convert_request_object(
     client: Wire,
     channel: Wire,
     body: &JsonObject,
     model: &str,
     stream: bool,
-) -> Result<JsonObject, ConvertError> {
+) -> Result<(JsonObject, ClientTools), ConvertError> {
+    let converted = convert_object(client, channel, body, model, stream)?;
+    if !converted.1.dropped().is_empty() {
+        tracing::info!(
+            client = ?client,
+            channel = ?channel,
+            dropped_tools = %converted.1.dropped().join(","),
+            "tools the channel cannot serve were left out of the converted request"
+        );
+    }
+    Ok(converted)
+}
+
+fn convert_object(
+    client: Wire,
+    channel: Wire,
+    body: &JsonObject,
+    model: &str,
+    stream: bool,
+) -> Result<(JsonObject, ClientTools), ConvertError> {
     let invalid = |error: serde_json::Error| ConvertError::InvalidRequest(error.to_string());
     if client == channel {
-        return Ok(body.clone());
+        return Ok((body.clone(), ClientTools::default()));
     }
     // With a key given twice a parsed body keeps the last value; the raw fields would give the
     // first, so such bodies take the parsed path.
     if client == Wire::Messages && !body.has_duplicate_keys() {
-        let mut pivot = anthropic::messages_object_to_pivot(body)?;
+        let mut tools = ClientTools::default();
+        let mut pivot = anthropic::messages_object_to_pivot(body, &mut tools)?;
         if channel == Wire::Chat {
             finish_chat_object(&mut pivot);
-            return Ok(pivot);
+            return Ok((pivot, tools));
         }
         let pivot = serde_json::from_slice::<Value>(&pivot.to_bytes()).map_err(invalid)?;
         let converted = from_pivot_request(Cow::Owned(pivot), channel)?;
-        return JsonObject::from_value(&converted).map_err(invalid);
+        return Ok((JsonObject::from_value(&converted).map_err(invalid)?, tools));
     }
     let value = serde_json::from_slice::<Value>(&body.to_bytes()).map_err(invalid)?;
-    let converted = convert_request(client, channel, &value, model, stream)?;
-    JsonObject::from_value(&converted).map_err(invalid)
+    let (converted, tools) = convert_request_noting_tools(client, channel, &value, model, stream)?;
+    Ok((JsonObject::from_value(&converted).map_err(invalid)?, tools))
 }
 
 /// The channel's request from a pivot chat request.
@@ -702,7 +788,7 @@ mod tests {
         ) {
             let Ok(object) = JsonObject::from_value(&body) else { return Ok(()) };
             let input = serde_json::to_vec(&body).unwrap().len();
-            if let Ok(converted) = convert_request_object(Wire::Messages, channel, &object, "m", false) {
+            if let Ok((converted, _)) = convert_request_object(Wire::Messages, channel, &object, "m", false) {
                 let output = converted.to_bytes().len();
                 proptest::prop_assert!(output <= 16 * input + 4096, "{output} out of {input}");
             }

@@ -5,21 +5,28 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use super::chat_stream::{BlockKind, BlockOp, ChatBlocks};
+use super::tools::{
+    LOCAL_SHELL_FUNCTION, custom_arguments, custom_function, local_shell_arguments,
+    local_shell_function, namespaced_name,
+};
 use super::{
-    ConvertError, EventConverter, ResponseMeta, StreamEvent, Usage, as_object, chat_max_tokens,
-    chat_text, finish_chat_request, str_field, upstream_name,
+    ClientTool, ClientTools, ConvertError, EventConverter, ResponseMeta, StreamEvent, Usage,
+    as_object, chat_max_tokens, chat_text, finish_chat_request, str_field, upstream_name,
 };
 
 // ------------------------------------------------------------------ requests
 
 /// A Responses request as a chat completions request.
 pub fn responses_request_to_chat(request: &Value) -> Result<Value, ConvertError> {
-    let mut chat = responses_request_to_pivot(request)?;
+    let mut chat = responses_request_to_pivot(request, &mut ClientTools::default())?;
     finish_chat_request(&mut chat);
     Ok(chat)
 }
 
-pub(super) fn responses_request_to_pivot(request: &Value) -> Result<Value, ConvertError> {
+pub(super) fn responses_request_to_pivot(
+    request: &Value,
+    client_tools: &mut ClientTools,
+) -> Result<Value, ConvertError> {
     let fields = as_object(request, "request body")?;
     for stateful in ["previous_response_id", "conversation", "prompt"] {
         if fields.get(stateful).is_some_and(|v| !v.is_null()) {
@@ -95,47 +102,145 @@ pub(super) fn responses_request_to_pivot(request: &Value) -> Result<Value, Conve
             _ => {}
         }
     }
-    if let Some(tools) = fields.get("tools").and_then(Value::as_array) {
-        let mut functions = Vec::with_capacity(tools.len());
-        for tool in tools {
-            let kind = str_field(tool, "type").unwrap_or_default();
-            if kind != "function" {
-                return Err(ConvertError::Unsupported(format!(
-                    "responses built-in tool {kind} cannot be served by this channel"
-                )));
-            }
-            let mut function = Map::new();
-            for key in ["name", "description", "parameters", "strict"] {
-                if let Some(value) = tool.get(key).filter(|v| !v.is_null()) {
-                    function.insert(key.into(), value.clone());
-                }
-            }
-            functions.push(json!({"type": "function", "function": function}));
-        }
-        if !functions.is_empty() {
-            chat.insert("tools".into(), Value::Array(functions));
-        }
+    // Tools come in `tools` and, from newer Codex, in `additional_tools` input items too.
+    let listed = fields
+        .get("tools")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let added = fields
+        .get("input")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter(|item| str_field(item, "type") == Some("additional_tools"))
+        .filter_map(|item| item.get("tools").and_then(Value::as_array))
+        .flatten();
+    let functions = tools_to_chat(listed.iter().chain(added), client_tools);
+    if !functions.is_empty() {
+        chat.insert("tools".into(), Value::Array(functions));
     }
+    // A choice among tools that were all left out would name tools the channel never saw.
+    let has_tools = chat.contains_key("tools");
     match fields.get("tool_choice") {
-        Some(Value::String(mode)) => {
+        Some(Value::String(mode)) if has_tools || mode == "none" => {
             chat.insert("tool_choice".into(), json!(mode));
         }
-        Some(choice) if str_field(choice, "type") == Some("function") => {
+        Some(choice @ Value::Object(_))
+            if matches!(str_field(choice, "type"), Some("function" | "custom")) =>
+        {
+            let name = str_field(choice, "name").unwrap_or_default();
+            let name = match str_field(choice, "namespace") {
+                Some(namespace) => namespaced_name(namespace, name),
+                None => name.to_owned(),
+            };
             chat.insert(
                 "tool_choice".into(),
-                json!({"type": "function",
-                "function": {"name": choice.get("name").cloned().unwrap_or_default()}}),
+                json!({"type": "function", "function": {"name": name}}),
             );
         }
-        Some(choice) if choice.is_object() => {
-            return Err(ConvertError::Unsupported(format!(
-                "responses tool_choice {} cannot be served by this channel",
-                str_field(choice, "type").unwrap_or("(untyped)")
-            )));
+        Some(choice @ Value::Object(_)) if str_field(choice, "type") == Some("allowed_tools") => {
+            return Err(ConvertError::Unsupported(
+                "responses tool_choice allowed_tools cannot be served by this channel".into(),
+            ));
         }
+        // A built-in tool's choice (`{"type": "web_search"}`, ...): that tool was left out.
         _ => {}
     }
+    // Chat has no developer role everywhere; system says the same to every chat server.
+    if let Some(Value::Array(messages)) = chat.get_mut("messages") {
+        for message in messages {
+            if message.get("role").and_then(Value::as_str) == Some("developer") {
+                message["role"] = json!("system");
+            }
+        }
+    }
     Ok(Value::Object(chat))
+}
+
+/// The chat functions for a Responses `tools` array: functions as they are, namespaces
+/// flattened, `local_shell` and `custom` tools as functions the client still executes; tools
+/// run by OpenAI's servers (`web_search`, `file_search`, ...) are left out and noted.
+fn tools_to_chat<'a>(
+    tools: impl Iterator<Item = &'a Value>,
+    client_tools: &mut ClientTools,
+) -> Vec<Value> {
+    let mut functions = Vec::new();
+    // Chat servers refuse a function name given twice (a flattened name may meet a function
+    // of the same name): the first tool of a name is sent, and its calls map back to it.
+    let mut names = std::collections::HashSet::new();
+    let mut first = |name: &str| names.insert(name.to_owned());
+    for tool in tools {
+        match str_field(tool, "type").unwrap_or_default() {
+            "function" => {
+                if first(str_field(tool, "name").unwrap_or_default()) {
+                    functions.push(function_to_chat(tool, None));
+                }
+            }
+            "namespace" => {
+                let namespace = str_field(tool, "name").unwrap_or_default();
+                for inner in tool
+                    .get("tools")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                {
+                    match str_field(inner, "type").unwrap_or("function") {
+                        "function" => {
+                            let name = str_field(inner, "name").unwrap_or_default();
+                            let flat = namespaced_name(namespace, name);
+                            if first(&flat) {
+                                client_tools.rename(
+                                    &flat,
+                                    ClientTool::Namespaced {
+                                        namespace: namespace.to_owned(),
+                                        name: name.to_owned(),
+                                    },
+                                );
+                                functions.push(function_to_chat(inner, Some(&flat)));
+                            }
+                        }
+                        "custom" => {
+                            // Calls of a namespaced custom tool would need both mappings back;
+                            // no client sends one to a converted channel yet.
+                            client_tools.drop_tool("namespace.custom");
+                        }
+                        other => client_tools.drop_tool(other),
+                    }
+                }
+            }
+            "local_shell" => {
+                if first(LOCAL_SHELL_FUNCTION) {
+                    client_tools.rename(LOCAL_SHELL_FUNCTION, ClientTool::LocalShell);
+                    functions.push(local_shell_function());
+                }
+            }
+            "custom" => {
+                let name = str_field(tool, "name").unwrap_or_default();
+                if first(name) {
+                    client_tools.rename(name, ClientTool::Custom);
+                    functions.push(custom_function(tool));
+                }
+            }
+            other => client_tools.drop_tool(other),
+        }
+    }
+    functions
+}
+
+/// A Responses function tool as a chat tool, under `name` when given.
+fn function_to_chat(tool: &Value, name: Option<&str>) -> Value {
+    let mut function = Map::new();
+    for key in ["name", "description", "parameters", "strict"] {
+        if let Some(value) = tool.get(key).filter(|v| !v.is_null()) {
+            function.insert(key.into(), value.clone());
+        }
+    }
+    if let Some(name) = name {
+        function.insert("name".into(), json!(name));
+    }
+    json!({"type": "function", "function": function})
 }
 
 fn input_item_to_chat(item: &Value, messages: &mut Vec<Value>) -> Result<(), ConvertError> {
@@ -169,14 +274,33 @@ fn input_item_to_chat(item: &Value, messages: &mut Vec<Value>) -> Result<(), Con
             };
             messages.push(json!({"role": role, "content": content}));
         }
-        "function_call" => {
+        "function_call" | "local_shell_call" | "custom_tool_call" => {
+            let (name, arguments) = match kind {
+                "local_shell_call" => {
+                    (LOCAL_SHELL_FUNCTION.to_owned(), local_shell_arguments(item))
+                }
+                "custom_tool_call" => (
+                    str_field(item, "name").unwrap_or_default().to_owned(),
+                    custom_arguments(item),
+                ),
+                _ => {
+                    let name = str_field(item, "name").unwrap_or_default();
+                    let name = match str_field(item, "namespace") {
+                        Some(namespace) => namespaced_name(namespace, name),
+                        None => name.to_owned(),
+                    };
+                    let arguments = str_field(item, "arguments").unwrap_or_default();
+                    (name, arguments.to_owned())
+                }
+            };
+            // A local shell call made through the chat completions API has only an `id`.
+            let call_id = str_field(item, "call_id")
+                .or_else(|| str_field(item, "id"))
+                .unwrap_or_default();
             let call = json!({
-                "id": str_field(item, "call_id").unwrap_or_default(),
+                "id": call_id,
                 "type": "function",
-                "function": {
-                    "name": str_field(item, "name").unwrap_or_default(),
-                    "arguments": str_field(item, "arguments").unwrap_or_default(),
-                },
+                "function": {"name": name, "arguments": arguments},
             });
             // Consecutive calls belong to the same assistant turn.
             if let Some(last) = messages.last_mut()
@@ -192,17 +316,35 @@ fn input_item_to_chat(item: &Value, messages: &mut Vec<Value>) -> Result<(), Con
             }
             messages.push(json!({"role": "assistant", "content": null, "tool_calls": [call]}));
         }
-        "function_call_output" => {
+        "function_call_output" | "local_shell_call_output" | "custom_tool_call_output" => {
             let output = match item.get("output") {
                 Some(Value::String(text)) => text.clone(),
                 Some(other) => chat_text(other),
                 None => String::new(),
             };
-            messages.push(json!({"role": "tool",
-                "tool_call_id": str_field(item, "call_id").unwrap_or_default(), "content": output}));
+            let call_id = str_field(item, "call_id")
+                .or_else(|| str_field(item, "id"))
+                .unwrap_or_default();
+            messages.push(json!({"role": "tool", "tool_call_id": call_id, "content": output}));
         }
-        // Reasoning items (often encrypted) only mean something to OpenAI itself.
-        "reasoning" => {}
+        // Reasoning items (often encrypted) only mean something to OpenAI itself, and records of
+        // tools OpenAI ran (searches, code runs, ...) have no counterpart a chat model can read:
+        // their findings are in the assistant messages that followed.
+        // Tools added mid-conversation are sent with the request's other tools.
+        "additional_tools"
+        | "reasoning"
+        | "web_search_call"
+        | "file_search_call"
+        | "code_interpreter_call"
+        | "image_generation_call"
+        | "computer_call"
+        | "computer_call_output"
+        | "mcp_list_tools"
+        | "mcp_call"
+        | "mcp_approval_request"
+        | "mcp_approval_response"
+        | "tool_search_call"
+        | "tool_search_output" => {}
         other => {
             return Err(ConvertError::Unsupported(format!(
                 "responses input item {other} cannot be served by this channel"
@@ -586,10 +728,8 @@ pub fn chat_response_to_responses(
         .unwrap_or_default()
     {
         let function = call.get("function").unwrap_or(&Value::Null);
-        let call_id = str_field(call, "id").unwrap_or_default();
-        output.push(function_call_item(
-            &format!("fc_{call_id}"),
-            call_id,
+        output.push(meta.tools.responses_call_item(
+            str_field(call, "id").unwrap_or_default(),
             str_field(function, "name").unwrap_or_default(),
             str_field(function, "arguments").unwrap_or_default(),
             "completed",
@@ -610,11 +750,6 @@ pub fn chat_response_to_responses(
 fn reasoning_item(id: &str, text: &str) -> Value {
     json!({"id": id, "type": "reasoning", "summary": [],
         "content": [{"type": "reasoning_text", "text": text}]})
-}
-
-fn function_call_item(id: &str, call_id: &str, name: &str, arguments: &str, status: &str) -> Value {
-    json!({"id": id, "type": "function_call", "status": status, "call_id": call_id, "name": name,
-        "arguments": arguments})
 }
 
 // ------------------------------------------------------------------ streams
@@ -705,16 +840,26 @@ impl ChatToResponsesStream {
                             (id, item)
                         }
                         BlockKind::Tool { id: call_id, name } => {
-                            let id = format!("fc_{call_id}");
-                            let item = function_call_item(&id, call_id, name, "", "in_progress");
-                            (id, item)
+                            let item = self.meta.tools.responses_call_item(
+                                call_id,
+                                name,
+                                "",
+                                "in_progress",
+                            );
+                            (str_field(&item, "id").unwrap_or_default().to_owned(), item)
                         }
                     };
-                    self.emit(
-                        "response.output_item.added",
-                        json!({"output_index": output_index, "item": item}),
-                        out,
-                    );
+                    // A local shell or custom tool call is written once it is whole: its
+                    // arguments become another item's fields, not argument deltas.
+                    let whole = matches!(&kind, BlockKind::Tool { name, .. }
+                        if self.meta.tools.completes_at_once(name));
+                    if !whole {
+                        self.emit(
+                            "response.output_item.added",
+                            json!({"output_index": output_index, "item": item}),
+                            out,
+                        );
+                    }
                     let part = match kind {
                         BlockKind::Thinking => Some(json!({"type": "reasoning_text", "text": ""})),
                         BlockKind::Text => {
@@ -748,6 +893,9 @@ impl ChatToResponsesStream {
                             json!({"item_id": id,
                             "output_index": output_index, "content_index": 0, "delta": delta, "logprobs": []}),
                         ),
+                        BlockKind::Tool { name, .. } if self.meta.tools.completes_at_once(name) => {
+                            continue;
+                        }
                         BlockKind::Tool { .. } => (
                             "response.function_call_arguments.delta",
                             json!({"item_id": id, "output_index": output_index, "delta": delta}),
@@ -790,6 +938,24 @@ impl ChatToResponsesStream {
                             json!({"id": id, "type": "message", "status": "completed", "role": "assistant",
                                 "content": [part]})
                         }
+                        BlockKind::Tool { id: call_id, name }
+                            if self.meta.tools.completes_at_once(&name) =>
+                        {
+                            let added = self.meta.tools.responses_call_item(
+                                &call_id,
+                                &name,
+                                &text,
+                                "in_progress",
+                            );
+                            self.emit(
+                                "response.output_item.added",
+                                json!({"output_index": output_index, "item": added}),
+                                out,
+                            );
+                            self.meta
+                                .tools
+                                .responses_call_item(&call_id, &name, &text, "completed")
+                        }
                         BlockKind::Tool { id: call_id, name } => {
                             self.emit(
                                 "response.function_call_arguments.done",
@@ -797,7 +963,9 @@ impl ChatToResponsesStream {
                                 "output_index": output_index, "arguments": text}),
                                 out,
                             );
-                            function_call_item(&id, &call_id, &name, &text, "completed")
+                            self.meta
+                                .tools
+                                .responses_call_item(&call_id, &name, &text, "completed")
                         }
                     };
                     self.emit(

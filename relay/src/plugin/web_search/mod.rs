@@ -1,7 +1,8 @@
-//! The web search plugin: for chat completions that ask for it (the client's `web_search_options`,
-//! or always with `"force": true`), the last user message is rewritten into a search query by a
-//! configured model, searched on the configured engines, and the results injected with numbered
-//! references; the searches are counted for billing.
+//! The web search plugin: for requests that ask for it (a chat client's `web_search_options`, or
+//! always with `"force": true`; the provider's own search tool for Responses, Anthropic and Gemini
+//! clients), the last user message is rewritten into a search query by a configured model,
+//! searched on the configured engines, and the results injected with numbered references; the
+//! searches are counted for billing.
 //!
 //! Configuration:
 //! ```json
@@ -16,11 +17,16 @@
 //!   Without `rewrite` the user's message is the query. A failed rewrite falls back to it too.
 //! - Every engine takes an optional `base_url` (a proxy or a test server).
 //! - Engines run in parallel; results are interleaved, duplicates (same URL) dropped, and the
-//!   first `max_results` injected as a system message just before the last user message.
+//!   first `max_results` injected as a system message just before the last user message (chat,
+//!   Responses) or added to the system prompt (Anthropic, Gemini).
+//! - The search tool a Responses, Anthropic or Gemini client sends (`web_search`,
+//!   `web_search_20250305`, `googleSearch`) is answered by the gateway and taken out of the
+//!   request, whatever the channel; `force` applies to chat clients only.
 //!   A failing engine is logged (never its key) and skipped: the request goes on without it.
 //! - `web_search_calls` counts engine requests that answered.
 
 mod engines;
+mod protocols;
 
 use std::sync::Arc;
 
@@ -31,6 +37,7 @@ use super::{Answer, Exchange, Plugin, PluginRequest, PluginServices, config};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::vocabulary::Endpoint;
+use protocols::SearchProtocol;
 
 pub use engines::{Engine, SearchResult};
 
@@ -79,19 +86,16 @@ pub(in crate::plugin) fn parse(value: &Value) -> Result<Arc<dyn Plugin>, String>
     Ok(Arc::new(config))
 }
 
-/// Whether the client asked for search (OpenAI's `web_search_options`, any non-null value).
-fn asks_for_search(body: &JsonObject) -> bool {
-    body.get("web_search_options")
-        .is_some_and(|raw| raw != "null")
-}
-
 const REWRITE_PROMPT: &str = "Rewrite the user's last message as one concise web search query. \
 Answer with the query only, without quotes or explanations.";
 
 #[async_trait::async_trait]
 impl Plugin for WebSearchConfig {
     fn web_searches_at_most(&self, endpoint: Endpoint, body: &JsonObject) -> u32 {
-        if endpoint != Endpoint::ChatCompletions || !(asks_for_search(body) || self.force) {
+        let Some(protocol) = SearchProtocol::of(endpoint) else {
+            return 0;
+        };
+        if !(protocol.asks_for_search(body) || self.forced(protocol)) {
             return 0;
         }
         // One search per engine, counted only when it answers: at most this many.
@@ -104,28 +108,21 @@ impl Plugin for WebSearchConfig {
         request: &mut PluginRequest<'_>,
         exchange: &mut Exchange,
     ) -> Result<Option<Answer>, RelayError> {
-        if request.endpoint != Endpoint::ChatCompletions {
+        let Some(protocol) = SearchProtocol::of(request.endpoint) else {
             return Ok(None);
-        }
-        let asked = asks_for_search(request.body);
+        };
+        let asked = protocol.asks_for_search(request.body);
         if asked {
-            // Upstreams without built-in search reject the field: the gateway answers it.
-            request.body.remove("web_search_options");
+            // Upstreams without built-in search reject the request for it: the gateway
+            // answers it.
+            protocol.remove_search_request(request.body)?;
         }
-        if !asked && !self.force {
+        if !asked && !self.forced(protocol) {
             return Ok(None);
         }
-        let Some(mut messages) = request.body.get_as::<Vec<Value>>("messages").ok().flatten()
-        else {
+        let Some(question) = protocol.question(request.body) else {
             return Ok(None);
         };
-        let Some(last_user) = messages
-            .iter()
-            .rposition(|message| message["role"] == "user")
-        else {
-            return Ok(None);
-        };
-        let question = message_text(&messages[last_user]);
         if question.trim().is_empty() {
             return Ok(None);
         }
@@ -161,19 +158,17 @@ impl Plugin for WebSearchConfig {
         if results.is_empty() {
             return Ok(None);
         }
-        messages.insert(
-            last_user,
-            json!({"role": "system", "content": references(&query, &results)}),
-        );
-        request
-            .body
-            .set("messages", &messages)
-            .map_err(|_| RelayError::Internal)?;
+        protocol.add_references(request.body, &references(&query, &results))?;
         Ok(None)
     }
 }
 
 impl WebSearchConfig {
+    /// `force` searches every chat request; other protocols search when they ask.
+    fn forced(&self, protocol: SearchProtocol) -> bool {
+        self.force && protocol == SearchProtocol::Chat
+    }
+
     async fn rewrite_query(
         &self,
         services: &PluginServices,
@@ -221,19 +216,6 @@ impl WebSearchConfig {
             return Err("rewrite model gave an empty query".to_owned());
         }
         Ok(answer.to_owned())
-    }
-}
-
-/// The text of a chat message: its string content or its text parts.
-fn message_text(message: &Value) -> String {
-    match &message["content"] {
-        Value::String(text) => text.clone(),
-        Value::Array(parts) => parts
-            .iter()
-            .filter_map(|part| part["text"].as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
     }
 }
 
@@ -323,11 +305,5 @@ mod tests {
         );
         assert!(parse(&json!({"engines": [{"type": "arxiv"}], "rewrite": {"model": "m", "base_url": "http://x"}})).is_err());
         assert!(parse(&json!({"engines": [{"type": "arxiv"}], "rewrite": {"model": "m"}})).is_ok());
-        assert_eq!(
-            message_text(
-                &json!({"content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]})
-            ),
-            "a\nb"
-        );
     }
 }
