@@ -262,6 +262,7 @@ pub async fn run(
         mcp_templates: mcp::embedded_templates().to_vec(),
         quota_time_zone: settings.quota_time_zone,
         clean_log_batch_size: settings.clean_log_batch_size,
+        channel_health: channel_health.clone(),
     };
     let mcp_bridge = Arc::new(McpBridge::new(
         snapshot.clone(),

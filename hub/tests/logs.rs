@@ -432,6 +432,9 @@ async fn serve(store: &Store) -> LogServiceClient<Channel> {
         mcp_templates: Vec::new(),
         quota_time_zone: chrono_tz::Tz::UTC,
         clean_log_batch_size: 5_000,
+        channel_health: hub::relay_host::shared_health::SharedHealth::local(
+            relay::BanPolicy::default(),
+        ),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

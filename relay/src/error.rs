@@ -157,6 +157,8 @@ impl RelayError {
             | RelayError::UpstreamUnreachable
             | RelayError::UpstreamTimeout
             | RelayError::UpstreamInvalid
+            // The channel's key was refused: another channel's key may not be.
+            | RelayError::UpstreamCredentials { .. }
             // A channel that cannot serve this request: another channel may.
             | RelayError::Unsupported(_)
             | RelayError::Misconfigured(_) => true,

@@ -356,18 +356,6 @@ async fn client_errors_from_upstream_are_not_retried() {
     );
     assert_eq!(good.hits(), 0);
 
-    // The upstream refusing our own key is not the client's 401.
-    bad.set(|_| {
-        Reply::status(
-            401,
-            json!({"error": {"message": "Incorrect API key provided: sk-upstream-secret-1"}}),
-        )
-    });
-    let (status, body) = h.chat(chat_body("gpt-4o")).await;
-    assert_eq!(status, 502);
-    assert_eq!(assert_error_shape(&body)["code"], "upstream_credentials");
-    assert!(!body.to_string().contains("sk-upstream"));
-
     // Upstream 5xx everywhere: our own message, no upstream detail or address.
     good.set(|_| Reply::status(503, json!({"error": {"message": "internal at 10.1.2.3"}})));
     bad.set(|_| Reply::status(500, json!({"error": {"message": "internal at 10.1.2.3"}})));
@@ -377,8 +365,33 @@ async fn client_errors_from_upstream_are_not_retried() {
         !body.to_string().contains("10.1.2.3") && !body.to_string().contains("127.0.0.1"),
         "{body}"
     );
-    let records = h.sink.wait_for(3).await;
-    assert_eq!(records[2].retries, 2, "default retry_times is 2");
+    let records = h.sink.wait_for(2).await;
+    assert_eq!(records[1].retries, 2, "default retry_times is 2");
+
+    // The upstream refusing our own key is not the client's 401.
+    bad.set(|_| {
+        Reply::status(
+            401,
+            json!({"error": {"message": "Incorrect API key provided: sk-upstream-secret-1"}}),
+        )
+    });
+    // It is retried on another channel, whose key may be good...
+    good.set(|seen| Reply::json(chat_completion(&seen.json()["model"], "never", true)));
+    let good_before = good.hits();
+    let (status, _) = h.chat(chat_body("gpt-4o")).await;
+    assert_eq!(status, 200);
+    assert_eq!(good.hits(), good_before + 1);
+    // ...and when every key is refused, the client gets a 502 naming the cause.
+    good.set(|_| {
+        Reply::status(
+            403,
+            json!({"error": {"message": "key sk-upstream-secret-2 has no permission"}}),
+        )
+    });
+    let (status, body) = h.chat(chat_body("gpt-4o")).await;
+    assert_eq!(status, 502);
+    assert_eq!(assert_error_shape(&body)["code"], "upstream_credentials");
+    assert!(!body.to_string().contains("sk-upstream"));
 }
 
 #[tokio::test]

@@ -9,6 +9,48 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ChannelBan(_message.Message):
+    __slots__ = ("channel_id", "model", "reason", "since_ms", "until_ms", "next_probe_ms")
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    SINCE_MS_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_MS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PROBE_MS_FIELD_NUMBER: _ClassVar[int]
+    channel_id: int
+    model: str
+    reason: str
+    since_ms: int
+    until_ms: int
+    next_probe_ms: int
+    def __init__(self, channel_id: _Optional[int] = ..., model: _Optional[str] = ..., reason: _Optional[str] = ..., since_ms: _Optional[int] = ..., until_ms: _Optional[int] = ..., next_probe_ms: _Optional[int] = ...) -> None: ...
+
+class ListChannelBansRequest(_message.Message):
+    __slots__ = ("channel_id",)
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    channel_id: int
+    def __init__(self, channel_id: _Optional[int] = ...) -> None: ...
+
+class ListChannelBansResponse(_message.Message):
+    __slots__ = ("bans",)
+    BANS_FIELD_NUMBER: _ClassVar[int]
+    bans: _containers.RepeatedCompositeFieldContainer[ChannelBan]
+    def __init__(self, bans: _Optional[_Iterable[_Union[ChannelBan, _Mapping]]] = ...) -> None: ...
+
+class ClearChannelBansRequest(_message.Message):
+    __slots__ = ("channel_id", "model")
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    channel_id: int
+    model: str
+    def __init__(self, channel_id: _Optional[int] = ..., model: _Optional[str] = ...) -> None: ...
+
+class ClearChannelBansResponse(_message.Message):
+    __slots__ = ("cleared",)
+    CLEARED_FIELD_NUMBER: _ClassVar[int]
+    cleared: int
+    def __init__(self, cleared: _Optional[int] = ...) -> None: ...
+
 class Channel(_message.Message):
     __slots__ = ("id", "name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config", "created_at_ms", "updated_at_ms")
     class ModelMappingEntry(_message.Message):

@@ -76,6 +76,16 @@ class ChannelServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelTypesRequest.SerializeToString,
                 response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelTypesResponse.FromString,
                 _registered_method=True)
+        self.ListChannelBans = channel.unary_unary(
+                '/aiproxy.admin.v1.ChannelService/ListChannelBans',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelBansRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelBansResponse.FromString,
+                _registered_method=True)
+        self.ClearChannelBans = channel.unary_unary(
+                '/aiproxy.admin.v1.ChannelService/ClearChannelBans',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansResponse.FromString,
+                _registered_method=True)
 
 
 class ChannelServiceServicer:
@@ -131,6 +141,22 @@ class ChannelServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListChannelBans(self, request, context):
+        """(channel, model) pairs out of rotation: why, since when, until when at the latest and when
+        the next probe is due. With REDIS every replica holds the same bans.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ClearChannelBans(self, request, context):
+        """Lifts bans (every one, one channel's, or one pair's), on every replica with REDIS; for
+        after a key was fixed. A pair that fails again is banned again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ChannelServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -173,6 +199,16 @@ def add_ChannelServiceServicer_to_server(servicer, server):
                     servicer.ListChannelTypes,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelTypesRequest.FromString,
                     response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelTypesResponse.SerializeToString,
+            ),
+            'ListChannelBans': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListChannelBans,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelBansRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelBansResponse.SerializeToString,
+            ),
+            'ClearChannelBans': grpc.unary_unary_rpc_method_handler(
+                    servicer.ClearChannelBans,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -391,6 +427,60 @@ class ChannelService:
             '/aiproxy.admin.v1.ChannelService/ListChannelTypes',
             aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelTypesRequest.SerializeToString,
             aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelTypesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListChannelBans(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.ChannelService/ListChannelBans',
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelBansRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.ListChannelBansResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ClearChannelBans(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.ChannelService/ClearChannelBans',
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -243,6 +243,51 @@ impl ChannelService for Channels {
         Ok(Response::new(channel_pb(&updated)))
     }
 
+    async fn list_channel_bans(
+        &self,
+        request: Request<pb::ListChannelBansRequest>,
+    ) -> Result<Response<pb::ListChannelBansResponse>, Status> {
+        let channel_id = request.into_inner().channel_id;
+        let now = std::time::SystemTime::now();
+        let bans = self
+            .0
+            .channel_health
+            .bans()
+            .into_iter()
+            .filter(|ban| channel_id.is_none_or(|id| id == ban.pair.channel_id))
+            .map(|ban| pb::ChannelBan {
+                channel_id: ban.pair.channel_id,
+                model: ban.pair.model,
+                reason: ban.reason,
+                since_ms: unix_ms(ban.since),
+                until_ms: unix_ms(now + ban.remaining),
+                next_probe_ms: unix_ms(now + ban.next_probe),
+            })
+            .collect();
+        Ok(Response::new(pb::ListChannelBansResponse { bans }))
+    }
+
+    async fn clear_channel_bans(
+        &self,
+        request: Request<pb::ClearChannelBansRequest>,
+    ) -> Result<Response<pb::ClearChannelBansResponse>, Status> {
+        let request = request.into_inner();
+        let lifted = self
+            .0
+            .channel_health
+            .clear(request.channel_id, request.model.as_deref());
+        for pair in &lifted {
+            tracing::info!(
+                channel = pair.channel_id,
+                model = %pair.model,
+                "channel ban cleared by an operator"
+            );
+        }
+        Ok(Response::new(pb::ClearChannelBansResponse {
+            cleared: i64::try_from(lifted.len()).unwrap_or(i64::MAX),
+        }))
+    }
+
     async fn list_channel_types(
         &self,
         _request: Request<pb::ListChannelTypesRequest>,
@@ -254,4 +299,11 @@ impl ChannelService for Channels {
                 .collect(),
         }))
     }
+}
+
+fn unix_ms(at: std::time::SystemTime) -> i64 {
+    at.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
 }

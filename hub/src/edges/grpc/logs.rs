@@ -366,6 +366,9 @@ mod tests {
             mcp_templates: Vec::new(),
             quota_time_zone: chrono_tz::Tz::UTC,
             clean_log_batch_size,
+            channel_health: crate::relay_host::shared_health::SharedHealth::local(
+                relay::BanPolicy::default(),
+            ),
         };
         assert_eq!(Logs::new(&control_plane(7)).delete_batch, 7);
         // A size past what SQL binds is clamped rather than wrapped.

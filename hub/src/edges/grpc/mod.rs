@@ -45,7 +45,7 @@ pub mod pb {
 /// large; anything beyond this is refused with RESOURCE_EXHAUSTED.
 pub const MAX_MESSAGE_BYTES: usize = 8 * 1024 * 1024;
 
-/// What the control plane needs; the lead's composition root builds it.
+/// What the control plane needs; `hub::run` builds it.
 #[derive(Debug, Clone)]
 pub struct ControlPlane {
     pub store: Store,
@@ -61,6 +61,9 @@ pub struct ControlPlane {
     pub quota_time_zone: chrono_tz::Tz,
     /// Request log rows `DeleteLogs` removes per statement (`CLEAN_LOG_BATCH_SIZE`).
     pub clean_log_batch_size: u64,
+    /// The relay's channel health, whose bans `ListChannelBans` and `ClearChannelBans` show
+    /// and lift.
+    pub channel_health: crate::relay_host::shared_health::SharedHealth,
 }
 
 /// All admin services, reflection (v1 and v1alpha) and `grpc.health.v1` as an axum router with

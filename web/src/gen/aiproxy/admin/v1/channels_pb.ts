@@ -16,7 +16,136 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/channels.proto.
  */
 export const file_aiproxy_admin_v1_channels: GenFile = /*@__PURE__*/
-  fileDesc("Ch9haXByb3h5L2FkbWluL3YxL2NoYW5uZWxzLnByb3RvEhBhaXByb3h5LmFkbWluLnYxIvgDCgdDaGFubmVsEgoKAmlkGAEgASgDEgwKBG5hbWUYAiABKAkSDAoEdHlwZRgDIAEoCRIQCghiYXNlX3VybBgEIAEoCRILCgNrZXkYBSABKAkSDgoGbW9kZWxzGAYgAygJEkIKDW1vZGVsX21hcHBpbmcYByADKAsyKy5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwuTW9kZWxNYXBwaW5nRW50cnkSEAoIcHJpb3JpdHkYCCABKAMSDAoEc2V0cxgJIAMoCRIoCgZzdGF0dXMYCiABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIRCglwcm94eV91cmwYCyABKAkSLAoIdGltZW91dHMYDCABKAsyGi5haXByb3h5LmFkbWluLnYxLlRpbWVvdXRzEjUKBmNvbmZpZxgNIAMoCzIlLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbC5Db25maWdFbnRyeRIVCg1jcmVhdGVkX2F0X21zGA4gASgDEhUKDXVwZGF0ZWRfYXRfbXMYDyABKAMaMwoRTW9kZWxNYXBwaW5nRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtDb25maWdFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkIKFENyZWF0ZUNoYW5uZWxSZXF1ZXN0EioKB2NoYW5uZWwYASABKAsyGS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwiHwoRR2V0Q2hhbm5lbFJlcXVlc3QSCgoCaWQYASABKAMihQEKE0xpc3RDaGFubmVsc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSKAoGc3RhdHVzGAMgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMSDAoEdHlwZRgEIAEoCRIPCgdrZXl3b3JkGAUgASgJInAKFExpc3RDaGFubmVsc1Jlc3BvbnNlEisKCGNoYW5uZWxzGAEgAygLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgDInMKFFVwZGF0ZUNoYW5uZWxSZXF1ZXN0EioKB2NoYW5uZWwYASABKAsyGS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiIKFERlbGV0ZUNoYW5uZWxSZXF1ZXN0EgoKAmlkGAEgASgDIikKGkJhdGNoRGVsZXRlQ2hhbm5lbHNSZXF1ZXN0EgsKA2lkcxgBIAMoAyJPChdTZXRDaGFubmVsU3RhdHVzUmVxdWVzdBIKCgJpZBgBIAEoAxIoCgZzdGF0dXMYAiABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cyIZChdMaXN0Q2hhbm5lbFR5cGVzUmVxdWVzdCIpChhMaXN0Q2hhbm5lbFR5cGVzUmVzcG9uc2USDQoFdHlwZXMYASADKAky5wUKDkNoYW5uZWxTZXJ2aWNlElIKDUNyZWF0ZUNoYW5uZWwSJi5haXByb3h5LmFkbWluLnYxLkNyZWF0ZUNoYW5uZWxSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEkwKCkdldENoYW5uZWwSIy5haXByb3h5LmFkbWluLnYxLkdldENoYW5uZWxSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEl0KDExpc3RDaGFubmVscxIlLmFpcHJveHkuYWRtaW4udjEuTGlzdENoYW5uZWxzUmVxdWVzdBomLmFpcHJveHkuYWRtaW4udjEuTGlzdENoYW5uZWxzUmVzcG9uc2USUgoNVXBkYXRlQ2hhbm5lbBImLmFpcHJveHkuYWRtaW4udjEuVXBkYXRlQ2hhbm5lbFJlcXVlc3QaGS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwSTwoNRGVsZXRlQ2hhbm5lbBImLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlQ2hhbm5lbFJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSagoTQmF0Y2hEZWxldGVDaGFubmVscxIsLmFpcHJveHkuYWRtaW4udjEuQmF0Y2hEZWxldGVDaGFubmVsc1JlcXVlc3QaJS5haXByb3h5LmFkbWluLnYxLkJhdGNoRGVsZXRlUmVzcG9uc2USWAoQU2V0Q2hhbm5lbFN0YXR1cxIpLmFpcHJveHkuYWRtaW4udjEuU2V0Q2hhbm5lbFN0YXR1c1JlcXVlc3QaGS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwSaQoQTGlzdENoYW5uZWxUeXBlcxIpLmFpcHJveHkuYWRtaW4udjEuTGlzdENoYW5uZWxUeXBlc1JlcXVlc3QaKi5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsVHlwZXNSZXNwb25zZWIGcHJvdG8z", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+  fileDesc("Ch9haXByb3h5L2FkbWluL3YxL2NoYW5uZWxzLnByb3RvEhBhaXByb3h5LmFkbWluLnYxInoKCkNoYW5uZWxCYW4SEgoKY2hhbm5lbF9pZBgBIAEoAxINCgVtb2RlbBgCIAEoCRIOCgZyZWFzb24YAyABKAkSEAoIc2luY2VfbXMYBCABKAMSEAoIdW50aWxfbXMYBSABKAMSFQoNbmV4dF9wcm9iZV9tcxgGIAEoAyJAChZMaXN0Q2hhbm5lbEJhbnNSZXF1ZXN0EhcKCmNoYW5uZWxfaWQYASABKANIAIgBAUINCgtfY2hhbm5lbF9pZCJFChdMaXN0Q2hhbm5lbEJhbnNSZXNwb25zZRIqCgRiYW5zGAEgAygLMhwuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsQmFuIl8KF0NsZWFyQ2hhbm5lbEJhbnNSZXF1ZXN0EhcKCmNoYW5uZWxfaWQYASABKANIAIgBARISCgVtb2RlbBgCIAEoCUgBiAEBQg0KC19jaGFubmVsX2lkQggKBl9tb2RlbCIrChhDbGVhckNoYW5uZWxCYW5zUmVzcG9uc2USDwoHY2xlYXJlZBgBIAEoAyL4AwoHQ2hhbm5lbBIKCgJpZBgBIAEoAxIMCgRuYW1lGAIgASgJEgwKBHR5cGUYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSCwoDa2V5GAUgASgJEg4KBm1vZGVscxgGIAMoCRJCCg1tb2RlbF9tYXBwaW5nGAcgAygLMisuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsLk1vZGVsTWFwcGluZ0VudHJ5EhAKCHByaW9yaXR5GAggASgDEgwKBHNldHMYCSADKAkSKAoGc3RhdHVzGAogASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMSEQoJcHJveHlfdXJsGAsgASgJEiwKCHRpbWVvdXRzGAwgASgLMhouYWlwcm94eS5hZG1pbi52MS5UaW1lb3V0cxI1CgZjb25maWcYDSADKAsyJS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwuQ29uZmlnRW50cnkSFQoNY3JlYXRlZF9hdF9tcxgOIAEoAxIVCg11cGRhdGVkX2F0X21zGA8gASgDGjMKEU1vZGVsTWFwcGluZ0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLQoLQ29uZmlnRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJCChRDcmVhdGVDaGFubmVsUmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsIh8KEUdldENoYW5uZWxSZXF1ZXN0EgoKAmlkGAEgASgDIoUBChNMaXN0Q2hhbm5lbHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEigKBnN0YXR1cxgDIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEgwKBHR5cGUYBCABKAkSDwoHa2V5d29yZBgFIAEoCSJwChRMaXN0Q2hhbm5lbHNSZXNwb25zZRIrCghjaGFubmVscxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyJzChRVcGRhdGVDaGFubmVsUmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIiChREZWxldGVDaGFubmVsUmVxdWVzdBIKCgJpZBgBIAEoAyIpChpCYXRjaERlbGV0ZUNoYW5uZWxzUmVxdWVzdBILCgNpZHMYASADKAMiTwoXU2V0Q2hhbm5lbFN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAMSKAoGc3RhdHVzGAIgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMiGQoXTGlzdENoYW5uZWxUeXBlc1JlcXVlc3QiKQoYTGlzdENoYW5uZWxUeXBlc1Jlc3BvbnNlEg0KBXR5cGVzGAEgAygJMroHCg5DaGFubmVsU2VydmljZRJSCg1DcmVhdGVDaGFubmVsEiYuYWlwcm94eS5hZG1pbi52MS5DcmVhdGVDaGFubmVsUmVxdWVzdBoZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBJMCgpHZXRDaGFubmVsEiMuYWlwcm94eS5hZG1pbi52MS5HZXRDaGFubmVsUmVxdWVzdBoZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBJdCgxMaXN0Q2hhbm5lbHMSJS5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsc1JlcXVlc3QaJi5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsc1Jlc3BvbnNlElIKDVVwZGF0ZUNoYW5uZWwSJi5haXByb3h5LmFkbWluLnYxLlVwZGF0ZUNoYW5uZWxSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEk8KDURlbGV0ZUNoYW5uZWwSJi5haXByb3h5LmFkbWluLnYxLkRlbGV0ZUNoYW5uZWxSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EmoKE0JhdGNoRGVsZXRlQ2hhbm5lbHMSLC5haXByb3h5LmFkbWluLnYxLkJhdGNoRGVsZXRlQ2hhbm5lbHNSZXF1ZXN0GiUuYWlwcm94eS5hZG1pbi52MS5CYXRjaERlbGV0ZVJlc3BvbnNlElgKEFNldENoYW5uZWxTdGF0dXMSKS5haXByb3h5LmFkbWluLnYxLlNldENoYW5uZWxTdGF0dXNSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEmkKEExpc3RDaGFubmVsVHlwZXMSKS5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsVHlwZXNSZXF1ZXN0GiouYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbFR5cGVzUmVzcG9uc2USZgoPTGlzdENoYW5uZWxCYW5zEiguYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbEJhbnNSZXF1ZXN0GikuYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbEJhbnNSZXNwb25zZRJpChBDbGVhckNoYW5uZWxCYW5zEikuYWlwcm94eS5hZG1pbi52MS5DbGVhckNoYW5uZWxCYW5zUmVxdWVzdBoqLmFpcHJveHkuYWRtaW4udjEuQ2xlYXJDaGFubmVsQmFuc1Jlc3BvbnNlYgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+
+/**
+ * @generated from message aiproxy.admin.v1.ChannelBan
+ */
+export type ChannelBan = Message<"aiproxy.admin.v1.ChannelBan"> & {
+  /**
+   * @generated from field: int64 channel_id = 1;
+   */
+  channelId: bigint;
+
+  /**
+   * The model as clients ask for it.
+   *
+   * @generated from field: string model = 2;
+   */
+  model: string;
+
+  /**
+   * For example "5 consecutive failures" or "the upstream refused the channel's key (HTTP 401)".
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: int64 since_ms = 4;
+   */
+  sinceMs: bigint;
+
+  /**
+   * The ban ends by then at the latest; a successful probe ends it sooner.
+   *
+   * @generated from field: int64 until_ms = 5;
+   */
+  untilMs: bigint;
+
+  /**
+   * @generated from field: int64 next_probe_ms = 6;
+   */
+  nextProbeMs: bigint;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ChannelBan.
+ * Use `create(ChannelBanSchema)` to create a new message.
+ */
+export const ChannelBanSchema: GenMessage<ChannelBan> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 0);
+
+/**
+ * @generated from message aiproxy.admin.v1.ListChannelBansRequest
+ */
+export type ListChannelBansRequest = Message<"aiproxy.admin.v1.ListChannelBansRequest"> & {
+  /**
+   * Only this channel's bans.
+   *
+   * @generated from field: optional int64 channel_id = 1;
+   */
+  channelId?: bigint | undefined;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ListChannelBansRequest.
+ * Use `create(ListChannelBansRequestSchema)` to create a new message.
+ */
+export const ListChannelBansRequestSchema: GenMessage<ListChannelBansRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 1);
+
+/**
+ * @generated from message aiproxy.admin.v1.ListChannelBansResponse
+ */
+export type ListChannelBansResponse = Message<"aiproxy.admin.v1.ListChannelBansResponse"> & {
+  /**
+   * @generated from field: repeated aiproxy.admin.v1.ChannelBan bans = 1;
+   */
+  bans: ChannelBan[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ListChannelBansResponse.
+ * Use `create(ListChannelBansResponseSchema)` to create a new message.
+ */
+export const ListChannelBansResponseSchema: GenMessage<ListChannelBansResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 2);
+
+/**
+ * @generated from message aiproxy.admin.v1.ClearChannelBansRequest
+ */
+export type ClearChannelBansRequest = Message<"aiproxy.admin.v1.ClearChannelBansRequest"> & {
+  /**
+   * Only this channel's bans; every channel's when absent.
+   *
+   * @generated from field: optional int64 channel_id = 1;
+   */
+  channelId?: bigint | undefined;
+
+  /**
+   * Only this model's bans.
+   *
+   * @generated from field: optional string model = 2;
+   */
+  model?: string | undefined;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ClearChannelBansRequest.
+ * Use `create(ClearChannelBansRequestSchema)` to create a new message.
+ */
+export const ClearChannelBansRequestSchema: GenMessage<ClearChannelBansRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 3);
+
+/**
+ * @generated from message aiproxy.admin.v1.ClearChannelBansResponse
+ */
+export type ClearChannelBansResponse = Message<"aiproxy.admin.v1.ClearChannelBansResponse"> & {
+  /**
+   * Pairs whose ban was lifted.
+   *
+   * @generated from field: int64 cleared = 1;
+   */
+  cleared: bigint;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ClearChannelBansResponse.
+ * Use `create(ClearChannelBansResponseSchema)` to create a new message.
+ */
+export const ClearChannelBansResponseSchema: GenMessage<ClearChannelBansResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 4);
 
 /**
  * @generated from message aiproxy.admin.v1.Channel
@@ -118,7 +247,7 @@ export type Channel = Message<"aiproxy.admin.v1.Channel"> & {
  * Use `create(ChannelSchema)` to create a new message.
  */
 export const ChannelSchema: GenMessage<Channel> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 0);
+  messageDesc(file_aiproxy_admin_v1_channels, 5);
 
 /**
  * @generated from message aiproxy.admin.v1.CreateChannelRequest
@@ -135,7 +264,7 @@ export type CreateChannelRequest = Message<"aiproxy.admin.v1.CreateChannelReques
  * Use `create(CreateChannelRequestSchema)` to create a new message.
  */
 export const CreateChannelRequestSchema: GenMessage<CreateChannelRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 1);
+  messageDesc(file_aiproxy_admin_v1_channels, 6);
 
 /**
  * @generated from message aiproxy.admin.v1.GetChannelRequest
@@ -152,7 +281,7 @@ export type GetChannelRequest = Message<"aiproxy.admin.v1.GetChannelRequest"> & 
  * Use `create(GetChannelRequestSchema)` to create a new message.
  */
 export const GetChannelRequestSchema: GenMessage<GetChannelRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 2);
+  messageDesc(file_aiproxy_admin_v1_channels, 7);
 
 /**
  * @generated from message aiproxy.admin.v1.ListChannelsRequest
@@ -189,7 +318,7 @@ export type ListChannelsRequest = Message<"aiproxy.admin.v1.ListChannelsRequest"
  * Use `create(ListChannelsRequestSchema)` to create a new message.
  */
 export const ListChannelsRequestSchema: GenMessage<ListChannelsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 3);
+  messageDesc(file_aiproxy_admin_v1_channels, 8);
 
 /**
  * @generated from message aiproxy.admin.v1.ListChannelsResponse
@@ -216,7 +345,7 @@ export type ListChannelsResponse = Message<"aiproxy.admin.v1.ListChannelsRespons
  * Use `create(ListChannelsResponseSchema)` to create a new message.
  */
 export const ListChannelsResponseSchema: GenMessage<ListChannelsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 4);
+  messageDesc(file_aiproxy_admin_v1_channels, 9);
 
 /**
  * @generated from message aiproxy.admin.v1.UpdateChannelRequest
@@ -238,7 +367,7 @@ export type UpdateChannelRequest = Message<"aiproxy.admin.v1.UpdateChannelReques
  * Use `create(UpdateChannelRequestSchema)` to create a new message.
  */
 export const UpdateChannelRequestSchema: GenMessage<UpdateChannelRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 5);
+  messageDesc(file_aiproxy_admin_v1_channels, 10);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteChannelRequest
@@ -255,7 +384,7 @@ export type DeleteChannelRequest = Message<"aiproxy.admin.v1.DeleteChannelReques
  * Use `create(DeleteChannelRequestSchema)` to create a new message.
  */
 export const DeleteChannelRequestSchema: GenMessage<DeleteChannelRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 6);
+  messageDesc(file_aiproxy_admin_v1_channels, 11);
 
 /**
  * @generated from message aiproxy.admin.v1.BatchDeleteChannelsRequest
@@ -272,7 +401,7 @@ export type BatchDeleteChannelsRequest = Message<"aiproxy.admin.v1.BatchDeleteCh
  * Use `create(BatchDeleteChannelsRequestSchema)` to create a new message.
  */
 export const BatchDeleteChannelsRequestSchema: GenMessage<BatchDeleteChannelsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 7);
+  messageDesc(file_aiproxy_admin_v1_channels, 12);
 
 /**
  * @generated from message aiproxy.admin.v1.SetChannelStatusRequest
@@ -294,7 +423,7 @@ export type SetChannelStatusRequest = Message<"aiproxy.admin.v1.SetChannelStatus
  * Use `create(SetChannelStatusRequestSchema)` to create a new message.
  */
 export const SetChannelStatusRequestSchema: GenMessage<SetChannelStatusRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 8);
+  messageDesc(file_aiproxy_admin_v1_channels, 13);
 
 /**
  * @generated from message aiproxy.admin.v1.ListChannelTypesRequest
@@ -307,7 +436,7 @@ export type ListChannelTypesRequest = Message<"aiproxy.admin.v1.ListChannelTypes
  * Use `create(ListChannelTypesRequestSchema)` to create a new message.
  */
 export const ListChannelTypesRequestSchema: GenMessage<ListChannelTypesRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 9);
+  messageDesc(file_aiproxy_admin_v1_channels, 14);
 
 /**
  * @generated from message aiproxy.admin.v1.ListChannelTypesResponse
@@ -324,7 +453,7 @@ export type ListChannelTypesResponse = Message<"aiproxy.admin.v1.ListChannelType
  * Use `create(ListChannelTypesResponseSchema)` to create a new message.
  */
 export const ListChannelTypesResponseSchema: GenMessage<ListChannelTypesResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 10);
+  messageDesc(file_aiproxy_admin_v1_channels, 15);
 
 /**
  * @generated from service aiproxy.admin.v1.ChannelService
@@ -397,6 +526,28 @@ export const ChannelService: GenService<{
     methodKind: "unary";
     input: typeof ListChannelTypesRequestSchema;
     output: typeof ListChannelTypesResponseSchema;
+  },
+  /**
+   * (channel, model) pairs out of rotation: why, since when, until when at the latest and when
+   * the next probe is due. With REDIS every replica holds the same bans.
+   *
+   * @generated from rpc aiproxy.admin.v1.ChannelService.ListChannelBans
+   */
+  listChannelBans: {
+    methodKind: "unary";
+    input: typeof ListChannelBansRequestSchema;
+    output: typeof ListChannelBansResponseSchema;
+  },
+  /**
+   * Lifts bans (every one, one channel's, or one pair's), on every replica with REDIS; for
+   * after a key was fixed. A pair that fails again is banned again.
+   *
+   * @generated from rpc aiproxy.admin.v1.ChannelService.ClearChannelBans
+   */
+  clearChannelBans: {
+    methodKind: "unary";
+    input: typeof ClearChannelBansRequestSchema;
+    output: typeof ClearChannelBansResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_aiproxy_admin_v1_channels, 0);
