@@ -15,7 +15,7 @@ pub mod snapshot;
 pub mod store;
 
 use crate::edges::{declarative, grpc, metrics, panel, server, status};
-use crate::governance::{governor, limits};
+use crate::governance::{governor, limits, rates};
 use crate::process::redis_link;
 use crate::relay_host::{plugin_cache, responses_index, shared_health};
 use crate::snapshot::replicas;
@@ -179,6 +179,16 @@ pub async fn run(
         .context("cannot load the limit scripts into REDIS")?,
         None => limits::Counters::memory(limits::CountersConfig::default()),
     };
+    // Requests and tokens per minute now, shared by the replicas with a Redis.
+    let live_rates = match &redis {
+        Some(link) => rates::LiveRates::shared(link.clone(), &settings.redis_key_prefix),
+        None => rates::LiveRates::local(),
+    };
+    tokio::spawn(
+        live_rates
+            .clone()
+            .run_sharing(background.clone().cancelled_owned()),
+    );
     let billing = governor::BillingSink::new(
         log_writer.clone(),
         metrics.clone(),
@@ -186,6 +196,7 @@ pub async fn run(
         snapshot.clone(),
         alerts.clone(),
         settings.billing_enabled,
+        live_rates.clone(),
     );
     let usage: Arc<dyn UsageSink> = Arc::new(billing.clone());
     let governor = Arc::new(governor::HubGovernor::new(
@@ -263,6 +274,7 @@ pub async fn run(
         quota_time_zone: settings.quota_time_zone,
         clean_log_batch_size: settings.clean_log_batch_size,
         channel_health: channel_health.clone(),
+        live_rates: live_rates.clone(),
     };
     let mcp_bridge = Arc::new(McpBridge::new(
         snapshot.clone(),

@@ -41,6 +41,7 @@ async fn python_client_suite_passes() {
         channel_health: hub::relay_host::shared_health::SharedHealth::local(
             relay::BanPolicy::default(),
         ),
+        live_rates: hub::governance::rates::LiveRates::local(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

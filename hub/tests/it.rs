@@ -19,7 +19,7 @@ mod abuse_relay;
 mod alerts;
 mod ambient_proxy;
 mod billing;
-mod channel_bans;
+mod channel_operations;
 mod control_plane;
 mod control_plane_python;
 mod governance;

@@ -435,6 +435,7 @@ async fn serve(store: &Store) -> LogServiceClient<Channel> {
         channel_health: hub::relay_host::shared_health::SharedHealth::local(
             relay::BanPolicy::default(),
         ),
+        live_rates: hub::governance::rates::LiveRates::local(),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -310,3 +310,27 @@ class GetRankingResponse(_message.Message):
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[RankingEntry]
     def __init__(self, entries: _Optional[_Iterable[_Union[RankingEntry, _Mapping]]] = ...) -> None: ...
+
+class GetCurrentRatesRequest(_message.Message):
+    __slots__ = ("dimension",)
+    DIMENSION_FIELD_NUMBER: _ClassVar[int]
+    dimension: str
+    def __init__(self, dimension: _Optional[str] = ...) -> None: ...
+
+class CurrentRate(_message.Message):
+    __slots__ = ("dimension", "id", "requests_per_minute", "tokens_per_minute")
+    DIMENSION_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_PER_MINUTE_FIELD_NUMBER: _ClassVar[int]
+    TOKENS_PER_MINUTE_FIELD_NUMBER: _ClassVar[int]
+    dimension: str
+    id: str
+    requests_per_minute: int
+    tokens_per_minute: int
+    def __init__(self, dimension: _Optional[str] = ..., id: _Optional[str] = ..., requests_per_minute: _Optional[int] = ..., tokens_per_minute: _Optional[int] = ...) -> None: ...
+
+class GetCurrentRatesResponse(_message.Message):
+    __slots__ = ("rates",)
+    RATES_FIELD_NUMBER: _ClassVar[int]
+    rates: _containers.RepeatedCompositeFieldContainer[CurrentRate]
+    def __init__(self, rates: _Optional[_Iterable[_Union[CurrentRate, _Mapping]]] = ...) -> None: ...

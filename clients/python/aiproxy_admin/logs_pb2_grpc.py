@@ -69,6 +69,11 @@ class LogServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetRankingRequest.SerializeToString,
                 response_deserializer=aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetRankingResponse.FromString,
                 _registered_method=True)
+        self.GetCurrentRates = channel.unary_unary(
+                '/aiproxy.admin.v1.LogService/GetCurrentRates',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetCurrentRatesRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetCurrentRatesResponse.FromString,
+                _registered_method=True)
 
 
 class LogServiceServicer:
@@ -123,6 +128,14 @@ class LogServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCurrentRates(self, request, context):
+        """Requests and tokens per minute right now (the last 60 seconds, counted as requests finish,
+        across every replica with REDIS), per channel, group, token and model.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LogServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -160,6 +173,11 @@ def add_LogServiceServicer_to_server(servicer, server):
                     servicer.GetRanking,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetRankingRequest.FromString,
                     response_serializer=aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetRankingResponse.SerializeToString,
+            ),
+            'GetCurrentRates': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCurrentRates,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetCurrentRatesRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetCurrentRatesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -351,6 +369,33 @@ class LogService:
             '/aiproxy.admin.v1.LogService/GetRanking',
             aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetRankingRequest.SerializeToString,
             aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetRankingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCurrentRates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.LogService/GetCurrentRates',
+            aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetCurrentRatesRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_logs__pb2.GetCurrentRatesResponse.FromString,
             options,
             channel_credentials,
             insecure,

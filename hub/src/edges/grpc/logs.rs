@@ -1,5 +1,6 @@
 //! `LogService`: request logs (list, get, CSV export, delete) and summaries (series, totals, rankings).
 
+use crate::governance::rates::{Dimension, LiveRates};
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -23,6 +24,7 @@ pub struct Logs {
     pub options: Store,
     /// Rows per delete statement (`CLEAN_LOG_BATCH_SIZE`) unless the option says otherwise.
     pub delete_batch: i64,
+    pub live_rates: LiveRates,
 }
 
 impl Logs {
@@ -31,6 +33,7 @@ impl Logs {
         Logs {
             store: cp.log_store.clone(),
             options: cp.store.clone(),
+            live_rates: cp.live_rates.clone(),
             delete_batch: i64::try_from(cp.clean_log_batch_size)
                 .unwrap_or(i64::MAX)
                 .max(1),
@@ -153,6 +156,33 @@ impl LogService for Logs {
         let filter = summary_filter(request.filter.unwrap_or_default());
         let totals = summaries::totals(&self.store, granularity, &filter).await?;
         Ok(Response::new(point_pb(0, &totals)))
+    }
+
+    async fn get_current_rates(
+        &self,
+        request: Request<pb::GetCurrentRatesRequest>,
+    ) -> Result<Response<pb::GetCurrentRatesResponse>, Status> {
+        let dimension = request.into_inner().dimension;
+        let dimension = if dimension.is_empty() {
+            None
+        } else {
+            Some(Dimension::parse(&dimension).ok_or_else(|| {
+                invalid("dimension", "must be channel, group, token, model or empty")
+            })?)
+        };
+        let rates = self
+            .live_rates
+            .current(dimension)
+            .await
+            .into_iter()
+            .map(|rate| pb::CurrentRate {
+                dimension: rate.dimension.as_str().to_owned(),
+                id: rate.id,
+                requests_per_minute: i64::try_from(rate.requests).unwrap_or(i64::MAX),
+                tokens_per_minute: i64::try_from(rate.tokens).unwrap_or(i64::MAX),
+            })
+            .collect();
+        Ok(Response::new(pb::GetCurrentRatesResponse { rates }))
     }
 
     async fn get_ranking(
@@ -369,6 +399,7 @@ mod tests {
             channel_health: crate::relay_host::shared_health::SharedHealth::local(
                 relay::BanPolicy::default(),
             ),
+            live_rates: crate::governance::rates::LiveRates::local(),
         };
         assert_eq!(Logs::new(&control_plane(7)).delete_batch, 7);
         // A size past what SQL binds is clamped rather than wrapped.

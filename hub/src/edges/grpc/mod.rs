@@ -64,6 +64,8 @@ pub struct ControlPlane {
     /// The relay's channel health, whose bans `ListChannelBans` and `ClearChannelBans` show
     /// and lift.
     pub channel_health: crate::relay_host::shared_health::SharedHealth,
+    /// Requests and tokens per minute now (`GetCurrentRates`).
+    pub live_rates: crate::governance::rates::LiveRates,
 }
 
 /// All admin services, reflection (v1 and v1alpha) and `grpc.health.v1` as an axum router with

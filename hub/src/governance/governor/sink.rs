@@ -15,6 +15,7 @@ use crate::alerts::{AlertEvent, Alerts};
 use crate::edges::metrics::Metrics;
 use crate::governance::billing::{cost, from_nanos, to_nanos, web_search_cost};
 use crate::governance::limits::{Check, Counters};
+use crate::governance::rates::LiveRates;
 use crate::logs::entry::LogEntry;
 use crate::logs::writer::LogWriter;
 use crate::process::options::RuntimeOptions;
@@ -30,6 +31,7 @@ pub struct BillingSink {
     alerts: Alerts,
     billing_enabled: bool,
     settling: Arc<Settling>,
+    live_rates: LiveRates,
 }
 
 /// Settles still running, so shutdown can wait for them.
@@ -47,6 +49,7 @@ impl BillingSink {
         snapshot: Arc<SnapshotCell>,
         alerts: Alerts,
         billing_enabled: bool,
+        live_rates: LiveRates,
     ) -> BillingSink {
         BillingSink {
             log,
@@ -56,6 +59,7 @@ impl BillingSink {
             alerts,
             billing_enabled,
             settling: Arc::new(Settling::default()),
+            live_rates,
         }
     }
 
@@ -182,6 +186,7 @@ impl UsageSink for BillingSink {
     fn record(&self, mut record: UsageRecord) {
         let snapshot = self.snapshot.current();
         cut_bodies(&mut record, &snapshot.runtime);
+        self.live_rates.record(&record);
         self.metrics
             .observe(&record, |model| snapshot.model_config(model).is_some());
         let reservation = record

@@ -1,4 +1,4 @@
-//! Channel bans across replicas: a pair banned on one replica is banned on the other within a second, listed with its reason, and cleared on both at once.
+//! Channel health and live rates across replicas: bans reach every replica within a second and clear on all; current rates sum every replica.
 
 #![allow(
     clippy::unwrap_used,
@@ -168,4 +168,82 @@ async fn a_replica_that_starts_later_learns_the_running_bans() {
         .expect("a replica started later never learned the running ban");
     first.stop().await.unwrap();
     later.stop().await.unwrap();
+}
+
+async fn current_rates(hub: &TestHub, dimension: &str) -> Vec<pb::CurrentRate> {
+    pb::log_service_client::LogServiceClient::new(support::control_channel(hub).await)
+        .get_current_rates(support::admin(pb::GetCurrentRatesRequest {
+            dimension: dimension.into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .rates
+}
+
+#[tokio::test]
+async fn current_rates_count_every_replicas_requests_and_tokens() {
+    let database = support::TestDatabase::create().await;
+    let prefix = support::unique_redis_prefix();
+    let upstream = MockOpenAi::start().await;
+    let config = format!(
+        "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: ci\n    key: {TOKEN}\nchannels:\n  - name: up\n    type: openai\n    base_url: {}\n    key: sk-up\n    models: [m]\nmodels:\n  - model: m\n",
+        upstream.base_url()
+    );
+    let start = |apply: bool| {
+        let (mut settings, data_dir) = TestHub::settings();
+        settings.sql_dsn = Some(database.url());
+        settings.redis = Some("redis://127.0.0.1:6379".into());
+        settings.redis_key_prefix = prefix.clone();
+        if apply {
+            let path = data_dir.path().join("aiproxy.yaml");
+            std::fs::write(&path, &config).unwrap();
+            settings.config_file_path = Some(path);
+        }
+        TestHub::start_with(settings, data_dir)
+    };
+    let first = start(true).await;
+    let second = start(false).await;
+    for _ in 0..3 {
+        assert_eq!(chat(&first).await, 200);
+    }
+    for _ in 0..2 {
+        assert_eq!(chat(&second).await, 200);
+    }
+    let refused =
+        pb::log_service_client::LogServiceClient::new(support::control_channel(&first).await)
+            .get_current_rates(support::admin(pb::GetCurrentRatesRequest {
+                dimension: "planet".into(),
+            }))
+            .await
+            .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+
+    // Each replica shares its finished seconds once a second.
+    let mut seen = Vec::new();
+    for _ in 0..300 {
+        seen = current_rates(&second, "group").await;
+        if seen
+            .first()
+            .is_some_and(|rate| rate.requests_per_minute == 5)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(
+        (seen[0].id.as_str(), seen[0].requests_per_minute),
+        ("acme", 5)
+    );
+    assert!(seen[0].tokens_per_minute > 0, "{seen:?}");
+    let all = current_rates(&first, "").await;
+    let dimensions: std::collections::BTreeSet<&str> =
+        all.iter().map(|rate| rate.dimension.as_str()).collect();
+    assert_eq!(
+        dimensions,
+        ["channel", "group", "model", "token"].into_iter().collect()
+    );
+    first.stop().await.unwrap();
+    second.stop().await.unwrap();
 }
