@@ -126,7 +126,7 @@ pub async fn run(
             prefix: format!("{}:", settings.redis_key_prefix),
         }),
     });
-    let (log_writer, log_writer_task) = logs::writer::spawn_with(logs::entry::WriterConfig {
+    let (log_writer, log_writer_task) = logs::writer::try_spawn(logs::entry::WriterConfig {
         store: log_store.clone(),
         // A separate log database cannot share a transaction with the balances.
         billing_store: settings
@@ -140,7 +140,10 @@ pub async fn run(
         flush_timeout: settings.shutdown_grace(),
         alerts: Some(alerts.clone()),
         access_log: settings.access_log,
-    });
+        queue_capacity: usize::try_from(settings.log_queue_capacity).unwrap_or(usize::MAX),
+        journal: settings.log_journal(),
+    })
+    .context("cannot open the request-log journal (LOG_JOURNAL_DIR)")?;
     // Old request logs and bodies are deleted in small batches (LOG_STORAGE_HOURS,
     // LOG_DETAIL_STORAGE_HOURS); stops with the other background tasks.
     tokio::spawn(logs::retention::run(
@@ -192,6 +195,7 @@ pub async fn run(
             time_zone: settings.quota_time_zone,
             ip_groups_threshold: settings.ip_groups_threshold,
             ip_groups_ban_threshold: settings.ip_groups_ban_threshold,
+            log_admission: log_writer.admission(),
         },
         alerts.clone(),
     ));
