@@ -297,6 +297,7 @@ pub async fn run(
         store: store.clone(),
         redis,
         last_probe: Arc::default(),
+        log_writer: Some(log_writer.clone()),
     });
     let relay_routes = relay.router().layer(InFlightRequestsLayer::new(in_flight));
     let app = Router::new()

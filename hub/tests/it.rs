@@ -24,6 +24,7 @@ mod control_plane_python;
 mod governance;
 mod limits;
 mod log_journal;
+mod log_outage;
 mod log_writer;
 mod logs;
 mod mcp_control;

@@ -187,6 +187,10 @@ impl Appender {
                 batch.extend(journaled.drain(..).map(|entry| KeyedEntry { seq: 0, ..entry }));
             }
         }
+        if self.shared.bytes.load(Ordering::Relaxed) >= self.config.max_bytes {
+            // At once, not at the next tick: the next request must already be refused.
+            self.keep_budget();
+        }
         let mut spilled = false;
         if !journaled.is_empty() {
             let mut handoff = self.shared.handoff();
@@ -294,6 +298,21 @@ impl Appender {
             match segments::write_checkpoint(&self.config.dir, committed) {
                 Ok(()) => self.checkpointed = committed,
                 Err(error) => tracing::warn!(%error, "request-log journal: cannot write the checkpoint"),
+            }
+        }
+        // Everything stored: a current segment that is large (or holds the last of an
+        // exhausted budget) is closed, so the deletion below can give its space back.
+        let all_stored = committed + 1 >= self.next_seq;
+        let worth_closing = self.segments.back().is_some_and(|segment| {
+            segment.bytes > 0
+                && (segment.bytes >= self.config.segment_bytes / 2
+                    || self.shared.exhausted.load(Ordering::Relaxed))
+        });
+        if all_stored && worth_closing && !self.broken {
+            self.sync();
+            if let Err(error) = self.start_segment() {
+                tracing::error!(%error, "request-log journal: cannot begin a new segment");
+                self.broken = true;
             }
         }
         // A segment is stored whole when the next one starts at or below the first entry
