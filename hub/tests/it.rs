@@ -25,6 +25,7 @@ mod governance;
 mod limits;
 mod log_journal;
 mod log_outage;
+mod log_sigkill;
 mod log_writer;
 mod logs;
 mod mcp_control;
