@@ -92,10 +92,12 @@ async fn logs_table_away(logs: &Store, away: bool) {
     sqlx::query(statement).execute(logs.pool()).await.unwrap();
 }
 
+/// A writer with a journal in `dir`. While the database fails, a short flush timeout makes
+/// `finish` leave the entries in the journal; a writer that replays gets a long one.
 fn config(logs: &Store, main: &Store, separate: bool, dir: &Path) -> WriterConfig {
     let mut config = WriterConfig::new(logs.clone());
     config.billing_store = separate.then(|| main.clone());
-    config.flush_timeout = Duration::from_millis(300);
+    config.flush_timeout = Duration::from_secs(60);
     let mut journal = JournalConfig::new(dir);
     journal.fsync_interval = Duration::from_millis(10);
     config.journal = Some(journal);
@@ -112,6 +114,11 @@ async fn journaled(sink: &LogWriter, entries: u64) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     panic!("the journal never held {entries} entries");
+}
+
+fn failing(mut config: WriterConfig) -> WriterConfig {
+    config.flush_timeout = Duration::from_millis(300);
+    config
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -131,7 +138,7 @@ async fn check_restart_replays_once(main: Store, logs: Store, separate: bool) {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal");
     logs_table_away(&logs, true).await;
-    let (sink, writer) = try_spawn(config(&logs, &main, separate, &journal)).unwrap();
+    let (sink, writer) = try_spawn(failing(config(&logs, &main, separate, &journal))).unwrap();
     for index in 0..ENTRIES {
         sink.submit(entry(index, token_id));
     }
@@ -144,15 +151,25 @@ async fn check_restart_replays_once(main: Store, logs: Store, separate: bool) {
 
     let (sink, writer) = try_spawn(config(&logs, &main, separate, &journal)).unwrap();
     writer.finish().await;
-    let read_back = sink.journal_counters().unwrap().read_back.load(Ordering::Relaxed);
-    println!("restart replay (separate billing database: {separate}): {read_back} entries read back");
+    let read_back = sink
+        .journal_counters()
+        .unwrap()
+        .read_back
+        .load(Ordering::Relaxed);
+    println!(
+        "restart replay (separate billing database: {separate}): {read_back} entries read back"
+    );
     let expected = (ENTRIES as i64, dec("5"), ENTRIES as i64, dec("95"));
     assert_eq!(stored(&logs, &main, token_id).await, expected);
 
     std::fs::remove_file(second_copy.join("checkpoint")).ok();
     let (sink, writer) = try_spawn(config(&logs, &main, separate, &second_copy)).unwrap();
     writer.finish().await;
-    let read_back = sink.journal_counters().unwrap().read_back.load(Ordering::Relaxed);
+    let read_back = sink
+        .journal_counters()
+        .unwrap()
+        .read_back
+        .load(Ordering::Relaxed);
     assert_eq!(read_back, ENTRIES as u64, "the copy is replayed whole");
     assert_eq!(
         stored(&logs, &main, token_id).await,
@@ -208,7 +225,8 @@ async fn check_spilled_entries_are_all_stored(main: Store, logs: Store, separate
     }
     // Caught up before shutdown, so the flush deadline plays no part.
     for _ in 0..3_000 {
-        if shared.pending() == 0 && shared.written.load(Ordering::Relaxed) >= (ENTRIES + 100) as u64 {
+        if shared.pending() == 0 && shared.written.load(Ordering::Relaxed) >= (ENTRIES + 100) as u64
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -224,7 +242,12 @@ async fn check_spilled_entries_are_all_stored(main: Store, logs: Store, separate
     let total = (ENTRIES + 100) as i64;
     assert_eq!(
         stored(&logs, &main, token_id).await,
-        (total, dec("0.01") * Decimal::from(total), total, dec("100") - dec("0.01") * Decimal::from(total))
+        (
+            total,
+            dec("0.01") * Decimal::from(total),
+            total,
+            dec("100") - dec("0.01") * Decimal::from(total)
+        )
     );
 }
 
@@ -252,7 +275,7 @@ async fn a_torn_record_at_the_tail_is_skipped() {
     let token_id = tenant(&store).await;
     let dir = tempfile::tempdir().unwrap();
     logs_table_away(&store, true).await;
-    let (sink, writer) = try_spawn(config(&store, &store, false, dir.path())).unwrap();
+    let (sink, writer) = try_spawn(failing(config(&store, &store, false, dir.path()))).unwrap();
     for index in 0..100 {
         sink.submit(entry(index, token_id));
     }

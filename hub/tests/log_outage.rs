@@ -1,4 +1,4 @@
-//! A log-database outage through the whole server (`LOG_SQL_DSN` behind a forwarder the test cuts): every answered request is logged and billed once it returns,
+//! A log-database outage through the whole server (`LOG_SQL_DSN` behind a forwarder the test cuts): every answered request is billed once it returns,
 //! with a queue made tiny so the journal carries the outage; an exhausted journal refuses billable
 //! requests with 503, or serves them and counts their rows dropped when told to.
 
@@ -110,12 +110,7 @@ async fn billed(hub: &TestHub, logs: &TestDatabase) -> (i64, i64, Decimal, Decim
         .await
         .unwrap();
     main.close().await;
-    (
-        rows,
-        count,
-        used.parse().unwrap(),
-        balance.parse().unwrap(),
-    )
+    (rows, count, used.parse().unwrap(), balance.parse().unwrap())
 }
 
 fn expected(answers: i64) -> (i64, i64, Decimal, Decimal) {
@@ -127,7 +122,7 @@ fn expected(answers: i64) -> (i64, i64, Decimal, Decimal) {
     )
 }
 
-/// Clients send without pause while the log database is cut for two seconds: after it
+/// Clients send without pause while the log database is cut for 300 answers: after it
 /// returns, rows == answers and charges == rows.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_log_database_outage_under_load_loses_no_answered_request() {
@@ -162,13 +157,17 @@ async fn a_log_database_outage_under_load_loses_no_answered_request() {
     let mut peak_pending = 0;
     let mut spilled_seen = false;
     let outage = Instant::now();
-    while outage.elapsed() < Duration::from_secs(2) {
+    // Bounded by answers, not time: a busy machine answers fewer per second.
+    while answered.load(Ordering::SeqCst) - before < 300
+        && outage.elapsed() < Duration::from_secs(120)
+    {
         let journal = journal_status(&hub).await;
         peak_pending = peak_pending.max(journal["pending_entries"].as_u64().unwrap_or(0));
         spilled_seen |= journal["state"] == "spilled";
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let during = answered.load(Ordering::SeqCst) - before;
+    let outage = outage.elapsed();
     forwarder.restore();
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, Ordering::SeqCst);
@@ -178,12 +177,12 @@ async fn a_log_database_outage_under_load_loses_no_answered_request() {
     let catch_up = drained(&hub).await;
     let answers = answered.load(Ordering::SeqCst) as i64;
     println!(
-        "answered {answers} ({during} during the 2 s outage), refused {}, peak pending {peak_pending}, \
+        "answered {answers} ({during} during the {outage:?} outage), refused {}, peak pending {peak_pending}, \
          caught up {catch_up:?} after the load stopped",
         failed.load(Ordering::SeqCst)
     );
     assert!(spilled_seen, "the queue of 8 overflowed into the journal");
-    assert!(during > 0, "requests were answered during the outage");
+    assert!(during >= 300, "requests were answered during the outage");
     assert_eq!(failed.load(Ordering::SeqCst), 0);
     let hub = Arc::into_inner(hub).unwrap();
     let figures = billed(&hub, &logs).await;
@@ -241,15 +240,27 @@ async fn an_exhausted_journal_refuses_billable_requests_until_it_drains() {
         .text()
         .await
         .unwrap();
-    // The refusals' own rows (no charge) found the journal full too; no answer's row did.
-    assert!(
-        metrics.contains(&format!("aiproxy_log_rows_dropped_total {refused}\n")),
-        "{metrics}"
-    );
+    let dropped: i64 = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("aiproxy_log_rows_dropped_total "))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     assert!(metrics.contains("aiproxy_log_journal_bytes"), "{metrics}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     drained(&hub).await;
-    assert_eq!(billed(&hub, &logs).await, expected(served));
+    // The refusals' own rows (which charge nothing) took the budget's last 5 % and, past it,
+    // were dropped; no answered request's row was.
+    println!("{dropped} of the {refused} refusals' rows dropped");
+    assert!(dropped <= refused);
+    let (rows, count, used, balance) = billed(&hub, &logs).await;
+    assert_eq!(rows, served + refused - dropped);
+    let (_, served_count, served_used, served_balance) = expected(served);
+    assert_eq!(
+        (count, used, balance),
+        (served_count, served_used, served_balance)
+    );
     hub.stop().await.unwrap();
 }
 

@@ -144,7 +144,10 @@ async fn answered_requests_survive_a_sigkill_through_the_journal() {
     // A row per answer, except for answers whose record had not reached the journal thread
     // when the process died: at most one per client in flight. Requests cut by the kill may
     // have a row without an answer, also at most one per client.
-    assert!(lost <= CLIENTS as i64, "{lost} answered requests lost their rows");
+    assert!(
+        lost <= CLIENTS as i64,
+        "{lost} answered requests lost their rows"
+    );
     assert!(rows <= answered + CLIENTS as i64);
     assert_eq!(charged, rows, "one charge per stored row");
     assert_eq!(used, (rows * 13).to_string());

@@ -155,10 +155,9 @@ impl JournalGauges {
         self.exhausted
             .set(i64::from(status.state == JournalState::Exhausted));
         if let Some(counters) = log_writer.journal_counters() {
-            self.corrupt.inner().store(
-                counters.corrupt.load(Ordering::Relaxed),
-                Ordering::Relaxed,
-            );
+            self.corrupt
+                .inner()
+                .store(counters.corrupt.load(Ordering::Relaxed), Ordering::Relaxed);
         }
     }
 }

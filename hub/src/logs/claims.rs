@@ -73,7 +73,11 @@ pub async fn claim(
         let mut text =
             String::from("INSERT INTO log_row_claims (row_key, purpose, created_at) VALUES ");
         for index in 0..chunk.len() {
-            text.push_str(if index == 0 { "(?, ?, ?)" } else { ", (?, ?, ?)" });
+            text.push_str(if index == 0 {
+                "(?, ?, ?)"
+            } else {
+                ", (?, ?, ?)"
+            });
         }
         text.push_str(" ON CONFLICT DO NOTHING RETURNING row_key");
         let mut query = sqlx::query_scalar(AssertSqlSafe(text));

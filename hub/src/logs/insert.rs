@@ -105,7 +105,14 @@ async fn insert_rows(
         .iter()
         .filter(|keyed| inserted.contains(&keyed.key))
         .filter(|keyed| keeps_detail(config.save_all_detail, &keyed.entry))
-        .map(|keyed| DetailOut::new(&keyed.entry, &keyed.key, created_at, config.detail_max_bytes))
+        .map(|keyed| {
+            DetailOut::new(
+                &keyed.entry,
+                &keyed.key,
+                created_at,
+                config.detail_max_bytes,
+            )
+        })
         .collect();
     match config.store.dialect() {
         Dialect::Postgres => {

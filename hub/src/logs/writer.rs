@@ -136,9 +136,10 @@ impl LogWriter {
             }
             Some(journal) => match journal.sender.try_send(keyed) {
                 Ok(()) => return,
-                Err(std::sync::mpsc::TrySendError::Full(keyed)) => {
-                    (keyed, "the request-log journal cannot keep up with the traffic")
-                }
+                Err(std::sync::mpsc::TrySendError::Full(keyed)) => (
+                    keyed,
+                    "the request-log journal cannot keep up with the traffic",
+                ),
                 Err(std::sync::mpsc::TrySendError::Disconnected(keyed)) => {
                     (keyed, "the request log writer has stopped")
                 }
@@ -154,8 +155,7 @@ impl LogWriter {
                 }
             },
         };
-        self.drops
-            .dropped(reason, &refused.entry.record.request_id);
+        self.drops.dropped(reason, &refused.entry.record.request_id);
     }
 
     /// Entries waiting in memory to be written.
@@ -268,7 +268,9 @@ impl LogWriterTask {
         let _ = self.deadline.set(Instant::now() + self.flush_timeout);
         self.closing.cancel();
         if let Some((shared, _)) = &self.journal {
-            shared.closing.store(true, std::sync::atomic::Ordering::Release);
+            shared
+                .closing
+                .store(true, std::sync::atomic::Ordering::Release);
         }
         if let Err(error) = self.task.await {
             tracing::error!(%error, "the request log writer failed");
@@ -349,7 +351,9 @@ pub fn try_spawn(config: WriterConfig) -> std::io::Result<(LogWriter, LogWriterT
             let save_all_detail = config.save_all_detail;
             let opened = appender::open(
                 journal_config.clone(),
-                queue.take().ok_or_else(|| std::io::Error::other("no queue"))?,
+                queue
+                    .take()
+                    .ok_or_else(|| std::io::Error::other("no queue"))?,
                 Arc::new(move |keyed: &KeyedEntry| {
                     crate::logs::insert::keeps_detail(save_all_detail, &keyed.entry)
                 }),

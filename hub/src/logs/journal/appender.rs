@@ -1,4 +1,4 @@
-//! The journal thread: appends submitted entries to the current segment, passes them on to the writer's queue (or spills them), fsyncs on a timer, checkpoints, deletes stored segments and keeps the budget.
+//! The journal thread: appends entries, passes them to the writer's queue or spills them, fsyncs on a timer, checkpoints and keeps the budget.
 
 use std::collections::VecDeque;
 use std::fs::{self, File, OpenOptions};
@@ -54,9 +54,7 @@ pub fn open(
     let shared = Arc::new(JournalShared::default());
     shared.committed.store(checkpoint, Ordering::Relaxed);
     shared.written.store(next_seq - 1, Ordering::Relaxed);
-    shared
-        .corrupt
-        .store(recovered.corrupt, Ordering::Relaxed);
+    shared.corrupt.store(recovered.corrupt, Ordering::Relaxed);
     {
         let mut handoff = shared.handoff();
         handoff.readable = next_seq - 1;
@@ -69,10 +67,7 @@ pub fn open(
             "request-log journal: replaying entries not yet stored"
         );
     }
-    let reader = SegmentReader::new(
-        &config.dir,
-        recovered.first_pending.unwrap_or(next_seq),
-    );
+    let reader = SegmentReader::new(&config.dir, recovered.first_pending.unwrap_or(next_seq));
     let segments: VecDeque<Segment> = recovered.segments.into();
     let bytes = segments.iter().map(|segment| segment.bytes).sum();
     shared.bytes.store(bytes, Ordering::Relaxed);
@@ -102,6 +97,14 @@ pub fn open(
     })
 }
 
+/// Bytes past which new billable requests are refused: 95 % of the budget. Requests admitted
+/// just before are still answered, and their entries reach the thread a little later (more
+/// so on a busy machine); the last 5 % keeps room for them, so refusing does not turn into
+/// dropping the rows of answered requests.
+pub fn refusal_threshold(max_bytes: u64) -> u64 {
+    max_bytes - max_bytes / 20
+}
+
 struct Appender {
     config: JournalConfig,
     shared: Arc<JournalShared>,
@@ -123,8 +126,8 @@ impl Appender {
         let mut last_sync = Instant::now();
         let mut batch = Vec::with_capacity(MAX_BATCH);
         loop {
-            let wait = (last_sync + self.config.fsync_interval)
-                .saturating_duration_since(Instant::now());
+            let wait =
+                (last_sync + self.config.fsync_interval).saturating_duration_since(Instant::now());
             let mut disconnected = false;
             match self.inbox.recv_timeout(wait) {
                 Ok(first) => {
@@ -169,7 +172,10 @@ impl Appender {
     /// Journals `batch` with one write, then passes it on (see the module doc of
     /// `crate::logs::journal`).
     fn append(&mut self, batch: &mut Vec<KeyedEntry>) {
-        let journaling = !self.broken && !self.shared.exhausted.load(Ordering::Relaxed);
+        // Past the refusal threshold entries are still journaled: they belong to requests
+        // admitted before it (see `refusal_threshold`); only the budget itself stops them.
+        let journaling =
+            !self.broken && self.shared.bytes.load(Ordering::Relaxed) < self.config.max_bytes;
         let mut journaled = Vec::new();
         if journaling {
             let mut bytes = Vec::with_capacity(batch.len() * 1024);
@@ -184,10 +190,16 @@ impl Appender {
                 self.broken = true;
                 self.next_seq -= journaled.len() as u64;
                 self.keep_budget();
-                batch.extend(journaled.drain(..).map(|entry| KeyedEntry { seq: 0, ..entry }));
+                batch.extend(
+                    journaled
+                        .drain(..)
+                        .map(|entry| KeyedEntry { seq: 0, ..entry }),
+                );
             }
         }
-        if self.shared.bytes.load(Ordering::Relaxed) >= self.config.max_bytes {
+        if self.shared.bytes.load(Ordering::Relaxed) >= refusal_threshold(self.config.max_bytes)
+            && !self.shared.exhausted.load(Ordering::Relaxed)
+        {
             // At once, not at the next tick: the next request must already be refused.
             self.keep_budget();
         }
@@ -268,10 +280,7 @@ impl Appender {
             self.segments.pop_back();
         }
         let path = self.config.dir.join(segments::segment_name(self.next_seq));
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)?;
+        let file = OpenOptions::new().create(true).append(true).open(&path)?;
         let bytes = file.metadata()?.len();
         self.current = Some(file);
         self.segments.push_back(Segment {
@@ -297,7 +306,9 @@ impl Appender {
         if committed > self.checkpointed {
             match segments::write_checkpoint(&self.config.dir, committed) {
                 Ok(()) => self.checkpointed = committed,
-                Err(error) => tracing::warn!(%error, "request-log journal: cannot write the checkpoint"),
+                Err(error) => {
+                    tracing::warn!(%error, "request-log journal: cannot write the checkpoint")
+                }
             }
         }
         // Everything stored: a current segment that is large (or holds the last of an
@@ -327,9 +338,10 @@ impl Appender {
             if let Err(error) = fs::remove_file(&stored.path) {
                 tracing::warn!(%error, segment = %stored.path.display(), "request-log journal: cannot delete a stored segment");
             }
-            self.shared
-                .bytes
-                .fetch_sub(stored.bytes.min(self.shared.bytes.load(Ordering::Relaxed)), Ordering::Relaxed);
+            self.shared.bytes.fetch_sub(
+                stored.bytes.min(self.shared.bytes.load(Ordering::Relaxed)),
+                Ordering::Relaxed,
+            );
         }
         if self.broken && self.start_segment().is_ok() {
             tracing::info!("request-log journal: writing again");
@@ -339,11 +351,15 @@ impl Appender {
         let max = self.config.max_bytes;
         let was_exhausted = self.shared.exhausted.load(Ordering::Relaxed);
         let exhausted = self.broken
-            || bytes >= max
+            || bytes >= refusal_threshold(max)
             || (was_exhausted && bytes.saturating_mul(10) >= max.saturating_mul(9));
         if exhausted != was_exhausted {
             if exhausted {
-                tracing::error!(bytes, max_bytes = max, "request-log journal exhausted: new billable requests are refused (or served unbilled, per LOG_JOURNAL_WHEN_FULL)");
+                tracing::error!(
+                    bytes,
+                    max_bytes = max,
+                    "request-log journal exhausted: new billable requests are refused (or served unbilled, per LOG_JOURNAL_WHEN_FULL)"
+                );
             } else {
                 tracing::info!(bytes, "request-log journal has room again");
             }

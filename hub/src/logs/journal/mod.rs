@@ -1,4 +1,4 @@
-//! The request-log journal: every accepted log entry is appended to local segment files before the database sees it, so answered requests are billed through outages, full queues and restarts.
+//! The request-log journal: every log entry goes to local segment files before the database, so answered requests are billed through outages and restarts.
 //!
 //! **Flow.** `LogWriter::submit` hands the entry to the journal thread (a plain OS thread:
 //! the async runtime never waits on the disk). The thread appends it to the current segment
@@ -34,12 +34,14 @@
 //! measurement bound).
 //!
 //! **Budget.** The segment files take at most `LOG_JOURNAL_MAX_BYTES` (default 2 GiB: about
-//! two minutes of 15k req/s at 1 KiB an entry). When they reach it (or the directory cannot be
+//! two minutes of 15k req/s at 1 KiB an entry). At 95 % of it (or when the directory cannot be
 //! written) the journal is *exhausted*: [`LogAdmission`] refuses new billable requests with 503
-//! (an atomic read in the governor), unless `LOG_JOURNAL_WHEN_FULL=serve` chose to serve them
-//! and drop their rows (counted as dropped). Entries already admitted still go to the memory
-//! queue while it has room. The journal opens again when stored segments are deleted and the
-//! files are below nine tenths of the budget.
+//! (an atomic read in the governor), unless `LOG_JOURNAL_WHEN_FULL=serve` chose to serve them.
+//! The last 5 % is for the entries of requests admitted before the refusals began; past the
+//! whole budget entries go to the memory queue while it has room and are dropped (counted)
+//! after that: with `serve`, the rows and charges of the requests served meanwhile, with
+//! `refuse`, the refusals' own rows (which charge nothing). The journal opens again when
+//! stored segments are deleted and the files are below nine tenths of the budget.
 
 pub mod appender;
 pub mod record;
@@ -204,9 +206,10 @@ impl JournalShared {
     /// Records whether the journal is exhausted and, per `when_full`, whether to refuse.
     fn set_exhausted(&self, exhausted: bool, when_full: WhenFull) {
         self.exhausted.store(exhausted, Ordering::Relaxed);
-        self.admission
-            .refusing
-            .store(exhausted && when_full == WhenFull::Refuse, Ordering::Relaxed);
+        self.admission.refusing.store(
+            exhausted && when_full == WhenFull::Refuse,
+            Ordering::Relaxed,
+        );
     }
 }
 

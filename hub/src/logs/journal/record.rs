@@ -73,7 +73,11 @@ pub fn encode(seq: u64, entry: &KeyedEntry, keep_bodies: bool, out: &mut Vec<u8>
     let payload_bytes = out.len() - start - HEADER_BYTES;
     let sum = checksum(seq, &out[start + HEADER_BYTES..]);
     let header = &mut out[start..start + HEADER_BYTES];
-    header[0..4].copy_from_slice(&u32::try_from(payload_bytes).unwrap_or(u32::MAX).to_le_bytes());
+    header[0..4].copy_from_slice(
+        &u32::try_from(payload_bytes)
+            .unwrap_or(u32::MAX)
+            .to_le_bytes(),
+    );
     header[4..8].copy_from_slice(&sum.to_le_bytes());
     header[8..16].copy_from_slice(&seq.to_le_bytes());
 }
@@ -235,9 +239,7 @@ impl StoredEntry {
             retries: self.retries,
             first_byte: self.first_byte_us.map(Duration::from_micros),
             total: Duration::from_micros(self.total_us),
-            client_ip: self
-                .client_ip
-                .and_then(|ip| IpAddr::from_str(&ip).ok()),
+            client_ip: self.client_ip.and_then(|ip| IpAddr::from_str(&ip).ok()),
             user: self.user,
             metadata: self.metadata,
             upstream_request_id: self.upstream_request_id,
@@ -300,7 +302,10 @@ mod tests {
         let back = decode(header.seq, payload).unwrap();
         assert_eq!((back.seq, back.key.as_str()), (42, "k1"));
         assert_eq!(back.entry.cost, keyed.entry.cost);
-        assert_eq!(back.entry.record.request_body, keyed.entry.record.request_body);
+        assert_eq!(
+            back.entry.record.request_body,
+            keyed.entry.record.request_body
+        );
         assert_eq!(back.entry.record.client_ip, keyed.entry.record.client_ip);
         assert_eq!(back.entry.record.total, Duration::from_millis(40));
 

@@ -1,4 +1,4 @@
-//! The journal's files: segments named by their first sequence number, the checkpoint, recovery at start (torn tails cut off) and the reader that replays entries in order.
+//! The journal's files: segments named by their first sequence number, the checkpoint, recovery (torn tails cut) and the in-order reader.
 //!
 //! A segment only ever grows by whole records written with one `write` per batch, so every
 //! record up to the last one the appender published is complete in the files; a record that
