@@ -286,8 +286,7 @@ async fn a_torn_record_at_the_tail_is_skipped() {
         .unwrap()
         .into_iter()
         .map(|(_, path)| path)
-        .filter(|path| std::fs::metadata(path).unwrap().len() > 0)
-        .next_back()
+        .rfind(|path| std::fs::metadata(path).unwrap().len() > 0)
         .unwrap();
     let length = std::fs::metadata(&last).unwrap().len();
     let file = std::fs::OpenOptions::new().write(true).open(&last).unwrap();

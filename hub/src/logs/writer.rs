@@ -144,15 +144,18 @@ impl LogWriter {
                     (keyed, "the request log writer has stopped")
                 }
             },
-            None => match self.queue.as_ref().map(|queue| queue.try_send(keyed)) {
-                Some(Ok(())) => return,
-                None => return,
-                Some(Err(mpsc::error::TrySendError::Full(keyed))) => {
-                    (keyed, "the request log queue is full")
-                }
-                Some(Err(mpsc::error::TrySendError::Closed(keyed))) => {
-                    (keyed, "the request log writer has stopped")
-                }
+            // Without a journal the queue is always there.
+            None => match &self.queue {
+                None => (keyed, "the request log writer has stopped"),
+                Some(queue) => match queue.try_send(keyed) {
+                    Ok(()) => return,
+                    Err(mpsc::error::TrySendError::Full(keyed)) => {
+                        (keyed, "the request log queue is full")
+                    }
+                    Err(mpsc::error::TrySendError::Closed(keyed)) => {
+                        (keyed, "the request log writer has stopped")
+                    }
+                },
             },
         };
         self.drops.dropped(reason, &refused.entry.record.request_id);
