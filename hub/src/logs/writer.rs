@@ -475,6 +475,14 @@ impl Writer {
         };
         let shared = journal.shared.clone();
         loop {
+            // The handoff is read before the queue: the thread queued every entry before
+            // `spilled_from` before it set it, so a queue found empty after this read has
+            // given all of them, and the files can be read from `spilled_from` on without
+            // storing (and checkpointing) an entry ahead of one still queued.
+            let (spilled_from, readable) = {
+                let handoff = shared.handoff();
+                (handoff.spilled_from, handoff.readable)
+            };
             let queue_ended = match receiver.try_recv() {
                 Ok(first) => {
                     batch.push(first);
@@ -484,12 +492,7 @@ impl Writer {
                 Err(mpsc::error::TryRecvError::Empty) => false,
                 Err(mpsc::error::TryRecvError::Disconnected) => true,
             };
-            let (spilled_from, readable) = {
-                let handoff = shared.handoff();
-                (handoff.spilled_from, handoff.readable)
-            };
             if let Some(from) = spilled_from {
-                // The queue is empty, so it has given every entry before `from`.
                 let Some(mut reader) = journal.reader.take() else {
                     return false;
                 };
