@@ -301,3 +301,37 @@ async fn a_torn_record_at_the_tail_is_skipped() {
         (99, dec("0.99"), 99, dec("99.01"))
     );
 }
+
+/// Claims older than the journal can replay are pruned; recent ones stay.
+async fn check_old_claims_are_pruned(store: Store) {
+    let now = hub::store::now_ms();
+    for (key, created_at) in [("old", 0), ("recent", now)] {
+        sqlx::query(
+            "INSERT INTO log_row_claims (row_key, purpose, created_at) VALUES ($1, 'charge', $2)",
+        )
+        .bind(key)
+        .bind(created_at)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
+    assert_eq!(hub::logs::claims::prune(&store, 100).await.unwrap(), 1);
+    let kept: Vec<String> = sqlx::query_scalar("SELECT row_key FROM log_row_claims")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(kept, ["recent"]);
+}
+
+#[tokio::test]
+async fn sqlite_old_claims_are_pruned() {
+    let db = sqlite().await;
+    check_old_claims_are_pruned(db.store.clone()).await;
+}
+
+#[tokio::test]
+async fn postgres_old_claims_are_pruned() {
+    let db = postgres().await;
+    check_old_claims_are_pruned(db.store.clone()).await;
+    db.store.close().await;
+}

@@ -221,7 +221,7 @@ impl Metrics {
         );
         registry.register(
             "log_rows_lost",
-            "Request log rows given up when the shutdown flush deadline passed",
+            "Request log rows not stored when the shutdown flush deadline passed (replayed from the journal at the next start when it is on)",
             log_rows_lost.clone(),
         );
         registry.register(
