@@ -1,6 +1,6 @@
 //! The request-log journal under the writer: entries spilled past a tiny queue while the database fails are all stored once it returns,
 //! entries left by a stopped writer are replayed by the next one, a replay run twice stores and
-//! charges once, and a torn record at the tail is skipped.
+//! charges once, a torn record at the tail is skipped, and claims too old to matter are pruned.
 
 use crate::support::store_db::{postgres, sqlite};
 

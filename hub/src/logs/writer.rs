@@ -302,13 +302,14 @@ pub fn spawn_with(config: WriterConfig) -> (LogWriter, LogWriterTask) {
             tracing::error!(%error, "cannot open the request-log journal: request logs are kept in memory only");
             let mut config = config;
             config.journal = None;
-            try_spawn(config).unwrap_or_else(|_| unreachable_without_journal())
+            try_spawn(config).unwrap_or_else(|_| stopped_writer())
         }
     }
 }
 
-/// Without a journal nothing can fail to open.
-fn unreachable_without_journal() -> (LogWriter, LogWriterTask) {
+/// A writer that refuses (and counts) every entry: what [`spawn_with`] would fall back to if
+/// starting without a journal failed, which it cannot (only opening a journal can fail).
+fn stopped_writer() -> (LogWriter, LogWriterTask) {
     let (queue, receiver) = mpsc::channel(1);
     drop(receiver);
     let stats = Arc::new(WriterStats::default());
