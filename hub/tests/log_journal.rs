@@ -208,6 +208,10 @@ async fn check_spilled_entries_are_all_stored(main: Store, logs: Store, separate
     let dir = tempfile::tempdir().unwrap();
     let mut config = config(&logs, &main, separate, dir.path());
     config.queue_capacity = 4;
+    // Small segments, so reading back crosses from one to the next and stored ones are deleted.
+    if let Some(journal) = config.journal.as_mut() {
+        journal.segment_bytes = 64 * 1024;
+    }
     logs_table_away(&logs, true).await;
     let (sink, writer) = try_spawn(config).unwrap();
     for index in 0..ENTRIES {
@@ -239,6 +243,11 @@ async fn check_spilled_entries_are_all_stored(main: Store, logs: Store, separate
         sink.stats().dropped.load(Ordering::Relaxed)
     );
     assert_eq!(sink.stats().dropped.load(Ordering::Relaxed), 0);
+    let segments = hub::logs::journal::segments::list(dir.path()).unwrap();
+    assert!(
+        segments.len() <= 2,
+        "stored segments are deleted: {segments:?}"
+    );
     let total = (ENTRIES + 100) as i64;
     assert_eq!(
         stored(&logs, &main, token_id).await,
