@@ -129,7 +129,7 @@ pub async fn run(
             prefix: format!("{}:", settings.redis_key_prefix),
         }),
     });
-    let (log_writer, log_writer_task) = logs::writer::spawn_with(logs::entry::WriterConfig {
+    let (log_writer, log_writer_task) = logs::writer::try_spawn(logs::entry::WriterConfig {
         store: log_store.clone(),
         // A separate log database cannot share a transaction with the balances.
         billing_store: settings
@@ -139,11 +139,13 @@ pub async fn run(
             .then(|| store.clone()),
         store_rows: settings.log_requests,
         detail_max_bytes: settings.log_detail_max_bytes,
-        save_all_detail: settings.save_all_log_detail,
         flush_timeout: settings.shutdown_grace(),
         alerts: Some(alerts.clone()),
         access_log: settings.access_log,
-    });
+        queue_capacity: usize::try_from(settings.log_queue_capacity).unwrap_or(usize::MAX),
+        journal: settings.log_journal(),
+    })
+    .context("cannot open the request-log journal (LOG_JOURNAL_DIR)")?;
     // Old request logs and bodies are deleted in small batches (LOG_STORAGE_HOURS,
     // LOG_DETAIL_STORAGE_HOURS); stops with the other background tasks.
     let retention = logs::retention::RetentionConfig::from_settings(&settings);
@@ -209,6 +211,7 @@ pub async fn run(
             ip_groups_threshold: settings.ip_groups_threshold,
             ip_groups_ban_threshold: settings.ip_groups_ban_threshold,
             save_all_log_detail: settings.save_all_log_detail,
+            log_admission: log_writer.admission(),
         },
         alerts.clone(),
     ));
@@ -333,6 +336,7 @@ pub async fn run(
         store: store.clone(),
         redis,
         last_probe: Arc::default(),
+        log_writer: Some(log_writer.clone()),
     });
     let relay_routes = relay.router().layer(InFlightRequestsLayer::new(in_flight));
     let app = Router::new()

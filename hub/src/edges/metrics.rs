@@ -88,6 +88,7 @@ pub struct Metrics {
     log_rows_dropped: Counter,
     log_rows_lost: Counter,
     log_write_failures: Counter,
+    log_journal: JournalGauges,
     db_pool_connections: Gauge,
     db_pool_idle: Gauge,
     /// Label values seen so far, one set per [`LabelDimension`].
@@ -98,6 +99,66 @@ pub struct Metrics {
 impl std::fmt::Debug for Metrics {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str("Metrics")
+    }
+}
+
+/// The request-log journal's figures (all zero without a journal).
+#[derive(Default)]
+struct JournalGauges {
+    bytes: Gauge,
+    pending: Gauge,
+    spilled: Gauge,
+    exhausted: Gauge,
+    corrupt: Counter,
+}
+
+impl JournalGauges {
+    fn register(&self, registry: &mut Registry) {
+        registry.register(
+            "log_journal_bytes",
+            "Bytes of the request-log journal's files",
+            self.bytes.clone(),
+        );
+        registry.register(
+            "log_journal_pending_entries",
+            "Request-log entries journaled and not yet stored",
+            self.pending.clone(),
+        );
+        registry.register(
+            "log_journal_spilled",
+            "1 while request-log entries are read back from the journal (the queue was full)",
+            self.spilled.clone(),
+        );
+        registry.register(
+            "log_journal_exhausted",
+            "1 while the request-log journal is out of budget or cannot be written",
+            self.exhausted.clone(),
+        );
+        registry.register(
+            "log_journal_corrupt_records",
+            "Torn or damaged request-log journal records skipped",
+            self.corrupt.clone(),
+        );
+    }
+
+    fn read(&self, log_writer: &LogWriter) {
+        let Some(status) = log_writer.journal_status() else {
+            return;
+        };
+        use crate::logs::journal::JournalState;
+        self.bytes
+            .set(i64::try_from(status.bytes).unwrap_or(i64::MAX));
+        self.pending
+            .set(i64::try_from(status.pending_entries).unwrap_or(i64::MAX));
+        self.spilled
+            .set(i64::from(status.state == JournalState::Spilled));
+        self.exhausted
+            .set(i64::from(status.state == JournalState::Exhausted));
+        if let Some(counters) = log_writer.journal_counters() {
+            self.corrupt
+                .inner()
+                .store(counters.corrupt.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
     }
 }
 
@@ -122,6 +183,8 @@ impl Metrics {
         let log_rows_dropped = Counter::default();
         let log_rows_lost = Counter::default();
         let log_write_failures = Counter::default();
+        let log_journal = JournalGauges::default();
+        log_journal.register(&mut registry);
         let db_pool_connections = Gauge::default();
         let db_pool_idle = Gauge::default();
         registry.register(
@@ -158,7 +221,7 @@ impl Metrics {
         );
         registry.register(
             "log_rows_lost",
-            "Request log rows given up when the shutdown flush deadline passed",
+            "Request log rows not stored when the shutdown flush deadline passed (replayed from the journal at the next start when it is on)",
             log_rows_lost.clone(),
         );
         registry.register(
@@ -188,6 +251,7 @@ impl Metrics {
             log_rows_dropped,
             log_rows_lost,
             log_write_failures,
+            log_journal,
             db_pool_connections,
             db_pool_idle,
             label_values: Mutex::new(Default::default()),
@@ -308,6 +372,7 @@ impl Metrics {
                     .inner()
                     .store(value.load(Ordering::Relaxed), Ordering::Relaxed);
             }
+            self.log_journal.read(log_writer);
             let (connections, idle) = (sources.db_pool)();
             self.db_pool_connections.set(connections);
             self.db_pool_idle.set(idle);

@@ -7,6 +7,8 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 
+use crate::logs::journal::JournalStatus;
+use crate::logs::writer::LogWriter;
 use crate::process::redis_link::RedisLink;
 use crate::store::{Dialect, Store};
 
@@ -28,6 +30,8 @@ pub struct StatusState {
     /// The last probe: when, and whether storage answered. Behind an async
     /// lock, so callers arriving during a probe wait for its answer instead of probing too.
     pub last_probe: Arc<tokio::sync::Mutex<Option<Probe>>>,
+    /// The request log writer, for its journal's state (read on every call: atomics only).
+    pub log_writer: Option<LogWriter>,
 }
 
 /// What one probe of the backends found.
@@ -44,6 +48,11 @@ pub struct StatusBody {
     pub storage: ComponentStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redis: Option<ComponentStatus>,
+    /// The request-log journal: `state` (`memory`, `spilled`: entries are read back from the
+    /// files, `exhausted`: billable requests are refused or served unbilled), `bytes`,
+    /// `max_bytes`, `pending_entries`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_journal: Option<JournalStatus>,
 }
 
 #[derive(Debug, Serialize)]
@@ -77,6 +86,10 @@ pub async fn status(State(state): State<Arc<StatusState>>) -> Json<StatusBody> {
             reachable: link.is_reachable(),
             backend: "redis",
         }),
+        log_journal: state
+            .log_writer
+            .as_ref()
+            .and_then(LogWriter::journal_status),
     })
 }
 

@@ -57,10 +57,13 @@ impl TokenCharge {
 /// Charges every entry with `charge` set: per token `used_amount += cost`,
 /// `request_count += 1` and `period_used` (restarted by a newer period start), per group
 /// `balance -= cost`. Tokens or groups deleted meanwhile are skipped.
-pub async fn apply(conn: &mut AnyConnection, batch: &[LogEntry]) -> Result<(), StoreError> {
+pub async fn apply<'a>(
+    conn: &mut AnyConnection,
+    batch: impl IntoIterator<Item = &'a LogEntry>,
+) -> Result<(), StoreError> {
     let mut tokens: BTreeMap<i64, Vec<(Option<i64>, Decimal)>> = BTreeMap::new();
     let mut groups: BTreeMap<&str, Decimal> = BTreeMap::new();
-    for entry in batch.iter().filter(|entry| entry.charge) {
+    for entry in batch.into_iter().filter(|entry| entry.charge) {
         let record = &entry.record;
         if let Some(token_id) = record.token_id {
             tokens

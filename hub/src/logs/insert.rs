@@ -6,14 +6,16 @@
 //! each statement is a round trip to it, which a statement per row paid for every row).
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::time::Duration;
 
 use bytes::Bytes;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, AssertSqlSafe, Transaction};
 
+use super::claims::{self, Purpose};
 use super::{charges, summaries};
-use crate::logs::entry::{LogEntry, WriterConfig};
+use crate::logs::entry::{KeyedEntry, LogEntry, WriterConfig};
 use crate::store::{Dialect, Store, StoreError, now_ms};
 
 /// Why a batch could not be written; every case is retried by the writer.
@@ -33,71 +35,96 @@ impl From<sqlx::Error> for WriteError {
 
 /// Writes `batch` in one transaction of the log database (see the module doc). With a
 /// separate main database the charges commit there first, once: `charged` remembers it
-/// across the writer's retries.
+/// across the writer's retries. An entry whose row key is already stored (a replay) is
+/// skipped whole: no row, no summary, no charge (`crate::logs::claims`).
 pub async fn write_batch(
     config: &WriterConfig,
-    batch: &[LogEntry],
+    batch: &[KeyedEntry],
     charged: &mut bool,
 ) -> Result<(), WriteError> {
+    let keys: Vec<&str> = batch.iter().map(|keyed| keyed.key.as_str()).collect();
     if let Some(billing) = &config.billing_store
         && !*charged
     {
         let mut tx = begin(billing).await?;
-        charges::apply(&mut tx, batch).await?;
+        let fresh = claims::claim(&mut tx, &keys, Purpose::Charge).await?;
+        charges::apply(&mut tx, fresh_entries(batch, &fresh)).await?;
         tx.commit().await?;
         *charged = true;
     }
     let created_at = now_ms();
     let mut tx = begin(&config.store).await?;
-    if config.store_rows {
-        insert_rows(&mut tx, config, batch, created_at).await?;
-    }
-    summaries::record_batch(&mut tx, batch, created_at).await?;
+    let fresh = if config.store_rows {
+        insert_rows(&mut tx, config, batch, created_at).await?
+    } else {
+        claims::claim(&mut tx, &keys, Purpose::Log).await?
+    };
+    let entries: Vec<&LogEntry> = fresh_entries(batch, &fresh).collect();
+    summaries::record_batch(&mut tx, &entries, created_at).await?;
     if config.billing_store.is_none() {
-        charges::apply(&mut tx, batch).await?;
+        charges::apply(&mut tx, entries.iter().copied()).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-/// The log rows of `batch` and the bodies it keeps.
+/// The entries of `batch` whose keys are in `fresh`.
+fn fresh_entries<'a>(
+    batch: &'a [KeyedEntry],
+    fresh: &'a HashSet<String>,
+) -> impl Iterator<Item = &'a LogEntry> + 'a {
+    batch
+        .iter()
+        .filter(|keyed| fresh.contains(&keyed.key))
+        .map(|keyed| &keyed.entry)
+}
+
+/// The log rows of `batch` and the bodies it keeps; returns the keys of the rows inserted
+/// now (a key stored before is a replayed entry, skipped by the unique `request_id`).
 async fn insert_rows(
     conn: &mut AnyConnection,
     config: &WriterConfig,
-    batch: &[LogEntry],
+    batch: &[KeyedEntry],
     created_at: i64,
-) -> Result<(), sqlx::Error> {
-    // The row key is always the server's own: a client's id (kept as client_request_id) may
-    // repeat, and a repeated key would lose a row whose request was charged. A retried batch
-    // makes new keys, which is harmless: its failed transaction wrote nothing.
-    let keys: Vec<String> = batch
-        .iter()
-        .map(|_| uuid::Uuid::now_v7().simple().to_string())
-        .collect();
+) -> Result<HashSet<String>, sqlx::Error> {
+    // The row key is always the server's own, chosen when the entry was submitted: a
+    // client's id (kept as client_request_id) may repeat, and a repeated key would lose a row
+    // whose request was charged.
     let rows: Vec<LogRowOut<'_>> = batch
         .iter()
-        .zip(&keys)
-        .map(|(entry, key)| LogRowOut::new(entry, key, created_at))
+        .map(|keyed| LogRowOut::new(&keyed.entry, &keyed.key, created_at))
         .collect();
+    let inserted: HashSet<String> = match config.store.dialect() {
+        Dialect::Postgres => insert_json_returning(conn, INSERT_LOGS_POSTGRES, &rows)
+            .await?
+            .into_iter()
+            .collect(),
+        Dialect::Sqlite => insert_logs_sqlite(conn, &rows).await?,
+    };
     let details: Vec<DetailOut<'_>> = batch
         .iter()
-        .zip(&keys)
-        .filter(|(entry, _)| keeps_detail(config, entry))
-        .map(|(entry, key)| DetailOut::new(entry, key, created_at, config.detail_max_bytes))
+        .filter(|keyed| inserted.contains(&keyed.key))
+        .filter(|keyed| keeps_detail(&keyed.entry))
+        .map(|keyed| {
+            DetailOut::new(
+                &keyed.entry,
+                &keyed.key,
+                created_at,
+                config.detail_max_bytes,
+            )
+        })
         .collect();
     match config.store.dialect() {
         Dialect::Postgres => {
-            insert_json(conn, INSERT_LOGS_POSTGRES, &rows).await?;
             if !details.is_empty() {
                 insert_json(conn, INSERT_DETAILS_POSTGRES, &details).await?;
             }
         }
         Dialect::Sqlite => {
-            insert_logs_sqlite(conn, &rows).await?;
             insert_details_sqlite(conn, &details).await?;
         }
     }
-    Ok(())
+    Ok(inserted)
 }
 
 /// A write transaction. SQLite's IMMEDIATE takes the write lock up front, so the charges'
@@ -109,12 +136,13 @@ pub async fn begin(store: &Store) -> Result<Transaction<'static, Any>, sqlx::Err
     }
 }
 
-/// Bodies are kept for failed requests, or for all with `SAVE_ALL_LOG_DETAIL` or the entry's
-/// own override (model or group setting), when the relay passed any.
-fn keeps_detail(config: &WriterConfig, entry: &LogEntry) -> bool {
+/// Bodies are kept for failed requests, or when the entry asks (`save_detail`: decided per
+/// request by the governor from `SAVE_ALL_LOG_DETAIL`, the `SaveAllLogDetail` option and the
+/// group's override), when the relay passed any.
+pub fn keeps_detail(entry: &LogEntry) -> bool {
     let record = &entry.record;
     let has_body = record.request_body.is_some() || record.response_body.is_some();
-    has_body && (record.status >= 400 || config.save_all_detail || entry.save_detail)
+    has_body && (record.status >= 400 || entry.save_detail)
 }
 
 /// One request log row as written, field names = column names.
@@ -270,7 +298,7 @@ const INSERT_LOGS_POSTGRES: &str = "INSERT INTO request_logs (created_at, reques
     audio_output_tokens BIGINT, total_tokens BIGINT, cost TEXT, ttfb_ms BIGINT, \
     total_ms BIGINT, retries BIGINT, client_ip TEXT, user_field TEXT, \
     web_search_calls BIGINT, cache_hit BIGINT, metadata TEXT) \
-    ON CONFLICT (request_id) DO NOTHING";
+    ON CONFLICT (request_id) DO NOTHING RETURNING request_id";
 
 const INSERT_DETAILS_POSTGRES: &str = "INSERT INTO request_log_details (request_id, created_at, \
     request_body, response_body, request_body_truncated, response_body_truncated) \
@@ -278,6 +306,20 @@ const INSERT_DETAILS_POSTGRES: &str = "INSERT INTO request_log_details (request_
     request_body TEXT, response_body TEXT, request_body_truncated BIGINT, \
     response_body_truncated BIGINT) \
     ON CONFLICT (request_id) DO NOTHING";
+
+/// [`insert_json`] for an INSERT that returns the keys it inserted.
+async fn insert_json_returning<T: Serialize>(
+    conn: &mut AnyConnection,
+    statement: &'static str,
+    rows: &[T],
+) -> Result<Vec<String>, sqlx::Error> {
+    let document =
+        serde_json::to_string(rows).map_err(|error| sqlx::Error::Encode(error.into()))?;
+    sqlx::query_scalar(statement)
+        .bind(document)
+        .fetch_all(&mut *conn)
+        .await
+}
 
 /// One statement for the whole batch: the rows travel as a single JSON text value.
 async fn insert_json<T: Serialize>(
@@ -317,7 +359,12 @@ const INSERT_DETAILS_SQLITE: &str = "INSERT INTO request_log_details (request_id
 /// placeholders, every value is bound. They are SQLite's anonymous `?`, bound in order:
 /// binding a numbered one (`$n`, `?n`) makes sqlx look its name up, which SQLite does by a
 /// linear scan of the statement's names, quadratic over a statement of thousands.
-fn values_statement(head: &'static str, width: usize, rows: usize) -> AssertSqlSafe<String> {
+fn values_statement(
+    head: &'static str,
+    width: usize,
+    rows: usize,
+    returning: bool,
+) -> AssertSqlSafe<String> {
     let mut text = String::with_capacity(head.len() + rows * (width * 3 + 4) + 40);
     text.push_str(head);
     for row in 0..rows {
@@ -328,18 +375,24 @@ fn values_statement(head: &'static str, width: usize, rows: usize) -> AssertSqlS
         text.push(')');
     }
     text.push_str(" ON CONFLICT (request_id) DO NOTHING");
+    if returning {
+        text.push_str(" RETURNING request_id");
+    }
     AssertSqlSafe(text)
 }
 
+/// Returns the keys inserted (see [`insert_rows`]).
 async fn insert_logs_sqlite(
     conn: &mut AnyConnection,
     rows: &[LogRowOut<'_>],
-) -> Result<(), sqlx::Error> {
+) -> Result<HashSet<String>, sqlx::Error> {
+    let mut inserted = HashSet::with_capacity(rows.len());
     for chunk in rows.chunks(SQLITE_INSERT_ROWS) {
-        let mut query = sqlx::query(values_statement(
+        let mut query = sqlx::query_scalar(values_statement(
             INSERT_LOGS_SQLITE,
             LOG_VALUES,
             chunk.len(),
+            true,
         ));
         for row in chunk {
             query = query
@@ -376,9 +429,10 @@ async fn insert_logs_sqlite(
                 .bind(row.cache_hit)
                 .bind(row.metadata.as_deref());
         }
-        query.execute(&mut *conn).await?;
+        let keys: Vec<String> = query.fetch_all(&mut *conn).await?;
+        inserted.extend(keys);
     }
-    Ok(())
+    Ok(inserted)
 }
 
 async fn insert_details_sqlite(
@@ -390,6 +444,7 @@ async fn insert_details_sqlite(
             INSERT_DETAILS_SQLITE,
             DETAIL_VALUES,
             chunk.len(),
+            false,
         ));
         for detail in chunk {
             query = query

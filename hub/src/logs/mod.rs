@@ -8,8 +8,10 @@
 
 pub mod access;
 pub mod charges;
+pub mod claims;
 pub mod entry;
 pub mod insert;
+pub mod journal;
 pub mod queries;
 pub mod retention;
 pub mod summaries;

@@ -165,6 +165,16 @@ impl Summarized for UsageRecord {
     }
 }
 
+impl<T: Summarized> Summarized for &T {
+    fn record(&self) -> &UsageRecord {
+        (**self).record()
+    }
+
+    fn cost(&self) -> Decimal {
+        (**self).cost()
+    }
+}
+
 impl Summarized for LogEntry {
     fn record(&self) -> &UsageRecord {
         &self.record

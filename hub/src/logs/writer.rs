@@ -1,4 +1,4 @@
-//! The request log writer: log entries from the relay (usage, cost, bodies) are queued (bounded)
+//! The request log writer: log entries from the relay (usage, cost, bodies) are journaled, queued (bounded)
 //! and written in batches together with their summaries and billing charges, retried until stored,
 //! and flushed on shutdown.
 //!
@@ -6,16 +6,23 @@
 //! increments and (when the log database is the main one) the token and group charges commit
 //! together or not at all, so a batch retried after an error never counts or charges twice.
 //! With a separate log database (`LOG_SQL_DSN`) the charges commit first in the main database,
-//! once per batch (money before logs), and the log transaction is retried on its own; only a
-//! commit whose outcome is unknown (the connection dropped during COMMIT) could then charge
-//! twice, and a log database that stays down past the shutdown deadline leaves charged rows
-//! unlogged. With `LOG_REQUESTS=false` a batch writes only its summaries and charges.
+//! once per batch (money before logs), and the log transaction is retried on its own. Each
+//! entry carries a row key chosen when it is submitted, and a batch skips the entries whose key
+//! is already stored (`crate::logs::claims`), so a batch applied twice (a commit whose outcome
+//! was unknown, a journal replay) stores and charges each entry once. With
+//! `LOG_REQUESTS=false` a batch writes only its summaries and charges.
 //!
-//! Memory is bounded by [`QUEUE_CAPACITY`] entries. The writer never gives a batch up while
-//! the process runs: it retries with a growing pause, the queue fills meanwhile and then
-//! refuses new entries, each refusal counted ([`WriterStats::dropped`], exported as
-//! `aiproxy_log_rows_dropped_total`), logged with its request id and raised as an alert.
-//! After shutdown starts, a failing batch is retried until the flush deadline.
+//! With the journal (`crate::logs::journal`, the default in the server) every entry is
+//! appended to local files first and the queue below is only the fast path: when it is full
+//! the entries stay in the files and the writer reads them back in order once it has emptied
+//! the queue, and entries not stored when the process stops are replayed at the next start.
+//! Nothing is dropped then unless the journal's budget is exhausted (the governor refuses new
+//! billable requests meanwhile). Without it (tests, embedders) memory is bounded by
+//! [`QUEUE_CAPACITY`] entries and a full queue refuses new entries, each refusal counted
+//! ([`WriterStats::dropped`], exported as `aiproxy_log_rows_dropped_total`), logged with its
+//! request id and raised as an alert. The writer never gives a batch up while the process
+//! runs: it retries with a growing pause. After shutdown starts, a failing batch is retried
+//! until the flush deadline; with the journal, what is still unstored then waits in the files.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -27,14 +34,17 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::access;
-use super::entry::{LogEntry, WriterConfig};
+use super::entry::{KeyedEntry, LogEntry, WriterConfig};
+use super::journal::appender::{self, JournalInbox};
+use super::journal::segments::SegmentReader;
+use super::journal::{JournalShared, JournalStatus, LogAdmission};
 use crate::alerts::{AlertEvent, Alerts};
 use crate::process::repeated::{DEFAULT_INTERVAL, RepeatedError};
-use crate::store::Store;
 
-/// Entries held in memory at most (about 1 KiB each without bodies, up to twice the detail
-/// limit more with them). At 10k requests/s this is six seconds of traffic: enough to ride out
-/// a database hiccup, small enough that an outage cannot exhaust memory.
+/// Entries held in memory at most by default (`LOG_QUEUE_CAPACITY`; about 1 KiB each without
+/// bodies, up to twice the detail limit more with them). At 10k requests/s this is six seconds
+/// of traffic: the journal takes over beyond it, and without a journal it is what a database
+/// hiccup can be ridden out with, small enough that an outage cannot exhaust memory.
 pub const QUEUE_CAPACITY: usize = 65_536;
 /// Rows per transaction: large enough to amortize the commit and the per-batch summary and
 /// charge statements (a batch costs a few statements per table and one per token and group
@@ -48,56 +58,41 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// Failed attempts of one batch before an alert is raised (single hiccups are only logged).
 const ALERT_AFTER_FAILURES: u32 = 3;
+/// Time between two prunings of old claims (`crate::logs::claims`).
+const PRUNE_CLAIMS_EVERY: Duration = Duration::from_secs(3600);
+const PRUNE_CLAIMS_ROWS: i64 = 10_000;
 
 /// Counters of the writer, read by `/metrics`.
 #[derive(Debug, Default)]
 pub struct WriterStats {
-    /// Entries refused because the queue was full or the writer had stopped.
+    /// Entries refused: the queue was full without a journal, the journal was exhausted and
+    /// the queue full, or the writer had stopped.
     pub dropped: AtomicU64,
     /// Failed write attempts (each retried).
     pub write_failures: AtomicU64,
     /// Rows stored.
     pub written: AtomicU64,
-    /// Rows given up after the flush deadline passed during shutdown.
+    /// Rows given up after the flush deadline passed during shutdown (with the journal they
+    /// are replayed at the next start).
     pub lost: AtomicU64,
 }
 
-/// The handle the host submits entries through; never blocks. Cheap to clone.
+/// Counts, logs (one line per interval) and alerts refused entries.
 #[derive(Debug, Clone)]
-pub struct LogWriter {
-    queue: mpsc::Sender<LogEntry>,
+pub struct DropReporter {
     stats: Arc<WriterStats>,
     alerts: Option<Alerts>,
-    /// Dropped rows are logged as one line per interval with their count, not one line each.
-    drops: Arc<RepeatedError>,
-    access_log: bool,
+    repeated: Arc<RepeatedError>,
 }
 
-impl LogWriter {
-    /// Queues `entry` for writing. When the queue is full (the database is slower than the
-    /// traffic or down, see [`QUEUE_CAPACITY`]) or the writer has stopped, the entry is
-    /// refused: counted in [`WriterStats::dropped`], alerted, and logged at most once per
-    /// interval with the number dropped since the last line.
-    pub fn submit(&self, mut entry: LogEntry) {
-        bound_texts(&mut entry.record);
-        if self.access_log {
-            access::write(&entry.record);
-        }
-        let (error, full) = match self.queue.try_send(entry) {
-            Ok(()) => return,
-            Err(mpsc::error::TrySendError::Full(entry)) => (entry, true),
-            Err(mpsc::error::TrySendError::Closed(entry)) => (entry, false),
-        };
+impl DropReporter {
+    /// One entry was refused for `reason`.
+    pub fn dropped(&self, reason: &str, request_id: &str) {
         self.stats.dropped.fetch_add(1, Ordering::Relaxed);
-        let reason = if full {
-            "the request log queue is full"
-        } else {
-            "the request log writer has stopped"
-        };
-        if let Some(dropped) = self.drops.occurred() {
+        if let Some(dropped) = self.repeated.occurred() {
             tracing::error!(
                 dropped,
-                last_request_id = %error.record.request_id,
+                last_request_id = %request_id,
                 "{reason}: request log rows were dropped (one line per {}s; /metrics counts every one)",
                 DEFAULT_INTERVAL.as_secs()
             );
@@ -108,15 +103,98 @@ impl LogWriter {
             });
         }
     }
+}
 
-    /// Entries waiting to be written.
+/// The handle the host submits entries through; never blocks. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct LogWriter {
+    /// The writer's queue without a journal (with one, only the journal thread sends).
+    queue: Option<mpsc::Sender<KeyedEntry>>,
+    /// Reads the queue's depth without keeping it open.
+    queue_probe: mpsc::WeakSender<KeyedEntry>,
+    /// Where entries go first when the journal is on.
+    journal: Option<JournalInbox>,
+    journal_max_bytes: u64,
+    drops: DropReporter,
+    access_log: bool,
+}
+
+impl LogWriter {
+    /// Journals `entry` (or, without a journal, queues it). An entry that can be neither
+    /// journaled nor queued (see the module doc) is refused: counted in
+    /// [`WriterStats::dropped`], alerted, and logged at most once per interval with the
+    /// number dropped since the last line.
+    pub fn submit(&self, mut entry: LogEntry) {
+        bound_texts(&mut entry.record);
+        if self.access_log {
+            access::write(&entry.record);
+        }
+        let keyed = KeyedEntry::new(entry);
+        let (refused, reason) = match &self.journal {
+            Some(journal) if journal.shared.closing.load(Ordering::Acquire) => {
+                (keyed, "the request log writer has stopped")
+            }
+            Some(journal) => match journal.sender.try_send(keyed) {
+                Ok(()) => return,
+                Err(std::sync::mpsc::TrySendError::Full(keyed)) => (
+                    keyed,
+                    "the request-log journal cannot keep up with the traffic",
+                ),
+                Err(std::sync::mpsc::TrySendError::Disconnected(keyed)) => {
+                    (keyed, "the request log writer has stopped")
+                }
+            },
+            // Without a journal the queue is always there.
+            None => match &self.queue {
+                None => (keyed, "the request log writer has stopped"),
+                Some(queue) => match queue.try_send(keyed) {
+                    Ok(()) => return,
+                    Err(mpsc::error::TrySendError::Full(keyed)) => {
+                        (keyed, "the request log queue is full")
+                    }
+                    Err(mpsc::error::TrySendError::Closed(keyed)) => {
+                        (keyed, "the request log writer has stopped")
+                    }
+                },
+            },
+        };
+        self.drops.dropped(reason, &refused.entry.record.request_id);
+    }
+
+    /// Entries waiting in memory to be written.
     pub fn queue_depth(&self) -> usize {
-        self.queue.max_capacity() - self.queue.capacity()
+        self.queue_probe
+            .upgrade()
+            .map_or(0, |queue| queue.max_capacity() - queue.capacity())
     }
 
     /// The writer's counters.
     pub fn stats(&self) -> &Arc<WriterStats> {
-        &self.stats
+        &self.drops.stats
+    }
+
+    /// What the governor reads to refuse billable requests while the journal is exhausted
+    /// (never refuses without a journal).
+    pub fn admission(&self) -> LogAdmission {
+        self.journal
+            .as_ref()
+            .map(|journal| journal.shared.admission.clone())
+            .unwrap_or_default()
+    }
+
+    /// The journal's state, size and backlog; `None` without a journal.
+    pub fn journal_status(&self) -> Option<JournalStatus> {
+        self.journal.as_ref().map(|journal| JournalStatus {
+            state: journal.shared.state(),
+            bytes: journal.shared.bytes.load(Ordering::Relaxed),
+            max_bytes: self.journal_max_bytes,
+            pending_entries: journal.shared.pending(),
+        })
+    }
+
+    /// The journal's counters; `None` without a journal.
+    pub fn journal_counters(&self) -> Option<&Arc<JournalShared>> {
+        self.journal.as_ref().map(|journal| &journal.shared)
     }
 }
 
@@ -181,37 +259,131 @@ pub struct LogWriterTask {
     closing: CancellationToken,
     deadline: Arc<OnceLock<Instant>>,
     flush_timeout: Duration,
+    journal: Option<(Arc<JournalShared>, std::thread::JoinHandle<()>)>,
 }
 
 impl LogWriterTask {
-    /// Stops accepting entries, writes every queued one, and returns when they are stored or
-    /// the flush deadline has passed. Called after the server drained, so only requests that
-    /// outlived the grace period can still be refused (and are counted as dropped).
+    /// Stops accepting entries, writes every queued (and journaled) one, and returns when they
+    /// are stored or the flush deadline has passed. Called after the server drained, so only
+    /// requests that outlived the grace period can still be refused (and are counted as
+    /// dropped).
     pub async fn finish(self) {
         let _ = self.deadline.set(Instant::now() + self.flush_timeout);
         self.closing.cancel();
+        if let Some((shared, _)) = &self.journal {
+            shared
+                .closing
+                .store(true, std::sync::atomic::Ordering::Release);
+        }
         if let Err(error) = self.task.await {
             tracing::error!(%error, "the request log writer failed");
+        }
+        if let Some((_, thread)) = self.journal {
+            // The thread stops within one fsync interval of `closing`; joined off the runtime.
+            let joined = tokio::task::spawn_blocking(move || thread.join()).await;
+            if !matches!(joined, Ok(Ok(()))) {
+                tracing::error!("the request-log journal thread failed");
+            }
         }
     }
 }
 
 /// Starts the writer on `store` (the log database) with [`WriterConfig::new`]'s defaults.
-pub fn spawn(store: Store) -> (LogWriter, LogWriterTask) {
+pub fn spawn(store: crate::store::Store) -> (LogWriter, LogWriterTask) {
     spawn_with(WriterConfig::new(store))
 }
 
-/// Starts the writer.
+/// Starts the writer; a journal that cannot be opened is reported and the writer runs
+/// without it (use [`try_spawn`] to fail instead).
 pub fn spawn_with(config: WriterConfig) -> (LogWriter, LogWriterTask) {
-    let (queue, receiver) = mpsc::channel(QUEUE_CAPACITY);
+    match try_spawn(config.clone()) {
+        Ok(started) => started,
+        Err(error) => {
+            tracing::error!(%error, "cannot open the request-log journal: request logs are kept in memory only");
+            let mut config = config;
+            config.journal = None;
+            try_spawn(config).unwrap_or_else(|_| stopped_writer())
+        }
+    }
+}
+
+/// A writer that refuses (and counts) every entry: what [`spawn_with`] would fall back to if
+/// starting without a journal failed, which it cannot (only opening a journal can fail).
+fn stopped_writer() -> (LogWriter, LogWriterTask) {
+    let (queue, receiver) = mpsc::channel(1);
+    drop(receiver);
+    let stats = Arc::new(WriterStats::default());
+    (
+        LogWriter {
+            queue_probe: queue.downgrade(),
+            queue: Some(queue),
+            journal: None,
+            journal_max_bytes: 0,
+            drops: DropReporter {
+                stats,
+                alerts: None,
+                repeated: Arc::default(),
+            },
+            access_log: false,
+        },
+        LogWriterTask {
+            task: tokio::spawn(async {}),
+            closing: CancellationToken::new(),
+            deadline: Arc::default(),
+            flush_timeout: Duration::ZERO,
+            journal: None,
+        },
+    )
+}
+
+/// Starts the writer, and its journal when configured (recovering the entries a previous run
+/// left unstored, which are written before any new one).
+pub fn try_spawn(config: WriterConfig) -> std::io::Result<(LogWriter, LogWriterTask)> {
+    let (queue, receiver) = mpsc::channel(config.queue_capacity.max(1));
     let closing = CancellationToken::new();
     let stats = Arc::new(WriterStats::default());
     let deadline = Arc::new(OnceLock::new());
-    let log = LogWriter {
-        queue,
+    let drops = DropReporter {
         stats: stats.clone(),
         alerts: config.alerts.clone(),
-        drops: Arc::default(),
+        repeated: Arc::default(),
+    };
+    let queue_probe = queue.downgrade();
+    let mut queue = Some(queue);
+    let (journal_inbox, journal_side, journal_thread) = match &config.journal {
+        Some(journal_config) => {
+            let opened = appender::open(
+                journal_config.clone(),
+                queue
+                    .take()
+                    .ok_or_else(|| std::io::Error::other("no queue"))?,
+                Arc::new(|keyed: &KeyedEntry| crate::logs::insert::keeps_detail(&keyed.entry)),
+                drops.clone(),
+            )?;
+            let shared = opened.inbox.shared.clone();
+            (
+                Some(opened.inbox),
+                Some(JournalSide {
+                    shared: shared.clone(),
+                    reader: Some(opened.reader),
+                    reading: false,
+                }),
+                Some((shared, opened.thread)),
+            )
+        }
+        None => (None, None, None),
+    };
+    let log = LogWriter {
+        // With a journal only its thread holds the queue's sender, so the writer sees the
+        // queue end when the thread stops.
+        queue,
+        queue_probe,
+        journal: journal_inbox,
+        journal_max_bytes: config
+            .journal
+            .as_ref()
+            .map_or(0, |journal| journal.max_bytes),
+        drops,
         access_log: config.access_log,
     };
     let flush_timeout = config.flush_timeout;
@@ -219,17 +391,29 @@ pub fn spawn_with(config: WriterConfig) -> (LogWriter, LogWriterTask) {
         config,
         stats,
         deadline: deadline.clone(),
+        journal: journal_side,
+        last_prune: Instant::now(),
     };
     let task = tokio::spawn(writer.run(receiver, closing.clone()));
-    (
+    Ok((
         log,
         LogWriterTask {
             task,
             closing,
             deadline,
             flush_timeout,
+            journal: journal_thread,
         },
-    )
+    ))
+}
+
+/// The writer's side of the journal.
+struct JournalSide {
+    shared: Arc<JournalShared>,
+    /// Taken while a read runs on a blocking thread.
+    reader: Option<SegmentReader>,
+    /// Reading spilled entries back (the queue is not the source right now).
+    reading: bool,
 }
 
 struct Writer {
@@ -237,47 +421,137 @@ struct Writer {
     stats: Arc<WriterStats>,
     /// Set by [`LogWriterTask::finish`]: failing batches are given up after it.
     deadline: Arc<OnceLock<Instant>>,
+    journal: Option<JournalSide>,
+    last_prune: Instant,
 }
 
 impl Writer {
-    async fn run(self, mut receiver: mpsc::Receiver<LogEntry>, closing: CancellationToken) {
+    async fn run(mut self, mut receiver: mpsc::Receiver<KeyedEntry>, closing: CancellationToken) {
         let mut batch = Vec::with_capacity(BATCH_ROWS);
         loop {
-            let first = tokio::select! {
-                received = receiver.recv() => received,
-                () = closing.cancelled() => {
-                    // No new entries from here on; what is already queued is still drained.
-                    receiver.close();
-                    receiver.recv().await
-                }
+            let more = if self.journal.is_some() {
+                self.next_journaled_batch(&mut receiver, &mut batch).await
+            } else {
+                next_queued_batch(&mut receiver, &closing, &mut batch).await
             };
-            let Some(first) = first else {
+            if !more {
                 return;
-            };
-            batch.push(first);
-            let linger = tokio::time::sleep(BATCH_LINGER);
-            tokio::pin!(linger);
-            while batch.len() < BATCH_ROWS {
-                // Everything already queued is taken at once; then more is awaited until the
-                // batch is full or the linger is over.
-                let room = BATCH_ROWS - batch.len();
-                tokio::select! {
-                    received = receiver.recv_many(&mut batch, room) => if received == 0 {
-                        break;
-                    },
-                    () = &mut linger => break,
+            }
+            let stored = self.write_until_stored(&batch).await;
+            if let Some(journal) = &self.journal {
+                if !stored {
+                    // Shutdown's deadline passed with the database failing: the rest stays
+                    // in the journal for the next start.
+                    tracing::error!(
+                        pending = journal.shared.pending(),
+                        "request log rows not stored before the shutdown deadline stay in the journal for the next start"
+                    );
+                    return;
+                }
+                if let Some(last) = batch.iter().map(|keyed| keyed.seq).max() {
+                    journal.shared.committed.fetch_max(last, Ordering::AcqRel);
                 }
             }
-            self.write_until_stored(&batch).await;
             batch.clear();
+            if self.last_prune.elapsed() >= PRUNE_CLAIMS_EVERY {
+                self.last_prune = Instant::now();
+                self.prune_claims().await;
+            }
+        }
+    }
+
+    /// The next batch with a journal: the queue while it has entries, then the entries the
+    /// journal spilled, read back from its files in order. False when the journal thread has
+    /// stopped and everything it passed on or spilled was taken.
+    async fn next_journaled_batch(
+        &mut self,
+        receiver: &mut mpsc::Receiver<KeyedEntry>,
+        batch: &mut Vec<KeyedEntry>,
+    ) -> bool {
+        let Some(journal) = self.journal.as_mut() else {
+            return false;
+        };
+        let shared = journal.shared.clone();
+        loop {
+            // The handoff is read before the queue: the thread queued every entry before
+            // `spilled_from` before it set it, so a queue found empty after this read has
+            // given all of them, and the files can be read from `spilled_from` on without
+            // storing (and checkpointing) an entry ahead of one still queued.
+            let (spilled_from, readable) = {
+                let handoff = shared.handoff();
+                (handoff.spilled_from, handoff.readable)
+            };
+            let queue_ended = match receiver.try_recv() {
+                Ok(first) => {
+                    batch.push(first);
+                    linger(receiver, batch).await;
+                    return true;
+                }
+                Err(mpsc::error::TryRecvError::Empty) => false,
+                Err(mpsc::error::TryRecvError::Disconnected) => true,
+            };
+            if let Some(from) = spilled_from {
+                let Some(mut reader) = journal.reader.take() else {
+                    return false;
+                };
+                if !journal.reading {
+                    reader.seek(from);
+                    journal.reading = true;
+                }
+                let corrupt = shared.clone();
+                let read = tokio::task::spawn_blocking(move || {
+                    let entries = reader.read(readable, BATCH_ROWS, &corrupt.corrupt);
+                    (reader, entries)
+                })
+                .await;
+                let Ok((reader, entries)) = read else {
+                    tracing::error!("the request-log journal reader failed");
+                    return false;
+                };
+                let next_seq = reader.next_seq();
+                journal.reader = Some(reader);
+                match entries {
+                    Ok(entries) if !entries.is_empty() => {
+                        shared
+                            .read_back
+                            .fetch_add(entries.len() as u64, Ordering::Relaxed);
+                        batch.extend(entries);
+                        return true;
+                    }
+                    Ok(_) => {
+                        // Caught up: entries after what was read go to the queue again.
+                        let mut handoff = shared.handoff();
+                        if next_seq > handoff.readable {
+                            handoff.spilled_from = None;
+                            journal.reading = false;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "cannot read the request-log journal; retrying");
+                        tokio::time::sleep(FIRST_BACKOFF).await;
+                    }
+                }
+                continue;
+            }
+            if queue_ended {
+                return false;
+            }
+            tokio::select! {
+                received = receiver.recv() => if let Some(first) = received {
+                    batch.push(first);
+                    linger(receiver, batch).await;
+                    return true;
+                },
+                () = shared.spill_written.notified() => {}
+            }
         }
     }
 
     /// Writes `batch`, retrying with a growing pause until it is stored; gives up only when
-    /// shutdown's flush deadline has passed.
-    async fn write_until_stored(&self, batch: &[LogEntry]) {
+    /// shutdown's flush deadline has passed (then returns false).
+    async fn write_until_stored(&self, batch: &[KeyedEntry]) -> bool {
         // Whether the charges already committed (separate main database): a retry of the
-        // log transaction must not charge again.
+        // log transaction need not charge again (the claims would skip it anyway).
         let mut charged = false;
         let mut backoff = FIRST_BACKOFF;
         let mut failures = 0u32;
@@ -303,7 +577,7 @@ impl Writer {
                             "request logs written after retrying"
                         );
                     }
-                    return;
+                    return true;
                 }
                 Err(error) => error,
             };
@@ -327,13 +601,23 @@ impl Writer {
                         failures,
                         "request log rows lost: the database still failed when the shutdown flush deadline passed"
                     );
-                    return;
+                    return false;
                 }
                 Some(remaining) => backoff.min(remaining),
                 None => backoff,
             };
             tokio::time::sleep(pause).await;
             backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+
+    /// Deletes claims too old to matter from the databases that hold them.
+    async fn prune_claims(&self) {
+        let stores = std::iter::once(&self.config.store).chain(self.config.billing_store.as_ref());
+        for store in stores {
+            if let Err(error) = crate::logs::claims::prune(store, PRUNE_CLAIMS_ROWS).await {
+                tracing::warn!(%error, "cannot prune old request-log claims");
+            }
         }
     }
 
@@ -345,6 +629,45 @@ impl Writer {
     }
 }
 
+/// The next batch without a journal: false when the queue is closed and empty.
+async fn next_queued_batch(
+    receiver: &mut mpsc::Receiver<KeyedEntry>,
+    closing: &CancellationToken,
+    batch: &mut Vec<KeyedEntry>,
+) -> bool {
+    let first = tokio::select! {
+        received = receiver.recv() => received,
+        () = closing.cancelled() => {
+            // No new entries from here on; what is already queued is still drained.
+            receiver.close();
+            receiver.recv().await
+        }
+    };
+    let Some(first) = first else {
+        return false;
+    };
+    batch.push(first);
+    linger(receiver, batch).await;
+    true
+}
+
+/// Fills `batch` with what is queued, waiting up to [`BATCH_LINGER`] for more.
+async fn linger(receiver: &mut mpsc::Receiver<KeyedEntry>, batch: &mut Vec<KeyedEntry>) {
+    let linger = tokio::time::sleep(BATCH_LINGER);
+    tokio::pin!(linger);
+    while batch.len() < BATCH_ROWS {
+        // Everything already queued is taken at once; then more is awaited until the
+        // batch is full or the linger is over.
+        let room = BATCH_ROWS - batch.len();
+        tokio::select! {
+            received = receiver.recv_many(batch, room) => if received == 0 {
+                break;
+            },
+            () = &mut linger => break,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
@@ -352,17 +675,26 @@ mod tests {
     use super::*;
     use crate::logs::access::tests::Captured;
 
+    fn memory_writer(queue: mpsc::Sender<KeyedEntry>, access_log: bool) -> LogWriter {
+        LogWriter {
+            queue_probe: queue.downgrade(),
+            queue: Some(queue),
+            journal: None,
+            journal_max_bytes: 0,
+            drops: DropReporter {
+                stats: Arc::default(),
+                alerts: None,
+                repeated: Arc::default(),
+            },
+            access_log,
+        }
+    }
+
     #[tokio::test]
     async fn access_lines_follow_the_access_log_setting() {
         for enabled in [true, false] {
             let (queue, _receiver) = mpsc::channel(8);
-            let log = LogWriter {
-                queue,
-                stats: Arc::default(),
-                alerts: None,
-                drops: Arc::default(),
-                access_log: enabled,
-            };
+            let log = memory_writer(queue, enabled);
             let captured = Captured::default();
             let writer = captured.clone();
             let subscriber = tracing_subscriber::fmt()
@@ -385,13 +717,7 @@ mod tests {
     fn a_flood_of_dropped_rows_logs_one_line_and_counts_every_row() {
         let (queue, receiver) = mpsc::channel(1);
         drop(receiver);
-        let log = LogWriter {
-            queue,
-            stats: Arc::default(),
-            alerts: None,
-            drops: Arc::default(),
-            access_log: false,
-        };
+        let log = memory_writer(queue, false);
         let captured = Captured::default();
         let writer = captured.clone();
         let subscriber = tracing_subscriber::fmt()

@@ -97,6 +97,32 @@ pub struct Settings {
     #[arg(long, env = "LOG_DETAIL_STORAGE_HOURS", default_value_t = 72)]
     pub log_detail_storage_hours: u64,
 
+    /// Request-log entries held in memory on their way to the database; beyond it they wait in
+    /// the journal (or, with the journal off, are dropped and counted).
+    #[arg(long, env = "LOG_QUEUE_CAPACITY", default_value_t = 65_536, value_parser = clap::value_parser!(u64).range(1..))]
+    pub log_queue_capacity: u64,
+
+    /// Directory of the request-log journal (every entry is written there before the
+    /// database, and replayed from there after an outage or a restart); default
+    /// `DATA_DIR/log-journal`.
+    #[arg(long, env = "LOG_JOURNAL_DIR")]
+    pub log_journal_dir: Option<PathBuf>,
+
+    /// Most bytes the request-log journal may take (default 2 GiB); 0 turns the journal off
+    /// (entries beyond the queue are then dropped and counted).
+    #[arg(long, env = "LOG_JOURNAL_MAX_BYTES", default_value_t = 2 * 1024 * 1024 * 1024)]
+    pub log_journal_max_bytes: u64,
+
+    /// Milliseconds between two fsyncs of the request-log journal: what a crash of the machine
+    /// (not of the process) can lose.
+    #[arg(long, env = "LOG_JOURNAL_FSYNC_MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+    pub log_journal_fsync_ms: u64,
+
+    /// When the request-log journal is exhausted: `refuse` new billable requests with 503, or
+    /// `serve` them and drop their rows and charges.
+    #[arg(long, env = "LOG_JOURNAL_WHEN_FULL", default_value = "refuse", value_parser = ["refuse", "serve"])]
+    pub log_journal_when_full: String,
+
     /// Rows deleted per statement when cleaning old logs.
     #[arg(long, env = "CLEAN_LOG_BATCH_SIZE", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
     pub clean_log_batch_size: u64,
@@ -237,6 +263,21 @@ impl Settings {
         }
     }
 
+    /// The request-log journal these settings ask for; `None` when `LOG_JOURNAL_MAX_BYTES` is 0.
+    pub fn log_journal(&self) -> Option<crate::logs::journal::JournalConfig> {
+        use crate::logs::journal::{JournalConfig, WhenFull, default_segment_bytes};
+        (self.log_journal_max_bytes > 0).then(|| JournalConfig {
+            dir: self
+                .log_journal_dir
+                .clone()
+                .unwrap_or_else(|| self.data_dir.join("log-journal")),
+            max_bytes: self.log_journal_max_bytes,
+            fsync_interval: std::time::Duration::from_millis(self.log_journal_fsync_ms),
+            when_full: WhenFull::parse(&self.log_journal_when_full).unwrap_or_default(),
+            segment_bytes: default_segment_bytes(self.log_journal_max_bytes),
+        })
+    }
+
     /// Settings for tests and embedding: every default, data in `data_dir`, listening on a loopback port chosen by the caller.
     pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Settings {
         let data_dir = data_dir.into();
@@ -273,6 +314,11 @@ impl Default for Settings {
             log_storage_hours: 0,
             log_detail_storage_hours: 72,
             clean_log_batch_size: 5000,
+            log_queue_capacity: 65_536,
+            log_journal_dir: None,
+            log_journal_max_bytes: 2 * 1024 * 1024 * 1024,
+            log_journal_fsync_ms: 100,
+            log_journal_when_full: "refuse".into(),
             ip_groups_threshold: 0,
             ip_groups_ban_threshold: 0,
             retry_times: 2,

@@ -130,6 +130,7 @@ impl Drop for TestHub {
     }
 }
 
+pub mod forwarder;
 pub mod mcp_calls;
 pub mod mock_anthropic;
 pub mod mock_gemini;

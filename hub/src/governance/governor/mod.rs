@@ -58,6 +58,9 @@ pub struct GovernorConfig {
     pub ip_groups_ban_threshold: u32,
     /// `SAVE_ALL_LOG_DETAIL`: keep the bodies of every request.
     pub save_all_log_detail: bool,
+    /// Whether the request-log journal is exhausted (`LOG_JOURNAL_WHEN_FULL=refuse`): billable
+    /// requests are then refused, since their rows and charges could not be kept.
+    pub log_admission: crate::logs::journal::LogAdmission,
 }
 
 /// The relay's governor, on the configuration snapshot and the shared counters.
@@ -108,6 +111,9 @@ impl HubGovernor {
     }
 
     async fn admit_request(&self, request: AdmissionRequest<'_>) -> Result<Admission, Refusal> {
+        if request.billed {
+            self.refuse_unbillable()?;
+        }
         let ip = self.refuse_banned(request.client_ip).await?;
         let snapshot = self.snapshot.current();
         let caller = request.caller;
@@ -161,6 +167,22 @@ impl HubGovernor {
             headers,
             reservation: Some(tenancy::Reservation(Arc::new(reservation))),
         })
+    }
+
+    /// Refuses while the request-log journal is exhausted (one atomic read): a request served
+    /// now could not be logged or charged (see `crate::logs::journal`).
+    fn refuse_unbillable(&self) -> Result<(), Refusal> {
+        if !self.config.log_admission.refuses() {
+            return Ok(());
+        }
+        Err(refusal(
+            RefusalKind::Unavailable,
+            "request logging is unavailable (the request-log journal is full), so this request \
+             cannot be billed; try again later"
+                .to_owned(),
+            Some(Duration::from_secs(5)),
+            Vec::new(),
+        ))
     }
 
     /// Refuses an address blocked for using too many groups (`IP_GROUPS_BAN_THRESHOLD`); hands
@@ -229,6 +251,7 @@ impl HubGovernor {
         caller: &Caller,
         server_id: &str,
     ) -> Result<Option<tenancy::Reservation>, Refusal> {
+        self.refuse_unbillable()?;
         let snapshot = self.snapshot.current();
         let Some(group) = snapshot.group(&caller.group_id) else {
             return Ok(None);

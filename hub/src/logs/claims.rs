@@ -1,0 +1,112 @@
+//! Exactly-once for replayed request-log entries: the row keys a database has already applied (`log_row_claims`), claimed inside the applying transaction.
+//!
+//! An entry can reach the writer twice: replayed from the journal after a restart (the
+//! checkpoint lags the commits it records) or retried after a commit whose outcome was
+//! unknown. Its row key is chosen once, when the entry is submitted, so the second time the
+//! key is already claimed and the entry is skipped, in the same transaction that would have
+//! stored or charged it. Where the rows themselves are stored, their UNIQUE `request_id` is the
+//! claim (`crate::logs::insert` keeps the keys its INSERT returned) and this table is not
+//! written; it serves the cases without a row to hold the key: charges in the main database
+//! when logs live elsewhere (`LOG_SQL_DSN`), and `LOG_REQUESTS=false`.
+
+use std::collections::HashSet;
+
+use sqlx::{AnyConnection, AssertSqlSafe};
+
+use crate::store::{Dialect, Store, now_ms};
+
+/// What a claim covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Summaries (and charges when they share the log database) with `LOG_REQUESTS=false`.
+    Log,
+    /// Charges in the main database when logs live in `LOG_SQL_DSN`.
+    Charge,
+}
+
+impl Purpose {
+    fn name(self) -> &'static str {
+        match self {
+            Purpose::Log => "log",
+            Purpose::Charge => "charge",
+        }
+    }
+}
+
+/// How long a claim is kept: longer than any journal waits to be replayed (a gateway down for a
+/// month replays entries older than this and could charge one twice; the module doc of
+/// `crate::logs::journal` says so).
+pub const KEEP_MS: i64 = 30 * 24 * 3_600_000;
+
+/// Rows per SQLite INSERT (3 bound values each).
+const SQLITE_ROWS: usize = 512;
+
+/// Claims `keys` for `purpose` in the caller's transaction; returns those not claimed before
+/// (the entries to apply now).
+pub async fn claim(
+    conn: &mut AnyConnection,
+    keys: &[&str],
+    purpose: Purpose,
+) -> Result<HashSet<String>, sqlx::Error> {
+    let mut fresh = HashSet::with_capacity(keys.len());
+    if keys.is_empty() {
+        return Ok(fresh);
+    }
+    let created_at = now_ms();
+    if conn.backend_name() == "PostgreSQL" {
+        let document =
+            serde_json::to_string(keys).map_err(|error| sqlx::Error::Encode(error.into()))?;
+        let claimed: Vec<String> = sqlx::query_scalar(
+            "INSERT INTO log_row_claims (row_key, purpose, created_at) \
+             SELECT value, $2, $3 FROM json_array_elements_text($1::json) \
+             ON CONFLICT DO NOTHING RETURNING row_key",
+        )
+        .bind(document)
+        .bind(purpose.name())
+        .bind(created_at)
+        .fetch_all(&mut *conn)
+        .await?;
+        fresh.extend(claimed);
+        return Ok(fresh);
+    }
+    for chunk in keys.chunks(SQLITE_ROWS) {
+        let mut text =
+            String::from("INSERT INTO log_row_claims (row_key, purpose, created_at) VALUES ");
+        for index in 0..chunk.len() {
+            text.push_str(if index == 0 {
+                "(?, ?, ?)"
+            } else {
+                ", (?, ?, ?)"
+            });
+        }
+        text.push_str(" ON CONFLICT DO NOTHING RETURNING row_key");
+        let mut query = sqlx::query_scalar(AssertSqlSafe(text));
+        for key in chunk {
+            query = query.bind(*key).bind(purpose.name()).bind(created_at);
+        }
+        let claimed: Vec<String> = query.fetch_all(&mut *conn).await?;
+        fresh.extend(claimed);
+    }
+    Ok(fresh)
+}
+
+/// Deletes claims older than [`KEEP_MS`], at most `limit` rows per statement; returns how many.
+pub async fn prune(store: &Store, limit: i64) -> Result<u64, sqlx::Error> {
+    let before = now_ms().saturating_sub(KEEP_MS);
+    let statement = match store.dialect() {
+        Dialect::Postgres => {
+            "DELETE FROM log_row_claims WHERE ctid IN \
+             (SELECT ctid FROM log_row_claims WHERE created_at < $1 LIMIT $2)"
+        }
+        Dialect::Sqlite => {
+            "DELETE FROM log_row_claims WHERE rowid IN \
+             (SELECT rowid FROM log_row_claims WHERE created_at < $1 LIMIT $2)"
+        }
+    };
+    let deleted = sqlx::query(statement)
+        .bind(before)
+        .bind(limit)
+        .execute(store.pool())
+        .await?;
+    Ok(deleted.rows_affected())
+}
