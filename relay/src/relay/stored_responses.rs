@@ -13,7 +13,9 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures::StreamExt;
 
-use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload};
+use super::Inner;
+use super::answer::MAX_BUFFERED_RESPONSE;
+use super::request::{ParsedRequest, Payload};
 use crate::adaptor::{Endpoint, stored_response_request};
 use crate::convert::Wire;
 use crate::error::{ErrorBody, RelayError};
@@ -253,15 +255,23 @@ impl Inner {
             action == StoredAction::InputItems,
             parts.uri.query(),
         )?;
-        let timeouts =
-            super::effective_timeouts(self.config.timeouts, &channel.timeouts, &Default::default());
+        let timeouts = super::attempt::effective_timeouts(
+            self.config.timeouts,
+            &channel.timeouts,
+            &Default::default(),
+        );
         let client = self
             .clients
             .get(channel.proxy_url.as_deref(), timeouts.connect)?;
         let response = send(&client, upstream_request, timeouts.response).await?;
         let status = response.status();
         if !status.is_success() {
-            return Err(super::upstream_error(response, &channel, timeouts.stream_idle).await);
+            return Err(super::upstream_error::upstream_error(
+                response,
+                &channel,
+                timeouts.stream_idle,
+            )
+            .await);
         }
         let mut body: ByteStream = response.bytes_stream().boxed();
         let bytes = read_body(&mut body, timeouts.stream_idle, MAX_BUFFERED_RESPONSE).await?;
