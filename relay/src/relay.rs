@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::adaptor::Endpoint;
 use crate::config::{RelayBuildError, RelayConfig};
 use crate::health::{ChannelHealth, InMemoryHealth, PairKey};
 use crate::host::{
     Channel, ChannelDirectory, Gatekeeper, Governor, ResponseIndex, Unlimited, UsageSink,
 };
 use crate::plugin::{CacheStore, MemoryCacheStore, PluginServices};
+use crate::provider::Endpoint;
 use crate::responses_index::InMemoryResponseIndex;
 use crate::upstream::Clients;
 

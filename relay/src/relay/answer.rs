@@ -12,12 +12,12 @@ use serde::Deserialize;
 use super::Inner;
 use super::attempt::Plan;
 use super::request::ParsedRequest;
-use crate::adaptor::Endpoint;
 use crate::convert::{ResponseMeta, Wire, convert_response};
 use crate::error::RelayError;
 use crate::host::Channel;
 use crate::json::JsonObject;
 use crate::plugin::{End, Exchange};
+use crate::provider::Endpoint;
 use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body};
 use crate::upstream::{ByteStream, classify, read_body};
 use crate::usage::{Choice, Estimator, OpenAiUsage, PendingRecord, collect_choice_text};
@@ -70,11 +70,12 @@ impl Inner {
         // A stream the client did not ask for (stream fake) is reassembled into one chat body
         // and answered like one.
         let mut payload_wire = answering.plan.channel_wire;
-        if body.content_type.starts_with("text/event-stream") && !answering.request.stream {
+        let framing = answering.plan.framing;
+        if framing.is_stream(&body.content_type) && !answering.request.stream {
             body = reassemble_stream(&answering, body).await?;
             payload_wire = Wire::Chat;
         }
-        if body.content_type.starts_with("text/event-stream") {
+        if framing.is_stream(&body.content_type) {
             return self
                 .stream_answer(answering, body.stream, exchange, pending)
                 .await;

@@ -11,26 +11,26 @@ use super::Inner;
 use super::answer::{Answering, Body};
 use super::request::{ParsedRequest, Payload};
 use super::upstream_error::upstream_error;
-use crate::adaptor::{
-    Adaptor, Endpoint, UpstreamRequest, adaptor_for, upstream_endpoint, wants_stream_usage,
-};
 use crate::config::Timeouts;
 use crate::convert::{ResponseMeta, Wire, convert_request_object};
 use crate::error::RelayError;
 use crate::host::{Channel, ChannelTimeouts, ModelSettings};
 use crate::plugin::Exchange;
+use crate::provider::{Endpoint, Framing, Provider, UpstreamRequest, wants_stream_usage};
 use crate::upstream::{ByteStream, send};
 use crate::usage::{Estimator, PendingRecord};
 
 /// What one attempt decided before sending anything.
 pub(super) struct Plan {
-    pub(super) adaptor: &'static dyn Adaptor,
+    pub(super) provider: &'static dyn Provider,
     /// The endpoint called on the channel (a generation request may change protocol).
     pub(super) channel_endpoint: Endpoint,
-    /// The protocol the client speaks; the OpenAI-only endpoints are relayed as chat-like
-    /// bodies without conversion.
+    /// The client's face; the OpenAI-only endpoints are relayed as chat-like bodies without
+    /// conversion.
     pub(super) client_wire: Wire,
+    /// The provider's codec on `channel_endpoint`.
     pub(super) channel_wire: Wire,
+    pub(super) framing: Framing,
     pub(super) upstream_model: String,
     /// Whether the channel renames the model (the answer is renamed back).
     pub(super) mapped: bool,
@@ -138,7 +138,8 @@ impl Inner {
         channel: &Channel,
         exchange: &Exchange,
     ) -> Plan {
-        let channel_endpoint = upstream_endpoint(endpoint, channel);
+        let provider = channel.kind.provider();
+        let channel_endpoint = provider.endpoint(endpoint, channel);
         let upstream_model = channel
             .model_mapping
             .get(&request.model)
@@ -158,10 +159,11 @@ impl Inner {
             None => &settings.timeouts,
         };
         Plan {
-            adaptor: adaptor_for(channel.kind),
+            provider,
             channel_endpoint,
             client_wire: endpoint.wire().unwrap_or(Wire::Chat),
-            channel_wire: channel_endpoint.wire().unwrap_or(Wire::Chat),
+            channel_wire: provider.codec(channel_endpoint),
+            framing: provider.framing(),
             mapped: upstream_model != request.model,
             upstream_model,
             timeouts: effective_timeouts(self.config.timeouts, &channel.timeouts, model_timeouts),
@@ -172,7 +174,7 @@ impl Inner {
 }
 
 /// The request sent to the channel: the client's body with the model mapped, converted to the
-/// channel's protocol and prepared by its adaptor; also whether a chat client asked for the
+/// channel's protocol and prepared by its provider; also whether a chat client asked for the
 /// usage chunk itself.
 fn build_upstream_request(
     plan: &Plan,
@@ -199,7 +201,7 @@ fn build_upstream_request(
                     plan.upstream_stream,
                 )?;
             }
-            plan.adaptor.prepare(
+            plan.provider.prepare(
                 channel,
                 plan.channel_endpoint,
                 &mut object,
@@ -222,7 +224,7 @@ fn build_upstream_request(
             (content_type.as_str(), body)
         }
     };
-    let mut upstream_request = plan.adaptor.build(
+    let mut upstream_request = plan.provider.build(
         channel,
         plan.channel_endpoint,
         &plan.upstream_model,

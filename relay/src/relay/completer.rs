@@ -11,9 +11,9 @@ use super::Inner;
 use super::auth::check_model_allowed;
 use super::request::{ParsedRequest, Payload};
 use super::upstream_error::MAX_ERROR_BODY;
-use crate::adaptor::Endpoint;
 use crate::json::JsonObject;
 use crate::plugin::Exchange;
+use crate::provider::Endpoint;
 use crate::usage::PendingRecord;
 
 /// In-relay completions for plugins (web search's query rewrite): admitted by the governor,

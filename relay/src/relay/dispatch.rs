@@ -6,11 +6,11 @@ use axum::response::Response;
 
 use super::Inner;
 use super::request::ParsedRequest;
-use crate::adaptor::Endpoint;
 use crate::error::RelayError;
 use crate::health::{Outcome, PairKey};
 use crate::host::{Channel, Route};
 use crate::plugin::Exchange;
+use crate::provider::Endpoint;
 use crate::select::{Pick, pick};
 use crate::usage::PendingRecord;
 

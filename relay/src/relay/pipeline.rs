@@ -18,11 +18,11 @@ use super::request::{
     ParsedRequest, Payload, bad_request, max_output_tokens, parse_request, read_request_body,
 };
 use super::routes::UrlFacts;
-use crate::adaptor::Endpoint;
 use crate::convert::Wire;
 use crate::error::RelayError;
 use crate::host::{Admission, AdmissionRequest};
 use crate::plugin::{Answer, Before, Exchange, PluginRequest};
+use crate::provider::Endpoint;
 use crate::request_id::request_id;
 use crate::usage::{Estimator, PendingRecord};
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;

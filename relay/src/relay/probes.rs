@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use super::attempt::effective_timeouts;
 use super::{Inner, Relay};
-use crate::adaptor::{Endpoint, adaptor_for};
 use crate::host::{Channel, ChannelTimeouts};
+use crate::provider::Endpoint;
 use crate::upstream::send;
 
 impl Relay {
@@ -85,8 +85,11 @@ impl Inner {
             &channel.timeouts,
             &ChannelTimeouts::default(),
         );
-        let adaptor = adaptor_for(channel.kind);
-        let Ok(request) = adaptor.probe(channel, endpoint, upstream_model) else {
+        let Ok(request) = channel
+            .kind
+            .provider()
+            .probe(channel, endpoint, upstream_model)
+        else {
             return false;
         };
         let Ok(client) = self

@@ -7,10 +7,10 @@ use futures::StreamExt;
 use serde::Deserialize;
 
 use super::routes::UrlFacts;
-use crate::adaptor::Endpoint;
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::multipart::Multipart;
+use crate::provider::Endpoint;
 use crate::usage::PendingRecord;
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 

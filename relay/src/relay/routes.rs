@@ -7,9 +7,9 @@ use axum::routing::{get, post};
 
 use super::Relay;
 use super::stored_responses::StoredAction;
-use crate::adaptor::Endpoint;
 use crate::convert::Wire;
 use crate::error::RelayError;
+use crate::provider::Endpoint;
 use crate::request_id::assign_request_id;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).

@@ -16,10 +16,10 @@ use futures::StreamExt;
 use super::Inner;
 use super::answer::MAX_BUFFERED_RESPONSE;
 use super::request::{ParsedRequest, Payload};
-use crate::adaptor::{Endpoint, stored_response_request};
 use crate::convert::Wire;
 use crate::error::{ErrorBody, RelayError};
 use crate::host::{ResponseOwner, Route};
+use crate::provider::Endpoint;
 use crate::request_id::request_id;
 use crate::responses_index::{response_id, watch_stream_for_id};
 use crate::upstream::{ByteStream, read_body, send};
@@ -248,7 +248,7 @@ impl Inner {
             StoredAction::Delete => Method::DELETE,
             StoredAction::Get | StoredAction::InputItems => Method::GET,
         };
-        let upstream_request = stored_response_request(
+        let upstream_request = channel.kind.provider().stored_response(
             &channel,
             method,
             response_id,
