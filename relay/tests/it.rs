@@ -15,6 +15,7 @@ mod common;
 mod bridge;
 mod golden_convert;
 mod golden_convert_stream;
+mod golden_providers;
 mod hostile_input;
 mod parsers_prop;
 mod plugins_cache;

@@ -16,6 +16,8 @@ pub struct Quirks {
     /// Azure OpenAI: deployment URLs with an `api-version`, the key in `api-key`, no rerank or
     /// moderations.
     pub azure: bool,
+    /// The base URL is the API root as written (`.../v3/openai`): no `/v1` is added to it.
+    pub base_as_given: bool,
 }
 
 impl Quirks {
@@ -23,6 +25,13 @@ impl Quirks {
     pub const NONE: Quirks = Quirks {
         serves_responses: false,
         azure: false,
+        base_as_given: false,
+    };
+
+    /// Plain, with a base URL whose last segment is not a version.
+    pub const AS_GIVEN: Quirks = Quirks {
+        base_as_given: true,
+        ..Quirks::NONE
     };
 }
 

@@ -33,6 +33,16 @@ pub fn versioned_base(base: &str) -> String {
     }
 }
 
+/// The base URL requests' paths go below: versioned (see [`versioned_base`]) unless the type's
+/// quirks say its base is the root as written.
+fn api_root(channel: &Channel, base: &str) -> String {
+    if channel.kind.quirks().base_as_given {
+        base.trim_end_matches('/').to_owned()
+    } else {
+        versioned_base(base)
+    }
+}
+
 /// An Azure base URL down to the resource (`https://name.openai.azure.com`), whether it was
 /// given as the resource, its `/openai` path or its v1 surface `/openai/v1`.
 fn azure_resource(base: &str) -> &str {
@@ -68,7 +78,7 @@ fn url_for(
             "{base}/openai/deployments/{deployment}/{endpoint_path}?api-version={version}"
         ));
     }
-    Ok(format!("{}/{endpoint_path}", versioned_base(&base)))
+    Ok(format!("{}/{endpoint_path}", api_root(channel, &base)))
 }
 
 /// `GET`/`DELETE {base}/responses/{id}` or `GET {base}/responses/{id}/input_items` on the
@@ -87,7 +97,7 @@ fn stored_response_request(
     let mut url = if channel.kind.quirks().azure {
         format!("{}/openai/v1/responses/{id}{tail}", azure_resource(&base))
     } else {
-        format!("{}/responses/{id}{tail}", versioned_base(&base))
+        format!("{}/responses/{id}{tail}", api_root(channel, &base))
     };
     if input_items {
         let kept = query

@@ -29,7 +29,7 @@ const OPENAI: Registration = openai_compatible(
     "https://api.openai.com/v1",
     Quirks {
         serves_responses: true,
-        azure: false,
+        ..Quirks::NONE
     },
 );
 const AZURE: Registration = Registration {
@@ -39,6 +39,7 @@ const AZURE: Registration = Registration {
     quirks: Quirks {
         serves_responses: true,
         azure: true,
+        base_as_given: false,
     },
     provider: &OpenAiWire,
 };
@@ -66,6 +67,10 @@ const GEMINI: Registration = Registration {
 pub static PROVIDERS: &[Registration] = &[
     OPENAI,
     AZURE,
+    CUSTOM,
+    ANTHROPIC,
+    GEMINI,
+    // OpenAI-compatible vendors, one line each.
     openai_compatible("deepseek", "https://api.deepseek.com/v1", Quirks::NONE),
     openai_compatible("moonshot", "https://api.moonshot.cn/v1", Quirks::NONE),
     openai_compatible("mistral", "https://api.mistral.ai/v1", Quirks::NONE),
@@ -83,10 +88,44 @@ pub static PROVIDERS: &[Registration] = &[
         "https://dashscope.aliyuncs.com/compatible-mode/v1",
         Quirks::NONE,
     ),
+    // Ollama's OpenAI-compatible surface (its native `/api/chat` is another protocol).
     openai_compatible("ollama", "http://localhost:11434/v1", Quirks::NONE),
-    CUSTOM,
-    ANTHROPIC,
-    GEMINI,
+    openai_compatible(
+        "lingyiwanwu",
+        "https://api.lingyiwanwu.com/v1",
+        Quirks::NONE,
+    ),
+    openai_compatible("stepfun", "https://api.stepfun.com/v1", Quirks::NONE),
+    openai_compatible("baichuan", "https://api.baichuan-ai.com/v1", Quirks::NONE),
+    openai_compatible("minimax", "https://api.minimaxi.com/v1", Quirks::NONE),
+    openai_compatible("ai360", "https://ai.360.cn/v1", Quirks::NONE),
+    // Tencent Hunyuan's OpenAI-compatible endpoint.
+    openai_compatible(
+        "tencent",
+        "https://api.hunyuan.cloud.tencent.com/v1",
+        Quirks::NONE,
+    ),
+    // Baidu Qianfan's v2 API (the seed's `qianfan` and `baidu v2`).
+    openai_compatible("qianfan", "https://qianfan.baidubce.com/v2", Quirks::NONE),
+    // Volcengine Ark; bot models (`bot-...`, under `/api/v3/bots/`) are not routed apart.
+    openai_compatible(
+        "doubao",
+        "https://ark.cn-beijing.volces.com/api/v3",
+        Quirks::NONE,
+    ),
+    openai_compatible(
+        "novita",
+        "https://api.novita.ai/v3/openai",
+        Quirks::AS_GIVEN,
+    ),
+    openai_compatible(
+        "gemini-openai",
+        "https://generativelanguage.googleapis.com/v1beta/openai",
+        Quirks::AS_GIVEN,
+    ),
+    // Embeddings and rerank only.
+    openai_compatible("jina", "https://api.jina.ai/v1", Quirks::NONE),
+    openai_compatible("together", "https://api.together.xyz/v1", Quirks::NONE),
 ];
 
 impl ChannelKind {
