@@ -13,6 +13,7 @@
 mod common;
 
 mod bridge;
+mod fake_channel;
 mod golden_convert;
 mod golden_convert_stream;
 mod golden_providers;

@@ -13,6 +13,7 @@
 //! sent to ([`Provider::endpoint`], [`Provider::codec`]).
 
 mod anthropic;
+mod fake;
 mod gemini;
 mod kind;
 mod openai;
@@ -87,6 +88,16 @@ pub trait Provider: Send + Sync + 'static {
         endpoint: Endpoint,
         upstream_model: &str,
     ) -> Result<UpstreamRequest, RelayError>;
+
+    /// Answers `request` in process instead of sending it (the built-in `fake` type); `None`
+    /// for every provider that talks to a network.
+    fn local_answer(
+        &self,
+        _channel: &Channel,
+        _request: &UpstreamRequest,
+    ) -> Option<reqwest::Response> {
+        None
+    }
 
     /// The request that reads (`GET`), deletes (`DELETE`) or lists the input items of a
     /// response stored by `channel`; only families that store responses have one.

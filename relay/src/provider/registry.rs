@@ -6,6 +6,7 @@
 //! Cloudflare, ...) need a provider module first.
 
 use super::anthropic::AnthropicWire;
+use super::fake::FakeWire;
 use super::gemini::GeminiWire;
 use super::kind::{ChannelKind, Quirks, Registration};
 use super::openai::OpenAiWire;
@@ -56,6 +57,13 @@ const ANTHROPIC: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &AnthropicWire,
 };
+/// Answers in process with configured text: try the gateway without a provider account.
+const FAKE: Registration = Registration {
+    name: "fake",
+    default_base_url: None,
+    quirks: Quirks::NONE,
+    provider: &FakeWire,
+};
 const GEMINI: Registration = Registration {
     name: "gemini",
     default_base_url: Some("https://generativelanguage.googleapis.com"),
@@ -70,6 +78,7 @@ pub static PROVIDERS: &[Registration] = &[
     CUSTOM,
     ANTHROPIC,
     GEMINI,
+    FAKE,
     // OpenAI-compatible vendors, one line each.
     openai_compatible("deepseek", "https://api.deepseek.com/v1", Quirks::NONE),
     openai_compatible("moonshot", "https://api.moonshot.cn/v1", Quirks::NONE),
@@ -134,6 +143,7 @@ impl ChannelKind {
     pub const CUSTOM: ChannelKind = ChannelKind::of(&CUSTOM);
     pub const ANTHROPIC: ChannelKind = ChannelKind::of(&ANTHROPIC);
     pub const GEMINI: ChannelKind = ChannelKind::of(&GEMINI);
+    pub const FAKE: ChannelKind = ChannelKind::of(&FAKE);
 }
 
 #[cfg(test)]
@@ -153,6 +163,7 @@ mod tests {
             ChannelKind::CUSTOM,
             ChannelKind::ANTHROPIC,
             ChannelKind::GEMINI,
+            ChannelKind::FAKE,
         ] {
             assert_eq!(ChannelKind::parse(kind.as_str()), Some(kind));
         }

@@ -80,7 +80,10 @@ impl Inner {
         // the answer is accounted still pays for it.
         pending.charge_prompt_if_closed(estimator.clone());
         let sent_at = Instant::now();
-        let response = send(&client, upstream_request, head_timeout).await?;
+        let response = match plan.provider.local_answer(channel, &upstream_request) {
+            Some(response) => response,
+            None => send(&client, upstream_request, head_timeout).await?,
+        };
 
         let status = response.status();
         if !status.is_success() {

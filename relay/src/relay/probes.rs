@@ -85,13 +85,13 @@ impl Inner {
             &channel.timeouts,
             &ChannelTimeouts::default(),
         );
-        let Ok(request) = channel
-            .kind
-            .provider()
-            .probe(channel, endpoint, upstream_model)
-        else {
+        let provider = channel.kind.provider();
+        let Ok(request) = provider.probe(channel, endpoint, upstream_model) else {
             return false;
         };
+        if let Some(response) = provider.local_answer(channel, &request) {
+            return response.status().is_success();
+        }
         let Ok(client) = self
             .clients
             .get(channel.proxy_url.as_deref(), timeouts.connect)
