@@ -127,12 +127,13 @@ impl Endpoint {
         }
     }
 
-    /// The protocol whose error shape the client expects.
-    pub fn face(self) -> Wire {
+    /// The protocol the client speaks on this endpoint, which shapes its errors.
+    pub fn face(self) -> Face {
         match self {
-            Endpoint::Messages | Endpoint::MessagesCountTokens => Wire::Messages,
-            Endpoint::GenerateContent | Endpoint::GeminiCountTokens => Wire::Gemini,
-            _ => Wire::Chat,
+            Endpoint::Messages | Endpoint::MessagesCountTokens => Face::Anthropic,
+            Endpoint::GenerateContent | Endpoint::GeminiCountTokens => Face::Gemini,
+            Endpoint::Responses => Face::Responses,
+            _ => Face::OpenAi,
         }
     }
 
@@ -145,9 +146,23 @@ impl Endpoint {
     }
 }
 
-/// A body protocol: what a codec reads and writes. A client's face is the wire of the endpoint
-/// it called ([`Endpoint::face`]); a channel's is its provider's codec
-/// ([`crate::provider::Provider::codec`]).
+/// The protocol a client speaks to the gateway: it decides the shape of model listings,
+/// errors and a failed stream's last event. What a channel speaks is another matter: its
+/// provider's codec ([`crate::provider::Provider::codec`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Face {
+    /// OpenAI chat, completions and the OpenAI-only endpoints.
+    OpenAi,
+    /// Anthropic Messages.
+    Anthropic,
+    /// Gemini `generateContent`.
+    Gemini,
+    /// OpenAI Responses.
+    Responses,
+}
+
+/// A body protocol: what a codec reads and writes, for a client's generation endpoint
+/// ([`Endpoint::wire`]) or a channel's ([`crate::provider::Provider::codec`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Wire {
     /// OpenAI `/v1/chat/completions`.

@@ -8,9 +8,10 @@
 //! OpenAI-compatible vendor is one line of [`registry::PROVIDERS`], a new protocol one module
 //! implementing [`Provider`] plus one line.
 //!
-//! Two notions stay apart: the client's face is the [`Wire`] of the endpoint it called
-//! ([`Endpoint::face`]); the channel's protocol is its provider's codec for the endpoint it is
-//! sent to ([`Provider::endpoint`], [`Provider::codec`]).
+//! Two notions stay apart: the client's [`Face`] (OpenAI, Anthropic, Gemini, Responses:
+//! [`Endpoint::face`]) shapes what the client reads, errors included; the channel's protocol
+//! is its provider's codec for the endpoint the request is sent to ([`Provider::endpoint`],
+//! [`Provider::codec`]). [`Wire`] names a codec on either side.
 
 mod anthropic;
 mod fake;
@@ -26,7 +27,7 @@ use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::vocabulary::{Channel, Wire};
 
-pub use crate::vocabulary::Endpoint;
+pub use crate::vocabulary::{Endpoint, Face};
 pub use kind::{ChannelKind, Quirks, Registration};
 pub use openai::versioned_base;
 

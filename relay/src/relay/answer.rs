@@ -98,6 +98,7 @@ impl Inner {
     ) -> Result<Response, RelayError> {
         let remaining = answering.remaining();
         let Answering {
+            endpoint,
             request,
             channel,
             plan,
@@ -130,6 +131,7 @@ impl Inner {
             estimator,
             channel: plan.channel_wire,
             client: plan.client_wire,
+            face: endpoint.face(),
             meta,
             detail_max_bytes: self.config.detail_max_bytes,
             // Hook-less plugins (configured but not triggered) stay out of the stream.

@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Response};
 use super::Inner;
 use super::auth::check_model_allowed;
 use super::request::check_name_length;
-use crate::convert::Wire;
 use crate::error::RelayError;
 use crate::request_id::request_id;
 use crate::usage::PendingRecord;
+use crate::vocabulary::Face;
 
 impl Inner {
     pub(super) async fn models(&self, request: Request) -> Response {
@@ -29,11 +29,11 @@ impl Inner {
         // Each face lists models in its own protocol's shape; Anthropic's SDKs always send
         // `anthropic-version`.
         let face = if path.starts_with("/v1beta/") {
-            Wire::Gemini
+            Face::Gemini
         } else if parts.headers.contains_key("anthropic-version") {
-            Wire::Messages
+            Face::Anthropic
         } else {
-            Wire::Chat
+            Face::OpenAi
         };
         let wanted = path
             .strip_prefix("/v1/models/")
@@ -75,35 +75,35 @@ impl Inner {
 }
 
 /// One model as a face's model listing shows it.
-pub(super) fn model_entry(face: Wire, model: &crate::host::ModelEntry) -> serde_json::Value {
+pub(super) fn model_entry(face: Face, model: &crate::host::ModelEntry) -> serde_json::Value {
     match face {
-        Wire::Messages => serde_json::json!({"type": "model", "id": model.id,
+        Face::Anthropic => serde_json::json!({"type": "model", "id": model.id,
             "display_name": model.id, "created_at": rfc3339(model.created)}),
-        Wire::Gemini => serde_json::json!({"name": format!("models/{}", model.id),
+        Face::Gemini => serde_json::json!({"name": format!("models/{}", model.id),
             "baseModelId": model.id, "displayName": model.id,
             "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"]}),
-        Wire::Chat | Wire::Responses => serde_json::json!({"id": model.id, "object": "model",
+        Face::OpenAi | Face::Responses => serde_json::json!({"id": model.id, "object": "model",
             "created": model.created, "owned_by": model.owned_by}),
     }
 }
 
-pub(super) fn model_id(face: Wire, entry: &serde_json::Value) -> &str {
+pub(super) fn model_id(face: Face, entry: &serde_json::Value) -> &str {
     let id = match face {
-        Wire::Gemini => &entry["baseModelId"],
+        Face::Gemini => &entry["baseModelId"],
         _ => &entry["id"],
     };
     id.as_str().unwrap_or_default()
 }
 
-pub(super) fn model_list(face: Wire, entries: Vec<serde_json::Value>) -> serde_json::Value {
+pub(super) fn model_list(face: Face, entries: Vec<serde_json::Value>) -> serde_json::Value {
     match face {
-        Wire::Messages => {
+        Face::Anthropic => {
             let first = entries.first().map(|entry| entry["id"].clone());
             let last = entries.last().map(|entry| entry["id"].clone());
             serde_json::json!({"data": entries, "has_more": false, "first_id": first, "last_id": last})
         }
-        Wire::Gemini => serde_json::json!({"models": entries}),
-        Wire::Chat | Wire::Responses => serde_json::json!({"object": "list", "data": entries}),
+        Face::Gemini => serde_json::json!({"models": entries}),
+        Face::OpenAi | Face::Responses => serde_json::json!({"object": "list", "data": entries}),
     }
 }
 

@@ -18,13 +18,13 @@ use super::request::{
     ParsedRequest, Payload, bad_request, max_output_tokens, parse_request, read_request_body,
 };
 use super::routes::UrlFacts;
-use crate::convert::Wire;
 use crate::error::RelayError;
 use crate::host::{Admission, AdmissionRequest};
 use crate::plugin::{Answer, Before, Exchange, PluginRequest};
 use crate::provider::Endpoint;
 use crate::request_id::request_id;
 use crate::usage::{Estimator, PendingRecord};
+use crate::vocabulary::Face;
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 
 impl Inner {
@@ -66,7 +66,7 @@ impl Inner {
         &self,
         mut pending: PendingRecord,
         error: RelayError,
-        face: Wire,
+        face: Face,
     ) -> Response {
         pending.set_outcome(error.status().as_u16(), Some(error.message()));
         pending.first_byte_now();
@@ -90,7 +90,7 @@ impl Inner {
             Instant::now(),
         );
         pending.record().client_ip = Some(self.client_ip(&parts));
-        self.fail(pending, error, Wire::Chat)
+        self.fail(pending, error, Face::OpenAi)
     }
 
     pub(super) async fn relay(

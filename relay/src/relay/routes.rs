@@ -7,10 +7,10 @@ use axum::routing::{get, post};
 
 use super::Relay;
 use super::stored_responses::StoredAction;
-use crate::convert::Wire;
 use crate::error::RelayError;
 use crate::provider::Endpoint;
 use crate::request_id::assign_request_id;
+use crate::vocabulary::Face;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
 const ENDPOINTS: [Endpoint; 13] = [
@@ -71,7 +71,7 @@ impl Relay {
                                 let error = RelayError::UnknownRoute(
                                     request.uri().path().chars().take(200).collect(),
                                 );
-                                error.response_for(Wire::Gemini, None)
+                                error.response_for(Face::Gemini, None)
                             }
                         }
                     },

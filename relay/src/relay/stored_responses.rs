@@ -24,6 +24,7 @@ use crate::request_id::request_id;
 use crate::responses_index::{response_id, watch_stream_for_id};
 use crate::upstream::{ByteStream, read_body, send};
 use crate::usage::PendingRecord;
+use crate::vocabulary::Face;
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 use tenancy::Caller;
 
@@ -208,7 +209,7 @@ impl Inner {
             .await
         {
             Ok(response) => response,
-            Err(error) => self.fail(pending, error, Wire::Responses),
+            Err(error) => self.fail(pending, error, Face::Responses),
         }
     }
 
