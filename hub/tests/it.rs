@@ -46,6 +46,7 @@ mod plugin_cache;
 mod plugins_billing;
 mod plugins_config;
 mod plugins_python;
+mod quick_start;
 mod redis_outage;
 mod relay_e2e;
 mod relay_protocols;

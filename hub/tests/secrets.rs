@@ -102,7 +102,7 @@ fn key_id(key: &str) -> String {
 /// One row of every kind that holds a secret.
 async fn write_secrets(store: &Store) {
     store.create_group(&Group::new("acme")).await.unwrap();
-    let mut channel = Channel::new("upstream", ChannelKind::OpenAi);
+    let mut channel = Channel::new("upstream", ChannelKind::OPENAI);
     channel.base_url = "http://user:base-url-secret-0010@127.0.0.1:9000/v1".into();
     channel.key = "sk-channel-secret-0001".into();
     channel.models = vec!["gpt-4o-mini".into()];

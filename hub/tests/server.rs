@@ -249,7 +249,7 @@ async fn apply_and_export_subcommands_talk_to_a_running_server() {
         "{}",
         String::from_utf8_lossy(&export.stderr)
     );
-    assert!(exported.contains("mock-openai"), "{exported}");
+    assert!(exported.contains("try-it"), "{exported}");
     assert!(
         !exported.contains("sk-upstream"),
         "the channel key is masked: {exported}"

@@ -304,7 +304,7 @@ async fn tokens_keys_limits_and_updates(store: &Store) {
 }
 
 fn channel(name: &str) -> Channel {
-    let mut channel = Channel::new(name, ChannelKind::OpenAi);
+    let mut channel = Channel::new(name, ChannelKind::OPENAI);
     channel.base_url = "http://127.0.0.1:9000/v1".into();
     channel.key = "sk-upstream-secret-value".into();
     channel.models = vec!["gpt-4o-mini".into()];
@@ -359,11 +359,11 @@ async fn channels_round_trip_and_validation(store: &Store) {
     );
 
     let mut second = channel("anthropic-main");
-    second.kind = ChannelKind::Anthropic;
+    second.kind = ChannelKind::ANTHROPIC;
     second.base_url = String::new();
     store.create_channel(&second).await.unwrap();
     let by_kind = ChannelFilter {
-        kind: Some(ChannelKind::Anthropic),
+        kind: Some(ChannelKind::ANTHROPIC),
         ..ChannelFilter::default()
     };
     let listing = store

@@ -457,7 +457,7 @@ fn anthropic_upstream() -> Router {
 
 async fn start_relay(openai: SocketAddr, anthropic: SocketAddr) -> SocketAddr {
     let anthropic_channel = Channel {
-        kind: ChannelKind::Anthropic,
+        kind: ChannelKind::ANTHROPIC,
         ..channel(2, &format!("http://{anthropic}"))
     };
     let directory = FakeDirectory::with_routes([

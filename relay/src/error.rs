@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tenancy::{AuthError, RefusalKind};
 
-use crate::vocabulary::{Refusal, Wire};
+use crate::vocabulary::{Face, Refusal};
 
 /// Whose fault a failure is: decides retries, channel health and what the client is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -343,10 +343,10 @@ impl RelayError {
     /// for chat, Responses and the other OpenAI endpoints, Anthropic's
     /// `{"type": "error", "error": {"type", "message"}}`, Gemini's
     /// `{"error": {"code", "message", "status"}}`. Anthropic's also names the request.
-    pub fn to_json_for(&self, face: Wire, request_id: Option<&str>) -> Vec<u8> {
+    pub fn to_json_for(&self, face: Face, request_id: Option<&str>) -> Vec<u8> {
         let document = match face {
-            Wire::Chat | Wire::Responses => return self.to_json(),
-            Wire::Messages => {
+            Face::OpenAi | Face::Responses => return self.to_json(),
+            Face::Anthropic => {
                 let mut document = serde_json::json!({"type": "error", "error": {
                     "type": self.anthropic_type(), "message": self.body().message}});
                 if let Some(id) = request_id {
@@ -354,7 +354,7 @@ impl RelayError {
                 }
                 document
             }
-            Wire::Gemini => serde_json::json!({"error": {
+            Face::Gemini => serde_json::json!({"error": {
                 "code": self.status().as_u16(), "message": self.body().message,
                 "status": self.gemini_status()}}),
         };
@@ -363,12 +363,12 @@ impl RelayError {
 
     /// The event that ends a stream with this error, in the client's protocol: the status line
     /// is long gone, so an error event is the only way left to tell the client.
-    pub fn stream_event_for(&self, face: Wire) -> Vec<u8> {
+    pub fn stream_event_for(&self, face: Face) -> Vec<u8> {
         let mut out = match face {
-            Wire::Messages | Wire::Responses => b"event: error\ndata: ".to_vec(),
-            Wire::Chat | Wire::Gemini => b"data: ".to_vec(),
+            Face::Anthropic | Face::Responses => b"event: error\ndata: ".to_vec(),
+            Face::OpenAi | Face::Gemini => b"data: ".to_vec(),
         };
-        if face == Wire::Responses {
+        if face == Face::Responses {
             // The Responses stream's own `error` event, not the `{"error": ...}` envelope.
             let body = self.body();
             let event = serde_json::json!({"type": "error", "code": body.code,
@@ -382,7 +382,7 @@ impl RelayError {
     }
 
     /// The response for a client speaking `face`.
-    pub fn response_for(self, face: Wire, request_id: Option<&str>) -> Response {
+    pub fn response_for(self, face: Face, request_id: Option<&str>) -> Response {
         let mut response = (self.status(), self.to_json_for(face, request_id)).into_response();
         let headers = response.headers_mut();
         headers.insert(
@@ -409,7 +409,7 @@ impl RelayError {
 
 impl IntoResponse for RelayError {
     fn into_response(self) -> Response {
-        self.response_for(Wire::Chat, None)
+        self.response_for(Face::OpenAi, None)
     }
 }
 
@@ -428,7 +428,7 @@ mod tests {
             },
         ] {
             assert!(error.message().len() <= MAX_ERROR_MESSAGE_BYTES);
-            for face in [Wire::Chat, Wire::Messages, Wire::Gemini, Wire::Responses] {
+            for face in [Face::OpenAi, Face::Anthropic, Face::Gemini, Face::Responses] {
                 let body = error.to_json_for(face, Some("id"));
                 assert!(body.len() < 2 * MAX_ERROR_MESSAGE_BYTES, "{face:?}");
                 assert!(error.stream_event_for(face).len() < 2 * MAX_ERROR_MESSAGE_BYTES);

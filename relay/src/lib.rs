@@ -5,7 +5,6 @@
 //! Redis, protobuf or listeners: `hub` supplies callers, channels, the usage sink and the optional
 //! shared services as a [`RelayHost`] of the traits in [`host`].
 
-pub mod adaptor;
 mod client_ip;
 mod config;
 pub mod convert;
@@ -16,6 +15,7 @@ mod json;
 pub mod model_type;
 mod multipart;
 pub mod plugin;
+pub mod provider;
 mod relay;
 mod request_id;
 mod request_metadata;

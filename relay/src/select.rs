@@ -94,7 +94,7 @@ mod tests {
         Arc::new(Channel {
             id,
             name: format!("c{id}"),
-            kind: ChannelKind::OpenAi,
+            kind: ChannelKind::OPENAI,
             base_url: String::new(),
             key: String::new(),
             model_mapping: HashMap::new(),

@@ -18,7 +18,7 @@ use crate::plugin::{End, Exchange};
 use crate::sse::{SseEvent, SseParser};
 use crate::upstream::{ByteStream, classify};
 use crate::usage::{Choice, Estimator, OpenAiUsage, PendingRecord, collect_choice_text};
-use crate::vocabulary::{TokenUsage, Wire};
+use crate::vocabulary::{Face, TokenUsage, Wire};
 
 /// Completion data kept for local counting; beyond this the estimate undercounts.
 const MAX_COLLECTED_TEXT: usize = 4 * 1024 * 1024;
@@ -33,8 +33,10 @@ pub struct SseOptions {
     pub estimator: Estimator,
     /// The protocol of the upstream's events (chat for the OpenAI-only endpoints).
     pub channel: Wire,
-    /// The protocol the client reads; also decides the form of a failed stream's last event.
+    /// The protocol of the events the client reads.
     pub client: Wire,
+    /// The client's face: decides the form of a failed stream's last event.
+    pub face: Face,
     pub meta: ResponseMeta,
     /// How many of the first bytes sent to the client the usage record keeps (log details).
     pub detail_max_bytes: usize,
@@ -346,7 +348,7 @@ impl SseRelay {
     /// gone, so this is the only way left to tell the client (the SDKs raise on it).
     fn fail(&mut self, error: RelayError, reason: &str) -> Bytes {
         self.finish(error.status().as_u16(), Some(reason.to_owned()));
-        Bytes::from(error.stream_event_for(self.options.client))
+        Bytes::from(error.stream_event_for(self.options.face))
     }
 
     fn capture(&mut self, out: &[u8]) {

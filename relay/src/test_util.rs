@@ -187,7 +187,7 @@ pub fn channel(id: i64, base_url: &str) -> Channel {
     Channel {
         id,
         name: format!("channel-{id}"),
-        kind: ChannelKind::OpenAi,
+        kind: ChannelKind::OPENAI,
         base_url: base_url.to_owned(),
         key: format!("sk-upstream-secret-{id}"),
         model_mapping: HashMap::new(),

@@ -9,8 +9,8 @@ use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 
-use crate::adaptor::UpstreamRequest;
 use crate::error::RelayError;
+use crate::provider::UpstreamRequest;
 
 /// How long an idle pooled upstream connection is kept.
 const POOL_IDLE: Duration = Duration::from_secs(90);

@@ -1,6 +1,6 @@
-//! The plain data every relay module speaks (endpoints, wire protocols, channels, token counts, refusals); depends on nothing else in the crate.
+//! The plain data every relay module speaks (endpoints, wires, channels, token counts, refusals); of the crate it uses only the channel-type handle.
 //!
-//! These types used to live beside the code that first needed them (`adaptor`, `convert`,
+//! These types used to live beside the code that first needed them (`provider`, `convert`,
 //! `host`, once `backend`), which made those modules import each other in circles. They are re-exported
 //! from their old homes, so paths such as `relay::host::Channel` and `relay::convert::Wire`
 //! stay as they were. The caller, auth errors and refusal kinds the relay shares with `mcp` are
@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue};
 use tenancy::RefusalKind;
+
+pub use crate::provider::ChannelKind;
 
 /// The endpoints the relay serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,12 +127,13 @@ impl Endpoint {
         }
     }
 
-    /// The protocol whose error shape the client expects.
-    pub fn face(self) -> Wire {
+    /// The protocol the client speaks on this endpoint, which shapes its errors.
+    pub fn face(self) -> Face {
         match self {
-            Endpoint::Messages | Endpoint::MessagesCountTokens => Wire::Messages,
-            Endpoint::GenerateContent | Endpoint::GeminiCountTokens => Wire::Gemini,
-            _ => Wire::Chat,
+            Endpoint::Messages | Endpoint::MessagesCountTokens => Face::Anthropic,
+            Endpoint::GenerateContent | Endpoint::GeminiCountTokens => Face::Gemini,
+            Endpoint::Responses => Face::Responses,
+            _ => Face::OpenAi,
         }
     }
 
@@ -143,7 +146,23 @@ impl Endpoint {
     }
 }
 
-/// A wire protocol a client or a channel speaks.
+/// The protocol a client speaks to the gateway: it decides the shape of model listings,
+/// errors and a failed stream's last event. What a channel speaks is another matter: its
+/// provider's codec ([`crate::provider::Provider::codec`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Face {
+    /// OpenAI chat, completions and the OpenAI-only endpoints.
+    OpenAi,
+    /// Anthropic Messages.
+    Anthropic,
+    /// Gemini `generateContent`.
+    Gemini,
+    /// OpenAI Responses.
+    Responses,
+}
+
+/// A body protocol: what a codec reads and writes, for a client's generation endpoint
+/// ([`Endpoint::wire`]) or a channel's ([`crate::provider::Provider::codec`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Wire {
     /// OpenAI `/v1/chat/completions`.
@@ -154,75 +173,6 @@ pub enum Wire {
     Gemini,
     /// OpenAI `/v1/responses`.
     Responses,
-}
-
-/// The wire protocol family a channel speaks, and so which adaptor talks to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ChannelKind {
-    OpenAi,
-    Azure,
-    DeepSeek,
-    Moonshot,
-    Mistral,
-    Groq,
-    OpenRouter,
-    XAi,
-    SiliconFlow,
-    Zhipu,
-    Ali,
-    Ollama,
-    Custom,
-    Anthropic,
-    Gemini,
-}
-
-impl ChannelKind {
-    /// Every kind, in the order the control plane lists them.
-    pub const ALL: [ChannelKind; 15] = [
-        ChannelKind::OpenAi,
-        ChannelKind::Azure,
-        ChannelKind::DeepSeek,
-        ChannelKind::Moonshot,
-        ChannelKind::Mistral,
-        ChannelKind::Groq,
-        ChannelKind::OpenRouter,
-        ChannelKind::XAi,
-        ChannelKind::SiliconFlow,
-        ChannelKind::Zhipu,
-        ChannelKind::Ali,
-        ChannelKind::Ollama,
-        ChannelKind::Custom,
-        ChannelKind::Anthropic,
-        ChannelKind::Gemini,
-    ];
-
-    /// The name used in configuration files and the control plane.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChannelKind::OpenAi => "openai",
-            ChannelKind::Azure => "azure",
-            ChannelKind::DeepSeek => "deepseek",
-            ChannelKind::Moonshot => "moonshot",
-            ChannelKind::Mistral => "mistral",
-            ChannelKind::Groq => "groq",
-            ChannelKind::OpenRouter => "openrouter",
-            ChannelKind::XAi => "xai",
-            ChannelKind::SiliconFlow => "siliconflow",
-            ChannelKind::Zhipu => "zhipu",
-            ChannelKind::Ali => "ali",
-            ChannelKind::Ollama => "ollama",
-            ChannelKind::Custom => "custom",
-            ChannelKind::Anthropic => "anthropic",
-            ChannelKind::Gemini => "gemini",
-        }
-    }
-
-    /// Parses the configuration name; `None` for an unknown type.
-    pub fn parse(name: &str) -> Option<ChannelKind> {
-        ChannelKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == name)
-    }
 }
 
 /// Per-channel transport settings.
@@ -246,7 +196,7 @@ pub struct Channel {
     /// Requested model name -> upstream model name.
     pub model_mapping: HashMap<String, String>,
     pub priority: i32,
-    /// Free-form per-kind settings (for example Azure's `api_version`).
+    /// Free-form per-type settings (for example Azure's `api_version`).
     pub config: HashMap<String, String>,
     pub proxy_url: Option<String>,
     pub timeouts: ChannelTimeouts,

@@ -127,7 +127,7 @@ async fn anthropic_client_on_an_openai_channel_gets_a_message() {
         "claude-x",
         route(vec![typed_channel(
             1,
-            ChannelKind::OpenAi,
+            ChannelKind::OPENAI,
             &mock.url(),
             &[("claude-x", "gpt-up")],
         )]),
@@ -215,7 +215,7 @@ async fn anthropic_client_streams_a_tool_call_split_across_chunks() {
         "claude-x",
         route(vec![typed_channel(
             1,
-            ChannelKind::OpenAi,
+            ChannelKind::OPENAI,
             &mock.url(),
             &[("claude-x", "gpt-up")],
         )]),
@@ -321,7 +321,7 @@ async fn openai_client_on_an_anthropic_channel() {
         "gpt-alias",
         route(vec![typed_channel(
             7,
-            ChannelKind::Anthropic,
+            ChannelKind::ANTHROPIC,
             &mock.url(),
             &[("gpt-alias", "claude-up")],
         )]),
@@ -407,7 +407,7 @@ async fn anthropic_client_on_an_anthropic_channel_passes_through() {
         "claude-x",
         route(vec![typed_channel(
             2,
-            ChannelKind::Anthropic,
+            ChannelKind::ANTHROPIC,
             &format!("{}/v1/", mock.url()),
             &[("claude-x", "claude-up")],
         )]),
@@ -472,7 +472,7 @@ async fn openai_client_on_a_gemini_channel() {
         "gem",
         route(vec![typed_channel(
             3,
-            ChannelKind::Gemini,
+            ChannelKind::GEMINI,
             &mock.url(),
             &[("gem", "gemini-up")],
         )]),
@@ -749,7 +749,7 @@ async fn anthropic_betas_reach_anthropic_channels_only_and_ids_are_named() {
             "claude-x",
             route(vec![typed_channel(
                 1,
-                ChannelKind::Anthropic,
+                ChannelKind::ANTHROPIC,
                 &anthropic.url(),
                 &[],
             )]),
@@ -876,7 +876,7 @@ async fn responses_clients_on_chat_channels_and_chat_clients_on_responses_only_c
             "gpt-chat",
             route(vec![typed_channel(
                 1,
-                ChannelKind::Custom,
+                ChannelKind::CUSTOM,
                 &chat.url(),
                 &[],
             )]),
@@ -1047,7 +1047,7 @@ async fn gemini_clients_reach_anthropic_channels_and_gemini_channels_natively() 
             "claude-x",
             route(vec![typed_channel(
                 1,
-                ChannelKind::Anthropic,
+                ChannelKind::ANTHROPIC,
                 &anthropic.url(),
                 &[],
             )]),
@@ -1056,7 +1056,7 @@ async fn gemini_clients_reach_anthropic_channels_and_gemini_channels_natively() 
             "gem",
             route(vec![typed_channel(
                 2,
-                ChannelKind::Gemini,
+                ChannelKind::GEMINI,
                 &gemini.url(),
                 &[("gem", "gemini-up")],
             )]),
@@ -1178,7 +1178,7 @@ async fn upstream_errors_inside_a_stream_reach_the_client_and_the_record() {
         "claude-x",
         route(vec![typed_channel(
             1,
-            ChannelKind::Anthropic,
+            ChannelKind::ANTHROPIC,
             &mock.url(),
             &[],
         )]),

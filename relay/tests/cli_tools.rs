@@ -461,7 +461,7 @@ async fn codex_on_a_chat_channel_gets_its_own_items_and_the_dropped_tools_header
     })
     .await;
     let mut channel = channel(1, &mock.url());
-    channel.kind = ChannelKind::Custom;
+    channel.kind = ChannelKind::CUSTOM;
     let harness = Harness::start(vec![("gpt-5.1-codex", route(vec![channel]))]).await;
 
     let mut request = fixture("codex", "request.responses.json");
@@ -515,7 +515,7 @@ async fn claude_code_and_gemini_cli_requests_are_served_by_a_chat_channel() {
     })
     .await;
     let mut channel = channel(1, &mock.url());
-    channel.kind = ChannelKind::Custom;
+    channel.kind = ChannelKind::CUSTOM;
     let harness = Harness::start(vec![
         ("claude-opus-4-6", route(vec![channel.clone()])),
         ("claude-sonnet-4-5", route(vec![channel.clone()])),

@@ -14,8 +14,10 @@ mod common;
 
 mod bridge;
 mod cli_tools;
+mod fake_channel;
 mod golden_convert;
 mod golden_convert_stream;
+mod golden_providers;
 mod hostile_input;
 mod parsers_prop;
 mod plugins_cache;

@@ -359,7 +359,7 @@ async fn the_search_tools_of_codex_claude_code_and_gemini_cli_are_answered_by_th
     let engines = Engines::start().await;
     let mock = upstream().await;
     let mut channel = channel(1, &mock.url());
-    channel.kind = ChannelKind::Custom;
+    channel.kind = ChannelKind::CUSTOM;
     let mut main = route(vec![channel]);
     let config =
         json!({"web_search": {"engines": [{"type": "searxng", "base_url": engines.url()}]}});

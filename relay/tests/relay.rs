@@ -888,7 +888,7 @@ async fn local_token_counts_fill_in_missing_usage() {
 async fn azure_urls_and_auth_header() {
     let mock = Mock::start(|_| Reply::json(chat_completion(&json!("gpt-4o"), "hi", true))).await;
     let mut azure = channel(5, &format!("{}/", mock.url()));
-    azure.kind = ChannelKind::Azure;
+    azure.kind = ChannelKind::AZURE;
     azure.config = HashMap::from([("api_version".to_owned(), "2024-06-01".to_owned())]);
     azure.model_mapping = HashMap::from([("gpt-4o".to_owned(), "my-gpt4o-deployment".to_owned())]);
     let h = Harness::start(vec![
@@ -932,10 +932,10 @@ async fn base_url_with_or_without_version_segment() {
     {
         let mut kind_channel = channel(1, base);
         kind_channel.kind = [
-            ChannelKind::OpenAi,
-            ChannelKind::DeepSeek,
-            ChannelKind::Custom,
-            ChannelKind::Ollama,
+            ChannelKind::OPENAI,
+            ChannelKind::parse("deepseek").unwrap(),
+            ChannelKind::CUSTOM,
+            ChannelKind::parse("ollama").unwrap(),
         ][index];
         let h = Harness::start(vec![("m", route(vec![kind_channel]))]).await;
         assert_eq!(h.chat(chat_body("m")).await.0, 200, "{base}");
@@ -1452,7 +1452,7 @@ async fn channels_of_unsupported_protocols_fail_clearly_or_are_skipped() {
     })
     .await;
     let mut anthropic = channel(1, &mock.url());
-    anthropic.kind = ChannelKind::Anthropic;
+    anthropic.kind = ChannelKind::ANTHROPIC;
     anthropic.priority = 10;
     let h = Harness::start(vec![
         ("claude", route(vec![anthropic.clone()])),

@@ -104,7 +104,7 @@ fn responses_channel(id: i64, url: &str) -> relay::host::Channel {
 /// A `custom` channel, whose Responses requests are converted to chat.
 fn custom_channel(id: i64, url: &str) -> relay::host::Channel {
     let mut channel = channel(id, url);
-    channel.kind = relay::host::ChannelKind::Custom;
+    channel.kind = relay::host::ChannelKind::CUSTOM;
     channel
 }
 

@@ -673,7 +673,7 @@ mod tests {
     }
 
     fn channel(id: i64, name: &str, models: &[&str], sets: &[&str], priority: i64) -> Channel {
-        let mut channel = Channel::new(name, ChannelKind::OpenAi);
+        let mut channel = Channel::new(name, ChannelKind::OPENAI);
         channel.id = id;
         channel.key = format!("sk-{name}");
         channel.models = models.iter().map(|model| model.to_string()).collect();

@@ -13,15 +13,18 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures::StreamExt;
 
-use super::{Inner, MAX_BUFFERED_RESPONSE, ParsedRequest, Payload};
-use crate::adaptor::{Endpoint, stored_response_request};
+use super::Inner;
+use super::answer::MAX_BUFFERED_RESPONSE;
+use super::request::{ParsedRequest, Payload};
 use crate::convert::Wire;
 use crate::error::{ErrorBody, RelayError};
 use crate::host::{ResponseOwner, Route};
+use crate::provider::Endpoint;
 use crate::request_id::request_id;
 use crate::responses_index::{response_id, watch_stream_for_id};
 use crate::upstream::{ByteStream, read_body, send};
 use crate::usage::PendingRecord;
+use crate::vocabulary::Face;
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
 use tenancy::Caller;
 
@@ -206,7 +209,7 @@ impl Inner {
             .await
         {
             Ok(response) => response,
-            Err(error) => self.fail(pending, error, Wire::Responses),
+            Err(error) => self.fail(pending, error, Face::Responses),
         }
     }
 
@@ -246,22 +249,30 @@ impl Inner {
             StoredAction::Delete => Method::DELETE,
             StoredAction::Get | StoredAction::InputItems => Method::GET,
         };
-        let upstream_request = stored_response_request(
+        let upstream_request = channel.kind.provider().stored_response(
             &channel,
             method,
             response_id,
             action == StoredAction::InputItems,
             parts.uri.query(),
         )?;
-        let timeouts =
-            super::effective_timeouts(self.config.timeouts, &channel.timeouts, &Default::default());
+        let timeouts = super::attempt::effective_timeouts(
+            self.config.timeouts,
+            &channel.timeouts,
+            &Default::default(),
+        );
         let client = self
             .clients
             .get(channel.proxy_url.as_deref(), timeouts.connect)?;
         let response = send(&client, upstream_request, timeouts.response).await?;
         let status = response.status();
         if !status.is_success() {
-            return Err(super::upstream_error(response, &channel, timeouts.stream_idle).await);
+            return Err(super::upstream_error::upstream_error(
+                response,
+                &channel,
+                timeouts.stream_idle,
+            )
+            .await);
         }
         let mut body: ByteStream = response.bytes_stream().boxed();
         let bytes = read_body(&mut body, timeouts.stream_idle, MAX_BUFFERED_RESPONSE).await?;

@@ -516,7 +516,7 @@ impl TokenSpec {
 impl ChannelSpec {
     pub(super) fn to_channel(&self, existing: Option<&Channel>) -> Result<Channel, StoreError> {
         let kind = ChannelKind::parse(&self.kind).ok_or_else(|| {
-            let known: Vec<&str> = ChannelKind::ALL.iter().map(|kind| kind.as_str()).collect();
+            let known: Vec<&str> = ChannelKind::all().map(ChannelKind::as_str).collect();
             invalid(
                 "channel.type",
                 format!(

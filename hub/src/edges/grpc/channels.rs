@@ -41,7 +41,7 @@ pub fn channel_pb(channel: &Channel) -> pb::Channel {
 
 pub fn channel_kind(field: &str, name: &str) -> Result<ChannelKind, Status> {
     ChannelKind::parse(name).ok_or_else(|| {
-        let known: Vec<&str> = ChannelKind::ALL.iter().map(|kind| kind.as_str()).collect();
+        let known: Vec<&str> = ChannelKind::all().map(ChannelKind::as_str).collect();
         invalid(
             field,
             format!("unknown channel type {name:?}; known: {}", known.join(", ")),
@@ -293,8 +293,7 @@ impl ChannelService for Channels {
         _request: Request<pb::ListChannelTypesRequest>,
     ) -> Result<Response<pb::ListChannelTypesResponse>, Status> {
         Ok(Response::new(pb::ListChannelTypesResponse {
-            types: ChannelKind::ALL
-                .iter()
+            types: ChannelKind::all()
                 .map(|kind| kind.as_str().to_owned())
                 .collect(),
         }))

@@ -6,17 +6,15 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;
 use serde_json::json;
 
-use super::{Adaptor, Endpoint, Protocol, UpstreamRequest, base_or, key_header, unsupported};
+use super::{Endpoint, Provider, UpstreamRequest, base_url, key_header, unsupported};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::vocabulary::Channel;
 
-const DEFAULT_BASE: &str = "https://generativelanguage.googleapis.com";
+pub struct GeminiWire;
 
-pub struct GeminiAdaptor;
-
-fn generate_url(channel: &Channel, model: &str, stream: bool) -> String {
-    let base = base_or(channel, DEFAULT_BASE);
+fn generate_url(channel: &Channel, model: &str, stream: bool) -> Result<String, RelayError> {
+    let base = base_url(channel)?;
     let base = base.strip_suffix("/v1beta").unwrap_or(&base);
     // A model name is a path segment; `models/` prefixes (as Gemini lists them) are dropped.
     let model = model.strip_prefix("models/").unwrap_or(model);
@@ -30,16 +28,21 @@ fn generate_url(channel: &Channel, model: &str, stream: bool) -> String {
             }
         })
         .collect();
-    if stream {
+    Ok(if stream {
         format!("{base}/v1beta/models/{model}:streamGenerateContent?alt=sse")
     } else {
         format!("{base}/v1beta/models/{model}:generateContent")
-    }
+    })
 }
 
-impl Adaptor for GeminiAdaptor {
-    fn protocol(&self) -> Protocol {
-        Protocol::Gemini
+impl Provider for GeminiWire {
+    /// Generation always goes to the family's own generation endpoint.
+    fn endpoint(&self, endpoint: Endpoint, _: &Channel) -> Endpoint {
+        if endpoint.wire().is_none() {
+            endpoint
+        } else {
+            Endpoint::GenerateContent
+        }
     }
 
     fn prepare(&self, _: &Channel, _: Endpoint, _: &mut JsonObject, _: bool) {}
@@ -64,7 +67,7 @@ impl Adaptor for GeminiAdaptor {
         }
         Ok(UpstreamRequest {
             method: Method::POST,
-            url: generate_url(channel, upstream_model, stream),
+            url: generate_url(channel, upstream_model, stream)?,
             headers,
             body,
         })
@@ -98,7 +101,7 @@ mod tests {
         let mut channel = crate::host::Channel {
             id: 1,
             name: "g".into(),
-            kind: crate::host::ChannelKind::Gemini,
+            kind: crate::host::ChannelKind::GEMINI,
             base_url: String::new(),
             key: String::new(),
             model_mapping: Default::default(),
@@ -108,12 +111,12 @@ mod tests {
             timeouts: Default::default(),
         };
         assert_eq!(
-            generate_url(&channel, "models/gemini-2.5-flash", false),
+            generate_url(&channel, "models/gemini-2.5-flash", false).unwrap(),
             "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent"
         );
         channel.base_url = "http://127.0.0.1:9/v1beta/".into();
         assert_eq!(
-            generate_url(&channel, "a b", true),
+            generate_url(&channel, "a b", true).unwrap(),
             "http://127.0.0.1:9/v1beta/models/a%20b:streamGenerateContent?alt=sse"
         );
     }

@@ -1,41 +1,20 @@
 //! The OpenAI wire family: OpenAI itself, Azure OpenAI (deployment URLs, `api-key` header) and
-//! the OpenAI-compatible vendors, each with its default base URL.
+//! the OpenAI-compatible vendors, which differ only by the registry's data (base URL, quirks).
 
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;
 use serde_json::json;
 
-use super::{Adaptor, Endpoint, Protocol, UpstreamRequest};
+use super::{Endpoint, Provider, UpstreamRequest, base_url};
 use crate::error::RelayError;
 use crate::json::JsonObject;
-use crate::vocabulary::{Channel, ChannelKind};
+use crate::vocabulary::Channel;
 
 /// Azure's generally available API version at the time of writing; `api_version` in the
 /// channel's config overrides it.
 const AZURE_DEFAULT_API_VERSION: &str = "2024-10-21";
 
-pub struct OpenAiFamily;
-
-/// The base URL a kind uses when its channel names none.
-pub fn default_base_url(kind: ChannelKind) -> Option<&'static str> {
-    Some(match kind {
-        ChannelKind::OpenAi => "https://api.openai.com/v1",
-        ChannelKind::DeepSeek => "https://api.deepseek.com/v1",
-        ChannelKind::Moonshot => "https://api.moonshot.cn/v1",
-        ChannelKind::Mistral => "https://api.mistral.ai/v1",
-        ChannelKind::Groq => "https://api.groq.com/openai/v1",
-        ChannelKind::OpenRouter => "https://openrouter.ai/api/v1",
-        ChannelKind::XAi => "https://api.x.ai/v1",
-        ChannelKind::SiliconFlow => "https://api.siliconflow.cn/v1",
-        ChannelKind::Zhipu => "https://open.bigmodel.cn/api/paas/v4",
-        ChannelKind::Ali => "https://dashscope.aliyuncs.com/compatible-mode/v1",
-        ChannelKind::Ollama => "http://localhost:11434/v1",
-        ChannelKind::Anthropic => "https://api.anthropic.com/v1",
-        ChannelKind::Gemini => "https://generativelanguage.googleapis.com/v1beta",
-        // Azure resources and custom endpoints have no default.
-        ChannelKind::Azure | ChannelKind::Custom => return None,
-    })
-}
+pub struct OpenAiWire;
 
 /// The base URL ending in its API version: `https://host/v1` and `https://host` both give
 /// `https://host/v1`, and a base that already ends in a version (`/v4`) keeps it.
@@ -54,18 +33,14 @@ pub fn versioned_base(base: &str) -> String {
     }
 }
 
-fn base_url(channel: &Channel) -> Result<&str, RelayError> {
-    let base = channel.base_url.trim();
-    if !base.is_empty() {
-        return Ok(base);
+/// The base URL requests' paths go below: versioned (see [`versioned_base`]) unless the type's
+/// quirks say its base is the root as written.
+fn api_root(channel: &Channel, base: &str) -> String {
+    if channel.kind.quirks().base_as_given {
+        base.trim_end_matches('/').to_owned()
+    } else {
+        versioned_base(base)
     }
-    default_base_url(channel.kind).ok_or_else(|| {
-        RelayError::Misconfigured(format!(
-            "channel {} of type {} has no base url",
-            channel.id,
-            channel.kind.as_str()
-        ))
-    })
 }
 
 /// An Azure base URL down to the resource (`https://name.openai.azure.com`), whether it was
@@ -83,8 +58,8 @@ fn url_for(
     upstream_model: &str,
 ) -> Result<String, RelayError> {
     let base = base_url(channel)?;
-    if channel.kind == ChannelKind::Azure {
-        let base = azure_resource(base);
+    if channel.kind.quirks().azure {
+        let base = azure_resource(&base);
         // Azure serves Responses only on its v1 surface, which names the deployment in the
         // body's `model` (the mapped model already is) and takes no dated api-version.
         if endpoint_path == Endpoint::Responses.path() {
@@ -103,13 +78,13 @@ fn url_for(
             "{base}/openai/deployments/{deployment}/{endpoint_path}?api-version={version}"
         ));
     }
-    Ok(format!("{}/{endpoint_path}", versioned_base(base)))
+    Ok(format!("{}/{endpoint_path}", api_root(channel, &base)))
 }
 
 /// `GET`/`DELETE {base}/responses/{id}` or `GET {base}/responses/{id}/input_items` on the
 /// channel that stored a response. Of the client's query only the pagination parameters of
 /// input items are passed on.
-pub fn stored_response_request(
+fn stored_response_request(
     channel: &Channel,
     method: Method,
     response_id: &str,
@@ -119,10 +94,10 @@ pub fn stored_response_request(
     let id = percent_encode_segment(response_id);
     let tail = if input_items { "/input_items" } else { "" };
     let base = base_url(channel)?;
-    let mut url = if channel.kind == ChannelKind::Azure {
-        format!("{}/openai/v1/responses/{id}{tail}", azure_resource(base))
+    let mut url = if channel.kind.quirks().azure {
+        format!("{}/openai/v1/responses/{id}{tail}", azure_resource(&base))
     } else {
-        format!("{}/responses/{id}{tail}", versioned_base(base))
+        format!("{}/responses/{id}{tail}", api_root(channel, &base))
     };
     if input_items {
         let kept = query
@@ -188,7 +163,7 @@ fn auth_headers(channel: &Channel, content_type: Option<&str>) -> Result<HeaderM
         value.set_sensitive(true);
         Ok::<_, RelayError>(value)
     };
-    if channel.kind == ChannelKind::Azure {
+    if channel.kind.quirks().azure {
         headers.insert("api-key", secret(key.to_owned())?);
     } else {
         headers.insert(header::AUTHORIZATION, secret(format!("Bearer {key}"))?);
@@ -196,9 +171,40 @@ fn auth_headers(channel: &Channel, content_type: Option<&str>) -> Result<HeaderM
     Ok(headers)
 }
 
-impl Adaptor for OpenAiFamily {
-    fn protocol(&self) -> Protocol {
-        Protocol::OpenAi
+/// Whether Responses clients reach `channel` without conversion, so that stored responses,
+/// `previous_response_id` and built-in tools work and their ids can be looked up later.
+/// Types whose quirks say they serve `/v1/responses` (OpenAI, Azure) do unless their config
+/// says `responses_api = "false"`; other OpenAI-compatible types may not have the endpoint:
+/// they get converted requests unless marked `responses_api = "true"`.
+fn serves_responses(channel: &Channel) -> bool {
+    match channel.config.get("responses_api").map(String::as_str) {
+        Some("true") => true,
+        Some("false") => false,
+        _ => channel.kind.quirks().serves_responses,
+    }
+}
+
+/// A channel that serves generation only through `/v1/responses` (some OpenAI models do).
+fn responses_only(channel: &Channel) -> bool {
+    channel
+        .config
+        .get("responses_only")
+        .is_some_and(|value| value == "true")
+}
+
+impl Provider for OpenAiWire {
+    /// Generation goes to chat completions, or to Responses for a channel marked
+    /// `responses_only` and for Responses clients on a channel that serves Responses.
+    fn endpoint(&self, endpoint: Endpoint, channel: &Channel) -> Endpoint {
+        if endpoint.wire().is_none() {
+            return endpoint;
+        }
+        if responses_only(channel) || (endpoint == Endpoint::Responses && serves_responses(channel))
+        {
+            Endpoint::Responses
+        } else {
+            Endpoint::ChatCompletions
+        }
     }
 
     fn prepare(&self, channel: &Channel, endpoint: Endpoint, body: &mut JsonObject, stream: bool) {
@@ -248,7 +254,7 @@ impl Adaptor for OpenAiFamily {
         ) {
             return Err(super::unsupported(channel, endpoint));
         }
-        if channel.kind == ChannelKind::Azure
+        if channel.kind.quirks().azure
             && matches!(endpoint, Endpoint::Rerank | Endpoint::Moderations)
         {
             return Err(RelayError::Unsupported(format!(
@@ -270,7 +276,7 @@ impl Adaptor for OpenAiFamily {
         endpoint: Endpoint,
         upstream_model: &str,
     ) -> Result<UpstreamRequest, RelayError> {
-        let endpoint = super::upstream_endpoint(endpoint, channel);
+        let endpoint = self.endpoint(endpoint, channel);
         let body = match endpoint {
             Endpoint::Responses => {
                 json!({"model": upstream_model, "input": "ping", "max_output_tokens": 16})
@@ -307,11 +313,23 @@ impl Adaptor for OpenAiFamily {
             false,
         )
     }
+
+    fn stored_response(
+        &self,
+        channel: &Channel,
+        method: Method,
+        response_id: &str,
+        input_items: bool,
+        query: Option<&str>,
+    ) -> Result<UpstreamRequest, RelayError> {
+        stored_response_request(channel, method, response_id, input_items, query)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vocabulary::ChannelKind;
 
     #[test]
     fn versioned_base_accepts_both_spellings() {
@@ -342,7 +360,7 @@ mod tests {
         let channel = Channel {
             id: 1,
             name: "o".into(),
-            kind: ChannelKind::OpenAi,
+            kind: ChannelKind::OPENAI,
             base_url: "http://127.0.0.1:9/v1/".into(),
             key: "sk-up".into(),
             model_mapping: Default::default(),
@@ -381,7 +399,7 @@ mod tests {
             let channel = Channel {
                 id: 2,
                 name: "a".into(),
-                kind: ChannelKind::Azure,
+                kind: ChannelKind::AZURE,
                 base_url: base.into(),
                 key: "az-key".into(),
                 model_mapping: Default::default(),
@@ -391,7 +409,7 @@ mod tests {
                 timeouts: Default::default(),
             };
             let build = |endpoint: Endpoint| {
-                OpenAiFamily
+                OpenAiWire
                     .build(
                         &channel,
                         endpoint,

@@ -5,27 +5,31 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;
 use serde_json::json;
 
-use super::{Adaptor, Endpoint, Protocol, UpstreamRequest, base_or, key_header, unsupported};
+use super::{Endpoint, Provider, UpstreamRequest, base_url, key_header, unsupported};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::vocabulary::Channel;
 
-const DEFAULT_BASE: &str = "https://api.anthropic.com";
 /// The API version every Messages feature we convert exists in; betas ride on top of it.
 const API_VERSION: &str = "2023-06-01";
 
-pub struct AnthropicAdaptor;
+pub struct AnthropicWire;
 
 /// `https://host` and `https://host/v1` both name the same API root.
-fn messages_url(channel: &Channel) -> String {
-    let base = base_or(channel, DEFAULT_BASE);
+fn messages_url(channel: &Channel) -> Result<String, RelayError> {
+    let base = base_url(channel)?;
     let base = base.strip_suffix("/v1").unwrap_or(&base);
-    format!("{base}/v1/messages")
+    Ok(format!("{base}/v1/messages"))
 }
 
-impl Adaptor for AnthropicAdaptor {
-    fn protocol(&self) -> Protocol {
-        Protocol::Anthropic
+impl Provider for AnthropicWire {
+    /// Generation always goes to the family's own generation endpoint.
+    fn endpoint(&self, endpoint: Endpoint, _: &Channel) -> Endpoint {
+        if endpoint.wire().is_none() {
+            endpoint
+        } else {
+            Endpoint::Messages
+        }
     }
 
     fn prepare(&self, _: &Channel, _: Endpoint, _: &mut JsonObject, _: bool) {}
@@ -51,7 +55,7 @@ impl Adaptor for AnthropicAdaptor {
         }
         Ok(UpstreamRequest {
             method: Method::POST,
-            url: messages_url(channel),
+            url: messages_url(channel)?,
             headers,
             body,
         })

@@ -1,0 +1,117 @@
+//! A registered channel type ([`Registration`]: name, default base URL, quirks, provider) and the [`ChannelKind`] handle channels carry.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use super::Provider;
+use super::registry::PROVIDERS;
+
+/// How an OpenAI-compatible type departs from plain OpenAI. Flags only: a vendor whose
+/// differences need code is a provider of its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quirks {
+    /// Serves `/v1/responses` next to chat, so Responses clients reach it unconverted (a
+    /// channel's `responses_api` config overrides it either way).
+    pub serves_responses: bool,
+    /// Azure OpenAI: deployment URLs with an `api-version`, the key in `api-key`, no rerank or
+    /// moderations.
+    pub azure: bool,
+    /// The base URL is the API root as written (`.../v3/openai`): no `/v1` is added to it.
+    pub base_as_given: bool,
+}
+
+impl Quirks {
+    /// Plain OpenAI-compatible: chat, no Responses API, Bearer key.
+    pub const NONE: Quirks = Quirks {
+        serves_responses: false,
+        azure: false,
+        base_as_given: false,
+    };
+
+    /// Plain, with a base URL whose last segment is not a version.
+    pub const AS_GIVEN: Quirks = Quirks {
+        base_as_given: true,
+        ..Quirks::NONE
+    };
+}
+
+/// One channel type as the configuration names it.
+pub struct Registration {
+    /// The type's name in configuration files and the control plane.
+    pub name: &'static str,
+    /// Used when a channel names no base URL; `None` where every account has its own (Azure,
+    /// custom), so a channel without one is refused as misconfigured.
+    pub default_base_url: Option<&'static str>,
+    pub quirks: Quirks,
+    pub provider: &'static dyn Provider,
+}
+
+/// The channel type of a channel: a handle to its [`Registration`]. Equal when the names are.
+#[derive(Clone, Copy)]
+pub struct ChannelKind(&'static Registration);
+
+impl ChannelKind {
+    /// The type named `name`; `None` for one nobody registered.
+    pub fn parse(name: &str) -> Option<ChannelKind> {
+        PROVIDERS
+            .iter()
+            .find(|registration| registration.name == name)
+            .map(ChannelKind)
+    }
+
+    /// Every registered type, in the order the control plane lists them.
+    pub fn all() -> impl Iterator<Item = ChannelKind> {
+        PROVIDERS.iter().map(ChannelKind)
+    }
+
+    /// The name used in configuration files and the control plane.
+    pub fn as_str(self) -> &'static str {
+        self.0.name
+    }
+
+    pub fn default_base_url(self) -> Option<&'static str> {
+        self.0.default_base_url
+    }
+
+    pub fn quirks(self) -> Quirks {
+        self.0.quirks
+    }
+
+    /// The wire family that talks to channels of this type.
+    pub fn provider(self) -> &'static dyn Provider {
+        self.0.provider
+    }
+}
+
+impl PartialEq for ChannelKind {
+    fn eq(&self, other: &ChannelKind) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for ChannelKind {}
+
+impl Hash for ChannelKind {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.name.hash(state);
+    }
+}
+
+impl fmt::Debug for ChannelKind {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.0.name)
+    }
+}
+
+impl fmt::Display for ChannelKind {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.0.name)
+    }
+}
+
+impl ChannelKind {
+    /// The handle of a registration of [`PROVIDERS`], for the registry's named constants.
+    pub(super) const fn of(registration: &'static Registration) -> ChannelKind {
+        ChannelKind(registration)
+    }
+}

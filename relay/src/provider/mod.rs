@@ -1,0 +1,224 @@
+//! Upstream providers: one [`Provider`] per wire family behind one trait, and the one table of registered channel types ([`registry`]).
+//!
+//! A channel type (`openai`, `deepseek`, `anthropic`, ...) is a [`Registration`]: its name as
+//! configured, its default base URL, its quirks and the [`Provider`] of its wire family, which
+//! says how a request is built and authenticated, how a probe is made, which codec (a
+//! [`Wire`]) converts its bodies to and from the relay's chat pivot for each client endpoint,
+//! and how a streamed answer is framed. [`ChannelKind`] is a handle to a registration: adding an
+//! OpenAI-compatible vendor is one line of [`registry::PROVIDERS`], a new protocol one module
+//! implementing [`Provider`] plus one line.
+//!
+//! Two notions stay apart: the client's [`Face`] (OpenAI, Anthropic, Gemini, Responses:
+//! [`Endpoint::face`]) shapes what the client reads, errors included; the channel's protocol
+//! is its provider's codec for the endpoint the request is sent to ([`Provider::endpoint`],
+//! [`Provider::codec`]). [`Wire`] names a codec on either side.
+
+mod anthropic;
+mod fake;
+mod gemini;
+mod kind;
+mod openai;
+pub mod registry;
+
+use axum::http::{HeaderMap, HeaderValue, Method};
+use bytes::Bytes;
+
+use crate::error::RelayError;
+use crate::json::JsonObject;
+use crate::vocabulary::{Channel, Wire};
+
+pub use crate::vocabulary::{Endpoint, Face};
+pub use kind::{ChannelKind, Quirks, Registration};
+pub use openai::versioned_base;
+
+/// How a streamed answer is cut into events. Only SSE today; AWS's event stream or JSON lines
+/// would be further variants, each with its own parser in the stream path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream`: `data:` lines, blank-line separated.
+    Sse,
+}
+
+impl Framing {
+    /// Whether an upstream answer of this content type (lowercased) is a stream in this framing.
+    pub fn is_stream(self, content_type: &str) -> bool {
+        match self {
+            Framing::Sse => content_type.starts_with("text/event-stream"),
+        }
+    }
+}
+
+/// A wire family: how the relay talks to every channel type registered with it.
+pub trait Provider: Send + Sync + 'static {
+    /// The endpoint to call on `channel` for a client request on `endpoint`: generation
+    /// requests go to the family's own generation endpoint, anything else keeps its endpoint.
+    fn endpoint(&self, endpoint: Endpoint, channel: &Channel) -> Endpoint;
+
+    /// The codec of bodies on the channel's `endpoint` (as [`Provider::endpoint`] chose it):
+    /// what requests are converted to and answers converted from. The OpenAI-only endpoints
+    /// are relayed as chat-like bodies without conversion.
+    fn codec(&self, endpoint: Endpoint) -> Wire {
+        endpoint.wire().unwrap_or(Wire::Chat)
+    }
+
+    /// How the family frames streamed answers.
+    fn framing(&self) -> Framing {
+        Framing::Sse
+    }
+
+    /// Adjusts a JSON body for this upstream before it is sent (for example asking an
+    /// OpenAI-family stream to report usage).
+    fn prepare(&self, channel: &Channel, endpoint: Endpoint, body: &mut JsonObject, stream: bool);
+
+    /// The upstream request for `endpoint`, with `content_type` describing `body`; `stream`
+    /// matters where the URL says it (Gemini).
+    fn build(
+        &self,
+        channel: &Channel,
+        endpoint: Endpoint,
+        upstream_model: &str,
+        content_type: &str,
+        body: Bytes,
+        stream: bool,
+    ) -> Result<UpstreamRequest, RelayError>;
+
+    /// A cheap request that shows whether the pair works again.
+    fn probe(
+        &self,
+        channel: &Channel,
+        endpoint: Endpoint,
+        upstream_model: &str,
+    ) -> Result<UpstreamRequest, RelayError>;
+
+    /// Answers `request` in process instead of sending it (the built-in `fake` type); `None`
+    /// for every provider that talks to a network.
+    fn local_answer(
+        &self,
+        _channel: &Channel,
+        _request: &UpstreamRequest,
+    ) -> Option<reqwest::Response> {
+        None
+    }
+
+    /// The request that reads (`GET`), deletes (`DELETE`) or lists the input items of a
+    /// response stored by `channel`; only families that store responses have one.
+    fn stored_response(
+        &self,
+        channel: &Channel,
+        _method: Method,
+        _response_id: &str,
+        _input_items: bool,
+        _query: Option<&str>,
+    ) -> Result<UpstreamRequest, RelayError> {
+        Err(unsupported(channel, Endpoint::Responses))
+    }
+}
+
+/// A request ready to send upstream.
+#[derive(Debug)]
+pub struct UpstreamRequest {
+    pub method: Method,
+    pub url: String,
+    /// Authentication and content type; nothing else of the client's headers is forwarded.
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// Whether a chat body asks for the usage-only stream chunk itself.
+pub fn wants_stream_usage(body: &JsonObject) -> bool {
+    #[derive(serde::Deserialize)]
+    struct StreamOptions {
+        include_usage: Option<bool>,
+    }
+    body.get_as::<StreamOptions>("stream_options")
+        .ok()
+        .flatten()
+        .and_then(|options| options.include_usage)
+        == Some(true)
+}
+
+/// The channel's base URL without trailing slashes, or its type's default when it names none.
+fn base_url(channel: &Channel) -> Result<String, RelayError> {
+    let base = channel.base_url.trim().trim_end_matches('/');
+    if !base.is_empty() {
+        return Ok(base.to_owned());
+    }
+    channel
+        .kind
+        .default_base_url()
+        .map(|base| base.trim_end_matches('/').to_owned())
+        .ok_or_else(|| {
+            RelayError::Misconfigured(format!(
+                "channel {} of type {} has no base url",
+                channel.id,
+                channel.kind.as_str()
+            ))
+        })
+}
+
+/// The channel key as a sensitive header value; `None` for a keyless channel.
+fn key_header(channel: &Channel) -> Result<Option<HeaderValue>, RelayError> {
+    let key = channel.key.trim();
+    if key.is_empty() {
+        return Ok(None);
+    }
+    let mut value = HeaderValue::from_str(key).map_err(|_| {
+        RelayError::Misconfigured(format!("channel {} has an invalid key", channel.id))
+    })?;
+    value.set_sensitive(true);
+    Ok(Some(value))
+}
+
+fn unsupported(channel: &Channel, endpoint: Endpoint) -> RelayError {
+    RelayError::Unsupported(format!(
+        "channel type {} does not serve {}",
+        channel.kind.as_str(),
+        endpoint.route()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(kind: &str, responses_api: Option<&str>, expected: Endpoint) {
+        let kind = ChannelKind::parse(kind).unwrap();
+        let channel = Channel {
+            id: 1,
+            name: "c".into(),
+            kind,
+            base_url: String::new(),
+            key: String::new(),
+            model_mapping: Default::default(),
+            priority: 0,
+            config: responses_api
+                .map(|value| [("responses_api".to_owned(), value.to_owned())].into())
+                .unwrap_or_default(),
+            proxy_url: None,
+            timeouts: Default::default(),
+        };
+        let provider = kind.provider();
+        assert_eq!(
+            provider.endpoint(Endpoint::Responses, &channel),
+            expected,
+            "{kind:?} with responses_api {responses_api:?}"
+        );
+        assert_eq!(
+            provider.endpoint(Endpoint::ChatCompletions, &channel),
+            Endpoint::ChatCompletions,
+            "chat clients stay on chat"
+        );
+    }
+
+    #[test]
+    fn openai_and_azure_serve_responses_unless_opted_out_and_others_only_when_opted_in() {
+        check("openai", None, Endpoint::Responses);
+        check("azure", None, Endpoint::Responses);
+        check("openai", Some("false"), Endpoint::ChatCompletions);
+        check("azure", Some("false"), Endpoint::ChatCompletions);
+        check("custom", None, Endpoint::ChatCompletions);
+        check("deepseek", None, Endpoint::ChatCompletions);
+        check("custom", Some("true"), Endpoint::Responses);
+        check("openrouter", Some("true"), Endpoint::Responses);
+    }
+}

@@ -1,0 +1,396 @@
+//! Answering from an upstream's response: event streams, JSON bodies (converted or renamed), binary passthrough.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use bytes::Bytes;
+use futures::StreamExt;
+use serde::Deserialize;
+
+use super::Inner;
+use super::attempt::Plan;
+use super::request::ParsedRequest;
+use crate::convert::{ResponseMeta, Wire, convert_response};
+use crate::error::RelayError;
+use crate::host::Channel;
+use crate::json::JsonObject;
+use crate::plugin::{End, Exchange};
+use crate::provider::Endpoint;
+use crate::stream::{SseOptions, passthrough_body, rename_native_model, sse_body};
+use crate::upstream::{ByteStream, classify, read_body};
+use crate::usage::{Choice, Estimator, OpenAiUsage, PendingRecord, collect_choice_text};
+
+/// Largest non-streamed upstream response body the relay buffers (to read usage and rename the
+/// model); chat and embedding responses are far below it.
+pub(super) const MAX_BUFFERED_RESPONSE: usize = 64 * 1024 * 1024;
+
+/// An upstream's successful answer, not yet read.
+pub(super) struct Body {
+    /// Lowercased.
+    pub(super) content_type: String,
+    pub(super) stream: ByteStream,
+}
+
+/// What answering the client needs to know about the attempt that got the answer.
+pub(super) struct Answering<'a> {
+    pub(super) endpoint: Endpoint,
+    pub(super) request: &'a ParsedRequest,
+    pub(super) channel: &'a Arc<Channel>,
+    pub(super) plan: Plan,
+    pub(super) status: StatusCode,
+    /// The client's model name, when the channel answers under another.
+    pub(super) rewrite_model_to: Option<String>,
+    pub(super) meta: ResponseMeta,
+    pub(super) estimator: Estimator,
+    /// When the upstream's first bytes are overdue.
+    pub(super) head_deadline: Instant,
+    pub(super) client_wants_stream_usage: bool,
+}
+
+impl Answering<'_> {
+    fn remaining(&self) -> Duration {
+        self.head_deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1))
+    }
+}
+
+impl Inner {
+    /// The client's response, shaped by what the upstream sent: an event stream, one JSON body
+    /// or anything else (speech audio, plain text) passed through.
+    pub(super) async fn answer(
+        &self,
+        answering: Answering<'_>,
+        mut body: Body,
+        exchange: &mut Exchange,
+        pending: &mut PendingRecord,
+    ) -> Result<Response, RelayError> {
+        // A stream the client did not ask for (stream fake) is reassembled into one chat body
+        // and answered like one.
+        let mut payload_wire = answering.plan.channel_wire;
+        let framing = answering.plan.framing;
+        if framing.is_stream(&body.content_type) && !answering.request.stream {
+            body = reassemble_stream(&answering, body).await?;
+            payload_wire = Wire::Chat;
+        }
+        if framing.is_stream(&body.content_type) {
+            return self
+                .stream_answer(answering, body.stream, exchange, pending)
+                .await;
+        }
+        if body.content_type.contains("json") {
+            return self
+                .json_answer(answering, body.stream, payload_wire, exchange, pending)
+                .await;
+        }
+        passthrough_answer(answering, body, pending).await
+    }
+
+    /// An event stream relayed event by event, converted per event when the protocols differ.
+    async fn stream_answer(
+        &self,
+        answering: Answering<'_>,
+        mut upstream_body: ByteStream,
+        exchange: &mut Exchange,
+        pending: &mut PendingRecord,
+    ) -> Result<Response, RelayError> {
+        let remaining = answering.remaining();
+        let Answering {
+            endpoint,
+            request,
+            channel,
+            plan,
+            status,
+            rewrite_model_to,
+            meta,
+            estimator,
+            client_wants_stream_usage,
+            ..
+        } = answering;
+        let first = first_chunk(&mut upstream_body, remaining)
+            .await?
+            .ok_or(RelayError::UpstreamInvalid)?;
+        let watched = self.stores_response(plan.client_wire, plan.channel_wire, request);
+        let (first, upstream_body) = if watched {
+            self.remember_streamed_response(
+                first,
+                upstream_body,
+                channel.id,
+                &request.model,
+                pending,
+            )
+        } else {
+            (first, upstream_body)
+        };
+        let tools = Arc::clone(&meta.tools);
+        let options = SseOptions {
+            rewrite_model_to,
+            drop_usage_chunk: plan.client_wire == Wire::Chat && !client_wants_stream_usage,
+            idle: plan.timeouts.stream_idle,
+            estimator,
+            channel: plan.channel_wire,
+            client: plan.client_wire,
+            face: endpoint.face(),
+            meta,
+            detail_max_bytes: self.config.detail_max_bytes,
+            // Hook-less plugins (configured but not triggered) stay out of the stream.
+            plugins: (!exchange.is_passive()).then(|| std::mem::take(exchange)),
+        };
+        pending.record().stream = true;
+        let pending = pending.hand_over();
+        let body = sse_body(first, upstream_body, options, pending);
+        let mut response = Response::new(body);
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/event-stream"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        // Tells nginx-style proxies in front of us not to buffer the stream.
+        headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+        tools.name_dropped_in(headers);
+        Ok(response)
+    }
+
+    /// One JSON body, read whole: usage read (or estimated), converted to the client's
+    /// protocol, the model renamed back, the plugins' body hooks run.
+    async fn json_answer(
+        &self,
+        answering: Answering<'_>,
+        mut upstream_body: ByteStream,
+        payload_wire: Wire,
+        exchange: &mut Exchange,
+        pending: &mut PendingRecord,
+    ) -> Result<Response, RelayError> {
+        let Answering {
+            endpoint,
+            request,
+            channel,
+            plan,
+            status,
+            ..
+        } = &answering;
+        let rewrite_model_to = answering.rewrite_model_to.as_deref();
+        let bytes = read_body(
+            &mut upstream_body,
+            plan.timeouts.stream_idle,
+            MAX_BUFFERED_RESPONSE,
+        )
+        .await?;
+        if self.stores_response(plan.client_wire, plan.channel_wire, request) {
+            self.remember_response(&bytes, channel.id, &request.model, pending)
+                .await;
+        }
+        let (bytes, usage, completion) =
+            if plan.client_wire == Wire::Chat && payload_wire == Wire::Chat {
+                let (bytes, usage) = finish_json(bytes, rewrite_model_to);
+                let completion = if usage.is_none() {
+                    completion_text(&bytes, *endpoint)
+                } else {
+                    String::new()
+                };
+                (bytes, usage, completion)
+            } else {
+                convert_json(
+                    &bytes,
+                    payload_wire,
+                    plan.client_wire,
+                    &answering.meta,
+                    rewrite_model_to,
+                )?
+            };
+        let bytes = if plan.client_wire == Wire::Chat && exchange.wants_json() {
+            plugin_json(bytes, exchange)
+        } else {
+            bytes
+        };
+        let record = pending.record();
+        record.response_body = Some(bytes.slice(..bytes.len().min(self.config.detail_max_bytes)));
+        match usage {
+            Some(usage) => record.usage = usage,
+            None => {
+                record.usage = answering.estimator.estimate(&completion);
+                record.usage_estimated = true;
+            }
+        }
+        exchange.on_bytes(&bytes);
+        exchange.end(&End {
+            status: status.as_u16(),
+            usage: &record.usage,
+            channel_id: record.channel_id,
+        });
+        pending.set_outcome(status.as_u16(), None);
+        pending.first_byte_now();
+        pending.hand_over().finish();
+        let mut response = Response::new(axum::body::Body::from(bytes));
+        *response.status_mut() = *status;
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        answering.meta.tools.name_dropped_in(response.headers_mut());
+        Ok(response)
+    }
+}
+
+/// An upstream stream (stream fake) collected into one chat JSON body.
+async fn reassemble_stream(answering: &Answering<'_>, body: Body) -> Result<Body, RelayError> {
+    let mut stream = body.stream;
+    let first = first_chunk(&mut stream, answering.remaining())
+        .await?
+        .ok_or(RelayError::UpstreamInvalid)?;
+    let assembled = crate::plugin::collect_stream(
+        first,
+        stream,
+        answering.plan.timeouts.stream_idle,
+        answering.plan.channel_wire,
+        &answering.meta,
+    )
+    .await?;
+    Ok(Body {
+        content_type: "application/json".to_owned(),
+        stream: futures::stream::once(async move { Ok(assembled) }).boxed(),
+    })
+}
+
+/// Binary (speech audio) or plain text: passed through as it comes, usage estimated from the
+/// request.
+async fn passthrough_answer(
+    answering: Answering<'_>,
+    mut body: Body,
+    pending: &mut PendingRecord,
+) -> Result<Response, RelayError> {
+    let first = first_chunk(&mut body.stream, answering.remaining())
+        .await?
+        .unwrap_or_default();
+    let usage = answering.estimator.estimate("");
+    let pending = pending.hand_over();
+    let stream_idle = answering.plan.timeouts.stream_idle;
+    let response_body = passthrough_body(first, body.stream, stream_idle, usage, pending);
+    let mut response = Response::new(response_body);
+    *response.status_mut() = answering.status;
+    if let Ok(value) = HeaderValue::from_str(&body.content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    Ok(response)
+}
+
+/// A non-streamed answer converted through the chat pivot: the client's body, the usage the
+/// chat form reports, and the completion text for counting when it reports none.
+fn convert_json(
+    bytes: &Bytes,
+    channel: Wire,
+    client: Wire,
+    meta: &ResponseMeta,
+    rewrite_model_to: Option<&str>,
+) -> Result<(Bytes, Option<crate::host::TokenUsage>, String), RelayError> {
+    let upstream = serde_json::from_slice::<serde_json::Value>(bytes)
+        .map_err(|_| RelayError::UpstreamInvalid)?;
+    // A chat answer is the pivot itself; any other is converted to it and kept for a client
+    // of its own protocol.
+    let (mut chat, native) = if channel == Wire::Chat {
+        (upstream, None)
+    } else {
+        let chat = convert_response(channel, Wire::Chat, &upstream, meta)?;
+        (chat, Some(upstream))
+    };
+    if let Some(model) = rewrite_model_to {
+        rename_native_model(Wire::Chat, &mut chat, model);
+    }
+    let usage = chat
+        .get("usage")
+        .and_then(|usage| OpenAiUsage::deserialize(usage).ok())
+        .map(OpenAiUsage::into_tokens);
+    let mut completion = String::new();
+    if usage.is_none()
+        && let Some(choices) = chat.get("choices")
+        && let Ok(choices) = Vec::<Choice>::deserialize(choices)
+    {
+        collect_choice_text(&choices, &mut completion, usize::MAX);
+    }
+    let body = match native {
+        Some(mut native) if client == channel => {
+            if let Some(model) = rewrite_model_to {
+                rename_native_model(client, &mut native, model);
+            }
+            native
+        }
+        _ if client == Wire::Chat => chat,
+        _ => convert_response(Wire::Chat, client, &chat, meta)?,
+    };
+    let body = serde_json::to_vec(&body).map_err(|_| RelayError::Internal)?;
+    Ok((Bytes::from(body), usage, completion))
+}
+
+/// A chat body through the plugins' body hooks (think split); the body as it was when it is
+/// not JSON.
+fn plugin_json(bytes: Bytes, exchange: &mut Exchange) -> Bytes {
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return bytes;
+    };
+    exchange.on_json(&mut value);
+    serde_json::to_vec(&value).map_or(bytes, Bytes::from)
+}
+
+/// Reads usage from a JSON response and renames its model back; the body is returned
+/// untouched when nothing needs renaming.
+fn finish_json(
+    bytes: Bytes,
+    rewrite_model_to: Option<&str>,
+) -> (Bytes, Option<crate::host::TokenUsage>) {
+    let Ok(mut object) = JsonObject::parse(bytes.clone()) else {
+        return (bytes, None);
+    };
+    let usage = object
+        .get_as::<OpenAiUsage>("usage")
+        .ok()
+        .flatten()
+        .map(OpenAiUsage::into_tokens);
+    match rewrite_model_to {
+        Some(model) if object.get("model").is_some() && object.set("model", model).is_ok() => {
+            (object.to_bytes(), usage)
+        }
+        _ => (bytes, usage),
+    }
+}
+
+/// The generated text of a JSON response, for local counting.
+fn completion_text(bytes: &Bytes, endpoint: Endpoint) -> String {
+    let mut text = String::new();
+    let Ok(object) = JsonObject::parse(bytes.clone()) else {
+        return text;
+    };
+    if let Ok(Some(choices)) = object.get_as::<Vec<Choice>>("choices") {
+        collect_choice_text(&choices, &mut text, usize::MAX);
+    }
+    if matches!(
+        endpoint,
+        Endpoint::AudioTranscriptions | Endpoint::AudioTranslations
+    ) && let Ok(Some(transcript)) = object.get_as::<String>("text")
+    {
+        text.push_str(&transcript);
+    }
+    text
+}
+
+/// Waits for the first body chunk; `Ok(None)` for an empty body.
+async fn first_chunk(body: &mut ByteStream, within: Duration) -> Result<Option<Bytes>, RelayError> {
+    loop {
+        match tokio::time::timeout(within, body.next()).await {
+            Err(_) => return Err(RelayError::UpstreamTimeout),
+            Ok(None) => return Ok(None),
+            Ok(Some(Err(error))) => return Err(classify(&error)),
+            Ok(Some(Ok(chunk))) if chunk.is_empty() => continue,
+            Ok(Some(Ok(chunk))) => return Ok(Some(chunk)),
+        }
+    }
+}
+
+pub(super) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}

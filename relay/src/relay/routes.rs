@@ -1,0 +1,188 @@
+//! The relay's routes: every endpoint's path, the Gemini `{model}:{method}` paths, the fallbacks.
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware;
+use axum::routing::{get, post};
+
+use super::Relay;
+use super::stored_responses::StoredAction;
+use crate::error::RelayError;
+use crate::provider::Endpoint;
+use crate::request_id::assign_request_id;
+use crate::vocabulary::Face;
+
+/// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
+const ENDPOINTS: [Endpoint; 13] = [
+    Endpoint::ChatCompletions,
+    Endpoint::Completions,
+    Endpoint::Embeddings,
+    Endpoint::ImagesGenerations,
+    Endpoint::ImagesEdits,
+    Endpoint::AudioSpeech,
+    Endpoint::AudioTranscriptions,
+    Endpoint::AudioTranslations,
+    Endpoint::Moderations,
+    Endpoint::Rerank,
+    Endpoint::Messages,
+    Endpoint::MessagesCountTokens,
+    Endpoint::Responses,
+];
+
+impl Relay {
+    /// The OpenAI-compatible routes. Serve with `into_make_service_with_connect_info::<SocketAddr>`
+    /// so the relay sees the socket peer.
+    pub fn router(&self) -> Router {
+        let mut router = Router::new();
+        for endpoint in ENDPOINTS {
+            router = router.route(
+                endpoint.route(),
+                post(
+                    move |State(relay): State<Relay>, request: Request| async move {
+                        relay
+                            .inner
+                            .handle(endpoint, UrlFacts::default(), request)
+                            .await
+                    },
+                ),
+            );
+        }
+        router
+            .route(
+                "/v1beta/models",
+                get(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.models(request).await
+                }),
+            )
+            .route(
+                "/v1beta/models/{target}",
+                get(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.models(request).await
+                })
+                .post(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(target): axum::extract::Path<String>,
+                     request: Request| async move {
+                        match gemini_target(&target) {
+                            Some((endpoint, facts)) => {
+                                relay.inner.handle(endpoint, facts, request).await
+                            }
+                            None => {
+                                let error = RelayError::UnknownRoute(
+                                    request.uri().path().chars().take(200).collect(),
+                                );
+                                error.response_for(Face::Gemini, None)
+                            }
+                        }
+                    },
+                ),
+            )
+            .route(
+                "/v1/responses/{id}",
+                get(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay
+                            .inner
+                            .stored_response(StoredAction::Get, id, request)
+                            .await
+                    },
+                )
+                .delete(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay
+                            .inner
+                            .stored_response(StoredAction::Delete, id, request)
+                            .await
+                    },
+                ),
+            )
+            .route(
+                "/v1/responses/{id}/input_items",
+                get(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay
+                            .inner
+                            .stored_response(StoredAction::InputItems, id, request)
+                            .await
+                    },
+                ),
+            )
+            .route(
+                "/v1/models",
+                get(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.models(request).await
+                }),
+            )
+            .route(
+                "/v1/models/{*model}",
+                get(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.models(request).await
+                }),
+            )
+            .fallback(|State(relay): State<Relay>, request: Request| async move {
+                let error =
+                    RelayError::UnknownRoute(request.uri().path().chars().take(200).collect());
+                relay.inner.reject(request, error)
+            })
+            .method_not_allowed_fallback(
+                |State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.reject(request, RelayError::MethodNotAllowed)
+                },
+            )
+            .layer(middleware::from_fn(assign_request_id))
+            .with_state(self.clone())
+    }
+}
+
+/// What a Gemini URL says that other protocols put in the body.
+#[derive(Debug, Clone, Default)]
+pub(super) struct UrlFacts {
+    pub(super) model: Option<String>,
+    pub(super) stream: bool,
+}
+
+/// The endpoint and facts of a Gemini `{model}:{method}` path segment.
+pub(super) fn gemini_target(target: &str) -> Option<(Endpoint, UrlFacts)> {
+    let (model, method) = target.rsplit_once(':')?;
+    let (endpoint, stream) = match method {
+        "generateContent" => (Endpoint::GenerateContent, false),
+        "streamGenerateContent" => (Endpoint::GenerateContent, true),
+        "countTokens" => (Endpoint::GeminiCountTokens, false),
+        _ => return None,
+    };
+    (!model.is_empty()).then(|| {
+        (
+            endpoint,
+            UrlFacts {
+                model: Some(model.to_owned()),
+                stream,
+            },
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gemini_paths_name_the_model_and_the_method() {
+        let (endpoint, facts) = gemini_target("gemini-2.5-pro:streamGenerateContent").unwrap();
+        assert_eq!(endpoint, Endpoint::GenerateContent);
+        assert_eq!(facts.model.as_deref(), Some("gemini-2.5-pro"));
+        assert!(facts.stream);
+        assert_eq!(
+            gemini_target("m:countTokens").unwrap().0,
+            Endpoint::GeminiCountTokens
+        );
+        for bad in ["gemini", ":generateContent", "m:embedContent"] {
+            assert!(gemini_target(bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! A non-2xx upstream answer turned into the client's error, with the channel's secrets scrubbed.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde::Deserialize;
+
+use crate::error::{ErrorBody, RelayError};
+use crate::host::Channel;
+use crate::upstream::{ByteStream, read_body, retry_after};
+
+/// Largest upstream error body read to pass on to the client.
+pub(super) const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The client's error for a non-2xx upstream answer.
+pub(super) async fn upstream_error(
+    response: reqwest::Response,
+    channel: &Channel,
+    idle: Duration,
+) -> RelayError {
+    let status = response.status().as_u16();
+    match status {
+        429 => RelayError::RateLimited {
+            retry_after: retry_after(response.headers()),
+        },
+        401 | 403 => RelayError::UpstreamCredentials { status },
+        400..=499 => {
+            let mut body: ByteStream = response.bytes_stream().boxed();
+            let body = read_body(&mut body, idle, MAX_ERROR_BODY).await.ok();
+            RelayError::UpstreamRejected {
+                status,
+                body: body.and_then(|body| scrubbed_error(&body, channel)),
+            }
+        }
+        _ => RelayError::UpstreamFailed,
+    }
+}
+
+/// The upstream's OpenAI-shaped error, with the channel's key and address taken out.
+pub(super) fn scrubbed_error(body: &[u8], channel: &Channel) -> Option<ErrorBody> {
+    #[derive(Deserialize)]
+    struct Envelope {
+        error: Detail,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Detail {
+        Object {
+            message: Option<String>,
+            #[serde(rename = "type")]
+            kind: Option<String>,
+            param: Option<serde_json::Value>,
+            code: Option<serde_json::Value>,
+        },
+        Text(String),
+    }
+    let scrub = |text: &str| {
+        let mut text = text.to_owned();
+        for secret in [
+            channel.key.trim(),
+            channel.base_url.trim().trim_end_matches('/'),
+        ] {
+            if secret.len() >= 4 {
+                text = text.replace(secret, "[redacted]");
+            }
+        }
+        text
+    };
+    let as_text = |value: Option<serde_json::Value>| match value? {
+        serde_json::Value::String(text) => Some(scrub(&text)),
+        serde_json::Value::Null => None,
+        other => Some(scrub(&other.to_string())),
+    };
+    let envelope = serde_json::from_slice::<Envelope>(body).ok()?;
+    Some(match envelope.error {
+        Detail::Object {
+            message,
+            kind,
+            param,
+            code,
+        } => ErrorBody {
+            message: scrub(
+                message
+                    .as_deref()
+                    .unwrap_or("upstream rejected the request"),
+            ),
+            kind: kind.map_or_else(|| "invalid_request_error".to_owned(), |kind| scrub(&kind)),
+            param: as_text(param),
+            code: as_text(code),
+        },
+        Detail::Text(message) => ErrorBody {
+            message: scrub(&message),
+            kind: "invalid_request_error".to_owned(),
+            param: None,
+            code: None,
+        },
+    })
+}
