@@ -19,6 +19,7 @@ mod abuse_relay;
 mod alerts;
 mod ambient_proxy;
 mod billing;
+mod clis;
 mod control_plane;
 mod control_plane_python;
 mod governance;

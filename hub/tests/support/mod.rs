@@ -131,6 +131,7 @@ impl Drop for TestHub {
 }
 
 pub mod mcp_calls;
+pub mod mock_agent;
 pub mod mock_anthropic;
 pub mod mock_gemini;
 pub mod mock_openai;
