@@ -27,6 +27,7 @@ use crate::support;
 use support::TestHub;
 use support::mock_agent::{FINAL_TEXT, MockAgentUpstream, ScriptedCall};
 use support::recorded::SeenRequest;
+use support::recording_front::RecordingFront;
 
 const TOKEN: &str = "sk-clis-acme-0001";
 const UPSTREAM_KEY: &str = "sk-clis-upstream-key";
@@ -36,7 +37,8 @@ const MARKER: &str = "aiproxy-tool-output-4821";
 const RUN_TIMEOUT: Duration = Duration::from_secs(240);
 
 /// The tools these tests need, for the skip message.
-const TOOLS: &str = "the npm packages of hub/tests/clis (claude, codex, gemini; .ci/test installs them)";
+const TOOLS: &str =
+    "the npm packages of hub/tests/clis (claude, codex, gemini; .ci/test installs them)";
 
 #[tokio::test]
 async fn claude_code_runs_a_tool_through_an_openai_channel() {
@@ -81,10 +83,7 @@ async fn gemini_cli_runs_a_tool_through_an_openai_channel() {
         "openai",
         "/v1",
         GEMINI_MODELS,
-        vec![
-            ScriptedCall::new("read_file", json!({"file_path": file})),
-            ScriptedCall::new("read_file", json!({"absolute_path": file})),
-        ],
+        vec![ScriptedCall::new("read_file", json!({"file_path": file}))],
     )
     .await;
     let settings = json!({
@@ -111,7 +110,7 @@ async fn gemini_cli_runs_a_tool_through_an_openai_channel() {
             ],
             &[
                 ("GEMINI_API_KEY", TOKEN),
-                ("GOOGLE_GEMINI_BASE_URL", &setup.hub.url("")),
+                ("GOOGLE_GEMINI_BASE_URL", &setup.front.url("")),
                 ("GEMINI_CLI_TRUST_WORKSPACE", "true"),
                 ("GEMINI_CLI_NO_RELAUNCH", "true"),
                 ("GEMINI_TELEMETRY_ENABLED", "false"),
@@ -119,11 +118,21 @@ async fn gemini_cli_runs_a_tool_through_an_openai_channel() {
             ],
         )
         .await;
-    setup.check(&output, "/v1/chat/completions", "gemini_cli_openai");
+    let client_path = format!("/v1beta/models/{}:streamGenerateContent", GEMINI_MODELS[0]);
+    setup.check(
+        &output,
+        &client_path,
+        "/v1/chat/completions",
+        "gemini_cli_openai",
+    );
 }
 
 /// The models Gemini CLI asks for (its main model and the small one it uses for side tasks).
-const GEMINI_MODELS: &[&str] = &["gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-flash-lite"];
+const GEMINI_MODELS: &[&str] = &[
+    "gemini-2.5-pro",
+    "gemini-2.5-flash",
+    "gemini-2.5-flash-lite",
+];
 const CLAUDE_MODEL: &str = "claude-cli-test";
 const CODEX_MODEL: &str = "gpt-cli-test";
 
@@ -150,7 +159,7 @@ async fn claude_code_through(channel_type: &str, base_suffix: &str) {
                 "text",
             ],
             &[
-                ("ANTHROPIC_BASE_URL", &setup.hub.url("")),
+                ("ANTHROPIC_BASE_URL", &setup.front.url("")),
                 ("ANTHROPIC_API_KEY", TOKEN),
                 ("ANTHROPIC_DEFAULT_HAIKU_MODEL", CLAUDE_MODEL),
                 ("ANTHROPIC_SMALL_FAST_MODEL", CLAUDE_MODEL),
@@ -168,6 +177,7 @@ async fn claude_code_through(channel_type: &str, base_suffix: &str) {
     };
     setup.check(
         &output,
+        "/v1/messages",
         upstream_path,
         &format!("claude_code_{channel_type}"),
     );
@@ -182,7 +192,10 @@ async fn codex_through(channel_type: &str) {
         &[CODEX_MODEL],
         vec![
             ScriptedCall::new("shell", json!({"command": ["echo", MARKER]})),
-            ScriptedCall::new("shell_command", json!({"command": format!("echo {MARKER}")})),
+            ScriptedCall::new(
+                "shell_command",
+                json!({"command": format!("echo {MARKER}")}),
+            ),
             ScriptedCall::new("exec_command", json!({"cmd": format!("echo {MARKER}")})),
         ],
     )
@@ -209,7 +222,7 @@ enabled = false
 [otel]
 exporter = "none"
 "#,
-        base_url = setup.hub.url("/v1"),
+        base_url = setup.front.url("/v1"),
     );
     std::fs::write(codex_home.join("config.toml"), config).unwrap();
     let output = run
@@ -231,12 +244,15 @@ exporter = "none"
     } else {
         "/v1/chat/completions"
     };
-    setup.check(&output, upstream_path, &format!("codex_{channel_type}"));
+    let capture_name = format!("codex_{channel_type}");
+    setup.check(&output, "/v1/responses", upstream_path, &capture_name);
 }
 
-/// The gateway with one channel of `channel_type` to the scripted upstream.
+/// The gateway, behind a hop recording what the CLI sent, with one channel of `channel_type` to
+/// the scripted upstream.
 struct Setup {
-    hub: TestHub,
+    _hub: TestHub,
+    front: RecordingFront,
     upstream: MockAgentUpstream,
 }
 
@@ -266,20 +282,30 @@ channels:
             base_url = upstream.base_url(),
             models = models.join(", "),
         );
+        let hub = TestHub::start_with_config(&config).await;
         Setup {
-            hub: TestHub::start_with_config(&config).await,
+            front: RecordingFront::start(&hub.url("")).await,
+            _hub: hub,
             upstream,
         }
     }
 
-    /// The CLI printed the final text, and the upstream saw the call made and its output sent
-    /// back, every request on `upstream_path` with the channel's key.
-    fn check(&self, output: &CliOutput, upstream_path: &str, capture_name: &str) {
+    /// The CLI printed the final text after sending only streamed requests to `client_path`,
+    /// and the upstream saw the call made and its output sent back, every request on
+    /// `upstream_path` with the channel's key.
+    fn check(&self, output: &CliOutput, client_path: &str, upstream_path: &str, name: &str) {
+        let sent = self.front.requests();
         let requests = self.upstream.requests();
-        capture(capture_name, &requests);
+        capture(name, &sent, &requests);
         let shown = || {
-            let targets: Vec<&str> = requests.iter().map(|seen| seen.target.as_str()).collect();
-            format!("{output}\nupstream requests: {targets:?}")
+            let targets = |all: &[SeenRequest]| -> Vec<String> {
+                all.iter().map(|seen| seen.target.clone()).collect()
+            };
+            format!(
+                "{output}\nthe CLI sent: {:?}\nthe upstream received: {:?}",
+                targets(&sent),
+                targets(&requests)
+            )
         };
         assert!(output.success, "the CLI failed:\n{}", shown());
         assert!(
@@ -287,8 +313,12 @@ channels:
             "the CLI did not print the final text:\n{}",
             shown()
         );
+        for seen in &sent {
+            assert!(seen.target.starts_with(client_path), "{}", shown());
+        }
         for seen in &requests {
             assert_eq!(seen.target, upstream_path, "{}", shown());
+            assert_eq!(seen.body["stream"], true, "{}", shown());
             let key = seen
                 .header("authorization")
                 .or_else(|| seen.header("x-api-key"))
@@ -307,18 +337,22 @@ channels:
     }
 }
 
-/// Writes the requests the upstream received to `$AIPROXY_CLIS_CAPTURE/<name>.json`, when set.
-fn capture(name: &str, requests: &[SeenRequest]) {
+/// Writes what the CLI sent and what the upstream received (paths and bodies, no headers, so no
+/// keys) to `$AIPROXY_CLIS_CAPTURE/<name>.json`, when set.
+fn capture(name: &str, sent: &[SeenRequest], received: &[SeenRequest]) {
     let Some(dir) = std::env::var_os("AIPROXY_CLIS_CAPTURE") else {
         return;
     };
     let dir = PathBuf::from(dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let bodies: Vec<Value> = requests
-        .iter()
-        .map(|seen| json!({"target": seen.target, "body": seen.body}))
-        .collect();
-    let text = serde_json::to_string_pretty(&bodies).unwrap();
+    let bodies = |all: &[SeenRequest]| -> Vec<Value> {
+        all.iter()
+            .map(|seen| json!({"target": seen.target, "body": seen.body}))
+            .collect()
+    };
+    let text =
+        serde_json::to_string_pretty(&json!({"sent": bodies(sent), "received": bodies(received)}))
+            .unwrap();
     std::fs::write(dir.join(format!("{name}.json")), text).unwrap();
 }
 

@@ -142,10 +142,7 @@ async fn chat(State(state): State<Arc<MockState>>, request: Request) -> Response
                 "function": {"name": call.name, "arguments": Answer::arguments(call)}}]}),
             "tool_calls",
         ),
-        Answer::Text => (
-            json!({"role": "assistant", "content": FINAL_TEXT}),
-            "stop",
-        ),
+        Answer::Text => (json!({"role": "assistant", "content": FINAL_TEXT}), "stop"),
     };
     if request["stream"] != true {
         return axum::Json(json!({"id": "chatcmpl-agent", "object": "chat.completion",
@@ -157,7 +154,10 @@ async fn chat(State(state): State<Arc<MockState>>, request: Request) -> Response
         json!({"id": "chatcmpl-agent", "object": "chat.completion.chunk", "created": 1_700_000_000,
             "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]})
     };
-    let mut events = vec![chunk(json!({"role": "assistant", "content": ""}), Value::Null)];
+    let mut events = vec![chunk(
+        json!({"role": "assistant", "content": ""}),
+        Value::Null,
+    )];
     match &answer {
         Answer::Call { id, call } => {
             events.push(chunk(
@@ -177,8 +177,10 @@ async fn chat(State(state): State<Arc<MockState>>, request: Request) -> Response
         }
     }
     events.push(chunk(json!({}), json!(finish)));
-    events.push(json!({"id": "chatcmpl-agent", "object": "chat.completion.chunk",
-        "created": 1_700_000_000, "model": model, "choices": [], "usage": usage}));
+    events.push(
+        json!({"id": "chatcmpl-agent", "object": "chat.completion.chunk",
+        "created": 1_700_000_000, "model": model, "choices": [], "usage": usage}),
+    );
     let mut body: String = events
         .iter()
         .map(|event| format!("data: {event}\n\n"))
@@ -215,42 +217,63 @@ async fn responses(State(state): State<Arc<MockState>>, request: Request) -> Res
     if request["stream"] != true {
         return axum::Json(response("completed", vec![item])).into_response();
     }
-    let mut events = vec![json!({"type": "response.created", "response": response("in_progress", vec![])})];
+    let mut events =
+        vec![json!({"type": "response.created", "response": response("in_progress", vec![])})];
     match &answer {
         Answer::Call { .. } => {
             let mut added = item.clone();
             added["arguments"] = json!("");
             added["status"] = json!("in_progress");
-            events.push(json!({"type": "response.output_item.added", "output_index": 0, "item": added}));
-            events.push(json!({"type": "response.function_call_arguments.delta", "output_index": 0,
-                "item_id": item["id"], "delta": item["arguments"]}));
-            events.push(json!({"type": "response.function_call_arguments.done", "output_index": 0,
-                "item_id": item["id"], "arguments": item["arguments"]}));
+            events.push(
+                json!({"type": "response.output_item.added", "output_index": 0, "item": added}),
+            );
+            events.push(
+                json!({"type": "response.function_call_arguments.delta", "output_index": 0,
+                "item_id": item["id"], "delta": item["arguments"]}),
+            );
+            events.push(
+                json!({"type": "response.function_call_arguments.done", "output_index": 0,
+                "item_id": item["id"], "arguments": item["arguments"]}),
+            );
         }
         Answer::Text => {
             let mut added = item.clone();
             added["content"] = json!([]);
             added["status"] = json!("in_progress");
-            events.push(json!({"type": "response.output_item.added", "output_index": 0, "item": added}));
+            events.push(
+                json!({"type": "response.output_item.added", "output_index": 0, "item": added}),
+            );
             let part = json!({"type": "output_text", "text": "", "annotations": []});
-            events.push(json!({"type": "response.content_part.added", "output_index": 0,
-                "item_id": "msg_agent", "content_index": 0, "part": part}));
-            events.push(json!({"type": "response.output_text.delta", "output_index": 0,
-                "item_id": "msg_agent", "content_index": 0, "delta": FINAL_TEXT}));
-            events.push(json!({"type": "response.output_text.done", "output_index": 0,
-                "item_id": "msg_agent", "content_index": 0, "text": FINAL_TEXT}));
-            events.push(json!({"type": "response.content_part.done", "output_index": 0,
-                "item_id": "msg_agent", "content_index": 0, "part": item["content"][0]}));
+            events.push(
+                json!({"type": "response.content_part.added", "output_index": 0,
+                "item_id": "msg_agent", "content_index": 0, "part": part}),
+            );
+            events.push(
+                json!({"type": "response.output_text.delta", "output_index": 0,
+                "item_id": "msg_agent", "content_index": 0, "delta": FINAL_TEXT}),
+            );
+            events.push(
+                json!({"type": "response.output_text.done", "output_index": 0,
+                "item_id": "msg_agent", "content_index": 0, "text": FINAL_TEXT}),
+            );
+            events.push(
+                json!({"type": "response.content_part.done", "output_index": 0,
+                "item_id": "msg_agent", "content_index": 0, "part": item["content"][0]}),
+            );
         }
     }
     events.push(json!({"type": "response.output_item.done", "output_index": 0, "item": item}));
-    events.push(json!({"type": "response.completed", "response": response("completed", vec![item])}));
+    events
+        .push(json!({"type": "response.completed", "response": response("completed", vec![item])}));
     let body = events
         .into_iter()
         .enumerate()
         .map(|(sequence, mut event)| {
             event["sequence_number"] = json!(sequence);
-            format!("event: {}\ndata: {event}\n\n", event["type"].as_str().unwrap_or(""))
+            format!(
+                "event: {}\ndata: {event}\n\n",
+                event["type"].as_str().unwrap_or("")
+            )
         })
         .collect();
     sse(body)
@@ -262,9 +285,9 @@ async fn messages(State(state): State<Arc<MockState>>, request: Request) -> Resp
     let offered = names(&request["tools"], |tool| tool["name"].as_str());
     let has_result = request["messages"].as_array().is_some_and(|messages| {
         messages.iter().any(|message| {
-            message["content"].as_array().is_some_and(|blocks| {
-                blocks.iter().any(|block| block["type"] == "tool_result")
-            })
+            message["content"]
+                .as_array()
+                .is_some_and(|blocks| blocks.iter().any(|block| block["type"] == "tool_result"))
         })
     });
     let answer = Answer::for_request(&state, &offered, has_result);

@@ -137,6 +137,7 @@ pub mod mock_gemini;
 pub mod mock_openai;
 pub mod mock_openai_wire;
 pub mod recorded;
+pub mod recording_front;
 pub mod store_db;
 
 /// The Postgres these machines run; each test makes a database of its own on it.
