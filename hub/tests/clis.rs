@@ -5,9 +5,13 @@
 //! everything but PATH, the CLI's telemetry and update checks switched off, and a timeout after
 //! which the CLI is killed and its stderr shown. The upstream answers the first turn with a tool
 //! call the CLI runs harmlessly (reading a file in the run's working dir, or `echo`), and the
-//! turn carrying the tool's output with [`FINAL_TEXT`], which the CLI must print. With
-//! `AIPROXY_CLIS_CAPTURE=<dir>`, every request the upstream received is written there as JSON
-//! (the passthrough runs show the clients' own request shapes).
+//! turn carrying the tool's output with [`FINAL_TEXT`], which the CLI must print. A recording
+//! hop in front of the gateway keeps what the CLI itself sent; with `AIPROXY_CLIS_CAPTURE=<dir>`
+//! that and what the upstream received are written there as JSON (paths and bodies: how the
+//! fixtures in `relay/tests/fixtures/convert/{claude_code,codex,gemini_cli}` were checked).
+//!
+//! All three run offline here: Claude Code and Codex are native binaries from their platform
+//! packages, Gemini CLI a Node bundle; none needs a login when given a key and a base URL.
 
 #![allow(
     clippy::unwrap_used,
@@ -77,7 +81,7 @@ async fn gemini_cli_runs_a_tool_through_an_openai_channel() {
     if !support::external_clients(TOOLS) {
         return;
     }
-    let run = Run::new().await;
+    let run = Run::new();
     let file = run.marker_file();
     let setup = Setup::start(
         "openai",
@@ -87,8 +91,7 @@ async fn gemini_cli_runs_a_tool_through_an_openai_channel() {
     )
     .await;
     let settings = json!({
-        "general": {"disableAutoUpdate": true, "disableUpdateNag": true, "enableAutoUpdate": false,
-            "enableAutoUpdateNotification": false},
+        "general": {"enableAutoUpdate": false, "enableAutoUpdateNotification": false},
         "privacy": {"usageStatisticsEnabled": false},
         "telemetry": {"enabled": false},
         "security": {"auth": {"selectedType": "gemini-api-key"}, "folderTrust": {"enabled": false}},
@@ -127,7 +130,7 @@ async fn gemini_cli_runs_a_tool_through_an_openai_channel() {
     );
 }
 
-/// The models Gemini CLI asks for (its main model and the small one it uses for side tasks).
+/// The model Gemini CLI is told to use first, then smaller ones it may pick for side tasks.
 const GEMINI_MODELS: &[&str] = &[
     "gemini-2.5-pro",
     "gemini-2.5-flash",
@@ -138,7 +141,7 @@ const CODEX_MODEL: &str = "gpt-cli-test";
 
 /// Claude Code with its default tool set, streaming, to a channel of `channel_type`.
 async fn claude_code_through(channel_type: &str, base_suffix: &str) {
-    let run = Run::new().await;
+    let run = Run::new();
     let file = run.marker_file();
     let setup = Setup::start(
         channel_type,
@@ -160,7 +163,7 @@ async fn claude_code_through(channel_type: &str, base_suffix: &str) {
             ],
             &[
                 ("ANTHROPIC_BASE_URL", &setup.front.url("")),
-                ("ANTHROPIC_API_KEY", TOKEN),
+                ("ANTHROPIC_AUTH_TOKEN", TOKEN),
                 ("ANTHROPIC_DEFAULT_HAIKU_MODEL", CLAUDE_MODEL),
                 ("ANTHROPIC_SMALL_FAST_MODEL", CLAUDE_MODEL),
                 ("DISABLE_TELEMETRY", "1"),
@@ -185,7 +188,7 @@ async fn claude_code_through(channel_type: &str, base_suffix: &str) {
 
 /// `codex exec` with its defaults (its sandbox and tools) to a channel of `channel_type`.
 async fn codex_through(channel_type: &str) {
-    let run = Run::new().await;
+    let run = Run::new();
     let setup = Setup::start(
         channel_type,
         "/v1",
@@ -210,7 +213,7 @@ check_for_update_on_startup = false
 [model_providers.aiproxy]
 name = "aiproxy"
 base_url = "{base_url}"
-env_key = "AIPROXY_TOKEN"
+env_key = "AIPROXY_API_KEY"
 wire_api = "responses"
 
 [analytics]
@@ -234,7 +237,7 @@ exporter = "none"
                 "Run `echo` once to greet me, then tell me what it printed.",
             ],
             &[
-                ("AIPROXY_TOKEN", TOKEN),
+                ("AIPROXY_API_KEY", TOKEN),
                 ("CODEX_HOME", codex_home.to_str().unwrap()),
             ],
         )
@@ -358,23 +361,19 @@ fn capture(name: &str, sent: &[SeenRequest], received: &[SeenRequest]) {
 
 /// A temp dir holding the CLI's HOME and its working dir (with the file the tool reads).
 struct Run {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     home: PathBuf,
     work: PathBuf,
 }
 
 impl Run {
-    async fn new() -> Run {
+    fn new() -> Run {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().join("home");
         let work = dir.path().join("work");
         std::fs::create_dir_all(&home).unwrap();
         std::fs::create_dir_all(&work).unwrap();
-        Run {
-            _dir: dir,
-            home,
-            work,
-        }
+        Run { dir, home, work }
     }
 
     /// Writes `notes.txt` holding [`MARKER`] in the working dir and returns its absolute path.
@@ -396,7 +395,7 @@ impl Run {
             .env("XDG_CONFIG_HOME", self.home.join(".config"))
             .env("XDG_CACHE_HOME", self.home.join(".cache"))
             .env("XDG_DATA_HOME", self.home.join(".local/share"))
-            .env("TMPDIR", self._dir.path())
+            .env("TMPDIR", self.dir.path())
             .env("NO_COLOR", "1")
             .env("CI", "1")
             .envs(env.iter().copied())

@@ -134,10 +134,13 @@ fn normalized(mut chat: Value, source: Wire) -> Value {
         for turn in &mut turns {
             let mut renumber = |id: &mut Value| {
                 let text = id.as_str().unwrap_or_default().to_owned();
-                let index = ids.iter().position(|seen| *seen == text).unwrap_or_else(|| {
-                    ids.push(text);
-                    ids.len() - 1
-                });
+                let index = ids
+                    .iter()
+                    .position(|seen| *seen == text)
+                    .unwrap_or_else(|| {
+                        ids.push(text);
+                        ids.len() - 1
+                    });
                 *id = json!(format!("call_{index}"));
             };
             for call in turn["tool_calls"].as_array_mut().into_iter().flatten() {
