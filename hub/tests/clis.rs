@@ -403,6 +403,9 @@ impl Run {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true)
+            // Its own process group, so a timeout ends what it started too (Codex's launcher
+            // runs the native binary as a child).
+            .process_group(0)
             .spawn()
             .unwrap_or_else(|error| panic!("{} did not start: {error}", program.display()));
         let stdout = read_all(child.stdout.take());
@@ -410,6 +413,11 @@ impl Run {
         let status = match tokio::time::timeout(RUN_TIMEOUT, child.wait()).await {
             Ok(status) => Some(status.unwrap()),
             Err(_) => {
+                if let Some(group) = child.id() {
+                    let _ = std::process::Command::new("kill")
+                        .args(["-KILL", "--", &format!("-{group}")])
+                        .status();
+                }
                 let _ = child.kill().await;
                 None
             }
