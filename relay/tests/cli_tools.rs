@@ -90,6 +90,7 @@ fn codex_tools_are_flattened_and_built_ins_named() {
     assert_eq!(
         names,
         [
+            "exec_command",
             "shell_command",
             "update_plan",
             "apply_patch",
@@ -474,7 +475,7 @@ async fn codex_on_a_chat_channel_gets_its_own_items_and_the_dropped_tools_header
     );
     let body: Value = response.json().await.unwrap();
     let seen = mock.last().json();
-    assert_eq!(seen["tools"].as_array().unwrap().len(), 6);
+    assert_eq!(seen["tools"].as_array().unwrap().len(), 7);
     assert_eq!(
         seen["messages"][1]["role"], "system",
         "developer turns become system turns"
@@ -534,7 +535,8 @@ async fn claude_code_and_gemini_cli_requests_are_served_by_a_chat_channel() {
     let text = response.text().await.unwrap();
     assert!(text.contains("event: message_stop"), "{text}");
     let seen = mock.last().json();
-    assert_eq!(seen["messages"][4]["role"], "system");
+    assert_eq!(seen["messages"][2]["role"], "system");
+    assert_eq!(seen["messages"][7]["role"], "system");
     assert_eq!(seen["reasoning_effort"], "high");
 
     let response = harness

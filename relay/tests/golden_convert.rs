@@ -99,8 +99,8 @@ fn requests_survive_a_round_trip_through_chat() {
         let back = convert_request(Wire::Chat, source, &chat, MODEL, false).unwrap();
         let again = convert_request(source, Wire::Chat, &back, MODEL, false).unwrap();
         assert_eq!(
-            normalized(chat),
-            normalized(again),
+            normalized(chat, source),
+            normalized(again, source),
             "{} does not round-trip",
             path.display()
         );
@@ -111,8 +111,9 @@ fn requests_survive_a_round_trip_through_chat() {
 /// documented losses are evened out: Anthropic and Gemini have one system prompt, so system
 /// turns among the messages come back gathered in front; and thinking needs the signature of
 /// the last tool turn, which chat does not keep, so reasoning (and the token limit's name that
-/// follows it) may come back off.
-fn normalized(mut chat: Value) -> Value {
+/// follows it) may come back off. Gemini pairs a call with its response by position, so the call
+/// ids Gemini CLI echoes come back as positional ones: for Gemini, ids are numbered in order.
+fn normalized(mut chat: Value, source: Wire) -> Value {
     let mut system = Vec::new();
     let mut turns = Vec::new();
     for mut message in chat["messages"].as_array().cloned().unwrap_or_default() {
@@ -127,6 +128,28 @@ fn normalized(mut chat: Value) -> Value {
     }
     if !system.is_empty() {
         turns.insert(0, json!({"role": "system", "content": system}));
+    }
+    if source == Wire::Gemini {
+        let mut ids = Vec::<String>::new();
+        for turn in &mut turns {
+            let mut renumber = |id: &mut Value| {
+                let text = id.as_str().unwrap_or_default().to_owned();
+                let index = ids
+                    .iter()
+                    .position(|seen| *seen == text)
+                    .unwrap_or_else(|| {
+                        ids.push(text);
+                        ids.len() - 1
+                    });
+                *id = json!(format!("call_{index}"));
+            };
+            for call in turn["tool_calls"].as_array_mut().into_iter().flatten() {
+                renumber(&mut call["id"]);
+            }
+            if turn.get("tool_call_id").is_some() {
+                renumber(&mut turn["tool_call_id"]);
+            }
+        }
     }
     chat["messages"] = Value::Array(turns);
     let fields = chat.as_object_mut().unwrap();

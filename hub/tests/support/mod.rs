@@ -132,11 +132,13 @@ impl Drop for TestHub {
 
 pub mod forwarder;
 pub mod mcp_calls;
+pub mod mock_agent;
 pub mod mock_anthropic;
 pub mod mock_gemini;
 pub mod mock_openai;
 pub mod mock_openai_wire;
 pub mod recorded;
+pub mod recording_front;
 pub mod store_db;
 
 /// The Postgres these machines run; each test makes a database of its own on it.

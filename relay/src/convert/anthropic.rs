@@ -144,7 +144,7 @@ pub(crate) fn messages_object_to_pivot(
     if let Some(metadata) = field_value(request, "metadata")?
         && let Some(user) = str_field(&metadata, "user_id")
     {
-        set_value(&mut chat, "user", &json!(user))?;
+        set_value(&mut chat, "user", &json!(chat_user(user)))?;
     }
     match field_value(request, "thinking")? {
         Some(thinking) if str_field(&thinking, "type") == Some("enabled") => {
@@ -1516,6 +1516,26 @@ impl EventConverter for MessagesToChatStream {
             );
         }
     }
+}
+
+/// The longest `user` sent on: OpenAI-compatible servers bound it (OpenRouter refuses more than
+/// 128 characters) and Claude Code's `metadata.user_id` is a JSON object of about 150.
+const MAX_CHAT_USER: usize = 64;
+
+/// A client's user id as the chat `user`: a longer one as its SHA-256 in hex, so the same end
+/// user is still one stable id the upstream accepts.
+fn chat_user(user_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    if user_id.len() <= MAX_CHAT_USER {
+        return user_id.to_owned();
+    }
+    Sha256::digest(user_id.as_bytes())
+        .iter()
+        .fold(String::with_capacity(64), |mut out, byte| {
+            let _ = write!(out, "{byte:02x}");
+            out
+        })
 }
 
 #[cfg(test)]

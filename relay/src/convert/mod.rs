@@ -57,6 +57,8 @@
 //!   wins over it (`max` is `high`, the highest level every chat server knows); a JSON-schema
 //!   `output_config.format` is the chat `response_format`. A `system` turn among the messages
 //!   (Claude Code sends them) stays a system message at its place.
+//!   `metadata.user_id` is the chat `user`, as its SHA-256 when longer than 64 characters
+//!   (Claude Code's is a JSON object of about 150, longer than OpenAI-compatible servers take).
 //! - To Gemini: `user`, `parallel_tool_calls`, `logprobs`, `logit_bias`, `service_tier`,
 //!   tool call ids (Gemini pairs calls and responses by name and order).
 //! - From Gemini: `safetySettings`, `thought` parts of earlier turns, citation and grounding
