@@ -56,6 +56,7 @@ mod responses_index;
 mod secrets;
 mod server;
 mod shutdown_under_load;
+mod soak;
 mod store;
 mod store_declarative;
 mod tidy;
