@@ -215,12 +215,12 @@ async fn panel_round_trip_in_headless_chromium() {
 
     let option = pb::option_service_client::OptionServiceClient::new(channel.clone())
         .get_option(admin(pb::GetOptionRequest {
-            key: "PanelE2E".into(),
+            key: "LogStorageHours".into(),
         }))
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(option.value, "on");
+    assert_eq!(option.value, "720");
 
     let server = get_mcp_server(&mut mcp, "clock").await.unwrap();
     assert_eq!(server.status, pb::Status::Disabled as i32);
