@@ -46,7 +46,9 @@ pub struct ChannelTester {
 
 impl std::fmt::Debug for ChannelTester {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.debug_struct("ChannelTester").finish_non_exhaustive()
+        formatter
+            .debug_struct("ChannelTester")
+            .finish_non_exhaustive()
     }
 }
 
