@@ -268,10 +268,10 @@ try {
 
   // Options.
   await page.goto(`${base}/panel/#/options`);
-  await page.fill('[data-testid="option-form"] input[name="key"]', "PanelE2E");
-  await page.fill('[data-testid="option-form"] input[name="value"]', "on");
+  await page.fill('[data-testid="option-form"] input[name="key"]', "LogStorageHours");
+  await page.fill('[data-testid="option-form"] input[name="value"]', "720");
   await page.click('[data-testid="option-form"] button[type="submit"]');
-  await page.locator('[data-testid="options-table"] td', { hasText: "PanelE2E" }).waitFor();
+  await page.locator('[data-testid="options-table"] td', { hasText: "LogStorageHours" }).waitFor();
 
   // MCP servers: the config file's embedded server lists its tools, then is disabled.
   await page.goto(`${base}/panel/#/mcp`);
