@@ -278,6 +278,10 @@ pub async fn run(
         clean_log_batch_size: settings.clean_log_batch_size,
         channel_health: channel_health.clone(),
         live_rates: live_rates.clone(),
+        channel_tester: Some(grpc::ChannelTester {
+            relay: relay.clone(),
+            snapshot: snapshot.clone(),
+        }),
     };
     let mcp_bridge = Arc::new(McpBridge::new(
         snapshot.clone(),

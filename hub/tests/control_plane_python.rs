@@ -42,6 +42,7 @@ async fn python_client_suite_passes() {
             relay::BanPolicy::default(),
         ),
         live_rates: hub::governance::rates::LiveRates::local(),
+        channel_tester: None,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

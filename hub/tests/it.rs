@@ -20,6 +20,7 @@ mod alerts;
 mod ambient_proxy;
 mod billing;
 mod channel_operations;
+mod channel_tests;
 mod clis;
 mod control_plane;
 mod control_plane_python;

@@ -182,8 +182,9 @@ async fn panel_round_trip_in_headless_chromium() {
     assert_eq!(channels.len(), 1);
     assert_eq!(channels[0].name, created["channelName"].as_str().unwrap());
     assert_eq!(channels[0].models, [created["model"].as_str().unwrap()]);
-    // The upstream heard the one relayed request, with the key typed into the panel.
-    assert_eq!(upstream.hits(), 1);
+    // The upstream heard the channel test pressed in the panel and the one relayed request,
+    // with the key typed into the panel.
+    assert_eq!(upstream.hits(), 2);
     assert_eq!(
         upstream.state.last_authorization.lock().unwrap().as_deref(),
         Some("Bearer sk-e2e-upstream-secret-0123456789")

@@ -34,7 +34,7 @@ pub use client_ip::client_ip;
 pub use config::{BanPolicy, RelayBuildError, RelayConfig, Timeouts};
 pub use error::{ErrorBody, Fault, RelayError, prefix_within};
 pub use health::{Availability, BanInfo, ChannelHealth, InMemoryHealth, Outcome, PairKey};
-pub use relay::{Relay, RelayHost};
+pub use relay::{ChannelTestOutcome, Relay, RelayHost};
 pub use request_id::assign_request_id;
 pub use responses_index::{InMemoryResponseIndex, ResponseIndexLimits};
 pub use sse::{SseEvent, SseParser};

@@ -21,6 +21,7 @@ use crate::upstream::Clients;
 mod answer;
 mod attempt;
 mod auth;
+mod channel_test;
 mod completer;
 mod dispatch;
 mod models;
@@ -30,6 +31,8 @@ mod request;
 mod routes;
 mod stored_responses;
 mod upstream_error;
+
+pub use channel_test::ChannelTestOutcome;
 
 /// The OpenAI-compatible relay. Cheap to clone: everything lives behind one `Arc`.
 #[derive(Clone)]

@@ -13,6 +13,7 @@
 mod common;
 
 mod bridge;
+mod channel_test;
 mod cli_tools;
 mod fake_channel;
 mod golden_convert;

@@ -184,6 +184,12 @@ try {
   check(!channelsText.includes(channelKey), "the channel list shows the whole upstream key");
   check(channelsText.includes("…"), "the channel key is not shown masked");
 
+  // Its Test button runs a real test against the mock upstream; the row shows the result.
+  await page.locator('[data-testid="channels-table"] tr', { hasText: channelName }).locator('[data-testid^="test-channel-"]').click();
+  await page.locator('[data-testid="channels-table"] .tests', { hasText: `${model}: ok` }).waitFor({ timeout: WAIT_MS });
+  const testedText = (await page.locator('[data-testid="channels-table"]').textContent()) ?? "";
+  check(!testedText.includes(channelKey), "a channel test shows the whole upstream key");
+
   // One request through the relay with the new token.
   const relayed = await fetch(`${base}/v1/chat/completions`, {
     method: "POST",

@@ -9,6 +9,74 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ChannelTestResult(_message.Message):
+    __slots__ = ("channel_id", "model", "success", "status_code", "latency_ms", "error", "endpoint", "tested_at_ms")
+    CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    SUCCESS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_CODE_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    ENDPOINT_FIELD_NUMBER: _ClassVar[int]
+    TESTED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    channel_id: int
+    model: str
+    success: bool
+    status_code: int
+    latency_ms: int
+    error: str
+    endpoint: str
+    tested_at_ms: int
+    def __init__(self, channel_id: _Optional[int] = ..., model: _Optional[str] = ..., success: _Optional[bool] = ..., status_code: _Optional[int] = ..., latency_ms: _Optional[int] = ..., error: _Optional[str] = ..., endpoint: _Optional[str] = ..., tested_at_ms: _Optional[int] = ...) -> None: ...
+
+class TestChannelRequest(_message.Message):
+    __slots__ = ("id", "model", "timeout_ms")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    model: str
+    timeout_ms: int
+    def __init__(self, id: _Optional[int] = ..., model: _Optional[str] = ..., timeout_ms: _Optional[int] = ...) -> None: ...
+
+class TestChannelResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[ChannelTestResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[ChannelTestResult, _Mapping]]] = ...) -> None: ...
+
+class TestChannelsRequest(_message.Message):
+    __slots__ = ("concurrency", "timeout_ms")
+    CONCURRENCY_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    concurrency: int
+    timeout_ms: int
+    def __init__(self, concurrency: _Optional[int] = ..., timeout_ms: _Optional[int] = ...) -> None: ...
+
+class PreviewChannelTestRequest(_message.Message):
+    __slots__ = ("channel", "model", "timeout_ms")
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    channel: Channel
+    model: str
+    timeout_ms: int
+    def __init__(self, channel: _Optional[_Union[Channel, _Mapping]] = ..., model: _Optional[str] = ..., timeout_ms: _Optional[int] = ...) -> None: ...
+
+class CreateChannelsRequest(_message.Message):
+    __slots__ = ("channel", "keys")
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    channel: Channel
+    keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, channel: _Optional[_Union[Channel, _Mapping]] = ..., keys: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class CreateChannelsResponse(_message.Message):
+    __slots__ = ("channels",)
+    CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    channels: _containers.RepeatedCompositeFieldContainer[Channel]
+    def __init__(self, channels: _Optional[_Iterable[_Union[Channel, _Mapping]]] = ...) -> None: ...
+
 class ChannelBan(_message.Message):
     __slots__ = ("channel_id", "model", "reason", "since_ms", "until_ms", "next_probe_ms")
     CHANNEL_ID_FIELD_NUMBER: _ClassVar[int]
@@ -52,7 +120,7 @@ class ClearChannelBansResponse(_message.Message):
     def __init__(self, cleared: _Optional[int] = ...) -> None: ...
 
 class Channel(_message.Message):
-    __slots__ = ("id", "name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config", "created_at_ms", "updated_at_ms")
+    __slots__ = ("id", "name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config", "created_at_ms", "updated_at_ms", "last_tests")
     class ModelMappingEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -82,6 +150,7 @@ class Channel(_message.Message):
     CONFIG_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    LAST_TESTS_FIELD_NUMBER: _ClassVar[int]
     id: int
     name: str
     type: str
@@ -97,7 +166,8 @@ class Channel(_message.Message):
     config: _containers.ScalarMap[str, str]
     created_at_ms: int
     updated_at_ms: int
-    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., type: _Optional[str] = ..., base_url: _Optional[str] = ..., key: _Optional[str] = ..., models: _Optional[_Iterable[str]] = ..., model_mapping: _Optional[_Mapping[str, str]] = ..., priority: _Optional[int] = ..., sets: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., proxy_url: _Optional[str] = ..., timeouts: _Optional[_Union[_common_pb2.Timeouts, _Mapping]] = ..., config: _Optional[_Mapping[str, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ...) -> None: ...
+    last_tests: _containers.RepeatedCompositeFieldContainer[ChannelTestResult]
+    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., type: _Optional[str] = ..., base_url: _Optional[str] = ..., key: _Optional[str] = ..., models: _Optional[_Iterable[str]] = ..., model_mapping: _Optional[_Mapping[str, str]] = ..., priority: _Optional[int] = ..., sets: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., proxy_url: _Optional[str] = ..., timeouts: _Optional[_Union[_common_pb2.Timeouts, _Mapping]] = ..., config: _Optional[_Mapping[str, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., last_tests: _Optional[_Iterable[_Union[ChannelTestResult, _Mapping]]] = ...) -> None: ...
 
 class CreateChannelRequest(_message.Message):
     __slots__ = ("channel",)

@@ -86,6 +86,26 @@ class ChannelServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansRequest.SerializeToString,
                 response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansResponse.FromString,
                 _registered_method=True)
+        self.TestChannel = channel.unary_unary(
+                '/aiproxy.admin.v1.ChannelService/TestChannel',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelResponse.FromString,
+                _registered_method=True)
+        self.TestChannels = channel.unary_stream(
+                '/aiproxy.admin.v1.ChannelService/TestChannels',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ChannelTestResult.FromString,
+                _registered_method=True)
+        self.PreviewChannelTest = channel.unary_unary(
+                '/aiproxy.admin.v1.ChannelService/PreviewChannelTest',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.PreviewChannelTestRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelResponse.FromString,
+                _registered_method=True)
+        self.CreateChannels = channel.unary_unary(
+                '/aiproxy.admin.v1.ChannelService/CreateChannels',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsResponse.FromString,
+                _registered_method=True)
 
 
 class ChannelServiceServicer:
@@ -157,6 +177,41 @@ class ChannelServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def TestChannel(self, request, context):
+        """Channel tests and many-key creation.
+        Tests one channel: one model, or every model it serves. Each test is a tiny real request
+        (max_tokens 1) on the endpoint of the model's configured type (chat when unconfigured),
+        bounded by a timeout; the result is stored as the pair's last test and returned.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TestChannels(self, request, context):
+        """Tests every model of every enabled channel, a few at a time, streaming one result per
+        (channel, model) as it finishes; each is stored as TestChannel's are.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewChannelTest(self, request, context):
+        """Tests a channel definition that is not saved (a form before Create); nothing is stored.
+        `channel.id` names a stored channel whose masked key, base URL and proxy URL are kept.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateChannels(self, request, context):
+        """Creates one channel per key (as the seed does for a multi-line key): every other field is
+        `channel`'s; names are suffixed "-1", "-2", ... when there is more than one key. All are
+        created or none.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ChannelServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -209,6 +264,26 @@ def add_ChannelServiceServicer_to_server(servicer, server):
                     servicer.ClearChannelBans,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansRequest.FromString,
                     response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansResponse.SerializeToString,
+            ),
+            'TestChannel': grpc.unary_unary_rpc_method_handler(
+                    servicer.TestChannel,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelResponse.SerializeToString,
+            ),
+            'TestChannels': grpc.unary_stream_rpc_method_handler(
+                    servicer.TestChannels,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ChannelTestResult.SerializeToString,
+            ),
+            'PreviewChannelTest': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewChannelTest,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.PreviewChannelTestRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelResponse.SerializeToString,
+            ),
+            'CreateChannels': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateChannels,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -481,6 +556,114 @@ class ChannelService:
             '/aiproxy.admin.v1.ChannelService/ClearChannelBans',
             aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansRequest.SerializeToString,
             aiproxy_dot_admin_dot_v1_dot_channels__pb2.ClearChannelBansResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TestChannel(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.ChannelService/TestChannel',
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TestChannels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/aiproxy.admin.v1.ChannelService/TestChannels',
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.ChannelTestResult.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewChannelTest(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.ChannelService/PreviewChannelTest',
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.PreviewChannelTestRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.TestChannelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateChannels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.ChannelService/CreateChannels',
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsResponse.FromString,
             options,
             channel_credentials,
             insecure,

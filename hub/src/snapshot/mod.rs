@@ -307,6 +307,37 @@ impl Snapshot {
             .collect()
     }
 
+    /// The configured type of `model`; `None` when it has no model config.
+    pub fn model_type(&self, model: &str) -> Option<relay::model_type::ModelType> {
+        self.model_configs
+            .get(model)
+            .map(|config| relay_model_type(config.model_type))
+    }
+
+    /// The models a stored channel serves: its own list, else its type's default models
+    /// (`DefaultChannelModels`), as routing reads them.
+    pub fn served_models(&self, channel: &crate::store::Channel) -> Vec<String> {
+        if channel.models.is_empty() {
+            self.runtime
+                .default_channel_models
+                .get(channel.kind.as_str())
+                .cloned()
+                .unwrap_or_default()
+        } else {
+            channel.models.clone()
+        }
+    }
+
+    /// The relay's view of a stored channel, with its type's default model mapping under its
+    /// own, as routing builds it.
+    pub fn relay_channel(&self, channel: crate::store::Channel) -> RelayChannel {
+        let default_mapping = self
+            .runtime
+            .default_channel_model_mapping
+            .get(channel.kind.as_str());
+        relay_channel(channel, default_mapping)
+    }
+
     fn settings(&self, group_id: &str, model: &str) -> ModelSettings {
         let config = self.model_configs.get(model);
         let group_override = self

@@ -102,6 +102,17 @@ impl Store {
         in_transaction!(self, |tx| tx.create_channel(channel).await?)
     }
 
+    /// Inserts every channel in one transaction: all are created or none.
+    pub async fn create_channels(&self, channels: &[Channel]) -> Result<Vec<Channel>, StoreError> {
+        in_transaction!(self, |tx| {
+            let mut created = Vec::with_capacity(channels.len());
+            for channel in channels {
+                created.push(tx.create_channel(channel).await?);
+            }
+            created
+        })
+    }
+
     pub async fn update_channel(&self, channel: &Channel) -> Result<Channel, StoreError> {
         in_transaction!(self, |tx| tx.update_channel(channel).await?)
     }
@@ -185,6 +196,11 @@ impl StoreTx {
     }
 
     pub async fn delete_channel(&mut self, id: i64) -> Result<bool, StoreError> {
+        // Its test results go with it: a later channel may reuse nothing of it.
+        sqlx::query("DELETE FROM channel_tests WHERE channel_id = $1")
+            .bind(id)
+            .execute(self.conn())
+            .await?;
         let result = sqlx::query("DELETE FROM channels WHERE id = $1")
             .bind(id)
             .execute(self.write())

@@ -16,6 +16,7 @@ macro_rules! in_transaction {
     }};
 }
 
+mod channel_tests;
 mod channels;
 mod groups;
 mod mcp;
@@ -37,6 +38,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
+pub use channel_tests::ChannelTest;
 pub use sealed::{SealError, Sealer};
 pub use tokens::{generate_key, hash_key, key_prefix};
 pub use types::{

@@ -54,18 +54,7 @@ pub(super) fn scrubbed_error(body: &[u8], channel: &Channel) -> Option<ErrorBody
         },
         Text(String),
     }
-    let scrub = |text: &str| {
-        let mut text = text.to_owned();
-        for secret in [
-            channel.key.trim(),
-            channel.base_url.trim().trim_end_matches('/'),
-        ] {
-            if secret.len() >= 4 {
-                text = text.replace(secret, "[redacted]");
-            }
-        }
-        text
-    };
+    let scrub = |text: &str| scrub_secrets(text, channel);
     let as_text = |value: Option<serde_json::Value>| match value? {
         serde_json::Value::String(text) => Some(scrub(&text)),
         serde_json::Value::Null => None,
@@ -95,4 +84,19 @@ pub(super) fn scrubbed_error(body: &[u8], channel: &Channel) -> Option<ErrorBody
             code: None,
         },
     })
+}
+
+/// `text` with the channel's key and base URL replaced by `[redacted]` (values shorter than 4
+/// characters are left: replacing them would mangle ordinary words).
+pub(super) fn scrub_secrets(text: &str, channel: &Channel) -> String {
+    let mut text = text.to_owned();
+    for secret in [
+        channel.key.trim(),
+        channel.base_url.trim().trim_end_matches('/'),
+    ] {
+        if secret.len() >= 4 {
+            text = text.replace(secret, "[redacted]");
+        }
+    }
+    text
 }

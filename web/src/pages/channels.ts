@@ -1,10 +1,11 @@
-// Channels: list (paged, searched, filtered by type and status), create, edit, enable/disable,
-// delete. The key comes back masked; sending the masked value back keeps the stored key, so the
-// edit form can show it as it is.
+// Channels: list (paged, searched, filtered by type and status), create (one, or one per key),
+// edit, enable/disable, delete, test (one channel, every channel, a form before it is saved).
+// The key comes back masked; sending the masked value back keeps the stored key, so the edit
+// form can show it as it is.
 import { api } from "../api";
 import { Status, statusFilterOptions, statusName, statusOptions, toggled } from "../common";
 import { button, form, h, list, optionalBigint, pairs, pairsText, showNotice, table, type Field, type Values } from "../dom";
-import type { Channel } from "../gen/aiproxy/admin/v1/channels_pb";
+import type { Channel, ChannelTestResult } from "../gen/aiproxy/admin/v1/channels_pb";
 import { pager } from "../paging";
 
 const EDITABLE = ["name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config"];
@@ -50,6 +51,17 @@ function channelFrom(values: Values, id: bigint) {
   };
 }
 
+/// One test as a table cell reads it: "model: ok 120 ms" or "model: HTTP 401 120 ms: why".
+function testLine(result: ChannelTestResult): string {
+  const outcome = result.success ? "ok" : result.statusCode ? `HTTP ${result.statusCode}` : "failed";
+  const why = result.error ? `: ${result.error}` : "";
+  return `${result.model}: ${outcome} ${result.latencyMs} ms${why}`;
+}
+
+function testsCell(results: ChannelTestResult[]): HTMLElement {
+  return h("span", { class: "tests" }, ...results.map((result) => h("div", {}, testLine(result))));
+}
+
 export async function channelsPage(root: HTMLElement): Promise<void> {
   const { types } = await api.channels.listChannelTypes({});
   const editor = h("div", { class: "editor" });
@@ -59,7 +71,7 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
     (pageSize, pageToken) => api.channels.listChannels({ pageSize, pageToken, ...filter }),
     (response) => [
       table(
-        ["Id", "Name", "Type", "Base URL", "Key", "Models", "Priority", "Sets", "Status", ""],
+        ["Id", "Name", "Type", "Base URL", "Key", "Models", "Priority", "Sets", "Status", "Last tests", ""],
         response.channels.map((channel) => [
           channel.id,
           channel.name,
@@ -70,10 +82,16 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
           channel.priority,
           channel.sets.join(", "),
           statusName[channel.status],
+          testsCell(channel.lastTests),
           h(
             "span",
             { class: "actions" },
             button("Edit", () => edit(channel)),
+            button("Test", async () => {
+              const { results } = await api.channels.testChannel({ id: channel.id });
+              showNotice(`channel ${channel.name}: ${results.map(testLine).join("; ")}`);
+              await refresh();
+            }, `test-channel-${channel.id}`),
             button(channel.status === Status.ENABLED ? "Disable" : "Enable", async () => {
               await api.channels.setChannelStatus({ id: channel.id, status: toggled(channel.status) });
               await refresh();
@@ -103,6 +121,40 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
         }, "channel-form"),
       );
     }, "new-channel"),
+    button("New channels from many keys", () => {
+      editor.replaceChildren(
+        h("h3", {}, "New channels, one per key"),
+        form(
+          fields(types).map((field) =>
+            field.kind !== "slot" && field.name === "key"
+              ? { kind: "textarea", name: "key", label: "Keys", value: "", required: true, hint: "one per line; names get -1, -2, ..." }
+              : field,
+          ),
+          "Create",
+          async (values) => {
+            const { channels } = await api.channels.createChannels({
+              channel: { ...channelFrom(values, 0n), key: "" },
+              keys: [values.key],
+            });
+            editor.replaceChildren();
+            showNotice(`${channels.length} channels created: ${channels.map((channel) => channel.name).join(", ")}`);
+            await refresh();
+          },
+          "channels-many-form",
+        ),
+      );
+    }, "new-channels-many"),
+    button("Test every channel", async () => {
+      let passed = 0;
+      let failed = 0;
+      // One result per (channel, model) arrives as each test ends.
+      for await (const result of api.channels.testChannels({})) {
+        if (result.success) passed += 1;
+        else failed += 1;
+      }
+      showNotice(`tested every enabled channel: ${passed} passed, ${failed} failed`);
+      await refresh();
+    }, "test-all-channels"),
     editor,
     form(
       [
@@ -135,7 +187,21 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
         showNotice(`channel ${values.name} saved`);
         await refresh();
       }, "channel-form"),
+      previewForm(channel),
     );
+  }
+
+  /// Tests what the edit form above holds, unsaved: the values are read from that form.
+  function previewForm(channel: Channel): HTMLElement {
+    return button("Test without saving", async () => {
+      const edited = editor.querySelector<HTMLFormElement>('[data-testid="channel-form"]');
+      if (!edited) return;
+      const values = Object.fromEntries(
+        [...new FormData(edited).entries()].map(([name, value]) => [name, String(value).trim()]),
+      ) as Values;
+      const { results } = await api.channels.previewChannelTest({ channel: channelFrom(values, channel.id) });
+      showNotice(`unsaved ${values.name}: ${results.map(testLine).join("; ")}`);
+    }, "preview-channel-test");
   }
 
   await refresh();

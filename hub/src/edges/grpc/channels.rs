@@ -3,6 +3,7 @@
 use relay::host::ChannelKind;
 use tonic::{Request, Response, Status};
 
+use super::channel_tests;
 use super::convert::{non_empty, status_from, status_pb, timeouts_from, timeouts_pb};
 use super::error::{invalid, required};
 use super::pb::{self, channel_service_server::ChannelService};
@@ -36,6 +37,8 @@ pub fn channel_pb(channel: &Channel) -> pb::Channel {
             .collect(),
         created_at_ms: channel.created_at,
         updated_at_ms: channel.updated_at,
+        // Filled in by the reads that show them (`channel_tests::channels_with_tests`).
+        last_tests: Vec::new(),
     }
 }
 
@@ -144,7 +147,11 @@ impl ChannelService for Channels {
         request: Request<pb::GetChannelRequest>,
     ) -> Result<Response<pb::Channel>, Status> {
         let channel = self.0.store.get_channel(request.into_inner().id).await?;
-        Ok(Response::new(channel_pb(&channel)))
+        let mut shown = channel_tests::channels_with_tests(&self.0, &[channel]).await?;
+        shown
+            .pop()
+            .map(Response::new)
+            .ok_or_else(|| Status::internal("the channel read went missing"))
     }
 
     async fn list_channels(
@@ -166,7 +173,7 @@ impl ChannelService for Channels {
         let listing = self.0.store.list_channels(&filter, page).await?;
         Ok(Response::new(pb::ListChannelsResponse {
             next_page_token: next_page_token(page, listing.items.len(), listing.total),
-            channels: listing.items.iter().map(channel_pb).collect(),
+            channels: channel_tests::channels_with_tests(&self.0, &listing.items).await?,
             total_size: listing.total,
         }))
     }
@@ -286,6 +293,44 @@ impl ChannelService for Channels {
         Ok(Response::new(pb::ClearChannelBansResponse {
             cleared: i64::try_from(lifted.len()).unwrap_or(i64::MAX),
         }))
+    }
+
+    type TestChannelsStream = channel_tests::TestStream;
+
+    async fn test_channel(
+        &self,
+        request: Request<pb::TestChannelRequest>,
+    ) -> Result<Response<pb::TestChannelResponse>, Status> {
+        channel_tests::test_channel(&self.0, request.into_inner())
+            .await
+            .map(Response::new)
+    }
+
+    async fn test_channels(
+        &self,
+        request: Request<pb::TestChannelsRequest>,
+    ) -> Result<Response<Self::TestChannelsStream>, Status> {
+        channel_tests::test_channels(&self.0, request.into_inner())
+            .await
+            .map(Response::new)
+    }
+
+    async fn preview_channel_test(
+        &self,
+        request: Request<pb::PreviewChannelTestRequest>,
+    ) -> Result<Response<pb::TestChannelResponse>, Status> {
+        channel_tests::preview_channel_test(&self.0, request.into_inner())
+            .await
+            .map(Response::new)
+    }
+
+    async fn create_channels(
+        &self,
+        request: Request<pb::CreateChannelsRequest>,
+    ) -> Result<Response<pb::CreateChannelsResponse>, Status> {
+        channel_tests::create_channels(&self.0, request.into_inner())
+            .await
+            .map(Response::new)
     }
 
     async fn list_channel_types(

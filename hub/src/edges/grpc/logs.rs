@@ -400,6 +400,7 @@ mod tests {
                 relay::BanPolicy::default(),
             ),
             live_rates: crate::governance::rates::LiveRates::local(),
+            channel_tester: None,
         };
         assert_eq!(Logs::new(&control_plane(7)).delete_batch, 7);
         // A size past what SQL binds is clamped rather than wrapped.

@@ -6,6 +6,7 @@
 //! no CORS, so only same-origin pages can call it. Every successful write is
 //! announced on the [`ChangeFeed`].
 
+mod channel_tests;
 mod channels;
 mod codec;
 mod config;
@@ -26,6 +27,7 @@ use tonic::Status;
 use tonic::service::Interceptor;
 use tower::ServiceExt;
 
+pub use self::channel_tests::ChannelTester;
 use self::error::invalid;
 use crate::edges::admin_key::AdminKey;
 use crate::snapshot::changes::ChangeFeed;
@@ -66,6 +68,9 @@ pub struct ControlPlane {
     pub channel_health: crate::relay_host::shared_health::SharedHealth,
     /// Requests and tokens per minute now (`GetCurrentRates`).
     pub live_rates: crate::governance::rates::LiveRates,
+    /// The relay and snapshot channel tests run with (`TestChannel`, `TestChannels`,
+    /// `PreviewChannelTest`); those RPCs answer UNAVAILABLE without one.
+    pub channel_tester: Option<ChannelTester>,
 }
 
 /// All admin services, reflection (v1 and v1alpha) and `grpc.health.v1` as an axum router with

@@ -16,7 +16,213 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/channels.proto.
  */
 export const file_aiproxy_admin_v1_channels: GenFile = /*@__PURE__*/
-  fileDesc("Ch9haXByb3h5L2FkbWluL3YxL2NoYW5uZWxzLnByb3RvEhBhaXByb3h5LmFkbWluLnYxInoKCkNoYW5uZWxCYW4SEgoKY2hhbm5lbF9pZBgBIAEoAxINCgVtb2RlbBgCIAEoCRIOCgZyZWFzb24YAyABKAkSEAoIc2luY2VfbXMYBCABKAMSEAoIdW50aWxfbXMYBSABKAMSFQoNbmV4dF9wcm9iZV9tcxgGIAEoAyJAChZMaXN0Q2hhbm5lbEJhbnNSZXF1ZXN0EhcKCmNoYW5uZWxfaWQYASABKANIAIgBAUINCgtfY2hhbm5lbF9pZCJFChdMaXN0Q2hhbm5lbEJhbnNSZXNwb25zZRIqCgRiYW5zGAEgAygLMhwuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsQmFuIl8KF0NsZWFyQ2hhbm5lbEJhbnNSZXF1ZXN0EhcKCmNoYW5uZWxfaWQYASABKANIAIgBARISCgVtb2RlbBgCIAEoCUgBiAEBQg0KC19jaGFubmVsX2lkQggKBl9tb2RlbCIrChhDbGVhckNoYW5uZWxCYW5zUmVzcG9uc2USDwoHY2xlYXJlZBgBIAEoAyL4AwoHQ2hhbm5lbBIKCgJpZBgBIAEoAxIMCgRuYW1lGAIgASgJEgwKBHR5cGUYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSCwoDa2V5GAUgASgJEg4KBm1vZGVscxgGIAMoCRJCCg1tb2RlbF9tYXBwaW5nGAcgAygLMisuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsLk1vZGVsTWFwcGluZ0VudHJ5EhAKCHByaW9yaXR5GAggASgDEgwKBHNldHMYCSADKAkSKAoGc3RhdHVzGAogASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMSEQoJcHJveHlfdXJsGAsgASgJEiwKCHRpbWVvdXRzGAwgASgLMhouYWlwcm94eS5hZG1pbi52MS5UaW1lb3V0cxI1CgZjb25maWcYDSADKAsyJS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwuQ29uZmlnRW50cnkSFQoNY3JlYXRlZF9hdF9tcxgOIAEoAxIVCg11cGRhdGVkX2F0X21zGA8gASgDGjMKEU1vZGVsTWFwcGluZ0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLQoLQ29uZmlnRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJCChRDcmVhdGVDaGFubmVsUmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsIh8KEUdldENoYW5uZWxSZXF1ZXN0EgoKAmlkGAEgASgDIoUBChNMaXN0Q2hhbm5lbHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEigKBnN0YXR1cxgDIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEgwKBHR5cGUYBCABKAkSDwoHa2V5d29yZBgFIAEoCSJwChRMaXN0Q2hhbm5lbHNSZXNwb25zZRIrCghjaGFubmVscxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyJzChRVcGRhdGVDaGFubmVsUmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIiChREZWxldGVDaGFubmVsUmVxdWVzdBIKCgJpZBgBIAEoAyIpChpCYXRjaERlbGV0ZUNoYW5uZWxzUmVxdWVzdBILCgNpZHMYASADKAMiTwoXU2V0Q2hhbm5lbFN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAMSKAoGc3RhdHVzGAIgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMiGQoXTGlzdENoYW5uZWxUeXBlc1JlcXVlc3QiKQoYTGlzdENoYW5uZWxUeXBlc1Jlc3BvbnNlEg0KBXR5cGVzGAEgAygJMroHCg5DaGFubmVsU2VydmljZRJSCg1DcmVhdGVDaGFubmVsEiYuYWlwcm94eS5hZG1pbi52MS5DcmVhdGVDaGFubmVsUmVxdWVzdBoZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBJMCgpHZXRDaGFubmVsEiMuYWlwcm94eS5hZG1pbi52MS5HZXRDaGFubmVsUmVxdWVzdBoZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBJdCgxMaXN0Q2hhbm5lbHMSJS5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsc1JlcXVlc3QaJi5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsc1Jlc3BvbnNlElIKDVVwZGF0ZUNoYW5uZWwSJi5haXByb3h5LmFkbWluLnYxLlVwZGF0ZUNoYW5uZWxSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEk8KDURlbGV0ZUNoYW5uZWwSJi5haXByb3h5LmFkbWluLnYxLkRlbGV0ZUNoYW5uZWxSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EmoKE0JhdGNoRGVsZXRlQ2hhbm5lbHMSLC5haXByb3h5LmFkbWluLnYxLkJhdGNoRGVsZXRlQ2hhbm5lbHNSZXF1ZXN0GiUuYWlwcm94eS5hZG1pbi52MS5CYXRjaERlbGV0ZVJlc3BvbnNlElgKEFNldENoYW5uZWxTdGF0dXMSKS5haXByb3h5LmFkbWluLnYxLlNldENoYW5uZWxTdGF0dXNSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEmkKEExpc3RDaGFubmVsVHlwZXMSKS5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsVHlwZXNSZXF1ZXN0GiouYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbFR5cGVzUmVzcG9uc2USZgoPTGlzdENoYW5uZWxCYW5zEiguYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbEJhbnNSZXF1ZXN0GikuYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbEJhbnNSZXNwb25zZRJpChBDbGVhckNoYW5uZWxCYW5zEikuYWlwcm94eS5hZG1pbi52MS5DbGVhckNoYW5uZWxCYW5zUmVxdWVzdBoqLmFpcHJveHkuYWRtaW4udjEuQ2xlYXJDaGFubmVsQmFuc1Jlc3BvbnNlYgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+  fileDesc("Ch9haXByb3h5L2FkbWluL3YxL2NoYW5uZWxzLnByb3RvEhBhaXByb3h5LmFkbWluLnYxIqcBChFDaGFubmVsVGVzdFJlc3VsdBISCgpjaGFubmVsX2lkGAEgASgDEg0KBW1vZGVsGAIgASgJEg8KB3N1Y2Nlc3MYAyABKAgSEwoLc3RhdHVzX2NvZGUYBCABKAUSEgoKbGF0ZW5jeV9tcxgFIAEoAxINCgVlcnJvchgGIAEoCRIQCghlbmRwb2ludBgHIAEoCRIUCgx0ZXN0ZWRfYXRfbXMYCCABKAMiQwoSVGVzdENoYW5uZWxSZXF1ZXN0EgoKAmlkGAEgASgDEg0KBW1vZGVsGAIgASgJEhIKCnRpbWVvdXRfbXMYAyABKAMiSwoTVGVzdENoYW5uZWxSZXNwb25zZRI0CgdyZXN1bHRzGAEgAygLMiMuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsVGVzdFJlc3VsdCI+ChNUZXN0Q2hhbm5lbHNSZXF1ZXN0EhMKC2NvbmN1cnJlbmN5GAEgASgFEhIKCnRpbWVvdXRfbXMYAiABKAMiagoZUHJldmlld0NoYW5uZWxUZXN0UmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEg0KBW1vZGVsGAIgASgJEhIKCnRpbWVvdXRfbXMYAyABKAMiUQoVQ3JlYXRlQ2hhbm5lbHNSZXF1ZXN0EioKB2NoYW5uZWwYASABKAsyGS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwSDAoEa2V5cxgCIAMoCSJFChZDcmVhdGVDaGFubmVsc1Jlc3BvbnNlEisKCGNoYW5uZWxzGAEgAygLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsInoKCkNoYW5uZWxCYW4SEgoKY2hhbm5lbF9pZBgBIAEoAxINCgVtb2RlbBgCIAEoCRIOCgZyZWFzb24YAyABKAkSEAoIc2luY2VfbXMYBCABKAMSEAoIdW50aWxfbXMYBSABKAMSFQoNbmV4dF9wcm9iZV9tcxgGIAEoAyJAChZMaXN0Q2hhbm5lbEJhbnNSZXF1ZXN0EhcKCmNoYW5uZWxfaWQYASABKANIAIgBAUINCgtfY2hhbm5lbF9pZCJFChdMaXN0Q2hhbm5lbEJhbnNSZXNwb25zZRIqCgRiYW5zGAEgAygLMhwuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsQmFuIl8KF0NsZWFyQ2hhbm5lbEJhbnNSZXF1ZXN0EhcKCmNoYW5uZWxfaWQYASABKANIAIgBARISCgVtb2RlbBgCIAEoCUgBiAEBQg0KC19jaGFubmVsX2lkQggKBl9tb2RlbCIrChhDbGVhckNoYW5uZWxCYW5zUmVzcG9uc2USDwoHY2xlYXJlZBgBIAEoAyKxBAoHQ2hhbm5lbBIKCgJpZBgBIAEoAxIMCgRuYW1lGAIgASgJEgwKBHR5cGUYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSCwoDa2V5GAUgASgJEg4KBm1vZGVscxgGIAMoCRJCCg1tb2RlbF9tYXBwaW5nGAcgAygLMisuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsLk1vZGVsTWFwcGluZ0VudHJ5EhAKCHByaW9yaXR5GAggASgDEgwKBHNldHMYCSADKAkSKAoGc3RhdHVzGAogASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMSEQoJcHJveHlfdXJsGAsgASgJEiwKCHRpbWVvdXRzGAwgASgLMhouYWlwcm94eS5hZG1pbi52MS5UaW1lb3V0cxI1CgZjb25maWcYDSADKAsyJS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwuQ29uZmlnRW50cnkSFQoNY3JlYXRlZF9hdF9tcxgOIAEoAxIVCg11cGRhdGVkX2F0X21zGA8gASgDEjcKCmxhc3RfdGVzdHMYECADKAsyIy5haXByb3h5LmFkbWluLnYxLkNoYW5uZWxUZXN0UmVzdWx0GjMKEU1vZGVsTWFwcGluZ0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLQoLQ29uZmlnRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJCChRDcmVhdGVDaGFubmVsUmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsIh8KEUdldENoYW5uZWxSZXF1ZXN0EgoKAmlkGAEgASgDIoUBChNMaXN0Q2hhbm5lbHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEigKBnN0YXR1cxgDIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEgwKBHR5cGUYBCABKAkSDwoHa2V5d29yZBgFIAEoCSJwChRMaXN0Q2hhbm5lbHNSZXNwb25zZRIrCghjaGFubmVscxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyJzChRVcGRhdGVDaGFubmVsUmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIiChREZWxldGVDaGFubmVsUmVxdWVzdBIKCgJpZBgBIAEoAyIpChpCYXRjaERlbGV0ZUNoYW5uZWxzUmVxdWVzdBILCgNpZHMYASADKAMiTwoXU2V0Q2hhbm5lbFN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAMSKAoGc3RhdHVzGAIgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMiGQoXTGlzdENoYW5uZWxUeXBlc1JlcXVlc3QiKQoYTGlzdENoYW5uZWxUeXBlc1Jlc3BvbnNlEg0KBXR5cGVzGAEgAygJMsMKCg5DaGFubmVsU2VydmljZRJSCg1DcmVhdGVDaGFubmVsEiYuYWlwcm94eS5hZG1pbi52MS5DcmVhdGVDaGFubmVsUmVxdWVzdBoZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBJMCgpHZXRDaGFubmVsEiMuYWlwcm94eS5hZG1pbi52MS5HZXRDaGFubmVsUmVxdWVzdBoZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBJdCgxMaXN0Q2hhbm5lbHMSJS5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsc1JlcXVlc3QaJi5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsc1Jlc3BvbnNlElIKDVVwZGF0ZUNoYW5uZWwSJi5haXByb3h5LmFkbWluLnYxLlVwZGF0ZUNoYW5uZWxSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEk8KDURlbGV0ZUNoYW5uZWwSJi5haXByb3h5LmFkbWluLnYxLkRlbGV0ZUNoYW5uZWxSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EmoKE0JhdGNoRGVsZXRlQ2hhbm5lbHMSLC5haXByb3h5LmFkbWluLnYxLkJhdGNoRGVsZXRlQ2hhbm5lbHNSZXF1ZXN0GiUuYWlwcm94eS5hZG1pbi52MS5CYXRjaERlbGV0ZVJlc3BvbnNlElgKEFNldENoYW5uZWxTdGF0dXMSKS5haXByb3h5LmFkbWluLnYxLlNldENoYW5uZWxTdGF0dXNSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEmkKEExpc3RDaGFubmVsVHlwZXMSKS5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsVHlwZXNSZXF1ZXN0GiouYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbFR5cGVzUmVzcG9uc2USZgoPTGlzdENoYW5uZWxCYW5zEiguYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbEJhbnNSZXF1ZXN0GikuYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbEJhbnNSZXNwb25zZRJpChBDbGVhckNoYW5uZWxCYW5zEikuYWlwcm94eS5hZG1pbi52MS5DbGVhckNoYW5uZWxCYW5zUmVxdWVzdBoqLmFpcHJveHkuYWRtaW4udjEuQ2xlYXJDaGFubmVsQmFuc1Jlc3BvbnNlEloKC1Rlc3RDaGFubmVsEiQuYWlwcm94eS5hZG1pbi52MS5UZXN0Q2hhbm5lbFJlcXVlc3QaJS5haXByb3h5LmFkbWluLnYxLlRlc3RDaGFubmVsUmVzcG9uc2USXAoMVGVzdENoYW5uZWxzEiUuYWlwcm94eS5hZG1pbi52MS5UZXN0Q2hhbm5lbHNSZXF1ZXN0GiMuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsVGVzdFJlc3VsdDABEmgKElByZXZpZXdDaGFubmVsVGVzdBIrLmFpcHJveHkuYWRtaW4udjEuUHJldmlld0NoYW5uZWxUZXN0UmVxdWVzdBolLmFpcHJveHkuYWRtaW4udjEuVGVzdENoYW5uZWxSZXNwb25zZRJjCg5DcmVhdGVDaGFubmVscxInLmFpcHJveHkuYWRtaW4udjEuQ3JlYXRlQ2hhbm5lbHNSZXF1ZXN0GiguYWlwcm94eS5hZG1pbi52MS5DcmVhdGVDaGFubmVsc1Jlc3BvbnNlYgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+
+/**
+ * The last test of one (channel, model) pair.
+ *
+ * @generated from message aiproxy.admin.v1.ChannelTestResult
+ */
+export type ChannelTestResult = Message<"aiproxy.admin.v1.ChannelTestResult"> & {
+  /**
+   * @generated from field: int64 channel_id = 1;
+   */
+  channelId: bigint;
+
+  /**
+   * @generated from field: string model = 2;
+   */
+  model: string;
+
+  /**
+   * @generated from field: bool success = 3;
+   */
+  success: boolean;
+
+  /**
+   * The upstream's HTTP status; 0 when no answer came (unreachable, timed out).
+   *
+   * @generated from field: int32 status_code = 4;
+   */
+  statusCode: number;
+
+  /**
+   * @generated from field: int64 latency_ms = 5;
+   */
+  latencyMs: bigint;
+
+  /**
+   * Why it failed; the channel's key and base URL are never in it. Empty on success.
+   *
+   * @generated from field: string error = 6;
+   */
+  error: string;
+
+  /**
+   * The endpoint tested, for example "/v1/chat/completions" or "/v1/embeddings".
+   *
+   * @generated from field: string endpoint = 7;
+   */
+  endpoint: string;
+
+  /**
+   * @generated from field: int64 tested_at_ms = 8;
+   */
+  testedAtMs: bigint;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ChannelTestResult.
+ * Use `create(ChannelTestResultSchema)` to create a new message.
+ */
+export const ChannelTestResultSchema: GenMessage<ChannelTestResult> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 0);
+
+/**
+ * @generated from message aiproxy.admin.v1.TestChannelRequest
+ */
+export type TestChannelRequest = Message<"aiproxy.admin.v1.TestChannelRequest"> & {
+  /**
+   * @generated from field: int64 id = 1;
+   */
+  id: bigint;
+
+  /**
+   * One model; every model of the channel when empty.
+   *
+   * @generated from field: string model = 2;
+   */
+  model: string;
+
+  /**
+   * Per test; default 30000, at most 120000.
+   *
+   * @generated from field: int64 timeout_ms = 3;
+   */
+  timeoutMs: bigint;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.TestChannelRequest.
+ * Use `create(TestChannelRequestSchema)` to create a new message.
+ */
+export const TestChannelRequestSchema: GenMessage<TestChannelRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 1);
+
+/**
+ * @generated from message aiproxy.admin.v1.TestChannelResponse
+ */
+export type TestChannelResponse = Message<"aiproxy.admin.v1.TestChannelResponse"> & {
+  /**
+   * @generated from field: repeated aiproxy.admin.v1.ChannelTestResult results = 1;
+   */
+  results: ChannelTestResult[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.TestChannelResponse.
+ * Use `create(TestChannelResponseSchema)` to create a new message.
+ */
+export const TestChannelResponseSchema: GenMessage<TestChannelResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 2);
+
+/**
+ * @generated from message aiproxy.admin.v1.TestChannelsRequest
+ */
+export type TestChannelsRequest = Message<"aiproxy.admin.v1.TestChannelsRequest"> & {
+  /**
+   * Tests at once; default 4, at most 16.
+   *
+   * @generated from field: int32 concurrency = 1;
+   */
+  concurrency: number;
+
+  /**
+   * Per test; default 30000, at most 120000.
+   *
+   * @generated from field: int64 timeout_ms = 2;
+   */
+  timeoutMs: bigint;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.TestChannelsRequest.
+ * Use `create(TestChannelsRequestSchema)` to create a new message.
+ */
+export const TestChannelsRequestSchema: GenMessage<TestChannelsRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 3);
+
+/**
+ * @generated from message aiproxy.admin.v1.PreviewChannelTestRequest
+ */
+export type PreviewChannelTestRequest = Message<"aiproxy.admin.v1.PreviewChannelTestRequest"> & {
+  /**
+   * @generated from field: aiproxy.admin.v1.Channel channel = 1;
+   */
+  channel?: Channel | undefined;
+
+  /**
+   * One model; every model of the definition when empty.
+   *
+   * @generated from field: string model = 2;
+   */
+  model: string;
+
+  /**
+   * @generated from field: int64 timeout_ms = 3;
+   */
+  timeoutMs: bigint;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.PreviewChannelTestRequest.
+ * Use `create(PreviewChannelTestRequestSchema)` to create a new message.
+ */
+export const PreviewChannelTestRequestSchema: GenMessage<PreviewChannelTestRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 4);
+
+/**
+ * @generated from message aiproxy.admin.v1.CreateChannelsRequest
+ */
+export type CreateChannelsRequest = Message<"aiproxy.admin.v1.CreateChannelsRequest"> & {
+  /**
+   * The template; its `key` is ignored.
+   *
+   * @generated from field: aiproxy.admin.v1.Channel channel = 1;
+   */
+  channel?: Channel | undefined;
+
+  /**
+   * One channel per key; an entry holding several lines counts one key per non-blank line.
+   *
+   * @generated from field: repeated string keys = 2;
+   */
+  keys: string[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.CreateChannelsRequest.
+ * Use `create(CreateChannelsRequestSchema)` to create a new message.
+ */
+export const CreateChannelsRequestSchema: GenMessage<CreateChannelsRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 5);
+
+/**
+ * @generated from message aiproxy.admin.v1.CreateChannelsResponse
+ */
+export type CreateChannelsResponse = Message<"aiproxy.admin.v1.CreateChannelsResponse"> & {
+  /**
+   * @generated from field: repeated aiproxy.admin.v1.Channel channels = 1;
+   */
+  channels: Channel[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.CreateChannelsResponse.
+ * Use `create(CreateChannelsResponseSchema)` to create a new message.
+ */
+export const CreateChannelsResponseSchema: GenMessage<CreateChannelsResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 6);
 
 /**
  * @generated from message aiproxy.admin.v1.ChannelBan
@@ -64,7 +270,7 @@ export type ChannelBan = Message<"aiproxy.admin.v1.ChannelBan"> & {
  * Use `create(ChannelBanSchema)` to create a new message.
  */
 export const ChannelBanSchema: GenMessage<ChannelBan> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 0);
+  messageDesc(file_aiproxy_admin_v1_channels, 7);
 
 /**
  * @generated from message aiproxy.admin.v1.ListChannelBansRequest
@@ -83,7 +289,7 @@ export type ListChannelBansRequest = Message<"aiproxy.admin.v1.ListChannelBansRe
  * Use `create(ListChannelBansRequestSchema)` to create a new message.
  */
 export const ListChannelBansRequestSchema: GenMessage<ListChannelBansRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 1);
+  messageDesc(file_aiproxy_admin_v1_channels, 8);
 
 /**
  * @generated from message aiproxy.admin.v1.ListChannelBansResponse
@@ -100,7 +306,7 @@ export type ListChannelBansResponse = Message<"aiproxy.admin.v1.ListChannelBansR
  * Use `create(ListChannelBansResponseSchema)` to create a new message.
  */
 export const ListChannelBansResponseSchema: GenMessage<ListChannelBansResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 2);
+  messageDesc(file_aiproxy_admin_v1_channels, 9);
 
 /**
  * @generated from message aiproxy.admin.v1.ClearChannelBansRequest
@@ -126,7 +332,7 @@ export type ClearChannelBansRequest = Message<"aiproxy.admin.v1.ClearChannelBans
  * Use `create(ClearChannelBansRequestSchema)` to create a new message.
  */
 export const ClearChannelBansRequestSchema: GenMessage<ClearChannelBansRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 3);
+  messageDesc(file_aiproxy_admin_v1_channels, 10);
 
 /**
  * @generated from message aiproxy.admin.v1.ClearChannelBansResponse
@@ -145,7 +351,7 @@ export type ClearChannelBansResponse = Message<"aiproxy.admin.v1.ClearChannelBan
  * Use `create(ClearChannelBansResponseSchema)` to create a new message.
  */
 export const ClearChannelBansResponseSchema: GenMessage<ClearChannelBansResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 4);
+  messageDesc(file_aiproxy_admin_v1_channels, 11);
 
 /**
  * @generated from message aiproxy.admin.v1.Channel
@@ -240,6 +446,13 @@ export type Channel = Message<"aiproxy.admin.v1.Channel"> & {
    * @generated from field: int64 updated_at_ms = 15;
    */
   updatedAtMs: bigint;
+
+  /**
+   * The last test of each model (TestChannel, TestChannels), by model; read-only.
+   *
+   * @generated from field: repeated aiproxy.admin.v1.ChannelTestResult last_tests = 16;
+   */
+  lastTests: ChannelTestResult[];
 };
 
 /**
@@ -247,7 +460,7 @@ export type Channel = Message<"aiproxy.admin.v1.Channel"> & {
  * Use `create(ChannelSchema)` to create a new message.
  */
 export const ChannelSchema: GenMessage<Channel> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 5);
+  messageDesc(file_aiproxy_admin_v1_channels, 12);
 
 /**
  * @generated from message aiproxy.admin.v1.CreateChannelRequest
@@ -264,7 +477,7 @@ export type CreateChannelRequest = Message<"aiproxy.admin.v1.CreateChannelReques
  * Use `create(CreateChannelRequestSchema)` to create a new message.
  */
 export const CreateChannelRequestSchema: GenMessage<CreateChannelRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 6);
+  messageDesc(file_aiproxy_admin_v1_channels, 13);
 
 /**
  * @generated from message aiproxy.admin.v1.GetChannelRequest
@@ -281,7 +494,7 @@ export type GetChannelRequest = Message<"aiproxy.admin.v1.GetChannelRequest"> & 
  * Use `create(GetChannelRequestSchema)` to create a new message.
  */
 export const GetChannelRequestSchema: GenMessage<GetChannelRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 7);
+  messageDesc(file_aiproxy_admin_v1_channels, 14);
 
 /**
  * @generated from message aiproxy.admin.v1.ListChannelsRequest
@@ -318,7 +531,7 @@ export type ListChannelsRequest = Message<"aiproxy.admin.v1.ListChannelsRequest"
  * Use `create(ListChannelsRequestSchema)` to create a new message.
  */
 export const ListChannelsRequestSchema: GenMessage<ListChannelsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 8);
+  messageDesc(file_aiproxy_admin_v1_channels, 15);
 
 /**
  * @generated from message aiproxy.admin.v1.ListChannelsResponse
@@ -345,7 +558,7 @@ export type ListChannelsResponse = Message<"aiproxy.admin.v1.ListChannelsRespons
  * Use `create(ListChannelsResponseSchema)` to create a new message.
  */
 export const ListChannelsResponseSchema: GenMessage<ListChannelsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 9);
+  messageDesc(file_aiproxy_admin_v1_channels, 16);
 
 /**
  * @generated from message aiproxy.admin.v1.UpdateChannelRequest
@@ -367,7 +580,7 @@ export type UpdateChannelRequest = Message<"aiproxy.admin.v1.UpdateChannelReques
  * Use `create(UpdateChannelRequestSchema)` to create a new message.
  */
 export const UpdateChannelRequestSchema: GenMessage<UpdateChannelRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 10);
+  messageDesc(file_aiproxy_admin_v1_channels, 17);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteChannelRequest
@@ -384,7 +597,7 @@ export type DeleteChannelRequest = Message<"aiproxy.admin.v1.DeleteChannelReques
  * Use `create(DeleteChannelRequestSchema)` to create a new message.
  */
 export const DeleteChannelRequestSchema: GenMessage<DeleteChannelRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 11);
+  messageDesc(file_aiproxy_admin_v1_channels, 18);
 
 /**
  * @generated from message aiproxy.admin.v1.BatchDeleteChannelsRequest
@@ -401,7 +614,7 @@ export type BatchDeleteChannelsRequest = Message<"aiproxy.admin.v1.BatchDeleteCh
  * Use `create(BatchDeleteChannelsRequestSchema)` to create a new message.
  */
 export const BatchDeleteChannelsRequestSchema: GenMessage<BatchDeleteChannelsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 12);
+  messageDesc(file_aiproxy_admin_v1_channels, 19);
 
 /**
  * @generated from message aiproxy.admin.v1.SetChannelStatusRequest
@@ -423,7 +636,7 @@ export type SetChannelStatusRequest = Message<"aiproxy.admin.v1.SetChannelStatus
  * Use `create(SetChannelStatusRequestSchema)` to create a new message.
  */
 export const SetChannelStatusRequestSchema: GenMessage<SetChannelStatusRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 13);
+  messageDesc(file_aiproxy_admin_v1_channels, 20);
 
 /**
  * @generated from message aiproxy.admin.v1.ListChannelTypesRequest
@@ -436,7 +649,7 @@ export type ListChannelTypesRequest = Message<"aiproxy.admin.v1.ListChannelTypes
  * Use `create(ListChannelTypesRequestSchema)` to create a new message.
  */
 export const ListChannelTypesRequestSchema: GenMessage<ListChannelTypesRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 14);
+  messageDesc(file_aiproxy_admin_v1_channels, 21);
 
 /**
  * @generated from message aiproxy.admin.v1.ListChannelTypesResponse
@@ -453,7 +666,7 @@ export type ListChannelTypesResponse = Message<"aiproxy.admin.v1.ListChannelType
  * Use `create(ListChannelTypesResponseSchema)` to create a new message.
  */
 export const ListChannelTypesResponseSchema: GenMessage<ListChannelTypesResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_channels, 15);
+  messageDesc(file_aiproxy_admin_v1_channels, 22);
 
 /**
  * @generated from service aiproxy.admin.v1.ChannelService
@@ -548,6 +761,53 @@ export const ChannelService: GenService<{
     methodKind: "unary";
     input: typeof ClearChannelBansRequestSchema;
     output: typeof ClearChannelBansResponseSchema;
+  },
+  /**
+   * Channel tests and many-key creation.
+   * Tests one channel: one model, or every model it serves. Each test is a tiny real request
+   * (max_tokens 1) on the endpoint of the model's configured type (chat when unconfigured),
+   * bounded by a timeout; the result is stored as the pair's last test and returned.
+   *
+   * @generated from rpc aiproxy.admin.v1.ChannelService.TestChannel
+   */
+  testChannel: {
+    methodKind: "unary";
+    input: typeof TestChannelRequestSchema;
+    output: typeof TestChannelResponseSchema;
+  },
+  /**
+   * Tests every model of every enabled channel, a few at a time, streaming one result per
+   * (channel, model) as it finishes; each is stored as TestChannel's are.
+   *
+   * @generated from rpc aiproxy.admin.v1.ChannelService.TestChannels
+   */
+  testChannels: {
+    methodKind: "server_streaming";
+    input: typeof TestChannelsRequestSchema;
+    output: typeof ChannelTestResultSchema;
+  },
+  /**
+   * Tests a channel definition that is not saved (a form before Create); nothing is stored.
+   * `channel.id` names a stored channel whose masked key, base URL and proxy URL are kept.
+   *
+   * @generated from rpc aiproxy.admin.v1.ChannelService.PreviewChannelTest
+   */
+  previewChannelTest: {
+    methodKind: "unary";
+    input: typeof PreviewChannelTestRequestSchema;
+    output: typeof TestChannelResponseSchema;
+  },
+  /**
+   * Creates one channel per key (as the seed does for a multi-line key): every other field is
+   * `channel`'s; names are suffixed "-1", "-2", ... when there is more than one key. All are
+   * created or none.
+   *
+   * @generated from rpc aiproxy.admin.v1.ChannelService.CreateChannels
+   */
+  createChannels: {
+    methodKind: "unary";
+    input: typeof CreateChannelsRequestSchema;
+    output: typeof CreateChannelsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_aiproxy_admin_v1_channels, 0);
