@@ -12,6 +12,7 @@
 
 mod common;
 
+mod balance;
 mod bridge;
 mod cli_tools;
 mod fake_channel;
