@@ -27,7 +27,7 @@ from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x61iproxy/admin/v1/channels.proto\x12\x10\x61iproxy.admin.v1\x1a\x1d\x61iproxy/admin/v1/common.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\"z\n\nChannelBan\x12\x12\n\nchannel_id\x18\x01 \x01(\x03\x12\r\n\x05model\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x10\n\x08since_ms\x18\x04 \x01(\x03\x12\x10\n\x08until_ms\x18\x05 \x01(\x03\x12\x15\n\rnext_probe_ms\x18\x06 \x01(\x03\"@\n\x16ListChannelBansRequest\x12\x17\n\nchannel_id\x18\x01 \x01(\x03H\x00\x88\x01\x01\x42\r\n\x0b_channel_id\"E\n\x17ListChannelBansResponse\x12*\n\x04\x62\x61ns\x18\x01 \x03(\x0b\x32\x1c.aiproxy.admin.v1.ChannelBan\"_\n\x17\x43learChannelBansRequest\x12\x17\n\nchannel_id\x18\x01 \x01(\x03H\x00\x88\x01\x01\x12\x12\n\x05model\x18\x02 \x01(\tH\x01\x88\x01\x01\x42\r\n\x0b_channel_idB\x08\n\x06_model\"+\n\x18\x43learChannelBansResponse\x12\x0f\n\x07\x63leared\x18\x01 \x01(\x03\"\xf8\x03\n\x07\x43hannel\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x10\n\x08\x62\x61se_url\x18\x04 \x01(\t\x12\x0b\n\x03key\x18\x05 \x01(\t\x12\x0e\n\x06models\x18\x06 \x03(\t\x12\x42\n\rmodel_mapping\x18\x07 \x03(\x0b\x32+.aiproxy.admin.v1.Channel.ModelMappingEntry\x12\x10\n\x08priority\x18\x08 \x01(\x03\x12\x0c\n\x04sets\x18\t \x03(\t\x12(\n\x06status\x18\n \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x11\n\tproxy_url\x18\x0b \x01(\t\x12,\n\x08timeouts\x18\x0c \x01(\x0b\x32\x1a.aiproxy.admin.v1.Timeouts\x12\x35\n\x06\x63onfig\x18\r \x03(\x0b\x32%.aiproxy.admin.v1.Channel.ConfigEntry\x12\x15\n\rcreated_at_ms\x18\x0e \x01(\x03\x12\x15\n\rupdated_at_ms\x18\x0f \x01(\x03\x1a\x33\n\x11ModelMappingEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a-\n\x0b\x43onfigEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"B\n\x14\x43reateChannelRequest\x12*\n\x07\x63hannel\x18\x01 \x01(\x0b\x32\x19.aiproxy.admin.v1.Channel\"\x1f\n\x11GetChannelRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x85\x01\n\x13ListChannelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12(\n\x06status\x18\x03 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x0c\n\x04type\x18\x04 \x01(\t\x12\x0f\n\x07keyword\x18\x05 \x01(\t\"p\n\x14ListChannelsResponse\x12+\n\x08\x63hannels\x18\x01 \x03(\x0b\x32\x19.aiproxy.admin.v1.Channel\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x03\"s\n\x14UpdateChannelRequest\x12*\n\x07\x63hannel\x18\x01 \x01(\x0b\x32\x19.aiproxy.admin.v1.Channel\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"\"\n\x14\x44\x65leteChannelRequest\x12\n\n\x02id\x18\x01 \x01(\x03\")\n\x1a\x42\x61tchDeleteChannelsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\x03\"O\n\x17SetChannelStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12(\n\x06status\x18\x02 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\"\x19\n\x17ListChannelTypesRequest\")\n\x18ListChannelTypesResponse\x12\r\n\x05types\x18\x01 \x03(\t2\xba\x07\n\x0e\x43hannelService\x12R\n\rCreateChannel\x12&.aiproxy.admin.v1.CreateChannelRequest\x1a\x19.aiproxy.admin.v1.Channel\x12L\n\nGetChannel\x12#.aiproxy.admin.v1.GetChannelRequest\x1a\x19.aiproxy.admin.v1.Channel\x12]\n\x0cListChannels\x12%.aiproxy.admin.v1.ListChannelsRequest\x1a&.aiproxy.admin.v1.ListChannelsResponse\x12R\n\rUpdateChannel\x12&.aiproxy.admin.v1.UpdateChannelRequest\x1a\x19.aiproxy.admin.v1.Channel\x12O\n\rDeleteChannel\x12&.aiproxy.admin.v1.DeleteChannelRequest\x1a\x16.google.protobuf.Empty\x12j\n\x13\x42\x61tchDeleteChannels\x12,.aiproxy.admin.v1.BatchDeleteChannelsRequest\x1a%.aiproxy.admin.v1.BatchDeleteResponse\x12X\n\x10SetChannelStatus\x12).aiproxy.admin.v1.SetChannelStatusRequest\x1a\x19.aiproxy.admin.v1.Channel\x12i\n\x10ListChannelTypes\x12).aiproxy.admin.v1.ListChannelTypesRequest\x1a*.aiproxy.admin.v1.ListChannelTypesResponse\x12\x66\n\x0fListChannelBans\x12(.aiproxy.admin.v1.ListChannelBansRequest\x1a).aiproxy.admin.v1.ListChannelBansResponse\x12i\n\x10\x43learChannelBans\x12).aiproxy.admin.v1.ClearChannelBansRequest\x1a*.aiproxy.admin.v1.ClearChannelBansResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x61iproxy/admin/v1/channels.proto\x12\x10\x61iproxy.admin.v1\x1a\x1d\x61iproxy/admin/v1/common.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\"z\n\nChannelBan\x12\x12\n\nchannel_id\x18\x01 \x01(\x03\x12\r\n\x05model\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x10\n\x08since_ms\x18\x04 \x01(\x03\x12\x10\n\x08until_ms\x18\x05 \x01(\x03\x12\x15\n\rnext_probe_ms\x18\x06 \x01(\x03\"@\n\x16ListChannelBansRequest\x12\x17\n\nchannel_id\x18\x01 \x01(\x03H\x00\x88\x01\x01\x42\r\n\x0b_channel_id\"E\n\x17ListChannelBansResponse\x12*\n\x04\x62\x61ns\x18\x01 \x03(\x0b\x32\x1c.aiproxy.admin.v1.ChannelBan\"_\n\x17\x43learChannelBansRequest\x12\x17\n\nchannel_id\x18\x01 \x01(\x03H\x00\x88\x01\x01\x12\x12\n\x05model\x18\x02 \x01(\tH\x01\x88\x01\x01\x42\r\n\x0b_channel_idB\x08\n\x06_model\"+\n\x18\x43learChannelBansResponse\x12\x0f\n\x07\x63leared\x18\x01 \x01(\x03\"\xab\x04\n\x07\x43hannel\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x10\n\x08\x62\x61se_url\x18\x04 \x01(\t\x12\x0b\n\x03key\x18\x05 \x01(\t\x12\x0e\n\x06models\x18\x06 \x03(\t\x12\x42\n\rmodel_mapping\x18\x07 \x03(\x0b\x32+.aiproxy.admin.v1.Channel.ModelMappingEntry\x12\x10\n\x08priority\x18\x08 \x01(\x03\x12\x0c\n\x04sets\x18\t \x03(\t\x12(\n\x06status\x18\n \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x11\n\tproxy_url\x18\x0b \x01(\t\x12,\n\x08timeouts\x18\x0c \x01(\x0b\x32\x1a.aiproxy.admin.v1.Timeouts\x12\x35\n\x06\x63onfig\x18\r \x03(\x0b\x32%.aiproxy.admin.v1.Channel.ConfigEntry\x12\x15\n\rcreated_at_ms\x18\x0e \x01(\x03\x12\x15\n\rupdated_at_ms\x18\x0f \x01(\x03\x12\x31\n\x07\x62\x61lance\x18\x10 \x01(\x0b\x32 .aiproxy.admin.v1.ChannelBalance\x1a\x33\n\x11ModelMappingEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a-\n\x0b\x43onfigEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"B\n\x14\x43reateChannelRequest\x12*\n\x07\x63hannel\x18\x01 \x01(\x0b\x32\x19.aiproxy.admin.v1.Channel\"\x1f\n\x11GetChannelRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"\x85\x01\n\x13ListChannelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12(\n\x06status\x18\x03 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\x12\x0c\n\x04type\x18\x04 \x01(\t\x12\x0f\n\x07keyword\x18\x05 \x01(\t\"p\n\x14ListChannelsResponse\x12+\n\x08\x63hannels\x18\x01 \x03(\x0b\x32\x19.aiproxy.admin.v1.Channel\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x03\"s\n\x14UpdateChannelRequest\x12*\n\x07\x63hannel\x18\x01 \x01(\x0b\x32\x19.aiproxy.admin.v1.Channel\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"\"\n\x14\x44\x65leteChannelRequest\x12\n\n\x02id\x18\x01 \x01(\x03\")\n\x1a\x42\x61tchDeleteChannelsRequest\x12\x0b\n\x03ids\x18\x01 \x03(\x03\"O\n\x17SetChannelStatusRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12(\n\x06status\x18\x02 \x01(\x0e\x32\x18.aiproxy.admin.v1.Status\"\x19\n\x17ListChannelTypesRequest\")\n\x18ListChannelTypesResponse\x12\r\n\x05types\x18\x01 \x03(\t\"\xc4\x01\n\x0e\x43hannelBalance\x12\x11\n\tsupported\x18\x01 \x01(\x08\x12\x14\n\x07\x62\x61lance\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\x15\n\rupdated_at_ms\x18\x04 \x01(\x03\x12\x12\n\nlast_error\x18\x05 \x01(\t\x12\x16\n\tthreshold\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x1a\n\x12\x64isable_when_empty\x18\x07 \x01(\x08\x42\n\n\x08_balanceB\x0c\n\n_threshold\")\n\x1bUpdateChannelBalanceRequest\x12\n\n\x02id\x18\x01 \x01(\x03\"p\n SetChannelBalanceSettingsRequest\x12\n\n\x02id\x18\x01 \x01(\x03\x12\x16\n\tthreshold\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\x1a\n\x12\x64isable_when_empty\x18\x03 \x01(\x08\x42\x0c\n\n_threshold2\x96\t\n\x0e\x43hannelService\x12R\n\rCreateChannel\x12&.aiproxy.admin.v1.CreateChannelRequest\x1a\x19.aiproxy.admin.v1.Channel\x12L\n\nGetChannel\x12#.aiproxy.admin.v1.GetChannelRequest\x1a\x19.aiproxy.admin.v1.Channel\x12]\n\x0cListChannels\x12%.aiproxy.admin.v1.ListChannelsRequest\x1a&.aiproxy.admin.v1.ListChannelsResponse\x12R\n\rUpdateChannel\x12&.aiproxy.admin.v1.UpdateChannelRequest\x1a\x19.aiproxy.admin.v1.Channel\x12O\n\rDeleteChannel\x12&.aiproxy.admin.v1.DeleteChannelRequest\x1a\x16.google.protobuf.Empty\x12j\n\x13\x42\x61tchDeleteChannels\x12,.aiproxy.admin.v1.BatchDeleteChannelsRequest\x1a%.aiproxy.admin.v1.BatchDeleteResponse\x12X\n\x10SetChannelStatus\x12).aiproxy.admin.v1.SetChannelStatusRequest\x1a\x19.aiproxy.admin.v1.Channel\x12i\n\x10ListChannelTypes\x12).aiproxy.admin.v1.ListChannelTypesRequest\x1a*.aiproxy.admin.v1.ListChannelTypesResponse\x12\x66\n\x0fListChannelBans\x12(.aiproxy.admin.v1.ListChannelBansRequest\x1a).aiproxy.admin.v1.ListChannelBansResponse\x12i\n\x10\x43learChannelBans\x12).aiproxy.admin.v1.ClearChannelBansRequest\x1a*.aiproxy.admin.v1.ClearChannelBansResponse\x12g\n\x14UpdateChannelBalance\x12-.aiproxy.admin.v1.UpdateChannelBalanceRequest\x1a .aiproxy.admin.v1.ChannelBalance\x12q\n\x19SetChannelBalanceSettings\x12\x32.aiproxy.admin.v1.SetChannelBalanceSettingsRequest\x1a .aiproxy.admin.v1.ChannelBalanceb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,31 +49,37 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CLEARCHANNELBANSRESPONSE']._serialized_start=505
   _globals['_CLEARCHANNELBANSRESPONSE']._serialized_end=548
   _globals['_CHANNEL']._serialized_start=551
-  _globals['_CHANNEL']._serialized_end=1055
-  _globals['_CHANNEL_MODELMAPPINGENTRY']._serialized_start=957
-  _globals['_CHANNEL_MODELMAPPINGENTRY']._serialized_end=1008
-  _globals['_CHANNEL_CONFIGENTRY']._serialized_start=1010
-  _globals['_CHANNEL_CONFIGENTRY']._serialized_end=1055
-  _globals['_CREATECHANNELREQUEST']._serialized_start=1057
-  _globals['_CREATECHANNELREQUEST']._serialized_end=1123
-  _globals['_GETCHANNELREQUEST']._serialized_start=1125
-  _globals['_GETCHANNELREQUEST']._serialized_end=1156
-  _globals['_LISTCHANNELSREQUEST']._serialized_start=1159
-  _globals['_LISTCHANNELSREQUEST']._serialized_end=1292
-  _globals['_LISTCHANNELSRESPONSE']._serialized_start=1294
-  _globals['_LISTCHANNELSRESPONSE']._serialized_end=1406
-  _globals['_UPDATECHANNELREQUEST']._serialized_start=1408
-  _globals['_UPDATECHANNELREQUEST']._serialized_end=1523
-  _globals['_DELETECHANNELREQUEST']._serialized_start=1525
-  _globals['_DELETECHANNELREQUEST']._serialized_end=1559
-  _globals['_BATCHDELETECHANNELSREQUEST']._serialized_start=1561
-  _globals['_BATCHDELETECHANNELSREQUEST']._serialized_end=1602
-  _globals['_SETCHANNELSTATUSREQUEST']._serialized_start=1604
-  _globals['_SETCHANNELSTATUSREQUEST']._serialized_end=1683
-  _globals['_LISTCHANNELTYPESREQUEST']._serialized_start=1685
-  _globals['_LISTCHANNELTYPESREQUEST']._serialized_end=1710
-  _globals['_LISTCHANNELTYPESRESPONSE']._serialized_start=1712
-  _globals['_LISTCHANNELTYPESRESPONSE']._serialized_end=1753
-  _globals['_CHANNELSERVICE']._serialized_start=1756
-  _globals['_CHANNELSERVICE']._serialized_end=2710
+  _globals['_CHANNEL']._serialized_end=1106
+  _globals['_CHANNEL_MODELMAPPINGENTRY']._serialized_start=1008
+  _globals['_CHANNEL_MODELMAPPINGENTRY']._serialized_end=1059
+  _globals['_CHANNEL_CONFIGENTRY']._serialized_start=1061
+  _globals['_CHANNEL_CONFIGENTRY']._serialized_end=1106
+  _globals['_CREATECHANNELREQUEST']._serialized_start=1108
+  _globals['_CREATECHANNELREQUEST']._serialized_end=1174
+  _globals['_GETCHANNELREQUEST']._serialized_start=1176
+  _globals['_GETCHANNELREQUEST']._serialized_end=1207
+  _globals['_LISTCHANNELSREQUEST']._serialized_start=1210
+  _globals['_LISTCHANNELSREQUEST']._serialized_end=1343
+  _globals['_LISTCHANNELSRESPONSE']._serialized_start=1345
+  _globals['_LISTCHANNELSRESPONSE']._serialized_end=1457
+  _globals['_UPDATECHANNELREQUEST']._serialized_start=1459
+  _globals['_UPDATECHANNELREQUEST']._serialized_end=1574
+  _globals['_DELETECHANNELREQUEST']._serialized_start=1576
+  _globals['_DELETECHANNELREQUEST']._serialized_end=1610
+  _globals['_BATCHDELETECHANNELSREQUEST']._serialized_start=1612
+  _globals['_BATCHDELETECHANNELSREQUEST']._serialized_end=1653
+  _globals['_SETCHANNELSTATUSREQUEST']._serialized_start=1655
+  _globals['_SETCHANNELSTATUSREQUEST']._serialized_end=1734
+  _globals['_LISTCHANNELTYPESREQUEST']._serialized_start=1736
+  _globals['_LISTCHANNELTYPESREQUEST']._serialized_end=1761
+  _globals['_LISTCHANNELTYPESRESPONSE']._serialized_start=1763
+  _globals['_LISTCHANNELTYPESRESPONSE']._serialized_end=1804
+  _globals['_CHANNELBALANCE']._serialized_start=1807
+  _globals['_CHANNELBALANCE']._serialized_end=2003
+  _globals['_UPDATECHANNELBALANCEREQUEST']._serialized_start=2005
+  _globals['_UPDATECHANNELBALANCEREQUEST']._serialized_end=2046
+  _globals['_SETCHANNELBALANCESETTINGSREQUEST']._serialized_start=2048
+  _globals['_SETCHANNELBALANCESETTINGSREQUEST']._serialized_end=2160
+  _globals['_CHANNELSERVICE']._serialized_start=2163
+  _globals['_CHANNELSERVICE']._serialized_end=3337
 # @@protoc_insertion_point(module_scope)

@@ -16,6 +16,7 @@ macro_rules! in_transaction {
     }};
 }
 
+mod balances;
 mod channels;
 mod groups;
 mod mcp;
@@ -37,6 +38,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
+pub use balances::ChannelBalance;
 pub use sealed::{SealError, Sealer};
 pub use tokens::{generate_key, hash_key, key_prefix};
 pub use types::{

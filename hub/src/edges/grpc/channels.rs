@@ -1,6 +1,9 @@
 //! `ChannelService`. Keys are masked in every response.
 
+use std::collections::HashMap;
+
 use relay::host::ChannelKind;
+use relay::provider::balance::balance_source;
 use tonic::{Request, Response, Status};
 
 use super::convert::{non_empty, status_from, status_pb, timeouts_from, timeouts_pb};
@@ -8,12 +11,14 @@ use super::error::{invalid, required};
 use super::pb::{self, channel_service_server::ChannelService};
 use super::update::{Patchable, UpdateMask, apply_update};
 use super::{ControlPlane, next_page_token, page};
+use crate::balances::CheckError;
 use crate::snapshot::changes::{ChangeAction, ChangeKind};
-use crate::store::{Channel, ChannelFilter, secret};
+use crate::store::{Channel, ChannelBalance, ChannelFilter, secret};
 
 pub struct Channels(pub ControlPlane);
 
-pub fn channel_pb(channel: &Channel) -> pb::Channel {
+/// `balance` is the channel's balance row (`None`: never checked nor configured).
+pub fn channel_pb(channel: &Channel, balance: Option<&ChannelBalance>) -> pb::Channel {
     pb::Channel {
         id: channel.id,
         name: channel.name.clone(),
@@ -36,6 +41,22 @@ pub fn channel_pb(channel: &Channel) -> pb::Channel {
             .collect(),
         created_at_ms: channel.created_at,
         updated_at_ms: channel.updated_at,
+        balance: Some(balance_pb(
+            channel.kind,
+            balance.cloned().unwrap_or_default(),
+        )),
+    }
+}
+
+pub fn balance_pb(kind: ChannelKind, balance: ChannelBalance) -> pb::ChannelBalance {
+    pb::ChannelBalance {
+        supported: balance_source(kind).is_some(),
+        balance: balance.balance,
+        currency: balance.currency.unwrap_or_default(),
+        updated_at_ms: balance.updated_at,
+        last_error: balance.last_error.unwrap_or_default(),
+        threshold: balance.threshold,
+        disable_when_empty: balance.disable_when_empty,
     }
 }
 
@@ -136,7 +157,7 @@ impl ChannelService for Channels {
             ChangeAction::Created,
             created.id.to_string(),
         );
-        Ok(Response::new(channel_pb(&created)))
+        Ok(Response::new(channel_pb(&created, None)))
     }
 
     async fn get_channel(
@@ -144,7 +165,8 @@ impl ChannelService for Channels {
         request: Request<pb::GetChannelRequest>,
     ) -> Result<Response<pb::Channel>, Status> {
         let channel = self.0.store.get_channel(request.into_inner().id).await?;
-        Ok(Response::new(channel_pb(&channel)))
+        let balance = self.0.store.channel_balance(channel.id).await?;
+        Ok(Response::new(channel_pb(&channel, Some(&balance))))
     }
 
     async fn list_channels(
@@ -164,9 +186,14 @@ impl ChannelService for Channels {
             keyword: Some(request.keyword),
         };
         let listing = self.0.store.list_channels(&filter, page).await?;
+        let balances: HashMap<i64, ChannelBalance> = self.0.store.channel_balances().await?;
         Ok(Response::new(pb::ListChannelsResponse {
             next_page_token: next_page_token(page, listing.items.len(), listing.total),
-            channels: listing.items.iter().map(channel_pb).collect(),
+            channels: listing
+                .items
+                .iter()
+                .map(|channel| channel_pb(channel, balances.get(&channel.id)))
+                .collect(),
             total_size: listing.total,
         }))
     }
@@ -190,7 +217,8 @@ impl ChannelService for Channels {
             ChangeAction::Updated,
             updated.id.to_string(),
         );
-        Ok(Response::new(channel_pb(&updated)))
+        let balance = self.0.store.channel_balance(updated.id).await?;
+        Ok(Response::new(channel_pb(&updated, Some(&balance))))
     }
 
     async fn delete_channel(
@@ -240,7 +268,8 @@ impl ChannelService for Channels {
             ChangeAction::Updated,
             updated.id.to_string(),
         );
-        Ok(Response::new(channel_pb(&updated)))
+        let balance = self.0.store.channel_balance(updated.id).await?;
+        Ok(Response::new(channel_pb(&updated, Some(&balance))))
     }
 
     async fn list_channel_bans(
@@ -286,6 +315,46 @@ impl ChannelService for Channels {
         Ok(Response::new(pb::ClearChannelBansResponse {
             cleared: i64::try_from(lifted.len()).unwrap_or(i64::MAX),
         }))
+    }
+
+    async fn update_channel_balance(
+        &self,
+        request: Request<pb::UpdateChannelBalanceRequest>,
+    ) -> Result<Response<pb::ChannelBalance>, Status> {
+        let id = request.into_inner().id;
+        let channel = self.0.store.get_channel(id).await?;
+        let balance = self
+            .0
+            .balances
+            .check(channel.id)
+            .await
+            .map_err(|error| match error {
+                CheckError::NotSupported(kind) => {
+                    Status::failed_precondition(format!("channel type {kind} has no balance api"))
+                }
+                CheckError::Store(error) => error.into(),
+            })?;
+        Ok(Response::new(balance_pb(channel.kind, balance)))
+    }
+
+    async fn set_channel_balance_settings(
+        &self,
+        request: Request<pb::SetChannelBalanceSettingsRequest>,
+    ) -> Result<Response<pb::ChannelBalance>, Status> {
+        let request = request.into_inner();
+        if request
+            .threshold
+            .is_some_and(|threshold| !threshold.is_finite())
+        {
+            return Err(invalid("threshold", "must be a finite number"));
+        }
+        let channel = self.0.store.get_channel(request.id).await?;
+        let balance = self
+            .0
+            .store
+            .set_channel_balance_settings(channel.id, request.threshold, request.disable_when_empty)
+            .await?;
+        Ok(Response::new(balance_pb(channel.kind, balance)))
     }
 
     async fn list_channel_types(

@@ -66,6 +66,8 @@ pub struct ControlPlane {
     pub channel_health: crate::relay_host::shared_health::SharedHealth,
     /// Requests and tokens per minute now (`GetCurrentRates`).
     pub live_rates: crate::governance::rates::LiveRates,
+    /// Reads channels' upstream balances (`UpdateChannelBalance`).
+    pub balances: crate::balances::BalanceChecker,
 }
 
 /// All admin services, reflection (v1 and v1alpha) and `grpc.health.v1` as an axum router with
