@@ -1,4 +1,4 @@
-//! Upstream balances of channels: UpdateChannelBalance against vendor-shaped mock upstreams, stored and listed values, the periodic refresh, the low-balance alert and disable-on-empty.
+//! Upstream channel balances: UpdateChannelBalance on vendor-shaped mocks, stored values, the refresh task, the low-balance alert, disable-on-empty.
 
 #![allow(
     clippy::unwrap_used,
