@@ -285,5 +285,23 @@ async fn the_refresh_task_reads_every_balance_channel_on_its_interval_on_postgre
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(refreshed, "a second refresh never ran");
+
+    // Settings round-trip on Postgres too, a cleared threshold included, and keep the reading.
+    let id = channel_named(&hub, "vendor").await.id;
+    for threshold in [Some(12.5), None] {
+        let stored = client(&hub)
+            .await
+            .set_channel_balance_settings(support::admin(pb::SetChannelBalanceSettingsRequest {
+                id,
+                threshold,
+                disable_when_empty: threshold.is_some(),
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(stored.threshold, threshold);
+        assert_eq!(stored.disable_when_empty, threshold.is_some());
+        assert!(stored.balance.is_some());
+    }
     hub.stop().await.unwrap();
 }
