@@ -170,8 +170,9 @@ class ChannelServiceServicer:
     def UpdateChannelBalance(self, request, context):
         """Upstream balances. Reads the channel's account balance from its upstream now and stores
         it (or why it failed, keeping the last good value); raises the low-balance alert and
-        disables the channel when empty, as the periodic refresh does. FAILED_PRECONDITION for a
-        channel type without a balance API (see ChannelBalance.supported).
+        disables the channel when empty, as the periodic refresh does. An upstream that fails is
+        not an RPC error: the answer carries it in `last_error`. FAILED_PRECONDITION for a channel
+        type without a balance API (see ChannelBalance.supported).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
