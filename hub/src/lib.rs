@@ -5,6 +5,7 @@
 //! tests boot the whole server on port 0 exactly as production does.
 
 pub mod alerts;
+pub mod balances;
 pub mod edges;
 pub mod governance;
 pub mod logs;
@@ -267,6 +268,14 @@ pub async fn run(
     let relay = relay::Relay::new(relay_config, relay_host).context("cannot build the relay")?;
     relay.spawn_background(background.clone().cancelled_owned());
 
+    let balance_checker =
+        balances::BalanceChecker::new(store.clone(), changes.clone(), alerts.clone());
+    if settings.channel_balance_refresh_seconds > 0 {
+        tokio::spawn(balance_checker.clone().run(
+            Duration::from_secs(settings.channel_balance_refresh_seconds),
+            background.clone(),
+        ));
+    }
     let control_plane = grpc::ControlPlane {
         store: store.clone(),
         log_store: log_store.clone(),
@@ -282,6 +291,7 @@ pub async fn run(
             relay: relay.clone(),
             snapshot: snapshot.clone(),
         }),
+        balances: balance_checker.clone(),
     };
     let mcp_bridge = Arc::new(McpBridge::new(
         snapshot.clone(),

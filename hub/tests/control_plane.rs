@@ -137,6 +137,11 @@ impl Harness {
             ),
             live_rates: hub::governance::rates::LiveRates::local(),
             channel_tester: None,
+            balances: hub::balances::BalanceChecker::new(
+                store.clone(),
+                changes.clone(),
+                hub::alerts::Alerts::start(Default::default()),
+            ),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -27,7 +27,7 @@ async fn python_client_suite_passes() {
         .unwrap();
     let app = router(ControlPlane {
         log_store: store.clone(),
-        store,
+        store: store.clone(),
         changes: ChangeFeed::new(),
         admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
         group_max_tokens: 0,
@@ -43,6 +43,11 @@ async fn python_client_suite_passes() {
         ),
         live_rates: hub::governance::rates::LiveRates::local(),
         channel_tester: None,
+        balances: hub::balances::BalanceChecker::new(
+            store.clone(),
+            ChangeFeed::new(),
+            hub::alerts::Alerts::start(Default::default()),
+        ),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -19,6 +19,7 @@ mod abuse_relay;
 mod alerts;
 mod ambient_proxy;
 mod billing;
+mod channel_balances;
 mod channel_operations;
 mod channel_tests;
 mod clis;

@@ -437,6 +437,11 @@ async fn serve(store: &Store) -> LogServiceClient<Channel> {
         ),
         live_rates: hub::governance::rates::LiveRates::local(),
         channel_tester: None,
+        balances: hub::balances::BalanceChecker::new(
+            store.clone(),
+            ChangeFeed::new(),
+            hub::alerts::Alerts::start(Default::default()),
+        ),
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -1,4 +1,4 @@
-//! A soak on demand: the real binary under steady governed load for `AIPROXY_SOAK_SECONDS`, its RSS sampled throughout and after the load, to show memory stays flat and comes back.
+//! A soak on demand: the real binary under steady governed load for `AIPROXY_SOAK_SECONDS`, its RSS sampled during and after, to show memory stays flat.
 //!
 //! Skipped (and says so) unless `AIPROXY_SOAK_SECONDS` is set, since it runs for minutes:
 //! `AIPROXY_SOAK_SECONDS=600 cargo test --release -p hub --test it soak:: -- --nocapture`

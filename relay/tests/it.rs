@@ -12,6 +12,7 @@
 
 mod common;
 
+mod balance;
 mod bridge;
 mod channel_test;
 mod cli_tools;

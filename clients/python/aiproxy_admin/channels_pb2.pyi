@@ -120,7 +120,7 @@ class ClearChannelBansResponse(_message.Message):
     def __init__(self, cleared: _Optional[int] = ...) -> None: ...
 
 class Channel(_message.Message):
-    __slots__ = ("id", "name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config", "created_at_ms", "updated_at_ms", "last_tests")
+    __slots__ = ("id", "name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config", "created_at_ms", "updated_at_ms", "last_tests", "balance")
     class ModelMappingEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -151,6 +151,7 @@ class Channel(_message.Message):
     CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     LAST_TESTS_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
     id: int
     name: str
     type: str
@@ -167,7 +168,8 @@ class Channel(_message.Message):
     created_at_ms: int
     updated_at_ms: int
     last_tests: _containers.RepeatedCompositeFieldContainer[ChannelTestResult]
-    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., type: _Optional[str] = ..., base_url: _Optional[str] = ..., key: _Optional[str] = ..., models: _Optional[_Iterable[str]] = ..., model_mapping: _Optional[_Mapping[str, str]] = ..., priority: _Optional[int] = ..., sets: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., proxy_url: _Optional[str] = ..., timeouts: _Optional[_Union[_common_pb2.Timeouts, _Mapping]] = ..., config: _Optional[_Mapping[str, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., last_tests: _Optional[_Iterable[_Union[ChannelTestResult, _Mapping]]] = ...) -> None: ...
+    balance: ChannelBalance
+    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., type: _Optional[str] = ..., base_url: _Optional[str] = ..., key: _Optional[str] = ..., models: _Optional[_Iterable[str]] = ..., model_mapping: _Optional[_Mapping[str, str]] = ..., priority: _Optional[int] = ..., sets: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., proxy_url: _Optional[str] = ..., timeouts: _Optional[_Union[_common_pb2.Timeouts, _Mapping]] = ..., config: _Optional[_Mapping[str, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., last_tests: _Optional[_Iterable[_Union[ChannelTestResult, _Mapping]]] = ..., balance: _Optional[_Union[ChannelBalance, _Mapping]] = ...) -> None: ...
 
 class CreateChannelRequest(_message.Message):
     __slots__ = ("channel",)
@@ -242,3 +244,37 @@ class ListChannelTypesResponse(_message.Message):
     TYPES_FIELD_NUMBER: _ClassVar[int]
     types: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, types: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ChannelBalance(_message.Message):
+    __slots__ = ("supported", "balance", "currency", "updated_at_ms", "last_error", "threshold", "disable_when_empty")
+    SUPPORTED_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    DISABLE_WHEN_EMPTY_FIELD_NUMBER: _ClassVar[int]
+    supported: bool
+    balance: float
+    currency: str
+    updated_at_ms: int
+    last_error: str
+    threshold: float
+    disable_when_empty: bool
+    def __init__(self, supported: _Optional[bool] = ..., balance: _Optional[float] = ..., currency: _Optional[str] = ..., updated_at_ms: _Optional[int] = ..., last_error: _Optional[str] = ..., threshold: _Optional[float] = ..., disable_when_empty: _Optional[bool] = ...) -> None: ...
+
+class UpdateChannelBalanceRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    def __init__(self, id: _Optional[int] = ...) -> None: ...
+
+class SetChannelBalanceSettingsRequest(_message.Message):
+    __slots__ = ("id", "threshold", "disable_when_empty")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    THRESHOLD_FIELD_NUMBER: _ClassVar[int]
+    DISABLE_WHEN_EMPTY_FIELD_NUMBER: _ClassVar[int]
+    id: int
+    threshold: float
+    disable_when_empty: bool
+    def __init__(self, id: _Optional[int] = ..., threshold: _Optional[float] = ..., disable_when_empty: _Optional[bool] = ...) -> None: ...

@@ -106,6 +106,16 @@ class ChannelServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsRequest.SerializeToString,
                 response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsResponse.FromString,
                 _registered_method=True)
+        self.UpdateChannelBalance = channel.unary_unary(
+                '/aiproxy.admin.v1.ChannelService/UpdateChannelBalance',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.UpdateChannelBalanceRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ChannelBalance.FromString,
+                _registered_method=True)
+        self.SetChannelBalanceSettings = channel.unary_unary(
+                '/aiproxy.admin.v1.ChannelService/SetChannelBalanceSettings',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.SetChannelBalanceSettingsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ChannelBalance.FromString,
+                _registered_method=True)
 
 
 class ChannelServiceServicer:
@@ -212,6 +222,24 @@ class ChannelServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UpdateChannelBalance(self, request, context):
+        """Upstream balances. Reads the channel's account balance from its upstream now and stores
+        it (or why it failed, keeping the last good value); raises the low-balance alert and
+        disables the channel when empty, as the periodic refresh does. An upstream that fails is
+        not an RPC error: the answer carries it in `last_error`. FAILED_PRECONDITION for a channel
+        type without a balance API (see ChannelBalance.supported).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetChannelBalanceSettings(self, request, context):
+        """Sets a channel's low-balance alert threshold and disable-when-empty switch.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ChannelServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -284,6 +312,16 @@ def add_ChannelServiceServicer_to_server(servicer, server):
                     servicer.CreateChannels,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsRequest.FromString,
                     response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsResponse.SerializeToString,
+            ),
+            'UpdateChannelBalance': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateChannelBalance,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.UpdateChannelBalanceRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ChannelBalance.SerializeToString,
+            ),
+            'SetChannelBalanceSettings': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetChannelBalanceSettings,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.SetChannelBalanceSettingsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_channels__pb2.ChannelBalance.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -664,6 +702,60 @@ class ChannelService:
             '/aiproxy.admin.v1.ChannelService/CreateChannels',
             aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsRequest.SerializeToString,
             aiproxy_dot_admin_dot_v1_dot_channels__pb2.CreateChannelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateChannelBalance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.ChannelService/UpdateChannelBalance',
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.UpdateChannelBalanceRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.ChannelBalance.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetChannelBalanceSettings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.ChannelService/SetChannelBalanceSettings',
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.SetChannelBalanceSettingsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_channels__pb2.ChannelBalance.FromString,
             options,
             channel_credentials,
             insecure,

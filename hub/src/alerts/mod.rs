@@ -1,4 +1,4 @@
-//! Operator alerts: events (channel banned, error rate, upstream no-permission, low balance, IP
+//! Operator alerts: events (channel banned, error rate, upstream no-permission, low balances, IP
 //! shared by many groups, log writes failing) throttled per key, always logged, and delivered to a
 //! webhook by a background task.
 //!
@@ -56,6 +56,15 @@ pub enum AlertEvent {
         balance: Decimal,
         threshold: Decimal,
     },
+    /// A channel's upstream account balance fell below the channel's threshold.
+    ChannelBalanceLow {
+        channel_id: i64,
+        balance: f64,
+        threshold: f64,
+        currency: Option<String>,
+    },
+    /// A channel's upstream balance reached 0 and the channel was disabled, as it asked.
+    ChannelDisabledEmpty { channel_id: i64, balance: f64 },
     /// One client address used many groups within an hour.
     IpSharedByGroups { ip: String, groups: u32 },
     /// Request logs cannot be written (database failing, or the queue full and rows dropped).
@@ -70,6 +79,8 @@ impl AlertEvent {
             AlertEvent::ErrorRateHigh { .. } => "error_rate_high",
             AlertEvent::UpstreamNoPermission { .. } => "upstream_no_permission",
             AlertEvent::BalanceLow { .. } => "balance_low",
+            AlertEvent::ChannelBalanceLow { .. } => "channel_balance_low",
+            AlertEvent::ChannelDisabledEmpty { .. } => "channel_disabled_empty",
             AlertEvent::IpSharedByGroups { .. } => "ip_shared_by_groups",
             AlertEvent::LogWriteFailing { .. } => "log_write_failing",
         }
@@ -90,6 +101,8 @@ impl AlertEvent {
                 channel_id, model, ..
             } => write!(key, ":{channel_id}:{model}"),
             AlertEvent::BalanceLow { group_id, .. } => write!(key, ":{group_id}"),
+            AlertEvent::ChannelBalanceLow { channel_id, .. }
+            | AlertEvent::ChannelDisabledEmpty { channel_id, .. } => write!(key, ":{channel_id}"),
             AlertEvent::IpSharedByGroups { ip, .. } => write!(key, ":{ip}"),
             AlertEvent::LogWriteFailing { .. } => Ok(()),
         };
@@ -129,6 +142,24 @@ impl AlertEvent {
             } => format!(
                 "group {group_id} balance {balance} is below its alert threshold {threshold}"
             ),
+            AlertEvent::ChannelBalanceLow {
+                channel_id,
+                balance,
+                threshold,
+                currency,
+            } => {
+                let currency = currency
+                    .as_deref()
+                    .map(|code| format!(" {code}"))
+                    .unwrap_or_default();
+                format!(
+                    "channel {channel_id} upstream balance {balance}{currency} is below its threshold {threshold}"
+                )
+            }
+            AlertEvent::ChannelDisabledEmpty {
+                channel_id,
+                balance,
+            } => format!("channel {channel_id} disabled: its upstream balance is {balance}"),
             AlertEvent::IpSharedByGroups { ip, groups } => {
                 format!("client address {ip} used {groups} groups within an hour")
             }

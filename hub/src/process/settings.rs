@@ -212,6 +212,10 @@ pub struct Settings {
     #[arg(long, env = "NOTIFY_THROTTLE_SECONDS", default_value_t = 300)]
     pub notify_throttle_seconds: u64,
 
+    /// Seconds between refreshes of every channel's upstream balance (types with a balance API); 0 turns the refresh off.
+    #[arg(long, env = "CHANNEL_BALANCE_REFRESH_SECONDS", default_value_t = 1800)]
+    pub channel_balance_refresh_seconds: u64,
+
     /// Alert when a channel's recent error rate for a model passes this fraction (0 to 1); 0 disables.
     #[arg(long, env = "NOTIFY_ERROR_RATE_THRESHOLD", default_value_t = 0.5)]
     pub notify_error_rate_threshold: f64,
@@ -341,6 +345,7 @@ impl Default for Settings {
             notify_webhook_format: "generic".into(),
             notify_throttle_seconds: 300,
             notify_error_rate_threshold: 0.5,
+            channel_balance_refresh_seconds: 1800,
             otel_exporter_otlp_endpoint: None,
             quota_time_zone: chrono_tz::Tz::UTC,
         }

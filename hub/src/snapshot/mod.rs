@@ -488,7 +488,7 @@ fn relay_model_type(model_type: crate::store::ModelType) -> relay::model_type::M
 
 /// The relay's view of a stored channel; `default_mapping` (the `DefaultChannelModelMapping`
 /// option for its type) lies under the channel's own mapping.
-fn relay_channel(
+pub(crate) fn relay_channel(
     channel: crate::store::Channel,
     default_mapping: Option<&BTreeMap<String, String>>,
 ) -> RelayChannel {

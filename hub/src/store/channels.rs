@@ -98,6 +98,11 @@ impl Store {
         .await
     }
 
+    /// Every channel, for the balance refresh.
+    pub async fn all_channels(&self) -> Result<Vec<Channel>, StoreError> {
+        super::table::all(self.pool(), &self.sealer).await
+    }
+
     pub async fn create_channel(&self, channel: &Channel) -> Result<Channel, StoreError> {
         in_transaction!(self, |tx| tx.create_channel(channel).await?)
     }
@@ -199,7 +204,12 @@ impl StoreTx {
         // Its test results go with it: a later channel may reuse nothing of it.
         sqlx::query("DELETE FROM channel_tests WHERE channel_id = $1")
             .bind(id)
-            .execute(self.conn())
+            .execute(self.write())
+            .await?;
+        // A SQLite id may be reused: a new channel must not inherit the old one's balance.
+        sqlx::query("DELETE FROM channel_balances WHERE channel_id = $1")
+            .bind(id)
+            .execute(self.write())
             .await?;
         let result = sqlx::query("DELETE FROM channels WHERE id = $1")
             .bind(id)

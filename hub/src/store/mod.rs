@@ -16,6 +16,7 @@ macro_rules! in_transaction {
     }};
 }
 
+mod balances;
 mod channel_tests;
 mod channels;
 mod groups;
@@ -38,6 +39,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
+pub use balances::ChannelBalance;
 pub use channel_tests::ChannelTest;
 pub use sealed::{SealError, Sealer};
 pub use tokens::{generate_key, hash_key, key_prefix};

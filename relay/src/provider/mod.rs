@@ -14,6 +14,7 @@
 //! [`Provider::codec`]). [`Wire`] names a codec on either side.
 
 mod anthropic;
+pub mod balance;
 mod fake;
 mod gemini;
 mod kind;

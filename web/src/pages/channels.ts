@@ -71,7 +71,7 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
     (pageSize, pageToken) => api.channels.listChannels({ pageSize, pageToken, ...filter }),
     (response) => [
       table(
-        ["Id", "Name", "Type", "Base URL", "Key", "Models", "Priority", "Sets", "Status", "Last tests", ""],
+        ["Id", "Name", "Type", "Base URL", "Key", "Models", "Priority", "Sets", "Status", "Last tests", "Balance", ""],
         response.channels.map((channel) => [
           channel.id,
           channel.name,
@@ -83,6 +83,7 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
           channel.sets.join(", "),
           statusName[channel.status],
           testsCell(channel.lastTests),
+          balanceText(channel),
           h(
             "span",
             { class: "actions" },
@@ -92,6 +93,14 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
               showNotice(`channel ${channel.name}: ${results.map(testLine).join("; ")}`);
               await refresh();
             }, `test-channel-${channel.id}`),
+            ...(channel.balance?.supported
+              ? [
+                  button("Read balance", async () => {
+                    await api.channels.updateChannelBalance({ id: channel.id });
+                    await refresh();
+                  }),
+                ]
+              : []),
             button(channel.status === Status.ENABLED ? "Disable" : "Enable", async () => {
               await api.channels.setChannelStatus({ id: channel.id, status: toggled(channel.status) });
               await refresh();
@@ -205,4 +214,13 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
   }
 
   await refresh();
+}
+
+/** The upstream balance as the list shows it: amount and currency, or why it could not be read. */
+function balanceText(channel: Channel): string {
+  const balance = channel.balance;
+  if (!balance?.supported) return "n/a";
+  const amount =
+    balance.balance === undefined ? "not read" : `${balance.balance}${balance.currency ? ` ${balance.currency}` : ""}`;
+  return balance.lastError ? `${amount} (error: ${balance.lastError})` : amount;
 }

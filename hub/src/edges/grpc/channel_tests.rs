@@ -154,6 +154,7 @@ pub async fn channels_with_tests(
 ) -> Result<Vec<pb::Channel>, Status> {
     let ids: Vec<i64> = channels.iter().map(|channel| channel.id).collect();
     let mut tests: HashMap<i64, Vec<ChannelTest>> = cp.store.channel_tests(&ids).await?;
+    let balances = cp.store.channel_balances().await?;
     Ok(channels
         .iter()
         .map(|channel| pb::Channel {
@@ -163,7 +164,7 @@ pub async fn channels_with_tests(
                 .iter()
                 .map(result_pb)
                 .collect(),
-            ..channel_pb(channel)
+            ..channel_pb(channel, balances.get(&channel.id))
         })
         .collect())
 }
@@ -333,6 +334,9 @@ pub async fn create_channels(
         );
     }
     Ok(pb::CreateChannelsResponse {
-        channels: created.iter().map(channel_pb).collect(),
+        channels: created
+            .iter()
+            .map(|channel| channel_pb(channel, None))
+            .collect(),
     })
 }

@@ -1,6 +1,7 @@
 //! `ChannelService`. Keys are masked in every response.
 
 use relay::host::ChannelKind;
+use relay::provider::balance::balance_source;
 use tonic::{Request, Response, Status};
 
 use super::channel_tests;
@@ -9,12 +10,14 @@ use super::error::{invalid, required};
 use super::pb::{self, channel_service_server::ChannelService};
 use super::update::{Patchable, UpdateMask, apply_update};
 use super::{ControlPlane, next_page_token, page};
+use crate::balances::CheckError;
 use crate::snapshot::changes::{ChangeAction, ChangeKind};
-use crate::store::{Channel, ChannelFilter, secret};
+use crate::store::{Channel, ChannelBalance, ChannelFilter, secret};
 
 pub struct Channels(pub ControlPlane);
 
-pub fn channel_pb(channel: &Channel) -> pb::Channel {
+/// `balance` is the channel's balance row (`None`: never checked nor configured).
+pub fn channel_pb(channel: &Channel, balance: Option<&ChannelBalance>) -> pb::Channel {
     pb::Channel {
         id: channel.id,
         name: channel.name.clone(),
@@ -39,6 +42,22 @@ pub fn channel_pb(channel: &Channel) -> pb::Channel {
         updated_at_ms: channel.updated_at,
         // Filled in by the reads that show them (`channel_tests::channels_with_tests`).
         last_tests: Vec::new(),
+        balance: Some(balance_pb(
+            channel.kind,
+            balance.cloned().unwrap_or_default(),
+        )),
+    }
+}
+
+pub fn balance_pb(kind: ChannelKind, balance: ChannelBalance) -> pb::ChannelBalance {
+    pb::ChannelBalance {
+        supported: balance_source(kind).is_some(),
+        balance: balance.balance,
+        currency: balance.currency.unwrap_or_default(),
+        updated_at_ms: balance.updated_at,
+        last_error: balance.last_error.unwrap_or_default(),
+        threshold: balance.threshold,
+        disable_when_empty: balance.disable_when_empty,
     }
 }
 
@@ -139,7 +158,7 @@ impl ChannelService for Channels {
             ChangeAction::Created,
             created.id.to_string(),
         );
-        Ok(Response::new(channel_pb(&created)))
+        Ok(Response::new(channel_pb(&created, None)))
     }
 
     async fn get_channel(
@@ -197,7 +216,8 @@ impl ChannelService for Channels {
             ChangeAction::Updated,
             updated.id.to_string(),
         );
-        Ok(Response::new(channel_pb(&updated)))
+        let balance = self.0.store.channel_balance(updated.id).await?;
+        Ok(Response::new(channel_pb(&updated, Some(&balance))))
     }
 
     async fn delete_channel(
@@ -247,7 +267,8 @@ impl ChannelService for Channels {
             ChangeAction::Updated,
             updated.id.to_string(),
         );
-        Ok(Response::new(channel_pb(&updated)))
+        let balance = self.0.store.channel_balance(updated.id).await?;
+        Ok(Response::new(channel_pb(&updated, Some(&balance))))
     }
 
     async fn list_channel_bans(
@@ -331,6 +352,46 @@ impl ChannelService for Channels {
         channel_tests::create_channels(&self.0, request.into_inner())
             .await
             .map(Response::new)
+    }
+
+    async fn update_channel_balance(
+        &self,
+        request: Request<pb::UpdateChannelBalanceRequest>,
+    ) -> Result<Response<pb::ChannelBalance>, Status> {
+        let id = request.into_inner().id;
+        let channel = self.0.store.get_channel(id).await?;
+        let balance = self
+            .0
+            .balances
+            .check(channel.id)
+            .await
+            .map_err(|error| match error {
+                CheckError::NotSupported(kind) => {
+                    Status::failed_precondition(format!("channel type {kind} has no balance api"))
+                }
+                CheckError::Store(error) => error.into(),
+            })?;
+        Ok(Response::new(balance_pb(channel.kind, balance)))
+    }
+
+    async fn set_channel_balance_settings(
+        &self,
+        request: Request<pb::SetChannelBalanceSettingsRequest>,
+    ) -> Result<Response<pb::ChannelBalance>, Status> {
+        let request = request.into_inner();
+        if request
+            .threshold
+            .is_some_and(|threshold| !threshold.is_finite())
+        {
+            return Err(invalid("threshold", "must be a finite number"));
+        }
+        let channel = self.0.store.get_channel(request.id).await?;
+        let balance = self
+            .0
+            .store
+            .set_channel_balance_settings(channel.id, request.threshold, request.disable_when_empty)
+            .await?;
+        Ok(Response::new(balance_pb(channel.kind, balance)))
     }
 
     async fn list_channel_types(

@@ -401,6 +401,11 @@ mod tests {
             ),
             live_rates: crate::governance::rates::LiveRates::local(),
             channel_tester: None,
+            balances: crate::balances::BalanceChecker::new(
+                store.clone(),
+                ChangeFeed::new(),
+                crate::alerts::Alerts::start(Default::default()),
+            ),
         };
         assert_eq!(Logs::new(&control_plane(7)).delete_batch, 7);
         // A size past what SQL binds is clamped rather than wrapped.

@@ -71,6 +71,8 @@ pub struct ControlPlane {
     /// The relay and snapshot channel tests run with (`TestChannel`, `TestChannels`,
     /// `PreviewChannelTest`); those RPCs answer UNAVAILABLE without one.
     pub channel_tester: Option<ChannelTester>,
+    /// Reads channels' upstream balances (`UpdateChannelBalance`).
+    pub balances: crate::balances::BalanceChecker,
 }
 
 /// All admin services, reflection (v1 and v1alpha) and `grpc.health.v1` as an axum router with

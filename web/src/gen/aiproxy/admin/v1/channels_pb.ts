@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/channels.proto.
  */
 export const file_aiproxy_admin_v1_channels: GenFile = /*@__PURE__*/
-  fileDesc("Ch9haXByb3h5L2FkbWluL3YxL2NoYW5uZWxzLnByb3RvEhBhaXByb3h5LmFkbWluLnYxIqcBChFDaGFubmVsVGVzdFJlc3VsdBISCgpjaGFubmVsX2lkGAEgASgDEg0KBW1vZGVsGAIgASgJEg8KB3N1Y2Nlc3MYAyABKAgSEwoLc3RhdHVzX2NvZGUYBCABKAUSEgoKbGF0ZW5jeV9tcxgFIAEoAxINCgVlcnJvchgGIAEoCRIQCghlbmRwb2ludBgHIAEoCRIUCgx0ZXN0ZWRfYXRfbXMYCCABKAMiQwoSVGVzdENoYW5uZWxSZXF1ZXN0EgoKAmlkGAEgASgDEg0KBW1vZGVsGAIgASgJEhIKCnRpbWVvdXRfbXMYAyABKAMiSwoTVGVzdENoYW5uZWxSZXNwb25zZRI0CgdyZXN1bHRzGAEgAygLMiMuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsVGVzdFJlc3VsdCI+ChNUZXN0Q2hhbm5lbHNSZXF1ZXN0EhMKC2NvbmN1cnJlbmN5GAEgASgFEhIKCnRpbWVvdXRfbXMYAiABKAMiagoZUHJldmlld0NoYW5uZWxUZXN0UmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEg0KBW1vZGVsGAIgASgJEhIKCnRpbWVvdXRfbXMYAyABKAMiUQoVQ3JlYXRlQ2hhbm5lbHNSZXF1ZXN0EioKB2NoYW5uZWwYASABKAsyGS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwSDAoEa2V5cxgCIAMoCSJFChZDcmVhdGVDaGFubmVsc1Jlc3BvbnNlEisKCGNoYW5uZWxzGAEgAygLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsInoKCkNoYW5uZWxCYW4SEgoKY2hhbm5lbF9pZBgBIAEoAxINCgVtb2RlbBgCIAEoCRIOCgZyZWFzb24YAyABKAkSEAoIc2luY2VfbXMYBCABKAMSEAoIdW50aWxfbXMYBSABKAMSFQoNbmV4dF9wcm9iZV9tcxgGIAEoAyJAChZMaXN0Q2hhbm5lbEJhbnNSZXF1ZXN0EhcKCmNoYW5uZWxfaWQYASABKANIAIgBAUINCgtfY2hhbm5lbF9pZCJFChdMaXN0Q2hhbm5lbEJhbnNSZXNwb25zZRIqCgRiYW5zGAEgAygLMhwuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsQmFuIl8KF0NsZWFyQ2hhbm5lbEJhbnNSZXF1ZXN0EhcKCmNoYW5uZWxfaWQYASABKANIAIgBARISCgVtb2RlbBgCIAEoCUgBiAEBQg0KC19jaGFubmVsX2lkQggKBl9tb2RlbCIrChhDbGVhckNoYW5uZWxCYW5zUmVzcG9uc2USDwoHY2xlYXJlZBgBIAEoAyKxBAoHQ2hhbm5lbBIKCgJpZBgBIAEoAxIMCgRuYW1lGAIgASgJEgwKBHR5cGUYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSCwoDa2V5GAUgASgJEg4KBm1vZGVscxgGIAMoCRJCCg1tb2RlbF9tYXBwaW5nGAcgAygLMisuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsLk1vZGVsTWFwcGluZ0VudHJ5EhAKCHByaW9yaXR5GAggASgDEgwKBHNldHMYCSADKAkSKAoGc3RhdHVzGAogASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMSEQoJcHJveHlfdXJsGAsgASgJEiwKCHRpbWVvdXRzGAwgASgLMhouYWlwcm94eS5hZG1pbi52MS5UaW1lb3V0cxI1CgZjb25maWcYDSADKAsyJS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwuQ29uZmlnRW50cnkSFQoNY3JlYXRlZF9hdF9tcxgOIAEoAxIVCg11cGRhdGVkX2F0X21zGA8gASgDEjcKCmxhc3RfdGVzdHMYECADKAsyIy5haXByb3h5LmFkbWluLnYxLkNoYW5uZWxUZXN0UmVzdWx0GjMKEU1vZGVsTWFwcGluZ0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLQoLQ29uZmlnRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJCChRDcmVhdGVDaGFubmVsUmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsIh8KEUdldENoYW5uZWxSZXF1ZXN0EgoKAmlkGAEgASgDIoUBChNMaXN0Q2hhbm5lbHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEigKBnN0YXR1cxgDIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEgwKBHR5cGUYBCABKAkSDwoHa2V5d29yZBgFIAEoCSJwChRMaXN0Q2hhbm5lbHNSZXNwb25zZRIrCghjaGFubmVscxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyJzChRVcGRhdGVDaGFubmVsUmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIiChREZWxldGVDaGFubmVsUmVxdWVzdBIKCgJpZBgBIAEoAyIpChpCYXRjaERlbGV0ZUNoYW5uZWxzUmVxdWVzdBILCgNpZHMYASADKAMiTwoXU2V0Q2hhbm5lbFN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAMSKAoGc3RhdHVzGAIgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMiGQoXTGlzdENoYW5uZWxUeXBlc1JlcXVlc3QiKQoYTGlzdENoYW5uZWxUeXBlc1Jlc3BvbnNlEg0KBXR5cGVzGAEgAygJMsMKCg5DaGFubmVsU2VydmljZRJSCg1DcmVhdGVDaGFubmVsEiYuYWlwcm94eS5hZG1pbi52MS5DcmVhdGVDaGFubmVsUmVxdWVzdBoZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBJMCgpHZXRDaGFubmVsEiMuYWlwcm94eS5hZG1pbi52MS5HZXRDaGFubmVsUmVxdWVzdBoZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBJdCgxMaXN0Q2hhbm5lbHMSJS5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsc1JlcXVlc3QaJi5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsc1Jlc3BvbnNlElIKDVVwZGF0ZUNoYW5uZWwSJi5haXByb3h5LmFkbWluLnYxLlVwZGF0ZUNoYW5uZWxSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEk8KDURlbGV0ZUNoYW5uZWwSJi5haXByb3h5LmFkbWluLnYxLkRlbGV0ZUNoYW5uZWxSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EmoKE0JhdGNoRGVsZXRlQ2hhbm5lbHMSLC5haXByb3h5LmFkbWluLnYxLkJhdGNoRGVsZXRlQ2hhbm5lbHNSZXF1ZXN0GiUuYWlwcm94eS5hZG1pbi52MS5CYXRjaERlbGV0ZVJlc3BvbnNlElgKEFNldENoYW5uZWxTdGF0dXMSKS5haXByb3h5LmFkbWluLnYxLlNldENoYW5uZWxTdGF0dXNSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEmkKEExpc3RDaGFubmVsVHlwZXMSKS5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsVHlwZXNSZXF1ZXN0GiouYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbFR5cGVzUmVzcG9uc2USZgoPTGlzdENoYW5uZWxCYW5zEiguYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbEJhbnNSZXF1ZXN0GikuYWlwcm94eS5hZG1pbi52MS5MaXN0Q2hhbm5lbEJhbnNSZXNwb25zZRJpChBDbGVhckNoYW5uZWxCYW5zEikuYWlwcm94eS5hZG1pbi52MS5DbGVhckNoYW5uZWxCYW5zUmVxdWVzdBoqLmFpcHJveHkuYWRtaW4udjEuQ2xlYXJDaGFubmVsQmFuc1Jlc3BvbnNlEloKC1Rlc3RDaGFubmVsEiQuYWlwcm94eS5hZG1pbi52MS5UZXN0Q2hhbm5lbFJlcXVlc3QaJS5haXByb3h5LmFkbWluLnYxLlRlc3RDaGFubmVsUmVzcG9uc2USXAoMVGVzdENoYW5uZWxzEiUuYWlwcm94eS5hZG1pbi52MS5UZXN0Q2hhbm5lbHNSZXF1ZXN0GiMuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsVGVzdFJlc3VsdDABEmgKElByZXZpZXdDaGFubmVsVGVzdBIrLmFpcHJveHkuYWRtaW4udjEuUHJldmlld0NoYW5uZWxUZXN0UmVxdWVzdBolLmFpcHJveHkuYWRtaW4udjEuVGVzdENoYW5uZWxSZXNwb25zZRJjCg5DcmVhdGVDaGFubmVscxInLmFpcHJveHkuYWRtaW4udjEuQ3JlYXRlQ2hhbm5lbHNSZXF1ZXN0GiguYWlwcm94eS5hZG1pbi52MS5DcmVhdGVDaGFubmVsc1Jlc3BvbnNlYgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+  fileDesc("Ch9haXByb3h5L2FkbWluL3YxL2NoYW5uZWxzLnByb3RvEhBhaXByb3h5LmFkbWluLnYxIqcBChFDaGFubmVsVGVzdFJlc3VsdBISCgpjaGFubmVsX2lkGAEgASgDEg0KBW1vZGVsGAIgASgJEg8KB3N1Y2Nlc3MYAyABKAgSEwoLc3RhdHVzX2NvZGUYBCABKAUSEgoKbGF0ZW5jeV9tcxgFIAEoAxINCgVlcnJvchgGIAEoCRIQCghlbmRwb2ludBgHIAEoCRIUCgx0ZXN0ZWRfYXRfbXMYCCABKAMiQwoSVGVzdENoYW5uZWxSZXF1ZXN0EgoKAmlkGAEgASgDEg0KBW1vZGVsGAIgASgJEhIKCnRpbWVvdXRfbXMYAyABKAMiSwoTVGVzdENoYW5uZWxSZXNwb25zZRI0CgdyZXN1bHRzGAEgAygLMiMuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsVGVzdFJlc3VsdCI+ChNUZXN0Q2hhbm5lbHNSZXF1ZXN0EhMKC2NvbmN1cnJlbmN5GAEgASgFEhIKCnRpbWVvdXRfbXMYAiABKAMiagoZUHJldmlld0NoYW5uZWxUZXN0UmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEg0KBW1vZGVsGAIgASgJEhIKCnRpbWVvdXRfbXMYAyABKAMiUQoVQ3JlYXRlQ2hhbm5lbHNSZXF1ZXN0EioKB2NoYW5uZWwYASABKAsyGS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwSDAoEa2V5cxgCIAMoCSJFChZDcmVhdGVDaGFubmVsc1Jlc3BvbnNlEisKCGNoYW5uZWxzGAEgAygLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsInoKCkNoYW5uZWxCYW4SEgoKY2hhbm5lbF9pZBgBIAEoAxINCgVtb2RlbBgCIAEoCRIOCgZyZWFzb24YAyABKAkSEAoIc2luY2VfbXMYBCABKAMSEAoIdW50aWxfbXMYBSABKAMSFQoNbmV4dF9wcm9iZV9tcxgGIAEoAyJAChZMaXN0Q2hhbm5lbEJhbnNSZXF1ZXN0EhcKCmNoYW5uZWxfaWQYASABKANIAIgBAUINCgtfY2hhbm5lbF9pZCJFChdMaXN0Q2hhbm5lbEJhbnNSZXNwb25zZRIqCgRiYW5zGAEgAygLMhwuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsQmFuIl8KF0NsZWFyQ2hhbm5lbEJhbnNSZXF1ZXN0EhcKCmNoYW5uZWxfaWQYASABKANIAIgBARISCgVtb2RlbBgCIAEoCUgBiAEBQg0KC19jaGFubmVsX2lkQggKBl9tb2RlbCIrChhDbGVhckNoYW5uZWxCYW5zUmVzcG9uc2USDwoHY2xlYXJlZBgBIAEoAyLkBAoHQ2hhbm5lbBIKCgJpZBgBIAEoAxIMCgRuYW1lGAIgASgJEgwKBHR5cGUYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSCwoDa2V5GAUgASgJEg4KBm1vZGVscxgGIAMoCRJCCg1tb2RlbF9tYXBwaW5nGAcgAygLMisuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsLk1vZGVsTWFwcGluZ0VudHJ5EhAKCHByaW9yaXR5GAggASgDEgwKBHNldHMYCSADKAkSKAoGc3RhdHVzGAogASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMSEQoJcHJveHlfdXJsGAsgASgJEiwKCHRpbWVvdXRzGAwgASgLMhouYWlwcm94eS5hZG1pbi52MS5UaW1lb3V0cxI1CgZjb25maWcYDSADKAsyJS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwuQ29uZmlnRW50cnkSFQoNY3JlYXRlZF9hdF9tcxgOIAEoAxIVCg11cGRhdGVkX2F0X21zGA8gASgDEjcKCmxhc3RfdGVzdHMYECADKAsyIy5haXByb3h5LmFkbWluLnYxLkNoYW5uZWxUZXN0UmVzdWx0EjEKB2JhbGFuY2UYESABKAsyIC5haXByb3h5LmFkbWluLnYxLkNoYW5uZWxCYWxhbmNlGjMKEU1vZGVsTWFwcGluZ0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLQoLQ29uZmlnRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJCChRDcmVhdGVDaGFubmVsUmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsIh8KEUdldENoYW5uZWxSZXF1ZXN0EgoKAmlkGAEgASgDIoUBChNMaXN0Q2hhbm5lbHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEigKBnN0YXR1cxgDIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEgwKBHR5cGUYBCABKAkSDwoHa2V5d29yZBgFIAEoCSJwChRMaXN0Q2hhbm5lbHNSZXNwb25zZRIrCghjaGFubmVscxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyJzChRVcGRhdGVDaGFubmVsUmVxdWVzdBIqCgdjaGFubmVsGAEgASgLMhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIiChREZWxldGVDaGFubmVsUmVxdWVzdBIKCgJpZBgBIAEoAyIpChpCYXRjaERlbGV0ZUNoYW5uZWxzUmVxdWVzdBILCgNpZHMYASADKAMiTwoXU2V0Q2hhbm5lbFN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAMSKAoGc3RhdHVzGAIgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMiGQoXTGlzdENoYW5uZWxUeXBlc1JlcXVlc3QiKQoYTGlzdENoYW5uZWxUeXBlc1Jlc3BvbnNlEg0KBXR5cGVzGAEgAygJIsQBCg5DaGFubmVsQmFsYW5jZRIRCglzdXBwb3J0ZWQYASABKAgSFAoHYmFsYW5jZRgCIAEoAUgAiAEBEhAKCGN1cnJlbmN5GAMgASgJEhUKDXVwZGF0ZWRfYXRfbXMYBCABKAMSEgoKbGFzdF9lcnJvchgFIAEoCRIWCgl0aHJlc2hvbGQYBiABKAFIAYgBARIaChJkaXNhYmxlX3doZW5fZW1wdHkYByABKAhCCgoIX2JhbGFuY2VCDAoKX3RocmVzaG9sZCIpChtVcGRhdGVDaGFubmVsQmFsYW5jZVJlcXVlc3QSCgoCaWQYASABKAMicAogU2V0Q2hhbm5lbEJhbGFuY2VTZXR0aW5nc1JlcXVlc3QSCgoCaWQYASABKAMSFgoJdGhyZXNob2xkGAIgASgBSACIAQESGgoSZGlzYWJsZV93aGVuX2VtcHR5GAMgASgIQgwKCl90aHJlc2hvbGQynwwKDkNoYW5uZWxTZXJ2aWNlElIKDUNyZWF0ZUNoYW5uZWwSJi5haXByb3h5LmFkbWluLnYxLkNyZWF0ZUNoYW5uZWxSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEkwKCkdldENoYW5uZWwSIy5haXByb3h5LmFkbWluLnYxLkdldENoYW5uZWxSZXF1ZXN0GhkuYWlwcm94eS5hZG1pbi52MS5DaGFubmVsEl0KDExpc3RDaGFubmVscxIlLmFpcHJveHkuYWRtaW4udjEuTGlzdENoYW5uZWxzUmVxdWVzdBomLmFpcHJveHkuYWRtaW4udjEuTGlzdENoYW5uZWxzUmVzcG9uc2USUgoNVXBkYXRlQ2hhbm5lbBImLmFpcHJveHkuYWRtaW4udjEuVXBkYXRlQ2hhbm5lbFJlcXVlc3QaGS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwSTwoNRGVsZXRlQ2hhbm5lbBImLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlQ2hhbm5lbFJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSagoTQmF0Y2hEZWxldGVDaGFubmVscxIsLmFpcHJveHkuYWRtaW4udjEuQmF0Y2hEZWxldGVDaGFubmVsc1JlcXVlc3QaJS5haXByb3h5LmFkbWluLnYxLkJhdGNoRGVsZXRlUmVzcG9uc2USWAoQU2V0Q2hhbm5lbFN0YXR1cxIpLmFpcHJveHkuYWRtaW4udjEuU2V0Q2hhbm5lbFN0YXR1c1JlcXVlc3QaGS5haXByb3h5LmFkbWluLnYxLkNoYW5uZWwSaQoQTGlzdENoYW5uZWxUeXBlcxIpLmFpcHJveHkuYWRtaW4udjEuTGlzdENoYW5uZWxUeXBlc1JlcXVlc3QaKi5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsVHlwZXNSZXNwb25zZRJmCg9MaXN0Q2hhbm5lbEJhbnMSKC5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsQmFuc1JlcXVlc3QaKS5haXByb3h5LmFkbWluLnYxLkxpc3RDaGFubmVsQmFuc1Jlc3BvbnNlEmkKEENsZWFyQ2hhbm5lbEJhbnMSKS5haXByb3h5LmFkbWluLnYxLkNsZWFyQ2hhbm5lbEJhbnNSZXF1ZXN0GiouYWlwcm94eS5hZG1pbi52MS5DbGVhckNoYW5uZWxCYW5zUmVzcG9uc2USWgoLVGVzdENoYW5uZWwSJC5haXByb3h5LmFkbWluLnYxLlRlc3RDaGFubmVsUmVxdWVzdBolLmFpcHJveHkuYWRtaW4udjEuVGVzdENoYW5uZWxSZXNwb25zZRJcCgxUZXN0Q2hhbm5lbHMSJS5haXByb3h5LmFkbWluLnYxLlRlc3RDaGFubmVsc1JlcXVlc3QaIy5haXByb3h5LmFkbWluLnYxLkNoYW5uZWxUZXN0UmVzdWx0MAESaAoSUHJldmlld0NoYW5uZWxUZXN0EisuYWlwcm94eS5hZG1pbi52MS5QcmV2aWV3Q2hhbm5lbFRlc3RSZXF1ZXN0GiUuYWlwcm94eS5hZG1pbi52MS5UZXN0Q2hhbm5lbFJlc3BvbnNlEmMKDkNyZWF0ZUNoYW5uZWxzEicuYWlwcm94eS5hZG1pbi52MS5DcmVhdGVDaGFubmVsc1JlcXVlc3QaKC5haXByb3h5LmFkbWluLnYxLkNyZWF0ZUNoYW5uZWxzUmVzcG9uc2USZwoUVXBkYXRlQ2hhbm5lbEJhbGFuY2USLS5haXByb3h5LmFkbWluLnYxLlVwZGF0ZUNoYW5uZWxCYWxhbmNlUmVxdWVzdBogLmFpcHJveHkuYWRtaW4udjEuQ2hhbm5lbEJhbGFuY2UScQoZU2V0Q2hhbm5lbEJhbGFuY2VTZXR0aW5ncxIyLmFpcHJveHkuYWRtaW4udjEuU2V0Q2hhbm5lbEJhbGFuY2VTZXR0aW5nc1JlcXVlc3QaIC5haXByb3h5LmFkbWluLnYxLkNoYW5uZWxCYWxhbmNlYgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
 
 /**
  * The last test of one (channel, model) pair.
@@ -453,6 +453,14 @@ export type Channel = Message<"aiproxy.admin.v1.Channel"> & {
    * @generated from field: repeated aiproxy.admin.v1.ChannelTestResult last_tests = 16;
    */
   lastTests: ChannelTestResult[];
+
+  /**
+   * The upstream account balance and its alert settings (read only here: set them with
+   * SetChannelBalanceSettings).
+   *
+   * @generated from field: aiproxy.admin.v1.ChannelBalance balance = 17;
+   */
+  balance?: ChannelBalance | undefined;
 };
 
 /**
@@ -669,6 +677,113 @@ export const ListChannelTypesResponseSchema: GenMessage<ListChannelTypesResponse
   messageDesc(file_aiproxy_admin_v1_channels, 22);
 
 /**
+ * @generated from message aiproxy.admin.v1.ChannelBalance
+ */
+export type ChannelBalance = Message<"aiproxy.admin.v1.ChannelBalance"> & {
+  /**
+   * Whether the channel's type has a balance API the gateway reads.
+   *
+   * @generated from field: bool supported = 1;
+   */
+  supported: boolean;
+
+  /**
+   * The last balance read successfully; absent when never read.
+   *
+   * @generated from field: optional double balance = 2;
+   */
+  balance?: number | undefined;
+
+  /**
+   * ISO code ("USD", "CNY") when the upstream says it or has one currency; empty when unknown.
+   *
+   * @generated from field: string currency = 3;
+   */
+  currency: string;
+
+  /**
+   * When `balance` was read; 0 when never.
+   *
+   * @generated from field: int64 updated_at_ms = 4;
+   */
+  updatedAtMs: bigint;
+
+  /**
+   * Why the latest attempt failed (never containing the key); empty after a success.
+   *
+   * @generated from field: string last_error = 5;
+   */
+  lastError: string;
+
+  /**
+   * The low-balance alert fires when the balance is below this; absent: no alert.
+   *
+   * @generated from field: optional double threshold = 6;
+   */
+  threshold?: number | undefined;
+
+  /**
+   * When the balance reaches 0 the channel is disabled (with a log line and an alert).
+   *
+   * @generated from field: bool disable_when_empty = 7;
+   */
+  disableWhenEmpty: boolean;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ChannelBalance.
+ * Use `create(ChannelBalanceSchema)` to create a new message.
+ */
+export const ChannelBalanceSchema: GenMessage<ChannelBalance> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 23);
+
+/**
+ * @generated from message aiproxy.admin.v1.UpdateChannelBalanceRequest
+ */
+export type UpdateChannelBalanceRequest = Message<"aiproxy.admin.v1.UpdateChannelBalanceRequest"> & {
+  /**
+   * @generated from field: int64 id = 1;
+   */
+  id: bigint;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.UpdateChannelBalanceRequest.
+ * Use `create(UpdateChannelBalanceRequestSchema)` to create a new message.
+ */
+export const UpdateChannelBalanceRequestSchema: GenMessage<UpdateChannelBalanceRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 24);
+
+/**
+ * @generated from message aiproxy.admin.v1.SetChannelBalanceSettingsRequest
+ */
+export type SetChannelBalanceSettingsRequest = Message<"aiproxy.admin.v1.SetChannelBalanceSettingsRequest"> & {
+  /**
+   * @generated from field: int64 id = 1;
+   */
+  id: bigint;
+
+  /**
+   * Absent clears the threshold.
+   *
+   * @generated from field: optional double threshold = 2;
+   */
+  threshold?: number | undefined;
+
+  /**
+   * @generated from field: bool disable_when_empty = 3;
+   */
+  disableWhenEmpty: boolean;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.SetChannelBalanceSettingsRequest.
+ * Use `create(SetChannelBalanceSettingsRequestSchema)` to create a new message.
+ */
+export const SetChannelBalanceSettingsRequestSchema: GenMessage<SetChannelBalanceSettingsRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_channels, 25);
+
+/**
  * @generated from service aiproxy.admin.v1.ChannelService
  */
 export const ChannelService: GenService<{
@@ -808,6 +923,30 @@ export const ChannelService: GenService<{
     methodKind: "unary";
     input: typeof CreateChannelsRequestSchema;
     output: typeof CreateChannelsResponseSchema;
+  },
+  /**
+   * Upstream balances. Reads the channel's account balance from its upstream now and stores
+   * it (or why it failed, keeping the last good value); raises the low-balance alert and
+   * disables the channel when empty, as the periodic refresh does. An upstream that fails is
+   * not an RPC error: the answer carries it in `last_error`. FAILED_PRECONDITION for a channel
+   * type without a balance API (see ChannelBalance.supported).
+   *
+   * @generated from rpc aiproxy.admin.v1.ChannelService.UpdateChannelBalance
+   */
+  updateChannelBalance: {
+    methodKind: "unary";
+    input: typeof UpdateChannelBalanceRequestSchema;
+    output: typeof ChannelBalanceSchema;
+  },
+  /**
+   * Sets a channel's low-balance alert threshold and disable-when-empty switch.
+   *
+   * @generated from rpc aiproxy.admin.v1.ChannelService.SetChannelBalanceSettings
+   */
+  setChannelBalanceSettings: {
+    methodKind: "unary";
+    input: typeof SetChannelBalanceSettingsRequestSchema;
+    output: typeof ChannelBalanceSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_aiproxy_admin_v1_channels, 0);
