@@ -399,11 +399,27 @@ async fn an_endless_sse_line_is_cut_at_the_event_limit() {
     .await;
     let reply = call(&gateway.url("/public/endless"), "tok-a", "echo", json!({})).await;
     assert!(reply.json.get("error").is_some(), "{:?}", reply.json);
-    // The reader stopped at the limit (4 MiB) and dropped the stream; what the socket buffers
-    // held is all that was produced past it.
-    let sent = produced.load(Ordering::SeqCst);
+    // The reader stopped at the limit (4 MiB) and dropped the stream: production stops once the
+    // closed connection is noticed. What the loopback socket buffers and the stream's own
+    // buffers took before that depends on scheduling (up to tens of MiB on a busy machine), so
+    // the test checks that it ends and stays bounded, not an exact figure.
+    let mut sent = produced.load(Ordering::SeqCst);
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = produced.load(Ordering::SeqCst);
+        if now == sent {
+            break;
+        }
+        sent = now;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        produced.load(Ordering::SeqCst),
+        sent,
+        "the upstream stream was still being read after the error"
+    );
     assert!(
-        sent < 16 * 1024 * 1024,
+        sent < 64 * 1024 * 1024,
         "{sent} bytes read from the upstream"
     );
     // Others are still served.
