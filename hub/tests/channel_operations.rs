@@ -68,18 +68,8 @@ async fn a_ban_on_one_replica_reaches_the_other_and_a_clear_lifts_it_on_both() {
         revoked.base_url(),
         healthy.base_url()
     );
-    let start = |apply: bool| {
-        let (mut settings, data_dir) = TestHub::settings();
-        settings.sql_dsn = Some(database.url());
-        settings.redis = Some("redis://127.0.0.1:6379".into());
-        settings.redis_key_prefix = prefix.clone();
-        if apply {
-            let path = data_dir.path().join("aiproxy.yaml");
-            std::fs::write(&path, &config).unwrap();
-            settings.config_file_path = Some(path);
-        }
-        TestHub::start_with(settings, data_dir)
-    };
+    let start =
+        |apply: bool| TestHub::replica(&database, &prefix, apply.then_some(config.as_str()));
     let first = start(true).await;
     let second = start(false).await;
 
@@ -145,18 +135,8 @@ async fn a_replica_that_starts_later_learns_the_running_bans() {
         "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: ci\n    key: {TOKEN}\nchannels:\n  - name: forbidden\n    type: openai\n    base_url: {}\n    key: sk-x\n    models: [m]\nmodels:\n  - model: m\n",
         failing.base_url()
     );
-    let start = |apply: bool| {
-        let (mut settings, data_dir) = TestHub::settings();
-        settings.sql_dsn = Some(database.url());
-        settings.redis = Some("redis://127.0.0.1:6379".into());
-        settings.redis_key_prefix = prefix.clone();
-        if apply {
-            let path = data_dir.path().join("aiproxy.yaml");
-            std::fs::write(&path, &config).unwrap();
-            settings.config_file_path = Some(path);
-        }
-        TestHub::start_with(settings, data_dir)
-    };
+    let start =
+        |apply: bool| TestHub::replica(&database, &prefix, apply.then_some(config.as_str()));
     let first = start(true).await;
     assert_ne!(chat(&first).await, 200);
     assert_eq!(bans(&first).await.len(), 1);
@@ -190,18 +170,8 @@ async fn current_rates_count_every_replicas_requests_and_tokens() {
         "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: ci\n    key: {TOKEN}\nchannels:\n  - name: up\n    type: openai\n    base_url: {}\n    key: sk-up\n    models: [m]\nmodels:\n  - model: m\n",
         upstream.base_url()
     );
-    let start = |apply: bool| {
-        let (mut settings, data_dir) = TestHub::settings();
-        settings.sql_dsn = Some(database.url());
-        settings.redis = Some("redis://127.0.0.1:6379".into());
-        settings.redis_key_prefix = prefix.clone();
-        if apply {
-            let path = data_dir.path().join("aiproxy.yaml");
-            std::fs::write(&path, &config).unwrap();
-            settings.config_file_path = Some(path);
-        }
-        TestHub::start_with(settings, data_dir)
-    };
+    let start =
+        |apply: bool| TestHub::replica(&database, &prefix, apply.then_some(config.as_str()));
     let first = start(true).await;
     let second = start(false).await;
     for _ in 0..3 {

@@ -319,18 +319,8 @@ async fn an_option_set_on_one_replica_applies_on_another_within_a_second() {
         "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: ci\n    key: {TOKEN}\nchannels:\n{}models:\n  - model: m\n",
         channel("up", &upstream.base_url(), "[m]", "")
     );
-    let start = |apply: bool| {
-        let (mut settings, data_dir) = TestHub::settings();
-        settings.sql_dsn = Some(database.url());
-        settings.redis = Some("redis://127.0.0.1:6379".into());
-        settings.redis_key_prefix = prefix.clone();
-        if apply {
-            let path = data_dir.path().join("aiproxy.yaml");
-            std::fs::write(&path, &config).unwrap();
-            settings.config_file_path = Some(path);
-        }
-        TestHub::start_with(settings, data_dir)
-    };
+    let start =
+        |apply: bool| TestHub::replica(&database, &prefix, apply.then_some(config.as_str()));
     let first = start(true).await;
     let second = start(false).await;
     assert_eq!(chat(&second, "m", "hi").await.0, 200);

@@ -244,7 +244,11 @@ pub fn validate(key: &str, value: &str) -> Result<(), OptionError> {
     let spec = spec(key).ok_or_else(|| OptionError::Unknown(key.to_owned()))?;
     (spec.apply)(&mut RuntimeOptions::default(), value).map_err(|reason| OptionError::Invalid {
         key: key.to_owned(),
-        reason,
+        // The operator sees what the option expects, and which variable it stands in for.
+        reason: match spec.overrides {
+            Some(variable) => format!("{reason}; expected: {} (overrides {variable})", spec.help),
+            None => format!("{reason}; expected: {}", spec.help),
+        },
     })
 }
 

@@ -58,6 +58,21 @@ impl TestHub {
         TestHub::start_with(settings, data_dir).await
     }
 
+    /// A replica on `database` and the local Redis under `prefix`; the first one of a group is
+    /// given `config` to apply at startup, the others find it in the shared database.
+    pub async fn replica(database: &TestDatabase, prefix: &str, config: Option<&str>) -> TestHub {
+        let (mut settings, data_dir) = TestHub::settings();
+        settings.sql_dsn = Some(database.url());
+        settings.redis = Some("redis://127.0.0.1:6379".into());
+        settings.redis_key_prefix = prefix.to_owned();
+        if let Some(config) = config {
+            let path = data_dir.path().join("aiproxy.yaml");
+            std::fs::write(&path, config).unwrap();
+            settings.config_file_path = Some(path);
+        }
+        TestHub::start_with(settings, data_dir).await
+    }
+
     pub async fn start_with(settings: Settings, data_dir: tempfile::TempDir) -> TestHub {
         // AIPROXY_TEST_LOG=1 shows the server's own log lines while debugging a test.
         if std::env::var_os("AIPROXY_TEST_LOG").is_some() {
