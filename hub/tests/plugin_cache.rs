@@ -75,19 +75,6 @@ async fn redis_store_round_trips_expires_and_keeps_prefixes_apart() {
     assert!(store.get("bad").await.is_none());
 }
 
-async fn replica(database: &str, prefix: &str, config: Option<&str>) -> TestHub {
-    let (mut settings, data_dir) = TestHub::settings();
-    settings.sql_dsn = Some(database.to_owned());
-    settings.redis = Some(REDIS.to_owned());
-    settings.redis_key_prefix = prefix.to_owned();
-    if let Some(config) = config {
-        let path = data_dir.path().join("aiproxy.yaml");
-        std::fs::write(&path, config).unwrap();
-        settings.config_file_path = Some(path);
-    }
-    TestHub::start_with(settings, data_dir).await
-}
-
 async fn chat(hub: &TestHub, token: &str, text: &str) -> (String, String) {
     let response = reqwest::Client::new()
         .post(hub.url("/v1/chat/completions"))
@@ -124,8 +111,8 @@ models:
 "#,
         upstream.base_url()
     );
-    let first = replica(&database.url(), &prefix, Some(&config)).await;
-    let second = replica(&database.url(), &prefix, None).await;
+    let first = TestHub::replica(&database, &prefix, Some(&config)).await;
+    let second = TestHub::replica(&database, &prefix, None).await;
     let (cache, answer) = chat(&first, TOKEN, "shared question").await;
     assert_eq!(cache, "miss");
     // The entry is written after the answer; give the write a moment to land.

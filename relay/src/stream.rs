@@ -15,6 +15,7 @@ use crate::convert::{EventConverter, ResponseMeta, StreamEvent, stream_converter
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::plugin::{End, Exchange};
+use crate::provider::StreamDecoder;
 use crate::sse::{SseEvent, SseParser};
 use crate::upstream::{ByteStream, classify};
 use crate::usage::{Choice, Estimator, OpenAiUsage, PendingRecord, collect_choice_text};
@@ -25,6 +26,8 @@ const MAX_COLLECTED_TEXT: usize = 4 * 1024 * 1024;
 
 /// How one event stream is to be rewritten.
 pub struct SseOptions {
+    /// Reads the upstream's bytes into events of `channel`'s protocol (the provider's).
+    pub decoder: Box<dyn StreamDecoder>,
     /// The name the client asked for, put back into the model field when a mapping applied.
     pub rewrite_model_to: Option<String>,
     /// The client did not ask for the usage-only chunk; it was requested for our own counting.
@@ -68,10 +71,12 @@ pub fn sse_body(
         client => stream_converter(Wire::Chat, client, options.meta.clone()),
     };
     let native = options.client == options.channel && options.channel != Wire::Chat;
+    let mut options = options;
+    let decoder = std::mem::replace(&mut options.decoder, Box::new(SseParser::new()));
     let relay = SseRelay {
         upstream,
         first: Some(first),
-        parser: SseParser::new(),
+        decoder,
         to_chat,
         from_chat,
         native,
@@ -97,7 +102,7 @@ pub fn sse_body(
 struct SseRelay {
     upstream: ByteStream,
     first: Option<Bytes>,
-    parser: SseParser,
+    decoder: Box<dyn StreamDecoder>,
     /// Upstream protocol to chat; `None` for a chat upstream.
     to_chat: Option<Box<dyn EventConverter>>,
     /// Chat to the client's protocol; `None` for a chat client or a native pass-through.
@@ -143,10 +148,9 @@ impl SseRelay {
             match next {
                 Some(Ok(bytes)) => {
                     let mut parsed = std::mem::take(&mut self.parsed);
-                    if self.parser.push(&bytes, &mut parsed).is_err() {
-                        return Some(
-                            self.fail(RelayError::UpstreamInvalid, "upstream event too large"),
-                        );
+                    if let Err(error) = self.decoder.push(&bytes, &mut parsed) {
+                        self.parsed = parsed;
+                        return Some(self.fail(error, "upstream stream undecodable"));
                     }
                     let mut out = BytesMut::new();
                     self.forward(&mut parsed, &mut out);
@@ -163,7 +167,10 @@ impl SseRelay {
                     return Some(self.fail(classify(&error), "upstream stream was cut"));
                 }
                 None => {
-                    let mut rest = self.parser.finish().into_iter().collect::<Vec<_>>();
+                    let mut rest = Vec::new();
+                    if let Err(error) = self.decoder.finish(&mut rest) {
+                        return Some(self.fail(error, "upstream stream undecodable"));
+                    }
                     let mut out = BytesMut::new();
                     self.forward(&mut rest, &mut out);
                     // Gemini has no end marker, and a cut stream must still close the client's.

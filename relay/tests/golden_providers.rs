@@ -3,14 +3,19 @@
 //! One `tests/fixtures/providers/<type>.json` per registered type, iterated from the registry:
 //! a type registered without a fixture fails here (write it with `UPDATE_GOLDEN=1` and review
 //! it), and so does a fixture whose type is no longer registered. A fixture's `channel` object
-//! (optional) gives the channel's `base_url` and `config` for types that have no default.
+//! (optional) gives the channel's `base_url` and `config` for types that have no default. A
+//! family with a protocol of its own (its provider does not read a chat completion as it is)
+//! must also give `answers.chat.response` (its whole answer) and `answers.chat.stream` (its
+//! streamed answer: text, or `{"base64": ...}` for a binary framing), optionally
+//! `answers.embeddings`; the fixture then records how they decode to chat.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
+use relay::convert::ResponseMeta;
 use relay::host::{Channel, ChannelKind};
-use relay::provider::{Endpoint, UpstreamRequest};
+use relay::provider::{Endpoint, UpstreamRequest, request_for_json};
 use serde_json::{Value, json};
 
 use crate::common::golden::{check, read_json};
@@ -66,8 +71,19 @@ fn render(result: Result<UpstreamRequest, relay::RelayError>) -> Value {
     }
 }
 
+/// The body a client of `endpoint` sends in the fixture cases.
+fn client_body(endpoint: Endpoint, stream: bool) -> Value {
+    match endpoint {
+        Endpoint::Responses => json!({"model": MODEL, "input": "Hello", "stream": stream}),
+        Endpoint::Embeddings => json!({"model": MODEL, "input": "Hello"}),
+        _ => json!({"model": MODEL, "max_tokens": 16, "stream": stream,
+            "messages": [{"role": "user", "content": "Hello"}]}),
+    }
+}
+
 /// What the provider does with a chat client, a Responses client and an embeddings client,
-/// and the probes of a banned chat and embeddings pair.
+/// the probes of a banned chat and embeddings pair, and (for a family with a protocol of its
+/// own) how its whole and streamed answers read as chat.
 fn render_kind(kind: ChannelKind, input: &Value) -> Value {
     let channel = channel(kind, &input["channel"]);
     let provider = kind.provider();
@@ -79,12 +95,11 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
         ("embeddings", Endpoint::Embeddings, false),
     ] {
         let upstream = provider.endpoint(endpoint, &channel);
-        let request = provider.build(
+        let request = request_for_json(
             &channel,
-            upstream,
+            endpoint,
             MODEL,
-            "application/json",
-            Bytes::new(),
+            &client_body(endpoint, stream),
             stream,
         );
         cases.insert(
@@ -102,7 +117,107 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
             render(provider.probe(&channel, endpoint, MODEL)),
         );
     }
-    json!({"framing": format!("{:?}", provider.framing()), "cases": cases})
+    let mut rendered =
+        json!({"framing": format!("{:?}", provider.framing(&channel)), "cases": cases});
+    let native = !reads_chat_as_is(&channel);
+    for (name, endpoint) in [
+        ("chat", Endpoint::ChatCompletions),
+        ("embeddings", Endpoint::Embeddings),
+    ] {
+        let upstream = provider.endpoint(endpoint, &channel);
+        let answers = &input["answers"][name];
+        if let Some(response) = answers.get("response") {
+            let decoded = provider.decode_response(
+                &channel,
+                upstream,
+                Bytes::from(response.to_string()),
+                &meta(),
+            );
+            rendered["answers"][name]["response"] = response.clone();
+            rendered["answers"][name]["decoded"] = match decoded {
+                Ok(body) => serde_json::from_slice(&body).unwrap_or(Value::Null),
+                Err(error) => json!({"error": error.to_string()}),
+            };
+        }
+        if let Some(stream) = answers.get("stream") {
+            rendered["answers"][name]["stream"] = stream.clone();
+            rendered["answers"][name]["decoded_stream"] =
+                decode_stream(&channel, upstream, &stream_bytes(stream));
+        }
+    }
+    if native {
+        assert!(
+            input["answers"]["chat"].get("response").is_some()
+                && input["answers"]["chat"].get("stream").is_some(),
+            "{kind}: a family with its own protocol needs `answers.chat.response` and \
+             `answers.chat.stream` inputs in its fixture"
+        );
+    }
+    rendered
+}
+
+fn meta() -> ResponseMeta {
+    ResponseMeta {
+        model: MODEL.to_owned(),
+        created: 1_700_000_000,
+        tools: Default::default(),
+    }
+}
+
+/// Whether the provider's chat answers are read as they come (one of the relay's codecs), so
+/// no `answers` fixture is required: a chat completion decodes to itself.
+fn reads_chat_as_is(channel: &Channel) -> bool {
+    let provider = channel.kind.provider();
+    let endpoint = provider.endpoint(Endpoint::ChatCompletions, channel);
+    let sample = Bytes::from_static(br#"{"id":"x","object":"chat.completion","choices":[]}"#);
+    provider
+        .decode_response(channel, endpoint, sample.clone(), &meta())
+        .is_ok_and(|body| body == sample)
+}
+
+/// A fixture's stream: a string as it is, or `{"base64": "..."}` for a binary framing.
+fn stream_bytes(stream: &Value) -> Vec<u8> {
+    use base64::Engine as _;
+    match stream {
+        Value::String(text) => text.as_bytes().to_vec(),
+        other => base64::engine::general_purpose::STANDARD
+            .decode(
+                other["base64"]
+                    .as_str()
+                    .expect("stream is a string or {base64}"),
+            )
+            .expect("stream base64"),
+    }
+}
+
+/// The stream's bytes fed in 7-byte chunks (frames cut anywhere), as events of the codec.
+fn decode_stream(channel: &Channel, endpoint: Endpoint, bytes: &[u8]) -> Value {
+    let mut decoder = channel
+        .kind
+        .provider()
+        .stream_decoder(channel, endpoint, &meta());
+    let mut events = Vec::new();
+    let mut result = Ok(());
+    for chunk in bytes.chunks(7) {
+        result = decoder.push(chunk, &mut events);
+        if result.is_err() {
+            break;
+        }
+    }
+    if result.is_ok() {
+        result = decoder.finish(&mut events);
+    }
+    let mut rendered: Vec<Value> = events
+        .iter()
+        .map(|event| {
+            let data = event.data.as_deref().unwrap_or_default();
+            serde_json::from_str(data).unwrap_or_else(|_| Value::String(data.to_owned()))
+        })
+        .collect();
+    if let Err(error) = result {
+        rendered.push(json!({"error": error.to_string()}));
+    }
+    Value::Array(rendered)
 }
 
 #[test]
@@ -118,6 +233,7 @@ fn every_registered_type_builds_its_fixture_requests() {
         if let Some(channel) = input.get("channel") {
             actual["channel"] = channel.clone();
         }
+
         check(&path, &path, actual);
     }
 }

@@ -84,7 +84,7 @@ impl TestHub {
         let task = tokio::spawn(hub::run(settings, listener, async move {
             let _ = stopped.await;
         }));
-        let hub = TestHub {
+        let mut hub = TestHub {
             addr,
             data_path: data_dir.path().to_path_buf(),
             data_dir: Some(data_dir),
@@ -103,7 +103,7 @@ impl TestHub {
         self.data_path.clone()
     }
 
-    async fn wait_ready(&self) {
+    async fn wait_ready(&mut self) {
         let client = reqwest::Client::new();
         for _ in 0..200 {
             if let Ok(response) = client.get(self.url("/api/status")).send().await
@@ -112,7 +112,9 @@ impl TestHub {
                 return;
             }
             if self.task.as_ref().is_some_and(|task| task.is_finished()) {
-                panic!("the hub stopped during startup");
+                // Why it stopped is the whole point of the failure: say it.
+                let outcome = self.task.take().unwrap().await;
+                panic!("the hub stopped during startup: {outcome:?}");
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
@@ -269,6 +271,23 @@ pub async fn run_pytest(target: &str, env: &[(&str, &str)]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     stdout.into_owned()
+}
+
+/// Runs `hub/tests/python/test_provider_faces.py`: `model` on `hub`, whatever its channel's
+/// family, reached from the openai (chat and Responses), anthropic and Gemini faces, whole and
+/// streamed, each answer reading `text` with usage.
+pub async fn check_every_face(hub: &TestHub, token: &str, model: &str, text: &str) -> String {
+    let base_url = hub.url("");
+    run_pytest(
+        "hub/tests/python/test_provider_faces.py",
+        &[
+            ("AIPROXY_BASE_URL", &base_url),
+            ("AIPROXY_TOKEN", token),
+            ("AIPROXY_MODEL", model),
+            ("AIPROXY_EXPECT_TEXT", text),
+        ],
+    )
+    .await
 }
 
 /// The group's request-log rows (newest first), waiting until at least `at_least` are written:

@@ -12,7 +12,8 @@ use serde_json::{Map, Value, json};
 use super::{Answer, Exchange, Plugin, PluginRequest, PluginServices, config};
 use crate::convert::{ResponseMeta, StreamEvent, stream_converter};
 use crate::error::RelayError;
-use crate::sse::{SseEvent, SseParser};
+use crate::provider::StreamDecoder;
+use crate::sse::SseEvent;
 use crate::upstream::{ByteStream, classify};
 use crate::vocabulary::{Endpoint, Wire};
 
@@ -57,11 +58,11 @@ impl Plugin for StreamFakeConfig {
 pub(crate) async fn collect(
     first: Bytes,
     mut upstream: ByteStream,
+    mut decoder: Box<dyn StreamDecoder>,
     idle: Duration,
     channel: Wire,
     meta: &ResponseMeta,
 ) -> Result<Bytes, RelayError> {
-    let mut parser = SseParser::new();
     let mut converter = match channel {
         Wire::Chat => None,
         other => stream_converter(other, Wire::Chat, meta.clone()),
@@ -84,12 +85,10 @@ pub(crate) async fn collect(
         if size > MAX_STREAM_BYTES {
             return Err(RelayError::UpstreamInvalid);
         }
-        parser
-            .push(&bytes, &mut events)
-            .map_err(|_| RelayError::UpstreamInvalid)?;
+        decoder.push(&bytes, &mut events)?;
         feed(&mut events, converter.as_deref_mut(), &mut assembler)?;
     }
-    events.extend(parser.finish());
+    decoder.finish(&mut events)?;
     feed(&mut events, converter.as_deref_mut(), &mut assembler)?;
     if let Some(converter) = &mut converter {
         let mut chat = Vec::new();

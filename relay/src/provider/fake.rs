@@ -16,10 +16,63 @@ use bytes::Bytes;
 use futures::StreamExt;
 use serde_json::{Value, json};
 
+use super::kind::{ConfigKey, ConfigType};
 use super::{Endpoint, Provider, UpstreamRequest};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::vocabulary::Channel;
+
+/// The config keys of the module documentation, for `ListChannelTypes`.
+pub(super) const FAKE_CONFIG: &[ConfigKey] = &[
+    ConfigKey {
+        name: "text",
+        kind: ConfigType::String,
+        default: Some(DEFAULT_TEXT),
+        help: "The answer.",
+    },
+    ConfigKey {
+        name: "chunks",
+        kind: ConfigType::Integer,
+        default: Some("4"),
+        help: "How many stream events carry the answer.",
+    },
+    ConfigKey {
+        name: "delay_ms",
+        kind: ConfigType::Integer,
+        default: Some("0"),
+        help: "Delay before the first byte and between events (at most 60000).",
+    },
+    ConfigKey {
+        name: "prompt_tokens",
+        kind: ConfigType::Integer,
+        default: Some("10"),
+        help: "Prompt tokens reported.",
+    },
+    ConfigKey {
+        name: "completion_tokens",
+        kind: ConfigType::Integer,
+        default: None,
+        help: "Completion tokens reported (default: the answer's word count).",
+    },
+    ConfigKey {
+        name: "error_status",
+        kind: ConfigType::Integer,
+        default: None,
+        help: "Answer with this HTTP status and an OpenAI-shaped error.",
+    },
+    ConfigKey {
+        name: "error_message",
+        kind: ConfigType::String,
+        default: None,
+        help: "The error's message.",
+    },
+    ConfigKey {
+        name: "error_rate",
+        kind: ConfigType::Number,
+        default: Some("1"),
+        help: "Share of requests that fail when error_status is set, 0 to 1.",
+    },
+];
 
 /// Where fake requests "go": never resolved, only read back by [`Provider::local_answer`].
 const FAKE_ROOT: &str = "fake://local/v1";

@@ -35,13 +35,76 @@ impl Quirks {
     };
 }
 
+/// The type of a channel `config` value (every value is stored as a string).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigType {
+    String,
+    Bool,
+    Integer,
+    Number,
+}
+
+impl ConfigType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigType::String => "string",
+            ConfigType::Bool => "bool",
+            ConfigType::Integer => "integer",
+            ConfigType::Number => "number",
+        }
+    }
+}
+
+/// One channel `config` key a type reads, as `ListChannelTypes` and the panel describe it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfigKey {
+    pub name: &'static str,
+    pub kind: ConfigType,
+    /// What the type does when the key is absent, as text; `None` when absence means "off".
+    pub default: Option<&'static str>,
+    pub help: &'static str,
+}
+
+/// Config keys every OpenAI-wire type reads.
+pub const OPENAI_CONFIG: &[ConfigKey] = &[
+    ConfigKey {
+        name: "responses_api",
+        kind: ConfigType::Bool,
+        default: None,
+        help: "Send Responses clients to the upstream's /v1/responses (default: only for types that serve it).",
+    },
+    ConfigKey {
+        name: "responses_only",
+        kind: ConfigType::Bool,
+        default: Some("false"),
+        help: "Send every generation request to /v1/responses (models served only there).",
+    },
+    ConfigKey {
+        name: "include_usage",
+        kind: ConfigType::Bool,
+        default: Some("true"),
+        help: "Ask streams for their usage chunk; set false for servers that reject stream_options.",
+    },
+];
+
+/// The key help of a type whose key is one API key sent as it is.
+pub const PLAIN_KEY: &str = "The provider's API key.";
+
 /// One channel type as the configuration names it.
 pub struct Registration {
     /// The type's name in configuration files and the control plane.
     pub name: &'static str,
+    /// Other names that configure the same type (the seed's spellings, `bedrock` for `aws`).
+    pub aliases: &'static [&'static str],
+    /// The name people know the provider by, for the panel.
+    pub display_name: &'static str,
     /// Used when a channel names no base URL; `None` where every account has its own (Azure,
     /// custom), so a channel without one is refused as misconfigured.
     pub default_base_url: Option<&'static str>,
+    /// The key's format as an operator pastes it, with help (`region|access_key_id|secret`).
+    pub key_help: &'static str,
+    /// The channel `config` keys the type reads.
+    pub config_keys: &'static [ConfigKey],
     pub quirks: Quirks,
     pub provider: &'static dyn Provider,
 }
@@ -55,7 +118,7 @@ impl ChannelKind {
     pub fn parse(name: &str) -> Option<ChannelKind> {
         PROVIDERS
             .iter()
-            .find(|registration| registration.name == name)
+            .find(|registration| registration.name == name || registration.aliases.contains(&name))
             .map(ChannelKind)
     }
 
@@ -71,6 +134,11 @@ impl ChannelKind {
 
     pub fn default_base_url(self) -> Option<&'static str> {
         self.0.default_base_url
+    }
+
+    /// The whole registration: display name, key help, config keys, aliases.
+    pub fn registration(self) -> &'static Registration {
+        self.0
     }
 
     pub fn quirks(self) -> Quirks {

@@ -16,6 +16,7 @@
 mod anthropic;
 pub mod balance;
 mod fake;
+pub mod framing;
 mod gemini;
 mod kind;
 mod openai;
@@ -23,31 +24,19 @@ pub mod registry;
 
 use axum::http::{HeaderMap, HeaderValue, Method};
 use bytes::Bytes;
+use futures::future::BoxFuture;
 
+use crate::convert::ResponseMeta;
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::vocabulary::{Channel, Wire};
 
 pub use crate::vocabulary::{Endpoint, Face};
-pub use kind::{ChannelKind, Quirks, Registration};
+pub use framing::{Converted, FrameSplitter, Framing, JsonLines, SseFrames, StreamDecoder};
+pub use kind::{
+    ChannelKind, ConfigKey, ConfigType, OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration,
+};
 pub use openai::versioned_base;
-
-/// How a streamed answer is cut into events. Only SSE today; AWS's event stream or JSON lines
-/// would be further variants, each with its own parser in the stream path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framing {
-    /// `text/event-stream`: `data:` lines, blank-line separated.
-    Sse,
-}
-
-impl Framing {
-    /// Whether an upstream answer of this content type (lowercased) is a stream in this framing.
-    pub fn is_stream(self, content_type: &str) -> bool {
-        match self {
-            Framing::Sse => content_type.starts_with("text/event-stream"),
-        }
-    }
-}
 
 /// A wire family: how the relay talks to every channel type registered with it.
 pub trait Provider: Send + Sync + 'static {
@@ -62,9 +51,47 @@ pub trait Provider: Send + Sync + 'static {
         endpoint.wire().unwrap_or(Wire::Chat)
     }
 
-    /// How the family frames streamed answers.
-    fn framing(&self) -> Framing {
+    /// How the family frames streamed answers on `channel` (a channel's config may choose
+    /// a native API with another framing).
+    fn framing(&self, _channel: &Channel) -> Framing {
         Framing::Sse
+    }
+
+    /// Reads a streamed answer from `endpoint` into events of [`Provider::codec`]: the
+    /// relay's SSE parser for families that stream one of its codecs over SSE, a
+    /// [`Converted`] decoder for a family with events or framing of its own.
+    fn stream_decoder(
+        &self,
+        _channel: &Channel,
+        _endpoint: Endpoint,
+        _meta: &ResponseMeta,
+    ) -> Box<dyn StreamDecoder> {
+        Box::new(crate::sse::SseParser::new())
+    }
+
+    /// A whole (non-streamed) JSON answer from `endpoint` as a body of [`Provider::codec`]; the
+    /// body as it is for families that answer in one of the relay's codecs.
+    fn decode_response(
+        &self,
+        _channel: &Channel,
+        _endpoint: Endpoint,
+        body: Bytes,
+        _meta: &ResponseMeta,
+    ) -> Result<Bytes, RelayError> {
+        Ok(body)
+    }
+
+    /// Completes a built request's authentication where that needs the network or the whole
+    /// request: a cached OAuth or service-account access token fetched with `http` when due,
+    /// a signature over the final URL, headers and body. `None` (no work, no allocation) for
+    /// families whose key goes into a header as it is, which [`Provider::build`] already did.
+    fn authorize<'a>(
+        &'a self,
+        _channel: &'a Channel,
+        _http: &'a reqwest::Client,
+        _request: &'a mut UpstreamRequest,
+    ) -> Option<BoxFuture<'a, Result<(), RelayError>>> {
+        None
     }
 
     /// Adjusts a JSON body for this upstream before it is sent (for example asking an
@@ -123,6 +150,52 @@ pub struct UpstreamRequest {
     /// Authentication and content type; nothing else of the client's headers is forwarded.
     pub headers: HeaderMap,
     pub body: Bytes,
+}
+
+/// The upstream request an attempt builds for a JSON `body` a client sent to `endpoint`
+/// (converted to the channel's codec, prepared, built; no model mapping, plugins or
+/// [`Provider::authorize`] step): what the golden tests render for every registered type.
+pub fn request_for_json(
+    channel: &Channel,
+    endpoint: Endpoint,
+    model: &str,
+    body: &serde_json::Value,
+    stream: bool,
+) -> Result<UpstreamRequest, RelayError> {
+    let provider = channel.kind.provider();
+    let channel_endpoint = provider.endpoint(endpoint, channel);
+    let client = endpoint.wire().unwrap_or(Wire::Chat);
+    let codec = provider.codec(channel_endpoint);
+    let mut object = JsonObject::from_value(body).map_err(|error| RelayError::BadRequest {
+        message: error.to_string(),
+        param: None,
+    })?;
+    if client != codec {
+        (object, _) =
+            crate::convert::convert_request_object(client, codec, &object, model, stream)?;
+    }
+    provider.prepare(channel, channel_endpoint, &mut object, stream);
+    provider.build(
+        channel,
+        channel_endpoint,
+        model,
+        "application/json",
+        object.to_bytes(),
+        stream,
+    )
+}
+
+/// Runs the provider's [`Provider::authorize`] step on a built request, if it has one.
+pub async fn authorize(
+    provider: &dyn Provider,
+    channel: &Channel,
+    http: &reqwest::Client,
+    request: &mut UpstreamRequest,
+) -> Result<(), RelayError> {
+    match provider.authorize(channel, http, request) {
+        Some(pending) => pending.await,
+        None => Ok(()),
+    }
 }
 
 /// Whether a chat body asks for the usage-only stream chunk itself.

@@ -12,7 +12,7 @@ use crate::vocabulary::Channel;
 
 /// Azure's generally available API version at the time of writing; `api_version` in the
 /// channel's config overrides it.
-const AZURE_DEFAULT_API_VERSION: &str = "2024-10-21";
+pub(super) const AZURE_DEFAULT_API_VERSION: &str = "2024-10-21";
 
 pub struct OpenAiWire;
 

@@ -69,11 +69,11 @@ impl Inner {
     ) -> Result<Response, RelayError> {
         // A stream the client did not ask for (stream fake) is reassembled into one chat body
         // and answered like one.
-        let mut payload_wire = answering.plan.channel_wire;
+        let mut reassembled = false;
         let framing = answering.plan.framing;
         if framing.is_stream(&body.content_type) && !answering.request.stream {
             body = reassemble_stream(&answering, body).await?;
-            payload_wire = Wire::Chat;
+            reassembled = true;
         }
         if framing.is_stream(&body.content_type) {
             return self
@@ -82,7 +82,7 @@ impl Inner {
         }
         if body.content_type.contains("json") {
             return self
-                .json_answer(answering, body.stream, payload_wire, exchange, pending)
+                .json_answer(answering, body.stream, reassembled, exchange, pending)
                 .await;
         }
         passthrough_answer(answering, body, pending).await
@@ -125,7 +125,11 @@ impl Inner {
             (first, upstream_body)
         };
         let tools = Arc::clone(&meta.tools);
+        let decoder = plan
+            .provider
+            .stream_decoder(channel, plan.channel_endpoint, &meta);
         let options = SseOptions {
+            decoder,
             rewrite_model_to,
             drop_usage_chunk: plan.client_wire == Wire::Chat && !client_wants_stream_usage,
             idle: plan.timeouts.stream_idle,
@@ -155,13 +159,14 @@ impl Inner {
         Ok(response)
     }
 
-    /// One JSON body, read whole: usage read (or estimated), converted to the client's
-    /// protocol, the model renamed back, the plugins' body hooks run.
+    /// One JSON body, read whole: decoded by the provider (unless it is a stream reassembled
+    /// into chat), usage read (or estimated), converted to the client's protocol, the model
+    /// renamed back, the plugins' body hooks run.
     async fn json_answer(
         &self,
         answering: Answering<'_>,
         mut upstream_body: ByteStream,
-        payload_wire: Wire,
+        reassembled: bool,
         exchange: &mut Exchange,
         pending: &mut PendingRecord,
     ) -> Result<Response, RelayError> {
@@ -180,6 +185,17 @@ impl Inner {
             MAX_BUFFERED_RESPONSE,
         )
         .await?;
+        let (bytes, payload_wire) = if reassembled {
+            (bytes, Wire::Chat)
+        } else {
+            let bytes = plan.provider.decode_response(
+                channel,
+                plan.channel_endpoint,
+                bytes,
+                &answering.meta,
+            )?;
+            (bytes, plan.channel_wire)
+        };
         if self.stores_response(plan.client_wire, plan.channel_wire, request) {
             self.remember_response(&bytes, channel.id, &request.model, pending)
                 .await;
@@ -242,11 +258,16 @@ async fn reassemble_stream(answering: &Answering<'_>, body: Body) -> Result<Body
     let first = first_chunk(&mut stream, answering.remaining())
         .await?
         .ok_or(RelayError::UpstreamInvalid)?;
+    let plan = &answering.plan;
+    let decoder =
+        plan.provider
+            .stream_decoder(answering.channel, plan.channel_endpoint, &answering.meta);
     let assembled = crate::plugin::collect_stream(
         first,
         stream,
-        answering.plan.timeouts.stream_idle,
-        answering.plan.channel_wire,
+        decoder,
+        plan.timeouts.stream_idle,
+        plan.channel_wire,
         &answering.meta,
     )
     .await?;

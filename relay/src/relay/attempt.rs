@@ -16,7 +16,9 @@ use crate::convert::{ClientTools, ResponseMeta, Wire, convert_request_object};
 use crate::error::RelayError;
 use crate::host::{Channel, ChannelTimeouts, ModelSettings};
 use crate::plugin::Exchange;
-use crate::provider::{Endpoint, Framing, Provider, UpstreamRequest, wants_stream_usage};
+use crate::provider::{
+    Endpoint, Framing, Provider, UpstreamRequest, authorize, wants_stream_usage,
+};
 use crate::upstream::{ByteStream, send};
 use crate::usage::{Estimator, PendingRecord};
 
@@ -65,11 +67,12 @@ impl Inner {
     ) -> Result<Response, RelayError> {
         let plan = self.plan(endpoint, request, settings, channel, exchange);
         pending.record().upstream_model = Some(plan.upstream_model.clone());
-        let (upstream_request, client_wants_stream_usage, client_tools) =
+        let (mut upstream_request, client_wants_stream_usage, client_tools) =
             build_upstream_request(&plan, request, channel)?;
         let client = self
             .clients
             .get(channel.proxy_url.as_deref(), plan.timeouts.connect)?;
+        authorize(plan.provider, channel, &client, &mut upstream_request).await?;
         let head_timeout = plan.head_timeout();
         let estimator = Estimator {
             endpoint,
@@ -167,7 +170,7 @@ impl Inner {
             channel_endpoint,
             client_wire: endpoint.wire().unwrap_or(Wire::Chat),
             channel_wire: provider.codec(channel_endpoint),
-            framing: provider.framing(),
+            framing: provider.framing(channel),
             mapped: upstream_model != request.model,
             upstream_model,
             timeouts: effective_timeouts(self.config.timeouts, &channel.timeouts, model_timeouts),

@@ -9,7 +9,7 @@ use super::upstream_error::{scrub_secrets, scrubbed_error};
 use super::{Inner, Relay};
 use crate::host::{Channel, ChannelTimeouts};
 use crate::model_type::ModelType;
-use crate::provider::Endpoint;
+use crate::provider::{Endpoint, authorize};
 use crate::upstream::{ByteStream, read_body, send};
 
 /// Longest error text a test result keeps: enough for an upstream's explanation, bounded so a
@@ -106,7 +106,7 @@ impl Inner {
             &ChannelTimeouts::default(),
         );
         let provider = channel.kind.provider();
-        let request = match provider.probe(channel, endpoint, upstream_model) {
+        let mut request = match provider.probe(channel, endpoint, upstream_model) {
             Ok(request) => request,
             Err(error) => return failed(None, error.to_string()),
         };
@@ -124,6 +124,9 @@ impl Inner {
             Ok(client) => client,
             Err(error) => return failed(None, error.to_string()),
         };
+        if let Err(error) = authorize(provider, channel, &client, &mut request).await {
+            return failed(None, error.to_string());
+        }
         let response = match send(&client, request, timeouts.first_byte).await {
             Ok(response) => response,
             Err(error) => return failed(None, error.to_string()),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::attempt::effective_timeouts;
 use super::{Inner, Relay};
 use crate::host::{Channel, ChannelTimeouts};
-use crate::provider::Endpoint;
+use crate::provider::{Endpoint, authorize};
 use crate::upstream::send;
 
 impl Relay {
@@ -86,7 +86,7 @@ impl Inner {
             &ChannelTimeouts::default(),
         );
         let provider = channel.kind.provider();
-        let Ok(request) = provider.probe(channel, endpoint, upstream_model) else {
+        let Ok(mut request) = provider.probe(channel, endpoint, upstream_model) else {
             return false;
         };
         if let Some(response) = provider.local_answer(channel, &request) {
@@ -98,6 +98,12 @@ impl Inner {
         else {
             return false;
         };
+        if authorize(provider, channel, &client, &mut request)
+            .await
+            .is_err()
+        {
+            return false;
+        }
         match send(&client, request, timeouts.first_byte).await {
             Ok(response) => response.status().is_success(),
             Err(_) => false,

@@ -60,7 +60,17 @@ pub(super) fn scrubbed_error(body: &[u8], channel: &Channel) -> Option<ErrorBody
         serde_json::Value::Null => None,
         other => Some(scrub(&other.to_string())),
     };
-    let envelope = serde_json::from_slice::<Envelope>(body).ok()?;
+    /// AWS, Cohere and others answer `{"message": "..."}` without an `error` envelope.
+    #[derive(Deserialize)]
+    struct Bare {
+        message: String,
+    }
+    let envelope = match serde_json::from_slice::<Envelope>(body) {
+        Ok(envelope) => envelope,
+        Err(_) => Envelope {
+            error: Detail::Text(serde_json::from_slice::<Bare>(body).ok()?.message),
+        },
+    };
     Some(match envelope.error {
         Detail::Object {
             message,
