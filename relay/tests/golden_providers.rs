@@ -7,7 +7,10 @@
 //! family with a protocol of its own (its provider does not read a chat completion as it is)
 //! must also give `answers.chat.response` (its whole answer) and `answers.chat.stream` (its
 //! streamed answer: text, or `{"base64": ...}` for a binary framing), optionally
-//! `answers.embeddings`; the fixture then records how they decode to chat.
+//! `answers.embeddings`; the fixture then records how they decode to chat. The channel object
+//! may give a `key` (default `sk-test-key`) for types whose key has a format; `extra_cases`
+//! names further clients to render (`anthropic`, `rerank`), and a type with an Anthropic
+//! endpoint of its own must list `anthropic`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -42,7 +45,7 @@ fn channel(kind: ChannelKind, input: &Value) -> Channel {
         name: kind.as_str().to_owned(),
         kind,
         base_url: input["base_url"].as_str().unwrap_or_default().to_owned(),
-        key: KEY.to_owned(),
+        key: input["key"].as_str().unwrap_or(KEY).to_owned(),
         model_mapping: HashMap::new(),
         priority: 0,
         config,
@@ -76,6 +79,8 @@ fn client_body(endpoint: Endpoint, stream: bool) -> Value {
     match endpoint {
         Endpoint::Responses => json!({"model": MODEL, "input": "Hello", "stream": stream}),
         Endpoint::Embeddings => json!({"model": MODEL, "input": "Hello"}),
+        Endpoint::Rerank => json!({"model": MODEL, "query": "Hello", "top_n": 1,
+            "documents": ["Hello", "World"], "return_documents": true}),
         _ => json!({"model": MODEL, "max_tokens": 16, "stream": stream,
             "messages": [{"role": "user", "content": "Hello"}]}),
     }
@@ -88,12 +93,30 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
     let channel = channel(kind, &input["channel"]);
     let provider = kind.provider();
     let mut cases = serde_json::Map::new();
+    let extra: Vec<&str> = input["extra_cases"]
+        .as_array()
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert!(
+        kind.quirks().anthropic_base.is_none() || extra.contains(&"anthropic"),
+        "{kind}: a type with an Anthropic endpoint lists \"anthropic\" in extra_cases"
+    );
+    let extra_cases = [
+        ("anthropic", Endpoint::Messages, false),
+        ("anthropic_stream", Endpoint::Messages, true),
+        ("rerank", Endpoint::Rerank, false),
+    ]
+    .into_iter()
+    .filter(|(name, _, _)| extra.iter().any(|wanted| name.starts_with(wanted)));
     for (name, endpoint, stream) in [
         ("chat", Endpoint::ChatCompletions, false),
         ("chat_stream", Endpoint::ChatCompletions, true),
         ("responses", Endpoint::Responses, false),
         ("embeddings", Endpoint::Embeddings, false),
-    ] {
+    ]
+    .into_iter()
+    .chain(extra_cases)
+    {
         let upstream = provider.endpoint(endpoint, &channel);
         let request = request_for_json(
             &channel,
@@ -232,6 +255,9 @@ fn every_registered_type_builds_its_fixture_requests() {
         let mut actual = render_kind(kind, &input);
         if let Some(channel) = input.get("channel") {
             actual["channel"] = channel.clone();
+        }
+        if let Some(extra) = input.get("extra_cases") {
+            actual["extra_cases"] = extra.clone();
         }
 
         check(&path, &path, actual);

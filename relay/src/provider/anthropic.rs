@@ -11,7 +11,7 @@ use crate::json::JsonObject;
 use crate::vocabulary::Channel;
 
 /// The API version every Messages feature we convert exists in; betas ride on top of it.
-const API_VERSION: &str = "2023-06-01";
+pub(super) const API_VERSION: &str = "2023-06-01";
 
 pub struct AnthropicWire;
 

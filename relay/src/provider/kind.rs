@@ -18,6 +18,21 @@ pub struct Quirks {
     pub azure: bool,
     /// The base URL is the API root as written (`.../v3/openai`): no `/v1` is added to it.
     pub base_as_given: bool,
+    /// The root of the vendor's Anthropic Messages API (`{root}/v1/messages`) beside its
+    /// OpenAI surface, so Anthropic clients reach it unconverted (a channel's `anthropic_api`
+    /// config turns it off). A root starting with `/` is a path on the base URL's host
+    /// (`/anthropic` for DeepSeek); otherwise it goes below the base URL; `{model}` in it is
+    /// the upstream model.
+    pub anthropic_base: Option<&'static str>,
+    /// The Anthropic endpoint takes the key as a Bearer token beside `x-api-key`.
+    pub anthropic_bearer: bool,
+    /// Doubao (Volcengine Ark): models named `bot-...` are applications served under
+    /// `{base}/bots/chat/completions`.
+    pub ark_bots: bool,
+    /// Cloudflare Workers AI: the key is `account_id|api_token` and the account id goes into
+    /// the URL (`{base}/client/v4/accounts/{account_id}/ai/v1`), unless the base URL is an AI
+    /// Gateway's `.../workers-ai` endpoint, which names the account itself.
+    pub cloudflare_account: bool,
 }
 
 impl Quirks {
@@ -26,6 +41,10 @@ impl Quirks {
         serves_responses: false,
         azure: false,
         base_as_given: false,
+        anthropic_base: None,
+        anthropic_bearer: false,
+        ark_bots: false,
+        cloudflare_account: false,
     };
 
     /// Plain, with a base URL whose last segment is not a version.
@@ -85,6 +104,22 @@ pub const OPENAI_CONFIG: &[ConfigKey] = &[
         default: Some("true"),
         help: "Ask streams for their usage chunk; set false for servers that reject stream_options.",
     },
+];
+
+/// The config key that turns a type's Anthropic endpoint ([`Quirks::anthropic_base`]) off.
+pub const ANTHROPIC_API_KEY: ConfigKey = ConfigKey {
+    name: "anthropic_api",
+    kind: ConfigType::Bool,
+    default: Some("true"),
+    help: "Send Anthropic clients to the vendor's own Anthropic Messages endpoint unconverted; false converts them to chat.",
+};
+
+/// Config keys of an OpenAI-wire type that also serves an Anthropic Messages endpoint.
+pub const ANTHROPIC_COMPATIBLE_CONFIG: &[ConfigKey] = &[
+    OPENAI_CONFIG[0],
+    OPENAI_CONFIG[1],
+    OPENAI_CONFIG[2],
+    ANTHROPIC_API_KEY,
 ];
 
 /// The key help of a type whose key is one API key sent as it is.

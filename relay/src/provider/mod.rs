@@ -21,6 +21,7 @@ mod gemini;
 mod kind;
 mod openai;
 pub mod registry;
+mod tei;
 
 use axum::http::{HeaderMap, HeaderValue, Method};
 use bytes::Bytes;
@@ -34,7 +35,8 @@ use crate::vocabulary::{Channel, Wire};
 pub use crate::vocabulary::{Endpoint, Face};
 pub use framing::{Converted, FrameSplitter, Framing, JsonLines, SseFrames, StreamDecoder};
 pub use kind::{
-    ChannelKind, ConfigKey, ConfigType, OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration,
+    ANTHROPIC_API_KEY, ANTHROPIC_COMPATIBLE_CONFIG, ChannelKind, ConfigKey, ConfigType,
+    OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration,
 };
 pub use openai::versioned_base;
 

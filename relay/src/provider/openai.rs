@@ -1,5 +1,8 @@
 //! The OpenAI wire family: OpenAI itself, Azure OpenAI (deployment URLs, `api-key` header) and
 //! the OpenAI-compatible vendors, which differ only by the registry's data (base URL, quirks).
+//!
+//! Quirks with a little code live here: a vendor's Anthropic Messages endpoint beside its
+//! OpenAI one, Ark bot models under `/bots`, and Cloudflare's account id taken from the key.
 
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;
@@ -43,6 +46,120 @@ fn api_root(channel: &Channel, base: &str) -> String {
     }
 }
 
+/// The URL root of an OpenAI request on `channel` for `upstream_model`: the API root, with a
+/// Cloudflare account's path, or `/bots` for an Ark bot's chat.
+fn openai_root(
+    channel: &Channel,
+    base: &str,
+    endpoint_path: &str,
+    upstream_model: &str,
+) -> Result<String, RelayError> {
+    let quirks = channel.kind.quirks();
+    let root = if quirks.cloudflare_account {
+        cloudflare_root(channel, base)?
+    } else {
+        api_root(channel, base)
+    };
+    let bot = quirks.ark_bots
+        && endpoint_path == Endpoint::ChatCompletions.path()
+        && upstream_model
+            .get(..4)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("bot-"));
+    Ok(if bot { format!("{root}/bots") } else { root })
+}
+
+/// Workers AI's OpenAI root: an AI Gateway endpoint (`.../workers-ai`) as it is, else the
+/// account-scoped REST API with the account id from the key (`account_id|api_token`).
+fn cloudflare_root(channel: &Channel, base: &str) -> Result<String, RelayError> {
+    let base = base.trim_end_matches('/');
+    if base.ends_with("/workers-ai") {
+        return Ok(format!("{base}/v1"));
+    }
+    match channel.key.trim().split_once('|') {
+        Some((account, _)) if !account.trim().is_empty() => Ok(format!(
+            "{base}/client/v4/accounts/{}/ai/v1",
+            percent_encode_segment(account.trim())
+        )),
+        _ => Err(RelayError::Misconfigured(format!(
+            "channel {} needs its key as account_id|api_token",
+            channel.id
+        ))),
+    }
+}
+
+/// The token sent as `Bearer`: the key, or a Cloudflare key's part after `account_id|`.
+fn bearer_token(channel: &Channel) -> &str {
+    let key = channel.key.trim();
+    if channel.kind.quirks().cloudflare_account {
+        return key.split_once('|').map_or(key, |(_, token)| token.trim());
+    }
+    key
+}
+
+/// The vendor's Anthropic API root for `channel`, when its type has one and the channel's
+/// `anthropic_api` config does not turn it off.
+fn anthropic_path(channel: &Channel) -> Option<&'static str> {
+    let off = channel
+        .config
+        .get("anthropic_api")
+        .is_some_and(|value| value == "false");
+    channel.kind.quirks().anthropic_base.filter(|_| !off)
+}
+
+/// `{root}/v1/messages`, the root being the channel's base URL with the path of the type's
+/// default base URL (`/v1`, `/api/paas/v4`) replaced by the Anthropic path, so a base on
+/// another host or below a proxy's prefix keeps its host and prefix.
+fn anthropic_url(
+    channel: &Channel,
+    anthropic_path: &str,
+    upstream_model: &str,
+) -> Result<String, RelayError> {
+    let base = base_url(channel)?;
+    let default_path = channel
+        .kind
+        .default_base_url()
+        .and_then(|default| {
+            let rest = &default[default.find("://")? + 3..];
+            Some(rest.find('/').map_or("", |slash| &rest[slash..]))
+        })
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    let prefix = if default_path.is_empty() {
+        base.as_str()
+    } else {
+        base.strip_suffix(default_path).unwrap_or(&base)
+    };
+    let path = anthropic_path.replace("{model}", &percent_encode_segment(upstream_model));
+    Ok(format!("{prefix}{path}/v1/messages"))
+}
+
+/// A request to the vendor's Anthropic endpoint: the body is an Anthropic Messages body.
+fn anthropic_request(
+    channel: &Channel,
+    anthropic_path: &str,
+    upstream_model: &str,
+    content_type: &str,
+    body: Bytes,
+) -> Result<UpstreamRequest, RelayError> {
+    let mut headers = auth_headers(channel, Some(content_type))?;
+    if !channel.kind.quirks().anthropic_bearer {
+        headers.remove(header::AUTHORIZATION);
+    }
+    headers.insert(
+        "anthropic-version",
+        HeaderValue::from_static(super::anthropic::API_VERSION),
+    );
+    if let Some(key) = super::key_header(channel)? {
+        headers.insert("x-api-key", key);
+    }
+    Ok(UpstreamRequest {
+        method: Method::POST,
+        url: anthropic_url(channel, anthropic_path, upstream_model)?,
+        headers,
+        body,
+    })
+}
+
 /// An Azure base URL down to the resource (`https://name.openai.azure.com`), whether it was
 /// given as the resource, its `/openai` path or its v1 surface `/openai/v1`.
 fn azure_resource(base: &str) -> &str {
@@ -78,7 +195,10 @@ fn url_for(
             "{base}/openai/deployments/{deployment}/{endpoint_path}?api-version={version}"
         ));
     }
-    Ok(format!("{}/{endpoint_path}", api_root(channel, &base)))
+    Ok(format!(
+        "{}/{endpoint_path}",
+        openai_root(channel, &base, endpoint_path, upstream_model)?
+    ))
 }
 
 /// `GET`/`DELETE {base}/responses/{id}` or `GET {base}/responses/{id}/input_items` on the
@@ -97,7 +217,10 @@ fn stored_response_request(
     let mut url = if channel.kind.quirks().azure {
         format!("{}/openai/v1/responses/{id}{tail}", azure_resource(&base))
     } else {
-        format!("{}/responses/{id}{tail}", api_root(channel, &base))
+        format!(
+            "{}/responses/{id}{tail}",
+            openai_root(channel, &base, "responses", "")?
+        )
     };
     if input_items {
         let kept = query
@@ -151,7 +274,7 @@ fn auth_headers(channel: &Channel, content_type: Option<&str>) -> Result<HeaderM
         })?;
         headers.insert(header::CONTENT_TYPE, value);
     }
-    let key = channel.key.trim();
+    let key = bearer_token(channel);
     if key.is_empty() {
         // Keyless upstreams (a local ollama) are fine; the rest will answer 401 themselves.
         return Ok(headers);
@@ -194,10 +317,14 @@ fn responses_only(channel: &Channel) -> bool {
 
 impl Provider for OpenAiWire {
     /// Generation goes to chat completions, or to Responses for a channel marked
-    /// `responses_only` and for Responses clients on a channel that serves Responses.
+    /// `responses_only` and for Responses clients on a channel that serves Responses;
+    /// Anthropic clients go to the vendor's Anthropic endpoint where it has one.
     fn endpoint(&self, endpoint: Endpoint, channel: &Channel) -> Endpoint {
         if endpoint.wire().is_none() {
             return endpoint;
+        }
+        if endpoint == Endpoint::Messages && anthropic_path(channel).is_some() {
+            return Endpoint::Messages;
         }
         if responses_only(channel) || (endpoint == Endpoint::Responses && serves_responses(channel))
         {
@@ -245,6 +372,11 @@ impl Provider for OpenAiWire {
         body: Bytes,
         _stream: bool,
     ) -> Result<UpstreamRequest, RelayError> {
+        if endpoint == Endpoint::Messages
+            && let Some(path) = anthropic_path(channel)
+        {
+            return anthropic_request(channel, path, upstream_model, content_type, body);
+        }
         if matches!(
             endpoint,
             Endpoint::Messages
@@ -329,7 +461,7 @@ impl Provider for OpenAiWire {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocabulary::ChannelKind;
+    use crate::vocabulary::{ChannelKind, Wire};
 
     #[test]
     fn versioned_base_accepts_both_spellings() {
@@ -439,5 +571,174 @@ mod tests {
             );
             assert_eq!(stored.headers["api-key"], "az-key");
         }
+    }
+
+    fn vendor_channel(kind: &str, base_url: &str, key: &str) -> Channel {
+        Channel {
+            id: 3,
+            name: kind.into(),
+            kind: ChannelKind::parse(kind).unwrap(),
+            base_url: base_url.into(),
+            key: key.into(),
+            model_mapping: Default::default(),
+            priority: 0,
+            config: Default::default(),
+            proxy_url: None,
+            timeouts: Default::default(),
+        }
+    }
+
+    fn build(channel: &Channel, endpoint: Endpoint, model: &str) -> UpstreamRequest {
+        OpenAiWire
+            .build(
+                channel,
+                endpoint,
+                model,
+                "application/json",
+                Bytes::new(),
+                false,
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn cloudflare_takes_the_account_from_the_key_and_sends_only_the_token() {
+        let channel = vendor_channel("cloudflare", "", "acc123|cf-token");
+        let request = build(&channel, Endpoint::ChatCompletions, "@cf/meta/llama");
+        assert_eq!(
+            request.url,
+            "https://api.cloudflare.com/client/v4/accounts/acc123/ai/v1/chat/completions"
+        );
+        assert_eq!(request.headers[header::AUTHORIZATION], "Bearer cf-token");
+        let gateway = vendor_channel(
+            "cloudflare",
+            "https://gateway.ai.cloudflare.com/v1/acc/gw/workers-ai/",
+            "cf-token",
+        );
+        let request = build(&gateway, Endpoint::Embeddings, "@cf/baai/bge");
+        assert_eq!(
+            request.url,
+            "https://gateway.ai.cloudflare.com/v1/acc/gw/workers-ai/v1/embeddings"
+        );
+        assert_eq!(request.headers[header::AUTHORIZATION], "Bearer cf-token");
+        let keyless = vendor_channel("cloudflare", "", "cf-token");
+        let error = OpenAiWire
+            .build(
+                &keyless,
+                Endpoint::ChatCompletions,
+                "m",
+                "application/json",
+                Bytes::new(),
+                false,
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&error, RelayError::Misconfigured(message) if !message.contains("cf-token")),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn ark_bot_models_go_to_the_bots_path_and_others_stay() {
+        let channel = vendor_channel("doubao", "", "k");
+        assert_eq!(
+            build(&channel, Endpoint::ChatCompletions, "bot-2024-abc").url,
+            "https://ark.cn-beijing.volces.com/api/v3/bots/chat/completions"
+        );
+        assert_eq!(
+            build(&channel, Endpoint::ChatCompletions, "doubao-pro").url,
+            "https://ark.cn-beijing.volces.com/api/v3/chat/completions"
+        );
+        assert_eq!(
+            build(&channel, Endpoint::Embeddings, "bot-x").url,
+            "https://ark.cn-beijing.volces.com/api/v3/embeddings"
+        );
+    }
+
+    #[test]
+    fn anthropic_clients_reach_the_vendors_messages_endpoint_unless_turned_off() {
+        for (kind, base, url, bearer) in [
+            (
+                "deepseek",
+                "",
+                "https://api.deepseek.com/anthropic/v1/messages",
+                false,
+            ),
+            (
+                "deepseek",
+                "https://proxy.example/ds/v1/",
+                "https://proxy.example/ds/anthropic/v1/messages",
+                false,
+            ),
+            (
+                "minimax",
+                "",
+                "https://api.minimaxi.com/anthropic/v1/messages",
+                false,
+            ),
+            (
+                "zhipu",
+                "",
+                "https://open.bigmodel.cn/api/anthropic/v1/messages",
+                true,
+            ),
+            (
+                "ali",
+                "",
+                "https://dashscope.aliyuncs.com/apps/anthropic/v1/messages",
+                true,
+            ),
+            (
+                "zhipucoding",
+                "",
+                "https://open.bigmodel.cn/api/anthropic/v1/messages",
+                true,
+            ),
+            (
+                "antling",
+                "",
+                "https://api.tbox.cn/api/anthropic/v1/messages",
+                true,
+            ),
+            (
+                "streamlake",
+                "",
+                "https://wanqing.streamlakeapi.com/api/gateway/v1/endpoints/ep-kat%2F1/claude-code-proxy/v1/messages",
+                true,
+            ),
+        ] {
+            let mut channel = vendor_channel(kind, base, "vendor-key");
+            assert_eq!(
+                OpenAiWire.endpoint(Endpoint::Messages, &channel),
+                Endpoint::Messages,
+                "{kind}"
+            );
+            assert_eq!(OpenAiWire.codec(Endpoint::Messages), Wire::Messages);
+            let request = build(&channel, Endpoint::Messages, "ep-kat/1");
+            assert_eq!(request.url, url, "{kind} {base}");
+            assert_eq!(request.headers["x-api-key"], "vendor-key");
+            assert_eq!(request.headers["anthropic-version"], "2023-06-01");
+            assert_eq!(
+                request
+                    .headers
+                    .get(header::AUTHORIZATION)
+                    .map(|value| value.to_str().unwrap()),
+                bearer.then_some("Bearer vendor-key"),
+                "{kind}"
+            );
+            channel
+                .config
+                .insert("anthropic_api".into(), "false".into());
+            assert_eq!(
+                OpenAiWire.endpoint(Endpoint::Messages, &channel),
+                Endpoint::ChatCompletions,
+                "{kind} turned off"
+            );
+        }
+        let plain = vendor_channel("moonshot", "", "k");
+        assert_eq!(
+            OpenAiWire.endpoint(Endpoint::Messages, &plain),
+            Endpoint::ChatCompletions
+        );
     }
 }

@@ -3,16 +3,19 @@
 //! Names and default base URLs follow the seed (labring/aiproxy `core/model/chtype.go` and
 //! `core/relay/adaptor/*`); only vendors that truly speak the OpenAI wire are listed here.
 //! Vendors with a protocol of their own (Baidu, Tencent's native API, Coze, Cohere, AWS, Vertex,
-//! Cloudflare, ...) need a provider module first.
+//! ...) need a provider module first. A vendor that also serves the Anthropic Messages API
+//! names its root in [`Quirks::anthropic_base`] ([`anthropic_compatible`]).
 
 use super::anthropic::AnthropicWire;
 use super::fake::FAKE_CONFIG;
 use super::fake::FakeWire;
 use super::gemini::GeminiWire;
 use super::kind::{
-    ChannelKind, ConfigKey, ConfigType, OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration,
+    ANTHROPIC_COMPATIBLE_CONFIG, ChannelKind, ConfigKey, ConfigType, OPENAI_CONFIG, PLAIN_KEY,
+    Quirks, Registration,
 };
 use super::openai::OpenAiWire;
+use super::tei::TeiWire;
 
 /// An OpenAI-compatible vendor: one line each in [`PROVIDERS`].
 const fn openai_compatible(
@@ -31,6 +34,32 @@ const fn openai_compatible(
         quirks,
         provider: &OpenAiWire,
     }
+}
+
+/// A vendor that serves the Anthropic Messages API beside its OpenAI one: `path` replaces the
+/// path of its default base URL (see [`Quirks::anthropic_base`]); `bearer` when that endpoint
+/// wants the key as a Bearer token too.
+const fn anthropic_compatible(
+    mut registration: Registration,
+    path: &'static str,
+    bearer: bool,
+) -> Registration {
+    registration.quirks.anthropic_base = Some(path);
+    registration.quirks.anthropic_bearer = bearer;
+    registration.config_keys = ANTHROPIC_COMPATIBLE_CONFIG;
+    registration
+}
+
+/// `registration` also configured by `aliases` (the seed's spellings).
+const fn aliased(mut registration: Registration, aliases: &'static [&'static str]) -> Registration {
+    registration.aliases = aliases;
+    registration
+}
+
+/// `registration` with the key format operators paste, where it is not one plain key.
+const fn keyed(mut registration: Registration, key_help: &'static str) -> Registration {
+    registration.key_help = key_help;
+    registration
 }
 
 const OPENAI: Registration = openai_compatible(
@@ -63,7 +92,7 @@ const AZURE: Registration = Registration {
     quirks: Quirks {
         serves_responses: true,
         azure: true,
-        base_as_given: false,
+        ..Quirks::NONE
     },
     provider: &OpenAiWire,
 };
@@ -101,7 +130,7 @@ const FAKE: Registration = Registration {
 };
 const GEMINI: Registration = Registration {
     name: "gemini",
-    aliases: &[],
+    aliases: &["google gemini"],
     display_name: "Google Gemini",
     default_base_url: Some("https://generativelanguage.googleapis.com"),
     key_help: PLAIN_KEY,
@@ -119,11 +148,15 @@ pub static PROVIDERS: &[Registration] = &[
     GEMINI,
     FAKE,
     // OpenAI-compatible vendors, one line each.
-    openai_compatible(
-        "deepseek",
-        "DeepSeek",
-        "https://api.deepseek.com/v1",
-        Quirks::NONE,
+    anthropic_compatible(
+        openai_compatible(
+            "deepseek",
+            "DeepSeek",
+            "https://api.deepseek.com/v1",
+            Quirks::NONE,
+        ),
+        "/anthropic",
+        false,
     ),
     openai_compatible(
         "moonshot",
@@ -156,17 +189,25 @@ pub static PROVIDERS: &[Registration] = &[
         "https://api.siliconflow.cn/v1",
         Quirks::NONE,
     ),
-    openai_compatible(
-        "zhipu",
-        "Zhipu (GLM)",
-        "https://open.bigmodel.cn/api/paas/v4",
-        Quirks::NONE,
+    anthropic_compatible(
+        openai_compatible(
+            "zhipu",
+            "Zhipu (GLM)",
+            "https://open.bigmodel.cn/api/paas/v4",
+            Quirks::NONE,
+        ),
+        "/api/anthropic",
+        true,
     ),
-    openai_compatible(
-        "ali",
-        "Alibaba DashScope",
-        "https://dashscope.aliyuncs.com/compatible-mode/v1",
-        Quirks::NONE,
+    anthropic_compatible(
+        openai_compatible(
+            "ali",
+            "Alibaba DashScope",
+            "https://dashscope.aliyuncs.com/compatible-mode/v1",
+            Quirks::NONE,
+        ),
+        "/apps/anthropic",
+        true,
     ),
     // Ollama's OpenAI-compatible surface (its native `/api/chat` is another protocol).
     openai_compatible(
@@ -193,11 +234,15 @@ pub static PROVIDERS: &[Registration] = &[
         "https://api.baichuan-ai.com/v1",
         Quirks::NONE,
     ),
-    openai_compatible(
-        "minimax",
-        "MiniMax",
-        "https://api.minimaxi.com/v1",
-        Quirks::NONE,
+    anthropic_compatible(
+        openai_compatible(
+            "minimax",
+            "MiniMax",
+            "https://api.minimaxi.com/v1",
+            Quirks::NONE,
+        ),
+        "/anthropic",
+        false,
     ),
     openai_compatible("ai360", "360 AI", "https://ai.360.cn/v1", Quirks::NONE),
     // Tencent Hunyuan's OpenAI-compatible endpoint.
@@ -208,18 +253,24 @@ pub static PROVIDERS: &[Registration] = &[
         Quirks::NONE,
     ),
     // Baidu Qianfan's v2 API (the seed's `qianfan` and `baidu v2`).
-    openai_compatible(
-        "qianfan",
-        "Baidu Qianfan (v2)",
-        "https://qianfan.baidubce.com/v2",
-        Quirks::NONE,
+    aliased(
+        openai_compatible(
+            "qianfan",
+            "Baidu Qianfan (v2)",
+            "https://qianfan.baidubce.com/v2",
+            Quirks::NONE,
+        ),
+        &["baidu v2"],
     ),
-    // Volcengine Ark; bot models (`bot-...`, under `/api/v3/bots/`) are not routed apart.
+    // Volcengine Ark; bot models (`bot-...`) are served under `/api/v3/bots/`.
     openai_compatible(
         "doubao",
         "Doubao (Volcengine Ark)",
         "https://ark.cn-beijing.volces.com/api/v3",
-        Quirks::NONE,
+        Quirks {
+            ark_bots: true,
+            ..Quirks::NONE
+        },
     ),
     openai_compatible(
         "novita",
@@ -227,11 +278,14 @@ pub static PROVIDERS: &[Registration] = &[
         "https://api.novita.ai/v3/openai",
         Quirks::AS_GIVEN,
     ),
-    openai_compatible(
-        "gemini-openai",
-        "Gemini (OpenAI-compatible)",
-        "https://generativelanguage.googleapis.com/v1beta/openai",
-        Quirks::AS_GIVEN,
+    aliased(
+        openai_compatible(
+            "gemini-openai",
+            "Gemini (OpenAI-compatible)",
+            "https://generativelanguage.googleapis.com/v1beta/openai",
+            Quirks::AS_GIVEN,
+        ),
+        &["google gemini (openai)"],
     ),
     // Embeddings and rerank only.
     openai_compatible("jina", "Jina", "https://api.jina.ai/v1", Quirks::NONE),
@@ -240,6 +294,111 @@ pub static PROVIDERS: &[Registration] = &[
         "Together",
         "https://api.together.xyz/v1",
         Quirks::NONE,
+    ),
+    // Chat at the root: `https://api.perplexity.ai/chat/completions`.
+    openai_compatible(
+        "perplexity",
+        "Perplexity",
+        "https://api.perplexity.ai",
+        Quirks::AS_GIVEN,
+    ),
+    openai_compatible(
+        "fireworks",
+        "Fireworks AI",
+        "https://api.fireworks.ai/inference/v1",
+        Quirks::NONE,
+    ),
+    openai_compatible(
+        "ppio",
+        "PPIO",
+        "https://api.ppinfra.com/v3/openai",
+        Quirks::AS_GIVEN,
+    ),
+    keyed(
+        openai_compatible(
+            "cloudflare",
+            "Cloudflare Workers AI",
+            "https://api.cloudflare.com",
+            Quirks {
+                cloudflare_account: true,
+                ..Quirks::NONE
+            },
+        ),
+        "account_id|api_token (the account id goes into the URL); with an AI Gateway base URL \
+         ending in /workers-ai, the API token alone.",
+    ),
+    // iFlytek Spark's OpenAI-compatible endpoint; models are Spark domains (`lite`,
+    // `generalv3.5`, `4.0Ultra`): map the seed's `SparkDesk-*` names with model_mapping.
+    aliased(
+        keyed(
+            openai_compatible(
+                "xunfei",
+                "iFlytek Spark",
+                "https://spark-api-open.xf-yun.com/v1",
+                Quirks::NONE,
+            ),
+            "The HTTP API password, or APIKey:APISecret, from the Spark console (sent as a Bearer token).",
+        ),
+        &["spark"],
+    ),
+    // Self-hosted embeddings and rerank; its rerank is its own (`/rerank`, `texts`).
+    Registration {
+        name: "text-embeddings-inference",
+        aliases: &["tei", "huggingface text-embeddings-inference"],
+        display_name: "Hugging Face Text Embeddings Inference",
+        default_base_url: None,
+        key_help: "The server's API key, if it was started with one (may be empty).",
+        config_keys: &[],
+        quirks: Quirks::NONE,
+        provider: &TeiWire,
+    },
+    // Deployed per customer: its base URL is required.
+    Registration {
+        name: "sangforaicp",
+        aliases: &["Sangfor AICP", "sangfor"],
+        display_name: "Sangfor AICP",
+        default_base_url: None,
+        key_help: PLAIN_KEY,
+        config_keys: OPENAI_CONFIG,
+        quirks: Quirks::NONE,
+        provider: &OpenAiWire,
+    },
+    // The Anthropic path (`{endpoint}/{model}/claude-code-proxy`) serves KAT-Coder models.
+    aliased(
+        anthropic_compatible(
+            openai_compatible(
+                "streamlake",
+                "StreamLake (Kuaishou Wanqing)",
+                "https://wanqing.streamlakeapi.com/api/gateway/v1/endpoints",
+                Quirks::AS_GIVEN,
+            ),
+            "/api/gateway/v1/endpoints/{model}/claude-code-proxy",
+            true,
+        ),
+        &["Streamlake"],
+    ),
+    aliased(
+        anthropic_compatible(
+            openai_compatible(
+                "zhipucoding",
+                "Zhipu GLM Coding Plan",
+                "https://open.bigmodel.cn/api/coding/paas/v4",
+                Quirks::NONE,
+            ),
+            "/api/anthropic",
+            true,
+        ),
+        &["zhipu coding", "zhipu-coding"],
+    ),
+    anthropic_compatible(
+        openai_compatible(
+            "antling",
+            "Ant Ling (Bailing)",
+            "https://api.tbox.cn/api/llm/v1",
+            Quirks::NONE,
+        ),
+        "/api/anthropic",
+        true,
     ),
 ];
 
@@ -272,6 +431,97 @@ mod tests {
             ChannelKind::FAKE,
         ] {
             assert_eq!(ChannelKind::parse(kind.as_str()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn every_name_and_alias_resolves_to_one_type() {
+        let mut seen = std::collections::HashSet::new();
+        for registration in PROVIDERS {
+            for name in std::iter::once(&registration.name).chain(registration.aliases) {
+                assert!(seen.insert(*name), "{name} names two channel types");
+                assert_eq!(
+                    ChannelKind::parse(name).map(ChannelKind::as_str),
+                    Some(registration.name),
+                    "{name}"
+                );
+            }
+        }
+        for (seed_name, name) in [
+            ("google gemini", "gemini"),
+            ("google gemini (openai)", "gemini-openai"),
+            ("baidu v2", "qianfan"),
+            (
+                "huggingface text-embeddings-inference",
+                "text-embeddings-inference",
+            ),
+            ("Sangfor AICP", "sangforaicp"),
+            ("Streamlake", "streamlake"),
+            ("zhipu coding", "zhipucoding"),
+        ] {
+            assert_eq!(
+                ChannelKind::parse(seed_name).map(ChannelKind::as_str),
+                Some(name),
+                "{seed_name}"
+            );
+        }
+    }
+
+    #[test]
+    fn new_vendors_have_the_default_base_urls_they_publish() {
+        for (name, base) in [
+            ("perplexity", Some("https://api.perplexity.ai")),
+            ("fireworks", Some("https://api.fireworks.ai/inference/v1")),
+            ("ppio", Some("https://api.ppinfra.com/v3/openai")),
+            ("cloudflare", Some("https://api.cloudflare.com")),
+            ("xunfei", Some("https://spark-api-open.xf-yun.com/v1")),
+            ("text-embeddings-inference", None),
+            ("sangforaicp", None),
+            (
+                "streamlake",
+                Some("https://wanqing.streamlakeapi.com/api/gateway/v1/endpoints"),
+            ),
+            (
+                "zhipucoding",
+                Some("https://open.bigmodel.cn/api/coding/paas/v4"),
+            ),
+            ("antling", Some("https://api.tbox.cn/api/llm/v1")),
+        ] {
+            let kind = ChannelKind::parse(name).unwrap();
+            assert_eq!(kind.default_base_url(), base, "{name}");
+        }
+    }
+
+    #[test]
+    fn types_with_an_anthropic_endpoint_offer_the_config_key_that_turns_it_off() {
+        let with_endpoint: Vec<&str> = PROVIDERS
+            .iter()
+            .filter(|registration| registration.quirks.anthropic_base.is_some())
+            .map(|registration| registration.name)
+            .collect();
+        assert_eq!(
+            with_endpoint,
+            [
+                "deepseek",
+                "zhipu",
+                "ali",
+                "minimax",
+                "streamlake",
+                "zhipucoding",
+                "antling"
+            ]
+        );
+        for registration in PROVIDERS {
+            let offers = registration
+                .config_keys
+                .iter()
+                .any(|key| key.name == "anthropic_api");
+            assert_eq!(
+                offers,
+                registration.quirks.anthropic_base.is_some(),
+                "{}",
+                registration.name
+            );
         }
     }
 }
