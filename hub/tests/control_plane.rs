@@ -1610,3 +1610,93 @@ async fn tenancy_limits_and_quota_views_on_sqlite() {
 async fn tenancy_limits_and_quota_views_on_postgres() {
     tenancy_limits_and_quota_views(Harness::start_postgres().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn channel_types_describe_themselves_and_keep_the_plain_list() {
+    let harness = Harness::start().await;
+    let types = harness
+        .channels()
+        .list_channel_types(pb::ListChannelTypesRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    let names: Vec<&str> = types
+        .descriptions
+        .iter()
+        .map(|description| description.name.as_str())
+        .collect();
+    assert_eq!(
+        types.types, names,
+        "the old list names the same types in order"
+    );
+    let registered: Vec<&str> = relay::host::ChannelKind::all()
+        .map(|kind| kind.as_str())
+        .collect();
+    assert_eq!(names, registered);
+    let describe = |name: &str| {
+        types
+            .descriptions
+            .iter()
+            .find(|description| description.name == name)
+            .unwrap_or_else(|| panic!("{name} is not described"))
+    };
+
+    let deepseek = describe("deepseek");
+    assert_eq!(deepseek.display_name, "DeepSeek");
+    assert_eq!(deepseek.default_base_url, "https://api.deepseek.com/v1");
+    let anthropic_api = deepseek
+        .config_keys
+        .iter()
+        .find(|key| key.name == "anthropic_api")
+        .unwrap();
+    assert_eq!(
+        (
+            anthropic_api.r#type.as_str(),
+            anthropic_api.default.as_str()
+        ),
+        ("bool", "true")
+    );
+    assert!(!anthropic_api.help.is_empty());
+    for route in ["/v1/chat/completions", "/v1/messages", "/v1/responses"] {
+        assert!(
+            deepseek.endpoints.iter().any(|served| served == route),
+            "{route}"
+        );
+    }
+    assert!(
+        deepseek
+            .native_endpoints
+            .iter()
+            .any(|route| route == "/v1/messages")
+    );
+    assert!(
+        !deepseek
+            .native_endpoints
+            .iter()
+            .any(|route| route == "/v1/responses")
+    );
+
+    let cloudflare = describe("cloudflare");
+    assert!(cloudflare.key_help.contains("account_id|api_token"));
+    let azure = describe("azure");
+    assert_eq!(
+        azure.default_base_url, "",
+        "every Azure resource has its own host"
+    );
+    assert!(
+        azure
+            .config_keys
+            .iter()
+            .any(|key| key.name == "api_version")
+    );
+    let anthropic = describe("anthropic");
+    assert_eq!(anthropic.aliases, ["claude"]);
+    assert_eq!(anthropic.native_endpoints, ["/v1/messages"]);
+    let tei = describe("text-embeddings-inference");
+    assert_eq!(tei.endpoints, ["/v1/embeddings", "/v1/rerank"]);
+    assert!(
+        tei.aliases
+            .iter()
+            .any(|alias| alias == "huggingface text-embeddings-inference")
+    );
+}

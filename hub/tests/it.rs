@@ -63,3 +63,4 @@ mod soak;
 mod store;
 mod store_declarative;
 mod tidy;
+mod vendor_channels;

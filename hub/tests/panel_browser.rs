@@ -182,6 +182,11 @@ async fn panel_round_trip_in_headless_chromium() {
     assert_eq!(channels.len(), 1);
     assert_eq!(channels[0].name, created["channelName"].as_str().unwrap());
     assert_eq!(channels[0].models, [created["model"].as_str().unwrap()]);
+    // Set through the field the form offers for the type's config key.
+    assert_eq!(
+        channels[0].config.get("include_usage").map(String::as_str),
+        Some("true")
+    );
     // The upstream heard the channel test pressed in the panel and the one relayed request,
     // with the key typed into the panel.
     assert_eq!(upstream.hits(), 2);

@@ -25,5 +25,6 @@ mod parsers_prop;
 mod plugins_cache;
 mod plugins_rewrite;
 mod plugins_web_search;
+mod readme_channel_types;
 mod relay;
 mod responses_stored;

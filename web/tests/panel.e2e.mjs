@@ -174,7 +174,26 @@ try {
   await page.click('nav a[href="#/channels"]');
   await page.click('[data-testid="new-channel"]');
   await page.fill('[data-testid="channel-form"] input[name="name"]', channelName);
-  await page.selectOption('[data-testid="channel-form"] select[name="type"]', "openai");
+  // The form describes the chosen type as the server does: display name, default base URL
+  // as the placeholder, key format, config keys as fields.
+  const typeSelect = '[data-testid="channel-form"] select[name="type"]';
+  const deepseekLabel = await page.locator(`${typeSelect} option[value="deepseek"]`).textContent();
+  check(deepseekLabel === "DeepSeek (deepseek)", `the deepseek type is labelled ${deepseekLabel}`);
+  await page.selectOption(typeSelect, "deepseek");
+  const baseUrlInput = page.locator('[data-testid="channel-form"] input[name="base_url"]');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="channel-form"] input[name="base_url"]')?.placeholder === "https://api.deepseek.com/v1",
+  );
+  await page.locator('[data-testid="channel-form"] select[name="config:anthropic_api"]').waitFor();
+  await page.selectOption(typeSelect, "cloudflare");
+  await page.locator('[data-testid="channel-key-help"]', { hasText: "account_id|api_token" }).waitFor();
+  check((await baseUrlInput.getAttribute("placeholder")) === "https://api.cloudflare.com", "the cloudflare base URL placeholder");
+  check(
+    (await page.locator('[data-testid="channel-form"] [name="config:anthropic_api"]').count()) === 0,
+    "a type without an Anthropic endpoint offers its config key",
+  );
+  await page.selectOption(typeSelect, "openai");
+  await page.selectOption('[data-testid="channel-form"] select[name="config:include_usage"]', "true");
   await page.fill('[data-testid="channel-form"] input[name="base_url"]', upstream);
   await page.fill('[data-testid="channel-form"] input[name="key"]', channelKey);
   await page.fill('[data-testid="channel-form"] input[name="models"]', model);

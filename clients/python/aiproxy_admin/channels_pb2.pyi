@@ -240,10 +240,44 @@ class ListChannelTypesRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ListChannelTypesResponse(_message.Message):
-    __slots__ = ("types",)
+    __slots__ = ("types", "descriptions")
     TYPES_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTIONS_FIELD_NUMBER: _ClassVar[int]
     types: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, types: _Optional[_Iterable[str]] = ...) -> None: ...
+    descriptions: _containers.RepeatedCompositeFieldContainer[ChannelTypeDescription]
+    def __init__(self, types: _Optional[_Iterable[str]] = ..., descriptions: _Optional[_Iterable[_Union[ChannelTypeDescription, _Mapping]]] = ...) -> None: ...
+
+class ChannelTypeDescription(_message.Message):
+    __slots__ = ("name", "aliases", "display_name", "default_base_url", "key_help", "config_keys", "endpoints", "native_endpoints")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ALIASES_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    KEY_HELP_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_KEYS_FIELD_NUMBER: _ClassVar[int]
+    ENDPOINTS_FIELD_NUMBER: _ClassVar[int]
+    NATIVE_ENDPOINTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    aliases: _containers.RepeatedScalarFieldContainer[str]
+    display_name: str
+    default_base_url: str
+    key_help: str
+    config_keys: _containers.RepeatedCompositeFieldContainer[ChannelTypeConfigKey]
+    endpoints: _containers.RepeatedScalarFieldContainer[str]
+    native_endpoints: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., display_name: _Optional[str] = ..., default_base_url: _Optional[str] = ..., key_help: _Optional[str] = ..., config_keys: _Optional[_Iterable[_Union[ChannelTypeConfigKey, _Mapping]]] = ..., endpoints: _Optional[_Iterable[str]] = ..., native_endpoints: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ChannelTypeConfigKey(_message.Message):
+    __slots__ = ("name", "type", "default", "help")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_FIELD_NUMBER: _ClassVar[int]
+    HELP_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    type: str
+    default: str
+    help: str
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., default: _Optional[str] = ..., help: _Optional[str] = ...) -> None: ...
 
 class ChannelBalance(_message.Message):
     __slots__ = ("supported", "balance", "currency", "updated_at_ms", "last_error", "threshold", "disable_when_empty")

@@ -65,9 +65,14 @@ pub struct MockAnthropic {
 
 impl MockAnthropic {
     pub async fn start() -> MockAnthropic {
+        MockAnthropic::start_under("").await
+    }
+
+    /// The same API below a path `prefix` (`/anthropic`), as vendors serve it beside others.
+    pub async fn start_under(prefix: &str) -> MockAnthropic {
         let state = Arc::new(MockState::default());
         let app = Router::new()
-            .route("/v1/messages", post(messages))
+            .route(&format!("{prefix}/v1/messages"), post(messages))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -78,15 +78,23 @@ pub struct MockOpenAiWire {
 
 impl MockOpenAiWire {
     pub async fn start() -> MockOpenAiWire {
+        MockOpenAiWire::start_under("").await
+    }
+
+    /// The same API below a path `prefix` (Cloudflare's `/client/v4/accounts/{id}/ai`).
+    pub async fn start_under(prefix: &str) -> MockOpenAiWire {
         let state = Arc::new(MockState::default());
         let app = Router::new()
-            .route("/v1/chat/completions", post(chat))
-            .route("/v1/responses", post(create_response))
+            .route(&format!("{prefix}/v1/chat/completions"), post(chat))
+            .route(&format!("{prefix}/v1/responses"), post(create_response))
             .route(
-                "/v1/responses/{id}",
+                &format!("{prefix}/v1/responses/{{id}}"),
                 get(get_response).delete(delete_response),
             )
-            .route("/v1/responses/{id}/input_items", get(input_items))
+            .route(
+                &format!("{prefix}/v1/responses/{{id}}/input_items"),
+                get(input_items),
+            )
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -3,8 +3,11 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use super::Provider;
+use serde_json::json;
+
 use super::registry::PROVIDERS;
+use super::{Endpoint, Provider};
+use crate::vocabulary::{Channel, Wire};
 
 /// How an OpenAI-compatible type departs from plain OpenAI. Flags only: a vendor whose
 /// differences need code is a provider of its own.
@@ -183,6 +186,80 @@ impl ChannelKind {
     /// The wire family that talks to channels of this type.
     pub fn provider(self) -> &'static dyn Provider {
         self.0.provider
+    }
+}
+
+/// A client endpoint a channel type serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServedEndpoint {
+    pub endpoint: Endpoint,
+    /// Its clients reach the upstream in their own protocol, unconverted.
+    pub native: bool,
+}
+
+/// The client endpoints a channel can be asked for (the locally answered ones aside).
+const CLIENT_ENDPOINTS: [Endpoint; 13] = [
+    Endpoint::ChatCompletions,
+    Endpoint::Completions,
+    Endpoint::Responses,
+    Endpoint::Messages,
+    Endpoint::GenerateContent,
+    Endpoint::Embeddings,
+    Endpoint::Rerank,
+    Endpoint::Moderations,
+    Endpoint::ImagesGenerations,
+    Endpoint::ImagesEdits,
+    Endpoint::AudioSpeech,
+    Endpoint::AudioTranscriptions,
+    Endpoint::AudioTranslations,
+];
+
+impl ChannelKind {
+    /// The client endpoints a channel of this type with its defaults serves, read off its
+    /// provider: an endpoint is served when the provider builds a request for a minimal body
+    /// of it, and native when no conversion happens on the way.
+    pub fn served_endpoints(self) -> Vec<ServedEndpoint> {
+        let channel = Channel {
+            id: 0,
+            name: String::new(),
+            kind: self,
+            base_url: if self.default_base_url().is_some() {
+                String::new()
+            } else {
+                "http://upstream.invalid".to_owned()
+            },
+            // A key of the `part|part` shape satisfies every key format checked at build time.
+            key: "account|key".to_owned(),
+            model_mapping: Default::default(),
+            priority: 0,
+            config: Default::default(),
+            proxy_url: None,
+            timeouts: Default::default(),
+        };
+        let provider = self.provider();
+        CLIENT_ENDPOINTS
+            .into_iter()
+            .filter(|&endpoint| {
+                let body = match endpoint.wire() {
+                    Some(Wire::Messages) => json!({"model": "m", "max_tokens": 1,
+                        "messages": [{"role": "user", "content": "hi"}]}),
+                    Some(Wire::Gemini) => {
+                        json!({"contents": [{"role": "user", "parts": [{"text": "hi"}]}]})
+                    }
+                    Some(Wire::Responses) => json!({"model": "m", "input": "hi"}),
+                    _ => json!({"model": "m", "input": "hi", "prompt": "hi", "query": "hi",
+                        "documents": ["hi"], "messages": [{"role": "user", "content": "hi"}]}),
+                };
+                super::request_for_json(&channel, endpoint, "m", &body, false).is_ok()
+            })
+            .map(|endpoint| {
+                let upstream = provider.endpoint(endpoint, &channel);
+                let native = endpoint
+                    .wire()
+                    .is_none_or(|wire| provider.codec(upstream) == wire);
+                ServedEndpoint { endpoint, native }
+            })
+            .collect()
     }
 }
 

@@ -36,7 +36,7 @@ pub use crate::vocabulary::{Endpoint, Face};
 pub use framing::{Converted, FrameSplitter, Framing, JsonLines, SseFrames, StreamDecoder};
 pub use kind::{
     ANTHROPIC_API_KEY, ANTHROPIC_COMPATIBLE_CONFIG, ChannelKind, ConfigKey, ConfigType,
-    OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration,
+    OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration, ServedEndpoint,
 };
 pub use openai::versioned_base;
 

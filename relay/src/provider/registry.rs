@@ -524,4 +524,35 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn served_endpoints_say_which_clients_arrive_unconverted() {
+        let served = |name: &str| -> Vec<(&'static str, bool)> {
+            ChannelKind::parse(name)
+                .unwrap()
+                .served_endpoints()
+                .into_iter()
+                .map(|served| (served.endpoint.route(), served.native))
+                .collect()
+        };
+        let deepseek = served("deepseek");
+        assert!(deepseek.contains(&("/v1/messages", true)), "{deepseek:?}");
+        assert!(deepseek.contains(&("/v1/chat/completions", true)));
+        assert!(deepseek.contains(&("/v1/responses", false)));
+        assert!(served("moonshot").contains(&("/v1/messages", false)));
+        assert!(served("openai").contains(&("/v1/responses", true)));
+        let anthropic = served("anthropic");
+        assert!(anthropic.contains(&("/v1/messages", true)));
+        assert!(anthropic.contains(&("/v1/chat/completions", false)));
+        assert!(
+            !anthropic
+                .iter()
+                .any(|(route, _)| *route == "/v1/embeddings")
+        );
+        assert_eq!(
+            served("text-embeddings-inference"),
+            [("/v1/embeddings", true), ("/v1/rerank", true)]
+        );
+        assert!(served("cloudflare").contains(&("/v1/chat/completions", true)));
+    }
 }

@@ -1,21 +1,93 @@
 // Channels: list (paged, searched, filtered by type and status), create (one, or one per key),
 // edit, enable/disable, delete, test (one channel, every channel, a form before it is saved).
 // The key comes back masked; sending the masked value back keeps the stored key, so the edit
-// form can show it as it is.
+// form can show it as it is. The form describes the chosen type as the server does
+// (ListChannelTypes): its display name, default base URL as the placeholder, key format,
+// what it serves, and its config keys as fields of their own.
 import { api } from "../api";
 import { Status, statusFilterOptions, statusName, statusOptions, toggled } from "../common";
 import { button, form, h, list, optionalBigint, pairs, pairsText, showNotice, table, type Field, type Values } from "../dom";
-import type { Channel, ChannelTestResult } from "../gen/aiproxy/admin/v1/channels_pb";
+import type { Channel, ChannelTestResult, ChannelTypeDescription } from "../gen/aiproxy/admin/v1/channels_pb";
 import { pager } from "../paging";
 
 const EDITABLE = ["name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config"];
 
-function fields(types: string[], channel?: Channel): Field[] {
+/// Form fields named `config:<key>` hold the chosen type's own config keys.
+const CONFIG_FIELD = "config:";
+
+/// Type choices labelled as people know the provider: "DeepSeek (deepseek)".
+function typeOptions(types: ChannelTypeDescription[]): [string, string][] {
+  return types.map((type): [string, string] => [
+    type.name,
+    type.displayName && type.displayName !== type.name ? `${type.displayName} (${type.name})` : type.name,
+  ]);
+}
+
+/// What the form shows of the chosen type, redrawn when the type changes: its key format,
+/// what it serves and its config keys as fields (filled from `config`, which keeps the rest).
+function typeDetails(types: ChannelTypeDescription[], config: Record<string, string>) {
+  const element = h("div", { class: "type-details", "data-testid": "channel-type-details" });
+  const draw = (name: string): void => {
+    const type = types.find((candidate) => candidate.name === name);
+    const form = element.closest("form");
+    const baseUrl = form?.querySelector<HTMLInputElement>('input[name="base_url"]');
+    if (baseUrl) baseUrl.placeholder = type?.defaultBaseUrl || "required: this type has no default";
+    if (!type) {
+      element.replaceChildren();
+      return;
+    }
+    const served = type.endpoints.map((route) => (type.nativeEndpoints.includes(route) ? route : `${route} (converted)`));
+    element.replaceChildren(
+      h("p", { "data-testid": "channel-key-help" }, `Key: ${type.keyHelp}`),
+      h("p", {}, `Serves: ${served.join(", ") || "nothing yet"}`),
+      ...(type.aliases.length ? [h("p", {}, `Also named: ${type.aliases.join(", ")}`)] : []),
+      ...type.configKeys.map((key) => {
+        const name = `${CONFIG_FIELD}${key.name}`;
+        const value = config[key.name] ?? "";
+        const control =
+          key.type === "bool"
+            ? h(
+                "select",
+                { name },
+                ...[["", `default${key.default ? ` (${key.default})` : ""}`], ["true", "true"], ["false", "false"]].map(
+                  ([option, label]) => h("option", { value: option, selected: option === value }, label),
+                ),
+              )
+            : h("input", { type: "text", name, value, placeholder: key.default || "" });
+        return h("label", {}, h("span", {}, `Config ${key.name}`), control, h("small", {}, key.help));
+      }),
+    );
+  };
+  return { element, draw };
+}
+
+/// The config textarea's pairs with the type's config fields laid over them (an empty field
+/// leaves its key unset).
+function configFrom(values: Values): Record<string, string> {
+  const config = pairs(values.config ?? "");
+  for (const [name, value] of Object.entries(values)) {
+    if (!name.startsWith(CONFIG_FIELD) || typeof value !== "string") continue;
+    const key = name.slice(CONFIG_FIELD.length);
+    if (value === "") delete config[key];
+    else config[key] = value;
+  }
+  return config;
+}
+
+function fields(types: ChannelTypeDescription[], channel?: Channel): Field[] {
+  const chosen = channel?.type ?? "openai";
+  const typeKeys = (name: string) => types.find((type) => type.name === name)?.configKeys.map((key) => key.name) ?? [];
+  // Keys the type's own fields show stay out of the free-form text.
+  const rest = Object.fromEntries(Object.entries(channel?.config ?? {}).filter(([key]) => !typeKeys(chosen).includes(key)));
+  const details = typeDetails(types, channel?.config ?? {});
+  // Drawn once the form holds it (the base URL placeholder is the form's), then on each change.
+  queueMicrotask(() => details.draw(chosen));
   return [
     { kind: "text", name: "name", label: "Name", value: channel?.name ?? "", required: true },
-    { kind: "select", name: "type", label: "Type", options: types.map((type) => [type, type]), value: channel?.type ?? "openai" },
-    { kind: "text", name: "base_url", label: "Base URL", value: channel?.baseUrl ?? "", hint: "empty: the type's default" },
+    { kind: "select", name: "type", label: "Type", options: typeOptions(types), value: chosen, onChange: details.draw },
+    { kind: "text", name: "base_url", label: "Base URL", value: channel?.baseUrl ?? "", hint: "empty: the type's default (shown greyed)" },
     { kind: "password", name: "key", label: "Key", value: channel?.key ?? "", hint: channel ? "leave the masked value to keep the stored key" : undefined },
+    { kind: "slot", element: details.element },
     { kind: "text", name: "models", label: "Models", value: channel?.models.join(", ") ?? "", hint: "comma-separated" },
     { kind: "textarea", name: "model_mapping", label: "Model mapping", value: pairsText(channel?.modelMapping ?? {}), hint: "requested=upstream, one per line" },
     { kind: "number", name: "priority", label: "Priority", value: channel?.priority.toString() ?? "0" },
@@ -25,7 +97,7 @@ function fields(types: string[], channel?: Channel): Field[] {
     { kind: "number", name: "connect_ms", label: "Connect timeout (ms)", value: channel?.timeouts?.connectMs?.toString() ?? "" },
     { kind: "number", name: "first_byte_ms", label: "First byte timeout (ms)", value: channel?.timeouts?.firstByteMs?.toString() ?? "" },
     { kind: "number", name: "stream_idle_ms", label: "Stream idle timeout (ms)", value: channel?.timeouts?.streamIdleMs?.toString() ?? "" },
-    { kind: "textarea", name: "config", label: "Config", value: pairsText(channel?.config ?? {}), hint: "key=value per line, e.g. api_version=2024-10-21" },
+    { kind: "textarea", name: "config", label: "Other config", value: pairsText(rest), hint: "key=value per line, for keys without a field above" },
   ];
 }
 
@@ -47,7 +119,7 @@ function channelFrom(values: Values, id: bigint) {
       firstByteMs: optionalBigint(values.first_byte_ms),
       streamIdleMs: optionalBigint(values.stream_idle_ms),
     },
-    config: pairs(values.config),
+    config: configFrom(values),
   };
 }
 
@@ -63,7 +135,7 @@ function testsCell(results: ChannelTestResult[]): HTMLElement {
 }
 
 export async function channelsPage(root: HTMLElement): Promise<void> {
-  const { types } = await api.channels.listChannelTypes({});
+  const { descriptions: types } = await api.channels.listChannelTypes({});
   const editor = h("div", { class: "editor" });
   const filter = { keyword: "", type: "", status: Status.UNSPECIFIED };
   const listing = pager(
@@ -168,7 +240,7 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
     form(
       [
         { kind: "text", name: "keyword", label: "Search", hint: "part of the name or base URL" },
-        { kind: "select", name: "type", label: "Type", options: [["", "any type"], ...types.map((type): [string, string] => [type, type])] },
+        { kind: "select", name: "type", label: "Type", options: [["", "any type"], ...typeOptions(types)] },
         { kind: "select", name: "status", label: "Status", options: statusFilterOptions(false) },
       ],
       "Search",

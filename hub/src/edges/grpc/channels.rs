@@ -402,7 +402,44 @@ impl ChannelService for Channels {
             types: ChannelKind::all()
                 .map(|kind| kind.as_str().to_owned())
                 .collect(),
+            descriptions: ChannelKind::all().map(type_description).collect(),
         }))
+    }
+}
+
+/// A channel type as its registration describes it, with the endpoints its provider serves.
+fn type_description(kind: ChannelKind) -> pb::ChannelTypeDescription {
+    let registration = kind.registration();
+    let served = kind.served_endpoints();
+    pb::ChannelTypeDescription {
+        name: registration.name.to_owned(),
+        aliases: registration
+            .aliases
+            .iter()
+            .map(|alias| (*alias).to_owned())
+            .collect(),
+        display_name: registration.display_name.to_owned(),
+        default_base_url: registration.default_base_url.unwrap_or_default().to_owned(),
+        key_help: registration.key_help.to_owned(),
+        config_keys: registration
+            .config_keys
+            .iter()
+            .map(|key| pb::ChannelTypeConfigKey {
+                name: key.name.to_owned(),
+                r#type: key.kind.as_str().to_owned(),
+                default: key.default.unwrap_or_default().to_owned(),
+                help: key.help.to_owned(),
+            })
+            .collect(),
+        endpoints: served
+            .iter()
+            .map(|served| served.endpoint.route().to_owned())
+            .collect(),
+        native_endpoints: served
+            .iter()
+            .filter(|served| served.native)
+            .map(|served| served.endpoint.route().to_owned())
+            .collect(),
     }
 }
 
