@@ -1,4 +1,4 @@
-//! Vendor quirks through the whole server: an Anthropic client on a DeepSeek channel reaches the vendor's own Messages endpoint unconverted; a Cloudflare channel builds its account URL.
+//! Vendor quirks end to end: an Anthropic client on a DeepSeek channel reaches its Messages endpoint unconverted; Cloudflare builds its account URL.
 
 #![allow(
     clippy::unwrap_used,
