@@ -36,7 +36,7 @@ struct RerankResult {
 fn tei_rerank_body(body: &[u8]) -> Result<Bytes, RelayError> {
     let bad = |message: &str| RelayError::BadRequest {
         message: message.to_owned(),
-        param: Some("documents".into()),
+        param: Some("documents"),
     };
     let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else {
         return Err(bad("a rerank body must be a JSON object"));
