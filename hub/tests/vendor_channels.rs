@@ -39,6 +39,8 @@ async fn anthropic_clients_reach_a_deepseek_channels_messages_endpoint_and_cloud
     let deepseek = MockAnthropic::start_under("/anthropic").await;
     let cloudflare =
         MockOpenAiWire::start_under(&format!("/client/v4/accounts/{CLOUDFLARE_ACCOUNT}/ai")).await;
+    // A DeepSeek channel whose Anthropic endpoint is turned off: Anthropic clients are converted.
+    let converted = MockOpenAiWire::start().await;
     let config = format!(
         r#"
 groups: [{{id: acme}}]
@@ -50,6 +52,12 @@ channels:
     key: {DEEPSEEK_KEY}
     models: [deepseek-chat]
     model_mapping: {{deepseek-chat: deepseek-chat-upstream}}
+  - name: deepseek-converted
+    type: deepseek
+    base_url: {converted}
+    key: {DEEPSEEK_KEY}
+    models: [deepseek-reasoner]
+    config: {{anthropic_api: "false"}}
   - name: workers-ai
     type: cloudflare
     base_url: http://{cloudflare}
@@ -57,10 +65,12 @@ channels:
     models: ["@cf/meta/llama-3.1-8b-instruct"]
 models:
   - {{model: deepseek-chat, type: chat}}
+  - {{model: deepseek-reasoner, type: chat}}
   - {{model: "@cf/meta/llama-3.1-8b-instruct", type: chat}}
 "#,
         deepseek = deepseek.addr,
         cloudflare = cloudflare.addr,
+        converted = converted.base_url(),
     );
     let hub = TestHub::start_with_config(&config).await;
     let http = reqwest::Client::new();
@@ -120,6 +130,34 @@ models:
     );
     assert_eq!(deepseek.requests().len(), 2);
     assert_eq!(deepseek.requests()[1].body["stream"], true);
+
+    let mut body = anthropic_body(false);
+    body["model"] = json!("deepseek-reasoner");
+    body.as_object_mut().unwrap().remove("top_k");
+    let response = http
+        .post(hub.url("/v1/messages"))
+        .header("x-api-key", TOKEN)
+        .header("anthropic-version", "2023-06-01")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["type"], "message",
+        "an Anthropic answer, converted back"
+    );
+    let seen = converted.requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].target, "/v1/chat/completions");
+    assert_eq!(seen[0].body["messages"][0]["role"], "system");
+    assert_eq!(
+        deepseek.requests().len(),
+        2,
+        "nothing more reached /anthropic"
+    );
 
     let response = http
         .post(hub.url("/v1/chat/completions"))
