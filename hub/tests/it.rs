@@ -22,6 +22,7 @@ mod billing;
 mod channel_balances;
 mod channel_operations;
 mod channel_tests;
+mod channel_thresholds;
 mod clis;
 mod control_plane;
 mod control_plane_python;
