@@ -119,6 +119,7 @@ impl Store {
         disable_when_empty: bool,
     ) -> Result<ChannelBalance, StoreError> {
         sqlx::query(UPSERT_SETTINGS)
+            .bind(channel_id)
             .bind(threshold)
             .bind(rows::bool_int(disable_when_empty))
             .execute(self.pool())
