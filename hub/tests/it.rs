@@ -46,6 +46,7 @@ mod options;
 mod otlp;
 mod panel;
 mod panel_browser;
+mod panel_operations;
 mod plugin_cache;
 mod plugins_billing;
 mod plugins_config;
