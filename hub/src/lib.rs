@@ -243,6 +243,10 @@ pub async fn run(
                     .unwrap_or(from_environment)
             })
         },
+        {
+            let snapshot = snapshot.clone();
+            Box::new(move |channel_id| snapshot.current().channel_error_rates(channel_id))
+        },
     ));
     // With a Redis, the replicas share the cache plugin's answers, and any replica can route a
     // stored response's id back to its channel.

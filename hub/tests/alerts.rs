@@ -7,6 +7,7 @@
     reason = "test code: a failure is a failed test"
 )]
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -219,6 +220,14 @@ async fn a_failing_log_writer_raises_an_alert() {
 async fn alerting_health(
     error_rate_threshold: f64,
 ) -> (hub::alerts::AlertingHealth<relay::InMemoryHealth>, Received) {
+    alerting_health_with(error_rate_threshold, HashMap::new()).await
+}
+
+/// As [`alerting_health`], with channels that have error-rate thresholds of their own.
+async fn alerting_health_with(
+    error_rate_threshold: f64,
+    channel_rates: HashMap<i64, relay::ErrorRateThresholds>,
+) -> (hub::alerts::AlertingHealth<relay::InMemoryHealth>, Received) {
     let (url, received) = receiver().await;
     let alerts = Alerts::start(AlertConfig {
         webhook_url: Some(url),
@@ -228,8 +237,66 @@ async fn alerting_health(
         relay::InMemoryHealth::new(relay::BanPolicy::default()),
         alerts,
         Box::new(move || error_rate_threshold),
+        Box::new(move |channel_id| channel_rates.get(&channel_id).copied().unwrap_or_default()),
     );
     (health, received)
+}
+
+#[tokio::test]
+async fn a_channel_warn_rate_alerts_where_the_default_is_off() {
+    use relay::{ChannelHealth, ErrorRateThresholds, Outcome};
+
+    let own = ErrorRateThresholds {
+        warn: Some(0.3),
+        ban: None,
+    };
+    // The default warn rate is off (0): only channel 21, with its own 30%, is reported.
+    let (health, received) = alerting_health_with(0.0, HashMap::from([(21, own)])).await;
+    for channel in [22, 21] {
+        for _ in 0..3 {
+            health.report(channel, "gpt-4o", Outcome::Failure);
+            health.report(channel, "gpt-4o", Outcome::Success);
+        }
+    }
+    let bodies = wait_for(&received, 1).await;
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert_eq!(bodies[0]["kind"], "error_rate_high");
+    assert_eq!(bodies[0]["event"]["channel_id"], 21);
+    assert_eq!(bodies[0]["event"]["threshold"], 0.3);
+}
+
+#[tokio::test]
+async fn a_channel_with_a_lower_ban_rate_is_banned_where_another_is_not() {
+    use relay::{Availability, ChannelHealth, ErrorRateThresholds, Outcome};
+
+    let strict = ErrorRateThresholds {
+        warn: None,
+        ban: Some(0.4),
+    };
+    let (health, received) = alerting_health_with(0.0, HashMap::from([(31, strict)])).await;
+    // The same traffic on both: every other request fails, never five failures in a row. A
+    // banned pair gets no more traffic (a success would lift its ban).
+    let mut banned = (false, false);
+    for _ in 0..10 {
+        banned.0 |= health.report(31, "gpt-4o", Outcome::Failure);
+        banned.1 |= health.report(32, "gpt-4o", Outcome::Failure);
+        if banned.0 {
+            break;
+        }
+        health.report(31, "gpt-4o", Outcome::Success);
+        health.report(32, "gpt-4o", Outcome::Success);
+    }
+    assert_eq!(banned, (true, false));
+    assert_eq!(health.availability(31, "gpt-4o"), Availability::Banned);
+    assert!(matches!(
+        health.availability(32, "gpt-4o"),
+        Availability::Available { .. }
+    ));
+    let bodies = wait_for(&received, 1).await;
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert_eq!(bodies[0]["key"], "channel_banned:31:gpt-4o");
+    let reason = bodies[0]["event"]["reason"].as_str().unwrap();
+    assert!(reason.contains("ban threshold 40%"), "{reason}");
 }
 
 #[tokio::test]

@@ -34,7 +34,8 @@ struct Account {
     hits: AtomicUsize,
 }
 
-/// Serves DeepSeek's `/user/balance` and SiliconFlow's `/v1/user/info` for `account`.
+/// Serves DeepSeek's `/user/balance`, SiliconFlow's `/v1/user/info` and StepFun's
+/// `/v1/accounts` for `account`.
 async fn vendor(account: Arc<Account>) -> String {
     async fn answer(
         account: &Account,
@@ -69,6 +70,17 @@ async fn vendor(account: Arc<Account>) -> String {
                 answer(&account, |balance| {
                     json!({"code": 20000, "status": true, "message": "OK",
                            "data": {"id": "u", "balance": balance, "totalBalance": balance}})
+                })
+                .await
+            }),
+        )
+        .route(
+            "/v1/accounts",
+            get(|State(account): State<Arc<Account>>| async move {
+                answer(&account, |balance| {
+                    let amount: f64 = balance.parse().unwrap();
+                    json!({"object": "account", "type": "prepaid", "balance": amount,
+                           "total_cash_balance": amount, "total_voucher_balance": 0.0})
                 })
                 .await
             }),
@@ -234,6 +246,49 @@ async fn a_balance_is_stored_shown_alerted_when_low_and_empties_disable_the_chan
     let bodies = format!("{:?}", received.lock().unwrap());
     assert!(!bodies.contains(KEY), "{bodies}");
 
+    hub.stop().await.unwrap();
+}
+
+/// The balance settings written in the YAML config (no SetChannelBalanceSettings) drive the
+/// low-balance alert and disable-on-empty, here on a StepFun account.
+#[tokio::test]
+async fn balance_settings_from_the_yaml_config_alert_and_disable_a_stepfun_channel() {
+    let account = Arc::new(Account::default());
+    *account.balance.lock().unwrap() = "20".into();
+    let base_url = vendor(account.clone()).await;
+    let (hook, received) = receiver().await;
+    let (mut settings, data_dir) = TestHub::settings();
+    settings.notify_webhook_url = Some(hook);
+    let path = data_dir.path().join("aiproxy.yaml");
+    let yaml = config("stepfun", &base_url).replace(
+        "    models: [m]\n  - name: claude",
+        "    models: [m]\n    balance_threshold: 50\n    disable_when_empty: true\n  - name: claude",
+    );
+    assert!(yaml.contains("balance_threshold"), "{yaml}");
+    std::fs::write(&path, yaml).unwrap();
+    settings.config_file_path = Some(path);
+    let hub = TestHub::start_with(settings, data_dir).await;
+
+    let vendor_channel = channel_named(&hub, "vendor").await;
+    let shown = vendor_channel.balance.unwrap();
+    assert!(shown.supported);
+    assert_eq!(
+        (shown.threshold, shown.disable_when_empty),
+        (Some(50.0), true)
+    );
+    assert_eq!(
+        update_balance(&hub, vendor_channel.id).await.balance,
+        Some(20.0)
+    );
+    let low = alerts_of(&received, "channel_balance_low", 1).await;
+    assert_eq!(low[0]["event"]["threshold"], 50.0);
+    *account.balance.lock().unwrap() = "0".into();
+    update_balance(&hub, vendor_channel.id).await;
+    alerts_of(&received, "channel_disabled_empty", 1).await;
+    assert_eq!(
+        channel_named(&hub, "vendor").await.status,
+        pb::Status::Disabled as i32
+    );
     hub.stop().await.unwrap();
 }
 

@@ -81,6 +81,10 @@ pub struct BanPolicy {
     /// How often a banned pair is probed with a cheap request; a successful probe lifts the ban.
     /// Default 30 s.
     pub probe_interval: Duration,
+    /// Outcomes a pair needs within `window` before a channel's ban error rate
+    /// ([`crate::ErrorRateThresholds::ban`]) is judged: a pair is not banned on its first few
+    /// requests. Default 10, as the seed.
+    pub min_requests: u32,
 }
 
 impl Default for BanPolicy {
@@ -90,6 +94,7 @@ impl Default for BanPolicy {
             failure_threshold: 5,
             ban_duration: Duration::from_secs(300),
             probe_interval: Duration::from_secs(30),
+            min_requests: 10,
         }
     }
 }
@@ -132,6 +137,10 @@ impl RelayConfig {
             (
                 self.ban.probe_interval.is_zero(),
                 "probe interval must be positive",
+            ),
+            (
+                self.ban.min_requests == 0,
+                "ban minimum requests must be positive",
             ),
         ];
         match checks.into_iter().find(|(bad, _)| *bad) {

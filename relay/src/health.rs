@@ -34,6 +34,18 @@ pub enum Outcome {
     },
 }
 
+/// A channel's own error-rate thresholds (each in (0, 1]), over the defaults: `None` keeps the
+/// default. The error rate of a pair is its share of failed outcomes within the ban window.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ErrorRateThresholds {
+    /// Warn (an alert) when a pair's error rate exceeds this; the host's default otherwise.
+    pub warn: Option<f64>,
+    /// Ban a pair whose error rate reaches this over at least [`BanPolicy::min_requests`]
+    /// outcomes, beside the consecutive-failure rule every channel has. No rate ban otherwise
+    /// (the seed's default too).
+    pub ban: Option<f64>,
+}
+
 /// Whether a pair may be picked now.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Availability {
@@ -49,12 +61,28 @@ pub enum Availability {
 /// memory.
 pub trait ChannelHealth: Send + Sync + 'static {
     fn availability(&self, channel_id: i64, model: &str) -> Availability;
-    /// Records an attempt's outcome; returns true when this outcome banned the pair.
-    fn report(&self, channel_id: i64, model: &str, outcome: Outcome) -> bool;
+    /// Records an attempt's outcome under the default thresholds; returns true when this
+    /// outcome banned the pair.
+    fn report(&self, channel_id: i64, model: &str, outcome: Outcome) -> bool {
+        self.report_with(channel_id, model, outcome, ErrorRateThresholds::default())
+    }
+    /// Records an attempt's outcome judged by the channel's own thresholds; returns true when
+    /// this outcome banned the pair.
+    fn report_with(
+        &self,
+        channel_id: i64,
+        model: &str,
+        outcome: Outcome,
+        thresholds: ErrorRateThresholds,
+    ) -> bool;
     /// Banned pairs whose next probe is due. Each is handed out at most once per probe interval.
     fn due_probes(&self) -> Vec<PairKey>;
     /// A probe's result: success lifts the ban.
     fn probe_result(&self, channel_id: i64, model: &str, ok: bool);
+    /// Why a pair is banned, when it is and the implementation keeps reasons.
+    fn ban_reason(&self, _channel_id: i64, _model: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Outcomes kept per pair; enough for a stable rate, small enough to scan.
@@ -202,6 +230,17 @@ impl PairState {
         }
     }
 
+    /// The share of failures among the outcomes in the window, once there are at least
+    /// `min_requests` of them.
+    fn error_rate(&self, min_requests: u32) -> Option<f64> {
+        let total = self.events.len();
+        if total == 0 || total < min_requests as usize {
+            return None;
+        }
+        let failures = self.events.iter().filter(|(_, ok)| !*ok).count();
+        Some(failures as f64 / total as f64)
+    }
+
     fn push(&mut self, now: Instant, ok: bool) {
         if self.events.len() == MAX_EVENTS {
             self.events.pop_front();
@@ -261,7 +300,13 @@ impl ChannelHealth for InMemoryHealth {
         })
     }
 
-    fn report(&self, channel_id: i64, model: &str, outcome: Outcome) -> bool {
+    fn report_with(
+        &self,
+        channel_id: i64,
+        model: &str,
+        outcome: Outcome,
+        thresholds: ErrorRateThresholds,
+    ) -> bool {
         let policy = self.policy;
         self.with_pair(channel_id, model, |state| {
             let now = Instant::now();
@@ -302,8 +347,24 @@ impl ChannelHealth for InMemoryHealth {
                     }
                     state.streak += 1;
                     state.last_failure = Some(now);
-                    if state.streak >= policy.failure_threshold && state.banned_until.is_none() {
+                    if state.banned_until.is_some() {
+                        return false;
+                    }
+                    if state.streak >= policy.failure_threshold {
                         let reason = format!("{} consecutive failures", state.streak);
+                        state.ban(now, &policy, policy.ban_duration, reason);
+                        return true;
+                    }
+                    if let Some(limit) = thresholds.ban
+                        && let Some(rate) = state.error_rate(policy.min_requests)
+                        && rate >= limit
+                    {
+                        let reason = format!(
+                            "error rate {:.0}% over {} requests reached the channel's ban threshold {:.0}%",
+                            rate * 100.0,
+                            state.events.len(),
+                            limit * 100.0
+                        );
                         state.ban(now, &policy, policy.ban_duration, reason);
                         return true;
                     }
@@ -339,6 +400,16 @@ impl ChannelHealth for InMemoryHealth {
             self.with_pair(channel_id, model, PairState::unban);
         }
     }
+
+    fn ban_reason(&self, channel_id: i64, model: &str) -> Option<String> {
+        let now = Instant::now();
+        self.with_pair(channel_id, model, |state| {
+            state
+                .banned_until
+                .filter(|until| *until > now)
+                .and(state.ban_reason.clone())
+        })
+    }
 }
 
 #[cfg(test)]
@@ -351,7 +422,56 @@ mod tests {
             failure_threshold: 3,
             ban_duration: Duration::from_millis(200),
             probe_interval: Duration::from_millis(20),
+            min_requests: 4,
         }
+    }
+
+    #[test]
+    fn a_channel_ban_rate_bans_where_the_default_does_not() {
+        let health = InMemoryHealth::new(policy());
+        let strict = ErrorRateThresholds {
+            warn: None,
+            ban: Some(0.5),
+        };
+        let mut banned = (false, false);
+        // Alternating outcomes: never three failures in a row, half of them failures.
+        for round in 0..4 {
+            let outcome = if round % 2 == 0 {
+                Outcome::Failure
+            } else {
+                Outcome::Success
+            };
+            banned.0 |= health.report_with(1, "m", outcome, strict);
+            banned.1 |= health.report(2, "m", outcome);
+        }
+        // Rates are judged when a failure is reported, once the window holds four outcomes.
+        assert_eq!(banned, (false, false));
+        assert!(health.report_with(1, "m", Outcome::Failure, strict));
+        assert!(!health.report(2, "m", Outcome::Failure));
+        assert_eq!(health.availability(1, "m"), Availability::Banned);
+        assert!(matches!(
+            health.availability(2, "m"),
+            Availability::Available { .. }
+        ));
+        let bans = health.bans();
+        assert_eq!(bans.len(), 1);
+        assert!(
+            bans[0].reason.contains("ban threshold 50%"),
+            "{}",
+            bans[0].reason
+        );
+
+        // Below the minimum number of outcomes a rate bans nothing, even at 100%.
+        let fresh = InMemoryHealth::new(policy());
+        let any_failure = ErrorRateThresholds {
+            warn: None,
+            ban: Some(0.1),
+        };
+        assert!(!fresh.report_with(3, "m", Outcome::Failure, any_failure));
+        assert!(!fresh.report_with(3, "m", Outcome::Success, any_failure));
+        assert!(!fresh.report_with(3, "m", Outcome::Failure, any_failure));
+        assert!(fresh.report_with(3, "m", Outcome::Failure, any_failure));
+        assert!(fresh.bans()[0].reason.contains("error rate 75%"));
     }
 
     #[test]

@@ -33,7 +33,9 @@ mod vocabulary;
 pub use client_ip::client_ip;
 pub use config::{BanPolicy, RelayBuildError, RelayConfig, Timeouts};
 pub use error::{ErrorBody, Fault, RelayError, prefix_within};
-pub use health::{Availability, BanInfo, ChannelHealth, InMemoryHealth, Outcome, PairKey};
+pub use health::{
+    Availability, BanInfo, ChannelHealth, ErrorRateThresholds, InMemoryHealth, Outcome, PairKey,
+};
 pub use relay::{ChannelTestOutcome, Relay, RelayHost};
 pub use request_id::assign_request_id;
 pub use responses_index::{InMemoryResponseIndex, ResponseIndexLimits};

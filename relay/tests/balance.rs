@@ -150,6 +150,41 @@ async fn siliconflow_reads_the_user_info_balance_text() {
 }
 
 #[tokio::test]
+async fn stepfun_reads_the_account_balance() {
+    let (balance, mock) = check(
+        "stepfun",
+        "/v1",
+        vec![(
+            "/v1/accounts",
+            json!({"object": "account", "type": "prepaid", "balance": 88.5,
+                "total_cash_balance": 100.0, "total_voucher_balance": 10.0}),
+        )],
+    )
+    .await;
+    assert_eq!(
+        balance,
+        Balance {
+            amount: 88.5,
+            currency: None
+        }
+    );
+    assert_eq!(mock.seen.lock().unwrap().len(), 1);
+
+    // An account answer without a balance is named, not guessed.
+    let empty = vendor(vec![("/v1/accounts", json!({"object": "account"}))]).await;
+    let error = query_balance(
+        &channel("stepfun", format!("{}/v1", empty.url())),
+        Duration::from_secs(5),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&error, BalanceError::Malformed(message) if message.contains("balance")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
 async fn moonshot_reads_the_available_balance() {
     let (balance, _) = check(
         "moonshot",

@@ -594,6 +594,7 @@ async fn failing_pairs_are_banned_and_probed_back() {
             failure_threshold: 2,
             ban_duration: Duration::from_secs(60),
             probe_interval: Duration::from_millis(50),
+            ..BanPolicy::default()
         },
         ..test_config()
     };
@@ -1635,6 +1636,7 @@ async fn costly_endpoints_are_probed_by_listing_models() {
             failure_threshold: 1,
             ban_duration: Duration::from_secs(60),
             probe_interval: Duration::from_millis(50),
+            ..BanPolicy::default()
         },
         retry_times: 0,
         ..test_config()

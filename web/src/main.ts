@@ -4,6 +4,7 @@ import "./style.css";
 
 import { adminKey, describeError, isUnauthenticated, signIn, signOut } from "./api";
 import { clearBanners, h, showError } from "./dom";
+import { bansPage } from "./pages/bans";
 import { channelsPage } from "./pages/channels";
 import { dashboardPage } from "./pages/dashboard";
 import { groupsPage } from "./pages/groups";
@@ -20,6 +21,7 @@ const pages: [string, string, Page][] = [
   ["groups", "Groups", groupsPage],
   ["tokens", "Tokens", tokensPage],
   ["channels", "Channels", channelsPage],
+  ["bans", "Bans", bansPage],
   ["models", "Models", modelsPage],
   ["logs", "Logs", logsPage],
   ["mcp", "MCP servers", mcpPage],

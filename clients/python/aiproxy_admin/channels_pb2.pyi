@@ -120,7 +120,7 @@ class ClearChannelBansResponse(_message.Message):
     def __init__(self, cleared: _Optional[int] = ...) -> None: ...
 
 class Channel(_message.Message):
-    __slots__ = ("id", "name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config", "created_at_ms", "updated_at_ms", "last_tests", "balance")
+    __slots__ = ("id", "name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config", "created_at_ms", "updated_at_ms", "last_tests", "balance", "warn_error_rate", "max_error_rate")
     class ModelMappingEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -152,6 +152,8 @@ class Channel(_message.Message):
     UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     LAST_TESTS_FIELD_NUMBER: _ClassVar[int]
     BALANCE_FIELD_NUMBER: _ClassVar[int]
+    WARN_ERROR_RATE_FIELD_NUMBER: _ClassVar[int]
+    MAX_ERROR_RATE_FIELD_NUMBER: _ClassVar[int]
     id: int
     name: str
     type: str
@@ -169,7 +171,9 @@ class Channel(_message.Message):
     updated_at_ms: int
     last_tests: _containers.RepeatedCompositeFieldContainer[ChannelTestResult]
     balance: ChannelBalance
-    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., type: _Optional[str] = ..., base_url: _Optional[str] = ..., key: _Optional[str] = ..., models: _Optional[_Iterable[str]] = ..., model_mapping: _Optional[_Mapping[str, str]] = ..., priority: _Optional[int] = ..., sets: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., proxy_url: _Optional[str] = ..., timeouts: _Optional[_Union[_common_pb2.Timeouts, _Mapping]] = ..., config: _Optional[_Mapping[str, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., last_tests: _Optional[_Iterable[_Union[ChannelTestResult, _Mapping]]] = ..., balance: _Optional[_Union[ChannelBalance, _Mapping]] = ...) -> None: ...
+    warn_error_rate: float
+    max_error_rate: float
+    def __init__(self, id: _Optional[int] = ..., name: _Optional[str] = ..., type: _Optional[str] = ..., base_url: _Optional[str] = ..., key: _Optional[str] = ..., models: _Optional[_Iterable[str]] = ..., model_mapping: _Optional[_Mapping[str, str]] = ..., priority: _Optional[int] = ..., sets: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., proxy_url: _Optional[str] = ..., timeouts: _Optional[_Union[_common_pb2.Timeouts, _Mapping]] = ..., config: _Optional[_Mapping[str, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., last_tests: _Optional[_Iterable[_Union[ChannelTestResult, _Mapping]]] = ..., balance: _Optional[_Union[ChannelBalance, _Mapping]] = ..., warn_error_rate: _Optional[float] = ..., max_error_rate: _Optional[float] = ...) -> None: ...
 
 class CreateChannelRequest(_message.Message):
     __slots__ = ("channel",)

@@ -1,6 +1,6 @@
 //! Channel health that raises alerts: a pair banned, an upstream that refused a channel's key, an error rate past its threshold.
 
-use relay::{Availability, ChannelHealth, Outcome, PairKey};
+use relay::{Availability, ChannelHealth, ErrorRateThresholds, Outcome, PairKey};
 
 use super::{AlertEvent, Alerts};
 
@@ -8,13 +8,19 @@ use super::{AlertEvent, Alerts};
 /// failure, so an option changed at runtime applies to the next one.
 pub type ErrorRateThreshold = Box<dyn Fn() -> f64 + Send + Sync>;
 
-/// Forwards every call to `inner`; after a reported failure, alerts when the pair got banned
-/// or its success rate fell below `1 - error_rate_threshold`. Alerts are throttled per pair
-/// by [`Alerts`], so a flapping pair does not flood the webhook.
+/// A channel's own thresholds by channel id (the stored channel's `warn_error_rate` and
+/// `max_error_rate`), asked on each report so an edited channel applies at once.
+pub type ChannelErrorRates = Box<dyn Fn(i64) -> ErrorRateThresholds + Send + Sync>;
+
+/// Forwards every call to `inner` with the channel's own thresholds; after a reported
+/// failure, alerts when the pair got banned or its error rate exceeds the channel's warn rate
+/// (the default `error_rate_threshold` when it has none). Alerts are throttled per pair by
+/// [`Alerts`], so a flapping pair does not flood the webhook.
 pub struct AlertingHealth<H> {
     inner: H,
     alerts: Alerts,
     error_rate_threshold: ErrorRateThreshold,
+    channel_error_rates: ChannelErrorRates,
 }
 
 impl<H> std::fmt::Debug for AlertingHealth<H> {
@@ -30,11 +36,13 @@ impl<H: ChannelHealth> AlertingHealth<H> {
         inner: H,
         alerts: Alerts,
         error_rate_threshold: ErrorRateThreshold,
+        channel_error_rates: ChannelErrorRates,
     ) -> AlertingHealth<H> {
         AlertingHealth {
             inner,
             alerts,
             error_rate_threshold,
+            channel_error_rates,
         }
     }
 }
@@ -44,8 +52,21 @@ impl<H: ChannelHealth> ChannelHealth for AlertingHealth<H> {
         self.inner.availability(channel_id, model)
     }
 
-    fn report(&self, channel_id: i64, model: &str, outcome: Outcome) -> bool {
-        let banned = self.inner.report(channel_id, model, outcome);
+    fn report_with(
+        &self,
+        channel_id: i64,
+        model: &str,
+        outcome: Outcome,
+        thresholds: ErrorRateThresholds,
+    ) -> bool {
+        let own = (self.channel_error_rates)(channel_id);
+        let thresholds = ErrorRateThresholds {
+            warn: thresholds.warn.or(own.warn),
+            ban: thresholds.ban.or(own.ban),
+        };
+        let banned = self
+            .inner
+            .report_with(channel_id, model, outcome, thresholds);
         if let Outcome::KeyRefused { status } = outcome {
             // Banned at once by the health policy: the alert says why, so the key gets fixed.
             self.alerts.raise(AlertEvent::UpstreamNoPermission {
@@ -55,13 +76,19 @@ impl<H: ChannelHealth> ChannelHealth for AlertingHealth<H> {
                 message: "the upstream refused the channel's key; the pair is banned until a probe succeeds".into(),
             });
         } else if banned {
+            let reason = self
+                .inner
+                .ban_reason(channel_id, model)
+                .unwrap_or_else(|| "too many failures".into());
             self.alerts.raise(AlertEvent::ChannelBanned {
                 channel_id,
                 model: model.to_owned(),
-                reason: "too many consecutive failures".into(),
+                reason,
             });
         } else if outcome == Outcome::Failure
-            && let threshold = (self.error_rate_threshold)()
+            && let threshold = thresholds
+                .warn
+                .unwrap_or_else(|| (self.error_rate_threshold)())
             && threshold > 0.0
             && let Availability::Available { success_rate } =
                 self.inner.availability(channel_id, model)
@@ -83,5 +110,9 @@ impl<H: ChannelHealth> ChannelHealth for AlertingHealth<H> {
 
     fn probe_result(&self, channel_id: i64, model: &str, ok: bool) {
         self.inner.probe_result(channel_id, model, ok);
+    }
+
+    fn ban_reason(&self, channel_id: i64, model: &str) -> Option<String> {
+        self.inner.ban_reason(channel_id, model)
     }
 }

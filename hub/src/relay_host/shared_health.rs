@@ -15,7 +15,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures::StreamExt;
-use relay::{Availability, BanInfo, BanPolicy, ChannelHealth, InMemoryHealth, Outcome, PairKey};
+use relay::{
+    Availability, BanInfo, BanPolicy, ChannelHealth, ErrorRateThresholds, InMemoryHealth, Outcome,
+    PairKey,
+};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
@@ -140,8 +143,16 @@ impl ChannelHealth for SharedHealth {
         self.local.availability(channel_id, model)
     }
 
-    fn report(&self, channel_id: i64, model: &str, outcome: Outcome) -> bool {
-        let banned = self.local.report(channel_id, model, outcome);
+    fn report_with(
+        &self,
+        channel_id: i64,
+        model: &str,
+        outcome: Outcome,
+        thresholds: ErrorRateThresholds,
+    ) -> bool {
+        let banned = self
+            .local
+            .report_with(channel_id, model, outcome, thresholds);
         if self.outbox.is_none() {
             return banned;
         }
@@ -175,6 +186,10 @@ impl ChannelHealth for SharedHealth {
 
     fn due_probes(&self) -> Vec<PairKey> {
         self.local.due_probes()
+    }
+
+    fn ban_reason(&self, channel_id: i64, model: &str) -> Option<String> {
+        self.local.ban_reason(channel_id, model)
     }
 
     fn probe_result(&self, channel_id: i64, model: &str, ok: bool) {

@@ -45,6 +45,8 @@ pub struct Snapshot {
     token_limits: HashMap<i64, TokenLimits>,
     /// Enabled channels serving each model, highest priority first.
     channels_by_model: HashMap<String, Vec<ServingChannel>>,
+    /// The channels with an error-rate threshold of their own, by id.
+    channel_error_rates: HashMap<i64, relay::ErrorRateThresholds>,
     model_configs: HashMap<String, ModelConfig>,
     group_overrides: HashMap<(String, String), GroupModelOverride>,
     /// Plugin settings parsed once per snapshot: per model, and per (group, model) where an
@@ -144,6 +146,12 @@ impl Snapshot {
                 Some((token.key_hash, entry))
             })
             .collect();
+        let channel_error_rates = dump
+            .channels
+            .iter()
+            .map(|channel| (channel.id, channel.error_rates()))
+            .filter(|(_, rates)| *rates != relay::ErrorRateThresholds::default())
+            .collect();
         let mut channels_by_model: HashMap<String, Vec<ServingChannel>> = HashMap::new();
         for channel in dump
             .channels
@@ -189,6 +197,7 @@ impl Snapshot {
             tokens_by_hash,
             token_limits,
             channels_by_model,
+            channel_error_rates,
             model_plugins,
             override_plugins,
             model_configs: dump
@@ -211,6 +220,15 @@ impl Snapshot {
             runtime,
             group_consumed,
         }
+    }
+
+    /// The error-rate thresholds a channel's pairs are judged by (the defaults when it has
+    /// none of its own).
+    pub fn channel_error_rates(&self, channel_id: i64) -> relay::ErrorRateThresholds {
+        self.channel_error_rates
+            .get(&channel_id)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// What `group_id` has consumed, as of this snapshot.

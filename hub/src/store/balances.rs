@@ -8,10 +8,13 @@ use std::collections::HashMap;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Store, StoreError, now_ms, rows};
+use super::{Store, StoreError, StoreTx, now_ms, rows};
 
 const SELECT_ALL: &str = "SELECT channel_id, balance, currency, updated_at, last_error, \
     threshold, disable_when_empty FROM channel_balances";
+const UPSERT_SETTINGS: &str = "INSERT INTO channel_balances (channel_id, threshold, \
+    disable_when_empty) VALUES ($1, $2, $3) ON CONFLICT (channel_id) DO UPDATE SET \
+    threshold = $2, disable_when_empty = $3";
 const SELECT_ONE: &str = "SELECT channel_id, balance, currency, updated_at, last_error, \
     threshold, disable_when_empty FROM channel_balances WHERE channel_id = $1";
 
@@ -115,16 +118,49 @@ impl Store {
         threshold: Option<f64>,
         disable_when_empty: bool,
     ) -> Result<ChannelBalance, StoreError> {
-        sqlx::query(
-            "INSERT INTO channel_balances (channel_id, threshold, disable_when_empty) \
-             VALUES ($1, $2, $3) ON CONFLICT (channel_id) DO UPDATE SET \
-             threshold = $2, disable_when_empty = $3",
-        )
-        .bind(channel_id)
-        .bind(threshold)
-        .bind(rows::bool_int(disable_when_empty))
-        .execute(self.pool())
-        .await?;
+        sqlx::query(UPSERT_SETTINGS)
+            .bind(channel_id)
+            .bind(threshold)
+            .bind(rows::bool_int(disable_when_empty))
+            .execute(self.pool())
+            .await?;
         self.channel_balance(channel_id).await
+    }
+}
+
+/// The balance settings of channels within a declarative apply: written with the channels
+/// they belong to, or not at all. They are not the channel's configuration revision either.
+impl StoreTx {
+    /// A channel's alert threshold and disable-when-empty switch (none and off when unset).
+    pub async fn channel_balance_settings(
+        &mut self,
+        channel_id: i64,
+    ) -> Result<(Option<f64>, bool), StoreError> {
+        let row = sqlx::query(SELECT_ONE)
+            .bind(channel_id)
+            .fetch_optional(self.conn())
+            .await?;
+        match row {
+            Some(row) => {
+                let balance = ChannelBalance::decode(&row)?;
+                Ok((balance.threshold, balance.disable_when_empty))
+            }
+            None => Ok((None, false)),
+        }
+    }
+
+    pub async fn set_channel_balance_settings(
+        &mut self,
+        channel_id: i64,
+        threshold: Option<f64>,
+        disable_when_empty: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(UPSERT_SETTINGS)
+            .bind(channel_id)
+            .bind(threshold)
+            .bind(rows::bool_int(disable_when_empty))
+            .execute(self.conn())
+            .await?;
+        Ok(())
     }
 }

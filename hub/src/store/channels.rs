@@ -22,7 +22,7 @@ impl Table for Channel {
     const KIND: &'static str = "channel";
     const COLUMNS: &'static str = "id, name, type, base_url, key, models, model_mapping, \
         priority, sets, status, proxy_url, connect_timeout_ms, first_byte_timeout_ms, \
-        stream_idle_timeout_ms, config, created_at, updated_at";
+        stream_idle_timeout_ms, config, created_at, updated_at, warn_error_rate, max_error_rate";
     const FROM: &'static str = " FROM channels";
     const ORDER_BY: &'static str = " ORDER BY id";
 
@@ -54,6 +54,8 @@ impl Table for Channel {
             )?,
             created_at: rows::int(row, "created_at")?,
             updated_at: rows::int(row, "updated_at")?,
+            warn_error_rate: rows::opt_float(row, "warn_error_rate")?,
+            max_error_rate: rows::opt_float(row, "max_error_rate")?,
         })
     }
 
@@ -170,8 +172,9 @@ impl StoreTx {
         let insert = sqlx::query(
             "INSERT INTO channels (name, type, base_url, key, models, model_mapping, priority, \
              sets, status, proxy_url, connect_timeout_ms, first_byte_timeout_ms, \
-             stream_idle_timeout_ms, config, created_at, updated_at) VALUES ($1, $2, $3, $4, \
-             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+             stream_idle_timeout_ms, config, warn_error_rate, max_error_rate, created_at, \
+             updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+             $15, $16, $17, $17) RETURNING id",
         );
         let row = bind_fields(insert, channel, &self.sealer)?
             .fetch_one(self.write())
@@ -187,7 +190,8 @@ impl StoreTx {
             "UPDATE channels SET name = $1, type = $2, base_url = $3, key = $4, models = $5, \
              model_mapping = $6, priority = $7, sets = $8, status = $9, proxy_url = $10, \
              connect_timeout_ms = $11, first_byte_timeout_ms = $12, \
-             stream_idle_timeout_ms = $13, config = $14, updated_at = $15 WHERE id = $16",
+             stream_idle_timeout_ms = $13, config = $14, warn_error_rate = $15, \
+             max_error_rate = $16, updated_at = $17 WHERE id = $18",
         );
         let result = bind_fields(update, channel, &self.sealer)?
             .bind(channel.id)
@@ -219,7 +223,7 @@ impl StoreTx {
     }
 }
 
-/// Binds `$1`..`$15` of both the INSERT and the UPDATE: every stored field but the id and
+/// Binds `$1`..`$17` of both the INSERT and the UPDATE: every stored field but the id and
 /// `created_at`, sealing the secret ones, then the time of the write.
 fn bind_fields(
     statement: Statement,
@@ -241,5 +245,7 @@ fn bind_fields(
         .bind(channel.timeouts.first_byte_ms)
         .bind(channel.timeouts.stream_idle_ms)
         .bind(sealer.seal(COLUMN_CONFIG, &to_json(&channel.config)?)?)
+        .bind(channel.warn_error_rate)
+        .bind(channel.max_error_rate)
         .bind(now_ms()))
 }

@@ -28,6 +28,10 @@ pub fn float(row: &AnyRow, column: &'static str) -> Result<f64, StoreError> {
     Ok(row.try_get::<f64, _>(column)?)
 }
 
+pub fn opt_float(row: &AnyRow, column: &'static str) -> Result<Option<f64>, StoreError> {
+    Ok(row.try_get::<Option<f64>, _>(column)?)
+}
+
 pub fn boolean(row: &AnyRow, column: &'static str) -> Result<bool, StoreError> {
     Ok(int(row, column)? != 0)
 }

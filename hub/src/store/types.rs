@@ -294,9 +294,23 @@ pub struct Channel {
     pub config: BTreeMap<String, String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Alert when a (channel, model) pair's error rate exceeds this, in (0, 1]; `None`: the
+    /// `DefaultWarnNotifyErrorRate` option.
+    pub warn_error_rate: Option<f64>,
+    /// Ban a pair whose error rate reaches this, in (0, 1]; `None`: no rate ban (consecutive
+    /// failures still ban).
+    pub max_error_rate: Option<f64>,
 }
 
 impl Channel {
+    /// The thresholds the channel health judges this channel's pairs by.
+    pub fn error_rates(&self) -> relay::ErrorRateThresholds {
+        relay::ErrorRateThresholds {
+            warn: self.warn_error_rate,
+            ban: self.max_error_rate,
+        }
+    }
+
     /// A new enabled channel with no models, for filling in.
     pub fn new(name: impl Into<String>, kind: ChannelKind) -> Channel {
         Channel {
@@ -315,6 +329,8 @@ impl Channel {
             config: BTreeMap::new(),
             created_at: 0,
             updated_at: 0,
+            warn_error_rate: None,
+            max_error_rate: None,
         }
     }
 }

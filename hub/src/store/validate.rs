@@ -263,7 +263,21 @@ pub fn channel(channel: &Channel) -> Result<(), StoreError> {
         proxy_url("channel.proxy_url", proxy)?;
     }
     timeouts("channel.timeouts", &channel.timeouts)?;
+    error_rate("channel.warn_error_rate", channel.warn_error_rate)?;
+    error_rate("channel.max_error_rate", channel.max_error_rate)?;
     map_keys("channel.config", &channel.config)
+}
+
+/// An error-rate threshold: a share of requests, so in (0, 1]; 0 would ban or warn on
+/// anything, which is what "no threshold" (absent) must not mean.
+fn error_rate(field: &str, rate: Option<f64>) -> Result<(), StoreError> {
+    match rate {
+        Some(rate) if !(rate > 0.0 && rate <= 1.0) => Err(invalid(
+            field,
+            format!("{rate} is not an error rate in (0, 1]"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub fn model_config(config: &ModelConfig) -> Result<(), StoreError> {

@@ -34,6 +34,9 @@ pub enum BalanceSource {
     SiliconFlow,
     /// `GET {v1}/credits`: `data.total_credits - data.total_usage`, in US dollars.
     OpenRouter,
+    /// `GET {v1}/accounts`: `balance` (a number: what is available, cash and vouchers), from
+    /// StepFun's API reference (the seed reads no StepFun balance).
+    StepFun,
 }
 
 /// Channel types with a balance, by name. Every other registered type has none.
@@ -45,6 +48,7 @@ pub static BALANCE_SOURCES: &[(&str, BalanceSource)] = &[
     ("moonshot", BalanceSource::Moonshot),
     ("siliconflow", BalanceSource::SiliconFlow),
     ("openrouter", BalanceSource::OpenRouter),
+    ("stepfun", BalanceSource::StepFun),
 ];
 
 /// What an upstream account holds.
@@ -122,6 +126,16 @@ pub async fn query_balance(channel: &Channel, timeout: Duration) -> Result<Balan
             Ok(Balance {
                 amount: answer.data.total_credits - answer.data.total_usage,
                 currency: Some("USD".into()),
+            })
+        }
+        BalanceSource::StepFun => {
+            let answer: StepFunAccount = query.get(&format!("{v1}/accounts")).await?;
+            if !answer.balance.is_finite() {
+                return Err(BalanceError::Malformed("balance is not a number".into()));
+            }
+            Ok(Balance {
+                amount: answer.balance,
+                currency: None,
             })
         }
     }
@@ -321,6 +335,11 @@ struct OpenRouterAnswer {
 struct OpenRouterCredits {
     total_credits: f64,
     total_usage: f64,
+}
+
+#[derive(Deserialize)]
+struct StepFunAccount {
+    balance: f64,
 }
 
 #[cfg(test)]

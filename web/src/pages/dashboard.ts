@@ -1,8 +1,17 @@
-// Dashboard: totals and a time series from LogService's summaries for a chosen range, drawn as
-// plain SVG bars (one chart, no chart library).
+// Dashboard: the current rates (GetCurrentRates: requests and tokens per minute over the last
+// 60 s, from the live counters of every replica) per channel, group, token and model; then
+// totals and a time series from LogService's summaries for a chosen range, drawn as plain SVG
+// bars (one chart, no chart library).
 import { api } from "../api";
-import { h } from "../dom";
-import { Granularity, type SummaryPoint } from "../gen/aiproxy/admin/v1/logs_pb";
+import { button, h, table } from "../dom";
+import { Granularity, type CurrentRate, type SummaryPoint } from "../gen/aiproxy/admin/v1/logs_pb";
+
+const dimensions: [string, string][] = [
+  ["channel", "Channels"],
+  ["group", "Groups"],
+  ["token", "Tokens"],
+  ["model", "Models"],
+];
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -42,6 +51,17 @@ export async function dashboardPage(root: HTMLElement, params: URLSearchParams):
     ),
   );
 
+  const rates = h("div", { "data-testid": "current-rates" });
+  const refreshRates = async () => {
+    const { rates: current } = await api.logs.getCurrentRates({});
+    rates.replaceChildren(...ratesTables(current));
+  };
+  root.append(
+    h("h3", {}, "Current rates, last minute ", button("Refresh", refreshRates, "rates-refresh")),
+    rates,
+  );
+  await refreshRates();
+
   const end = BigInt(Date.now());
   const filter = { startMs: end - BigInt(span), endMs: end + 60_000n };
   const [totals, summary] = await Promise.all([
@@ -62,6 +82,27 @@ export async function dashboardPage(root: HTMLElement, params: URLSearchParams):
     h("h3", {}, `${metricLabel}, ${rangeLabel}, per ${granularity === Granularity.MINUTE ? "minute" : "hour"}`),
     chart(summary.points, metricOf, Number(filter.startMs), Number(end), granularity === Granularity.MINUTE ? 60_000 : 3_600_000),
   );
+}
+
+/// One table per dimension (highest request rate first, as the server sorts), or a line when
+/// nothing ran in the last minute.
+function ratesTables(rates: CurrentRate[]): HTMLElement[] {
+  if (rates.length === 0) return [h("p", { "data-testid": "rates-empty" }, "No requests in the last minute.")];
+  return dimensions
+    .map(([dimension, label]) => [label, dimension, rates.filter((rate) => rate.dimension === dimension)] as const)
+    .filter(([, , rows]) => rows.length > 0)
+    .map(([label, dimension, rows]) =>
+      h(
+        "div",
+        { class: "rates" },
+        h("h4", {}, label),
+        table(
+          [dimension === "model" || dimension === "group" ? "Name" : "Id", "RPM", "TPM"],
+          rows.map((rate) => [rate.id, rate.requestsPerMinute, rate.tokensPerMinute]),
+          `rates-${dimension}`,
+        ),
+      ),
+    );
 }
 
 function card(label: string, value: string, testId: string): HTMLElement {

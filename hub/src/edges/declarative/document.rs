@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::ApplyError;
 use crate::store::validate::invalid;
 use crate::store::{
-    Channel, Group, GroupModelOverride, GroupStatus, McpScope, McpServer, McpServerKind,
-    ModelConfig, ModelType, NewToken, OpenApiSource, Price, QuotaPeriod, Status, StoreDump,
-    StoreError, Timeouts, secret,
+    Channel, ChannelBalance, Group, GroupModelOverride, GroupStatus, McpScope, McpServer,
+    McpServerKind, ModelConfig, ModelType, NewToken, OpenApiSource, Price, QuotaPeriod, Status,
+    StoreDump, StoreError, Timeouts, secret,
 };
 
 /// The whole declarative configuration. Every list is optional; objects not mentioned are left
@@ -146,6 +146,36 @@ pub struct ChannelSpec {
     pub timeouts: Timeouts,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub config: BTreeMap<String, OptionValue>,
+    /// Alert when a (channel, model) pair's error rate exceeds this, in (0, 1]; absent: the
+    /// `DefaultWarnNotifyErrorRate` option.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn_error_rate: Option<f64>,
+    /// Ban a pair whose error rate reaches this, in (0, 1]; absent: no rate ban.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_error_rate: Option<f64>,
+    /// The low-balance alert fires when the upstream balance is below this; absent: no alert.
+    /// (`SetChannelBalanceSettings` sets the same.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_threshold: Option<f64>,
+    /// Disable the channel when its upstream balance reaches 0.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disable_when_empty: bool,
+}
+
+impl ChannelSpec {
+    /// The balance settings to store: (threshold, disable when empty).
+    pub(super) fn balance_settings(&self) -> Result<(Option<f64>, bool), StoreError> {
+        if self
+            .balance_threshold
+            .is_some_and(|threshold| !threshold.is_finite())
+        {
+            return Err(invalid(
+                "channel.balance_threshold",
+                "must be a finite number",
+            ));
+        }
+        Ok((self.balance_threshold, self.disable_when_empty))
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -312,7 +342,11 @@ impl Document {
     }
 
     /// The document form of a dump, with secrets masked and token keys left out.
-    pub fn from_dump(dump: StoreDump) -> Document {
+    /// `balances`: the channels' balance rows by channel id, for their settings.
+    pub fn from_dump(
+        dump: StoreDump,
+        balances: &std::collections::HashMap<i64, ChannelBalance>,
+    ) -> Document {
         let mut overrides: BTreeMap<String, Vec<OverrideSpec>> = BTreeMap::new();
         for item in dump.group_overrides {
             overrides
@@ -370,6 +404,14 @@ impl Document {
                 .channels
                 .into_iter()
                 .map(|channel| ChannelSpec {
+                    warn_error_rate: channel.warn_error_rate,
+                    max_error_rate: channel.max_error_rate,
+                    balance_threshold: balances
+                        .get(&channel.id)
+                        .and_then(|balance| balance.threshold),
+                    disable_when_empty: balances
+                        .get(&channel.id)
+                        .is_some_and(|balance| balance.disable_when_empty),
                     name: channel.name,
                     kind: channel.kind.as_str().to_owned(),
                     base_url: secret::mask_url(&channel.base_url),
@@ -549,6 +591,8 @@ impl ChannelSpec {
             channel.proxy_url = Some(secret::keep_url_if_masked(url, stored));
         }
         channel.timeouts = self.timeouts;
+        channel.warn_error_rate = self.warn_error_rate;
+        channel.max_error_rate = self.max_error_rate;
         channel.config = self
             .config
             .iter()

@@ -265,7 +265,8 @@ pub async fn apply(
         let path = format!("channels[{idx}]");
         let existing = tx.find_channel_by_name(&spec.name).await?;
         let desired = spec.to_channel(existing.as_ref()).map_err(at(&path))?;
-        let (outcome, id) = match existing {
+        let (threshold, disable_when_empty) = spec.balance_settings().map_err(at(&path))?;
+        let (mut outcome, id) = match existing {
             None => {
                 let created = tx.create_channel(&desired).await.map_err(at(&path))?;
                 (Outcome::Created, created.id)
@@ -278,6 +279,15 @@ pub async fn apply(
                 (Outcome::Updated, existing.id)
             }
         };
+        // Balance settings live beside the channel (a refresh must not bump its revision).
+        if tx.channel_balance_settings(id).await? != (threshold, disable_when_empty) {
+            tx.set_channel_balance_settings(id, threshold, disable_when_empty)
+                .await
+                .map_err(at(&path))?;
+            if outcome == Outcome::Unchanged {
+                outcome = Outcome::Updated;
+            }
+        }
         note(&mut events, ChangeKind::Channel, outcome, &id.to_string());
         report.channels.record(outcome, spec.name.clone());
     }
@@ -350,7 +360,8 @@ pub async fn apply_text(
 
 /// The whole configuration as a document, with secrets masked and token keys left out.
 pub async fn export(store: &Store) -> Result<Document, ApplyError> {
-    Ok(Document::from_dump(store.load_all().await?))
+    let balances = store.channel_balances().await?;
+    Ok(Document::from_dump(store.load_all().await?, &balances))
 }
 
 async fn apply_token(

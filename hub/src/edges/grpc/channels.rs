@@ -46,6 +46,8 @@ pub fn channel_pb(channel: &Channel, balance: Option<&ChannelBalance>) -> pb::Ch
             channel.kind,
             balance.cloned().unwrap_or_default(),
         )),
+        warn_error_rate: channel.warn_error_rate,
+        max_error_rate: channel.max_error_rate,
     }
 }
 
@@ -87,6 +89,8 @@ impl Patchable for Channel {
         "proxy_url",
         "timeouts",
         "config",
+        "warn_error_rate",
+        "max_error_rate",
     ];
 
     fn patch(&mut self, incoming: pb::Channel, mask: &UpdateMask) -> Result<(), Status> {
@@ -134,6 +138,13 @@ impl Patchable for Channel {
                 &incoming.config.into_iter().collect(),
                 &self.config,
             );
+        }
+        // Validated (0 < rate <= 1) by the store with the rest of the channel.
+        if mask.selects("warn_error_rate") {
+            self.warn_error_rate = incoming.warn_error_rate;
+        }
+        if mask.selects("max_error_rate") {
+            self.max_error_rate = incoming.max_error_rate;
         }
         Ok(())
     }
