@@ -2,10 +2,12 @@
 //!
 //! Names and default base URLs follow the seed (labring/aiproxy `core/model/chtype.go` and
 //! `core/relay/adaptor/*`); only vendors that truly speak the OpenAI wire are listed here.
-//! Vendors with a protocol of their own (Baidu, Tencent's native API, Coze, Cohere, AWS, Vertex,
-//! Cloudflare, ...) need a provider module first.
+//! Vendors with a protocol of their own have a provider module (Baidu's ERNIE v1, Coze);
+//! others (Tencent's native API, Cohere, AWS, Vertex, Cloudflare, ...) need one first.
 
 use super::anthropic::AnthropicWire;
+use super::baidu::BaiduWire;
+use super::coze::CozeWire;
 use super::fake::FAKE_CONFIG;
 use super::fake::FakeWire;
 use super::gemini::GeminiWire;
@@ -109,6 +111,39 @@ const GEMINI: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &GeminiWire,
 };
+/// Baidu's Wenxin Workshop v1 API (ERNIE), with its OAuth access tokens.
+const BAIDU: Registration = Registration {
+    name: "baidu",
+    aliases: &[],
+    display_name: "Baidu ERNIE (Wenxin Workshop v1)",
+    default_base_url: Some("https://aip.baidubce.com"),
+    key_help: "client_id|client_secret: the application's API Key and Secret Key, exchanged for an access token.",
+    config_keys: &[],
+    quirks: Quirks::NONE,
+    provider: &BaiduWire,
+};
+/// Baidu Qianfan's OpenAI-compatible v2 API (the seed's `qianfan` and `baidu v2`).
+const QIANFAN: Registration = Registration {
+    name: "qianfan",
+    aliases: &["baiduv2", "baidu v2"],
+    display_name: "Baidu Qianfan (v2)",
+    default_base_url: Some("https://qianfan.baidubce.com/v2"),
+    key_help: "A Qianfan API key (bce-v3/ALTAK-.../...), sent as a Bearer token; an ak|sk pair is not exchanged for one.",
+    config_keys: OPENAI_CONFIG,
+    quirks: Quirks::NONE,
+    provider: &OpenAiWire,
+};
+/// Coze bots through the v3 chat API; the model is the bot id.
+const COZE: Registration = Registration {
+    name: "coze",
+    aliases: &[],
+    display_name: "Coze (bots)",
+    default_base_url: Some("https://api.coze.com"),
+    key_help: "token|user_id: a personal access token and the user id chats are sent as (optional; default: the request's user, else aiproxy). Models are bot ids (bot-7350... or 7350...).",
+    config_keys: &[],
+    quirks: Quirks::NONE,
+    provider: &CozeWire,
+};
 
 /// Every channel type, in the order the control plane lists them.
 pub static PROVIDERS: &[Registration] = &[
@@ -118,6 +153,8 @@ pub static PROVIDERS: &[Registration] = &[
     ANTHROPIC,
     GEMINI,
     FAKE,
+    BAIDU,
+    COZE,
     // OpenAI-compatible vendors, one line each.
     openai_compatible(
         "deepseek",
@@ -207,13 +244,7 @@ pub static PROVIDERS: &[Registration] = &[
         "https://api.hunyuan.cloud.tencent.com/v1",
         Quirks::NONE,
     ),
-    // Baidu Qianfan's v2 API (the seed's `qianfan` and `baidu v2`).
-    openai_compatible(
-        "qianfan",
-        "Baidu Qianfan (v2)",
-        "https://qianfan.baidubce.com/v2",
-        Quirks::NONE,
-    ),
+    QIANFAN,
     // Volcengine Ark; bot models (`bot-...`, under `/api/v3/bots/`) are not routed apart.
     openai_compatible(
         "doubao",
