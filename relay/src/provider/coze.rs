@@ -194,23 +194,25 @@ impl Provider for CozeWire {
         if endpoint != Endpoint::ChatCompletions {
             return Err(unsupported(channel, endpoint));
         }
-        let chat = serde_json::from_slice::<Value>(&body).map_err(|error| {
-            RelayError::BadRequest {
+        let chat =
+            serde_json::from_slice::<Value>(&body).map_err(|error| RelayError::BadRequest {
                 message: format!("the request body is not JSON: {error}"),
                 param: None,
-            }
-        })?;
+            })?;
         let (token, user) = token_and_user(channel);
-        let bot_id = upstream_model.strip_prefix("bot-").unwrap_or(upstream_model);
+        let bot_id = upstream_model
+            .strip_prefix("bot-")
+            .unwrap_or(upstream_model);
         let native = chat_request(&chat, bot_id, user)?;
         let mut headers = HeaderMap::new();
         headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-            RelayError::Misconfigured(format!("channel {} has an invalid key", channel.id))
-        })?;
+        let mut authorization =
+            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                RelayError::Misconfigured(format!("channel {} has an invalid key", channel.id))
+            })?;
         authorization.set_sensitive(true);
         headers.insert(header::AUTHORIZATION, authorization);
         Ok(UpstreamRequest {
@@ -224,9 +226,12 @@ impl Provider for CozeWire {
     fn probe(
         &self,
         channel: &Channel,
-        _endpoint: Endpoint,
+        endpoint: Endpoint,
         upstream_model: &str,
     ) -> Result<UpstreamRequest, RelayError> {
+        if self.endpoint(endpoint, channel) != Endpoint::ChatCompletions {
+            return Err(unsupported(channel, endpoint));
+        }
         let body = json!({"messages": [{"role": "user", "content": "ping"}]});
         self.build(
             channel,
@@ -329,7 +334,11 @@ impl EventConverter for CozeToChatStream {
                 .and_then(Value::as_str)
                 .filter(|text| !text.is_empty())
         };
-        match event.get("event").and_then(Value::as_str).unwrap_or_default() {
+        match event
+            .get("event")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+        {
             "conversation.chat.created" | "conversation.chat.in_progress" => self.start(event, out),
             "conversation.message.delta" if is_answer(event) => {
                 self.start(event, out);

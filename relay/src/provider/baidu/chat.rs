@@ -370,9 +370,15 @@ mod tests {
                     {"role": "assistant", "content": "Hello"},
                     {"role": "user", "content": "one\n\ntwo"}]})
         );
-        let plain = chat_request(&json!({"messages": [{"role": "user", "content": "x"}]}), false)
-            .unwrap();
-        assert_eq!(plain, json!({"messages": [{"role": "user", "content": "x"}]}));
+        let plain = chat_request(
+            &json!({"messages": [{"role": "user", "content": "x"}]}),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            plain,
+            json!({"messages": [{"role": "user", "content": "x"}]})
+        );
         assert!(chat_request(&json!({}), false).is_err());
     }
 
@@ -418,7 +424,10 @@ mod tests {
             error_for(336100, String::new()),
             RelayError::UpstreamRejected { .. }
         ));
-        assert!(matches!(error_for(1, String::new()), RelayError::UpstreamFailed));
+        assert!(matches!(
+            error_for(1, String::new()),
+            RelayError::UpstreamFailed
+        ));
     }
 
     fn run(events: &[Value]) -> Vec<Value> {

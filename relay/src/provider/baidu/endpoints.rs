@@ -29,7 +29,10 @@ pub(super) fn endpoint_of(model: &str) -> String {
     let name = MODEL_ENDPOINTS
         .iter()
         .find(|(known, _)| known.eq_ignore_ascii_case(model))
-        .map_or_else(|| model.to_ascii_lowercase(), |(_, endpoint)| (*endpoint).to_owned());
+        .map_or_else(
+            || model.to_ascii_lowercase(),
+            |(_, endpoint)| (*endpoint).to_owned(),
+        );
     name.bytes()
         .map(|byte| {
             if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {

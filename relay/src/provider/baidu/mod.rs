@@ -287,7 +287,12 @@ mod tests {
             json!({"error_code": 336003, "error_msg": "bad client-secret-1 here"}).to_string(),
         );
         let error = BaiduWire
-            .decode_response(&channel, Endpoint::ChatCompletions, body, &Default::default())
+            .decode_response(
+                &channel,
+                Endpoint::ChatCompletions,
+                body,
+                &Default::default(),
+            )
             .unwrap_err();
         let RelayError::UpstreamRejected {
             body: Some(body), ..
