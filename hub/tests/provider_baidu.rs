@@ -1,4 +1,4 @@
-//! Baidu ERNIE v1 channels end to end against the mock: every client face, one token exchange for many requests, an expired token exchanged again and the request retried, usage in the logs, no token or secret in errors.
+//! Baidu ERNIE v1 channels end to end: every face, one token for many requests, an expired token renewed and retried, usage logged, no secret in errors.
 
 use serde_json::{Value, json};
 

@@ -1,4 +1,4 @@
-//! Coze bot channels end to end against the mock: every client face (each streamed upstream, whole answers reassembled), the bot id and user id sent, usage in the logs, failures as errors.
+//! Coze bot channels end to end: every face (streamed upstream, whole answers reassembled), bot and user ids sent, usage logged, failures as errors.
 
 use serde_json::{Value, json};
 

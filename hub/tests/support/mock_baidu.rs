@@ -1,4 +1,4 @@
-//! A mock Baidu Wenxin Workshop v1 for end-to-end tests: the OAuth token endpoint (checks the client id and secret, counts exchanges), chat and embeddings that check the access token, real SSE, errors with error_code.
+//! A mock Baidu Wenxin Workshop v1: OAuth token endpoint (credentials checked, exchanges counted), chat and embeddings checking the token, SSE, error_code.
 //!
 //! Like the real API, chat answers every error with status 200 and `{"error_code", "error_msg"}`:
 //! 110 for a token it never issued, 111 for one [`MockBaidu::expire_tokens`] expired, 336003
@@ -197,10 +197,7 @@ fn validate(body: &Value) -> Result<(), String> {
         if message["role"] != expected {
             return Err(format!("message {index} must have role {expected}"));
         }
-        if !message["content"]
-            .as_str()
-            .is_some_and(|text| !text.is_empty())
-        {
+        if message["content"].as_str().is_none_or(str::is_empty) {
             return Err(format!("message {index} has no content"));
         }
     }

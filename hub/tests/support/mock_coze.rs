@@ -1,4 +1,4 @@
-//! A mock Coze v3 chat API for end-to-end tests: `POST /v3/chat` with a personal access token, `additional_messages` checked, the real `conversation.*` event stream, errors as `{"code", "msg"}`.
+//! A mock Coze v3 chat API: `POST /v3/chat` with a personal access token, `additional_messages` checked, `conversation.*` events, `{code, msg}` errors.
 //!
 //! A non-streamed chat is answered as the real API does, with only the chat's id and status
 //! `in_progress` (the answer would have to be polled), so a relay that does not stream shows.

@@ -1,4 +1,4 @@
-//! Coze bots: `POST {base}/v3/chat` with a personal access token, the chat pivot as `additional_messages`, always streamed (`conversation.*` events to chat chunks).
+//! Coze bots: `POST {base}/v3/chat` with a personal access token, the chat pivot as `additional_messages`, always streamed, events to chat chunks.
 //!
 //! The key is `token|user_id` as the seed has it (a bare token works too: the user id is then
 //! the request's `user`, else `aiproxy`); the model is the bot id, with an optional `bot-`

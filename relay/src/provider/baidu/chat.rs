@@ -1,4 +1,4 @@
-//! Chat to ERNIE and back: the chat pivot as a Wenxin Workshop request, its `result` answers and `is_end` stream events as chat, its `error_code`s as relay errors.
+//! Chat to ERNIE and back: the chat pivot as a Wenxin Workshop request, `result` answers and `is_end` stream events as chat, `error_code`s as errors.
 
 use serde_json::{Map, Value, json};
 

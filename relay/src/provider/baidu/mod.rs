@@ -1,4 +1,4 @@
-//! Baidu ERNIE (Wenxin Workshop v1): chat and embeddings at `/rpc/2.0/ai_custom/v1/wenxinworkshop/{chat|embeddings}/{endpoint}?access_token=...`, the token exchanged from the key.
+//! Baidu ERNIE (Wenxin Workshop v1): chat and embeddings at `.../wenxinworkshop/{chat|embeddings}/{endpoint}`, an access token exchanged from the key.
 //!
 //! The key is `client_id|client_secret` (the application's API Key and Secret Key); `authorize`
 //! exchanges it for an OAuth access token at `{base}/oauth/2.0/token` ([`token`]) and puts the
