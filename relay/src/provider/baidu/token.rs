@@ -205,6 +205,64 @@ mod tests {
         assert_eq!(client_credentials("a|b|c"), None);
     }
 
+    /// A token endpoint that counts exchanges, answers after a pause (so concurrent requests
+    /// overlap) with a token that lives `expires_in` seconds, and refuses any secret but `s%7C`
+    /// (which arrives encoded as `s%257C`).
+    async fn token_server(expires_in: u64) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let count = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&count);
+        let handler = move |query: axum::extract::RawQuery| async move {
+            let query = query.0.unwrap_or_default();
+            if !query.contains("client_secret=s%257C") {
+                return (
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#
+                        .to_owned(),
+                );
+            }
+            let number = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            (
+                axum::http::StatusCode::OK,
+                format!(r#"{{"access_token":"24.t{number}","expires_in":{expires_in}}}"#),
+            )
+        };
+        let app = axum::Router::new().route("/oauth/2.0/token", axum::routing::post(handler));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/oauth/2.0/token", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, count)
+    }
+
+    #[tokio::test]
+    async fn concurrent_requests_share_one_exchange_and_a_due_token_is_exchanged_again() {
+        use std::sync::atomic::Ordering;
+        let http = reqwest::Client::new();
+        let (url, count) = token_server(2_592_000).await;
+        let cache = TokenCache::new();
+        let tokens =
+            futures::future::join_all((0..8).map(|_| cache.token(&http, &url, "id|s%7C"))).await;
+        let tokens: Vec<String> = tokens.into_iter().map(Result::unwrap).collect();
+        assert!(tokens.iter().all(|token| token == "24.t1"), "{tokens:?}");
+        assert_eq!(count.load(Ordering::SeqCst), 1, "one exchange serves all");
+
+        let error = cache.token(&http, &url, "id|wrong").await.unwrap_err();
+        assert!(
+            matches!(error, RelayError::UpstreamCredentials { status: 401 }),
+            "{error:?}"
+        );
+        let error = cache.token(&http, &url, "no-secret").await.unwrap_err();
+        assert!(matches!(error, RelayError::Misconfigured(_)), "{error:?}");
+
+        // A token that lives 0 seconds is due at once: each request exchanges again.
+        let (url, count) = token_server(0).await;
+        for expected in ["24.t1", "24.t2"] {
+            assert_eq!(cache.token(&http, &url, "id|s%7C").await.unwrap(), expected);
+        }
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+    }
+
     #[test]
     fn an_invalidated_token_is_no_longer_cached() {
         let cache = TokenCache::new();
