@@ -51,6 +51,8 @@ mod plugin_cache;
 mod plugins_billing;
 mod plugins_config;
 mod plugins_python;
+mod provider_baidu;
+mod provider_coze;
 mod provider_faces;
 mod quick_start;
 mod redis_outage;

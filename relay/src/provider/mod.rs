@@ -14,7 +14,9 @@
 //! [`Provider::codec`]). [`Wire`] names a codec on either side.
 
 mod anthropic;
+mod baidu;
 pub mod balance;
+mod coze;
 mod fake;
 pub mod framing;
 mod gemini;
@@ -94,6 +96,13 @@ pub trait Provider: Send + Sync + 'static {
         _request: &'a mut UpstreamRequest,
     ) -> Option<BoxFuture<'a, Result<(), RelayError>>> {
         None
+    }
+
+    /// Whether a refusal of the channel's credentials may be cured by one more attempt on the
+    /// same channel: the family derives short-lived tokens from the key, drops one the upstream
+    /// refused, and [`Provider::authorize`] fetches a fresh one on the next attempt.
+    fn renews_credentials(&self) -> bool {
+        false
     }
 
     /// Adjusts a JSON body for this upstream before it is sent (for example asking an

@@ -2,11 +2,13 @@
 //!
 //! Names and default base URLs follow the seed (labring/aiproxy `core/model/chtype.go` and
 //! `core/relay/adaptor/*`); only vendors that truly speak the OpenAI wire are listed here.
-//! Vendors with a protocol of their own (Baidu, Tencent's native API, Coze, Cohere, AWS, Vertex,
-//! ...) need a provider module first. A vendor that also serves the Anthropic Messages API
-//! names its root in [`Quirks::anthropic_base`] ([`anthropic_compatible`]).
+//! Vendors with a protocol of their own have a provider module of their own and one
+//! registration here. A vendor that also serves the Anthropic Messages API names its root in
+//! [`Quirks::anthropic_base`] ([`anthropic_compatible`]).
 
 use super::anthropic::AnthropicWire;
+use super::baidu::BaiduWire;
+use super::coze::CozeWire;
 use super::fake::FAKE_CONFIG;
 use super::fake::FakeWire;
 use super::gemini::GeminiWire;
@@ -138,6 +140,28 @@ const GEMINI: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &GeminiWire,
 };
+/// Baidu's Wenxin Workshop v1 API (ERNIE), with its OAuth access tokens.
+const BAIDU: Registration = Registration {
+    name: "baidu",
+    aliases: &[],
+    display_name: "Baidu ERNIE (Wenxin Workshop v1)",
+    default_base_url: Some("https://aip.baidubce.com"),
+    key_help: "client_id|client_secret: the application's API Key and Secret Key, exchanged for an access token.",
+    config_keys: &[],
+    quirks: Quirks::NONE,
+    provider: &BaiduWire,
+};
+/// Coze bots through the v3 chat API; the model is the bot id.
+const COZE: Registration = Registration {
+    name: "coze",
+    aliases: &[],
+    display_name: "Coze (bots)",
+    default_base_url: Some("https://api.coze.com"),
+    key_help: "token|user_id: a personal access token and the user id chats are sent as (optional; default: the request's user, else aiproxy). Models are bot ids (bot-7350... or 7350...).",
+    config_keys: &[],
+    quirks: Quirks::NONE,
+    provider: &CozeWire,
+};
 
 /// Every channel type, in the order the control plane lists them.
 pub static PROVIDERS: &[Registration] = &[
@@ -147,6 +171,8 @@ pub static PROVIDERS: &[Registration] = &[
     ANTHROPIC,
     GEMINI,
     FAKE,
+    BAIDU,
+    COZE,
     // OpenAI-compatible vendors, one line each.
     anthropic_compatible(
         openai_compatible(
@@ -253,14 +279,17 @@ pub static PROVIDERS: &[Registration] = &[
         Quirks::NONE,
     ),
     // Baidu Qianfan's v2 API (the seed's `qianfan` and `baidu v2`).
-    aliased(
-        openai_compatible(
-            "qianfan",
-            "Baidu Qianfan (v2)",
-            "https://qianfan.baidubce.com/v2",
-            Quirks::NONE,
+    keyed(
+        aliased(
+            openai_compatible(
+                "qianfan",
+                "Baidu Qianfan (v2)",
+                "https://qianfan.baidubce.com/v2",
+                Quirks::NONE,
+            ),
+            &["baiduv2", "baidu v2"],
         ),
-        &["baidu v2"],
+        "A Qianfan API key (bce-v3/ALTAK-.../...), sent as a Bearer token; an ak|sk pair is not exchanged for one.",
     ),
     // Volcengine Ark; bot models (`bot-...`) are served under `/api/v3/bots/`.
     openai_compatible(

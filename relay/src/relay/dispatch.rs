@@ -54,7 +54,7 @@ impl Inner {
             let record = pending.record();
             record.retries = retry_index;
             record.channel_id = Some(channel.id);
-            let result = self
+            let mut result = self
                 .attempt(
                     endpoint,
                     request,
@@ -64,6 +64,23 @@ impl Inner {
                     pending,
                 )
                 .await;
+            if matches!(result, Err(RelayError::UpstreamCredentials { .. }))
+                && channel.kind.provider().renews_credentials()
+            {
+                // The refused token was dropped: one more attempt runs with a fresh one, and
+                // only its outcome counts for the channel's health.
+                pending.clear_prompt_charge();
+                result = self
+                    .attempt(
+                        endpoint,
+                        request,
+                        &route.settings,
+                        &channel,
+                        exchange,
+                        pending,
+                    )
+                    .await;
+            }
             self.report(&channel, &request.model, endpoint, &result);
             match result {
                 Ok(response) => return Ok(response),
