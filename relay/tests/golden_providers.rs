@@ -3,7 +3,8 @@
 //! One `tests/fixtures/providers/<type>.json` per registered type, iterated from the registry:
 //! a type registered without a fixture fails here (write it with `UPDATE_GOLDEN=1` and review
 //! it), and so does a fixture whose type is no longer registered. A fixture's `channel` object
-//! (optional) gives the channel's `base_url` and `config` for types that have no default. A
+//! (optional) gives the channel's `base_url`, `config` and `key` (for types whose key has a
+//! format of its own) where the defaults do not fit. A
 //! family with a protocol of its own (its provider does not read a chat completion as it is)
 //! must also give `answers.chat.response` (its whole answer) and `answers.chat.stream` (its
 //! streamed answer: text, or `{"base64": ...}` for a binary framing), optionally
@@ -42,7 +43,7 @@ fn channel(kind: ChannelKind, input: &Value) -> Channel {
         name: kind.as_str().to_owned(),
         kind,
         base_url: input["base_url"].as_str().unwrap_or_default().to_owned(),
-        key: KEY.to_owned(),
+        key: input["key"].as_str().unwrap_or(KEY).to_owned(),
         model_mapping: HashMap::new(),
         priority: 0,
         config,
@@ -94,7 +95,7 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
         ("responses", Endpoint::Responses, false),
         ("embeddings", Endpoint::Embeddings, false),
     ] {
-        let upstream = provider.endpoint(endpoint, &channel);
+        let upstream = provider.endpoint(endpoint, &channel, MODEL);
         let request = request_for_json(
             &channel,
             endpoint,
@@ -124,7 +125,7 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
         ("chat", Endpoint::ChatCompletions),
         ("embeddings", Endpoint::Embeddings),
     ] {
-        let upstream = provider.endpoint(endpoint, &channel);
+        let upstream = provider.endpoint(endpoint, &channel, MODEL);
         let answers = &input["answers"][name];
         if let Some(response) = answers.get("response") {
             let decoded = provider.decode_response(
@@ -168,7 +169,7 @@ fn meta() -> ResponseMeta {
 /// no `answers` fixture is required: a chat completion decodes to itself.
 fn reads_chat_as_is(channel: &Channel) -> bool {
     let provider = channel.kind.provider();
-    let endpoint = provider.endpoint(Endpoint::ChatCompletions, channel);
+    let endpoint = provider.endpoint(Endpoint::ChatCompletions, channel, MODEL);
     let sample = Bytes::from_static(br#"{"id":"x","object":"chat.completion","choices":[]}"#);
     provider
         .decode_response(channel, endpoint, sample.clone(), &meta())

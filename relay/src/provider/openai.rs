@@ -195,7 +195,7 @@ fn responses_only(channel: &Channel) -> bool {
 impl Provider for OpenAiWire {
     /// Generation goes to chat completions, or to Responses for a channel marked
     /// `responses_only` and for Responses clients on a channel that serves Responses.
-    fn endpoint(&self, endpoint: Endpoint, channel: &Channel) -> Endpoint {
+    fn endpoint(&self, endpoint: Endpoint, channel: &Channel, _: &str) -> Endpoint {
         if endpoint.wire().is_none() {
             return endpoint;
         }
@@ -276,7 +276,7 @@ impl Provider for OpenAiWire {
         endpoint: Endpoint,
         upstream_model: &str,
     ) -> Result<UpstreamRequest, RelayError> {
-        let endpoint = self.endpoint(endpoint, channel);
+        let endpoint = self.endpoint(endpoint, channel, upstream_model);
         let body = match endpoint {
             Endpoint::Responses => {
                 json!({"model": upstream_model, "input": "ping", "max_output_tokens": 16})

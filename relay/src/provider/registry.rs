@@ -2,7 +2,7 @@
 //!
 //! Names and default base URLs follow the seed (labring/aiproxy `core/model/chtype.go` and
 //! `core/relay/adaptor/*`); only vendors that truly speak the OpenAI wire are listed here.
-//! Vendors with a protocol of their own (Baidu, Tencent's native API, Coze, Cohere, AWS, Vertex,
+//! Vendors with a protocol of their own (Baidu, Tencent's native API, Coze, Cohere, AWS,
 //! Cloudflare, ...) need a provider module first.
 
 use super::anthropic::AnthropicWire;
@@ -13,6 +13,7 @@ use super::kind::{
     ChannelKind, ConfigKey, ConfigType, OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration,
 };
 use super::openai::OpenAiWire;
+use super::vertex::{KEY_HELP as VERTEX_KEY_HELP, VertexWire};
 
 /// An OpenAI-compatible vendor: one line each in [`PROVIDERS`].
 const fn openai_compatible(
@@ -109,6 +110,18 @@ const GEMINI: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &GeminiWire,
 };
+/// Google Vertex AI: Gemini and Claude models of one Google Cloud account. The host depends on
+/// the key's region, so there is no default base URL (a base URL, when set, replaces it).
+const VERTEX: Registration = Registration {
+    name: "vertexai",
+    aliases: &[],
+    display_name: "Google Vertex AI",
+    default_base_url: None,
+    key_help: VERTEX_KEY_HELP,
+    config_keys: &[],
+    quirks: Quirks::NONE,
+    provider: &VertexWire,
+};
 
 /// Every channel type, in the order the control plane lists them.
 pub static PROVIDERS: &[Registration] = &[
@@ -117,6 +130,7 @@ pub static PROVIDERS: &[Registration] = &[
     CUSTOM,
     ANTHROPIC,
     GEMINI,
+    VERTEX,
     FAKE,
     // OpenAI-compatible vendors, one line each.
     openai_compatible(
