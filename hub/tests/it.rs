@@ -50,6 +50,7 @@ mod plugins_billing;
 mod plugins_config;
 mod plugins_python;
 mod provider_faces;
+mod provider_vertex;
 mod quick_start;
 mod redis_outage;
 mod relay_e2e;
