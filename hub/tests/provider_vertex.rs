@@ -1,4 +1,4 @@
-//! The `vertexai` family end to end on a mock Vertex AI: Gemini and Claude models on a service account (one token for many requests, refreshed after expiry) and on an API key.
+//! The `vertexai` family end to end on a mock Vertex AI: Gemini and Claude on a service account (one token, refreshed once expired) and on an API key.
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! A mock Vertex AI: an OAuth token endpoint that verifies service-account JWTs, and Gemini and Claude model endpoints that check token, project, region and publisher.
+//! A mock Vertex AI: a token endpoint that verifies service-account JWTs, Gemini and Claude endpoints that check token, project, region, publisher.
 //!
 //! `POST /token` takes the RFC 7523 grant, verifies the assertion's RS256 signature with the
 //! test service account's public key (`vertex_test_key.pub.pem`, the pair of the committed
@@ -271,8 +271,8 @@ async fn model(
     let bytes: Bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
     let seen = SeenRequest::new(&parts.method, &parts.uri, &parts.headers, &bytes);
     state.seen.push(seen.clone());
-    if let Err(response) = authenticate(&state, &seen, scope.is_some()) {
-        return response;
+    if let Some(refusal) = authenticate(&state, &seen, scope.is_some()) {
+        return refusal;
     }
     if let Some((project, location)) = &scope {
         if project != PROJECT {
@@ -313,8 +313,9 @@ async fn model(
     }
 }
 
-/// A known, unexpired Bearer token; or, for express mode and project-bound keys, the API key.
-fn authenticate(state: &MockState, seen: &SeenRequest, scoped: bool) -> Result<(), Response> {
+/// `None` for a known, unexpired Bearer token (with a project in the path) or the API key;
+/// else Vertex's refusal.
+fn authenticate(state: &MockState, seen: &SeenRequest, scoped: bool) -> Option<Response> {
     let unauthenticated = || {
         google_error(
             401,
@@ -327,17 +328,17 @@ fn authenticate(state: &MockState, seen: &SeenRequest, scoped: bool) -> Result<(
     {
         let issued = state.issued.lock().unwrap();
         return match issued.get(bearer) {
-            Some(expires_at) if Instant::now() < *expires_at && scoped => Ok(()),
-            _ => Err(unauthenticated()),
+            Some(expires_at) if Instant::now() < *expires_at && scoped => None,
+            _ => Some(unauthenticated()),
         };
     }
     match seen.header("x-goog-api-key") {
-        Some(API_KEY) => Ok(()),
-        Some(_) => Err(google_error(
+        Some(API_KEY) => None,
+        Some(_) => Some(google_error(
             400,
             "API key not valid. Please pass a valid API key.",
         )),
-        None => Err(unauthenticated()),
+        None => Some(unauthenticated()),
     }
 }
 
