@@ -3,8 +3,7 @@
 //! One `tests/fixtures/providers/<type>.json` per registered type, iterated from the registry:
 //! a type registered without a fixture fails here (write it with `UPDATE_GOLDEN=1` and review
 //! it), and so does a fixture whose type is no longer registered. A fixture's `channel` object
-//! (optional) gives the channel's `base_url`, `config` and `key` (for types whose key has a
-//! format of its own) where the defaults do not fit. A
+//! (optional) gives the channel's `base_url` and `config` for types that have no default. A
 //! family with a protocol of its own (its provider does not read a chat completion as it is)
 //! must also give `answers.chat.response` (its whole answer) and `answers.chat.stream` (its
 //! streamed answer: text, or `{"base64": ...}` for a binary framing), optionally
@@ -43,6 +42,7 @@ fn channel(kind: ChannelKind, input: &Value) -> Channel {
         name: kind.as_str().to_owned(),
         kind,
         base_url: input["base_url"].as_str().unwrap_or_default().to_owned(),
+        // A fixture's `channel.key` stands in for types whose key has a format of its own.
         key: input["key"].as_str().unwrap_or(KEY).to_owned(),
         model_mapping: HashMap::new(),
         priority: 0,

@@ -342,7 +342,8 @@ fn authenticate(state: &MockState, seen: &SeenRequest, scoped: bool) -> Option<R
     }
 }
 
-/// Vertex's Gemini API: the Gemini API's bodies, plus roles required on every content.
+/// Vertex's Gemini API: the Gemini API's bodies, plus roles required on every content and no
+/// `id` on function responses.
 async fn gemini(
     state: &MockState,
     model: &str,
@@ -355,6 +356,19 @@ async fn gemini(
         .is_some_and(|contents| contents.iter().all(|content| content["role"].is_string()));
     if !roles_given {
         return google_error(400, "Please use a valid role: user, model.");
+    }
+    let response_ids = seen.body["contents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|content| content["parts"].as_array())
+        .flatten()
+        .any(|part| part["functionResponse"].get("id").is_some());
+    if response_ids {
+        return google_error(
+            400,
+            "Invalid JSON payload received. Unknown name \"id\" at 'contents.parts.function_response': Cannot find field.",
+        );
     }
     let url = format!("{}/v1beta/models/{model}:{method}{query}", state.gemini_url);
     let request = state

@@ -46,14 +46,19 @@ impl Provider for VertexWire {
         }
     }
 
-    /// The model is in the URL; the Messages version is in the body.
+    /// The model is in the URL; the Messages version is in the body. Vertex refuses the `id`
+    /// the Gemini API accepts on function responses (the seed strips it too).
     fn prepare(&self, _: &Channel, endpoint: Endpoint, body: &mut JsonObject, _: bool) {
-        if endpoint == Endpoint::Messages {
-            body.remove("model");
-            body.set_trusted(
-                "anthropic_version",
-                Bytes::from(format!("\"{ANTHROPIC_VERSION}\"")),
-            );
+        match endpoint {
+            Endpoint::Messages => {
+                body.remove("model");
+                body.set_trusted(
+                    "anthropic_version",
+                    Bytes::from(format!("\"{ANTHROPIC_VERSION}\"")),
+                );
+            }
+            Endpoint::GenerateContent => strip_function_response_ids(body),
+            _ => {}
         }
     }
 
@@ -138,6 +143,40 @@ impl Provider for VertexWire {
     }
 }
 
+/// Removes `id` from every `functionResponse` of `contents`; a body without function responses
+/// is not parsed.
+fn strip_function_response_ids(body: &mut JsonObject) {
+    let Some(raw) = body.get_bytes("contents") else {
+        return;
+    };
+    let mentions = |needle: &[u8]| raw.windows(needle.len()).any(|window| window == needle);
+    if !mentions(b"functionResponse") && !mentions(b"function_response") {
+        return;
+    }
+    let Ok(mut contents) = serde_json::from_slice::<serde_json::Value>(&raw) else {
+        return;
+    };
+    let parts = contents
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .filter_map(|content| {
+            content
+                .get_mut("parts")
+                .and_then(|parts| parts.as_array_mut())
+        })
+        .flatten();
+    for part in parts {
+        for name in ["functionResponse", "function_response"] {
+            if let Some(response) = part.get_mut(name).and_then(|r| r.as_object_mut()) {
+                response.remove("id");
+            }
+        }
+    }
+    // A value just parsed serializes; should it not, the body stays as it was.
+    let _ = body.set("contents", &contents);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +237,30 @@ mod tests {
         let mut gemini = JsonObject::from_value(&json!({"contents": []})).unwrap();
         VertexWire.prepare(&channel, Endpoint::GenerateContent, &mut gemini, false);
         assert_eq!(&gemini.to_bytes()[..], br#"{"contents":[]}"#);
+    }
+
+    #[test]
+    fn gemini_function_responses_lose_their_id() {
+        let channel = channel("us-east5|p|k");
+        let contents = json!([
+            {"role": "model", "parts": [{"functionCall": {"id": "c1", "name": "f", "args": {}}}]},
+            {"role": "user", "parts": [{"functionResponse": {"id": "c1", "name": "f",
+                "response": {"ok": true}}}, {"function_response": {"id": "c1", "name": "f",
+                "response": {}}}]}
+        ]);
+        let mut body = JsonObject::from_value(&json!({"contents": contents})).unwrap();
+        VertexWire.prepare(&channel, Endpoint::GenerateContent, &mut body, false);
+        let body: serde_json::Value = serde_json::from_slice(&body.to_bytes()).unwrap();
+        assert_eq!(body["contents"][0]["parts"][0]["functionCall"]["id"], "c1");
+        assert_eq!(
+            body["contents"][1]["parts"],
+            json!([{"functionResponse": {"name": "f", "response": {"ok": true}}},
+                {"function_response": {"name": "f", "response": {}}}])
+        );
+        let untouched = br#"{"contents":[{"role":"user","parts":[{"text":"id"}]}]}"#;
+        let mut body = JsonObject::parse(Bytes::from_static(untouched)).unwrap();
+        VertexWire.prepare(&channel, Endpoint::GenerateContent, &mut body, false);
+        assert_eq!(&body.to_bytes()[..], untouched);
     }
 
     #[test]
