@@ -54,6 +54,7 @@ mod plugins_python;
 mod provider_baidu;
 mod provider_coze;
 mod provider_faces;
+mod provider_vertex;
 mod quick_start;
 mod redis_outage;
 mod relay_e2e;

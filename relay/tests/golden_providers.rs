@@ -45,6 +45,7 @@ fn channel(kind: ChannelKind, input: &Value) -> Channel {
         name: kind.as_str().to_owned(),
         kind,
         base_url: input["base_url"].as_str().unwrap_or_default().to_owned(),
+        // A fixture's `channel.key` stands in for types whose key has a format of its own.
         key: input["key"].as_str().unwrap_or(KEY).to_owned(),
         model_mapping: HashMap::new(),
         priority: 0,
@@ -117,7 +118,7 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
     .into_iter()
     .chain(extra_cases)
     {
-        let upstream = provider.endpoint(endpoint, &channel);
+        let upstream = provider.endpoint(endpoint, &channel, MODEL);
         let request = request_for_json(
             &channel,
             endpoint,
@@ -147,7 +148,7 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
         ("chat", Endpoint::ChatCompletions),
         ("embeddings", Endpoint::Embeddings),
     ] {
-        let upstream = provider.endpoint(endpoint, &channel);
+        let upstream = provider.endpoint(endpoint, &channel, MODEL);
         let answers = &input["answers"][name];
         if let Some(response) = answers.get("response") {
             let decoded = provider.decode_response(
@@ -191,7 +192,7 @@ fn meta() -> ResponseMeta {
 /// no `answers` fixture is required: a chat completion decodes to itself.
 fn reads_chat_as_is(channel: &Channel) -> bool {
     let provider = channel.kind.provider();
-    let endpoint = provider.endpoint(Endpoint::ChatCompletions, channel);
+    let endpoint = provider.endpoint(Endpoint::ChatCompletions, channel, MODEL);
     let sample = Bytes::from_static(br#"{"id":"x","object":"chat.completion","choices":[]}"#);
     provider
         .decode_response(channel, endpoint, sample.clone(), &meta())

@@ -156,6 +156,7 @@ pub mod mock_coze;
 pub mod mock_gemini;
 pub mod mock_openai;
 pub mod mock_openai_wire;
+pub mod mock_vertex;
 pub mod recorded;
 pub mod recording_front;
 pub mod store_db;

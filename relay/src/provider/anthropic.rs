@@ -24,7 +24,7 @@ fn messages_url(channel: &Channel) -> Result<String, RelayError> {
 
 impl Provider for AnthropicWire {
     /// Generation always goes to the family's own generation endpoint.
-    fn endpoint(&self, endpoint: Endpoint, _: &Channel) -> Endpoint {
+    fn endpoint(&self, endpoint: Endpoint, _: &Channel, _: &str) -> Endpoint {
         if endpoint.wire().is_none() {
             endpoint
         } else {

@@ -138,7 +138,7 @@ fn error_for(code: i64, message: &str, channel: &Channel) -> RelayError {
 
 impl Provider for CozeWire {
     /// Generation is served as chat; a bot serves nothing else.
-    fn endpoint(&self, endpoint: Endpoint, _: &Channel) -> Endpoint {
+    fn endpoint(&self, endpoint: Endpoint, _: &Channel, _: &str) -> Endpoint {
         if endpoint.wire().is_none() {
             endpoint
         } else {
@@ -229,7 +229,7 @@ impl Provider for CozeWire {
         endpoint: Endpoint,
         upstream_model: &str,
     ) -> Result<UpstreamRequest, RelayError> {
-        if self.endpoint(endpoint, channel) != Endpoint::ChatCompletions {
+        if self.endpoint(endpoint, channel, upstream_model) != Endpoint::ChatCompletions {
             return Err(unsupported(channel, endpoint));
         }
         let body = json!({"messages": [{"role": "user", "content": "ping"}]});

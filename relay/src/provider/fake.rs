@@ -152,7 +152,7 @@ impl Settings {
 
 impl Provider for FakeWire {
     /// Generation is answered as chat; every other endpoint as itself.
-    fn endpoint(&self, endpoint: Endpoint, _: &Channel) -> Endpoint {
+    fn endpoint(&self, endpoint: Endpoint, _: &Channel, _: &str) -> Endpoint {
         if endpoint.wire().is_none() {
             endpoint
         } else {

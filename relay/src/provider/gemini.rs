@@ -37,7 +37,7 @@ fn generate_url(channel: &Channel, model: &str, stream: bool) -> Result<String, 
 
 impl Provider for GeminiWire {
     /// Generation always goes to the family's own generation endpoint.
-    fn endpoint(&self, endpoint: Endpoint, _: &Channel) -> Endpoint {
+    fn endpoint(&self, endpoint: Endpoint, _: &Channel, _: &str) -> Endpoint {
         if endpoint.wire().is_none() {
             endpoint
         } else {

@@ -253,7 +253,7 @@ impl ChannelKind {
                 super::request_for_json(&channel, endpoint, "m", &body, false).is_ok()
             })
             .map(|endpoint| {
-                let upstream = provider.endpoint(endpoint, &channel);
+                let upstream = provider.endpoint(endpoint, &channel, "m");
                 let native = endpoint
                     .wire()
                     .is_none_or(|wire| provider.codec(upstream) == wire);

@@ -24,6 +24,7 @@ mod kind;
 mod openai;
 pub mod registry;
 mod tei;
+mod vertex;
 
 use axum::http::{HeaderMap, HeaderValue, Method};
 use bytes::Bytes;
@@ -44,9 +45,11 @@ pub use openai::versioned_base;
 
 /// A wire family: how the relay talks to every channel type registered with it.
 pub trait Provider: Send + Sync + 'static {
-    /// The endpoint to call on `channel` for a client request on `endpoint`: generation
-    /// requests go to the family's own generation endpoint, anything else keeps its endpoint.
-    fn endpoint(&self, endpoint: Endpoint, channel: &Channel) -> Endpoint;
+    /// The endpoint to call on `channel` for a client request on `endpoint` for
+    /// `upstream_model` (the model as the channel names it): generation requests go to the
+    /// family's own generation endpoint, anything else keeps its endpoint. The model matters to
+    /// families that serve several protocols under one account (Vertex: Gemini or Claude).
+    fn endpoint(&self, endpoint: Endpoint, channel: &Channel, upstream_model: &str) -> Endpoint;
 
     /// The codec of bodies on the channel's `endpoint` (as [`Provider::endpoint`] chose it):
     /// what requests are converted to and answers converted from. The OpenAI-only endpoints
@@ -174,7 +177,7 @@ pub fn request_for_json(
     stream: bool,
 ) -> Result<UpstreamRequest, RelayError> {
     let provider = channel.kind.provider();
-    let channel_endpoint = provider.endpoint(endpoint, channel);
+    let channel_endpoint = provider.endpoint(endpoint, channel, model);
     let client = endpoint.wire().unwrap_or(Wire::Chat);
     let codec = provider.codec(channel_endpoint);
     let mut object = JsonObject::from_value(body).map_err(|error| RelayError::BadRequest {
@@ -284,12 +287,12 @@ mod tests {
         };
         let provider = kind.provider();
         assert_eq!(
-            provider.endpoint(Endpoint::Responses, &channel),
+            provider.endpoint(Endpoint::Responses, &channel, "m"),
             expected,
             "{kind:?} with responses_api {responses_api:?}"
         );
         assert_eq!(
-            provider.endpoint(Endpoint::ChatCompletions, &channel),
+            provider.endpoint(Endpoint::ChatCompletions, &channel, "m"),
             Endpoint::ChatCompletions,
             "chat clients stay on chat"
         );

@@ -319,7 +319,7 @@ impl Provider for OpenAiWire {
     /// Generation goes to chat completions, or to Responses for a channel marked
     /// `responses_only` and for Responses clients on a channel that serves Responses;
     /// Anthropic clients go to the vendor's Anthropic endpoint where it has one.
-    fn endpoint(&self, endpoint: Endpoint, channel: &Channel) -> Endpoint {
+    fn endpoint(&self, endpoint: Endpoint, channel: &Channel, _: &str) -> Endpoint {
         if endpoint.wire().is_none() {
             return endpoint;
         }
@@ -408,7 +408,7 @@ impl Provider for OpenAiWire {
         endpoint: Endpoint,
         upstream_model: &str,
     ) -> Result<UpstreamRequest, RelayError> {
-        let endpoint = self.endpoint(endpoint, channel);
+        let endpoint = self.endpoint(endpoint, channel, upstream_model);
         let body = match endpoint {
             Endpoint::Responses => {
                 json!({"model": upstream_model, "input": "ping", "max_output_tokens": 16})
@@ -709,7 +709,7 @@ mod tests {
         ] {
             let mut channel = vendor_channel(kind, base, "vendor-key");
             assert_eq!(
-                OpenAiWire.endpoint(Endpoint::Messages, &channel),
+                OpenAiWire.endpoint(Endpoint::Messages, &channel, "m"),
                 Endpoint::Messages,
                 "{kind}"
             );
@@ -730,14 +730,14 @@ mod tests {
                 .config
                 .insert("anthropic_api".into(), "false".into());
             assert_eq!(
-                OpenAiWire.endpoint(Endpoint::Messages, &channel),
+                OpenAiWire.endpoint(Endpoint::Messages, &channel, "m"),
                 Endpoint::ChatCompletions,
                 "{kind} turned off"
             );
         }
         let plain = vendor_channel("moonshot", "", "k");
         assert_eq!(
-            OpenAiWire.endpoint(Endpoint::Messages, &plain),
+            OpenAiWire.endpoint(Endpoint::Messages, &plain, "m"),
             Endpoint::ChatCompletions
         );
     }

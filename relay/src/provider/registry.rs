@@ -18,6 +18,7 @@ use super::kind::{
 };
 use super::openai::OpenAiWire;
 use super::tei::TeiWire;
+use super::vertex::{KEY_HELP as VERTEX_KEY_HELP, VertexWire};
 
 /// An OpenAI-compatible vendor: one line each in [`PROVIDERS`].
 const fn openai_compatible(
@@ -162,6 +163,18 @@ const COZE: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &CozeWire,
 };
+/// Google Vertex AI: Gemini and Claude models of one Google Cloud account. The host depends on
+/// the key's region, so there is no default base URL (a base URL, when set, replaces it).
+const VERTEX: Registration = Registration {
+    name: "vertexai",
+    aliases: &[],
+    display_name: "Google Vertex AI",
+    default_base_url: None,
+    key_help: VERTEX_KEY_HELP,
+    config_keys: &[],
+    quirks: Quirks::NONE,
+    provider: &VertexWire,
+};
 
 /// Every channel type, in the order the control plane lists them.
 pub static PROVIDERS: &[Registration] = &[
@@ -170,6 +183,7 @@ pub static PROVIDERS: &[Registration] = &[
     CUSTOM,
     ANTHROPIC,
     GEMINI,
+    VERTEX,
     FAKE,
     BAIDU,
     COZE,

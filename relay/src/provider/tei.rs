@@ -80,7 +80,7 @@ fn rerank_answer(body: &[u8]) -> Result<Bytes, RelayError> {
 }
 
 impl Provider for TeiWire {
-    fn endpoint(&self, endpoint: Endpoint, _channel: &Channel) -> Endpoint {
+    fn endpoint(&self, endpoint: Endpoint, _channel: &Channel, _: &str) -> Endpoint {
         endpoint
     }
 

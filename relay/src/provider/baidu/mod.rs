@@ -79,7 +79,7 @@ fn scrub(text: &str, channel: &Channel) -> String {
 
 impl Provider for BaiduWire {
     /// Generation is served as chat; embeddings as themselves.
-    fn endpoint(&self, endpoint: Endpoint, _: &Channel) -> Endpoint {
+    fn endpoint(&self, endpoint: Endpoint, _: &Channel, _: &str) -> Endpoint {
         if endpoint.wire().is_none() {
             endpoint
         } else {
