@@ -15,10 +15,12 @@
 
 mod anthropic;
 pub mod balance;
+mod cohere;
 mod fake;
 pub mod framing;
 mod gemini;
 mod kind;
+mod ollama;
 mod openai;
 pub mod registry;
 

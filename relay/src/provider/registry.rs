@@ -2,16 +2,18 @@
 //!
 //! Names and default base URLs follow the seed (labring/aiproxy `core/model/chtype.go` and
 //! `core/relay/adaptor/*`); only vendors that truly speak the OpenAI wire are listed here.
-//! Vendors with a protocol of their own (Baidu, Tencent's native API, Coze, Cohere, AWS, Vertex,
-//! Cloudflare, ...) need a provider module first.
+//! Vendors with a protocol of their own (Baidu, Tencent's native API, Coze, AWS, Vertex,
+//! Cloudflare, ...) need a provider module first; Cohere and Ollama have theirs.
 
 use super::anthropic::AnthropicWire;
+use super::cohere::CohereWire;
 use super::fake::FAKE_CONFIG;
 use super::fake::FakeWire;
 use super::gemini::GeminiWire;
 use super::kind::{
     ChannelKind, ConfigKey, ConfigType, OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration,
 };
+use super::ollama::{OLLAMA_CONFIG, OllamaWire};
 use super::openai::OpenAiWire;
 
 /// An OpenAI-compatible vendor: one line each in [`PROVIDERS`].
@@ -110,6 +112,28 @@ const GEMINI: Registration = Registration {
     provider: &GeminiWire,
 };
 
+const COHERE: Registration = Registration {
+    name: "cohere",
+    aliases: &[],
+    display_name: "Cohere",
+    default_base_url: Some("https://api.cohere.com"),
+    key_help: "The Cohere API key, sent as a Bearer token.",
+    config_keys: &[],
+    quirks: Quirks::NONE,
+    provider: &CohereWire,
+};
+/// Ollama's OpenAI-compatible `/v1` unless a channel's `api: native` picks `/api/chat`.
+const OLLAMA: Registration = Registration {
+    name: "ollama",
+    aliases: &[],
+    display_name: "Ollama",
+    default_base_url: Some("http://localhost:11434/v1"),
+    key_help: "Usually empty; a Bearer token for an Ollama behind an authenticating proxy.",
+    config_keys: OLLAMA_CONFIG,
+    quirks: Quirks::NONE,
+    provider: &OllamaWire,
+};
+
 /// Every channel type, in the order the control plane lists them.
 pub static PROVIDERS: &[Registration] = &[
     OPENAI,
@@ -117,6 +141,7 @@ pub static PROVIDERS: &[Registration] = &[
     CUSTOM,
     ANTHROPIC,
     GEMINI,
+    COHERE,
     FAKE,
     // OpenAI-compatible vendors, one line each.
     openai_compatible(
@@ -168,13 +193,7 @@ pub static PROVIDERS: &[Registration] = &[
         "https://dashscope.aliyuncs.com/compatible-mode/v1",
         Quirks::NONE,
     ),
-    // Ollama's OpenAI-compatible surface (its native `/api/chat` is another protocol).
-    openai_compatible(
-        "ollama",
-        "Ollama",
-        "http://localhost:11434/v1",
-        Quirks::NONE,
-    ),
+    OLLAMA,
     openai_compatible(
         "lingyiwanwu",
         "01.AI Lingyiwanwu",
