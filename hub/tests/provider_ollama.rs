@@ -1,4 +1,4 @@
-//! An Ollama channel on its native API end to end (every face, JSON lines cut anywhere, embeddings, usage logged, broken streams), and the OpenAI path it keeps by default.
+//! An Ollama channel on its native API end to end (every face, embeddings, usage, broken streams), and the OpenAI path it keeps by default.
 
 use serde_json::{Value, json};
 

@@ -1,4 +1,4 @@
-//! A mock Cohere v2 API for end-to-end tests: `/v2/chat` (whole, or SSE with `event:` names), `/v2/embed` and `/v2/rerank`, with Cohere's checks and `{"id", "message"}` errors.
+//! A mock Cohere v2 API for end-to-end tests: `/v2/chat` (whole, or SSE with `event:` names), `/v2/embed`, `/v2/rerank`, Cohere's checks and errors.
 //!
 //! The checks are the real API's: a Bearer key, only documented body fields (a leftover
 //! `stream_options` or `top_p` is refused), roles system/user/assistant/tool, a tool result

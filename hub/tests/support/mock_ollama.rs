@@ -1,4 +1,4 @@
-//! A mock Ollama native API for end-to-end tests: `/api/chat` (one JSON, or JSON lines cut at odd byte offsets) and `/api/embed`, with Ollama's checks and `{"error": ...}` bodies.
+//! A mock Ollama native API for end-to-end tests: `/api/chat` (one JSON, or JSON lines cut at odd offsets), `/api/embed`, `{"error": ...}` bodies.
 //!
 //! As the real server: a request without `stream` is streamed, message content must be a
 //! string (images go in `images`), tool-call arguments must be objects, an unknown model is

@@ -208,7 +208,7 @@ pub(super) fn chat(chat: &Value, model: &str, stream: bool) -> Result<Value, Rel
 
 /// The texts of an OpenAI `input`: one string or a list of them (token arrays are refused:
 /// Cohere embeds text only).
-pub(crate) fn input_texts(input: Option<&Value>) -> Result<Vec<Value>, RelayError> {
+fn input_texts(input: Option<&Value>) -> Result<Vec<Value>, RelayError> {
     match input {
         Some(Value::String(text)) => Ok(vec![json!(text)]),
         Some(Value::Array(items)) if items.iter().all(Value::is_string) => Ok(items.clone()),

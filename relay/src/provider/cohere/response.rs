@@ -1,4 +1,4 @@
-//! Cohere v2 answers read as the relay's: a chat reply as a chat completion, `/v2/embed` as an OpenAI embeddings list, `/v2/rerank` as the rerank results clients expect.
+//! Cohere v2 answers read as the relay's: chat replies as chat completions, `/v2/embed` as OpenAI embeddings, `/v2/rerank` as rerank results.
 
 use serde_json::{Value, json};
 

@@ -1,4 +1,4 @@
-//! The relay's bodies as Ollama native requests: the chat pivot as `/api/chat` (options, tools, images, always an explicit `stream`), OpenAI embeddings as `/api/embed`.
+//! The relay's bodies as Ollama native requests: the chat pivot as `/api/chat` (options, tools, images, explicit `stream`), embeddings as `/api/embed`.
 
 use std::collections::HashMap;
 
