@@ -165,6 +165,27 @@ async fn embeddings_and_rerank_reach_v2_embed_and_rerank_with_usage_logged() {
     assert_eq!(sent.body["texts"], json!(["first text", "second text"]));
     assert_eq!(sent.body["input_type"], "search_document");
 
+    // The OpenAI SDKs ask for base64 unless told otherwise: little-endian float32 as OpenAI's.
+    let encoded: Value = post(
+        &hub,
+        "/v1/embeddings",
+        json!({"model": "embed-gw", "input": "first text", "encoding_format": "base64"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let bytes = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        encoded["data"][0]["embedding"].as_str().unwrap(),
+    )
+    .unwrap();
+    let floats: Vec<f32> = bytes
+        .chunks(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    assert_eq!(floats, [0.25, -0.5, 0.0]);
+
     let response = post(
         &hub,
         "/v1/rerank",
@@ -182,7 +203,7 @@ async fn embeddings_and_rerank_reach_v2_embed_and_rerank_with_usage_logged() {
             > results[1]["relevance_score"].as_f64().unwrap()
     );
     assert_eq!(ranked["model"], "rerank-gw");
-    let sent = &mock.requests()[1];
+    let sent = &mock.requests()[2];
     assert_eq!(sent.target, "/v2/rerank");
     assert_eq!(
         sent.body["documents"],
@@ -190,7 +211,7 @@ async fn embeddings_and_rerank_reach_v2_embed_and_rerank_with_usage_logged() {
     );
     assert_eq!(sent.body["top_n"], 2);
 
-    let rows = group_logs(&hub, "acme", 2).await;
+    let rows = group_logs(&hub, "acme", 3).await;
     let embed_row = rows
         .iter()
         .find(|row| row.requested_model == "embed-gw")

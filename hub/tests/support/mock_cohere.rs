@@ -288,18 +288,33 @@ async fn embed(State(state): State<Arc<MockState>>, request: Request) -> Respons
             "invalid request: valid input_type must be provided with the provided model",
         );
     }
-    if body["embedding_types"] != json!(["float"]) {
-        return error(
-            400,
-            "invalid request: this mock serves embedding_types [\"float\"] only",
-        );
-    }
+    let kind = match body["embedding_types"].as_array().map(Vec::as_slice) {
+        Some([kind]) if kind == "float" || kind == "base64" => kind.as_str().unwrap(),
+        _ => {
+            return error(
+                400,
+                "invalid request: this mock serves one embedding type, float or base64",
+            );
+        }
+    };
     let vectors: Vec<Value> = (0..texts.len())
-        .map(|index| json!([0.25, -0.5, index as f64]))
+        .map(|index| {
+            let vector = [0.25f32, -0.5, index as f32];
+            if kind == "float" {
+                json!(vector)
+            } else {
+                // Little-endian float32, base64-encoded.
+                let bytes: Vec<u8> = vector.iter().flat_map(|x| x.to_le_bytes()).collect();
+                json!(base64::Engine::encode(
+                    &base64::engine::general_purpose::STANDARD,
+                    bytes
+                ))
+            }
+        })
         .collect();
     (
         [("content-type", "application/json")],
-        json!({"id": "e7d1-mock", "embeddings": {"float": vectors}, "texts": texts,
+        json!({"id": "e7d1-mock", "embeddings": {kind: vectors}, "texts": texts,
             "meta": {"api_version": {"version": "2"}, "billed_units": {"input_tokens": EMBED_BILLED_INPUT}},
             "response_type": "embeddings_by_type"})
         .to_string(),

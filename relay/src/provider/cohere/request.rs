@@ -216,10 +216,15 @@ fn input_texts(input: Option<&Value>) -> Result<Vec<Value>, RelayError> {
     }
 }
 
-/// An OpenAI embeddings body as `/v2/embed`: documents to index, float vectors.
+/// An OpenAI embeddings body as `/v2/embed`: documents to index, float vectors, or base64
+/// ones (little-endian float32, as OpenAI's) for a client that asks `encoding_format: base64`.
 pub(super) fn embed(body: &Value, model: &str) -> Result<Value, RelayError> {
+    let kind = match body.get("encoding_format").and_then(Value::as_str) {
+        Some("base64") => "base64",
+        _ => "float",
+    };
     let mut out = json!({"model": model, "texts": input_texts(body.get("input"))?,
-        "input_type": "search_document", "embedding_types": ["float"]});
+        "input_type": "search_document", "embedding_types": [kind]});
     if let Some(dimensions) = body.get("dimensions").filter(|value| value.is_u64()) {
         out["output_dimension"] = dimensions.clone();
     }
@@ -331,6 +336,10 @@ mod tests {
                 "embedding_types": ["float"], "output_dimension": 256})
         );
         assert!(embed(&json!({"input": [[1, 2]]}), "m").is_err());
+        assert_eq!(
+            embed(&json!({"input": "a", "encoding_format": "base64"}), "m").unwrap()["embedding_types"],
+            json!(["base64"])
+        );
         assert_eq!(
             rerank(
                 &json!({"query": "q", "documents": ["d1", {"text": "d2"}, {"title": "t"}], "top_n": 2}),

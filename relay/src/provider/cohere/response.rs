@@ -100,10 +100,12 @@ pub(super) fn chat(answer: &Value, meta: &ResponseMeta) -> Result<Value, RelayEr
     Ok(completion)
 }
 
-/// A `/v2/embed` answer (embeddings by type) as an OpenAI embeddings list.
+/// A `/v2/embed` answer (embeddings by type) as an OpenAI embeddings list: float vectors as
+/// arrays, base64 ones as their strings (the request asked for one type).
 pub(super) fn embed(answer: &Value, meta: &ResponseMeta) -> Result<Value, RelayError> {
     let vectors = answer
         .pointer("/embeddings/float")
+        .or_else(|| answer.pointer("/embeddings/base64"))
         .or_else(|| answer.get("embeddings").filter(|value| value.is_array()))
         .and_then(Value::as_array)
         .ok_or(RelayError::UpstreamInvalid)?;
@@ -232,5 +234,7 @@ mod tests {
         );
         assert!(ranked.get("usage").is_none(), "search units are not tokens");
         assert!(embed(&json!({"embeddings": {"int8": [[1]]}}), &meta()).is_err());
+        let encoded = embed(&json!({"embeddings": {"base64": ["AACAPw=="]}}), &meta()).unwrap();
+        assert_eq!(encoded["data"][0]["embedding"], "AACAPw==");
     }
 }
