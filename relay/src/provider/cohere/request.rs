@@ -202,6 +202,19 @@ pub(super) fn chat(chat: &Value, model: &str, stream: bool) -> Result<Value, Rel
         }
         _ => {}
     }
+    // Cohere's reasoning models think with a token budget; `none` turns thinking off.
+    if let Some(budget) = chat
+        .get("reasoning_effort")
+        .and_then(Value::as_str)
+        .and_then(crate::convert::budget_for_effort)
+    {
+        let thinking = if budget == 0 {
+            json!({"type": "disabled"})
+        } else {
+            json!({"type": "enabled", "token_budget": budget})
+        };
+        out.insert("thinking".into(), thinking);
+    }
     out.insert("stream".into(), json!(stream));
     Ok(Value::Object(out))
 }
@@ -317,6 +330,12 @@ mod tests {
         assert_eq!(body["tools"].as_array().unwrap().len(), 1);
         assert_eq!(body["tools"][0]["function"]["name"], "b");
         assert_eq!(body["tool_choice"], "REQUIRED");
+        let thinking =
+            json!({"messages": [{"role": "user", "content": "x"}], "reasoning_effort": "low"});
+        assert_eq!(
+            chat(&thinking, "m", false).unwrap()["thinking"],
+            json!({"type": "enabled", "token_budget": 2048})
+        );
         let audio = json!({"messages": [{"role": "user", "content": [{"type": "input_audio"}]}]});
         assert!(matches!(
             chat(&audio, "m", false),
