@@ -157,7 +157,10 @@ async fn a_malformed_line_an_error_line_or_an_unknown_model_give_clean_errors() 
     let (hub, _mock) = setup().await;
     let broken = stream(&hub, "broken-gw").await;
     assert!(broken.contains("\"content\":\"Hello\""), "{broken}");
-    assert!(broken.contains("error"), "{broken}");
+    assert!(
+        broken.contains("\"error\":{") && broken.contains("the upstream sent an invalid response"),
+        "{broken}"
+    );
     assert!(
         !broken.contains("Ollama."),
         "nothing after the broken line: {broken}"
