@@ -16,11 +16,13 @@
 mod anthropic;
 mod baidu;
 pub mod balance;
+mod cohere;
 mod coze;
 mod fake;
 pub mod framing;
 mod gemini;
 mod kind;
+mod ollama;
 mod openai;
 pub mod registry;
 mod tei;

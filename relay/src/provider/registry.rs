@@ -8,6 +8,7 @@
 
 use super::anthropic::AnthropicWire;
 use super::baidu::BaiduWire;
+use super::cohere::CohereWire;
 use super::coze::CozeWire;
 use super::fake::FAKE_CONFIG;
 use super::fake::FakeWire;
@@ -16,6 +17,7 @@ use super::kind::{
     ANTHROPIC_COMPATIBLE_CONFIG, ChannelKind, ConfigKey, ConfigType, OPENAI_CONFIG, PLAIN_KEY,
     Quirks, Registration,
 };
+use super::ollama::{OLLAMA_CONFIG, OllamaWire};
 use super::openai::OpenAiWire;
 use super::tei::TeiWire;
 use super::vertex::{KEY_HELP as VERTEX_KEY_HELP, VertexWire};
@@ -176,6 +178,28 @@ const VERTEX: Registration = Registration {
     provider: &VertexWire,
 };
 
+const COHERE: Registration = Registration {
+    name: "cohere",
+    aliases: &[],
+    display_name: "Cohere",
+    default_base_url: Some("https://api.cohere.com"),
+    key_help: "The Cohere API key, sent as a Bearer token.",
+    config_keys: &[],
+    quirks: Quirks::NONE,
+    provider: &CohereWire,
+};
+/// Ollama's OpenAI-compatible `/v1` unless a channel's `api: native` picks `/api/chat`.
+const OLLAMA: Registration = Registration {
+    name: "ollama",
+    aliases: &[],
+    display_name: "Ollama",
+    default_base_url: Some("http://localhost:11434/v1"),
+    key_help: "Usually empty; a Bearer token for an Ollama behind an authenticating proxy.",
+    config_keys: OLLAMA_CONFIG,
+    quirks: Quirks::NONE,
+    provider: &OllamaWire,
+};
+
 /// Every channel type, in the order the control plane lists them.
 pub static PROVIDERS: &[Registration] = &[
     OPENAI,
@@ -184,6 +208,7 @@ pub static PROVIDERS: &[Registration] = &[
     ANTHROPIC,
     GEMINI,
     VERTEX,
+    COHERE,
     FAKE,
     BAIDU,
     COZE,
@@ -249,13 +274,7 @@ pub static PROVIDERS: &[Registration] = &[
         "/apps/anthropic",
         true,
     ),
-    // Ollama's OpenAI-compatible surface (its native `/api/chat` is another protocol).
-    openai_compatible(
-        "ollama",
-        "Ollama",
-        "http://localhost:11434/v1",
-        Quirks::NONE,
-    ),
+    OLLAMA,
     openai_compatible(
         "lingyiwanwu",
         "01.AI Lingyiwanwu",
