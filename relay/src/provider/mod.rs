@@ -15,6 +15,7 @@
 
 mod anthropic;
 pub mod balance;
+mod bedrock;
 mod fake;
 pub mod framing;
 mod gemini;
@@ -43,6 +44,18 @@ pub trait Provider: Send + Sync + 'static {
     /// The endpoint to call on `channel` for a client request on `endpoint`: generation
     /// requests go to the family's own generation endpoint, anything else keeps its endpoint.
     fn endpoint(&self, endpoint: Endpoint, channel: &Channel) -> Endpoint;
+
+    /// [`Provider::endpoint`] for a request on `upstream_model`: a family whose models speak
+    /// different protocols on one channel (Bedrock: Anthropic models on InvokeModel, the others
+    /// on Converse) chooses by model; every other family by channel alone.
+    fn model_endpoint(
+        &self,
+        endpoint: Endpoint,
+        channel: &Channel,
+        _upstream_model: &str,
+    ) -> Endpoint {
+        self.endpoint(endpoint, channel)
+    }
 
     /// The codec of bodies on the channel's `endpoint` (as [`Provider::endpoint`] chose it):
     /// what requests are converted to and answers converted from. The OpenAI-only endpoints
@@ -163,7 +176,7 @@ pub fn request_for_json(
     stream: bool,
 ) -> Result<UpstreamRequest, RelayError> {
     let provider = channel.kind.provider();
-    let channel_endpoint = provider.endpoint(endpoint, channel);
+    let channel_endpoint = provider.model_endpoint(endpoint, channel, model);
     let client = endpoint.wire().unwrap_or(Wire::Chat);
     let codec = provider.codec(channel_endpoint);
     let mut object = JsonObject::from_value(body).map_err(|error| RelayError::BadRequest {

@@ -117,6 +117,7 @@ pub static PROVIDERS: &[Registration] = &[
     CUSTOM,
     ANTHROPIC,
     GEMINI,
+    super::bedrock::AWS,
     FAKE,
     // OpenAI-compatible vendors, one line each.
     openai_compatible(

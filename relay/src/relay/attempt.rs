@@ -146,12 +146,12 @@ impl Inner {
         exchange: &Exchange,
     ) -> Plan {
         let provider = channel.kind.provider();
-        let channel_endpoint = provider.endpoint(endpoint, channel);
         let upstream_model = channel
             .model_mapping
             .get(&request.model)
             .unwrap_or(&request.model)
             .clone();
+        let channel_endpoint = provider.model_endpoint(endpoint, channel, &upstream_model);
         // The timeout plugin's values win over the model's.
         let plugin_timeouts;
         let model_timeouts = match &exchange.timeouts {
