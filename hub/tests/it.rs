@@ -49,6 +49,7 @@ mod plugin_cache;
 mod plugins_billing;
 mod plugins_config;
 mod plugins_python;
+mod provider_bedrock;
 mod provider_faces;
 mod quick_start;
 mod redis_outage;

@@ -151,6 +151,7 @@ pub mod forwarder;
 pub mod mcp_calls;
 pub mod mock_agent;
 pub mod mock_anthropic;
+pub mod mock_bedrock;
 pub mod mock_gemini;
 pub mod mock_openai;
 pub mod mock_openai_wire;

@@ -115,8 +115,7 @@ impl FrameDecoder {
         let headers = prelude.get_u32() as usize;
         let prelude_crc = prelude.get_u32();
         if crc32fast::hash(&self.buffer[..8]) != prelude_crc
-            || total < FRAME_OVERHEAD
-            || total > MAX_EVENT_BYTES
+            || !(FRAME_OVERHEAD..=MAX_EVENT_BYTES).contains(&total)
             || headers > total - FRAME_OVERHEAD
         {
             return Err(RelayError::UpstreamInvalid);
