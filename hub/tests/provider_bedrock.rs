@@ -1,4 +1,4 @@
-//! AWS Bedrock channels end to end against a mock that checks SigV4 as AWS does: every face on Converse and Anthropic models, logged usage, refused keys, corrupt frames.
+//! AWS Bedrock channels end to end against a SigV4-checking mock: every face on Converse and Anthropic models, logged usage, refused keys, corrupt frames.
 
 #![allow(
     clippy::unwrap_used,

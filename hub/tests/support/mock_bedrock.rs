@@ -1,4 +1,4 @@
-//! A mock AWS Bedrock runtime for end-to-end tests: Converse, ConverseStream, InvokeModel and InvokeModelWithResponseStream, behind a SigV4 check recomputed as AWS does.
+//! A mock AWS Bedrock runtime: Converse, ConverseStream, InvokeModel and InvokeModelWithResponseStream, behind a SigV4 check recomputed as AWS does.
 //!
 //! Every request must carry either the mock's Bedrock API key as a Bearer token or a SigV4
 //! signature made with [`ACCESS_KEY_ID`] and [`SECRET_ACCESS_KEY`]: the mock rebuilds the

@@ -1,4 +1,4 @@
-//! InvokeModel for Anthropic models: the Messages body made Bedrock's (no `model`, `anthropic_version: bedrock-2023-05-31`) and its stream's `chunk` frames unwrapped into Anthropic SSE events.
+//! InvokeModel for Anthropic models: the Messages body made Bedrock's (no `model`, a Bedrock `anthropic_version`), stream `chunk` frames as Anthropic events.
 //!
 //! A stream frame's payload is `{"bytes": base64}` whose bytes are one Anthropic stream event
 //! (`message_start`, `content_block_delta`, ...): it is relayed as the `event:`/`data:` pair the
