@@ -185,3 +185,46 @@ async fn a_corrupt_frame_mid_stream_ends_the_clients_stream_with_an_error() {
         assert!(error.is_some(), "{model}: no error event in {body}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channel_test_probes_each_model_on_its_api_signed() {
+    use hub::edges::grpc::pb;
+    use pb::channel_service_client::ChannelServiceClient;
+    let mock = MockBedrock::start().await;
+    let hub = hub_with_key(&mock, &MockBedrock::signing_key()).await;
+    let mut channels = ChannelServiceClient::new(crate::support::control_channel(&hub).await);
+    let id = channels
+        .list_channels(crate::support::admin(pb::ListChannelsRequest::default()))
+        .await
+        .unwrap()
+        .into_inner()
+        .channels[0]
+        .id;
+    let results = channels
+        .test_channel(crate::support::admin(pb::TestChannelRequest {
+            id,
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .results;
+    assert_eq!(results.len(), 2);
+    for result in &results {
+        assert!(result.success, "{result:?}");
+        assert_eq!(result.status_code, 200, "{result:?}");
+    }
+    let mut targets: Vec<String> = mock
+        .requests()
+        .into_iter()
+        .map(|seen| seen.target)
+        .collect();
+    targets.sort();
+    assert_eq!(
+        targets,
+        [
+            "/model/amazon.nova-lite-v1%3A0/converse",
+            "/model/us.anthropic.claude-sonnet-4-20250514-v1%3A0/invoke",
+        ]
+    );
+}
