@@ -52,6 +52,7 @@ mod plugins_billing;
 mod plugins_config;
 mod plugins_python;
 mod provider_baidu;
+mod provider_bedrock;
 mod provider_cohere;
 mod provider_coze;
 mod provider_faces;

@@ -157,16 +157,26 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
                 Bytes::from(response.to_string()),
                 &meta(),
             );
-            rendered["answers"][name]["response"] = response.clone();
-            rendered["answers"][name]["decoded"] = match decoded {
+            let render = |decoded: Result<Bytes, relay::RelayError>| match decoded {
                 Ok(body) => serde_json::from_slice(&body).unwrap_or(Value::Null),
                 Err(error) => json!({"error": error.to_string()}),
             };
+            let again = provider.decode_response(
+                &channel,
+                upstream,
+                Bytes::from(response.to_string()),
+                &meta(),
+            );
+            rendered["answers"][name]["response"] = response.clone();
+            rendered["answers"][name]["decoded"] = steady_ids(render(decoded), &render(again));
         }
         if let Some(stream) = answers.get("stream") {
+            let bytes = stream_bytes(stream);
             rendered["answers"][name]["stream"] = stream.clone();
-            rendered["answers"][name]["decoded_stream"] =
-                decode_stream(&channel, upstream, &stream_bytes(stream));
+            rendered["answers"][name]["decoded_stream"] = steady_ids(
+                decode_stream(&channel, upstream, &bytes),
+                &decode_stream(&channel, upstream, &bytes),
+            );
         }
     }
     if native {
@@ -197,6 +207,31 @@ fn reads_chat_as_is(channel: &Channel) -> bool {
     provider
         .decode_response(channel, endpoint, sample.clone(), &meta())
         .is_ok_and(|body| body == sample)
+}
+
+/// `first` with the ids a family makes up per answer (they differ from `second`, the same
+/// answer decoded again: the upstream sent none) written as `(generated)`.
+fn steady_ids(mut first: Value, second: &Value) -> Value {
+    fn mark(first: &mut Value, second: &Value) {
+        match (first, second) {
+            (Value::Array(items), Value::Array(others)) => {
+                for (item, other) in items.iter_mut().zip(others) {
+                    mark(item, other);
+                }
+            }
+            (Value::Object(object), Value::Object(other)) => {
+                if let Some(id) = object.get_mut("id")
+                    && id.is_string()
+                    && Some(&*id) != other.get("id")
+                {
+                    *id = json!("(generated)");
+                }
+            }
+            _ => {}
+        }
+    }
+    mark(&mut first, second);
+    first
 }
 
 /// A fixture's stream: a string as it is, or `{"base64": "..."}` for a binary framing.

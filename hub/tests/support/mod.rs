@@ -152,6 +152,7 @@ pub mod mcp_calls;
 pub mod mock_agent;
 pub mod mock_anthropic;
 pub mod mock_baidu;
+pub mod mock_bedrock;
 pub mod mock_cohere;
 pub mod mock_coze;
 pub mod mock_gemini;

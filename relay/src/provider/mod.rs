@@ -16,6 +16,7 @@
 mod anthropic;
 mod baidu;
 pub mod balance;
+mod bedrock;
 mod cohere;
 mod coze;
 mod fake;
@@ -50,7 +51,8 @@ pub trait Provider: Send + Sync + 'static {
     /// The endpoint to call on `channel` for a client request on `endpoint` for
     /// `upstream_model` (the model as the channel names it): generation requests go to the
     /// family's own generation endpoint, anything else keeps its endpoint. The model matters to
-    /// families that serve several protocols under one account (Vertex: Gemini or Claude).
+    /// families that serve several protocols under one account (Vertex: Gemini or Claude;
+    /// Bedrock: InvokeModel for Anthropic models, Converse for the rest).
     fn endpoint(&self, endpoint: Endpoint, channel: &Channel, upstream_model: &str) -> Endpoint;
 
     /// The codec of bodies on the channel's `endpoint` (as [`Provider::endpoint`] chose it):

@@ -209,6 +209,7 @@ pub static PROVIDERS: &[Registration] = &[
     GEMINI,
     VERTEX,
     COHERE,
+    super::bedrock::AWS,
     FAKE,
     BAIDU,
     COZE,
