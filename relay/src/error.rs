@@ -72,8 +72,9 @@ pub enum RelayError {
     UpstreamTimeout,
     #[error("the upstream sent an invalid response")]
     UpstreamInvalid,
-    /// The upstream refused the channel's own credentials: our fault, not the client's.
-    #[error("the upstream refused the channel's credentials")]
+    /// The upstream refused the channel's own account (a bad or revoked key, no quota or
+    /// balance left): our fault, not the client's.
+    #[error("the upstream refused the channel's credentials or account")]
     UpstreamCredentials { status: u16 },
     /// The channel cannot serve this request (a kind or endpoint not supported yet).
     #[error("{0}")]

@@ -325,6 +325,65 @@ async fn failover_hides_channel_failures_from_the_client() {
     }
 }
 
+/// An upstream account out of quota or money (402; OpenAI's 429 `insufficient_quota`;
+/// Anthropic's 400 "credit balance is too low") is the channel's fault: the pair is banned at
+/// once and the request moves on, while a plain 429 stays a rate limit and a plain 400 the
+/// client's error.
+#[tokio::test]
+async fn an_upstream_account_out_of_quota_bans_the_pair_and_moves_on() {
+    let cases = [
+        (
+            402,
+            json!({"error": {"message": "Insufficient Balance", "type": "unknown_error"}}),
+        ),
+        (
+            429,
+            json!({"error": {"message": "You exceeded your current quota", "type": "insufficient_quota", "code": "insufficient_quota"}}),
+        ),
+        (
+            400,
+            json!({"type": "error", "error": {"type": "invalid_request_error", "message": "Your credit balance is too low to access the Anthropic API."}}),
+        ),
+    ];
+    for (status, body) in cases {
+        let good = Mock::chat_ok("from the other channel").await;
+        let broke = Mock::start(move |_| Reply::status(status, body.clone())).await;
+        let mut preferred = channel(1, &broke.url());
+        preferred.priority = 10;
+        let h = Harness::start(vec![(
+            "gpt-4o",
+            route(vec![preferred, channel(2, &good.url())]),
+        )])
+        .await;
+        let (answer, _) = h.chat(chat_body("gpt-4o")).await;
+        assert_eq!(answer, 200, "status {status}");
+        assert_eq!(broke.hits(), 1);
+        assert_eq!(
+            h.relay.health().availability(1, "gpt-4o"),
+            relay::Availability::Banned,
+            "status {status}"
+        );
+    }
+    // A plain 429 is a rate limit, not an empty account: no ban.
+    let good = Mock::chat_ok("from the other channel").await;
+    let limited = Mock::start(|_| {
+        Reply::status(429, json!({"error": {"message": "Rate limit reached for requests", "type": "requests", "code": "rate_limit_exceeded"}}))
+    })
+    .await;
+    let mut preferred = channel(1, &limited.url());
+    preferred.priority = 10;
+    let h = Harness::start(vec![(
+        "gpt-4o",
+        route(vec![preferred, channel(2, &good.url())]),
+    )])
+    .await;
+    assert_eq!(h.chat(chat_body("gpt-4o")).await.0, 200);
+    assert_ne!(
+        h.relay.health().availability(1, "gpt-4o"),
+        relay::Availability::Banned
+    );
+}
+
 #[tokio::test]
 async fn client_errors_from_upstream_are_not_retried() {
     let good = Mock::chat_ok("never").await;

@@ -13,6 +13,12 @@ use crate::upstream::{ByteStream, read_body, retry_after};
 pub(super) const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// The client's error for a non-2xx upstream answer.
+///
+/// A refusal of the channel's own account is the channel's fault, not the client's: a bad or
+/// revoked key (401, 403), an account without money (402, or a 4xx whose body says the quota
+/// or balance is exhausted, as OpenAI's 429 `insufficient_quota` does). It becomes
+/// [`RelayError::UpstreamCredentials`], which bans the pair at once and moves on to another
+/// channel, instead of a rate limit to wait out or a rejection passed to the client.
 pub(super) async fn upstream_error(
     response: reqwest::Response,
     channel: &Channel,
@@ -20,13 +26,17 @@ pub(super) async fn upstream_error(
 ) -> RelayError {
     let status = response.status().as_u16();
     match status {
-        429 => RelayError::RateLimited {
-            retry_after: retry_after(response.headers()),
-        },
-        401 | 403 => RelayError::UpstreamCredentials { status },
+        401..=403 => RelayError::UpstreamCredentials { status },
         400..=499 => {
+            let retry_after = retry_after(response.headers());
             let mut body: ByteStream = response.bytes_stream().boxed();
             let body = read_body(&mut body, idle, MAX_ERROR_BODY).await.ok();
+            if body.as_deref().is_some_and(account_exhausted) {
+                return RelayError::UpstreamCredentials { status };
+            }
+            if status == 429 {
+                return RelayError::RateLimited { retry_after };
+            }
             RelayError::UpstreamRejected {
                 status,
                 body: body.and_then(|body| scrubbed_error(&body, channel)),
@@ -34,6 +44,25 @@ pub(super) async fn upstream_error(
         }
         _ => RelayError::UpstreamFailed,
     }
+}
+
+/// Markers of an upstream account that has run out of quota or money, as providers word them
+/// (OpenAI `insufficient_quota`, DeepSeek "Insufficient Balance", Moonshot
+/// `exceeded_current_quota_error`, Anthropic "credit balance is too low", DashScope
+/// `Arrearage`). A per-minute quota ("Quota exceeded for metric") is a rate limit, not this.
+const EXHAUSTED_MARKERS: [&str; 6] = [
+    "insufficient_quota",
+    "insufficient balance",
+    "insufficient_balance",
+    "exceeded_current_quota",
+    "credit balance is too low",
+    "arrearage",
+];
+
+/// Whether an upstream error body says the channel's account is out of quota or balance.
+fn account_exhausted(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body).to_ascii_lowercase();
+    EXHAUSTED_MARKERS.iter().any(|marker| text.contains(marker))
 }
 
 /// The upstream's OpenAI-shaped error, with the channel's key and address taken out.
