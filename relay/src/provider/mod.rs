@@ -26,6 +26,7 @@ mod kind;
 mod ollama;
 mod openai;
 pub mod registry;
+mod spark;
 mod tei;
 mod vertex;
 
@@ -45,6 +46,7 @@ pub use kind::{
     OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration, ServedEndpoint,
 };
 pub use openai::versioned_base;
+pub(crate) use tei::keep_top_n;
 
 /// A wire family: how the relay talks to every channel type registered with it.
 pub trait Provider: Send + Sync + 'static {

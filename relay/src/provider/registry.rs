@@ -294,15 +294,22 @@ pub static PROVIDERS: &[Registration] = &[
         "https://api.baichuan-ai.com/v1",
         Quirks::NONE,
     ),
-    anthropic_compatible(
-        openai_compatible(
-            "minimax",
-            "MiniMax",
-            "https://api.minimaxi.com/v1",
-            Quirks::NONE,
+    keyed(
+        anthropic_compatible(
+            openai_compatible(
+                "minimax",
+                "MiniMax",
+                "https://api.minimaxi.com/v1",
+                Quirks {
+                    minimax_group: true,
+                    ..Quirks::NONE
+                },
+            ),
+            "/anthropic",
+            false,
         ),
-        "/anthropic",
-        false,
+        "api_key, or api_key|group_id: only the API key authenticates (Bearer, or x-api-key on \
+         the Anthropic endpoint); a group id is sent as GroupId with embeddings.",
     ),
     openai_compatible("ai360", "360 AI", "https://ai.360.cn/v1", Quirks::NONE),
     // Tencent Hunyuan's OpenAI-compatible endpoint.
@@ -398,9 +405,13 @@ pub static PROVIDERS: &[Registration] = &[
                 "xunfei",
                 "iFlytek Spark",
                 "https://spark-api-open.xf-yun.com/v1",
-                Quirks::NONE,
+                Quirks {
+                    spark_domains: true,
+                    ..Quirks::NONE
+                },
             ),
-            "The HTTP API password, or APIKey:APISecret, from the Spark console (sent as a Bearer token).",
+            "APIKey:APISecret (or the HTTP API password) from the Spark console, sent as a Bearer \
+             token; model names such as SparkDesk-Max are sent as their domains (generalv3.5).",
         ),
         &["spark"],
     ),
@@ -433,7 +444,11 @@ pub static PROVIDERS: &[Registration] = &[
                 "streamlake",
                 "StreamLake (Kuaishou Wanqing)",
                 "https://wanqing.streamlakeapi.com/api/gateway/v1/endpoints",
-                Quirks::AS_GIVEN,
+                // Only KAT-Coder models have the Claude Code proxy.
+                Quirks {
+                    anthropic_models: &["kat", "coder"],
+                    ..Quirks::AS_GIVEN
+                },
             ),
             "/api/gateway/v1/endpoints/{model}/claude-code-proxy",
             true,
