@@ -25,6 +25,7 @@ mod gemini;
 mod kind;
 mod ollama;
 mod openai;
+mod qianfan;
 pub mod registry;
 mod spark;
 mod tei;

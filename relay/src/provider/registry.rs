@@ -19,6 +19,7 @@ use super::kind::{
 };
 use super::ollama::{OLLAMA_CONFIG, OllamaWire};
 use super::openai::OpenAiWire;
+use super::qianfan::{QIANFAN_CONFIG, QianfanWire};
 use super::tei::TeiWire;
 use super::vertex::{KEY_HELP as VERTEX_KEY_HELP, VertexWire};
 
@@ -320,18 +321,17 @@ pub static PROVIDERS: &[Registration] = &[
         Quirks::NONE,
     ),
     // Baidu Qianfan's v2 API (the seed's `qianfan` and `baidu v2`).
-    keyed(
-        aliased(
-            openai_compatible(
-                "qianfan",
-                "Baidu Qianfan (v2)",
-                "https://qianfan.baidubce.com/v2",
-                Quirks::NONE,
-            ),
-            &["baiduv2", "baidu v2"],
-        ),
-        "A Qianfan API key (bce-v3/ALTAK-.../...), sent as a Bearer token; an ak|sk pair is not exchanged for one.",
-    ),
+    Registration {
+        name: "qianfan",
+        aliases: &["baiduv2", "baidu v2"],
+        display_name: "Baidu Qianfan (v2)",
+        default_base_url: Some("https://qianfan.baidubce.com/v2"),
+        key_help: "A Qianfan API key (bce-v3/ALTAK-.../...), sent as a Bearer token, or an \
+            access key pair ak|sk, exchanged at Baidu's IAM for a bearer token (cached a day).",
+        config_keys: QIANFAN_CONFIG,
+        quirks: Quirks::NONE,
+        provider: &QianfanWire,
+    },
     // Volcengine Ark; bot models (`bot-...`) are served under `/api/v3/bots/`.
     openai_compatible(
         "doubao",
