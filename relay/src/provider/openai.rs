@@ -452,7 +452,12 @@ impl Provider for OpenAiWire {
                 json!({"model": upstream_model, "input": "ping", "max_output_tokens": 16})
             }
             Endpoint::ChatCompletions => {
-                json!({"model": upstream_model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1})
+                let model = if channel.kind.quirks().spark_domains {
+                    super::spark::domain(upstream_model)
+                } else {
+                    upstream_model
+                };
+                json!({"model": model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1})
             }
             Endpoint::Completions => {
                 json!({"model": upstream_model, "prompt": "ping", "max_tokens": 1})

@@ -66,8 +66,10 @@ impl Provider for QianfanWire {
     }
 
     fn prepare(&self, channel: &Channel, endpoint: Endpoint, body: &mut JsonObject, stream: bool) {
-        if matches!(endpoint, Endpoint::ChatCompletions | Endpoint::Rerank)
-            && let Ok(Some(model)) = body.get_as::<String>("model")
+        if matches!(
+            endpoint,
+            Endpoint::ChatCompletions | Endpoint::Embeddings | Endpoint::Rerank
+        ) && let Ok(Some(model)) = body.get_as::<String>("model")
         {
             let id = v2_model(&model);
             if id != model {
@@ -133,7 +135,7 @@ impl Provider for QianfanWire {
         endpoint: Endpoint,
         upstream_model: &str,
     ) -> Result<UpstreamRequest, RelayError> {
-        let mut request = OpenAiWire.probe(channel, endpoint, upstream_model)?;
+        let mut request = OpenAiWire.probe(channel, endpoint, &v2_model(upstream_model))?;
         if iam::access_key_pair(&channel.key).is_some() {
             request.headers.remove(header::AUTHORIZATION);
         }
