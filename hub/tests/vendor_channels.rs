@@ -1,4 +1,4 @@
-//! Vendor quirks end to end: DeepSeek's and StreamLake's Messages endpoints, Cloudflare's account URL, MiniMax's group keys, Spark domains, Qianfan's IAM-exchanged keys.
+//! Vendor quirks end to end: DeepSeek and StreamLake Messages endpoints, Cloudflare accounts, MiniMax group keys, Spark domains, Qianfan IAM keys.
 
 #![allow(
     clippy::unwrap_used,

@@ -1,4 +1,4 @@
-//! Baidu Qianfan v2 (`qianfan`, the seed's `baiduv2`): the OpenAI surface at `qianfan.baidubce.com/v2`, with a `bce-v3/...` API key or an `ak|sk` pair exchanged at IAM.
+//! Baidu Qianfan v2 (`qianfan`, the seed's `baiduv2`): OpenAI wire at `qianfan.baidubce.com/v2`, a `bce-v3/...` API key or an `ak|sk` pair exchanged at IAM.
 //!
 //! A `bce-v3/...` API key is a Bearer token as it is. An `ak|sk` access-key pair (the seed's
 //! key format) is exchanged in [`Provider::authorize`] for a day-long bearer token at Baidu's
