@@ -429,3 +429,114 @@ models:
         "one exchange, the token cached"
     );
 }
+
+/// A mock TEI `/rerank`: checks TEI's body (`texts`, no `top_n`), scores every text with its
+/// length, answers TEI's bare array (best first, texts when `return_text`) and records the
+/// bodies.
+async fn mock_tei() -> (String, Arc<Mutex<Vec<Value>>>) {
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&bodies);
+    let handler = move |axum::Json(body): axum::Json<Value>| {
+        let seen = Arc::clone(&seen);
+        async move {
+            seen.lock().unwrap().push(body.clone());
+            let Some(texts) = body["texts"]
+                .as_array()
+                .filter(|_| body.get("top_n").is_none())
+            else {
+                return (
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    axum::Json(
+                        json!({"error": "missing field `texts`", "error_type": "Validation"}),
+                    ),
+                );
+            };
+            let with_text = body["return_text"] == true;
+            let mut ranks: Vec<Value> = texts
+                .iter()
+                .enumerate()
+                .map(|(index, text)| {
+                    let text = text.as_str().unwrap_or_default();
+                    let mut rank = json!({"index": index, "score": text.len() as f64 / 100.0});
+                    if with_text {
+                        rank["text"] = json!(text);
+                    }
+                    rank
+                })
+                .collect();
+            ranks.sort_by(|a, b| {
+                b["score"]
+                    .as_f64()
+                    .unwrap()
+                    .total_cmp(&a["score"].as_f64().unwrap())
+            });
+            (axum::http::StatusCode::OK, axum::Json(Value::Array(ranks)))
+        }
+    };
+    let app = axum::Router::new().route("/rerank", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (base, bodies)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tei_rerank_answer_is_cut_to_top_n_with_the_documents_asked_for() {
+    let (base, bodies) = mock_tei().await;
+    let config = format!(
+        r#"
+groups: [{{id: acme}}]
+tokens: [{{group: acme, name: ci, key: {TOKEN}}}]
+channels:
+  - name: tei
+    type: tei
+    base_url: {base}
+    key: ""
+    models: [bge-reranker]
+models:
+  - {{model: bge-reranker, type: rerank}}
+"#
+    );
+    let hub = TestHub::start_with_config(&config).await;
+    let http = reqwest::Client::new();
+    let rerank = |body: Value| {
+        let request = http
+            .post(hub.url("/v1/rerank"))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send();
+        async move {
+            let response = request.await.unwrap();
+            let status = response.status();
+            let answer: Value = response.json().await.unwrap();
+            assert_eq!(status, 200, "{answer}");
+            answer
+        }
+    };
+    let documents = json!(["a", "a longer text", "mid text", {"text": "the longest text of all"}]);
+    let answer = rerank(
+        json!({"model": "bge-reranker", "query": "q", "documents": documents,
+        "top_n": 2, "return_documents": true}),
+    )
+    .await;
+    assert_eq!(
+        answer["results"],
+        json!([
+            {"index": 3, "relevance_score": 0.23, "document": {"text": "the longest text of all"}},
+            {"index": 1, "relevance_score": 0.13, "document": {"text": "a longer text"}},
+        ])
+    );
+    let answer =
+        rerank(json!({"model": "bge-reranker", "query": "q", "documents": documents})).await;
+    let results = answer["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4, "no top_n: every document");
+    assert!(
+        results
+            .iter()
+            .all(|result| result.get("document").is_none())
+    );
+    let bodies = bodies.lock().unwrap();
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[0]["return_text"], true);
+    assert_eq!(bodies[0]["texts"][3], "the longest text of all");
+}
