@@ -228,3 +228,46 @@ async fn a_channel_test_probes_each_model_on_its_api_signed() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anthropic_clients_betas_reach_invoke_model_in_the_signed_body_filtered() {
+    let mock = MockBedrock::start().await;
+    let http = reqwest::Client::new();
+    for key in [
+        MockBedrock::signing_key(),
+        format!("{}|{API_KEY}", mock_bedrock::REGION),
+    ] {
+        let hub = hub_with_key(&mock, &key).await;
+        let before = mock.requests().len();
+        let response = http
+            .post(hub.url("/v1/messages"))
+            .header("x-api-key", TOKEN)
+            .header("anthropic-version", "2023-06-01")
+            .header(
+                "anthropic-beta",
+                "interleaved-thinking-2025-05-14,advanced-tool-use-2025-11-20",
+            )
+            .json(&json!({"model": CLAUDE, "max_tokens": 32,
+                "messages": [{"role": "user", "content": "hi"}]}))
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap();
+        // The mock checks the SigV4 signature over the body: a 200 proves the betas were
+        // moved in before signing.
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["type"], "message");
+        let requests = mock.requests();
+        assert_eq!(requests.len(), before + 1);
+        let seen = &requests[before];
+        assert!(seen.target.ends_with("/invoke"), "{}", seen.target);
+        assert_eq!(
+            seen.body["anthropic_beta"],
+            json!(["interleaved-thinking-2025-05-14"]),
+            "the beta Bedrock does not offer is dropped"
+        );
+        assert_eq!(seen.header("anthropic-beta"), None);
+    }
+}

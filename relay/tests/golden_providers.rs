@@ -8,7 +8,8 @@
 //! must also give `answers.chat.response` (its whole answer) and `answers.chat.stream` (its
 //! streamed answer: text, or `{"base64": ...}` for a binary framing), optionally
 //! `answers.embeddings`; the fixture then records how they decode to chat. The channel object
-//! may give a `key` (default `sk-test-key`) for types whose key has a format; `extra_cases`
+//! may give a `key` (default `sk-test-key`) for types whose key has a format, and a `model`
+//! (default `test-model`) for types whose model names matter; `extra_cases`
 //! names further clients to render (`anthropic`, `rerank`), and a type with an Anthropic
 //! endpoint of its own must list `anthropic`.
 
@@ -76,13 +77,13 @@ fn render(result: Result<UpstreamRequest, relay::RelayError>) -> Value {
 }
 
 /// The body a client of `endpoint` sends in the fixture cases.
-fn client_body(endpoint: Endpoint, stream: bool) -> Value {
+fn client_body(endpoint: Endpoint, model: &str, stream: bool) -> Value {
     match endpoint {
-        Endpoint::Responses => json!({"model": MODEL, "input": "Hello", "stream": stream}),
-        Endpoint::Embeddings => json!({"model": MODEL, "input": "Hello"}),
-        Endpoint::Rerank => json!({"model": MODEL, "query": "Hello", "top_n": 1,
+        Endpoint::Responses => json!({"model": model, "input": "Hello", "stream": stream}),
+        Endpoint::Embeddings => json!({"model": model, "input": "Hello"}),
+        Endpoint::Rerank => json!({"model": model, "query": "Hello", "top_n": 1,
             "documents": ["Hello", "World"], "return_documents": true}),
-        _ => json!({"model": MODEL, "max_tokens": 16, "stream": stream,
+        _ => json!({"model": model, "max_tokens": 16, "stream": stream,
             "messages": [{"role": "user", "content": "Hello"}]}),
     }
 }
@@ -92,6 +93,7 @@ fn client_body(endpoint: Endpoint, stream: bool) -> Value {
 /// own) how its whole and streamed answers read as chat.
 fn render_kind(kind: ChannelKind, input: &Value) -> Value {
     let channel = channel(kind, &input["channel"]);
+    let model = input["channel"]["model"].as_str().unwrap_or(MODEL);
     let provider = kind.provider();
     let mut cases = serde_json::Map::new();
     let extra: Vec<&str> = input["extra_cases"]
@@ -118,12 +120,12 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
     .into_iter()
     .chain(extra_cases)
     {
-        let upstream = provider.endpoint(endpoint, &channel, MODEL);
+        let upstream = provider.endpoint(endpoint, &channel, model);
         let request = request_for_json(
             &channel,
             endpoint,
-            MODEL,
-            &client_body(endpoint, stream),
+            model,
+            &client_body(endpoint, model, stream),
             stream,
         );
         cases.insert(
@@ -138,7 +140,7 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
     ] {
         cases.insert(
             name.to_owned(),
-            render(provider.probe(&channel, endpoint, MODEL)),
+            render(provider.probe(&channel, endpoint, model)),
         );
     }
     let mut rendered =
@@ -148,7 +150,7 @@ fn render_kind(kind: ChannelKind, input: &Value) -> Value {
         ("chat", Endpoint::ChatCompletions),
         ("embeddings", Endpoint::Embeddings),
     ] {
-        let upstream = provider.endpoint(endpoint, &channel, MODEL);
+        let upstream = provider.endpoint(endpoint, &channel, model);
         let answers = &input["answers"][name];
         if let Some(response) = answers.get("response") {
             let decoded = provider.decode_response(

@@ -238,6 +238,23 @@ fn check_invoke(request: &serde_json::Map<String, Value>) -> Option<Response> {
             "Malformed input request: anthropic_version and max_tokens are required",
         ));
     }
+    // Betas Anthropic's API has and Bedrock does not are refused, as Bedrock does.
+    let betas = request.get("anthropic_beta").map(|betas| betas.as_array());
+    if let Some(betas) = betas {
+        let refused = betas.is_none_or(|betas| {
+            betas.iter().any(|beta| {
+                beta.as_str()
+                    .is_none_or(|beta| beta == "advanced-tool-use-2025-11-20")
+            })
+        });
+        if refused {
+            return Some(aws_error(
+                StatusCode::BAD_REQUEST,
+                "ValidationException",
+                "invalid beta flag",
+            ));
+        }
+    }
     None
 }
 

@@ -36,6 +36,15 @@ pub struct Quirks {
     /// the URL (`{base}/client/v4/accounts/{account_id}/ai/v1`), unless the base URL is an AI
     /// Gateway's `.../workers-ai` endpoint, which names the account itself.
     pub cloudflare_account: bool,
+    /// The Anthropic endpoint serves only models whose lowercased name contains every one of
+    /// these words (StreamLake: KAT-Coder); others stay on chat. Empty: every model.
+    pub anthropic_models: &'static [&'static str],
+    /// MiniMax: the key is `api_key` or `api_key|group_id`; only the API key authenticates,
+    /// and the group id goes into the embeddings URL's query as `GroupId`.
+    pub minimax_group: bool,
+    /// iFlytek Spark: catalogue model names (`SparkDesk-Max`) are sent as Spark's domains
+    /// (`generalv3.5`).
+    pub spark_domains: bool,
 }
 
 impl Quirks {
@@ -48,6 +57,9 @@ impl Quirks {
         anthropic_bearer: false,
         ark_bots: false,
         cloudflare_account: false,
+        anthropic_models: &[],
+        minimax_group: false,
+        spark_domains: false,
     };
 
     /// Plain, with a base URL whose last segment is not a version.

@@ -25,7 +25,9 @@ mod gemini;
 mod kind;
 mod ollama;
 mod openai;
+mod qianfan;
 pub mod registry;
+mod spark;
 mod tei;
 mod vertex;
 
@@ -45,6 +47,7 @@ pub use kind::{
     OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration, ServedEndpoint,
 };
 pub use openai::versioned_base;
+pub(crate) use tei::keep_top_n;
 
 /// A wire family: how the relay talks to every channel type registered with it.
 pub trait Provider: Send + Sync + 'static {

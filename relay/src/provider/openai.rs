@@ -2,7 +2,8 @@
 //! the OpenAI-compatible vendors, which differ only by the registry's data (base URL, quirks).
 //!
 //! Quirks with a little code live here: a vendor's Anthropic Messages endpoint beside its
-//! OpenAI one, Ark bot models under `/bots`, and Cloudflare's account id taken from the key.
+//! OpenAI one (for some of its models), Ark bot models under `/bots`, Cloudflare's account id
+//! and MiniMax's group id taken from the key, and Spark's model names sent as its domains.
 
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;
@@ -87,23 +88,43 @@ fn cloudflare_root(channel: &Channel, base: &str) -> Result<String, RelayError> 
     }
 }
 
-/// The token sent as `Bearer`: the key, or a Cloudflare key's part after `account_id|`.
+/// The token sent as `Bearer` (or `x-api-key`): the key, a Cloudflare key's part after
+/// `account_id|`, or a MiniMax key's part before `|group_id`.
 fn bearer_token(channel: &Channel) -> &str {
     let key = channel.key.trim();
-    if channel.kind.quirks().cloudflare_account {
+    let quirks = channel.kind.quirks();
+    if quirks.cloudflare_account {
         return key.split_once('|').map_or(key, |(_, token)| token.trim());
+    }
+    if quirks.minimax_group {
+        return key.split_once('|').map_or(key, |(token, _)| token.trim());
     }
     key
 }
 
-/// The vendor's Anthropic API root for `channel`, when its type has one and the channel's
-/// `anthropic_api` config does not turn it off.
-fn anthropic_path(channel: &Channel) -> Option<&'static str> {
+/// The group id of a MiniMax key `api_key|group_id`, if it names one.
+fn minimax_group_id(channel: &Channel) -> Option<&str> {
+    if !channel.kind.quirks().minimax_group {
+        return None;
+    }
+    let (_, group) = channel.key.trim().split_once('|')?;
+    Some(group.trim()).filter(|group| !group.is_empty())
+}
+
+/// The vendor's Anthropic API root for `channel` and `upstream_model`, when its type has one
+/// for that model and the channel's `anthropic_api` config does not turn it off.
+fn anthropic_path(channel: &Channel, upstream_model: &str) -> Option<&'static str> {
     let off = channel
         .config
         .get("anthropic_api")
         .is_some_and(|value| value == "false");
-    channel.kind.quirks().anthropic_base.filter(|_| !off)
+    let quirks = channel.kind.quirks();
+    let model = upstream_model.to_ascii_lowercase();
+    let serves_model = quirks
+        .anthropic_models
+        .iter()
+        .all(|word| model.contains(word));
+    quirks.anthropic_base.filter(|_| !off && serves_model)
 }
 
 /// `{root}/v1/messages`, the root being the channel's base URL with the path of the type's
@@ -149,8 +170,9 @@ fn anthropic_request(
         "anthropic-version",
         HeaderValue::from_static(super::anthropic::API_VERSION),
     );
-    if let Some(key) = super::key_header(channel)? {
-        headers.insert("x-api-key", key);
+    let key = bearer_token(channel);
+    if !key.is_empty() {
+        headers.insert("x-api-key", secret_header(channel, key.to_owned())?);
     }
     Ok(UpstreamRequest {
         method: Method::POST,
@@ -195,10 +217,17 @@ fn url_for(
             "{base}/openai/deployments/{deployment}/{endpoint_path}?api-version={version}"
         ));
     }
-    Ok(format!(
+    let url = format!(
         "{}/{endpoint_path}",
         openai_root(channel, &base, endpoint_path, upstream_model)?
-    ))
+    );
+    // MiniMax bills embeddings to the key's group when it names one (as its own SDK does).
+    match minimax_group_id(channel) {
+        Some(group) if endpoint_path == Endpoint::Embeddings.path() => {
+            Ok(format!("{url}?GroupId={}", percent_encode_segment(group)))
+        }
+        _ => Ok(url),
+    }
 }
 
 /// `GET`/`DELETE {base}/responses/{id}` or `GET {base}/responses/{id}/input_items` on the
@@ -279,19 +308,25 @@ fn auth_headers(channel: &Channel, content_type: Option<&str>) -> Result<HeaderM
         // Keyless upstreams (a local ollama) are fine; the rest will answer 401 themselves.
         return Ok(headers);
     }
-    let secret = |value: String| {
-        let mut value = HeaderValue::from_str(&value).map_err(|_| {
-            RelayError::Misconfigured(format!("channel {} has an invalid key", channel.id))
-        })?;
-        value.set_sensitive(true);
-        Ok::<_, RelayError>(value)
-    };
     if channel.kind.quirks().azure {
-        headers.insert("api-key", secret(key.to_owned())?);
+        headers.insert("api-key", secret_header(channel, key.to_owned())?);
     } else {
-        headers.insert(header::AUTHORIZATION, secret(format!("Bearer {key}"))?);
+        headers.insert(
+            header::AUTHORIZATION,
+            secret_header(channel, format!("Bearer {key}"))?,
+        );
     }
     Ok(headers)
+}
+
+/// `value` (made of the channel's key) as a sensitive header value; the error names the
+/// channel, never the key.
+fn secret_header(channel: &Channel, value: String) -> Result<HeaderValue, RelayError> {
+    let mut value = HeaderValue::from_str(&value).map_err(|_| {
+        RelayError::Misconfigured(format!("channel {} has an invalid key", channel.id))
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Whether Responses clients reach `channel` without conversion, so that stored responses,
@@ -319,11 +354,11 @@ impl Provider for OpenAiWire {
     /// Generation goes to chat completions, or to Responses for a channel marked
     /// `responses_only` and for Responses clients on a channel that serves Responses;
     /// Anthropic clients go to the vendor's Anthropic endpoint where it has one.
-    fn endpoint(&self, endpoint: Endpoint, channel: &Channel, _: &str) -> Endpoint {
+    fn endpoint(&self, endpoint: Endpoint, channel: &Channel, upstream_model: &str) -> Endpoint {
         if endpoint.wire().is_none() {
             return endpoint;
         }
-        if endpoint == Endpoint::Messages && anthropic_path(channel).is_some() {
+        if endpoint == Endpoint::Messages && anthropic_path(channel, upstream_model).is_some() {
             return Endpoint::Messages;
         }
         if responses_only(channel) || (endpoint == Endpoint::Responses && serves_responses(channel))
@@ -350,6 +385,9 @@ impl Provider for OpenAiWire {
             .get("include_usage")
             .is_some_and(|value| value == "false");
         let chat_like = matches!(endpoint, Endpoint::ChatCompletions | Endpoint::Completions);
+        if chat_like && channel.kind.quirks().spark_domains {
+            super::spark::send_domain(body);
+        }
         if !stream || !chat_like || opted_out || super::wants_stream_usage(body) {
             return;
         }
@@ -373,7 +411,7 @@ impl Provider for OpenAiWire {
         _stream: bool,
     ) -> Result<UpstreamRequest, RelayError> {
         if endpoint == Endpoint::Messages
-            && let Some(path) = anthropic_path(channel)
+            && let Some(path) = anthropic_path(channel, upstream_model)
         {
             return anthropic_request(channel, path, upstream_model, content_type, body);
         }
@@ -414,7 +452,12 @@ impl Provider for OpenAiWire {
                 json!({"model": upstream_model, "input": "ping", "max_output_tokens": 16})
             }
             Endpoint::ChatCompletions => {
-                json!({"model": upstream_model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1})
+                let model = if channel.kind.quirks().spark_domains {
+                    super::spark::domain(upstream_model)
+                } else {
+                    upstream_model
+                };
+                json!({"model": model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1})
             }
             Endpoint::Completions => {
                 json!({"model": upstream_model, "prompt": "ping", "max_tokens": 1})
@@ -703,18 +746,18 @@ mod tests {
             (
                 "streamlake",
                 "",
-                "https://wanqing.streamlakeapi.com/api/gateway/v1/endpoints/ep-kat%2F1/claude-code-proxy/v1/messages",
+                "https://wanqing.streamlakeapi.com/api/gateway/v1/endpoints/KAT-Coder%2F1/claude-code-proxy/v1/messages",
                 true,
             ),
         ] {
             let mut channel = vendor_channel(kind, base, "vendor-key");
             assert_eq!(
-                OpenAiWire.endpoint(Endpoint::Messages, &channel, "m"),
+                OpenAiWire.endpoint(Endpoint::Messages, &channel, "KAT-Coder/1"),
                 Endpoint::Messages,
                 "{kind}"
             );
             assert_eq!(OpenAiWire.codec(Endpoint::Messages), Wire::Messages);
-            let request = build(&channel, Endpoint::Messages, "ep-kat/1");
+            let request = build(&channel, Endpoint::Messages, "KAT-Coder/1");
             assert_eq!(request.url, url, "{kind} {base}");
             assert_eq!(request.headers["x-api-key"], "vendor-key");
             assert_eq!(request.headers["anthropic-version"], "2023-06-01");
@@ -730,7 +773,7 @@ mod tests {
                 .config
                 .insert("anthropic_api".into(), "false".into());
             assert_eq!(
-                OpenAiWire.endpoint(Endpoint::Messages, &channel, "m"),
+                OpenAiWire.endpoint(Endpoint::Messages, &channel, "KAT-Coder/1"),
                 Endpoint::ChatCompletions,
                 "{kind} turned off"
             );
@@ -740,5 +783,79 @@ mod tests {
             OpenAiWire.endpoint(Endpoint::Messages, &plain, "m"),
             Endpoint::ChatCompletions
         );
+    }
+
+    #[test]
+    fn streamlake_sends_only_kat_coder_models_to_its_anthropic_proxy() {
+        let channel = vendor_channel("streamlake", "", "k");
+        for (model, expected) in [
+            ("KAT-Coder", Endpoint::Messages),
+            ("kat-coder-pro-v1", Endpoint::Messages),
+            ("ep-abc123", Endpoint::ChatCompletions),
+            ("KAT-V1", Endpoint::ChatCompletions),
+        ] {
+            assert_eq!(
+                OpenAiWire.endpoint(Endpoint::Messages, &channel, model),
+                expected,
+                "{model}"
+            );
+        }
+        let error = OpenAiWire
+            .build(
+                &channel,
+                Endpoint::Messages,
+                "ep-abc123",
+                "application/json",
+                Bytes::new(),
+                false,
+            )
+            .unwrap_err();
+        assert!(matches!(error, RelayError::Unsupported(_)), "{error:?}");
+    }
+
+    #[test]
+    fn minimax_sends_only_the_api_key_and_the_group_id_with_embeddings() {
+        let channel = vendor_channel("minimax", "", "mm-key|group-7");
+        let chat = build(&channel, Endpoint::ChatCompletions, "MiniMax-M1");
+        assert_eq!(chat.url, "https://api.minimaxi.com/v1/chat/completions");
+        assert_eq!(chat.headers[header::AUTHORIZATION], "Bearer mm-key");
+        let embeddings = build(&channel, Endpoint::Embeddings, "embo-01");
+        assert_eq!(
+            embeddings.url,
+            "https://api.minimaxi.com/v1/embeddings?GroupId=group-7"
+        );
+        assert_eq!(embeddings.headers[header::AUTHORIZATION], "Bearer mm-key");
+        let messages = build(&channel, Endpoint::Messages, "MiniMax-M2");
+        assert_eq!(messages.headers["x-api-key"], "mm-key");
+        assert!(messages.headers.get(header::AUTHORIZATION).is_none());
+        let probe = OpenAiWire
+            .probe(&channel, Endpoint::Embeddings, "embo-01")
+            .unwrap();
+        assert_eq!(probe.headers[header::AUTHORIZATION], "Bearer mm-key");
+
+        let plain = vendor_channel("minimax", "", "mm-key");
+        let embeddings = build(&plain, Endpoint::Embeddings, "embo-01");
+        assert_eq!(embeddings.url, "https://api.minimaxi.com/v1/embeddings");
+        assert_eq!(embeddings.headers[header::AUTHORIZATION], "Bearer mm-key");
+        // Other vendors keep a key with a bar as it is.
+        let other = vendor_channel("moonshot", "", "a|b");
+        let request = build(&other, Endpoint::Embeddings, "m");
+        assert_eq!(request.headers[header::AUTHORIZATION], "Bearer a|b");
+        assert_eq!(request.url, "https://api.moonshot.cn/v1/embeddings");
+    }
+
+    #[test]
+    fn spark_chat_bodies_name_the_domain_and_other_vendors_keep_the_model() {
+        let prepared = |kind: &str| {
+            let channel = vendor_channel(kind, "", "k:s");
+            let mut body = JsonObject::from_value(&json!({
+                "model": "SparkDesk-Max", "messages": []
+            }))
+            .unwrap();
+            OpenAiWire.prepare(&channel, Endpoint::ChatCompletions, &mut body, false);
+            body.get_as::<String>("model").unwrap().unwrap()
+        };
+        assert_eq!(prepared("xunfei"), "generalv3.5");
+        assert_eq!(prepared("moonshot"), "SparkDesk-Max");
     }
 }

@@ -19,6 +19,7 @@ use super::kind::{
 };
 use super::ollama::{OLLAMA_CONFIG, OllamaWire};
 use super::openai::OpenAiWire;
+use super::qianfan::{QIANFAN_CONFIG, QianfanWire};
 use super::tei::TeiWire;
 use super::vertex::{KEY_HELP as VERTEX_KEY_HELP, VertexWire};
 
@@ -294,15 +295,22 @@ pub static PROVIDERS: &[Registration] = &[
         "https://api.baichuan-ai.com/v1",
         Quirks::NONE,
     ),
-    anthropic_compatible(
-        openai_compatible(
-            "minimax",
-            "MiniMax",
-            "https://api.minimaxi.com/v1",
-            Quirks::NONE,
+    keyed(
+        anthropic_compatible(
+            openai_compatible(
+                "minimax",
+                "MiniMax",
+                "https://api.minimaxi.com/v1",
+                Quirks {
+                    minimax_group: true,
+                    ..Quirks::NONE
+                },
+            ),
+            "/anthropic",
+            false,
         ),
-        "/anthropic",
-        false,
+        "api_key, or api_key|group_id: only the API key authenticates (Bearer, or x-api-key on \
+         the Anthropic endpoint); a group id is sent as GroupId with embeddings.",
     ),
     openai_compatible("ai360", "360 AI", "https://ai.360.cn/v1", Quirks::NONE),
     // Tencent Hunyuan's OpenAI-compatible endpoint.
@@ -313,18 +321,17 @@ pub static PROVIDERS: &[Registration] = &[
         Quirks::NONE,
     ),
     // Baidu Qianfan's v2 API (the seed's `qianfan` and `baidu v2`).
-    keyed(
-        aliased(
-            openai_compatible(
-                "qianfan",
-                "Baidu Qianfan (v2)",
-                "https://qianfan.baidubce.com/v2",
-                Quirks::NONE,
-            ),
-            &["baiduv2", "baidu v2"],
-        ),
-        "A Qianfan API key (bce-v3/ALTAK-.../...), sent as a Bearer token; an ak|sk pair is not exchanged for one.",
-    ),
+    Registration {
+        name: "qianfan",
+        aliases: &["baiduv2", "baidu v2"],
+        display_name: "Baidu Qianfan (v2)",
+        default_base_url: Some("https://qianfan.baidubce.com/v2"),
+        key_help: "A Qianfan API key (bce-v3/ALTAK-.../...), sent as a Bearer token, or an \
+            access key pair ak|sk, exchanged at Baidu's IAM for a bearer token (cached a day).",
+        config_keys: QIANFAN_CONFIG,
+        quirks: Quirks::NONE,
+        provider: &QianfanWire,
+    },
     // Volcengine Ark; bot models (`bot-...`) are served under `/api/v3/bots/`.
     openai_compatible(
         "doubao",
@@ -398,9 +405,13 @@ pub static PROVIDERS: &[Registration] = &[
                 "xunfei",
                 "iFlytek Spark",
                 "https://spark-api-open.xf-yun.com/v1",
-                Quirks::NONE,
+                Quirks {
+                    spark_domains: true,
+                    ..Quirks::NONE
+                },
             ),
-            "The HTTP API password, or APIKey:APISecret, from the Spark console (sent as a Bearer token).",
+            "APIKey:APISecret (or the HTTP API password) from the Spark console, sent as a Bearer \
+             token; model names such as SparkDesk-Max are sent as their domains (generalv3.5).",
         ),
         &["spark"],
     ),
@@ -433,7 +444,11 @@ pub static PROVIDERS: &[Registration] = &[
                 "streamlake",
                 "StreamLake (Kuaishou Wanqing)",
                 "https://wanqing.streamlakeapi.com/api/gateway/v1/endpoints",
-                Quirks::AS_GIVEN,
+                // Only KAT-Coder models have the Claude Code proxy.
+                Quirks {
+                    anthropic_models: &["kat", "coder"],
+                    ..Quirks::AS_GIVEN
+                },
             ),
             "/api/gateway/v1/endpoints/{model}/claude-code-proxy",
             true,

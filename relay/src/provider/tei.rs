@@ -1,4 +1,8 @@
 //! Hugging Face Text Embeddings Inference: OpenAI embeddings, and its native `/rerank` (`texts` in, a bare array of scores out) read as a rerank answer.
+//!
+//! TEI has no `top_n`: it scores every text. The relay cuts any rerank answer to the client's
+//! `top_n` ([`keep_top_n`]), so a TEI channel answers as a Jina or Cohere one would;
+//! `return_documents` is TEI's `return_text`, its texts read back as `document`s.
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -32,7 +36,8 @@ struct RerankResult {
 }
 
 /// A rerank body as TEI reads it: `documents` becomes `texts` (objects by their `text`),
-/// `return_documents` becomes `return_text`; `top_n` has no TEI counterpart and is dropped.
+/// `return_documents` becomes `return_text`; `top_n` has no TEI counterpart and is dropped
+/// (the answer is cut instead, see [`keep_top_n`]).
 fn tei_rerank_body(body: &[u8]) -> Result<Bytes, RelayError> {
     let bad = |message: &str| RelayError::BadRequest {
         message: message.to_owned(),
@@ -66,8 +71,10 @@ fn tei_rerank_body(body: &[u8]) -> Result<Bytes, RelayError> {
 
 /// TEI's bare array of `{index, score, text}` as `{"results": [...]}`, best first.
 fn rerank_answer(body: &[u8]) -> Result<Bytes, RelayError> {
-    let ranks: Vec<TeiRank> =
+    let mut ranks: Vec<TeiRank> =
         serde_json::from_slice(body).map_err(|_| RelayError::UpstreamInvalid)?;
+    // TEI sorts its answer already; sorting again costs nothing and does not depend on it.
+    ranks.sort_by(|a, b| b.score.total_cmp(&a.score));
     let results: Vec<RerankResult> = ranks
         .into_iter()
         .map(|rank| RerankResult {
@@ -77,6 +84,30 @@ fn rerank_answer(body: &[u8]) -> Result<Bytes, RelayError> {
         })
         .collect();
     Ok(Bytes::from(json!({"results": results}).to_string()))
+}
+
+/// A rerank answer (`{"results": [...]}`) with at most `top_n` results, the best kept: the
+/// answer as it is when it has no more (an upstream that applied `top_n` itself, or one
+/// that is not a rerank answer at all, which the client then reads as it came).
+pub(crate) fn keep_top_n(body: Bytes, top_n: usize) -> Bytes {
+    let Ok(Value::Object(mut answer)) = serde_json::from_slice::<Value>(&body) else {
+        return body;
+    };
+    let Some(Value::Array(results)) = answer.get_mut("results") else {
+        return body;
+    };
+    if results.len() <= top_n {
+        return body;
+    }
+    let score = |result: &Value| {
+        result
+            .get("relevance_score")
+            .and_then(Value::as_f64)
+            .unwrap_or(f64::NEG_INFINITY)
+    };
+    results.sort_by(|a, b| score(b).total_cmp(&score(a)));
+    results.truncate(top_n);
+    Bytes::from(Value::Object(answer).to_string())
 }
 
 impl Provider for TeiWire {
@@ -189,5 +220,24 @@ mod tests {
                 {"index":0,"relevance_score":0.1}]})
         );
         assert!(rerank_answer(br#"{"error":"x"}"#).is_err());
+        let unsorted =
+            rerank_answer(br#"[{"index":0,"score":0.2},{"index":1,"score":0.7}]"#).unwrap();
+        let unsorted: Value = serde_json::from_slice(&unsorted).unwrap();
+        assert_eq!(unsorted["results"][0]["index"], 1, "best first");
+    }
+
+    #[test]
+    fn answers_are_cut_to_top_n_keeping_the_best() {
+        let answer = Bytes::from_static(
+            br#"{"results":[{"index":0,"relevance_score":0.1},{"index":2,"relevance_score":0.8},{"index":1,"relevance_score":0.5}],"id":"r"}"#,
+        );
+        let cut: Value = serde_json::from_slice(&keep_top_n(answer.clone(), 2)).unwrap();
+        assert_eq!(
+            cut,
+            json!({"results":[{"index":2,"relevance_score":0.8},{"index":1,"relevance_score":0.5}],"id":"r"})
+        );
+        assert_eq!(keep_top_n(answer.clone(), 3), answer, "nothing to cut");
+        let odd = Bytes::from_static(b"[1,2,3]");
+        assert_eq!(keep_top_n(odd.clone(), 1), odd);
     }
 }

@@ -196,6 +196,11 @@ impl Inner {
             )?;
             (bytes, plan.channel_wire)
         };
+        // Upstreams without `top_n` (TEI) score every document; the client asked for fewer.
+        let bytes = match rerank_top_n(*endpoint, request) {
+            Some(top_n) => crate::provider::keep_top_n(bytes, top_n),
+            None => bytes,
+        };
         if self.stores_response(plan.client_wire, plan.channel_wire, request) {
             self.remember_response(&bytes, channel.id, &request.model, pending)
                 .await;
@@ -348,6 +353,18 @@ fn convert_json(
 
 /// A chat body through the plugins' body hooks (think split); the body as it was when it is
 /// not JSON.
+/// The `top_n` of a rerank request, if it names one.
+fn rerank_top_n(endpoint: Endpoint, request: &ParsedRequest) -> Option<usize> {
+    let super::request::Payload::Json(body) = &request.payload else {
+        return None;
+    };
+    if endpoint != Endpoint::Rerank {
+        return None;
+    }
+    let top_n = body.get_as::<u64>("top_n").ok().flatten()?;
+    usize::try_from(top_n).ok()
+}
+
 fn plugin_json(bytes: Bytes, exchange: &mut Exchange) -> Bytes {
     let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
         return bytes;

@@ -9,8 +9,11 @@
 //! are AWS event-stream frames ([`event_stream`]). The endpoint is
 //! `https://bedrock-runtime.{region}.amazonaws.com` unless the channel names a base URL (VPC
 //! endpoints, tests). Access keys sign the final request with SigV4 in
-//! [`Provider::authorize`]; an API key is sent as a Bearer token ([`signing`]).
+//! [`Provider::authorize`]; an API key is sent as a Bearer token ([`signing`]). A native
+//! Anthropic client's `anthropic-beta` header, which the relay adds after `build`, is moved
+//! into the InvokeModel body there too, before signing ([`betas`]).
 
+mod betas;
 mod converse;
 mod converse_stream;
 mod event_stream;
@@ -156,6 +159,10 @@ impl Provider for BedrockWire {
         _http: &'a reqwest::Client,
         request: &'a mut UpstreamRequest,
     ) -> Option<BoxFuture<'a, Result<(), RelayError>>> {
+        let has_betas = betas::present(request);
+        if has_betas && let Err(error) = betas::move_into_body(request) {
+            return Some(Box::pin(std::future::ready(Err(error))));
+        }
         let signed = match credentials(channel) {
             Ok(Credentials::AccessKey {
                 region,
@@ -169,7 +176,8 @@ impl Provider for BedrockWire {
                 request,
                 SystemTime::now(),
             ),
-            Ok(Credentials::ApiKey { .. }) => return None,
+            Ok(Credentials::ApiKey { .. }) if !has_betas => return None,
+            Ok(Credentials::ApiKey { .. }) => Ok(()),
             Err(error) => Err(error),
         };
         Some(Box::pin(std::future::ready(signed)))
