@@ -124,7 +124,11 @@ pub fn type_metas() -> BTreeMap<String, TypeMeta> {
                     default_base_url: registration.default_base_url.unwrap_or_default(),
                     readme: "",
                     display_name: registration.display_name,
-                    config_keys: registration.config_keys.iter().map(|key| key.name).collect(),
+                    config_keys: registration
+                        .config_keys
+                        .iter()
+                        .map(|key| key.name)
+                        .collect(),
                 },
             )
         })
@@ -137,7 +141,12 @@ mod tests {
 
     #[test]
     fn seed_numbers_round_trip() {
-        for (number, name) in [(1, "openai"), (14, "anthropic"), (24, "gemini"), (36, "deepseek")] {
+        for (number, name) in [
+            (1, "openai"),
+            (14, "anthropic"),
+            (24, "gemini"),
+            (36, "deepseek"),
+        ] {
             assert_eq!(name_of(&serde_json::json!(number)), Some(name), "{number}");
             assert_eq!(number_of(name), number, "{name}");
         }

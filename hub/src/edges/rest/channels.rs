@@ -304,7 +304,9 @@ fn channel_id(id: &str) -> Result<i64, ApiError> {
 
 async fn read(State(cp): State<ControlPlane>, Path(id): Path<String>) -> ApiResult {
     let channel = Channels(cp)
-        .get_channel(Request::new(pb::GetChannelRequest { id: channel_id(&id)? }))
+        .get_channel(Request::new(pb::GetChannelRequest {
+            id: channel_id(&id)?,
+        }))
         .await?
         .into_inner();
     Ok(ok(seed_channel(channel)))
@@ -332,7 +334,9 @@ async fn update(
 
 async fn remove(State(cp): State<ControlPlane>, Path(id): Path<String>) -> ApiResult {
     Channels(cp)
-        .delete_channel(Request::new(pb::DeleteChannelRequest { id: channel_id(&id)? }))
+        .delete_channel(Request::new(pb::DeleteChannelRequest {
+            id: channel_id(&id)?,
+        }))
         .await?;
     Ok(done())
 }

@@ -62,6 +62,9 @@ struct GroupBody {
     available_sets: Option<Vec<String>>,
     balance_alert_enabled: Option<bool>,
     balance_alert_threshold: Option<f64>,
+    /// Ours, not the seed's (its balances lived in an external billing service): what the
+    /// group has left to spend.
+    balance: Option<f64>,
 }
 
 impl GroupBody {
@@ -75,21 +78,23 @@ impl GroupBody {
         mark(self.rpm_ratio.is_some(), "rpm_ratio");
         mark(self.tpm_ratio.is_some(), "tpm_ratio");
         mark(self.available_sets.is_some(), "available_sets");
-        mark(self.balance_alert_enabled.is_some(), "balance_alert_enabled");
+        mark(
+            self.balance_alert_enabled.is_some(),
+            "balance_alert_enabled",
+        );
         mark(
             self.balance_alert_threshold.is_some(),
             "balance_alert_threshold",
         );
+        mark(self.balance.is_some(), "balance");
         let group = pb::Group {
             id,
             rpm_ratio: self.rpm_ratio.unwrap_or_default(),
             tpm_ratio: self.tpm_ratio.unwrap_or_default(),
             available_sets: self.available_sets.unwrap_or_default(),
             balance_alert_enabled: self.balance_alert_enabled.unwrap_or_default(),
-            balance_alert_threshold: self
-                .balance_alert_threshold
-                .unwrap_or_default()
-                .to_string(),
+            balance_alert_threshold: self.balance_alert_threshold.unwrap_or_default().to_string(),
+            balance: self.balance.unwrap_or_default().to_string(),
             ..Default::default()
         };
         (group, mask)

@@ -117,7 +117,10 @@ struct Dashboard {
     summary: SummarySet,
 }
 
-async fn dashboard(State(cp): State<ControlPlane>, Params(query): Params<DashboardQuery>) -> ApiResult {
+async fn dashboard(
+    State(cp): State<ControlPlane>,
+    Params(query): Params<DashboardQuery>,
+) -> ApiResult {
     build_dashboard(cp, None, query).await
 }
 
@@ -226,10 +229,7 @@ async fn current_rates(logs: &Logs, group: Option<&str>) -> Result<(i64, i64), A
         .iter()
         .filter(|rate| group.is_none_or(|group| rate.id == group))
         .fold((0, 0), |(rpm, tpm), rate| {
-            (
-                rpm + rate.requests_per_minute,
-                tpm + rate.tokens_per_minute,
-            )
+            (rpm + rate.requests_per_minute, tpm + rate.tokens_per_minute)
         }))
 }
 

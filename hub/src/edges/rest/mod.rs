@@ -52,7 +52,10 @@ pub fn router(cp: ControlPlane, options: RestOptions) -> Router {
             options.snapshot,
             fresh_after_writes,
         ))
-        .layer(axum::middleware::from_fn_with_state(auth, require_admin_key))
+        .layer(axum::middleware::from_fn_with_state(
+            auth,
+            require_admin_key,
+        ))
 }
 
 /// As the gRPC edge does: a write is visible to the relay by the time its answer arrives.
@@ -226,7 +229,14 @@ impl Paging {
     pub fn grpc(self) -> (i32, String) {
         let size = i32::try_from(self.per_page()).unwrap_or(i32::MAX);
         let offset = self.offset();
-        (size, if offset == 0 { String::new() } else { offset.to_string() })
+        (
+            size,
+            if offset == 0 {
+                String::new()
+            } else {
+                offset.to_string()
+            },
+        )
     }
 }
 
@@ -244,7 +254,11 @@ struct AuthState {
 
 /// `Authorization: Bearer <admin key>`, the key with or without `sk-` (the seed strips both);
 /// `?key=` only when the operator enabled it.
-async fn require_admin_key(State(auth): State<AuthState>, request: Request, next: Next) -> Response {
+async fn require_admin_key(
+    State(auth): State<AuthState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let header = request
         .headers()
         .get(http::header::AUTHORIZATION)

@@ -269,7 +269,9 @@ async fn create(
 async fn ensure_group(cp: &ControlPlane, group: &str) -> Result<(), ApiError> {
     let groups = Groups(cp.clone());
     match groups
-        .get_group(Request::new(pb::GetGroupRequest { id: group.to_owned() }))
+        .get_group(Request::new(pb::GetGroupRequest {
+            id: group.to_owned(),
+        }))
         .await
     {
         Ok(_) => Ok(()),
