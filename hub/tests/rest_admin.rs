@@ -1,4 +1,4 @@
-//! The seed-compatible REST admin API (`/api/*`): auth refusals, the envelope on errors, masked secrets, one store with gRPC, and the FastGPT and Sealos flows in Python.
+//! The seed-compatible REST admin API (`/api/*`): auth, error envelopes, masked secrets, one store with gRPC, FastGPT and Sealos flows in Python.
 
 use serde_json::{Value, json};
 
@@ -67,6 +67,10 @@ async fn admin_routes_refuse_missing_wrong_and_url_keys() {
     let (status, body) = call(http.get(hub.url("/api/status"))).await;
     assert_eq!(status, 200);
     assert_eq!(body["storage"]["reachable"], true, "{body}");
+    // And the seed's: `{success, data: {startTime}}` (unix ms, not after now).
+    assert_eq!(body["success"], true, "{body}");
+    let started = body["data"]["startTime"].as_i64().unwrap();
+    assert!(started > 0 && started <= hub::store::now_ms(), "{body}");
     hub.stop().await.unwrap();
 
     let (mut settings, data_dir) = TestHub::settings();
