@@ -63,6 +63,8 @@ async fn admin_routes_refuse_missing_wrong_and_url_keys() {
         assert_eq!(body["success"], true);
         assert_eq!(body["data"]["total"], 0);
     }
+    let (status, body) = call(http.get(hub.url("/api/channels")).bearer_auth(ADMIN_KEY)).await;
+    assert_eq!(status, 200, "without the trailing slash too: {body}");
     // `/api/status` keeps answering without a key, with its own fields.
     let (status, body) = call(http.get(hub.url("/api/status"))).await;
     assert_eq!(status, 200);

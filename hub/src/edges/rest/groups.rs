@@ -16,6 +16,7 @@ use crate::edges::grpc::pb::group_service_server::GroupService;
 pub fn routes() -> Router<ControlPlane> {
     Router::new()
         .route("/api/groups/", get(list))
+        .route("/api/groups", get(list))
         .route("/api/groups/search", get(list))
         .route(
             "/api/group/{group}",

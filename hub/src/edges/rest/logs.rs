@@ -17,8 +17,10 @@ use crate::edges::grpc::pb::log_service_server::LogService;
 pub fn routes() -> Router<ControlPlane> {
     Router::new()
         .route("/api/dashboard/", get(dashboard))
+        .route("/api/dashboard", get(dashboard))
         .route("/api/dashboard/{group}", get(group_dashboard))
         .route("/api/logs/", get(logs))
+        .route("/api/logs", get(logs))
         .route("/api/logs/search", get(logs))
         .route("/api/log/{group}", get(group_logs))
         .route("/api/log/{group}/search", get(group_logs))

@@ -36,6 +36,8 @@ pub struct RestOptions {
 }
 
 /// The admin routes, behind the admin key. `/api/status` is served elsewhere, unauthenticated.
+/// Collection routes answer with and without the trailing slash (gin redirected one to the
+/// other for the seed; a redirect would lose a POST body with some clients).
 pub fn router(cp: ControlPlane, options: RestOptions) -> Router {
     let auth = AuthState {
         key: cp.admin_key.clone(),

@@ -15,6 +15,7 @@ use crate::edges::grpc::pb::model_service_server::ModelService;
 pub fn routes() -> Router<ControlPlane> {
     Router::new()
         .route("/api/model_configs/", get(list))
+        .route("/api/model_configs", get(list))
         .route("/api/model_configs/search", get(list))
         .route("/api/model_configs/all", get(all))
         .route(

@@ -18,6 +18,7 @@ use crate::edges::grpc::tokens::Tokens;
 pub fn routes() -> Router<ControlPlane> {
     Router::new()
         .route("/api/tokens/", get(list_all))
+        .route("/api/tokens", get(list_all))
         .route("/api/tokens/search", get(list_all))
         .route(
             "/api/tokens/{id}",
