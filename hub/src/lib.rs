@@ -15,7 +15,7 @@ pub mod relay_host;
 pub mod snapshot;
 pub mod store;
 
-use crate::edges::{declarative, grpc, metrics, panel, server, status};
+use crate::edges::{declarative, grpc, metrics, panel, rest, server, status};
 use crate::governance::{governor, limits, rates};
 use crate::process::redis_link;
 use crate::relay_host::{plugin_cache, responses_index, shared_health};
@@ -345,6 +345,14 @@ pub async fn run(
             trusted_proxies,
             decide_client_ip,
         ));
+    // The seed-compatible REST admin API over the same services.
+    let rest_routes = rest::router(
+        control_plane.clone(),
+        rest::RestOptions {
+            allow_query_key: settings.admin_api_query_key,
+            snapshot: snapshot.clone(),
+        },
+    );
     let grpc_routes = grpc::router(control_plane).layer(axum::middleware::from_fn_with_state(
         snapshot.clone(),
         fresh_after_writes,
@@ -363,6 +371,7 @@ pub async fn run(
         .merge(metrics::router(metrics.clone(), Some(admin_key.clone())))
         .merge(relay_routes)
         .merge(panel::router())
+        .merge(rest_routes)
         .nest("/mcp", mcp_routes)
         .merge(grpc_routes);
 

@@ -64,6 +64,7 @@ mod relay_e2e;
 mod relay_protocols;
 mod replicas;
 mod responses_index;
+mod rest_admin;
 mod secrets;
 mod server;
 mod shutdown_under_load;

@@ -5,5 +5,6 @@ pub mod declarative;
 pub mod grpc;
 pub mod metrics;
 pub mod panel;
+pub mod rest;
 pub mod server;
 pub mod status;

@@ -1,4 +1,4 @@
-//! `GET /api/status`: version, uptime and whether storage answers; no authentication, no secrets.
+//! `GET /api/status`: version, uptime and whether storage answers, plus the seed's envelope fields; no authentication, no secrets.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -53,6 +53,16 @@ pub struct StatusBody {
     /// `max_bytes`, `pending_entries`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_journal: Option<JournalStatus>,
+    /// The seed's (labring/aiproxy) answer, for its integrations: always true here.
+    pub success: bool,
+    pub data: SeedStatus,
+}
+
+/// The seed's status data: when the process started, in unix milliseconds.
+#[derive(Debug, Serialize)]
+pub struct SeedStatus {
+    #[serde(rename = "startTime")]
+    pub start_time: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -90,6 +100,12 @@ pub async fn status(State(state): State<Arc<StatusState>>) -> Json<StatusBody> {
             .log_writer
             .as_ref()
             .and_then(LogWriter::journal_status),
+        success: true,
+        data: SeedStatus {
+            start_time: crate::store::now_ms().saturating_sub(
+                i64::try_from(state.started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            ),
+        },
     })
 }
 

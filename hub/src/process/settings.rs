@@ -227,6 +227,10 @@ pub struct Settings {
     /// Time zone (IANA name) in which daily, weekly and monthly quota periods begin at midnight.
     #[arg(long, env = "QUOTA_TIME_ZONE", default_value = "UTC", value_parser = parse_time_zone)]
     pub quota_time_zone: chrono_tz::Tz,
+
+    /// Accept the admin key as `?key=` on the REST admin API (`/api/*`), as the seed did; off because URLs end up in proxy logs.
+    #[arg(long, env = "ADMIN_API_QUERY_KEY", default_value_t = false, action = clap::ArgAction::Set)]
+    pub admin_api_query_key: bool,
 }
 
 fn parse_time_zone(text: &str) -> Result<chrono_tz::Tz, String> {
@@ -348,6 +352,7 @@ impl Default for Settings {
             channel_balance_refresh_seconds: 1800,
             otel_exporter_otlp_endpoint: None,
             quota_time_zone: chrono_tz::Tz::UTC,
+            admin_api_query_key: false,
         }
     }
 }

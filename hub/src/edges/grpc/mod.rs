@@ -7,17 +7,17 @@
 //! announced on the [`ChangeFeed`].
 
 mod channel_tests;
-mod channels;
+pub(crate) mod channels;
 mod codec;
 mod config;
 mod convert;
 mod error;
-mod groups;
-mod logs;
+pub(crate) mod groups;
+pub(crate) mod logs;
 mod mcp;
-mod models;
+pub(crate) mod models;
 mod options;
-mod tokens;
+pub(crate) mod tokens;
 mod update;
 
 use std::convert::Infallible;
