@@ -1,4 +1,4 @@
-//! Media endpoints end to end: the official openai SDK's images, speech and transcription calls through the gateway, each charged per image, character or audio minute on its log row.
+//! Media endpoints end to end: the openai SDK's images, speech and transcriptions through the gateway, charged per image, character or minute.
 //!
 //! The media prices and image limits live in the model config's `config.media` object; the
 //! mock upstream speaks OpenAI's media wire formats (`support::mock_openai_media`).

@@ -1,4 +1,4 @@
-//! An OpenAI upstream for the media endpoints: images generations (gpt-image models report token usage), speech (audio bytes or `stream_format: sse` events), transcriptions (multipart with a real file).
+//! An OpenAI upstream for the media endpoints: images generations (gpt-image reports usage), speech (bytes or SSE), transcriptions (multipart).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
