@@ -1,4 +1,4 @@
-//! Durations read from real small audio files (WAV, FLAC, MP3, OGG/Opus) as speech-to-text billing reads them, and the fallback for files that cannot be read.
+//! Durations read from real small audio files (WAV, FLAC, MP3, OGG/Opus, WebM) as speech-to-text billing reads them, and the unreadable-file fallback.
 //!
 //! The files are under `fixtures/media/`, written by its `generate.py` (a few KB each).
 
@@ -31,6 +31,8 @@ fn each_container_gives_its_duration() {
     assert_eq!(read("tone.opus"), exact(Duration::from_micros(2_006_500)));
     // MP3 without a Xing header: 50 frames of 1152 samples at 32 kHz, walked.
     assert_eq!(read("tone.mp3"), exact(Duration::from_millis(1800)));
+    // WebM/Opus: 100 blocks of 20 ms.
+    assert_eq!(read("tone.webm"), exact(Duration::from_secs(2)));
 }
 
 #[test]
@@ -63,7 +65,13 @@ fn unreadable_files_are_billed_by_size() {
 
 #[test]
 fn cut_files_never_panic_and_never_bill_nothing() {
-    for name in ["tone.wav", "tone.flac", "tone.mp3", "tone.opus"] {
+    for name in [
+        "tone.wav",
+        "tone.flac",
+        "tone.mp3",
+        "tone.opus",
+        "tone.webm",
+    ] {
         let whole = fixture(name);
         for cut in [1, 4, 12, 44, 100, whole.len() / 2, whole.len() - 1] {
             let read = audio_duration(&whole.slice(..cut), Some(name));

@@ -3,8 +3,8 @@
 //! The file is already in memory, bounded by the relay's body limit, so nothing here reads more
 //! than the upload. Symphonia's demuxers give the track's duration from its headers (WAV data
 //! size, FLAC STREAMINFO, MP4 `mdhd`, MP3 Xing/Info, the last OGG granule); when a container does
-//! not state it (a plain CBR MP3, a live-recorded WebM) the packets' durations are summed, which
-//! walks frame headers only.
+//! not state it (a plain CBR MP3, a live-recorded WebM) the packets are walked, frame headers
+//! only, from the first timestamp to the end of the last packet.
 //!
 //! A file no demuxer can read is billed by its size at [`FALLBACK_BYTES_PER_SECOND`] (128
 //! kbit/s, a common speech-upload bitrate), rounded up to a whole second and never under one:
@@ -94,14 +94,21 @@ fn read_duration(data: &Bytes, filename: Option<&str>) -> Option<Duration> {
         let time = time_base.calc_duration(duration)?;
         return Some(Duration::from_nanos(u64::try_from(time.as_nanos()).ok()?));
     }
-    let ticks = summed_packet_ticks(format.as_mut(), track_id)?;
+    let ticks = packet_span_ticks(format.as_mut(), track_id)?;
     let time = time_base.calc_duration(symphonia::core::units::Duration::new(ticks))?;
     Some(Duration::from_nanos(u64::try_from(time.as_nanos()).ok()?))
 }
 
-/// The packets' durations of one track added up, in its time base; `None` when there are none.
-fn summed_packet_ticks(format: &mut dyn FormatReader, track_id: u32) -> Option<u64> {
-    let mut ticks = 0u64;
+/// The span of one track's packets, in its time base: from the first packet's timestamp to the
+/// end of the last (its timestamp plus its duration). A container that gives packets no
+/// duration (Matroska blocks without `BlockDuration`) has its last packet last as long as the
+/// gap before it. `None` when the track has no packets.
+fn packet_span_ticks(format: &mut dyn FormatReader, track_id: u32) -> Option<u64> {
+    let mut first: Option<i64> = None;
+    let mut end = i64::MIN;
+    let mut last_pts: Option<i64> = None;
+    let mut last_gap = 0i64;
+    let mut last_dur = 0i64;
     let mut packets = 0u64;
     // A read error mid-file ends the walk: what was read so far is the duration.
     while let Ok(Some(packet)) = format.next_packet() {
@@ -109,11 +116,24 @@ fn summed_packet_ticks(format: &mut dyn FormatReader, track_id: u32) -> Option<u
         if packets > MAX_PACKETS {
             return None;
         }
-        if packet.track_id == track_id {
-            ticks = ticks.saturating_add(packet.dur.get());
+        if packet.track_id != track_id {
+            continue;
         }
+        let pts = packet.pts.get();
+        let dur = i64::try_from(packet.dur.get()).unwrap_or(i64::MAX);
+        if let Some(previous) = last_pts {
+            last_gap = pts.saturating_sub(previous).max(0);
+        }
+        first = Some(first.map_or(pts, |first| first.min(pts)));
+        end = end.max(pts.saturating_add(dur));
+        last_pts = Some(pts);
+        last_dur = dur;
     }
-    (ticks > 0).then_some(ticks)
+    if last_dur == 0 {
+        end = end.saturating_add(last_gap);
+    }
+    let span = end.saturating_sub(first?);
+    u64::try_from(span).ok().filter(|span| *span > 0)
 }
 
 #[cfg(test)]
