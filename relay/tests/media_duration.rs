@@ -1,4 +1,4 @@
-//! Durations read from real small audio files (WAV, FLAC, MP3, OGG/Opus, WebM) as speech-to-text billing reads them, and the unreadable-file fallback.
+//! Durations read from real small audio files (WAV, FLAC, MP3, OGG/Opus, WebM, M4A) as speech-to-text billing reads them, and the unreadable-file fallback.
 //!
 //! The files are under `fixtures/media/`, written by its `generate.py` (a few KB each).
 
@@ -33,6 +33,8 @@ fn each_container_gives_its_duration() {
     assert_eq!(read("tone.mp3"), exact(Duration::from_millis(1800)));
     // WebM/Opus: 100 blocks of 20 ms.
     assert_eq!(read("tone.webm"), exact(Duration::from_secs(2)));
+    // M4A/AAC: the media header's 25,600 samples at a timescale of 8000.
+    assert_eq!(read("tone.m4a"), exact(Duration::from_millis(3200)));
 }
 
 #[test]
