@@ -124,8 +124,9 @@ async fn the_openai_sdk_media_calls_are_checked_and_charged_per_unit() {
     hub.stop().await.unwrap();
 }
 
-/// Without Python: a transcription of a file no demuxer reads is billed by its size, and an
-/// image edit outside the model's sizes is refused before the upstream, in OpenAI's shape.
+/// Without Python: a transcription of a file no demuxer reads is billed by its size, an image
+/// edit outside the model's sizes is refused before the upstream in OpenAI's shape, and speech
+/// streamed as events is relayed as events and billed by characters.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreadable_audio_is_billed_by_size_and_edits_are_checked() {
     let upstream = MockOpenAiMedia::start().await;
@@ -187,7 +188,31 @@ async fn unreadable_audio_is_billed_by_size_and_edits_are_checked() {
     assert_eq!(error["error"]["param"], "size", "{error}");
     assert_eq!(error["error"]["type"], "invalid_request_error", "{error}");
 
-    let rows = support::group_logs(&hub, "acme", 2).await;
+    // Speech as server-sent events comes through as events, not reassembled as chat.
+    let answer = client
+        .post(hub.url("/v1/audio/speech"))
+        .bearer_auth(TOKEN)
+        .json(&serde_json::json!({"model": "tts-1", "voice": "alloy", "input": "Grüße", "stream_format": "sse"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-type"], "text/event-stream");
+    let events = answer.text().await.unwrap();
+    assert!(events.starts_with("data: {"), "{events}");
+    assert!(
+        events.contains("\"type\":\"speech.audio.delta\""),
+        "{events}"
+    );
+    assert!(events.contains("speech.audio.done"), "{events}");
+
+    let rows = support::group_logs(&hub, "acme", 3).await;
+    let speech = rows
+        .iter()
+        .find(|row| row.requested_model == "tts-1")
+        .unwrap();
+    // Five characters (not the seven bytes of their UTF-8) at 15 per million.
+    assert_eq!(dec(&speech.cost), dec("0.000075"));
     let whisper = rows
         .iter()
         .find(|row| row.requested_model == "whisper-1")
@@ -199,6 +224,6 @@ async fn unreadable_audio_is_billed_by_size_and_edits_are_checked() {
         .find(|row| row.requested_model == "dall-e-3")
         .unwrap();
     assert_eq!((edit.status_code, dec(&edit.cost)), (400, Decimal::ZERO));
-    assert!(upstream.state.requests.lock().unwrap().len() == 1);
+    assert_eq!(upstream.state.requests.lock().unwrap().len(), 2);
     hub.stop().await.unwrap();
 }
