@@ -41,6 +41,7 @@ mod mcp_openapi_compact;
 mod mcp_replicas;
 mod mcp_required_params;
 mod mcp_usage;
+mod media_billing;
 mod metrics;
 mod options;
 mod otlp;

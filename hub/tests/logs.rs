@@ -83,6 +83,7 @@ fn record(spec: Spec<'_>) -> UsageRecord {
         reservation: None,
         web_search_calls: 0,
         cache_hit: false,
+        media: relay::media::MediaUsage::default(),
     }
 }
 

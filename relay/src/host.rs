@@ -35,6 +35,8 @@ pub struct ModelSettings {
     /// The model's plugins (with the group's override laid over), parsed when the host built
     /// its configuration; `None` when none is configured.
     pub plugins: Option<Arc<crate::plugin::PluginSettings>>,
+    /// What the images endpoints accept for this model; `None` applies the relay's defaults.
+    pub images: Option<Arc<crate::media::ImageLimits>>,
 }
 
 /// The channels that may serve one model for one caller, and the model's settings.
@@ -96,6 +98,8 @@ pub struct UsageRecord {
     pub web_search_calls: u32,
     /// Answered from the response cache: `usage` is already what the cache bills.
     pub cache_hit: bool,
+    /// Images, speech characters and audio duration, billed beside the tokens.
+    pub media: crate::media::MediaUsage,
 }
 
 impl UsageRecord {

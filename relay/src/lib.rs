@@ -12,6 +12,7 @@ mod error;
 pub mod health;
 pub mod host;
 mod json;
+pub mod media;
 pub mod model_type;
 mod multipart;
 pub mod plugin;

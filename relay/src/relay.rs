@@ -24,6 +24,7 @@ mod auth;
 mod channel_test;
 mod completer;
 mod dispatch;
+mod media_request;
 mod models;
 mod pipeline;
 mod probes;

@@ -27,6 +27,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::process::options::RuntimeOptions;
 use crate::snapshot::changes::ChangeFeed;
+use crate::store::media_config::MediaConfig;
 use crate::store::{
     Group, GroupModelOverride, GroupStatus, McpServer, ModelConfig, Status, Store, StoreDump,
     StoreError, Timeouts,
@@ -375,8 +376,12 @@ impl Snapshot {
             Some(merged) => merged.clone(),
             None => self.model_plugins.get(model).cloned(),
         };
+        let images = config
+            .and_then(|config| MediaConfig::of(config).ok().flatten())
+            .and_then(|media| media.image_limits());
         ModelSettings {
             model_type: config.map(|config| relay_model_type(config.model_type)),
+            images,
             retry_times,
             plugins,
             timeouts: relay_timeouts(&Timeouts {

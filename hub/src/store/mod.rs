@@ -21,6 +21,7 @@ mod channel_tests;
 mod channels;
 mod groups;
 mod mcp;
+pub mod media_config;
 mod models;
 mod options;
 pub(crate) mod rows;

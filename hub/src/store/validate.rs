@@ -296,6 +296,8 @@ pub fn model_config(config: &ModelConfig) -> Result<(), StoreError> {
     if !config.config.is_object() {
         return Err(invalid("model_config.config", "must be a JSON object"));
     }
+    super::media_config::MediaConfig::of(config)
+        .map_err(|error| invalid("model_config.config.media", error))?;
     Ok(())
 }
 

@@ -71,6 +71,11 @@ impl Inner {
         // and answered like one.
         let mut reassembled = false;
         let framing = answering.plan.framing;
+        // Speech is audio whatever its framing: a `stream_format: sse` answer is relayed as
+        // the upstream sends it, event by event, never reassembled into chat.
+        if answering.endpoint == Endpoint::AudioSpeech {
+            return passthrough_answer(answering, body, pending).await;
+        }
         if framing.is_stream(&body.content_type) && !answering.request.stream {
             body = reassemble_stream(&answering, body).await?;
             reassembled = true;
@@ -230,6 +235,13 @@ impl Inner {
         };
         let record = pending.record();
         record.response_body = Some(bytes.slice(..bytes.len().min(self.config.detail_max_bytes)));
+        if matches!(
+            endpoint,
+            Endpoint::ImagesGenerations | Endpoint::ImagesEdits
+        ) && let Some(images) = crate::media::images_returned(&bytes)
+        {
+            record.media.images = images;
+        }
         match usage {
             Some(usage) => record.usage = usage,
             None => {

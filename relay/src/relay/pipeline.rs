@@ -117,6 +117,12 @@ impl Inner {
             .filter(|route| !route.channels.is_empty())
             .ok_or_else(|| RelayError::ModelNotFound(request.model.clone()))?;
         crate::model_type::check_endpoint(route.settings.model_type, endpoint, &request.model)?;
+        super::media_request::measure_media(
+            endpoint,
+            &request,
+            route.settings.images.as_deref(),
+            pending,
+        )?;
         // Before admission: a continuation the caller may not make reserves nothing.
         let route = self
             .continuation_route(endpoint, &caller, &request, route)

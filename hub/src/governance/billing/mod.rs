@@ -34,6 +34,11 @@
 //! of its own: the relay already shaped its usage per the cache plugin's `billing` (no tokens
 //! for `free`, every prompt token as cached input for `cached`, as stored for `full`).
 //!
+//! Media units are priced apart by [`media_cost`], at the model config's `config.media` prices
+//! (`crate::store::media_config`): each image at the price of its size and quality, speech
+//! input per 1,000,000 characters, transcribed or translated audio per minute to the
+//! millisecond. A group override's price does not replace them.
+//!
 //! # Which price applies ([`effective_price`])
 //!
 //! The model config's price, replaced as a whole by the group's override price when that
@@ -53,11 +58,13 @@
 //! [`to_nanos`] rounds up so a reservation never undercharges, [`from_nanos`] is exact.
 
 mod cost;
+mod media;
 mod period;
 mod price;
 mod quota;
 
 pub use cost::{NANOS_PER_UNIT, cost, from_nanos, to_nanos, web_search_cost};
+pub use media::media_cost;
 pub use period::{next_reset, period_start};
 pub use price::{FREE, effective_price};
 pub use quota::{current_period_used, remaining, remaining_period_quota, remaining_quota};

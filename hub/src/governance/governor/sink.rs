@@ -13,13 +13,14 @@ use super::Reservation;
 use super::plan::Purpose;
 use crate::alerts::{AlertEvent, Alerts};
 use crate::edges::metrics::Metrics;
-use crate::governance::billing::{cost, from_nanos, to_nanos, web_search_cost};
+use crate::governance::billing::{cost, from_nanos, media_cost, to_nanos, web_search_cost};
 use crate::governance::limits::{Check, Counters};
 use crate::governance::rates::LiveRates;
 use crate::logs::entry::LogEntry;
 use crate::logs::writer::LogWriter;
 use crate::process::options::RuntimeOptions;
 use crate::snapshot::SnapshotCell;
+use crate::store::media_config::MediaConfig;
 
 /// Prices, settles and logs every usage record.
 #[derive(Clone)]
@@ -150,15 +151,34 @@ async fn warn_if_balance_low(
 
 /// What a finished request costs: its tokens (nothing for a request refused before it used
 /// any) plus the web searches made for it, which were paid to the engines whatever the
-/// upstream answered afterwards.
-fn charged_cost(price: &crate::store::Price, record: &UsageRecord) -> Decimal {
+/// upstream answered afterwards, plus its media units (images, characters, audio) when it
+/// succeeded, at its model's media prices.
+fn charged_cost(
+    price: &crate::store::Price,
+    media: Option<&MediaConfig>,
+    record: &UsageRecord,
+) -> Decimal {
     let searches = web_search_cost(price, record.web_search_calls);
     if record.status >= 400 && record.usage.total_tokens == 0 {
         return searches;
     }
+    let media = match media {
+        Some(media) if record.status < 400 => media_cost(media, &record.media),
+        _ => Decimal::ZERO,
+    };
     cost(price, &record.usage)
         .checked_add(searches)
+        .and_then(|sum| sum.checked_add(media))
         .unwrap_or(Decimal::MAX)
+}
+
+/// The media prices of the record's model, from its config (a config that fails to parse was
+/// refused when written, so `None` here means none set).
+fn media_prices(snapshot: &crate::snapshot::Snapshot, record: &UsageRecord) -> Option<MediaConfig> {
+    let model = record.requested_model.as_deref()?;
+    MediaConfig::of(snapshot.model_config(model)?)
+        .ok()
+        .flatten()
 }
 
 /// Cuts the kept bodies to the `LogDetailRequestBodyMaxSize` and `LogDetailResponseBodyMaxSize`
@@ -197,7 +217,8 @@ impl UsageSink for BillingSink {
             self.log.submit(LogEntry::from(record));
             return;
         };
-        let cost = charged_cost(&reservation.price, &record);
+        let media = media_prices(&snapshot, &record);
+        let cost = charged_cost(&reservation.price, media.as_ref(), &record);
         self.settle(&reservation, &record, cost);
         self.log.submit(LogEntry {
             record,

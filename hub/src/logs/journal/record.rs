@@ -247,6 +247,8 @@ impl StoredEntry {
             request_body: body(self.request_body),
             response_body: body(self.response_body),
             reservation: None,
+            // Log rows keep the cost of media units, not the units themselves.
+            media: relay::media::MediaUsage::default(),
             web_search_calls: self.web_search_calls,
             cache_hit: self.cache_hit,
         };

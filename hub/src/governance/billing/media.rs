@@ -1,0 +1,129 @@
+//! What a request's media units cost at its model's media prices: images by size and quality, speech by characters, audio by the minute.
+
+use relay::media::MediaUsage;
+use rust_decimal::Decimal;
+
+use crate::store::media_config::MediaConfig;
+
+const CHARACTERS_PER_PRICE: i64 = 1_000_000;
+const MILLIS_PER_MINUTE: i64 = 60_000;
+
+/// `images` × the image price of their size and quality, plus `characters` at the price per
+/// million characters, plus the audio's milliseconds at the price per minute. Units without a
+/// price are free. Saturates at [`Decimal::MAX`].
+pub fn media_cost(media: &MediaConfig, usage: &MediaUsage) -> Decimal {
+    let mut sum = Some(Decimal::ZERO);
+    if usage.images > 0
+        && let Some(price) =
+            media.image_price(usage.image_size.as_deref(), usage.image_quality.as_deref())
+    {
+        sum = add(sum, price.checked_mul(Decimal::from(usage.images)));
+    }
+    if let Some(audio) = &media.audio {
+        if usage.characters > 0
+            && let Some(price) = audio.price_per_million_characters
+        {
+            let cost = price
+                .checked_mul(Decimal::from(usage.characters))
+                .and_then(|cost| cost.checked_div(Decimal::from(CHARACTERS_PER_PRICE)));
+            sum = add(sum, cost);
+        }
+        if usage.audio_millis > 0
+            && let Some(price) = audio.price_per_minute
+        {
+            let cost = price
+                .checked_mul(Decimal::from(usage.audio_millis))
+                .and_then(|cost| cost.checked_div(Decimal::from(MILLIS_PER_MINUTE)));
+            sum = add(sum, cost);
+        }
+    }
+    sum.map_or(Decimal::MAX, |cost| cost.normalize())
+}
+
+fn add(sum: Option<Decimal>, cost: Option<Decimal>) -> Option<Decimal> {
+    sum?.checked_add(cost?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> MediaConfig {
+        serde_json::from_value(serde_json::json!({
+            "images": {"prices": {
+                "1024x1024": {"standard": "0.04", "hd": "0.08"},
+                "*": {"*": "0.12"}
+            }},
+            "audio": {"price_per_million_characters": "15", "price_per_minute": "0.006"}
+        }))
+        .unwrap()
+    }
+
+    fn images(n: u32, size: &str, quality: &str) -> MediaUsage {
+        MediaUsage {
+            images: n,
+            image_size: Some(size.into()),
+            image_quality: Some(quality.into()),
+            ..MediaUsage::default()
+        }
+    }
+
+    #[test]
+    fn images_are_priced_by_size_and_quality_with_wildcards() {
+        let config = config();
+        assert_eq!(
+            media_cost(&config, &images(2, "1024x1024", "hd")),
+            Decimal::new(16, 2)
+        );
+        assert_eq!(
+            media_cost(&config, &images(3, "1024x1024", "standard")),
+            Decimal::new(12, 2)
+        );
+        // The size's row has no such quality and no `*` column: the `*` row is not consulted.
+        assert_eq!(
+            media_cost(&config, &images(1, "1024x1024", "low")),
+            Decimal::ZERO
+        );
+        assert_eq!(
+            media_cost(&config, &images(1, "512x512", "low")),
+            Decimal::new(12, 2)
+        );
+        assert_eq!(
+            media_cost(&config, &images(0, "1024x1024", "hd")),
+            Decimal::ZERO
+        );
+        assert_eq!(
+            media_cost(&MediaConfig::default(), &images(5, "1024x1024", "hd")),
+            Decimal::ZERO
+        );
+    }
+
+    #[test]
+    fn speech_by_characters_and_audio_by_the_millisecond() {
+        let config = config();
+        let speech = MediaUsage {
+            characters: 1_000,
+            ..MediaUsage::default()
+        };
+        // 1,000 characters at 15 per million: 0.015.
+        assert_eq!(media_cost(&config, &speech), Decimal::new(15, 3));
+        let audio = MediaUsage {
+            audio_millis: 750,
+            ..MediaUsage::default()
+        };
+        // 0.75 s at 0.006 per minute: 0.000075.
+        assert_eq!(media_cost(&config, &audio), Decimal::new(75, 6));
+        let huge = MediaUsage {
+            audio_millis: u64::MAX,
+            images: u32::MAX,
+            ..images(u32::MAX, "*", "*")
+        };
+        let mut config = config;
+        if let Some(images) = config.images.as_mut() {
+            images
+                .prices
+                .insert("*".into(), [("*".into(), Decimal::MAX)].into());
+        }
+        assert_eq!(media_cost(&config, &huge), Decimal::MAX);
+    }
+}
