@@ -60,6 +60,51 @@ pub enum Command {
         #[command(subcommand)]
         command: McpCommand,
     },
+    /// Import another gateway's configuration into the database named by SQL_DSN or
+    /// SQLITE_PATH (the same writes as `apply`; running it again changes nothing).
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+/// `aiproxy import ...`.
+#[derive(Debug, clap::Subcommand)]
+pub enum ImportSource {
+    /// The Go aiproxy (labring/aiproxy): channels, groups, tokens (their keys keep working),
+    /// model configs, group overrides, options, public and group MCP servers with the groups'
+    /// parameters, and plugin settings.
+    #[command(name = "aiproxy-go")]
+    AiproxyGo {
+        /// Its database: a postgres:// URL, a sqlite: URL or a SQLite file path.
+        #[arg(long)]
+        dsn: String,
+        /// Print what would change without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// `aiproxy import aiproxy-go --dsn DSN [--dry-run]`: prints what changed (or would).
+pub async fn import(source: ImportSource, settings: &Settings) -> anyhow::Result<()> {
+    let ImportSource::AiproxyGo { dsn, dry_run } = source;
+    let translation = crate::import::read_seed(&dsn)
+        .await
+        .context("cannot read the aiproxy-go database")?;
+    let store = crate::open_main_store(settings).await?;
+    // A running server sees the new revision on its next poll; nobody listens here.
+    let changes = crate::snapshot::changes::ChangeFeed::new();
+    let report = crate::import::apply(
+        &store,
+        &changes,
+        translation,
+        settings.group_max_token_num,
+        dry_run,
+    )
+    .await;
+    store.close().await;
+    print!("{}", report.context("import refused")?);
+    Ok(())
 }
 
 /// `aiproxy apply -f FILE --server URL`: sends the file through `ConfigService.Apply` and prints what changed.

@@ -163,9 +163,11 @@ enum Billing {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CacheConfig {
-    #[serde(default = "default_ttl")]
+    /// `ttl` is the seed's name for it.
+    #[serde(default = "default_ttl", alias = "ttl")]
     ttl_seconds: u64,
-    #[serde(default = "default_max_item")]
+    /// `item_max_size` is the seed's name for it.
+    #[serde(default = "default_max_item", alias = "item_max_size")]
     max_item_bytes: usize,
     #[serde(default = "default_billing")]
     billing: Billing,
