@@ -73,14 +73,44 @@ pub async fn read_seed(dsn: &str) -> Result<Translation, ImportError> {
     Ok(translate::translate(&rows?))
 }
 
+/// How an import runs.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub group_max_tokens: u32,
+    /// Report what would change; write nothing.
+    pub dry_run: bool,
+    /// The balance of groups the import creates. The seed charges an outside balance service
+    /// (none at all when it has none); ours charges the group's own balance, so a new group at
+    /// 0 is refused priced models until it is topped up. Groups that exist keep theirs.
+    pub new_group_balance: Option<rust_decimal::Decimal>,
+}
+
 /// Applies a translation to `store` (or, with `dry_run`, reports what it would change).
 pub async fn apply(
     store: &Store,
     changes: &ChangeFeed,
-    translation: Translation,
-    group_max_tokens: u32,
-    dry_run: bool,
+    mut translation: Translation,
+    options: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
+    let (group_max_tokens, dry_run) = (options.group_max_tokens, options.dry_run);
+    let mut unfunded = Vec::new();
+    for group in &mut translation.document.groups {
+        match store.get_group(&group.id).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound { .. }) => match options.new_group_balance {
+                Some(balance) => group.balance = Some(balance),
+                None => unfunded.push(group.id.clone()),
+            },
+            Err(error) => return Err(error.into()),
+        }
+    }
+    if !unfunded.is_empty() {
+        translation.warnings.push(format!(
+            "new groups start with a balance of 0 and are refused priced models until topped up \
+             (or import with --new-group-balance): {}",
+            unfunded.join(", ")
+        ));
+    }
     let apply = if dry_run {
         declarative::plan(store, &translation.document, group_max_tokens).await?
     } else {

@@ -178,18 +178,20 @@ pub fn translate(rows: &SeedRows) -> Translation {
 }
 
 fn ensure_group<'a>(groups: &'a mut BTreeMap<String, GroupSpec>, id: &str) -> &'a mut GroupSpec {
-    groups
-        .entry(id.to_owned())
-        .or_insert_with(|| GroupSpec {
-            id: id.to_owned(),
-            rpm_ratio: 1.0,
-            tpm_ratio: 1.0,
-            ..GroupSpec::default()
-        })
+    groups.entry(id.to_owned()).or_insert_with(|| GroupSpec {
+        id: id.to_owned(),
+        rpm_ratio: 1.0,
+        tpm_ratio: 1.0,
+        ..GroupSpec::default()
+    })
 }
 
 fn group(record: &Record, id: String) -> GroupSpec {
-    let ratio = |key: &str| number(record, key).filter(|ratio| *ratio > 0.0).unwrap_or(1.0);
+    let ratio = |key: &str| {
+        number(record, key)
+            .filter(|ratio| *ratio > 0.0)
+            .unwrap_or(1.0)
+    };
     GroupSpec {
         id,
         status: Some(match int(record, "status") {
@@ -221,7 +223,9 @@ pub fn channels(records: &[Record], warnings: &mut Vec<String>) -> Vec<ChannelSp
             warnings.push(format!(
                 "channel {label} ({}) skipped: type {} has no counterpart here",
                 text(record, "name"),
-                record.get("type").map_or(type_name.clone(), Value::to_string)
+                record
+                    .get("type")
+                    .map_or(type_name.clone(), Value::to_string)
             ));
             continue;
         };
@@ -367,7 +371,9 @@ fn price(record: &Record, model: &str, warnings: &mut Vec<String>) -> Option<Pri
         Some(value * Decimal::from(1000) / Decimal::from(unit))
     };
     if field(&["video_input_price"]).is_some_and(|price| !price.is_zero()) {
-        warnings.push(format!("model {model}: its video input price is not carried over"));
+        warnings.push(format!(
+            "model {model}: its video input price is not carried over"
+        ));
     }
     let spec = PriceSpec {
         input_price: per_thousand(&["input_price", "input", "inputprice"]),
@@ -398,7 +404,11 @@ fn price(record: &Record, model: &str, warnings: &mut Vec<String>) -> Option<Pri
 
 /// The seed's plugin settings as ours: plugin names mapped, fields it has and we do not
 /// dropped with a warning, and a plugin whose settings we cannot read left out.
-pub fn plugins(model: &str, seed: &Map<String, Value>, warnings: &mut Vec<String>) -> Map<String, Value> {
+pub fn plugins(
+    model: &str,
+    seed: &Map<String, Value>,
+    warnings: &mut Vec<String>,
+) -> Map<String, Value> {
     let mut out = Map::new();
     for (name, settings) in seed {
         let ours = match name.as_str() {
@@ -410,7 +420,9 @@ pub fn plugins(model: &str, seed: &Map<String, Value>, warnings: &mut Vec<String
             "patch" => "patch",
             "timeout" => "timeout",
             other => {
-                warnings.push(format!("model {model}: plugin {other} has no counterpart here"));
+                warnings.push(format!(
+                    "model {model}: plugin {other} has no counterpart here"
+                ));
                 continue;
             }
         };
@@ -421,7 +433,9 @@ pub fn plugins(model: &str, seed: &Map<String, Value>, warnings: &mut Vec<String
         if ours == "cache" {
             for dropped in ["add_cache_hit_header", "cache_hit_header"] {
                 if settings.remove(dropped).is_some() {
-                    warnings.push(format!("model {model}: cache setting {dropped} is not carried over"));
+                    warnings.push(format!(
+                        "model {model}: cache setting {dropped} is not carried over"
+                    ));
                 }
             }
         }
@@ -760,10 +774,22 @@ mod tests {
 
     #[test]
     fn seed_type_numbers_and_names_map_to_our_registry() {
-        assert_eq!(channel_kind(Some(1), "").map(ChannelKind::as_str), Some("openai"));
-        assert_eq!(channel_kind(Some(14), "").map(ChannelKind::as_str), Some("anthropic"));
-        assert_eq!(channel_kind(Some(53), "").map(ChannelKind::as_str), Some("fake"));
-        assert_eq!(channel_kind(None, "claude").map(ChannelKind::as_str), Some("anthropic"));
+        assert_eq!(
+            channel_kind(Some(1), "").map(ChannelKind::as_str),
+            Some("openai")
+        );
+        assert_eq!(
+            channel_kind(Some(14), "").map(ChannelKind::as_str),
+            Some("anthropic")
+        );
+        assert_eq!(
+            channel_kind(Some(53), "").map(ChannelKind::as_str),
+            Some("fake")
+        );
+        assert_eq!(
+            channel_kind(None, "claude").map(ChannelKind::as_str),
+            Some("anthropic")
+        );
         assert_eq!(channel_kind(Some(999), ""), None);
     }
 
@@ -777,7 +803,10 @@ mod tests {
         let spec = price(&record, "m", &mut Vec::new()).unwrap();
         assert_eq!(spec.input_price, Some(Decimal::from_str("0.002").unwrap()));
         assert_eq!(spec.output_price, Some(Decimal::from_str("0.008").unwrap()));
-        assert_eq!(spec.web_search_price_per_call, Some(Decimal::from_str("0.01").unwrap()));
+        assert_eq!(
+            spec.web_search_price_per_call,
+            Some(Decimal::from_str("0.01").unwrap())
+        );
         assert_eq!(spec.unit, Some(1000));
     }
 }

@@ -82,26 +82,32 @@ pub enum ImportSource {
         /// Print what would change without writing anything.
         #[arg(long)]
         dry_run: bool,
+        /// The balance given to the groups the import creates (the seed has no balance of
+        /// its own; ours refuses priced models to a group at 0). Existing groups keep theirs.
+        #[arg(long)]
+        new_group_balance: Option<rust_decimal::Decimal>,
     },
 }
 
 /// `aiproxy import aiproxy-go --dsn DSN [--dry-run]`: prints what changed (or would).
 pub async fn import(source: ImportSource, settings: &Settings) -> anyhow::Result<()> {
-    let ImportSource::AiproxyGo { dsn, dry_run } = source;
+    let ImportSource::AiproxyGo {
+        dsn,
+        dry_run,
+        new_group_balance,
+    } = source;
     let translation = crate::import::read_seed(&dsn)
         .await
         .context("cannot read the aiproxy-go database")?;
     let store = crate::open_main_store(settings).await?;
     // A running server sees the new revision on its next poll; nobody listens here.
     let changes = crate::snapshot::changes::ChangeFeed::new();
-    let report = crate::import::apply(
-        &store,
-        &changes,
-        translation,
-        settings.group_max_token_num,
+    let options = crate::import::ImportOptions {
+        group_max_tokens: settings.group_max_token_num,
         dry_run,
-    )
-    .await;
+        new_group_balance,
+    };
+    let report = crate::import::apply(&store, &changes, translation, &options).await;
     store.close().await;
     print!("{}", report.context("import refused")?);
     Ok(())
