@@ -1,4 +1,4 @@
-//! `aiproxy import aiproxy-go`: a database in the seed's schema (its table and column names, its JSON text columns), in Postgres and SQLite, imported into a running hub.
+//! `aiproxy import aiproxy-go`: a database in the seed's schema (real table, column and JSON field names), in Postgres and SQLite, imported into a running hub.
 //!
 //! The hub reads the import through its config poll, exactly as it would after the CLI ran
 //! beside it: the old token key answers a relay request, the control plane's export shows what
