@@ -453,6 +453,14 @@ mod tests {
     }
 
     #[test]
+    fn the_seeds_field_names_are_accepted() {
+        let config: CacheConfig =
+            config(&serde_json::json!({"enable": true, "ttl": 60, "item_max_size": 4096})).unwrap();
+        assert_eq!((config.ttl_seconds, config.max_item_bytes), (60, 4096));
+        assert!(parse(&serde_json::json!({"ttl": 0})).is_err());
+    }
+
+    #[test]
     fn billing_modes() {
         let stored = StoredUsage {
             input_tokens: 10,
