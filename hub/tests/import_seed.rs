@@ -437,3 +437,94 @@ options:
     assert_eq!(document.options["RetryTimes"].as_text(), "4");
     hub.stop().await.unwrap();
 }
+
+/// OneAPI's tables as its GORM models create them (models and subnets comma-separated).
+const ONE_API: &[&str] = &[
+    "CREATE TABLE channels (id bigint PRIMARY KEY, type bigint DEFAULT 0, key text, open_ai_organization text, \
+     test_model text, status bigint DEFAULT 1, name text, weight bigint, created_time bigint, \
+     test_time bigint, response_time bigint, base_url text DEFAULT '', other text, balance decimal, \
+     balance_updated_time bigint, models text, \"group\" varchar(64) DEFAULT 'default', used_quota bigint, \
+     model_mapping varchar(1024), priority bigint DEFAULT 0, config text, system_prompt text)",
+    "CREATE TABLE tokens (id bigint PRIMARY KEY, user_id bigint, key char(48), status bigint DEFAULT 1, \
+     name text, created_time bigint, accessed_time bigint, expired_time bigint DEFAULT -1, \
+     remain_quota bigint DEFAULT 0, unlimited_quota boolean DEFAULT false, used_quota bigint DEFAULT 0, \
+     models text, subnet text DEFAULT '')",
+    "INSERT INTO channels (id, type, key, status, name, base_url, models, model_mapping, priority) VALUES \
+     (1, 14, 'sk-ant-upstream', 1, 'claude', 'https://api.anthropic.com', 'claude-3-5-haiku, claude-3-opus', \
+     '{\"haiku\":\"claude-3-5-haiku\"}', 5)",
+    "INSERT INTO channels (id, type, key, status, name, base_url, models) VALUES \
+     (2, 50, 'k', 2, 'compatible', 'https://llm.example.com/v1', 'm1')",
+    "INSERT INTO tokens (id, user_id, key, status, name, expired_time, remain_quota, unlimited_quota) \
+     VALUES (1, 7, 'OneApiKey000000000000000000000000000000000000001', 1, 'web', -1, 1000000, false)",
+    "INSERT INTO tokens (id, user_id, key, status, name, expired_time, remain_quota, unlimited_quota) \
+     VALUES (2, 7, 'OneApiKey000000000000000000000000000000000000002', 1, 'bot', 4102444800, 0, true)",
+];
+
+async fn import_one_api(dsn: &str) {
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(dsn).await.unwrap();
+    for statement in ONE_API {
+        sqlx::query(sqlx::AssertSqlSafe((*statement).to_owned()))
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|error| panic!("{statement}: {error}"));
+    }
+    conn.close().await.unwrap();
+    let (settings, data_dir) = TestHub::settings();
+    let hub = TestHub::start_with(settings.clone(), data_dir).await;
+    let store = hub::open_main_store(&settings).await.unwrap();
+    let options = ImportOptions {
+        group_max_tokens: 100,
+        ..ImportOptions::default()
+    };
+    let translation = import::read_one_api(dsn).await.unwrap();
+    let report = import::apply(&store, &ChangeFeed::new(), translation, &options)
+        .await
+        .unwrap();
+    assert_eq!(report.apply.channels.created, ["claude", "compatible"]);
+    assert_eq!(report.apply.tokens.created, ["user-7/web", "user-7/bot"]);
+    let document = export(&hub).await;
+    let claude = &document.channels[0];
+    assert_eq!(claude.kind, "anthropic");
+    assert_eq!(claude.models, ["claude-3-5-haiku", "claude-3-opus"]);
+    assert_eq!(claude.model_mapping["haiku"], "claude-3-5-haiku");
+    assert_eq!(claude.priority, 5);
+    let compatible = &document.channels[1];
+    assert_eq!(compatible.kind, "custom");
+    assert_eq!(compatible.status, Some(hub::store::Status::Disabled));
+    let web = document.tokens.iter().find(|t| t.name == "web").unwrap();
+    assert_eq!(web.group, "user-7");
+    assert_eq!(web.quota, Some(Decimal::from(2)), "500,000 units a dollar");
+    let bot = document.tokens.iter().find(|t| t.name == "bot").unwrap();
+    assert_eq!(bot.quota, None);
+    assert_eq!(bot.expires_at_ms, Some(4_102_444_800_000));
+    // The key its callers send (`sk-` in front) is the stored one.
+    let token = store
+        .find_token_by_hash(&hub::store::hash_key(
+            "sk-OneApiKey000000000000000000000000000000000000001",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(token.name, "web");
+    let again = import::read_one_api(dsn).await.unwrap();
+    let second = import::apply(&store, &ChangeFeed::new(), again, &options)
+        .await
+        .unwrap();
+    assert!(second.apply.is_unchanged(), "{second}");
+    store.close().await;
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_api_postgres_database_gives_its_channels_and_tokens() {
+    let database = TestDatabase::create().await;
+    import_one_api(&database.url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_api_sqlite_database_gives_its_channels_and_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one-api.db");
+    import_one_api(&format!("sqlite://{}?mode=rwc", path.display())).await;
+}

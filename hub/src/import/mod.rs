@@ -5,6 +5,7 @@
 //! twice changes nothing the second time. The groups' parameters for public MCP servers,
 //! which the document does not carry, are written after it.
 
+pub mod one_api;
 pub mod seed;
 pub mod seed_config;
 pub mod translate;
@@ -83,6 +84,14 @@ pub struct ImportOptions {
     /// (none at all when it has none); ours charges the group's own balance, so a new group at
     /// 0 is refused priced models until it is topped up. Groups that exist keep theirs.
     pub new_group_balance: Option<rust_decimal::Decimal>,
+}
+
+/// Reads a OneAPI / new-api database at `dsn` and translates its channels and tokens.
+pub async fn read_one_api(dsn: &str) -> Result<Translation, ImportError> {
+    let pool = seed::connect(dsn).await?;
+    let translation = one_api::read(&pool).await;
+    pool.close().await;
+    Ok(translation?)
 }
 
 /// Applies a translation to `store` (or, with `dry_run`, reports what it would change).

@@ -241,7 +241,7 @@ pub async fn read(pool: &AnyPool) -> Result<SeedRows, ReadError> {
 /// Every column is read as text (`CAST(... AS TEXT)`): Postgres gives GORM's floats the
 /// NUMERIC type, which the `Any` driver cannot decode, and the translation reads numbers and
 /// booleans from text either way.
-async fn table(
+pub(super) async fn table(
     pool: &AnyPool,
     table: &'static str,
     columns: &[&str],
@@ -266,8 +266,9 @@ fn record(row: &AnyRow) -> Record {
         let name = column.name();
         let value = value(row, column.ordinal());
         let value = match value {
+            // Text that is not JSON stays text (OneAPI's comma-separated model lists).
             Value::String(text) if JSON_COLUMNS.contains(&name) => {
-                serde_json::from_str(&text).unwrap_or(Value::Null)
+                serde_json::from_str(&text).unwrap_or(Value::String(text))
             }
             other => other,
         };

@@ -87,18 +87,48 @@ pub enum ImportSource {
         #[arg(long)]
         new_group_balance: Option<rust_decimal::Decimal>,
     },
+    /// A OneAPI or new-api database: its channels, and its tokens (each user becomes a group
+    /// `user-<id>`; the keys keep working).
+    #[command(name = "one-api")]
+    OneApi {
+        /// Its database: a postgres:// URL, a sqlite: URL or a SQLite file path.
+        #[arg(long)]
+        dsn: String,
+        /// Print what would change without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// The balance given to the groups the import creates.
+        #[arg(long)]
+        new_group_balance: Option<rust_decimal::Decimal>,
+    },
 }
 
-/// `aiproxy import aiproxy-go --dsn DSN [--dry-run]`: prints what changed (or would).
+/// `aiproxy import aiproxy-go|one-api --dsn DSN [--dry-run]`: prints what changed (or would).
 pub async fn import(source: ImportSource, settings: &Settings) -> anyhow::Result<()> {
-    let ImportSource::AiproxyGo {
-        dsn,
-        dry_run,
-        new_group_balance,
-    } = source;
-    let translation = crate::import::read_seed(&dsn)
-        .await
-        .context("cannot read the aiproxy-go database")?;
+    let (translation, dry_run, new_group_balance) = match source {
+        ImportSource::AiproxyGo {
+            dsn,
+            dry_run,
+            new_group_balance,
+        } => (
+            crate::import::read_seed(&dsn)
+                .await
+                .context("cannot read the aiproxy-go database")?,
+            dry_run,
+            new_group_balance,
+        ),
+        ImportSource::OneApi {
+            dsn,
+            dry_run,
+            new_group_balance,
+        } => (
+            crate::import::read_one_api(&dsn)
+                .await
+                .context("cannot read the OneAPI database")?,
+            dry_run,
+            new_group_balance,
+        ),
+    };
     let store = crate::open_main_store(settings).await?;
     // A running server sees the new revision on its next poll; nobody listens here.
     let changes = crate::snapshot::changes::ChangeFeed::new();
