@@ -491,5 +491,21 @@ mod tests {
         assert!(parsed.command.is_none());
         let parsed = Cli::try_parse_from(["aiproxy", "apply", "-f", "x.yaml"]).unwrap();
         assert!(matches!(parsed.command, Some(Command::Apply { .. })));
+        let parsed = Cli::try_parse_from([
+            "aiproxy",
+            "import",
+            "aiproxy-go",
+            "--dsn",
+            "seed.db",
+            "--dry-run",
+        ])
+        .unwrap();
+        assert!(matches!(
+            parsed.command,
+            Some(Command::Import {
+                source: ImportSource::AiproxyGo { dry_run: true, .. }
+            })
+        ));
+        assert!(Cli::try_parse_from(["aiproxy", "import", "one-api"]).is_err());
     }
 }
