@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod balances;
 pub mod edges;
 pub mod governance;
+pub mod import;
 pub mod logs;
 pub mod mcp_host;
 pub mod process;

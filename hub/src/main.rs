@@ -24,6 +24,7 @@ async fn main() -> ExitCode {
         Some(Command::Secrets { command }) => {
             hub::process::cli::secrets(command, &cli.settings).await
         }
+        Some(Command::Import { source }) => hub::process::cli::import(source, &cli.settings).await,
         Some(Command::Mcp { command }) => {
             hub::process::cli::mcp(command, cli.settings.admin_key.as_deref()).await
         }

@@ -27,6 +27,7 @@ mod clis;
 mod control_plane;
 mod control_plane_python;
 mod governance;
+mod import_seed;
 mod limits;
 mod log_journal;
 mod log_outage;

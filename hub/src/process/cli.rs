@@ -60,6 +60,87 @@ pub enum Command {
         #[command(subcommand)]
         command: McpCommand,
     },
+    /// Import another gateway's configuration into the database named by SQL_DSN or
+    /// SQLITE_PATH (the same writes as `apply`; running it again changes nothing).
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+/// `aiproxy import ...`.
+#[derive(Debug, clap::Subcommand)]
+pub enum ImportSource {
+    /// The Go aiproxy (labring/aiproxy): channels, groups, tokens (their keys keep working),
+    /// model configs, group overrides, options, public and group MCP servers with the groups'
+    /// parameters, and plugin settings.
+    #[command(name = "aiproxy-go")]
+    AiproxyGo {
+        /// Its database: a postgres:// URL, a sqlite: URL or a SQLite file path.
+        #[arg(long)]
+        dsn: String,
+        /// Print what would change without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// The balance given to the groups the import creates (the seed has no balance of
+        /// its own; ours refuses priced models to a group at 0). Existing groups keep theirs.
+        #[arg(long)]
+        new_group_balance: Option<rust_decimal::Decimal>,
+    },
+    /// A OneAPI or new-api database: its channels, and its tokens (each user becomes a group
+    /// `user-<id>`; the keys keep working).
+    #[command(name = "one-api")]
+    OneApi {
+        /// Its database: a postgres:// URL, a sqlite: URL or a SQLite file path.
+        #[arg(long)]
+        dsn: String,
+        /// Print what would change without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// The balance given to the groups the import creates.
+        #[arg(long)]
+        new_group_balance: Option<rust_decimal::Decimal>,
+    },
+}
+
+/// `aiproxy import aiproxy-go|one-api --dsn DSN [--dry-run]`: prints what changed (or would).
+pub async fn import(source: ImportSource, settings: &Settings) -> anyhow::Result<()> {
+    let (translation, dry_run, new_group_balance) = match source {
+        ImportSource::AiproxyGo {
+            dsn,
+            dry_run,
+            new_group_balance,
+        } => (
+            crate::import::read_seed(&dsn)
+                .await
+                .context("cannot read the aiproxy-go database")?,
+            dry_run,
+            new_group_balance,
+        ),
+        ImportSource::OneApi {
+            dsn,
+            dry_run,
+            new_group_balance,
+        } => (
+            crate::import::read_one_api(&dsn)
+                .await
+                .context("cannot read the OneAPI database")?,
+            dry_run,
+            new_group_balance,
+        ),
+    };
+    let store = crate::open_main_store(settings).await?;
+    // A running server sees the new revision on its next poll; nobody listens here.
+    let changes = crate::snapshot::changes::ChangeFeed::new();
+    let options = crate::import::ImportOptions {
+        group_max_tokens: settings.group_max_token_num,
+        dry_run,
+        new_group_balance,
+    };
+    let report = crate::import::apply(&store, &changes, translation, &options).await;
+    store.close().await;
+    print!("{}", report.context("import refused")?);
+    Ok(())
 }
 
 /// `aiproxy apply -f FILE --server URL`: sends the file through `ConfigService.Apply` and prints what changed.
@@ -410,5 +491,21 @@ mod tests {
         assert!(parsed.command.is_none());
         let parsed = Cli::try_parse_from(["aiproxy", "apply", "-f", "x.yaml"]).unwrap();
         assert!(matches!(parsed.command, Some(Command::Apply { .. })));
+        let parsed = Cli::try_parse_from([
+            "aiproxy",
+            "import",
+            "aiproxy-go",
+            "--dsn",
+            "seed.db",
+            "--dry-run",
+        ])
+        .unwrap();
+        assert!(matches!(
+            parsed.command,
+            Some(Command::Import {
+                source: ImportSource::AiproxyGo { dry_run: true, .. }
+            })
+        ));
+        assert!(Cli::try_parse_from(["aiproxy", "import", "one-api"]).is_err());
     }
 }

@@ -163,9 +163,11 @@ enum Billing {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CacheConfig {
-    #[serde(default = "default_ttl")]
+    /// `ttl` is the seed's name for it.
+    #[serde(default = "default_ttl", alias = "ttl")]
     ttl_seconds: u64,
-    #[serde(default = "default_max_item")]
+    /// `item_max_size` is the seed's name for it.
+    #[serde(default = "default_max_item", alias = "item_max_size")]
     max_item_bytes: usize,
     #[serde(default = "default_billing")]
     billing: Billing,
@@ -448,6 +450,14 @@ mod tests {
             CachedResponse::from_json(&entry("q").to_json()),
             Some(entry("q"))
         );
+    }
+
+    #[test]
+    fn the_seeds_field_names_are_accepted() {
+        let config: CacheConfig =
+            config(&serde_json::json!({"enable": true, "ttl": 60, "item_max_size": 4096})).unwrap();
+        assert_eq!((config.ttl_seconds, config.max_item_bytes), (60, 4096));
+        assert!(parse(&serde_json::json!({"ttl": 0})).is_err());
     }
 
     #[test]

@@ -161,7 +161,8 @@ pub fn to_yaml(document: &Document) -> Result<String, ApplyError> {
     serde_norway::to_string(document).map_err(|err| ApplyError::Parse(err.to_string()))
 }
 
-/// Reads, parses and applies a file (the server's `CONFIG_FILE_PATH`).
+/// Reads, parses and applies a file (the server's `CONFIG_FILE_PATH`): our document, or the
+/// seed's `channels` / `modelconfigs` / `options` file.
 pub async fn apply_file(
     store: &Store,
     changes: &ChangeFeed,
@@ -176,7 +177,9 @@ pub async fn apply_file(
         })?;
     let base_dir = path.parent().unwrap_or(Path::new("."));
     let text = inline_spec_files(&text, base_dir)?;
-    apply(store, changes, &parse(&text)?, group_max_tokens).await
+    // The seed's configuration file format is recognised too, and translated.
+    let document = crate::import::seed_config::parse_either(&text)?;
+    apply(store, changes, &document, group_max_tokens).await
 }
 
 /// Applies the document in one transaction, then announces every change. OpenAPI-backed MCP
@@ -191,6 +194,40 @@ pub async fn apply(
     let fetched = openapi_servers::prepare(document).await?;
     let document = fetched.as_ref().unwrap_or(document);
     let mut tx = store.begin().await?;
+    let (mut report, events) = write_all(&mut tx, document, group_max_tokens).await?;
+    report.revision = tx.commit().await?;
+    // Announced only after the commit, so a watcher that reloads sees the new state.
+    for (kind, action, id) in events {
+        changes.publish(kind, action, id);
+    }
+    Ok(report)
+}
+
+/// What applying the document would change, found by applying it in a transaction that is
+/// rolled back: the same validation and comparisons as [`apply`], nothing written or announced.
+pub async fn plan(
+    store: &Store,
+    document: &Document,
+    group_max_tokens: u32,
+) -> Result<ApplyReport, ApplyError> {
+    document.check_duplicates()?;
+    let fetched = openapi_servers::prepare(document).await?;
+    let document = fetched.as_ref().unwrap_or(document);
+    let mut tx = store.begin().await?;
+    let (report, _) = write_all(&mut tx, document, group_max_tokens).await?;
+    tx.rollback().await?;
+    Ok(report)
+}
+
+type Events = Vec<(ChangeKind, ChangeAction, String)>;
+
+/// Writes every object of the document in `tx`; returns the report (without a revision) and
+/// the changes to announce once committed.
+async fn write_all(
+    tx: &mut StoreTx,
+    document: &Document,
+    group_max_tokens: u32,
+) -> Result<(ApplyReport, Events), ApplyError> {
     let mut report = ApplyReport::default();
     let mut events = Vec::new();
 
@@ -314,7 +351,7 @@ pub async fn apply(
     for (idx, spec) in document.tokens.iter().enumerate() {
         let path = format!("tokens[{idx}]");
         let name = format!("{}/{}", spec.group, spec.name);
-        let (outcome, id) = apply_token(&mut tx, spec, group_max_tokens, &mut report)
+        let (outcome, id) = apply_token(tx, spec, group_max_tokens, &mut report)
             .await
             .map_err(at(&path))?;
         note(&mut events, ChangeKind::Token, outcome, &id.to_string());
@@ -340,12 +377,7 @@ pub async fn apply(
         report.options.record(outcome, key.clone());
     }
 
-    report.revision = tx.commit().await?;
-    // Announced only after the commit, so a watcher that reloads sees the new state.
-    for (kind, action, id) in events {
-        changes.publish(kind, action, id);
-    }
-    Ok(report)
+    Ok((report, events))
 }
 
 /// Parses and applies document text (the `Apply` RPC).
