@@ -288,6 +288,7 @@ pub async fn run(
         admin_key: admin_key.clone(),
         group_max_tokens: settings.group_max_token_num,
         mcp_templates: mcp::embedded_templates().to_vec(),
+        mcp_openapi_compact_above_bytes: mcp_config(&settings).openapi_compact_above_bytes,
         quota_time_zone: settings.quota_time_zone,
         clean_log_batch_size: settings.clean_log_batch_size,
         channel_health: channel_health.clone(),
@@ -440,6 +441,8 @@ fn mcp_config(settings: &Settings) -> mcp::McpConfig {
         allowed_hosts: settings.mcp_allowed_hosts.clone(),
         allowed_origins: settings.mcp_allowed_origins.clone(),
         max_sessions_per_token: settings.mcp_max_sessions_per_token,
+        openapi_compact_above_bytes: (settings.mcp_openapi_compact_above_bytes > 0)
+            .then_some(settings.mcp_openapi_compact_above_bytes),
         ..mcp::McpConfig::default()
     }
 }

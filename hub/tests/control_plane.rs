@@ -125,6 +125,7 @@ impl Harness {
             changes: changes.clone(),
             admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
             group_max_tokens: 3,
+            mcp_openapi_compact_above_bytes: None,
             mcp_templates: mcp::embedded_templates()
                 .iter()
                 .filter(|template| template.name == "time")

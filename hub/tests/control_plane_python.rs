@@ -31,6 +31,7 @@ async fn python_client_suite_passes() {
         changes: ChangeFeed::new(),
         admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
         group_max_tokens: 0,
+        mcp_openapi_compact_above_bytes: None,
         mcp_templates: mcp::embedded_templates()
             .iter()
             .filter(|template| template.name == "time")

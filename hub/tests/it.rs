@@ -39,6 +39,7 @@ mod mcp_e2e;
 mod mcp_governance;
 mod mcp_openapi;
 mod mcp_openapi_compact;
+mod mcp_openapi_large;
 mod mcp_replicas;
 mod mcp_required_params;
 mod mcp_usage;

@@ -431,6 +431,7 @@ async fn serve(store: &Store) -> LogServiceClient<Channel> {
         admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
         group_max_tokens: 0,
         mcp_templates: Vec::new(),
+        mcp_openapi_compact_above_bytes: None,
         quota_time_zone: chrono_tz::Tz::UTC,
         clean_log_batch_size: 5_000,
         channel_health: hub::relay_host::shared_health::SharedHealth::local(

@@ -33,7 +33,14 @@ pub struct McpConfig {
     pub upstream_timeout: Duration,
     /// Identity announced in `initialize` and `server/discover`.
     pub server_name: String,
+    /// An OpenAPI server whose tool definitions take more JSON bytes than this serves the
+    /// three compact tools (search, describe, call) instead; `None` never switches.
+    pub openapi_compact_above_bytes: Option<usize>,
 }
+
+/// The default of [`McpConfig::openapi_compact_above_bytes`]: about 128k tokens of tool
+/// definitions, more than a model can choose among, and far below the 4 MB gRPC limit.
+pub const DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES: usize = 512 * 1024;
 
 impl Default for McpConfig {
     fn default() -> Self {
@@ -49,6 +56,7 @@ impl Default for McpConfig {
             body_read_timeout: Duration::from_secs(30),
             upstream_timeout: Duration::from_secs(60),
             server_name: "aiproxy-mcp".to_owned(),
+            openapi_compact_above_bytes: Some(DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES),
         }
     }
 }

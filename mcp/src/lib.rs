@@ -50,7 +50,7 @@ mod sse_sessions;
 mod tool_server;
 
 pub use admin::{AdminError, AdminHost, AdminResource};
-pub use config::McpConfig;
+pub use config::{DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES, McpConfig};
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{
     AdmitAll, AdmitFuture, GateFuture, McpDirectory, OpenApiSource, RemoteEndpoint, Scope,

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::budget::ToolBudget;
 use crate::error::ConvertWarning;
 
 /// How to convert a document.
@@ -15,6 +16,11 @@ pub struct ConvertOptions {
     /// Three generic tools (`search_operations`, `describe_operation`, `call_operation`)
     /// instead of one tool per operation; for documents too large to list to a model.
     pub compact: bool,
+    /// Above this many bytes of tool definitions (JSON), the compact tools are served
+    /// instead of one tool per operation, as if `compact` were set. `None`: never.
+    pub compact_above_bytes: Option<usize>,
+    /// How large one tool may be; see [`ToolBudget`].
+    pub budget: ToolBudget,
     /// Files that external `$ref`s may name, by path relative to the root document's
     /// directory (`Pet.json`, `../common/Error.json`). Nothing else is ever read or fetched.
     pub external_files: HashMap<String, Vec<u8>>,

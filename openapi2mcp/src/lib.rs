@@ -8,15 +8,19 @@
 //!
 //! # Conversion
 //!
-//! [`Api::from_document`] reads Swagger 2.0, OpenAPI 3.0.x and 3.1.x (3.2 as 3.1), JSON or
-//! YAML. The document is handled as a `serde_json::Value` rather than typed structs:
+//! [`Api::from_document`] reads Swagger 2.0, OpenAPI 3.0.x and 3.1.x, and 3.2 as 3.1 plus its
+//! `query` method and `additionalOperations`, JSON or YAML; integer literals beyond 64 bits
+//! (`minimum: -9223372036854776000`) read as floats. The document is handled as a `serde_json::Value` rather than typed structs:
 //! `openapiv3` rejects 3.1, and reading all versions through one value keeps `$ref`
 //! resolution, Swagger 2.0 translation and broken-document tolerance in one place.
 //!
 //! Each operation under `paths` becomes one tool (webhooks and callbacks become none; a
 //! document without `paths` has no tools). The tool name is the `operationId` with every
-//! character outside `[A-Za-z0-9_.-]` replaced by `_`, cut to 64 characters, made unique with
-//! `_2`, `_3`...; without an `operationId` it is `<method>_<path>` (`get_pets_petId`).
+//! character outside `[A-Za-z0-9_.-]` replaced by `_`; without an `operationId` it is
+//! `<method>_<path>` (`get_pets_petId`). A name over 64 characters is cut to 55 and ends with
+//! `_` and eight hex digits hashed from the whole name; a name already taken gets the hash
+//! of its method and path. Names therefore depend only on the operation, and a re-import of a
+//! document that only gained operations keeps every tool and argument name it had.
 //!
 //! ## Input schema
 //!
@@ -33,7 +37,11 @@
 //! - media types are chosen JSON first (`application/json`, then `+json`, then `*/*`), then
 //!   form, multipart, text, anything else; non-JSON, non-form bodies take a string.
 //! - every referenced schema appears once under `$defs` and is referred to as
-//!   `#/$defs/<name>`, so recursive schemas stay finite. A `$ref` that points nowhere becomes
+//!   `#/$defs/<name>`, so recursive schemas stay finite. Each tool is fitted to a
+//!   [`ToolBudget`] (16 KiB of schemas, 6 levels of references, 4 KiB of description by
+//!   default; see `budget.rs`): the deepest parts are left open first and the description
+//!   ends with a note saying what was cut. [`ConvertOptions::compact_above_bytes`] serves
+//!   the compact tools instead when the whole catalogue is larger. A `$ref` that points nowhere becomes
 //!   an unconstrained schema and a [`ConvertWarning`] with its JSON pointer.
 //! - OpenAPI 3.0 `nullable` becomes a `null` type (or `anyOf` with `{"type": "null"}`),
 //!   boolean `exclusiveMinimum`/`exclusiveMaximum` become numbers, `example` becomes
@@ -64,6 +72,7 @@
 //! upstream failure, for status codes and retries.
 
 mod api;
+pub mod budget;
 mod call;
 pub mod compact;
 mod convert;
@@ -81,6 +90,7 @@ pub use api::{
     Api, ApiKeyLocation, ConvertOptions, Operation, OperationFilter, SecurityScheme,
     SecuritySchemeKind, ServerCandidate, ToolAnnotations, ToolDefinition, ToolOutcome,
 };
+pub use budget::ToolBudget;
 pub use call::{GuardedClient, MAX_REDIRECTS, send};
 pub use error::{CallError, ConvertError, ConvertWarning, Fault};
 pub use request::{CallConfig, HttpBody, HttpRequest};

@@ -24,7 +24,7 @@ struct Def {
     name: String,
     location: Location,
     schema: Value,
-    /// Approximate serialised size in bytes, for the per-tool budget.
+    /// Serialised size in bytes as an entry of `$defs`, for the per-tool budget.
     size: usize,
     /// Indices of the defs this one refers to directly.
     deps: Vec<usize>,
@@ -36,8 +36,14 @@ pub(crate) struct Refs {
     pub defs: Vec<usize>,
 }
 
-/// Largest total size of the `$defs` copied into one tool schema (approximate JSON bytes).
-pub(crate) const MAX_DEFS_BYTES: usize = 256 * 1024;
+/// What [`SchemaRegistry::attach_defs`] left out of one schema.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DefsCut {
+    /// Defs referred to but not carried (their references became unconstrained schemas).
+    pub omitted: usize,
+    /// Levels of references carried.
+    pub depth: usize,
+}
 
 const JSON_TYPES: [&str; 7] = [
     "null", "boolean", "object", "array", "number", "string", "integer",
@@ -67,43 +73,75 @@ impl SchemaRegistry {
         converted
     }
 
-    /// Adds to `schema` a `$defs` object with every def `refs` reaches, nearest first,
-    /// up to [`MAX_DEFS_BYTES`]. References to defs beyond the budget are replaced by an
-    /// unconstrained schema. Returns whether anything was left out.
+    /// Adds to `schema` a `$defs` object with the defs `refs` reaches, level by level (the
+    /// defs the schema names, then the defs those name...), at most `max_depth` levels and
+    /// `max_bytes` of defs (approximate JSON bytes). The level where the bytes run out keeps
+    /// what fits in reference order and is the last; references to every def left out
+    /// become unconstrained schemas. So the deepest branches go first, then the farthest
+    /// of the last level kept.
     ///
     /// Without the budget, documents whose schemas all reach each other (Kubernetes, or a
     /// generated document) would copy the whole schema graph into every tool: quadratic
     /// in time and memory, and useless to a model that must read the tool list.
-    pub fn attach_defs(&self, schema: &mut Map<String, Value>, refs: &Refs) -> bool {
+    pub fn attach_defs(
+        &self,
+        schema: &mut Map<String, Value>,
+        refs: &Refs,
+        max_bytes: usize,
+        max_depth: usize,
+    ) -> DefsCut {
+        let mut cut = DefsCut::default();
         if refs.defs.is_empty() {
-            return false;
+            return cut;
         }
+        let mut included: Vec<usize> = Vec::new();
         let mut seen: HashSet<usize> = HashSet::new();
-        let mut queue: VecDeque<usize> = refs.defs.iter().copied().collect();
-        let mut included = Vec::new();
-        let mut omitted: HashSet<&str> = HashSet::new();
+        let mut level: Vec<usize> = refs.defs.clone();
         let mut total = 0;
-        while let Some(index) = queue.pop_front() {
-            if !seen.insert(index) {
-                continue;
+        let mut depth = 0;
+        while !level.is_empty() {
+            depth += 1;
+            level.retain(|index| seen.insert(*index));
+            if depth > max_depth {
+                break;
             }
-            let Some(def) = self.defs.get(index) else {
-                continue;
-            };
-            if total + def.size > MAX_DEFS_BYTES {
-                omitted.insert(def.name.as_str());
-                continue;
+            let level_size: usize = level
+                .iter()
+                .filter_map(|index| self.defs.get(*index))
+                .map(|def| def.size)
+                .sum();
+            let whole = total + level_size <= max_bytes;
+            let mut next = Vec::new();
+            for index in &level {
+                let Some(def) = self.defs.get(*index) else {
+                    continue;
+                };
+                if total + def.size > max_bytes {
+                    continue;
+                }
+                total += def.size;
+                included.push(*index);
+                next.extend(def.deps.iter().copied());
             }
-            total += def.size;
-            included.push(index);
-            queue.extend(def.deps.iter().copied());
+            cut.depth = depth;
+            if !whole {
+                break;
+            }
+            level = next;
         }
-        // A def first passed over as too large may have been reached again and fitted later.
-        for index in &included {
-            if let Some(def) = self.defs.get(*index) {
-                omitted.remove(def.name.as_str());
+        let kept: HashSet<usize> = included.iter().copied().collect();
+        let mut omitted: HashSet<&str> = HashSet::new();
+        for index in refs.defs.iter().chain(
+            included
+                .iter()
+                .filter_map(|index| self.defs.get(*index))
+                .flat_map(|def| def.deps.iter()),
+        ) {
+            if !kept.contains(index) {
+                omitted.insert(self.def_name(*index));
             }
         }
+        cut.omitted = omitted.len();
         included.sort_unstable();
         let mut defs = Map::new();
         for index in included {
@@ -116,14 +154,56 @@ impl SchemaRegistry {
             }
         }
         if !omitted.is_empty() {
-            for value in schema.values_mut() {
-                drop_refs(value, &omitted);
+            // The schema itself may be a `$ref` (an output schema naming one definition).
+            let mut whole = Value::Object(std::mem::take(schema));
+            drop_refs(&mut whole, &omitted);
+            if let Value::Object(map) = whole {
+                *schema = map;
             }
         }
         if !defs.is_empty() {
             schema.insert("$defs".to_owned(), Value::Object(defs));
         }
-        !omitted.is_empty()
+        cut
+    }
+
+    /// [`Self::attach_defs`] so the whole schema, `$defs` and the notes on what was cut
+    /// included, serialises within `max_bytes` (its own size beyond that is left as it is).
+    pub fn attach_defs_within(
+        &self,
+        schema: &mut Map<String, Value>,
+        refs: &Refs,
+        max_bytes: usize,
+        max_depth: usize,
+    ) -> DefsCut {
+        let own = crate::budget::map_size(schema);
+        // `,"$defs":{}` around the definitions.
+        let mut room = max_bytes.saturating_sub(own + 11);
+        let mut last = DefsCut::default();
+        // Each pass shrinks the room by the overshoot (the notes on cut references), so a
+        // few passes settle; the last one carries no definitions at all.
+        for pass in 0..4 {
+            let mut attempt = schema.clone();
+            let room_now = if pass == 3 { 0 } else { room };
+            last = self.attach_defs(&mut attempt, refs, room_now, max_depth);
+            let size = crate::budget::map_size(&attempt);
+            if size <= max_bytes.max(own) || pass == 3 {
+                *schema = attempt;
+                return last;
+            }
+            room = room.saturating_sub(size - max_bytes.max(own));
+        }
+        last
+    }
+
+    /// Keeps in `refs` only the defs `schema` still names (after parts of it were cut).
+    pub fn retain_referenced(&self, refs: &mut Refs, schema: &Map<String, Value>) {
+        let mut named = HashSet::new();
+        for value in schema.values() {
+            collect_def_names(value, &mut named);
+        }
+        refs.defs
+            .retain(|index| named.contains(self.def_name(*index)));
     }
 
     /// Index of the def for `location`, registering (and queueing for conversion) a new one.
@@ -179,8 +259,14 @@ impl SchemaRegistry {
         if base.is_empty() {
             base.push_str("schema");
         }
-        self.used_names
-            .claim(&base, |base, suffix| format!("{base}_{suffix}"))
+        // A taken name gets a suffix from where the schema lives, not from how many came
+        // first: a document that gains schemas does not rename the ones it had.
+        let place = location.display();
+        let place = match &location.file {
+            Some(file) if !place.starts_with(file.as_ref()) => format!("{file}#{place}"),
+            _ => place,
+        };
+        self.used_names.claim_stable(&base, &place, usize::MAX)
     }
 
     /// Converts queued defs until none are left; conversion may queue more.
@@ -207,7 +293,8 @@ impl SchemaRegistry {
                 Err(_) => Value::Object(Map::new()),
             };
             if let Some(def) = self.defs.get_mut(index) {
-                def.size = approximate_size(&schema);
+                // Its entry under `$defs`: quoted name, colon, schema, comma.
+                def.size = crate::budget::json_size(&schema) + def.name.len() + 4;
                 def.schema = schema;
                 def.deps = refs.defs;
             }
@@ -558,11 +645,9 @@ fn drop_refs(value: &mut Value, omitted: &HashSet<&str>) {
                 .is_some_and(|name| omitted.contains(name));
             if is_omitted {
                 object.remove("$ref");
-                object.entry("description").or_insert_with(|| {
-                    Value::String(
-                        "Schema omitted: the tool schema reached its size limit".to_owned(),
-                    )
-                });
+                object
+                    .entry("description")
+                    .or_insert_with(|| Value::String(crate::budget::CUT_NOTE.to_owned()));
             }
             for child in object.values_mut() {
                 drop_refs(child, omitted);
@@ -577,23 +662,26 @@ fn drop_refs(value: &mut Value, omitted: &HashSet<&str>) {
     }
 }
 
-/// Roughly the length of the value serialised as JSON, without serialising it.
-fn approximate_size(value: &Value) -> usize {
+/// Names of the defs that `#/$defs/<name>` references in `value` point to.
+fn collect_def_names<'v>(value: &'v Value, names: &mut HashSet<&'v str>) {
     match value {
-        Value::Null | Value::Bool(_) => 5,
-        Value::Number(_) => 8,
-        Value::String(text) => text.len() + 2,
-        Value::Array(items) => {
-            2 + items
-                .iter()
-                .map(|item| approximate_size(item) + 1)
-                .sum::<usize>()
-        }
         Value::Object(object) => {
-            2 + object
-                .iter()
-                .map(|(key, item)| key.len() + 4 + approximate_size(item))
-                .sum::<usize>()
+            if let Some(name) = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|reference| reference.strip_prefix("#/$defs/"))
+            {
+                names.insert(name);
+            }
+            for child in object.values() {
+                collect_def_names(child, names);
+            }
         }
+        Value::Array(items) => {
+            for child in items {
+                collect_def_names(child, names);
+            }
+        }
+        _ => {}
     }
 }

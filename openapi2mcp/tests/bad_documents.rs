@@ -139,6 +139,90 @@ fn integers_beyond_64_bits_read_as_floats() {
     assert_eq!(schema["maximum"].as_f64(), Some(1.8446744073709552e19));
 }
 
+/// The same literals in a JSON document, and in YAML the way OpenAI's published 3.1 document
+/// writes them (a block mapping, `format: int64`), convert and build requests.
+#[test]
+fn integers_beyond_64_bits_read_in_json_and_block_yaml() {
+    let json_text = r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/n": {"get": {"operationId": "n", "parameters": [{"name": "n", "in": "query", "schema": {"type": "integer", "minimum": -9223372036854776000, "maximum": 99999999999999999999999}}], "responses": {"200": {"description": "ok"}}}}}}"#;
+    let yaml_text = "openapi: 3.1.0\ninfo:\n  title: t\n  version: '1'\npaths:\n  /n:\n    get:\n      operationId: n\n      parameters:\n        - name: n\n          in: query\n          schema:\n            type: integer\n            format: int64\n            minimum: -9223372036854776000\n            maximum: 99999999999999999999999\n      responses:\n        '200':\n          description: ok\n";
+    for text in [json_text, yaml_text] {
+        let api = convert(text).unwrap();
+        let schema = &api.tools()[0].input_schema["properties"]["n"];
+        assert_eq!(
+            schema["minimum"].as_f64(),
+            Some(-9.223372036854776e18),
+            "{text}"
+        );
+        assert_eq!(schema["maximum"].as_f64(), Some(1e23), "{text}");
+        let request = api
+            .build_request(
+                "n",
+                &serde_json::from_value(json!({"n": 5})).unwrap(),
+                &openapi2mcp::CallConfig::new(url::Url::parse("https://api.example.com").unwrap()),
+            )
+            .unwrap();
+        assert_eq!(request.url.as_str(), "https://api.example.com/n?n=5");
+    }
+}
+
+/// OpenAPI 3.2 reads: its QUERY method and `additionalOperations` become tools, `$self`
+/// and the other new fields are ignored.
+#[test]
+fn openapi_3_2_reads() {
+    let api = convert(
+        r#"
+openapi: 3.2.0
+$self: https://example.com/openapi.yaml
+info: { title: t, version: "1" }
+servers: [{ url: https://api.example.com, name: main }]
+paths:
+  /items:
+    get: { operationId: listItems, responses: { "200": { description: ok } } }
+    query:
+      operationId: queryItems
+      requestBody: { content: { application/json: { schema: { type: object, properties: { where: { type: string } } } } } }
+      responses: { "200": { description: ok } }
+    additionalOperations:
+      COPY: { operationId: copyItems, responses: { "200": { description: ok } } }
+      "BAD METHOD": { operationId: bad, responses: {} }
+"#,
+    )
+    .unwrap();
+    let tools: Vec<(&str, &str, bool)> = api
+        .operations()
+        .iter()
+        .map(|operation| {
+            let tool = api.operation_tool(&operation.name).unwrap();
+            (
+                operation.name.as_str(),
+                operation.method.as_str(),
+                tool.annotations.read_only,
+            )
+        })
+        .collect();
+    assert_eq!(
+        tools,
+        [
+            ("listItems", "GET", true),
+            ("queryItems", "QUERY", true),
+            ("copyItems", "COPY", false)
+        ]
+    );
+    let query = api.operation_tool("queryItems").unwrap();
+    assert_eq!(
+        query.input_schema["properties"]["where"],
+        json!({"type": "string"})
+    );
+    let request = api
+        .build_request(
+            "queryItems",
+            &serde_json::from_value(json!({"where": "x"})).unwrap(),
+            &openapi2mcp::CallConfig::new(url::Url::parse("https://api.example.com").unwrap()),
+        )
+        .unwrap();
+    assert_eq!(request.method.as_str(), "QUERY");
+}
+
 #[test]
 fn no_paths_gives_no_tools() {
     for text in [
@@ -264,24 +348,82 @@ fn duplicate_operation_ids_get_suffixes() {
     .unwrap();
     let api = convert(&text).unwrap();
     let names: Vec<&str> = api.tools().iter().map(|tool| tool.name.as_str()).collect();
-    let x62 = "x".repeat(62);
-    assert_eq!(
-        names,
-        [
-            &"x".repeat(64),
-            &format!("{x62}_2"),
-            "same",
-            "same_2",
-            "same_3"
-        ]
+    // A cut name ends with a hash of the whole operationId; a taken one with a hash of
+    // its method and path: neither depends on the operations before it.
+    let is_hashed = |name: &str, head: &str| {
+        name.strip_prefix(head)
+            .and_then(|rest| rest.strip_prefix('_'))
+            .is_some_and(|hash| {
+                hash.len() == 8 && hash.bytes().all(|byte| byte.is_ascii_hexdigit())
+            })
+    };
+    let x55 = "x".repeat(55);
+    assert_eq!(names[0].len(), 64);
+    assert!(is_hashed(names[0], &x55), "{names:?}");
+    assert_eq!(names[1].len(), 64);
+    assert!(
+        names[1].starts_with(&x55[..46]) && names[1] != names[0],
+        "{names:?}"
     );
+    assert_eq!(names[2], "same");
+    assert!(
+        is_hashed(names[3], "same") && is_hashed(names[4], "same"),
+        "{names:?}"
+    );
+    assert_ne!(names[3], names[4]);
     let warnings = warnings_text(&api);
     assert!(
-        warnings
-            .contains("/paths/~1p1/get: tool for \"same\" is named \"same_2\": the name was taken"),
+        warnings.contains(&format!(
+            "/paths/~1p1/get: tool for \"same\" is named \"{}\": the name was taken",
+            names[3]
+        )),
         "{warnings}"
     );
     assert!(warnings.contains("longer than 64 characters"), "{warnings}");
+}
+
+/// A re-import of a document that only gained operations, before and after the old ones and
+/// with names that collide with old ones, gives every old operation the same tool name,
+/// argument names and schemas. (Paths are read in the order of their keys; a new duplicate
+/// operationId whose path sorts first would take the plain name, as the first one does.)
+#[test]
+fn names_are_stable_when_a_document_gains_operations() {
+    let operation = |id: &str| {
+        format!(
+            "    get:\n      operationId: {id}\n      parameters: [{{name: q, in: query, schema: {{$ref: '#/components/schemas/Q'}}}}]\n      responses: {{}}\n"
+        )
+    };
+    let long = "a".repeat(70);
+    let old = format!(
+        "openapi: 3.0.0\npaths:\n  /one:\n{}  /two:\n{}  /three:\n{}components:\n  schemas:\n    Q: {{type: string}}\n",
+        operation(&long),
+        operation("same"),
+        operation("same"),
+    );
+    let grown = format!(
+        "openapi: 3.0.0\npaths:\n  /zero:\n{}  /one:\n{}  /one-and-a-half:\n{}  /two:\n{}  /three:\n{}  /x-later:\n{}components:\n  schemas:\n    Q: {{type: string}}\n    Q2: {{type: integer}}\n",
+        operation(&format!("{long}b")),
+        operation(&long),
+        operation("same_x"),
+        operation("same"),
+        operation("same"),
+        operation("same"),
+    );
+    let (old, grown) = (convert(&old).unwrap(), convert(&grown).unwrap());
+    for operation in old.operations() {
+        let path = &operation.path;
+        let again = grown
+            .operations()
+            .iter()
+            .find(|candidate| &candidate.path == path)
+            .unwrap();
+        assert_eq!(again.name, operation.name, "{path}");
+        assert_eq!(
+            grown.operation_tool(&again.name),
+            old.operation_tool(&operation.name),
+            "{path}"
+        );
+    }
 }
 
 #[test]
@@ -393,7 +535,20 @@ fn ten_megabyte_document_converts() {
     assert!(bytes.len() > 10_000_000, "{} bytes", bytes.len());
     let api = Api::from_document(&bytes, &ConvertOptions::default()).unwrap();
     assert_eq!(api.tools().len(), 2500);
-    assert!(api.warnings().is_empty());
+    // Each tool reaches its whole chain of parents: the budget cuts the deepest of them.
+    for warning in api.warnings() {
+        assert!(
+            warning.message.contains("the deepest parts were left open"),
+            "{warning}"
+        );
+    }
+    for tool in api.tools() {
+        assert!(
+            serde_json::to_vec(tool).unwrap().len() < 24 * 1024,
+            "{}",
+            tool.name
+        );
+    }
 }
 
 #[test]
@@ -454,26 +609,63 @@ fn schema_graphs_larger_than_the_budget_are_cut() {
         } } },
         "components": { "schemas": schemas }
     });
-    let api = Api::from_document(
-        &serde_json::to_vec(&document).unwrap(),
-        &ConvertOptions::default(),
-    )
-    .unwrap();
+    let bytes = serde_json::to_vec(&document).unwrap();
+    let schemas_of = |tool: &openapi2mcp::ToolDefinition| {
+        let mut schemas = vec![Value::Object(tool.input_schema.clone())];
+        schemas.extend(tool.output_schema.clone().map(Value::Object));
+        schemas
+    };
+    // The default budget: six levels of references fit in 16 KiB, the seventh is cut.
+    let api = Api::from_document(&bytes, &ConvertOptions::default()).unwrap();
     let tool = &api.tools()[0];
-    for schema in [
-        Value::Object(tool.input_schema.clone()),
-        Value::Object(tool.output_schema.clone().unwrap()),
-    ] {
-        let size = schema.to_string().len();
-        assert!((200_000..300_000).contains(&size), "{size} bytes");
-        let defs = schema["$defs"].as_object().unwrap();
-        assert!(defs.len() > 50 && defs.len() < 150, "{} defs", defs.len());
+    let input = Value::Object(tool.input_schema.clone());
+    assert_eq!(input["$defs"].as_object().unwrap().len(), 6);
+    assert_eq!(
+        input["$defs"]["Link5"]["properties"]["next"]["description"],
+        "Not described: cut to fit the tool's schema budget"
+    );
+    let total: usize = schemas_of(tool)
+        .iter()
+        .map(|schema| schema.to_string().len())
+        .sum();
+    assert!(total <= 16 * 1024, "{total} bytes");
+    for schema in schemas_of(tool) {
         // Every remaining reference resolves: compiling fails on a dangling one.
         jsonschema::draft202012::new(&schema).unwrap();
     }
+    let description = tool.description.as_deref().unwrap_or("");
     assert!(
-        warnings_text(&api).contains("/paths/~1chain/post: referenced schemas exceed 256 KiB"),
+        description.starts_with("[Schema shortened to fit 16 KiB: ")
+            && description.contains("beyond 6 reference level(s)"),
+        "{description}"
+    );
+    assert!(
+        warnings_text(&api).contains(
+            "/paths/~1chain/post: the tool's schemas exceed 16 KiB or 6 reference levels"
+        ),
         "{}",
         warnings_text(&api)
     );
+
+    // A deeper, larger budget: bytes run out first, and the arguments come before the result.
+    let options = ConvertOptions {
+        budget: openapi2mcp::ToolBudget {
+            max_schema_bytes: 64 * 1024,
+            max_ref_depth: 1000,
+            ..openapi2mcp::ToolBudget::default()
+        },
+        ..ConvertOptions::default()
+    };
+    let api = Api::from_document(&bytes, &options).unwrap();
+    let tool = &api.tools()[0];
+    let defs = tool.input_schema["$defs"].as_object().unwrap().len();
+    assert!((25..32).contains(&defs), "{defs} defs");
+    let total: usize = schemas_of(tool)
+        .iter()
+        .map(|schema| schema.to_string().len())
+        .sum();
+    assert!((60 * 1024..=64 * 1024).contains(&total), "{total} bytes");
+    for schema in schemas_of(tool) {
+        jsonschema::draft202012::new(&schema).unwrap();
+    }
 }

@@ -80,3 +80,69 @@ fn every_corpus_document_converts_with_valid_tools() {
         failures.join("\n")
     );
 }
+
+/// The largest corpus documents fitted to the default budget: no tool over 16 KiB of schemas
+/// (plus its description, at most 4 KiB, and the note saying what was cut), so the whole
+/// catalogue stays well under the 4 MB gRPC message limit; and above a catalogue limit the
+/// compact tools are served instead.
+#[test]
+fn large_documents_fit_the_tool_budget() {
+    let dir = common::corpus_dir();
+    for (name, max_catalogue) in [
+        ("github-rest-3.0.json", 2_200_000),
+        ("kubernetes-api-v1-3.0.json", 3_000_000),
+        ("kubernetes-apiextensions-v1-3.0.json", 250_000),
+    ] {
+        let api = common::convert_entry(&dir, name);
+        let mut catalogue = 0;
+        let mut shortened = 0;
+        for tool in api.tools() {
+            let schemas = serde_json::to_vec(&tool.input_schema).unwrap().len()
+                + tool
+                    .output_schema
+                    .as_ref()
+                    .map_or(0, |schema| serde_json::to_vec(schema).unwrap().len());
+            assert!(
+                schemas <= 16 * 1024,
+                "{name}/{}: {schemas} bytes of schema",
+                tool.name
+            );
+            let whole = serde_json::to_vec(tool).unwrap().len();
+            assert!(whole <= 21 * 1024, "{name}/{}: {whole} bytes", tool.name);
+            catalogue += whole;
+            let description = tool.description.as_deref().unwrap_or("");
+            if description.contains("[Schema shortened to fit 16 KiB") {
+                shortened += 1;
+            }
+        }
+        assert!(catalogue <= max_catalogue, "{name}: {catalogue} bytes");
+        // Kubernetes' schemas reach hundreds of definitions: most of its tools are cut, and say so.
+        if name.starts_with("kubernetes") {
+            assert!(
+                shortened * 2 > api.tools().len(),
+                "{name}: {shortened} shortened"
+            );
+        }
+
+        // Above the operator's limit, three small tools; every operation stays reachable.
+        let (bytes, mut options) = common::load_entry(&dir, name);
+        options.compact_above_bytes = Some(catalogue - 1);
+        let compact = openapi2mcp::Api::from_document(&bytes, &options).unwrap();
+        assert!(compact.is_compact());
+        assert_eq!(compact.operations().len(), api.tools().len());
+        assert!(serde_json::to_vec(compact.tools()).unwrap().len() < 4096);
+        assert!(
+            compact
+                .warnings()
+                .iter()
+                .any(|warning| warning.message.contains("catalogue limit")),
+            "{name}"
+        );
+        options.compact_above_bytes = Some(catalogue);
+        assert!(
+            !openapi2mcp::Api::from_document(&bytes, &options)
+                .unwrap()
+                .is_compact()
+        );
+    }
+}

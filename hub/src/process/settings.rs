@@ -160,6 +160,12 @@ pub struct Settings {
     #[arg(long, env = "MCP_MAX_SESSIONS_PER_TOKEN", default_value_t = 64)]
     pub mcp_max_sessions_per_token: usize,
 
+    /// An OpenAPI server whose tool definitions take more JSON bytes than this serves three
+    /// compact tools (search, describe, call an operation) instead of one per operation; 0
+    /// never switches. Keep it under 4 MB: `ListMcpServerTools` answers over gRPC.
+    #[arg(long, env = "MCP_OPENAPI_COMPACT_ABOVE_BYTES", default_value_t = mcp::DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES)]
+    pub mcp_openapi_compact_above_bytes: usize,
+
     /// Largest request body the relay accepts, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 50 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -335,6 +341,7 @@ impl Default for Settings {
             mcp_allowed_hosts: Vec::new(),
             mcp_allowed_origins: Vec::new(),
             mcp_max_sessions_per_token: 64,
+            mcp_openapi_compact_above_bytes: mcp::DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES,
             max_body_bytes: 50 * 1024 * 1024,
             shutdown_grace_seconds: 30,
             config_poll_seconds: 5,

@@ -93,12 +93,16 @@ impl LiveServers {
                 endpoint.clone(),
                 self.config.upstream_timeout,
             )),
-            ServerKind::OpenApi(source) => OpenApiServer::build(source).map_err(|error| {
-                ErrorData::internal_error(
-                    format!("server {} cannot start: {error}", definition.id),
-                    None,
-                )
-            })?,
+            ServerKind::OpenApi(source) => {
+                OpenApiServer::build(source, self.config.openapi_compact_above_bytes).map_err(
+                    |error| {
+                        ErrorData::internal_error(
+                            format!("server {} cannot start: {error}", definition.id),
+                            None,
+                        )
+                    },
+                )?
+            }
         };
         Ok(server)
     }

@@ -43,16 +43,21 @@ pub struct OpenApiCheck {
 /// starting anything: a host calls this when a document is uploaded, so a bad one is refused
 /// with the place it goes wrong instead of failing later on every request.
 pub fn check_openapi(source: &OpenApiSource) -> Result<OpenApiCheck, OpenApiError> {
-    let (api, _) = convert(source)?;
+    // Counted per operation: the catalogue limit is the serving host's setting.
+    let (api, _) = convert(source, None)?;
     Ok(OpenApiCheck {
         tools: api.tools().len(),
         warnings: api.warnings().iter().map(ToString::to_string).collect(),
     })
 }
 
-fn convert(source: &OpenApiSource) -> Result<(Api, url::Url), OpenApiError> {
+fn convert(
+    source: &OpenApiSource,
+    compact_above_bytes: Option<usize>,
+) -> Result<(Api, url::Url), OpenApiError> {
     let options = ConvertOptions {
         compact: source.compact,
+        compact_above_bytes,
         filter: OperationFilter {
             include_operation_ids: source.include_operations.clone(),
             exclude_operation_ids: source.exclude_operations.clone(),
@@ -120,8 +125,12 @@ pub(crate) struct OpenApiServer {
 }
 
 impl OpenApiServer {
-    pub fn build(source: &OpenApiSource) -> Result<Arc<dyn ToolServer>, OpenApiError> {
-        let (api, base_url) = convert(source)?;
+    /// `compact_above_bytes`: see [`crate::McpConfig::openapi_compact_above_bytes`].
+    pub fn build(
+        source: &OpenApiSource,
+        compact_above_bytes: Option<usize>,
+    ) -> Result<Arc<dyn ToolServer>, OpenApiError> {
+        let (api, base_url) = convert(source, compact_above_bytes)?;
         let mut config = CallConfig::new(base_url);
         config.allow_private_network = source.allow_private_network;
         place_credentials(&api, source, &mut config);

@@ -12,6 +12,7 @@ use crate::api::{
     Api, ConvertOptions, Operation, OperationFilter, SecurityScheme, SecuritySchemeKind,
     ServerCandidate, ToolAnnotations, ToolDefinition,
 };
+use crate::budget::{ToolBudget, ToolCut};
 use crate::document::{Dialect, Documents, Location};
 use crate::error::{ConvertError, ConvertWarning};
 use crate::names::UniqueNames;
@@ -21,8 +22,9 @@ use crate::plan::{
 use crate::schema::{Refs, SchemaRegistry};
 use source::{BodySource, ParamSource, api_key_kind};
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+/// Path-item fields that are operations; `query` is OpenAPI 3.2's QUERY method.
+const METHODS: [&str; 9] = [
+    "get", "put", "post", "delete", "patch", "head", "options", "trace", "query",
 ];
 /// Tool names longer than this are cut; several MCP clients and model APIs reject longer ones.
 pub(crate) const MAX_TOOL_NAME: usize = 64;
@@ -60,6 +62,7 @@ fn convert(bytes: &[u8], options: &ConvertOptions) -> Result<Api, ConvertError> 
         warnings: &mut warnings,
         global_security: &global_security,
         used_names: UniqueNames::default(),
+        budget: options.budget,
     };
     let mut operations = Vec::new();
     let mut tools = Vec::new();
@@ -82,11 +85,31 @@ fn convert(bytes: &[u8], options: &ConvertOptions) -> Result<Api, ConvertError> 
             converter.warn(&location, "path item is not a mapping; skipped".to_owned());
             continue;
         };
-        for method in METHODS {
-            let Some(operation) = item.get(method) else {
-                continue;
-            };
-            let operation_location = item_location.child(method);
+        // OpenAPI 3.2 names other methods under `additionalOperations` (`COPY`, `LINK`).
+        let additional = item
+            .get("additionalOperations")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(method, _)| {
+                !METHODS.contains(&method.to_ascii_lowercase().as_str())
+                    && !method.is_empty()
+                    && method.bytes().all(|byte| byte.is_ascii_alphabetic())
+            })
+            .map(|(method, operation)| {
+                (
+                    method.to_ascii_lowercase(),
+                    operation,
+                    item_location.child("additionalOperations").child(method),
+                )
+            });
+        let standard = METHODS.iter().filter_map(|method| {
+            item.get(*method)
+                .map(|operation| ((*method).to_owned(), operation, item_location.child(method)))
+        });
+        let found: Vec<(String, &Value, Location)> = standard.chain(additional).collect();
+        for (method, operation, operation_location) in found {
+            let method = method.as_str();
             let Some(operation) = operation.as_object() else {
                 converter.warn(
                     &operation_location,
@@ -122,7 +145,28 @@ fn convert(bytes: &[u8], options: &ConvertOptions) -> Result<Api, ConvertError> 
         .enumerate()
         .map(|(index, operation)| (operation.name.clone(), index))
         .collect();
-    let compact_tools = options.compact.then(crate::compact::tools);
+    let catalogue_bytes: usize = tools
+        .iter()
+        .map(|tool| {
+            serde_json::to_vec(tool)
+                .map(|bytes| bytes.len())
+                .unwrap_or(0)
+        })
+        .sum();
+    let over_limit = options
+        .compact_above_bytes
+        .filter(|limit| catalogue_bytes > *limit);
+    if let (Some(limit), false) = (over_limit, options.compact) {
+        warnings.push(ConvertWarning {
+            pointer: "/paths".to_owned(),
+            message: format!(
+                "the {} tools take {catalogue_bytes} bytes, over the {limit}-byte catalogue limit: \
+                 the compact tools (search, describe, call) are served instead",
+                tools.len()
+            ),
+        });
+    }
+    let compact_tools = (options.compact || over_limit.is_some()).then(crate::compact::tools);
     let title = root
         .pointer("/info/title")
         .and_then(Value::as_str)
@@ -145,6 +189,7 @@ struct OperationConverter<'a> {
     warnings: &'a mut Vec<ConvertWarning>,
     global_security: &'a [Vec<String>],
     used_names: UniqueNames,
+    budget: ToolBudget,
 }
 
 impl<'a> OperationConverter<'a> {
@@ -233,15 +278,35 @@ impl<'a> OperationConverter<'a> {
         if !required.is_empty() {
             input_schema.insert("required".to_owned(), Value::Array(required));
         }
-        let mut truncated = self.registry.attach_defs(&mut input_schema, &input_refs);
-        let (output_schema, accept, output_truncated) = self.output(operation, location);
-        truncated |= output_truncated;
-        if truncated {
+        let budget = self.budget;
+        let mut cut = ToolCut {
+            inline_depth: crate::budget::cut_inline(&mut input_schema, budget.max_schema_bytes, 1),
+            ..ToolCut::default()
+        };
+        if cut.inline_depth.is_some() {
+            self.registry
+                .retain_referenced(&mut input_refs, &input_schema);
+        }
+        let defs_cut = self.registry.attach_defs_within(
+            &mut input_schema,
+            &input_refs,
+            budget.max_schema_bytes,
+            budget.max_ref_depth,
+        );
+        cut.omitted_defs += defs_cut.omitted;
+        let room = budget
+            .max_schema_bytes
+            .saturating_sub(crate::budget::map_size(&input_schema));
+        let (output_schema, accept, output_cut) = self.output(operation, location, room);
+        cut.omitted_defs += output_cut.omitted_defs;
+        cut.output_dropped = output_cut.output_dropped;
+        if cut.omitted_defs > 0 || cut.inline_depth.is_some() || cut.output_dropped {
             self.warn(
                 location,
                 format!(
-                    "referenced schemas exceed {} KiB; the farthest were left unconstrained",
-                    crate::schema::MAX_DEFS_BYTES / 1024
+                    "the tool's schemas exceed {} KiB or {} reference levels; the deepest parts were left open",
+                    budget.max_schema_bytes / 1024,
+                    budget.max_ref_depth
                 ),
             );
         }
@@ -252,14 +317,28 @@ impl<'a> OperationConverter<'a> {
             .map(str::to_owned);
         let name = self.tool_name(operation_id.as_deref(), method, path, location);
         let summary = non_empty(operation.get("summary"));
-        let description = match (summary.as_deref(), non_empty(operation.get("description"))) {
+        let mut description = match (summary.as_deref(), non_empty(operation.get("description"))) {
             (Some(summary), Some(description)) if summary.trim() != description.trim() => {
                 Some(format!("{summary}\n\n{description}"))
             }
             (Some(summary), _) => Some(summary.to_owned()),
             (None, description) => description,
         };
-        let read_only = matches!(method, "get" | "head" | "options" | "trace");
+        if let Some(shortened) = description
+            .as_deref()
+            .and_then(|text| crate::budget::cut_text(text, budget.max_description_bytes))
+        {
+            description = Some(shortened);
+            cut.description_cut = true;
+        }
+        if !cut.is_empty() {
+            let note = cut.note(&budget);
+            description = Some(match description {
+                Some(text) => format!("{text}\n\n{note}"),
+                None => note,
+            });
+        }
+        let read_only = matches!(method, "get" | "head" | "options" | "trace" | "query");
         let tool = ToolDefinition {
             name: name.clone(),
             title: summary.clone(),
@@ -670,9 +749,10 @@ impl<'a> OperationConverter<'a> {
         &mut self,
         operation: &'a Map<String, Value>,
         location: &Location,
-    ) -> (Option<Map<String, Value>>, Option<String>, bool) {
+        room: usize,
+    ) -> (Option<Map<String, Value>>, Option<String>, ToolCut) {
         let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
-            return (None, None, false);
+            return (None, None, ToolCut::default());
         };
         let mut codes: Vec<(&String, &Value)> = responses
             .iter()
@@ -746,7 +826,7 @@ impl<'a> OperationConverter<'a> {
                             && resolved.get("nullable").and_then(Value::as_bool) != Some(true)
                     });
             if !is_object {
-                return (None, accept, false);
+                return (None, accept, ToolCut::default());
             }
             let mut refs = Refs::default();
             let converted = self.registry.convert(
@@ -757,13 +837,30 @@ impl<'a> OperationConverter<'a> {
                 self.warnings,
             );
             let Value::Object(mut output) = converted else {
-                return (None, accept, false);
+                return (None, accept, ToolCut::default());
             };
             output.insert("type".to_owned(), Value::String("object".to_owned()));
-            let truncated = self.registry.attach_defs(&mut output, &refs);
-            return (Some(output), accept, truncated);
+            let mut cut = ToolCut::default();
+            // The result schema gets what the arguments left; cut to its top-level fields and
+            // still too large, it is left out (clients then take any structured result).
+            if crate::budget::cut_inline(&mut output, room, 1).is_some() {
+                self.registry.retain_referenced(&mut refs, &output);
+            }
+            let output_size = crate::budget::map_size(&output);
+            if output_size > room {
+                cut.output_dropped = true;
+                return (None, accept, cut);
+            }
+            let defs_cut = self.registry.attach_defs_within(
+                &mut output,
+                &refs,
+                room,
+                self.budget.max_ref_depth,
+            );
+            cut.omitted_defs = defs_cut.omitted;
+            return (Some(output), accept, cut);
         }
-        (None, None, false)
+        (None, None, ToolCut::default())
     }
 
     fn tool_name(
@@ -794,14 +891,18 @@ impl<'a> OperationConverter<'a> {
         if base.is_empty() {
             base = method.to_owned();
         }
-        base.truncate(MAX_TOOL_NAME);
-        let name = self.used_names.claim(&base, |base, suffix| {
-            let tail = format!("_{suffix}");
-            let mut head = base.to_owned();
-            head.truncate(MAX_TOOL_NAME - tail.len());
-            format!("{head}{tail}")
-        });
-        let truncated = raw.chars().count() > MAX_TOOL_NAME;
+        // Suffixes hash what the name stands for, never a count of earlier names: a
+        // re-import of a document that only gained operations keeps every name it had.
+        let truncated = base.len() > MAX_TOOL_NAME;
+        if truncated {
+            // The whole wanted name picks the suffix: two long names that share their first
+            // 55 characters still get different tools.
+            base = crate::names::suffixed(&base, &raw, MAX_TOOL_NAME);
+        }
+        let identity = format!("{} {path}", method.to_ascii_uppercase());
+        let name = self
+            .used_names
+            .claim_stable(&base, &identity, MAX_TOOL_NAME);
         if name != base || truncated {
             let reason = if name != base {
                 "the name was taken"

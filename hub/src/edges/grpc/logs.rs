@@ -394,6 +394,7 @@ mod tests {
             admin_key: AdminKey::new("test-admin-key-0123".to_owned()).unwrap(),
             group_max_tokens: 0,
             mcp_templates: Vec::new(),
+            mcp_openapi_compact_above_bytes: None,
             quota_time_zone: chrono_tz::Tz::UTC,
             clean_log_batch_size,
             channel_health: crate::relay_host::shared_health::SharedHealth::local(

@@ -161,6 +161,7 @@ impl Mcp {
             };
         let config = mcp::McpConfig {
             upstream_timeout: INSPECT_TIMEOUT,
+            openapi_compact_above_bytes: self.0.mcp_openapi_compact_above_bytes,
             ..mcp::McpConfig::default()
         };
         // The reason may quote the request (a failed call prints its URL, query secrets and

@@ -59,6 +59,9 @@ pub struct ControlPlane {
     pub group_max_tokens: u32,
     /// The embedded MCP templates this build offers, described (`ListTemplates`).
     pub mcp_templates: Vec<::mcp::TemplateInfo>,
+    /// The catalogue size above which an OpenAPI server serves its compact tools
+    /// (`MCP_OPENAPI_COMPACT_ABOVE_BYTES`), so `ListMcpServerTools` lists what clients get.
+    pub mcp_openapi_compact_above_bytes: Option<usize>,
     /// Where quota periods begin (`QUOTA_TIME_ZONE`), for the period usage tokens show.
     pub quota_time_zone: chrono_tz::Tz,
     /// Request log rows `DeleteLogs` removes per statement (`CLEAN_LOG_BATCH_SIZE`).
