@@ -182,7 +182,8 @@ fn sigterm_stops_the_binary_gracefully() {
         }
         std::thread::sleep(std::time::Duration::from_millis(25));
     }
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The signal may arrive while the server is still starting (migrations, warm-up): the
+    // handler is installed before startup, so the stop is graceful either way.
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")
