@@ -227,3 +227,74 @@ models: [{{model: llama-gw, type: chat}}]
         Some("Bearer sk-ollama-proxy")
     );
 }
+
+/// Legacy completions reach `/api/generate`: the prompt and options in Ollama's shape, the
+/// answer (whole and streamed) as `text_completion`s with the eval counts as usage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completions_reach_api_generate_whole_and_streamed() {
+    let (hub, mock) = setup().await;
+    let response = post(
+        &hub,
+        "/v1/completions",
+        json!({"model": "llama-gw", "prompt": "Say hello", "max_tokens": 12, "stop": "\n"}),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["object"], "text_completion");
+    assert_eq!(answer["model"], "llama-gw");
+    assert_eq!(answer["choices"][0]["text"], TEXT);
+    assert_eq!(answer["choices"][0]["finish_reason"], "stop");
+    assert_eq!(answer["usage"]["prompt_tokens"], PROMPT_EVAL_COUNT);
+    assert_eq!(answer["usage"]["completion_tokens"], EVAL_COUNT);
+    let seen = mock.requests();
+    let sent = &seen.last().unwrap();
+    assert_eq!(sent.target, "/api/generate");
+    assert_eq!(sent.body["prompt"], "Say hello");
+    assert_eq!(sent.body["model"], "llama3.2");
+    assert_eq!(sent.body["stream"], false);
+    assert_eq!(
+        sent.body["options"],
+        json!({"num_predict": 12, "stop": ["\n"]})
+    );
+
+    let streamed = post(
+        &hub,
+        "/v1/completions",
+        json!({"model": "llama-gw", "prompt": "Say hello", "stream": true,
+            "stream_options": {"include_usage": true}}),
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    let chunks: Vec<Value> = streamed
+        .lines()
+        .filter_map(|line| line.strip_prefix("data: "))
+        .filter(|data| *data != "[DONE]")
+        .map(|data| serde_json::from_str(data).unwrap())
+        .collect();
+    let text: String = chunks
+        .iter()
+        .filter_map(|chunk| chunk["choices"][0]["text"].as_str())
+        .collect();
+    assert_eq!(text, TEXT);
+    assert!(
+        chunks
+            .iter()
+            .all(|chunk| chunk["object"] == "text_completion"),
+        "{streamed}"
+    );
+    assert_eq!(
+        chunks.last().unwrap()["usage"]["completion_tokens"],
+        EVAL_COUNT
+    );
+    assert!(streamed.trim_end().ends_with("data: [DONE]"), "{streamed}");
+    let rows = group_logs(&hub, "acme", 2).await;
+    assert!(
+        rows.iter()
+            .take(2)
+            .all(|row| row.output_tokens == EVAL_COUNT as i64),
+        "{rows:?}"
+    );
+}

@@ -1,4 +1,4 @@
-//! A mock Ollama native API for end-to-end tests: `/api/chat` (one JSON, or JSON lines cut at odd offsets), `/api/embed`, `{"error": ...}` bodies.
+//! A mock Ollama native API for end-to-end tests: `/api/chat` and `/api/generate` (one JSON, or JSON lines cut at odd offsets), `/api/embed`, errors.
 //!
 //! As the real server: a request without `stream` is streamed, message content must be a
 //! string (images go in `images`), tool-call arguments must be objects, an unknown model is
@@ -44,6 +44,7 @@ impl MockOllama {
         let state = Arc::new(MockState::default());
         let app = Router::new()
             .route("/api/chat", post(chat))
+            .route("/api/generate", post(generate))
             .route("/api/embed", post(embed))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -189,6 +190,44 @@ async fn chat(State(state): State<Arc<MockState>>, request: Request) -> Response
         ),
         _ => lines.push(line(model, "", Some("stop")).to_string()),
     }
+    json_lines(lines.join("\n") + "\n")
+}
+
+/// `/api/generate`: the prompt must be a string; the answer's text is in `response`.
+async fn generate(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    let seen = match admit(&state, request).await {
+        Ok(seen) => seen,
+        Err(response) => return response,
+    };
+    let body = &seen.body;
+    if !body["prompt"].is_string() {
+        return error(
+            400,
+            "json: cannot unmarshal array into Go struct field GenerateRequest.prompt of type string",
+        );
+    }
+    if body.get("messages").is_some() {
+        return error(400, "unknown field messages");
+    }
+    let model = body["model"].as_str().unwrap();
+    let as_generate = |mut line: Value| {
+        let text = line["message"]["content"].clone();
+        line.as_object_mut().unwrap().remove("message");
+        line["response"] = text;
+        line
+    };
+    if body["stream"] == false {
+        return (
+            [("content-type", "application/json; charset=utf-8")],
+            as_generate(line(model, TEXT, Some("stop"))).to_string(),
+        )
+            .into_response();
+    }
+    let mut lines: Vec<String> = ["Hello", " from", " Ollama."]
+        .iter()
+        .map(|piece| as_generate(line(model, piece, None)).to_string())
+        .collect();
+    lines.push(as_generate(line(model, "", Some("stop"))).to_string());
     json_lines(lines.join("\n") + "\n")
 }
 

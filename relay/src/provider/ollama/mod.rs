@@ -1,6 +1,7 @@
-//! Ollama: its OpenAI-compatible surface by default, its native API (`/api/chat` in JSON lines, `/api/embed`) for a channel configured `api: native`.
+//! Ollama: its OpenAI-compatible surface by default, its native API (`/api/chat`, `/api/generate`, `/api/embed`) for a channel configured `api: native`.
 //!
-//! The native path converts the chat pivot to `/api/chat` ([`request`]) and reads whole answers,
+//! The native path converts the chat pivot to `/api/chat` and completions to `/api/generate`
+//! ([`request`]) and reads whole answers,
 //! JSON-line streams and embeddings back ([`response`]); everything else is [`OpenAiWire`].
 
 mod request;
@@ -55,6 +56,7 @@ fn root(channel: &Channel) -> Result<String, RelayError> {
 fn path(endpoint: Endpoint) -> Option<&'static str> {
     match endpoint {
         Endpoint::ChatCompletions => Some("api/chat"),
+        Endpoint::Completions => Some("api/generate"),
         Endpoint::Embeddings => Some("api/embed"),
         _ => None,
     }
@@ -131,10 +133,10 @@ impl Provider for OllamaWire {
                 message: format!("invalid JSON body: {error}"),
                 param: None,
             })?;
-        let native = if endpoint == Endpoint::Embeddings {
-            request::embed(&body, upstream_model)?
-        } else {
-            request::chat(&body, upstream_model, stream)?
+        let native = match endpoint {
+            Endpoint::Embeddings => request::embed(&body, upstream_model)?,
+            Endpoint::Completions => request::generate(&body, upstream_model, stream)?,
+            _ => request::chat(&body, upstream_model, stream)?,
         };
         Ok(UpstreamRequest {
             method: Method::POST,
@@ -188,6 +190,7 @@ impl Provider for OllamaWire {
             serde_json::from_slice(&body).map_err(|_| RelayError::UpstreamInvalid)?;
         let decoded = match endpoint {
             Endpoint::ChatCompletions => response::chat(&answer, meta)?,
+            Endpoint::Completions => response::completion(&answer, meta)?,
             Endpoint::Embeddings => response::embed(&answer, meta)?,
             _ => return Ok(body),
         };
@@ -203,10 +206,12 @@ impl Provider for OllamaWire {
         if !native(channel) {
             return OpenAiWire.stream_decoder(channel, endpoint, meta);
         }
-        Box::new(Converted::new(
-            JsonLines::new(),
-            Box::new(OllamaToChatStream::new(meta.clone())),
-        ))
+        let converter = if endpoint == Endpoint::Completions {
+            OllamaToChatStream::completions(meta.clone())
+        } else {
+            OllamaToChatStream::new(meta.clone())
+        };
+        Box::new(Converted::new(JsonLines::new(), Box::new(converter)))
     }
 }
 
@@ -288,5 +293,36 @@ mod tests {
             .probe(&native, Endpoint::Embeddings, "nomic-embed-text")
             .unwrap();
         assert_eq!(probe.url, "http://localhost:11434/api/embed");
+    }
+
+    #[test]
+    fn completions_go_to_api_generate_with_one_prompt() {
+        let native = channel(Some("native"));
+        let build = |body: Value| {
+            OllamaWire.build(
+                &native,
+                OllamaWire.endpoint(Endpoint::Completions, &native, "m"),
+                "llama3.2",
+                "application/json",
+                Bytes::from(body.to_string()),
+                false,
+            )
+        };
+        let request = build(json!({"prompt": ["Say hi"], "suffix": "!", "seed": 7})).unwrap();
+        assert_eq!(request.url, "http://localhost:11434/api/generate");
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        assert_eq!(
+            body,
+            json!({"model": "llama3.2", "prompt": "Say hi", "suffix": "!",
+                "options": {"seed": 7}, "stream": false})
+        );
+        assert!(matches!(
+            build(json!({"prompt": ["one", "two"]})),
+            Err(RelayError::BadRequest { .. })
+        ));
+        assert!(matches!(
+            build(json!({"prompt": 3})),
+            Err(RelayError::BadRequest { .. })
+        ));
     }
 }

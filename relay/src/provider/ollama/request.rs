@@ -146,6 +146,33 @@ pub(super) fn chat(chat: &Value, model: &str, stream: bool) -> Result<Value, Rel
     if !tools.is_empty() && chat.get("tool_choice").and_then(Value::as_str) != Some("none") {
         out.insert("tools".into(), Value::Array(tools));
     }
+    let options = options(chat);
+    if !options.is_empty() {
+        out.insert("options".into(), Value::Object(options));
+    }
+    match chat
+        .pointer("/response_format/type")
+        .and_then(Value::as_str)
+    {
+        Some("json_object") => {
+            out.insert("format".into(), json!("json"));
+        }
+        Some("json_schema") => {
+            if let Some(schema) = chat.pointer("/response_format/json_schema/schema") {
+                out.insert("format".into(), schema.clone());
+            }
+        }
+        _ => {}
+    }
+    if let Some(effort) = chat.get("reasoning_effort").and_then(Value::as_str) {
+        out.insert("think".into(), json!(effort != "none"));
+    }
+    out.insert("stream".into(), json!(stream));
+    Ok(Value::Object(out))
+}
+
+/// The sampling settings of an OpenAI chat or completions body as Ollama's `options`.
+fn options(chat: &Value) -> Map<String, Value> {
     let mut options = Map::new();
     if let Some(limit) = chat
         .get("max_completion_tokens")
@@ -174,25 +201,31 @@ pub(super) fn chat(chat: &Value, model: &str, stream: bool) -> Result<Value, Rel
         }
         _ => {}
     }
+    options
+}
+
+/// An OpenAI completions body as `/api/generate`: the prompt (one string; a list of one is
+/// taken as it), the suffix, the same options as chat.
+pub(super) fn generate(body: &Value, model: &str, stream: bool) -> Result<Value, RelayError> {
+    let prompt = match body.get("prompt") {
+        Some(Value::String(prompt)) => prompt.clone(),
+        Some(Value::Array(prompts)) if prompts.len() == 1 && prompts[0].is_string() => {
+            prompts[0].as_str().unwrap_or_default().to_owned()
+        }
+        Some(Value::Array(_)) => {
+            return Err(bad("Ollama's /api/generate takes one prompt per request"));
+        }
+        _ => return Err(bad("prompt must be a string")),
+    };
+    let mut out = Map::new();
+    out.insert("model".into(), json!(model));
+    out.insert("prompt".into(), json!(prompt));
+    if let Some(suffix) = body.get("suffix").filter(|suffix| suffix.is_string()) {
+        out.insert("suffix".into(), suffix.clone());
+    }
+    let options = options(body);
     if !options.is_empty() {
         out.insert("options".into(), Value::Object(options));
-    }
-    match chat
-        .pointer("/response_format/type")
-        .and_then(Value::as_str)
-    {
-        Some("json_object") => {
-            out.insert("format".into(), json!("json"));
-        }
-        Some("json_schema") => {
-            if let Some(schema) = chat.pointer("/response_format/json_schema/schema") {
-                out.insert("format".into(), schema.clone());
-            }
-        }
-        _ => {}
-    }
-    if let Some(effort) = chat.get("reasoning_effort").and_then(Value::as_str) {
-        out.insert("think".into(), json!(effort != "none"));
     }
     out.insert("stream".into(), json!(stream));
     Ok(Value::Object(out))

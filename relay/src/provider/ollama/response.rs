@@ -134,8 +134,31 @@ pub(super) fn embed(answer: &Value, meta: &ResponseMeta) -> Result<Value, RelayE
 
 /// `/api/chat` JSON lines in, chat chunks out: each line's message as a delta, the `done`
 /// line's reason and counts as the finish and usage chunks, an `error` line as an error chunk.
+/// A whole `/api/generate` answer as an OpenAI `text_completion`.
+pub(super) fn completion(answer: &Value, meta: &ResponseMeta) -> Result<Value, RelayError> {
+    if let Some(message) = upstream_error(answer) {
+        tracing::warn!(%message, "ollama answered with an error");
+        return Err(RelayError::UpstreamFailed);
+    }
+    let text = answer
+        .get("response")
+        .and_then(Value::as_str)
+        .ok_or(RelayError::UpstreamInvalid)?;
+    let mut body = json!({"id": id(answer, meta).replacen("chatcmpl", "cmpl", 1),
+        "object": "text_completion", "created": meta.created, "model": meta.model,
+        "choices": [{"index": 0, "text": text, "logprobs": null,
+            "finish_reason": finish_reason(answer, false)}]});
+    if let Some(usage) = usage(answer) {
+        body["usage"] = usage.to_chat();
+    }
+    Ok(body)
+}
+
 pub struct OllamaToChatStream {
     meta: ResponseMeta,
+    /// `/api/generate` lines (`response` text) read as `text_completion` chunks instead of
+    /// `/api/chat` lines as chat chunks.
+    completion: bool,
     id: Option<String>,
     calls: usize,
     usage: Option<Usage>,
@@ -147,6 +170,7 @@ impl OllamaToChatStream {
     pub fn new(meta: ResponseMeta) -> OllamaToChatStream {
         OllamaToChatStream {
             meta,
+            completion: false,
             id: None,
             calls: 0,
             usage: None,
@@ -155,7 +179,24 @@ impl OllamaToChatStream {
         }
     }
 
+    /// The converter for `/api/generate` streams (completions clients).
+    pub fn completions(meta: ResponseMeta) -> OllamaToChatStream {
+        OllamaToChatStream {
+            completion: true,
+            ..OllamaToChatStream::new(meta)
+        }
+    }
+
     fn chunk(&self, delta: Value, finish_reason: Value) -> StreamEvent {
+        if self.completion {
+            let text = delta.get("content").cloned().unwrap_or(json!(""));
+            return StreamEvent::Json {
+                event: None,
+                data: json!({"id": self.id, "object": "text_completion",
+                    "created": self.meta.created, "model": self.meta.model,
+                    "choices": [{"index": 0, "text": text, "logprobs": null, "finish_reason": finish_reason}]}),
+            };
+        }
         StreamEvent::Json {
             event: None,
             data: json!({"id": self.id, "object": "chat.completion.chunk",
@@ -184,9 +225,18 @@ impl EventConverter for OllamaToChatStream {
         }
         if self.id.is_none() {
             self.id = Some(id(line, &self.meta));
-            out.push(self.chunk(json!({"role": "assistant", "content": ""}), Value::Null));
+            if !self.completion {
+                out.push(self.chunk(json!({"role": "assistant", "content": ""}), Value::Null));
+            }
         }
-        let message = line.get("message").unwrap_or(&Value::Null);
+        // A generate line carries its text in `response`: read it as a message's content.
+        let generated;
+        let message = if self.completion {
+            generated = json!({"content": line.get("response").cloned().unwrap_or(Value::Null)});
+            &generated
+        } else {
+            line.get("message").unwrap_or(&Value::Null)
+        };
         for (field, name) in [("thinking", "reasoning_content"), ("content", "content")] {
             if let Some(text) = message
                 .get(field)
@@ -224,9 +274,14 @@ impl EventConverter for OllamaToChatStream {
         }
         self.done = true;
         if let Some(usage) = self.usage {
+            let object = if self.completion {
+                "text_completion"
+            } else {
+                "chat.completion.chunk"
+            };
             out.push(StreamEvent::Json {
                 event: None,
-                data: json!({"id": self.id, "object": "chat.completion.chunk",
+                data: json!({"id": self.id, "object": object,
                     "created": self.meta.created, "model": self.meta.model,
                     "choices": [], "usage": usage.to_chat()}),
             });
