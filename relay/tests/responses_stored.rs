@@ -1,4 +1,4 @@
-//! Stored responses through the relay: `GET`/`DELETE /v1/responses/{id}` and `input_items` go
+//! Stored responses through the relay: `GET`/`DELETE /v1/responses/{id}`, `input_items` and `cancel` go
 //! to the channel that created the response (JSON or streamed), only for the group that created
 //! it; converted or unstored responses are not found; a continuation (`previous_response_id`)
 //! goes to the channel that stored its response; a host-supplied index is used instead of the
@@ -81,6 +81,16 @@ async fn responses_upstream(name: &'static str) -> Arc<Mock> {
                          "content": [{"type": "input_text", "text": "hi"}]}],
                         "first_id": "in_1", "last_id": "in_1", "has_more": false})),
                     Some(response) => Reply::json(response.clone()),
+                    None => not_found(&id),
+                }
+            }
+            ("POST", Some(path)) if path.ends_with("/cancel") => {
+                let id = path.trim_end_matches("/cancel").to_owned();
+                match stored.lock().unwrap().get_mut(&id) {
+                    Some(response) => {
+                        response["status"] = json!("cancelled");
+                        Reply::json(response.clone())
+                    }
                     None => not_found(&id),
                 }
             }
@@ -219,6 +229,23 @@ async fn stored_responses_go_back_to_the_channel_that_created_them() {
     let seen = b.last();
     assert_eq!(seen.path, format!("/v1/responses/{from_b}/input_items"));
     assert_eq!(seen.query.as_deref(), Some("limit=5&order=asc"));
+    assert_eq!(seen.headers["authorization"], "Bearer sk-upstream-2");
+
+    // Cancel goes to the creating channel as OpenAI's `POST /v1/responses/{id}/cancel`.
+    let (status, body) = send(
+        &harness,
+        reqwest::Method::POST,
+        &format!("/v1/responses/{from_b}/cancel"),
+        KEY,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "cancelled");
+    let seen = b.last();
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("POST", format!("/v1/responses/{from_b}/cancel").as_str())
+    );
     assert_eq!(seen.headers["authorization"], "Bearer sk-upstream-2");
 
     let (status, body) = send(

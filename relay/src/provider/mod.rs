@@ -149,17 +149,45 @@ pub trait Provider: Send + Sync + 'static {
         None
     }
 
-    /// The request that reads (`GET`), deletes (`DELETE`) or lists the input items of a
-    /// response stored by `channel`; only families that store responses have one.
+    /// The request that makes `call` on a response stored by `channel` (read, delete, list its
+    /// input items, cancel it); only families that store responses have one.
     fn stored_response(
         &self,
         channel: &Channel,
-        _method: Method,
+        _call: StoredCall,
         _response_id: &str,
-        _input_items: bool,
         _query: Option<&str>,
     ) -> Result<UpstreamRequest, RelayError> {
         Err(unsupported(channel, Endpoint::Responses))
+    }
+}
+
+/// A call on a response a channel stored, as `/v1/responses/{id}...` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredCall {
+    Read,
+    Delete,
+    InputItems,
+    /// Stops a background response (`POST /v1/responses/{id}/cancel`).
+    Cancel,
+}
+
+impl StoredCall {
+    pub fn method(self) -> Method {
+        match self {
+            StoredCall::Read | StoredCall::InputItems => Method::GET,
+            StoredCall::Delete => Method::DELETE,
+            StoredCall::Cancel => Method::POST,
+        }
+    }
+
+    /// What follows `/responses/{id}` in the path.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            StoredCall::Read | StoredCall::Delete => "",
+            StoredCall::InputItems => "/input_items",
+            StoredCall::Cancel => "/cancel",
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;
 use serde_json::json;
 
-use super::{Endpoint, Provider, UpstreamRequest, base_url};
+use super::{Endpoint, Provider, StoredCall, UpstreamRequest, base_url};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::vocabulary::Channel;
@@ -235,13 +235,13 @@ fn url_for(
 /// input items are passed on.
 fn stored_response_request(
     channel: &Channel,
-    method: Method,
+    call: StoredCall,
     response_id: &str,
-    input_items: bool,
     query: Option<&str>,
 ) -> Result<UpstreamRequest, RelayError> {
     let id = percent_encode_segment(response_id);
-    let tail = if input_items { "/input_items" } else { "" };
+    let tail = call.suffix();
+    let input_items = call == StoredCall::InputItems;
     let base = base_url(channel)?;
     let mut url = if channel.kind.quirks().azure {
         format!("{}/openai/v1/responses/{id}{tail}", azure_resource(&base))
@@ -275,7 +275,7 @@ fn stored_response_request(
         }
     }
     Ok(UpstreamRequest {
-        method,
+        method: call.method(),
         url,
         headers: auth_headers(channel, None)?,
         body: Bytes::new(),
@@ -492,12 +492,11 @@ impl Provider for OpenAiWire {
     fn stored_response(
         &self,
         channel: &Channel,
-        method: Method,
+        call: StoredCall,
         response_id: &str,
-        input_items: bool,
         query: Option<&str>,
     ) -> Result<UpstreamRequest, RelayError> {
-        stored_response_request(channel, method, response_id, input_items, query)
+        stored_response_request(channel, call, response_id, query)
     }
 }
 
@@ -546,9 +545,8 @@ mod tests {
         };
         let request = stored_response_request(
             &channel,
-            Method::GET,
+            StoredCall::InputItems,
             "resp_1/x",
-            true,
             Some("limit=5&key=k&order=asc"),
         )
         .unwrap();
@@ -558,7 +556,7 @@ mod tests {
         );
         assert_eq!(request.headers[header::AUTHORIZATION], "Bearer sk-up");
         let request =
-            stored_response_request(&channel, Method::DELETE, "resp_1", false, Some("limit=5"))
+            stored_response_request(&channel, StoredCall::Delete, "resp_1", Some("limit=5"))
                 .unwrap();
         assert_eq!(request.url, "http://127.0.0.1:9/v1/responses/resp_1");
         assert_eq!(request.method, Method::DELETE);
@@ -605,9 +603,13 @@ mod tests {
                 build(Endpoint::ChatCompletions).url,
                 "https://res.openai.azure.com/openai/deployments/my%20deployment/chat/completions?api-version=2024-06-01"
             );
-            let stored =
-                stored_response_request(&channel, Method::GET, "resp_1", true, Some("limit=2"))
-                    .unwrap();
+            let stored = stored_response_request(
+                &channel,
+                StoredCall::InputItems,
+                "resp_1",
+                Some("limit=2"),
+            )
+            .unwrap();
             assert_eq!(
                 stored.url,
                 "https://res.openai.azure.com/openai/v1/responses/resp_1/input_items?limit=2"

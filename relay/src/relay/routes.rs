@@ -101,6 +101,19 @@ impl Relay {
                 ),
             )
             .route(
+                "/v1/responses/{id}/cancel",
+                post(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay
+                            .inner
+                            .stored_response(StoredAction::Cancel, id, request)
+                            .await
+                    },
+                ),
+            )
+            .route(
                 "/v1/responses/{id}/input_items",
                 get(
                     |State(relay): State<Relay>,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use bytes::Bytes;
 use futures::StreamExt;
@@ -19,7 +19,7 @@ use super::request::{ParsedRequest, Payload};
 use crate::convert::Wire;
 use crate::error::{ErrorBody, RelayError};
 use crate::host::{ResponseOwner, Route};
-use crate::provider::Endpoint;
+use crate::provider::{Endpoint, StoredCall};
 use crate::request_id::request_id;
 use crate::responses_index::{response_id, watch_stream_for_id};
 use crate::upstream::{ByteStream, read_body, send};
@@ -34,6 +34,7 @@ pub(super) enum StoredAction {
     Get,
     Delete,
     InputItems,
+    Cancel,
 }
 
 impl StoredAction {
@@ -41,6 +42,16 @@ impl StoredAction {
         match self {
             StoredAction::Get | StoredAction::Delete => "/v1/responses/{id}",
             StoredAction::InputItems => "/v1/responses/{id}/input_items",
+            StoredAction::Cancel => "/v1/responses/{id}/cancel",
+        }
+    }
+
+    fn call(self) -> StoredCall {
+        match self {
+            StoredAction::Get => StoredCall::Read,
+            StoredAction::Delete => StoredCall::Delete,
+            StoredAction::InputItems => StoredCall::InputItems,
+            StoredAction::Cancel => StoredCall::Cancel,
         }
     }
 }
@@ -245,15 +256,10 @@ impl Inner {
                     .find(|channel| channel.id == owner.channel_id)
             })
             .ok_or_else(|| not_found(response_id))?;
-        let method = match action {
-            StoredAction::Delete => Method::DELETE,
-            StoredAction::Get | StoredAction::InputItems => Method::GET,
-        };
         let upstream_request = channel.kind.provider().stored_response(
             &channel,
-            method,
+            action.call(),
             response_id,
-            action == StoredAction::InputItems,
             parts.uri.query(),
         )?;
         let timeouts = super::attempt::effective_timeouts(

@@ -9,12 +9,14 @@ mod iam;
 
 use std::sync::LazyLock;
 
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, header};
 use bytes::Bytes;
 use futures::future::BoxFuture;
 
 use super::openai::OpenAiWire;
-use super::{ConfigKey, ConfigType, Endpoint, OPENAI_CONFIG, Provider, UpstreamRequest};
+use super::{
+    ConfigKey, ConfigType, Endpoint, OPENAI_CONFIG, Provider, StoredCall, UpstreamRequest,
+};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::vocabulary::Channel;
@@ -145,12 +147,11 @@ impl Provider for QianfanWire {
     fn stored_response(
         &self,
         channel: &Channel,
-        method: Method,
+        call: StoredCall,
         response_id: &str,
-        input_items: bool,
         query: Option<&str>,
     ) -> Result<UpstreamRequest, RelayError> {
-        OpenAiWire.stored_response(channel, method, response_id, input_items, query)
+        OpenAiWire.stored_response(channel, call, response_id, query)
     }
 }
 
