@@ -27,6 +27,7 @@ mod ollama;
 mod openai;
 mod qianfan;
 pub mod registry;
+pub mod seed_types;
 mod spark;
 mod tei;
 mod vertex;
@@ -290,6 +291,25 @@ fn key_header(channel: &Channel) -> Result<Option<HeaderValue>, RelayError> {
     })?;
     value.set_sensitive(true);
     Ok(Some(value))
+}
+
+/// A JSON request's headers with the channel key as a Bearer token (none for an empty key): what
+/// families with a plain API key send.
+fn bearer_json_headers(channel: &Channel) -> Result<HeaderMap, RelayError> {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let key = channel.key.trim();
+    if !key.is_empty() {
+        let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
+            RelayError::Misconfigured(format!("channel {} has an invalid key", channel.id))
+        })?;
+        value.set_sensitive(true);
+        headers.insert(axum::http::header::AUTHORIZATION, value);
+    }
+    Ok(headers)
 }
 
 fn unsupported(channel: &Channel, endpoint: Endpoint) -> RelayError {

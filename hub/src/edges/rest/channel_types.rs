@@ -3,55 +3,8 @@
 use std::collections::BTreeMap;
 
 use relay::provider::ChannelKind;
+use relay::provider::seed_types::SEED_TYPES;
 use serde::Serialize;
-
-/// The seed's numbers and names. Ours are names; these numbers are what integrations store.
-const SEED_TYPES: &[(i64, &str)] = &[
-    (1, "openai"),
-    // The seed's 3 is its deprecated Azure; 4 is the one it shows.
-    (4, "azure"),
-    (3, "azure"),
-    (12, "google gemini (openai)"),
-    (13, "baidu v2"),
-    (14, "anthropic"),
-    (15, "baidu"),
-    (16, "zhipu"),
-    (17, "ali"),
-    (18, "xunfei"),
-    (19, "ai360"),
-    (20, "openrouter"),
-    (23, "tencent"),
-    (24, "google gemini"),
-    (25, "moonshot"),
-    (26, "baichuan"),
-    (27, "minimax"),
-    (28, "mistral"),
-    (29, "groq"),
-    (30, "ollama"),
-    (31, "lingyiwanwu"),
-    (32, "stepfun"),
-    (33, "aws"),
-    (34, "coze"),
-    (35, "cohere"),
-    (36, "deepseek"),
-    (37, "cloudflare"),
-    (40, "doubao"),
-    (41, "novita"),
-    (42, "vertexai"),
-    (43, "siliconflow"),
-    (44, "doubao audio"),
-    (45, "xai"),
-    (46, "doc2x"),
-    (47, "jina"),
-    (48, "huggingface text-embeddings-inference"),
-    (49, "qianfan"),
-    (50, "Sangfor AICP"),
-    (51, "Streamlake"),
-    (52, "zhipu coding"),
-    (53, "fake"),
-    (54, "antling"),
-    (55, "fake-error"),
-];
 
 /// Types the seed does not have are numbered from here, in registry order.
 const OWN_TYPES_FROM: i64 = 1000;

@@ -9,7 +9,7 @@ mod request;
 mod response;
 mod stream;
 
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, Method};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
@@ -43,20 +43,7 @@ fn parse(body: &[u8]) -> Result<Value, RelayError> {
 }
 
 fn headers(channel: &Channel) -> Result<HeaderMap, RelayError> {
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    let key = channel.key.trim();
-    if !key.is_empty() {
-        let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
-            RelayError::Misconfigured(format!("channel {} has an invalid key", channel.id))
-        })?;
-        value.set_sensitive(true);
-        headers.insert(header::AUTHORIZATION, value);
-    }
-    Ok(headers)
+    super::bearer_json_headers(channel)
 }
 
 impl Provider for CohereWire {
@@ -162,6 +149,7 @@ impl Provider for CohereWire {
 mod tests {
     use super::*;
     use crate::vocabulary::ChannelKind;
+    use axum::http::header;
 
     fn channel(base_url: &str) -> Channel {
         Channel {

@@ -7,7 +7,7 @@
 mod request;
 mod response;
 
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, Method};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
@@ -63,21 +63,7 @@ fn path(endpoint: Endpoint) -> Option<&'static str> {
 }
 
 fn headers(channel: &Channel) -> Result<HeaderMap, RelayError> {
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    // A bare Ollama takes no key; one behind an authenticating proxy takes a Bearer token.
-    let key = channel.key.trim();
-    if !key.is_empty() {
-        let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
-            RelayError::Misconfigured(format!("channel {} has an invalid key", channel.id))
-        })?;
-        value.set_sensitive(true);
-        headers.insert(header::AUTHORIZATION, value);
-    }
-    Ok(headers)
+    super::bearer_json_headers(channel)
 }
 
 impl Provider for OllamaWire {
@@ -219,6 +205,7 @@ impl Provider for OllamaWire {
 mod tests {
     use super::*;
     use crate::vocabulary::ChannelKind;
+    use axum::http::header;
 
     fn channel(api: Option<&str>) -> Channel {
         Channel {
