@@ -36,6 +36,13 @@ pub struct McpConfig {
     /// An OpenAPI server whose tool definitions take more JSON bytes than this serves the
     /// three compact tools (search, describe, call) instead; `None` never switches.
     pub openapi_compact_above_bytes: Option<usize>,
+    /// Accept the API key as `?key=` on every route, for clients that can only put it in the
+    /// URL. Off by default: URLs end up in proxy logs. The key is taken out of the URL before
+    /// anything below the router sees it.
+    pub key_in_url: bool,
+    /// The seed's host-based routes: a request whose `Host` is `<id>.<public_host>` reaches the
+    /// public server `id` at `/` (and `/sse`) instead of the aggregated view. `None`: off.
+    pub public_host: Option<String>,
 }
 
 /// The default of [`McpConfig::openapi_compact_above_bytes`]: about 128k tokens of tool
@@ -57,6 +64,8 @@ impl Default for McpConfig {
             upstream_timeout: Duration::from_secs(60),
             server_name: "aiproxy-mcp".to_owned(),
             openapi_compact_above_bytes: Some(DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES),
+            key_in_url: false,
+            public_host: None,
         }
     }
 }

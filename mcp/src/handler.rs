@@ -21,9 +21,10 @@ use tokio_util::sync::CancellationToken;
 use crate::admin::ADMIN_SERVER_ID;
 use crate::config::McpConfig;
 use crate::host::{
-    McpDirectory, ServerDefinition, ToolCallGate, ToolCallRecord, ToolCallRequest, ToolCallSink,
-    ToolCallStatus,
+    McpDirectory, ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord, ToolCallRequest,
+    ToolCallSink, ToolCallStatus,
 };
+use crate::pinning::{self, QUARANTINED_CODE, ToolPins};
 use crate::servers::LiveServers;
 use crate::tool_server::{CallerNotifier, ToolCall, ToolServer};
 
@@ -69,6 +70,37 @@ pub(crate) struct Core {
     pub config: McpConfig,
     /// The `aiproxy-admin` tools, when the host supplied an [`AdminHost`](crate::AdminHost).
     pub admin: Option<Arc<dyn ToolServer>>,
+    /// Where remote servers' tool pins live; no pinning when the host supplied none.
+    pub pins: Option<Arc<dyn ToolPins>>,
+}
+
+impl Core {
+    /// The pin store that applies to `definition`: remote servers only (embedded ones are the
+    /// gateway's own code).
+    fn pins_for(&self, definition: &ServerDefinition) -> Option<&Arc<dyn ToolPins>> {
+        match definition.kind {
+            ServerKind::Embedded { .. } => None,
+            ServerKind::ProxyStreamable(_) | ServerKind::ProxySse(_) | ServerKind::OpenApi(_) => {
+                self.pins.as_ref()
+            }
+        }
+    }
+
+    /// Why a call of `tool` on `definition` is refused by its pins, as the JSON-RPC error.
+    fn quarantine(&self, definition: &ServerDefinition, tool: &str) -> Option<ErrorData> {
+        let pins = self.pins_for(definition)?.pins(definition)?;
+        let reason = pins.call_refusal(&definition.id, tool)?;
+        let data = serde_json::json!({
+            "type": "tool_quarantined",
+            "server": definition.id,
+            "tool": tool,
+        });
+        Some(ErrorData::new(
+            rmcp::model::ErrorCode(QUARANTINED_CODE),
+            reason,
+            Some(data),
+        ))
+    }
 }
 
 /// The rmcp handler; stateless itself, it reads the [`RequestScope`] of each request.
@@ -98,7 +130,15 @@ impl McpHandler {
         definition: &ServerDefinition,
     ) -> Result<Vec<Tool>, ErrorData> {
         let server = self.core.servers.get(definition, &caller.group_id)?;
-        let tools = server.list_tools().await?;
+        let mut tools = server.list_tools().await?;
+        if let Some(pins) = self.core.pins_for(definition) {
+            let current = pins.pins(definition);
+            let review = pinning::review(current.as_deref(), tools);
+            if !review.observations.is_empty() {
+                pins.observe(definition, review.observations);
+            }
+            tools = review.served;
+        }
         Ok(tools
             .into_iter()
             .filter(|tool| caller.may_use_tool(&definition.id, &tool.name))
@@ -112,6 +152,8 @@ pub(crate) struct CallTarget {
     /// The tool's own name, without the aggregated prefix.
     pub tool: String,
     pub server: Result<Arc<dyn ToolServer>, ErrorData>,
+    /// The configured server, for its pins (none for the admin tools).
+    pub definition: Option<Arc<ServerDefinition>>,
 }
 
 impl Core {
@@ -128,11 +170,13 @@ impl Core {
                 server_id: definition.id.clone(),
                 tool: name.to_owned(),
                 server: self.servers.get(definition, &caller.group_id),
+                definition: Some(definition.clone()),
             },
             View::Admin(admin) => CallTarget {
                 server_id: ADMIN_SERVER_ID.to_owned(),
                 tool: name.to_owned(),
                 server: Ok(admin.clone()),
+                definition: None,
             },
             View::Aggregated(definitions) => {
                 let Some((server_id, tool)) = name.split_once(TOOL_NAME_SEPARATOR) else {
@@ -145,6 +189,7 @@ impl Core {
                     server_id: definition.id.clone(),
                     tool: tool.to_owned(),
                     server: self.servers.get(definition, &caller.group_id),
+                    definition: Some(definition.clone()),
                 }
             }
         })
@@ -165,11 +210,24 @@ impl Core {
             server_id,
             tool,
             server,
+            definition,
         } = target?;
         let caller = &scope.caller;
         if !caller.may_use_tool(&server_id, &tool) {
             self.report_refused(caller, &server_id, &tool, ToolCallStatus::Denied, started);
             return Err(unknown_tool(&request.name));
+        }
+        // A tool whose definition changed (or was never approved) runs nothing and spends
+        // nothing until an admin approves it.
+        if let Some(error) = definition
+            .as_deref()
+            .and_then(|definition| self.quarantine(definition, &tool))
+        {
+            let status = ToolCallStatus::Quarantined {
+                message: error.message.to_string(),
+            };
+            self.report_refused(caller, &server_id, &tool, status, started);
+            return Err(error);
         }
         // The admin key's tools belong to no group: nothing to limit or charge.
         let reservation = if matches!(scope.view, View::Admin(_)) {

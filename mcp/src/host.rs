@@ -161,6 +161,8 @@ pub enum ToolCallStatus {
     Denied,
     /// The host's [`ToolCallGate`] refused the call (a limit, a quota or the balance).
     Refused { kind: RefusalKind, message: String },
+    /// The tool is quarantined by its pins (see [`crate::pinning`]): changed or never approved.
+    Quarantined { message: String },
 }
 
 /// What the host needs to decide on one tool call.

@@ -29,6 +29,9 @@
 //!   `direct_call.rs`; legacy SSE through our client) and `openapi.rs` (through `openapi2mcp`).
 //! - `admin.rs`: the `aiproxy-admin` tools over [`AdminHost`], at `/admin`.
 //! - `inspect.rs`: [`inspect_server`], a server's tools seen from the host's control plane.
+//! - `pinning/`: tool pinning against rug pulls ([`pinning::review`] of a listing against the
+//!   host's [`pinning::ToolPins`], calls to quarantined tools refused) and the poisoning scan
+//!   of descriptions (`pinning/scan.rs`); `pinning/canonical.rs` hashes a tool's definition.
 //! - `config.rs`: [`McpConfig`], the service's own limits and allowed hosts and origins.
 //!
 //! Architecture invariant: every request is authenticated and resolved to its servers afresh,
@@ -40,6 +43,7 @@ mod direct_reply;
 mod handler;
 mod host;
 mod inspect;
+pub mod pinning;
 mod router;
 mod servers;
 mod service;

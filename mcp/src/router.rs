@@ -19,6 +19,9 @@ impl McpService {
     /// | `/sse`, `/public/{id}/sse`, `/group/{id}/sse` | legacy SSE stream | as above |
     /// | `/message?sessionId=` | legacy SSE POST | the session's |
     /// | `/admin` | Streamable HTTP | `aiproxy-admin`, admin key only |
+    ///
+    /// With [`McpConfig::public_host`](crate::McpConfig::public_host) set, `/` and `/sse` on the
+    /// host `<id>.<public_host>` serve the public server `id` instead of the aggregated view.
     pub fn router(&self) -> Router {
         Router::new()
             .route("/", any(streamable_aggregated))
@@ -35,6 +38,41 @@ impl McpService {
             ))
             .with_state(self.clone())
     }
+
+    /// The seed's host-based routes the host mounts at its root when
+    /// [`McpConfig::public_host`](crate::McpConfig::public_host) is set: `GET /sse` on
+    /// `<id>.<public_host>` opens a legacy SSE stream to the public server `id` (another host
+    /// gets 404), and `POST /message?sessionId=` feeds it.
+    pub fn host_router(&self) -> Router {
+        Router::new()
+            .route("/sse", get(sse_server::open_by_host))
+            .route("/message", post(sse_server::post_message))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                check_host_and_origin,
+            ))
+            .with_state(self.clone())
+    }
+}
+
+/// The public server a request's `Host` names in the host-based mode (`<id>.<public_host>`).
+pub(crate) fn host_target(service: &McpService, request: &Request) -> Option<Target> {
+    let public_host = service.state.core.config.public_host.as_deref()?;
+    let host = request
+        .headers()
+        .get(http::header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            request
+                .uri()
+                .authority()
+                .map(|authority| authority.to_string())
+        })?;
+    let (name, _port) = split_authority(&host);
+    let (public_name, _) = split_authority(public_host);
+    let id = name.strip_suffix(&public_name)?.strip_suffix('.')?;
+    (!id.is_empty()).then(|| Target::Public(id.to_owned()))
 }
 
 async fn streamable_admin(State(service): State<McpService>, request: Request) -> Response {
@@ -42,7 +80,8 @@ async fn streamable_admin(State(service): State<McpService>, request: Request) -
 }
 
 async fn streamable_aggregated(State(service): State<McpService>, request: Request) -> Response {
-    service.serve_streamable(Target::Aggregated, request).await
+    let target = host_target(&service, &request).unwrap_or(Target::Aggregated);
+    service.serve_streamable(target, request).await
 }
 
 async fn streamable_public(
@@ -62,10 +101,11 @@ async fn streamable_group(
 }
 
 /// DNS-rebinding and cross-site guard for every route (the spec asks servers to validate
-/// `Origin`; `Host` pins the names the gateway answers to).
+/// `Origin`; `Host` pins the names the gateway answers to), and the key taken out of the URL
+/// when [`McpConfig::key_in_url`](crate::McpConfig::key_in_url) allows it there.
 async fn check_host_and_origin(
     State(service): State<McpService>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let config = &service.state.core.config;
@@ -96,7 +136,71 @@ async fn check_host_and_origin(
             return HttpError::OriginNotAllowed.into_response();
         }
     }
+    if config.key_in_url {
+        move_key_to_header(&mut request);
+    }
     next.run(request).await
+}
+
+/// The key a client put in the URL, as the legacy SSE endpoint event repeats it for the
+/// client's POSTs (the client's own secret, sent back on its own stream).
+#[derive(Debug, Clone)]
+pub(crate) struct KeyFromUrl(pub String);
+
+/// Takes `key` out of the query (so nothing below logs or repeats the URL with it) and, when the
+/// request carries no `Authorization`, sends it as a Bearer key.
+fn move_key_to_header(request: &mut Request) {
+    let Some(query) = request.uri().query() else {
+        return;
+    };
+    let mut key = None;
+    let rest: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .filter_map(|(name, value)| {
+            if name == "key" {
+                key.get_or_insert_with(|| value.into_owned());
+                None
+            } else {
+                Some((name.into_owned(), value.into_owned()))
+            }
+        })
+        .collect();
+    let Some(key) = key else {
+        return;
+    };
+    let mut rebuilt = request.uri().path().to_owned();
+    if !rest.is_empty() {
+        rebuilt.push('?');
+        rebuilt.push_str(
+            &url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(rest)
+                .finish(),
+        );
+    }
+    let mut parts = request.uri().clone().into_parts();
+    match rebuilt.parse() {
+        Ok(path_and_query) => parts.path_and_query = Some(path_and_query),
+        Err(_) => return,
+    }
+    if let Ok(uri) = http::Uri::from_parts(parts) {
+        *request.uri_mut() = uri;
+    }
+    if let Some(original) = request
+        .extensions_mut()
+        .get_mut::<axum::extract::OriginalUri>()
+    {
+        // The URI as the client sent it, kept by `nest`: the key goes from it too.
+        let path = original.0.path().to_owned();
+        if let Ok(uri) = path.parse() {
+            original.0 = uri;
+        }
+    }
+    let headers = request.headers_mut();
+    if !headers.contains_key(http::header::AUTHORIZATION)
+        && let Ok(value) = http::HeaderValue::from_str(&format!("Bearer {key}"))
+    {
+        headers.insert(http::header::AUTHORIZATION, value);
+        request.extensions_mut().insert(KeyFromUrl(key));
+    }
 }
 
 /// Splits `host[:port]` (IPv6 in brackets) into a lowercase name without brackets and a port.

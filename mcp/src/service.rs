@@ -48,6 +48,8 @@ pub struct McpServiceOptions {
     /// Admits each tool call against the host's limits, quotas and balance; every call runs
     /// when `None`.
     pub gate: Option<Arc<dyn ToolCallGate>>,
+    /// Pins remote servers' tool definitions (see [`crate::pinning`]); no pinning when `None`.
+    pub pins: Option<Arc<dyn crate::pinning::ToolPins>>,
 }
 
 /// The MCP service: one per process, shared by every request.
@@ -104,6 +106,7 @@ impl McpService {
             servers: LiveServers::new(config.clone()),
             config: config.clone(),
             admin,
+            pins: options.pins,
         });
         let mut rmcp_config = StreamableHttpServerConfig::default()
             // Host and Origin are checked by our middleware for every route, SSE ones included.

@@ -35,7 +35,16 @@ pub(crate) async fn open_aggregated(
     State(service): State<McpService>,
     request: Request,
 ) -> Response {
-    open(service, Target::Aggregated, request).await
+    let target = crate::router::host_target(&service, &request).unwrap_or(Target::Aggregated);
+    open(service, target, request).await
+}
+
+/// `GET /sse` at the host's root in the host-based mode: the public server the `Host` names.
+pub(crate) async fn open_by_host(State(service): State<McpService>, request: Request) -> Response {
+    match crate::router::host_target(&service, &request) {
+        Some(target) => open(service, target, request).await,
+        None => HttpError::NotFound("server").into_response(),
+    }
 }
 
 pub(crate) async fn open_public(
@@ -81,7 +90,13 @@ async fn open(service: McpService, target: Target, request: Request) -> Response
             .release(scope.caller.token_id, &session_id);
         return HttpError::Unavailable("too many sse sessions").into_response();
     }
-    let endpoint = format!("{}/message?sessionId={session_id}", mount_prefix(&request));
+    let mut endpoint = format!("{}/message?sessionId={session_id}", mount_prefix(&request));
+    // A client that could only put its key in the stream's URL cannot add a header to its
+    // POSTs either: the endpoint it is told carries the key back.
+    if let Some(crate::router::KeyFromUrl(key)) = request.extensions().get() {
+        endpoint.push_str("&key=");
+        endpoint.extend(url::form_urlencoded::byte_serialize(key.as_bytes()));
+    }
     let (inbox, inbox_receiver) = mpsc::channel(INBOX_CAPACITY);
     state
         .sse_sessions
