@@ -311,7 +311,19 @@ pub async fn run(
         snapshot: snapshot.clone(),
         group_max_tokens: settings.group_max_token_num,
     });
+    // Remote servers' tool pins: observations recorded in the background, alerts raised.
+    let (tool_pins, pin_writes) = mcp_host::pins::HubPins::new(snapshot.clone());
+    tokio::spawn(mcp_host::pins::run_writer(
+        mcp_host::pins::PinWriter {
+            store: store.clone(),
+            changes: changes.clone(),
+            alerts: alerts.clone(),
+            pins: tool_pins.clone(),
+        },
+        pin_writes,
+    ));
     let mcp_config = mcp_config(&settings);
+    let public_mcp_host = mcp_config.public_host.is_some();
     // With REDIS, MCP sessions opened on one replica are reachable from every other.
     let shared_mcp_sessions = match (&settings.redis, &redis) {
         (Some(url), Some(link)) => Some(
@@ -338,15 +350,25 @@ pub async fn run(
                 .as_ref()
                 .map(|shared| shared.sse.clone()),
             sessions: shared_mcp_sessions.map(|shared| shared.streamable),
+            pins: Some(tool_pins),
         },
     );
     let trusted_proxies: Arc<[ipnet::IpNet]> = settings.trusted_proxies.clone().into();
     let mcp_routes = mcp_service
         .router()
         .layer(axum::middleware::from_fn_with_state(
-            trusted_proxies,
+            trusted_proxies.clone(),
             decide_client_ip,
         ));
+    // The seed's host-based mode also answers `/sse` (and its `/message`) at the root.
+    let mcp_host_routes = public_mcp_host.then(|| {
+        mcp_service
+            .host_router()
+            .layer(axum::middleware::from_fn_with_state(
+                trusted_proxies.clone(),
+                decide_client_ip,
+            ))
+    });
     // The seed-compatible REST admin API over the same services.
     let rest_routes = rest::router(
         control_plane.clone(),
@@ -376,6 +398,10 @@ pub async fn run(
         .merge(rest_routes)
         .nest("/mcp", mcp_routes)
         .merge(grpc_routes);
+    let app = match mcp_host_routes {
+        Some(routes) => app.merge(routes),
+        None => app,
+    };
 
     if let Some(address) = settings.metrics_listen {
         // A private address serving only /metrics, without a key: what a Prometheus inside
@@ -443,6 +469,13 @@ fn mcp_config(settings: &Settings) -> mcp::McpConfig {
         max_sessions_per_token: settings.mcp_max_sessions_per_token,
         openapi_compact_above_bytes: (settings.mcp_openapi_compact_above_bytes > 0)
             .then_some(settings.mcp_openapi_compact_above_bytes),
+        key_in_url: settings.mcp_key_in_url,
+        public_host: settings
+            .public_mcp_host
+            .as_deref()
+            .map(str::trim)
+            .filter(|host| !host.is_empty())
+            .map(str::to_owned),
         ..mcp::McpConfig::default()
     }
 }

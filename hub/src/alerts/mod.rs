@@ -69,6 +69,14 @@ pub enum AlertEvent {
     IpSharedByGroups { ip: String, groups: u32 },
     /// Request logs cannot be written (database failing, or the queue full and rows dropped).
     LogWriteFailing { error: String },
+    /// A remote MCP server's tools differ from what an admin approved (or a tool is flagged by
+    /// the poisoning scan): quarantined until reviewed (`ListMcpToolChanges`).
+    McpToolsChanged {
+        server_id: String,
+        /// One line per tool: `changed search`, `new export (flagged: instruction)`,
+        /// `removed fetch`.
+        changes: Vec<String>,
+    },
 }
 
 impl AlertEvent {
@@ -83,6 +91,7 @@ impl AlertEvent {
             AlertEvent::ChannelDisabledEmpty { .. } => "channel_disabled_empty",
             AlertEvent::IpSharedByGroups { .. } => "ip_shared_by_groups",
             AlertEvent::LogWriteFailing { .. } => "log_write_failing",
+            AlertEvent::McpToolsChanged { .. } => "mcp_tools_changed",
         }
     }
 
@@ -105,6 +114,10 @@ impl AlertEvent {
             | AlertEvent::ChannelDisabledEmpty { channel_id, .. } => write!(key, ":{channel_id}"),
             AlertEvent::IpSharedByGroups { ip, .. } => write!(key, ":{ip}"),
             AlertEvent::LogWriteFailing { .. } => Ok(()),
+            // Each distinct set of changes is news: throttled only when repeated as it is.
+            AlertEvent::McpToolsChanged { server_id, changes } => {
+                write!(key, ":{server_id}:{}", changes.join(";"))
+            }
         };
         key
     }
@@ -166,6 +179,10 @@ impl AlertEvent {
             AlertEvent::LogWriteFailing { error } => {
                 format!("request logs cannot be written: {error}")
             }
+            AlertEvent::McpToolsChanged { server_id, changes } => format!(
+                "mcp server {server_id}: tools quarantined until an administrator reviews them: {}",
+                changes.join("; ")
+            ),
         }
     }
 }

@@ -132,6 +132,7 @@ impl ToolCallSink for McpBridge {
             ToolCallStatus::Refused { kind, message } => {
                 (kind.http_status(), Some(message.clone()))
             }
+            ToolCallStatus::Quarantined { message } => (403, Some(message.clone())),
         };
         let endpoint = format!("/mcp/{}", record.server_id);
         let row = UsageRecord {

@@ -155,6 +155,16 @@ pub struct Settings {
     #[arg(long, env = "MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub mcp_allowed_origins: Vec<String>,
 
+    /// Accept the API key as `?key=` on the MCP routes, for clients that can only put it in the
+    /// URL; off because URLs end up in proxy logs (the gateway never logs it).
+    #[arg(long, env = "MCP_KEY_IN_URL", default_value_t = false, action = clap::ArgAction::Set)]
+    pub mcp_key_in_url: bool,
+
+    /// The seed's host-based MCP routes: `<server>.<PUBLIC_MCP_HOST>/mcp` (and `/sse`) serve the
+    /// public server `<server>`; unset: off.
+    #[arg(long, env = "PUBLIC_MCP_HOST")]
+    pub public_mcp_host: Option<String>,
+
     /// MCP sessions (Streamable HTTP and legacy SSE together) one API key may hold open on one
     /// replica; a new one past it gets 429 (JSON-RPC error -32029, `too_many_sessions`).
     #[arg(long, env = "MCP_MAX_SESSIONS_PER_TOKEN", default_value_t = 64)]
@@ -341,6 +351,8 @@ impl Default for Settings {
             mcp_allowed_hosts: Vec::new(),
             mcp_allowed_origins: Vec::new(),
             mcp_max_sessions_per_token: 64,
+            mcp_key_in_url: false,
+            public_mcp_host: None,
             mcp_openapi_compact_above_bytes: mcp::DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES,
             max_body_bytes: 50 * 1024 * 1024,
             shutdown_grace_seconds: 30,

@@ -63,6 +63,8 @@ pub struct Snapshot {
     /// What each group has consumed (the sum of its tokens' used amounts as of this snapshot):
     /// the level `GroupConsumeLevelRatio` is chosen by.
     group_consumed: HashMap<String, rust_decimal::Decimal>,
+    /// The tool pins of each pinned remote MCP server (absent: not pinned yet).
+    pub mcp_pins: HashMap<String, Arc<mcp::pinning::ServerPins>>,
 }
 
 /// A token as authentication needs it: the caller it becomes for the relay and MCP alike, and
@@ -211,6 +213,7 @@ impl Snapshot {
                 .into_iter()
                 .map(|item| ((item.group_id.clone(), item.model.clone()), item))
                 .collect(),
+            mcp_pins: crate::mcp_host::pins::server_pins(&dump.mcp_servers, dump.mcp_pins),
             mcp_servers: dump.mcp_servers,
             group_mcp_params: dump
                 .group_mcp_params

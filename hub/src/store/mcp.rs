@@ -272,6 +272,7 @@ impl StoreTx {
 
     /// Deletes the server and every group's params for it.
     pub async fn delete_mcp_server(&mut self, id: &str) -> Result<bool, StoreError> {
+        self.delete_mcp_pins(id).await?;
         let conn = self.write();
         sqlx::query("DELETE FROM group_mcp_params WHERE server_id = $1")
             .bind(id.to_owned())

@@ -21,6 +21,7 @@ mod channel_tests;
 mod channels;
 mod groups;
 mod mcp;
+pub mod mcp_pins;
 pub mod media_config;
 mod models;
 mod options;
@@ -213,6 +214,7 @@ impl Store {
             mcp_servers: table::all(&mut *tx, &self.sealer).await?,
             group_mcp_params: table::all(&mut *tx, &self.sealer).await?,
             options: options::all(&mut *tx).await?,
+            mcp_pins: mcp_pins::all(&mut tx).await?,
         };
         tx.rollback().await?;
         Ok(dump)

@@ -585,6 +585,8 @@ pub struct StoreDump {
     pub mcp_servers: Vec<McpServer>,
     pub group_mcp_params: Vec<GroupMcpParams>,
     pub options: BTreeMap<String, String>,
+    /// Remote MCP servers' tool pins.
+    pub mcp_pins: super::mcp_pins::McpPins,
 }
 
 /// One page of a listing.

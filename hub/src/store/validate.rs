@@ -419,6 +419,19 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
         }
     }
     map_keys("mcp_server.query", &server.query)?;
+    if let Some(value) = server
+        .params
+        .get(crate::mcp_host::pins::CHANGED_TOOLS_PARAM)
+        && crate::mcp_host::pins::changed_tools(Some(value)).is_none()
+    {
+        return Err(invalid(
+            format!(
+                "mcp_server.params[{}]",
+                crate::mcp_host::pins::CHANGED_TOOLS_PARAM
+            ),
+            "must be hide or serve_approved",
+        ));
+    }
     map_keys("mcp_server.params", &server.params)
 }
 
