@@ -49,7 +49,7 @@ pub(crate) async fn receiver() -> (String, Received) {
 
 /// Waits until `count` bodies arrived (or fails after 10 s), then a little longer so an
 /// unexpected extra delivery would be seen too.
-async fn wait_for(received: &Received, count: usize) -> Vec<Value> {
+pub(crate) async fn wait_for(received: &Received, count: usize) -> Vec<Value> {
     for _ in 0..500 {
         if received.lock().unwrap().len() >= count {
             break;

@@ -40,6 +40,7 @@ mod mcp_governance;
 mod mcp_openapi;
 mod mcp_openapi_compact;
 mod mcp_openapi_large;
+mod mcp_pinning;
 mod mcp_replicas;
 mod mcp_required_params;
 mod mcp_usage;

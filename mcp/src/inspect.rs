@@ -24,6 +24,8 @@ pub struct ToolSummary {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerInspection {
     pub tools: Vec<ToolSummary>,
+    /// The same tools as pinning sees them (definition, hash, the poisoning scan's findings).
+    pub observed: Vec<crate::pinning::ObservedTool>,
     /// From the start of the build to the end of the listing (connect and initialize included).
     pub latency: Duration,
 }
@@ -48,6 +50,10 @@ pub async fn inspect_server(
             )
         })?
         .map_err(|error| error.message.to_string())?;
+    let observed = listed
+        .iter()
+        .map(crate::pinning::ObservedTool::of)
+        .collect();
     let tools = listed
         .into_iter()
         .map(|tool| {
@@ -64,6 +70,7 @@ pub async fn inspect_server(
         .collect();
     Ok(ServerInspection {
         tools,
+        observed,
         latency: started.elapsed(),
     })
 }

@@ -524,6 +524,150 @@ impl McpService for Mcp {
         );
         Ok(Response::new(()))
     }
+
+    async fn list_mcp_tool_changes(
+        &self,
+        request: Request<pb::ListMcpToolChangesRequest>,
+    ) -> Result<Response<pb::ListMcpToolChangesResponse>, Status> {
+        let request = request.into_inner();
+        let server_id = (!request.server_id.is_empty()).then_some(request.server_id.as_str());
+        let changes = self
+            .0
+            .store
+            .mcp_tool_changes(server_id, request.include_rejected)
+            .await?;
+        Ok(Response::new(pb::ListMcpToolChangesResponse {
+            changes: changes.into_iter().map(change_pb).collect(),
+        }))
+    }
+
+    async fn approve_mcp_server_tools(
+        &self,
+        request: Request<pb::ApproveMcpServerToolsRequest>,
+    ) -> Result<Response<pb::ApproveMcpServerToolsResponse>, Status> {
+        let request = request.into_inner();
+        let server_id = request.server_id.clone();
+        let tool_names = self.approve(request).await?;
+        self.0
+            .changes
+            .publish(ChangeKind::McpServer, ChangeAction::Updated, server_id);
+        Ok(Response::new(pb::ApproveMcpServerToolsResponse {
+            tool_names,
+        }))
+    }
+
+    async fn reject_mcp_server_tools(
+        &self,
+        request: Request<pb::RejectMcpServerToolsRequest>,
+    ) -> Result<Response<pb::RejectMcpServerToolsResponse>, Status> {
+        let request = request.into_inner();
+        let server = self.pinned_server(&request.server_id).await?;
+        let mut tx = self.0.store.begin().await?;
+        let tool_names = tx
+            .reject_mcp_tool_changes(&server.id, &request.tool_names)
+            .await?;
+        tx.commit().await?;
+        self.0
+            .changes
+            .publish(ChangeKind::McpServer, ChangeAction::Updated, server.id);
+        Ok(Response::new(pb::RejectMcpServerToolsResponse {
+            tool_names,
+        }))
+    }
+}
+
+fn change_pb(pin: crate::store::mcp_pins::McpToolPin) -> pb::McpToolChange {
+    use crate::store::mcp_pins::ToolChangeKind;
+    let change = pin.change;
+    let kind = match change.as_ref().map(|change| change.kind) {
+        Some(ToolChangeKind::Changed) => pb::McpToolChangeKind::Changed,
+        Some(ToolChangeKind::New) => pb::McpToolChangeKind::New,
+        Some(ToolChangeKind::Removed) => pb::McpToolChangeKind::Removed,
+        None => pb::McpToolChangeKind::Unspecified,
+    };
+    let findings: Vec<mcp::pinning::Finding> = change
+        .as_ref()
+        .and_then(|change| serde_json::from_str(&change.findings).ok())
+        .unwrap_or_default();
+    pb::McpToolChange {
+        server_id: pin.server_id,
+        tool_name: pin.tool_name,
+        kind: kind as i32,
+        approved_definition_json: pin
+            .approved
+            .map(|(definition, _)| definition)
+            .unwrap_or_default(),
+        offered_definition_json: change
+            .as_ref()
+            .and_then(|change| change.offered.clone())
+            .map(|(definition, _)| definition)
+            .unwrap_or_default(),
+        findings: findings
+            .into_iter()
+            .map(|finding| pb::McpToolFinding {
+                kind: finding.kind.as_str().to_owned(),
+                location: finding.location,
+                excerpt: finding.excerpt,
+            })
+            .collect(),
+        rejected: change.as_ref().is_some_and(|change| change.rejected),
+        detected_at_ms: change.as_ref().map_or(0, |change| change.detected_at),
+        approved_at_ms: pin.approved_at.unwrap_or(0),
+    }
+}
+
+impl Mcp {
+    /// The stored server, refused when its tools are not pinned (embedded servers are the
+    /// gateway's own code).
+    async fn pinned_server(&self, id: &str) -> Result<McpServer, Status> {
+        crate::store::validate::path_id("server_id", id)?;
+        let server = self.0.store.get_mcp_server(id).await?;
+        if server.kind == McpServerKind::Embedded {
+            return Err(Status::failed_precondition(format!(
+                "server {id} is embedded: its tools are the gateway's own and are not pinned"
+            )));
+        }
+        Ok(server)
+    }
+
+    async fn approve(
+        &self,
+        request: pb::ApproveMcpServerToolsRequest,
+    ) -> Result<Vec<String>, Status> {
+        let server = self.pinned_server(&request.server_id).await?;
+        if !self.0.store.mcp_server_pinned(&server.id).await? {
+            // Not pinned yet: the admin approves what the server lists now.
+            let inspection =
+                self.inspect(&server.id, &request.group_id)
+                    .await?
+                    .map_err(|reason| {
+                        Status::failed_precondition(format!(
+                            "server {} does not work: {reason}",
+                            server.id
+                        ))
+                    })?;
+            let tools: Vec<_> = inspection
+                .observed
+                .iter()
+                .filter(|tool| {
+                    request.tool_names.is_empty()
+                        || request.tool_names.contains(&tool.definition.name)
+                })
+                .map(crate::mcp_host::pins::offered)
+                .collect();
+            let names = tools.iter().map(|tool| tool.name.clone()).collect();
+            let mut tx = self.0.store.begin().await?;
+            tx.pin_mcp_tools(&server.id, &tools).await?;
+            tx.commit().await?;
+            return Ok(names);
+        }
+        let mut tx = self.0.store.begin().await?;
+        let approved = tx
+            .approve_mcp_tool_changes(&server.id, &request.tool_names)
+            .await?;
+        tx.commit().await?;
+        Ok(approved)
+    }
 }
 
 fn millis(duration: std::time::Duration) -> i64 {
