@@ -29,6 +29,13 @@ class McpTemplateParamOwner(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED: _ClassVar[McpTemplateParamOwner]
     MCP_TEMPLATE_PARAM_OWNER_ADMIN: _ClassVar[McpTemplateParamOwner]
     MCP_TEMPLATE_PARAM_OWNER_GROUP: _ClassVar[McpTemplateParamOwner]
+
+class McpToolChangeKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MCP_TOOL_CHANGE_KIND_UNSPECIFIED: _ClassVar[McpToolChangeKind]
+    MCP_TOOL_CHANGE_KIND_CHANGED: _ClassVar[McpToolChangeKind]
+    MCP_TOOL_CHANGE_KIND_NEW: _ClassVar[McpToolChangeKind]
+    MCP_TOOL_CHANGE_KIND_REMOVED: _ClassVar[McpToolChangeKind]
 MCP_SCOPE_UNSPECIFIED: McpScope
 MCP_SCOPE_PUBLIC: McpScope
 MCP_SCOPE_GROUP: McpScope
@@ -40,6 +47,10 @@ MCP_SERVER_TYPE_OPENAPI: McpServerType
 MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_ADMIN: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_GROUP: McpTemplateParamOwner
+MCP_TOOL_CHANGE_KIND_UNSPECIFIED: McpToolChangeKind
+MCP_TOOL_CHANGE_KIND_CHANGED: McpToolChangeKind
+MCP_TOOL_CHANGE_KIND_NEW: McpToolChangeKind
+MCP_TOOL_CHANGE_KIND_REMOVED: McpToolChangeKind
 
 class OpenApiSource(_message.Message):
     __slots__ = ("spec", "spec_url", "base_url", "allow_private_network", "credentials", "include_operations", "exclude_operations", "compact")
@@ -307,3 +318,79 @@ class ListMcpServerToolsResponse(_message.Message):
     TOOLS_FIELD_NUMBER: _ClassVar[int]
     tools: _containers.RepeatedCompositeFieldContainer[McpTool]
     def __init__(self, tools: _Optional[_Iterable[_Union[McpTool, _Mapping]]] = ...) -> None: ...
+
+class ListMcpToolChangesRequest(_message.Message):
+    __slots__ = ("server_id", "include_rejected")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_REJECTED_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    include_rejected: bool
+    def __init__(self, server_id: _Optional[str] = ..., include_rejected: _Optional[bool] = ...) -> None: ...
+
+class McpToolFinding(_message.Message):
+    __slots__ = ("kind", "location", "excerpt")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
+    EXCERPT_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    location: str
+    excerpt: str
+    def __init__(self, kind: _Optional[str] = ..., location: _Optional[str] = ..., excerpt: _Optional[str] = ...) -> None: ...
+
+class McpToolChange(_message.Message):
+    __slots__ = ("server_id", "tool_name", "kind", "approved_definition_json", "offered_definition_json", "findings", "rejected", "detected_at_ms", "approved_at_ms")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    TOOL_NAME_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_DEFINITION_JSON_FIELD_NUMBER: _ClassVar[int]
+    OFFERED_DEFINITION_JSON_FIELD_NUMBER: _ClassVar[int]
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_FIELD_NUMBER: _ClassVar[int]
+    DETECTED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    APPROVED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    tool_name: str
+    kind: McpToolChangeKind
+    approved_definition_json: str
+    offered_definition_json: str
+    findings: _containers.RepeatedCompositeFieldContainer[McpToolFinding]
+    rejected: bool
+    detected_at_ms: int
+    approved_at_ms: int
+    def __init__(self, server_id: _Optional[str] = ..., tool_name: _Optional[str] = ..., kind: _Optional[_Union[McpToolChangeKind, str]] = ..., approved_definition_json: _Optional[str] = ..., offered_definition_json: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[McpToolFinding, _Mapping]]] = ..., rejected: _Optional[bool] = ..., detected_at_ms: _Optional[int] = ..., approved_at_ms: _Optional[int] = ...) -> None: ...
+
+class ListMcpToolChangesResponse(_message.Message):
+    __slots__ = ("changes",)
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    changes: _containers.RepeatedCompositeFieldContainer[McpToolChange]
+    def __init__(self, changes: _Optional[_Iterable[_Union[McpToolChange, _Mapping]]] = ...) -> None: ...
+
+class ApproveMcpServerToolsRequest(_message.Message):
+    __slots__ = ("server_id", "tool_names", "group_id")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    TOOL_NAMES_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    tool_names: _containers.RepeatedScalarFieldContainer[str]
+    group_id: str
+    def __init__(self, server_id: _Optional[str] = ..., tool_names: _Optional[_Iterable[str]] = ..., group_id: _Optional[str] = ...) -> None: ...
+
+class ApproveMcpServerToolsResponse(_message.Message):
+    __slots__ = ("tool_names",)
+    TOOL_NAMES_FIELD_NUMBER: _ClassVar[int]
+    tool_names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, tool_names: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RejectMcpServerToolsRequest(_message.Message):
+    __slots__ = ("server_id", "tool_names")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    TOOL_NAMES_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    tool_names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, server_id: _Optional[str] = ..., tool_names: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RejectMcpServerToolsResponse(_message.Message):
+    __slots__ = ("tool_names",)
+    TOOL_NAMES_FIELD_NUMBER: _ClassVar[int]
+    tool_names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, tool_names: _Optional[_Iterable[str]] = ...) -> None: ...

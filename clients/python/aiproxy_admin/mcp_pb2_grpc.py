@@ -95,6 +95,21 @@ class McpServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.DeleteGroupMcpParamsRequest.SerializeToString,
                 response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
                 _registered_method=True)
+        self.ListMcpToolChanges = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/ListMcpToolChanges',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpToolChangesRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpToolChangesResponse.FromString,
+                _registered_method=True)
+        self.ApproveMcpServerTools = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/ApproveMcpServerTools',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ApproveMcpServerToolsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ApproveMcpServerToolsResponse.FromString,
+                _registered_method=True)
+        self.RejectMcpServerTools = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/RejectMcpServerTools',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsResponse.FromString,
+                _registered_method=True)
 
 
 class McpServiceServicer:
@@ -181,6 +196,32 @@ class McpServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListMcpToolChanges(self, request, context):
+        """Tool pinning of remote servers (proxied and OpenAPI): the changes their upstreams offer
+        against the approved tool definitions, quarantined until reviewed. A server is pinned on
+        its first listing; a tool the poisoning scan flags waits for approval from the start.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveMcpServerTools(self, request, context):
+        """Approves the named changes of a server (all when none is named): an offered definition
+        becomes the approved one, a removal drops the tool's pin. On a server not pinned yet, pins
+        what it lists now (flagged tools included: the admin approved them).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RejectMcpServerTools(self, request, context):
+        """Rejects the named changes (all when none is named): the tools stay quarantined and the
+        same offer is not reported again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_McpServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -243,6 +284,21 @@ def add_McpServiceServicer_to_server(servicer, server):
                     servicer.DeleteGroupMcpParams,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.DeleteGroupMcpParamsRequest.FromString,
                     response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
+            ),
+            'ListMcpToolChanges': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMcpToolChanges,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpToolChangesRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpToolChangesResponse.SerializeToString,
+            ),
+            'ApproveMcpServerTools': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveMcpServerTools,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ApproveMcpServerToolsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ApproveMcpServerToolsResponse.SerializeToString,
+            ),
+            'RejectMcpServerTools': grpc.unary_unary_rpc_method_handler(
+                    servicer.RejectMcpServerTools,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -569,6 +625,87 @@ class McpService:
             '/aiproxy.admin.v1.McpService/DeleteGroupMcpParams',
             aiproxy_dot_admin_dot_v1_dot_mcp__pb2.DeleteGroupMcpParamsRequest.SerializeToString,
             google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMcpToolChanges(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/ListMcpToolChanges',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpToolChangesRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpToolChangesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveMcpServerTools(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/ApproveMcpServerTools',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ApproveMcpServerToolsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ApproveMcpServerToolsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RejectMcpServerTools(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/RejectMcpServerTools',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsResponse.FromString,
             options,
             channel_credentials,
             insecure,

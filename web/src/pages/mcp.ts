@@ -12,6 +12,10 @@
 // group-parameters view). A template reads only the parameters it declares and ignores any
 // other, so there is no box for free-form extra parameters: they would be stored and never
 // read. Editing keeps stored parameters the inputs do not cover unless they are unticked.
+//
+// Tool changes: what remote servers' upstreams offer against the approved (pinned) tool
+// definitions, quarantined until reviewed: each one with the poisoning scan's findings and a
+// line diff of the approved and offered definitions, approved or rejected one by one.
 import { api, isNotFound } from "../api";
 import { Status, statusFilterOptions, statusName, statusOptions, toggled } from "../common";
 import { button, form, h, list, pairs, pairsText, showNotice, table, time, type Field, type Values } from "../dom";
@@ -19,7 +23,9 @@ import {
   McpScope,
   McpServerType,
   McpTemplateParamOwner,
+  McpToolChangeKind,
   type GroupMcpParams,
+  type McpToolChange,
   type McpServer,
   type McpTemplate,
   type McpTemplateParam,
@@ -39,6 +45,76 @@ const typeName: Record<number, string> = {
   [McpServerType.PROXY_SSE]: "proxy (SSE)",
   [McpServerType.OPENAPI]: "OpenAPI",
 };
+
+const changeKindName: Record<number, string> = {
+  [McpToolChangeKind.UNSPECIFIED]: "",
+  [McpToolChangeKind.CHANGED]: "definition changed",
+  [McpToolChangeKind.NEW]: "new tool, not approved",
+  [McpToolChangeKind.REMOVED]: "removed by the upstream",
+};
+
+/// JSON text laid out one value per line, so a diff shows which field changed.
+function pretty(json: string): string[] {
+  if (json === "") return [];
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2).split("\n");
+  } catch {
+    return json.split("\n");
+  }
+}
+
+/// A line diff (longest common subsequence): [" ", line] kept, ["-", line] only in `before`,
+/// ["+", line] only in `after`. Past a fixed size every line of one side is shown removed and
+/// every line of the other added, so a hostile definition cannot make the page spin.
+export function lineDiff(before: string[], after: string[]): [string, string][] {
+  const n = before.length;
+  const m = after.length;
+  if (n * m > 1_000_000) {
+    return [...before.map((line): [string, string] => ["-", line]), ...after.map((line): [string, string] => ["+", line])];
+  }
+  const lengths: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lengths[i][j] = before[i] === after[j] ? lengths[i + 1][j + 1] + 1 : Math.max(lengths[i + 1][j], lengths[i][j + 1]);
+    }
+  }
+  const lines: [string, string][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (before[i] === after[j]) {
+      lines.push([" ", before[i]]);
+      i++;
+      j++;
+    } else if (lengths[i + 1][j] >= lengths[i][j + 1]) {
+      lines.push(["-", before[i++]]);
+    } else {
+      lines.push(["+", after[j++]]);
+    }
+  }
+  while (i < n) lines.push(["-", before[i++]]);
+  while (j < m) lines.push(["+", after[j++]]);
+  return lines;
+}
+
+function changeView(change: McpToolChange, actions: HTMLElement): HTMLElement {
+  const diff = lineDiff(pretty(change.approvedDefinitionJson), pretty(change.offeredDefinitionJson));
+  const sign: Record<string, string> = { "-": "removed", "+": "added", " ": "same" };
+  return h(
+    "section",
+    { class: "tool-change", "data-testid": "mcp-tool-change" },
+    h("h4", {}, `${change.serverId} / ${change.toolName}: ${changeKindName[change.kind]}${change.rejected ? " (rejected)" : ""}`),
+    change.findings.length > 0
+      ? h(
+          "ul",
+          { class: "findings" },
+          ...change.findings.map((finding) => h("li", {}, `${finding.kind} in ${finding.location}: ${finding.excerpt}`)),
+        )
+      : null,
+    h("pre", { class: "diff" }, ...diff.map(([mark, line]) => h("span", { class: sign[mark] }, `${mark} ${line}\n`))),
+    actions,
+  );
+}
 
 const scopeOptions: [string, string][] = [
   [String(McpScope.PUBLIC), "public (every group)"],
@@ -334,6 +410,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
   );
   root.append(
     button("New server", () => openEditor(), "new-mcp"),
+    button("Tool changes", () => showChanges(), "mcp-changes"),
     editor,
     detail,
     form(
@@ -394,6 +471,33 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
       button("Cancel", () => editor.replaceChildren()),
     );
     draw();
+  }
+
+  /// Every change waiting for review, each with its diff and its approve and reject buttons.
+  async function showChanges(): Promise<void> {
+    const response = await api.mcp.listMcpToolChanges({ serverId: "", includeRejected: false });
+    const review = (change: McpToolChange): HTMLElement =>
+      h(
+        "span",
+        { class: "actions" },
+        button("Approve", async () => {
+          await api.mcp.approveMcpServerTools({ serverId: change.serverId, toolNames: [change.toolName], groupId: "" });
+          showNotice(`${change.serverId} / ${change.toolName} approved`);
+          await showChanges();
+        }),
+        button("Reject", async () => {
+          await api.mcp.rejectMcpServerTools({ serverId: change.serverId, toolNames: [change.toolName] });
+          showNotice(`${change.serverId} / ${change.toolName} rejected: it stays quarantined`);
+          await showChanges();
+        }),
+      );
+    detail.replaceChildren(
+      h("h3", {}, "Tool changes waiting for review"),
+      response.changes.length === 0
+        ? h("p", {}, "No tool change waits for review.")
+        : h("div", {}, ...response.changes.map((change) => changeView(change, review(change)))),
+      button("Close", () => detail.replaceChildren()),
+    );
   }
 
   async function showTools(server: McpServer, groupId: string): Promise<void> {

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/mcp.proto.
  */
 export const file_aiproxy_admin_v1_mcp: GenFile = /*@__PURE__*/
-  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSKkAgoNT3BlbkFwaVNvdXJjZRIMCgRzcGVjGAEgASgJEhAKCHNwZWNfdXJsGAIgASgJEhAKCGJhc2VfdXJsGAMgASgJEh0KFWFsbG93X3ByaXZhdGVfbmV0d29yaxgEIAEoCBJFCgtjcmVkZW50aWFscxgFIAMoCzIwLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZS5DcmVkZW50aWFsc0VudHJ5EhoKEmluY2x1ZGVfb3BlcmF0aW9ucxgGIAMoCRIaChJleGNsdWRlX29wZXJhdGlvbnMYByADKAkSDwoHY29tcGFjdBgIIAEoCBoyChBDcmVkZW50aWFsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEirQUKCU1jcFNlcnZlchIKCgJpZBgBIAEoCRIpCgVzY29wZRgCIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyVHlwZRIQCgh0ZW1wbGF0ZRgFIAEoCRILCgN1cmwYBiABKAkSOQoHaGVhZGVycxgHIAMoCzIoLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLkhlYWRlcnNFbnRyeRI1CgVxdWVyeRgIIAMoCzImLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLlF1ZXJ5RW50cnkSNwoGcGFyYW1zGAkgAygLMicuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUGFyYW1zRW50cnkSMAoHb3BlbmFwaRgKIAEoCzIfLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZRIoCgZzdGF0dXMYCyABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIVCg1jcmVhdGVkX2F0X21zGAwgASgDEhUKDXVwZGF0ZWRfYXRfbXMYDSABKAMSEAoId2FybmluZ3MYDiADKAkSFgoOcHJpY2VfcGVyX2NhbGwYDyABKAkSHQoVcmVxdWlyZWRfZ3JvdXBfcGFyYW1zGBAgAygJGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKClF1ZXJ5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkUKFkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIiIQoTR2V0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCSK2AQoVTGlzdE1jcFNlcnZlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEikKBXNjb3BlGAMgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgEIAEoCRIoCgZzdGF0dXMYBSABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIPCgdrZXl3b3JkGAYgASgJInMKFkxpc3RNY3BTZXJ2ZXJzUmVzcG9uc2USLAoHc2VydmVycxgBIAMoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgDInYKFlVwZGF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKFkRlbGV0ZU1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkiUQoZU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBIKCgJpZBgBIAEoCRIoCgZzdGF0dXMYAiABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cyIWChRMaXN0VGVtcGxhdGVzUmVxdWVzdCJjChVMaXN0VGVtcGxhdGVzUmVzcG9uc2USEQoJdGVtcGxhdGVzGAEgAygJEjcKEHRlbXBsYXRlX2RldGFpbHMYAiADKAsyHS5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlImQKC01jcFRlbXBsYXRlEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSMgoGcGFyYW1zGAMgAygLMiIuYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZVBhcmFtIoABChBNY3BUZW1wbGF0ZVBhcmFtEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSNwoGc2V0X2J5GAMgASgOMicuYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZVBhcmFtT3duZXISEAoIcmVxdWlyZWQYBCABKAgiuQEKDkdyb3VwTWNwUGFyYW1zEhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCRI8CgZwYXJhbXMYAyADKAsyLC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zLlBhcmFtc0VudHJ5EhUKDXVwZGF0ZWRfYXRfbXMYBCABKAMaLQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJMChhTZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QSMAoGcGFyYW1zGAEgASgLMiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcyI/ChhHZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIkIKG0RlbGV0ZUdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiNAoUVGVzdE1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiWgoVVGVzdE1jcFNlcnZlclJlc3BvbnNlEgoKAm9rGAEgASgIEg0KBWVycm9yGAIgASgJEhIKCnRvb2xfY291bnQYAyABKAUSEgoKbGF0ZW5jeV9tcxgEIAEoAyI5ChlMaXN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0EgoKAmlkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJInIKB01jcFRvb2wSDAoEbmFtZRgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIZChFpbnB1dF9zY2hlbWFfanNvbhgEIAEoCRIaChJvdXRwdXRfc2NoZW1hX2pzb24YBSABKAkiRgoaTGlzdE1jcFNlcnZlclRvb2xzUmVzcG9uc2USKAoFdG9vbHMYASADKAsyGS5haXByb3h5LmFkbWluLnYxLk1jcFRvb2wqUAoITWNwU2NvcGUSGQoVTUNQX1NDT1BFX1VOU1BFQ0lGSUVEEAASFAoQTUNQX1NDT1BFX1BVQkxJQxABEhMKD01DUF9TQ09QRV9HUk9VUBACKrABCg1NY3BTZXJ2ZXJUeXBlEh8KG01DUF9TRVJWRVJfVFlQRV9VTlNQRUNJRklFRBAAEhwKGE1DUF9TRVJWRVJfVFlQRV9FTUJFRERFRBABEiQKIE1DUF9TRVJWRVJfVFlQRV9QUk9YWV9TVFJFQU1BQkxFEAISHQoZTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NTRRADEhsKF01DUF9TRVJWRVJfVFlQRV9PUEVOQVBJEAQqiQEKFU1jcFRlbXBsYXRlUGFyYW1Pd25lchIoCiRNQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfVU5TUEVDSUZJRUQQABIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfQURNSU4QARIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfR1JPVVAQAjKICQoKTWNwU2VydmljZRJYCg9DcmVhdGVNY3BTZXJ2ZXISKC5haXByb3h5LmFkbWluLnYxLkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJSCgxHZXRNY3BTZXJ2ZXISJS5haXByb3h5LmFkbWluLnYxLkdldE1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJjCg5MaXN0TWNwU2VydmVycxInLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlcnNSZXF1ZXN0GiguYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyc1Jlc3BvbnNlElgKD1VwZGF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuVXBkYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElMKD0RlbGV0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlTWNwU2VydmVyUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJeChJTZXRNY3BTZXJ2ZXJTdGF0dXMSKy5haXByb3h5LmFkbWluLnYxLlNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJgCg1MaXN0VGVtcGxhdGVzEiYuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVxdWVzdBonLmFpcHJveHkuYWRtaW4udjEuTGlzdFRlbXBsYXRlc1Jlc3BvbnNlEmAKDVRlc3RNY3BTZXJ2ZXISJi5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXF1ZXN0GicuYWlwcm94eS5hZG1pbi52MS5UZXN0TWNwU2VydmVyUmVzcG9uc2USbwoSTGlzdE1jcFNlcnZlclRvb2xzEisuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0GiwuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRJhChFTZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuU2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcxJhChFHZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuR2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcxJdChREZWxldGVHcm91cE1jcFBhcmFtcxItLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5YgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSKkAgoNT3BlbkFwaVNvdXJjZRIMCgRzcGVjGAEgASgJEhAKCHNwZWNfdXJsGAIgASgJEhAKCGJhc2VfdXJsGAMgASgJEh0KFWFsbG93X3ByaXZhdGVfbmV0d29yaxgEIAEoCBJFCgtjcmVkZW50aWFscxgFIAMoCzIwLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZS5DcmVkZW50aWFsc0VudHJ5EhoKEmluY2x1ZGVfb3BlcmF0aW9ucxgGIAMoCRIaChJleGNsdWRlX29wZXJhdGlvbnMYByADKAkSDwoHY29tcGFjdBgIIAEoCBoyChBDcmVkZW50aWFsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEirQUKCU1jcFNlcnZlchIKCgJpZBgBIAEoCRIpCgVzY29wZRgCIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyVHlwZRIQCgh0ZW1wbGF0ZRgFIAEoCRILCgN1cmwYBiABKAkSOQoHaGVhZGVycxgHIAMoCzIoLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLkhlYWRlcnNFbnRyeRI1CgVxdWVyeRgIIAMoCzImLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLlF1ZXJ5RW50cnkSNwoGcGFyYW1zGAkgAygLMicuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUGFyYW1zRW50cnkSMAoHb3BlbmFwaRgKIAEoCzIfLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZRIoCgZzdGF0dXMYCyABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIVCg1jcmVhdGVkX2F0X21zGAwgASgDEhUKDXVwZGF0ZWRfYXRfbXMYDSABKAMSEAoId2FybmluZ3MYDiADKAkSFgoOcHJpY2VfcGVyX2NhbGwYDyABKAkSHQoVcmVxdWlyZWRfZ3JvdXBfcGFyYW1zGBAgAygJGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKClF1ZXJ5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkUKFkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIiIQoTR2V0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCSK2AQoVTGlzdE1jcFNlcnZlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEikKBXNjb3BlGAMgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgEIAEoCRIoCgZzdGF0dXMYBSABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIPCgdrZXl3b3JkGAYgASgJInMKFkxpc3RNY3BTZXJ2ZXJzUmVzcG9uc2USLAoHc2VydmVycxgBIAMoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgDInYKFlVwZGF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKFkRlbGV0ZU1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkiUQoZU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBIKCgJpZBgBIAEoCRIoCgZzdGF0dXMYAiABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cyIWChRMaXN0VGVtcGxhdGVzUmVxdWVzdCJjChVMaXN0VGVtcGxhdGVzUmVzcG9uc2USEQoJdGVtcGxhdGVzGAEgAygJEjcKEHRlbXBsYXRlX2RldGFpbHMYAiADKAsyHS5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlImQKC01jcFRlbXBsYXRlEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSMgoGcGFyYW1zGAMgAygLMiIuYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZVBhcmFtIoABChBNY3BUZW1wbGF0ZVBhcmFtEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSNwoGc2V0X2J5GAMgASgOMicuYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZVBhcmFtT3duZXISEAoIcmVxdWlyZWQYBCABKAgiuQEKDkdyb3VwTWNwUGFyYW1zEhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCRI8CgZwYXJhbXMYAyADKAsyLC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zLlBhcmFtc0VudHJ5EhUKDXVwZGF0ZWRfYXRfbXMYBCABKAMaLQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJMChhTZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QSMAoGcGFyYW1zGAEgASgLMiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcyI/ChhHZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIkIKG0RlbGV0ZUdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiNAoUVGVzdE1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiWgoVVGVzdE1jcFNlcnZlclJlc3BvbnNlEgoKAm9rGAEgASgIEg0KBWVycm9yGAIgASgJEhIKCnRvb2xfY291bnQYAyABKAUSEgoKbGF0ZW5jeV9tcxgEIAEoAyI5ChlMaXN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0EgoKAmlkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJInIKB01jcFRvb2wSDAoEbmFtZRgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIZChFpbnB1dF9zY2hlbWFfanNvbhgEIAEoCRIaChJvdXRwdXRfc2NoZW1hX2pzb24YBSABKAkiRgoaTGlzdE1jcFNlcnZlclRvb2xzUmVzcG9uc2USKAoFdG9vbHMYASADKAsyGS5haXByb3h5LmFkbWluLnYxLk1jcFRvb2wiSAoZTGlzdE1jcFRvb2xDaGFuZ2VzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSGAoQaW5jbHVkZV9yZWplY3RlZBgCIAEoCCJBCg5NY3BUb29sRmluZGluZxIMCgRraW5kGAEgASgJEhAKCGxvY2F0aW9uGAIgASgJEg8KB2V4Y2VycHQYAyABKAkioQIKDU1jcFRvb2xDaGFuZ2USEQoJc2VydmVyX2lkGAEgASgJEhEKCXRvb2xfbmFtZRgCIAEoCRIxCgRraW5kGAMgASgOMiMuYWlwcm94eS5hZG1pbi52MS5NY3BUb29sQ2hhbmdlS2luZBIgChhhcHByb3ZlZF9kZWZpbml0aW9uX2pzb24YBCABKAkSHwoXb2ZmZXJlZF9kZWZpbml0aW9uX2pzb24YBSABKAkSMgoIZmluZGluZ3MYBiADKAsyIC5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xGaW5kaW5nEhAKCHJlamVjdGVkGAcgASgIEhYKDmRldGVjdGVkX2F0X21zGAggASgDEhYKDmFwcHJvdmVkX2F0X21zGAkgASgDIk4KGkxpc3RNY3BUb29sQ2hhbmdlc1Jlc3BvbnNlEjAKB2NoYW5nZXMYASADKAsyHy5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xDaGFuZ2UiVwocQXBwcm92ZU1jcFNlcnZlclRvb2xzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEgoKdG9vbF9uYW1lcxgCIAMoCRIQCghncm91cF9pZBgDIAEoCSIzCh1BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXNwb25zZRISCgp0b29sX25hbWVzGAEgAygJIkQKG1JlamVjdE1jcFNlcnZlclRvb2xzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEgoKdG9vbF9uYW1lcxgCIAMoCSIyChxSZWplY3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEhIKCnRvb2xfbmFtZXMYASADKAkqUAoITWNwU2NvcGUSGQoVTUNQX1NDT1BFX1VOU1BFQ0lGSUVEEAASFAoQTUNQX1NDT1BFX1BVQkxJQxABEhMKD01DUF9TQ09QRV9HUk9VUBACKrABCg1NY3BTZXJ2ZXJUeXBlEh8KG01DUF9TRVJWRVJfVFlQRV9VTlNQRUNJRklFRBAAEhwKGE1DUF9TRVJWRVJfVFlQRV9FTUJFRERFRBABEiQKIE1DUF9TRVJWRVJfVFlQRV9QUk9YWV9TVFJFQU1BQkxFEAISHQoZTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NTRRADEhsKF01DUF9TRVJWRVJfVFlQRV9PUEVOQVBJEAQqiQEKFU1jcFRlbXBsYXRlUGFyYW1Pd25lchIoCiRNQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfVU5TUEVDSUZJRUQQABIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfQURNSU4QARIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfR1JPVVAQAiqbAQoRTWNwVG9vbENoYW5nZUtpbmQSJAogTUNQX1RPT0xfQ0hBTkdFX0tJTkRfVU5TUEVDSUZJRUQQABIgChxNQ1BfVE9PTF9DSEFOR0VfS0lORF9DSEFOR0VEEAESHAoYTUNQX1RPT0xfQ0hBTkdFX0tJTkRfTkVXEAISIAocTUNQX1RPT0xfQ0hBTkdFX0tJTkRfUkVNT1ZFRBADMuoLCgpNY3BTZXJ2aWNlElgKD0NyZWF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuQ3JlYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElIKDEdldE1jcFNlcnZlchIlLmFpcHJveHkuYWRtaW4udjEuR2V0TWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEmMKDkxpc3RNY3BTZXJ2ZXJzEicuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyc1JlcXVlc3QaKC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJzUmVzcG9uc2USWAoPVXBkYXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5VcGRhdGVNY3BTZXJ2ZXJSZXF1ZXN0GhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISUwoPRGVsZXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5EZWxldGVNY3BTZXJ2ZXJSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5El4KElNldE1jcFNlcnZlclN0YXR1cxIrLmFpcHJveHkuYWRtaW4udjEuU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEmAKDUxpc3RUZW1wbGF0ZXMSJi5haXByb3h5LmFkbWluLnYxLkxpc3RUZW1wbGF0ZXNSZXF1ZXN0GicuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVzcG9uc2USYAoNVGVzdE1jcFNlcnZlchImLmFpcHJveHkuYWRtaW4udjEuVGVzdE1jcFNlcnZlclJlcXVlc3QaJy5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXNwb25zZRJvChJMaXN0TWNwU2VydmVyVG9vbHMSKy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEmEKEVNldEdyb3VwTWNwUGFyYW1zEiouYWlwcm94eS5hZG1pbi52MS5TZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QaIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zEmEKEUdldEdyb3VwTWNwUGFyYW1zEiouYWlwcm94eS5hZG1pbi52MS5HZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QaIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zEl0KFERlbGV0ZUdyb3VwTWNwUGFyYW1zEi0uYWlwcm94eS5hZG1pbi52MS5EZWxldGVHcm91cE1jcFBhcmFtc1JlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSbwoSTGlzdE1jcFRvb2xDaGFuZ2VzEisuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwVG9vbENoYW5nZXNSZXF1ZXN0GiwuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwVG9vbENoYW5nZXNSZXNwb25zZRJ4ChVBcHByb3ZlTWNwU2VydmVyVG9vbHMSLi5haXByb3h5LmFkbWluLnYxLkFwcHJvdmVNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLy5haXByb3h5LmFkbWluLnYxLkFwcHJvdmVNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEnUKFFJlamVjdE1jcFNlcnZlclRvb2xzEi0uYWlwcm94eS5hZG1pbi52MS5SZWplY3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLi5haXByb3h5LmFkbWluLnYxLlJlamVjdE1jcFNlcnZlclRvb2xzUmVzcG9uc2ViBnByb3RvMw", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
 
 /**
  * @generated from message aiproxy.admin.v1.OpenApiSource
@@ -716,6 +716,239 @@ export const ListMcpServerToolsResponseSchema: GenMessage<ListMcpServerToolsResp
   messageDesc(file_aiproxy_admin_v1_mcp, 21);
 
 /**
+ * @generated from message aiproxy.admin.v1.ListMcpToolChangesRequest
+ */
+export type ListMcpToolChangesRequest = Message<"aiproxy.admin.v1.ListMcpToolChangesRequest"> & {
+  /**
+   * One server, or every server when empty.
+   *
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * Also list the changes already rejected.
+   *
+   * @generated from field: bool include_rejected = 2;
+   */
+  includeRejected: boolean;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpToolChangesRequest.
+ * Use `create(ListMcpToolChangesRequestSchema)` to create a new message.
+ */
+export const ListMcpToolChangesRequestSchema: GenMessage<ListMcpToolChangesRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 22);
+
+/**
+ * Something the poisoning scan found in a tool's definition.
+ *
+ * @generated from message aiproxy.admin.v1.McpToolFinding
+ */
+export type McpToolFinding = Message<"aiproxy.admin.v1.McpToolFinding"> & {
+  /**
+   * `instruction` (words to the model), `hidden_unicode` (zero-width, bidi overrides, tag
+   * characters) or `exfiltration_url` (a markdown image or placeholder URL with a query).
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * `description`, or a JSON pointer into the definition (`/inputSchema/properties/q/description`).
+   *
+   * @generated from field: string location = 2;
+   */
+  location: string;
+
+  /**
+   * The text around it, hidden characters shown as `<U+200B>`.
+   *
+   * @generated from field: string excerpt = 3;
+   */
+  excerpt: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpToolFinding.
+ * Use `create(McpToolFindingSchema)` to create a new message.
+ */
+export const McpToolFindingSchema: GenMessage<McpToolFinding> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 23);
+
+/**
+ * @generated from message aiproxy.admin.v1.McpToolChange
+ */
+export type McpToolChange = Message<"aiproxy.admin.v1.McpToolChange"> & {
+  /**
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * @generated from field: string tool_name = 2;
+   */
+  toolName: string;
+
+  /**
+   * @generated from field: aiproxy.admin.v1.McpToolChangeKind kind = 3;
+   */
+  kind: McpToolChangeKind;
+
+  /**
+   * The approved definition (canonical JSON of name, title, description, schemas and
+   * annotations); empty for a tool never approved.
+   *
+   * @generated from field: string approved_definition_json = 4;
+   */
+  approvedDefinitionJson: string;
+
+  /**
+   * The definition the upstream offers; empty for a removal.
+   *
+   * @generated from field: string offered_definition_json = 5;
+   */
+  offeredDefinitionJson: string;
+
+  /**
+   * @generated from field: repeated aiproxy.admin.v1.McpToolFinding findings = 6;
+   */
+  findings: McpToolFinding[];
+
+  /**
+   * @generated from field: bool rejected = 7;
+   */
+  rejected: boolean;
+
+  /**
+   * @generated from field: int64 detected_at_ms = 8;
+   */
+  detectedAtMs: bigint;
+
+  /**
+   * @generated from field: int64 approved_at_ms = 9;
+   */
+  approvedAtMs: bigint;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpToolChange.
+ * Use `create(McpToolChangeSchema)` to create a new message.
+ */
+export const McpToolChangeSchema: GenMessage<McpToolChange> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 24);
+
+/**
+ * @generated from message aiproxy.admin.v1.ListMcpToolChangesResponse
+ */
+export type ListMcpToolChangesResponse = Message<"aiproxy.admin.v1.ListMcpToolChangesResponse"> & {
+  /**
+   * @generated from field: repeated aiproxy.admin.v1.McpToolChange changes = 1;
+   */
+  changes: McpToolChange[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpToolChangesResponse.
+ * Use `create(ListMcpToolChangesResponseSchema)` to create a new message.
+ */
+export const ListMcpToolChangesResponseSchema: GenMessage<ListMcpToolChangesResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 25);
+
+/**
+ * @generated from message aiproxy.admin.v1.ApproveMcpServerToolsRequest
+ */
+export type ApproveMcpServerToolsRequest = Message<"aiproxy.admin.v1.ApproveMcpServerToolsRequest"> & {
+  /**
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * Tools to approve; empty approves every change of the server.
+   *
+   * @generated from field: repeated string tool_names = 2;
+   */
+  toolNames: string[];
+
+  /**
+   * For a server not pinned yet: the group whose parameters apply when listing it (as in
+   * TestMcpServerRequest).
+   *
+   * @generated from field: string group_id = 3;
+   */
+  groupId: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ApproveMcpServerToolsRequest.
+ * Use `create(ApproveMcpServerToolsRequestSchema)` to create a new message.
+ */
+export const ApproveMcpServerToolsRequestSchema: GenMessage<ApproveMcpServerToolsRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 26);
+
+/**
+ * @generated from message aiproxy.admin.v1.ApproveMcpServerToolsResponse
+ */
+export type ApproveMcpServerToolsResponse = Message<"aiproxy.admin.v1.ApproveMcpServerToolsResponse"> & {
+  /**
+   * The tools approved.
+   *
+   * @generated from field: repeated string tool_names = 1;
+   */
+  toolNames: string[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ApproveMcpServerToolsResponse.
+ * Use `create(ApproveMcpServerToolsResponseSchema)` to create a new message.
+ */
+export const ApproveMcpServerToolsResponseSchema: GenMessage<ApproveMcpServerToolsResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 27);
+
+/**
+ * @generated from message aiproxy.admin.v1.RejectMcpServerToolsRequest
+ */
+export type RejectMcpServerToolsRequest = Message<"aiproxy.admin.v1.RejectMcpServerToolsRequest"> & {
+  /**
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * Tools to reject; empty rejects every pending change of the server.
+   *
+   * @generated from field: repeated string tool_names = 2;
+   */
+  toolNames: string[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.RejectMcpServerToolsRequest.
+ * Use `create(RejectMcpServerToolsRequestSchema)` to create a new message.
+ */
+export const RejectMcpServerToolsRequestSchema: GenMessage<RejectMcpServerToolsRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 28);
+
+/**
+ * @generated from message aiproxy.admin.v1.RejectMcpServerToolsResponse
+ */
+export type RejectMcpServerToolsResponse = Message<"aiproxy.admin.v1.RejectMcpServerToolsResponse"> & {
+  /**
+   * @generated from field: repeated string tool_names = 1;
+   */
+  toolNames: string[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.RejectMcpServerToolsResponse.
+ * Use `create(RejectMcpServerToolsResponseSchema)` to create a new message.
+ */
+export const RejectMcpServerToolsResponseSchema: GenMessage<RejectMcpServerToolsResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 29);
+
+/**
  * @generated from enum aiproxy.admin.v1.McpScope
  */
 export enum McpScope {
@@ -813,6 +1046,44 @@ export enum McpTemplateParamOwner {
  */
 export const McpTemplateParamOwnerSchema: GenEnum<McpTemplateParamOwner> = /*@__PURE__*/
   enumDesc(file_aiproxy_admin_v1_mcp, 2);
+
+/**
+ * @generated from enum aiproxy.admin.v1.McpToolChangeKind
+ */
+export enum McpToolChangeKind {
+  /**
+   * @generated from enum value: MCP_TOOL_CHANGE_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * An approved tool is offered with another definition.
+   *
+   * @generated from enum value: MCP_TOOL_CHANGE_KIND_CHANGED = 1;
+   */
+  CHANGED = 1,
+
+  /**
+   * A tool without an approved definition is offered (or was flagged when the server was
+   * pinned).
+   *
+   * @generated from enum value: MCP_TOOL_CHANGE_KIND_NEW = 2;
+   */
+  NEW = 2,
+
+  /**
+   * An approved tool is no longer offered.
+   *
+   * @generated from enum value: MCP_TOOL_CHANGE_KIND_REMOVED = 3;
+   */
+  REMOVED = 3,
+}
+
+/**
+ * Describes the enum aiproxy.admin.v1.McpToolChangeKind.
+ */
+export const McpToolChangeKindSchema: GenEnum<McpToolChangeKind> = /*@__PURE__*/
+  enumDesc(file_aiproxy_admin_v1_mcp, 3);
 
 /**
  * @generated from service aiproxy.admin.v1.McpService
@@ -927,6 +1198,41 @@ export const McpService: GenService<{
     methodKind: "unary";
     input: typeof DeleteGroupMcpParamsRequestSchema;
     output: typeof EmptySchema;
+  },
+  /**
+   * Tool pinning of remote servers (proxied and OpenAPI): the changes their upstreams offer
+   * against the approved tool definitions, quarantined until reviewed. A server is pinned on
+   * its first listing; a tool the poisoning scan flags waits for approval from the start.
+   *
+   * @generated from rpc aiproxy.admin.v1.McpService.ListMcpToolChanges
+   */
+  listMcpToolChanges: {
+    methodKind: "unary";
+    input: typeof ListMcpToolChangesRequestSchema;
+    output: typeof ListMcpToolChangesResponseSchema;
+  },
+  /**
+   * Approves the named changes of a server (all when none is named): an offered definition
+   * becomes the approved one, a removal drops the tool's pin. On a server not pinned yet, pins
+   * what it lists now (flagged tools included: the admin approved them).
+   *
+   * @generated from rpc aiproxy.admin.v1.McpService.ApproveMcpServerTools
+   */
+  approveMcpServerTools: {
+    methodKind: "unary";
+    input: typeof ApproveMcpServerToolsRequestSchema;
+    output: typeof ApproveMcpServerToolsResponseSchema;
+  },
+  /**
+   * Rejects the named changes (all when none is named): the tools stay quarantined and the
+   * same offer is not reported again.
+   *
+   * @generated from rpc aiproxy.admin.v1.McpService.RejectMcpServerTools
+   */
+  rejectMcpServerTools: {
+    methodKind: "unary";
+    input: typeof RejectMcpServerToolsRequestSchema;
+    output: typeof RejectMcpServerToolsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_aiproxy_admin_v1_mcp, 0);
