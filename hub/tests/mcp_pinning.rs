@@ -1,4 +1,9 @@
-//! Tool pinning through the whole gateway: a proxied upstream whose tool list the test changes (the change is quarantined, alerted, listed with its diff and served again once approved), poisoned descriptions flagged, `?key=` on MCP routes only when allowed and never logged, and the seed's host-based routes.
+//! Tool pinning, the poisoning scan, `?key=` on MCP routes and host-based routes, through the whole gateway.
+//!
+//! A proxied upstream whose tool list the test changes: the change is quarantined, alerted,
+//! listed with its diff and served again once approved; poisoned descriptions are flagged;
+//! `?key=` works only when allowed and never reaches a log line; `<server>.<PUBLIC_MCP_HOST>`
+//! reaches one public server.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,4 +1,7 @@
-//! Tool pinning against rug pulls: each approved tool definition of a remote server is pinned by hash, and what an upstream lists later is compared with the pins before anyone sees it.
+//! Tool pinning against rug pulls: approved tool definitions pinned by hash, later listings checked against them.
+//!
+//! Each approved tool definition of a remote server is pinned by hash, and what an upstream
+//! lists later is compared with the pins before anyone sees it.
 //!
 //! The host stores the pins (shared by replicas) and is told what changed; this module decides,
 //! from the pins and a fresh listing, which tools are served (as listed, as approved, or not at
