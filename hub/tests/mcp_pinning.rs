@@ -134,10 +134,21 @@ async fn wait_for_changes(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_upstream_is_quarantined_alerted_listed_and_served_again_once_approved() {
+    rug_pull(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_upstream_is_quarantined_on_postgres_too() {
+    let database = support::TestDatabase::create().await;
+    rug_pull(Some(database.url())).await;
+}
+
+async fn rug_pull(sql_dsn: Option<String>) {
     let tools: Tools = Arc::new(Mutex::new(vec![tool("add", "Adds two numbers.")]));
     let url = upstream(tools.clone()).await;
     let (hook, received) = receiver().await;
     let (mut settings, data_dir) = TestHub::settings();
+    settings.sql_dsn = sql_dsn;
     let config_path = data_dir.path().join("aiproxy.yaml");
     std::fs::write(&config_path, config(&url, "{}")).unwrap();
     settings.config_file_path = Some(config_path);
