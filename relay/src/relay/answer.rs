@@ -233,6 +233,19 @@ impl Inner {
         } else {
             bytes
         };
+        if *endpoint == Endpoint::Videos {
+            let (seconds, size) = super::videos::requested_video(request);
+            self.remember_video(
+                &bytes,
+                channel.id,
+                &request.model,
+                &plan.upstream_model,
+                seconds,
+                size,
+                pending,
+            )
+            .await;
+        }
         let record = pending.record();
         record.response_body = Some(bytes.slice(..bytes.len().min(self.config.detail_max_bytes)));
         if matches!(
