@@ -330,6 +330,38 @@ async fn a_multipart_creation_passes_its_reference_image_on() {
     hub.stop().await.unwrap();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openai_sdk_creates_polls_and_downloads_a_video() {
+    if !support::external_clients("Python and the openai SDK of .ci/requirements.txt") {
+        return;
+    }
+    let upstream = MockOpenAiVideo::start().await;
+    upstream.release_downloads();
+    let hub = TestHub::start_with_config(&config(&upstream)).await;
+    let base_url = hub.url("");
+    let content_bytes = mock_openai_video::CONTENT_BYTES.to_string();
+    support::run_pytest(
+        "hub/tests/python/test_videos.py",
+        &[
+            ("AIPROXY_BASE_URL", &base_url),
+            ("AIPROXY_TOKEN", ACME),
+            ("AIPROXY_OTHER_TOKEN", OTHER),
+            ("AIPROXY_CONTENT_BYTES", &content_bytes),
+        ],
+    )
+    .await;
+    // The 8 s video and its remix at 0.85 each; the reference-image job never finished.
+    balance_reaches(&hub, dec("98.30")).await;
+    let uploads = upstream.state.created.lock().unwrap().clone();
+    assert!(
+        uploads
+            .iter()
+            .any(|(_, file)| file.as_deref() == Some(&b"\x89PNG-not-really"[..])),
+        "the reference image arrived as a file"
+    );
+    hub.stop().await.unwrap();
+}
+
 /// Two replicas sharing Postgres and Redis: a job created on one is read on both (and polled
 /// by both) and billed once; the other group is refused on either.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
