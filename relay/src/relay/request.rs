@@ -182,7 +182,7 @@ pub(super) fn parse_request(
         });
     }
 
-    let object = JsonObject::parse(body.clone()).map_err(|error| {
+    let mut object = JsonObject::parse(body.clone()).map_err(|error| {
         let message = match error.classify() {
             serde_json::error::Category::Data => {
                 "the request body must be a JSON object".to_owned()
@@ -192,6 +192,14 @@ pub(super) fn parse_request(
         bad_request(message, None)
     })?;
     let model = match facts.model {
+        // The legacy `/v1/engines/{model}/embeddings` names the model in the path: the body
+        // going upstream names it as the OpenAI API does today.
+        Some(model) if endpoint == Endpoint::Embeddings => {
+            object
+                .set("model", &model)
+                .map_err(|_| bad_request("the request body must be a JSON object", None))?;
+            model
+        }
         Some(model) => model,
         None => {
             check_field(&object, "model", Shape::String, true)?;

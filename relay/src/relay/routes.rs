@@ -129,6 +129,23 @@ impl Relay {
                 ),
             )
             .route(
+                "/v1/engines/{model}/embeddings",
+                post(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(model): axum::extract::Path<String>,
+                     request: Request| async move {
+                        let facts = UrlFacts {
+                            model: Some(model),
+                            stream: false,
+                        };
+                        relay
+                            .inner
+                            .handle(Endpoint::Embeddings, facts, request)
+                            .await
+                    },
+                ),
+            )
+            .route(
                 "/v1/videos",
                 get(|State(relay): State<Relay>, request: Request| async move {
                     relay.inner.list_videos(request).await
