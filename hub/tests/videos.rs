@@ -1,4 +1,7 @@
-//! The Videos API through the gateway: jobs pinned to their group and channel (another group gets 404), files streamed, remixes, and each completed job billed once to the nano-unit, a failed one not at all, on one server and across two replicas.
+//! The Videos API through the gateway: jobs pinned to their group, files streamed, remixes, and bills charged once on completion.
+//!
+//! Another group gets 404; a completed job is billed once to the nano-unit, a failed one not
+//! at all, on one server and across two replicas.
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Video jobs: the relay's default [`VideoJobs`] (in memory, bounded in entries and time, billing nothing), the poll backoff every store follows, and the reading of a video object or generation job's id, status, seconds and size.
+//! Video jobs: the default in-memory [`VideoJobs`] (billing nothing), the poll backoff, and reading a job's id, status, seconds and size.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;

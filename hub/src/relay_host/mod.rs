@@ -1,4 +1,4 @@
-//! The relay's state that replicas share through Redis: the cache plugin's answers, the stored-responses index, video jobs (with their bills) and channel health.
+//! The relay's state replicas share through Redis: the cache plugin's answers, the stored-responses index, video jobs and channel health.
 
 pub mod plugin_cache;
 pub mod responses_index;

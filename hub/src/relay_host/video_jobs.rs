@@ -1,4 +1,6 @@
-//! The relay's video jobs in the hub: each job pinned to its channel and group (in memory, or in Redis shared by the replicas), polled until it finishes, and billed once when it completes.
+//! The relay's video jobs in the hub: pinned to their channel and group (in memory or Redis), polled until they finish, billed once on completion.
+//!
+//! Each job is kept in memory, or in Redis shared by the replicas.
 //!
 //! **Exactly once.** A completed job's bill is one request-log entry whose row key is derived
 //! from the job (`video-` and a hash of its channel and id), not chosen afresh: whoever sees

@@ -1,4 +1,4 @@
-//! A model config's `config.media` object: what its images endpoints accept and its media prices (per image, per speech character, per audio minute, per second or per video).
+//! A model config's `config.media` object: its images limits and media prices (per image, speech character, audio minute, video second or video).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -1,4 +1,7 @@
-//! An OpenAI upstream for the Videos API: jobs created from JSON or multipart (with `input_reference`), each read moving one step along queued, in_progress and completed (or failed, for a prompt containing "fail"), the file streamed in two halves, deletes and remixes.
+//! An OpenAI upstream for the Videos API: jobs that finish (or fail) as they are read, files streamed in two halves, deletes and remixes.
+//!
+//! Each read moves a job one step along queued, in_progress and completed (failed, for a
+//! prompt containing "fail"); a creation may be JSON or multipart with `input_reference`.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -1,4 +1,6 @@
-//! Video jobs after their creation: `GET`/`DELETE /v1/videos/{id}`, the file streamed from `/content`, `/remix`, the group's `GET /v1/videos` listing, and the relay's own bounded poll of unfinished jobs; every call goes to the channel that created the job, for its group only.
+//! Calls on video jobs: read, delete, streamed download, remix, the group's listing, and the bounded poll of unfinished jobs.
+//!
+//! Every call goes to the channel that created the job, for its group only.
 //!
 //! A job is created through the usual pipeline (`POST /v1/videos`, [`Endpoint::Videos`]);
 //! its answer is remembered here with who made it ([`Inner::remember_video`]). Whoever reads a

@@ -1,4 +1,4 @@
-//! What a request's media units cost at its model's media prices: images by size and quality, speech by characters, audio by the minute, a finished video by the second and per video.
+//! What a request's media units cost at its model's media prices: images, speech characters, audio minutes, a finished video's seconds.
 
 use relay::media::MediaUsage;
 use rust_decimal::Decimal;
