@@ -365,6 +365,83 @@ async fn the_openai_sdk_creates_polls_and_downloads_a_video() {
     hub.stop().await.unwrap();
 }
 
+/// Azure's Sora jobs API: a job and its generations pinned to the group, billed per second of
+/// each variant when it succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_azure_sora_job_is_pinned_with_its_generations_and_billed() {
+    let upstream = MockOpenAiVideo::start().await;
+    let yaml = format!(
+        r#"
+groups: [{{id: acme, balance: "100"}}, {{id: other, balance: "100"}}]
+tokens:
+  - {{group: acme, name: app, key: {ACME}}}
+  - {{group: other, name: app, key: {OTHER}}}
+channels:
+  - name: azure-sora
+    type: azure
+    base_url: "{base}"
+    key: azure-key
+    models: [sora]
+models:
+  - model: sora
+    type: video
+    config: {{media: {{video: {{price_per_second: "0.1", price_per_video: "0.05"}}}}}}
+"#,
+        base = upstream.azure_url()
+    );
+    let hub = TestHub::start_with_config(&yaml).await;
+    let (status, created) = call(
+        reqwest::Method::POST,
+        hub.url("/v1/video/generations/jobs"),
+        ACME,
+        Some(json!({"model": "sora", "prompt": "waves", "n_seconds": 5, "n_variants": 2, "width": 480, "height": 480})),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let job_url = hub.url(&format!("/v1/video/generations/jobs/{id}"));
+    let (status, _) = call(reqwest::Method::GET, job_url.clone(), OTHER, None).await;
+    assert_eq!(status, 404);
+    // The job's id is no video of the Videos API.
+    let (status, _) = call(
+        reqwest::Method::GET,
+        hub.url(&format!("/v1/videos/{id}")),
+        ACME,
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let mut job = Value::Null;
+    for _ in 0..50 {
+        let (status, read) = call(reqwest::Method::GET, job_url.clone(), ACME, None).await;
+        assert_eq!(status, 200, "{read}");
+        job = read;
+        if job["status"] == "succeeded" {
+            break;
+        }
+    }
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let generation = job["generations"][0]["id"].as_str().unwrap().to_owned();
+    let content_path = format!("/v1/video/generations/{generation}/content/video");
+    let (status, _) = call(reqwest::Method::GET, hub.url(&content_path), OTHER, None).await;
+    assert_eq!(status, 404, "another group cannot download a generation");
+    let file = reqwest::Client::new()
+        .get(hub.url(&content_path))
+        .bearer_auth(ACME)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(
+        file.bytes().await.unwrap().to_vec(),
+        mock_openai_video::content()
+    );
+    // 5 s of each of 2 variants at 0.1, plus 0.05.
+    balance_reaches(&hub, dec("98.95")).await;
+    assert_eq!(bills(&hub, &id, 1).await, vec![dec("1.05")]);
+    hub.stop().await.unwrap();
+}
+
 /// Two replicas sharing Postgres and Redis: a job created on one is read on both (and polled
 /// by both) and billed once; the other group is refused on either.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -258,13 +258,16 @@ pub struct VideoJob {
     pub api: VideoApi,
 }
 
-/// The two video APIs a job can be created through.
+/// The video APIs a job can be created through, and the generations of a Sora job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VideoApi {
     /// OpenAI's `/v1/videos`.
     Videos,
     /// Azure's Sora `/v1/video/generations/jobs`.
     GenerationJobs,
+    /// One generation of a Sora job (its file is `/v1/video/generations/{id}/content/video`):
+    /// pinned like its job, never polled, billed or listed itself.
+    Generation,
 }
 
 impl VideoApi {
@@ -272,6 +275,7 @@ impl VideoApi {
         match self {
             VideoApi::Videos => "videos",
             VideoApi::GenerationJobs => "generation_jobs",
+            VideoApi::Generation => "generation",
         }
     }
 
@@ -279,6 +283,7 @@ impl VideoApi {
         match text {
             "videos" => Some(VideoApi::Videos),
             "generation_jobs" => Some(VideoApi::GenerationJobs),
+            "generation" => Some(VideoApi::Generation),
             _ => None,
         }
     }

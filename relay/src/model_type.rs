@@ -46,7 +46,9 @@ impl ModelType {
             ),
             ModelType::Rerank => endpoint == Endpoint::Rerank,
             ModelType::Moderation => endpoint == Endpoint::Moderations,
-            ModelType::Video => endpoint == Endpoint::Videos,
+            ModelType::Video => {
+                matches!(endpoint, Endpoint::Videos | Endpoint::VideoGenerationJobs)
+            }
         }
     }
 

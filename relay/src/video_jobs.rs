@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use serde::Deserialize;
 
-use crate::host::{VideoJob, VideoJobs, VideoObservation, VideoPage, VideoStatus};
+use crate::host::{VideoApi, VideoJob, VideoJobs, VideoObservation, VideoPage, VideoStatus};
 
 /// How long a job is remembered (its pinning, its last object): a week, far beyond the
 /// minutes a generation takes and the day an upstream keeps the file.
@@ -34,8 +34,12 @@ pub fn video_poll_delay(age: Duration) -> Duration {
 pub struct VideoFacts {
     pub id: Option<String>,
     pub status: Option<String>,
+    /// Seconds of video billed: OpenAI's `seconds`, or Azure's `n_seconds` times its
+    /// `n_variants`.
     pub seconds: Option<u32>,
     pub size: Option<String>,
+    /// The ids of a Sora job's `generations`.
+    pub generations: Vec<String>,
 }
 
 /// Reads `id`, `status`, `seconds` (a string or a number; Azure's `n_seconds`) and `size`
@@ -47,9 +51,16 @@ pub fn video_facts(body: &[u8]) -> Option<VideoFacts> {
         status: Option<String>,
         seconds: Option<serde_json::Value>,
         n_seconds: Option<u32>,
+        n_variants: Option<u32>,
         size: Option<String>,
         width: Option<u32>,
         height: Option<u32>,
+        #[serde(default)]
+        generations: Vec<Generation>,
+    }
+    #[derive(Deserialize)]
+    struct Generation {
+        id: Option<String>,
     }
     let object = serde_json::from_slice::<Object>(body).ok()?;
     let seconds = match object.seconds {
@@ -59,7 +70,17 @@ pub fn video_facts(body: &[u8]) -> Option<VideoFacts> {
         }
         _ => None,
     }
-    .or(object.n_seconds);
+    .or(object
+        .n_seconds
+        .map(|seconds| seconds.saturating_mul(object.n_variants.unwrap_or(1).max(1))));
+    let max = crate::vocabulary::MAX_CLIENT_NAME_BYTES;
+    let generations = object
+        .generations
+        .into_iter()
+        .filter_map(|generation| generation.id)
+        .filter(|id| !id.is_empty() && id.len() <= max)
+        .take(16)
+        .collect();
     let size = object.size.or_else(|| match (object.width, object.height) {
         (Some(width), Some(height)) => Some(format!("{width}x{height}")),
         _ => None,
@@ -72,6 +93,7 @@ pub fn video_facts(body: &[u8]) -> Option<VideoFacts> {
         status: object.status,
         seconds,
         size: size.filter(|size| size.len() <= 64),
+        generations,
     })
 }
 
@@ -161,13 +183,15 @@ impl VideoJobs for InMemoryVideoJobs {
         while state.order.len() >= self.max_entries.saturating_mul(2) {
             state.pop_front();
         }
+        let next_poll =
+            (job.api != VideoApi::Generation).then(|| now + video_poll_delay(Duration::ZERO));
         state.jobs.insert(
             job_id.to_owned(),
             Entry {
                 job,
                 object: kept_object(job_id, object),
                 inserted: now,
-                next_poll: Some(now + video_poll_delay(Duration::ZERO)),
+                next_poll,
             },
         );
         state.order.push_back((job_id.to_owned(), now));
@@ -202,7 +226,10 @@ impl VideoJobs for InMemoryVideoJobs {
         // Ordered by creation, ties by id, as a shared store's sorted set orders them.
         let mut mine: BTreeMap<(i64, &str), &Bytes> = BTreeMap::new();
         for (id, entry) in &state.jobs {
-            if entry.job.owner.group_id == group_id && entry.inserted.elapsed() < VIDEO_JOB_TTL {
+            if entry.job.owner.group_id == group_id
+                && entry.job.api != VideoApi::Generation
+                && entry.inserted.elapsed() < VIDEO_JOB_TTL
+            {
                 mine.insert((entry.job.created_at_ms, id.as_str()), &entry.object);
             }
         }
@@ -259,7 +286,7 @@ impl VideoJobs for InMemoryVideoJobs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::{ResponseOwner, VideoApi};
+    use crate::host::ResponseOwner;
 
     fn job(group: &str, created_at_ms: i64) -> VideoJob {
         VideoJob {
@@ -289,10 +316,11 @@ mod tests {
         assert_eq!(video.seconds, Some(8));
         assert_eq!(video.size.as_deref(), Some("720x1280"));
         let job = video_facts(
-            br#"{"id":"task_1","object":"video.generation.job","status":"succeeded","n_seconds":5,"width":480,"height":480}"#,
+            br#"{"id":"task_1","object":"video.generation.job","status":"succeeded","n_seconds":5,"n_variants":2,"width":480,"height":480,"generations":[{"id":"gen_1"},{"id":"gen_2"}]}"#,
         )
         .unwrap();
-        assert_eq!(job.seconds, Some(5));
+        assert_eq!(job.seconds, Some(10), "5 s of each of 2 variants");
+        assert_eq!(job.generations, ["gen_1", "gen_2"]);
         assert_eq!(job.size.as_deref(), Some("480x480"));
         assert_eq!(
             VideoStatus::parse(job.status.as_deref().unwrap()),

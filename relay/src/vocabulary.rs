@@ -39,6 +39,8 @@ pub enum Endpoint {
     Responses,
     /// OpenAI's video generation (`POST /v1/videos`, JSON or multipart): creates a job.
     Videos,
+    /// Azure's Sora jobs (`POST /v1/video/generations/jobs`): creates a job.
+    VideoGenerationJobs,
 }
 
 impl Endpoint {
@@ -60,7 +62,8 @@ impl Endpoint {
             | Endpoint::Rerank
             | Endpoint::MessagesCountTokens
             | Endpoint::GeminiCountTokens
-            | Endpoint::Videos => false,
+            | Endpoint::Videos
+            | Endpoint::VideoGenerationJobs => false,
         }
     }
 
@@ -83,6 +86,7 @@ impl Endpoint {
             Endpoint::GeminiCountTokens => "countTokens",
             Endpoint::Responses => "responses",
             Endpoint::Videos => "videos",
+            Endpoint::VideoGenerationJobs => "video/generations/jobs",
         }
     }
 
@@ -105,6 +109,7 @@ impl Endpoint {
             Endpoint::GeminiCountTokens => "/v1beta/models/{model}:countTokens",
             Endpoint::Responses => "/v1/responses",
             Endpoint::Videos => "/v1/videos",
+            Endpoint::VideoGenerationJobs => "/v1/video/generations/jobs",
         }
     }
 

@@ -227,7 +227,7 @@ impl VideoBiller {
 fn bill_endpoint(api: VideoApi) -> &'static str {
     match api {
         VideoApi::Videos => "/v1/videos",
-        VideoApi::GenerationJobs => "/v1/video/generations/jobs",
+        VideoApi::GenerationJobs | VideoApi::Generation => "/v1/video/generations/jobs",
     }
 }
 
@@ -372,20 +372,26 @@ impl RedisJobs {
         let mut pipe = redis::pipe();
         pipe.atomic()
             .pset_ex(self.job_key(job_id), value, ttl_ms())
-            .ignore()
-            .zadd(
-                self.group_key(&job.owner.group_id),
-                job_id,
-                job.created_at_ms,
-            )
-            .ignore()
-            .pexpire(
-                self.group_key(&job.owner.group_id),
-                i64::try_from(ttl_ms()).unwrap_or(i64::MAX),
-            )
-            .ignore()
-            .zadd(self.due_key(), job_id, first_poll)
             .ignore();
+        // A Sora job's generation is only pinned: never listed, polled or billed itself.
+        if job.api == VideoApi::Generation {
+            let mut connection = self.connection.clone();
+            bounded("remember", pipe.query_async::<()>(&mut connection)).await;
+            return;
+        }
+        pipe.zadd(
+            self.group_key(&job.owner.group_id),
+            job_id,
+            job.created_at_ms,
+        )
+        .ignore()
+        .pexpire(
+            self.group_key(&job.owner.group_id),
+            i64::try_from(ttl_ms()).unwrap_or(i64::MAX),
+        )
+        .ignore()
+        .zadd(self.due_key(), job_id, first_poll)
+        .ignore();
         let mut connection = self.connection.clone();
         bounded("remember", pipe.query_async::<()>(&mut connection)).await;
     }

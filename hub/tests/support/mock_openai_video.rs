@@ -67,6 +67,13 @@ impl MockOpenAiVideo {
             .route("/v1/videos/{id}", get(read).delete(delete))
             .route("/v1/videos/{id}/content", get(download))
             .route("/v1/videos/{id}/remix", post(remix))
+            // Azure's Sora jobs on its v1 surface.
+            .route("/openai/v1/video/generations/jobs", post(create_job))
+            .route("/openai/v1/video/generations/jobs/{id}", get(read_job))
+            .route(
+                "/openai/v1/video/generations/{id}/content/video",
+                get(download_generation),
+            )
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -76,6 +83,11 @@ impl MockOpenAiVideo {
 
     pub fn base_url(&self) -> String {
         format!("http://{}/v1", self.addr)
+    }
+
+    /// The mock as an Azure resource's URL.
+    pub fn azure_url(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// Lets every download's second half through from now on.
@@ -299,4 +311,89 @@ async fn remix(
         "size": source.object["size"],
     });
     Json(new_job(&state, &fields, Some(&id))).into_response()
+}
+
+/// An Azure Sora job: `api-key` required, `n_seconds` of each of `n_variants` videos.
+async fn create_job(
+    State(state): State<Arc<VideoState>>,
+    headers: HeaderMap,
+    Json(request): Json<Value>,
+) -> Response {
+    if headers.get("api-key").is_none() {
+        return (StatusCode::UNAUTHORIZED, "no api-key").into_response();
+    }
+    state.created.lock().unwrap().push((request.clone(), None));
+    let mut jobs = state.jobs.lock().unwrap();
+    let id = format!("task_mock_{}", jobs.len() + 1);
+    let object = json!({
+        "object": "video.generation.job",
+        "id": id,
+        "status": "queued",
+        "created_at": 1_760_000_000,
+        "finished_at": null,
+        "expires_at": null,
+        "generations": [],
+        "prompt": request["prompt"],
+        "model": request["model"],
+        "n_variants": request["n_variants"].as_u64().unwrap_or(1),
+        "n_seconds": request["n_seconds"].as_u64().unwrap_or(5),
+        "width": request["width"].as_u64().unwrap_or(480),
+        "height": request["height"].as_u64().unwrap_or(480),
+        "finish_reason": null,
+    });
+    jobs.insert(
+        id,
+        Job {
+            object: object.clone(),
+            reads: 0,
+            fails: false,
+        },
+    );
+    Json(object).into_response()
+}
+
+/// Each read moves the job on: running, then succeeded with one generation per variant.
+async fn read_job(State(state): State<Arc<VideoState>>, Path(id): Path<String>) -> Response {
+    let mut jobs = state.jobs.lock().unwrap();
+    let Some(job) = jobs.get_mut(&id) else {
+        return not_found(&id);
+    };
+    job.reads += 1;
+    match job.reads {
+        1 => job.object["status"] = json!("running"),
+        2 => {
+            let variants = job.object["n_variants"].as_u64().unwrap_or(1);
+            let generations: Vec<Value> = (1..=variants)
+                .map(|index| json!({"object": "video.generation", "id": format!("gen_{id}_{index}"), "job_id": id}))
+                .collect();
+            job.object["status"] = json!("succeeded");
+            job.object["finished_at"] = json!(1_760_000_100);
+            job.object["generations"] = json!(generations);
+        }
+        _ => {}
+    }
+    Json(job.object.clone()).into_response()
+}
+
+async fn download_generation(
+    State(state): State<Arc<VideoState>>,
+    Path(id): Path<String>,
+) -> Response {
+    let known = state.jobs.lock().unwrap().values().any(|job| {
+        job.object["generations"]
+            .as_array()
+            .is_some_and(|generations| {
+                generations
+                    .iter()
+                    .any(|generation| generation["id"] == id.as_str())
+            })
+    });
+    if !known {
+        return not_found(&id);
+    }
+    (
+        [(header::CONTENT_TYPE, "video/mp4")],
+        Bytes::from(content()),
+    )
+        .into_response()
 }

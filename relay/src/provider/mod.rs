@@ -186,23 +186,32 @@ pub enum VideoCall {
     Content,
     /// `POST /v1/videos/{id}/remix`: a new job from this one.
     Remix,
+    /// `GET /v1/video/generations/jobs/{id}`: an Azure Sora job.
+    JobRead,
+    /// `GET /v1/video/generations/{id}/content/video`: one generation of a Sora job.
+    GenerationContent,
 }
 
 impl VideoCall {
     pub fn method(self) -> Method {
         match self {
-            VideoCall::Read | VideoCall::Content => Method::GET,
+            VideoCall::Read
+            | VideoCall::Content
+            | VideoCall::JobRead
+            | VideoCall::GenerationContent => Method::GET,
             VideoCall::Delete => Method::DELETE,
             VideoCall::Remix => Method::POST,
         }
     }
 
-    /// What follows `/videos/{id}` in the path.
-    pub fn suffix(self) -> &'static str {
+    /// The path below the API version: `{id}` stands for the (percent-encoded) id.
+    pub fn path(self) -> &'static str {
         match self {
-            VideoCall::Read | VideoCall::Delete => "",
-            VideoCall::Content => "/content",
-            VideoCall::Remix => "/remix",
+            VideoCall::Read | VideoCall::Delete => "videos/{id}",
+            VideoCall::Content => "videos/{id}/content",
+            VideoCall::Remix => "videos/{id}/remix",
+            VideoCall::JobRead => "video/generations/jobs/{id}",
+            VideoCall::GenerationContent => "video/generations/{id}/content/video",
         }
     }
 }

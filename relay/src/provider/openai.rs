@@ -204,9 +204,12 @@ fn url_for(
         if endpoint_path == Endpoint::Responses.path() {
             return Ok(format!("{base}/openai/v1/responses"));
         }
-        // Sora on Azure: the v1 surface too (`/openai/v1/videos`), the deployment in `model`.
-        if endpoint_path == Endpoint::Videos.path() {
-            return Ok(format!("{base}/openai/v1/videos"));
+        // Sora on Azure: the v1 surface too (`/openai/v1/videos`, and the older
+        // `/openai/v1/video/generations/jobs`), the deployment in `model`.
+        if endpoint_path == Endpoint::Videos.path()
+            || endpoint_path == Endpoint::VideoGenerationJobs.path()
+        {
+            return Ok(format!("{base}/openai/v1/{endpoint_path}"));
         }
         let version = channel
             .config
@@ -234,24 +237,23 @@ fn url_for(
     }
 }
 
-/// `{base}/videos/{id}{suffix}` on the channel that runs a video job (Azure: its v1
-/// surface). Of the client's query only a download's `variant` is passed on.
+/// `{base}/videos/{id}...` (or `{base}/video/generations/...`) on the channel that runs a
+/// video job (Azure: its v1 surface). Of the client's query only a download's `variant` is
+/// passed on.
 fn video_call_request(
     channel: &Channel,
     call: VideoCall,
     video_id: &str,
     query: Option<&str>,
 ) -> Result<UpstreamRequest, RelayError> {
-    let id = percent_encode_segment(video_id);
-    let tail = call.suffix();
+    let path = call
+        .path()
+        .replace("{id}", &percent_encode_segment(video_id));
     let base = base_url(channel)?;
     let mut url = if channel.kind.quirks().azure {
-        format!("{}/openai/v1/videos/{id}{tail}", azure_resource(&base))
+        format!("{}/openai/v1/{path}", azure_resource(&base))
     } else {
-        format!(
-            "{}/videos/{id}{tail}",
-            openai_root(channel, &base, "videos", "")?
-        )
+        format!("{}/{path}", openai_root(channel, &base, "videos", "")?)
     };
     if call == VideoCall::Content
         && let Some(variant) = query

@@ -233,9 +233,14 @@ impl Inner {
         } else {
             bytes
         };
-        if *endpoint == Endpoint::Videos {
+        if let Some(api) = match endpoint {
+            Endpoint::Videos => Some(crate::host::VideoApi::Videos),
+            Endpoint::VideoGenerationJobs => Some(crate::host::VideoApi::GenerationJobs),
+            _ => None,
+        } {
             let (seconds, size) = super::videos::requested_video(request);
             self.remember_video(
+                api,
                 &bytes,
                 channel.id,
                 &request.model,

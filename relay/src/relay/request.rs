@@ -264,7 +264,9 @@ pub(super) fn parse_request(
         }
         Endpoint::GenerateContent => check_field(&object, "contents", Shape::Array, true)?,
         Endpoint::Responses => check_field(&object, "input", Shape::StringOrArray, false)?,
-        Endpoint::Videos => check_field(&object, "prompt", Shape::String, true)?,
+        Endpoint::Videos | Endpoint::VideoGenerationJobs => {
+            check_field(&object, "prompt", Shape::String, true)?
+        }
         Endpoint::ImagesEdits
         | Endpoint::AudioTranscriptions
         | Endpoint::AudioTranslations

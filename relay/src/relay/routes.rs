@@ -14,7 +14,7 @@ use crate::request_id::assign_request_id;
 use crate::vocabulary::Face;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
-const ENDPOINTS: [Endpoint; 14] = [
+const ENDPOINTS: [Endpoint; 15] = [
     Endpoint::ChatCompletions,
     Endpoint::Completions,
     Endpoint::Embeddings,
@@ -29,6 +29,7 @@ const ENDPOINTS: [Endpoint; 14] = [
     Endpoint::MessagesCountTokens,
     Endpoint::Responses,
     Endpoint::Videos,
+    Endpoint::VideoGenerationJobs,
 ];
 
 impl Relay {
@@ -185,6 +186,29 @@ impl Relay {
                      axum::extract::Path(id): axum::extract::Path<String>,
                      request: Request| async move {
                         relay.inner.video(VideoAction::Remix, id, request).await
+                    },
+                ),
+            )
+            .route(
+                "/v1/video/generations/jobs/{id}",
+                get(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay.inner.video(VideoAction::JobGet, id, request).await
+                    },
+                ),
+            )
+            .route(
+                "/v1/video/generations/{id}/content/video",
+                get(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay
+                            .inner
+                            .video(VideoAction::GenerationContent, id, request)
+                            .await
                     },
                 ),
             )

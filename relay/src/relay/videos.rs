@@ -32,8 +32,14 @@ use crate::usage::PendingRecord;
 use crate::video_jobs::video_facts;
 use crate::vocabulary::{Face, MAX_CLIENT_NAME_BYTES};
 
-/// OpenAI's default length of a video when a request names none.
-const DEFAULT_SECONDS: u32 = 4;
+/// The default length of a video when neither request nor answer names one: OpenAI's 4 s,
+/// Azure Sora jobs' 5 s.
+fn default_seconds(api: VideoApi) -> u32 {
+    match api {
+        VideoApi::GenerationJobs => 5,
+        VideoApi::Videos | VideoApi::Generation => 4,
+    }
+}
 
 /// Jobs one poll round reads at most.
 const POLL_BATCH: usize = 16;
@@ -45,6 +51,10 @@ pub(super) enum VideoAction {
     Delete,
     Content,
     Remix,
+    /// `GET /v1/video/generations/jobs/{id}`.
+    JobGet,
+    /// `GET /v1/video/generations/{id}/content/video`.
+    GenerationContent,
 }
 
 impl VideoAction {
@@ -53,6 +63,19 @@ impl VideoAction {
             VideoAction::Get | VideoAction::Delete => "/v1/videos/{id}",
             VideoAction::Content => "/v1/videos/{id}/content",
             VideoAction::Remix => "/v1/videos/{id}/remix",
+            VideoAction::JobGet => "/v1/video/generations/jobs/{id}",
+            VideoAction::GenerationContent => "/v1/video/generations/{id}/content/video",
+        }
+    }
+
+    /// The API whose ids this action takes: an id of another is not found.
+    fn api(self) -> VideoApi {
+        match self {
+            VideoAction::Get | VideoAction::Delete | VideoAction::Content | VideoAction::Remix => {
+                VideoApi::Videos
+            }
+            VideoAction::JobGet => VideoApi::GenerationJobs,
+            VideoAction::GenerationContent => VideoApi::Generation,
         }
     }
 }
@@ -79,8 +102,13 @@ impl Inner {
     /// (`answer`, with the model already renamed back), pinned to `channel` and the caller's
     /// group. Seconds and size come from the answer, else from the request, else OpenAI's
     /// defaults.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "what the answer, the attempt and the request each know of the job"
+    )]
     pub(super) async fn remember_video(
         &self,
+        api: VideoApi,
         answer: &Bytes,
         channel_id: i64,
         model: &str,
@@ -110,10 +138,13 @@ impl Inner {
             token_name: record.token_name.clone(),
             upstream_model: upstream_model.to_owned(),
             request_id: record.request_id.clone(),
-            seconds: facts.seconds.or(request_seconds).unwrap_or(DEFAULT_SECONDS),
+            seconds: facts
+                .seconds
+                .or(request_seconds)
+                .unwrap_or_else(|| default_seconds(api)),
             size: facts.size.or(request_size),
             created_at_ms: chrono_now_ms(),
-            api: VideoApi::Videos,
+            api,
         };
         self.videos.remember(&id, job, answer.clone()).await;
     }
@@ -227,7 +258,7 @@ impl Inner {
             .videos
             .job(video_id)
             .await
-            .filter(|job| job.owner.group_id == caller.group_id)
+            .filter(|job| job.owner.group_id == caller.group_id && job.api == action.api())
             .ok_or_else(|| not_found(video_id))?;
         let record = pending.record();
         record.requested_model = Some(job.owner.model.clone());
@@ -245,7 +276,7 @@ impl Inner {
             })
             .ok_or_else(|| not_found(video_id))?;
         match action {
-            VideoAction::Get => {
+            VideoAction::Get | VideoAction::JobGet => {
                 let object = self.read_video(&channel, video_id, &job).await?;
                 pending.set_outcome(200, None);
                 pending.first_byte_now();
@@ -266,8 +297,24 @@ impl Inner {
                 Ok(json_response(status, bytes))
             }
             VideoAction::Content => {
-                self.video_content(&channel, video_id, parts.uri.query(), pending)
-                    .await
+                self.video_content(
+                    &channel,
+                    VideoCall::Content,
+                    video_id,
+                    parts.uri.query(),
+                    pending,
+                )
+                .await
+            }
+            VideoAction::GenerationContent => {
+                self.video_content(
+                    &channel,
+                    VideoCall::GenerationContent,
+                    video_id,
+                    None,
+                    pending,
+                )
+                .await
             }
             VideoAction::Remix => {
                 self.remix(
@@ -293,12 +340,30 @@ impl Inner {
         video_id: &str,
         job: &VideoJob,
     ) -> Result<Bytes, RelayError> {
+        let call = match job.api {
+            VideoApi::Videos => VideoCall::Read,
+            VideoApi::GenerationJobs => VideoCall::JobRead,
+            VideoApi::Generation => return Err(not_found(video_id)),
+        };
         let (_, bytes) = self
-            .video_json_call(channel, VideoCall::Read, video_id, None, Bytes::new())
+            .video_json_call(channel, call, video_id, None, Bytes::new())
             .await?;
         let object = rename_model(bytes, job);
         let facts = video_facts(&object).unwrap_or_default();
         let status = VideoStatus::parse(facts.status.as_deref().unwrap_or_default());
+        // A finished Sora job names its generations, whose files are fetched by their own
+        // ids: they are pinned like the job.
+        if job.api == VideoApi::GenerationJobs && status == VideoStatus::Completed {
+            for generation in &facts.generations {
+                if self.videos.job(generation).await.is_none() {
+                    let pinned = VideoJob {
+                        api: VideoApi::Generation,
+                        ..job.clone()
+                    };
+                    self.videos.remember(generation, pinned, Bytes::new()).await;
+                }
+            }
+        }
         self.videos
             .observe(
                 video_id,
@@ -370,12 +435,13 @@ impl Inner {
     async fn video_content(
         &self,
         channel: &Channel,
+        call: VideoCall,
         video_id: &str,
         query: Option<&str>,
         pending: &mut PendingRecord,
     ) -> Result<Response, RelayError> {
         let (response, idle) = self
-            .video_send(channel, VideoCall::Content, video_id, query, Bytes::new())
+            .video_send(channel, call, video_id, query, Bytes::new())
             .await?;
         let status = response.status();
         let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
@@ -449,6 +515,7 @@ impl Inner {
             .await?;
         let bytes = rename_model(bytes, job);
         self.remember_video(
+            VideoApi::Videos,
             &bytes,
             channel.id,
             &job.owner.model,
@@ -526,8 +593,15 @@ pub(super) fn requested_video(request: &ParsedRequest) -> (Option<u32>, Option<S
             Payload::Multipart { form, .. } => form.text(name).ok().flatten().map(str::to_owned),
         }
     };
-    let seconds = text("seconds").and_then(|seconds| seconds.trim().parse::<u32>().ok());
-    let size = text("size").filter(|size| size.len() <= 64);
+    let number = |name: &str| text(name).and_then(|value| value.trim().parse::<u32>().ok());
+    // Azure's Sora jobs: `n_seconds` of each of `n_variants` videos, `width` by `height`.
+    let seconds = number("seconds").or_else(|| {
+        number("n_seconds")
+            .map(|seconds| seconds.saturating_mul(number("n_variants").unwrap_or(1).max(1)))
+    });
+    let size = text("size")
+        .or_else(|| Some(format!("{}x{}", number("width")?, number("height")?)))
+        .filter(|size| size.len() <= 64);
     (seconds, size)
 }
 
