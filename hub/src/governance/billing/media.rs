@@ -132,7 +132,7 @@ mod tests {
         let negative = serde_json::json!({"media": {"video": {"price_per_second": "-1"}}});
         let model = crate::store::ModelConfig {
             config: serde_json::from_value(negative).unwrap(),
-            ..crate::store::ModelConfig::default()
+            ..crate::store::ModelConfig::new("sora-2")
         };
         assert!(MediaConfig::of(&model).is_err());
     }
