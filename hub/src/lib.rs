@@ -19,7 +19,7 @@ pub mod store;
 use crate::edges::{declarative, grpc, metrics, panel, rest, server, status};
 use crate::governance::{governor, limits, rates};
 use crate::process::redis_link;
-use crate::relay_host::{plugin_cache, responses_index, shared_health};
+use crate::relay_host::{plugin_cache, responses_index, shared_health, video_jobs};
 use crate::snapshot::replicas;
 use std::future::Future;
 use std::sync::Arc;
@@ -263,11 +263,26 @@ pub async fn run(
             &settings.redis_key_prefix,
         )) as Arc<dyn relay::host::ResponseIndex>
     });
+    // Video jobs are billed when they complete, once, by whichever replica sees it first.
+    let video_biller = video_jobs::VideoBiller {
+        governor: governor.clone(),
+        log: log_writer.clone(),
+        snapshot: snapshot.clone(),
+    };
+    let video_jobs: Arc<dyn relay::host::VideoJobs> = match &redis {
+        Some(link) => Arc::new(video_jobs::HubVideoJobs::redis(
+            link.manager(),
+            &settings.redis_key_prefix,
+            video_biller,
+        )),
+        None => Arc::new(video_jobs::HubVideoJobs::memory(video_biller)),
+    };
     let relay_host = relay::RelayHost {
         health: Some(health),
         governor: Some(governor.clone()),
         response_index,
         cache_store,
+        video_jobs: Some(video_jobs),
         ..relay::RelayHost::new(snapshot.clone(), snapshot.clone(), usage.clone())
     };
     let relay = relay::Relay::new(relay_config, relay_host).context("cannot build the relay")?;

@@ -77,3 +77,4 @@ mod store;
 mod store_declarative;
 mod tidy;
 mod vendor_channels;
+mod videos;

@@ -60,6 +60,11 @@ pub trait ChannelDirectory: Send + Sync + 'static {
     fn route(&self, caller: &Caller, model: &str) -> Option<Route>;
     /// Every model the caller may use (allow-list and group sets applied).
     fn models(&self, caller: &Caller) -> Vec<ModelEntry>;
+    /// The enabled channel with this id, whoever asks: for work on a job a channel already
+    /// runs (a video job's poll). `None` by default.
+    fn channel(&self, _channel_id: i64) -> Option<Arc<Channel>> {
+        None
+    }
 }
 
 /// The one record every request ends in, failed or not. Build one with [`UsageRecord::new`]
@@ -205,4 +210,129 @@ pub trait ResponseIndex: Send + Sync + 'static {
     /// `None` when the id was never relayed here or has expired.
     async fn owner(&self, response_id: &str) -> Option<ResponseOwner>;
     async fn forget(&self, response_id: &str);
+}
+
+/// Where a video job stands, as its upstream last said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VideoStatus {
+    /// Queued or in progress: its bill is not known yet.
+    Pending,
+    /// Done: billed now, once.
+    Completed,
+    /// Failed, cancelled or expired: never billed.
+    Failed,
+}
+
+impl VideoStatus {
+    /// OpenAI's `status` of a video (`queued`, `in_progress`, `completed`, `failed`) and
+    /// Azure's of a generation job (`queued`, `preprocessing`, `running`, `processing`,
+    /// `succeeded`, `failed`, `cancelled`).
+    pub fn parse(status: &str) -> VideoStatus {
+        match status {
+            "completed" | "succeeded" => VideoStatus::Completed,
+            "failed" | "cancelled" | "canceled" | "expired" => VideoStatus::Failed,
+            _ => VideoStatus::Pending,
+        }
+    }
+}
+
+/// A video job as the gateway remembers it: who created it (its group alone may reach it),
+/// the channel that runs it, and what its bill needs when it completes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VideoJob {
+    pub owner: ResponseOwner,
+    pub token_id: Option<i64>,
+    pub token_name: Option<String>,
+    /// The model as the channel names it (after mapping).
+    pub upstream_model: String,
+    /// The request id the creating request was answered with.
+    pub request_id: String,
+    /// Seconds asked for (or answered at creation): the bill's fallback when the finished
+    /// job does not say.
+    pub seconds: u32,
+    /// The size asked for (or answered), for a price by size.
+    pub size: Option<String>,
+    /// When it was created, unix milliseconds (the order of `GET /v1/videos`).
+    pub created_at_ms: i64,
+    /// The API it was created through; its reads go through the same one.
+    pub api: VideoApi,
+}
+
+/// The video APIs a job can be created through, and the generations of a Sora job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VideoApi {
+    /// OpenAI's `/v1/videos`.
+    Videos,
+    /// Azure's Sora `/v1/video/generations/jobs`.
+    GenerationJobs,
+    /// One generation of a Sora job (its file is `/v1/video/generations/{id}/content/video`):
+    /// pinned like its job, never polled, billed or listed itself.
+    Generation,
+}
+
+impl VideoApi {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VideoApi::Videos => "videos",
+            VideoApi::GenerationJobs => "generation_jobs",
+            VideoApi::Generation => "generation",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<VideoApi> {
+        match text {
+            "videos" => Some(VideoApi::Videos),
+            "generation_jobs" => Some(VideoApi::GenerationJobs),
+            "generation" => Some(VideoApi::Generation),
+            _ => None,
+        }
+    }
+}
+
+/// What the upstream said about a job when it was read: its status, the seconds and size
+/// it reports (if any), and the object itself as the client was shown it.
+#[derive(Debug, Clone)]
+pub struct VideoObservation {
+    pub status: VideoStatus,
+    pub seconds: Option<u32>,
+    pub size: Option<String>,
+    /// The upstream's JSON object (model renamed back), kept for `GET /v1/videos` listings.
+    pub object: Bytes,
+}
+
+/// One page of a group's videos, newest first unless asked otherwise.
+#[derive(Debug, Clone, Default)]
+pub struct VideoPage {
+    /// `(job id, last object seen)`, in the asked order.
+    pub items: Vec<(String, Bytes)>,
+    pub has_more: bool,
+}
+
+/// Remembers video jobs (pinning each to its channel and group) and settles their bills. The
+/// relay keeps one in memory ([`crate::InMemoryVideoJobs`], which bills nothing) unless the
+/// host supplies one ([`crate::RelayHost::video_jobs`]). Like [`ResponseIndex`] it may wait on
+/// a shared store.
+#[async_trait::async_trait]
+pub trait VideoJobs: Send + Sync + 'static {
+    /// A job was created; it is pending until observed finished.
+    async fn remember(&self, job_id: &str, job: VideoJob, object: Bytes);
+    /// `None` when unknown (never created here, expired, deleted).
+    async fn job(&self, job_id: &str) -> Option<VideoJob>;
+    /// The job's upstream was read (a client's `GET`, or the relay's own poll). A completed
+    /// job is billed here exactly once whoever observes it, however often; a failed one is
+    /// settled at no charge; a pending one is polled again later.
+    async fn observe(&self, job_id: &str, job: &VideoJob, observation: VideoObservation);
+    /// The job was deleted upstream.
+    async fn forget(&self, job_id: &str, job: &VideoJob);
+    /// A page of the group's jobs: `after` is the last id of the previous page.
+    async fn list(
+        &self,
+        group_id: &str,
+        after: Option<&str>,
+        limit: usize,
+        ascending: bool,
+    ) -> VideoPage;
+    /// Up to `limit` unfinished jobs whose next poll is due; each is pushed back by its
+    /// backoff as it is handed out, so replicas sharing the store rarely poll one twice.
+    async fn due(&self, limit: usize) -> Vec<(String, VideoJob)>;
 }

@@ -29,6 +29,7 @@ pub mod test_util;
 mod tokens;
 mod upstream;
 mod usage;
+mod video_jobs;
 mod vocabulary;
 
 pub use client_ip::client_ip;
@@ -42,3 +43,7 @@ pub use request_id::assign_request_id;
 pub use responses_index::{InMemoryResponseIndex, ResponseIndexLimits};
 pub use sse::{SseEvent, SseParser};
 pub use tokens::{count_chat_messages, count_input, count_text};
+pub use video_jobs::{
+    InMemoryVideoJobs, VIDEO_JOB_TTL, VIDEO_OBJECT_MAX_BYTES, VIDEO_POLL_GIVE_UP, VideoFacts,
+    kept_object, video_facts, video_poll_delay,
+};

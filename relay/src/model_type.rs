@@ -14,6 +14,7 @@ pub enum ModelType {
     Audio,
     Rerank,
     Moderation,
+    Video,
 }
 
 impl ModelType {
@@ -45,6 +46,9 @@ impl ModelType {
             ),
             ModelType::Rerank => endpoint == Endpoint::Rerank,
             ModelType::Moderation => endpoint == Endpoint::Moderations,
+            ModelType::Video => {
+                matches!(endpoint, Endpoint::Videos | Endpoint::VideoGenerationJobs)
+            }
         }
     }
 
@@ -57,6 +61,7 @@ impl ModelType {
             ModelType::Audio => "an audio model",
             ModelType::Rerank => "a rerank model",
             ModelType::Moderation => "a moderation model",
+            ModelType::Video => "a video model",
         }
     }
 }

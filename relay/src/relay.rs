@@ -3,7 +3,8 @@
 //! A model request goes `routes` -> `pipeline` (with `auth` and `request`) -> `dispatch` ->
 //! `attempt` -> `answer`, failing through `upstream_error`; `models` lists models, `probes`
 //! brings banned channels back, `completer` serves plugins' own completions and
-//! `stored_responses` relays reads of responses stored upstream.
+//! `stored_responses` relays reads of responses stored upstream, `videos` the calls on video
+//! jobs.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,12 +12,13 @@ use std::sync::{Arc, Mutex};
 use crate::config::{RelayBuildError, RelayConfig};
 use crate::health::{ChannelHealth, InMemoryHealth, PairKey};
 use crate::host::{
-    Channel, ChannelDirectory, Gatekeeper, Governor, ResponseIndex, Unlimited, UsageSink,
+    Channel, ChannelDirectory, Gatekeeper, Governor, ResponseIndex, Unlimited, UsageSink, VideoJobs,
 };
 use crate::plugin::{CacheStore, MemoryCacheStore, PluginServices};
 use crate::provider::Endpoint;
 use crate::responses_index::InMemoryResponseIndex;
 use crate::upstream::Clients;
+use crate::video_jobs::InMemoryVideoJobs;
 
 mod answer;
 mod attempt;
@@ -32,6 +34,7 @@ mod request;
 mod routes;
 mod stored_responses;
 mod upstream_error;
+mod videos;
 
 pub use channel_test::ChannelTestOutcome;
 
@@ -55,6 +58,9 @@ struct Inner {
     banned: Mutex<HashMap<PairKey, (Arc<Channel>, Endpoint)>>,
     /// Which channel created each stored response; in-process unless the host shares one.
     responses: Arc<dyn ResponseIndex>,
+    /// Video jobs: their channel and group, and their bills; in-process unless the host
+    /// supplies a store.
+    videos: Arc<dyn VideoJobs>,
 }
 
 /// What the host supplies to a [`Relay`]: who is calling, which channels serve a model and
@@ -76,6 +82,10 @@ pub struct RelayHost {
     /// Holds the cache plugin's answers, for example shared between replicas; kept in process
     /// (bounded by [`crate::plugin::DEFAULT_MEMORY_CACHE_BYTES`]) when `None`.
     pub cache_store: Option<Arc<dyn CacheStore>>,
+    /// Remembers video jobs and bills them when they complete, for example shared between
+    /// replicas; kept in process ([`crate::InMemoryVideoJobs`], which bills nothing) when
+    /// `None`.
+    pub video_jobs: Option<Arc<dyn VideoJobs>>,
 }
 
 impl RelayHost {
@@ -93,6 +103,7 @@ impl RelayHost {
             governor: None,
             response_index: None,
             cache_store: None,
+            video_jobs: None,
         }
     }
 }
@@ -114,6 +125,9 @@ impl Relay {
         let responses = host
             .response_index
             .unwrap_or_else(|| Arc::new(InMemoryResponseIndex::default()));
+        let videos = host
+            .video_jobs
+            .unwrap_or_else(|| Arc::new(InMemoryVideoJobs::default()));
         let cache = host.cache_store.unwrap_or_else(|| {
             Arc::new(MemoryCacheStore::new(
                 crate::plugin::DEFAULT_MEMORY_CACHE_BYTES,
@@ -134,6 +148,7 @@ impl Relay {
                 clients,
                 banned: Mutex::new(HashMap::new()),
                 responses,
+                videos,
             }
         });
         Ok(Relay { inner })

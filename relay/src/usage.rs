@@ -205,7 +205,9 @@ impl Estimator {
             Endpoint::ChatCompletions => count_chat_messages(model, &field("messages")),
             Endpoint::Completions => count_input(model, &field("prompt")),
             Endpoint::Embeddings | Endpoint::Moderations => count_input(model, &field("input")),
-            Endpoint::ImagesGenerations => count_input(model, &field("prompt")),
+            Endpoint::ImagesGenerations | Endpoint::Videos | Endpoint::VideoGenerationJobs => {
+                count_input(model, &field("prompt"))
+            }
             Endpoint::AudioSpeech => count_input(model, &field("input")),
             Endpoint::Rerank => {
                 let documents = field("documents");

@@ -37,6 +37,10 @@ pub enum Endpoint {
     GeminiCountTokens,
     /// OpenAI Responses (`/v1/responses`).
     Responses,
+    /// OpenAI's video generation (`POST /v1/videos`, JSON or multipart): creates a job.
+    Videos,
+    /// Azure's Sora jobs (`POST /v1/video/generations/jobs`): creates a job.
+    VideoGenerationJobs,
 }
 
 impl Endpoint {
@@ -57,7 +61,9 @@ impl Endpoint {
             | Endpoint::Moderations
             | Endpoint::Rerank
             | Endpoint::MessagesCountTokens
-            | Endpoint::GeminiCountTokens => false,
+            | Endpoint::GeminiCountTokens
+            | Endpoint::Videos
+            | Endpoint::VideoGenerationJobs => false,
         }
     }
 
@@ -79,6 +85,8 @@ impl Endpoint {
             Endpoint::GenerateContent => "generateContent",
             Endpoint::GeminiCountTokens => "countTokens",
             Endpoint::Responses => "responses",
+            Endpoint::Videos => "videos",
+            Endpoint::VideoGenerationJobs => "video/generations/jobs",
         }
     }
 
@@ -100,6 +108,8 @@ impl Endpoint {
             Endpoint::GenerateContent => "/v1beta/models/{model}:generateContent",
             Endpoint::GeminiCountTokens => "/v1beta/models/{model}:countTokens",
             Endpoint::Responses => "/v1/responses",
+            Endpoint::Videos => "/v1/videos",
+            Endpoint::VideoGenerationJobs => "/v1/video/generations/jobs",
         }
     }
 
@@ -108,6 +118,12 @@ impl Endpoint {
             self,
             Endpoint::ImagesEdits | Endpoint::AudioTranscriptions | Endpoint::AudioTranslations
         )
+    }
+
+    /// Whether the endpoint takes a multipart body as well as JSON (the content type decides):
+    /// a video's `input_reference` is uploaded as a file.
+    pub fn may_be_multipart(self) -> bool {
+        self == Endpoint::Videos
     }
 
     /// Whether the endpoint can answer with an event stream.

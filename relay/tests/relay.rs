@@ -1806,3 +1806,44 @@ async fn a_body_that_never_arrives_times_out() {
     assert_eq!(h.sink.wait_for(1).await[0].status, 408);
     assert_eq!(mock.hits(), 0);
 }
+
+#[tokio::test]
+async fn the_legacy_engines_path_names_the_embedding_model() {
+    let mock = Mock::start(|seen| {
+        let request = seen.json();
+        assert_eq!(seen.path, "/v1/embeddings");
+        assert_eq!(request["model"], "upstream-embedder");
+        Reply::json(json!({"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": [0.5]}], "model": request["model"], "usage": {"prompt_tokens": 2, "total_tokens": 2}}))
+    })
+    .await;
+    let mut mapped = channel(1, &mock.url());
+    mapped.model_mapping = HashMap::from([(
+        "text-embedding-ada-002".to_owned(),
+        "upstream-embedder".to_owned(),
+    )]);
+    let h = Harness::start(vec![("text-embedding-ada-002", route(vec![mapped]))]).await;
+    let response = h
+        .post_json(
+            "/v1/engines/text-embedding-ada-002/embeddings",
+            json!({"input": "hello there"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    // The channel's name for the model went upstream; the client reads its own.
+    assert_eq!(body["model"], "text-embedding-ada-002");
+    let records = h.sink.wait_for(1).await;
+    assert_eq!(
+        records[0].requested_model.as_deref(),
+        Some("text-embedding-ada-002")
+    );
+    assert_eq!(records[0].endpoint, "/v1/embeddings");
+    assert_eq!(records[0].usage.input_tokens, 2);
+    let response = h
+        .post_json(
+            "/v1/engines/unknown-model/embeddings",
+            json!({"input": "x"}),
+        )
+        .await;
+    assert_eq!(response.status(), 404);
+}

@@ -73,6 +73,7 @@ fn model_type(number: Option<i64>, name: &str) -> Option<ModelType> {
         5 | 6 => Some(ModelType::Image),
         7..=9 => Some(ModelType::Audio),
         10 => Some(ModelType::Rerank),
+        13..=15 | 22..=28 | 32..=38 => Some(ModelType::Video),
         _ => None,
     };
     match number.filter(|number| *number != 0) {
@@ -83,6 +84,7 @@ fn model_type(number: Option<i64>, name: &str) -> Option<ModelType> {
             "completion" | "completions" => Some(ModelType::Completion),
             "embedding" | "embeddings" => Some(ModelType::Embedding),
             "moderation" | "moderations" => Some(ModelType::Moderation),
+            "video" | "videos" | "videogenerationsjobs" => Some(ModelType::Video),
             "image" | "imagegeneration" | "imagegenerations" | "imageedit" | "imageedits" => {
                 Some(ModelType::Image)
             }

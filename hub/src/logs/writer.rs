@@ -124,12 +124,24 @@ impl LogWriter {
     /// journaled nor queued (see the module doc) is refused: counted in
     /// [`WriterStats::dropped`], alerted, and logged at most once per interval with the
     /// number dropped since the last line.
-    pub fn submit(&self, mut entry: LogEntry) {
-        bound_texts(&mut entry.record);
+    pub fn submit(&self, entry: LogEntry) {
+        self.submit_keyed(KeyedEntry::new(entry));
+    }
+
+    /// Submits `entry` under a row key of the caller's: an entry submitted again under the same
+    /// key (by another replica, or after a restart) is stored and charged once, as a replay is.
+    /// For bills settled after their request, whose key is derived from what they bill.
+    pub fn submit_with_key(&self, key: String, entry: LogEntry) {
+        let mut keyed = KeyedEntry::new(entry);
+        keyed.key = key;
+        self.submit_keyed(keyed);
+    }
+
+    fn submit_keyed(&self, mut keyed: KeyedEntry) {
+        bound_texts(&mut keyed.entry.record);
         if self.access_log {
-            access::write(&entry.record);
+            access::write(&keyed.entry.record);
         }
-        let keyed = KeyedEntry::new(entry);
         let (refused, reason) = match &self.journal {
             Some(journal) if journal.shared.closing.load(Ordering::Acquire) => {
                 (keyed, "the request log writer has stopped")

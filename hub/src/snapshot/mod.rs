@@ -509,6 +509,7 @@ fn relay_model_type(model_type: crate::store::ModelType) -> relay::model_type::M
         Stored::Audio => Relay::Audio,
         Stored::Rerank => Relay::Rerank,
         Stored::Moderation => Relay::Moderation,
+        Stored::Video => Relay::Video,
     }
 }
 
@@ -645,6 +646,16 @@ impl ChannelDirectory for SnapshotCell {
             channels,
             settings: snapshot.settings(&caller.group_id, model),
         })
+    }
+
+    fn channel(&self, channel_id: i64) -> Option<Arc<relay::host::Channel>> {
+        let snapshot = self.current.load();
+        snapshot
+            .channels_by_model
+            .values()
+            .flatten()
+            .find(|serving| serving.channel.id == channel_id)
+            .map(|serving| Arc::clone(&serving.channel))
     }
 
     fn models(&self, caller: &Caller) -> Vec<ModelEntry> {

@@ -1,4 +1,4 @@
-//! A model config's `config.media` object: what its images endpoints accept and its media prices (per image, per speech character, per audio minute).
+//! A model config's `config.media` object: its images limits and media prices (per image, speech character, audio minute, video second or video).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -22,6 +22,24 @@ pub struct MediaConfig {
     pub images: Option<ImagesConfig>,
     #[serde(default)]
     pub audio: Option<AudioConfig>,
+    #[serde(default)]
+    pub video: Option<VideoConfig>,
+}
+
+/// `/v1/videos` (and remixes): charged once, when the job completes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VideoConfig {
+    /// Price per second of video, any size.
+    #[serde(default)]
+    pub price_per_second: Option<Decimal>,
+    /// Price per second by size (`1280x720`, `*` for any other); wins over
+    /// `price_per_second` for the sizes it names.
+    #[serde(default)]
+    pub price_per_second_by_size: BTreeMap<String, Decimal>,
+    /// Price per video, added to the seconds' price.
+    #[serde(default)]
+    pub price_per_video: Option<Decimal>,
 }
 
 /// `/v1/images/generations` and `/v1/images/edits`.
@@ -76,8 +94,15 @@ impl MediaConfig {
                 .into_iter()
                 .flatten()
         });
+        let video = media.video.iter().flat_map(|video| {
+            [video.price_per_second, video.price_per_video]
+                .into_iter()
+                .flatten()
+                .chain(video.price_per_second_by_size.values().copied())
+        });
         if image_prices
             .chain(audio)
+            .chain(video)
             .any(|price| price.is_sign_negative())
         {
             return Err("prices must not be negative".to_owned());
@@ -102,6 +127,16 @@ impl MediaConfig {
             default_size: images.default_size.clone(),
             default_quality: images.default_quality.clone(),
         }))
+    }
+
+    /// The price of one second of video of `size`: the size's own price, else the `*` entry,
+    /// else `price_per_second`; `None` when none is set.
+    pub fn video_second_price(&self, size: Option<&str>) -> Option<Decimal> {
+        let video = self.video.as_ref()?;
+        size.and_then(|size| video.price_per_second_by_size.get(size))
+            .or_else(|| video.price_per_second_by_size.get(ANY))
+            .copied()
+            .or(video.price_per_second)
     }
 
     /// The price of one image of `size` and `quality`: the exact cell, else the size's `*`

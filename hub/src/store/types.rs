@@ -346,10 +346,11 @@ pub enum ModelType {
     Audio,
     Rerank,
     Moderation,
+    Video,
 }
 
 impl ModelType {
-    pub const ALL: [ModelType; 7] = [
+    pub const ALL: [ModelType; 8] = [
         ModelType::Chat,
         ModelType::Completion,
         ModelType::Embedding,
@@ -357,6 +358,7 @@ impl ModelType {
         ModelType::Audio,
         ModelType::Rerank,
         ModelType::Moderation,
+        ModelType::Video,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -368,6 +370,7 @@ impl ModelType {
             ModelType::Audio => "audio",
             ModelType::Rerank => "rerank",
             ModelType::Moderation => "moderation",
+            ModelType::Video => "video",
         }
     }
 

@@ -159,6 +159,7 @@ pub mod mock_gemini;
 pub mod mock_ollama;
 pub mod mock_openai;
 pub mod mock_openai_media;
+pub mod mock_openai_video;
 pub mod mock_openai_wire;
 pub mod mock_vertex;
 pub mod recorded;

@@ -161,6 +161,59 @@ pub trait Provider: Send + Sync + 'static {
     ) -> Result<UpstreamRequest, RelayError> {
         Err(unsupported(channel, Endpoint::Responses))
     }
+
+    /// The request that makes `call` on a video job the channel runs (read, delete, download,
+    /// remix), with `query` the client's (only what the call passes on is kept); only families
+    /// that serve videos have one. A remix's body and content type are the caller's to set.
+    fn video_call(
+        &self,
+        channel: &Channel,
+        _call: VideoCall,
+        _video_id: &str,
+        _query: Option<&str>,
+    ) -> Result<UpstreamRequest, RelayError> {
+        Err(unsupported(channel, Endpoint::Videos))
+    }
+}
+
+/// A call on a video job, as `/v1/videos/{id}...` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VideoCall {
+    Read,
+    Delete,
+    /// `GET /v1/videos/{id}/content`: the file (or, with `variant`, its thumbnail or sprite
+    /// sheet), streamed.
+    Content,
+    /// `POST /v1/videos/{id}/remix`: a new job from this one.
+    Remix,
+    /// `GET /v1/video/generations/jobs/{id}`: an Azure Sora job.
+    JobRead,
+    /// `GET /v1/video/generations/{id}/content/video`: one generation of a Sora job.
+    GenerationContent,
+}
+
+impl VideoCall {
+    pub fn method(self) -> Method {
+        match self {
+            VideoCall::Read
+            | VideoCall::Content
+            | VideoCall::JobRead
+            | VideoCall::GenerationContent => Method::GET,
+            VideoCall::Delete => Method::DELETE,
+            VideoCall::Remix => Method::POST,
+        }
+    }
+
+    /// The path below the API version: `{id}` stands for the (percent-encoded) id.
+    pub fn path(self) -> &'static str {
+        match self {
+            VideoCall::Read | VideoCall::Delete => "videos/{id}",
+            VideoCall::Content => "videos/{id}/content",
+            VideoCall::Remix => "videos/{id}/remix",
+            VideoCall::JobRead => "video/generations/jobs/{id}",
+            VideoCall::GenerationContent => "video/generations/{id}/content/video",
+        }
+    }
 }
 
 /// A call on a response a channel stored, as `/v1/responses/{id}...` names it.

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;
 use serde_json::json;
 
-use super::{Endpoint, Provider, StoredCall, UpstreamRequest, base_url};
+use super::{Endpoint, Provider, StoredCall, UpstreamRequest, VideoCall, base_url};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::vocabulary::Channel;
@@ -204,6 +204,13 @@ fn url_for(
         if endpoint_path == Endpoint::Responses.path() {
             return Ok(format!("{base}/openai/v1/responses"));
         }
+        // Sora on Azure: the v1 surface too (`/openai/v1/videos`, and the older
+        // `/openai/v1/video/generations/jobs`), the deployment in `model`.
+        if endpoint_path == Endpoint::Videos.path()
+            || endpoint_path == Endpoint::VideoGenerationJobs.path()
+        {
+            return Ok(format!("{base}/openai/v1/{endpoint_path}"));
+        }
         let version = channel
             .config
             .get("api_version")
@@ -228,6 +235,42 @@ fn url_for(
         }
         _ => Ok(url),
     }
+}
+
+/// `{base}/videos/{id}...` (or `{base}/video/generations/...`) on the channel that runs a
+/// video job (Azure: its v1 surface). Of the client's query only a download's `variant` is
+/// passed on.
+fn video_call_request(
+    channel: &Channel,
+    call: VideoCall,
+    video_id: &str,
+    query: Option<&str>,
+) -> Result<UpstreamRequest, RelayError> {
+    let path = call
+        .path()
+        .replace("{id}", &percent_encode_segment(video_id));
+    let base = base_url(channel)?;
+    let mut url = if channel.kind.quirks().azure {
+        format!("{}/openai/v1/{path}", azure_resource(&base))
+    } else {
+        format!("{}/{path}", openai_root(channel, &base, "videos", "")?)
+    };
+    if call == VideoCall::Content
+        && let Some(variant) = query
+            .unwrap_or_default()
+            .split('&')
+            .find(|pair| pair.split('=').next() == Some("variant"))
+    {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(variant);
+    }
+    let content_type = (call == VideoCall::Remix).then_some("application/json");
+    Ok(UpstreamRequest {
+        method: call.method(),
+        url,
+        headers: auth_headers(channel, content_type)?,
+        body: Bytes::new(),
+    })
 }
 
 /// `GET`/`DELETE {base}/responses/{id}` or `GET {base}/responses/{id}/input_items` on the
@@ -497,6 +540,16 @@ impl Provider for OpenAiWire {
         query: Option<&str>,
     ) -> Result<UpstreamRequest, RelayError> {
         stored_response_request(channel, call, response_id, query)
+    }
+
+    fn video_call(
+        &self,
+        channel: &Channel,
+        call: VideoCall,
+        video_id: &str,
+        query: Option<&str>,
+    ) -> Result<UpstreamRequest, RelayError> {
+        video_call_request(channel, call, video_id, query)
     }
 }
 

@@ -233,6 +233,24 @@ impl Inner {
         } else {
             bytes
         };
+        if let Some(api) = match endpoint {
+            Endpoint::Videos => Some(crate::host::VideoApi::Videos),
+            Endpoint::VideoGenerationJobs => Some(crate::host::VideoApi::GenerationJobs),
+            _ => None,
+        } {
+            let (seconds, size) = super::videos::requested_video(request);
+            self.remember_video(
+                api,
+                &bytes,
+                channel.id,
+                &request.model,
+                &plan.upstream_model,
+                seconds,
+                size,
+                pending,
+            )
+            .await;
+        }
         let record = pending.record();
         record.response_body = Some(bytes.slice(..bytes.len().min(self.config.detail_max_bytes)));
         if matches!(

@@ -72,7 +72,7 @@ impl Relay {
 }
 
 /// The endpoint a model of this type is tested on: the cheapest one that proves it is served.
-/// Image and audio models are probed by the provider with a model listing, which costs nothing.
+/// Image, audio and video models are probed by the provider with a model listing, which costs nothing.
 fn test_endpoint(model_type: Option<ModelType>) -> Endpoint {
     match model_type {
         None | Some(ModelType::Chat) => Endpoint::ChatCompletions,
@@ -82,6 +82,7 @@ fn test_endpoint(model_type: Option<ModelType>) -> Endpoint {
         Some(ModelType::Moderation) => Endpoint::Moderations,
         Some(ModelType::Image) => Endpoint::ImagesGenerations,
         Some(ModelType::Audio) => Endpoint::AudioSpeech,
+        Some(ModelType::Video) => Endpoint::Videos,
     }
 }
 

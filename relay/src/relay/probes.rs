@@ -1,4 +1,4 @@
-//! The background prober: banned (channel, model) pairs are probed until one answers again.
+//! The background work: banned (channel, model) pairs are probed until one answers again, and unfinished video jobs are polled.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,6 +22,21 @@ impl Relay {
         // The tokenizers' tables take a few hundred milliseconds to build: built now, the first
         // request that counts tokens locally does not wait for them.
         tokio::task::spawn_blocking(crate::tokens::preload);
+        let videos = Arc::clone(&self.inner);
+        let (stop_videos, videos_stopped) = tokio::sync::oneshot::channel::<()>();
+        // Unfinished video jobs are polled on their own schedule (each job's backoff), apart
+        // from the probes so a slow upstream delays neither.
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(Duration::from_secs(1));
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            tokio::pin!(videos_stopped);
+            loop {
+                tokio::select! {
+                    _ = &mut videos_stopped => break,
+                    _ = interval.tick() => videos.poll_videos().await,
+                }
+            }
+        });
         let inner = Arc::clone(&self.inner);
         let tick = (inner.config.ban.probe_interval / 2)
             .clamp(Duration::from_millis(5), Duration::from_secs(1));
@@ -31,7 +46,10 @@ impl Relay {
             tokio::pin!(shutdown);
             loop {
                 tokio::select! {
-                    _ = &mut shutdown => break,
+                    _ = &mut shutdown => {
+                        let _ = stop_videos.send(());
+                        break;
+                    }
                     _ = interval.tick() => inner.run_probes().await,
                 }
             }

@@ -138,12 +138,18 @@ pub(super) fn parse_request(
     body: Bytes,
     pending: &mut PendingRecord,
 ) -> Result<ParsedRequest, RelayError> {
-    if endpoint.is_multipart() {
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let multipart = endpoint.is_multipart()
+        || (endpoint.may_be_multipart()
+            && content_type
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data"));
+    if multipart {
+        let content_type = content_type.to_owned();
         let form = Multipart::parse(&content_type, &body)
             .map_err(|error| bad_request(error.to_string(), None))?;
         let model = form
@@ -155,7 +161,8 @@ pub(super) fn parse_request(
             .to_owned();
         check_name_length(&model, "model")?;
         pending.record().requested_model = Some(model.clone());
-        if !form.has_file() {
+        // A video's reference image is optional; the other multipart endpoints need their file.
+        if endpoint.is_multipart() && !form.has_file() {
             return Err(bad_request("the multipart body has no file", Some("file")));
         }
         if let Ok(Some(user)) = form.text("user") {
@@ -175,7 +182,7 @@ pub(super) fn parse_request(
         });
     }
 
-    let object = JsonObject::parse(body.clone()).map_err(|error| {
+    let mut object = JsonObject::parse(body.clone()).map_err(|error| {
         let message = match error.classify() {
             serde_json::error::Category::Data => {
                 "the request body must be a JSON object".to_owned()
@@ -185,6 +192,14 @@ pub(super) fn parse_request(
         bad_request(message, None)
     })?;
     let model = match facts.model {
+        // The legacy `/v1/engines/{model}/embeddings` names the model in the path: the body
+        // going upstream names it as the OpenAI API does today.
+        Some(model) if endpoint == Endpoint::Embeddings => {
+            object
+                .set("model", &model)
+                .map_err(|_| bad_request("the request body must be a JSON object", None))?;
+            model
+        }
         Some(model) => model,
         None => {
             check_field(&object, "model", Shape::String, true)?;
@@ -249,6 +264,9 @@ pub(super) fn parse_request(
         }
         Endpoint::GenerateContent => check_field(&object, "contents", Shape::Array, true)?,
         Endpoint::Responses => check_field(&object, "input", Shape::StringOrArray, false)?,
+        Endpoint::Videos | Endpoint::VideoGenerationJobs => {
+            check_field(&object, "prompt", Shape::String, true)?
+        }
         Endpoint::ImagesEdits
         | Endpoint::AudioTranscriptions
         | Endpoint::AudioTranslations

@@ -7,13 +7,14 @@ use axum::routing::{get, post};
 
 use super::Relay;
 use super::stored_responses::StoredAction;
+use super::videos::VideoAction;
 use crate::error::RelayError;
 use crate::provider::Endpoint;
 use crate::request_id::assign_request_id;
 use crate::vocabulary::Face;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
-const ENDPOINTS: [Endpoint; 13] = [
+const ENDPOINTS: [Endpoint; 15] = [
     Endpoint::ChatCompletions,
     Endpoint::Completions,
     Endpoint::Embeddings,
@@ -27,6 +28,8 @@ const ENDPOINTS: [Endpoint; 13] = [
     Endpoint::Messages,
     Endpoint::MessagesCountTokens,
     Endpoint::Responses,
+    Endpoint::Videos,
+    Endpoint::VideoGenerationJobs,
 ];
 
 impl Relay {
@@ -122,6 +125,89 @@ impl Relay {
                         relay
                             .inner
                             .stored_response(StoredAction::InputItems, id, request)
+                            .await
+                    },
+                ),
+            )
+            .route(
+                "/v1/engines/{model}/embeddings",
+                post(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(model): axum::extract::Path<String>,
+                     request: Request| async move {
+                        let facts = UrlFacts {
+                            model: Some(model),
+                            stream: false,
+                        };
+                        relay
+                            .inner
+                            .handle(Endpoint::Embeddings, facts, request)
+                            .await
+                    },
+                ),
+            )
+            .route(
+                "/v1/videos",
+                get(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.list_videos(request).await
+                }),
+            )
+            .route(
+                "/v1/videos/{id}",
+                get(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay.inner.video(VideoAction::Get, id, request).await
+                    },
+                )
+                .delete(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay.inner.video(VideoAction::Delete, id, request).await
+                    },
+                ),
+            )
+            .route(
+                "/v1/videos/{id}/content",
+                get(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay.inner.video(VideoAction::Content, id, request).await
+                    },
+                ),
+            )
+            .route(
+                "/v1/videos/{id}/remix",
+                post(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay.inner.video(VideoAction::Remix, id, request).await
+                    },
+                ),
+            )
+            .route(
+                "/v1/video/generations/jobs/{id}",
+                get(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay.inner.video(VideoAction::JobGet, id, request).await
+                    },
+                ),
+            )
+            .route(
+                "/v1/video/generations/{id}/content/video",
+                get(
+                    |State(relay): State<Relay>,
+                     axum::extract::Path(id): axum::extract::Path<String>,
+                     request: Request| async move {
+                        relay
+                            .inner
+                            .video(VideoAction::GenerationContent, id, request)
                             .await
                     },
                 ),

@@ -17,6 +17,7 @@ const typeOptions: [string, string][] = [
   [String(ModelType.AUDIO), "audio"],
   [String(ModelType.RERANK), "rerank"],
   [String(ModelType.MODERATION), "moderation"],
+  [String(ModelType.VIDEO), "video"],
 ];
 
 // Price fields: form name, label, message field.

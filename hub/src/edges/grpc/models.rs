@@ -27,6 +27,7 @@ pub fn model_type_pb(model_type: ModelType) -> i32 {
         ModelType::Audio => pb::ModelType::Audio,
         ModelType::Rerank => pb::ModelType::Rerank,
         ModelType::Moderation => pb::ModelType::Moderation,
+        ModelType::Video => pb::ModelType::Video,
     }) as i32
 }
 
@@ -40,6 +41,7 @@ fn model_type_from(field: &str, value: i32) -> Result<Option<ModelType>, Status>
         Ok(pb::ModelType::Audio) => Some(ModelType::Audio),
         Ok(pb::ModelType::Rerank) => Some(ModelType::Rerank),
         Ok(pb::ModelType::Moderation) => Some(ModelType::Moderation),
+        Ok(pb::ModelType::Video) => Some(ModelType::Video),
         Err(_) => return Err(invalid(field, format!("unknown model type {value}"))),
     })
 }

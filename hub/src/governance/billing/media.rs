@@ -1,4 +1,4 @@
-//! What a request's media units cost at its model's media prices: images by size and quality, speech by characters, audio by the minute.
+//! What a request's media units cost at its model's media prices: images, speech characters, audio minutes, a finished video's seconds.
 
 use relay::media::MediaUsage;
 use rust_decimal::Decimal;
@@ -36,6 +36,19 @@ pub fn media_cost(media: &MediaConfig, usage: &MediaUsage) -> Decimal {
                 .and_then(|cost| cost.checked_div(Decimal::from(MILLIS_PER_MINUTE)));
             sum = add(sum, cost);
         }
+    }
+    sum.map_or(Decimal::MAX, |cost| cost.normalize())
+}
+
+/// A completed video of `seconds` at `size`: the price per video plus the seconds at the
+/// size's price per second. Unset prices are free. Saturates at [`Decimal::MAX`].
+pub fn video_cost(media: &MediaConfig, seconds: u32, size: Option<&str>) -> Decimal {
+    let Some(video) = &media.video else {
+        return Decimal::ZERO;
+    };
+    let mut sum = Some(video.price_per_video.unwrap_or(Decimal::ZERO));
+    if let Some(price) = media.video_second_price(size) {
+        sum = add(sum, price.checked_mul(Decimal::from(seconds)));
     }
     sum.map_or(Decimal::MAX, |cost| cost.normalize())
 }
@@ -96,6 +109,32 @@ mod tests {
             media_cost(&MediaConfig::default(), &images(5, "1024x1024", "hd")),
             Decimal::ZERO
         );
+    }
+
+    #[test]
+    fn videos_by_the_second_by_size_plus_per_video() {
+        let config: MediaConfig = serde_json::from_value(serde_json::json!({
+            "video": {"price_per_second": "0.1", "price_per_video": "0.05",
+                      "price_per_second_by_size": {"1792x1024": "0.5"}}
+        }))
+        .unwrap();
+        // 8 s at 0.1 plus 0.05.
+        assert_eq!(
+            video_cost(&config, 8, Some("720x1280")),
+            Decimal::new(85, 2)
+        );
+        assert_eq!(
+            video_cost(&config, 4, Some("1792x1024")),
+            Decimal::new(205, 2)
+        );
+        assert_eq!(video_cost(&config, 4, None), Decimal::new(45, 2));
+        assert_eq!(video_cost(&MediaConfig::default(), 4, None), Decimal::ZERO);
+        let negative = serde_json::json!({"media": {"video": {"price_per_second": "-1"}}});
+        let model = crate::store::ModelConfig {
+            config: serde_json::from_value(negative).unwrap(),
+            ..crate::store::ModelConfig::new("sora-2")
+        };
+        assert!(MediaConfig::of(&model).is_err());
     }
 
     #[test]

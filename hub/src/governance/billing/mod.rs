@@ -64,7 +64,7 @@ mod price;
 mod quota;
 
 pub use cost::{NANOS_PER_UNIT, cost, from_nanos, to_nanos, web_search_cost};
-pub use media::media_cost;
+pub use media::{media_cost, video_cost};
 pub use period::{next_reset, period_start};
 pub use price::{FREE, effective_price};
 pub use quota::{current_period_used, remaining, remaining_period_quota, remaining_quota};

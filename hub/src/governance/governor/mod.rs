@@ -286,6 +286,62 @@ impl HubGovernor {
         }))))
     }
 
+    /// A bill settled after its request ended: the money checks `amount` is charged to
+    /// (none when billing is off), and the token's current quota period for the log entry.
+    pub fn deferred_charge(
+        &self,
+        group_id: &str,
+        token_id: Option<i64>,
+        amount: rust_decimal::Decimal,
+    ) -> (Vec<crate::governance::limits::Check>, Option<i64>) {
+        let snapshot = self.snapshot.current();
+        let Some(group) = snapshot.group(group_id) else {
+            return (Vec::new(), None);
+        };
+        let token_id = token_id.unwrap_or_default();
+        let amount = if self.config.billing_enabled {
+            crate::governance::billing::to_nanos(amount)
+        } else {
+            0
+        };
+        let plan = Plan::for_charge(
+            group,
+            token_id,
+            snapshot.token_limits(token_id),
+            amount,
+            (now_ms(), self.config.time_zone),
+        );
+        (plan.checks, plan.period_start)
+    }
+
+    /// Charges a deferred bill's `checks` their amounts in the live counters (see
+    /// [`Counters::charge`]); the database is charged by the log writer.
+    pub async fn apply_deferred_charge(
+        &self,
+        checks: Vec<crate::governance::limits::Check>,
+        charge_id: String,
+    ) {
+        if checks.is_empty() {
+            return;
+        }
+        let amounts: Vec<i64> = checks
+            .iter()
+            .map(|check| match check {
+                crate::governance::limits::Check::Cap { amount, .. }
+                | crate::governance::limits::Check::Balance { amount, .. } => *amount,
+                _ => 0,
+            })
+            .collect();
+        if let Err(error) = self.counters.charge(checks, &amounts, charge_id).await {
+            tracing::error!(%error, "cannot charge a deferred bill to the live counters");
+        }
+    }
+
+    /// Whether billing is on (`BILLING_ENABLED`).
+    pub fn billing_enabled(&self) -> bool {
+        self.config.billing_enabled
+    }
+
     /// Admits the plan's checks, seeding money counters from the database when they are new.
     async fn admit_checks(&self, plan: &Plan) -> Result<Admitted, Refusal> {
         use crate::governance::limits::Refusal as Counted;

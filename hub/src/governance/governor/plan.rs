@@ -318,6 +318,30 @@ impl Plan {
         plan
     }
 
+    /// A bill settled after its request ended (a video job that completed): only the money
+    /// checks, at `amount` nano-units (none when billing is off or the amount is 0), and the
+    /// token's current period.
+    pub fn for_charge(
+        group: &Group,
+        token_id: i64,
+        token: Option<&TokenLimits>,
+        amount: i64,
+        (now_ms, time_zone): (i64, Tz),
+    ) -> Plan {
+        let mut plan = Plan {
+            checks: Vec::new(),
+            purposes: Vec::new(),
+            seeds: Vec::new(),
+            price: Price::default(),
+            period_start: None,
+            period_end: None,
+            save_detail: false,
+            estimated_tokens: 0,
+        };
+        plan.push_money(group, token_id, token, amount, (now_ms, time_zone));
+        plan
+    }
+
     /// A new MCP session: one request against the token's requests per minute, nothing else
     /// (a session spends nothing until its tool calls, which are admitted on their own).
     pub fn for_session(token_id: i64, token: Option<&TokenLimits>) -> Plan {

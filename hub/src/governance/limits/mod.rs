@@ -243,6 +243,25 @@ impl Counters {
         }
     }
 
+    /// Charges `amounts` to the cap and balance counters of `checks` outside any admission
+    /// (a bill settled after its request ended, such as a video job's): no reservation is
+    /// released, nothing is refused, and unseeded counters are left to be seeded from the
+    /// database, which the caller charges too. `charge_id` names the charge: with Redis a
+    /// retry under the same id within a minute charges once.
+    pub async fn charge(
+        &self,
+        checks: Vec<Check>,
+        amounts: &[i64],
+        charge_id: String,
+    ) -> Result<(), CountersError> {
+        let admitted = Admitted {
+            lease: charge_id,
+            rates: vec![None; checks.len()],
+            checks,
+        };
+        self.settle(admitted, amounts).await
+    }
+
     /// Ends a request that used nothing measurable (failed before any usage): releases leases
     /// and reservations, keeps the rate checks' reserved costs, charges caps and balances 0.
     pub async fn release(&self, admitted: Admitted) -> Result<(), CountersError> {
