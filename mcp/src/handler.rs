@@ -67,8 +67,8 @@ pub(crate) struct Core {
     pub gate: Arc<dyn ToolCallGate>,
     pub servers: LiveServers,
     pub config: McpConfig,
-    /// The `aiproxy-admin` tools, when the host supplied an [`AdminHost`](crate::AdminHost).
-    pub admin: Option<Arc<dyn ToolServer>>,
+    /// The `aiproxy-admin` tools' host, when the host supplied an [`AdminHost`](crate::AdminHost).
+    pub admin: Option<Arc<dyn crate::AdminHost>>,
 }
 
 /// The rmcp handler; stateless itself, it reads the [`RequestScope`] of each request.

@@ -585,6 +585,8 @@ pub struct StoreDump {
     pub mcp_servers: Vec<McpServer>,
     pub group_mcp_params: Vec<GroupMcpParams>,
     pub options: BTreeMap<String, String>,
+    /// Every admin key, revoked ones included.
+    pub admin_keys: Vec<super::StoredAdminKey>,
 }
 
 /// One page of a listing.
@@ -614,6 +616,8 @@ pub struct Listing<T> {
 pub struct GroupFilter {
     pub status: Option<GroupStatus>,
     pub keyword: Option<String>,
+    /// Only these groups (an admin key's group scope); `None`: any.
+    pub ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -621,6 +625,8 @@ pub struct TokenFilter {
     pub group_id: Option<String>,
     pub status: Option<Status>,
     pub keyword: Option<String>,
+    /// Only tokens of these groups (an admin key's group scope); `None`: any.
+    pub group_ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -640,6 +646,8 @@ pub struct ModelFilter {
 pub struct McpFilter {
     pub scope: Option<McpScope>,
     pub group_id: Option<String>,
+    /// Only group servers of these groups (an admin key's group scope); `None`: any.
+    pub group_ids: Option<Vec<String>>,
     pub status: Option<Status>,
     pub keyword: Option<String>,
 }
