@@ -156,7 +156,7 @@ impl AdminTools {
         let principal: AdminPrincipal = self
             .access
             .principal(caller.identity.key_id)
-            .ok_or_else(|| AdminError::Denied("this admin key was revoked".to_owned()))?;
+            .ok_or_else(|| denied(access::Denied("this admin key was revoked".to_owned())))?;
         let rpc = rpc_of(resource, verb)
             .ok_or_else(|| AdminError::UnknownResource(resource.to_owned()))?;
         principal.authorize(rpc).map_err(denied)?;
@@ -303,17 +303,17 @@ impl AdminHost for AdminTools {
         check_resource(resource)?;
         let (operation, scope) = self.admit(caller, resource, "put")?;
         if !within(&scope, resource, &item) {
-            return Err(AdminError::Denied(format!(
+            return Err(denied(access::Denied(format!(
                 "this admin key's groups do not include this item of {resource}"
-            )));
+            ))));
         }
         if let Some(id) = item_id(resource, &item)
             && let Some(existing) = self.find(resource, &id).await?
             && !within(&scope, resource, &existing)
         {
-            return Err(AdminError::Denied(format!(
+            return Err(denied(access::Denied(format!(
                 "{resource} {id} is outside this admin key's groups"
-            )));
+            ))));
         }
         let kind = audit_kind(resource);
         self.run(operation, true, kind, self.put_item(resource, item))
@@ -334,9 +334,9 @@ impl AdminHost for AdminTools {
                 .await?
                 .ok_or_else(|| AdminError::NotFound(format!("{resource} {id}")))?;
             if !within(&scope, resource, &existing) {
-                return Err(AdminError::Denied(format!(
+                return Err(denied(access::Denied(format!(
                     "{resource} {id} is outside this admin key's groups"
-                )));
+                ))));
             }
         }
         let kind = audit_kind(resource);
