@@ -1,4 +1,8 @@
-//! Scoped admin keys and the audit trail: every role and a group scope against a representative RPC of every service over gRPC, gRPC-web, REST and `/mcp/admin`; revocation across replicas; audit events of every transport, with diffs and without secrets.
+//! Scoped admin keys and the audit trail: the RBAC matrix on every transport, revocation, audit events without secrets.
+//!
+//! Every role and a group scope against a representative RPC of every service over gRPC,
+//! gRPC-web, REST and `/mcp/admin`; revocation across replicas; audit events of every
+//! transport, with diffs and without secrets.
 
 use std::time::Duration;
 

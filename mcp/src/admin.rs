@@ -1,4 +1,6 @@
-//! The `aiproxy-admin` server: the control plane as MCP tools, served at `/admin` to admin keys only. `hub` implements [`AdminHost`] over its store and decides what each key may do.
+//! The `aiproxy-admin` server: the control plane as MCP tools, served at `/admin` to admin keys only.
+//!
+//! `hub` implements [`AdminHost`] over its store and decides what each key may do.
 
 use std::net::IpAddr;
 use std::sync::Arc;

@@ -1,4 +1,6 @@
-//! Who may do what on the control plane: the admin keys (the bootstrap `ADMIN_KEY` and those created through `AccessService`), their roles and group scopes, and the operation a transport runs on a key's behalf.
+//! Who may do what on the control plane: admin keys, their roles and group scopes, and the operation a call runs as.
+//!
+//! Admin keys are the bootstrap `ADMIN_KEY` and those created through `AccessService`.
 //!
 //! Every transport (gRPC and gRPC-web in `edges::grpc`, the REST admin API in `edges::rest`,
 //! `/mcp/admin` in `mcp_host::admin`) authenticates the presented key with [`Access`] into an

@@ -1,4 +1,6 @@
-//! The `admin_keys` table: admin keys beyond the bootstrap `ADMIN_KEY`, stored as SHA-256 hashes with a role and an optional group scope, created and revoked (never deleted: audit events name them).
+//! The `admin_keys` table: admin keys beyond `ADMIN_KEY`, stored as SHA-256 hashes with a role and optional groups.
+//!
+//! Keys are created and revoked, never deleted: audit events name them.
 
 use sqlx::any::AnyRow;
 

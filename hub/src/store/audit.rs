@@ -1,4 +1,7 @@
-//! The `audit_events` table: one row per control-plane write, recorded in the write's own transaction with a field-level diff of the object as the control plane shows it (secrets masked), listed with filters and deleted after `AUDIT_RETENTION_DAYS`.
+//! The `audit_events` table: one row per control-plane write, recorded in the write's transaction with a masked diff.
+//!
+//! The diff compares the object as the control plane shows it (secrets masked); events are
+//! listed with filters and deleted after `AUDIT_RETENTION_DAYS`.
 //!
 //! Writes note what they changed on their [`StoreTx`] ([`StoreTx::audit`]); the commit writes
 //! the rows in the same transaction, so a change is never stored without its record. Who wrote
@@ -103,7 +106,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let actor = Actor::of(Some(operation));
         let mut connection = self.pool.acquire().await?;
-        insert(&mut *connection, &actor, object_kind, "", &json!({})).await?;
+        insert(&mut connection, &actor, object_kind, "", &json!({})).await?;
         operation.note_audited(1);
         Ok(())
     }

@@ -1,4 +1,6 @@
-//! Which control-plane RPCs each REST admin route runs, so a route is allowed exactly when its RPCs are (`access::policy`); a route missing here is admin-only.
+//! Which control-plane RPCs each REST admin route runs: a route is allowed exactly when its RPCs are (`access::policy`).
+//!
+//! A route missing here is admin-only.
 
 /// `(method, route, RPCs)`: the route as registered (axum's matched path) and every RPC its
 /// handler may call. A handler that calls a further RPC only on request (`auto_create_group`)

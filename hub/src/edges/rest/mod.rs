@@ -333,10 +333,12 @@ async fn require_admin_key(
     let address = crate::edges::grpc::client_address(&request);
     let operation = Arc::new(Operation::new(principal, action, address));
     let response = crate::access::run(operation.clone(), next.run(request)).await;
-    if write && response.status().is_success() && operation.audited() == 0 {
-        if let Err(error) = auth.store.record_audit_event(&operation, kind).await {
-            tracing::error!(%error, "cannot record the audit event of a write");
-        }
+    if write
+        && response.status().is_success()
+        && operation.audited() == 0
+        && let Err(error) = auth.store.record_audit_event(&operation, kind).await
+    {
+        tracing::error!(%error, "cannot record the audit event of a write");
     }
     response
 }
