@@ -4,6 +4,7 @@
 //! `main` only parses flags and calls [`run`] with a bound listener and a shutdown future, so
 //! tests boot the whole server on port 0 exactly as production does.
 
+pub mod access;
 pub mod alerts;
 pub mod balances;
 pub mod edges;
@@ -93,9 +94,18 @@ pub async fn run(
     }
     let changes = ChangeFeed::new();
     if let Some(path) = &settings.config_file_path {
-        let report = declarative::apply_file(&store, &changes, path, settings.group_max_token_num)
-            .await
-            .with_context(|| format!("cannot apply CONFIG_FILE_PATH={}", path.display()))?;
+        // Its writes are audited as the configuration file's.
+        let operation = Arc::new(access::Operation::new(
+            access::AdminPrincipal::config_file(),
+            access::CONFIG_FILE_ACTOR,
+            String::new(),
+        ));
+        let report = access::run(
+            operation,
+            declarative::apply_file(&store, &changes, path, settings.group_max_token_num),
+        )
+        .await
+        .with_context(|| format!("cannot apply CONFIG_FILE_PATH={}", path.display()))?;
         tracing::info!(file = %path.display(), "configuration file applied: {report}");
     }
     let snapshot = SnapshotCell::load(store.clone())
@@ -150,6 +160,13 @@ pub async fn run(
     .context("cannot open the request-log journal (LOG_JOURNAL_DIR)")?;
     // Old request logs and bodies are deleted in small batches (LOG_STORAGE_HOURS,
     // LOG_DETAIL_STORAGE_HOURS); stops with the other background tasks.
+    if settings.audit_retention_days > 0 {
+        tokio::spawn(logs::retention::run_audit(
+            store.clone(),
+            settings.audit_retention_days,
+            background.clone(),
+        ));
+    }
     let retention = logs::retention::RetentionConfig::from_settings(&settings);
     let retention_snapshot = snapshot.clone();
     tokio::spawn(logs::retention::run(
@@ -296,11 +313,12 @@ pub async fn run(
             background.clone(),
         ));
     }
+    let access = access::Access::new(admin_key.clone(), Some(snapshot.clone()));
     let control_plane = grpc::ControlPlane {
         store: store.clone(),
         log_store: log_store.clone(),
         changes: changes.clone(),
-        admin_key: admin_key.clone(),
+        access: access.clone(),
         group_max_tokens: settings.group_max_token_num,
         mcp_templates: mcp::embedded_templates().to_vec(),
         mcp_openapi_compact_above_bytes: mcp_config(&settings).openapi_compact_above_bytes,
@@ -316,7 +334,6 @@ pub async fn run(
     };
     let mcp_bridge = Arc::new(McpBridge::new(
         snapshot.clone(),
-        admin_key.clone(),
         settings.save_all_log_detail,
         billing.clone(),
     ));
@@ -325,6 +342,7 @@ pub async fn run(
         changes: changes.clone(),
         snapshot: snapshot.clone(),
         group_max_tokens: settings.group_max_token_num,
+        access: access.clone(),
     });
     // Remote servers' tool pins: observations recorded in the background, alerts raised.
     let (tool_pins, pin_writes) = mcp_host::pins::HubPins::new(snapshot.clone());
@@ -384,18 +402,28 @@ pub async fn run(
                 decide_client_ip,
             ))
     });
-    // The seed-compatible REST admin API over the same services.
+    // The seed-compatible REST admin API over the same services. The control plane learns the
+    // client address the relay would use (trusted proxies), for its audit trail.
     let rest_routes = rest::router(
         control_plane.clone(),
         rest::RestOptions {
             allow_query_key: settings.admin_api_query_key,
             snapshot: snapshot.clone(),
         },
-    );
-    let grpc_routes = grpc::router(control_plane).layer(axum::middleware::from_fn_with_state(
-        snapshot.clone(),
-        fresh_after_writes,
+    )
+    .layer(axum::middleware::from_fn_with_state(
+        trusted_proxies.clone(),
+        decide_client_ip,
     ));
+    let grpc_routes = grpc::router(control_plane)
+        .layer(axum::middleware::from_fn_with_state(
+            snapshot.clone(),
+            fresh_after_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            trusted_proxies.clone(),
+            decide_client_ip,
+        ));
     let status_state = Arc::new(StatusState {
         started,
         store: store.clone(),
@@ -537,17 +565,7 @@ async fn fresh_after_writes(
     response
 }
 
+/// Reads by the RPC table (`access::policy`); health and reflection read too.
 fn is_read_only_rpc(path: &str) -> bool {
-    let method = path.rsplit('/').next().unwrap_or_default();
-    [
-        "Get",
-        "List",
-        "Search",
-        "Export",
-        "Watch",
-        "Check",
-        "ServerReflectionInfo",
-    ]
-    .iter()
-    .any(|prefix| method.starts_with(prefix))
+    access::policy::rpc_of_path(path).is_none_or(|rpc| !access::policy::rule(rpc).write)
 }

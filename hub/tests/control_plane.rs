@@ -123,7 +123,7 @@ impl Harness {
             log_store: store.clone(),
             store: store.clone(),
             changes: changes.clone(),
-            admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
+            access: hub::access::Access::new(AdminKey::new(ADMIN_KEY.to_owned()).unwrap(), None),
             group_max_tokens: 3,
             mcp_openapi_compact_above_bytes: None,
             mcp_templates: mcp::embedded_templates()

@@ -29,7 +29,7 @@ async fn python_client_suite_passes() {
         log_store: store.clone(),
         store: store.clone(),
         changes: ChangeFeed::new(),
-        admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
+        access: hub::access::Access::new(AdminKey::new(ADMIN_KEY.to_owned()).unwrap(), None),
         group_max_tokens: 0,
         mcp_openapi_compact_above_bytes: None,
         mcp_templates: mcp::embedded_templates()

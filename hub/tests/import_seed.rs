@@ -184,6 +184,14 @@ async fn import_into(seed_dsn: &str) {
     let store = hub::open_main_store(&settings).await.unwrap();
     let changes = ChangeFeed::new();
     let before = export(&hub).await;
+    let audited = async |store: &hub::store::Store| {
+        store
+            .list_audit_events(&Default::default(), hub::store::Page::default())
+            .await
+            .unwrap()
+            .total
+    };
+    let audited_before = audited(&store).await;
 
     let translation = import::read_seed(seed_dsn).await.unwrap();
     let dry = ImportOptions {
@@ -203,6 +211,11 @@ async fn import_into(seed_dsn: &str) {
     assert_eq!(planned.group_params_changed, ["search-proxy/team-a"]);
     assert!(planned.to_string().contains("dry run"), "{planned}");
     assert_eq!(export(&hub).await, before, "a dry run writes nothing");
+    assert_eq!(
+        audited(&store).await,
+        audited_before,
+        "a dry run audits nothing"
+    );
 
     let real = ImportOptions {
         dry_run: false,
@@ -211,6 +224,10 @@ async fn import_into(seed_dsn: &str) {
     let report = import::apply(&store, &changes, translation, &real)
         .await
         .unwrap();
+    assert!(
+        audited(&store).await > audited_before,
+        "an import is audited"
+    );
     assert_eq!(report.apply.channels, planned.apply.channels);
     assert_eq!(report.apply.tokens, planned.apply.tokens);
     let warnings = report.warnings.join("\n");

@@ -16,6 +16,7 @@ mod abuse_config;
 mod abuse_listener;
 mod abuse_mcp;
 mod abuse_relay;
+mod admin_access;
 mod alerts;
 mod ambient_proxy;
 mod billing;

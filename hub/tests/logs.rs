@@ -428,7 +428,7 @@ async fn serve(store: &Store) -> LogServiceClient<Channel> {
         log_store: store.clone(),
         store: store.clone(),
         changes: ChangeFeed::new(),
-        admin_key: AdminKey::new(ADMIN_KEY.to_owned()).unwrap(),
+        access: hub::access::Access::new(AdminKey::new(ADMIN_KEY.to_owned()).unwrap(), None),
         group_max_tokens: 0,
         mcp_templates: Vec::new(),
         mcp_openapi_compact_above_bytes: None,

@@ -295,6 +295,7 @@ async fn tokens_keys_limits_and_updates(store: &Store) {
         group_id: Some("acme".into()),
         status: Some(Status::Enabled),
         keyword: Some("cho".into()),
+        ..TokenFilter::default()
     };
     let listing = store.list_tokens(&filter, Page::default()).await.unwrap();
     assert_eq!(listing.items.len(), 1);

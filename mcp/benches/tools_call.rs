@@ -51,9 +51,6 @@ impl McpDirectory for Directory {
     fn servers_for(&self, _: &Caller) -> Vec<Arc<ServerDefinition>> {
         self.servers.clone()
     }
-    fn admin_key_matches(&self, _: &str) -> bool {
-        false
-    }
 }
 
 struct NullSink;

@@ -1,5 +1,8 @@
-//! The `aiproxy-admin` server: the control plane as MCP tools, served at `/admin` to the admin key only. `hub` implements [`AdminHost`] over its store.
+//! The `aiproxy-admin` server: the control plane as MCP tools, served at `/admin` to admin keys only.
+//!
+//! `hub` implements [`AdminHost`] over its store and decides what each key may do.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -34,27 +37,84 @@ pub enum AdminError {
     Conflict(String),
     #[error("internal error: {0}")]
     Internal(String),
+    #[error("{0}")]
+    Denied(String),
+}
+
+/// An admin key as the host authenticated it: its id (0 for the host's bootstrap key) and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminIdentity {
+    pub key_id: i64,
+    pub name: String,
+}
+
+/// Who calls an admin tool: the key, and the client's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminCaller {
+    pub identity: AdminIdentity,
+    pub client_ip: Option<IpAddr>,
+}
+
+impl AdminIdentity {
+    /// The token id the key's sessions bind to: tenant tokens are positive, admin keys are not
+    /// (the bootstrap key 0, key `n` is `-n`), so no session crosses from one key to another.
+    pub(crate) fn session_token_id(&self) -> i64 {
+        self.key_id.saturating_neg()
+    }
+
+    /// The identity a session's caller was bound to (see [`AdminIdentity::session_token_id`]).
+    pub(crate) fn of_session(token_id: i64, name: &str) -> AdminIdentity {
+        AdminIdentity {
+            key_id: token_id.saturating_neg(),
+            name: name.to_owned(),
+        }
+    }
 }
 
 /// The control plane, as the admin server needs it. Writes go through the host's normal path
-/// (store, then configuration snapshot), so they take effect like any other admin change.
+/// (store, then configuration snapshot), so they take effect like any other admin change. The
+/// host decides what each key may do on every call.
 #[async_trait]
 pub trait AdminHost: Send + Sync + 'static {
+    /// The admin key `presented` is, if any.
+    fn authenticate(&self, presented: &str) -> Option<AdminIdentity>;
     fn resources(&self) -> Vec<AdminResource>;
     /// Items of `resource`; `filter` holds equality filters on item fields (for example
     /// `{"group_id": "g1"}`), which an implementation may ignore for fields it cannot filter.
-    async fn list(&self, resource: &str, filter: JsonObject) -> Result<Vec<Value>, AdminError>;
-    async fn get(&self, resource: &str, id: &str) -> Result<Value, AdminError>;
+    async fn list(
+        &self,
+        caller: &AdminCaller,
+        resource: &str,
+        filter: JsonObject,
+    ) -> Result<Vec<Value>, AdminError>;
+    async fn get(
+        &self,
+        caller: &AdminCaller,
+        resource: &str,
+        id: &str,
+    ) -> Result<Value, AdminError>;
     /// Creates or replaces an item (its id is inside it); returns it as stored.
-    async fn put(&self, resource: &str, item: Value) -> Result<Value, AdminError>;
-    async fn delete(&self, resource: &str, id: &str) -> Result<(), AdminError>;
+    async fn put(
+        &self,
+        caller: &AdminCaller,
+        resource: &str,
+        item: Value,
+    ) -> Result<Value, AdminError>;
+    async fn delete(
+        &self,
+        caller: &AdminCaller,
+        resource: &str,
+        id: &str,
+    ) -> Result<(), AdminError>;
 }
 
 /// Server id under which admin tool calls are reported.
 pub(crate) const ADMIN_SERVER_ID: &str = "aiproxy-admin";
 
+/// The admin tools for one caller.
 pub(crate) struct AdminServer {
     pub host: Arc<dyn AdminHost>,
+    pub caller: AdminCaller,
 }
 
 fn tool(name: String, description: String, schema: Value) -> Option<Tool> {
@@ -127,16 +187,19 @@ impl ToolServer for AdminServer {
                     .and_then(Value::as_object)
                     .cloned()
                     .unwrap_or_default();
-                self.host.list(resource, filter).await.map(Value::Array)
+                self.host
+                    .list(&self.caller, resource, filter)
+                    .await
+                    .map(Value::Array)
             }
-            "get" => self.host.get(resource, id).await,
+            "get" => self.host.get(&self.caller, resource, id).await,
             "put" => match arguments.get("item") {
-                Some(item) => self.host.put(resource, item.clone()).await,
+                Some(item) => self.host.put(&self.caller, resource, item.clone()).await,
                 None => Err(AdminError::Invalid("item is required".to_owned())),
             },
             "delete" => self
                 .host
-                .delete(resource, id)
+                .delete(&self.caller, resource, id)
                 .await
                 .map(|()| json!({"deleted": id})),
             _ => {

@@ -68,8 +68,8 @@ pub(crate) struct Core {
     pub gate: Arc<dyn ToolCallGate>,
     pub servers: LiveServers,
     pub config: McpConfig,
-    /// The `aiproxy-admin` tools, when the host supplied an [`AdminHost`](crate::AdminHost).
-    pub admin: Option<Arc<dyn ToolServer>>,
+    /// The `aiproxy-admin` tools' host, when the host supplied an [`AdminHost`](crate::AdminHost).
+    pub admin: Option<Arc<dyn crate::AdminHost>>,
     /// Where remote servers' tool pins live; no pinning when the host supplied none.
     pub pins: Option<Arc<dyn ToolPins>>,
 }

@@ -28,8 +28,6 @@ pub trait McpDirectory: Send + Sync + 'static {
     /// Public servers plus the caller's group servers, group parameters already merged into each
     /// definition. The service applies the caller's allow-list on top of this list.
     fn servers_for(&self, caller: &Caller) -> Vec<Arc<ServerDefinition>>;
-    /// Whether `presented` is the control-plane admin key (used by the `/admin` route only).
-    fn admin_key_matches(&self, presented: &str) -> bool;
 }
 
 /// One MCP server as the host configured it.

@@ -53,7 +53,7 @@ mod sse_server;
 mod sse_sessions;
 mod tool_server;
 
-pub use admin::{AdminError, AdminHost, AdminResource};
+pub use admin::{AdminCaller, AdminError, AdminHost, AdminIdentity, AdminResource};
 pub use config::{DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES, McpConfig};
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{

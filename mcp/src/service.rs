@@ -15,7 +15,7 @@ use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use tenancy::{AuthError, Caller, Refusal};
 use tokio_util::sync::CancellationToken;
 
-use crate::admin::{AdminHost, AdminServer};
+use crate::admin::{AdminCaller, AdminHost, AdminIdentity, AdminServer};
 use crate::config::McpConfig;
 use crate::direct_reply::{self, InFlightCalls};
 use crate::handler::{Core, McpHandler, REFUSED_CODE, RequestScope, View, refused};
@@ -24,7 +24,6 @@ use crate::servers::LiveServers;
 use crate::session_limits::SessionLimits;
 use crate::sessions::{MemorySessionStore, RmcpSessionStore, SessionRecord, SessionStore};
 use crate::sse_sessions::{LocalSseSessions, SseSessionRegistry};
-use crate::tool_server::ToolServer;
 
 /// The client address the host decided on (after its trusted-proxy rule). Insert it as a request
 /// extension before the MCP router; without it the socket peer address is used when the server
@@ -92,9 +91,7 @@ impl McpService {
         let sse_sessions = options
             .sse_sessions
             .unwrap_or_else(|| Arc::new(LocalSseSessions::default()));
-        let admin = options
-            .admin
-            .map(|host| Arc::new(AdminServer { host }) as Arc<dyn ToolServer>);
+        let admin = options.admin;
         let sessions = options
             .sessions
             .unwrap_or_else(|| Arc::new(MemorySessionStore::new(config.session_idle_timeout)));
@@ -261,7 +258,7 @@ impl McpService {
     ) -> Result<RequestScope, HttpError> {
         let (headers, client_ip) = request_parts;
         if *target == Target::Admin {
-            return self.resolve_admin(headers);
+            return self.resolve_admin(headers, client_ip);
         }
         let caller = self.authenticate(headers, client_ip)?;
         let view = self.view_for(&caller, target)?;
@@ -293,13 +290,21 @@ impl McpService {
                     .ok_or(HttpError::NotFound("server"))?;
                 View::Single(definition)
             }
-            Target::Admin => View::Admin(
-                self.state
+            Target::Admin => {
+                let host = self
+                    .state
                     .core
                     .admin
                     .clone()
-                    .ok_or(HttpError::NotFound("server"))?,
-            ),
+                    .ok_or(HttpError::NotFound("server"))?;
+                View::Admin(Arc::new(AdminServer {
+                    host,
+                    caller: AdminCaller {
+                        identity: AdminIdentity::of_session(caller.token_id, &caller.token_name),
+                        client_ip: caller.client_ip,
+                    },
+                }))
+            }
             Target::Aggregated => {
                 let mut seen = std::collections::HashSet::new();
                 let usable: Vec<Arc<ServerDefinition>> = servers
@@ -594,25 +599,37 @@ pub(crate) fn client_ip(request: &Request) -> IpAddr {
 }
 
 impl McpService {
-    fn resolve_admin(&self, headers: &HeaderMap) -> Result<RequestScope, HttpError> {
+    fn resolve_admin(
+        &self,
+        headers: &HeaderMap,
+        client_ip: IpAddr,
+    ) -> Result<RequestScope, HttpError> {
         let core = &self.state.core;
-        let admin = core.admin.clone().ok_or(HttpError::NotFound("server"))?;
+        let host = core.admin.clone().ok_or(HttpError::NotFound("server"))?;
         let token = bearer_token(headers).ok_or(HttpError::Unauthorized(AuthError::Missing))?;
-        if !core.directory.admin_key_matches(token) {
-            return Err(HttpError::Unauthorized(AuthError::InvalidKey));
-        }
-        // Sessions bind to token id 0, which tenant tokens never have (`hub` ids start at 1).
+        let identity = host
+            .authenticate(token)
+            .ok_or(HttpError::Unauthorized(AuthError::InvalidKey))?;
+        // Sessions bind to the key's own token id, which tenant tokens never have (see
+        // `AdminIdentity::session_token_id`).
         let caller = Caller {
             group_id: String::new(),
-            token_id: 0,
-            token_name: "admin".to_owned(),
+            token_id: identity.session_token_id(),
+            token_name: identity.name.clone(),
+            client_ip: Some(client_ip),
             // Admin tools take and return secrets (channel keys, token keys): their arguments
             // and results are never copied into the log (`record_details` stays off).
             ..Caller::default()
         };
         Ok(RequestScope {
             caller: Arc::new(caller),
-            view: View::Admin(admin),
+            view: View::Admin(Arc::new(AdminServer {
+                host,
+                caller: AdminCaller {
+                    identity,
+                    client_ip: Some(client_ip),
+                },
+            })),
         })
     }
 

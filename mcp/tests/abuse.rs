@@ -547,9 +547,6 @@ impl McpDirectory for Switchable {
             Vec::new()
         }
     }
-    fn admin_key_matches(&self, _presented: &str) -> bool {
-        false
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

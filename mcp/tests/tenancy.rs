@@ -838,6 +838,12 @@ struct FakeAdmin(std::sync::Mutex<std::collections::BTreeMap<String, Value>>);
 
 #[async_trait::async_trait]
 impl mcp::AdminHost for FakeAdmin {
+    fn authenticate(&self, presented: &str) -> Option<mcp::AdminIdentity> {
+        (presented == "admin-key").then(|| mcp::AdminIdentity {
+            key_id: 0,
+            name: "admin".into(),
+        })
+    }
     fn resources(&self) -> Vec<mcp::AdminResource> {
         let schema = json!({"type": "object", "properties": {"id": {"type": "string"}, "group_id": {"type": "string"}}});
         vec![mcp::AdminResource {
@@ -848,12 +854,13 @@ impl mcp::AdminHost for FakeAdmin {
     }
     async fn list(
         &self,
+        _: &mcp::AdminCaller,
         _: &str,
         _: serde_json::Map<String, Value>,
     ) -> Result<Vec<Value>, mcp::AdminError> {
         Ok(self.0.lock().unwrap().values().cloned().collect())
     }
-    async fn get(&self, _: &str, id: &str) -> Result<Value, mcp::AdminError> {
+    async fn get(&self, _: &mcp::AdminCaller, _: &str, id: &str) -> Result<Value, mcp::AdminError> {
         self.0
             .lock()
             .unwrap()
@@ -861,7 +868,12 @@ impl mcp::AdminHost for FakeAdmin {
             .cloned()
             .ok_or_else(|| mcp::AdminError::NotFound(id.into()))
     }
-    async fn put(&self, _: &str, item: Value) -> Result<Value, mcp::AdminError> {
+    async fn put(
+        &self,
+        _: &mcp::AdminCaller,
+        _: &str,
+        item: Value,
+    ) -> Result<Value, mcp::AdminError> {
         let id = item["id"]
             .as_str()
             .ok_or_else(|| mcp::AdminError::Invalid("id is required".into()))?
@@ -869,7 +881,7 @@ impl mcp::AdminHost for FakeAdmin {
         self.0.lock().unwrap().insert(id, item.clone());
         Ok(item)
     }
-    async fn delete(&self, _: &str, id: &str) -> Result<(), mcp::AdminError> {
+    async fn delete(&self, _: &mcp::AdminCaller, _: &str, id: &str) -> Result<(), mcp::AdminError> {
         self.0
             .lock()
             .unwrap()

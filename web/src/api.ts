@@ -4,6 +4,7 @@ import { Code, ConnectError, createClient, type Client, type Interceptor } from 
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import type { DescService } from "@bufbuild/protobuf";
 
+import { AccessService } from "./gen/aiproxy/admin/v1/access_pb";
 import { ChannelService } from "./gen/aiproxy/admin/v1/channels_pb";
 import { GroupService } from "./gen/aiproxy/admin/v1/groups_pb";
 import { LogService } from "./gen/aiproxy/admin/v1/logs_pb";
@@ -44,6 +45,7 @@ function client<T extends DescService>(service: T): Client<T> {
 }
 
 export const api = {
+  access: client(AccessService),
   groups: client(GroupService),
   tokens: client(TokenService),
   channels: client(ChannelService),
@@ -53,11 +55,12 @@ export const api = {
   options: client(OptionService),
 };
 
-/// Checks `key` with a cheap read; stores it only when the server accepts it.
+/// Checks `key` by asking who it is (any admin key may, whatever its role and groups); stores
+/// it only when the server accepts it.
 export async function signIn(key: string): Promise<void> {
   pendingKey = key;
   try {
-    await api.options.listOptions({});
+    await api.access.whoAmI({});
     sessionStorage.setItem(KEY_ITEM, key);
   } finally {
     pendingKey = null;

@@ -4,6 +4,8 @@ import "./style.css";
 
 import { adminKey, describeError, isUnauthenticated, signIn, signOut } from "./api";
 import { clearBanners, h, showError } from "./dom";
+import { adminKeysPage } from "./pages/adminKeys";
+import { auditPage } from "./pages/audit";
 import { bansPage } from "./pages/bans";
 import { channelsPage } from "./pages/channels";
 import { dashboardPage } from "./pages/dashboard";
@@ -26,6 +28,8 @@ const pages: [string, string, Page][] = [
   ["logs", "Logs", logsPage],
   ["mcp", "MCP servers", mcpPage],
   ["options", "Options", optionsPage],
+  ["admin-keys", "Admin keys", adminKeysPage],
+  ["audit", "Audit", auditPage],
 ];
 
 function element(id: string): HTMLElement {

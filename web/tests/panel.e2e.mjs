@@ -7,10 +7,11 @@
 // the inputs of the template's admin parameters and its group's parameters, each described
 // as the template declares; OpenAPI from an uploaded file, then edited with a pasted
 // document), one is deleted, the token's allow-lists are edited, and a list is paged through,
-// searched and batch-deleted from. Prints one JSON line with what it created for the Rust
-// side to check through gRPC. Expects embedded MCP servers `clock` and `doomed` (the Rust
-// side's config file) and a group `paging` with tokens page-token-00..11 (made by the Rust
-// side).
+// searched and batch-deleted from; then an admin key is made on its page, its creation is
+// found on the audit page, and the new viewer key signs in, reads and is refused the
+// admin-keys page. Prints one JSON line with what it created for the Rust side to check
+// through gRPC. Expects embedded MCP servers `clock` and `doomed` (the Rust side's config
+// file) and a group `paging` with tokens page-token-00..11 (made by the Rust side).
 //
 // Env: PANEL_URL (the hub's base URL), ADMIN_KEY, UPSTREAM_URL (mock OpenAI base URL),
 // TEMPLATES (JSON: the embedded templates as they declare themselves, `[{name, description,
@@ -456,6 +457,29 @@ try {
   await page.click('[data-testid="tokens-search"] button[type="submit"]');
   await position.filter({ hasText: "1–1 of 1" }).waitFor();
   await pagedRows.filter({ hasText: "page-token-07" }).waitFor();
+
+  // An admin key: shown once, listed by its start; its creation is on the audit page, named
+  // after the key that made it.
+  await page.goto(`${base}/panel/#/admin-keys`);
+  await page.fill('[data-testid="admin-key-form"] input[name="name"]', "e2e-viewer");
+  await page.click('[data-testid="admin-key-form"] button[type="submit"]');
+  const viewerKey = (await page.locator('[data-testid="new-admin-key"]').textContent())?.trim() ?? "";
+  check(viewerKey.startsWith("ak-"), `shown admin key: ${viewerKey}`);
+  await page.locator('[data-testid="admin-keys-table"] td', { hasText: "e2e-viewer" }).waitFor();
+  const keysText = (await page.locator('[data-testid="admin-keys-table"]').textContent()) ?? "";
+  check(!keysText.includes(viewerKey), "the admin key list shows a whole key");
+  await page.goto(`${base}/panel/#/audit?kind=admin_key`);
+  await page.locator('[data-testid="audit-table"] td', { hasText: "AccessService/CreateAdminKey" }).first().waitFor();
+  await page.locator('[data-testid="audit-table"] td', { hasText: "bootstrap" }).first().waitFor();
+  // The viewer key signs in and reads, and the admin-keys page shows the server's refusal.
+  await page.click('[data-testid="signout"]');
+  await page.fill('[data-testid="signin"] input[name="admin-key"]', viewerKey);
+  await page.click('[data-testid="signin"] button[type="submit"]');
+  await page.locator("nav").waitFor();
+  await page.goto(`${base}/panel/#/groups`);
+  await page.locator('[data-testid="groups-table"] td', { hasText: groupId }).first().waitFor();
+  await page.goto(`${base}/panel/#/admin-keys`);
+  await page.locator("#error", { hasText: "permission_denied" }).waitFor();
 
   // Sign-out forgets the key.
   await page.click('[data-testid="signout"]');

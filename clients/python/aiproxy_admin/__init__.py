@@ -12,6 +12,7 @@ from typing import NamedTuple
 import grpc
 
 from aiproxy_admin import (
+    access_pb2_grpc,
     channels_pb2_grpc,
     config_pb2_grpc,
     groups_pb2_grpc,
@@ -34,6 +35,7 @@ class Admin:
     mcp: mcp_pb2_grpc.McpServiceStub
     options: options_pb2_grpc.OptionServiceStub
     config: config_pb2_grpc.ConfigServiceStub
+    access: access_pb2_grpc.AccessServiceStub
 
     def close(self) -> None:
         self.channel.close()
@@ -55,6 +57,7 @@ def connect(target: str, admin_key: str) -> Admin:
         mcp=mcp_pb2_grpc.McpServiceStub(channel),
         options=options_pb2_grpc.OptionServiceStub(channel),
         config=config_pb2_grpc.ConfigServiceStub(channel),
+        access=access_pb2_grpc.AccessServiceStub(channel),
     )
 
 

@@ -40,6 +40,8 @@ pub struct LogFilter {
     /// Text the stored metadata JSON contains, case-insensitively (`"acme"`,
     /// `"customer":"acme"`).
     pub metadata_contains: Option<String>,
+    /// Only rows of these groups (an admin key's group scope); `None`: any.
+    pub group_ids: Option<Vec<String>>,
 }
 
 /// Where a page starts: strictly older than this (created_at, id) pair.
@@ -294,6 +296,9 @@ fn push_filter(sql: &mut Sql, filter: &LogFilter) {
     }
     if let Some(group) = &filter.group_id {
         sql.push(" AND group_id = ").bind_text(group.clone());
+    }
+    if let Some(groups) = &filter.group_ids {
+        sql.and_in("group_id", groups);
     }
     if let Some(token) = &filter.token_name {
         sql.push(" AND token_name = ").bind_text(token.clone());

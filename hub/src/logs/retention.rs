@@ -129,6 +129,28 @@ pub async fn run(store: Store, current: impl Fn() -> RetentionConfig, stop: Canc
     }
 }
 
+/// Deletes control-plane audit events older than `days` (`AUDIT_RETENTION_DAYS`) from the main
+/// database right away and then hourly, until `stop` is cancelled.
+pub async fn run_audit(store: Store, days: u64, stop: CancellationToken) {
+    const BATCH: i64 = 5000;
+    loop {
+        let before = now_ms().saturating_sub(hours_ms(days.saturating_mul(24)));
+        let outcome = tokio::select! {
+            outcome = store.delete_audit_events_before(before, BATCH) => outcome,
+            () = stop.cancelled() => return,
+        };
+        match outcome {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "old audit events deleted"),
+            Err(error) => tracing::warn!(%error, "cannot delete old audit events"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            () = stop.cancelled() => return,
+        }
+    }
+}
+
 fn hours_ms(hours: u64) -> i64 {
     i64::try_from(hours)
         .unwrap_or(i64::MAX)

@@ -20,7 +20,6 @@ use mcp::{
 use relay::host::{UsageRecord, UsageSink};
 use tenancy::{AuthError, Caller};
 
-use crate::edges::admin_key::AdminKey;
 use crate::governance::governor::BillingSink;
 use crate::snapshot::{Snapshot, SnapshotCell, now_ms};
 use crate::store::{McpScope, McpServer, McpServerKind, Status};
@@ -28,7 +27,6 @@ use crate::store::{McpScope, McpServer, McpServerKind, Status};
 /// Implements the `mcp` crate's traits on the configuration snapshot.
 pub struct McpBridge {
     snapshot: Arc<SnapshotCell>,
-    admin_key: AdminKey,
     /// Copy tool arguments and results into the log (`SAVE_ALL_LOG_DETAIL`), unless the
     /// `SaveAllLogDetail` option says otherwise.
     record_details: bool,
@@ -50,13 +48,11 @@ struct Definitions {
 impl McpBridge {
     pub fn new(
         snapshot: Arc<SnapshotCell>,
-        admin_key: AdminKey,
         record_details: bool,
         billing: BillingSink,
     ) -> McpBridge {
         McpBridge {
             snapshot,
-            admin_key,
             record_details,
             billing,
             definitions: Mutex::new(None),
@@ -115,10 +111,6 @@ impl McpDirectory for McpBridge {
                     .clone()
             })
             .collect()
-    }
-
-    fn admin_key_matches(&self, presented: &str) -> bool {
-        self.admin_key.matches(presented)
     }
 }
 

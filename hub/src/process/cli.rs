@@ -105,6 +105,10 @@ pub enum ImportSource {
 
 /// `aiproxy import aiproxy-go|one-api --dsn DSN [--dry-run]`: prints what changed (or would).
 pub async fn import(source: ImportSource, settings: &Settings) -> anyhow::Result<()> {
+    let action = match &source {
+        ImportSource::AiproxyGo { .. } => "import aiproxy-go",
+        ImportSource::OneApi { .. } => "import one-api",
+    };
     let (translation, dry_run, new_group_balance) = match source {
         ImportSource::AiproxyGo {
             dsn,
@@ -137,7 +141,20 @@ pub async fn import(source: ImportSource, settings: &Settings) -> anyhow::Result
         dry_run,
         new_group_balance,
     };
-    let report = crate::import::apply(&store, &changes, translation, &options).await;
+    // Its writes are audited as the importer's, under the bootstrap key's id.
+    let operation = std::sync::Arc::new(crate::access::Operation::new(
+        crate::access::AdminPrincipal {
+            name: "import".to_owned(),
+            ..crate::access::AdminPrincipal::bootstrap()
+        },
+        action,
+        String::new(),
+    ));
+    let report = crate::access::run(
+        operation,
+        crate::import::apply(&store, &changes, translation, &options),
+    )
+    .await;
     store.close().await;
     print!("{}", report.context("import refused")?);
     Ok(())

@@ -127,6 +127,10 @@ pub struct Settings {
     #[arg(long, env = "CLEAN_LOG_BATCH_SIZE", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
     pub clean_log_batch_size: u64,
 
+    /// Days control-plane audit events are kept; 0 keeps them forever.
+    #[arg(long, env = "AUDIT_RETENTION_DAYS", default_value_t = 365)]
+    pub audit_retention_days: u64,
+
     /// Alert when one IP uses this many different groups within an hour; 0 disables.
     #[arg(long, env = "IP_GROUPS_THRESHOLD", default_value_t = 0)]
     pub ip_groups_threshold: u32,
@@ -338,6 +342,7 @@ impl Default for Settings {
             log_storage_hours: 0,
             log_detail_storage_hours: 72,
             clean_log_batch_size: 5000,
+            audit_retention_days: 365,
             log_queue_capacity: 65_536,
             log_journal_dir: None,
             log_journal_max_bytes: 2 * 1024 * 1024 * 1024,

@@ -13,10 +13,11 @@ pub enum ChangeKind {
     GroupModel,
     McpServer,
     Option,
+    AdminKey,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 7] = [
+    pub const ALL: [ChangeKind; 8] = [
         ChangeKind::Group,
         ChangeKind::Token,
         ChangeKind::Channel,
@@ -24,6 +25,7 @@ impl ChangeKind {
         ChangeKind::GroupModel,
         ChangeKind::McpServer,
         ChangeKind::Option,
+        ChangeKind::AdminKey,
     ];
 
     pub fn parse(name: &str) -> Option<ChangeKind> {
@@ -41,6 +43,7 @@ impl ChangeKind {
             ChangeKind::GroupModel => "group_model",
             ChangeKind::McpServer => "mcp_server",
             ChangeKind::Option => "option",
+            ChangeKind::AdminKey => "admin_key",
         }
     }
 }

@@ -25,6 +25,7 @@ use tenancy::{AuthError, Caller, McpAllowList, ToolFilter};
 use tokio::sync::Mutex;
 use tokio::sync::broadcast::error::RecvError;
 
+use crate::access::AdminPrincipal;
 use crate::process::options::RuntimeOptions;
 use crate::snapshot::changes::ChangeFeed;
 use crate::store::media_config::MediaConfig;
@@ -65,6 +66,9 @@ pub struct Snapshot {
     group_consumed: HashMap<String, rust_decimal::Decimal>,
     /// The tool pins of each pinned remote MCP server (absent: not pinned yet).
     pub mcp_pins: HashMap<String, Arc<mcp::pinning::ServerPins>>,
+    /// Admin keys not revoked, by the hash of the key and by id (`access::Access`).
+    admin_keys_by_hash: HashMap<String, Arc<AdminPrincipal>>,
+    admin_keys_by_id: HashMap<i64, Arc<AdminPrincipal>>,
 }
 
 /// A token as authentication needs it: the caller it becomes for the relay and MCP alike, and
@@ -194,6 +198,23 @@ impl Snapshot {
         }
         let (model_plugins, override_plugins) =
             parse_plugins(&dump.model_configs, &dump.group_overrides);
+        let mut admin_keys_by_hash = HashMap::new();
+        let mut admin_keys_by_id = HashMap::new();
+        for key in dump
+            .admin_keys
+            .into_iter()
+            .filter(|key| key.revoked_at.is_none())
+        {
+            let principal = Arc::new(AdminPrincipal {
+                key_id: key.id,
+                name: key.name,
+                role: key.role,
+                groups: (!key.groups.is_empty())
+                    .then(|| Arc::new(key.groups.into_iter().collect::<BTreeSet<_>>())),
+            });
+            admin_keys_by_id.insert(key.id, principal.clone());
+            admin_keys_by_hash.insert(key.key_hash, principal);
+        }
         Snapshot {
             revision: dump.revision,
             groups,
@@ -223,7 +244,21 @@ impl Snapshot {
             options: dump.options,
             runtime,
             group_consumed,
+            admin_keys_by_hash,
+            admin_keys_by_id,
         }
+    }
+
+    /// The admin key `presented` is, unless unknown or revoked.
+    pub fn admin_key(&self, presented: &str) -> Option<&AdminPrincipal> {
+        self.admin_keys_by_hash
+            .get(&hash_api_key(presented))
+            .map(AsRef::as_ref)
+    }
+
+    /// Admin key `id`, unless unknown or revoked.
+    pub fn admin_key_by_id(&self, id: i64) -> Option<&AdminPrincipal> {
+        self.admin_keys_by_id.get(&id).map(AsRef::as_ref)
     }
 
     /// The error-rate thresholds a channel's pairs are judged by (the defaults when it has

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::audit::balance_settings_view;
 use super::{Store, StoreError, StoreTx, now_ms, rows};
 
 const SELECT_ALL: &str = "SELECT channel_id, balance, currency, updated_at, last_error, \
@@ -118,12 +119,11 @@ impl Store {
         threshold: Option<f64>,
         disable_when_empty: bool,
     ) -> Result<ChannelBalance, StoreError> {
-        sqlx::query(UPSERT_SETTINGS)
-            .bind(channel_id)
-            .bind(threshold)
-            .bind(rows::bool_int(disable_when_empty))
-            .execute(self.pool())
+        // A transaction for the audit row only: settings bump no revision.
+        let mut tx = self.begin().await?;
+        tx.set_channel_balance_settings(channel_id, threshold, disable_when_empty)
             .await?;
+        tx.commit().await?;
         self.channel_balance(channel_id).await
     }
 }
@@ -155,12 +155,19 @@ impl StoreTx {
         threshold: Option<f64>,
         disable_when_empty: bool,
     ) -> Result<(), StoreError> {
+        let (old_threshold, old_disable) = self.channel_balance_settings(channel_id).await?;
         sqlx::query(UPSERT_SETTINGS)
             .bind(channel_id)
             .bind(threshold)
             .bind(rows::bool_int(disable_when_empty))
             .execute(self.conn())
             .await?;
+        self.audit(
+            "channel_balance",
+            channel_id.to_string(),
+            Some(balance_settings_view(old_threshold, old_disable)),
+            Some(balance_settings_view(threshold, disable_when_empty)),
+        );
         Ok(())
     }
 }

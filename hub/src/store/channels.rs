@@ -180,12 +180,15 @@ impl StoreTx {
             .fetch_one(self.write())
             .await
             .map_err(conflict(Channel::KIND, &channel.name))?;
-        self.get_row(&rows::int(&row, "id")?).await
+        let created: Channel = self.get_row(&rows::int(&row, "id")?).await?;
+        self.audit_row(created.id.to_string(), None, Some(&created));
+        Ok(created)
     }
 
     /// Replaces every field but `id` and `created_at`.
     pub async fn update_channel(&mut self, channel: &Channel) -> Result<Channel, StoreError> {
         validate::channel(channel)?;
+        let before: Option<Channel> = self.find_row(&channel.id).await?;
         let update = sqlx::query(
             "UPDATE channels SET name = $1, type = $2, base_url = $3, key = $4, models = $5, \
              model_mapping = $6, priority = $7, sets = $8, status = $9, proxy_url = $10, \
@@ -201,10 +204,13 @@ impl StoreTx {
         if result.rows_affected() == 0 {
             return Err(not_found(Channel::KIND, channel.id.to_string()));
         }
-        self.get_row(&channel.id).await
+        let after: Channel = self.get_row(&channel.id).await?;
+        self.audit_row(channel.id.to_string(), before.as_ref(), Some(&after));
+        Ok(after)
     }
 
     pub async fn delete_channel(&mut self, id: i64) -> Result<bool, StoreError> {
+        let before: Option<Channel> = self.find_row(&id).await?;
         // Its test results go with it: a later channel may reuse nothing of it.
         sqlx::query("DELETE FROM channel_tests WHERE channel_id = $1")
             .bind(id)
@@ -219,6 +225,7 @@ impl StoreTx {
             .bind(id)
             .execute(self.write())
             .await?;
+        self.audit_row(id.to_string(), before.as_ref(), None);
         Ok(result.rows_affected() > 0)
     }
 }

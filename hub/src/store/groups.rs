@@ -74,6 +74,9 @@ impl Store {
         page: Page,
     ) -> Result<Listing<Group>, StoreError> {
         self.list(page, |sql| {
+            if let Some(ids) = &filter.ids {
+                sql.and_in("id", ids);
+            }
             if let Some(status) = filter.status {
                 sql.push(" AND status = ").bind_text(status.as_str());
             }
@@ -149,7 +152,9 @@ impl StoreTx {
             .execute(self.write())
             .await
             .map_err(conflict(Group::KIND, &group.id))?;
-        self.get_row(group.id.as_str()).await
+        let created: Group = self.get_row(group.id.as_str()).await?;
+        self.audit_row(group.id.clone(), None, Some(&created));
+        Ok(created)
     }
 
     /// Replaces every field but `id` and `created_at`.
@@ -166,6 +171,7 @@ impl StoreTx {
 
     async fn write_group(&mut self, group: &Group, set_balance: bool) -> Result<Group, StoreError> {
         validate::group(group)?;
+        let before: Option<Group> = self.find_row(group.id.as_str()).await?;
         let update = sqlx::query(
             "UPDATE groups SET status = $2, rpm_ratio = $3, tpm_ratio = $4, available_sets = $5, \
              balance = CASE WHEN $11 = 1 THEN $6 ELSE balance END, \
@@ -179,12 +185,15 @@ impl StoreTx {
         if result.rows_affected() == 0 {
             return Err(not_found(Group::KIND, &group.id));
         }
-        self.get_row(group.id.as_str()).await
+        let after: Group = self.get_row(group.id.as_str()).await?;
+        self.audit_row(group.id.clone(), before.as_ref(), Some(&after));
+        Ok(after)
     }
 
     /// Deletes the group, its tokens, model overrides, group-scoped MCP servers (with their
     /// params) and its MCP params. Returns whether the group existed.
     pub async fn delete_group(&mut self, id: &str) -> Result<bool, StoreError> {
+        let before: Option<Group> = self.find_row(id).await?;
         let conn = self.write();
         for statement in [
             "DELETE FROM tokens WHERE group_id = $1",
@@ -203,6 +212,7 @@ impl StoreTx {
             .bind(id.to_owned())
             .execute(&mut *conn)
             .await?;
+        self.audit_row(id.to_owned(), before.as_ref(), None);
         Ok(result.rows_affected() > 0)
     }
 }

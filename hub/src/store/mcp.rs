@@ -122,12 +122,15 @@ impl Table for GroupMcpParams {
         tx: &mut StoreTx,
         (server_id, group_id): &(String, String),
     ) -> Result<bool, StoreError> {
+        let key = (server_id.clone(), group_id.clone());
+        let before: Option<GroupMcpParams> = tx.find_row(&key).await?;
         let result =
             sqlx::query("DELETE FROM group_mcp_params WHERE server_id = $1 AND group_id = $2")
                 .bind(server_id.clone())
                 .bind(group_id.clone())
                 .execute(tx.write())
                 .await?;
+        tx.audit_row(format!("{server_id}/{group_id}"), before.as_ref(), None);
         Ok(result.rows_affected() > 0)
     }
 }
@@ -148,6 +151,11 @@ impl Store {
             }
             if let Some(group_id) = filter.group_id.as_deref().filter(|g| !g.is_empty()) {
                 sql.push(" AND group_id = ").bind_text(group_id);
+            }
+            if let Some(groups) = &filter.group_ids {
+                sql.push(" AND scope = ")
+                    .bind_text(McpScope::Group.as_str());
+                sql.and_in("group_id", groups);
             }
             if let Some(status) = filter.status {
                 sql.push(" AND status = ").bind_text(status.as_str());
@@ -249,13 +257,16 @@ impl StoreTx {
             .execute(self.write())
             .await
             .map_err(conflict(KIND, &server.id))?;
-        self.get_row(server.id.as_str()).await
+        let created: McpServer = self.get_row(server.id.as_str()).await?;
+        self.audit_row(server.id.clone(), None, Some(&created));
+        Ok(created)
     }
 
     /// Replaces every field but `id` and `created_at`.
     pub async fn update_mcp_server(&mut self, server: &McpServer) -> Result<McpServer, StoreError> {
         validate::mcp_server(server)?;
         self.check_owner_group(server).await?;
+        let before: Option<McpServer> = self.find_row(server.id.as_str()).await?;
         let update = sqlx::query(
             "UPDATE mcp_servers SET scope = $2, group_id = $3, type = $4, template = $5, \
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
@@ -267,11 +278,14 @@ impl StoreTx {
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, &server.id));
         }
-        self.get_row(server.id.as_str()).await
+        let after: McpServer = self.get_row(server.id.as_str()).await?;
+        self.audit_row(server.id.clone(), before.as_ref(), Some(&after));
+        Ok(after)
     }
 
     /// Deletes the server and every group's params for it.
     pub async fn delete_mcp_server(&mut self, id: &str) -> Result<bool, StoreError> {
+        let before: Option<McpServer> = self.find_row(id).await?;
         self.delete_mcp_pins(id).await?;
         let conn = self.write();
         sqlx::query("DELETE FROM group_mcp_params WHERE server_id = $1")
@@ -282,6 +296,7 @@ impl StoreTx {
             .bind(id.to_owned())
             .execute(&mut *conn)
             .await?;
+        self.audit_row(id.to_owned(), before.as_ref(), None);
         Ok(result.rows_affected() > 0)
     }
 
@@ -301,6 +316,8 @@ impl StoreTx {
         if self.get_group(&params.group_id).await?.is_none() {
             return Err(not_found("group", &params.group_id));
         }
+        let key = (params.server_id.clone(), params.group_id.clone());
+        let before: Option<GroupMcpParams> = self.find_row(&key).await?;
         sqlx::query(
             "INSERT INTO group_mcp_params (server_id, group_id, params, updated_at) \
              VALUES ($1, $2, $3, $4) ON CONFLICT (server_id, group_id) DO UPDATE SET \
@@ -315,8 +332,13 @@ impl StoreTx {
         .bind(now_ms())
         .execute(self.write())
         .await?;
-        self.get_row(&(params.server_id.clone(), params.group_id.clone()))
-            .await
+        let after: GroupMcpParams = self.get_row(&key).await?;
+        self.audit_row(
+            format!("{}/{}", params.server_id, params.group_id),
+            before.as_ref(),
+            Some(&after),
+        );
+        Ok(after)
     }
 
     async fn check_owner_group(&mut self, server: &McpServer) -> Result<(), StoreError> {

@@ -16,6 +16,8 @@ macro_rules! in_transaction {
     }};
 }
 
+pub mod admin_keys;
+pub mod audit;
 mod balances;
 mod channel_tests;
 mod channels;
@@ -41,6 +43,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
+pub use admin_keys::{NewAdminKey, StoredAdminKey};
+pub use audit::{AuditEvent, AuditFilter};
 pub use balances::ChannelBalance;
 pub use channel_tests::ChannelTest;
 pub use sealed::{SealError, Sealer};
@@ -186,6 +190,7 @@ impl Store {
         Ok(StoreTx {
             tx,
             dirty: false,
+            audit: Vec::new(),
             dialect: self.dialect,
             sealer: self.sealer.clone(),
         })
@@ -215,6 +220,7 @@ impl Store {
             group_mcp_params: table::all(&mut *tx, &self.sealer).await?,
             options: options::all(&mut *tx).await?,
             mcp_pins: mcp_pins::all(&mut tx).await?,
+            admin_keys: admin_keys::all(&mut *tx).await?,
         };
         tx.rollback().await?;
         Ok(dump)
@@ -225,6 +231,8 @@ impl Store {
 pub struct StoreTx {
     tx: Transaction<'static, Any>,
     dirty: bool,
+    /// Changes noted for the audit trail, written by [`StoreTx::commit`].
+    audit: Vec<audit::PendingAudit>,
     dialect: Dialect,
     sealer: Arc<Sealer>,
 }
@@ -238,8 +246,10 @@ impl std::fmt::Debug for StoreTx {
 }
 
 impl StoreTx {
-    /// Commits, bumping the revision when anything was written. Returns the revision.
+    /// Commits, bumping the revision when anything was written, with the audit rows of the
+    /// changes noted on the way. Returns the revision.
     pub async fn commit(mut self) -> Result<i64, StoreError> {
+        self.write_audit().await?;
         if self.dirty {
             sqlx::query("UPDATE config_revision SET revision = revision + 1 WHERE id = 1")
                 .execute(&mut *self.tx)

@@ -297,7 +297,9 @@ impl StoreTx {
             .execute(self.write())
             .await
             .map_err(conflict(KIND, &config.model))?;
-        self.get_row(config.model.as_str()).await
+        let created: ModelConfig = self.get_row(config.model.as_str()).await?;
+        self.audit_row(config.model.clone(), None, Some(&created));
+        Ok(created)
     }
 
     /// Replaces every field but `model` and `created_at`.
@@ -306,6 +308,7 @@ impl StoreTx {
         config: &ModelConfig,
     ) -> Result<ModelConfig, StoreError> {
         validate::model_config(config)?;
+        let before: Option<ModelConfig> = self.find_row(config.model.as_str()).await?;
         let update = sqlx::query(
             "UPDATE model_configs SET type = $2, owner = $3, rpm = $4, tpm = $5, \
              retry_times = $6, connect_timeout_ms = $7, first_byte_timeout_ms = $8, \
@@ -322,11 +325,14 @@ impl StoreTx {
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, &config.model));
         }
-        self.get_row(config.model.as_str()).await
+        let after: ModelConfig = self.get_row(config.model.as_str()).await?;
+        self.audit_row(config.model.clone(), before.as_ref(), Some(&after));
+        Ok(after)
     }
 
     /// Deletes the model config and every group's override of it.
     pub async fn delete_model_config(&mut self, model: &str) -> Result<bool, StoreError> {
+        let before: Option<ModelConfig> = self.find_row(model).await?;
         let conn = self.write();
         sqlx::query("DELETE FROM group_model_overrides WHERE model = $1")
             .bind(model.to_owned())
@@ -336,6 +342,7 @@ impl StoreTx {
             .bind(model.to_owned())
             .execute(&mut *conn)
             .await?;
+        self.audit_row(model.to_owned(), before.as_ref(), None);
         Ok(result.rows_affected() > 0)
     }
 
@@ -365,6 +372,8 @@ impl StoreTx {
                 .unwrap_or_default();
             validate::group_plugins(&model_plugins, item)?;
         }
+        let key = (item.group_id.clone(), item.model.clone());
+        let before: Option<GroupModelOverride> = self.find_row(&key).await?;
         let price = item.price.as_ref().map(to_json).transpose()?;
         sqlx::query(concat!(
             "INSERT INTO group_model_overrides (",
@@ -401,8 +410,13 @@ impl StoreTx {
         )
         .execute(self.write())
         .await?;
-        self.get_row(&(item.group_id.clone(), item.model.clone()))
-            .await
+        let after: GroupModelOverride = self.get_row(&key).await?;
+        self.audit_row(
+            format!("{}/{}", item.group_id, item.model),
+            before.as_ref(),
+            Some(&after),
+        );
+        Ok(after)
     }
 
     pub async fn delete_group_override(
@@ -410,12 +424,16 @@ impl StoreTx {
         group_id: &str,
         model: &str,
     ) -> Result<bool, StoreError> {
+        let before: Option<GroupModelOverride> = self
+            .find_row(&(group_id.to_owned(), model.to_owned()))
+            .await?;
         let result =
             sqlx::query("DELETE FROM group_model_overrides WHERE group_id = $1 AND model = $2")
                 .bind(group_id.to_owned())
                 .bind(model.to_owned())
                 .execute(self.write())
                 .await?;
+        self.audit_row(format!("{group_id}/{model}"), before.as_ref(), None);
         Ok(result.rows_affected() > 0)
     }
 }

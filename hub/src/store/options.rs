@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use sqlx::{Any, Executor};
 
+use super::audit::option_view;
 use super::rows;
 use super::{Store, StoreError, StoreTx, not_found, now_ms, validate};
 use crate::process::options::RuntimeOptions;
@@ -39,6 +40,7 @@ impl Store {
 
     pub async fn delete_option(&self, key: &str) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
+        let before = tx.get_option(key).await?;
         let result = sqlx::query("DELETE FROM options WHERE key = $1")
             .bind(key.to_owned())
             .execute(tx.write())
@@ -46,6 +48,7 @@ impl Store {
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, key));
         }
+        tx.audit(KIND, key, before.as_deref().map(option_view), None);
         tx.commit().await?;
         Ok(())
     }
@@ -63,6 +66,7 @@ impl StoreTx {
 
     pub async fn set_option(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         validate::option(key, value)?;
+        let before = self.get_option(key).await?;
         sqlx::query(
             "INSERT INTO options (key, value, updated_at) VALUES ($1, $2, $3) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
@@ -73,6 +77,12 @@ impl StoreTx {
         .bind(now_ms())
         .execute(self.write())
         .await?;
+        self.audit(
+            KIND,
+            key,
+            before.as_deref().map(option_view),
+            Some(option_view(value)),
+        );
         Ok(())
     }
 }

@@ -78,6 +78,21 @@ impl Sql {
         self.bind_text(pattern)
     }
 
+    /// Appends ` AND <column> IN (<bound values>)`; no values match no row.
+    pub(crate) fn and_in(&mut self, column: &'static str, values: &[String]) -> &mut Sql {
+        if values.is_empty() {
+            return self.push(" AND 1 = 0");
+        }
+        self.push(" AND ").push(column).push(" IN (");
+        for (index, value) in values.iter().enumerate() {
+            if index > 0 {
+                self.push(", ");
+            }
+            self.bind_text(value.clone());
+        }
+        self.push(")")
+    }
+
     fn placeholder(&mut self) -> &mut Sql {
         if self.anonymous {
             self.text.push('?');

@@ -128,6 +128,9 @@ impl Store {
             if let Some(group_id) = filter.group_id.as_deref().filter(|g| !g.is_empty()) {
                 sql.push(" AND group_id = ").bind_text(group_id);
             }
+            if let Some(groups) = &filter.group_ids {
+                sql.and_in("group_id", groups);
+            }
             if let Some(status) = filter.status {
                 sql.push(" AND status = ").bind_text(status.as_str());
             }
@@ -295,7 +298,9 @@ impl StoreTx {
             // Same key as another token: report it without echoing the key.
             .map_err(conflict(KIND, "with this key"))?;
         let id = rows::int(&row, "id")?;
-        Ok((self.get_row(&id).await?, key))
+        let created: Token = self.get_row(&id).await?;
+        self.audit_row(id.to_string(), None, Some(&created));
+        Ok((created, key))
     }
 
     /// Replaces the settable fields (name, status, expiry, subnets, allow-lists, quotas,
@@ -335,7 +340,9 @@ impl StoreTx {
             .execute(self.write())
             .await
             .map_err(conflict(KIND, &token.name))?;
-        self.get_row(&token.id).await
+        let after: Token = self.get_row(&token.id).await?;
+        self.audit_row(token.id.to_string(), Some(&existing), Some(&after));
+        Ok(after)
     }
 
     /// Gives the token a new key (a key set in the configuration file changed).
@@ -356,14 +363,23 @@ impl StoreTx {
         if result.rows_affected() == 0 {
             return Err(not_found(KIND, id.to_string()));
         }
+        // The key itself is never shown: the diff says that it changed.
+        self.audit(
+            KIND,
+            id.to_string(),
+            Some(serde_json::json!({"key": "(previous key)"})),
+            Some(serde_json::json!({"key": "(new key)", "key_prefix": key_prefix(key)})),
+        );
         Ok(())
     }
 
     pub async fn delete_token(&mut self, id: i64) -> Result<bool, StoreError> {
+        let before: Option<Token> = self.find_row(&id).await?;
         let result = sqlx::query("DELETE FROM tokens WHERE id = $1")
             .bind(id)
             .execute(self.write())
             .await?;
+        self.audit_row(id.to_string(), before.as_ref(), None);
         Ok(result.rows_affected() > 0)
     }
 }

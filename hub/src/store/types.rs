@@ -590,6 +590,8 @@ pub struct StoreDump {
     pub options: BTreeMap<String, String>,
     /// Remote MCP servers' tool pins.
     pub mcp_pins: super::mcp_pins::McpPins,
+    /// Every admin key, revoked ones included.
+    pub admin_keys: Vec<super::StoredAdminKey>,
 }
 
 /// One page of a listing.
@@ -619,6 +621,8 @@ pub struct Listing<T> {
 pub struct GroupFilter {
     pub status: Option<GroupStatus>,
     pub keyword: Option<String>,
+    /// Only these groups (an admin key's group scope); `None`: any.
+    pub ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -626,6 +630,8 @@ pub struct TokenFilter {
     pub group_id: Option<String>,
     pub status: Option<Status>,
     pub keyword: Option<String>,
+    /// Only tokens of these groups (an admin key's group scope); `None`: any.
+    pub group_ids: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -645,6 +651,8 @@ pub struct ModelFilter {
 pub struct McpFilter {
     pub scope: Option<McpScope>,
     pub group_id: Option<String>,
+    /// Only group servers of these groups (an admin key's group scope); `None`: any.
+    pub group_ids: Option<Vec<String>>,
     pub status: Option<Status>,
     pub keyword: Option<String>,
 }

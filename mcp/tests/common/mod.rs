@@ -38,10 +38,6 @@ impl McpDirectory for FakeDirectory {
             .cloned()
             .collect()
     }
-
-    fn admin_key_matches(&self, presented: &str) -> bool {
-        presented == "admin-key"
-    }
 }
 
 #[derive(Default)]

@@ -7,6 +7,7 @@
 
 use tonic::Status;
 
+use crate::access::Denied;
 use crate::edges::declarative::ApplyError;
 use crate::store::StoreError;
 
@@ -38,6 +39,12 @@ impl From<ApplyError> for Status {
             | ApplyError::OpenApi { .. } => Status::invalid_argument(err.to_string()),
             ApplyError::Store(err) => Status::from(err),
         }
+    }
+}
+
+impl From<Denied> for Status {
+    fn from(denied: Denied) -> Status {
+        Status::permission_denied(denied.to_string())
     }
 }
 

@@ -7,6 +7,7 @@ use super::error::{invalid, required};
 use super::pb::{self, group_service_server::GroupService};
 use super::update::{Patchable, UpdateMask, apply_update};
 use super::{ControlPlane, next_page_token, page};
+use crate::access;
 use crate::snapshot::changes::{ChangeAction, ChangeKind};
 use crate::store::{Group, GroupFilter};
 
@@ -112,7 +113,9 @@ impl GroupService for Groups {
         &self,
         request: Request<pb::GetGroupRequest>,
     ) -> Result<Response<pb::Group>, Status> {
-        let group = self.0.store.get_group(&request.into_inner().id).await?;
+        let id = request.into_inner().id;
+        access::group_scope()?.check(&id)?;
+        let group = self.0.store.get_group(&id).await?;
         Ok(Response::new(group_pb(&group)))
     }
 
@@ -125,6 +128,7 @@ impl GroupService for Groups {
         let filter = GroupFilter {
             status: group_status_from("status", request.status)?,
             keyword: Some(request.keyword),
+            ids: access::group_scope()?.listing("")?,
         };
         let listing = self.0.store.list_groups(&filter, page).await?;
         Ok(Response::new(pb::ListGroupsResponse {

@@ -1,5 +1,6 @@
 //! `LogService`: request logs (list, get, CSV export, delete) and summaries (series, totals, rankings).
 
+use crate::access;
 use crate::governance::rates::{Dimension, LiveRates};
 use std::pin::Pin;
 use std::time::Duration;
@@ -86,6 +87,7 @@ impl LogService for Logs {
         let (log, detail) = queries::get(&self.store, &request_id)
             .await?
             .ok_or_else(|| Status::not_found(format!("request log {request_id:?} not found")))?;
+        access::group_scope()?.check(&log.group_id)?;
         Ok(Response::new(pb::GetLogResponse {
             log: Some(log_pb(log)),
             detail: detail.map(|detail| pb::LogDetail {
@@ -137,7 +139,7 @@ impl LogService for Logs {
     ) -> Result<Response<pb::GetSummaryResponse>, Status> {
         let request = request.into_inner();
         let granularity = granularity(request.granularity)?;
-        let filter = summary_filter(request.filter.unwrap_or_default());
+        let filter = summary_filter(request.filter.unwrap_or_default())?;
         let points = summaries::series(&self.store, granularity, &filter).await?;
         Ok(Response::new(pb::GetSummaryResponse {
             points: points
@@ -153,7 +155,7 @@ impl LogService for Logs {
     ) -> Result<Response<pb::SummaryPoint>, Status> {
         let request = request.into_inner();
         let granularity = granularity(request.granularity)?;
-        let filter = summary_filter(request.filter.unwrap_or_default());
+        let filter = summary_filter(request.filter.unwrap_or_default())?;
         let totals = summaries::totals(&self.store, granularity, &filter).await?;
         Ok(Response::new(point_pb(0, &totals)))
     }
@@ -285,7 +287,10 @@ fn log_filter(filter: pb::LogFilter) -> Result<LogFilter, Status> {
         Ok(pb::StatusClass::Error) => Some(StatusClass::Error),
         Err(_) => return Err(invalid("filter.status_class", "unknown value")),
     };
+    let group_ids =
+        access::group_scope()?.listing(filter.group_id.as_deref().unwrap_or_default())?;
     Ok(LogFilter {
+        group_ids,
         start_ms: filter.start_ms,
         end_ms: filter.end_ms,
         group_id: filter.group_id,
@@ -300,15 +305,17 @@ fn log_filter(filter: pb::LogFilter) -> Result<LogFilter, Status> {
     })
 }
 
-fn summary_filter(filter: pb::SummaryFilter) -> SummaryFilter {
-    SummaryFilter {
+/// The summary filter, within the caller's groups: a scoped key reads its one group, or the
+/// one of its groups it names.
+fn summary_filter(filter: pb::SummaryFilter) -> Result<SummaryFilter, Status> {
+    Ok(SummaryFilter {
         start_ms: filter.start_ms,
         end_ms: filter.end_ms,
-        group_id: filter.group_id,
+        group_id: access::group_scope()?.single(filter.group_id.as_deref())?,
         token_name: filter.token_name,
         model: filter.model,
         channel_id: filter.channel_id,
-    }
+    })
 }
 
 fn granularity(value: i32) -> Result<Granularity, Status> {
@@ -391,7 +398,10 @@ mod tests {
             store: store.clone(),
             log_store: store.clone(),
             changes: ChangeFeed::new(),
-            admin_key: AdminKey::new("test-admin-key-0123".to_owned()).unwrap(),
+            access: crate::access::Access::new(
+                AdminKey::new("test-admin-key-0123".to_owned()).unwrap(),
+                None,
+            ),
             group_max_tokens: 0,
             mcp_templates: Vec::new(),
             mcp_openapi_compact_above_bytes: None,

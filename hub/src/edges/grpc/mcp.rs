@@ -9,6 +9,7 @@ use super::error::{invalid, required};
 use super::pb::{self, mcp_service_server::McpService};
 use super::update::{Patchable, UpdateMask, apply_update};
 use super::{ControlPlane, next_page_token, page};
+use crate::access;
 use crate::snapshot::changes::{ChangeAction, ChangeKind};
 use crate::store::{
     GroupMcpParams, McpFilter, McpScope, McpServer, McpServerKind, OpenApiSource, secret,
@@ -134,6 +135,7 @@ impl Mcp {
         group_id: &str,
     ) -> Result<Result<mcp::ServerInspection, String>, Status> {
         let server = self.0.store.get_mcp_server(id).await?;
+        reaches(&server)?;
         let group_id = match (&server.scope, server.group_id.as_deref()) {
             (McpScope::Group, Some(owner)) if group_id.is_empty() || group_id == owner => owner,
             (McpScope::Group, _) => {
@@ -287,6 +289,7 @@ impl McpService for Mcp {
         }
         let mut server = McpServer::new(incoming.id.clone(), scope, kind);
         apply_update(&mut server, incoming, &UpdateMask::everything())?;
+        reaches(&server)?;
         let warnings = prepare(&mut server, true).await?;
         let created = self.0.store.create_mcp_server(&server).await?;
         self.0
@@ -307,6 +310,7 @@ impl McpService for Mcp {
             .store
             .get_mcp_server(&request.into_inner().id)
             .await?;
+        reaches(&server)?;
         Ok(Response::new(mcp_server_pb(&server)))
     }
 
@@ -318,6 +322,7 @@ impl McpService for Mcp {
         let page = page(request.page_size, &request.page_token)?;
         let filter = McpFilter {
             scope: scope_from("scope", request.scope)?,
+            group_ids: access::group_scope()?.listing(&request.group_id)?,
             group_id: Some(request.group_id),
             status: status_from("status", request.status)?,
             keyword: Some(request.keyword),
@@ -343,14 +348,18 @@ impl McpService for Mcp {
         // the locked update below: holding the database's lock across it would stall every
         // other write for as long as the remote server takes.
         let mut preview = self.0.store.get_mcp_server(&id).await?;
+        reaches(&preview)?;
         apply_update(&mut preview, incoming.clone(), &mask)?;
+        reaches(&preview)?;
         let merged_openapi = preview.openapi.clone();
         let warnings = prepare(&mut preview, mask.selects("openapi")).await?;
         let updated = self
             .0
             .store
             .update_mcp_server_with(&id, |server| {
+                reaches(server)?;
                 apply_update(server, incoming, &mask)?;
+                reaches(server)?;
                 // The prepared document applies while the section is still the one it was
                 // prepared from; one changed meanwhile was prepared when it was stored.
                 if server.openapi == merged_openapi {
@@ -373,6 +382,9 @@ impl McpService for Mcp {
         request: Request<pb::DeleteMcpServerRequest>,
     ) -> Result<Response<()>, Status> {
         let id = request.into_inner().id;
+        if !access::group_scope()?.is_all() {
+            reaches(&self.0.store.get_mcp_server(&id).await?)?;
+        }
         self.0.store.delete_mcp_server(&id).await?;
         self.0
             .changes
@@ -389,6 +401,7 @@ impl McpService for Mcp {
             .0
             .store
             .update_mcp_server_with(&request.id, |server| {
+                reaches(server)?;
                 server.status = status_from("status", request.status)?
                     .ok_or_else(|| invalid("status", "must be set"))?;
                 Ok::<_, Status>(())
@@ -473,6 +486,7 @@ impl McpService for Mcp {
         request: Request<pb::SetGroupMcpParamsRequest>,
     ) -> Result<Response<pb::GroupMcpParams>, Status> {
         let incoming = required("params", request.into_inner().params)?;
+        access::group_scope()?.check(&incoming.group_id)?;
         let (server_id, group_id) = (incoming.server_id.clone(), incoming.group_id.clone());
         let saved = self
             .0
@@ -500,6 +514,7 @@ impl McpService for Mcp {
         request: Request<pb::GetGroupMcpParamsRequest>,
     ) -> Result<Response<pb::GroupMcpParams>, Status> {
         let request = request.into_inner();
+        access::group_scope()?.check(&request.group_id)?;
         let params = self
             .0
             .store
@@ -513,6 +528,7 @@ impl McpService for Mcp {
         request: Request<pb::DeleteGroupMcpParamsRequest>,
     ) -> Result<Response<()>, Status> {
         let request = request.into_inner();
+        access::group_scope()?.check(&request.group_id)?;
         self.0
             .store
             .delete_group_mcp_params(&request.server_id, &request.group_id)
@@ -667,6 +683,22 @@ impl Mcp {
             .await?;
         tx.commit().await?;
         Ok(approved)
+    }
+}
+
+/// `Ok` when the caller's key reaches the server: every server for an unscoped key, its
+/// groups' group servers for a scoped one (public servers are global).
+fn reaches(server: &McpServer) -> Result<(), Status> {
+    let scope = access::group_scope()?;
+    if scope.is_all() {
+        return Ok(());
+    }
+    match (&server.scope, &server.group_id) {
+        (McpScope::Group, Some(group)) => Ok(scope.check(group)?),
+        _ => Err(Status::permission_denied(
+            "permission denied: public MCP servers are global; this admin key reaches its \
+             groups' servers only",
+        )),
     }
 }
 

@@ -1,11 +1,14 @@
 //! The gRPC control plane (`aiproxy.admin.v1`): admin auth, every management service, reflection and health.
 //!
-//! Every admin service requires `authorization: Bearer <ADMIN_KEY>`; reflection and health are
-//! open so tools and load balancers can use them without the key. Every service also answers
-//! gRPC-web on the same paths (for the panel in the browser), behind the same auth; there is
-//! no CORS, so only same-origin pages can call it. Every successful write is
-//! announced on the [`ChangeFeed`].
+//! Every admin service requires `authorization: Bearer <admin key>` (the bootstrap
+//! `ADMIN_KEY` or a key from `AccessService`), checked with the RPC's rule in
+//! `access::policy` by [`admit`] before the service runs; reflection and health are open so
+//! tools and load balancers can use them without a key. Every service also answers gRPC-web
+//! on the same paths (for the panel in the browser), behind the same check; there is no CORS,
+//! so only same-origin pages can call it. Every successful write is announced on the
+//! [`ChangeFeed`] and leaves an audit event.
 
+pub(crate) mod access;
 mod channel_tests;
 pub(crate) mod channels;
 mod codec;
@@ -21,6 +24,7 @@ pub(crate) mod tokens;
 mod update;
 
 use std::convert::Infallible;
+use std::sync::Arc;
 
 use http::{HeaderValue, Request, Response};
 use tonic::Status;
@@ -29,7 +33,7 @@ use tower::ServiceExt;
 
 pub use self::channel_tests::ChannelTester;
 use self::error::invalid;
-use crate::edges::admin_key::AdminKey;
+use crate::access::{Access, Operation};
 use crate::snapshot::changes::ChangeFeed;
 use crate::store::{Page, Store};
 
@@ -54,7 +58,8 @@ pub struct ControlPlane {
     /// Where request logs live: the main store unless `LOG_SQL_DSN` names another database.
     pub log_store: Store,
     pub changes: ChangeFeed,
-    pub admin_key: AdminKey,
+    /// Who may call: the bootstrap key and the stored admin keys.
+    pub access: Access,
     /// Most tokens one group may hold; 0 is unlimited (`GROUP_MAX_TOKEN_NUM`).
     pub group_max_tokens: u32,
     /// The embedded MCP templates this build offers, described (`ListTemplates`).
@@ -82,26 +87,26 @@ pub struct ControlPlane {
 /// no fallback, so it merges into the one HTTP/1.1 + h2c listener.
 pub fn router(cp: ControlPlane) -> axum::Router {
     use pb::{
-        channel_service_server::ChannelServiceServer, config_service_server::ConfigServiceServer,
-        group_service_server::GroupServiceServer, log_service_server::LogServiceServer,
-        mcp_service_server::McpServiceServer, model_service_server::ModelServiceServer,
-        option_service_server::OptionServiceServer, token_service_server::TokenServiceServer,
+        access_service_server::AccessServiceServer, channel_service_server::ChannelServiceServer,
+        config_service_server::ConfigServiceServer, group_service_server::GroupServiceServer,
+        log_service_server::LogServiceServer, mcp_service_server::McpServiceServer,
+        model_service_server::ModelServiceServer, option_service_server::OptionServiceServer,
+        token_service_server::TokenServiceServer,
     };
 
-    let auth = AdminAuth {
-        key: cp.admin_key.clone(),
-    };
+    let access = cp.access.clone();
+    let store = cp.store.clone();
     let mut router = axum::Router::new();
-    // Each admin service gets the same decode limit, admin-key check and gRPC-web translation.
+    // Each admin service gets the same decode limit, admission check and gRPC-web translation.
     macro_rules! admin_service {
         ($server:ident, $service:expr) => {
             router = add(
                 router,
                 $server::new($service).max_decoding_message_size(MAX_MESSAGE_BYTES),
-                auth.clone(),
             );
         };
     }
+    admin_service!(AccessServiceServer, access::AccessRpcs(cp.clone()));
     admin_service!(GroupServiceServer, groups::Groups(cp.clone()));
     admin_service!(TokenServiceServer, tokens::Tokens(cp.clone()));
     admin_service!(ChannelServiceServer, channels::Channels(cp.clone()));
@@ -136,11 +141,126 @@ pub fn router(cp: ControlPlane) -> axum::Router {
             tracing::error!(error = %err, "grpc reflection disabled: bad descriptor set");
         }
     }
-    router
+    router.layer(axum::middleware::from_fn_with_state(
+        AdmitState { access, store },
+        admit,
+    ))
 }
 
-/// Adds an admin service behind the auth interceptor.
-fn add<S>(router: axum::Router, service: S, auth: AdminAuth) -> axum::Router
+#[derive(Clone)]
+struct AdmitState {
+    access: Access,
+    store: Store,
+}
+
+/// The one check of every admin RPC, gRPC and gRPC-web alike (the paths and the
+/// `authorization` header are the same): the key is authenticated, the RPC's rule
+/// (`access::policy`) decides, and the RPC runs with its [`Operation`] current, so its service
+/// sees the key's group scope and its writes name the key in the audit trail. A refusal is
+/// handed to [`AdminGate`] inside the service stack, which answers it in the caller's protocol.
+/// A write that stored no object change (a test, cleared bans) still leaves its audit event.
+async fn admit(
+    axum::extract::State(state): axum::extract::State<AdmitState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let Some(rpc) = crate::access::policy::rpc_of_path(request.uri().path()).map(str::to_owned)
+    else {
+        // Health and reflection: open.
+        return next.run(request).await;
+    };
+    let presented = request
+        .headers()
+        .get(http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(crate::access::bearer);
+    let principal = match presented {
+        None => {
+            request
+                .extensions_mut()
+                .insert(Refusal(Status::unauthenticated(
+                    "missing authorization: Bearer <admin key>",
+                )));
+            return next.run(request).await;
+        }
+        Some(presented) => match state.access.authenticate(presented) {
+            Some(principal) => principal,
+            None => {
+                request
+                    .extensions_mut()
+                    .insert(Refusal(Status::unauthenticated("wrong admin key")));
+                return next.run(request).await;
+            }
+        },
+    };
+    let rule = match principal.authorize(&rpc) {
+        Ok(rule) => rule,
+        Err(denied) => {
+            request
+                .extensions_mut()
+                .insert(Refusal(Status::permission_denied(denied.to_string())));
+            return next.run(request).await;
+        }
+    };
+    let operation = Arc::new(Operation::new(
+        principal,
+        rpc.clone(),
+        client_address(&request),
+    ));
+    request.extensions_mut().insert(Admitted);
+    let response = crate::access::run(operation.clone(), next.run(request)).await;
+    let failed = response
+        .headers()
+        .get("grpc-status")
+        .is_some_and(|status| status.as_bytes() != b"0");
+    if rule.write && !failed && operation.audited() == 0 {
+        let kind = crate::access::policy::object_kind(&rpc);
+        if let Err(error) = state.store.record_audit_event(&operation, kind).await {
+            tracing::error!(%error, rpc, "cannot record the audit event of a write");
+        }
+    }
+    response
+}
+
+/// The caller's address as the relay decides it (trusted proxies), else the peer's.
+pub(crate) fn client_address(request: &axum::extract::Request) -> String {
+    if let Some(::mcp::ClientIp(ip)) = request.extensions().get::<::mcp::ClientIp>() {
+        return ip.to_string();
+    }
+    request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// A refusal [`admit`] decided, answered by [`AdminGate`].
+#[derive(Clone)]
+struct Refusal(Status);
+
+/// Marks a request [`admit`] let through.
+#[derive(Clone, Copy)]
+struct Admitted;
+
+/// Answers what [`admit`] decided, in the service's own protocol (gRPC or gRPC-web). A request
+/// that did not pass through `admit` is refused: the services are never reached around it.
+#[derive(Clone, Copy)]
+struct AdminGate;
+
+impl Interceptor for AdminGate {
+    fn call(&mut self, request: tonic::Request<()>) -> Result<tonic::Request<()>, Status> {
+        if let Some(Refusal(status)) = request.extensions().get::<Refusal>() {
+            return Err(status.clone());
+        }
+        if request.extensions().get::<Admitted>().is_none() {
+            return Err(Status::unauthenticated("no admin key checked"));
+        }
+        Ok(request)
+    }
+}
+
+/// Adds an admin service behind the admission gate.
+fn add<S>(router: axum::Router, service: S) -> axum::Router
 where
     S: tower::Service<
             Request<tonic::body::Body>,
@@ -153,7 +273,7 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
-    let intercepted = tonic::service::interceptor::InterceptedService::new(service, auth);
+    let intercepted = tonic::service::interceptor::InterceptedService::new(service, AdminGate);
     route_named(router, S::NAME, intercepted)
 }
 
@@ -215,34 +335,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack
         .windows(needle.len())
         .any(|window| window == needle)
-}
-
-/// Checks `authorization: Bearer <ADMIN_KEY>` in constant time.
-#[derive(Clone)]
-struct AdminAuth {
-    key: AdminKey,
-}
-
-impl Interceptor for AdminAuth {
-    fn call(&mut self, request: tonic::Request<()>) -> Result<tonic::Request<()>, Status> {
-        let presented = request
-            .metadata()
-            .get("authorization")
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| {
-                value
-                    .strip_prefix("Bearer ")
-                    .or_else(|| value.strip_prefix("bearer "))
-            })
-            .map(str::trim);
-        match presented {
-            Some(presented) if self.key.matches(presented) => Ok(request),
-            Some(_) => Err(Status::unauthenticated("wrong admin key")),
-            None => Err(Status::unauthenticated(
-                "missing authorization: Bearer <admin key>",
-            )),
-        }
-    }
 }
 
 /// Default and maximum page sizes.

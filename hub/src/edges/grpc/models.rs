@@ -9,6 +9,7 @@ use super::error::{invalid, required};
 use super::pb::{self, model_service_server::ModelService};
 use super::update::{Patchable, UpdateMask, apply_update};
 use super::{ControlPlane, next_page_token, page};
+use crate::access;
 use crate::snapshot::DEFAULT_SET;
 use crate::snapshot::changes::{ChangeAction, ChangeKind};
 use crate::store::{
@@ -360,6 +361,7 @@ impl ModelService for Models {
     ) -> Result<Response<pb::GroupModelOverride>, Status> {
         let incoming = required("override", request.into_inner().r#override)?;
         let mut item = override_from(incoming)?;
+        access::group_scope()?.check(&item.group_id)?;
         let (group_id, model) = (item.group_id.clone(), item.model.clone());
         let stored = self
             .0
@@ -388,6 +390,7 @@ impl ModelService for Models {
         request: Request<pb::GetGroupModelOverrideRequest>,
     ) -> Result<Response<pb::GroupModelOverride>, Status> {
         let request = request.into_inner();
+        access::group_scope()?.check(&request.group_id)?;
         let item = self
             .0
             .store
@@ -401,7 +404,16 @@ impl ModelService for Models {
         request: Request<pb::ListGroupModelOverridesRequest>,
     ) -> Result<Response<pb::ListGroupModelOverridesResponse>, Status> {
         let group_id = request.into_inner().group_id;
-        let items = self.0.store.list_group_overrides(Some(&group_id)).await?;
+        let scope = access::group_scope()?;
+        scope.listing(&group_id)?;
+        let items = self
+            .0
+            .store
+            .list_group_overrides(Some(&group_id))
+            .await?
+            .into_iter()
+            .filter(|item| scope.allows(&item.group_id))
+            .collect::<Vec<_>>();
         Ok(Response::new(pb::ListGroupModelOverridesResponse {
             overrides: items.iter().map(override_pb).collect(),
         }))
@@ -412,6 +424,7 @@ impl ModelService for Models {
         request: Request<pb::DeleteGroupModelOverrideRequest>,
     ) -> Result<Response<()>, Status> {
         let request = request.into_inner();
+        access::group_scope()?.check(&request.group_id)?;
         self.0
             .store
             .delete_group_override(&request.group_id, &request.model)

@@ -8,6 +8,7 @@ use super::error::{invalid, required};
 use super::pb::{self, token_service_server::TokenService};
 use super::update::{Patchable, UpdateMask, apply_update};
 use super::{ControlPlane, next_page_token, page};
+use crate::access;
 use crate::governance::billing;
 use crate::snapshot::changes::{ChangeAction, ChangeKind};
 use crate::store::{NewToken, QuotaPeriod, Token, TokenFilter, now_ms};
@@ -132,6 +133,20 @@ impl Tokens {
     fn show(&self, token: &Token) -> pb::Token {
         token_pb(token, now_ms(), self.0.quota_time_zone)
     }
+
+    /// `Ok` when the caller's key reaches token `id`'s group. A token that does not exist is
+    /// left to the write, which answers NOT_FOUND.
+    async fn in_scope(&self, id: i64) -> Result<(), Status> {
+        let scope = access::group_scope()?;
+        if scope.is_all() {
+            return Ok(());
+        }
+        match self.0.store.get_token(id).await {
+            Ok(token) => Ok(scope.check(&token.group_id)?),
+            Err(crate::store::StoreError::NotFound { .. }) => Ok(()),
+            Err(error) => Err(error.into()),
+        }
+    }
 }
 
 #[tonic::async_trait]
@@ -142,6 +157,7 @@ impl TokenService for Tokens {
     ) -> Result<Response<pb::CreateTokenResponse>, Status> {
         let request = request.into_inner();
         let incoming = required("token", request.token)?;
+        access::group_scope()?.check(&incoming.group_id)?;
         let new_token = NewToken {
             group_id: incoming.group_id,
             name: incoming.name,
@@ -179,6 +195,7 @@ impl TokenService for Tokens {
         request: Request<pb::GetTokenRequest>,
     ) -> Result<Response<pb::Token>, Status> {
         let token = self.0.store.get_token(request.into_inner().id).await?;
+        access::group_scope()?.check(&token.group_id)?;
         Ok(Response::new(self.show(&token)))
     }
 
@@ -189,6 +206,7 @@ impl TokenService for Tokens {
         let request = request.into_inner();
         let page = page(request.page_size, &request.page_token)?;
         let filter = TokenFilter {
+            group_ids: access::group_scope()?.listing(&request.group_id)?,
             group_id: Some(request.group_id),
             status: status_from("status", request.status)?,
             keyword: Some(request.keyword),
@@ -208,10 +226,14 @@ impl TokenService for Tokens {
         let request = request.into_inner();
         let incoming = required("token", request.token)?;
         let mask = UpdateMask::from_request(request.update_mask);
+        let scope = access::group_scope()?;
         let updated = self
             .0
             .store
-            .update_token_with(incoming.id, |token| apply_update(token, incoming, &mask))
+            .update_token_with(incoming.id, |token| {
+                scope.check(&token.group_id)?;
+                apply_update(token, incoming, &mask)
+            })
             .await?;
         self.0.changes.publish(
             ChangeKind::Token,
@@ -226,6 +248,7 @@ impl TokenService for Tokens {
         request: Request<pb::DeleteTokenRequest>,
     ) -> Result<Response<()>, Status> {
         let id = request.into_inner().id;
+        self.in_scope(id).await?;
         self.0.store.delete_token(id).await?;
         self.0
             .changes
@@ -238,6 +261,9 @@ impl TokenService for Tokens {
         request: Request<pb::BatchDeleteTokensRequest>,
     ) -> Result<Response<pb::BatchDeleteResponse>, Status> {
         let ids = request.into_inner().ids;
+        for id in &ids {
+            self.in_scope(*id).await?;
+        }
         let deleted = self.0.store.delete_tokens(&ids).await?;
         for id in ids {
             self.0
@@ -254,10 +280,12 @@ impl TokenService for Tokens {
         request: Request<pb::SetTokenStatusRequest>,
     ) -> Result<Response<pb::Token>, Status> {
         let request = request.into_inner();
+        let scope = access::group_scope()?;
         let updated = self
             .0
             .store
             .update_token_with(request.id, |token| {
+                scope.check(&token.group_id)?;
                 token.status = status_from("status", request.status)?
                     .ok_or_else(|| invalid("status", "must be set"))?;
                 Ok::<_, Status>(())

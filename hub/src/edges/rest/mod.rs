@@ -2,8 +2,11 @@
 //!
 //! Every handler builds the control plane's request message and calls the same service method
 //! gRPC does, so validation, key masking and change events have one source of truth; this layer
-//! only translates field names and shapes to the seed's (labring/aiproxy) and back.
+//! only translates field names and shapes to the seed's (labring/aiproxy) and back. A route is
+//! allowed exactly when the RPCs it runs are (`access.rs`, checked by `access::policy` in
+//! [`require_admin_key`]), and runs with its key's operation current, like a gRPC call.
 
+pub mod access;
 mod channel_types;
 mod channels;
 mod groups;
@@ -21,9 +24,10 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tonic::Code;
 
-use crate::edges::admin_key::AdminKey;
+use crate::access::{Access, Operation};
 use crate::edges::grpc::ControlPlane;
 use crate::snapshot::SnapshotCell;
+use crate::store::Store;
 
 /// What the REST router needs besides the control plane.
 #[derive(Clone)]
@@ -40,7 +44,8 @@ pub struct RestOptions {
 /// other for the seed; a redirect would lose a POST body with some clients).
 pub fn router(cp: ControlPlane, options: RestOptions) -> Router {
     let auth = AuthState {
-        key: cp.admin_key.clone(),
+        access: cp.access.clone(),
+        store: cp.store.clone(),
         allow_query_key: options.allow_query_key,
     };
     Router::new()
@@ -162,6 +167,15 @@ impl From<tonic::Status> for ApiError {
     }
 }
 
+impl From<crate::access::Denied> for ApiError {
+    fn from(denied: crate::access::Denied) -> ApiError {
+        ApiError {
+            status: StatusCode::FORBIDDEN,
+            message: denied.to_string(),
+        }
+    }
+}
+
 pub type ApiResult = Result<Response, ApiError>;
 
 /// A body that failed to parse is refused in the envelope, not with axum's plain-text answer.
@@ -250,12 +264,15 @@ fn lenient_i64<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64,
 
 #[derive(Clone)]
 struct AuthState {
-    key: AdminKey,
+    access: Access,
+    store: Store,
     allow_query_key: bool,
 }
 
 /// `Authorization: Bearer <admin key>`, the key with or without `sk-` (the seed strips both);
-/// `?key=` only when the operator enabled it.
+/// `?key=` only when the operator enabled it. The key must be allowed every RPC the route runs
+/// (a route missing from `access::ROUTE_RPCS` is admin-only); the route then runs with the
+/// key's operation current, and a write that stored no object still leaves its audit event.
 async fn require_admin_key(
     State(auth): State<AuthState>,
     request: Request,
@@ -284,15 +301,46 @@ async fn require_admin_key(
         .or_else(|| presented.strip_prefix("bearer "))
         .unwrap_or(presented)
         .trim();
-    let accepted = auth.key.matches(bare)
-        || bare
-            .strip_prefix("sk-")
-            .is_some_and(|without| auth.key.matches(without));
-    if accepted {
-        next.run(request).await
-    } else {
-        unauthorized("unauthorized: wrong admin key")
+    let principal = auth.access.authenticate(bare).or_else(|| {
+        bare.strip_prefix("sk-")
+            .and_then(|without| auth.access.authenticate(without))
+    });
+    let Some(principal) = principal else {
+        return unauthorized("unauthorized: wrong admin key");
+    };
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(
+            || request.uri().path().to_owned(),
+            |path| path.as_str().to_owned(),
+        );
+    let action = format!("{method} {route}");
+    let unmapped = [action.as_str()];
+    let rpcs = access::rpcs_of(&method, &route).unwrap_or(&unmapped);
+    for rpc in rpcs {
+        if let Err(denied) = principal.authorize(rpc) {
+            return ApiError {
+                status: StatusCode::FORBIDDEN,
+                message: denied.to_string(),
+            }
+            .into_response();
+        }
     }
+    let kind = crate::access::policy::object_kind(rpcs.first().copied().unwrap_or_default());
+    let write = method != http::Method::GET.as_str();
+    let address = crate::edges::grpc::client_address(&request);
+    let operation = Arc::new(Operation::new(principal, action, address));
+    let response = crate::access::run(operation.clone(), next.run(request)).await;
+    if write
+        && response.status().is_success()
+        && operation.audited() == 0
+        && let Err(error) = auth.store.record_audit_event(&operation, kind).await
+    {
+        tracing::error!(%error, "cannot record the audit event of a write");
+    }
+    response
 }
 
 fn unauthorized(message: &str) -> Response {

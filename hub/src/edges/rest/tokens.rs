@@ -277,6 +277,8 @@ async fn ensure_group(cp: &ControlPlane, group: &str) -> Result<(), ApiError> {
     {
         Ok(_) => Ok(()),
         Err(status) if status.code() == Code::NotFound => {
+            // Creating the group is a write of its own, which the route's rule does not cover.
+            crate::access::authorize_current("GroupService/CreateGroup")?;
             let created = groups
                 .create_group(Request::new(pb::CreateGroupRequest {
                     group: Some(pb::Group {

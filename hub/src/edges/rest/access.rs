@@ -1,0 +1,181 @@
+//! Which control-plane RPCs each REST admin route runs: a route is allowed exactly when its RPCs are (`access::policy`).
+//!
+//! A route missing here is admin-only.
+
+/// `(method, route, RPCs)`: the route as registered (axum's matched path) and every RPC its
+/// handler may call. A handler that calls a further RPC only on request (`auto_create_group`)
+/// checks that one itself (`access::authorize_current`).
+pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
+    (
+        "GET",
+        "/api/channels/type_metas",
+        &["ChannelService/ListChannelTypes"],
+    ),
+    ("GET", "/api/channels/all", &["ChannelService/ListChannels"]),
+    ("GET", "/api/channels/", &["ChannelService/ListChannels"]),
+    ("GET", "/api/channels", &["ChannelService/ListChannels"]),
+    (
+        "GET",
+        "/api/channels/search",
+        &["ChannelService/ListChannels"],
+    ),
+    ("POST", "/api/channels/", &["ChannelService/CreateChannels"]),
+    ("POST", "/api/channels", &["ChannelService/CreateChannels"]),
+    ("POST", "/api/channel/", &["ChannelService/CreateChannels"]),
+    ("POST", "/api/channel", &["ChannelService/CreateChannels"]),
+    ("GET", "/api/channel/{id}", &["ChannelService/GetChannel"]),
+    (
+        "PUT",
+        "/api/channel/{id}",
+        &["ChannelService/GetChannel", "ChannelService/UpdateChannel"],
+    ),
+    (
+        "DELETE",
+        "/api/channel/{id}",
+        &["ChannelService/DeleteChannel"],
+    ),
+    (
+        "POST",
+        "/api/channel/{id}/status",
+        &["ChannelService/SetChannelStatus"],
+    ),
+    (
+        "GET",
+        "/api/channel/{id}/test",
+        &["ChannelService/TestChannel"],
+    ),
+    (
+        "GET",
+        "/api/channel/{id}/test/{*model}",
+        &["ChannelService/TestChannel"],
+    ),
+    ("GET", "/api/groups/", &["GroupService/ListGroups"]),
+    ("GET", "/api/groups", &["GroupService/ListGroups"]),
+    ("GET", "/api/groups/search", &["GroupService/ListGroups"]),
+    ("GET", "/api/group/{group}", &["GroupService/GetGroup"]),
+    ("POST", "/api/group/{group}", &["GroupService/CreateGroup"]),
+    ("PUT", "/api/group/{group}", &["GroupService/UpdateGroup"]),
+    (
+        "DELETE",
+        "/api/group/{group}",
+        &["GroupService/DeleteGroup"],
+    ),
+    (
+        "POST",
+        "/api/group/{group}/status",
+        &["GroupService/SetGroupStatus"],
+    ),
+    (
+        "GET",
+        "/api/dashboard/",
+        &["LogService/GetSummary", "LogService/GetCurrentRates"],
+    ),
+    (
+        "GET",
+        "/api/dashboard",
+        &["LogService/GetSummary", "LogService/GetCurrentRates"],
+    ),
+    (
+        "GET",
+        "/api/dashboard/{group}",
+        &["LogService/GetSummary", "LogService/GetCurrentRates"],
+    ),
+    ("GET", "/api/logs/", &["LogService/ListLogs"]),
+    ("GET", "/api/logs", &["LogService/ListLogs"]),
+    ("GET", "/api/logs/search", &["LogService/ListLogs"]),
+    ("GET", "/api/log/{group}", &["LogService/ListLogs"]),
+    ("GET", "/api/log/{group}/search", &["LogService/ListLogs"]),
+    (
+        "GET",
+        "/api/model_configs/",
+        &["ModelService/ListModelConfigs"],
+    ),
+    (
+        "GET",
+        "/api/model_configs",
+        &["ModelService/ListModelConfigs"],
+    ),
+    (
+        "GET",
+        "/api/model_configs/search",
+        &["ModelService/ListModelConfigs"],
+    ),
+    (
+        "GET",
+        "/api/model_configs/all",
+        &["ModelService/ListModelConfigs"],
+    ),
+    (
+        "GET",
+        "/api/model_config/{*model}",
+        &["ModelService/GetModelConfig"],
+    ),
+    (
+        "POST",
+        "/api/model_config/{*model}",
+        &[
+            "ModelService/GetModelConfig",
+            "ModelService/UpdateModelConfig",
+            "ModelService/CreateModelConfig",
+        ],
+    ),
+    (
+        "DELETE",
+        "/api/model_config/{*model}",
+        &["ModelService/DeleteModelConfig"],
+    ),
+    ("GET", "/api/tokens/", &["TokenService/ListTokens"]),
+    ("GET", "/api/tokens", &["TokenService/ListTokens"]),
+    ("GET", "/api/tokens/search", &["TokenService/ListTokens"]),
+    ("GET", "/api/tokens/{id}", &["TokenService/GetToken"]),
+    (
+        "PUT",
+        "/api/tokens/{id}",
+        &["TokenService/GetToken", "TokenService/UpdateToken"],
+    ),
+    (
+        "DELETE",
+        "/api/tokens/{id}",
+        &["TokenService/GetToken", "TokenService/DeleteToken"],
+    ),
+    (
+        "POST",
+        "/api/tokens/{id}/status",
+        &["TokenService/GetToken", "TokenService/SetTokenStatus"],
+    ),
+    ("GET", "/api/token/{group}", &["TokenService/ListTokens"]),
+    (
+        "POST",
+        "/api/token/{group}",
+        &["TokenService/CreateToken", "TokenService/ListTokens"],
+    ),
+    (
+        "GET",
+        "/api/token/{group}/search",
+        &["TokenService/ListTokens"],
+    ),
+    ("GET", "/api/token/{group}/{id}", &["TokenService/GetToken"]),
+    (
+        "PUT",
+        "/api/token/{group}/{id}",
+        &["TokenService/GetToken", "TokenService/UpdateToken"],
+    ),
+    (
+        "DELETE",
+        "/api/token/{group}/{id}",
+        &["TokenService/GetToken", "TokenService/DeleteToken"],
+    ),
+    (
+        "POST",
+        "/api/token/{group}/{id}/status",
+        &["TokenService/GetToken", "TokenService/SetTokenStatus"],
+    ),
+];
+
+/// The RPCs `method route` runs, `None` for a route missing from the table.
+pub fn rpcs_of(method: &str, route: &str) -> Option<&'static [&'static str]> {
+    ROUTE_RPCS
+        .iter()
+        .find(|(known_method, known_route, _)| *known_method == method && *known_route == route)
+        .map(|(_, _, rpcs)| *rpcs)
+}
