@@ -135,14 +135,14 @@ impl LogWriter {
             Some(journal) if journal.shared.closing.load(Ordering::Acquire) => {
                 (keyed, "the request log writer has stopped")
             }
-            Some(journal) => match journal.sender.try_send(keyed) {
+            Some(journal) => match journal.sender.try_send(Box::new(keyed)) {
                 Ok(()) => return,
                 Err(std::sync::mpsc::TrySendError::Full(keyed)) => (
-                    keyed,
+                    *keyed,
                     "the request-log journal cannot keep up with the traffic",
                 ),
                 Err(std::sync::mpsc::TrySendError::Disconnected(keyed)) => {
-                    (keyed, "the request log writer has stopped")
+                    (*keyed, "the request log writer has stopped")
                 }
             },
             // Without a journal the queue is always there.
