@@ -41,4 +41,4 @@ pub use relay::{ChannelTestOutcome, Relay, RelayHost};
 pub use request_id::assign_request_id;
 pub use responses_index::{InMemoryResponseIndex, ResponseIndexLimits};
 pub use sse::{SseEvent, SseParser};
-pub use tokens::{count_chat_messages, count_input, count_text};
+pub use tokens::{count_chat_messages, count_input, count_text, preload_for as preload_tokenizers};

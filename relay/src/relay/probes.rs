@@ -11,17 +11,13 @@ use crate::provider::{Endpoint, authorize};
 use crate::upstream::send;
 
 impl Relay {
-    /// Starts the background work: the tokenizers' tables are built, and the prober runs until
-    /// `shutdown` completes (banned pairs are probed every probe interval and return to rotation
+    /// Starts the background work: the prober runs until `shutdown` completes (banned pairs are probed every probe interval and return to rotation
     /// when a probe succeeds).
     pub fn spawn_background<F>(&self, shutdown: F) -> tokio::task::JoinHandle<()>
     where
         F: Future + Send + 'static,
         F::Output: Send,
     {
-        // The tokenizers' tables take a few hundred milliseconds to build: built now, the first
-        // request that counts tokens locally does not wait for them.
-        tokio::task::spawn_blocking(crate::tokens::preload);
         let inner = Arc::clone(&self.inner);
         let tick = (inner.config.ban.probe_interval / 2)
             .clamp(Duration::from_millis(5), Duration::from_secs(1));
