@@ -1,7 +1,7 @@
 //! Benchmark (printed, not asserted): the cost of governance per request through the whole server —
 //! the relay with no limits, with RPM/TPM/in-flight limits plus quota and balance reservations
 //! counted in memory, and the same counted in the real Redis — and the cost of request logging
-//! (each in-memory row again with `LOG_REQUESTS=false`).
+//! (each in-memory row again with `LOG_REQUESTS=false`), with the allocations per request counted.
 //!
 //! Run: `cargo bench -p hub --bench governance` (needs Redis on 127.0.0.1:6379 for the last
 //! row; it is skipped when Redis does not answer). Every configuration runs a server of its
@@ -14,11 +14,27 @@
     reason = "a benchmark that cannot measure should stop loudly"
 )]
 
+use std::alloc::System;
 use std::time::{Duration, Instant};
+
+use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
 
 use axum::Json;
 use axum::routing::post;
 use serde_json::{Value, json};
+
+/// Counts every allocation of the process (server, clients and mock upstream alike): the
+/// allocations per request it prints are a figure that does not move with the machine's load,
+/// so a change that adds allocations to the request path shows even on a busy machine. The
+/// clients and the mock cost the same in every configuration, so differences between rows are
+/// the server's. (The release binary uses mimalloc; counts do not depend on the allocator.)
+#[global_allocator]
+static ALLOCATOR: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+fn allocations() -> usize {
+    let stats = ALLOCATOR.stats();
+    stats.allocations + stats.reallocations
+}
 
 const CLIENTS: usize = 8;
 const REQUESTS_PER_CLIENT: usize = 300;
@@ -98,25 +114,22 @@ fn main() {
         for _ in 0..ROUNDS {
             for (server, figures) in servers.iter().zip(&mut rounds) {
                 figures.push(measure_round(&client, &server.url).await);
-                // The round's log rows are written after it (the writer lingers 50 ms for a
-                // batch): let that finish so it is not counted in the next configuration's
-                // CPU.
-                tokio::time::sleep(Duration::from_millis(300)).await;
             }
         }
         println!(
-            "  {:<38} {:>9} {:>10} {:>10} {:>12}",
-            "configuration", "req/s", "p50 µs", "p99 µs", "CPU µs/req"
+            "  {:<38} {:>9} {:>10} {:>10} {:>12} {:>11}",
+            "configuration", "req/s", "p50 µs", "p99 µs", "CPU µs/req", "allocs/req"
         );
         let medians: Vec<Figures> = rounds.iter().map(|figures| Figures::median(figures)).collect();
         for (configuration, figures) in configurations.iter().zip(&medians) {
             println!(
-                "  {:<38} {:>9.0} {:>10.0} {:>10.0} {:>12.1}",
+                "  {:<38} {:>9.0} {:>10.0} {:>10.0} {:>12.1} {:>11.0}",
                 configuration.label,
                 figures.requests_per_second,
                 figures.p50_micros,
                 figures.p99_micros,
                 figures.cpu_micros_per_request,
+                figures.allocations_per_request,
             );
         }
         println!("request logging's cost on the relay path (logs on minus logs off):");
@@ -143,6 +156,7 @@ struct Figures {
     p50_micros: f64,
     p99_micros: f64,
     cpu_micros_per_request: f64,
+    allocations_per_request: f64,
 }
 
 impl Figures {
@@ -158,6 +172,7 @@ impl Figures {
             p50_micros: median(|f| f.p50_micros),
             p99_micros: median(|f| f.p99_micros),
             cpu_micros_per_request: median(|f| f.cpu_micros_per_request),
+            allocations_per_request: median(|f| f.allocations_per_request),
         }
     }
 }
@@ -219,10 +234,16 @@ impl Server {
 /// One round against one server: every client sends [`REQUESTS_PER_CLIENT`] requests.
 async fn measure_round(client: &reqwest::Client, url: &str) -> Figures {
     let cpu_before = cpu_time();
+    let allocations_before = allocations();
     let started = Instant::now();
     let mut latencies = measure(client, url, REQUESTS_PER_CLIENT).await;
     let elapsed = started.elapsed();
+    // The round's log rows are written after it (the writer lingers 50 ms for a batch): the
+    // CPU and allocations of writing them belong to this round, and must not fall into the
+    // next configuration's.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let cpu = cpu_time() - cpu_before;
+    let allocations = allocations() - allocations_before;
     latencies.sort();
     let total = latencies.len();
     Figures {
@@ -230,6 +251,7 @@ async fn measure_round(client: &reqwest::Client, url: &str) -> Figures {
         p50_micros: micros(latencies[total / 2]),
         p99_micros: micros(latencies[total * 99 / 100]),
         cpu_micros_per_request: micros(cpu) / total as f64,
+        allocations_per_request: allocations as f64 / total as f64,
     }
 }
 

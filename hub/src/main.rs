@@ -5,6 +5,14 @@ use std::process::ExitCode;
 use clap::Parser;
 use hub::process::cli::{Cli, Command};
 
+/// mimalloc instead of the system allocator: a request allocates a few hundred times across
+/// the listener, the relay, the governor and the log writer, often freeing on another thread
+/// than it allocated on. Measured with the shared harness (see README, Benchmarks): less CPU
+/// per request, and memory freed after a burst is given back to the system instead of staying
+/// in glibc's per-thread arenas.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -42,7 +42,7 @@ pub use relay::{ChannelTestOutcome, Relay, RelayHost};
 pub use request_id::assign_request_id;
 pub use responses_index::{InMemoryResponseIndex, ResponseIndexLimits};
 pub use sse::{SseEvent, SseParser};
-pub use tokens::{count_chat_messages, count_input, count_text};
+pub use tokens::{count_chat_messages, count_input, count_text, preload_for as preload_tokenizers};
 pub use video_jobs::{
     InMemoryVideoJobs, VIDEO_JOB_TTL, VIDEO_OBJECT_MAX_BYTES, VIDEO_POLL_GIVE_UP, VideoFacts,
     kept_object, video_facts, video_poll_delay,

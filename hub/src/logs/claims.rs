@@ -69,7 +69,7 @@ pub async fn claim(
         fresh.extend(claimed);
         return Ok(fresh);
     }
-    for chunk in keys.chunks(SQLITE_ROWS) {
+    for chunk in crate::store::sql::shaped_chunks(keys, SQLITE_ROWS) {
         let mut text =
             String::from("INSERT INTO log_row_claims (row_key, purpose, created_at) VALUES ");
         for index in 0..chunk.len() {

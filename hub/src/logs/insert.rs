@@ -16,6 +16,7 @@ use sqlx::{Any, AnyConnection, AssertSqlSafe, Transaction};
 use super::claims::{self, Purpose};
 use super::{charges, summaries};
 use crate::logs::entry::{KeyedEntry, LogEntry, WriterConfig};
+use crate::store::sql::shaped_chunks;
 use crate::store::{Dialect, Store, StoreError, now_ms};
 
 /// Why a batch could not be written; every case is retried by the writer.
@@ -340,9 +341,10 @@ async fn insert_json<T: Serialize>(
 const LOG_VALUES: usize = 32;
 const DETAIL_VALUES: usize = 6;
 /// Rows per SQLite INSERT: 512 x 32 = 16,384 bound values, under SQLite's limit of 32,766,
-/// and few enough statements (one per 512 rows) that the round trips to SQLite's worker
-/// thread stop mattering. A full chunk always has the same text, so its prepared statement
-/// is reused from the connection's cache.
+/// and few enough statements (one per 512 rows, plus one per power of two of the remainder)
+/// that the round trips to SQLite's worker thread stop mattering. Chunks have a few shapes
+/// only ([`shaped_chunks`]), so their prepared statements are reused from the connection's
+/// cache instead of filling it.
 const SQLITE_INSERT_ROWS: usize = 512;
 
 const INSERT_LOGS_SQLITE: &str = "INSERT INTO request_logs (created_at, request_id, \
@@ -387,7 +389,7 @@ async fn insert_logs_sqlite(
     rows: &[LogRowOut<'_>],
 ) -> Result<HashSet<String>, sqlx::Error> {
     let mut inserted = HashSet::with_capacity(rows.len());
-    for chunk in rows.chunks(SQLITE_INSERT_ROWS) {
+    for chunk in shaped_chunks(rows, SQLITE_INSERT_ROWS) {
         let mut query = sqlx::query_scalar(values_statement(
             INSERT_LOGS_SQLITE,
             LOG_VALUES,
@@ -439,7 +441,7 @@ async fn insert_details_sqlite(
     conn: &mut AnyConnection,
     details: &[DetailOut<'_>],
 ) -> Result<(), sqlx::Error> {
-    for chunk in details.chunks(SQLITE_INSERT_ROWS) {
+    for chunk in shaped_chunks(details, SQLITE_INSERT_ROWS) {
         let mut query = sqlx::query(values_statement(
             INSERT_DETAILS_SQLITE,
             DETAIL_VALUES,

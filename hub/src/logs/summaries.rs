@@ -18,7 +18,7 @@ const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 3_600_000;
 /// Rows per upsert statement: at most 19 bound values per row stays under SQLite's 32,766
 /// (and Postgres' 65,535).
-const UPSERT_ROWS: usize = 1_000;
+const UPSERT_ROWS: usize = 1_024;
 
 /// Bucket width of a summary row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -351,7 +351,7 @@ async fn upsert(
     postgres: bool,
 ) -> Result<(), StoreError> {
     let rows: Vec<_> = rows.iter().collect();
-    for chunk in rows.chunks(UPSERT_ROWS) {
+    for chunk in crate::store::sql::shaped_chunks(&rows, UPSERT_ROWS) {
         let stored = if postgres {
             HashMap::new()
         } else {

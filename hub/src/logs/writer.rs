@@ -139,6 +139,7 @@ impl LogWriter {
 
     fn submit_keyed(&self, mut keyed: KeyedEntry) {
         bound_texts(&mut keyed.entry.record);
+        release_bodies(&mut keyed.entry);
         if self.access_log {
             access::write(&keyed.entry.record);
         }
@@ -146,14 +147,14 @@ impl LogWriter {
             Some(journal) if journal.shared.closing.load(Ordering::Acquire) => {
                 (keyed, "the request log writer has stopped")
             }
-            Some(journal) => match journal.sender.try_send(keyed) {
+            Some(journal) => match journal.sender.try_send(Box::new(keyed)) {
                 Ok(()) => return,
                 Err(std::sync::mpsc::TrySendError::Full(keyed)) => (
-                    keyed,
+                    *keyed,
                     "the request-log journal cannot keep up with the traffic",
                 ),
                 Err(std::sync::mpsc::TrySendError::Disconnected(keyed)) => {
-                    (keyed, "the request log writer has stopped")
+                    (*keyed, "the request log writer has stopped")
                 }
             },
             // Without a journal the queue is always there.
@@ -249,6 +250,22 @@ pub fn bound_texts(record: &mut UsageRecord) {
         .is_some_and(|metadata| metadata.len() > MAX_METADATA_BYTES)
     {
         record.metadata = None;
+    }
+}
+
+/// Drops the bodies the row will not store and copies out the ones it will, before the entry
+/// waits in a queue: the relay hands them over as slices of the request's and the answer's
+/// buffers (cut to the detail limit), and a slice keeps its whole buffer alive, so without
+/// this every queued entry would pin a whole upload and a whole answer until its batch is
+/// written (under load, tens of thousands of entries).
+fn release_bodies(entry: &mut LogEntry) {
+    let keep = crate::logs::insert::keeps_detail(entry);
+    let record = &mut entry.record;
+    for body in [&mut record.request_body, &mut record.response_body] {
+        *body = match body.take() {
+            Some(kept) if keep => Some(bytes::Bytes::copy_from_slice(&kept)),
+            _ => None,
+        };
     }
 }
 
@@ -745,5 +762,27 @@ mod tests {
         let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
         assert_eq!(text.lines().count(), 1, "{text}");
         assert!(text.contains("request log rows were dropped"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_queued_entry_holds_only_the_bodies_its_row_stores_and_never_the_request_buffers() {
+        let (queue, mut receiver) = mpsc::channel(8);
+        let log = memory_writer(queue, false);
+        let upload = bytes::Bytes::from(vec![b'u'; 1 << 20]);
+        let answer = bytes::Bytes::from(vec![b'a'; 1 << 20]);
+        for status in [200, 500] {
+            let mut record = UsageRecord::new("req", "/v1/chat/completions", status);
+            record.request_body = Some(upload.slice(..100));
+            record.response_body = Some(answer.slice(..50));
+            log.submit(LogEntry::from(record));
+        }
+        let answered = receiver.recv().await.unwrap().entry.record;
+        assert!(answered.request_body.is_none() && answered.response_body.is_none());
+        let failed = receiver.recv().await.unwrap().entry.record;
+        let (request, response) = (failed.request_body.unwrap(), failed.response_body.unwrap());
+        assert_eq!((request.len(), response.len()), (100, 50));
+        // Copies: the megabyte buffers are referenced by this test alone again.
+        assert!(upload.is_unique() && answer.is_unique());
+        assert!(request.is_unique() && response.is_unique());
     }
 }

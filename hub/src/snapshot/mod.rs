@@ -584,6 +584,15 @@ pub(crate) fn now_ms() -> i64 {
         })
 }
 
+/// Builds, in the background, the token-counting tables of the served models' encodings that
+/// are not built yet (see `relay::preload_tokenizers`; a no-op once they are).
+fn preload_tokenizers(snapshot: &Snapshot) {
+    let models: Vec<String> = snapshot.channels_by_model.keys().cloned().collect();
+    tokio::task::spawn_blocking(move || {
+        relay::preload_tokenizers(models.iter().map(String::as_str))
+    });
+}
+
 /// The current snapshot, shared by every request handler.
 #[derive(Debug)]
 pub struct SnapshotCell {
@@ -597,6 +606,7 @@ impl SnapshotCell {
     /// Loads the first snapshot from the store.
     pub async fn load(store: Store) -> Result<Arc<SnapshotCell>, StoreError> {
         let snapshot = Snapshot::build(store.load_all().await?);
+        preload_tokenizers(&snapshot);
         Ok(Arc::new(SnapshotCell {
             current: ArcSwap::from_pointee(snapshot),
             store,
@@ -616,6 +626,7 @@ impl SnapshotCell {
             revision = snapshot.revision,
             "configuration snapshot reloaded"
         );
+        preload_tokenizers(&snapshot);
         self.current.store(Arc::new(snapshot));
         Ok(())
     }

@@ -115,6 +115,32 @@ impl Sql {
     }
 }
 
+/// Splits `items` into chunks of at most `max` items (a power of two) whose lengths are `max`
+/// or a smaller power of two, largest first: a statement built per chunk then has at most
+/// `log2(max) + 1` distinct texts. sqlx keeps every statement it prepared in a cache of 100
+/// per connection, and a multi-row statement of a few hundred rows prepares into megabytes;
+/// with one text per batch size, a writer whose batches vary in size filled that cache with
+/// hundreds of megabytes that were never reused. With these shapes every chunk's statement is
+/// one of a few, prepared once and reused.
+pub(crate) fn shaped_chunks<T>(items: &[T], max: usize) -> impl Iterator<Item = &[T]> {
+    let max = max.max(1);
+    let mut rest = items;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let size = if rest.len() >= max {
+            max
+        } else {
+            // The largest power of two not above what is left.
+            1 << rest.len().ilog2()
+        };
+        let (chunk, after) = rest.split_at(size);
+        rest = after;
+        Some(chunk)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +160,20 @@ mod tests {
         let mut bulk = Sql::new_sqlite_bulk("VALUES (");
         bulk.bind_int(1).push(", ").bind_text("x").push(")");
         assert_eq!(bulk.text, "VALUES (?, ?)");
+    }
+
+    #[test]
+    fn shaped_chunks_cover_every_item_in_order_with_few_distinct_lengths() {
+        let mut lengths = std::collections::BTreeSet::new();
+        for total in 0..1100 {
+            let items: Vec<usize> = (0..total).collect();
+            let chunks: Vec<&[usize]> = super::shaped_chunks(&items, 512).collect();
+            assert_eq!(chunks.concat(), items);
+            for chunk in &chunks {
+                assert!(chunk.len().is_power_of_two() && chunk.len() <= 512);
+                lengths.insert(chunk.len());
+            }
+        }
+        assert_eq!(lengths.len(), 10, "{lengths:?}");
     }
 }

@@ -11,17 +11,14 @@ use crate::provider::{Endpoint, authorize};
 use crate::upstream::send;
 
 impl Relay {
-    /// Starts the background work: the tokenizers' tables are built, and the prober runs until
-    /// `shutdown` completes (banned pairs are probed every probe interval and return to rotation
-    /// when a probe succeeds).
+    /// Starts the background work, which runs until `shutdown` completes: the prober (banned
+    /// pairs are probed every probe interval and return to rotation when a probe succeeds) and
+    /// the poll of unfinished video jobs.
     pub fn spawn_background<F>(&self, shutdown: F) -> tokio::task::JoinHandle<()>
     where
         F: Future + Send + 'static,
         F::Output: Send,
     {
-        // The tokenizers' tables take a few hundred milliseconds to build: built now, the first
-        // request that counts tokens locally does not wait for them.
-        tokio::task::spawn_blocking(crate::tokens::preload);
         let videos = Arc::clone(&self.inner);
         let (stop_videos, videos_stopped) = tokio::sync::oneshot::channel::<()>();
         // Unfinished video jobs are polled on their own schedule (each job's backoff), apart

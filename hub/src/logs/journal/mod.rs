@@ -21,17 +21,17 @@
 //!
 //! **Durability and the SIGKILL window.** Segments are fsynced (`fdatasync`) every
 //! `LOG_JOURNAL_FSYNC_MS` (default 100 ms), not per entry: one fsync per entry would cap the
-//! gateway at the disk's flush rate. An entry is in the OS page cache a few hundred
-//! microseconds after its request's usage record is made (the journal thread's channel and one
-//! `write`), so a SIGKILL of the process loses nothing written so far (the kernel still holds
+//! gateway at the disk's flush rate. An entry is in the OS page cache at most about 2 ms
+//! after its request's usage record is made (the journal thread lets entries gather for
+//! [`appender::GATHER`] after the first one wakes it, then writes them with one `write`), so a SIGKILL of the process loses nothing written so far (the kernel still holds
 //! and flushes it); only a crash of the machine itself (power, kernel) loses the entries
 //! written since the last fsync: at most one fsync interval of answered traffic (about 0.1 s,
 //! 1,500 rows at 15k req/s) plus what was still in the thread's channel. A record cut by such
 //! a crash fails its checksum and is dropped at start (the file is cut before it), never
 //! parsed. The entry is submitted as its answer ends, not after the client has it, so a
 //! client may see its answer complete a moment before the entry reaches the page cache: a
-//! SIGKILL in that moment loses at most the entries of the requests in flight then, still in
-//! the thread's channel. `hub/tests/log_sigkill.rs` kills the binary under 32 busy clients
+//! SIGKILL in that moment loses at most the entries of the requests in flight then and the
+//! ones gathered in the last 2 ms, still in the thread's channel. `hub/tests/log_sigkill.rs` kills the binary under 32 busy clients
 //! and counts it (0 of about 2,000 answers lost in the runs the README reports); making each
 //! answer wait for its entry's write would close the window at the price of a thread hop per
 //! request, and waiting for the fsync would add up to `LOG_JOURNAL_FSYNC_MS` to every answer.
