@@ -99,6 +99,10 @@ pub const RULES: &[(&str, Rule)] = &[
     ("McpService/SetGroupMcpParams", write(Group)),
     ("McpService/GetGroupMcpParams", read(Group)),
     ("McpService/DeleteGroupMcpParams", write(Group)),
+    // Tool pins guard what every group's callers are served: keys without a group scope only.
+    ("McpService/ListMcpToolChanges", read(Global)),
+    ("McpService/ApproveMcpServerTools", write(Global)),
+    ("McpService/RejectMcpServerTools", write(Global)),
     ("ModelService/CreateModelConfig", write(Global)),
     ("ModelService/GetModelConfig", read(Global)),
     ("ModelService/ListModelConfigs", read(Global)),
