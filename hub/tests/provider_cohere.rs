@@ -34,16 +34,6 @@ models:
     (TestHub::start_with_config(&config).await, mock)
 }
 
-async fn post(hub: &TestHub, path: &str, body: Value) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(hub.url(path))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_face_reaches_cohere_v2_chat_and_usage_is_the_billed_units() {
     let (hub, mock) = setup().await;
@@ -76,24 +66,24 @@ async fn tool_calls_go_to_cohere_and_come_back_whole_and_streamed() {
     let (hub, mock) = setup().await;
     let tools = json!([{"type": "function", "function": {"name": "weather",
         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]);
-    let answer: Value = post(
-        &hub,
-        "/v1/chat/completions",
-        json!({"model": "command-gw", "tools": tools,
+    let answer: Value = hub
+        .post_json(
+            TOKEN,
+            "/v1/chat/completions",
+            json!({"model": "command-gw", "tools": tools,
             "messages": [{"role": "user", "content": "Weather in Paris?"}]}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let message = &answer["choices"][0]["message"];
     assert_eq!(answer["choices"][0]["finish_reason"], "tool_calls");
     let call = &message["tool_calls"][0];
     assert_eq!(call["function"]["name"], "weather");
     assert_eq!(call["function"]["arguments"], "{\"city\":\"Paris\"}");
     // The result goes back with the call's id, the plan as the assistant's reasoning.
-    let second: Value = post(
-        &hub,
+    let second: Value = hub.post_json(TOKEN,
         "/v1/chat/completions",
         json!({"model": "command-gw", "tools": tools, "messages": [
             {"role": "user", "content": "Weather in Paris?"},
@@ -113,16 +103,17 @@ async fn tool_calls_go_to_cohere_and_come_back_whole_and_streamed() {
     );
     assert_eq!(sent["messages"][2]["tool_call_id"], call["id"]);
 
-    let streamed = post(
-        &hub,
-        "/v1/chat/completions",
-        json!({"model": "command-gw", "tools": tools, "stream": true,
+    let streamed = hub
+        .post_json(
+            TOKEN,
+            "/v1/chat/completions",
+            json!({"model": "command-gw", "tools": tools, "stream": true,
             "messages": [{"role": "user", "content": "Weather in Paris?"}]}),
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
     let mut arguments = String::new();
     let mut finish = Value::Null;
     for data in streamed
@@ -147,12 +138,13 @@ async fn tool_calls_go_to_cohere_and_come_back_whole_and_streamed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embeddings_and_rerank_reach_v2_embed_and_rerank_with_usage_logged() {
     let (hub, mock) = setup().await;
-    let response = post(
-        &hub,
-        "/v1/embeddings",
-        json!({"model": "embed-gw", "input": ["first text", "second text"]}),
-    )
-    .await;
+    let response = hub
+        .post_json(
+            TOKEN,
+            "/v1/embeddings",
+            json!({"model": "embed-gw", "input": ["first text", "second text"]}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let embedded: Value = response.json().await.unwrap();
     assert_eq!(embedded["object"], "list");
@@ -166,15 +158,16 @@ async fn embeddings_and_rerank_reach_v2_embed_and_rerank_with_usage_logged() {
     assert_eq!(sent.body["input_type"], "search_document");
 
     // The OpenAI SDKs ask for base64 unless told otherwise: little-endian float32 as OpenAI's.
-    let encoded: Value = post(
-        &hub,
-        "/v1/embeddings",
-        json!({"model": "embed-gw", "input": "first text", "encoding_format": "base64"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let encoded: Value = hub
+        .post_json(
+            TOKEN,
+            "/v1/embeddings",
+            json!({"model": "embed-gw", "input": "first text", "encoding_format": "base64"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let bytes = base64::Engine::decode(
         &base64::engine::general_purpose::STANDARD,
         encoded["data"][0]["embedding"].as_str().unwrap(),
@@ -186,13 +179,14 @@ async fn embeddings_and_rerank_reach_v2_embed_and_rerank_with_usage_logged() {
         .collect();
     assert_eq!(floats, [0.25, -0.5, 0.0]);
 
-    let response = post(
-        &hub,
-        "/v1/rerank",
-        json!({"model": "rerank-gw", "query": "red apple", "top_n": 2,
+    let response = hub
+        .post_json(
+            TOKEN,
+            "/v1/rerank",
+            json!({"model": "rerank-gw", "query": "red apple", "top_n": 2,
             "documents": ["a green pear", {"text": "a red apple"}, "red wine"]}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let ranked: Value = response.json().await.unwrap();
     let results = ranked["results"].as_array().unwrap();
@@ -230,8 +224,7 @@ async fn embeddings_and_rerank_reach_v2_embed_and_rerank_with_usage_logged() {
 async fn upstream_errors_reach_the_client_cleanly_without_the_key() {
     let (hub, mock) = setup().await;
     // A stream that ends with finish_reason ERROR: the text so far, then an error event.
-    let streamed = post(
-        &hub,
+    let streamed = hub.post_json(TOKEN,
         "/v1/chat/completions",
         json!({"model": "failing-gw", "stream": true, "messages": [{"role": "user", "content": "hi"}]}),
     )
@@ -247,23 +240,25 @@ async fn upstream_errors_reach_the_client_cleanly_without_the_key() {
     );
 
     *mock.state.fail_with.lock().unwrap() = Some(400);
-    let response = post(
-        &hub,
-        "/v1/chat/completions",
-        json!({"model": "command-gw", "messages": [{"role": "user", "content": "hi"}]}),
-    )
-    .await;
+    let response = hub
+        .post_json(
+            TOKEN,
+            "/v1/chat/completions",
+            json!({"model": "command-gw", "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .await;
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["message"], "mock failure");
 
     *mock.state.fail_with.lock().unwrap() = Some(401);
-    let response = post(
-        &hub,
-        "/v1/chat/completions",
-        json!({"model": "command-gw", "messages": [{"role": "user", "content": "hi"}]}),
-    )
-    .await;
+    let response = hub
+        .post_json(
+            TOKEN,
+            "/v1/chat/completions",
+            json!({"model": "command-gw", "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .await;
     assert!(response.status().is_server_error(), "{}", response.status());
     let text = response.text().await.unwrap();
     assert!(!text.contains(KEY), "{text}");

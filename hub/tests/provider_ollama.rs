@@ -35,16 +35,6 @@ models:
     (TestHub::start_with_config(&config).await, mock)
 }
 
-async fn post(hub: &TestHub, path: &str, body: Value) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(hub.url(path))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_face_reaches_ollama_api_chat_and_eval_counts_are_the_usage() {
     let (hub, mock) = setup().await;
@@ -78,16 +68,17 @@ async fn tools_and_embeddings_take_ollama_shapes() {
     let (hub, mock) = setup().await;
     let tools = json!([{"type": "function", "function": {"name": "weather",
         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}]);
-    let answer: Value = post(
-        &hub,
-        "/v1/chat/completions",
-        json!({"model": "llama-gw", "tools": tools, "max_tokens": 50, "temperature": 0.1,
+    let answer: Value = hub
+        .post_json(
+            TOKEN,
+            "/v1/chat/completions",
+            json!({"model": "llama-gw", "tools": tools, "max_tokens": 50, "temperature": 0.1,
             "messages": [{"role": "user", "content": "Weather in Paris?"}]}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(answer["choices"][0]["finish_reason"], "tool_calls");
     let call = answer["choices"][0]["message"]["tool_calls"][0].clone();
     assert_eq!(call["function"]["arguments"], "{\"city\":\"Paris\"}");
@@ -97,18 +88,19 @@ async fn tools_and_embeddings_take_ollama_shapes() {
         json!({"num_predict": 50, "temperature": 0.1})
     );
     assert_eq!(sent["stream"], false);
-    let second: Value = post(
-        &hub,
-        "/v1/chat/completions",
-        json!({"model": "llama-gw", "tools": tools, "messages": [
+    let second: Value = hub
+        .post_json(
+            TOKEN,
+            "/v1/chat/completions",
+            json!({"model": "llama-gw", "tools": tools, "messages": [
             {"role": "user", "content": "Weather in Paris?"},
             {"role": "assistant", "content": null, "tool_calls": [call]},
             {"role": "tool", "tool_call_id": call["id"], "content": "sunny"}]}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(second["choices"][0]["message"]["content"], TEXT);
     let sent = &mock.requests()[1].body;
     assert_eq!(
@@ -117,12 +109,13 @@ async fn tools_and_embeddings_take_ollama_shapes() {
     );
     assert_eq!(sent["messages"][2]["tool_name"], "weather");
 
-    let response = post(
-        &hub,
-        "/v1/embeddings",
-        json!({"model": "embed-gw", "input": ["one", "two"]}),
-    )
-    .await;
+    let response = hub
+        .post_json(
+            TOKEN,
+            "/v1/embeddings",
+            json!({"model": "embed-gw", "input": ["one", "two"]}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let embedded: Value = response.json().await.unwrap();
     assert_eq!(
@@ -141,8 +134,8 @@ async fn tools_and_embeddings_take_ollama_shapes() {
 
 /// A streamed chat answer's whole text as the client reads it.
 async fn stream(hub: &TestHub, model: &str) -> String {
-    post(
-        hub,
+    hub.post_json(
+        TOKEN,
         "/v1/chat/completions",
         json!({"model": model, "stream": true, "messages": [{"role": "user", "content": "hi"}]}),
     )
@@ -173,12 +166,13 @@ async fn a_malformed_line_an_error_line_or_an_unknown_model_give_clean_errors() 
     );
     assert!(!crashed.contains("\"finish_reason\":\"stop\""), "{crashed}");
 
-    let response = post(
-        &hub,
-        "/v1/chat/completions",
-        json!({"model": "missing-gw", "messages": [{"role": "user", "content": "hi"}]}),
-    )
-    .await;
+    let response = hub
+        .post_json(
+            TOKEN,
+            "/v1/chat/completions",
+            json!({"model": "missing-gw", "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .await;
     assert_eq!(response.status(), 404);
     let body: Value = response.json().await.unwrap();
     assert_eq!(
@@ -212,12 +206,13 @@ models: [{{model: llama-gw, type: chat}}]
         base = mock.base_url(),
     );
     let hub = TestHub::start_with_config(&config).await;
-    let response = post(
-        &hub,
-        "/v1/chat/completions",
-        json!({"model": "llama-gw", "messages": [{"role": "user", "content": "hi"}]}),
-    )
-    .await;
+    let response = hub
+        .post_json(
+            TOKEN,
+            "/v1/chat/completions",
+            json!({"model": "llama-gw", "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let seen = mock.requests();
     assert_eq!(seen.len(), 1);
@@ -233,12 +228,13 @@ models: [{{model: llama-gw, type: chat}}]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completions_reach_api_generate_whole_and_streamed() {
     let (hub, mock) = setup().await;
-    let response = post(
-        &hub,
-        "/v1/completions",
-        json!({"model": "llama-gw", "prompt": "Say hello", "max_tokens": 12, "stop": "\n"}),
-    )
-    .await;
+    let response = hub
+        .post_json(
+            TOKEN,
+            "/v1/completions",
+            json!({"model": "llama-gw", "prompt": "Say hello", "max_tokens": 12, "stop": "\n"}),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["object"], "text_completion");
@@ -258,16 +254,17 @@ async fn completions_reach_api_generate_whole_and_streamed() {
         json!({"num_predict": 12, "stop": ["\n"]})
     );
 
-    let streamed = post(
-        &hub,
-        "/v1/completions",
-        json!({"model": "llama-gw", "prompt": "Say hello", "stream": true,
+    let streamed = hub
+        .post_json(
+            TOKEN,
+            "/v1/completions",
+            json!({"model": "llama-gw", "prompt": "Say hello", "stream": true,
             "stream_options": {"include_usage": true}}),
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
     let chunks: Vec<Value> = streamed
         .lines()
         .filter_map(|line| line.strip_prefix("data: "))

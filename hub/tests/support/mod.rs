@@ -99,6 +99,22 @@ impl TestHub {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// POSTs `body` as JSON to `path` with `key` as the Bearer key.
+    pub async fn post_json(
+        &self,
+        key: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url(path))
+            .bearer_auth(key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub fn data_path(&self) -> PathBuf {
         self.data_path.clone()
     }

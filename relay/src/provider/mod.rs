@@ -30,6 +30,7 @@ pub mod registry;
 pub mod seed_types;
 mod spark;
 mod tei;
+mod token_slots;
 mod vertex;
 
 use axum::http::{HeaderMap, HeaderValue, Method};

@@ -1,7 +1,7 @@
 //! The relay's routes: every endpoint's path, the Gemini `{model}:{method}` paths, the fallbacks.
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::middleware;
 use axum::routing::{get, post};
 
@@ -36,6 +36,18 @@ impl Relay {
     /// The OpenAI-compatible routes. Serve with `into_make_service_with_connect_info::<SocketAddr>`
     /// so the relay sees the socket peer.
     pub fn router(&self) -> Router {
+        // The `/…/{id}` routes of stored responses and video jobs differ only in the action
+        // they ask for.
+        let stored = |action: StoredAction| {
+            move |State(relay): State<Relay>, Path(id): Path<String>, request: Request| async move {
+                relay.inner.stored_response(action, id, request).await
+            }
+        };
+        let video = |action: VideoAction| {
+            move |State(relay): State<Relay>, Path(id): Path<String>, request: Request| async move {
+                relay.inner.video(action, id, request).await
+            }
+        };
         let mut router = Router::new();
         for endpoint in ENDPOINTS {
             router = router.route(
@@ -82,58 +94,21 @@ impl Relay {
             )
             .route(
                 "/v1/responses/{id}",
-                get(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(id): axum::extract::Path<String>,
-                     request: Request| async move {
-                        relay
-                            .inner
-                            .stored_response(StoredAction::Get, id, request)
-                            .await
-                    },
-                )
-                .delete(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(id): axum::extract::Path<String>,
-                     request: Request| async move {
-                        relay
-                            .inner
-                            .stored_response(StoredAction::Delete, id, request)
-                            .await
-                    },
-                ),
+                get(stored(StoredAction::Get)).delete(stored(StoredAction::Delete)),
             )
             .route(
                 "/v1/responses/{id}/cancel",
-                post(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(id): axum::extract::Path<String>,
-                     request: Request| async move {
-                        relay
-                            .inner
-                            .stored_response(StoredAction::Cancel, id, request)
-                            .await
-                    },
-                ),
+                post(stored(StoredAction::Cancel)),
             )
             .route(
                 "/v1/responses/{id}/input_items",
-                get(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(id): axum::extract::Path<String>,
-                     request: Request| async move {
-                        relay
-                            .inner
-                            .stored_response(StoredAction::InputItems, id, request)
-                            .await
-                    },
-                ),
+                get(stored(StoredAction::InputItems)),
             )
             .route(
                 "/v1/engines/{model}/embeddings",
                 post(
                     |State(relay): State<Relay>,
-                     axum::extract::Path(model): axum::extract::Path<String>,
+                     Path(model): Path<String>,
                      request: Request| async move {
                         let facts = UrlFacts {
                             model: Some(model),
@@ -154,63 +129,17 @@ impl Relay {
             )
             .route(
                 "/v1/videos/{id}",
-                get(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(id): axum::extract::Path<String>,
-                     request: Request| async move {
-                        relay.inner.video(VideoAction::Get, id, request).await
-                    },
-                )
-                .delete(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(id): axum::extract::Path<String>,
-                     request: Request| async move {
-                        relay.inner.video(VideoAction::Delete, id, request).await
-                    },
-                ),
+                get(video(VideoAction::Get)).delete(video(VideoAction::Delete)),
             )
-            .route(
-                "/v1/videos/{id}/content",
-                get(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(id): axum::extract::Path<String>,
-                     request: Request| async move {
-                        relay.inner.video(VideoAction::Content, id, request).await
-                    },
-                ),
-            )
-            .route(
-                "/v1/videos/{id}/remix",
-                post(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(id): axum::extract::Path<String>,
-                     request: Request| async move {
-                        relay.inner.video(VideoAction::Remix, id, request).await
-                    },
-                ),
-            )
+            .route("/v1/videos/{id}/content", get(video(VideoAction::Content)))
+            .route("/v1/videos/{id}/remix", post(video(VideoAction::Remix)))
             .route(
                 "/v1/video/generations/jobs/{id}",
-                get(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(id): axum::extract::Path<String>,
-                     request: Request| async move {
-                        relay.inner.video(VideoAction::JobGet, id, request).await
-                    },
-                ),
+                get(video(VideoAction::JobGet)),
             )
             .route(
                 "/v1/video/generations/{id}/content/video",
-                get(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(id): axum::extract::Path<String>,
-                     request: Request| async move {
-                        relay
-                            .inner
-                            .video(VideoAction::GenerationContent, id, request)
-                            .await
-                    },
-                ),
+                get(video(VideoAction::GenerationContent)),
             )
             .route(
                 "/v1/models",

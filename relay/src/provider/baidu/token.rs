@@ -3,14 +3,13 @@
 //! The token travels in the chat URL's query, so it is as secret as the key: it is never
 //! logged, and exchange failures say what failed without the URL (reqwest errors carry it).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use serde::Deserialize;
 
 use crate::error::RelayError;
+use crate::provider::token_slots::{Cached, TokenSlots};
 use crate::upstream::{ByteStream, classify, read_body};
 
 /// How long one exchange may take, connection included.
@@ -21,46 +20,10 @@ const MAX_TOKEN_ANSWER: usize = 64 * 1024;
 /// is shorter), so a request never carries one that expires on the way.
 const REFRESH_MARGIN: Duration = Duration::from_secs(10 * 60);
 
-/// One cached token.
-#[derive(Clone)]
-struct Cached {
-    token: String,
-    refresh_at: Instant,
-}
-
-/// The token of one key: read without waiting, refreshed by one request at a time.
-#[derive(Default)]
-struct Slot {
-    cached: Mutex<Option<Cached>>,
-    /// Held while exchanging, so concurrent requests wait for one exchange instead of each
-    /// making their own.
-    refreshing: tokio::sync::Mutex<()>,
-}
-
-impl Slot {
-    fn fresh(&self) -> Option<String> {
-        let cached = self
-            .cached
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        cached
-            .as_ref()
-            .filter(|cached| Instant::now() < cached.refresh_at)
-            .map(|cached| cached.token.clone())
-    }
-
-    fn store(&self, cached: Option<Cached>) {
-        *self
-            .cached
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = cached;
-    }
-}
-
 /// Access tokens by token URL and channel key.
 #[derive(Default)]
 pub(super) struct TokenCache {
-    slots: Mutex<HashMap<(String, String), Arc<Slot>>>,
+    slots: TokenSlots,
 }
 
 /// Baidu's token answer: the token and its lifetime, or an OAuth error.
@@ -76,21 +39,9 @@ impl TokenCache {
         TokenCache::default()
     }
 
-    fn slot(&self, token_url: &str, key: &str) -> Arc<Slot> {
-        let mut slots = self
-            .slots
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Arc::clone(
-            slots
-                .entry((token_url.to_owned(), key.to_owned()))
-                .or_default(),
-        )
-    }
-
     /// The cached token of `key` if it is not due, without exchanging.
     pub(super) fn cached(&self, token_url: &str, key: &str) -> Option<String> {
-        self.slot(token_url, key).fresh()
+        self.slots.cached(token_url, key)
     }
 
     /// The access token of `key` (`client_id|client_secret`), exchanged at `token_url` when
@@ -101,25 +52,15 @@ impl TokenCache {
         token_url: &str,
         key: &str,
     ) -> Result<String, RelayError> {
-        let slot = self.slot(token_url, key);
-        if let Some(token) = slot.fresh() {
-            return Ok(token);
-        }
-        let _exchanging = slot.refreshing.lock().await;
-        // Another request may have refreshed it while this one waited.
-        if let Some(token) = slot.fresh() {
-            return Ok(token);
-        }
-        let cached = exchange(http, token_url, key).await?;
-        let token = cached.token.clone();
-        slot.store(Some(cached));
-        Ok(token)
+        self.slots
+            .token(token_url, key, || exchange(http, token_url, key))
+            .await
     }
 
     /// Drops `key`'s token after Baidu called it invalid or expired, so the next request
     /// exchanges again.
     pub(super) fn invalidate(&self, token_url: &str, key: &str) {
-        self.slot(token_url, key).store(None);
+        self.slots.invalidate(token_url, key);
     }
 }
 
@@ -194,6 +135,8 @@ async fn exchange(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
@@ -266,19 +209,26 @@ mod tests {
     #[test]
     fn an_invalidated_token_is_no_longer_cached() {
         let cache = TokenCache::new();
-        let slot = cache.slot("u", "k");
-        slot.store(Some(Cached {
-            token: "t".into(),
-            refresh_at: Instant::now() + Duration::from_secs(60),
-        }));
+        cache.slots.put(
+            "u",
+            "k",
+            Cached {
+                token: "t".into(),
+                refresh_at: Instant::now() + Duration::from_secs(60),
+            },
+        );
         assert_eq!(cache.cached("u", "k").as_deref(), Some("t"));
         assert_eq!(cache.cached("u", "other"), None);
         cache.invalidate("u", "k");
         assert_eq!(cache.cached("u", "k"), None);
-        slot.store(Some(Cached {
-            token: "t".into(),
-            refresh_at: Instant::now(),
-        }));
+        cache.slots.put(
+            "u",
+            "k",
+            Cached {
+                token: "t".into(),
+                refresh_at: Instant::now(),
+            },
+        );
         assert_eq!(cache.cached("u", "k"), None, "a due token is not served");
     }
 }

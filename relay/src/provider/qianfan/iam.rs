@@ -6,8 +6,6 @@
 //! that hex string. The token is as secret as the key: never logged, and exchange failures
 //! say what failed without the URL.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -16,6 +14,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 
 use crate::error::RelayError;
+use crate::provider::token_slots::{Cached, TokenSlots};
 use crate::upstream::{ByteStream, classify, read_body};
 
 /// Baidu's IAM token endpoint (a channel's `iam_url` config replaces it).
@@ -60,45 +59,10 @@ pub fn authorization(ak: &str, sk: &str, host: &str, path: &str, timestamp: &str
     format!("{prefix}/host/{signature}")
 }
 
-/// One cached token.
-#[derive(Clone)]
-struct Cached {
-    token: String,
-    refresh_at: Instant,
-}
-
-/// The token of one key: read without waiting, refreshed by one request at a time.
-#[derive(Default)]
-struct Slot {
-    cached: Mutex<Option<Cached>>,
-    /// Held while exchanging, so concurrent requests wait for one exchange.
-    refreshing: tokio::sync::Mutex<()>,
-}
-
-impl Slot {
-    fn fresh(&self) -> Option<String> {
-        let cached = self
-            .cached
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        cached
-            .as_ref()
-            .filter(|cached| Instant::now() < cached.refresh_at)
-            .map(|cached| cached.token.clone())
-    }
-
-    fn store(&self, cached: Cached) {
-        *self
-            .cached
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(cached);
-    }
-}
-
 /// Bearer tokens by IAM URL and channel key.
 #[derive(Default)]
 pub struct TokenCache {
-    slots: Mutex<HashMap<(String, String), Arc<Slot>>>,
+    slots: TokenSlots,
 }
 
 /// IAM's answer: the token and when it expires.
@@ -114,18 +78,6 @@ impl TokenCache {
         TokenCache::default()
     }
 
-    fn slot(&self, iam_url: &str, key: &str) -> Arc<Slot> {
-        let mut slots = self
-            .slots
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Arc::clone(
-            slots
-                .entry((iam_url.to_owned(), key.to_owned()))
-                .or_default(),
-        )
-    }
-
     /// The bearer token of `key` (`ak|sk`), exchanged at `iam_url` when none is cached or the
     /// cached one is due.
     pub async fn token(
@@ -134,19 +86,9 @@ impl TokenCache {
         iam_url: &str,
         key: &str,
     ) -> Result<String, RelayError> {
-        let slot = self.slot(iam_url, key);
-        if let Some(token) = slot.fresh() {
-            return Ok(token);
-        }
-        let _exchanging = slot.refreshing.lock().await;
-        // Another request may have refreshed it while this one waited.
-        if let Some(token) = slot.fresh() {
-            return Ok(token);
-        }
-        let cached = exchange(http, iam_url, key).await?;
-        let token = cached.token.clone();
-        slot.store(cached);
-        Ok(token)
+        self.slots
+            .token(iam_url, key, || exchange(http, iam_url, key))
+            .await
     }
 }
 
@@ -207,6 +149,8 @@ async fn exchange(http: &reqwest::Client, iam_url: &str, key: &str) -> Result<Ca
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
