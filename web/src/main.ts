@@ -39,6 +39,9 @@ function element(id: string): HTMLElement {
 }
 
 function renderSignIn(): void {
+  // Sign-out renders the form and then changes the hash, whose handler asks for it again: a
+  // second, empty form would swallow what the user (or a test) already typed into the first.
+  if (element("main").querySelector('[data-testid="signin"]')) return;
   element("top").replaceChildren(h("h1", {}, "aiproxy"));
   const input = h("input", { type: "password", name: "admin-key", autocomplete: "off", required: true });
   const signInForm = h(
