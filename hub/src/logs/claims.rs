@@ -5,13 +5,13 @@
 //! unknown. Its row key is chosen once, when the entry is submitted, so the second time the
 //! key is already claimed and the entry is skipped, in the same transaction that would have
 //! stored or charged it. Where the rows themselves are stored, their UNIQUE `request_id` is the
-//! claim (`crate::logs::insert` keeps the keys its INSERT returned) and this table is not
+//! claim (`crate::logs::insert` looks the batch's keys up before inserting) and this table is not
 //! written; it serves the cases without a row to hold the key: charges in the main database
 //! when logs live elsewhere (`LOG_SQL_DSN`), and `LOG_REQUESTS=false`.
 
 use std::collections::HashSet;
 
-use sqlx::{AnyConnection, AssertSqlSafe};
+use sqlx::AnyConnection;
 
 use crate::store::{Dialect, Store, now_ms};
 
@@ -38,56 +38,50 @@ impl Purpose {
 /// `crate::logs::journal` says so).
 pub const KEEP_MS: i64 = 30 * 24 * 3_600_000;
 
-/// Rows per SQLite INSERT (3 bound values each).
-const SQLITE_ROWS: usize = 512;
-
-/// Claims `keys` for `purpose` in the caller's transaction; returns those not claimed before
-/// (the entries to apply now).
+/// Claims `keys` for `purpose` in the caller's transaction; returns those claimed before (the
+/// replayed entries, to skip; usually none). The keys travel as one JSON array, so a batch is
+/// two statements whatever its size, and the usual answer is no rows at all.
 pub async fn claim(
     conn: &mut AnyConnection,
     keys: &[&str],
     purpose: Purpose,
 ) -> Result<HashSet<String>, sqlx::Error> {
-    let mut fresh = HashSet::with_capacity(keys.len());
     if keys.is_empty() {
-        return Ok(fresh);
+        return Ok(HashSet::new());
     }
-    let created_at = now_ms();
-    if conn.backend_name() == "PostgreSQL" {
-        let document =
-            serde_json::to_string(keys).map_err(|error| sqlx::Error::Encode(error.into()))?;
-        let claimed: Vec<String> = sqlx::query_scalar(
+    let document =
+        serde_json::to_string(keys).map_err(|error| sqlx::Error::Encode(error.into()))?;
+    let postgres = conn.backend_name() == "PostgreSQL";
+    let (claimed_before, insert) = if postgres {
+        (
+            "SELECT row_key FROM log_row_claims WHERE purpose = $2 AND row_key IN \
+             (SELECT json_array_elements_text($1::json))",
             "INSERT INTO log_row_claims (row_key, purpose, created_at) \
              SELECT value, $2, $3 FROM json_array_elements_text($1::json) \
-             ON CONFLICT DO NOTHING RETURNING row_key",
+             ON CONFLICT DO NOTHING",
         )
-        .bind(document)
+    } else {
+        // `WHERE true`: SQLite reads the ON CONFLICT of an INSERT ... SELECT as the upsert
+        // clause only after a WHERE.
+        (
+            "SELECT row_key FROM log_row_claims WHERE purpose = $2 AND row_key IN \
+             (SELECT value FROM json_each($1))",
+            "INSERT INTO log_row_claims (row_key, purpose, created_at) \
+             SELECT value, $2, $3 FROM json_each($1) WHERE true ON CONFLICT DO NOTHING",
+        )
+    };
+    let replayed: Vec<String> = sqlx::query_scalar(claimed_before)
+        .bind(document.as_str())
         .bind(purpose.name())
-        .bind(created_at)
         .fetch_all(&mut *conn)
         .await?;
-        fresh.extend(claimed);
-        return Ok(fresh);
-    }
-    for chunk in crate::store::sql::shaped_chunks(keys, SQLITE_ROWS) {
-        let mut text =
-            String::from("INSERT INTO log_row_claims (row_key, purpose, created_at) VALUES ");
-        for index in 0..chunk.len() {
-            text.push_str(if index == 0 {
-                "(?, ?, ?)"
-            } else {
-                ", (?, ?, ?)"
-            });
-        }
-        text.push_str(" ON CONFLICT DO NOTHING RETURNING row_key");
-        let mut query = sqlx::query_scalar(AssertSqlSafe(text));
-        for key in chunk {
-            query = query.bind(*key).bind(purpose.name()).bind(created_at);
-        }
-        let claimed: Vec<String> = query.fetch_all(&mut *conn).await?;
-        fresh.extend(claimed);
-    }
-    Ok(fresh)
+    sqlx::query(insert)
+        .bind(document)
+        .bind(purpose.name())
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    Ok(replayed.into_iter().collect())
 }
 
 /// Deletes claims older than [`KEEP_MS`], at most `limit` rows per statement; returns how many.

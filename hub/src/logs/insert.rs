@@ -46,19 +46,19 @@ pub async fn write_batch(
         && !*charged
     {
         let mut tx = begin(billing).await?;
-        let fresh = claims::claim(&mut tx, &keys, Purpose::Charge).await?;
-        charges::apply(&mut tx, fresh_entries(batch, &fresh)).await?;
+        let replayed = claims::claim(&mut tx, &keys, Purpose::Charge).await?;
+        charges::apply(&mut tx, fresh_entries(batch, &replayed)).await?;
         tx.commit().await?;
         *charged = true;
     }
     let created_at = now_ms();
     let mut tx = begin(&config.store).await?;
-    let fresh = if config.store_rows {
-        insert_rows(&mut tx, config, batch, created_at).await?
+    let replayed = if config.store_rows {
+        insert_rows(&mut tx, config, batch, &keys, created_at).await?
     } else {
         claims::claim(&mut tx, &keys, Purpose::Log).await?
     };
-    let entries: Vec<&LogEntry> = fresh_entries(batch, &fresh).collect();
+    let entries: Vec<&LogEntry> = fresh_entries(batch, &replayed).collect();
     summaries::record_batch(&mut tx, &entries, created_at).await?;
     if config.billing_store.is_none() {
         charges::apply(&mut tx, entries.iter().copied()).await?;
@@ -67,23 +67,26 @@ pub async fn write_batch(
     Ok(())
 }
 
-/// The entries of `batch` whose keys are in `fresh`.
+/// The entries of `batch` whose keys are not in `replayed` (applied by an earlier write).
 fn fresh_entries<'a>(
     batch: &'a [KeyedEntry],
-    fresh: &'a HashSet<String>,
+    replayed: &'a HashSet<String>,
 ) -> impl Iterator<Item = &'a LogEntry> + 'a {
     batch
         .iter()
-        .filter(|keyed| fresh.contains(&keyed.key))
+        .filter(|keyed| !replayed.contains(&keyed.key))
         .map(|keyed| &keyed.entry)
 }
 
-/// The log rows of `batch` and the bodies it keeps; returns the keys of the rows inserted
-/// now (a key stored before is a replayed entry, skipped by the unique `request_id`).
+/// The log rows of `batch` and the bodies it keeps; returns the keys stored before (replayed
+/// entries, skipped by the unique `request_id`). They are looked up before the INSERT rather
+/// than the inserted ones returned by it: the lookup's usual answer is no rows, where
+/// `RETURNING` decoded a row per request.
 async fn insert_rows(
     conn: &mut AnyConnection,
     config: &WriterConfig,
     batch: &[KeyedEntry],
+    keys: &[&str],
     created_at: i64,
 ) -> Result<HashSet<String>, sqlx::Error> {
     // The row key is always the server's own, chosen when the entry was submitted: a
@@ -93,19 +96,22 @@ async fn insert_rows(
         .iter()
         .map(|keyed| LogRowOut::new(&keyed.entry, &keyed.key, created_at))
         .collect();
-    let inserted: HashSet<String> = match config.store.dialect() {
-        Dialect::Postgres => insert_json_returning(conn, INSERT_LOGS_POSTGRES, &rows)
-            .await?
-            .into_iter()
-            .collect(),
-        Dialect::Sqlite => insert_json_returning(conn, INSERT_LOGS_SQLITE, &rows)
-            .await?
-            .into_iter()
-            .collect(),
+    let (stored_before, insert_logs) = match config.store.dialect() {
+        Dialect::Postgres => (STORED_KEYS_POSTGRES, INSERT_LOGS_POSTGRES),
+        Dialect::Sqlite => (STORED_KEYS_SQLITE, INSERT_LOGS_SQLITE),
     };
+    let document =
+        serde_json::to_string(keys).map_err(|error| sqlx::Error::Encode(error.into()))?;
+    let replayed: HashSet<String> = sqlx::query_scalar(stored_before)
+        .bind(document)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+    insert_json(conn, insert_logs, &rows).await?;
     let details: Vec<DetailOut<'_>> = batch
         .iter()
-        .filter(|keyed| inserted.contains(&keyed.key))
+        .filter(|keyed| !replayed.contains(&keyed.key))
         .filter(|keyed| keeps_detail(&keyed.entry))
         .map(|keyed| {
             DetailOut::new(
@@ -123,7 +129,7 @@ async fn insert_rows(
         };
         insert_json(conn, statement, &details).await?;
     }
-    Ok(inserted)
+    Ok(replayed)
 }
 
 /// A write transaction. SQLite's IMMEDIATE takes the write lock up front, so the charges'
@@ -297,7 +303,13 @@ const INSERT_LOGS_POSTGRES: &str = "INSERT INTO request_logs (created_at, reques
     audio_output_tokens BIGINT, total_tokens BIGINT, cost TEXT, ttfb_ms BIGINT, \
     total_ms BIGINT, retries BIGINT, client_ip TEXT, user_field TEXT, \
     web_search_calls BIGINT, cache_hit BIGINT, metadata TEXT) \
-    ON CONFLICT (request_id) DO NOTHING RETURNING request_id";
+    ON CONFLICT (request_id) DO NOTHING";
+
+/// The keys of a batch (one JSON array) already stored: a replayed entry's row.
+const STORED_KEYS_POSTGRES: &str = "SELECT request_id FROM request_logs WHERE request_id IN \
+    (SELECT json_array_elements_text($1::json))";
+const STORED_KEYS_SQLITE: &str = "SELECT request_id FROM request_logs WHERE request_id IN \
+    (SELECT value FROM json_each(?))";
 
 const INSERT_DETAILS_POSTGRES: &str = "INSERT INTO request_log_details (request_id, created_at, \
     request_body, response_body, request_body_truncated, response_body_truncated) \
@@ -305,20 +317,6 @@ const INSERT_DETAILS_POSTGRES: &str = "INSERT INTO request_log_details (request_
     request_body TEXT, response_body TEXT, request_body_truncated BIGINT, \
     response_body_truncated BIGINT) \
     ON CONFLICT (request_id) DO NOTHING";
-
-/// [`insert_json`] for an INSERT that returns the keys it inserted.
-async fn insert_json_returning<T: Serialize>(
-    conn: &mut AnyConnection,
-    statement: &'static str,
-    rows: &[T],
-) -> Result<Vec<String>, sqlx::Error> {
-    let document =
-        serde_json::to_string(rows).map_err(|error| sqlx::Error::Encode(error.into()))?;
-    sqlx::query_scalar(statement)
-        .bind(document)
-        .fetch_all(&mut *conn)
-        .await
-}
 
 /// One statement for the whole batch: the rows travel as a single JSON text value.
 async fn insert_json<T: Serialize>(
@@ -357,7 +355,7 @@ const INSERT_LOGS_SQLITE: &str = "INSERT INTO request_logs (created_at, request_
     value ->> 'cost', value ->> 'ttfb_ms', value ->> 'total_ms', value ->> 'retries', \
     value ->> 'client_ip', value ->> 'user_field', value ->> 'web_search_calls', \
     value ->> 'cache_hit', value ->> 'metadata' \
-    FROM json_each(?) WHERE true ON CONFLICT (request_id) DO NOTHING RETURNING request_id";
+    FROM json_each(?) WHERE true ON CONFLICT (request_id) DO NOTHING";
 
 const INSERT_DETAILS_SQLITE: &str = "INSERT INTO request_log_details (request_id, created_at, \
     request_body, response_body, request_body_truncated, response_body_truncated) \
