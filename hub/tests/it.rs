@@ -70,6 +70,7 @@ mod relay_protocols;
 mod replicas;
 mod responses_index;
 mod rest_admin;
+mod rest_openapi;
 mod secrets;
 mod server;
 mod shutdown_under_load;

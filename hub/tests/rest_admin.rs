@@ -282,3 +282,342 @@ async fn sealos_flow_in_python() {
     assert_eq!(upstream.hits(), 1);
     hub.stop().await.unwrap();
 }
+
+async fn send(request: reqwest::RequestBuilder) -> Value {
+    let (status, body) = call(request.bearer_auth(ADMIN_KEY)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["success"], true, "{body}");
+    body["data"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn options_ratios_group_models_and_batches_round_trip() {
+    let hub = TestHub::start().await;
+    let http = client();
+
+    // Options: one, by key (a JSON number is stored as its text), and a batch.
+    send(
+        http.put(hub.url("/api/option/"))
+            .json(&json!({"key": "LogStorageHours", "value": "72"})),
+    )
+    .await;
+    send(
+        http.put(hub.url("/api/option/LogDetailStorageHours"))
+            .json(&json!(6)),
+    )
+    .await;
+    let option = send(http.get(hub.url("/api/option/LogDetailStorageHours"))).await;
+    assert_eq!(
+        option,
+        json!({"key": "LogDetailStorageHours", "value": "6"})
+    );
+    send(
+        http.post(hub.url("/api/option/batch"))
+            .json(&json!({"CleanLogBatchSize": "500", "GroupMaxTokenNum": 3})),
+    )
+    .await;
+    let options = send(http.get(hub.url("/api/option/"))).await;
+    assert_eq!(options["LogStorageHours"], "72", "{options}");
+    assert_eq!(options["CleanLogBatchSize"], "500", "{options}");
+    assert_eq!(options["GroupMaxTokenNum"], "3", "{options}");
+    // A bad batch stores nothing of it.
+    let (status, body) = call(
+        http.post(hub.url("/api/option/batch"))
+            .bearer_auth(ADMIN_KEY)
+            .json(&json!({"CleanLogBatchSize": "9", "LogStorageHours": "not a number"})),
+    )
+    .await;
+    refused(status, &body, 400);
+    let options = send(http.get(hub.url("/api/option/"))).await;
+    assert_eq!(options["CleanLogBatchSize"], "500", "{options}");
+
+    // Ratios and the group's model settings.
+    for group in ["ga", "gb", "gc"] {
+        send(
+            http.post(hub.url(&format!("/api/group/{group}")))
+                .json(&json!({})),
+        )
+        .await;
+    }
+    send(
+        http.post(hub.url("/api/group/ga/rpm_ratio"))
+            .json(&json!({"rpm_ratio": 2.5})),
+    )
+    .await;
+    send(
+        http.post(hub.url("/api/group/ga/tpm_ratio"))
+            .json(&json!({"tpm_ratio": 0.5})),
+    )
+    .await;
+    let group = send(http.get(hub.url("/api/group/ga"))).await;
+    assert_eq!(
+        (group["rpm_ratio"].as_f64(), group["tpm_ratio"].as_f64()),
+        (Some(2.5), Some(0.5))
+    );
+    send(
+        http.post(hub.url("/api/model_config/gpt-4o"))
+            .json(&json!({"owner": "openai", "type": 1})),
+    )
+    .await;
+    send(
+        http.post(hub.url("/api/model_config/gpt-4o-mini"))
+            .json(&json!({"owner": "openai", "type": 1})),
+    )
+    .await;
+    let saved = send(
+        http.post(hub.url("/api/group/ga/model_configs/"))
+            .json(&json!([
+                {"model": "gpt-4o", "override_limit": true, "rpm": 7, "tpm": 700},
+                {"model": "gpt-4o-mini", "override_price": true,
+                 "price": {"input_price": 0.5, "output_price": 1.5}},
+            ])),
+    )
+    .await;
+    assert_eq!(saved.as_array().unwrap().len(), 2, "{saved}");
+    let one = send(http.get(hub.url("/api/group/ga/model_config/gpt-4o"))).await;
+    assert_eq!(
+        (one["rpm"].as_i64(), one["tpm"].as_i64()),
+        (Some(7), Some(700)),
+        "{one}"
+    );
+    assert_eq!(one["override_limit"], true);
+    assert_eq!(one["override_price"], false);
+    let listed = send(http.get(hub.url("/api/group/ga/model_configs/"))).await;
+    let mini = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|config| config["model"] == "gpt-4o-mini")
+        .unwrap();
+    assert_eq!(mini["price"]["input_price"].as_f64(), Some(0.5), "{mini}");
+    assert_eq!(mini["override_limit"], false);
+    send(http.delete(hub.url("/api/group/ga/model_config/gpt-4o"))).await;
+    let (status, body) = call(
+        http.get(hub.url("/api/group/ga/model_config/gpt-4o"))
+            .bearer_auth(ADMIN_KEY),
+    )
+    .await;
+    refused(status, &body, 404);
+    send(
+        http.delete(hub.url("/api/group/ga/model_configs/"))
+            .json(&json!(["gpt-4o-mini"])),
+    )
+    .await;
+    assert_eq!(
+        send(http.get(hub.url("/api/group/ga/model_configs/"))).await,
+        json!([])
+    );
+
+    // Batch status and deletes.
+    let updated = send(
+        http.post(hub.url("/api/groups/batch_status"))
+            .json(&json!({"groups": ["gb", "gc"], "status": 2})),
+    )
+    .await;
+    assert_eq!(updated["updated"], 2);
+    assert_eq!(send(http.get(hub.url("/api/group/gb"))).await["status"], 2);
+    assert_eq!(send(http.get(hub.url("/api/group/ga"))).await["status"], 1);
+    let channels = send(http.post(hub.url("/api/channels/")).json(&json!([
+        {"type": 1, "name": "one", "key": "sk-one", "models": ["gpt-4o"]},
+        {"type": 1, "name": "two", "key": "sk-two", "models": ["gpt-4o"], "sets": ["vip"]},
+    ])))
+    .await;
+    let ids: Vec<i64> = channels
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    let sets = send(http.get(hub.url("/api/models/sets"))).await;
+    assert_eq!(sets, json!(["default", "vip"]));
+    let enabled = send(http.get(hub.url("/api/models/enabled/vip"))).await;
+    assert_eq!(
+        enabled,
+        json!([{"model": "gpt-4o", "configured": true, "channels": [ids[1]]}])
+    );
+    let deleted = send(
+        http.post(hub.url("/api/channels/batch_delete"))
+            .json(&json!(ids)),
+    )
+    .await;
+    assert_eq!(deleted["deleted"], 2);
+    assert_eq!(send(http.get(hub.url("/api/channels/"))).await["total"], 0);
+    let first = send(
+        http.post(hub.url("/api/token/ga"))
+            .json(&json!({"name": "first"})),
+    )
+    .await;
+    let other = send(
+        http.post(hub.url("/api/token/gb"))
+            .json(&json!({"name": "other"})),
+    )
+    .await;
+    // A group's batch refuses another group's token before deleting any.
+    let (status, body) = call(
+        http.post(hub.url("/api/token/ga/batch_delete"))
+            .bearer_auth(ADMIN_KEY)
+            .json(&json!([first["id"], other["id"]])),
+    )
+    .await;
+    refused(status, &body, 404);
+    assert_eq!(send(http.get(hub.url("/api/tokens/"))).await["total"], 2);
+    let deleted = send(
+        http.post(hub.url("/api/token/ga/batch_delete"))
+            .json(&json!([first["id"]])),
+    )
+    .await;
+    assert_eq!(deleted["deleted"], 1);
+    let deleted = send(
+        http.post(hub.url("/api/groups/batch_delete"))
+            .json(&json!(["gb", "gc"])),
+    )
+    .await;
+    assert_eq!(deleted["deleted"], 2);
+    assert_eq!(send(http.get(hub.url("/api/groups/"))).await["total"], 1);
+    assert_eq!(
+        send(http.get(hub.url("/api/tokens/"))).await["total"],
+        0,
+        "gb's token went with it"
+    );
+    let deleted = send(
+        http.post(hub.url("/api/model_configs/batch_delete"))
+            .json(&json!(["gpt-4o", "gpt-4o-mini"])),
+    )
+    .await;
+    assert_eq!(deleted["deleted"], 2);
+
+    // Logs: deleting needs a time; the export is CSV; bans are none, and lifting none clears 0.
+    let (status, body) = call(http.delete(hub.url("/api/logs/")).bearer_auth(ADMIN_KEY)).await;
+    refused(status, &body, 400);
+    let deleted =
+        send(http.delete(hub.url(&format!("/api/logs/?timestamp={}", hub::store::now_ms())))).await;
+    assert_eq!(deleted["deleted"], 0);
+    let export = http
+        .get(hub.url("/api/logs/export?group=ga"))
+        .bearer_auth(ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), 200);
+    assert!(
+        export.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = export.text().await.unwrap();
+    assert!(
+        csv.lines()
+            .next()
+            .is_some_and(|header| header.contains("request_id")),
+        "{csv}"
+    );
+    assert_eq!(
+        send(http.get(hub.url("/api/monitor/banned_channels"))).await,
+        json!({})
+    );
+    assert_eq!(
+        send(http.delete(hub.url("/api/monitor/"))).await["cleared"],
+        0
+    );
+    hub.stop().await.unwrap();
+}
+
+async fn create_key(hub: &TestHub, role: pb::AdminRole, groups: &[&str]) -> String {
+    use hub::edges::grpc::pb::access_service_client::AccessServiceClient;
+    AccessServiceClient::new(control_channel(hub).await)
+        .create_admin_key(admin(pb::CreateAdminKeyRequest {
+            name: format!("{role:?}"),
+            role: role as i32,
+            groups: groups.iter().map(|group| (*group).to_owned()).collect(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .key
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn viewer_and_group_scoped_keys_are_refused_new_writes() {
+    let hub = TestHub::start().await;
+    let http = client();
+    for group in ["mine", "theirs"] {
+        send(
+            http.post(hub.url(&format!("/api/group/{group}")))
+                .json(&json!({})),
+        )
+        .await;
+    }
+    send(
+        http.post(hub.url("/api/model_config/gpt-4o"))
+            .json(&json!({"owner": "openai"})),
+    )
+    .await;
+    let viewer = create_key(&hub, pb::AdminRole::Viewer, &[]).await;
+    let scoped = create_key(&hub, pb::AdminRole::Operator, &["mine"]).await;
+
+    let as_key = |request: reqwest::RequestBuilder, key: &str| call(request.bearer_auth(key));
+    // A viewer reads options but sets none, and lifts no bans.
+    let (status, body) = as_key(http.get(hub.url("/api/option/")), &viewer).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = as_key(
+        http.put(hub.url("/api/option/"))
+            .json(&json!({"key": "LogStorageHours", "value": "1"})),
+        &viewer,
+    )
+    .await;
+    refused(status, &body, 403);
+    let (status, body) = as_key(http.delete(hub.url("/api/monitor/")), &viewer).await;
+    refused(status, &body, 403);
+    let (status, body) = as_key(
+        http.post(hub.url("/api/groups/batch_status"))
+            .json(&json!({"groups": ["mine"], "status": 2})),
+        &viewer,
+    )
+    .await;
+    refused(status, &body, 403);
+
+    // A key scoped to `mine` manages mine's model settings, not theirs, and no global objects.
+    let setting = json!([{"model": "gpt-4o", "override_limit": true, "rpm": 1, "tpm": 1}]);
+    let (status, body) = as_key(
+        http.post(hub.url("/api/group/mine/model_configs/"))
+            .json(&setting),
+        &scoped,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = as_key(
+        http.post(hub.url("/api/group/theirs/model_configs/"))
+            .json(&setting),
+        &scoped,
+    )
+    .await;
+    refused(status, &body, 403);
+    let (status, body) = as_key(
+        http.post(hub.url("/api/groups/batch_delete"))
+            .json(&json!(["theirs"])),
+        &scoped,
+    )
+    .await;
+    refused(status, &body, 403);
+    let (status, body) = as_key(
+        http.delete(hub.url("/api/logs/?timestamp=1700000000")),
+        &scoped,
+    )
+    .await;
+    refused(status, &body, 403);
+    let (status, body) = as_key(
+        http.post(hub.url("/api/option/batch"))
+            .json(&json!({"LogStorageHours": "1"})),
+        &scoped,
+    )
+    .await;
+    refused(status, &body, 403);
+    // Nothing of it happened.
+    assert_eq!(send(http.get(hub.url("/api/groups/"))).await["total"], 2);
+    assert_eq!(
+        send(http.get(hub.url("/api/group/theirs/model_configs/"))).await,
+        json!([])
+    );
+    hub.stop().await.unwrap();
+}

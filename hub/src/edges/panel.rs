@@ -27,7 +27,7 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 /// Cache lifetime of content-hashed files: their name changes when their bytes do.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Everything else (`index.html` above all) is revalidated so a new build is picked up at once.
-const REVALIDATE: &str = "no-cache";
+pub(crate) const REVALIDATE: &str = "no-cache";
 
 /// `/`, `/panel` and everything under `/panel/`; no fallback, so it merges with the others.
 pub fn router() -> Router {
@@ -80,7 +80,7 @@ fn find(path: &str) -> Option<&'static [u8]> {
         .map(|(_, bytes)| *bytes)
 }
 
-fn with_policy(mut response: Response, cache: &'static str) -> Response {
+pub(crate) fn with_policy(mut response: Response, cache: &'static str) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(
@@ -100,7 +100,7 @@ fn with_policy(mut response: Response, cache: &'static str) -> Response {
 }
 
 /// The few types a Vite build emits; a table instead of a MIME crate because the set is closed.
-fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let extension = path.rsplit_once('.').map_or("", |(_, extension)| extension);
     match extension {
         "html" => "text/html; charset=utf-8",

@@ -19,7 +19,7 @@ pub(crate) mod groups;
 pub(crate) mod logs;
 mod mcp;
 pub(crate) mod models;
-mod options;
+pub(crate) mod options;
 pub(crate) mod tokens;
 mod update;
 

@@ -170,6 +170,184 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
         "/api/token/{group}/{id}/status",
         &["TokenService/GetToken", "TokenService/SetTokenStatus"],
     ),
+    (
+        "POST",
+        "/api/group/{group}/rpm_ratio",
+        &["GroupService/UpdateGroup"],
+    ),
+    (
+        "POST",
+        "/api/group/{group}/tpm_ratio",
+        &["GroupService/UpdateGroup"],
+    ),
+    (
+        "POST",
+        "/api/channels/batch_delete",
+        &["ChannelService/BatchDeleteChannels"],
+    ),
+    (
+        "POST",
+        "/api/groups/batch_delete",
+        &["GroupService/BatchDeleteGroups"],
+    ),
+    (
+        "POST",
+        "/api/groups/batch_status",
+        &["GroupService/SetGroupStatus"],
+    ),
+    (
+        "POST",
+        "/api/tokens/batch_delete",
+        &["TokenService/BatchDeleteTokens"],
+    ),
+    (
+        "POST",
+        "/api/token/{group}/batch_delete",
+        &["TokenService/GetToken", "TokenService/BatchDeleteTokens"],
+    ),
+    (
+        "POST",
+        "/api/model_configs/batch_delete",
+        &["ModelService/BatchDeleteModelConfigs"],
+    ),
+    (
+        "GET",
+        "/api/group/{group}/model_configs/",
+        &["ModelService/ListGroupModelOverrides"],
+    ),
+    (
+        "POST",
+        "/api/group/{group}/model_configs/",
+        &["ModelService/PutGroupModelOverride"],
+    ),
+    (
+        "PUT",
+        "/api/group/{group}/model_configs/",
+        &["ModelService/PutGroupModelOverride"],
+    ),
+    (
+        "DELETE",
+        "/api/group/{group}/model_configs/",
+        &["ModelService/DeleteGroupModelOverride"],
+    ),
+    (
+        "GET",
+        "/api/group/{group}/model_configs",
+        &["ModelService/ListGroupModelOverrides"],
+    ),
+    (
+        "POST",
+        "/api/group/{group}/model_configs",
+        &["ModelService/PutGroupModelOverride"],
+    ),
+    (
+        "PUT",
+        "/api/group/{group}/model_configs",
+        &["ModelService/PutGroupModelOverride"],
+    ),
+    (
+        "DELETE",
+        "/api/group/{group}/model_configs",
+        &["ModelService/DeleteGroupModelOverride"],
+    ),
+    (
+        "GET",
+        "/api/group/{group}/model_config/{*model}",
+        &["ModelService/GetGroupModelOverride"],
+    ),
+    (
+        "POST",
+        "/api/group/{group}/model_config/{*model}",
+        &["ModelService/PutGroupModelOverride"],
+    ),
+    (
+        "PUT",
+        "/api/group/{group}/model_config/{*model}",
+        &["ModelService/PutGroupModelOverride"],
+    ),
+    (
+        "DELETE",
+        "/api/group/{group}/model_config/{*model}",
+        &["ModelService/DeleteGroupModelOverride"],
+    ),
+    (
+        "GET",
+        "/api/models/builtin",
+        &["ModelService/ListModelConfigs"],
+    ),
+    (
+        "GET",
+        "/api/models/enabled",
+        &[
+            "ChannelService/ListChannels",
+            "ModelService/ListServedModels",
+        ],
+    ),
+    (
+        "GET",
+        "/api/models/enabled/{set}",
+        &[
+            "ChannelService/ListChannels",
+            "ModelService/ListServedModels",
+        ],
+    ),
+    ("GET", "/api/models/sets", &["ChannelService/ListChannels"]),
+    ("GET", "/api/option/", &["OptionService/ListOptions"]),
+    ("GET", "/api/option/{key}", &["OptionService/GetOption"]),
+    ("PUT", "/api/option/{key}", &["OptionService/SetOption"]),
+    ("PUT", "/api/option/", &["OptionService/SetOption"]),
+    ("POST", "/api/option/", &["OptionService/SetOption"]),
+    ("PUT", "/api/option", &["OptionService/SetOption"]),
+    ("POST", "/api/option", &["OptionService/SetOption"]),
+    ("POST", "/api/option/batch", &["OptionService/SetOptions"]),
+    ("PUT", "/api/option/batch", &["OptionService/SetOptions"]),
+    ("DELETE", "/api/logs/", &["LogService/DeleteLogs"]),
+    ("DELETE", "/api/logs", &["LogService/DeleteLogs"]),
+    ("GET", "/api/logs/export", &["LogService/ExportLogs"]),
+    ("GET", "/api/log/{group}/export", &["LogService/ExportLogs"]),
+    ("GET", "/api/logs/detail/{log_id}", &["LogService/GetLog"]),
+    (
+        "GET",
+        "/api/log/{group}/detail/{log_id}",
+        &["LogService/GetLog"],
+    ),
+    ("GET", "/api/monitor/", &["LogService/GetRanking"]),
+    ("GET", "/api/monitor/models", &["LogService/GetRanking"]),
+    (
+        "GET",
+        "/api/monitor/{id}",
+        &["ChannelService/GetChannel", "LogService/GetSummary"],
+    ),
+    (
+        "GET",
+        "/api/monitor/banned_channels",
+        &["ChannelService/ListChannelBans"],
+    ),
+    (
+        "GET",
+        "/api/monitor/bans",
+        &["ChannelService/ListChannelBans"],
+    ),
+    (
+        "GET",
+        "/api/monitor/runtime_metrics",
+        &["LogService/GetCurrentRates"],
+    ),
+    (
+        "DELETE",
+        "/api/monitor/",
+        &["ChannelService/ClearChannelBans"],
+    ),
+    (
+        "DELETE",
+        "/api/monitor/{id}",
+        &["ChannelService/ClearChannelBans"],
+    ),
+    (
+        "DELETE",
+        "/api/monitor/{id}/{*model}",
+        &["ChannelService/ClearChannelBans"],
+    ),
 ];
 
 /// The RPCs `method route` runs, `None` for a route missing from the table.

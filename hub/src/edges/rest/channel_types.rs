@@ -51,7 +51,7 @@ pub fn name_of(value: &serde_json::Value) -> Option<&'static str> {
 }
 
 /// One entry of `type_metas`, the seed's field names plus ours.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct TypeMeta {
     name: &'static str,
     #[serde(rename = "keyHelp")]

@@ -2,32 +2,83 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tonic::Request;
 
 use super::channel_types::{self, name_of, number_of};
+use super::spec::Operation;
 use super::{ApiError, ApiResult, Body, Paging, Params, done, ok};
 use crate::edges::grpc::ControlPlane;
 use crate::edges::grpc::channels::Channels;
 use crate::edges::grpc::pb;
 use crate::edges::grpc::pb::channel_service_server::ChannelService;
 
-pub fn routes() -> Router<ControlPlane> {
-    Router::new()
-        .route("/api/channels/type_metas", get(type_metas))
-        .route("/api/channels/all", get(all))
-        .route("/api/channels/", get(list).post(add_many))
-        .route("/api/channels", get(list).post(add_many))
-        .route("/api/channels/search", get(list))
-        .route("/api/channel/", post(add_one))
-        .route("/api/channel", post(add_one))
-        .route("/api/channel/{id}", get(read).put(update).delete(remove))
-        .route("/api/channel/{id}/status", post(set_status))
-        .route("/api/channel/{id}/test", get(test_all))
-        .route("/api/channel/{id}/test/{*model}", get(test_one))
+pub fn operations() -> Vec<Operation> {
+    let type_metas = Operation::get(
+        "/api/channels/type_metas",
+        "Channel types by the seed's number",
+        type_metas,
+    )
+    .data::<BTreeMap<String, channel_types::TypeMeta>>();
+    let all = Operation::get("/api/channels/all", "Every channel", all).data::<Vec<SeedChannel>>();
+    let mut operations = vec![type_metas, all];
+    for path in ["/api/channels/", "/api/channels", "/api/channels/search"] {
+        operations.push(
+            Operation::get(path, "A page of channels, by keyword or type", list)
+                .query::<ListQuery>()
+                .data::<ChannelPage>(),
+        );
+    }
+    for path in ["/api/channels/", "/api/channels"] {
+        operations.push(
+            Operation::post(
+                path,
+                "Create channels, one per entry and key line",
+                add_many,
+            )
+            .body::<Vec<ChannelBody>>()
+            .data::<Vec<SeedChannel>>(),
+        );
+    }
+    for path in ["/api/channel/", "/api/channel"] {
+        operations.push(
+            Operation::post(path, "Create a channel (one per key line)", add_one)
+                .body::<ChannelBody>()
+                .data::<Vec<SeedChannel>>(),
+        );
+    }
+    operations.extend([
+        Operation::get("/api/channel/{id}", "One channel", read).data::<SeedChannel>(),
+        Operation::put(
+            "/api/channel/{id}",
+            "Update the fields the body names",
+            update,
+        )
+        .body::<ChannelBody>()
+        .data::<SeedChannel>(),
+        Operation::delete("/api/channel/{id}", "Delete a channel", remove),
+        Operation::post(
+            "/api/channel/{id}/status",
+            "Enable (1) or disable (2) a channel",
+            set_status,
+        )
+        .body::<StatusBody>(),
+        Operation::get(
+            "/api/channel/{id}/test",
+            "Test every model of a channel",
+            test_all,
+        )
+        .data::<Vec<SeedTest>>(),
+        Operation::get(
+            "/api/channel/{id}/test/{*model}",
+            "Test one model of a channel",
+            test_one,
+        )
+        .data::<SeedTest>(),
+    ]);
+    operations
 }
 
 async fn type_metas() -> ApiResult {
@@ -35,7 +86,7 @@ async fn type_metas() -> ApiResult {
 }
 
 /// A channel as the seed shows it. The key is the service's masked form, never the secret.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SeedChannel {
     id: i64,
     name: String,
@@ -89,7 +140,7 @@ fn seed_channel(channel: pb::Channel) -> SeedChannel {
 }
 
 /// One channel test as the seed reports it (`took` in seconds, `test_at` in ms).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SeedTest {
     channel_id: i64,
     model: String,
@@ -114,7 +165,7 @@ fn seed_test(test: pb::ChannelTestResult) -> SeedTest {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 struct ListQuery {
     #[serde(flatten)]
     paging: Paging,
@@ -150,15 +201,17 @@ async fn list(State(cp): State<ControlPlane>, Params(query): Params<ListQuery>) 
         }))
         .await?
         .into_inner();
-    #[derive(Serialize)]
-    struct Page {
-        channels: Vec<SeedChannel>,
-        total: i64,
-    }
-    Ok(ok(Page {
+    Ok(ok(ChannelPage {
         channels: answer.channels.into_iter().map(seed_channel).collect(),
         total: answer.total_size,
     }))
+}
+
+/// A page of channels and how many match in all.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ChannelPage {
+    channels: Vec<SeedChannel>,
+    total: i64,
 }
 
 async fn all(State(cp): State<ControlPlane>) -> ApiResult {
@@ -184,8 +237,8 @@ async fn all(State(cp): State<ControlPlane>) -> ApiResult {
 }
 
 /// The seed's `AddChannelRequest`; every field optional so an update writes only what it names.
-#[derive(Debug, Default, Deserialize)]
-struct ChannelBody {
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct ChannelBody {
     r#type: Option<serde_json::Value>,
     name: Option<String>,
     key: Option<String>,
@@ -343,7 +396,7 @@ async fn remove(State(cp): State<ControlPlane>, Path(id): Path<String>) -> ApiRe
     Ok(done())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 pub struct StatusBody {
     pub status: i32,
 }

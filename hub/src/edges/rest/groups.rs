@@ -1,32 +1,74 @@
 //! `/api/groups/*` and `/api/group/:group`: the seed's group routes over the control plane's GroupService.
 
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tonic::Request;
 
 use super::channels::StatusBody;
+use super::spec::Operation;
 use super::{ApiError, ApiResult, Body, Paging, Params, done, number, ok};
 use crate::edges::grpc::ControlPlane;
 use crate::edges::grpc::groups::Groups;
 use crate::edges::grpc::pb;
 use crate::edges::grpc::pb::group_service_server::GroupService;
 
-pub fn routes() -> Router<ControlPlane> {
-    Router::new()
-        .route("/api/groups/", get(list))
-        .route("/api/groups", get(list))
-        .route("/api/groups/search", get(list))
-        .route(
+pub fn operations() -> Vec<Operation> {
+    let mut operations: Vec<Operation> = ["/api/groups/", "/api/groups", "/api/groups/search"]
+        .into_iter()
+        .map(|path| {
+            Operation::get(path, "A page of groups, by keyword", list)
+                .query::<ListQuery>()
+                .data::<GroupPage>()
+        })
+        .collect();
+    operations.extend([
+        Operation::get("/api/group/{group}", "One group", read).data::<SeedGroup>(),
+        Operation::post(
             "/api/group/{group}",
-            get(read).post(create).put(update).delete(remove),
+            "Create a group (the body is optional)",
+            create,
         )
-        .route("/api/group/{group}/status", post(set_status))
+        .body::<GroupBody>()
+        .data::<SeedGroup>(),
+        Operation::put(
+            "/api/group/{group}",
+            "Update the fields the body names",
+            update,
+        )
+        .body::<GroupBody>()
+        .data::<SeedGroup>(),
+        Operation::delete(
+            "/api/group/{group}",
+            "Delete a group with its tokens",
+            remove,
+        ),
+        Operation::post(
+            "/api/group/{group}/status",
+            "Enable (1) or disable (2) a group",
+            set_status,
+        )
+        .body::<StatusBody>(),
+        Operation::post(
+            "/api/group/{group}/rpm_ratio",
+            "Set the group's requests-per-minute ratio",
+            set_rpm_ratio,
+        )
+        .body::<RpmRatio>()
+        .data::<SeedGroup>(),
+        Operation::post(
+            "/api/group/{group}/tpm_ratio",
+            "Set the group's tokens-per-minute ratio",
+            set_tpm_ratio,
+        )
+        .body::<TpmRatio>()
+        .data::<SeedGroup>(),
+    ]);
+    operations
 }
 
 /// A group as the seed shows it, with our `balance` besides.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SeedGroup {
     id: String,
     status: i32,
@@ -56,8 +98,8 @@ fn seed_group(group: pb::Group) -> SeedGroup {
 }
 
 /// The seed's create and update body; absent fields are left as they are on update.
-#[derive(Debug, Default, Deserialize)]
-struct GroupBody {
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct GroupBody {
     rpm_ratio: Option<f64>,
     tpm_ratio: Option<f64>,
     available_sets: Option<Vec<String>>,
@@ -102,7 +144,7 @@ impl GroupBody {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 struct ListQuery {
     #[serde(flatten)]
     paging: Paging,
@@ -121,15 +163,17 @@ async fn list(State(cp): State<ControlPlane>, Params(query): Params<ListQuery>) 
         }))
         .await?
         .into_inner();
-    #[derive(Serialize)]
-    struct Page {
-        groups: Vec<SeedGroup>,
-        total: i64,
-    }
-    Ok(ok(Page {
+    Ok(ok(GroupPage {
         groups: answer.groups.into_iter().map(seed_group).collect(),
         total: answer.total_size,
     }))
+}
+
+/// A page of groups and how many match in all.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GroupPage {
+    groups: Vec<SeedGroup>,
+    total: i64,
 }
 
 async fn read(State(cp): State<ControlPlane>, Path(group): Path<String>) -> ApiResult {
@@ -197,4 +241,41 @@ async fn set_status(
         }))
         .await?;
     Ok(done())
+}
+
+/// The seed's `UpdateGroupRPMRatioRequest`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct RpmRatio {
+    rpm_ratio: f64,
+}
+
+/// The seed's `UpdateGroupTPMRatioRequest`.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct TpmRatio {
+    tpm_ratio: f64,
+}
+
+/// An update naming only the ratio, so the service validates it as any update.
+async fn set_rpm_ratio(
+    State(cp): State<ControlPlane>,
+    Path(group): Path<String>,
+    Body(body): Body<RpmRatio>,
+) -> ApiResult {
+    let body = GroupBody {
+        rpm_ratio: Some(body.rpm_ratio),
+        ..GroupBody::default()
+    };
+    update(State(cp), Path(group), Body(body)).await
+}
+
+async fn set_tpm_ratio(
+    State(cp): State<ControlPlane>,
+    Path(group): Path<String>,
+    Body(body): Body<TpmRatio>,
+) -> ApiResult {
+    let body = GroupBody {
+        tpm_ratio: Some(body.tpm_ratio),
+        ..GroupBody::default()
+    };
+    update(State(cp), Path(group), Body(body)).await
 }

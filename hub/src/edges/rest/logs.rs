@@ -2,35 +2,63 @@
 
 use std::collections::BTreeMap;
 
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::get;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tonic::Request;
 
+use super::spec::Operation;
 use super::{ApiError, ApiResult, Paging, Params, number, ok, timestamp_ms};
 use crate::edges::grpc::ControlPlane;
 use crate::edges::grpc::logs::Logs;
 use crate::edges::grpc::pb;
 use crate::edges::grpc::pb::log_service_server::LogService;
 
-pub fn routes() -> Router<ControlPlane> {
-    Router::new()
-        .route("/api/dashboard/", get(dashboard))
-        .route("/api/dashboard", get(dashboard))
-        .route("/api/dashboard/{group}", get(group_dashboard))
-        .route("/api/logs/", get(logs))
-        .route("/api/logs", get(logs))
-        .route("/api/logs/search", get(logs))
-        .route("/api/log/{group}", get(group_logs))
-        .route("/api/log/{group}/search", get(group_logs))
+pub fn dashboard_operations() -> Vec<Operation> {
+    let mut operations: Vec<Operation> = ["/api/dashboard/", "/api/dashboard"]
+        .into_iter()
+        .map(|path| {
+            Operation::get(path, "Usage over time of every group", dashboard)
+                .query::<DashboardQuery>()
+                .data::<Dashboard>()
+        })
+        .collect();
+    operations.push(
+        Operation::get(
+            "/api/dashboard/{group}",
+            "Usage over time of one group",
+            group_dashboard,
+        )
+        .query::<DashboardQuery>()
+        .data::<Dashboard>(),
+    );
+    operations
+}
+
+pub fn operations() -> Vec<Operation> {
+    let mut operations: Vec<Operation> = ["/api/logs/", "/api/logs", "/api/logs/search"]
+        .into_iter()
+        .map(|path| {
+            Operation::get(path, "A page of request logs, newest first", logs)
+                .query::<LogQuery>()
+                .data::<LogPage>()
+        })
+        .collect();
+    for path in ["/api/log/{group}", "/api/log/{group}/search"] {
+        operations.push(
+            Operation::get(path, "A page of the group's request logs", group_logs)
+                .query::<LogQuery>()
+                .data::<LogPage>(),
+        );
+    }
+    operations
 }
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 
-#[derive(Debug, Default, Deserialize)]
-struct DashboardQuery {
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct DashboardQuery {
     /// `day`, `week`, `two_week`, `month`: the range ending now when no start is given.
     #[serde(default)]
     r#type: String,
@@ -50,8 +78,8 @@ struct DashboardQuery {
 }
 
 /// The seed's usage counters with its names; zero fields are left out as the seed does.
-#[derive(Debug, Default, Serialize)]
-struct SummarySet {
+#[derive(Debug, Default, Serialize, JsonSchema)]
+pub struct SummarySet {
     request_count: i64,
     #[serde(skip_serializing_if = "is_zero")]
     exception_count: i64,
@@ -101,16 +129,16 @@ impl SummarySet {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct ChartPoint {
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ChartPoint {
     /// Bucket start in unix seconds, as the seed's chart data.
     timestamp: i64,
     #[serde(flatten)]
     summary: SummarySet,
 }
 
-#[derive(Debug, Serialize)]
-struct Dashboard {
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Dashboard {
     chart_data: Vec<ChartPoint>,
     rpm: i64,
     tpm: i64,
@@ -235,12 +263,12 @@ async fn current_rates(logs: &Logs, group: Option<&str>) -> Result<(i64, i64), A
         }))
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct LogQuery {
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
+pub struct LogQuery {
     #[serde(flatten)]
     paging: Paging,
     #[serde(default)]
-    group: String,
+    pub group: String,
     #[serde(default)]
     token_name: String,
     #[serde(default)]
@@ -262,8 +290,8 @@ struct LogQuery {
 }
 
 /// One request log as the seed shows it (times in unix ms).
-#[derive(Debug, Serialize)]
-struct SeedLog {
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SeedLog {
     id: i64,
     request_id: String,
     upstream_id: String,
@@ -287,8 +315,8 @@ struct SeedLog {
     amount: LogAmount,
 }
 
-#[derive(Debug, Serialize)]
-struct LogUsage {
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct LogUsage {
     input_tokens: i64,
     output_tokens: i64,
     cached_tokens: i64,
@@ -298,12 +326,12 @@ struct LogUsage {
     web_search_count: i64,
 }
 
-#[derive(Debug, Serialize)]
-struct LogAmount {
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct LogAmount {
     used_amount: f64,
 }
 
-fn seed_log(log: pb::RequestLog) -> SeedLog {
+pub fn seed_log(log: pb::RequestLog) -> SeedLog {
     SeedLog {
         id: log.id,
         request_id: log.request_id,
@@ -339,6 +367,13 @@ fn seed_log(log: pb::RequestLog) -> SeedLog {
     }
 }
 
+/// A page of request logs; `total` is a lower bound (see [`list_logs`]).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct LogPage {
+    logs: Vec<SeedLog>,
+    total: i64,
+}
+
 async fn logs(State(cp): State<ControlPlane>, Params(query): Params<LogQuery>) -> ApiResult {
     let group = Some(query.group.clone()).filter(|group| !group.is_empty());
     list_logs(cp, group, query).await
@@ -355,7 +390,9 @@ async fn group_logs(
 /// Pages of `per_page` newest first. The service pages by cursor, so page `p` is reached by
 /// walking the pages before it, and `total` counts the rows up to this page plus one more page
 /// when there is one (the seed's exact count would need a full scan of the log table).
-async fn list_logs(cp: ControlPlane, group: Option<String>, query: LogQuery) -> ApiResult {
+/// The service's filter for the seed's log query (shared by the list and the CSV export).
+pub fn log_filter(group: Option<String>, query: &LogQuery) -> Result<pb::LogFilter, ApiError> {
+    let query = query.clone();
     let optional = |text: String| Some(text).filter(|text| !text.is_empty());
     let parse = |field: &str, text: &str| -> Result<Option<i64>, ApiError> {
         match text.trim() {
@@ -371,7 +408,7 @@ async fn list_logs(cp: ControlPlane, group: Option<String>, query: LogQuery) -> 
         "error" => pb::StatusClass::Error,
         _ => pb::StatusClass::Unspecified,
     };
-    let filter = pb::LogFilter {
+    Ok(pb::LogFilter {
         start_ms: timestamp_ms(query.start_timestamp.trim().parse().unwrap_or(0)),
         end_ms: match timestamp_ms(query.end_timestamp.trim().parse().unwrap_or(0)) {
             0 => 0,
@@ -386,7 +423,11 @@ async fn list_logs(cp: ControlPlane, group: Option<String>, query: LogQuery) -> 
         request_id: optional(query.request_id),
         user: optional(query.user),
         metadata_contains: None,
-    };
+    })
+}
+
+async fn list_logs(cp: ControlPlane, group: Option<String>, query: LogQuery) -> ApiResult {
+    let filter = log_filter(group, &query)?;
     let per_page = query.paging.per_page();
     let wanted = query.paging.p.max(1);
     let service = Logs::new(&cp);
@@ -411,11 +452,6 @@ async fn list_logs(cp: ControlPlane, group: Option<String>, query: LogQuery) -> 
             } else {
                 Vec::new()
             };
-            #[derive(Serialize)]
-            struct LogPage {
-                logs: Vec<SeedLog>,
-                total: i64,
-            }
             return Ok(ok(LogPage {
                 logs,
                 total: seen + if more { per_page } else { 0 },

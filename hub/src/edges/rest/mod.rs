@@ -7,11 +7,20 @@
 //! [`require_admin_key`]), and runs with its key's operation current, like a gRPC call.
 
 pub mod access;
+mod batches;
 mod channel_types;
 mod channels;
+mod group_models;
 mod groups;
+mod log_admin;
 mod logs;
 mod model_configs;
+mod models;
+mod monitor;
+pub mod openapi;
+mod options;
+pub mod spec;
+mod swagger;
 mod tokens;
 
 use std::sync::Arc;
@@ -48,12 +57,7 @@ pub fn router(cp: ControlPlane, options: RestOptions) -> Router {
         store: cp.store.clone(),
         allow_query_key: options.allow_query_key,
     };
-    Router::new()
-        .merge(channels::routes())
-        .merge(tokens::routes())
-        .merge(groups::routes())
-        .merge(logs::routes())
-        .merge(model_configs::routes())
+    spec::router(operations())
         .with_state(cp)
         .layer(axum::middleware::from_fn_with_state(
             options.snapshot,
@@ -63,6 +67,31 @@ pub fn router(cp: ControlPlane, options: RestOptions) -> Router {
             auth,
             require_admin_key,
         ))
+        // Added after the key check: the document and its page describe routes, they hold no data.
+        .route("/api/openapi.json", axum::routing::get(openapi::serve))
+        .merge(swagger::router())
+}
+
+/// Every admin route, by family: what the router serves and the OpenAPI document describes.
+pub fn operations() -> Vec<spec::Operation> {
+    use spec::tagged;
+    [
+        tagged("channels", channels::operations()),
+        tagged("groups", groups::operations()),
+        tagged("group model configs", group_models::operations()),
+        tagged("tokens", tokens::operations()),
+        tagged("batches", batches::operations()),
+        tagged("model configs", model_configs::operations()),
+        tagged("models", models::operations()),
+        tagged("options", options::operations()),
+        tagged("logs", logs::operations()),
+        tagged("logs", log_admin::operations()),
+        tagged("dashboard", logs::dashboard_operations()),
+        tagged("monitor", monitor::operations()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// As the gRPC edge does: a write is visible to the relay by the time its answer arrives.
@@ -218,10 +247,12 @@ where
 }
 
 /// The seed's paging: `p` (or `page`), 1-based, and `per_page`, default 10, at most 100.
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, Deserialize, schemars::JsonSchema)]
 pub struct Paging {
+    /// The page, from 1 (`page` too).
     #[serde(default, alias = "page", deserialize_with = "lenient_i64")]
     pub p: i64,
+    /// Rows per page: 10 unless given, at most 100.
     #[serde(default, deserialize_with = "lenient_i64")]
     pub per_page: i64,
 }

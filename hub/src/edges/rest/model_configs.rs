@@ -1,27 +1,49 @@
 //! `/api/model_configs/*` and `/api/model_config/*model`: the seed's model config routes over the control plane's ModelService.
 
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::get;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tonic::{Code, Request};
 
+use super::spec::Operation;
 use super::{ApiError, ApiResult, Body, Paging, Params, done, number, ok};
 use crate::edges::grpc::ControlPlane;
 use crate::edges::grpc::models::Models;
 use crate::edges::grpc::pb;
 use crate::edges::grpc::pb::model_service_server::ModelService;
 
-pub fn routes() -> Router<ControlPlane> {
-    Router::new()
-        .route("/api/model_configs/", get(list))
-        .route("/api/model_configs", get(list))
-        .route("/api/model_configs/search", get(list))
-        .route("/api/model_configs/all", get(all))
-        .route(
+pub fn operations() -> Vec<Operation> {
+    let mut operations: Vec<Operation> = [
+        "/api/model_configs/",
+        "/api/model_configs",
+        "/api/model_configs/search",
+    ]
+    .into_iter()
+    .map(|path| {
+        Operation::get(path, "A page of model configs, by keyword", list)
+            .query::<ListQuery>()
+            .data::<ModelConfigPage>()
+    })
+    .collect();
+    operations.extend([
+        Operation::get("/api/model_configs/all", "Every model config", all)
+            .data::<Vec<SeedModelConfig>>(),
+        Operation::get("/api/model_config/{*model}", "One model config", read)
+            .data::<SeedModelConfig>(),
+        Operation::post(
             "/api/model_config/{*model}",
-            get(read).post(save).delete(remove),
+            "Create or update a model config",
+            save,
         )
+        .body::<ConfigBody>()
+        .data::<SeedModelConfig>(),
+        Operation::delete(
+            "/api/model_config/{*model}",
+            "Delete a model config",
+            remove,
+        ),
+    ]);
+    operations
 }
 
 /// The seed prices per 1000 tokens unless a unit says otherwise.
@@ -55,8 +77,8 @@ fn model_type(mode: i64) -> pb::ModelType {
 }
 
 /// The seed's price fields (floats per `*_unit` tokens).
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct SeedPrice {
+#[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
+pub struct SeedPrice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     per_request_price: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,8 +95,8 @@ struct SeedPrice {
     cache_creation_price: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
-struct SeedModelConfig {
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SeedModelConfig {
     model: String,
     owner: String,
     r#type: i64,
@@ -103,14 +125,48 @@ fn json_object(text: &str) -> Option<serde_json::Value> {
         .filter(|value| value.as_object().is_some_and(|object| !object.is_empty()))
 }
 
-fn seed_config(config: pb::ModelConfig) -> SeedModelConfig {
-    let price = config.price.unwrap_or_default();
+/// The service's price in the seed's fields.
+pub fn seed_price(price: pb::Price) -> SeedPrice {
     let unit = match price.unit {
         0 => 1_000_000,
         unit => unit,
     };
     let amount = |value: &Option<String>| value.as_deref().map(number);
     let priced = price.input.is_some() || price.output.is_some();
+    SeedPrice {
+        per_request_price: amount(&price.per_request),
+        input_price: amount(&price.input),
+        input_price_unit: priced.then_some(unit),
+        output_price: amount(&price.output),
+        output_price_unit: priced.then_some(unit),
+        cached_price: amount(&price.cached_input),
+        cache_creation_price: amount(&price.cache_creation),
+    }
+}
+
+/// The seed's price as the service's (per 1000 tokens unless a unit says otherwise).
+pub fn price_pb(price: SeedPrice) -> pb::Price {
+    let decimal = |value: Option<f64>| {
+        value
+            .filter(|value| *value != 0.0)
+            .map(|value| value.to_string())
+    };
+    pb::Price {
+        input: decimal(price.input_price),
+        output: decimal(price.output_price),
+        cached_input: decimal(price.cached_price),
+        cache_creation: decimal(price.cache_creation_price),
+        per_request: decimal(price.per_request_price),
+        unit: price
+            .input_price_unit
+            .or(price.output_price_unit)
+            .filter(|unit| *unit > 0)
+            .unwrap_or(SEED_PRICE_UNIT),
+        ..Default::default()
+    }
+}
+
+fn seed_config(config: pb::ModelConfig) -> SeedModelConfig {
     SeedModelConfig {
         model: config.model,
         owner: config.owner,
@@ -118,15 +174,7 @@ fn seed_config(config: pb::ModelConfig) -> SeedModelConfig {
         rpm: config.rpm,
         tpm: config.tpm,
         retry_times: config.retry_times.unwrap_or_default(),
-        price: SeedPrice {
-            per_request_price: amount(&price.per_request),
-            input_price: amount(&price.input),
-            input_price_unit: priced.then_some(unit),
-            output_price: amount(&price.output),
-            output_price_unit: priced.then_some(unit),
-            cached_price: amount(&price.cached_input),
-            cache_creation_price: amount(&price.cache_creation),
-        },
+        price: seed_price(config.price.unwrap_or_default()),
         config: json_object(&config.config_json),
         plugin: json_object(&config.plugins_json),
         created_at: config.created_at_ms,
@@ -134,7 +182,7 @@ fn seed_config(config: pb::ModelConfig) -> SeedModelConfig {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 struct ListQuery {
     #[serde(flatten)]
     paging: Paging,
@@ -159,18 +207,20 @@ async fn list(State(cp): State<ControlPlane>, Params(query): Params<ListQuery>) 
         }))
         .await?
         .into_inner();
-    #[derive(Serialize)]
-    struct Page {
-        configs: Vec<SeedModelConfig>,
-        total: i64,
-    }
-    Ok(ok(Page {
+    Ok(ok(ModelConfigPage {
         configs: answer.model_configs.into_iter().map(seed_config).collect(),
         total: answer.total_size,
     }))
 }
 
-async fn all(State(cp): State<ControlPlane>) -> ApiResult {
+/// A page of model configs and how many match in all.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ModelConfigPage {
+    configs: Vec<SeedModelConfig>,
+    total: i64,
+}
+
+pub async fn all(State(cp): State<ControlPlane>) -> ApiResult {
     let service = Models(cp);
     let mut configs = Vec::new();
     let mut page_token = String::new();
@@ -211,8 +261,8 @@ async fn read(State(cp): State<ControlPlane>, Path(model): Path<String>) -> ApiR
 }
 
 /// The seed's save body; absent fields keep their stored values when the config exists.
-#[derive(Debug, Default, Deserialize)]
-struct ConfigBody {
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct ConfigBody {
     owner: Option<String>,
     r#type: Option<i64>,
     rpm: Option<i64>,
@@ -239,26 +289,7 @@ impl ConfigBody {
         mark(self.price.is_some(), "price");
         mark(self.config.is_some(), "config_json");
         mark(self.plugin.is_some(), "plugins_json");
-        let price = self.price.map(|price| {
-            let decimal = |value: Option<f64>| {
-                value
-                    .filter(|value| *value != 0.0)
-                    .map(|value| value.to_string())
-            };
-            pb::Price {
-                input: decimal(price.input_price),
-                output: decimal(price.output_price),
-                cached_input: decimal(price.cached_price),
-                cache_creation: decimal(price.cache_creation_price),
-                per_request: decimal(price.per_request_price),
-                unit: price
-                    .input_price_unit
-                    .or(price.output_price_unit)
-                    .filter(|unit| *unit > 0)
-                    .unwrap_or(SEED_PRICE_UNIT),
-                ..Default::default()
-            }
-        });
+        let price = self.price.map(price_pb);
         let object = |map: Option<serde_json::Map<String, serde_json::Value>>| {
             map.map(|map| serde_json::Value::Object(map).to_string())
                 .unwrap_or_default()

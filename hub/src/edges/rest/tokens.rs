@@ -1,12 +1,12 @@
 //! `/api/tokens/*` and `/api/token/:group/*`: the seed's token routes over the control plane's TokenService.
 
-use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tonic::{Code, Request};
 
 use super::channels::StatusBody;
+use super::spec::Operation;
 use super::{ApiError, ApiResult, Body, Paging, Params, done, number, ok};
 use crate::edges::grpc::ControlPlane;
 use crate::edges::grpc::groups::Groups;
@@ -15,30 +15,84 @@ use crate::edges::grpc::pb::group_service_server::GroupService;
 use crate::edges::grpc::pb::token_service_server::TokenService;
 use crate::edges::grpc::tokens::Tokens;
 
-pub fn routes() -> Router<ControlPlane> {
-    Router::new()
-        .route("/api/tokens/", get(list_all))
-        .route("/api/tokens", get(list_all))
-        .route("/api/tokens/search", get(list_all))
-        .route(
+pub fn operations() -> Vec<Operation> {
+    let mut operations: Vec<Operation> = ["/api/tokens/", "/api/tokens", "/api/tokens/search"]
+        .into_iter()
+        .map(|path| {
+            Operation::get(path, "A page of tokens of every group", list_all)
+                .query::<ListQuery>()
+                .data::<TokenPage>()
+        })
+        .collect();
+    operations.extend([
+        Operation::get("/api/tokens/{id}", "One token", read_any).data::<SeedToken>(),
+        Operation::put(
             "/api/tokens/{id}",
-            get(read_any).put(update_any).delete(remove_any),
+            "Update the fields the body names",
+            update_any,
         )
-        .route("/api/tokens/{id}/status", post(status_any))
-        .route("/api/token/{group}", get(list_group).post(create))
-        .route("/api/token/{group}/search", get(list_group))
-        .route(
+        .body::<TokenBody>()
+        .data::<SeedToken>(),
+        Operation::delete("/api/tokens/{id}", "Delete a token", remove_any),
+        Operation::post(
+            "/api/tokens/{id}/status",
+            "Enable (1) or disable (2) a token",
+            status_any,
+        )
+        .body::<StatusBody>(),
+        Operation::get(
+            "/api/token/{group}",
+            "A page of the group's tokens",
+            list_group,
+        )
+        .query::<ListQuery>()
+        .data::<TokenPage>(),
+        Operation::post(
+            "/api/token/{group}",
+            "Create a token; its key is shown only here",
+            create,
+        )
+        .query::<CreateQuery>()
+        .body::<TokenBody>()
+        .data::<SeedToken>(),
+        Operation::get(
+            "/api/token/{group}/search",
+            "A page of the group's tokens",
+            list_group,
+        )
+        .query::<ListQuery>()
+        .data::<TokenPage>(),
+        Operation::get(
             "/api/token/{group}/{id}",
-            get(read_in_group)
-                .put(update_in_group)
-                .delete(remove_in_group),
+            "One token of the group",
+            read_in_group,
         )
-        .route("/api/token/{group}/{id}/status", post(status_in_group))
+        .data::<SeedToken>(),
+        Operation::put(
+            "/api/token/{group}/{id}",
+            "Update the fields the body names",
+            update_in_group,
+        )
+        .body::<TokenBody>()
+        .data::<SeedToken>(),
+        Operation::delete(
+            "/api/token/{group}/{id}",
+            "Delete a token of the group",
+            remove_in_group,
+        ),
+        Operation::post(
+            "/api/token/{group}/{id}/status",
+            "Enable (1) or disable (2) a token",
+            status_in_group,
+        )
+        .body::<StatusBody>(),
+    ]);
+    operations
 }
 
 /// A token as the seed shows it. `key` is only ever filled in the answer to its creation (only
 /// a hash is stored); it is then the key without its `sk-` prefix, as the seed's keys are.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct SeedToken {
     id: i64,
     name: String,
@@ -90,8 +144,8 @@ fn seed_token(token: pb::Token, key: String) -> SeedToken {
 }
 
 /// The seed's add and update token bodies; absent fields are left as they are on update.
-#[derive(Debug, Default, Deserialize)]
-struct TokenBody {
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct TokenBody {
     name: Option<String>,
     subnets: Option<Vec<String>>,
     models: Option<Vec<String>>,
@@ -163,7 +217,7 @@ impl TokenBody {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 struct ListQuery {
     #[serde(flatten)]
     paging: Paging,
@@ -175,8 +229,9 @@ struct ListQuery {
     group: String,
 }
 
-#[derive(Serialize)]
-struct TokenPage {
+/// A page of tokens and how many match in all.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TokenPage {
     tokens: Vec<SeedToken>,
     total: i64,
 }
@@ -220,7 +275,7 @@ async fn list_group(
     list(cp, group, query).await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 struct CreateQuery {
     #[serde(default)]
     auto_create_group: String,

@@ -1,0 +1,264 @@
+//! `/api/monitor/*`: error rates per channel and model, banned channels and lifting bans, current rates, over LogService and ChannelService.
+//!
+//! The seed keeps error rates in a Redis sliding window; ours come from the request logs' minute
+//! summaries over the last [`WINDOW_MS`], so they survive restarts and agree with the dashboard.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use schemars::JsonSchema;
+use serde::Serialize;
+use tonic::Request;
+
+use super::spec::Operation;
+use super::{ApiError, ApiResult, ok};
+use crate::edges::grpc::ControlPlane;
+use crate::edges::grpc::channels::Channels;
+use crate::edges::grpc::logs::Logs;
+use crate::edges::grpc::pb;
+use crate::edges::grpc::pb::channel_service_server::ChannelService;
+use crate::edges::grpc::pb::log_service_server::LogService;
+
+/// How far back error rates look.
+const WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Most channels or models one answer covers.
+const MOST_ENTRIES: i32 = 1000;
+
+pub fn operations() -> Vec<Operation> {
+    vec![
+        Operation::get(
+            "/api/monitor/",
+            "Error rate of each channel over the last 15 minutes",
+            channel_rates,
+        )
+        .data::<BTreeMap<String, f64>>(),
+        Operation::get(
+            "/api/monitor/models",
+            "Error rate of each model over the last 15 minutes",
+            model_rates,
+        )
+        .data::<BTreeMap<String, f64>>(),
+        Operation::get(
+            "/api/monitor/{id}",
+            "Error rate of each model of one channel",
+            one_channel,
+        )
+        .data::<BTreeMap<String, f64>>(),
+        Operation::get(
+            "/api/monitor/banned_channels",
+            "Banned channels by model",
+            banned,
+        )
+        .data::<BTreeMap<String, Vec<i64>>>(),
+        Operation::get(
+            "/api/monitor/bans",
+            "Every ban with its reason and times (ours)",
+            bans,
+        )
+        .data::<Vec<Ban>>(),
+        Operation::get(
+            "/api/monitor/runtime_metrics",
+            "Requests and tokens per minute now",
+            runtime,
+        )
+        .data::<Vec<Rate>>(),
+        Operation::delete("/api/monitor/", "Lift every ban", clear_all).data::<Cleared>(),
+        Operation::delete(
+            "/api/monitor/{id}",
+            "Lift the bans of one channel",
+            clear_channel,
+        )
+        .data::<Cleared>(),
+        Operation::delete(
+            "/api/monitor/{id}/{*model}",
+            "Lift one channel's ban for one model",
+            clear_model,
+        )
+        .data::<Cleared>(),
+    ]
+}
+
+fn rate(errors: i64, requests: i64) -> f64 {
+    if requests <= 0 {
+        0.0
+    } else {
+        errors as f64 / requests as f64
+    }
+}
+
+async fn ranked(cp: ControlPlane, dimension: pb::RankingDimension) -> ApiResult {
+    let now = crate::store::now_ms();
+    let entries = Logs::new(&cp)
+        .get_ranking(Request::new(pb::GetRankingRequest {
+            dimension: dimension as i32,
+            metric: pb::RankingMetric::Requests as i32,
+            granularity: pb::Granularity::Minute as i32,
+            start_ms: now - WINDOW_MS,
+            end_ms: now + 1,
+            limit: MOST_ENTRIES,
+        }))
+        .await?
+        .into_inner()
+        .entries;
+    let rates: BTreeMap<String, f64> = entries
+        .into_iter()
+        .map(|entry| (entry.key, rate(entry.errors, entry.requests)))
+        .collect();
+    Ok(ok(rates))
+}
+
+async fn channel_rates(State(cp): State<ControlPlane>) -> ApiResult {
+    ranked(cp, pb::RankingDimension::Channel).await
+}
+
+async fn model_rates(State(cp): State<ControlPlane>) -> ApiResult {
+    ranked(cp, pb::RankingDimension::Model).await
+}
+
+fn channel_id(id: &str) -> Result<i64, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::bad_request(format!("invalid channel id: {id}")))
+}
+
+/// One summary per model the channel serves (its own list bounds the calls).
+async fn one_channel(State(cp): State<ControlPlane>, Path(id): Path<String>) -> ApiResult {
+    let id = channel_id(&id)?;
+    let channel = Channels(cp.clone())
+        .get_channel(Request::new(pb::GetChannelRequest { id }))
+        .await?
+        .into_inner();
+    let logs = Logs::new(&cp);
+    let now = crate::store::now_ms();
+    let mut rates = BTreeMap::new();
+    for model in channel.models {
+        let points = logs
+            .get_summary(Request::new(pb::GetSummaryRequest {
+                granularity: pb::Granularity::Minute as i32,
+                filter: Some(pb::SummaryFilter {
+                    start_ms: now - WINDOW_MS,
+                    end_ms: now + 1,
+                    channel_id: Some(id),
+                    model: Some(model.clone()),
+                    ..Default::default()
+                }),
+            }))
+            .await?
+            .into_inner()
+            .points;
+        let (errors, requests) = points.iter().fold((0, 0), |(errors, requests), point| {
+            (errors + point.errors, requests + point.requests)
+        });
+        if requests > 0 {
+            rates.insert(model, rate(errors, requests));
+        }
+    }
+    Ok(ok(rates))
+}
+
+/// A ban as the relay holds it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Ban {
+    channel_id: i64,
+    model: String,
+    reason: String,
+    since: i64,
+    until: i64,
+    next_probe: i64,
+}
+
+async fn list_bans(cp: ControlPlane) -> Result<Vec<pb::ChannelBan>, ApiError> {
+    Ok(Channels(cp)
+        .list_channel_bans(Request::new(pb::ListChannelBansRequest {
+            channel_id: None,
+        }))
+        .await?
+        .into_inner()
+        .bans)
+}
+
+/// The seed's shape: model to the channels banned for it.
+async fn banned(State(cp): State<ControlPlane>) -> ApiResult {
+    let mut by_model: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for ban in list_bans(cp).await? {
+        by_model.entry(ban.model).or_default().push(ban.channel_id);
+    }
+    Ok(ok(by_model))
+}
+
+async fn bans(State(cp): State<ControlPlane>) -> ApiResult {
+    let bans: Vec<Ban> = list_bans(cp)
+        .await?
+        .into_iter()
+        .map(|ban| Ban {
+            channel_id: ban.channel_id,
+            model: ban.model,
+            reason: ban.reason,
+            since: ban.since_ms,
+            until: ban.until_ms,
+            next_probe: ban.next_probe_ms,
+        })
+        .collect();
+    Ok(ok(bans))
+}
+
+/// One current rate: `dimension` is `channel`, `group`, `token` or `model`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Rate {
+    dimension: String,
+    id: String,
+    rpm: i64,
+    tpm: i64,
+}
+
+async fn runtime(State(cp): State<ControlPlane>) -> ApiResult {
+    let rates: Vec<Rate> = Logs::new(&cp)
+        .get_current_rates(Request::new(pb::GetCurrentRatesRequest {
+            dimension: String::new(),
+        }))
+        .await?
+        .into_inner()
+        .rates
+        .into_iter()
+        .map(|rate| Rate {
+            dimension: rate.dimension,
+            id: rate.id,
+            rpm: rate.requests_per_minute,
+            tpm: rate.tokens_per_minute,
+        })
+        .collect();
+    Ok(ok(rates))
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Cleared {
+    cleared: i64,
+}
+
+async fn clear(cp: ControlPlane, channel_id: Option<i64>, model: Option<String>) -> ApiResult {
+    let answer = Channels(cp)
+        .clear_channel_bans(Request::new(pb::ClearChannelBansRequest {
+            channel_id,
+            model,
+        }))
+        .await?
+        .into_inner();
+    Ok(ok(Cleared {
+        cleared: answer.cleared,
+    }))
+}
+
+async fn clear_all(State(cp): State<ControlPlane>) -> ApiResult {
+    clear(cp, None, None).await
+}
+
+async fn clear_channel(State(cp): State<ControlPlane>, Path(id): Path<String>) -> ApiResult {
+    clear(cp, Some(channel_id(&id)?), None).await
+}
+
+async fn clear_model(
+    State(cp): State<ControlPlane>,
+    Path((id, model)): Path<(String, String)>,
+) -> ApiResult {
+    let model = model.trim_start_matches('/').to_owned();
+    clear(cp, Some(channel_id(&id)?), Some(model)).await
+}
