@@ -486,6 +486,13 @@ try {
   await page.locator('[data-testid="signin"]').waitFor();
   check((await page.evaluate(() => sessionStorage.length)) === 0, "sign-out kept the key");
 
+  // The REST API's swagger page renders the whole document under its strict CSP (the console
+  // check at the end catches anything the policy blocked).
+  await page.goto(`${base}/swagger/index.html`);
+  await page.locator(".opblock").first().waitFor();
+  check((await page.locator(".opblock").count()) > 50, "the swagger page lists few operations");
+  await page.goto(`${base}/panel/`);
+
   // A stored key the server no longer accepts sends the user back to sign-in, with the reason.
   await page.evaluate(() => sessionStorage.setItem("aiproxy.adminKey", "stale-admin-key"));
   await page.goto(`${base}/panel/#/groups`);
