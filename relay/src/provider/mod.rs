@@ -14,11 +14,13 @@
 //! [`Provider::codec`]). [`Wire`] names a codec on either side.
 
 mod anthropic;
+mod ark_video;
 mod baidu;
 pub mod balance;
 mod bedrock;
 mod cohere;
 mod coze;
+mod dashscope_video;
 mod fake;
 pub mod framing;
 mod gemini;
@@ -31,7 +33,9 @@ pub mod seed_types;
 mod spark;
 mod tei;
 mod token_slots;
+mod veo;
 mod vertex;
+pub mod video_tasks;
 
 use axum::http::{HeaderMap, HeaderValue, Method};
 use bytes::Bytes;
@@ -50,6 +54,7 @@ pub use kind::{
 };
 pub use openai::versioned_base;
 pub(crate) use tei::keep_top_n;
+pub use video_tasks::VideoTaskApi;
 
 /// A wire family: how the relay talks to every channel type registered with it.
 pub trait Provider: Send + Sync + 'static {

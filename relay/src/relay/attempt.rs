@@ -39,6 +39,8 @@ pub(super) struct Plan {
     pub(super) timeouts: Timeouts,
     /// Whether the upstream is asked to stream: the client asked, or stream fake did.
     pub(super) upstream_stream: bool,
+    /// A video creation on a channel type with a task API of its own: sent through it.
+    pub(super) video_tasks: Option<&'static dyn crate::provider::VideoTaskApi>,
 }
 
 impl Plan {
@@ -176,6 +178,9 @@ impl Inner {
             timeouts: effective_timeouts(self.config.timeouts, &channel.timeouts, model_timeouts),
             // Stream fake: the upstream streams although the client wants one body.
             upstream_stream: request.stream || exchange.upstream_stream,
+            video_tasks: (endpoint == Endpoint::Videos)
+                .then(|| channel.kind.video_tasks())
+                .flatten(),
         }
     }
 }
@@ -188,6 +193,11 @@ fn build_upstream_request(
     request: &ParsedRequest,
     channel: &Channel,
 ) -> Result<(UpstreamRequest, bool, ClientTools), RelayError> {
+    if let Some(tasks) = plan.video_tasks {
+        let upstream_request =
+            super::video_tasks::create_request(tasks, channel, &plan.upstream_model, request)?;
+        return Ok((upstream_request, false, ClientTools::default()));
+    }
     let mut client_wants_stream_usage = false;
     let mut client_tools = ClientTools::default();
     let (content_type, body): (&str, Bytes) = match &request.payload {
