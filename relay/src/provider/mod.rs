@@ -122,6 +122,12 @@ pub trait Provider: Send + Sync + 'static {
         false
     }
 
+    /// Whether the family takes Gemini's embedding requests (`:embedContent`,
+    /// `:batchEmbedContents`) as they are; any other gets them as OpenAI embeddings.
+    fn serves_gemini_embeddings(&self) -> bool {
+        false
+    }
+
     /// Adjusts a JSON body for this upstream before it is sent (for example asking an
     /// OpenAI-family stream to report usage).
     fn prepare(&self, channel: &Channel, endpoint: Endpoint, body: &mut JsonObject, stream: bool);

@@ -228,6 +228,13 @@ impl Inner {
                     rewrite_model_to,
                 )?
             };
+        // OpenAI embeddings back in Gemini's shape for a Gemini client (usage read above).
+        let bytes = match endpoint.gemini_embedding() {
+            Some(shape) if plan.channel_endpoint == Endpoint::Embeddings => {
+                crate::convert::gemini_embeddings::from_openai(&bytes, shape)?
+            }
+            _ => bytes,
+        };
         let bytes = if plan.client_wire == Wire::Chat && exchange.wants_json() {
             plugin_json(bytes, exchange)
         } else {

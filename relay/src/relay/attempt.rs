@@ -70,7 +70,7 @@ impl Inner {
         let plan = self.plan(endpoint, request, settings, channel, exchange);
         pending.record().upstream_model = Some(plan.upstream_model.clone());
         let (mut upstream_request, client_wants_stream_usage, client_tools) =
-            build_upstream_request(&plan, request, channel)?;
+            build_upstream_request(endpoint, &plan, request, channel)?;
         let client = self
             .clients
             .get(channel.proxy_url.as_deref(), plan.timeouts.connect)?;
@@ -153,7 +153,10 @@ impl Inner {
             .get(&request.model)
             .unwrap_or(&request.model)
             .clone();
-        let channel_endpoint = provider.endpoint(endpoint, channel, &upstream_model);
+        let channel_endpoint = match endpoint.gemini_embedding() {
+            Some(_) if !provider.serves_gemini_embeddings() => Endpoint::Embeddings,
+            _ => provider.endpoint(endpoint, channel, &upstream_model),
+        };
         // The timeout plugin's values win over the model's.
         let plugin_timeouts;
         let model_timeouts = match &exchange.timeouts {
@@ -189,6 +192,7 @@ impl Inner {
 /// channel's protocol and prepared by its provider; also whether a chat client asked for the
 /// usage chunk itself, and what the conversion did to the client's tools.
 fn build_upstream_request(
+    endpoint: Endpoint,
     plan: &Plan,
     request: &ParsedRequest,
     channel: &Channel,
@@ -204,8 +208,23 @@ fn build_upstream_request(
         Payload::Json(object) => {
             let mut object = object.clone();
             client_wants_stream_usage = wants_stream_usage(&object);
-            // A Gemini body names no model: it goes in the URL.
-            if plan.mapped && plan.client_wire != Wire::Gemini {
+            // A Gemini body names no model: it goes in the URL. Gemini's embeddings become
+            // OpenAI's on other channels, or name the channel's model where they name one.
+            if let Some(shape) = endpoint.gemini_embedding() {
+                if plan.channel_endpoint == Endpoint::Embeddings {
+                    object = crate::convert::gemini_embeddings::to_openai(
+                        &object,
+                        shape,
+                        &plan.upstream_model,
+                    )?;
+                } else {
+                    crate::convert::gemini_embeddings::name_model(
+                        &mut object,
+                        shape,
+                        &plan.upstream_model,
+                    );
+                }
+            } else if plan.mapped && plan.client_wire != Wire::Gemini {
                 object
                     .set("model", &plan.upstream_model)
                     .map_err(|_| RelayError::Internal)?;
