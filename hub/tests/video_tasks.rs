@@ -351,3 +351,35 @@ async fn ark_tasks_are_polled_downloaded_billed_and_deleted_upstream() {
     let (_, failed) = until_finished(&hub, &failing).await;
     assert_eq!(failed["error"]["message"], mock_ark_video::FAILURE);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openai_sdk_drives_a_dashscope_video() {
+    if !support::external_clients("Python and the openai SDK of .ci/requirements.txt") {
+        return;
+    }
+    let upstream = MockDashScopeVideo::start().await;
+    let channel = format!(
+        "  - name: wan\n    type: ali\n    base_url: \"{}\"\n    key: {}",
+        upstream.base_url(),
+        mock_dashscope_video::KEY
+    );
+    let hub = hub_with(&channel, "wan2.2-t2v-plus").await;
+    let base_url = hub.url("");
+    let content_bytes = support::mock_openai_video::CONTENT_BYTES.to_string();
+    support::run_pytest(
+        "hub/tests/python/test_video_tasks.py",
+        &[
+            ("AIPROXY_BASE_URL", &base_url),
+            ("AIPROXY_TOKEN", ACME),
+            ("AIPROXY_OTHER_TOKEN", OTHER),
+            ("AIPROXY_CONTENT_BYTES", &content_bytes),
+            ("AIPROXY_MODEL", "wan2.2-t2v-plus"),
+        ],
+    )
+    .await;
+    // The SDK's creation arrived whole: its fields, read from the form, went upstream.
+    let created = upstream.state.created.lock().unwrap().clone();
+    assert_eq!(created[0]["input"]["prompt"], "a kitten on grass");
+    assert_eq!(created[0]["parameters"]["duration"], 4);
+    hub.stop().await.unwrap();
+}

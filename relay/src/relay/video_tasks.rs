@@ -36,20 +36,36 @@ pub(super) fn create_request(
     upstream_model: &str,
     request: &ParsedRequest,
 ) -> Result<crate::provider::UpstreamRequest, RelayError> {
-    let Payload::Json(object) = &request.payload else {
-        return Err(RelayError::BadRequest {
-            message: format!(
-                "channels of type {} take a JSON body: send input_reference as a URL or a data: URI",
-                channel.kind.as_str()
-            ),
-            param: Some("input_reference"),
-        });
+    let task = match &request.payload {
+        Payload::Json(object) => VideoTaskRequest::from_openai(object)?,
+        Payload::Multipart { form, .. } => form_request(form)?,
     };
-    tasks.create(
-        channel,
-        upstream_model,
-        &VideoTaskRequest::from_openai(object)?,
-    )
+    tasks.create(channel, upstream_model, &task)
+}
+
+/// A multipart creation (what the official SDKs send) read as its JSON twin: the text fields
+/// as they are, an `input_reference` file as a `data:` URI (bounded by the body limit).
+fn form_request(form: &crate::multipart::Multipart) -> Result<VideoTaskRequest, RelayError> {
+    let mut fields = serde_json::Map::new();
+    for part in &form.parts {
+        let value = match &part.filename {
+            Some(filename) if part.name == "input_reference" => {
+                let mime_type = match filename.rsplit('.').next().map(str::to_ascii_lowercase) {
+                    Some(extension) if extension == "jpg" || extension == "jpeg" => "image/jpeg",
+                    Some(extension) if extension == "webp" => "image/webp",
+                    _ => "image/png",
+                };
+                let data = base64::engine::general_purpose::STANDARD.encode(&part.data);
+                format!("data:{mime_type};base64,{data}")
+            }
+            Some(_) => continue,
+            None => String::from_utf8_lossy(&part.data).into_owned(),
+        };
+        fields.insert(part.name.clone(), serde_json::Value::String(value));
+    }
+    let object = crate::json::JsonObject::from_value(&serde_json::Value::Object(fields))
+        .map_err(|_| RelayError::Internal)?;
+    VideoTaskRequest::from_openai(&object)
 }
 
 impl Inner {
