@@ -256,6 +256,10 @@ pub struct VideoJob {
     pub created_at_ms: i64,
     /// The API it was created through; its reads go through the same one.
     pub api: VideoApi,
+    /// The upstream's own id of a job run by a vendor's task API (an operation name, a task
+    /// id), which the client never sees: its id is the gateway's. `None` when the client's
+    /// id is the upstream's (OpenAI's and Azure's videos).
+    pub upstream_id: Option<String>,
 }
 
 /// The video APIs a job can be created through, and the generations of a Sora job.

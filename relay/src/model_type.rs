@@ -33,7 +33,12 @@ impl ModelType {
                     | Endpoint::GeminiCountTokens
                     | Endpoint::Responses
             ),
-            ModelType::Embedding => endpoint == Endpoint::Embeddings,
+            ModelType::Embedding => matches!(
+                endpoint,
+                Endpoint::Embeddings
+                    | Endpoint::GeminiEmbedContent
+                    | Endpoint::GeminiBatchEmbedContents
+            ),
             ModelType::Image => {
                 matches!(
                     endpoint,

@@ -34,6 +34,7 @@ mod request;
 mod routes;
 mod stored_responses;
 mod upstream_error;
+mod video_tasks;
 mod videos;
 
 pub use channel_test::ChannelTestOutcome;

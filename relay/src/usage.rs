@@ -227,6 +227,14 @@ impl Estimator {
             Endpoint::Messages | Endpoint::MessagesCountTokens => {
                 crate::convert::count_messages_tokens(model, &request).unwrap_or(0)
             }
+            Endpoint::GeminiEmbedContent | Endpoint::GeminiBatchEmbedContents => {
+                let shape = self
+                    .endpoint
+                    .gemini_embedding()
+                    .unwrap_or(crate::convert::gemini_embeddings::EmbedShape::Single);
+                let texts = crate::convert::gemini_embeddings::embedding_texts(&request, shape);
+                count_input(model, &serde_json::json!(texts))
+            }
             Endpoint::GenerateContent | Endpoint::GeminiCountTokens => {
                 crate::convert::count_gemini_tokens(model, &request).unwrap_or(0)
             }

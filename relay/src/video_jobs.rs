@@ -303,6 +303,7 @@ mod tests {
             size: None,
             created_at_ms,
             api: VideoApi::Videos,
+            upstream_id: None,
         }
     }
 

@@ -35,6 +35,10 @@ pub enum Endpoint {
     GenerateContent,
     /// Gemini `:countTokens`, answered locally.
     GeminiCountTokens,
+    /// Gemini `:embedContent` (the model is in the URL).
+    GeminiEmbedContent,
+    /// Gemini `:batchEmbedContents`.
+    GeminiBatchEmbedContents,
     /// OpenAI Responses (`/v1/responses`).
     Responses,
     /// OpenAI's video generation (`POST /v1/videos`, JSON or multipart): creates a job.
@@ -62,6 +66,8 @@ impl Endpoint {
             | Endpoint::Rerank
             | Endpoint::MessagesCountTokens
             | Endpoint::GeminiCountTokens
+            | Endpoint::GeminiEmbedContent
+            | Endpoint::GeminiBatchEmbedContents
             | Endpoint::Videos
             | Endpoint::VideoGenerationJobs => false,
         }
@@ -84,6 +90,8 @@ impl Endpoint {
             Endpoint::MessagesCountTokens => "messages/count_tokens",
             Endpoint::GenerateContent => "generateContent",
             Endpoint::GeminiCountTokens => "countTokens",
+            Endpoint::GeminiEmbedContent => "embedContent",
+            Endpoint::GeminiBatchEmbedContents => "batchEmbedContents",
             Endpoint::Responses => "responses",
             Endpoint::Videos => "videos",
             Endpoint::VideoGenerationJobs => "video/generations/jobs",
@@ -107,6 +115,8 @@ impl Endpoint {
             Endpoint::MessagesCountTokens => "/v1/messages/count_tokens",
             Endpoint::GenerateContent => "/v1beta/models/{model}:generateContent",
             Endpoint::GeminiCountTokens => "/v1beta/models/{model}:countTokens",
+            Endpoint::GeminiEmbedContent => "/v1beta/models/{model}:embedContent",
+            Endpoint::GeminiBatchEmbedContents => "/v1beta/models/{model}:batchEmbedContents",
             Endpoint::Responses => "/v1/responses",
             Endpoint::Videos => "/v1/videos",
             Endpoint::VideoGenerationJobs => "/v1/video/generations/jobs",
@@ -147,9 +157,23 @@ impl Endpoint {
     pub fn face(self) -> Face {
         match self {
             Endpoint::Messages | Endpoint::MessagesCountTokens => Face::Anthropic,
-            Endpoint::GenerateContent | Endpoint::GeminiCountTokens => Face::Gemini,
+            Endpoint::GenerateContent
+            | Endpoint::GeminiCountTokens
+            | Endpoint::GeminiEmbedContent
+            | Endpoint::GeminiBatchEmbedContents => Face::Gemini,
             Endpoint::Responses => Face::Responses,
             _ => Face::OpenAi,
+        }
+    }
+
+    /// Gemini's embeddings, and whether one content or a batch: sent to a Gemini channel as
+    /// they are, to any other as OpenAI embeddings.
+    pub fn gemini_embedding(self) -> Option<crate::convert::gemini_embeddings::EmbedShape> {
+        use crate::convert::gemini_embeddings::EmbedShape;
+        match self {
+            Endpoint::GeminiEmbedContent => Some(EmbedShape::Single),
+            Endpoint::GeminiBatchEmbedContents => Some(EmbedShape::Batch),
+            _ => None,
         }
     }
 

@@ -279,6 +279,9 @@ struct StoredJob {
     api: String,
     /// The last object seen, as text (JSON).
     object: String,
+    /// A task API's own id of the job (absent in jobs stored before there were any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    upstream_id: Option<String>,
 }
 
 impl StoredJob {
@@ -296,6 +299,7 @@ impl StoredJob {
             created_at_ms: job.created_at_ms,
             api: job.api.as_str().to_owned(),
             object: String::from_utf8_lossy(object).into_owned(),
+            upstream_id: job.upstream_id.clone(),
         }
     }
 
@@ -314,6 +318,7 @@ impl StoredJob {
             size: self.size.clone(),
             created_at_ms: self.created_at_ms,
             api: VideoApi::parse(&self.api)?,
+            upstream_id: self.upstream_id.clone(),
         })
     }
 }
@@ -616,6 +621,7 @@ mod tests {
             size: None,
             created_at_ms: 0,
             api: VideoApi::Videos,
+            upstream_id: None,
         };
         let key = bill_key("video_1", &job);
         assert_eq!(key, bill_key("video_1", &job));

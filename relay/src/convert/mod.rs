@@ -116,6 +116,7 @@ mod anthropic;
 mod chat_stream;
 mod count;
 mod gemini;
+pub mod gemini_embeddings;
 mod responses;
 mod tools;
 mod usage;

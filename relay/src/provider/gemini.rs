@@ -14,6 +14,16 @@ use crate::vocabulary::Channel;
 pub struct GeminiWire;
 
 fn generate_url(channel: &Channel, model: &str, stream: bool) -> Result<String, RelayError> {
+    let method = if stream {
+        "streamGenerateContent?alt=sse"
+    } else {
+        "generateContent"
+    };
+    model_url(channel, model, method)
+}
+
+/// `{base}/v1beta/models/{model}:{method}`.
+fn model_url(channel: &Channel, model: &str, method: &str) -> Result<String, RelayError> {
     let base = base_url(channel)?;
     let base = base.strip_suffix("/v1beta").unwrap_or(&base);
     // A model name is a path segment; `models/` prefixes (as Gemini lists them) are dropped.
@@ -28,11 +38,7 @@ fn generate_url(channel: &Channel, model: &str, stream: bool) -> Result<String, 
             }
         })
         .collect();
-    Ok(if stream {
-        format!("{base}/v1beta/models/{model}:streamGenerateContent?alt=sse")
-    } else {
-        format!("{base}/v1beta/models/{model}:generateContent")
-    })
+    Ok(format!("{base}/v1beta/models/{model}:{method}"))
 }
 
 impl Provider for GeminiWire {
@@ -43,6 +49,10 @@ impl Provider for GeminiWire {
         } else {
             Endpoint::GenerateContent
         }
+    }
+
+    fn serves_gemini_embeddings(&self) -> bool {
+        true
     }
 
     fn prepare(&self, _: &Channel, _: Endpoint, _: &mut JsonObject, _: bool) {}
@@ -56,9 +66,13 @@ impl Provider for GeminiWire {
         body: Bytes,
         stream: bool,
     ) -> Result<UpstreamRequest, RelayError> {
-        if endpoint != Endpoint::GenerateContent {
-            return Err(unsupported(channel, endpoint));
-        }
+        let url = match endpoint {
+            Endpoint::GenerateContent => generate_url(channel, upstream_model, stream)?,
+            Endpoint::GeminiEmbedContent | Endpoint::GeminiBatchEmbedContents => {
+                model_url(channel, upstream_model, endpoint.path())?
+            }
+            _ => return Err(unsupported(channel, endpoint)),
+        };
         let mut headers = HeaderMap::new();
         let content_type = HeaderValue::from_str(content_type).map_err(|_| RelayError::Internal)?;
         headers.insert(header::CONTENT_TYPE, content_type);
@@ -67,7 +81,7 @@ impl Provider for GeminiWire {
         }
         Ok(UpstreamRequest {
             method: Method::POST,
-            url: generate_url(channel, upstream_model, stream)?,
+            url,
             headers,
             body,
         })

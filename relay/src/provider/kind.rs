@@ -157,6 +157,9 @@ pub struct Registration {
     pub config_keys: &'static [ConfigKey],
     pub quirks: Quirks,
     pub provider: &'static dyn Provider,
+    /// The vendor's own video task API, served behind OpenAI's Videos face (`POST
+    /// /v1/videos` and the calls on a job); `None` where videos, if any, are OpenAI's own.
+    pub video_tasks: Option<&'static dyn super::VideoTaskApi>,
 }
 
 /// The channel type of a channel: a handle to its [`Registration`]. Equal when the names are.
@@ -193,6 +196,11 @@ impl ChannelKind {
 
     pub fn quirks(self) -> Quirks {
         self.0.quirks
+    }
+
+    /// The type's video task API, if videos go through one.
+    pub fn video_tasks(self) -> Option<&'static dyn super::VideoTaskApi> {
+        self.0.video_tasks
     }
 
     /// The wire family that talks to channels of this type.

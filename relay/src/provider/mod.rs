@@ -14,11 +14,13 @@
 //! [`Provider::codec`]). [`Wire`] names a codec on either side.
 
 mod anthropic;
+mod ark_video;
 mod baidu;
 pub mod balance;
 mod bedrock;
 mod cohere;
 mod coze;
+mod dashscope_video;
 mod fake;
 pub mod framing;
 mod gemini;
@@ -31,7 +33,9 @@ pub mod seed_types;
 mod spark;
 mod tei;
 mod token_slots;
+mod veo;
 mod vertex;
+pub mod video_tasks;
 
 use axum::http::{HeaderMap, HeaderValue, Method};
 use bytes::Bytes;
@@ -50,6 +54,7 @@ pub use kind::{
 };
 pub use openai::versioned_base;
 pub(crate) use tei::keep_top_n;
+pub use video_tasks::VideoTaskApi;
 
 /// A wire family: how the relay talks to every channel type registered with it.
 pub trait Provider: Send + Sync + 'static {
@@ -114,6 +119,12 @@ pub trait Provider: Send + Sync + 'static {
     /// same channel: the family derives short-lived tokens from the key, drops one the upstream
     /// refused, and [`Provider::authorize`] fetches a fresh one on the next attempt.
     fn renews_credentials(&self) -> bool {
+        false
+    }
+
+    /// Whether the family takes Gemini's embedding requests (`:embedContent`,
+    /// `:batchEmbedContents`) as they are; any other gets them as OpenAI embeddings.
+    fn serves_gemini_embeddings(&self) -> bool {
         false
     }
 

@@ -7,9 +7,11 @@
 //! [`Quirks::anthropic_base`] ([`anthropic_compatible`]).
 
 use super::anthropic::AnthropicWire;
+use super::ark_video::ArkVideo;
 use super::baidu::BaiduWire;
 use super::cohere::CohereWire;
 use super::coze::CozeWire;
+use super::dashscope_video::DashScopeVideo;
 use super::fake::FAKE_CONFIG;
 use super::fake::FakeWire;
 use super::gemini::GeminiWire;
@@ -21,7 +23,8 @@ use super::ollama::{OLLAMA_CONFIG, OllamaWire};
 use super::openai::OpenAiWire;
 use super::qianfan::{QIANFAN_CONFIG, QianfanWire};
 use super::tei::TeiWire;
-use super::vertex::{KEY_HELP as VERTEX_KEY_HELP, VertexWire};
+use super::veo::VeoGemini;
+use super::vertex::{KEY_HELP as VERTEX_KEY_HELP, VeoVertex, VertexWire};
 
 /// An OpenAI-compatible vendor: one line each in [`PROVIDERS`].
 const fn openai_compatible(
@@ -39,6 +42,7 @@ const fn openai_compatible(
         config_keys: OPENAI_CONFIG,
         quirks,
         provider: &OpenAiWire,
+        video_tasks: None,
     }
 }
 
@@ -53,6 +57,15 @@ const fn anthropic_compatible(
     registration.quirks.anthropic_base = Some(path);
     registration.quirks.anthropic_bearer = bearer;
     registration.config_keys = ANTHROPIC_COMPATIBLE_CONFIG;
+    registration
+}
+
+/// `registration` with a video task API behind OpenAI's Videos face.
+const fn with_video_tasks(
+    mut registration: Registration,
+    video_tasks: &'static dyn super::VideoTaskApi,
+) -> Registration {
+    registration.video_tasks = Some(video_tasks);
     registration
 }
 
@@ -101,6 +114,7 @@ const AZURE: Registration = Registration {
         ..Quirks::NONE
     },
     provider: &OpenAiWire,
+    video_tasks: None,
 };
 /// Any OpenAI-compatible server; its base URL is required.
 const CUSTOM: Registration = Registration {
@@ -112,6 +126,7 @@ const CUSTOM: Registration = Registration {
     config_keys: OPENAI_CONFIG,
     quirks: Quirks::NONE,
     provider: &OpenAiWire,
+    video_tasks: None,
 };
 const ANTHROPIC: Registration = Registration {
     name: "anthropic",
@@ -122,6 +137,7 @@ const ANTHROPIC: Registration = Registration {
     config_keys: &[],
     quirks: Quirks::NONE,
     provider: &AnthropicWire,
+    video_tasks: None,
 };
 /// Answers in process with configured text: try the gateway without a provider account.
 const FAKE: Registration = Registration {
@@ -133,6 +149,7 @@ const FAKE: Registration = Registration {
     config_keys: FAKE_CONFIG,
     quirks: Quirks::NONE,
     provider: &FakeWire,
+    video_tasks: None,
 };
 const GEMINI: Registration = Registration {
     name: "gemini",
@@ -143,6 +160,7 @@ const GEMINI: Registration = Registration {
     config_keys: &[],
     quirks: Quirks::NONE,
     provider: &GeminiWire,
+    video_tasks: Some(&VeoGemini),
 };
 /// Baidu's Wenxin Workshop v1 API (ERNIE), with its OAuth access tokens.
 const BAIDU: Registration = Registration {
@@ -154,6 +172,7 @@ const BAIDU: Registration = Registration {
     config_keys: &[],
     quirks: Quirks::NONE,
     provider: &BaiduWire,
+    video_tasks: None,
 };
 /// Coze bots through the v3 chat API; the model is the bot id.
 const COZE: Registration = Registration {
@@ -165,6 +184,7 @@ const COZE: Registration = Registration {
     config_keys: &[],
     quirks: Quirks::NONE,
     provider: &CozeWire,
+    video_tasks: None,
 };
 /// Google Vertex AI: Gemini and Claude models of one Google Cloud account. The host depends on
 /// the key's region, so there is no default base URL (a base URL, when set, replaces it).
@@ -177,6 +197,7 @@ const VERTEX: Registration = Registration {
     config_keys: &[],
     quirks: Quirks::NONE,
     provider: &VertexWire,
+    video_tasks: Some(&VeoVertex),
 };
 
 const COHERE: Registration = Registration {
@@ -188,6 +209,7 @@ const COHERE: Registration = Registration {
     config_keys: &[],
     quirks: Quirks::NONE,
     provider: &CohereWire,
+    video_tasks: None,
 };
 /// Ollama's OpenAI-compatible `/v1` unless a channel's `api: native` picks `/api/chat`.
 const OLLAMA: Registration = Registration {
@@ -199,6 +221,7 @@ const OLLAMA: Registration = Registration {
     config_keys: OLLAMA_CONFIG,
     quirks: Quirks::NONE,
     provider: &OllamaWire,
+    video_tasks: None,
 };
 
 /// Every channel type, in the order the control plane lists them.
@@ -266,15 +289,19 @@ pub static PROVIDERS: &[Registration] = &[
         "/api/anthropic",
         true,
     ),
-    anthropic_compatible(
-        openai_compatible(
-            "ali",
-            "Alibaba DashScope",
-            "https://dashscope.aliyuncs.com/compatible-mode/v1",
-            Quirks::NONE,
+    // Wan video synthesis through DashScope's task API.
+    with_video_tasks(
+        anthropic_compatible(
+            openai_compatible(
+                "ali",
+                "Alibaba DashScope",
+                "https://dashscope.aliyuncs.com/compatible-mode/v1",
+                Quirks::NONE,
+            ),
+            "/apps/anthropic",
+            true,
         ),
-        "/apps/anthropic",
-        true,
+        &DashScopeVideo,
     ),
     OLLAMA,
     openai_compatible(
@@ -331,16 +358,21 @@ pub static PROVIDERS: &[Registration] = &[
         config_keys: QIANFAN_CONFIG,
         quirks: Quirks::NONE,
         provider: &QianfanWire,
+        video_tasks: None,
     },
-    // Volcengine Ark; bot models (`bot-...`) are served under `/api/v3/bots/`.
-    openai_compatible(
-        "doubao",
-        "Doubao (Volcengine Ark)",
-        "https://ark.cn-beijing.volces.com/api/v3",
-        Quirks {
-            ark_bots: true,
-            ..Quirks::NONE
-        },
+    // Volcengine Ark; bot models (`bot-...`) are served under `/api/v3/bots/`, Seedance
+    // videos through its content generation tasks.
+    with_video_tasks(
+        openai_compatible(
+            "doubao",
+            "Doubao (Volcengine Ark)",
+            "https://ark.cn-beijing.volces.com/api/v3",
+            Quirks {
+                ark_bots: true,
+                ..Quirks::NONE
+            },
+        ),
+        &ArkVideo,
     ),
     openai_compatible(
         "novita",
@@ -425,6 +457,7 @@ pub static PROVIDERS: &[Registration] = &[
         config_keys: &[],
         quirks: Quirks::NONE,
         provider: &TeiWire,
+        video_tasks: None,
     },
     // Deployed per customer: its base URL is required.
     Registration {
@@ -436,6 +469,7 @@ pub static PROVIDERS: &[Registration] = &[
         config_keys: OPENAI_CONFIG,
         quirks: Quirks::NONE,
         provider: &OpenAiWire,
+        video_tasks: None,
     },
     // The Anthropic path (`{endpoint}/{model}/claude-code-proxy`) serves KAT-Coder models.
     aliased(

@@ -228,16 +228,40 @@ impl Inner {
                     rewrite_model_to,
                 )?
             };
+        // OpenAI embeddings back in Gemini's shape for a Gemini client (usage read above).
+        let bytes = match endpoint.gemini_embedding() {
+            Some(shape) if plan.channel_endpoint == Endpoint::Embeddings => {
+                crate::convert::gemini_embeddings::from_openai(&bytes, shape)?
+            }
+            _ => bytes,
+        };
         let bytes = if plan.client_wire == Wire::Chat && exchange.wants_json() {
             plugin_json(bytes, exchange)
         } else {
             bytes
         };
-        if let Some(api) = match endpoint {
-            Endpoint::Videos => Some(crate::host::VideoApi::Videos),
-            Endpoint::VideoGenerationJobs => Some(crate::host::VideoApi::GenerationJobs),
-            _ => None,
-        } {
+        // A task API's answer names its task: the client is shown a job of ours instead.
+        let bytes = match plan.video_tasks {
+            Some(tasks) if *endpoint == Endpoint::Videos => {
+                self.remember_task(
+                    tasks,
+                    &bytes,
+                    channel.id,
+                    request,
+                    &plan.upstream_model,
+                    pending,
+                )
+                .await?
+            }
+            _ => bytes,
+        };
+        if plan.video_tasks.is_none()
+            && let Some(api) = match endpoint {
+                Endpoint::Videos => Some(crate::host::VideoApi::Videos),
+                Endpoint::VideoGenerationJobs => Some(crate::host::VideoApi::GenerationJobs),
+                _ => None,
+            }
+        {
             let (seconds, size) = super::videos::requested_video(request);
             self.remember_video(
                 api,
@@ -247,6 +271,7 @@ impl Inner {
                 &plan.upstream_model,
                 seconds,
                 size,
+                None,
                 pending,
             )
             .await;

@@ -39,6 +39,8 @@ pub(super) struct Plan {
     pub(super) timeouts: Timeouts,
     /// Whether the upstream is asked to stream: the client asked, or stream fake did.
     pub(super) upstream_stream: bool,
+    /// A video creation on a channel type with a task API of its own: sent through it.
+    pub(super) video_tasks: Option<&'static dyn crate::provider::VideoTaskApi>,
 }
 
 impl Plan {
@@ -68,7 +70,7 @@ impl Inner {
         let plan = self.plan(endpoint, request, settings, channel, exchange);
         pending.record().upstream_model = Some(plan.upstream_model.clone());
         let (mut upstream_request, client_wants_stream_usage, client_tools) =
-            build_upstream_request(&plan, request, channel)?;
+            build_upstream_request(endpoint, &plan, request, channel)?;
         let client = self
             .clients
             .get(channel.proxy_url.as_deref(), plan.timeouts.connect)?;
@@ -151,7 +153,10 @@ impl Inner {
             .get(&request.model)
             .unwrap_or(&request.model)
             .clone();
-        let channel_endpoint = provider.endpoint(endpoint, channel, &upstream_model);
+        let channel_endpoint = match endpoint.gemini_embedding() {
+            Some(_) if !provider.serves_gemini_embeddings() => Endpoint::Embeddings,
+            _ => provider.endpoint(endpoint, channel, &upstream_model),
+        };
         // The timeout plugin's values win over the model's.
         let plugin_timeouts;
         let model_timeouts = match &exchange.timeouts {
@@ -176,6 +181,9 @@ impl Inner {
             timeouts: effective_timeouts(self.config.timeouts, &channel.timeouts, model_timeouts),
             // Stream fake: the upstream streams although the client wants one body.
             upstream_stream: request.stream || exchange.upstream_stream,
+            video_tasks: (endpoint == Endpoint::Videos)
+                .then(|| channel.kind.video_tasks())
+                .flatten(),
         }
     }
 }
@@ -184,18 +192,39 @@ impl Inner {
 /// channel's protocol and prepared by its provider; also whether a chat client asked for the
 /// usage chunk itself, and what the conversion did to the client's tools.
 fn build_upstream_request(
+    endpoint: Endpoint,
     plan: &Plan,
     request: &ParsedRequest,
     channel: &Channel,
 ) -> Result<(UpstreamRequest, bool, ClientTools), RelayError> {
+    if let Some(tasks) = plan.video_tasks {
+        let upstream_request =
+            super::video_tasks::create_request(tasks, channel, &plan.upstream_model, request)?;
+        return Ok((upstream_request, false, ClientTools::default()));
+    }
     let mut client_wants_stream_usage = false;
     let mut client_tools = ClientTools::default();
     let (content_type, body): (&str, Bytes) = match &request.payload {
         Payload::Json(object) => {
             let mut object = object.clone();
             client_wants_stream_usage = wants_stream_usage(&object);
-            // A Gemini body names no model: it goes in the URL.
-            if plan.mapped && plan.client_wire != Wire::Gemini {
+            // A Gemini body names no model: it goes in the URL. Gemini's embeddings become
+            // OpenAI's on other channels, or name the channel's model where they name one.
+            if let Some(shape) = endpoint.gemini_embedding() {
+                if plan.channel_endpoint == Endpoint::Embeddings {
+                    object = crate::convert::gemini_embeddings::to_openai(
+                        &object,
+                        shape,
+                        &plan.upstream_model,
+                    )?;
+                } else {
+                    crate::convert::gemini_embeddings::name_model(
+                        &mut object,
+                        shape,
+                        &plan.upstream_model,
+                    );
+                }
+            } else if plan.mapped && plan.client_wire != Wire::Gemini {
                 object
                     .set("model", &plan.upstream_model)
                     .map_err(|_| RelayError::Internal)?;

@@ -92,6 +92,7 @@ pub(super) enum Shape {
     String,
     Array,
     StringOrArray,
+    Object,
 }
 
 pub(super) fn check_field(
@@ -111,15 +112,18 @@ pub(super) fn check_field(
     };
     let is_string = raw.starts_with('"');
     let is_array = raw.starts_with('[');
+    let is_object = raw.starts_with('{');
     let ok = match shape {
         Shape::String => is_string,
         Shape::Array => is_array,
         Shape::StringOrArray => is_string || is_array,
+        Shape::Object => is_object,
     };
     let expected = match shape {
         Shape::String => "a string",
         Shape::Array => "an array",
         Shape::StringOrArray => "a string or an array",
+        Shape::Object => "an object",
     };
     if ok {
         Ok(())
@@ -263,6 +267,8 @@ pub(super) fn parse_request(
             check_field(&object, "messages", Shape::Array, true)?
         }
         Endpoint::GenerateContent => check_field(&object, "contents", Shape::Array, true)?,
+        Endpoint::GeminiEmbedContent => check_field(&object, "content", Shape::Object, true)?,
+        Endpoint::GeminiBatchEmbedContents => check_field(&object, "requests", Shape::Array, true)?,
         Endpoint::Responses => check_field(&object, "input", Shape::StringOrArray, false)?,
         Endpoint::Videos | Endpoint::VideoGenerationJobs => {
             check_field(&object, "prompt", Shape::String, true)?

@@ -182,6 +182,8 @@ pub(super) fn gemini_target(target: &str) -> Option<(Endpoint, UrlFacts)> {
         "generateContent" => (Endpoint::GenerateContent, false),
         "streamGenerateContent" => (Endpoint::GenerateContent, true),
         "countTokens" => (Endpoint::GeminiCountTokens, false),
+        "embedContent" => (Endpoint::GeminiEmbedContent, false),
+        "batchEmbedContents" => (Endpoint::GeminiBatchEmbedContents, false),
         _ => return None,
     };
     (!model.is_empty()).then(|| {
@@ -209,7 +211,13 @@ mod tests {
             gemini_target("m:countTokens").unwrap().0,
             Endpoint::GeminiCountTokens
         );
-        for bad in ["gemini", ":generateContent", "m:embedContent"] {
+        assert_eq!(
+            gemini_target("gemini-embedding-001:batchEmbedContents")
+                .unwrap()
+                .0,
+            Endpoint::GeminiBatchEmbedContents
+        );
+        for bad in ["gemini", ":generateContent", "m:predict"] {
             assert!(gemini_target(bad).is_none(), "{bad}");
         }
     }

@@ -82,7 +82,7 @@ impl VideoAction {
 
 /// OpenAI's answer for a video it does not know, given too for another group's: ids reveal
 /// nothing across groups.
-fn not_found(video_id: &str) -> RelayError {
+pub(super) fn not_found(video_id: &str) -> RelayError {
     RelayError::UpstreamRejected {
         status: 404,
         body: Some(ErrorBody {
@@ -115,6 +115,7 @@ impl Inner {
         upstream_model: &str,
         request_seconds: Option<u32>,
         request_size: Option<String>,
+        upstream_id: Option<String>,
         pending: &mut PendingRecord,
     ) {
         let Some(facts) = video_facts(answer) else {
@@ -145,6 +146,7 @@ impl Inner {
             size: facts.size.or(request_size),
             created_at_ms: chrono_now_ms(),
             api,
+            upstream_id,
         };
         self.videos.remember(&id, job, answer.clone()).await;
     }
@@ -275,6 +277,19 @@ impl Inner {
                     .find(|channel| channel.id == job.owner.channel_id)
             })
             .ok_or_else(|| not_found(video_id))?;
+        if let Some(upstream_id) = job.upstream_id.clone() {
+            return self
+                .relay_video_task(
+                    action,
+                    video_id,
+                    &upstream_id,
+                    &job,
+                    &channel,
+                    parts,
+                    pending,
+                )
+                .await;
+        }
         match action {
             VideoAction::Get | VideoAction::JobGet => {
                 let object = self.read_video(&channel, video_id, &job).await?;
@@ -340,6 +355,10 @@ impl Inner {
         video_id: &str,
         job: &VideoJob,
     ) -> Result<Bytes, RelayError> {
+        if let Some(upstream_id) = &job.upstream_id {
+            let (object, _) = self.read_task(channel, video_id, upstream_id, job).await?;
+            return Ok(object);
+        }
         let call = match job.api {
             VideoApi::Videos => VideoCall::Read,
             VideoApi::GenerationJobs => VideoCall::JobRead,
@@ -409,6 +428,19 @@ impl Inner {
         let provider = channel.kind.provider();
         let mut upstream_request = provider.video_call(channel, call, video_id, query)?;
         upstream_request.body = body;
+        self.send_video_request(channel, upstream_request, true)
+            .await
+    }
+
+    /// Sends one request about a job to `channel`'s upstream (through the provider's
+    /// authorization step when `authorize`); an upstream error comes back as the relay's.
+    pub(super) async fn send_video_request(
+        &self,
+        channel: &Channel,
+        mut upstream_request: crate::provider::UpstreamRequest,
+        authorize: bool,
+    ) -> Result<(reqwest::Response, std::time::Duration), RelayError> {
+        let provider = channel.kind.provider();
         let timeouts = super::attempt::effective_timeouts(
             self.config.timeouts,
             &channel.timeouts,
@@ -417,9 +449,12 @@ impl Inner {
         let client = self
             .clients
             .get(channel.proxy_url.as_deref(), timeouts.connect)?;
-        crate::provider::authorize(provider, channel, &client, &mut upstream_request).await?;
+        if authorize {
+            crate::provider::authorize(provider, channel, &client, &mut upstream_request).await?;
+        }
         let response = send(&client, upstream_request, timeouts.response).await?;
-        if !response.status().is_success() {
+        // A redirect is answered, not followed: only a file download follows one, itself.
+        if !response.status().is_success() && !response.status().is_redirection() {
             return Err(super::upstream_error::upstream_error(
                 response,
                 channel,
@@ -443,30 +478,7 @@ impl Inner {
         let (response, idle) = self
             .video_send(channel, call, video_id, query, Bytes::new())
             .await?;
-        let status = response.status();
-        let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
-        let content_length = response.headers().get(header::CONTENT_LENGTH).cloned();
-        let upstream: ByteStream = response.bytes_stream().boxed();
-        pending.set_outcome(status.as_u16(), None);
-        let pending = pending.hand_over();
-        let body = crate::stream::passthrough_body(
-            Bytes::new(),
-            upstream,
-            idle,
-            Default::default(),
-            pending,
-        );
-        let mut answer = Response::new(body);
-        *answer.status_mut() = status;
-        let headers = answer.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            content_type.unwrap_or(HeaderValue::from_static("application/octet-stream")),
-        );
-        if let Some(length) = content_length {
-            headers.insert(header::CONTENT_LENGTH, length);
-        }
-        Ok(answer)
+        Ok(stream_file(response, idle, pending))
     }
 
     /// `POST /v1/videos/{id}/remix`: admitted like a creation, sent to the job's channel, and
@@ -522,6 +534,7 @@ impl Inner {
             &job.upstream_model,
             Some(job.seconds),
             job.size.clone(),
+            None,
             pending,
         )
         .await;
@@ -549,6 +562,34 @@ impl Inner {
     }
 }
 
+/// A file relayed chunk by chunk as it arrives, never held whole, with the upstream's
+/// content type and length.
+pub(super) fn stream_file(
+    response: reqwest::Response,
+    idle: std::time::Duration,
+    pending: &mut PendingRecord,
+) -> Response {
+    let status = response.status();
+    let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
+    let content_length = response.headers().get(header::CONTENT_LENGTH).cloned();
+    let upstream: ByteStream = response.bytes_stream().boxed();
+    pending.set_outcome(status.as_u16(), None);
+    let pending = pending.hand_over();
+    let body =
+        crate::stream::passthrough_body(Bytes::new(), upstream, idle, Default::default(), pending);
+    let mut answer = Response::new(body);
+    *answer.status_mut() = status;
+    let headers = answer.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        content_type.unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Some(length) = content_length {
+        headers.insert(header::CONTENT_LENGTH, length);
+    }
+    answer
+}
+
 /// The client's model name back in an upstream object that names the channel's.
 fn rename_model(bytes: Bytes, job: &VideoJob) -> Bytes {
     if job.upstream_model == job.owner.model {
@@ -563,7 +604,7 @@ fn rename_model(bytes: Bytes, job: &VideoJob) -> Bytes {
     bytes
 }
 
-fn json_response(status: StatusCode, bytes: Bytes) -> Response {
+pub(super) fn json_response(status: StatusCode, bytes: Bytes) -> Response {
     let mut answer = Response::new(Body::from(bytes));
     *answer.status_mut() = status;
     answer.headers_mut().insert(
@@ -573,7 +614,7 @@ fn json_response(status: StatusCode, bytes: Bytes) -> Response {
     answer
 }
 
-fn chrono_now_ms() -> i64 {
+pub(super) fn chrono_now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| {

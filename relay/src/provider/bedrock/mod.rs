@@ -54,6 +54,7 @@ pub(super) const AWS: Registration = Registration {
     config_keys: &[],
     quirks: Quirks::NONE,
     provider: &BedrockWire,
+    video_tasks: None,
 };
 
 /// The content type of Bedrock's streamed answers.

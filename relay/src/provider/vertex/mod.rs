@@ -11,6 +11,9 @@
 mod key;
 mod token;
 mod urls;
+mod video;
+
+pub use video::VeoVertex;
 
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;

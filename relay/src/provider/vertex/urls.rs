@@ -65,6 +65,17 @@ pub(super) fn generate_url(
     model: &str,
     stream: bool,
 ) -> String {
+    model_url(channel, key, publisher, model, publisher.method(stream))
+}
+
+/// The URL of `method` (`generateContent`, `predictLongRunning`, ...) on `model` of `publisher`.
+pub(super) fn model_url(
+    channel: &Channel,
+    key: &VertexKey,
+    publisher: Publisher,
+    model: &str,
+    method: &str,
+) -> String {
     let root = root(channel, key);
     let model = path_segment(model.strip_prefix("models/").unwrap_or(model));
     let scope = if key.project.is_empty() {
@@ -81,9 +92,8 @@ pub(super) fn generate_url(
         )
     };
     format!(
-        "{root}/v1{scope}/publishers/{}/models/{model}:{}",
+        "{root}/v1{scope}/publishers/{}/models/{model}:{method}",
         publisher.path(),
-        publisher.method(stream)
     )
 }
 
