@@ -18,6 +18,7 @@
 mod gcra;
 mod memory;
 mod redis_counters;
+mod script_call;
 
 use std::time::Duration;
 

@@ -13,6 +13,7 @@ use redis::aio::ConnectionManager;
 
 use crate::process::redis_link::RedisLink;
 
+use super::script_call::{self, Joined};
 use super::{
     Admitted, Check, CountersConfig, CountersError, Denied, LeaseIds, RateState, Refusal,
     from_micros, micros,
@@ -73,39 +74,39 @@ impl RedisCounters {
 
     pub(super) async fn admit(&self, checks: &[Check]) -> Result<Admitted, Refusal> {
         let lease = self.inner.leases.next();
-        let mut invocation = self.inner.admit.prepare_invoke();
-        invocation.arg(self.inner.lease_ttl).arg(&lease);
+        let keys = checks.iter().map(keys_of).sum();
+        let mut command = script_call::evalsha(&self.inner.admit, keys);
+        for check in checks {
+            self.push_keys(&mut command, check);
+        }
+        command.arg(self.inner.lease_ttl).arg(&lease);
         for check in checks {
             match check {
                 Check::Rate {
-                    key,
                     limit,
                     period,
                     cost,
+                    ..
                 } => {
-                    invocation
-                        .key(self.key(key))
+                    command
                         .arg("r")
                         .arg(*limit)
                         .arg(micros(*period).max(1))
                         .arg(*cost);
                 }
-                Check::Concurrency { key, limit } => {
-                    invocation.key(self.leases_key(key)).arg("c").arg(*limit);
+                Check::Concurrency { limit, .. } => {
+                    command.arg("c").arg(*limit);
                 }
-                Check::Cap { key, limit, .. } => {
-                    self.counter_keys(&mut invocation, key);
-                    invocation.arg("q").arg(*limit).arg(check.reserved());
+                Check::Cap { limit, .. } => {
+                    command.arg("q").arg(*limit).arg(check.reserved());
                 }
-                Check::Balance { key, .. } => {
-                    self.counter_keys(&mut invocation, key);
-                    invocation.arg("b").arg(check.reserved());
+                Check::Balance { .. } => {
+                    command.arg("b").arg(check.reserved());
                 }
             }
         }
         let mut connection = self.connection().map_err(Refusal::Backend)?;
-        let reply: Vec<i64> = invocation
-            .invoke_async(&mut connection)
+        let reply: Vec<i64> = script_call::run(&self.inner.admit, &command, &mut connection)
             .await
             .map_err(|error| Refusal::Backend(self.failed(error)))?;
         interpret_admit(reply, lease, checks)
@@ -116,34 +117,32 @@ impl RedisCounters {
         admitted: &Admitted,
         actual: &[i64],
     ) -> Result<(), CountersError> {
-        let mut invocation = self.inner.settle.prepare_invoke();
-        invocation
-            .key(format!("{}settled:{}", self.inner.prefix, admitted.lease))
-            .arg(millis(SETTLED_MARK_TTL))
-            .arg(&admitted.lease);
+        let keys = 1 + admitted.checks.iter().map(keys_of).sum::<usize>();
+        let mut command = script_call::evalsha(&self.inner.settle, keys);
+        command.arg(Joined([&self.inner.prefix, "settled:", &admitted.lease]));
+        for check in &admitted.checks {
+            self.push_keys(&mut command, check);
+        }
+        command.arg(millis(SETTLED_MARK_TTL)).arg(&admitted.lease);
         for (check, actual) in admitted.checks.iter().zip(actual) {
             match check {
-                Check::Rate {
-                    key, limit, period, ..
-                } => {
-                    invocation
-                        .key(self.key(key))
+                Check::Rate { limit, period, .. } => {
+                    command
                         .arg("r")
                         .arg(*limit)
                         .arg(micros(*period).max(1))
                         .arg(actual.saturating_sub(check.reserved()));
                 }
-                Check::Concurrency { key, .. } => {
-                    invocation.key(self.leases_key(key)).arg("c");
+                Check::Concurrency { .. } => {
+                    command.arg("c");
                 }
-                Check::Cap { key, .. } | Check::Balance { key, .. } => {
-                    self.counter_keys(&mut invocation, key);
+                Check::Cap { .. } | Check::Balance { .. } => {
                     let kind = if matches!(check, Check::Cap { .. }) {
                         "q"
                     } else {
                         "b"
                     };
-                    invocation.arg(kind).arg(check.reserved()).arg(*actual);
+                    command.arg(kind).arg(check.reserved()).arg(*actual);
                 }
             }
         }
@@ -153,10 +152,8 @@ impl RedisCounters {
         loop {
             // Unguarded: a settle of a request already answered tries even while the breaker
             // is open, since Redis may be back before the probe notices.
-            match invocation
-                .invoke_async::<i64>(&mut self.inner.link.manager())
-                .await
-            {
+            let mut connection = self.inner.link.manager();
+            match script_call::run::<i64>(&self.inner.settle, &command, &mut connection).await {
                 Ok(_) => return Ok(()),
                 Err(error) if attempt < SETTLE_ATTEMPTS => {
                     self.inner.link.observe(&error);
@@ -261,19 +258,36 @@ impl RedisCounters {
         format!("{}{key}", self.inner.prefix)
     }
 
-    fn leases_key(&self, key: &str) -> String {
-        format!("{}{key}:leases", self.inner.prefix)
-    }
-
     fn ban_key(&self, key: &str) -> String {
         format!("{}ban:{key}", self.inner.prefix)
     }
 
-    fn counter_keys(&self, invocation: &mut redis::ScriptInvocation<'_>, key: &str) {
-        invocation
-            .key(self.key(key))
-            .key(self.leases_key(key))
-            .key(format!("{}{key}:reserved", self.inner.prefix));
+    /// The keys of `check`, in the order the scripts read them ([`keys_of`] counts them).
+    fn push_keys(&self, command: &mut redis::Cmd, check: &Check) {
+        let prefix = self.inner.prefix.as_str();
+        let key = |key, suffix| Joined([prefix, key, suffix]);
+        match check {
+            Check::Rate { key: name, .. } => {
+                command.arg(key(name, ""));
+            }
+            Check::Concurrency { key: name, .. } => {
+                command.arg(key(name, ":leases"));
+            }
+            Check::Cap { key: name, .. } | Check::Balance { key: name, .. } => {
+                command
+                    .arg(key(name, ""))
+                    .arg(key(name, ":leases"))
+                    .arg(key(name, ":reserved"));
+            }
+        }
+    }
+}
+
+/// How many keys [`RedisCounters::push_keys`] passes for `check`.
+fn keys_of(check: &Check) -> usize {
+    match check {
+        Check::Rate { .. } | Check::Concurrency { .. } => 1,
+        Check::Cap { .. } | Check::Balance { .. } => 3,
     }
 }
 
@@ -386,5 +400,49 @@ mod tests {
         assert_eq!(counters.value("cap").await.unwrap(), Some(30));
         let next = counters.admit(&checks).await.unwrap();
         assert_eq!(next.rate(0).unwrap().remaining, 40);
+    }
+
+    #[tokio::test]
+    async fn scripts_forgotten_by_redis_are_loaded_again() {
+        let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
+        let mut manager = ConnectionManager::new(client)
+            .await
+            .expect("redis on 127.0.0.1:6379");
+        let prefix = format!("aiproxy-test-{}:", uuid::Uuid::new_v4().simple());
+        let counters = RedisCounters::new(
+            RedisLink::new(manager.clone()),
+            prefix,
+            CountersConfig::default(),
+        )
+        .await
+        .unwrap();
+        let checks = [
+            Check::Rate {
+                key: "rpm".into(),
+                limit: 10,
+                period: Duration::from_secs(60),
+                cost: 1,
+            },
+            Check::Concurrency {
+                key: "inflight".into(),
+                limit: 2,
+            },
+        ];
+        // As after a Redis restart: every loaded script is gone.
+        redis::cmd("SCRIPT")
+            .arg("FLUSH")
+            .query_async::<()>(&mut manager)
+            .await
+            .unwrap();
+        let admitted = counters.admit(&checks).await.unwrap();
+        assert_eq!(admitted.rate(0).unwrap().remaining, 9);
+        redis::cmd("SCRIPT")
+            .arg("FLUSH")
+            .query_async::<()>(&mut manager)
+            .await
+            .unwrap();
+        counters.settle(&admitted, &[1, 1]).await.unwrap();
+        let next = counters.admit(&checks).await.unwrap();
+        assert_eq!(next.rate(0).unwrap().remaining, 8);
     }
 }
