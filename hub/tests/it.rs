@@ -20,6 +20,7 @@ mod admin_access;
 mod alerts;
 mod ambient_proxy;
 mod billing;
+mod billing_views;
 mod channel_balances;
 mod channel_operations;
 mod channel_tests;
