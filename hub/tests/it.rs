@@ -28,6 +28,7 @@ mod channel_thresholds;
 mod clis;
 mod control_plane;
 mod control_plane_python;
+mod documents;
 mod governance;
 mod import_seed;
 mod limits;

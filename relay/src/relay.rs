@@ -4,7 +4,7 @@
 //! `attempt` -> `answer`, failing through `upstream_error`; `models` lists models, `probes`
 //! brings banned channels back, `completer` serves plugins' own completions and
 //! `stored_responses` relays reads of responses stored upstream, `videos` the calls on video
-//! jobs, `billing_views` answers the legacy billing views from the token's spending.
+//! jobs, `documents` parses PDFs through a channel's document jobs, `billing_views` answers the legacy billing views from the token's spending.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,6 +28,7 @@ mod billing_views;
 mod channel_test;
 mod completer;
 mod dispatch;
+mod documents;
 mod media_request;
 mod models;
 mod pipeline;

@@ -548,6 +548,7 @@ fn relay_model_type(model_type: crate::store::ModelType) -> relay::model_type::M
         Stored::Rerank => Relay::Rerank,
         Stored::Moderation => Relay::Moderation,
         Stored::Video => Relay::Video,
+        Stored::Document => Relay::Document,
     }
 }
 

@@ -171,6 +171,7 @@ pub mod mock_baidu;
 pub mod mock_bedrock;
 pub mod mock_cohere;
 pub mod mock_coze;
+pub mod mock_doc2x;
 pub mod mock_gemini;
 pub mod mock_ollama;
 pub mod mock_openai;

@@ -121,6 +121,12 @@ impl Relay {
                 get(stored(StoredAction::InputItems)),
             )
             .route(
+                Endpoint::ParsePdf.route(),
+                post(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.parse_pdf(request).await
+                }),
+            )
+            .route(
                 "/v1/engines/{model}/embeddings",
                 post(
                     |State(relay): State<Relay>,
