@@ -225,7 +225,7 @@ impl Inner {
             Ok(job) => job,
             Err(error) => return not_submitted(error),
         };
-        let result = poll(api, channel, &job, deadline, |request| call(request)).await;
+        let result = poll(api, channel, &job, deadline, &call).await;
         Attempted {
             result,
             submitted: true,
