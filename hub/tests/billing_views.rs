@@ -1,4 +1,7 @@
-//! The legacy billing views chat front-ends read with a relay key (`/v1/dashboard/billing/*`, and without `/v1`), computed from tokens with known quotas and spending; and the OpenAI paths the gateway does not relay, answered 501 in OpenAI's error shape.
+//! The legacy billing views front-ends read with a relay key, from tokens of known quotas and spending; unrelayed OpenAI paths 501.
+//!
+//! The views are `/v1/dashboard/billing/*` and the same without `/v1`; the OpenAI paths the
+//! gateway does not relay answer 501 in OpenAI's error shape, other faces unchanged.
 
 use std::time::Duration;
 

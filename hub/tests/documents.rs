@@ -1,4 +1,7 @@
-//! `POST /v1/parse/pdf` through a `doc2x` channel end to end: a real PDF uploaded as multipart, parsed by a mock speaking Doc2X's job API, answered as markdown and billed per page to the nano-unit; its refusals and upstream failures mapped and logged.
+//! `POST /v1/parse/pdf` through a `doc2x` channel end to end: parsed, billed per page to the nano-unit, its failures mapped.
+//!
+//! A real PDF is uploaded as multipart and parsed by a mock speaking Doc2X's job API; the
+//! answer is markdown; refusals and upstream failures are mapped and logged at no charge.
 
 use std::str::FromStr;
 

@@ -1,4 +1,4 @@
-//! A model config's `config.media` object: its images limits and media prices (per image, speech character, audio minute, video second or video, document page).
+//! A model config's `config.media` object: images limits and media prices (image, speech character, audio minute, video, page).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -1,4 +1,8 @@
-//! A mock Doc2X v2 PDF API: `POST /api/v2/parse/pdf` (the PDF as the body, a Bearer key), `GET /api/v2/parse/status?uid=` (processing, then each page's markdown), `POST /api/v2/parse/preupload`, every answer in Doc2X's `{code, msg, data}` envelope.
+//! A mock Doc2X v2 PDF API: the PDF uploaded as a job, its status read until each page's markdown is ready, a pre-upload.
+//!
+//! Routes: `POST /api/v2/parse/pdf` (the PDF as the body, a Bearer key), `GET
+//! /api/v2/parse/status?uid=` (processing, then the pages), `POST /api/v2/parse/preupload`;
+//! every answer in Doc2X's `{code, msg, data}` envelope.
 //!
 //! It counts the pages of the PDF it is sent (its `/Type /Page` objects), so the pages it
 //! answers with are the document's. Its keys choose its behaviour: [`KEY`] works,

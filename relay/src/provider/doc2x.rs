@@ -1,4 +1,7 @@
-//! Doc2X's v2 PDF API: a PDF uploaded as a parse job (`POST /api/v2/parse/pdf`, the file as the body), its status read (`GET /api/v2/parse/status?uid=`) until its pages' markdown is ready.
+//! Doc2X's v2 PDF API: a PDF uploaded as a parse job, its status read until its pages' markdown is ready.
+//!
+//! The upload is `POST /api/v2/parse/pdf` with the file as the body; the status is
+//! `GET /api/v2/parse/status?uid=`.
 //!
 //! Every answer is `{"code": "success" | <error code>, "msg": ..., "data": ...}`, HTTP 200 or
 //! not. A job's failure (an unreadable PDF, too many pages) comes back in the status answer

@@ -1,4 +1,6 @@
-//! `POST /v1/parse/pdf`: a PDF uploaded (multipart `model`, `file`, optional `response_format`) is parsed into markdown by a channel's document API, one job per request, and billed per page.
+//! `POST /v1/parse/pdf`: an uploaded PDF parsed into markdown by a channel's document API, one job per request, billed per page.
+//!
+//! The upload is multipart: `model`, `file`, optional `response_format`.
 //!
 //! The upload is bounded by the relay's body limit and must be a PDF (its `%PDF-` header)
 //! before anything goes upstream. The job is submitted to a channel, then its status is read,

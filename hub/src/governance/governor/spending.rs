@@ -1,4 +1,7 @@
-//! A token's spending as the relay's billing views show it: its quotas from the snapshot, what it and its group spent from the live money counters (the store's persisted values when a counter is not seeded yet).
+//! A token's spending for the relay's billing views: its quotas, and what it and its group spent, from the live money counters.
+//!
+//! Quotas come from the snapshot; a counter not seeded yet reads the store's persisted value,
+//! as admission would seed it.
 
 use relay::host::{PeriodSpending, Refusal, SpendingLedger, TokenSpending};
 use tenancy::Caller;
