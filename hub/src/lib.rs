@@ -300,6 +300,7 @@ pub async fn run(
         response_index,
         cache_store,
         video_jobs: Some(video_jobs),
+        spending: Some(governor.clone()),
         ..relay::RelayHost::new(snapshot.clone(), snapshot.clone(), usage.clone())
     };
     let relay = relay::Relay::new(relay_config, relay_host).context("cannot build the relay")?;

@@ -104,8 +104,8 @@ fn rows() -> Vec<String> {
          '[\"claude-3-5-haiku\"]', 'null', 2, 50, 'null', '{}')"
             .to_owned(),
         // A type with no counterpart here: skipped with a warning.
-        "INSERT INTO channels (id, name, type, key, models, status) VALUES (3, 'pdf', 46, 'k', \
-         '[\"pdf\"]', 1)"
+        "INSERT INTO channels (id, name, type, key, models, status) VALUES (3, 'tts', 44, 'k', \
+         '[\"doubao-tts\"]', 1)"
             .to_owned(),
         // Deleted in the seed (GORM's soft delete): not imported.
         "INSERT INTO channels (id, name, type, key, models, status, deleted_at) VALUES (4, 'gone', 1, \
@@ -231,7 +231,7 @@ async fn import_into(seed_dsn: &str) {
     assert_eq!(report.apply.channels, planned.apply.channels);
     assert_eq!(report.apply.tokens, planned.apply.tokens);
     let warnings = report.warnings.join("\n");
-    assert!(warnings.contains("channel 3 (pdf) skipped"), "{warnings}");
+    assert!(warnings.contains("channel 3 (tts) skipped"), "{warnings}");
     assert!(
         warnings.contains("option SomeSeedOnlyOption not imported"),
         "{warnings}"
@@ -277,7 +277,7 @@ async fn import_into(seed_dsn: &str) {
         !document
             .channels
             .iter()
-            .any(|c| c.name == "gone" || c.name == "pdf")
+            .any(|c| c.name == "gone" || c.name == "tts")
     );
 
     let team_a = document.groups.iter().find(|g| g.id == "team-a").unwrap();

@@ -43,6 +43,9 @@ pub enum RelayError {
     ModelNotFound(String),
     #[error("unknown endpoint {0}")]
     UnknownRoute(String),
+    /// An OpenAI API path the gateway does not relay (files, fine-tuning, assistants, ...).
+    #[error("{0} is not implemented by this gateway")]
+    NotImplemented(String),
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("the request body did not arrive in time")]
@@ -128,6 +131,7 @@ impl RelayError {
             | RelayError::ModelNotAllowed(_)
             | RelayError::ModelNotFound(_)
             | RelayError::UnknownRoute(_)
+            | RelayError::NotImplemented(_)
             | RelayError::MethodNotAllowed
             | RelayError::BodyTooLarge { .. }
             | RelayError::BodyTimeout
@@ -174,6 +178,7 @@ impl RelayError {
             RelayError::Auth(_) => StatusCode::UNAUTHORIZED,
             RelayError::ModelNotAllowed(_) => StatusCode::FORBIDDEN,
             RelayError::ModelNotFound(_) | RelayError::UnknownRoute(_) => StatusCode::NOT_FOUND,
+            RelayError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             RelayError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             RelayError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             RelayError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -232,6 +237,7 @@ impl RelayError {
                 ("invalid_request_error", "model_not_found", Some("model"))
             }
             RelayError::UnknownRoute(_) => ("invalid_request_error", "unknown_url", None),
+            RelayError::NotImplemented(_) => ("invalid_request_error", "not_implemented", None),
             RelayError::MethodNotAllowed => ("invalid_request_error", "method_not_allowed", None),
             RelayError::BodyTooLarge { .. } => ("invalid_request_error", "request_too_large", None),
             RelayError::BodyTimeout => ("invalid_request_error", "request_timeout", None),

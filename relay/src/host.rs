@@ -340,3 +340,39 @@ pub trait VideoJobs: Send + Sync + 'static {
     /// backoff as it is handed out, so replicas sharing the store rarely poll one twice.
     async fn due(&self, limit: usize) -> Vec<(String, VideoJob)>;
 }
+
+/// What a token has spent and may still spend, in nano-units of the price currency
+/// (1,000,000,000 to one unit, as the host counts money), for the billing views chat
+/// front-ends read (`/v1/dashboard/billing/subscription`, `/usage`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenSpending {
+    /// Spent over the token's life.
+    pub used: i64,
+    /// The token's lifetime quota; `None` when it has none.
+    pub quota: Option<i64>,
+    /// The token's quota per period and what the current period has spent; `None` when it
+    /// has none.
+    pub period: Option<PeriodSpending>,
+    /// The group's balance when it bounds what the token may spend (billing on, the group
+    /// not internal); `None` when it does not.
+    pub group_balance: Option<i64>,
+    /// When the token stops working (unix ms); `None` never.
+    pub expires_at_ms: Option<i64>,
+}
+
+/// A token's period quota and what its current period has spent (nano-units).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PeriodSpending {
+    pub quota: i64,
+    pub used: i64,
+}
+
+/// Reads a token's spending for the billing views. Like the [`Governor`] it may wait on the
+/// shared counters (and, for a counter not seeded yet, on the store they are seeded from);
+/// it is called once per billing-view request, never on a model request.
+#[async_trait::async_trait]
+pub trait SpendingLedger: Send + Sync + 'static {
+    /// The caller's token's figures; a [`Refusal`] (`limits_unavailable`) when the counters
+    /// cannot be read.
+    async fn spending(&self, caller: &tenancy::Caller) -> Result<TokenSpending, Refusal>;
+}

@@ -15,6 +15,8 @@ pub enum ModelType {
     Rerank,
     Moderation,
     Video,
+    /// PDFs parsed into markdown (`/v1/parse/pdf`).
+    Document,
 }
 
 impl ModelType {
@@ -54,6 +56,7 @@ impl ModelType {
             ModelType::Video => {
                 matches!(endpoint, Endpoint::Videos | Endpoint::VideoGenerationJobs)
             }
+            ModelType::Document => endpoint == Endpoint::ParsePdf,
         }
     }
 
@@ -67,6 +70,7 @@ impl ModelType {
             ModelType::Rerank => "a rerank model",
             ModelType::Moderation => "a moderation model",
             ModelType::Video => "a video model",
+            ModelType::Document => "a document model",
         }
     }
 }

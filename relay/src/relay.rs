@@ -4,7 +4,7 @@
 //! `attempt` -> `answer`, failing through `upstream_error`; `models` lists models, `probes`
 //! brings banned channels back, `completer` serves plugins' own completions and
 //! `stored_responses` relays reads of responses stored upstream, `videos` the calls on video
-//! jobs.
+//! jobs, `documents` parses PDFs through a channel's document jobs, `billing_views` answers the legacy billing views from the token's spending.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use crate::config::{RelayBuildError, RelayConfig};
 use crate::health::{ChannelHealth, InMemoryHealth, PairKey};
 use crate::host::{
-    Channel, ChannelDirectory, Gatekeeper, Governor, ResponseIndex, Unlimited, UsageSink, VideoJobs,
+    Channel, ChannelDirectory, Gatekeeper, Governor, ResponseIndex, SpendingLedger, Unlimited,
+    UsageSink, VideoJobs,
 };
 use crate::plugin::{CacheStore, MemoryCacheStore, PluginServices};
 use crate::provider::Endpoint;
@@ -23,9 +24,11 @@ use crate::video_jobs::InMemoryVideoJobs;
 mod answer;
 mod attempt;
 mod auth;
+mod billing_views;
 mod channel_test;
 mod completer;
 mod dispatch;
+mod documents;
 mod media_request;
 mod models;
 mod pipeline;
@@ -62,6 +65,8 @@ struct Inner {
     /// Video jobs: their channel and group, and their bills; in-process unless the host
     /// supplies a store.
     videos: Arc<dyn VideoJobs>,
+    /// Each token's spending, for the billing views; they answer 501 without one.
+    spending: Option<Arc<dyn SpendingLedger>>,
 }
 
 /// What the host supplies to a [`Relay`]: who is calling, which channels serve a model and
@@ -87,6 +92,9 @@ pub struct RelayHost {
     /// replicas; kept in process ([`crate::InMemoryVideoJobs`], which bills nothing) when
     /// `None`.
     pub video_jobs: Option<Arc<dyn VideoJobs>>,
+    /// Reads each token's quota, spending and group balance for the billing views
+    /// (`/v1/dashboard/billing/*`); without one those routes answer 501.
+    pub spending: Option<Arc<dyn SpendingLedger>>,
 }
 
 impl RelayHost {
@@ -105,6 +113,7 @@ impl RelayHost {
             response_index: None,
             cache_store: None,
             video_jobs: None,
+            spending: None,
         }
     }
 }
@@ -150,6 +159,7 @@ impl Relay {
                 banned: Mutex::new(HashMap::new()),
                 responses,
                 videos,
+                spending: host.spending,
             }
         });
         Ok(Relay { inner })

@@ -221,9 +221,10 @@ impl Estimator {
                         })
                         .sum::<u64>()
             }
-            Endpoint::ImagesEdits | Endpoint::AudioTranscriptions | Endpoint::AudioTranslations => {
-                0
-            }
+            Endpoint::ImagesEdits
+            | Endpoint::AudioTranscriptions
+            | Endpoint::AudioTranslations
+            | Endpoint::ParsePdf => 0,
             Endpoint::Messages | Endpoint::MessagesCountTokens => {
                 crate::convert::count_messages_tokens(model, &request).unwrap_or(0)
             }

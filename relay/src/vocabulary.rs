@@ -45,6 +45,8 @@ pub enum Endpoint {
     Videos,
     /// Azure's Sora jobs (`POST /v1/video/generations/jobs`): creates a job.
     VideoGenerationJobs,
+    /// A PDF parsed into markdown (`POST /v1/parse/pdf`, multipart), billed per page.
+    ParsePdf,
 }
 
 impl Endpoint {
@@ -69,7 +71,8 @@ impl Endpoint {
             | Endpoint::GeminiEmbedContent
             | Endpoint::GeminiBatchEmbedContents
             | Endpoint::Videos
-            | Endpoint::VideoGenerationJobs => false,
+            | Endpoint::VideoGenerationJobs
+            | Endpoint::ParsePdf => false,
         }
     }
 
@@ -95,6 +98,7 @@ impl Endpoint {
             Endpoint::Responses => "responses",
             Endpoint::Videos => "videos",
             Endpoint::VideoGenerationJobs => "video/generations/jobs",
+            Endpoint::ParsePdf => "parse/pdf",
         }
     }
 
@@ -120,13 +124,17 @@ impl Endpoint {
             Endpoint::Responses => "/v1/responses",
             Endpoint::Videos => "/v1/videos",
             Endpoint::VideoGenerationJobs => "/v1/video/generations/jobs",
+            Endpoint::ParsePdf => "/v1/parse/pdf",
         }
     }
 
     pub fn is_multipart(self) -> bool {
         matches!(
             self,
-            Endpoint::ImagesEdits | Endpoint::AudioTranscriptions | Endpoint::AudioTranslations
+            Endpoint::ImagesEdits
+                | Endpoint::AudioTranscriptions
+                | Endpoint::AudioTranslations
+                | Endpoint::ParsePdf
         )
     }
 

@@ -854,8 +854,12 @@ async fn auth_and_address_errors_have_the_openai_shape() {
         Some("10.1.2.3".parse().unwrap())
     );
 
-    // Unknown routes and methods answer in the same shape.
+    // Unknown routes and methods answer in the same shape: an OpenAI path the gateway does not
+    // relay is 501, any other path 404.
     let response = h.client.get(h.url("/v1/nothing")).send().await.unwrap();
+    assert_eq!(response.status(), 501);
+    assert_error_shape(&response.json().await.unwrap());
+    let response = h.client.get(h.url("/nothing")).send().await.unwrap();
     assert_eq!(response.status(), 404);
     assert_error_shape(&response.json().await.unwrap());
     let response = h
@@ -1261,7 +1265,7 @@ async fn every_request_ends_in_exactly_one_usage_record() {
     assert_eq!(response.status(), 200);
     sent += 1;
     let response = h.client.delete(h.url("/v1/unknown")).send().await.unwrap();
-    assert_eq!(response.status(), 404);
+    assert_eq!(response.status(), 501);
     sent += 1;
     // A stream the client abandons.
     let mut body = chat_body("gpt-4o");

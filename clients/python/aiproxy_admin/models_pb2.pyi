@@ -21,6 +21,7 @@ class ModelType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MODEL_TYPE_RERANK: _ClassVar[ModelType]
     MODEL_TYPE_MODERATION: _ClassVar[ModelType]
     MODEL_TYPE_VIDEO: _ClassVar[ModelType]
+    MODEL_TYPE_DOCUMENT: _ClassVar[ModelType]
 MODEL_TYPE_UNSPECIFIED: ModelType
 MODEL_TYPE_CHAT: ModelType
 MODEL_TYPE_COMPLETION: ModelType
@@ -30,6 +31,7 @@ MODEL_TYPE_AUDIO: ModelType
 MODEL_TYPE_RERANK: ModelType
 MODEL_TYPE_MODERATION: ModelType
 MODEL_TYPE_VIDEO: ModelType
+MODEL_TYPE_DOCUMENT: ModelType
 
 class ModelConfig(_message.Message):
     __slots__ = ("model", "type", "owner", "rpm", "tpm", "retry_times", "timeouts", "price", "plugins_json", "config_json", "created_at_ms", "updated_at_ms", "max_output_tokens")

@@ -73,6 +73,7 @@ fn model_type(number: Option<i64>, name: &str) -> Option<ModelType> {
         5 | 6 => Some(ModelType::Image),
         7..=9 => Some(ModelType::Audio),
         10 => Some(ModelType::Rerank),
+        11 => Some(ModelType::Document),
         13..=15 | 22..=28 | 32..=38 => Some(ModelType::Video),
         _ => None,
     };
@@ -91,6 +92,7 @@ fn model_type(number: Option<i64>, name: &str) -> Option<ModelType> {
             "audio" | "audiospeech" | "speech" | "audiotranscription" | "transcription"
             | "audiotranslation" | "translation" => Some(ModelType::Audio),
             "rerank" => Some(ModelType::Rerank),
+            "document" | "parsepdf" | "pdf" => Some(ModelType::Document),
             _ => None,
         },
     }

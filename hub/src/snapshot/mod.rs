@@ -90,6 +90,8 @@ pub struct TokenLimits {
     pub quota: Option<rust_decimal::Decimal>,
     pub period_quota: Option<rust_decimal::Decimal>,
     pub period: Option<crate::store::QuotaPeriod>,
+    /// When the token stops working (unix ms); `None` never. Shown by the billing views.
+    pub expires_at: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +128,7 @@ impl Snapshot {
                     quota: token.quota,
                     period_quota: token.period_quota,
                     period: token.period,
+                    expires_at: token.expires_at,
                 };
                 (token.id, limits)
             })
@@ -545,6 +548,7 @@ fn relay_model_type(model_type: crate::store::ModelType) -> relay::model_type::M
         Stored::Rerank => Relay::Rerank,
         Stored::Moderation => Relay::Moderation,
         Stored::Video => Relay::Video,
+        Stored::Document => Relay::Document,
     }
 }
 

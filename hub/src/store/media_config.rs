@@ -1,4 +1,4 @@
-//! A model config's `config.media` object: its images limits and media prices (per image, speech character, audio minute, video second or video).
+//! A model config's `config.media` object: images limits and media prices (image, speech character, audio minute, video, page).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,6 +24,16 @@ pub struct MediaConfig {
     pub audio: Option<AudioConfig>,
     #[serde(default)]
     pub video: Option<VideoConfig>,
+    #[serde(default)]
+    pub documents: Option<DocumentsConfig>,
+}
+
+/// `/v1/parse/pdf`: charged per page the upstream parsed, when it succeeded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentsConfig {
+    #[serde(default)]
+    pub price_per_page: Option<Decimal>,
 }
 
 /// `/v1/videos` (and remixes): charged once, when the job completes.
@@ -100,9 +110,14 @@ impl MediaConfig {
                 .flatten()
                 .chain(video.price_per_second_by_size.values().copied())
         });
+        let documents = media
+            .documents
+            .iter()
+            .filter_map(|documents| documents.price_per_page);
         if image_prices
             .chain(audio)
             .chain(video)
+            .chain(documents)
             .any(|price| price.is_sign_negative())
         {
             return Err("prices must not be negative".to_owned());

@@ -347,10 +347,12 @@ pub enum ModelType {
     Rerank,
     Moderation,
     Video,
+    /// PDFs parsed into markdown (`/v1/parse/pdf`).
+    Document,
 }
 
 impl ModelType {
-    pub const ALL: [ModelType; 8] = [
+    pub const ALL: [ModelType; 9] = [
         ModelType::Chat,
         ModelType::Completion,
         ModelType::Embedding,
@@ -359,6 +361,7 @@ impl ModelType {
         ModelType::Rerank,
         ModelType::Moderation,
         ModelType::Video,
+        ModelType::Document,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -371,6 +374,7 @@ impl ModelType {
             ModelType::Rerank => "rerank",
             ModelType::Moderation => "moderation",
             ModelType::Video => "video",
+            ModelType::Document => "document",
         }
     }
 

@@ -173,6 +173,7 @@ pub mod mock_bedrock;
 pub mod mock_cohere;
 pub mod mock_coze;
 pub mod mock_dashscope_video;
+pub mod mock_doc2x;
 pub mod mock_gemini;
 pub mod mock_google_media;
 pub mod mock_ollama;

@@ -1,7 +1,8 @@
-//! Media requests' own units: images checked against the model's limits and counted by size and quality, speech characters, audio seconds.
+//! Media requests' own units: images checked against the model's limits and counted by size and quality, speech characters, audio seconds, document pages.
 //!
 //! The relay only measures; the host prices what [`MediaUsage`] carries (per image by size and
-//! quality, per character of speech input, per minute of transcribed audio).
+//! quality, per character of speech input, per minute of transcribed audio, per page of a
+//! parsed document).
 
 mod audio_duration;
 mod images;
@@ -41,4 +42,6 @@ pub struct MediaUsage {
     pub audio_millis: u64,
     /// True when the duration could not be read from the file and was estimated from its size.
     pub audio_duration_estimated: bool,
+    /// Pages of a parsed document, as the upstream counted them.
+    pub pages: u32,
 }

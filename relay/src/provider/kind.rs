@@ -218,7 +218,7 @@ pub struct ServedEndpoint {
 }
 
 /// The client endpoints a channel can be asked for (the locally answered ones aside).
-const CLIENT_ENDPOINTS: [Endpoint; 13] = [
+const CLIENT_ENDPOINTS: [Endpoint; 14] = [
     Endpoint::ChatCompletions,
     Endpoint::Completions,
     Endpoint::Responses,
@@ -232,6 +232,7 @@ const CLIENT_ENDPOINTS: [Endpoint; 13] = [
     Endpoint::AudioSpeech,
     Endpoint::AudioTranscriptions,
     Endpoint::AudioTranslations,
+    Endpoint::ParsePdf,
 ];
 
 impl ChannelKind {
@@ -260,6 +261,10 @@ impl ChannelKind {
         CLIENT_ENDPOINTS
             .into_iter()
             .filter(|&endpoint| {
+                // Documents are served by a family's document API, not by a JSON request.
+                if endpoint == Endpoint::ParsePdf {
+                    return provider.documents().is_some();
+                }
                 let body = match endpoint.wire() {
                     Some(Wire::Messages) => json!({"model": "m", "max_tokens": 1,
                         "messages": [{"role": "user", "content": "hi"}]}),

@@ -21,6 +21,7 @@ mod bedrock;
 mod cohere;
 mod coze;
 mod dashscope_video;
+mod doc2x;
 mod fake;
 pub mod framing;
 mod gemini;
@@ -186,6 +187,35 @@ pub trait Provider: Send + Sync + 'static {
     ) -> Result<UpstreamRequest, RelayError> {
         Err(unsupported(channel, Endpoint::Videos))
     }
+
+    /// How the family parses documents (`/v1/parse/pdf`); `None` for families without a
+    /// document API.
+    fn documents(&self) -> Option<&dyn DocumentApi> {
+        None
+    }
+}
+
+/// An asynchronous document-parsing API: a PDF is submitted as a job, whose status is read
+/// until it is done. The relay sends the requests (with its timeouts and error mapping) and
+/// decides when to read again; the family builds them and reads the answers.
+pub trait DocumentApi: Send + Sync {
+    /// The request that uploads `pdf` and starts parsing it.
+    fn submit(&self, channel: &Channel, pdf: Bytes) -> Result<UpstreamRequest, RelayError>;
+    /// The job id in a successful (2xx) answer to [`DocumentApi::submit`].
+    fn submitted(&self, answer: &[u8]) -> Result<String, RelayError>;
+    /// The request that reads the job's status.
+    fn status(&self, channel: &Channel, job_id: &str) -> Result<UpstreamRequest, RelayError>;
+    /// A successful (2xx) answer to [`DocumentApi::status`].
+    fn progress(&self, answer: &[u8]) -> Result<DocumentProgress, RelayError>;
+}
+
+/// Where a document job stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentProgress {
+    /// Queued or being parsed.
+    Pending,
+    /// Parsed: the markdown of each page, in order.
+    Done(Vec<String>),
 }
 
 /// A call on a video job, as `/v1/videos/{id}...` names it.

@@ -12,6 +12,7 @@ use super::baidu::BaiduWire;
 use super::cohere::CohereWire;
 use super::coze::CozeWire;
 use super::dashscope_video::DashScopeVideo;
+use super::doc2x::Doc2xWire;
 use super::fake::FAKE_CONFIG;
 use super::fake::FakeWire;
 use super::gemini::GeminiWire;
@@ -211,6 +212,17 @@ const COHERE: Registration = Registration {
     provider: &CohereWire,
     video_tasks: None,
 };
+/// Doc2X: PDFs parsed into markdown, an asynchronous job per document.
+const DOC2X: Registration = Registration {
+    name: "doc2x",
+    aliases: &[],
+    display_name: "Doc2X (PDF to markdown)",
+    default_base_url: Some("https://v2.doc2x.noedgeai.com"),
+    key_help: "The Doc2X API key (sk-...), sent as a Bearer token.",
+    config_keys: &[],
+    quirks: Quirks::NONE,
+    provider: &Doc2xWire,
+};
 /// Ollama's OpenAI-compatible `/v1` unless a channel's `api: native` picks `/api/chat`.
 const OLLAMA: Registration = Registration {
     name: "ollama",
@@ -237,6 +249,7 @@ pub static PROVIDERS: &[Registration] = &[
     FAKE,
     BAIDU,
     COZE,
+    DOC2X,
     // OpenAI-compatible vendors, one line each.
     anthropic_compatible(
         openai_compatible(

@@ -83,6 +83,7 @@ fn test_endpoint(model_type: Option<ModelType>) -> Endpoint {
         Some(ModelType::Image) => Endpoint::ImagesGenerations,
         Some(ModelType::Audio) => Endpoint::AudioSpeech,
         Some(ModelType::Video) => Endpoint::Videos,
+        Some(ModelType::Document) => Endpoint::ParsePdf,
     }
 }
 

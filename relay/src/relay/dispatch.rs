@@ -104,22 +104,33 @@ impl Inner {
         endpoint: Endpoint,
         result: &Result<Response, RelayError>,
     ) {
-        let outcome = match result {
-            Ok(_) => Outcome::Success,
-            Err(RelayError::RateLimited { retry_after }) => Outcome::RateLimited {
+        self.report_error(channel, model, endpoint, result.as_ref().err());
+    }
+
+    /// Reports an attempt that failed with `error`, or succeeded (`None`), to channel health.
+    pub(super) fn report_error(
+        &self,
+        channel: &Arc<Channel>,
+        model: &str,
+        endpoint: Endpoint,
+        error: Option<&RelayError>,
+    ) {
+        let outcome = match error {
+            None => Outcome::Success,
+            Some(RelayError::RateLimited { retry_after }) => Outcome::RateLimited {
                 retry_after: *retry_after,
             },
-            Err(RelayError::UpstreamCredentials { status }) => {
+            Some(RelayError::UpstreamCredentials { status }) => {
                 Outcome::KeyRefused { status: *status }
             }
-            Err(
+            Some(
                 RelayError::UpstreamFailed
                 | RelayError::UpstreamUnreachable
                 | RelayError::UpstreamTimeout
                 | RelayError::UpstreamInvalid,
             ) => Outcome::Failure,
             // The client's fault or our configuration's: says nothing about the channel's health.
-            Err(_) => return,
+            Some(_) => return,
         };
         let banned_now = self.health.report(channel.id, model, outcome);
         let key = PairKey {

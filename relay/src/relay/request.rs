@@ -276,6 +276,7 @@ pub(super) fn parse_request(
         Endpoint::ImagesEdits
         | Endpoint::AudioTranscriptions
         | Endpoint::AudioTranslations
+        | Endpoint::ParsePdf
         | Endpoint::GeminiCountTokens => {}
     }
     Ok(ParsedRequest {

@@ -6,6 +6,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 use super::Relay;
+use super::billing_views::BillingView;
 use super::stored_responses::StoredAction;
 use super::videos::VideoAction;
 use crate::error::RelayError;
@@ -48,7 +49,22 @@ impl Relay {
                 relay.inner.video(action, id, request).await
             }
         };
+        let billing = |view: BillingView| {
+            move |State(relay): State<Relay>, request: Request| async move {
+                relay.inner.billing_view(view, request).await
+            }
+        };
         let mut router = Router::new();
+        // Chat front-ends call the legacy billing views with and without `/v1`.
+        for prefix in ["/v1", ""] {
+            for (path, view) in [
+                ("/dashboard/billing/subscription", BillingView::Subscription),
+                ("/dashboard/billing/usage", BillingView::Usage),
+                ("/dashboard/billing/quota", BillingView::Quota),
+            ] {
+                router = router.route(&format!("{prefix}{path}"), get(billing(view)));
+            }
+        }
         for endpoint in ENDPOINTS {
             router = router.route(
                 endpoint.route(),
@@ -105,6 +121,12 @@ impl Relay {
                 get(stored(StoredAction::InputItems)),
             )
             .route(
+                Endpoint::ParsePdf.route(),
+                post(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.parse_pdf(request).await
+                }),
+            )
+            .route(
                 "/v1/engines/{model}/embeddings",
                 post(
                     |State(relay): State<Relay>,
@@ -154,8 +176,7 @@ impl Relay {
                 }),
             )
             .fallback(|State(relay): State<Relay>, request: Request| async move {
-                let error =
-                    RelayError::UnknownRoute(request.uri().path().chars().take(200).collect());
+                let error = unrouted(request.uri().path());
                 relay.inner.reject(request, error)
             })
             .method_not_allowed_fallback(
@@ -165,6 +186,20 @@ impl Relay {
             )
             .layer(middleware::from_fn(assign_request_id))
             .with_state(self.clone())
+    }
+}
+
+/// The error for a path no route matched: an OpenAI API path under `/v1` the gateway does not
+/// relay (files, fine-tuning, assistants, threads, batches, vector stores, uploads, the
+/// organization API, ...) is 501 naming it, so a client learns the gateway lacks it rather than
+/// that it mistyped a URL; any other path is the plain unknown route (404).
+fn unrouted(path: &str) -> RelayError {
+    // The path is the client's: it is quoted cut.
+    let quoted = path.chars().take(200).collect();
+    if path == "/v1" || path.starts_with("/v1/") {
+        RelayError::NotImplemented(quoted)
+    } else {
+        RelayError::UnknownRoute(quoted)
     }
 }
 
@@ -200,6 +235,34 @@ pub(super) fn gemini_target(target: &str) -> Option<(Endpoint, UrlFacts)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn openai_paths_without_a_route_are_not_implemented_and_others_unknown() {
+        for path in [
+            "/v1/files",
+            "/v1/fine_tuning/jobs/x/events",
+            "/v1",
+            "/v1/organization/users",
+        ] {
+            let error = unrouted(path);
+            assert_eq!(
+                error.status(),
+                axum::http::StatusCode::NOT_IMPLEMENTED,
+                "{path}"
+            );
+            assert_eq!(
+                error.message(),
+                format!("{path} is not implemented by this gateway")
+            );
+        }
+        for path in ["/v1beta/files", "/v1files", "/nothing", "/"] {
+            assert_eq!(
+                unrouted(path).status(),
+                axum::http::StatusCode::NOT_FOUND,
+                "{path}"
+            );
+        }
+    }
 
     #[test]
     fn gemini_paths_name_the_model_and_the_method() {

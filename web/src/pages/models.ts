@@ -18,6 +18,7 @@ const typeOptions: [string, string][] = [
   [String(ModelType.RERANK), "rerank"],
   [String(ModelType.MODERATION), "moderation"],
   [String(ModelType.VIDEO), "video"],
+  [String(ModelType.DOCUMENT), "document"],
 ];
 
 // Price fields: form name, label, message field.

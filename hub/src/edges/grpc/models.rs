@@ -29,6 +29,7 @@ pub fn model_type_pb(model_type: ModelType) -> i32 {
         ModelType::Rerank => pb::ModelType::Rerank,
         ModelType::Moderation => pb::ModelType::Moderation,
         ModelType::Video => pb::ModelType::Video,
+        ModelType::Document => pb::ModelType::Document,
     }) as i32
 }
 
@@ -43,6 +44,7 @@ fn model_type_from(field: &str, value: i32) -> Result<Option<ModelType>, Status>
         Ok(pb::ModelType::Rerank) => Some(ModelType::Rerank),
         Ok(pb::ModelType::Moderation) => Some(ModelType::Moderation),
         Ok(pb::ModelType::Video) => Some(ModelType::Video),
+        Ok(pb::ModelType::Document) => Some(ModelType::Document),
         Err(_) => return Err(invalid(field, format!("unknown model type {value}"))),
     })
 }

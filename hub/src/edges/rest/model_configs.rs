@@ -59,6 +59,7 @@ fn seed_mode(model_type: i32) -> i64 {
         Ok(pb::ModelType::Audio) => 7,
         Ok(pb::ModelType::Rerank) => 10,
         Ok(pb::ModelType::Video) => 22,
+        Ok(pb::ModelType::Document) => 11,
         _ => 1,
     }
 }
@@ -71,6 +72,7 @@ fn model_type(mode: i64) -> pb::ModelType {
         5 | 6 => pb::ModelType::Image,
         7..=9 => pb::ModelType::Audio,
         10 => pb::ModelType::Rerank,
+        11 => pb::ModelType::Document,
         13..=15 | 22..=28 | 32..=38 => pb::ModelType::Video,
         _ => pb::ModelType::Chat,
     }

@@ -1,4 +1,4 @@
-//! What a request's media units cost at its model's media prices: images, speech characters, audio minutes, a finished video's seconds.
+//! What a request's media units cost at its model's media prices: images, speech characters, audio minutes, document pages, a finished video's seconds.
 
 use relay::media::MediaUsage;
 use rust_decimal::Decimal;
@@ -9,8 +9,9 @@ const CHARACTERS_PER_PRICE: i64 = 1_000_000;
 const MILLIS_PER_MINUTE: i64 = 60_000;
 
 /// `images` × the image price of their size and quality, plus `characters` at the price per
-/// million characters, plus the audio's milliseconds at the price per minute. Units without a
-/// price are free. Saturates at [`Decimal::MAX`].
+/// million characters, plus the audio's milliseconds at the price per minute, plus a parsed
+/// document's pages at the price per page. Units without a price are free. Saturates at
+/// [`Decimal::MAX`].
 pub fn media_cost(media: &MediaConfig, usage: &MediaUsage) -> Decimal {
     let mut sum = Some(Decimal::ZERO);
     if usage.images > 0
@@ -36,6 +37,14 @@ pub fn media_cost(media: &MediaConfig, usage: &MediaUsage) -> Decimal {
                 .and_then(|cost| cost.checked_div(Decimal::from(MILLIS_PER_MINUTE)));
             sum = add(sum, cost);
         }
+    }
+    if usage.pages > 0
+        && let Some(price) = media
+            .documents
+            .as_ref()
+            .and_then(|documents| documents.price_per_page)
+    {
+        sum = add(sum, price.checked_mul(Decimal::from(usage.pages)));
     }
     sum.map_or(Decimal::MAX, |cost| cost.normalize())
 }
@@ -133,6 +142,29 @@ mod tests {
         let model = crate::store::ModelConfig {
             config: serde_json::from_value(negative).unwrap(),
             ..crate::store::ModelConfig::new("sora-2")
+        };
+        assert!(MediaConfig::of(&model).is_err());
+    }
+
+    #[test]
+    fn documents_by_the_page() {
+        let config: MediaConfig =
+            serde_json::from_value(serde_json::json!({"documents": {"price_per_page": "0.015"}}))
+                .unwrap();
+        let pages = |pages| MediaUsage {
+            pages,
+            ..MediaUsage::default()
+        };
+        assert_eq!(media_cost(&config, &pages(3)), Decimal::new(45, 3));
+        assert_eq!(media_cost(&config, &pages(0)), Decimal::ZERO);
+        assert_eq!(
+            media_cost(&MediaConfig::default(), &pages(3)),
+            Decimal::ZERO
+        );
+        let negative = serde_json::json!({"media": {"documents": {"price_per_page": "-0.01"}}});
+        let model = crate::store::ModelConfig {
+            config: serde_json::from_value(negative).unwrap(),
+            ..crate::store::ModelConfig::new("pdf")
         };
         assert!(MediaConfig::of(&model).is_err());
     }

@@ -19,6 +19,7 @@
 pub mod plan;
 mod seed;
 mod sink;
+mod spending;
 
 use std::fmt::Write as _;
 use std::net::IpAddr;

@@ -115,10 +115,27 @@ pub struct Plan {
     pub estimated_tokens: u64,
 }
 
+/// The counter of a token's lifetime spending.
+pub fn token_quota_key(token_id: i64) -> String {
+    format!("quota:t:{token_id}")
+}
+
+/// The counter of a token's spending in the period that started at `period_start` (unix ms).
+pub fn token_period_key(token_id: i64, period_start: i64) -> String {
+    format!("pquota:t:{token_id}:{period_start}")
+}
+
+/// The counter of a group's balance. The group's last change is in the key: an admin who tops
+/// up the balance changes the group, so every replica re-reads the new balance instead of a
+/// stale counter.
+pub fn group_balance_key(group: &Group) -> String {
+    format!("balance:g:{}:{}", group.id, group.updated_at)
+}
+
 /// Whether the group's own limits apply: an `internal` group (the seed's meaning: a group the
 /// operator's own systems call through) has no group rate, concurrency or balance checks; its
 /// tokens' limits and quotas still apply, and its usage is still logged and charged.
-fn is_group_limited(group: &Group) -> bool {
+pub fn is_group_limited(group: &Group) -> bool {
     group.status != GroupStatus::Internal
 }
 
@@ -405,7 +422,7 @@ impl Plan {
         let group_id = &group.id;
         if amount > 0 {
             if let Some(quota) = token.and_then(|t| t.quota) {
-                let key = format!("quota:t:{token_id}");
+                let key = token_quota_key(token_id);
                 self.seeds
                     .push((key.clone(), Seed::TokenUsed { token_id }, SEED_TTL));
                 self.push(
@@ -425,7 +442,7 @@ impl Plan {
                 let end = next_reset(period, now_ms, time_zone);
                 self.period_start = Some(start);
                 self.period_end = Some(end);
-                let key = format!("pquota:t:{token_id}:{start}");
+                let key = token_period_key(token_id, start);
                 // The counter outlives its period a little, then goes away on its own.
                 let ttl =
                     Duration::from_millis(u64::try_from(end.saturating_sub(now_ms)).unwrap_or(0))
@@ -447,10 +464,8 @@ impl Plan {
                     },
                 );
             }
-            // The group's last change is in the key: an admin who tops up the balance changes
-            // the group, so every replica re-reads the new balance instead of a stale counter.
             if is_group_limited(group) {
-                let key = format!("balance:g:{group_id}:{}", group.updated_at);
+                let key = group_balance_key(group);
                 self.seeds.push((
                     key.clone(),
                     Seed::GroupBalance {
@@ -550,6 +565,7 @@ mod tests {
             quota: None,
             period_quota: None,
             period: None,
+            expires_at: None,
         }
     }
 
