@@ -348,6 +348,146 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
         "/api/monitor/{id}/{*model}",
         &["ChannelService/ClearChannelBans"],
     ),
+    (
+        "GET",
+        "/api/mcp/publics/",
+        &["McpService/ListMcpServers", "McpService/ListTemplates"],
+    ),
+    (
+        "GET",
+        "/api/mcp/publics",
+        &["McpService/ListMcpServers", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/publics/",
+        &["McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/CreateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/publics",
+        &["McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/CreateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "GET",
+        "/api/mcp/publics/all",
+        &["McpService/ListMcpServers", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/public/",
+        &["McpService/CreateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/public",
+        &["McpService/CreateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "GET",
+        "/api/mcp/public/{id}",
+        &["McpService/GetMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/public/{id}",
+        &["McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "PUT",
+        "/api/mcp/public/{id}",
+        &["McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/CreateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "DELETE",
+        "/api/mcp/public/{id}",
+        &["McpService/GetMcpServer", "McpService/DeleteMcpServer"],
+    ),
+    (
+        "POST",
+        "/api/mcp/public/{id}/status",
+        &["McpService/GetMcpServer", "McpService/SetMcpServerStatus"],
+    ),
+    (
+        "GET",
+        "/api/mcp/group/all",
+        &["McpService/ListMcpServers", "McpService/ListTemplates"],
+    ),
+    (
+        "GET",
+        "/api/mcp/group/{group}",
+        &["McpService/ListMcpServers", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/group/{group}",
+        &["McpService/CreateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "GET",
+        "/api/mcp/group/{group}/{id}",
+        &["McpService/GetMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "PUT",
+        "/api/mcp/group/{group}/{id}",
+        &["McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "DELETE",
+        "/api/mcp/group/{group}/{id}",
+        &["McpService/GetMcpServer", "McpService/DeleteMcpServer"],
+    ),
+    (
+        "POST",
+        "/api/mcp/group/{group}/{id}/status",
+        &["McpService/GetMcpServer", "McpService/SetMcpServerStatus"],
+    ),
+    (
+        "GET",
+        "/api/group/{group}/mcp/",
+        &["McpService/ListMcpServers"],
+    ),
+    (
+        "GET",
+        "/api/group/{group}/mcp",
+        &["McpService/ListMcpServers"],
+    ),
+    (
+        "GET",
+        "/api/group/{group}/mcp/{id}",
+        &["McpService/GetMcpServer", "McpService/GetGroupMcpParams", "McpService/ListTemplates", "McpService/ListMcpServerTools"],
+    ),
+    (
+        "GET",
+        "/api/mcp/public/{id}/group/{group}/params",
+        &["McpService/GetGroupMcpParams"],
+    ),
+    (
+        "POST",
+        "/api/mcp/public/{id}/group/{group}/params",
+        &["McpService/SetGroupMcpParams"],
+    ),
+    (
+        "GET",
+        "/api/embedmcp/",
+        &["McpService/ListTemplates", "McpService/GetMcpServer"],
+    ),
+    (
+        "GET",
+        "/api/embedmcp",
+        &["McpService/ListTemplates", "McpService/GetMcpServer"],
+    ),
+    (
+        "POST",
+        "/api/embedmcp/",
+        &["McpService/ListTemplates", "McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/CreateMcpServer"],
+    ),
+    (
+        "POST",
+        "/api/embedmcp",
+        &["McpService/ListTemplates", "McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/CreateMcpServer"],
+    ),
 ];
 
 /// The RPCs `method route` runs, `None` for a route missing from the table.

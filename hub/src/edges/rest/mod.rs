@@ -14,6 +14,8 @@ mod group_models;
 mod groups;
 mod log_admin;
 mod logs;
+mod mcp;
+mod mcp_groups;
 mod model_configs;
 mod models;
 mod monitor;
@@ -88,6 +90,8 @@ pub fn operations() -> Vec<spec::Operation> {
         tagged("logs", log_admin::operations()),
         tagged("dashboard", logs::dashboard_operations()),
         tagged("monitor", monitor::operations()),
+        tagged("mcp", mcp::operations()),
+        tagged("mcp", mcp_groups::operations()),
     ]
     .into_iter()
     .flatten()
