@@ -361,12 +361,22 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
     (
         "POST",
         "/api/mcp/publics/",
-        &["McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/CreateMcpServer", "McpService/ListTemplates"],
+        &[
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/CreateMcpServer",
+            "McpService/ListTemplates",
+        ],
     ),
     (
         "POST",
         "/api/mcp/publics",
-        &["McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/CreateMcpServer", "McpService/ListTemplates"],
+        &[
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/CreateMcpServer",
+            "McpService/ListTemplates",
+        ],
     ),
     (
         "GET",
@@ -391,12 +401,21 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
     (
         "POST",
         "/api/mcp/public/{id}",
-        &["McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/ListTemplates"],
+        &[
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/ListTemplates",
+        ],
     ),
     (
         "PUT",
         "/api/mcp/public/{id}",
-        &["McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/CreateMcpServer", "McpService/ListTemplates"],
+        &[
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/CreateMcpServer",
+            "McpService/ListTemplates",
+        ],
     ),
     (
         "DELETE",
@@ -431,7 +450,11 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
     (
         "PUT",
         "/api/mcp/group/{group}/{id}",
-        &["McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/ListTemplates"],
+        &[
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/ListTemplates",
+        ],
     ),
     (
         "DELETE",
@@ -456,7 +479,12 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
     (
         "GET",
         "/api/group/{group}/mcp/{id}",
-        &["McpService/GetMcpServer", "McpService/GetGroupMcpParams", "McpService/ListTemplates", "McpService/ListMcpServerTools"],
+        &[
+            "McpService/GetMcpServer",
+            "McpService/GetGroupMcpParams",
+            "McpService/ListTemplates",
+            "McpService/ListMcpServerTools",
+        ],
     ),
     (
         "GET",
@@ -481,12 +509,109 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
     (
         "POST",
         "/api/embedmcp/",
-        &["McpService/ListTemplates", "McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/CreateMcpServer"],
+        &[
+            "McpService/ListTemplates",
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/CreateMcpServer",
+        ],
     ),
     (
         "POST",
         "/api/embedmcp",
-        &["McpService/ListTemplates", "McpService/GetMcpServer", "McpService/UpdateMcpServer", "McpService/CreateMcpServer"],
+        &[
+            "McpService/ListTemplates",
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/CreateMcpServer",
+        ],
+    ),
+    (
+        "GET",
+        "/api/channel/{id}/update_balance",
+        &["ChannelService/UpdateChannelBalance"],
+    ),
+    (
+        "GET",
+        "/api/channels/update_balance",
+        &[
+            "ChannelService/ListChannels",
+            "ChannelService/UpdateChannelBalance",
+        ],
+    ),
+    (
+        "POST",
+        "/api/channel/test-preview",
+        &["ChannelService/PreviewChannelTest"],
+    ),
+    (
+        "POST",
+        "/api/channel/test-preview-all",
+        &["ChannelService/PreviewChannelTest"],
+    ),
+    (
+        "GET",
+        "/api/monitor/group_summary_metrics",
+        &["LogService/GetCurrentRates"],
+    ),
+    (
+        "GET",
+        "/api/monitor/group_token_metrics/{group}",
+        &["LogService/GetCurrentRates", "TokenService/ListTokens"],
+    ),
+    (
+        "POST",
+        "/api/monitor/batch_group_token_metrics",
+        &["LogService/GetCurrentRates", "TokenService/ListTokens"],
+    ),
+    (
+        "GET",
+        "/api/dashboardv2/",
+        &["LogService/GetRanking", "LogService/GetSummary"],
+    ),
+    (
+        "GET",
+        "/api/dashboardv2",
+        &["LogService/GetRanking", "LogService/GetSummary"],
+    ),
+    (
+        "GET",
+        "/api/dashboardv2/{group}",
+        &["LogService/GetRanking", "LogService/GetSummary"],
+    ),
+    (
+        "GET",
+        "/api/dashboardv3/",
+        &[
+            "LogService/GetRanking",
+            "LogService/GetSummary",
+            "LogService/GetCurrentRates",
+        ],
+    ),
+    (
+        "GET",
+        "/api/dashboardv3",
+        &[
+            "LogService/GetRanking",
+            "LogService/GetSummary",
+            "LogService/GetCurrentRates",
+        ],
+    ),
+    (
+        "GET",
+        "/api/dashboardv3/{group}",
+        &[
+            "LogService/GetRanking",
+            "LogService/GetSummary",
+            "LogService/GetCurrentRates",
+            "TokenService/ListTokens",
+        ],
+    ),
+    ("GET", "/api/groups/ranking", &["LogService/GetRanking"]),
+    (
+        "GET",
+        "/api/groups/consumption_ranking",
+        &["LogService/GetRanking"],
     ),
 ];
 

@@ -43,9 +43,13 @@ pub fn operations() -> Vec<Operation> {
         );
     }
     operations.push(
-        Operation::get("/api/mcp/publics/all", "Every public MCP server", all_public)
-            .query::<StatusQuery>()
-            .data::<Vec<SeedMcp>>(),
+        Operation::get(
+            "/api/mcp/publics/all",
+            "Every public MCP server",
+            all_public,
+        )
+        .query::<StatusQuery>()
+        .data::<Vec<SeedMcp>>(),
     );
     for path in ["/api/mcp/public/", "/api/mcp/public"] {
         operations.push(
@@ -82,13 +86,9 @@ pub fn operations() -> Vec<Operation> {
             status_public,
         )
         .body::<StatusBody>(),
-        Operation::get(
-            "/api/mcp/group/all",
-            "Every group's MCP servers",
-            all_group,
-        )
-        .query::<StatusQuery>()
-        .data::<Vec<SeedMcp>>(),
+        Operation::get("/api/mcp/group/all", "Every group's MCP servers", all_group)
+            .query::<StatusQuery>()
+            .data::<Vec<SeedMcp>>(),
         Operation::get(
             "/api/mcp/group/{group}",
             "A page of the group's own MCP servers",
@@ -661,8 +661,7 @@ async fn get_scoped(
     group: &str,
 ) -> Result<pb::McpServer, ApiError> {
     let server = get_server(cp, id).await?;
-    if server.scope != scope as i32 || (scope == pb::McpScope::Group && server.group_id != group)
-    {
+    if server.scope != scope as i32 || (scope == pb::McpScope::Group && server.group_id != group) {
         return Err(ApiError::not_found(format!("mcp server {id} not found")));
     }
     Ok(server)
@@ -784,7 +783,9 @@ async fn save_public_many(
     for (index, body) in bodies.into_iter().enumerate() {
         let id = body.id.clone().unwrap_or_default();
         if id.is_empty() {
-            return Err(ApiError::bad_request(format!("mcp {index}: id is required")));
+            return Err(ApiError::bad_request(format!(
+                "mcp {index}: id is required"
+            )));
         }
         let server = save(&cp, id, body).await.map_err(|error| ApiError {
             message: format!("mcp {index}: {}", error.message),
@@ -797,7 +798,9 @@ async fn save_public_many(
 
 async fn delete(cp: &ControlPlane, id: &str) -> ApiResult {
     Mcp(cp.clone())
-        .delete_mcp_server(Request::new(pb::DeleteMcpServerRequest { id: id.to_owned() }))
+        .delete_mcp_server(Request::new(pb::DeleteMcpServerRequest {
+            id: id.to_owned(),
+        }))
         .await?;
     Ok(done())
 }
@@ -833,7 +836,12 @@ async fn all_group(
     headers: HeaderMap,
     Params(query): Params<StatusQuery>,
 ) -> ApiResult {
-    let servers = every(&cp, pb::McpScope::Group, status_filter(&query.status, ENABLED)).await?;
+    let servers = every(
+        &cp,
+        pb::McpScope::Group,
+        status_filter(&query.status, ENABLED),
+    )
+    .await?;
     Ok(ok(shown(&cp, &headers, servers).await?))
 }
 

@@ -202,8 +202,7 @@ async fn group_detail(
                     name: tool.name,
                     title: tool.title,
                     description: tool.description,
-                    input_schema: serde_json::from_str(&tool.input_schema_json)
-                        .unwrap_or_default(),
+                    input_schema: serde_json::from_str(&tool.input_schema_json).unwrap_or_default(),
                 })
                 .collect()
         });

@@ -8,6 +8,7 @@
 
 pub mod access;
 mod batches;
+mod channel_extras;
 mod channel_types;
 mod channels;
 mod group_models;
@@ -24,6 +25,7 @@ mod options;
 pub mod spec;
 mod swagger;
 mod tokens;
+mod usage;
 
 use std::sync::Arc;
 
@@ -79,6 +81,7 @@ pub fn operations() -> Vec<spec::Operation> {
     use spec::tagged;
     [
         tagged("channels", channels::operations()),
+        tagged("channels", channel_extras::operations()),
         tagged("groups", groups::operations()),
         tagged("group model configs", group_models::operations()),
         tagged("tokens", tokens::operations()),
@@ -89,6 +92,7 @@ pub fn operations() -> Vec<spec::Operation> {
         tagged("logs", logs::operations()),
         tagged("logs", log_admin::operations()),
         tagged("dashboard", logs::dashboard_operations()),
+        tagged("dashboard", usage::operations()),
         tagged("monitor", monitor::operations()),
         tagged("mcp", mcp::operations()),
         tagged("mcp", mcp_groups::operations()),
