@@ -135,9 +135,13 @@ pub struct PreviewBody {
 }
 
 async fn preview(cp: ControlPlane, body: PreviewBody) -> Result<Vec<SeedTest>, ApiError> {
-    let (channel, _) = body.channel.into_pb()?;
+    let (mut channel, _) = body.channel.into_pb()?;
     if channel.r#type.is_empty() {
         return Err(ApiError::bad_request("type is required"));
+    }
+    // The seed's preview needs no name; the service's validation wants one.
+    if channel.name.is_empty() {
+        "preview".clone_into(&mut channel.name);
     }
     let answer = Channels(cp)
         .preview_channel_test(Request::new(pb::PreviewChannelTestRequest {

@@ -400,6 +400,9 @@ pub struct McpBody {
     status: Option<i32>,
     #[serde(default)]
     r#type: Option<String>,
+    /// Ours: the embedded template (`mcp_embed`); the id when absent, as the seed names them.
+    #[serde(default)]
+    template: Option<String>,
     #[serde(default)]
     price: Option<McpPrice>,
     #[serde(default)]
@@ -427,7 +430,7 @@ impl McpBody {
             server.r#type = type_of(kind)? as i32;
             mask.push("type".to_owned());
             if server.r#type == pb::McpServerType::Embedded as i32 {
-                server.template = server.id.clone();
+                server.template = self.template.clone().unwrap_or_else(|| server.id.clone());
                 mask.push("template".to_owned());
             }
         }
@@ -713,10 +716,10 @@ async fn update(cp: &ControlPlane, id: &str, body: McpBody) -> Result<pb::McpSer
     if paths.is_empty() {
         return Err(ApiError::bad_request("nothing to update"));
     }
-    id.clone_into(&mut server.id);
-    if paths.iter().any(|path| path == "template") {
+    if paths.iter().any(|path| path == "template") && server.template.is_empty() {
         id.clone_into(&mut server.template);
     }
+    id.clone_into(&mut server.id);
     Ok(Mcp(cp.clone())
         .update_mcp_server(Request::new(pb::UpdateMcpServerRequest {
             server: Some(server),
