@@ -279,7 +279,8 @@ async fn sealos_flow_in_python() {
         ],
     )
     .await;
-    assert_eq!(upstream.hits(), 1);
+    // The Sealos flow's request and the MCP flow's.
+    assert_eq!(upstream.hits(), 2);
     hub.stop().await.unwrap();
 }
 
@@ -619,5 +620,340 @@ async fn viewer_and_group_scoped_keys_are_refused_new_writes() {
         send(http.get(hub.url("/api/group/theirs/model_configs/"))).await,
         json!([])
     );
+    hub.stop().await.unwrap();
+}
+
+/// A DeepSeek-shaped account answering `/user/balance` with 12.5 CNY.
+async fn deepseek_account() -> String {
+    let app = axum::Router::new().route(
+        "/user/balance",
+        axum::routing::get(|| async {
+            axum::Json(json!({"is_available": true, "balance_infos": [
+                {"currency": "CNY", "total_balance": "12.50",
+                 "granted_balance": "0.00", "topped_up_balance": "12.50"}]}))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mcp_servers_params_and_embedded_templates_round_trip() {
+    let hub = TestHub::start().await;
+    let http = client();
+    send(http.post(hub.url("/api/group/acme")).json(&json!({}))).await;
+
+    // A public proxy whose key each group supplies as a header.
+    let created = send(http.post(hub.url("/api/mcp/public/")).json(&json!({
+        "id": "search",
+        "type": "mcp_proxy_streamable",
+        "name": "Search",
+        "price": {"default_tools_call_price": 0.5},
+        "proxy_config": {
+            "url": "http://127.0.0.1:9/mcp",
+            "headers": {"X-Static": "static-secret-value-0123456789"},
+            "reusing": {"X-Api-Key": {"name": "X-Api-Key", "required": true, "type": "header"}},
+        },
+    })))
+    .await;
+    assert_eq!(created["type"], "mcp_proxy_streamable", "{created}");
+    assert_eq!(created["status"], 1);
+    assert_eq!(created["price"]["default_tools_call_price"], 0.5);
+    assert_eq!(
+        created["required_group_params"],
+        json!(["header:X-Api-Key"])
+    );
+    assert_eq!(
+        created["proxy_config"]["reusing"]["X-Api-Key"]["type"],
+        "header"
+    );
+    assert_eq!(
+        created["endpoints"]["streamable_http"],
+        "/mcp/public/search"
+    );
+    let read = send(http.get(hub.url("/api/mcp/public/search"))).await;
+    assert!(
+        !read.to_string().contains("static-secret-value-0123456789"),
+        "{read}"
+    );
+    // The seed's per-tool prices and url reusing parameters are refused, not dropped.
+    let (status, body) = call(
+        http.post(hub.url("/api/mcp/public/search"))
+            .bearer_auth(ADMIN_KEY)
+            .json(&json!({"price": {"tools_call_prices": {"q": 1.0}}})),
+    )
+    .await;
+    refused(status, &body, 400);
+    assert_eq!(
+        send(http.get(hub.url("/api/mcp/publics/"))).await["total"],
+        1
+    );
+    let disabled = send(
+        http.post(hub.url("/api/mcp/public/search"))
+            .json(&json!({"status": 2})),
+    )
+    .await;
+    assert_eq!(disabled["status"], 2);
+    assert_eq!(
+        send(http.get(hub.url("/api/mcp/publics/?status=1"))).await["total"],
+        0
+    );
+    send(
+        http.post(hub.url("/api/mcp/public/search/status"))
+            .json(&json!({"status": 1})),
+    )
+    .await;
+    assert_eq!(
+        send(http.get(hub.url("/api/mcp/publics/all?status=1")))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // The group's view: no endpoints until the group has set its key, which reads back masked.
+    let view = send(http.get(hub.url("/api/group/acme/mcp/"))).await;
+    assert_eq!(view["mcps"][0]["id"], "search", "{view}");
+    assert_eq!(view["mcps"][0]["hosted"], true);
+    assert!(view["mcps"][0].get("proxy_config").is_none(), "{view}");
+    let detail = send(http.get(hub.url("/api/group/acme/mcp/search"))).await;
+    assert_eq!(detail["endpoints"]["streamable_http"], "", "{detail}");
+    assert_eq!(detail["reusing"]["X-Api-Key"]["required"], true);
+    let (status, body) = call(
+        http.get(hub.url("/api/mcp/public/search/group/acme/params"))
+            .bearer_auth(ADMIN_KEY),
+    )
+    .await;
+    refused(status, &body, 404);
+    let saved = send(
+        http.post(hub.url("/api/mcp/public/search/group/acme/params"))
+            .json(&json!({"params": {"header:X-Api-Key": "group-secret-key-0123456789"}})),
+    )
+    .await;
+    assert_eq!(
+        (&saved["mcp_id"], &saved["group_id"]),
+        (&json!("search"), &json!("acme"))
+    );
+    let detail = send(http.get(hub.url("/api/group/acme/mcp/search"))).await;
+    assert_eq!(detail["endpoints"]["streamable_http"], "/mcp/public/search");
+    assert!(
+        !detail.to_string().contains("group-secret-key-0123456789"),
+        "{detail}"
+    );
+    assert!(detail["params"]["header:X-Api-Key"].is_string(), "{detail}");
+
+    // A group's own server is found under its group only.
+    send(http.post(hub.url("/api/mcp/group/acme")).json(&json!({
+        "id": "acme-tools",
+        "type": "mcp_proxy_sse",
+        "proxy_config": {"url": "http://127.0.0.1:9/sse"},
+    })))
+    .await;
+    let listed = send(http.get(hub.url("/api/mcp/group/acme"))).await;
+    assert_eq!(listed["total"], 1, "{listed}");
+    assert_eq!(listed["mcps"][0]["group_id"], "acme");
+    let (status, body) = call(
+        http.get(hub.url("/api/mcp/group/other/acme-tools"))
+            .bearer_auth(ADMIN_KEY),
+    )
+    .await;
+    refused(status, &body, 404);
+    assert_eq!(
+        send(http.get(hub.url("/api/mcp/group/all")))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        send(http.get(hub.url("/api/mcp/publics/"))).await["total"],
+        1
+    );
+    send(http.delete(hub.url("/api/mcp/group/acme/acme-tools"))).await;
+    assert_eq!(
+        send(http.get(hub.url("/api/mcp/group/acme"))).await["total"],
+        0
+    );
+
+    // Embedded templates: enabled with their init config; a group's parameter is refused there.
+    let embeds = send(http.get(hub.url("/api/embedmcp/"))).await;
+    let time = embeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|embed| embed["id"] == "time")
+        .unwrap()
+        .clone();
+    assert_eq!(time["enabled"], false, "{time}");
+    assert_eq!(
+        time["config_templates"]["local_timezone"]["set_by"],
+        "group"
+    );
+    let (status, body) = call(
+        http.post(hub.url("/api/embedmcp/"))
+            .bearer_auth(ADMIN_KEY)
+            .json(&json!({"id": "time", "enabled": true,
+                          "init_config": {"local_timezone": "UTC"}})),
+    )
+    .await;
+    refused(status, &body, 400);
+    send(
+        http.post(hub.url("/api/embedmcp/"))
+            .json(&json!({"id": "time", "enabled": true})),
+    )
+    .await;
+    let embeds = send(http.get(hub.url("/api/embedmcp/"))).await;
+    let time = embeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|embed| embed["id"] == "time")
+        .unwrap();
+    assert_eq!(time["enabled"], true, "{time}");
+    let server = send(http.get(hub.url("/api/mcp/public/time"))).await;
+    assert_eq!(server["type"], "mcp_embed");
+    // An embedded server lists its tools for the group.
+    let detail = send(http.get(hub.url("/api/group/acme/mcp/time"))).await;
+    assert!(
+        detail["tools"]
+            .as_array()
+            .is_some_and(|tools| !tools.is_empty()),
+        "{detail}"
+    );
+    send(
+        http.post(hub.url("/api/embedmcp/"))
+            .json(&json!({"id": "time", "enabled": false})),
+    )
+    .await;
+    assert_eq!(
+        send(http.get(hub.url("/api/mcp/public/time"))).await["status"],
+        2
+    );
+    send(http.delete(hub.url("/api/mcp/public/search"))).await;
+    let (status, body) = call(
+        http.get(hub.url("/api/mcp/public/search"))
+            .bearer_auth(ADMIN_KEY),
+    )
+    .await;
+    refused(status, &body, 404);
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboards_rates_balances_and_previews_round_trip() {
+    let upstream = MockOpenAi::start().await;
+    let hub = TestHub::start().await;
+    let http = client();
+    send(http.post(hub.url("/api/group/acme")).json(&json!({}))).await;
+
+    // No traffic yet: empty series and rankings, named groups at zero.
+    assert_eq!(
+        send(http.get(hub.url("/api/dashboardv2/"))).await,
+        json!([])
+    );
+    let v3 = send(http.get(hub.url("/api/dashboardv3/acme"))).await;
+    assert_eq!(v3["time_series"], json!([]), "{v3}");
+    let ranking = send(http.get(hub.url("/api/groups/ranking?type=model"))).await;
+    assert_eq!(
+        (&ranking["total"], &ranking["type"]),
+        (&json!(0), &json!("model"))
+    );
+    let rates = send(http.get(hub.url("/api/monitor/group_summary_metrics?groups=acme"))).await;
+    assert_eq!(rates["groups"]["acme"]["rpm"], 0, "{rates}");
+
+    // One relayed request shows in the series, the ranking and the current rates.
+    send(http.post(hub.url("/api/channel/")).json(&json!({
+        "type": 1, "name": "up", "key": "sk-up", "base_url": upstream.base_url(),
+        "models": ["gpt-4o"],
+    })))
+    .await;
+    let token = send(
+        http.post(hub.url("/api/token/acme"))
+            .json(&json!({"name": "dash"})),
+    )
+    .await;
+    let answer = http
+        .post(hub.url("/v1/chat/completions"))
+        .bearer_auth(format!("sk-{}", token["key"].as_str().unwrap()))
+        .json(&json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let mut series = json!([]);
+    for _ in 0..100 {
+        series = send(http.get(hub.url("/api/dashboardv2/acme?timespan=minute"))).await;
+        if series.as_array().is_some_and(|buckets| !buckets.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let point = &series[0]["summary"][0];
+    assert_eq!(point["model"], "gpt-4o", "{series}");
+    assert_eq!(point["request_count"], 1, "{series}");
+    assert!(point["total_tokens"].as_i64().unwrap() > 0, "{series}");
+    let v3 = send(http.get(hub.url("/api/dashboardv3/acme?timespan=minute"))).await;
+    assert_eq!(v3["models"], json!(["gpt-4o"]), "{v3}");
+    assert_eq!(v3["token_names"], json!(["dash"]), "{v3}");
+    assert_eq!(v3["rpm"], 1, "{v3}");
+    let ranking = send(http.get(hub.url("/api/groups/ranking?order=request_count_desc"))).await;
+    assert_eq!(ranking["items"][0]["group_id"], "acme", "{ranking}");
+    assert_eq!(ranking["items"][0]["rank"], 1);
+    let tokens = send(http.get(hub.url("/api/monitor/group_token_metrics/acme"))).await;
+    assert_eq!(tokens["tokens"]["dash"]["rpm"], 1, "{tokens}");
+    let batch = send(
+        http.post(hub.url("/api/monitor/batch_group_token_metrics"))
+            .json(&json!({"items": [{"group": "acme", "token_name": "dash"},
+                                    {"group": "acme", "token_name": "none"}]})),
+    )
+    .await;
+    assert_eq!(batch["items"][0]["rpm"], 1, "{batch}");
+    assert_eq!(batch["items"][1]["rpm"], 0, "{batch}");
+
+    // Balances read from a DeepSeek-shaped upstream; a type without a balance API is refused.
+    let account = deepseek_account().await;
+    let channel = send(http.post(hub.url("/api/channel/")).json(&json!({
+        "type": "deepseek", "name": "ds", "key": "sk-ds", "base_url": account,
+        "models": ["deepseek-chat"],
+    })))
+    .await;
+    let id = channel[0]["id"].as_i64().unwrap();
+    let balance = send(http.get(hub.url(&format!("/api/channel/{id}/update_balance")))).await;
+    assert_eq!(balance, json!(12.5));
+    assert_eq!(
+        send(http.get(hub.url(&format!("/api/channel/{id}")))).await["balance"],
+        12.5
+    );
+    let all = send(http.get(hub.url("/api/channels/update_balance"))).await;
+    assert_eq!(
+        all["updated"].as_i64().unwrap() + all["failed"].as_i64().unwrap(),
+        2,
+        "{all}"
+    );
+
+    // An unsaved channel is tested against the mock without being stored.
+    let hits = upstream.hits();
+    let result = send(
+        http.post(hub.url("/api/channel/test-preview"))
+            .json(&json!({
+                "type": 1, "key": "sk-preview", "base_url": upstream.base_url(), "model": "gpt-4o",
+            })),
+    )
+    .await;
+    assert_eq!(result["success"], true, "{result}");
+    assert_eq!(result["model"], "gpt-4o");
+    assert_eq!(upstream.hits(), hits + 1);
+    let (status, body) = call(
+        http.post(hub.url("/api/channel/test-preview"))
+            .bearer_auth(ADMIN_KEY)
+            .json(&json!({"type": 1, "key": "sk-preview", "base_url": upstream.base_url()})),
+    )
+    .await;
+    refused(status, &body, 400);
+    assert_eq!(send(http.get(hub.url("/api/channels/"))).await["total"], 2);
     hub.stop().await.unwrap();
 }

@@ -1,4 +1,4 @@
-"""Sealos' use of the seed's REST admin API (httpx): a workspace token created with auto_create_group, its quota set, found by search, its usage read after a request (driven by hub/tests/rest_admin.rs)."""
+"""Sealos' use of the seed's REST admin API (httpx): a workspace token created with auto_create_group, its quota set, found by search, its usage read after a request; an MCP integration's public server, workspace parameters, view and usage series (driven by hub/tests/rest_admin.rs)."""
 
 import os
 import time
@@ -103,3 +103,75 @@ def test_sealos_flow():
         assert api.get(f"/api/token/{GROUP}/{token_id}").status_code == 404
         data(api.delete(f"/api/group/{GROUP}"))
         assert api.get(f"/api/group/{GROUP}").status_code == 404
+
+
+def test_mcp_integration_flow():
+    """What an MCP-managing integration runs: a public server needing each workspace's own
+    setting, the workspace's parameters, its view of the server, and its usage over time."""
+    group = "ns-workspace-mcp"
+    with admin() as api:
+        server = data(
+            api.post(
+                "/api/mcp/public/",
+                json={
+                    "id": "workspace-time",
+                    "type": "mcp_embed",
+                    "template": "time",
+                    "name": "Time",
+                    "embed_config": {
+                        "init": {},
+                        "reusing": {"local_timezone": {"name": "local_timezone", "required": True}},
+                    },
+                },
+            )
+        )
+        assert server["type"] == "mcp_embed" and server["status"] == 1, server
+        assert server["endpoints"]["streamable_http"] == "/mcp/public/workspace-time"
+        assert "local_timezone" in server["embed_config"]["reusing"], server
+
+        created = data(
+            api.post(f"/api/token/{group}", params={"auto_create_group": "true"}, json={"name": "mcp"})
+        )
+        data(api.put(f"/api/group/{group}", json={"balance": 1000}))
+
+        listed = data(api.get(f"/api/group/{group}/mcp/", params={"p": 1, "per_page": 10}))
+        assert any(m["id"] == "workspace-time" and m["hosted"] for m in listed["mcps"]), listed
+        before = data(api.get(f"/api/group/{group}/mcp/workspace-time"))
+        assert before["endpoints"]["streamable_http"] == "", before
+        assert before["reusing"]["local_timezone"]["required"] is True
+
+        saved = data(
+            api.post(
+                f"/api/mcp/public/workspace-time/group/{group}/params",
+                json={"params": {"local_timezone": "Pacific/Chatham"}},
+            )
+        )
+        assert saved["mcp_id"] == "workspace-time" and saved["group_id"] == group
+        after = api.get(f"/api/group/{group}/mcp/workspace-time")
+        detail = data(after)
+        assert "Pacific/Chatham" not in after.text, "group parameters read back masked"
+        assert detail["params"]["local_timezone"], detail
+        assert detail["endpoints"]["streamable_http"] == "/mcp/public/workspace-time", detail
+        assert detail["tools"] and all(tool["name"] for tool in detail["tools"]), detail
+
+    answer = httpx.post(
+        f"{BASE_URL}/v1/chat/completions",
+        headers={"Authorization": f"Bearer sk-{created['key']}"},
+        json={"model": MODEL, "messages": [{"role": "user", "content": "hi"}]},
+        timeout=TIMEOUT,
+    )
+    assert answer.status_code == 200, answer.text
+
+    with admin() as api:
+        deadline = time.monotonic() + 30
+        while True:
+            series = data(api.get(f"/api/dashboardv2/{group}", params={"timespan": "minute"}))
+            if series or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert len(series) == 1, series
+        point = series[0]["summary"][0]
+        assert point["model"] == MODEL and point["request_count"] == 1, series
+        assert isinstance(series[0]["timestamp"], int) and series[0]["timestamp"] < 10_000_000_000
+        data(api.delete("/api/mcp/public/workspace-time"))
+        assert api.get("/api/mcp/public/workspace-time").status_code == 404

@@ -17,7 +17,7 @@ mod convert;
 mod error;
 pub(crate) mod groups;
 pub(crate) mod logs;
-mod mcp;
+pub(crate) mod mcp;
 pub(crate) mod models;
 pub(crate) mod options;
 pub(crate) mod tokens;

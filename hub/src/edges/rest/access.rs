@@ -348,6 +348,271 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
         "/api/monitor/{id}/{*model}",
         &["ChannelService/ClearChannelBans"],
     ),
+    (
+        "GET",
+        "/api/mcp/publics/",
+        &["McpService/ListMcpServers", "McpService/ListTemplates"],
+    ),
+    (
+        "GET",
+        "/api/mcp/publics",
+        &["McpService/ListMcpServers", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/publics/",
+        &[
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/CreateMcpServer",
+            "McpService/ListTemplates",
+        ],
+    ),
+    (
+        "POST",
+        "/api/mcp/publics",
+        &[
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/CreateMcpServer",
+            "McpService/ListTemplates",
+        ],
+    ),
+    (
+        "GET",
+        "/api/mcp/publics/all",
+        &["McpService/ListMcpServers", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/public/",
+        &["McpService/CreateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/public",
+        &["McpService/CreateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "GET",
+        "/api/mcp/public/{id}",
+        &["McpService/GetMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/public/{id}",
+        &[
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/ListTemplates",
+        ],
+    ),
+    (
+        "PUT",
+        "/api/mcp/public/{id}",
+        &[
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/CreateMcpServer",
+            "McpService/ListTemplates",
+        ],
+    ),
+    (
+        "DELETE",
+        "/api/mcp/public/{id}",
+        &["McpService/GetMcpServer", "McpService/DeleteMcpServer"],
+    ),
+    (
+        "POST",
+        "/api/mcp/public/{id}/status",
+        &["McpService/GetMcpServer", "McpService/SetMcpServerStatus"],
+    ),
+    (
+        "GET",
+        "/api/mcp/group/all",
+        &["McpService/ListMcpServers", "McpService/ListTemplates"],
+    ),
+    (
+        "GET",
+        "/api/mcp/group/{group}",
+        &["McpService/ListMcpServers", "McpService/ListTemplates"],
+    ),
+    (
+        "POST",
+        "/api/mcp/group/{group}",
+        &["McpService/CreateMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "GET",
+        "/api/mcp/group/{group}/{id}",
+        &["McpService/GetMcpServer", "McpService/ListTemplates"],
+    ),
+    (
+        "PUT",
+        "/api/mcp/group/{group}/{id}",
+        &[
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/ListTemplates",
+        ],
+    ),
+    (
+        "DELETE",
+        "/api/mcp/group/{group}/{id}",
+        &["McpService/GetMcpServer", "McpService/DeleteMcpServer"],
+    ),
+    (
+        "POST",
+        "/api/mcp/group/{group}/{id}/status",
+        &["McpService/GetMcpServer", "McpService/SetMcpServerStatus"],
+    ),
+    (
+        "GET",
+        "/api/group/{group}/mcp/",
+        &["McpService/ListMcpServers"],
+    ),
+    (
+        "GET",
+        "/api/group/{group}/mcp",
+        &["McpService/ListMcpServers"],
+    ),
+    (
+        "GET",
+        "/api/group/{group}/mcp/{id}",
+        &[
+            "McpService/GetMcpServer",
+            "McpService/GetGroupMcpParams",
+            "McpService/ListTemplates",
+            "McpService/ListMcpServerTools",
+        ],
+    ),
+    (
+        "GET",
+        "/api/mcp/public/{id}/group/{group}/params",
+        &["McpService/GetGroupMcpParams"],
+    ),
+    (
+        "POST",
+        "/api/mcp/public/{id}/group/{group}/params",
+        &["McpService/SetGroupMcpParams"],
+    ),
+    (
+        "GET",
+        "/api/embedmcp/",
+        &["McpService/ListTemplates", "McpService/GetMcpServer"],
+    ),
+    (
+        "GET",
+        "/api/embedmcp",
+        &["McpService/ListTemplates", "McpService/GetMcpServer"],
+    ),
+    (
+        "POST",
+        "/api/embedmcp/",
+        &[
+            "McpService/ListTemplates",
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/CreateMcpServer",
+        ],
+    ),
+    (
+        "POST",
+        "/api/embedmcp",
+        &[
+            "McpService/ListTemplates",
+            "McpService/GetMcpServer",
+            "McpService/UpdateMcpServer",
+            "McpService/CreateMcpServer",
+        ],
+    ),
+    (
+        "GET",
+        "/api/channel/{id}/update_balance",
+        &["ChannelService/UpdateChannelBalance"],
+    ),
+    (
+        "GET",
+        "/api/channels/update_balance",
+        &[
+            "ChannelService/ListChannels",
+            "ChannelService/UpdateChannelBalance",
+        ],
+    ),
+    (
+        "POST",
+        "/api/channel/test-preview",
+        &["ChannelService/PreviewChannelTest"],
+    ),
+    (
+        "POST",
+        "/api/channel/test-preview-all",
+        &["ChannelService/PreviewChannelTest"],
+    ),
+    (
+        "GET",
+        "/api/monitor/group_summary_metrics",
+        &["LogService/GetCurrentRates"],
+    ),
+    (
+        "GET",
+        "/api/monitor/group_token_metrics/{group}",
+        &["LogService/GetCurrentRates", "TokenService/ListTokens"],
+    ),
+    (
+        "POST",
+        "/api/monitor/batch_group_token_metrics",
+        &["LogService/GetCurrentRates", "TokenService/ListTokens"],
+    ),
+    (
+        "GET",
+        "/api/dashboardv2/",
+        &["LogService/GetRanking", "LogService/GetSummary"],
+    ),
+    (
+        "GET",
+        "/api/dashboardv2",
+        &["LogService/GetRanking", "LogService/GetSummary"],
+    ),
+    (
+        "GET",
+        "/api/dashboardv2/{group}",
+        &["LogService/GetRanking", "LogService/GetSummary"],
+    ),
+    (
+        "GET",
+        "/api/dashboardv3/",
+        &[
+            "LogService/GetRanking",
+            "LogService/GetSummary",
+            "LogService/GetCurrentRates",
+        ],
+    ),
+    (
+        "GET",
+        "/api/dashboardv3",
+        &[
+            "LogService/GetRanking",
+            "LogService/GetSummary",
+            "LogService/GetCurrentRates",
+        ],
+    ),
+    (
+        "GET",
+        "/api/dashboardv3/{group}",
+        &[
+            "LogService/GetRanking",
+            "LogService/GetSummary",
+            "LogService/GetCurrentRates",
+            "TokenService/ListTokens",
+        ],
+    ),
+    ("GET", "/api/groups/ranking", &["LogService/GetRanking"]),
+    (
+        "GET",
+        "/api/groups/consumption_ranking",
+        &["LogService/GetRanking"],
+    ),
 ];
 
 /// The RPCs `method route` runs, `None` for a route missing from the table.

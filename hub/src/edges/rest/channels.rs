@@ -152,7 +152,7 @@ pub struct SeedTest {
     endpoint: String,
 }
 
-fn seed_test(test: pb::ChannelTestResult) -> SeedTest {
+pub fn seed_test(test: pb::ChannelTestResult) -> SeedTest {
     SeedTest {
         channel_id: test.channel_id,
         model: test.model,
@@ -256,7 +256,7 @@ pub struct ChannelBody {
 
 impl ChannelBody {
     /// The control plane's channel and the update mask naming the fields this body carries.
-    fn into_pb(self) -> Result<(pb::Channel, Vec<String>), ApiError> {
+    pub fn into_pb(self) -> Result<(pb::Channel, Vec<String>), ApiError> {
         let mut mask = Vec::new();
         let mut mark = |present: bool, field: &str| {
             if present {

@@ -55,7 +55,7 @@ pub fn operations() -> Vec<Operation> {
 }
 
 const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 24 * HOUR_MS;
+pub const DAY_MS: i64 = 24 * HOUR_MS;
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct DashboardQuery {
@@ -111,7 +111,7 @@ fn is_zero(value: &i64) -> bool {
 }
 
 impl SummarySet {
-    fn add(&mut self, point: &pb::SummaryPoint) {
+    pub fn add(&mut self, point: &pb::SummaryPoint) {
         self.request_count += point.requests;
         self.exception_count += point.errors;
         self.status_4xx_count += point.client_errors;
@@ -246,7 +246,7 @@ async fn build_dashboard(
 }
 
 /// Requests and tokens in the last minute: the group's, or every channel's together.
-async fn current_rates(logs: &Logs, group: Option<&str>) -> Result<(i64, i64), ApiError> {
+pub async fn current_rates(logs: &Logs, group: Option<&str>) -> Result<(i64, i64), ApiError> {
     let dimension = if group.is_some() { "group" } else { "channel" };
     let rates = logs
         .get_current_rates(Request::new(pb::GetCurrentRatesRequest {

@@ -8,12 +8,15 @@
 
 pub mod access;
 mod batches;
+mod channel_extras;
 mod channel_types;
 mod channels;
 mod group_models;
 mod groups;
 mod log_admin;
 mod logs;
+mod mcp;
+mod mcp_groups;
 mod model_configs;
 mod models;
 mod monitor;
@@ -22,6 +25,7 @@ mod options;
 pub mod spec;
 mod swagger;
 mod tokens;
+mod usage;
 
 use std::sync::Arc;
 
@@ -77,6 +81,7 @@ pub fn operations() -> Vec<spec::Operation> {
     use spec::tagged;
     [
         tagged("channels", channels::operations()),
+        tagged("channels", channel_extras::operations()),
         tagged("groups", groups::operations()),
         tagged("group model configs", group_models::operations()),
         tagged("tokens", tokens::operations()),
@@ -87,7 +92,10 @@ pub fn operations() -> Vec<spec::Operation> {
         tagged("logs", logs::operations()),
         tagged("logs", log_admin::operations()),
         tagged("dashboard", logs::dashboard_operations()),
+        tagged("dashboard", usage::operations()),
         tagged("monitor", monitor::operations()),
+        tagged("mcp", mcp::operations()),
+        tagged("mcp", mcp_groups::operations()),
     ]
     .into_iter()
     .flatten()

@@ -1,4 +1,4 @@
-//! `/api/monitor/*`: error rates per channel and model, banned channels and lifting bans, current rates, over LogService and ChannelService.
+//! `/api/monitor/*`: error rates per channel and model, banned channels and lifting bans, current rates (every dimension, per group and per token of a group), over LogService, ChannelService and TokenService.
 //!
 //! The seed keeps error rates in a Redis sliding window; ours come from the request logs' minute
 //! summaries over the last [`WINDOW_MS`], so they survive restarts and agree with the dashboard.
@@ -7,17 +7,19 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tonic::Request;
 
 use super::spec::Operation;
-use super::{ApiError, ApiResult, ok};
+use super::{ApiError, ApiResult, Body, Params, ok};
 use crate::edges::grpc::ControlPlane;
 use crate::edges::grpc::channels::Channels;
 use crate::edges::grpc::logs::Logs;
 use crate::edges::grpc::pb;
 use crate::edges::grpc::pb::channel_service_server::ChannelService;
 use crate::edges::grpc::pb::log_service_server::LogService;
+use crate::edges::grpc::pb::token_service_server::TokenService;
+use crate::edges::grpc::tokens::Tokens;
 
 /// How far back error rates look.
 const WINDOW_MS: i64 = 15 * 60 * 1000;
@@ -62,6 +64,26 @@ pub fn operations() -> Vec<Operation> {
             runtime,
         )
         .data::<Vec<Rate>>(),
+        Operation::get(
+            "/api/monitor/group_summary_metrics",
+            "Requests and tokens per minute now, per group (`groups`: a comma-separated list, every group when absent)",
+            group_summary,
+        )
+        .query::<GroupsQuery>()
+        .data::<GroupSummaryMetrics>(),
+        Operation::get(
+            "/api/monitor/group_token_metrics/{group}",
+            "Requests and tokens per minute now, per token of the group, by token name",
+            group_tokens,
+        )
+        .data::<GroupTokenMetrics>(),
+        Operation::post(
+            "/api/monitor/batch_group_token_metrics",
+            "Requests and tokens per minute now, for each group and token name asked",
+            batch_group_tokens,
+        )
+        .body::<BatchTokenMetricsBody>()
+        .data::<BatchTokenMetrics>(),
         Operation::delete("/api/monitor/", "Lift every ban", clear_all).data::<Cleared>(),
         Operation::delete(
             "/api/monitor/{id}",
@@ -227,6 +249,186 @@ async fn runtime(State(cp): State<ControlPlane>) -> ApiResult {
         })
         .collect();
     Ok(ok(rates))
+}
+
+/// The seed's rate metric: `rps` and `tps` are the last minute's means (`rpm` / 60, `tpm` / 60).
+#[derive(Debug, Default, Clone, Copy, Serialize, JsonSchema)]
+pub struct RateMetric {
+    rpm: i64,
+    tpm: i64,
+    rps: i64,
+    tps: i64,
+}
+
+impl RateMetric {
+    fn of(rate: &pb::CurrentRate) -> RateMetric {
+        RateMetric {
+            rpm: rate.requests_per_minute,
+            tpm: rate.tokens_per_minute,
+            rps: rate.requests_per_minute / 60,
+            tps: rate.tokens_per_minute / 60,
+        }
+    }
+}
+
+async fn rates_of(cp: &ControlPlane, dimension: &str) -> Result<Vec<pb::CurrentRate>, ApiError> {
+    Ok(Logs::new(cp)
+        .get_current_rates(Request::new(pb::GetCurrentRatesRequest {
+            dimension: dimension.to_owned(),
+        }))
+        .await?
+        .into_inner()
+        .rates)
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+pub struct GroupsQuery {
+    /// Comma-separated group ids.
+    #[serde(default)]
+    groups: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GroupSummaryMetrics {
+    groups: BTreeMap<String, RateMetric>,
+}
+
+/// Groups with no request in the last minute are absent unless named (then zero).
+async fn group_summary(
+    State(cp): State<ControlPlane>,
+    Params(query): Params<GroupsQuery>,
+) -> ApiResult {
+    let named: Vec<&str> = query
+        .groups
+        .split(',')
+        .map(str::trim)
+        .filter(|group| !group.is_empty())
+        .collect();
+    let mut groups: BTreeMap<String, RateMetric> = named
+        .iter()
+        .map(|group| ((*group).to_owned(), RateMetric::default()))
+        .collect();
+    for rate in rates_of(&cp, "group").await? {
+        if named.is_empty() || named.contains(&rate.id.as_str()) {
+            groups.insert(rate.id.clone(), RateMetric::of(&rate));
+        }
+    }
+    Ok(ok(GroupSummaryMetrics { groups }))
+}
+
+/// The group's tokens by id, to name the token rates (kept by token id).
+async fn token_names(cp: &ControlPlane, group: &str) -> Result<BTreeMap<String, String>, ApiError> {
+    let service = Tokens(cp.clone());
+    let mut names = BTreeMap::new();
+    let mut page_token = String::new();
+    loop {
+        let answer = service
+            .list_tokens(Request::new(pb::ListTokensRequest {
+                page_size: 1000,
+                page_token,
+                group_id: group.to_owned(),
+                ..Default::default()
+            }))
+            .await?
+            .into_inner();
+        names.extend(
+            answer
+                .tokens
+                .into_iter()
+                .map(|token| (token.id.to_string(), token.name)),
+        );
+        if answer.next_page_token.is_empty() {
+            return Ok(names);
+        }
+        page_token = answer.next_page_token;
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GroupTokenMetrics {
+    tokens: BTreeMap<String, RateMetric>,
+}
+
+/// Every token of the group, zero when it made no request in the last minute.
+async fn group_token_rates(
+    cp: &ControlPlane,
+    group: &str,
+    rates: &[pb::CurrentRate],
+) -> Result<BTreeMap<String, RateMetric>, ApiError> {
+    let names = token_names(cp, group).await?;
+    let mut tokens: BTreeMap<String, RateMetric> = names
+        .values()
+        .map(|name| (name.clone(), RateMetric::default()))
+        .collect();
+    for rate in rates {
+        if let Some(name) = names.get(&rate.id) {
+            tokens.insert(name.clone(), RateMetric::of(rate));
+        }
+    }
+    Ok(tokens)
+}
+
+async fn group_tokens(State(cp): State<ControlPlane>, Path(group): Path<String>) -> ApiResult {
+    let rates = rates_of(&cp, "token").await?;
+    let tokens = group_token_rates(&cp, &group, &rates).await?;
+    Ok(ok(GroupTokenMetrics { tokens }))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct TokenOfGroup {
+    group: String,
+    token_name: String,
+}
+
+/// At most [`MOST_ENTRIES`] items.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct BatchTokenMetricsBody {
+    #[serde(default)]
+    items: Vec<TokenOfGroup>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TokenMetricItem {
+    group: String,
+    token_name: String,
+    #[serde(flatten)]
+    metric: RateMetric,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BatchTokenMetrics {
+    items: Vec<TokenMetricItem>,
+}
+
+async fn batch_group_tokens(
+    State(cp): State<ControlPlane>,
+    Body(body): Body<BatchTokenMetricsBody>,
+) -> ApiResult {
+    if body.items.len() > usize::try_from(MOST_ENTRIES).unwrap_or(usize::MAX) {
+        return Err(ApiError::bad_request(format!(
+            "at most {MOST_ENTRIES} items per request"
+        )));
+    }
+    let rates = rates_of(&cp, "token").await?;
+    let mut by_group: BTreeMap<String, BTreeMap<String, RateMetric>> = BTreeMap::new();
+    let mut items = Vec::new();
+    for item in body.items {
+        if !by_group.contains_key(&item.group) {
+            let tokens = group_token_rates(&cp, &item.group, &rates).await?;
+            by_group.insert(item.group.clone(), tokens);
+        }
+        let metric = by_group
+            .get(&item.group)
+            .and_then(|tokens| tokens.get(&item.token_name))
+            .copied()
+            .unwrap_or_default();
+        items.push(TokenMetricItem {
+            group: item.group,
+            token_name: item.token_name,
+            metric,
+        });
+    }
+    Ok(ok(BatchTokenMetrics { items }))
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
