@@ -212,6 +212,7 @@ const COHERE: Registration = Registration {
     provider: &CohereWire,
     video_tasks: None,
 };
+
 /// Doc2X: PDFs parsed into markdown, an asynchronous job per document.
 const DOC2X: Registration = Registration {
     name: "doc2x",
@@ -222,6 +223,7 @@ const DOC2X: Registration = Registration {
     config_keys: &[],
     quirks: Quirks::NONE,
     provider: &Doc2xWire,
+    video_tasks: None,
 };
 /// Ollama's OpenAI-compatible `/v1` unless a channel's `api: native` picks `/api/chat`.
 const OLLAMA: Registration = Registration {
