@@ -120,7 +120,10 @@ mod tests {
             (Code::Unauthenticated, "unauthenticated", 401),
         ];
         for (code, name, status) in cases {
-            assert_eq!((code_name(code), http_status(code).as_u16()), (name, status));
+            assert_eq!(
+                (code_name(code), http_status(code).as_u16()),
+                (name, status)
+            );
         }
     }
 

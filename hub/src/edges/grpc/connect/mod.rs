@@ -221,9 +221,9 @@ where
     let (parts, body) = request.into_parts();
     let json = match protocol {
         Protocol::Unary => read_body(body, &parts.headers, MAX_MESSAGE_BYTES).await?,
-        Protocol::Streaming => only_message(
-            read_body(body, &parts.headers, MAX_MESSAGE_BYTES + PREFIX_BYTES).await?,
-        )?,
+        Protocol::Streaming => {
+            only_message(read_body(body, &parts.headers, MAX_MESSAGE_BYTES + PREFIX_BYTES).await?)?
+        }
     };
     let protobuf = transcode::json_to_protobuf(method.input(), &json)?;
     let response = grpc
@@ -308,10 +308,7 @@ fn only_message(body: Bytes) -> Result<Bytes, ConnectError> {
 
 /// The gRPC request the service expects: the caller's headers (its key, its metadata) and
 /// extensions (what admission decided), a gRPC content type and one enveloped message.
-fn grpc_request(
-    mut parts: http::request::Parts,
-    protobuf: &[u8],
-) -> Request<tonic::body::Body> {
+fn grpc_request(mut parts: http::request::Parts, protobuf: &[u8]) -> Request<tonic::body::Body> {
     const NOT_METADATA: [&str; 8] = [
         "content-type",
         "content-length",
@@ -363,8 +360,8 @@ where
             }
         }
     }
-    let status = status
-        .ok_or_else(|| ConnectError::new(Code::Internal, "the answer carried no status"))?;
+    let status =
+        status.ok_or_else(|| ConnectError::new(Code::Internal, "the answer carried no status"))?;
     if status.code() != Code::Ok {
         return Err(ConnectError::from_status(&status));
     }
@@ -527,7 +524,10 @@ mod tests {
     #[test]
     fn a_streaming_request_is_exactly_one_plain_message() {
         let message = envelope::encode(0, b"{}");
-        assert_eq!(only_message(message.clone()).unwrap(), Bytes::from_static(b"{}"));
+        assert_eq!(
+            only_message(message.clone()).unwrap(),
+            Bytes::from_static(b"{}")
+        );
         let check_refused = |body: Vec<u8>, code: Code| {
             let error = only_message(Bytes::from(body)).unwrap_err();
             assert_eq!(error.code, code, "{}", error.message);

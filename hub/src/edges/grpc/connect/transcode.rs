@@ -45,14 +45,18 @@ pub fn json_to_protobuf(message: MessageDescriptor, json: &[u8]) -> Result<Vec<u
     };
     // serde_json bounds nesting (128 levels), so a deeply nested body cannot exhaust the stack.
     let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let decoded = DynamicMessage::deserialize(message.clone(), &mut deserializer).map_err(invalid)?;
+    let decoded =
+        DynamicMessage::deserialize(message.clone(), &mut deserializer).map_err(invalid)?;
     deserializer.end().map_err(invalid)?;
     Ok(decoded.encode_to_vec())
 }
 
 /// A response message the service encoded, in proto3 JSON (lowerCamelCase names, 64-bit integers
 /// as strings, default values left out). A message that does not decode is the server's failure.
-pub fn protobuf_to_json(message: MessageDescriptor, protobuf: &[u8]) -> Result<Vec<u8>, ConnectError> {
+pub fn protobuf_to_json(
+    message: MessageDescriptor,
+    protobuf: &[u8],
+) -> Result<Vec<u8>, ConnectError> {
     let decoded = DynamicMessage::decode(message.clone(), protobuf).map_err(|error| {
         tracing::error!(%error, message = message.full_name(), "cannot decode a control-plane answer");
         ConnectError::new(Code::Internal, "cannot transcode the answer")
@@ -109,12 +113,21 @@ mod tests {
         check("  \n", Ok(json!({})));
         check(r#"{"pageSize": 0}"#, Ok(json!({})));
         check(r#"{"nope": 1}"#, Err(("invalid_argument", "nope")));
-        check(r#"{"pageSize": "many"}"#, Err(("invalid_argument", "ListGroupsRequest")));
+        check(
+            r#"{"pageSize": "many"}"#,
+            Err(("invalid_argument", "ListGroupsRequest")),
+        );
         check(r#"{"pageSize": 1"#, Err(("invalid_argument", "EOF")));
-        check(r#"{"pageSize": 1} {}"#, Err(("invalid_argument", "trailing")));
+        check(
+            r#"{"pageSize": 1} {}"#,
+            Err(("invalid_argument", "trailing")),
+        );
         check("[1]", Err(("invalid_argument", "ListGroupsRequest")));
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        check(&format!(r#"{{"keyword": {deep}}}"#), Err(("invalid_argument", "")));
+        check(
+            &format!(r#"{{"keyword": {deep}}}"#),
+            Err(("invalid_argument", "")),
+        );
     }
 
     #[test]
