@@ -4,9 +4,10 @@
 //! `ADMIN_KEY` or a key from `AccessService`), checked with the RPC's rule in
 //! `access::policy` by [`admit`] before the service runs; reflection and health are open so
 //! tools and load balancers can use them without a key. Every service also answers gRPC-web
-//! on the same paths (for the panel in the browser), behind the same check; there is no CORS,
-//! so only same-origin pages can call it. Every successful write is announced on the
-//! [`ChangeFeed`] and leaves an audit event.
+//! on the same paths (for the panel in the browser) and Connect JSON (for curl and clients
+//! without gRPC, `connect/`), behind the same check; there is no CORS, so only same-origin
+//! pages can call it. Every successful write is announced on the [`ChangeFeed`] and leaves an
+//! audit event.
 
 pub(crate) mod access;
 mod channel_tests;
@@ -162,7 +163,7 @@ struct AdmitState {
     store: Store,
 }
 
-/// The one check of every admin RPC, gRPC and gRPC-web alike (the paths and the
+/// The one check of every admin RPC, gRPC, gRPC-web and Connect alike (the paths and the
 /// `authorization` header are the same): the key is authenticated, the RPC's rule
 /// (`access::policy`) decides, and the RPC runs with its [`Operation`] current, so its service
 /// sees the key's group scope and its writes name the key in the audit trail. A refusal is
@@ -257,8 +258,9 @@ struct Admitted;
 #[derive(Clone, Copy)]
 struct RpcFailed;
 
-/// Answers what [`admit`] decided, in the service's own protocol (gRPC or gRPC-web). A request
-/// that did not pass through `admit` is refused: the services are never reached around it.
+/// Answers what [`admit`] decided, in the service's own protocol (gRPC or gRPC-web; the Connect
+/// edge answers a refusal itself, before it reads the body). A request that did not pass
+/// through `admit` is refused: the services are never reached around it.
 #[derive(Clone, Copy)]
 struct AdminGate;
 
