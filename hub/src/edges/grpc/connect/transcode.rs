@@ -69,6 +69,7 @@ pub fn protobuf_to_json(
 
 #[cfg(test)]
 mod tests {
+    use proptest::strategy::Strategy;
     use serde_json::{Value, json};
 
     use super::*;
@@ -128,6 +129,66 @@ mod tests {
             &format!(r#"{{"keyword": {deep}}}"#),
             Err(("invalid_argument", "")),
         );
+    }
+
+    /// Every admin method's request message: what a client may aim any body at.
+    fn every_input() -> &'static [MessageDescriptor] {
+        static INPUTS: std::sync::LazyLock<Vec<MessageDescriptor>> =
+            std::sync::LazyLock::new(|| {
+                methods()
+                    .pool
+                    .services()
+                    .flat_map(|service| {
+                        service
+                            .methods()
+                            .map(|method| method.input())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            });
+        &INPUTS
+    }
+
+    /// Any body for any request message: transcoded, or refused as the client's mistake.
+    fn check_never_panics(body: &[u8]) -> Result<(), proptest::test_runner::TestCaseError> {
+        for input in every_input() {
+            if let Err(error) = json_to_protobuf(input.clone(), body) {
+                proptest::prop_assert_eq!(error.code, Code::InvalidArgument, "{}", error.message);
+            }
+        }
+        Ok(())
+    }
+
+    const SAMPLE: &str = r#"{"group": {"id": "a", "rpmRatio": 2, "maxConcurrency": "4", "status": "STATUS_ENABLED", "availableSets": ["x"]}, "updateMask": "rpmRatio,tpmRatio", "token": {"quota": "1.5", "expiresAtMs": 9}, "key": null, "filter": {"groupId": "g"}}"#;
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bodies_never_panic(
+            body in proptest::prop_oneof![
+                proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+                "[{}\\[\\]:,\"a-zA-Z0-9.eE+\\-_ \\\\]{0,200}".prop_map(String::into_bytes),
+            ],
+        ) {
+            check_never_panics(&body)?;
+        }
+
+        #[test]
+        fn mutated_request_json_never_panics(
+            edits in proptest::collection::vec(
+                (
+                    proptest::prelude::any::<proptest::sample::Index>(),
+                    proptest::sample::select(b"{}[]:,\"0-9.eE+ aZ\\nul".to_vec()),
+                ),
+                1..6,
+            ),
+        ) {
+            let mut body = SAMPLE.as_bytes().to_vec();
+            for (index, byte) in edits {
+                let at = index.index(body.len());
+                body[at] = byte;
+            }
+            check_never_panics(&body)?;
+        }
     }
 
     #[test]
