@@ -192,6 +192,17 @@ mod tests {
     }
 
     #[test]
+    fn every_rpc_of_the_access_table_is_reachable() {
+        let methods = methods();
+        for (rpc, _) in crate::access::policy::RULES {
+            assert!(
+                methods.find(&format!("/aiproxy.admin.v1.{rpc}")).is_some(),
+                "{rpc}"
+            );
+        }
+    }
+
+    #[test]
     fn methods_are_found_by_path_only() {
         let methods = methods();
         let watch = methods
