@@ -1,4 +1,8 @@
-//! Connect JSON on the control plane's gRPC paths, driven with plain HTTP/1.1 (reqwest): unary reads and writes, refusals in Connect's shape, keys and roles, a server stream frame by frame, and the Python client doing the same as curl would.
+//! Connect JSON on the control plane's gRPC paths over plain HTTP/1.1: unary calls, errors, keys and roles, server streams, Python.
+//!
+//! Driven with reqwest as curl would: reads and writes (read back over gRPC), refusals in
+//! Connect's shape with their HTTP status, keys, roles and group scopes, a server stream read
+//! frame by frame, and the same calls from Python with httpx.
 
 use futures::StreamExt;
 use serde_json::{Value, json};

@@ -1,4 +1,4 @@
-//! Connect's error: a gRPC status under its Connect name (`"not_found"`) with the HTTP status the Connect protocol gives it, as a unary JSON body or inside a stream's end message.
+//! Connect's error: a gRPC status under its Connect name (`"not_found"`) and HTTP status, as a unary JSON body or in a stream's end message.
 
 use http::{HeaderValue, StatusCode, header};
 use serde_json::{Map, Value, json};

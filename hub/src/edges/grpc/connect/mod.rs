@@ -1,4 +1,4 @@
-//! The Connect protocol's JSON mapping of every admin RPC, on the gRPC paths: a call is transcoded to protobuf and handed to the same tonic service a gRPC call reaches.
+//! Connect JSON for every admin RPC on its gRPC path: a call is transcoded to protobuf and handed to the tonic service a gRPC call reaches.
 //!
 //! `POST /aiproxy.admin.v1.GroupService/ListGroups` with `Content-Type: application/json` and the
 //! request message in proto3 JSON answers the response message in proto3 JSON, or Connect's
