@@ -1,7 +1,7 @@
 //! Scoped admin keys and the audit trail: the RBAC matrix on every transport, revocation, audit events without secrets.
 //!
 //! Every role and a group scope against a representative RPC of every service over gRPC,
-//! gRPC-web, REST and `/mcp/admin`; revocation across replicas; audit events of every
+//! gRPC-web, Connect JSON, REST and `/mcp/admin`; revocation across replicas; audit events of every
 //! transport, with diffs and without secrets.
 
 use std::time::Duration;
@@ -184,6 +184,24 @@ async fn grpc_web_status(hub: &TestHub, method: &str, message: &impl Message, ke
         .unwrap_or_default()
 }
 
+/// A Connect JSON call (what curl sends): the HTTP status and the Connect error code.
+async fn connect_outcome(hub: &TestHub, method: &str, message: Value, key: &str) -> Outcome {
+    let response = reqwest::Client::new()
+        .post(hub.url(&format!("/aiproxy.admin.v1.{method}")))
+        .bearer_auth(key)
+        .json(&message)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    match (status, body["code"].as_str()) {
+        (200, None) => Outcome::Allowed,
+        (403, Some("permission_denied")) => Outcome::Denied,
+        _ => Outcome::Other(format!("{status} {body}")),
+    }
+}
+
 fn grpc_web_outcome(status: String) -> Outcome {
     match status.as_str() {
         "0" => Outcome::Allowed,
@@ -214,6 +232,11 @@ enum Op {
     GrpcListAuditEvents,
     GrpcWebListChannels,
     GrpcWebCreateGroup,
+    ConnectListChannels,
+    ConnectCreateGroup,
+    ConnectCreateTokenAcme,
+    ConnectCreateTokenOther,
+    ConnectSetOption,
     RestListChannels,
     RestCreateGroup,
     RestCreateTokenAcme,
@@ -401,6 +424,41 @@ async fn run(hub: &TestHub, op: Op, key: &str, label: &str) -> Outcome {
             )
             .await,
         ),
+        Op::ConnectListChannels => {
+            connect_outcome(hub, "ChannelService/ListChannels", json!({}), key).await
+        }
+        Op::ConnectCreateGroup => {
+            connect_outcome(
+                hub,
+                "GroupService/CreateGroup",
+                json!({"group": {"id": format!("connect-{label}")}}),
+                key,
+            )
+            .await
+        }
+        Op::ConnectCreateTokenAcme | Op::ConnectCreateTokenOther => {
+            let group = if matches!(op, Op::ConnectCreateTokenAcme) {
+                "acme"
+            } else {
+                "other"
+            };
+            connect_outcome(
+                hub,
+                "TokenService/CreateToken",
+                json!({"token": {"groupId": group, "name": format!("connect-{label}")}}),
+                key,
+            )
+            .await
+        }
+        Op::ConnectSetOption => {
+            connect_outcome(
+                hub,
+                "OptionService/SetOption",
+                json!({"option": {"key": "RetryTimes", "value": "2"}}),
+                key,
+            )
+            .await
+        }
         Op::RestListChannels => rest_outcome(rest(hub, "GET", "/api/channels/", key, None).await),
         Op::RestCreateGroup => rest_outcome(
             rest(
@@ -496,6 +554,11 @@ const MATRIX: &[(Op, [bool; 4])] = &[
     (Op::GrpcListAuditEvents, [A, A, A, D]),
     (Op::GrpcWebListChannels, [A, A, A, D]),
     (Op::GrpcWebCreateGroup, [A, A, D, D]),
+    (Op::ConnectListChannels, [A, A, A, D]),
+    (Op::ConnectCreateGroup, [A, A, D, D]),
+    (Op::ConnectCreateTokenAcme, [A, A, D, A]),
+    (Op::ConnectCreateTokenOther, [A, A, D, D]),
+    (Op::ConnectSetOption, [A, D, D, D]),
     (Op::RestListChannels, [A, A, A, D]),
     (Op::RestCreateGroup, [A, A, D, D]),
     (Op::RestCreateTokenAcme, [A, A, D, A]),

@@ -26,6 +26,7 @@ mod channel_operations;
 mod channel_tests;
 mod channel_thresholds;
 mod clis;
+mod connect_json;
 mod control_plane;
 mod control_plane_python;
 mod documents;

@@ -4,15 +4,17 @@
 //! `ADMIN_KEY` or a key from `AccessService`), checked with the RPC's rule in
 //! `access::policy` by [`admit`] before the service runs; reflection and health are open so
 //! tools and load balancers can use them without a key. Every service also answers gRPC-web
-//! on the same paths (for the panel in the browser), behind the same check; there is no CORS,
-//! so only same-origin pages can call it. Every successful write is announced on the
-//! [`ChangeFeed`] and leaves an audit event.
+//! on the same paths (for the panel in the browser) and Connect JSON (for curl and clients
+//! without gRPC, `connect/`), behind the same check; there is no CORS, so only same-origin
+//! pages can call it. Every successful write is announced on the [`ChangeFeed`] and leaves an
+//! audit event.
 
 pub(crate) mod access;
 mod channel_tests;
 pub(crate) mod channels;
 mod codec;
 mod config;
+mod connect;
 mod convert;
 mod error;
 pub(crate) mod groups;
@@ -96,6 +98,13 @@ pub fn router(cp: ControlPlane) -> axum::Router {
 
     let access = cp.access.clone();
     let store = cp.store.clone();
+    // Our own descriptor set is compiled in; failing to read it is a build defect. gRPC and
+    // gRPC-web do not need it, so log instead of refusing to start.
+    let methods = connect::Methods::from_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .inspect_err(|error| {
+            tracing::error!(%error, "Connect JSON disabled: bad descriptor set");
+        })
+        .ok();
     let mut router = axum::Router::new();
     // Each admin service gets the same decode limit, admission check and gRPC-web translation.
     macro_rules! admin_service {
@@ -103,6 +112,7 @@ pub fn router(cp: ControlPlane) -> axum::Router {
             router = add(
                 router,
                 $server::new($service).max_decoding_message_size(MAX_MESSAGE_BYTES),
+                methods.as_ref(),
             );
         };
     }
@@ -153,7 +163,7 @@ struct AdmitState {
     store: Store,
 }
 
-/// The one check of every admin RPC, gRPC and gRPC-web alike (the paths and the
+/// The one check of every admin RPC, gRPC, gRPC-web and Connect alike (the paths and the
 /// `authorization` header are the same): the key is authenticated, the RPC's rule
 /// (`access::policy`) decides, and the RPC runs with its [`Operation`] current, so its service
 /// sees the key's group scope and its writes name the key in the audit trail. A refusal is
@@ -209,10 +219,11 @@ async fn admit(
     ));
     request.extensions_mut().insert(Admitted);
     let response = crate::access::run(operation.clone(), next.run(request)).await;
-    let failed = response
-        .headers()
-        .get("grpc-status")
-        .is_some_and(|status| status.as_bytes() != b"0");
+    let failed = response.extensions().get::<RpcFailed>().is_some()
+        || response
+            .headers()
+            .get("grpc-status")
+            .is_some_and(|status| status.as_bytes() != b"0");
     if rule.write && !failed && operation.audited() == 0 {
         let kind = crate::access::policy::object_kind(&rpc);
         if let Err(error) = state.store.record_audit_event(&operation, kind).await {
@@ -242,8 +253,14 @@ struct Refusal(Status);
 #[derive(Clone, Copy)]
 struct Admitted;
 
-/// Answers what [`admit`] decided, in the service's own protocol (gRPC or gRPC-web). A request
-/// that did not pass through `admit` is refused: the services are never reached around it.
+/// Marks an answer that failed although no `grpc-status` header says so (a Connect error), so
+/// [`admit`] records no audit event for it.
+#[derive(Clone, Copy)]
+struct RpcFailed;
+
+/// Answers what [`admit`] decided, in the service's own protocol (gRPC or gRPC-web; the Connect
+/// edge answers a refusal itself, before it reads the body). A request that did not pass
+/// through `admit` is refused: the services are never reached around it.
 #[derive(Clone, Copy)]
 struct AdminGate;
 
@@ -259,8 +276,9 @@ impl Interceptor for AdminGate {
     }
 }
 
-/// Adds an admin service behind the admission gate.
-fn add<S>(router: axum::Router, service: S) -> axum::Router
+/// Adds an admin service behind the admission gate, in gRPC, gRPC-web and (with `methods`)
+/// Connect JSON.
+fn add<S>(router: axum::Router, service: S, methods: Option<&connect::Methods>) -> axum::Router
 where
     S: tower::Service<
             Request<tonic::body::Body>,
@@ -274,7 +292,7 @@ where
     S::Future: Send + 'static,
 {
     let intercepted = tonic::service::interceptor::InterceptedService::new(service, AdminGate);
-    route_named(router, S::NAME, intercepted)
+    route_named(router, S::NAME, intercepted, methods)
 }
 
 fn route<S>(router: axum::Router, service: S) -> axum::Router
@@ -290,10 +308,15 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
-    route_named(router, S::NAME, service)
+    route_named(router, S::NAME, service, None)
 }
 
-fn route_named<S, B>(router: axum::Router, name: &str, service: S) -> axum::Router
+fn route_named<S, B>(
+    router: axum::Router,
+    name: &str,
+    service: S,
+    methods: Option<&connect::Methods>,
+) -> axum::Router
 where
     S: tower::Service<Request<tonic::body::Body>, Response = Response<B>, Error = Infallible>
         + Clone
@@ -307,10 +330,23 @@ where
     // gRPC-web sits outside the admin interceptor, so a browser's call is translated first and
     // then checked exactly like a native gRPC call. Plain gRPC (HTTP/2) passes through untouched;
     // an HTTP/1.1 request that is not gRPC-web is answered 400, as no gRPC client sends one.
-    let service = tower::Layer::layer(&tonic_web::GrpcWebLayer::new(), service)
+    let grpc_and_web = tower::Layer::layer(&tonic_web::GrpcWebLayer::new(), service.clone())
         .map_request(|request: Request<axum::body::Body>| request.map(tonic::body::Body::new))
         .map_response(size_limit_status);
-    router.route_service(&format!("/{name}/{{*rest}}"), service)
+    let path = format!("/{name}/{{*rest}}");
+    match methods {
+        // Connect JSON is told apart by its content type before gRPC-web would refuse it, and
+        // calls the service itself: inside the same admission gate.
+        Some(methods) => router.route_service(
+            &path,
+            connect::or_else(
+                methods.clone(),
+                service.map_response(size_limit_status),
+                grpc_and_web,
+            ),
+        ),
+        None => router.route_service(&path, grpc_and_web),
+    }
 }
 
 /// tonic reports an over-limit request as OUT_OF_RANGE; gRPC's convention (and what clients
