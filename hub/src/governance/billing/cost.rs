@@ -12,6 +12,11 @@ pub const NANOS_PER_UNIT: i64 = 1_000_000_000;
 /// What `usage` costs at `price` (see the module docs for the rules). Never negative for a
 /// valid price; saturates at [`Decimal::MAX`] instead of overflowing.
 pub fn cost(price: &Price, usage: &TokenUsage) -> Decimal {
+    // A per-request price is the whole token price (the seed's meaning): a model sold by the
+    // call is not also charged for its tokens.
+    if let Some(per_request) = price.per_request.filter(|amount| !amount.is_zero()) {
+        return per_request.normalize();
+    }
     let input_kinds = [
         (usage.cached_input_tokens, price.cached_input),
         (usage.cache_creation_tokens, price.cache_creation),
@@ -40,9 +45,7 @@ pub fn cost(price: &Price, usage: &TokenUsage) -> Decimal {
     } else {
         DEFAULT_PRICE_UNIT
     };
-    let per_token = sum.and_then(|sum| sum.checked_div(Decimal::from(unit)));
-    per_token
-        .and_then(|value| value.checked_add(price.per_request.unwrap_or_default()))
+    sum.and_then(|sum| sum.checked_div(Decimal::from(unit)))
         .map_or(Decimal::MAX, |cost| cost.normalize())
 }
 

@@ -26,8 +26,10 @@
 //! total (an upstream that counts them outside it), each kind is still charged in full and
 //! the plain remainder is zero: the usage reported is billed, never less. `total_tokens` is not
 //! billed (it is the sum of the two sides). Prices are per `unit` tokens (`unit` 0 or
-//! negative means 1,000,000); `per_request` is added once. All of it is [`Decimal`]
-//! arithmetic, divided by `unit` once at the end so no precision is lost per kind.
+//! negative means 1,000,000). All of it is [`Decimal`] arithmetic, divided by `unit` once at
+//! the end so no precision is lost per kind. A non-zero `per_request` replaces all of this (the
+//! seed's meaning): the request costs `per_request` whatever its tokens; web searches and media
+//! units are still charged beside it.
 //!
 //! Web searches the relay's web search plugin made for a request are not tokens:
 //! [`web_search_cost`] charges each at `web_search_per_call`. A response-cache hit needs no rule
