@@ -325,3 +325,28 @@ async fn invalid_tiers_are_refused_with_the_field_named() {
     assert_eq!(read.price.unwrap().tiers, tiers);
     hub.stop().await.unwrap();
 }
+
+#[test]
+fn tiers_survive_the_config_file_and_its_export() {
+    let document = hub::edges::declarative::parse(
+        r#"
+models:
+  - model: gemini-2.5-pro
+    price:
+      input_price: "1.25"
+      tiers:
+        - {above_input_tokens: 200000, input_price: "2.5", output_price: "15"}
+        - {service_tier: flex, above_input_tokens: 200000, reasoning_output_price: "7"}
+"#,
+    )
+    .unwrap();
+    let spec = document.models[0].price.clone().unwrap();
+    let price = spec.to_price();
+    assert_eq!(price.tiers.len(), 2);
+    assert_eq!(price.tiers[0].above_input_tokens, Some(200_000));
+    assert_eq!(price.tiers[1].label(), "flex,input>200000");
+    assert_eq!(price.tiers[1].reasoning_output, Some("7".parse().unwrap()));
+    let exported = hub::edges::declarative::PriceSpec::from_price(&price);
+    assert_eq!(exported.tiers, spec.tiers);
+    assert_eq!(exported.to_price(), price);
+}
