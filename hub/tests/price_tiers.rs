@@ -22,7 +22,27 @@ const TOKEN: &str = "sk-price-tiers-0001";
 /// `{"in": .., "cached": .., "out": .., "reasoning": .., "answer_tier": ..}`; it answers with
 /// `answer_tier` as its `service_tier`, else with the request's.
 async fn start_upstream() -> String {
-    async fn chat(Json(request): Json<Value>) -> Json<Value> {
+    async fn chat(Json(request): Json<Value>) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let answer = answer(&request);
+        if request["stream"].as_bool() != Some(true) {
+            return Json(answer).into_response();
+        }
+        // OpenAI's stream: every chunk names the service tier, the last one carries the usage.
+        let chunk = json!({
+            "id": "chatcmpl-tiers", "object": "chat.completion.chunk", "created": 1,
+            "model": answer["model"], "service_tier": answer["service_tier"],
+            "choices": [{"index": 0, "delta": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}]
+        });
+        let usage_chunk = json!({
+            "id": "chatcmpl-tiers", "object": "chat.completion.chunk", "created": 1,
+            "model": answer["model"], "service_tier": answer["service_tier"],
+            "choices": [], "usage": answer["usage"]
+        });
+        let body = format!("data: {chunk}\n\ndata: {usage_chunk}\n\ndata: [DONE]\n\n");
+        ([("content-type", "text/event-stream")], body).into_response()
+    }
+    fn answer(request: &Value) -> Value {
         let content = request["messages"][0]["content"].as_str().unwrap_or("{}");
         let spec: Value = serde_json::from_str(content).unwrap_or_default();
         let number = |name: &str| spec[name].as_u64().unwrap_or(0);
@@ -32,7 +52,7 @@ async fn start_upstream() -> String {
             .or_else(|| request.get("service_tier"))
             .cloned()
             .unwrap_or(Value::Null);
-        Json(json!({
+        json!({
             "id": "chatcmpl-tiers", "object": "chat.completion", "created": 1,
             "model": request["model"], "service_tier": tier,
             "choices": [{"index": 0, "finish_reason": "stop",
@@ -43,7 +63,7 @@ async fn start_upstream() -> String {
                 "prompt_tokens_details": {"cached_tokens": number("cached")},
                 "completion_tokens_details": {"reasoning_tokens": number("reasoning")}
             }
-        }))
+        })
     }
     let app = Router::new().route("/v1/chat/completions", post(chat));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -80,6 +100,7 @@ models:
 
 struct Case {
     name: &'static str,
+    stream: bool,
     model: &'static str,
     usage: Value,
     service_tier: Option<&'static str>,
@@ -96,6 +117,7 @@ fn cases() -> Vec<Case> {
     vec![
         // 100 * 2 + 50 * 8 per million.
         Case {
+            stream: false,
             name: "base",
             model: "tiered",
             usage: json!({"in": 100, "out": 50}),
@@ -107,6 +129,7 @@ fn cases() -> Vec<Case> {
         },
         // Above 1000 input tokens: 1500 * 4 + 500 cached * 1 + 100 * 16.
         Case {
+            stream: false,
             name: "long-context",
             model: "tiered",
             usage: json!({"in": 2000, "cached": 500, "out": 100}),
@@ -119,6 +142,7 @@ fn cases() -> Vec<Case> {
         },
         // The request's tier: 100 * 1 + 50 * 4.
         Case {
+            stream: false,
             name: "flex",
             model: "tiered",
             usage: json!({"in": 100, "out": 50}),
@@ -130,6 +154,7 @@ fn cases() -> Vec<Case> {
         },
         // `auto` asked, `priority` answered: the upstream's word. 100 * 3.5 + 50 * 14.
         Case {
+            stream: false,
             name: "answered-priority",
             model: "tiered",
             usage: json!({"in": 100, "out": 50, "answer_tier": "priority"}),
@@ -141,6 +166,7 @@ fn cases() -> Vec<Case> {
         },
         // Both conditions: the most specific tier. 2000 * 7 + 100 * 28.
         Case {
+            stream: false,
             name: "priority-long",
             model: "tiered",
             usage: json!({"in": 2000, "out": 100}),
@@ -153,6 +179,7 @@ fn cases() -> Vec<Case> {
         // Reasoning tokens are output tokens at the reasoning price instead of the output
         // price: 100 * 2 + 400 * 8 + 600 * 12.
         Case {
+            stream: false,
             name: "reasoning",
             model: "tiered",
             usage: json!({"in": 100, "out": 1000, "reasoning": 600}),
@@ -163,8 +190,21 @@ fn cases() -> Vec<Case> {
                            "reasoning_tokens": line(600, "12", "0.0072"),
                            "output_tokens": line(400, "8", "0.0032"), "unit": 1_000_000}),
         },
+        // Streamed: the chunks' service tier (flex, though the request asked for auto).
+        Case {
+            stream: true,
+            name: "streamed-flex",
+            model: "tiered",
+            usage: json!({"in": 100, "out": 50, "answer_tier": "flex"}),
+            service_tier: Some("auto"),
+            cost: "0.0003",
+            tier: "flex",
+            detail: json!({"input_tokens": line(100, "1", "0.0001"),
+                           "output_tokens": line(50, "4", "0.0002"), "unit": 1_000_000}),
+        },
         // The per-request price is the whole token price.
         Case {
+            stream: false,
             name: "per-request",
             model: "per-call",
             usage: json!({"in": 100000, "out": 50000}),
@@ -190,8 +230,14 @@ async fn each_price_rule_is_charged_to_the_nano_unit_with_its_lines() {
         if let Some(tier) = case.service_tier {
             body["service_tier"] = json!(tier);
         }
+        if case.stream {
+            body["stream"] = json!(true);
+            body["stream_options"] = json!({"include_usage": true});
+        }
         let response = hub.post_json(TOKEN, "/v1/chat/completions", body).await;
         assert_eq!(response.status(), 200, "{}", case.name);
+        // Read to the end: a streamed request is logged when its stream ends.
+        response.bytes().await.unwrap();
     }
     let rows = support::group_logs(&hub, "acme", cases.len()).await;
     assert_eq!(rows.len(), cases.len());
