@@ -156,6 +156,8 @@ fn entry(index: usize, token_ids: &[i64], charge: bool) -> LogEntry {
     LogEntry {
         record,
         cost: Decimal::from_str("0.000123").unwrap(),
+        price_tier: None,
+        charge_detail: None,
         charge,
         period_start: Some(1_700_000_000_000),
         save_detail: false,

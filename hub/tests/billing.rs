@@ -151,13 +151,22 @@ fn cost_per_price_kind() {
             "0.01",
         ),
         (
-            "per request on top of tokens",
+            "per request replaces the token prices",
             Price {
                 per_request: opt("0.002"),
                 ..base_price()
             },
             &plain,
-            "0.0095",
+            "0.002",
+        ),
+        (
+            "a zero per request price is unset",
+            Price {
+                per_request: opt("0"),
+                ..base_price()
+            },
+            &plain,
+            "0.0075",
         ),
         // 0.001 per 1000 tokens
         (

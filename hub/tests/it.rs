@@ -60,6 +60,7 @@ mod plugin_cache;
 mod plugins_billing;
 mod plugins_config;
 mod plugins_python;
+mod price_tiers;
 mod provider_baidu;
 mod provider_bedrock;
 mod provider_cohere;

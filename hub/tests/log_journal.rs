@@ -58,6 +58,8 @@ fn entry(index: usize, token_id: i64) -> LogEntry {
     LogEntry {
         record,
         cost: dec("0.01"),
+        price_tier: None,
+        charge_detail: None,
         charge: true,
         period_start: None,
         save_detail: false,

@@ -133,6 +133,8 @@ fn entry(index: usize, token_id: i64, cost: &str, period_start: Option<i64>) -> 
     LogEntry {
         record,
         cost: dec(cost),
+        price_tier: None,
+        charge_detail: None,
         charge: true,
         period_start,
         save_detail: false,

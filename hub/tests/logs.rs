@@ -84,6 +84,7 @@ fn record(spec: Spec<'_>) -> UsageRecord {
         web_search_calls: 0,
         cache_hit: false,
         media: relay::media::MediaUsage::default(),
+        service_tier: None,
     }
 }
 

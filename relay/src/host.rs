@@ -105,6 +105,10 @@ pub struct UsageRecord {
     pub cache_hit: bool,
     /// Images, speech characters and audio duration, billed beside the tokens.
     pub media: crate::media::MediaUsage,
+    /// The service tier the request ran at (`flex`, `priority`, `default`, ...): the one the
+    /// upstream answered with when it reported one, else the request's `service_tier` field.
+    /// Selects the model's price tier.
+    pub service_tier: Option<String>,
 }
 
 impl UsageRecord {
@@ -139,6 +143,8 @@ pub struct AdmissionRequest<'a> {
     /// The client's output bound (`max_tokens`, `max_completion_tokens`, `max_output_tokens`,
     /// Gemini's `maxOutputTokens`), if it set one.
     pub max_output_tokens: Option<u64>,
+    /// The request's `service_tier` field, if it set one: the reservation is priced at its tier.
+    pub service_tier: Option<&'a str>,
     /// The most web searches the request's plugins may run (billed per call): reserved up front
     /// with the tokens, since they are spent before the answer's usage is known.
     pub web_searches: u32,

@@ -90,6 +90,7 @@ pub fn sse_body(
         parsed: Vec::new(),
         scratch: Vec::new(),
         upstream_error: None,
+        service_tier: None,
         captured: BytesMut::new(),
     };
     let stream = futures::stream::unfold(relay, |mut relay| async move {
@@ -125,6 +126,8 @@ struct SseRelay {
     /// The upstream reported an error inside the stream (an `error` chunk once in chat form):
     /// the record says so although the transfer itself ended cleanly.
     upstream_error: Option<String>,
+    /// The service tier the upstream said the request ran at (OpenAI's chunks carry it).
+    service_tier: Option<String>,
     /// The first bytes sent to the client, for the request log's details.
     captured: BytesMut,
 }
@@ -321,6 +324,11 @@ impl SseRelay {
         if let Some(usage) = usage {
             self.usage = Some(usage.into_tokens());
         }
+        if self.service_tier.is_none()
+            && let Some(tier) = crate::usage::service_tier(&object)
+        {
+            self.service_tier = Some(tier);
+        }
         if usage_only && self.options.drop_usage_chunk {
             return None;
         }
@@ -443,6 +451,9 @@ impl SseRelay {
             return;
         };
         let record = pending.record();
+        if let Some(tier) = self.service_tier.take() {
+            record.service_tier = Some(tier);
+        }
         match self.usage.take() {
             Some(usage) => record.usage = usage,
             None => {

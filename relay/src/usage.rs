@@ -121,6 +121,18 @@ impl Drop for PendingRecord {
     }
 }
 
+/// Longest service tier name recorded; OpenAI's are a few letters (`flex`, `priority`).
+const MAX_SERVICE_TIER_CHARS: usize = 32;
+
+/// An object's top-level `service_tier` (a request's ask, or the tier an OpenAI answer says it
+/// ran at), lowercased; `None` when absent, not a string, too long or `auto` (which names no
+/// tier: the upstream's answer says which one it chose).
+pub fn service_tier(object: &crate::json::JsonObject) -> Option<String> {
+    let tier = object.get_as::<String>("service_tier").ok().flatten()?;
+    let tier = tier.trim().to_ascii_lowercase();
+    (!tier.is_empty() && tier.len() <= MAX_SERVICE_TIER_CHARS && tier != "auto").then_some(tier)
+}
+
 fn empty_record() -> UsageRecord {
     UsageRecord::default()
 }

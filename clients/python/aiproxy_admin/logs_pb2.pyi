@@ -78,7 +78,7 @@ class LogFilter(_message.Message):
     def __init__(self, start_ms: _Optional[int] = ..., end_ms: _Optional[int] = ..., group_id: _Optional[str] = ..., token_name: _Optional[str] = ..., model: _Optional[str] = ..., channel_id: _Optional[int] = ..., status_code: _Optional[int] = ..., status_class: _Optional[_Union[StatusClass, str]] = ..., request_id: _Optional[str] = ..., user: _Optional[str] = ..., metadata_contains: _Optional[str] = ...) -> None: ...
 
 class RequestLog(_message.Message):
-    __slots__ = ("id", "created_at_ms", "request_id", "upstream_request_id", "group_id", "token_id", "token_name", "requested_model", "actual_model", "channel_id", "endpoint", "status_code", "error", "input_tokens", "output_tokens", "cached_tokens", "cache_creation_tokens", "reasoning_tokens", "total_tokens", "cost", "ttfb_ms", "total_ms", "retries", "client_ip", "user", "web_search_calls", "cache_hit", "metadata")
+    __slots__ = ("id", "created_at_ms", "request_id", "upstream_request_id", "group_id", "token_id", "token_name", "requested_model", "actual_model", "channel_id", "endpoint", "status_code", "error", "input_tokens", "output_tokens", "cached_tokens", "cache_creation_tokens", "reasoning_tokens", "total_tokens", "cost", "ttfb_ms", "total_ms", "retries", "client_ip", "user", "web_search_calls", "cache_hit", "metadata", "price_tier", "charge_detail")
     ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
@@ -107,6 +107,8 @@ class RequestLog(_message.Message):
     WEB_SEARCH_CALLS_FIELD_NUMBER: _ClassVar[int]
     CACHE_HIT_FIELD_NUMBER: _ClassVar[int]
     METADATA_FIELD_NUMBER: _ClassVar[int]
+    PRICE_TIER_FIELD_NUMBER: _ClassVar[int]
+    CHARGE_DETAIL_FIELD_NUMBER: _ClassVar[int]
     id: int
     created_at_ms: int
     request_id: str
@@ -135,7 +137,9 @@ class RequestLog(_message.Message):
     web_search_calls: int
     cache_hit: bool
     metadata: str
-    def __init__(self, id: _Optional[int] = ..., created_at_ms: _Optional[int] = ..., request_id: _Optional[str] = ..., upstream_request_id: _Optional[str] = ..., group_id: _Optional[str] = ..., token_id: _Optional[int] = ..., token_name: _Optional[str] = ..., requested_model: _Optional[str] = ..., actual_model: _Optional[str] = ..., channel_id: _Optional[int] = ..., endpoint: _Optional[str] = ..., status_code: _Optional[int] = ..., error: _Optional[str] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., cache_creation_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., cost: _Optional[str] = ..., ttfb_ms: _Optional[int] = ..., total_ms: _Optional[int] = ..., retries: _Optional[int] = ..., client_ip: _Optional[str] = ..., user: _Optional[str] = ..., web_search_calls: _Optional[int] = ..., cache_hit: _Optional[bool] = ..., metadata: _Optional[str] = ...) -> None: ...
+    price_tier: str
+    charge_detail: str
+    def __init__(self, id: _Optional[int] = ..., created_at_ms: _Optional[int] = ..., request_id: _Optional[str] = ..., upstream_request_id: _Optional[str] = ..., group_id: _Optional[str] = ..., token_id: _Optional[int] = ..., token_name: _Optional[str] = ..., requested_model: _Optional[str] = ..., actual_model: _Optional[str] = ..., channel_id: _Optional[int] = ..., endpoint: _Optional[str] = ..., status_code: _Optional[int] = ..., error: _Optional[str] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., cache_creation_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., cost: _Optional[str] = ..., ttfb_ms: _Optional[int] = ..., total_ms: _Optional[int] = ..., retries: _Optional[int] = ..., client_ip: _Optional[str] = ..., user: _Optional[str] = ..., web_search_calls: _Optional[int] = ..., cache_hit: _Optional[bool] = ..., metadata: _Optional[str] = ..., price_tier: _Optional[str] = ..., charge_detail: _Optional[str] = ...) -> None: ...
 
 class LogDetail(_message.Message):
     __slots__ = ("request_body", "response_body", "request_body_truncated", "response_body_truncated")

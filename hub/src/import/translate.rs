@@ -352,6 +352,7 @@ fn price(record: &Record, model: &str, warnings: &mut Vec<String>) -> Option<Pri
             .filter(|price| !price.is_zero())
             .map(|price| price / Decimal::from(unit_of("web_search_price"))),
         unit: Some(1000),
+        tiers: Vec::new(),
     };
     let empty = PriceSpec {
         unit: Some(1000),

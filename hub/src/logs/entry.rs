@@ -15,6 +15,10 @@ pub struct LogEntry {
     pub record: UsageRecord,
     /// What the request cost (stored with the row and summed in the summaries).
     pub cost: Decimal,
+    /// The label of the price tier the cost was computed at, if one applied.
+    pub price_tier: Option<String>,
+    /// The cost line by line as compact JSON (`billing::Charge::detail_json`).
+    pub charge_detail: Option<String>,
     /// Charge `cost` to the token and group (`BILLING_ENABLED`).
     pub charge: bool,
     /// The token's current quota period start (unix ms): a start newer than the stored one
@@ -51,6 +55,8 @@ impl From<UsageRecord> for LogEntry {
         LogEntry {
             record,
             cost: Decimal::ZERO,
+            price_tier: None,
+            charge_detail: None,
             charge: false,
             period_start: None,
             save_detail: false,

@@ -185,6 +185,8 @@ struct LogRowOut<'a> {
     web_search_calls: i64,
     cache_hit: i64,
     metadata: Option<Cow<'a, str>>,
+    price_tier: Option<Cow<'a, str>>,
+    charge_detail: Option<Cow<'a, str>>,
 }
 
 impl<'a> LogRowOut<'a> {
@@ -225,6 +227,8 @@ impl<'a> LogRowOut<'a> {
             web_search_calls: i64::from(record.web_search_calls),
             cache_hit: i64::from(record.cache_hit),
             metadata: record.metadata.as_deref().map(text),
+            price_tier: entry.price_tier.as_deref().map(text),
+            charge_detail: entry.charge_detail.as_deref().map(text),
         }
     }
 }
@@ -293,7 +297,7 @@ const INSERT_LOGS_POSTGRES: &str = "INSERT INTO request_logs (created_at, reques
     channel_id, endpoint, status_code, error, input_tokens, output_tokens, cached_tokens, \
     cache_creation_tokens, reasoning_tokens, image_input_tokens, image_output_tokens, \
     audio_input_tokens, audio_output_tokens, total_tokens, cost, ttfb_ms, total_ms, retries, \
-    client_ip, user_field, web_search_calls, cache_hit, metadata) \
+    client_ip, user_field, web_search_calls, cache_hit, metadata, price_tier, charge_detail) \
     SELECT * FROM json_to_recordset($1::json) AS r(created_at BIGINT, request_id TEXT, \
     client_request_id TEXT, upstream_request_id TEXT, group_id TEXT, token_id BIGINT, token_name TEXT, \
     requested_model TEXT, actual_model TEXT, channel_id BIGINT, endpoint TEXT, \
@@ -302,7 +306,8 @@ const INSERT_LOGS_POSTGRES: &str = "INSERT INTO request_logs (created_at, reques
     image_input_tokens BIGINT, image_output_tokens BIGINT, audio_input_tokens BIGINT, \
     audio_output_tokens BIGINT, total_tokens BIGINT, cost TEXT, ttfb_ms BIGINT, \
     total_ms BIGINT, retries BIGINT, client_ip TEXT, user_field TEXT, \
-    web_search_calls BIGINT, cache_hit BIGINT, metadata TEXT) \
+    web_search_calls BIGINT, cache_hit BIGINT, metadata TEXT, price_tier TEXT, \
+    charge_detail TEXT) \
     ON CONFLICT (request_id) DO NOTHING";
 
 /// The keys of a batch (one JSON array) already stored: a replayed entry's row.
@@ -343,7 +348,7 @@ const INSERT_LOGS_SQLITE: &str = "INSERT INTO request_logs (created_at, request_
     channel_id, endpoint, status_code, error, input_tokens, output_tokens, cached_tokens, \
     cache_creation_tokens, reasoning_tokens, image_input_tokens, image_output_tokens, \
     audio_input_tokens, audio_output_tokens, total_tokens, cost, ttfb_ms, total_ms, retries, \
-    client_ip, user_field, web_search_calls, cache_hit, metadata) \
+    client_ip, user_field, web_search_calls, cache_hit, metadata, price_tier, charge_detail) \
     SELECT value ->> 'created_at', value ->> 'request_id', value ->> 'client_request_id', \
     value ->> 'upstream_request_id', value ->> 'group_id', value ->> 'token_id', \
     value ->> 'token_name', value ->> 'requested_model', value ->> 'actual_model', \
@@ -354,7 +359,8 @@ const INSERT_LOGS_SQLITE: &str = "INSERT INTO request_logs (created_at, request_
     value ->> 'audio_input_tokens', value ->> 'audio_output_tokens', value ->> 'total_tokens', \
     value ->> 'cost', value ->> 'ttfb_ms', value ->> 'total_ms', value ->> 'retries', \
     value ->> 'client_ip', value ->> 'user_field', value ->> 'web_search_calls', \
-    value ->> 'cache_hit', value ->> 'metadata' \
+    value ->> 'cache_hit', value ->> 'metadata', value ->> 'price_tier', \
+    value ->> 'charge_detail' \
     FROM json_each(?) WHERE true ON CONFLICT (request_id) DO NOTHING";
 
 const INSERT_DETAILS_SQLITE: &str = "INSERT INTO request_log_details (request_id, created_at, \

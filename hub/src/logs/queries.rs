@@ -107,6 +107,10 @@ pub struct LogRow {
     pub cache_hit: bool,
     /// The request's metadata object as JSON (bounded, credentials redacted by the relay).
     pub metadata: Option<String>,
+    /// The label of the price tier the request was charged at; `None`: the base price.
+    pub price_tier: Option<String>,
+    /// The charge line by line as compact JSON; `None` when nothing was charged.
+    pub charge_detail: Option<String>,
 }
 
 /// Stored request and response bodies of one request.
@@ -119,7 +123,7 @@ pub struct LogDetail {
 }
 
 /// Column names in [`LogRow`] order; also the CSV header.
-pub const LOG_COLUMNS: [&str; 28] = [
+pub const LOG_COLUMNS: [&str; 30] = [
     "id",
     "created_at",
     "request_id",
@@ -148,6 +152,8 @@ pub const LOG_COLUMNS: [&str; 28] = [
     "web_search_calls",
     "cache_hit",
     "metadata",
+    "price_tier",
+    "charge_detail",
 ];
 
 const SELECT_LOG: &str = "SELECT id, created_at, \
@@ -155,7 +161,7 @@ const SELECT_LOG: &str = "SELECT id, created_at, \
     token_id, token_name, requested_model, actual_model, channel_id, endpoint, status_code, \
     error, input_tokens, output_tokens, cached_tokens, cache_creation_tokens, reasoning_tokens, \
     total_tokens, cost, ttfb_ms, total_ms, retries, client_ip, user_field, web_search_calls, \
-    cache_hit, metadata, request_id FROM request_logs";
+    cache_hit, metadata, price_tier, charge_detail, request_id FROM request_logs";
 
 /// Up to `limit` logs matching `filter`, newest first, strictly after `after` in that order.
 /// Returns the rows and the cursor of the next page (`None` on the last page).
@@ -379,13 +385,15 @@ fn log_row(row: &AnyRow) -> Result<LogRow, StoreError> {
         web_search_calls: rows::int(row, "web_search_calls")?,
         cache_hit: rows::boolean(row, "cache_hit")?,
         metadata: rows::opt_text(row, "metadata")?,
+        price_tier: rows::opt_text(row, "price_tier")?,
+        charge_detail: rows::opt_text(row, "charge_detail")?,
         row_key: rows::text(row, "request_id")?,
     })
 }
 
 /// Appends `row` to `out` as one CSV line (RFC 4180 quoting).
 pub fn write_csv_row(out: &mut String, row: &LogRow) {
-    let fields: [String; 28] = [
+    let fields: [String; 30] = [
         row.id.to_string(),
         row.created_at.to_string(),
         row.request_id.clone(),
@@ -414,6 +422,8 @@ pub fn write_csv_row(out: &mut String, row: &LogRow) {
         row.web_search_calls.to_string(),
         i64::from(row.cache_hit).to_string(),
         row.metadata.clone().unwrap_or_default(),
+        row.price_tier.clone().unwrap_or_default(),
+        row.charge_detail.clone().unwrap_or_default(),
     ];
     write_csv_line(out, fields.iter().map(String::as_str));
 }

@@ -214,6 +214,8 @@ impl VideoBiller {
             LogEntry {
                 record,
                 cost,
+                price_tier: None,
+                charge_detail: video_detail(cost),
                 charge: self.governor.billing_enabled(),
                 period_start,
                 save_detail: false,
@@ -221,6 +223,15 @@ impl VideoBiller {
         );
         (key, checks)
     }
+}
+
+/// The log row's `charge_detail` of a finished video: one line, the video at its cost.
+fn video_detail(cost: rust_decimal::Decimal) -> Option<String> {
+    let mut bill = crate::governance::billing::Charge::default();
+    bill.add(crate::governance::billing::ChargeLine::new(
+        "video", 1, cost, cost,
+    ));
+    bill.detail_json()
 }
 
 /// The endpoint a job's bill is logged under: the creation's route.

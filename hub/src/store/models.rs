@@ -18,7 +18,8 @@ macro_rules! columns {
          stream_idle_timeout_ms, input_price, output_price, cached_input_price, \
          cache_creation_price, image_input_price, image_output_price, audio_input_price, \
          audio_output_price, per_request_price, reasoning_output_price, price_unit, \
-         max_output_tokens, plugins, config, created_at, updated_at, web_search_price_per_call"
+         max_output_tokens, plugins, config, created_at, updated_at, web_search_price_per_call, \
+         price_tiers"
     };
 }
 
@@ -71,6 +72,7 @@ impl Table for ModelConfig {
                 reasoning_output: rows::opt_decimal(row, "reasoning_output_price")?,
                 web_search_per_call: rows::opt_decimal(row, "web_search_price_per_call")?,
                 unit: rows::int(row, "price_unit")?,
+                tiers: rows::opt_json(row, "price_tiers")?.unwrap_or_default(),
             },
             max_output_tokens: rows::opt_int(row, "max_output_tokens")?,
             plugins: rows::parse_json(
@@ -291,7 +293,7 @@ impl StoreTx {
             "INSERT INTO model_configs (",
             columns!(),
             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-             $17, $18, $19, $20, $21, $22, $23, $24, $24, $25)"
+             $17, $18, $19, $20, $21, $22, $23, $24, $24, $25, $26)"
         ));
         bind_fields(insert, config, &self.sealer)?
             .execute(self.write())
@@ -317,7 +319,7 @@ impl StoreTx {
              image_output_price = $15, audio_input_price = $16, audio_output_price = $17, \
              per_request_price = $18, reasoning_output_price = $19, price_unit = $20, \
              max_output_tokens = $21, plugins = $22, config = $23, updated_at = $24, \
-             web_search_price_per_call = $25 WHERE model = $1",
+             web_search_price_per_call = $25, price_tiers = $26 WHERE model = $1",
         );
         let result = bind_fields(update, config, &self.sealer)?
             .execute(self.write())
@@ -438,8 +440,9 @@ impl StoreTx {
     }
 }
 
-/// Binds `$1`..`$25` of both the INSERT and the UPDATE: every stored field but `created_at`,
-/// in column order, with the time of the write as `$24`.
+/// Binds `$1`..`$26` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// in column order, with the time of the write as `$24`. Price tiers are one JSON array
+/// (NULL when there are none): a list of conditional prices is not worth a table.
 fn bind_fields(
     statement: Statement,
     config: &ModelConfig,
@@ -471,5 +474,10 @@ fn bind_fields(
         .bind(sealer.seal(COLUMN_PLUGINS, &to_json(&config.plugins)?)?)
         .bind(to_json(&config.config)?)
         .bind(now_ms())
-        .bind(opt_decimal_text(price.web_search_per_call)))
+        .bind(opt_decimal_text(price.web_search_per_call))
+        .bind(if price.tiers.is_empty() {
+            None
+        } else {
+            Some(to_json(&price.tiers)?)
+        }))
 }

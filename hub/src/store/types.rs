@@ -83,7 +83,8 @@ impl Timeouts {
 /// Tokens per price unit when none is given.
 pub const DEFAULT_PRICE_UNIT: i64 = 1_000_000;
 
-/// Prices per `unit` tokens; `None` means free. `per_request` is charged once per request.
+/// Prices per `unit` tokens; `None` means free. A non-zero `per_request` is the whole token
+/// price of a request. `tiers` replace some of these prices for the requests they match.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Price {
@@ -112,6 +113,68 @@ pub struct Price {
     pub web_search_per_call: Option<Decimal>,
     #[serde(default = "default_price_unit")]
     pub unit: i64,
+    /// Conditional prices, as providers publish them (long-context, service tiers): sorted,
+    /// the last one a request matches applies (see `governance::billing::tier`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<PriceTier>,
+}
+
+/// Token prices that replace the base price's, field by field, for the requests that match
+/// every condition set: more than `above_input_tokens` input tokens, and the request ran at
+/// `service_tier` (the upstream's answer when it reports one, else the request's field).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceTier {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub above_input_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_input: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_creation: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_input: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_output: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_input: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_output: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_output: Option<Decimal>,
+}
+
+impl PriceTier {
+    /// Every price field with its name, for validation.
+    pub fn fields(&self) -> [(&'static str, Option<Decimal>); 9] {
+        [
+            ("input", self.input),
+            ("output", self.output),
+            ("cached_input", self.cached_input),
+            ("cache_creation", self.cache_creation),
+            ("image_input", self.image_input),
+            ("image_output", self.image_output),
+            ("audio_input", self.audio_input),
+            ("audio_output", self.audio_output),
+            ("reasoning_output", self.reasoning_output),
+        ]
+    }
+
+    /// The tier's name on log rows: its conditions, `priority`, `input>200000` or both
+    /// (`priority,input>200000`); unique in a valid price.
+    pub fn label(&self) -> String {
+        let threshold = self.above_input_tokens.map(|n| format!("input>{n}"));
+        [self.service_tier.clone(), threshold]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(",")
+    }
 }
 
 fn default_price_unit() -> i64 {
@@ -133,6 +196,7 @@ impl Default for Price {
             reasoning_output: None,
             web_search_per_call: None,
             unit: DEFAULT_PRICE_UNIT,
+            tiers: Vec::new(),
         }
     }
 }

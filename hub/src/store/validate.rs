@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::StoreError;
 use super::types::{
     Channel, Group, GroupModelOverride, McpScope, McpServer, McpServerKind, ModelConfig, NewToken,
-    Price, Timeouts, Token,
+    Price, PriceTier, Timeouts, Token,
 };
 
 /// Longest id or name accepted; keeps keys readable in logs and URLs.
@@ -138,7 +138,77 @@ pub fn price(field: &str, price: &Price) -> Result<(), StoreError> {
     if price.unit <= 0 {
         return Err(invalid(format!("{field}.unit"), "must be positive"));
     }
+    price_tiers(&format!("{field}.tiers"), &price.tiers)
+}
+
+/// The most tiers one price may have: providers publish a handful; more is a mistake.
+pub const MAX_PRICE_TIERS: usize = 16;
+const MAX_SERVICE_TIER_CHARS: usize = 32;
+
+/// Tiers each with a condition and sorted strictly by (service tier, unset first; then input
+/// threshold, unset first), so no two match the same requests and the last match is the most
+/// specific one.
+fn price_tiers(field: &str, tiers: &[PriceTier]) -> Result<(), StoreError> {
+    if tiers.len() > MAX_PRICE_TIERS {
+        return Err(invalid(
+            field,
+            format!(
+                "has {} tiers, at most {MAX_PRICE_TIERS} are allowed",
+                tiers.len()
+            ),
+        ));
+    }
+    for (index, tier) in tiers.iter().enumerate() {
+        let at = format!("{field}[{index}]");
+        if tier.service_tier.is_none() && tier.above_input_tokens.is_none() {
+            return Err(invalid(
+                &at,
+                "needs a condition: service_tier or above_input_tokens",
+            ));
+        }
+        if let Some(name) = &tier.service_tier {
+            let valid = !name.is_empty()
+                && name.len() <= MAX_SERVICE_TIER_CHARS
+                && name.bytes().all(|byte| {
+                    byte.is_ascii_lowercase()
+                        || byte.is_ascii_digit()
+                        || byte == b'_'
+                        || byte == b'-'
+                });
+            if !valid {
+                return Err(invalid(
+                    format!("{at}.service_tier"),
+                    format!(
+                        "must be 1 to {MAX_SERVICE_TIER_CHARS} lowercase letters, digits, '_' or '-'"
+                    ),
+                ));
+            }
+        }
+        for (name, value) in tier.fields() {
+            decimal_non_negative(&format!("{at}.{name}"), value)?;
+        }
+        if index > 0 {
+            let previous = tier_order(&tiers[index - 1]);
+            let current = tier_order(tier);
+            if previous == current {
+                return Err(invalid(
+                    &at,
+                    format!("duplicates the tier {:?}", tier.label()),
+                ));
+            }
+            if previous > current {
+                return Err(invalid(
+                    &at,
+                    "tiers must be sorted by service_tier (unset first), then above_input_tokens (unset first)",
+                ));
+            }
+        }
+    }
     Ok(())
+}
+
+fn tier_order(tier: &PriceTier) -> (Option<&str>, Option<u64>) {
+    (tier.service_tier.as_deref(), tier.above_input_tokens)
 }
 
 /// Parses a decimal text, naming the field when it is not one.

@@ -277,6 +277,12 @@ impl Inner {
             .await;
         }
         let record = pending.record();
+        if matches!(endpoint, Endpoint::ChatCompletions | Endpoint::Responses)
+            && let Ok(object) = JsonObject::parse(bytes.clone())
+            && let Some(tier) = crate::usage::service_tier(&object)
+        {
+            record.service_tier = Some(tier);
+        }
         record.response_body = Some(bytes.slice(..bytes.len().min(self.config.detail_max_bytes)));
         if matches!(
             endpoint,

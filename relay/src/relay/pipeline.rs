@@ -239,6 +239,7 @@ impl Inner {
                 .client_ip
                 .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             max_output_tokens: max_output_tokens(&request.payload),
+            service_tier: pending.record().service_tier.as_deref(),
             web_searches,
             billed: !endpoint.is_local(),
             count_input_tokens: &count_input_tokens,

@@ -239,6 +239,9 @@ pub(super) fn parse_request(
         check_name_length(&user, "user")?;
         pending.record().user = Some(user);
     }
+    if let Some(tier) = crate::usage::service_tier(&object) {
+        pending.record().service_tier = Some(tier);
+    }
     // Only a well-formed object is recorded; the upstream judges anything else.
     if let Ok(Some(metadata)) =
         object.get_as::<serde_json::Map<String, serde_json::Value>>("metadata")

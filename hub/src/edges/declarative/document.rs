@@ -234,6 +234,38 @@ pub struct PriceSpec {
     pub web_search_price_per_call: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<i64>,
+    /// Conditional prices (long-context, service tiers); see `store::PriceTier`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<PriceTierSpec>,
+}
+
+/// A price tier in the file: its conditions and the prices it replaces, named like
+/// [`PriceSpec`]'s.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceTierSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub above_input_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_tier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_input_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_creation_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_input_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_output_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_input_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_output_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_output_price: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -652,6 +684,23 @@ impl PriceSpec {
             reasoning_output: self.reasoning_output_price,
             web_search_per_call: self.web_search_price_per_call,
             unit: self.unit.unwrap_or(crate::store::DEFAULT_PRICE_UNIT),
+            tiers: self
+                .tiers
+                .iter()
+                .map(|tier| crate::store::PriceTier {
+                    above_input_tokens: tier.above_input_tokens,
+                    service_tier: tier.service_tier.clone(),
+                    input: tier.input_price,
+                    output: tier.output_price,
+                    cached_input: tier.cached_input_price,
+                    cache_creation: tier.cache_creation_price,
+                    image_input: tier.image_input_price,
+                    image_output: tier.image_output_price,
+                    audio_input: tier.audio_input_price,
+                    audio_output: tier.audio_output_price,
+                    reasoning_output: tier.reasoning_output_price,
+                })
+                .collect(),
         }
     }
 
@@ -669,6 +718,23 @@ impl PriceSpec {
             reasoning_output_price: price.reasoning_output,
             web_search_price_per_call: price.web_search_per_call,
             unit: Some(price.unit),
+            tiers: price
+                .tiers
+                .iter()
+                .map(|tier| PriceTierSpec {
+                    above_input_tokens: tier.above_input_tokens,
+                    service_tier: tier.service_tier.clone(),
+                    input_price: tier.input,
+                    output_price: tier.output,
+                    cached_input_price: tier.cached_input,
+                    cache_creation_price: tier.cache_creation,
+                    image_input_price: tier.image_input,
+                    image_output_price: tier.image_output,
+                    audio_input_price: tier.audio_input,
+                    audio_output_price: tier.audio_output,
+                    reasoning_output_price: tier.reasoning_output,
+                })
+                .collect(),
         }
     }
 }

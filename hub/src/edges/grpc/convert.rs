@@ -94,6 +94,25 @@ pub fn price_pb(price: &Price) -> pb::Price {
         reasoning_output: text(price.reasoning_output),
         web_search_per_call: text(price.web_search_per_call),
         unit: price.unit,
+        tiers: price
+            .tiers
+            .iter()
+            .map(|tier| pb::PriceTier {
+                above_input_tokens: tier
+                    .above_input_tokens
+                    .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+                service_tier: tier.service_tier.clone(),
+                input: text(tier.input),
+                output: text(tier.output),
+                cached_input: text(tier.cached_input),
+                cache_creation: text(tier.cache_creation),
+                image_input: text(tier.image_input),
+                image_output: text(tier.image_output),
+                audio_input: text(tier.audio_input),
+                audio_output: text(tier.audio_output),
+                reasoning_output: text(tier.reasoning_output),
+            })
+            .collect(),
     }
 }
 
@@ -121,6 +140,42 @@ pub fn price_from(field: &str, price: Option<pb::Price>) -> Result<Price, GrpcSt
         } else {
             price.unit
         },
+        tiers: price
+            .tiers
+            .into_iter()
+            .enumerate()
+            .map(|(index, tier)| price_tier_from(&format!("{field}.tiers[{index}]"), tier))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+fn price_tier_from(field: &str, tier: pb::PriceTier) -> Result<store::PriceTier, GrpcStatus> {
+    let parse = |name: &str, value: Option<String>| {
+        opt_decimal(&format!("{field}.{name}"), value.as_deref())
+    };
+    let above_input_tokens = tier
+        .above_input_tokens
+        .map(|n| {
+            u64::try_from(n).map_err(|_| {
+                invalid(
+                    &format!("{field}.above_input_tokens"),
+                    "must not be negative",
+                )
+            })
+        })
+        .transpose()?;
+    Ok(store::PriceTier {
+        above_input_tokens,
+        service_tier: tier.service_tier,
+        input: parse("input", tier.input)?,
+        output: parse("output", tier.output)?,
+        cached_input: parse("cached_input", tier.cached_input)?,
+        cache_creation: parse("cache_creation", tier.cache_creation)?,
+        image_input: parse("image_input", tier.image_input)?,
+        image_output: parse("image_output", tier.image_output)?,
+        audio_input: parse("audio_input", tier.audio_input)?,
+        audio_output: parse("audio_output", tier.audio_output)?,
+        reasoning_output: parse("reasoning_output", tier.reasoning_output)?,
     })
 }
 

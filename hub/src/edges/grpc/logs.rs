@@ -379,6 +379,8 @@ fn log_pb(row: LogRow) -> pb::RequestLog {
         web_search_calls: row.web_search_calls,
         cache_hit: row.cache_hit,
         metadata: row.metadata.unwrap_or_default(),
+        price_tier: row.price_tier.unwrap_or_default(),
+        charge_detail: row.charge_detail.unwrap_or_default(),
     }
 }
 

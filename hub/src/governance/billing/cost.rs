@@ -4,46 +4,194 @@ use relay::host::TokenUsage;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::store::{DEFAULT_PRICE_UNIT, Price};
+use super::tier;
+use crate::store::{DEFAULT_PRICE_UNIT, Price, PriceTier};
 
 /// Nano-units per currency unit: the counters engine's integer money.
 pub const NANOS_PER_UNIT: i64 = 1_000_000_000;
 
-/// What `usage` costs at `price` (see the module docs for the rules). Never negative for a
-/// valid price; saturates at [`Decimal::MAX`] instead of overflowing.
+/// What `usage` costs at `price` (see the module docs for the rules), at the tier the request
+/// matches for `service_tier`. Never negative for a valid price; saturates at [`Decimal::MAX`]
+/// instead of overflowing.
 pub fn cost(price: &Price, usage: &TokenUsage) -> Decimal {
-    let input_kinds = [
-        (usage.cached_input_tokens, price.cached_input),
-        (usage.cache_creation_tokens, price.cache_creation),
-        (usage.image_input_tokens, price.image_input),
-        (usage.audio_input_tokens, price.audio_input),
-    ];
-    let output_kinds = [
-        (usage.reasoning_tokens, price.reasoning_output),
-        (usage.image_output_tokens, price.image_output),
-        (usage.audio_output_tokens, price.audio_output),
-    ];
-    let mut sum = Some(Decimal::ZERO);
-    for (total, plain_price, kinds) in [
-        (usage.input_tokens, price.input, &input_kinds[..]),
-        (usage.output_tokens, price.output, &output_kinds[..]),
-    ] {
-        let mut plain = total;
-        for &(tokens, own_price) in kinds {
-            plain = plain.saturating_sub(tokens);
-            sum = add_tokens(sum, tokens, own_price.or(plain_price));
+    charge(price, usage, None).total
+}
+
+/// What `usage` costs and why: the total, the tier that applied, and one line per priced kind.
+pub fn charge(price: &Price, usage: &TokenUsage, service_tier: Option<&str>) -> Charge {
+    let tier = tier::matching(price, service_tier, usage.input_tokens);
+    let tiered;
+    let price = match tier {
+        Some(tier) => {
+            tiered = tier::apply(price, tier);
+            &tiered
         }
-        sum = add_tokens(sum, plain, plain_price);
+        None => price,
+    };
+    let mut charge = Charge {
+        tier: tier.map(PriceTier::label),
+        ..Charge::default()
+    };
+    // A per-request price is the whole token price (the seed's meaning): a model sold by the
+    // call is not also charged for its tokens.
+    if let Some(per_request) = price.per_request.filter(|amount| !amount.is_zero()) {
+        charge.total = per_request.normalize();
+        charge
+            .lines
+            .push(ChargeLine::new("per_request", 1, per_request, per_request));
+        return charge;
     }
     let unit = if price.unit > 0 {
         price.unit
     } else {
         DEFAULT_PRICE_UNIT
     };
-    let per_token = sum.and_then(|sum| sum.checked_div(Decimal::from(unit)));
-    per_token
-        .and_then(|value| value.checked_add(price.per_request.unwrap_or_default()))
-        .map_or(Decimal::MAX, |cost| cost.normalize())
+    let input_kinds = [
+        (
+            "cached_input_tokens",
+            usage.cached_input_tokens,
+            price.cached_input,
+        ),
+        (
+            "cache_creation_tokens",
+            usage.cache_creation_tokens,
+            price.cache_creation,
+        ),
+        (
+            "image_input_tokens",
+            usage.image_input_tokens,
+            price.image_input,
+        ),
+        (
+            "audio_input_tokens",
+            usage.audio_input_tokens,
+            price.audio_input,
+        ),
+    ];
+    let output_kinds = [
+        (
+            "reasoning_tokens",
+            usage.reasoning_tokens,
+            price.reasoning_output,
+        ),
+        (
+            "image_output_tokens",
+            usage.image_output_tokens,
+            price.image_output,
+        ),
+        (
+            "audio_output_tokens",
+            usage.audio_output_tokens,
+            price.audio_output,
+        ),
+    ];
+    let mut sum = Some(Decimal::ZERO);
+    for (plain_name, total, plain_price, kinds) in [
+        (
+            "input_tokens",
+            usage.input_tokens,
+            price.input,
+            &input_kinds[..],
+        ),
+        (
+            "output_tokens",
+            usage.output_tokens,
+            price.output,
+            &output_kinds[..],
+        ),
+    ] {
+        let mut plain = total;
+        for &(name, tokens, own_price) in kinds {
+            plain = plain.saturating_sub(tokens);
+            sum = add_tokens(
+                sum,
+                &mut charge.lines,
+                name,
+                tokens,
+                own_price.or(plain_price),
+                unit,
+            );
+        }
+        sum = add_tokens(sum, &mut charge.lines, plain_name, plain, plain_price, unit);
+    }
+    if !charge.lines.is_empty() {
+        charge.unit = Some(unit);
+    }
+    charge.total = sum
+        .and_then(|sum| sum.checked_div(Decimal::from(unit)))
+        .map_or(Decimal::MAX, |cost| cost.normalize());
+    charge
+}
+
+/// A request's charge line by line: what the `charge_detail` of its log row holds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Charge {
+    pub total: Decimal,
+    /// The label of the price tier that applied ([`PriceTier::label`]), if one did.
+    pub tier: Option<String>,
+    /// Tokens per price of the token lines, when there are any.
+    pub unit: Option<i64>,
+    /// Only lines with units and a non-zero price.
+    pub lines: Vec<ChargeLine>,
+}
+
+/// `units` of `item` at `price` (per `unit` tokens for tokens, per call, image, million
+/// characters or minute otherwise): `amount`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChargeLine {
+    pub item: &'static str,
+    pub units: u64,
+    pub price: Decimal,
+    pub amount: Decimal,
+}
+
+impl ChargeLine {
+    pub fn new(item: &'static str, units: u64, price: Decimal, amount: Decimal) -> ChargeLine {
+        ChargeLine {
+            item,
+            units,
+            price: price.normalize(),
+            amount: amount.normalize(),
+        }
+    }
+}
+
+impl Charge {
+    /// Adds `line` and its amount to the total (saturating), when it charges anything.
+    pub fn add(&mut self, line: ChargeLine) {
+        if line.amount.is_zero() {
+            return;
+        }
+        self.total = self
+            .total
+            .checked_add(line.amount)
+            .map_or(Decimal::MAX, |total| total.normalize());
+        self.lines.push(line);
+    }
+
+    /// The compact JSON of the log row's `charge_detail`:
+    /// `{"input_tokens": {"units": 1200, "price": "2.5", "amount": "0.003"}, ..., "unit": 1000000}`;
+    /// `None` when nothing was charged.
+    pub fn detail_json(&self) -> Option<String> {
+        if self.lines.is_empty() {
+            return None;
+        }
+        let mut object = serde_json::Map::new();
+        for line in &self.lines {
+            object.insert(
+                line.item.to_owned(),
+                serde_json::json!({
+                    "units": line.units,
+                    "price": line.price.to_string(),
+                    "amount": line.amount.to_string(),
+                }),
+            );
+        }
+        if let Some(unit) = self.unit {
+            object.insert("unit".to_owned(), unit.into());
+        }
+        Some(serde_json::Value::Object(object).to_string())
+    }
 }
 
 /// What `calls` web searches cost at the price's `web_search_per_call` (unset is free).
@@ -60,15 +208,27 @@ pub fn web_search_cost(price: &Price, calls: u32) -> Decimal {
         .map_or(Decimal::MAX, |cost| cost.normalize())
 }
 
-/// `sum + tokens * price`; `None` once anything overflowed.
-fn add_tokens(sum: Option<Decimal>, tokens: u64, price: Option<Decimal>) -> Option<Decimal> {
+/// `sum + tokens * price`, and its line (amount divided by `unit`) when it charges anything;
+/// `None` once anything overflowed.
+fn add_tokens(
+    sum: Option<Decimal>,
+    lines: &mut Vec<ChargeLine>,
+    item: &'static str,
+    tokens: u64,
+    price: Option<Decimal>,
+    unit: i64,
+) -> Option<Decimal> {
     let (Some(sum), Some(price)) = (sum, price) else {
         return sum;
     };
-    if tokens == 0 {
+    if tokens == 0 || price.is_zero() {
         return Some(sum);
     }
-    sum.checked_add(Decimal::from(tokens).checked_mul(price)?)
+    let amount = Decimal::from(tokens).checked_mul(price)?;
+    if let Some(line_amount) = amount.checked_div(Decimal::from(unit)) {
+        lines.push(ChargeLine::new(item, tokens, price, line_amount));
+    }
+    sum.checked_add(amount)
 }
 
 /// Money in nano-units, rounded up (towards +infinity) so a reservation or charge is never

@@ -3,6 +3,7 @@
 use relay::media::MediaUsage;
 use rust_decimal::Decimal;
 
+use super::ChargeLine;
 use crate::store::media_config::MediaConfig;
 
 const CHARACTERS_PER_PRICE: i64 = 1_000_000;
@@ -14,28 +15,39 @@ const MILLIS_PER_MINUTE: i64 = 60_000;
 /// [`Decimal::MAX`].
 pub fn media_cost(media: &MediaConfig, usage: &MediaUsage) -> Decimal {
     let mut sum = Some(Decimal::ZERO);
+    for line in media_lines(media, usage) {
+        sum = add(sum, Some(line.amount));
+    }
+    sum.map_or(Decimal::MAX, |cost| cost.normalize())
+}
+
+/// [`media_cost`] line by line (`images`, `speech_characters`, `audio_millis`, `pages`); a line whose
+/// amount overflows is at [`Decimal::MAX`].
+pub fn media_lines(media: &MediaConfig, usage: &MediaUsage) -> Vec<ChargeLine> {
+    let mut lines = Vec::new();
     if usage.images > 0
         && let Some(price) =
             media.image_price(usage.image_size.as_deref(), usage.image_quality.as_deref())
     {
-        sum = add(sum, price.checked_mul(Decimal::from(usage.images)));
+        let amount = price.checked_mul(Decimal::from(usage.images));
+        lines.push(line("images", u64::from(usage.images), price, amount));
     }
     if let Some(audio) = &media.audio {
         if usage.characters > 0
             && let Some(price) = audio.price_per_million_characters
         {
-            let cost = price
+            let amount = price
                 .checked_mul(Decimal::from(usage.characters))
                 .and_then(|cost| cost.checked_div(Decimal::from(CHARACTERS_PER_PRICE)));
-            sum = add(sum, cost);
+            lines.push(line("speech_characters", usage.characters, price, amount));
         }
         if usage.audio_millis > 0
             && let Some(price) = audio.price_per_minute
         {
-            let cost = price
+            let amount = price
                 .checked_mul(Decimal::from(usage.audio_millis))
                 .and_then(|cost| cost.checked_div(Decimal::from(MILLIS_PER_MINUTE)));
-            sum = add(sum, cost);
+            lines.push(line("audio_millis", usage.audio_millis, price, amount));
         }
     }
     if usage.pages > 0
@@ -44,9 +56,14 @@ pub fn media_cost(media: &MediaConfig, usage: &MediaUsage) -> Decimal {
             .as_ref()
             .and_then(|documents| documents.price_per_page)
     {
-        sum = add(sum, price.checked_mul(Decimal::from(usage.pages)));
+        let amount = price.checked_mul(Decimal::from(usage.pages));
+        lines.push(line("pages", u64::from(usage.pages), price, amount));
     }
-    sum.map_or(Decimal::MAX, |cost| cost.normalize())
+    lines
+}
+
+fn line(item: &'static str, units: u64, price: Decimal, amount: Option<Decimal>) -> ChargeLine {
+    ChargeLine::new(item, units, price, amount.unwrap_or(Decimal::MAX))
 }
 
 /// A completed video of `seconds` at `size`: the price per video plus the seconds at the

@@ -26,8 +26,10 @@
 //! total (an upstream that counts them outside it), each kind is still charged in full and
 //! the plain remainder is zero: the usage reported is billed, never less. `total_tokens` is not
 //! billed (it is the sum of the two sides). Prices are per `unit` tokens (`unit` 0 or
-//! negative means 1,000,000); `per_request` is added once. All of it is [`Decimal`]
-//! arithmetic, divided by `unit` once at the end so no precision is lost per kind.
+//! negative means 1,000,000). All of it is [`Decimal`] arithmetic, divided by `unit` once at
+//! the end so no precision is lost per kind. A non-zero `per_request` replaces all of this (the
+//! seed's meaning): the request costs `per_request` whatever its tokens; web searches and media
+//! units are still charged beside it.
 //!
 //! Web searches the relay's web search plugin made for a request are not tokens:
 //! [`web_search_cost`] charges each at `web_search_per_call`. A response-cache hit needs no rule
@@ -38,6 +40,17 @@
 //! (`crate::store::media_config`): each image at the price of its size and quality, speech
 //! input per 1,000,000 characters, transcribed or translated audio per minute to the
 //! millisecond. A group override's price does not replace them.
+//!
+//! # Price tiers ([`charge`])
+//!
+//! A price's `tiers` hold the prices providers publish for some requests only: long-context
+//! prices above a number of input tokens, and service tiers (`flex`, `priority`, `default`). The
+//! last tier whose conditions all hold applies (`tier::matching`; tiers are sorted, unset
+//! conditions first, so that is the most specific one); its prices replace the base price's
+//! field by field. The service tier is the one the upstream answered with (OpenAI's
+//! `service_tier` in the answer), else the request's `service_tier` field; the reservation uses
+//! the request's. The tier's label is stored on the log row (`price_tier`), and every charged
+//! line in `charge_detail`.
 //!
 //! # Which price applies ([`effective_price`])
 //!
@@ -62,9 +75,12 @@ mod media;
 mod period;
 mod price;
 mod quota;
+mod tier;
 
-pub use cost::{NANOS_PER_UNIT, cost, from_nanos, to_nanos, web_search_cost};
-pub use media::{media_cost, video_cost};
+pub use cost::{
+    Charge, ChargeLine, NANOS_PER_UNIT, charge, cost, from_nanos, to_nanos, web_search_cost,
+};
+pub use media::{media_cost, media_lines, video_cost};
 pub use period::{next_reset, period_start};
 pub use price::{FREE, effective_price};
 pub use quota::{current_period_used, remaining, remaining_period_quota, remaining_quota};

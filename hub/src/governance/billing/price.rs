@@ -16,6 +16,7 @@ pub static FREE: Price = Price {
     reasoning_output: None,
     web_search_per_call: None,
     unit: DEFAULT_PRICE_UNIT,
+    tiers: Vec::new(),
 };
 
 /// The group's override price when it sets one, else the model config's price, else [`FREE`].

@@ -133,6 +133,7 @@ impl HubGovernor {
             group_override: snapshot.group_override(&caller.group_id, request.model),
             generates,
             max_output_tokens: request.max_output_tokens,
+            service_tier: request.service_tier,
             web_searches: request.web_searches,
             billed: request.billed,
             billing_enabled: self.config.billing_enabled,

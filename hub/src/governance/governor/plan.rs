@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use relay::host::TokenUsage;
 
 use crate::governance::billing::{
-    cost, effective_price, next_reset, period_start, to_nanos, web_search_cost,
+    charge, effective_price, next_reset, period_start, to_nanos, web_search_cost,
 };
 use crate::governance::limits::Check;
 use crate::snapshot::TokenLimits;
@@ -70,6 +70,8 @@ pub struct PlanInputs<'a> {
     /// Whether the endpoint generates output (chat, completions, messages, responses, Gemini).
     pub generates: bool,
     pub max_output_tokens: Option<u64>,
+    /// The request's `service_tier` field: the reservation is priced at the tier it matches.
+    pub service_tier: Option<&'a str>,
     /// The most web searches the request's plugins may run, reserved at the search price.
     pub web_searches: u32,
     /// False for a request answered locally and never billed (`count_tokens`): see
@@ -255,7 +257,7 @@ impl Plan {
 
         let tokens_amount = match &usage_estimate {
             Some(usage) if inputs.billing_enabled && plan.has_price() => {
-                to_nanos(cost(&plan.price, usage))
+                to_nanos(charge(&plan.price, usage, inputs.service_tier).total)
             }
             _ => 0,
         };
@@ -485,10 +487,13 @@ impl Plan {
     }
 
     fn has_price(&self) -> bool {
-        self.price
-            .fields()
-            .iter()
-            .any(|(_, price)| price.is_some_and(|p| !p.is_zero()))
+        let priced = |price: Option<rust_decimal::Decimal>| price.is_some_and(|p| !p.is_zero());
+        self.price.fields().iter().any(|(_, price)| priced(*price))
+            || self
+                .price
+                .tiers
+                .iter()
+                .any(|tier| tier.fields().iter().any(|(_, price)| priced(*price)))
     }
 
     fn rate(&mut self, purpose: Purpose, key: String, limit: u64, cost: u64) {
@@ -547,6 +552,7 @@ mod tests {
             group_override,
             generates: true,
             max_output_tokens: Some(100),
+            service_tier: None,
             web_searches: 0,
             billed: true,
             billing_enabled: true,

@@ -13,7 +13,9 @@ use super::Reservation;
 use super::plan::Purpose;
 use crate::alerts::{AlertEvent, Alerts};
 use crate::edges::metrics::Metrics;
-use crate::governance::billing::{cost, from_nanos, media_cost, to_nanos, web_search_cost};
+use crate::governance::billing::{
+    Charge, ChargeLine, charge, from_nanos, media_lines, to_nanos, web_search_cost,
+};
 use crate::governance::limits::{Check, Counters};
 use crate::governance::rates::LiveRates;
 use crate::logs::entry::LogEntry;
@@ -149,27 +151,36 @@ async fn warn_if_balance_low(
     }
 }
 
-/// What a finished request costs: its tokens (nothing for a request refused before it used
-/// any) plus the web searches made for it, which were paid to the engines whatever the
-/// upstream answered afterwards, plus its media units (images, characters, audio) when it
-/// succeeded, at its model's media prices.
-fn charged_cost(
+/// What a finished request costs, line by line: its tokens (nothing for a request refused
+/// before it used any) at the tier it matched, plus the web searches made for it, which were
+/// paid to the engines whatever the upstream answered afterwards, plus its media units (images,
+/// characters, audio) when it succeeded, at its model's media prices.
+fn charged(
     price: &crate::store::Price,
     media: Option<&MediaConfig>,
     record: &UsageRecord,
-) -> Decimal {
-    let searches = web_search_cost(price, record.web_search_calls);
+) -> Charge {
+    let searches = ChargeLine::new(
+        "web_search_calls",
+        u64::from(record.web_search_calls),
+        price.web_search_per_call.unwrap_or_default(),
+        web_search_cost(price, record.web_search_calls),
+    );
     if record.status >= 400 && record.usage.total_tokens == 0 {
-        return searches;
+        let mut bill = Charge::default();
+        bill.add(searches);
+        return bill;
     }
-    let media = match media {
-        Some(media) if record.status < 400 => media_cost(media, &record.media),
-        _ => Decimal::ZERO,
-    };
-    cost(price, &record.usage)
-        .checked_add(searches)
-        .and_then(|sum| sum.checked_add(media))
-        .unwrap_or(Decimal::MAX)
+    let mut bill = charge(price, &record.usage, record.service_tier.as_deref());
+    bill.add(searches);
+    if let Some(media) = media
+        && record.status < 400
+    {
+        for line in media_lines(media, &record.media) {
+            bill.add(line);
+        }
+    }
+    bill
 }
 
 /// The media prices of the record's model, from its config (a config that fails to parse was
@@ -218,11 +229,14 @@ impl UsageSink for BillingSink {
             return;
         };
         let media = media_prices(&snapshot, &record);
-        let cost = charged_cost(&reservation.price, media.as_ref(), &record);
+        let bill = charged(&reservation.price, media.as_ref(), &record);
+        let cost = bill.total;
         self.settle(&reservation, &record, cost);
         self.log.submit(LogEntry {
             record,
             cost,
+            price_tier: bill.tier.clone(),
+            charge_detail: bill.detail_json(),
             charge: self.billing_enabled,
             period_start: reservation.period_start,
             save_detail: reservation.save_detail,

@@ -139,6 +139,12 @@ struct StoredEntry {
     response_body: Option<String>,
     web_search_calls: u32,
     cache_hit: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    service_tier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    price_tier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    charge_detail: Option<String>,
 }
 
 impl StoredEntry {
@@ -192,6 +198,9 @@ impl StoredEntry {
             response_body: body(&record.response_body),
             web_search_calls: record.web_search_calls,
             cache_hit: record.cache_hit,
+            service_tier: record.service_tier.clone(),
+            price_tier: entry.price_tier.clone(),
+            charge_detail: entry.charge_detail.clone(),
         }
     }
 
@@ -251,6 +260,7 @@ impl StoredEntry {
             media: relay::media::MediaUsage::default(),
             web_search_calls: self.web_search_calls,
             cache_hit: self.cache_hit,
+            service_tier: self.service_tier,
         };
         KeyedEntry {
             seq,
@@ -260,6 +270,8 @@ impl StoredEntry {
                 // A cost that does not parse was not written by this code; charging nothing
                 // is the safe reading.
                 cost: Decimal::from_str(&self.cost).unwrap_or(Decimal::ZERO),
+                price_tier: self.price_tier,
+                charge_detail: self.charge_detail,
                 charge: self.charge,
                 period_start: self.period_start,
                 save_detail: self.save_detail,

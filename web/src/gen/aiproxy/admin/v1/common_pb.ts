@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/common.proto.
  */
 export const file_aiproxy_admin_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("Ch1haXByb3h5L2FkbWluL3YxL2NvbW1vbi5wcm90bxIQYWlwcm94eS5hZG1pbi52MSKQAQoIVGltZW91dHMSFwoKY29ubmVjdF9tcxgBIAEoA0gAiAEBEhoKDWZpcnN0X2J5dGVfbXMYAiABKANIAYgBARIbCg5zdHJlYW1faWRsZV9tcxgDIAEoA0gCiAEBQg0KC19jb25uZWN0X21zQhAKDl9maXJzdF9ieXRlX21zQhEKD19zdHJlYW1faWRsZV9tcyLzAwoFUHJpY2USEgoFaW5wdXQYASABKAlIAIgBARITCgZvdXRwdXQYAiABKAlIAYgBARIZCgxjYWNoZWRfaW5wdXQYAyABKAlIAogBARIbCg5jYWNoZV9jcmVhdGlvbhgEIAEoCUgDiAEBEhgKC2ltYWdlX2lucHV0GAUgASgJSASIAQESGQoMaW1hZ2Vfb3V0cHV0GAYgASgJSAWIAQESGAoLYXVkaW9faW5wdXQYByABKAlIBogBARIZCgxhdWRpb19vdXRwdXQYCCABKAlIB4gBARIYCgtwZXJfcmVxdWVzdBgJIAEoCUgIiAEBEh0KEHJlYXNvbmluZ19vdXRwdXQYCiABKAlICYgBARIMCgR1bml0GAsgASgDEiAKE3dlYl9zZWFyY2hfcGVyX2NhbGwYDCABKAlICogBAUIICgZfaW5wdXRCCQoHX291dHB1dEIPCg1fY2FjaGVkX2lucHV0QhEKD19jYWNoZV9jcmVhdGlvbkIOCgxfaW1hZ2VfaW5wdXRCDwoNX2ltYWdlX291dHB1dEIOCgxfYXVkaW9faW5wdXRCDwoNX2F1ZGlvX291dHB1dEIOCgxfcGVyX3JlcXVlc3RCEwoRX3JlYXNvbmluZ19vdXRwdXRCFgoUX3dlYl9zZWFyY2hfcGVyX2NhbGwiJgoTQmF0Y2hEZWxldGVSZXNwb25zZRIPCgdkZWxldGVkGAEgASgDKl4KBlN0YXR1cxIWChJTVEFUVVNfVU5TUEVDSUZJRUQQABISCg5TVEFUVVNfRU5BQkxFRBABEhMKD1NUQVRVU19ESVNBQkxFRBACEhMKD1NUQVRVU19JTlRFUk5BTBADYgZwcm90bzM");
+  fileDesc("Ch1haXByb3h5L2FkbWluL3YxL2NvbW1vbi5wcm90bxIQYWlwcm94eS5hZG1pbi52MSKQAQoIVGltZW91dHMSFwoKY29ubmVjdF9tcxgBIAEoA0gAiAEBEhoKDWZpcnN0X2J5dGVfbXMYAiABKANIAYgBARIbCg5zdHJlYW1faWRsZV9tcxgDIAEoA0gCiAEBQg0KC19jb25uZWN0X21zQhAKDl9maXJzdF9ieXRlX21zQhEKD19zdHJlYW1faWRsZV9tcyKfBAoFUHJpY2USEgoFaW5wdXQYASABKAlIAIgBARITCgZvdXRwdXQYAiABKAlIAYgBARIZCgxjYWNoZWRfaW5wdXQYAyABKAlIAogBARIbCg5jYWNoZV9jcmVhdGlvbhgEIAEoCUgDiAEBEhgKC2ltYWdlX2lucHV0GAUgASgJSASIAQESGQoMaW1hZ2Vfb3V0cHV0GAYgASgJSAWIAQESGAoLYXVkaW9faW5wdXQYByABKAlIBogBARIZCgxhdWRpb19vdXRwdXQYCCABKAlIB4gBARIYCgtwZXJfcmVxdWVzdBgJIAEoCUgIiAEBEh0KEHJlYXNvbmluZ19vdXRwdXQYCiABKAlICYgBARIMCgR1bml0GAsgASgDEiAKE3dlYl9zZWFyY2hfcGVyX2NhbGwYDCABKAlICogBARIqCgV0aWVycxgNIAMoCzIbLmFpcHJveHkuYWRtaW4udjEuUHJpY2VUaWVyQggKBl9pbnB1dEIJCgdfb3V0cHV0Qg8KDV9jYWNoZWRfaW5wdXRCEQoPX2NhY2hlX2NyZWF0aW9uQg4KDF9pbWFnZV9pbnB1dEIPCg1faW1hZ2Vfb3V0cHV0Qg4KDF9hdWRpb19pbnB1dEIPCg1fYXVkaW9fb3V0cHV0Qg4KDF9wZXJfcmVxdWVzdEITChFfcmVhc29uaW5nX291dHB1dEIWChRfd2ViX3NlYXJjaF9wZXJfY2FsbCLpAwoJUHJpY2VUaWVyEh8KEmFib3ZlX2lucHV0X3Rva2VucxgBIAEoA0gAiAEBEhkKDHNlcnZpY2VfdGllchgCIAEoCUgBiAEBEhIKBWlucHV0GAMgASgJSAKIAQESEwoGb3V0cHV0GAQgASgJSAOIAQESGQoMY2FjaGVkX2lucHV0GAUgASgJSASIAQESGwoOY2FjaGVfY3JlYXRpb24YBiABKAlIBYgBARIYCgtpbWFnZV9pbnB1dBgHIAEoCUgGiAEBEhkKDGltYWdlX291dHB1dBgIIAEoCUgHiAEBEhgKC2F1ZGlvX2lucHV0GAkgASgJSAiIAQESGQoMYXVkaW9fb3V0cHV0GAogASgJSAmIAQESHQoQcmVhc29uaW5nX291dHB1dBgLIAEoCUgKiAEBQhUKE19hYm92ZV9pbnB1dF90b2tlbnNCDwoNX3NlcnZpY2VfdGllckIICgZfaW5wdXRCCQoHX291dHB1dEIPCg1fY2FjaGVkX2lucHV0QhEKD19jYWNoZV9jcmVhdGlvbkIOCgxfaW1hZ2VfaW5wdXRCDwoNX2ltYWdlX291dHB1dEIOCgxfYXVkaW9faW5wdXRCDwoNX2F1ZGlvX291dHB1dEITChFfcmVhc29uaW5nX291dHB1dCImChNCYXRjaERlbGV0ZVJlc3BvbnNlEg8KB2RlbGV0ZWQYASABKAMqXgoGU3RhdHVzEhYKElNUQVRVU19VTlNQRUNJRklFRBAAEhIKDlNUQVRVU19FTkFCTEVEEAESEwoPU1RBVFVTX0RJU0FCTEVEEAISEwoPU1RBVFVTX0lOVEVSTkFMEANiBnByb3RvMw");
 
 /**
  * Upstream timeouts in milliseconds; an absent field means "use the default".
@@ -113,6 +113,14 @@ export type Price = Message<"aiproxy.admin.v1.Price"> & {
    * @generated from field: optional string web_search_per_call = 12;
    */
   webSearchPerCall?: string | undefined;
+
+  /**
+   * Conditional prices (long-context, service tiers), sorted by service_tier (unset first)
+   * then above_input_tokens (unset first), at most 16; the last one a request matches applies.
+   *
+   * @generated from field: repeated aiproxy.admin.v1.PriceTier tiers = 13;
+   */
+  tiers: PriceTier[];
 };
 
 /**
@@ -121,6 +129,81 @@ export type Price = Message<"aiproxy.admin.v1.Price"> & {
  */
 export const PriceSchema: GenMessage<Price> = /*@__PURE__*/
   messageDesc(file_aiproxy_admin_v1_common, 1);
+
+/**
+ * Token prices that replace the base price's, field by field, for the requests matching every
+ * condition set (at least one must be).
+ *
+ * @generated from message aiproxy.admin.v1.PriceTier
+ */
+export type PriceTier = Message<"aiproxy.admin.v1.PriceTier"> & {
+  /**
+   * More than this many input tokens (long-context pricing).
+   *
+   * @generated from field: optional int64 above_input_tokens = 1;
+   */
+  aboveInputTokens?: bigint | undefined;
+
+  /**
+   * The service tier the request ran at (`flex`, `priority`, `default`): the upstream's answer
+   * when it reports one, else the request's `service_tier` field.
+   *
+   * @generated from field: optional string service_tier = 2;
+   */
+  serviceTier?: string | undefined;
+
+  /**
+   * @generated from field: optional string input = 3;
+   */
+  input?: string | undefined;
+
+  /**
+   * @generated from field: optional string output = 4;
+   */
+  output?: string | undefined;
+
+  /**
+   * @generated from field: optional string cached_input = 5;
+   */
+  cachedInput?: string | undefined;
+
+  /**
+   * @generated from field: optional string cache_creation = 6;
+   */
+  cacheCreation?: string | undefined;
+
+  /**
+   * @generated from field: optional string image_input = 7;
+   */
+  imageInput?: string | undefined;
+
+  /**
+   * @generated from field: optional string image_output = 8;
+   */
+  imageOutput?: string | undefined;
+
+  /**
+   * @generated from field: optional string audio_input = 9;
+   */
+  audioInput?: string | undefined;
+
+  /**
+   * @generated from field: optional string audio_output = 10;
+   */
+  audioOutput?: string | undefined;
+
+  /**
+   * @generated from field: optional string reasoning_output = 11;
+   */
+  reasoningOutput?: string | undefined;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.PriceTier.
+ * Use `create(PriceTierSchema)` to create a new message.
+ */
+export const PriceTierSchema: GenMessage<PriceTier> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_common, 2);
 
 /**
  * @generated from message aiproxy.admin.v1.BatchDeleteResponse
@@ -139,7 +222,7 @@ export type BatchDeleteResponse = Message<"aiproxy.admin.v1.BatchDeleteResponse"
  * Use `create(BatchDeleteResponseSchema)` to create a new message.
  */
 export const BatchDeleteResponseSchema: GenMessage<BatchDeleteResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_common, 2);
+  messageDesc(file_aiproxy_admin_v1_common, 3);
 
 /**
  * Whether an object takes part in relaying. INTERNAL is accepted for groups only: an internal
