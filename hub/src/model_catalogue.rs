@@ -335,7 +335,10 @@ mod tests {
             }),
             0
         );
-        assert_eq!(catalogue.unknown_model(&["gpt-4o".into(), "gpt-9".into()]), Some("gpt-9"));
+        assert_eq!(
+            catalogue.unknown_model(&["gpt-4o".into(), "gpt-9".into()]),
+            Some("gpt-9")
+        );
         assert_eq!(catalogue.unknown_provider(&["openai".into()]), None);
     }
 }

@@ -50,7 +50,11 @@ fn model_type_from(field: &str, value: i32) -> Result<Option<ModelType>, Status>
 
 /// An empty filter text means "any".
 fn non_empty_list(text: String) -> Vec<String> {
-    if text.is_empty() { Vec::new() } else { vec![text] }
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        vec![text]
+    }
 }
 
 fn json_object(field: &str, text: &str) -> Result<serde_json::Value, Status> {
@@ -310,9 +314,11 @@ impl ModelService for Models {
                 .await
             {
                 Ok(created) => {
-                    self.0
-                        .changes
-                        .publish(ChangeKind::Model, ChangeAction::Created, &created.model);
+                    self.0.changes.publish(
+                        ChangeKind::Model,
+                        ChangeAction::Created,
+                        &created.model,
+                    );
                     answer.created_models.push(created.model);
                 }
                 Err(StoreError::AlreadyExists { .. }) if request.overwrite => {
@@ -324,9 +330,11 @@ impl ModelService for Models {
                             Ok::<_, StoreError>(())
                         })
                         .await?;
-                    self.0
-                        .changes
-                        .publish(ChangeKind::Model, ChangeAction::Updated, &updated.model);
+                    self.0.changes.publish(
+                        ChangeKind::Model,
+                        ChangeAction::Updated,
+                        &updated.model,
+                    );
                     answer.updated_models.push(updated.model);
                 }
                 Err(StoreError::AlreadyExists { .. }) => {
