@@ -12,6 +12,7 @@ pub mod governance;
 pub mod import;
 pub mod logs;
 pub mod mcp_host;
+pub mod model_catalogue;
 pub mod process;
 pub mod relay_host;
 pub mod snapshot;

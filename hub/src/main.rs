@@ -36,6 +36,9 @@ async fn main() -> ExitCode {
         Some(Command::Mcp { command }) => {
             hub::process::cli::mcp(command, cli.settings.admin_key.as_deref()).await
         }
+        Some(Command::Models { command }) => {
+            hub::process::cli::models(command, cli.settings.admin_key.as_deref()).await
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

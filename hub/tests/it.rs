@@ -51,6 +51,7 @@ mod mcp_required_params;
 mod mcp_usage;
 mod media_billing;
 mod metrics;
+mod model_catalogue;
 mod options;
 mod otlp;
 mod panel;

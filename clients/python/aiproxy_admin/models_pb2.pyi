@@ -198,3 +198,79 @@ class ListServedModelsResponse(_message.Message):
     MODELS_FIELD_NUMBER: _ClassVar[int]
     models: _containers.RepeatedCompositeFieldContainer[ServedModel]
     def __init__(self, models: _Optional[_Iterable[_Union[ServedModel, _Mapping]]] = ...) -> None: ...
+
+class BuiltinModel(_message.Message):
+    __slots__ = ("model", "provider", "type", "price", "currency", "context_window", "max_output_tokens", "media_json")
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_WINDOW_FIELD_NUMBER: _ClassVar[int]
+    MAX_OUTPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_JSON_FIELD_NUMBER: _ClassVar[int]
+    model: str
+    provider: str
+    type: ModelType
+    price: _common_pb2.Price
+    currency: str
+    context_window: int
+    max_output_tokens: int
+    media_json: str
+    def __init__(self, model: _Optional[str] = ..., provider: _Optional[str] = ..., type: _Optional[_Union[ModelType, str]] = ..., price: _Optional[_Union[_common_pb2.Price, _Mapping]] = ..., currency: _Optional[str] = ..., context_window: _Optional[int] = ..., max_output_tokens: _Optional[int] = ..., media_json: _Optional[str] = ...) -> None: ...
+
+class ListBuiltinModelsRequest(_message.Message):
+    __slots__ = ("provider", "type", "page_size", "page_token")
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    provider: str
+    type: ModelType
+    page_size: int
+    page_token: str
+    def __init__(self, provider: _Optional[str] = ..., type: _Optional[_Union[ModelType, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListBuiltinModelsResponse(_message.Message):
+    __slots__ = ("models", "next_page_token", "total_size", "catalogue_version", "catalogue_updated")
+    MODELS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SIZE_FIELD_NUMBER: _ClassVar[int]
+    CATALOGUE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CATALOGUE_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    models: _containers.RepeatedCompositeFieldContainer[BuiltinModel]
+    next_page_token: str
+    total_size: int
+    catalogue_version: int
+    catalogue_updated: str
+    def __init__(self, models: _Optional[_Iterable[_Union[BuiltinModel, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., total_size: _Optional[int] = ..., catalogue_version: _Optional[int] = ..., catalogue_updated: _Optional[str] = ...) -> None: ...
+
+class ImportBuiltinModelsRequest(_message.Message):
+    __slots__ = ("providers", "models", "overwrite", "currency")
+    PROVIDERS_FIELD_NUMBER: _ClassVar[int]
+    MODELS_FIELD_NUMBER: _ClassVar[int]
+    OVERWRITE_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    providers: _containers.RepeatedScalarFieldContainer[str]
+    models: _containers.RepeatedScalarFieldContainer[str]
+    overwrite: bool
+    currency: str
+    def __init__(self, providers: _Optional[_Iterable[str]] = ..., models: _Optional[_Iterable[str]] = ..., overwrite: _Optional[bool] = ..., currency: _Optional[str] = ...) -> None: ...
+
+class ImportBuiltinModelsResponse(_message.Message):
+    __slots__ = ("created", "updated", "skipped", "created_models", "updated_models", "skipped_models", "catalogue_version")
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_FIELD_NUMBER: _ClassVar[int]
+    SKIPPED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_MODELS_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_MODELS_FIELD_NUMBER: _ClassVar[int]
+    SKIPPED_MODELS_FIELD_NUMBER: _ClassVar[int]
+    CATALOGUE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    created: int
+    updated: int
+    skipped: int
+    created_models: _containers.RepeatedScalarFieldContainer[str]
+    updated_models: _containers.RepeatedScalarFieldContainer[str]
+    skipped_models: _containers.RepeatedScalarFieldContainer[str]
+    catalogue_version: int
+    def __init__(self, created: _Optional[int] = ..., updated: _Optional[int] = ..., skipped: _Optional[int] = ..., created_models: _Optional[_Iterable[str]] = ..., updated_models: _Optional[_Iterable[str]] = ..., skipped_models: _Optional[_Iterable[str]] = ..., catalogue_version: _Optional[int] = ...) -> None: ...

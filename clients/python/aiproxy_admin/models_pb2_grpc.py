@@ -91,6 +91,16 @@ class ModelServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsRequest.SerializeToString,
                 response_deserializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsResponse.FromString,
                 _registered_method=True)
+        self.ListBuiltinModels = channel.unary_unary(
+                '/aiproxy.admin.v1.ModelService/ListBuiltinModels',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListBuiltinModelsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListBuiltinModelsResponse.FromString,
+                _registered_method=True)
+        self.ImportBuiltinModels = channel.unary_unary(
+                '/aiproxy.admin.v1.ModelService/ImportBuiltinModels',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ImportBuiltinModelsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ImportBuiltinModelsResponse.FromString,
+                _registered_method=True)
 
 
 class ModelServiceServicer:
@@ -167,6 +177,25 @@ class ModelServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListBuiltinModels(self, request, context):
+        """The price catalogue shipped in the binary: public list prices (in each entry's currency)
+        and limits of well-known models of every provider family. Lists entries, filtered by
+        provider and type.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportBuiltinModels(self, request, context):
+        """Creates model configs from catalogue entries (all, or those of some providers and/or
+        named models). An existing config is left alone unless `overwrite` is set; then its type,
+        owner, price, max output tokens and `config` keys `max_context_tokens` and `media` are
+        replaced and its limits, timeouts, plugins and other `config` keys kept.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ModelServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -224,6 +253,16 @@ def add_ModelServiceServicer_to_server(servicer, server):
                     servicer.ListServedModels,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsRequest.FromString,
                     response_serializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsResponse.SerializeToString,
+            ),
+            'ListBuiltinModels': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBuiltinModels,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListBuiltinModelsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ListBuiltinModelsResponse.SerializeToString,
+            ),
+            'ImportBuiltinModels': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportBuiltinModels,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ImportBuiltinModelsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_models__pb2.ImportBuiltinModelsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -523,6 +562,60 @@ class ModelService:
             '/aiproxy.admin.v1.ModelService/ListServedModels',
             aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsRequest.SerializeToString,
             aiproxy_dot_admin_dot_v1_dot_models__pb2.ListServedModelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBuiltinModels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.ModelService/ListBuiltinModels',
+            aiproxy_dot_admin_dot_v1_dot_models__pb2.ListBuiltinModelsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_models__pb2.ListBuiltinModelsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportBuiltinModels(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.ModelService/ImportBuiltinModels',
+            aiproxy_dot_admin_dot_v1_dot_models__pb2.ImportBuiltinModelsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_models__pb2.ImportBuiltinModelsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -114,6 +114,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("ModelService/ListGroupModelOverrides", read(Group)),
     ("ModelService/DeleteGroupModelOverride", write(Group)),
     ("ModelService/ListServedModels", read(Global)),
+    ("ModelService/ListBuiltinModels", read(Global)),
+    ("ModelService/ImportBuiltinModels", write(Global)),
     ("OptionService/GetOption", read(Global)),
     ("OptionService/ListOptions", read(Global)),
     ("OptionService/SetOption", write(AdminOnly)),

@@ -1,4 +1,4 @@
-//! The `aiproxy` command line and its client subcommands (`apply`, `export`, `mcp`, `secrets`): talk to a running server's control plane, or to the database.
+//! The `aiproxy` command line and its client subcommands (`apply`, `export`, `mcp`, `models`, `secrets`): talk to a running server's control plane, or to the database.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +12,7 @@ use tonic::transport::{Channel, Endpoint};
 use crate::edges::grpc::pb;
 use crate::edges::grpc::pb::config_service_client::ConfigServiceClient;
 use crate::edges::grpc::pb::mcp_service_client::McpServiceClient;
+use crate::edges::grpc::pb::model_service_client::ModelServiceClient;
 use crate::process::settings::Settings;
 
 /// The `aiproxy` command line. Every server setting is also read from the
@@ -59,6 +60,11 @@ pub enum Command {
     Mcp {
         #[command(subcommand)]
         command: McpCommand,
+    },
+    /// Model configs of a running server, through the control plane.
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
     },
     /// Import another gateway's configuration into the database named by SQL_DSN or
     /// SQLITE_PATH (the same writes as `apply`; running it again changes nothing).
@@ -231,6 +237,69 @@ pub async fn rotate(settings: &Settings) -> anyhow::Result<crate::store::sealed:
         .context("cannot re-encrypt the stored secrets");
     store.close().await;
     report
+}
+
+/// `aiproxy models ...`.
+#[derive(Debug, clap::Subcommand)]
+pub enum ModelsCommand {
+    /// Create model configs from the built-in price catalogue (every entry, or those of the
+    /// providers and models named). Existing configs are kept unless --overwrite is given.
+    ImportBuiltin {
+        /// A channel type whose models to take (repeatable; none takes every provider).
+        #[arg(long = "provider")]
+        providers: Vec<String>,
+        /// A model to take (repeatable; none takes every model of the providers).
+        #[arg(long = "model")]
+        models: Vec<String>,
+        /// Only entries priced in this currency (USD, CNY).
+        #[arg(long)]
+        currency: Option<String>,
+        /// Replace the catalogue's fields (type, price, limits) of configs that exist.
+        #[arg(long)]
+        overwrite: bool,
+        /// The server's base URL.
+        #[arg(long, env = "AIPROXY_SERVER", default_value = "http://127.0.0.1:3000")]
+        server: String,
+    },
+}
+
+pub async fn models(command: ModelsCommand, admin_key: Option<&str>) -> anyhow::Result<()> {
+    let admin_key = admin_key.context("ADMIN_KEY must be set to the server's admin key")?;
+    match command {
+        ModelsCommand::ImportBuiltin {
+            providers,
+            models,
+            currency,
+            overwrite,
+            server,
+        } => {
+            let request = pb::ImportBuiltinModelsRequest {
+                providers,
+                models,
+                overwrite,
+                currency: currency.unwrap_or_default(),
+            };
+            println!(
+                "{}",
+                import_builtin_remote(&server, admin_key, request).await?
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Runs `ImportBuiltinModels` on the server and describes what it did.
+pub async fn import_builtin_remote(
+    server: &str,
+    admin_key: &str,
+    request: pb::ImportBuiltinModelsRequest,
+) -> Result<String, RemoteError> {
+    let mut client = ModelServiceClient::new(connect(server, admin_key).await?);
+    let answer = client.import_builtin_models(request).await?.into_inner();
+    Ok(format!(
+        "catalogue version {}: {} created, {} updated, {} skipped (already configured)",
+        answer.catalogue_version, answer.created, answer.updated, answer.skipped
+    ))
 }
 
 /// `aiproxy mcp ...`.

@@ -10,11 +10,12 @@ use super::pb::{self, model_service_server::ModelService};
 use super::update::{Patchable, UpdateMask, apply_update};
 use super::{ControlPlane, next_page_token, page};
 use crate::access;
+use crate::model_catalogue::{self, CatalogueEntry, Selection};
 use crate::snapshot::DEFAULT_SET;
 use crate::snapshot::changes::{ChangeAction, ChangeKind};
 use crate::store::{
     Channel, ChannelFilter, GroupModelOverride, ModelConfig, ModelFilter, ModelType, Page,
-    Status as StoreStatus, secret,
+    Status as StoreStatus, StoreError, secret,
 };
 
 pub struct Models(pub ControlPlane);
@@ -47,6 +48,15 @@ fn model_type_from(field: &str, value: i32) -> Result<Option<ModelType>, Status>
         Ok(pb::ModelType::Document) => Some(ModelType::Document),
         Err(_) => return Err(invalid(field, format!("unknown model type {value}"))),
     })
+}
+
+/// An empty filter text means "any".
+fn non_empty_list(text: String) -> Vec<String> {
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        vec![text]
+    }
 }
 
 fn json_object(field: &str, text: &str) -> Result<serde_json::Value, Status> {
@@ -215,8 +225,132 @@ fn served_models(
         .collect()
 }
 
+/// A catalogue entry as the control plane shows it.
+pub fn builtin_model_pb(entry: &CatalogueEntry, unit: i64) -> pb::BuiltinModel {
+    pb::BuiltinModel {
+        model: entry.model.clone(),
+        provider: entry.provider.clone(),
+        r#type: model_type_pb(entry.model_type),
+        price: Some(price_pb(&entry.price(unit))),
+        currency: entry.currency.clone(),
+        context_window: entry.context_window,
+        max_output_tokens: entry.max_output_tokens,
+        media_json: entry
+            .media
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    }
+}
+
+fn catalogue() -> Result<&'static model_catalogue::Catalogue, Status> {
+    model_catalogue::catalogue().map_err(Status::internal)
+}
+
 #[tonic::async_trait]
 impl ModelService for Models {
+    async fn list_builtin_models(
+        &self,
+        request: Request<pb::ListBuiltinModelsRequest>,
+    ) -> Result<Response<pb::ListBuiltinModelsResponse>, Status> {
+        let request = request.into_inner();
+        let page = page(request.page_size, &request.page_token)?;
+        let catalogue = catalogue()?;
+        let selection = Selection {
+            providers: non_empty_list(request.provider),
+            model_type: model_type_from("type", request.r#type)?,
+            ..Selection::default()
+        };
+        let matching: Vec<&CatalogueEntry> = catalogue.select(&selection).collect();
+        let total = i64::try_from(matching.len()).unwrap_or(i64::MAX);
+        let models: Vec<pb::BuiltinModel> = matching
+            .into_iter()
+            .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
+            .map(|entry| builtin_model_pb(entry, catalogue.unit))
+            .collect();
+        Ok(Response::new(pb::ListBuiltinModelsResponse {
+            next_page_token: next_page_token(page, models.len(), total),
+            models,
+            total_size: total,
+            catalogue_version: catalogue.version,
+            catalogue_updated: catalogue.updated.clone(),
+        }))
+    }
+
+    async fn import_builtin_models(
+        &self,
+        request: Request<pb::ImportBuiltinModelsRequest>,
+    ) -> Result<Response<pb::ImportBuiltinModelsResponse>, Status> {
+        let request = request.into_inner();
+        let catalogue = catalogue()?;
+        if let Some(provider) = catalogue.unknown_provider(&request.providers) {
+            return Err(invalid(
+                "providers",
+                format!("the catalogue has no models of {provider:?}"),
+            ));
+        }
+        if let Some(model) = catalogue.unknown_model(&request.models) {
+            return Err(invalid(
+                "models",
+                format!("the catalogue has no model {model:?}"),
+            ));
+        }
+        let selection = Selection {
+            providers: request.providers,
+            models: request.models,
+            model_type: None,
+            currency: Some(request.currency).filter(|currency| !currency.is_empty()),
+        };
+        let mut answer = pb::ImportBuiltinModelsResponse {
+            catalogue_version: catalogue.version,
+            ..Default::default()
+        };
+        for entry in catalogue.select(&selection) {
+            // Creating first and falling back on "already exists" decides per row in the
+            // database, so a concurrent create is skipped or overwritten, never duplicated.
+            match self
+                .0
+                .store
+                .create_model_config(&entry.model_config(catalogue.unit))
+                .await
+            {
+                Ok(created) => {
+                    self.0.changes.publish(
+                        ChangeKind::Model,
+                        ChangeAction::Created,
+                        &created.model,
+                    );
+                    answer.created_models.push(created.model);
+                }
+                Err(StoreError::AlreadyExists { .. }) if request.overwrite => {
+                    let updated = self
+                        .0
+                        .store
+                        .update_model_config_with(&entry.model, |config| {
+                            entry.apply_to(config, catalogue.unit);
+                            Ok::<_, StoreError>(())
+                        })
+                        .await?;
+                    self.0.changes.publish(
+                        ChangeKind::Model,
+                        ChangeAction::Updated,
+                        &updated.model,
+                    );
+                    answer.updated_models.push(updated.model);
+                }
+                Err(StoreError::AlreadyExists { .. }) => {
+                    answer.skipped_models.push(entry.model.clone());
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        let count = |models: &[String]| i64::try_from(models.len()).unwrap_or(i64::MAX);
+        answer.created = count(&answer.created_models);
+        answer.updated = count(&answer.updated_models);
+        answer.skipped = count(&answer.skipped_models);
+        Ok(Response::new(answer))
+    }
     async fn list_served_models(
         &self,
         request: Request<pb::ListServedModelsRequest>,

@@ -273,7 +273,7 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
     (
         "GET",
         "/api/models/builtin",
-        &["ModelService/ListModelConfigs"],
+        &["ModelService/ListBuiltinModels"],
     ),
     (
         "GET",

@@ -168,7 +168,7 @@ pub fn price_pb(price: SeedPrice) -> pb::Price {
     }
 }
 
-fn seed_config(config: pb::ModelConfig) -> SeedModelConfig {
+pub fn seed_config(config: pb::ModelConfig) -> SeedModelConfig {
     SeedModelConfig {
         model: config.model,
         owner: config.owner,

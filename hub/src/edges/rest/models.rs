@@ -1,8 +1,9 @@
 //! `/api/models/*`: which models are configured and served, by channel set, over ModelService and ChannelService.
 //!
-//! The seed also answers per-type catalogues of built-in models and default mappings
-//! (`/api/models/builtin/channel`, `/api/models/default`); we ship no such catalogue, so
-//! `/api/models/builtin` answers the stored model configs and those two routes are not offered.
+//! `/api/models/builtin` answers the price catalogue shipped in the binary
+//! (`crate::model_catalogue`) as the model configs an import would create. The seed's per
+//! channel type listings and default mappings (`/api/models/builtin/channel`,
+//! `/api/models/default`) are not offered.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,12 +12,12 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use tonic::Request;
 
-use super::model_configs::SeedModelConfig;
+use super::model_configs::{SeedModelConfig, seed_config};
 use super::spec::Operation;
 use super::{ApiError, ApiResult, ok};
 use crate::edges::grpc::ControlPlane;
 use crate::edges::grpc::channels::Channels;
-use crate::edges::grpc::models::Models;
+use crate::edges::grpc::models::{Models, model_config_pb};
 use crate::edges::grpc::pb;
 use crate::edges::grpc::pb::channel_service_server::ChannelService;
 use crate::edges::grpc::pb::model_service_server::ModelService;
@@ -25,8 +26,8 @@ pub fn operations() -> Vec<Operation> {
     vec![
         Operation::get(
             "/api/models/builtin",
-            "The configured models (we ship no built-in list)",
-            super::model_configs::all,
+            "The built-in price catalogue, as the model configs an import creates",
+            builtin,
         )
         .data::<Vec<SeedModelConfig>>(),
         Operation::get(
@@ -43,6 +44,18 @@ pub fn operations() -> Vec<Operation> {
         .data::<Vec<EnabledModel>>(),
         Operation::get("/api/models/sets", "The channel sets in use", sets).data::<Vec<String>>(),
     ]
+}
+
+/// Every catalogue entry in the seed's model config shape (its `config` carries the context
+/// window as `max_context_tokens` and media prices as `media`).
+async fn builtin() -> ApiResult {
+    let catalogue = crate::model_catalogue::catalogue().map_err(tonic::Status::internal)?;
+    let configs: Vec<SeedModelConfig> = catalogue
+        .models
+        .iter()
+        .map(|entry| seed_config(model_config_pb(&entry.model_config(catalogue.unit))))
+        .collect();
+    Ok(ok(configs))
 }
 
 /// A model some enabled channel serves; `configured` when it has a model config (the relay

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/models.proto.
  */
 export const file_aiproxy_admin_v1_models: GenFile = /*@__PURE__*/
-  fileDesc("Ch1haXByb3h5L2FkbWluL3YxL21vZGVscy5wcm90bxIQYWlwcm94eS5hZG1pbi52MSL/AgoLTW9kZWxDb25maWcSDQoFbW9kZWwYASABKAkSKQoEdHlwZRgCIAEoDjIbLmFpcHJveHkuYWRtaW4udjEuTW9kZWxUeXBlEg0KBW93bmVyGAMgASgJEgsKA3JwbRgEIAEoAxILCgN0cG0YBSABKAMSGAoLcmV0cnlfdGltZXMYBiABKANIAIgBARIsCgh0aW1lb3V0cxgHIAEoCzIaLmFpcHJveHkuYWRtaW4udjEuVGltZW91dHMSJgoFcHJpY2UYCCABKAsyFy5haXByb3h5LmFkbWluLnYxLlByaWNlEhQKDHBsdWdpbnNfanNvbhgJIAEoCRITCgtjb25maWdfanNvbhgKIAEoCRIVCg1jcmVhdGVkX2F0X21zGAsgASgDEhUKDXVwZGF0ZWRfYXRfbXMYDCABKAMSHgoRbWF4X291dHB1dF90b2tlbnMYDSABKANIAYgBAUIOCgxfcmV0cnlfdGltZXNCFAoSX21heF9vdXRwdXRfdG9rZW5zIk8KGENyZWF0ZU1vZGVsQ29uZmlnUmVxdWVzdBIzCgxtb2RlbF9jb25maWcYASABKAsyHS5haXByb3h5LmFkbWluLnYxLk1vZGVsQ29uZmlnIiYKFUdldE1vZGVsQ29uZmlnUmVxdWVzdBINCgVtb2RlbBgBIAEoCSJ8ChdMaXN0TW9kZWxDb25maWdzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIpCgR0eXBlGAMgASgOMhsuYWlwcm94eS5hZG1pbi52MS5Nb2RlbFR5cGUSDwoHa2V5d29yZBgEIAEoCSJ9ChhMaXN0TW9kZWxDb25maWdzUmVzcG9uc2USNAoNbW9kZWxfY29uZmlncxgBIAMoCzIdLmFpcHJveHkuYWRtaW4udjEuTW9kZWxDb25maWcSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAMigAEKGFVwZGF0ZU1vZGVsQ29uZmlnUmVxdWVzdBIzCgxtb2RlbF9jb25maWcYASABKAsyHS5haXByb3h5LmFkbWluLnYxLk1vZGVsQ29uZmlnEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIpChhEZWxldGVNb2RlbENvbmZpZ1JlcXVlc3QSDQoFbW9kZWwYASABKAkiMAoeQmF0Y2hEZWxldGVNb2RlbENvbmZpZ3NSZXF1ZXN0Eg4KBm1vZGVscxgBIAMoCSLnAgoSR3JvdXBNb2RlbE92ZXJyaWRlEhAKCGdyb3VwX2lkGAEgASgJEg0KBW1vZGVsGAIgASgJEhAKA3JwbRgDIAEoA0gAiAEBEhAKA3RwbRgEIAEoA0gBiAEBEisKBXByaWNlGAUgASgLMhcuYWlwcm94eS5hZG1pbi52MS5QcmljZUgCiAEBEhgKC3JldHJ5X3RpbWVzGAYgASgDSAOIAQESLAoIdGltZW91dHMYByABKAsyGi5haXByb3h5LmFkbWluLnYxLlRpbWVvdXRzEhMKC3NhdmVfZGV0YWlsGAggASgIEhUKDWNyZWF0ZWRfYXRfbXMYCSABKAMSFQoNdXBkYXRlZF9hdF9tcxgKIAEoAxIZCgxwbHVnaW5zX2pzb24YCyABKAlIBIgBAUIGCgRfcnBtQgYKBF90cG1CCAoGX3ByaWNlQg4KDF9yZXRyeV90aW1lc0IPCg1fcGx1Z2luc19qc29uIlYKHFB1dEdyb3VwTW9kZWxPdmVycmlkZVJlcXVlc3QSNgoIb3ZlcnJpZGUYASABKAsyJC5haXByb3h5LmFkbWluLnYxLkdyb3VwTW9kZWxPdmVycmlkZSI/ChxHZXRHcm91cE1vZGVsT3ZlcnJpZGVSZXF1ZXN0EhAKCGdyb3VwX2lkGAEgASgJEg0KBW1vZGVsGAIgASgJIjIKHkxpc3RHcm91cE1vZGVsT3ZlcnJpZGVzUmVxdWVzdBIQCghncm91cF9pZBgBIAEoCSJaCh9MaXN0R3JvdXBNb2RlbE92ZXJyaWRlc1Jlc3BvbnNlEjcKCW92ZXJyaWRlcxgBIAMoCzIkLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNb2RlbE92ZXJyaWRlIkIKH0RlbGV0ZUdyb3VwTW9kZWxPdmVycmlkZVJlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAkSDQoFbW9kZWwYAiABKAkiKwoXTGlzdFNlcnZlZE1vZGVsc1JlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAkiQgoLU2VydmVkTW9kZWwSDQoFbW9kZWwYASABKAkSEgoKY29uZmlndXJlZBgCIAEoCBIQCghjaGFubmVscxgDIAMoCSJJChhMaXN0U2VydmVkTW9kZWxzUmVzcG9uc2USLQoGbW9kZWxzGAEgAygLMh0uYWlwcm94eS5hZG1pbi52MS5TZXJ2ZWRNb2RlbCr+AQoJTW9kZWxUeXBlEhoKFk1PREVMX1RZUEVfVU5TUEVDSUZJRUQQABITCg9NT0RFTF9UWVBFX0NIQVQQARIZChVNT0RFTF9UWVBFX0NPTVBMRVRJT04QAhIYChRNT0RFTF9UWVBFX0VNQkVERElORxADEhQKEE1PREVMX1RZUEVfSU1BR0UQBBIUChBNT0RFTF9UWVBFX0FVRElPEAUSFQoRTU9ERUxfVFlQRV9SRVJBTksQBhIZChVNT0RFTF9UWVBFX01PREVSQVRJT04QBxIUChBNT0RFTF9UWVBFX1ZJREVPEAgSFwoTTU9ERUxfVFlQRV9ET0NVTUVOVBAJMpAJCgxNb2RlbFNlcnZpY2USXgoRQ3JlYXRlTW9kZWxDb25maWcSKi5haXByb3h5LmFkbWluLnYxLkNyZWF0ZU1vZGVsQ29uZmlnUmVxdWVzdBodLmFpcHJveHkuYWRtaW4udjEuTW9kZWxDb25maWcSWAoOR2V0TW9kZWxDb25maWcSJy5haXByb3h5LmFkbWluLnYxLkdldE1vZGVsQ29uZmlnUmVxdWVzdBodLmFpcHJveHkuYWRtaW4udjEuTW9kZWxDb25maWcSaQoQTGlzdE1vZGVsQ29uZmlncxIpLmFpcHJveHkuYWRtaW4udjEuTGlzdE1vZGVsQ29uZmlnc1JlcXVlc3QaKi5haXByb3h5LmFkbWluLnYxLkxpc3RNb2RlbENvbmZpZ3NSZXNwb25zZRJeChFVcGRhdGVNb2RlbENvbmZpZxIqLmFpcHJveHkuYWRtaW4udjEuVXBkYXRlTW9kZWxDb25maWdSZXF1ZXN0Gh0uYWlwcm94eS5hZG1pbi52MS5Nb2RlbENvbmZpZxJXChFEZWxldGVNb2RlbENvbmZpZxIqLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlTW9kZWxDb25maWdSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EnIKF0JhdGNoRGVsZXRlTW9kZWxDb25maWdzEjAuYWlwcm94eS5hZG1pbi52MS5CYXRjaERlbGV0ZU1vZGVsQ29uZmlnc1JlcXVlc3QaJS5haXByb3h5LmFkbWluLnYxLkJhdGNoRGVsZXRlUmVzcG9uc2USbQoVUHV0R3JvdXBNb2RlbE92ZXJyaWRlEi4uYWlwcm94eS5hZG1pbi52MS5QdXRHcm91cE1vZGVsT3ZlcnJpZGVSZXF1ZXN0GiQuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1vZGVsT3ZlcnJpZGUSbQoVR2V0R3JvdXBNb2RlbE92ZXJyaWRlEi4uYWlwcm94eS5hZG1pbi52MS5HZXRHcm91cE1vZGVsT3ZlcnJpZGVSZXF1ZXN0GiQuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1vZGVsT3ZlcnJpZGUSfgoXTGlzdEdyb3VwTW9kZWxPdmVycmlkZXMSMC5haXByb3h5LmFkbWluLnYxLkxpc3RHcm91cE1vZGVsT3ZlcnJpZGVzUmVxdWVzdBoxLmFpcHJveHkuYWRtaW4udjEuTGlzdEdyb3VwTW9kZWxPdmVycmlkZXNSZXNwb25zZRJlChhEZWxldGVHcm91cE1vZGVsT3ZlcnJpZGUSMS5haXByb3h5LmFkbWluLnYxLkRlbGV0ZUdyb3VwTW9kZWxPdmVycmlkZVJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSaQoQTGlzdFNlcnZlZE1vZGVscxIpLmFpcHJveHkuYWRtaW4udjEuTGlzdFNlcnZlZE1vZGVsc1JlcXVlc3QaKi5haXByb3h5LmFkbWluLnYxLkxpc3RTZXJ2ZWRNb2RlbHNSZXNwb25zZWIGcHJvdG8z", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+  fileDesc("Ch1haXByb3h5L2FkbWluL3YxL21vZGVscy5wcm90bxIQYWlwcm94eS5hZG1pbi52MSL/AgoLTW9kZWxDb25maWcSDQoFbW9kZWwYASABKAkSKQoEdHlwZRgCIAEoDjIbLmFpcHJveHkuYWRtaW4udjEuTW9kZWxUeXBlEg0KBW93bmVyGAMgASgJEgsKA3JwbRgEIAEoAxILCgN0cG0YBSABKAMSGAoLcmV0cnlfdGltZXMYBiABKANIAIgBARIsCgh0aW1lb3V0cxgHIAEoCzIaLmFpcHJveHkuYWRtaW4udjEuVGltZW91dHMSJgoFcHJpY2UYCCABKAsyFy5haXByb3h5LmFkbWluLnYxLlByaWNlEhQKDHBsdWdpbnNfanNvbhgJIAEoCRITCgtjb25maWdfanNvbhgKIAEoCRIVCg1jcmVhdGVkX2F0X21zGAsgASgDEhUKDXVwZGF0ZWRfYXRfbXMYDCABKAMSHgoRbWF4X291dHB1dF90b2tlbnMYDSABKANIAYgBAUIOCgxfcmV0cnlfdGltZXNCFAoSX21heF9vdXRwdXRfdG9rZW5zIk8KGENyZWF0ZU1vZGVsQ29uZmlnUmVxdWVzdBIzCgxtb2RlbF9jb25maWcYASABKAsyHS5haXByb3h5LmFkbWluLnYxLk1vZGVsQ29uZmlnIiYKFUdldE1vZGVsQ29uZmlnUmVxdWVzdBINCgVtb2RlbBgBIAEoCSJ8ChdMaXN0TW9kZWxDb25maWdzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIpCgR0eXBlGAMgASgOMhsuYWlwcm94eS5hZG1pbi52MS5Nb2RlbFR5cGUSDwoHa2V5d29yZBgEIAEoCSJ9ChhMaXN0TW9kZWxDb25maWdzUmVzcG9uc2USNAoNbW9kZWxfY29uZmlncxgBIAMoCzIdLmFpcHJveHkuYWRtaW4udjEuTW9kZWxDb25maWcSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAMigAEKGFVwZGF0ZU1vZGVsQ29uZmlnUmVxdWVzdBIzCgxtb2RlbF9jb25maWcYASABKAsyHS5haXByb3h5LmFkbWluLnYxLk1vZGVsQ29uZmlnEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIpChhEZWxldGVNb2RlbENvbmZpZ1JlcXVlc3QSDQoFbW9kZWwYASABKAkiMAoeQmF0Y2hEZWxldGVNb2RlbENvbmZpZ3NSZXF1ZXN0Eg4KBm1vZGVscxgBIAMoCSLnAgoSR3JvdXBNb2RlbE92ZXJyaWRlEhAKCGdyb3VwX2lkGAEgASgJEg0KBW1vZGVsGAIgASgJEhAKA3JwbRgDIAEoA0gAiAEBEhAKA3RwbRgEIAEoA0gBiAEBEisKBXByaWNlGAUgASgLMhcuYWlwcm94eS5hZG1pbi52MS5QcmljZUgCiAEBEhgKC3JldHJ5X3RpbWVzGAYgASgDSAOIAQESLAoIdGltZW91dHMYByABKAsyGi5haXByb3h5LmFkbWluLnYxLlRpbWVvdXRzEhMKC3NhdmVfZGV0YWlsGAggASgIEhUKDWNyZWF0ZWRfYXRfbXMYCSABKAMSFQoNdXBkYXRlZF9hdF9tcxgKIAEoAxIZCgxwbHVnaW5zX2pzb24YCyABKAlIBIgBAUIGCgRfcnBtQgYKBF90cG1CCAoGX3ByaWNlQg4KDF9yZXRyeV90aW1lc0IPCg1fcGx1Z2luc19qc29uIlYKHFB1dEdyb3VwTW9kZWxPdmVycmlkZVJlcXVlc3QSNgoIb3ZlcnJpZGUYASABKAsyJC5haXByb3h5LmFkbWluLnYxLkdyb3VwTW9kZWxPdmVycmlkZSI/ChxHZXRHcm91cE1vZGVsT3ZlcnJpZGVSZXF1ZXN0EhAKCGdyb3VwX2lkGAEgASgJEg0KBW1vZGVsGAIgASgJIjIKHkxpc3RHcm91cE1vZGVsT3ZlcnJpZGVzUmVxdWVzdBIQCghncm91cF9pZBgBIAEoCSJaCh9MaXN0R3JvdXBNb2RlbE92ZXJyaWRlc1Jlc3BvbnNlEjcKCW92ZXJyaWRlcxgBIAMoCzIkLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNb2RlbE92ZXJyaWRlIkIKH0RlbGV0ZUdyb3VwTW9kZWxPdmVycmlkZVJlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAkSDQoFbW9kZWwYAiABKAkiKwoXTGlzdFNlcnZlZE1vZGVsc1JlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAkiQgoLU2VydmVkTW9kZWwSDQoFbW9kZWwYASABKAkSEgoKY29uZmlndXJlZBgCIAEoCBIQCghjaGFubmVscxgDIAMoCSJJChhMaXN0U2VydmVkTW9kZWxzUmVzcG9uc2USLQoGbW9kZWxzGAEgAygLMh0uYWlwcm94eS5hZG1pbi52MS5TZXJ2ZWRNb2RlbCKOAgoMQnVpbHRpbk1vZGVsEg0KBW1vZGVsGAEgASgJEhAKCHByb3ZpZGVyGAIgASgJEikKBHR5cGUYAyABKA4yGy5haXByb3h5LmFkbWluLnYxLk1vZGVsVHlwZRImCgVwcmljZRgEIAEoCzIXLmFpcHJveHkuYWRtaW4udjEuUHJpY2USEAoIY3VycmVuY3kYBSABKAkSGwoOY29udGV4dF93aW5kb3cYBiABKANIAIgBARIeChFtYXhfb3V0cHV0X3Rva2VucxgHIAEoA0gBiAEBEhIKCm1lZGlhX2pzb24YCCABKAlCEQoPX2NvbnRleHRfd2luZG93QhQKEl9tYXhfb3V0cHV0X3Rva2VucyJ+ChhMaXN0QnVpbHRpbk1vZGVsc1JlcXVlc3QSEAoIcHJvdmlkZXIYASABKAkSKQoEdHlwZRgCIAEoDjIbLmFpcHJveHkuYWRtaW4udjEuTW9kZWxUeXBlEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIq4BChlMaXN0QnVpbHRpbk1vZGVsc1Jlc3BvbnNlEi4KBm1vZGVscxgBIAMoCzIeLmFpcHJveHkuYWRtaW4udjEuQnVpbHRpbk1vZGVsEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgDEhkKEWNhdGFsb2d1ZV92ZXJzaW9uGAQgASgNEhkKEWNhdGFsb2d1ZV91cGRhdGVkGAUgASgJImQKGkltcG9ydEJ1aWx0aW5Nb2RlbHNSZXF1ZXN0EhEKCXByb3ZpZGVycxgBIAMoCRIOCgZtb2RlbHMYAiADKAkSEQoJb3ZlcndyaXRlGAMgASgIEhAKCGN1cnJlbmN5GAQgASgJIrMBChtJbXBvcnRCdWlsdGluTW9kZWxzUmVzcG9uc2USDwoHY3JlYXRlZBgBIAEoAxIPCgd1cGRhdGVkGAIgASgDEg8KB3NraXBwZWQYAyABKAMSFgoOY3JlYXRlZF9tb2RlbHMYBCADKAkSFgoOdXBkYXRlZF9tb2RlbHMYBSADKAkSFgoOc2tpcHBlZF9tb2RlbHMYBiADKAkSGQoRY2F0YWxvZ3VlX3ZlcnNpb24YByABKA0q/gEKCU1vZGVsVHlwZRIaChZNT0RFTF9UWVBFX1VOU1BFQ0lGSUVEEAASEwoPTU9ERUxfVFlQRV9DSEFUEAESGQoVTU9ERUxfVFlQRV9DT01QTEVUSU9OEAISGAoUTU9ERUxfVFlQRV9FTUJFRERJTkcQAxIUChBNT0RFTF9UWVBFX0lNQUdFEAQSFAoQTU9ERUxfVFlQRV9BVURJTxAFEhUKEU1PREVMX1RZUEVfUkVSQU5LEAYSGQoVTU9ERUxfVFlQRV9NT0RFUkFUSU9OEAcSFAoQTU9ERUxfVFlQRV9WSURFTxAIEhcKE01PREVMX1RZUEVfRE9DVU1FTlQQCTLyCgoMTW9kZWxTZXJ2aWNlEl4KEUNyZWF0ZU1vZGVsQ29uZmlnEiouYWlwcm94eS5hZG1pbi52MS5DcmVhdGVNb2RlbENvbmZpZ1JlcXVlc3QaHS5haXByb3h5LmFkbWluLnYxLk1vZGVsQ29uZmlnElgKDkdldE1vZGVsQ29uZmlnEicuYWlwcm94eS5hZG1pbi52MS5HZXRNb2RlbENvbmZpZ1JlcXVlc3QaHS5haXByb3h5LmFkbWluLnYxLk1vZGVsQ29uZmlnEmkKEExpc3RNb2RlbENvbmZpZ3MSKS5haXByb3h5LmFkbWluLnYxLkxpc3RNb2RlbENvbmZpZ3NSZXF1ZXN0GiouYWlwcm94eS5hZG1pbi52MS5MaXN0TW9kZWxDb25maWdzUmVzcG9uc2USXgoRVXBkYXRlTW9kZWxDb25maWcSKi5haXByb3h5LmFkbWluLnYxLlVwZGF0ZU1vZGVsQ29uZmlnUmVxdWVzdBodLmFpcHJveHkuYWRtaW4udjEuTW9kZWxDb25maWcSVwoRRGVsZXRlTW9kZWxDb25maWcSKi5haXByb3h5LmFkbWluLnYxLkRlbGV0ZU1vZGVsQ29uZmlnUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJyChdCYXRjaERlbGV0ZU1vZGVsQ29uZmlncxIwLmFpcHJveHkuYWRtaW4udjEuQmF0Y2hEZWxldGVNb2RlbENvbmZpZ3NSZXF1ZXN0GiUuYWlwcm94eS5hZG1pbi52MS5CYXRjaERlbGV0ZVJlc3BvbnNlEm0KFVB1dEdyb3VwTW9kZWxPdmVycmlkZRIuLmFpcHJveHkuYWRtaW4udjEuUHV0R3JvdXBNb2RlbE92ZXJyaWRlUmVxdWVzdBokLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNb2RlbE92ZXJyaWRlEm0KFUdldEdyb3VwTW9kZWxPdmVycmlkZRIuLmFpcHJveHkuYWRtaW4udjEuR2V0R3JvdXBNb2RlbE92ZXJyaWRlUmVxdWVzdBokLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNb2RlbE92ZXJyaWRlEn4KF0xpc3RHcm91cE1vZGVsT3ZlcnJpZGVzEjAuYWlwcm94eS5hZG1pbi52MS5MaXN0R3JvdXBNb2RlbE92ZXJyaWRlc1JlcXVlc3QaMS5haXByb3h5LmFkbWluLnYxLkxpc3RHcm91cE1vZGVsT3ZlcnJpZGVzUmVzcG9uc2USZQoYRGVsZXRlR3JvdXBNb2RlbE92ZXJyaWRlEjEuYWlwcm94eS5hZG1pbi52MS5EZWxldGVHcm91cE1vZGVsT3ZlcnJpZGVSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EmkKEExpc3RTZXJ2ZWRNb2RlbHMSKS5haXByb3h5LmFkbWluLnYxLkxpc3RTZXJ2ZWRNb2RlbHNSZXF1ZXN0GiouYWlwcm94eS5hZG1pbi52MS5MaXN0U2VydmVkTW9kZWxzUmVzcG9uc2USbAoRTGlzdEJ1aWx0aW5Nb2RlbHMSKi5haXByb3h5LmFkbWluLnYxLkxpc3RCdWlsdGluTW9kZWxzUmVxdWVzdBorLmFpcHJveHkuYWRtaW4udjEuTGlzdEJ1aWx0aW5Nb2RlbHNSZXNwb25zZRJyChNJbXBvcnRCdWlsdGluTW9kZWxzEiwuYWlwcm94eS5hZG1pbi52MS5JbXBvcnRCdWlsdGluTW9kZWxzUmVxdWVzdBotLmFpcHJveHkuYWRtaW4udjEuSW1wb3J0QnVpbHRpbk1vZGVsc1Jlc3BvbnNlYgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
 
 /**
  * @generated from message aiproxy.admin.v1.ModelConfig
@@ -497,6 +497,231 @@ export const ListServedModelsResponseSchema: GenMessage<ListServedModelsResponse
   messageDesc(file_aiproxy_admin_v1_models, 16);
 
 /**
+ * @generated from message aiproxy.admin.v1.BuiltinModel
+ */
+export type BuiltinModel = Message<"aiproxy.admin.v1.BuiltinModel"> & {
+  /**
+   * @generated from field: string model = 1;
+   */
+  model: string;
+
+  /**
+   * The channel type (ListChannelTypes name) serving the model first hand.
+   *
+   * @generated from field: string provider = 2;
+   */
+  provider: string;
+
+  /**
+   * @generated from field: aiproxy.admin.v1.ModelType type = 3;
+   */
+  type: ModelType;
+
+  /**
+   * Token prices per `price.unit` tokens, in `currency`.
+   *
+   * @generated from field: aiproxy.admin.v1.Price price = 4;
+   */
+  price?: Price | undefined;
+
+  /**
+   * ISO 4217 code of every price of the entry (USD, CNY).
+   *
+   * @generated from field: string currency = 5;
+   */
+  currency: string;
+
+  /**
+   * Tokens the model reads at most; absent when the vendor publishes none (media models).
+   *
+   * @generated from field: optional int64 context_window = 6;
+   */
+  contextWindow?: bigint | undefined;
+
+  /**
+   * @generated from field: optional int64 max_output_tokens = 7;
+   */
+  maxOutputTokens?: bigint | undefined;
+
+  /**
+   * Image, audio or video prices, in the shape of a model config's `config_json` `media` key;
+   * empty when the model is priced by tokens only.
+   *
+   * @generated from field: string media_json = 8;
+   */
+  mediaJson: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.BuiltinModel.
+ * Use `create(BuiltinModelSchema)` to create a new message.
+ */
+export const BuiltinModelSchema: GenMessage<BuiltinModel> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_models, 17);
+
+/**
+ * @generated from message aiproxy.admin.v1.ListBuiltinModelsRequest
+ */
+export type ListBuiltinModelsRequest = Message<"aiproxy.admin.v1.ListBuiltinModelsRequest"> & {
+  /**
+   * A channel type name (`openai`, `ali`, ...); empty lists every provider.
+   *
+   * @generated from field: string provider = 1;
+   */
+  provider: string;
+
+  /**
+   * @generated from field: aiproxy.admin.v1.ModelType type = 2;
+   */
+  type: ModelType;
+
+  /**
+   * @generated from field: int32 page_size = 3;
+   */
+  pageSize: number;
+
+  /**
+   * @generated from field: string page_token = 4;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ListBuiltinModelsRequest.
+ * Use `create(ListBuiltinModelsRequestSchema)` to create a new message.
+ */
+export const ListBuiltinModelsRequestSchema: GenMessage<ListBuiltinModelsRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_models, 18);
+
+/**
+ * @generated from message aiproxy.admin.v1.ListBuiltinModelsResponse
+ */
+export type ListBuiltinModelsResponse = Message<"aiproxy.admin.v1.ListBuiltinModelsResponse"> & {
+  /**
+   * @generated from field: repeated aiproxy.admin.v1.BuiltinModel models = 1;
+   */
+  models: BuiltinModel[];
+
+  /**
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+
+  /**
+   * @generated from field: int64 total_size = 3;
+   */
+  totalSize: bigint;
+
+  /**
+   * The catalogue's version and the date (YYYY-MM-DD) its prices were last checked.
+   *
+   * @generated from field: uint32 catalogue_version = 4;
+   */
+  catalogueVersion: number;
+
+  /**
+   * @generated from field: string catalogue_updated = 5;
+   */
+  catalogueUpdated: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ListBuiltinModelsResponse.
+ * Use `create(ListBuiltinModelsResponseSchema)` to create a new message.
+ */
+export const ListBuiltinModelsResponseSchema: GenMessage<ListBuiltinModelsResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_models, 19);
+
+/**
+ * @generated from message aiproxy.admin.v1.ImportBuiltinModelsRequest
+ */
+export type ImportBuiltinModelsRequest = Message<"aiproxy.admin.v1.ImportBuiltinModelsRequest"> & {
+  /**
+   * Channel type names; empty takes every provider. An unknown name is refused.
+   *
+   * @generated from field: repeated string providers = 1;
+   */
+  providers: string[];
+
+  /**
+   * Model names; empty takes every model of the providers. An unknown name is refused.
+   *
+   * @generated from field: repeated string models = 2;
+   */
+  models: string[];
+
+  /**
+   * Replace the catalogue's fields of configs that already exist.
+   *
+   * @generated from field: bool overwrite = 3;
+   */
+  overwrite: boolean;
+
+  /**
+   * Only entries priced in this currency (USD, CNY); empty takes every currency.
+   *
+   * @generated from field: string currency = 4;
+   */
+  currency: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ImportBuiltinModelsRequest.
+ * Use `create(ImportBuiltinModelsRequestSchema)` to create a new message.
+ */
+export const ImportBuiltinModelsRequestSchema: GenMessage<ImportBuiltinModelsRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_models, 20);
+
+/**
+ * @generated from message aiproxy.admin.v1.ImportBuiltinModelsResponse
+ */
+export type ImportBuiltinModelsResponse = Message<"aiproxy.admin.v1.ImportBuiltinModelsResponse"> & {
+  /**
+   * @generated from field: int64 created = 1;
+   */
+  created: bigint;
+
+  /**
+   * @generated from field: int64 updated = 2;
+   */
+  updated: bigint;
+
+  /**
+   * Entries whose model already had a config (and `overwrite` was not set).
+   *
+   * @generated from field: int64 skipped = 3;
+   */
+  skipped: bigint;
+
+  /**
+   * @generated from field: repeated string created_models = 4;
+   */
+  createdModels: string[];
+
+  /**
+   * @generated from field: repeated string updated_models = 5;
+   */
+  updatedModels: string[];
+
+  /**
+   * @generated from field: repeated string skipped_models = 6;
+   */
+  skippedModels: string[];
+
+  /**
+   * @generated from field: uint32 catalogue_version = 7;
+   */
+  catalogueVersion: number;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ImportBuiltinModelsResponse.
+ * Use `create(ImportBuiltinModelsResponseSchema)` to create a new message.
+ */
+export const ImportBuiltinModelsResponseSchema: GenMessage<ImportBuiltinModelsResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_models, 21);
+
+/**
  * @generated from enum aiproxy.admin.v1.ModelType
  */
 export enum ModelType {
@@ -658,6 +883,31 @@ export const ModelService: GenService<{
     methodKind: "unary";
     input: typeof ListServedModelsRequestSchema;
     output: typeof ListServedModelsResponseSchema;
+  },
+  /**
+   * The price catalogue shipped in the binary: public list prices (in each entry's currency)
+   * and limits of well-known models of every provider family. Lists entries, filtered by
+   * provider and type.
+   *
+   * @generated from rpc aiproxy.admin.v1.ModelService.ListBuiltinModels
+   */
+  listBuiltinModels: {
+    methodKind: "unary";
+    input: typeof ListBuiltinModelsRequestSchema;
+    output: typeof ListBuiltinModelsResponseSchema;
+  },
+  /**
+   * Creates model configs from catalogue entries (all, or those of some providers and/or
+   * named models). An existing config is left alone unless `overwrite` is set; then its type,
+   * owner, price, max output tokens and `config` keys `max_context_tokens` and `media` are
+   * replaced and its limits, timeouts, plugins and other `config` keys kept.
+   *
+   * @generated from rpc aiproxy.admin.v1.ModelService.ImportBuiltinModels
+   */
+  importBuiltinModels: {
+    methodKind: "unary";
+    input: typeof ImportBuiltinModelsRequestSchema;
+    output: typeof ImportBuiltinModelsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_aiproxy_admin_v1_models, 0);
