@@ -149,6 +149,9 @@ impl CatalogueEntry {
             per_request: listed.per_request,
             reasoning_output: listed.reasoning_output,
             web_search_per_call: None,
+            // The catalogue lists each model's base price; long-context and service tiers are
+            // the operator's to add.
+            tiers: Vec::new(),
             unit,
         }
     }
