@@ -207,11 +207,7 @@ async fn openai_paths_the_gateway_does_not_relay_answer_501_and_other_faces_are_
         .await;
     assert_eq!(messages.status(), 200);
     let gemini = hub
-        .post_json(
-            CAPPED,
-            "/v1beta/models/m1:embedContent",
-            serde_json::json!({}),
-        )
+        .post_json(CAPPED, "/v1beta/models/m1:predict", serde_json::json!({}))
         .await;
     assert_eq!(gemini.status(), 404);
     let gemini: Value = gemini.json().await.unwrap();

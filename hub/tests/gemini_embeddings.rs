@@ -1,4 +1,7 @@
-//! Gemini's embeddings face (`:embedContent`, `:batchEmbedContents`): converted to OpenAI embeddings for an OpenAI channel, passed through to a Gemini channel with the model mapped, and billed by input tokens like other embeddings.
+//! Gemini's embeddings face (`:embedContent`, `:batchEmbedContents`).
+//!
+//! Converted to OpenAI embeddings for an OpenAI channel, passed through to a Gemini channel with
+//! the model mapped, and billed by input tokens like other embeddings.
 
 use std::str::FromStr;
 

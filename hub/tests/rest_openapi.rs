@@ -1,4 +1,7 @@
-//! The admin API's OpenAPI document (`/api/openapi.json`): it is OpenAPI 3.1 whose references resolve, every operation it lists answers in the envelope, and `/swagger/` serves its page under a strict policy.
+//! The admin API's OpenAPI document (`/api/openapi.json`).
+//!
+//! It is OpenAPI 3.1 whose references resolve, every operation it lists answers in the envelope,
+//! and `/swagger/` serves its page under a strict policy.
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -1,4 +1,7 @@
-//! Videos on vendors' task APIs (Veo on the Gemini API, DashScope, Ark) behind OpenAI's Videos face: a job id of ours pinned to its group, polled to completion, its file downloaded whole, billed once; a failed task shown failed with its error, unbilled.
+//! Videos on vendors' task APIs (Veo on the Gemini API, DashScope, Ark) behind OpenAI's Videos face.
+//!
+//! A job id of ours pinned to its group, polled to completion, its file downloaded whole, billed
+//! once; a failed task shown failed with its error, unbilled.
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,4 +1,6 @@
-//! The `aiproxy` command line and its client subcommands (`apply`, `export`, `mcp`, `models`, `secrets`): talk to a running server's control plane, or to the database.
+//! The `aiproxy` command line and its client subcommands (`apply`, `export`, `mcp`, `models`, `secrets`).
+//!
+//! Talk to a running server's control plane, or to the database.
 
 use std::path::{Path, PathBuf};
 

@@ -1,4 +1,7 @@
-//! A mock Volcengine Ark content generation API: `POST /api/v3/contents/generations/tasks`, `GET` and `DELETE` on `/api/v3/contents/generations/tasks/{id}`, and the finished file on its own link.
+//! A mock Volcengine Ark content generation API.
+//!
+//! `POST /api/v3/contents/generations/tasks`, `GET` and `DELETE` on
+//! `/api/v3/contents/generations/tasks/{id}`, and the finished file on its own link.
 //!
 //! Each poll moves a task one step: `queued`, `running`, then `succeeded` with
 //! `content.video_url` and `duration` (or, for a prompt containing "fail", `failed` with an

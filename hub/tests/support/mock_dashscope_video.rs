@@ -1,4 +1,8 @@
-//! A mock DashScope video synthesis API: `POST /api/v1/services/aigc/video-generation/video-synthesis` (asynchronous only, as the real API: `X-DashScope-Async: enable` or a 403), `GET /api/v1/tasks/{task_id}`, and the finished file on its own link.
+//! A mock DashScope video synthesis API.
+//!
+//! `POST /api/v1/services/aigc/video-generation/video-synthesis` (asynchronous only, as the real
+//! API: `X-DashScope-Async: enable` or a 403), `GET /api/v1/tasks/{task_id}`, and the finished file
+//! on its own link.
 //!
 //! Each poll moves a task one step: `PENDING`, `RUNNING`, then `SUCCEEDED` with `video_url`
 //! and `usage` (or, for a prompt containing "fail", `FAILED` with a code and message).

@@ -1,4 +1,8 @@
-//! A mock Gemini API for media: Veo's `:predictLongRunning` with its operation poll (`GET /v1beta/{operation name}`) and file download (a redirect to a signed link, as the real API answers), and `:embedContent` / `:batchEmbedContents`.
+//! A mock Gemini API for media.
+//!
+//! Veo's `:predictLongRunning` with its operation poll (`GET /v1beta/{operation name}`) and file
+//! download (a redirect to a signed link, as the real API answers), and `:embedContent` /
+//! `:batchEmbedContents`.
 //!
 //! Every call but the signed link needs `x-goog-api-key: goog-key`. Each poll moves an
 //! operation one step: running, then done with a video (or, for a prompt containing "fail",

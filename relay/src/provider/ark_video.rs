@@ -1,4 +1,7 @@
-//! Volcengine Ark (Doubao Seedance) content generation tasks: `POST {base}/contents/generations/tasks`, polled at `GET {base}/contents/generations/tasks/{id}` and cancelled or deleted with `DELETE` there (`{base}` is the channel's `.../api/v3`).
+//! Volcengine Ark (Doubao Seedance) content generation tasks.
+//!
+//! `POST {base}/contents/generations/tasks`, polled at `GET {base}/contents/generations/tasks/{id}`
+//! and cancelled or deleted with `DELETE` there (`{base}` is the channel's `.../api/v3`).
 
 use axum::http::Method;
 use bytes::Bytes;

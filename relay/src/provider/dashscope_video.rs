@@ -1,4 +1,7 @@
-//! Alibaba DashScope video synthesis (Wan): `POST {host}/api/v1/services/aigc/video-generation/video-synthesis` with `X-DashScope-Async: enable`, polled at `GET {host}/api/v1/tasks/{task_id}`.
+//! Alibaba DashScope video synthesis (Wan).
+//!
+//! `POST {host}/api/v1/services/aigc/video-generation/video-synthesis` with `X-DashScope-Async:
+//! enable`, polled at `GET {host}/api/v1/tasks/{task_id}`.
 //!
 //! An `ali` channel's base URL names its OpenAI-compatible path
 //! (`https://dashscope.aliyuncs.com/compatible-mode/v1`); the task API is at the root of the

@@ -1,4 +1,8 @@
-//! Google Veo on the Gemini API: `POST {base}/v1beta/models/{model}:predictLongRunning` with `x-goog-api-key`, polled at `GET {base}/v1beta/{operation name}`; and the long-running operation both Veo surfaces answer (Vertex's in `vertex::video`).
+//! Google Veo on the Gemini API.
+//!
+//! `POST {base}/v1beta/models/{model}:predictLongRunning` with `x-goog-api-key`, polled at `GET
+//! {base}/v1beta/{operation name}`; and the long-running operation both Veo surfaces answer
+//! (Vertex's in `vertex::video`).
 
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;

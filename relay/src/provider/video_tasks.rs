@@ -1,4 +1,7 @@
-//! Video generation through a vendor's own task API behind OpenAI's Videos face: the trait each family implements ([`VideoTaskApi`]) and what they share (the client's request read once, the task's state, the OpenAI video object shown to the client).
+//! Video generation through a vendor's own task API behind OpenAI's Videos face.
+//!
+//! The trait each family implements ([`VideoTaskApi`]) and what they share (the client's request
+//! read once, the task's state, the OpenAI video object shown to the client).
 //!
 //! A family creates a task (`POST`), names it by an upstream id (an operation name, a task
 //! id), and is polled until it says done. The relay shows the client an id of its own and

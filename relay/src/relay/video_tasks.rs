@@ -1,4 +1,7 @@
-//! Video jobs run by a vendor's task API (Veo, DashScope, Ark) behind OpenAI's Videos face: the job created under an id of ours, its status read and mapped, its file streamed, its deletion.
+//! Video jobs run by a vendor's task API (Veo, DashScope, Ark) behind OpenAI's Videos face.
+//!
+//! The job created under an id of ours, its status read and mapped, its file streamed, its
+//! deletion.
 //!
 //! The job is pinned, listed, polled and billed like any other ([`super::videos`]); only its
 //! calls differ: each goes through the channel type's [`VideoTaskApi`] with the upstream's own

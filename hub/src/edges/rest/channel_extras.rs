@@ -1,4 +1,6 @@
-//! `/api/channel/:id/update_balance`, `/api/channels/update_balance` and `/api/channel/test-preview*`: reading upstream balances and testing unsaved channels, over ChannelService.
+//! `/api/channel/:id/update_balance`, `/api/channels/update_balance` and `/api/channel/test-preview*`.
+//!
+//! Reading upstream balances and testing unsaved channels, over ChannelService.
 
 use axum::extract::{Path, State};
 use futures::StreamExt;

@@ -1,4 +1,6 @@
-//! What a group sees of the public MCP servers (`/api/group/:group/mcp/*`), its parameters for them (`/api/mcp/public/:id/group/:group/params`), and the embedded templates (`/api/embedmcp/`), over McpService.
+//! What a group sees of the public MCP servers (`/api/group/:group/mcp/*`), its parameters for them (`/api/mcp/public/:id/group/:group/params`).
+//!
+//! And the embedded templates (`/api/embedmcp/`), over McpService.
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,7 @@
-//! `/api/monitor/*`: error rates per channel and model, banned channels and lifting bans, current rates (every dimension, per group and per token of a group), over LogService, ChannelService and TokenService.
+//! `/api/monitor/*`: error rates, banned channels and lifting bans, current rates.
+//!
+//! Error rates per channel and model; current rates in every dimension, per group and per token
+//! of a group; over LogService, ChannelService and TokenService.
 //!
 //! The seed keeps error rates in a Redis sliding window; ours come from the request logs' minute
 //! summaries over the last [`WINDOW_MS`], so they survive restarts and agree with the dashboard.

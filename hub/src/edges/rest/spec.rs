@@ -1,4 +1,7 @@
-//! The REST admin API's route table: each operation's method, path, summary and schemas next to its handler, so the router and `/api/openapi.json` are built from one list and cannot drift.
+//! The REST admin API's route table.
+//!
+//! Each operation's method, path, summary and schemas next to its handler, so the router and
+//! `/api/openapi.json` are built from one list and cannot drift.
 
 use axum::Router;
 use axum::handler::Handler;

@@ -1,4 +1,7 @@
-//! `/swagger/`: a browsable page of the admin API's OpenAPI document, swagger-ui-dist's files embedded in the binary (`hub/assets/swagger-ui/`, see its VERSION) and served with the panel's content security policy.
+//! `/swagger/`: a browsable page of the admin API's OpenAPI document.
+//!
+//! Swagger-ui-dist's files are embedded in the binary (`hub/assets/swagger-ui/`, see its
+//! VERSION) and served with the panel's content security policy.
 
 use axum::Router;
 use axum::extract::Path;

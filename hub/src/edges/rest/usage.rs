@@ -1,4 +1,6 @@
-//! `/api/dashboardv2/*`, `/api/dashboardv3/*` (time series per model, the seed's field names) and `/api/groups/ranking` (consumption ranking), from the request-log summaries through LogService.
+//! `/api/dashboardv2/*`, `/api/dashboardv3/*` (time series per model, the seed's field names) and `/api/groups/ranking` (consumption ranking).
+//!
+//! From the request-log summaries through LogService.
 //!
 //! The summaries are kept per bucket and filter, not per model: a series per model is one
 //! `GetSummary` per model, for the models `GetRanking` finds most requested in the range (at

@@ -1,4 +1,7 @@
-//! Veo on Vertex AI: `POST .../publishers/google/models/{model}:predictLongRunning`, polled with `POST .../models/{model}:fetchPredictOperation` (`{"operationName": ...}`), with the channel's service account or API key.
+//! Veo on Vertex AI: `POST .../publishers/google/models/{model}:predictLongRunning`.
+//!
+//! Polled with `POST .../models/{model}:fetchPredictOperation` (`{"operationName": ...}`), with the
+//! channel's service account or API key.
 //!
 //! A finished operation carries the video inline (`bytesBase64Encoded`) unless the request
 //! named a Cloud Storage bucket; a `gs://` object is downloaded through the Cloud Storage

@@ -242,10 +242,16 @@ where
     }
 }
 
+/// How long a refused body is read on and dropped (see [`read_body`]).
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The whole body, refused past `limit` bytes (RESOURCE_EXHAUSTED, as gRPC's decode limit is):
-/// at once when Content-Length says so, else as soon as the bytes read pass it.
+/// unread when Content-Length says it is over twice the limit, else once the bytes read pass
+/// the limit. A body only somewhat over is read out and dropped first (up to twice the limit,
+/// for at most [`DRAIN_TIME`]): a client still writing it then reads the answer instead of a
+/// connection reset under its feet.
 async fn read_body(
-    body: axum::body::Body,
+    mut body: axum::body::Body,
     headers: &HeaderMap,
     limit: usize,
 ) -> Result<Bytes, ConnectError> {
@@ -255,21 +261,35 @@ async fn read_body(
             format!("the request body is larger than {limit} bytes"),
         )
     };
+    let unreadable = || ConnectError::new(Code::InvalidArgument, "cannot read the request body");
+    let drain_limit = limit.saturating_mul(2);
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit as u64) {
+    if declared.is_some_and(|length| length > drain_limit as u64) {
         return Err(too_large());
     }
-    match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Err(_) => Err(ConnectError::new(
-            Code::InvalidArgument,
-            "cannot read the request body",
-        )),
+    let mut kept = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| unreadable())?.into_data() else {
+            continue;
+        };
+        if kept.len() + data.len() > limit {
+            let mut seen = kept.len() + data.len();
+            let drain = async {
+                while seen <= drain_limit
+                    && let Some(Ok(frame)) = body.frame().await
+                {
+                    seen += frame.data_ref().map_or(0, Bytes::len);
+                }
+            };
+            let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
+            return Err(too_large());
+        }
+        kept.extend_from_slice(&data);
     }
+    Ok(kept.freeze())
 }
 
 /// The one enveloped message a server-streaming call sends.
