@@ -1,10 +1,13 @@
 // Request logs: filters (group, model, status, time range) in the URL fragment, newest first,
-// pages by the server's page token, and one request's detail with its stored bodies.
+// pages by the server's page token, exported as CSV with the same filters (ExportLogs, streamed
+// into a file the browser saves), and one request's detail: its charge by unit and its stored
+// bodies.
 import { api } from "../api";
 import { button, form, h, localFromMs, msFromLocal, optionalString, table, time } from "../dom";
 import { yesNo } from "../common";
 import { StatusClass, type RequestLog } from "../gen/aiproxy/admin/v1/logs_pb";
 import { decimal, num, t, type Message } from "../i18n";
+import { chargeView } from "./charge";
 
 const statusOptions = (): [string, string][] => [
   [String(StatusClass.UNSPECIFIED), t("any")],
@@ -47,9 +50,23 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams): Prom
       },
       "log-filter",
     ),
+    h("p", { class: "actions" }, button(t("Export CSV"), () => exportCsv(), "logs-export")),
     detail,
     listing,
   );
+
+  /// The logs the filter selects as the server writes them, chunk by chunk, saved as a file.
+  async function exportCsv(): Promise<void> {
+    const parts: BlobPart[] = [];
+    for await (const chunk of api.logs.exportLogs({ filter })) parts.push(chunk.data.slice());
+    const url = URL.createObjectURL(new Blob(parts, { type: "text/csv" }));
+    const link = h("a", { href: url, download: `aiproxy-logs-${new Date().toISOString().slice(0, 19).replace(/:/g, "")}.csv` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // The download has its own copy once it started.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
 
   async function load(pageToken: string): Promise<void> {
     const response = await api.logs.listLogs({ filter, pageSize: 50, pageToken });
@@ -100,6 +117,8 @@ export async function logsPage(root: HTMLElement, params: URLSearchParams): Prom
     detail.replaceChildren(
       h("h3", {}, t("Request {id}", { id: full.requestId })),
       h("dl", {}, ...rows.flatMap(([label, value]) => [h("dt", {}, t(label)), h("dd", {}, value)])),
+      h("h4", {}, t("Charge")),
+      chargeView(full.chargeDetail, full.priceTier, full.cost) ?? h("pre", {}, full.chargeDetail),
       response.detail
         ? h("div", {},
             h("h4", {}, response.detail.requestBodyTruncated ? t("Request body (truncated)") : t("Request body")),
