@@ -115,6 +115,8 @@ async fn panel_round_trip_in_headless_chromium() {
         .create_group(admin(pb::CreateGroupRequest {
             group: Some(pb::Group {
                 id: CHARGED_GROUP.into(),
+                // A priced model needs a balance to charge.
+                balance: "10".into(),
                 ..Default::default()
             }),
         }))

@@ -200,7 +200,7 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
         h(
           "span",
           { class: "actions" },
-          button("Edit", () => edit(config)),
+          button(t("Edit"), () => edit(config)),
           button(t("Delete"), async () => {
             if (!window.confirm(t("Delete the config of {model}?", { model: config.model }))) return;
             await api.models.deleteModelConfig({ model: config.model });
