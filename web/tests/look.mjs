@@ -6,7 +6,8 @@
 // saved for review; once more on a tablet's screen, which the page must fit. Then the header's pickers: language, theme and time zone switched, the
 // times redrawn in the new zone, a time typed into a filter read in it, and all three
 // remembered after a reload. And the keyboard: the skip link and the navigation by Tab and
-// Enter, with the focus drawn.
+// Enter, with the focus drawn. First the catalogue itself: a Chinese text for every message,
+// with the same `{name}`s.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -265,9 +266,20 @@ async function keyboard(browser, options) {
   }
 }
 
+/// The catalogue itself: every Chinese text non-empty, with the same values put in as its
+/// English (a misspelt `{name}` would show as it is).
+function checkCatalogue() {
+  const names = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort().join(",");
+  for (const [message, zh] of Object.entries(catalogue)) {
+    check(typeof zh === "string" && zh.trim() !== "", `the catalogue has no Chinese for ${message}`);
+    check(names(english(message)) === names(zh), `the Chinese of "${message}" puts in {${names(zh)}}`);
+  }
+}
+
 /// Runs it all; `options`: base, adminKey, screenshots (a directory), waitMs, groupId (one with
 /// logged requests), problems (console errors are pushed there).
 export async function checkLooks(browser, options) {
+  checkCatalogue();
   mkdirSync(options.screenshots, { recursive: true });
   for (const locale of ["en-US", "zh-CN"]) {
     for (const theme of ["light", "dark"]) {
