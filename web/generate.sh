@@ -3,7 +3,7 @@
 # src/gen/ (from ../proto, with grpc_tools.protoc and the pinned protoc-gen-es) and the built
 # panel in dist/ (which hub embeds). Deterministic (sorted inputs, versions pinned by the venv
 # and package-lock.json), so CI runs it and `git diff --exit-code -- web` proves the committed
-# files match their sources.
+# files match their sources. Then checks the JavaScript against its size budget.
 #
 # Needs `npm ci` done in web/; Python: $AIPROXY_PYTHON, else the repository's .venv/bin/python.
 set -eu
@@ -36,3 +36,16 @@ cp -R "$tmp"/. "$here/src/gen/"
 
 cd "$here"
 npm run --silent build
+
+# The bundle budget (web/README.md): every JavaScript file of dist/, gzipped (-9), in bytes. A
+# build over it fails here, so CI fails too.
+budget=76000
+size=0
+for file in dist/assets/*.js; do
+    size=$((size + $(gzip -9nc "$file" | wc -c)))
+done
+if [ "$size" -gt "$budget" ]; then
+    echo "generate.sh: the panel's JavaScript is $size bytes gzipped, over its budget of $budget (web/README.md)" >&2
+    exit 1
+fi
+echo "generate.sh: JavaScript $size bytes gzipped, budget $budget"

@@ -1,6 +1,7 @@
 //! The panel end to end in headless Chromium: `web/tests/panel.e2e.mjs` (playwright-core) drives
 //! the embedded panel against a real hub, and this side checks through gRPC (and one MCP call) that
-//! what the browser created or changed is there.
+//! what the browser created or changed is there. The script also visits every page in both
+//! languages and themes and saves screenshots under `target/panel-screenshots/` for review.
 
 #![allow(
     clippy::unwrap_used,
@@ -19,11 +20,15 @@ use serde_json::json;
 use support::mock_openai::MockOpenAi;
 use support::{ADMIN_KEY, TestHub, admin, control_channel, mcp_calls};
 
-/// The script bounds each wait to 10 s and itself to 150 s; this is the backstop.
-const BROWSER_RUN_LIMIT: Duration = Duration::from_secs(210);
+/// The script bounds each wait to 10 s and itself to 300 s; this is the backstop.
+const BROWSER_RUN_LIMIT: Duration = Duration::from_secs(360);
 
 /// Tokens the script pages through, ten at a time, in a group of their own.
 const PAGING_TOKENS: usize = 12;
+
+/// The group and key the script sends one request at a configured price with.
+const CHARGED_GROUP: &str = "charged";
+const CHARGED_KEY: &str = "sk-panel-e2e-charged-0001";
 
 /// The key this side calls MCP tools with, in a group of its own made after the browser run.
 const CALLER_KEY: &str = "sk-panel-e2e-mcp-caller-0001";
@@ -106,6 +111,29 @@ async fn panel_round_trip_in_headless_chromium() {
             .unwrap();
     }
 
+    groups
+        .create_group(admin(pb::CreateGroupRequest {
+            group: Some(pb::Group {
+                id: CHARGED_GROUP.into(),
+                // A priced model needs a balance to charge.
+                balance: "10".into(),
+                ..Default::default()
+            }),
+        }))
+        .await
+        .unwrap();
+    tokens
+        .create_token(admin(pb::CreateTokenRequest {
+            token: Some(pb::Token {
+                group_id: CHARGED_GROUP.into(),
+                name: "charged".into(),
+                ..Default::default()
+            }),
+            key: Some(CHARGED_KEY.into()),
+        }))
+        .await
+        .unwrap();
+
     let run = tokio::process::Command::new("node")
         .arg("tests/panel.e2e.mjs")
         .current_dir(&web)
@@ -114,6 +142,9 @@ async fn panel_round_trip_in_headless_chromium() {
         .env("UPSTREAM_URL", upstream.base_url())
         .env("TEMPLATES", declared_templates())
         .env("CHROMIUM", &chromium)
+        .env("SCREENSHOTS", screenshots_dir())
+        .env("CHARGED_KEY", CHARGED_KEY)
+        .env("CHARGED_GROUP", CHARGED_GROUP)
         .kill_on_drop(true)
         .output();
     let output = tokio::time::timeout(BROWSER_RUN_LIMIT, run)
@@ -187,9 +218,9 @@ async fn panel_round_trip_in_headless_chromium() {
         channels[0].config.get("include_usage").map(String::as_str),
         Some("true")
     );
-    // The upstream heard the channel test pressed in the panel and the one relayed request,
+    // The upstream heard the channel test pressed in the panel and the two relayed requests,
     // with the key typed into the panel.
-    assert_eq!(upstream.hits(), 2);
+    assert_eq!(upstream.hits(), 3);
     assert_eq!(
         upstream.state.last_authorization.lock().unwrap().as_deref(),
         Some("Bearer sk-e2e-upstream-secret-0123456789")
@@ -344,6 +375,15 @@ async fn panel_round_trip_in_headless_chromium() {
         assert_eq!(missing.code(), tonic::Code::NotFound, "{id}: {missing}");
     }
     hub.stop().await.unwrap();
+}
+
+/// `target/panel-screenshots/`: beside the test binaries' own scratch directory `target/tmp`.
+fn screenshots_dir() -> PathBuf {
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    scratch
+        .parent()
+        .map_or_else(|| scratch.clone(), std::path::Path::to_path_buf)
+        .join("panel-screenshots")
 }
 
 type Tokens = pb::token_service_client::TokenServiceClient<tonic::transport::Channel>;

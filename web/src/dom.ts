@@ -2,6 +2,7 @@
 // No framework: the pages are a handful of tables and forms, re-rendered whole after each write.
 
 import { describeError } from "./api";
+import { t } from "./i18n";
 
 type Child = Node | string | number | bigint | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;
@@ -188,7 +189,7 @@ export function pairs(text: string): Record<string, string> {
   for (const line of text.split("\n")) {
     const at = line.indexOf("=");
     if (line.trim() === "") continue;
-    if (at < 1) throw new Error(`"${line}" is not key=value`);
+    if (at < 1) throw new Error(t("\"{line}\" is not key=value", { line }));
     map[line.slice(0, at).trim()] = line.slice(at + 1).trim();
   }
   return map;
@@ -206,19 +207,5 @@ export function optionalString(text: string): string | undefined {
   return text === "" ? undefined : text;
 }
 
-export function time(ms: bigint | undefined): string {
-  if (ms === undefined || ms === 0n) return "";
-  return new Date(Number(ms)).toISOString().replace("T", " ").slice(0, 19);
-}
-
-/// `datetime-local` text (the browser's zone) to unix ms, 0 when empty.
-export function msFromLocal(text: string): bigint {
-  return text === "" ? 0n : BigInt(new Date(text).getTime());
-}
-
-export function localFromMs(ms: bigint | undefined): string {
-  if (ms === undefined || ms === 0n) return "";
-  const date = new Date(Number(ms));
-  const offset = date.getTimezoneOffset() * 60_000;
-  return new Date(date.getTime() - offset).toISOString().slice(0, 16);
-}
+// Times are shown and entered in the operator's language and zone (prefs.ts).
+export { formatTime as time, localFromMs, msFromLocal } from "./prefs";

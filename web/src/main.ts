@@ -1,9 +1,12 @@
-// Entry point: sign-in, the navigation bar and the fragment router (#/groups, #/tokens?group=x).
-// Pages are addressed by the fragment so the server needs no catch-all route.
+// Entry point: sign-in, the header (navigation, language, theme and time zone) and the fragment
+// router (#/groups, #/tokens?group=x). Pages are addressed by the fragment so the server needs
+// no catch-all route.
 import "./style.css";
 
 import { adminKey, describeError, isUnauthenticated, signIn, signOut } from "./api";
 import { clearBanners, h, showError } from "./dom";
+import { LANGS, lang, setLang, t, type Lang, type Message } from "./i18n";
+import { applyTheme, setZone, theme, zone, zones, type Theme } from "./prefs";
 import { adminKeysPage } from "./pages/adminKeys";
 import { auditPage } from "./pages/audit";
 import { bansPage } from "./pages/bans";
@@ -18,7 +21,7 @@ import { tokensPage } from "./pages/tokens";
 
 export type Page = (root: HTMLElement, params: URLSearchParams) => Promise<void>;
 
-const pages: [string, string, Page][] = [
+const pages: [string, Message, Page][] = [
   ["dashboard", "Dashboard", dashboardPage],
   ["groups", "Groups", groupsPage],
   ["tokens", "Tokens", tokensPage],
@@ -38,17 +41,53 @@ function element(id: string): HTMLElement {
   return found;
 }
 
+/// A labelled picker of the header; `onPick` gets the value chosen.
+function picker(name: string, label: Message, options: [string, string][], value: string, onPick: (value: string) => void): HTMLElement {
+  const select = h(
+    "select",
+    { name, "data-testid": `pick-${name}` },
+    ...options.map(([option, text]) => h("option", { value: option, selected: option === value }, text)),
+  );
+  select.addEventListener("change", () => onPick(select.value));
+  return h("label", { class: "pick" }, h("span", {}, t(label)), select);
+}
+
+/// Language, theme and time zone: each applied at once and remembered; a change of language or
+/// zone redraws the page (texts and times are drawn with them).
+function preferences(): HTMLElement {
+  const themes: [Theme, Message][] = [["system", "system"], ["light", "light"], ["dark", "dark"]];
+  return h(
+    "div",
+    { class: "prefs" },
+    picker("lang", "Language", LANGS, lang(), (value) => {
+      setLang(value as Lang);
+      redraw();
+    }),
+    picker("theme", "Theme", themes.map(([value, label]) => [value, t(label)]), theme(), (value) => applyTheme(value as Theme)),
+    picker("zone", "Time zone", zones().map((name) => [name, name]), zone(), (value) => {
+      setZone(value);
+      redraw();
+    }),
+  );
+}
+
+function redraw(): void {
+  // The sign-in form is drawn again only when none is shown (see renderSignIn): drop it first.
+  element("main").replaceChildren();
+  void route();
+}
+
 function renderSignIn(): void {
   // Sign-out renders the form and then changes the hash, whose handler asks for it again: a
   // second, empty form would swallow what the user (or a test) already typed into the first.
   if (element("main").querySelector('[data-testid="signin"]')) return;
-  element("top").replaceChildren(h("h1", {}, "aiproxy"));
+  element("top").replaceChildren(h("h1", {}, "aiproxy"), h("span", { class: "spacer" }), preferences());
   const input = h("input", { type: "password", name: "admin-key", autocomplete: "off", required: true });
   const signInForm = h(
     "form",
     { class: "form signin", "data-testid": "signin" },
-    h("label", {}, h("span", {}, "Admin key"), input),
-    h("button", { type: "submit" }, "Sign in"),
+    h("label", {}, h("span", {}, t("Admin key")), input),
+    h("button", { type: "submit" }, t("Sign in")),
   );
   signInForm.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -68,14 +107,20 @@ function renderSignIn(): void {
 
 function renderNav(current: string): void {
   element("top").replaceChildren(
+    h("button", { type: "button", class: "skip", onclick: () => element("main").focus() }, t("Skip to content")),
     h("h1", {}, "aiproxy"),
     h(
       "nav",
-      {},
+      { "aria-label": t("Pages") },
       ...pages.map(([name, label]) =>
-        h("a", { href: `#/${name}`, class: name === current ? "current" : undefined }, label),
+        h("a", {
+          href: `#/${name}`,
+          class: name === current ? "current" : undefined,
+          "aria-current": name === current ? "page" : undefined,
+        }, t(label)),
       ),
     ),
+    preferences(),
     h("button", {
       type: "button",
       "data-testid": "signout",
@@ -84,7 +129,7 @@ function renderNav(current: string): void {
         window.location.hash = "";
         renderSignIn();
       },
-    }, "Sign out"),
+    }, t("Sign out")),
   );
 }
 
@@ -100,10 +145,11 @@ async function route(): Promise<void> {
   const [path, query] = window.location.hash.replace(/^#\/?/, "").split("?", 2);
   const entry = pages.find(([name]) => name === path) ?? pages[0];
   const [name, label, page] = entry;
+  document.title = t("aiproxy panel");
   renderNav(name);
   clearBanners();
   const mine = ++navigation;
-  const root = h("section", { "data-page": name }, h("h2", {}, label));
+  const root = h("section", { "data-page": name }, h("h2", {}, t(label)));
   element("main").replaceChildren(root);
   try {
     await page(root, new URLSearchParams(query ?? ""));

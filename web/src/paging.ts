@@ -3,6 +3,7 @@
 // (the server's tokens are opaque, so "previous" is a step back through them) and starts over
 // when the filter or the page size changes.
 import { attempt, h } from "./dom";
+import { num, t } from "./i18n";
 
 /// The paging fields every list response of the control plane carries.
 export interface PageAnswer {
@@ -44,20 +45,20 @@ export function pager<Answer extends PageAnswer>(
     const rows = count(answer);
     const first = index * pageSize + 1;
     const position = rows === 0
-      ? `0 of ${answer.totalSize}`
-      : `${first}–${first + rows - 1} of ${answer.totalSize}`;
+      ? t("0 of {total}", { total: num(answer.totalSize) })
+      : t("{first}–{last} of {total}", { first: num(first), last: num(first + rows - 1), total: num(answer.totalSize) });
 
-    const previous = h("button", { type: "button", "data-testid": `${testId}-prev` }, "Previous");
+    const previous = h("button", { type: "button", "data-testid": `${testId}-prev` }, t("Previous"));
     previous.disabled = index === 0;
     previous.addEventListener("click", () => void attempt(() => step(-1, "")));
-    const next = h("button", { type: "button", "data-testid": `${testId}-next` }, "Next");
+    const next = h("button", { type: "button", "data-testid": `${testId}-next` }, t("Next"));
     next.disabled = answer.nextPageToken === "";
     next.addEventListener("click", () => void attempt(() => step(1, answer.nextPageToken)));
     const size = h(
       "select",
-      { "data-testid": `${testId}-size`, "aria-label": "rows per page" },
+      { "data-testid": `${testId}-size`, "aria-label": t("rows per page") },
       ...PAGE_SIZES.map((option) =>
-        h("option", { value: option, selected: option === pageSize }, `${option} per page`),
+        h("option", { value: option, selected: option === pageSize }, t("{count} per page", { count: option })),
       ),
     );
     size.addEventListener("change", () => {

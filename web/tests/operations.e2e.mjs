@@ -37,7 +37,8 @@ const browser = await chromium.launch({
 });
 let failed = false;
 try {
-  const page = await browser.newPage();
+  // English: the times below are read as en-US formats them (month/day/year, 24-hour clock).
+  const page = await browser.newPage({ locale: "en-US" });
   page.setDefaultTimeout(WAIT_MS);
   page.setDefaultNavigationTimeout(WAIT_MS);
   const problems = [];
@@ -81,8 +82,8 @@ try {
     check(cells[0].includes(`#${pair.channelId}`), `channel cell: ${cells}`);
     check(cells[1] === pair.model, `model cell: ${cells}`);
     check(cells[2].includes("HTTP 401"), `reason cell: ${cells}`);
-    check(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(cells[3]), `since cell: ${cells}`);
-    check(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(cells[5]), `next probe cell: ${cells}`);
+    check(/^\d\d\/\d\d\/\d{4}, \d\d:\d\d:\d\d$/.test(cells[3]), `since cell: ${cells}`);
+    check(/^\d\d\/\d\d\/\d{4}, \d\d:\d\d:\d\d$/.test(cells[5]), `next probe cell: ${cells}`);
   }
 
   // One cleared by its own button: the others stay.

@@ -1,7 +1,8 @@
 // End-to-end check of the panel in headless Chromium, driven by hub/tests/panel_browser.rs:
 // a wrong key shows the server's error and no data; then sign in, create a group, a token
 // (reading its shown-once key), a channel to the test's mock upstream, send one relay request
-// with the new key, and see it on the dashboard and the logs page; then a refused write shows
+// with the new key, and see it on the dashboard and the logs page (later a priced one, its charge
+// explained by unit and the logs exported as CSV); then a refused write shows
 // the server's error, and the group, token, models, options and MCP pages each make one
 // change; then MCP servers are created through the forms (embedded from templates, through
 // the inputs of the template's admin parameters and its group's parameters, each described
@@ -9,23 +10,33 @@
 // document), one is deleted, the token's allow-lists are edited, and a list is paged through,
 // searched and batch-deleted from; then an admin key is made on its page, its creation is
 // found on the audit page, and the new viewer key signs in, reads and is refused the
-// admin-keys page. Prints one JSON line with what it created for the Rust side to check
+// admin-keys page. Then look.mjs checks every page in both languages and both themes, the header's
+// language, theme and time zone pickers and the keyboard, saving screenshots. Prints one JSON line with what it created for the Rust side to check
 // through gRPC. Expects embedded MCP servers `clock` and `doomed` (the Rust side's config
 // file) and a group `paging` with tokens page-token-00..11 (made by the Rust side).
 //
-// Env: PANEL_URL (the hub's base URL), ADMIN_KEY, UPSTREAM_URL (mock OpenAI base URL),
+// Env: PANEL_URL (the hub's base URL), ADMIN_KEY, UPSTREAM_URL (mock OpenAI base URL), SCREENSHOTS
+// (the directory screenshots go to), CHARGED_KEY and CHARGED_GROUP (a token of a group of its own
+// for a request at a configured price),
 // TEMPLATES (JSON: the embedded templates as they declare themselves, `[{name, description,
 // params: [{name, description, setBy: "admin" | "group", required}]}]`), CHROMIUM (default
 // /usr/bin/chromium). Every wait is bounded; the whole run is too.
+import { readFileSync } from "node:fs";
+
 import { chromium } from "playwright-core";
 
+import { checkLooks } from "./look.mjs";
+
 const WAIT_MS = 10_000;
-const TOTAL_MS = 150_000;
+const TOTAL_MS = 300_000;
 const base = process.env.PANEL_URL;
 const adminKey = process.env.ADMIN_KEY;
 const upstream = process.env.UPSTREAM_URL;
-if (!base || !adminKey || !upstream || !process.env.TEMPLATES) {
-  console.error("PANEL_URL, ADMIN_KEY, UPSTREAM_URL and TEMPLATES are required");
+const screenshots = process.env.SCREENSHOTS;
+const chargedKey = process.env.CHARGED_KEY;
+const chargedGroup = process.env.CHARGED_GROUP;
+if (!base || !adminKey || !upstream || !process.env.TEMPLATES || !screenshots || !chargedKey || !chargedGroup) {
+  console.error("PANEL_URL, ADMIN_KEY, UPSTREAM_URL, TEMPLATES, SCREENSHOTS, CHARGED_KEY and CHARGED_GROUP are required");
   process.exit(2);
 }
 const templates = JSON.parse(process.env.TEMPLATES);
@@ -116,7 +127,8 @@ const browser = await chromium.launch({
 });
 let failed = false;
 try {
-  const page = await browser.newPage();
+  // English and light whatever the machine's locale: the checks below read English texts.
+  const page = await browser.newPage({ locale: "en-US", colorScheme: "light" });
   page.setDefaultTimeout(WAIT_MS);
   page.setDefaultNavigationTimeout(WAIT_MS);
   const problems = [];
@@ -285,6 +297,39 @@ try {
   await page.fill('[data-testid="override-form"] input[name="rpm"]', "5");
   await page.click('[data-testid="override-form"] button[type="submit"]');
   await page.locator('[data-testid="overrides-table"] tbody tr', { hasText: groupId }).waitFor();
+
+  // A request at that price from a group of its own (the Rust side's): the logs page explains
+  // its charge by unit, and exports the filtered logs as CSV.
+  const priced = await fetch(`${base}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${chargedKey}`, "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+    signal: AbortSignal.timeout(WAIT_MS),
+  });
+  check(priced.status === 200, `the priced request answered ${priced.status}: ${await priced.text()}`);
+  await page.goto(`${base}/panel/#/logs?group=${chargedGroup}`);
+  await eventually(
+    page,
+    async () => {
+      await page.locator('[data-testid="logs-table"]').waitFor();
+      return (await page.locator('[data-testid="logs-table"] tbody tr').count()) >= 1;
+    },
+    "the logs page to list the priced request",
+  );
+  const pricedRow = page.locator('[data-testid="logs-table"] tbody tr').first();
+  const pricedId = ((await pricedRow.locator("td").nth(1).textContent()) ?? "").trim();
+  await pricedRow.locator("button", { hasText: "Detail" }).click();
+  // The mock upstream counts 9 prompt and 4 completion tokens.
+  const chargeRows = page.locator('[data-testid="charge-table"] tbody tr');
+  await chargeRows.filter({ hasText: "input tokens" }).filter({ hasText: "0.15 per 1,000,000 tokens" }).filter({ hasText: "0.00000135" }).waitFor();
+  await chargeRows.filter({ hasText: "output tokens" }).filter({ hasText: "0.6 per 1,000,000 tokens" }).filter({ hasText: "0.0000024" }).waitFor();
+  check((await chargeRows.count()) === 2, `charge lines: ${await page.locator('[data-testid="charge-table"]').textContent()}`);
+  await page.locator('[data-testid="charge-tier"]', { hasText: "the model's base price" }).waitFor();
+  await page.locator('[data-testid="log-detail"]', { hasText: "Total: 0.00000375" }).waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="logs-export"]')]);
+  check(download.suggestedFilename().endsWith(".csv"), `exported as ${download.suggestedFilename()}`);
+  const csvLines = readFileSync(await download.path(), "utf8").trim().split("\n");
+  check(csvLines.length === 2 && csvLines[1].includes(pricedId) && csvLines[1].includes(chargedGroup), `the export of ${chargedGroup}: ${csvLines.join(" / ")}`);
 
   // Options.
   await page.goto(`${base}/panel/#/options`);
@@ -500,6 +545,9 @@ try {
   await page.locator("#error", { hasText: "unauthenticated" }).waitFor();
   check((await page.locator("table").count()) === 0, "data shown with a stale key");
   check((await page.evaluate(() => sessionStorage.length)) === 0, "a stale key was kept");
+
+  // Every page in both languages and both themes; the pickers; the keyboard.
+  await checkLooks(browser, { base, adminKey, screenshots, waitMs: WAIT_MS, groupId, problems });
 
   // gRPC-web answers refusals with HTTP 200 and the status inside, so even the wrong key and
   // the duplicate group leave nothing in the console.

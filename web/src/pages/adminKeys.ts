@@ -3,32 +3,37 @@
 import { api } from "../api";
 import { button, form, h, list, showNotice, table, time } from "../dom";
 import { AdminRole } from "../gen/aiproxy/admin/v1/access_pb";
+import { t, type Message } from "../i18n";
 
-const roleOptions: [string, string][] = [
-  [String(AdminRole.VIEWER), "viewer: reads only"],
-  [String(AdminRole.OPERATOR), "operator: everything but admin keys and options"],
-  [String(AdminRole.ADMIN), "admin: everything"],
+const roleOptions = (): [string, string][] => [
+  [String(AdminRole.VIEWER), t("viewer: reads only")],
+  [String(AdminRole.OPERATOR), t("operator: everything but admin keys and options")],
+  [String(AdminRole.ADMIN), t("admin: everything")],
 ];
 
-export const roleName: Record<number, string> = {
-  [AdminRole.UNSPECIFIED]: "",
+const roleNames: Record<number, Message> = {
+  [AdminRole.UNSPECIFIED]: "unspecified",
   [AdminRole.ADMIN]: "admin",
   [AdminRole.OPERATOR]: "operator",
   [AdminRole.VIEWER]: "viewer",
 };
 
+export function roleName(role: AdminRole): string {
+  return t(roleNames[role] ?? "unspecified");
+}
+
 export async function adminKeysPage(root: HTMLElement): Promise<void> {
   const created = h("div", { class: "created" });
   const listing = h("div");
   root.append(
-    h("h3", {}, "New admin key"),
+    h("h3", {}, t("New admin key")),
     form(
       [
-        { kind: "text", name: "name", label: "Name", required: true, hint: "what audit events call it" },
-        { kind: "select", name: "role", label: "Role", options: roleOptions, value: String(AdminRole.VIEWER) },
-        { kind: "text", name: "groups", label: "Groups", hint: "comma-separated; empty: every group and everything global" },
+        { kind: "text", name: "name", label: t("Name"), required: true, hint: t("what audit events call it") },
+        { kind: "select", name: "role", label: t("Role"), options: roleOptions(), value: String(AdminRole.VIEWER) },
+        { kind: "text", name: "groups", label: t("Groups"), hint: t("comma-separated; empty: every group and everything global") },
       ],
-      "Create",
+      t("Create"),
       async (values) => {
         const response = await api.access.createAdminKey({
           name: values.name,
@@ -36,10 +41,10 @@ export async function adminKeysPage(root: HTMLElement): Promise<void> {
           groups: list(values.groups),
         });
         created.replaceChildren(
-          h("p", {}, `Admin key ${response.adminKey?.name ?? ""} created. Copy it now: it cannot be shown again.`),
+          h("p", {}, t("Admin key {name} created. Copy it now: it cannot be shown again.", { name: response.adminKey?.name ?? "" })),
           h("code", { "data-testid": "new-admin-key" }, response.key),
         );
-        showNotice("admin key created");
+        showNotice(t("admin key created"));
         await refresh();
       },
       "admin-key-form",
@@ -52,20 +57,20 @@ export async function adminKeysPage(root: HTMLElement): Promise<void> {
     const { adminKeys } = await api.access.listAdminKeys({});
     listing.replaceChildren(
       table(
-        ["Id", "Name", "Key", "Role", "Groups", "Created", "Revoked", ""],
+        [t("Id"), t("Name"), t("Key"), t("Role"), t("Groups"), t("Created"), t("Revoked"), ""],
         adminKeys.map((key) => [
           key.id,
           key.name,
           `${key.keyPrefix}…`,
-          roleName[key.role],
-          key.groups.length === 0 ? "all" : key.groups.join(", "),
+          roleName(key.role),
+          key.groups.length === 0 ? t("all") : key.groups.join(", "),
           time(key.createdAtMs),
           time(key.revokedAtMs),
           key.revokedAtMs === undefined
-            ? button("Revoke", async () => {
-                if (!window.confirm(`Revoke admin key ${key.name}? It stops working on every replica.`)) return;
+            ? button(t("Revoke"), async () => {
+                if (!window.confirm(t("Revoke admin key {name}? It stops working on every replica.", { name: key.name }))) return;
                 await api.access.revokeAdminKey({ id: key.id });
-                showNotice(`admin key ${key.name} revoked`);
+                showNotice(t("admin key {name} revoked", { name: key.name }));
                 await refresh();
               })
             : "",

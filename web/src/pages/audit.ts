@@ -4,6 +4,7 @@
 import { api } from "../api";
 import { button, form, h, localFromMs, msFromLocal, optionalBigint, table, time } from "../dom";
 import type { AuditEvent } from "../gen/aiproxy/admin/v1/access_pb";
+import { num, t } from "../i18n";
 
 /// `{"field": {"before": x, "after": y}}` as one line per field.
 function diffText(event: AuditEvent): string {
@@ -31,13 +32,13 @@ export async function auditPage(root: HTMLElement, params: URLSearchParams): Pro
   root.append(
     form(
       [
-        { kind: "number", name: "key", label: "Key id", value: filter.keyId?.toString() ?? "", hint: "0: the bootstrap key and the config file" },
-        { kind: "text", name: "kind", label: "Object kind", value: filter.objectKind, hint: "token, channel, group, model, mcp_server, option, admin_key, ..." },
-        { kind: "text", name: "object", label: "Object id", value: filter.objectId },
-        { kind: "datetime", name: "from", label: "From", value: localFromMs(filter.startMs) },
-        { kind: "datetime", name: "to", label: "To", value: localFromMs(filter.endMs) },
+        { kind: "number", name: "key", label: t("Key id"), value: filter.keyId?.toString() ?? "", hint: t("0: the bootstrap key and the config file") },
+        { kind: "text", name: "kind", label: t("Object kind"), value: filter.objectKind, hint: t("token, channel, group, model, mcp_server, option, admin_key, ...") },
+        { kind: "text", name: "object", label: t("Object id"), value: filter.objectId },
+        { kind: "datetime", name: "from", label: t("From"), value: localFromMs(filter.startMs) },
+        { kind: "datetime", name: "to", label: t("To"), value: localFromMs(filter.endMs) },
       ],
-      "Filter",
+      t("Filter"),
       async (values) => {
         const query = new URLSearchParams();
         if (values.key) query.set("key", values.key);
@@ -57,9 +58,9 @@ export async function auditPage(root: HTMLElement, params: URLSearchParams): Pro
   async function load(pageToken: string): Promise<void> {
     const response = await api.access.listAuditEvents({ ...filter, pageSize: 50, pageToken });
     listing.replaceChildren(h("div", {},
-      h("p", {}, `${response.totalSize} events`),
+      h("p", {}, t("{count} events", { count: num(response.totalSize) })),
       table(
-        ["Time", "Key", "Address", "Action", "Object", "Changes"],
+        [t("Time"), t("Key"), t("Address"), t("Action"), t("Object"), t("Changes")],
         response.events.map((event) => [
           time(event.atMs),
           `${event.keyName} (${event.keyId})`,
@@ -70,8 +71,8 @@ export async function auditPage(root: HTMLElement, params: URLSearchParams): Pro
         ]),
         "audit-table",
       ),
-      response.nextPageToken ? button("Next page", () => load(response.nextPageToken)) : null,
-      pageToken ? button("First page", () => load("")) : null,
+      response.nextPageToken ? button(t("Next page"), () => load(response.nextPageToken)) : null,
+      pageToken ? button(t("First page"), () => load("")) : null,
     ));
   }
 

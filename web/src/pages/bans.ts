@@ -3,6 +3,7 @@
 // (ClearChannelBans), for after an operator fixed a key. With REDIS every replica holds the same.
 import { api } from "../api";
 import { button, h, showNotice, table, time } from "../dom";
+import { t } from "../i18n";
 
 export async function bansPage(root: HTMLElement): Promise<void> {
   const listing = h("div");
@@ -10,11 +11,11 @@ export async function bansPage(root: HTMLElement): Promise<void> {
     h(
       "div",
       { class: "toolbar" },
-      button("Refresh", () => refresh(), "bans-refresh"),
-      button("Clear all", async () => {
-        if (!window.confirm("Lift every ban? Pairs that fail again are banned again.")) return;
+      button(t("Refresh"), () => refresh(), "bans-refresh"),
+      button(t("Clear all"), async () => {
+        if (!window.confirm(t("Lift every ban? Pairs that fail again are banned again."))) return;
         const { cleared } = await api.channels.clearChannelBans({});
-        showNotice(`${cleared} ban(s) cleared`);
+        showNotice(t("{count} ban(s) cleared", { count: cleared }));
         await refresh();
       }, "bans-clear-all"),
     ),
@@ -28,12 +29,12 @@ export async function bansPage(root: HTMLElement): Promise<void> {
     ]);
     const names = new Map(channels.map((channel) => [channel.id, channel.name]));
     if (bans.length === 0) {
-      listing.replaceChildren(h("p", { "data-testid": "bans-empty" }, "No channel is banned."));
+      listing.replaceChildren(h("p", { "data-testid": "bans-empty" }, t("No channel is banned.")));
       return;
     }
     listing.replaceChildren(
       table(
-        ["Channel", "Model", "Reason", "Since", "Until at the latest", "Next probe", ""],
+        [t("Channel"), t("Model"), t("Reason"), t("Since"), t("Until at the latest"), t("Next probe"), ""],
         bans.map((ban) => [
           names.has(ban.channelId) ? `${names.get(ban.channelId)} (#${ban.channelId})` : `#${ban.channelId}`,
           ban.model,
@@ -41,9 +42,9 @@ export async function bansPage(root: HTMLElement): Promise<void> {
           time(ban.sinceMs),
           time(ban.untilMs),
           time(ban.nextProbeMs),
-          button("Clear", async () => {
+          button(t("Clear"), async () => {
             const { cleared } = await api.channels.clearChannelBans({ channelId: ban.channelId, model: ban.model });
-            showNotice(`${cleared} ban(s) cleared: channel #${ban.channelId}, ${ban.model}`);
+            showNotice(t("{count} ban(s) cleared: channel #{channel}, {model}", { count: cleared, channel: ban.channelId, model: ban.model }));
             await refresh();
           }, `bans-clear-${ban.channelId}-${ban.model}`),
         ]),

@@ -8,6 +8,7 @@ import { api } from "../api";
 import { Status, statusFilterOptions, statusName, statusOptions, toggled } from "../common";
 import { button, form, h, list, optionalBigint, pairs, pairsText, showNotice, table, type Field, type Values } from "../dom";
 import type { Channel, ChannelTestResult, ChannelTypeDescription } from "../gen/aiproxy/admin/v1/channels_pb";
+import { decimal, num, t } from "../i18n";
 import { pager } from "../paging";
 
 const EDITABLE = ["name", "type", "base_url", "key", "models", "model_mapping", "priority", "sets", "status", "proxy_url", "timeouts", "config"];
@@ -31,16 +32,16 @@ function typeDetails(types: ChannelTypeDescription[], config: Record<string, str
     const type = types.find((candidate) => candidate.name === name);
     const form = element.closest("form");
     const baseUrl = form?.querySelector<HTMLInputElement>('input[name="base_url"]');
-    if (baseUrl) baseUrl.placeholder = type?.defaultBaseUrl || "required: this type has no default";
+    if (baseUrl) baseUrl.placeholder = type?.defaultBaseUrl || t("required: this type has no default");
     if (!type) {
       element.replaceChildren();
       return;
     }
-    const served = type.endpoints.map((route) => (type.nativeEndpoints.includes(route) ? route : `${route} (converted)`));
+    const served = type.endpoints.map((route) => (type.nativeEndpoints.includes(route) ? route : t("{route} (converted)", { route })));
     element.replaceChildren(
-      h("p", { "data-testid": "channel-key-help" }, `Key: ${type.keyHelp}`),
-      h("p", {}, `Serves: ${served.join(", ") || "nothing yet"}`),
-      ...(type.aliases.length ? [h("p", {}, `Also named: ${type.aliases.join(", ")}`)] : []),
+      h("p", { "data-testid": "channel-key-help" }, t("Key: {help}", { help: type.keyHelp })),
+      h("p", {}, t("Serves: {routes}", { routes: served.join(", ") || t("nothing yet") })),
+      ...(type.aliases.length ? [h("p", {}, t("Also named: {names}", { names: type.aliases.join(", ") }))] : []),
       ...type.configKeys.map((key) => {
         const name = `${CONFIG_FIELD}${key.name}`;
         const value = config[key.name] ?? "";
@@ -49,12 +50,12 @@ function typeDetails(types: ChannelTypeDescription[], config: Record<string, str
             ? h(
                 "select",
                 { name },
-                ...[["", `default${key.default ? ` (${key.default})` : ""}`], ["true", "true"], ["false", "false"]].map(
+                ...[["", key.default ? t("default ({value})", { value: key.default }) : t("default")], ["true", "true"], ["false", "false"]].map(
                   ([option, label]) => h("option", { value: option, selected: option === value }, label),
                 ),
               )
             : h("input", { type: "text", name, value, placeholder: key.default || "" });
-        return h("label", {}, h("span", {}, `Config ${key.name}`), control, h("small", {}, key.help));
+        return h("label", {}, h("span", {}, t("Config {key}", { key: key.name })), control, h("small", {}, key.help));
       }),
     );
   };
@@ -83,21 +84,21 @@ function fields(types: ChannelTypeDescription[], channel?: Channel): Field[] {
   // Drawn once the form holds it (the base URL placeholder is the form's), then on each change.
   queueMicrotask(() => details.draw(chosen));
   return [
-    { kind: "text", name: "name", label: "Name", value: channel?.name ?? "", required: true },
-    { kind: "select", name: "type", label: "Type", options: typeOptions(types), value: chosen, onChange: details.draw },
-    { kind: "text", name: "base_url", label: "Base URL", value: channel?.baseUrl ?? "", hint: "empty: the type's default (shown greyed)" },
-    { kind: "password", name: "key", label: "Key", value: channel?.key ?? "", hint: channel ? "leave the masked value to keep the stored key" : undefined },
+    { kind: "text", name: "name", label: t("Name"), value: channel?.name ?? "", required: true },
+    { kind: "select", name: "type", label: t("Type"), options: typeOptions(types), value: chosen, onChange: details.draw },
+    { kind: "text", name: "base_url", label: t("Base URL"), value: channel?.baseUrl ?? "", hint: t("empty: the type's default (shown greyed)") },
+    { kind: "password", name: "key", label: t("Key"), value: channel?.key ?? "", hint: channel ? t("leave the masked value to keep the stored key") : undefined },
     { kind: "slot", element: details.element },
-    { kind: "text", name: "models", label: "Models", value: channel?.models.join(", ") ?? "", hint: "comma-separated" },
-    { kind: "textarea", name: "model_mapping", label: "Model mapping", value: pairsText(channel?.modelMapping ?? {}), hint: "requested=upstream, one per line" },
-    { kind: "number", name: "priority", label: "Priority", value: channel?.priority.toString() ?? "0" },
-    { kind: "text", name: "sets", label: "Sets", value: channel?.sets.join(", ") ?? "", hint: "empty: the default set" },
-    { kind: "select", name: "status", label: "Status", options: statusOptions(false), value: String(channel?.status ?? Status.ENABLED) },
-    { kind: "text", name: "proxy_url", label: "Proxy URL", value: channel?.proxyUrl ?? "" },
-    { kind: "number", name: "connect_ms", label: "Connect timeout (ms)", value: channel?.timeouts?.connectMs?.toString() ?? "" },
-    { kind: "number", name: "first_byte_ms", label: "First byte timeout (ms)", value: channel?.timeouts?.firstByteMs?.toString() ?? "" },
-    { kind: "number", name: "stream_idle_ms", label: "Stream idle timeout (ms)", value: channel?.timeouts?.streamIdleMs?.toString() ?? "" },
-    { kind: "textarea", name: "config", label: "Other config", value: pairsText(rest), hint: "key=value per line, for keys without a field above" },
+    { kind: "text", name: "models", label: t("Models"), value: channel?.models.join(", ") ?? "", hint: t("comma-separated") },
+    { kind: "textarea", name: "model_mapping", label: t("Model mapping"), value: pairsText(channel?.modelMapping ?? {}), hint: t("requested=upstream, one per line") },
+    { kind: "number", name: "priority", label: t("Priority"), value: channel?.priority.toString() ?? "0" },
+    { kind: "text", name: "sets", label: t("Sets"), value: channel?.sets.join(", ") ?? "", hint: t("empty: the default set") },
+    { kind: "select", name: "status", label: t("Status"), options: statusOptions(false), value: String(channel?.status ?? Status.ENABLED) },
+    { kind: "text", name: "proxy_url", label: t("Proxy URL"), value: channel?.proxyUrl ?? "" },
+    { kind: "number", name: "connect_ms", label: t("Connect timeout (ms)"), value: channel?.timeouts?.connectMs?.toString() ?? "" },
+    { kind: "number", name: "first_byte_ms", label: t("First byte timeout (ms)"), value: channel?.timeouts?.firstByteMs?.toString() ?? "" },
+    { kind: "number", name: "stream_idle_ms", label: t("Stream idle timeout (ms)"), value: channel?.timeouts?.streamIdleMs?.toString() ?? "" },
+    { kind: "textarea", name: "config", label: t("Other config"), value: pairsText(rest), hint: t("key=value per line, for keys without a field above") },
   ];
 }
 
@@ -125,9 +126,9 @@ function channelFrom(values: Values, id: bigint) {
 
 /// One test as a table cell reads it: "model: ok 120 ms" or "model: HTTP 401 120 ms: why".
 function testLine(result: ChannelTestResult): string {
-  const outcome = result.success ? "ok" : result.statusCode ? `HTTP ${result.statusCode}` : "failed";
+  const outcome = result.success ? t("ok") : result.statusCode ? `HTTP ${result.statusCode}` : t("failed");
   const why = result.error ? `: ${result.error}` : "";
-  return `${result.model}: ${outcome} ${result.latencyMs} ms${why}`;
+  return `${result.model}: ${outcome} ${t("{ms} ms", { ms: num(result.latencyMs) })}${why}`;
 }
 
 function testsCell(results: ChannelTestResult[]): HTMLElement {
@@ -143,7 +144,7 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
     (pageSize, pageToken) => api.channels.listChannels({ pageSize, pageToken, ...filter }),
     (response) => [
       table(
-        ["Id", "Name", "Type", "Base URL", "Key", "Models", "Priority", "Sets", "Status", "Last tests", "Balance", ""],
+        [t("Id"), t("Name"), t("Type"), t("Base URL"), t("Key"), t("Models"), t("Priority"), t("Sets"), t("Status"), t("Last tests"), t("Balance"), ""],
         response.channels.map((channel) => [
           channel.id,
           channel.name,
@@ -153,34 +154,34 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
           channel.models.join(", "),
           channel.priority,
           channel.sets.join(", "),
-          statusName[channel.status],
+          statusName(channel.status),
           testsCell(channel.lastTests),
           balanceText(channel),
           h(
             "span",
             { class: "actions" },
-            button("Edit", () => edit(channel)),
-            button("Test", async () => {
+            button(t("Edit"), () => edit(channel)),
+            button(t("Test"), async () => {
               const { results } = await api.channels.testChannel({ id: channel.id });
-              showNotice(`channel ${channel.name}: ${results.map(testLine).join("; ")}`);
+              showNotice(t("channel {name}: {results}", { name: channel.name, results: results.map(testLine).join("; ") }));
               await refresh();
             }, `test-channel-${channel.id}`),
             ...(channel.balance?.supported
               ? [
-                  button("Read balance", async () => {
+                  button(t("Read balance"), async () => {
                     await api.channels.updateChannelBalance({ id: channel.id });
                     await refresh();
                   }),
                 ]
               : []),
-            button(channel.status === Status.ENABLED ? "Disable" : "Enable", async () => {
+            button(channel.status === Status.ENABLED ? t("Disable") : t("Enable"), async () => {
               await api.channels.setChannelStatus({ id: channel.id, status: toggled(channel.status) });
               await refresh();
             }),
-            button("Delete", async () => {
-              if (!window.confirm(`Delete channel ${channel.name}?`)) return;
+            button(t("Delete"), async () => {
+              if (!window.confirm(t("Delete channel {name}?", { name: channel.name }))) return;
               await api.channels.deleteChannel({ id: channel.id });
-              showNotice(`channel ${channel.name} deleted`);
+              showNotice(t("channel {name} deleted", { name: channel.name }));
               await refresh();
             }),
           ),
@@ -191,41 +192,41 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
     (response) => response.channels.length,
   );
   root.append(
-    button("New channel", () => {
+    button(t("New channel"), () => {
       editor.replaceChildren(
-        h("h3", {}, "New channel"),
-        form(fields(types), "Create", async (values) => {
+        h("h3", {}, t("New channel")),
+        form(fields(types), t("Create"), async (values) => {
           const channel = await api.channels.createChannel({ channel: channelFrom(values, 0n) });
           editor.replaceChildren();
-          showNotice(`channel ${channel.name} created (id ${channel.id})`);
+          showNotice(t("channel {name} created (id {id})", { name: channel.name, id: channel.id }));
           await refresh();
         }, "channel-form"),
       );
     }, "new-channel"),
-    button("New channels from many keys", () => {
+    button(t("New channels from many keys"), () => {
       editor.replaceChildren(
-        h("h3", {}, "New channels, one per key"),
+        h("h3", {}, t("New channels, one per key")),
         form(
           fields(types).map((field) =>
             field.kind !== "slot" && field.name === "key"
-              ? { kind: "textarea", name: "key", label: "Keys", value: "", required: true, hint: "one per line; names get -1, -2, ..." }
+              ? { kind: "textarea", name: "key", label: t("Keys"), value: "", required: true, hint: t("one per line; names get -1, -2, ...") }
               : field,
           ),
-          "Create",
+          t("Create"),
           async (values) => {
             const { channels } = await api.channels.createChannels({
               channel: { ...channelFrom(values, 0n), key: "" },
               keys: [values.key],
             });
             editor.replaceChildren();
-            showNotice(`${channels.length} channels created: ${channels.map((channel) => channel.name).join(", ")}`);
+            showNotice(t("{count} channels created: {names}", { count: channels.length, names: channels.map((channel) => channel.name).join(", ") }));
             await refresh();
           },
           "channels-many-form",
         ),
       );
     }, "new-channels-many"),
-    button("Test every channel", async () => {
+    button(t("Test every channel"), async () => {
       let passed = 0;
       let failed = 0;
       // One result per (channel, model) arrives as each test ends.
@@ -233,17 +234,17 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
         if (result.success) passed += 1;
         else failed += 1;
       }
-      showNotice(`tested every enabled channel: ${passed} passed, ${failed} failed`);
+      showNotice(t("tested every enabled channel: {passed} passed, {failed} failed", { passed, failed }));
       await refresh();
     }, "test-all-channels"),
     editor,
     form(
       [
-        { kind: "text", name: "keyword", label: "Search", hint: "part of the name or base URL" },
-        { kind: "select", name: "type", label: "Type", options: [["", "any type"], ...typeOptions(types)] },
-        { kind: "select", name: "status", label: "Status", options: statusFilterOptions(false) },
+        { kind: "text", name: "keyword", label: t("Search"), hint: t("part of the name or base URL") },
+        { kind: "select", name: "type", label: t("Type"), options: [["", t("any type")], ...typeOptions(types)] },
+        { kind: "select", name: "status", label: t("Status"), options: statusFilterOptions(false) },
       ],
-      "Search",
+      t("Search"),
       async (values) => {
         filter.keyword = values.keyword;
         filter.type = values.type;
@@ -261,11 +262,11 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
 
   function edit(channel: Channel): void {
     editor.replaceChildren(
-      h("h3", {}, `Edit channel ${channel.name}`),
-      form(fields(types, channel), "Save", async (values) => {
+      h("h3", {}, t("Edit channel {name}", { name: channel.name })),
+      form(fields(types, channel), t("Save"), async (values) => {
         await api.channels.updateChannel({ channel: channelFrom(values, channel.id), updateMask: { paths: EDITABLE } });
         editor.replaceChildren();
-        showNotice(`channel ${values.name} saved`);
+        showNotice(t("channel {name} saved", { name: values.name }));
         await refresh();
       }, "channel-form"),
       previewForm(channel),
@@ -274,14 +275,14 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
 
   /// Tests what the edit form above holds, unsaved: the values are read from that form.
   function previewForm(channel: Channel): HTMLElement {
-    return button("Test without saving", async () => {
+    return button(t("Test without saving"), async () => {
       const edited = editor.querySelector<HTMLFormElement>('[data-testid="channel-form"]');
       if (!edited) return;
       const values = Object.fromEntries(
         [...new FormData(edited).entries()].map(([name, value]) => [name, String(value).trim()]),
       ) as Values;
       const { results } = await api.channels.previewChannelTest({ channel: channelFrom(values, channel.id) });
-      showNotice(`unsaved ${values.name}: ${results.map(testLine).join("; ")}`);
+      showNotice(t("unsaved {name}: {results}", { name: values.name, results: results.map(testLine).join("; ") }));
     }, "preview-channel-test");
   }
 
@@ -291,8 +292,8 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
 /** The upstream balance as the list shows it: amount and currency, or why it could not be read. */
 function balanceText(channel: Channel): string {
   const balance = channel.balance;
-  if (!balance?.supported) return "n/a";
+  if (!balance?.supported) return t("n/a");
   const amount =
-    balance.balance === undefined ? "not read" : `${balance.balance}${balance.currency ? ` ${balance.currency}` : ""}`;
-  return balance.lastError ? `${amount} (error: ${balance.lastError})` : amount;
+    balance.balance === undefined ? t("not read") : `${decimal(balance.balance)}${balance.currency ? ` ${balance.currency}` : ""}`;
+  return balance.lastError ? t("{amount} (error: {error})", { amount, error: balance.lastError }) : amount;
 }

@@ -5,8 +5,10 @@
 import { api } from "../api";
 import { button, h, table } from "../dom";
 import { Granularity, type CurrentRate, type SummaryPoint } from "../gen/aiproxy/admin/v1/logs_pb";
+import { decimal, num, t, type Message } from "../i18n";
+import { formatTime } from "../prefs";
 
-const dimensions: [string, string][] = [
+const dimensions: [string, Message][] = [
   ["channel", "Channels"],
   ["group", "Groups"],
   ["token", "Tokens"],
@@ -15,16 +17,16 @@ const dimensions: [string, string][] = [
 
 const SVG = "http://www.w3.org/2000/svg";
 
-const ranges: [string, string, number, Granularity][] = [
+const ranges: [string, Message, number, Granularity][] = [
   ["1h", "last hour", 3_600_000, Granularity.MINUTE],
   ["24h", "last 24 hours", 86_400_000, Granularity.HOUR],
   ["7d", "last 7 days", 7 * 86_400_000, Granularity.HOUR],
   ["30d", "last 30 days", 30 * 86_400_000, Granularity.HOUR],
 ];
 
-const metrics: [string, string, (point: SummaryPoint) => number][] = [
+const metrics: [string, Message, (point: SummaryPoint) => number][] = [
   ["requests", "Requests", (point) => Number(point.requests)],
-  ["tokens", "Tokens", (point) => Number(point.totalTokens)],
+  ["tokens", "Tokens|count", (point) => Number(point.totalTokens)],
   ["cost", "Cost", (point) => Number(point.cost || "0")],
   ["errors", "Errors", (point) => Number(point.errors)],
 ];
@@ -42,12 +44,12 @@ export async function dashboardPage(root: HTMLElement, params: URLSearchParams):
     h(
       "div",
       { class: "toolbar" },
-      h("label", { class: "inline" }, "Range ",
+      h("label", { class: "inline" }, `${t("Range")} `,
         h("select", { name: "range", onchange: (event) => go((event.target as HTMLSelectElement).value, metricName) },
-          ...ranges.map(([name, label]) => h("option", { value: name, selected: name === rangeName }, label)))),
-      h("label", { class: "inline" }, "Chart ",
+          ...ranges.map(([name, label]) => h("option", { value: name, selected: name === rangeName }, t(label))))),
+      h("label", { class: "inline" }, `${t("Chart")} `,
         h("select", { name: "metric", onchange: (event) => go(rangeName, (event.target as HTMLSelectElement).value) },
-          ...metrics.map(([name, label]) => h("option", { value: name, selected: name === metricName }, label)))),
+          ...metrics.map(([name, label]) => h("option", { value: name, selected: name === metricName }, t(label))))),
     ),
   );
 
@@ -57,7 +59,7 @@ export async function dashboardPage(root: HTMLElement, params: URLSearchParams):
     rates.replaceChildren(...ratesTables(current));
   };
   root.append(
-    h("h3", {}, "Current rates, last minute ", button("Refresh", refreshRates, "rates-refresh")),
+    h("h3", {}, `${t("Current rates, last minute")} `, button(t("Refresh"), refreshRates, "rates-refresh")),
     rates,
   );
   await refreshRates();
@@ -73,13 +75,13 @@ export async function dashboardPage(root: HTMLElement, params: URLSearchParams):
     h(
       "div",
       { class: "cards", "data-testid": "totals" },
-      card("Requests", totals.requests.toString(), "total-requests"),
-      card("Tokens", totals.totalTokens.toString(), "total-tokens"),
-      card("Cost", totals.cost || "0", "total-cost"),
-      card("Errors", `${totals.errors} (${totals.clientErrors} 4xx, ${totals.serverErrors} 5xx)`, "total-errors"),
-      card("Avg latency", `${Math.round(totals.avgLatencyMs)} ms`, "total-latency"),
+      card(t("Requests"), num(totals.requests), "total-requests"),
+      card(t("Tokens|count"), num(totals.totalTokens), "total-tokens"),
+      card(t("Cost"), decimal(totals.cost || "0"), "total-cost"),
+      card(t("Errors"), t("{errors} ({client} 4xx, {server} 5xx)", { errors: num(totals.errors), client: num(totals.clientErrors), server: num(totals.serverErrors) }), "total-errors"),
+      card(t("Avg latency"), t("{ms} ms", { ms: num(Math.round(totals.avgLatencyMs)) }), "total-latency"),
     ),
-    h("h3", {}, `${metricLabel}, ${rangeLabel}, per ${granularity === Granularity.MINUTE ? "minute" : "hour"}`),
+    h("h3", {}, t(granularity === Granularity.MINUTE ? "{metric}, {range}, per minute" : "{metric}, {range}, per hour", { metric: t(metricLabel), range: t(rangeLabel) })),
     chart(summary.points, metricOf, Number(filter.startMs), Number(end), granularity === Granularity.MINUTE ? 60_000 : 3_600_000),
   );
 }
@@ -87,7 +89,7 @@ export async function dashboardPage(root: HTMLElement, params: URLSearchParams):
 /// One table per dimension (highest request rate first, as the server sorts), or a line when
 /// nothing ran in the last minute.
 function ratesTables(rates: CurrentRate[]): HTMLElement[] {
-  if (rates.length === 0) return [h("p", { "data-testid": "rates-empty" }, "No requests in the last minute.")];
+  if (rates.length === 0) return [h("p", { "data-testid": "rates-empty" }, t("No requests in the last minute."))];
   return dimensions
     .map(([dimension, label]) => [label, dimension, rates.filter((rate) => rate.dimension === dimension)] as const)
     .filter(([, , rows]) => rows.length > 0)
@@ -95,10 +97,10 @@ function ratesTables(rates: CurrentRate[]): HTMLElement[] {
       h(
         "div",
         { class: "rates" },
-        h("h4", {}, label),
+        h("h4", {}, t(label)),
         table(
-          [dimension === "model" || dimension === "group" ? "Name" : "Id", "RPM", "TPM"],
-          rows.map((rate) => [rate.id, rate.requestsPerMinute, rate.tokensPerMinute]),
+          [dimension === "model" || dimension === "group" ? t("Name") : t("Id"), t("RPM"), t("TPM")],
+          rows.map((rate) => [rate.id, num(rate.requestsPerMinute), num(rate.tokensPerMinute)]),
           `rates-${dimension}`,
         ),
       ),
@@ -130,14 +132,14 @@ function chart(points: SummaryPoint[], metricOf: (point: SummaryPoint) => number
     bar.setAttribute("width", String(Math.max(1, barWidth - 1)));
     bar.setAttribute("height", String(barHeight));
     const title = document.createElementNS(SVG, "title");
-    title.textContent = `${new Date(Number(point.bucketMs)).toISOString()}: ${value}`;
+    title.textContent = `${formatTime(point.bucketMs)}: ${num(value)}`;
     bar.append(title);
     svg.append(bar);
   }
   const axis = document.createElementNS(SVG, "text");
   axis.setAttribute("x", "0");
   axis.setAttribute("y", String(height + 15));
-  axis.textContent = points.length === 0 ? "no requests in this range" : `max ${max}`;
+  axis.textContent = points.length === 0 ? t("no requests in this range") : t("max {value}", { value: num(max) });
   svg.append(axis);
   return svg;
 }

@@ -4,7 +4,9 @@ import { api } from "../api";
 import { Status, statusFilterOptions, statusName, statusOptions } from "../common";
 import { button, form, h, list, optionalBigint, showNotice, table, type Field, type Values } from "../dom";
 import type { Group } from "../gen/aiproxy/admin/v1/groups_pb";
+import { decimal, t } from "../i18n";
 import { pager } from "../paging";
+import { formatDate } from "../prefs";
 
 const EDITABLE = [
   "status",
@@ -19,15 +21,15 @@ const EDITABLE = [
 
 function fields(group?: Group): Field[] {
   return [
-    ...(group ? [] : [{ kind: "text", name: "id", label: "Id", required: true } as Field]),
-    { kind: "select", name: "status", label: "Status", options: statusOptions(true), value: String(group?.status ?? Status.ENABLED) },
-    { kind: "number", name: "rpm_ratio", label: "RPM ratio", value: String(group?.rpmRatio ?? 1) },
-    { kind: "number", name: "tpm_ratio", label: "TPM ratio", value: String(group?.tpmRatio ?? 1) },
-    { kind: "text", name: "available_sets", label: "Channel sets", value: group?.availableSets.join(", ") ?? "", hint: "empty: the default set" },
-    { kind: "text", name: "balance", label: "Balance", value: group?.balance ?? "" },
-    { kind: "text", name: "balance_alert_threshold", label: "Balance alert threshold", value: group?.balanceAlertThreshold ?? "" },
-    { kind: "checkbox", name: "balance_alert_enabled", label: "Balance alert enabled", checked: group?.balanceAlertEnabled ?? false },
-    { kind: "number", name: "max_concurrency", label: "Max concurrency", value: group?.maxConcurrency?.toString() ?? "", hint: "empty: unlimited" },
+    ...(group ? [] : [{ kind: "text", name: "id", label: t("Id"), required: true } as Field]),
+    { kind: "select", name: "status", label: t("Status"), options: statusOptions(true), value: String(group?.status ?? Status.ENABLED) },
+    { kind: "number", name: "rpm_ratio", label: t("RPM ratio"), value: String(group?.rpmRatio ?? 1) },
+    { kind: "number", name: "tpm_ratio", label: t("TPM ratio"), value: String(group?.tpmRatio ?? 1) },
+    { kind: "text", name: "available_sets", label: t("Channel sets"), value: group?.availableSets.join(", ") ?? "", hint: t("empty: the default set") },
+    { kind: "text", name: "balance", label: t("Balance"), value: group?.balance ?? "" },
+    { kind: "text", name: "balance_alert_threshold", label: t("Balance alert threshold"), value: group?.balanceAlertThreshold ?? "" },
+    { kind: "checkbox", name: "balance_alert_enabled", label: t("Balance alert enabled"), checked: group?.balanceAlertEnabled ?? false },
+    { kind: "number", name: "max_concurrency", label: t("Max concurrency"), value: group?.maxConcurrency?.toString() ?? "", hint: t("empty: unlimited") },
   ];
 }
 
@@ -53,24 +55,24 @@ export async function groupsPage(root: HTMLElement): Promise<void> {
     (pageSize, pageToken) => api.groups.listGroups({ pageSize, pageToken, ...filter }),
     (response) => [
       table(
-        ["Id", "Status", "RPM/TPM ratio", "Sets", "Balance", "Max concurrency", "Created", ""],
+        [t("Id"), t("Status"), t("RPM/TPM ratio"), t("Sets"), t("Balance"), t("Max concurrency"), t("Created"), ""],
         response.groups.map((group) => [
           group.id,
-          statusName[group.status],
+          statusName(group.status),
           `${group.rpmRatio} / ${group.tpmRatio}`,
           group.availableSets.join(", "),
-          group.balance,
+          decimal(group.balance),
           group.maxConcurrency?.toString() ?? "",
-          new Date(Number(group.createdAtMs)).toISOString().slice(0, 10),
+          formatDate(group.createdAtMs),
           h(
             "span",
             { class: "actions" },
-            h("a", { href: `#/tokens?group=${encodeURIComponent(group.id)}` }, "tokens"),
-            button("Edit", () => edit(group)),
-            button("Delete", async () => {
-              if (!window.confirm(`Delete group ${group.id} with its tokens?`)) return;
+            h("a", { href: `#/tokens?group=${encodeURIComponent(group.id)}` }, t("tokens")),
+            button(t("Edit"), () => edit(group)),
+            button(t("Delete"), async () => {
+              if (!window.confirm(t("Delete group {id} with its tokens?", { id: group.id }))) return;
               await api.groups.deleteGroup({ id: group.id });
-              showNotice(`group ${group.id} deleted`);
+              showNotice(t("group {id} deleted", { id: group.id }));
               await refresh();
             }),
           ),
@@ -81,13 +83,13 @@ export async function groupsPage(root: HTMLElement): Promise<void> {
     (response) => response.groups.length,
   );
   root.append(
-    button("New group", () => {
+    button(t("New group"), () => {
       editor.replaceChildren(
-        h("h3", {}, "New group"),
-        form(fields(), "Create", async (values) => {
+        h("h3", {}, t("New group")),
+        form(fields(), t("Create"), async (values) => {
           const group = await api.groups.createGroup({ group: groupFrom(values, values.id) });
           editor.replaceChildren();
-          showNotice(`group ${group.id} created`);
+          showNotice(t("group {id} created", { id: group.id }));
           await refresh();
         }, "group-form"),
       );
@@ -95,10 +97,10 @@ export async function groupsPage(root: HTMLElement): Promise<void> {
     editor,
     form(
       [
-        { kind: "text", name: "keyword", label: "Search", hint: "part of the id" },
-        { kind: "select", name: "status", label: "Status", options: statusFilterOptions(true) },
+        { kind: "text", name: "keyword", label: t("Search"), hint: t("part of the id") },
+        { kind: "select", name: "status", label: t("Status"), options: statusFilterOptions(true) },
       ],
-      "Search",
+      t("Search"),
       async (values) => {
         filter.keyword = values.keyword;
         filter.status = Number(values.status) as Status;
@@ -115,14 +117,14 @@ export async function groupsPage(root: HTMLElement): Promise<void> {
 
   function edit(group: Group): void {
     editor.replaceChildren(
-      h("h3", {}, `Edit group ${group.id}`),
-      form(fields(group), "Save", async (values) => {
+      h("h3", {}, t("Edit group {id}", { id: group.id })),
+      form(fields(group), t("Save"), async (values) => {
         await api.groups.updateGroup({
           group: groupFrom(values, group.id),
           updateMask: { paths: EDITABLE },
         });
         editor.replaceChildren();
-        showNotice(`group ${group.id} saved`);
+        showNotice(t("group {id} saved", { id: group.id }));
         await refresh();
       }, "group-form"),
     );

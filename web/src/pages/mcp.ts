@@ -30,24 +30,25 @@ import {
   type McpTemplate,
   type McpTemplateParam,
 } from "../gen/aiproxy/admin/v1/mcp_pb";
+import { decimal, num, t, type Message } from "../i18n";
 import { pager } from "../paging";
 
-const scopeName: Record<number, string> = {
-  [McpScope.UNSPECIFIED]: "",
+const scopeName: Record<number, Message> = {
+  [McpScope.UNSPECIFIED]: "unspecified",
   [McpScope.PUBLIC]: "public",
   [McpScope.GROUP]: "group",
 };
 
-const typeName: Record<number, string> = {
-  [McpServerType.UNSPECIFIED]: "",
+const typeName: Record<number, Message> = {
+  [McpServerType.UNSPECIFIED]: "unspecified",
   [McpServerType.EMBEDDED]: "embedded",
   [McpServerType.PROXY_STREAMABLE]: "proxy (streamable HTTP)",
   [McpServerType.PROXY_SSE]: "proxy (SSE)",
   [McpServerType.OPENAPI]: "OpenAPI",
 };
 
-const changeKindName: Record<number, string> = {
-  [McpToolChangeKind.UNSPECIFIED]: "",
+const changeKindName: Record<number, Message> = {
+  [McpToolChangeKind.UNSPECIFIED]: "unspecified",
   [McpToolChangeKind.CHANGED]: "definition changed",
   [McpToolChangeKind.NEW]: "new tool, not approved",
   [McpToolChangeKind.REMOVED]: "removed by the upstream",
@@ -103,12 +104,12 @@ function changeView(change: McpToolChange, actions: HTMLElement): HTMLElement {
   return h(
     "section",
     { class: "tool-change", "data-testid": "mcp-tool-change" },
-    h("h4", {}, `${change.serverId} / ${change.toolName}: ${changeKindName[change.kind]}${change.rejected ? " (rejected)" : ""}`),
+    h("h4", {}, `${change.serverId} / ${change.toolName}: ${t(changeKindName[change.kind] ?? "unspecified")}${change.rejected ? ` ${t("(rejected)")}` : ""}`),
     change.findings.length > 0
       ? h(
           "ul",
           { class: "findings" },
-          ...change.findings.map((finding) => h("li", {}, `${finding.kind} in ${finding.location}: ${finding.excerpt}`)),
+          ...change.findings.map((finding) => h("li", {}, t("{kind} in {location}: {excerpt}", { kind: finding.kind, location: finding.location, excerpt: finding.excerpt }))),
         )
       : null,
     h("pre", { class: "diff" }, ...diff.map(([mark, line]) => h("span", { class: sign[mark] }, `${mark} ${line}\n`))),
@@ -116,9 +117,9 @@ function changeView(change: McpToolChange, actions: HTMLElement): HTMLElement {
   );
 }
 
-const scopeOptions: [string, string][] = [
-  [String(McpScope.PUBLIC), "public (every group)"],
-  [String(McpScope.GROUP), "group (one group only)"],
+const scopeOptions = (): [string, string][] => [
+  [String(McpScope.PUBLIC), t("public (every group)")],
+  [String(McpScope.GROUP), t("group (one group only)")],
 ];
 
 const serverTypes = [
@@ -145,16 +146,16 @@ const EDITABLE = [
   "required_group_params",
 ];
 
-const MASKED_HINT = "NAME=value per line; values come back masked, and a masked value left as it is keeps the stored one";
+const MASKED_HINT: Message = "NAME=value per line; values come back masked, and a masked value left as it is keeps the stored one";
 
 function commonFields(server?: McpServer): Field[] {
   return [
-    ...(server ? [] : [{ kind: "text", name: "id", label: "Id", required: true } as Field]),
-    { kind: "select", name: "scope", label: "Scope", options: scopeOptions, value: String(server?.scope ?? McpScope.PUBLIC) },
-    { kind: "text", name: "group_id", label: "Group", value: server?.groupId ?? "", hint: "the owning group, for scope group only" },
-    { kind: "select", name: "status", label: "Status", options: statusOptions(false), value: String(server?.status ?? Status.ENABLED) },
-    { kind: "text", name: "price_per_call", label: "Price per call", value: server?.pricePerCall ?? "", hint: "charged to the caller's group per tool call; empty: free" },
-    { kind: "text", name: "required_group_params", label: "Required group parameters", value: server?.requiredGroupParams.join(", ") ?? "", hint: "names every group must set before the server is offered to it (header:X-Api-Key, query:key, a security scheme, a template parameter)" },
+    ...(server ? [] : [{ kind: "text", name: "id", label: t("Id"), required: true } as Field]),
+    { kind: "select", name: "scope", label: t("Scope"), options: scopeOptions(), value: String(server?.scope ?? McpScope.PUBLIC) },
+    { kind: "text", name: "group_id", label: t("Group"), value: server?.groupId ?? "", hint: t("the owning group, for scope group only") },
+    { kind: "select", name: "status", label: t("Status"), options: statusOptions(false), value: String(server?.status ?? Status.ENABLED) },
+    { kind: "text", name: "price_per_call", label: t("Price per call"), value: server?.pricePerCall ?? "", hint: t("charged to the caller's group per tool call; empty: free") },
+    { kind: "text", name: "required_group_params", label: t("Required group parameters"), value: server?.requiredGroupParams.join(", ") ?? "", hint: t("names every group must set before the server is offered to it (header:X-Api-Key, query:key, a security scheme, a template parameter)") },
   ];
 }
 
@@ -164,7 +165,7 @@ function paramInput(param: McpTemplateParam, value: string, required: boolean, e
   return h(
     "label",
     {},
-    h("span", {}, param.name, required ? h("strong", { class: "required" }, " (required)") : null),
+    h("span", {}, param.name, required ? h("strong", { class: "required" }, ` ${t("(required)")}`) : null),
     h("input", { type: "text", name: `param:${param.name}`, value, required: enforce, autocomplete: "off" }),
     h("small", {}, param.description),
   );
@@ -182,7 +183,7 @@ function templateSection(template: McpTemplate | undefined, name: string, server
   // Stored values belong to the stored template: another template reads other names.
   const stored = server?.type === McpServerType.EMBEDDED && server.template === name ? server.params : {};
   if (!template) {
-    section.append(h("p", {}, `This build offers no template ${name}.`));
+    section.append(h("p", {}, t("This build offers no template {name}.", { name })));
   } else {
     section.append(h("p", { class: "about", "data-testid": "mcp-template-description" }, template.description));
   }
@@ -194,17 +195,17 @@ function templateSection(template: McpTemplate | undefined, name: string, server
           { class: "fields", "data-testid": "mcp-template-admin-params" },
           ...admin.map((param) => paramInput(param, stored[param.name] ?? "", param.required)),
         )
-      : h("p", { "data-testid": "mcp-template-no-admin-params" }, "The admin sets no parameter of this template."),
+      : h("p", { "data-testid": "mcp-template-no-admin-params" }, t("The admin sets no parameter of this template.")),
   );
   const group = paramsSetBy(template, McpTemplateParamOwner.GROUP);
   if (group.length > 0) {
     section.append(
-      h("p", {}, "Each group sets these through Group parameters (list one under Required group parameters to hide the server from groups that have not set it):"),
+      h("p", {}, t("Each group sets these through Group parameters (list one under Required group parameters to hide the server from groups that have not set it):")),
       h(
         "ul",
         { "data-testid": "mcp-template-group-params" },
         ...group.map((param) =>
-          h("li", {}, h("code", {}, param.name), param.required ? " (required)" : "", `: ${param.description}`),
+          h("li", {}, h("code", {}, param.name), param.required ? ` ${t("(required)")}` : "", `: ${param.description}`),
         ),
       ),
     );
@@ -212,7 +213,7 @@ function templateSection(template: McpTemplate | undefined, name: string, server
   const others = Object.keys(stored).filter((key) => !admin.some((param) => param.name === key));
   if (others.length > 0) {
     section.append(
-      h("p", {}, "Also stored (values masked); untick to remove:"),
+      h("p", {}, t("Also stored (values masked); untick to remove:")),
       h(
         "div",
         { class: "fields", "data-testid": "mcp-template-other-params" },
@@ -222,8 +223,8 @@ function templateSection(template: McpTemplate | undefined, name: string, server
             { class: "check" },
             h("input", { type: "checkbox", name: `keep:${key}`, checked: true }),
             h("span", {}, `${key}=${stored[key]} `, h("small", {}, group.some((param) => param.name === key)
-              ? "(the value for groups that set none)"
-              : "(not read by this template)")),
+              ? t("(the value for groups that set none)")
+              : t("(not read by this template)"))),
           ),
         ),
       ),
@@ -260,7 +261,7 @@ function typeFields(type: McpServerType, templates: McpTemplate[], server?: McpS
         {
           kind: "select",
           name: "template",
-          label: "Template",
+          label: t("Template"),
           options: names.map((name) => [name, name]),
           value: chosen,
           onChange: (name) => slot.replaceChildren(templateSection(find(name), name, server)),
@@ -271,23 +272,23 @@ function typeFields(type: McpServerType, templates: McpTemplate[], server?: McpS
     case McpServerType.PROXY_STREAMABLE:
     case McpServerType.PROXY_SSE:
       return [
-        { kind: "text", name: "url", label: "Server URL", value: server?.url ?? "", required: true, hint: type === McpServerType.PROXY_SSE ? "the SSE endpoint" : "the Streamable HTTP endpoint" },
-        { kind: "textarea", name: "headers", label: "Headers", value: pairsText(server?.headers ?? {}), hint: MASKED_HINT },
-        { kind: "textarea", name: "query", label: "Query parameters", value: pairsText(server?.query ?? {}), hint: "NAME=value per line, added to the URL" },
+        { kind: "text", name: "url", label: t("Server URL"), value: server?.url ?? "", required: true, hint: type === McpServerType.PROXY_SSE ? t("the SSE endpoint") : t("the Streamable HTTP endpoint") },
+        { kind: "textarea", name: "headers", label: t("Headers"), value: pairsText(server?.headers ?? {}), hint: t(MASKED_HINT) },
+        { kind: "textarea", name: "query", label: t("Query parameters"), value: pairsText(server?.query ?? {}), hint: t("NAME=value per line, added to the URL") },
       ];
     case McpServerType.OPENAPI: {
       const source = server?.openapi;
-      const stored = source?.spec ? `empty: keep the stored document (${source.spec.length} characters)` : "YAML or JSON";
+      const stored = source?.spec ? t("empty: keep the stored document ({count} characters)", { count: num(source.spec.length) }) : t("YAML or JSON");
       return [
-        { kind: "file", name: "spec_file", label: "Document file", accept: ".yaml,.yml,.json,application/json,application/yaml", hint: "an OpenAPI document to upload; wins over the text below" },
-        { kind: "textarea", name: "spec", label: "Document text", hint: stored },
-        { kind: "text", name: "spec_url", label: "Document URL", value: source?.specUrl ?? "", hint: "fetched by the server on every save; an uploaded or pasted document replaces it" },
-        { kind: "text", name: "base_url", label: "Base URL", value: source?.baseUrl ?? "", hint: "empty: the document's server URL" },
-        { kind: "checkbox", name: "allow_private_network", label: "Allow private network addresses", checked: source?.allowPrivateNetwork ?? false },
-        { kind: "checkbox", name: "compact", label: "Compact (search, describe and call tools instead of one per operation)", checked: source?.compact ?? false },
-        { kind: "textarea", name: "credentials", label: "Credentials", value: pairsText(source?.credentials ?? {}), hint: `by security scheme name; ${MASKED_HINT}` },
-        { kind: "text", name: "include_operations", label: "Include operations", value: source?.includeOperations.join(", ") ?? "", hint: "operation ids; empty: all" },
-        { kind: "text", name: "exclude_operations", label: "Exclude operations", value: source?.excludeOperations.join(", ") ?? "" },
+        { kind: "file", name: "spec_file", label: t("Document file"), accept: ".yaml,.yml,.json,application/json,application/yaml", hint: t("an OpenAPI document to upload; wins over the text below") },
+        { kind: "textarea", name: "spec", label: t("Document text"), hint: stored },
+        { kind: "text", name: "spec_url", label: t("Document URL"), value: source?.specUrl ?? "", hint: t("fetched by the server on every save; an uploaded or pasted document replaces it") },
+        { kind: "text", name: "base_url", label: t("Base URL"), value: source?.baseUrl ?? "", hint: t("empty: the document's server URL") },
+        { kind: "checkbox", name: "allow_private_network", label: t("Allow private network addresses"), checked: source?.allowPrivateNetwork ?? false },
+        { kind: "checkbox", name: "compact", label: t("Compact (search, describe and call tools instead of one per operation)"), checked: source?.compact ?? false },
+        { kind: "textarea", name: "credentials", label: t("Credentials"), value: pairsText(source?.credentials ?? {}), hint: `${t("by security scheme name")}; ${t(MASKED_HINT)}` },
+        { kind: "text", name: "include_operations", label: t("Include operations"), value: source?.includeOperations.join(", ") ?? "", hint: t("operation ids; empty: all") },
+        { kind: "text", name: "exclude_operations", label: t("Exclude operations"), value: source?.excludeOperations.join(", ") ?? "" },
       ];
     }
     default:
@@ -358,7 +359,7 @@ function source(server: McpServer): string {
     case McpServerType.EMBEDDED:
       return server.template;
     case McpServerType.OPENAPI:
-      return server.openapi?.specUrl || `uploaded document${server.openapi?.baseUrl ? `, calls ${server.openapi.baseUrl}` : ""}`;
+      return server.openapi?.specUrl || (server.openapi?.baseUrl ? t("uploaded document, calls {url}", { url: server.openapi.baseUrl }) : t("uploaded document"));
     default:
       return server.url;
   }
@@ -374,31 +375,31 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
     (pageSize, pageToken) => api.mcp.listMcpServers({ pageSize, pageToken, ...filter }),
     (response) => [
       table(
-        ["Id", "Scope", "Group", "Type", "Template / URL", "Price per call", "Group must set", "Status", ""],
+        [t("Id"), t("Scope"), t("Group"), t("Type"), t("Template / URL"), t("Price per call"), t("Group must set"), t("Status"), ""],
         response.servers.map((server) => [
           server.id,
-          scopeName[server.scope],
+          t(scopeName[server.scope] ?? "unspecified"),
           server.groupId,
-          typeName[server.type],
+          t(typeName[server.type] ?? "unspecified"),
           source(server),
-          server.pricePerCall,
+          decimal(server.pricePerCall),
           server.requiredGroupParams.join(", "),
-          statusName[server.status],
+          statusName(server.status),
           h(
             "span",
             { class: "actions" },
-            button("Edit", () => openEditor(server)),
-            button(server.status === Status.ENABLED ? "Disable" : "Enable", async () => {
+            button(t("Edit"), () => openEditor(server)),
+            button(server.status === Status.ENABLED ? t("Disable") : t("Enable"), async () => {
               await api.mcp.setMcpServerStatus({ id: server.id, status: toggled(server.status) });
               await refresh();
             }),
-            button("Tools", () => showTools(server, server.groupId)),
-            button("Test", () => test(server, server.groupId)),
-            button("Group parameters", () => showParams(server)),
-            button("Delete", async () => {
-              if (!window.confirm(`Delete MCP server ${server.id}?`)) return;
+            button(t("Tools"), () => showTools(server, server.groupId)),
+            button(t("Test"), () => test(server, server.groupId)),
+            button(t("Group parameters"), () => showParams(server)),
+            button(t("Delete"), async () => {
+              if (!window.confirm(t("Delete MCP server {id}?", { id: server.id }))) return;
               await api.mcp.deleteMcpServer({ id: server.id });
-              showNotice(`MCP server ${server.id} deleted`);
+              showNotice(t("MCP server {id} deleted", { id: server.id }));
               await refresh();
             }),
           ),
@@ -409,18 +410,18 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
     (response) => response.servers.length,
   );
   root.append(
-    button("New server", () => openEditor(), "new-mcp"),
-    button("Tool changes", () => showChanges(), "mcp-changes"),
+    button(t("New server"), () => openEditor(), "new-mcp"),
+    button(t("Tool changes"), () => showChanges(), "mcp-changes"),
     editor,
     detail,
     form(
       [
-        { kind: "text", name: "keyword", label: "Search", hint: "part of the id, template or URL" },
-        { kind: "select", name: "scope", label: "Scope", options: [[String(McpScope.UNSPECIFIED), "any scope"], ...scopeOptions] },
-        { kind: "text", name: "group", label: "Group" },
-        { kind: "select", name: "status", label: "Status", options: statusFilterOptions(false) },
+        { kind: "text", name: "keyword", label: t("Search"), hint: t("part of the id, template or URL") },
+        { kind: "select", name: "scope", label: t("Scope"), options: [[String(McpScope.UNSPECIFIED), t("any scope")], ...scopeOptions()] },
+        { kind: "text", name: "group", label: t("Group") },
+        { kind: "select", name: "status", label: t("Status"), options: statusFilterOptions(false) },
       ],
-      "Search",
+      t("Search"),
       async (values) => {
         filter.keyword = values.keyword;
         filter.scope = Number(values.scope) as McpScope;
@@ -443,7 +444,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
     const picker = h(
       "select",
       { name: "type", "data-testid": "mcp-type" },
-      ...serverTypes.map((choice) => h("option", { value: choice, selected: choice === type }, typeName[choice])),
+      ...serverTypes.map((choice) => h("option", { value: choice, selected: choice === type }, t(typeName[choice]))),
     );
     const slot = h("div");
     picker.addEventListener("change", () => {
@@ -452,23 +453,23 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
     });
     function draw(): void {
       slot.replaceChildren(
-        form([...commonFields(server), ...typeFields(type, templates, server)], server ? "Save" : "Create", async (values) => {
+        form([...commonFields(server), ...typeFields(type, templates, server)], server ? t("Save") : t("Create"), async (values) => {
           const message = await serverFrom(values, type, server?.id ?? values.id, templates, server);
           const answer = server
             ? await api.mcp.updateMcpServer({ server: message, updateMask: { paths: EDITABLE } })
             : await api.mcp.createMcpServer({ server: message });
           editor.replaceChildren();
-          const warnings = answer.warnings.length > 0 ? `; warnings: ${answer.warnings.join("; ")}` : "";
-          showNotice(`MCP server ${answer.id} ${server ? "saved" : "created"}${warnings}`);
+          const warnings = answer.warnings.length > 0 ? `; ${t("warnings: {list}", { list: answer.warnings.join("; ") })}` : "";
+          showNotice(`${t(server ? "MCP server {id} saved" : "MCP server {id} created", { id: answer.id })}${warnings}`);
           await refresh();
         }, "mcp-form"),
       );
     }
     editor.replaceChildren(
-      h("h3", {}, server ? `Edit MCP server ${server.id}` : "New MCP server"),
-      h("label", { class: "inline" }, "Type ", picker),
+      h("h3", {}, server ? t("Edit MCP server {id}", { id: server.id }) : t("New MCP server")),
+      h("label", { class: "inline" }, `${t("Type")} `, picker),
       slot,
-      button("Cancel", () => editor.replaceChildren()),
+      button(t("Cancel"), () => editor.replaceChildren()),
     );
     draw();
   }
@@ -480,46 +481,46 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
       h(
         "span",
         { class: "actions" },
-        button("Approve", async () => {
+        button(t("Approve"), async () => {
           await api.mcp.approveMcpServerTools({ serverId: change.serverId, toolNames: [change.toolName], groupId: "" });
-          showNotice(`${change.serverId} / ${change.toolName} approved`);
+          showNotice(t("{server} / {tool} approved", { server: change.serverId, tool: change.toolName }));
           await showChanges();
         }),
-        button("Reject", async () => {
+        button(t("Reject"), async () => {
           await api.mcp.rejectMcpServerTools({ serverId: change.serverId, toolNames: [change.toolName] });
-          showNotice(`${change.serverId} / ${change.toolName} rejected: it stays quarantined`);
+          showNotice(t("{server} / {tool} rejected: it stays quarantined", { server: change.serverId, tool: change.toolName }));
           await showChanges();
         }),
       );
     detail.replaceChildren(
-      h("h3", {}, "Tool changes waiting for review"),
+      h("h3", {}, t("Tool changes waiting for review")),
       response.changes.length === 0
-        ? h("p", {}, "No tool change waits for review.")
+        ? h("p", {}, t("No tool change waits for review."))
         : h("div", {}, ...response.changes.map((change) => changeView(change, review(change)))),
-      button("Close", () => detail.replaceChildren()),
+      button(t("Close"), () => detail.replaceChildren()),
     );
   }
 
   async function showTools(server: McpServer, groupId: string): Promise<void> {
     const response = await api.mcp.listMcpServerTools({ id: server.id, groupId });
     detail.replaceChildren(
-      h("h3", {}, `Tools of ${server.id}${groupId ? ` for ${groupId}` : ""}`),
+      h("h3", {}, groupId ? t("Tools of {id} for {group}", { id: server.id, group: groupId }) : t("Tools of {id}", { id: server.id })),
       table(
-        ["Name", "Title", "Description"],
+        [t("Name"), t("Title"), t("Description")],
         response.tools.map((tool) => [tool.name, tool.title, tool.description]),
         "mcp-tools-table",
       ),
-      button("Close", () => detail.replaceChildren()),
+      button(t("Close"), () => detail.replaceChildren()),
     );
   }
 
   async function test(server: McpServer, groupId: string): Promise<void> {
     const result = await api.mcp.testMcpServer({ id: server.id, groupId });
-    const as = groupId ? ` for ${groupId}` : "";
+    const who = groupId ? t("{id} for {group}", { id: server.id, group: groupId }) : server.id;
     showNotice(
       result.ok
-        ? `${server.id}${as}: ok, ${result.toolCount} tools in ${result.latencyMs} ms`
-        : `${server.id}${as}: failed: ${result.error}`,
+        ? t("{who}: ok, {count} tools in {ms} ms", { who, count: num(result.toolCount), ms: num(result.latencyMs) })
+        : t("{who}: failed: {error}", { who, error: result.error }),
     );
   }
 
@@ -532,18 +533,18 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
     const offered = paramsSetBy(template, McpTemplateParamOwner.GROUP);
     const slot = h("div");
     detail.replaceChildren(
-      h("h3", {}, `Group parameters of ${server.id}`),
+      h("h3", {}, t("Group parameters of {id}", { id: server.id })),
       h("p", {}, server.requiredGroupParams.length > 0
-        ? `Every group must set: ${server.requiredGroupParams.join(", ")}.`
-        : "The server requires none; a group may still set its own."),
+        ? t("Every group must set: {names}.", { names: server.requiredGroupParams.join(", ") })
+        : t("The server requires none; a group may still set its own.")),
       form(
-        [{ kind: "text", name: "group", label: "Group", value: server.groupId, required: true }],
-        "Open",
+        [{ kind: "text", name: "group", label: t("Group"), value: server.groupId, required: true }],
+        t("Open"),
         async (values) => load(values.group),
         "mcp-params-group",
       ),
       slot,
-      button("Close", () => detail.replaceChildren()),
+      button(t("Close"), () => detail.replaceChildren()),
     );
 
     /// The template's group parameters as inputs (marked when the template or the server
@@ -567,9 +568,9 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
       fields.push({
         kind: "textarea",
         name: "params",
-        label: offered.length > 0 ? "Other parameters" : "Parameters",
+        label: offered.length > 0 ? t("Other parameters") : t("Parameters"),
         value: pairsText(others),
-        hint: MASKED_HINT,
+        hint: t(MASKED_HINT),
       });
       return fields;
     }
@@ -587,13 +588,13 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
           ? h(
               "div",
               {},
-              h("p", {}, `Set by ${groupId}, updated ${time(current.updatedAtMs)} (values as the server shows them, masked):`),
-              table(["Name", "Value"], Object.entries(current.params), "mcp-params-stored"),
+              h("p", {}, t("Set by {group}, updated {time} (values as the server shows them, masked):", { group: groupId, time: time(current.updatedAtMs) })),
+              table([t("Name"), t("Value")], Object.entries(current.params), "mcp-params-stored"),
             )
-          : h("p", { "data-testid": "mcp-params-none" }, `${groupId} has set no parameters for ${server.id}.`),
+          : h("p", { "data-testid": "mcp-params-none" }, t("{group} has set no parameters for {id}.", { group: groupId, id: server.id })),
         form(
           paramsFields(current?.params ?? {}),
-          "Save",
+          t("Save"),
           async (values) => {
             const params = pairs(values.params);
             for (const param of offered) {
@@ -601,7 +602,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
               if (value !== "") params[param.name] = value;
             }
             await api.mcp.setGroupMcpParams({ params: { serverId: server.id, groupId, params } });
-            showNotice(`parameters of ${groupId} for ${server.id} saved`);
+            showNotice(t("parameters of {group} for {id} saved", { group: groupId, id: server.id }));
             await load(groupId);
           },
           "mcp-params-form",
@@ -609,12 +610,12 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
         h(
           "p",
           { class: "actions" },
-          button(`Test for ${groupId}`, () => test(server, groupId), "mcp-params-test"),
+          button(t("Test for {group}", { group: groupId }), () => test(server, groupId), "mcp-params-test"),
           current
-            ? button("Delete these parameters", async () => {
-                if (!window.confirm(`Delete the parameters of ${groupId} for ${server.id}?`)) return;
+            ? button(t("Delete these parameters"), async () => {
+                if (!window.confirm(t("Delete the parameters of {group} for {id}?", { group: groupId, id: server.id }))) return;
                 await api.mcp.deleteGroupMcpParams({ serverId: server.id, groupId });
-                showNotice(`parameters of ${groupId} for ${server.id} deleted`);
+                showNotice(t("parameters of {group} for {id} deleted", { group: groupId, id: server.id }));
                 await load(groupId);
               }, "mcp-params-delete")
             : null,

@@ -5,11 +5,13 @@
 import { api } from "../api";
 import { button, form, h, optionalBigint, optionalString, showNotice, table, type Field, type Values } from "../dom";
 import { ModelType, type GroupModelOverride, type ModelConfig } from "../gen/aiproxy/admin/v1/models_pb";
+import { decimal, num, t, type Message } from "../i18n";
 import { pager } from "../paging";
+import { yesNo } from "../common";
 
 const EDITABLE = ["type", "owner", "rpm", "tpm", "retry_times", "timeouts", "price", "plugins_json", "config_json", "max_output_tokens"];
 
-const typeOptions: [string, string][] = [
+const typeNames: [string, Message][] = [
   [String(ModelType.CHAT), "chat"],
   [String(ModelType.COMPLETION), "completion"],
   [String(ModelType.EMBEDDING), "embedding"],
@@ -20,6 +22,8 @@ const typeOptions: [string, string][] = [
   [String(ModelType.VIDEO), "video"],
   [String(ModelType.DOCUMENT), "document"],
 ];
+
+const typeOptions = (): [string, string][] => typeNames.map(([value, name]) => [value, t(name)]);
 
 // Price fields: form name, label, message field.
 const priceFields = [
@@ -38,20 +42,20 @@ const priceFields = [
 
 function fields(config?: ModelConfig, model?: string): Field[] {
   return [
-    ...(config ? [] : [{ kind: "text", name: "model", label: "Model", value: model ?? "", required: true } as Field]),
-    { kind: "select", name: "type", label: "Type", options: typeOptions, value: String(config?.type ?? ModelType.CHAT) },
-    { kind: "text", name: "owner", label: "Owner", value: config?.owner ?? "" },
-    { kind: "number", name: "rpm", label: "RPM per group", value: config?.rpm.toString() ?? "0", hint: "0: unlimited" },
-    { kind: "number", name: "tpm", label: "TPM per group", value: config?.tpm.toString() ?? "0", hint: "0: unlimited" },
-    { kind: "number", name: "retry_times", label: "Retry times", value: config?.retryTimes?.toString() ?? "" },
-    { kind: "number", name: "max_output_tokens", label: "Max output tokens", value: config?.maxOutputTokens?.toString() ?? "" },
-    ...priceFields.map(([name, label]): Field => ({ kind: "text", name, label, value: config?.price?.[name] ?? "" })),
-    { kind: "number", name: "unit", label: "Tokens per price unit", value: config?.price?.unit.toString() ?? "0", hint: "0: 1,000,000" },
-    { kind: "number", name: "connect_ms", label: "Connect timeout (ms)", value: config?.timeouts?.connectMs?.toString() ?? "" },
-    { kind: "number", name: "first_byte_ms", label: "First byte timeout (ms)", value: config?.timeouts?.firstByteMs?.toString() ?? "" },
-    { kind: "number", name: "stream_idle_ms", label: "Stream idle timeout (ms)", value: config?.timeouts?.streamIdleMs?.toString() ?? "" },
-    { kind: "textarea", name: "plugins_json", label: "Plugins (JSON)", value: config?.pluginsJson ?? "" },
-    { kind: "textarea", name: "config_json", label: "Config (JSON)", value: config?.configJson ?? "" },
+    ...(config ? [] : [{ kind: "text", name: "model", label: t("Model"), value: model ?? "", required: true } as Field]),
+    { kind: "select", name: "type", label: t("Type"), options: typeOptions(), value: String(config?.type ?? ModelType.CHAT) },
+    { kind: "text", name: "owner", label: t("Owner"), value: config?.owner ?? "" },
+    { kind: "number", name: "rpm", label: t("RPM per group"), value: config?.rpm.toString() ?? "0", hint: t("0: unlimited") },
+    { kind: "number", name: "tpm", label: t("TPM per group"), value: config?.tpm.toString() ?? "0", hint: t("0: unlimited") },
+    { kind: "number", name: "retry_times", label: t("Retry times"), value: config?.retryTimes?.toString() ?? "" },
+    { kind: "number", name: "max_output_tokens", label: t("Max output tokens"), value: config?.maxOutputTokens?.toString() ?? "" },
+    ...priceFields.map(([name, label]): Field => ({ kind: "text", name, label: t(label), value: config?.price?.[name] ?? "" })),
+    { kind: "number", name: "unit", label: t("Tokens per price unit"), value: config?.price?.unit.toString() ?? "0", hint: t("0: 1,000,000") },
+    { kind: "number", name: "connect_ms", label: t("Connect timeout (ms)"), value: config?.timeouts?.connectMs?.toString() ?? "" },
+    { kind: "number", name: "first_byte_ms", label: t("First byte timeout (ms)"), value: config?.timeouts?.firstByteMs?.toString() ?? "" },
+    { kind: "number", name: "stream_idle_ms", label: t("Stream idle timeout (ms)"), value: config?.timeouts?.streamIdleMs?.toString() ?? "" },
+    { kind: "textarea", name: "plugins_json", label: t("Plugins (JSON)"), value: config?.pluginsJson ?? "" },
+    { kind: "textarea", name: "config_json", label: t("Config (JSON)"), value: config?.configJson ?? "" },
   ];
 }
 
@@ -89,14 +93,14 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
   const served = h("div");
   const overrides = h("div");
   root.append(
-    button("New model config", () => create()),
+    button(t("New model config"), () => create()),
     editor,
     form(
       [
-        { kind: "text", name: "keyword", label: "Search", hint: "part of the model name or owner" },
-        { kind: "select", name: "type", label: "Type", options: [[String(ModelType.UNSPECIFIED), "any type"], ...typeOptions] },
+        { kind: "text", name: "keyword", label: t("Search"), hint: t("part of the model name or owner") },
+        { kind: "select", name: "type", label: t("Type"), options: [[String(ModelType.UNSPECIFIED), t("any type")], ...typeOptions()] },
       ],
-      "Search",
+      t("Search"),
       async (values) => {
         filter.keyword = values.keyword;
         filter.type = Number(values.type) as ModelType;
@@ -105,20 +109,20 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
       "models-search",
     ),
     listing.element,
-    h("h3", {}, "Served models"),
+    h("h3", {}, t("Served models")),
     served,
-    h("h3", {}, "Group overrides"),
+    h("h3", {}, t("Group overrides")),
     form(
       [
-        { kind: "text", name: "group", label: "Group", required: true },
-        { kind: "text", name: "model", label: "Model", required: true },
-        { kind: "number", name: "rpm", label: "RPM", hint: "empty: the model's" },
-        { kind: "number", name: "tpm", label: "TPM", hint: "empty: the model's" },
-        { kind: "text", name: "input", label: "Input price", hint: "both prices empty: the model's price" },
-        { kind: "text", name: "output", label: "Output price" },
-        { kind: "checkbox", name: "save_detail", label: "Keep request and response bodies" },
+        { kind: "text", name: "group", label: t("Group"), required: true },
+        { kind: "text", name: "model", label: t("Model"), required: true },
+        { kind: "number", name: "rpm", label: t("RPM"), hint: t("empty: the model's") },
+        { kind: "number", name: "tpm", label: t("TPM"), hint: t("empty: the model's") },
+        { kind: "text", name: "input", label: t("Input price"), hint: t("both prices empty: the model's price") },
+        { kind: "text", name: "output", label: t("Output price") },
+        { kind: "checkbox", name: "save_detail", label: t("Keep request and response bodies") },
       ],
-      "Put override",
+      t("Put override"),
       async (values) => {
         const priced = values.input !== "" || values.output !== "";
         await api.models.putGroupModelOverride({
@@ -131,7 +135,7 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
             saveDetail: values.checked.save_detail,
           },
         });
-        showNotice(`override of ${values.model} for ${values.group} saved`);
+        showNotice(t("override of {model} for {group} saved", { model: values.model, group: values.group }));
         await refresh();
       },
       "override-form",
@@ -145,12 +149,12 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
       override.model,
       override.rpm?.toString() ?? "",
       override.tpm?.toString() ?? "",
-      override.price ? `${override.price.input ?? "0"} / ${override.price.output ?? "0"}` : "model's",
-      override.saveDetail ? "yes" : "no",
-      button("Delete", async () => {
-        if (!window.confirm(`Delete the override of ${override.model} for ${override.groupId}?`)) return;
+      override.price ? `${decimal(override.price.input ?? "0")} / ${decimal(override.price.output ?? "0")}` : t("model's"),
+      yesNo(override.saveDetail),
+      button(t("Delete"), async () => {
+        if (!window.confirm(t("Delete the override of {model} for {group}?", { model: override.model, group: override.groupId }))) return;
         await api.models.deleteGroupModelOverride({ groupId: override.groupId, model: override.model });
-        showNotice(`override of ${override.model} for ${override.groupId} deleted`);
+        showNotice(t("override of {model} for {group} deleted", { model: override.model, group: override.groupId }));
         await refresh();
       }),
     ];
@@ -158,11 +162,11 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
 
   function create(model?: string): void {
     editor.replaceChildren(
-      h("h3", {}, "New model config"),
-      form(fields(undefined, model), "Create", async (values) => {
+      h("h3", {}, t("New model config")),
+      form(fields(undefined, model), t("Create"), async (values) => {
         await api.models.createModelConfig({ modelConfig: configFrom(values, values.model) });
         editor.replaceChildren();
-        showNotice(`model ${values.model} configured`);
+        showNotice(t("model {model} configured", { model: values.model }));
         await refresh();
       }, "model-form"),
     );
@@ -170,11 +174,11 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
 
   function edit(config: ModelConfig): void {
     editor.replaceChildren(
-      h("h3", {}, `Edit ${config.model}`),
-      form(fields(config), "Save", async (values) => {
+      h("h3", {}, t("Edit {model}", { model: config.model })),
+      form(fields(config), t("Save"), async (values) => {
         await api.models.updateModelConfig({ modelConfig: configFrom(values, config.model), updateMask: { paths: EDITABLE } });
         editor.replaceChildren();
-        showNotice(`model ${config.model} saved`);
+        showNotice(t("model {model} saved", { model: config.model }));
         await refresh();
       }, "model-form"),
     );
@@ -182,25 +186,25 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
 
   function configTable(configs: ModelConfig[]): HTMLTableElement {
     return table(
-      ["Model", "Type", "Owner", "RPM", "TPM", "Input", "Output", "Cached input", "Unit", ""],
+      [t("Model"), t("Type"), t("Owner"), t("RPM"), t("TPM"), t("Input"), t("Output"), t("Cached input"), t("Unit"), ""],
       configs.map((config) => [
         config.model,
-        typeOptions.find(([value]) => value === String(config.type))?.[1] ?? "",
+        typeOptions().find(([value]) => value === String(config.type))?.[1] ?? "",
         config.owner,
-        config.rpm,
-        config.tpm,
-        config.price?.input ?? "",
-        config.price?.output ?? "",
-        config.price?.cachedInput ?? "",
-        config.price?.unit ? config.price.unit : "1000000",
+        num(config.rpm),
+        num(config.tpm),
+        decimal(config.price?.input ?? ""),
+        decimal(config.price?.output ?? ""),
+        decimal(config.price?.cachedInput ?? ""),
+        num(config.price?.unit ? config.price.unit : 1_000_000),
         h(
           "span",
           { class: "actions" },
-          button("Edit", () => edit(config)),
-          button("Delete", async () => {
-            if (!window.confirm(`Delete the config of ${config.model}?`)) return;
+          button(t("Edit"), () => edit(config)),
+          button(t("Delete"), async () => {
+            if (!window.confirm(t("Delete the config of {model}?", { model: config.model }))) return;
             await api.models.deleteModelConfig({ model: config.model });
-            showNotice(`model ${config.model} config deleted`);
+            showNotice(t("model {model} config deleted", { model: config.model }));
             await refresh();
           }),
         ),
@@ -217,19 +221,19 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
     ]);
     overrides.replaceChildren(
       table(
-        ["Group", "Model", "RPM", "TPM", "Price in / out", "Bodies kept", ""],
+        [t("Group"), t("Model"), t("RPM"), t("TPM"), t("Price in / out"), t("Bodies kept"), ""],
         groupOverrides.overrides.map(overrideRow),
         "overrides-table",
       ),
     );
     served.replaceChildren(
       table(
-        ["Model", "Configured", "Channels", ""],
+        [t("Model"), t("Configured"), t("Channels"), ""],
         servedModels.models.map((model) => [
           model.model,
-          model.configured ? "yes" : "no (free, unlimited)",
+          model.configured ? t("yes") : t("no (free, unlimited)"),
           model.channels.join(", "),
-          model.configured ? null : button("Configure", () => create(model.model)),
+          model.configured ? null : button(t("Configure"), () => create(model.model)),
         ]),
         "served-table",
       ),

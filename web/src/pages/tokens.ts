@@ -6,13 +6,14 @@ import { api } from "../api";
 import { Status, statusFilterOptions, statusName, toggled } from "../common";
 import { button, form, h, list, localFromMs, msFromLocal, optionalBigint, optionalString, showNotice, table, time, type Field, type Values } from "../dom";
 import { QuotaPeriod, type Token } from "../gen/aiproxy/admin/v1/tokens_pb";
+import { decimal, num, t } from "../i18n";
 import { pager } from "../paging";
 
-const periodOptions: [string, string][] = [
-  [String(QuotaPeriod.UNSPECIFIED), "none"],
-  [String(QuotaPeriod.DAILY), "daily"],
-  [String(QuotaPeriod.WEEKLY), "weekly"],
-  [String(QuotaPeriod.MONTHLY), "monthly"],
+const periodOptions = (): [string, string][] => [
+  [String(QuotaPeriod.UNSPECIFIED), t("none")],
+  [String(QuotaPeriod.DAILY), t("daily")],
+  [String(QuotaPeriod.WEEKLY), t("weekly")],
+  [String(QuotaPeriod.MONTHLY), t("monthly")],
 ];
 
 // What UpdateToken changes from the edit form (status has its own button).
@@ -20,18 +21,18 @@ const EDITABLE = ["name", "models", "subnets", "mcp_servers", "quota", "period_q
 
 function fields(token?: Token): Field[] {
   return [
-    { kind: "text", name: "name", label: "Name", value: token?.name ?? "", required: true },
-    { kind: "text", name: "models", label: "Models", value: token?.models.join(", ") ?? "", hint: "comma-separated; empty: every model of the group" },
-    { kind: "text", name: "subnets", label: "Subnets (CIDR)", value: token?.subnets.join(", ") ?? "", hint: "empty: anywhere" },
-    { kind: "text", name: "mcp_servers", label: "MCP servers", value: token?.mcpServers.join(", ") ?? "", hint: "server or server/tool, comma-separated; empty: every server of the group and the public ones" },
-    { kind: "text", name: "quota", label: "Lifetime quota", value: token?.quota ?? "", hint: "empty: unlimited" },
-    { kind: "text", name: "period_quota", label: "Period quota", value: token?.periodQuota ?? "", hint: "empty: unlimited" },
-    { kind: "select", name: "period", label: "Period", options: periodOptions, value: String(token?.period ?? QuotaPeriod.UNSPECIFIED) },
-    { kind: "number", name: "rpm", label: "RPM", value: token?.rpm?.toString() ?? "", hint: "empty: unlimited" },
-    { kind: "number", name: "tpm", label: "TPM", value: token?.tpm?.toString() ?? "", hint: "empty: unlimited" },
-    { kind: "number", name: "max_concurrency", label: "Max concurrency", value: token?.maxConcurrency?.toString() ?? "", hint: "empty: unlimited" },
-    { kind: "datetime", name: "expires", label: "Expires", value: localFromMs(token?.expiresAtMs), hint: "empty: never" },
-    ...(token ? [] : [{ kind: "password", name: "key", label: "Key", hint: "empty: generated (at least 8 characters)" } as Field]),
+    { kind: "text", name: "name", label: t("Name"), value: token?.name ?? "", required: true },
+    { kind: "text", name: "models", label: t("Models"), value: token?.models.join(", ") ?? "", hint: t("comma-separated; empty: every model of the group") },
+    { kind: "text", name: "subnets", label: t("Subnets (CIDR)"), value: token?.subnets.join(", ") ?? "", hint: t("empty: anywhere") },
+    { kind: "text", name: "mcp_servers", label: t("MCP servers"), value: token?.mcpServers.join(", ") ?? "", hint: t("server or server/tool, comma-separated; empty: every server of the group and the public ones") },
+    { kind: "text", name: "quota", label: t("Lifetime quota"), value: token?.quota ?? "", hint: t("empty: unlimited") },
+    { kind: "text", name: "period_quota", label: t("Period quota"), value: token?.periodQuota ?? "", hint: t("empty: unlimited") },
+    { kind: "select", name: "period", label: t("Period"), options: periodOptions(), value: String(token?.period ?? QuotaPeriod.UNSPECIFIED) },
+    { kind: "number", name: "rpm", label: t("RPM"), value: token?.rpm?.toString() ?? "", hint: t("empty: unlimited") },
+    { kind: "number", name: "tpm", label: t("TPM"), value: token?.tpm?.toString() ?? "", hint: t("empty: unlimited") },
+    { kind: "number", name: "max_concurrency", label: t("Max concurrency"), value: token?.maxConcurrency?.toString() ?? "", hint: t("empty: unlimited") },
+    { kind: "datetime", name: "expires", label: t("Expires"), value: localFromMs(token?.expiresAtMs), hint: t("empty: never") },
+    ...(token ? [] : [{ kind: "password", name: "key", label: t("Key"), hint: t("empty: generated (at least 8 characters)") } as Field]),
   ];
 }
 
@@ -67,9 +68,9 @@ export async function tokensPage(root: HTMLElement, params: URLSearchParams): Pr
     },
     ...groups.groups.map((group) => h("option", { value: group.id, selected: group.id === groupId }, group.id)),
   );
-  root.append(h("label", { class: "inline" }, "Group ", picker));
+  root.append(h("label", { class: "inline" }, `${t("Group")} `, picker));
   if (groupId === "") {
-    root.append(h("p", {}, "No groups yet: create one first."));
+    root.append(h("p", {}, t("No groups yet: create one first.")));
     return;
   }
 
@@ -80,34 +81,34 @@ export async function tokensPage(root: HTMLElement, params: URLSearchParams): Pr
     "tokens-pager",
     (pageSize, pageToken) => api.tokens.listTokens({ groupId, pageSize, pageToken, ...filter }),
     (response) => [
-      h("p", { class: "actions" }, button("Delete selected", () => deleteSelected(), "delete-tokens")),
+      h("p", { class: "actions" }, button(t("Delete selected"), () => deleteSelected(), "delete-tokens")),
       table(
-        ["", "Id", "Name", "Key", "Status", "Models", "MCP servers", "Used", "Quota left", "Requests", "Expires", "Last used", ""],
+        ["", t("Id"), t("Name"), t("Key"), t("Status"), t("Models"), t("MCP servers"), t("Used"), t("Quota left"), t("Requests"), t("Expires"), t("Last used"), ""],
         response.tokens.map((token) => [
-          h("input", { type: "checkbox", "data-token-id": token.id.toString(), "aria-label": `select ${token.name}` }),
+          h("input", { type: "checkbox", "data-token-id": token.id.toString(), "aria-label": t("select {name}", { name: token.name }) }),
           token.id,
           token.name,
           `${token.keyPrefix}…`,
-          statusName[token.status],
+          statusName(token.status),
           token.models.join(", "),
           token.mcpServers.join(", "),
-          token.usedAmount,
-          token.remainingQuota ?? "unlimited",
-          token.requestCount,
+          decimal(token.usedAmount),
+          token.remainingQuota === undefined ? t("unlimited") : decimal(token.remainingQuota),
+          num(token.requestCount),
           time(token.expiresAtMs),
           time(token.accessedAtMs),
           h(
             "span",
             { class: "actions" },
-            button("Edit", () => edit(token)),
-            button(token.status === Status.ENABLED ? "Disable" : "Enable", async () => {
+            button(t("Edit"), () => edit(token)),
+            button(token.status === Status.ENABLED ? t("Disable") : t("Enable"), async () => {
               await api.tokens.setTokenStatus({ id: token.id, status: toggled(token.status) });
               await refresh();
             }),
-            button("Delete", async () => {
-              if (!window.confirm(`Delete token ${token.name}?`)) return;
+            button(t("Delete"), async () => {
+              if (!window.confirm(t("Delete token {name}?", { name: token.name }))) return;
               await api.tokens.deleteToken({ id: token.id });
-              showNotice(`token ${token.name} deleted`);
+              showNotice(t("token {name} deleted", { name: token.name }));
               await refresh();
             }),
           ),
@@ -118,20 +119,20 @@ export async function tokensPage(root: HTMLElement, params: URLSearchParams): Pr
     (response) => response.tokens.length,
   );
   root.append(
-    button("New token", () => {
+    button(t("New token"), () => {
       editor.replaceChildren(
-        h("h3", {}, `New token in ${groupId}`),
-        form(fields(), "Create", async (values) => {
+        h("h3", {}, t("New token in {group}", { group: groupId })),
+        form(fields(), t("Create"), async (values) => {
           const response = await api.tokens.createToken({
             token: { ...tokenFrom(values, groupId), status: Status.ENABLED },
             key: optionalString(values.key),
           });
           editor.replaceChildren();
           created.replaceChildren(
-            h("p", {}, `Token ${response.token?.name ?? ""} created. Copy the key now: it cannot be shown again.`),
+            h("p", {}, t("Token {name} created. Copy the key now: it cannot be shown again.", { name: response.token?.name ?? "" })),
             h("code", { "data-testid": "new-token-key" }, response.key),
           );
-          showNotice("token created");
+          showNotice(t("token created"));
           await refresh();
         }, "token-form"),
       );
@@ -140,10 +141,10 @@ export async function tokensPage(root: HTMLElement, params: URLSearchParams): Pr
     editor,
     form(
       [
-        { kind: "text", name: "keyword", label: "Search", hint: "part of the name" },
-        { kind: "select", name: "status", label: "Status", options: statusFilterOptions(false) },
+        { kind: "text", name: "keyword", label: t("Search"), hint: t("part of the name") },
+        { kind: "select", name: "status", label: t("Status"), options: statusFilterOptions(false) },
       ],
-      "Search",
+      t("Search"),
       async (values) => {
         filter.keyword = values.keyword;
         filter.status = Number(values.status) as Status;
@@ -156,14 +157,14 @@ export async function tokensPage(root: HTMLElement, params: URLSearchParams): Pr
 
   function edit(token: Token): void {
     editor.replaceChildren(
-      h("h3", {}, `Edit token ${token.name}`),
-      form(fields(token), "Save", async (values) => {
+      h("h3", {}, t("Edit token {name}", { name: token.name })),
+      form(fields(token), t("Save"), async (values) => {
         await api.tokens.updateToken({
           token: { ...tokenFrom(values, groupId), id: token.id },
           updateMask: { paths: EDITABLE },
         });
         editor.replaceChildren();
-        showNotice(`token ${values.name} saved`);
+        showNotice(t("token {name} saved", { name: values.name }));
         await refresh();
       }, "token-form"),
     );
@@ -173,12 +174,12 @@ export async function tokensPage(root: HTMLElement, params: URLSearchParams): Pr
     const ids = [...listing.element.querySelectorAll<HTMLInputElement>("input[data-token-id]:checked")]
       .map((box) => BigInt(box.dataset.tokenId ?? "0"));
     if (ids.length === 0) {
-      showNotice("no tokens selected");
+      showNotice(t("no tokens selected"));
       return;
     }
-    if (!window.confirm(`Delete ${ids.length} tokens?`)) return;
+    if (!window.confirm(t("Delete {count} tokens?", { count: ids.length }))) return;
     const { deleted } = await api.tokens.batchDeleteTokens({ ids });
-    showNotice(`${deleted} tokens deleted`);
+    showNotice(t("{count} tokens deleted", { count: deleted }));
     await refresh();
   }
 
