@@ -11,6 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tenancy::Caller;
+use tracing::Instrument;
 
 use super::Inner;
 use super::auth::check_model_allowed;
@@ -19,10 +20,12 @@ use super::request::{
 };
 use super::routes::UrlFacts;
 use crate::error::RelayError;
+use crate::gen_ai_span::GenAiSpan;
 use crate::host::{Admission, AdmissionRequest};
 use crate::plugin::{Answer, Before, Exchange, PluginRequest};
 use crate::provider::Endpoint;
 use crate::request_id::request_id;
+use crate::trace_context::TraceParent;
 use crate::usage::{Estimator, PendingRecord};
 use crate::vocabulary::Face;
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
@@ -42,6 +45,11 @@ impl Inner {
             endpoint.route(),
             started,
         );
+        pending.trace(
+            GenAiSpan::start(endpoint),
+            TraceParent::from_headers(&parts.headers),
+        );
+        let span = pending.span().span().clone();
         // The governor's x-ratelimit-* headers go on the answer, whatever it is.
         let mut limit_headers = Vec::new();
         let mut response = match self
@@ -53,6 +61,7 @@ impl Inner {
                 &mut pending,
                 &mut limit_headers,
             )
+            .instrument(span)
             .await
         {
             Ok(response) => response,
