@@ -3,7 +3,7 @@
 //! The span covers the whole logical operation, retries included, as the conventions ask; it
 //! is a CLIENT span (the gateway calls the provider) whose parent is the HTTP request's span.
 //! Its fields are declared empty when it starts and recorded as the request learns them: the
-//! provider when a channel is chosen, the rest from the usage record when it is sent.
+//! provider and model when an attempt starts, the rest from the usage record when it is sent.
 //! Attribute names follow the GenAI semantic conventions (development status, as of the
 //! `semantic-conventions-genai` v0.1.0 release); the gateway's own are under `aiproxy.`.
 
@@ -59,11 +59,21 @@ impl GenAiSpan {
         &self.span
     }
 
-    /// The channel an attempt goes to (the last one is what the span keeps).
-    pub(crate) fn record_channel(&self, kind: ChannelKind) {
+    /// An attempt on a channel of type `kind` for `model` (the last attempt is what the span
+    /// keeps). Called before the span's ids are read for the upstream's `traceparent`: that
+    /// starts the exported span, whose name cannot change afterwards.
+    pub(crate) fn record_attempt(&self, kind: ChannelKind, model: &str) {
+        self.record_model(model);
         self.span
             .record("gen_ai.provider.name", provider_name(kind));
         self.span.record("aiproxy.channel.type", kind.as_str());
+    }
+
+    fn record_model(&self, model: &str) {
+        // The conventions' span name: `{gen_ai.operation.name} {gen_ai.request.model}`.
+        self.span
+            .record("otel.name", format!("{} {model}", self.operation).as_str());
+        self.span.record("gen_ai.request.model", model);
     }
 
     /// Everything the finished record says; the span ends when its owner drops it.
@@ -73,9 +83,7 @@ impl GenAiSpan {
             return;
         }
         if let Some(model) = &record.requested_model {
-            // The conventions' span name: `{gen_ai.operation.name} {gen_ai.request.model}`.
-            span.record("otel.name", format!("{} {model}", self.operation).as_str());
-            span.record("gen_ai.request.model", model.as_str());
+            self.record_model(model);
         }
         if let Some(model) = &record.upstream_model {
             span.record("gen_ai.response.model", model.as_str());
@@ -188,8 +196,7 @@ mod tests {
         }
 
         fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            self.0
-                .insert(field.name().to_owned(), format!("{value:?}"));
+            self.0.insert(field.name().to_owned(), format!("{value:?}"));
         }
     }
 
@@ -229,7 +236,7 @@ mod tests {
             pending.trace(GenAiSpan::start(Endpoint::ChatCompletions), None);
             pending
                 .span()
-                .record_channel(ChannelKind::parse("gemini").unwrap());
+                .record_attempt(ChannelKind::parse("gemini").unwrap(), "gpt-4o");
             let record = pending.record();
             record.requested_model = Some("gpt-4o".into());
             record.upstream_model = Some("gemini-2.5-flash-001".into());
@@ -268,7 +275,11 @@ mod tests {
             ("aiproxy.stream", "true"),
         ];
         for (name, value) in expected {
-            assert_eq!(fields.get(name).map(String::as_str), Some(value), "{name}: {fields:?}");
+            assert_eq!(
+                fields.get(name).map(String::as_str),
+                Some(value),
+                "{name}: {fields:?}"
+            );
         }
         assert!(!fields.contains_key("error.type"), "{fields:?}");
     }
@@ -276,8 +287,12 @@ mod tests {
     #[test]
     fn a_failed_embedding_names_its_error_and_no_first_chunk() {
         let fields = traced(|| {
-            let mut pending =
-                PendingRecord::start(Arc::new(Discard), "r".into(), "/v1/embeddings", Instant::now());
+            let mut pending = PendingRecord::start(
+                Arc::new(Discard),
+                "r".into(),
+                "/v1/embeddings",
+                Instant::now(),
+            );
             pending.trace(GenAiSpan::start(Endpoint::Embeddings), None);
             pending.record().requested_model = Some("text-embedding-3-small".into());
             pending.record().first_byte = Some(Duration::from_millis(5));
@@ -304,7 +319,11 @@ mod tests {
             ("deepseek", "deepseek"),
             ("ollama", "ollama"),
         ] {
-            assert_eq!(provider_name(ChannelKind::parse(kind).unwrap()), provider, "{kind}");
+            assert_eq!(
+                provider_name(ChannelKind::parse(kind).unwrap()),
+                provider,
+                "{kind}"
+            );
         }
     }
 }

@@ -23,8 +23,12 @@ impl TraceParent {
     /// length or version, upper-case or non-hex digits, an all-zero id), which starts no trace.
     pub fn parse(value: &str) -> Option<TraceParent> {
         let mut fields = value.split('-');
-        let (version, trace_id, parent_id, flags) =
-            (fields.next()?, fields.next()?, fields.next()?, fields.next()?);
+        let (version, trace_id, parent_id, flags) = (
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+            fields.next()?,
+        );
         // Version 00 has exactly four fields; a later version may append more, and is read
         // as 00 per the specification, but "ff" is invalid.
         if version.len() != 2 || version == "ff" || !is_lower_hex(version) {
@@ -116,7 +120,10 @@ mod tests {
     fn a_valid_header_round_trips() {
         let parent = TraceParent::parse(VALID).unwrap();
         assert_eq!(parent.flags, 1);
-        assert_eq!(hex::encode(parent.trace_id), "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(
+            hex::encode(parent.trace_id),
+            "4bf92f3577b34da6a3ce929d0e0e4736"
+        );
         assert_eq!(parent.to_header_value(), VALID);
     }
 

@@ -76,7 +76,7 @@ impl Inner {
             .clients
             .get(channel.proxy_url.as_deref(), plan.timeouts.connect)?;
         authorize(plan.provider, channel, &client, &mut upstream_request).await?;
-        pending.span().record_channel(channel.kind);
+        pending.span().record_attempt(channel.kind, &request.model);
         let trace_parent = upstream_trace_parent(
             self.span_ids.as_deref(),
             pending.span().span(),

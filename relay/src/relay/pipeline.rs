@@ -11,7 +11,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tenancy::Caller;
-use tracing::Instrument;
 
 use super::Inner;
 use super::auth::check_model_allowed;
@@ -45,11 +44,12 @@ impl Inner {
             endpoint.route(),
             started,
         );
+        // Not entered: entering starts the exported span, which then keeps its name, and the
+        // name (`chat gpt-4o`) is known only once the body is read.
         pending.trace(
             GenAiSpan::start(endpoint),
             TraceParent::from_headers(&parts.headers),
         );
-        let span = pending.span().span().clone();
         // The governor's x-ratelimit-* headers go on the answer, whatever it is.
         let mut limit_headers = Vec::new();
         let mut response = match self
@@ -61,7 +61,6 @@ impl Inner {
                 &mut pending,
                 &mut limit_headers,
             )
-            .instrument(span)
             .await
         {
             Ok(response) => response,
