@@ -220,8 +220,7 @@ mod tests {
         let fields = Fields::default();
         let subscriber = tracing_subscriber::registry().with(Capture(fields.clone()));
         tracing::subscriber::with_default(subscriber, run);
-        let fields = fields.lock().unwrap().clone();
-        fields
+        fields.lock().unwrap().clone()
     }
 
     #[test]
