@@ -1,4 +1,4 @@
-//! OTLP trace export: with an endpoint set, request spans reach a local fake OTLP/HTTP collector as protobuf, with the GenAI attributes and the client's trace.
+//! OTLP trace export: request spans reach a local fake OTLP/HTTP collector as protobuf, with the GenAI and MCP attributes and the client's trace.
 //!
 //! A relayed request's GenAI span is exported in the client's trace, and its span id is the
 //! parent the upstream was given in `traceparent`.

@@ -1,4 +1,4 @@
-//! W3C trace context through the relay: a client's `traceparent` goes on to the upstream under a span id of the gateway's; none, or a malformed one, sends none.
+//! W3C trace context through the relay: a client's `traceparent` goes upstream under a span id of the gateway's; none, or a malformed one, sends none.
 
 #![allow(
     clippy::unwrap_used,

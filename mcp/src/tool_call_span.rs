@@ -1,4 +1,4 @@
-//! A `tools/call`'s span with the OpenTelemetry MCP attributes (method, tool, outcome) and the gateway's own (server, group).
+//! A `tools/call`'s span with the OpenTelemetry MCP attributes (method, tool, outcome) and the gateway's (server, group).
 //!
 //! A SERVER span named `tools/call {gen_ai.tool.name}`, as the MCP semantic conventions name a
 //! server's span of a tool call; child of the HTTP request's span, so it joins the client's

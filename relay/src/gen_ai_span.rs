@@ -1,4 +1,4 @@
-//! A model request's span with the OpenTelemetry GenAI attributes (operation, provider, models, tokens, first chunk) and the gateway's own.
+//! A model request's span with the OpenTelemetry GenAI attributes (operation, provider, models, tokens, first chunk) and the gateway's.
 //!
 //! The span covers the whole logical operation, retries included, as the conventions ask; it
 //! is a CLIENT span (the gateway calls the provider) whose parent is the HTTP request's span.
