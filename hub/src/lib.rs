@@ -302,6 +302,7 @@ pub async fn run(
         cache_store,
         video_jobs: Some(video_jobs),
         spending: Some(governor.clone()),
+        span_ids: Some(Arc::new(process::telemetry::ExportedSpanIds)),
         ..relay::RelayHost::new(snapshot.clone(), snapshot.clone(), usage.clone())
     };
     let relay = relay::Relay::new(relay_config, relay_host).context("cannot build the relay")?;

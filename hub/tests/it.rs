@@ -84,6 +84,7 @@ mod soak;
 mod store;
 mod store_declarative;
 mod tidy;
+mod trace_context;
 mod vendor_channels;
 mod video_tasks;
 mod videos;

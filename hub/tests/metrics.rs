@@ -131,3 +131,73 @@ async fn metrics_parse_and_count_relayed_requests() {
     find(&scrape, "aiproxy_db_pool_connections", &[]);
     hub.stop().await.unwrap();
 }
+
+/// The official checker, `promtool check metrics`, finds nothing to complain about in the
+/// scrape (names, units, suffixes, help texts) after plain and streamed requests, so every
+/// family has samples. promtool is `AIPROXY_PROMTOOL`, else the one on `PATH`; `.ci/test`
+/// provides it.
+#[tokio::test]
+async fn promtool_finds_nothing_to_complain_about() {
+    if !support::external_clients("promtool") {
+        return;
+    }
+    let promtool = std::env::var_os("AIPROXY_PROMTOOL").unwrap_or_else(|| "promtool".into());
+    let upstream = support::mock_openai::MockOpenAi::start().await;
+    let hub = support::TestHub::start_with_config(&format!(
+        "groups:\n  - id: acme\ntokens:\n  - group: acme\n    name: ci\n    key: {KEY}\n\
+         channels:\n  - name: mock\n    type: openai\n    base_url: {}\n    key: sk-upstream\n    models: [gpt-4o-mini]\n\
+         models:\n  - model: gpt-4o-mini\n    type: chat\n",
+        upstream.base_url()
+    ))
+    .await;
+    let client = reqwest::Client::new();
+    for stream in [false, true] {
+        let response = client
+            .post(hub.url("/v1/chat/completions"))
+            .bearer_auth(KEY)
+            .json(&json!({"model": "gpt-4o-mini", "stream": stream,
+                "messages": [{"role": "user", "content": "hi"}]}))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        response.bytes().await.unwrap();
+    }
+    let scrape = client
+        .get(hub.url("/metrics"))
+        .bearer_auth(support::ADMIN_KEY)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        scrape.contains("aiproxy_time_to_first_token_seconds_count"),
+        "{scrape}"
+    );
+    let mut child = tokio::process::Command::new(&promtool)
+        .args(["check", "metrics"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot run {}: {error}", promtool.to_string_lossy()));
+    let mut stdin = child.stdin.take().unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut stdin, scrape.as_bytes())
+        .await
+        .unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().await.unwrap();
+    let complaints = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success() && complaints.trim().is_empty(),
+        "promtool check metrics ({}):\n{complaints}\nscrape:\n{scrape}",
+        output.status
+    );
+    hub.stop().await.unwrap();
+}

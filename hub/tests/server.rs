@@ -198,6 +198,50 @@ fn sigterm_stops_the_binary_gracefully() {
     assert!(stderr.contains("aiproxy stopped"), "{stderr}");
 }
 
+/// Log lines written to a file (or a pipe) are plain text: colour escapes are for terminals.
+#[test]
+fn log_lines_in_a_file_carry_no_colour_escapes() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let log_path = data_dir.path().join("aiproxy.log");
+    let log_file = std::fs::File::create(&log_path).unwrap();
+    let mut child = aiproxy()
+        .env("LISTEN", "127.0.0.1:0")
+        .env("DATA_DIR", data_dir.path())
+        .env("SQLITE_PATH", data_dir.path().join("db.sqlite"))
+        .env("ADMIN_KEY", support::ADMIN_KEY)
+        .env("RUST_LOG", "info")
+        .env("LOG_FORMAT", "text")
+        .stderr(std::process::Stdio::from(log_file))
+        .spawn()
+        .unwrap();
+    let mut ready = false;
+    for _ in 0..800 {
+        if std::fs::read_to_string(&log_path).is_ok_and(|log| log.contains("aiproxy is ready")) {
+            ready = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(child.wait().unwrap().success());
+    let log = std::fs::read(&log_path).unwrap();
+    let text = String::from_utf8_lossy(&log);
+    assert!(ready, "the server never said it was ready:\n{text}");
+    assert!(text.contains(" INFO "), "{text}");
+    assert!(
+        !log.contains(&0x1b),
+        "a log file holds terminal escapes:\n{}",
+        text.escape_debug()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_and_export_subcommands_talk_to_a_running_server() {
     let hub = TestHub::start().await;

@@ -17,6 +17,7 @@ use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler};
 use tenancy::{Caller, Refusal, Reservation};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::admin::ADMIN_SERVER_ID;
 use crate::config::McpConfig;
@@ -26,6 +27,7 @@ use crate::host::{
 };
 use crate::pinning::{self, QUARANTINED_CODE, ToolPins};
 use crate::servers::LiveServers;
+use crate::tool_call_span;
 use crate::tool_server::{CallerNotifier, ToolCall, ToolServer};
 
 /// Separates the server id from the tool name in the aggregated view (`/`): `{server}__{tool}`.
@@ -205,6 +207,29 @@ impl Core {
         (progress_token, notifier): (Option<ProgressToken>, CallerNotifier),
         cancel: CancellationToken,
     ) -> Result<CallToolResponse, ErrorData> {
+        let span = tool_call_span::start(&request.name, &scope.caller.group_id);
+        let outcome = self
+            .call_tool_traced(
+                scope,
+                (request, target),
+                (progress_token, notifier),
+                cancel,
+                &span,
+            )
+            .instrument(span.clone())
+            .await;
+        tool_call_span::record_outcome(&span, &outcome);
+        outcome
+    }
+
+    async fn call_tool_traced(
+        &self,
+        scope: &RequestScope,
+        (request, target): (CallToolRequestParams, Result<CallTarget, ErrorData>),
+        (progress_token, notifier): (Option<ProgressToken>, CallerNotifier),
+        cancel: CancellationToken,
+        span: &tracing::Span,
+    ) -> Result<CallToolResponse, ErrorData> {
         let started = (Instant::now(), SystemTime::now());
         let CallTarget {
             server_id,
@@ -212,6 +237,7 @@ impl Core {
             server,
             definition,
         } = target?;
+        tool_call_span::record_server(span, &server_id);
         let caller = &scope.caller;
         if !caller.may_use_tool(&server_id, &tool) {
             self.report_refused(caller, &server_id, &tool, ToolCallStatus::Denied, started);

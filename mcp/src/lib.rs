@@ -51,6 +51,7 @@ mod session_limits;
 mod sessions;
 mod sse_server;
 mod sse_sessions;
+mod tool_call_span;
 mod tool_server;
 
 pub use admin::{AdminCaller, AdminError, AdminHost, AdminIdentity, AdminResource};

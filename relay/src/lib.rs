@@ -9,6 +9,7 @@ mod client_ip;
 mod config;
 pub mod convert;
 mod error;
+mod gen_ai_span;
 pub mod health;
 pub mod host;
 mod json;
@@ -27,6 +28,7 @@ mod stream;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod tokens;
+pub mod trace_context;
 mod upstream;
 mod usage;
 mod video_jobs;

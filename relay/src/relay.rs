@@ -18,6 +18,7 @@ use crate::host::{
 use crate::plugin::{CacheStore, MemoryCacheStore, PluginServices};
 use crate::provider::Endpoint;
 use crate::responses_index::InMemoryResponseIndex;
+use crate::trace_context::SpanIds;
 use crate::upstream::Clients;
 use crate::video_jobs::InMemoryVideoJobs;
 
@@ -67,6 +68,8 @@ struct Inner {
     videos: Arc<dyn VideoJobs>,
     /// Each token's spending, for the billing views; they answer 501 without one.
     spending: Option<Arc<dyn SpendingLedger>>,
+    /// The exported span ids, for the upstreams' `traceparent`.
+    span_ids: Option<Arc<dyn SpanIds>>,
 }
 
 /// What the host supplies to a [`Relay`]: who is calling, which channels serve a model and
@@ -95,6 +98,10 @@ pub struct RelayHost {
     /// Reads each token's quota, spending and group balance for the billing views
     /// (`/v1/dashboard/billing/*`); without one those routes answer 501.
     pub spending: Option<Arc<dyn SpendingLedger>>,
+    /// Reads the trace and span ids of exported spans, so an upstream's `traceparent` names
+    /// the gateway's exported span; without one, upstreams continue the client's trace under a
+    /// span id nobody exports.
+    pub span_ids: Option<Arc<dyn SpanIds>>,
 }
 
 impl RelayHost {
@@ -114,6 +121,7 @@ impl RelayHost {
             cache_store: None,
             video_jobs: None,
             spending: None,
+            span_ids: None,
         }
     }
 }
@@ -160,6 +168,7 @@ impl Relay {
                 responses,
                 videos,
                 spending: host.spending,
+                span_ids: host.span_ids,
             }
         });
         Ok(Relay { inner })

@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
+use crate::gen_ai_span::GenAiSpan;
 use crate::host::{UsageRecord, UsageSink};
+use crate::trace_context::TraceParent;
 use crate::vocabulary::{CLIENT_CLOSED, Endpoint, TokenUsage};
 
 /// Builds and sends the request's usage record.
@@ -20,6 +22,10 @@ pub struct PendingRecord {
     /// Set while a request is with the upstream: a client that goes away then still owes the
     /// prompt the upstream is processing, counted only if the record ends that way.
     prompt_on_close: Option<Estimator>,
+    /// The request's GenAI span, given the record's facts when it is sent and ended with it.
+    span: GenAiSpan,
+    /// The client's `traceparent`, continued in the upstream requests.
+    client_trace: Option<TraceParent>,
 }
 
 impl PendingRecord {
@@ -40,7 +46,24 @@ impl PendingRecord {
             sink,
             done: false,
             prompt_on_close: None,
+            span: GenAiSpan::none(),
+            client_trace: None,
         }
+    }
+
+    /// Traces the request: `span` gets the record's facts, and upstream requests continue
+    /// the client's trace.
+    pub(crate) fn trace(&mut self, span: GenAiSpan, client_trace: Option<TraceParent>) {
+        self.span = span;
+        self.client_trace = client_trace;
+    }
+
+    pub(crate) fn span(&self) -> &GenAiSpan {
+        &self.span
+    }
+
+    pub(crate) fn client_trace(&self) -> Option<TraceParent> {
+        self.client_trace
     }
 
     /// The record being built. After a hand-over, writes land in a scratch record that is never
@@ -86,6 +109,8 @@ impl PendingRecord {
             sink: self.sink.clone(),
             done,
             prompt_on_close: self.prompt_on_close.take(),
+            span: std::mem::replace(&mut self.span, GenAiSpan::none()),
+            client_trace: self.client_trace,
         }
     }
 
@@ -110,6 +135,7 @@ impl PendingRecord {
                 record.usage_estimated = true;
             }
             record.total = self.started.elapsed();
+            self.span.record_outcome(&record);
             self.sink.record(record);
         }
     }

@@ -1,6 +1,11 @@
 //! Prometheus metrics: request, error, token, latency and first-byte figures by model, channel and
 //! group (cardinality bounded), plus in-flight requests, log queue depth and database pool state,
 //! served at `GET /metrics`.
+//!
+//! Names follow Prometheus's conventions (base units in the name, `_total` on counters, `# UNIT`
+//! in OpenMetrics); `promtool check metrics` reads the classic format without a complaint
+//! (`hub/tests/metrics.rs`). Time to first token is the GenAI conventions' figure: streamed
+//! generations only.
 
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
@@ -16,7 +21,7 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
-use prometheus_client::registry::Registry;
+use prometheus_client::registry::{Registry, Unit};
 use relay::host::UsageRecord;
 use tower_http::metrics::in_flight_requests::InFlightRequestsCounter;
 
@@ -83,6 +88,7 @@ pub struct Metrics {
     retries: Family<ModelLabels, Counter>,
     latency: Family<ModelLabels, Histogram>,
     first_byte: Family<ModelLabels, Histogram>,
+    first_token: Family<ModelLabels, Histogram>,
     in_flight: Gauge,
     log_queue_depth: Gauge,
     log_rows_dropped: Counter,
@@ -114,9 +120,10 @@ struct JournalGauges {
 
 impl JournalGauges {
     fn register(&self, registry: &mut Registry) {
-        registry.register(
-            "log_journal_bytes",
+        registry.register_with_unit(
+            "log_journal",
             "Bytes of the request-log journal's files",
+            Unit::Bytes,
             self.bytes.clone(),
         );
         registry.register(
@@ -178,6 +185,9 @@ impl Metrics {
         let first_byte = Family::<ModelLabels, Histogram>::new_with_constructor(
             latency_histogram as fn() -> Histogram,
         );
+        let first_token = Family::<ModelLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
         let in_flight = Gauge::default();
         let log_queue_depth = Gauge::default();
         let log_rows_dropped = Counter::default();
@@ -194,15 +204,24 @@ impl Metrics {
         );
         registry.register("tokens", "Tokens by kind", tokens.clone());
         registry.register("retries", "Retries on another channel", retries.clone());
-        registry.register(
-            "request_duration_seconds",
+        // The unit is appended to the name: `aiproxy_request_duration_seconds`.
+        registry.register_with_unit(
+            "request_duration",
             "Total request time",
+            Unit::Seconds,
             latency.clone(),
         );
-        registry.register(
-            "time_to_first_byte_seconds",
+        registry.register_with_unit(
+            "time_to_first_byte",
             "Time to the first response byte",
+            Unit::Seconds,
             first_byte.clone(),
+        );
+        registry.register_with_unit(
+            "time_to_first_token",
+            "Time to the first streamed chunk of a generation (streamed requests only)",
+            Unit::Seconds,
+            first_token.clone(),
         );
         registry.register(
             "in_flight_requests",
@@ -246,6 +265,7 @@ impl Metrics {
             retries,
             latency,
             first_byte,
+            first_token,
             in_flight,
             log_queue_depth,
             log_rows_dropped,
@@ -348,6 +368,11 @@ impl Metrics {
             self.first_byte
                 .get_or_create(&model_labels)
                 .observe(first_byte.as_secs_f64());
+            if record.stream && record.status < 400 {
+                self.first_token
+                    .get_or_create(&model_labels)
+                    .observe(first_byte.as_secs_f64());
+            }
         }
     }
 
@@ -530,6 +555,38 @@ mod tests {
             )
         );
         assert!(text.ends_with("# EOF\n"));
+    }
+
+    #[test]
+    fn units_are_declared_and_first_tokens_count_streams_only() {
+        let metrics = Metrics::new();
+        metrics.observe(&record("gpt-4o", 200), |_| true);
+        let streamed = UsageRecord {
+            stream: true,
+            ..record("gpt-4o", 200)
+        };
+        metrics.observe(&streamed, |_| true);
+        let text = metrics.render().unwrap();
+        for unit in [
+            "# UNIT aiproxy_request_duration_seconds seconds",
+            "# UNIT aiproxy_time_to_first_byte_seconds seconds",
+            "# UNIT aiproxy_time_to_first_token_seconds seconds",
+            "# UNIT aiproxy_log_journal_bytes bytes",
+        ] {
+            assert!(text.contains(unit), "{unit} in:\n{text}");
+        }
+        assert!(
+            text.contains(
+                r#"aiproxy_time_to_first_byte_seconds_count{model="gpt-4o",channel="3"} 2"#
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"aiproxy_time_to_first_token_seconds_count{model="gpt-4o",channel="3"} 1"#
+            ),
+            "{text}"
+        );
     }
 
     #[test]

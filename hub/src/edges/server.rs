@@ -449,7 +449,8 @@ impl Drop for AddressSlot {
 }
 
 /// The span of one HTTP request: method, path (never the query, which may hold a key) and the
-/// request id set by the layer outside it.
+/// request id set by the layer outside it. A SERVER span continuing the client's trace when
+/// its `traceparent` parses.
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let request_id = request
         .headers()
@@ -457,12 +458,17 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         .and_then(|value| value.to_str().ok())
         .map(loggable_request_id)
         .unwrap_or_default();
-    tracing::info_span!(
+    let span = tracing::info_span!(
         "request",
+        "otel.kind" = "server",
         method = %request.method(),
         path = request.uri().path(),
         request_id,
-    )
+    );
+    if let Some(parent) = relay::trace_context::TraceParent::from_headers(request.headers()) {
+        crate::process::telemetry::continue_client_trace(&span, parent);
+    }
+    span
 }
 
 /// Longest client request id copied into log lines.

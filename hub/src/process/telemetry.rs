@@ -1,12 +1,22 @@
 //! Tracing setup: human-readable or JSON lines on stderr, filtered by `RUST_LOG` (default `info`),
 //! and spans exported over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+//!
+//! Colours only on a terminal: a log file or a pipe gets plain text. The exported spans carry
+//! the W3C trace context: a request span continues the client's `traceparent`, and the relay
+//! reads the exported ids ([`ExportedSpanIds`]) for the `traceparent` it sends upstream.
 
-use opentelemetry::trace::TracerProvider as _;
+use std::io::IsTerminal;
+
+use opentelemetry::trace::{
+    SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState, TracerProvider as _,
+};
 use opentelemetry_otlp::{Protocol, SpanExporter, WithExportConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::runtime::Tokio;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use opentelemetry_sdk::trace::span_processor_with_async_runtime::BatchSpanProcessor;
+use relay::trace_context::{SpanIds, TraceParent};
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -16,6 +26,7 @@ pub fn init(format: &str) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(stderr_is_terminal())
         .with_writer(std::io::stderr);
     let installed = if format == "json" {
         builder.json().try_init()
@@ -86,11 +97,52 @@ pub fn init_with_otlp(format: &str, otlp_endpoint: Option<&str>) -> Option<OtlpE
                 .json()
                 .with_writer(std::io::stderr)
         }))
-        .with((!json).then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr)))
+        .with((!json).then(|| {
+            tracing_subscriber::fmt::layer()
+                .with_ansi(stderr_is_terminal())
+                .with_writer(std::io::stderr)
+        }))
         .with(otel)
         .try_init();
     match installed {
         Ok(()) => Some(OtlpExport { provider }),
         Err(_) => None,
+    }
+}
+
+/// Whether log lines may carry colour escapes: only when stderr is a terminal, never when it is
+/// redirected to a file or a pipe (where the escapes would be noise a reader has to strip).
+fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}
+
+/// Makes `span` a child of the client's span named by its `traceparent`. Without the OTLP
+/// export there is no OpenTelemetry context to set, and nothing happens.
+pub fn continue_client_trace(span: &tracing::Span, parent: TraceParent) {
+    let remote = SpanContext::new(
+        TraceId::from_bytes(parent.trace_id),
+        SpanId::from_bytes(parent.parent_id),
+        TraceFlags::new(parent.flags),
+        true,
+        TraceState::default(),
+    );
+    // An error only says that spans are not exported.
+    drop(span.set_parent(opentelemetry::Context::new().with_remote_span_context(remote)));
+}
+
+/// The ids the OTLP export gives a span, for the relay's upstream `traceparent`; `None` when
+/// spans are not exported.
+#[derive(Debug, Clone, Copy)]
+pub struct ExportedSpanIds;
+
+impl SpanIds for ExportedSpanIds {
+    fn trace_parent(&self, span: &tracing::Span) -> Option<TraceParent> {
+        let context = span.context();
+        let span_context = context.span().span_context().clone();
+        span_context.is_valid().then(|| TraceParent {
+            trace_id: span_context.trace_id().to_bytes(),
+            parent_id: span_context.span_id().to_bytes(),
+            flags: span_context.trace_flags().to_u8(),
+        })
     }
 }

@@ -19,6 +19,7 @@ use crate::plugin::Exchange;
 use crate::provider::{
     Endpoint, Framing, Provider, UpstreamRequest, authorize, wants_stream_usage,
 };
+use crate::trace_context::{TRACEPARENT, upstream_trace_parent};
 use crate::upstream::{ByteStream, send};
 use crate::usage::{Estimator, PendingRecord};
 
@@ -75,6 +76,17 @@ impl Inner {
             .clients
             .get(channel.proxy_url.as_deref(), plan.timeouts.connect)?;
         authorize(plan.provider, channel, &client, &mut upstream_request).await?;
+        pending.span().record_attempt(channel.kind, &request.model);
+        let trace_parent = upstream_trace_parent(
+            self.span_ids.as_deref(),
+            pending.span().span(),
+            pending.client_trace(),
+        );
+        if let Some(trace_parent) = trace_parent {
+            upstream_request
+                .headers
+                .insert(TRACEPARENT, trace_parent.to_header_value());
+        }
         let head_timeout = plan.head_timeout();
         let estimator = Estimator {
             endpoint,

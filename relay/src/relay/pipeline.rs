@@ -19,10 +19,12 @@ use super::request::{
 };
 use super::routes::UrlFacts;
 use crate::error::RelayError;
+use crate::gen_ai_span::GenAiSpan;
 use crate::host::{Admission, AdmissionRequest};
 use crate::plugin::{Answer, Before, Exchange, PluginRequest};
 use crate::provider::Endpoint;
 use crate::request_id::request_id;
+use crate::trace_context::TraceParent;
 use crate::usage::{Estimator, PendingRecord};
 use crate::vocabulary::Face;
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
@@ -41,6 +43,12 @@ impl Inner {
             request_id(&parts),
             endpoint.route(),
             started,
+        );
+        // Not entered: entering starts the exported span, which then keeps its name, and the
+        // name (`chat gpt-4o`) is known only once the body is read.
+        pending.trace(
+            GenAiSpan::start(endpoint),
+            TraceParent::from_headers(&parts.headers),
         );
         // The governor's x-ratelimit-* headers go on the answer, whatever it is.
         let mut limit_headers = Vec::new();
