@@ -397,3 +397,88 @@ async fn a_groups_models_carry_its_overrides() {
     refused(http.get(hub.url("/api/dashboard/nobody/models")), 404).await;
     hub.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_api_postgres_databases_channels_are_imported() {
+    use sqlx::Connection;
+    let database = crate::support::TestDatabase::create().await;
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&database.url()).await.unwrap();
+    // OneAPI's tables as its GORM models create them (models comma-separated).
+    for statement in [
+        "CREATE TABLE channels (id bigint PRIMARY KEY, type bigint DEFAULT 0, key text, open_ai_organization text, \
+         test_model text, status bigint DEFAULT 1, name text, weight bigint, created_time bigint, \
+         test_time bigint, response_time bigint, base_url text DEFAULT '', other text, balance decimal, \
+         balance_updated_time bigint, models text, \"group\" varchar(64) DEFAULT 'default', used_quota bigint, \
+         model_mapping varchar(1024), priority bigint DEFAULT 0, config text, system_prompt text)",
+        "CREATE TABLE tokens (id bigint PRIMARY KEY, user_id bigint, key char(48), status bigint DEFAULT 1, \
+         name text, created_time bigint, accessed_time bigint, expired_time bigint DEFAULT -1, \
+         remain_quota bigint DEFAULT 0, unlimited_quota boolean DEFAULT false, used_quota bigint DEFAULT 0, \
+         models text, subnet text DEFAULT '')",
+        "INSERT INTO channels (id, type, key, status, name, base_url, models, model_mapping, priority) \
+         VALUES (1, 14, 'sk-ant-upstream-0123456789', 1, 'claude', 'https://api.anthropic.com', \
+         'claude-3-5-haiku,claude-3-opus', '{\"haiku\":\"claude-3-5-haiku\"}', 5)",
+        "INSERT INTO channels (id, type, key, status, name, base_url, models) VALUES \
+         (2, 50, 'sk-compatible-0123456789', 2, 'compatible', 'https://llm.example.com/v1', 'm1')",
+    ] {
+        sqlx::query(statement).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let hub = TestHub::start().await;
+    let http = reqwest::Client::new();
+    let failures = send(
+        http.post(hub.url("/api/channels/import/oneapi"))
+            .json(&json!({"dsn": database.url()})),
+    )
+    .await;
+    assert_eq!(failures, json!([]));
+    let channels = send(http.get(hub.url("/api/channels/all"))).await;
+    let channels = channels.as_array().unwrap();
+    assert_eq!(channels.len(), 2, "{channels:?}");
+    let claude = channels.iter().find(|c| c["name"] == "claude").unwrap();
+    assert_eq!(claude["type"], 14);
+    assert_eq!(
+        claude["models"],
+        json!(["claude-3-5-haiku", "claude-3-opus"])
+    );
+    assert_eq!(claude["model_mapping"]["haiku"], "claude-3-5-haiku");
+    assert_eq!(claude["priority"], 5);
+    assert_ne!(
+        claude["key"], "sk-ant-upstream-0123456789",
+        "answers mask keys"
+    );
+    let compatible = channels.iter().find(|c| c["name"] == "compatible").unwrap();
+    assert_eq!(compatible["status"], 2, "{compatible}");
+
+    // Refused: no DSN, a file of the server's machine, a database that does not answer (whose
+    // password the message does not repeat).
+    refused(
+        http.post(hub.url("/api/channels/import/oneapi"))
+            .json(&json!({})),
+        400,
+    )
+    .await;
+    refused(
+        http.post(hub.url("/api/channels/import/oneapi"))
+            .json(&json!({"dsn": "sqlite:///etc/passwd"})),
+        400,
+    )
+    .await;
+    let message = refused(
+        http.post(hub.url("/api/channels/import/oneapi"))
+            .json(&json!({"dsn": "postgres://someone:pw-do-not-show@127.0.0.1:9/none"})),
+        400,
+    )
+    .await;
+    assert!(!message.contains("pw-do-not-show"), "{message}");
+    assert_eq!(
+        send(http.get(hub.url("/api/channels/all")))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    hub.stop().await.unwrap();
+}

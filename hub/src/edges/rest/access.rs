@@ -51,6 +51,11 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
     ),
     (
         "POST",
+        "/api/channels/import/oneapi",
+        &["ChannelService/CreateChannels"],
+    ),
+    (
+        "POST",
         "/api/channels/batch_info",
         &["ChannelService/GetChannel"],
     ),

@@ -10,6 +10,7 @@ pub mod access;
 mod batches;
 mod channel_extras;
 mod channel_fleet;
+mod channel_import;
 mod channel_types;
 mod channels;
 mod dashboard_models;
@@ -87,6 +88,7 @@ pub fn operations() -> Vec<spec::Operation> {
         tagged("channels", channels::operations()),
         tagged("channels", channel_extras::operations()),
         tagged("channels", channel_fleet::operations()),
+        tagged("channels", channel_import::operations()),
         tagged("groups", groups::operations()),
         tagged("groups", shared_ips::operations()),
         tagged("group model configs", group_models::operations()),

@@ -82,7 +82,11 @@ where
             let request = if get::is_get_form(request.method(), request.uri()) {
                 match get::as_post(&methods, request) {
                     Ok(request) => request,
-                    Err(refusal) => return Ok(refusal),
+                    Err(mut refusal) => {
+                        // Nothing ran: the admission gate records no audit event for it.
+                        refusal.extensions_mut().insert(RpcFailed);
+                        return Ok(refusal);
+                    }
                 }
             } else {
                 request
@@ -169,6 +173,7 @@ where
         response
             .headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        response.extensions_mut().insert(RpcFailed);
         return response;
     }
     // The key is checked before anything else is looked at, as for gRPC: a caller without a
@@ -195,6 +200,7 @@ where
         response
             .headers_mut()
             .insert("accept-post", HeaderValue::from_static(expected));
+        response.extensions_mut().insert(RpcFailed);
         return response;
     }
     match call(method, grpc, protocol, request).await {
