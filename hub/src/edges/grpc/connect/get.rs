@@ -32,53 +32,89 @@ pub fn is_get_form(method: &Method, uri: &Uri) -> bool {
 }
 
 /// The POST a GET form stands for (`Content-Type: application/json`, the decoded message as its
-/// body, the caller's other headers and extensions kept), or the answer refusing it.
+/// body, the caller's other headers and extensions kept), or the answer refusing it (boxed: an
+/// answer is large beside a request).
 pub fn as_post(
     methods: &Methods,
     request: axum::extract::Request,
-) -> Result<axum::extract::Request, axum::response::Response> {
+) -> Result<axum::extract::Request, Box<axum::response::Response>> {
+    post_of(methods, request).map_err(|refused| Box::new(refused.response()))
+}
+
+/// Why a GET form is refused, and so with which HTTP status.
+enum Refused {
+    /// The code's own status.
+    Error(ConnectError),
+    /// 405, naming POST: a write or a stream.
+    PostOnly(ConnectError),
+    /// 415: an encoding other than JSON.
+    Codec(ConnectError),
+}
+
+impl Refused {
+    fn response(self) -> axum::response::Response {
+        match self {
+            Refused::Error(error) => error.unary_response(),
+            Refused::PostOnly(error) => {
+                let mut response = error.unary_response();
+                *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+                response
+                    .headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
+                response
+            }
+            Refused::Codec(error) => {
+                let mut response = error.unary_response();
+                *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+                response
+            }
+        }
+    }
+}
+
+fn post_of(
+    methods: &Methods,
+    request: axum::extract::Request,
+) -> Result<axum::extract::Request, Refused> {
     // The key first, as for every call: a caller without one learns nothing about the method.
     if let Some(Refusal(status)) = request.extensions().get::<Refusal>() {
-        return Err(ConnectError::from_status(status).unary_response());
+        return Err(Refused::Error(ConnectError::from_status(status)));
     }
     let (mut parts, _) = request.into_parts();
     let path = parts.uri.path().to_owned();
     let method = methods.find(&path).ok_or_else(|| {
-        ConnectError::new(Code::Unimplemented, format!("no method {path}")).unary_response()
+        Refused::Error(ConnectError::new(
+            Code::Unimplemented,
+            format!("no method {path}"),
+        ))
     })?;
     let rpc = crate::access::policy::rpc_of_path(&path).unwrap_or_default();
     if method.is_server_streaming()
         || method.is_client_streaming()
         || crate::access::policy::rule(rpc).write
     {
-        let error = ConnectError::new(
+        return Err(Refused::PostOnly(ConnectError::new(
             Code::Unimplemented,
             format!(
                 "{} is served by POST only: GET is for unary calls without side effects",
                 method.full_name()
             ),
-        );
-        let mut response = error.unary_response();
-        *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return Err(response);
+        )));
     }
     let query = parts.uri.query().unwrap_or_default();
     let message = message(query).map_err(|error| {
-        let mut response = error.unary_response();
         // The protocol's answer to a codec the server does not speak, as for a POST.
-        if !names_json(query) {
-            *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
+        if names_json(query) {
+            Refused::Error(error)
+        } else {
+            Refused::Codec(error)
         }
-        response
     })?;
     parts.method = Method::POST;
     parts.uri = Uri::builder()
         .path_and_query(path)
         .build()
-        .map_err(|_| ConnectError::new(Code::InvalidArgument, "bad path").unary_response())?;
+        .map_err(|_| Refused::Error(ConnectError::new(Code::InvalidArgument, "bad path")))?;
     parts.headers.remove(header::CONTENT_ENCODING);
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(

@@ -82,7 +82,8 @@ where
             let request = if get::is_get_form(request.method(), request.uri()) {
                 match get::as_post(&methods, request) {
                     Ok(request) => request,
-                    Err(mut refusal) => {
+                    Err(refusal) => {
+                        let mut refusal = *refusal;
                         // Nothing ran: the admission gate records no audit event for it.
                         refusal.extensions_mut().insert(RpcFailed);
                         return Ok(refusal);
