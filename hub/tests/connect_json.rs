@@ -457,19 +457,21 @@ async fn bad_requests_get_connect_errors_never_a_crash() {
         call_raw(&hub, Some(ADMIN_KEY), "ConfigService/Watch", json, "{}").await,
         (415, "unimplemented", "application/connect+json"),
     );
-    let gzipped = reqwest::Client::new()
+    let brotli = reqwest::Client::new()
         .post(hub.url(&format!("/{PACKAGE}.{list}")))
         .header("content-type", json)
-        .header("content-encoding", "gzip")
+        .header("content-encoding", "br")
         .bearer_auth(ADMIN_KEY)
         .body("{}")
         .send()
         .await
         .unwrap();
-    assert_eq!(gzipped.status(), 501);
-    assert_eq!(
-        gzipped.json::<Value>().await.unwrap()["code"],
-        "unimplemented"
+    assert_eq!(brotli.status(), 501);
+    let brotli: Value = brotli.json().await.unwrap();
+    assert_eq!(brotli["code"], "unimplemented", "{brotli}");
+    assert!(
+        brotli["message"].as_str().unwrap().contains("gzip"),
+        "{brotli}"
     );
     let get = reqwest::Client::new()
         .get(hub.url(&format!("/{PACKAGE}.{list}")))
@@ -738,5 +740,295 @@ async fn connect_json_from_python_with_plain_httpx() {
         .unwrap()
         .into_inner();
     assert_eq!(group.rpm_ratio, 2.0);
+    hub.stop().await.unwrap();
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut decoded)
+        .unwrap();
+    decoded
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gzip_both_ways_with_the_expansion_bounded() {
+    let hub = TestHub::start_with_config(CONFIG).await;
+    let http = reqwest::Client::new();
+    let url = |rpc: &str| hub.url(&format!("/{PACKAGE}.{rpc}"));
+
+    // A gzipped request, and a gzipped answer when asked for one: the same message as plain.
+    let plain = ok(
+        &hub,
+        ADMIN_KEY,
+        "GroupService/ListGroups",
+        json!({"pageSize": 1}),
+    )
+    .await;
+    let response = http
+        .post(url("GroupService/ListGroups"))
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .header("accept-encoding", "br, gzip")
+        .bearer_auth(ADMIN_KEY)
+        .body(gzip(br#"{"pageSize": 1}"#))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let body = response.bytes().await.unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&gunzip(&body)).unwrap(),
+        plain
+    );
+    // Without Accept-Encoding the answer is plain.
+    let response = http
+        .post(url("GroupService/ListGroups"))
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .bearer_auth(ADMIN_KEY)
+        .body(gzip(br#"{"pageSize": 1}"#))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().get("content-encoding").is_none());
+    assert_eq!(response.json::<Value>().await.unwrap(), plain);
+
+    // A zip bomb: 16 MiB of JSON whitespace in about 16 KiB is refused once it passes the
+    // 8 MiB limit, and the server goes on answering.
+    let bomb = gzip(&vec![b' '; 16 << 20]);
+    assert!(bomb.len() < 256 << 10, "{}", bomb.len());
+    let answer = http
+        .post(url("GroupService/ListGroups"))
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .bearer_auth(ADMIN_KEY)
+        .body(bomb)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    assert_error(
+        (status, answer.json().await.unwrap()),
+        (429, "resource_exhausted", "decompresses to more than"),
+    );
+    assert_error(
+        {
+            let answer = http
+                .post(url("GroupService/ListGroups"))
+                .header("content-type", "application/json")
+                .header("content-encoding", "gzip")
+                .bearer_auth(ADMIN_KEY)
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            (answer.status().as_u16(), answer.json().await.unwrap())
+        },
+        (400, "invalid_argument", "does not decompress"),
+    );
+
+    // A stream: the request message compressed (flag 1), the answer's messages too.
+    let response = http
+        .post(url("LogService/ExportLogs"))
+        .header("content-type", "application/connect+json")
+        .header("connect-content-encoding", "gzip")
+        .header("connect-accept-encoding", "gzip")
+        .bearer_auth(ADMIN_KEY)
+        .body(envelope(1, &gzip(b"{}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["connect-content-encoding"], "gzip");
+    let mut body = &response.bytes().await.unwrap()[..];
+    let mut csv = Vec::new();
+    let mut flags_seen = Vec::new();
+    while !body.is_empty() {
+        let length = u32::from_be_bytes(body[1..5].try_into().unwrap()) as usize;
+        let (flags, payload) = (body[0], &body[5..5 + length]);
+        flags_seen.push(flags);
+        if flags == 1 {
+            let chunk: Value = serde_json::from_slice(&gunzip(payload)).unwrap();
+            use base64::Engine;
+            csv.extend(
+                base64::engine::general_purpose::STANDARD
+                    .decode(chunk["data"].as_str().unwrap())
+                    .unwrap(),
+            );
+        } else {
+            assert_eq!(flags, 2, "{payload:?}");
+            assert_eq!(serde_json::from_slice::<Value>(payload).unwrap(), json!({}));
+        }
+        body = &body[5 + length..];
+    }
+    assert_eq!(flags_seen.last(), Some(&2), "{flags_seen:?}");
+    assert!(flags_seen.contains(&1), "{flags_seen:?}");
+    assert!(String::from_utf8(csv).unwrap().starts_with("id,"));
+    // A compressed frame in a stream that names no compression is a protocol error.
+    let response = http
+        .post(url("LogService/ExportLogs"))
+        .header("content-type", "application/connect+json")
+        .bearer_auth(ADMIN_KEY)
+        .body(envelope(1, &gzip(b"{}")))
+        .send()
+        .await
+        .unwrap();
+    let body = response.bytes().await.unwrap();
+    assert_eq!(body[0], 2, "{body:?}");
+    let end: Value = serde_json::from_slice(&body[5..]).unwrap();
+    assert_eq!(end["error"]["code"], "invalid_argument", "{end}");
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_answer_the_get_form_and_writes_refuse_it() {
+    use base64::Engine;
+    let hub = TestHub::start_with_config(CONFIG).await;
+    let http = reqwest::Client::new();
+    let get = |rpc: &str, query: String, key: Option<&str>| {
+        let mut request = http.get(hub.url(&format!("/{PACKAGE}.{rpc}?{query}")));
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        request.send()
+    };
+    let expected = ok(
+        &hub,
+        ADMIN_KEY,
+        "GroupService/GetGroup",
+        json!({"id": "acme"}),
+    )
+    .await;
+
+    // Percent-encoded JSON, with a viewer's key (a read is what viewers may call).
+    let viewer = create_key(&hub, "get-viewer", "ADMIN_ROLE_VIEWER", &[]).await;
+    let message: String = url::form_urlencoded::byte_serialize(br#"{"id": "acme"}"#).collect();
+    let response = get(
+        "GroupService/GetGroup",
+        format!("connect=v1&encoding=json&message={message}"),
+        Some(&viewer),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<Value>().await.unwrap(), expected);
+
+    // URL-safe base64 without padding, gzipped, and a gzipped answer.
+    let encoded =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(gzip(br#"{"id": "acme"}"#));
+    let response = http
+        .get(hub.url(&format!(
+            "/{PACKAGE}.GroupService/GetGroup?connect=v1&encoding=json&base64=1&compression=gzip&message={encoded}"
+        )))
+        .header("accept-encoding", "gzip")
+        .bearer_auth(ADMIN_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let body = response.bytes().await.unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&gunzip(&body)).unwrap(),
+        expected
+    );
+
+    // Refusals: no key (before anything about the method is said), a write, a stream, a codec
+    // not served, a missing message, and a message the method does not take.
+    let refusals = [
+        (
+            "GroupService/GetGroup",
+            "encoding=json&message={}",
+            None,
+            401,
+            "unauthenticated",
+        ),
+        (
+            "GroupService/CreateGroup",
+            "encoding=json&message=%7B%22group%22%3A%7B%22id%22%3A%22via-get%22%7D%7D",
+            Some(ADMIN_KEY),
+            405,
+            "unimplemented",
+        ),
+        (
+            "ConfigService/Watch",
+            "encoding=json&message={}",
+            Some(ADMIN_KEY),
+            405,
+            "unimplemented",
+        ),
+        (
+            "GroupService/GetGroup",
+            "encoding=proto&message=",
+            Some(ADMIN_KEY),
+            415,
+            "unimplemented",
+        ),
+        (
+            "GroupService/GetGroup",
+            "encoding=json",
+            Some(ADMIN_KEY),
+            400,
+            "invalid_argument",
+        ),
+        (
+            "GroupService/GetGroup",
+            "encoding=json&message=%7B%22nope%22%3A1%7D",
+            Some(ADMIN_KEY),
+            400,
+            "invalid_argument",
+        ),
+        (
+            "GroupService/Nope",
+            "encoding=json&message={}",
+            Some(ADMIN_KEY),
+            501,
+            "unimplemented",
+        ),
+    ];
+    for (rpc, query, key, status, code) in refusals {
+        let response = get(rpc, query.to_owned(), key).await.unwrap();
+        assert_eq!(response.status(), status, "{rpc}?{query}");
+        if status == 405 {
+            assert_eq!(response.headers()["allow"], "POST", "{rpc}");
+        }
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], code, "{rpc}?{query}: {body}");
+    }
+    // The write asked by GET changed nothing and left no audit event.
+    assert_error(
+        call(
+            &hub,
+            ADMIN_KEY,
+            "GroupService/GetGroup",
+            json!({"id": "via-get"}),
+        )
+        .await,
+        (404, "not_found", "via-get"),
+    );
+    let audit = ok(
+        &hub,
+        ADMIN_KEY,
+        "AccessService/ListAuditEvents",
+        json!({"pageSize": 1000}),
+    )
+    .await;
+    let creations = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|event| event["action"] == "GroupService/CreateGroup")
+        .count();
+    assert_eq!(creations, 0, "{audit}");
     hub.stop().await.unwrap();
 }

@@ -39,6 +39,46 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
         "/api/channel/{id}/status",
         &["ChannelService/SetChannelStatus"],
     ),
+    ("GET", "/api/groups/ip_groups", &["LogService/ListLogs"]),
+    (
+        "GET",
+        "/api/dashboard/{group}/models",
+        &[
+            "ModelService/ListServedModels",
+            "ModelService/ListGroupModelOverrides",
+            "ModelService/GetModelConfig",
+        ],
+    ),
+    (
+        "POST",
+        "/api/channels/import/oneapi",
+        &["ChannelService/CreateChannels"],
+    ),
+    (
+        "POST",
+        "/api/channels/batch_info",
+        &["ChannelService/GetChannel"],
+    ),
+    (
+        "GET",
+        "/api/channels/test",
+        &["ChannelService/TestChannels"],
+    ),
+    (
+        "POST",
+        "/api/tokens/{id}/name",
+        &["TokenService/GetToken", "TokenService/UpdateToken"],
+    ),
+    (
+        "POST",
+        "/api/token/{group}/{id}/name",
+        &["TokenService/GetToken", "TokenService/UpdateToken"],
+    ),
+    (
+        "POST",
+        "/api/model_configs/contains",
+        &["ModelService/GetModelConfig"],
+    ),
     (
         "GET",
         "/api/channel/{id}/test",

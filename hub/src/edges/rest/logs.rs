@@ -75,6 +75,9 @@ pub struct DashboardQuery {
     channel: String,
     #[serde(default)]
     token_name: String,
+    /// The zone whose midnights `day` buckets start at (IANA name); UTC when absent or `Local`.
+    #[serde(default)]
+    timezone: String,
 }
 
 /// The seed's usage counters with its names; zero fields are left out as the seed does.
@@ -167,6 +170,7 @@ async fn build_dashboard(
     group: Option<String>,
     query: DashboardQuery,
 ) -> ApiResult {
+    let zone = super::time_zone::named(&query.timezone)?;
     let now = crate::store::now_ms();
     let end = match timestamp_ms(query.end_timestamp.trim().parse().unwrap_or(0)) {
         0 => now,
@@ -217,12 +221,12 @@ async fn build_dashboard(
         .await?
         .into_inner()
         .points;
-    // Day buckets are folded from hour buckets at UTC midnight.
+    // Day buckets are folded from hour buckets at the zone's midnight.
     let mut buckets: BTreeMap<i64, SummarySet> = BTreeMap::new();
     let mut summary = SummarySet::default();
     for point in &points {
         let at = if bucket == "day" {
-            point.bucket_ms - point.bucket_ms.rem_euclid(DAY_MS)
+            super::time_zone::day_start_ms(point.bucket_ms, zone)
         } else {
             point.bucket_ms
         };

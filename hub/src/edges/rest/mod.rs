@@ -9,8 +9,11 @@
 pub mod access;
 mod batches;
 mod channel_extras;
+mod channel_fleet;
+mod channel_import;
 mod channel_types;
 mod channels;
+mod dashboard_models;
 mod group_models;
 mod groups;
 mod log_admin;
@@ -22,8 +25,10 @@ mod models;
 mod monitor;
 pub mod openapi;
 mod options;
+mod shared_ips;
 pub mod spec;
 mod swagger;
+mod time_zone;
 mod tokens;
 mod usage;
 
@@ -82,7 +87,10 @@ pub fn operations() -> Vec<spec::Operation> {
     [
         tagged("channels", channels::operations()),
         tagged("channels", channel_extras::operations()),
+        tagged("channels", channel_fleet::operations()),
+        tagged("channels", channel_import::operations()),
         tagged("groups", groups::operations()),
+        tagged("groups", shared_ips::operations()),
         tagged("group model configs", group_models::operations()),
         tagged("tokens", tokens::operations()),
         tagged("batches", batches::operations()),
@@ -93,6 +101,7 @@ pub fn operations() -> Vec<spec::Operation> {
         tagged("logs", log_admin::operations()),
         tagged("dashboard", logs::dashboard_operations()),
         tagged("dashboard", usage::operations()),
+        tagged("dashboard", dashboard_models::operations()),
         tagged("monitor", monitor::operations()),
         tagged("mcp", mcp::operations()),
         tagged("mcp", mcp_groups::operations()),

@@ -1,5 +1,7 @@
 //! `/api/model_configs/*` and `/api/model_config/*model`: the seed's model config routes over the control plane's ModelService.
 
+use std::collections::HashSet;
+
 use axum::extract::{Path, State};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -28,6 +30,13 @@ pub fn operations() -> Vec<Operation> {
     operations.extend([
         Operation::get("/api/model_configs/all", "Every model config", all)
             .data::<Vec<SeedModelConfig>>(),
+        Operation::post(
+            "/api/model_configs/contains",
+            "The configs of the models named (those that have one)",
+            contains,
+        )
+        .body::<ContainsBody>()
+        .data::<Vec<SeedModelConfig>>(),
         Operation::get("/api/model_config/{*model}", "One model config", read)
             .data::<SeedModelConfig>(),
         Operation::post(
@@ -240,6 +249,42 @@ pub async fn all(State(cp): State<ControlPlane>) -> ApiResult {
             break;
         }
         page_token = answer.next_page_token;
+    }
+    Ok(ok(configs))
+}
+
+/// Models one `contains` call may name: each is one read.
+const MAX_CONTAINS_MODELS: usize = 1000;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct ContainsBody {
+    #[serde(default)]
+    models: Vec<String>,
+}
+
+/// The configs of the models named, in the order named; a model without a config is left out,
+/// as the seed's `IN` query leaves it out.
+async fn contains(State(cp): State<ControlPlane>, Body(body): Body<ContainsBody>) -> ApiResult {
+    if body.models.len() > MAX_CONTAINS_MODELS {
+        return Err(ApiError::bad_request(format!(
+            "at most {MAX_CONTAINS_MODELS} models per call"
+        )));
+    }
+    let service = Models(cp);
+    let mut configs = Vec::new();
+    let mut seen = HashSet::new();
+    for model in body.models {
+        if model.is_empty() || !seen.insert(model.clone()) {
+            continue;
+        }
+        match service
+            .get_model_config(Request::new(pb::GetModelConfigRequest { model }))
+            .await
+        {
+            Ok(config) => configs.push(seed_config(config.into_inner())),
+            Err(status) if status.code() == Code::NotFound => {}
+            Err(status) => return Err(status.into()),
+        }
     }
     Ok(ok(configs))
 }

@@ -40,6 +40,7 @@ pub fn operations() -> Vec<Operation> {
             status_any,
         )
         .body::<StatusBody>(),
+        Operation::post("/api/tokens/{id}/name", "Rename a token", rename_any).body::<NameBody>(),
         Operation::get(
             "/api/token/{group}",
             "A page of the group's tokens",
@@ -86,6 +87,12 @@ pub fn operations() -> Vec<Operation> {
             status_in_group,
         )
         .body::<StatusBody>(),
+        Operation::post(
+            "/api/token/{group}/{id}/name",
+            "Rename a token of the group",
+            rename_in_group,
+        )
+        .body::<NameBody>(),
     ]);
     operations
 }
@@ -431,6 +438,25 @@ async fn set_status(cp: ControlPlane, id: String, group: Option<String>, status:
     Ok(done())
 }
 
+/// The seed's rename body; names stay unique within a group (the service refuses a taken one).
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct NameBody {
+    name: String,
+}
+
+/// A rename is an update naming only `name`; the seed answers it without data.
+async fn rename(cp: ControlPlane, id: String, group: Option<String>, name: String) -> ApiResult {
+    if name.trim().is_empty() {
+        return Err(ApiError::bad_request("name is required"));
+    }
+    let body = TokenBody {
+        name: Some(name),
+        ..TokenBody::default()
+    };
+    update(cp, id, group, body).await?;
+    Ok(done())
+}
+
 async fn read_any(State(cp): State<ControlPlane>, Path(id): Path<String>) -> ApiResult {
     read(cp, id, None).await
 }
@@ -483,4 +509,20 @@ async fn status_in_group(
     Body(body): Body<StatusBody>,
 ) -> ApiResult {
     set_status(cp, id, Some(group), body.status).await
+}
+
+async fn rename_any(
+    State(cp): State<ControlPlane>,
+    Path(id): Path<String>,
+    Body(body): Body<NameBody>,
+) -> ApiResult {
+    rename(cp, id, None, body.name).await
+}
+
+async fn rename_in_group(
+    State(cp): State<ControlPlane>,
+    Path((group, id)): Path<(String, String)>,
+    Body(body): Body<NameBody>,
+) -> ApiResult {
+    rename(cp, id, Some(group), body.name).await
 }

@@ -78,9 +78,12 @@ pub fn operations() -> Vec<Operation> {
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct SeriesQuery {
-    /// `minute`, `hour` (default) or `day` (UTC days).
+    /// `minute`, `hour` (default) or `day` (days of `timezone`).
     #[serde(default)]
     timespan: String,
+    /// The zone whose midnights `day` buckets start at (IANA name); UTC when absent or `Local`.
+    #[serde(default)]
+    timezone: String,
     /// Seconds or milliseconds; the last 7 days when absent.
     #[serde(default)]
     start_timestamp: String,
@@ -141,6 +144,7 @@ struct Series {
     start_ms: i64,
     end_ms: i64,
     day_buckets: bool,
+    zone: chrono_tz::Tz,
     granularity: pb::Granularity,
     model: Option<String>,
     channel_id: Option<i64>,
@@ -173,6 +177,7 @@ fn series_of(query: &SeriesQuery) -> Result<Series, ApiError> {
         // The end is exclusive in the service and inclusive in the seed.
         end_ms: end + 1,
         day_buckets: query.timespan == "day",
+        zone: super::time_zone::named(&query.timezone)?,
         granularity: if query.timespan == "minute" {
             pb::Granularity::Minute
         } else {
@@ -247,7 +252,7 @@ async fn time_series(
         let mut by_bucket: BTreeMap<i64, SummarySet> = BTreeMap::new();
         for point in &points {
             let at = if series.day_buckets {
-                point.bucket_ms - point.bucket_ms.rem_euclid(DAY_MS)
+                super::time_zone::day_start_ms(point.bucket_ms, series.zone)
             } else {
                 point.bucket_ms
             };
@@ -354,6 +359,9 @@ pub struct RankingQuery {
     /// `used_amount_desc` (default), `request_count_desc`, `total_tokens_desc`, each also `_asc`.
     #[serde(default)]
     order: String,
+    /// Echoed in the answer (IANA name; UTC when absent or `Local`): the range is in instants.
+    #[serde(default)]
+    timezone: String,
 }
 
 /// One ranked group, channel or model (`rank` from 1).
@@ -396,8 +404,10 @@ async fn ranking(State(cp): State<ControlPlane>, Params(query): Params<RankingQu
     let series = series_of(&SeriesQuery {
         start_timestamp: query.start_timestamp.clone(),
         end_timestamp: query.end_timestamp.clone(),
+        timezone: query.timezone.clone(),
         ..Default::default()
     })?;
+    let zone = series.zone;
     let mut entries = Logs::new(&cp)
         .get_ranking(Request::new(pb::GetRankingRequest {
             dimension: dimension as i32,
@@ -445,6 +455,6 @@ async fn ranking(State(cp): State<ControlPlane>, Params(query): Params<RankingQu
         items,
         total,
         r#type: kind.to_owned(),
-        timezone: "UTC".to_owned(),
+        timezone: zone.name().to_owned(),
     }))
 }

@@ -4,7 +4,7 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 /// The flags byte and the length before each message.
 pub const PREFIX_BYTES: usize = 5;
-/// The message is compressed (both protocols); nothing here negotiates compression.
+/// The message is compressed (both protocols), in the encoding the stream names (`compression.rs`).
 pub const FLAG_COMPRESSED: u8 = 0x01;
 /// Connect streaming: the last frame, carrying the end-of-stream JSON instead of a message.
 pub const FLAG_END_STREAM: u8 = 0x02;

@@ -9,13 +9,16 @@
 //! Nothing is re-implemented on this side: the transcoded call enters the admin service behind
 //! the same admission gate (the key, the RPC's rule in `access::policy`, the audit trail) and
 //! under the same outer layers (fresh-after-writes, the client address) as gRPC and gRPC-web.
-//! The body is bounded by [`MAX_MESSAGE_BYTES`](super::MAX_MESSAGE_BYTES), and JSON that does
-//! not fit the request message is INVALID_ARGUMENT. Not served: Connect's GET form, compressed
-//! bodies (answered UNIMPLEMENTED, as the protocol asks), the binary `application/proto` codec,
-//! and client or bidirectional streaming (no admin RPC has them).
+//! The body is bounded by [`MAX_MESSAGE_BYTES`](super::MAX_MESSAGE_BYTES), decompressed or not,
+//! and JSON that does not fit the request message is INVALID_ARGUMENT. gzip is read and written
+//! (`compression.rs`), and reads also answer Connect's GET form (`get.rs`). Not served: the
+//! binary `application/proto` codec, and client or bidirectional streaming (no admin RPC has
+//! them).
 
+mod compression;
 mod envelope;
 mod error;
+mod get;
 mod transcode;
 
 use std::convert::Infallible;
@@ -28,6 +31,7 @@ use prost_reflect::MessageDescriptor;
 use tonic::{Code, Status};
 use tower::{Service, ServiceExt};
 
+use self::compression::Encoding;
 use self::envelope::{Deframer, FLAG_COMPRESSED, FLAG_END_STREAM, PREFIX_BYTES};
 use self::error::ConnectError;
 pub use self::transcode::Methods;
@@ -75,6 +79,19 @@ where
         let grpc = grpc.clone();
         let fallback = fallback.clone();
         async move {
+            let request = if get::is_get_form(request.method(), request.uri()) {
+                match get::as_post(&methods, request) {
+                    Ok(request) => request,
+                    Err(refusal) => {
+                        let mut refusal = *refusal;
+                        // Nothing ran: the admission gate records no audit event for it.
+                        refusal.extensions_mut().insert(RpcFailed);
+                        return Ok(refusal);
+                    }
+                }
+            } else {
+                request
+            };
             let Some(protocol) = Protocol::of(request.headers()) else {
                 let response = fallback.oneshot(request).await?;
                 return Ok(response.map(axum::body::Body::new));
@@ -116,6 +133,14 @@ impl Protocol {
         }
     }
 
+    /// The header listing the compressions the client reads.
+    fn accept_encoding_header(self) -> &'static str {
+        match self {
+            Protocol::Unary => "accept-encoding",
+            Protocol::Streaming => "connect-accept-encoding",
+        }
+    }
+
     /// An error in this protocol's shape; marked so the admission gate records no audit event
     /// for a write that failed.
     fn error_response(self, error: &ConnectError) -> axum::response::Response {
@@ -149,6 +174,7 @@ where
         response
             .headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        response.extensions_mut().insert(RpcFailed);
         return response;
     }
     // The key is checked before anything else is looked at, as for gRPC: a caller without a
@@ -175,6 +201,7 @@ where
         response
             .headers_mut()
             .insert("accept-post", HeaderValue::from_static(expected));
+        response.extensions_mut().insert(RpcFailed);
         return response;
     }
     match call(method, grpc, protocol, request).await {
@@ -206,24 +233,19 @@ where
             "client streaming is not served over Connect",
         ));
     }
-    if let Some(encoding) = request.headers().get(protocol.encoding_header())
-        && encoding.as_bytes() != b"identity"
-    {
-        return Err(ConnectError::new(
-            Code::Unimplemented,
-            format!(
-                "{} {} is not supported: send the body uncompressed",
-                protocol.encoding_header(),
-                String::from_utf8_lossy(encoding.as_bytes())
-            ),
-        ));
-    }
+    let encoding = Encoding::of_header(request.headers(), protocol.encoding_header())?;
+    let accepted = Encoding::accepted(request.headers(), protocol.accept_encoding_header());
     let (parts, body) = request.into_parts();
+    // A compressed body is bounded as it arrives and again as it expands.
     let json = match protocol {
-        Protocol::Unary => read_body(body, &parts.headers, MAX_MESSAGE_BYTES).await?,
-        Protocol::Streaming => {
-            only_message(read_body(body, &parts.headers, MAX_MESSAGE_BYTES + PREFIX_BYTES).await?)?
-        }
+        Protocol::Unary => encoding.decode(
+            &read_body(body, &parts.headers, MAX_MESSAGE_BYTES).await?,
+            MAX_MESSAGE_BYTES,
+        )?,
+        Protocol::Streaming => only_message(
+            read_body(body, &parts.headers, MAX_MESSAGE_BYTES + PREFIX_BYTES).await?,
+            encoding,
+        )?,
     };
     let protobuf = transcode::json_to_protobuf(method.input(), &json)?;
     let response = grpc
@@ -237,8 +259,12 @@ where
         return Err(ConnectError::from_status(&status));
     }
     match protocol {
-        Protocol::Unary => unary_answer(method.output(), response.into_body()).await,
-        Protocol::Streaming => Ok(streaming_answer(method.output(), response.into_body())),
+        Protocol::Unary => unary_answer(method.output(), response.into_body(), accepted).await,
+        Protocol::Streaming => Ok(streaming_answer(
+            method.output(),
+            response.into_body(),
+            accepted,
+        )),
     }
 }
 
@@ -292,8 +318,9 @@ async fn read_body(
     Ok(kept.freeze())
 }
 
-/// The one enveloped message a server-streaming call sends.
-fn only_message(body: Bytes) -> Result<Bytes, ConnectError> {
+/// The one enveloped message a server-streaming call sends, decompressed when its flag says so
+/// (in the stream's `encoding`).
+fn only_message(body: Bytes, encoding: Encoding) -> Result<Vec<u8>, ConnectError> {
     let invalid = |message: String| ConnectError::new(Code::InvalidArgument, message);
     let mut deframer = Deframer::new(MAX_MESSAGE_BYTES);
     deframer.push(&body);
@@ -301,13 +328,13 @@ fn only_message(body: Bytes) -> Result<Bytes, ConnectError> {
         .next_frame()
         .map_err(|error| invalid(error.to_string()))?
         .ok_or_else(|| invalid("expected one enveloped request message".into()))?;
-    if frame.flags & FLAG_COMPRESSED != 0 {
-        return Err(ConnectError::new(
-            Code::Unimplemented,
-            "compressed messages are not supported",
+    let compressed = frame.flags & FLAG_COMPRESSED != 0;
+    if compressed && encoding == Encoding::Identity {
+        return Err(invalid(
+            "a compressed message without Connect-Content-Encoding".into(),
         ));
     }
-    if frame.flags != 0 {
+    if frame.flags & !FLAG_COMPRESSED != 0 {
         return Err(invalid(format!(
             "unexpected envelope flags {:#04x}",
             frame.flags
@@ -323,7 +350,11 @@ fn only_message(body: Bytes) -> Result<Bytes, ConnectError> {
             "a server-streaming call sends exactly one request message".into(),
         ));
     }
-    Ok(frame.payload)
+    if compressed {
+        encoding.decode(&frame.payload, MAX_MESSAGE_BYTES)
+    } else {
+        Ok(frame.payload.to_vec())
+    }
 }
 
 /// The gRPC request the service expects: the caller's headers (its key, its metadata) and
@@ -360,6 +391,7 @@ fn grpc_request(mut parts: http::request::Parts, protobuf: &[u8]) -> Request<ton
 async fn unary_answer<GrpcBody>(
     output: MessageDescriptor,
     body: GrpcBody,
+    accepted: Encoding,
 ) -> Result<axum::response::Response, ConnectError>
 where
     GrpcBody: http_body::Body<Data = Bytes> + Send + 'static,
@@ -391,17 +423,37 @@ where
         .flatten()
         .ok_or_else(|| ConnectError::new(Code::Internal, "the answer carried no message"))?;
     let json = transcode::protobuf_to_json(output, &message.payload)?;
-    let mut response = axum::response::Response::new(axum::body::Body::from(json));
+    let compressed = accepted.encode(&json);
+    let used = if compressed.is_some() {
+        accepted
+    } else {
+        Encoding::Identity
+    };
+    let mut response =
+        axum::response::Response::new(axum::body::Body::from(compressed.unwrap_or(json)));
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(UNARY_CONTENT_TYPE),
     );
+    if used != Encoding::Identity {
+        response.headers_mut().insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(used.as_str()),
+        );
+    }
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     Ok(response)
 }
 
 /// A server-streaming call's answer: each message re-enveloped as JSON as the service sends it,
 /// then the end-of-stream frame with the service's final status.
-fn streaming_answer<GrpcBody>(output: MessageDescriptor, body: GrpcBody) -> axum::response::Response
+fn streaming_answer<GrpcBody>(
+    output: MessageDescriptor,
+    body: GrpcBody,
+    accepted: Encoding,
+) -> axum::response::Response
 where
     GrpcBody: http_body::Body<Data = Bytes> + Send + 'static,
     GrpcBody::Error: std::fmt::Display,
@@ -410,6 +462,7 @@ where
         body: Box::pin(body),
         deframer: Deframer::new(usize::MAX),
         output,
+        encoding: accepted,
         finished: false,
     };
     let frames = futures::stream::unfold(relay, |mut relay| async move {
@@ -419,7 +472,14 @@ where
         let chunk = relay.next_chunk().await;
         Some((Ok::<_, Infallible>(chunk), relay))
     });
-    streaming_response(axum::body::Body::from_stream(frames))
+    let mut response = streaming_response(axum::body::Body::from_stream(frames));
+    if accepted != Encoding::Identity {
+        response.headers_mut().insert(
+            "connect-content-encoding",
+            HeaderValue::from_static(accepted.as_str()),
+        );
+    }
+    response
 }
 
 /// Reads the service's gRPC stream and writes Connect frames.
@@ -427,6 +487,8 @@ struct StreamRelay<GrpcBody> {
     body: Pin<Box<GrpcBody>>,
     deframer: Deframer,
     output: MessageDescriptor,
+    /// What the client accepts: each message is sent so, its envelope flagged compressed.
+    encoding: Encoding,
     finished: bool,
 }
 
@@ -482,7 +544,12 @@ where
             .map_err(|error| ConnectError::new(Code::Internal, error.to_string()))?
         {
             let json = transcode::protobuf_to_json(self.output.clone(), &message.payload)?;
-            chunk.extend_from_slice(&envelope::encode(0, &json));
+            match self.encoding.encode(&json) {
+                Some(compressed) => {
+                    chunk.extend_from_slice(&envelope::encode(FLAG_COMPRESSED, &compressed));
+                }
+                None => chunk.extend_from_slice(&envelope::encode(0, &json)),
+            }
         }
         Ok(())
     }
@@ -545,11 +612,11 @@ mod tests {
     fn a_streaming_request_is_exactly_one_plain_message() {
         let message = envelope::encode(0, b"{}");
         assert_eq!(
-            only_message(message.clone()).unwrap(),
-            Bytes::from_static(b"{}")
+            only_message(message.clone(), Encoding::Identity).unwrap(),
+            b"{}"
         );
         let check_refused = |body: Vec<u8>, code: Code| {
-            let error = only_message(Bytes::from(body)).unwrap_err();
+            let error = only_message(Bytes::from(body), Encoding::Identity).unwrap_err();
             assert_eq!(error.code, code, "{}", error.message);
         };
         check_refused(Vec::new(), Code::InvalidArgument);
@@ -560,9 +627,10 @@ mod tests {
             envelope::encode(FLAG_END_STREAM, b"{}").to_vec(),
             Code::InvalidArgument,
         );
+        // Flagged compressed while the stream names no compression.
         check_refused(
             envelope::encode(FLAG_COMPRESSED, b"{}").to_vec(),
-            Code::Unimplemented,
+            Code::InvalidArgument,
         );
         check_refused(vec![0, 0xff, 0xff, 0xff, 0xff], Code::InvalidArgument);
     }
