@@ -29,6 +29,7 @@ mod channel_test;
 mod completer;
 mod dispatch;
 mod documents;
+mod media_answer;
 mod media_request;
 mod models;
 mod pipeline;
