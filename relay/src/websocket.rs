@@ -1,4 +1,4 @@
-//! A WebSocket client (RFC 6455) over an HTTP/1.1 upgrade made with the relay's upstream HTTP client, for vendors whose audio APIs are WebSocket tasks (DashScope).
+//! A WebSocket client (RFC 6455) over an HTTP/1.1 upgrade made with the relay's upstream HTTP client, for vendors whose audio APIs are WebSocket tasks.
 //!
 //! The upgrade goes through reqwest (so a channel's proxy, TLS roots and connect timeout apply as
 //! to any request), then frames are read and written here: client frames masked, server frames
