@@ -17,9 +17,12 @@ const POOL_IDLE: Duration = Duration::from_secs(90);
 
 /// Cached upstream clients; each keeps its own connection pool.
 pub struct Clients {
-    /// Keyed by proxy, connect timeout and whether the client speaks HTTP/1.1 only.
-    cache: Mutex<HashMap<(Option<String>, Duration, bool), reqwest::Client>>,
+    cache: Mutex<HashMap<ClientKey, reqwest::Client>>,
 }
+
+/// What tells cached clients apart: the proxy, the connect timeout and whether the client
+/// speaks HTTP/1.1 only.
+type ClientKey = (Option<String>, Duration, bool);
 
 impl Clients {
     pub fn new() -> Clients {
