@@ -175,7 +175,7 @@ async fn openai_paths_the_gateway_does_not_relay_answer_501_and_other_faces_are_
         ("GET", "/v1/vector_stores/vs_1/files"),
         ("POST", "/v1/uploads"),
         ("GET", "/v1/organization/usage/completions"),
-        ("POST", "/v1/images/variations"),
+        ("POST", "/v1/realtime/sessions"),
         ("POST", "/v1/messages/batches"),
     ];
     for (method, path) in unserved {

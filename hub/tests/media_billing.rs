@@ -30,8 +30,17 @@ channels:
     type: openai
     base_url: "{base}"
     key: sk-up
-    models: [dall-e-3, gpt-image-1, tts-1, whisper-1]
+    models: [dall-e-2, dall-e-3, gpt-image-1, tts-1, whisper-1]
 models:
+  - model: dall-e-2
+    type: image
+    config:
+      media:
+        images:
+          sizes: ["256x256", "512x512", "1024x1024"]
+          max_n: 4
+          default_size: "1024x1024"
+          prices: {{"256x256": {{"*": "0.016"}}, "512x512": {{"*": "0.018"}}, "1024x1024": {{"*": "0.02"}}}}
   - model: dall-e-3
     type: image
     config:
@@ -90,12 +99,19 @@ async fn the_openai_sdk_media_calls_are_checked_and_charged_per_unit() {
         .filter(|(path, _)| path == "images/generations")
         .count();
     assert_eq!(image_requests, 2, "{seen:?}");
+    // The variation refused for its size never reached the upstream; the other did, model and all.
+    let variations: Vec<_> = seen
+        .iter()
+        .filter(|(path, _)| path == "images/variations")
+        .collect();
+    assert_eq!(variations.len(), 1, "{seen:?}");
+    assert_eq!(variations[0].1["model"], "dall-e-2");
     // The file arrived byte for byte.
     let uploads = upstream.state.uploads.lock().unwrap().clone();
     assert_eq!(uploads.len(), 1);
     assert_eq!(&uploads[0][..], &std::fs::read(&wav).unwrap()[..]);
 
-    let rows = support::group_logs(&hub, "acme", 8).await;
+    let rows = support::group_logs(&hub, "acme", 10).await;
     let mut costs: HashMap<(String, i64), Vec<Decimal>> = HashMap::new();
     for row in &rows {
         costs
@@ -119,6 +135,9 @@ async fn the_openai_sdk_media_calls_are_checked_and_charged_per_unit() {
     assert_eq!(cost_of("gpt-image-1", 200), vec![dec("0.16665")]);
     // Speech: "Hi there" (8 characters) and "Hello, world" (12) at 15 per million.
     assert_eq!(cost_of("tts-1", 200), vec![dec("0.00012"), dec("0.00018")]);
+    // Variations: two 512x512 images at 0.018; the 2048x2048 one refused, charged nothing.
+    assert_eq!(cost_of("dall-e-2", 200), vec![dec("0.036")]);
+    assert_eq!(cost_of("dall-e-2", 400), vec![Decimal::ZERO]);
     // The 0.75 s WAV at 0.006 per minute.
     assert_eq!(cost_of("whisper-1", 200), vec![dec("0.000075")]);
     hub.stop().await.unwrap();

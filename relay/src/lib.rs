@@ -33,6 +33,7 @@ mod upstream;
 mod usage;
 mod video_jobs;
 mod vocabulary;
+pub mod websocket;
 
 pub use client_ip::client_ip;
 pub use config::{BanPolicy, RelayBuildError, RelayConfig, Timeouts};

@@ -44,7 +44,9 @@ impl ModelType {
             ModelType::Image => {
                 matches!(
                     endpoint,
-                    Endpoint::ImagesGenerations | Endpoint::ImagesEdits
+                    Endpoint::ImagesGenerations
+                        | Endpoint::ImagesEdits
+                        | Endpoint::ImagesVariations
                 )
             }
             ModelType::Audio => matches!(

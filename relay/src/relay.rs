@@ -30,6 +30,7 @@ mod channel_test;
 mod completer;
 mod dispatch;
 mod documents;
+mod media_answer;
 mod media_request;
 mod models;
 mod pipeline;

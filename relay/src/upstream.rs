@@ -17,8 +17,12 @@ const POOL_IDLE: Duration = Duration::from_secs(90);
 
 /// Cached upstream clients; each keeps its own connection pool.
 pub struct Clients {
-    cache: Mutex<HashMap<(Option<String>, Duration), reqwest::Client>>,
+    cache: Mutex<HashMap<ClientKey, reqwest::Client>>,
 }
+
+/// What tells cached clients apart: the proxy, the connect timeout and whether the client
+/// speaks HTTP/1.1 only.
+type ClientKey = (Option<String>, Duration, bool);
 
 impl Clients {
     pub fn new() -> Clients {
@@ -33,8 +37,27 @@ impl Clients {
         proxy: Option<&str>,
         connect: Duration,
     ) -> Result<reqwest::Client, RelayError> {
+        self.cached(proxy, connect, false)
+    }
+
+    /// The same for WebSocket upgrades, which HTTP/2 does not carry: a client that never
+    /// offers h2 (ALPN), so a TLS upstream answers in HTTP/1.1.
+    pub fn get_http1(
+        &self,
+        proxy: Option<&str>,
+        connect: Duration,
+    ) -> Result<reqwest::Client, RelayError> {
+        self.cached(proxy, connect, true)
+    }
+
+    fn cached(
+        &self,
+        proxy: Option<&str>,
+        connect: Duration,
+        http1_only: bool,
+    ) -> Result<reqwest::Client, RelayError> {
         let proxy = proxy.map(str::trim).filter(|proxy| !proxy.is_empty());
-        let key = (proxy.map(str::to_owned), connect);
+        let key = (proxy.map(str::to_owned), connect, http1_only);
         let mut cache = self
             .cache
             .lock()
@@ -42,13 +65,33 @@ impl Clients {
         if let Some(client) = cache.get(&key) {
             return Ok(client.clone());
         }
-        let client = build_client(proxy, connect)?;
+        let client = client_builder(proxy, connect)
+            .map(|builder| {
+                if http1_only {
+                    builder.http1_only()
+                } else {
+                    builder
+                }
+            })?
+            .build()
+            .map_err(|_| {
+                RelayError::Misconfigured("cannot build an upstream http client".to_owned())
+            })?;
         cache.insert(key, client.clone());
         Ok(client)
     }
 }
 
 pub fn build_client(proxy: Option<&str>, connect: Duration) -> Result<reqwest::Client, RelayError> {
+    client_builder(proxy, connect)?
+        .build()
+        .map_err(|_| RelayError::Misconfigured("cannot build an upstream http client".to_owned()))
+}
+
+fn client_builder(
+    proxy: Option<&str>,
+    connect: Duration,
+) -> Result<reqwest::ClientBuilder, RelayError> {
     let mut builder = reqwest::Client::builder()
         .tcp_nodelay(true)
         .connect_timeout(connect)
@@ -65,9 +108,7 @@ pub fn build_client(proxy: Option<&str>, connect: Duration) -> Result<reqwest::C
         // The process environment's proxy settings are not a channel's choice.
         None => builder.no_proxy(),
     };
-    builder
-        .build()
-        .map_err(|_| RelayError::Misconfigured("cannot build an upstream http client".to_owned()))
+    Ok(builder)
 }
 
 /// Sends a request and waits for the response head within `first_byte`.

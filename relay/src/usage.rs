@@ -260,6 +260,7 @@ impl Estimator {
                         .sum::<u64>()
             }
             Endpoint::ImagesEdits
+            | Endpoint::ImagesVariations
             | Endpoint::AudioTranscriptions
             | Endpoint::AudioTranslations
             | Endpoint::ParsePdf => 0,

@@ -22,6 +22,8 @@ pub enum Endpoint {
     Embeddings,
     ImagesGenerations,
     ImagesEdits,
+    /// `POST /v1/images/variations` (multipart): variations of an uploaded image.
+    ImagesVariations,
     AudioSpeech,
     AudioTranscriptions,
     AudioTranslations,
@@ -61,6 +63,7 @@ impl Endpoint {
             Endpoint::Embeddings
             | Endpoint::ImagesGenerations
             | Endpoint::ImagesEdits
+            | Endpoint::ImagesVariations
             | Endpoint::AudioSpeech
             | Endpoint::AudioTranscriptions
             | Endpoint::AudioTranslations
@@ -84,6 +87,7 @@ impl Endpoint {
             Endpoint::Embeddings => "embeddings",
             Endpoint::ImagesGenerations => "images/generations",
             Endpoint::ImagesEdits => "images/edits",
+            Endpoint::ImagesVariations => "images/variations",
             Endpoint::AudioSpeech => "audio/speech",
             Endpoint::AudioTranscriptions => "audio/transcriptions",
             Endpoint::AudioTranslations => "audio/translations",
@@ -110,6 +114,7 @@ impl Endpoint {
             Endpoint::Embeddings => "/v1/embeddings",
             Endpoint::ImagesGenerations => "/v1/images/generations",
             Endpoint::ImagesEdits => "/v1/images/edits",
+            Endpoint::ImagesVariations => "/v1/images/variations",
             Endpoint::AudioSpeech => "/v1/audio/speech",
             Endpoint::AudioTranscriptions => "/v1/audio/transcriptions",
             Endpoint::AudioTranslations => "/v1/audio/translations",
@@ -132,6 +137,7 @@ impl Endpoint {
         matches!(
             self,
             Endpoint::ImagesEdits
+                | Endpoint::ImagesVariations
                 | Endpoint::AudioTranscriptions
                 | Endpoint::AudioTranslations
                 | Endpoint::ParsePdf

@@ -52,7 +52,7 @@ pub struct VideoConfig {
     pub price_per_video: Option<Decimal>,
 }
 
-/// `/v1/images/generations` and `/v1/images/edits`.
+/// `/v1/images/generations`, `/v1/images/edits` and `/v1/images/variations`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImagesConfig {

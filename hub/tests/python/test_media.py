@@ -52,6 +52,23 @@ def test_gpt_image_usage_is_passed_through(client):
     assert answer.usage.output_tokens == 4160
 
 
+# A 1x1 PNG, the image whose variations are asked for.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+def test_image_variations_are_checked_and_made(client):
+    with pytest.raises(openai.BadRequestError) as refused:
+        client.images.create_variation(model="dall-e-2", image=("in.png", PNG), size="2048x2048")
+    assert refused.value.param == "size"
+    answer = client.images.create_variation(
+        model="dall-e-2", image=("in.png", PNG), n=2, size="512x512", response_format="b64_json"
+    )
+    assert len(answer.data) == 2
+    assert base64.b64decode(answer.data[0].b64_json).startswith(b"\x89PNG")
+
+
 def test_speech_comes_back_as_audio(client):
     speech = client.audio.speech.create(model="tts-1", voice="alloy", input="Hello, world")
     assert speech.content == b"\x55" * (len("Hello, world") * 16)

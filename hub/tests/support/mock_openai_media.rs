@@ -1,4 +1,4 @@
-//! An OpenAI upstream for the media endpoints: images generations (gpt-image reports usage), speech (bytes or SSE), transcriptions (multipart).
+//! An OpenAI upstream for the media endpoints: image generations (gpt-image usage) and variations, speech (bytes or SSE), transcriptions (multipart).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -33,6 +33,7 @@ impl MockOpenAiMedia {
         let state = Arc::new(MediaState::default());
         let app = Router::new()
             .route("/v1/images/generations", post(images))
+            .route("/v1/images/variations", post(variations))
             .route("/v1/audio/speech", post(speech))
             .route("/v1/audio/transcriptions", post(transcription))
             .route("/v1/audio/translations", post(transcription))
@@ -78,6 +79,42 @@ async fn images(State(state): State<Arc<MediaState>>, Json(request): Json<Value>
         });
     }
     Json(body).into_response()
+}
+
+/// A multipart text field's value, read the way a server's form parser would.
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"\r\n\r\n");
+    let start = body
+        .windows(marker.len())
+        .position(|window| window == marker.as_bytes())?
+        + marker.len();
+    let end = body[start..]
+        .windows(2)
+        .position(|window| window == b"\r\n")?
+        + start;
+    String::from_utf8(body[start..end].to_vec()).ok()
+}
+
+/// `POST /v1/images/variations`: a PNG `image` file and optional `n`, `size`; `n` images back.
+async fn variations(State(state): State<Arc<MediaState>>, body: Bytes) -> Response {
+    if !body.windows(4).any(|window| window == b"\x89PNG") {
+        return invalid("image must be a PNG file", "image");
+    }
+    let n = match form_field(&body, "n") {
+        None => 1,
+        Some(n) => match n.parse::<u64>() {
+            Ok(n @ 1..=10) => n,
+            _ => return invalid("n must be between 1 and 10", "n"),
+        },
+    };
+    let model = form_field(&body, "model");
+    state
+        .requests
+        .lock()
+        .unwrap()
+        .push(("images/variations".into(), json!({"n": n, "model": model})));
+    let data: Vec<Value> = (0..n).map(|_| json!({"b64_json": PNG})).collect();
+    Json(json!({"created": 1_700_000_000, "data": data})).into_response()
 }
 
 async fn speech(State(state): State<Arc<MediaState>>, Json(request): Json<Value>) -> Response {

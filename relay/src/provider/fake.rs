@@ -343,7 +343,7 @@ fn answer(path: &str, model: &str, stream: bool, body: &Value, settings: &Settin
                     "usage": {"prompt_tokens": settings.prompt_tokens, "total_tokens": settings.prompt_tokens}}),
             )
         }
-        "images/generations" | "images/edits" => Answer::json(
+        "images/generations" | "images/edits" | "images/variations" => Answer::json(
             StatusCode::OK,
             json!({"created": created, "data": [{"b64_json": PIXEL_PNG_BASE64, "revised_prompt": settings.text}]}),
         ),

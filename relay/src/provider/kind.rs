@@ -160,6 +160,9 @@ pub struct Registration {
     /// The vendor's own video task API, served behind OpenAI's Videos face (`POST
     /// /v1/videos` and the calls on a job); `None` where videos, if any, are OpenAI's own.
     pub video_tasks: Option<&'static dyn super::VideoTaskApi>,
+    /// The vendor's own speech, transcription or image API behind OpenAI's media faces;
+    /// `None` where the media endpoints, if any, are OpenAI's own.
+    pub media: Option<&'static dyn super::MediaApi>,
 }
 
 /// The channel type of a channel: a handle to its [`Registration`]. Equal when the names are.
@@ -203,6 +206,11 @@ impl ChannelKind {
         self.0.video_tasks
     }
 
+    /// The type's media API for `endpoint`, if that endpoint goes through one.
+    pub fn media(self, endpoint: Endpoint) -> Option<&'static dyn super::MediaApi> {
+        self.0.media.filter(|media| media.serves(endpoint))
+    }
+
     /// The wire family that talks to channels of this type.
     pub fn provider(self) -> &'static dyn Provider {
         self.0.provider
@@ -218,7 +226,7 @@ pub struct ServedEndpoint {
 }
 
 /// The client endpoints a channel can be asked for (the locally answered ones aside).
-const CLIENT_ENDPOINTS: [Endpoint; 14] = [
+const CLIENT_ENDPOINTS: [Endpoint; 15] = [
     Endpoint::ChatCompletions,
     Endpoint::Completions,
     Endpoint::Responses,
@@ -229,6 +237,7 @@ const CLIENT_ENDPOINTS: [Endpoint; 14] = [
     Endpoint::Moderations,
     Endpoint::ImagesGenerations,
     Endpoint::ImagesEdits,
+    Endpoint::ImagesVariations,
     Endpoint::AudioSpeech,
     Endpoint::AudioTranscriptions,
     Endpoint::AudioTranslations,
@@ -265,6 +274,10 @@ impl ChannelKind {
                 if endpoint == Endpoint::ParsePdf {
                     return provider.documents().is_some();
                 }
+                // A media API's endpoints are built from its own request, not the client's.
+                if self.media(endpoint).is_some() {
+                    return true;
+                }
                 let body = match endpoint.wire() {
                     Some(Wire::Messages) => json!({"model": "m", "max_tokens": 1,
                         "messages": [{"role": "user", "content": "hi"}]}),
@@ -279,9 +292,10 @@ impl ChannelKind {
             })
             .map(|endpoint| {
                 let upstream = provider.endpoint(endpoint, &channel, "m");
-                let native = endpoint
-                    .wire()
-                    .is_none_or(|wire| provider.codec(upstream) == wire);
+                let native = self.media(endpoint).is_none()
+                    && endpoint
+                        .wire()
+                        .is_none_or(|wire| provider.codec(upstream) == wire);
                 ServedEndpoint { endpoint, native }
             })
             .collect()

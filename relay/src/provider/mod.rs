@@ -20,12 +20,15 @@ pub mod balance;
 mod bedrock;
 mod cohere;
 mod coze;
+mod dashscope_audio;
 mod dashscope_video;
 mod doc2x;
 mod fake;
 pub mod framing;
 mod gemini;
+mod gemini_media;
 mod kind;
+pub mod media_api;
 mod ollama;
 mod openai;
 mod qianfan;
@@ -53,6 +56,7 @@ pub use kind::{
     ANTHROPIC_API_KEY, ANTHROPIC_COMPATIBLE_CONFIG, ChannelKind, ConfigKey, ConfigType,
     OPENAI_CONFIG, PLAIN_KEY, Quirks, Registration, ServedEndpoint,
 };
+pub use media_api::{MediaAnswer, MediaApi, MediaInput, MediaRequest};
 pub use openai::versioned_base;
 pub(crate) use tei::keep_top_n;
 pub use video_tasks::VideoTaskApi;

@@ -11,11 +11,13 @@ use super::ark_video::ArkVideo;
 use super::baidu::BaiduWire;
 use super::cohere::CohereWire;
 use super::coze::CozeWire;
+use super::dashscope_audio::DashScopeAudio;
 use super::dashscope_video::DashScopeVideo;
 use super::doc2x::Doc2xWire;
 use super::fake::FAKE_CONFIG;
 use super::fake::FakeWire;
 use super::gemini::GeminiWire;
+use super::gemini_media::GeminiMedia;
 use super::kind::{
     ANTHROPIC_COMPATIBLE_CONFIG, ChannelKind, ConfigKey, ConfigType, OPENAI_CONFIG, PLAIN_KEY,
     Quirks, Registration,
@@ -44,6 +46,7 @@ const fn openai_compatible(
         quirks,
         provider: &OpenAiWire,
         video_tasks: None,
+        media: None,
     }
 }
 
@@ -67,6 +70,15 @@ const fn with_video_tasks(
     video_tasks: &'static dyn super::VideoTaskApi,
 ) -> Registration {
     registration.video_tasks = Some(video_tasks);
+    registration
+}
+
+/// `registration` with the vendor's own media API behind OpenAI's media faces.
+const fn with_media(
+    mut registration: Registration,
+    media: &'static dyn super::MediaApi,
+) -> Registration {
+    registration.media = Some(media);
     registration
 }
 
@@ -116,6 +128,7 @@ const AZURE: Registration = Registration {
     },
     provider: &OpenAiWire,
     video_tasks: None,
+    media: None,
 };
 /// Any OpenAI-compatible server; its base URL is required.
 const CUSTOM: Registration = Registration {
@@ -128,6 +141,7 @@ const CUSTOM: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &OpenAiWire,
     video_tasks: None,
+    media: None,
 };
 const ANTHROPIC: Registration = Registration {
     name: "anthropic",
@@ -139,6 +153,7 @@ const ANTHROPIC: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &AnthropicWire,
     video_tasks: None,
+    media: None,
 };
 /// Answers in process with configured text: try the gateway without a provider account.
 const FAKE: Registration = Registration {
@@ -151,6 +166,7 @@ const FAKE: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &FakeWire,
     video_tasks: None,
+    media: None,
 };
 const GEMINI: Registration = Registration {
     name: "gemini",
@@ -162,6 +178,7 @@ const GEMINI: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &GeminiWire,
     video_tasks: Some(&VeoGemini),
+    media: Some(&GeminiMedia),
 };
 /// Baidu's Wenxin Workshop v1 API (ERNIE), with its OAuth access tokens.
 const BAIDU: Registration = Registration {
@@ -174,6 +191,7 @@ const BAIDU: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &BaiduWire,
     video_tasks: None,
+    media: None,
 };
 /// Coze bots through the v3 chat API; the model is the bot id.
 const COZE: Registration = Registration {
@@ -186,6 +204,7 @@ const COZE: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &CozeWire,
     video_tasks: None,
+    media: None,
 };
 /// Google Vertex AI: Gemini and Claude models of one Google Cloud account. The host depends on
 /// the key's region, so there is no default base URL (a base URL, when set, replaces it).
@@ -199,6 +218,7 @@ const VERTEX: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &VertexWire,
     video_tasks: Some(&VeoVertex),
+    media: Some(&GeminiMedia),
 };
 
 const COHERE: Registration = Registration {
@@ -211,6 +231,7 @@ const COHERE: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &CohereWire,
     video_tasks: None,
+    media: None,
 };
 
 /// Doc2X: PDFs parsed into markdown, an asynchronous job per document.
@@ -224,6 +245,7 @@ const DOC2X: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &Doc2xWire,
     video_tasks: None,
+    media: None,
 };
 /// Ollama's OpenAI-compatible `/v1` unless a channel's `api: native` picks `/api/chat`.
 const OLLAMA: Registration = Registration {
@@ -236,6 +258,7 @@ const OLLAMA: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &OllamaWire,
     video_tasks: None,
+    media: None,
 };
 
 /// Every channel type, in the order the control plane lists them.
@@ -306,15 +329,18 @@ pub static PROVIDERS: &[Registration] = &[
     ),
     // Wan video synthesis through DashScope's task API.
     with_video_tasks(
-        anthropic_compatible(
-            openai_compatible(
-                "ali",
-                "Alibaba DashScope",
-                "https://dashscope.aliyuncs.com/compatible-mode/v1",
-                Quirks::NONE,
+        with_media(
+            anthropic_compatible(
+                openai_compatible(
+                    "ali",
+                    "Alibaba DashScope",
+                    "https://dashscope.aliyuncs.com/compatible-mode/v1",
+                    Quirks::NONE,
+                ),
+                "/apps/anthropic",
+                true,
             ),
-            "/apps/anthropic",
-            true,
+            &DashScopeAudio,
         ),
         &DashScopeVideo,
     ),
@@ -374,6 +400,7 @@ pub static PROVIDERS: &[Registration] = &[
         quirks: Quirks::NONE,
         provider: &QianfanWire,
         video_tasks: None,
+        media: None,
     },
     // Volcengine Ark; bot models (`bot-...`) are served under `/api/v3/bots/`, Seedance
     // videos through its content generation tasks.
@@ -473,6 +500,7 @@ pub static PROVIDERS: &[Registration] = &[
         quirks: Quirks::NONE,
         provider: &TeiWire,
         video_tasks: None,
+        media: None,
     },
     // Deployed per customer: its base URL is required.
     Registration {
@@ -485,6 +513,7 @@ pub static PROVIDERS: &[Registration] = &[
         quirks: Quirks::NONE,
         provider: &OpenAiWire,
         video_tasks: None,
+        media: None,
     },
     // The Anthropic path (`{endpoint}/{model}/claude-code-proxy`) serves KAT-Coder models.
     aliased(

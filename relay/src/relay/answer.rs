@@ -71,6 +71,9 @@ impl Inner {
         // and answered like one.
         let mut reassembled = false;
         let framing = answering.plan.framing;
+        if let Some(media) = answering.plan.media {
+            return self.media_answer(media, answering, body, pending).await;
+        }
         // Speech is audio whatever its framing: a `stream_format: sse` answer is relayed as
         // the upstream sends it, event by event, never reassembled into chat.
         if answering.endpoint == Endpoint::AudioSpeech {
@@ -286,7 +289,7 @@ impl Inner {
         record.response_body = Some(bytes.slice(..bytes.len().min(self.config.detail_max_bytes)));
         if matches!(
             endpoint,
-            Endpoint::ImagesGenerations | Endpoint::ImagesEdits
+            Endpoint::ImagesGenerations | Endpoint::ImagesEdits | Endpoint::ImagesVariations
         ) && let Some(images) = crate::media::images_returned(&bytes)
         {
             record.media.images = images;

@@ -17,7 +17,7 @@ use crate::error::RelayError;
 use crate::host::{Channel, ChannelTimeouts, ModelSettings};
 use crate::plugin::Exchange;
 use crate::provider::{
-    Endpoint, Framing, Provider, UpstreamRequest, authorize, wants_stream_usage,
+    Endpoint, Framing, MediaRequest, Provider, UpstreamRequest, authorize, wants_stream_usage,
 };
 use crate::trace_context::{TRACEPARENT, upstream_trace_parent};
 use crate::upstream::{ByteStream, send};
@@ -42,6 +42,8 @@ pub(super) struct Plan {
     pub(super) upstream_stream: bool,
     /// A video creation on a channel type with a task API of its own: sent through it.
     pub(super) video_tasks: Option<&'static dyn crate::provider::VideoTaskApi>,
+    /// A media request on a channel type with a media API of its own: sent through it.
+    pub(super) media: Option<&'static dyn crate::provider::MediaApi>,
 }
 
 impl Plan {
@@ -70,8 +72,37 @@ impl Inner {
     ) -> Result<Response, RelayError> {
         let plan = self.plan(endpoint, request, settings, channel, exchange);
         pending.record().upstream_model = Some(plan.upstream_model.clone());
-        let (mut upstream_request, client_wants_stream_usage, client_tools) =
-            build_upstream_request(endpoint, &plan, request, channel)?;
+        let media_request = match plan.media {
+            Some(media) => Some(media.request(
+                channel,
+                endpoint,
+                &plan.upstream_model,
+                super::media_answer::media_input(request),
+            )?),
+            None => None,
+        };
+        let (mut upstream_request, client_wants_stream_usage, client_tools) = match media_request {
+            Some(MediaRequest::Socket { url, headers }) => {
+                return self
+                    .media_socket_attempt(endpoint, request, channel, plan, url, headers, pending)
+                    .await;
+            }
+            Some(MediaRequest::Json {
+                endpoint: channel_endpoint,
+                body,
+            }) => {
+                let upstream_request = plan.provider.build(
+                    channel,
+                    channel_endpoint,
+                    &plan.upstream_model,
+                    "application/json",
+                    Bytes::from(body.to_string()),
+                    false,
+                )?;
+                (upstream_request, false, ClientTools::default())
+            }
+            None => build_upstream_request(endpoint, &plan, request, channel)?,
+        };
         let client = self
             .clients
             .get(channel.proxy_url.as_deref(), plan.timeouts.connect)?;
@@ -196,6 +227,7 @@ impl Inner {
             video_tasks: (endpoint == Endpoint::Videos)
                 .then(|| channel.kind.video_tasks())
                 .flatten(),
+            media: channel.kind.media(endpoint),
         }
     }
 }

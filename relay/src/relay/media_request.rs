@@ -19,7 +19,7 @@ pub(super) fn measure_media(
         (Endpoint::ImagesGenerations, Payload::Json(object)) => {
             *media = check_images(&ImageParams::from_json(object)?, limits)?;
         }
-        (Endpoint::ImagesEdits, Payload::Multipart { form, .. }) => {
+        (Endpoint::ImagesEdits | Endpoint::ImagesVariations, Payload::Multipart { form, .. }) => {
             *media = check_images(&ImageParams::from_form(form)?, limits)?;
         }
         (Endpoint::AudioSpeech, Payload::Json(object)) => {

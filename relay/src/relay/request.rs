@@ -277,6 +277,7 @@ pub(super) fn parse_request(
             check_field(&object, "prompt", Shape::String, true)?
         }
         Endpoint::ImagesEdits
+        | Endpoint::ImagesVariations
         | Endpoint::AudioTranscriptions
         | Endpoint::AudioTranslations
         | Endpoint::ParsePdf

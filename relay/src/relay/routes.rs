@@ -15,12 +15,13 @@ use crate::request_id::assign_request_id;
 use crate::vocabulary::Face;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
-const ENDPOINTS: [Endpoint; 15] = [
+const ENDPOINTS: [Endpoint; 16] = [
     Endpoint::ChatCompletions,
     Endpoint::Completions,
     Endpoint::Embeddings,
     Endpoint::ImagesGenerations,
     Endpoint::ImagesEdits,
+    Endpoint::ImagesVariations,
     Endpoint::AudioSpeech,
     Endpoint::AudioTranscriptions,
     Endpoint::AudioTranslations,

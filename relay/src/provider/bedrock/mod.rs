@@ -55,6 +55,7 @@ pub(super) const AWS: Registration = Registration {
     quirks: Quirks::NONE,
     provider: &BedrockWire,
     video_tasks: None,
+    media: None,
 };
 
 /// The content type of Bedrock's streamed answers.
