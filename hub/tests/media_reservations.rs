@@ -347,7 +347,7 @@ async fn a_video_is_reserved_at_its_tier_and_audio_is_billed_at_its_band() {
         .iter()
         .map(|row| (row.cost.clone(), row.price_tier.clone(), detail(row)))
         .collect();
-    audio.sort_by(|a, b| dec(&a.0).cmp(&dec(&b.0)));
+    audio.sort_by_key(|a| dec(&a.0));
     // 750 ms at 0.006 a minute: 0.000075.
     assert_eq!(
         (dec(&audio[0].0), audio[0].1.as_str()),
