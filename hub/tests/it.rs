@@ -52,6 +52,7 @@ mod mcp_replicas;
 mod mcp_required_params;
 mod mcp_usage;
 mod media_billing;
+mod media_reservations;
 mod metrics;
 mod model_catalogue;
 mod options;

@@ -148,6 +148,10 @@ pub struct AdmissionRequest<'a> {
     /// The most web searches the request's plugins may run (billed per call): reserved up front
     /// with the tokens, since they are spent before the answer's usage is known.
     pub web_searches: u32,
+    /// The media units the request asks for (images by size and quality, speech characters,
+    /// uploaded audio's duration, a video's seconds and size): reserved at their prices, like
+    /// the tokens, so a request cannot overrun a quota or balance by its own media cost.
+    pub media: &'a crate::media::MediaUsage,
     /// False for a request the relay answers itself and does not bill (`count_tokens`): it
     /// counts against the requests-per-minute and in-flight limits, since it costs CPU, but
     /// reserves and is charged nothing.

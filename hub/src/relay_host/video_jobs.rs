@@ -30,7 +30,7 @@ use relay::host::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::governance::billing::video_cost;
+use crate::governance::billing::video_charge;
 use crate::governance::governor::HubGovernor;
 use crate::logs::entry::LogEntry;
 use crate::logs::writer::LogWriter;
@@ -192,9 +192,10 @@ impl VideoBiller {
             .and_then(|config| MediaConfig::of(config).ok().flatten());
         let seconds = seconds.unwrap_or(job.seconds);
         let size = size.or_else(|| job.size.clone());
-        let cost = media.as_ref().map_or(rust_decimal::Decimal::ZERO, |media| {
-            video_cost(media, seconds, size.as_deref())
+        let bill = media.as_ref().map_or_else(Default::default, |media| {
+            video_charge(media, seconds, size.as_deref())
         });
+        let cost = bill.total;
         let (checks, period_start) =
             self.governor
                 .deferred_charge(&job.owner.group_id, job.token_id, cost);
@@ -214,8 +215,8 @@ impl VideoBiller {
             LogEntry {
                 record,
                 cost,
-                price_tier: None,
-                charge_detail: video_detail(cost),
+                price_tier: bill.tier_label(),
+                charge_detail: bill.detail_json(),
                 charge: self.governor.billing_enabled(),
                 period_start,
                 save_detail: false,
@@ -223,15 +224,6 @@ impl VideoBiller {
         );
         (key, checks)
     }
-}
-
-/// The log row's `charge_detail` of a finished video: one line, the video at its cost.
-fn video_detail(cost: rust_decimal::Decimal) -> Option<String> {
-    let mut bill = crate::governance::billing::Charge::default();
-    bill.add(crate::governance::billing::ChargeLine::new(
-        "video", 1, cost, cost,
-    ));
-    bill.detail_json()
 }
 
 /// The endpoint a job's bill is logged under: the creation's route.

@@ -25,6 +25,7 @@ mod groups;
 mod mcp;
 pub mod mcp_pins;
 pub mod media_config;
+pub mod media_tiers;
 mod models;
 mod options;
 pub(crate) mod rows;

@@ -44,4 +44,10 @@ pub struct MediaUsage {
     pub audio_duration_estimated: bool,
     /// Pages of a parsed document, as the upstream counted them.
     pub pages: u32,
+    /// Seconds of video a job creation asks for (or its API's default): reserved at admission
+    /// only. The video is billed when its job completes, by the host's job bill, not by the
+    /// record of the request that created it.
+    pub video_seconds: u32,
+    /// The size a job creation asks for (`1280x720`), for the reservation's price per second.
+    pub video_size: Option<String>,
 }

@@ -1,7 +1,8 @@
-//! The media units of a request, measured before it goes upstream: images checked and counted, speech characters, uploaded audio's duration.
+//! The media units of a request, measured before it goes upstream: images checked and counted, speech characters, audio's duration, a video's asked length.
 
 use super::request::{ParsedRequest, Payload};
 use crate::error::RelayError;
+use crate::host::VideoApi;
 use crate::media::{ImageLimits, ImageParams, audio_duration, check_images};
 use crate::provider::Endpoint;
 use crate::usage::PendingRecord;
@@ -40,6 +41,16 @@ pub(super) fn measure_media(
                 media.audio_millis = u64::try_from(read.duration.as_millis()).unwrap_or(u64::MAX);
                 media.audio_duration_estimated = read.estimated;
             }
+        }
+        (Endpoint::Videos | Endpoint::VideoGenerationJobs, _) => {
+            let api = if endpoint == Endpoint::Videos {
+                VideoApi::Videos
+            } else {
+                VideoApi::GenerationJobs
+            };
+            let (seconds, size) = super::videos::requested_video(request);
+            media.video_seconds = seconds.unwrap_or_else(|| super::videos::default_seconds(api));
+            media.video_size = size;
         }
         _ => {}
     }

@@ -237,18 +237,19 @@ impl Inner {
             request: request.json_source.clone(),
         };
         let count_input_tokens = move || estimator.estimate("").input_tokens;
+        let record = &*pending.record();
         let admission = AdmissionRequest {
             caller,
             model: &request.model,
             endpoint: endpoint.route(),
             generates_text: endpoint.generates_text(),
-            client_ip: pending
-                .record()
+            client_ip: record
                 .client_ip
                 .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             max_output_tokens: max_output_tokens(&request.payload),
-            service_tier: pending.record().service_tier.as_deref(),
+            service_tier: record.service_tier.as_deref(),
             web_searches,
+            media: &record.media,
             billed: !endpoint.is_local(),
             count_input_tokens: &count_input_tokens,
         };

@@ -34,7 +34,7 @@ use crate::vocabulary::{Face, MAX_CLIENT_NAME_BYTES};
 
 /// The default length of a video when neither request nor answer names one: OpenAI's 4 s,
 /// Azure Sora jobs' 5 s.
-fn default_seconds(api: VideoApi) -> u32 {
+pub(super) fn default_seconds(api: VideoApi) -> u32 {
     match api {
         VideoApi::GenerationJobs => 5,
         VideoApi::Videos | VideoApi::Generation => 4,
@@ -517,6 +517,10 @@ impl Inner {
             payload: Payload::Json(object),
             json_source: body.clone(),
         };
+        // A remix is as long and as large as the video it remixes: reserved at its price.
+        let media = &mut pending.record().media;
+        media.video_seconds = job.seconds;
+        media.video_size = job.size.clone();
         let admission = self
             .admit(Endpoint::Videos, caller, &parsed, 0, pending)
             .await?;

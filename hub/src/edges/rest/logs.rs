@@ -317,6 +317,15 @@ pub struct SeedLog {
     total_milliseconds: i64,
     usage: LogUsage,
     amount: LogAmount,
+    /// The price tier and media price cells the request was charged at, joined by `;`
+    /// (`flex`, `image:1024x1024/hd`, `video:1792x1024,seconds>8`); absent for base prices.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    price_tier: String,
+    /// What was charged for which unit, line by line: `{"images": {"units": 2, "price":
+    /// "0.08", "amount": "0.16", "tier": "image:1024x1024/hd"}, ...}` (tokens per `unit`
+    /// tokens); absent when nothing was charged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    charge_detail: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -330,12 +339,71 @@ pub struct LogUsage {
     web_search_count: i64,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
+/// The seed's amounts by kind, from the row's charge lines (absent when zero, as the seed's);
+/// `used_amount` is the row's whole cost, media units included.
+#[derive(Debug, Default, Serialize, JsonSchema)]
 pub struct LogAmount {
+    #[serde(skip_serializing_if = "is_zero_amount")]
+    input_amount: f64,
+    #[serde(skip_serializing_if = "is_zero_amount")]
+    image_input_amount: f64,
+    #[serde(skip_serializing_if = "is_zero_amount")]
+    audio_input_amount: f64,
+    #[serde(skip_serializing_if = "is_zero_amount")]
+    output_amount: f64,
+    #[serde(skip_serializing_if = "is_zero_amount")]
+    image_output_amount: f64,
+    #[serde(skip_serializing_if = "is_zero_amount")]
+    audio_output_amount: f64,
+    #[serde(skip_serializing_if = "is_zero_amount")]
+    cached_amount: f64,
+    #[serde(skip_serializing_if = "is_zero_amount")]
+    cache_creation_amount: f64,
+    #[serde(skip_serializing_if = "is_zero_amount")]
+    web_search_amount: f64,
     used_amount: f64,
 }
 
+fn is_zero_amount(amount: &f64) -> bool {
+    *amount == 0.0
+}
+
+impl LogAmount {
+    /// The seed's amount fields from a row's `charge_detail`: each token kind in its own
+    /// field, reasoning tokens in `output_amount` (the seed prices them as output).
+    fn from_detail(detail: Option<&serde_json::Value>, cost: &str) -> LogAmount {
+        let mut amount = LogAmount {
+            used_amount: number(cost),
+            ..LogAmount::default()
+        };
+        let Some(lines) = detail.and_then(serde_json::Value::as_object) else {
+            return amount;
+        };
+        for (item, line) in lines {
+            let value = line
+                .get("amount")
+                .and_then(serde_json::Value::as_str)
+                .map_or(0.0, number);
+            let field = match item.as_str() {
+                "input_tokens" => &mut amount.input_amount,
+                "image_input_tokens" => &mut amount.image_input_amount,
+                "audio_input_tokens" => &mut amount.audio_input_amount,
+                "output_tokens" | "reasoning_tokens" => &mut amount.output_amount,
+                "image_output_tokens" => &mut amount.image_output_amount,
+                "audio_output_tokens" => &mut amount.audio_output_amount,
+                "cached_input_tokens" => &mut amount.cached_amount,
+                "cache_creation_tokens" => &mut amount.cache_creation_amount,
+                "web_search_calls" => &mut amount.web_search_amount,
+                _ => continue,
+            };
+            *field += value;
+        }
+        amount
+    }
+}
+
 pub fn seed_log(log: pb::RequestLog) -> SeedLog {
+    let charge_detail = serde_json::from_str::<serde_json::Value>(&log.charge_detail).ok();
     SeedLog {
         id: log.id,
         request_id: log.request_id,
@@ -365,9 +433,9 @@ pub fn seed_log(log: pb::RequestLog) -> SeedLog {
             total_tokens: log.total_tokens,
             web_search_count: log.web_search_calls,
         },
-        amount: LogAmount {
-            used_amount: number(&log.cost),
-        },
+        amount: LogAmount::from_detail(charge_detail.as_ref(), &log.cost),
+        price_tier: log.price_tier,
+        charge_detail,
     }
 }
 

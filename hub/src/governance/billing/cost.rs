@@ -136,13 +136,17 @@ pub struct Charge {
 }
 
 /// `units` of `item` at `price` (per `unit` tokens for tokens, per call, image, million
-/// characters or minute otherwise): `amount`.
+/// characters, minute or second of audio (its tier says which), page, video or second of
+/// video otherwise): `amount`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChargeLine {
     pub item: &'static str,
     pub units: u64,
     pub price: Decimal,
     pub amount: Decimal,
+    /// The media price cell or tier the line was charged at (`image:1024x1024/hd`,
+    /// `video:1792x1024`, `audio:per_second`); token lines have none (the row's tier is theirs).
+    pub tier: Option<String>,
 }
 
 impl ChargeLine {
@@ -152,7 +156,14 @@ impl ChargeLine {
             units,
             price: price.normalize(),
             amount: amount.normalize(),
+            tier: None,
         }
+    }
+
+    /// The line charged at the media price `tier`.
+    pub fn at(mut self, tier: String) -> ChargeLine {
+        self.tier = Some(tier);
+        self
     }
 }
 
@@ -169,6 +180,19 @@ impl Charge {
         self.lines.push(line);
     }
 
+    /// The log row's `price_tier`: the token price tier that applied and the media price cells
+    /// of the lines, each once, joined by `;` (`flex`, `image:1024x1024/hd`,
+    /// `priority;image:*/*`); `None` when neither applied.
+    pub fn tier_label(&self) -> Option<String> {
+        let mut labels: Vec<&str> = self.tier.as_deref().into_iter().collect();
+        for tier in self.lines.iter().filter_map(|line| line.tier.as_deref()) {
+            if !labels.contains(&tier) {
+                labels.push(tier);
+            }
+        }
+        (!labels.is_empty()).then(|| labels.join(";"))
+    }
+
     /// The compact JSON of the log row's `charge_detail`:
     /// `{"input_tokens": {"units": 1200, "price": "2.5", "amount": "0.003"}, ..., "unit": 1000000}`;
     /// `None` when nothing was charged.
@@ -178,14 +202,15 @@ impl Charge {
         }
         let mut object = serde_json::Map::new();
         for line in &self.lines {
-            object.insert(
-                line.item.to_owned(),
-                serde_json::json!({
-                    "units": line.units,
-                    "price": line.price.to_string(),
-                    "amount": line.amount.to_string(),
-                }),
-            );
+            let mut fields = serde_json::json!({
+                "units": line.units,
+                "price": line.price.to_string(),
+                "amount": line.amount.to_string(),
+            });
+            if let (Some(tier), Some(fields)) = (&line.tier, fields.as_object_mut()) {
+                fields.insert("tier".to_owned(), tier.clone().into());
+            }
+            object.insert(line.item.to_owned(), fields);
         }
         if let Some(unit) = self.unit {
             object.insert("unit".to_owned(), unit.into());

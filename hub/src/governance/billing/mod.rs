@@ -38,8 +38,11 @@
 //!
 //! Media units are priced apart by [`media_cost`], at the model config's `config.media` prices
 //! (`crate::store::media_config`): each image at the price of its size and quality, speech
-//! input per 1,000,000 characters, transcribed or translated audio per minute to the
-//! millisecond. A group override's price does not replace them.
+//! input per 1,000,000 characters, transcribed or translated audio per minute (or second) to
+//! the millisecond, a finished video per video and per second ([`video_charge`]), each at the
+//! tier it matches (`crate::store::media_tiers`), whose cell each line names. A group
+//! override's price does not replace them. Admission reserves them too
+//! ([`reserved_media_cost`]: what the request asks for, a video job's creation its video).
 //!
 //! # Price tiers ([`charge`])
 //!
@@ -80,7 +83,7 @@ mod tier;
 pub use cost::{
     Charge, ChargeLine, NANOS_PER_UNIT, charge, cost, from_nanos, to_nanos, web_search_cost,
 };
-pub use media::{media_cost, media_lines, video_cost};
+pub use media::{media_cost, media_lines, reserved_media_cost, video_charge};
 pub use period::{next_reset, period_start};
 pub use price::{FREE, effective_price};
 pub use quota::{current_period_used, remaining, remaining_period_quota, remaining_quota};

@@ -8,7 +8,8 @@
 //! Exactness: every check of a request is admitted atomically with the others, in memory or in
 //! Redis shared by the replicas. Money is reserved at the request's estimated cost (prompt
 //! tokens counted with the tokenizer plus the output bound: `max_tokens`, else the model's
-//! `max_output_tokens`, else [`plan::DEFAULT_OUTPUT_ESTIMATE`]) and settled at the real cost, so
+//! `max_output_tokens`, else [`plan::DEFAULT_OUTPUT_ESTIMATE`]) plus its media units (images,
+//! characters, audio, a video job's asked seconds) and settled at the real cost, so
 //! concurrent requests cannot spend past a quota. The real cost can exceed the estimate only
 //! when a request produced more than its estimate (no output bound given), so a quota is
 //! overrun by at most what the requests in flight when it ran out used beyond their estimates.
@@ -135,6 +136,7 @@ impl HubGovernor {
             max_output_tokens: request.max_output_tokens,
             service_tier: request.service_tier,
             web_searches: request.web_searches,
+            media: request.media,
             billed: request.billed,
             billing_enabled: self.config.billing_enabled,
             save_all_detail: runtime

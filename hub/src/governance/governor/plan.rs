@@ -5,12 +5,15 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 use relay::host::TokenUsage;
+use relay::media::MediaUsage;
 
 use crate::governance::billing::{
-    charge, effective_price, next_reset, period_start, to_nanos, web_search_cost,
+    charge, effective_price, next_reset, period_start, reserved_media_cost, to_nanos,
+    web_search_cost,
 };
 use crate::governance::limits::Check;
 use crate::snapshot::TokenLimits;
+use crate::store::media_config::MediaConfig;
 use crate::store::{Group, GroupModelOverride, GroupStatus, ModelConfig, Price};
 
 /// Output tokens assumed for a generating request that sets no output bound and whose model
@@ -74,6 +77,8 @@ pub struct PlanInputs<'a> {
     pub service_tier: Option<&'a str>,
     /// The most web searches the request's plugins may run, reserved at the search price.
     pub web_searches: u32,
+    /// The media units the request asks for, reserved at the model config's media prices.
+    pub media: &'a MediaUsage,
     /// False for a request answered locally and never billed (`count_tokens`): see
     /// [`Plan::build`].
     pub billed: bool,
@@ -268,7 +273,20 @@ impl Plan {
         } else {
             0
         };
-        let amount = tokens_amount.saturating_add(searches_amount);
+        // Media units (images, characters, audio, a video job's seconds) are priced from the
+        // model config's `config.media`, whatever price an override sets, as they are charged.
+        let media_amount = match inputs.config {
+            Some(config) if inputs.billing_enabled && asks_for_media(inputs.media) => {
+                match MediaConfig::of(config) {
+                    Ok(Some(media)) => to_nanos(reserved_media_cost(&media, inputs.media)),
+                    _ => 0,
+                }
+            }
+            _ => 0,
+        };
+        let amount = tokens_amount
+            .saturating_add(searches_amount)
+            .saturating_add(media_amount);
         plan.push_money(
             group,
             token_id,
@@ -514,6 +532,15 @@ impl Plan {
     }
 }
 
+/// Whether a request asks for any media unit: only then is the model's media config read.
+fn asks_for_media(media: &MediaUsage) -> bool {
+    media.images > 0
+        || media.characters > 0
+        || media.audio_millis > 0
+        || media.pages > 0
+        || media.video_seconds > 0
+}
+
 /// A model limit times the group's ratio (0 counts as 1); `None` when the model has no limit.
 fn scaled(limit: Option<i64>, ratio: f64) -> Option<i64> {
     let limit = limit.filter(|limit| *limit > 0)?;
@@ -537,6 +564,18 @@ mod tests {
     use super::*;
     use rust_decimal::Decimal;
 
+    static NO_MEDIA: MediaUsage = MediaUsage {
+        images: 0,
+        image_size: None,
+        image_quality: None,
+        characters: 0,
+        audio_millis: 0,
+        audio_duration_estimated: false,
+        pages: 0,
+        video_seconds: 0,
+        video_size: None,
+    };
+
     fn inputs<'a>(
         group: &'a Group,
         token: Option<&'a TokenLimits>,
@@ -554,6 +593,7 @@ mod tests {
             max_output_tokens: Some(100),
             service_tier: None,
             web_searches: 0,
+            media: &NO_MEDIA,
             billed: true,
             billing_enabled: true,
             save_all_detail: false,

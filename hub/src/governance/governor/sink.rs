@@ -235,7 +235,7 @@ impl UsageSink for BillingSink {
         self.log.submit(LogEntry {
             record,
             cost,
-            price_tier: bill.tier.clone(),
+            price_tier: bill.tier_label(),
             charge_detail: bill.detail_json(),
             charge: self.billing_enabled,
             period_start: reservation.period_start,

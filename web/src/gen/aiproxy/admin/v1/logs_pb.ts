@@ -247,7 +247,8 @@ export type RequestLog = Message<"aiproxy.admin.v1.RequestLog"> & {
 
   /**
    * The price tier the request was charged at (its conditions: `priority`, `input>200000`,
-   * `priority,input>200000`); empty: the model's base price.
+   * `priority,input>200000`) and the media price cells of its media lines, joined by `;`
+   * (`image:1024x1024/hd`, `video:1792x1024,seconds>8`); empty: the model's base prices.
    *
    * @generated from field: string price_tier = 31;
    */
@@ -256,7 +257,8 @@ export type RequestLog = Message<"aiproxy.admin.v1.RequestLog"> & {
   /**
    * The charge line by line as compact JSON: {"input_tokens": {"units": 1200, "price": "2.5",
    * "amount": "0.003"}, ..., "unit": 1000000}; only lines that charged something; token prices
-   * are per `unit` tokens. Empty when nothing was charged.
+   * are per `unit` tokens; a media line names its price cell in "tier". Empty when nothing was
+   * charged.
    *
    * @generated from field: string charge_detail = 32;
    */
