@@ -139,6 +139,7 @@ pub(crate) fn operation_name(endpoint: Endpoint) -> &'static str {
         Endpoint::GenerateContent
         | Endpoint::ImagesGenerations
         | Endpoint::ImagesEdits
+        | Endpoint::ImagesVariations
         | Endpoint::AudioSpeech
         | Endpoint::Videos
         | Endpoint::VideoGenerationJobs => "generate_content",
