@@ -44,6 +44,7 @@ const typeName: Record<number, string> = {
   [McpServerType.PROXY_STREAMABLE]: "proxy (streamable HTTP)",
   [McpServerType.PROXY_SSE]: "proxy (SSE)",
   [McpServerType.OPENAPI]: "OpenAPI",
+  [McpServerType.VIRTUAL]: "virtual",
 };
 
 const changeKindName: Record<number, string> = {
@@ -126,6 +127,9 @@ const serverTypes = [
   McpServerType.PROXY_STREAMABLE,
   McpServerType.PROXY_SSE,
   McpServerType.OPENAPI,
+  // Composed through the control plane or the config file (virtual_tools); listed so that
+  // editing one here keeps its type.
+  McpServerType.VIRTUAL,
 ];
 
 // Every updatable field: the form always sends the whole server, so a change of type leaves
