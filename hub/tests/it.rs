@@ -49,6 +49,7 @@ mod mcp_pinning;
 mod mcp_replicas;
 mod mcp_required_params;
 mod mcp_usage;
+mod mcp_virtual;
 mod media_billing;
 mod metrics;
 mod model_catalogue;
