@@ -27,13 +27,15 @@ pub use templates::{ParamOwner, TemplateError, TemplateInfo, TemplateParam, embe
 /// unchanged servers keep their upstream connection and converted document.
 pub(crate) struct LiveServers {
     config: McpConfig,
-    live: Mutex<HashMap<ServerKey, Arc<dyn ToolServer>>>,
+    live: Mutex<LiveMap>,
     /// The pins a virtual server reviews its sources' listings against.
     pins: Option<Arc<dyn ToolPins>>,
 }
 
 /// Server id, revision, and the group for proxies (empty for shared servers).
 type ServerKey = (String, String, String);
+
+type LiveMap = HashMap<ServerKey, Arc<dyn ToolServer>>;
 
 /// Bounds the cache when a host keeps changing definitions; old instances then simply rebuild.
 const MAX_LIVE_SERVERS: usize = 4096;
@@ -84,9 +86,7 @@ impl LiveServers {
         Ok(live.entry(key).or_insert(server).clone())
     }
 
-    fn lock(
-        &self,
-    ) -> Result<std::sync::MutexGuard<'_, HashMap<ServerKey, Arc<dyn ToolServer>>>, ErrorData> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, LiveMap>, ErrorData> {
         self.live
             .lock()
             .map_err(|_| ErrorData::internal_error("server cache poisoned", None))
