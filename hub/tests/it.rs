@@ -51,6 +51,7 @@ mod mcp_pinning;
 mod mcp_replicas;
 mod mcp_required_params;
 mod mcp_usage;
+mod mcp_virtual;
 mod media_billing;
 mod media_reservations;
 mod metrics;

@@ -678,14 +678,13 @@ async fn mcp_servers_params_and_embedded_templates_round_trip() {
         !read.to_string().contains("static-secret-value-0123456789"),
         "{read}"
     );
-    // The seed's per-tool prices and url reusing parameters are refused, not dropped.
-    let (status, body) = call(
-        http.post(hub.url("/api/mcp/public/search"))
-            .bearer_auth(ADMIN_KEY)
-            .json(&json!({"price": {"tools_call_prices": {"q": 1.0}}})),
-    )
+    // The seed's per-tool prices are stored as the server's tool_prices and read back.
+    let priced = send(http.post(hub.url("/api/mcp/public/search")).json(
+        &json!({"price": {"default_tools_call_price": 0.5, "tools_call_prices": {"q": 0.25}}}),
+    ))
     .await;
-    refused(status, &body, 400);
+    assert_eq!(priced["price"]["tools_call_prices"]["q"], 0.25, "{priced}");
+    assert_eq!(priced["price"]["default_tools_call_price"], 0.5, "{priced}");
     assert_eq!(
         send(http.get(hub.url("/api/mcp/publics/"))).await["total"],
         1

@@ -83,6 +83,7 @@ fn definition(id: &str, kind: ServerKind) -> Arc<ServerDefinition> {
         kind,
         // As the service sets it: the tool-server cache is keyed by (id, revision).
         revision: "1".into(),
+        tool_allow: None,
     })
 }
 

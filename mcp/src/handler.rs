@@ -22,10 +22,10 @@ use tracing::Instrument;
 use crate::admin::ADMIN_SERVER_ID;
 use crate::config::McpConfig;
 use crate::host::{
-    McpDirectory, ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord, ToolCallRequest,
-    ToolCallSink, ToolCallStatus,
+    McpDirectory, ServerDefinition, ToolCallGate, ToolCallRecord, ToolCallRequest, ToolCallSink,
+    ToolCallStatus,
 };
-use crate::pinning::{self, QUARANTINED_CODE, ToolPins};
+use crate::pinning::{self, ToolPins};
 use crate::servers::LiveServers;
 use crate::tool_call_span;
 use crate::tool_server::{CallerNotifier, ToolCall, ToolServer};
@@ -76,35 +76,6 @@ pub(crate) struct Core {
     pub pins: Option<Arc<dyn ToolPins>>,
 }
 
-impl Core {
-    /// The pin store that applies to `definition`: remote servers only (embedded ones are the
-    /// gateway's own code).
-    fn pins_for(&self, definition: &ServerDefinition) -> Option<&Arc<dyn ToolPins>> {
-        match definition.kind {
-            ServerKind::Embedded { .. } => None,
-            ServerKind::ProxyStreamable(_) | ServerKind::ProxySse(_) | ServerKind::OpenApi(_) => {
-                self.pins.as_ref()
-            }
-        }
-    }
-
-    /// Why a call of `tool` on `definition` is refused by its pins, as the JSON-RPC error.
-    fn quarantine(&self, definition: &ServerDefinition, tool: &str) -> Option<ErrorData> {
-        let pins = self.pins_for(definition)?.pins(definition)?;
-        let reason = pins.call_refusal(&definition.id, tool)?;
-        let data = serde_json::json!({
-            "type": "tool_quarantined",
-            "server": definition.id,
-            "tool": tool,
-        });
-        Some(ErrorData::new(
-            rmcp::model::ErrorCode(QUARANTINED_CODE),
-            reason,
-            Some(data),
-        ))
-    }
-}
-
 /// The rmcp handler; stateless itself, it reads the [`RequestScope`] of each request.
 #[derive(Clone)]
 pub(crate) struct McpHandler {
@@ -132,18 +103,14 @@ impl McpHandler {
         definition: &ServerDefinition,
     ) -> Result<Vec<Tool>, ErrorData> {
         let server = self.core.servers.get(definition, &caller.group_id)?;
-        let mut tools = server.list_tools().await?;
-        if let Some(pins) = self.core.pins_for(definition) {
-            let current = pins.pins(definition);
-            let review = pinning::review(current.as_deref(), tools);
-            if !review.observations.is_empty() {
-                pins.observe(definition, review.observations);
-            }
-            tools = review.served;
-        }
+        let listed = server.list_tools().await?;
+        let tools = pinning::served_tools(self.core.pins.as_ref(), definition, listed);
         Ok(tools
             .into_iter()
-            .filter(|tool| caller.may_use_tool(&definition.id, &tool.name))
+            .filter(|tool| {
+                definition.allows_tool(&tool.name)
+                    && caller.may_use_tool(&definition.id, &tool.name)
+            })
             .collect())
     }
 }
@@ -239,20 +206,28 @@ impl Core {
         } = target?;
         tool_call_span::record_server(span, &server_id);
         let caller = &scope.caller;
-        if !caller.may_use_tool(&server_id, &tool) {
-            self.report_refused(caller, &server_id, &tool, ToolCallStatus::Denied, started);
+        let source_tool = server
+            .as_ref()
+            .ok()
+            .and_then(|server| server.source_of(&tool));
+        let call_name = (server_id.as_str(), tool.as_str(), source_tool.as_deref());
+        let group_allows = definition
+            .as_deref()
+            .is_none_or(|definition| definition.allows_tool(&tool));
+        if !group_allows || !caller.may_use_tool(&server_id, &tool) {
+            self.report_refused(caller, call_name, ToolCallStatus::Denied, started);
             return Err(unknown_tool(&request.name));
         }
         // A tool whose definition changed (or was never approved) runs nothing and spends
         // nothing until an admin approves it.
         if let Some(error) = definition
             .as_deref()
-            .and_then(|definition| self.quarantine(definition, &tool))
+            .and_then(|definition| pinning::call_refusal(self.pins.as_ref(), definition, &tool))
         {
             let status = ToolCallStatus::Quarantined {
                 message: error.message.to_string(),
             };
-            self.report_refused(caller, &server_id, &tool, status, started);
+            self.report_refused(caller, call_name, status, started);
             return Err(error);
         }
         // The admin key's tools belong to no group: nothing to limit or charge.
@@ -271,7 +246,7 @@ impl Core {
                         kind: refusal.kind,
                         message: refusal.message.clone(),
                     };
-                    self.report_refused(caller, &server_id, &tool, status, started);
+                    self.report_refused(caller, call_name, status, started);
                     return Err(refused(&refusal));
                 }
             }
@@ -300,8 +275,7 @@ impl Core {
         });
         self.report(
             caller,
-            &server_id,
-            &tool,
+            call_name,
             request.arguments.as_ref(),
             (&outcome, reservation),
             started,
@@ -312,8 +286,7 @@ impl Core {
     fn report(
         &self,
         caller: &Caller,
-        server_id: &str,
-        tool: &str,
+        call_name: CallName<'_>,
         arguments: Option<&rmcp::model::JsonObject>,
         (outcome, reservation): (&Result<CallToolResponse, ErrorData>, Option<Reservation>),
         started: (Instant, SystemTime),
@@ -334,7 +307,7 @@ impl Core {
             Err(error) if details => serde_json::to_value(error).ok(),
             _ => None,
         };
-        let mut record = call_record(caller, (server_id, tool), status, started);
+        let mut record = call_record(caller, call_name, status, started);
         record.arguments = details
             .then(|| arguments.map(|arguments| serde_json::Value::Object(arguments.clone())))
             .flatten();
@@ -347,20 +320,23 @@ impl Core {
     fn report_refused(
         &self,
         caller: &Caller,
-        server_id: &str,
-        tool: &str,
+        call_name: CallName<'_>,
         status: ToolCallStatus,
         started: (Instant, SystemTime),
     ) {
-        let record = call_record(caller, (server_id, tool), status, started);
+        let record = call_record(caller, call_name, status, started);
         self.sink.record(record);
     }
 }
 
+/// A call's server id, tool name and, for a virtual server's tool, the `server/tool` it stands
+/// for.
+type CallName<'a> = (&'a str, &'a str, Option<&'a str>);
+
 /// The record of one call, without arguments, result or reservation.
 fn call_record(
     caller: &Caller,
-    (server_id, tool): (&str, &str),
+    (server_id, tool, source_tool): CallName<'_>,
     status: ToolCallStatus,
     started: (Instant, SystemTime),
 ) -> ToolCallRecord {
@@ -371,6 +347,7 @@ fn call_record(
         token_name: caller.token_name.clone(),
         server_id: server_id.to_owned(),
         tool: tool.to_owned(),
+        source_tool: source_tool.map(str::to_owned),
         status,
         duration: started.0.elapsed(),
         started_at: started.1,

@@ -10,7 +10,7 @@
 //! to settle it. This crate only asks; the policy and the counting live in the host. The
 //! caller, its auth errors, refusals and reservations are the `tenancy` crate's, shared with the relay.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
@@ -48,6 +48,20 @@ pub struct ServerDefinition {
     /// which costs a copy of an OpenAPI document per request.
     #[serde(default)]
     pub revision: String,
+    /// The tools of this server the caller's group may list and call (its per-tool allow-list,
+    /// on top of the token's); `None` allows every tool. A tool left out is hidden from
+    /// `tools/list` and refused on `tools/call` as if it did not exist.
+    #[serde(default)]
+    pub tool_allow: Option<BTreeSet<String>>,
+}
+
+impl ServerDefinition {
+    /// Whether the group's per-tool allow-list lets its callers use `tool`.
+    pub fn allows_tool(&self, tool: &str) -> bool {
+        self.tool_allow
+            .as_ref()
+            .is_none_or(|allowed| allowed.contains(tool))
+    }
 }
 
 /// Who a server belongs to; decides the route it is served on.
@@ -74,6 +88,47 @@ pub enum ServerKind {
     ProxySse(RemoteEndpoint),
     /// An HTTP API described by an OpenAPI document; each operation becomes a tool.
     OpenApi(OpenApiSource),
+    /// A virtual server: chosen tools of other servers, renamed, described and with arguments
+    /// fixed as the admin composed them (see `servers/composite.rs`).
+    Virtual(VirtualComposition),
+}
+
+/// What a virtual server is made of, resolved by the host for the caller's group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VirtualComposition {
+    /// The exposed tools, in listing order.
+    pub tools: Vec<VirtualTool>,
+    /// The servers the tools come from as the caller's group sees them (its parameters merged,
+    /// its per-tool allow-list set); a source the group cannot use is absent, and its tools
+    /// with it. Never virtual themselves.
+    pub sources: Vec<ServerDefinition>,
+}
+
+/// One tool of a virtual server: which source tool it is and how it is shown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VirtualTool {
+    /// The source server's id.
+    pub server: String,
+    /// The tool's name on the source server.
+    pub tool: String,
+    /// The name clients see; the source tool's name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Replaces the source tool's description when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Arguments the gateway sets on every call: removed from the exposed input schema (and
+    /// from its `required`), and written over whatever the client sent.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub defaults: serde_json::Map<String, serde_json::Value>,
+}
+
+impl VirtualTool {
+    /// The name clients see.
+    pub fn exposed_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.tool)
+    }
 }
 
 /// Where a proxied server lives and what to add to every request sent to it (group secrets).
@@ -132,6 +187,9 @@ pub struct ToolCallRecord {
     pub server_id: String,
     /// The tool's name on its server (without the aggregated prefix).
     pub tool: String,
+    /// For a virtual server's tool, the tool it stands for, as `server/tool`.
+    #[serde(default)]
+    pub source_tool: Option<String>,
     pub status: ToolCallStatus,
     pub duration: Duration,
     pub started_at: SystemTime,

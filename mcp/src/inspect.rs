@@ -38,8 +38,8 @@ pub async fn inspect_server(
     definition: &ServerDefinition,
 ) -> Result<ServerInspection, String> {
     let started = Instant::now();
-    let server = LiveServers::new(config.clone())
-        .build(definition)
+    let server = LiveServers::new(config.clone(), None)
+        .build(definition, "")
         .map_err(|error| error.message.to_string())?;
     let listed = tokio::time::timeout(config.upstream_timeout, server.list_tools())
         .await

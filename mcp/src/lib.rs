@@ -26,7 +26,8 @@
 //! - `servers/`: builds and caches the tool server of each definition by its kind:
 //!   `templates/` (embedded servers, one file each plus a registry line), `proxy/` (upstream
 //!   Streamable HTTP through rmcp's client, tool calls as direct POSTs on its session in
-//!   `direct_call.rs`; legacy SSE through our client) and `openapi.rs` (through `openapi2mcp`).
+//!   `direct_call.rs`; legacy SSE through our client), `openapi.rs` (through `openapi2mcp`) and
+//!   `composite.rs` (virtual servers over other servers' tools).
 //! - `admin.rs`: the `aiproxy-admin` tools over [`AdminHost`], at `/admin`.
 //! - `inspect.rs`: [`inspect_server`], a server's tools seen from the host's control plane.
 //! - `pinning/`: tool pinning against rug pulls ([`pinning::review`] of a listing against the
@@ -60,7 +61,7 @@ pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{
     AdmitAll, AdmitFuture, GateFuture, McpDirectory, OpenApiSource, RemoteEndpoint, Scope,
     ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord, ToolCallRequest, ToolCallSink,
-    ToolCallStatus,
+    ToolCallStatus, VirtualComposition, VirtualTool,
 };
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
 pub use servers::{

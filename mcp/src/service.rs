@@ -100,7 +100,7 @@ impl McpService {
             directory,
             sink,
             gate: options.gate.unwrap_or_else(|| Arc::new(AdmitAll)),
-            servers: LiveServers::new(config.clone()),
+            servers: LiveServers::new(config.clone(), options.pins.clone()),
             config: config.clone(),
             admin,
             pins: options.pins,

@@ -80,6 +80,12 @@ pub(crate) trait ToolServer: Send + Sync {
     fn notifies_caller(&self, _tool: &str) -> bool {
         false
     }
+
+    /// The `server/tool` that `tool` stands for, when this server only forwards it (a virtual
+    /// server's tools): logged with the call.
+    fn source_of(&self, _tool: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A tool result carrying one text block, marked as an error: the tool ran but failed in a way

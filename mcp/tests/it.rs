@@ -19,3 +19,4 @@ mod gate;
 mod python_client;
 mod shared_sessions;
 mod tenancy;
+mod virtual_servers;

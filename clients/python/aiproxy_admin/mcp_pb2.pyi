@@ -23,6 +23,7 @@ class McpServerType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MCP_SERVER_TYPE_PROXY_STREAMABLE: _ClassVar[McpServerType]
     MCP_SERVER_TYPE_PROXY_SSE: _ClassVar[McpServerType]
     MCP_SERVER_TYPE_OPENAPI: _ClassVar[McpServerType]
+    MCP_SERVER_TYPE_VIRTUAL: _ClassVar[McpServerType]
 
 class McpTemplateParamOwner(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -44,6 +45,7 @@ MCP_SERVER_TYPE_EMBEDDED: McpServerType
 MCP_SERVER_TYPE_PROXY_STREAMABLE: McpServerType
 MCP_SERVER_TYPE_PROXY_SSE: McpServerType
 MCP_SERVER_TYPE_OPENAPI: McpServerType
+MCP_SERVER_TYPE_VIRTUAL: McpServerType
 MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_ADMIN: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_GROUP: McpTemplateParamOwner
@@ -80,7 +82,7 @@ class OpenApiSource(_message.Message):
     def __init__(self, spec: _Optional[str] = ..., spec_url: _Optional[str] = ..., base_url: _Optional[str] = ..., allow_private_network: _Optional[bool] = ..., credentials: _Optional[_Mapping[str, str]] = ..., include_operations: _Optional[_Iterable[str]] = ..., exclude_operations: _Optional[_Iterable[str]] = ..., compact: _Optional[bool] = ...) -> None: ...
 
 class McpServer(_message.Message):
-    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call", "required_group_params")
+    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call", "required_group_params", "tool_prices", "group_tools", "virtual_tools")
     class HeadersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -102,6 +104,20 @@ class McpServer(_message.Message):
         key: str
         value: str
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class ToolPricesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class GroupToolsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: McpToolNames
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[McpToolNames, _Mapping]] = ...) -> None: ...
     ID_FIELD_NUMBER: _ClassVar[int]
     SCOPE_FIELD_NUMBER: _ClassVar[int]
     GROUP_ID_FIELD_NUMBER: _ClassVar[int]
@@ -118,6 +134,9 @@ class McpServer(_message.Message):
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
     PRICE_PER_CALL_FIELD_NUMBER: _ClassVar[int]
     REQUIRED_GROUP_PARAMS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_PRICES_FIELD_NUMBER: _ClassVar[int]
+    GROUP_TOOLS_FIELD_NUMBER: _ClassVar[int]
+    VIRTUAL_TOOLS_FIELD_NUMBER: _ClassVar[int]
     id: str
     scope: McpScope
     group_id: str
@@ -134,7 +153,30 @@ class McpServer(_message.Message):
     warnings: _containers.RepeatedScalarFieldContainer[str]
     price_per_call: str
     required_group_params: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., price_per_call: _Optional[str] = ..., required_group_params: _Optional[_Iterable[str]] = ...) -> None: ...
+    tool_prices: _containers.ScalarMap[str, str]
+    group_tools: _containers.MessageMap[str, McpToolNames]
+    virtual_tools: _containers.RepeatedCompositeFieldContainer[McpVirtualTool]
+    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., price_per_call: _Optional[str] = ..., required_group_params: _Optional[_Iterable[str]] = ..., tool_prices: _Optional[_Mapping[str, str]] = ..., group_tools: _Optional[_Mapping[str, McpToolNames]] = ..., virtual_tools: _Optional[_Iterable[_Union[McpVirtualTool, _Mapping]]] = ...) -> None: ...
+
+class McpToolNames(_message.Message):
+    __slots__ = ("names",)
+    NAMES_FIELD_NUMBER: _ClassVar[int]
+    names: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, names: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class McpVirtualTool(_message.Message):
+    __slots__ = ("server_id", "tool", "name", "description", "defaults_json")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    TOOL_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    DEFAULTS_JSON_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    tool: str
+    name: str
+    description: str
+    defaults_json: str
+    def __init__(self, server_id: _Optional[str] = ..., tool: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., defaults_json: _Optional[str] = ...) -> None: ...
 
 class CreateMcpServerRequest(_message.Message):
     __slots__ = ("server",)

@@ -2,20 +2,21 @@
 //!
 //! Stored MCP servers become server definitions with the group's parameters merged; tool calls
 //! are admitted by the one governor (`HubGovernor` is the `ToolCallGate`) and billed like relay
-//! requests, priced at the server's `price_per_call`.
+//! requests, priced at the tool's own price (`tool_prices`) or else the server's
+//! `price_per_call`. A virtual server's definition carries its sources as the group sees them.
 //!
 //! Group parameters reach a proxied server as headers or query parameters: a parameter named
 //! `query:NAME` is sent as the query parameter NAME, `header:NAME` or a plain `NAME` as a header.
 //! For embedded servers every parameter is handed to the template as it is named.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 use mcp::{
     McpDirectory, RemoteEndpoint, Scope, ServerDefinition, ServerKind, ToolCallRecord,
-    ToolCallSink, ToolCallStatus, embedded_templates,
+    ToolCallSink, ToolCallStatus, VirtualComposition, embedded_templates,
 };
 use relay::host::{UsageRecord, UsageSink};
 use tenancy::{AuthError, Caller};
@@ -89,29 +90,67 @@ impl McpDirectory for McpBridge {
         snapshot
             .mcp_servers
             .iter()
-            .filter(|server| server.status == Status::Enabled)
-            .filter(|server| match server.scope {
-                McpScope::Public => true,
-                McpScope::Group => server.group_id.as_deref() == Some(group_id),
-            })
+            .filter(|server| offered_to(server, group_id))
             .filter_map(|server| {
-                let group_params = snapshot
-                    .group_mcp_params
-                    .get(&(server.id.clone(), group_id.to_owned()));
-                let key = (server.id.clone(), group_params.map(|_| group_id.to_owned()));
+                // A definition differs by group when the group supplied parameters, has its
+                // own tool allow-list, or (virtual servers) through its sources.
+                let per_group = server.kind == McpServerKind::Virtual
+                    || server.group_tools.contains_key(group_id)
+                    || snapshot
+                        .group_mcp_params
+                        .contains_key(&(server.id.clone(), group_id.to_owned()));
+                let key = (server.id.clone(), per_group.then(|| group_id.to_owned()));
                 definitions
                     .built
                     .entry(key)
                     .or_insert_with(|| {
-                        let params = group_params.cloned().unwrap_or_default();
-                        definition_for(server, group_id, params)
+                        built_definition(&snapshot, server, group_id)
                             .ok()
-                            .map(|definition| Arc::new(with_revision(definition, server)))
+                            .map(Arc::new)
                     })
                     .clone()
             })
             .collect()
     }
+}
+
+/// Whether `server` is offered to callers of `group_id` at all (enabled, public or theirs).
+fn offered_to(server: &McpServer, group_id: &str) -> bool {
+    server.status == Status::Enabled
+        && match server.scope {
+            McpScope::Public => true,
+            McpScope::Group => server.group_id.as_deref() == Some(group_id),
+        }
+}
+
+/// The definition of `server` for `group_id` from the snapshot: the group's parameters merged,
+/// a virtual server's sources resolved, the revision set; or why the group cannot use it.
+fn built_definition(
+    snapshot: &Snapshot,
+    server: &McpServer,
+    group_id: &str,
+) -> Result<ServerDefinition, String> {
+    let params = |server_id: &str| {
+        snapshot
+            .group_mcp_params
+            .get(&(server_id.to_owned(), group_id.to_owned()))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let definition = if server.kind == McpServerKind::Virtual {
+        virtual_definition(server, group_id, |source_id| {
+            let source = snapshot.mcp_servers.iter().find(|s| s.id == source_id)?;
+            if !offered_to(source, group_id) {
+                return None;
+            }
+            definition_for(source, group_id, params(source_id))
+                .ok()
+                .map(|definition| with_revision(definition, source))
+        })?
+    } else {
+        definition_for(server, group_id, params(&server.id))?
+    };
+    Ok(with_revision(definition, server))
 }
 
 impl ToolCallSink for McpBridge {
@@ -120,7 +159,10 @@ impl ToolCallSink for McpBridge {
             ToolCallStatus::Ok => (200, None),
             ToolCallStatus::ToolError => (200, Some("the tool returned an error".to_owned())),
             ToolCallStatus::Failed { code, message } => (502, Some(format!("{code}: {message}"))),
-            ToolCallStatus::Denied => (403, Some("not in the token's MCP allow-list".to_owned())),
+            ToolCallStatus::Denied => (
+                403,
+                Some("not in the token's or the group's MCP allow-list".to_owned()),
+            ),
             ToolCallStatus::Refused { kind, message } => {
                 (kind.http_status(), Some(message.clone()))
             }
@@ -132,6 +174,9 @@ impl ToolCallSink for McpBridge {
             token_id: Some(record.token_id),
             token_name: Some(record.token_name),
             requested_model: Some(format!("{}/{}", record.server_id, record.tool)),
+            // A virtual server's call names the tool it stood for, as a relay row names the
+            // model the upstream served.
+            upstream_model: record.source_tool,
             error,
             total: record.duration,
             client_ip: record.client_ip,
@@ -140,8 +185,8 @@ impl ToolCallSink for McpBridge {
                 .arguments
                 .map(|arguments| arguments.to_string().into()),
             response_body: record.result.map(|result| result.to_string().into()),
-            // The gate's reservation: the billing sink prices the call at the server's
-            // `price_per_call` (nothing for a call that failed), settles the live counters and
+            // The gate's reservation: the billing sink prices the call at the tool's price
+            // (nothing for a call that failed), settles the live counters and
             // hands the row to the writer, exactly as for a relay request.
             reservation: record.reservation,
             ..UsageRecord::new(record.request_id, endpoint, status)
@@ -174,6 +219,7 @@ pub fn definition_for(
         ));
     }
     let kind = match server.kind {
+        McpServerKind::Virtual => return Err("a virtual server's sources are not resolved".into()),
         McpServerKind::Embedded => {
             let template = server.template.clone().ok_or("no template is set")?;
             let info = embedded_templates()
@@ -213,7 +259,69 @@ pub fn definition_for(
         description: String::new(),
         kind,
         revision: String::new(),
+        tool_allow: tool_allow(server, group_id),
     })
+}
+
+/// A virtual server as `group_id` sees it: `source_for` gives each source server's definition
+/// for the group (revision set), or `None` when the group cannot use it; its tools are then
+/// left out. Fails when the group can use none of the sources.
+pub fn virtual_definition(
+    server: &McpServer,
+    group_id: &str,
+    source_for: impl Fn(&str) -> Option<ServerDefinition>,
+) -> Result<ServerDefinition, String> {
+    let mut sources: Vec<ServerDefinition> = Vec::new();
+    for tool in &server.virtual_tools {
+        if sources.iter().any(|source| source.id == tool.server) {
+            continue;
+        }
+        if let Some(source) = source_for(&tool.server) {
+            sources.push(source);
+        }
+    }
+    if sources.is_empty() {
+        return Err("none of the virtual server's sources is available to the group".into());
+    }
+    // A tool whose source the group cannot use, or whose source withholds it from the group,
+    // is outside the virtual server's allow-list too: hidden and refused like any other.
+    let usable: BTreeSet<String> = server
+        .virtual_tools
+        .iter()
+        .filter(|tool| {
+            sources
+                .iter()
+                .any(|source| source.id == tool.server && source.allows_tool(&tool.tool))
+        })
+        .map(|tool| tool.exposed_name().to_owned())
+        .collect();
+    let tool_allow = match tool_allow(server, group_id) {
+        Some(allowed) => Some(allowed.intersection(&usable).cloned().collect()),
+        None if usable.len() < server.virtual_tools.len() => Some(usable),
+        None => None,
+    };
+    Ok(ServerDefinition {
+        id: server.id.clone(),
+        scope: match server.scope {
+            McpScope::Public => Scope::Public,
+            McpScope::Group => Scope::Group(group_id.to_owned()),
+        },
+        description: String::new(),
+        kind: ServerKind::Virtual(VirtualComposition {
+            tools: server.virtual_tools.clone(),
+            sources,
+        }),
+        revision: String::new(),
+        tool_allow,
+    })
+}
+
+/// The group's per-tool allow-list of `server`, when it has one.
+fn tool_allow(server: &McpServer, group_id: &str) -> Option<BTreeSet<String>> {
+    server
+        .group_tools
+        .get(group_id)
+        .map(|tools| tools.iter().cloned().collect())
 }
 
 /// Sets the revision the MCP service's tool-server cache keys by: the server's update time and a digest of

@@ -435,6 +435,13 @@ impl AuditView for McpServer {
             "status": to_value(&self.status),
             "price_per_call": decimal_text(self.price_per_call),
             "required_group_params": self.required_group_params,
+            "tool_prices": self
+                .tool_prices
+                .iter()
+                .map(|(tool, price)| (tool.clone(), decimal_text(*price)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+            "group_tools": self.group_tools,
+            "virtual_tools": self.virtual_tools,
         })
     }
 }

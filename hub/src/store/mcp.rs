@@ -17,7 +17,8 @@ use super::{
 macro_rules! columns {
     () => {
         "id, scope, group_id, type, template, url, headers, query, params, openapi, status, \
-         price_per_call, required_group_params, created_at, updated_at"
+         price_per_call, required_group_params, tool_prices, group_tools, virtual_tools, \
+         created_at, updated_at"
     };
 }
 
@@ -61,6 +62,9 @@ impl Table for McpServer {
             status: rows::enumeration(row, "status", Status::parse)?,
             price_per_call: rows::decimal(row, "price_per_call")?,
             required_group_params: rows::json(row, "required_group_params")?,
+            tool_prices: rows::json(row, "tool_prices")?,
+            group_tools: rows::json(row, "group_tools")?,
+            virtual_tools: rows::json(row, "virtual_tools")?,
             created_at: rows::int(row, "created_at")?,
             updated_at: rows::int(row, "updated_at")?,
         })
@@ -248,10 +252,11 @@ impl StoreTx {
     pub async fn create_mcp_server(&mut self, server: &McpServer) -> Result<McpServer, StoreError> {
         validate::mcp_server(server)?;
         self.check_owner_group(server).await?;
+        self.check_virtual_sources(server).await?;
         let insert = sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)"
         ));
         bind_fields(insert, server, &self.sealer)?
             .execute(self.write())
@@ -266,11 +271,13 @@ impl StoreTx {
     pub async fn update_mcp_server(&mut self, server: &McpServer) -> Result<McpServer, StoreError> {
         validate::mcp_server(server)?;
         self.check_owner_group(server).await?;
+        self.check_virtual_sources(server).await?;
         let before: Option<McpServer> = self.find_row(server.id.as_str()).await?;
         let update = sqlx::query(
             "UPDATE mcp_servers SET scope = $2, group_id = $3, type = $4, template = $5, \
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
-             price_per_call = $12, required_group_params = $13, updated_at = $14 WHERE id = $1",
+             price_per_call = $12, required_group_params = $13, tool_prices = $14, \
+             group_tools = $15, virtual_tools = $16, updated_at = $17 WHERE id = $1",
         );
         let result = bind_fields(update, server, &self.sealer)?
             .execute(self.write())
@@ -341,6 +348,44 @@ impl StoreTx {
         Ok(after)
     }
 
+    /// A virtual server's sources exist, are not virtual themselves, and are ones its callers
+    /// could be offered: public ones, or (for a group server) servers of its own group. A
+    /// public virtual server drawing on a group's server would hand that group's tools (and
+    /// credentials) to everyone.
+    async fn check_virtual_sources(&mut self, server: &McpServer) -> Result<(), StoreError> {
+        for (index, tool) in server.virtual_tools.iter().enumerate() {
+            let field = format!("mcp_server.virtual_tools[{index}].server");
+            let Some(source) = self.get_mcp_server(&tool.server).await? else {
+                return Err(validate::invalid(
+                    field,
+                    format!("no mcp server {:?}", tool.server),
+                ));
+            };
+            if source.kind == McpServerKind::Virtual {
+                return Err(validate::invalid(
+                    field,
+                    "a virtual server cannot be a source",
+                ));
+            }
+            let reachable = match source.scope {
+                McpScope::Public => true,
+                McpScope::Group => {
+                    server.scope == McpScope::Group && source.group_id == server.group_id
+                }
+            };
+            if !reachable {
+                return Err(validate::invalid(
+                    field,
+                    format!(
+                        "server {:?} belongs to another group than this server's callers",
+                        source.id
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     async fn check_owner_group(&mut self, server: &McpServer) -> Result<(), StoreError> {
         if let Some(group_id) = &server.group_id
             && self.get_group(group_id).await?.is_none()
@@ -351,7 +396,7 @@ impl StoreTx {
     }
 }
 
-/// Binds `$1`..`$14` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// Binds `$1`..`$17` of both the INSERT and the UPDATE: every stored field but `created_at`,
 /// in column order, the secret-bearing ones as JSON sealed with each column's name, then the
 /// time of the write.
 fn bind_fields(
@@ -377,6 +422,9 @@ fn bind_fields(
         .bind(server.status.as_str())
         .bind(decimal_text(server.price_per_call))
         .bind(to_json(&server.required_group_params)?)
+        .bind(to_json(&server.tool_prices)?)
+        .bind(to_json(&server.group_tools)?)
+        .bind(to_json(&server.virtual_tools)?)
         .bind(now_ms()))
 }
 

@@ -539,6 +539,8 @@ pub enum McpServerKind {
     ProxyStreamable,
     ProxySse,
     Openapi,
+    /// Chosen tools of other servers (`virtual_tools`), served under this server's id.
+    Virtual,
 }
 
 impl McpServerKind {
@@ -548,6 +550,7 @@ impl McpServerKind {
             McpServerKind::ProxyStreamable => "proxy_streamable",
             McpServerKind::ProxySse => "proxy_sse",
             McpServerKind::Openapi => "openapi",
+            McpServerKind::Virtual => "virtual",
         }
     }
 
@@ -557,6 +560,7 @@ impl McpServerKind {
             "proxy_streamable" => Some(McpServerKind::ProxyStreamable),
             "proxy_sse" => Some(McpServerKind::ProxySse),
             "openapi" => Some(McpServerKind::Openapi),
+            "virtual" => Some(McpServerKind::Virtual),
             _ => None,
         }
     }
@@ -609,11 +613,27 @@ pub struct McpServer {
     /// to it, named as the parameters are (`header:X-Api-Key`, `query:key`, a security
     /// scheme's name, a template parameter).
     pub required_group_params: Vec<String>,
+    /// Prices of single tools, charged per call instead of `price_per_call` (a virtual
+    /// server's tools by the names it exposes).
+    pub tool_prices: BTreeMap<String, Decimal>,
+    /// The tools each named group may use (the group's per-tool allow-list); a group not named
+    /// uses every tool.
+    pub group_tools: BTreeMap<String, Vec<String>>,
+    /// The tools a virtual server composes; empty for every other type.
+    pub virtual_tools: Vec<mcp::VirtualTool>,
     pub created_at: i64,
     pub updated_at: i64,
 }
 
 impl McpServer {
+    /// What one call of `tool` costs: its own price, else the server's.
+    pub fn price_of(&self, tool: &str) -> Decimal {
+        self.tool_prices
+            .get(tool)
+            .copied()
+            .unwrap_or(self.price_per_call)
+    }
+
     pub fn new(id: impl Into<String>, scope: McpScope, kind: McpServerKind) -> McpServer {
         McpServer {
             id: id.into(),
@@ -629,6 +649,9 @@ impl McpServer {
             status: Status::Enabled,
             price_per_call: Decimal::ZERO,
             required_group_params: Vec::new(),
+            tool_prices: BTreeMap::new(),
+            group_tools: BTreeMap::new(),
+            virtual_tools: Vec::new(),
             created_at: 0,
             updated_at: 0,
         }

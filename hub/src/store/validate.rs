@@ -402,6 +402,91 @@ pub fn group_plugins(
     }
 }
 
+/// The most tools one virtual server composes, and the longest description it may give one.
+const MAX_VIRTUAL_TOOLS: usize = 1000;
+const MAX_TOOL_DESCRIPTION_BYTES: usize = 16 * 1024;
+
+/// An MCP tool name as clients accept it: 1 to 128 characters of `[A-Za-z0-9_.-]`.
+fn mcp_tool_name(field: &str, value: &str) -> Result<(), StoreError> {
+    let valid = !value.is_empty()
+        && value.len() <= 128
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if valid {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            format!("{value:?} is not a tool name (1 to 128 of A-Z a-z 0-9 _ . -)"),
+        ))
+    }
+}
+
+/// Per-tool prices and per-group tool allow-lists.
+fn mcp_tool_policy(server: &McpServer) -> Result<(), StoreError> {
+    for (tool, price) in &server.tool_prices {
+        mcp_tool_name("mcp_server.tool_prices", tool)?;
+        decimal_non_negative(&format!("mcp_server.tool_prices[{tool}]"), Some(*price))?;
+    }
+    for (group, tools) in &server.group_tools {
+        path_id("mcp_server.group_tools", group)?;
+        for tool in tools {
+            mcp_tool_name(&format!("mcp_server.group_tools[{group}]"), tool)?;
+        }
+    }
+    Ok(())
+}
+
+/// A virtual server's composition: sources named, exposed names valid and distinct, defaults
+/// and descriptions bounded. Whether the sources exist is the store's check, in the transaction.
+fn virtual_tools(tools: &[mcp::VirtualTool]) -> Result<(), StoreError> {
+    if tools.is_empty() {
+        return Err(invalid(
+            "mcp_server.virtual_tools",
+            "required for type virtual (at least one tool)",
+        ));
+    }
+    if tools.len() > MAX_VIRTUAL_TOOLS {
+        return Err(invalid(
+            "mcp_server.virtual_tools",
+            format!("at most {MAX_VIRTUAL_TOOLS} tools"),
+        ));
+    }
+    let mut exposed = std::collections::BTreeSet::new();
+    for (index, tool) in tools.iter().enumerate() {
+        let field = |name: &str| format!("mcp_server.virtual_tools[{index}].{name}");
+        path_id(&field("server"), &tool.server)?;
+        if tool.tool.is_empty() {
+            return Err(invalid(field("tool"), "must be set"));
+        }
+        mcp_tool_name(&field("name"), tool.exposed_name())?;
+        if !exposed.insert(tool.exposed_name()) {
+            return Err(invalid(
+                field("name"),
+                format!("{:?} is exposed twice", tool.exposed_name()),
+            ));
+        }
+        if tool
+            .description
+            .as_ref()
+            .is_some_and(|description| description.len() > MAX_TOOL_DESCRIPTION_BYTES)
+        {
+            return Err(invalid(
+                field("description"),
+                format!("at most {MAX_TOOL_DESCRIPTION_BYTES} bytes"),
+            ));
+        }
+        if tool.defaults.keys().any(String::is_empty) {
+            return Err(invalid(
+                field("defaults"),
+                "argument names must not be empty",
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
     path_id("mcp_server.id", &server.id)?;
     // `/mcp` names tools `{server}__{tool}` and splits at the first `__`: a server id holding
@@ -439,7 +524,19 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
         }
         _ => {}
     }
+    mcp_tool_policy(server)?;
     match server.kind {
+        McpServerKind::Virtual => virtual_tools(&server.virtual_tools)?,
+        _ if !server.virtual_tools.is_empty() => {
+            return Err(invalid(
+                "mcp_server.virtual_tools",
+                "only a server of type virtual composes tools",
+            ));
+        }
+        _ => {}
+    }
+    match server.kind {
+        McpServerKind::Virtual => {}
         McpServerKind::Embedded => {
             let template = server.template.as_deref().unwrap_or_default();
             name("mcp_server.template", template)?;

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use rmcp::model::Tool;
 
-use crate::host::ServerDefinition;
+use crate::host::{ServerDefinition, ServerKind};
 
 pub use canonical::{ToolDefinition, canonical_json, hash_of};
 pub use scan::{Finding, FindingKind, scan_definition};
@@ -114,6 +114,56 @@ pub trait ToolPins: Send + Sync + 'static {
 
 /// JSON-RPC error code of a call to a quarantined tool (implementation-defined server error).
 pub const QUARANTINED_CODE: i32 = -32031;
+
+/// The pin store that applies to `definition`: remote servers only. Embedded ones are the
+/// gateway's own code, and a virtual server's tools are pinned on the servers they come from.
+pub(crate) fn store_for<'a>(
+    pins: Option<&'a Arc<dyn ToolPins>>,
+    definition: &ServerDefinition,
+) -> Option<&'a Arc<dyn ToolPins>> {
+    match definition.kind {
+        ServerKind::Embedded { .. } | ServerKind::Virtual(_) => None,
+        ServerKind::ProxyStreamable(_) | ServerKind::ProxySse(_) | ServerKind::OpenApi(_) => pins,
+    }
+}
+
+/// What a listing of `definition` serves once reviewed against its pins (see [`review`]); what
+/// the review observed goes to the store.
+pub(crate) fn served_tools(
+    pins: Option<&Arc<dyn ToolPins>>,
+    definition: &ServerDefinition,
+    listed: Vec<Tool>,
+) -> Vec<Tool> {
+    let Some(pins) = store_for(pins, definition) else {
+        return listed;
+    };
+    let current = pins.pins(definition);
+    let review = review(current.as_deref(), listed);
+    if !review.observations.is_empty() {
+        pins.observe(definition, review.observations);
+    }
+    review.served
+}
+
+/// Why a call of `tool` on `definition` is refused by its pins, as the JSON-RPC error.
+pub(crate) fn call_refusal(
+    pins: Option<&Arc<dyn ToolPins>>,
+    definition: &ServerDefinition,
+    tool: &str,
+) -> Option<rmcp::ErrorData> {
+    let pins = store_for(pins, definition)?.pins(definition)?;
+    let reason = pins.call_refusal(&definition.id, tool)?;
+    let data = serde_json::json!({
+        "type": "tool_quarantined",
+        "server": definition.id,
+        "tool": tool,
+    });
+    Some(rmcp::ErrorData::new(
+        rmcp::model::ErrorCode(QUARANTINED_CODE),
+        reason,
+        Some(data),
+    ))
+}
 
 /// What a listing becomes once checked against the pins.
 #[derive(Debug, Default)]

@@ -1,17 +1,20 @@
-//! What answers one server's tools: builds the tool server of a definition by its kind (embedded template, proxy, OpenAPI document) and caches live instances.
+//! What answers one server's tools: builds the tool server of a definition by its kind (embedded, proxy, OpenAPI, virtual) and caches live instances.
 
+mod composite;
 mod openapi;
 mod proxy;
 mod templates;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use rmcp::ErrorData;
 
 use crate::config::McpConfig;
-use crate::host::{ServerDefinition, ServerKind};
+use crate::host::{ServerDefinition, ServerKind, VirtualComposition};
+use crate::pinning::ToolPins;
 use crate::tool_server::ToolServer;
+use composite::{CompositeServer, Source};
 use openapi::OpenApiServer;
 use proxy::{SseProxy, StreamableProxy};
 
@@ -24,20 +27,25 @@ pub use templates::{ParamOwner, TemplateError, TemplateInfo, TemplateParam, embe
 /// unchanged servers keep their upstream connection and converted document.
 pub(crate) struct LiveServers {
     config: McpConfig,
-    live: Mutex<HashMap<ServerKey, Arc<dyn ToolServer>>>,
+    live: Mutex<LiveMap>,
+    /// The pins a virtual server reviews its sources' listings against.
+    pins: Option<Arc<dyn ToolPins>>,
 }
 
 /// Server id, revision, and the group for proxies (empty for shared servers).
 type ServerKey = (String, String, String);
 
+type LiveMap = HashMap<ServerKey, Arc<dyn ToolServer>>;
+
 /// Bounds the cache when a host keeps changing definitions; old instances then simply rebuild.
 const MAX_LIVE_SERVERS: usize = 4096;
 
 impl LiveServers {
-    pub fn new(config: McpConfig) -> Self {
+    pub fn new(config: McpConfig, pins: Option<Arc<dyn ToolPins>>) -> Self {
         Self {
             config,
             live: Mutex::new(HashMap::new()),
+            pins,
         }
     }
 
@@ -56,27 +64,41 @@ impl LiveServers {
             definition.revision.clone()
         };
         let owner = match definition.kind {
-            ServerKind::ProxyStreamable(_) | ServerKind::ProxySse(_) => group_id,
+            // A virtual server holds its sources' instances, proxies among them.
+            ServerKind::ProxyStreamable(_) | ServerKind::ProxySse(_) | ServerKind::Virtual(_) => {
+                group_id
+            }
             // Embedded and OpenAPI servers keep no caller state between calls: shared.
             ServerKind::Embedded { .. } | ServerKind::OpenApi(_) => "",
         };
         let key = (definition.id.clone(), revision, owner.to_owned());
-        let mut live = self
-            .live
-            .lock()
-            .map_err(|_| ErrorData::internal_error("server cache poisoned", None))?;
-        if let Some(server) = live.get(&key) {
+        if let Some(server) = self.lock()?.get(&key) {
             return Ok(server.clone());
         }
-        let server = self.build(definition)?;
+        // Built without the lock: a virtual server gets its sources from this cache. Two
+        // requests racing here build twice and the later one is kept, which costs nothing
+        // but a connection.
+        let server = self.build(definition, group_id)?;
+        let mut live = self.lock()?;
         if live.len() >= MAX_LIVE_SERVERS {
             live.clear();
         }
-        live.insert(key, server.clone());
-        Ok(server)
+        Ok(live.entry(key).or_insert(server).clone())
     }
 
-    pub fn build(&self, definition: &ServerDefinition) -> Result<Arc<dyn ToolServer>, ErrorData> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, LiveMap>, ErrorData> {
+        self.live
+            .lock()
+            .map_err(|_| ErrorData::internal_error("server cache poisoned", None))
+    }
+
+    /// A fresh tool server of `definition` for a caller of `group_id` (a virtual server's
+    /// sources come from the cache).
+    pub fn build(
+        &self,
+        definition: &ServerDefinition,
+        group_id: &str,
+    ) -> Result<Arc<dyn ToolServer>, ErrorData> {
         let server: Arc<dyn ToolServer> = match &definition.kind {
             ServerKind::Embedded { template, params } => templates::instantiate(template, params)
                 .map_err(|error| {
@@ -103,7 +125,44 @@ impl LiveServers {
                     },
                 )?
             }
+            ServerKind::Virtual(composition) => {
+                self.composite(definition, composition, group_id)?
+            }
         };
         Ok(server)
+    }
+
+    fn composite(
+        &self,
+        definition: &ServerDefinition,
+        composition: &VirtualComposition,
+        group_id: &str,
+    ) -> Result<Arc<dyn ToolServer>, ErrorData> {
+        let mut sources = BTreeMap::new();
+        for source in &composition.sources {
+            if matches!(source.kind, ServerKind::Virtual(_)) {
+                return Err(ErrorData::internal_error(
+                    format!(
+                        "server {} cannot start: its source {} is virtual too",
+                        definition.id, source.id
+                    ),
+                    None,
+                ));
+            }
+            let source = Arc::new(source.clone());
+            let server = self.get(&source, group_id)?;
+            sources.insert(
+                source.id.clone(),
+                Source {
+                    definition: source,
+                    server,
+                },
+            );
+        }
+        Ok(Arc::new(CompositeServer::new(
+            composition.tools.clone(),
+            sources,
+            self.pins.clone(),
+        )))
     }
 }

@@ -73,6 +73,7 @@ pub fn server(id: &str, scope: Scope, kind: ServerKind) -> Arc<ServerDefinition>
         description: String::new(),
         kind,
         revision: String::new(),
+        tool_allow: None,
     })
 }
 

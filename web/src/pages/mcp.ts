@@ -45,6 +45,7 @@ const typeName: Record<number, Message> = {
   [McpServerType.PROXY_STREAMABLE]: "proxy (streamable HTTP)",
   [McpServerType.PROXY_SSE]: "proxy (SSE)",
   [McpServerType.OPENAPI]: "OpenAPI",
+  [McpServerType.VIRTUAL]: "virtual",
 };
 
 const changeKindName: Record<number, Message> = {
@@ -127,6 +128,9 @@ const serverTypes = [
   McpServerType.PROXY_STREAMABLE,
   McpServerType.PROXY_SSE,
   McpServerType.OPENAPI,
+  // Composed through the control plane or the config file (virtual_tools); listed so that
+  // editing one here keeps its type.
+  McpServerType.VIRTUAL,
 ];
 
 // Every updatable field: the form always sends the whole server, so a change of type leaves

@@ -298,6 +298,16 @@ pub struct McpServerSpec {
     /// Parameters each group must supply before the server is offered to it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required_group_params: Vec<String>,
+    /// Prices of single tools per call, over `price_per_call`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tool_prices: BTreeMap<String, Decimal>,
+    /// Group id -> the tools that group may use; a group not named uses every tool.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub group_tools: BTreeMap<String, Vec<String>>,
+    /// Type `virtual`: the tools it composes (`server`, `tool`, optional `name`,
+    /// `description` and `defaults`).
+    #[serde(default, rename = "tools", skip_serializing_if = "Vec::is_empty")]
+    pub virtual_tools: Vec<mcp::VirtualTool>,
 }
 
 /// An option or config value: YAML numbers and booleans are accepted and stored as text.
@@ -500,6 +510,9 @@ impl Document {
                     status: Some(server.status),
                     price_per_call: Some(server.price_per_call).filter(|price| !price.is_zero()),
                     required_group_params: server.required_group_params,
+                    tool_prices: server.tool_prices,
+                    group_tools: server.group_tools,
+                    virtual_tools: server.virtual_tools,
                 })
                 .collect(),
         }
@@ -750,7 +763,7 @@ impl McpServerSpec {
         let kind = self.kind.ok_or_else(|| {
             invalid(
                 "mcp_server.type",
-                "is required (embedded, proxy_streamable, proxy_sse or openapi)",
+                "is required (embedded, proxy_streamable, proxy_sse, openapi or virtual)",
             )
         })?;
         let mut server = McpServer::new(self.id.clone(), scope, kind);
@@ -760,6 +773,9 @@ impl McpServerSpec {
         server.status = self.status.unwrap_or_default();
         server.price_per_call = self.price_per_call.unwrap_or_default();
         server.required_group_params = self.required_group_params.clone();
+        server.tool_prices = self.tool_prices.clone();
+        server.group_tools = self.group_tools.clone();
+        server.virtual_tools = self.virtual_tools.clone();
         match existing {
             Some(existing) => {
                 if let (Some(url), Some(stored)) = (&server.url, &existing.url) {

@@ -21,8 +21,8 @@ pub use spec_files::inline_spec_files;
 
 use crate::snapshot::changes::{ChangeAction, ChangeFeed, ChangeKind};
 use crate::store::{
-    Channel, Group, GroupModelOverride, McpServer, ModelConfig, Store, StoreError, StoreTx, Token,
-    hash_key,
+    Channel, Group, GroupModelOverride, McpServer, McpServerKind, ModelConfig, Store, StoreError,
+    StoreTx, Token, hash_key,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -329,7 +329,11 @@ async fn write_all(
         report.channels.record(outcome, spec.name.clone());
     }
 
-    for (idx, spec) in document.mcp_servers.iter().enumerate() {
+    // Virtual servers after the servers they draw from, wherever the document lists them.
+    let mut mcp_servers: Vec<(usize, &McpServerSpec)> =
+        document.mcp_servers.iter().enumerate().collect();
+    mcp_servers.sort_by_key(|(_, spec)| spec.kind == Some(McpServerKind::Virtual));
+    for (idx, spec) in mcp_servers {
         let path = format!("mcp_servers[{idx}]");
         let existing = tx.get_mcp_server(&spec.id).await?;
         let desired = spec.to_mcp_server(existing.as_ref()).map_err(at(&path))?;

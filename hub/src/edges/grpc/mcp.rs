@@ -59,6 +59,7 @@ fn kind_pb(kind: McpServerKind) -> i32 {
         McpServerKind::ProxyStreamable => pb::McpServerType::ProxyStreamable,
         McpServerKind::ProxySse => pb::McpServerType::ProxySse,
         McpServerKind::Openapi => pb::McpServerType::Openapi,
+        McpServerKind::Virtual => pb::McpServerType::Virtual,
     }) as i32
 }
 
@@ -68,6 +69,7 @@ fn kind_from(field: &str, value: i32) -> Result<McpServerKind, Status> {
         Ok(pb::McpServerType::ProxyStreamable) => Ok(McpServerKind::ProxyStreamable),
         Ok(pb::McpServerType::ProxySse) => Ok(McpServerKind::ProxySse),
         Ok(pb::McpServerType::Openapi) => Ok(McpServerKind::Openapi),
+        Ok(pb::McpServerType::Virtual) => Ok(McpServerKind::Virtual),
         Ok(pb::McpServerType::Unspecified) => Err(invalid(field, "must be set")),
         Err(_) => Err(invalid(field, format!("unknown type {value}"))),
     }
@@ -107,7 +109,60 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
         warnings: Vec::new(),
         price_per_call: decimal_text(server.price_per_call),
         required_group_params: server.required_group_params.clone(),
+        tool_prices: server
+            .tool_prices
+            .iter()
+            .map(|(tool, price)| (tool.clone(), decimal_text(*price)))
+            .collect(),
+        group_tools: server
+            .group_tools
+            .iter()
+            .map(|(group, tools)| {
+                let names = pb::McpToolNames {
+                    names: tools.clone(),
+                };
+                (group.clone(), names)
+            })
+            .collect(),
+        virtual_tools: server.virtual_tools.iter().map(virtual_tool_pb).collect(),
     }
+}
+
+fn virtual_tool_pb(tool: &mcp::VirtualTool) -> pb::McpVirtualTool {
+    pb::McpVirtualTool {
+        server_id: tool.server.clone(),
+        tool: tool.tool.clone(),
+        name: tool.name.clone().unwrap_or_default(),
+        description: tool.description.clone(),
+        defaults_json: if tool.defaults.is_empty() {
+            String::new()
+        } else {
+            serde_json::Value::Object(tool.defaults.clone()).to_string()
+        },
+    }
+}
+
+fn virtual_tool_from(index: usize, tool: pb::McpVirtualTool) -> Result<mcp::VirtualTool, Status> {
+    let defaults = if tool.defaults_json.trim().is_empty() {
+        serde_json::Map::new()
+    } else {
+        match serde_json::from_str(&tool.defaults_json) {
+            Ok(serde_json::Value::Object(defaults)) => defaults,
+            _ => {
+                return Err(invalid(
+                    &format!("mcp_server.virtual_tools[{index}].defaults_json"),
+                    "must be a JSON object",
+                ));
+            }
+        }
+    };
+    Ok(mcp::VirtualTool {
+        server: tool.server_id,
+        tool: tool.tool,
+        name: non_empty(tool.name),
+        description: tool.description,
+        defaults,
+    })
 }
 
 /// Fetches and converts an OpenAPI document before it is stored (see `mcp_openapi`): a
@@ -156,11 +211,18 @@ impl Mcp {
             }
         };
         let group_secrets = group_params.clone();
-        let definition =
-            match crate::mcp_host::bridge::definition_for(&server, group_id, group_params) {
-                Ok(definition) => definition,
-                Err(reason) => return Ok(Err(reason)),
-            };
+        let definition = if server.kind == McpServerKind::Virtual {
+            let sources = self.virtual_sources(&server, group_id).await?;
+            crate::mcp_host::bridge::virtual_definition(&server, group_id, |source_id| {
+                sources.get(source_id).cloned()
+            })
+        } else {
+            crate::mcp_host::bridge::definition_for(&server, group_id, group_params)
+        };
+        let definition = match definition {
+            Ok(definition) => definition,
+            Err(reason) => return Ok(Err(reason)),
+        };
         let config = mcp::McpConfig {
             upstream_timeout: INSPECT_TIMEOUT,
             openapi_compact_above_bytes: self.0.mcp_openapi_compact_above_bytes,
@@ -188,6 +250,52 @@ impl Mcp {
     }
 }
 
+impl Mcp {
+    /// A virtual server's sources as `group_id` sees them, by id: the enabled ones that exist,
+    /// with the group's parameters merged. A source that does not answer is skipped (and
+    /// logged) by the virtual server's listing, so no source's error reaches the answer.
+    async fn virtual_sources(
+        &self,
+        server: &McpServer,
+        group_id: &str,
+    ) -> Result<std::collections::BTreeMap<String, mcp::ServerDefinition>, Status> {
+        let mut sources = std::collections::BTreeMap::new();
+        for tool in &server.virtual_tools {
+            if sources.contains_key(&tool.server) {
+                continue;
+            }
+            let source = match self.0.store.get_mcp_server(&tool.server).await {
+                Ok(source) => source,
+                Err(crate::store::StoreError::NotFound { .. }) => continue,
+                Err(error) => return Err(error.into()),
+            };
+            if source.status != crate::store::Status::Enabled {
+                continue;
+            }
+            let params = if group_id.is_empty() {
+                Default::default()
+            } else {
+                match self
+                    .0
+                    .store
+                    .get_group_mcp_params(&source.id, group_id)
+                    .await
+                {
+                    Ok(params) => params.params,
+                    Err(crate::store::StoreError::NotFound { .. }) => Default::default(),
+                    Err(error) => return Err(error.into()),
+                }
+            };
+            if let Ok(definition) =
+                crate::mcp_host::bridge::definition_for(&source, group_id, params)
+            {
+                sources.insert(source.id.clone(), definition);
+            }
+        }
+        Ok(sources)
+    }
+}
+
 impl Patchable for McpServer {
     type Message = pb::McpServer;
 
@@ -204,6 +312,9 @@ impl Patchable for McpServer {
         "status",
         "price_per_call",
         "required_group_params",
+        "tool_prices",
+        "group_tools",
+        "virtual_tools",
     ];
 
     fn patch(&mut self, incoming: pb::McpServer, mask: &UpdateMask) -> Result<(), Status> {
@@ -260,6 +371,31 @@ impl Patchable for McpServer {
         }
         if mask.selects("required_group_params") {
             self.required_group_params = incoming.required_group_params;
+        }
+        if mask.selects("tool_prices") {
+            self.tool_prices = incoming
+                .tool_prices
+                .into_iter()
+                .map(|(tool, price)| {
+                    let price = decimal(&format!("mcp_server.tool_prices[{tool}]"), &price)?;
+                    Ok((tool, price))
+                })
+                .collect::<Result<_, Status>>()?;
+        }
+        if mask.selects("group_tools") {
+            self.group_tools = incoming
+                .group_tools
+                .into_iter()
+                .map(|(group, tools)| (group, tools.names))
+                .collect();
+        }
+        if mask.selects("virtual_tools") {
+            self.virtual_tools = incoming
+                .virtual_tools
+                .into_iter()
+                .enumerate()
+                .map(|(index, tool)| virtual_tool_from(index, tool))
+                .collect::<Result<_, Status>>()?;
         }
         Ok(())
     }
@@ -641,6 +777,11 @@ impl Mcp {
         if server.kind == McpServerKind::Embedded {
             return Err(Status::failed_precondition(format!(
                 "server {id} is embedded: its tools are the gateway's own and are not pinned"
+            )));
+        }
+        if server.kind == McpServerKind::Virtual {
+            return Err(Status::failed_precondition(format!(
+                "server {id} is virtual: its tools are pinned on the servers it draws from"
             )));
         }
         Ok(server)

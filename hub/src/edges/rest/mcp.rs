@@ -162,11 +162,15 @@ pub struct McpPrice {
 }
 
 impl McpPrice {
-    /// The price of every call, from the service's decimal.
-    pub fn per_call(decimal: &str) -> McpPrice {
+    /// A server's prices, from the service's decimals: every call, and single tools'.
+    pub fn of(server: &pb::McpServer) -> McpPrice {
         McpPrice {
-            default_tools_call_price: number(decimal),
-            tools_call_prices: BTreeMap::new(),
+            default_tools_call_price: number(&server.price_per_call),
+            tools_call_prices: server
+                .tool_prices
+                .iter()
+                .map(|(tool, price)| (tool.clone(), number(price)))
+                .collect(),
         }
     }
 }
@@ -302,6 +306,7 @@ pub fn seed_mcp(
     template_params: &[pb::McpTemplateParam],
 ) -> SeedMcp {
     let kind = type_name(server.r#type);
+    let price = McpPrice::of(&server);
     let scope = if server.scope == pb::McpScope::Group as i32 {
         "group"
     } else {
@@ -354,7 +359,7 @@ pub fn seed_mcp(
         status: server.status,
         r#type: kind.to_owned(),
         description: String::new(),
-        price: McpPrice::per_call(&server.price_per_call),
+        price,
         proxy_config,
         openapi_config,
         embed_config,
@@ -439,13 +444,13 @@ impl McpBody {
             mask.push("status".to_owned());
         }
         if let Some(price) = self.price {
-            if !price.tools_call_prices.is_empty() {
-                return Err(ApiError::bad_request(
-                    "price.tools_call_prices is not offered: every tool call of a server costs default_tools_call_price",
-                ));
-            }
             server.price_per_call = price.default_tools_call_price.to_string();
-            mask.push("price_per_call".to_owned());
+            server.tool_prices = price
+                .tools_call_prices
+                .into_iter()
+                .map(|(tool, price)| (tool, price.to_string()))
+                .collect();
+            mask.extend(["price_per_call", "tool_prices"].map(str::to_owned));
         }
         if let Some(proxy) = self.proxy_config {
             server.url = proxy.url;

@@ -92,7 +92,7 @@ fn group_mcp(server: &pb::McpServer) -> GroupMcp {
         name: server.id.clone(),
         status: server.status,
         description: String::new(),
-        price: McpPrice::per_call(&server.price_per_call),
+        price: McpPrice::of(server),
         hosted: true,
         created_at: server.created_at_ms,
         update_at: server.updated_at_ms,

@@ -248,12 +248,14 @@ impl HubGovernor {
         Ok(())
     }
 
-    /// Admits one MCP tool call of `caller` on `server_id` (see [`Plan::for_tool_call`]); the
+    /// Admits one MCP tool call of `caller` on `tool` of `server_id` (see
+    /// [`Plan::for_tool_call`]), priced at the tool's own price or else the server's; the
     /// reservation goes back to [`BillingSink`] with the call's usage record.
     pub async fn admit_tool_call(
         &self,
         caller: &Caller,
         server_id: &str,
+        tool: &str,
     ) -> Result<Option<tenancy::Reservation>, Refusal> {
         self.refuse_unbillable()?;
         let snapshot = self.snapshot.current();
@@ -264,7 +266,7 @@ impl HubGovernor {
             .mcp_servers
             .iter()
             .find(|server| server.id == server_id)
-            .map_or(rust_decimal::Decimal::ZERO, |server| server.price_per_call);
+            .map_or(rust_decimal::Decimal::ZERO, |server| server.price_of(tool));
         let plan = Plan::for_tool_call(&plan::ToolCallInputs {
             group,
             token_id: caller.token_id,
@@ -527,12 +529,12 @@ impl Governor for HubGovernor {
 }
 
 /// The same governor admits MCP traffic: tool calls are counted and reserved like relay requests
-/// (priced at the server's `price_per_call`), and a refusal reaches the MCP client without the
+/// (priced at the tool's price, else the server's `price_per_call`), and a refusal reaches the MCP client without the
 /// HTTP headers only the relay's answer carries.
 impl ToolCallGate for HubGovernor {
     fn admit<'a>(&'a self, request: ToolCallRequest<'a>) -> GateFuture<'a> {
         Box::pin(async move {
-            self.admit_tool_call(request.caller, request.server_id)
+            self.admit_tool_call(request.caller, request.server_id, request.tool)
                 .await
                 .map_err(tenancy::Refusal::from)
         })

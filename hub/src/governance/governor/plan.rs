@@ -97,7 +97,7 @@ pub struct ToolCallInputs<'a> {
     pub group: &'a Group,
     pub token_id: i64,
     pub token: Option<&'a TokenLimits>,
-    /// The server's `price_per_call`.
+    /// The tool's price (its own, else the server's `price_per_call`).
     pub price_per_call: rust_decimal::Decimal,
     pub billing_enabled: bool,
     pub now_ms: i64,

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/mcp.proto.
  */
 export const file_aiproxy_admin_v1_mcp: GenFile = /*@__PURE__*/
-  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSKkAgoNT3BlbkFwaVNvdXJjZRIMCgRzcGVjGAEgASgJEhAKCHNwZWNfdXJsGAIgASgJEhAKCGJhc2VfdXJsGAMgASgJEh0KFWFsbG93X3ByaXZhdGVfbmV0d29yaxgEIAEoCBJFCgtjcmVkZW50aWFscxgFIAMoCzIwLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZS5DcmVkZW50aWFsc0VudHJ5EhoKEmluY2x1ZGVfb3BlcmF0aW9ucxgGIAMoCRIaChJleGNsdWRlX29wZXJhdGlvbnMYByADKAkSDwoHY29tcGFjdBgIIAEoCBoyChBDcmVkZW50aWFsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEirQUKCU1jcFNlcnZlchIKCgJpZBgBIAEoCRIpCgVzY29wZRgCIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyVHlwZRIQCgh0ZW1wbGF0ZRgFIAEoCRILCgN1cmwYBiABKAkSOQoHaGVhZGVycxgHIAMoCzIoLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLkhlYWRlcnNFbnRyeRI1CgVxdWVyeRgIIAMoCzImLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLlF1ZXJ5RW50cnkSNwoGcGFyYW1zGAkgAygLMicuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUGFyYW1zRW50cnkSMAoHb3BlbmFwaRgKIAEoCzIfLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZRIoCgZzdGF0dXMYCyABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIVCg1jcmVhdGVkX2F0X21zGAwgASgDEhUKDXVwZGF0ZWRfYXRfbXMYDSABKAMSEAoId2FybmluZ3MYDiADKAkSFgoOcHJpY2VfcGVyX2NhbGwYDyABKAkSHQoVcmVxdWlyZWRfZ3JvdXBfcGFyYW1zGBAgAygJGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKClF1ZXJ5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkUKFkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIiIQoTR2V0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCSK2AQoVTGlzdE1jcFNlcnZlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEikKBXNjb3BlGAMgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgEIAEoCRIoCgZzdGF0dXMYBSABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIPCgdrZXl3b3JkGAYgASgJInMKFkxpc3RNY3BTZXJ2ZXJzUmVzcG9uc2USLAoHc2VydmVycxgBIAMoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgDInYKFlVwZGF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKFkRlbGV0ZU1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkiUQoZU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBIKCgJpZBgBIAEoCRIoCgZzdGF0dXMYAiABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cyIWChRMaXN0VGVtcGxhdGVzUmVxdWVzdCJjChVMaXN0VGVtcGxhdGVzUmVzcG9uc2USEQoJdGVtcGxhdGVzGAEgAygJEjcKEHRlbXBsYXRlX2RldGFpbHMYAiADKAsyHS5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlImQKC01jcFRlbXBsYXRlEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSMgoGcGFyYW1zGAMgAygLMiIuYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZVBhcmFtIoABChBNY3BUZW1wbGF0ZVBhcmFtEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSNwoGc2V0X2J5GAMgASgOMicuYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZVBhcmFtT3duZXISEAoIcmVxdWlyZWQYBCABKAgiuQEKDkdyb3VwTWNwUGFyYW1zEhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCRI8CgZwYXJhbXMYAyADKAsyLC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zLlBhcmFtc0VudHJ5EhUKDXVwZGF0ZWRfYXRfbXMYBCABKAMaLQoLUGFyYW1zRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJMChhTZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QSMAoGcGFyYW1zGAEgASgLMiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcyI/ChhHZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIkIKG0RlbGV0ZUdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiNAoUVGVzdE1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiWgoVVGVzdE1jcFNlcnZlclJlc3BvbnNlEgoKAm9rGAEgASgIEg0KBWVycm9yGAIgASgJEhIKCnRvb2xfY291bnQYAyABKAUSEgoKbGF0ZW5jeV9tcxgEIAEoAyI5ChlMaXN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0EgoKAmlkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJInIKB01jcFRvb2wSDAoEbmFtZRgBIAEoCRINCgV0aXRsZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIZChFpbnB1dF9zY2hlbWFfanNvbhgEIAEoCRIaChJvdXRwdXRfc2NoZW1hX2pzb24YBSABKAkiRgoaTGlzdE1jcFNlcnZlclRvb2xzUmVzcG9uc2USKAoFdG9vbHMYASADKAsyGS5haXByb3h5LmFkbWluLnYxLk1jcFRvb2wiSAoZTGlzdE1jcFRvb2xDaGFuZ2VzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSGAoQaW5jbHVkZV9yZWplY3RlZBgCIAEoCCJBCg5NY3BUb29sRmluZGluZxIMCgRraW5kGAEgASgJEhAKCGxvY2F0aW9uGAIgASgJEg8KB2V4Y2VycHQYAyABKAkioQIKDU1jcFRvb2xDaGFuZ2USEQoJc2VydmVyX2lkGAEgASgJEhEKCXRvb2xfbmFtZRgCIAEoCRIxCgRraW5kGAMgASgOMiMuYWlwcm94eS5hZG1pbi52MS5NY3BUb29sQ2hhbmdlS2luZBIgChhhcHByb3ZlZF9kZWZpbml0aW9uX2pzb24YBCABKAkSHwoXb2ZmZXJlZF9kZWZpbml0aW9uX2pzb24YBSABKAkSMgoIZmluZGluZ3MYBiADKAsyIC5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xGaW5kaW5nEhAKCHJlamVjdGVkGAcgASgIEhYKDmRldGVjdGVkX2F0X21zGAggASgDEhYKDmFwcHJvdmVkX2F0X21zGAkgASgDIk4KGkxpc3RNY3BUb29sQ2hhbmdlc1Jlc3BvbnNlEjAKB2NoYW5nZXMYASADKAsyHy5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xDaGFuZ2UiVwocQXBwcm92ZU1jcFNlcnZlclRvb2xzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEgoKdG9vbF9uYW1lcxgCIAMoCRIQCghncm91cF9pZBgDIAEoCSIzCh1BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXNwb25zZRISCgp0b29sX25hbWVzGAEgAygJIkQKG1JlamVjdE1jcFNlcnZlclRvb2xzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEgoKdG9vbF9uYW1lcxgCIAMoCSIyChxSZWplY3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEhIKCnRvb2xfbmFtZXMYASADKAkqUAoITWNwU2NvcGUSGQoVTUNQX1NDT1BFX1VOU1BFQ0lGSUVEEAASFAoQTUNQX1NDT1BFX1BVQkxJQxABEhMKD01DUF9TQ09QRV9HUk9VUBACKrABCg1NY3BTZXJ2ZXJUeXBlEh8KG01DUF9TRVJWRVJfVFlQRV9VTlNQRUNJRklFRBAAEhwKGE1DUF9TRVJWRVJfVFlQRV9FTUJFRERFRBABEiQKIE1DUF9TRVJWRVJfVFlQRV9QUk9YWV9TVFJFQU1BQkxFEAISHQoZTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NTRRADEhsKF01DUF9TRVJWRVJfVFlQRV9PUEVOQVBJEAQqiQEKFU1jcFRlbXBsYXRlUGFyYW1Pd25lchIoCiRNQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfVU5TUEVDSUZJRUQQABIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfQURNSU4QARIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfR1JPVVAQAiqbAQoRTWNwVG9vbENoYW5nZUtpbmQSJAogTUNQX1RPT0xfQ0hBTkdFX0tJTkRfVU5TUEVDSUZJRUQQABIgChxNQ1BfVE9PTF9DSEFOR0VfS0lORF9DSEFOR0VEEAESHAoYTUNQX1RPT0xfQ0hBTkdFX0tJTkRfTkVXEAISIAocTUNQX1RPT0xfQ0hBTkdFX0tJTkRfUkVNT1ZFRBADMuoLCgpNY3BTZXJ2aWNlElgKD0NyZWF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuQ3JlYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElIKDEdldE1jcFNlcnZlchIlLmFpcHJveHkuYWRtaW4udjEuR2V0TWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEmMKDkxpc3RNY3BTZXJ2ZXJzEicuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyc1JlcXVlc3QaKC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJzUmVzcG9uc2USWAoPVXBkYXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5VcGRhdGVNY3BTZXJ2ZXJSZXF1ZXN0GhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISUwoPRGVsZXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5EZWxldGVNY3BTZXJ2ZXJSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5El4KElNldE1jcFNlcnZlclN0YXR1cxIrLmFpcHJveHkuYWRtaW4udjEuU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEmAKDUxpc3RUZW1wbGF0ZXMSJi5haXByb3h5LmFkbWluLnYxLkxpc3RUZW1wbGF0ZXNSZXF1ZXN0GicuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVzcG9uc2USYAoNVGVzdE1jcFNlcnZlchImLmFpcHJveHkuYWRtaW4udjEuVGVzdE1jcFNlcnZlclJlcXVlc3QaJy5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXNwb25zZRJvChJMaXN0TWNwU2VydmVyVG9vbHMSKy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEmEKEVNldEdyb3VwTWNwUGFyYW1zEiouYWlwcm94eS5hZG1pbi52MS5TZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QaIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zEmEKEUdldEdyb3VwTWNwUGFyYW1zEiouYWlwcm94eS5hZG1pbi52MS5HZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QaIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zEl0KFERlbGV0ZUdyb3VwTWNwUGFyYW1zEi0uYWlwcm94eS5hZG1pbi52MS5EZWxldGVHcm91cE1jcFBhcmFtc1JlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSbwoSTGlzdE1jcFRvb2xDaGFuZ2VzEisuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwVG9vbENoYW5nZXNSZXF1ZXN0GiwuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwVG9vbENoYW5nZXNSZXNwb25zZRJ4ChVBcHByb3ZlTWNwU2VydmVyVG9vbHMSLi5haXByb3h5LmFkbWluLnYxLkFwcHJvdmVNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLy5haXByb3h5LmFkbWluLnYxLkFwcHJvdmVNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEnUKFFJlamVjdE1jcFNlcnZlclRvb2xzEi0uYWlwcm94eS5hZG1pbi52MS5SZWplY3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLi5haXByb3h5LmFkbWluLnYxLlJlamVjdE1jcFNlcnZlclRvb2xzUmVzcG9uc2ViBnByb3RvMw", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSKkAgoNT3BlbkFwaVNvdXJjZRIMCgRzcGVjGAEgASgJEhAKCHNwZWNfdXJsGAIgASgJEhAKCGJhc2VfdXJsGAMgASgJEh0KFWFsbG93X3ByaXZhdGVfbmV0d29yaxgEIAEoCBJFCgtjcmVkZW50aWFscxgFIAMoCzIwLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZS5DcmVkZW50aWFsc0VudHJ5EhoKEmluY2x1ZGVfb3BlcmF0aW9ucxgGIAMoCRIaChJleGNsdWRlX29wZXJhdGlvbnMYByADKAkSDwoHY29tcGFjdBgIIAEoCBoyChBDcmVkZW50aWFsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi8AcKCU1jcFNlcnZlchIKCgJpZBgBIAEoCRIpCgVzY29wZRgCIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyVHlwZRIQCgh0ZW1wbGF0ZRgFIAEoCRILCgN1cmwYBiABKAkSOQoHaGVhZGVycxgHIAMoCzIoLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLkhlYWRlcnNFbnRyeRI1CgVxdWVyeRgIIAMoCzImLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLlF1ZXJ5RW50cnkSNwoGcGFyYW1zGAkgAygLMicuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUGFyYW1zRW50cnkSMAoHb3BlbmFwaRgKIAEoCzIfLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZRIoCgZzdGF0dXMYCyABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIVCg1jcmVhdGVkX2F0X21zGAwgASgDEhUKDXVwZGF0ZWRfYXRfbXMYDSABKAMSEAoId2FybmluZ3MYDiADKAkSFgoOcHJpY2VfcGVyX2NhbGwYDyABKAkSHQoVcmVxdWlyZWRfZ3JvdXBfcGFyYW1zGBAgAygJEkAKC3Rvb2xfcHJpY2VzGBEgAygLMisuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuVG9vbFByaWNlc0VudHJ5EkAKC2dyb3VwX3Rvb2xzGBIgAygLMisuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuR3JvdXBUb29sc0VudHJ5EjcKDXZpcnR1YWxfdG9vbHMYEyADKAsyIC5haXByb3h5LmFkbWluLnYxLk1jcFZpcnR1YWxUb29sGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKClF1ZXJ5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGjEKD1Rvb2xQcmljZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGlEKD0dyb3VwVG9vbHNFbnRyeRILCgNrZXkYASABKAkSLQoFdmFsdWUYAiABKAsyHi5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xOYW1lczoCOAEiHQoMTWNwVG9vbE5hbWVzEg0KBW5hbWVzGAEgAygJIoABCg5NY3BWaXJ0dWFsVG9vbBIRCglzZXJ2ZXJfaWQYASABKAkSDAoEdG9vbBgCIAEoCRIMCgRuYW1lGAMgASgJEhgKC2Rlc2NyaXB0aW9uGAQgASgJSACIAQESFQoNZGVmYXVsdHNfanNvbhgFIAEoCUIOCgxfZGVzY3JpcHRpb24iRQoWQ3JlYXRlTWNwU2VydmVyUmVxdWVzdBIrCgZzZXJ2ZXIYASABKAsyGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlciIhChNHZXRNY3BTZXJ2ZXJSZXF1ZXN0EgoKAmlkGAEgASgJIrYBChVMaXN0TWNwU2VydmVyc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSKQoFc2NvcGUYAyABKA4yGi5haXByb3h5LmFkbWluLnYxLk1jcFNjb3BlEhAKCGdyb3VwX2lkGAQgASgJEigKBnN0YXR1cxgFIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEg8KB2tleXdvcmQYBiABKAkicwoWTGlzdE1jcFNlcnZlcnNSZXNwb25zZRIsCgdzZXJ2ZXJzGAEgAygLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAMidgoWVXBkYXRlTWNwU2VydmVyUmVxdWVzdBIrCgZzZXJ2ZXIYASABKAsyGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siJAoWRGVsZXRlTWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCSJRChlTZXRNY3BTZXJ2ZXJTdGF0dXNSZXF1ZXN0EgoKAmlkGAEgASgJEigKBnN0YXR1cxgCIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzIhYKFExpc3RUZW1wbGF0ZXNSZXF1ZXN0ImMKFUxpc3RUZW1wbGF0ZXNSZXNwb25zZRIRCgl0ZW1wbGF0ZXMYASADKAkSNwoQdGVtcGxhdGVfZGV0YWlscxgCIAMoCzIdLmFpcHJveHkuYWRtaW4udjEuTWNwVGVtcGxhdGUiZAoLTWNwVGVtcGxhdGUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIyCgZwYXJhbXMYAyADKAsyIi5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW0igAEKEE1jcFRlbXBsYXRlUGFyYW0SDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRI3CgZzZXRfYnkYAyABKA4yJy5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW1Pd25lchIQCghyZXF1aXJlZBgEIAEoCCK5AQoOR3JvdXBNY3BQYXJhbXMSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJEjwKBnBhcmFtcxgDIAMoCzIsLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMuUGFyYW1zRW50cnkSFQoNdXBkYXRlZF9hdF9tcxgEIAEoAxotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkwKGFNldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIwCgZwYXJhbXMYASABKAsyIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zIj8KGEdldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiQgobRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSI0ChRUZXN0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJaChVUZXN0TWNwU2VydmVyUmVzcG9uc2USCgoCb2sYASABKAgSDQoFZXJyb3IYAiABKAkSEgoKdG9vbF9jb3VudBgDIAEoBRISCgpsYXRlbmN5X21zGAQgASgDIjkKGUxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkicgoHTWNwVG9vbBIMCgRuYW1lGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhkKEWlucHV0X3NjaGVtYV9qc29uGAQgASgJEhoKEm91dHB1dF9zY2hlbWFfanNvbhgFIAEoCSJGChpMaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRIoCgV0b29scxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbCJIChlMaXN0TWNwVG9vbENoYW5nZXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIYChBpbmNsdWRlX3JlamVjdGVkGAIgASgIIkEKDk1jcFRvb2xGaW5kaW5nEgwKBGtpbmQYASABKAkSEAoIbG9jYXRpb24YAiABKAkSDwoHZXhjZXJwdBgDIAEoCSKhAgoNTWNwVG9vbENoYW5nZRIRCglzZXJ2ZXJfaWQYASABKAkSEQoJdG9vbF9uYW1lGAIgASgJEjEKBGtpbmQYAyABKA4yIy5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xDaGFuZ2VLaW5kEiAKGGFwcHJvdmVkX2RlZmluaXRpb25fanNvbhgEIAEoCRIfChdvZmZlcmVkX2RlZmluaXRpb25fanNvbhgFIAEoCRIyCghmaW5kaW5ncxgGIAMoCzIgLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbEZpbmRpbmcSEAoIcmVqZWN0ZWQYByABKAgSFgoOZGV0ZWN0ZWRfYXRfbXMYCCABKAMSFgoOYXBwcm92ZWRfYXRfbXMYCSABKAMiTgoaTGlzdE1jcFRvb2xDaGFuZ2VzUmVzcG9uc2USMAoHY2hhbmdlcxgBIAMoCzIfLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbENoYW5nZSJXChxBcHByb3ZlTWNwU2VydmVyVG9vbHNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRISCgp0b29sX25hbWVzGAIgAygJEhAKCGdyb3VwX2lkGAMgASgJIjMKHUFwcHJvdmVNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEhIKCnRvb2xfbmFtZXMYASADKAkiRAobUmVqZWN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRISCgp0b29sX25hbWVzGAIgAygJIjIKHFJlamVjdE1jcFNlcnZlclRvb2xzUmVzcG9uc2USEgoKdG9vbF9uYW1lcxgBIAMoCSpQCghNY3BTY29wZRIZChVNQ1BfU0NPUEVfVU5TUEVDSUZJRUQQABIUChBNQ1BfU0NPUEVfUFVCTElDEAESEwoPTUNQX1NDT1BFX0dST1VQEAIqzQEKDU1jcFNlcnZlclR5cGUSHwobTUNQX1NFUlZFUl9UWVBFX1VOU1BFQ0lGSUVEEAASHAoYTUNQX1NFUlZFUl9UWVBFX0VNQkVEREVEEAESJAogTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NUUkVBTUFCTEUQAhIdChlNQ1BfU0VSVkVSX1RZUEVfUFJPWFlfU1NFEAMSGwoXTUNQX1NFUlZFUl9UWVBFX09QRU5BUEkQBBIbChdNQ1BfU0VSVkVSX1RZUEVfVklSVFVBTBAFKokBChVNY3BUZW1wbGF0ZVBhcmFtT3duZXISKAokTUNQX1RFTVBMQVRFX1BBUkFNX09XTkVSX1VOU1BFQ0lGSUVEEAASIgoeTUNQX1RFTVBMQVRFX1BBUkFNX09XTkVSX0FETUlOEAESIgoeTUNQX1RFTVBMQVRFX1BBUkFNX09XTkVSX0dST1VQEAIqmwEKEU1jcFRvb2xDaGFuZ2VLaW5kEiQKIE1DUF9UT09MX0NIQU5HRV9LSU5EX1VOU1BFQ0lGSUVEEAASIAocTUNQX1RPT0xfQ0hBTkdFX0tJTkRfQ0hBTkdFRBABEhwKGE1DUF9UT09MX0NIQU5HRV9LSU5EX05FVxACEiAKHE1DUF9UT09MX0NIQU5HRV9LSU5EX1JFTU9WRUQQAzLqCwoKTWNwU2VydmljZRJYCg9DcmVhdGVNY3BTZXJ2ZXISKC5haXByb3h5LmFkbWluLnYxLkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJSCgxHZXRNY3BTZXJ2ZXISJS5haXByb3h5LmFkbWluLnYxLkdldE1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJjCg5MaXN0TWNwU2VydmVycxInLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlcnNSZXF1ZXN0GiguYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyc1Jlc3BvbnNlElgKD1VwZGF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuVXBkYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElMKD0RlbGV0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlTWNwU2VydmVyUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJeChJTZXRNY3BTZXJ2ZXJTdGF0dXMSKy5haXByb3h5LmFkbWluLnYxLlNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJgCg1MaXN0VGVtcGxhdGVzEiYuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVxdWVzdBonLmFpcHJveHkuYWRtaW4udjEuTGlzdFRlbXBsYXRlc1Jlc3BvbnNlEmAKDVRlc3RNY3BTZXJ2ZXISJi5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXF1ZXN0GicuYWlwcm94eS5hZG1pbi52MS5UZXN0TWNwU2VydmVyUmVzcG9uc2USbwoSTGlzdE1jcFNlcnZlclRvb2xzEisuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0GiwuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRJhChFTZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuU2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcxJhChFHZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuR2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcxJdChREZWxldGVHcm91cE1jcFBhcmFtcxItLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Em8KEkxpc3RNY3BUb29sQ2hhbmdlcxIrLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFRvb2xDaGFuZ2VzUmVxdWVzdBosLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFRvb2xDaGFuZ2VzUmVzcG9uc2USeAoVQXBwcm92ZU1jcFNlcnZlclRvb2xzEi4uYWlwcm94eS5hZG1pbi52MS5BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXF1ZXN0Gi8uYWlwcm94eS5hZG1pbi52MS5BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXNwb25zZRJ1ChRSZWplY3RNY3BTZXJ2ZXJUb29scxItLmFpcHJveHkuYWRtaW4udjEuUmVqZWN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0Gi4uYWlwcm94eS5hZG1pbi52MS5SZWplY3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlYgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
 
 /**
  * @generated from message aiproxy.admin.v1.OpenApiSource
@@ -196,6 +196,30 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
    * @generated from field: repeated string required_group_params = 16;
    */
   requiredGroupParams: string[];
+
+  /**
+   * Decimal string per tool name, charged per call of that tool instead of price_per_call
+   * (a virtual server's tools by the names it exposes).
+   *
+   * @generated from field: map<string, string> tool_prices = 17;
+   */
+  toolPrices: { [key: string]: string };
+
+  /**
+   * Per-group tool allow-lists: group id -> the tools that group may list and call; a group
+   * not named uses every tool. A tool left out is hidden from tools/list and refused on
+   * tools/call as unknown.
+   *
+   * @generated from field: map<string, aiproxy.admin.v1.McpToolNames> group_tools = 18;
+   */
+  groupTools: { [key: string]: McpToolNames };
+
+  /**
+   * The tools a server of type VIRTUAL composes, in listing order; empty for other types.
+   *
+   * @generated from field: repeated aiproxy.admin.v1.McpVirtualTool virtual_tools = 19;
+   */
+  virtualTools: McpVirtualTool[];
 };
 
 /**
@@ -204,6 +228,73 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
  */
 export const McpServerSchema: GenMessage<McpServer> = /*@__PURE__*/
   messageDesc(file_aiproxy_admin_v1_mcp, 1);
+
+/**
+ * @generated from message aiproxy.admin.v1.McpToolNames
+ */
+export type McpToolNames = Message<"aiproxy.admin.v1.McpToolNames"> & {
+  /**
+   * @generated from field: repeated string names = 1;
+   */
+  names: string[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpToolNames.
+ * Use `create(McpToolNamesSchema)` to create a new message.
+ */
+export const McpToolNamesSchema: GenMessage<McpToolNames> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 2);
+
+/**
+ * One tool of a virtual server.
+ *
+ * @generated from message aiproxy.admin.v1.McpVirtualTool
+ */
+export type McpVirtualTool = Message<"aiproxy.admin.v1.McpVirtualTool"> & {
+  /**
+   * The source server (not virtual; public, or of the virtual server's own group).
+   *
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * The tool's name on the source server.
+   *
+   * @generated from field: string tool = 2;
+   */
+  tool: string;
+
+  /**
+   * The name clients see; the source tool's name when empty.
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * Replaces the source tool's description when set.
+   *
+   * @generated from field: optional string description = 4;
+   */
+  description?: string | undefined;
+
+  /**
+   * JSON object of arguments the gateway sets on every call: they are removed from the exposed
+   * input schema and written over what the client sends. Not secret: shown on read.
+   *
+   * @generated from field: string defaults_json = 5;
+   */
+  defaultsJson: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpVirtualTool.
+ * Use `create(McpVirtualToolSchema)` to create a new message.
+ */
+export const McpVirtualToolSchema: GenMessage<McpVirtualTool> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 3);
 
 /**
  * @generated from message aiproxy.admin.v1.CreateMcpServerRequest
@@ -220,7 +311,7 @@ export type CreateMcpServerRequest = Message<"aiproxy.admin.v1.CreateMcpServerRe
  * Use `create(CreateMcpServerRequestSchema)` to create a new message.
  */
 export const CreateMcpServerRequestSchema: GenMessage<CreateMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 2);
+  messageDesc(file_aiproxy_admin_v1_mcp, 4);
 
 /**
  * @generated from message aiproxy.admin.v1.GetMcpServerRequest
@@ -237,7 +328,7 @@ export type GetMcpServerRequest = Message<"aiproxy.admin.v1.GetMcpServerRequest"
  * Use `create(GetMcpServerRequestSchema)` to create a new message.
  */
 export const GetMcpServerRequestSchema: GenMessage<GetMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 3);
+  messageDesc(file_aiproxy_admin_v1_mcp, 5);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServersRequest
@@ -279,7 +370,7 @@ export type ListMcpServersRequest = Message<"aiproxy.admin.v1.ListMcpServersRequ
  * Use `create(ListMcpServersRequestSchema)` to create a new message.
  */
 export const ListMcpServersRequestSchema: GenMessage<ListMcpServersRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 4);
+  messageDesc(file_aiproxy_admin_v1_mcp, 6);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServersResponse
@@ -306,7 +397,7 @@ export type ListMcpServersResponse = Message<"aiproxy.admin.v1.ListMcpServersRes
  * Use `create(ListMcpServersResponseSchema)` to create a new message.
  */
 export const ListMcpServersResponseSchema: GenMessage<ListMcpServersResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 5);
+  messageDesc(file_aiproxy_admin_v1_mcp, 7);
 
 /**
  * @generated from message aiproxy.admin.v1.UpdateMcpServerRequest
@@ -328,7 +419,7 @@ export type UpdateMcpServerRequest = Message<"aiproxy.admin.v1.UpdateMcpServerRe
  * Use `create(UpdateMcpServerRequestSchema)` to create a new message.
  */
 export const UpdateMcpServerRequestSchema: GenMessage<UpdateMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 6);
+  messageDesc(file_aiproxy_admin_v1_mcp, 8);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteMcpServerRequest
@@ -345,7 +436,7 @@ export type DeleteMcpServerRequest = Message<"aiproxy.admin.v1.DeleteMcpServerRe
  * Use `create(DeleteMcpServerRequestSchema)` to create a new message.
  */
 export const DeleteMcpServerRequestSchema: GenMessage<DeleteMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 7);
+  messageDesc(file_aiproxy_admin_v1_mcp, 9);
 
 /**
  * @generated from message aiproxy.admin.v1.SetMcpServerStatusRequest
@@ -367,7 +458,7 @@ export type SetMcpServerStatusRequest = Message<"aiproxy.admin.v1.SetMcpServerSt
  * Use `create(SetMcpServerStatusRequestSchema)` to create a new message.
  */
 export const SetMcpServerStatusRequestSchema: GenMessage<SetMcpServerStatusRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 8);
+  messageDesc(file_aiproxy_admin_v1_mcp, 10);
 
 /**
  * @generated from message aiproxy.admin.v1.ListTemplatesRequest
@@ -380,7 +471,7 @@ export type ListTemplatesRequest = Message<"aiproxy.admin.v1.ListTemplatesReques
  * Use `create(ListTemplatesRequestSchema)` to create a new message.
  */
 export const ListTemplatesRequestSchema: GenMessage<ListTemplatesRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 9);
+  messageDesc(file_aiproxy_admin_v1_mcp, 11);
 
 /**
  * @generated from message aiproxy.admin.v1.ListTemplatesResponse
@@ -407,7 +498,7 @@ export type ListTemplatesResponse = Message<"aiproxy.admin.v1.ListTemplatesRespo
  * Use `create(ListTemplatesResponseSchema)` to create a new message.
  */
 export const ListTemplatesResponseSchema: GenMessage<ListTemplatesResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 10);
+  messageDesc(file_aiproxy_admin_v1_mcp, 12);
 
 /**
  * An embedded server template: what `McpServer.template` may name.
@@ -441,7 +532,7 @@ export type McpTemplate = Message<"aiproxy.admin.v1.McpTemplate"> & {
  * Use `create(McpTemplateSchema)` to create a new message.
  */
 export const McpTemplateSchema: GenMessage<McpTemplate> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 11);
+  messageDesc(file_aiproxy_admin_v1_mcp, 13);
 
 /**
  * @generated from message aiproxy.admin.v1.McpTemplateParam
@@ -479,7 +570,7 @@ export type McpTemplateParam = Message<"aiproxy.admin.v1.McpTemplateParam"> & {
  * Use `create(McpTemplateParamSchema)` to create a new message.
  */
 export const McpTemplateParamSchema: GenMessage<McpTemplateParam> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 12);
+  messageDesc(file_aiproxy_admin_v1_mcp, 14);
 
 /**
  * @generated from message aiproxy.admin.v1.GroupMcpParams
@@ -511,7 +602,7 @@ export type GroupMcpParams = Message<"aiproxy.admin.v1.GroupMcpParams"> & {
  * Use `create(GroupMcpParamsSchema)` to create a new message.
  */
 export const GroupMcpParamsSchema: GenMessage<GroupMcpParams> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 13);
+  messageDesc(file_aiproxy_admin_v1_mcp, 15);
 
 /**
  * @generated from message aiproxy.admin.v1.SetGroupMcpParamsRequest
@@ -528,7 +619,7 @@ export type SetGroupMcpParamsRequest = Message<"aiproxy.admin.v1.SetGroupMcpPara
  * Use `create(SetGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const SetGroupMcpParamsRequestSchema: GenMessage<SetGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 14);
+  messageDesc(file_aiproxy_admin_v1_mcp, 16);
 
 /**
  * @generated from message aiproxy.admin.v1.GetGroupMcpParamsRequest
@@ -550,7 +641,7 @@ export type GetGroupMcpParamsRequest = Message<"aiproxy.admin.v1.GetGroupMcpPara
  * Use `create(GetGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const GetGroupMcpParamsRequestSchema: GenMessage<GetGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 15);
+  messageDesc(file_aiproxy_admin_v1_mcp, 17);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteGroupMcpParamsRequest
@@ -572,7 +663,7 @@ export type DeleteGroupMcpParamsRequest = Message<"aiproxy.admin.v1.DeleteGroupM
  * Use `create(DeleteGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const DeleteGroupMcpParamsRequestSchema: GenMessage<DeleteGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 16);
+  messageDesc(file_aiproxy_admin_v1_mcp, 18);
 
 /**
  * @generated from message aiproxy.admin.v1.TestMcpServerRequest
@@ -597,7 +688,7 @@ export type TestMcpServerRequest = Message<"aiproxy.admin.v1.TestMcpServerReques
  * Use `create(TestMcpServerRequestSchema)` to create a new message.
  */
 export const TestMcpServerRequestSchema: GenMessage<TestMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 17);
+  messageDesc(file_aiproxy_admin_v1_mcp, 19);
 
 /**
  * @generated from message aiproxy.admin.v1.TestMcpServerResponse
@@ -631,7 +722,7 @@ export type TestMcpServerResponse = Message<"aiproxy.admin.v1.TestMcpServerRespo
  * Use `create(TestMcpServerResponseSchema)` to create a new message.
  */
 export const TestMcpServerResponseSchema: GenMessage<TestMcpServerResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 18);
+  messageDesc(file_aiproxy_admin_v1_mcp, 20);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerToolsRequest
@@ -655,7 +746,7 @@ export type ListMcpServerToolsRequest = Message<"aiproxy.admin.v1.ListMcpServerT
  * Use `create(ListMcpServerToolsRequestSchema)` to create a new message.
  */
 export const ListMcpServerToolsRequestSchema: GenMessage<ListMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 19);
+  messageDesc(file_aiproxy_admin_v1_mcp, 21);
 
 /**
  * @generated from message aiproxy.admin.v1.McpTool
@@ -696,7 +787,7 @@ export type McpTool = Message<"aiproxy.admin.v1.McpTool"> & {
  * Use `create(McpToolSchema)` to create a new message.
  */
 export const McpToolSchema: GenMessage<McpTool> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 20);
+  messageDesc(file_aiproxy_admin_v1_mcp, 22);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerToolsResponse
@@ -713,7 +804,7 @@ export type ListMcpServerToolsResponse = Message<"aiproxy.admin.v1.ListMcpServer
  * Use `create(ListMcpServerToolsResponseSchema)` to create a new message.
  */
 export const ListMcpServerToolsResponseSchema: GenMessage<ListMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 21);
+  messageDesc(file_aiproxy_admin_v1_mcp, 23);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpToolChangesRequest
@@ -739,7 +830,7 @@ export type ListMcpToolChangesRequest = Message<"aiproxy.admin.v1.ListMcpToolCha
  * Use `create(ListMcpToolChangesRequestSchema)` to create a new message.
  */
 export const ListMcpToolChangesRequestSchema: GenMessage<ListMcpToolChangesRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 22);
+  messageDesc(file_aiproxy_admin_v1_mcp, 24);
 
 /**
  * Something the poisoning scan found in a tool's definition.
@@ -775,7 +866,7 @@ export type McpToolFinding = Message<"aiproxy.admin.v1.McpToolFinding"> & {
  * Use `create(McpToolFindingSchema)` to create a new message.
  */
 export const McpToolFindingSchema: GenMessage<McpToolFinding> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 23);
+  messageDesc(file_aiproxy_admin_v1_mcp, 25);
 
 /**
  * @generated from message aiproxy.admin.v1.McpToolChange
@@ -837,7 +928,7 @@ export type McpToolChange = Message<"aiproxy.admin.v1.McpToolChange"> & {
  * Use `create(McpToolChangeSchema)` to create a new message.
  */
 export const McpToolChangeSchema: GenMessage<McpToolChange> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 24);
+  messageDesc(file_aiproxy_admin_v1_mcp, 26);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpToolChangesResponse
@@ -854,7 +945,7 @@ export type ListMcpToolChangesResponse = Message<"aiproxy.admin.v1.ListMcpToolCh
  * Use `create(ListMcpToolChangesResponseSchema)` to create a new message.
  */
 export const ListMcpToolChangesResponseSchema: GenMessage<ListMcpToolChangesResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 25);
+  messageDesc(file_aiproxy_admin_v1_mcp, 27);
 
 /**
  * @generated from message aiproxy.admin.v1.ApproveMcpServerToolsRequest
@@ -886,7 +977,7 @@ export type ApproveMcpServerToolsRequest = Message<"aiproxy.admin.v1.ApproveMcpS
  * Use `create(ApproveMcpServerToolsRequestSchema)` to create a new message.
  */
 export const ApproveMcpServerToolsRequestSchema: GenMessage<ApproveMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 26);
+  messageDesc(file_aiproxy_admin_v1_mcp, 28);
 
 /**
  * @generated from message aiproxy.admin.v1.ApproveMcpServerToolsResponse
@@ -905,7 +996,7 @@ export type ApproveMcpServerToolsResponse = Message<"aiproxy.admin.v1.ApproveMcp
  * Use `create(ApproveMcpServerToolsResponseSchema)` to create a new message.
  */
 export const ApproveMcpServerToolsResponseSchema: GenMessage<ApproveMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 27);
+  messageDesc(file_aiproxy_admin_v1_mcp, 29);
 
 /**
  * @generated from message aiproxy.admin.v1.RejectMcpServerToolsRequest
@@ -929,7 +1020,7 @@ export type RejectMcpServerToolsRequest = Message<"aiproxy.admin.v1.RejectMcpSer
  * Use `create(RejectMcpServerToolsRequestSchema)` to create a new message.
  */
 export const RejectMcpServerToolsRequestSchema: GenMessage<RejectMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 28);
+  messageDesc(file_aiproxy_admin_v1_mcp, 30);
 
 /**
  * @generated from message aiproxy.admin.v1.RejectMcpServerToolsResponse
@@ -946,7 +1037,7 @@ export type RejectMcpServerToolsResponse = Message<"aiproxy.admin.v1.RejectMcpSe
  * Use `create(RejectMcpServerToolsResponseSchema)` to create a new message.
  */
 export const RejectMcpServerToolsResponseSchema: GenMessage<RejectMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 29);
+  messageDesc(file_aiproxy_admin_v1_mcp, 31);
 
 /**
  * @generated from enum aiproxy.admin.v1.McpScope
@@ -1006,6 +1097,13 @@ export enum McpServerType {
    * @generated from enum value: MCP_SERVER_TYPE_OPENAPI = 4;
    */
   OPENAPI = 4,
+
+  /**
+   * Chosen tools of other servers (virtual_tools), served under this server's id.
+   *
+   * @generated from enum value: MCP_SERVER_TYPE_VIRTUAL = 5;
+   */
+  VIRTUAL = 5,
 }
 
 /**

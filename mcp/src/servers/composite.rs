@@ -1,0 +1,209 @@
+//! Virtual servers: chosen tools of other servers under one id, renamed, redescribed and with arguments fixed by the admin.
+//!
+//! A virtual server owns no tools. Each listing asks the source servers it draws from (each
+//! once, concurrently), reviews every source listing against that source's pins, as a direct
+//! listing would, and shows the chosen tools under their new names with the fixed arguments
+//! taken out of their schemas. A call is forwarded to the source tool with the fixed arguments
+//! written over what the client sent. A source that cannot be reached hides only its own tools.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use rmcp::ErrorData;
+use rmcp::model::{CallToolResponse, JsonObject, Tool};
+use serde_json::Value;
+
+use crate::host::{ServerDefinition, VirtualTool};
+use crate::pinning::{self, ToolPins};
+use crate::tool_server::{ToolCall, ToolServer};
+
+/// One source server as the caller's group sees it, and its live tool server.
+pub(crate) struct Source {
+    pub definition: Arc<ServerDefinition>,
+    pub server: Arc<dyn ToolServer>,
+}
+
+/// The tool server of one virtual server, for one group.
+pub(crate) struct CompositeServer {
+    tools: Vec<VirtualTool>,
+    sources: BTreeMap<String, Source>,
+    pins: Option<Arc<dyn ToolPins>>,
+}
+
+impl CompositeServer {
+    pub fn new(
+        tools: Vec<VirtualTool>,
+        sources: BTreeMap<String, Source>,
+        pins: Option<Arc<dyn ToolPins>>,
+    ) -> CompositeServer {
+        CompositeServer {
+            tools,
+            sources,
+            pins,
+        }
+    }
+
+    fn exposed(&self, name: &str) -> Option<(&VirtualTool, &Source)> {
+        let tool = self.tools.iter().find(|tool| tool.exposed_name() == name)?;
+        let source = self.sources.get(&tool.server)?;
+        // The group's per-tool allow-list of the source holds here too: composing a tool does
+        // not lend it to a group the source withholds it from.
+        source
+            .definition
+            .allows_tool(&tool.tool)
+            .then_some((tool, source))
+    }
+
+    /// The source's tools as a direct listing would serve them (pins applied), by name.
+    async fn source_tools(&self, server_id: &str, source: &Source) -> BTreeMap<String, Tool> {
+        match source.server.list_tools().await {
+            Ok(listed) => pinning::served_tools(self.pins.as_ref(), &source.definition, listed)
+                .into_iter()
+                .map(|tool| (tool.name.to_string(), tool))
+                .collect(),
+            Err(error) => {
+                tracing::warn!(
+                    server = %server_id,
+                    %error.message,
+                    "skipping a virtual server's source in tools/list"
+                );
+                BTreeMap::new()
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl ToolServer for CompositeServer {
+    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
+        let listings =
+            futures::future::join_all(self.sources.iter().map(|(server_id, source)| async move {
+                (
+                    server_id.as_str(),
+                    self.source_tools(server_id, source).await,
+                )
+            }))
+            .await;
+        let listings: BTreeMap<&str, BTreeMap<String, Tool>> = listings.into_iter().collect();
+        Ok(self
+            .tools
+            .iter()
+            .filter_map(|composed| {
+                let source = self.sources.get(&composed.server)?;
+                if !source.definition.allows_tool(&composed.tool) {
+                    return None;
+                }
+                let tool = listings
+                    .get(composed.server.as_str())?
+                    .get(&composed.tool)?;
+                Some(exposed_tool(composed, tool))
+            })
+            .collect())
+    }
+
+    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+        let Some((composed, source)) = self.exposed(&call.name) else {
+            return Err(ErrorData::invalid_params(
+                format!("unknown tool: {}", call.name),
+                None,
+            ));
+        };
+        // The source's pins decide as they would on a direct call: a quarantined tool runs
+        // nothing, whichever server exposes it.
+        if let Some(error) =
+            pinning::call_refusal(self.pins.as_ref(), &source.definition, &composed.tool)
+        {
+            return Err(error);
+        }
+        let mut arguments = call.arguments.unwrap_or_default();
+        for (name, value) in &composed.defaults {
+            arguments.insert(name.clone(), value.clone());
+        }
+        let forwarded = ToolCall {
+            name: composed.tool.clone(),
+            arguments: Some(arguments),
+            ..call
+        };
+        source.server.call_tool(forwarded).await
+    }
+
+    fn notifies_caller(&self, tool: &str) -> bool {
+        self.exposed(tool)
+            .is_some_and(|(composed, source)| source.server.notifies_caller(&composed.tool))
+    }
+
+    fn source_of(&self, tool: &str) -> Option<String> {
+        let composed = self.tools.iter().find(|t| t.exposed_name() == tool)?;
+        Some(format!("{}/{}", composed.server, composed.tool))
+    }
+}
+
+/// The source tool as the virtual server shows it: its new name and description, and its input
+/// schema without the arguments the gateway sets.
+fn exposed_tool(composed: &VirtualTool, source: &Tool) -> Tool {
+    let mut tool = source.clone();
+    tool.name = composed.exposed_name().to_owned().into();
+    if let Some(description) = &composed.description {
+        tool.description = Some(description.clone().into());
+    }
+    if !composed.defaults.is_empty() {
+        tool.input_schema = Arc::new(without_arguments(&tool.input_schema, &composed.defaults));
+    }
+    tool
+}
+
+/// `schema` with the named arguments taken out of its `properties` and `required`.
+fn without_arguments(schema: &JsonObject, fixed: &serde_json::Map<String, Value>) -> JsonObject {
+    let mut schema = schema.clone();
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        properties.retain(|name, _| !fixed.contains_key(name));
+    }
+    if let Some(Value::Array(required)) = schema.get_mut("required") {
+        required.retain(|name| name.as_str().is_none_or(|name| !fixed.contains_key(name)));
+        if required.is_empty() {
+            schema.remove("required");
+        }
+    }
+    schema
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fixed_arguments_leave_the_schema_and_its_required_list() {
+        let schema = json!({
+            "type": "object",
+            "properties": {"city": {"type": "string"}, "units": {"type": "string"}},
+            "required": ["city", "units"],
+        });
+        let Value::Object(schema) = schema else {
+            unreachable!()
+        };
+        let fixed = json!({"units": "metric"});
+        let Value::Object(fixed) = fixed else {
+            unreachable!()
+        };
+        let exposed = without_arguments(&schema, &fixed);
+        assert_eq!(
+            Value::Object(exposed),
+            json!({
+                "type": "object",
+                "properties": {"city": {"type": "string"}},
+                "required": ["city"],
+            })
+        );
+        let all = json!({"units": "metric", "city": "Oslo"});
+        let Value::Object(all) = all else {
+            unreachable!()
+        };
+        let exposed = without_arguments(&schema, &all);
+        assert_eq!(
+            Value::Object(exposed),
+            json!({"type": "object", "properties": {}})
+        );
+    }
+}
