@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tonic::Request;
 
-use super::channels::{ChannelBody, SeedTest, seed_test};
+use super::channels::{ChannelBody, SeedTest, every_channel, seed_test};
 use super::spec::Operation;
 use super::{ApiError, ApiResult, Body, ok};
 use crate::edges::grpc::ControlPlane;
@@ -82,29 +82,12 @@ pub struct BalancesRead {
 
 async fn update_all_balances(State(cp): State<ControlPlane>) -> ApiResult {
     let service = Channels(cp);
-    let mut ids = Vec::new();
-    let mut page_token = String::new();
-    loop {
-        let answer = service
-            .list_channels(Request::new(pb::ListChannelsRequest {
-                page_size: 1000,
-                page_token,
-                ..Default::default()
-            }))
-            .await?
-            .into_inner();
-        ids.extend(
-            answer
-                .channels
-                .into_iter()
-                .filter(|channel| channel.balance.as_ref().is_some_and(|b| b.supported))
-                .map(|channel| channel.id),
-        );
-        if answer.next_page_token.is_empty() {
-            break;
-        }
-        page_token = answer.next_page_token;
-    }
+    let ids: Vec<i64> = every_channel(&service)
+        .await?
+        .into_iter()
+        .filter(|channel| channel.balance.as_ref().is_some_and(|b| b.supported))
+        .map(|channel| channel.id)
+        .collect();
     // Polled in this task (not spawned), so every read runs under this route's operation.
     let outcomes: Vec<bool> = futures::stream::iter(ids)
         .map(|id| {

@@ -215,7 +215,16 @@ pub struct ChannelPage {
 }
 
 async fn all(State(cp): State<ControlPlane>) -> ApiResult {
-    let service = Channels(cp);
+    let channels: Vec<SeedChannel> = every_channel(&Channels(cp))
+        .await?
+        .into_iter()
+        .map(seed_channel)
+        .collect();
+    Ok(ok(channels))
+}
+
+/// Every channel, read from the control plane a page of 1000 at a time.
+pub async fn every_channel(service: &Channels) -> Result<Vec<pb::Channel>, ApiError> {
     let mut channels = Vec::new();
     let mut page_token = String::new();
     loop {
@@ -227,13 +236,12 @@ async fn all(State(cp): State<ControlPlane>) -> ApiResult {
             }))
             .await?
             .into_inner();
-        channels.extend(answer.channels.into_iter().map(seed_channel));
+        channels.extend(answer.channels);
         if answer.next_page_token.is_empty() {
-            break;
+            return Ok(channels);
         }
         page_token = answer.next_page_token;
     }
-    Ok(ok(channels))
 }
 
 /// The seed's `AddChannelRequest`; every field optional so an update writes only what it names.
