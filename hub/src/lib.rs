@@ -293,7 +293,10 @@ pub async fn run(
             &settings.redis_key_prefix,
             video_biller,
         )),
-        None => Arc::new(video_jobs::HubVideoJobs::memory(video_biller)),
+        None => Arc::new(video_jobs::HubVideoJobs::memory(
+            video_biller,
+            relay_config.memory.video_jobs,
+        )),
     };
     let relay_host = relay::RelayHost {
         health: Some(health),
@@ -549,7 +552,19 @@ fn relay_config(settings: &Settings) -> relay::RelayConfig {
         retry_times: settings.retry_times,
         trusted_proxies: settings.trusted_proxies.clone(),
         detail_max_bytes: settings.log_detail_max_bytes,
+        memory: memory_bounds(settings),
         ..relay::RelayConfig::default()
+    }
+}
+
+/// The `MEMORY_*` settings, for the relay's in-process stores and the hub's own video jobs.
+pub fn memory_bounds(settings: &Settings) -> relay::MemoryBounds {
+    let count = |value: u64| usize::try_from(value).unwrap_or(usize::MAX);
+    relay::MemoryBounds {
+        response_cache_bytes: settings.memory_response_cache_bytes,
+        follow_conversations: count(settings.memory_follow_conversations),
+        response_ids: count(settings.memory_response_ids),
+        video_jobs: count(settings.memory_video_jobs),
     }
 }
 

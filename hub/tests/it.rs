@@ -54,6 +54,7 @@ mod mcp_usage;
 mod mcp_virtual;
 mod media_billing;
 mod media_reservations;
+mod memory_bounds;
 mod metrics;
 mod model_catalogue;
 mod options;

@@ -1,4 +1,4 @@
-//! The relay's configuration: limits, timeouts, trusted proxies and the channel ban policy.
+//! The relay's configuration: limits, timeouts, trusted proxies, the channel ban policy and the bounds of what it keeps in memory.
 
 use std::time::Duration;
 
@@ -24,6 +24,8 @@ pub struct RelayConfig {
     /// How much of a request's and a response's body the usage record keeps for the request
     /// log's details. Default 8 KiB each.
     pub detail_max_bytes: usize,
+    /// The most each in-process store keeps (those the host does not replace with shared ones).
+    pub memory: MemoryBounds,
 }
 
 impl Default for RelayConfig {
@@ -36,6 +38,33 @@ impl Default for RelayConfig {
             trusted_proxies: Vec::new(),
             ban: BanPolicy::default(),
             detail_max_bytes: 8 * 1024,
+            memory: MemoryBounds::default(),
+        }
+    }
+}
+
+/// The bounds of the relay's in-process stores: what the gateway holds between requests does
+/// not grow with traffic past these, whatever clients send. A host that supplies a shared
+/// store (Redis in `hub`) bounds that store itself.
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryBounds {
+    /// The cache plugin's answers, in bytes (least recently used leave first). Default 64 MiB.
+    pub response_cache_bytes: usize,
+    /// Conversations whose last channel cache-follow remembers. Default 100,000 (about 6 MB).
+    pub follow_conversations: usize,
+    /// Stored-response ids and their channels. Default 100,000 (about 10 MB).
+    pub response_ids: usize,
+    /// Video jobs and their channels. Default 100,000.
+    pub video_jobs: usize,
+}
+
+impl Default for MemoryBounds {
+    fn default() -> Self {
+        MemoryBounds {
+            response_cache_bytes: 64 * 1024 * 1024,
+            follow_conversations: 100_000,
+            response_ids: 100_000,
+            video_jobs: 100_000,
         }
     }
 }

@@ -36,7 +36,7 @@ mod vocabulary;
 pub mod websocket;
 
 pub use client_ip::client_ip;
-pub use config::{BanPolicy, RelayBuildError, RelayConfig, Timeouts};
+pub use config::{BanPolicy, MemoryBounds, RelayBuildError, RelayConfig, Timeouts};
 pub use error::{ErrorBody, Fault, RelayError, prefix_within};
 pub use health::{
     Availability, BanInfo, ChannelHealth, ErrorRateThresholds, InMemoryHealth, Outcome, PairKey,

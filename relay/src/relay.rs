@@ -17,7 +17,7 @@ use crate::host::{
 };
 use crate::plugin::{CacheStore, MemoryCacheStore, PluginServices};
 use crate::provider::Endpoint;
-use crate::responses_index::InMemoryResponseIndex;
+use crate::responses_index::{InMemoryResponseIndex, ResponseIndexLimits};
 use crate::trace_context::SpanIds;
 use crate::upstream::Clients;
 use crate::video_jobs::InMemoryVideoJobs;
@@ -90,7 +90,7 @@ pub struct RelayHost {
     /// in process ([`crate::InMemoryResponseIndex`]) when `None`.
     pub response_index: Option<Arc<dyn ResponseIndex>>,
     /// Holds the cache plugin's answers, for example shared between replicas; kept in process
-    /// (bounded by [`crate::plugin::DEFAULT_MEMORY_CACHE_BYTES`]) when `None`.
+    /// (bounded by [`crate::MemoryBounds::response_cache_bytes`]) when `None`.
     pub cache_store: Option<Arc<dyn CacheStore>>,
     /// Remembers video jobs and bills them when they complete, for example shared between
     /// replicas; kept in process ([`crate::InMemoryVideoJobs`], which bills nothing) when
@@ -141,17 +141,19 @@ impl Relay {
             .health
             .unwrap_or_else(|| Arc::new(InMemoryHealth::new(config.ban)));
         let governor = host.governor.unwrap_or_else(|| Arc::new(Unlimited));
-        let responses = host
-            .response_index
-            .unwrap_or_else(|| Arc::new(InMemoryResponseIndex::default()));
+        let bounds = config.memory;
+        let responses = host.response_index.unwrap_or_else(|| {
+            Arc::new(InMemoryResponseIndex::new(ResponseIndexLimits {
+                max_entries: bounds.response_ids,
+                ..ResponseIndexLimits::default()
+            }))
+        });
         let videos = host
             .video_jobs
-            .unwrap_or_else(|| Arc::new(InMemoryVideoJobs::default()));
-        let cache = host.cache_store.unwrap_or_else(|| {
-            Arc::new(MemoryCacheStore::new(
-                crate::plugin::DEFAULT_MEMORY_CACHE_BYTES,
-            ))
-        });
+            .unwrap_or_else(|| Arc::new(InMemoryVideoJobs::new(bounds.video_jobs)));
+        let cache = host
+            .cache_store
+            .unwrap_or_else(|| Arc::new(MemoryCacheStore::new(bounds.response_cache_bytes)));
         // Plugins (web search's query rewrite) may ask the relay itself for a completion: they
         // hold it weakly, since the relay owns them.
         let inner = Arc::new_cyclic(|inner: &std::sync::Weak<Inner>| {
@@ -163,7 +165,7 @@ impl Relay {
                 usage: host.usage,
                 health,
                 governor,
-                plugins: PluginServices::new(cache, completer),
+                plugins: PluginServices::new(cache, bounds.follow_conversations, completer),
                 clients,
                 banned: Mutex::new(HashMap::new()),
                 responses,

@@ -102,6 +102,25 @@ pub struct Settings {
     #[arg(long, env = "LOG_QUEUE_CAPACITY", default_value_t = 65_536, value_parser = clap::value_parser!(u64).range(1..))]
     pub log_queue_capacity: u64,
 
+    /// Bytes the cache plugin's answers may take in memory (without REDIS; with it they live
+    /// in Redis under their TTL); least recently used leave first.
+    #[arg(long, env = "MEMORY_RESPONSE_CACHE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub memory_response_cache_bytes: usize,
+
+    /// Conversations whose last channel the cache-follow plugin remembers, per replica.
+    #[arg(long, env = "MEMORY_FOLLOW_CONVERSATIONS", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub memory_follow_conversations: u64,
+
+    /// Stored-response ids (Responses API) remembered in memory without REDIS; the oldest
+    /// leave first, and a forgotten id is answered 404.
+    #[arg(long, env = "MEMORY_RESPONSE_IDS", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub memory_response_ids: u64,
+
+    /// Video jobs remembered in memory without REDIS; the oldest leave first (a job forgotten
+    /// before it completed is never billed).
+    #[arg(long, env = "MEMORY_VIDEO_JOBS", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub memory_video_jobs: u64,
+
     /// Directory of the request-log journal (every entry is written there before the
     /// database, and replayed from there after an outage or a restart); default
     /// `DATA_DIR/log-journal`.
@@ -344,6 +363,10 @@ impl Default for Settings {
             clean_log_batch_size: 5000,
             audit_retention_days: 365,
             log_queue_capacity: 65_536,
+            memory_response_cache_bytes: 64 * 1024 * 1024,
+            memory_follow_conversations: 100_000,
+            memory_response_ids: 100_000,
+            memory_video_jobs: 100_000,
             log_journal_dir: None,
             log_journal_max_bytes: 2 * 1024 * 1024 * 1024,
             log_journal_fsync_ms: 100,

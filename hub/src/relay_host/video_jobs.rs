@@ -60,10 +60,11 @@ enum JobStore {
 
 impl HubVideoJobs {
     /// Jobs kept in this process.
-    pub fn memory(biller: VideoBiller) -> HubVideoJobs {
+    pub fn memory(biller: VideoBiller, max_jobs: usize) -> HubVideoJobs {
         HubVideoJobs {
             store: JobStore::Memory(MemoryJobs {
-                jobs: relay::InMemoryVideoJobs::default(),
+                jobs: relay::InMemoryVideoJobs::new(max_jobs),
+                max_jobs: max_jobs.max(1),
                 settled: Mutex::new(HashMap::new()),
             }),
             biller,
@@ -93,8 +94,9 @@ impl HubVideoJobs {
         match &self.store {
             JobStore::Memory(memory) => {
                 let mut settled = memory.lock_settled();
-                if settled.len() >= 200_000 {
+                if settled.len() >= memory.max_jobs.saturating_mul(2) {
                     settled.retain(|_, at| at.elapsed() < relay::VIDEO_JOB_TTL);
+                    forget_oldest_marks(&mut settled, memory.max_jobs);
                 }
                 settled.insert(job_id.to_owned(), Instant::now()).is_none()
             }
@@ -246,7 +248,25 @@ pub fn bill_key(job_id: &str, job: &VideoJob) -> String {
 
 struct MemoryJobs {
     jobs: relay::InMemoryVideoJobs,
+    /// The bound of `jobs` (`MEMORY_VIDEO_JOBS`); the marks are kept to twice as many.
+    max_jobs: usize,
     settled: Mutex<HashMap<String, Instant>>,
+}
+
+/// Keeps the `keep` newest settlement marks. `jobs` forgets its oldest jobs first and a job
+/// is settled after it was created, so marks older than `keep` newer settlements belong to
+/// jobs forgotten (no request reaches them again) in all but contrived orders; and even then
+/// the database charges a job once (its bill's row key), only the live counters could see it
+/// twice. Without a bound a week of marks would grow with traffic.
+fn forget_oldest_marks(settled: &mut HashMap<String, Instant>, keep: usize) {
+    if settled.len() <= keep {
+        return;
+    }
+    let mut times: Vec<Instant> = settled.values().copied().collect();
+    let cut = times.len() - keep;
+    let (_, oldest_kept, _) = times.select_nth_unstable(cut);
+    let oldest_kept = *oldest_kept;
+    settled.retain(|_, at| *at >= oldest_kept);
 }
 
 impl MemoryJobs {
@@ -607,6 +627,25 @@ impl RedisJobs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_newest_marks_are_kept() {
+        let start = std::time::Instant::now();
+        let mut settled: std::collections::HashMap<String, std::time::Instant> = (0..10_u64)
+            .map(|n| {
+                (
+                    format!("job-{n}"),
+                    start + std::time::Duration::from_secs(n),
+                )
+            })
+            .collect();
+        super::forget_oldest_marks(&mut settled, 4);
+        let mut kept: Vec<&str> = settled.keys().map(String::as_str).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, ["job-6", "job-7", "job-8", "job-9"]);
+        super::forget_oldest_marks(&mut settled, 8);
+        assert_eq!(settled.len(), 4);
+    }
 
     #[test]
     fn a_bill_key_is_the_jobs_own_and_fits_a_row_key() {

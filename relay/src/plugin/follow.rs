@@ -21,9 +21,6 @@ use super::{Answer, End, Exchange, Plugin, PluginRequest, PluginServices, Respon
 use crate::error::RelayError;
 use crate::json::JsonObject;
 
-/// Conversations remembered at most, per relay.
-pub(super) const DEFAULT_CAPACITY: usize = 100_000;
-
 /// Remembered channel per affinity key, least recently used first.
 #[derive(Debug, Clone)]
 pub struct FollowTable {

@@ -492,14 +492,16 @@ impl std::fmt::Debug for PluginServices {
     }
 }
 
-/// Default bound of the in-memory response cache.
-pub const DEFAULT_MEMORY_CACHE_BYTES: usize = 64 * 1024 * 1024;
-
 impl PluginServices {
-    pub fn new(cache: Arc<dyn CacheStore>, completer: std::sync::Weak<dyn Completer>) -> Self {
+    /// `follow_conversations` bounds cache-follow's table ([`crate::MemoryBounds`]).
+    pub fn new(
+        cache: Arc<dyn CacheStore>,
+        follow_conversations: usize,
+        completer: std::sync::Weak<dyn Completer>,
+    ) -> Self {
         PluginServices {
             cache,
-            follow: FollowTable::new(follow::DEFAULT_CAPACITY),
+            follow: FollowTable::new(follow_conversations),
             http: third_party_client(),
             completer,
         }
