@@ -67,7 +67,7 @@ export async function checkDashboards(page, base, traffic) {
   const dearest = await firstCell(page, scope, "ranking-model");
   check(dearest === traffic.costlyModel, `ranking-model by cost is led by ${dearest}`);
   const channels = (await page.locator(`${scope} [data-testid="chart-requests"] .u-legend`).textContent()) ?? "";
-  check(channels.includes(`channel ${traffic.busyChannel}`), `the channel legend reads ${channels}`);
+  check(channels.includes(`channel #${traffic.busyChannel}`), `the channel legend reads ${channels}`);
 
   // The group's page, from the groups list: its tokens and its own dashboard.
   await page.goto(`${base}/panel/#/groups`);

@@ -27,7 +27,7 @@ pub const COSTLY_PER_HOUR: usize = 10;
 
 fn entry(index: usize, model: &str, token: &str, channel: i64, cost: &str) -> LogEntry {
     // Every seventh request fails upstream; latency and first byte vary with the index.
-    let failed = index % 7 == 0;
+    let failed = index.is_multiple_of(7);
     let index = index as u64;
     LogEntry {
         record: UsageRecord {
@@ -84,12 +84,12 @@ pub async fn seed_day(database: &std::path::Path, now_ms: i64) {
         let created_at = now_ms - hour * HOUR_MS;
         let mut batch = Vec::new();
         for index in 0..BUSY_PER_HOUR {
-            let token = if index % 5 == 0 {
+            let token = if index.is_multiple_of(5) {
                 "interactive"
             } else {
                 BUSY_TOKEN
             };
-            let channel = if index % 4 == 0 {
+            let channel = if index.is_multiple_of(4) {
                 BUSY_CHANNEL + 1
             } else {
                 BUSY_CHANNEL

@@ -35,14 +35,14 @@ const ranges: [string, Message, number, Granularity][] = [
 ];
 
 const stacks: [string, Message, SummarySplit][] = [
-  ["none", "nothing", SummarySplit.UNSPECIFIED],
-  ["model", "model", SummarySplit.MODEL],
-  ["channel", "channel", SummarySplit.CHANNEL],
+  ["none", "not stacked", SummarySplit.UNSPECIFIED],
+  ["model", "per model", SummarySplit.MODEL],
+  ["channel", "per channel", SummarySplit.CHANNEL],
 ];
 
 const rankMetrics: [string, Message, RankingMetric][] = [
-  ["requests", "requests", RankingMetric.REQUESTS],
-  ["cost", "cost", RankingMetric.COST],
+  ["requests", "Requests", RankingMetric.REQUESTS],
+  ["cost", "Cost", RankingMetric.COST],
 ];
 
 /// At most this many models or channels get a band of their own; the rest are summed as one.
@@ -159,7 +159,7 @@ export async function dashboardView(root: HTMLElement, params: URLSearchParams, 
     for (const point of stacked.points) sums.set(point.key, (sums.get(point.key) ?? 0) + Number(point.requests));
     const keys = [...sums.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([key]) => key);
     const shown = keys.slice(0, STACKED_KEYS);
-    const series = shown.map((key) => zeroed(line(split === SummarySplit.CHANNEL ? t("channel {id}", { id: key }) : key, of, stacked.points.filter((point) => point.key === key))));
+    const series = shown.map((key) => zeroed(line(split === SummarySplit.CHANNEL ? t("channel #{id}", { id: key }) : key, of, stacked.points.filter((point) => point.key === key))));
     if (keys.length > shown.length) {
       const rest = new Set(keys.slice(STACKED_KEYS));
       const others = zeroed(line(t("others"), () => 0));
@@ -199,7 +199,7 @@ export async function dashboardView(root: HTMLElement, params: URLSearchParams, 
     h("h3", {}, t(granularity === Granularity.MINUTE ? "{range}, per minute" : "{range}, per hour", { range: t(rangeLabel) })),
     ...(summary.points.length === 0 ? [h("p", { "data-testid": "chart-empty" }, t("no requests in this range"))] : []),
     h("div", { class: "charts" }, ...specs.map((spec) => h("figure", {}, h("figcaption", {}, spec.title), charts.drawChart(spec)))),
-    h("h3", {}, t("Rankings by {metric}", { metric: t(rankMetrics.find(([name]) => name === rankName)?.[1] ?? "requests") })),
+    h("h3", {}, t("Rankings by {metric}", { metric: t(rankMetrics.find(([name]) => name === rankName)?.[1] ?? "Requests") })),
     h(
       "div",
       { class: "rankings" },
