@@ -839,6 +839,7 @@ async fn summary(
         .get_summary(admin(pb::GetSummaryRequest {
             granularity: granularity.into(),
             filter: Some(filter),
+            ..Default::default()
         }))
         .await
         .unwrap()
@@ -863,6 +864,7 @@ async fn ranking(
             start_ms: T0,
             end_ms: T0 + 2 * HOUR,
             limit,
+            ..Default::default()
         }))
         .await
         .unwrap()
@@ -940,6 +942,7 @@ async fn check_summary_rpcs(db: Db) {
                 group_id: Some("acme".into()),
                 ..range.clone()
             }),
+            ..Default::default()
         }))
         .await
         .unwrap_err();
@@ -1020,6 +1023,142 @@ async fn check_summary_rpcs(db: Db) {
     assert_eq!(
         ranking(&mut client, ByModel, Tokens, 1).await,
         own(&[("claude", 2, 153, 1)])
+    );
+    check_splits_and_group_rankings(&mut client, &range).await;
+}
+
+/// A split series (the points a chart stacks by model or channel) and rankings of tokens and
+/// of one group's keys.
+async fn check_splits_and_group_rankings(
+    client: &mut LogServiceClient<Channel>,
+    range: &pb::SummaryFilter,
+) {
+    let split = |split: pb::SummarySplit, filter: pb::SummaryFilter| {
+        let mut client = client.clone();
+        async move {
+            client
+                .get_summary(admin(pb::GetSummaryRequest {
+                    granularity: pb::Granularity::Hour.into(),
+                    filter: Some(filter),
+                    split: split.into(),
+                }))
+                .await
+                .map(|response| {
+                    response
+                        .into_inner()
+                        .points
+                        .into_iter()
+                        .map(|point| {
+                            (
+                                point.bucket_ms,
+                                point.key,
+                                point.requests,
+                                point.total_tokens,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+        }
+    };
+    assert_eq!(
+        split(pb::SummarySplit::Model, range.clone()).await.unwrap(),
+        vec![
+            (T0, "claude".to_owned(), 1, 3),
+            (T0, "gpt-4".to_owned(), 3, 45),
+            (T0 + HOUR, "claude".to_owned(), 1, 150),
+        ]
+    );
+    assert_eq!(
+        split(
+            pb::SummarySplit::Model,
+            pb::SummaryFilter {
+                group_id: Some("beta".into()),
+                ..range.clone()
+            }
+        )
+        .await
+        .unwrap(),
+        vec![
+            (T0, "claude".to_owned(), 1, 3),
+            (T0 + HOUR, "claude".to_owned(), 1, 150),
+        ]
+    );
+    assert_eq!(
+        split(pb::SummarySplit::Channel, range.clone())
+            .await
+            .unwrap(),
+        vec![
+            (T0, "1".to_owned(), 2, 15),
+            (T0, "2".to_owned(), 2, 33),
+            (T0 + HOUR, "1".to_owned(), 1, 150),
+        ]
+    );
+    // The per-channel summaries know no groups: a channel split of one group is refused.
+    let refused = split(
+        pb::SummarySplit::Channel,
+        pb::SummaryFilter {
+            group_id: Some("acme".into()),
+            ..range.clone()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(refused.code(), Code::InvalidArgument);
+
+    let rank = |dimension: pb::RankingDimension, group: Option<&str>| {
+        let mut client = client.clone();
+        let group_id = group.map(str::to_owned);
+        async move {
+            client
+                .get_ranking(admin(pb::GetRankingRequest {
+                    dimension: dimension.into(),
+                    metric: pb::RankingMetric::Requests.into(),
+                    granularity: pb::Granularity::Hour.into(),
+                    start_ms: T0,
+                    end_ms: T0 + 2 * HOUR,
+                    limit: 0,
+                    group_id,
+                }))
+                .await
+                .map(|response| {
+                    response
+                        .into_inner()
+                        .entries
+                        .into_iter()
+                        .map(|entry| (entry.key, entry.requests, entry.total_tokens))
+                        .collect::<Vec<_>>()
+                })
+        }
+    };
+    assert_eq!(
+        rank(pb::RankingDimension::Token, None).await.unwrap(),
+        vec![
+            ("acme/ci".to_owned(), 2, 15),
+            ("beta/web".to_owned(), 2, 153),
+            ("acme/web".to_owned(), 1, 30),
+        ]
+    );
+    assert_eq!(
+        rank(pb::RankingDimension::Token, Some("acme"))
+            .await
+            .unwrap(),
+        vec![
+            ("acme/ci".to_owned(), 2, 15),
+            ("acme/web".to_owned(), 1, 30)
+        ]
+    );
+    assert_eq!(
+        rank(pb::RankingDimension::Model, Some("beta"))
+            .await
+            .unwrap(),
+        vec![("claude".to_owned(), 2, 153)]
+    );
+    assert_eq!(
+        rank(pb::RankingDimension::Channel, Some("acme"))
+            .await
+            .unwrap_err()
+            .code(),
+        Code::InvalidArgument
     );
 }
 

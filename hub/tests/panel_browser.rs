@@ -1,7 +1,7 @@
 //! The panel end to end in headless Chromium: `web/tests/panel.e2e.mjs` (playwright-core) drives
 //! the embedded panel against a real hub, and this side checks through gRPC (and one MCP call) that
 //! what the browser created or changed is there. The script also visits every page in both
-//! languages and themes and saves screenshots under `target/panel-screenshots/` for review.
+//! languages and themes (a group's page too, over a day of generated traffic) and saves screenshots under `target/panel-screenshots/`.
 
 #![allow(
     clippy::unwrap_used,
@@ -18,7 +18,7 @@ use std::time::Duration;
 use hub::edges::grpc::pb;
 use serde_json::json;
 use support::mock_openai::MockOpenAi;
-use support::{ADMIN_KEY, TestHub, admin, control_channel, mcp_calls};
+use support::{ADMIN_KEY, TestHub, admin, control_channel, mcp_calls, traffic};
 
 /// The script bounds each wait to 10 s and itself to 300 s; this is the backstop.
 const BROWSER_RUN_LIMIT: Duration = Duration::from_secs(360);
@@ -134,6 +134,25 @@ async fn panel_round_trip_in_headless_chromium() {
         .await
         .unwrap();
 
+    // A day of traffic of a group of its own, for the dashboards to chart and rank.
+    groups
+        .create_group(admin(pb::CreateGroupRequest {
+            group: Some(pb::Group {
+                id: traffic::GROUP.into(),
+                ..Default::default()
+            }),
+        }))
+        .await
+        .unwrap();
+    let now_ms = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    traffic::seed_day(&hub.data_path().join("aiproxy.db"), now_ms).await;
+
     let run = tokio::process::Command::new("node")
         .arg("tests/panel.e2e.mjs")
         .current_dir(&web)
@@ -145,6 +164,17 @@ async fn panel_round_trip_in_headless_chromium() {
         .env("SCREENSHOTS", screenshots_dir())
         .env("CHARGED_KEY", CHARGED_KEY)
         .env("CHARGED_GROUP", CHARGED_GROUP)
+        .env(
+            "TRAFFIC",
+            json!({
+                "group": traffic::GROUP,
+                "busyModel": traffic::BUSY_MODEL,
+                "costlyModel": traffic::COSTLY_MODEL,
+                "busyToken": format!("{}/{}", traffic::GROUP, traffic::BUSY_TOKEN),
+                "busyChannel": traffic::BUSY_CHANNEL.to_string(),
+            })
+            .to_string(),
+        )
         .kill_on_drop(true)
         .output();
     let output = tokio::time::timeout(BROWSER_RUN_LIMIT, run)

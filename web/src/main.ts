@@ -13,6 +13,7 @@ import { bansPage } from "./pages/bans";
 import { channelsPage } from "./pages/channels";
 import { dashboardPage } from "./pages/dashboard";
 import { groupsPage } from "./pages/groups";
+import { groupPage } from "./pages/group";
 import { logsPage } from "./pages/logs";
 import { mcpPage } from "./pages/mcp";
 import { modelsPage } from "./pages/models";
@@ -33,6 +34,12 @@ const pages: [string, Message, Page][] = [
   ["options", "Options", optionsPage],
   ["admin-keys", "Admin keys", adminKeysPage],
   ["audit", "Audit", auditPage],
+];
+
+// Pages reached from another page's links, not from the navigation: [name, title, page, the
+// navigation entry shown as current].
+const linkedPages: [string, Message, Page, string][] = [
+  ["group", "Group", groupPage, "groups"],
 ];
 
 function element(id: string): HTMLElement {
@@ -143,10 +150,10 @@ async function route(): Promise<void> {
     return;
   }
   const [path, query] = window.location.hash.replace(/^#\/?/, "").split("?", 2);
-  const entry = pages.find(([name]) => name === path) ?? pages[0];
-  const [name, label, page] = entry;
+  const linked = linkedPages.find(([name]) => name === path);
+  const [name, label, page] = linked ?? pages.find(([name]) => name === path) ?? pages[0];
   document.title = t("aiproxy panel");
-  renderNav(name);
+  renderNav(linked?.[3] ?? name);
   clearBanners();
   const mine = ++navigation;
   const root = h("section", { "data-page": name }, h("h2", {}, t(label)));

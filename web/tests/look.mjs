@@ -3,7 +3,7 @@
 // Chinese and in the light and dark themes, each chosen by the browser alone (its languages and
 // prefers-color-scheme); on each page no console error, every control labelled, no English text
 // the catalogue translates on a Chinese page (nor a `{name}` left unfilled), and a screenshot
-// saved for review; once more on a tablet's screen, which the page must fit. Then the header's pickers: language, theme and time zone switched, the
+// saved for review (a group's page, with its dashboard, too); once more on a tablet's screen, which the page must fit. Then the header's pickers: language, theme and time zone switched, the
 // times redrawn in the new zone, a time typed into a filter read in it, and all three
 // remembered after a reload. And the keyboard: the skip link and the navigation by Tab and
 // Enter, with the focus drawn. First the catalogue itself: a Chinese text for every message,
@@ -120,6 +120,24 @@ async function open(browser, locale, theme, problems, waitMs, viewport = LAPTOP)
   return { context, page };
 }
 
+/// What every page must be: each control labelled, no `{name}` unfilled, on a Chinese page no
+/// English the catalogue translates, and on a tablet no sideways scrolling.
+async function checkPage(page, where, lang, tablet) {
+  const bare = await unlabelled(page);
+  check(bare.length === 0, `${where}: controls without a label: ${bare.join(", ")}`);
+  const texts = await shownTexts(page);
+  const left = texts.filter((text) => unfilled.test(text));
+  check(left.length === 0, `${where}: placeholders left unfilled: ${left.join(" | ")}`);
+  if (lang === "zh-CN") {
+    const untranslated = texts.filter((text) => patterns.some(([, pattern]) => pattern.test(text)));
+    check(untranslated.length === 0, `${where}: English the catalogue translates: ${untranslated.join(" | ")}`);
+  }
+  if (tablet) {
+    const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    check(scrollWidth <= innerWidth, `${where}: the tablet's page is ${scrollWidth} px wide in ${innerWidth}`);
+  }
+}
+
 /// Every page in one language and theme, as the browser chose them; on a laptop's screen or,
 /// with `tablet`, a tablet's, where the page must not scroll sideways (wide tables scroll in
 /// their own box).
@@ -144,21 +162,16 @@ async function tour(browser, options, locale, theme, tablet = false) {
       const heading = (await page.locator(`section[data-page="${name}"] h2`).textContent()) ?? "";
       check(CJK.test(heading) === (lang === "zh-CN"), `${where}: heading ${heading}`);
       await checkTheme(page, theme, where);
-      const bare = await unlabelled(page);
-      check(bare.length === 0, `${where}: controls without a label: ${bare.join(", ")}`);
-      const texts = await shownTexts(page);
-      const left = texts.filter((text) => unfilled.test(text));
-      check(left.length === 0, `${where}: placeholders left unfilled: ${left.join(" | ")}`);
-      if (lang === "zh-CN") {
-        const untranslated = texts.filter((text) => patterns.some(([, pattern]) => pattern.test(text)));
-        check(untranslated.length === 0, `${where}: English the catalogue translates: ${untranslated.join(" | ")}`);
-      }
-      if (tablet) {
-        const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-        check(scrollWidth <= innerWidth, `${where}: the tablet's page is ${scrollWidth} px wide in ${innerWidth}`);
-      }
+      await checkPage(page, where, lang, tablet);
       await page.screenshot({ path: join(screenshots, `${tablet ? "tablet-" : ""}${lang}-${theme}-${name}.png`), fullPage: true });
     }
+    // A group's page (linked from the groups list, not in the navigation), with its dashboard.
+    await page.goto(`${base}/panel/#/group?id=${encodeURIComponent(options.trafficGroup)}`);
+    await page.locator('section[data-page="group"] [data-testid="group-dashboard"] [data-testid="ranking-model"]').waitFor();
+    await page.locator('section[data-page="group"] [data-testid="chart-requests"] canvas').waitFor();
+    await checkTheme(page, theme, `${lang} ${theme} group`);
+    await checkPage(page, `${lang} ${theme} group`, lang, tablet);
+    await page.screenshot({ path: join(screenshots, `${tablet ? "tablet-" : ""}${lang}-${theme}-group.png`), fullPage: true });
   } finally {
     await context.close();
   }
@@ -277,7 +290,7 @@ function checkCatalogue() {
 }
 
 /// Runs it all; `options`: base, adminKey, screenshots (a directory), waitMs, groupId (one with
-/// logged requests), problems (console errors are pushed there).
+/// logged requests), trafficGroup (one with a day of summaries, whose page is toured too), problems (console errors are pushed there).
 export async function checkLooks(browser, options) {
   checkCatalogue();
   mkdirSync(options.screenshots, { recursive: true });

@@ -17,7 +17,9 @@
 //
 // Env: PANEL_URL (the hub's base URL), ADMIN_KEY, UPSTREAM_URL (mock OpenAI base URL), SCREENSHOTS
 // (the directory screenshots go to), CHARGED_KEY and CHARGED_GROUP (a token of a group of its own
-// for a request at a configured price),
+// for a request at a configured price), TRAFFIC (JSON: the group of the day of traffic written
+// into the summaries and the keys it makes lead each ranking, `{group, busyModel, costlyModel,
+// busyToken, busyChannel}`),
 // TEMPLATES (JSON: the embedded templates as they declare themselves, `[{name, description,
 // params: [{name, description, setBy: "admin" | "group", required}]}]`), CHROMIUM (default
 // /usr/bin/chromium). Every wait is bounded; the whole run is too.
@@ -25,6 +27,7 @@ import { readFileSync } from "node:fs";
 
 import { chromium } from "playwright-core";
 
+import { checkDashboards } from "./dashboards.mjs";
 import { checkLooks } from "./look.mjs";
 
 const WAIT_MS = 10_000;
@@ -35,11 +38,12 @@ const upstream = process.env.UPSTREAM_URL;
 const screenshots = process.env.SCREENSHOTS;
 const chargedKey = process.env.CHARGED_KEY;
 const chargedGroup = process.env.CHARGED_GROUP;
-if (!base || !adminKey || !upstream || !process.env.TEMPLATES || !screenshots || !chargedKey || !chargedGroup) {
-  console.error("PANEL_URL, ADMIN_KEY, UPSTREAM_URL, TEMPLATES, SCREENSHOTS, CHARGED_KEY and CHARGED_GROUP are required");
+if (!base || !adminKey || !upstream || !process.env.TEMPLATES || !screenshots || !chargedKey || !chargedGroup || !process.env.TRAFFIC) {
+  console.error("PANEL_URL, ADMIN_KEY, UPSTREAM_URL, TEMPLATES, SCREENSHOTS, CHARGED_KEY, CHARGED_GROUP and TRAFFIC are required");
   process.exit(2);
 }
 const templates = JSON.parse(process.env.TEMPLATES);
+const traffic = JSON.parse(process.env.TRAFFIC);
 const guard = setTimeout(() => {
   console.error(`the browser run took longer than ${TOTAL_MS} ms`);
   process.exit(3);
@@ -242,7 +246,9 @@ try {
     },
     "the dashboard to count the request",
   );
-  await page.locator('[data-testid="chart"] rect').first().waitFor({ state: "attached" });
+  await page.locator('[data-testid="chart-requests"] canvas').first().waitFor();
+  // The day of traffic the Rust side wrote: charts, totals and rankings, and its group's page.
+  await checkDashboards(page, base, traffic);
 
   // The logs page lists it, filtered by the group, and opens its detail.
   await page.goto(`${base}/panel/#/logs?group=${groupId}`);
@@ -547,7 +553,7 @@ try {
   check((await page.evaluate(() => sessionStorage.length)) === 0, "a stale key was kept");
 
   // Every page in both languages and both themes; the pickers; the keyboard.
-  await checkLooks(browser, { base, adminKey, screenshots, waitMs: WAIT_MS, groupId, problems });
+  await checkLooks(browser, { base, adminKey, screenshots, waitMs: WAIT_MS, groupId, trafficGroup: traffic.group, problems });
 
   // gRPC-web answers refusals with HTTP 200 and the status inside, so even the wrong key and
   // the duplicate group leave nothing in the console.

@@ -21,12 +21,19 @@ class Granularity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     GRANULARITY_MINUTE: _ClassVar[Granularity]
     GRANULARITY_HOUR: _ClassVar[Granularity]
 
+class SummarySplit(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SUMMARY_SPLIT_UNSPECIFIED: _ClassVar[SummarySplit]
+    SUMMARY_SPLIT_MODEL: _ClassVar[SummarySplit]
+    SUMMARY_SPLIT_CHANNEL: _ClassVar[SummarySplit]
+
 class RankingDimension(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     RANKING_DIMENSION_UNSPECIFIED: _ClassVar[RankingDimension]
     RANKING_DIMENSION_GROUP: _ClassVar[RankingDimension]
     RANKING_DIMENSION_CHANNEL: _ClassVar[RankingDimension]
     RANKING_DIMENSION_MODEL: _ClassVar[RankingDimension]
+    RANKING_DIMENSION_TOKEN: _ClassVar[RankingDimension]
 
 class RankingMetric(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -42,10 +49,14 @@ STATUS_CLASS_ERROR: StatusClass
 GRANULARITY_UNSPECIFIED: Granularity
 GRANULARITY_MINUTE: Granularity
 GRANULARITY_HOUR: Granularity
+SUMMARY_SPLIT_UNSPECIFIED: SummarySplit
+SUMMARY_SPLIT_MODEL: SummarySplit
+SUMMARY_SPLIT_CHANNEL: SummarySplit
 RANKING_DIMENSION_UNSPECIFIED: RankingDimension
 RANKING_DIMENSION_GROUP: RankingDimension
 RANKING_DIMENSION_CHANNEL: RankingDimension
 RANKING_DIMENSION_MODEL: RankingDimension
+RANKING_DIMENSION_TOKEN: RankingDimension
 RANKING_METRIC_UNSPECIFIED: RankingMetric
 RANKING_METRIC_REQUESTS: RankingMetric
 RANKING_METRIC_TOKENS: RankingMetric
@@ -226,7 +237,7 @@ class SummaryFilter(_message.Message):
     def __init__(self, start_ms: _Optional[int] = ..., end_ms: _Optional[int] = ..., group_id: _Optional[str] = ..., token_name: _Optional[str] = ..., model: _Optional[str] = ..., channel_id: _Optional[int] = ...) -> None: ...
 
 class SummaryPoint(_message.Message):
-    __slots__ = ("bucket_ms", "requests", "errors", "client_errors", "server_errors", "input_tokens", "output_tokens", "cached_tokens", "cache_creation_tokens", "reasoning_tokens", "total_tokens", "cost", "avg_latency_ms", "avg_ttfb_ms")
+    __slots__ = ("bucket_ms", "requests", "errors", "client_errors", "server_errors", "input_tokens", "output_tokens", "cached_tokens", "cache_creation_tokens", "reasoning_tokens", "total_tokens", "cost", "avg_latency_ms", "avg_ttfb_ms", "key")
     BUCKET_MS_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
     ERRORS_FIELD_NUMBER: _ClassVar[int]
@@ -241,6 +252,7 @@ class SummaryPoint(_message.Message):
     COST_FIELD_NUMBER: _ClassVar[int]
     AVG_LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
     AVG_TTFB_MS_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
     bucket_ms: int
     requests: int
     errors: int
@@ -255,15 +267,18 @@ class SummaryPoint(_message.Message):
     cost: str
     avg_latency_ms: float
     avg_ttfb_ms: float
-    def __init__(self, bucket_ms: _Optional[int] = ..., requests: _Optional[int] = ..., errors: _Optional[int] = ..., client_errors: _Optional[int] = ..., server_errors: _Optional[int] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., cache_creation_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., cost: _Optional[str] = ..., avg_latency_ms: _Optional[float] = ..., avg_ttfb_ms: _Optional[float] = ...) -> None: ...
+    key: str
+    def __init__(self, bucket_ms: _Optional[int] = ..., requests: _Optional[int] = ..., errors: _Optional[int] = ..., client_errors: _Optional[int] = ..., server_errors: _Optional[int] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., cache_creation_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., cost: _Optional[str] = ..., avg_latency_ms: _Optional[float] = ..., avg_ttfb_ms: _Optional[float] = ..., key: _Optional[str] = ...) -> None: ...
 
 class GetSummaryRequest(_message.Message):
-    __slots__ = ("granularity", "filter")
+    __slots__ = ("granularity", "filter", "split")
     GRANULARITY_FIELD_NUMBER: _ClassVar[int]
     FILTER_FIELD_NUMBER: _ClassVar[int]
+    SPLIT_FIELD_NUMBER: _ClassVar[int]
     granularity: Granularity
     filter: SummaryFilter
-    def __init__(self, granularity: _Optional[_Union[Granularity, str]] = ..., filter: _Optional[_Union[SummaryFilter, _Mapping]] = ...) -> None: ...
+    split: SummarySplit
+    def __init__(self, granularity: _Optional[_Union[Granularity, str]] = ..., filter: _Optional[_Union[SummaryFilter, _Mapping]] = ..., split: _Optional[_Union[SummarySplit, str]] = ...) -> None: ...
 
 class GetSummaryResponse(_message.Message):
     __slots__ = ("points",)
@@ -280,20 +295,22 @@ class GetTotalsRequest(_message.Message):
     def __init__(self, granularity: _Optional[_Union[Granularity, str]] = ..., filter: _Optional[_Union[SummaryFilter, _Mapping]] = ...) -> None: ...
 
 class GetRankingRequest(_message.Message):
-    __slots__ = ("dimension", "metric", "granularity", "start_ms", "end_ms", "limit")
+    __slots__ = ("dimension", "metric", "granularity", "start_ms", "end_ms", "limit", "group_id")
     DIMENSION_FIELD_NUMBER: _ClassVar[int]
     METRIC_FIELD_NUMBER: _ClassVar[int]
     GRANULARITY_FIELD_NUMBER: _ClassVar[int]
     START_MS_FIELD_NUMBER: _ClassVar[int]
     END_MS_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
     dimension: RankingDimension
     metric: RankingMetric
     granularity: Granularity
     start_ms: int
     end_ms: int
     limit: int
-    def __init__(self, dimension: _Optional[_Union[RankingDimension, str]] = ..., metric: _Optional[_Union[RankingMetric, str]] = ..., granularity: _Optional[_Union[Granularity, str]] = ..., start_ms: _Optional[int] = ..., end_ms: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+    group_id: str
+    def __init__(self, dimension: _Optional[_Union[RankingDimension, str]] = ..., metric: _Optional[_Union[RankingMetric, str]] = ..., granularity: _Optional[_Union[Granularity, str]] = ..., start_ms: _Optional[int] = ..., end_ms: _Optional[int] = ..., limit: _Optional[int] = ..., group_id: _Optional[str] = ...) -> None: ...
 
 class RankingEntry(_message.Message):
     __slots__ = ("key", "requests", "total_tokens", "cost", "errors")

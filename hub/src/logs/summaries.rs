@@ -473,6 +473,8 @@ pub enum RankBy {
     Group,
     Channel,
     Model,
+    /// Keyed `group/token`: token names are unique within a group only.
+    Token,
 }
 
 /// What a ranking orders by (descending).
@@ -510,22 +512,70 @@ pub async fn series(
     granularity: Granularity,
     filter: &SummaryFilter,
 ) -> Result<Vec<SummaryPoint>, StoreError> {
-    let uses_channel = uses_channel_table(filter)?;
+    let keyed = split_series(store, granularity, filter, None).await?;
+    Ok(keyed.into_iter().map(|(_, point)| point).collect())
+}
+
+/// What a split series keys its points by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitBy {
+    Model,
+    Channel,
+}
+
+/// The series of `granularity` buckets, one point per bucket and `split` key (the model, or the
+/// channel id in decimal; "" unsplit), ascending by bucket then key. A channel split reads the
+/// per-channel table, so it is refused with a group or token filter, as a channel filter is.
+pub async fn split_series(
+    store: &Store,
+    granularity: Granularity,
+    filter: &SummaryFilter,
+    split: Option<SplitBy>,
+) -> Result<Vec<(String, SummaryPoint)>, StoreError> {
+    let mut uses_channel = uses_channel_table(filter)?;
+    let (key, cost_key) = match split {
+        None => ("total", "bucket"),
+        Some(SplitBy::Model) => ("model", "bucket_model"),
+        Some(SplitBy::Channel) => {
+            if filter.group_id.is_some() || filter.token_name.is_some() {
+                return Err(StoreError::Invalid {
+                    field: "split".into(),
+                    reason: "a channel split reads the per-channel summaries, which know no groups or tokens".into(),
+                });
+            }
+            uses_channel = true;
+            ("channel_id", "bucket_channel")
+        }
+    };
     let mut sql = Sql::new("SELECT bucket, ");
-    sql.push(SUM_COLUMNS);
+    sql.push(key_expression(key)).push(", ").push(SUM_COLUMNS);
     push_from_where(&mut sql, uses_channel, granularity, filter);
-    sql.push(" GROUP BY bucket ORDER BY bucket");
+    sql.push(" GROUP BY bucket");
+    if key != "total" {
+        sql.push(", ").push(key);
+    }
     let rows = sql.query().fetch_all(store.pool()).await?;
     let mut points = Vec::with_capacity(rows.len());
     for row in &rows {
-        points.push(SummaryPoint {
-            bucket_ms: rows::int(row, "bucket")?,
-            counters: summed_counters(row)?,
-        });
+        points.push((
+            rows::text(row, "rank_key")?,
+            SummaryPoint {
+                bucket_ms: rows::int(row, "bucket")?,
+                counters: summed_counters(row)?,
+            },
+        ));
     }
-    let costs = costs_by(store, uses_channel, granularity, filter, "bucket").await?;
-    for point in &mut points {
-        if let Some(cost) = costs.get(&point.bucket_ms.to_string()) {
+    points.sort_by(|(a_key, a), (b_key, b)| {
+        a.bucket_ms.cmp(&b.bucket_ms).then_with(|| a_key.cmp(b_key))
+    });
+    let costs = costs_by(store, uses_channel, granularity, filter, cost_key).await?;
+    for (key, point) in &mut points {
+        let cost_key = if split.is_some() {
+            format!("{}/{key}", point.bucket_ms)
+        } else {
+            point.bucket_ms.to_string()
+        };
+        if let Some(cost) = costs.get(&cost_key) {
             point.counters.cost = *cost;
         }
     }
@@ -552,32 +602,34 @@ pub async fn totals(
     Ok(counters)
 }
 
-/// The top `limit` keys of `by`, ordered by `metric` descending (ties by key).
+/// The top `limit` keys of `by`, ordered by `metric` descending (ties by key), over the
+/// filter's range and group (channels know no groups: a group filter is refused for them).
 pub async fn ranking(
     store: &Store,
     granularity: Granularity,
     by: RankBy,
     metric: RankMetric,
-    start_ms: i64,
-    end_ms: i64,
+    filter: &SummaryFilter,
     limit: usize,
 ) -> Result<Vec<RankEntry>, StoreError> {
-    let filter = SummaryFilter {
-        start_ms,
-        end_ms,
-        ..SummaryFilter::default()
+    let (uses_channel, key, group_by) = match by {
+        RankBy::Group => (false, "group_id", "group_id"),
+        RankBy::Channel => (true, "channel_id", "channel_id"),
+        RankBy::Model => (false, "model", "model"),
+        RankBy::Token => (false, "token", "group_id, token_name"),
     };
-    let (uses_channel, key) = match by {
-        RankBy::Group => (false, "group_id"),
-        RankBy::Channel => (true, "channel_id"),
-        RankBy::Model => (false, "model"),
-    };
+    if uses_channel && (filter.group_id.is_some() || filter.token_name.is_some()) {
+        return Err(StoreError::Invalid {
+            field: "group_id".into(),
+            reason: "channels are summed without groups; rank channels over every group".into(),
+        });
+    }
     let mut sql = Sql::new("SELECT ");
     sql.push(key_expression(key)).push(", ").push(SUM_COLUMNS);
-    push_from_where(&mut sql, uses_channel, granularity, &filter);
-    sql.push(" GROUP BY ").push(key);
+    push_from_where(&mut sql, uses_channel, granularity, filter);
+    sql.push(" GROUP BY ").push(group_by);
     let rows = sql.query().fetch_all(store.pool()).await?;
-    let costs = costs_by(store, uses_channel, granularity, &filter, key).await?;
+    let costs = costs_by(store, uses_channel, granularity, filter, key).await?;
     let mut entries = Vec::with_capacity(rows.len());
     for row in &rows {
         let key = rows::text(row, "rank_key")?;
@@ -607,6 +659,9 @@ fn key_expression(key: &'static str) -> &'static str {
         "total" => "'' AS rank_key",
         "group_id" => "group_id AS rank_key",
         "model" => "model AS rank_key",
+        "token" => "group_id || '/' || token_name AS rank_key",
+        "bucket_model" => "CAST(bucket AS TEXT) || '/' || model AS rank_key",
+        "bucket_channel" => "CAST(bucket AS TEXT) || '/' || CAST(channel_id AS TEXT) AS rank_key",
         // Every key this module ranks or sums by is listed above.
         _ => "'' AS rank_key",
     }

@@ -187,6 +187,7 @@ pub mod mock_vertex;
 pub mod recorded;
 pub mod recording_front;
 pub mod store_db;
+pub mod traffic;
 
 /// The Postgres these machines run; each test makes a database of its own on it.
 pub const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";

@@ -57,7 +57,7 @@ export async function groupsPage(root: HTMLElement): Promise<void> {
       table(
         [t("Id"), t("Status"), t("RPM/TPM ratio"), t("Sets"), t("Balance"), t("Max concurrency"), t("Created"), ""],
         response.groups.map((group) => [
-          group.id,
+          h("a", { href: `#/group?id=${encodeURIComponent(group.id)}`, "data-testid": "group-link" }, group.id),
           statusName(group.status),
           `${group.rpmRatio} / ${group.tpmRatio}`,
           group.availableSets.join(", "),

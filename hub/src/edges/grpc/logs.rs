@@ -15,7 +15,9 @@ use super::error::invalid;
 use super::pb::{self, log_service_server::LogService};
 use super::{ControlPlane, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::logs::queries::{self, Cursor, LogFilter, LogRow, StatusClass};
-use crate::logs::summaries::{self, Counters, Granularity, RankBy, RankMetric, SummaryFilter};
+use crate::logs::summaries::{
+    self, Counters, Granularity, RankBy, RankMetric, SplitBy, SummaryFilter,
+};
 use crate::store::Store;
 
 /// The service over the log database (`LOG_SQL_DSN`, or the main one).
@@ -140,11 +142,20 @@ impl LogService for Logs {
         let request = request.into_inner();
         let granularity = granularity(request.granularity)?;
         let filter = summary_filter(request.filter.unwrap_or_default())?;
-        let points = summaries::series(&self.store, granularity, &filter).await?;
+        let split = match pb::SummarySplit::try_from(request.split) {
+            Ok(pb::SummarySplit::Unspecified) => None,
+            Ok(pb::SummarySplit::Model) => Some(SplitBy::Model),
+            Ok(pb::SummarySplit::Channel) => Some(SplitBy::Channel),
+            Err(_) => return Err(invalid("split", "unknown value")),
+        };
+        let points = summaries::split_series(&self.store, granularity, &filter, split).await?;
         Ok(Response::new(pb::GetSummaryResponse {
             points: points
-                .iter()
-                .map(|point| point_pb(point.bucket_ms, &point.counters))
+                .into_iter()
+                .map(|(key, point)| pb::SummaryPoint {
+                    key,
+                    ..point_pb(point.bucket_ms, &point.counters)
+                })
                 .collect(),
         }))
     }
@@ -196,7 +207,13 @@ impl LogService for Logs {
             Ok(pb::RankingDimension::Group) => RankBy::Group,
             Ok(pb::RankingDimension::Channel) => RankBy::Channel,
             Ok(pb::RankingDimension::Model) => RankBy::Model,
-            _ => return Err(invalid("dimension", "must be GROUP, CHANNEL or MODEL")),
+            Ok(pb::RankingDimension::Token) => RankBy::Token,
+            _ => {
+                return Err(invalid(
+                    "dimension",
+                    "must be GROUP, CHANNEL, MODEL or TOKEN",
+                ));
+            }
         };
         let metric = match pb::RankingMetric::try_from(request.metric) {
             Ok(pb::RankingMetric::Unspecified | pb::RankingMetric::Requests) => {
@@ -218,8 +235,12 @@ impl LogService for Logs {
             granularity(request.granularity)?,
             by,
             metric,
-            request.start_ms,
-            request.end_ms,
+            &SummaryFilter {
+                start_ms: request.start_ms,
+                end_ms: request.end_ms,
+                group_id: request.group_id,
+                ..SummaryFilter::default()
+            },
             limit,
         )
         .await?;
@@ -342,6 +363,7 @@ fn point_pb(bucket_ms: i64, counters: &Counters) -> pb::SummaryPoint {
         cost: decimal_text(counters.cost),
         avg_latency_ms: counters.avg_latency_ms(),
         avg_ttfb_ms: counters.avg_ttfb_ms(),
+        key: String::new(),
     }
 }
 

@@ -217,6 +217,7 @@ async fn build_dashboard(
         .get_summary(Request::new(pb::GetSummaryRequest {
             granularity: granularity as i32,
             filter: Some(filter),
+            ..Default::default()
         }))
         .await?
         .into_inner()

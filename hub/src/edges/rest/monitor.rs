@@ -121,6 +121,7 @@ async fn ranked(cp: ControlPlane, dimension: pb::RankingDimension) -> ApiResult 
             start_ms: now - WINDOW_MS,
             end_ms: now + 1,
             limit: MOST_ENTRIES,
+            ..Default::default()
         }))
         .await?
         .into_inner()
@@ -166,6 +167,7 @@ async fn one_channel(State(cp): State<ControlPlane>, Path(id): Path<String>) -> 
                     model: Some(model.clone()),
                     ..Default::default()
                 }),
+                ..Default::default()
             }))
             .await?
             .into_inner()

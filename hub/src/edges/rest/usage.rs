@@ -211,6 +211,7 @@ async fn ranked_keys(
             start_ms: series.start_ms,
             end_ms: series.end_ms,
             limit,
+            ..Default::default()
         }))
         .await?
         .into_inner()
@@ -241,6 +242,7 @@ async fn time_series(
                     model: Some(model.clone()),
                     channel_id: series.channel_id,
                 }),
+                ..Default::default()
             }))
             .await?
             .into_inner()
@@ -416,6 +418,7 @@ async fn ranking(State(cp): State<ControlPlane>, Params(query): Params<RankingQu
             start_ms: series.start_ms,
             end_ms: series.end_ms,
             limit: MOST_RANKED,
+            ..Default::default()
         }))
         .await?
         .into_inner()
