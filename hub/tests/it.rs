@@ -49,6 +49,7 @@ mod mcp_openapi_compact;
 mod mcp_openapi_large;
 mod mcp_pinning;
 mod mcp_replicas;
+mod mcp_try_it;
 mod mcp_required_params;
 mod mcp_usage;
 mod mcp_virtual;
