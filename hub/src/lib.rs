@@ -341,6 +341,7 @@ pub async fn run(
         pin_writes,
     ));
     let mcp_config = mcp_config(&settings);
+    let mcp_openapi_compact_above_bytes = mcp_config.openapi_compact_above_bytes;
     let public_mcp_host = mcp_config.public_host.is_some();
     // With REDIS, MCP sessions opened on one replica are reachable from every other.
     let shared_mcp_sessions = match (&settings.redis, &redis) {
@@ -378,7 +379,7 @@ pub async fn run(
         access: access.clone(),
         group_max_tokens: settings.group_max_token_num,
         mcp_templates: mcp::embedded_templates().to_vec(),
-        mcp_openapi_compact_above_bytes: mcp_config(&settings).openapi_compact_above_bytes,
+        mcp_openapi_compact_above_bytes,
         quota_time_zone: settings.quota_time_zone,
         clean_log_batch_size: settings.clean_log_batch_size,
         channel_health: channel_health.clone(),

@@ -42,7 +42,12 @@ mcp_servers:
     .await
 }
 
-fn call(id: &str, group: &str, tool: &str, arguments: &str) -> tonic::Request<pb::CallMcpToolRequest> {
+fn call(
+    id: &str,
+    group: &str,
+    tool: &str,
+    arguments: &str,
+) -> tonic::Request<pb::CallMcpToolRequest> {
     admin(pb::CallMcpToolRequest {
         id: id.into(),
         group_id: group.into(),
@@ -58,7 +63,12 @@ async fn a_tool_called_as_a_group_is_charged_logged_and_audited() {
     let mut mcp = McpServiceClient::new(channel.clone());
 
     let answer = mcp
-        .call_mcp_tool(call("clock", "acme", "get_current_time", r#"{"timezone": "UTC"}"#))
+        .call_mcp_tool(call(
+            "clock",
+            "acme",
+            "get_current_time",
+            r#"{"timezone": "UTC"}"#,
+        ))
         .await
         .unwrap()
         .into_inner();
@@ -73,13 +83,19 @@ async fn a_tool_called_as_a_group_is_charged_logged_and_audited() {
     assert_eq!(rows[0].requested_model, "clock/get_current_time");
     assert_eq!(rows[0].token_name, "admin:bootstrap");
     assert_eq!(rows[0].status_code, 200);
-    assert_eq!(Decimal::from_str(&rows[0].cost).unwrap(), Decimal::new(25, 2));
+    assert_eq!(
+        Decimal::from_str(&rows[0].cost).unwrap(),
+        Decimal::new(25, 2)
+    );
     let group = pb::group_service_client::GroupServiceClient::new(channel.clone())
         .get_group(admin(pb::GetGroupRequest { id: "acme".into() }))
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(Decimal::from_str(&group.balance).unwrap(), Decimal::new(975, 2));
+    assert_eq!(
+        Decimal::from_str(&group.balance).unwrap(),
+        Decimal::new(975, 2)
+    );
 
     // Audited as the key's action.
     let events = pb::access_service_client::AccessServiceClient::new(channel.clone())
@@ -105,22 +121,55 @@ async fn the_group_s_refusals_come_back_as_rpc_errors() {
     };
 
     // A balance that cannot pay for the call: refused by the governor, as on /mcp.
-    let refused = code(mcp.call_mcp_tool(call("clock", "broke", "get_current_time", "")).await);
-    assert_eq!(refused.code(), tonic::Code::ResourceExhausted, "{refused:?}");
+    let refused = code(
+        mcp.call_mcp_tool(call("clock", "broke", "get_current_time", ""))
+            .await,
+    );
+    assert_eq!(
+        refused.code(),
+        tonic::Code::ResourceExhausted,
+        "{refused:?}"
+    );
     // A tool the server does not have.
-    let unknown = code(mcp.call_mcp_tool(call("clock", "acme", "no_such_tool", "")).await);
+    let unknown = code(
+        mcp.call_mcp_tool(call("clock", "acme", "no_such_tool", ""))
+            .await,
+    );
     assert_eq!(unknown.code(), tonic::Code::InvalidArgument, "{unknown:?}");
     // Another group's server is not offered to this group.
-    let hidden = code(mcp.call_mcp_tool(call("acme-only", "other", "get_current_time", "")).await);
+    let hidden = code(
+        mcp.call_mcp_tool(call("acme-only", "other", "get_current_time", ""))
+            .await,
+    );
     assert_eq!(hidden.code(), tonic::Code::FailedPrecondition, "{hidden:?}");
     // No group, an unknown group, arguments that are not an object.
-    let no_group = code(mcp.call_mcp_tool(call("clock", "", "get_current_time", "")).await);
-    assert_eq!(no_group.code(), tonic::Code::InvalidArgument, "{no_group:?}");
-    let nobody = code(mcp.call_mcp_tool(call("clock", "nobody", "get_current_time", "")).await);
+    let no_group = code(
+        mcp.call_mcp_tool(call("clock", "", "get_current_time", ""))
+            .await,
+    );
+    assert_eq!(
+        no_group.code(),
+        tonic::Code::InvalidArgument,
+        "{no_group:?}"
+    );
+    let nobody = code(
+        mcp.call_mcp_tool(call("clock", "nobody", "get_current_time", ""))
+            .await,
+    );
     assert_eq!(nobody.code(), tonic::Code::FailedPrecondition, "{nobody:?}");
-    let not_object = code(mcp.call_mcp_tool(call("clock", "acme", "get_current_time", "[1]")).await);
-    assert_eq!(not_object.code(), tonic::Code::InvalidArgument, "{not_object:?}");
-    let missing = code(mcp.call_mcp_tool(call("gone", "acme", "get_current_time", "")).await);
+    let not_object = code(
+        mcp.call_mcp_tool(call("clock", "acme", "get_current_time", "[1]"))
+            .await,
+    );
+    assert_eq!(
+        not_object.code(),
+        tonic::Code::InvalidArgument,
+        "{not_object:?}"
+    );
+    let missing = code(
+        mcp.call_mcp_tool(call("gone", "acme", "get_current_time", ""))
+            .await,
+    );
     assert_eq!(missing.code(), tonic::Code::NotFound, "{missing:?}");
 
     // The refused calls that reached the gate are logged as the group's, and nothing was charged.

@@ -189,12 +189,17 @@ impl McpService {
         match outcome {
             Ok(CallToolResponse::Complete(result)) => {
                 let is_error = result.is_error == Some(true);
-                let json = serde_json::to_value(&result).map_err(|error| (-32603, error.to_string()))?;
+                let json =
+                    serde_json::to_value(&result).map_err(|error| (-32603, error.to_string()))?;
                 Ok((json, is_error))
             }
-            Ok(other) => serde_json::to_value(&other)
-                .map(|json| (json, false))
-                .map_err(|error| (-32603, error.to_string())),
+            // Asking the client for input, or a task to poll: nothing a one-shot call follows.
+            Ok(_) => Err((
+                -32603,
+                "the tool asked for input or started a task, which a call without a session \
+                 cannot follow"
+                    .to_owned(),
+            )),
             Err(error) => Err((error.code.0, error.message.to_string())),
         }
     }

@@ -19,6 +19,12 @@ pub struct McpCalls {
     pub bridge: Arc<McpBridge>,
 }
 
+impl std::fmt::Debug for McpCalls {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("McpCalls")
+    }
+}
+
 /// Largest `arguments_json` accepted: what an MCP client may send in one message is bounded
 /// by the service too, and a try-it form has no reason to send more.
 const MAX_ARGUMENTS_BYTES: usize = 1 << 20;
@@ -52,13 +58,16 @@ pub async fn call(
         .bridge
         .group_caller(&request.group_id, token_name, client_ip)
         .map_err(Status::failed_precondition)?;
-    let definition = calls.bridge.definition_of(&caller, &request.id).ok_or_else(|| {
-        Status::failed_precondition(format!(
-            "server {} is not offered to group {} (disabled, another group's, or a required \
+    let definition = calls
+        .bridge
+        .definition_of(&caller, &request.id)
+        .ok_or_else(|| {
+            Status::failed_precondition(format!(
+                "server {} is not offered to group {} (disabled, another group's, or a required \
              parameter missing)",
-            request.id, request.group_id
-        ))
-    })?;
+                request.id, request.group_id
+            ))
+        })?;
     let started = Instant::now();
     let (result, is_error) = calls
         .service
@@ -72,9 +81,7 @@ pub async fn call(
     })
 }
 
-fn arguments(
-    text: &str,
-) -> Result<Option<serde_json::Map<String, serde_json::Value>>, Status> {
+fn arguments(text: &str) -> Result<Option<serde_json::Map<String, serde_json::Value>>, Status> {
     if text.trim().is_empty() {
         return Ok(None);
     }
@@ -84,7 +91,7 @@ fn arguments(
     match serde_json::from_str(text) {
         Ok(serde_json::Value::Object(map)) => Ok(Some(map)),
         Ok(_) => Err(invalid("arguments_json", "must be a JSON object")),
-        Err(error) => Err(invalid("arguments_json", &format!("not JSON: {error}"))),
+        Err(error) => Err(invalid("arguments_json", format!("not JSON: {error}"))),
     }
 }
 
