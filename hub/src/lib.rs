@@ -320,24 +320,6 @@ pub async fn run(
         ));
     }
     let access = access::Access::new(admin_key.clone(), Some(snapshot.clone()));
-    let control_plane = grpc::ControlPlane {
-        store: store.clone(),
-        log_store: log_store.clone(),
-        changes: changes.clone(),
-        access: access.clone(),
-        group_max_tokens: settings.group_max_token_num,
-        mcp_templates: mcp::embedded_templates().to_vec(),
-        mcp_openapi_compact_above_bytes: mcp_config(&settings).openapi_compact_above_bytes,
-        quota_time_zone: settings.quota_time_zone,
-        clean_log_batch_size: settings.clean_log_batch_size,
-        channel_health: channel_health.clone(),
-        live_rates: live_rates.clone(),
-        channel_tester: Some(grpc::ChannelTester {
-            relay: relay.clone(),
-            snapshot: snapshot.clone(),
-        }),
-        balances: balance_checker.clone(),
-    };
     let mcp_bridge = Arc::new(McpBridge::new(
         snapshot.clone(),
         settings.save_all_log_detail,
@@ -362,6 +344,7 @@ pub async fn run(
         pin_writes,
     ));
     let mcp_config = mcp_config(&settings);
+    let mcp_openapi_compact_above_bytes = mcp_config.openapi_compact_above_bytes;
     let public_mcp_host = mcp_config.public_host.is_some();
     // With REDIS, MCP sessions opened on one replica are reachable from every other.
     let shared_mcp_sessions = match (&settings.redis, &redis) {
@@ -392,6 +375,28 @@ pub async fn run(
             pins: Some(tool_pins),
         },
     );
+    let control_plane = grpc::ControlPlane {
+        store: store.clone(),
+        log_store: log_store.clone(),
+        changes: changes.clone(),
+        access: access.clone(),
+        group_max_tokens: settings.group_max_token_num,
+        mcp_templates: mcp::embedded_templates().to_vec(),
+        mcp_openapi_compact_above_bytes,
+        quota_time_zone: settings.quota_time_zone,
+        clean_log_batch_size: settings.clean_log_batch_size,
+        channel_health: channel_health.clone(),
+        live_rates: live_rates.clone(),
+        channel_tester: Some(grpc::ChannelTester {
+            relay: relay.clone(),
+            snapshot: snapshot.clone(),
+        }),
+        balances: balance_checker.clone(),
+        mcp_calls: Some(grpc::mcp_calls::McpCalls {
+            service: mcp_service.clone(),
+            bridge: mcp_bridge.clone(),
+        }),
+    };
     let trusted_proxies: Arc<[ipnet::IpNet]> = settings.trusted_proxies.clone().into();
     let mcp_routes = mcp_service
         .router()

@@ -50,6 +50,7 @@ mod mcp_openapi_large;
 mod mcp_pinning;
 mod mcp_replicas;
 mod mcp_required_params;
+mod mcp_try_it;
 mod mcp_usage;
 mod mcp_virtual;
 mod media_billing;

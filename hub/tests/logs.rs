@@ -440,6 +440,7 @@ async fn serve(store: &Store) -> LogServiceClient<Channel> {
         ),
         live_rates: hub::governance::rates::LiveRates::local(),
         channel_tester: None,
+        mcp_calls: None,
         balances: hub::balances::BalanceChecker::new(
             store.clone(),
             ChangeFeed::new(),

@@ -82,6 +82,7 @@ async fn panel_round_trip_in_headless_chromium() {
         "mcp_servers:\n",
         "  - {id: clock, scope: public, type: embedded, template: time}\n",
         "  - {id: doomed, scope: public, type: embedded, template: everything}\n",
+        "  - {id: ticker, scope: public, type: embedded, template: time}\n",
     ))
     .await;
     let channel = control_channel(&hub).await;
@@ -268,6 +269,22 @@ async fn panel_round_trip_in_headless_chromium() {
         (price.input.as_deref(), price.output.as_deref()),
         (Some("0.15"), Some("0.6"))
     );
+    // The tier and the plugins entered through their fields, kept by the edit saved unchanged.
+    assert_eq!(price.tiers.len(), 1, "{:?}", price.tiers);
+    let tier = &price.tiers[0];
+    assert_eq!(tier.above_input_tokens, Some(200_000));
+    assert_eq!(
+        (tier.input.as_deref(), tier.output.as_deref()),
+        (Some("0.3"), Some("1.2"))
+    );
+    let plugins: serde_json::Value = serde_json::from_str(&model.plugins_json).unwrap();
+    assert_eq!(
+        plugins,
+        json!({
+            "timeout": {"first_byte_ms": 30000},
+            "web_search": {"max_results": 3, "engines": [{"type": "arxiv"}]},
+        })
+    );
 
     let group_override = pb::model_service_client::ModelServiceClient::new(channel.clone())
         .get_group_model_override(admin(pb::GetGroupModelOverrideRequest {
@@ -288,6 +305,21 @@ async fn panel_round_trip_in_headless_chromium() {
         .unwrap()
         .into_inner();
     assert_eq!(option.value, "720");
+
+    // The try-it called the ticker's tool as the group once in each language: logged as the
+    // group's calls (beside its one relayed request), under the admin key's name.
+    let tried = support::group_logs(&hub, group_id, 3)
+        .await
+        .into_iter()
+        .filter(|row| row.requested_model == "ticker/get_current_time")
+        .collect::<Vec<_>>();
+    assert_eq!(tried.len(), 2, "{tried:?}");
+    for row in &tried {
+        assert_eq!(
+            (row.token_name.as_str(), row.status_code),
+            ("admin:bootstrap", 200)
+        );
+    }
 
     let server = get_mcp_server(&mut mcp, "clock").await.unwrap();
     assert_eq!(server.status, pb::Status::Disabled as i32);

@@ -8,7 +8,10 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, Method, StatusCode};
-use rmcp::model::{ClientJsonRpcMessage, ClientRequest, InitializeRequestParams};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, ClientJsonRpcMessage, ClientRequest,
+    InitializeRequestParams,
+};
 use rmcp::transport::streamable_http_server::session::SessionManager;
 use rmcp::transport::streamable_http_server::session::local::{LocalSessionManager, SessionConfig};
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
@@ -24,6 +27,7 @@ use crate::servers::LiveServers;
 use crate::session_limits::SessionLimits;
 use crate::sessions::{MemorySessionStore, RmcpSessionStore, SessionRecord, SessionStore};
 use crate::sse_sessions::{LocalSseSessions, SseSessionRegistry};
+use crate::tool_server::CallerNotifier;
 
 /// The client address the host decided on (after its trusted-proxy rule). Insert it as a request
 /// extension before the MCP router; without it the socket peer address is used when the server
@@ -151,6 +155,53 @@ impl McpService {
 
     pub(crate) fn shutdown_token(&self) -> CancellationToken {
         self.state.shutdown.clone()
+    }
+
+    /// Calls `tool` of `definition` as `caller` without a transport (the control plane's
+    /// try-it): the path every `tools/call` takes (allow-lists, pins, the host's gate, the
+    /// call's record and billing), so it is limited, charged and logged like a client's call.
+    /// `Ok` holds the result as MCP's JSON and whether the tool flagged it an error; `Err` the
+    /// JSON-RPC error code and message a client would have got.
+    pub async fn call_tool_as(
+        &self,
+        caller: Caller,
+        definition: Arc<ServerDefinition>,
+        tool: &str,
+        arguments: Option<serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<(serde_json::Value, bool), (i32, String)> {
+        let core = &self.state.core;
+        let scope = RequestScope {
+            caller: Arc::new(caller),
+            view: View::Single(definition),
+        };
+        let mut params = CallToolRequestParams::new(tool.to_owned());
+        params.arguments = arguments;
+        let target = core.call_target(&scope.caller, &scope.view, tool);
+        let cancel = self.state.shutdown.child_token();
+        let outcome = core
+            .call_tool(
+                &scope,
+                (params, target),
+                (None, CallerNotifier::Nobody),
+                cancel,
+            )
+            .await;
+        match outcome {
+            Ok(CallToolResponse::Complete(result)) => {
+                let is_error = result.is_error == Some(true);
+                let json =
+                    serde_json::to_value(&result).map_err(|error| (-32603, error.to_string()))?;
+                Ok((json, is_error))
+            }
+            // Asking the client for input, or a task to poll: nothing a one-shot call follows.
+            Ok(_) => Err((
+                -32603,
+                "the tool asked for input or started a task, which a call without a session \
+                 cannot follow"
+                    .to_owned(),
+            )),
+            Err(error) => Err((error.code.0, error.message.to_string())),
+        }
     }
 }
 

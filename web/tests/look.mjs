@@ -5,7 +5,8 @@
 // the catalogue translates on a Chinese page (nor a `{name}` left unfilled), and a screenshot
 // saved for review (a group's page, with its dashboard, too); once more on a tablet's screen, which the page must fit. Then the header's pickers: language, theme and time zone switched, the
 // times redrawn in the new zone, a time typed into a filter read in it, and all three
-// remembered after a reload. And the keyboard: the skip link and the navigation by Tab and
+// remembered after a reload. The structured forms (plugins, channel types, MCP try-it) in both
+// languages. And the keyboard: the skip link and the navigation by Tab and
 // Enter, with the focus drawn. First the catalogue itself: a Chinese text for every message,
 // with the same `{name}`s.
 import { mkdirSync, readFileSync } from "node:fs";
@@ -126,7 +127,8 @@ async function checkPage(page, where, lang, tablet) {
   const bare = await unlabelled(page);
   check(bare.length === 0, `${where}: controls without a label: ${bare.join(", ")}`);
   const texts = await shownTexts(page);
-  const left = texts.filter((text) => unfilled.test(text));
+  // A route a channel type serves names its own `{model}`: paths are data, not messages.
+  const left = texts.filter((text) => unfilled.test(text.replace(/\/[^\s,]*/g, "")));
   check(left.length === 0, `${where}: placeholders left unfilled: ${left.join(" | ")}`);
   if (lang === "zh-CN") {
     const untranslated = texts.filter((text) => patterns.some(([, pattern]) => pattern.test(text)));
@@ -135,6 +137,45 @@ async function checkPage(page, where, lang, tablet) {
   if (tablet) {
     const [scrollWidth, innerWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     check(scrollWidth <= innerWidth, `${where}: the tablet's page is ${scrollWidth} px wide in ${innerWidth}`);
+  }
+}
+
+/// The structured forms in one language: a model's plugin and tier editors, a channel type's
+/// form (its key help and config fields), and an MCP tool's schema and try-it, called as
+/// `groupId` on the server `tryServer` (whose tool `get_current_time` takes a `timezone`);
+/// each checked like a page and saved as a screenshot.
+async function forms(browser, options, locale) {
+  const { base, adminKey, screenshots, waitMs, problems, groupId, tryServer, model } = options;
+  const lang = locale.startsWith("zh") ? "zh-CN" : "en";
+  const { context, page } = await open(browser, locale, "light", problems, waitMs);
+  const shot = async (name) => {
+    await checkPage(page, `${lang} ${name}`, lang, false);
+    await page.screenshot({ path: join(screenshots, `${lang}-light-${name}.png`), fullPage: true });
+  };
+  try {
+    await signIn(page, base, adminKey);
+    await page.goto(`${base}/panel/#/models`);
+    await page.click(`[data-testid="edit-model-${model}"]`);
+    await page.locator('[data-testid="plugin-web_search"]').waitFor();
+    await shot("model-form");
+
+    await page.goto(`${base}/panel/#/channels`);
+    await page.click('[data-testid="new-channel"]');
+    await page.selectOption('[data-testid="channel-form"] select[name="type"]', "openai");
+    await page.locator('[data-testid="channel-key-help"]').waitFor();
+    await shot("channel-form");
+
+    await page.goto(`${base}/panel/#/mcp`);
+    await page.click(`[data-testid="mcp-tools-${tryServer}"]`);
+    await page.locator('[data-testid="mcp-tools-table"] ul.args code', { hasText: "timezone" }).first().waitFor();
+    await page.fill('[data-testid="mcp-try-form"] input[name="group"]', groupId);
+    await page.selectOption('[data-testid="mcp-try-form"] select[name="tool"]', "get_current_time");
+    await page.fill('[data-testid="mcp-try-form"] textarea[name="arguments"]', '{"timezone": "UTC"}');
+    await page.click('[data-testid="mcp-try-form"] button[type="submit"]');
+    await page.locator('[data-testid="mcp-try-result"] pre', { hasText: '"timezone": "UTC"' }).waitFor();
+    await shot("mcp-try");
+  } finally {
+    await context.close();
   }
 }
 
@@ -290,7 +331,9 @@ function checkCatalogue() {
 }
 
 /// Runs it all; `options`: base, adminKey, screenshots (a directory), waitMs, groupId (one with
-/// logged requests), trafficGroup (one with a day of summaries, whose page is toured too), problems (console errors are pushed there).
+/// logged requests), trafficGroup (one with a day of summaries, whose page is toured too),
+/// problems (console errors are pushed there), model (one with a config) and tryServer (an
+/// enabled public `time` server, for the try-it).
 export async function checkLooks(browser, options) {
   checkCatalogue();
   mkdirSync(options.screenshots, { recursive: true });
@@ -300,6 +343,7 @@ export async function checkLooks(browser, options) {
     }
   }
   await tour(browser, options, "zh-CN", "light", true);
+  for (const locale of ["en-US", "zh-CN"]) await forms(browser, options, locale);
   await pickers(browser, options);
   await keyboard(browser, options);
 }

@@ -11,7 +11,9 @@
 // searched and batch-deleted from; then an admin key is made on its page, its creation is
 // found on the audit page, and the new viewer key signs in, reads and is refused the
 // admin-keys page. Then look.mjs checks every page in both languages and both themes, the header's
-// language, theme and time zone pickers and the keyboard, saving screenshots. Prints one JSON line with what it created for the Rust side to check
+// language, theme and time zone pickers, the structured forms (a model's plugins and tiers
+// saved through them and read back; a channel type's form; an MCP tool called through try-it
+// as the group, in both languages) and the keyboard, saving screenshots. Prints one JSON line with what it created for the Rust side to check
 // through gRPC. Expects embedded MCP servers `clock` and `doomed` (the Rust side's config
 // file) and a group `paging` with tokens page-token-00..11 (made by the Rust side).
 //
@@ -64,6 +66,9 @@ const petsBaseUrl = "http://127.0.0.1:9/api";
 const tokenMcpServers = [clockServer, `${petsServer}/listPets`];
 // Made by the Rust side: a server to delete, and a group with twelve tokens to page through.
 const doomedServer = "doomed";
+// Made by the Rust side: a free public `time` server the try-it calls as the group, in each
+// language.
+const tryServer = "ticker";
 const pagingGroup = "paging";
 
 /// A small OpenAPI document with one GET operation per id.
@@ -295,8 +300,28 @@ try {
   );
   await page.fill('[data-testid="model-form"] input[name="input"]', "0.15");
   await page.fill('[data-testid="model-form"] input[name="output"]', "0.6");
+  // Plugins through their fieldsets (a timeout, web search with one engine) and a long-context
+  // price tier; the request below (9 input tokens) stays at the base price.
+  await page.check('[data-testid="plugin-timeout"] input[name="timeout.on"]');
+  await page.fill('[data-testid="plugin-timeout"] input[name="timeout.first_byte_ms"]', "30000");
+  await page.check('[data-testid="plugin-web_search"] input[name="web_search.on"]');
+  await page.fill('[data-testid="plugin-web_search"] input[name="web_search.max_results"]', "3");
+  await page.click('[data-testid="web_search-engines-add"]');
+  await page.selectOption('[data-testid="web_search-engines"] select[name="web_search-engines:type"]', "arxiv");
+  await page.click('[data-testid="price-tiers-add"]');
+  await page.fill('[data-testid="price-tiers"] input[name="price-tiers:aboveInputTokens"]', "200000");
+  await page.fill('[data-testid="price-tiers"] input[name="price-tiers:input"]', "0.3");
+  await page.fill('[data-testid="price-tiers"] input[name="price-tiers:output"]', "1.2");
   await page.click('[data-testid="model-form"] button[type="submit"]');
   await page.locator('[data-testid="models-table"] tbody tr', { hasText: "0.15" }).waitFor();
+  // Opened again, the form shows what was saved; saved unchanged, it keeps it all.
+  await page.click(`[data-testid="edit-model-${model}"]`);
+  check(await page.isChecked('[data-testid="plugin-timeout"] input[name="timeout.on"]'), "the timeout plugin is not shown on");
+  check(!(await page.isChecked('[data-testid="plugin-cache"] input[name="cache.on"]')), "the cache plugin is shown on");
+  check((await page.inputValue('[data-testid="price-tiers"] input[name="price-tiers:aboveInputTokens"]')) === "200000", "the tier is not shown");
+  check((await page.inputValue('[data-testid="web_search-engines"] select[name="web_search-engines:type"]')) === "arxiv", "the engine is not shown");
+  await page.click('[data-testid="model-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `model ${model} saved` }).waitFor();
   await page.locator('[data-testid="served-table"] td', { hasText: "yes" }).first().waitFor();
   await page.fill('[data-testid="override-form"] input[name="group"]', groupId);
   await page.fill('[data-testid="override-form"] input[name="model"]', model);
@@ -553,7 +578,7 @@ try {
   check((await page.evaluate(() => sessionStorage.length)) === 0, "a stale key was kept");
 
   // Every page in both languages and both themes; the pickers; the keyboard.
-  await checkLooks(browser, { base, adminKey, screenshots, waitMs: WAIT_MS, groupId, trafficGroup: traffic.group, problems });
+  await checkLooks(browser, { base, adminKey, screenshots, waitMs: WAIT_MS, groupId, trafficGroup: traffic.group, problems, model, tryServer });
 
   // gRPC-web answers refusals with HTTP 200 and the status inside, so even the wrong key and
   // the duplicate group leave nothing in the console.
@@ -561,7 +586,7 @@ try {
   console.log(JSON.stringify({
     groupId, tokenName, tokenKey, channelName, model,
     clockServer, clockZone, fetchServer, fetchMaxBytes, petsServer, petsBaseUrl, tokenMcpServers, doomedServer,
-    pagingGroup,
+    pagingGroup, tryServer,
   }));
 } catch (error) {
   failed = true;

@@ -361,6 +361,28 @@ class ListMcpServerToolsResponse(_message.Message):
     tools: _containers.RepeatedCompositeFieldContainer[McpTool]
     def __init__(self, tools: _Optional[_Iterable[_Union[McpTool, _Mapping]]] = ...) -> None: ...
 
+class CallMcpToolRequest(_message.Message):
+    __slots__ = ("id", "group_id", "tool", "arguments_json")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    TOOL_FIELD_NUMBER: _ClassVar[int]
+    ARGUMENTS_JSON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    group_id: str
+    tool: str
+    arguments_json: str
+    def __init__(self, id: _Optional[str] = ..., group_id: _Optional[str] = ..., tool: _Optional[str] = ..., arguments_json: _Optional[str] = ...) -> None: ...
+
+class CallMcpToolResponse(_message.Message):
+    __slots__ = ("result_json", "is_error", "latency_ms")
+    RESULT_JSON_FIELD_NUMBER: _ClassVar[int]
+    IS_ERROR_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    result_json: str
+    is_error: bool
+    latency_ms: int
+    def __init__(self, result_json: _Optional[str] = ..., is_error: _Optional[bool] = ..., latency_ms: _Optional[int] = ...) -> None: ...
+
 class ListMcpToolChangesRequest(_message.Message):
     __slots__ = ("server_id", "include_rejected")
     SERVER_ID_FIELD_NUMBER: _ClassVar[int]

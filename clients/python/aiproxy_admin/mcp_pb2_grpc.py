@@ -80,6 +80,11 @@ class McpServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsRequest.SerializeToString,
                 response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsResponse.FromString,
                 _registered_method=True)
+        self.CallMcpTool = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/CallMcpTool',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.CallMcpToolRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.CallMcpToolResponse.FromString,
+                _registered_method=True)
         self.SetGroupMcpParams = channel.unary_unary(
                 '/aiproxy.admin.v1.McpService/SetGroupMcpParams',
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.SetGroupMcpParamsRequest.SerializeToString,
@@ -171,6 +176,18 @@ class McpServiceServicer:
 
     def ListMcpServerTools(self, request, context):
         """The tools the server offers to `group_id`: names, descriptions and input schemas.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CallMcpTool(self, request, context):
+        """Calls one tool of the server as `group_id` calls it through /mcp (the panel's try-it): the
+        group's parameters and tool allow-list, the tool pins, and the group's limits, quotas and
+        balance apply; the call is charged to the group and logged as its call (token id 0, token
+        name `admin:<key name>`), and audited as the key's action. The group's MCP refusals come
+        back as RPC errors (an unknown or hidden tool INVALID_ARGUMENT, a limit RESOURCE_EXHAUSTED);
+        a tool's own error is a result with `is_error`.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -269,6 +286,11 @@ def add_McpServiceServicer_to_server(servicer, server):
                     servicer.ListMcpServerTools,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsRequest.FromString,
                     response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsResponse.SerializeToString,
+            ),
+            'CallMcpTool': grpc.unary_unary_rpc_method_handler(
+                    servicer.CallMcpTool,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.CallMcpToolRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.CallMcpToolResponse.SerializeToString,
             ),
             'SetGroupMcpParams': grpc.unary_unary_rpc_method_handler(
                     servicer.SetGroupMcpParams,
@@ -544,6 +566,33 @@ class McpService:
             '/aiproxy.admin.v1.McpService/ListMcpServerTools',
             aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsRequest.SerializeToString,
             aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CallMcpTool(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/CallMcpTool',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.CallMcpToolRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.CallMcpToolResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -61,6 +61,49 @@ impl McpBridge {
     }
 }
 
+impl McpBridge {
+    /// The caller an admin's try-it call (`CallMcpTool`) runs as: `group_id` with no token
+    /// (token id 0, so no token's limits or allow-list), named `token_name` in the log; or why
+    /// the group cannot call now (missing, disabled, serving off), as a client's key would be
+    /// refused.
+    pub fn group_caller(
+        &self,
+        group_id: &str,
+        token_name: String,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Caller, String> {
+        let snapshot = self.snapshot.current();
+        if snapshot.runtime.disable_serve {
+            return Err("serving is off (DisableServe)".to_owned());
+        }
+        match snapshot.group(group_id) {
+            Some(group) if group.status != crate::store::GroupStatus::Disabled => {}
+            Some(_) => return Err(format!("group {group_id} is disabled")),
+            None => return Err(format!("group {group_id} does not exist")),
+        }
+        Ok(Caller {
+            group_id: group_id.to_owned(),
+            token_id: 0,
+            token_name,
+            allowed_models: None,
+            sets: Arc::from([]),
+            mcp_allow: None,
+            record_details: snapshot
+                .runtime
+                .save_all_log_detail
+                .unwrap_or(self.record_details),
+            client_ip,
+        })
+    }
+
+    /// The server `server_id` as `caller` is served it on /mcp, if it is offered to the group.
+    pub fn definition_of(&self, caller: &Caller, server_id: &str) -> Option<Arc<ServerDefinition>> {
+        self.servers_for(caller)
+            .into_iter()
+            .find(|definition| definition.id == server_id)
+    }
+}
+
 impl McpDirectory for McpBridge {
     fn authenticate(&self, api_key: &str, client_ip: IpAddr) -> Result<Caller, AuthError> {
         let snapshot = self.snapshot.current();

@@ -1,5 +1,6 @@
 // Channels: list (paged, searched, filtered by type and status), create (one, or one per key),
-// edit, enable/disable, delete, test (one channel, every channel, a form before it is saved).
+// edit, enable/disable, delete, test (one channel, every channel, a form before it is saved),
+// each channel's bans shown and cleared, its balance read.
 // The key comes back masked; sending the masked value back keeps the stored key, so the edit
 // form can show it as it is. The form describes the chosen type as the server does
 // (ListChannelTypes): its display name, default base URL as the placeholder, key format,
@@ -7,7 +8,7 @@
 import { api } from "../api";
 import { Status, statusFilterOptions, statusName, statusOptions, toggled } from "../common";
 import { button, form, h, list, optionalBigint, pairs, pairsText, showNotice, table, type Field, type Values } from "../dom";
-import type { Channel, ChannelTestResult, ChannelTypeDescription } from "../gen/aiproxy/admin/v1/channels_pb";
+import type { Channel, ChannelBan, ChannelTestResult, ChannelTypeDescription } from "../gen/aiproxy/admin/v1/channels_pb";
 import { decimal, num, t } from "../i18n";
 import { pager } from "../paging";
 
@@ -139,12 +140,14 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
   const { descriptions: types } = await api.channels.listChannelTypes({});
   const editor = h("div", { class: "editor" });
   const filter = { keyword: "", type: "", status: Status.UNSPECIFIED };
+  // The (channel, model) pairs out of rotation, read with each refresh of the list.
+  let bans: ChannelBan[] = [];
   const listing = pager(
     "channels-pager",
     (pageSize, pageToken) => api.channels.listChannels({ pageSize, pageToken, ...filter }),
     (response) => [
       table(
-        [t("Id"), t("Name"), t("Type"), t("Base URL"), t("Key"), t("Models"), t("Priority"), t("Sets"), t("Status"), t("Last tests"), t("Balance"), ""],
+        [t("Id"), t("Name"), t("Type"), t("Base URL"), t("Key"), t("Models"), t("Priority"), t("Sets"), t("Status"), t("Last tests"), t("Balance"), t("Bans"), ""],
         response.channels.map((channel) => [
           channel.id,
           channel.name,
@@ -157,6 +160,7 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
           statusName(channel.status),
           testsCell(channel.lastTests),
           balanceText(channel),
+          bansCell(channel),
           h(
             "span",
             { class: "actions" },
@@ -257,7 +261,24 @@ export async function channelsPage(root: HTMLElement): Promise<void> {
   );
 
   async function refresh(): Promise<void> {
+    bans = (await api.channels.listChannelBans({})).bans;
     await listing.reload();
+  }
+
+  /// The channel's banned models with why, and a button that lifts them all.
+  function bansCell(channel: Channel): HTMLElement | null {
+    const own = bans.filter((ban) => ban.channelId === channel.id);
+    if (!own.length) return null;
+    return h(
+      "span",
+      { class: "tests" },
+      ...own.map((ban) => h("div", {}, `${ban.model}: ${ban.reason}`)),
+      button(t("Clear bans"), async () => {
+        const { cleared } = await api.channels.clearChannelBans({ channelId: channel.id });
+        showNotice(t("{count} ban(s) cleared", { count: cleared }));
+        await refresh();
+      }, `clear-bans-${channel.id}`),
+    );
   }
 
   function edit(channel: Channel): void {

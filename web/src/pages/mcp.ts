@@ -1,7 +1,8 @@
 // MCP servers: list (paged, searched, filtered by scope, group and status), create and edit
 // every type the control plane knows (embedded from a template, proxied streamable HTTP or SSE,
 // an OpenAPI document uploaded, pasted or fetched from a URL), enable/disable, delete, test a
-// server and list its tools, and each group's own parameters of a server.
+// server and list its tools (and call one as a group, `mcpTools.ts`), and each group's own
+// parameters of a server.
 //
 // Secrets (headers, template parameters, OpenAPI credentials, group parameters) come back
 // masked by the server; a masked value sent back unchanged keeps the stored secret, so the
@@ -32,6 +33,7 @@ import {
 } from "../gen/aiproxy/admin/v1/mcp_pb";
 import { decimal, num, t, type Message } from "../i18n";
 import { pager } from "../paging";
+import { toolsView } from "./mcpTools";
 
 const scopeName: Record<number, Message> = {
   [McpScope.UNSPECIFIED]: "unspecified",
@@ -397,7 +399,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
               await api.mcp.setMcpServerStatus({ id: server.id, status: toggled(server.status) });
               await refresh();
             }),
-            button(t("Tools"), () => showTools(server, server.groupId)),
+            button(t("Tools"), () => showTools(server, server.groupId), `mcp-tools-${server.id}`),
             button(t("Test"), () => test(server, server.groupId)),
             button(t("Group parameters"), () => showParams(server)),
             button(t("Delete"), async () => {
@@ -509,11 +511,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
     const response = await api.mcp.listMcpServerTools({ id: server.id, groupId });
     detail.replaceChildren(
       h("h3", {}, groupId ? t("Tools of {id} for {group}", { id: server.id, group: groupId }) : t("Tools of {id}", { id: server.id })),
-      table(
-        [t("Name"), t("Title"), t("Description")],
-        response.tools.map((tool) => [tool.name, tool.title, tool.description]),
-        "mcp-tools-table",
-      ),
+      ...toolsView(server, groupId, response.tools),
       button(t("Close"), () => detail.replaceChildren()),
     );
   }

@@ -8,6 +8,7 @@ import { ModelType, type GroupModelOverride, type ModelConfig } from "../gen/aip
 import { decimal, num, t, type Message } from "../i18n";
 import { pager } from "../paging";
 import { yesNo } from "../common";
+import { pluginEditor, tierEditor } from "./modelForms";
 
 const EDITABLE = ["type", "owner", "rpm", "tpm", "retry_times", "timeouts", "price", "plugins_json", "config_json", "max_output_tokens"];
 
@@ -40,7 +41,10 @@ const priceFields = [
   ["webSearchPerCall", "Price per web search"],
 ] as const;
 
-function fields(config?: ModelConfig, model?: string): Field[] {
+// The plugin and tier editors of the form on show, read when it is submitted.
+type Parts = { plugins: ReturnType<typeof pluginEditor>; tiers: ReturnType<typeof tierEditor> };
+
+function fields(parts: Parts, config?: ModelConfig, model?: string): Field[] {
   return [
     ...(config ? [] : [{ kind: "text", name: "model", label: t("Model"), value: model ?? "", required: true } as Field]),
     { kind: "select", name: "type", label: t("Type"), options: typeOptions(), value: String(config?.type ?? ModelType.CHAT) },
@@ -51,16 +55,23 @@ function fields(config?: ModelConfig, model?: string): Field[] {
     { kind: "number", name: "max_output_tokens", label: t("Max output tokens"), value: config?.maxOutputTokens?.toString() ?? "" },
     ...priceFields.map(([name, label]): Field => ({ kind: "text", name, label: t(label), value: config?.price?.[name] ?? "" })),
     { kind: "number", name: "unit", label: t("Tokens per price unit"), value: config?.price?.unit.toString() ?? "0", hint: t("0: 1,000,000") },
+    { kind: "slot", element: parts.tiers.element },
     { kind: "number", name: "connect_ms", label: t("Connect timeout (ms)"), value: config?.timeouts?.connectMs?.toString() ?? "" },
     { kind: "number", name: "first_byte_ms", label: t("First byte timeout (ms)"), value: config?.timeouts?.firstByteMs?.toString() ?? "" },
     { kind: "number", name: "stream_idle_ms", label: t("Stream idle timeout (ms)"), value: config?.timeouts?.streamIdleMs?.toString() ?? "" },
-    { kind: "textarea", name: "plugins_json", label: t("Plugins (JSON)"), value: config?.pluginsJson ?? "" },
+    { kind: "slot", element: parts.plugins.element },
     { kind: "textarea", name: "config_json", label: t("Config (JSON)"), value: config?.configJson ?? "" },
   ];
 }
 
-function configFrom(values: Values, model: string) {
-  const price: Record<string, string | bigint | undefined> = { unit: BigInt(values.unit || "0") };
+/// A form's editors; stored plugins that are not a JSON object come back as an error.
+function partsOf(config?: ModelConfig): Parts {
+  const tierPrices = priceFields.filter(([name]) => name !== "perRequest" && name !== "webSearchPerCall").map(([name, label]): [string, string] => [name, t(label)]);
+  return { plugins: pluginEditor(config?.pluginsJson ?? ""), tiers: tierEditor(config?.price?.tiers ?? [], tierPrices) };
+}
+
+function configFrom(values: Values, model: string, parts: Parts) {
+  const price: Record<string, unknown> = { unit: BigInt(values.unit || "0"), tiers: parts.tiers.read() };
   for (const [name] of priceFields) price[name] = optionalString(values[name]);
   return {
     model,
@@ -76,7 +87,7 @@ function configFrom(values: Values, model: string) {
       firstByteMs: optionalBigint(values.first_byte_ms),
       streamIdleMs: optionalBigint(values.stream_idle_ms),
     },
-    pluginsJson: values.plugins_json,
+    pluginsJson: parts.plugins.read(),
     configJson: values.config_json,
   };
 }
@@ -161,10 +172,11 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
   }
 
   function create(model?: string): void {
+    const parts = partsOf();
     editor.replaceChildren(
       h("h3", {}, t("New model config")),
-      form(fields(undefined, model), t("Create"), async (values) => {
-        await api.models.createModelConfig({ modelConfig: configFrom(values, values.model) });
+      form(fields(parts, undefined, model), t("Create"), async (values) => {
+        await api.models.createModelConfig({ modelConfig: configFrom(values, values.model, parts) });
         editor.replaceChildren();
         showNotice(t("model {model} configured", { model: values.model }));
         await refresh();
@@ -173,10 +185,11 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
   }
 
   function edit(config: ModelConfig): void {
+    const parts = partsOf(config);
     editor.replaceChildren(
       h("h3", {}, t("Edit {model}", { model: config.model })),
-      form(fields(config), t("Save"), async (values) => {
-        await api.models.updateModelConfig({ modelConfig: configFrom(values, config.model), updateMask: { paths: EDITABLE } });
+      form(fields(parts, config), t("Save"), async (values) => {
+        await api.models.updateModelConfig({ modelConfig: configFrom(values, config.model, parts), updateMask: { paths: EDITABLE } });
         editor.replaceChildren();
         showNotice(t("model {model} saved", { model: config.model }));
         await refresh();
@@ -200,7 +213,7 @@ export async function modelsPage(root: HTMLElement): Promise<void> {
         h(
           "span",
           { class: "actions" },
-          button(t("Edit"), () => edit(config)),
+          button(t("Edit"), () => edit(config), `edit-model-${config.model}`),
           button(t("Delete"), async () => {
             if (!window.confirm(t("Delete the config of {model}?", { model: config.model }))) return;
             await api.models.deleteModelConfig({ model: config.model });

@@ -436,6 +436,7 @@ mod tests {
             ),
             live_rates: crate::governance::rates::LiveRates::local(),
             channel_tester: None,
+            mcp_calls: None,
             balances: crate::balances::BalanceChecker::new(
                 store.clone(),
                 ChangeFeed::new(),

@@ -617,6 +617,19 @@ impl McpService for Mcp {
         Ok(Response::new(pb::ListMcpServerToolsResponse { tools }))
     }
 
+    async fn call_mcp_tool(
+        &self,
+        request: Request<pb::CallMcpToolRequest>,
+    ) -> Result<Response<pb::CallMcpToolResponse>, Status> {
+        let calls = self
+            .0
+            .mcp_calls
+            .as_ref()
+            .ok_or_else(|| Status::unavailable("this server calls no MCP tools"))?;
+        let answer = super::mcp_calls::call(calls, &self.0.store, request.into_inner()).await?;
+        Ok(Response::new(answer))
+    }
+
     async fn set_group_mcp_params(
         &self,
         request: Request<pb::SetGroupMcpParamsRequest>,
@@ -829,7 +842,7 @@ impl Mcp {
 
 /// `Ok` when the caller's key reaches the server: every server for an unscoped key, its
 /// groups' group servers for a scoped one (public servers are global).
-fn reaches(server: &McpServer) -> Result<(), Status> {
+pub(super) fn reaches(server: &McpServer) -> Result<(), Status> {
     let scope = access::group_scope()?;
     if scope.is_all() {
         return Ok(());

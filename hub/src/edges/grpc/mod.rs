@@ -20,6 +20,7 @@ mod error;
 pub(crate) mod groups;
 pub(crate) mod logs;
 pub(crate) mod mcp;
+pub mod mcp_calls;
 pub(crate) mod models;
 pub(crate) mod options;
 pub(crate) mod tokens;
@@ -83,6 +84,8 @@ pub struct ControlPlane {
     pub channel_tester: Option<ChannelTester>,
     /// Reads channels' upstream balances (`UpdateChannelBalance`).
     pub balances: crate::balances::BalanceChecker,
+    /// Where `CallMcpTool` calls tools as a group; that RPC answers UNAVAILABLE without it.
+    pub mcp_calls: Option<mcp_calls::McpCalls>,
 }
 
 /// All admin services, reflection (v1 and v1alpha) and `grpc.health.v1` as an axum router with
