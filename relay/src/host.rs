@@ -185,6 +185,14 @@ pub trait Governor: Send + Sync + 'static {
     fn check_address<'a>(&'a self, _client_ip: IpAddr) -> AddressFuture<'a> {
         Box::pin(std::future::ready(Ok(())))
     }
+
+    /// The request admitted under `reservation` created a video job, whose video is billed
+    /// when the job completes: keeps what the admission reserved for that bill past the
+    /// request's own settle, and returns what the job store keeps with the job to end it
+    /// later ([`VideoJob::hold`], opaque to the relay). `None` (the default) holds nothing.
+    fn hold_for_job(&self, _reservation: &Reservation) -> Option<String> {
+        None
+    }
 }
 
 /// The future [`Governor::check_address`] answers with.
@@ -270,6 +278,9 @@ pub struct VideoJob {
     /// id), which the client never sees: its id is the gateway's. `None` when the client's
     /// id is the upstream's (OpenAI's and Azure's videos).
     pub upstream_id: Option<String>,
+    /// The governor's hold on the quota and balance for the job's bill
+    /// ([`Governor::hold_for_job`]), ended by the host when the job is billed or fails.
+    pub hold: Option<String>,
 }
 
 /// The video APIs a job can be created through, and the generations of a Sora job.

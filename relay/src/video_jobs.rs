@@ -304,6 +304,7 @@ mod tests {
             created_at_ms,
             api: VideoApi::Videos,
             upstream_id: None,
+            hold: None,
         }
     }
 

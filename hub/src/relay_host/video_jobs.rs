@@ -12,7 +12,9 @@
 //! others stop there, and once the mark exists nobody submits again. The database is so
 //! charged once whatever crashes where; the live counters may miss a charge when the winner
 //! dies between its claim and its charge, and catch up when they are next seeded from the
-//! database. A failed job is settled at no charge. Without `REDIS` the jobs live in this
+//! database. A failed job is settled at no charge. The creation's reservation of the video is
+//! held until then ([`VideoJob::hold`]): the winner ends it, with the charge on completion, with
+//! nothing charged on a failure or a delete. Without `REDIS` the jobs live in this
 //! process: a restart forgets them (their ids answer 404) and a job not yet billed then is
 //! not billed.
 
@@ -132,7 +134,9 @@ impl VideoJobs for HubVideoJobs {
         match status {
             VideoStatus::Pending => {}
             VideoStatus::Failed => {
-                self.claim(job_id).await;
+                if self.claim(job_id).await {
+                    self.biller.governor.release_hold(job.hold.as_deref()).await;
+                }
             }
             VideoStatus::Completed => {
                 if self.settled(job_id).await {
@@ -140,9 +144,10 @@ impl VideoJobs for HubVideoJobs {
                 }
                 let (key, checks) = self.biller.submit(job_id, job, seconds, size);
                 if self.claim(job_id).await {
+                    // The bill's charge and the end of the creation's hold, in one step.
                     self.biller
                         .governor
-                        .apply_deferred_charge(checks, key)
+                        .apply_deferred_charge(checks, key, job.hold.as_deref())
                         .await;
                 }
             }
@@ -153,6 +158,11 @@ impl VideoJobs for HubVideoJobs {
         match &self.store {
             JobStore::Memory(memory) => memory.jobs.forget(job_id, job).await,
             JobStore::Redis(redis) => redis.forget(job_id, job).await,
+        }
+        // Deleted unbilled (a completed job was billed by the read before the delete, and
+        // holds the settled mark): it will not be billed, and its hold ends now.
+        if job.api != VideoApi::Generation && self.claim(job_id).await {
+            self.biller.governor.release_hold(job.hold.as_deref()).await;
         }
     }
 
@@ -305,6 +315,9 @@ struct StoredJob {
     /// A task API's own id of the job (absent in jobs stored before there were any).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     upstream_id: Option<String>,
+    /// The governor's hold on the job's bill (absent in jobs stored before there were any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hold: Option<String>,
 }
 
 impl StoredJob {
@@ -323,6 +336,7 @@ impl StoredJob {
             api: job.api.as_str().to_owned(),
             object: String::from_utf8_lossy(object).into_owned(),
             upstream_id: job.upstream_id.clone(),
+            hold: job.hold.clone(),
         }
     }
 
@@ -342,6 +356,7 @@ impl StoredJob {
             created_at_ms: self.created_at_ms,
             api: VideoApi::parse(&self.api)?,
             upstream_id: self.upstream_id.clone(),
+            hold: self.hold.clone(),
         })
     }
 }
@@ -664,6 +679,7 @@ mod tests {
             created_at_ms: 0,
             api: VideoApi::Videos,
             upstream_id: None,
+            hold: None,
         };
         let key = bill_key("video_1", &job);
         assert_eq!(key, bill_key("video_1", &job));

@@ -129,6 +129,7 @@ impl Inner {
             endpoint,
             &request,
             route.settings.images.as_deref(),
+            &route.channels,
             pending,
         )?;
         // Before admission: a continuation the caller may not make reserves nothing.

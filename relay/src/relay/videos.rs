@@ -129,6 +129,11 @@ impl Inner {
             return;
         };
         record.upstream_request_id = Some(id.clone());
+        // The video's reservation stays held until the job is billed (or fails).
+        let hold = record
+            .reservation
+            .as_ref()
+            .and_then(|reservation| self.governor.hold_for_job(reservation));
         let job = VideoJob {
             owner: ResponseOwner {
                 group_id,
@@ -147,6 +152,7 @@ impl Inner {
             created_at_ms: chrono_now_ms(),
             api,
             upstream_id,
+            hold,
         };
         self.videos.remember(&id, job, answer.clone()).await;
     }
@@ -377,6 +383,7 @@ impl Inner {
                 if self.videos.job(generation).await.is_none() {
                     let pinned = VideoJob {
                         api: VideoApi::Generation,
+                        hold: None,
                         ..job.clone()
                     };
                     self.videos.remember(generation, pinned, Bytes::new()).await;

@@ -13,10 +13,13 @@
 //! concurrent requests cannot spend past a quota. The real cost can exceed the estimate only
 //! when a request produced more than its estimate (no output bound given), so a quota is
 //! overrun by at most what the requests in flight when it ran out used beyond their estimates.
+//! A video job's creation keeps what it reserved for the video held past its settle until the
+//! job's bill ends it (`limits::Hold`, [`Governor::hold_for_job`]), so unbilled jobs count too.
 //!
 //! When the counters cannot be reached (Redis down) requests are refused with 503 rather than
 //! let through unmetered.
 
+mod job_hold;
 pub mod plan;
 mod seed;
 mod sink;
@@ -24,6 +27,7 @@ mod spending;
 
 use std::fmt::Write as _;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -36,7 +40,7 @@ use tenancy::{Caller, RefusalKind};
 pub use sink::BillingSink;
 
 use crate::alerts::{AlertEvent, Alerts};
-use crate::governance::limits::{Admitted, Counters, Denied, RateState};
+use crate::governance::limits::{Admitted, Counters, Denied, Hold, RateState};
 use crate::snapshot::{SnapshotCell, now_ms};
 use crate::store::{Price, Store};
 use plan::{Plan, PlanInputs, Purpose};
@@ -84,6 +88,11 @@ pub(crate) struct Reservation {
     period_start: Option<i64>,
     save_detail: bool,
     group_id: String,
+    /// What a video job's creation reserved for the video, kept past the request's settle once
+    /// the job exists (`job_created`), until the job's bill or failure ends it.
+    hold: Option<Hold>,
+    /// Set by [`Governor::hold_for_job`] when the request created its job.
+    job_created: AtomicBool,
 }
 
 impl Reservation {
@@ -92,6 +101,13 @@ impl Reservation {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take()
+    }
+
+    /// The hold its settle keeps: only that of a job that was created.
+    fn kept_hold(&self) -> Option<&Hold> {
+        self.hold
+            .as_ref()
+            .filter(|_| self.job_created.load(Ordering::Acquire))
     }
 }
 
@@ -159,6 +175,10 @@ impl HubGovernor {
             .as_ref()
             .map(|admitted| limit_headers(&plan, admitted.rates()))
             .unwrap_or_default();
+        // A job unbilled past the poll's give-up horizon is never billed: its hold lapses then.
+        let hold = admitted
+            .as_ref()
+            .and_then(|admitted| Hold::of(admitted, plan.held, relay::VIDEO_POLL_GIVE_UP));
         let reservation = Reservation {
             admitted: Mutex::new(admitted),
             purposes: plan.purposes,
@@ -166,6 +186,8 @@ impl HubGovernor {
             period_start: plan.period_start,
             save_detail: plan.save_detail,
             group_id: caller.group_id.clone(),
+            hold,
+            job_created: AtomicBool::new(false),
         };
         Ok(Admission {
             headers,
@@ -289,6 +311,8 @@ impl HubGovernor {
             // Arguments and results are in the record only when details are on for the caller.
             save_detail: caller.record_details,
             group_id: caller.group_id.clone(),
+            hold: None,
+            job_created: AtomicBool::new(false),
         }))))
     }
 
@@ -321,13 +345,16 @@ impl HubGovernor {
     }
 
     /// Charges a deferred bill's `checks` their amounts in the live counters (see
-    /// [`Counters::charge`]); the database is charged by the log writer.
+    /// [`Counters::charge`]) and, in the same step, ends the job's `hold` (as its job keeps it,
+    /// [`Governor::hold_for_job`]); the database is charged by the log writer.
     pub async fn apply_deferred_charge(
         &self,
         checks: Vec<crate::governance::limits::Check>,
         charge_id: String,
+        hold: Option<&str>,
     ) {
-        if checks.is_empty() {
+        let hold = hold.and_then(job_hold::decode);
+        if checks.is_empty() && hold.is_none() {
             return;
         }
         let amounts: Vec<i64> = checks
@@ -338,8 +365,20 @@ impl HubGovernor {
                 _ => 0,
             })
             .collect();
-        if let Err(error) = self.counters.charge(checks, &amounts, charge_id).await {
+        let charged = match &hold {
+            Some(hold) => self.counters.settle_hold(hold, checks, &amounts).await,
+            None => self.counters.charge(checks, &amounts, charge_id).await,
+        };
+        if let Err(error) = charged {
             tracing::error!(%error, "cannot charge a deferred bill to the live counters");
+        }
+    }
+
+    /// Ends a job's `hold` with nothing charged: the job failed, was deleted, or is not billed.
+    pub async fn release_hold(&self, hold: Option<&str>) {
+        if hold.is_some() {
+            self.apply_deferred_charge(Vec::new(), String::new(), hold)
+                .await;
         }
     }
 
@@ -525,6 +564,14 @@ impl Governor for HubGovernor {
 
     fn check_address<'a>(&'a self, client_ip: std::net::IpAddr) -> AddressFuture<'a> {
         Box::pin(async move { self.refuse_banned(client_ip).await.map(|_| ()) })
+    }
+
+    fn hold_for_job(&self, reservation: &tenancy::Reservation) -> Option<String> {
+        let reservation = reservation.0.downcast_ref::<Reservation>()?;
+        let hold = reservation.hold.as_ref()?;
+        let encoded = job_hold::encode(hold)?;
+        reservation.job_created.store(true, Ordering::Release);
+        Some(encoded)
     }
 }
 

@@ -8,7 +8,7 @@ use relay::host::TokenUsage;
 use relay::media::MediaUsage;
 
 use crate::governance::billing::{
-    charge, effective_price, next_reset, period_start, reserved_media_cost, to_nanos,
+    charge, effective_price, next_reset, period_start, reserved_media_cost, to_nanos, video_charge,
     web_search_cost,
 };
 use crate::governance::limits::Check;
@@ -120,6 +120,9 @@ pub struct Plan {
     pub save_detail: bool,
     /// Reserved tokens (prompt estimate plus output bound), 0 when no check needed them.
     pub estimated_tokens: u64,
+    /// Of the money reserved, what a video job's creation reserved for the video (nano-units):
+    /// held past the request until the job is billed (see `Counters::settle_keeping`).
+    pub held: i64,
 }
 
 /// The counter of a token's lifetime spending.
@@ -169,6 +172,7 @@ impl Plan {
             save_detail: inputs.save_all_detail
                 || inputs.group_override.is_some_and(|item| item.save_detail),
             estimated_tokens: 0,
+            held: 0,
         };
         let group_limited = is_group_limited(group);
         let model_rpm = inputs
@@ -275,12 +279,25 @@ impl Plan {
         };
         // Media units (images, characters, audio, a video job's seconds) are priced from the
         // model config's `config.media`, whatever price an override sets, as they are charged.
-        let media_amount = match inputs.config {
+        let media = match inputs.config {
             Some(config) if inputs.billing_enabled && asks_for_media(inputs.media) => {
-                match MediaConfig::of(config) {
-                    Ok(Some(media)) => to_nanos(reserved_media_cost(&media, inputs.media)),
-                    _ => 0,
-                }
+                MediaConfig::of(config).ok().flatten()
+            }
+            _ => None,
+        };
+        let media_amount = media.as_ref().map_or(0, |media| {
+            to_nanos(reserved_media_cost(media, inputs.media))
+        });
+        // A video is charged by its job's bill, not by this request: what it reserves is held
+        // until then.
+        plan.held = match &media {
+            Some(media) if inputs.media.video_seconds > 0 => {
+                let video = video_charge(
+                    media,
+                    inputs.media.video_seconds,
+                    inputs.media.video_size.as_deref(),
+                );
+                to_nanos(video.total).min(media_amount)
             }
             _ => 0,
         };
@@ -312,6 +329,7 @@ impl Plan {
             save_detail: inputs.save_all_detail
                 || inputs.group_override.is_some_and(|item| item.save_detail),
             estimated_tokens: 0,
+            held: 0,
         };
         let token_id = inputs.token_id;
         plan.push_token_requests(token_id, inputs.token);
@@ -336,6 +354,7 @@ impl Plan {
             period_end: None,
             save_detail: false,
             estimated_tokens: 0,
+            held: 0,
         };
         let token_id = inputs.token_id;
         plan.push_token_requests(token_id, inputs.token);
@@ -374,6 +393,7 @@ impl Plan {
             period_end: None,
             save_detail: false,
             estimated_tokens: 0,
+            held: 0,
         };
         plan.push_money(group, token_id, token, amount, (now_ms, time_zone));
         plan
@@ -391,6 +411,7 @@ impl Plan {
             period_end: None,
             save_detail: false,
             estimated_tokens: 0,
+            held: 0,
         };
         plan.push_token_requests(token_id, token);
         plan

@@ -108,9 +108,15 @@ impl BillingSink {
         let snapshot = Arc::clone(&self.snapshot);
         let alerts = self.alerts.clone();
         let group_id = reservation.group_id.clone();
+        let hold = reservation.kept_hold().cloned();
         settling.running.fetch_add(1, Ordering::AcqRel);
         tokio::spawn(async move {
-            if let Err(error) = counters.settle(admitted, &actual).await {
+            let settled = match &hold {
+                // A created video job's reservation stays held until its bill.
+                Some(hold) => counters.settle_keeping(admitted, &actual, hold).await,
+                None => counters.settle(admitted, &actual).await,
+            };
+            if let Err(error) = settled {
                 tracing::error!(%error, "cannot settle a request's limits and reservations");
             }
             if let Some(key) = balance_key {

@@ -66,6 +66,14 @@ end
 
 local lease_ttl_ms = int(math.floor(lease_ttl / 1000) + 1000)
 
+-- Lets a key live at least the lease's time more, never less: a set may hold a video job's
+-- hold, which lives longer than any lease.
+local function outlive(key)
+  if redis.call('PTTL', key) < tonumber(lease_ttl_ms) then
+    redis.call('PEXPIRE', key, lease_ttl_ms)
+  end
+end
+
 local function amount_of(member)
   return tonumber(string.match(member, '|(%-?%d+)$')) or 0
 end
@@ -196,10 +204,10 @@ local expiry = int(now + lease_ttl)
 for index, check in ipairs(checks) do
   if check.leases then
     redis.call('ZADD', check.leases, expiry, lease .. '|' .. (index - 1) .. '|' .. int(check.amount))
-    redis.call('PEXPIRE', check.leases, lease_ttl_ms)
+    outlive(check.leases)
     if check.reserved then
       redis.call('INCRBY', check.reserved, int(check.amount))
-      redis.call('PEXPIRE', check.reserved, lease_ttl_ms)
+      outlive(check.reserved)
     end
   end
 end

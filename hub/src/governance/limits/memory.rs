@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::gcra::{Gcra, Tat, Verdict};
-use super::{Admitted, Check, CountersConfig, Denied, LeaseIds, Refusal, from_micros, micros};
+use super::{
+    Admitted, Check, CountersConfig, Denied, Keeping, LeaseIds, Refusal, from_micros, micros,
+};
 
 /// How often every entry is checked for expiry, so keys nobody touches again are freed.
 const SWEEP_EVERY_MICROS: i64 = 60_000_000;
@@ -37,6 +39,9 @@ struct State {
     bans: HashMap<String, i64>,
     /// Last use per group, by IP.
     ip_groups: HashMap<String, HashMap<String, i64>>,
+    /// Holds already ended, by lease, until their expiry: a settle that comes after its hold's
+    /// end keeps nothing.
+    ended_holds: HashMap<String, i64>,
     next_sweep: i64,
 }
 
@@ -230,9 +235,34 @@ impl MemoryCounters {
         })
     }
 
-    pub(super) fn settle(&self, admitted: &Admitted, actual: &[i64]) {
+    pub(super) fn settle(
+        &self,
+        admitted: &Admitted,
+        actual: &[i64],
+        keeping: Option<&Keeping<'_>>,
+        marked: Option<Duration>,
+    ) {
         let mut state = self.lock();
         let now = self.now();
+        if let Some(ttl) = marked {
+            // A hold ends once, as a settle in Redis does under its mark.
+            if state
+                .ended_holds
+                .get(&admitted.lease)
+                .is_some_and(|expiry| *expiry > now)
+            {
+                return;
+            }
+            state
+                .ended_holds
+                .insert(admitted.lease.clone(), now.saturating_add(micros(ttl)));
+        }
+        let keeping = keeping.filter(|keeping| {
+            state
+                .ended_holds
+                .get(&keeping.hold.lease)
+                .is_none_or(|expiry| *expiry <= now)
+        });
         for (index, (check, actual)) in admitted.checks.iter().zip(actual).enumerate() {
             let key = check.key();
             match check {
@@ -262,6 +292,16 @@ impl MemoryCounters {
                     };
                     if let Some(value) = state.values.get_mut(key) {
                         value.value = value.value.saturating_add(charge);
+                    }
+                    if let Some(keeping) = keeping
+                        && let Some(Some((held, amount))) = keeping.kept.get(index)
+                    {
+                        let expiry = now.saturating_add(micros(keeping.hold.ttl));
+                        state.leases.entry(key.to_owned()).or_default().insert(
+                            member(&keeping.hold.lease, *held),
+                            expiry,
+                            *amount,
+                        );
                     }
                 }
             }
@@ -361,6 +401,7 @@ impl State {
         self.values
             .retain(|_, value| value.expires.is_none_or(|expires| expires > now));
         self.bans.retain(|_, until| *until > now);
+        self.ended_holds.retain(|_, until| *until > now);
         // An IP's groups are kept for the longest window a caller is likely to use.
         let oldest = now.saturating_sub(IP_GROUPS_KEPT_MICROS);
         self.ip_groups.retain(|_, groups| {

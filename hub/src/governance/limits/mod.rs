@@ -8,7 +8,8 @@
 //!
 //! Every reservation and concurrency lease is a member of a set scored by its expiry, so a
 //! replica that dies between [`Counters::admit`] and [`Counters::settle`] holds capacity for at
-//! most [`CountersConfig::lease_ttl`].
+//! most [`CountersConfig::lease_ttl`], and a [`Hold`] a settle keeps for a later bill for at most
+//! its own `ttl`.
 //!
 //! Both backends share the arithmetic of [`gcra`]; the Redis scripts mirror it in Lua, where
 //! numbers are doubles: rate checks are exact while `limit × period in µs < 2^53` (a limit of
@@ -73,6 +74,72 @@ impl Check {
             Check::Cap { amount, .. } | Check::Balance { amount, .. } => (*amount).max(0),
         }
     }
+}
+
+/// Money an admission reserved that its settle keeps, under a lease of its own, for a bill that
+/// comes later (a video job's, charged when the job completes): ended by
+/// [`Counters::settle_hold`], or when `ttl` has passed since the settle kept it (a replica that
+/// died, a job given up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    /// The admission's lease id, suffixed: unique across replicas, and known before the settle.
+    pub lease: String,
+    /// The cap and balance checks held, each at the amount it keeps, in the admission's order.
+    pub checks: Vec<Check>,
+    pub ttl: Duration,
+}
+
+impl Hold {
+    /// `amount` (at most what each reserved) of every cap and balance check of `admitted`;
+    /// `None` when there is nothing to hold.
+    pub fn of(admitted: &Admitted, amount: i64, ttl: Duration) -> Option<Hold> {
+        if amount <= 0 {
+            return None;
+        }
+        let checks: Vec<Check> = admitted
+            .checks
+            .iter()
+            .filter_map(|check| match check {
+                Check::Cap { key, limit, .. } => Some(Check::Cap {
+                    key: key.clone(),
+                    limit: *limit,
+                    amount: amount.min(check.reserved()),
+                }),
+                Check::Balance { key, .. } => Some(Check::Balance {
+                    key: key.clone(),
+                    amount: amount.min(check.reserved()),
+                }),
+                _ => None,
+            })
+            .collect();
+        (!checks.is_empty()).then(|| Hold {
+            lease: format!("{}:held", admitted.lease),
+            checks,
+            ttl,
+        })
+    }
+
+    /// By check index of `admitted` (the admission it was made of): the hold's member index and
+    /// amount kept of that check, `None` for checks it does not keep.
+    fn kept(&self, admitted: &Admitted) -> Vec<Option<(usize, i64)>> {
+        let mut held = self.checks.iter().enumerate();
+        admitted
+            .checks
+            .iter()
+            .map(|check| match check {
+                Check::Cap { .. } | Check::Balance { .. } => {
+                    held.next().map(|(index, kept)| (index, kept.reserved()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// What one settle keeps: the hold, and by check index its member index and amount.
+struct Keeping<'a> {
+    hold: &'a Hold,
+    kept: Vec<Option<(usize, i64)>>,
 }
 
 /// Where a rate limit stands, for the `x-ratelimit-*` headers.
@@ -235,12 +302,74 @@ impl Counters {
                 actual: actual.len(),
             });
         }
+        self.settle_with(&admitted, actual, None, None).await
+    }
+
+    /// [`Counters::settle`], keeping `hold` (made of this admission by [`Hold::of`]) reserved
+    /// past it under the hold's lease, in the same atomic step, unless the hold was already
+    /// settled (its bill came first).
+    pub async fn settle_keeping(
+        &self,
+        admitted: Admitted,
+        actual: &[i64],
+        hold: &Hold,
+    ) -> Result<(), CountersError> {
+        if actual.len() != admitted.checks.len() {
+            return Err(CountersError::SettleLength {
+                checks: admitted.checks.len(),
+                actual: actual.len(),
+            });
+        }
+        let keeping = Keeping {
+            hold,
+            kept: hold.kept(&admitted),
+        };
+        self.settle_with(&admitted, actual, Some(&keeping), None)
+            .await
+    }
+
+    /// Ends a hold: releases what it keeps and, in the same atomic step, charges `amounts` to
+    /// `charges` (cap and balance checks, as [`Counters::charge`]; none to release only). Runs
+    /// once per hold: a settle that comes after it keeps nothing, and a retry charges nothing.
+    pub async fn settle_hold(
+        &self,
+        hold: &Hold,
+        charges: Vec<Check>,
+        amounts: &[i64],
+    ) -> Result<(), CountersError> {
+        if amounts.len() != charges.len() {
+            return Err(CountersError::SettleLength {
+                checks: charges.len(),
+                actual: amounts.len(),
+            });
+        }
+        let mut actual = vec![0; hold.checks.len()];
+        actual.extend_from_slice(amounts);
+        let mut checks = hold.checks.clone();
+        checks.extend(charges);
+        let admitted = Admitted {
+            lease: hold.lease.clone(),
+            rates: vec![None; checks.len()],
+            checks,
+        };
+        self.settle_with(&admitted, &actual, None, Some(hold.ttl))
+            .await
+    }
+
+    /// A settle, keeping a hold, or marking the lease settled for `marked` (a hold's end).
+    async fn settle_with(
+        &self,
+        admitted: &Admitted,
+        actual: &[i64],
+        keeping: Option<&Keeping<'_>>,
+        marked: Option<Duration>,
+    ) -> Result<(), CountersError> {
         match self {
             Counters::Memory(memory) => {
-                memory.settle(&admitted, actual);
+                memory.settle(admitted, actual, keeping, marked);
                 Ok(())
             }
-            Counters::Redis(redis) => redis.settle(&admitted, actual).await,
+            Counters::Redis(redis) => redis.settle(admitted, actual, keeping, marked).await,
         }
     }
 

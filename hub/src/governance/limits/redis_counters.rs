@@ -15,7 +15,7 @@ use crate::process::redis_link::RedisLink;
 
 use super::script_call::{self, Joined};
 use super::{
-    Admitted, Check, CountersConfig, CountersError, Denied, LeaseIds, RateState, Refusal,
+    Admitted, Check, CountersConfig, CountersError, Denied, Keeping, LeaseIds, RateState, Refusal,
     from_micros, micros,
 };
 
@@ -112,19 +112,31 @@ impl RedisCounters {
         interpret_admit(reply, lease, checks)
     }
 
+    /// `keeping`: a hold kept past this settle; `marked`: how long the settled mark lives, when
+    /// longer than a retry's minute (a hold's end, which a later settle must not keep).
     pub(super) async fn settle(
         &self,
         admitted: &Admitted,
         actual: &[i64],
+        keeping: Option<&Keeping<'_>>,
+        marked: Option<Duration>,
     ) -> Result<(), CountersError> {
-        let keys = 1 + admitted.checks.iter().map(keys_of).sum::<usize>();
+        let keys = 2 + admitted.checks.iter().map(keys_of).sum::<usize>();
         let mut command = script_call::evalsha(&self.inner.settle, keys);
         command.arg(Joined([&self.inner.prefix, "settled:", &admitted.lease]));
+        let hold_lease = keeping.map_or(admitted.lease.as_str(), |keeping| {
+            keeping.hold.lease.as_str()
+        });
+        command.arg(Joined([&self.inner.prefix, "settled:", hold_lease]));
         for check in &admitted.checks {
             self.push_keys(&mut command, check);
         }
-        command.arg(millis(SETTLED_MARK_TTL)).arg(&admitted.lease);
-        for (check, actual) in admitted.checks.iter().zip(actual) {
+        command
+            .arg(millis(marked.unwrap_or(SETTLED_MARK_TTL)))
+            .arg(&admitted.lease)
+            .arg(keeping.map_or("", |keeping| keeping.hold.lease.as_str()))
+            .arg(keeping.map_or(0, |keeping| micros(keeping.hold.ttl)));
+        for (index, (check, actual)) in admitted.checks.iter().zip(actual).enumerate() {
             match check {
                 Check::Rate { limit, period, .. } => {
                     command
@@ -142,7 +154,15 @@ impl RedisCounters {
                     } else {
                         "b"
                     };
-                    command.arg(kind).arg(check.reserved()).arg(*actual);
+                    let (held, kept) = keeping
+                        .and_then(|keeping| keeping.kept.get(index).copied().flatten())
+                        .unwrap_or((0, 0));
+                    command
+                        .arg(kind)
+                        .arg(check.reserved())
+                        .arg(*actual)
+                        .arg(kept)
+                        .arg(held);
                 }
             }
         }
@@ -395,8 +415,14 @@ mod tests {
         ];
         let admitted = counters.admit(&checks).await.unwrap();
         // The second call stands for a retry after a reply that was lost.
-        counters.settle(&admitted, &[50, 30]).await.unwrap();
-        counters.settle(&admitted, &[50, 30]).await.unwrap();
+        counters
+            .settle(&admitted, &[50, 30], None, None)
+            .await
+            .unwrap();
+        counters
+            .settle(&admitted, &[50, 30], None, None)
+            .await
+            .unwrap();
         assert_eq!(counters.value("cap").await.unwrap(), Some(30));
         let next = counters.admit(&checks).await.unwrap();
         assert_eq!(next.rate(0).unwrap().remaining, 40);
@@ -441,7 +467,10 @@ mod tests {
             .query_async::<()>(&mut manager)
             .await
             .unwrap();
-        counters.settle(&admitted, &[1, 1]).await.unwrap();
+        counters
+            .settle(&admitted, &[1, 1], None, None)
+            .await
+            .unwrap();
         let next = counters.admit(&checks).await.unwrap();
         assert_eq!(next.rate(0).unwrap().remaining, 8);
     }

@@ -1,28 +1,43 @@
--- Ends an admitted request: releases its leases and reservations and charges what it used.
--- Runs at most once per lease (KEYS[1] marks it settled), so a retried call never charges twice.
+-- Ends an admitted request: releases its leases and reservations and charges what it used, and
+-- may keep part of its cap and balance reservations as a hold under a lease of its own (a video
+-- job's bill, held until the job is billed). Runs at most once per lease (KEYS[1] marks it
+-- settled), so a retried call never charges twice; a hold whose own mark (KEYS[2]) exists has
+-- already been ended by its bill, and is not kept.
 --
--- ARGV[1] how long the settled mark is kept (ms), ARGV[2] lease id, then per check a kind and its numbers:
---   r limit period_us delta    KEYS: rate state; delta = actual - reserved units
---   c                          KEYS: leases
---   q reserved actual          KEYS: value, leases, reserved sum   (cap: used += actual)
---   b reserved actual          KEYS: value, leases, reserved sum   (balance: balance -= actual)
+-- ARGV[1] how long the settled mark is kept (ms), ARGV[2] lease id, ARGV[3] the hold's lease id
+-- ('' for none), ARGV[4] the hold's lifetime (µs), then per check a kind and its numbers:
+--   r limit period_us delta             KEYS: rate state; delta = actual - reserved units
+--   c                                   KEYS: leases
+--   q reserved actual kept kept_index   KEYS: value, leases, reserved sum   (cap: used += actual)
+--   b reserved actual kept kept_index   KEYS: value, leases, reserved sum   (balance: balance -= actual)
 -- Replies 1 when settled now, 0 when it already was.
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local lease = ARGV[2]
+local hold_lease = ARGV[3]
+local hold_ttl = tonumber(ARGV[4])
 
 local function int(number)
   return string.format('%d', number)
 end
 
+-- Lets a key live at least `ms` more (a key without an expiry, just created, gets one).
+local function outlive(key, ms)
+  if redis.call('PTTL', key) < ms then
+    redis.call('PEXPIRE', key, int(ms))
+  end
+end
+
 if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
   return 0
 end
+local holding = hold_lease ~= '' and redis.call('EXISTS', KEYS[2]) == 0
+local hold_ms = math.floor(hold_ttl / 1000) + 1000
 
 -- A settle may push a rate's arrival time at most this many periods ahead (gcra.rs).
 local max_debt_periods = 10
 
-local arg, key, index = 3, 2, 0
+local arg, key, index = 5, 3, 0
 while arg <= #ARGV do
   local kind = ARGV[arg]
   if kind == 'r' then
@@ -65,8 +80,9 @@ while arg <= #ARGV do
     arg, key = arg + 1, key + 1
   else
     local reserved, actual = tonumber(ARGV[arg + 1]), tonumber(ARGV[arg + 2])
+    local kept, kept_index = tonumber(ARGV[arg + 3]), ARGV[arg + 4]
     local value, leases, sum = KEYS[key], KEYS[key + 1], KEYS[key + 2]
-    arg, key = arg + 3, key + 3
+    arg, key = arg + 5, key + 3
     -- An expired reservation was already dropped from the sum by whoever pruned it.
     if redis.call('ZREM', leases, lease .. '|' .. index .. '|' .. int(reserved)) == 1
       and redis.call('EXISTS', sum) == 1 then
@@ -78,6 +94,15 @@ while arg <= #ARGV do
         redis.call('INCRBY', value, int(actual))
       else
         redis.call('DECRBY', value, int(actual))
+      end
+    end
+    if holding and kept > 0 then
+      redis.call('ZADD', leases, int(now + hold_ttl), hold_lease .. '|' .. kept_index .. '|' .. int(kept))
+      outlive(leases, hold_ms)
+      -- A missing sum is recounted from the members by the next admit.
+      if redis.call('EXISTS', sum) == 1 then
+        redis.call('INCRBY', sum, int(kept))
+        outlive(sum, hold_ms)
       end
     end
   end
