@@ -219,3 +219,68 @@ async fn dashscope_speech_and_recognition_tasks_are_conversed_and_charged() {
     assert_eq!(cost_of("paraformer-realtime-v2", 200), vec![dec("0.00015")]);
     hub.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openai_sdk_reaches_dashscope_speech_and_recognition() {
+    if !support::external_clients("Python and the openai SDK of .ci/requirements.txt") {
+        return;
+    }
+    let upstream = MockDashScopeAudio::start().await;
+    let hub = hub_on(&upstream).await;
+    let base_url = hub.url("");
+    let wav = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../relay/tests/fixtures/media/tone.wav");
+    support::run_pytest(
+        "hub/tests/python/test_dashscope_audio.py",
+        &[
+            ("AIPROXY_BASE_URL", &base_url),
+            ("AIPROXY_TOKEN", TOKEN),
+            ("AIPROXY_WAV", wav.to_str().unwrap()),
+        ],
+    )
+    .await;
+
+    // Every SDK call opened one task: three speech tasks, two recognitions fed the whole file.
+    let tasks = upstream.state.tasks.lock().unwrap().clone();
+    let functions: Vec<&str> = tasks
+        .iter()
+        .map(|task| task["payload"]["task"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        functions.iter().filter(|task| **task == "tts").count(),
+        3,
+        "{tasks:?}"
+    );
+    assert_eq!(
+        functions.iter().filter(|task| **task == "asr").count(),
+        2,
+        "{tasks:?}"
+    );
+    let fixture = std::fs::read(&wav).unwrap();
+    let recognized = upstream.state.recognized.lock().unwrap().clone();
+    assert_eq!(recognized.len(), 2);
+    for (audio, _) in &recognized {
+        assert_eq!(audio, &fixture, "the SDK's upload arrived byte for byte");
+    }
+
+    let mut costs: HashMap<(String, i64), Vec<Decimal>> = HashMap::new();
+    for row in support::group_logs(&hub, "acme", 5).await {
+        costs
+            .entry((row.requested_model.clone(), row.status_code))
+            .or_default()
+            .push(dec(&row.cost));
+    }
+    // "Hello" at 200 per million characters, "你好" at 100, each 0.75 s file at 0.012 a
+    // minute; the refused voice charged nothing.
+    assert_eq!(costs[&("cosyvoice-v1".to_owned(), 200)], vec![dec("0.001")]);
+    assert_eq!(
+        costs[&("cosyvoice-v1".to_owned(), 400)],
+        vec![Decimal::ZERO]
+    );
+    assert_eq!(costs[&("sambert-v1".to_owned(), 200)], vec![dec("0.0002")]);
+    assert_eq!(
+        costs[&("paraformer-realtime-v2".to_owned(), 200)],
+        vec![dec("0.00015"); 2]
+    );
+    hub.stop().await.unwrap();
+}

@@ -115,7 +115,7 @@ async fn the_openai_sdk_reaches_gemini_speech_transcription_and_images() {
     .await;
 
     let calls = upstream.state.calls.lock().unwrap().clone();
-    // The mp3 request was refused before Gemini: three speech calls, three audio files, one image.
+    // The aac request was refused before Gemini: four speech calls, three audio files, one image.
     let of_model = |model: &str| -> Vec<Value> {
         calls
             .iter()
@@ -124,7 +124,7 @@ async fn the_openai_sdk_reaches_gemini_speech_transcription_and_images() {
             .collect()
     };
     let speech = of_model(TTS);
-    assert_eq!(speech.len(), 3, "{calls:?}");
+    assert_eq!(speech.len(), 4, "{calls:?}");
     assert_eq!(
         speech[0]["generationConfig"],
         json!({"responseModalities": ["AUDIO"], "speechConfig": {"voiceConfig":
@@ -148,7 +148,7 @@ async fn the_openai_sdk_reaches_gemini_speech_transcription_and_images() {
         json!({"responseModalities": ["TEXT", "IMAGE"], "imageConfig": {"aspectRatio": "16:9"}})
     );
 
-    let costs = costs(&hub, 8).await;
+    let costs = costs(&hub, 9).await;
     let cost_of = |model: &str, status: i64| {
         costs
             .get(&(model.to_owned(), status))
@@ -157,10 +157,15 @@ async fn the_openai_sdk_reaches_gemini_speech_transcription_and_images() {
     };
     // Speech: characters at 15 per million, Gemini's prompt tokens at 0.5 and audio output
     // tokens at 10 per million. "Hi" (pcm): 2 characters, 1 word, 2 audio tokens; "Hi there"
-    // (sse): 8, 2, 8; "Hello, world" (wav): 12, 2, 12.
+    // (sse): 8, 2, 8; "Hello, world" (mp3, then wav): 12, 2, 12.
     assert_eq!(
         cost_of(TTS, 200),
-        vec![dec("0.0000505"), dec("0.000201"), dec("0.000301")]
+        vec![
+            dec("0.0000505"),
+            dec("0.000201"),
+            dec("0.000301"),
+            dec("0.000301")
+        ]
     );
     assert_eq!(cost_of(TTS, 400), vec![Decimal::ZERO]);
     // Each 0.75 s file at 0.006 per minute (0.000075), plus 24 audio tokens at 1, 20 text
@@ -309,5 +314,161 @@ async fn gemini_media_requests_are_converted_checked_and_charged() {
     assert_eq!(cost_of(LISTENER, 400), vec![Decimal::ZERO]);
     // One image at 0.039; 3 prompt words and 258 image tokens at 0.3 per million.
     assert_eq!(cost_of(PAINTER, 200), vec![dec("0.0390783")]);
+    hub.stop().await.unwrap();
+}
+
+/// Speech encoded as the client asked (mp3 by default, opus, flac; aac refused before Gemini),
+/// and `n` images made as `n` calls (Gemini's image models refuse `candidateCount` above 1),
+/// merged and charged per image returned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gemini_speech_is_encoded_and_n_images_are_n_calls() {
+    let upstream = MockGeminiAudio::start().await;
+    let hub = hub_on(&upstream).await;
+    let client = reqwest::Client::new();
+    let speech = |format: Option<&str>| {
+        let mut body = json!({"model": TTS, "input": "Hello, world"});
+        if let Some(format) = format {
+            body["response_format"] = json!(format);
+        }
+        client
+            .post(hub.url("/v1/audio/speech"))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+    };
+    // The mock speaks 960 samples at 24 kHz per character: 0.48 s for "Hello, world".
+    let spoken = 12.0 * 960.0 / 24_000.0;
+
+    let mp3 = speech(None).await.unwrap();
+    assert_eq!(mp3.status(), 200);
+    assert_eq!(mp3.headers()["content-type"], "audio/mpeg");
+    let mp3 = mp3.bytes().await.unwrap();
+    // An MPEG-2 layer III frame (24 kHz) opens the file.
+    assert_eq!((mp3[0], mp3[1] & 0xFE), (0xFF, 0xF2), "{:x?}", &mp3[..4]);
+    let read = relay::media::audio_duration(&mp3, Some("speech.mp3"));
+    assert!(!read.estimated);
+    assert!(
+        (read.duration.as_secs_f64() - spoken).abs() < 0.1,
+        "{read:?}"
+    );
+
+    let opus = speech(Some("opus")).await.unwrap();
+    assert_eq!(opus.status(), 200);
+    assert_eq!(opus.headers()["content-type"], "audio/opus");
+    let opus = opus.bytes().await.unwrap();
+    assert_eq!(&opus[..4], b"OggS");
+    // The first page carries the OpusHead packet alone, after a 28-byte page header.
+    assert_eq!(&opus[28..36], b"OpusHead");
+    let read = relay::media::audio_duration(&opus, Some("speech.opus"));
+    assert!(
+        (read.duration.as_secs_f64() - spoken).abs() < 0.03,
+        "{read:?}"
+    );
+
+    let flac = speech(Some("flac")).await.unwrap();
+    assert_eq!(flac.status(), 200);
+    assert_eq!(flac.headers()["content-type"], "audio/flac");
+    let flac = flac.bytes().await.unwrap();
+    assert_eq!(&flac[..4], b"fLaC");
+    let rate = (u32::from(flac[18]) << 12) | (u32::from(flac[19]) << 4) | u32::from(flac[20] >> 4);
+    assert_eq!(rate, 24_000);
+
+    let aac = speech(Some("aac")).await.unwrap();
+    assert_eq!(aac.status(), 400);
+    let error: Value = aac.json().await.unwrap();
+    assert_eq!(error["error"]["param"], "response_format", "{error}");
+
+    let images = client
+        .post(hub.url("/v1/images/generations"))
+        .bearer_auth(TOKEN)
+        .json(&json!({"model": PAINTER, "prompt": "a lighthouse", "n": 3}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(images.status(), 200);
+    let images: Value = images.json().await.unwrap();
+    assert_eq!(images["data"].as_array().unwrap().len(), 3, "{images}");
+    assert_eq!(images["usage"]["input_tokens"], 6, "{images}");
+    assert_eq!(
+        images["usage"]["output_tokens"],
+        3 * (mock_gemini_audio::IMAGE_TOKENS + 4)
+    );
+
+    let boundary = "gemini-n-boundary";
+    let mut png = mock_gemini_audio::PNG_MAGIC.to_vec();
+    png.extend_from_slice(b"a harbour");
+    let edit = client
+        .post(hub.url("/v1/images/edits"))
+        .bearer_auth(TOKEN)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(multipart(
+            boundary,
+            &[("model", PAINTER), ("prompt", "add a boat"), ("n", "2")],
+            ("image", "harbour.png", &png),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edit.status(), 200);
+    let edit: Value = edit.json().await.unwrap();
+    assert_eq!(edit["data"].as_array().unwrap().len(), 2, "{edit}");
+
+    // One of two calls refused: the image that came back is answered, and billed alone.
+    let flaky = client
+        .post(hub.url("/v1/images/generations"))
+        .bearer_auth(TOKEN)
+        .json(&json!({"model": PAINTER, "prompt": "a flaky lighthouse", "n": 2}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(flaky.status(), 200);
+    let flaky: Value = flaky.json().await.unwrap();
+    assert_eq!(flaky["data"].as_array().unwrap().len(), 1, "{flaky}");
+    assert_eq!(*upstream.state.flaky_calls.lock().unwrap(), 2);
+
+    let calls = upstream.state.calls.lock().unwrap().clone();
+    let painted: Vec<&Value> = calls
+        .iter()
+        .filter(|(model, _)| model == PAINTER)
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(
+        painted.len(),
+        7,
+        "three generations, two edits, two flaky calls: {calls:?}"
+    );
+    for body in &painted {
+        assert!(
+            body["generationConfig"].get("candidateCount").is_none(),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        calls.iter().filter(|(model, _)| model == TTS).count(),
+        3,
+        "the aac request never reached Gemini"
+    );
+
+    let costs = costs(&hub, 7).await;
+    let cost_of = |model: &str, status: i64| {
+        costs
+            .get(&(model.to_owned(), status))
+            .cloned()
+            .unwrap_or_default()
+    };
+    // Each "Hello, world": 12 characters at 15, 2 words at 0.5 and 12 audio tokens at 10 per
+    // million, whatever the format.
+    assert_eq!(cost_of(TTS, 200), vec![dec("0.000301"); 3]);
+    assert_eq!(cost_of(TTS, 400), vec![Decimal::ZERO]);
+    // Three images at 0.039 and 3 x 2 prompt tokens at 0.3 per million; two edits at 0.039
+    // and 2 x (3 words + 258 image tokens) at 0.3 per million; the flaky pair's one image and
+    // its 3 prompt tokens.
+    assert_eq!(
+        cost_of(PAINTER, 200),
+        vec![dec("0.0390009"), dec("0.0781566"), dec("0.1170018")]
+    );
     hub.stop().await.unwrap();
 }

@@ -46,6 +46,7 @@ pub async fn connect(
     max_message: usize,
 ) -> Result<Result<WebSocket, reqwest::Response>, RelayError> {
     let key = base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 16]>());
+    let expected_accept = accept_for(&key);
     let key = HeaderValue::from_str(&key).map_err(|_| RelayError::Internal)?;
     let request = client
         .request(Method::GET, url)
@@ -68,7 +69,13 @@ pub async fn connect(
         .get(header::UPGRADE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.eq_ignore_ascii_case("websocket"));
-    if !upgrades_to_websocket {
+    // A server that did not read our key (a proxy or cache answering 101 on its own) is not
+    // the WebSocket we asked for (RFC 6455 section 4.1, the client's fourth check).
+    let accepted = response
+        .headers()
+        .get(header::SEC_WEBSOCKET_ACCEPT)
+        .is_some_and(|value| value.as_bytes() == expected_accept.as_bytes());
+    if !upgrades_to_websocket || !accepted {
         return Err(RelayError::UpstreamInvalid);
     }
     let io = match tokio::time::timeout(timeout, response.upgrade()).await {
@@ -77,6 +84,17 @@ pub async fn connect(
         Ok(Ok(io)) => io,
     };
     Ok(Ok(WebSocket { io, max_message }))
+}
+
+/// The `Sec-WebSocket-Accept` a server must answer to `key`: base64 of the SHA-1 of the key and
+/// RFC 6455's GUID.
+fn accept_for(key: &str) -> String {
+    use sha1::Digest;
+    const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    let mut hasher = sha1::Sha1::new();
+    hasher.update(key.as_bytes());
+    hasher.update(GUID.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(hasher.finalize())
 }
 
 impl WebSocket {
@@ -215,5 +233,87 @@ impl WebSocket {
             .await
             .map(|_| ())
             .map_err(|_| RelayError::UpstreamInvalid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_accept_is_rfc_6455s_sample_for_its_sample_key() {
+        // RFC 6455 section 1.3.
+        assert_eq!(
+            accept_for("dGhlIHNhbXBsZSBub25jZQ=="),
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+        );
+    }
+
+    /// A server on loopback that reads one upgrade request and answers 101 with the accept
+    /// `answer` makes of the key it was sent; the client's verdict is returned.
+    async fn handshake_with(answer: fn(&str) -> String) -> Result<(), RelayError> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !request.ends_with(b"\r\n\r\n") {
+                let read = stream.read(&mut buffer).await.unwrap();
+                assert!(read > 0, "the client closed before its request ended");
+                request.extend_from_slice(&buffer[..read]);
+            }
+            let request = String::from_utf8(request).unwrap();
+            let key = request
+                .lines()
+                .find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("sec-websocket-key")
+                        .then(|| value.trim().to_owned())
+                })
+                .unwrap();
+            let head = format!(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
+                answer(&key)
+            );
+            stream.write_all(head.as_bytes()).await.unwrap();
+            // Held open until the client has decided.
+            let _ = stream.read(&mut buffer).await;
+        });
+        let opened = connect(
+            &reqwest::Client::new(),
+            &format!("http://{address}/ws"),
+            HeaderMap::new(),
+            Duration::from_secs(10),
+            1024,
+        )
+        .await;
+        server.abort();
+        match opened? {
+            Ok(socket) => {
+                drop(socket);
+                Ok(())
+            }
+            Err(refused) => panic!("refused: {}", refused.status()),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_server_answering_the_right_accept_is_talked_to() {
+        handshake_with(accept_for).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_server_answering_another_accept_is_an_invalid_upstream() {
+        let wrong = handshake_with(|_| accept_for("dGhlIHNhbXBsZSBub25jZQ==")).await;
+        assert!(
+            matches!(wrong, Err(RelayError::UpstreamInvalid)),
+            "{wrong:?}"
+        );
+        let missing = handshake_with(|_| String::new()).await;
+        assert!(
+            matches!(missing, Err(RelayError::UpstreamInvalid)),
+            "{missing:?}"
+        );
     }
 }

@@ -28,8 +28,19 @@ def client():
     return openai.OpenAI(base_url=BASE_URL, api_key=TOKEN, max_retries=0)
 
 
-def test_speech_is_a_wav_file_of_geminis_pcm(client):
+def test_speech_is_mp3_by_default_as_openai_answers(client):
     speech = client.audio.speech.create(model=TTS, voice="Kore", input="Hello, world")
+    assert speech.response.headers["content-type"] == "audio/mpeg"
+    mp3 = speech.content
+    # An MPEG-2 layer III frame header: 11 sync bits, version 2, layer III; 24 kHz.
+    assert mp3[0] == 0xFF and mp3[1] & 0xFE == 0xF2
+    assert (mp3[2] >> 2) & 0x3 == 1
+
+
+def test_speech_as_wav_is_geminis_pcm_in_a_wav_file(client):
+    speech = client.audio.speech.create(
+        model=TTS, voice="Kore", input="Hello, world", response_format="wav"
+    )
     wav = speech.content
     assert wav[:4] == b"RIFF" and wav[8:16] == b"WAVEfmt "
     channels, rate = struct.unpack("<HI", wav[22:28])
@@ -42,9 +53,9 @@ def test_speech_as_pcm_is_geminis_samples_as_they_are(client):
     assert speech.content == b"\x21" * (2 * SAMPLE_BYTES_PER_CHARACTER)
 
 
-def test_speech_formats_gemini_cannot_make_are_refused(client):
+def test_speech_as_aac_is_refused(client):
     with pytest.raises(openai.BadRequestError) as refused:
-        client.audio.speech.create(model=TTS, voice="Kore", input="Hi", response_format="mp3")
+        client.audio.speech.create(model=TTS, voice="Kore", input="Hi", response_format="aac")
     assert refused.value.param == "response_format"
 
 

@@ -44,6 +44,8 @@ pub struct GeminiAudioState {
     pub calls: Mutex<Vec<(String, Value)>>,
     /// Each inline audio file, decoded.
     pub audio_files: Mutex<Vec<(String, Vec<u8>)>>,
+    /// Image calls whose prompt says "flaky": every second one is refused as overloaded.
+    pub flaky_calls: Mutex<u64>,
 }
 
 pub struct MockGeminiAudio {
@@ -157,6 +159,23 @@ async fn generate(
             .any(|modality| *modality != "TEXT" && *modality != "IMAGE")
         {
             return error(StatusCode::BAD_REQUEST, "unsupported response modality");
+        }
+        // As Gemini's image models do: one candidate a call.
+        if body["generationConfig"]["candidateCount"]
+            .as_u64()
+            .is_some_and(|count| count > 1)
+        {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("Multiple candidates is not enabled for models/{model}"),
+            );
+        }
+        if text.contains("flaky") {
+            let mut flaky = state.flaky_calls.lock().unwrap();
+            *flaky += 1;
+            if *flaky % 2 == 0 {
+                return error(StatusCode::SERVICE_UNAVAILABLE, "The model is overloaded.");
+            }
         }
         let count = if text.contains("two") { 2 } else { 1 };
         let input_images = inline

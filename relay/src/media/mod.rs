@@ -6,11 +6,13 @@
 
 mod audio_duration;
 mod images;
+mod speech_encoding;
 
 pub use audio_duration::{
     AudioDuration, FALLBACK_BYTES_PER_SECOND, audio_duration, fallback_duration,
 };
 pub use images::{ImageParams, check_images, images_returned};
+pub use speech_encoding::SpeechEncoding;
 
 /// What the model config allows on `/v1/images/generations` and `/v1/images/edits`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

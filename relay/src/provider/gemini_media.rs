@@ -5,10 +5,12 @@
 //! - **Speech** (`/v1/audio/speech` on a TTS model): the input as the one user text (the
 //!   `instructions`, if any, before it as the speaking style), `responseModalities: ["AUDIO"]`
 //!   and the voice as Gemini's prebuilt voice (`Kore` when unnamed). Gemini answers 16-bit mono
-//!   PCM (`audio/L16;codec=pcm;rate=24000`): sent as a WAV file (`wav`, the default) or as it
-//!   is (`pcm`, which is OpenAI's own 24 kHz 16-bit layout); no encoder for mp3, opus, aac or
-//!   flac is built in, so those are a 400 naming `response_format`. `stream_format: "sse"`
-//!   answers OpenAI's `speech.audio.delta` events and a `speech.audio.done` with the usage.
+//!   PCM (`audio/L16;codec=pcm;rate=24000`): encoded in-process as `mp3` (the default, as
+//!   OpenAI's), `opus` (Ogg Opus) or `flac` ([`SpeechEncoding`]), wrapped as a WAV file (`wav`)
+//!   or sent as it is (`pcm`, OpenAI's own 24 kHz 16-bit layout); `aac`, for which no encoder
+//!   is built in, is a 400 naming `response_format`. `stream_format: "sse"` answers OpenAI's
+//!   `speech.audio.delta` events (the file of the format asked, in chunks) and a
+//!   `speech.audio.done` with the usage.
 //! - **Transcriptions and translations**: the uploaded file as inline data after an
 //!   instruction (transcribe verbatim, or translate into English; `language` and `prompt` as
 //!   hints), the answer's text as OpenAI's `json`, `text` or `verbose_json` (no segments);
@@ -16,8 +18,9 @@
 //! - **Images** (generations and edits on an image model): the prompt (and an edit's images as
 //!   inline data), `responseModalities: ["TEXT", "IMAGE"]`, `size` as the nearest aspect ratio,
 //!   the images answered as `b64_json` (Gemini serves no links: `response_format: "url"` is a
-//!   400). One request is one call: Gemini decides how many images it makes, and what it
-//!   returns is what is billed.
+//!   400). Gemini's image models refuse `candidateCount` above 1, so `n` images are `n` calls
+//!   (at most 10, a few at a time) whose images are merged in order and whose usage is summed;
+//!   a failed call leaves its images out, and what is returned is what is billed.
 //!
 //! The tokens Gemini reports (`usageMetadata`, audio and image tokens apart) are the usage.
 
@@ -32,6 +35,7 @@ use super::media_api::{
     transcript_format,
 };
 use crate::error::RelayError;
+use crate::media::SpeechEncoding;
 use crate::vocabulary::{Channel, TokenUsage};
 
 pub struct GeminiMedia;
@@ -40,6 +44,8 @@ pub struct GeminiMedia;
 const DEFAULT_VOICE: &str = "Kore";
 /// Gemini's TTS sample rate, when its answer's MIME type names none.
 const DEFAULT_SAMPLE_RATE: u32 = 24_000;
+/// Highest rate believed from a MIME type (a WAV header's byte rate is twice it, in 32 bits).
+const MAX_SAMPLE_RATE: u32 = 384_000;
 
 impl MediaApi for GeminiMedia {
     fn serves(&self, endpoint: Endpoint) -> bool {
@@ -88,9 +94,14 @@ impl MediaApi for GeminiMedia {
             }
             _ => return Err(RelayError::Internal),
         };
+        let calls = match endpoint {
+            Endpoint::ImagesGenerations | Endpoint::ImagesEdits => images_asked(input)?,
+            _ => 1,
+        };
         Ok(MediaRequest::Json {
             endpoint: Endpoint::GenerateContent,
             body,
+            calls,
         })
     }
 
@@ -108,9 +119,57 @@ impl MediaApi for GeminiMedia {
             Endpoint::AudioTranscriptions | Endpoint::AudioTranslations => {
                 transcription_answer(endpoint, input, &answer, usage)
             }
-            Endpoint::ImagesGenerations | Endpoint::ImagesEdits => image_answer(&answer, usage),
+            Endpoint::ImagesGenerations | Endpoint::ImagesEdits => {
+                image_answer(std::slice::from_ref(&answer))
+            }
             _ => Err(RelayError::Internal),
         }
+    }
+
+    fn merge(
+        &self,
+        endpoint: Endpoint,
+        _input: MediaInput<'_>,
+        answers: &[Bytes],
+    ) -> Result<MediaAnswer, RelayError> {
+        if !matches!(
+            endpoint,
+            Endpoint::ImagesGenerations | Endpoint::ImagesEdits
+        ) {
+            return Err(RelayError::Internal);
+        }
+        let answers: Vec<Value> = answers
+            .iter()
+            .map(|answer| serde_json::from_slice(answer).map_err(|_| RelayError::UpstreamInvalid))
+            .collect::<Result<_, _>>()?;
+        image_answer(&answers)
+    }
+}
+
+/// Most calls one images request fans out to (OpenAI's own bound on `n`): each is a paid
+/// generation upstream.
+const MAX_IMAGE_CALLS: u32 = 10;
+
+/// The calls an images request makes: its `n` (checked against the model's limit before), one
+/// each, since Gemini's image models refuse `candidateCount` above 1 ("Multiple candidates is
+/// not enabled").
+fn images_asked(input: MediaInput<'_>) -> Result<u32, RelayError> {
+    let n = match input {
+        MediaInput::Json(object) => object.get_as::<u64>("n").ok().flatten(),
+        MediaInput::Form(form) => form
+            .text("n")
+            .ok()
+            .flatten()
+            .and_then(|text| text.trim().parse().ok()),
+    };
+    match n.map(|n| u32::try_from(n).unwrap_or(u32::MAX)) {
+        None | Some(0) => Ok(1),
+        Some(n) if n > MAX_IMAGE_CALLS => Err(bad(
+            // MAX_IMAGE_CALLS, spelled out: `bad` takes a static message.
+            "this model's channel makes at most 10 images a request (one Gemini call each)",
+            "n",
+        )),
+        Some(n) => Ok(n),
     }
 }
 
@@ -119,16 +178,35 @@ impl MediaApi for GeminiMedia {
 enum SpeechFormat {
     Wav,
     Pcm,
+    Encoded(SpeechEncoding),
 }
 
+impl SpeechFormat {
+    fn content_type(self) -> &'static str {
+        match self {
+            SpeechFormat::Wav => "audio/wav",
+            SpeechFormat::Pcm => "audio/pcm",
+            SpeechFormat::Encoded(encoding) => encoding.content_type(),
+        }
+    }
+}
+
+/// The format asked; unset is mp3, OpenAI's default. aac is refused: the one embeddable AAC
+/// encoder, Fraunhofer's FDK AAC, comes under a licence that grants no patent rights (Debian
+/// ships it as non-free), and no pure-Rust AAC encoder is maintained.
 fn speech_format(input: MediaInput<'_>) -> Result<SpeechFormat, RelayError> {
     match input.text("response_format").as_deref() {
-        None | Some("wav") => Ok(SpeechFormat::Wav),
+        None => Ok(SpeechFormat::Encoded(SpeechEncoding::Mp3)),
+        Some("wav") => Ok(SpeechFormat::Wav),
         Some("pcm") => Ok(SpeechFormat::Pcm),
-        Some(_) => Err(bad(
-            "this model's channel answers speech as wav or pcm only",
-            "response_format",
-        )),
+        Some(format) => SpeechEncoding::from_response_format(format)
+            .map(SpeechFormat::Encoded)
+            .ok_or_else(|| {
+                bad(
+                    "this model's channel answers speech as mp3, opus, flac, wav or pcm (no aac encoder is built in)",
+                    "response_format",
+                )
+            }),
     }
 }
 
@@ -164,21 +242,20 @@ fn speech_answer(
     let pcm = BASE64
         .decode(pcm)
         .map_err(|_| RelayError::UpstreamInvalid)?;
-    let audio = match speech_format(input)? {
+    let format = speech_format(input)?;
+    let audio = match format {
         SpeechFormat::Pcm => pcm,
         SpeechFormat::Wav => wav_file(&pcm, sample_rate(mime_type)),
+        SpeechFormat::Encoded(encoding) => encoding.encode(&pcm, sample_rate(mime_type))?,
     };
     if input.text("stream_format").as_deref() != Some("sse") {
-        let content_type = match speech_format(input)? {
-            SpeechFormat::Pcm => "audio/pcm",
-            SpeechFormat::Wav => "audio/wav",
-        };
         return Ok(MediaAnswer {
-            content_type,
+            content_type: format.content_type(),
             body: Bytes::from(audio),
             usage,
         });
     }
+    // Gemini answers the speech whole: the deltas are the file of the format asked, in chunks.
     Ok(MediaAnswer {
         content_type: "text/event-stream",
         body: speech_events(&audio, usage.as_ref()),
@@ -192,6 +269,7 @@ fn sample_rate(mime_type: &str) -> u32 {
         .split(';')
         .filter_map(|parameter| parameter.trim().strip_prefix("rate="))
         .find_map(|rate| rate.parse().ok())
+        .filter(|rate| (1..=MAX_SAMPLE_RATE).contains(rate))
         .unwrap_or(DEFAULT_SAMPLE_RATE)
 }
 
@@ -294,14 +372,23 @@ fn image_request(input: MediaInput<'_>, images: &[Value]) -> Result<Value, Relay
     }))
 }
 
-fn image_answer(answer: &Value, usage: Option<TokenUsage>) -> Result<MediaAnswer, RelayError> {
-    let data: Vec<Value> = inline_parts(answer)
+/// The images of Gemini's answers (one a call), in order, as OpenAI's `b64_json` items, with the
+/// answers' usage summed.
+fn image_answer(answers: &[Value]) -> Result<MediaAnswer, RelayError> {
+    let data: Vec<Value> = answers
+        .iter()
+        .flat_map(inline_parts)
         .filter(|(mime_type, _)| mime_type.starts_with("image/"))
         .map(|(_, data)| json!({"b64_json": data}))
         .collect();
     if data.is_empty() {
         return Err(RelayError::UpstreamInvalid);
     }
+    let usage = answers
+        .iter()
+        .filter_map(|answer| answer.get("usageMetadata"))
+        .map(token_usage)
+        .reduce(|total, more| add_usage(&total, &more));
     let mut body = json!({"created": unix_now(), "data": data});
     if let Some(usage) = &usage {
         body["usage"] = json!({
@@ -319,6 +406,22 @@ fn image_answer(answer: &Value, usage: Option<TokenUsage>) -> Result<MediaAnswer
         body: Bytes::from(body.to_string()),
         usage,
     })
+}
+
+/// Two calls' usage together (every count [`token_usage`] fills).
+fn add_usage(one: &TokenUsage, other: &TokenUsage) -> TokenUsage {
+    TokenUsage {
+        input_tokens: one.input_tokens + other.input_tokens,
+        output_tokens: one.output_tokens + other.output_tokens,
+        cached_input_tokens: one.cached_input_tokens + other.cached_input_tokens,
+        reasoning_tokens: one.reasoning_tokens + other.reasoning_tokens,
+        image_input_tokens: one.image_input_tokens + other.image_input_tokens,
+        audio_input_tokens: one.audio_input_tokens + other.audio_input_tokens,
+        image_output_tokens: one.image_output_tokens + other.image_output_tokens,
+        audio_output_tokens: one.audio_output_tokens + other.audio_output_tokens,
+        total_tokens: one.total_tokens + other.total_tokens,
+        ..TokenUsage::default()
+    }
 }
 
 /// The aspect ratio Gemini's image models take nearest to a `WxH` size.
@@ -480,7 +583,9 @@ mod tests {
             "usageMetadata": {"promptTokenCount": 4, "candidatesTokenCount": 9,
                 "totalTokenCount": 13,
                 "candidatesTokensDetails": [{"modality": "AUDIO", "tokenCount": 9}]}});
-        let request = json_input(json!({"model": "m", "input": "hi", "voice": "Puck"}));
+        let request = json_input(
+            json!({"model": "m", "input": "hi", "voice": "Puck", "response_format": "wav"}),
+        );
         let answered = GeminiMedia
             .answer(
                 Endpoint::AudioSpeech,
@@ -514,8 +619,8 @@ mod tests {
 
     #[test]
     fn formats_gemini_cannot_fill_are_refused_naming_the_field() {
-        let mp3 = json_input(json!({"input": "hi", "response_format": "mp3"}));
-        let error = speech_request(MediaInput::Json(&mp3)).unwrap_err();
+        let aac = json_input(json!({"input": "hi", "response_format": "aac"}));
+        let error = speech_request(MediaInput::Json(&aac)).unwrap_err();
         assert!(
             matches!(
                 error,
@@ -562,5 +667,87 @@ mod tests {
         assert_eq!(usage.audio_input_tokens, 20);
         assert_eq!(usage.output_tokens, 7);
         assert_eq!(usage.total_tokens, 37);
+    }
+
+    #[test]
+    fn speech_is_encoded_in_the_format_asked_mp3_when_unnamed() {
+        let pcm: Vec<u8> = (0..4800i16)
+            .flat_map(|sample| (sample % 200 * 40).to_le_bytes())
+            .collect();
+        let answer = json!({"candidates": [{"content": {"parts": [{"inlineData": {
+            "mimeType": "audio/L16;codec=pcm;rate=24000", "data": BASE64.encode(&pcm)}}]}}]});
+        for (format, content_type, magic) in [
+            (None, "audio/mpeg", &[0xFFu8][..]),
+            (Some("mp3"), "audio/mpeg", &[0xFF][..]),
+            (Some("flac"), "audio/flac", &b"fLaC"[..]),
+            (Some("opus"), "audio/opus", &b"OggS"[..]),
+        ] {
+            let mut request = json!({"input": "hi"});
+            if let Some(format) = format {
+                request["response_format"] = json!(format);
+            }
+            let request = json_input(request);
+            let answered = GeminiMedia
+                .answer(
+                    Endpoint::AudioSpeech,
+                    MediaInput::Json(&request),
+                    answer.to_string().as_bytes(),
+                )
+                .unwrap();
+            assert_eq!(answered.content_type, content_type, "{format:?}");
+            assert!(answered.body.starts_with(magic), "{format:?}");
+        }
+    }
+
+    #[test]
+    fn n_images_are_n_calls_merged_in_order_with_their_usage_summed() {
+        let three = json_input(json!({"prompt": "a boat", "n": 3}));
+        assert_eq!(images_asked(MediaInput::Json(&three)).unwrap(), 3);
+        let unset = json_input(json!({"prompt": "a boat"}));
+        assert_eq!(images_asked(MediaInput::Json(&unset)).unwrap(), 1);
+        let many = json_input(json!({"prompt": "a boat", "n": MAX_IMAGE_CALLS + 1}));
+        let error = images_asked(MediaInput::Json(&many)).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                RelayError::BadRequest {
+                    param: Some("n"),
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+
+        let answer = |image: &str, output: u64| {
+            Bytes::from(
+                json!({"candidates": [{"content": {"parts": [{"text": "Here."},
+                    {"inlineData": {"mimeType": "image/png", "data": image}}]}}],
+                    "usageMetadata": {"promptTokenCount": 2, "candidatesTokenCount": output,
+                        "totalTokenCount": 2 + output,
+                        "candidatesTokensDetails": [{"modality": "IMAGE", "tokenCount": output}]}})
+                .to_string(),
+            )
+        };
+        let merged = GeminiMedia
+            .merge(
+                Endpoint::ImagesGenerations,
+                MediaInput::Json(&three),
+                &[answer("Zmlyc3Q=", 1290), answer("c2Vjb25k", 1300)],
+            )
+            .unwrap();
+        let body: Value = serde_json::from_slice(&merged.body).unwrap();
+        assert_eq!(body["data"][0]["b64_json"], "Zmlyc3Q=");
+        assert_eq!(body["data"][1]["b64_json"], "c2Vjb25k");
+        let usage = merged.usage.unwrap();
+        assert_eq!(
+            (
+                usage.input_tokens,
+                usage.output_tokens,
+                usage.image_output_tokens
+            ),
+            (4, 2590, 2590)
+        );
+        assert_eq!(usage.total_tokens, 2594);
+        assert_eq!(body["usage"]["total_tokens"], 2594);
     }
 }

@@ -57,11 +57,13 @@ impl MediaInput<'_> {
 /// What the channel is asked.
 #[derive(Debug)]
 pub enum MediaRequest {
-    /// The JSON `body` for its provider to send to `endpoint`; the answer goes to
-    /// [`MediaApi::answer`].
+    /// The JSON `body` for its provider to send to `endpoint`, `calls` times (an API that makes
+    /// one result a call, asked for several); one answer goes to [`MediaApi::answer`], several
+    /// to [`MediaApi::merge`].
     Json {
         endpoint: Endpoint,
         body: serde_json::Value,
+        calls: u32,
     },
     /// A WebSocket task at `url` (`https://`, upgraded), `headers` on the upgrade request;
     /// the conversation is [`MediaApi::converse`]'s.
@@ -102,6 +104,17 @@ pub trait MediaApi: Send + Sync {
         _endpoint: Endpoint,
         _input: MediaInput<'_>,
         _answer: &[u8],
+    ) -> Result<MediaAnswer, RelayError> {
+        Err(RelayError::Internal)
+    }
+
+    /// The client's answer from the successful answers to a [`MediaRequest::Json`] sent more
+    /// than once (in the order sent; a failed call leaves its answer out).
+    fn merge(
+        &self,
+        _endpoint: Endpoint,
+        _input: MediaInput<'_>,
+        _answers: &[Bytes],
     ) -> Result<MediaAnswer, RelayError> {
         Err(RelayError::Internal)
     }

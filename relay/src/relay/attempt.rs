@@ -81,6 +81,7 @@ impl Inner {
             )?),
             None => None,
         };
+        let mut media_calls = 1;
         let (mut upstream_request, client_wants_stream_usage, client_tools) = match media_request {
             Some(MediaRequest::Socket { url, headers }) => {
                 return self
@@ -90,7 +91,9 @@ impl Inner {
             Some(MediaRequest::Json {
                 endpoint: channel_endpoint,
                 body,
+                calls,
             }) => {
+                media_calls = calls;
                 let upstream_request = plan.provider.build(
                     channel,
                     channel_endpoint,
@@ -127,6 +130,23 @@ impl Inner {
         // From here the upstream may be processing the prompt: a client that leaves before
         // the answer is accounted still pays for it.
         pending.charge_prompt_if_closed(estimator.clone());
+        if media_calls > 1 {
+            return self
+                .media_calls_attempt(
+                    super::media_answer::MediaCalls {
+                        endpoint,
+                        request,
+                        channel,
+                        upstream_request,
+                        calls: media_calls,
+                        client: &client,
+                        estimator: &estimator,
+                    },
+                    plan,
+                    pending,
+                )
+                .await;
+        }
         let sent_at = Instant::now();
         let response = match plan.provider.local_answer(channel, &upstream_request) {
             Some(response) => response,

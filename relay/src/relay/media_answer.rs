@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
+use bytes::Bytes;
+use futures::StreamExt;
 
 use super::Inner;
 use super::answer::{Answering, Body, MAX_BUFFERED_RESPONSE};
@@ -12,8 +14,8 @@ use super::request::{ParsedRequest, Payload};
 use super::upstream_error::upstream_error;
 use crate::error::RelayError;
 use crate::host::Channel;
-use crate::provider::{Endpoint, MediaAnswer, MediaApi, MediaInput};
-use crate::upstream::read_body;
+use crate::provider::{Endpoint, MediaAnswer, MediaApi, MediaInput, UpstreamRequest};
+use crate::upstream::{ByteStream, read_body, send};
 use crate::usage::{Estimator, PendingRecord};
 
 /// The client's request as a media API reads it.
@@ -24,7 +26,98 @@ pub(super) fn media_input(request: &ParsedRequest) -> MediaInput<'_> {
     }
 }
 
+/// Runs `work` (shaping a whole answer: JSON of up to the buffered bound, speech encoded to
+/// mp3, opus or flac, seconds of CPU for long speech) where it does not stall other requests:
+/// on a multi-threaded runtime this worker's other tasks move to another thread meanwhile.
+fn off_the_reactor<T>(work: impl FnOnce() -> T) -> T {
+    let multi_threaded = tokio::runtime::Handle::try_current().is_ok_and(|runtime| {
+        runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread
+    });
+    if multi_threaded {
+        tokio::task::block_in_place(work)
+    } else {
+        work()
+    }
+}
+
+/// Calls of one fanned-out media request in flight at once: the upstream counts each against
+/// the channel's rate limit.
+const MEDIA_CALLS_IN_FLIGHT: usize = 4;
+/// The least each fanned-out call may read: the buffered-answer bound is shared among the
+/// calls, but not below one large image's answer.
+const MIN_MEDIA_CALL_ANSWER: usize = 16 * 1024 * 1024;
+
+/// One media request sent several times (a model making one image a call, asked for `n`).
+pub(super) struct MediaCalls<'a> {
+    pub(super) endpoint: Endpoint,
+    pub(super) request: &'a ParsedRequest,
+    pub(super) channel: &'a Arc<Channel>,
+    /// Built and authorized once; each call sends a copy.
+    pub(super) upstream_request: UpstreamRequest,
+    pub(super) calls: u32,
+    pub(super) client: &'a reqwest::Client,
+    pub(super) estimator: &'a Estimator,
+}
+
 impl Inner {
+    /// Sends the calls (a few at a time, each answer read whole and bounded) and has the media
+    /// API merge the answers that succeeded: the client gets, and pays for, what came back. When
+    /// every call failed, the first failure is the attempt's (retryable like any).
+    pub(super) async fn media_calls_attempt(
+        &self,
+        calls: MediaCalls<'_>,
+        plan: Plan,
+        pending: &mut PendingRecord,
+    ) -> Result<Response, RelayError> {
+        let media = plan.media.ok_or(RelayError::Internal)?;
+        let count = usize::try_from(calls.calls).map_err(|_| RelayError::Internal)?;
+        let limit = (MAX_BUFFERED_RESPONSE / count.max(1)).max(MIN_MEDIA_CALL_ANSWER);
+        let head_timeout = plan.timeouts.response;
+        let idle = plan.timeouts.stream_idle;
+        let template = &calls.upstream_request;
+        let channel = calls.channel;
+        let client = calls.client;
+        let results: Vec<Result<Bytes, RelayError>> = futures::stream::iter(0..count)
+            .map(|_| {
+                let copy = UpstreamRequest {
+                    method: template.method.clone(),
+                    url: template.url.clone(),
+                    headers: template.headers.clone(),
+                    body: template.body.clone(),
+                };
+                async move {
+                    let response = send(client, copy, head_timeout).await?;
+                    if !response.status().is_success() {
+                        return Err(upstream_error(response, channel, idle).await);
+                    }
+                    let mut stream: ByteStream = response.bytes_stream().boxed();
+                    read_body(&mut stream, idle, limit).await
+                }
+            })
+            .buffered(MEDIA_CALLS_IN_FLIGHT)
+            .collect()
+            .await;
+        let mut answers = Vec::with_capacity(results.len());
+        let mut first_error = None;
+        for result in results {
+            match result {
+                Ok(answer) => answers.push(answer),
+                Err(error) => {
+                    if first_error.is_none() {
+                        first_error = Some(error);
+                    }
+                }
+            }
+        }
+        if answers.is_empty() {
+            pending.clear_prompt_charge();
+            return Err(first_error.unwrap_or(RelayError::Internal));
+        }
+        let answered =
+            off_the_reactor(|| media.merge(calls.endpoint, media_input(calls.request), &answers))?;
+        Ok(self.media_response(calls.endpoint, answered, calls.estimator, pending))
+    }
+
     /// Reads the upstream's answer (bounded) and has the media API shape it.
     pub(super) async fn media_answer(
         &self,
@@ -39,7 +132,9 @@ impl Inner {
             MAX_BUFFERED_RESPONSE,
         )
         .await?;
-        let answered = media.answer(answering.endpoint, media_input(answering.request), &whole)?;
+        let answered = off_the_reactor(|| {
+            media.answer(answering.endpoint, media_input(answering.request), &whole)
+        })?;
         Ok(self.media_response(answering.endpoint, answered, &answering.estimator, pending))
     }
 
