@@ -55,7 +55,9 @@ async fn typescript_client_suite_passes() {
     }
     let package = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../clients/typescript");
     assert!(
-        package.join("node_modules/@connectrpc/connect-node").is_dir(),
+        package
+            .join("node_modules/@connectrpc/connect-node")
+            .is_dir(),
         "clients/typescript has no node_modules: run npm ci there (.ci/test does)"
     );
     let hub = TestHub::start_with_config(CONFIG).await;
@@ -95,10 +97,10 @@ async fn typescript_client_suite_passes() {
         ("AIPROXY_SUMMARY_EXPECT", expected.to_string()),
     ];
     let report = node(&package, &["--test", "tests/"], &env).await;
-    // Every test ran: none was skipped for want of a server (three transports, three tests
+    // Every test ran: none was skipped for want of a server (four transports, three tests
     // each, and the offline one).
-    assert!(report.contains("# pass 10"), "{report}");
-    assert!(report.contains("# skip 0"), "{report}");
+    assert!(report.contains("# pass 13"), "{report}");
+    assert!(report.contains("# skipped 0"), "{report}");
 
     let url = hub.url("");
     let example = node(&package, &["example.mjs", &url], &env).await;

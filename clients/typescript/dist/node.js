@@ -7,7 +7,13 @@ export function createAdminTransport(baseUrl, adminKey, options = {}) {
     const protocol = options.protocol ?? "connect";
     switch (protocol) {
         case "connect":
-            return createConnectTransport({ baseUrl, httpVersion: "1.1", interceptors });
+            // JSON: connect-node would send binary (`application/proto`), which the server refuses.
+            return createConnectTransport({
+                baseUrl,
+                httpVersion: "1.1",
+                interceptors,
+                useBinaryFormat: false,
+            });
         case "grpc":
             return createGrpcTransport({ baseUrl, interceptors });
         case "grpc-web":

@@ -9,7 +9,8 @@ export function createAdminTransport(baseUrl, adminKey, options = {}) {
         case "grpc-web":
             return createGrpcWebTransport({ baseUrl, interceptors, useBinaryFormat: true });
         case "connect":
-            return createConnectTransport({ baseUrl, interceptors });
+            // JSON (connect-web's default too): the server serves no `application/proto`.
+            return createConnectTransport({ baseUrl, interceptors, useBinaryFormat: false });
         default:
             throw new Error(`unknown protocol ${String(protocol)}`);
     }

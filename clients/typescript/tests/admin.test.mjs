@@ -1,6 +1,7 @@
 // @ts-check
 // Drives a running aiproxy control plane through the built package (dist/), once per
-// transport: Connect JSON and gRPC from ./node, gRPC-Web from ./web over Node's fetch.
+// transport: Connect JSON and gRPC from ./node, gRPC-Web and Connect JSON from ./web over
+// Node's fetch (as a browser would send them).
 //
 // Needs AIPROXY_BASE_URL (http://host:port), AIPROXY_ADMIN_KEY, AIPROXY_SUMMARY_GROUP (a group
 // with logged requests) and AIPROXY_SUMMARY_EXPECT (what its raw log rows add up to, as JSON:
@@ -30,6 +31,7 @@ const transports = [
   ["connect", (key) => node.createAdminClient(baseUrl, key, { protocol: "connect" })],
   ["grpc", (key) => node.createAdminClient(baseUrl, key, { protocol: "grpc" })],
   ["grpc-web (./web)", (key) => web.createAdminClient(baseUrl, key, { protocol: "grpc-web" })],
+  ["connect (./web)", (key) => web.createAdminClient(baseUrl, key, { protocol: "connect" })],
 ];
 
 /**
