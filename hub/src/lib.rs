@@ -373,6 +373,7 @@ pub async fn run(
                 .map(|shared| shared.sse.clone()),
             sessions: shared_mcp_sessions.map(|shared| shared.streamable),
             pins: Some(tool_pins),
+            traces: Some(Arc::new(process::telemetry::MetaClientTraces)),
         },
     );
     let control_plane = grpc::ControlPlane {

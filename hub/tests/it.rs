@@ -29,6 +29,7 @@ mod clis;
 mod connect_json;
 mod control_plane;
 mod control_plane_python;
+mod control_plane_typescript;
 mod dashscope_audio;
 mod documents;
 mod gemini_embeddings;

@@ -1,7 +1,8 @@
 //! OTLP trace export: request spans reach a local fake OTLP/HTTP collector as protobuf, with the GenAI and MCP attributes and the client's trace.
 //!
 //! A relayed request's GenAI span is exported in the client's trace, and its span id is the
-//! parent the upstream was given in `traceparent`.
+//! parent the upstream was given in `traceparent`; an MCP tool call's span continues the trace
+//! its `params._meta` names.
 
 #![allow(
     clippy::unwrap_used,
@@ -28,6 +29,9 @@ type Received = Arc<Mutex<Vec<(String, Bytes)>>>;
 
 const TOKEN: &str = "sk-otlp-check-0001";
 const CLIENT_TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+/// The trace and parent span an MCP client names in a tool call's `_meta`.
+const MCP_TRACE_ID: &str = "0af7651916cd43dd8448eb211c80319c";
+const MCP_PARENT_ID: &str = "b7ad6b7169203331";
 
 /// Flushes the export until one protobuf batch holds every one of `wanted`, for up to 5 s;
 /// otherwise says what the best batch lacked.
@@ -186,6 +190,35 @@ async fn request_spans_reach_the_collector() {
     ];
     if let Err(problem) = exported(&export, &received, &expected).await {
         panic!("no batch holds the tool call's span: {problem}");
+    }
+
+    // With W3C trace context in `params._meta` (the MCP conventions' carrier), the call's span
+    // is in that trace, under the client's span, and keeps its tracestate.
+    let params = json!({"name": "convert_time", "arguments": {
+            "source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"},
+        "_meta": {"traceparent": format!("00-{MCP_TRACE_ID}-{MCP_PARENT_ID}-01"),
+            "tracestate": "mcpvendor=opaque-value"}});
+    let (status, reply) = support::mcp_calls::stateless(
+        &hub,
+        "/mcp/public/clock",
+        TOKEN,
+        "tools/call",
+        Some("convert_time"),
+        params,
+    )
+    .await;
+    assert_eq!(status, 200, "{reply}");
+    assert!(reply["result"].is_object(), "{reply}");
+    let trace_id = hex::decode(MCP_TRACE_ID).unwrap();
+    let parent_id = hex::decode(MCP_PARENT_ID).unwrap();
+    let expected: [&[u8]; 4] = [
+        b"tools/call convert_time",
+        &trace_id,
+        &parent_id,
+        b"mcpvendor=opaque-value",
+    ];
+    if let Err(problem) = exported(&export, &received, &expected).await {
+        panic!("no batch holds the tool call's span in the client's trace: {problem}");
     }
     hub.stop().await.unwrap();
 }

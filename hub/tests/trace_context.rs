@@ -1,4 +1,6 @@
-//! W3C trace context through the relay: a client's `traceparent` goes upstream under a span id of the gateway's; none, or a malformed one, sends none.
+//! W3C trace context through the relay: the client's `traceparent` goes upstream under a gateway span id, its `tracestate` beside it.
+//!
+//! No `traceparent`, or a malformed one, sends none; a malformed `tracestate` is not sent.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,13 +18,13 @@ const TOKEN: &str = "sk-trace-context-0001";
 const CLIENT_TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 const CLIENT_SPAN_ID: &str = "00f067aa0ba902b7";
 
-/// Sends one Anthropic request with `traceparent` (if any) and returns the `traceparent` the
-/// upstream received.
-async fn upstream_traceparent(
+/// Sends one Anthropic request with `headers` and returns the `traceparent` and `tracestate`
+/// the upstream received.
+async fn upstream_trace_headers(
     hub: &support::TestHub,
     upstream: &MockAnthropic,
-    traceparent: Option<&str>,
-) -> Option<String> {
+    headers: &[(&str, &str)],
+) -> (Option<String>, Option<String>) {
     let before = upstream.requests().len();
     let mut request = reqwest::Client::new()
         .post(hub.url("/v1/messages"))
@@ -30,14 +32,29 @@ async fn upstream_traceparent(
         .header("anthropic-version", "2023-06-01")
         .json(&json!({"model": "claude-trace", "max_tokens": 16,
             "messages": [{"role": "user", "content": "hi"}]}));
-    if let Some(traceparent) = traceparent {
-        request = request.header("traceparent", traceparent);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
     }
     let response = request.send().await.unwrap();
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     let requests = upstream.requests();
     assert_eq!(requests.len(), before + 1);
-    requests[before].header("traceparent").map(str::to_owned)
+    let header = |name: &str| requests[before].header(name).map(str::to_owned);
+    (header("traceparent"), header("tracestate"))
+}
+
+/// Sends one Anthropic request with `traceparent` (if any) and returns the `traceparent` the
+/// upstream received.
+async fn upstream_traceparent(
+    hub: &support::TestHub,
+    upstream: &MockAnthropic,
+    traceparent: Option<&str>,
+) -> Option<String> {
+    let headers: Vec<(&str, &str)> = traceparent
+        .map(|value| ("traceparent", value))
+        .into_iter()
+        .collect();
+    upstream_trace_headers(hub, upstream, &headers).await.0
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,5 +112,33 @@ async fn the_client_trace_continues_upstream_under_the_gateway_span() {
             "{malformed}"
         );
     }
+
+    // The client's tracestate goes with its trace, checked: entries in the order sent, several
+    // headers as one list; one that breaks the grammar, or comes without a traceparent, does not.
+    let (parent, state) = upstream_trace_headers(
+        &hub,
+        &upstream,
+        &[
+            ("traceparent", &client),
+            ("tracestate", "rojo=00f067aa0ba902b7, congo=t61rcWkgMzE"),
+            ("tracestate", "tenant@vendor=x"),
+        ],
+    )
+    .await;
+    assert!(parent.unwrap().contains(CLIENT_TRACE_ID));
+    assert_eq!(
+        state.as_deref(),
+        Some("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE,tenant@vendor=x")
+    );
+    let (_, state) = upstream_trace_headers(
+        &hub,
+        &upstream,
+        &[("traceparent", &client), ("tracestate", "rojo=1,rojo=2")],
+    )
+    .await;
+    assert_eq!(state, None, "a key twice breaks the list");
+    let (parent, state) =
+        upstream_trace_headers(&hub, &upstream, &[("tracestate", "rojo=1")]).await;
+    assert_eq!((parent, state), (None, None));
     hub.stop().await.unwrap();
 }

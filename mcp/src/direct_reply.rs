@@ -67,11 +67,16 @@ pub(crate) fn take_call(
         JsonRpcMessage::Request(request) => {
             // rmcp keeps the request's `_meta` in its extensions as well as in the params.
             let meta_token = request.request.get_meta().get_progress_token();
+            let meta = request.request.get_meta().clone();
             match request.request {
-                ClientRequest::CallToolRequest(call)
+                ClientRequest::CallToolRequest(mut call)
                     if call.params.input_responses.is_none()
                         && call.params.request_state.is_none() =>
                 {
+                    // Where the params lost it, the call reads its trace context there.
+                    if call.params.meta.is_none() {
+                        call.params.meta = Some(meta);
+                    }
                     Ok(DirectCall {
                         id: request.id,
                         progress_token: call.params.progress_token().or(meta_token),

@@ -74,6 +74,8 @@ pub(crate) struct Core {
     pub admin: Option<Arc<dyn crate::AdminHost>>,
     /// Where remote servers' tool pins live; no pinning when the host supplied none.
     pub pins: Option<Arc<dyn ToolPins>>,
+    /// Continues the client's trace a call names in `params._meta`, when the host exports spans.
+    pub traces: Option<Arc<dyn crate::ClientTraces>>,
 }
 
 /// The rmcp handler; stateless itself, it reads the [`RequestScope`] of each request.
@@ -175,6 +177,9 @@ impl Core {
         cancel: CancellationToken,
     ) -> Result<CallToolResponse, ErrorData> {
         let span = tool_call_span::start(&request.name, &scope.caller.group_id);
+        if let Some(traces) = &self.traces {
+            tool_call_span::continue_meta_trace(&span, request.meta.as_deref(), traces.as_ref());
+        }
         let outcome = self
             .call_tool_traced(
                 scope,
@@ -457,13 +462,18 @@ impl ServerHandler for McpHandler {
 
     async fn call_tool(
         &self,
-        request: CallToolRequestParams,
-        context: RequestContext<RoleServer>,
+        mut request: CallToolRequestParams,
+        mut context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let scope = Self::scope(&context)?;
         let progress_token = request
             .progress_token()
             .or_else(|| context.meta.get_progress_token());
+        // rmcp moved the params' `_meta` into the context: put it back, so the call reads its
+        // trace context where the client wrote it, whichever transport carried it.
+        if request.meta.is_none() {
+            request.meta = Some(std::mem::take(&mut context.meta));
+        }
         let notifier = CallerNotifier::Session(context.peer.clone());
         let target = self
             .core

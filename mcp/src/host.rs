@@ -171,6 +171,14 @@ pub struct OpenApiSource {
     pub exclude_operations: Vec<String>,
 }
 
+/// Continues a client's W3C trace in a tool call's span. A `tools/call` may carry the trace
+/// context in `params._meta` (`traceparent`, `tracestate`: SEP-414, the carrier the MCP semantic
+/// conventions name); the host that exports spans reads the values as W3C Trace Context and
+/// makes `span` a child of the client's span, ignoring values that do not parse.
+pub trait ClientTraces: Send + Sync + 'static {
+    fn continue_trace(&self, span: &tracing::Span, traceparent: &str, tracestate: Option<&str>);
+}
+
 /// Where every tool call is reported, for logs and billing. Must not block.
 pub trait ToolCallSink: Send + Sync + 'static {
     fn record(&self, record: ToolCallRecord);

@@ -59,9 +59,9 @@ pub use admin::{AdminCaller, AdminError, AdminHost, AdminIdentity, AdminResource
 pub use config::{DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES, McpConfig};
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{
-    AdmitAll, AdmitFuture, GateFuture, McpDirectory, OpenApiSource, RemoteEndpoint, Scope,
-    ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord, ToolCallRequest, ToolCallSink,
-    ToolCallStatus, VirtualComposition, VirtualTool,
+    AdmitAll, AdmitFuture, ClientTraces, GateFuture, McpDirectory, OpenApiSource, RemoteEndpoint,
+    Scope, ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord, ToolCallRequest,
+    ToolCallSink, ToolCallStatus, VirtualComposition, VirtualTool,
 };
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
 pub use servers::{

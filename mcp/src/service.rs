@@ -53,6 +53,9 @@ pub struct McpServiceOptions {
     pub gate: Option<Arc<dyn ToolCallGate>>,
     /// Pins remote servers' tool definitions (see [`crate::pinning`]); no pinning when `None`.
     pub pins: Option<Arc<dyn crate::pinning::ToolPins>>,
+    /// Continues the trace a tool call names in `params._meta`; the call's span stays the
+    /// HTTP request's child when `None`.
+    pub traces: Option<Arc<dyn crate::ClientTraces>>,
 }
 
 /// The MCP service: one per process, shared by every request.
@@ -108,6 +111,7 @@ impl McpService {
             config: config.clone(),
             admin,
             pins: options.pins,
+            traces: options.traces,
         });
         let mut rmcp_config = StreamableHttpServerConfig::default()
             // Host and Origin are checked by our middleware for every route, SSE ones included.

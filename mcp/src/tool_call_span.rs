@@ -2,10 +2,14 @@
 //!
 //! A SERVER span named `tools/call {gen_ai.tool.name}`, as the MCP semantic conventions name a
 //! server's span of a tool call; child of the HTTP request's span, so it joins the client's
-//! trace when the request carried a `traceparent`.
+//! trace when the request carried a `traceparent`, or of the client's span named in the call's
+//! `params._meta` (`traceparent`, `tracestate`), which the conventions make the MCP carrier and
+//! which therefore wins.
 
 use rmcp::ErrorData;
-use rmcp::model::CallToolResponse;
+use rmcp::model::{CallToolResponse, MetaObject};
+
+use crate::ClientTraces;
 use tracing::field::Empty;
 
 /// Longest tool name put on a span: the name is the client's, and a span name should stay
@@ -27,6 +31,20 @@ pub(crate) fn start(tool: &str, group: &str) -> tracing::Span {
         "aiproxy.group" = group,
         "aiproxy.mcp.server" = Empty,
     )
+}
+
+/// Makes `span` continue the trace the call's `_meta` names, if it names one.
+pub(crate) fn continue_meta_trace(
+    span: &tracing::Span,
+    meta: Option<&MetaObject>,
+    traces: &dyn ClientTraces,
+) {
+    let Some(meta) = meta else {
+        return;
+    };
+    if let Some(traceparent) = meta.get_traceparent() {
+        traces.continue_trace(span, traceparent, meta.get_tracestate());
+    }
 }
 
 /// The server a call went to, once the name is resolved.

@@ -13,6 +13,7 @@
 mod common;
 
 mod abuse;
+mod client_traces;
 mod conformance;
 mod direct_reply;
 mod gate;

@@ -69,7 +69,9 @@ impl GenAiSpan {
         self.span.record("aiproxy.channel.type", kind.as_str());
     }
 
-    fn record_model(&self, model: &str) {
+    /// The requested model, which names the span; called before the span is entered (or its
+    /// ids read), since the exported span keeps the name it has then.
+    pub(crate) fn record_model(&self, model: &str) {
         // The conventions' span name: `{gen_ai.operation.name} {gen_ai.request.model}`.
         self.span
             .record("otel.name", format!("{} {model}", self.operation).as_str());

@@ -29,6 +29,7 @@ mod stream;
 pub mod test_util;
 mod tokens;
 pub mod trace_context;
+pub mod trace_state;
 mod upstream;
 mod usage;
 mod video_jobs;

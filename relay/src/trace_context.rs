@@ -1,4 +1,4 @@
-//! W3C trace context: the client's `traceparent` read, and the one sent upstream naming the gateway's span as parent.
+//! W3C trace context: the client's `traceparent` (and `tracestate`) read, and those sent upstream naming the gateway's span as parent.
 //!
 //! The relay does not know whether spans are exported: a host that exports them says which ids
 //! a span carries ([`SpanIds`]), so the upstream's parent is a span the collector receives.
@@ -6,6 +6,8 @@
 //! upstream's spans still join the client's trace.
 
 use axum::http::{HeaderMap, HeaderValue};
+
+use crate::trace_state::TraceState;
 
 /// The header of W3C Trace Context, read from clients and sent upstream.
 pub const TRACEPARENT: &str = "traceparent";
@@ -78,6 +80,23 @@ impl TraceParent {
     }
 }
 
+/// What a client sent of W3C trace context: a valid `traceparent` and, only beside one (the
+/// specification reads `tracestate` only then), its `tracestate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientTrace {
+    pub parent: TraceParent,
+    pub state: Option<TraceState>,
+}
+
+impl ClientTrace {
+    pub fn from_headers(headers: &HeaderMap) -> Option<ClientTrace> {
+        Some(ClientTrace {
+            parent: TraceParent::from_headers(headers)?,
+            state: TraceState::from_headers(headers),
+        })
+    }
+}
+
 /// Says which trace and span ids a tracing span carries when the host exports spans (an
 /// OpenTelemetry layer); `None` when the span is not exported.
 pub trait SpanIds: Send + Sync + 'static {
@@ -94,6 +113,21 @@ pub fn upstream_trace_parent(
     span_ids
         .and_then(|span_ids| span_ids.trace_parent(span))
         .or_else(|| client.map(TraceParent::with_new_span_id))
+}
+
+/// The `tracestate` to send beside `sent` (the upstream's `traceparent`): the client's, when
+/// `sent` goes on in the client's trace. A trace the gateway started (the client sent none, or
+/// the exported span belongs to another trace) carries none: the client's entries describe its
+/// own trace.
+pub fn upstream_trace_state(
+    sent: TraceParent,
+    client: Option<&ClientTrace>,
+) -> Option<HeaderValue> {
+    let client = client?;
+    if client.parent.trace_id != sent.trace_id {
+        return None;
+    }
+    client.state.as_ref()?.to_header_value()
 }
 
 fn is_lower_hex(text: &str) -> bool {
@@ -159,6 +193,30 @@ mod tests {
         assert_ne!(upstream.parent_id, client.parent_id);
         assert_ne!(upstream.parent_id, [0; 8]);
         assert_eq!(upstream_trace_parent(None, &span, None), None);
+    }
+
+    #[test]
+    fn the_client_tracestate_goes_only_with_its_own_trace() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            crate::trace_state::TRACESTATE,
+            HeaderValue::from_static("rojo=1"),
+        );
+        // Without a traceparent a tracestate is not even read.
+        assert_eq!(ClientTrace::from_headers(&headers), None);
+        headers.insert(TRACEPARENT, HeaderValue::from_static(VALID));
+        let client = ClientTrace::from_headers(&headers).unwrap();
+        let continued = client.parent.with_new_span_id();
+        assert_eq!(
+            upstream_trace_state(continued, Some(&client)).unwrap(),
+            "rojo=1"
+        );
+        let other_trace = TraceParent {
+            trace_id: [7; 16],
+            ..continued
+        };
+        assert_eq!(upstream_trace_state(other_trace, Some(&client)), None);
+        assert_eq!(upstream_trace_state(continued, None), None);
     }
 
     #[test]

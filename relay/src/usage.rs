@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::gen_ai_span::GenAiSpan;
 use crate::host::{UsageRecord, UsageSink};
-use crate::trace_context::TraceParent;
+use crate::trace_context::ClientTrace;
 use crate::vocabulary::{CLIENT_CLOSED, Endpoint, TokenUsage};
 
 /// Builds and sends the request's usage record.
@@ -24,8 +24,8 @@ pub struct PendingRecord {
     prompt_on_close: Option<Estimator>,
     /// The request's GenAI span, given the record's facts when it is sent and ended with it.
     span: GenAiSpan,
-    /// The client's `traceparent`, continued in the upstream requests.
-    client_trace: Option<TraceParent>,
+    /// The client's `traceparent` and `tracestate`, continued in the upstream requests.
+    client_trace: Option<ClientTrace>,
 }
 
 impl PendingRecord {
@@ -53,7 +53,7 @@ impl PendingRecord {
 
     /// Traces the request: `span` gets the record's facts, and upstream requests continue
     /// the client's trace.
-    pub(crate) fn trace(&mut self, span: GenAiSpan, client_trace: Option<TraceParent>) {
+    pub(crate) fn trace(&mut self, span: GenAiSpan, client_trace: Option<ClientTrace>) {
         self.span = span;
         self.client_trace = client_trace;
     }
@@ -62,8 +62,8 @@ impl PendingRecord {
         &self.span
     }
 
-    pub(crate) fn client_trace(&self) -> Option<TraceParent> {
-        self.client_trace
+    pub(crate) fn client_trace(&self) -> Option<&ClientTrace> {
+        self.client_trace.as_ref()
     }
 
     /// The record being built. After a hand-over, writes land in a scratch record that is never
@@ -110,7 +110,7 @@ impl PendingRecord {
             done,
             prompt_on_close: self.prompt_on_close.take(),
             span: std::mem::replace(&mut self.span, GenAiSpan::none()),
-            client_trace: self.client_trace,
+            client_trace: self.client_trace.clone(),
         }
     }
 

@@ -21,6 +21,7 @@ mod golden_convert;
 mod golden_convert_stream;
 mod golden_providers;
 mod hostile_input;
+mod log_spans;
 mod media_duration;
 mod parsers_prop;
 mod plugins_cache;

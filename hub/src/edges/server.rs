@@ -465,8 +465,8 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
         path = request.uri().path(),
         request_id,
     );
-    if let Some(parent) = relay::trace_context::TraceParent::from_headers(request.headers()) {
-        crate::process::telemetry::continue_client_trace(&span, parent);
+    if let Some(client) = relay::trace_context::ClientTrace::from_headers(request.headers()) {
+        crate::process::telemetry::continue_client_trace(&span, &client);
     }
     span
 }

@@ -2,8 +2,10 @@
 //! and spans exported over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
 //!
 //! Colours only on a terminal: a log file or a pipe gets plain text. The exported spans carry
-//! the W3C trace context: a request span continues the client's `traceparent`, and the relay
-//! reads the exported ids ([`ExportedSpanIds`]) for the `traceparent` it sends upstream.
+//! the W3C trace context: a request span continues the client's `traceparent` (and keeps its
+//! `tracestate`), an MCP tool call the one in its `params._meta` ([`MetaClientTraces`]), and
+//! the relay reads the exported ids ([`ExportedSpanIds`]) for the `traceparent` it sends
+//! upstream.
 
 use std::io::IsTerminal;
 
@@ -15,7 +17,7 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::runtime::Tokio;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use opentelemetry_sdk::trace::span_processor_with_async_runtime::BatchSpanProcessor;
-use relay::trace_context::{SpanIds, TraceParent};
+use relay::trace_context::{ClientTrace, SpanIds, TraceParent};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
@@ -116,18 +118,41 @@ fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// Makes `span` a child of the client's span named by its `traceparent`. Without the OTLP
-/// export there is no OpenTelemetry context to set, and nothing happens.
-pub fn continue_client_trace(span: &tracing::Span, parent: TraceParent) {
+/// Makes `span` a child of the client's span named by its `traceparent`, with its
+/// `tracestate`. Without the OTLP export there is no OpenTelemetry context to set, and nothing
+/// happens.
+pub fn continue_client_trace(span: &tracing::Span, client: &ClientTrace) {
+    let parent = client.parent;
+    // Checked and bounded already; a state OpenTelemetry reads otherwise is left out.
+    let state = client
+        .state
+        .as_ref()
+        .and_then(|state| state.text().parse::<TraceState>().ok())
+        .unwrap_or_default();
     let remote = SpanContext::new(
         TraceId::from_bytes(parent.trace_id),
         SpanId::from_bytes(parent.parent_id),
         TraceFlags::new(parent.flags),
         true,
-        TraceState::default(),
+        state,
     );
     // An error only says that spans are not exported.
     drop(span.set_parent(opentelemetry::Context::new().with_remote_span_context(remote)));
+}
+
+/// Continues the trace an MCP tool call names in `params._meta`: the same W3C rules as the
+/// headers (a `traceparent` that does not parse is ignored, and so is its `tracestate`).
+#[derive(Debug, Clone, Copy)]
+pub struct MetaClientTraces;
+
+impl mcp::ClientTraces for MetaClientTraces {
+    fn continue_trace(&self, span: &tracing::Span, traceparent: &str, tracestate: Option<&str>) {
+        let Some(parent) = TraceParent::parse(traceparent) else {
+            return;
+        };
+        let state = tracestate.and_then(relay::trace_state::TraceState::parse);
+        continue_client_trace(span, &ClientTrace { parent, state });
+    }
 }
 
 /// The ids the OTLP export gives a span, for the relay's upstream `traceparent`; `None` when

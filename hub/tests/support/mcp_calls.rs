@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::TestHub;
 
 /// POSTs one JSON-RPC request (`method` with `params`, `name` as `Mcp-Name` when given) to
-/// `path` with `token`; returns the HTTP status and the JSON reply (`Null` if none).
+/// `path` with `token`; returns the HTTP status and the JSON reply (`Null` if none). Entries of
+/// `params._meta` are kept beside the protocol's.
 pub async fn stateless(
     hub: &TestHub,
     path: &str,
@@ -15,11 +16,17 @@ pub async fn stateless(
     name: Option<&str>,
     mut params: Value,
 ) -> (u16, Value) {
-    params["_meta"] = json!({
+    let mut meta = json!({
         "io.modelcontextprotocol/protocolVersion": "2026-07-28",
         "io.modelcontextprotocol/clientInfo": {"name": "hub-test", "version": "1"},
         "io.modelcontextprotocol/clientCapabilities": {}
     });
+    if let Some(extra) = params.get("_meta").and_then(Value::as_object) {
+        for (key, value) in extra {
+            meta[key] = value.clone();
+        }
+    }
+    params["_meta"] = meta;
     let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
     let mut request = reqwest::Client::new()
         .post(hub.url(path))

@@ -19,7 +19,8 @@ use crate::plugin::Exchange;
 use crate::provider::{
     Endpoint, Framing, MediaRequest, Provider, UpstreamRequest, authorize, wants_stream_usage,
 };
-use crate::trace_context::{TRACEPARENT, upstream_trace_parent};
+use crate::trace_context::{TRACEPARENT, upstream_trace_parent, upstream_trace_state};
+use crate::trace_state::TRACESTATE;
 use crate::upstream::{ByteStream, send};
 use crate::usage::{Estimator, PendingRecord};
 
@@ -111,15 +112,19 @@ impl Inner {
             .get(channel.proxy_url.as_deref(), plan.timeouts.connect)?;
         authorize(plan.provider, channel, &client, &mut upstream_request).await?;
         pending.span().record_attempt(channel.kind, &request.model);
+        let client_trace = pending.client_trace();
         let trace_parent = upstream_trace_parent(
             self.span_ids.as_deref(),
             pending.span().span(),
-            pending.client_trace(),
+            client_trace.map(|trace| trace.parent),
         );
         if let Some(trace_parent) = trace_parent {
             upstream_request
                 .headers
                 .insert(TRACEPARENT, trace_parent.to_header_value());
+            if let Some(trace_state) = upstream_trace_state(trace_parent, client_trace) {
+                upstream_request.headers.insert(TRACESTATE, trace_state);
+            }
         }
         let head_timeout = plan.head_timeout();
         let estimator = Estimator {

@@ -11,6 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tenancy::Caller;
+use tracing::Instrument;
 
 use super::Inner;
 use super::auth::check_model_allowed;
@@ -24,7 +25,7 @@ use crate::host::{Admission, AdmissionRequest};
 use crate::plugin::{Answer, Before, Exchange, PluginRequest};
 use crate::provider::Endpoint;
 use crate::request_id::request_id;
-use crate::trace_context::TraceParent;
+use crate::trace_context::ClientTrace;
 use crate::usage::{Estimator, PendingRecord};
 use crate::vocabulary::Face;
 use crate::vocabulary::MAX_CLIENT_NAME_BYTES;
@@ -44,11 +45,11 @@ impl Inner {
             endpoint.route(),
             started,
         );
-        // Not entered: entering starts the exported span, which then keeps its name, and the
-        // name (`chat gpt-4o`) is known only once the body is read.
+        // Not entered yet: entering starts the exported span, which then keeps its name, and
+        // the name (`chat gpt-4o`) is known only once the body is read (`relay` enters it then).
         pending.trace(
             GenAiSpan::start(endpoint),
-            TraceParent::from_headers(&parts.headers),
+            ClientTrace::from_headers(&parts.headers),
         );
         // The governor's x-ratelimit-* headers go on the answer, whatever it is.
         let mut limit_headers = Vec::new();
@@ -117,7 +118,26 @@ impl Inner {
             .map_err(|_| RelayError::BodyTimeout)??;
         pending.record().request_body =
             Some(body.slice(..body.len().min(self.config.detail_max_bytes)));
-        let mut request = parse_request(endpoint, facts, &parts.headers, body, pending)?;
+        let request = parse_request(endpoint, facts, &parts.headers, body, pending)?;
+        // The model is known: the span takes its final name, then is entered around the rest, so
+        // every log line of the model request carries its fields. Not before: entering starts
+        // the exported span, which keeps the name it has then.
+        pending.span().record_model(&request.model);
+        let span = pending.span().span().clone();
+        self.relay_model(endpoint, caller, request, pending, limit_headers)
+            .instrument(span)
+            .await
+    }
+
+    /// The model request once its body is parsed: route, admission, plugins and dispatch.
+    async fn relay_model(
+        &self,
+        endpoint: Endpoint,
+        caller: Caller,
+        mut request: ParsedRequest,
+        pending: &mut PendingRecord,
+        limit_headers: &mut Vec<(axum::http::HeaderName, HeaderValue)>,
+    ) -> Result<Response, RelayError> {
         check_model_allowed(&caller, &request.model)?;
         let route = self
             .directory

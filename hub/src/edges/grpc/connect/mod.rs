@@ -180,7 +180,12 @@ where
     // The key is checked before anything else is looked at, as for gRPC: a caller without a
     // valid key learns nothing about methods or messages.
     if let Some(Refusal(status)) = request.extensions().get::<Refusal>() {
-        return protocol.error_response(&ConnectError::from_status(status));
+        let error = ConnectError::from_status(status);
+        // A client may still be writing the body (Node's http client sends it after the
+        // headers): read out, bounded, it then gets the refusal instead of a broken pipe.
+        let (parts, body) = request.into_parts();
+        drain_body(body, &parts.headers, MAX_MESSAGE_BYTES).await;
+        return protocol.error_response(&error);
     }
     let method = methods.find(request.uri().path());
     if let Some(method) = &method
@@ -302,20 +307,38 @@ async fn read_body(
             continue;
         };
         if kept.len() + data.len() > limit {
-            let mut seen = kept.len() + data.len();
-            let drain = async {
-                while seen <= drain_limit
-                    && let Some(Ok(frame)) = body.frame().await
-                {
-                    seen += frame.data_ref().map_or(0, Bytes::len);
-                }
-            };
-            let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
+            drain_rest(body, kept.len() + data.len(), drain_limit).await;
             return Err(too_large());
         }
         kept.extend_from_slice(&data);
     }
     Ok(kept.freeze())
+}
+
+/// Reads out and drops a body that will not be used, unless Content-Length says it is over
+/// `limit`: up to `limit` bytes, for at most [`DRAIN_TIME`].
+async fn drain_body(body: axum::body::Body, headers: &HeaderMap, limit: usize) {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return;
+    }
+    drain_rest(body, 0, limit).await;
+}
+
+/// Reads `body` on past the `seen` bytes already read, up to `limit` bytes in all and for at
+/// most [`DRAIN_TIME`], dropping them.
+async fn drain_rest(mut body: axum::body::Body, mut seen: usize, limit: usize) {
+    let drain = async {
+        while seen <= limit
+            && let Some(Ok(frame)) = body.frame().await
+        {
+            seen += frame.data_ref().map_or(0, Bytes::len);
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, drain).await;
 }
 
 /// The one enveloped message a server-streaming call sends, decompressed when its flag says so

@@ -1,0 +1,297 @@
+// MCP servers the gateway exposes: embedded templates, proxies of remote servers, and
+// OpenAPI documents turned into tools; plus per-group secret parameters.
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_aiproxy_admin_v1_common } from "./common_pb.js";
+import { file_google_protobuf_empty, file_google_protobuf_field_mask } from "@bufbuild/protobuf/wkt";
+/**
+ * Describes the file aiproxy/admin/v1/mcp.proto.
+ */
+export const file_aiproxy_admin_v1_mcp = /*@__PURE__*/ fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSKkAgoNT3BlbkFwaVNvdXJjZRIMCgRzcGVjGAEgASgJEhAKCHNwZWNfdXJsGAIgASgJEhAKCGJhc2VfdXJsGAMgASgJEh0KFWFsbG93X3ByaXZhdGVfbmV0d29yaxgEIAEoCBJFCgtjcmVkZW50aWFscxgFIAMoCzIwLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZS5DcmVkZW50aWFsc0VudHJ5EhoKEmluY2x1ZGVfb3BlcmF0aW9ucxgGIAMoCRIaChJleGNsdWRlX29wZXJhdGlvbnMYByADKAkSDwoHY29tcGFjdBgIIAEoCBoyChBDcmVkZW50aWFsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi8AcKCU1jcFNlcnZlchIKCgJpZBgBIAEoCRIpCgVzY29wZRgCIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyVHlwZRIQCgh0ZW1wbGF0ZRgFIAEoCRILCgN1cmwYBiABKAkSOQoHaGVhZGVycxgHIAMoCzIoLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLkhlYWRlcnNFbnRyeRI1CgVxdWVyeRgIIAMoCzImLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLlF1ZXJ5RW50cnkSNwoGcGFyYW1zGAkgAygLMicuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUGFyYW1zRW50cnkSMAoHb3BlbmFwaRgKIAEoCzIfLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZRIoCgZzdGF0dXMYCyABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIVCg1jcmVhdGVkX2F0X21zGAwgASgDEhUKDXVwZGF0ZWRfYXRfbXMYDSABKAMSEAoId2FybmluZ3MYDiADKAkSFgoOcHJpY2VfcGVyX2NhbGwYDyABKAkSHQoVcmVxdWlyZWRfZ3JvdXBfcGFyYW1zGBAgAygJEkAKC3Rvb2xfcHJpY2VzGBEgAygLMisuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuVG9vbFByaWNlc0VudHJ5EkAKC2dyb3VwX3Rvb2xzGBIgAygLMisuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuR3JvdXBUb29sc0VudHJ5EjcKDXZpcnR1YWxfdG9vbHMYEyADKAsyIC5haXByb3h5LmFkbWluLnYxLk1jcFZpcnR1YWxUb29sGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKClF1ZXJ5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGjEKD1Rvb2xQcmljZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGlEKD0dyb3VwVG9vbHNFbnRyeRILCgNrZXkYASABKAkSLQoFdmFsdWUYAiABKAsyHi5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xOYW1lczoCOAEiHQoMTWNwVG9vbE5hbWVzEg0KBW5hbWVzGAEgAygJIoABCg5NY3BWaXJ0dWFsVG9vbBIRCglzZXJ2ZXJfaWQYASABKAkSDAoEdG9vbBgCIAEoCRIMCgRuYW1lGAMgASgJEhgKC2Rlc2NyaXB0aW9uGAQgASgJSACIAQESFQoNZGVmYXVsdHNfanNvbhgFIAEoCUIOCgxfZGVzY3JpcHRpb24iRQoWQ3JlYXRlTWNwU2VydmVyUmVxdWVzdBIrCgZzZXJ2ZXIYASABKAsyGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlciIhChNHZXRNY3BTZXJ2ZXJSZXF1ZXN0EgoKAmlkGAEgASgJIrYBChVMaXN0TWNwU2VydmVyc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSKQoFc2NvcGUYAyABKA4yGi5haXByb3h5LmFkbWluLnYxLk1jcFNjb3BlEhAKCGdyb3VwX2lkGAQgASgJEigKBnN0YXR1cxgFIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEg8KB2tleXdvcmQYBiABKAkicwoWTGlzdE1jcFNlcnZlcnNSZXNwb25zZRIsCgdzZXJ2ZXJzGAEgAygLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAMidgoWVXBkYXRlTWNwU2VydmVyUmVxdWVzdBIrCgZzZXJ2ZXIYASABKAsyGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siJAoWRGVsZXRlTWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCSJRChlTZXRNY3BTZXJ2ZXJTdGF0dXNSZXF1ZXN0EgoKAmlkGAEgASgJEigKBnN0YXR1cxgCIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzIhYKFExpc3RUZW1wbGF0ZXNSZXF1ZXN0ImMKFUxpc3RUZW1wbGF0ZXNSZXNwb25zZRIRCgl0ZW1wbGF0ZXMYASADKAkSNwoQdGVtcGxhdGVfZGV0YWlscxgCIAMoCzIdLmFpcHJveHkuYWRtaW4udjEuTWNwVGVtcGxhdGUiZAoLTWNwVGVtcGxhdGUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIyCgZwYXJhbXMYAyADKAsyIi5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW0igAEKEE1jcFRlbXBsYXRlUGFyYW0SDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRI3CgZzZXRfYnkYAyABKA4yJy5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW1Pd25lchIQCghyZXF1aXJlZBgEIAEoCCK5AQoOR3JvdXBNY3BQYXJhbXMSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJEjwKBnBhcmFtcxgDIAMoCzIsLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMuUGFyYW1zRW50cnkSFQoNdXBkYXRlZF9hdF9tcxgEIAEoAxotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkwKGFNldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIwCgZwYXJhbXMYASABKAsyIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zIj8KGEdldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiQgobRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSI0ChRUZXN0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJaChVUZXN0TWNwU2VydmVyUmVzcG9uc2USCgoCb2sYASABKAgSDQoFZXJyb3IYAiABKAkSEgoKdG9vbF9jb3VudBgDIAEoBRISCgpsYXRlbmN5X21zGAQgASgDIjkKGUxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkicgoHTWNwVG9vbBIMCgRuYW1lGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhkKEWlucHV0X3NjaGVtYV9qc29uGAQgASgJEhoKEm91dHB1dF9zY2hlbWFfanNvbhgFIAEoCSJGChpMaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRIoCgV0b29scxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbCJIChlMaXN0TWNwVG9vbENoYW5nZXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIYChBpbmNsdWRlX3JlamVjdGVkGAIgASgIIkEKDk1jcFRvb2xGaW5kaW5nEgwKBGtpbmQYASABKAkSEAoIbG9jYXRpb24YAiABKAkSDwoHZXhjZXJwdBgDIAEoCSKhAgoNTWNwVG9vbENoYW5nZRIRCglzZXJ2ZXJfaWQYASABKAkSEQoJdG9vbF9uYW1lGAIgASgJEjEKBGtpbmQYAyABKA4yIy5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xDaGFuZ2VLaW5kEiAKGGFwcHJvdmVkX2RlZmluaXRpb25fanNvbhgEIAEoCRIfChdvZmZlcmVkX2RlZmluaXRpb25fanNvbhgFIAEoCRIyCghmaW5kaW5ncxgGIAMoCzIgLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbEZpbmRpbmcSEAoIcmVqZWN0ZWQYByABKAgSFgoOZGV0ZWN0ZWRfYXRfbXMYCCABKAMSFgoOYXBwcm92ZWRfYXRfbXMYCSABKAMiTgoaTGlzdE1jcFRvb2xDaGFuZ2VzUmVzcG9uc2USMAoHY2hhbmdlcxgBIAMoCzIfLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbENoYW5nZSJXChxBcHByb3ZlTWNwU2VydmVyVG9vbHNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRISCgp0b29sX25hbWVzGAIgAygJEhAKCGdyb3VwX2lkGAMgASgJIjMKHUFwcHJvdmVNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEhIKCnRvb2xfbmFtZXMYASADKAkiRAobUmVqZWN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRISCgp0b29sX25hbWVzGAIgAygJIjIKHFJlamVjdE1jcFNlcnZlclRvb2xzUmVzcG9uc2USEgoKdG9vbF9uYW1lcxgBIAMoCSpQCghNY3BTY29wZRIZChVNQ1BfU0NPUEVfVU5TUEVDSUZJRUQQABIUChBNQ1BfU0NPUEVfUFVCTElDEAESEwoPTUNQX1NDT1BFX0dST1VQEAIqzQEKDU1jcFNlcnZlclR5cGUSHwobTUNQX1NFUlZFUl9UWVBFX1VOU1BFQ0lGSUVEEAASHAoYTUNQX1NFUlZFUl9UWVBFX0VNQkVEREVEEAESJAogTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NUUkVBTUFCTEUQAhIdChlNQ1BfU0VSVkVSX1RZUEVfUFJPWFlfU1NFEAMSGwoXTUNQX1NFUlZFUl9UWVBFX09QRU5BUEkQBBIbChdNQ1BfU0VSVkVSX1RZUEVfVklSVFVBTBAFKokBChVNY3BUZW1wbGF0ZVBhcmFtT3duZXISKAokTUNQX1RFTVBMQVRFX1BBUkFNX09XTkVSX1VOU1BFQ0lGSUVEEAASIgoeTUNQX1RFTVBMQVRFX1BBUkFNX09XTkVSX0FETUlOEAESIgoeTUNQX1RFTVBMQVRFX1BBUkFNX09XTkVSX0dST1VQEAIqmwEKEU1jcFRvb2xDaGFuZ2VLaW5kEiQKIE1DUF9UT09MX0NIQU5HRV9LSU5EX1VOU1BFQ0lGSUVEEAASIAocTUNQX1RPT0xfQ0hBTkdFX0tJTkRfQ0hBTkdFRBABEhwKGE1DUF9UT09MX0NIQU5HRV9LSU5EX05FVxACEiAKHE1DUF9UT09MX0NIQU5HRV9LSU5EX1JFTU9WRUQQAzLqCwoKTWNwU2VydmljZRJYCg9DcmVhdGVNY3BTZXJ2ZXISKC5haXByb3h5LmFkbWluLnYxLkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJSCgxHZXRNY3BTZXJ2ZXISJS5haXByb3h5LmFkbWluLnYxLkdldE1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJjCg5MaXN0TWNwU2VydmVycxInLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlcnNSZXF1ZXN0GiguYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyc1Jlc3BvbnNlElgKD1VwZGF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuVXBkYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElMKD0RlbGV0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlTWNwU2VydmVyUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJeChJTZXRNY3BTZXJ2ZXJTdGF0dXMSKy5haXByb3h5LmFkbWluLnYxLlNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJgCg1MaXN0VGVtcGxhdGVzEiYuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVxdWVzdBonLmFpcHJveHkuYWRtaW4udjEuTGlzdFRlbXBsYXRlc1Jlc3BvbnNlEmAKDVRlc3RNY3BTZXJ2ZXISJi5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXF1ZXN0GicuYWlwcm94eS5hZG1pbi52MS5UZXN0TWNwU2VydmVyUmVzcG9uc2USbwoSTGlzdE1jcFNlcnZlclRvb2xzEisuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0GiwuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRJhChFTZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuU2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcxJhChFHZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuR2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcxJdChREZWxldGVHcm91cE1jcFBhcmFtcxItLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5Em8KEkxpc3RNY3BUb29sQ2hhbmdlcxIrLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFRvb2xDaGFuZ2VzUmVxdWVzdBosLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFRvb2xDaGFuZ2VzUmVzcG9uc2USeAoVQXBwcm92ZU1jcFNlcnZlclRvb2xzEi4uYWlwcm94eS5hZG1pbi52MS5BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXF1ZXN0Gi8uYWlwcm94eS5hZG1pbi52MS5BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXNwb25zZRJ1ChRSZWplY3RNY3BTZXJ2ZXJUb29scxItLmFpcHJveHkuYWRtaW4udjEuUmVqZWN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0Gi4uYWlwcm94eS5hZG1pbi52MS5SZWplY3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlYgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+/**
+ * Describes the message aiproxy.admin.v1.OpenApiSource.
+ * Use `create(OpenApiSourceSchema)` to create a new message.
+ */
+export const OpenApiSourceSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 0);
+/**
+ * Describes the message aiproxy.admin.v1.McpServer.
+ * Use `create(McpServerSchema)` to create a new message.
+ */
+export const McpServerSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 1);
+/**
+ * Describes the message aiproxy.admin.v1.McpToolNames.
+ * Use `create(McpToolNamesSchema)` to create a new message.
+ */
+export const McpToolNamesSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 2);
+/**
+ * Describes the message aiproxy.admin.v1.McpVirtualTool.
+ * Use `create(McpVirtualToolSchema)` to create a new message.
+ */
+export const McpVirtualToolSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 3);
+/**
+ * Describes the message aiproxy.admin.v1.CreateMcpServerRequest.
+ * Use `create(CreateMcpServerRequestSchema)` to create a new message.
+ */
+export const CreateMcpServerRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 4);
+/**
+ * Describes the message aiproxy.admin.v1.GetMcpServerRequest.
+ * Use `create(GetMcpServerRequestSchema)` to create a new message.
+ */
+export const GetMcpServerRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 5);
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpServersRequest.
+ * Use `create(ListMcpServersRequestSchema)` to create a new message.
+ */
+export const ListMcpServersRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 6);
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpServersResponse.
+ * Use `create(ListMcpServersResponseSchema)` to create a new message.
+ */
+export const ListMcpServersResponseSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 7);
+/**
+ * Describes the message aiproxy.admin.v1.UpdateMcpServerRequest.
+ * Use `create(UpdateMcpServerRequestSchema)` to create a new message.
+ */
+export const UpdateMcpServerRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 8);
+/**
+ * Describes the message aiproxy.admin.v1.DeleteMcpServerRequest.
+ * Use `create(DeleteMcpServerRequestSchema)` to create a new message.
+ */
+export const DeleteMcpServerRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 9);
+/**
+ * Describes the message aiproxy.admin.v1.SetMcpServerStatusRequest.
+ * Use `create(SetMcpServerStatusRequestSchema)` to create a new message.
+ */
+export const SetMcpServerStatusRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 10);
+/**
+ * Describes the message aiproxy.admin.v1.ListTemplatesRequest.
+ * Use `create(ListTemplatesRequestSchema)` to create a new message.
+ */
+export const ListTemplatesRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 11);
+/**
+ * Describes the message aiproxy.admin.v1.ListTemplatesResponse.
+ * Use `create(ListTemplatesResponseSchema)` to create a new message.
+ */
+export const ListTemplatesResponseSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 12);
+/**
+ * Describes the message aiproxy.admin.v1.McpTemplate.
+ * Use `create(McpTemplateSchema)` to create a new message.
+ */
+export const McpTemplateSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 13);
+/**
+ * Describes the message aiproxy.admin.v1.McpTemplateParam.
+ * Use `create(McpTemplateParamSchema)` to create a new message.
+ */
+export const McpTemplateParamSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 14);
+/**
+ * Describes the message aiproxy.admin.v1.GroupMcpParams.
+ * Use `create(GroupMcpParamsSchema)` to create a new message.
+ */
+export const GroupMcpParamsSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 15);
+/**
+ * Describes the message aiproxy.admin.v1.SetGroupMcpParamsRequest.
+ * Use `create(SetGroupMcpParamsRequestSchema)` to create a new message.
+ */
+export const SetGroupMcpParamsRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 16);
+/**
+ * Describes the message aiproxy.admin.v1.GetGroupMcpParamsRequest.
+ * Use `create(GetGroupMcpParamsRequestSchema)` to create a new message.
+ */
+export const GetGroupMcpParamsRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 17);
+/**
+ * Describes the message aiproxy.admin.v1.DeleteGroupMcpParamsRequest.
+ * Use `create(DeleteGroupMcpParamsRequestSchema)` to create a new message.
+ */
+export const DeleteGroupMcpParamsRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 18);
+/**
+ * Describes the message aiproxy.admin.v1.TestMcpServerRequest.
+ * Use `create(TestMcpServerRequestSchema)` to create a new message.
+ */
+export const TestMcpServerRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 19);
+/**
+ * Describes the message aiproxy.admin.v1.TestMcpServerResponse.
+ * Use `create(TestMcpServerResponseSchema)` to create a new message.
+ */
+export const TestMcpServerResponseSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 20);
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpServerToolsRequest.
+ * Use `create(ListMcpServerToolsRequestSchema)` to create a new message.
+ */
+export const ListMcpServerToolsRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 21);
+/**
+ * Describes the message aiproxy.admin.v1.McpTool.
+ * Use `create(McpToolSchema)` to create a new message.
+ */
+export const McpToolSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 22);
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpServerToolsResponse.
+ * Use `create(ListMcpServerToolsResponseSchema)` to create a new message.
+ */
+export const ListMcpServerToolsResponseSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 23);
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpToolChangesRequest.
+ * Use `create(ListMcpToolChangesRequestSchema)` to create a new message.
+ */
+export const ListMcpToolChangesRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 24);
+/**
+ * Describes the message aiproxy.admin.v1.McpToolFinding.
+ * Use `create(McpToolFindingSchema)` to create a new message.
+ */
+export const McpToolFindingSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 25);
+/**
+ * Describes the message aiproxy.admin.v1.McpToolChange.
+ * Use `create(McpToolChangeSchema)` to create a new message.
+ */
+export const McpToolChangeSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 26);
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpToolChangesResponse.
+ * Use `create(ListMcpToolChangesResponseSchema)` to create a new message.
+ */
+export const ListMcpToolChangesResponseSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 27);
+/**
+ * Describes the message aiproxy.admin.v1.ApproveMcpServerToolsRequest.
+ * Use `create(ApproveMcpServerToolsRequestSchema)` to create a new message.
+ */
+export const ApproveMcpServerToolsRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 28);
+/**
+ * Describes the message aiproxy.admin.v1.ApproveMcpServerToolsResponse.
+ * Use `create(ApproveMcpServerToolsResponseSchema)` to create a new message.
+ */
+export const ApproveMcpServerToolsResponseSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 29);
+/**
+ * Describes the message aiproxy.admin.v1.RejectMcpServerToolsRequest.
+ * Use `create(RejectMcpServerToolsRequestSchema)` to create a new message.
+ */
+export const RejectMcpServerToolsRequestSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 30);
+/**
+ * Describes the message aiproxy.admin.v1.RejectMcpServerToolsResponse.
+ * Use `create(RejectMcpServerToolsResponseSchema)` to create a new message.
+ */
+export const RejectMcpServerToolsResponseSchema = /*@__PURE__*/ messageDesc(file_aiproxy_admin_v1_mcp, 31);
+/**
+ * @generated from enum aiproxy.admin.v1.McpScope
+ */
+export var McpScope;
+(function (McpScope) {
+    /**
+     * @generated from enum value: MCP_SCOPE_UNSPECIFIED = 0;
+     */
+    McpScope[McpScope["UNSPECIFIED"] = 0] = "UNSPECIFIED";
+    /**
+     * Every group may use it.
+     *
+     * @generated from enum value: MCP_SCOPE_PUBLIC = 1;
+     */
+    McpScope[McpScope["PUBLIC"] = 1] = "PUBLIC";
+    /**
+     * Only `group_id` may use it.
+     *
+     * @generated from enum value: MCP_SCOPE_GROUP = 2;
+     */
+    McpScope[McpScope["GROUP"] = 2] = "GROUP";
+})(McpScope || (McpScope = {}));
+/**
+ * Describes the enum aiproxy.admin.v1.McpScope.
+ */
+export const McpScopeSchema = /*@__PURE__*/ enumDesc(file_aiproxy_admin_v1_mcp, 0);
+/**
+ * @generated from enum aiproxy.admin.v1.McpServerType
+ */
+export var McpServerType;
+(function (McpServerType) {
+    /**
+     * @generated from enum value: MCP_SERVER_TYPE_UNSPECIFIED = 0;
+     */
+    McpServerType[McpServerType["UNSPECIFIED"] = 0] = "UNSPECIFIED";
+    /**
+     * @generated from enum value: MCP_SERVER_TYPE_EMBEDDED = 1;
+     */
+    McpServerType[McpServerType["EMBEDDED"] = 1] = "EMBEDDED";
+    /**
+     * @generated from enum value: MCP_SERVER_TYPE_PROXY_STREAMABLE = 2;
+     */
+    McpServerType[McpServerType["PROXY_STREAMABLE"] = 2] = "PROXY_STREAMABLE";
+    /**
+     * @generated from enum value: MCP_SERVER_TYPE_PROXY_SSE = 3;
+     */
+    McpServerType[McpServerType["PROXY_SSE"] = 3] = "PROXY_SSE";
+    /**
+     * @generated from enum value: MCP_SERVER_TYPE_OPENAPI = 4;
+     */
+    McpServerType[McpServerType["OPENAPI"] = 4] = "OPENAPI";
+    /**
+     * Chosen tools of other servers (virtual_tools), served under this server's id.
+     *
+     * @generated from enum value: MCP_SERVER_TYPE_VIRTUAL = 5;
+     */
+    McpServerType[McpServerType["VIRTUAL"] = 5] = "VIRTUAL";
+})(McpServerType || (McpServerType = {}));
+/**
+ * Describes the enum aiproxy.admin.v1.McpServerType.
+ */
+export const McpServerTypeSchema = /*@__PURE__*/ enumDesc(file_aiproxy_admin_v1_mcp, 1);
+/**
+ * Who gives a template parameter its value.
+ *
+ * @generated from enum aiproxy.admin.v1.McpTemplateParamOwner
+ */
+export var McpTemplateParamOwner;
+(function (McpTemplateParamOwner) {
+    /**
+     * @generated from enum value: MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED = 0;
+     */
+    McpTemplateParamOwner[McpTemplateParamOwner["UNSPECIFIED"] = 0] = "UNSPECIFIED";
+    /**
+     * The admin, once for the server: `McpServer.params`.
+     *
+     * @generated from enum value: MCP_TEMPLATE_PARAM_OWNER_ADMIN = 1;
+     */
+    McpTemplateParamOwner[McpTemplateParamOwner["ADMIN"] = 1] = "ADMIN";
+    /**
+     * Each group for itself: `SetGroupMcpParams` (name it in `required_group_params` to make
+     * every group set it before the server is offered to it).
+     *
+     * @generated from enum value: MCP_TEMPLATE_PARAM_OWNER_GROUP = 2;
+     */
+    McpTemplateParamOwner[McpTemplateParamOwner["GROUP"] = 2] = "GROUP";
+})(McpTemplateParamOwner || (McpTemplateParamOwner = {}));
+/**
+ * Describes the enum aiproxy.admin.v1.McpTemplateParamOwner.
+ */
+export const McpTemplateParamOwnerSchema = /*@__PURE__*/ enumDesc(file_aiproxy_admin_v1_mcp, 2);
+/**
+ * @generated from enum aiproxy.admin.v1.McpToolChangeKind
+ */
+export var McpToolChangeKind;
+(function (McpToolChangeKind) {
+    /**
+     * @generated from enum value: MCP_TOOL_CHANGE_KIND_UNSPECIFIED = 0;
+     */
+    McpToolChangeKind[McpToolChangeKind["UNSPECIFIED"] = 0] = "UNSPECIFIED";
+    /**
+     * An approved tool is offered with another definition.
+     *
+     * @generated from enum value: MCP_TOOL_CHANGE_KIND_CHANGED = 1;
+     */
+    McpToolChangeKind[McpToolChangeKind["CHANGED"] = 1] = "CHANGED";
+    /**
+     * A tool without an approved definition is offered (or was flagged when the server was
+     * pinned).
+     *
+     * @generated from enum value: MCP_TOOL_CHANGE_KIND_NEW = 2;
+     */
+    McpToolChangeKind[McpToolChangeKind["NEW"] = 2] = "NEW";
+    /**
+     * An approved tool is no longer offered.
+     *
+     * @generated from enum value: MCP_TOOL_CHANGE_KIND_REMOVED = 3;
+     */
+    McpToolChangeKind[McpToolChangeKind["REMOVED"] = 3] = "REMOVED";
+})(McpToolChangeKind || (McpToolChangeKind = {}));
+/**
+ * Describes the enum aiproxy.admin.v1.McpToolChangeKind.
+ */
+export const McpToolChangeKindSchema = /*@__PURE__*/ enumDesc(file_aiproxy_admin_v1_mcp, 3);
+/**
+ * @generated from service aiproxy.admin.v1.McpService
+ */
+export const McpService = /*@__PURE__*/ serviceDesc(file_aiproxy_admin_v1_mcp, 0);

@@ -1,0 +1,53 @@
+// The transport-independent part of the client: every control-plane service as a typed client
+// over one transport, the interceptor that sends the admin key, and the generated messages.
+// `./node` and `./web` build the transport for their platform and call createAdminClients.
+import { createClient } from "@connectrpc/connect";
+import { AccessService } from "./gen/aiproxy/admin/v1/access_pb.js";
+import { ChannelService } from "./gen/aiproxy/admin/v1/channels_pb.js";
+import { ConfigService } from "./gen/aiproxy/admin/v1/config_pb.js";
+import { GroupService } from "./gen/aiproxy/admin/v1/groups_pb.js";
+import { LogService } from "./gen/aiproxy/admin/v1/logs_pb.js";
+import { McpService } from "./gen/aiproxy/admin/v1/mcp_pb.js";
+import { ModelService } from "./gen/aiproxy/admin/v1/models_pb.js";
+import { OptionService } from "./gen/aiproxy/admin/v1/options_pb.js";
+import { TokenService } from "./gen/aiproxy/admin/v1/tokens_pb.js";
+export * from "./gen/aiproxy/admin/v1/access_pb.js";
+export * from "./gen/aiproxy/admin/v1/channels_pb.js";
+export * from "./gen/aiproxy/admin/v1/common_pb.js";
+export * from "./gen/aiproxy/admin/v1/config_pb.js";
+export * from "./gen/aiproxy/admin/v1/groups_pb.js";
+export * from "./gen/aiproxy/admin/v1/logs_pb.js";
+export * from "./gen/aiproxy/admin/v1/mcp_pb.js";
+export * from "./gen/aiproxy/admin/v1/models_pb.js";
+export * from "./gen/aiproxy/admin/v1/options_pb.js";
+export * from "./gen/aiproxy/admin/v1/tokens_pb.js";
+// What a caller needs to tell the server's refusals apart without importing Connect itself.
+export { Code, ConnectError } from "@connectrpc/connect";
+/**
+ * Sends `adminKey` as the server expects it on every call, whichever the protocol:
+ * `authorization: Bearer <key>` (a header for Connect and gRPC-Web, metadata for gRPC).
+ */
+export function adminKeyInterceptor(adminKey) {
+    if (adminKey === "") {
+        throw new Error("the admin key is empty");
+    }
+    const value = `Bearer ${adminKey}`;
+    return (next) => async (request) => {
+        request.header.set("authorization", value);
+        return next(request);
+    };
+}
+/** Every control-plane service over `transport`, which must already carry the admin key. */
+export function createAdminClients(transport) {
+    return {
+        access: createClient(AccessService, transport),
+        groups: createClient(GroupService, transport),
+        tokens: createClient(TokenService, transport),
+        channels: createClient(ChannelService, transport),
+        models: createClient(ModelService, transport),
+        mcp: createClient(McpService, transport),
+        options: createClient(OptionService, transport),
+        config: createClient(ConfigService, transport),
+        logs: createClient(LogService, transport),
+    };
+}
