@@ -1,4 +1,4 @@
-//! The Videos API through the gateway: jobs pinned to their group, files streamed, remixes, and bills charged once on completion.
+//! The Videos API through the gateway: jobs pinned to their group, files streamed, remixes, edits, extensions, and bills charged once on completion.
 //!
 //! Another group gets 404; a completed job is billed once to the nano-unit, a failed one not
 //! at all, on one server and across two replicas.
@@ -273,6 +273,114 @@ async fn a_video_job_is_pinned_streamed_and_billed_once() {
     );
     assert_eq!(bills(&hub, &remix_id, 6).await, vec![dec("0.85")]);
     assert_eq!(balance(&hub, "acme").await, dec("98.30"));
+    assert_eq!(balance(&hub, "other").await, dec("100"));
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_and_an_extension_are_new_jobs_billed_like_remixes() {
+    let upstream = MockOpenAiVideo::start().await;
+    let hub = TestHub::start_with_config(&config(&upstream)).await;
+    let (status, created) = call(
+        reqwest::Method::POST,
+        hub.url("/v1/videos"),
+        ACME,
+        Some(json!({"model": "sora-2", "prompt": "a red balloon", "seconds": "8", "size": "1280x720"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    until_finished(&[&hub], &id).await;
+
+    // Another group's source, or an unknown one, is not found; nothing reaches the upstream.
+    for (path, key, source) in [
+        ("/v1/videos/edits", OTHER, id.as_str()),
+        ("/v1/videos/extensions", OTHER, id.as_str()),
+        ("/v1/videos/edits", ACME, "video_nobody_made"),
+    ] {
+        let (status, error) = call(
+            reqwest::Method::POST,
+            hub.url(path),
+            key,
+            Some(json!({"video": {"id": source}, "prompt": "theirs now", "seconds": "4"})),
+        )
+        .await;
+        assert_eq!(status, 404, "{path}: {error}");
+        assert_eq!(error["error"]["type"], "invalid_request_error", "{error}");
+        assert!(
+            error["error"]["message"].as_str().unwrap().contains(source),
+            "{error}"
+        );
+    }
+    // A body without the source's id, or with a bad length, is the client's mistake.
+    for (path, body, param) in [
+        ("/v1/videos/edits", json!({"prompt": "bluer"}), "video"),
+        (
+            "/v1/videos/extensions",
+            json!({"video": "not an object", "prompt": "longer"}),
+            "video",
+        ),
+        (
+            "/v1/videos/extensions",
+            json!({"video": {"id": id}, "prompt": "longer", "seconds": "forever"}),
+            "seconds",
+        ),
+    ] {
+        let (status, error) = call(reqwest::Method::POST, hub.url(path), ACME, Some(body)).await;
+        assert_eq!(status, 400, "{path}: {error}");
+        assert_eq!(error["error"]["type"], "invalid_request_error", "{error}");
+        assert_eq!(error["error"]["param"], param, "{error}");
+    }
+    assert!(upstream.state.derived.lock().unwrap().is_empty());
+
+    // An edit: as long and as large as its source, billed when it completes.
+    let (status, edited) = call(
+        reqwest::Method::POST,
+        hub.url("/v1/videos/edits"),
+        ACME,
+        Some(json!({"video": {"id": id}, "prompt": "now in blue"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(edited["object"], "video");
+    assert_eq!(edited["status"], "queued");
+    let edit_id = edited["id"].as_str().unwrap().to_owned();
+    assert_ne!(edit_id, id);
+    let finished = until_finished(&[&hub], &edit_id).await;
+    assert_eq!(finished["status"], "completed");
+    assert_eq!(finished["seconds"], "8");
+
+    // An extension: at its own seconds.
+    let (status, extended) = call(
+        reqwest::Method::POST,
+        hub.url("/v1/videos/extensions"),
+        ACME,
+        Some(json!({"video": {"id": id}, "prompt": "and then it pops", "seconds": "12"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{extended}");
+    let extension_id = extended["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        until_finished(&[&hub], &extension_id).await["seconds"],
+        "12"
+    );
+
+    let derived = upstream.state.derived.lock().unwrap().clone();
+    assert_eq!(derived.len(), 2, "{derived:?}");
+    assert_eq!(derived[0].0, "edits");
+    assert_eq!(
+        derived[0].1,
+        json!({"video": {"id": id}, "prompt": "now in blue"})
+    );
+    assert_eq!(derived[1].0, "extensions");
+    assert_eq!(derived[1].1["video"]["id"], id.as_str());
+    assert_eq!(derived[1].1["seconds"], "12");
+
+    // 0.85 for the source and its edit (8 s at 0.1 plus 0.05), 1.25 for the 12 s extension.
+    balance_reaches(&hub, dec("97.05")).await;
+    assert_eq!(bills(&hub, &id, 3).await, vec![dec("0.85")]);
+    assert_eq!(bills(&hub, &edit_id, 3).await, vec![dec("0.85")]);
+    assert_eq!(bills(&hub, &extension_id, 3).await, vec![dec("1.25")]);
     assert_eq!(balance(&hub, "other").await, dec("100"));
     hub.stop().await.unwrap();
 }

@@ -39,6 +39,7 @@ mod request;
 mod routes;
 mod stored_responses;
 mod upstream_error;
+mod video_derivations;
 mod video_tasks;
 mod videos;
 

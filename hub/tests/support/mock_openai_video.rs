@@ -1,4 +1,4 @@
-//! An OpenAI upstream for the Videos API: jobs that finish (or fail) as they are read, files streamed in two halves, deletes and remixes.
+//! An OpenAI upstream for the Videos API: jobs that finish (or fail) as they are read, files streamed in two halves, deletes, remixes, edits, extensions.
 //!
 //! Each read moves a job one step along queued, in_progress and completed (failed, for a
 //! prompt containing "fail"); a creation may be JSON or multipart with `input_reference`.
@@ -43,6 +43,8 @@ pub struct VideoState {
     /// The `variant` of each download.
     pub variants: Mutex<Vec<Option<String>>>,
     pub deleted: Mutex<Vec<String>>,
+    /// Each edit's and extension's path (`edits`, `extensions`) and body as forwarded.
+    pub derived: Mutex<Vec<(String, Value)>>,
     /// Released by the test to let a download's second half go: the first half reaches the
     /// client before it, which only a streamed relay allows.
     pub second_half: tokio::sync::Semaphore,
@@ -60,6 +62,7 @@ impl MockOpenAiVideo {
             created: Mutex::default(),
             variants: Mutex::default(),
             deleted: Mutex::default(),
+            derived: Mutex::default(),
             second_half: tokio::sync::Semaphore::new(0),
         });
         let app = Router::new()
@@ -67,6 +70,8 @@ impl MockOpenAiVideo {
             .route("/v1/videos/{id}", get(read).delete(delete))
             .route("/v1/videos/{id}/content", get(download))
             .route("/v1/videos/{id}/remix", post(remix))
+            .route("/v1/videos/edits", post(edit))
+            .route("/v1/videos/extensions", post(extend))
             // Azure's Sora jobs on its v1 surface.
             .route("/openai/v1/video/generations/jobs", post(create_job))
             .route("/openai/v1/video/generations/jobs/{id}", get(read_job))
@@ -311,6 +316,41 @@ async fn remix(
         "size": source.object["size"],
     });
     Json(new_job(&state, &fields, Some(&id))).into_response()
+}
+
+/// `POST /v1/videos/edits`: a new job as long and as large as the source `video.id`.
+async fn edit(State(state): State<Arc<VideoState>>, Json(request): Json<Value>) -> Response {
+    derive(&state, "edits", request, None)
+}
+
+/// `POST /v1/videos/extensions`: a new job of the requested `seconds` (4 by default) at the
+/// source's size.
+async fn extend(State(state): State<Arc<VideoState>>, Json(request): Json<Value>) -> Response {
+    let seconds = request["seconds"].clone();
+    derive(&state, "extensions", request, Some(seconds))
+}
+
+fn derive(state: &VideoState, path: &str, request: Value, seconds: Option<Value>) -> Response {
+    state
+        .derived
+        .lock()
+        .unwrap()
+        .push((path.to_owned(), request.clone()));
+    let id = request["video"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let source = state.jobs.lock().unwrap().get(&id).cloned();
+    let Some(source) = source else {
+        return not_found(&id);
+    };
+    let fields = json!({
+        "prompt": request["prompt"],
+        "model": source.object["model"],
+        "seconds": seconds.unwrap_or_else(|| source.object["seconds"].clone()),
+        "size": source.object["size"],
+    });
+    Json(new_job(state, &fields, None)).into_response()
 }
 
 /// An Azure Sora job: `api-key` required, `n_seconds` of each of `n_variants` videos.

@@ -180,8 +180,8 @@ pub trait Provider: Send + Sync + 'static {
     }
 
     /// The request that makes `call` on a video job the channel runs (read, delete, download,
-    /// remix), with `query` the client's (only what the call passes on is kept); only families
-    /// that serve videos have one. A remix's body and content type are the caller's to set.
+    /// remix, edit, extension), with `query` the client's (only what the call passes on is kept);
+    /// only families that serve videos have one. A new job's body is the caller's to set.
     fn video_call(
         &self,
         channel: &Channel,
@@ -232,6 +232,10 @@ pub enum VideoCall {
     Content,
     /// `POST /v1/videos/{id}/remix`: a new job from this one.
     Remix,
+    /// `POST /v1/videos/edits`: a new job editing the one the body names (`video.id`).
+    Edit,
+    /// `POST /v1/videos/extensions`: a new job continuing the one the body names.
+    Extend,
     /// `GET /v1/video/generations/jobs/{id}`: an Azure Sora job.
     JobRead,
     /// `GET /v1/video/generations/{id}/content/video`: one generation of a Sora job.
@@ -246,7 +250,7 @@ impl VideoCall {
             | VideoCall::JobRead
             | VideoCall::GenerationContent => Method::GET,
             VideoCall::Delete => Method::DELETE,
-            VideoCall::Remix => Method::POST,
+            VideoCall::Remix | VideoCall::Edit | VideoCall::Extend => Method::POST,
         }
     }
 
@@ -256,6 +260,9 @@ impl VideoCall {
             VideoCall::Read | VideoCall::Delete => "videos/{id}",
             VideoCall::Content => "videos/{id}/content",
             VideoCall::Remix => "videos/{id}/remix",
+            // The source job is named in the body, not the path.
+            VideoCall::Edit => "videos/edits",
+            VideoCall::Extend => "videos/extensions",
             VideoCall::JobRead => "video/generations/jobs/{id}",
             VideoCall::GenerationContent => "video/generations/{id}/content/video",
         }

@@ -264,7 +264,7 @@ fn video_call_request(
         url.push(if url.contains('?') { '&' } else { '?' });
         url.push_str(variant);
     }
-    let content_type = (call == VideoCall::Remix).then_some("application/json");
+    let content_type = (call.method() == Method::POST).then_some("application/json");
     Ok(UpstreamRequest {
         method: call.method(),
         url,

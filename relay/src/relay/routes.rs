@@ -8,6 +8,7 @@ use axum::routing::{get, post};
 use super::Relay;
 use super::billing_views::BillingView;
 use super::stored_responses::StoredAction;
+use super::video_derivations::Derivation;
 use super::videos::VideoAction;
 use crate::error::RelayError;
 use crate::provider::Endpoint;
@@ -156,6 +157,19 @@ impl Relay {
             )
             .route("/v1/videos/{id}/content", get(video(VideoAction::Content)))
             .route("/v1/videos/{id}/remix", post(video(VideoAction::Remix)))
+            // Static segments win over `{id}`: these never reach a job's own routes.
+            .route(
+                "/v1/videos/edits",
+                post(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.derive_video(Derivation::Edit, request).await
+                }),
+            )
+            .route(
+                "/v1/videos/extensions",
+                post(|State(relay): State<Relay>, request: Request| async move {
+                    relay.inner.derive_video(Derivation::Extension, request).await
+                }),
+            )
             .route(
                 "/v1/video/generations/jobs/{id}",
                 get(video(VideoAction::JobGet)),

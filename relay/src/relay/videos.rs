@@ -1,4 +1,4 @@
-//! Calls on video jobs: read, delete, streamed download, remix, the group's listing, and the bounded poll of unfinished jobs.
+//! Calls on video jobs: read, delete, streamed download, remix (and the new job of any derivation), the listing, the bounded poll.
 //!
 //! Every call goes to the channel that created the job, for its group only.
 //!
@@ -39,6 +39,14 @@ pub(super) fn default_seconds(api: VideoApi) -> u32 {
         VideoApi::GenerationJobs => 5,
         VideoApi::Videos | VideoApi::Generation => 4,
     }
+}
+
+/// What makes a new job of another: the call, the source's id (the upstream's: only jobs of
+/// OpenAI's wire, whose ids are the upstream's, are derived) and the seconds reserved.
+pub(super) struct Derived<'a> {
+    pub call: VideoCall,
+    pub source_id: &'a str,
+    pub seconds: u32,
 }
 
 /// Jobs one poll round reads at most.
@@ -258,31 +266,9 @@ impl Inner {
     ) -> Result<Response, RelayError> {
         let caller = self.authenticate(parts, pending)?;
         self.check_address(pending).await?;
-        // No id is this long: answered without a lookup keyed by the client's bytes.
-        if video_id.len() > MAX_CLIENT_NAME_BYTES {
-            return Err(not_found(video_id));
-        }
-        let job = self
-            .videos
-            .job(video_id)
-            .await
-            .filter(|job| job.owner.group_id == caller.group_id && job.api == action.api())
-            .ok_or_else(|| not_found(video_id))?;
-        let record = pending.record();
-        record.requested_model = Some(job.owner.model.clone());
-        record.upstream_model = Some(job.upstream_model.clone());
-        record.channel_id = Some(job.owner.channel_id);
-        record.upstream_request_id = Some(video_id.to_owned());
-        let channel = self
-            .directory
-            .route(&caller, &job.owner.model)
-            .and_then(|route| {
-                route
-                    .channels
-                    .into_iter()
-                    .find(|channel| channel.id == job.owner.channel_id)
-            })
-            .ok_or_else(|| not_found(video_id))?;
+        let (job, channel) = self
+            .source_job(&caller, video_id, action.api(), pending)
+            .await?;
         if let Some(upstream_id) = job.upstream_id.clone() {
             return self
                 .relay_video_task(
@@ -351,6 +337,43 @@ impl Inner {
                 .await
             }
         }
+    }
+
+    /// The caller's group's job `video_id` of `api` and the channel that runs it, noted on the
+    /// record; any other group's (or an unknown) id is not found.
+    pub(super) async fn source_job(
+        &self,
+        caller: &Caller,
+        video_id: &str,
+        api: VideoApi,
+        pending: &mut PendingRecord,
+    ) -> Result<(VideoJob, Arc<Channel>), RelayError> {
+        // No id is this long: answered without a lookup keyed by the client's bytes.
+        if video_id.len() > MAX_CLIENT_NAME_BYTES {
+            return Err(not_found(video_id));
+        }
+        let job = self
+            .videos
+            .job(video_id)
+            .await
+            .filter(|job| job.owner.group_id == caller.group_id && job.api == api)
+            .ok_or_else(|| not_found(video_id))?;
+        let record = pending.record();
+        record.requested_model = Some(job.owner.model.clone());
+        record.upstream_model = Some(job.upstream_model.clone());
+        record.channel_id = Some(job.owner.channel_id);
+        record.upstream_request_id = Some(video_id.to_owned());
+        let channel = self
+            .directory
+            .route(caller, &job.owner.model)
+            .and_then(|route| {
+                route
+                    .channels
+                    .into_iter()
+                    .find(|channel| channel.id == job.owner.channel_id)
+            })
+            .ok_or_else(|| not_found(video_id))?;
+        Ok((job, channel))
     }
 
     /// Reads a job from its channel, hands what it says to the host (which bills a completed
@@ -505,6 +528,33 @@ impl Inner {
         pending: &mut PendingRecord,
         limit_headers: &mut Vec<(axum::http::HeaderName, HeaderValue)>,
     ) -> Result<Response, RelayError> {
+        let request = self.read_video_json(parts, body, pending).await?;
+        // A remix is as long and as large as the video it remixes: reserved at its price.
+        let derived = Derived {
+            call: VideoCall::Remix,
+            source_id: video_id,
+            seconds: job.seconds,
+        };
+        self.derive(
+            caller,
+            channel,
+            job,
+            derived,
+            request,
+            pending,
+            limit_headers,
+        )
+        .await
+    }
+
+    /// The body of a call that makes a new job from another (remix, edit, extension): a JSON
+    /// object with a `prompt` string, read within the body limits and noted on the record.
+    pub(super) async fn read_video_json(
+        &self,
+        parts: &Parts,
+        body: Body,
+        pending: &mut PendingRecord,
+    ) -> Result<(Bytes, JsonObject), RelayError> {
         let reading =
             super::request::read_request_body(body, &parts.headers, self.config.max_body_bytes);
         let body = tokio::time::timeout(self.config.body_timeout, reading)
@@ -517,6 +567,26 @@ impl Inner {
             param: None,
         })?;
         super::request::check_field(&object, "prompt", super::request::Shape::String, true)?;
+        Ok((body, object))
+    }
+
+    /// A new job from `job` (`derived` says which call, and the length reserved and
+    /// remembered): admitted like a creation at the source's size, sent to the source's
+    /// channel, and remembered for the same group, pinned there and billed when it completes.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call's context, passed once from each caller"
+    )]
+    pub(super) async fn derive(
+        &self,
+        caller: &Caller,
+        channel: &Channel,
+        job: &VideoJob,
+        derived: Derived<'_>,
+        (body, object): (Bytes, JsonObject),
+        pending: &mut PendingRecord,
+        limit_headers: &mut Vec<(axum::http::HeaderName, HeaderValue)>,
+    ) -> Result<Response, RelayError> {
         let parsed = ParsedRequest {
             model: job.owner.model.clone(),
             anthropic_beta: None,
@@ -524,9 +594,8 @@ impl Inner {
             payload: Payload::Json(object),
             json_source: body.clone(),
         };
-        // A remix is as long and as large as the video it remixes: reserved at its price.
         let media = &mut pending.record().media;
-        media.video_seconds = job.seconds;
+        media.video_seconds = derived.seconds;
         media.video_size = job.size.clone();
         let admission = self
             .admit(Endpoint::Videos, caller, &parsed, 0, pending)
@@ -534,7 +603,7 @@ impl Inner {
         pending.record().reservation = admission.reservation;
         *limit_headers = admission.headers;
         let (status, bytes) = self
-            .video_json_call(channel, VideoCall::Remix, video_id, None, body)
+            .video_json_call(channel, derived.call, derived.source_id, None, body)
             .await?;
         let bytes = rename_model(bytes, job);
         self.remember_video(
@@ -543,7 +612,7 @@ impl Inner {
             channel.id,
             &job.owner.model,
             &job.upstream_model,
-            Some(job.seconds),
+            Some(derived.seconds),
             job.size.clone(),
             None,
             pending,
