@@ -1,6 +1,7 @@
 //! `POST /v1/videos/edits` and `/v1/videos/extensions`: a new job from the group's job the body names, on its channel, like a remix.
 //!
-//! The source is the body's `video.id` (JSON only), not a path segment: it is found for the
+//! The source is the body's `video.id` (JSON, or a form's `video[id]` field, sent on as JSON),
+//! not a path segment: it is found for the
 //! caller's group, and the new job is admitted, sent, remembered and billed as a remix's is
 //! ([`Inner::derive`]). An edit is reserved at the source's length; an extension at its
 //! `seconds`, else OpenAI's default length.
@@ -9,15 +10,17 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::Request;
-use axum::http::HeaderValue;
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
+use bytes::Bytes;
 
 use super::Inner;
-use super::videos::{Derived, default_seconds};
+use super::videos::{Derived, default_seconds, video_json_object};
 use crate::error::RelayError;
 use crate::host::VideoApi;
 use crate::json::JsonObject;
+use crate::multipart::Multipart;
 use crate::provider::VideoCall;
 use crate::request_id::request_id;
 use crate::usage::PendingRecord;
@@ -90,7 +93,21 @@ impl Inner {
     ) -> Result<Response, RelayError> {
         let caller = self.authenticate(parts, pending)?;
         self.check_address(pending).await?;
-        let (body, object) = self.read_video_json(parts, body, pending).await?;
+        let body = self.read_video_body(parts, body, pending).await?;
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        let body = if content_type
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data")
+        {
+            form_as_json(content_type, &body)?
+        } else {
+            body
+        };
+        let (body, object) = video_json_object(body)?;
         let source_id = source_id(&object)?;
         let requested_seconds = match derivation {
             Derivation::Extension => extension_seconds(&object)?,
@@ -136,6 +153,37 @@ impl Inner {
     }
 }
 
+/// A form's fields as the JSON object OpenAI takes too, `video[id]` as `video.id`: the form's
+/// reference names a job; an uploaded source video has none to follow and is refused.
+fn form_as_json(content_type: &str, body: &Bytes) -> Result<Bytes, RelayError> {
+    let form = Multipart::parse(content_type, body).map_err(|error| RelayError::BadRequest {
+        message: error.to_string(),
+        param: None,
+    })?;
+    let mut object = serde_json::Map::new();
+    for part in &form.parts {
+        if part.filename.is_some() {
+            return Err(RelayError::BadRequest {
+                message: "an uploaded video is not relayed: name the video job by video[id]".into(),
+                param: Some("video"),
+            });
+        }
+        let text = std::str::from_utf8(&part.data).map_err(|_| RelayError::BadRequest {
+            message: format!(
+                "multipart field {} is not valid utf-8 text",
+                part.name.chars().take(64).collect::<String>()
+            ),
+            param: None,
+        })?;
+        if part.name == "video[id]" {
+            object.insert("video".into(), serde_json::json!({ "id": text }));
+        } else {
+            object.insert(part.name.clone(), serde_json::Value::String(text.into()));
+        }
+    }
+    Ok(Bytes::from(serde_json::Value::Object(object).to_string()))
+}
+
 /// The body's `video.id`: the job a new one is made from.
 fn source_id(object: &JsonObject) -> Result<String, RelayError> {
     let video = object
@@ -174,10 +222,25 @@ fn extension_seconds(object: &JsonObject) -> Result<Option<u32>, RelayError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
 
     fn object(text: &'static str) -> JsonObject {
         JsonObject::parse(Bytes::from_static(text.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn a_forms_reference_becomes_json() {
+        let content_type = "multipart/form-data; boundary=b";
+        let form = "--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nbluer\r\n\
+             --b\r\nContent-Disposition: form-data; name=\"video[id]\"\r\n\r\nvideo_1\r\n\
+             --b\r\nContent-Disposition: form-data; name=\"seconds\"\r\n\r\n8\r\n--b--\r\n";
+        let json = form_as_json(content_type, &Bytes::from_static(form.as_bytes())).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"prompt": "bluer", "video": {"id": "video_1"}, "seconds": "8"})
+        );
+        let upload = "--b\r\nContent-Disposition: form-data; name=\"video\"; filename=\"a.mp4\"\r\n\r\nxx\r\n--b--\r\n";
+        assert!(form_as_json(content_type, &Bytes::from_static(upload.as_bytes())).is_err());
     }
 
     #[test]

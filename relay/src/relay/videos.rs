@@ -555,6 +555,17 @@ impl Inner {
         body: Body,
         pending: &mut PendingRecord,
     ) -> Result<(Bytes, JsonObject), RelayError> {
+        let body = self.read_video_body(parts, body, pending).await?;
+        video_json_object(body)
+    }
+
+    /// A call's body, read within the body limits and noted on the record.
+    pub(super) async fn read_video_body(
+        &self,
+        parts: &Parts,
+        body: Body,
+        pending: &mut PendingRecord,
+    ) -> Result<Bytes, RelayError> {
         let reading =
             super::request::read_request_body(body, &parts.headers, self.config.max_body_bytes);
         let body = tokio::time::timeout(self.config.body_timeout, reading)
@@ -562,12 +573,7 @@ impl Inner {
             .map_err(|_| RelayError::BodyTimeout)??;
         pending.record().request_body =
             Some(body.slice(..body.len().min(self.config.detail_max_bytes)));
-        let object = JsonObject::parse(body.clone()).map_err(|_| RelayError::BadRequest {
-            message: "the request body must be a JSON object".into(),
-            param: None,
-        })?;
-        super::request::check_field(&object, "prompt", super::request::Shape::String, true)?;
-        Ok((body, object))
+        Ok(body)
     }
 
     /// A new job from `job` (`derived` says which call, and the length reserved and
@@ -668,6 +674,16 @@ pub(super) fn stream_file(
         headers.insert(header::CONTENT_LENGTH, length);
     }
     answer
+}
+
+/// A new job's body: a JSON object with a `prompt` string.
+pub(super) fn video_json_object(body: Bytes) -> Result<(Bytes, JsonObject), RelayError> {
+    let object = JsonObject::parse(body.clone()).map_err(|_| RelayError::BadRequest {
+        message: "the request body must be a JSON object".into(),
+        param: None,
+    })?;
+    super::request::check_field(&object, "prompt", super::request::Shape::String, true)?;
+    Ok((body, object))
 }
 
 /// The client's model name back in an upstream object that names the channel's.
