@@ -350,15 +350,33 @@ async fn an_edit_and_an_extension_are_new_jobs_billed_like_remixes() {
     assert_eq!(finished["status"], "completed");
     assert_eq!(finished["seconds"], "8");
 
-    // An extension: at its own seconds.
-    let (status, extended) = call(
-        reqwest::Method::POST,
-        hub.url("/v1/videos/extensions"),
-        ACME,
-        Some(json!({"video": {"id": id}, "prompt": "and then it pops", "seconds": "12"})),
-    )
-    .await;
-    assert_eq!(status, 200, "{extended}");
+    // An extension, as a form naming the job by `video[id]` (the openai SDK's encoding): at
+    // its own seconds, sent on as JSON.
+    let boundary = "extension-boundary";
+    let mut form = String::new();
+    for (name, value) in [
+        ("prompt", "and then it pops"),
+        ("seconds", "12"),
+        ("video[id]", id.as_str()),
+    ] {
+        form.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    form.push_str(&format!("--{boundary}--\r\n"));
+    let response = reqwest::Client::new()
+        .post(hub.url("/v1/videos/extensions"))
+        .bearer_auth(ACME)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let extended: Value = response.json().await.unwrap();
     let extension_id = extended["id"].as_str().unwrap().to_owned();
     assert_eq!(
         until_finished(&[&hub], &extension_id).await["seconds"],
@@ -373,8 +391,10 @@ async fn an_edit_and_an_extension_are_new_jobs_billed_like_remixes() {
         json!({"video": {"id": id}, "prompt": "now in blue"})
     );
     assert_eq!(derived[1].0, "extensions");
-    assert_eq!(derived[1].1["video"]["id"], id.as_str());
-    assert_eq!(derived[1].1["seconds"], "12");
+    assert_eq!(
+        derived[1].1,
+        json!({"video": {"id": id}, "prompt": "and then it pops", "seconds": "12"})
+    );
 
     // 0.85 for the source and its edit (8 s at 0.1 plus 0.05), 1.25 for the 12 s extension.
     balance_reaches(&hub, dec("97.05")).await;
