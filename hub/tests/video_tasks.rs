@@ -211,6 +211,28 @@ async fn veo_on_a_gemini_channel_is_pinned_polled_downloaded_and_billed_once() {
     );
     // 8 s at 0.1.
     billed_once(&hub, &id, 1, "0.8").await;
+    // A task API has no edit or extension of OpenAI's kind: refused, nothing reserved.
+    for (path, verb) in [
+        ("/v1/videos/edits", "edit"),
+        ("/v1/videos/extensions", "extend"),
+    ] {
+        let (status, error) = call(
+            reqwest::Method::POST,
+            hub.url(path),
+            ACME,
+            Some(json!({"video": {"id": id}, "prompt": "bluer", "seconds": "4"})),
+        )
+        .await;
+        assert_eq!(status, 400, "{path}: {error}");
+        assert_eq!(error["error"]["type"], "invalid_request_error", "{error}");
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("cannot {verb} a video")),
+            "{error}"
+        );
+    }
     let (_, listed) = call(reqwest::Method::GET, hub.url("/v1/videos"), ACME, None).await;
     assert_eq!(listed["data"][0]["id"], id.as_str(), "{listed}");
     assert_eq!(listed["data"][0]["status"], "completed", "{listed}");
