@@ -350,8 +350,8 @@ async fn an_edit_and_an_extension_are_new_jobs_billed_like_remixes() {
     assert_eq!(finished["status"], "completed");
     assert_eq!(finished["seconds"], "8");
 
-    // An extension, as a form naming the job by `video[id]` (the openai SDK's encoding): at
-    // its own seconds, sent on as JSON.
+    // An extension, as a form naming the job by `video[id]` (how the openai SDK flattens a
+    // nested field in a form): at its own seconds, sent on as JSON.
     let boundary = "extension-boundary";
     let mut form = String::new();
     for (name, value) in [
