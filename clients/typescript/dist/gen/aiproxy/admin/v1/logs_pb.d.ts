@@ -494,6 +494,12 @@ export type SummaryPoint = Message<"aiproxy.admin.v1.SummaryPoint"> & {
      * @generated from field: double avg_ttfb_ms = 14;
      */
     avgTtfbMs: number;
+    /**
+     * The model or channel id (decimal) of the point when the series was split; empty otherwise.
+     *
+     * @generated from field: string key = 15;
+     */
+    key: string;
 };
 /**
  * Describes the message aiproxy.admin.v1.SummaryPoint.
@@ -514,6 +520,12 @@ export type GetSummaryRequest = Message<"aiproxy.admin.v1.GetSummaryRequest"> & 
      * @generated from field: aiproxy.admin.v1.SummaryFilter filter = 2;
      */
     filter?: SummaryFilter | undefined;
+    /**
+     * Unsplit unless asked; a split series lets a chart stack models or channels.
+     *
+     * @generated from field: aiproxy.admin.v1.SummarySplit split = 3;
+     */
+    split: SummarySplit;
 };
 /**
  * Describes the message aiproxy.admin.v1.GetSummaryRequest.
@@ -525,7 +537,7 @@ export declare const GetSummaryRequestSchema: GenMessage<GetSummaryRequest>;
  */
 export type GetSummaryResponse = Message<"aiproxy.admin.v1.GetSummaryResponse"> & {
     /**
-     * Ascending by bucket; buckets without requests are absent.
+     * Ascending by bucket (then key when split); buckets without requests are absent.
      *
      * @generated from field: repeated aiproxy.admin.v1.SummaryPoint points = 1;
      */
@@ -592,6 +604,13 @@ export type GetRankingRequest = Message<"aiproxy.admin.v1.GetRankingRequest"> & 
      * @generated from field: int32 limit = 6;
      */
     limit: number;
+    /**
+     * Only this group's requests (refused for the CHANNEL dimension: the per-channel summaries
+     * know no groups).
+     *
+     * @generated from field: optional string group_id = 7;
+     */
+    groupId?: string | undefined;
 };
 /**
  * Describes the message aiproxy.admin.v1.GetRankingRequest.
@@ -765,6 +784,36 @@ export declare enum Granularity {
  */
 export declare const GranularitySchema: GenEnum<Granularity>;
 /**
+ * How GetSummary splits its series.
+ *
+ * @generated from enum aiproxy.admin.v1.SummarySplit
+ */
+export declare enum SummarySplit {
+    /**
+     * One point per bucket.
+     *
+     * @generated from enum value: SUMMARY_SPLIT_UNSPECIFIED = 0;
+     */
+    UNSPECIFIED = 0,
+    /**
+     * One point per bucket and requested model.
+     *
+     * @generated from enum value: SUMMARY_SPLIT_MODEL = 1;
+     */
+    MODEL = 1,
+    /**
+     * One point per bucket and channel (reads the per-channel table: refused with a group or
+     * token filter).
+     *
+     * @generated from enum value: SUMMARY_SPLIT_CHANNEL = 2;
+     */
+    CHANNEL = 2
+}
+/**
+ * Describes the enum aiproxy.admin.v1.SummarySplit.
+ */
+export declare const SummarySplitSchema: GenEnum<SummarySplit>;
+/**
  * @generated from enum aiproxy.admin.v1.RankingDimension
  */
 export declare enum RankingDimension {
@@ -783,7 +832,13 @@ export declare enum RankingDimension {
     /**
      * @generated from enum value: RANKING_DIMENSION_MODEL = 3;
      */
-    MODEL = 3
+    MODEL = 3,
+    /**
+     * Tokens by name, keyed `group/token`.
+     *
+     * @generated from enum value: RANKING_DIMENSION_TOKEN = 4;
+     */
+    TOKEN = 4
 }
 /**
  * Describes the enum aiproxy.admin.v1.RankingDimension.

@@ -677,6 +677,62 @@ export type ListMcpServerToolsResponse = Message<"aiproxy.admin.v1.ListMcpServer
  */
 export declare const ListMcpServerToolsResponseSchema: GenMessage<ListMcpServerToolsResponse>;
 /**
+ * @generated from message aiproxy.admin.v1.CallMcpToolRequest
+ */
+export type CallMcpToolRequest = Message<"aiproxy.admin.v1.CallMcpToolRequest"> & {
+    /**
+     * @generated from field: string id = 1;
+     */
+    id: string;
+    /**
+     * The group the call is made as, charged and logged for; required.
+     *
+     * @generated from field: string group_id = 2;
+     */
+    groupId: string;
+    /**
+     * @generated from field: string tool = 3;
+     */
+    tool: string;
+    /**
+     * A JSON object of the tool's arguments; empty means none.
+     *
+     * @generated from field: string arguments_json = 4;
+     */
+    argumentsJson: string;
+};
+/**
+ * Describes the message aiproxy.admin.v1.CallMcpToolRequest.
+ * Use `create(CallMcpToolRequestSchema)` to create a new message.
+ */
+export declare const CallMcpToolRequestSchema: GenMessage<CallMcpToolRequest>;
+/**
+ * @generated from message aiproxy.admin.v1.CallMcpToolResponse
+ */
+export type CallMcpToolResponse = Message<"aiproxy.admin.v1.CallMcpToolResponse"> & {
+    /**
+     * The MCP `tools/call` result (content, structuredContent, isError) as JSON text.
+     *
+     * @generated from field: string result_json = 1;
+     */
+    resultJson: string;
+    /**
+     * The tool answered with `isError: true`.
+     *
+     * @generated from field: bool is_error = 2;
+     */
+    isError: boolean;
+    /**
+     * @generated from field: int64 latency_ms = 3;
+     */
+    latencyMs: bigint;
+};
+/**
+ * Describes the message aiproxy.admin.v1.CallMcpToolResponse.
+ * Use `create(CallMcpToolResponseSchema)` to create a new message.
+ */
+export declare const CallMcpToolResponseSchema: GenMessage<CallMcpToolResponse>;
+/**
  * @generated from message aiproxy.admin.v1.ListMcpToolChangesRequest
  */
 export type ListMcpToolChangesRequest = Message<"aiproxy.admin.v1.ListMcpToolChangesRequest"> & {
@@ -1077,6 +1133,21 @@ export declare const McpService: GenService<{
         methodKind: "unary";
         input: typeof ListMcpServerToolsRequestSchema;
         output: typeof ListMcpServerToolsResponseSchema;
+    };
+    /**
+     * Calls one tool of the server as `group_id` calls it through /mcp (the panel's try-it): the
+     * group's parameters and tool allow-list, the tool pins, and the group's limits, quotas and
+     * balance apply; the call is charged to the group and logged as its call (token id 0, token
+     * name `admin:<key name>`), and audited as the key's action. The group's MCP refusals come
+     * back as RPC errors (an unknown or hidden tool INVALID_ARGUMENT, a limit RESOURCE_EXHAUSTED);
+     * a tool's own error is a result with `is_error`.
+     *
+     * @generated from rpc aiproxy.admin.v1.McpService.CallMcpTool
+     */
+    callMcpTool: {
+        methodKind: "unary";
+        input: typeof CallMcpToolRequestSchema;
+        output: typeof CallMcpToolResponseSchema;
     };
     /**
      * Parameters (usually credentials) one group supplies to a server. Write-only: reads mask
