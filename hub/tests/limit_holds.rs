@@ -8,35 +8,9 @@ use std::time::Duration;
 
 use hub::governance::limits::{Admitted, Check, Counters, CountersConfig, Hold, Refusal};
 
-use crate::support::unique_redis_prefix;
+use crate::limits::backends;
 
 const HOUR: Duration = Duration::from_secs(3600);
-
-async fn backends(config: CountersConfig) -> Vec<(&'static str, [Counters; 2])> {
-    let memory = Counters::memory(config.clone());
-    let prefix = format!("{}:", unique_redis_prefix());
-    let mut redis = Vec::new();
-    for _ in 0..2 {
-        let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
-        let manager = redis::aio::ConnectionManager::new(client)
-            .await
-            .expect("redis on 127.0.0.1:6379");
-        redis.push(
-            Counters::redis(
-                hub::process::redis_link::RedisLink::new(manager),
-                prefix.clone(),
-                config.clone(),
-            )
-            .await
-            .unwrap(),
-        );
-    }
-    let [first, second] = <[Counters; 2]>::try_from(redis).unwrap();
-    vec![
-        ("memory", [memory.clone(), memory]),
-        ("redis", [first, second]),
-    ]
-}
 
 fn cap(amount: i64) -> Check {
     Check::Cap {

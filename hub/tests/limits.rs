@@ -22,7 +22,7 @@ const DAY: Duration = Duration::from_secs(86_400);
 
 /// Two handles on one set of counters, as two replicas would hold them: clones of one memory
 /// store, and two Redis clients (two connection managers) sharing one key prefix.
-async fn backends(config: CountersConfig) -> Vec<(&'static str, [Counters; 2])> {
+pub(crate) async fn backends(config: CountersConfig) -> Vec<(&'static str, [Counters; 2])> {
     let memory = Counters::memory(config.clone());
     let prefix = format!("{}:", unique_redis_prefix());
     let mut redis = Vec::new();
