@@ -565,8 +565,10 @@ try {
   // The REST API's swagger page renders the whole document under its strict CSP (the console
   // check at the end catches anything the policy blocked).
   await page.goto(`${base}/swagger/index.html`);
-  // swagger-ui renders the operations in several passes: wait for the tenth.
-  await page.locator(".opblock").nth(10).waitFor();
+  // swagger-ui renders the operations in several passes: wait for the tenth. Rendering the
+  // whole document is the slowest step of the run (it missed 10 s once with the machine busy
+  // with a load test), so it alone gets six times the usual wait.
+  await page.locator(".opblock").nth(10).waitFor({ timeout: 6 * WAIT_MS });
   await page.goto(`${base}/panel/`);
 
   // A stored key the server no longer accepts sends the user back to sign-in, with the reason.
