@@ -21,6 +21,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use crate::support;
+use crate::video_tasks::call;
 use support::TestHub;
 
 const ACME: &str = "sk-vertex-veo-acme-0001";
@@ -147,24 +148,6 @@ async fn method(
             "The requested method is not supported.",
         ),
     }
-}
-
-async fn call(
-    method: reqwest::Method,
-    url: String,
-    key: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, url).bearer_auth(key);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (
-        status,
-        response.json::<Value>().await.unwrap_or(Value::Null),
-    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

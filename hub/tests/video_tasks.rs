@@ -41,7 +41,8 @@ models:
     .await
 }
 
-async fn call(
+/// One call through the gateway with a token: the status and the JSON answer (`Null` when not JSON).
+pub(crate) async fn call(
     method: reqwest::Method,
     url: String,
     key: &str,
