@@ -125,8 +125,9 @@ fn rows() -> Vec<String> {
             .to_owned(),
         "INSERT INTO options (key, value) VALUES ('RetryTimes', '3')".to_owned(),
         "INSERT INTO options (key, value) VALUES ('SomeSeedOnlyOption', 'x')".to_owned(),
-        "INSERT INTO public_mcps (id, name, status, type, default_tools_call_price, proxy_config) VALUES \
-         ('search-proxy', 'Search', 1, 'mcp_proxy_streamable', 0.01, \
+        "INSERT INTO public_mcps (id, name, status, type, default_tools_call_price, tools_call_prices, \
+         proxy_config) VALUES ('search-proxy', 'Search', 1, 'mcp_proxy_streamable', 0.01, \
+         '{\"deep_search\":0.05,\"ping\":0,\"broken\":\"cheap\"}', \
          '{\"url\":\"https://mcp.example.com/mcp\",\"headers\":{\"X-Static\":\"1\"},\"querys\":{\"v\":\"2\"},\
          \"reusing\":{\"X-Api-Key\":{\"name\":\"X-Api-Key\",\"required\":true,\"type\":\"header\"}}}')"
             .to_owned(),
@@ -237,6 +238,10 @@ async fn import_into(seed_dsn: &str) {
         "{warnings}"
     );
     assert!(warnings.contains("add_cache_hit_header"), "{warnings}");
+    assert!(
+        warnings.contains("the price of tool broken is not a price"),
+        "{warnings}"
+    );
     assert!(!warnings.contains("gone"), "{warnings}");
 
     // The old key, with the `sk-` its callers send, answers once the hub has polled.
@@ -355,6 +360,16 @@ async fn import_into(seed_dsn: &str) {
     assert_eq!(
         proxy.price_per_call,
         Some(Decimal::from_str("0.01").unwrap())
+    );
+    // Per-tool prices carry over; one that is not a number is left to the server's price.
+    assert_eq!(
+        proxy.tool_prices,
+        [
+            ("deep_search".to_owned(), Decimal::from_str("0.05").unwrap()),
+            ("ping".to_owned(), Decimal::ZERO),
+        ]
+        .into_iter()
+        .collect()
     );
     let docs = document
         .mcp_servers

@@ -75,6 +75,7 @@ const JSON_COLUMNS: &[&str] = &[
     "proxy_config",
     "openapi_config",
     "embed_config",
+    "tools_call_prices",
 ];
 
 /// Opens `dsn` (a `postgres://` URL, a `sqlite:` URL or a SQLite file path) read-only where
@@ -207,6 +208,7 @@ pub async fn read(pool: &AnyPool) -> Result<SeedRows, ReadError> {
                 "status",
                 "type",
                 "default_tools_call_price",
+                "tools_call_prices",
                 "proxy_config",
                 "openapi_config",
                 "embed_config",

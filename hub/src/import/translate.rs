@@ -492,6 +492,7 @@ fn mcp_servers(
         server.scope = Some(McpScope::Public);
         server.price_per_call =
             decimal(record, "default_tools_call_price").filter(|price| !price.is_zero());
+        server.tool_prices = tool_prices(record, &id, warnings);
         let mut names = BTreeMap::new();
         if let Some(params) = record
             .get("proxy_config")
@@ -682,6 +683,35 @@ fn decimal(record: &Record, key: &str) -> Option<Decimal> {
         .or_else(|_| Decimal::from_scientific(&text))
         .ok()
         .map(|value| value.normalize())
+}
+
+/// The seed's `tools_call_prices` (a JSON object of tool name to price per call; the seed stores
+/// them without charging by them) as our `tool_prices`, which the MCP hub charges per call over
+/// the server's price. A price that is not a non-negative number is left out with a warning, so
+/// the tool falls back to the server's price instead of becoming free by accident; a listed zero
+/// stays, since an operator who wrote it meant that tool to be free.
+fn tool_prices(record: &Record, id: &str, warnings: &mut Vec<String>) -> BTreeMap<String, Decimal> {
+    let mut prices = BTreeMap::new();
+    let Some(listed) = record.get("tools_call_prices").and_then(Value::as_object) else {
+        return prices;
+    };
+    for (tool, price) in listed {
+        let parsed = match price {
+            Value::Number(number) => Decimal::from_str(&number.to_string())
+                .or_else(|_| Decimal::from_scientific(&number.to_string()))
+                .ok(),
+            _ => None,
+        };
+        match parsed {
+            Some(price) if !price.is_sign_negative() => {
+                prices.insert(tool.clone(), price.normalize());
+            }
+            _ => warnings.push(format!(
+                "mcp server {id}: the price of tool {tool} is not a price ({price}); the server's price applies"
+            )),
+        }
+    }
+    prices
 }
 
 fn flag(record: &Record, key: &str) -> bool {
