@@ -1,13 +1,19 @@
-//! A soak on demand: the real binary under steady governed load for `AIPROXY_SOAK_SECONDS`, its RSS sampled during and after, to show memory stays flat.
+//! A soak on demand: the real binary under steady governed load, a burst, the steady load again, then idle; RSS sampled throughout.
 //!
 //! Skipped (and says so) unless `AIPROXY_SOAK_SECONDS` is set, since it runs for minutes:
 //! `AIPROXY_SOAK_SECONDS=600 cargo test --release -p hub --test it soak:: -- --nocapture`
-//! runs the ten-minute soak; an hour is the same with 3600. The gateway runs the governed
-//! configuration (a priced model, group balance, token quota and limits, request logs on
-//! SQLite) against the built-in `fake` channel, so the upstream costs nothing. It prints RSS
-//! every tenth of the run and after 30 s idle, and fails when the last tenth of the load holds
-//! more than 25 % above the second tenth (memory growing under a steady load), or when nothing
-//! was answered.
+//! runs the ten-minute soak; an hour is the same with 3600. `AIPROXY_SOAK_BIN` names a binary
+//! to run instead of the one cargo built for the tests (a release build driven by a debug test
+//! binary, so the soak needs no release build of the whole test suite). The gateway runs the
+//! governed configuration (a priced model, group balance, token quota and limits, request logs
+//! on SQLite) against the built-in `fake` channel, so the upstream costs nothing.
+//!
+//! Phases: the steady load for the given seconds (RSS printed every tenth), a burst of eight
+//! times the clients for a tenth of that, the steady load again for a fifth, then 30 s idle. It
+//! fails when the last tenth of the first phase holds more than 25 % above its second tenth
+//! (memory growing under a steady load), when the steady load after the burst holds more than
+//! 25 % above the steady load before it (memory a burst took and did not give back), or when
+//! nothing was answered.
 
 use crate::support;
 
@@ -20,6 +26,8 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 const CLIENTS: usize = 32;
+/// Clients added for the burst, on top of the steady ones.
+const BURST_CLIENTS: usize = 224;
 const KEY: &str = "sk-soak-load-0001";
 /// Quiet time after the load, before the last sample: what an idle gateway gives back.
 const IDLE_AFTER: Duration = Duration::from_secs(30);
@@ -41,7 +49,10 @@ fn rss_kib(pid: u32) -> u64 {
 }
 
 async fn spawn(dir: &Path, config: &Path, port: u16) -> tokio::process::Child {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_aiproxy"))
+    let binary = std::env::var_os("AIPROXY_SOAK_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_aiproxy").into());
+    eprintln!("soak runs {}", Path::new(&binary).display());
+    tokio::process::Command::new(binary)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("LISTEN", format!("127.0.0.1:{port}"))
@@ -99,33 +110,9 @@ async fn memory_stays_flat_under_a_steady_load_and_comes_back_after_it() {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 
-    let answered = Arc::new(AtomicUsize::new(0));
-    let failed = Arc::new(AtomicUsize::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut clients = Vec::new();
-    for index in 0..CLIENTS {
-        let (answered, failed, stop) = (answered.clone(), failed.clone(), stop.clone());
-        let url = format!("{base}/v1/chat/completions");
-        clients.push(tokio::spawn(async move {
-            let client = reqwest::Client::new();
-            let mut round = 0_u64;
-            while !stop.load(Ordering::Relaxed) {
-                round += 1;
-                // Every fourth request streams; prompts vary so nothing is cached.
-                let body = json!({"model": "gpt-4o-mini", "max_tokens": 16, "stream": round.is_multiple_of(4),
-                    "messages": [{"role": "user", "content": format!("client {index} round {round}")}]});
-                match client.post(&url).bearer_auth(KEY).json(&body).send().await {
-                    Ok(response) if response.status().is_success() => {
-                        let _ = response.bytes().await;
-                        answered.fetch_add(1, Ordering::Relaxed);
-                    }
-                    _ => {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-            }
-        }));
-    }
+    let load = Load::default();
+    let steady_stop = Arc::new(AtomicBool::new(false));
+    let mut clients = load.start(&base, 0..CLIENTS, &steady_stop);
 
     let started = Instant::now();
     let tenth = duration / 10;
@@ -139,24 +126,61 @@ async fn memory_stays_flat_under_a_steady_load_and_comes_back_after_it() {
             rss,
             status_kib(pid, "RssAnon"),
             status_kib(pid, "RssFile"),
-            answered.load(Ordering::Relaxed),
-            failed.load(Ordering::Relaxed)
+            load.answered(),
+            load.failed.load(Ordering::Relaxed)
         );
         samples.push(rss);
     }
-    stop.store(true, Ordering::Relaxed);
+
+    // The burst: eight times the clients for a tenth of the run, then the steady load again.
+    let burst = (duration / 10).max(Duration::from_secs(10));
+    let burst_stop = Arc::new(AtomicBool::new(false));
+    let bursting = load.start(&base, CLIENTS..CLIENTS + BURST_CLIENTS, &burst_stop);
+    let answered_before_burst = load.answered();
+    tokio::time::sleep(burst).await;
+    let burst_rss = rss_kib(pid);
+    let burst_answered = load.answered() - answered_before_burst;
+    burst_stop.store(true, Ordering::Relaxed);
+    for client in bursting {
+        client.await.unwrap();
+    }
+    eprintln!(
+        "soak burst {:>4} s: rss {burst_rss:>7} KiB (anonymous {:>7}), {burst_answered} answered ({:.0}/s)",
+        burst.as_secs(),
+        status_kib(pid, "RssAnon"),
+        burst_answered as f64 / burst.as_secs_f64()
+    );
+    let after_burst = (duration / 5).max(Duration::from_secs(20));
+    let mut settled = Vec::new();
+    for step in 1..=4 {
+        tokio::time::sleep(after_burst / 4).await;
+        let rss = rss_kib(pid);
+        eprintln!(
+            "soak steady again {:>4} s: rss {rss:>7} KiB (anonymous {:>7})",
+            (after_burst / 4 * step).as_secs(),
+            status_kib(pid, "RssAnon")
+        );
+        settled.push(rss);
+    }
+    steady_stop.store(true, Ordering::Relaxed);
     for client in clients {
         client.await.unwrap();
     }
-    let total = answered.load(Ordering::Relaxed);
+    let total = load.answered();
     tokio::time::sleep(IDLE_AFTER).await;
     let idle = rss_kib(pid);
-    let peak = samples.iter().copied().max().unwrap_or(0);
+    let peak = samples
+        .iter()
+        .chain([&burst_rss])
+        .copied()
+        .max()
+        .unwrap_or(0);
+    let failed = load.failed.load(Ordering::Relaxed);
     eprintln!(
-        "soak done: {total} answered ({:.0}/s), {} failed; rss peak {peak} KiB, after {} s idle {idle} KiB",
-        total as f64 / duration.as_secs_f64(),
-        failed.load(Ordering::Relaxed),
-        IDLE_AFTER.as_secs()
+        "soak done: {total} answered, {failed} failed; rss peak {peak} KiB, after {} s idle {idle} KiB \
+         (anonymous {})",
+        IDLE_AFTER.as_secs(),
+        status_kib(pid, "RssAnon")
     );
     drop(child);
     assert!(total > 0, "nothing was answered");
@@ -165,4 +189,57 @@ async fn memory_stays_flat_under_a_steady_load_and_comes_back_after_it() {
         late * 4 <= early * 5,
         "memory grew under a steady load: {early} KiB at the second tenth, {late} KiB at the end"
     );
+    let again = settled[3];
+    assert!(
+        again * 4 <= late * 5,
+        "a burst's memory stayed: {late} KiB under the steady load before it ({burst_rss} KiB in it), \
+         {again} KiB under the same load after it"
+    );
+}
+
+/// Closed-loop chat clients sharing their counts: every fourth request streams, prompts vary
+/// so nothing is cached.
+#[derive(Default, Clone)]
+struct Load {
+    answered: Arc<AtomicUsize>,
+    failed: Arc<AtomicUsize>,
+}
+
+impl Load {
+    fn answered(&self) -> usize {
+        self.answered.load(Ordering::Relaxed)
+    }
+
+    /// One client per index, each running until `stop` is set.
+    fn start(
+        &self,
+        base: &str,
+        indexes: std::ops::Range<usize>,
+        stop: &Arc<AtomicBool>,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
+        indexes
+            .map(|index| {
+                let (load, stop) = (self.clone(), stop.clone());
+                let url = format!("{base}/v1/chat/completions");
+                tokio::spawn(async move {
+                    let client = reqwest::Client::new();
+                    let mut round = 0_u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        round += 1;
+                        let body = json!({"model": "gpt-4o-mini", "max_tokens": 16, "stream": round.is_multiple_of(4),
+                            "messages": [{"role": "user", "content": format!("client {index} round {round}")}]});
+                        match client.post(&url).bearer_auth(KEY).json(&body).send().await {
+                            Ok(response) if response.status().is_success() => {
+                                let _ = response.bytes().await;
+                                load.answered.fetch_add(1, Ordering::Relaxed);
+                            }
+                            _ => {
+                                load.failed.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    }
+                })
+            })
+            .collect()
+    }
 }
