@@ -27,7 +27,7 @@ fn record(model: &str, writer: usize, index: usize) -> UsageRecord {
         "fast" => {
             let total = 5 + (index * 7_919 + writer * 13) % 3_000;
             // Every fifth request ends before its first byte.
-            (total, (index % 5 != 0).then_some(total / 4))
+            (total, (!index.is_multiple_of(5)).then_some(total / 4))
         }
         "slow" => {
             let total = 2_000 + (index * index * 104_729 + writer) % 60_000;
