@@ -36,6 +36,7 @@ mod gemini_embeddings;
 mod gemini_media;
 mod governance;
 mod import_seed;
+mod latency_percentiles;
 mod limit_holds;
 mod limits;
 mod log_journal;

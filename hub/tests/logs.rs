@@ -424,7 +424,8 @@ async fn postgres_retention_deletes_exactly_the_old_rows() {
 
 const ADMIN_KEY: &str = "test-admin-key-logs-0123";
 
-async fn serve(store: &Store) -> LogServiceClient<Channel> {
+/// A `LogService` on `store`, served on port 0 (also for `latency_percentiles`).
+pub(crate) async fn serve(store: &Store) -> LogServiceClient<Channel> {
     let app = router(ControlPlane {
         log_store: store.clone(),
         store: store.clone(),
@@ -458,7 +459,7 @@ async fn serve(store: &Store) -> LogServiceClient<Channel> {
     LogServiceClient::new(channel)
 }
 
-fn admin<T>(message: T) -> tonic::Request<T> {
+pub(crate) fn admin<T>(message: T) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     request.metadata_mut().insert(
         "authorization",

@@ -173,6 +173,7 @@ async fn panel_round_trip_in_headless_chromium() {
                 "costlyModel": traffic::COSTLY_MODEL,
                 "busyToken": format!("{}/{}", traffic::GROUP, traffic::BUSY_TOKEN),
                 "busyChannel": traffic::BUSY_CHANNEL.to_string(),
+                "p95LatencyMs": traffic::exact_p95_latency_ms(),
             })
             .to_string(),
         )

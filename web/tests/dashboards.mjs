@@ -3,13 +3,17 @@
 // stacked requests painted in the first band's colour, the legend naming the models or
 // channels stacked), the totals counting the day, every ranking table led by the key the
 // traffic makes top (by requests, then by cost), and the group's own page reached from the
-// groups list, its dashboard fixed to the group.
+// groups list, its dashboard fixed to the group: its p95 latency card within the histograms'
+// bound of the traffic's exact p95, the latency charts' legends naming their percentiles.
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-const CHARTS = ["chart-requests", "chart-cost", "chart-tokens", "chart-errors", "chart-latency"];
+const CHARTS = ["chart-requests", "chart-cost", "chart-tokens", "chart-errors", "chart-latency", "chart-ttft"];
+/// How far a percentile read from the summaries' histograms may be from the exact one
+/// (hub/src/logs/histogram.rs).
+const PERCENTILE_BOUND = 0.4375;
 /// The first band's colour (src/charts.ts PALETTE[0]).
 const FIRST_BAND = [0x5b, 0x9b, 0xff];
 
@@ -38,6 +42,16 @@ async function checkCharts(page, scope, where) {
   }
   const painted = await paintedPixels(page, scope, "chart-requests");
   check(painted > 500, `${where}: the requests chart painted ${painted} pixels of its first band`);
+  for (const [chart, percentile] of [["chart-latency", "p95 latency"], ["chart-ttft", "p95 time to first token"]]) {
+    const legend = (await page.locator(`${scope} [data-testid="${chart}"] .u-legend`).textContent()) ?? "";
+    check(legend.includes(percentile), `${where}: the ${chart} legend reads ${legend}`);
+  }
+}
+
+/// The number a card shows ("1,342 ms" is 1342); NaN for "-".
+async function cardNumber(page, scope, testId) {
+  const text = ((await page.locator(`${scope} [data-testid="${testId}"]`).textContent()) ?? "").trim();
+  return text.startsWith("-") ? Number.NaN : Number(text.replace(/\D/g, ""));
 }
 
 /// `traffic`: {group, busyModel, costlyModel, busyToken, busyChannel} as the Rust side seeded.
@@ -78,6 +92,13 @@ export async function checkDashboards(page, base, traffic) {
   await checkCharts(page, group, "group page");
   const model = await firstCell(page, group, "ranking-model");
   check(model === traffic.busyModel, `the group's ranking-model is led by ${model}`);
+  // Only the seeded traffic is the group's, so its p95 is known exactly.
+  const p95 = await cardNumber(page, group, "total-latency-p95");
+  check(Math.abs(p95 - traffic.p95LatencyMs) <= traffic.p95LatencyMs * PERCENTILE_BOUND, `the group's p95 latency reads ${p95} ms, exact ${traffic.p95LatencyMs} ms`);
+  const p50 = await cardNumber(page, group, "total-latency-p50");
+  check(p50 > 0 && p50 <= p95, `the group's p50 latency reads ${p50} ms, p95 ${p95} ms`);
+  const ttft = await cardNumber(page, group, "total-ttft-p95");
+  check(ttft > 0 && ttft < p95, `the group's p95 time to first token reads ${ttft} ms`);
   const token = await firstCell(page, group, "ranking-token");
   check(token === traffic.busyToken, `the group's ranking-token is led by ${token}`);
   check((await page.locator(`${group} [data-testid="ranking-channel"]`).count()) === 0, "a group's page ranks channels, which know no groups");

@@ -237,7 +237,7 @@ class SummaryFilter(_message.Message):
     def __init__(self, start_ms: _Optional[int] = ..., end_ms: _Optional[int] = ..., group_id: _Optional[str] = ..., token_name: _Optional[str] = ..., model: _Optional[str] = ..., channel_id: _Optional[int] = ...) -> None: ...
 
 class SummaryPoint(_message.Message):
-    __slots__ = ("bucket_ms", "requests", "errors", "client_errors", "server_errors", "input_tokens", "output_tokens", "cached_tokens", "cache_creation_tokens", "reasoning_tokens", "total_tokens", "cost", "avg_latency_ms", "avg_ttfb_ms", "key")
+    __slots__ = ("bucket_ms", "requests", "errors", "client_errors", "server_errors", "input_tokens", "output_tokens", "cached_tokens", "cache_creation_tokens", "reasoning_tokens", "total_tokens", "cost", "avg_latency_ms", "avg_ttfb_ms", "key", "p50_latency_ms", "p95_latency_ms", "p50_ttfb_ms", "p95_ttfb_ms")
     BUCKET_MS_FIELD_NUMBER: _ClassVar[int]
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
     ERRORS_FIELD_NUMBER: _ClassVar[int]
@@ -253,6 +253,10 @@ class SummaryPoint(_message.Message):
     AVG_LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
     AVG_TTFB_MS_FIELD_NUMBER: _ClassVar[int]
     KEY_FIELD_NUMBER: _ClassVar[int]
+    P50_LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    P95_LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    P50_TTFB_MS_FIELD_NUMBER: _ClassVar[int]
+    P95_TTFB_MS_FIELD_NUMBER: _ClassVar[int]
     bucket_ms: int
     requests: int
     errors: int
@@ -268,7 +272,11 @@ class SummaryPoint(_message.Message):
     avg_latency_ms: float
     avg_ttfb_ms: float
     key: str
-    def __init__(self, bucket_ms: _Optional[int] = ..., requests: _Optional[int] = ..., errors: _Optional[int] = ..., client_errors: _Optional[int] = ..., server_errors: _Optional[int] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., cache_creation_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., cost: _Optional[str] = ..., avg_latency_ms: _Optional[float] = ..., avg_ttfb_ms: _Optional[float] = ..., key: _Optional[str] = ...) -> None: ...
+    p50_latency_ms: float
+    p95_latency_ms: float
+    p50_ttfb_ms: float
+    p95_ttfb_ms: float
+    def __init__(self, bucket_ms: _Optional[int] = ..., requests: _Optional[int] = ..., errors: _Optional[int] = ..., client_errors: _Optional[int] = ..., server_errors: _Optional[int] = ..., input_tokens: _Optional[int] = ..., output_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., cache_creation_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., cost: _Optional[str] = ..., avg_latency_ms: _Optional[float] = ..., avg_ttfb_ms: _Optional[float] = ..., key: _Optional[str] = ..., p50_latency_ms: _Optional[float] = ..., p95_latency_ms: _Optional[float] = ..., p50_ttfb_ms: _Optional[float] = ..., p95_ttfb_ms: _Optional[float] = ...) -> None: ...
 
 class GetSummaryRequest(_message.Message):
     __slots__ = ("granularity", "filter", "split")
@@ -281,10 +289,12 @@ class GetSummaryRequest(_message.Message):
     def __init__(self, granularity: _Optional[_Union[Granularity, str]] = ..., filter: _Optional[_Union[SummaryFilter, _Mapping]] = ..., split: _Optional[_Union[SummarySplit, str]] = ...) -> None: ...
 
 class GetSummaryResponse(_message.Message):
-    __slots__ = ("points",)
+    __slots__ = ("points", "total")
     POINTS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
     points: _containers.RepeatedCompositeFieldContainer[SummaryPoint]
-    def __init__(self, points: _Optional[_Iterable[_Union[SummaryPoint, _Mapping]]] = ...) -> None: ...
+    total: SummaryPoint
+    def __init__(self, points: _Optional[_Iterable[_Union[SummaryPoint, _Mapping]]] = ..., total: _Optional[_Union[SummaryPoint, _Mapping]] = ...) -> None: ...
 
 class GetTotalsRequest(_message.Message):
     __slots__ = ("granularity", "filter")

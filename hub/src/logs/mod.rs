@@ -10,6 +10,7 @@ pub mod access;
 pub mod charges;
 pub mod claims;
 pub mod entry;
+pub mod histogram;
 pub mod insert;
 pub mod journal;
 pub mod queries;

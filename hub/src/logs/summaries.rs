@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use relay::host::UsageRecord;
@@ -9,6 +10,7 @@ use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
+use super::histogram::{BUCKETS, Histogram, LATENCY_COLUMNS, TTFB_COLUMNS};
 use super::saturating_i64;
 use crate::logs::entry::LogEntry;
 use crate::store::sql::{Arg, Sql};
@@ -16,9 +18,10 @@ use crate::store::{Store, StoreError, rows};
 
 const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 3_600_000;
-/// Rows per upsert statement: at most 19 bound values per row stays under SQLite's 32,766
-/// (and Postgres' 65,535).
-const UPSERT_ROWS: usize = 1_024;
+/// Rows per upsert statement (a power of two, for `shaped_chunks`): at most 83 bound values per
+/// row (key, counters, cost and two histograms) stays under SQLite's 32,766 (and Postgres'
+/// 65,535).
+const UPSERT_ROWS: usize = 256;
 
 /// Bucket width of a summary row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -65,6 +68,10 @@ pub struct Counters {
     pub total_ms: i64,
     pub ttfb_ms: i64,
     pub ttfb_count: i64,
+    /// Total latency and time to first byte per bucket of [`Histogram`] (empty in rows written
+    /// before the histograms).
+    pub latency: Histogram,
+    pub ttfb: Histogram,
 }
 
 impl Counters {
@@ -87,9 +94,11 @@ impl Counters {
         self.reasoning_tokens += saturating_i64(usage.reasoning_tokens);
         self.total_tokens += saturating_i64(usage.total_tokens);
         self.total_ms += millis(record.total);
+        self.latency.record(record.total);
         if let Some(first_byte) = record.first_byte {
             self.ttfb_ms += millis(first_byte);
             self.ttfb_count += 1;
+            self.ttfb.record(first_byte);
         }
     }
 
@@ -108,6 +117,8 @@ impl Counters {
         self.total_ms += other.total_ms;
         self.ttfb_ms += other.ttfb_ms;
         self.ttfb_count += other.ttfb_count;
+        self.latency.add(&other.latency);
+        self.ttfb.add(&other.ttfb);
     }
 
     /// Mean total latency over every request.
@@ -136,6 +147,38 @@ fn ratio(sum: i64, count: i64) -> f64 {
 fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
+
+/// The histogram columns, latency's then time to first byte's, in bind order.
+fn histogram_columns() -> impl Iterator<Item = &'static String> {
+    LATENCY_COLUMNS.iter().chain(TTFB_COLUMNS.iter())
+}
+
+/// `, latency_h00, ...`: the insert's histogram columns, after the cost.
+static HISTOGRAM_INSERT: LazyLock<String> = LazyLock::new(|| {
+    histogram_columns()
+        .map(|column| format!(", {column}"))
+        .collect()
+});
+
+/// `, CAST(SUM(latency_h00) AS BIGINT) AS latency_h00, ...`, read by [`summed_counters`].
+static HISTOGRAM_SUMS: LazyLock<String> = LazyLock::new(|| {
+    histogram_columns()
+        .map(|column| format!(", CAST(SUM({column}) AS BIGINT) AS {column}"))
+        .collect()
+});
+
+/// `, latency_h00 = <table>.latency_h00 + excluded.latency_h00, ...`: histograms merge by
+/// adding counts, atomically like the other counters.
+fn histogram_updates(table: &'static str) -> String {
+    histogram_columns()
+        .map(|column| format!(", {column} = {table}.{column} + excluded.{column}"))
+        .collect()
+}
+
+static CHANNEL_HISTOGRAM_UPDATES: LazyLock<String> =
+    LazyLock::new(|| histogram_updates(CHANNEL_TABLE.name));
+static GROUP_HISTOGRAM_UPDATES: LazyLock<String> =
+    LazyLock::new(|| histogram_updates(GROUP_TABLE.name));
 
 /// Postgres adds decimal TEXT exactly through NUMERIC inside the upsert, so concurrent writers
 /// (replicas) never lose an increment.
@@ -292,6 +335,7 @@ pub async fn record_batch<E: Summarized>(
 
 /// The statements of one summary table.
 struct SummaryTable {
+    name: &'static str,
     /// `INSERT INTO <table> (<key columns>, `
     insert_head: &'static str,
     /// `ON CONFLICT (<key>) DO UPDATE SET <counter> = <table>.<counter> + excluded.<counter>, ...`
@@ -302,11 +346,14 @@ struct SummaryTable {
     select_costs_head: &'static str,
     /// The key columns' names, in key order, to read a selected key back by name.
     key_columns: &'static [&'static str],
+    /// The histogram columns' part of `conflict`.
+    histogram_updates: &'static LazyLock<String>,
 }
 
 macro_rules! summary_table {
-    ($table:literal, $key:literal, $key_columns:expr) => {
+    ($table:literal, $key:literal, $key_columns:expr, $histogram_updates:expr) => {
         SummaryTable {
+            name: $table,
             insert_head: concat!("INSERT INTO ", $table, " (", $key, ", "),
             conflict: concat!(
                 " ON CONFLICT (",
@@ -325,19 +372,22 @@ macro_rules! summary_table {
                 ") IN (VALUES "
             ),
             key_columns: $key_columns,
+            histogram_updates: $histogram_updates,
         }
     };
 }
 
-const CHANNEL_TABLE: SummaryTable = summary_table!(
+static CHANNEL_TABLE: SummaryTable = summary_table!(
     "channel_model_summaries",
     "granularity, bucket, channel_id, model",
-    &["granularity", "bucket", "channel_id", "model"]
+    &["granularity", "bucket", "channel_id", "model"],
+    &CHANNEL_HISTOGRAM_UPDATES
 );
-const GROUP_TABLE: SummaryTable = summary_table!(
+static GROUP_TABLE: SummaryTable = summary_table!(
     "group_token_model_summaries",
     "granularity, bucket, group_id, token_name, model",
-    &["granularity", "bucket", "group_id", "token_name", "model"]
+    &["granularity", "bucket", "group_id", "token_name", "model"],
+    &GROUP_HISTOGRAM_UPDATES
 );
 
 /// Adds `rows` to `table`, [`UPSERT_ROWS`] rows per statement. Postgres adds the cost inside
@@ -362,7 +412,9 @@ async fn upsert(
         } else {
             Sql::new_sqlite_bulk(table.insert_head)
         };
-        sql.push(COUNTER_COLUMNS).push(") VALUES ");
+        sql.push(COUNTER_COLUMNS)
+            .push(&HISTOGRAM_INSERT)
+            .push(") VALUES ");
         for (index, (key, counters)) in chunk.iter().enumerate() {
             sql.push(if index == 0 { "(" } else { ", (" });
             bind_key(&mut sql, key);
@@ -371,15 +423,19 @@ async fn upsert(
                 Some(stored) => *stored + counters.cost,
                 None => counters.cost,
             };
-            sql.push(", ")
-                .bind_text(cost.normalize().to_string())
-                .push(")");
+            sql.push(", ").bind_text(cost.normalize().to_string());
+            for count in counters.latency.0.into_iter().chain(counters.ttfb.0) {
+                sql.push(", ").bind_int(count);
+            }
+            sql.push(")");
         }
-        sql.push(table.conflict).push(if postgres {
-            table.postgres_cost
-        } else {
-            ", cost = excluded.cost"
-        });
+        sql.push(table.conflict)
+            .push(table.histogram_updates.as_str())
+            .push(if postgres {
+                table.postgres_cost
+            } else {
+                ", cost = excluded.cost"
+            });
         sql.query().execute(&mut *conn).await?;
     }
     Ok(())
@@ -548,7 +604,10 @@ pub async fn split_series(
         }
     };
     let mut sql = Sql::new("SELECT bucket, ");
-    sql.push(key_expression(key)).push(", ").push(SUM_COLUMNS);
+    sql.push(key_expression(key))
+        .push(", ")
+        .push(SUM_COLUMNS)
+        .push(&HISTOGRAM_SUMS);
     push_from_where(&mut sql, uses_channel, granularity, filter);
     sql.push(" GROUP BY bucket");
     if key != "total" {
@@ -590,7 +649,7 @@ pub async fn totals(
 ) -> Result<Counters, StoreError> {
     let uses_channel = uses_channel_table(filter)?;
     let mut sql = Sql::new("SELECT ");
-    sql.push(SUM_COLUMNS);
+    sql.push(SUM_COLUMNS).push(&HISTOGRAM_SUMS);
     push_from_where(&mut sql, uses_channel, granularity, filter);
     let row = sql.query().fetch_one(store.pool()).await?;
     // SUM over no rows is NULL: an empty range is all zeros.
@@ -625,7 +684,10 @@ pub async fn ranking(
         });
     }
     let mut sql = Sql::new("SELECT ");
-    sql.push(key_expression(key)).push(", ").push(SUM_COLUMNS);
+    sql.push(key_expression(key))
+        .push(", ")
+        .push(SUM_COLUMNS)
+        .push(&HISTOGRAM_SUMS);
     push_from_where(&mut sql, uses_channel, granularity, filter);
     sql.push(" GROUP BY ").push(group_by);
     let rows = sql.query().fetch_all(store.pool()).await?;
@@ -741,10 +803,18 @@ async fn costs_by(
     Ok(costs)
 }
 
-/// The counters [`SUM_COLUMNS`] selected; SUM over no rows is NULL, read as 0.
+/// The counters [`SUM_COLUMNS`] and [`HISTOGRAM_SUMS`] selected; SUM over no rows is NULL,
+/// read as 0.
 fn summed_counters(row: &AnyRow) -> Result<Counters, StoreError> {
     let get = |column: &'static str| -> Result<i64, StoreError> {
         Ok(rows::opt_int(row, column)?.unwrap_or(0))
+    };
+    let histogram = |columns: &'static [String]| -> Result<Histogram, StoreError> {
+        let mut counts = [0; BUCKETS];
+        for (count, column) in counts.iter_mut().zip(columns) {
+            *count = get(column)?;
+        }
+        Ok(Histogram(counts))
     };
     Ok(Counters {
         requests: get("requests")?,
@@ -761,6 +831,8 @@ fn summed_counters(row: &AnyRow) -> Result<Counters, StoreError> {
         total_ms: get("total_ms")?,
         ttfb_ms: get("ttfb_ms")?,
         ttfb_count: get("ttfb_count")?,
+        latency: histogram(&LATENCY_COLUMNS)?,
+        ttfb: histogram(&TTFB_COLUMNS)?,
     })
 }
 

@@ -1,7 +1,8 @@
 // Dashboard: over a chosen range and filters (group, token, model, channel; in the fragment),
-// the totals (requests, tokens in, out and cached, cost, error rate, mean latency and time to
-// first token) and the current RPM/TPM, charts of requests, tokens, cost, error rate and
-// latency per bucket (requests and cost stacked by model or channel), and rankings of groups,
+// the totals (requests, tokens in, out and cached, cost, error rate, latency and time to first
+// token: mean, p50 and p95) and the current RPM/TPM, charts of requests, tokens, cost, error
+// rate, latency and time to first token per bucket (requests and cost stacked by model or
+// channel; percentiles from the summaries' histograms), and rankings of groups,
 // channels, models and tokens by requests or cost. Everything is read from LogService's
 // summaries (GetSummary, GetTotals, GetRanking) and live rates (GetCurrentRates), never from raw
 // log rows. The charts are uPlot (src/charts.ts), imported only when a dashboard is drawn.
@@ -133,8 +134,12 @@ export async function dashboardView(root: HTMLElement, params: URLSearchParams, 
       card(t("Cost"), decimal(totals.cost || "0"), "total-cost"),
       card(t("Error rate"), percent(errorRate), "total-error-rate"),
       card(t("Errors"), t("{errors} ({client} 4xx, {server} 5xx)", { errors: num(totals.errors), client: num(totals.clientErrors), server: num(totals.serverErrors) }), "total-errors"),
-      card(t("Avg latency"), t("{ms} ms", { ms: num(Math.round(totals.avgLatencyMs)) }), "total-latency"),
-      card(t("Avg time to first token"), t("{ms} ms", { ms: num(Math.round(totals.avgTtfbMs)) }), "total-ttft"),
+      card(t("Avg latency"), millis(totals.avgLatencyMs), "total-latency"),
+      card(t("p50 latency"), millis(totals.p50LatencyMs), "total-latency-p50"),
+      card(t("p95 latency"), millis(totals.p95LatencyMs), "total-latency-p95"),
+      card(t("Avg time to first token"), millis(totals.avgTtfbMs), "total-ttft"),
+      card(t("p50 time to first token"), millis(totals.p50TtfbMs), "total-ttft-p50"),
+      card(t("p95 time to first token"), millis(totals.p95TtfbMs), "total-ttft-p95"),
       card(t("RPM now"), num(rpm), "current-rpm"),
       card(t("TPM now"), num(tpm), "current-tpm"),
     ),
@@ -188,10 +193,19 @@ export async function dashboardView(root: HTMLElement, params: URLSearchParams, 
       series: [line(t("Error rate"), (point) => (point.requests > 0n ? Number(point.errors) / Number(point.requests) : null))],
     },
     {
-      title: t("Latency"), testId: "chart-latency", stacked: false, format: (value) => t("{ms} ms", { ms: num(Math.round(value)) }), times,
+      title: t("Latency"), testId: "chart-latency", stacked: false, format: millis, times,
       series: [
         line(t("Avg latency"), (point) => point.avgLatencyMs),
+        line(t("p50 latency"), (point) => point.p50LatencyMs ?? null),
+        line(t("p95 latency"), (point) => point.p95LatencyMs ?? null),
+      ],
+    },
+    {
+      title: t("Time to first token"), testId: "chart-ttft", stacked: false, format: millis, times,
+      series: [
         line(t("Avg time to first token"), (point) => (point.avgTtfbMs > 0 ? point.avgTtfbMs : null)),
+        line(t("p50 time to first token"), (point) => point.p50TtfbMs ?? null),
+        line(t("p95 time to first token"), (point) => point.p95TtfbMs ?? null),
       ],
     },
   ];
@@ -209,6 +223,11 @@ export async function dashboardView(root: HTMLElement, params: URLSearchParams, 
     rates,
   );
   rates.replaceChildren(...ratesTables(current.rates, group));
+}
+
+/// Milliseconds, rounded; "-" when unknown (a percentile of summaries without histograms).
+function millis(value: number | undefined): string {
+  return value === undefined ? "-" : t("{ms} ms", { ms: num(Math.round(value)) });
 }
 
 function percent(value: number): string {

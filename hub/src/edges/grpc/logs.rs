@@ -149,6 +149,7 @@ impl LogService for Logs {
             Err(_) => return Err(invalid("split", "unknown value")),
         };
         let points = summaries::split_series(&self.store, granularity, &filter, split).await?;
+        let total = summaries::sum(points.iter().map(|(_, point)| &point.counters));
         Ok(Response::new(pb::GetSummaryResponse {
             points: points
                 .into_iter()
@@ -157,6 +158,7 @@ impl LogService for Logs {
                     ..point_pb(point.bucket_ms, &point.counters)
                 })
                 .collect(),
+            total: Some(point_pb(0, &total)),
         }))
     }
 
@@ -364,6 +366,10 @@ fn point_pb(bucket_ms: i64, counters: &Counters) -> pb::SummaryPoint {
         avg_latency_ms: counters.avg_latency_ms(),
         avg_ttfb_ms: counters.avg_ttfb_ms(),
         key: String::new(),
+        p50_latency_ms: counters.latency.percentile(0.5),
+        p95_latency_ms: counters.latency.percentile(0.95),
+        p50_ttfb_ms: counters.ttfb.percentile(0.5),
+        p95_ttfb_ms: counters.ttfb.percentile(0.95),
     }
 }
 

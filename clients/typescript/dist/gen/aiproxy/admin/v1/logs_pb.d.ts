@@ -500,6 +500,28 @@ export type SummaryPoint = Message<"aiproxy.admin.v1.SummaryPoint"> & {
      * @generated from field: string key = 15;
      */
     key: string;
+    /**
+     * Percentiles (50th, 95th) of total latency and of time to first byte, from the summaries'
+     * fixed histograms (buckets about x1.41 wide from 16 ms): interpolated within the bucket of the
+     * exact value, so within 44% of it (16 ms below 16 ms); 524288 ms and up read as 524288.
+     * Absent when no request in the point was counted in a histogram (time to first byte: none
+     * had one; also summaries written before the histograms existed).
+     *
+     * @generated from field: optional double p50_latency_ms = 16;
+     */
+    p50LatencyMs?: number | undefined;
+    /**
+     * @generated from field: optional double p95_latency_ms = 17;
+     */
+    p95LatencyMs?: number | undefined;
+    /**
+     * @generated from field: optional double p50_ttfb_ms = 18;
+     */
+    p50TtfbMs?: number | undefined;
+    /**
+     * @generated from field: optional double p95_ttfb_ms = 19;
+     */
+    p95TtfbMs?: number | undefined;
 };
 /**
  * Describes the message aiproxy.admin.v1.SummaryPoint.
@@ -542,6 +564,13 @@ export type GetSummaryResponse = Message<"aiproxy.admin.v1.GetSummaryResponse"> 
      * @generated from field: repeated aiproxy.admin.v1.SummaryPoint points = 1;
      */
     points: SummaryPoint[];
+    /**
+     * The whole range: every point summed (bucket_ms 0, key empty), its percentiles from the
+     * points' histograms merged (percentiles of the points cannot be combined).
+     *
+     * @generated from field: aiproxy.admin.v1.SummaryPoint total = 2;
+     */
+    total?: SummaryPoint | undefined;
 };
 /**
  * Describes the message aiproxy.admin.v1.GetSummaryResponse.
