@@ -1,4 +1,4 @@
-//! The seed's catalogue and metrics routes: built-in models by channel type, per-type defaults, consumption errors, per-model live rates and dashboard peaks.
+//! The seed's catalogue and metrics routes: built-in models by type, per-type defaults, bulk model configs, consumption errors, per-model rates, peaks.
 
 use serde_json::{Value, json};
 
@@ -221,5 +221,38 @@ async fn a_groups_models_have_live_rates_and_dashboard_peaks() {
             }
         }
     }
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_model_configs_are_saved_at_once() {
+    let hub = TestHub::start().await;
+    let http = reqwest::Client::new();
+    let (status, body) = call(http.post(hub.url("/api/model_configs/")).json(&json!([
+        {"model": "bulk-a", "owner": "openai", "type": 1, "rpm": 5},
+        {"model": "bulk-b", "owner": "openai", "type": 1},
+    ])))
+    .await;
+    assert_eq!((status, &body["success"]), (200, &json!(true)), "{body}");
+    assert_eq!(
+        send(http.get(hub.url("/api/model_config/bulk-a"))).await["rpm"],
+        5
+    );
+    // An existing config keeps the fields an entry leaves out.
+    send(http.post(hub.url("/api/model_configs")).json(&json!([
+        {"model": "bulk-a", "tpm": 900},
+    ])))
+    .await;
+    let a = send(http.get(hub.url("/api/model_config/bulk-a"))).await;
+    assert_eq!((&a["rpm"], &a["tpm"]), (&json!(5), &json!(900)), "{a}");
+    // A nameless entry refuses the whole request before anything is written.
+    let (status, body) = call(http.post(hub.url("/api/model_configs/")).json(&json!([
+        {"model": "bulk-c", "owner": "openai", "type": 1},
+        {"model": ""},
+    ])))
+    .await;
+    assert_eq!((status, &body["success"]), (400, &json!(false)), "{body}");
+    let (status, _) = call(http.get(hub.url("/api/model_config/bulk-c"))).await;
+    assert_eq!(status, 404);
     hub.stop().await.unwrap();
 }

@@ -152,6 +152,24 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
     ),
     (
         "POST",
+        "/api/model_configs/",
+        &[
+            "ModelService/GetModelConfig",
+            "ModelService/UpdateModelConfig",
+            "ModelService/CreateModelConfig",
+        ],
+    ),
+    (
+        "POST",
+        "/api/model_configs",
+        &[
+            "ModelService/GetModelConfig",
+            "ModelService/UpdateModelConfig",
+            "ModelService/CreateModelConfig",
+        ],
+    ),
+    (
+        "POST",
         "/api/model_config/{*model}",
         &[
             "ModelService/GetModelConfig",
