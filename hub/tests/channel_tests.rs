@@ -243,6 +243,7 @@ async fn test_channels_streams_one_result_per_enabled_pair_and_stores_them() {
         .test_channels(support::admin(pb::TestChannelsRequest {
             concurrency: 2,
             timeout_ms: 5000,
+            ..Default::default()
         }))
         .await
         .unwrap()

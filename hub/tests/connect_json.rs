@@ -890,6 +890,42 @@ async fn gzip_both_ways_with_the_expansion_bounded() {
     hub.stop().await.unwrap();
 }
 
+/// Every read the protos mark `NO_SIDE_EFFECTS` answers a plain GET, as a generated Connect
+/// client with `useHttpGet` sends it (here by hand, as curl would); each answer is the POST's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_marked_without_side_effects_answer_a_plain_get() {
+    let hub = TestHub::start_with_config(CONFIG).await;
+    let http = reqwest::Client::new();
+    for (rpc, message) in [
+        ("TokenService/ListTokens", json!({"groupId": "acme"})),
+        (
+            "ModelService/ListBuiltinModels",
+            json!({"provider": "anthropic"}),
+        ),
+        (
+            "LogService/GetCurrentRates",
+            json!({"dimension": "token_model"}),
+        ),
+        ("OptionService/ListOptions", json!({})),
+        ("AccessService/WhoAmI", json!({})),
+    ] {
+        let expected = ok(&hub, ADMIN_KEY, rpc, message.clone()).await;
+        let encoded: String =
+            url::form_urlencoded::byte_serialize(message.to_string().as_bytes()).collect();
+        let response = http
+            .get(hub.url(&format!(
+                "/{PACKAGE}.{rpc}?connect=v1&encoding=json&message={encoded}"
+            )))
+            .header("authorization", format!("Bearer {ADMIN_KEY}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{rpc}");
+        assert_eq!(response.json::<Value>().await.unwrap(), expected, "{rpc}");
+    }
+    hub.stop().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_answer_the_get_form_and_writes_refuse_it() {
     use base64::Engine;

@@ -12,7 +12,7 @@ use hub::snapshot::changes::ChangeFeed;
 use rust_decimal::Decimal;
 use sqlx::Connection;
 
-use crate::support::{ADMIN_KEY, TestDatabase, TestHub};
+use crate::support::{ADMIN_KEY, MysqlDatabase, TestDatabase, TestHub};
 
 /// The seed's tables as GORM creates them (floats as `decimal`, JSON in text columns), with
 /// timestamps and counters the importer must ignore.
@@ -470,33 +470,51 @@ options:
     hub.stop().await.unwrap();
 }
 
-/// OneAPI's tables as its GORM models create them (models and subnets comma-separated).
+/// OneAPI's tables as its GORM models create them (models and subnets comma-separated); the
+/// reserved column names `key` and `group` quoted as in Postgres, see [`one_api_statements`].
 const ONE_API: &[&str] = &[
-    "CREATE TABLE channels (id bigint PRIMARY KEY, type bigint DEFAULT 0, key text, open_ai_organization text, \
+    "CREATE TABLE channels (id bigint PRIMARY KEY, type bigint DEFAULT 0, \"key\" text, open_ai_organization text, \
      test_model text, status bigint DEFAULT 1, name text, weight bigint, created_time bigint, \
      test_time bigint, response_time bigint, base_url text DEFAULT '', other text, balance decimal, \
      balance_updated_time bigint, models text, \"group\" varchar(64) DEFAULT 'default', used_quota bigint, \
      model_mapping varchar(1024), priority bigint DEFAULT 0, config text, system_prompt text)",
-    "CREATE TABLE tokens (id bigint PRIMARY KEY, user_id bigint, key char(48), status bigint DEFAULT 1, \
+    "CREATE TABLE tokens (id bigint PRIMARY KEY, user_id bigint, \"key\" char(48), status bigint DEFAULT 1, \
      name text, created_time bigint, accessed_time bigint, expired_time bigint DEFAULT -1, \
      remain_quota bigint DEFAULT 0, unlimited_quota boolean DEFAULT false, used_quota bigint DEFAULT 0, \
      models text, subnet text DEFAULT '')",
-    "INSERT INTO channels (id, type, key, status, name, base_url, models, model_mapping, priority) VALUES \
+    "INSERT INTO channels (id, type, \"key\", status, name, base_url, models, model_mapping, priority) VALUES \
      (1, 14, 'sk-ant-upstream', 1, 'claude', 'https://api.anthropic.com', 'claude-3-5-haiku, claude-3-opus', \
      '{\"haiku\":\"claude-3-5-haiku\"}', 5)",
-    "INSERT INTO channels (id, type, key, status, name, base_url, models) VALUES \
+    "INSERT INTO channels (id, type, \"key\", status, name, base_url, models) VALUES \
      (2, 50, 'k', 2, 'compatible', 'https://llm.example.com/v1', 'm1')",
-    "INSERT INTO tokens (id, user_id, key, status, name, expired_time, remain_quota, unlimited_quota) \
+    "INSERT INTO tokens (id, user_id, \"key\", status, name, expired_time, remain_quota, unlimited_quota) \
      VALUES (1, 7, 'OneApiKey000000000000000000000000000000000000001', 1, 'web', -1, 1000000, false)",
-    "INSERT INTO tokens (id, user_id, key, status, name, expired_time, remain_quota, unlimited_quota) \
+    "INSERT INTO tokens (id, user_id, \"key\", status, name, expired_time, remain_quota, unlimited_quota) \
      VALUES (2, 7, 'OneApiKey000000000000000000000000000000000000002', 1, 'bot', 4102444800, 0, true)",
 ];
+
+/// [`ONE_API`] for the database at `dsn`: MySQL quotes names with backticks (a double-quoted
+/// word is a string there), as one-api's MySQL tables name `key` and `group`.
+fn one_api_statements(dsn: &str) -> Vec<String> {
+    ONE_API
+        .iter()
+        .map(|statement| {
+            if dsn.starts_with("mysql://") {
+                statement
+                    .replace("\"key\"", "`key`")
+                    .replace("\"group\"", "`group`")
+            } else {
+                (*statement).to_owned()
+            }
+        })
+        .collect()
+}
 
 async fn import_one_api(dsn: &str) {
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(dsn).await.unwrap();
-    for statement in ONE_API {
-        sqlx::query(sqlx::AssertSqlSafe((*statement).to_owned()))
+    for statement in one_api_statements(dsn) {
+        sqlx::query(sqlx::AssertSqlSafe(statement.clone()))
             .execute(&mut conn)
             .await
             .unwrap_or_else(|error| panic!("{statement}: {error}"));
@@ -551,6 +569,12 @@ async fn import_one_api(dsn: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_one_api_postgres_database_gives_its_channels_and_tokens() {
     let database = TestDatabase::create().await;
+    import_one_api(&database.url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_api_mysql_database_gives_its_channels_and_tokens() {
+    let database = MysqlDatabase::create().await;
     import_one_api(&database.url()).await;
 }
 

@@ -85,6 +85,7 @@ mod relay_protocols;
 mod replicas;
 mod responses_index;
 mod rest_admin;
+mod rest_admin_catalogue;
 mod rest_admin_extras;
 mod rest_openapi;
 mod secrets;

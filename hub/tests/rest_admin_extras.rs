@@ -202,7 +202,7 @@ async fn every_enabled_channel_is_tested_and_failures_are_listed() {
         .as_i64()
         .unwrap();
     let disabled = send(http.post(hub.url("/api/channel/")).json(&json!({
-        "type": 1, "name": "off", "key": "sk-off", "base_url": "http://127.0.0.1:9",
+        "type": 1, "name": "off", "key": "sk-off", "base_url": upstream.base_url(),
         "models": ["gpt-4o"], "status": 2,
     })))
     .await[0]["id"]
@@ -263,6 +263,28 @@ async fn every_enabled_channel_is_tested_and_failures_are_listed() {
         events.iter().all(|event| event["success"] == true),
         "{text}"
     );
+
+    // `test_disabled`: the disabled channel too; it passes, is recorded, and stays disabled.
+    let hits = upstream.hits();
+    let all =
+        send(http.get(hub.url("/api/channels/test?return_success=true&test_disabled=true"))).await;
+    let mut tested: Vec<(i64, bool)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|result| {
+            (
+                result["data"]["channel_id"].as_i64().unwrap(),
+                result["data"]["success"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    tested.sort();
+    assert_eq!(tested, [(up, true), (down, false), (disabled, true)]);
+    assert_eq!(upstream.hits(), hits + 2);
+    let channel = send(http.get(hub.url(&format!("/api/channel/{disabled}")))).await;
+    assert_eq!(channel["channel_tests"][0]["success"], true, "{channel}");
+    assert_eq!(channel["status"], 2, "{channel}");
     hub.stop().await.unwrap();
 }
 

@@ -46,12 +46,14 @@ class TestChannelResponse(_message.Message):
     def __init__(self, results: _Optional[_Iterable[_Union[ChannelTestResult, _Mapping]]] = ...) -> None: ...
 
 class TestChannelsRequest(_message.Message):
-    __slots__ = ("concurrency", "timeout_ms")
+    __slots__ = ("concurrency", "timeout_ms", "include_disabled")
     CONCURRENCY_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_DISABLED_FIELD_NUMBER: _ClassVar[int]
     concurrency: int
     timeout_ms: int
-    def __init__(self, concurrency: _Optional[int] = ..., timeout_ms: _Optional[int] = ...) -> None: ...
+    include_disabled: bool
+    def __init__(self, concurrency: _Optional[int] = ..., timeout_ms: _Optional[int] = ..., include_disabled: _Optional[bool] = ...) -> None: ...
 
 class PreviewChannelTestRequest(_message.Message):
     __slots__ = ("channel", "model", "timeout_ms")

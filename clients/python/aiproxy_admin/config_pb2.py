@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61iproxy/admin/v1/config.proto\x12\x10\x61iproxy.admin.v1\" \n\x0c\x41pplyRequest\x12\x10\n\x08\x64ocument\x18\x01 \x01(\t\"O\n\nKindReport\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x03(\t\x12\x0f\n\x07updated\x18\x03 \x03(\t\x12\x11\n\tunchanged\x18\x04 \x03(\t\"\xce\x01\n\rApplyResponse\x12+\n\x05kinds\x18\x01 \x03(\x0b\x32\x1c.aiproxy.admin.v1.KindReport\x12\x0e\n\x06report\x18\x02 \x01(\t\x12J\n\x0egenerated_keys\x18\x03 \x03(\x0b\x32\x32.aiproxy.admin.v1.ApplyResponse.GeneratedKeysEntry\x1a\x34\n\x12GeneratedKeysEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x0f\n\rExportRequest\"\"\n\x0e\x45xportResponse\x12\x10\n\x08\x64ocument\x18\x01 \x01(\t\"\x1d\n\x0cWatchRequest\x12\r\n\x05kinds\x18\x01 \x03(\t\"G\n\x0b\x43hangeEvent\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\n\n\x02id\x18\x03 \x01(\t\x12\x0e\n\x06missed\x18\x04 \x01(\x03\"\x14\n\x12GetRevisionRequest\"\'\n\x13GetRevisionResponse\x12\x10\n\x08revision\x18\x01 \x01(\x03\x32\xcc\x02\n\rConfigService\x12H\n\x05\x41pply\x12\x1e.aiproxy.admin.v1.ApplyRequest\x1a\x1f.aiproxy.admin.v1.ApplyResponse\x12K\n\x06\x45xport\x12\x1f.aiproxy.admin.v1.ExportRequest\x1a .aiproxy.admin.v1.ExportResponse\x12H\n\x05Watch\x12\x1e.aiproxy.admin.v1.WatchRequest\x1a\x1d.aiproxy.admin.v1.ChangeEvent0\x01\x12Z\n\x0bGetRevision\x12$.aiproxy.admin.v1.GetRevisionRequest\x1a%.aiproxy.admin.v1.GetRevisionResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61iproxy/admin/v1/config.proto\x12\x10\x61iproxy.admin.v1\" \n\x0c\x41pplyRequest\x12\x10\n\x08\x64ocument\x18\x01 \x01(\t\"O\n\nKindReport\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x03(\t\x12\x0f\n\x07updated\x18\x03 \x03(\t\x12\x11\n\tunchanged\x18\x04 \x03(\t\"\xce\x01\n\rApplyResponse\x12+\n\x05kinds\x18\x01 \x03(\x0b\x32\x1c.aiproxy.admin.v1.KindReport\x12\x0e\n\x06report\x18\x02 \x01(\t\x12J\n\x0egenerated_keys\x18\x03 \x03(\x0b\x32\x32.aiproxy.admin.v1.ApplyResponse.GeneratedKeysEntry\x1a\x34\n\x12GeneratedKeysEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x0f\n\rExportRequest\"\"\n\x0e\x45xportResponse\x12\x10\n\x08\x64ocument\x18\x01 \x01(\t\"\x1d\n\x0cWatchRequest\x12\r\n\x05kinds\x18\x01 \x03(\t\"G\n\x0b\x43hangeEvent\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\x12\n\n\x02id\x18\x03 \x01(\t\x12\x0e\n\x06missed\x18\x04 \x01(\x03\"\x14\n\x12GetRevisionRequest\"\'\n\x13GetRevisionResponse\x12\x10\n\x08revision\x18\x01 \x01(\x03\x32\xd6\x02\n\rConfigService\x12H\n\x05\x41pply\x12\x1e.aiproxy.admin.v1.ApplyRequest\x1a\x1f.aiproxy.admin.v1.ApplyResponse\x12P\n\x06\x45xport\x12\x1f.aiproxy.admin.v1.ExportRequest\x1a .aiproxy.admin.v1.ExportResponse\"\x03\x90\x02\x01\x12H\n\x05Watch\x12\x1e.aiproxy.admin.v1.WatchRequest\x1a\x1d.aiproxy.admin.v1.ChangeEvent0\x01\x12_\n\x0bGetRevision\x12$.aiproxy.admin.v1.GetRevisionRequest\x1a%.aiproxy.admin.v1.GetRevisionResponse\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,6 +33,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_APPLYRESPONSE_GENERATEDKEYSENTRY']._loaded_options = None
   _globals['_APPLYRESPONSE_GENERATEDKEYSENTRY']._serialized_options = b'8\001'
+  _globals['_CONFIGSERVICE'].methods_by_name['Export']._loaded_options = None
+  _globals['_CONFIGSERVICE'].methods_by_name['Export']._serialized_options = b'\220\002\001'
+  _globals['_CONFIGSERVICE'].methods_by_name['GetRevision']._loaded_options = None
+  _globals['_CONFIGSERVICE'].methods_by_name['GetRevision']._serialized_options = b'\220\002\001'
   _globals['_APPLYREQUEST']._serialized_start=51
   _globals['_APPLYREQUEST']._serialized_end=83
   _globals['_KINDREPORT']._serialized_start=85
@@ -54,5 +58,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETREVISIONRESPONSE']._serialized_start=554
   _globals['_GETREVISIONRESPONSE']._serialized_end=593
   _globals['_CONFIGSERVICE']._serialized_start=596
-  _globals['_CONFIGSERVICE']._serialized_end=928
+  _globals['_CONFIGSERVICE']._serialized_end=938
 # @@protoc_insertion_point(module_scope)

@@ -130,7 +130,7 @@ class LogServiceServicer:
 
     def GetCurrentRates(self, request, context):
         """Requests and tokens per minute right now (the last 60 seconds, counted as requests finish,
-        across every replica with REDIS), per channel, group, token and model.
+        across every replica with REDIS), per channel, group, token, model and token and model.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

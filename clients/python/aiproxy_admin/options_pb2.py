@@ -25,13 +25,17 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x61iproxy/admin/v1/options.proto\x12\x10\x61iproxy.admin.v1\x1a\x1bgoogle/protobuf/empty.proto\"$\n\x06Option\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"\x1f\n\x10GetOptionRequest\x12\x0b\n\x03key\x18\x01 \x01(\t\"\x14\n\x12ListOptionsRequest\"@\n\x13ListOptionsResponse\x12)\n\x07options\x18\x01 \x03(\x0b\x32\x18.aiproxy.admin.v1.Option\"<\n\x10SetOptionRequest\x12(\n\x06option\x18\x01 \x01(\x0b\x32\x18.aiproxy.admin.v1.Option\">\n\x11SetOptionsRequest\x12)\n\x07options\x18\x01 \x03(\x0b\x32\x18.aiproxy.admin.v1.Option\"\"\n\x13\x44\x65leteOptionRequest\x12\x0b\n\x03key\x18\x01 \x01(\t2\xaa\x03\n\rOptionService\x12I\n\tGetOption\x12\".aiproxy.admin.v1.GetOptionRequest\x1a\x18.aiproxy.admin.v1.Option\x12Z\n\x0bListOptions\x12$.aiproxy.admin.v1.ListOptionsRequest\x1a%.aiproxy.admin.v1.ListOptionsResponse\x12I\n\tSetOption\x12\".aiproxy.admin.v1.SetOptionRequest\x1a\x18.aiproxy.admin.v1.Option\x12X\n\nSetOptions\x12#.aiproxy.admin.v1.SetOptionsRequest\x1a%.aiproxy.admin.v1.ListOptionsResponse\x12M\n\x0c\x44\x65leteOption\x12%.aiproxy.admin.v1.DeleteOptionRequest\x1a\x16.google.protobuf.Emptyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x61iproxy/admin/v1/options.proto\x12\x10\x61iproxy.admin.v1\x1a\x1bgoogle/protobuf/empty.proto\"$\n\x06Option\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\"\x1f\n\x10GetOptionRequest\x12\x0b\n\x03key\x18\x01 \x01(\t\"\x14\n\x12ListOptionsRequest\"@\n\x13ListOptionsResponse\x12)\n\x07options\x18\x01 \x03(\x0b\x32\x18.aiproxy.admin.v1.Option\"<\n\x10SetOptionRequest\x12(\n\x06option\x18\x01 \x01(\x0b\x32\x18.aiproxy.admin.v1.Option\">\n\x11SetOptionsRequest\x12)\n\x07options\x18\x01 \x03(\x0b\x32\x18.aiproxy.admin.v1.Option\"\"\n\x13\x44\x65leteOptionRequest\x12\x0b\n\x03key\x18\x01 \x01(\t2\xb4\x03\n\rOptionService\x12N\n\tGetOption\x12\".aiproxy.admin.v1.GetOptionRequest\x1a\x18.aiproxy.admin.v1.Option\"\x03\x90\x02\x01\x12_\n\x0bListOptions\x12$.aiproxy.admin.v1.ListOptionsRequest\x1a%.aiproxy.admin.v1.ListOptionsResponse\"\x03\x90\x02\x01\x12I\n\tSetOption\x12\".aiproxy.admin.v1.SetOptionRequest\x1a\x18.aiproxy.admin.v1.Option\x12X\n\nSetOptions\x12#.aiproxy.admin.v1.SetOptionsRequest\x1a%.aiproxy.admin.v1.ListOptionsResponse\x12M\n\x0c\x44\x65leteOption\x12%.aiproxy.admin.v1.DeleteOptionRequest\x1a\x16.google.protobuf.Emptyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'aiproxy.admin.v1.options_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_OPTIONSERVICE'].methods_by_name['GetOption']._loaded_options = None
+  _globals['_OPTIONSERVICE'].methods_by_name['GetOption']._serialized_options = b'\220\002\001'
+  _globals['_OPTIONSERVICE'].methods_by_name['ListOptions']._loaded_options = None
+  _globals['_OPTIONSERVICE'].methods_by_name['ListOptions']._serialized_options = b'\220\002\001'
   _globals['_OPTION']._serialized_start=81
   _globals['_OPTION']._serialized_end=117
   _globals['_GETOPTIONREQUEST']._serialized_start=119
@@ -47,5 +51,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELETEOPTIONREQUEST']._serialized_start=366
   _globals['_DELETEOPTIONREQUEST']._serialized_end=400
   _globals['_OPTIONSERVICE']._serialized_start=403
-  _globals['_OPTIONSERVICE']._serialized_end=829
+  _globals['_OPTIONSERVICE']._serialized_end=839
 # @@protoc_insertion_point(module_scope)

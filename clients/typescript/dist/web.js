@@ -9,8 +9,9 @@ export function createAdminTransport(baseUrl, adminKey, options = {}) {
         case "grpc-web":
             return createGrpcWebTransport({ baseUrl, interceptors, useBinaryFormat: true });
         case "connect":
-            // JSON (connect-web's default too): the server serves no `application/proto`.
-            return createConnectTransport({ baseUrl, interceptors, useBinaryFormat: false });
+            // JSON (connect-web's default too): the server serves no `application/proto`. Reads the
+            // protos mark NO_SIDE_EFFECTS go as GET (cacheable, and a link).
+            return createConnectTransport({ baseUrl, interceptors, useBinaryFormat: false, useHttpGet: true });
         default:
             throw new Error(`unknown protocol ${String(protocol)}`);
     }

@@ -37,11 +37,13 @@ export function createAdminTransport(
   switch (protocol) {
     case "connect":
       // JSON: connect-node would send binary (`application/proto`), which the server refuses.
+      // Reads the protos mark NO_SIDE_EFFECTS go as GET (cacheable, and a link).
       return createConnectTransport({
         baseUrl,
         httpVersion: "1.1",
         interceptors,
         useBinaryFormat: false,
+        useHttpGet: true,
       });
     case "grpc":
       return createGrpcTransport({ baseUrl, interceptors });

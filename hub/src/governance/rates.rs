@@ -1,10 +1,11 @@
-//! Live request and token rates per channel, group, token and model over the last minute, counted as requests finish (never summed from logs).
+//! Live request and token rates per channel, group, token, model and token-model pair over the last minute, counted as requests finish.
 //!
 //! Each replica counts into one-second buckets in memory. With Redis, every second it adds the
 //! second's counts to a shared hash per second (`{prefix}:rates:{unix second}`, expiring after
 //! two minutes), and a reader sums the last 60 hashes, so every replica answers with the whole
-//! fleet's rate at most a second late. Counting costs a lock and four map updates per request;
-//! the Redis work is one pipelined write per second, off the request path.
+//! fleet's rate at most a second late (never summed from logs). Counting costs a lock and five
+//! map updates per request; the Redis work is one pipelined write per second, off the request
+//! path.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -29,14 +30,18 @@ pub enum Dimension {
     Group,
     Token,
     Model,
+    /// A token's requests for one model, keyed `<token id>:<model>`: a group's per-model rates
+    /// are its tokens' (the seed's `group_model_metrics`), without a key per group and model.
+    TokenModel,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 4] = [
+    pub const ALL: [Dimension; 5] = [
         Dimension::Channel,
         Dimension::Group,
         Dimension::Token,
         Dimension::Model,
+        Dimension::TokenModel,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +50,7 @@ impl Dimension {
             Dimension::Group => "group",
             Dimension::Token => "token",
             Dimension::Model => "model",
+            Dimension::TokenModel => "token_model",
         }
     }
 
@@ -120,6 +126,11 @@ fn keys(record: &UsageRecord) -> impl Iterator<Item = String> {
             .requested_model
             .as_deref()
             .map(|id| format!("{}:{id}", Dimension::Model.as_str())),
+        // The id first: it holds no ':', so the first ':' after it splits off the model.
+        record
+            .token_id
+            .zip(record.requested_model.as_deref())
+            .map(|(id, model)| format!("{}:{id}:{model}", Dimension::TokenModel.as_str())),
     ]
     .into_iter()
     .flatten()
@@ -400,6 +411,14 @@ mod tests {
         );
         let groups = rates.current(Some(Dimension::Group)).await;
         assert_eq!((groups[0].requests, groups[0].tokens), (3, 16));
-        assert_eq!(rates.current(None).await.len(), 2 + 1 + 1 + 2);
+        // A model name with ':' in it stays whole after the token id.
+        rates.record_at(&record(1, "llama3:8b", 4), now);
+        let pairs = rates.current(Some(Dimension::TokenModel)).await;
+        let ids: Vec<(&str, u64)> = pairs
+            .iter()
+            .map(|rate| (rate.id.as_str(), rate.requests))
+            .collect();
+        assert_eq!(ids, [("7:a", 2), ("7:b", 1), ("7:llama3:8b", 1)]);
+        assert_eq!(rates.current(None).await.len(), 2 + 1 + 1 + 3 + 3);
     }
 }

@@ -1,4 +1,4 @@
-//! Channels and tokens from a OneAPI / new-api database (SQLite or Postgres), translated into our declarative document.
+//! Channels and tokens from a OneAPI / new-api database (SQLite, Postgres or MySQL), translated into our declarative document.
 //!
 //! OneAPI numbers its channel types its own way; they are mapped to the seed's numbers as the
 //! seed's own OneAPI import does, then to our names. Its tokens belong to users, not groups:

@@ -1,4 +1,4 @@
-//! Reads the seed's (labring/aiproxy) tables from SQLite or Postgres as JSON records, its JSON text columns parsed.
+//! Reads the seed's (labring/aiproxy) or OneAPI's tables from SQLite, Postgres or MySQL as JSON records, JSON text columns parsed.
 //!
 //! Columns are named in each query (never `SELECT *`): the seed's tables also hold timestamps
 //! and counters we do not import, and the `Any` driver refuses some of their types.
@@ -78,14 +78,15 @@ const JSON_COLUMNS: &[&str] = &[
     "tools_call_prices",
 ];
 
-/// Opens `dsn` (a `postgres://` URL, a `sqlite:` URL or a SQLite file path) read-only where
-/// the driver allows.
+/// Opens `dsn` (a `postgres://`, `mysql://` or `sqlite:` URL, or a SQLite file path) read-only
+/// where the driver allows.
 pub async fn connect(dsn: &str) -> Result<AnyPool, ReadError> {
     sqlx::any::install_default_drivers();
     let url = if dsn.starts_with("postgres://")
         || dsn.starts_with("postgresql://")
         || dsn.starts_with("sqlite:")
         || dsn.starts_with("mysql://")
+        || dsn.starts_with("mariadb://")
     {
         dsn.to_owned()
     } else {
@@ -240,21 +241,30 @@ pub async fn read(pool: &AnyPool) -> Result<SeedRows, ReadError> {
     })
 }
 
-/// Every column is read as text (`CAST(... AS TEXT)`): Postgres gives GORM's floats the
-/// NUMERIC type, which the `Any` driver cannot decode, and the translation reads numbers and
-/// booleans from text either way.
+/// Every column is read as text (`CAST(... AS TEXT)`, MySQL's `CAST(... AS CHAR)`): Postgres
+/// gives GORM's floats the NUMERIC type, which the `Any` driver cannot decode, and the
+/// translation reads numbers and booleans from text either way. Names are quoted: `key` and
+/// `groups` are reserved words in MySQL.
 pub(super) async fn table(
     pool: &AnyPool,
     table: &'static str,
     columns: &[&str],
     tail: &'static str,
 ) -> Result<Vec<Record>, ReadError> {
+    let mysql = matches!(
+        pool.connect_options().database_url.scheme(),
+        "mysql" | "mariadb"
+    );
+    let (quote, text) = if mysql { ('`', "CHAR") } else { ('"', "TEXT") };
     let select: Vec<String> = columns
         .iter()
-        .map(|column| format!("CAST({column} AS TEXT) AS {column}"))
+        .map(|column| format!("CAST({quote}{column}{quote} AS {text}) AS {quote}{column}{quote}"))
         .collect();
     // Table and column names are the constants of this file; no value is spliced in.
-    let sql = format!("SELECT {} FROM {table} {tail}", select.join(", "));
+    let sql = format!(
+        "SELECT {} FROM {quote}{table}{quote} {tail}",
+        select.join(", ")
+    );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_all(pool)
         .await

@@ -99,7 +99,7 @@ pub enum ImportSource {
     /// `user-<id>`; the keys keep working).
     #[command(name = "one-api")]
     OneApi {
-        /// Its database: a postgres:// URL, a sqlite: URL or a SQLite file path.
+        /// Its database: a postgres:// or mysql:// URL, a sqlite: URL or a SQLite file path.
         #[arg(long)]
         dsn: String,
         /// Print what would change without writing anything.

@@ -243,6 +243,61 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The MariaDB these machines run (root, no password); the OneAPI importer's tests make a
+/// database of their own on it.
+pub const MYSQL_ADMIN_URL: &str = "mysql://root@127.0.0.1:3306/mysql";
+
+/// A MySQL database that exists for one test and is dropped afterwards.
+pub struct MysqlDatabase {
+    pub name: String,
+}
+
+impl MysqlDatabase {
+    pub async fn create() -> MysqlDatabase {
+        use sqlx::Connection;
+        let name = format!("aiproxy_t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::MySqlConnection::connect(MYSQL_ADMIN_URL)
+            .await
+            .expect("MariaDB must answer on 127.0.0.1:3306 (.ci/run starts it)");
+        // The name is ours (a UUID), and identifiers cannot be bound parameters.
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        MysqlDatabase { name }
+    }
+
+    pub fn url(&self) -> String {
+        format!("mysql://root@127.0.0.1:3306/{}", self.name)
+    }
+}
+
+impl Drop for MysqlDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // As TestDatabase: a private runtime on a thread, Drop cannot await.
+        let _ = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async move {
+                use sqlx::Connection;
+                if let Ok(mut admin) = sqlx::MySqlConnection::connect(MYSQL_ADMIN_URL).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name}"
+                    )))
+                    .execute(&mut admin)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
 /// A Redis key prefix no other test run uses.
 pub fn unique_redis_prefix() -> String {
     format!("aiproxy-test-{}", uuid::Uuid::new_v4().simple())

@@ -224,7 +224,7 @@ pub async fn test_channels(
         Ok(n) => n.min(MAX_CONCURRENCY),
         Err(_) => return Err(invalid("concurrency", "must not be negative")),
     };
-    let channels = enabled_channels(cp).await?;
+    let channels = channels_to_test(cp, request.include_disabled).await?;
     let snapshot = tester.snapshot.current();
     let pairs: Vec<(Arc<relay::host::Channel>, String)> = channels
         .into_iter()
@@ -259,10 +259,13 @@ pub async fn test_channels(
     Ok(Box::pin(ReceiverStream::new(receiver)))
 }
 
-/// Every enabled channel, read page by page.
-async fn enabled_channels(cp: &ControlPlane) -> Result<Vec<Channel>, Status> {
+/// Every enabled channel (every channel with `include_disabled`), read page by page.
+async fn channels_to_test(
+    cp: &ControlPlane,
+    include_disabled: bool,
+) -> Result<Vec<Channel>, Status> {
     let filter = ChannelFilter {
-        status: Some(RowStatus::Enabled),
+        status: (!include_disabled).then_some(RowStatus::Enabled),
         kind: None,
         keyword: None,
     };

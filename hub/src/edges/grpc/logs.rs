@@ -182,7 +182,10 @@ impl LogService for Logs {
             None
         } else {
             Some(Dimension::parse(&dimension).ok_or_else(|| {
-                invalid("dimension", "must be channel, group, token, model or empty")
+                invalid(
+                    "dimension",
+                    "must be channel, group, token, model, token_model or empty",
+                )
             })?)
         };
         let rates = self

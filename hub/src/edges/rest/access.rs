@@ -152,6 +152,24 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
     ),
     (
         "POST",
+        "/api/model_configs/",
+        &[
+            "ModelService/GetModelConfig",
+            "ModelService/UpdateModelConfig",
+            "ModelService/CreateModelConfig",
+        ],
+    ),
+    (
+        "POST",
+        "/api/model_configs",
+        &[
+            "ModelService/GetModelConfig",
+            "ModelService/UpdateModelConfig",
+            "ModelService/CreateModelConfig",
+        ],
+    ),
+    (
+        "POST",
         "/api/model_config/{*model}",
         &[
             "ModelService/GetModelConfig",
@@ -314,6 +332,33 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
         "GET",
         "/api/models/builtin",
         &["ModelService/ListBuiltinModels"],
+    ),
+    (
+        "GET",
+        "/api/models/builtin/channel",
+        &["ModelService/ListBuiltinModels"],
+    ),
+    (
+        "GET",
+        "/api/models/builtin/channel/{type}",
+        &["ModelService/ListBuiltinModels"],
+    ),
+    ("GET", "/api/models/default", &["OptionService/ListOptions"]),
+    (
+        "GET",
+        "/api/models/default/{type}",
+        &["OptionService/ListOptions"],
+    ),
+    ("GET", "/api/logs/consume_error", &["LogService/ListLogs"]),
+    (
+        "GET",
+        "/api/monitor/group_model_metrics/{group}",
+        &["LogService/GetCurrentRates", "TokenService/ListTokens"],
+    ),
+    (
+        "GET",
+        "/api/monitor/group_tokenname_model_metrics/{group}",
+        &["LogService/GetCurrentRates", "TokenService/ListTokens"],
     ),
     (
         "GET",

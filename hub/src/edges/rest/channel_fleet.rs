@@ -83,11 +83,13 @@ async fn batch_info(State(cp): State<ControlPlane>, Body(ids): Body<Vec<i64>>) -
     Ok(ok(channels))
 }
 
-/// The seed's switches, each `true` or anything else. Its `test_disabled` is not taken (ignored
-/// like any unknown parameter): only enabled channels are tested here; test a disabled one with
-/// `/api/channel/:id/test`.
+/// The seed's switches, each `true` or anything else.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct TestAllQuery {
+    /// Test disabled channels too; as the seed, a passed test records the result and leaves the
+    /// channel's status alone (enable it with `/api/channel/:id/status`).
+    #[serde(default)]
+    test_disabled: String,
     /// Also answer the tests that passed (by default only failures are listed).
     #[serde(default)]
     return_success: String,
@@ -106,8 +108,8 @@ pub struct TestOutcome {
     success: bool,
 }
 
-/// Runs `TestChannels` (every enabled channel's served models, a few at a time, each result
-/// recorded on its channel) and answers the failures, or every result with `return_success`.
+/// Runs `TestChannels` (every enabled channel's served models, disabled channels' too with
+/// `test_disabled`, a few at a time, each result recorded on its channel) and answers the failures, or every result with `return_success`.
 async fn test_all_channels(
     State(cp): State<ControlPlane>,
     Params(query): Params<TestAllQuery>,
@@ -115,7 +117,10 @@ async fn test_all_channels(
     let return_success = query.return_success == "true";
     let success_body = query.success_body == "true";
     let results = Channels(cp)
-        .test_channels(Request::new(pb::TestChannelsRequest::default()))
+        .test_channels(Request::new(pb::TestChannelsRequest {
+            include_disabled: query.test_disabled == "true",
+            ..Default::default()
+        }))
         .await?
         .into_inner();
     let outcomes = results.filter_map(move |result| async move {

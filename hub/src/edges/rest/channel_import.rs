@@ -18,7 +18,7 @@ pub fn operations() -> Vec<Operation> {
     vec![
         Operation::post(
             "/api/channels/import/oneapi",
-            "Create the channels of a OneAPI database (Postgres)",
+            "Create the channels of a OneAPI database (Postgres or MySQL)",
             import_one_api,
         )
         .body::<ImportBody>()
@@ -28,7 +28,7 @@ pub fn operations() -> Vec<Operation> {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ImportBody {
-    /// `postgres://user:password@host/database` of the OneAPI database.
+    /// `postgres://user:password@host/database` or `mysql://...` of the OneAPI database.
     #[serde(default)]
     dsn: String,
 }
@@ -36,16 +36,17 @@ pub struct ImportBody {
 /// Reads the database's channels as `aiproxy import one-api` does (types mapped as the seed's
 /// import maps them) and creates each through `CreateChannels`, one channel per key line. As
 /// the seed, answers the channels that could not be created, as messages (`[]` when all were);
-/// a database that cannot be read is refused whole. Only Postgres is taken here: a file path
-/// or `sqlite:` URL would read files of the server's machine (use the CLI for those).
+/// a database that cannot be read is refused whole. Postgres and MySQL, as the seed: a file
+/// path or `sqlite:` URL would read files of the server's machine (use the CLI for those).
 async fn import_one_api(State(cp): State<ControlPlane>, Body(body): Body<ImportBody>) -> ApiResult {
     let dsn = body.dsn.trim();
     if dsn.is_empty() {
         return Err(ApiError::bad_request("sql dsn is required"));
     }
-    if !(dsn.starts_with("postgres://") || dsn.starts_with("postgresql://")) {
+    let served = ["postgres://", "postgresql://", "mysql://", "mariadb://"];
+    if !served.iter().any(|scheme| dsn.starts_with(scheme)) {
         return Err(ApiError::bad_request(
-            "invalid dsn: only postgres:// databases are imported here (aiproxy import one-api reads SQLite files)",
+            "invalid dsn: only postgres:// and mysql:// databases are imported here (aiproxy import one-api reads SQLite files)",
         ));
     }
     // The driver's message names the host and the failure, never the password.

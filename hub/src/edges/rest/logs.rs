@@ -54,7 +54,7 @@ pub fn operations() -> Vec<Operation> {
     operations
 }
 
-const HOUR_MS: i64 = 3_600_000;
+pub const HOUR_MS: i64 = 3_600_000;
 pub const DAY_MS: i64 = 24 * HOUR_MS;
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -27,6 +27,12 @@ pub fn operations() -> Vec<Operation> {
             .data::<ModelConfigPage>()
     })
     .collect();
+    for path in ["/api/model_configs/", "/api/model_configs"] {
+        operations.push(
+            Operation::post(path, "Create or update many model configs", save_many)
+                .body::<Vec<NamedConfigBody>>(),
+        );
+    }
     operations.extend([
         Operation::get("/api/model_configs/all", "Every model config", all)
             .data::<Vec<SeedModelConfig>>(),
@@ -363,7 +369,54 @@ async fn save(
     Path(model): Path<String>,
     Body(body): Body<ConfigBody>,
 ) -> ApiResult {
-    let (config, paths) = body.into_pb(model_name(&model)?);
+    Ok(ok(seed_config(
+        save_one(cp, model_name(&model)?, body).await?,
+    )))
+}
+
+/// One entry of the seed's bulk save: the model named in the body.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct NamedConfigBody {
+    model: String,
+    #[serde(flatten)]
+    config: ConfigBody,
+}
+
+/// Most configs one bulk save takes.
+const MOST_SAVED: usize = 1000;
+
+/// The seed's `POST /api/model_configs/`: each entry saved as `POST /api/model_config/*model`
+/// saves it, in order. The seed saves them in one transaction; here every name is checked
+/// before anything is written, and a refusal by the service stops the run (the entries before
+/// it stay saved; the message names the model).
+async fn save_many(
+    State(cp): State<ControlPlane>,
+    Body(entries): Body<Vec<NamedConfigBody>>,
+) -> ApiResult {
+    if entries.len() > MOST_SAVED {
+        return Err(ApiError::bad_request(format!(
+            "at most {MOST_SAVED} model configs per request"
+        )));
+    }
+    let mut named = Vec::with_capacity(entries.len());
+    for entry in entries {
+        named.push((model_name(&entry.model)?, entry.config));
+    }
+    for (model, config) in named {
+        if let Err(mut error) = save_one(cp.clone(), model.clone(), config).await {
+            error.message = format!("model config {model:?}: {}", error.message);
+            return Err(error);
+        }
+    }
+    Ok(done())
+}
+
+async fn save_one(
+    cp: ControlPlane,
+    model: String,
+    body: ConfigBody,
+) -> Result<pb::ModelConfig, ApiError> {
+    let (config, paths) = body.into_pb(model);
     let service = Models(cp);
     let updated = if paths.is_empty() {
         service
@@ -389,7 +442,7 @@ async fn save(
             .into_inner(),
         Err(status) => return Err(status.into()),
     };
-    Ok(ok(seed_config(saved)))
+    Ok(saved)
 }
 
 async fn remove(State(cp): State<ControlPlane>, Path(model): Path<String>) -> ApiResult {

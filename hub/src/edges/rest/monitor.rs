@@ -1,7 +1,8 @@
 //! `/api/monitor/*`: error rates, banned channels and lifting bans, current rates.
 //!
-//! Error rates per channel and model; current rates in every dimension, per group and per token
-//! of a group; over LogService, ChannelService and TokenService.
+//! Error rates per channel and model; current rates in every dimension, per group, per token of
+//! a group and per model (and token and model) of a group; over LogService, ChannelService and
+//! TokenService.
 //!
 //! The seed keeps error rates in a Redis sliding window; ours come from the request logs' minute
 //! summaries over the last [`WINDOW_MS`], so they survive restarts and agree with the dashboard.
@@ -80,6 +81,18 @@ pub fn operations() -> Vec<Operation> {
             group_tokens,
         )
         .data::<GroupTokenMetrics>(),
+        Operation::get(
+            "/api/monitor/group_model_metrics/{group}",
+            "Requests and tokens per minute now, per model the group's tokens asked for",
+            group_models,
+        )
+        .data::<GroupModelMetrics>(),
+        Operation::get(
+            "/api/monitor/group_tokenname_model_metrics/{group}",
+            "Requests and tokens per minute now, per token name and model of the group",
+            group_token_models,
+        )
+        .data::<GroupTokenModelMetrics>(),
         Operation::post(
             "/api/monitor/batch_group_token_metrics",
             "Requests and tokens per minute now, for each group and token name asked",
@@ -377,6 +390,96 @@ async fn group_tokens(State(cp): State<ControlPlane>, Path(group): Path<String>)
     let rates = rates_of(&cp, "token").await?;
     let tokens = group_token_rates(&cp, &group, &rates).await?;
     Ok(ok(GroupTokenMetrics { tokens }))
+}
+
+/// One token's rate for one model (the live `token_model` rates), the token named.
+struct TokenModelRate {
+    token_name: String,
+    model: String,
+    metric: RateMetric,
+}
+
+/// The group's `token_model` rates: its tokens' (by id, named through ListTokens).
+async fn group_token_model_rates(
+    cp: &ControlPlane,
+    group: &str,
+) -> Result<Vec<TokenModelRate>, ApiError> {
+    let names = token_names(cp, group).await?;
+    Ok(rates_of(cp, "token_model")
+        .await?
+        .iter()
+        .filter_map(|rate| {
+            let (token, model) = rate.id.split_once(':')?;
+            Some(TokenModelRate {
+                token_name: names.get(token)?.clone(),
+                model: model.to_owned(),
+                metric: RateMetric::of(rate),
+            })
+        })
+        .collect())
+}
+
+impl RateMetric {
+    fn add(&mut self, other: RateMetric) {
+        self.rpm = self.rpm.saturating_add(other.rpm);
+        self.tpm = self.tpm.saturating_add(other.tpm);
+        self.rps = self.rpm / 60;
+        self.tps = self.tpm / 60;
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GroupModelMetrics {
+    /// Models asked for in the last minute (others are absent).
+    models: BTreeMap<String, RateMetric>,
+}
+
+/// A group's requests are its tokens' (every relay request carries one), so a model's rate in
+/// the group is the sum of its tokens' rates for it.
+async fn group_models(State(cp): State<ControlPlane>, Path(group): Path<String>) -> ApiResult {
+    let mut models: BTreeMap<String, RateMetric> = BTreeMap::new();
+    for rate in group_token_model_rates(&cp, &group).await? {
+        models.entry(rate.model).or_default().add(rate.metric);
+    }
+    Ok(ok(GroupModelMetrics { models }))
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TokenModelItem {
+    group: String,
+    token_name: String,
+    model: String,
+    #[serde(flatten)]
+    metric: RateMetric,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GroupTokenModelMetrics {
+    /// By token name, then model; pairs without a request in the last minute are absent.
+    items: Vec<TokenModelItem>,
+}
+
+async fn group_token_models(
+    State(cp): State<ControlPlane>,
+    Path(group): Path<String>,
+) -> ApiResult {
+    let mut pairs: BTreeMap<(String, String), RateMetric> = BTreeMap::new();
+    for rate in group_token_model_rates(&cp, &group).await? {
+        pairs
+            .entry((rate.token_name, rate.model))
+            .or_default()
+            .add(rate.metric);
+    }
+    let items = pairs
+        .into_iter()
+        .map(|((token_name, model), metric)| TokenModelItem {
+            group: group.clone(),
+            token_name,
+            model,
+            metric,
+        })
+        .collect();
+    Ok(ok(GroupTokenModelMetrics { items }))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

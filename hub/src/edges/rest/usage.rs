@@ -4,7 +4,9 @@
 //!
 //! The summaries are kept per bucket and filter, not per model: a series per model is one
 //! `GetSummary` per model, for the models `GetRanking` finds most requested in the range (at
-//! most [`MOST_MODELS`]), so an answer costs a bounded number of summary reads.
+//! most [`MOST_MODELS`]), so an answer costs a bounded number of summary reads; each model's
+//! busiest minute per bucket (`max_rpm`, `max_tpm`) comes from one more, of the minute
+//! summaries split by model.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tonic::Request;
 
-use super::logs::{DAY_MS, SummarySet, current_rates};
+use super::logs::{DAY_MS, HOUR_MS, SummarySet, current_rates};
 use super::spec::Operation;
 use super::{ApiError, ApiResult, Paging, Params, number, ok, timestamp_ms};
 use crate::edges::grpc::ControlPlane;
@@ -109,6 +111,9 @@ pub struct ModelSummary {
     token_name: String,
     #[serde(flatten)]
     summary: SummarySet,
+    /// The busiest minute of the bucket for this model: its requests and tokens.
+    max_rpm: i64,
+    max_tpm: i64,
 }
 
 /// One bucket (`timestamp` in unix seconds) and each model's usage in it.
@@ -221,6 +226,61 @@ async fn ranked_keys(
         .collect())
 }
 
+/// The bucket of the answer a summary point (minute or hour) falls in: its own, its hour's, or
+/// the day its hour starts in.
+fn answer_bucket_ms(series: &Series, point_ms: i64) -> i64 {
+    let hour_ms = point_ms - point_ms.rem_euclid(HOUR_MS);
+    if series.day_buckets {
+        super::time_zone::day_start_ms(hour_ms, series.zone)
+    } else if series.granularity == pb::Granularity::Minute {
+        point_ms
+    } else {
+        hour_ms
+    }
+}
+
+/// Each model's busiest minute (requests, tokens) in each bucket of the answer, from one read of
+/// the minute summaries split by model (the seed reads its minute table the same way).
+async fn peaks(
+    logs: &Logs,
+    group: Option<&str>,
+    series: &Series,
+) -> Result<BTreeMap<(i64, String), (i64, i64)>, ApiError> {
+    let minutes = logs
+        .get_summary(Request::new(pb::GetSummaryRequest {
+            granularity: pb::Granularity::Minute as i32,
+            filter: Some(summary_filter(group, series, series.model.clone())),
+            split: pb::SummarySplit::Model as i32,
+        }))
+        .await?
+        .into_inner()
+        .points;
+    let mut peaks: BTreeMap<(i64, String), (i64, i64)> = BTreeMap::new();
+    for point in minutes {
+        let peak = peaks
+            .entry((answer_bucket_ms(series, point.bucket_ms), point.key))
+            .or_default();
+        peak.0 = peak.0.max(point.requests);
+        peak.1 = peak.1.max(point.total_tokens);
+    }
+    Ok(peaks)
+}
+
+fn summary_filter(
+    group: Option<&str>,
+    series: &Series,
+    model: Option<String>,
+) -> pb::SummaryFilter {
+    pb::SummaryFilter {
+        start_ms: series.start_ms,
+        end_ms: series.end_ms,
+        group_id: group.map(str::to_owned),
+        token_name: series.token_name.clone(),
+        model,
+        channel_id: series.channel_id,
+    }
+}
+
 /// Each model's series, merged into one list of buckets; models without usage are left out.
 async fn time_series(
     logs: &Logs,
@@ -230,18 +290,12 @@ async fn time_series(
 ) -> Result<(Vec<TimeSummary>, Vec<String>), ApiError> {
     let mut buckets: BTreeMap<i64, Vec<ModelSummary>> = BTreeMap::new();
     let mut used = Vec::new();
+    let peaks = peaks(logs, group, series).await?;
     for model in models {
         let points = logs
             .get_summary(Request::new(pb::GetSummaryRequest {
                 granularity: series.granularity as i32,
-                filter: Some(pb::SummaryFilter {
-                    start_ms: series.start_ms,
-                    end_ms: series.end_ms,
-                    group_id: group.map(str::to_owned),
-                    token_name: series.token_name.clone(),
-                    model: Some(model.clone()),
-                    channel_id: series.channel_id,
-                }),
+                filter: Some(summary_filter(group, series, Some(model.clone()))),
                 ..Default::default()
             }))
             .await?
@@ -253,19 +307,20 @@ async fn time_series(
         used.push(model.clone());
         let mut by_bucket: BTreeMap<i64, SummarySet> = BTreeMap::new();
         for point in &points {
-            let at = if series.day_buckets {
-                super::time_zone::day_start_ms(point.bucket_ms, series.zone)
-            } else {
-                point.bucket_ms
-            };
-            by_bucket.entry(at).or_default().add(point);
+            by_bucket
+                .entry(answer_bucket_ms(series, point.bucket_ms))
+                .or_default()
+                .add(point);
         }
         for (at, summary) in by_bucket {
+            let (max_rpm, max_tpm) = peaks.get(&(at, model.clone())).copied().unwrap_or_default();
             buckets.entry(at / 1000).or_default().push(ModelSummary {
                 model: model.clone(),
                 channel_id: series.channel_id,
                 token_name: series.token_name.clone().unwrap_or_default(),
                 summary,
+                max_rpm,
+                max_tpm,
             });
         }
     }

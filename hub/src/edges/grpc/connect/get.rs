@@ -3,8 +3,9 @@
 //! The query carries the request message (`message`, percent-encoded JSON, or URL-safe base64
 //! with `base64=1`, compressed when `compression=gzip`). Such a request becomes the POST it
 //! stands for before anything else reads it, so it is answered, bounded and checked exactly as
-//! one. Only RPCs the access policy classes as reads are served (the list viewer keys may call):
-//! a cacheable URL must not change anything. A write asked by GET is 405, naming POST.
+//! one. Only unary RPCs the proto marks `idempotency_level = NO_SIDE_EFFECTS` are served (the
+//! reads the access policy lets viewer keys call): a cacheable URL must not change anything. A
+//! write asked by GET is 405, naming POST.
 
 use base64::Engine;
 use base64::alphabet::URL_SAFE;
@@ -14,6 +15,7 @@ use tonic::Code;
 
 use super::compression::Encoding;
 use super::error::ConnectError;
+use super::transcode::has_no_side_effects;
 use super::{Methods, UNARY_CONTENT_TYPE};
 use crate::edges::grpc::{MAX_MESSAGE_BYTES, Refusal};
 
@@ -89,8 +91,11 @@ fn post_of(
         ))
     })?;
     let rpc = crate::access::policy::rpc_of_path(&path).unwrap_or_default();
+    // The proto's mark is what clients go by; the policy is checked too, so a mark put on a
+    // write by mistake cannot open it to cacheable URLs (a test keeps the two in agreement).
     if method.is_server_streaming()
         || method.is_client_streaming()
+        || !has_no_side_effects(&method)
         || crate::access::policy::rule(rpc).write
     {
         return Err(Refused::PostOnly(ConnectError::new(
@@ -223,5 +228,29 @@ mod tests {
             "encoding=json&compression=br&message={}",
             Code::Unimplemented,
         );
+    }
+
+    /// The proto's marks and the access policy's reads name the same unary RPCs: a read left
+    /// unmarked would be POST-only for Connect clients, a marked write would be refused anyway.
+    #[test]
+    fn the_reads_and_only_they_are_marked_without_side_effects() {
+        let pool =
+            prost_reflect::DescriptorPool::decode(crate::edges::grpc::pb::FILE_DESCRIPTOR_SET)
+                .unwrap();
+        let methods: Vec<_> = pool
+            .services()
+            .flat_map(|service| service.methods().collect::<Vec<_>>())
+            .collect();
+        let mut marked = 0;
+        for method in methods {
+            let path = format!("/{}/{}", method.parent_service().full_name(), method.name());
+            let rpc = crate::access::policy::rpc_of_path(&path).unwrap();
+            let read_unary = !crate::access::policy::rule(rpc).write
+                && !method.is_client_streaming()
+                && !method.is_server_streaming();
+            assert_eq!(has_no_side_effects(&method), read_unary, "{rpc}");
+            marked += usize::from(read_unary);
+        }
+        assert!(marked > 30, "{marked}");
     }
 }

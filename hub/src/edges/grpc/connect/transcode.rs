@@ -30,6 +30,17 @@ impl Methods {
     }
 }
 
+/// Whether the proto marks `method` `option idempotency_level = NO_SIDE_EFFECTS;`: what Connect
+/// clients read to call a unary method by GET.
+pub fn has_no_side_effects(method: &MethodDescriptor) -> bool {
+    let no_side_effects = prost_types::method_options::IdempotencyLevel::NoSideEffects as i32;
+    method
+        .options()
+        .get_field_by_name("idempotency_level")
+        .and_then(|level| level.as_enum_number())
+        == Some(no_side_effects)
+}
+
 /// A request message in proto3 JSON, as protobuf. Unknown fields, wrong types and trailing bytes
 /// are the client's mistake (INVALID_ARGUMENT); an empty body is the empty message, as `curl -d ''`
 /// sends.

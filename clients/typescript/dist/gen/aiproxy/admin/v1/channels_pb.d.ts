@@ -112,6 +112,13 @@ export type TestChannelsRequest = Message<"aiproxy.admin.v1.TestChannelsRequest"
      * @generated from field: int64 timeout_ms = 2;
      */
     timeoutMs: bigint;
+    /**
+     * Disabled channels too (the seed's `test_disabled`): their results are recorded as any
+     * test's, and their status is left as it is (a passed test does not enable a channel).
+     *
+     * @generated from field: bool include_disabled = 3;
+     */
+    includeDisabled: boolean;
 };
 /**
  * Describes the message aiproxy.admin.v1.TestChannelsRequest.

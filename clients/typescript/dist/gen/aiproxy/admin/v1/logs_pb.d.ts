@@ -697,7 +697,8 @@ export declare const GetRankingResponseSchema: GenMessage<GetRankingResponse>;
  */
 export type GetCurrentRatesRequest = Message<"aiproxy.admin.v1.GetCurrentRatesRequest"> & {
     /**
-     * "channel", "group", "token" or "model"; every dimension when empty.
+     * "channel", "group", "token", "model" or "token_model" (each token's rate per model); every
+     * dimension when empty.
      *
      * @generated from field: string dimension = 1;
      */
@@ -717,7 +718,8 @@ export type CurrentRate = Message<"aiproxy.admin.v1.CurrentRate"> & {
      */
     dimension: string;
     /**
-     * The channel or token id, group id or model name.
+     * The channel or token id, group id or model name; for "token_model" the token id and the
+     * model joined by ":" (`12:gpt-4o`; the model may hold ":" itself, the id never does).
      *
      * @generated from field: string id = 2;
      */
@@ -974,7 +976,7 @@ export declare const LogService: GenService<{
     };
     /**
      * Requests and tokens per minute right now (the last 60 seconds, counted as requests finish,
-     * across every replica with REDIS), per channel, group, token and model.
+     * across every replica with REDIS), per channel, group, token, model and token and model.
      *
      * @generated from rpc aiproxy.admin.v1.LogService.GetCurrentRates
      */
