@@ -293,6 +293,10 @@ pub enum VideoApi {
     /// One generation of a Sora job (its file is `/v1/video/generations/{id}/content/video`):
     /// pinned like its job, never polled, billed or listed itself.
     Generation,
+    /// DashScope's own task API (`/api/v1/...`): the job's id is DashScope's task id.
+    DashScope,
+    /// Ark's own task API (`/api/v3/contents/generations/tasks`): the job's id is Ark's.
+    Ark,
 }
 
 impl VideoApi {
@@ -301,6 +305,8 @@ impl VideoApi {
             VideoApi::Videos => "videos",
             VideoApi::GenerationJobs => "generation_jobs",
             VideoApi::Generation => "generation",
+            VideoApi::DashScope => "dashscope",
+            VideoApi::Ark => "ark",
         }
     }
 
@@ -309,6 +315,8 @@ impl VideoApi {
             "videos" => Some(VideoApi::Videos),
             "generation_jobs" => Some(VideoApi::GenerationJobs),
             "generation" => Some(VideoApi::Generation),
+            "dashscope" => Some(VideoApi::DashScope),
+            "ark" => Some(VideoApi::Ark),
             _ => None,
         }
     }

@@ -245,9 +245,10 @@ impl Inner {
         };
         // A task API's answer names its task: the client is shown a job of ours instead.
         let bytes = match plan.video_tasks {
-            Some(tasks) if *endpoint == Endpoint::Videos => {
+            Some(tasks) if *endpoint == Endpoint::Videos || endpoint.is_native_video() => {
                 self.remember_task(
                     tasks,
+                    *endpoint,
                     &bytes,
                     channel.id,
                     request,

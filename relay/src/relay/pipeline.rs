@@ -145,6 +145,7 @@ impl Inner {
             .filter(|route| !route.channels.is_empty())
             .ok_or_else(|| RelayError::ModelNotFound(request.model.clone()))?;
         crate::model_type::check_endpoint(route.settings.model_type, endpoint, &request.model)?;
+        let route = super::native_videos::speaking_channels(endpoint, route, &request.model)?;
         super::media_request::measure_media(
             endpoint,
             &request,

@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 
 use super::Relay;
 use super::billing_views::BillingView;
+use super::native_videos::NativeTaskCall;
 use super::stored_responses::StoredAction;
 use super::video_derivations::Derivation;
 use super::videos::VideoAction;
@@ -16,7 +17,7 @@ use crate::request_id::assign_request_id;
 use crate::vocabulary::Face;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
-const ENDPOINTS: [Endpoint; 16] = [
+const ENDPOINTS: [Endpoint; 18] = [
     Endpoint::ChatCompletions,
     Endpoint::Completions,
     Endpoint::Embeddings,
@@ -33,6 +34,8 @@ const ENDPOINTS: [Endpoint; 16] = [
     Endpoint::Responses,
     Endpoint::Videos,
     Endpoint::VideoGenerationJobs,
+    Endpoint::DashScopeVideo,
+    Endpoint::ArkVideo,
 ];
 
 impl Relay {
@@ -49,6 +52,11 @@ impl Relay {
         let video = |action: VideoAction| {
             move |State(relay): State<Relay>, Path(id): Path<String>, request: Request| async move {
                 relay.inner.video(action, id, request).await
+            }
+        };
+        let native_task = |call: NativeTaskCall| {
+            move |State(relay): State<Relay>, Path(id): Path<String>, request: Request| async move {
+                relay.inner.native_task(call, id, request).await
             }
         };
         let billing = |view: BillingView| {
@@ -177,6 +185,16 @@ impl Relay {
             .route(
                 "/v1/video/generations/{id}/content/video",
                 get(video(VideoAction::GenerationContent)),
+            )
+            // DashScope's and Ark's own task reads (their creations are among ENDPOINTS).
+            .route(
+                "/api/v1/tasks/{id}",
+                get(native_task(NativeTaskCall::DashScopeRead)),
+            )
+            .route(
+                "/api/v3/contents/generations/tasks/{id}",
+                get(native_task(NativeTaskCall::ArkRead))
+                    .delete(native_task(NativeTaskCall::ArkDelete)),
             )
             .route(
                 "/v1/models",
