@@ -208,10 +208,7 @@ async fn ark_native_tasks_are_shared_by_replicas_billed_once_and_deleted() {
 
     let (status, deleted) = call(reqwest::Method::DELETE, second.url(&task_path), ACME, None).await;
     assert_eq!(status, 200, "{deleted}");
-    assert_eq!(
-        upstream.state.deleted.lock().unwrap().clone(),
-        [task_id.clone()]
-    );
+    assert_eq!(*upstream.state.deleted.lock().unwrap(), [task_id.as_str()]);
     let (status, gone) = call(reqwest::Method::GET, first.url(&task_path), ACME, None).await;
     assert_eq!(status, 404, "{gone}");
     assert_eq!(gone["error"]["code"], "ResourceNotFound", "{gone}");
