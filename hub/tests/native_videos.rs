@@ -409,6 +409,27 @@ async fn bad_native_requests_get_bounded_errors_in_each_vendors_shape() {
         (404, &json!("NotFound")),
         "{error}"
     );
+    // A method the route does not take is refused in the vendor's shape too.
+    let (status, error) = call(
+        reqwest::Method::DELETE,
+        hub.url("/api/v1/tasks/task-1"),
+        ACME,
+        None,
+    )
+    .await;
+    assert_eq!((status, error["code"].is_string()), (405, true), "{error}");
+    let (status, error) = call(
+        reqwest::Method::PUT,
+        hub.url(&format!("{ARK_TASKS}/cgt-1")),
+        ACME,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, error["error"]["type"].is_string()),
+        (405, true),
+        "{error}"
+    );
     // An upstream's own refusal comes back in its own shape and code.
     let (status, error) = call(
         reqwest::Method::POST,

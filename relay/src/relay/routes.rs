@@ -210,11 +210,12 @@ impl Relay {
             )
             .fallback(|State(relay): State<Relay>, request: Request| async move {
                 let error = unrouted(request.uri().path());
-                relay.inner.reject(request, error)
+                relay.inner.reject(request, error, Face::OpenAi)
             })
             .method_not_allowed_fallback(
                 |State(relay): State<Relay>, request: Request| async move {
-                    relay.inner.reject(request, RelayError::MethodNotAllowed)
+                    let face = path_face(request.uri().path());
+                    relay.inner.reject(request, RelayError::MethodNotAllowed, face)
                 },
             )
             .layer(middleware::from_fn(assign_request_id))
@@ -233,6 +234,18 @@ fn unrouted(path: &str) -> RelayError {
         RelayError::NotImplemented(quoted)
     } else {
         RelayError::UnknownRoute(quoted)
+    }
+}
+
+/// The face of a routed path whose method is wrong: a vendor's own video task route answers
+/// in the vendor's shape, every other in OpenAI's.
+fn path_face(path: &str) -> Face {
+    if path == Endpoint::DashScopeVideo.route() || path.starts_with("/api/v1/tasks/") {
+        Face::DashScope
+    } else if path.starts_with(Endpoint::ArkVideo.route()) {
+        Face::Ark
+    } else {
+        Face::OpenAi
     }
 }
 
@@ -295,6 +308,17 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    #[test]
+    fn the_vendors_task_routes_answer_a_wrong_method_in_their_shape() {
+        assert_eq!(path_face("/api/v1/tasks/t-1"), Face::DashScope);
+        assert_eq!(path_face(Endpoint::DashScopeVideo.route()), Face::DashScope);
+        assert_eq!(
+            path_face("/api/v3/contents/generations/tasks/cgt-1"),
+            Face::Ark
+        );
+        assert_eq!(path_face("/v1/videos/video_1"), Face::OpenAi);
     }
 
     #[test]
