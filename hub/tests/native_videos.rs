@@ -18,6 +18,9 @@ const ARK_TASKS: &str = "/api/v3/contents/generations/tasks";
 /// One nano-unit over 0.1 a second: a bill exact to the nano-unit shows it.
 const PRICE: &str = "0.100000001";
 
+/// A token of `acme` with a quota of 0.4 (in the bad-request hub).
+const CAPPED: &str = "sk-native-video-capped-0001";
+
 /// An `openai` channel of `model` at a higher priority than the vendor's: it speaks neither
 /// vendor's task API, so it is never chosen (its address answers nothing).
 fn openai_first(model: &str) -> String {
@@ -247,7 +250,25 @@ async fn bad_native_requests_get_bounded_errors_in_each_vendors_shape() {
         ark.base_url(),
         mock_ark_video::KEY
     );
-    let hub = TestHub::start_with_config(&config(&channels, "sora", PRICE)).await;
+    // `wan` and `seedance` priced like `sora`, and a token of `acme` whose quota is 0.4: 4 s
+    // (0.400000004) is one nano-unit too many.
+    let priced = |model: &str| {
+        format!(
+            "  - {{model: {model}, type: video, config: {{media: {{video: {{price_per_second: \"{PRICE}\"}}}}}}}}\n"
+        )
+    };
+    let with_capped = config(&channels, "sora", PRICE)
+        .replacen(
+            "tokens:\n",
+            &format!("tokens:\n  - {{group: acme, name: capped, key: {CAPPED}, quota: \"0.4\"}}\n"),
+            1,
+        )
+        .replacen(
+            "models:\n",
+            &format!("models:\n{}{}", priced("wan"), priced("seedance")),
+            1,
+        );
+    let hub = TestHub::start_with_config(&with_capped).await;
     let long_model = "m".repeat(300_000);
     let cases: Vec<(&str, Option<&str>, String, u16, &str)> = vec![
         (
@@ -409,6 +430,42 @@ async fn bad_native_requests_get_bounded_errors_in_each_vendors_shape() {
         (404, &json!("NotFound")),
         "{error}"
     );
+    // A video the token's quota cannot cover is refused before any vendor sees it (its
+    // seconds reserved at the model's price, to the nano-unit), in the vendor's shape.
+    for (path, body) in [
+        (
+            DASHSCOPE_CREATE,
+            json!({"model": "wan", "input": {"prompt": "p"}, "parameters": {"duration": 4}}),
+        ),
+        (
+            ARK_TASKS,
+            json!({"model": "seedance", "content": [{"type": "text", "text": "p"}], "duration": "4"}),
+        ),
+    ] {
+        let (status, error) = call(reqwest::Method::POST, hub.url(path), CAPPED, Some(body)).await;
+        assert_eq!(status, 403, "{path}: {error}");
+        let code = if path == DASHSCOPE_CREATE {
+            &error["code"]
+        } else {
+            &error["error"]["code"]
+        };
+        assert!(
+            ["Arrearage", "QuotaExceeded"].contains(&code.as_str().unwrap()),
+            "{error}"
+        );
+    }
+    assert!(dashscope.state.created.lock().unwrap().is_empty());
+    assert!(ark.state.created.lock().unwrap().is_empty());
+    let (status, created) = call(
+        reqwest::Method::POST,
+        hub.url(ARK_TASKS),
+        CAPPED,
+        Some(
+            json!({"model": "seedance", "content": [{"type": "text", "text": "p"}], "duration": 3}),
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "3 s (0.300000003) fits: {created}");
     // A method the route does not take is refused in the vendor's shape too.
     let (status, error) = call(
         reqwest::Method::DELETE,

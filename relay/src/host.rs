@@ -275,8 +275,9 @@ pub struct VideoJob {
     /// The API it was created through; its reads go through the same one.
     pub api: VideoApi,
     /// The upstream's own id of a job run by a vendor's task API (an operation name, a task
-    /// id), which the client never sees: its id is the gateway's. `None` when the client's
-    /// id is the upstream's (OpenAI's and Azure's videos).
+    /// id), which an OpenAI client never sees: its id is the gateway's (a client of the
+    /// vendor's own API knows the job by this id). `None` when the client's id is the
+    /// upstream's (OpenAI's and Azure's videos).
     pub upstream_id: Option<String>,
     /// The governor's hold on the quota and balance for the job's bill
     /// ([`Governor::hold_for_job`]), ended by the host when the job is billed or fails.
