@@ -61,6 +61,7 @@ mod media_reservations;
 mod memory_bounds;
 mod metrics;
 mod model_catalogue;
+mod native_videos;
 mod options;
 mod otlp;
 mod panel;

@@ -89,7 +89,7 @@ async fn until_finished(hub: &TestHub, key: &str, id: &str) -> String {
 }
 
 /// Waits until the token's spending in the database is `expected`.
-async fn token_used(hub: &TestHub, group: &str, expected: Decimal) {
+pub(crate) async fn token_used(hub: &TestHub, group: &str, expected: Decimal) {
     let mut client =
         pb::token_service_client::TokenServiceClient::new(support::control_channel(hub).await);
     let mut used = Decimal::ZERO;

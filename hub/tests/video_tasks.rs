@@ -15,30 +15,36 @@ use support::mock_ark_video::{self, MockArkVideo};
 use support::mock_dashscope_video::{self, MockDashScopeVideo};
 use support::mock_google_media::{self, MockGoogleMedia};
 
-const ACME: &str = "sk-vtask-acme-0001";
-const OTHER: &str = "sk-vtask-other-0001";
+pub(crate) const ACME: &str = "sk-vtask-acme-0001";
+pub(crate) const OTHER: &str = "sk-vtask-other-0001";
 
 /// A hub with one channel (`channel` is its YAML mapping, indented as a list item) serving
 /// `model` at 0.1 per second of video.
 async fn hub_with(channel: &str, model: &str) -> TestHub {
-    TestHub::start_with_config(&format!(
+    TestHub::start_with_config(&config(channel, model, "0.1")).await
+}
+
+/// The configuration of two groups (`acme` and `other`, a token each), the channels of
+/// `channels` (YAML list items; the last one's `models` is `[model]`) and `model`, a video
+/// model at `price` per second.
+pub(crate) fn config(channels: &str, model: &str, price: &str) -> String {
+    format!(
         r#"
 groups: [{{id: acme, balance: "100"}}, {{id: other, balance: "100"}}]
 tokens:
   - {{group: acme, name: app, key: {ACME}}}
   - {{group: other, name: app, key: {OTHER}}}
 channels:
-{channel}
+{channels}
     models: [{model}]
 models:
   - model: {model}
     type: video
     config:
       media:
-        video: {{price_per_second: "0.1"}}
+        video: {{price_per_second: "{price}"}}
 "#
-    ))
-    .await
+    )
 }
 
 /// One call through the gateway with a token: the status and the JSON answer (`Null` when not JSON).
@@ -128,7 +134,7 @@ async fn hidden_from_other_group(hub: &TestHub, id: &str) {
 }
 
 /// The costs of the rows that bill job `id` (its completion's row carries the job's id).
-async fn bills(hub: &TestHub, id: &str, at_least_rows: usize) -> Vec<Decimal> {
+pub(crate) async fn bills(hub: &TestHub, id: &str, at_least_rows: usize) -> Vec<Decimal> {
     support::group_logs(hub, "acme", at_least_rows)
         .await
         .into_iter()
@@ -150,22 +156,23 @@ async fn billed_once(hub: &TestHub, id: &str, rows_before: usize, expected: &str
         assert_eq!(status, 200);
         assert_eq!(object["status"], "completed");
     }
-    let mut found = Vec::new();
+    assert_eq!(
+        settled_bills(hub, id, rows_before).await,
+        [Decimal::from_str(expected).unwrap()]
+    );
+}
+
+/// The bills of job `id` once there is one and any second one would have been written too.
+pub(crate) async fn settled_bills(hub: &TestHub, id: &str, rows_before: usize) -> Vec<Decimal> {
     for _ in 0..100 {
-        found = bills(hub, id, rows_before).await;
-        if !found.is_empty() {
+        if !bills(hub, id, rows_before).await.is_empty() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // Settle: any second bill would have been written by now too.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let found_again = bills(hub, id, rows_before).await;
-    assert_eq!(
-        found_again,
-        [Decimal::from_str(expected).unwrap()],
-        "{found:?}"
-    );
+    bills(hub, id, rows_before).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -346,12 +346,100 @@ impl RelayError {
         }
     }
 
+    /// The upstream's own code when it sent one (a vendor's error passed on), else `fallback`.
+    fn upstream_code_or(&self, fallback: &'static str) -> String {
+        match self {
+            RelayError::UpstreamRejected {
+                body: Some(ErrorBody {
+                    code: Some(code), ..
+                }),
+                ..
+            } => truncated(code, 64),
+            _ => fallback.to_owned(),
+        }
+    }
+
+    /// DashScope's `code` for this failure (its documented codes).
+    fn dashscope_code(&self) -> String {
+        let fallback = match self {
+            RelayError::ModelNotFound(_) => "ModelNotFound",
+            RelayError::Refused(refusal)
+                if matches!(
+                    refusal.kind,
+                    RefusalKind::QuotaExhausted | RefusalKind::InsufficientBalance
+                ) =>
+            {
+                "Arrearage"
+            }
+            _ => match self.status().as_u16() {
+                401 => "InvalidApiKey",
+                403 => "AccessDenied",
+                404 => "NotFound",
+                408 | 504 => "RequestTimeOut",
+                413 => "BadRequest.TooLarge",
+                429 => "Throttling.RateQuota",
+                400..=499 => "InvalidParameter",
+                _ => "InternalError",
+            },
+        };
+        self.upstream_code_or(fallback)
+    }
+
+    /// Ark's `code` and `type` for this failure; an upstream Ark error keeps its own.
+    fn ark_code_and_type(&self) -> (String, String) {
+        let status = self.status().as_u16();
+        let code = match self {
+            RelayError::ModelNotFound(_) => "InvalidEndpointOrModel.NotFound",
+            RelayError::Refused(refusal) if refusal.kind == RefusalKind::QuotaExhausted => {
+                "QuotaExceeded"
+            }
+            RelayError::Refused(refusal) if refusal.kind == RefusalKind::InsufficientBalance => {
+                "AccountOverdueError"
+            }
+            _ => match status {
+                401 => "AuthenticationError",
+                403 => "AccessDenied",
+                404 => "ResourceNotFound",
+                408 | 504 => "RequestTimeout",
+                429 => "RateLimitExceeded",
+                400..=499 => "InvalidParameter",
+                503 => "ServiceUnavailable",
+                _ => "InternalServiceError",
+            },
+        };
+        let kind = match self {
+            RelayError::UpstreamRejected {
+                body: Some(body), ..
+            } if body.kind != "invalid_request_error" => truncated(&body.kind, 64),
+            _ => match status {
+                401 => "Unauthorized",
+                402 | 403 => "Forbidden",
+                404 => "NotFound",
+                429 => "TooManyRequests",
+                400..=499 => "BadRequest",
+                _ => "InternalServerError",
+            }
+            .to_owned(),
+        };
+        (self.upstream_code_or(code), kind)
+    }
+
     /// The error document in the shape of the client's protocol: OpenAI's `{"error": {...}}`
     /// for chat, Responses and the other OpenAI endpoints, Anthropic's
     /// `{"type": "error", "error": {"type", "message"}}`, Gemini's
-    /// `{"error": {"code", "message", "status"}}`. Anthropic's also names the request.
+    /// `{"error": {"code", "message", "status"}}`, DashScope's `{"request_id", "code",
+    /// "message"}`, Ark's `{"error": {"code", "message", "param", "type"}}`. Anthropic's and
+    /// DashScope's also name the request.
     pub fn to_json_for(&self, face: Face, request_id: Option<&str>) -> Vec<u8> {
         let document = match face {
+            Face::DashScope => serde_json::json!({"request_id": request_id.unwrap_or_default(),
+                "code": self.dashscope_code(), "message": self.body().message}),
+            Face::Ark => {
+                let (code, kind) = self.ark_code_and_type();
+                let body = self.body();
+                serde_json::json!({"error": {"code": code, "message": body.message,
+                    "param": body.param.unwrap_or_default(), "type": kind}})
+            }
             Face::OpenAi | Face::Responses => return self.to_json(),
             Face::Anthropic => {
                 let mut document = serde_json::json!({"type": "error", "error": {
@@ -373,7 +461,7 @@ impl RelayError {
     pub fn stream_event_for(&self, face: Face) -> Vec<u8> {
         let mut out = match face {
             Face::Anthropic | Face::Responses => b"event: error\ndata: ".to_vec(),
-            Face::OpenAi | Face::Gemini => b"data: ".to_vec(),
+            Face::OpenAi | Face::Gemini | Face::DashScope | Face::Ark => b"data: ".to_vec(),
         };
         if face == Face::Responses {
             // The Responses stream's own `error` event, not the `{"error": ...}` envelope.
@@ -435,7 +523,14 @@ mod tests {
             },
         ] {
             assert!(error.message().len() <= MAX_ERROR_MESSAGE_BYTES);
-            for face in [Face::OpenAi, Face::Anthropic, Face::Gemini, Face::Responses] {
+            for face in [
+                Face::OpenAi,
+                Face::Anthropic,
+                Face::Gemini,
+                Face::Responses,
+                Face::DashScope,
+                Face::Ark,
+            ] {
                 let body = error.to_json_for(face, Some("id"));
                 assert!(body.len() < 2 * MAX_ERROR_MESSAGE_BYTES, "{face:?}");
                 assert!(error.stream_event_for(face).len() < 2 * MAX_ERROR_MESSAGE_BYTES);
@@ -444,5 +539,48 @@ mod tests {
         assert_eq!(truncated("héllo", 4), "h…");
         assert_eq!(truncated("héllo", 6), "héllo");
         assert_eq!(truncated("héllo", 5), "h…");
+    }
+
+    #[test]
+    fn the_vendors_faces_have_their_own_error_shapes() {
+        let parse = |bytes: Vec<u8>| serde_json::from_slice::<serde_json::Value>(&bytes).unwrap();
+        let missing = RelayError::Auth(AuthError::Missing);
+        assert_eq!(
+            parse(missing.to_json_for(Face::DashScope, Some("r1"))),
+            serde_json::json!({"request_id": "r1", "code": "InvalidApiKey",
+                "message": missing.message()})
+        );
+        assert_eq!(
+            parse(missing.to_json_for(Face::Ark, Some("r1")))["error"]["code"],
+            "AuthenticationError"
+        );
+        let unknown = RelayError::ModelNotFound("m".into());
+        assert_eq!(
+            parse(unknown.to_json_for(Face::DashScope, None))["code"],
+            "ModelNotFound"
+        );
+        let ark = parse(unknown.to_json_for(Face::Ark, None));
+        assert_eq!(ark["error"]["code"], "InvalidEndpointOrModel.NotFound");
+        assert_eq!(ark["error"]["type"], "NotFound");
+        assert_eq!(ark["error"]["param"], "model");
+        // A vendor's own refusal keeps its code (and Ark's its type).
+        let refused = RelayError::UpstreamRejected {
+            status: 400,
+            body: Some(ErrorBody {
+                message: "content must have a text part".into(),
+                kind: "BadRequest".into(),
+                param: Some("content".into()),
+                code: Some("MissingParameter".into()),
+            }),
+        };
+        assert_eq!(
+            parse(refused.to_json_for(Face::Ark, None)),
+            serde_json::json!({"error": {"code": "MissingParameter",
+                "message": "content must have a text part", "param": "content", "type": "BadRequest"}})
+        );
+        assert_eq!(
+            parse(refused.to_json_for(Face::DashScope, Some("r2")))["code"],
+            "MissingParameter"
+        );
     }
 }

@@ -275,8 +275,9 @@ pub struct VideoJob {
     /// The API it was created through; its reads go through the same one.
     pub api: VideoApi,
     /// The upstream's own id of a job run by a vendor's task API (an operation name, a task
-    /// id), which the client never sees: its id is the gateway's. `None` when the client's
-    /// id is the upstream's (OpenAI's and Azure's videos).
+    /// id), which an OpenAI client never sees: its id is the gateway's (a client of the
+    /// vendor's own API knows the job by this id). `None` when the client's id is the
+    /// upstream's (OpenAI's and Azure's videos).
     pub upstream_id: Option<String>,
     /// The governor's hold on the quota and balance for the job's bill
     /// ([`Governor::hold_for_job`]), ended by the host when the job is billed or fails.
@@ -293,6 +294,10 @@ pub enum VideoApi {
     /// One generation of a Sora job (its file is `/v1/video/generations/{id}/content/video`):
     /// pinned like its job, never polled, billed or listed itself.
     Generation,
+    /// DashScope's own task API (`/api/v1/...`): the job's id is DashScope's task id.
+    DashScope,
+    /// Ark's own task API (`/api/v3/contents/generations/tasks`): the job's id is Ark's.
+    Ark,
 }
 
 impl VideoApi {
@@ -301,6 +306,8 @@ impl VideoApi {
             VideoApi::Videos => "videos",
             VideoApi::GenerationJobs => "generation_jobs",
             VideoApi::Generation => "generation",
+            VideoApi::DashScope => "dashscope",
+            VideoApi::Ark => "ark",
         }
     }
 
@@ -309,6 +316,8 @@ impl VideoApi {
             "videos" => Some(VideoApi::Videos),
             "generation_jobs" => Some(VideoApi::GenerationJobs),
             "generation" => Some(VideoApi::Generation),
+            "dashscope" => Some(VideoApi::DashScope),
+            "ark" => Some(VideoApi::Ark),
             _ => None,
         }
     }

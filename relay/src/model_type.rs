@@ -57,6 +57,7 @@ impl ModelType {
             ModelType::Moderation => endpoint == Endpoint::Moderations,
             ModelType::Video => {
                 matches!(endpoint, Endpoint::Videos | Endpoint::VideoGenerationJobs)
+                    || endpoint.is_native_video()
             }
             ModelType::Document => endpoint == Endpoint::ParsePdf,
         }

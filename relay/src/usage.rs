@@ -263,7 +263,9 @@ impl Estimator {
             | Endpoint::ImagesVariations
             | Endpoint::AudioTranscriptions
             | Endpoint::AudioTranslations
-            | Endpoint::ParsePdf => 0,
+            | Endpoint::ParsePdf
+            | Endpoint::DashScopeVideo
+            | Endpoint::ArkVideo => 0,
             Endpoint::Messages | Endpoint::MessagesCountTokens => {
                 crate::convert::count_messages_tokens(model, &request).unwrap_or(0)
             }

@@ -49,6 +49,12 @@ pub enum Endpoint {
     VideoGenerationJobs,
     /// A PDF parsed into markdown (`POST /v1/parse/pdf`, multipart), billed per page.
     ParsePdf,
+    /// DashScope's own video synthesis (`POST /api/v1/services/aigc/video-generation/video-synthesis`):
+    /// its body passed through to a channel whose type speaks it; creates a job.
+    DashScopeVideo,
+    /// Ark's own content generation tasks (`POST /api/v3/contents/generations/tasks`): its
+    /// body passed through to a channel whose type speaks it; creates a job.
+    ArkVideo,
 }
 
 impl Endpoint {
@@ -75,7 +81,9 @@ impl Endpoint {
             | Endpoint::GeminiBatchEmbedContents
             | Endpoint::Videos
             | Endpoint::VideoGenerationJobs
-            | Endpoint::ParsePdf => false,
+            | Endpoint::ParsePdf
+            | Endpoint::DashScopeVideo
+            | Endpoint::ArkVideo => false,
         }
     }
 
@@ -103,6 +111,8 @@ impl Endpoint {
             Endpoint::Videos => "videos",
             Endpoint::VideoGenerationJobs => "video/generations/jobs",
             Endpoint::ParsePdf => "parse/pdf",
+            Endpoint::DashScopeVideo => "services/aigc/video-generation/video-synthesis",
+            Endpoint::ArkVideo => "contents/generations/tasks",
         }
     }
 
@@ -130,6 +140,8 @@ impl Endpoint {
             Endpoint::Videos => "/v1/videos",
             Endpoint::VideoGenerationJobs => "/v1/video/generations/jobs",
             Endpoint::ParsePdf => "/v1/parse/pdf",
+            Endpoint::DashScopeVideo => "/api/v1/services/aigc/video-generation/video-synthesis",
+            Endpoint::ArkVideo => "/api/v3/contents/generations/tasks",
         }
     }
 
@@ -176,8 +188,16 @@ impl Endpoint {
             | Endpoint::GeminiEmbedContent
             | Endpoint::GeminiBatchEmbedContents => Face::Gemini,
             Endpoint::Responses => Face::Responses,
+            Endpoint::DashScopeVideo => Face::DashScope,
+            Endpoint::ArkVideo => Face::Ark,
             _ => Face::OpenAi,
         }
+    }
+
+    /// A vendor's own video task API spoken by the client: relayed as sent to a channel whose
+    /// type speaks it.
+    pub fn is_native_video(self) -> bool {
+        matches!(self, Endpoint::DashScopeVideo | Endpoint::ArkVideo)
     }
 
     /// Gemini's embeddings, and whether one content or a batch: sent to a Gemini channel as
@@ -213,6 +233,10 @@ pub enum Face {
     Gemini,
     /// OpenAI Responses.
     Responses,
+    /// DashScope's own API: errors are `{"request_id", "code", "message"}`.
+    DashScope,
+    /// Volcengine Ark's own API: errors are `{"error": {"code", "message", "param", "type"}}`.
+    Ark,
 }
 
 /// A body protocol: what a codec reads and writes, for a client's generation endpoint

@@ -243,6 +243,8 @@ fn bill_endpoint(api: VideoApi) -> &'static str {
     match api {
         VideoApi::Videos => "/v1/videos",
         VideoApi::GenerationJobs | VideoApi::Generation => "/v1/video/generations/jobs",
+        VideoApi::DashScope => relay::provider::Endpoint::DashScopeVideo.route(),
+        VideoApi::Ark => relay::provider::Endpoint::ArkVideo.route(),
     }
 }
 

@@ -9,10 +9,11 @@ use serde::Deserialize;
 use serde_json::{Map, json};
 
 use super::video_tasks::{
-    TaskState, TaskStatus, VideoSource, VideoTaskApi, VideoTaskRequest, path_segment,
+    TaskState, TaskStatus, VideoSource, VideoTaskApi, VideoTaskRequest, path_segment, whole_seconds,
 };
-use super::{UpstreamRequest, base_url, bearer_json_headers};
+use super::{Endpoint, UpstreamRequest, base_url, bearer_json_headers};
 use crate::error::RelayError;
+use crate::json::JsonObject;
 use crate::vocabulary::{Channel, MAX_CLIENT_NAME_BYTES};
 
 pub struct ArkVideo;
@@ -65,12 +66,34 @@ impl VideoTaskApi for ArkVideo {
         if let Some(seconds) = request.seconds {
             body.insert("duration".into(), json!(seconds));
         }
+        self.create_native(
+            channel,
+            Bytes::from(serde_json::Value::Object(body).to_string()),
+        )
+    }
+
+    fn native_endpoint(&self) -> Option<Endpoint> {
+        Some(Endpoint::ArkVideo)
+    }
+
+    fn create_native(&self, channel: &Channel, body: Bytes) -> Result<UpstreamRequest, RelayError> {
         Ok(UpstreamRequest {
             method: Method::POST,
             url: task_url(channel, None)?,
             headers: bearer_json_headers(channel)?,
-            body: Bytes::from(serde_json::Value::Object(body).to_string()),
+            body,
         })
+    }
+
+    /// `duration`; Ark names a `resolution` and a `ratio`, not a size.
+    fn native_request(&self, body: &JsonObject) -> (Option<u32>, Option<String>) {
+        let seconds = body
+            .get_as::<serde_json::Value>("duration")
+            .ok()
+            .flatten()
+            .as_ref()
+            .and_then(whole_seconds);
+        (seconds, None)
     }
 
     fn created_id(&self, answer: &[u8]) -> Option<String> {

@@ -14,10 +14,11 @@ use serde_json::{Map, json};
 
 use super::video_tasks::{
     TaskState, TaskStatus, VideoSource, VideoTaskApi, VideoTaskRequest, origin_of, parse_size,
-    path_segment,
+    path_segment, whole_seconds,
 };
-use super::{UpstreamRequest, base_url, bearer_json_headers};
+use super::{Endpoint, UpstreamRequest, base_url, bearer_json_headers};
 use crate::error::RelayError;
+use crate::json::JsonObject;
 use crate::vocabulary::{Channel, MAX_CLIENT_NAME_BYTES};
 
 pub struct DashScopeVideo;
@@ -46,17 +47,31 @@ impl VideoTaskApi for DashScopeVideo {
             parameters.insert("duration".into(), json!(seconds));
         }
         let body = json!({"model": upstream_model, "input": input, "parameters": parameters});
-        let mut headers = bearer_json_headers(channel)?;
-        headers.insert("x-dashscope-async", HeaderValue::from_static("enable"));
-        Ok(UpstreamRequest {
-            method: Method::POST,
-            url: format!(
-                "{}/api/v1/services/aigc/video-generation/video-synthesis",
-                origin_of(&base_url(channel)?)?
-            ),
-            headers,
-            body: Bytes::from(body.to_string()),
-        })
+        synthesis_request(channel, Bytes::from(body.to_string()))
+    }
+
+    fn native_endpoint(&self) -> Option<Endpoint> {
+        Some(Endpoint::DashScopeVideo)
+    }
+
+    fn create_native(&self, channel: &Channel, body: Bytes) -> Result<UpstreamRequest, RelayError> {
+        synthesis_request(channel, body)
+    }
+
+    /// `parameters.duration`, and `parameters.size` (`1280*720`).
+    fn native_request(&self, body: &JsonObject) -> (Option<u32>, Option<String>) {
+        let parameters = body
+            .get_as::<serde_json::Value>("parameters")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let seconds = parameters.get("duration").and_then(whole_seconds);
+        let size = parameters
+            .get("size")
+            .and_then(serde_json::Value::as_str)
+            .and_then(parse_size)
+            .map(|(width, height)| format!("{width}x{height}"));
+        (seconds, size)
     }
 
     fn created_id(&self, answer: &[u8]) -> Option<String> {
@@ -128,6 +143,21 @@ impl VideoTaskApi for DashScopeVideo {
     }
 }
 
+/// The asynchronous creation of a task with `body` (DashScope refuses synchronous calls).
+fn synthesis_request(channel: &Channel, body: Bytes) -> Result<UpstreamRequest, RelayError> {
+    let mut headers = bearer_json_headers(channel)?;
+    headers.insert("x-dashscope-async", HeaderValue::from_static("enable"));
+    Ok(UpstreamRequest {
+        method: Method::POST,
+        url: format!(
+            "{}/api/v1/services/aigc/video-generation/video-synthesis",
+            origin_of(&base_url(channel)?)?
+        ),
+        headers,
+        body,
+    })
+}
+
 #[derive(Deserialize)]
 struct Task {
     output: Output,
@@ -178,5 +208,19 @@ mod tests {
             Some(("DataInspectionFailed".into(), "unsafe".into()))
         );
         assert!(api.state(b"{}").is_none());
+    }
+
+    #[test]
+    fn a_native_body_names_its_length_and_size() {
+        let body = JsonObject::parse(Bytes::from_static(
+            br#"{"model":"wan","input":{"prompt":"p"},"parameters":{"size":"832*480","duration":"10"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            DashScopeVideo.native_request(&body),
+            (Some(10), Some("832x480".to_owned()))
+        );
+        let bare = JsonObject::parse(Bytes::from_static(br#"{"input":{}}"#)).unwrap();
+        assert_eq!(DashScopeVideo.native_request(&bare), (None, None));
     }
 }

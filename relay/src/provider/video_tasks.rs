@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, Method};
 use bytes::Bytes;
 use serde::Deserialize;
 
-use super::UpstreamRequest;
+use super::{Endpoint, UpstreamRequest};
 use crate::error::RelayError;
 use crate::json::JsonObject;
 use crate::vocabulary::Channel;
@@ -64,6 +64,31 @@ pub trait VideoTaskApi: Send + Sync + 'static {
 
     /// Seconds of video a task makes when the request names none (the bill's fallback).
     fn default_seconds(&self) -> u32;
+
+    /// The vendor's own creation endpoint a client may speak to the gateway, for the families
+    /// whose API is served natively (DashScope, Ark); `None` for the others.
+    fn native_endpoint(&self) -> Option<Endpoint> {
+        None
+    }
+
+    /// The request that creates a task from the client's own body in the vendor's format
+    /// (the model already mapped): for the families with a [`VideoTaskApi::native_endpoint`].
+    fn create_native(
+        &self,
+        channel: &Channel,
+        _body: Bytes,
+    ) -> Result<UpstreamRequest, RelayError> {
+        Err(RelayError::Unsupported(format!(
+            "channels of type {} do not speak a native video task API",
+            channel.kind.as_str()
+        )))
+    }
+
+    /// The seconds and size (`WIDTHxHEIGHT`) a native creation body asks for, for its
+    /// reservation and its bill's fallback.
+    fn native_request(&self, _body: &JsonObject) -> (Option<u32>, Option<String>) {
+        (None, None)
+    }
 }
 
 /// What the client asked of a video, read once from OpenAI's create body.
@@ -153,6 +178,16 @@ impl VideoTaskRequest {
             _ => "1080p",
         })
     }
+}
+
+/// A length in whole seconds, as a number or a numeric string; `None` for anything else or 0.
+pub fn whole_seconds(value: &serde_json::Value) -> Option<u32> {
+    let seconds = match value {
+        serde_json::Value::Number(number) => u32::try_from(number.as_u64()?).ok(),
+        serde_json::Value::String(text) => text.trim().parse::<u32>().ok(),
+        _ => None,
+    }?;
+    (seconds > 0).then_some(seconds)
 }
 
 /// `WIDTHxHEIGHT` (or `WIDTH*HEIGHT`) as numbers.

@@ -243,11 +243,13 @@ impl Inner {
         } else {
             bytes
         };
-        // A task API's answer names its task: the client is shown a job of ours instead.
+        // A task API's answer names its task: an OpenAI client is shown a job of ours instead,
+        // the vendor's own client its answer as it came.
         let bytes = match plan.video_tasks {
-            Some(tasks) if *endpoint == Endpoint::Videos => {
+            Some(tasks) if *endpoint == Endpoint::Videos || endpoint.is_native_video() => {
                 self.remember_task(
                     tasks,
+                    *endpoint,
                     &bytes,
                     channel.id,
                     request,

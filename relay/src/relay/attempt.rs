@@ -249,7 +249,7 @@ impl Inner {
             timeouts: effective_timeouts(self.config.timeouts, &channel.timeouts, model_timeouts),
             // Stream fake: the upstream streams although the client wants one body.
             upstream_stream: request.stream || exchange.upstream_stream,
-            video_tasks: (endpoint == Endpoint::Videos)
+            video_tasks: (endpoint == Endpoint::Videos || endpoint.is_native_video())
                 .then(|| channel.kind.video_tasks())
                 .flatten(),
             media: channel.kind.media(endpoint),
@@ -267,8 +267,11 @@ fn build_upstream_request(
     channel: &Channel,
 ) -> Result<(UpstreamRequest, bool, ClientTools), RelayError> {
     if let Some(tasks) = plan.video_tasks {
-        let upstream_request =
-            super::video_tasks::create_request(tasks, channel, &plan.upstream_model, request)?;
+        let upstream_request = if endpoint.is_native_video() {
+            super::native_videos::create_request(tasks, channel, &plan.upstream_model, request)?
+        } else {
+            super::video_tasks::create_request(tasks, channel, &plan.upstream_model, request)?
+        };
         return Ok((upstream_request, false, ClientTools::default()));
     }
     let mut client_wants_stream_usage = false;

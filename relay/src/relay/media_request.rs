@@ -57,6 +57,17 @@ pub(super) fn measure_media(
             media.video_seconds = seconds.unwrap_or_else(|| default_seconds(api, channels));
             media.video_size = size;
         }
+        // A vendor's own body, read by the family whose channels serve it (the route keeps
+        // only those).
+        (Endpoint::DashScopeVideo | Endpoint::ArkVideo, Payload::Json(object)) => {
+            let tasks = channels
+                .iter()
+                .find_map(|channel| channel.kind.video_tasks());
+            let (seconds, size) = tasks.map_or((None, None), |tasks| tasks.native_request(object));
+            media.video_seconds =
+                seconds.unwrap_or_else(|| default_seconds(VideoApi::Videos, channels));
+            media.video_size = size;
+        }
         _ => {}
     }
     Ok(())

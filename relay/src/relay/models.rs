@@ -82,8 +82,10 @@ pub(super) fn model_entry(face: Face, model: &crate::host::ModelEntry) -> serde_
         Face::Gemini => serde_json::json!({"name": format!("models/{}", model.id),
             "baseModelId": model.id, "displayName": model.id,
             "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"]}),
-        Face::OpenAi | Face::Responses => serde_json::json!({"id": model.id, "object": "model",
-            "created": model.created, "owned_by": model.owned_by}),
+        Face::OpenAi | Face::Responses | Face::DashScope | Face::Ark => {
+            serde_json::json!({"id": model.id, "object": "model",
+            "created": model.created, "owned_by": model.owned_by})
+        }
     }
 }
 
@@ -103,7 +105,9 @@ pub(super) fn model_list(face: Face, entries: Vec<serde_json::Value>) -> serde_j
             serde_json::json!({"data": entries, "has_more": false, "first_id": first, "last_id": last})
         }
         Face::Gemini => serde_json::json!({"models": entries}),
-        Face::OpenAi | Face::Responses => serde_json::json!({"object": "list", "data": entries}),
+        Face::OpenAi | Face::Responses | Face::DashScope | Face::Ark => {
+            serde_json::json!({"object": "list", "data": entries})
+        }
     }
 }
 

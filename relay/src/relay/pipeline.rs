@@ -87,8 +87,9 @@ impl Inner {
         error.response_for(face, Some(&request_id))
     }
 
-    /// Answers a request that matched no endpoint; it still gets its usage record.
-    pub(super) fn reject(&self, request: Request, error: RelayError) -> Response {
+    /// Answers a request that matched no endpoint, in `face`'s shape; it still gets its usage
+    /// record.
+    pub(super) fn reject(&self, request: Request, error: RelayError, face: Face) -> Response {
         let (parts, _) = request.into_parts();
         // The path is the client's: the log row keeps a bounded piece of it.
         let path = crate::error::truncated(parts.uri.path(), MAX_CLIENT_NAME_BYTES);
@@ -99,7 +100,7 @@ impl Inner {
             Instant::now(),
         );
         pending.record().client_ip = Some(self.client_ip(&parts));
-        self.fail(pending, error, Face::OpenAi)
+        self.fail(pending, error, face)
     }
 
     pub(super) async fn relay(
@@ -145,6 +146,7 @@ impl Inner {
             .filter(|route| !route.channels.is_empty())
             .ok_or_else(|| RelayError::ModelNotFound(request.model.clone()))?;
         crate::model_type::check_endpoint(route.settings.model_type, endpoint, &request.model)?;
+        let route = super::native_videos::speaking_channels(endpoint, route, &request.model)?;
         super::media_request::measure_media(
             endpoint,
             &request,

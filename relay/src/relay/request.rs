@@ -276,6 +276,10 @@ pub(super) fn parse_request(
         Endpoint::Videos | Endpoint::VideoGenerationJobs => {
             check_field(&object, "prompt", Shape::String, true)?
         }
+        // The vendors' own bodies: what every one of their requests has; the rest is theirs
+        // to judge.
+        Endpoint::DashScopeVideo => check_field(&object, "input", Shape::Object, true)?,
+        Endpoint::ArkVideo => check_field(&object, "content", Shape::Array, true)?,
         Endpoint::ImagesEdits
         | Endpoint::ImagesVariations
         | Endpoint::AudioTranscriptions

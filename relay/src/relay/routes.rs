@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 
 use super::Relay;
 use super::billing_views::BillingView;
+use super::native_videos::NativeTaskCall;
 use super::stored_responses::StoredAction;
 use super::video_derivations::Derivation;
 use super::videos::VideoAction;
@@ -16,7 +17,7 @@ use crate::request_id::assign_request_id;
 use crate::vocabulary::Face;
 
 /// Every POST endpoint the relay serves at a fixed path (Gemini's carry the model in the path).
-const ENDPOINTS: [Endpoint; 16] = [
+const ENDPOINTS: [Endpoint; 18] = [
     Endpoint::ChatCompletions,
     Endpoint::Completions,
     Endpoint::Embeddings,
@@ -33,6 +34,8 @@ const ENDPOINTS: [Endpoint; 16] = [
     Endpoint::Responses,
     Endpoint::Videos,
     Endpoint::VideoGenerationJobs,
+    Endpoint::DashScopeVideo,
+    Endpoint::ArkVideo,
 ];
 
 impl Relay {
@@ -49,6 +52,11 @@ impl Relay {
         let video = |action: VideoAction| {
             move |State(relay): State<Relay>, Path(id): Path<String>, request: Request| async move {
                 relay.inner.video(action, id, request).await
+            }
+        };
+        let native_task = |call: NativeTaskCall| {
+            move |State(relay): State<Relay>, Path(id): Path<String>, request: Request| async move {
+                relay.inner.native_task(call, id, request).await
             }
         };
         let billing = |view: BillingView| {
@@ -178,6 +186,16 @@ impl Relay {
                 "/v1/video/generations/{id}/content/video",
                 get(video(VideoAction::GenerationContent)),
             )
+            // DashScope's and Ark's own task reads (their creations are among ENDPOINTS).
+            .route(
+                "/api/v1/tasks/{id}",
+                get(native_task(NativeTaskCall::DashScopeRead)),
+            )
+            .route(
+                "/api/v3/contents/generations/tasks/{id}",
+                get(native_task(NativeTaskCall::ArkRead))
+                    .delete(native_task(NativeTaskCall::ArkDelete)),
+            )
             .route(
                 "/v1/models",
                 get(|State(relay): State<Relay>, request: Request| async move {
@@ -192,11 +210,12 @@ impl Relay {
             )
             .fallback(|State(relay): State<Relay>, request: Request| async move {
                 let error = unrouted(request.uri().path());
-                relay.inner.reject(request, error)
+                relay.inner.reject(request, error, Face::OpenAi)
             })
             .method_not_allowed_fallback(
                 |State(relay): State<Relay>, request: Request| async move {
-                    relay.inner.reject(request, RelayError::MethodNotAllowed)
+                    let face = path_face(request.uri().path());
+                    relay.inner.reject(request, RelayError::MethodNotAllowed, face)
                 },
             )
             .layer(middleware::from_fn(assign_request_id))
@@ -215,6 +234,18 @@ fn unrouted(path: &str) -> RelayError {
         RelayError::NotImplemented(quoted)
     } else {
         RelayError::UnknownRoute(quoted)
+    }
+}
+
+/// The face of a routed path whose method is wrong: a vendor's own video task route answers
+/// in the vendor's shape, every other in OpenAI's.
+fn path_face(path: &str) -> Face {
+    if path == Endpoint::DashScopeVideo.route() || path.starts_with("/api/v1/tasks/") {
+        Face::DashScope
+    } else if path.starts_with(Endpoint::ArkVideo.route()) {
+        Face::Ark
+    } else {
+        Face::OpenAi
     }
 }
 
@@ -277,6 +308,17 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    #[test]
+    fn the_vendors_task_routes_answer_a_wrong_method_in_their_shape() {
+        assert_eq!(path_face("/api/v1/tasks/t-1"), Face::DashScope);
+        assert_eq!(path_face(Endpoint::DashScopeVideo.route()), Face::DashScope);
+        assert_eq!(
+            path_face("/api/v3/contents/generations/tasks/cgt-1"),
+            Face::Ark
+        );
+        assert_eq!(path_face("/v1/videos/video_1"), Face::OpenAi);
     }
 
     #[test]

@@ -89,16 +89,24 @@ pub(super) fn scrubbed_error(body: &[u8], channel: &Channel) -> Option<ErrorBody
         serde_json::Value::Null => None,
         other => Some(scrub(&other.to_string())),
     };
-    /// AWS, Cohere and others answer `{"message": "..."}` without an `error` envelope.
+    /// AWS, Cohere and others answer `{"message": "..."}` without an `error` envelope;
+    /// DashScope adds its `code` beside it.
     #[derive(Deserialize)]
     struct Bare {
         message: String,
+        code: Option<serde_json::Value>,
     }
     let envelope = match serde_json::from_slice::<Envelope>(body) {
         Ok(envelope) => envelope,
-        Err(_) => Envelope {
-            error: Detail::Text(serde_json::from_slice::<Bare>(body).ok()?.message),
-        },
+        Err(_) => {
+            let bare = serde_json::from_slice::<Bare>(body).ok()?;
+            return Some(ErrorBody {
+                message: scrub(&bare.message),
+                kind: "invalid_request_error".to_owned(),
+                param: None,
+                code: as_text(bare.code),
+            });
+        }
     };
     Some(match envelope.error {
         Detail::Object {

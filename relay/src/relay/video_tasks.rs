@@ -21,10 +21,10 @@ use super::request::{ParsedRequest, Payload};
 use super::videos::{VideoAction, chrono_now_ms, json_response, not_found, stream_file};
 use crate::error::RelayError;
 use crate::host::{Channel, VideoApi, VideoJob, VideoObservation, VideoStatus};
-use crate::provider::VideoTaskApi;
 use crate::provider::video_tasks::{
     TaskState, TaskStatus, VideoObject, VideoSource, VideoTaskRequest, plain_get,
 };
+use crate::provider::{Endpoint, VideoTaskApi};
 use crate::upstream::{ByteStream, read_body};
 use crate::usage::PendingRecord;
 
@@ -72,11 +72,18 @@ fn form_request(form: &crate::multipart::Multipart) -> Result<VideoTaskRequest, 
 }
 
 impl Inner {
-    /// Remembers the task a creation answer names under a new id of ours, pinned to the
-    /// channel and the caller's group, and returns the OpenAI video object the client is shown.
+    /// Remembers the task a creation answer names, pinned to the channel and the caller's
+    /// group, and returns what the client is shown: for OpenAI's face, the OpenAI video object
+    /// of a new id of ours; for the vendor's own API (`endpoint` a native creation), its answer
+    /// as it came, the job known by the vendor's task id.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "what the answer, the attempt and the request each know of the job"
+    )]
     pub(super) async fn remember_task(
         &self,
         tasks: &dyn VideoTaskApi,
+        endpoint: Endpoint,
         answer: &Bytes,
         channel_id: i64,
         request: &ParsedRequest,
@@ -86,8 +93,15 @@ impl Inner {
         let upstream_id = tasks
             .created_id(answer)
             .ok_or(RelayError::UpstreamInvalid)?;
-        let video_id = format!("video_{}", uuid::Uuid::new_v4().simple());
-        let (seconds, size) = super::videos::requested_video(request);
+        let native = super::native_videos::video_api(endpoint);
+        let (video_id, (seconds, size)) = match (native, &request.payload) {
+            (Some(_), Payload::Json(body)) => (upstream_id.clone(), tasks.native_request(body)),
+            (Some(_), Payload::Multipart { .. }) => (upstream_id.clone(), (None, None)),
+            (None, _) => (
+                format!("video_{}", uuid::Uuid::new_v4().simple()),
+                super::videos::requested_video(request),
+            ),
+        };
         let seconds = seconds.unwrap_or_else(|| tasks.default_seconds());
         let object = VideoObject {
             id: &video_id,
@@ -98,7 +112,7 @@ impl Inner {
         }
         .render(None);
         self.remember_video(
-            VideoApi::Videos,
+            native.unwrap_or(VideoApi::Videos),
             &object,
             channel_id,
             &request.model,
@@ -109,7 +123,12 @@ impl Inner {
             pending,
         )
         .await;
-        Ok(object)
+        // The vendor's own answer for its own client; the OpenAI object is what the job's
+        // listing shows.
+        Ok(match native {
+            Some(_) => answer.clone(),
+            None => object,
+        })
     }
 
     /// A call on a task job: its status, its file, its deletion; a remix is not a task API's.
@@ -189,6 +208,20 @@ impl Inner {
         upstream_id: &str,
         job: &VideoJob,
     ) -> Result<(Bytes, TaskState), RelayError> {
+        let (_, object, state) = self
+            .read_task_answer(channel, video_id, upstream_id, job)
+            .await?;
+        Ok((object, state))
+    }
+
+    /// [`Inner::read_task`], with the vendor's own answer too (what a native client is shown).
+    pub(super) async fn read_task_answer(
+        &self,
+        channel: &Channel,
+        video_id: &str,
+        upstream_id: &str,
+        job: &VideoJob,
+    ) -> Result<(Bytes, Bytes, TaskState), RelayError> {
         let tasks = channel
             .kind
             .video_tasks()
@@ -223,7 +256,7 @@ impl Inner {
                 },
             )
             .await;
-        Ok((object, state))
+        Ok((answer, object, state))
     }
 
     /// A finished task's file: fetched from its link and streamed as it arrives (never held
@@ -290,7 +323,8 @@ impl Inner {
     }
 }
 
-fn finish(pending: &mut PendingRecord, status: u16) {
+/// Ends a call's record as answered with `status`.
+pub(super) fn finish(pending: &mut PendingRecord, status: u16) {
     pending.set_outcome(status, None);
     pending.first_byte_now();
     pending.hand_over().finish();

@@ -36,7 +36,7 @@ use crate::vocabulary::{Face, MAX_CLIENT_NAME_BYTES};
 /// Azure Sora jobs' 5 s.
 pub(super) fn default_seconds(api: VideoApi) -> u32 {
     match api {
-        VideoApi::GenerationJobs => 5,
+        VideoApi::GenerationJobs | VideoApi::DashScope | VideoApi::Ark => 5,
         VideoApi::Videos | VideoApi::Generation => 4,
     }
 }
@@ -391,7 +391,10 @@ impl Inner {
         let call = match job.api {
             VideoApi::Videos => VideoCall::Read,
             VideoApi::GenerationJobs => VideoCall::JobRead,
-            VideoApi::Generation => return Err(not_found(video_id)),
+            // A native job always has its task id: never reached.
+            VideoApi::Generation | VideoApi::DashScope | VideoApi::Ark => {
+                return Err(not_found(video_id));
+            }
         };
         let (_, bytes) = self
             .video_json_call(channel, call, video_id, None, Bytes::new())
@@ -687,7 +690,7 @@ pub(super) fn video_json_object(body: Bytes) -> Result<(Bytes, JsonObject), Rela
 }
 
 /// The client's model name back in an upstream object that names the channel's.
-fn rename_model(bytes: Bytes, job: &VideoJob) -> Bytes {
+pub(super) fn rename_model(bytes: Bytes, job: &VideoJob) -> Bytes {
     if job.upstream_model == job.owner.model {
         return bytes;
     }
