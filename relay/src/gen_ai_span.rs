@@ -144,7 +144,8 @@ pub(crate) fn operation_name(endpoint: Endpoint) -> &'static str {
         | Endpoint::ImagesVariations
         | Endpoint::AudioSpeech
         | Endpoint::Videos
-        | Endpoint::VideoGenerationJobs => "generate_content",
+        | Endpoint::VideoGenerationJobs
+        | Endpoint::GeminiPredictLongRunning => "generate_content",
         Endpoint::Embeddings
         | Endpoint::GeminiEmbedContent
         | Endpoint::GeminiBatchEmbedContents => "embeddings",

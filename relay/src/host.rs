@@ -293,6 +293,12 @@ pub enum VideoApi {
     /// One generation of a Sora job (its file is `/v1/video/generations/{id}/content/video`):
     /// pinned like its job, never polled, billed or listed itself.
     Generation,
+    /// A long-running operation of the Gemini face (`:predictLongRunning`), read at
+    /// `/v1beta/{name}`: polled and billed like a job, not listed among OpenAI's videos.
+    GeminiOperation,
+    /// A file a finished Gemini operation names (`/v1beta/files/{id}:download`): pinned like
+    /// its operation, never polled, billed or listed itself.
+    GeminiFile,
 }
 
 impl VideoApi {
@@ -301,6 +307,8 @@ impl VideoApi {
             VideoApi::Videos => "videos",
             VideoApi::GenerationJobs => "generation_jobs",
             VideoApi::Generation => "generation",
+            VideoApi::GeminiOperation => "gemini_operation",
+            VideoApi::GeminiFile => "gemini_file",
         }
     }
 
@@ -309,8 +317,21 @@ impl VideoApi {
             "videos" => Some(VideoApi::Videos),
             "generation_jobs" => Some(VideoApi::GenerationJobs),
             "generation" => Some(VideoApi::Generation),
+            "gemini_operation" => Some(VideoApi::GeminiOperation),
+            "gemini_file" => Some(VideoApi::GeminiFile),
             _ => None,
         }
+    }
+
+    /// Whether jobs of this API are only pinned (a job's file, found by its own id): never
+    /// polled, billed or listed.
+    pub fn pinned_only(self) -> bool {
+        matches!(self, VideoApi::Generation | VideoApi::GeminiFile)
+    }
+
+    /// Whether `GET /v1/videos` lists jobs of this API (OpenAI's and Azure's jobs).
+    pub fn listed(self) -> bool {
+        matches!(self, VideoApi::Videos | VideoApi::GenerationJobs)
     }
 }
 

@@ -56,7 +56,12 @@ impl ModelType {
             ModelType::Rerank => endpoint == Endpoint::Rerank,
             ModelType::Moderation => endpoint == Endpoint::Moderations,
             ModelType::Video => {
-                matches!(endpoint, Endpoint::Videos | Endpoint::VideoGenerationJobs)
+                matches!(
+                    endpoint,
+                    Endpoint::Videos
+                        | Endpoint::VideoGenerationJobs
+                        | Endpoint::GeminiPredictLongRunning
+                )
             }
             ModelType::Document => endpoint == Endpoint::ParsePdf,
         }

@@ -71,6 +71,25 @@ fn form_request(form: &crate::multipart::Multipart) -> Result<VideoTaskRequest, 
     VideoTaskRequest::from_openai(&object)
 }
 
+/// A task just created, as it is pinned: under which API and id of ours, for which client
+/// model, and the seconds and size its bill falls back on.
+pub(super) struct CreatedTask<'a> {
+    pub api: VideoApi,
+    pub id: String,
+    pub model: &'a str,
+    pub upstream_model: &'a str,
+    pub seconds: u32,
+    pub size: Option<String>,
+}
+
+/// What one poll of a task said: the OpenAI object it makes, its state, and the upstream's
+/// answer as it came (what the Gemini face shows).
+pub(super) struct TaskRead {
+    pub object: Bytes,
+    pub state: TaskState,
+    pub answer: Bytes,
+}
+
 impl Inner {
     /// Remembers the task a creation answer names under a new id of ours, pinned to the
     /// channel and the caller's group, and returns the OpenAI video object the client is shown.
@@ -83,28 +102,48 @@ impl Inner {
         upstream_model: &str,
         pending: &mut PendingRecord,
     ) -> Result<Bytes, RelayError> {
+        let (seconds, size) = super::videos::requested_video(request);
+        let created = CreatedTask {
+            api: VideoApi::Videos,
+            id: format!("video_{}", uuid::Uuid::new_v4().simple()),
+            model: &request.model,
+            upstream_model,
+            seconds: seconds.unwrap_or_else(|| tasks.default_seconds()),
+            size,
+        };
+        self.pin_task(tasks, answer, channel_id, created, pending)
+            .await
+    }
+
+    /// Pins the task a creation answer names as `created` says (the channel, the caller's
+    /// group, the upstream's id kept beside ours) and returns the OpenAI video object of it.
+    pub(super) async fn pin_task(
+        &self,
+        tasks: &dyn VideoTaskApi,
+        answer: &Bytes,
+        channel_id: i64,
+        created: CreatedTask<'_>,
+        pending: &mut PendingRecord,
+    ) -> Result<Bytes, RelayError> {
         let upstream_id = tasks
             .created_id(answer)
             .ok_or(RelayError::UpstreamInvalid)?;
-        let video_id = format!("video_{}", uuid::Uuid::new_v4().simple());
-        let (seconds, size) = super::videos::requested_video(request);
-        let seconds = seconds.unwrap_or_else(|| tasks.default_seconds());
         let object = VideoObject {
-            id: &video_id,
-            model: &request.model,
+            id: &created.id,
+            model: created.model,
             created_at: chrono_now_ms() / 1000,
-            seconds,
-            size: size.as_deref(),
+            seconds: created.seconds,
+            size: created.size.as_deref(),
         }
         .render(None);
         self.remember_video(
-            VideoApi::Videos,
+            created.api,
             &object,
             channel_id,
-            &request.model,
-            upstream_model,
-            Some(seconds),
-            size,
+            created.model,
+            created.upstream_model,
+            Some(created.seconds),
+            created.size,
             Some(upstream_id),
             pending,
         )
@@ -129,9 +168,9 @@ impl Inner {
     ) -> Result<Response, RelayError> {
         match action {
             VideoAction::Get | VideoAction::JobGet => {
-                let (object, _) = self.read_task(channel, video_id, upstream_id, job).await?;
+                let read = self.read_task(channel, video_id, upstream_id, job).await?;
                 finish(pending, 200);
-                Ok(json_response(StatusCode::OK, object))
+                Ok(json_response(StatusCode::OK, read.object))
             }
             VideoAction::Delete => {
                 // A job that finished unseen is billed before it disappears; the upstream's
@@ -167,8 +206,9 @@ impl Inner {
                         param: Some("variant"),
                     });
                 }
-                let (_, state) = self.read_task(channel, video_id, upstream_id, job).await?;
-                self.task_content(channel, video_id, state, pending).await
+                let read = self.read_task(channel, video_id, upstream_id, job).await?;
+                self.task_content(channel, video_id, read.state, pending)
+                    .await
             }
             VideoAction::Remix | VideoAction::GenerationContent => Err(RelayError::BadRequest {
                 message: format!(
@@ -181,14 +221,14 @@ impl Inner {
     }
 
     /// Polls a task, hands what it says to the host (which bills a completed job once), and
-    /// returns the OpenAI object with the task's state.
+    /// returns what the poll said.
     pub(super) async fn read_task(
         &self,
         channel: &Channel,
         video_id: &str,
         upstream_id: &str,
         job: &VideoJob,
-    ) -> Result<(Bytes, TaskState), RelayError> {
+    ) -> Result<TaskRead, RelayError> {
         let tasks = channel
             .kind
             .video_tasks()
@@ -223,7 +263,11 @@ impl Inner {
                 },
             )
             .await;
-        Ok((object, state))
+        Ok(TaskRead {
+            object,
+            state,
+            answer,
+        })
     }
 
     /// A finished task's file: fetched from its link and streamed as it arrives (never held
@@ -261,32 +305,40 @@ impl Inner {
                 );
                 Ok(answer)
             }
-            Some(VideoSource::Url(url)) => {
-                let mut request = tasks.download(channel, &url)?;
-                let mut authorize = tasks.download_is_authorized(&url);
-                let mut current = url;
-                for _ in 0..=MAX_DOWNLOAD_REDIRECTS {
-                    let (response, idle) =
-                        self.send_video_request(channel, request, authorize).await?;
-                    let location = response
-                        .status()
-                        .is_redirection()
-                        .then(|| response.headers().get(header::LOCATION))
-                        .flatten()
-                        .and_then(|location| location.to_str().ok())
-                        .and_then(|location| {
-                            reqwest::Url::parse(&current).ok()?.join(location).ok()
-                        });
-                    let Some(next) = location else {
-                        return Ok(stream_file(response, idle, pending));
-                    };
-                    current = next.to_string();
-                    request = plain_get(&current);
-                    authorize = false;
-                }
-                Err(RelayError::UpstreamInvalid)
-            }
+            Some(VideoSource::Url(url)) => self.fetch_file(channel, tasks, url, pending).await,
         }
+    }
+
+    /// A task's file at `url`, fetched through the family's download request (following
+    /// redirects without the channel's credentials) and streamed as it arrives, never held
+    /// whole.
+    pub(super) async fn fetch_file(
+        &self,
+        channel: &Channel,
+        tasks: &dyn VideoTaskApi,
+        url: String,
+        pending: &mut PendingRecord,
+    ) -> Result<Response, RelayError> {
+        let mut request = tasks.download(channel, &url)?;
+        let mut authorize = tasks.download_is_authorized(&url);
+        let mut current = url;
+        for _ in 0..=MAX_DOWNLOAD_REDIRECTS {
+            let (response, idle) = self.send_video_request(channel, request, authorize).await?;
+            let location = response
+                .status()
+                .is_redirection()
+                .then(|| response.headers().get(header::LOCATION))
+                .flatten()
+                .and_then(|location| location.to_str().ok())
+                .and_then(|location| reqwest::Url::parse(&current).ok()?.join(location).ok());
+            let Some(next) = location else {
+                return Ok(stream_file(response, idle, pending));
+            };
+            current = next.to_string();
+            request = plain_get(&current);
+            authorize = false;
+        }
+        Err(RelayError::UpstreamInvalid)
     }
 }
 
