@@ -20,6 +20,8 @@ use support::mock_google_media::{self, MockGoogleMedia};
 
 const ACME: &str = "sk-gemini-ops-acme-0001";
 const OTHER: &str = "sk-gemini-ops-other-0001";
+/// A token whose quota is 1.000000002: one 6 s operation (0.600000001) fits, two do not.
+const CAPPED: &str = "sk-gemini-ops-capped-0001";
 const VEO: &str = "veo-3.0-generate-001";
 
 /// The YAML of two groups with a token each and `channels` (list items), serving `veo` at 0.1
@@ -31,6 +33,7 @@ groups: [{{id: acme, balance: "100"}}, {{id: other, balance: "100"}}]
 tokens:
   - {{group: acme, name: app, key: {ACME}}}
   - {{group: other, name: app, key: {OTHER}}}
+  - {{group: acme, name: capped, key: {CAPPED}, quota: "1.000000002"}}
 channels:
 {channels}
 models:
@@ -509,4 +512,69 @@ async fn replicas_share_gemini_operations_and_their_files() {
     );
     first.stop().await.unwrap();
     second.stop().await.unwrap();
+}
+
+/// An operation's video is reserved at creation and held until its bill, through the same
+/// holds as OpenAI's face: a second one past the token's quota is refused in Google's shape
+/// (and never sent upstream); once the first is billed, what is left fits exactly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operations_video_is_held_until_billed_and_a_creation_past_the_quota_refused() {
+    let upstream = MockGoogleMedia::start().await;
+    let hub = TestHub::start_with_config(&config(&veo_channel(&upstream))).await;
+    let url = hub.url("/v1beta/models/veo:predictLongRunning");
+    let six = json!({"instances": [{"prompt": "six"}], "parameters": {"durationSeconds": 6}});
+    let (status, first) = gemini(
+        reqwest::Method::POST,
+        url.clone(),
+        CAPPED,
+        Some(six.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{first}");
+    let name = first["name"].as_str().unwrap().to_owned();
+    let (status, refused) = gemini(reqwest::Method::POST, url.clone(), CAPPED, Some(six)).await;
+    assert_eq!(status, 403, "{refused}");
+    assert_google_error(&refused, 403, "PERMISSION_DENIED");
+    assert_eq!(upstream.state.created.lock().unwrap().len(), 1);
+
+    let mut done = false;
+    for _ in 0..20 {
+        let (status, operation) = gemini(
+            reqwest::Method::GET,
+            hub.url(&format!("/v1beta/{name}")),
+            CAPPED,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{operation}");
+        if operation["done"] == true {
+            done = true;
+            break;
+        }
+    }
+    assert!(done, "the operation never finished");
+    let bill = one_bill(&hub, name.rsplit('/').next().unwrap()).await;
+    assert_eq!(
+        Decimal::from_str(&bill.cost).unwrap(),
+        Decimal::from_str("0.600000001").unwrap()
+    );
+    // 0.400000001 left: a 4 s operation fits to the nano-unit, once the bill is charged.
+    let four = json!({"instances": [{"prompt": "four"}], "parameters": {"durationSeconds": 4}});
+    let mut answered = 0;
+    for _ in 0..100 {
+        let (status, _) = gemini(
+            reqwest::Method::POST,
+            url.clone(),
+            CAPPED,
+            Some(four.clone()),
+        )
+        .await;
+        answered = status;
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(answered, 200);
+    hub.stop().await.unwrap();
 }
