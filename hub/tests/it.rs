@@ -34,6 +34,7 @@ mod dashscope_audio;
 mod documents;
 mod gemini_embeddings;
 mod gemini_media;
+mod gemini_operations;
 mod governance;
 mod import_seed;
 mod latency_percentiles;

@@ -27,31 +27,31 @@ use support::TestHub;
 const ACME: &str = "sk-vertex-veo-acme-0001";
 const OTHER: &str = "sk-vertex-veo-other-0001";
 /// The express-mode API key the mock accepts.
-const API_KEY: &str = "AQ.vertex-veo-test-key";
-const MODEL: &str = "veo-3.0-generate-001";
+pub(crate) const API_KEY: &str = "AQ.vertex-veo-test-key";
+pub(crate) const MODEL: &str = "veo-3.0-generate-001";
 
 /// The mock's video: a byte pattern, sent inline as base64.
-fn content() -> Vec<u8> {
+pub(crate) fn content() -> Vec<u8> {
     (0..96 * 1024).map(|index| (index % 253) as u8).collect()
 }
 
 #[derive(Default)]
-struct VeoState {
+pub(crate) struct VeoState {
     /// Each creation: the model of its path and its body.
-    created: Mutex<Vec<(String, Value)>>,
+    pub(crate) created: Mutex<Vec<(String, Value)>>,
     /// Polls so far, by operation name.
     polls: Mutex<HashMap<String, u32>>,
     /// Every method called with the model of its path, in order.
-    calls: Mutex<Vec<String>>,
+    pub(crate) calls: Mutex<Vec<String>>,
 }
 
-struct MockVertexVeo {
+pub(crate) struct MockVertexVeo {
     addr: std::net::SocketAddr,
-    state: Arc<VeoState>,
+    pub(crate) state: Arc<VeoState>,
 }
 
 impl MockVertexVeo {
-    async fn start() -> MockVertexVeo {
+    pub(crate) async fn start() -> MockVertexVeo {
         let state = Arc::new(VeoState::default());
         let app = Router::new()
             .route("/v1/publishers/{publisher}/models/{target}", post(method))
@@ -62,7 +62,7 @@ impl MockVertexVeo {
         MockVertexVeo { addr, state }
     }
 
-    fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         format!("http://{}", self.addr)
     }
 }

@@ -81,7 +81,7 @@ async fn until_finished(hubs: &[&TestHub], id: &str) -> Value {
     panic!("the job {id} never finished");
 }
 
-async fn balance(hub: &TestHub, group: &str) -> Decimal {
+pub(crate) async fn balance(hub: &TestHub, group: &str) -> Decimal {
     use hub::edges::grpc::pb;
     let group =
         pb::group_service_client::GroupServiceClient::new(support::control_channel(hub).await)
@@ -103,7 +103,7 @@ async fn bills(hub: &TestHub, id: &str, at_least_rows: usize) -> Vec<Decimal> {
 }
 
 /// Waits until the group's balance is `expected` (the log writer charges in batches).
-async fn balance_reaches(hub: &TestHub, expected: Decimal) {
+pub(crate) async fn balance_reaches(hub: &TestHub, expected: Decimal) {
     let mut last = Decimal::ZERO;
     for _ in 0..100 {
         last = balance(hub, "acme").await;
@@ -567,6 +567,67 @@ models:
     // 5 s of each of 2 variants at 0.1, plus 0.05.
     balance_reaches(&hub, dec("98.95")).await;
     assert_eq!(bills(&hub, &id, 1).await, vec![dec("1.05")]);
+    hub.stop().await.unwrap();
+}
+
+/// An `azure` channel serves OpenAI's Videos API on the resource's v1 surface
+/// (`/openai/v1/videos`, the key in `api-key`, the deployment in `model`): created, read,
+/// downloaded and deleted there, billed once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_azure_channel_serves_the_videos_api_on_its_v1_surface() {
+    let upstream = MockOpenAiVideo::start().await;
+    upstream.release_downloads();
+    let yaml = config(&upstream).replace(
+        &format!(
+            "    type: openai\n    base_url: \"{}\"\n    key: sk-up",
+            upstream.base_url()
+        ),
+        &format!(
+            "    type: azure\n    base_url: \"{}\"\n    key: {}",
+            upstream.azure_url(),
+            mock_openai_video::AZURE_KEY
+        ),
+    );
+    assert!(yaml.contains("type: azure"), "{yaml}");
+    let hub = TestHub::start_with_config(&yaml).await;
+    let (status, created) = call(
+        reqwest::Method::POST,
+        hub.url("/v1/videos"),
+        ACME,
+        Some(json!({"model": "sora-2", "prompt": "waves", "seconds": "4", "size": "720x1280"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        upstream.state.created.lock().unwrap()[0].0["prompt"],
+        "waves"
+    );
+    let finished = until_finished(&[&hub], &id).await;
+    assert_eq!(finished["status"], "completed", "{finished}");
+    let file = reqwest::Client::new()
+        .get(hub.url(&format!("/v1/videos/{id}/content")))
+        .bearer_auth(ACME)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(
+        file.bytes().await.unwrap().to_vec(),
+        mock_openai_video::content()
+    );
+    // 4 s at 0.1, plus 0.05.
+    balance_reaches(&hub, dec("99.55")).await;
+    let (status, deleted) = call(
+        reqwest::Method::DELETE,
+        hub.url(&format!("/v1/videos/{id}")),
+        ACME,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{deleted}");
+    assert_eq!(deleted["deleted"], true);
+    assert_eq!(*upstream.state.deleted.lock().unwrap(), [id]);
     hub.stop().await.unwrap();
 }
 

@@ -36,6 +36,12 @@ pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted_proxies: &[IpNet]) -
     client
 }
 
+/// Whether `peer` is one of the trusted proxies, whose forwarding headers are believed.
+pub fn is_trusted_proxy(peer: IpAddr, trusted_proxies: &[IpNet]) -> bool {
+    let peer = canonical(peer);
+    trusted_proxies.iter().any(|net| net.contains(&peer))
+}
+
 fn parse_hop(hop: &str) -> Option<IpAddr> {
     hop.parse::<IpAddr>()
         .or_else(|_| hop.parse::<SocketAddr>().map(|addr| addr.ip()))

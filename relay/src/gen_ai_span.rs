@@ -146,7 +146,8 @@ pub(crate) fn operation_name(endpoint: Endpoint) -> &'static str {
         | Endpoint::Videos
         | Endpoint::VideoGenerationJobs
         | Endpoint::DashScopeVideo
-        | Endpoint::ArkVideo => "generate_content",
+        | Endpoint::ArkVideo
+        | Endpoint::GeminiPredictLongRunning => "generate_content",
         Endpoint::Embeddings
         | Endpoint::GeminiEmbedContent
         | Endpoint::GeminiBatchEmbedContents => "embeddings",

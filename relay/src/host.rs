@@ -298,6 +298,12 @@ pub enum VideoApi {
     DashScope,
     /// Ark's own task API (`/api/v3/contents/generations/tasks`): the job's id is Ark's.
     Ark,
+    /// A long-running operation of the Gemini face (`:predictLongRunning`), read at
+    /// `/v1beta/{name}`: polled and billed like a job, not listed among OpenAI's videos.
+    GeminiOperation,
+    /// A file a finished Gemini operation names (`/v1beta/files/{id}:download`): pinned like
+    /// its operation, never polled, billed or listed itself.
+    GeminiFile,
 }
 
 impl VideoApi {
@@ -308,6 +314,8 @@ impl VideoApi {
             VideoApi::Generation => "generation",
             VideoApi::DashScope => "dashscope",
             VideoApi::Ark => "ark",
+            VideoApi::GeminiOperation => "gemini_operation",
+            VideoApi::GeminiFile => "gemini_file",
         }
     }
 
@@ -318,8 +326,21 @@ impl VideoApi {
             "generation" => Some(VideoApi::Generation),
             "dashscope" => Some(VideoApi::DashScope),
             "ark" => Some(VideoApi::Ark),
+            "gemini_operation" => Some(VideoApi::GeminiOperation),
+            "gemini_file" => Some(VideoApi::GeminiFile),
             _ => None,
         }
+    }
+
+    /// Whether jobs of this API are only pinned (a job's file, found by its own id): never
+    /// polled, billed or listed.
+    pub fn pinned_only(self) -> bool {
+        matches!(self, VideoApi::Generation | VideoApi::GeminiFile)
+    }
+
+    /// Whether `GET /v1/videos` lists jobs of this API (OpenAI's and Azure's jobs).
+    pub fn listed(self) -> bool {
+        matches!(self, VideoApi::Videos | VideoApi::GenerationJobs)
     }
 }
 

@@ -56,8 +56,12 @@ impl ModelType {
             ModelType::Rerank => endpoint == Endpoint::Rerank,
             ModelType::Moderation => endpoint == Endpoint::Moderations,
             ModelType::Video => {
-                matches!(endpoint, Endpoint::Videos | Endpoint::VideoGenerationJobs)
-                    || endpoint.is_native_video()
+                matches!(
+                    endpoint,
+                    Endpoint::Videos
+                        | Endpoint::VideoGenerationJobs
+                        | Endpoint::GeminiPredictLongRunning
+                ) || endpoint.is_native_video()
             }
             ModelType::Document => endpoint == Endpoint::ParsePdf,
         }

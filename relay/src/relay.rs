@@ -4,7 +4,7 @@
 //! `attempt` -> `answer`, failing through `upstream_error`; `models` lists models, `probes`
 //! brings banned channels back, `completer` serves plugins' own completions and
 //! `stored_responses` relays reads of responses stored upstream, `videos` the calls on video
-//! jobs (`native_videos` those on DashScope's and Ark's own task APIs), `documents` parses PDFs through a channel's document jobs, `billing_views` answers the legacy billing views from the token's spending.
+//! jobs (`native_videos` those on DashScope's and Ark's own task APIs), `gemini_operations` the Gemini face's long-running operations and their files, `documents` parses PDFs through a channel's document jobs, `billing_views` answers the legacy billing views from the token's spending.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -30,6 +30,7 @@ mod channel_test;
 mod completer;
 mod dispatch;
 mod documents;
+mod gemini_operations;
 mod media_answer;
 mod media_request;
 mod models;

@@ -247,6 +247,13 @@ impl Estimator {
                 count_input(model, &field("prompt"))
             }
             Endpoint::AudioSpeech => count_input(model, &field("input")),
+            // Veo's prompts are its instances' `prompt`s.
+            Endpoint::GeminiPredictLongRunning => field("instances")
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|instance| count_input(model, &instance["prompt"]))
+                .sum(),
             Endpoint::Rerank => {
                 let documents = field("documents");
                 let documents = documents.as_array().map(Vec::as_slice).unwrap_or_default();

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use serde::Deserialize;
 
-use crate::host::{VideoApi, VideoJob, VideoJobs, VideoObservation, VideoPage, VideoStatus};
+use crate::host::{VideoJob, VideoJobs, VideoObservation, VideoPage, VideoStatus};
 
 /// How long a job is remembered (its pinning, its last object): a week, far beyond the
 /// minutes a generation takes and the day an upstream keeps the file.
@@ -183,8 +183,7 @@ impl VideoJobs for InMemoryVideoJobs {
         while state.order.len() >= self.max_entries.saturating_mul(2) {
             state.pop_front();
         }
-        let next_poll =
-            (job.api != VideoApi::Generation).then(|| now + video_poll_delay(Duration::ZERO));
+        let next_poll = (!job.api.pinned_only()).then(|| now + video_poll_delay(Duration::ZERO));
         state.jobs.insert(
             job_id.to_owned(),
             Entry {
@@ -227,7 +226,7 @@ impl VideoJobs for InMemoryVideoJobs {
         let mut mine: BTreeMap<(i64, &str), &Bytes> = BTreeMap::new();
         for (id, entry) in &state.jobs {
             if entry.job.owner.group_id == group_id
-                && entry.job.api != VideoApi::Generation
+                && entry.job.api.listed()
                 && entry.inserted.elapsed() < VIDEO_JOB_TTL
             {
                 mine.insert((entry.job.created_at_ms, id.as_str()), &entry.object);
@@ -286,7 +285,7 @@ impl VideoJobs for InMemoryVideoJobs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::ResponseOwner;
+    use crate::host::{ResponseOwner, VideoApi};
 
     fn job(group: &str, created_at_ms: i64) -> VideoJob {
         VideoJob {

@@ -41,6 +41,9 @@ pub enum Endpoint {
     GeminiEmbedContent,
     /// Gemini `:batchEmbedContents`.
     GeminiBatchEmbedContents,
+    /// Gemini `:predictLongRunning` (Veo): creates a long-running operation, billed like a
+    /// video job when it completes.
+    GeminiPredictLongRunning,
     /// OpenAI Responses (`/v1/responses`).
     Responses,
     /// OpenAI's video generation (`POST /v1/videos`, JSON or multipart): creates a job.
@@ -79,6 +82,7 @@ impl Endpoint {
             | Endpoint::GeminiCountTokens
             | Endpoint::GeminiEmbedContent
             | Endpoint::GeminiBatchEmbedContents
+            | Endpoint::GeminiPredictLongRunning
             | Endpoint::Videos
             | Endpoint::VideoGenerationJobs
             | Endpoint::ParsePdf
@@ -107,6 +111,7 @@ impl Endpoint {
             Endpoint::GeminiCountTokens => "countTokens",
             Endpoint::GeminiEmbedContent => "embedContent",
             Endpoint::GeminiBatchEmbedContents => "batchEmbedContents",
+            Endpoint::GeminiPredictLongRunning => "predictLongRunning",
             Endpoint::Responses => "responses",
             Endpoint::Videos => "videos",
             Endpoint::VideoGenerationJobs => "video/generations/jobs",
@@ -136,6 +141,7 @@ impl Endpoint {
             Endpoint::GeminiCountTokens => "/v1beta/models/{model}:countTokens",
             Endpoint::GeminiEmbedContent => "/v1beta/models/{model}:embedContent",
             Endpoint::GeminiBatchEmbedContents => "/v1beta/models/{model}:batchEmbedContents",
+            Endpoint::GeminiPredictLongRunning => "/v1beta/models/{model}:predictLongRunning",
             Endpoint::Responses => "/v1/responses",
             Endpoint::Videos => "/v1/videos",
             Endpoint::VideoGenerationJobs => "/v1/video/generations/jobs",
@@ -186,7 +192,8 @@ impl Endpoint {
             Endpoint::GenerateContent
             | Endpoint::GeminiCountTokens
             | Endpoint::GeminiEmbedContent
-            | Endpoint::GeminiBatchEmbedContents => Face::Gemini,
+            | Endpoint::GeminiBatchEmbedContents
+            | Endpoint::GeminiPredictLongRunning => Face::Gemini,
             Endpoint::Responses => Face::Responses,
             Endpoint::DashScopeVideo => Face::DashScope,
             Endpoint::ArkVideo => Face::Ark,

@@ -161,7 +161,7 @@ impl VideoJobs for HubVideoJobs {
         }
         // Deleted unbilled (a completed job was billed by the read before the delete, and
         // holds the settled mark): it will not be billed, and its hold ends now.
-        if job.api != VideoApi::Generation && self.claim(job_id).await {
+        if !job.api.pinned_only() && self.claim(job_id).await {
             self.biller.governor.release_hold(job.hold.as_deref()).await;
         }
     }
@@ -245,6 +245,9 @@ fn bill_endpoint(api: VideoApi) -> &'static str {
         VideoApi::GenerationJobs | VideoApi::Generation => "/v1/video/generations/jobs",
         VideoApi::DashScope => relay::provider::Endpoint::DashScopeVideo.route(),
         VideoApi::Ark => relay::provider::Endpoint::ArkVideo.route(),
+        VideoApi::GeminiOperation | VideoApi::GeminiFile => {
+            relay::provider::Endpoint::GeminiPredictLongRunning.route()
+        }
     }
 }
 
@@ -418,25 +421,27 @@ impl RedisJobs {
         pipe.atomic()
             .pset_ex(self.job_key(job_id), value, ttl_ms())
             .ignore();
-        // A Sora job's generation is only pinned: never listed, polled or billed itself.
-        if job.api == VideoApi::Generation {
+        // A job's file (a Sora generation, a Gemini file) is only pinned: never listed,
+        // polled or billed itself.
+        if job.api.pinned_only() {
             let mut connection = self.connection.clone();
             bounded("remember", pipe.query_async::<()>(&mut connection)).await;
             return;
         }
-        pipe.zadd(
-            self.group_key(&job.owner.group_id),
-            job_id,
-            job.created_at_ms,
-        )
-        .ignore()
-        .pexpire(
-            self.group_key(&job.owner.group_id),
-            i64::try_from(ttl_ms()).unwrap_or(i64::MAX),
-        )
-        .ignore()
-        .zadd(self.due_key(), job_id, first_poll)
-        .ignore();
+        if job.api.listed() {
+            pipe.zadd(
+                self.group_key(&job.owner.group_id),
+                job_id,
+                job.created_at_ms,
+            )
+            .ignore()
+            .pexpire(
+                self.group_key(&job.owner.group_id),
+                i64::try_from(ttl_ms()).unwrap_or(i64::MAX),
+            )
+            .ignore();
+        }
+        pipe.zadd(self.due_key(), job_id, first_poll).ignore();
         let mut connection = self.connection.clone();
         bounded("remember", pipe.query_async::<()>(&mut connection)).await;
     }

@@ -1,4 +1,4 @@
-//! An OpenAI upstream for the Videos API: jobs that finish (or fail) as they are read, files streamed in two halves, deletes, remixes, edits, extensions.
+//! An OpenAI (and Azure v1) Videos API upstream: jobs that finish or fail as they are read, files streamed in halves, deletes, remixes, edits, extensions.
 //!
 //! Each read moves a job one step along queued, in_progress and completed (failed, for a
 //! prompt containing "fail"); a creation may be JSON or multipart with `input_reference`.
@@ -15,6 +15,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
+
+/// The key an Azure channel on the mock must send in `api-key`.
+pub const AZURE_KEY: &str = "azure-key";
 
 /// Bytes of the mock's video file: more than one chunk's worth on the way through.
 pub const CONTENT_BYTES: usize = 256 * 1024;
@@ -65,13 +68,20 @@ impl MockOpenAiVideo {
             derived: Mutex::default(),
             second_half: tokio::sync::Semaphore::new(0),
         });
+        let videos = Router::new()
+            .route("/videos", post(create))
+            .route("/videos/{id}", get(read).delete(delete))
+            .route("/videos/{id}/content", get(download))
+            .route("/videos/{id}/remix", post(remix))
+            .route("/videos/edits", post(edit))
+            .route("/videos/extensions", post(extend));
         let app = Router::new()
-            .route("/v1/videos", post(create))
-            .route("/v1/videos/{id}", get(read).delete(delete))
-            .route("/v1/videos/{id}/content", get(download))
-            .route("/v1/videos/{id}/remix", post(remix))
-            .route("/v1/videos/edits", post(edit))
-            .route("/v1/videos/extensions", post(extend))
+            .nest("/v1", videos.clone())
+            // The same Videos API on an Azure resource's v1 surface, behind its `api-key`.
+            .nest(
+                "/openai/v1",
+                videos.route_layer(axum::middleware::from_fn(azure_key)),
+            )
             // Azure's Sora jobs on its v1 surface.
             .route("/openai/v1/video/generations/jobs", post(create_job))
             .route("/openai/v1/video/generations/jobs/{id}", get(read_job))
@@ -99,6 +109,20 @@ impl MockOpenAiVideo {
     pub fn release_downloads(&self) {
         self.state.second_half.add_permits(1_000);
     }
+}
+
+/// Azure's check of its `api-key` header (the channel's key), before any Videos call.
+async fn azure_key(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if request
+        .headers()
+        .get("api-key")
+        .and_then(|key| key.to_str().ok())
+        != Some(AZURE_KEY)
+    {
+        let body = json!({"error": {"code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint."}});
+        return (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+    }
+    next.run(request).await
 }
 
 fn not_found(id: &str) -> Response {

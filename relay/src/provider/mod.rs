@@ -59,6 +59,7 @@ pub use kind::{
 pub use media_api::{MediaAnswer, MediaApi, MediaInput, MediaRequest};
 pub use openai::versioned_base;
 pub(crate) use tei::keep_top_n;
+pub(crate) use veo::{VEO_DEFAULT_SECONDS, VeoAsk};
 pub use video_tasks::VideoTaskApi;
 
 /// A wire family: how the relay talks to every channel type registered with it.

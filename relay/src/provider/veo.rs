@@ -4,9 +4,12 @@
 //! {base}/v1beta/{operation name}`; and the long-running operation both Veo surfaces answer
 //! (Vertex's in `vertex::video`).
 
+use std::collections::HashMap;
+
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use bytes::Bytes;
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value, json};
 
 use super::video_tasks::{
@@ -14,13 +17,14 @@ use super::video_tasks::{
 };
 use super::{UpstreamRequest, base_url, key_header};
 use crate::error::RelayError;
+use crate::json::JsonObject;
 use crate::vocabulary::{Channel, MAX_CLIENT_NAME_BYTES};
 
 /// Veo through a `gemini` channel.
 pub struct VeoGemini;
 
 /// Veo's default length (it makes 8 s unless told otherwise).
-pub(super) const VEO_DEFAULT_SECONDS: u32 = 8;
+pub(crate) const VEO_DEFAULT_SECONDS: u32 = 8;
 
 /// The API root of a `gemini` channel, without `/v1beta`.
 fn root(channel: &Channel) -> Result<String, RelayError> {
@@ -40,6 +44,28 @@ fn headers(channel: &Channel) -> Result<HeaderMap, RelayError> {
     Ok(headers)
 }
 
+/// `POST {root}/v1beta/models/{model}:predictLongRunning` with `body`.
+fn predict_request(
+    channel: &Channel,
+    upstream_model: &str,
+    body: Bytes,
+) -> Result<UpstreamRequest, RelayError> {
+    let model = super::video_tasks::path_segment(
+        upstream_model
+            .strip_prefix("models/")
+            .unwrap_or(upstream_model),
+    );
+    Ok(UpstreamRequest {
+        method: Method::POST,
+        url: format!(
+            "{}/v1beta/models/{model}:predictLongRunning",
+            root(channel)?
+        ),
+        headers: headers(channel)?,
+        body,
+    })
+}
+
 impl VideoTaskApi for VeoGemini {
     fn create(
         &self,
@@ -47,20 +73,16 @@ impl VideoTaskApi for VeoGemini {
         upstream_model: &str,
         request: &VideoTaskRequest,
     ) -> Result<UpstreamRequest, RelayError> {
-        let model = super::video_tasks::path_segment(
-            upstream_model
-                .strip_prefix("models/")
-                .unwrap_or(upstream_model),
-        );
-        Ok(UpstreamRequest {
-            method: Method::POST,
-            url: format!(
-                "{}/v1beta/models/{model}:predictLongRunning",
-                root(channel)?
-            ),
-            headers: headers(channel)?,
-            body: predict_body(request, false)?,
-        })
+        predict_request(channel, upstream_model, predict_body(request, false)?)
+    }
+
+    fn create_native(
+        &self,
+        channel: &Channel,
+        upstream_model: &str,
+        body: Bytes,
+    ) -> Option<Result<UpstreamRequest, RelayError>> {
+        Some(predict_request(channel, upstream_model, body))
     }
 
     fn created_id(&self, answer: &[u8]) -> Option<String> {
@@ -130,6 +152,89 @@ pub(super) fn predict_body(request: &VideoTaskRequest, vertex: bool) -> Result<B
     }
     let body = json!({"instances": [instance], "parameters": parameters});
     Ok(Bytes::from(body.to_string()))
+}
+
+/// What a `predictLongRunning` body in Veo's own shape asks for, read for its reservation and
+/// its bill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VeoAsk {
+    /// `parameters.durationSeconds`, when named (each video's length).
+    pub seconds: Option<u32>,
+    /// Videos made: one per instance, times `numberOfVideos` (the Gemini API's) or
+    /// `sampleCount` (Vertex's).
+    pub videos: u32,
+    /// `WIDTHxHEIGHT` from `parameters.resolution` and `aspectRatio`, when either is named.
+    pub size: Option<String>,
+}
+
+impl VeoAsk {
+    /// Reads a native body: `instances` a non-empty array of objects, the counts positive
+    /// whole numbers (JSON numbers or, as Google's JSON allows for integers, strings).
+    pub fn read(body: &JsonObject) -> Result<VeoAsk, RelayError> {
+        let bad = |message: &str, param: &'static str| RelayError::BadRequest {
+            message: message.to_owned(),
+            param: Some(param),
+        };
+        let instances = body
+            .get_as::<Vec<HashMap<String, IgnoredAny>>>("instances")
+            .map_err(|_| bad("instances must be an array of objects", "instances"))?
+            .filter(|instances| !instances.is_empty())
+            .ok_or_else(|| bad("instances must hold at least one instance", "instances"))?;
+        let parameters = body
+            .get_as::<Map<String, Value>>("parameters")
+            .map_err(|_| bad("parameters must be an object", "parameters"))?
+            .unwrap_or_default();
+        let count = |name: &str, param: &'static str| -> Result<Option<u32>, RelayError> {
+            let number = match parameters.get(name) {
+                None | Some(Value::Null) => return Ok(None),
+                Some(Value::Number(number)) => number.as_u64(),
+                Some(Value::String(text)) => text.trim().parse::<u64>().ok(),
+                Some(_) => None,
+            };
+            number
+                .and_then(|number| u32::try_from(number).ok())
+                .filter(|number| (1..=MAX_VEO_COUNT).contains(number))
+                .map(Some)
+                .ok_or_else(|| {
+                    bad(
+                        &format!("{param} must be a whole number from 1 to {MAX_VEO_COUNT}"),
+                        param,
+                    )
+                })
+        };
+        let seconds = count("durationSeconds", "parameters.durationSeconds")?;
+        let per_instance = count("numberOfVideos", "parameters.numberOfVideos")?
+            .or(count("sampleCount", "parameters.sampleCount")?)
+            .unwrap_or(1);
+        let text = |name: &str| parameters.get(name).and_then(Value::as_str);
+        let size = veo_size(text("resolution"), text("aspectRatio"));
+        Ok(VeoAsk {
+            seconds,
+            videos: per_instance.saturating_mul(u32::try_from(instances.len()).unwrap_or(u32::MAX)),
+            size,
+        })
+    }
+}
+
+/// The largest count (seconds, videos) a native body may name: far above what Veo makes, low
+/// enough that a reservation's arithmetic never overflows.
+const MAX_VEO_COUNT: u32 = 3600;
+
+/// The size a Veo video of `resolution` (`720p`, the default, `1080p`, `4k`) and
+/// `aspect_ratio` (`16:9`, the default, or `9:16`) has; `None` when neither is named.
+fn veo_size(resolution: Option<&str>, aspect_ratio: Option<&str>) -> Option<String> {
+    if resolution.is_none() && aspect_ratio.is_none() {
+        return None;
+    }
+    let (long, short) = match resolution.map(str::to_ascii_lowercase).as_deref() {
+        Some("1080p") => (1920, 1080),
+        Some("4k") | Some("2160p") => (3840, 2160),
+        _ => (1280, 720),
+    };
+    Some(match aspect_ratio {
+        Some("9:16") => format!("{short}x{long}"),
+        _ => format!("{long}x{short}"),
+    })
 }
 
 /// A first frame as Veo takes it: inline bytes from a `data:` URI, or a Cloud Storage
@@ -300,6 +405,48 @@ mod tests {
         )
         .unwrap();
         assert_eq!(filtered.status, TaskStatus::Failed);
+    }
+
+    #[test]
+    fn a_native_body_names_its_seconds_videos_and_size() {
+        let read =
+            |body: &str| VeoAsk::read(&JsonObject::parse(Bytes::from(body.to_owned())).unwrap());
+        let ask = read(
+            r#"{"instances":[{"prompt":"p"}],"parameters":{"durationSeconds":6,"numberOfVideos":"2","aspectRatio":"9:16","resolution":"1080p"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            ask,
+            VeoAsk {
+                seconds: Some(6),
+                videos: 2,
+                size: Some("1080x1920".into())
+            }
+        );
+        let plain = read(r#"{"instances":[{"prompt":"p"}]}"#).unwrap();
+        assert_eq!((plain.seconds, plain.videos, plain.size), (None, 1, None));
+        assert_eq!(
+            read(r#"{"instances":[{}],"parameters":{"sampleCount":3,"aspectRatio":"16:9"}}"#)
+                .unwrap(),
+            VeoAsk {
+                seconds: None,
+                videos: 3,
+                size: Some("1280x720".into())
+            }
+        );
+        for bad in [
+            r#"{}"#,
+            r#"{"instances":[]}"#,
+            r#"{"instances":"a cat"}"#,
+            r#"{"instances":[1]}"#,
+            r#"{"instances":[{}],"parameters":[]}"#,
+            r#"{"instances":[{}],"parameters":{"durationSeconds":0}}"#,
+            r#"{"instances":[{}],"parameters":{"durationSeconds":4.5}}"#,
+            r#"{"instances":[{}],"parameters":{"durationSeconds":"eight"}}"#,
+            r#"{"instances":[{}],"parameters":{"numberOfVideos":99999999999}}"#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -27,6 +27,18 @@ pub trait VideoTaskApi: Send + Sync + 'static {
         request: &VideoTaskRequest,
     ) -> Result<UpstreamRequest, RelayError>;
 
+    /// The request that creates a task from a client's body in the vendor's own shape (the
+    /// Gemini face's `:predictLongRunning`, sent as it is), for the families whose API that
+    /// is; `None` for the others.
+    fn create_native(
+        &self,
+        _channel: &Channel,
+        _upstream_model: &str,
+        _body: Bytes,
+    ) -> Option<Result<UpstreamRequest, RelayError>> {
+        None
+    }
+
     /// The upstream id of the task a successful creation answer names.
     fn created_id(&self, answer: &[u8]) -> Option<String>;
 

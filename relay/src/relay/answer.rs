@@ -258,6 +258,17 @@ impl Inner {
                 )
                 .await?
             }
+            Some(tasks) if *endpoint == Endpoint::GeminiPredictLongRunning => {
+                self.remember_operation(
+                    tasks,
+                    &bytes,
+                    channel.id,
+                    request,
+                    &plan.upstream_model,
+                    pending,
+                )
+                .await?
+            }
             _ => bytes,
         };
         if plan.video_tasks.is_none()

@@ -249,9 +249,12 @@ impl Inner {
             timeouts: effective_timeouts(self.config.timeouts, &channel.timeouts, model_timeouts),
             // Stream fake: the upstream streams although the client wants one body.
             upstream_stream: request.stream || exchange.upstream_stream,
-            video_tasks: (endpoint == Endpoint::Videos || endpoint.is_native_video())
-                .then(|| channel.kind.video_tasks())
-                .flatten(),
+            video_tasks: (matches!(
+                endpoint,
+                Endpoint::Videos | Endpoint::GeminiPredictLongRunning
+            ) || endpoint.is_native_video())
+            .then(|| channel.kind.video_tasks())
+            .flatten(),
             media: channel.kind.media(endpoint),
         }
     }
@@ -266,6 +269,15 @@ fn build_upstream_request(
     request: &ParsedRequest,
     channel: &Channel,
 ) -> Result<(UpstreamRequest, bool, ClientTools), RelayError> {
+    if endpoint == Endpoint::GeminiPredictLongRunning {
+        let upstream_request = super::gemini_operations::create_request(
+            plan.video_tasks,
+            channel,
+            &plan.upstream_model,
+            request,
+        )?;
+        return Ok((upstream_request, false, ClientTools::default()));
+    }
     if let Some(tasks) = plan.video_tasks {
         let upstream_request = if endpoint.is_native_video() {
             super::native_videos::create_request(tasks, channel, &plan.upstream_model, request)?

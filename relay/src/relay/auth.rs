@@ -14,11 +14,7 @@ use crate::usage::PendingRecord;
 
 impl Inner {
     pub(super) fn client_ip(&self, parts: &Parts) -> IpAddr {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-        client_ip(peer, &parts.headers, &self.config.trusted_proxies)
+        client_ip(peer(parts), &parts.headers, &self.config.trusted_proxies)
     }
 
     pub(super) fn authenticate(
@@ -28,10 +24,7 @@ impl Inner {
     ) -> Result<Caller, RelayError> {
         let ip = self.client_ip(parts);
         pending.record().client_ip = Some(ip);
-        let query_key = parts
-            .uri
-            .path()
-            .starts_with("/v1beta/")
+        let query_key = super::routes::is_gemini_path(parts.uri.path())
             .then(|| query_key(parts.uri.query().unwrap_or_default()))
             .flatten();
         let key = api_key(&parts.headers)
@@ -62,6 +55,14 @@ impl Inner {
             .await
             .map_err(RelayError::Refused)
     }
+}
+
+/// The socket peer of a request (unspecified when the server did not say).
+pub(super) fn peer(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
 }
 
 /// The presented key: `Authorization: Bearer <key>`, else `x-api-key` or `x-goog-api-key`.

@@ -6,7 +6,7 @@ use super::request::{ParsedRequest, Payload};
 use crate::error::RelayError;
 use crate::host::{Channel, VideoApi};
 use crate::media::{ImageLimits, ImageParams, audio_duration, check_images};
-use crate::provider::Endpoint;
+use crate::provider::{Endpoint, VeoAsk};
 use crate::usage::PendingRecord;
 
 /// Checks an images request against the model's limits (a 400 naming the parameter) and
@@ -67,6 +67,14 @@ pub(super) fn measure_media(
             media.video_seconds =
                 seconds.unwrap_or_else(|| default_seconds(VideoApi::Videos, channels));
             media.video_size = size;
+        // Veo's own body: each of its videos as long as it asks, else Veo's default.
+        (Endpoint::GeminiPredictLongRunning, Payload::Json(object)) => {
+            let ask = VeoAsk::read(object)?;
+            let seconds = ask
+                .seconds
+                .unwrap_or_else(|| default_seconds(VideoApi::GeminiOperation, channels));
+            media.video_seconds = seconds.saturating_mul(ask.videos);
+            media.video_size = ask.size;
         }
         _ => {}
     }
@@ -80,7 +88,9 @@ fn default_seconds(api: VideoApi, channels: &[Arc<Channel>]) -> u32 {
     channels
         .iter()
         .map(|channel| match channel.kind.video_tasks() {
-            Some(tasks) if api == VideoApi::Videos => tasks.default_seconds(),
+            Some(tasks) if matches!(api, VideoApi::Videos | VideoApi::GeminiOperation) => {
+                tasks.default_seconds()
+            }
             _ => super::videos::default_seconds(api),
         })
         .max()

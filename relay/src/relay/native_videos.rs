@@ -188,17 +188,17 @@ impl Inner {
             .unwrap_or_else(|| task_id.to_owned());
         match call {
             NativeTaskCall::DashScopeRead | NativeTaskCall::ArkRead => {
-                let (answer, _, _) = self
-                    .read_task_answer(&channel, task_id, &upstream_id, &job)
+                let read = self
+                    .read_task(&channel, task_id, &upstream_id, &job)
                     .await?;
                 finish(pending, 200);
-                Ok(json_response(StatusCode::OK, rename_model(answer, &job)))
+                Ok(json_response(StatusCode::OK, rename_model(read.answer, &job)))
             }
             NativeTaskCall::ArkDelete => {
                 // A job that finished unseen is billed before it disappears (best effort: a
                 // read that fails does not stop the delete).
                 let _ = self
-                    .read_task_answer(&channel, task_id, &upstream_id, &job)
+                    .read_task(&channel, task_id, &upstream_id, &job)
                     .await;
                 let cancel = channel
                     .kind

@@ -272,6 +272,9 @@ pub(super) fn parse_request(
         Endpoint::GenerateContent => check_field(&object, "contents", Shape::Array, true)?,
         Endpoint::GeminiEmbedContent => check_field(&object, "content", Shape::Object, true)?,
         Endpoint::GeminiBatchEmbedContents => check_field(&object, "requests", Shape::Array, true)?,
+        Endpoint::GeminiPredictLongRunning => {
+            check_field(&object, "instances", Shape::Array, true)?
+        }
         Endpoint::Responses => check_field(&object, "input", Shape::StringOrArray, false)?,
         Endpoint::Videos | Endpoint::VideoGenerationJobs => {
             check_field(&object, "prompt", Shape::String, true)?

@@ -3,6 +3,7 @@
 use axum::Router;
 use axum::extract::{Path, Request, State};
 use axum::middleware;
+use axum::response::Response;
 use axum::routing::{get, post};
 
 use super::Relay;
@@ -101,20 +102,22 @@ impl Relay {
                     relay.inner.models(request).await
                 })
                 .post(
-                    |State(relay): State<Relay>,
-                     axum::extract::Path(target): axum::extract::Path<String>,
-                     request: Request| async move {
-                        match gemini_target(&target) {
-                            Some((endpoint, facts)) => {
-                                relay.inner.handle(endpoint, facts, request).await
-                            }
-                            None => {
-                                let error = RelayError::UnknownRoute(
-                                    request.uri().path().chars().take(200).collect(),
-                                );
-                                error.response_for(Face::Gemini, None)
-                            }
-                        }
+                    |State(relay): State<Relay>, Path(target): Path<String>, request: Request| {
+                        gemini_by_path(relay, target, request)
+                    },
+                ),
+            )
+            .route(
+                "/v1beta/models/{model}/operations/{*id}",
+                get(operation),
+            )
+            .route("/v1beta/operations/{*id}", get(operation))
+            .route("/v1/operations/{*id}", get(operation))
+            .route(
+                "/v1beta/files/{*file}",
+                get(
+                    |State(relay): State<Relay>, Path(file): Path<String>, request: Request| async move {
+                        relay.inner.gemini_file(file, request).await
                     },
                 ),
             )
@@ -202,11 +205,28 @@ impl Relay {
                     relay.inner.models(request).await
                 }),
             )
+            // OpenAI's model retrieval, and Gemini's face under `/v1`: its operations (read)
+            // and its `{model}:{method}` calls (posted).
             .route(
                 "/v1/models/{*model}",
-                get(|State(relay): State<Relay>, request: Request| async move {
-                    relay.inner.models(request).await
-                }),
+                get(
+                    |State(relay): State<Relay>, Path(model): Path<String>, request: Request| async move {
+                        if model.contains("/operations/") {
+                            relay.inner.operation(model, request).await
+                        } else {
+                            relay.inner.models(request).await
+                        }
+                    },
+                )
+                .post(
+                    |State(relay): State<Relay>, Path(target): Path<String>, request: Request| async move {
+                        if target.contains(':') {
+                            gemini_by_path(relay, target, request).await
+                        } else {
+                            relay.inner.reject(request, RelayError::MethodNotAllowed)
+                        }
+                    },
+                ),
             )
             .fallback(|State(relay): State<Relay>, request: Request| async move {
                 let error = unrouted(request.uri().path());
@@ -221,6 +241,37 @@ impl Relay {
             .layer(middleware::from_fn(assign_request_id))
             .with_state(self.clone())
     }
+}
+
+/// A Gemini `{model}:{method}` call (under `/v1beta/models/` or `/v1/models/`).
+async fn gemini_by_path(relay: Relay, target: String, request: Request) -> Response {
+    match gemini_target(&target) {
+        Some((endpoint, facts)) => relay.inner.handle(endpoint, facts, request).await,
+        None => {
+            let error = RelayError::UnknownRoute(request.uri().path().chars().take(200).collect());
+            error.response_for(Face::Gemini, None)
+        }
+    }
+}
+
+/// A Gemini operation read, whichever of its paths named it.
+async fn operation(State(relay): State<Relay>, request: Request) -> Response {
+    let name = request
+        .uri()
+        .path()
+        .split_once("/operations/")
+        .map_or_else(String::new, |(_, id)| id.to_owned());
+    relay.inner.operation(name, request).await
+}
+
+/// Whether `path` is one of Gemini's (under `/v1beta`, or its `/v1` alias), where a key may
+/// come as `?key=` as Google's clients send it.
+pub(super) fn is_gemini_path(path: &str) -> bool {
+    path.starts_with("/v1beta/")
+        || path.starts_with("/v1/operations/")
+        || path
+            .strip_prefix("/v1/models/")
+            .is_some_and(|rest| rest.contains(':') || rest.contains("/operations/"))
 }
 
 /// The error for a path no route matched: an OpenAI API path under `/v1` the gateway does not
@@ -265,6 +316,7 @@ pub(super) fn gemini_target(target: &str) -> Option<(Endpoint, UrlFacts)> {
         "countTokens" => (Endpoint::GeminiCountTokens, false),
         "embedContent" => (Endpoint::GeminiEmbedContent, false),
         "batchEmbedContents" => (Endpoint::GeminiBatchEmbedContents, false),
+        "predictLongRunning" => (Endpoint::GeminiPredictLongRunning, false),
         _ => return None,
     };
     (!model.is_empty()).then(|| {
@@ -337,8 +389,30 @@ mod tests {
                 .0,
             Endpoint::GeminiBatchEmbedContents
         );
+        assert_eq!(
+            gemini_target("veo-3.0-generate-001:predictLongRunning")
+                .unwrap()
+                .0,
+            Endpoint::GeminiPredictLongRunning
+        );
         for bad in ["gemini", ":generateContent", "m:predict"] {
             assert!(gemini_target(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn gemini_paths_under_v1_are_those_with_a_method_or_an_operation() {
+        for path in [
+            "/v1beta/models/m:generateContent",
+            "/v1beta/files/f:download",
+            "/v1/models/m:generateContent",
+            "/v1/models/veo/operations/op_1",
+            "/v1/operations/op_1",
+        ] {
+            assert!(is_gemini_path(path), "{path}");
+        }
+        for path in ["/v1/models", "/v1/models/gpt-4o", "/v1/chat/completions"] {
+            assert!(!is_gemini_path(path), "{path}");
         }
     }
 }

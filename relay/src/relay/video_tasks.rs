@@ -71,6 +71,25 @@ fn form_request(form: &crate::multipart::Multipart) -> Result<VideoTaskRequest, 
     VideoTaskRequest::from_openai(&object)
 }
 
+/// A task just created, as it is pinned: under which API and id of ours, for which client
+/// model, and the seconds and size its bill falls back on.
+pub(super) struct CreatedTask<'a> {
+    pub api: VideoApi,
+    pub id: String,
+    pub model: &'a str,
+    pub upstream_model: &'a str,
+    pub seconds: u32,
+    pub size: Option<String>,
+}
+
+/// What one poll of a task said: the OpenAI object it makes, its state, and the upstream's
+/// answer as it came (what the Gemini face shows).
+pub(super) struct TaskRead {
+    pub object: Bytes,
+    pub state: TaskState,
+    pub answer: Bytes,
+}
+
 impl Inner {
     /// Remembers the task a creation answer names, pinned to the channel and the caller's
     /// group, and returns what the client is shown: for OpenAI's face, the OpenAI video object
@@ -90,45 +109,79 @@ impl Inner {
         upstream_model: &str,
         pending: &mut PendingRecord,
     ) -> Result<Bytes, RelayError> {
+        let created = match super::native_videos::video_api(endpoint) {
+            // The vendor's own client keeps the vendor's task id and sees its answer as it came.
+            Some(api) => {
+                let upstream_id = tasks
+                    .created_id(answer)
+                    .ok_or(RelayError::UpstreamInvalid)?;
+                let (seconds, size) = match &request.payload {
+                    Payload::Json(body) => tasks.native_request(body),
+                    Payload::Multipart { .. } => (None, None),
+                };
+                let created = CreatedTask {
+                    api,
+                    id: upstream_id,
+                    model: &request.model,
+                    upstream_model,
+                    seconds: seconds.unwrap_or_else(|| tasks.default_seconds()),
+                    size,
+                };
+                self.pin_task(tasks, answer, channel_id, created, pending)
+                    .await?;
+                return Ok(answer.clone());
+            }
+            None => {
+                let (seconds, size) = super::videos::requested_video(request);
+                CreatedTask {
+                    api: VideoApi::Videos,
+                    id: format!("video_{}", uuid::Uuid::new_v4().simple()),
+                    model: &request.model,
+                    upstream_model,
+                    seconds: seconds.unwrap_or_else(|| tasks.default_seconds()),
+                    size,
+                }
+            }
+        };
+        self.pin_task(tasks, answer, channel_id, created, pending)
+            .await
+    }
+
+    /// Pins the task a creation answer names as `created` says (the channel, the caller's
+    /// group, the upstream's id kept beside ours) and returns the OpenAI video object of it
+    /// (what the job's listing shows).
+    pub(super) async fn pin_task(
+        &self,
+        tasks: &dyn VideoTaskApi,
+        answer: &Bytes,
+        channel_id: i64,
+        created: CreatedTask<'_>,
+        pending: &mut PendingRecord,
+    ) -> Result<Bytes, RelayError> {
         let upstream_id = tasks
             .created_id(answer)
             .ok_or(RelayError::UpstreamInvalid)?;
-        let native = super::native_videos::video_api(endpoint);
-        let (video_id, (seconds, size)) = match (native, &request.payload) {
-            (Some(_), Payload::Json(body)) => (upstream_id.clone(), tasks.native_request(body)),
-            (Some(_), Payload::Multipart { .. }) => (upstream_id.clone(), (None, None)),
-            (None, _) => (
-                format!("video_{}", uuid::Uuid::new_v4().simple()),
-                super::videos::requested_video(request),
-            ),
-        };
-        let seconds = seconds.unwrap_or_else(|| tasks.default_seconds());
         let object = VideoObject {
-            id: &video_id,
-            model: &request.model,
+            id: &created.id,
+            model: created.model,
             created_at: chrono_now_ms() / 1000,
-            seconds,
-            size: size.as_deref(),
+            seconds: created.seconds,
+            size: created.size.as_deref(),
         }
         .render(None);
         self.remember_video(
-            native.unwrap_or(VideoApi::Videos),
+            created.api,
             &object,
             channel_id,
-            &request.model,
-            upstream_model,
-            Some(seconds),
-            size,
+            created.model,
+            created.upstream_model,
+            Some(created.seconds),
+            created.size,
             Some(upstream_id),
             pending,
         )
         .await;
-        // The vendor's own answer for its own client; the OpenAI object is what the job's
-        // listing shows.
-        Ok(match native {
-            Some(_) => answer.clone(),
-            None => object,
-        })
+        Ok(object)
     }
 
     /// A call on a task job: its status, its file, its deletion; a remix is not a task API's.
@@ -148,9 +201,9 @@ impl Inner {
     ) -> Result<Response, RelayError> {
         match action {
             VideoAction::Get | VideoAction::JobGet => {
-                let (object, _) = self.read_task(channel, video_id, upstream_id, job).await?;
+                let read = self.read_task(channel, video_id, upstream_id, job).await?;
                 finish(pending, 200);
-                Ok(json_response(StatusCode::OK, object))
+                Ok(json_response(StatusCode::OK, read.object))
             }
             VideoAction::Delete => {
                 // A job that finished unseen is billed before it disappears; the upstream's
@@ -186,8 +239,9 @@ impl Inner {
                         param: Some("variant"),
                     });
                 }
-                let (_, state) = self.read_task(channel, video_id, upstream_id, job).await?;
-                self.task_content(channel, video_id, state, pending).await
+                let read = self.read_task(channel, video_id, upstream_id, job).await?;
+                self.task_content(channel, video_id, read.state, pending)
+                    .await
             }
             VideoAction::Remix | VideoAction::GenerationContent => Err(RelayError::BadRequest {
                 message: format!(
@@ -200,28 +254,14 @@ impl Inner {
     }
 
     /// Polls a task, hands what it says to the host (which bills a completed job once), and
-    /// returns the OpenAI object with the task's state.
+    /// returns what the poll said.
     pub(super) async fn read_task(
         &self,
         channel: &Channel,
         video_id: &str,
         upstream_id: &str,
         job: &VideoJob,
-    ) -> Result<(Bytes, TaskState), RelayError> {
-        let (_, object, state) = self
-            .read_task_answer(channel, video_id, upstream_id, job)
-            .await?;
-        Ok((object, state))
-    }
-
-    /// [`Inner::read_task`], with the vendor's own answer too (what a native client is shown).
-    pub(super) async fn read_task_answer(
-        &self,
-        channel: &Channel,
-        video_id: &str,
-        upstream_id: &str,
-        job: &VideoJob,
-    ) -> Result<(Bytes, Bytes, TaskState), RelayError> {
+    ) -> Result<TaskRead, RelayError> {
         let tasks = channel
             .kind
             .video_tasks()
@@ -256,7 +296,11 @@ impl Inner {
                 },
             )
             .await;
-        Ok((answer, object, state))
+        Ok(TaskRead {
+            object,
+            state,
+            answer,
+        })
     }
 
     /// A finished task's file: fetched from its link and streamed as it arrives (never held
@@ -294,32 +338,40 @@ impl Inner {
                 );
                 Ok(answer)
             }
-            Some(VideoSource::Url(url)) => {
-                let mut request = tasks.download(channel, &url)?;
-                let mut authorize = tasks.download_is_authorized(&url);
-                let mut current = url;
-                for _ in 0..=MAX_DOWNLOAD_REDIRECTS {
-                    let (response, idle) =
-                        self.send_video_request(channel, request, authorize).await?;
-                    let location = response
-                        .status()
-                        .is_redirection()
-                        .then(|| response.headers().get(header::LOCATION))
-                        .flatten()
-                        .and_then(|location| location.to_str().ok())
-                        .and_then(|location| {
-                            reqwest::Url::parse(&current).ok()?.join(location).ok()
-                        });
-                    let Some(next) = location else {
-                        return Ok(stream_file(response, idle, pending));
-                    };
-                    current = next.to_string();
-                    request = plain_get(&current);
-                    authorize = false;
-                }
-                Err(RelayError::UpstreamInvalid)
-            }
+            Some(VideoSource::Url(url)) => self.fetch_file(channel, tasks, url, pending).await,
         }
+    }
+
+    /// A task's file at `url`, fetched through the family's download request (following
+    /// redirects without the channel's credentials) and streamed as it arrives, never held
+    /// whole.
+    pub(super) async fn fetch_file(
+        &self,
+        channel: &Channel,
+        tasks: &dyn VideoTaskApi,
+        url: String,
+        pending: &mut PendingRecord,
+    ) -> Result<Response, RelayError> {
+        let mut request = tasks.download(channel, &url)?;
+        let mut authorize = tasks.download_is_authorized(&url);
+        let mut current = url;
+        for _ in 0..=MAX_DOWNLOAD_REDIRECTS {
+            let (response, idle) = self.send_video_request(channel, request, authorize).await?;
+            let location = response
+                .status()
+                .is_redirection()
+                .then(|| response.headers().get(header::LOCATION))
+                .flatten()
+                .and_then(|location| location.to_str().ok())
+                .and_then(|location| reqwest::Url::parse(&current).ok()?.join(location).ok());
+            let Some(next) = location else {
+                return Ok(stream_file(response, idle, pending));
+            };
+            current = next.to_string();
+            request = plain_get(&current);
+            authorize = false;
+        }
+        Err(RelayError::UpstreamInvalid)
     }
 }
 

@@ -37,6 +37,7 @@ use crate::vocabulary::{Face, MAX_CLIENT_NAME_BYTES};
 pub(super) fn default_seconds(api: VideoApi) -> u32 {
     match api {
         VideoApi::GenerationJobs | VideoApi::DashScope | VideoApi::Ark => 5,
+        VideoApi::GeminiOperation | VideoApi::GeminiFile => crate::provider::VEO_DEFAULT_SECONDS,
         VideoApi::Videos | VideoApi::Generation => 4,
     }
 }
@@ -348,16 +349,29 @@ impl Inner {
         api: VideoApi,
         pending: &mut PendingRecord,
     ) -> Result<(VideoJob, Arc<Channel>), RelayError> {
+        self.pinned_job(caller, video_id, api, pending)
+            .await
+            .ok_or_else(|| not_found(video_id))
+    }
+
+    /// [`Inner::source_job`] for any face: `None` for another group's or an unknown id, which
+    /// each face answers with its own not found.
+    pub(super) async fn pinned_job(
+        &self,
+        caller: &Caller,
+        video_id: &str,
+        api: VideoApi,
+        pending: &mut PendingRecord,
+    ) -> Option<(VideoJob, Arc<Channel>)> {
         // No id is this long: answered without a lookup keyed by the client's bytes.
         if video_id.len() > MAX_CLIENT_NAME_BYTES {
-            return Err(not_found(video_id));
+            return None;
         }
         let job = self
             .videos
             .job(video_id)
             .await
-            .filter(|job| job.owner.group_id == caller.group_id && job.api == api)
-            .ok_or_else(|| not_found(video_id))?;
+            .filter(|job| job.owner.group_id == caller.group_id && job.api == api)?;
         let record = pending.record();
         record.requested_model = Some(job.owner.model.clone());
         record.upstream_model = Some(job.upstream_model.clone());
@@ -371,9 +385,8 @@ impl Inner {
                     .channels
                     .into_iter()
                     .find(|channel| channel.id == job.owner.channel_id)
-            })
-            .ok_or_else(|| not_found(video_id))?;
-        Ok((job, channel))
+            })?;
+        Some((job, channel))
     }
 
     /// Reads a job from its channel, hands what it says to the host (which bills a completed
@@ -385,14 +398,19 @@ impl Inner {
         job: &VideoJob,
     ) -> Result<Bytes, RelayError> {
         if let Some(upstream_id) = &job.upstream_id {
-            let (object, _) = self.read_task(channel, video_id, upstream_id, job).await?;
-            return Ok(object);
+            let read = self.read_task(channel, video_id, upstream_id, job).await?;
+            return Ok(read.object);
         }
         let call = match job.api {
             VideoApi::Videos => VideoCall::Read,
             VideoApi::GenerationJobs => VideoCall::JobRead,
-            // A native job always has its task id: never reached.
-            VideoApi::Generation | VideoApi::DashScope | VideoApi::Ark => {
+            // A generation has no object of its own; native tasks and Gemini operations and
+            // files always have their upstream id, so they never come here.
+            VideoApi::Generation
+            | VideoApi::DashScope
+            | VideoApi::Ark
+            | VideoApi::GeminiOperation
+            | VideoApi::GeminiFile => {
                 return Err(not_found(video_id));
             }
         };

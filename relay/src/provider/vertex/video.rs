@@ -64,6 +64,25 @@ impl VideoTaskApi for VeoVertex {
         request(channel, url, predict_body(task, true)?)
     }
 
+    fn create_native(
+        &self,
+        channel: &Channel,
+        upstream_model: &str,
+        body: Bytes,
+    ) -> Option<Result<UpstreamRequest, RelayError>> {
+        let create = VertexKey::of(channel).and_then(|key| {
+            let url = model_url(
+                channel,
+                &key,
+                Publisher::Google,
+                upstream_model,
+                "predictLongRunning",
+            );
+            request(channel, url, body)
+        });
+        Some(create)
+    }
+
     fn created_id(&self, answer: &[u8]) -> Option<String> {
         operation_name(answer)
     }
