@@ -66,7 +66,7 @@ impl VideoTaskApi for ArkVideo {
         if let Some(seconds) = request.seconds {
             body.insert("duration".into(), json!(seconds));
         }
-        self.create_native(
+        creation_request(
             channel,
             Bytes::from(serde_json::Value::Object(body).to_string()),
         )
@@ -76,13 +76,13 @@ impl VideoTaskApi for ArkVideo {
         Some(Endpoint::ArkVideo)
     }
 
-    fn create_native(&self, channel: &Channel, body: Bytes) -> Result<UpstreamRequest, RelayError> {
-        Ok(UpstreamRequest {
-            method: Method::POST,
-            url: task_url(channel, None)?,
-            headers: bearer_json_headers(channel)?,
-            body,
-        })
+    fn create_native(
+        &self,
+        channel: &Channel,
+        _upstream_model: &str,
+        body: Bytes,
+    ) -> Option<Result<UpstreamRequest, RelayError>> {
+        Some(creation_request(channel, body))
     }
 
     /// `duration`; Ark names a `resolution` and a `ratio`, not a size.
@@ -172,6 +172,16 @@ struct Content {
 struct TaskError {
     code: Option<String>,
     message: Option<String>,
+}
+
+/// The `POST` that creates a task from a body in Ark's own shape.
+fn creation_request(channel: &Channel, body: Bytes) -> Result<UpstreamRequest, RelayError> {
+    Ok(UpstreamRequest {
+        method: Method::POST,
+        url: task_url(channel, None)?,
+        headers: bearer_json_headers(channel)?,
+        body,
+    })
 }
 
 #[cfg(test)]

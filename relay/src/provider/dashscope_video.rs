@@ -54,8 +54,13 @@ impl VideoTaskApi for DashScopeVideo {
         Some(Endpoint::DashScopeVideo)
     }
 
-    fn create_native(&self, channel: &Channel, body: Bytes) -> Result<UpstreamRequest, RelayError> {
-        synthesis_request(channel, body)
+    fn create_native(
+        &self,
+        channel: &Channel,
+        _upstream_model: &str,
+        body: Bytes,
+    ) -> Option<Result<UpstreamRequest, RelayError>> {
+        Some(synthesis_request(channel, body))
     }
 
     /// `parameters.duration`, and `parameters.size` (`1280*720`).

@@ -27,9 +27,10 @@ pub trait VideoTaskApi: Send + Sync + 'static {
         request: &VideoTaskRequest,
     ) -> Result<UpstreamRequest, RelayError>;
 
-    /// The request that creates a task from a client's body in the vendor's own shape (the
-    /// Gemini face's `:predictLongRunning`, sent as it is), for the families whose API that
-    /// is; `None` for the others.
+    /// The request that creates a task from a client's body in the vendor's own shape, sent as
+    /// it is (the Gemini face's `:predictLongRunning`, for Veo; DashScope's and Ark's own task
+    /// routes, whose body already names `upstream_model`); `None` for the families whose API
+    /// no client speaks natively.
     fn create_native(
         &self,
         _channel: &Channel,
@@ -81,19 +82,6 @@ pub trait VideoTaskApi: Send + Sync + 'static {
     /// whose API is served natively (DashScope, Ark); `None` for the others.
     fn native_endpoint(&self) -> Option<Endpoint> {
         None
-    }
-
-    /// The request that creates a task from the client's own body in the vendor's format
-    /// (the model already mapped): for the families with a [`VideoTaskApi::native_endpoint`].
-    fn create_native(
-        &self,
-        channel: &Channel,
-        _body: Bytes,
-    ) -> Result<UpstreamRequest, RelayError> {
-        Err(RelayError::Unsupported(format!(
-            "channels of type {} do not speak a native video task API",
-            channel.kind.as_str()
-        )))
     }
 
     /// The seconds and size (`WIDTHxHEIGHT`) a native creation body asks for, for its

@@ -67,6 +67,7 @@ pub(super) fn measure_media(
             media.video_seconds =
                 seconds.unwrap_or_else(|| default_seconds(VideoApi::Videos, channels));
             media.video_size = size;
+        }
         // Veo's own body: each of its videos as long as it asks, else Veo's default.
         (Endpoint::GeminiPredictLongRunning, Payload::Json(object)) => {
             let ask = VeoAsk::read(object)?;

@@ -123,7 +123,14 @@ pub(super) fn create_request(
             .map_err(|_| RelayError::Internal)?;
         object.to_bytes()
     };
-    tasks.create_native(channel, body)
+    tasks
+        .create_native(channel, upstream_model, body)
+        .unwrap_or_else(|| {
+            Err(RelayError::Unsupported(format!(
+                "channels of type {} do not speak a native video task API",
+                channel.kind.as_str()
+            )))
+        })
 }
 
 /// The vendor's answer for a task it does not know, given too for another group's: ids reveal
@@ -192,14 +199,15 @@ impl Inner {
                     .read_task(&channel, task_id, &upstream_id, &job)
                     .await?;
                 finish(pending, 200);
-                Ok(json_response(StatusCode::OK, rename_model(read.answer, &job)))
+                Ok(json_response(
+                    StatusCode::OK,
+                    rename_model(read.answer, &job),
+                ))
             }
             NativeTaskCall::ArkDelete => {
                 // A job that finished unseen is billed before it disappears (best effort: a
                 // read that fails does not stop the delete).
-                let _ = self
-                    .read_task(&channel, task_id, &upstream_id, &job)
-                    .await;
+                let _ = self.read_task(&channel, task_id, &upstream_id, &job).await;
                 let cancel = channel
                     .kind
                     .video_tasks()

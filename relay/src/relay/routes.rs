@@ -223,7 +223,7 @@ impl Relay {
                         if target.contains(':') {
                             gemini_by_path(relay, target, request).await
                         } else {
-                            relay.inner.reject(request, RelayError::MethodNotAllowed)
+                            relay.inner.reject(request, RelayError::MethodNotAllowed, Face::OpenAi)
                         }
                     },
                 ),
