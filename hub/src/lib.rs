@@ -18,7 +18,7 @@ pub mod relay_host;
 pub mod snapshot;
 pub mod store;
 
-use crate::edges::{declarative, grpc, metrics, panel, rest, server, status};
+use crate::edges::{cors, declarative, grpc, metrics, panel, rest, server, status};
 use crate::governance::{governor, limits, rates};
 use crate::process::redis_link;
 use crate::relay_host::{plugin_cache, responses_index, shared_health, video_jobs};
@@ -457,6 +457,8 @@ pub async fn run(
         Some(routes) => app.merge(routes),
         None => app,
     };
+    // Last, so it wraps every route: a browser's preflight is answered before any auth.
+    let app = app.layer(cors::layer(settings.cors()));
 
     if let Some(address) = settings.metrics_listen {
         // A private address serving only /metrics, without a key: what a Prometheus inside

@@ -30,6 +30,7 @@ mod connect_json;
 mod control_plane;
 mod control_plane_python;
 mod control_plane_typescript;
+mod cors;
 mod dashscope_audio;
 mod documents;
 mod gemini_embeddings;

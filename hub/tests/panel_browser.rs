@@ -287,6 +287,27 @@ async fn panel_round_trip_in_headless_chromium() {
         })
     );
 
+    // The media prices entered through their rows, laid over the config box's own field, and
+    // kept by the edit saved unchanged.
+    let media_model = pb::model_service_client::ModelServiceClient::new(channel.clone())
+        .get_model_config(admin(pb::GetModelConfigRequest {
+            model: created["mediaModel"].as_str().unwrap().into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let config: serde_json::Value = serde_json::from_str(&media_model.config_json).unwrap();
+    assert_eq!(
+        config,
+        json!({"media": {
+            "video": {
+                "price_per_second": "0.1",
+                "tiers": [{"size": "1792x1024", "above_seconds": 8, "price_per_second": "0.5"}],
+            },
+            "images": {"prices": {"1024x1024": {"hd": "0.08"}}},
+        }})
+    );
+
     let group_override = pb::model_service_client::ModelServiceClient::new(channel.clone())
         .get_group_model_override(admin(pb::GetGroupModelOverrideRequest {
             group_id: group_id.into(),

@@ -64,6 +64,7 @@ pub use host::{
     ToolCallSink, ToolCallStatus, VirtualComposition, VirtualTool,
 };
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
+pub use router::origin_allowed;
 pub use servers::{
     OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo, TemplateParam,
     check_openapi, embedded_templates, redact_secrets,

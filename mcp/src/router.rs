@@ -225,7 +225,10 @@ fn host_allowed(allowed: &[String], host: &str) -> bool {
     })
 }
 
-fn origin_allowed(allowed: &[String], origin: &str) -> bool {
+/// Whether a browser's `Origin` is one of `allowed` (`scheme://host[:port]`, the scheme's
+/// default port when none is written, `:*` for any port; `null` only when listed). The hub's
+/// CORS answers use the same rule, so one list means the same thing in both settings.
+pub fn origin_allowed(allowed: &[String], origin: &str) -> bool {
     let parse = |text: &str| -> Option<(String, String, String)> {
         let (scheme, rest) = text.trim().split_once("://")?;
         let scheme = scheme.to_ascii_lowercase();

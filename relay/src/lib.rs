@@ -23,6 +23,7 @@ mod request_id;
 mod request_metadata;
 mod responses_index;
 mod select;
+mod span_body;
 mod sse;
 mod stream;
 #[cfg(feature = "test-util")]

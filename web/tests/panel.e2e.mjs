@@ -11,7 +11,7 @@
 // searched and batch-deleted from; then an admin key is made on its page, its creation is
 // found on the audit page, and the new viewer key signs in, reads and is refused the
 // admin-keys page. Then look.mjs checks every page in both languages and both themes, the header's
-// language, theme and time zone pickers, the structured forms (a model's plugins and tiers
+// language, theme and time zone pickers, the structured forms (a model's plugins, tiers and media prices
 // saved through them and read back; a channel type's form; an MCP tool called through try-it
 // as the group, in both languages) and the keyboard, saving screenshots. Prints one JSON line with what it created for the Rust side to check
 // through gRPC. Expects embedded MCP servers `clock` and `doomed` (the Rust side's config
@@ -56,6 +56,7 @@ const tokenName = "e2e-token";
 const channelName = "e2e-channel";
 const channelKey = "sk-e2e-upstream-secret-0123456789";
 const model = "gpt-4o-mini";
+const mediaModel = "sora-e2e";
 const clockServer = "e2e-clock";
 const clockZone = "Europe/Paris";
 const fetchServer = "e2e-fetch";
@@ -329,6 +330,32 @@ try {
   await page.click('[data-testid="override-form"] button[type="submit"]');
   await page.locator('[data-testid="overrides-table"] tbody tr', { hasText: groupId }).waitFor();
 
+  // A video model's media prices: a tier by size and length and an image price through their
+  // rows, a price the rows do not show typed into the config box beside them; opened again,
+  // the rows show what was saved and the box keeps only the rest; saved unchanged, it all stays.
+  await page.locator("button", { hasText: "New model config" }).click();
+  await page.fill('[data-testid="model-form"] input[name="model"]', mediaModel);
+  await page.selectOption('[data-testid="model-form"] select[name="type"]', { label: "video" });
+  await page.click('[data-testid="video-tiers-add"]');
+  await page.fill('[data-testid="video-tiers"] input[name="video-tiers:size"]', "1792x1024");
+  await page.fill('[data-testid="video-tiers"] input[name="video-tiers:above_seconds"]', "8");
+  await page.fill('[data-testid="video-tiers"] input[name="video-tiers:price_per_second"]', "0.5");
+  await page.click('[data-testid="image-prices-add"]');
+  await page.fill('[data-testid="image-prices"] input[name="image-prices:size"]', "1024x1024");
+  await page.fill('[data-testid="image-prices"] input[name="image-prices:quality"]', "hd");
+  await page.fill('[data-testid="image-prices"] input[name="image-prices:price"]', "0.08");
+  await page.fill('[data-testid="model-form"] textarea[name="config_json"]', '{"media": {"video": {"price_per_second": "0.1"}}}');
+  await page.click('[data-testid="model-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `model ${mediaModel} configured` }).waitFor();
+  await page.click(`[data-testid="edit-model-${mediaModel}"]`);
+  check((await page.inputValue('[data-testid="video-tiers"] input[name="video-tiers:size"]')) === "1792x1024", "the video tier is not shown");
+  check((await page.inputValue('[data-testid="video-tiers"] input[name="video-tiers:above_seconds"]')) === "8", "the tier's seconds are not shown");
+  check((await page.inputValue('[data-testid="image-prices"] input[name="image-prices:quality"]')) === "hd", "the image price is not shown");
+  const box = await page.inputValue('[data-testid="model-form"] textarea[name="config_json"]');
+  check(box.includes('"price_per_second": "0.1"') && !box.includes("tiers") && !box.includes("prices"), `the config box shows ${box}`);
+  await page.click('[data-testid="model-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `model ${mediaModel} saved` }).waitFor();
+
   // A request at that price from a group of its own (the Rust side's): the logs page explains
   // its charge by unit, and exports the filtered logs as CSV.
   const priced = await fetch(`${base}/v1/chat/completions`, {
@@ -588,7 +615,7 @@ try {
   console.log(JSON.stringify({
     groupId, tokenName, tokenKey, channelName, model,
     clockServer, clockZone, fetchServer, fetchMaxBytes, petsServer, petsBaseUrl, tokenMcpServers, doomedServer,
-    pagingGroup, tryServer,
+    pagingGroup, tryServer, mediaModel,
   }));
 } catch (error) {
   failed = true;

@@ -1,6 +1,7 @@
 //! The edges: everything that faces the network or an operator (the listener, the gRPC control plane, the panel, metrics, status, the config document).
 
 pub mod admin_key;
+pub mod cors;
 pub mod declarative;
 pub mod grpc;
 pub mod metrics;

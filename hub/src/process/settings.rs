@@ -178,6 +178,21 @@ pub struct Settings {
     #[arg(long, env = "MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub mcp_allowed_origins: Vec<String>,
 
+    /// Browser origins whose pages may call the relay and MCP faces (CORS), comma separated
+    /// (`scheme://host[:port]`, `:*` for any port); `*` allows every origin, as the seed did.
+    #[arg(
+        long,
+        env = "CORS_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        default_value = "*"
+    )]
+    pub cors_allowed_origins: Vec<String>,
+
+    /// Browser origins whose pages may call the admin plane (the control plane, `/api/*`,
+    /// `/mcp/admin`) with an admin key, comma separated; empty: none, same-origin pages only.
+    #[arg(long, env = "ADMIN_CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub admin_cors_allowed_origins: Vec<String>,
+
     /// Accept the API key as `?key=` on the MCP routes, for clients that can only put it in the
     /// URL; off because URLs end up in proxy logs (the gateway never logs it).
     #[arg(long, env = "MCP_KEY_IN_URL", default_value_t = false, action = clap::ArgAction::Set)]
@@ -310,6 +325,14 @@ impl Settings {
         }
     }
 
+    /// Which browser origins may call each face.
+    pub fn cors(&self) -> crate::edges::cors::CorsOrigins {
+        crate::edges::cors::CorsOrigins {
+            public: self.cors_allowed_origins.clone(),
+            admin: self.admin_cors_allowed_origins.clone(),
+        }
+    }
+
     /// The request-log journal these settings ask for; `None` when `LOG_JOURNAL_MAX_BYTES` is 0.
     pub fn log_journal(&self) -> Option<crate::logs::journal::JournalConfig> {
         use crate::logs::journal::{JournalConfig, WhenFull, default_segment_bytes};
@@ -378,6 +401,8 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             mcp_allowed_hosts: Vec::new(),
             mcp_allowed_origins: Vec::new(),
+            cors_allowed_origins: vec!["*".into()],
+            admin_cors_allowed_origins: Vec::new(),
             mcp_max_sessions_per_token: 64,
             mcp_key_in_url: false,
             public_mcp_host: None,

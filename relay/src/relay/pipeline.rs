@@ -125,9 +125,13 @@ impl Inner {
         // the exported span, which keeps the name it has then.
         pending.span().record_model(&request.model);
         let span = pending.span().span().clone();
-        self.relay_model(endpoint, caller, request, pending, limit_headers)
-            .instrument(span)
-            .await
+        let response = self
+            .relay_model(endpoint, caller, request, pending, limit_headers)
+            .instrument(span.clone())
+            .await?;
+        // A streamed answer goes on after this returns (usage counted, the record sent at its
+        // end, an upstream failing mid-stream): its lines belong to the model request too.
+        Ok(crate::span_body::in_span(response, &span))
     }
 
     /// The model request once its body is parsed: route, admission, plugins and dispatch.

@@ -1,10 +1,12 @@
 // The model form's structured parts: a fieldset per plugin (README "Plugins") over the model's
-// `plugins_json`, and the price tiers (README "Prices"). Fields the form does not know are kept:
-// each plugin's unknown fields and unknown plugins stay in an "other" JSON box, laid under what
-// the form holds when saved; a row edited here keeps the keys it has no input for.
+// `plugins_json`, the price tiers (README "Prices") and the media prices of `config_json`
+// (README "Images and audio"). Fields the form does not know are kept: each plugin's unknown
+// fields and unknown plugins stay in an "other" JSON box, the config's other fields in the
+// config box, laid under what the form holds when saved; a row edited here keeps the keys it
+// has no input for.
 import { button, h } from "../dom";
 import type { PriceTier } from "../gen/aiproxy/admin/v1/common_pb";
-import { t } from "../i18n";
+import { t, type Message } from "../i18n";
 
 type Obj = Record<string, unknown>;
 /// A field: its key and kind (n: number, b: true/false, s: text, j: JSON, e: the engine list).
@@ -168,5 +170,72 @@ export function tierEditor(tiers: PriceTier[], prices: [string, string][]) {
         ...row,
         aboveInputTokens: row.aboveInputTokens === undefined ? undefined : BigInt(String(row.aboveInputTokens)),
       })),
+  };
+}
+
+// Media tier columns: key, label; the numeric ones (conditions) are sent as JSON numbers,
+// prices as the strings typed (exact decimals).
+const VIDEO_TIER: [string, string][] = [["size", "Size"], ["above_seconds", "Above seconds"], ["price_per_second", "Price per second"], ["price_per_video", "Price per video"]];
+const AUDIO_TIER: [string, string][] = [
+  ["above_characters", "Above characters"],
+  ["above_seconds", "Above seconds"],
+  ["price_per_million_characters", "Price per million characters"],
+  ["price_per_minute", "Price per minute"],
+  ["price_per_second", "Price per second"],
+];
+const NUMERIC = ["above_seconds", "above_characters"];
+
+/// The media prices of `json` (a model's `config_json`) as rows: each image size and quality's
+/// price (`media.images.prices`), the video and the audio tiers. `text` is the config without
+/// them, for the config box; `read` lays the rows over what the box holds then. A value the
+/// rows cannot show (not an object of objects, not a list of objects) stays in the box.
+export function mediaEditor(json: string) {
+  const config = parseObject(json, "config_json");
+  const media: Obj = isObj(config.media) ? { ...config.media } : {};
+  let taken = false;
+  const take = (kind: string, key: string, fits: (value: unknown) => boolean): unknown => {
+    const section = media[kind];
+    if (!isObj(section) || !fits(section[key])) return undefined;
+    const { [key]: value, ...rest } = section;
+    if (Object.keys(rest).length) media[kind] = rest;
+    else delete media[kind];
+    taken = true;
+    return value;
+  };
+  const prices = take("images", "prices", (value) => isObj(value) && Object.values(value).every(isObj)) as Record<string, Obj> | undefined;
+  const tiers = (kind: string) => (take(kind, "tiers", (value) => Array.isArray(value) && value.every(isObj)) ?? []) as Obj[];
+  const label = (columns: [string, string][]): [string, string][] => columns.map(([key, text]) => [key, t(text as Message)]);
+  const images = rows(
+    [["size", t("Size")], ["quality", t("Quality")], ["price", t("Price per image")]],
+    Object.entries(prices ?? {}).flatMap(([size, qualities]) => Object.entries(qualities).map(([quality, price]) => ({ size, quality, price }))),
+    "image-prices",
+  );
+  const video = rows(label(VIDEO_TIER), tiers("video"), "video-tiers");
+  const audio = rows(label(AUDIO_TIER), tiers("audio"), "audio-tiers");
+  const rest: Obj = { ...config };
+  if (Object.keys(media).length) rest.media = media;
+  else if (isObj(config.media)) delete rest.media;
+  const part = (title: Message, editor: ReturnType<typeof rows>) => h("div", { class: "wide" }, h("h4", {}, t(title)), editor.element);
+  return {
+    element: h("div", { class: "wide" }, part("Image prices", images), part("Video tiers", video), part("Audio tiers", audio)),
+    text: taken ? (Object.keys(rest).length ? JSON.stringify(rest, null, 1) : "") : json,
+    read(box: string): string {
+      const out = parseObject(box, t("Config (JSON)"));
+      const lay = (kind: string, key: string, value: unknown): void => {
+        const into = (out.media = isObj(out.media) ? out.media : {}) as Obj;
+        into[kind] = { ...(isObj(into[kind]) ? into[kind] : {}), [key]: value };
+      };
+      const byImage: Record<string, Obj> = {};
+      for (const { size, quality, price } of images.read()) (byImage[String(size ?? "*")] ??= {})[String(quality ?? "*")] = price;
+      if (Object.keys(byImage).length) lay("images", "prices", byImage);
+      for (const [kind, editor] of [["video", video], ["audio", audio]] as const) {
+        const list = editor.read().map((row) => {
+          for (const key of NUMERIC) if (row[key] !== undefined) row[key] = Number(row[key]);
+          return row;
+        });
+        if (list.length) lay(kind, "tiers", list);
+      }
+      return Object.keys(out).length ? JSON.stringify(out) : "";
+    },
   };
 }

@@ -8,7 +8,7 @@ import { ModelType, type GroupModelOverride, type ModelConfig } from "../gen/aip
 import { decimal, num, t, type Message } from "../i18n";
 import { pager } from "../paging";
 import { yesNo } from "../common";
-import { pluginEditor, tierEditor } from "./modelForms";
+import { mediaEditor, pluginEditor, tierEditor } from "./modelForms";
 
 const EDITABLE = ["type", "owner", "rpm", "tpm", "retry_times", "timeouts", "price", "plugins_json", "config_json", "max_output_tokens"];
 
@@ -42,7 +42,7 @@ const priceFields = [
 ] as const;
 
 // The plugin and tier editors of the form on show, read when it is submitted.
-type Parts = { plugins: ReturnType<typeof pluginEditor>; tiers: ReturnType<typeof tierEditor> };
+type Parts = { plugins: ReturnType<typeof pluginEditor>; tiers: ReturnType<typeof tierEditor>; media: ReturnType<typeof mediaEditor> };
 
 function fields(parts: Parts, config?: ModelConfig, model?: string): Field[] {
   return [
@@ -60,14 +60,19 @@ function fields(parts: Parts, config?: ModelConfig, model?: string): Field[] {
     { kind: "number", name: "first_byte_ms", label: t("First byte timeout (ms)"), value: config?.timeouts?.firstByteMs?.toString() ?? "" },
     { kind: "number", name: "stream_idle_ms", label: t("Stream idle timeout (ms)"), value: config?.timeouts?.streamIdleMs?.toString() ?? "" },
     { kind: "slot", element: parts.plugins.element },
-    { kind: "textarea", name: "config_json", label: t("Config (JSON)"), value: config?.configJson ?? "" },
+    { kind: "slot", element: parts.media.element },
+    { kind: "textarea", name: "config_json", label: t("Config (JSON)"), value: parts.media.text },
   ];
 }
 
-/// A form's editors; stored plugins that are not a JSON object come back as an error.
+/// A form's editors; stored plugins or config that are not a JSON object come back as an error.
 function partsOf(config?: ModelConfig): Parts {
   const tierPrices = priceFields.filter(([name]) => name !== "perRequest" && name !== "webSearchPerCall").map(([name, label]): [string, string] => [name, t(label)]);
-  return { plugins: pluginEditor(config?.pluginsJson ?? ""), tiers: tierEditor(config?.price?.tiers ?? [], tierPrices) };
+  return {
+    plugins: pluginEditor(config?.pluginsJson ?? ""),
+    tiers: tierEditor(config?.price?.tiers ?? [], tierPrices),
+    media: mediaEditor(config?.configJson ?? ""),
+  };
 }
 
 function configFrom(values: Values, model: string, parts: Parts) {
@@ -88,7 +93,7 @@ function configFrom(values: Values, model: string, parts: Parts) {
       streamIdleMs: optionalBigint(values.stream_idle_ms),
     },
     pluginsJson: parts.plugins.read(),
-    configJson: values.config_json,
+    configJson: parts.media.read(values.config_json),
   };
 }
 

@@ -5,8 +5,8 @@
 //! `access::policy` by [`admit`] before the service runs; reflection and health are open so
 //! tools and load balancers can use them without a key. Every service also answers gRPC-web
 //! on the same paths (for the panel in the browser) and Connect JSON (for curl and clients
-//! without gRPC, `connect/`), behind the same check; there is no CORS, so only same-origin
-//! pages can call it. Every successful write is announced on the [`ChangeFeed`] and leaves an
+//! without gRPC, `connect/`), behind the same check; pages of other origins can call it only
+//! when `ADMIN_CORS_ALLOWED_ORIGINS` lists them (`edges::cors`). Every successful write is announced on the [`ChangeFeed`] and leaves an
 //! audit event.
 
 pub(crate) mod access;
