@@ -41,6 +41,7 @@ mod import_seed;
 mod latency_percentiles;
 mod limit_holds;
 mod limits;
+mod log_disk_full;
 mod log_journal;
 mod log_outage;
 mod log_sigkill;

@@ -17,6 +17,18 @@ const CLIENTS: usize = 32;
 const KEY: &str = "sk-sigkill-load-0001";
 
 async fn spawn(dir: &Path, config: &Path, port: u16) -> tokio::process::Child {
+    spawn_logging(dir, config, port, "warn", Stdio::inherit())
+}
+
+/// The real binary on `dir` (its SQLite database and request-log journal), configured by
+/// `config`, logging at `rust_log` to `stderr`.
+pub(crate) fn spawn_logging(
+    dir: &Path,
+    config: &Path,
+    port: u16,
+    rust_log: &str,
+    stderr: Stdio,
+) -> tokio::process::Child {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_aiproxy"))
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -25,15 +37,15 @@ async fn spawn(dir: &Path, config: &Path, port: u16) -> tokio::process::Child {
         .env("SQLITE_PATH", dir.join("aiproxy.db"))
         .env("ADMIN_KEY", support::ADMIN_KEY)
         .env("CONFIG_FILE_PATH", config)
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", rust_log)
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .kill_on_drop(true)
         .spawn()
         .unwrap()
 }
 
-async fn ready(client: &reqwest::Client, base: &str) {
+pub(crate) async fn ready(client: &reqwest::Client, base: &str) {
     for _ in 0..400 {
         if let Ok(response) = client.get(format!("{base}/api/status")).send().await
             && response.status().is_success()

@@ -729,6 +729,36 @@ fn key_expression(key: &'static str) -> &'static str {
     }
 }
 
+/// Each model's requests and tokens per minute of `filter`'s range, handed to `each` one
+/// minute at a time (`bucket_ms`, model, requests, total tokens) as the database streams
+/// them: a dashboard's busiest minutes over weeks of minutes and many models fold into its
+/// own few buckets without the minutes ever being held together.
+pub async fn each_minute_by_model(
+    store: &Store,
+    filter: &SummaryFilter,
+    mut each: impl FnMut(i64, String, i64, i64),
+) -> Result<(), StoreError> {
+    use futures::TryStreamExt;
+    let uses_channel = uses_channel_table(filter)?;
+    let mut sql = Sql::new(
+        "SELECT bucket, model, CAST(SUM(request_count) AS BIGINT) AS requests, \
+         CAST(SUM(total_tokens) AS BIGINT) AS total_tokens",
+    );
+    push_from_where(&mut sql, uses_channel, Granularity::Minute, filter);
+    sql.push(" GROUP BY bucket, model");
+    let query = sql.query();
+    let mut rows = query.fetch(store.pool());
+    while let Some(row) = rows.try_next().await? {
+        each(
+            rows::int(&row, "bucket")?,
+            rows::text(&row, "model")?,
+            rows::int(&row, "requests")?,
+            rows::int(&row, "total_tokens")?,
+        );
+    }
+    Ok(())
+}
+
 fn uses_channel_table(filter: &SummaryFilter) -> Result<bool, StoreError> {
     let by_group = filter.group_id.is_some() || filter.token_name.is_some();
     match (filter.channel_id.is_some(), by_group) {

@@ -240,29 +240,35 @@ fn answer_bucket_ms(series: &Series, point_ms: i64) -> i64 {
 }
 
 /// Each model's busiest minute (requests, tokens) in each bucket of the answer, from one read of
-/// the minute summaries split by model (the seed reads its minute table the same way).
+/// the minute summaries by model (the seed reads its minute table the same way), streamed and
+/// folded as it comes so a long range holds only the answer's buckets.
 async fn peaks(
     logs: &Logs,
     group: Option<&str>,
     series: &Series,
 ) -> Result<BTreeMap<(i64, String), (i64, i64)>, ApiError> {
-    let minutes = logs
-        .get_summary(Request::new(pb::GetSummaryRequest {
-            granularity: pb::Granularity::Minute as i32,
-            filter: Some(summary_filter(group, series, series.model.clone())),
-            split: pb::SummarySplit::Model as i32,
-        }))
-        .await?
-        .into_inner()
-        .points;
     let mut peaks: BTreeMap<(i64, String), (i64, i64)> = BTreeMap::new();
-    for point in minutes {
-        let peak = peaks
-            .entry((answer_bucket_ms(series, point.bucket_ms), point.key))
-            .or_default();
-        peak.0 = peak.0.max(point.requests);
-        peak.1 = peak.1.max(point.total_tokens);
-    }
+    let filter = crate::logs::summaries::SummaryFilter {
+        start_ms: series.start_ms,
+        end_ms: series.end_ms,
+        group_id: group.map(str::to_owned),
+        token_name: series.token_name.clone(),
+        model: series.model.clone(),
+        channel_id: series.channel_id,
+    };
+    crate::logs::summaries::each_minute_by_model(
+        &logs.store,
+        &filter,
+        |minute_ms, model, requests, tokens| {
+            let peak = peaks
+                .entry((answer_bucket_ms(series, minute_ms), model))
+                .or_default();
+            peak.0 = peak.0.max(requests);
+            peak.1 = peak.1.max(tokens);
+        },
+    )
+    .await
+    .map_err(|error| ApiError::from(tonic::Status::from(error)))?;
     Ok(peaks)
 }
 

@@ -15,6 +15,7 @@ use super::segments::{self, Segment, SegmentReader};
 use super::{JournalConfig, JournalShared};
 use crate::logs::entry::KeyedEntry;
 use crate::logs::writer::DropReporter;
+use crate::process::repeated::RepeatedError;
 
 /// Entries waiting for the thread. Not the memory budget of the log (that is the writer's
 /// queue, and the journal beyond it): only what arrives while one batch is being written.
@@ -93,6 +94,8 @@ pub fn open(
         next_seq,
         checkpointed: checkpoint,
         broken: false,
+        write_failures: RepeatedError::default(),
+        failed_since_last_write: false,
     };
     appender.start_segment()?;
     appender.keep_budget();
@@ -128,6 +131,12 @@ struct Appender {
     checkpointed: u64,
     /// The last write failed: entries skip the journal until a new segment opens.
     broken: bool,
+    /// Failed writes, reported once per interval with their count: on a full disk a new
+    /// segment opens (a file costs no data block) and its first write fails again, once per
+    /// batch, which printed an error line every few milliseconds.
+    write_failures: RepeatedError,
+    /// A write failed and none has succeeded since: the next success is reported.
+    failed_since_last_write: bool,
 }
 
 impl Appender {
@@ -197,7 +206,10 @@ impl Appender {
                 journaled.push(entry);
             }
             if let Err(error) = self.write(&bytes) {
-                tracing::error!(%error, dir = %self.config.dir.display(), "request-log journal: cannot write; entries go to memory only until a new segment opens");
+                if let Some(failures) = self.write_failures.occurred() {
+                    tracing::error!(%error, failures, dir = %self.config.dir.display(), "request-log journal: cannot write (`failures`: since the last such line); entries go to memory until a write succeeds");
+                }
+                self.failed_since_last_write = true;
                 self.broken = true;
                 self.next_seq -= journaled.len() as u64;
                 self.keep_budget();
@@ -206,6 +218,9 @@ impl Appender {
                         .drain(..)
                         .map(|entry| KeyedEntry { seq: 0, ..entry }),
                 );
+            } else if self.failed_since_last_write {
+                self.failed_since_last_write = false;
+                tracing::info!("request-log journal: writing again");
             }
         }
         if self.shared.bytes.load(Ordering::Relaxed) >= refusal_threshold(self.config.max_bytes)
@@ -354,8 +369,8 @@ impl Appender {
                 Ordering::Relaxed,
             );
         }
+        // Said "writing again" only once a write succeeds (see `write_failures`).
         if self.broken && self.start_segment().is_ok() {
-            tracing::info!("request-log journal: writing again");
             self.broken = false;
         }
         let bytes = self.shared.bytes.load(Ordering::Relaxed);
