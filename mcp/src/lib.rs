@@ -69,12 +69,12 @@ pub use host::{
     ToolCallSink, ToolCallStatus, VirtualComposition, VirtualTool,
 };
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
+pub use resolved::{ResolvedServer, embedded_definition};
 pub use router::origin_allowed;
 pub use servers::{
     OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo, TemplateParam,
     check_openapi, embedded_templates, redact_secrets,
 };
-pub use resolved::{ResolvedServer, embedded_definition};
 pub use service::{ClientIp, McpService, McpServiceOptions};
 pub use sessions::{MemorySessionStore, SessionRecord, SessionStore, SessionStoreError};
 pub use sse_sessions::{
