@@ -112,7 +112,7 @@ async fn memory_stays_flat_under_a_steady_load_and_comes_back_after_it() {
 
     let load = Load::default();
     let steady_stop = Arc::new(AtomicBool::new(false));
-    let mut clients = load.start(&base, 0..CLIENTS, &steady_stop);
+    let clients = load.start(&base, 0..CLIENTS, &steady_stop);
 
     let started = Instant::now();
     let tenth = duration / 10;
