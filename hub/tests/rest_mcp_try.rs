@@ -1,4 +1,4 @@
-//! The seed's MCP test routes (`/api/test-embedmcp/*`, `/api/test-publicmcp/*`): MCP sessions with the admin key, the group's parameters upstream, and the refusals.
+//! The seed's MCP test routes (`/api/test-embedmcp/*`, `/api/test-publicmcp/*`): sessions with the admin key, group parameters upstream, the refusals.
 
 #![allow(
     clippy::unwrap_used,
