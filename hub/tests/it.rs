@@ -91,6 +91,7 @@ mod responses_index;
 mod rest_admin;
 mod rest_admin_catalogue;
 mod rest_admin_extras;
+mod rest_mcp_try;
 mod rest_openapi;
 mod secrets;
 mod server;

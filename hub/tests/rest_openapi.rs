@@ -179,7 +179,10 @@ async fn fixtures(hub: &TestHub, http: &reqwest::Client) -> Fixtures {
 }
 
 fn fill(path: &str, fixtures: &Fixtures) -> String {
-    let id = if path.contains("/mcp/group/") {
+    let id = if path.contains("/test-embedmcp/") {
+        // A template's name: the test routes start an embedded server from it.
+        &"time".to_owned()
+    } else if path.contains("/mcp/group/") {
         &fixtures.group_mcp
     } else if path.contains("mcp") {
         &fixtures.public_mcp
@@ -267,6 +270,27 @@ async fn the_document_is_openapi_3_1_and_every_operation_answers() {
         }
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
+        // An MCP transport: an SSE stream stays open (its headers are enough, and dropping it
+        // ends the session); JSON-RPC is answered by MCP's own rules (no session, no message).
+        match operation["x-mcp-transport"].as_str() {
+            Some("sse") => {
+                assert_eq!(status, 200, "{method} {path}");
+                assert_eq!(
+                    response.headers()["content-type"],
+                    "text/event-stream",
+                    "{method} {path}"
+                );
+                continue;
+            }
+            Some(_) => {
+                assert!(
+                    ![401, 403, 404, 405].contains(&status),
+                    "{method} {path}: {status}"
+                );
+                continue;
+            }
+            None => {}
+        }
         let content_type = response.headers()["content-type"]
             .to_str()
             .unwrap()

@@ -12,6 +12,8 @@
 //!   route-to-server resolution, session ownership and rmcp's Streamable HTTP transport (session
 //!   era and the stateless 2026-07-28 era).
 //! - `router.rs`: [`McpService::router`], the routes and the Host/Origin guard in front of them.
+//! - `resolved.rs`: [`ResolvedServer`], one server the host resolved and authorized itself
+//!   (the admin's test routes) served on both transports.
 //! - `direct_reply.rs`: session-era `tools/call` answered without rmcp's session worker, as one
 //!   JSON reply or an SSE reply carrying the call's progress then its result (same handler core,
 //!   same wire shape).
@@ -37,6 +39,8 @@
 //!
 //! Architecture invariant: every request is authenticated and resolved to its servers afresh,
 //! so a configuration change (token disabled, allow-list narrowed) applies to open sessions too.
+//! The one exception is a [`ResolvedServer`]: the host authorizes each of its requests itself,
+//! and a legacy SSE stream to one serves the definition it was opened with.
 
 mod admin;
 mod config;
@@ -45,6 +49,7 @@ mod handler;
 mod host;
 mod inspect;
 pub mod pinning;
+mod resolved;
 mod router;
 mod servers;
 mod service;
@@ -64,6 +69,7 @@ pub use host::{
     ToolCallSink, ToolCallStatus, VirtualComposition, VirtualTool,
 };
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
+pub use resolved::{ResolvedServer, embedded_definition};
 pub use router::origin_allowed;
 pub use servers::{
     OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo, TemplateParam,

@@ -210,12 +210,14 @@ impl McpService {
 }
 
 /// Which server(s) a route names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) enum Target {
     Public(String),
     Group(String),
     Aggregated,
     Admin,
+    /// A server and caller the host resolved itself (see [`crate::ResolvedServer`]).
+    Resolved(Arc<crate::ResolvedServer>),
 }
 
 /// Every refusal the router answers itself, converted to a response in one place: a status and a
@@ -312,7 +314,7 @@ impl McpService {
         target: &Target,
     ) -> Result<RequestScope, HttpError> {
         let (headers, client_ip) = request_parts;
-        if *target == Target::Admin {
+        if matches!(target, Target::Admin) {
             return self.resolve_admin(headers, client_ip);
         }
         let caller = self.authenticate(headers, client_ip)?;
@@ -345,6 +347,7 @@ impl McpService {
                     .ok_or(HttpError::NotFound("server"))?;
                 View::Single(definition)
             }
+            Target::Resolved(server) => View::Single(server.definition.clone()),
             Target::Admin => {
                 let host = self
                     .state
@@ -402,10 +405,12 @@ impl McpService {
         Ok(scope)
     }
 
-    /// A place for a new session of `caller`: its rate (the host's gate), then its cap here.
+    /// A place for a new session of `caller`: its rate (the host's gate), then the cap of the
+    /// sessions `owner` (the caller's token, or the id the host bound them to) holds here.
     pub(crate) async fn admit_session(
         &self,
         caller: &Caller,
+        owner: i64,
         key: String,
     ) -> Result<crate::session_limits::SessionSlot<'_>, HttpError> {
         self.state
@@ -416,13 +421,13 @@ impl McpService {
             .map_err(HttpError::Refused)?;
         self.state
             .session_limits
-            .take(caller.token_id, key)
+            .take(owner, key)
             .ok_or(HttpError::TooManySessions(
                 self.state.core.config.max_sessions_per_token,
             ))
     }
 
-    pub(crate) async fn serve_streamable(&self, target: Target, mut request: Request) -> Response {
+    pub(crate) async fn serve_streamable(&self, target: Target, request: Request) -> Response {
         let client_ip = client_ip(&request);
         let scope = match self
             .resolve_admitted((request.headers(), client_ip), &target)
@@ -431,13 +436,24 @@ impl McpService {
             Ok(scope) => scope,
             Err(error) => return error.into_response(),
         };
+        let owner = scope.caller.token_id;
+        self.serve_scoped(scope, owner, request).await
+    }
+
+    /// Streamable HTTP for a resolved and admitted `scope`; its sessions belong to `owner`.
+    pub(crate) async fn serve_scoped(
+        &self,
+        scope: RequestScope,
+        owner: i64,
+        mut request: Request,
+    ) -> Response {
         let session = request
             .headers()
             .get(SESSION_HEADER)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
         let route = scope.view.route_key();
-        let token_id = scope.caller.token_id;
+        let token_id = owner;
         let mut record = None;
         if let Some(session) = &session {
             match self.session_record(session, token_id, &route).await {
@@ -502,7 +518,7 @@ impl McpService {
                     return HttpError::InitializeTooLarge(limit).into_response();
                 }
                 let key = format!("creating:{}", uuid::Uuid::new_v4().simple());
-                match self.admit_session(&scope.caller, key).await {
+                match self.admit_session(&scope.caller, token_id, key).await {
                     Ok(taken) => slot = Some(taken),
                     Err(error) => return error.into_response(),
                 }

@@ -71,12 +71,56 @@ async fn open(service: McpService, target: Target, request: Request) -> Response
         Ok(scope) => scope,
         Err(error) => return error.into_response(),
     };
+    let owner = scope.caller.token_id;
+    let message_path = format!("{}/message", mount_prefix(&request));
+    open_scoped(service, (scope, owner), target, message_path, request).await
+}
+
+/// A stream to the server the host resolved (see [`crate::ResolvedServer`]), whose `endpoint`
+/// event names `message_path`: the host's own route feeding it through
+/// [`McpService::post_message_resolved`].
+pub(crate) async fn open_resolved(
+    service: McpService,
+    server: crate::ResolvedServer,
+    message_path: &str,
+    request: Request,
+) -> Response {
+    if let Err(error) = service
+        .admit_request(&server.caller, client_ip(&request))
+        .await
+    {
+        return error.into_response();
+    }
+    let scope = RequestScope {
+        caller: std::sync::Arc::new(server.caller.clone()),
+        view: crate::handler::View::Single(server.definition.clone()),
+    };
+    let owner = server.owner;
+    let target = Target::Resolved(std::sync::Arc::new(server));
+    open_scoped(
+        service,
+        (scope, owner),
+        target,
+        message_path.to_owned(),
+        request,
+    )
+    .await
+}
+
+/// Opens the stream of a resolved and admitted `scope`; the session belongs to `owner`.
+async fn open_scoped(
+    service: McpService,
+    (scope, owner): (RequestScope, i64),
+    target: Target,
+    message_path: String,
+    request: Request,
+) -> Response {
     let state = &service.state;
     let config = &state.core.config;
     let session_id = uuid::Uuid::new_v4().simple().to_string();
     // The token's own cap first, so one token reaching it never takes the last global places.
     match service
-        .admit_session(&scope.caller, session_id.clone())
+        .admit_session(&scope.caller, owner, session_id.clone())
         .await
     {
         // Released by the session's guard when the stream ends.
@@ -85,12 +129,10 @@ async fn open(service: McpService, target: Target, request: Request) -> Response
     }
     if state.sse_open.fetch_add(1, Ordering::SeqCst) >= config.max_sse_sessions {
         state.sse_open.fetch_sub(1, Ordering::SeqCst);
-        state
-            .session_limits
-            .release(scope.caller.token_id, &session_id);
+        state.session_limits.release(owner, &session_id);
         return HttpError::Unavailable("too many sse sessions").into_response();
     }
-    let mut endpoint = format!("{}/message?sessionId={session_id}", mount_prefix(&request));
+    let mut endpoint = format!("{message_path}?sessionId={session_id}");
     // A client that could only put its key in the stream's URL cannot add a header to its
     // POSTs either: the endpoint it is told carries the key back.
     if let Some(crate::router::KeyFromUrl(key)) = request.extensions().get() {
@@ -102,7 +144,7 @@ async fn open(service: McpService, target: Target, request: Request) -> Response
         .sse_sessions
         .register(SseSessionHandle {
             session_id: session_id.clone(),
-            owner_token_id: scope.caller.token_id,
+            owner_token_id: owner,
             inbox,
         })
         .await;
@@ -128,7 +170,7 @@ async fn open(service: McpService, target: Target, request: Request) -> Response
     });
     let guard = SessionGuard {
         service: service.clone(),
-        token_id: scope.caller.token_id,
+        token_id: owner,
         session_id,
         cancel: cancel.clone(),
     };
@@ -198,6 +240,35 @@ async fn deliver(
         .ok_or_else(|| HttpError::BadRequest("sessionId query parameter is required".to_owned()))?;
     let client_ip = client_ip(&request);
     let caller = service.authenticate(request.headers(), client_ip)?;
+    deliver_as(service, caller, session_id, request).await
+}
+
+/// `POST /message` for a stream [`open_resolved`] opened: the poster is the owner the host
+/// vouches for (the session's own caller answers the message, see the transport).
+pub(crate) async fn post_resolved(
+    service: &McpService,
+    owner: i64,
+    session_id: &str,
+    request: Request,
+) -> Response {
+    let caller = tenancy::Caller {
+        token_id: owner,
+        client_ip: Some(client_ip(&request)),
+        ..tenancy::Caller::default()
+    };
+    match deliver_as(service, caller, session_id, request).await {
+        Ok(()) => StatusCode::ACCEPTED.into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn deliver_as(
+    service: &McpService,
+    caller: tenancy::Caller,
+    session_id: &str,
+    request: Request,
+) -> Result<(), HttpError> {
+    let client_ip = client_ip(&request);
     service.admit_request(&caller, client_ip).await?;
     let body = service.read_body(request.into_body()).await?;
     let message: serde_json::Value =
@@ -256,8 +327,12 @@ impl Transport<RoleServer> for SseServerTransport {
                 continue;
             };
             // The caller of this POST (same token, current allow-list) and the session's route
-            // as it is configured now.
-            let view = match self.service.view_for(&inbound.caller, &self.target) {
+            // as it is configured now; a resolved session keeps the caller the host gave it.
+            let caller = match &self.target {
+                Target::Resolved(server) => server.caller.clone(),
+                _ => inbound.caller,
+            };
+            let view = match self.service.view_for(&caller, &self.target) {
                 Ok(view) => view,
                 Err(error) => {
                     // The server is gone for this caller (disabled, deleted, hidden): each
@@ -276,7 +351,7 @@ impl Transport<RoleServer> for SseServerTransport {
                 }
             };
             let scope = RequestScope {
-                caller: std::sync::Arc::new(inbound.caller),
+                caller: std::sync::Arc::new(caller),
                 view,
             };
             match &mut message {

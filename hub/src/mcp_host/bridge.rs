@@ -96,6 +96,17 @@ impl McpBridge {
         })
     }
 
+    /// Whether the public server `server_id` exists (`None` when not, or not public) and is
+    /// enabled, as the serving snapshot has it.
+    pub fn public_server_enabled(&self, server_id: &str) -> Option<bool> {
+        self.snapshot
+            .current()
+            .mcp_servers
+            .iter()
+            .find(|server| server.id == server_id && server.scope == McpScope::Public)
+            .map(|server| server.status == Status::Enabled)
+    }
+
     /// The server `server_id` as `caller` is served it on /mcp, if it is offered to the group.
     pub fn definition_of(&self, caller: &Caller, server_id: &str) -> Option<Arc<ServerDefinition>> {
         self.servers_for(caller)

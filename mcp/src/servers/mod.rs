@@ -3,7 +3,7 @@
 mod composite;
 mod openapi;
 mod proxy;
-mod templates;
+pub(crate) mod templates;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};

@@ -433,6 +433,33 @@ pub const ROUTE_RPCS: &[(&str, &str, &[&str])] = &[
         "/api/monitor/{id}/{*model}",
         &["ChannelService/ClearChannelBans"],
     ),
+    // The MCP test routes call tools as the panel's try-it does.
+    (
+        "GET",
+        "/api/test-embedmcp/{id}/sse",
+        &["McpService/CallMcpTool"],
+    ),
+    (
+        "GET",
+        "/api/test-embedmcp/{id}",
+        &["McpService/CallMcpTool"],
+    ),
+    (
+        "POST",
+        "/api/test-embedmcp/{id}",
+        &["McpService/CallMcpTool"],
+    ),
+    (
+        "DELETE",
+        "/api/test-embedmcp/{id}",
+        &["McpService/CallMcpTool"],
+    ),
+    (
+        "GET",
+        "/api/test-publicmcp/{group}/{id}/sse",
+        &["McpService/CallMcpTool"],
+    ),
+    ("POST", "/api/test-mcp/message", &["McpService/CallMcpTool"]),
     (
         "GET",
         "/api/mcp/publics/",

@@ -20,6 +20,7 @@ mod log_admin;
 mod logs;
 mod mcp;
 mod mcp_groups;
+mod mcp_try;
 mod model_configs;
 mod models;
 mod monitor;
@@ -105,6 +106,7 @@ pub fn operations() -> Vec<spec::Operation> {
         tagged("monitor", monitor::operations()),
         tagged("mcp", mcp::operations()),
         tagged("mcp", mcp_groups::operations()),
+        tagged("mcp", mcp_try::operations()),
     ]
     .into_iter()
     .flatten()

@@ -92,6 +92,15 @@ fn describe(operation: &Operation, generator: &mut schemars::SchemaGenerator) ->
             "description": "a CSV file, streamed",
             "content": {"text/csv": {"schema": {"type": "string"}}},
         }),
+        Answer::McpStream => json!({
+            "description": "an MCP legacy SSE stream: an `endpoint` event naming where to POST \
+                            messages, then the server's messages",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        }),
+        Answer::Mcp => json!({
+            "description": "MCP's JSON-RPC: the MCP transport answers (and refuses) from here on",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }),
     };
     let mut described = json!({
         "operationId": operation_id(operation),
@@ -106,6 +115,16 @@ fn describe(operation: &Operation, generator: &mut schemars::SchemaGenerator) ->
             },
         },
     });
+    // Which MCP transport answers, so a client (or the walk in `hub/tests/rest_openapi.rs`)
+    // knows not to read an SSE stream to its end nor expect the envelope.
+    let transport = match operation.answer {
+        Answer::McpStream => Some("sse"),
+        Answer::Mcp => Some("json-rpc"),
+        Answer::Envelope | Answer::Csv => None,
+    };
+    if let (Some(transport), Some(object)) = (transport, described.as_object_mut()) {
+        object.insert("x-mcp-transport".to_owned(), json!(transport));
+    }
     if let (Some(body), Some(object)) = (operation.body, described.as_object_mut()) {
         object.insert(
             "requestBody".to_owned(),

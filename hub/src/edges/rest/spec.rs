@@ -37,6 +37,12 @@ pub enum Answer {
     Envelope,
     /// A CSV file, streamed (the export routes); refusals still come in the envelope.
     Csv,
+    /// An MCP legacy SSE stream (`text/event-stream`, open until the client leaves); refusals
+    /// before it opens come in the envelope.
+    McpStream,
+    /// MCP's JSON-RPC (Streamable HTTP, a message for a stream): the MCP transport's own
+    /// answers and errors; refusals before the transport come in the envelope.
+    Mcp,
 }
 
 type SchemaOf = fn(&mut SchemaGenerator) -> Schema;
@@ -104,6 +110,16 @@ impl Operation {
 
     pub fn csv(mut self) -> Operation {
         self.answer = Answer::Csv;
+        self
+    }
+
+    pub fn mcp_stream(mut self) -> Operation {
+        self.answer = Answer::McpStream;
+        self
+    }
+
+    pub fn mcp(mut self) -> Operation {
+        self.answer = Answer::Mcp;
         self
     }
 
