@@ -212,7 +212,9 @@ async fn current_rates_count_every_replicas_requests_and_tokens() {
         all.iter().map(|rate| rate.dimension.as_str()).collect();
     assert_eq!(
         dimensions,
-        ["channel", "group", "model", "token"].into_iter().collect()
+        ["channel", "group", "model", "token", "token_model"]
+            .into_iter()
+            .collect()
     );
     first.stop().await.unwrap();
     second.stop().await.unwrap();

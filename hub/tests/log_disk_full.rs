@@ -14,7 +14,7 @@ use hub::store::Store;
 use serde_json::json;
 use tokio::io::AsyncBufReadExt;
 
-use crate::log_sigkill::{ready, spawn_logging};
+use crate::log_sigkill::{mock_config, ready, spare_port, spawn_logging};
 use crate::support;
 
 const KEY: &str = "sk-disk-full-0001";
@@ -86,21 +86,8 @@ async fn a_full_journal_disk_loses_no_row_and_floods_no_log() {
         return;
     };
     let upstream = support::mock_openai::MockOpenAi::start().await;
-    let config = dir.path().join("aiproxy.yaml");
-    std::fs::write(
-        &config,
-        format!(
-            "groups:\n  - id: disk\n    balance: 100000000\ntokens:\n  - group: disk\n    name: t\n    key: {KEY}\n\
-             channels:\n  - name: mock\n    type: openai\n    base_url: {}\n    key: sk-upstream\n    models: [gpt-4o-mini]\n\
-             models:\n  - model: gpt-4o-mini\n    price: {{input_price: 1, output_price: 1, unit: 1}}\n",
-            upstream.base_url()
-        ),
-    )
-    .unwrap();
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let config = mock_config(dir.path(), "disk", KEY, &upstream.base_url());
+    let port = spare_port();
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     let mut child = spawn_logging(dir.path(), &config, port, "info", Stdio::piped());

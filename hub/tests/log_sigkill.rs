@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,6 +45,28 @@ pub(crate) fn spawn_logging(
         .unwrap()
 }
 
+/// A configuration file in `dir`: one group with a balance, its token `key`, and gpt-4o-mini
+/// priced at 1 a token on an OpenAI channel at `base_url`.
+pub(crate) fn mock_config(dir: &Path, group: &str, key: &str, base_url: &str) -> PathBuf {
+    let config = dir.join("aiproxy.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "groups:\n  - id: {group}\n    balance: 100000000\ntokens:\n  - group: {group}\n    name: t\n    key: {key}\n\
+             channels:\n  - name: mock\n    type: openai\n    base_url: {base_url}\n    key: sk-upstream\n    models: [gpt-4o-mini]\n\
+             models:\n  - model: gpt-4o-mini\n    price: {{input_price: 1, output_price: 1, unit: 1}}\n"
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// A port nothing listens on now.
+pub(crate) fn spare_port() -> u16 {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
 pub(crate) async fn ready(client: &reqwest::Client, base: &str) {
     for _ in 0..400 {
         if let Ok(response) = client.get(format!("{base}/api/status")).send().await
@@ -61,21 +83,8 @@ pub(crate) async fn ready(client: &reqwest::Client, base: &str) {
 async fn answered_requests_survive_a_sigkill_through_the_journal() {
     let upstream = support::mock_openai::MockOpenAi::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("aiproxy.yaml");
-    std::fs::write(
-        &config,
-        format!(
-            "groups:\n  - id: load\n    balance: 100000000\ntokens:\n  - group: load\n    name: t\n    key: {KEY}\n\
-             channels:\n  - name: mock\n    type: openai\n    base_url: {}\n    key: sk-upstream\n    models: [gpt-4o-mini]\n\
-             models:\n  - model: gpt-4o-mini\n    price: {{input_price: 1, output_price: 1, unit: 1}}\n",
-            upstream.base_url()
-        ),
-    )
-    .unwrap();
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
+    let config = mock_config(dir.path(), "load", KEY, &upstream.base_url());
+    let port = spare_port();
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     let mut child = spawn(dir.path(), &config, port).await;

@@ -220,27 +220,31 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let name = self.name.clone();
-        // Drop runs outside any async context we can rely on: use a private runtime on a thread.
-        let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async move {
-                use sqlx::Connection;
-                if let Ok(mut admin) = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&mut admin)
-                    .await;
-                }
-            });
-        })
-        .join();
+        on_private_runtime(async move {
+            use sqlx::Connection;
+            if let Ok(mut admin) = sqlx::PgConnection::connect(POSTGRES_ADMIN_URL).await {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await;
+            }
+        });
     }
+}
+
+/// Runs `work` to its end on a runtime of its own, on a thread of its own: `Drop` cannot await,
+/// and runs outside any runtime it could rely on.
+fn on_private_runtime(work: impl std::future::Future<Output = ()> + Send + 'static) {
+    let _ = std::thread::spawn(move || {
+        if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            runtime.block_on(work);
+        }
+    })
+    .join();
 }
 
 /// The MariaDB these machines run (root, no password); the OneAPI importer's tests make a
@@ -275,26 +279,16 @@ impl MysqlDatabase {
 impl Drop for MysqlDatabase {
     fn drop(&mut self) {
         let name = self.name.clone();
-        // As TestDatabase: a private runtime on a thread, Drop cannot await.
-        let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async move {
-                use sqlx::Connection;
-                if let Ok(mut admin) = sqlx::MySqlConnection::connect(MYSQL_ADMIN_URL).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name}"
-                    )))
-                    .execute(&mut admin)
-                    .await;
-                }
-            });
-        })
-        .join();
+        on_private_runtime(async move {
+            use sqlx::Connection;
+            if let Ok(mut admin) = sqlx::MySqlConnection::connect(MYSQL_ADMIN_URL).await {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name}"
+                )))
+                .execute(&mut admin)
+                .await;
+            }
+        });
     }
 }
 
