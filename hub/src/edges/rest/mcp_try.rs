@@ -69,15 +69,8 @@ async fn embedded_sse(
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    match embedded(&cp, &id, &request) {
-        Ok((calls, server)) => {
-            calls
-                .service
-                .open_sse_resolved(server, MESSAGE_PATH, with_client_ip(request))
-                .await
-        }
-        Err(error) => error.into_response(),
-    }
+    let found = embedded(&cp, &id, &request);
+    open_sse(found, request).await
 }
 
 async fn embedded_streamable(
@@ -101,7 +94,16 @@ async fn public_sse(
     Path((group, id)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    match public(&cp, &group, &id) {
+    open_sse(public(&cp, &group, &id), request).await
+}
+
+/// A test SSE stream on the server `found` resolved (its messages posted to `MESSAGE_PATH`),
+/// or the refusal.
+async fn open_sse(
+    found: Result<(&McpCalls, ResolvedServer), ApiError>,
+    request: Request,
+) -> Response {
+    match found {
         Ok((calls, server)) => {
             calls
                 .service
