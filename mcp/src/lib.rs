@@ -72,7 +72,7 @@ pub use inspect::{ServerInspection, ToolSummary, inspect_server};
 pub use resolved::{ResolvedServer, embedded_definition};
 pub use router::origin_allowed;
 pub use servers::{
-    OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo, TemplateParam,
+    Catalogue, OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo, TemplateParam,
     check_openapi, embedded_templates, redact_secrets,
 };
 pub use service::{ClientIp, McpService, McpServiceOptions};

@@ -20,7 +20,9 @@ use proxy::{SseProxy, StreamableProxy};
 
 pub use openapi::{OpenApiCheck, OpenApiError, check_openapi};
 pub use proxy::redact_secrets;
-pub use templates::{ParamOwner, TemplateError, TemplateInfo, TemplateParam, embedded_templates};
+pub use templates::{
+    Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, embedded_templates,
+};
 
 /// Live tool servers keyed by server id, revision and (for proxies) the caller's group (see [`ServerDefinition::revision`]), so a
 /// configuration change (new URL, rotated group secret) builds a fresh instance while

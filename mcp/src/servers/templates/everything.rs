@@ -18,13 +18,17 @@ use rmcp::model::{
 };
 use serde_json::json;
 
-use super::{TemplateError, TemplateInfo, tool};
+use super::{Catalogue, TemplateError, TemplateInfo, tool};
 use crate::tool_server::{ToolCall, ToolServer};
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
     name: "everything",
     description: "Conformance fixture tools (test_simple_text, test_image_content, ...) and echo/add for checks",
     params: &[],
+    catalogue: Catalogue {
+        fixture: true,
+        ..Catalogue::named("Everything (test fixture)", "测试夹具")
+    },
 };
 
 /// The registry's [`super::Start`] for this template.

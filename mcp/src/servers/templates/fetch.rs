@@ -17,7 +17,9 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::json;
 
-use super::{ParamOwner, TemplateError, TemplateInfo, TemplateParam, bool_param, string_arg, tool};
+use super::{
+    Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, bool_param, string_arg, tool,
+};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
@@ -37,6 +39,12 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
             required: false,
         },
     ],
+    catalogue: Catalogue {
+        description_zh: "抓取网页或文本文档，转为类 Markdown 文本",
+        tags: &["web", "fetch"],
+        readme: "One tool, `fetch`: reads a URL and returns its text, HTML turned into Markdown-like text. Private and loopback addresses are refused unless the admin sets `allow_private_networks`; cloud metadata addresses are always refused.",
+        ..Catalogue::named("Fetch", "网页抓取")
+    },
 };
 
 /// The registry's [`super::Start`] for this template.

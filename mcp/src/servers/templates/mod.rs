@@ -4,6 +4,7 @@
 //! function, plus one line in [`REGISTRY`]. Everything else (the catalogue the host shows,
 //! instantiation by name, the registry's checks) iterates the registry.
 
+mod catalogue;
 mod everything;
 mod fetch;
 mod time;
@@ -15,12 +16,16 @@ use rmcp::model::{JsonObject, Tool};
 
 use crate::tool_server::ToolServer;
 
+pub use catalogue::Catalogue;
+
 /// One embedded server template as the admin UI lists it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TemplateInfo {
     pub name: &'static str,
     pub description: &'static str,
     pub params: &'static [TemplateParam],
+    /// Display names, tags, readme, logo and homepage for the catalogue.
+    pub catalogue: Catalogue,
 }
 
 /// A parameter of a template.

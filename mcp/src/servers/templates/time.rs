@@ -14,7 +14,7 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::json;
 
-use super::{ParamOwner, TemplateError, TemplateInfo, TemplateParam, string_arg, tool};
+use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, string_arg, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
@@ -26,6 +26,12 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
         set_by: ParamOwner::Group,
         required: false,
     }],
+    catalogue: Catalogue {
+        description_zh: "任意 IANA 时区的当前时间，以及时区之间的换算",
+        tags: &["time", "utility"],
+        readme: "Two tools: `get_current_time` (the time now in a zone) and `convert_time` (a time of day from one zone to another). Zones are IANA names such as `Asia/Shanghai`; a group may set `local_timezone` as its default.",
+        ..Catalogue::named("Time", "时间")
+    },
 };
 
 /// The registry's [`super::Start`] for this template.
