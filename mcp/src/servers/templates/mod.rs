@@ -4,10 +4,17 @@
 //! function, plus one line in [`REGISTRY`]. Everything else (the catalogue the host shows,
 //! instantiation by name, the registry's checks) iterates the registry.
 
+mod amap;
+mod baidu_map;
 mod catalogue;
 mod everything;
 mod fetch;
+mod gpt_vis;
+mod hefeng_weather;
+mod howtocook;
+mod screenshotone;
 mod time;
+mod vendor_http;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
@@ -64,6 +71,12 @@ pub(crate) const REGISTRY: &[(TemplateInfo, Start)] = &[
     (time::INFO, time::start),
     (fetch::INFO, fetch::start),
     (everything::INFO, everything::start),
+    (amap::INFO, amap::start),
+    (baidu_map::INFO, baidu_map::start),
+    (hefeng_weather::INFO, hefeng_weather::start),
+    (screenshotone::INFO, screenshotone::start),
+    (gpt_vis::INFO, gpt_vis::start),
+    (howtocook::INFO, howtocook::start),
 ];
 
 /// Every embedded template: what `ServerKind::Embedded { template, .. }` may name.
