@@ -103,6 +103,10 @@ async fn baidu_map_tools_call_the_web_service_api_with_the_ak() {
     let requests = mock.requests();
     assert_eq!(requests.len(), 2, "{requests:?}");
     assert_eq!(requests[0].method, "POST");
+    assert_eq!(
+        requests[0].headers["content-type"],
+        "application/x-www-form-urlencoded"
+    );
     let submitted = requests[0].form();
     assert_eq!(submitted["text_content"], "第一天去故宫，第二天去天坛");
     assert_eq!(submitted["ak"], AK);

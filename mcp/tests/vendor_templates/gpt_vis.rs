@@ -34,6 +34,7 @@ async fn gpt_vis_posts_the_chart_and_returns_its_url() {
     let seen = mock.only_request();
     assert_eq!(seen.method, "POST");
     assert_eq!(seen.path, "/api/gpt-vis");
+    assert_eq!(seen.headers["content-type"], "application/json");
     let body = seen.json();
     assert_eq!(body["type"], "line");
     assert_eq!(body["source"], "mcp-server-chart");

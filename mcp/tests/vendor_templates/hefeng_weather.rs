@@ -135,6 +135,7 @@ async fn hefeng_weather_api_host_follows_the_address_policy() {
     )
     .await;
     let text = call_err(&by_name, "get-weather", json!({"location": "1,2"})).await;
+    assert!(text.contains("refused"), "{text}");
     assert!(!text.contains(KEY), "{text}");
 
     let metadata = gateway(

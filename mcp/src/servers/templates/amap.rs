@@ -46,6 +46,8 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
         },
     ],
     catalogue: Catalogue {
+        display_name: "AMap",
+        display_name_zh: "高德地图",
         description_zh: "高德地图：地理编码、地点搜索、天气、IP 定位、距离测量与路线规划",
         tags: &["maps", "geocoding", "weather", "navigation", "china"],
         readme: AMAP_README,

@@ -46,6 +46,8 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
         },
     ],
     catalogue: Catalogue {
+        display_name: "Baidu Maps",
+        display_name_zh: "百度地图",
         description_zh: "百度地图：地理编码、地点检索、路线规划、批量算路、天气、IP 定位与实时路况",
         tags: &["maps", "geocoding", "weather", "traffic", "china"],
         readme: BAIDU_README,
@@ -117,16 +119,16 @@ impl BaiduMapServer {
     async fn get(&self, path: &str, mut query: Vec<(&'static str, String)>) -> Result<Value, String> {
         query.push(("ak", self.key.clone()));
         let answer = self.http.get_json(path, &query).await;
-        self.unwrap(answer)
+        self.unwrap_envelope(answer)
     }
 
     async fn post(&self, path: &str, mut form: Vec<(&'static str, String)>) -> Result<Value, String> {
         form.push(("ak", self.key.clone()));
         let answer = self.http.post_form(path, &form).await;
-        self.unwrap(answer)
+        self.unwrap_envelope(answer)
     }
 
-    fn unwrap(&self, answer: Result<Value, VendorError>) -> Result<Value, String> {
+    fn unwrap_envelope(&self, answer: Result<Value, VendorError>) -> Result<Value, String> {
         let answer = answer.map_err(|error| error.to_string())?;
         match vendor_failure(&answer) {
             Some(message) => Err(format!("baidu: {}", self.http.redact(&message))),

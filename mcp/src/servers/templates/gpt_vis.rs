@@ -35,6 +35,8 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
         },
     ],
     catalogue: Catalogue {
+        display_name: "GPT-Vis Charts",
+        display_name_zh: "可视化图表",
         description_zh: "使用蚂蚁 AntV GPT-Vis 生成图表：折线图、柱状图、饼图、雷达图、思维导图、流程图等",
         tags: &["chart", "visualization", "diagram"],
         readme: GPT_VIS_README,

@@ -53,6 +53,8 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
         },
     ],
     catalogue: Catalogue {
+        display_name: "Hefeng Weather",
+        display_name_zh: "和风天气",
         description_zh: "和风天气：中国各地的实时天气、逐小时预报与逐日预报",
         tags: &["weather", "forecast", "china"],
         readme: HEFENG_README,

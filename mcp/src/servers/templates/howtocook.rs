@@ -42,6 +42,8 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
         },
     ],
     catalogue: Catalogue {
+        display_name: "HowToCook",
+        display_name_zh: "程序员做饭指南",
         description_zh: "基于程序员做饭指南的菜谱服务：按分类查菜谱、生成一周膳食计划与购物清单、按人数推荐菜品",
         tags: &["recipe", "cooking", "food", "chinese"],
         readme: HOWTOCOOK_README,
@@ -453,7 +455,7 @@ fn tools() -> Vec<Tool> {
             json!({"type": "object", "properties": {
                 "allergies": {"type": "array", "items": {"type": "string"}, "description": "过敏原列表，如[\"大蒜\", \"虾\"]"},
                 "avoidItems": {"type": "array", "items": {"type": "string"}, "description": "忌口食材列表，如[\"葱\", \"姜\"]"},
-                "peopleCount": people
+                "peopleCount": people.clone()
             }, "required": ["peopleCount"]}),
         ),
         tool(

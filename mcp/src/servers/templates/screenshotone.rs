@@ -50,6 +50,8 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
         },
     ],
     catalogue: Catalogue {
+        display_name: "ScreenshotOne",
+        display_name_zh: "网页截图",
         description_zh: "使用 ScreenshotOne API 截取网页，并以图片返回",
         tags: &["screenshot", "web", "image"],
         readme: SCREENSHOTONE_README,

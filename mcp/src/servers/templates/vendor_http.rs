@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use openapi2mcp::{GuardedResolver, blocked_reason};
+use openapi2mcp::{BlockedAddress, GuardedResolver, blocked_reason};
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, JsonObject};
 use serde_json::Value;
 
@@ -119,10 +119,24 @@ impl VendorHttp {
         format!("{}{path}", self.base_url)
     }
 
+    /// The URL of `path` with `query` appended, encoded (reqwest's own `query` is a feature
+    /// the workspace does not build).
+    fn url_with_query(&self, path: &str, query: &[(&str, String)]) -> String {
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query)
+            .finish();
+        let url = self.url(path);
+        match (encoded.is_empty(), url.contains('?')) {
+            (true, _) => url,
+            (false, true) => format!("{url}&{encoded}"),
+            (false, false) => format!("{url}?{encoded}"),
+        }
+    }
+
     /// GET `path` with `query`, decoded as JSON.
     pub async fn get_json(&self, path: &str, query: &[(&str, String)]) -> Result<Value, VendorError> {
-        let request = self.client.get(self.url(path)).query(query);
-        self.json(request).await
+        self.json(self.client.get(self.url_with_query(path, query)))
+            .await
     }
 
     /// POST `body` as JSON to `url` (absolute: some vendors' endpoint is the whole base URL).
@@ -132,7 +146,18 @@ impl VendorHttp {
 
     /// POST `form` URL-encoded to `path`, decoded as JSON.
     pub async fn post_form(&self, path: &str, form: &[(&str, String)]) -> Result<Value, VendorError> {
-        self.json(self.client.post(self.url(path)).form(form)).await
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let request = self
+            .client
+            .post(self.url(path))
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body);
+        self.json(request).await
     }
 
     /// GET `path` with `query`; the body as bytes, at most `limit` of them.
@@ -142,7 +167,7 @@ impl VendorHttp {
         query: &[(&str, String)],
         limit: usize,
     ) -> Result<Body, VendorError> {
-        self.send(self.client.get(self.url(path)).query(query), limit)
+        self.send(self.client.get(self.url_with_query(path, query)), limit)
             .await
     }
 
@@ -171,7 +196,7 @@ impl VendorHttp {
             .header(reqwest::header::ACCEPT_ENCODING, "gzip")
             .send()
             .await
-            .map_err(|error| VendorError::Http(self.redact(&error.without_url().to_string())))?;
+            .map_err(|error| VendorError::Http(self.redact(&describe(error))))?;
         let status = response.status();
         let content_type = response
             .headers()
@@ -202,6 +227,19 @@ impl VendorHttp {
             bytes,
         })
     }
+}
+
+/// A send error without its URL; the address policy's refusal, which arrives wrapped in a
+/// connect error, named as such.
+fn describe(error: reqwest::Error) -> String {
+    let mut source: Option<&dyn std::error::Error> = Some(&error);
+    while let Some(current) = source {
+        if let Some(blocked) = current.downcast_ref::<BlockedAddress>() {
+            return format!("refused: {blocked}");
+        }
+        source = current.source();
+    }
+    error.without_url().to_string()
 }
 
 fn client_builder(timeout: Duration) -> reqwest::ClientBuilder {
