@@ -52,7 +52,10 @@ async fn amap_tools_query_the_rest_api_with_the_key() {
         "maps_text_search",
         "maps_around_search",
     ] {
-        assert!(names.iter().any(|name| name == expected), "{expected} in {names:?}");
+        assert!(
+            names.iter().any(|name| name == expected),
+            "{expected} in {names:?}"
+        );
     }
 
     let text = call_ok(
@@ -85,7 +88,10 @@ async fn amap_tools_query_the_rest_api_with_the_key() {
     let text = call_ok(&gateway, "maps_weather", json!({"city": "110000"})).await;
     let seen = mock.only_request();
     assert_eq!(seen.query("extensions"), Some("all"));
-    assert_eq!(parsed(&text)["forecasts"][0]["casts"][0]["dayweather"], "晴");
+    assert_eq!(
+        parsed(&text)["forecasts"][0]["casts"][0]["dayweather"],
+        "晴"
+    );
 
     // A missing required argument is refused before any request.
     let text = call_err(&gateway, "maps_around_search", json!({"radius": 500})).await;

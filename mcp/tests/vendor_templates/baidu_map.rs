@@ -44,7 +44,12 @@ async fn baidu_map_tools_call_the_web_service_api_with_the_ak() {
     .await;
     assert_eq!(tool_names(&gateway).await.len(), 10);
 
-    let text = call_ok(&gateway, "map_geocode", json!({"address": "北京市海淀区上地十街十号"})).await;
+    let text = call_ok(
+        &gateway,
+        "map_geocode",
+        json!({"address": "北京市海淀区上地十街十号"}),
+    )
+    .await;
     let seen = mock.only_request();
     assert_eq!(seen.path, "/geocoding/v3/");
     assert_eq!(seen.query("ak"), Some(AK));
@@ -58,8 +63,14 @@ async fn baidu_map_tools_call_the_web_service_api_with_the_ak() {
         json!({"latitude": 40.05686, "longitude": 116.30778}),
     )
     .await;
-    assert_eq!(mock.only_request().query("location"), Some("40.05686,116.30778"));
-    assert_eq!(parsed(&text)["formatted_address"], "北京市海淀区上地十街10号");
+    assert_eq!(
+        mock.only_request().query("location"),
+        Some("40.05686,116.30778")
+    );
+    assert_eq!(
+        parsed(&text)["formatted_address"],
+        "北京市海淀区上地十街10号"
+    );
 
     let text = call_ok(
         &gateway,
@@ -119,10 +130,8 @@ async fn baidu_map_tools_call_the_web_service_api_with_the_ak() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn baidu_map_errors_carry_baidus_message_and_bad_modes_send_nothing() {
-    let mock = Mock::start(|_| {
-        vendor_json(json!({"status": 240, "message": "APP 服务被禁用"}))
-    })
-    .await;
+    let mock =
+        Mock::start(|_| vendor_json(json!({"status": 240, "message": "APP 服务被禁用"}))).await;
     let gateway = gateway(
         "baidu-map",
         &[("baidu_map_api_key", AK), ("base_url", &mock.base_url)],

@@ -73,7 +73,12 @@ async fn gpt_vis_refuses_empty_data_and_reports_service_errors() {
 
     let text = call_err(&gateway, "generate_pie_chart", json!({"data": []})).await;
     assert!(text.contains("non-empty array"), "{text}");
-    let text = call_err(&gateway, "generate_network_graph", json!({"data": {"edges": []}})).await;
+    let text = call_err(
+        &gateway,
+        "generate_network_graph",
+        json!({"data": {"edges": []}}),
+    )
+    .await;
     assert!(text.contains("nodes and edges"), "{text}");
     assert!(mock.requests().is_empty());
 
@@ -83,6 +88,9 @@ async fn gpt_vis_refuses_empty_data_and_reports_service_errors() {
         json!({"data": [{"category": "a", "value": 1}]}),
     )
     .await;
-    assert!(text.contains("data is invalid") && text.contains("INVALID_SPEC"), "{text}");
+    assert!(
+        text.contains("data is invalid") && text.contains("INVALID_SPEC"),
+        "{text}"
+    );
     mock.only_request();
 }

@@ -14,7 +14,10 @@ fn gzipped(body: Value) -> Response {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(body.to_string().as_bytes()).unwrap();
     (
-        [("content-type", "application/json"), ("content-encoding", "gzip")],
+        [
+            ("content-type", "application/json"),
+            ("content-encoding", "gzip"),
+        ],
         encoder.finish().unwrap(),
     )
         .into_response()
@@ -50,7 +53,10 @@ async fn hefeng_weather_reads_now_hourly_and_daily_forecasts() {
     assert_eq!(seen.path, "/v7/weather/now");
     assert_eq!(seen.query("key"), Some(KEY));
     assert_eq!(seen.query("location"), Some("116.40,39.90"));
-    assert!(text.contains("天气: 晴") && text.contains("温度: 3°C"), "{text}");
+    assert!(
+        text.contains("天气: 晴") && text.contains("温度: 3°C"),
+        "{text}"
+    );
 
     let text = call_ok(
         &gateway,
@@ -59,7 +65,10 @@ async fn hefeng_weather_reads_now_hourly_and_daily_forecasts() {
     )
     .await;
     assert_eq!(mock.only_request().path, "/v7/weather/24h");
-    assert!(text.contains("24h小时预报") && text.contains("时间: 2026-12-07T13:00+08:00"), "{text}");
+    assert!(
+        text.contains("24h小时预报") && text.contains("时间: 2026-12-07T13:00+08:00"),
+        "{text}"
+    );
 
     let text = call_ok(
         &gateway,
@@ -68,7 +77,10 @@ async fn hefeng_weather_reads_now_hourly_and_daily_forecasts() {
     )
     .await;
     assert_eq!(mock.only_request().path, "/v7/weather/3d");
-    assert!(text.contains("3天预报") && text.contains("最低温度: -6°C"), "{text}");
+    assert!(
+        text.contains("3天预报") && text.contains("最低温度: -6°C"),
+        "{text}"
+    );
 
     let text = call_err(
         &gateway,
@@ -102,11 +114,17 @@ async fn hefeng_weather_errors_in_the_body_and_in_the_status() {
     .await;
 
     let text = call_err(&gateway, "get-weather", json!({"location": "quota"})).await;
-    assert!(text.contains("code 402") && text.contains("quota"), "{text}");
+    assert!(
+        text.contains("code 402") && text.contains("quota"),
+        "{text}"
+    );
     assert_eq!(mock.only_request().path, "/v7/weather/now");
 
     let text = call_err(&gateway, "get-weather", json!({"location": "116.40,39.90"})).await;
-    assert!(text.contains("401") && text.contains("Invalid Authentication"), "{text}");
+    assert!(
+        text.contains("401") && text.contains("Invalid Authentication"),
+        "{text}"
+    );
     assert!(!text.contains(KEY), "{text}");
 }
 
@@ -124,7 +142,10 @@ async fn hefeng_weather_api_host_follows_the_address_policy() {
     )
     .await;
     let message = list_error(&literal).await;
-    assert!(message.contains("hefeng_api_base") && message.contains("refused"), "{message}");
+    assert!(
+        message.contains("hefeng_api_base") && message.contains("refused"),
+        "{message}"
+    );
 
     let by_name = gateway(
         "hefeng-weather",

@@ -47,27 +47,50 @@ async fn howtocook_lists_searches_and_recommends_from_one_cached_fetch() {
     let recipes_url = format!("{}/all_recipes.json", mock.base_url);
     let gateway = gateway("howtocook", &[("recipes_url", &recipes_url)]).await;
 
-    let all: Value = serde_json::from_str(&call_ok(&gateway, "mcp_howtocook_getAllRecipes", json!({})).await).unwrap();
+    let all: Value =
+        serde_json::from_str(&call_ok(&gateway, "mcp_howtocook_getAllRecipes", json!({})).await)
+            .unwrap();
     assert_eq!(all.as_array().unwrap().len(), 12);
-    assert_eq!(all[0], json!({"name": "红烧肉", "description": "红烧肉的做法"}));
+    assert_eq!(
+        all[0],
+        json!({"name": "红烧肉", "description": "红烧肉的做法"})
+    );
 
     let fish: Value = serde_json::from_str(
-        &call_ok(&gateway, "mcp_howtocook_getRecipesByCategory", json!({"category": "水产"})).await,
+        &call_ok(
+            &gateway,
+            "mcp_howtocook_getRecipesByCategory",
+            json!({"category": "水产"}),
+        )
+        .await,
     )
     .unwrap();
     assert_eq!(names(&fish), ["清蒸鲈鱼", "白灼虾"]);
-    assert_eq!(fish[0]["ingredients"][0], json!({"name": "鲈鱼", "text_quantity": "100 g"}));
+    assert_eq!(
+        fish[0]["ingredients"][0],
+        json!({"name": "鲈鱼", "text_quantity": "100 g"})
+    );
 
     // By id, by name, and by part of a name; the full recipe with its steps.
     for query in ["gongbao", "宫保鸡丁", "鸡丁"] {
         let found: Value = serde_json::from_str(
-            &call_ok(&gateway, "mcp_howtocook_getRecipeById", json!({"query": query})).await,
+            &call_ok(
+                &gateway,
+                "mcp_howtocook_getRecipeById",
+                json!({"query": query}),
+            )
+            .await,
         )
         .unwrap();
         assert_eq!(found["name"], "宫保鸡丁", "{query}");
         assert_eq!(found["steps"][0]["description"], "做宫保鸡丁");
     }
-    let text = call_err(&gateway, "mcp_howtocook_getRecipeById", json!({"query": "佛跳墙"})).await;
+    let text = call_err(
+        &gateway,
+        "mcp_howtocook_getRecipeById",
+        json!({"query": "佛跳墙"}),
+    )
+    .await;
     assert!(text.contains("no recipe named 佛跳墙"), "{text}");
 
     // Allergies and dislikes keep every recipe with such an ingredient out of the plan.
@@ -93,17 +116,30 @@ async fn howtocook_lists_searches_and_recommends_from_one_cached_fetch() {
         .collect();
     assert!(!planned.is_empty());
     for excluded in ["白灼虾", "宫保鸡丁", "蒜蓉青菜"] {
-        assert!(!planned.iter().any(|name| name == excluded), "{excluded} in {planned:?}");
+        assert!(
+            !planned.iter().any(|name| name == excluded),
+            "{excluded} in {planned:?}"
+        );
     }
     // Each recipe once in the week; the grocery list covers what was planned.
     let mut unique = planned.clone();
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), planned.len(), "{planned:?}");
-    assert!(!plan["groceryList"]["ingredients"].as_array().unwrap().is_empty());
+    assert!(
+        !plan["groceryList"]["ingredients"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     let dishes: Value = serde_json::from_str(
-        &call_ok(&gateway, "mcp_howtocook_whatToEat", json!({"peopleCount": 4})).await,
+        &call_ok(
+            &gateway,
+            "mcp_howtocook_whatToEat",
+            json!({"peopleCount": 4}),
+        )
+        .await,
     )
     .unwrap();
     assert_eq!(dishes["peopleCount"], 4);
@@ -111,7 +147,12 @@ async fn howtocook_lists_searches_and_recommends_from_one_cached_fetch() {
     assert_eq!(dishes["vegetableDishCount"], 2);
     assert_eq!(dishes["dishes"].as_array().unwrap().len(), 5);
 
-    let text = call_err(&gateway, "mcp_howtocook_whatToEat", json!({"peopleCount": 11})).await;
+    let text = call_err(
+        &gateway,
+        "mcp_howtocook_whatToEat",
+        json!({"peopleCount": 11}),
+    )
+    .await;
     assert!(text.contains("1 to 10"), "{text}");
 
     // Every call above was served from one read of the file.
@@ -140,6 +181,11 @@ async fn howtocook_reports_an_unreachable_or_malformed_recipes_file() {
         &[("recipes_url", &format!("{}/not-a-list.json", mock.base_url))],
     )
     .await;
-    let text = call_err(&gateway, "mcp_howtocook_whatToEat", json!({"peopleCount": 2})).await;
+    let text = call_err(
+        &gateway,
+        "mcp_howtocook_whatToEat",
+        json!({"peopleCount": 2}),
+    )
+    .await;
     assert!(text.contains("not a list of recipes"), "{text}");
 }

@@ -40,7 +40,9 @@ impl Seen {
 
     /// The body as URL-encoded form fields.
     pub fn form(&self) -> BTreeMap<String, String> {
-        url::form_urlencoded::parse(&self.body).into_owned().collect()
+        url::form_urlencoded::parse(&self.body)
+            .into_owned()
+            .collect()
     }
 
     pub fn json(&self) -> Value {

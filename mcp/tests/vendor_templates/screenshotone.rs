@@ -8,12 +8,16 @@ use super::{Mock, call, call_err, call_ok, gateway, vendor_json, vendor_status};
 
 const KEY: &str = "so-access-key-123";
 /// A few bytes that start like a JPEG; the template passes bytes through, it does not decode.
-const IMAGE: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0xFF, 0xD9];
+const IMAGE: &[u8] = &[
+    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0xFF, 0xD9,
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn screenshotone_returns_the_screenshot_as_image_content() {
     let mock = Mock::start(|seen| match seen.query("response_type") {
-        Some("json") => vendor_json(json!({"cache_url": "https://cache.screenshotone.com/abc.jpeg"})),
+        Some("json") => {
+            vendor_json(json!({"cache_url": "https://cache.screenshotone.com/abc.jpeg"}))
+        }
         _ => ([("content-type", "image/jpeg")], IMAGE).into_response(),
     })
     .await;
@@ -56,7 +60,10 @@ async fn screenshotone_returns_the_screenshot_as_image_content() {
     let seen = mock.only_request();
     assert_eq!(seen.query("cache"), Some("true"));
     assert_eq!(seen.query("cache_key"), Some("k1"));
-    assert!(text.contains("https://cache.screenshotone.com/abc.jpeg"), "{text}");
+    assert!(
+        text.contains("https://cache.screenshotone.com/abc.jpeg"),
+        "{text}"
+    );
 
     let text = call_err(
         &gateway,
@@ -71,7 +78,9 @@ async fn screenshotone_returns_the_screenshot_as_image_content() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn screenshotone_errors_and_oversized_images_become_tool_errors() {
     let mock = Mock::start(|seen| match seen.query("url") {
-        Some("https://big.example/") => ([("content-type", "image/jpeg")], vec![0u8; 4096]).into_response(),
+        Some("https://big.example/") => {
+            ([("content-type", "image/jpeg")], vec![0u8; 4096]).into_response()
+        }
         _ => vendor_status(
             400,
             json!({"is_successful": false, "error_code": "access_key_invalid",
@@ -95,7 +104,10 @@ async fn screenshotone_errors_and_oversized_images_become_tool_errors() {
         json!({"url": "https://example.com/"}),
     )
     .await;
-    assert!(text.contains("400") && text.contains("Access key is invalid"), "{text}");
+    assert!(
+        text.contains("400") && text.contains("Access key is invalid"),
+        "{text}"
+    );
     assert!(!text.contains(KEY), "{text}");
 
     let text = call_err(

@@ -150,7 +150,11 @@ const TOOLS: &[AmapTool] = &[
         name: "maps_regeocode",
         description: "Turn AMap coordinates (longitude,latitude) into an administrative address",
         path: "/v3/geocode/regeo",
-        args: &[required("location", "location", "Longitude,latitude, e.g. 116.481488,39.990464")],
+        args: &[required(
+            "location",
+            "location",
+            "Longitude,latitude, e.g. 116.481488,39.990464",
+        )],
         fixed: &[],
     },
     AmapTool {
@@ -158,8 +162,16 @@ const TOOLS: &[AmapTool] = &[
         description: "Turn a structured address into coordinates; also resolves landmarks and scenic spots",
         path: "/v3/geocode/geo",
         args: &[
-            required("address", "address", "The address to look up, e.g. 北京市朝阳区阜通东大街6号"),
-            optional("city", "city", "City to search in (name, citycode or adcode)"),
+            required(
+                "address",
+                "address",
+                "The address to look up, e.g. 北京市朝阳区阜通东大街6号",
+            ),
+            optional(
+                "city",
+                "city",
+                "City to search in (name, citycode or adcode)",
+            ),
         ],
         fixed: &[],
     },
@@ -227,7 +239,11 @@ const TOOLS: &[AmapTool] = &[
                 "origins",
                 "Start points as longitude,latitude, several separated by |",
             ),
-            required("destination", "destination", "End point as longitude,latitude"),
+            required(
+                "destination",
+                "destination",
+                "End point as longitude,latitude",
+            ),
             optional(
                 "type",
                 "type",
@@ -248,7 +264,11 @@ const TOOLS: &[AmapTool] = &[
                 "citylimit",
                 "true to return only places inside the city",
             ),
-            optional("types", "types", "POI type codes or names, several separated by |"),
+            optional(
+                "types",
+                "types",
+                "POI type codes or names, several separated by |",
+            ),
         ],
         fixed: &[],
     },
@@ -258,7 +278,11 @@ const TOOLS: &[AmapTool] = &[
         path: "/v3/place/around",
         args: &[
             required("location", "location", "Centre as longitude,latitude"),
-            optional("radius", "radius", "Radius in metres (default 3000, at most 50000)"),
+            optional(
+                "radius",
+                "radius",
+                "Radius in metres (default 3000, at most 50000)",
+            ),
             optional("keywords", "keywords", "What to search for"),
         ],
         fixed: &[],
@@ -297,13 +321,18 @@ impl AmapTool {
 
     /// The query for a call, or the name of a required argument it lacks. Numbers are
     /// accepted where strings are expected: models send `radius: 1000` as often as `"1000"`.
-    fn query(&self, arguments: &Option<JsonObject>) -> Result<Vec<(&'static str, String)>, &'static str> {
+    fn query(
+        &self,
+        arguments: &Option<JsonObject>,
+    ) -> Result<Vec<(&'static str, String)>, &'static str> {
         let mut query = Vec::with_capacity(self.args.len() + self.fixed.len() + 1);
         for arg in self.args {
-            let value = text_arg(arguments, arg.name).map(str::to_owned).or_else(|| {
-                let value = arguments.as_ref()?.get(arg.name)?;
-                (value.is_number() || value.is_boolean()).then(|| value.to_string())
-            });
+            let value = text_arg(arguments, arg.name)
+                .map(str::to_owned)
+                .or_else(|| {
+                    let value = arguments.as_ref()?.get(arg.name)?;
+                    (value.is_number() || value.is_boolean()).then(|| value.to_string())
+                });
             match value {
                 Some(value) => query.push((arg.query, value)),
                 None if arg.required => return Err(arg.name),
@@ -322,7 +351,10 @@ impl AmapTool {
 /// AMap's failure in a 200 answer: v3's `status: "0"` with `info`, v4's `errcode` with `errmsg`.
 fn vendor_failure(answer: &Value) -> Option<String> {
     if answer.get("status").and_then(Value::as_str) == Some("0") {
-        let info = answer.get("info").and_then(Value::as_str).unwrap_or("unknown error");
+        let info = answer
+            .get("info")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown error");
         let code = answer.get("infocode").and_then(Value::as_str).unwrap_or("");
         return Some(if code.is_empty() {
             info.to_owned()
@@ -332,7 +364,10 @@ fn vendor_failure(answer: &Value) -> Option<String> {
     }
     match answer.get("errcode").and_then(Value::as_i64) {
         Some(code) if code != 0 => {
-            let message = answer.get("errmsg").and_then(Value::as_str).unwrap_or("unknown error");
+            let message = answer
+                .get("errmsg")
+                .and_then(Value::as_str)
+                .unwrap_or("unknown error");
             Some(format!("{message} (errcode {code})"))
         }
         _ => None,
@@ -342,7 +377,14 @@ fn vendor_failure(answer: &Value) -> Option<String> {
 /// The answer without the envelope's status fields (v4 wraps its payload in `data`).
 fn payload(mut answer: Value) -> Value {
     if let Some(object) = answer.as_object_mut() {
-        for field in ["status", "info", "infocode", "errcode", "errmsg", "errdetail"] {
+        for field in [
+            "status",
+            "info",
+            "infocode",
+            "errcode",
+            "errmsg",
+            "errdetail",
+        ] {
             object.remove(field);
         }
         if object.len() == 1
@@ -377,7 +419,10 @@ impl ToolServer for AmapServer {
             Err(error) => return Ok(failure(spec.name, error)),
         };
         if let Some(message) = vendor_failure(&answer) {
-            return Ok(failure(spec.name, format!("amap: {}", self.http.redact(&message))));
+            return Ok(failure(
+                spec.name,
+                format!("amap: {}", self.http.redact(&message)),
+            ));
         }
         Ok(json_result(&payload(answer)))
     }
@@ -390,7 +435,9 @@ mod tests {
     #[test]
     fn both_failure_shapes_are_read() {
         assert_eq!(
-            vendor_failure(&json!({"status": "0", "info": "INVALID_USER_KEY", "infocode": "10001"})),
+            vendor_failure(
+                &json!({"status": "0", "info": "INVALID_USER_KEY", "infocode": "10001"})
+            ),
             Some("INVALID_USER_KEY (infocode 10001)".to_owned())
         );
         assert_eq!(

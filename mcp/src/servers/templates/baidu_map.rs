@@ -16,8 +16,8 @@ use rmcp::model::{CallToolResponse, Tool};
 use serde_json::{Value, json};
 
 use super::vendor_http::{
-    VendorError, VendorHttp, failure, json_result, missing_arg, number_arg, required_param,
-    seconds_param, strings_arg, text_arg, url_param,
+    VendorError, VendorHttp, failure, json_result, number_arg, required_param, seconds_param,
+    strings_arg, text_arg, url_param,
 };
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
@@ -111,18 +111,26 @@ struct BaiduMapServer {
     key: String,
 }
 
-/// A call turned into a request, or the tool error that ends it before any request.
-type Planned = Result<(String, Vec<(&'static str, String)>), CallToolResponse>;
+/// A call turned into a request (path and query), or why it ends before any request.
+type Planned = Result<(String, Vec<(&'static str, String)>), String>;
 
 impl BaiduMapServer {
     /// GETs `path` and unwraps Baidu's envelope.
-    async fn get(&self, path: &str, mut query: Vec<(&'static str, String)>) -> Result<Value, String> {
+    async fn get(
+        &self,
+        path: &str,
+        mut query: Vec<(&'static str, String)>,
+    ) -> Result<Value, String> {
         query.push(("ak", self.key.clone()));
         let answer = self.http.get_json(path, &query).await;
         self.unwrap_envelope(answer)
     }
 
-    async fn post(&self, path: &str, mut form: Vec<(&'static str, String)>) -> Result<Value, String> {
+    async fn post(
+        &self,
+        path: &str,
+        mut form: Vec<(&'static str, String)>,
+    ) -> Result<Value, String> {
         form.push(("ak", self.key.clone()));
         let answer = self.http.post_form(path, &form).await;
         self.unwrap_envelope(answer)
@@ -185,7 +193,8 @@ impl BaiduMapServer {
 
 fn plan(call: &ToolCall) -> Planned {
     let arguments = &call.arguments;
-    let text = |name: &'static str| text_arg(arguments, name).ok_or_else(|| missing_arg(name));
+    let text =
+        |name: &'static str| text_arg(arguments, name).ok_or_else(|| format!("{name} is required"));
     let json_output = ("output", "json".to_owned());
     match call.name.as_str() {
         "map_geocode" => Ok((
@@ -197,7 +206,7 @@ fn plan(call: &ToolCall) -> Planned {
                 number_arg(arguments, "latitude"),
                 number_arg(arguments, "longitude"),
             ) else {
-                return Err(missing_arg("latitude and longitude"));
+                return Err("latitude and longitude are required".to_owned());
             };
             Ok((
                 "/reverse_geocoding/v3/".to_owned(),
@@ -231,7 +240,7 @@ fn plan(call: &ToolCall) -> Planned {
             let origins = strings_arg(arguments, "origins");
             let destinations = strings_arg(arguments, "destinations");
             if origins.is_empty() || destinations.is_empty() {
-                return Err(missing_arg("origins and destinations"));
+                return Err("origins and destinations are required".to_owned());
             }
             Ok((
                 format!("/routematrix/v2/{mode}"),
@@ -263,16 +272,19 @@ fn plan(call: &ToolCall) -> Planned {
             ) {
                 (Some(district), _) => query.push(("district_id", district.to_owned())),
                 (None, Some(location)) => query.push(("location", location.to_owned())),
-                (None, None) => return Err(missing_arg("districtId or location")),
+                (None, None) => return Err("districtId or location is required".to_owned()),
             }
             Ok(("/weather/v1/".to_owned(), query))
         }
         "map_ip_location" => Ok((
             "/location/ip".to_owned(),
-            vec![("ip", text("ip")?.to_owned()), ("coor", "bd09ll".to_owned())],
+            vec![
+                ("ip", text("ip")?.to_owned()),
+                ("coor", "bd09ll".to_owned()),
+            ],
         )),
         "map_road_traffic" => traffic_plan(call),
-        other => Err(tool_error(format!("unknown tool: {other}"))),
+        other => Err(format!("unknown tool: {other}")),
     }
 }
 
@@ -290,7 +302,10 @@ fn traffic_plan(call: &ToolCall) -> Planned {
         return Ok(("/traffic/v1/bound".to_owned(), vec![("bounds", bounds)]));
     }
     if let Some(vertexes) = text("vertexes") {
-        return Ok(("/traffic/v1/polygon".to_owned(), vec![("vertexes", vertexes)]));
+        return Ok((
+            "/traffic/v1/polygon".to_owned(),
+            vec![("vertexes", vertexes)],
+        ));
     }
     if let (Some(center), Some(radius)) = (text("center"), number_arg(arguments, "radius")) {
         return Ok((
@@ -298,20 +313,18 @@ fn traffic_plan(call: &ToolCall) -> Planned {
             vec![("center", center), ("radius", radius.to_string())],
         ));
     }
-    Err(tool_error(
-        "give roadName and city, bounds, vertexes, or center and radius",
-    ))
+    Err("give roadName and city, bounds, vertexes, or center and radius".to_owned())
 }
 
 /// The `mode` argument, one of `allowed` (it becomes a path segment, so nothing else passes).
-fn mode_arg(call: &ToolCall, allowed: &[&'static str]) -> Result<&'static str, CallToolResponse> {
+fn mode_arg(call: &ToolCall, allowed: &[&'static str]) -> Result<&'static str, String> {
     match text_arg(&call.arguments, "mode") {
         None => Ok(allowed[0]),
         Some(mode) => allowed
             .iter()
             .find(|allowed| **allowed == mode)
             .copied()
-            .ok_or_else(|| tool_error(format!("mode must be one of {}", allowed.join(", ")))),
+            .ok_or_else(|| format!("mode must be one of {}", allowed.join(", "))),
     }
 }
 
@@ -459,7 +472,7 @@ impl ToolServer for BaiduMapServer {
         } else {
             let (path, query) = match plan(&call) {
                 Ok(planned) => planned,
-                Err(refusal) => return Ok(refusal),
+                Err(refusal) => return Ok(tool_error(refusal)),
             };
             self.get(&path, query).await
         };

@@ -127,7 +127,9 @@ const CHARTS: &[Chart] = &[
         chart_type: "area",
         description: "Generate an area chart to show data trends under a continuous independent variable and the overall trend, such as velocity over time",
         shape: DataShape::List,
-        properties: || series_properties("time", "string", "[{ time: '2018', value: 99.9 }]", "area"),
+        properties: || {
+            series_properties("time", "string", "[{ time: '2018', value: 99.9 }]", "area")
+        },
         axes: true,
     },
     Chart {
@@ -337,20 +339,25 @@ impl Chart {
                 .is_some_and(|items| !items.is_empty())
         };
         let data = arguments.get("data");
-        match self.shape {
-            DataShape::List => (!non_empty_list("data")).then_some("data must be a non-empty array"),
-            DataShape::Graph => (!data
-                .and_then(|data| data.get("nodes"))
-                .and_then(Value::as_array)
-                .is_some_and(|nodes| !nodes.is_empty()))
-            .then_some("data must be an object with nodes and edges"),
-            DataShape::Tree => (!data
-                .and_then(|data| data.get("name"))
-                .is_some_and(Value::is_string))
-            .then_some("data must be a tree: an object with a name and children"),
-            DataShape::DualAxes => (!(non_empty_list("categories") && non_empty_list("series")))
-                .then_some("categories and series must be non-empty arrays"),
-        }
+        let (acceptable, refusal) = match self.shape {
+            DataShape::List => (non_empty_list("data"), "data must be a non-empty array"),
+            DataShape::Graph => (
+                data.and_then(|data| data.get("nodes"))
+                    .and_then(Value::as_array)
+                    .is_some_and(|nodes| !nodes.is_empty()),
+                "data must be an object with nodes and edges",
+            ),
+            DataShape::Tree => (
+                data.and_then(|data| data.get("name"))
+                    .is_some_and(Value::is_string),
+                "data must be a tree: an object with a name and children",
+            ),
+            DataShape::DualAxes => (
+                non_empty_list("categories") && non_empty_list("series"),
+                "categories and series must be non-empty arrays",
+            ),
+        };
+        (!acceptable).then_some(refusal)
     }
 }
 

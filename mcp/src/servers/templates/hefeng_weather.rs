@@ -18,9 +18,7 @@ use super::vendor_http::{
     VendorHttp, failure, missing_arg, required_param, seconds_param, text_arg, text_result,
     url_param,
 };
-use super::{
-    Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, bool_param, tool,
-};
+use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, bool_param, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
@@ -140,7 +138,9 @@ fn field<'a>(item: &'a Value, name: &str) -> &'a str {
 fn render(location: &str, days: &str, answer: &Value) -> Result<String, String> {
     let mut text = format!("地点: {location}\n");
     if days == "now" {
-        let now = answer.get("now").ok_or("the answer has no current weather")?;
+        let now = answer
+            .get("now")
+            .ok_or("the answer has no current weather")?;
         let _ = write!(
             text,
             "观测时间: {}\n天气: {}\n温度: {}°C\n体感温度: {}°C\n湿度: {}%\n风向: {}\n风力: {}级",
@@ -239,11 +239,12 @@ impl ToolServer for HefengServer {
                 DAILY.join(", ")
             )));
         }
-        let query = [
-            ("location", location.to_owned()),
-            ("key", self.key.clone()),
-        ];
-        let answer = match self.http.get_json(&format!("/weather/{days}"), &query).await {
+        let query = [("location", location.to_owned()), ("key", self.key.clone())];
+        let answer = match self
+            .http
+            .get_json(&format!("/weather/{days}"), &query)
+            .await
+        {
             Ok(answer) => answer,
             Err(error) => return Ok(failure("get-weather", error)),
         };

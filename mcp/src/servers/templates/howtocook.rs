@@ -180,7 +180,9 @@ impl HowToCookServer {
             return Err("the recipes file holds no recipes".to_owned());
         }
         if recipes.len() > MAX_RECIPES {
-            return Err(format!("the recipes file holds more than {MAX_RECIPES} recipes"));
+            return Err(format!(
+                "the recipes file holds more than {MAX_RECIPES} recipes"
+            ));
         }
         Ok(recipes)
     }
@@ -206,10 +208,15 @@ fn contains_any(recipe: &Recipe, words: &[String]) -> bool {
 }
 
 /// The recipes of each category, shuffled: taking from the end is a random pick without repeats.
-fn shuffled_pools<'a>(recipes: impl Iterator<Item = &'a Recipe>) -> BTreeMap<&'a str, Vec<&'a Recipe>> {
+fn shuffled_pools<'a>(
+    recipes: impl Iterator<Item = &'a Recipe>,
+) -> BTreeMap<&'a str, Vec<&'a Recipe>> {
     let mut pools: BTreeMap<&str, Vec<&Recipe>> = BTreeMap::new();
     for recipe in recipes {
-        pools.entry(recipe.category.as_str()).or_default().push(recipe);
+        pools
+            .entry(recipe.category.as_str())
+            .or_default()
+            .push(recipe);
     }
     let mut rng = rand::rng();
     for pool in pools.values_mut() {
@@ -218,7 +225,10 @@ fn shuffled_pools<'a>(recipes: impl Iterator<Item = &'a Recipe>) -> BTreeMap<&'a
     pools
 }
 
-fn take_from<'a>(pools: &mut BTreeMap<&str, Vec<&'a Recipe>>, category: &str) -> Option<&'a Recipe> {
+fn take_from<'a>(
+    pools: &mut BTreeMap<&str, Vec<&'a Recipe>>,
+    category: &str,
+) -> Option<&'a Recipe> {
     pools.get_mut(category).and_then(Vec::pop)
 }
 
@@ -285,7 +295,14 @@ fn meal_plan(recipes: &[Recipe], people: u64, avoid: &[String]) -> Value {
     let weekend_extra = if people <= 4 { 1 } else { 2 };
     let weekend: Vec<Value> = ["周六", "周日"]
         .into_iter()
-        .map(|name| day(name, people.div_ceil(3).max(2), weekday_meals + weekend_extra, true))
+        .map(|name| {
+            day(
+                name,
+                people.div_ceil(3).max(2),
+                weekday_meals + weekend_extra,
+                true,
+            )
+        })
         .collect();
     json!({"weekdays": weekdays, "weekend": weekend, "groceryList": grocery_list(&chosen)})
 }
@@ -304,10 +321,15 @@ fn grocery_list(recipes: &[&Recipe]) -> Value {
     for recipe in recipes {
         for ingredient in &recipe.ingredients {
             let key = ingredient.name.to_lowercase();
-            match items.iter_mut().find(|item| item.name.to_lowercase() == key) {
+            match items
+                .iter_mut()
+                .find(|item| item.name.to_lowercase() == key)
+            {
                 Some(item) => {
                     item.total = match (item.total, ingredient.quantity) {
-                        (Some(total), Some(more)) if item.unit == ingredient.unit => Some(total + more),
+                        (Some(total), Some(more)) if item.unit == ingredient.unit => {
+                            Some(total + more)
+                        }
                         _ => None,
                     };
                     if item.total.is_none() {
@@ -328,16 +350,33 @@ fn grocery_list(recipes: &[&Recipe]) -> Value {
             }
         }
     }
-    items.sort_by(|a, b| b.uses.cmp(&a.uses));
+    items.sort_by_key(|item| std::cmp::Reverse(item.uses));
     const SPICES: &[&str] = &[
-        "盐", "糖", "酱油", "醋", "料酒", "香料", "胡椒", "孜然", "辣椒", "花椒", "姜", "蒜", "葱", "调味",
+        "盐", "糖", "酱油", "醋", "料酒", "香料", "胡椒", "孜然", "辣椒", "花椒", "姜", "蒜", "葱",
+        "调味",
     ];
     const FRESH: &[&str] = &[
-        "肉", "鱼", "虾", "蛋", "奶", "菜", "豆腐", "豆芽", "西红柿", "番茄", "水果", "香菇", "木耳", "蘑菇",
+        "肉",
+        "鱼",
+        "虾",
+        "蛋",
+        "奶",
+        "菜",
+        "豆腐",
+        "豆芽",
+        "西红柿",
+        "番茄",
+        "水果",
+        "香菇",
+        "木耳",
+        "蘑菇",
     ];
-    const PANTRY: &[&str] = &["米", "面", "粉", "油", "酒", "酱", "豆", "干", "罐头", "燕麦"];
-    let mut plan: BTreeMap<&str, Vec<&str>> =
-        ["fresh", "pantry", "spices", "others"].map(|group| (group, Vec::new())).into();
+    const PANTRY: &[&str] = &[
+        "米", "面", "粉", "油", "酒", "酱", "豆", "干", "罐头", "燕麦",
+    ];
+    let mut plan: BTreeMap<&str, Vec<&str>> = ["fresh", "pantry", "spices", "others"]
+        .map(|group| (group, Vec::new()))
+        .into();
     for item in &items {
         let matches = |words: &[&str]| words.iter().any(|word| item.name.contains(word));
         let group = if matches(SPICES) {
@@ -383,10 +422,12 @@ fn what_to_eat(recipes: &[Recipe], people: u64) -> Value {
         if dishes.len() >= meat_count {
             break;
         }
-        if let Some(at) = meats
-            .iter()
-            .position(|recipe| recipe.ingredients.iter().any(|ingredient| ingredient.name.contains(kind)))
-        {
+        if let Some(at) = meats.iter().position(|recipe| {
+            recipe
+                .ingredients
+                .iter()
+                .any(|ingredient| ingredient.name.contains(kind))
+        }) {
             dishes.push(meats.remove(at));
         }
     }
@@ -414,15 +455,15 @@ fn what_to_eat(recipes: &[Recipe], people: u64) -> Value {
     })
 }
 
-fn people_arg(call: &ToolCall) -> Result<u64, CallToolResponse> {
+fn people_arg(call: &ToolCall) -> Result<u64, String> {
     match number_arg(&call.arguments, "peopleCount") {
-        None => Err(missing_arg("peopleCount")),
+        None => Err("peopleCount is required".to_owned()),
         Some(count) if count.fract() == 0.0 && (1.0..=MAX_PEOPLE as f64).contains(&count) => {
             Ok(count as u64)
         }
-        Some(_) => Err(tool_error(format!(
+        Some(_) => Err(format!(
             "peopleCount must be a whole number from 1 to {MAX_PEOPLE}"
-        ))),
+        )),
     }
 }
 
@@ -484,19 +525,23 @@ impl ToolServer for HowToCookServer {
             Err(error) => return Ok(failure(&call.name, error)),
         };
         let answer = match call.name.as_str() {
-            "mcp_howtocook_getAllRecipes" => json!(recipes
-                .iter()
-                .map(|recipe| json!({"name": recipe.name, "description": recipe.description}))
-                .collect::<Vec<_>>()),
+            "mcp_howtocook_getAllRecipes" => json!(
+                recipes
+                    .iter()
+                    .map(|recipe| json!({"name": recipe.name, "description": recipe.description}))
+                    .collect::<Vec<_>>()
+            ),
             "mcp_howtocook_getRecipesByCategory" => {
                 let Some(category) = text_arg(&call.arguments, "category") else {
                     return Ok(missing_arg("category"));
                 };
-                json!(recipes
-                    .iter()
-                    .filter(|recipe| recipe.category == category)
-                    .map(simple)
-                    .collect::<Vec<_>>())
+                json!(
+                    recipes
+                        .iter()
+                        .filter(|recipe| recipe.category == category)
+                        .map(simple)
+                        .collect::<Vec<_>>()
+                )
             }
             "mcp_howtocook_getRecipeById" => {
                 let Some(query) = text_arg(&call.arguments, "query") else {
@@ -505,19 +550,28 @@ impl ToolServer for HowToCookServer {
                 let exact = recipes
                     .iter()
                     .find(|recipe| recipe.id == query || recipe.name == query);
-                let found = exact.or_else(|| recipes.iter().find(|recipe| recipe.name.contains(query)));
+                let found =
+                    exact.or_else(|| recipes.iter().find(|recipe| recipe.name.contains(query)));
                 match found {
                     Some(recipe) => json!(recipe),
                     None => {
                         let similar: Vec<&str> = recipes
                             .iter()
-                            .filter(|recipe| query.chars().any(|c| !c.is_whitespace() && recipe.name.contains(c)))
+                            .filter(|recipe| {
+                                query
+                                    .chars()
+                                    .any(|c| !c.is_whitespace() && recipe.name.contains(c))
+                            })
                             .take(5)
                             .map(|recipe| recipe.name.as_str())
                             .collect();
                         return Ok(tool_error(format!(
                             "no recipe named {query}; similar: {}",
-                            if similar.is_empty() { "none".to_owned() } else { similar.join(", ") }
+                            if similar.is_empty() {
+                                "none".to_owned()
+                            } else {
+                                similar.join(", ")
+                            }
                         )));
                     }
                 }
@@ -525,7 +579,7 @@ impl ToolServer for HowToCookServer {
             "mcp_howtocook_recommendMeals" => {
                 let people = match people_arg(&call) {
                     Ok(people) => people,
-                    Err(refusal) => return Ok(refusal),
+                    Err(refusal) => return Ok(tool_error(refusal)),
                 };
                 let mut avoid = strings_arg(&call.arguments, "allergies");
                 avoid.extend(strings_arg(&call.arguments, "avoidItems"));
@@ -535,7 +589,7 @@ impl ToolServer for HowToCookServer {
             _ => {
                 let people = match people_arg(&call) {
                     Ok(people) => people,
-                    Err(refusal) => return Ok(refusal),
+                    Err(refusal) => return Ok(tool_error(refusal)),
                 };
                 what_to_eat(&recipes, people)
             }

@@ -14,8 +14,8 @@ use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::{Value, json};
 
 use super::vendor_http::{
-    VendorHttp, bool_arg, failure, json_result, missing_arg, number_arg, required_param,
-    seconds_param, text_arg, url_param,
+    VendorHttp, bool_arg, failure, json_result, number_arg, required_param, seconds_param,
+    text_arg, url_param,
 };
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
@@ -113,15 +113,21 @@ struct ScreenshotOneServer {
     max_image_bytes: usize,
 }
 
-/// The `/take` query for a call, or the tool error refusing its arguments.
-fn take_query(call: &ToolCall) -> Result<(Vec<(&'static str, String)>, bool), CallToolResponse> {
+/// What a call asks of `/take`: the query (without the key) and whether the answer is JSON.
+struct Take {
+    query: Vec<(&'static str, String)>,
+    json_answer: bool,
+}
+
+/// The `/take` request for a call, or why its arguments are refused.
+fn take_query(call: &ToolCall) -> Result<Take, String> {
     let arguments = &call.arguments;
     let Some(page) = text_arg(arguments, "url") else {
-        return Err(missing_arg("url"));
+        return Err("url is required".to_owned());
     };
     match url::Url::parse(page) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {}
-        _ => return Err(tool_error("url must be an http or https URL")),
+        _ => return Err("url must be an http or https URL".to_owned()),
     }
     let quality = number_arg(arguments, "image_quality")
         .map_or(Some(DEFAULT_IMAGE_QUALITY), |quality| {
@@ -129,11 +135,11 @@ fn take_query(call: &ToolCall) -> Result<(Vec<(&'static str, String)>, bool), Ca
                 .contains(&quality)
                 .then_some(quality.round() as u64)
         })
-        .ok_or_else(|| tool_error("image_quality must be between 1 and 100"))?;
+        .ok_or("image_quality must be between 1 and 100")?;
     let json_answer = match text_arg(arguments, "response_type").unwrap_or("by_format") {
         "by_format" => false,
         "json" => true,
-        _ => return Err(tool_error("response_type must be json or by_format")),
+        _ => return Err("response_type must be json or by_format".to_owned()),
     };
     let cache = bool_arg(arguments, "cache").unwrap_or(false);
     let block_banners = bool_arg(arguments, "block_banners").unwrap_or(true);
@@ -160,13 +166,13 @@ fn take_query(call: &ToolCall) -> Result<(Vec<(&'static str, String)>, bool), Ca
     ];
     if let Some(cache_key) = text_arg(arguments, "cache_key") {
         if !cache_key.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(tool_error("cache_key must be letters and digits only"));
+            return Err("cache_key must be letters and digits only".to_owned());
         }
         if cache {
             query.push(("cache_key", cache_key.to_owned()));
         }
     }
-    Ok((query, json_answer))
+    Ok(Take { query, json_answer })
 }
 
 #[async_trait]
@@ -196,9 +202,12 @@ impl ToolServer for ScreenshotOneServer {
                 None,
             ));
         }
-        let (mut query, json_answer) = match take_query(&call) {
-            Ok(planned) => planned,
-            Err(refusal) => return Ok(refusal),
+        let Take {
+            mut query,
+            json_answer,
+        } = match take_query(&call) {
+            Ok(take) => take,
+            Err(refusal) => return Ok(tool_error(refusal)),
         };
         query.push(("access_key", self.key.clone()));
         let body = match self

@@ -76,7 +76,10 @@ impl VendorHttp {
         secrets: Vec<String>,
         allow_private_network: bool,
     ) -> Result<Self, TemplateError> {
-        let literal = match url::Url::parse(&base_url).ok().and_then(|url| url.host().map(|host| host.to_owned())) {
+        let literal = match url::Url::parse(&base_url)
+            .ok()
+            .and_then(|url| url.host().map(|host| host.to_owned()))
+        {
             Some(url::Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
             Some(url::Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
             _ => None,
@@ -100,10 +103,12 @@ impl VendorHttp {
         secrets: Vec<String>,
         builder: reqwest::ClientBuilder,
     ) -> Result<Self, TemplateError> {
-        let client = builder.build().map_err(|error| TemplateError::InvalidParam {
-            name: "client",
-            reason: error.to_string(),
-        })?;
+        let client = builder
+            .build()
+            .map_err(|error| TemplateError::InvalidParam {
+                name: "client",
+                reason: error.to_string(),
+            })?;
         Ok(Self {
             client,
             base_url: base_url.trim_end_matches('/').to_owned(),
@@ -134,7 +139,11 @@ impl VendorHttp {
     }
 
     /// GET `path` with `query`, decoded as JSON.
-    pub async fn get_json(&self, path: &str, query: &[(&str, String)]) -> Result<Value, VendorError> {
+    pub async fn get_json(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<Value, VendorError> {
         self.json(self.client.get(self.url_with_query(path, query)))
             .await
     }
@@ -145,7 +154,11 @@ impl VendorHttp {
     }
 
     /// POST `form` URL-encoded to `path`, decoded as JSON.
-    pub async fn post_form(&self, path: &str, form: &[(&str, String)]) -> Result<Value, VendorError> {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, String)],
+    ) -> Result<Value, VendorError> {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form)
             .finish();
@@ -191,7 +204,11 @@ impl VendorHttp {
             .map_err(|error| VendorError::Decode(format!("not JSON ({error})")))
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder, limit: usize) -> Result<Body, VendorError> {
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        limit: usize,
+    ) -> Result<Body, VendorError> {
         let response = request
             .header(reqwest::header::ACCEPT_ENCODING, "gzip")
             .send()
@@ -218,10 +235,12 @@ impl VendorHttp {
                 message: self.redact(&error_message_of(&bytes)),
             });
         }
-        let bytes = read_bounded(response, limit, gzip).await.map_err(|error| match error {
-            VendorError::Http(message) => VendorError::Http(self.redact(&message)),
-            other => other,
-        })?;
+        let bytes = read_bounded(response, limit, gzip)
+            .await
+            .map_err(|error| match error {
+                VendorError::Http(message) => VendorError::Http(self.redact(&message)),
+                other => other,
+            })?;
         Ok(Body {
             content_type,
             bytes,
@@ -458,7 +477,9 @@ mod tests {
     #[test]
     fn error_bodies_give_their_message_field() {
         assert_eq!(
-            error_message_of(br#"{"error":{"status":401,"title":"Unauthorized","detail":"bad key"}}"#),
+            error_message_of(
+                br#"{"error":{"status":401,"title":"Unauthorized","detail":"bad key"}}"#
+            ),
             "bad key"
         );
         assert_eq!(
@@ -482,7 +503,10 @@ mod tests {
             Err(TemplateError::MissingParam("other"))
         );
         assert!(url_param(&params, "base", "https://a").is_err());
-        assert_eq!(url_param(&params, "unset", "https://a").unwrap(), "https://a");
+        assert_eq!(
+            url_param(&params, "unset", "https://a").unwrap(),
+            "https://a"
+        );
         assert!(seconds_param(&params, "timeout", 30, (1, 120)).is_err());
         assert_eq!(
             seconds_param(&params, "unset", 30, (1, 120)).unwrap(),
