@@ -135,7 +135,7 @@ fn status_error(status: &tonic::Status, partial: Option<Value>) -> CallToolRespo
         }
         source = cause.source();
     }
-    let mut text = format!("grpc status {code:?} ({}): {message}", code as i32);
+    let mut text = format!("grpc status {code:?} ({}): {message}", i32::from(code));
     if let Some(partial) = &partial {
         text.push_str(&format!("\nreceived before the error: {partial}"));
     }

@@ -1,6 +1,6 @@
 //! The tools of a gRPC upstream: one per unary or server-streaming method, named `Service_Method`, described by the method's comment, with JSON Schemas of its messages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use prost_reflect::{MessageDescriptor, MethodDescriptor};
 use rmcp::model::Tool;
@@ -79,14 +79,13 @@ impl Catalogue {
 /// 55 characters plus `_` and 8 hex digits of the full method name when longer than 64. Each
 /// name depends only on its method and the services beside it, so it stays across reloads.
 fn tool_names(methods: &[MethodDescriptor]) -> Vec<String> {
-    let mut packages_by_service: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut packages_by_service: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for method in methods {
         let service = method.parent_service();
-        let entry = packages_by_service.entry(service.name()).or_default();
-        let package = service.parent_file().package_name();
-        if !entry.contains(&package) {
-            entry.push(package);
-        }
+        packages_by_service
+            .entry(service.name().to_owned())
+            .or_default()
+            .insert(service.package_name().to_owned());
     }
     methods
         .iter()

@@ -75,7 +75,7 @@ impl GrpcServer {
                         "grpc methods skipped: client and bidirectional streaming have no tool form"
                     );
                 }
-                Ok(Arc::new(catalogue))
+                Ok::<_, ErrorData>(Arc::new(catalogue))
             })
             .await
             .cloned()

@@ -130,7 +130,10 @@ impl SchemaBuilder {
                 if enumeration.full_name() == "google.protobuf.NullValue" {
                     return json!({"type": "null"});
                 }
-                let names: Vec<&str> = enumeration.values().map(|value| value.name()).collect();
+                let names: Vec<String> = enumeration
+                    .values()
+                    .map(|value| value.name().to_owned())
+                    .collect();
                 let mut schema = json!({"type": "string", "enum": names});
                 if let Some(comment) =
                     comment_of(&enumeration.parent_file(), enumeration.path())

@@ -116,7 +116,7 @@ impl Upstream {
     async fn ready(&self) -> Result<Grpc<Channel>, Status> {
         let mut grpc = Grpc::new(self.channel.clone());
         grpc.ready().await.map_err(|error| {
-            Status::unavailable(format!("upstream unreachable: {}", error_chain(&*error)))
+            Status::unavailable(format!("upstream unreachable: {}", error_chain(&error)))
         })?;
         Ok(grpc)
     }
