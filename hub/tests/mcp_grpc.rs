@@ -107,9 +107,10 @@ async fn start_fixture() -> (SocketAddr, Seen) {
         .register_encoded_file_descriptor_set(FIXTURE_DESCRIPTOR_SET)
         .build_v1()
         .unwrap();
-    let routes = tonic::service::Routes::new(InventoryServer::new(Warehouse { seen: seen.clone() }))
-        .add_service(reflection_v1)
-        .into_axum_router();
+    let routes =
+        tonic::service::Routes::new(InventoryServer::new(Warehouse { seen: seen.clone() }))
+            .add_service(reflection_v1)
+            .into_axum_router();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, routes).await });
@@ -209,16 +210,22 @@ async fn a_grpc_service_is_listed_and_called_through_mcp_with_the_groups_metadat
     let mut group_params = HashMap::new();
     group_params.insert("header:x-api-key".to_owned(), GROUP_API_KEY.to_owned());
     mcp.set_group_mcp_params(admin(pb::SetGroupMcpParamsRequest {
-        server_id: "inventory".into(),
-        group_id: "acme".into(),
-        params: group_params,
+        params: Some(pb::GroupMcpParams {
+            server_id: "inventory".into(),
+            group_id: "acme".into(),
+            params: group_params,
+            updated_at_ms: 0,
+        }),
     }))
     .await
     .unwrap();
 
     let listed = rpc(&hub, "/mcp", "tools/list", json!({})).await;
     let tools = listed["result"]["tools"].as_array().unwrap();
-    let names: Vec<&str> = tools.iter().filter_map(|tool| tool["name"].as_str()).collect();
+    let names: Vec<&str> = tools
+        .iter()
+        .filter_map(|tool| tool["name"].as_str())
+        .collect();
     assert!(names.contains(&"inventory__Inventory_Lookup"), "{names:?}");
     assert!(names.contains(&"inventory__Inventory_Watch"), "{names:?}");
     assert!(
@@ -277,7 +284,8 @@ async fn a_grpc_service_is_listed_and_called_through_mcp_with_the_groups_metadat
     let text = bad["result"]["content"][0]["text"].as_str().unwrap();
     assert!(text.starts_with("invalid arguments:"), "{bad}");
 
-    let messages = call_with_progress(&hub, "inventory__Inventory_Watch", json!({"count": 3})).await;
+    let messages =
+        call_with_progress(&hub, "inventory__Inventory_Watch", json!({"count": 3})).await;
     let progress: Vec<&Value> = messages
         .iter()
         .filter(|message| message["method"] == "notifications/progress")
@@ -290,7 +298,10 @@ async fn a_grpc_service_is_listed_and_called_through_mcp_with_the_groups_metadat
     assert_eq!(first, json!({"sku": "w1", "count": 1}));
     let result = &messages.last().unwrap()["result"];
     assert_eq!(
-        result["structuredContent"]["messages"].as_array().unwrap().len(),
+        result["structuredContent"]["messages"]
+            .as_array()
+            .unwrap()
+            .len(),
         3,
         "{result}"
     );
@@ -318,7 +329,10 @@ async fn the_gateways_own_control_plane_is_a_grpc_upstream() {
         .iter()
         .find(|tool| tool["name"] == "GroupService_ListGroups")
         .unwrap_or_else(|| panic!("{listed}"));
-    assert_eq!(list_groups["description"], "Lists groups; `keyword` searches the id.");
+    assert_eq!(
+        list_groups["description"],
+        "Lists groups; `keyword` searches the id."
+    );
 
     let groups = support::mcp_calls::call_tool(
         &hub,
@@ -389,8 +403,14 @@ async fn a_loopback_upstream_is_refused_unless_allowed() {
     .await;
     assert_eq!(refused["result"]["isError"], json!(true), "{refused}");
     let text = refused["result"]["content"][0]["text"].as_str().unwrap();
-    assert!(text.contains("refused address (loopback address)"), "{text}");
-    assert!(seen.lock().unwrap().is_empty(), "nothing reached the upstream");
+    assert!(
+        text.contains("refused address (loopback address)"),
+        "{text}"
+    );
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing reached the upstream"
+    );
     hub.stop().await.unwrap();
 }
 
@@ -400,7 +420,12 @@ async fn a_bad_grpc_definition_is_refused_at_write() {
     let mut mcp = client(&hub).await;
     for (request, field) in [
         (
-            grpc_server("bad-set", "http://127.0.0.1:9".into(), &[("descriptor_set", "%%%")], &[]),
+            grpc_server(
+                "bad-set",
+                "http://127.0.0.1:9".into(),
+                &[("descriptor_set", "%%%")],
+                &[],
+            ),
             "mcp_server.params[descriptor_set]",
         ),
         (

@@ -17,7 +17,13 @@ const HUB_ONLY_DEPENDENCIES: [&str; 4] = ["sqlx", "redis", "tonic", "prost"];
 /// protocol they speak to that upstream, not the control plane's, which stays hub's.
 const PROTOBUF_UPSTREAM_CLIENTS: [(&str, &[&str]); 1] = [(
     "mcp",
-    &["tonic", "tonic-reflection", "prost", "prost-reflect", "prost-types"],
+    &[
+        "tonic",
+        "tonic-reflection",
+        "prost",
+        "prost-reflect",
+        "prost-types",
+    ],
 )];
 
 #[test]

@@ -3,7 +3,9 @@
 use bytes::Bytes;
 use prost::Message as _;
 use prost_reflect::{DynamicMessage, MessageDescriptor};
-use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, JsonObject, ProgressNotificationParam};
+use rmcp::model::{
+    CallToolResponse, CallToolResult, ContentBlock, JsonObject, ProgressNotificationParam,
+};
 use serde_json::{Value, json};
 use tokio_stream::StreamExt as _;
 
@@ -51,8 +53,12 @@ fn to_request(input: &MessageDescriptor, arguments: JsonObject) -> Result<Bytes,
 }
 
 fn to_json(output: &MessageDescriptor, body: Bytes) -> Result<Value, String> {
-    let message = DynamicMessage::decode(output.clone(), body)
-        .map_err(|error| format!("the upstream sent an undecodable {}: {error}", output.full_name()))?;
+    let message = DynamicMessage::decode(output.clone(), body).map_err(|error| {
+        format!(
+            "the upstream sent an undecodable {}: {error}",
+            output.full_name()
+        )
+    })?;
     serde_json::to_value(&message).map_err(|error| error.to_string())
 }
 

@@ -104,7 +104,10 @@ fn tool_names(methods: &[MethodDescriptor]) -> Vec<String> {
                 return name;
             }
             let digest = Sha256::digest(method.full_name().as_bytes());
-            let hash: String = digest[..4].iter().map(|byte| format!("{byte:02x}")).collect();
+            let hash: String = digest[..4]
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect();
             format!("{}_{hash}", &name[..MAX_TOOL_NAME - 9])
         })
         .collect()
@@ -122,7 +125,9 @@ fn to_tool(method: &MethodDescriptor, name: &str) -> Option<Tool> {
             MAX_STREAM_BYTES / 1024
         ));
         let mut item = message_schema(&method.output());
-        let definitions = item.as_object_mut().and_then(|object| object.remove("$defs"));
+        let definitions = item
+            .as_object_mut()
+            .and_then(|object| object.remove("$defs"));
         let mut schema = json!({
             "type": "object",
             "properties": {

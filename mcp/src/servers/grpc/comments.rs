@@ -8,7 +8,10 @@ const MAX_COMMENT_CHARS: usize = 2048;
 /// The leading (else trailing) comment of the element at `path`, trimmed; `None` when absent.
 pub(super) fn comment_of(file: &FileDescriptor, path: &[i32]) -> Option<String> {
     let info = file.file_descriptor_proto().source_code_info.as_ref()?;
-    let location = info.location.iter().find(|location| location.path == path)?;
+    let location = info
+        .location
+        .iter()
+        .find(|location| location.path == path)?;
     let text = location
         .leading_comments
         .as_deref()

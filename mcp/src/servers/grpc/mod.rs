@@ -49,7 +49,10 @@ impl GrpcServer {
         Ok(Arc::new(GrpcServer {
             server_id: server_id.to_owned(),
             upstream: Upstream::new(source, timeout)?,
-            descriptor_set: source.descriptor_set.clone().filter(|set| !set.trim().is_empty()),
+            descriptor_set: source
+                .descriptor_set
+                .clone()
+                .filter(|set| !set.trim().is_empty()),
             catalogue: OnceCell::new(),
         }))
     }
@@ -119,7 +122,11 @@ pub fn check_grpc(source: &GrpcSource) -> Result<Option<usize>, GrpcCheckError> 
         TransportError::Metadata(_) => GrpcCheckError::Metadata(error.to_string()),
         TransportError::Url(_) | TransportError::Tls(_) => GrpcCheckError::Url(error.to_string()),
     })?;
-    let Some(set) = source.descriptor_set.as_deref().filter(|set| !set.trim().is_empty()) else {
+    let Some(set) = source
+        .descriptor_set
+        .as_deref()
+        .filter(|set| !set.trim().is_empty())
+    else {
         return Ok(None);
     };
     let descriptors = reflection::from_descriptor_set(set)

@@ -117,9 +117,8 @@ async fn reflect_on(upstream: &Upstream, path: &str) -> Result<Descriptors, Refl
             match response {
                 MessageResponse::FileDescriptorResponse(found) => {
                     for bytes in found.file_descriptor_proto {
-                        let file = FileDescriptorProto::decode(bytes.as_slice()).map_err(|error| {
-                            ReflectionError::Descriptor(error.to_string())
-                        })?;
+                        let file = FileDescriptorProto::decode(bytes.as_slice())
+                            .map_err(|error| ReflectionError::Descriptor(error.to_string()))?;
                         files.entry(file.name().to_owned()).or_insert(file);
                     }
                 }
@@ -168,7 +167,10 @@ async fn exchange(
             )
         })
         .collect();
-    let mut stream = upstream.streaming(path, bodies).await.map_err(status_error)?;
+    let mut stream = upstream
+        .streaming(path, bodies)
+        .await
+        .map_err(status_error)?;
     let mut responses = Vec::with_capacity(expected);
     while responses.len() < expected {
         let Some(body) = stream.next().await else {

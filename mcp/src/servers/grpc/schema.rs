@@ -45,7 +45,10 @@ impl SchemaBuilder {
             if let Some(comment) = comment_of(&field.parent_file(), field.path()) {
                 notes.push(comment);
             }
-            if let Some(oneof) = field.containing_oneof().filter(|oneof| !oneof.is_synthetic()) {
+            if let Some(oneof) = field
+                .containing_oneof()
+                .filter(|oneof| !oneof.is_synthetic())
+            {
                 let members: Vec<String> = oneof
                     .fields()
                     .map(|member| member.json_name().to_owned())
@@ -135,9 +138,7 @@ impl SchemaBuilder {
                     .map(|value| value.name().to_owned())
                     .collect();
                 let mut schema = json!({"type": "string", "enum": names});
-                if let Some(comment) =
-                    comment_of(&enumeration.parent_file(), enumeration.path())
-                {
+                if let Some(comment) = comment_of(&enumeration.parent_file(), enumeration.path()) {
                     describe(&mut schema, comment);
                 }
                 schema

@@ -23,7 +23,9 @@ use crate::host::GrpcSource;
 pub(crate) enum TransportError {
     #[error("invalid grpc url: {0}")]
     Url(String),
-    #[error("invalid metadata {0}: names and values must be ascii (binary `-bin` keys are not supported)")]
+    #[error(
+        "invalid metadata {0}: names and values must be ascii (binary `-bin` keys are not supported)"
+    )]
     Metadata(String),
     #[error("cannot set up tls: {0}")]
     Tls(String),
@@ -136,7 +138,11 @@ impl Target {
         let tls = match uri.scheme_str() {
             Some("http") => false,
             Some("https") => true,
-            _ => return Err(TransportError::Url("the scheme must be http or https".into())),
+            _ => {
+                return Err(TransportError::Url(
+                    "the scheme must be http or https".into(),
+                ));
+            }
         };
         if uri.host().is_none_or(str::is_empty) {
             return Err(TransportError::Url("no host".into()));
@@ -160,7 +166,8 @@ impl Target {
 }
 
 fn method_path(path: &str) -> Result<PathAndQuery, Status> {
-    PathAndQuery::from_str(path).map_err(|_| Status::internal(format!("invalid method path {path}")))
+    PathAndQuery::from_str(path)
+        .map_err(|_| Status::internal(format!("invalid method path {path}")))
 }
 
 /// Resolves the host, refuses it when any of its addresses is refused (a name that mixes public
@@ -170,10 +177,17 @@ async fn connect_guarded(
     allow_private_network: bool,
 ) -> Result<TokioIo<TcpStream>, Box<dyn std::error::Error + Send + Sync>> {
     let host = uri.host().unwrap_or_default();
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
     let port = uri
         .port_u16()
-        .unwrap_or(if uri.scheme_str() == Some("https") { 443 } else { 80 });
+        .unwrap_or(if uri.scheme_str() == Some("https") {
+            443
+        } else {
+            80
+        });
     let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
         .await?
         .collect();
