@@ -1,4 +1,8 @@
-//! gRPC servers (`type: grpc`): a small tonic service with reflection and the gateway's own control plane as upstreams, their methods listed and called as tools through `/mcp` (unary, server streaming with progress, a status error), the group's metadata received upstream, an uploaded descriptor set, and loopback refused unless allowed.
+//! gRPC servers (`type: grpc`) listed and called as tools through `/mcp`, upstream a tonic fixture or the gateway's own control plane.
+//!
+//! Unary, server streaming with progress and a status error; the group's metadata received
+//! upstream; an uploaded descriptor set; loopback refused unless allowed; bad definitions
+//! refused at write.
 
 #![allow(
     clippy::unwrap_used,

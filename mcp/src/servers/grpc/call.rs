@@ -1,4 +1,4 @@
-//! One tool call: arguments (proto3 JSON) to the request message, the unary or server-streaming call, the response messages back to JSON, gRPC status as a tool error.
+//! One tool call: proto3 JSON arguments to a request, the unary or server-streaming call, responses back to JSON, a gRPC status as a tool error.
 
 use bytes::Bytes;
 use prost::Message as _;

@@ -1,4 +1,6 @@
-//! The tools of a gRPC upstream: one per unary or server-streaming method, named `Service_Method`, described by the method's comment, with JSON Schemas of its messages.
+//! A gRPC upstream's tools: one per unary or server-streaming method, named `Service_Method`, described by its comment.
+//!
+//! Each tool's input and output schemas are its messages' (see `schema.rs`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -1,4 +1,4 @@
-//! A tonic codec that moves message bodies as bytes: requests are encoded and responses decoded with the descriptors the server was read with, outside the transport.
+//! A tonic codec that moves message bodies as bytes; requests and responses are (de)coded with the server's descriptors outside the transport.
 
 use bytes::{Buf, BufMut, Bytes};
 use tonic::Status;

@@ -1,4 +1,6 @@
-//! gRPC servers: an upstream's unary and server-streaming methods as tools, described through server reflection or an uploaded descriptor set, called over HTTP/2 with the group's metadata.
+//! gRPC servers: an upstream's unary and server-streaming methods as tools, called over HTTP/2 with the group's metadata.
+//!
+//! The methods are described through server reflection or an uploaded descriptor set.
 //!
 //! `reflection.rs` reads the descriptors, `catalogue.rs` names the tools and `schema.rs` gives
 //! their JSON Schemas, `call.rs` turns a call into a request and the answer into a result,

@@ -1,4 +1,7 @@
-//! JSON Schema (2020-12) of protobuf messages in their proto3 JSON form: each message type once under `$defs` (recursion is a `$ref`), well-known types as the JSON they map to, comments as descriptions.
+//! JSON Schema (2020-12) of protobuf messages in their proto3 JSON form.
+//!
+//! Each message type is defined once under `$defs` (recursion is a `$ref`), well-known
+//! types are the JSON they map to, and comments become descriptions.
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,7 @@
-//! The fixture descriptor (`testdata/schema_test.proto`) through the catalogue: tool names, descriptions and JSON Schemas, compared with `testdata/schema_test.tools.json` (`UPDATE_EXPECT=1` rewrites it) and checked point by point.
+//! The fixture descriptor (`testdata/schema_test.proto`) through the catalogue: tool names, descriptions and JSON Schemas.
+//!
+//! Compared with `testdata/schema_test.tools.json` (`UPDATE_EXPECT=1` rewrites it) and checked
+//! point by point.
 
 use base64::Engine as _;
 use prost::Message as _;

@@ -1,4 +1,4 @@
-//! The HTTP/2 channel to a gRPC upstream: h2c for `http://`, TLS for `https://`, every connection made through the SSRF policy, metadata and deadlines on each request.
+//! The HTTP/2 channel to a gRPC upstream: h2c or TLS, connections through the SSRF policy, metadata and deadlines on each request.
 
 use std::net::SocketAddr;
 use std::str::FromStr;
