@@ -32,7 +32,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build_server(true)
         .build_client(true)
         .compile_fds(fds)?;
+    compile_test_fixture(&out_dir)?;
     embed_panel(Path::new("../web/dist"), &out_dir.join("panel_assets.rs"))?;
+    Ok(())
+}
+
+/// The small gRPC service the `mcp_grpc` integration test serves (with reflection) as an MCP
+/// server's upstream. Generated here because this is where tonic code is generated; only the
+/// tests include it, so the server binary does not carry it.
+fn compile_test_fixture(out_dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    println!("cargo:rerun-if-changed=tests/fixtures/grpc_fixture.proto");
+    let mut compiler = protox::Compiler::new([Path::new("tests/fixtures")])?;
+    compiler.include_imports(true).include_source_info(true);
+    compiler.open_files(["grpc_fixture.proto"])?;
+    std::fs::write(
+        out_dir.join("grpc_fixture_descriptor.bin"),
+        compiler.encode_file_descriptor_set(),
+    )?;
+    tonic_prost_build::configure()
+        .build_server(true)
+        .build_client(false)
+        .compile_fds(compiler.file_descriptor_set())?;
     Ok(())
 }
 

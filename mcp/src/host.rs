@@ -91,6 +91,29 @@ pub enum ServerKind {
     /// A virtual server: chosen tools of other servers, renamed, described and with arguments
     /// fixed as the admin composed them (see `servers/composite.rs`).
     Virtual(VirtualComposition),
+    /// A gRPC service: each unary and server-streaming method becomes a tool (see
+    /// `servers/grpc/`).
+    Grpc(GrpcSource),
+}
+
+/// A gRPC upstream: where it is, how its methods are described, what every call carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrpcSource {
+    /// `http://host:port` (HTTP/2 without TLS) or `https://host:port` (TLS, web PKI roots).
+    pub url: String,
+    /// Sent as metadata with every call and every reflection request (group secrets such as
+    /// `authorization`); binary (`-bin`) keys and values that are not ASCII are refused at call
+    /// time.
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+    /// An uploaded `FileDescriptorSet` (protobuf bytes, base64): used instead of server
+    /// reflection when set.
+    #[serde(default)]
+    pub descriptor_set: Option<String>,
+    /// Lets calls reach loopback and private addresses (cloud metadata stays refused), as
+    /// OpenAPI servers do.
+    #[serde(default)]
+    pub allow_private_network: bool,
 }
 
 /// What a virtual server is made of, resolved by the host for the caller's group.

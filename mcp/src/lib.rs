@@ -64,16 +64,16 @@ pub use admin::{AdminCaller, AdminError, AdminHost, AdminIdentity, AdminResource
 pub use config::{DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES, McpConfig};
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{
-    AdmitAll, AdmitFuture, ClientTraces, GateFuture, McpDirectory, OpenApiSource, RemoteEndpoint,
-    Scope, ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord, ToolCallRequest,
-    ToolCallSink, ToolCallStatus, VirtualComposition, VirtualTool,
+    AdmitAll, AdmitFuture, ClientTraces, GateFuture, GrpcSource, McpDirectory, OpenApiSource,
+    RemoteEndpoint, Scope, ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord,
+    ToolCallRequest, ToolCallSink, ToolCallStatus, VirtualComposition, VirtualTool,
 };
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
 pub use resolved::{ResolvedServer, embedded_definition};
 pub use router::origin_allowed;
 pub use servers::{
-    Catalogue, OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo, TemplateParam,
-    check_openapi, embedded_templates, redact_secrets,
+    Catalogue, GrpcCheckError, OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo,
+    TemplateParam, check_grpc, check_openapi, embedded_templates, redact_secrets,
 };
 pub use service::{ClientIp, McpService, McpServiceOptions};
 pub use sessions::{MemorySessionStore, SessionRecord, SessionStore, SessionStoreError};

@@ -24,6 +24,7 @@ class McpServerType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MCP_SERVER_TYPE_PROXY_SSE: _ClassVar[McpServerType]
     MCP_SERVER_TYPE_OPENAPI: _ClassVar[McpServerType]
     MCP_SERVER_TYPE_VIRTUAL: _ClassVar[McpServerType]
+    MCP_SERVER_TYPE_GRPC: _ClassVar[McpServerType]
 
 class McpTemplateParamOwner(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -46,6 +47,7 @@ MCP_SERVER_TYPE_PROXY_STREAMABLE: McpServerType
 MCP_SERVER_TYPE_PROXY_SSE: McpServerType
 MCP_SERVER_TYPE_OPENAPI: McpServerType
 MCP_SERVER_TYPE_VIRTUAL: McpServerType
+MCP_SERVER_TYPE_GRPC: McpServerType
 MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_ADMIN: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_GROUP: McpTemplateParamOwner

@@ -306,6 +306,9 @@ pub fn definition_for(
             openapi_source(server, group_params)
                 .ok_or("no openapi document is stored (spec_url not fetched yet)")?,
         ),
+        McpServerKind::Grpc => {
+            ServerKind::Grpc(grpc_source(server, group_params).ok_or("no url is set")?)
+        }
     };
     Ok(ServerDefinition {
         id: server.id.clone(),
@@ -433,6 +436,41 @@ fn endpoint(server: &McpServer, group_params: BTreeMap<String, String>) -> Optio
 /// The admin-set parameter (`params`) of a proxied server that refuses loopback and private
 /// upstream addresses; cloud metadata addresses are refused whatever it says.
 pub const BLOCK_PRIVATE_NETWORK_PARAM: &str = "block_private_network";
+
+/// The admin-set parameter of a gRPC server that lets it reach loopback and private addresses
+/// (`"true"`): refused by default, as OpenAPI servers refuse them.
+pub const ALLOW_PRIVATE_NETWORK_PARAM: &str = "allow_private_network";
+
+/// The admin-set parameter of a gRPC server holding an uploaded `FileDescriptorSet` (base64),
+/// used instead of server reflection.
+pub const DESCRIPTOR_SET_PARAM: &str = "descriptor_set";
+
+/// A gRPC server as a group sees it: the static headers and the group's parameters
+/// (`header:` prefix optional) as metadata; its options from the admin-set `params` (no
+/// schema change needed, like [`BLOCK_PRIVATE_NETWORK_PARAM`]).
+pub(crate) fn grpc_source(
+    server: &McpServer,
+    group_params: BTreeMap<String, String>,
+) -> Option<mcp::GrpcSource> {
+    let mut metadata = server.headers.clone();
+    for (name, value) in group_params {
+        let name = name.strip_prefix("header:").unwrap_or(&name);
+        metadata.insert(name.to_owned(), value);
+    }
+    Some(mcp::GrpcSource {
+        url: server.url.clone()?,
+        metadata,
+        descriptor_set: server
+            .params
+            .get(DESCRIPTOR_SET_PARAM)
+            .filter(|set| !set.trim().is_empty())
+            .cloned(),
+        allow_private_network: server
+            .params
+            .get(ALLOW_PRIVATE_NETWORK_PARAM)
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("true")),
+    })
+}
 
 /// Adds parameters to the static headers and query: `query:NAME` as a query parameter,
 /// `header:NAME` or a plain `NAME` as a header.

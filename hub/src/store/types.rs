@@ -541,6 +541,9 @@ pub enum McpServerKind {
     Openapi,
     /// Chosen tools of other servers (`virtual_tools`), served under this server's id.
     Virtual,
+    /// A gRPC service at `url`: its unary and server-streaming methods as tools, described
+    /// through server reflection or the descriptor set in `params` (see `mcp_host::bridge`).
+    Grpc,
 }
 
 impl McpServerKind {
@@ -551,6 +554,7 @@ impl McpServerKind {
             McpServerKind::ProxySse => "proxy_sse",
             McpServerKind::Openapi => "openapi",
             McpServerKind::Virtual => "virtual",
+            McpServerKind::Grpc => "grpc",
         }
     }
 
@@ -561,6 +565,7 @@ impl McpServerKind {
             "proxy_sse" => Some(McpServerKind::ProxySse),
             "openapi" => Some(McpServerKind::Openapi),
             "virtual" => Some(McpServerKind::Virtual),
+            "grpc" => Some(McpServerKind::Grpc),
             _ => None,
         }
     }

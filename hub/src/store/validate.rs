@@ -544,6 +544,25 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
         McpServerKind::ProxyStreamable | McpServerKind::ProxySse => {
             http_url("mcp_server.url", server.url.as_deref().unwrap_or_default())?;
         }
+        McpServerKind::Grpc => {
+            http_url("mcp_server.url", server.url.as_deref().unwrap_or_default())?;
+            // The URL, metadata names and an uploaded descriptor set are checked here, so a
+            // bad one is refused at write instead of failing every listing.
+            let source = crate::mcp_host::bridge::grpc_source(server, BTreeMap::new());
+            if let Some(source) = source
+                && let Err(error) = mcp::check_grpc(&source)
+            {
+                let field = match error {
+                    mcp::GrpcCheckError::Url(_) => "mcp_server.url".to_owned(),
+                    mcp::GrpcCheckError::Metadata(_) => "mcp_server.headers".to_owned(),
+                    mcp::GrpcCheckError::DescriptorSet(_) => format!(
+                        "mcp_server.params[{}]",
+                        crate::mcp_host::bridge::DESCRIPTOR_SET_PARAM
+                    ),
+                };
+                return Err(invalid(field, error.to_string()));
+            }
+        }
         McpServerKind::Openapi => {
             let Some(source) = &server.openapi else {
                 return Err(invalid("mcp_server.openapi", "required for type openapi"));

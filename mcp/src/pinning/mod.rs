@@ -123,7 +123,10 @@ pub(crate) fn store_for<'a>(
 ) -> Option<&'a Arc<dyn ToolPins>> {
     match definition.kind {
         ServerKind::Embedded { .. } | ServerKind::Virtual(_) => None,
-        ServerKind::ProxyStreamable(_) | ServerKind::ProxySse(_) | ServerKind::OpenApi(_) => pins,
+        ServerKind::ProxyStreamable(_)
+        | ServerKind::ProxySse(_)
+        | ServerKind::OpenApi(_)
+        | ServerKind::Grpc(_) => pins,
     }
 }
 

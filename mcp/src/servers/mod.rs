@@ -1,6 +1,7 @@
 //! What answers one server's tools: builds the tool server of a definition by its kind (embedded, proxy, OpenAPI, virtual) and caches live instances.
 
 mod composite;
+mod grpc;
 mod openapi;
 mod proxy;
 pub(crate) mod templates;
@@ -15,9 +16,11 @@ use crate::host::{ServerDefinition, ServerKind, VirtualComposition};
 use crate::pinning::ToolPins;
 use crate::tool_server::ToolServer;
 use composite::{CompositeServer, Source};
+use grpc::GrpcServer;
 use openapi::OpenApiServer;
 use proxy::{SseProxy, StreamableProxy};
 
+pub use grpc::{GrpcCheckError, check_grpc};
 pub use openapi::{OpenApiCheck, OpenApiError, check_openapi};
 pub use proxy::redact_secrets;
 pub use templates::{
@@ -71,7 +74,9 @@ impl LiveServers {
                 group_id
             }
             // Embedded and OpenAPI servers keep no caller state between calls: shared.
-            ServerKind::Embedded { .. } | ServerKind::OpenApi(_) => "",
+            // gRPC servers too: the group's metadata is part of the definition and so of
+            // its revision.
+            ServerKind::Embedded { .. } | ServerKind::OpenApi(_) | ServerKind::Grpc(_) => "",
         };
         let key = (definition.id.clone(), revision, owner.to_owned());
         if let Some(server) = self.lock()?.get(&key) {
@@ -129,6 +134,16 @@ impl LiveServers {
             }
             ServerKind::Virtual(composition) => {
                 self.composite(definition, composition, group_id)?
+            }
+            ServerKind::Grpc(source) => {
+                GrpcServer::build(&definition.id, source, self.config.upstream_timeout).map_err(
+                    |error| {
+                        ErrorData::internal_error(
+                            format!("server {} cannot start: {error}", definition.id),
+                            None,
+                        )
+                    },
+                )?
             }
         };
         Ok(server)

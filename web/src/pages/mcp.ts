@@ -48,6 +48,7 @@ const typeName: Record<number, Message> = {
   [McpServerType.PROXY_SSE]: "proxy (SSE)",
   [McpServerType.OPENAPI]: "OpenAPI",
   [McpServerType.VIRTUAL]: "virtual",
+  [McpServerType.GRPC]: "gRPC",
 };
 
 const changeKindName: Record<number, Message> = {
@@ -130,6 +131,7 @@ const serverTypes = [
   McpServerType.PROXY_STREAMABLE,
   McpServerType.PROXY_SSE,
   McpServerType.OPENAPI,
+  McpServerType.GRPC,
   // Composed through the control plane or the config file (virtual_tools); listed so that
   // editing one here keeps its type.
   McpServerType.VIRTUAL,
@@ -297,9 +299,31 @@ function typeFields(type: McpServerType, templates: McpTemplate[], server?: McpS
         { kind: "text", name: "exclude_operations", label: t("Exclude operations"), value: source?.excludeOperations.join(", ") ?? "" },
       ];
     }
+    case McpServerType.GRPC: {
+      const stored = server?.type === McpServerType.GRPC ? server.params : {};
+      const descriptorSet = stored.descriptor_set ?? "";
+      return [
+        { kind: "text", name: "url", label: t("Server URL"), value: server?.url ?? "", required: true, hint: t("http://host:port (HTTP/2 without TLS) or https://host:port") },
+        { kind: "file", name: "descriptor_file", label: t("Descriptor set"), accept: ".pb,.bin,.protoset,application/octet-stream", hint: descriptorSet ? t("empty: keep the stored descriptor set") : t("a FileDescriptorSet (protoc --descriptor_set_out); empty: read the services through server reflection") },
+        ...(descriptorSet ? [{ kind: "checkbox", name: "drop_descriptor_set", label: t("Use server reflection instead of the stored descriptor set"), checked: false } as Field] : []),
+        { kind: "checkbox", name: "allow_private_network", label: t("Allow private network addresses"), checked: stored.allow_private_network === "true" },
+        { kind: "textarea", name: "headers", label: t("Metadata"), value: pairsText(server?.headers ?? {}), hint: t(MASKED_HINT) },
+      ];
+    }
     default:
       return [];
   }
+}
+
+/// A binary file as base64, the form a descriptor set is stored in.
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let text = "";
+  // In slices: spreading a large array into fromCharCode overflows the call stack.
+  for (let start = 0; start < bytes.length; start += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  }
+  return btoa(text);
 }
 
 /// The server message a form describes; `stored` is the server being edited.
@@ -339,6 +363,16 @@ async function serverFrom(values: Values, type: McpServerType, id: string, templ
       server.headers = pairs(values.headers);
       server.query = pairs(values.query);
       break;
+    case McpServerType.GRPC: {
+      server.url = values.url;
+      server.headers = pairs(values.headers);
+      const file = values.files.descriptor_file;
+      const storedSet = stored?.type === McpServerType.GRPC ? stored.params.descriptor_set ?? "" : "";
+      const descriptorSet = file ? await base64Of(file) : values.checked.drop_descriptor_set ? "" : storedSet;
+      if (descriptorSet !== "") server.params.descriptor_set = descriptorSet;
+      if (values.checked.allow_private_network) server.params.allow_private_network = "true";
+      break;
+    }
     case McpServerType.OPENAPI: {
       const file = values.files.spec_file;
       const document = file ? await file.text() : values.spec;

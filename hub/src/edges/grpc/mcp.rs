@@ -60,6 +60,7 @@ fn kind_pb(kind: McpServerKind) -> i32 {
         McpServerKind::ProxySse => pb::McpServerType::ProxySse,
         McpServerKind::Openapi => pb::McpServerType::Openapi,
         McpServerKind::Virtual => pb::McpServerType::Virtual,
+        McpServerKind::Grpc => pb::McpServerType::Grpc,
     }) as i32
 }
 
@@ -70,6 +71,7 @@ fn kind_from(field: &str, value: i32) -> Result<McpServerKind, Status> {
         Ok(pb::McpServerType::ProxySse) => Ok(McpServerKind::ProxySse),
         Ok(pb::McpServerType::Openapi) => Ok(McpServerKind::Openapi),
         Ok(pb::McpServerType::Virtual) => Ok(McpServerKind::Virtual),
+        Ok(pb::McpServerType::Grpc) => Ok(McpServerKind::Grpc),
         Ok(pb::McpServerType::Unspecified) => Err(invalid(field, "must be set")),
         Err(_) => Err(invalid(field, format!("unknown type {value}"))),
     }
@@ -89,7 +91,15 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
             .unwrap_or_default(),
         headers: secret::mask_map(&server.headers).into_iter().collect(),
         query: secret::mask_map(&server.query).into_iter().collect(),
-        params: secret::mask_map(&server.params).into_iter().collect(),
+        // A gRPC server's params are its options (a descriptor set, a network switch), shown
+        // as they are; a credential-named one is masked all the same.
+        params: if server.kind == McpServerKind::Grpc {
+            secret::mask_credential_entries(&server.params)
+        } else {
+            secret::mask_map(&server.params)
+        }
+        .into_iter()
+        .collect(),
         openapi: server.openapi.as_ref().map(|source| {
             let source = secret::mask_openapi(source);
             pb::OpenApiSource {

@@ -100,7 +100,7 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
      */
     template: string;
     /**
-     * Remote server URL (proxy types).
+     * Remote server URL (proxy and gRPC types).
      *
      * @generated from field: string url = 6;
      */
@@ -981,7 +981,17 @@ export declare enum McpServerType {
      *
      * @generated from enum value: MCP_SERVER_TYPE_VIRTUAL = 5;
      */
-    VIRTUAL = 5
+    VIRTUAL = 5,
+    /**
+     * A gRPC service at url (http:// for HTTP/2 without TLS, https:// for TLS): each unary and
+     * server-streaming method is a tool, described through server reflection (v1, else v1alpha)
+     * or the FileDescriptorSet in params["descriptor_set"] (base64). headers and the groups'
+     * parameters are sent as metadata; params["allow_private_network"] = "true" lets it reach
+     * loopback and private addresses (refused by default, as for OpenAPI servers).
+     *
+     * @generated from enum value: MCP_SERVER_TYPE_GRPC = 6;
+     */
+    GRPC = 6
 }
 /**
  * Describes the enum aiproxy.admin.v1.McpServerType.
