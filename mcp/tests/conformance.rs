@@ -167,7 +167,12 @@ async fn conformance_suite_through_the_router() {
         let (scenarios, total) = summary(output);
         // Printed for the record (`cargo test -- --nocapture`): sampling/elicitation and tasks
         // are outside this service's scope and fail.
-        println!("conformance {label} {requirements}: {total}");
+        let failed: Vec<&str> = scenarios
+            .iter()
+            .filter(|(passed, _)| !passed)
+            .map(|(_, name)| name.as_str())
+            .collect();
+        println!("conformance {label} {requirements}: {total}; failed: {failed:?}");
         assert!(
             !scenarios.is_empty(),
             "no summary from the suite:\n{output}"
