@@ -39,13 +39,12 @@ use futures::future::BoxFuture;
 use rmcp::ErrorData;
 use rmcp::model::{
     CompleteRequestParams, CompleteResult, GetPromptRequestParams, GetPromptResponse,
-    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, Reference,
-    ReadResourceRequestParams, ReadResourceResponse, ResourceContents, ResultType,
-    ServerCapabilities,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ReadResourceRequestParams,
+    ReadResourceResponse, Reference, ResourceContents, ResultType, ServerCapabilities,
 };
 use rmcp::service::{RequestContext, RoleServer, SubscriptionContext};
-use tokio_util::sync::CancellationToken;
 use tenancy::{Caller, ToolFilter};
+use tokio_util::sync::CancellationToken;
 
 use crate::handler::{McpHandler, RequestScope, TOOL_NAME_SEPARATOR, View, call_record, refused};
 use crate::host::{ServerDefinition, ToolCallStatus};
@@ -70,9 +69,10 @@ pub(crate) fn split_aggregated_uri(uri: &str) -> Option<(&str, &str)> {
 
 /// Whether `caller` may list and read the resources of `definition` (the whole server allowed).
 pub(crate) fn may_read_resources(caller: &Caller, definition: &ServerDefinition) -> bool {
-    let token_allows = caller.mcp_allow.as_ref().is_none_or(|allow| {
-        matches!(allow.servers.get(&definition.id), Some(ToolFilter::All))
-    });
+    let token_allows = caller
+        .mcp_allow
+        .as_ref()
+        .is_none_or(|allow| matches!(allow.servers.get(&definition.id), Some(ToolFilter::All)));
     token_allows && definition.tool_allow.is_none()
 }
 
@@ -86,6 +86,17 @@ struct Target {
     definition: Arc<ServerDefinition>,
     name: String,
     aggregated: bool,
+}
+
+/// How a read or prompt get ended, for its record.
+enum Recorded {
+    /// Never ran: the allow-list said no.
+    Refused(ToolCallStatus),
+    /// Ran: its arguments, and its result or error code and message.
+    Ran {
+        arguments: Option<serde_json::Value>,
+        result: Result<Option<serde_json::Value>, (i32, String)>,
+    },
 }
 
 /// A listing's results by server.
@@ -186,9 +197,12 @@ impl McpHandler {
     ) -> Result<ListPromptsResult, ErrorData> {
         let scope = Self::scope(context)?;
         let listed = self
-            .per_server(&scope, context, |_, _| true, |server| {
-                Box::pin(async move { server.list_prompts().await })
-            })
+            .per_server(
+                &scope,
+                context,
+                |_, _| true,
+                |server| Box::pin(async move { server.list_prompts().await }),
+            )
             .await?;
         let aggregated = matches!(scope.view, View::Aggregated(_));
         let mut prompts = Vec::new();
@@ -221,27 +235,35 @@ impl McpHandler {
         let arguments = serde_json::json!({ "uri": requested });
         let record = (target.definition.id.as_str(), "resources/read");
         if !may_read_resources(&scope.caller, &target.definition) {
-            self.record(&scope.caller, record, Err(ToolCallStatus::Denied), started);
+            self.record(
+                &scope.caller,
+                record,
+                Recorded::Refused(ToolCallStatus::Denied),
+                started,
+            );
             return Err(resource_not_found(&requested));
         }
         read.uri = target.name.clone();
         let server = self.server_for(&scope, context, &target)?;
-        let outcome = server.read_resource(read).await.map(|response| match response {
-            ReadResourceResponse::Complete(mut result) => {
-                result.result_type.get_or_insert(ResultType::COMPLETE);
-                if target.aggregated {
-                    for contents in &mut result.contents {
-                        if let ResourceContents::TextResourceContents { uri, .. }
-                        | ResourceContents::BlobResourceContents { uri, .. } = contents
-                        {
-                            *uri = aggregated_uri(&target.definition.id, uri);
+        let outcome = server
+            .read_resource(read)
+            .await
+            .map(|response| match response {
+                ReadResourceResponse::Complete(mut result) => {
+                    result.result_type.get_or_insert(ResultType::COMPLETE);
+                    if target.aggregated {
+                        for contents in &mut result.contents {
+                            if let ResourceContents::TextResourceContents { uri, .. }
+                            | ResourceContents::BlobResourceContents { uri, .. } = contents
+                            {
+                                *uri = aggregated_uri(&target.definition.id, uri);
+                            }
                         }
                     }
+                    ReadResourceResponse::Complete(result)
                 }
-                ReadResourceResponse::Complete(result)
-            }
-            other => other,
-        });
+                other => other,
+            });
         let result = outcome
             .as_ref()
             .map(|response| match response {
@@ -250,7 +272,15 @@ impl McpHandler {
                 _ => None,
             })
             .map_err(|error| (error.code.0, error.message.to_string()));
-        self.record(&scope.caller, record, Ok((Some(arguments), result)), started);
+        self.record(
+            &scope.caller,
+            record,
+            Recorded::Ran {
+                arguments: Some(arguments),
+                result,
+            },
+            started,
+        );
         outcome
     }
 
@@ -269,14 +299,16 @@ impl McpHandler {
         let tool = format!("prompt:{}", target.name);
         let record = (target.definition.id.as_str(), tool.as_str());
         if !may_use_prompt(&scope.caller, &target.definition, &target.name) {
-            self.record(&scope.caller, record, Err(ToolCallStatus::Denied), started);
+            self.record(
+                &scope.caller,
+                record,
+                Recorded::Refused(ToolCallStatus::Denied),
+                started,
+            );
             return Err(unknown_prompt(&requested));
         }
         get.name = target.name.clone();
-        let arguments = get
-            .arguments
-            .clone()
-            .map(serde_json::Value::Object);
+        let arguments = get.arguments.clone().map(serde_json::Value::Object);
         let server = self.server_for(&scope, context, &target)?;
         let outcome = server.get_prompt(get).await.map(|response| match response {
             GetPromptResponse::Complete(mut result) => {
@@ -293,7 +325,12 @@ impl McpHandler {
                 _ => None,
             })
             .map_err(|error| (error.code.0, error.message.to_string()));
-        self.record(&scope.caller, record, Ok((arguments, result)), started);
+        self.record(
+            &scope.caller,
+            record,
+            Recorded::Ran { arguments, result },
+            started,
+        );
         outcome
     }
 
@@ -345,7 +382,10 @@ impl McpHandler {
             .filter(|target| may_read_resources(&scope.caller, &target.definition))
             .ok_or_else(|| resource_not_found(uri))?;
         let server = self.server_for(&scope, context, &target)?;
-        let listener = self.listener(context, target.aggregated.then(|| target.definition.id.clone()));
+        let listener = self.listener(
+            context,
+            target.aggregated.then(|| target.definition.id.clone()),
+        );
         server.subscribe(&target.name, listener).await
     }
 
@@ -489,20 +529,23 @@ impl McpHandler {
             View::Admin(_) => return Ok(Vec::new()),
         };
         let list = &list;
-        let listings =
-            futures::future::join_all(definitions.into_iter().filter(|definition| {
-                allowed(&scope.caller, definition)
-            }).map(|definition| {
-                let server = self.core.servers.get(&definition, &scope.caller.group_id);
-                let listener = self.listener(context, aggregated.then(|| definition.id.clone()));
-                async move {
-                    let server = server?;
-                    server.listen(listener);
-                    let listed = list(server).await?;
-                    Ok::<_, ErrorData>((definition, listed))
-                }
-            }))
-            .await;
+        let listings = futures::future::join_all(
+            definitions
+                .into_iter()
+                .filter(|definition| allowed(&scope.caller, definition))
+                .map(|definition| {
+                    let server = self.core.servers.get(&definition, &scope.caller.group_id);
+                    let listener =
+                        self.listener(context, aggregated.then(|| definition.id.clone()));
+                    async move {
+                        let server = server?;
+                        server.listen(listener);
+                        let listed = list(server).await?;
+                        Ok::<_, ErrorData>((definition, listed))
+                    }
+                }),
+        )
+        .await;
         let mut listed = Vec::new();
         for listing in listings {
             match listing {
@@ -517,29 +560,18 @@ impl McpHandler {
         Ok(listed)
     }
 
-    /// Records a read or prompt get: refused with `status`, or run with its arguments and its
-    /// result (or error code and message).
-    #[expect(
-        clippy::type_complexity,
-        reason = "one private helper's outcome, spelt out where it is read"
-    )]
+    /// Records a read or prompt get.
     fn record(
         &self,
         caller: &Caller,
         (server_id, tool): (&str, &str),
-        outcome: Result<
-            (
-                Option<serde_json::Value>,
-                Result<Option<serde_json::Value>, (i32, String)>,
-            ),
-            ToolCallStatus,
-        >,
+        outcome: Recorded,
         started: (Instant, SystemTime),
     ) {
         let name = (server_id, tool, None);
         let record = match outcome {
-            Err(status) => call_record(caller, name, status, started),
-            Ok((arguments, result)) => {
+            Recorded::Refused(status) => call_record(caller, name, status, started),
+            Recorded::Ran { arguments, result } => {
                 let status = match &result {
                     Ok(_) => ToolCallStatus::Ok,
                     Err((code, message)) => ToolCallStatus::Failed {

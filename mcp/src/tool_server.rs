@@ -119,7 +119,10 @@ pub(crate) trait ToolServer: Send + Sync {
     }
 
     /// Gets the prompt `get.name` (the server's own name, no aggregated prefix).
-    async fn get_prompt(&self, get: GetPromptRequestParams) -> Result<GetPromptResponse, ErrorData> {
+    async fn get_prompt(
+        &self,
+        get: GetPromptRequestParams,
+    ) -> Result<GetPromptResponse, ErrorData> {
         Err(unknown_prompt(&get.name))
     }
 

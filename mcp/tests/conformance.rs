@@ -87,7 +87,10 @@ async fn run_suite(url: &str, requirements: &str, label: &str) -> String {
         ]);
     // Per-check details (JSON) for a failing scenario: set CONFORMANCE_OUTPUT_DIR.
     if let Ok(directory) = std::env::var("CONFORMANCE_OUTPUT_DIR") {
-        command.args(["--output-dir", &format!("{directory}/{label}/{requirements}")]);
+        command.args([
+            "--output-dir",
+            &format!("{directory}/{label}/{requirements}"),
+        ]);
     }
     let output = command.output().await.unwrap();
     format!(
@@ -119,9 +122,8 @@ fn summary(output: &str) -> (Vec<(bool, String)>, String) {
 /// Whether scenario `name` must pass on the route `label` (`direct` or `proxied`).
 fn in_scope(name: &str, label: &str) -> bool {
     // Sampling and elicitation are server-to-client requests; tasks are not offered.
-    let tools = name.starts_with("tools-")
-        && !name.contains("sampling")
-        && !name.contains("elicitation");
+    let tools =
+        name.starts_with("tools-") && !name.contains("sampling") && !name.contains("elicitation");
     let offerings = ["resources-", "prompts-", "completion-"]
         .iter()
         .any(|prefix| name.starts_with(prefix))

@@ -5,8 +5,8 @@ use std::time::Duration;
 use mcp::{McpConfig, Scope, ServerKind, ToolCallStatus};
 use rmcp::model::{
     ArgumentInfo, ClientCapabilities, ClientConfig, CompleteRequestParams, ErrorCode,
-    GetPromptRequestParams, Implementation, ReadResourceRequestParams, Reference,
-    ResourceContents, ResourceUpdatedNotificationParam, SubscribeRequestParams,
+    GetPromptRequestParams, Implementation, ReadResourceRequestParams, Reference, ResourceContents,
+    ResourceUpdatedNotificationParam, SubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RoleClient, RunningService, ServiceError};
 use rmcp::transport::StreamableHttpClientTransport;
@@ -81,16 +81,28 @@ fn error_code(error: ServiceError) -> ErrorCode {
 
 /// Checks one route serving the `everything` fixture under `prefix` (empty on a server's own
 /// route): resources, templates, prompts, completions and a subscription.
-async fn check_everything(label: &str, client: &Client, uri: impl Fn(&str) -> String, prompt: impl Fn(&str) -> String) {
+async fn check_everything(
+    label: &str,
+    client: &Client,
+    uri: impl Fn(&str) -> String,
+    prompt: impl Fn(&str) -> String,
+) {
     let peer = client.peer();
     let capabilities = peer.peer_info().unwrap().capabilities.clone();
-    assert!(capabilities.resources.is_some(), "{label}: {capabilities:?}");
+    assert!(
+        capabilities.resources.is_some(),
+        "{label}: {capabilities:?}"
+    );
     assert!(capabilities.prompts.is_some(), "{label}");
     assert!(capabilities.completions.is_some(), "{label}");
 
     let resources = peer.list_resources(None).await.unwrap().resources;
     let uris: Vec<&str> = resources.iter().map(|r| r.uri.as_str()).collect();
-    for expected in ["test://static-text", "test://static-binary", "test://watched-resource"] {
+    for expected in [
+        "test://static-text",
+        "test://static-binary",
+        "test://watched-resource",
+    ] {
         assert!(uris.contains(&uri(expected).as_str()), "{label}: {uris:?}");
     }
     let read = peer
@@ -120,7 +132,10 @@ async fn check_everything(label: &str, client: &Client, uri: impl Fn(&str) -> St
         .read_resource(ReadResourceRequestParams::new(expanded))
         .await
         .unwrap();
-    assert!(text_of(&read.contents[0]).1.contains("Data for ID: 123"), "{label}");
+    assert!(
+        text_of(&read.contents[0]).1.contains("Data for ID: 123"),
+        "{label}"
+    );
     let missing = peer
         .read_resource(ReadResourceRequestParams::new(uri("test://no-such-thing")))
         .await
@@ -129,9 +144,14 @@ async fn check_everything(label: &str, client: &Client, uri: impl Fn(&str) -> St
 
     let prompts = peer.list_prompts(None).await.unwrap().prompts;
     let names: Vec<&str> = prompts.iter().map(|p| p.name.as_str()).collect();
-    assert!(names.contains(&prompt("test_prompt_with_arguments").as_str()), "{label}: {names:?}");
+    assert!(
+        names.contains(&prompt("test_prompt_with_arguments").as_str()),
+        "{label}: {names:?}"
+    );
     let mut get = GetPromptRequestParams::new(prompt("test_prompt_with_arguments"));
-    get.arguments = json!({"arg1": "hello", "arg2": "world"}).as_object().cloned();
+    get.arguments = json!({"arg1": "hello", "arg2": "world"})
+        .as_object()
+        .cloned();
     let got = peer.get_prompt(get).await.unwrap();
     assert_eq!(
         serde_json::to_value(&got.messages[0].content).unwrap()["text"],
@@ -146,9 +166,16 @@ async fn check_everything(label: &str, client: &Client, uri: impl Fn(&str) -> St
         ))
         .await
         .unwrap();
-    assert_eq!(completion.completion.values, ["paris", "park", "party"], "{label}");
+    assert_eq!(
+        completion.completion.values,
+        ["paris", "park", "party"],
+        "{label}"
+    );
 
-    #[expect(deprecated, reason = "the session era's subscription is what is tested")]
+    #[expect(
+        deprecated,
+        reason = "the session era's subscription is what is tested"
+    )]
     let subscribed = peer
         .subscribe(SubscribeRequestParams::new(uri("test://watched-resource")))
         .await;
@@ -198,8 +225,9 @@ async fn proxies_and_the_aggregate_forward_resources_prompts_and_completions() {
                 && r.tool == "resources/read"
                 && r.status == ToolCallStatus::Ok
                 && r.arguments == Some(json!({"uri": "test://static-text"}))
-                    || r.server_id == route
-                        && r.arguments == Some(json!({"uri": format!("aiproxy://{route}/test://static-text")}))),
+                || r.server_id == route
+                    && r.arguments
+                        == Some(json!({"uri": format!("aiproxy://{route}/test://static-text")}))),
             "{route}: {records:?}"
         );
         assert!(
@@ -257,7 +285,10 @@ async fn the_aggregate_applies_allow_lists_to_resources_and_prompts() {
         .into_iter()
         .map(|r| r.uri)
         .collect();
-    assert!(uris.iter().all(|uri| uri.starts_with("aiproxy://kitchen/")), "{uris:?}");
+    assert!(
+        uris.iter().all(|uri| uri.starts_with("aiproxy://kitchen/")),
+        "{uris:?}"
+    );
     assert_eq!(uris.len(), 3, "{uris:?}");
     let mut prompts: Vec<String> = peer
         .list_prompts(None)
@@ -268,8 +299,14 @@ async fn the_aggregate_applies_allow_lists_to_resources_and_prompts() {
         .map(|p| p.name)
         .collect();
     prompts.sort();
-    assert!(prompts.contains(&"stream__test_simple_prompt".to_owned()), "{prompts:?}");
-    assert!(!prompts.contains(&"stream__test_prompt_with_image".to_owned()), "{prompts:?}");
+    assert!(
+        prompts.contains(&"stream__test_simple_prompt".to_owned()),
+        "{prompts:?}"
+    );
+    assert!(
+        !prompts.contains(&"stream__test_prompt_with_image".to_owned()),
+        "{prompts:?}"
+    );
     assert_eq!(prompts.len(), 5, "{prompts:?}");
 
     // A resource or prompt it may not use is answered like one that does not exist.
@@ -281,7 +318,9 @@ async fn the_aggregate_applies_allow_lists_to_resources_and_prompts() {
         .unwrap_err();
     assert_eq!(error_code(refused), ErrorCode::INVALID_PARAMS);
     let refused = peer
-        .get_prompt(GetPromptRequestParams::new("stream__test_prompt_with_image"))
+        .get_prompt(GetPromptRequestParams::new(
+            "stream__test_prompt_with_image",
+        ))
         .await
         .unwrap_err();
     assert_eq!(error_code(refused), ErrorCode::INVALID_PARAMS);
@@ -302,7 +341,10 @@ async fn the_aggregate_applies_allow_lists_to_resources_and_prompts() {
         denied,
         [
             ("stream".to_owned(), "resources/read".to_owned()),
-            ("stream".to_owned(), "prompt:test_prompt_with_image".to_owned())
+            (
+                "stream".to_owned(),
+                "prompt:test_prompt_with_image".to_owned()
+            )
         ]
     );
 }
@@ -367,9 +409,11 @@ mod changing {
             let peer = context.peer.clone();
             tokio::spawn(async move {
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                let _ = peer.notify_resource_updated(
-                    rmcp::model::ResourceUpdatedNotificationParam::new(request.uri),
-                ).await;
+                let _ = peer
+                    .notify_resource_updated(rmcp::model::ResourceUpdatedNotificationParam::new(
+                        request.uri,
+                    ))
+                    .await;
                 let _ = peer.notify_tool_list_changed().await;
             });
             Ok(())
@@ -412,7 +456,10 @@ async fn upstream_updates_and_list_changes_reach_the_sessions_that_listen() {
         "the upstream's capabilities are advertised"
     );
 
-    #[expect(deprecated, reason = "the session era's subscription is what is tested")]
+    #[expect(
+        deprecated,
+        reason = "the session era's subscription is what is tested"
+    )]
     let subscribed = aggregated
         .peer()
         .subscribe(SubscribeRequestParams::new(format!(
@@ -432,7 +479,10 @@ async fn upstream_updates_and_list_changes_reach_the_sessions_that_listen() {
         heard.push(next);
     }
     assert!(
-        heard.contains(&Heard::Updated(format!("aiproxy://notes/{}", changing::URI))),
+        heard.contains(&Heard::Updated(format!(
+            "aiproxy://notes/{}",
+            changing::URI
+        ))),
         "{heard:?}"
     );
     assert!(heard.contains(&Heard::ToolsChanged), "{heard:?}");
@@ -477,24 +527,76 @@ async fn python_client_reads_resources_and_gets_prompts_through_proxies() {
         })
     };
     let cases = [
-        ("auto stream", spec(gateway.url("/public/stream"), "streamable", "auto", "test://static-text", "test_prompt_with_arguments")),
-        ("legacy stream", spec(gateway.url("/public/stream"), "streamable", "legacy", "test://static-text", "test_prompt_with_arguments")),
-        ("sse to sse", spec(gateway.url("/public/sse/sse"), "sse", "legacy", "test://static-text", "test_prompt_with_arguments")),
-        ("auto aggregated", spec(gateway.url(""), "streamable", "auto", "aiproxy://sse/test://static-text", "sse__test_prompt_with_arguments")),
-        ("legacy aggregated", spec(gateway.url(""), "streamable", "legacy", "aiproxy://stream/test://static-text", "stream__test_prompt_with_arguments")),
+        (
+            "auto stream",
+            spec(
+                gateway.url("/public/stream"),
+                "streamable",
+                "auto",
+                "test://static-text",
+                "test_prompt_with_arguments",
+            ),
+        ),
+        (
+            "legacy stream",
+            spec(
+                gateway.url("/public/stream"),
+                "streamable",
+                "legacy",
+                "test://static-text",
+                "test_prompt_with_arguments",
+            ),
+        ),
+        (
+            "sse to sse",
+            spec(
+                gateway.url("/public/sse/sse"),
+                "sse",
+                "legacy",
+                "test://static-text",
+                "test_prompt_with_arguments",
+            ),
+        ),
+        (
+            "auto aggregated",
+            spec(
+                gateway.url(""),
+                "streamable",
+                "auto",
+                "aiproxy://sse/test://static-text",
+                "sse__test_prompt_with_arguments",
+            ),
+        ),
+        (
+            "legacy aggregated",
+            spec(
+                gateway.url(""),
+                "streamable",
+                "legacy",
+                "aiproxy://stream/test://static-text",
+                "stream__test_prompt_with_arguments",
+            ),
+        ),
     ];
     let outputs = python_client(cases.iter().map(|(_, spec)| spec.clone()).collect()).await;
     for ((label, spec), out) in cases.iter().zip(outputs) {
         assert!(out.get("error").is_none(), "{label}: {out}");
         let uri = spec["reads"][0].as_str().unwrap();
-        let listed: Vec<&str> = out["resources"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+        let listed: Vec<&str> = out["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap())
+            .collect();
         assert!(listed.contains(&uri), "{label}: {out}");
         let read: &Value = &out["read"][0][0];
-        assert_eq!(read["text"], "This is the content of the static text resource.", "{label}: {out}");
+        assert_eq!(
+            read["text"], "This is the content of the static text resource.",
+            "{label}: {out}"
+        );
         assert_eq!(read["uri"], uri, "{label}: {out}");
         assert_eq!(
-            out["got"][0][0]["content"]["text"],
-            "Prompt with arguments: arg1='a', arg2='b'",
+            out["got"][0][0]["content"]["text"], "Prompt with arguments: arg1='a', arg2='b'",
             "{label}: {out}"
         );
     }

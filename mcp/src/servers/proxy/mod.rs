@@ -380,7 +380,10 @@ impl<C: Connector> ToolServer for Proxy<C> {
         .await
     }
 
-    async fn get_prompt(&self, get: GetPromptRequestParams) -> Result<GetPromptResponse, ErrorData> {
+    async fn get_prompt(
+        &self,
+        get: GetPromptRequestParams,
+    ) -> Result<GetPromptResponse, ErrorData> {
         self.request("prompts/get", |peer| {
             let get = get.clone();
             async move { peer.get_prompt_once(get).await }
@@ -552,7 +555,10 @@ where
             return Ok(items);
         }
     }
-    tracing::warn!(limit = MAX_TOOL_PAGES, "upstream listing cut at the page limit");
+    tracing::warn!(
+        limit = MAX_TOOL_PAGES,
+        "upstream listing cut at the page limit"
+    );
     Ok(items)
 }
 

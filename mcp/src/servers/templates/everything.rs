@@ -162,10 +162,7 @@ impl ToolServer for EverythingServer {
                 blob: PNG_PIXEL.to_owned(),
                 meta: None,
             },
-            WATCHED_URI => text(
-                "Watched resource content.".to_owned(),
-                "text/plain",
-            ),
+            WATCHED_URI => text("Watched resource content.".to_owned(), "text/plain"),
             _ => match template_id(uri) {
                 Some(id) => text(
                     json!({"id": id, "templateTest": true, "data": format!("Data for ID: {id}")})
@@ -189,7 +186,11 @@ impl ToolServer for EverythingServer {
 
     async fn list_prompts(&self) -> Result<Vec<Prompt>, ErrorData> {
         Ok(vec![
-            prompt("test_simple_prompt", "A simple prompt without arguments", &[]),
+            prompt(
+                "test_simple_prompt",
+                "A simple prompt without arguments",
+                &[],
+            ),
             prompt(
                 "test_prompt_with_arguments",
                 "A prompt with two required arguments",
@@ -204,7 +205,10 @@ impl ToolServer for EverythingServer {
         ])
     }
 
-    async fn get_prompt(&self, get: GetPromptRequestParams) -> Result<GetPromptResponse, ErrorData> {
+    async fn get_prompt(
+        &self,
+        get: GetPromptRequestParams,
+    ) -> Result<GetPromptResponse, ErrorData> {
         let argument = |name: &str| -> Result<String, ErrorData> {
             get.arguments
                 .as_ref()
@@ -255,7 +259,8 @@ impl ToolServer for EverythingServer {
     async fn complete(&self, request: CompleteRequestParams) -> Result<CompleteResult, ErrorData> {
         let values: Vec<String> = match &request.r#ref {
             Reference::Prompt(prompt)
-                if prompt.name == "test_prompt_with_arguments" && request.argument.name == "arg1" =>
+                if prompt.name == "test_prompt_with_arguments"
+                    && request.argument.name == "arg1" =>
             {
                 ARG1_SUGGESTIONS
                     .iter()
