@@ -85,7 +85,7 @@ pub(super) struct Proxy<C> {
 }
 
 impl<C: Connector> Proxy<C> {
-    fn new(connector: C, timeout: Duration) -> Self {
+    fn with_connector(connector: C, timeout: Duration) -> Self {
         Self {
             connector,
             live: tokio::sync::Mutex::new(None),
@@ -668,11 +668,11 @@ impl Connector for StreamableConnector {
 }
 
 /// Proxy to a remote Streamable HTTP server (rmcp's client).
-pub(crate) struct StreamableProxy;
+pub(super) type StreamableProxy = Proxy<StreamableConnector>;
 
-impl StreamableProxy {
-    pub(super) fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Proxy<StreamableConnector> {
-        Proxy::new(
+impl Proxy<StreamableConnector> {
+    pub(super) fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
+        Self::with_connector(
             StreamableConnector {
                 http: upstream_http::client(policy(&endpoint)),
                 endpoint,
@@ -726,11 +726,11 @@ impl Connector for SseConnector {
 }
 
 /// Proxy to a remote legacy HTTP+SSE server (our own client transport).
-pub(crate) struct SseProxy;
+pub(super) type SseProxy = Proxy<SseConnector>;
 
-impl SseProxy {
-    pub(super) fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Proxy<SseConnector> {
-        Proxy::new(
+impl Proxy<SseConnector> {
+    pub(super) fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
+        Self::with_connector(
             SseConnector {
                 http: upstream_http::client(policy(&endpoint)),
                 endpoint,
