@@ -1,19 +1,23 @@
-//! The MCP server every route speaks: lists and calls the tools of the servers a request's caller may use, enforcing the allow-list and reporting each call.
+//! The MCP server every route speaks: lists and calls the tools of the servers a request's caller may use, enforcing the allow-list and reporting each call; resources, prompts and completions are `offerings.rs`'s.
 #![expect(
     deprecated,
     reason = "logging/setLevel is deprecated upstream (SEP-2577) but clients of the 2025 revisions still send it"
 )]
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Instant, SystemTime};
 
 use rmcp::model::ProgressToken;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult, ListToolsResult,
-    PaginatedRequestParams, RequestParamsMeta, ResultType, ServerCapabilities,
-    SetLevelRequestParams, Tool,
+    CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult, DiscoverResult,
+    GetPromptRequestParams, GetPromptResponse, Implementation, InitializeRequestParams,
+    InitializeResult, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
+    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    RequestParamsMeta, ResultType, SetLevelRequestParams, SubscribeRequestParams,
+    SubscriptionFilter, Tool, UnsubscribeRequestParams,
 };
-use rmcp::service::{RequestContext, RoleServer};
+use rmcp::service::{RequestContext, RoleServer, SubscriptionContext};
 use rmcp::{ErrorData, ServerHandler};
 use tenancy::{Caller, Refusal, Reservation};
 use tokio_util::sync::CancellationToken;
@@ -78,14 +82,25 @@ pub(crate) struct Core {
     pub traces: Option<Arc<dyn crate::ClientTraces>>,
 }
 
-/// The rmcp handler; stateless itself, it reads the [`RequestScope`] of each request.
+/// The rmcp handler, one per session; it reads the [`RequestScope`] of each request.
 #[derive(Clone)]
 pub(crate) struct McpHandler {
     pub core: Arc<Core>,
+    /// Tells this session apart where servers remember who listens to their notifications.
+    pub session: u64,
 }
 
 impl McpHandler {
-    fn scope(context: &RequestContext<RoleServer>) -> Result<RequestScope, ErrorData> {
+    /// A handler for a new session.
+    pub fn new(core: Arc<Core>) -> Self {
+        static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
+        Self {
+            core,
+            session: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    pub(crate) fn scope(context: &RequestContext<RoleServer>) -> Result<RequestScope, ErrorData> {
         if let Some(scope) = context.extensions.get::<RequestScope>() {
             return Ok(scope.clone());
         }
@@ -339,7 +354,7 @@ impl Core {
 type CallName<'a> = (&'a str, &'a str, Option<&'a str>);
 
 /// The record of one call, without arguments, result or reservation.
-fn call_record(
+pub(crate) fn call_record(
     caller: &Caller,
     (server_id, tool, source_tool): CallName<'_>,
     status: ToolCallStatus,
@@ -389,15 +404,118 @@ fn unknown_tool(name: &str) -> ErrorData {
 }
 
 impl ServerHandler for McpHandler {
+    /// Everything any route may offer; `initialize` and `discover` narrow it to the route's
+    /// servers (see [`McpHandler::offered_capabilities`]).
     fn get_info(&self) -> InitializeResult {
-        let capabilities = ServerCapabilities::builder()
-            .enable_tools()
-            .enable_logging()
-            .build();
+        let capabilities = crate::offerings::full_capabilities();
         InitializeResult::new(capabilities).with_server_info(Implementation::new(
             self.core.config.server_name.clone(),
             env!("CARGO_PKG_VERSION"),
         ))
+    }
+
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, ErrorData> {
+        context.peer.set_peer_info(request.clone());
+        let mut result = self.negotiate_initialize(&request)?;
+        if let Ok(scope) = Self::scope(&context) {
+            result.capabilities = self.offered_capabilities(&scope, &context).await;
+        }
+        Ok(result)
+    }
+
+    async fn discover(
+        &self,
+        context: RequestContext<RoleServer>,
+    ) -> Result<DiscoverResult, ErrorData> {
+        let mut result = DiscoverResult::from_server_info(
+            self.supported_protocol_versions().into_owned(),
+            self.get_info(),
+        );
+        if let Ok(scope) = Self::scope(&context) {
+            result.capabilities = self.offered_capabilities(&scope, &context).await;
+        }
+        Ok(result)
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        self.route_list_resources(&context).await
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        self.route_list_resource_templates(&context).await
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        self.route_read_resource(request, &context).await
+    }
+
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.route_subscribe(&request.uri, &context).await
+    }
+
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.route_unsubscribe(&request.uri, &context).await
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        self.route_list_prompts(&context).await
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        self.route_get_prompt(request, &context).await
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        self.route_complete(request, &context).await
+    }
+
+    /// Every 2026-07-28 subscription is accepted as asked; [`McpHandler::route_listen`] decides
+    /// per URI (a URI the caller may not read stays silent).
+    fn accepted_subscription_filter(
+        &self,
+        requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        Some(requested.clone())
+    }
+
+    async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        self.route_listen(context).await
     }
 
     async fn set_level(

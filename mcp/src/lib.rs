@@ -22,9 +22,10 @@
 //! - `sessions.rs`: [`SessionStore`], the Streamable HTTP session records replicas share;
 //!   `session_limits.rs`: the sessions each token holds open on this replica.
 //! - `handler.rs`: the one MCP server behind every route (allow-list, admission, aggregation,
-//!   reporting).
+//!   reporting); `offerings.rs`: resources, prompts and completions on a route (merged and
+//!   prefixed in the aggregated view, allow-listed, recorded) and the capabilities it offers.
 //! - `tool_server.rs`: the contract every tool server implements (list tools, call one, reach
-//!   the caller mid-call).
+//!   the caller mid-call; resources, prompts and completions where it offers them).
 //! - `servers/`: builds and caches the tool server of each definition by its kind:
 //!   `templates/` (embedded servers, one file each plus a registry line), `proxy/` (upstream
 //!   Streamable HTTP through rmcp's client, tool calls as direct POSTs on its session in
@@ -48,6 +49,7 @@ mod direct_reply;
 mod handler;
 mod host;
 mod inspect;
+mod offerings;
 pub mod pinning;
 mod resolved;
 mod router;
@@ -69,6 +71,7 @@ pub use host::{
     ToolCallRequest, ToolCallSink, ToolCallStatus, VirtualComposition, VirtualTool,
 };
 pub use inspect::{ServerInspection, ToolSummary, inspect_server};
+pub use offerings::AGGREGATED_URI_SCHEME;
 pub use resolved::{ResolvedServer, embedded_definition};
 pub use router::origin_allowed;
 pub use servers::{

@@ -128,9 +128,9 @@ impl McpService {
         let mut local_sessions = LocalSessionManager::default();
         local_sessions.session_config = session_config;
         let local_sessions = Arc::new(local_sessions);
-        let handler = McpHandler { core: core.clone() };
+        let handler_core = core.clone();
         let streamable = StreamableHttpService::new(
-            move || Ok(handler.clone()),
+            move || Ok(McpHandler::new(handler_core.clone())),
             local_sessions.clone(),
             rmcp_config,
         );

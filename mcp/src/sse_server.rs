@@ -156,9 +156,7 @@ async fn open_scoped(
         target,
     };
     let cancel = service.shutdown_token().child_token();
-    let handler = McpHandler {
-        core: state.core.clone(),
-    };
+    let handler = McpHandler::new(state.core.clone());
     let service_cancel = cancel.clone();
     tokio::spawn(async move {
         match handler.serve_with_ct(transport, service_cancel).await {

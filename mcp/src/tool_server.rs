@@ -1,13 +1,17 @@
 //! The contract every tool server implements (embedded templates, proxies, OpenAPI documents, the
-//! admin tools): list tools, call one, reach the caller mid-call.
+//! admin tools): list tools, call one, reach the caller mid-call; and, where a server offers
+//! them, its resources, resource templates, prompts and completions, and who hears its
+//! notifications.
 
 use async_trait::async_trait;
 use rmcp::ErrorData;
 use rmcp::model::{
-    CallToolResponse, CallToolResult, ContentBlock, JsonObject, ProgressNotificationParam,
-    ProgressToken, Tool,
+    CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, ContentBlock,
+    ErrorCode, GetPromptRequestParams, GetPromptResponse, JsonObject, ProgressNotificationParam,
+    ProgressToken, Prompt, ReadResourceRequestParams, ReadResourceResponse, Resource,
+    ResourceTemplate, ServerCapabilities, ServerNotification, Tool,
 };
-use rmcp::service::{Peer, RoleServer};
+use rmcp::service::{Peer, RoleServer, SubscriptionSink};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -86,6 +90,130 @@ pub(crate) trait ToolServer: Send + Sync {
     fn source_of(&self, _tool: &str) -> Option<String> {
         None
     }
+
+    /// What the server offers, as it declares it (a proxy: its upstream's `initialize`
+    /// capabilities). Only `resources`, `prompts`, `completions` and `tools.listChanged` are read
+    /// from it; the handler adds what the gateway itself serves.
+    async fn capabilities(&self) -> ServerCapabilities {
+        ServerCapabilities::builder().enable_tools().build()
+    }
+
+    async fn list_resources(&self) -> Result<Vec<Resource>, ErrorData> {
+        Ok(Vec::new())
+    }
+
+    async fn list_resource_templates(&self) -> Result<Vec<ResourceTemplate>, ErrorData> {
+        Ok(Vec::new())
+    }
+
+    /// Reads the resource `read.uri` (the server's own URI, no aggregated prefix).
+    async fn read_resource(
+        &self,
+        read: ReadResourceRequestParams,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        Err(resource_not_found(&read.uri))
+    }
+
+    async fn list_prompts(&self) -> Result<Vec<Prompt>, ErrorData> {
+        Ok(Vec::new())
+    }
+
+    /// Gets the prompt `get.name` (the server's own name, no aggregated prefix).
+    async fn get_prompt(
+        &self,
+        get: GetPromptRequestParams,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        Err(unknown_prompt(&get.name))
+    }
+
+    /// Completes an argument of a prompt or resource template (the server's own names).
+    /// Default: no suggestions, which the protocol allows.
+    async fn complete(&self, _request: CompleteRequestParams) -> Result<CompleteResult, ErrorData> {
+        Ok(CompleteResult::default())
+    }
+
+    /// `listener` wants `notifications/resources/updated` for `uri`.
+    async fn subscribe(&self, _uri: &str, _listener: Listener) -> Result<(), ErrorData> {
+        Err(ErrorData::new(
+            ErrorCode::METHOD_NOT_FOUND,
+            "this server offers no resource subscriptions",
+            None,
+        ))
+    }
+
+    async fn unsubscribe(&self, _uri: &str, _session: u64) -> Result<(), ErrorData> {
+        Ok(())
+    }
+
+    /// `listener` uses this server: it hears the server's `list_changed` notifications (only
+    /// servers whose lists can change, proxies, keep it).
+    fn listen(&self, _listener: Listener) {}
+}
+
+/// A downstream session that hears a server's notifications (list changes, resource updates).
+#[derive(Clone)]
+pub(crate) struct Listener {
+    /// Unique per downstream session: a session registers once however often it asks.
+    pub session: u64,
+    pub sink: NotificationSink,
+    /// In the aggregated view, the server id its URIs are prefixed with (see
+    /// [`crate::offerings::aggregated_uri`]).
+    pub aggregated_as: Option<String>,
+}
+
+/// Where a listener's notifications go.
+#[derive(Clone)]
+pub(crate) enum NotificationSink {
+    /// A session-era session (or a legacy SSE stream): its standalone stream.
+    Session(Peer<RoleServer>),
+    /// A 2026-07-28 `subscriptions/listen` stream, open until `closed` is cancelled.
+    Subscription {
+        sink: SubscriptionSink,
+        closed: CancellationToken,
+    },
+}
+
+impl Listener {
+    /// Whether nobody listens any more (the session or the stream ended).
+    pub fn is_closed(&self) -> bool {
+        match &self.sink {
+            NotificationSink::Session(peer) => peer.is_transport_closed(),
+            NotificationSink::Subscription { closed, .. } => closed.is_cancelled(),
+        }
+    }
+
+    /// Sends `notification`, its resource URI (if any) renamed as this listener knows it.
+    pub async fn send(&self, mut notification: ServerNotification) -> Result<(), String> {
+        if let ServerNotification::ResourceUpdatedNotification(updated) = &mut notification
+            && let Some(server_id) = &self.aggregated_as
+        {
+            updated.params.uri = crate::offerings::aggregated_uri(server_id, &updated.params.uri);
+        }
+        match &self.sink {
+            NotificationSink::Session(peer) => peer
+                .send_notification(notification)
+                .await
+                .map_err(|error| error.to_string()),
+            NotificationSink::Subscription { sink, .. } => sink
+                .send(notification)
+                .await
+                .map_err(|error| error.to_string()),
+        }
+    }
+}
+
+/// The error for a resource that does not exist (or that the caller may not read: the same
+/// answer, so nothing can be probed): `-32602` with the URI in `data`, as SEP-2164 asks.
+pub(crate) fn resource_not_found(uri: &str) -> ErrorData {
+    ErrorData::invalid_params(
+        format!("resource not found: {uri}"),
+        Some(serde_json::json!({ "uri": uri })),
+    )
+}
+
+/// The error for a prompt that does not exist or that the caller may not use.
+pub(crate) fn unknown_prompt(name: &str) -> ErrorData {
+    ErrorData::invalid_params(format!("unknown prompt: {name}"), None)
 }
 
 /// A tool result carrying one text block, marked as an error: the tool ran but failed in a way

@@ -17,6 +17,7 @@ mod client_traces;
 mod conformance;
 mod direct_reply;
 mod gate;
+mod offerings;
 mod python_client;
 mod shared_sessions;
 mod tenancy;

@@ -3,9 +3,12 @@
 Usage: client_check.py '<specs json>' with a list of specs, run concurrently in one process (the
 client's import alone costs about a second of CPU). Each spec is
   {"url": ..., "token": ..., "transport": "streamable" | "sse", "mode": "auto" | "legacy",
-   "calls": [{"tool": ..., "args": {...}, "progress": bool}]}
+   "calls": [{"tool": ..., "args": {...}, "progress": bool}],
+   "reads": [uri, ...], "prompts": [{"name": ..., "args": {...}}]}
 Output (stdout, a JSON list in spec order): {"protocol_version", "tools": [names], "results": [...]}
-or {"error": "..."} when the client raised.
+plus, when the spec has reads or prompts, "resources" and "prompt_names" (listed, sorted),
+"read" (each read's contents) and "got" (each prompt's messages); {"error": "..."} when the
+client raised.
 """
 
 import asyncio
@@ -53,7 +56,31 @@ async def run(spec):
                 out["results"].append(dump_result(result, progress))
             except Exception as error:  # the test asserts on protocol errors too
                 out["results"].append({"error": str(error)})
+        if "reads" in spec or "prompts" in spec:
+            await offerings(client, spec, out)
     return out
+
+
+async def offerings(client, spec, out):
+    """Lists resources and prompts, reads the spec's URIs and gets its prompts."""
+    listed = await client.list_resources()
+    out["resources"] = sorted(str(resource.uri) for resource in listed.resources)
+    prompts = await client.list_prompts()
+    out["prompt_names"] = sorted(prompt.name for prompt in prompts.prompts)
+    out["read"] = []
+    for uri in spec.get("reads", []):
+        try:
+            result = await client.read_resource(uri)
+            out["read"].append([c.model_dump(mode="json", by_alias=True, exclude_none=True) for c in result.contents])
+        except Exception as error:  # the test asserts on protocol errors too
+            out["read"].append({"error": str(error)})
+    out["got"] = []
+    for prompt in spec.get("prompts", []):
+        try:
+            result = await client.get_prompt(prompt["name"], prompt.get("args"))
+            out["got"].append([m.model_dump(mode="json", by_alias=True, exclude_none=True) for m in result.messages])
+        except Exception as error:
+            out["got"].append({"error": str(error)})
 
 
 async def run_reporting(spec):

@@ -1,8 +1,11 @@
 //! Tool servers that forward to remote MCP servers: one long-lived upstream client per definition and group, reconnected when it drops.
 //!
-//! Progress notifications are routed back to the caller that asked for them.
+//! Progress notifications are routed back to the caller that asked for them; list changes and
+//! resource updates go to the sessions that listen (`listeners.rs`). Resources, prompts and
+//! completions are forwarded as far as the upstream declared them in its `initialize` answer.
 
 mod direct_call;
+mod listeners;
 mod progress;
 mod sse_client;
 mod upstream_http;
@@ -16,16 +19,20 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotificationParam,
-    ClientCapabilities, ClientConfig, ClientRequest, Implementation, ServerResult, Tool,
+    ClientCapabilities, ClientConfig, ClientRequest, CompleteRequestParams, CompleteResult,
+    GetPromptRequestParams, GetPromptResponse, Implementation, PaginatedRequestParams, Prompt,
+    ReadResourceRequestParams, ReadResourceResponse, Resource, ResourceTemplate,
+    ServerCapabilities, ServerResult, SubscribeRequestParams, Tool, UnsubscribeRequestParams,
 };
-use rmcp::service::{PeerRequestOptions, RoleClient, RunningService, ServiceError};
+use rmcp::service::{Peer, PeerRequestOptions, RoleClient, RunningService, ServiceError};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::{ClientHandler, ErrorData, ServiceExt};
 
 use crate::host::RemoteEndpoint;
-use crate::tool_server::{ToolCall, ToolServer};
+use crate::tool_server::{Listener, ToolCall, ToolServer};
 use direct_call::{DirectFailure, DirectRoute, RecordingClient, SeenSession};
+use listeners::{Listeners, NotificationRelay, Upstream as UpstreamChange};
 use progress::{ProgressRelay, ProgressRoutes, progress_key};
 use upstream_http::upstream_error;
 
@@ -33,7 +40,7 @@ type Upstream = RunningService<RoleClient, ProxyClient>;
 
 /// One live upstream connection: rmcp's client, and when the session allows it, the route for
 /// calls made as plain POSTs on the same session.
-struct Live {
+pub(super) struct Live {
     service: Upstream,
     direct: Option<DirectRoute>,
 }
@@ -55,26 +62,35 @@ impl ClientHandler for ProxyClient {
 
 /// How a proxy opens its upstream connection.
 #[async_trait]
-trait Connector: Send + Sync + 'static {
-    async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String>;
+pub(super) trait Connector: Send + Sync + 'static {
+    async fn connect(
+        &self,
+        routes: ProgressRoutes,
+        listeners: Arc<Listeners>,
+    ) -> Result<Live, String>;
 
     /// The HTTP client direct calls use (the one the connection pools on).
     fn http(&self) -> &reqwest::Client;
 }
 
-struct Proxy<C> {
+/// A proxied server: one upstream connection (per group), reconnected when it drops.
+pub(super) struct Proxy<C> {
     connector: C,
     live: tokio::sync::Mutex<Option<Arc<Live>>>,
     routes: ProgressRoutes,
+    /// The downstream sessions that hear this upstream's notifications; kept across
+    /// reconnections (their subscriptions are renewed on the new connection).
+    listeners: Arc<Listeners>,
     timeout: Duration,
 }
 
 impl<C: Connector> Proxy<C> {
-    fn new(connector: C, timeout: Duration) -> Self {
+    fn with_connector(connector: C, timeout: Duration) -> Self {
         Self {
             connector,
             live: tokio::sync::Mutex::new(None),
             routes: Arc::new(Mutex::new(HashMap::new())),
+            listeners: Arc::default(),
             timeout,
         }
     }
@@ -88,13 +104,17 @@ impl<C: Connector> Proxy<C> {
         {
             return Ok(upstream.clone());
         }
-        let upstream =
-            tokio::time::timeout(self.timeout, self.connector.connect(self.routes.clone()))
-                .await
-                .map_err(|_| upstream_error("upstream connect timed out"))?
-                .map_err(|error| upstream_error(format!("upstream connect failed: {error}")))?;
+        let upstream = tokio::time::timeout(
+            self.timeout,
+            self.connector
+                .connect(self.routes.clone(), self.listeners.clone()),
+        )
+        .await
+        .map_err(|_| upstream_error("upstream connect timed out"))?
+        .map_err(|error| upstream_error(format!("upstream connect failed: {error}")))?;
         let upstream = Arc::new(upstream);
         *live = Some(upstream.clone());
+        self.renew_subscriptions(&upstream);
         Ok(upstream)
     }
 
@@ -290,6 +310,256 @@ impl<C: Connector> ToolServer for Proxy<C> {
             Err(error) => Err(map_service_error(error)),
         }
     }
+
+    async fn capabilities(&self) -> ServerCapabilities {
+        match self.upstream().await {
+            Ok(upstream) => declared(&upstream),
+            // Unreachable now: offer tools only; the client learns more when it reconnects.
+            Err(_) => ServerCapabilities::builder().enable_tools().build(),
+        }
+    }
+
+    async fn list_resources(&self) -> Result<Vec<Resource>, ErrorData> {
+        if !self.offers(|offered| offered.resources.is_some()).await? {
+            return Ok(Vec::new());
+        }
+        self.request("resources/list", |peer| {
+            collect_pages(move |cursor| {
+                let peer = peer.clone();
+                async move {
+                    let page = peer.list_resources(Some(page_params(cursor))).await?;
+                    Ok((page.resources, page.next_cursor))
+                }
+            })
+        })
+        .await
+    }
+
+    async fn list_resource_templates(&self) -> Result<Vec<ResourceTemplate>, ErrorData> {
+        if !self.offers(|offered| offered.resources.is_some()).await? {
+            return Ok(Vec::new());
+        }
+        self.request("resources/templates/list", |peer| {
+            collect_pages(move |cursor| {
+                let peer = peer.clone();
+                async move {
+                    let page = peer
+                        .list_resource_templates(Some(page_params(cursor)))
+                        .await?;
+                    Ok((page.resource_templates, page.next_cursor))
+                }
+            })
+        })
+        .await
+    }
+
+    async fn read_resource(
+        &self,
+        read: ReadResourceRequestParams,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        self.request("resources/read", |peer| {
+            let read = read.clone();
+            async move { peer.read_resource_once(read).await }
+        })
+        .await
+    }
+
+    async fn list_prompts(&self) -> Result<Vec<Prompt>, ErrorData> {
+        if !self.offers(|offered| offered.prompts.is_some()).await? {
+            return Ok(Vec::new());
+        }
+        self.request("prompts/list", |peer| {
+            collect_pages(move |cursor| {
+                let peer = peer.clone();
+                async move {
+                    let page = peer.list_prompts(Some(page_params(cursor))).await?;
+                    Ok((page.prompts, page.next_cursor))
+                }
+            })
+        })
+        .await
+    }
+
+    async fn get_prompt(
+        &self,
+        get: GetPromptRequestParams,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        self.request("prompts/get", |peer| {
+            let get = get.clone();
+            async move { peer.get_prompt_once(get).await }
+        })
+        .await
+    }
+
+    async fn complete(&self, request: CompleteRequestParams) -> Result<CompleteResult, ErrorData> {
+        if !self.offers(|offered| offered.completions.is_some()).await? {
+            return Ok(CompleteResult::default());
+        }
+        self.request("completion/complete", |peer| {
+            let request = request.clone();
+            async move { peer.complete(request).await }
+        })
+        .await
+    }
+
+    async fn subscribe(&self, uri: &str, listener: Listener) -> Result<(), ErrorData> {
+        let subscribable = self
+            .offers(|offered| {
+                offered
+                    .resources
+                    .as_ref()
+                    .is_some_and(|resources| resources.subscribe == Some(true))
+            })
+            .await?;
+        if !subscribable {
+            return Err(ErrorData::new(
+                rmcp::model::ErrorCode::METHOD_NOT_FOUND,
+                "the upstream offers no resource subscriptions",
+                None,
+            ));
+        }
+        let session = listener.session;
+        match self.listeners.subscribe(uri, listener) {
+            Err(message) => Err(ErrorData::invalid_request(message, None)),
+            Ok(UpstreamChange::Unchanged) => Ok(()),
+            Ok(UpstreamChange::Changed) => {
+                let subscribed = self
+                    .request("resources/subscribe", |peer| {
+                        let uri = uri.to_owned();
+                        async move { subscribe_upstream(&peer, uri).await }
+                    })
+                    .await;
+                if subscribed.is_err() {
+                    self.listeners.unsubscribe(uri, session);
+                }
+                subscribed
+            }
+        }
+    }
+
+    async fn unsubscribe(&self, uri: &str, session: u64) -> Result<(), ErrorData> {
+        if self.listeners.unsubscribe(uri, session) == UpstreamChange::Changed {
+            self.request("resources/unsubscribe", |peer| {
+                let uri = uri.to_owned();
+                async move { unsubscribe_upstream(&peer, uri).await }
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    fn listen(&self, listener: Listener) {
+        self.listeners.listen(listener);
+    }
+}
+
+impl<C: Connector> Proxy<C> {
+    /// Whether the upstream declared what `pick` looks for.
+    async fn offers(&self, pick: fn(&ServerCapabilities) -> bool) -> Result<bool, ErrorData> {
+        let upstream = self.upstream().await?;
+        Ok(pick(&declared(&upstream)))
+    }
+
+    /// One request that is safe to repeat (a listing, a read, a subscription), bounded by the
+    /// timeout; a connection that failed under it is replaced and the request sent once more.
+    async fn request<T, F, Fut>(&self, method: &str, send: F) -> Result<T, ErrorData>
+    where
+        F: Fn(Peer<RoleClient>) -> Fut,
+        Fut: Future<Output = Result<T, ServiceError>>,
+    {
+        let upstream = self.upstream().await?;
+        match tokio::time::timeout(self.timeout, send(upstream.service.peer().clone())).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error @ ServiceError::McpError(_))) => Err(map_service_error(error)),
+            Ok(Err(_)) | Err(_) => {
+                self.forget(&upstream).await;
+                let upstream = self.upstream().await?;
+                tokio::time::timeout(self.timeout, send(upstream.service.peer().clone()))
+                    .await
+                    .map_err(|_| upstream_error(format!("upstream {method} timed out")))?
+                    .map_err(map_service_error)
+            }
+        }
+    }
+
+    /// A new connection knows none of the sessions' subscriptions: renew them, in the
+    /// background (the request that connected does not wait for them).
+    fn renew_subscriptions(&self, upstream: &Live) {
+        let uris = self.listeners.subscribed_uris();
+        if uris.is_empty() {
+            return;
+        }
+        let peer = upstream.service.peer().clone();
+        tokio::spawn(async move {
+            for uri in uris {
+                if let Err(error) = subscribe_upstream(&peer, uri).await {
+                    tracing::debug!(%error, "upstream resource subscription not renewed");
+                }
+            }
+        });
+    }
+}
+
+/// What the upstream declared in its `initialize` answer.
+fn declared(upstream: &Live) -> ServerCapabilities {
+    upstream
+        .service
+        .peer()
+        .peer_info()
+        .map(|info| info.capabilities.clone())
+        .unwrap_or_default()
+}
+
+#[expect(
+    deprecated,
+    reason = "resources/subscribe is the session-era way; upstreams of the 2025 revisions use it"
+)]
+async fn subscribe_upstream(peer: &Peer<RoleClient>, uri: String) -> Result<(), ServiceError> {
+    peer.subscribe(SubscribeRequestParams::new(uri)).await
+}
+
+#[expect(
+    deprecated,
+    reason = "resources/unsubscribe is the session-era way; upstreams of the 2025 revisions use it"
+)]
+async fn unsubscribe_upstream(peer: &Peer<RoleClient>, uri: String) -> Result<(), ServiceError> {
+    peer.unsubscribe(UnsubscribeRequestParams::new(uri)).await
+}
+
+fn page_params(cursor: Option<String>) -> PaginatedRequestParams {
+    PaginatedRequestParams::default().with_cursor(cursor)
+}
+
+/// The most items read from one upstream listing of resources, templates or prompts, and the
+/// most pages: past either the listing is cut (and the cut logged), like `tools/list`.
+const MAX_ITEMS: usize = 10_000;
+
+/// Every page of a listing, bounded by [`MAX_TOOL_PAGES`] pages and [`MAX_ITEMS`] items.
+async fn collect_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, ServiceError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), ServiceError>>,
+{
+    let mut items = Vec::new();
+    let mut cursor = None;
+    for _ in 0..MAX_TOOL_PAGES {
+        let (page_items, next) = page(cursor).await?;
+        items.extend(page_items);
+        if items.len() >= MAX_ITEMS {
+            items.truncate(MAX_ITEMS);
+            tracing::warn!(limit = MAX_ITEMS, "upstream listing cut at the item limit");
+            return Ok(items);
+        }
+        cursor = next;
+        if cursor.is_none() {
+            return Ok(items);
+        }
+    }
+    tracing::warn!(
+        limit = MAX_TOOL_PAGES,
+        "upstream listing cut at the page limit"
+    );
+    Ok(items)
 }
 
 /// `url` with the endpoint's query parameters appended.
@@ -344,14 +614,18 @@ fn redact(endpoint: &RemoteEndpoint, message: impl ToString) -> String {
     upstream_http::redact_secrets(&message.to_string(), secrets, |_| "****".to_owned())
 }
 
-struct StreamableConnector {
+pub(super) struct StreamableConnector {
     endpoint: RemoteEndpoint,
     http: reqwest::Client,
 }
 
 #[async_trait]
 impl Connector for StreamableConnector {
-    async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String> {
+    async fn connect(
+        &self,
+        routes: ProgressRoutes,
+        listeners: Arc<Listeners>,
+    ) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
         policy(&self.endpoint).check_url(&url)?;
         let endpoint_headers = header_map(&self.endpoint)?;
@@ -369,7 +643,10 @@ impl Connector for StreamableConnector {
             session: session.clone(),
         };
         let inner = StreamableHttpClientTransport::with_client(client, config);
-        let transport = ProgressRelay { inner, routes };
+        let transport = NotificationRelay {
+            inner: ProgressRelay { inner, routes },
+            listeners,
+        };
         let service = ProxyClient
             .serve(transport)
             .await
@@ -391,31 +668,21 @@ impl Connector for StreamableConnector {
 }
 
 /// Proxy to a remote Streamable HTTP server (rmcp's client).
-pub(crate) struct StreamableProxy(Proxy<StreamableConnector>);
+pub(super) type StreamableProxy = Proxy<StreamableConnector>;
 
-impl StreamableProxy {
-    pub fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
-        Self(Proxy::new(
+impl Proxy<StreamableConnector> {
+    pub(super) fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
+        Self::with_connector(
             StreamableConnector {
                 http: upstream_http::client(policy(&endpoint)),
                 endpoint,
             },
             timeout,
-        ))
+        )
     }
 }
 
-#[async_trait]
-impl ToolServer for StreamableProxy {
-    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
-        self.0.list_tools().await
-    }
-    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
-        self.0.call_tool(call).await
-    }
-}
-
-struct SseConnector {
+pub(super) struct SseConnector {
     endpoint: RemoteEndpoint,
     http: reqwest::Client,
 }
@@ -426,7 +693,11 @@ impl Connector for SseConnector {
         &self.http
     }
 
-    async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String> {
+    async fn connect(
+        &self,
+        routes: ProgressRoutes,
+        listeners: Arc<Listeners>,
+    ) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
         policy(&self.endpoint).check_url(&url)?;
         let headers = header_map(&self.endpoint)?;
@@ -438,7 +709,10 @@ impl Connector for SseConnector {
         )
         .await
         .map_err(|error| redact(&self.endpoint, error))?;
-        let transport = ProgressRelay { inner, routes };
+        let transport = NotificationRelay {
+            inner: ProgressRelay { inner, routes },
+            listeners,
+        };
         let service = ProxyClient
             .serve(transport)
             .await
@@ -452,26 +726,16 @@ impl Connector for SseConnector {
 }
 
 /// Proxy to a remote legacy HTTP+SSE server (our own client transport).
-pub(crate) struct SseProxy(Proxy<SseConnector>);
+pub(super) type SseProxy = Proxy<SseConnector>;
 
-impl SseProxy {
-    pub fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
-        Self(Proxy::new(
+impl Proxy<SseConnector> {
+    pub(super) fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
+        Self::with_connector(
             SseConnector {
                 http: upstream_http::client(policy(&endpoint)),
                 endpoint,
             },
             timeout,
-        ))
-    }
-}
-
-#[async_trait]
-impl ToolServer for SseProxy {
-    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
-        self.0.list_tools().await
-    }
-    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
-        self.0.call_tool(call).await
+        )
     }
 }

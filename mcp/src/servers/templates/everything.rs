@@ -1,5 +1,6 @@
-//! The `everything` template: fixture tools the MCP conformance suite calls by name, plus small
-//! tools our own tests use to check that proxies keep results intact.
+//! The `everything` template: fixture tools, resources, resource templates, prompts and
+//! completions the MCP conformance suite asks for by name, plus small tools our own tests use to
+//! check that proxies keep results intact.
 #![expect(
     deprecated,
     reason = "logging is deprecated upstream (SEP-2577) but the 2025 revisions the conformance suite tests still have it"
@@ -13,17 +14,20 @@ use async_trait::async_trait;
 use base64::Engine;
 use rmcp::ErrorData;
 use rmcp::model::{
-    CallToolResponse, CallToolResult, ContentBlock, LoggingLevel, LoggingMessageNotificationParam,
-    ProgressNotificationParam, ResourceContents, Tool,
+    CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, CompletionInfo,
+    ContentBlock, GetPromptRequestParams, GetPromptResponse, GetPromptResult, LoggingLevel,
+    LoggingMessageNotificationParam, ProgressNotificationParam, Prompt, PromptArgument,
+    PromptMessage, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Reference,
+    Resource, ResourceContents, ResourceTemplate, Role, ServerCapabilities, Tool,
 };
 use serde_json::json;
 
 use super::{Catalogue, TemplateError, TemplateInfo, tool};
-use crate::tool_server::{ToolCall, ToolServer};
+use crate::tool_server::{Listener, ToolCall, ToolServer, resource_not_found, unknown_prompt};
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
     name: "everything",
-    description: "Conformance fixture tools (test_simple_text, test_image_content, ...) and echo/add for checks",
+    description: "Conformance fixture tools (test_simple_text, ...), resources (test://static-text, ...), prompts (test_simple_prompt, ...) and completions, and echo/add for checks",
     params: &[],
     catalogue: Catalogue {
         fixture: true,
@@ -75,8 +79,205 @@ fn embedded_resource() -> ContentBlock {
     ))
 }
 
+/// The resource whose subscription the suite tests; it never changes.
+const WATCHED_URI: &str = "test://watched-resource";
+/// The template the suite reads as `test://template/123/data`.
+const DATA_TEMPLATE: &str = "test://template/{id}/data";
+/// What `completion/complete` suggests for `test_prompt_with_arguments`' `arg1`.
+const ARG1_SUGGESTIONS: [&str; 3] = ["paris", "park", "party"];
+
+fn prompt(name: &str, description: &str, arguments: &[&str]) -> Prompt {
+    let arguments = (!arguments.is_empty()).then(|| {
+        arguments
+            .iter()
+            .map(|argument| {
+                let mut argument = PromptArgument::new(*argument);
+                argument.required = Some(true);
+                argument
+            })
+            .collect()
+    });
+    Prompt::new(name, Some(description), arguments)
+}
+
+/// The value of the template `test://template/{id}/data` for `uri`, if it matches.
+fn template_id(uri: &str) -> Option<&str> {
+    uri.strip_prefix("test://template/")?
+        .strip_suffix("/data")
+        .filter(|id| !id.is_empty() && !id.contains('/'))
+}
+
 #[async_trait]
 impl ToolServer for EverythingServer {
+    async fn capabilities(&self) -> ServerCapabilities {
+        ServerCapabilities::builder()
+            .enable_tools()
+            .enable_resources()
+            .enable_resources_subscribe()
+            .enable_prompts()
+            .enable_completions()
+            .build()
+    }
+
+    async fn list_resources(&self) -> Result<Vec<Resource>, ErrorData> {
+        Ok(vec![
+            Resource::new("test://static-text", "static-text")
+                .with_description("A static text resource")
+                .with_mime_type("text/plain"),
+            Resource::new("test://static-binary", "static-binary")
+                .with_description("A static binary resource (a 1x1 PNG)")
+                .with_mime_type("image/png"),
+            Resource::new(WATCHED_URI, "watched-resource")
+                .with_description("A resource clients may subscribe to")
+                .with_mime_type("text/plain"),
+        ])
+    }
+
+    async fn list_resource_templates(&self) -> Result<Vec<ResourceTemplate>, ErrorData> {
+        let mut template = ResourceTemplate::new(DATA_TEMPLATE, "template-data");
+        template.description = Some("JSON data for an id".to_owned());
+        template.mime_type = Some("application/json".to_owned());
+        Ok(vec![template])
+    }
+
+    async fn read_resource(
+        &self,
+        read: ReadResourceRequestParams,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let uri = read.uri.as_str();
+        let text = |text: String, mime_type: &str| ResourceContents::TextResourceContents {
+            uri: uri.to_owned(),
+            mime_type: Some(mime_type.to_owned()),
+            text,
+            meta: None,
+        };
+        let contents = match uri {
+            "test://static-text" => text(
+                "This is the content of the static text resource.".to_owned(),
+                "text/plain",
+            ),
+            "test://static-binary" => ResourceContents::BlobResourceContents {
+                uri: uri.to_owned(),
+                mime_type: Some("image/png".to_owned()),
+                blob: PNG_PIXEL.to_owned(),
+                meta: None,
+            },
+            WATCHED_URI => text("Watched resource content.".to_owned(), "text/plain"),
+            _ => match template_id(uri) {
+                Some(id) => text(
+                    json!({"id": id, "templateTest": true, "data": format!("Data for ID: {id}")})
+                        .to_string(),
+                    "application/json",
+                ),
+                None => return Err(resource_not_found(uri)),
+            },
+        };
+        Ok(ReadResourceResponse::Complete(ReadResourceResult::new(
+            vec![contents],
+        )))
+    }
+
+    async fn subscribe(&self, uri: &str, _listener: Listener) -> Result<(), ErrorData> {
+        // Nothing here ever changes, so nobody is remembered; an unknown URI is refused.
+        self.read_resource(ReadResourceRequestParams::new(uri))
+            .await
+            .map(|_| ())
+    }
+
+    async fn list_prompts(&self) -> Result<Vec<Prompt>, ErrorData> {
+        Ok(vec![
+            prompt(
+                "test_simple_prompt",
+                "A simple prompt without arguments",
+                &[],
+            ),
+            prompt(
+                "test_prompt_with_arguments",
+                "A prompt with two required arguments",
+                &["arg1", "arg2"],
+            ),
+            prompt(
+                "test_prompt_with_embedded_resource",
+                "A prompt embedding the resource it is given",
+                &["resourceUri"],
+            ),
+            prompt("test_prompt_with_image", "A prompt with an image", &[]),
+        ])
+    }
+
+    async fn get_prompt(
+        &self,
+        get: GetPromptRequestParams,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let argument = |name: &str| -> Result<String, ErrorData> {
+            get.arguments
+                .as_ref()
+                .and_then(|arguments| arguments.get(name))
+                .and_then(|value| value.as_str())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ErrorData::invalid_params(format!("missing required argument: {name}"), None)
+                })
+        };
+        let messages = match get.name.as_str() {
+            "test_simple_prompt" => vec![PromptMessage::new_text(
+                Role::User,
+                "This is a simple prompt for testing.",
+            )],
+            "test_prompt_with_arguments" => {
+                let (arg1, arg2) = (argument("arg1")?, argument("arg2")?);
+                vec![PromptMessage::new_text(
+                    Role::User,
+                    format!("Prompt with arguments: arg1='{arg1}', arg2='{arg2}'"),
+                )]
+            }
+            "test_prompt_with_embedded_resource" => {
+                let uri = argument("resourceUri")?;
+                vec![
+                    PromptMessage::new(
+                        Role::User,
+                        ContentBlock::resource(ResourceContents::text(
+                            "Embedded resource content for testing.",
+                            uri,
+                        )),
+                    ),
+                    PromptMessage::new_text(
+                        Role::User,
+                        "Please process the embedded resource above.",
+                    ),
+                ]
+            }
+            "test_prompt_with_image" => vec![
+                PromptMessage::new(Role::User, ContentBlock::image(PNG_PIXEL, "image/png")),
+                PromptMessage::new_text(Role::User, "Please analyze the image above."),
+            ],
+            other => return Err(unknown_prompt(other)),
+        };
+        Ok(GetPromptResponse::Complete(GetPromptResult::new(messages)))
+    }
+
+    async fn complete(&self, request: CompleteRequestParams) -> Result<CompleteResult, ErrorData> {
+        let values: Vec<String> = match &request.r#ref {
+            Reference::Prompt(prompt)
+                if prompt.name == "test_prompt_with_arguments"
+                    && request.argument.name == "arg1" =>
+            {
+                ARG1_SUGGESTIONS
+                    .iter()
+                    .filter(|value| value.starts_with(request.argument.value.as_str()))
+                    .map(|value| (*value).to_owned())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let total = u32::try_from(values.len()).ok();
+        let mut completion = CompletionInfo::default();
+        completion.values = values;
+        completion.total = total;
+        completion.has_more = Some(false);
+        Ok(CompleteResult::new(completion))
+    }
+
     fn notifies_caller(&self, tool: &str) -> bool {
         tool == "test_tool_with_logging"
     }

@@ -1,0 +1,162 @@
+//! Resources and prompts in the aggregated `/mcp` of the whole server: two servers' resources
+//! and prompts merged under their prefixes, a token's allow-list applied to them, and reads and
+//! prompt gets in the request log like tool calls.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers outside #[test] functions: a failure is a failed test"
+)]
+
+use crate::support;
+
+use serde_json::{Value, json};
+use support::{TestHub, mcp_calls};
+
+const FULL: &str = "sk-acme-offerings-full";
+const NARROW: &str = "sk-acme-offerings-narrow";
+
+/// Two `everything` servers; `narrow` may use all of `kit` and only `test_simple_prompt` of
+/// `box`.
+async fn hub_with_two_servers() -> TestHub {
+    TestHub::start_with_config(&format!(
+        r#"
+groups:
+  - id: acme
+tokens:
+  - group: acme
+    name: full
+    key: {FULL}
+  - group: acme
+    name: narrow
+    key: {NARROW}
+    mcp_servers: [kit, box/test_simple_prompt]
+mcp_servers:
+  - id: kit
+    scope: public
+    type: embedded
+    template: everything
+  - id: box
+    scope: public
+    type: embedded
+    template: everything
+"#
+    ))
+    .await
+}
+
+async fn rpc(hub: &TestHub, token: &str, method: &str, params: Value) -> Value {
+    let name = params["name"].as_str().map(str::to_owned);
+    mcp_calls::stateless(hub, "/mcp", token, method, name.as_deref(), params)
+        .await
+        .1
+}
+
+fn sorted(reply: &Value, list: &str, field: &str) -> Vec<String> {
+    let mut items: Vec<String> = reply["result"][list]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {list}: {reply}"))
+        .iter()
+        .map(|item| item[field].as_str().unwrap().to_owned())
+        .collect();
+    items.sort();
+    items
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_aggregate_merges_resources_and_prompts_under_the_allow_lists() {
+    let hub = hub_with_two_servers().await;
+
+    let resources = sorted(
+        &rpc(&hub, FULL, "resources/list", json!({})).await,
+        "resources",
+        "uri",
+    );
+    assert_eq!(resources.len(), 6, "{resources:?}");
+    assert!(resources.contains(&"aiproxy://box/test://static-text".to_owned()));
+    assert!(resources.contains(&"aiproxy://kit/test://static-text".to_owned()));
+    let prompts = sorted(
+        &rpc(&hub, FULL, "prompts/list", json!({})).await,
+        "prompts",
+        "name",
+    );
+    assert_eq!(prompts.len(), 8, "{prompts:?}");
+
+    // The narrowed token: every resource and prompt of kit, nothing of box but the one prompt.
+    let resources = sorted(
+        &rpc(&hub, NARROW, "resources/list", json!({})).await,
+        "resources",
+        "uri",
+    );
+    assert_eq!(
+        resources,
+        [
+            "aiproxy://kit/test://static-binary",
+            "aiproxy://kit/test://static-text",
+            "aiproxy://kit/test://watched-resource"
+        ]
+    );
+    let prompts = sorted(
+        &rpc(&hub, NARROW, "prompts/list", json!({})).await,
+        "prompts",
+        "name",
+    );
+    assert_eq!(prompts.len(), 5, "{prompts:?}");
+    assert!(
+        prompts.contains(&"box__test_simple_prompt".to_owned()),
+        "{prompts:?}"
+    );
+
+    let read = rpc(
+        &hub,
+        NARROW,
+        "resources/read",
+        json!({"uri": "aiproxy://kit/test://static-text"}),
+    )
+    .await;
+    assert_eq!(
+        read["result"]["contents"][0]["uri"], "aiproxy://kit/test://static-text",
+        "{read}"
+    );
+    assert_eq!(
+        read["result"]["contents"][0]["text"],
+        "This is the content of the static text resource."
+    );
+    let refused = rpc(
+        &hub,
+        NARROW,
+        "resources/read",
+        json!({"uri": "aiproxy://box/test://static-text"}),
+    )
+    .await;
+    assert_eq!(refused["error"]["code"], -32602, "{refused}");
+    let got = rpc(
+        &hub,
+        NARROW,
+        "prompts/get",
+        json!({"name": "box__test_simple_prompt"}),
+    )
+    .await;
+    assert_eq!(
+        got["result"]["messages"][0]["content"]["text"], "This is a simple prompt for testing.",
+        "{got}"
+    );
+
+    // Reads and prompt gets are logged like tool calls; the refused read as a 403.
+    let rows = support::group_logs(&hub, "acme", 3).await;
+    let mut logged: Vec<(String, i64)> = rows
+        .iter()
+        .map(|row| (row.requested_model.clone(), row.status_code))
+        .collect();
+    logged.sort();
+    assert_eq!(
+        logged,
+        [
+            ("box/prompt:test_simple_prompt".to_owned(), 200),
+            ("box/resources/read".to_owned(), 403),
+            ("kit/resources/read".to_owned(), 200),
+        ]
+    );
+    hub.stop().await.unwrap();
+}

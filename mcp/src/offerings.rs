@@ -1,0 +1,674 @@
+//! Resources, resource templates, prompts and completions on a route: listings merged across the
+//! route's servers with the aggregated view's prefixes, reads and prompt gets allow-listed,
+//! admitted and recorded, subscriptions passed to the server that owns the URI, and the
+//! capabilities a route advertises.
+//!
+//! # Names in the aggregated view (`/mcp`)
+//! - A prompt is `{server}__{prompt}`, like a tool.
+//! - A resource URI is `aiproxy://{server}/{uri}`: the server's own URI, unchanged, after the
+//!   server id. It is a URI itself (the server id is its authority, the original URI its path)
+//!   and round-trips: everything after the first `/` past the id is the server's URI. Resource
+//!   templates get the same prefix, so a client that expands one gets a prefixed URI back, and
+//!   the contents of a read carry prefixed URIs too.
+//!
+//! # Allow-lists
+//! - A prompt is allowed like a tool of the same name: the token's `server/name` entries and
+//!   the group's `group_tools` name prompts too.
+//! - A server's resources are readable only by callers allowed the whole server: a token whose
+//!   entry for it names single tools, or a group the server's `group_tools` narrows, gets none
+//!   of them (a URI can stand for anything on the server, so a narrowed caller gets nothing).
+//! - A resource or prompt the caller may not use is answered like one that does not exist.
+//!
+//! # Governance
+//! Listings, reads, prompt gets, completions and subscriptions each count as one request
+//! against the token's rate limit (like `tools/list`; they are not charged). Reads and prompt
+//! gets are recorded through the [`ToolCallSink`](crate::ToolCallSink) like tool calls, with no
+//! reservation: `tool` is `prompt:{name}` for a prompt and `resources/read` for a read (the URI
+//! only in the arguments, kept with the caller's `record_details`, because a URI can carry the
+//! caller's data as template values).
+
+#![expect(
+    deprecated,
+    reason = "logging is deprecated upstream (SEP-2577) but clients of the 2025 revisions still use it"
+)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use futures::future::BoxFuture;
+use rmcp::ErrorData;
+use rmcp::model::{
+    CompleteRequestParams, CompleteResult, GetPromptRequestParams, GetPromptResponse,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ReadResourceRequestParams,
+    ReadResourceResponse, Reference, ResourceContents, ResultType, ServerCapabilities,
+};
+use rmcp::service::{RequestContext, RoleServer, SubscriptionContext};
+use tenancy::{Caller, ToolFilter};
+use tokio_util::sync::CancellationToken;
+
+use crate::handler::{McpHandler, RequestScope, TOOL_NAME_SEPARATOR, View, call_record, refused};
+use crate::host::{ServerDefinition, ToolCallStatus};
+use crate::tool_server::{
+    Listener, NotificationSink, ToolServer, resource_not_found, unknown_prompt,
+};
+
+/// The scheme of resource URIs in the aggregated view: `aiproxy://{server}/{uri}`.
+pub const AGGREGATED_URI_SCHEME: &str = "aiproxy";
+
+/// `uri` of server `server_id` as the aggregated view shows it.
+pub(crate) fn aggregated_uri(server_id: &str, uri: &str) -> String {
+    format!("{AGGREGATED_URI_SCHEME}://{server_id}/{uri}")
+}
+
+/// The server id and the server's own URI of an aggregated-view URI.
+pub(crate) fn split_aggregated_uri(uri: &str) -> Option<(&str, &str)> {
+    uri.strip_prefix(AGGREGATED_URI_SCHEME)?
+        .strip_prefix("://")?
+        .split_once('/')
+}
+
+/// Whether `caller` may list and read the resources of `definition` (the whole server allowed).
+pub(crate) fn may_read_resources(caller: &Caller, definition: &ServerDefinition) -> bool {
+    let token_allows = caller
+        .mcp_allow
+        .as_ref()
+        .is_none_or(|allow| matches!(allow.servers.get(&definition.id), Some(ToolFilter::All)));
+    token_allows && definition.tool_allow.is_none()
+}
+
+/// Whether `caller` may list and get the prompt `name` of `definition`.
+pub(crate) fn may_use_prompt(caller: &Caller, definition: &ServerDefinition, name: &str) -> bool {
+    definition.allows_tool(name) && caller.may_use_tool(&definition.id, name)
+}
+
+/// The server a resource URI or prompt name of a route names, and its own URI or name.
+struct Target {
+    definition: Arc<ServerDefinition>,
+    name: String,
+    aggregated: bool,
+}
+
+/// How a read or prompt get ended, for its record.
+enum Recorded {
+    /// Never ran: the allow-list said no.
+    Refused(ToolCallStatus),
+    /// Ran: its arguments, and its result or error code and message.
+    Ran {
+        arguments: Option<serde_json::Value>,
+        result: Result<Option<serde_json::Value>, (i32, String)>,
+    },
+}
+
+/// A listing's results by server.
+type Listed<T> = Vec<(Arc<ServerDefinition>, Vec<T>)>;
+
+impl McpHandler {
+    /// What the route offers: tools and logging always; for one server, resources, prompts and
+    /// completions as that server declares them; the aggregated view offers all of them (it
+    /// answers empty lists when no server has any).
+    pub(crate) async fn offered_capabilities(
+        &self,
+        scope: &RequestScope,
+        context: &RequestContext<RoleServer>,
+    ) -> ServerCapabilities {
+        let mut offered = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_logging()
+            .build();
+        match &scope.view {
+            View::Admin(_) => {}
+            View::Aggregated(_) => offered = full_capabilities(),
+            View::Single(definition) => {
+                if let Ok(server) = self.core.servers.get(definition, &scope.caller.group_id) {
+                    server.listen(self.listener(context, None));
+                    // A proxy connects its upstream to learn this; one that is slow to answer
+                    // must not hold the client's handshake for the whole upstream timeout.
+                    let declared = tokio::time::timeout(DECLARATION_WAIT, server.capabilities())
+                        .await
+                        .unwrap_or_else(|_| full_capabilities());
+                    offered.resources = declared.resources;
+                    offered.prompts = declared.prompts;
+                    offered.completions = declared.completions;
+                    if let (Some(tools), Some(declared_tools)) =
+                        (offered.tools.as_mut(), declared.tools)
+                    {
+                        tools.list_changed = declared_tools.list_changed;
+                    }
+                }
+            }
+        }
+        offered
+    }
+
+    pub(crate) async fn route_list_resources(
+        &self,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        let scope = Self::scope(context)?;
+        let listed = self
+            .per_server(&scope, context, may_read_resources, |server| {
+                Box::pin(async move { server.list_resources().await })
+            })
+            .await?;
+        let aggregated = matches!(scope.view, View::Aggregated(_));
+        let resources = listed
+            .into_iter()
+            .flat_map(|(definition, resources)| {
+                resources.into_iter().map(move |mut resource| {
+                    if aggregated {
+                        resource.uri = aggregated_uri(&definition.id, &resource.uri);
+                    }
+                    resource
+                })
+            })
+            .collect();
+        Ok(ListResourcesResult::with_all_items(resources))
+    }
+
+    pub(crate) async fn route_list_resource_templates(
+        &self,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        let scope = Self::scope(context)?;
+        let listed = self
+            .per_server(&scope, context, may_read_resources, |server| {
+                Box::pin(async move { server.list_resource_templates().await })
+            })
+            .await?;
+        let aggregated = matches!(scope.view, View::Aggregated(_));
+        let templates = listed
+            .into_iter()
+            .flat_map(|(definition, templates)| {
+                templates.into_iter().map(move |mut template| {
+                    if aggregated {
+                        template.uri_template =
+                            aggregated_uri(&definition.id, &template.uri_template);
+                    }
+                    template
+                })
+            })
+            .collect();
+        Ok(ListResourceTemplatesResult::with_all_items(templates))
+    }
+
+    pub(crate) async fn route_list_prompts(
+        &self,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        let scope = Self::scope(context)?;
+        let listed = self
+            .per_server(
+                &scope,
+                context,
+                |_, _| true,
+                |server| Box::pin(async move { server.list_prompts().await }),
+            )
+            .await?;
+        let aggregated = matches!(scope.view, View::Aggregated(_));
+        let mut prompts = Vec::new();
+        for (definition, listed) in listed {
+            for mut prompt in listed {
+                if !may_use_prompt(&scope.caller, &definition, &prompt.name) {
+                    continue;
+                }
+                if aggregated {
+                    prompt.name = format!("{}{TOOL_NAME_SEPARATOR}{}", definition.id, prompt.name);
+                }
+                prompts.push(prompt);
+            }
+        }
+        Ok(ListPromptsResult::with_all_items(prompts))
+    }
+
+    pub(crate) async fn route_read_resource(
+        &self,
+        mut read: ReadResourceRequestParams,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let started = (Instant::now(), SystemTime::now());
+        let scope = Self::scope(context)?;
+        self.admit(&scope).await?;
+        let requested = read.uri.clone();
+        let Some(target) = resource_target(&scope.view, &requested) else {
+            return Err(resource_not_found(&requested));
+        };
+        let arguments = serde_json::json!({ "uri": requested });
+        let record = (target.definition.id.as_str(), "resources/read");
+        if !may_read_resources(&scope.caller, &target.definition) {
+            self.record(
+                &scope.caller,
+                record,
+                Recorded::Refused(ToolCallStatus::Denied),
+                started,
+            );
+            return Err(resource_not_found(&requested));
+        }
+        read.uri = target.name.clone();
+        let server = self.server_for(&scope, context, &target)?;
+        let outcome = server
+            .read_resource(read)
+            .await
+            .map(|response| match response {
+                ReadResourceResponse::Complete(mut result) => {
+                    result.result_type.get_or_insert(ResultType::COMPLETE);
+                    if target.aggregated {
+                        for contents in &mut result.contents {
+                            if let ResourceContents::TextResourceContents { uri, .. }
+                            | ResourceContents::BlobResourceContents { uri, .. } = contents
+                            {
+                                *uri = aggregated_uri(&target.definition.id, uri);
+                            }
+                        }
+                    }
+                    ReadResourceResponse::Complete(result)
+                }
+                other => other,
+            });
+        let result = outcome
+            .as_ref()
+            .map(|response| match response {
+                ReadResourceResponse::Complete(result) => serde_json::to_value(result).ok(),
+                ReadResourceResponse::InputRequired(result) => serde_json::to_value(result).ok(),
+                _ => None,
+            })
+            .map_err(|error| (error.code.0, error.message.to_string()));
+        self.record(
+            &scope.caller,
+            record,
+            Recorded::Ran {
+                arguments: Some(arguments),
+                result,
+            },
+            started,
+        );
+        outcome
+    }
+
+    pub(crate) async fn route_get_prompt(
+        &self,
+        mut get: GetPromptRequestParams,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let started = (Instant::now(), SystemTime::now());
+        let scope = Self::scope(context)?;
+        self.admit(&scope).await?;
+        let requested = get.name.clone();
+        let Some(target) = prompt_target(&scope.view, &requested) else {
+            return Err(unknown_prompt(&requested));
+        };
+        let tool = format!("prompt:{}", target.name);
+        let record = (target.definition.id.as_str(), tool.as_str());
+        if !may_use_prompt(&scope.caller, &target.definition, &target.name) {
+            self.record(
+                &scope.caller,
+                record,
+                Recorded::Refused(ToolCallStatus::Denied),
+                started,
+            );
+            return Err(unknown_prompt(&requested));
+        }
+        get.name = target.name.clone();
+        let arguments = get.arguments.clone().map(serde_json::Value::Object);
+        let server = self.server_for(&scope, context, &target)?;
+        let outcome = server.get_prompt(get).await.map(|response| match response {
+            GetPromptResponse::Complete(mut result) => {
+                result.result_type.get_or_insert(ResultType::COMPLETE);
+                GetPromptResponse::Complete(result)
+            }
+            other => other,
+        });
+        let result = outcome
+            .as_ref()
+            .map(|response| match response {
+                GetPromptResponse::Complete(result) => serde_json::to_value(result).ok(),
+                GetPromptResponse::InputRequired(result) => serde_json::to_value(result).ok(),
+                _ => None,
+            })
+            .map_err(|error| (error.code.0, error.message.to_string()));
+        self.record(
+            &scope.caller,
+            record,
+            Recorded::Ran { arguments, result },
+            started,
+        );
+        outcome
+    }
+
+    pub(crate) async fn route_complete(
+        &self,
+        mut request: CompleteRequestParams,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        let scope = Self::scope(context)?;
+        self.admit(&scope).await?;
+        let target = match &mut request.r#ref {
+            Reference::Prompt(prompt) => {
+                let target = prompt_target(&scope.view, &prompt.name)
+                    .filter(|target| {
+                        may_use_prompt(&scope.caller, &target.definition, &target.name)
+                    })
+                    .ok_or_else(|| unknown_prompt(&prompt.name))?;
+                prompt.name = target.name.clone();
+                target
+            }
+            Reference::Resource(resource) => {
+                let target = resource_target(&scope.view, &resource.uri)
+                    .filter(|target| may_read_resources(&scope.caller, &target.definition))
+                    .ok_or_else(|| resource_not_found(&resource.uri))?;
+                resource.uri = target.name.clone();
+                target
+            }
+            _ => {
+                return Err(ErrorData::invalid_params(
+                    "unsupported completion reference",
+                    None,
+                ));
+            }
+        };
+        let server = self.server_for(&scope, context, &target)?;
+        let mut result = server.complete(request).await?;
+        result.result_type.get_or_insert(ResultType::COMPLETE);
+        Ok(result)
+    }
+
+    pub(crate) async fn route_subscribe(
+        &self,
+        uri: &str,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let scope = Self::scope(context)?;
+        self.admit(&scope).await?;
+        let target = resource_target(&scope.view, uri)
+            .filter(|target| may_read_resources(&scope.caller, &target.definition))
+            .ok_or_else(|| resource_not_found(uri))?;
+        let server = self.server_for(&scope, context, &target)?;
+        let listener = self.listener(
+            context,
+            target.aggregated.then(|| target.definition.id.clone()),
+        );
+        server.subscribe(&target.name, listener).await
+    }
+
+    pub(crate) async fn route_unsubscribe(
+        &self,
+        uri: &str,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let scope = Self::scope(context)?;
+        let Some(target) = resource_target(&scope.view, uri) else {
+            return Ok(());
+        };
+        let server = self
+            .core
+            .servers
+            .get(&target.definition, &scope.caller.group_id)?;
+        server.unsubscribe(&target.name, self.session).await
+    }
+
+    /// A 2026-07-28 `subscriptions/listen` stream: the route's servers send it their list
+    /// changes, and the servers of its accepted URIs their updates, until the stream ends.
+    /// URIs the caller may not read, or that no server of the route owns, stay silent.
+    pub(crate) async fn route_listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        let scope = Self::scope(context.request_context())?;
+        self.admit(&scope).await?;
+        let closed = CancellationToken::new();
+        let listener = |aggregated_as: Option<String>| Listener {
+            session: self.session,
+            sink: NotificationSink::Subscription {
+                sink: context.sink().clone(),
+                closed: closed.clone(),
+            },
+            aggregated_as,
+        };
+        let (definitions, aggregated) = match &scope.view {
+            View::Single(definition) => (vec![definition.clone()], false),
+            View::Aggregated(definitions) => (definitions.to_vec(), true),
+            View::Admin(_) => (Vec::new(), false),
+        };
+        for definition in &definitions {
+            if let Ok(server) = self.core.servers.get(definition, &scope.caller.group_id) {
+                server.listen(listener(aggregated.then(|| definition.id.clone())));
+            }
+        }
+        let mut subscribed = Vec::new();
+        let uris = context
+            .accepted()
+            .resource_subscriptions
+            .clone()
+            .unwrap_or_default();
+        for uri in uris {
+            let Some(target) = resource_target(&scope.view, &uri)
+                .filter(|target| may_read_resources(&scope.caller, &target.definition))
+            else {
+                continue;
+            };
+            let Ok(server) = self
+                .core
+                .servers
+                .get(&target.definition, &scope.caller.group_id)
+            else {
+                continue;
+            };
+            let as_listener = listener(target.aggregated.then(|| target.definition.id.clone()));
+            match server.subscribe(&target.name, as_listener).await {
+                Ok(()) => subscribed.push((server, target.name)),
+                Err(error) => tracing::debug!(%error.message, "resource subscription refused"),
+            }
+        }
+        context.cancelled().await;
+        closed.cancel();
+        for (server, uri) in subscribed {
+            if let Err(error) = server.unsubscribe(&uri, self.session).await {
+                tracing::debug!(%error.message, "resource subscription not ended upstream");
+            }
+        }
+        Ok(())
+    }
+
+    /// This session as a listener of a server's notifications.
+    fn listener(
+        &self,
+        context: &RequestContext<RoleServer>,
+        aggregated_as: Option<String>,
+    ) -> Listener {
+        Listener {
+            session: self.session,
+            sink: NotificationSink::Session(context.peer.clone()),
+            aggregated_as,
+        }
+    }
+
+    /// Counts the request against the caller's rate limit (the admin's tools have none).
+    async fn admit(&self, scope: &RequestScope) -> Result<(), ErrorData> {
+        if matches!(scope.view, View::Admin(_)) {
+            return Ok(());
+        }
+        self.core
+            .gate
+            .admit_listing(&scope.caller)
+            .await
+            .map_err(|refusal| refused(&refusal))
+    }
+
+    /// The live server of `target`, with this session listening to it.
+    fn server_for(
+        &self,
+        scope: &RequestScope,
+        context: &RequestContext<RoleServer>,
+        target: &Target,
+    ) -> Result<Arc<dyn ToolServer>, ErrorData> {
+        let server = self
+            .core
+            .servers
+            .get(&target.definition, &scope.caller.group_id)?;
+        server.listen(self.listener(
+            context,
+            target.aggregated.then(|| target.definition.id.clone()),
+        ));
+        Ok(server)
+    }
+
+    /// One listing from each server of the route that `allowed` lets the caller see. On one
+    /// server's route its error is the answer; in the aggregated view a server that fails is
+    /// skipped (one unreachable upstream must not hide every other server's items).
+    async fn per_server<T, F>(
+        &self,
+        scope: &RequestScope,
+        context: &RequestContext<RoleServer>,
+        allowed: fn(&Caller, &ServerDefinition) -> bool,
+        list: F,
+    ) -> Result<Listed<T>, ErrorData>
+    where
+        T: Send,
+        F: Fn(Arc<dyn ToolServer>) -> BoxFuture<'static, Result<Vec<T>, ErrorData>>,
+    {
+        self.admit(scope).await?;
+        let (definitions, aggregated) = match &scope.view {
+            View::Single(definition) => (vec![definition.clone()], false),
+            View::Aggregated(definitions) => (definitions.to_vec(), true),
+            View::Admin(_) => return Ok(Vec::new()),
+        };
+        let list = &list;
+        let listings = futures::future::join_all(
+            definitions
+                .into_iter()
+                .filter(|definition| allowed(&scope.caller, definition))
+                .map(|definition| {
+                    let server = self.core.servers.get(&definition, &scope.caller.group_id);
+                    let listener =
+                        self.listener(context, aggregated.then(|| definition.id.clone()));
+                    async move {
+                        let server = server?;
+                        server.listen(listener);
+                        let listed = list(server).await?;
+                        Ok::<_, ErrorData>((definition, listed))
+                    }
+                }),
+        )
+        .await;
+        let mut listed = Vec::new();
+        for listing in listings {
+            match listing {
+                Ok(items) => listed.push(items),
+                Err(error) if !aggregated => return Err(error),
+                Err(error) => tracing::warn!(
+                    %error.message,
+                    "skipping a server in an aggregated listing"
+                ),
+            }
+        }
+        Ok(listed)
+    }
+
+    /// Records a read or prompt get.
+    fn record(
+        &self,
+        caller: &Caller,
+        (server_id, tool): (&str, &str),
+        outcome: Recorded,
+        started: (Instant, SystemTime),
+    ) {
+        let name = (server_id, tool, None);
+        let record = match outcome {
+            Recorded::Refused(status) => call_record(caller, name, status, started),
+            Recorded::Ran { arguments, result } => {
+                let status = match &result {
+                    Ok(_) => ToolCallStatus::Ok,
+                    Err((code, message)) => ToolCallStatus::Failed {
+                        code: *code,
+                        message: message.clone(),
+                    },
+                };
+                let mut record = call_record(caller, name, status, started);
+                if caller.record_details {
+                    record.arguments = arguments;
+                    record.result = result.ok().flatten();
+                }
+                record
+            }
+        };
+        self.core.sink.record(record);
+    }
+}
+
+/// How long a handshake waits for a server to declare what it offers; past it the route
+/// offers everything (and answers empty lists where the server has nothing).
+const DECLARATION_WAIT: Duration = Duration::from_secs(3);
+
+/// Everything a route can offer: the aggregated view's capabilities, and a server's when it
+/// has not declared its own in time.
+pub(crate) fn full_capabilities() -> ServerCapabilities {
+    ServerCapabilities::builder()
+        .enable_tools()
+        .enable_tool_list_changed()
+        .enable_logging()
+        .enable_resources()
+        .enable_resources_subscribe()
+        .enable_resources_list_changed()
+        .enable_prompts()
+        .enable_prompts_list_changed()
+        .enable_completions()
+        .build()
+}
+
+/// The server and its own URI that `uri` names on `view`.
+fn resource_target(view: &View, uri: &str) -> Option<Target> {
+    match view {
+        View::Single(definition) => Some(Target {
+            definition: definition.clone(),
+            name: uri.to_owned(),
+            aggregated: false,
+        }),
+        View::Aggregated(definitions) => {
+            let (server_id, own) = split_aggregated_uri(uri)?;
+            let definition = definitions.iter().find(|d| d.id == server_id)?;
+            Some(Target {
+                definition: definition.clone(),
+                name: own.to_owned(),
+                aggregated: true,
+            })
+        }
+        View::Admin(_) => None,
+    }
+}
+
+/// The server and its own prompt name that `name` names on `view`.
+fn prompt_target(view: &View, name: &str) -> Option<Target> {
+    match view {
+        View::Single(definition) => Some(Target {
+            definition: definition.clone(),
+            name: name.to_owned(),
+            aggregated: false,
+        }),
+        View::Aggregated(definitions) => {
+            let (server_id, own) = name.split_once(TOOL_NAME_SEPARATOR)?;
+            let definition = definitions.iter().find(|d| d.id == server_id)?;
+            Some(Target {
+                definition: definition.clone(),
+                name: own.to_owned(),
+                aggregated: true,
+            })
+        }
+        View::Admin(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregated_uris_round_trip() {
+        for (server, uri) in [
+            ("everything", "test://static-text"),
+            ("docs", "file:///srv/a b/c.txt"),
+            ("x-1", "test://template/{id}/data"),
+            ("s", "urn:isbn:0451450523"),
+        ] {
+            let aggregated = aggregated_uri(server, uri);
+            assert_eq!(split_aggregated_uri(&aggregated), Some((server, uri)));
+        }
+        assert_eq!(split_aggregated_uri("test://static-text"), None);
+        assert_eq!(split_aggregated_uri("aiproxy://no-slash"), None);
+    }
+}

@@ -1,0 +1,207 @@
+//! An upstream's notifications for the downstream sessions that listen: `list_changed` to every
+//! session that used the server, `resources/updated` to those subscribed to the URI; the
+//! registry of those sessions and the transport wrapper that reads the notifications.
+//!
+//! One upstream connection serves every session of a group, so the proxy subscribes upstream
+//! once per URI (on the first downstream subscription) and unsubscribes when the last one goes.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use rmcp::model::{JsonRpcMessage, ServerNotification};
+use rmcp::service::{RoleClient, RxJsonRpcMessage, TxJsonRpcMessage};
+use rmcp::transport::Transport;
+
+use crate::tool_server::Listener;
+
+/// The most downstream sessions one upstream connection remembers; closed sessions are dropped
+/// first, and past it a new session is not registered (it still gets its answers, only not
+/// the upstream's notifications).
+const MAX_LISTENERS: usize = 4096;
+/// The most URIs one session may be subscribed to on one server.
+const MAX_SUBSCRIPTIONS_PER_SESSION: usize = 256;
+
+struct Entry {
+    listener: Listener,
+    /// Upstream URIs (without any aggregated prefix).
+    subscriptions: BTreeSet<String>,
+}
+
+/// The sessions listening to one upstream connection.
+#[derive(Default)]
+pub(crate) struct Listeners {
+    sessions: Mutex<HashMap<u64, Entry>>,
+}
+
+/// What a subscription change means upstream.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Upstream {
+    /// The first session subscribed to the URI (or the last one left): tell the upstream.
+    Changed,
+    /// Others already (still) subscribe: nothing to send.
+    Unchanged,
+}
+
+impl Listeners {
+    /// Registers `listener` (once per session) for the server's `list_changed` notifications.
+    pub fn listen(&self, listener: Listener) {
+        let Ok(mut sessions) = self.sessions.lock() else {
+            return;
+        };
+        Self::insert(&mut sessions, listener);
+    }
+
+    /// Subscribes `listener` to `uri`.
+    pub fn subscribe(&self, uri: &str, listener: Listener) -> Result<Upstream, String> {
+        let mut sessions = self
+            .sessions
+            .lock()
+            .map_err(|_| "listener registry poisoned".to_owned())?;
+        let already = sessions
+            .values()
+            .any(|entry| entry.subscriptions.contains(uri));
+        let session = listener.session;
+        if !Self::insert(&mut sessions, listener) {
+            return Err("too many sessions listen to this server".to_owned());
+        }
+        let entry = sessions
+            .get_mut(&session)
+            .ok_or_else(|| "session not registered".to_owned())?;
+        if entry.subscriptions.len() >= MAX_SUBSCRIPTIONS_PER_SESSION
+            && !entry.subscriptions.contains(uri)
+        {
+            return Err(format!(
+                "at most {MAX_SUBSCRIPTIONS_PER_SESSION} subscriptions per session"
+            ));
+        }
+        entry.subscriptions.insert(uri.to_owned());
+        Ok(if already {
+            Upstream::Unchanged
+        } else {
+            Upstream::Changed
+        })
+    }
+
+    pub fn unsubscribe(&self, uri: &str, session: u64) -> Upstream {
+        let Ok(mut sessions) = self.sessions.lock() else {
+            return Upstream::Unchanged;
+        };
+        let removed = sessions
+            .get_mut(&session)
+            .is_some_and(|entry| entry.subscriptions.remove(uri));
+        let still = sessions
+            .values()
+            .any(|entry| entry.subscriptions.contains(uri));
+        if removed && !still {
+            Upstream::Changed
+        } else {
+            Upstream::Unchanged
+        }
+    }
+
+    /// Every URI some live session is subscribed to: re-subscribed on a new upstream connection.
+    pub fn subscribed_uris(&self) -> Vec<String> {
+        let Ok(mut sessions) = self.sessions.lock() else {
+            return Vec::new();
+        };
+        sessions.retain(|_, entry| !entry.listener.is_closed());
+        let uris: BTreeSet<&String> = sessions
+            .values()
+            .flat_map(|entry| entry.subscriptions.iter())
+            .collect();
+        uris.into_iter().cloned().collect()
+    }
+
+    /// Sends `notification` to the sessions it concerns, in a task of its own so a slow session
+    /// never holds up the upstream's stream.
+    fn deliver(&self, notification: &ServerNotification) {
+        let recipients: Vec<Listener> = {
+            let Ok(mut sessions) = self.sessions.lock() else {
+                return;
+            };
+            sessions.retain(|_, entry| !entry.listener.is_closed());
+            sessions
+                .values()
+                .filter(|entry| match notification {
+                    ServerNotification::ResourceUpdatedNotification(updated) => {
+                        entry.subscriptions.contains(&updated.params.uri)
+                    }
+                    _ => true,
+                })
+                .map(|entry| entry.listener.clone())
+                .collect()
+        };
+        if recipients.is_empty() {
+            return;
+        }
+        let notification = notification.clone();
+        tokio::spawn(async move {
+            for listener in recipients {
+                if let Err(error) = listener.send(notification.clone()).await {
+                    tracing::debug!(%error, "upstream notification not forwarded");
+                }
+            }
+        });
+    }
+
+    /// Inserts `listener` unless its session is known; false when the registry is full.
+    fn insert(sessions: &mut HashMap<u64, Entry>, listener: Listener) -> bool {
+        if let Some(entry) = sessions.get_mut(&listener.session) {
+            // The same session may come back through another route of the same server.
+            entry.listener = listener;
+            return true;
+        }
+        if sessions.len() >= MAX_LISTENERS {
+            sessions.retain(|_, entry| !entry.listener.is_closed());
+            if sessions.len() >= MAX_LISTENERS {
+                return false;
+            }
+        }
+        sessions.insert(
+            listener.session,
+            Entry {
+                listener,
+                subscriptions: BTreeSet::new(),
+            },
+        );
+        true
+    }
+}
+
+/// Wraps an upstream transport: list changes and resource updates go to the listening sessions
+/// as they are read, and on to rmcp's client too (its list caches drop on a change).
+pub(super) struct NotificationRelay<T> {
+    pub inner: T,
+    pub listeners: Arc<Listeners>,
+}
+
+impl<T: Transport<RoleClient>> Transport<RoleClient> for NotificationRelay<T> {
+    type Error = T::Error;
+
+    fn send(
+        &mut self,
+        item: TxJsonRpcMessage<RoleClient>,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+        self.inner.send(item)
+    }
+
+    async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleClient>> {
+        let message = self.inner.receive().await?;
+        if let JsonRpcMessage::Notification(notification) = &message
+            && matches!(
+                notification.notification,
+                ServerNotification::ResourceUpdatedNotification(_)
+                    | ServerNotification::ResourceListChangedNotification(_)
+                    | ServerNotification::ToolListChangedNotification(_)
+                    | ServerNotification::PromptListChangedNotification(_)
+            )
+        {
+            self.listeners.deliver(&notification.notification);
+        }
+        Some(message)
+    }
+
+    fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send {
+        self.inner.close()
+    }
+}
