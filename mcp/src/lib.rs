@@ -24,7 +24,8 @@
 //! - `handler.rs`: the one MCP server behind every route (allow-list, admission, aggregation,
 //!   reporting).
 //! - `tool_server.rs`: the contract every tool server implements (list tools, call one, reach
-//!   the caller mid-call).
+//!   the caller mid-call); `caller_requests.rs`: what a caller can be asked mid-call (sampling,
+//!   elicitation, roots) and asking it on the call's own stream.
 //! - `servers/`: builds and caches the tool server of each definition by its kind:
 //!   `templates/` (embedded servers, one file each plus a registry line), `proxy/` (upstream
 //!   Streamable HTTP through rmcp's client, tool calls as direct POSTs on its session in
@@ -43,6 +44,7 @@
 //! and a legacy SSE stream to one serves the definition it was opened with.
 
 mod admin;
+mod caller_requests;
 mod config;
 mod direct_reply;
 mod handler;

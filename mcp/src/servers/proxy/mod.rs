@@ -1,10 +1,14 @@
 //! Tool servers that forward to remote MCP servers: one long-lived upstream client per definition and group, reconnected when it drops.
 //!
-//! Progress notifications are routed back to the caller that asked for them.
+//! Progress notifications are routed back to the caller that asked for them; the upstream's
+//! requests (sampling, elicitation, roots) and log messages during a call reach the client that
+//! made it (`upstream_client.rs`). A connection declares sampling, elicitation and roots as its
+//! callers declared them, so there is one per definition, group and set of those capabilities.
 
 mod direct_call;
 mod progress;
 mod sse_client;
+mod upstream_client;
 mod upstream_http;
 
 pub use upstream_http::redact_secrets;
@@ -16,47 +20,36 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotificationParam,
-    ClientCapabilities, ClientConfig, ClientRequest, Implementation, ServerResult, Tool,
+    ClientRequest, InputRequiredResult, InputResponses, RequestMetaObject, ServerRequest,
+    ServerResult, Tool,
 };
 use rmcp::service::{PeerRequestOptions, RoleClient, RunningService, ServiceError};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::{ClientHandler, ErrorData, ServiceExt};
+use rmcp::{ErrorData, ServiceExt};
 
+use crate::caller_requests::AskableCapabilities;
 use crate::host::RemoteEndpoint;
 use crate::tool_server::{ToolCall, ToolServer};
 use direct_call::{DirectFailure, DirectRoute, RecordingClient, SeenSession};
 use progress::{ProgressRelay, ProgressRoutes, progress_key};
+use upstream_client::{CallerLinks, ProxyClient};
 use upstream_http::upstream_error;
 
 type Upstream = RunningService<RoleClient, ProxyClient>;
 
-/// One live upstream connection: rmcp's client, and when the session allows it, the route for
-/// calls made as plain POSTs on the same session.
+/// One live upstream connection: rmcp's client, when the session allows it the route for
+/// calls made as plain POSTs on the same session, and the calls in flight on rmcp's client.
 struct Live {
     service: Upstream,
     direct: Option<DirectRoute>,
-}
-
-/// The client side of a proxy connection. Progress is not handled here: rmcp runs each
-/// notification handler in its own task, which can reorder them; `progress.rs` forwards
-/// progress in stream order instead.
-#[derive(Clone)]
-pub(crate) struct ProxyClient;
-
-impl ClientHandler for ProxyClient {
-    fn get_info(&self) -> ClientConfig {
-        ClientConfig::new(
-            ClientCapabilities::default(),
-            Implementation::new("aiproxy-mcp", env!("CARGO_PKG_VERSION")),
-        )
-    }
+    links: CallerLinks,
 }
 
 /// How a proxy opens its upstream connection.
 #[async_trait]
 trait Connector: Send + Sync + 'static {
-    async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String>;
+    async fn connect(&self, routes: ProgressRoutes, client: ProxyClient) -> Result<Live, String>;
 
     /// The HTTP client direct calls use (the one the connection pools on).
     fn http(&self) -> &reqwest::Client;
@@ -64,7 +57,9 @@ trait Connector: Send + Sync + 'static {
 
 struct Proxy<C> {
     connector: C,
-    live: tokio::sync::Mutex<Option<Arc<Live>>>,
+    /// One connection per set of caller capabilities declared upstream (a handful at most:
+    /// [`AskableCapabilities`] is a few flags).
+    live: tokio::sync::Mutex<HashMap<AskableCapabilities, Arc<Live>>>,
     routes: ProgressRoutes,
     timeout: Duration,
 }
@@ -73,51 +68,93 @@ impl<C: Connector> Proxy<C> {
     fn new(connector: C, timeout: Duration) -> Self {
         Self {
             connector,
-            live: tokio::sync::Mutex::new(None),
+            live: tokio::sync::Mutex::new(HashMap::new()),
             routes: Arc::new(Mutex::new(HashMap::new())),
             timeout,
         }
     }
 
-    async fn upstream(&self) -> Result<Arc<Live>, ErrorData> {
+    /// The connection that declares `askable` upstream, opened on first use.
+    async fn upstream(&self, askable: AskableCapabilities) -> Result<Arc<Live>, ErrorData> {
         // Held across the connect so concurrent first calls share one connection.
         let mut live = self.live.lock().await;
         if let Some(upstream) = live
-            .as_ref()
+            .get(&askable)
             .filter(|upstream| !upstream.service.is_closed())
         {
             return Ok(upstream.clone());
         }
-        let upstream =
-            tokio::time::timeout(self.timeout, self.connector.connect(self.routes.clone()))
-                .await
-                .map_err(|_| upstream_error("upstream connect timed out"))?
-                .map_err(|error| upstream_error(format!("upstream connect failed: {error}")))?;
+        let client = ProxyClient {
+            askable,
+            links: CallerLinks::default(),
+            timeout: self.timeout,
+        };
+        let upstream = tokio::time::timeout(
+            self.timeout,
+            self.connector.connect(self.routes.clone(), client),
+        )
+        .await
+        .map_err(|_| upstream_error("upstream connect timed out"))?
+        .map_err(|error| upstream_error(format!("upstream connect failed: {error}")))?;
         let upstream = Arc::new(upstream);
-        *live = Some(upstream.clone());
+        live.insert(askable, upstream.clone());
         Ok(upstream)
     }
 
     async fn forget(&self, failed: &Arc<Live>) {
         let mut live = self.live.lock().await;
-        if live
-            .as_ref()
-            .is_some_and(|current| Arc::ptr_eq(current, failed))
-        {
-            *live = None;
-        }
+        live.retain(|_, current| !Arc::ptr_eq(current, failed));
     }
 
-    async fn try_call(
+    /// The call on rmcp's client. An upstream of the 2026-07-28 revision asks with an
+    /// input-required result: a caller of that revision answers it itself (and retries through
+    /// us), a session-era caller is asked here, mid-call, and the call retried with its answers.
+    async fn call_in_rounds(
         &self,
         upstream: &Live,
         call: &ToolCall,
     ) -> Result<CallToolResponse, ServiceError> {
+        let mut answers = None;
+        for _ in 0..rmcp::model::DEFAULT_MRTR_MAX_ROUNDS {
+            let response = self.try_call(upstream, call, answers.take()).await?;
+            let CallToolResponse::InputRequired(asked) = &response else {
+                return Ok(response);
+            };
+            if !crate::caller_requests::answers_mid_call(&call.notifier) {
+                return Ok(response);
+            }
+            let responses = answer_input_requests(call, asked, self.timeout).await?;
+            answers = Some((responses, asked.request_state.clone()));
+        }
+        Err(ServiceError::McpError(upstream_error(
+            "upstream asked for input more rounds than allowed",
+        )))
+    }
+
+    /// One round of the call; `answers` (the caller's answers and the upstream's state) replace
+    /// the call's own on a retry the gateway makes.
+    async fn try_call(
+        &self,
+        upstream: &Live,
+        call: &ToolCall,
+        answers: Option<(InputResponses, Option<String>)>,
+    ) -> Result<CallToolResponse, ServiceError> {
         let mut params = CallToolRequestParams::new(call.name.clone());
         params.arguments = call.arguments.clone();
+        // A 2026-07-28 retry: the upstream's own state and the caller's answers go back to it.
+        (params.input_responses, params.request_state) = match answers {
+            Some((responses, state)) => (Some(responses), state),
+            None => (call.input_responses.clone(), call.request_state.clone()),
+        };
         let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
         let mut options = PeerRequestOptions::default();
         options.timeout = Some(self.timeout);
+        // The caller's log level for this request (2026-07-28 names it per request).
+        if let Some(level) = call.meta.as_ref().and_then(|meta| meta.log_level()) {
+            let mut meta = RequestMetaObject::default();
+            meta.set_log_level(level);
+            options.meta = Some(meta);
+        }
         // rmcp stamps its own progress token on every request (unique on this connection, so
         // callers' tokens cannot collide); map it back to the caller's token. The request is only
         // queued when this returns, so the route is in place before any progress can come back.
@@ -134,18 +171,25 @@ impl<C: Connector> Proxy<C> {
             key
         });
         let request_id = handle.id.clone();
-        let outcome = tokio::select! {
-            outcome = handle.await_response() => outcome,
-            () = call.cancel.cancelled() => {
-                let reason = "cancelled by the client".to_owned();
-                let _ = upstream
-                    .service
-                    .peer()
-                    .notify_cancelled(CancelledNotificationParam::new(Some(request_id), Some(reason.clone())))
-                    .await;
-                Err(ServiceError::Cancelled { reason: Some(reason) })
+        let mut link = upstream.links.link(&request_id);
+        let exchange = async {
+            tokio::select! {
+                outcome = handle.await_response() => outcome,
+                () = call.cancel.cancelled() => {
+                    let reason = "cancelled by the client".to_owned();
+                    let _ = upstream
+                        .service
+                        .peer()
+                        .notify_cancelled(CancelledNotificationParam::new(Some(request_id), Some(reason.clone())))
+                        .await;
+                    Err(ServiceError::Cancelled { reason: Some(reason) })
+                }
             }
         };
+        let outcome = link
+            .serve_while(&call.notifier, self.timeout, exchange)
+            .await;
+        drop(link);
         if let Some(key) = route_key
             && let Ok(mut routes) = self.routes.lock()
         {
@@ -176,7 +220,7 @@ impl<C: Connector> Proxy<C> {
             // A fresh session may have negotiated a revision without direct calls.
             let Some(direct) = &upstream.direct else {
                 return self
-                    .try_call(&upstream, call)
+                    .call_in_rounds(&upstream, call)
                     .await
                     .map_err(map_service_error);
             };
@@ -189,7 +233,7 @@ impl<C: Connector> Proxy<C> {
                 }
                 Err(DirectFailure::SessionGone) if !retried => {
                     self.forget(&upstream).await;
-                    upstream = self.upstream().await?;
+                    upstream = self.upstream(AskableCapabilities::of_call(call)).await?;
                     retried = true;
                 }
                 Err(DirectFailure::SessionGone) => {
@@ -198,6 +242,34 @@ impl<C: Connector> Proxy<C> {
             }
         }
     }
+}
+
+/// The caller's answers to what an upstream asked in an input-required result, asked one after
+/// the other on the call's stream.
+async fn answer_input_requests(
+    call: &ToolCall,
+    asked: &InputRequiredResult,
+    timeout: Duration,
+) -> Result<InputResponses, ServiceError> {
+    let mut responses = InputResponses::new();
+    for (key, input) in asked.input_requests.iter().flatten() {
+        // The same message either way: an input request is a server request without an id.
+        let request = serde_json::to_value(input)
+            .and_then(serde_json::from_value::<ServerRequest>)
+            .map_err(|error| {
+                ServiceError::McpError(upstream_error(format!(
+                    "upstream asked for input the gateway cannot read: {error}"
+                )))
+            })?;
+        let answer = crate::caller_requests::ask(&call.notifier, request, timeout)
+            .await
+            .map_err(ServiceError::McpError)?;
+        responses.insert(
+            key.clone(),
+            serde_json::to_value(answer).unwrap_or_default(),
+        );
+    }
+    Ok(responses)
 }
 
 fn map_service_error(error: ServiceError) -> ErrorData {
@@ -251,7 +323,8 @@ async fn list_tools_bounded(
 #[async_trait]
 impl<C: Connector> ToolServer for Proxy<C> {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
-        let upstream = self.upstream().await?;
+        // Listing asks nobody anything: the connection that declares nothing.
+        let upstream = self.upstream(AskableCapabilities::default()).await?;
         match tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer())).await
         {
             Ok(Ok(tools)) => Ok(tools),
@@ -259,7 +332,7 @@ impl<C: Connector> ToolServer for Proxy<C> {
             // Listing is safe to repeat: reconnect once.
             Ok(Err(_)) | Err(_) => {
                 self.forget(&upstream).await;
-                let upstream = self.upstream().await?;
+                let upstream = self.upstream(AskableCapabilities::default()).await?;
                 tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer()))
                     .await
                     .map_err(|_| upstream_error("upstream tools/list timed out"))?
@@ -269,17 +342,18 @@ impl<C: Connector> ToolServer for Proxy<C> {
     }
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
-        let upstream = self.upstream().await?;
+        let askable = AskableCapabilities::of_call(&call);
+        let upstream = self.upstream(askable).await?;
         if upstream.direct.is_some() {
             return self.call_direct(upstream, &call).await;
         }
-        match self.try_call(&upstream, &call).await {
+        match self.call_in_rounds(&upstream, &call).await {
             Ok(response) => Ok(response),
             // Only a call that never left is retried: a tool call may not be idempotent.
             Err(ServiceError::TransportClosed) => {
                 self.forget(&upstream).await;
-                let upstream = self.upstream().await?;
-                self.try_call(&upstream, &call)
+                let upstream = self.upstream(askable).await?;
+                self.call_in_rounds(&upstream, &call)
                     .await
                     .map_err(map_service_error)
             }
@@ -351,7 +425,7 @@ struct StreamableConnector {
 
 #[async_trait]
 impl Connector for StreamableConnector {
-    async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String> {
+    async fn connect(&self, routes: ProgressRoutes, client: ProxyClient) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
         policy(&self.endpoint).check_url(&url)?;
         let endpoint_headers = header_map(&self.endpoint)?;
@@ -364,13 +438,14 @@ impl Connector for StreamableConnector {
         }
         let config = config.custom_headers(headers);
         let session = SeenSession::default();
-        let client = RecordingClient {
+        let recording = RecordingClient {
             http: self.http.clone(),
             session: session.clone(),
         };
-        let inner = StreamableHttpClientTransport::with_client(client, config);
+        let inner = StreamableHttpClientTransport::with_client(recording, config);
         let transport = ProgressRelay { inner, routes };
-        let service = ProxyClient
+        let links = client.links.clone();
+        let service = client
             .serve(transport)
             .await
             .map_err(|error| upstream_http::with_causes(&error))?;
@@ -382,7 +457,11 @@ impl Connector for StreamableConnector {
                 &info.protocol_version,
             )
         });
-        Ok(Live { service, direct })
+        Ok(Live {
+            service,
+            direct,
+            links,
+        })
     }
 
     fn http(&self) -> &reqwest::Client {
@@ -413,6 +492,9 @@ impl ToolServer for StreamableProxy {
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
         self.0.call_tool(call).await
     }
+    fn asks_caller(&self, _tool: &str) -> bool {
+        true
+    }
 }
 
 struct SseConnector {
@@ -426,7 +508,7 @@ impl Connector for SseConnector {
         &self.http
     }
 
-    async fn connect(&self, routes: ProgressRoutes) -> Result<Live, String> {
+    async fn connect(&self, routes: ProgressRoutes, client: ProxyClient) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
         policy(&self.endpoint).check_url(&url)?;
         let headers = header_map(&self.endpoint)?;
@@ -439,7 +521,8 @@ impl Connector for SseConnector {
         .await
         .map_err(|error| redact(&self.endpoint, error))?;
         let transport = ProgressRelay { inner, routes };
-        let service = ProxyClient
+        let links = client.links.clone();
+        let service = client
             .serve(transport)
             .await
             .map_err(|error| upstream_http::with_causes(&error))?;
@@ -447,6 +530,7 @@ impl Connector for SseConnector {
         Ok(Live {
             service,
             direct: None,
+            links,
         })
     }
 }
@@ -473,5 +557,8 @@ impl ToolServer for SseProxy {
     }
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
         self.0.call_tool(call).await
+    }
+    fn asks_caller(&self, _tool: &str) -> bool {
+        true
     }
 }

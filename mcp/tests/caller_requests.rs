@@ -1,0 +1,355 @@
+//! Requests an upstream makes of the client during a proxied call (sampling, elicitation, roots), answered by the client that made the call: session-era and 2026-07-28 upstreams, legacy SSE, and the capabilities the gateway declares upstream on the caller's behalf.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+#![expect(
+    deprecated,
+    reason = "sampling and roots are deprecated upstream (SEP-2577) but are what this test exercises"
+)]
+
+use crate::common;
+
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
+
+use common::{FakeDirectory, Running, caller, remote, serve, server};
+use mcp::{McpConfig, Scope, ServerKind};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ClientCapabilities, ClientConfig,
+    ContentBlock, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams,
+    ElicitResult, Implementation, ListRootsResult, ListToolsResult, PaginatedRequestParams,
+    ProtocolVersion, ServerCapabilities, ServerConfig, ServerRequest, Tool,
+};
+use rmcp::service::{RequestContext, RoleClient, RoleServer, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::streamable_http_server::StreamableHttpService;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::{ClientHandler, ErrorData, ServerHandler, ServiceExt};
+use serde_json::{Value, json};
+
+const TOKEN: &str = "tok-a";
+
+/// A session-era rmcp server whose tool `ask_all` asks its client for a sampling, an
+/// elicitation and the roots mid-call and answers with what came back; `declared` names the
+/// capabilities the client declared at `initialize`.
+#[derive(Clone, Default)]
+struct AskingUpstream;
+
+impl ServerHandler for AskingUpstream {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+    }
+
+    fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
+        Cow::Owned(vec![ProtocolVersion::V_2025_11_25])
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let schema: Arc<rmcp::model::JsonObject> =
+            Arc::new(serde_json::from_value(json!({"type": "object"})).unwrap());
+        Ok(ListToolsResult::with_all_items(vec![
+            Tool::new("ask_all", "asks the client three things", schema.clone()),
+            Tool::new("declared", "the client's declared capabilities", schema),
+        ]))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let text = match request.name.as_ref() {
+            "declared" => {
+                let info = context.peer.peer_info().unwrap();
+                serde_json::to_string(&info.capabilities).unwrap()
+            }
+            _ => {
+                let ask = |request: Value| {
+                    let peer = context.peer.clone();
+                    async move {
+                        let request: ServerRequest = serde_json::from_value(request).unwrap();
+                        match peer.send_request(request).await {
+                            Ok(answer) => serde_json::to_value(answer).unwrap(),
+                            Err(error) => json!({"refused": error.to_string()}),
+                        }
+                    }
+                };
+                let sampled = ask(json!({"method": "sampling/createMessage", "params": {
+                    "messages": [{"role": "user", "content": {"type": "text", "text": "hello"}}],
+                    "maxTokens": 10
+                }}))
+                .await;
+                let elicited = ask(json!({"method": "elicitation/create", "params": {
+                    "mode": "form", "message": "who are you?", "requestedSchema": {
+                        "type": "object", "properties": {"name": {"type": "string"}}}
+                }}))
+                .await;
+                let roots = ask(json!({"method": "roots/list"})).await;
+                json!({"sampled": sampled, "elicited": elicited, "roots": roots}).to_string()
+            }
+        };
+        Ok(CallToolResponse::Complete(CallToolResult::success(vec![
+            ContentBlock::text(text),
+        ])))
+    }
+}
+
+/// Serves [`AskingUpstream`] over Streamable HTTP with sessions on a fresh port.
+async fn asking_upstream() -> String {
+    let mut config = rmcp::transport::streamable_http_server::StreamableHttpServerConfig::default();
+    config.legacy_session_mode = true;
+    let service = StreamableHttpService::new(
+        || Ok(AskingUpstream),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    );
+    let app = axum::Router::new().nest_service("/mcp", service);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}/mcp")
+}
+
+/// A client that answers what it declares: the sampled text names the prompt, the elicitation
+/// is accepted with a name, the roots are one directory. It counts what it was asked.
+#[derive(Clone)]
+struct AnsweringClient {
+    capabilities: ClientCapabilities,
+    version: ProtocolVersion,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl AnsweringClient {
+    fn new(capabilities: Value, version: ProtocolVersion) -> Self {
+        Self {
+            capabilities: serde_json::from_value(capabilities).unwrap(),
+            version,
+            asked: Arc::default(),
+        }
+    }
+
+    fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+impl ClientHandler for AnsweringClient {
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            self.capabilities.clone(),
+            Implementation::new("answering-client", "1"),
+        )
+        .with_protocol_version(self.version.clone())
+    }
+
+    async fn create_message(
+        &self,
+        params: CreateMessageRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<CreateMessageResult, ErrorData> {
+        self.asked.lock().unwrap().push("sampling".to_owned());
+        let params = serde_json::to_value(params).unwrap();
+        let prompt = params["messages"][0]["content"]["text"]
+            .as_str()
+            .unwrap_or_default();
+        Ok(serde_json::from_value(json!({
+            "role": "assistant", "model": "test-model", "stopReason": "endTurn",
+            "content": {"type": "text", "text": format!("sampled: {prompt}")}
+        }))
+        .unwrap())
+    }
+
+    async fn create_elicitation(
+        &self,
+        _request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, ErrorData> {
+        self.asked.lock().unwrap().push("elicitation".to_owned());
+        Ok(serde_json::from_value(json!({
+            "action": "accept",
+            "content": {"name": "Ada", "username": "ada", "email": "ada@example.com"}
+        }))
+        .unwrap())
+    }
+
+    async fn list_roots(
+        &self,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ListRootsResult, ErrorData> {
+        self.asked.lock().unwrap().push("roots".to_owned());
+        Ok(
+            serde_json::from_value(json!({"roots": [{"uri": "file:///work", "name": "work"}]}))
+                .unwrap(),
+        )
+    }
+}
+
+const ALL: &str = r#"{"sampling": {}, "elicitation": {"form": {}}, "roots": {}}"#;
+
+async fn connect(
+    url: &str,
+    client: &AnsweringClient,
+) -> RunningService<RoleClient, AnsweringClient> {
+    let config = StreamableHttpClientTransportConfig::with_uri(url).auth_header(TOKEN);
+    let transport = StreamableHttpClientTransport::with_client(reqwest::Client::new(), config);
+    client.clone().serve(transport).await.unwrap()
+}
+
+async fn call_text(
+    client: &RunningService<RoleClient, AnsweringClient>,
+    tool: &str,
+    arguments: Value,
+) -> String {
+    let mut params = CallToolRequestParams::new(tool.to_owned());
+    if let Value::Object(arguments) = arguments {
+        params = params.with_arguments(arguments);
+    }
+    let result = client.call_tool(params).await.unwrap();
+    let block = serde_json::to_value(&result.content[0]).unwrap();
+    block["text"].as_str().unwrap().to_owned()
+}
+
+/// The gateway with one proxied server `remote` of `kind`.
+async fn gateway(kind: ServerKind) -> Running {
+    let directory = FakeDirectory {
+        tokens: [(TOKEN.to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![server("remote", Scope::Public, kind)],
+    };
+    serve(directory, McpConfig::default()).await
+}
+
+#[tokio::test]
+async fn a_session_era_upstream_asks_the_client_that_made_the_call() {
+    let upstream = asking_upstream().await;
+    let gateway = gateway(ServerKind::ProxyStreamable(remote(upstream, &[]))).await;
+    let url = gateway.url("/public/remote");
+
+    let client = AnsweringClient::new(
+        serde_json::from_str(ALL).unwrap(),
+        ProtocolVersion::V_2025_11_25,
+    );
+    let session = connect(&url, &client).await;
+    let answers: Value =
+        serde_json::from_str(&call_text(&session, "ask_all", json!({})).await).unwrap();
+    assert_eq!(
+        answers["sampled"]["content"]["text"], "sampled: hello",
+        "{answers}"
+    );
+    assert_eq!(answers["elicited"]["action"], "accept", "{answers}");
+    assert_eq!(answers["elicited"]["content"]["name"], "Ada", "{answers}");
+    assert_eq!(
+        answers["roots"]["roots"][0]["uri"], "file:///work",
+        "{answers}"
+    );
+    assert_eq!(client.asked(), ["sampling", "elicitation", "roots"]);
+    // The upstream was told what this caller declared (roots without list_changed: the
+    // gateway does not pass those notifications on).
+    let declared: Value =
+        serde_json::from_str(&call_text(&session, "declared", json!({})).await).unwrap();
+    assert!(declared["sampling"].is_object(), "{declared}");
+    assert!(declared["elicitation"]["form"].is_object(), "{declared}");
+    assert!(declared["roots"].is_object(), "{declared}");
+    session.cancel().await.unwrap();
+
+    // A caller that declared nothing: the upstream's connection for it declares nothing, and a
+    // request it makes anyway is refused at once (a JSON-RPC error upstream), not left waiting.
+    let plain = AnsweringClient::new(json!({}), ProtocolVersion::V_2025_11_25);
+    let session = connect(&url, &plain).await;
+    let declared: Value =
+        serde_json::from_str(&call_text(&session, "declared", json!({})).await).unwrap();
+    assert_eq!(declared, json!({}));
+    let answers: Value =
+        serde_json::from_str(&call_text(&session, "ask_all", json!({})).await).unwrap();
+    for asked in ["sampled", "elicited", "roots"] {
+        assert!(answers[asked]["refused"].is_string(), "{answers}");
+    }
+    assert!(plain.asked().is_empty());
+    session.cancel().await.unwrap();
+}
+
+/// Our own gateway serving the `everything` template, as the upstream: it speaks 2026-07-28
+/// (so it asks with input-required results) on Streamable HTTP, and the legacy SSE transport.
+async fn everything_upstream() -> Running {
+    common::upstream().await
+}
+
+fn everything(upstream: &Running, path: &str) -> mcp::RemoteEndpoint {
+    remote(
+        upstream.url(path),
+        &[("Authorization", "Bearer upstream-secret")],
+    )
+}
+
+#[tokio::test]
+async fn input_required_results_reach_callers_of_both_eras() {
+    let upstream = everything_upstream().await;
+    let gateway = gateway(ServerKind::ProxyStreamable(everything(
+        &upstream,
+        "/public/everything",
+    )))
+    .await;
+    let url = gateway.url("/public/remote");
+    // A session-era caller: the gateway asks it mid-call and retries with its answer.
+    let older = AnsweringClient::new(
+        serde_json::from_str(ALL).unwrap(),
+        ProtocolVersion::V_2025_11_25,
+    );
+    // A 2026-07-28 caller: the input-required result reaches it and its retry reaches upstream.
+    let newer = AnsweringClient::new(
+        serde_json::from_str(ALL).unwrap(),
+        ProtocolVersion::V_2026_07_28,
+    );
+    for client in [&older, &newer] {
+        let session = connect(&url, client).await;
+        let sampled = call_text(&session, "test_sampling", json!({"prompt": "hi"})).await;
+        assert_eq!(sampled, "LLM response: sampled: hi");
+        let elicited = call_text(&session, "test_elicitation", json!({"message": "who?"})).await;
+        assert!(
+            elicited.starts_with("User response: action=accept"),
+            "{elicited}"
+        );
+        let roots = call_text(&session, "test_roots", json!({})).await;
+        assert_eq!(roots, "Roots: file:///work");
+        session.cancel().await.unwrap();
+        assert_eq!(client.asked(), ["sampling", "elicitation", "roots"]);
+    }
+}
+
+#[tokio::test]
+async fn a_legacy_sse_upstream_asks_the_client_that_made_the_call() {
+    let upstream = everything_upstream().await;
+    let gateway = gateway(ServerKind::ProxySse(everything(
+        &upstream,
+        "/public/everything/sse",
+    )))
+    .await;
+    let client = AnsweringClient::new(
+        serde_json::from_str(ALL).unwrap(),
+        ProtocolVersion::V_2025_11_25,
+    );
+    let session = connect(&gateway.url("/public/remote"), &client).await;
+    let sampled = call_text(&session, "test_sampling", json!({"prompt": "over sse"})).await;
+    assert_eq!(sampled, "LLM response: sampled: over sse");
+    let elicited = call_text(&session, "test_elicitation_sep1034_defaults", json!({})).await;
+    assert!(
+        elicited.starts_with("Elicitation completed: action=accept"),
+        "{elicited}"
+    );
+    session.cancel().await.unwrap();
+    assert_eq!(client.asked(), ["sampling", "elicitation"]);
+
+    // Without the capability the tool is told why, at once.
+    let plain = AnsweringClient::new(json!({}), ProtocolVersion::V_2025_11_25);
+    let session = connect(&gateway.url("/public/remote"), &plain).await;
+    let refused = call_text(&session, "test_sampling", json!({"prompt": "x"})).await;
+    assert!(refused.contains("could not be asked"), "{refused}");
+    session.cancel().await.unwrap();
+}
