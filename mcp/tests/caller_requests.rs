@@ -1,4 +1,7 @@
-//! Requests an upstream makes of the client during a proxied call (sampling, elicitation, roots), answered by the client that made the call: session-era and 2026-07-28 upstreams, legacy SSE, and the capabilities the gateway declares upstream on the caller's behalf.
+//! Requests an upstream makes of the client during a proxied call (sampling, elicitation, roots), answered by the client that made the call over Streamable HTTP and legacy SSE, and the capabilities the gateway declares upstream on the caller's behalf.
+//!
+//! 2026-07-28 callers are driven by the Python SDK (`python_client.rs`): rmcp's client
+//! negotiates the session era over Streamable HTTP.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -275,8 +278,8 @@ async fn a_session_era_upstream_asks_the_client_that_made_the_call() {
     session.cancel().await.unwrap();
 }
 
-/// Our own gateway serving the `everything` template, as the upstream: it speaks 2026-07-28
-/// (so it asks with input-required results) on Streamable HTTP, and the legacy SSE transport.
+/// Our own gateway serving the `everything` template, as the upstream, on Streamable HTTP and
+/// the legacy SSE transport.
 async fn everything_upstream() -> Running {
     common::upstream().await
 }
@@ -288,39 +291,32 @@ fn everything(upstream: &Running, path: &str) -> mcp::RemoteEndpoint {
     )
 }
 
+/// Our own gateway's `everything` tools asking mid-call, proxied over Streamable HTTP: the
+/// request travels upstream session, proxy, caller's session and back.
 #[tokio::test]
-async fn input_required_results_reach_callers_of_both_eras() {
+async fn a_proxied_gateway_asks_the_client_that_made_the_call() {
     let upstream = everything_upstream().await;
     let gateway = gateway(ServerKind::ProxyStreamable(everything(
         &upstream,
         "/public/everything",
     )))
     .await;
-    let url = gateway.url("/public/remote");
-    // A session-era caller: the gateway asks it mid-call and retries with its answer.
-    let older = AnsweringClient::new(
+    let client = AnsweringClient::new(
         serde_json::from_str(ALL).unwrap(),
         ProtocolVersion::V_2025_11_25,
     );
-    // A 2026-07-28 caller: the input-required result reaches it and its retry reaches upstream.
-    let newer = AnsweringClient::new(
-        serde_json::from_str(ALL).unwrap(),
-        ProtocolVersion::V_2026_07_28,
+    let session = connect(&gateway.url("/public/remote"), &client).await;
+    let sampled = call_text(&session, "test_sampling", json!({"prompt": "hi"})).await;
+    assert_eq!(sampled, "LLM response: sampled: hi");
+    let elicited = call_text(&session, "test_elicitation", json!({"message": "who?"})).await;
+    assert!(
+        elicited.starts_with("User response: action=accept"),
+        "{elicited}"
     );
-    for client in [&older, &newer] {
-        let session = connect(&url, client).await;
-        let sampled = call_text(&session, "test_sampling", json!({"prompt": "hi"})).await;
-        assert_eq!(sampled, "LLM response: sampled: hi");
-        let elicited = call_text(&session, "test_elicitation", json!({"message": "who?"})).await;
-        assert!(
-            elicited.starts_with("User response: action=accept"),
-            "{elicited}"
-        );
-        let roots = call_text(&session, "test_roots", json!({})).await;
-        assert_eq!(roots, "Roots: file:///work");
-        session.cancel().await.unwrap();
-        assert_eq!(client.asked(), ["sampling", "elicitation", "roots"]);
-    }
+    let roots = call_text(&session, "test_roots", json!({})).await;
+    assert_eq!(roots, "Roots: file:///work");
+    session.cancel().await.unwrap();
+    assert_eq!(client.asked(), ["sampling", "elicitation", "roots"]);
 }
 
 #[tokio::test]

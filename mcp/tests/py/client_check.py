@@ -3,7 +3,10 @@
 Usage: client_check.py '<specs json>' with a list of specs, run concurrently in one process (the
 client's import alone costs about a second of CPU). Each spec is
   {"url": ..., "token": ..., "transport": "streamable" | "sse", "mode": "auto" | "legacy",
-   "calls": [{"tool": ..., "args": {...}, "progress": bool}]}
+   "calls": [{"tool": ..., "args": {...}, "progress": bool}], "answers": bool}
+With "answers", the client declares sampling, elicitation and roots and answers them (the
+sampled text names the prompt, the elicitation is accepted, one root), and lists what it was
+asked under "asked".
 Output (stdout, a JSON list in spec order): {"protocol_version", "tools": [names], "results": [...]}
 or {"error": "..."} when the client raised.
 """
@@ -13,7 +16,7 @@ import json
 import sys
 
 import httpx2
-from mcp import Client
+from mcp import Client, types
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
@@ -37,7 +40,10 @@ async def run(spec):
     else:
         transport = streamable_http_client(spec["url"], http_client=httpx2.AsyncClient(headers=headers))
     out = {"results": []}
-    async with Client(transport, mode=spec.get("mode", "auto"), read_timeout_seconds=20) as client:
+    callbacks = answering_callbacks(out.setdefault("asked", [])) if spec.get("answers") else {}
+    async with Client(
+        transport, mode=spec.get("mode", "auto"), read_timeout_seconds=20, **callbacks
+    ) as client:
         out["protocol_version"] = client.protocol_version
         tools = await client.list_tools()
         out["tools"] = sorted(tool.name for tool in tools.tools)
@@ -54,6 +60,30 @@ async def run(spec):
             except Exception as error:  # the test asserts on protocol errors too
                 out["results"].append({"error": str(error)})
     return out
+
+
+def answering_callbacks(asked):
+    async def sampling(context, params):
+        asked.append("sampling")
+        prompt = params.messages[0].content.text
+        return types.CreateMessageResult(
+            role="assistant",
+            content=types.TextContent(type="text", text=f"sampled: {prompt}"),
+            model="test-model",
+            stop_reason="endTurn",
+        )
+
+    async def elicitation(context, params):
+        asked.append("elicitation")
+        return types.ElicitResult(
+            action="accept", content={"name": "Ada", "username": "ada", "email": "ada@example.com"}
+        )
+
+    async def roots(context):
+        asked.append("roots")
+        return types.ListRootsResult(roots=[types.Root(uri="file:///work", name="work")])
+
+    return {"sampling_callback": sampling, "elicitation_callback": elicitation, "list_roots_callback": roots}
 
 
 async def run_reporting(spec):

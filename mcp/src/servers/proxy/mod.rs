@@ -44,6 +44,9 @@ struct Live {
     service: Upstream,
     direct: Option<DirectRoute>,
     links: CallerLinks,
+    /// Held for the length of a call when the transport cannot tell which call an upstream's
+    /// request belongs to (legacy SSE: one stream for everything) and callers may be asked.
+    one_call_at_a_time: Option<tokio::sync::Mutex<()>>,
 }
 
 /// How a proxy opens its upstream connection.
@@ -101,6 +104,27 @@ impl<C: Connector> Proxy<C> {
         Ok(upstream)
     }
 
+    /// What to declare upstream for the caller of `call`. A caller that can only be asked with
+    /// input-required results (2026-07-28) is declared only to an upstream that asks that way:
+    /// a session-era upstream would ask mid-call, and the caller could not answer.
+    async fn askable_for(&self, call: &ToolCall) -> Result<AskableCapabilities, ErrorData> {
+        let askable = AskableCapabilities::of_call(call);
+        if !askable.any() || crate::caller_requests::answers_mid_call(&call.notifier) {
+            return Ok(askable);
+        }
+        let listing = self.upstream(AskableCapabilities::default()).await?;
+        let asks_by_input_required = listing
+            .service
+            .peer()
+            .peer_info()
+            .is_some_and(|info| !info.protocol_version.has_initialize());
+        Ok(if asks_by_input_required {
+            askable
+        } else {
+            AskableCapabilities::default()
+        })
+    }
+
     async fn forget(&self, failed: &Arc<Live>) {
         let mut live = self.live.lock().await;
         live.retain(|_, current| !Arc::ptr_eq(current, failed));
@@ -114,6 +138,16 @@ impl<C: Connector> Proxy<C> {
         upstream: &Live,
         call: &ToolCall,
     ) -> Result<CallToolResponse, ServiceError> {
+        let _turn = match &upstream.one_call_at_a_time {
+            Some(turn) => Some(
+                tokio::time::timeout(self.timeout, turn.lock())
+                    .await
+                    .map_err(|_| ServiceError::Timeout {
+                        timeout: self.timeout,
+                    })?,
+            ),
+            None => None,
+        };
         let mut answers = None;
         for _ in 0..rmcp::model::DEFAULT_MRTR_MAX_ROUNDS {
             let response = self.try_call(upstream, call, answers.take()).await?;
@@ -233,7 +267,7 @@ impl<C: Connector> Proxy<C> {
                 }
                 Err(DirectFailure::SessionGone) if !retried => {
                     self.forget(&upstream).await;
-                    upstream = self.upstream(AskableCapabilities::of_call(call)).await?;
+                    upstream = self.upstream(self.askable_for(call).await?).await?;
                     retried = true;
                 }
                 Err(DirectFailure::SessionGone) => {
@@ -342,7 +376,7 @@ impl<C: Connector> ToolServer for Proxy<C> {
     }
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
-        let askable = AskableCapabilities::of_call(&call);
+        let askable = self.askable_for(&call).await?;
         let upstream = self.upstream(askable).await?;
         if upstream.direct.is_some() {
             return self.call_direct(upstream, &call).await;
@@ -461,6 +495,8 @@ impl Connector for StreamableConnector {
             service,
             direct,
             links,
+            // Each request comes on the stream of the call it belongs to.
+            one_call_at_a_time: None,
         })
     }
 
@@ -522,6 +558,7 @@ impl Connector for SseConnector {
         .map_err(|error| redact(&self.endpoint, error))?;
         let transport = ProgressRelay { inner, routes };
         let links = client.links.clone();
+        let asks_callers = client.askable.any();
         let service = client
             .serve(transport)
             .await
@@ -531,6 +568,7 @@ impl Connector for SseConnector {
             service,
             direct: None,
             links,
+            one_call_at_a_time: asks_callers.then(|| tokio::sync::Mutex::new(())),
         })
     }
 }
