@@ -21,4 +21,5 @@ mod gate;
 mod python_client;
 mod shared_sessions;
 mod tenancy;
+mod typescript_client;
 mod virtual_servers;
