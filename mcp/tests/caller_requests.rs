@@ -17,16 +17,18 @@ use crate::common;
 
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use common::{FakeDirectory, Running, caller, remote, serve, server};
 use mcp::{McpConfig, Scope, ServerKind};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ClientCapabilities, ClientConfig,
-    ContentBlock, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams,
-    ElicitResult, Implementation, ListRootsResult, ListToolsResult, PaginatedRequestParams,
-    ProtocolVersion, ServerCapabilities, ServerConfig, ServerRequest, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CancelledNotificationParam,
+    ClientCapabilities, ClientConfig, ClientRequest, ContentBlock, CreateMessageRequestParams,
+    CreateMessageResult, ElicitRequestParams, ElicitResult, Implementation, ListRootsResult,
+    ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig,
+    ServerRequest, Tool,
 };
-use rmcp::service::{RequestContext, RoleClient, RoleServer, RunningService};
+use rmcp::service::{PeerRequestOptions, RequestContext, RoleClient, RoleServer, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::streamable_http_server::StreamableHttpService;
@@ -38,9 +40,20 @@ const TOKEN: &str = "tok-a";
 
 /// A session-era rmcp server whose tool `ask_all` asks its client for a sampling, an
 /// elicitation and the roots mid-call and answers with what came back; `declared` names the
-/// capabilities the client declared at `initialize`.
-#[derive(Clone, Default)]
-struct AskingUpstream;
+/// capabilities the client declared at `initialize`; `log` sends a log message before its
+/// result; `wait` runs until cancelled and counts the cancellation in `cancelled`.
+#[derive(Clone)]
+struct AskingUpstream {
+    cancelled: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for AskingUpstream {
+    fn default() -> Self {
+        Self {
+            cancelled: Arc::new(tokio::sync::Semaphore::new(0)),
+        }
+    }
+}
 
 impl ServerHandler for AskingUpstream {
     fn get_info(&self) -> ServerConfig {
@@ -60,7 +73,13 @@ impl ServerHandler for AskingUpstream {
             Arc::new(serde_json::from_value(json!({"type": "object"})).unwrap());
         Ok(ListToolsResult::with_all_items(vec![
             Tool::new("ask_all", "asks the client three things", schema.clone()),
-            Tool::new("declared", "the client's declared capabilities", schema),
+            Tool::new(
+                "declared",
+                "the client's declared capabilities",
+                schema.clone(),
+            ),
+            Tool::new("log", "logs, then answers", schema.clone()),
+            Tool::new("wait", "runs until cancelled", schema),
         ]))
     }
 
@@ -70,6 +89,20 @@ impl ServerHandler for AskingUpstream {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let text = match request.name.as_ref() {
+            "wait" => {
+                context.ct.cancelled().await;
+                self.cancelled.add_permits(1);
+                "cancelled".to_owned()
+            }
+            "log" => {
+                let message = serde_json::from_value(json!({"level": "info", "data": "working"}));
+                context
+                    .peer
+                    .notify_logging_message(message.unwrap())
+                    .await
+                    .unwrap();
+                "logged".to_owned()
+            }
             "declared" => {
                 let info = context.peer.peer_info().unwrap();
                 serde_json::to_string(&info.capabilities).unwrap()
@@ -107,10 +140,14 @@ impl ServerHandler for AskingUpstream {
 
 /// Serves [`AskingUpstream`] over Streamable HTTP with sessions on a fresh port.
 async fn asking_upstream() -> String {
+    asking_upstream_with(AskingUpstream::default()).await
+}
+
+async fn asking_upstream_with(server: AskingUpstream) -> String {
     let mut config = rmcp::transport::streamable_http_server::StreamableHttpServerConfig::default();
     config.legacy_session_mode = true;
     let service = StreamableHttpService::new(
-        || Ok(AskingUpstream),
+        move || Ok(server.clone()),
         Arc::new(LocalSessionManager::default()),
         config,
     );
@@ -128,6 +165,7 @@ struct AnsweringClient {
     capabilities: ClientCapabilities,
     version: ProtocolVersion,
     asked: Arc<Mutex<Vec<String>>>,
+    logs: Arc<tokio::sync::Semaphore>,
 }
 
 impl AnsweringClient {
@@ -136,6 +174,7 @@ impl AnsweringClient {
             capabilities: serde_json::from_value(capabilities).unwrap(),
             version,
             asked: Arc::default(),
+            logs: Arc::new(tokio::sync::Semaphore::new(0)),
         }
     }
 
@@ -181,6 +220,16 @@ impl ClientHandler for AnsweringClient {
             "content": {"name": "Ada", "username": "ada", "email": "ada@example.com"}
         }))
         .unwrap())
+    }
+
+    async fn on_logging_message(
+        &self,
+        params: rmcp::model::LoggingMessageNotificationParam,
+        _context: rmcp::service::NotificationContext<RoleClient>,
+    ) {
+        if params.data == json!("working") {
+            self.logs.add_permits(1);
+        }
     }
 
     async fn list_roots(
@@ -348,4 +397,59 @@ async fn a_legacy_sse_upstream_asks_the_client_that_made_the_call() {
     let refused = call_text(&session, "test_sampling", json!({"prompt": "x"})).await;
     assert!(refused.contains("could not be asked"), "{refused}");
     session.cancel().await.unwrap();
+}
+
+/// An upstream's log message during a call reaches the caller, and the caller's cancellation
+/// reaches the upstream, whether the gateway answers the call itself (a caller that declared
+/// nothing) or through rmcp (one that may be asked).
+#[tokio::test]
+async fn log_messages_come_down_and_cancellations_go_up() {
+    let server = AskingUpstream::default();
+    let cancelled = server.cancelled.clone();
+    let upstream = asking_upstream_with(server).await;
+    let gateway = gateway(ServerKind::ProxyStreamable(remote(upstream, &[]))).await;
+    let url = gateway.url("/public/remote");
+    for capabilities in [json!({}), serde_json::from_str(ALL).unwrap()] {
+        let client = AnsweringClient::new(capabilities.clone(), ProtocolVersion::V_2025_11_25);
+        let session = connect(&url, &client).await;
+
+        // A caller that declared nothing is answered by the gateway's direct reply, which
+        // carries progress but no log messages: only rmcp's stream brings them.
+        assert_eq!(call_text(&session, "log", json!({})).await, "logged");
+        if capabilities != json!({}) {
+            let logged = tokio::time::timeout(Duration::from_secs(10), client.logs.acquire());
+            logged
+                .await
+                .expect("the log message reached the caller")
+                .unwrap()
+                .forget();
+        }
+
+        let request = ClientRequest::CallToolRequest(rmcp::model::CallToolRequest::new(
+            CallToolRequestParams::new("wait"),
+        ));
+        let handle = session
+            .peer()
+            .send_cancellable_request(request, PeerRequestOptions::default())
+            .await
+            .unwrap();
+        // Another call on the same session first, so the waiting one has surely reached the
+        // upstream before it is cancelled.
+        assert!(!call_text(&session, "declared", json!({})).await.is_empty());
+        session
+            .peer()
+            .notify_cancelled(CancelledNotificationParam::new(
+                Some(handle.id.clone()),
+                Some("changed my mind".to_owned()),
+            ))
+            .await
+            .unwrap();
+        let seen = tokio::time::timeout(Duration::from_secs(10), cancelled.acquire());
+        seen.await
+            .expect("the upstream saw the cancellation")
+            .unwrap()
+            .forget();
+        drop(handle);
+        session.cancel().await.unwrap();
+    }
 }

@@ -258,7 +258,19 @@ impl<C: Connector> Proxy<C> {
                     .await
                     .map_err(map_service_error);
             };
-            match direct.call(http, call, self.timeout, &self.routes).await {
+            // What the upstream sends outside the call's stream (rmcp's servers send log
+            // messages on the session's GET stream) reaches this call when it is the only one.
+            let unnamed = rmcp::model::RequestId::String(uuid::Uuid::new_v4().to_string().into());
+            let mut link = upstream.links.link(&unnamed);
+            let outcome = link
+                .serve_while(
+                    &call.notifier,
+                    self.timeout,
+                    direct.call(http, call, self.timeout, &self.routes),
+                )
+                .await;
+            drop(link);
+            match outcome {
                 Ok(response) => return Ok(response),
                 Err(DirectFailure::Failed(error)) => return Err(error),
                 Err(DirectFailure::Transport(error)) => {
