@@ -107,10 +107,16 @@ fn summary(output: &str) -> (Vec<(bool, String)>, String) {
     (scenarios, total)
 }
 
-/// Scenarios whose tools ask the client something mid-call (besides `tools-call-sampling` and
-/// `tools-call-elicitation`, in scope as `tools-` ones).
-const CALLER_REQUEST_SCENARIOS: [&str; 2] =
-    ["elicitation-sep1034-defaults", "elicitation-sep1330-enums"];
+/// Scenarios whose tools ask the client something, mid-call or (2026-07-28) with an
+/// input-required result (besides `tools-call-sampling` and `tools-call-elicitation`, in scope
+/// as `tools-` ones).
+const CALLER_REQUEST_SCENARIOS: [&str; 5] = [
+    "elicitation-sep1034-defaults",
+    "elicitation-sep1330-enums",
+    "input-required-result-basic-sampling",
+    "input-required-result-basic-elicitation",
+    "input-required-result-basic-list-roots",
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conformance_suite_through_the_router() {

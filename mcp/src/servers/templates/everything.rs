@@ -162,11 +162,15 @@ impl ToolServer for EverythingServer {
         ]
         .into_iter()
         .chain(asking::tools())
+        .chain(asking::input_required_tools())
         .collect())
     }
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
         if let Some(response) = asking::call(&call).await {
+            return Ok(response);
+        }
+        if let Some(response) = asking::call_input_required(&call) {
             return Ok(response);
         }
         let argument = |name: &str| {
@@ -446,6 +450,83 @@ mod asking {
 
     /// The key of the one input request these tools make in an input-required result.
     const INPUT_KEY: &str = "input";
+
+    /// The 2026-07-28 suite's input-required fixtures: each asks (by name, under a fixed key)
+    /// with an input-required result, and answers from the retry's `inputResponses`.
+    pub(super) fn input_required_tools() -> Vec<Tool> {
+        let no_args = || json!({"type": "object", "properties": {}});
+        vec![
+            tool(
+                "test_input_required_result_sampling",
+                "Asks for a sampling through an input-required result",
+                no_args(),
+            ),
+            tool(
+                "test_input_required_result_elicitation",
+                "Asks the user's name through an input-required result",
+                no_args(),
+            ),
+            tool(
+                "test_input_required_result_list_roots",
+                "Asks for the roots through an input-required result",
+                no_args(),
+            ),
+        ]
+    }
+
+    pub(super) fn call_input_required(call: &ToolCall) -> Option<CallToolResponse> {
+        let (key, request, describe): (&str, Value, fn(&Value) -> String) = match call.name.as_str()
+        {
+            "test_input_required_result_sampling" => (
+                "capital_question",
+                json!({"method": "sampling/createMessage", "params": {
+                    "messages": [{"role": "user", "content": {"type": "text",
+                        "text": "What is the capital of France?"}}],
+                    "maxTokens": 100
+                }}),
+                sampled_text,
+            ),
+            "test_input_required_result_elicitation" => (
+                "user_name",
+                json!({"method": "elicitation/create", "params": {
+                    "mode": "form", "message": "What is your name?", "requestedSchema": {
+                        "type": "object", "properties": {"name": {"type": "string"}},
+                        "required": ["name"]}
+                }}),
+                |answer| {
+                    let name = answer["content"]["name"].as_str().unwrap_or_default();
+                    format!("Hello, {name}!")
+                },
+            ),
+            "test_input_required_result_list_roots" => (
+                "client_roots",
+                json!({"method": "roots/list", "params": {}}),
+                |answer| {
+                    let uris: Vec<&str> = answer["roots"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|root| root["uri"].as_str())
+                        .collect();
+                    format!("Roots: {}", uris.join(", "))
+                },
+            ),
+            _ => return None,
+        };
+        if let Some(answer) = call
+            .input_responses
+            .as_ref()
+            .and_then(|responses| responses.get(key))
+        {
+            return Some(simple(vec![ContentBlock::text(describe(answer))]));
+        }
+        Some(match serde_json::from_value::<InputRequest>(request) {
+            Ok(input) => CallToolResponse::InputRequired(InputRequiredResult::from_input_requests(
+                [(key.to_owned(), input)].into(),
+            )),
+            Err(error) => tool_error(format!("cannot build the request: {error}")),
+        })
+    }
 
     fn elicitation(message: &str, properties: Value, required: &[&str]) -> Value {
         let mut schema = json!({"type": "object", "properties": properties});
