@@ -8,8 +8,9 @@
 //! stream of notifications related to it followed by its response; that is all a tool call
 //! needs unless its tool sends log messages. So such calls are answered here: same checks, gate,
 //! tool server and record as rmcp's path ([`Core::call_tool`]), same wire shape. Anything unusual
-//! (another method, an unexpected protocol version header, MRTR retries, a tool that logs) goes
-//! to rmcp, which knows how to serve or refuse it.
+//! (another method, an unexpected protocol version header, MRTR retries, a tool that logs, a
+//! tool that may ask a caller able to answer something mid-call) goes to rmcp, which knows how
+//! to serve or refuse it.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -29,6 +30,7 @@ use rmcp::model::{
 };
 use tokio_util::sync::CancellationToken;
 
+use crate::caller_requests::AskableCapabilities;
 use crate::handler::{CallTarget, Core, RequestScope};
 use crate::sessions::SessionRecord;
 use crate::tool_server::CallerNotifier;
@@ -108,21 +110,23 @@ pub(crate) fn negotiated_version(requested: &ProtocolVersion) -> ProtocolVersion
 }
 
 /// What the tool `name` resolves to on this route, when the call may be answered here; `None`
-/// when its tool server talks to the caller during the call (rmcp's to serve). A name that resolves
+/// when its tool server talks to the caller during the call (rmcp's to serve): it logs, or it
+/// may ask something of a caller (`client`) that declared it can answer. A name that resolves
 /// to nothing is answered here too, with the error.
 pub(crate) fn target(
     core: &Core,
     scope: &RequestScope,
     name: &str,
+    client: &ClientCapabilities,
 ) -> Option<Result<CallTarget, ErrorData>> {
     let target = core.call_target(&scope.caller, &scope.view, name);
-    let notifies = target.as_ref().is_ok_and(|target| {
-        target
-            .server
-            .as_ref()
-            .is_ok_and(|server| server.notifies_caller(&target.tool))
+    let answerable = AskableCapabilities::declared_in(client).any();
+    let talks_to_caller = target.as_ref().is_ok_and(|target| {
+        target.server.as_ref().is_ok_and(|server| {
+            server.notifies_caller(&target.tool) || (answerable && server.asks_caller(&target.tool))
+        })
     });
-    (!notifies).then_some(target)
+    (!talks_to_caller).then_some(target)
 }
 
 /// Runs the call and writes the JSON-RPC reply rmcp would have sent for this session's version:

@@ -279,6 +279,9 @@ impl Core {
                     progress_token,
                     notifier,
                     cancel,
+                    meta: request.meta.clone(),
+                    input_responses: request.input_responses.clone(),
+                    request_state: request.request_state.clone(),
                 };
                 server.call_tool(call).await
             }

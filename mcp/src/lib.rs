@@ -25,7 +25,9 @@
 //!   reporting); `offerings.rs`: resources, prompts and completions on a route (merged and
 //!   prefixed in the aggregated view, allow-listed, recorded) and the capabilities it offers.
 //! - `tool_server.rs`: the contract every tool server implements (list tools, call one, reach
-//!   the caller mid-call; resources, prompts and completions where it offers them).
+//!   the caller mid-call; resources, prompts and completions where it offers them);
+//!   `caller_requests.rs`: what a caller can be asked mid-call (sampling, elicitation, roots)
+//!   and asking it on the call's own stream.
 //! - `servers/`: builds and caches the tool server of each definition by its kind:
 //!   `templates/` (embedded servers, one file each plus a registry line), `proxy/` (upstream
 //!   Streamable HTTP through rmcp's client, tool calls as direct POSTs on its session in
@@ -44,6 +46,7 @@
 //! and a legacy SSE stream to one serves the definition it was opened with.
 
 mod admin;
+mod caller_requests;
 mod config;
 mod direct_reply;
 mod handler;

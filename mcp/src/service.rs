@@ -484,11 +484,12 @@ impl McpService {
                     match direct_reply::take_call(message, &parts.headers, record) {
                         Ok(call) => {
                             let core = &self.state.core;
+                            let client = &record.initialize_params.capabilities;
                             if let Some(target) =
-                                direct_reply::target(core, &scope, &call.params.name)
+                                direct_reply::target(core, &scope, &call.params.name, client)
                             {
                                 let in_flight = self.state.direct_calls.start(session, &call.id);
-                                let client = record.initialize_params.capabilities.clone();
+                                let client = client.clone();
                                 return direct_reply::answer(
                                     core.clone(),
                                     scope,

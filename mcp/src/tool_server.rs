@@ -7,9 +7,10 @@ use async_trait::async_trait;
 use rmcp::ErrorData;
 use rmcp::model::{
     CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, ContentBlock,
-    ErrorCode, GetPromptRequestParams, GetPromptResponse, JsonObject, ProgressNotificationParam,
-    ProgressToken, Prompt, ReadResourceRequestParams, ReadResourceResponse, Resource,
-    ResourceTemplate, ServerCapabilities, ServerNotification, Tool,
+    ErrorCode, GetPromptRequestParams, GetPromptResponse, InputResponses, JsonObject,
+    ProgressNotificationParam, ProgressToken, Prompt, ReadResourceRequestParams,
+    ReadResourceResponse, RequestMetaObject, Resource, ResourceTemplate, ServerCapabilities,
+    ServerNotification, Tool,
 };
 use rmcp::service::{Peer, RoleServer, SubscriptionSink};
 use tokio::sync::mpsc;
@@ -25,6 +26,13 @@ pub(crate) struct ToolCall {
     pub notifier: CallerNotifier,
     /// Cancelled when the client cancels the request or goes away.
     pub cancel: CancellationToken,
+    /// The call's `_meta` as the client sent it: in the 2026-07-28 revision it declares the
+    /// client's capabilities and log level per request (see `caller_requests`).
+    pub meta: Option<RequestMetaObject>,
+    /// A 2026-07-28 retry after an input-required result: the client's answers and the
+    /// server's opaque state, passed back to the server that asked.
+    pub input_responses: Option<InputResponses>,
+    pub request_state: Option<String>,
 }
 
 /// How a tool server reaches the caller during a call.
@@ -82,6 +90,13 @@ pub(crate) trait ToolServer: Send + Sync {
     /// Whether calling `tool` sends the caller notifications other than progress (log
     /// messages, say), which need the session's stream. Such calls are always served by rmcp.
     fn notifies_caller(&self, _tool: &str) -> bool {
+        false
+    }
+
+    /// Whether calling `tool` may ask the caller something mid-call (sampling, elicitation,
+    /// roots; a proxy's upstream may). Such calls of a caller that declared one of those
+    /// capabilities are served by rmcp, whose session can carry the request.
+    fn asks_caller(&self, _tool: &str) -> bool {
         false
     }
 

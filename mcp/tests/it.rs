@@ -13,6 +13,7 @@
 mod common;
 
 mod abuse;
+mod caller_requests;
 mod client_traces;
 mod conformance;
 mod direct_reply;
@@ -21,5 +22,6 @@ mod offerings;
 mod python_client;
 mod shared_sessions;
 mod tenancy;
+mod typescript_client;
 mod vendor_templates;
 mod virtual_servers;

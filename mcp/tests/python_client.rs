@@ -294,3 +294,132 @@ async fn reference_everything_server_behind_both_proxies() {
         );
     }
 }
+
+/// What a Python client that answers (see `answers` in tests/py/client_check.py) sees of tools
+/// that ask it something: `expected` is a piece of each call's text.
+fn check_answered(label: &str, out: &Value, expected: &[&str], asked: &[&str]) {
+    assert!(out.get("error").is_none(), "{label}: client failed: {out}");
+    let results = out["results"].as_array().unwrap();
+    for (result, expected) in results.iter().zip(expected) {
+        let text = result["content"][0]["text"].as_str().unwrap_or_default();
+        assert!(
+            text.contains(expected),
+            "{label}: {expected:?} not in {result}"
+        );
+        assert_ne!(result["is_error"], true, "{label}: {result}");
+    }
+    assert_eq!(out["asked"], json!(asked), "{label}: {out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_client_answers_what_proxied_servers_ask() {
+    if !common::external_clients(
+        "Node, the npm packages of tests/node and Python with the official mcp client",
+    ) {
+        return;
+    }
+    let upstream = upstream().await;
+    let secret = [("Authorization", "Bearer upstream-secret")];
+    let (_reference_child, reference_url) = reference_server("streamableHttp").await;
+    let directory = FakeDirectory {
+        tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![
+            server(
+                "remote-stream",
+                Scope::Public,
+                ServerKind::ProxyStreamable(remote(upstream.url("/public/everything"), &secret)),
+            ),
+            server(
+                "remote-sse",
+                Scope::Public,
+                ServerKind::ProxySse(remote(upstream.url("/public/everything/sse"), &secret)),
+            ),
+            server(
+                "ref-stream",
+                Scope::Public,
+                ServerKind::ProxyStreamable(remote(format!("{reference_url}/mcp"), &[])),
+            ),
+        ],
+    };
+    let gateway = serve(directory, McpConfig::default()).await;
+    let ours = json!([
+        {"tool": "test_sampling", "args": {"prompt": "hi"}},
+        {"tool": "test_elicitation", "args": {"message": "who?"}},
+        {"tool": "test_roots"}
+    ]);
+    let ours_expected = [
+        "LLM response: sampled: hi",
+        "User response: action=accept",
+        "Roots: file:///work",
+    ];
+    // The reference server (npm server-everything) offers these tools only to a client that
+    // declared sampling and elicitation: the gateway declared them upstream for this caller.
+    let reference = json!([
+        {"tool": "trigger-sampling-request", "args": {"prompt": "hi"}},
+        {"tool": "trigger-elicitation-request", "args": {}}
+    ]);
+    let reference_expected = [
+        "sampled: Resource trigger-sampling-request context: hi",
+        "User provided",
+    ];
+    let mut cases = Vec::new();
+    for (mode, transport, suffix) in [
+        ("auto", "streamable", ""),
+        ("legacy", "streamable", ""),
+        ("legacy", "sse", "/sse"),
+    ] {
+        for path in ["/public/remote-stream", "/public/remote-sse"] {
+            cases.push((
+                format!("{mode} {transport} {path}"),
+                gateway.url(&format!("{path}{suffix}")),
+                transport,
+                mode,
+                &ours,
+            ));
+        }
+        cases.push((
+            format!("{mode} {transport} reference"),
+            gateway.url(&format!("/public/ref-stream{suffix}")),
+            transport,
+            mode,
+            &reference,
+        ));
+    }
+    let specs = cases
+        .iter()
+        .map(|(_, url, transport, mode, calls)| {
+            json!({"url": url, "token": "tok-a", "transport": transport, "mode": mode,
+                "calls": calls, "answers": true})
+        })
+        .collect();
+    let outputs = python_client(specs).await;
+    for ((label, ..), out) in cases.iter().zip(&outputs) {
+        if label.starts_with("auto") {
+            // A 2026-07-28 caller can only be asked with input-required results, and these
+            // upstreams speak the session era: the gateway declares nothing for it, so nothing
+            // is asked and each tool says so (the reference server does not offer them at all).
+            assert!(out.get("error").is_none(), "{label}: client failed: {out}");
+            for result in out["results"].as_array().unwrap() {
+                assert!(
+                    result["is_error"] == true || result.get("error").is_some(),
+                    "{label}: {result}"
+                );
+            }
+            assert_eq!(out["asked"], json!([]), "{label}: {out}");
+        } else if label.ends_with("reference") {
+            check_answered(
+                label,
+                out,
+                &reference_expected,
+                &["sampling", "elicitation"],
+            );
+        } else {
+            check_answered(
+                label,
+                out,
+                &ours_expected,
+                &["sampling", "elicitation", "roots"],
+            );
+        }
+    }
+}

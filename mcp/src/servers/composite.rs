@@ -133,6 +133,11 @@ impl ToolServer for CompositeServer {
             .is_some_and(|(composed, source)| source.server.notifies_caller(&composed.tool))
     }
 
+    fn asks_caller(&self, tool: &str) -> bool {
+        self.exposed(tool)
+            .is_some_and(|(composed, source)| source.server.asks_caller(&composed.tool))
+    }
+
     fn source_of(&self, tool: &str) -> Option<String> {
         let composed = self.tools.iter().find(|t| t.exposed_name() == tool)?;
         Some(format!("{}/{}", composed.server, composed.tool))

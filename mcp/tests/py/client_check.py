@@ -4,7 +4,10 @@ Usage: client_check.py '<specs json>' with a list of specs, run concurrently in 
 client's import alone costs about a second of CPU). Each spec is
   {"url": ..., "token": ..., "transport": "streamable" | "sse", "mode": "auto" | "legacy",
    "calls": [{"tool": ..., "args": {...}, "progress": bool}],
-   "reads": [uri, ...], "prompts": [{"name": ..., "args": {...}}]}
+   "reads": [uri, ...], "prompts": [{"name": ..., "args": {...}}], "answers": bool}
+With "answers", the client declares sampling, elicitation and roots and answers them (the
+sampled text names the prompt, the elicitation is accepted, one root), and lists what it was
+asked under "asked".
 Output (stdout, a JSON list in spec order): {"protocol_version", "tools": [names], "results": [...]}
 plus, when the spec has reads or prompts, "resources" and "prompt_names" (listed, sorted),
 "read" (each read's contents) and "got" (each prompt's messages); {"error": "..."} when the
@@ -16,7 +19,7 @@ import json
 import sys
 
 import httpx2
-from mcp import Client
+from mcp import Client, types
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 
@@ -40,7 +43,10 @@ async def run(spec):
     else:
         transport = streamable_http_client(spec["url"], http_client=httpx2.AsyncClient(headers=headers))
     out = {"results": []}
-    async with Client(transport, mode=spec.get("mode", "auto"), read_timeout_seconds=20) as client:
+    callbacks = answering_callbacks(out.setdefault("asked", [])) if spec.get("answers") else {}
+    async with Client(
+        transport, mode=spec.get("mode", "auto"), read_timeout_seconds=20, **callbacks
+    ) as client:
         out["protocol_version"] = client.protocol_version
         tools = await client.list_tools()
         out["tools"] = sorted(tool.name for tool in tools.tools)
@@ -81,6 +87,30 @@ async def offerings(client, spec, out):
             out["got"].append([m.model_dump(mode="json", by_alias=True, exclude_none=True) for m in result.messages])
         except Exception as error:
             out["got"].append({"error": str(error)})
+
+
+def answering_callbacks(asked):
+    async def sampling(context, params):
+        asked.append("sampling")
+        prompt = params.messages[0].content.text
+        return types.CreateMessageResult(
+            role="assistant",
+            content=types.TextContent(type="text", text=f"sampled: {prompt}"),
+            model="test-model",
+            stop_reason="endTurn",
+        )
+
+    async def elicitation(context, params):
+        asked.append("elicitation")
+        return types.ElicitResult(
+            action="accept", content={"name": "Ada", "username": "ada", "email": "ada@example.com"}
+        )
+
+    async def roots(context):
+        asked.append("roots")
+        return types.ListRootsResult(roots=[types.Root(uri="file:///work", name="work")])
+
+    return {"sampling_callback": sampling, "elicitation_callback": elicitation, "list_roots_callback": roots}
 
 
 async def run_reporting(spec):

@@ -1,6 +1,8 @@
 //! A `tools/call` to a Streamable HTTP upstream as one plain POST on the session rmcp's client opened, and the client wrapper that learns that session's id.
 //!
-//! Setup, listing and calls with progress stay on rmcp's client.
+//! Setup and listing stay on rmcp's client. The upstream's requests during the call
+//! (sampling, elicitation, roots) come on the call's own stream and are put to the caller from
+//! the call's task; its log messages there are passed on too.
 //!
 //! Why: rmcp's client passes each request through its service and transport worker tasks and a
 //! task per response stream; a direct POST read in the caller's own task saves those hops on
@@ -19,9 +21,9 @@ use rmcp::ErrorData;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult,
     CancelledNotification, CancelledNotificationParam, ClientJsonRpcMessage, ClientNotification,
-    ClientRequest, ClientResult, EmptyResult, JsonRpcMessage, NumberOrString,
-    ProgressNotificationParam, ProgressToken, ProtocolVersion, RequestId, RequestParamsMeta,
-    ServerJsonRpcMessage, ServerNotification, ServerRequest, ServerResult,
+    ClientRequest, JsonRpcMessage, NumberOrString, ProgressNotificationParam, ProgressToken,
+    ProtocolVersion, RequestId, RequestParamsMeta, ServerJsonRpcMessage, ServerNotification,
+    ServerRequest, ServerResult,
 };
 use rmcp::transport::streamable_http_client::{
     SseError, StreamableHttpClient, StreamableHttpError, StreamableHttpPostResponse,
@@ -288,7 +290,7 @@ impl DirectRoute {
             ClientRequest::CallToolRequest(CallToolRequest::new(params)),
             id.clone(),
         );
-        let exchange = self.exchange(http, &message, &id, progress.as_ref());
+        let exchange = self.exchange(http, &message, (&id, call, timeout), progress.as_ref());
         tokio::select! {
             outcome = tokio::time::timeout(timeout, exchange) => outcome.unwrap_or_else(|_| {
                 Err(DirectFailure::Failed(upstream_error("upstream tools/call timed out")))
@@ -325,7 +327,7 @@ impl DirectRoute {
         &self,
         http: &reqwest::Client,
         message: &ClientJsonRpcMessage,
-        id: &RequestId,
+        (id, call, timeout): (&RequestId, &ToolCall, Duration),
         progress: Option<&ProgressRoute<'_>>,
     ) -> Result<CallToolResponse, DirectFailure> {
         let response = self.post(http, message).await.map_err(|error| {
@@ -355,7 +357,9 @@ impl DirectRoute {
             ));
         }
         if content_type.starts_with("text/event-stream") {
-            return self.read_stream(http, response, id, progress).await;
+            return self
+                .read_stream(http, response, (id, call, timeout), progress)
+                .await;
         }
         if content_type.starts_with("application/json") {
             let body = read_bounded(response).await?;
@@ -372,13 +376,13 @@ impl DirectRoute {
         ))))
     }
 
-    /// Reads the call's SSE stream until its answer, answering the upstream's own requests the
-    /// way rmcp's proxy client does (ping yes, everything else "method not found").
+    /// Reads the call's SSE stream until its answer. The upstream's requests on it are put to
+    /// the caller (a ping is answered here), its log messages and progress passed on.
     async fn read_stream(
         &self,
         http: &reqwest::Client,
         response: reqwest::Response,
-        id: &RequestId,
+        (id, call, timeout): (&RequestId, &ToolCall, Duration),
         progress: Option<&ProgressRoute<'_>>,
     ) -> Result<CallToolResponse, DirectFailure> {
         let mut parser = SseParser::with_limit(MAX_REPLY_BYTES);
@@ -406,17 +410,15 @@ impl DirectRoute {
                     tracing::debug!("skipping an upstream event that is no JSON-RPC message");
                     continue;
                 };
-                if let JsonRpcMessage::Request(request) = &message {
-                    self.refuse_request(http, request.id.clone(), &request.request)
-                        .await;
-                    continue;
-                }
-                if let (Some(route), JsonRpcMessage::Notification(notification)) =
-                    (progress, &message)
-                    && let ServerNotification::ProgressNotification(update) =
-                        &notification.notification
-                {
-                    route.forward(update.params.clone()).await;
+                match message {
+                    JsonRpcMessage::Request(request) => {
+                        self.ask_caller(http, request.id, request.request, (call, timeout))
+                            .await;
+                    }
+                    JsonRpcMessage::Notification(notification) => {
+                        forward_notification(notification.notification, call, progress).await;
+                    }
+                    _ => {}
                 }
             }
         }
@@ -425,23 +427,44 @@ impl DirectRoute {
         )))
     }
 
-    async fn refuse_request(&self, http: &reqwest::Client, id: RequestId, request: &ServerRequest) {
-        let reply = match request {
-            ServerRequest::PingRequest(_) => {
-                ClientJsonRpcMessage::response(ClientResult::EmptyResult(EmptyResult {}), id)
-            }
-            _ => ClientJsonRpcMessage::error(
-                ErrorData::new(
-                    rmcp::model::ErrorCode::METHOD_NOT_FOUND,
-                    "requests from the server are not supported through this proxy",
-                    None,
-                ),
-                Some(id),
-            ),
+    /// Puts the upstream's request to the caller and posts the answer (or why there is none)
+    /// back on the session.
+    async fn ask_caller(
+        &self,
+        http: &reqwest::Client,
+        id: RequestId,
+        request: ServerRequest,
+        (call, timeout): (&ToolCall, Duration),
+    ) {
+        let reply = match crate::caller_requests::ask(&call.notifier, request, timeout).await {
+            Ok(result) => ClientJsonRpcMessage::response(result, id),
+            Err(error) => ClientJsonRpcMessage::error(error, Some(id)),
         };
         if let Err(error) = self.post(http, &reply).await {
             tracing::debug!(%error, "upstream request left unanswered");
         }
+    }
+}
+
+/// Passes on what the caller should see of a notification on the call's stream: its progress
+/// (when it asked) and log messages.
+async fn forward_notification(
+    notification: ServerNotification,
+    call: &ToolCall,
+    progress: Option<&ProgressRoute<'_>>,
+) {
+    match notification {
+        ServerNotification::ProgressNotification(update) => {
+            if let Some(route) = progress {
+                route.forward(update.params).await;
+            }
+        }
+        ServerNotification::LoggingMessageNotification(message) => {
+            if let Err(error) = call.notifier.log(message.params).await {
+                tracing::debug!(%error, "log message not forwarded");
+            }
+        }
+        _ => {}
     }
 }
 

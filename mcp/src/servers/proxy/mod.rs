@@ -1,13 +1,18 @@
 //! Tool servers that forward to remote MCP servers: one long-lived upstream client per definition and group, reconnected when it drops.
 //!
 //! Progress notifications are routed back to the caller that asked for them; list changes and
-//! resource updates go to the sessions that listen (`listeners.rs`). Resources, prompts and
-//! completions are forwarded as far as the upstream declared them in its `initialize` answer.
+//! resource updates go to the sessions that listen (`listeners.rs`); the upstream's requests
+//! (sampling, elicitation, roots) and log messages during a call reach the client that made it
+//! (`upstream_client.rs`). Resources, prompts and completions are forwarded as far as the
+//! upstream declared them in its `initialize` answer. A connection declares sampling,
+//! elicitation and roots as its callers declared them, so there is one per definition, group
+//! and set of those capabilities.
 
 mod direct_call;
 mod listeners;
 mod progress;
 mod sse_client;
+mod upstream_client;
 mod upstream_http;
 
 pub use upstream_http::redact_secrets;
@@ -19,45 +24,37 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotificationParam,
-    ClientCapabilities, ClientConfig, ClientRequest, CompleteRequestParams, CompleteResult,
-    GetPromptRequestParams, GetPromptResponse, Implementation, PaginatedRequestParams, Prompt,
-    ReadResourceRequestParams, ReadResourceResponse, Resource, ResourceTemplate,
-    ServerCapabilities, ServerResult, SubscribeRequestParams, Tool, UnsubscribeRequestParams,
+    ClientRequest, CompleteRequestParams, CompleteResult, GetPromptRequestParams,
+    GetPromptResponse, InputRequiredResult, InputResponses, PaginatedRequestParams, Prompt,
+    ReadResourceRequestParams, ReadResourceResponse, RequestMetaObject, Resource,
+    ResourceTemplate, ServerCapabilities, ServerRequest, ServerResult, SubscribeRequestParams,
+    Tool, UnsubscribeRequestParams,
 };
 use rmcp::service::{Peer, PeerRequestOptions, RoleClient, RunningService, ServiceError};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::{ClientHandler, ErrorData, ServiceExt};
+use rmcp::{ErrorData, ServiceExt};
 
+use crate::caller_requests::AskableCapabilities;
 use crate::host::RemoteEndpoint;
 use crate::tool_server::{Listener, ToolCall, ToolServer};
 use direct_call::{DirectFailure, DirectRoute, RecordingClient, SeenSession};
 use listeners::{Listeners, NotificationRelay, Upstream as UpstreamChange};
 use progress::{ProgressRelay, ProgressRoutes, progress_key};
+use upstream_client::{CallerLinks, ProxyClient};
 use upstream_http::upstream_error;
 
 type Upstream = RunningService<RoleClient, ProxyClient>;
 
-/// One live upstream connection: rmcp's client, and when the session allows it, the route for
-/// calls made as plain POSTs on the same session.
+/// One live upstream connection: rmcp's client, when the session allows it the route for
+/// calls made as plain POSTs on the same session, and the calls in flight on rmcp's client.
 pub(super) struct Live {
     service: Upstream,
     direct: Option<DirectRoute>,
-}
-
-/// The client side of a proxy connection. Progress is not handled here: rmcp runs each
-/// notification handler in its own task, which can reorder them; `progress.rs` forwards
-/// progress in stream order instead.
-#[derive(Clone)]
-pub(crate) struct ProxyClient;
-
-impl ClientHandler for ProxyClient {
-    fn get_info(&self) -> ClientConfig {
-        ClientConfig::new(
-            ClientCapabilities::default(),
-            Implementation::new("aiproxy-mcp", env!("CARGO_PKG_VERSION")),
-        )
-    }
+    links: CallerLinks,
+    /// Held for the length of a call when the transport cannot tell which call an upstream's
+    /// request belongs to (legacy SSE: one stream for everything) and callers may be asked.
+    one_call_at_a_time: Option<tokio::sync::Mutex<()>>,
 }
 
 /// How a proxy opens its upstream connection.
@@ -67,6 +64,7 @@ pub(super) trait Connector: Send + Sync + 'static {
         &self,
         routes: ProgressRoutes,
         listeners: Arc<Listeners>,
+        client: ProxyClient,
     ) -> Result<Live, String>;
 
     /// The HTTP client direct calls use (the one the connection pools on).
@@ -76,7 +74,9 @@ pub(super) trait Connector: Send + Sync + 'static {
 /// A proxied server: one upstream connection (per group), reconnected when it drops.
 pub(super) struct Proxy<C> {
     connector: C,
-    live: tokio::sync::Mutex<Option<Arc<Live>>>,
+    /// One connection per set of caller capabilities declared upstream (a handful at most:
+    /// [`AskableCapabilities`] is a few flags).
+    live: tokio::sync::Mutex<HashMap<AskableCapabilities, Arc<Live>>>,
     routes: ProgressRoutes,
     /// The downstream sessions that hear this upstream's notifications; kept across
     /// reconnections (their subscriptions are renewed on the new connection).
@@ -88,56 +88,127 @@ impl<C: Connector> Proxy<C> {
     fn with_connector(connector: C, timeout: Duration) -> Self {
         Self {
             connector,
-            live: tokio::sync::Mutex::new(None),
+            live: tokio::sync::Mutex::new(HashMap::new()),
             routes: Arc::new(Mutex::new(HashMap::new())),
             listeners: Arc::default(),
             timeout,
         }
     }
 
-    async fn upstream(&self) -> Result<Arc<Live>, ErrorData> {
+    /// The connection that declares `askable` upstream, opened on first use.
+    async fn upstream(&self, askable: AskableCapabilities) -> Result<Arc<Live>, ErrorData> {
         // Held across the connect so concurrent first calls share one connection.
         let mut live = self.live.lock().await;
         if let Some(upstream) = live
-            .as_ref()
+            .get(&askable)
             .filter(|upstream| !upstream.service.is_closed())
         {
             return Ok(upstream.clone());
         }
+        let client = ProxyClient {
+            askable,
+            links: CallerLinks::default(),
+            timeout: self.timeout,
+        };
         let upstream = tokio::time::timeout(
             self.timeout,
             self.connector
-                .connect(self.routes.clone(), self.listeners.clone()),
+                .connect(self.routes.clone(), self.listeners.clone(), client),
         )
         .await
         .map_err(|_| upstream_error("upstream connect timed out"))?
         .map_err(|error| upstream_error(format!("upstream connect failed: {error}")))?;
         let upstream = Arc::new(upstream);
-        *live = Some(upstream.clone());
+        live.insert(askable, upstream.clone());
         self.renew_subscriptions(&upstream);
         Ok(upstream)
     }
 
-    async fn forget(&self, failed: &Arc<Live>) {
-        let mut live = self.live.lock().await;
-        if live
-            .as_ref()
-            .is_some_and(|current| Arc::ptr_eq(current, failed))
-        {
-            *live = None;
+    /// What to declare upstream for the caller of `call`. A caller that can only be asked with
+    /// input-required results (2026-07-28) is declared only to an upstream that asks that way:
+    /// a session-era upstream would ask mid-call, and the caller could not answer.
+    async fn askable_for(&self, call: &ToolCall) -> Result<AskableCapabilities, ErrorData> {
+        let askable = AskableCapabilities::of_call(call);
+        if !askable.any() || crate::caller_requests::answers_mid_call(&call.notifier) {
+            return Ok(askable);
         }
+        let listing = self.upstream(AskableCapabilities::default()).await?;
+        let asks_by_input_required = listing
+            .service
+            .peer()
+            .peer_info()
+            .is_some_and(|info| !info.protocol_version.has_initialize());
+        Ok(if asks_by_input_required {
+            askable
+        } else {
+            AskableCapabilities::default()
+        })
     }
 
-    async fn try_call(
+    async fn forget(&self, failed: &Arc<Live>) {
+        let mut live = self.live.lock().await;
+        live.retain(|_, current| !Arc::ptr_eq(current, failed));
+    }
+
+    /// The call on rmcp's client. An upstream of the 2026-07-28 revision asks with an
+    /// input-required result: a caller of that revision answers it itself (and retries through
+    /// us), a session-era caller is asked here, mid-call, and the call retried with its answers.
+    async fn call_in_rounds(
         &self,
         upstream: &Live,
         call: &ToolCall,
     ) -> Result<CallToolResponse, ServiceError> {
+        let _turn = match &upstream.one_call_at_a_time {
+            Some(turn) => Some(
+                tokio::time::timeout(self.timeout, turn.lock())
+                    .await
+                    .map_err(|_| ServiceError::Timeout {
+                        timeout: self.timeout,
+                    })?,
+            ),
+            None => None,
+        };
+        let mut answers = None;
+        for _ in 0..rmcp::model::DEFAULT_MRTR_MAX_ROUNDS {
+            let response = self.try_call(upstream, call, answers.take()).await?;
+            let CallToolResponse::InputRequired(asked) = &response else {
+                return Ok(response);
+            };
+            if !crate::caller_requests::answers_mid_call(&call.notifier) {
+                return Ok(response);
+            }
+            let responses = answer_input_requests(call, asked, self.timeout).await?;
+            answers = Some((responses, asked.request_state.clone()));
+        }
+        Err(ServiceError::McpError(upstream_error(
+            "upstream asked for input more rounds than allowed",
+        )))
+    }
+
+    /// One round of the call; `answers` (the caller's answers and the upstream's state) replace
+    /// the call's own on a retry the gateway makes.
+    async fn try_call(
+        &self,
+        upstream: &Live,
+        call: &ToolCall,
+        answers: Option<(InputResponses, Option<String>)>,
+    ) -> Result<CallToolResponse, ServiceError> {
         let mut params = CallToolRequestParams::new(call.name.clone());
         params.arguments = call.arguments.clone();
+        // A 2026-07-28 retry: the upstream's own state and the caller's answers go back to it.
+        (params.input_responses, params.request_state) = match answers {
+            Some((responses, state)) => (Some(responses), state),
+            None => (call.input_responses.clone(), call.request_state.clone()),
+        };
         let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
         let mut options = PeerRequestOptions::default();
         options.timeout = Some(self.timeout);
+        // The caller's log level for this request (2026-07-28 names it per request).
+        if let Some(level) = call.meta.as_ref().and_then(|meta| meta.log_level()) {
+            let mut meta = RequestMetaObject::default();
+            meta.set_log_level(level);
+            options.meta = Some(meta);
+        }
         // rmcp stamps its own progress token on every request (unique on this connection, so
         // callers' tokens cannot collide); map it back to the caller's token. The request is only
         // queued when this returns, so the route is in place before any progress can come back.
@@ -154,18 +225,25 @@ impl<C: Connector> Proxy<C> {
             key
         });
         let request_id = handle.id.clone();
-        let outcome = tokio::select! {
-            outcome = handle.await_response() => outcome,
-            () = call.cancel.cancelled() => {
-                let reason = "cancelled by the client".to_owned();
-                let _ = upstream
-                    .service
-                    .peer()
-                    .notify_cancelled(CancelledNotificationParam::new(Some(request_id), Some(reason.clone())))
-                    .await;
-                Err(ServiceError::Cancelled { reason: Some(reason) })
+        let mut link = upstream.links.link(&request_id);
+        let exchange = async {
+            tokio::select! {
+                outcome = handle.await_response() => outcome,
+                () = call.cancel.cancelled() => {
+                    let reason = "cancelled by the client".to_owned();
+                    let _ = upstream
+                        .service
+                        .peer()
+                        .notify_cancelled(CancelledNotificationParam::new(Some(request_id), Some(reason.clone())))
+                        .await;
+                    Err(ServiceError::Cancelled { reason: Some(reason) })
+                }
             }
         };
+        let outcome = link
+            .serve_while(&call.notifier, self.timeout, exchange)
+            .await;
+        drop(link);
         if let Some(key) = route_key
             && let Ok(mut routes) = self.routes.lock()
         {
@@ -196,11 +274,23 @@ impl<C: Connector> Proxy<C> {
             // A fresh session may have negotiated a revision without direct calls.
             let Some(direct) = &upstream.direct else {
                 return self
-                    .try_call(&upstream, call)
+                    .call_in_rounds(&upstream, call)
                     .await
                     .map_err(map_service_error);
             };
-            match direct.call(http, call, self.timeout, &self.routes).await {
+            // What the upstream sends outside the call's stream (rmcp's servers send log
+            // messages on the session's GET stream) reaches this call when it is the only one.
+            let unnamed = rmcp::model::RequestId::String(uuid::Uuid::new_v4().to_string().into());
+            let mut link = upstream.links.link(&unnamed);
+            let outcome = link
+                .serve_while(
+                    &call.notifier,
+                    self.timeout,
+                    direct.call(http, call, self.timeout, &self.routes),
+                )
+                .await;
+            drop(link);
+            match outcome {
                 Ok(response) => return Ok(response),
                 Err(DirectFailure::Failed(error)) => return Err(error),
                 Err(DirectFailure::Transport(error)) => {
@@ -209,7 +299,7 @@ impl<C: Connector> Proxy<C> {
                 }
                 Err(DirectFailure::SessionGone) if !retried => {
                     self.forget(&upstream).await;
-                    upstream = self.upstream().await?;
+                    upstream = self.upstream(self.askable_for(call).await?).await?;
                     retried = true;
                 }
                 Err(DirectFailure::SessionGone) => {
@@ -218,6 +308,34 @@ impl<C: Connector> Proxy<C> {
             }
         }
     }
+}
+
+/// The caller's answers to what an upstream asked in an input-required result, asked one after
+/// the other on the call's stream.
+async fn answer_input_requests(
+    call: &ToolCall,
+    asked: &InputRequiredResult,
+    timeout: Duration,
+) -> Result<InputResponses, ServiceError> {
+    let mut responses = InputResponses::new();
+    for (key, input) in asked.input_requests.iter().flatten() {
+        // The same message either way: an input request is a server request without an id.
+        let request = serde_json::to_value(input)
+            .and_then(serde_json::from_value::<ServerRequest>)
+            .map_err(|error| {
+                ServiceError::McpError(upstream_error(format!(
+                    "upstream asked for input the gateway cannot read: {error}"
+                )))
+            })?;
+        let answer = crate::caller_requests::ask(&call.notifier, request, timeout)
+            .await
+            .map_err(ServiceError::McpError)?;
+        responses.insert(
+            key.clone(),
+            serde_json::to_value(answer).unwrap_or_default(),
+        );
+    }
+    Ok(responses)
 }
 
 fn map_service_error(error: ServiceError) -> ErrorData {
@@ -271,7 +389,8 @@ async fn list_tools_bounded(
 #[async_trait]
 impl<C: Connector> ToolServer for Proxy<C> {
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
-        let upstream = self.upstream().await?;
+        // Listing asks nobody anything: the connection that declares nothing.
+        let upstream = self.upstream(AskableCapabilities::default()).await?;
         match tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer())).await
         {
             Ok(Ok(tools)) => Ok(tools),
@@ -279,7 +398,7 @@ impl<C: Connector> ToolServer for Proxy<C> {
             // Listing is safe to repeat: reconnect once.
             Ok(Err(_)) | Err(_) => {
                 self.forget(&upstream).await;
-                let upstream = self.upstream().await?;
+                let upstream = self.upstream(AskableCapabilities::default()).await?;
                 tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer()))
                     .await
                     .map_err(|_| upstream_error("upstream tools/list timed out"))?
@@ -289,17 +408,18 @@ impl<C: Connector> ToolServer for Proxy<C> {
     }
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
-        let upstream = self.upstream().await?;
+        let askable = self.askable_for(&call).await?;
+        let upstream = self.upstream(askable).await?;
         if upstream.direct.is_some() {
             return self.call_direct(upstream, &call).await;
         }
-        match self.try_call(&upstream, &call).await {
+        match self.call_in_rounds(&upstream, &call).await {
             Ok(response) => Ok(response),
             // Only a call that never left is retried: a tool call may not be idempotent.
             Err(ServiceError::TransportClosed) => {
                 self.forget(&upstream).await;
-                let upstream = self.upstream().await?;
-                self.try_call(&upstream, &call)
+                let upstream = self.upstream(askable).await?;
+                self.call_in_rounds(&upstream, &call)
                     .await
                     .map_err(map_service_error)
             }
@@ -311,8 +431,13 @@ impl<C: Connector> ToolServer for Proxy<C> {
         }
     }
 
+    /// Any proxied tool may ask: the upstream decides mid-call.
+    fn asks_caller(&self, _tool: &str) -> bool {
+        true
+    }
+
     async fn capabilities(&self) -> ServerCapabilities {
-        match self.upstream().await {
+        match self.upstream(AskableCapabilities::default()).await {
             Ok(upstream) => declared(&upstream),
             // Unreachable now: offer tools only; the client learns more when it reconnects.
             Err(_) => ServerCapabilities::builder().enable_tools().build(),
@@ -456,7 +581,7 @@ impl<C: Connector> ToolServer for Proxy<C> {
 impl<C: Connector> Proxy<C> {
     /// Whether the upstream declared what `pick` looks for.
     async fn offers(&self, pick: fn(&ServerCapabilities) -> bool) -> Result<bool, ErrorData> {
-        let upstream = self.upstream().await?;
+        let upstream = self.upstream(AskableCapabilities::default()).await?;
         Ok(pick(&declared(&upstream)))
     }
 
@@ -467,13 +592,13 @@ impl<C: Connector> Proxy<C> {
         F: Fn(Peer<RoleClient>) -> Fut,
         Fut: Future<Output = Result<T, ServiceError>>,
     {
-        let upstream = self.upstream().await?;
+        let upstream = self.upstream(AskableCapabilities::default()).await?;
         match tokio::time::timeout(self.timeout, send(upstream.service.peer().clone())).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error @ ServiceError::McpError(_))) => Err(map_service_error(error)),
             Ok(Err(_)) | Err(_) => {
                 self.forget(&upstream).await;
-                let upstream = self.upstream().await?;
+                let upstream = self.upstream(AskableCapabilities::default()).await?;
                 tokio::time::timeout(self.timeout, send(upstream.service.peer().clone()))
                     .await
                     .map_err(|_| upstream_error(format!("upstream {method} timed out")))?
@@ -625,6 +750,7 @@ impl Connector for StreamableConnector {
         &self,
         routes: ProgressRoutes,
         listeners: Arc<Listeners>,
+        client: ProxyClient,
     ) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
         policy(&self.endpoint).check_url(&url)?;
@@ -638,16 +764,17 @@ impl Connector for StreamableConnector {
         }
         let config = config.custom_headers(headers);
         let session = SeenSession::default();
-        let client = RecordingClient {
+        let recording = RecordingClient {
             http: self.http.clone(),
             session: session.clone(),
         };
-        let inner = StreamableHttpClientTransport::with_client(client, config);
+        let inner = StreamableHttpClientTransport::with_client(recording, config);
         let transport = NotificationRelay {
             inner: ProgressRelay { inner, routes },
             listeners,
         };
-        let service = ProxyClient
+        let links = client.links.clone();
+        let service = client
             .serve(transport)
             .await
             .map_err(|error| upstream_http::with_causes(&error))?;
@@ -659,7 +786,13 @@ impl Connector for StreamableConnector {
                 &info.protocol_version,
             )
         });
-        Ok(Live { service, direct })
+        Ok(Live {
+            service,
+            direct,
+            links,
+            // Each request comes on the stream of the call it belongs to.
+            one_call_at_a_time: None,
+        })
     }
 
     fn http(&self) -> &reqwest::Client {
@@ -697,6 +830,7 @@ impl Connector for SseConnector {
         &self,
         routes: ProgressRoutes,
         listeners: Arc<Listeners>,
+        client: ProxyClient,
     ) -> Result<Live, String> {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
         policy(&self.endpoint).check_url(&url)?;
@@ -713,7 +847,9 @@ impl Connector for SseConnector {
             inner: ProgressRelay { inner, routes },
             listeners,
         };
-        let service = ProxyClient
+        let links = client.links.clone();
+        let asks_callers = client.askable.any();
+        let service = client
             .serve(transport)
             .await
             .map_err(|error| upstream_http::with_causes(&error))?;
@@ -721,6 +857,8 @@ impl Connector for SseConnector {
         Ok(Live {
             service,
             direct: None,
+            links,
+            one_call_at_a_time: asks_callers.then(|| tokio::sync::Mutex::new(())),
         })
     }
 }

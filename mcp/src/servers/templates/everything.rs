@@ -282,6 +282,10 @@ impl ToolServer for EverythingServer {
         tool == "test_tool_with_logging"
     }
 
+    fn asks_caller(&self, tool: &str) -> bool {
+        asking::TOOLS.contains(&tool)
+    }
+
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
         let no_args = || json!({"type": "object", "properties": {}});
         let mut add = tool(
@@ -356,10 +360,20 @@ impl ToolServer for EverythingServer {
                     "required": ["ms"]
                 }),
             ),
-        ])
+        ]
+        .into_iter()
+        .chain(asking::tools())
+        .chain(asking::input_required_tools())
+        .collect())
     }
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+        if let Some(response) = asking::call(&call).await {
+            return Ok(response);
+        }
+        if let Some(response) = asking::call_input_required(&call) {
+            return Ok(response);
+        }
         let argument = |name: &str| {
             call.arguments
                 .as_ref()
@@ -459,5 +473,287 @@ impl ToolServer for EverythingServer {
                 ));
             }
         })
+    }
+}
+
+/// The tools that ask the caller something mid-call (the conformance suite's sampling and
+/// elicitation scenarios, and roots for our own tests). A caller that cannot be asked gets a
+/// tool error saying why.
+mod asking {
+    use std::time::Duration;
+
+    use rmcp::model::{
+        CallToolResponse, ContentBlock, InputRequest, InputRequiredResult, ServerRequest, Tool,
+    };
+    use serde_json::{Value, json};
+
+    use super::{simple, tool};
+    use crate::caller_requests;
+    use crate::tool_server::{ToolCall, tool_error};
+
+    pub(super) const TOOLS: [&str; 5] = [
+        "test_sampling",
+        "test_elicitation",
+        "test_elicitation_sep1034_defaults",
+        "test_elicitation_sep1330_enums",
+        "test_roots",
+    ];
+
+    /// How long a tool waits for the caller's answer (a person may be typing).
+    const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
+    pub(super) fn tools() -> Vec<Tool> {
+        let no_args = || json!({"type": "object", "properties": {}});
+        let one_string = |name: &str| json!({"type": "object", "properties": {name: {"type": "string"}}, "required": [name]});
+        vec![
+            tool(
+                "test_sampling",
+                "Asks the client's model to answer the prompt (sampling/createMessage)",
+                one_string("prompt"),
+            ),
+            tool(
+                "test_elicitation",
+                "Asks the user for a username and an email (elicitation/create)",
+                one_string("message"),
+            ),
+            tool(
+                "test_elicitation_sep1034_defaults",
+                "Asks the user for fields of every primitive type, each with a default",
+                no_args(),
+            ),
+            tool(
+                "test_elicitation_sep1330_enums",
+                "Asks the user to pick from the five kinds of enum schema",
+                no_args(),
+            ),
+            tool(
+                "test_roots",
+                "Lists the client's roots (roots/list)",
+                no_args(),
+            ),
+        ]
+    }
+
+    /// The answer to `call` when it names one of these tools.
+    pub(super) async fn call(call: &ToolCall) -> Option<CallToolResponse> {
+        let argument = |name: &str| {
+            call.arguments
+                .as_ref()
+                .and_then(|arguments| arguments.get(name))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let (request, describe): (Value, fn(&Value) -> String) = match call.name.as_str() {
+            "test_sampling" => (
+                json!({"method": "sampling/createMessage", "params": {
+                    "messages": [{"role": "user", "content": {"type": "text", "text": argument("prompt")}}],
+                    "maxTokens": 100
+                }}),
+                |answer| format!("LLM response: {}", sampled_text(answer)),
+            ),
+            "test_elicitation" => (
+                elicitation(
+                    &argument("message"),
+                    json!({
+                        "username": {"type": "string", "description": "User's response"},
+                        "email": {"type": "string", "description": "User's email address"}
+                    }),
+                    &["username", "email"],
+                ),
+                |answer| format!("User response: {}", elicited(answer)),
+            ),
+            "test_elicitation_sep1034_defaults" => (
+                elicitation(
+                    "Please review and update the form fields with defaults",
+                    json!({
+                        "name": {"type": "string", "description": "User name", "default": "John Doe"},
+                        "age": {"type": "integer", "description": "User age", "default": 30},
+                        "score": {"type": "number", "description": "User score", "default": 95.5},
+                        "status": {"type": "string", "description": "User status",
+                            "enum": ["active", "inactive", "pending"], "default": "active"},
+                        "verified": {"type": "boolean", "description": "Verification status", "default": true}
+                    }),
+                    &[],
+                ),
+                |answer| format!("Elicitation completed: {}", elicited(answer)),
+            ),
+            "test_elicitation_sep1330_enums" => (
+                elicitation(
+                    "Please select options from the enum fields",
+                    json!({
+                        "untitledSingle": {"type": "string", "description": "Select one option",
+                            "enum": ["option1", "option2", "option3"]},
+                        "titledSingle": {"type": "string", "description": "Select one option with titles",
+                            "oneOf": [{"const": "value1", "title": "First Option"},
+                                      {"const": "value2", "title": "Second Option"},
+                                      {"const": "value3", "title": "Third Option"}]},
+                        "legacyEnum": {"type": "string", "description": "Select one option (legacy)",
+                            "enum": ["opt1", "opt2", "opt3"],
+                            "enumNames": ["Option One", "Option Two", "Option Three"]},
+                        "untitledMulti": {"type": "array", "description": "Select multiple options",
+                            "items": {"type": "string", "enum": ["option1", "option2", "option3"]}},
+                        "titledMulti": {"type": "array", "description": "Select multiple options with titles",
+                            "items": {"anyOf": [{"const": "value1", "title": "First Choice"},
+                                                {"const": "value2", "title": "Second Choice"},
+                                                {"const": "value3", "title": "Third Choice"}]}}
+                    }),
+                    &[],
+                ),
+                |answer| format!("Elicitation completed: {}", elicited(answer)),
+            ),
+            "test_roots" => (json!({"method": "roots/list"}), |answer| {
+                let uris: Vec<&str> = answer["roots"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|root| root["uri"].as_str())
+                    .collect();
+                format!("Roots: {}", uris.join(", "))
+            }),
+            _ => return None,
+        };
+        // 2026-07-28: the client asks its user or model between two rounds of the call and
+        // retries with the answer; older revisions are asked on the call's stream.
+        if let Some(answer) = call
+            .input_responses
+            .as_ref()
+            .and_then(|responses| responses.get(INPUT_KEY))
+        {
+            return Some(simple(vec![ContentBlock::text(describe(answer))]));
+        }
+        if caller_requests::asks_by_input_required(call) {
+            return Some(match serde_json::from_value::<InputRequest>(request) {
+                Ok(input) => {
+                    CallToolResponse::InputRequired(InputRequiredResult::from_input_requests(
+                        [(INPUT_KEY.to_owned(), input)].into(),
+                    ))
+                }
+                Err(error) => tool_error(format!("cannot build the request: {error}")),
+            });
+        }
+        let request = match serde_json::from_value::<ServerRequest>(request) {
+            Ok(request) => request,
+            Err(error) => return Some(tool_error(format!("cannot build the request: {error}"))),
+        };
+        Some(
+            match caller_requests::ask(&call.notifier, request, ANSWER_TIMEOUT).await {
+                Ok(answer) => {
+                    let answer = serde_json::to_value(answer).unwrap_or_default();
+                    simple(vec![ContentBlock::text(describe(&answer))])
+                }
+                Err(error) => {
+                    tool_error(format!("the client could not be asked: {}", error.message))
+                }
+            },
+        )
+    }
+
+    /// The key of the one input request these tools make in an input-required result.
+    const INPUT_KEY: &str = "input";
+
+    /// The 2026-07-28 suite's input-required fixtures: each asks (by name, under a fixed key)
+    /// with an input-required result, and answers from the retry's `inputResponses`.
+    pub(super) fn input_required_tools() -> Vec<Tool> {
+        let no_args = || json!({"type": "object", "properties": {}});
+        vec![
+            tool(
+                "test_input_required_result_sampling",
+                "Asks for a sampling through an input-required result",
+                no_args(),
+            ),
+            tool(
+                "test_input_required_result_elicitation",
+                "Asks the user's name through an input-required result",
+                no_args(),
+            ),
+            tool(
+                "test_input_required_result_list_roots",
+                "Asks for the roots through an input-required result",
+                no_args(),
+            ),
+        ]
+    }
+
+    pub(super) fn call_input_required(call: &ToolCall) -> Option<CallToolResponse> {
+        let (key, request, describe): (&str, Value, fn(&Value) -> String) = match call.name.as_str()
+        {
+            "test_input_required_result_sampling" => (
+                "capital_question",
+                json!({"method": "sampling/createMessage", "params": {
+                    "messages": [{"role": "user", "content": {"type": "text",
+                        "text": "What is the capital of France?"}}],
+                    "maxTokens": 100
+                }}),
+                sampled_text,
+            ),
+            "test_input_required_result_elicitation" => (
+                "user_name",
+                json!({"method": "elicitation/create", "params": {
+                    "mode": "form", "message": "What is your name?", "requestedSchema": {
+                        "type": "object", "properties": {"name": {"type": "string"}},
+                        "required": ["name"]}
+                }}),
+                |answer| {
+                    let name = answer["content"]["name"].as_str().unwrap_or_default();
+                    format!("Hello, {name}!")
+                },
+            ),
+            "test_input_required_result_list_roots" => (
+                "client_roots",
+                json!({"method": "roots/list", "params": {}}),
+                |answer| {
+                    let uris: Vec<&str> = answer["roots"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|root| root["uri"].as_str())
+                        .collect();
+                    format!("Roots: {}", uris.join(", "))
+                },
+            ),
+            _ => return None,
+        };
+        if let Some(answer) = call
+            .input_responses
+            .as_ref()
+            .and_then(|responses| responses.get(key))
+        {
+            return Some(simple(vec![ContentBlock::text(describe(answer))]));
+        }
+        Some(match serde_json::from_value::<InputRequest>(request) {
+            Ok(input) => CallToolResponse::InputRequired(InputRequiredResult::from_input_requests(
+                [(key.to_owned(), input)].into(),
+            )),
+            Err(error) => tool_error(format!("cannot build the request: {error}")),
+        })
+    }
+
+    fn elicitation(message: &str, properties: Value, required: &[&str]) -> Value {
+        let mut schema = json!({"type": "object", "properties": properties});
+        if !required.is_empty() {
+            schema["required"] = json!(required);
+        }
+        json!({"method": "elicitation/create", "params": {
+            "mode": "form", "message": message, "requestedSchema": schema
+        }})
+    }
+
+    /// The text of a sampling answer (its content is one block, or several in newer revisions).
+    fn sampled_text(answer: &Value) -> String {
+        let content = &answer["content"];
+        let block = content
+            .as_array()
+            .and_then(|blocks| blocks.first())
+            .unwrap_or(content);
+        block["text"].as_str().unwrap_or_default().to_owned()
+    }
+
+    fn elicited(answer: &Value) -> String {
+        format!(
+            "action={}, content={}",
+            answer["action"].as_str().unwrap_or_default(),
+            answer.get("content").cloned().unwrap_or(Value::Null)
+        )
     }
 }
