@@ -20,4 +20,5 @@ mod gate;
 mod python_client;
 mod shared_sessions;
 mod tenancy;
+mod vendor_templates;
 mod virtual_servers;

@@ -541,6 +541,9 @@ pub enum McpServerKind {
     Openapi,
     /// Chosen tools of other servers (`virtual_tools`), served under this server's id.
     Virtual,
+    /// A catalogue entry only: a server users run elsewhere, described by its `catalogue`
+    /// (readme, homepage, install). Listed, never served.
+    Docs,
 }
 
 impl McpServerKind {
@@ -551,6 +554,7 @@ impl McpServerKind {
             McpServerKind::ProxySse => "proxy_sse",
             McpServerKind::Openapi => "openapi",
             McpServerKind::Virtual => "virtual",
+            McpServerKind::Docs => "docs",
         }
     }
 
@@ -561,6 +565,7 @@ impl McpServerKind {
             "proxy_sse" => Some(McpServerKind::ProxySse),
             "openapi" => Some(McpServerKind::Openapi),
             "virtual" => Some(McpServerKind::Virtual),
+            "docs" => Some(McpServerKind::Docs),
             _ => None,
         }
     }
@@ -621,6 +626,8 @@ pub struct McpServer {
     pub group_tools: BTreeMap<String, Vec<String>>,
     /// The tools a virtual server composes; empty for every other type.
     pub virtual_tools: Vec<mcp::VirtualTool>,
+    /// What the catalogue shows (display names, readme, ...); the whole of a `Docs` server.
+    pub catalogue: McpCatalogue,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -652,10 +659,38 @@ impl McpServer {
             tool_prices: BTreeMap::new(),
             group_tools: BTreeMap::new(),
             virtual_tools: Vec::new(),
+            catalogue: McpCatalogue::default(),
             created_at: 0,
             updated_at: 0,
         }
     }
+}
+
+/// An MCP server's catalogue entry, admin-edited; every field may be empty. Not secret.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct McpCatalogue {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub display_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub display_name_zh: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description_zh: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Markdown.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub readme: String,
+    /// An https URL or a `data:image/...` URI.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub logo: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub homepage: String,
+    /// For a docs server: how to install and run it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub install: String,
 }
 
 /// Parameters (usually credentials) one group supplies to one MCP server.
