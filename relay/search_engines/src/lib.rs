@@ -72,7 +72,7 @@ impl Engine {
     /// The key this engine sends, if any: what an error message must never show.
     fn api_key(&self) -> Option<&str> {
         match self {
-            Engine::Google { api_key, .. } | Engine::Tavily { api_key, .. } => Some(api_key),
+            Engine::Google { api_key, .. } | Engine::Tavily { api_key, .. } => Some(api_key.as_str()),
             Engine::Bing { api_key, .. }
             | Engine::Searxng { api_key, .. }
             | Engine::Jina { api_key, .. } => api_key.as_deref(),
@@ -318,7 +318,10 @@ fn endpoint(
     let base = base_url.as_deref().unwrap_or(default).trim_end_matches('/');
     let mut url = reqwest::Url::parse(&format!("{base}{path}"))
         .map_err(|_| "base_url is not a URL".to_owned())?;
-    url.query_pairs_mut().extend_pairs(query);
+    // Without pairs, no query at all (`query_pairs_mut` would leave a bare `?`).
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
     Ok(url)
 }
 
