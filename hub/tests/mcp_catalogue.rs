@@ -40,7 +40,14 @@ async fn list_templates_shows_catalogue_entries_and_hides_fixtures() {
         "{:?}",
         listed.templates
     );
-    for name in ["web-search", "tavily", "firecrawl", "jina-reader", "notion", "flomo"] {
+    for name in [
+        "web-search",
+        "tavily",
+        "firecrawl",
+        "jina-reader",
+        "notion",
+        "flomo",
+    ] {
         let template = listed
             .template_details
             .iter()
@@ -79,7 +86,11 @@ async fn list_templates_shows_catalogue_entries_and_hides_fixtures() {
         .await
         .unwrap_err();
     assert_eq!(refused.code(), Code::InvalidArgument);
-    assert!(refused.message().contains("fixture"), "{}", refused.message());
+    assert!(
+        refused.message().contains("fixture"),
+        "{}",
+        refused.message()
+    );
     mcp.create_mcp_server(admin(pb::CreateMcpServerRequest {
         server: Some(pb::McpServer {
             template: "time".into(),
@@ -148,10 +159,7 @@ async fn a_docs_entry_is_listed_with_its_catalogue_and_never_served() {
         .find(|server| server.id == "filesystem")
         .unwrap();
     assert_eq!(entry.r#type, pb::McpServerType::Docs as i32);
-    assert_eq!(
-        entry.catalogue.as_ref().unwrap().display_name,
-        "Filesystem"
-    );
+    assert_eq!(entry.catalogue.as_ref().unwrap().display_name, "Filesystem");
 
     let (status, reply) = mcp_calls::stateless(
         &hub,
@@ -222,7 +230,11 @@ async fn a_docs_entry_is_listed_with_its_catalogue_and_never_served() {
         .await
         .unwrap_err();
     assert_eq!(script_logo.code(), Code::InvalidArgument);
-    assert!(script_logo.message().contains("logo"), "{}", script_logo.message());
+    assert!(
+        script_logo.message().contains("logo"),
+        "{}",
+        script_logo.message()
+    );
     hub.stop().await.unwrap();
 }
 
@@ -279,6 +291,9 @@ async fn an_embedded_servers_catalogue_entry_is_edited_and_it_keeps_serving() {
         serde_json::json!({"timezone": "UTC"}),
     )
     .await;
-    assert_eq!(reply["result"]["structuredContent"]["timezone"], "UTC", "{reply}");
+    assert_eq!(
+        reply["result"]["structuredContent"]["timezone"], "UTC",
+        "{reply}"
+    );
     hub.stop().await.unwrap();
 }

@@ -99,11 +99,7 @@ impl MockVendor {
 async fn call(template: &str, params: &[(&str, &str)], tool: &str, arguments: Value) -> Value {
     let directory = common::FakeDirectory {
         tokens: [("tok".to_owned(), caller("g", 1, None))].into(),
-        servers: vec![server(
-            "vendor",
-            Scope::Public,
-            embedded(template, params),
-        )],
+        servers: vec![server("vendor", Scope::Public, embedded(template, params))],
     };
     let running = common::serve(directory, McpConfig::default()).await;
     let body = json!({
@@ -225,10 +221,7 @@ async fn firecrawl_scrapes_and_reads_a_crawl_job_by_id() {
     )
     .await;
     assert!(!is_error(&result), "{result}");
-    assert_eq!(
-        result["structuredContent"]["data"]["markdown"],
-        "# Example"
-    );
+    assert_eq!(result["structuredContent"]["data"]["markdown"], "# Example");
     let request = mock.only_request();
     assert_eq!(
         (request.method.clone(), request.target.as_str()),
@@ -253,7 +246,10 @@ async fn firecrawl_scrapes_and_reads_a_crawl_job_by_id() {
         json!({"id": "job 42"}),
     )
     .await;
-    assert_eq!(result["structuredContent"]["status"], "completed", "{result}");
+    assert_eq!(
+        result["structuredContent"]["status"], "completed",
+        "{result}"
+    );
     let request = mock.only_request();
     assert_eq!(
         (request.method.clone(), request.target.as_str()),
@@ -297,8 +293,7 @@ async fn jina_reads_searches_and_checks_facts_on_their_hosts() {
     )
     .await;
     assert_eq!(
-        result["structuredContent"]["data"]["content"],
-        "Example Domain",
+        result["structuredContent"]["data"]["content"], "Example Domain",
         "{result}"
     );
     let request = mock.only_request();
@@ -348,7 +343,10 @@ async fn jina_reads_searches_and_checks_facts_on_their_hosts() {
                "message": "Authentication failed: invalid token jina_secret", "readableMessage": "AuthenticationRequiredError"}),
     )
     .await;
-    let params = [("api_key", "jina_secret"), ("search_base_url", base_url.as_str())];
+    let params = [
+        ("api_key", "jina_secret"),
+        ("search_base_url", base_url.as_str()),
+    ];
     let result = call("jina-reader", &params, "jina_search", json!({"query": "q"})).await;
     assert_vendor_error(&result, "401", "Authentication failed", "jina_secret");
 }
@@ -369,7 +367,10 @@ async fn notion_puts_ids_in_the_path_and_sends_its_api_version() {
         json!({"block_id": "59833787-2cf9-4fdf-8782-e53db20768a5", "page_size": 10}),
     )
     .await;
-    assert_eq!(result["structuredContent"]["results"][0]["id"], "c02fc1d3", "{result}");
+    assert_eq!(
+        result["structuredContent"]["results"][0]["id"], "c02fc1d3",
+        "{result}"
+    );
     let request = mock.only_request();
     assert_eq!(
         (request.method.clone(), request.target.as_str()),
@@ -405,8 +406,19 @@ async fn notion_puts_ids_in_the_path_and_sends_its_api_version() {
     )
     .await;
     let params = [("api_token", "ntn_secret"), ("base_url", base_url.as_str())];
-    let result = call("notion", &params, "notion_retrieve_block", json!({"block_id": "b2"})).await;
-    assert_vendor_error(&result, "404", "Could not find block with ID: b2", "ntn_secret");
+    let result = call(
+        "notion",
+        &params,
+        "notion_retrieve_block",
+        json!({"block_id": "b2"}),
+    )
+    .await;
+    assert_vendor_error(
+        &result,
+        "404",
+        "Could not find block with ID: b2",
+        "ntn_secret",
+    );
     let result = call("notion", &params, "notion_retrieve_page", json!({})).await;
     assert!(is_error(&result), "{result}");
     assert!(text_of(&result).contains("page_id is required"), "{result}");
@@ -502,7 +514,10 @@ async fn web_search_uses_the_named_or_default_engine() {
         json!({"query": "rust", "engine": "google", "max_results": 3}),
     )
     .await;
-    assert_eq!(result["structuredContent"]["results"][0]["url"], "https://b.example");
+    assert_eq!(
+        result["structuredContent"]["results"][0]["url"],
+        "https://b.example"
+    );
     let request = google.only_request();
     assert_eq!(
         request.target,
@@ -516,7 +531,10 @@ async fn web_search_uses_the_named_or_default_engine() {
         json!({"query": "rust", "engine": "jina"}),
     )
     .await;
-    assert_eq!(result["structuredContent"]["results"][0]["snippet"], "from jina");
+    assert_eq!(
+        result["structuredContent"]["results"][0]["snippet"],
+        "from jina"
+    );
     let request = jina.only_request();
     assert_eq!(request.target, "/?q=rust");
     assert_eq!(request.header("authorization"), "Bearer jina-key");
@@ -529,7 +547,10 @@ async fn web_search_uses_the_named_or_default_engine() {
     )
     .await;
     assert!(is_error(&result), "{result}");
-    assert!(text_of(&result).contains("bing is not configured"), "{result}");
+    assert!(
+        text_of(&result).contains("bing is not configured"),
+        "{result}"
+    );
 
     // Google's own refusal, passed on without the key it was sent in the query string.
     let (google_url, _) = vendor(

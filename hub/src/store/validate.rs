@@ -549,8 +549,12 @@ fn mcp_catalogue(catalogue: &super::McpCatalogue) -> Result<(), StoreError> {
     }
     let logo = &catalogue.logo;
     if !logo.is_empty() && !logo.starts_with("data:image/") {
-        let parsed = url::Url::parse(logo)
-            .map_err(|_| invalid("mcp_server.catalogue.logo", "must be an https URL or a data:image/ URI"))?;
+        let parsed = url::Url::parse(logo).map_err(|_| {
+            invalid(
+                "mcp_server.catalogue.logo",
+                "must be an https URL or a data:image/ URI",
+            )
+        })?;
         if parsed.scheme() != "https" {
             return Err(invalid(
                 "mcp_server.catalogue.logo",

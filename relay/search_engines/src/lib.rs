@@ -72,7 +72,9 @@ impl Engine {
     /// The key this engine sends, if any: what an error message must never show.
     fn api_key(&self) -> Option<&str> {
         match self {
-            Engine::Google { api_key, .. } | Engine::Tavily { api_key, .. } => Some(api_key.as_str()),
+            Engine::Google { api_key, .. } | Engine::Tavily { api_key, .. } => {
+                Some(api_key.as_str())
+            }
             Engine::Bing { api_key, .. }
             | Engine::Searxng { api_key, .. }
             | Engine::Jina { api_key, .. } => api_key.as_deref(),
@@ -185,11 +187,13 @@ impl Engine {
             }
             Engine::Tavily { api_key, base_url } => {
                 let url = endpoint(base_url, "https://api.tavily.com", "/search", &[])?;
-                http.post(url).bearer_auth(api_key).json(&serde_json::json!({
-                    "query": query,
-                    // Tavily answers at most 20 per request.
-                    "max_results": limit.min(20),
-                }))
+                http.post(url)
+                    .bearer_auth(api_key)
+                    .json(&serde_json::json!({
+                        "query": query,
+                        // Tavily answers at most 20 per request.
+                        "max_results": limit.min(20),
+                    }))
             }
             Engine::Jina { api_key, base_url } => {
                 let url = endpoint(base_url, "https://s.jina.ai", "/", &[("q", query)])?;
@@ -584,7 +588,10 @@ mod tests {
             r#"{"error": {"code": 400, "message": "API key sk-secret not valid"}}"#,
             Some("API key [redacted] not valid"),
         );
-        check(r#"{"detail": {"error": "Unauthorized"}}"#, Some("Unauthorized"));
+        check(
+            r#"{"detail": {"error": "Unauthorized"}}"#,
+            Some("Unauthorized"),
+        );
         check(r#"{"message": "rate limited"}"#, Some("rate limited"));
         check("plain words\n", Some("plain words"));
         check("<html>bad gateway</html>", None);

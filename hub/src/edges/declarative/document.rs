@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::ApplyError;
 use crate::store::validate::invalid;
 use crate::store::{
-    Channel, ChannelBalance, Group, GroupModelOverride, GroupStatus, McpScope, McpServer,
-    McpCatalogue, McpServerKind, ModelConfig, ModelType, NewToken, OpenApiSource, Price, QuotaPeriod, Status,
-    StoreDump, StoreError, Timeouts, secret,
+    Channel, ChannelBalance, Group, GroupModelOverride, GroupStatus, McpCatalogue, McpScope,
+    McpServer, McpServerKind, ModelConfig, ModelType, NewToken, OpenApiSource, Price, QuotaPeriod,
+    Status, StoreDump, StoreError, Timeouts, secret,
 };
 
 /// The whole declarative configuration. Every list is optional; objects not mentioned are left

@@ -624,12 +624,13 @@ pub async fn page_of(
     // `local` lists the docs entries (servers users run themselves); docs entries only are
     // a filter the control plane does not have, so they are picked from every server.
     if query.r#type == "local" {
-        let docs: Vec<pb::McpServer> = every(cp, scope, status_filter(&query.status, default_status))
-            .await?
-            .into_iter()
-            .filter(|server| server.r#type == pb::McpServerType::Docs as i32)
-            .filter(|server| group.is_empty() || server.group_id == group)
-            .collect();
+        let docs: Vec<pb::McpServer> =
+            every(cp, scope, status_filter(&query.status, default_status))
+                .await?
+                .into_iter()
+                .filter(|server| server.r#type == pb::McpServerType::Docs as i32)
+                .filter(|server| group.is_empty() || server.group_id == group)
+                .collect();
         let total = i64::try_from(docs.len()).unwrap_or(i64::MAX);
         return Ok((docs, total));
     }

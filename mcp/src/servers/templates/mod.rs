@@ -214,7 +214,11 @@ mod tests {
             .map(|(field, _)| field)
             .collect();
             assert!(missing.is_empty(), "template {}: no {missing:?}", info.name);
-            assert!(!catalogue.tags.is_empty(), "template {}: no tags", info.name);
+            assert!(
+                !catalogue.tags.is_empty(),
+                "template {}: no tags",
+                info.name
+            );
             assert!(
                 catalogue.homepage.starts_with("https://"),
                 "template {}: homepage {:?}",

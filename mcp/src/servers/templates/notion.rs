@@ -62,7 +62,7 @@ pub(super) fn start(
         base_url_param(params, "base_url", "https://api.notion.com")?,
         token,
     )
-        .with_header("Notion-Version", NOTION_VERSION.to_owned());
+    .with_header("Notion-Version", NOTION_VERSION.to_owned());
     Ok(RestServer::start(vendor, TOOLS))
 }
 

@@ -87,12 +87,10 @@ impl Vendor {
                 .await
                 .unwrap_or_default();
             let secret = (!self.api_key.is_empty()).then_some(self.api_key.as_str());
-            return Err(
-                match search_engines::vendor_message(&body, secret) {
-                    Some(message) => format!("{} answered {status}: {message}", self.name),
-                    None => format!("{} answered {status}", self.name),
-                },
-            );
+            return Err(match search_engines::vendor_message(&body, secret) {
+                Some(message) => format!("{} answered {status}: {message}", self.name),
+                None => format!("{} answered {status}", self.name),
+            });
         }
         let body = search_engines::read_bounded(response, MAX_VENDOR_ANSWER_BYTES)
             .await

@@ -41,16 +41,37 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
         ),
         admin("google_api_key", "Google Custom Search JSON API key"),
         admin("google_cx", "Google Programmable Search Engine id (cx)"),
-        admin("google_base_url", "Google API base URL (default https://www.googleapis.com)"),
+        admin(
+            "google_base_url",
+            "Google API base URL (default https://www.googleapis.com)",
+        ),
         admin("bing_api_key", "Bing Web Search subscription key"),
-        admin("bing_base_url", "Bing API base URL (default https://api.bing.microsoft.com)"),
-        admin("arxiv_base_url", "arXiv API base URL (default https://export.arxiv.org)"),
-        admin("searxng_base_url", "A SearXNG instance's URL (its JSON format enabled)"),
-        admin("searxng_api_key", "Bearer token for a SearXNG behind an authenticating proxy"),
+        admin(
+            "bing_base_url",
+            "Bing API base URL (default https://api.bing.microsoft.com)",
+        ),
+        admin(
+            "arxiv_base_url",
+            "arXiv API base URL (default https://export.arxiv.org)",
+        ),
+        admin(
+            "searxng_base_url",
+            "A SearXNG instance's URL (its JSON format enabled)",
+        ),
+        admin(
+            "searxng_api_key",
+            "Bearer token for a SearXNG behind an authenticating proxy",
+        ),
         admin("tavily_api_key", "Tavily API key"),
-        admin("tavily_base_url", "Tavily API base URL (default https://api.tavily.com)"),
+        admin(
+            "tavily_base_url",
+            "Tavily API base URL (default https://api.tavily.com)",
+        ),
         admin("jina_api_key", "Jina API key"),
-        admin("jina_base_url", "Jina search base URL (default https://s.jina.ai)"),
+        admin(
+            "jina_base_url",
+            "Jina search base URL (default https://s.jina.ai)",
+        ),
     ],
     catalogue: Catalogue {
         description_zh: "网页搜索：Google、Bing、arXiv、SearXNG、Tavily 或 Jina",

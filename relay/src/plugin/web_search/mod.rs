@@ -38,8 +38,8 @@ use crate::json::JsonObject;
 use crate::vocabulary::Endpoint;
 use protocols::SearchProtocol;
 
-pub use search_engines::{Engine, SearchResult};
 use search_engines as engines;
+pub use search_engines::{Engine, SearchResult};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
