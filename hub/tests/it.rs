@@ -47,6 +47,7 @@ mod log_outage;
 mod log_sigkill;
 mod log_writer;
 mod logs;
+mod mcp_catalogue;
 mod mcp_control;
 mod mcp_e2e;
 mod mcp_governance;

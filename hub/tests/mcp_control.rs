@@ -1,6 +1,7 @@
 //! `McpService.TestMcpServer` and `ListMcpServerTools` for every kind of server (embedded,
 //! Streamable and SSE proxies; OpenAPI is in `mcp_openapi.rs`), with a group's parameters applied
-//! when a group is named; `ListTemplates` describing each embedded template as it declares itself.
+//! when a group is named; `ListTemplates` describing each embedded template as it declares itself
+//! (its catalogue entry and the fixtures it hides: `mcp_catalogue.rs`).
 
 #![allow(
     clippy::unwrap_used,
@@ -145,8 +146,12 @@ async fn list_templates_describes_each_template_as_it_declares_itself() {
         .await
         .unwrap()
         .into_inner();
-    let declared = mcp::embedded_templates();
-    // Field 1 still names every template, in the order of the descriptions.
+    // Test fixtures (`everything`) are instantiable by name but not offered: not listed.
+    let declared: Vec<&mcp::TemplateInfo> = mcp::embedded_templates()
+        .iter()
+        .filter(|template| !template.catalogue.fixture)
+        .collect();
+    // Field 1 still names every offered template, in the order of the descriptions.
     let names: Vec<&str> = declared.iter().map(|template| template.name).collect();
     assert_eq!(listed.templates, names);
     let described: Vec<&str> = listed

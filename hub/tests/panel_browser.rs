@@ -36,8 +36,10 @@ const CALLER_KEY: &str = "sk-panel-e2e-mcp-caller-0001";
 /// The embedded templates as they declare themselves, for the script to check the forms
 /// against (independently of what ListTemplates answers).
 fn declared_templates() -> String {
+    // Test fixtures (`everything`) are not offered: ListTemplates hides them.
     let templates: Vec<serde_json::Value> = mcp::embedded_templates()
         .iter()
+        .filter(|template| !template.catalogue.fixture)
         .map(|template| {
             let params: Vec<serde_json::Value> = template
                 .params

@@ -28,6 +28,13 @@ pub trait McpDirectory: Send + Sync + 'static {
     /// Public servers plus the caller's group servers, group parameters already merged into each
     /// definition. The service applies the caller's allow-list on top of this list.
     fn servers_for(&self, caller: &Caller) -> Vec<Arc<ServerDefinition>>;
+
+    /// For a server id that [`Self::servers_for`] does not offer `caller`: why, when the host
+    /// knows it only as documentation of a server users run elsewhere (a catalogue entry). The
+    /// route then answers 404 with this text instead of a bare "server not found".
+    fn documentation_only(&self, _caller: &Caller, _server_id: &str) -> Option<String> {
+        None
+    }
 }
 
 /// One MCP server as the host configured it.

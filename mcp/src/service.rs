@@ -234,6 +234,9 @@ pub(crate) enum HttpError {
     OriginNotAllowed,
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A catalogue entry for a server that runs elsewhere: the host's explanation.
+    #[error("{0}")]
+    DocumentationOnly(String),
     #[error("{0}")]
     BadRequest(String),
     #[error("parse error: {0}")]
@@ -259,7 +262,9 @@ impl IntoResponse for HttpError {
             HttpError::Forbidden(_) | HttpError::HostNotAllowed | HttpError::OriginNotAllowed => {
                 (StatusCode::FORBIDDEN, -32001)
             }
-            HttpError::NotFound(_) => (StatusCode::NOT_FOUND, -32001),
+            HttpError::NotFound(_) | HttpError::DocumentationOnly(_) => {
+                (StatusCode::NOT_FOUND, -32001)
+            }
             HttpError::BadRequest(_) => (StatusCode::BAD_REQUEST, -32600),
             HttpError::Parse(_) => (StatusCode::BAD_REQUEST, -32700),
             HttpError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, -32600),
@@ -344,7 +349,12 @@ impl McpService {
                             && server.scope == wanted_scope
                             && caller.may_use_server(id)
                     })
-                    .ok_or(HttpError::NotFound("server"))?;
+                    .ok_or_else(|| {
+                        match self.state.core.directory.documentation_only(caller, id) {
+                            Some(explanation) => HttpError::DocumentationOnly(explanation),
+                            None => HttpError::NotFound("server"),
+                        }
+                    })?;
                 View::Single(definition)
             }
             Target::Resolved(server) => View::Single(server.definition.clone()),

@@ -25,3 +25,4 @@ mod tenancy;
 mod typescript_client;
 mod vendor_templates;
 mod virtual_servers;
+mod web_templates;

@@ -25,6 +25,7 @@ class McpServerType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MCP_SERVER_TYPE_OPENAPI: _ClassVar[McpServerType]
     MCP_SERVER_TYPE_VIRTUAL: _ClassVar[McpServerType]
     MCP_SERVER_TYPE_GRPC: _ClassVar[McpServerType]
+    MCP_SERVER_TYPE_DOCS: _ClassVar[McpServerType]
 
 class McpTemplateParamOwner(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -48,6 +49,7 @@ MCP_SERVER_TYPE_PROXY_SSE: McpServerType
 MCP_SERVER_TYPE_OPENAPI: McpServerType
 MCP_SERVER_TYPE_VIRTUAL: McpServerType
 MCP_SERVER_TYPE_GRPC: McpServerType
+MCP_SERVER_TYPE_DOCS: McpServerType
 MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_ADMIN: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_GROUP: McpTemplateParamOwner
@@ -55,6 +57,28 @@ MCP_TOOL_CHANGE_KIND_UNSPECIFIED: McpToolChangeKind
 MCP_TOOL_CHANGE_KIND_CHANGED: McpToolChangeKind
 MCP_TOOL_CHANGE_KIND_NEW: McpToolChangeKind
 MCP_TOOL_CHANGE_KIND_REMOVED: McpToolChangeKind
+
+class McpCatalogue(_message.Message):
+    __slots__ = ("display_name", "display_name_zh", "description", "description_zh", "tags", "readme", "logo", "homepage", "install")
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_ZH_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_ZH_FIELD_NUMBER: _ClassVar[int]
+    TAGS_FIELD_NUMBER: _ClassVar[int]
+    README_FIELD_NUMBER: _ClassVar[int]
+    LOGO_FIELD_NUMBER: _ClassVar[int]
+    HOMEPAGE_FIELD_NUMBER: _ClassVar[int]
+    INSTALL_FIELD_NUMBER: _ClassVar[int]
+    display_name: str
+    display_name_zh: str
+    description: str
+    description_zh: str
+    tags: _containers.RepeatedScalarFieldContainer[str]
+    readme: str
+    logo: str
+    homepage: str
+    install: str
+    def __init__(self, display_name: _Optional[str] = ..., display_name_zh: _Optional[str] = ..., description: _Optional[str] = ..., description_zh: _Optional[str] = ..., tags: _Optional[_Iterable[str]] = ..., readme: _Optional[str] = ..., logo: _Optional[str] = ..., homepage: _Optional[str] = ..., install: _Optional[str] = ...) -> None: ...
 
 class OpenApiSource(_message.Message):
     __slots__ = ("spec", "spec_url", "base_url", "allow_private_network", "credentials", "include_operations", "exclude_operations", "compact")
@@ -84,7 +108,7 @@ class OpenApiSource(_message.Message):
     def __init__(self, spec: _Optional[str] = ..., spec_url: _Optional[str] = ..., base_url: _Optional[str] = ..., allow_private_network: _Optional[bool] = ..., credentials: _Optional[_Mapping[str, str]] = ..., include_operations: _Optional[_Iterable[str]] = ..., exclude_operations: _Optional[_Iterable[str]] = ..., compact: _Optional[bool] = ...) -> None: ...
 
 class McpServer(_message.Message):
-    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call", "required_group_params", "tool_prices", "group_tools", "virtual_tools")
+    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call", "required_group_params", "tool_prices", "group_tools", "virtual_tools", "catalogue")
     class HeadersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -139,6 +163,7 @@ class McpServer(_message.Message):
     TOOL_PRICES_FIELD_NUMBER: _ClassVar[int]
     GROUP_TOOLS_FIELD_NUMBER: _ClassVar[int]
     VIRTUAL_TOOLS_FIELD_NUMBER: _ClassVar[int]
+    CATALOGUE_FIELD_NUMBER: _ClassVar[int]
     id: str
     scope: McpScope
     group_id: str
@@ -158,7 +183,8 @@ class McpServer(_message.Message):
     tool_prices: _containers.ScalarMap[str, str]
     group_tools: _containers.MessageMap[str, McpToolNames]
     virtual_tools: _containers.RepeatedCompositeFieldContainer[McpVirtualTool]
-    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., price_per_call: _Optional[str] = ..., required_group_params: _Optional[_Iterable[str]] = ..., tool_prices: _Optional[_Mapping[str, str]] = ..., group_tools: _Optional[_Mapping[str, McpToolNames]] = ..., virtual_tools: _Optional[_Iterable[_Union[McpVirtualTool, _Mapping]]] = ...) -> None: ...
+    catalogue: McpCatalogue
+    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., price_per_call: _Optional[str] = ..., required_group_params: _Optional[_Iterable[str]] = ..., tool_prices: _Optional[_Mapping[str, str]] = ..., group_tools: _Optional[_Mapping[str, McpToolNames]] = ..., virtual_tools: _Optional[_Iterable[_Union[McpVirtualTool, _Mapping]]] = ..., catalogue: _Optional[_Union[McpCatalogue, _Mapping]] = ...) -> None: ...
 
 class McpToolNames(_message.Message):
     __slots__ = ("names",)
@@ -253,14 +279,16 @@ class ListTemplatesResponse(_message.Message):
     def __init__(self, templates: _Optional[_Iterable[str]] = ..., template_details: _Optional[_Iterable[_Union[McpTemplate, _Mapping]]] = ...) -> None: ...
 
 class McpTemplate(_message.Message):
-    __slots__ = ("name", "description", "params")
+    __slots__ = ("name", "description", "params", "catalogue")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     PARAMS_FIELD_NUMBER: _ClassVar[int]
+    CATALOGUE_FIELD_NUMBER: _ClassVar[int]
     name: str
     description: str
     params: _containers.RepeatedCompositeFieldContainer[McpTemplateParam]
-    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., params: _Optional[_Iterable[_Union[McpTemplateParam, _Mapping]]] = ...) -> None: ...
+    catalogue: McpCatalogue
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., params: _Optional[_Iterable[_Union[McpTemplateParam, _Mapping]]] = ..., catalogue: _Optional[_Union[McpCatalogue, _Mapping]] = ...) -> None: ...
 
 class McpTemplateParam(_message.Message):
     __slots__ = ("name", "description", "set_by", "required")

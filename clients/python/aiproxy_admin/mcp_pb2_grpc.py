@@ -159,7 +159,7 @@ class McpServiceServicer:
 
     def ListTemplates(self, request, context):
         """The embedded server templates this build offers: names, and each one described with the
-        parameters it reads.
+        parameters it reads and its catalogue entry. Test fixtures are not listed (nor creatable).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

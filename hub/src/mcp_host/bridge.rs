@@ -166,6 +166,22 @@ impl McpDirectory for McpBridge {
             })
             .collect()
     }
+
+    fn documentation_only(&self, caller: &Caller, server_id: &str) -> Option<String> {
+        let snapshot = self.snapshot.current();
+        let server = snapshot.mcp_servers.iter().find(|server| {
+            server.id == server_id
+                && server.kind == McpServerKind::Docs
+                && offered_to(server, &caller.group_id)
+        })?;
+        let mut explanation = format!(
+            "{server_id} is a catalogue entry only: the server runs elsewhere, not on this gateway"
+        );
+        if !server.catalogue.homepage.is_empty() {
+            explanation.push_str(&format!(" (see {})", server.catalogue.homepage));
+        }
+        Some(explanation)
+    }
 }
 
 /// Whether `server` is offered to callers of `group_id` at all (enabled, public or theirs).
@@ -274,6 +290,9 @@ pub fn definition_for(
     }
     let kind = match server.kind {
         McpServerKind::Virtual => return Err("a virtual server's sources are not resolved".into()),
+        McpServerKind::Docs => {
+            return Err("a docs entry describes a server that runs elsewhere".into());
+        }
         McpServerKind::Embedded => {
             let template = server.template.clone().ok_or("no template is set")?;
             let info = embedded_templates()

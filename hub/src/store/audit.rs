@@ -442,6 +442,7 @@ impl AuditView for McpServer {
                 .collect::<std::collections::BTreeMap<_, _>>(),
             "group_tools": self.group_tools,
             "virtual_tools": self.virtual_tools,
+            "catalogue": self.catalogue,
         })
     }
 }

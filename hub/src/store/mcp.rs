@@ -18,7 +18,7 @@ macro_rules! columns {
     () => {
         "id, scope, group_id, type, template, url, headers, query, params, openapi, status, \
          price_per_call, required_group_params, tool_prices, group_tools, virtual_tools, \
-         created_at, updated_at"
+         catalogue, created_at, updated_at"
     };
 }
 
@@ -65,6 +65,7 @@ impl Table for McpServer {
             tool_prices: rows::json(row, "tool_prices")?,
             group_tools: rows::json(row, "group_tools")?,
             virtual_tools: rows::json(row, "virtual_tools")?,
+            catalogue: rows::json(row, "catalogue")?,
             created_at: rows::int(row, "created_at")?,
             updated_at: rows::int(row, "updated_at")?,
         })
@@ -256,7 +257,7 @@ impl StoreTx {
         let insert = sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)"
         ));
         bind_fields(insert, server, &self.sealer)?
             .execute(self.write())
@@ -277,7 +278,8 @@ impl StoreTx {
             "UPDATE mcp_servers SET scope = $2, group_id = $3, type = $4, template = $5, \
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
              price_per_call = $12, required_group_params = $13, tool_prices = $14, \
-             group_tools = $15, virtual_tools = $16, updated_at = $17 WHERE id = $1",
+             group_tools = $15, virtual_tools = $16, catalogue = $17, updated_at = $18 \
+             WHERE id = $1",
         );
         let result = bind_fields(update, server, &self.sealer)?
             .execute(self.write())
@@ -425,6 +427,7 @@ fn bind_fields(
         .bind(to_json(&server.tool_prices)?)
         .bind(to_json(&server.group_tools)?)
         .bind(to_json(&server.virtual_tools)?)
+        .bind(to_json(&server.catalogue)?)
         .bind(now_ms()))
 }
 

@@ -52,9 +52,9 @@ pub use sealed::{SealError, Sealer};
 pub use tokens::{generate_key, hash_key, key_prefix};
 pub use types::{
     Channel, ChannelFilter, DEFAULT_PRICE_UNIT, Group, GroupFilter, GroupMcpParams,
-    GroupModelOverride, GroupStatus, Listing, McpFilter, McpScope, McpServer, McpServerKind,
-    ModelConfig, ModelFilter, ModelType, NewToken, OpenApiSource, Page, Price, PriceTier,
-    QuotaPeriod, Status, StoreDump, Timeouts, Token, TokenFilter,
+    GroupModelOverride, GroupStatus, Listing, McpCatalogue, McpFilter, McpScope, McpServer,
+    McpServerKind, ModelConfig, ModelFilter, ModelType, NewToken, OpenApiSource, Page, Price,
+    PriceTier, QuotaPeriod, Status, StoreDump, Timeouts, Token, TokenFilter,
 };
 
 /// Errors of the storage boundary, the main and the log database alike. `Invalid`, `NotFound`,

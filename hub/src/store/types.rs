@@ -544,6 +544,9 @@ pub enum McpServerKind {
     /// A gRPC service at `url`: its unary and server-streaming methods as tools, described
     /// through server reflection or the descriptor set in `params` (see `mcp_host::bridge`).
     Grpc,
+    /// A catalogue entry only: a server users run elsewhere, described by its `catalogue`
+    /// (readme, homepage, install). Listed, never served.
+    Docs,
 }
 
 impl McpServerKind {
@@ -555,6 +558,7 @@ impl McpServerKind {
             McpServerKind::Openapi => "openapi",
             McpServerKind::Virtual => "virtual",
             McpServerKind::Grpc => "grpc",
+            McpServerKind::Docs => "docs",
         }
     }
 
@@ -566,6 +570,7 @@ impl McpServerKind {
             "openapi" => Some(McpServerKind::Openapi),
             "virtual" => Some(McpServerKind::Virtual),
             "grpc" => Some(McpServerKind::Grpc),
+            "docs" => Some(McpServerKind::Docs),
             _ => None,
         }
     }
@@ -626,6 +631,8 @@ pub struct McpServer {
     pub group_tools: BTreeMap<String, Vec<String>>,
     /// The tools a virtual server composes; empty for every other type.
     pub virtual_tools: Vec<mcp::VirtualTool>,
+    /// What the catalogue shows (display names, readme, ...); the whole of a `Docs` server.
+    pub catalogue: McpCatalogue,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -657,10 +664,38 @@ impl McpServer {
             tool_prices: BTreeMap::new(),
             group_tools: BTreeMap::new(),
             virtual_tools: Vec::new(),
+            catalogue: McpCatalogue::default(),
             created_at: 0,
             updated_at: 0,
         }
     }
+}
+
+/// An MCP server's catalogue entry, admin-edited; every field may be empty. Not secret.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct McpCatalogue {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub display_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub display_name_zh: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description_zh: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Markdown.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub readme: String,
+    /// An https URL or a `data:image/...` URI.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub logo: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub homepage: String,
+    /// For a docs server: how to install and run it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub install: String,
 }
 
 /// Parameters (usually credentials) one group supplies to one MCP server.

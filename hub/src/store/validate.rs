@@ -487,6 +487,84 @@ fn virtual_tools(tools: &[mcp::VirtualTool]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Longest catalogue text field (names, descriptions, a homepage), in bytes.
+const MAX_CATALOGUE_LINE: usize = 1024;
+/// Longest readme, install text or logo (a `data:` URI holds the image), in bytes.
+const MAX_CATALOGUE_TEXT: usize = 64 * 1024;
+/// Most tags, and the longest tag.
+const MAX_TAGS: usize = 20;
+const MAX_TAG_LEN: usize = 40;
+
+/// A catalogue entry is shown to every admin and rendered by the panel: bounded text, tags
+/// without spaces, a homepage that is a web URL and a logo that is an https URL or an image
+/// `data:` URI (no `javascript:` or other scheme a browser would run).
+fn mcp_catalogue(catalogue: &super::McpCatalogue) -> Result<(), StoreError> {
+    let lines = [
+        ("display_name", &catalogue.display_name),
+        ("display_name_zh", &catalogue.display_name_zh),
+        ("description", &catalogue.description),
+        ("description_zh", &catalogue.description_zh),
+        ("homepage", &catalogue.homepage),
+    ];
+    for (field, value) in lines {
+        if value.len() > MAX_CATALOGUE_LINE {
+            return Err(invalid(
+                format!("mcp_server.catalogue.{field}"),
+                format!("longer than {MAX_CATALOGUE_LINE} bytes"),
+            ));
+        }
+    }
+    let texts = [
+        ("readme", &catalogue.readme),
+        ("install", &catalogue.install),
+        ("logo", &catalogue.logo),
+    ];
+    for (field, value) in texts {
+        if value.len() > MAX_CATALOGUE_TEXT {
+            return Err(invalid(
+                format!("mcp_server.catalogue.{field}"),
+                format!("longer than {MAX_CATALOGUE_TEXT} bytes"),
+            ));
+        }
+    }
+    if catalogue.tags.len() > MAX_TAGS {
+        return Err(invalid(
+            "mcp_server.catalogue.tags",
+            format!("more than {MAX_TAGS} tags"),
+        ));
+    }
+    for tag in &catalogue.tags {
+        if tag.is_empty()
+            || tag.len() > MAX_TAG_LEN
+            || tag.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(invalid(
+                "mcp_server.catalogue.tags",
+                format!("a tag is 1 to {MAX_TAG_LEN} bytes without spaces"),
+            ));
+        }
+    }
+    if !catalogue.homepage.is_empty() {
+        http_url("mcp_server.catalogue.homepage", &catalogue.homepage)?;
+    }
+    let logo = &catalogue.logo;
+    if !logo.is_empty() && !logo.starts_with("data:image/") {
+        let parsed = url::Url::parse(logo).map_err(|_| {
+            invalid(
+                "mcp_server.catalogue.logo",
+                "must be an https URL or a data:image/ URI",
+            )
+        })?;
+        if parsed.scheme() != "https" {
+            return Err(invalid(
+                "mcp_server.catalogue.logo",
+                "must be an https URL or a data:image/ URI",
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
     path_id("mcp_server.id", &server.id)?;
     // `/mcp` names tools `{server}__{tool}` and splits at the first `__`: a server id holding
@@ -535,8 +613,18 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
         }
         _ => {}
     }
+    mcp_catalogue(&server.catalogue)?;
     match server.kind {
         McpServerKind::Virtual => {}
+        McpServerKind::Docs => {
+            let catalogue = &server.catalogue;
+            if catalogue.readme.trim().is_empty() && catalogue.homepage.trim().is_empty() {
+                return Err(invalid(
+                    "mcp_server.catalogue",
+                    "a docs server needs a readme or a homepage: it is all the entry shows",
+                ));
+            }
+        }
         McpServerKind::Embedded => {
             let template = server.template.as_deref().unwrap_or_default();
             name("mcp_server.template", template)?;

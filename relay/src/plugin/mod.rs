@@ -517,17 +517,10 @@ impl PluginServices {
     }
 }
 
-/// The HTTP client for search engines and direct rewrite calls. Engines and the rewrite model
-/// are third parties holding our keys: a redirect would carry a key header to wherever it
-/// points, and an ambient proxy from the environment would see every key and query.
+/// The HTTP client for search engines and direct rewrite calls: no redirects, no ambient proxy
+/// (both would show our keys to a third party); the engines' crate owns it.
 pub(crate) fn third_party_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap_or_default()
+    search_engines::third_party_client()
 }
 
 /// Reads a plugin's configuration into its typed form, naming the bad field. `enable` is the

@@ -14,6 +14,11 @@
 // other, so there is no box for free-form extra parameters: they would be stored and never
 // read. Editing keeps stored parameters the inputs do not cover unless they are unticked.
 //
+// Every server and template carries a catalogue entry (display names in both languages,
+// description, tags, readme, logo, homepage): the form edits a server's, the Catalogue view
+// shows them as cards (`mcpCatalogue.ts`), with the docs entries: servers users run elsewhere,
+// listed and never served.
+//
 // Tool changes: what remote servers' upstreams offer against the approved (pinned) tool
 // definitions, quarantined until reviewed: each one with the poisoning scan's findings and a
 // line diff of the approved and offered definitions, approved or rejected one by one.
@@ -33,6 +38,7 @@ import {
 } from "../gen/aiproxy/admin/v1/mcp_pb";
 import { decimal, num, t, type Message } from "../i18n";
 import { pager } from "../paging";
+import { catalogueCard, catalogueFields, catalogueFrom, catalogueView, displayDescription, displayName } from "./mcpCatalogue";
 import { toolsView } from "./mcpTools";
 
 const scopeName: Record<number, Message> = {
@@ -49,6 +55,7 @@ const typeName: Record<number, Message> = {
   [McpServerType.OPENAPI]: "OpenAPI",
   [McpServerType.VIRTUAL]: "virtual",
   [McpServerType.GRPC]: "gRPC",
+  [McpServerType.DOCS]: "docs entry (runs elsewhere)",
 };
 
 const changeKindName: Record<number, Message> = {
@@ -135,6 +142,8 @@ const serverTypes = [
   // Composed through the control plane or the config file (virtual_tools); listed so that
   // editing one here keeps its type.
   McpServerType.VIRTUAL,
+  // A catalogue entry only: its catalogue fields are all it has.
+  McpServerType.DOCS,
 ];
 
 // Every updatable field: the form always sends the whole server, so a change of type leaves
@@ -152,6 +161,7 @@ const EDITABLE = [
   "status",
   "price_per_call",
   "required_group_params",
+  "catalogue",
 ];
 
 const MASKED_HINT: Message = "NAME=value per line; values come back masked, and a masked value left as it is keeps the stored one";
@@ -193,7 +203,10 @@ function templateSection(template: McpTemplate | undefined, name: string, server
   if (!template) {
     section.append(h("p", {}, t("This build offers no template {name}.", { name })));
   } else {
-    section.append(h("p", { class: "about", "data-testid": "mcp-template-description" }, template.description));
+    section.append(h("p", { class: "about", "data-testid": "mcp-template-description" }, displayDescription(template.catalogue, template.description)));
+    if (template.catalogue) {
+      section.append(catalogueCard(template.catalogue, template.name, template.description, "mcp-template-catalogue"));
+    }
   }
   const admin = paramsSetBy(template, McpTemplateParamOwner.ADMIN);
   section.append(
@@ -270,6 +283,7 @@ function typeFields(type: McpServerType, templates: McpTemplate[], server?: McpS
           kind: "select",
           name: "template",
           label: t("Template"),
+          // Labelled by name (what the server record stores); the section shows the display name.
           options: names.map((name) => [name, name]),
           value: chosen,
           onChange: (name) => slot.replaceChildren(templateSection(find(name), name, server)),
@@ -336,6 +350,7 @@ async function serverFrom(values: Values, type: McpServerType, id: string, templ
     status: Number(values.status) as Status,
     pricePerCall: values.price_per_call,
     requiredGroupParams: list(values.required_group_params),
+    catalogue: catalogueFrom(values),
     template: "",
     url: "",
     headers: {} as Record<string, string>,
@@ -398,6 +413,8 @@ function source(server: McpServer): string {
   switch (server.type) {
     case McpServerType.EMBEDDED:
       return server.template;
+    case McpServerType.DOCS:
+      return server.catalogue?.homepage ?? "";
     case McpServerType.OPENAPI:
       return server.openapi?.specUrl || (server.openapi?.baseUrl ? t("uploaded document, calls {url}", { url: server.openapi.baseUrl }) : t("uploaded document"));
     default:
@@ -417,7 +434,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
       table(
         [t("Id"), t("Scope"), t("Group"), t("Type"), t("Template / URL"), t("Price per call"), t("Group must set"), t("Status"), ""],
         response.servers.map((server) => [
-          server.id,
+          server.catalogue?.displayName || server.catalogue?.displayNameZh ? `${displayName(server.catalogue, server.id)} (${server.id})` : server.id,
           t(scopeName[server.scope] ?? "unspecified"),
           server.groupId,
           t(typeName[server.type] ?? "unspecified"),
@@ -452,6 +469,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
   root.append(
     button(t("New server"), () => openEditor(), "new-mcp"),
     button(t("Tool changes"), () => showChanges(), "mcp-changes"),
+    button(t("Catalogue"), () => showCatalogue(), "mcp-catalogue"),
     editor,
     detail,
     form(
@@ -493,7 +511,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
     });
     function draw(): void {
       slot.replaceChildren(
-        form([...commonFields(server), ...typeFields(type, templates, server)], server ? t("Save") : t("Create"), async (values) => {
+        form([...commonFields(server), ...typeFields(type, templates, server), ...catalogueFields(server)], server ? t("Save") : t("Create"), async (values) => {
           const message = await serverFrom(values, type, server?.id ?? values.id, templates, server);
           const answer = server
             ? await api.mcp.updateMcpServer({ server: message, updateMask: { paths: EDITABLE } })
@@ -512,6 +530,17 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
       button(t("Cancel"), () => editor.replaceChildren()),
     );
     draw();
+  }
+
+  /// The templates and docs entries as catalogue cards.
+  async function showCatalogue(): Promise<void> {
+    const servers = await api.mcp.listMcpServers({ pageSize: 1000, pageToken: "" });
+    const docs = servers.servers.filter((server) => server.type === McpServerType.DOCS);
+    detail.replaceChildren(
+      h("h3", {}, t("MCP catalogue")),
+      catalogueView(templates, docs),
+      button(t("Close"), () => detail.replaceChildren()),
+    );
   }
 
   /// Every change waiting for review, each with its diff and its approve and reject buttons.

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::ApplyError;
 use crate::store::validate::invalid;
 use crate::store::{
-    Channel, ChannelBalance, Group, GroupModelOverride, GroupStatus, McpScope, McpServer,
-    McpServerKind, ModelConfig, ModelType, NewToken, OpenApiSource, Price, QuotaPeriod, Status,
-    StoreDump, StoreError, Timeouts, secret,
+    Channel, ChannelBalance, Group, GroupModelOverride, GroupStatus, McpCatalogue, McpScope,
+    McpServer, McpServerKind, ModelConfig, ModelType, NewToken, OpenApiSource, Price, QuotaPeriod,
+    Status, StoreDump, StoreError, Timeouts, secret,
 };
 
 /// The whole declarative configuration. Every list is optional; objects not mentioned are left
@@ -308,6 +308,14 @@ pub struct McpServerSpec {
     /// `description` and `defaults`).
     #[serde(default, rename = "tools", skip_serializing_if = "Vec::is_empty")]
     pub virtual_tools: Vec<mcp::VirtualTool>,
+    /// Display names, descriptions, tags, readme, logo, homepage (and a `docs` server's
+    /// `install`).
+    #[serde(default, skip_serializing_if = "is_empty_catalogue")]
+    pub catalogue: McpCatalogue,
+}
+
+fn is_empty_catalogue(catalogue: &McpCatalogue) -> bool {
+    *catalogue == McpCatalogue::default()
 }
 
 /// An option or config value: YAML numbers and booleans are accepted and stored as text.
@@ -513,6 +521,7 @@ impl Document {
                     tool_prices: server.tool_prices,
                     group_tools: server.group_tools,
                     virtual_tools: server.virtual_tools,
+                    catalogue: server.catalogue,
                 })
                 .collect(),
         }
@@ -763,7 +772,7 @@ impl McpServerSpec {
         let kind = self.kind.ok_or_else(|| {
             invalid(
                 "mcp_server.type",
-                "is required (embedded, proxy_streamable, proxy_sse, openapi or virtual)",
+                "is required (embedded, proxy_streamable, proxy_sse, openapi, virtual or docs)",
             )
         })?;
         let mut server = McpServer::new(self.id.clone(), scope, kind);
@@ -776,6 +785,7 @@ impl McpServerSpec {
         server.tool_prices = self.tool_prices.clone();
         server.group_tools = self.group_tools.clone();
         server.virtual_tools = self.virtual_tools.clone();
+        server.catalogue = self.catalogue.clone();
         match existing {
             Some(existing) => {
                 if let (Some(url), Some(stored)) = (&server.url, &existing.url) {

@@ -12,7 +12,8 @@ use super::{ControlPlane, next_page_token, page};
 use crate::access;
 use crate::snapshot::changes::{ChangeAction, ChangeKind};
 use crate::store::{
-    GroupMcpParams, McpFilter, McpScope, McpServer, McpServerKind, OpenApiSource, secret,
+    GroupMcpParams, McpCatalogue, McpFilter, McpScope, McpServer, McpServerKind, OpenApiSource,
+    secret,
 };
 
 pub struct Mcp(pub ControlPlane);
@@ -34,7 +35,19 @@ fn scope_from(field: &str, value: i32) -> Result<Option<McpScope>, Status> {
 }
 
 fn template_pb(template: &TemplateInfo) -> pb::McpTemplate {
+    let catalogue = &template.catalogue;
     pb::McpTemplate {
+        catalogue: Some(pb::McpCatalogue {
+            display_name: catalogue.display_name.to_owned(),
+            display_name_zh: catalogue.display_name_zh.to_owned(),
+            description: template.description.to_owned(),
+            description_zh: catalogue.description_zh.to_owned(),
+            tags: catalogue.tags.iter().map(|tag| (*tag).to_owned()).collect(),
+            readme: catalogue.readme.to_owned(),
+            logo: catalogue.logo.to_owned(),
+            homepage: catalogue.homepage.to_owned(),
+            install: String::new(),
+        }),
         name: template.name.to_owned(),
         description: template.description.to_owned(),
         params: template
@@ -61,6 +74,7 @@ fn kind_pb(kind: McpServerKind) -> i32 {
         McpServerKind::Openapi => pb::McpServerType::Openapi,
         McpServerKind::Virtual => pb::McpServerType::Virtual,
         McpServerKind::Grpc => pb::McpServerType::Grpc,
+        McpServerKind::Docs => pb::McpServerType::Docs,
     }) as i32
 }
 
@@ -72,6 +86,7 @@ fn kind_from(field: &str, value: i32) -> Result<McpServerKind, Status> {
         Ok(pb::McpServerType::Openapi) => Ok(McpServerKind::Openapi),
         Ok(pb::McpServerType::Virtual) => Ok(McpServerKind::Virtual),
         Ok(pb::McpServerType::Grpc) => Ok(McpServerKind::Grpc),
+        Ok(pb::McpServerType::Docs) => Ok(McpServerKind::Docs),
         Ok(pb::McpServerType::Unspecified) => Err(invalid(field, "must be set")),
         Err(_) => Err(invalid(field, format!("unknown type {value}"))),
     }
@@ -135,7 +150,61 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
             })
             .collect(),
         virtual_tools: server.virtual_tools.iter().map(virtual_tool_pb).collect(),
+        catalogue: Some(catalogue_pb(&server.catalogue)),
     }
+}
+
+fn catalogue_pb(catalogue: &McpCatalogue) -> pb::McpCatalogue {
+    pb::McpCatalogue {
+        display_name: catalogue.display_name.clone(),
+        display_name_zh: catalogue.display_name_zh.clone(),
+        description: catalogue.description.clone(),
+        description_zh: catalogue.description_zh.clone(),
+        tags: catalogue.tags.clone(),
+        readme: catalogue.readme.clone(),
+        logo: catalogue.logo.clone(),
+        homepage: catalogue.homepage.clone(),
+        install: catalogue.install.clone(),
+    }
+}
+
+fn catalogue_from(catalogue: pb::McpCatalogue) -> McpCatalogue {
+    let trimmed = |text: String| text.trim().to_owned();
+    McpCatalogue {
+        display_name: trimmed(catalogue.display_name),
+        display_name_zh: trimmed(catalogue.display_name_zh),
+        description: trimmed(catalogue.description),
+        description_zh: trimmed(catalogue.description_zh),
+        tags: catalogue
+            .tags
+            .into_iter()
+            .map(|tag| tag.trim().to_lowercase())
+            .filter(|tag| !tag.is_empty())
+            .collect(),
+        readme: catalogue.readme,
+        logo: trimmed(catalogue.logo),
+        homepage: trimmed(catalogue.homepage),
+        install: catalogue.install,
+    }
+}
+
+/// Refuses a server built on a test fixture template (`everything`): instantiable by name in
+/// tests, never a product server, so the control plane does not create or switch to one.
+fn not_a_fixture(server: &McpServer) -> Result<(), Status> {
+    if server.kind != McpServerKind::Embedded {
+        return Ok(());
+    }
+    let template = server.template.as_deref().unwrap_or_default();
+    let fixture = mcp::embedded_templates()
+        .iter()
+        .any(|info| info.name == template && info.catalogue.fixture);
+    if fixture {
+        return Err(invalid(
+            "mcp_server.template",
+            format!("{template} is a test fixture, not a server this gateway offers"),
+        ));
+    }
+    Ok(())
 }
 
 fn virtual_tool_pb(tool: &mcp::VirtualTool) -> pb::McpVirtualTool {
@@ -325,6 +394,7 @@ impl Patchable for McpServer {
         "tool_prices",
         "group_tools",
         "virtual_tools",
+        "catalogue",
     ];
 
     fn patch(&mut self, incoming: pb::McpServer, mask: &UpdateMask) -> Result<(), Status> {
@@ -399,6 +469,9 @@ impl Patchable for McpServer {
                 .map(|(group, tools)| (group, tools.names))
                 .collect();
         }
+        if mask.selects("catalogue") {
+            self.catalogue = incoming.catalogue.map(catalogue_from).unwrap_or_default();
+        }
         if mask.selects("virtual_tools") {
             self.virtual_tools = incoming
                 .virtual_tools
@@ -436,6 +509,7 @@ impl McpService for Mcp {
         let mut server = McpServer::new(incoming.id.clone(), scope, kind);
         apply_update(&mut server, incoming, &UpdateMask::everything())?;
         reaches(&server)?;
+        not_a_fixture(&server)?;
         let warnings = prepare(&mut server, true).await?;
         let created = self.0.store.create_mcp_server(&server).await?;
         self.0
@@ -497,6 +571,9 @@ impl McpService for Mcp {
         reaches(&preview)?;
         apply_update(&mut preview, incoming.clone(), &mask)?;
         reaches(&preview)?;
+        if mask.selects("template") || mask.selects("type") {
+            not_a_fixture(&preview)?;
+        }
         let merged_openapi = preview.openapi.clone();
         let warnings = prepare(&mut preview, mask.selects("openapi")).await?;
         let updated = self
@@ -506,6 +583,9 @@ impl McpService for Mcp {
                 reaches(server)?;
                 apply_update(server, incoming, &mask)?;
                 reaches(server)?;
+                if mask.selects("template") || mask.selects("type") {
+                    not_a_fixture(server)?;
+                }
                 // The prepared document applies while the section is still the one it was
                 // prepared from; one changed meanwhile was prepared when it was stored.
                 if server.openapi == merged_openapi {
@@ -563,13 +643,18 @@ impl McpService for Mcp {
         &self,
         _request: Request<pb::ListTemplatesRequest>,
     ) -> Result<Response<pb::ListTemplatesResponse>, Status> {
-        let templates = &self.0.mcp_templates;
+        let templates: Vec<&TemplateInfo> = self
+            .0
+            .mcp_templates
+            .iter()
+            .filter(|template| !template.catalogue.fixture)
+            .collect();
         Ok(Response::new(pb::ListTemplatesResponse {
             templates: templates
                 .iter()
                 .map(|template| template.name.to_owned())
                 .collect(),
-            template_details: templates.iter().map(template_pb).collect(),
+            template_details: templates.into_iter().map(template_pb).collect(),
         }))
     }
 

@@ -232,13 +232,28 @@ pub struct EmbedConfig {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct SeedMcp {
     id: String,
-    /// The id: names are not stored.
+    /// The catalogue's display name, the id without one.
     name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    name_cn: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     group_id: String,
     status: i32,
     r#type: String,
     description: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    description_cn: String,
+    /// The catalogue's homepage.
+    github_url: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    readme: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    logo_url: String,
+    /// Ours: how to install a `mcp_docs` server users run themselves.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    install: String,
     price: McpPrice,
     #[serde(skip_serializing_if = "Option::is_none")]
     proxy_config: Option<ProxyConfig>,
@@ -259,6 +274,7 @@ pub fn type_name(kind: i32) -> &'static str {
         Ok(pb::McpServerType::ProxyStreamable) => "mcp_proxy_streamable",
         Ok(pb::McpServerType::Openapi) => "mcp_openapi",
         Ok(pb::McpServerType::Embedded) => "mcp_embed",
+        Ok(pb::McpServerType::Docs) => "mcp_docs",
         _ => "",
     }
 }
@@ -269,9 +285,7 @@ fn type_of(name: &str) -> Result<pb::McpServerType, ApiError> {
         "mcp_proxy_streamable" => Ok(pb::McpServerType::ProxyStreamable),
         "mcp_openapi" => Ok(pb::McpServerType::Openapi),
         "mcp_embed" => Ok(pb::McpServerType::Embedded),
-        "mcp_docs" => Err(ApiError::bad_request(
-            "type mcp_docs is not offered: documentation-only servers are not hosted here",
-        )),
+        "mcp_docs" => Ok(pb::McpServerType::Docs),
         other => Err(ApiError::bad_request(format!("unknown MCP type: {other}"))),
     }
 }
@@ -351,14 +365,26 @@ pub fn seed_mcp(
         ),
         _ => (None, None, None),
     };
+    let catalogue = server.catalogue.clone().unwrap_or_default();
     SeedMcp {
         endpoints: endpoints(headers, scope, &server.id),
-        name: server.id.clone(),
+        name: if catalogue.display_name.is_empty() {
+            server.id.clone()
+        } else {
+            catalogue.display_name
+        },
+        name_cn: catalogue.display_name_zh,
         id: server.id,
         group_id: server.group_id,
         status: server.status,
         r#type: kind.to_owned(),
-        description: String::new(),
+        description: catalogue.description,
+        description_cn: catalogue.description_zh,
+        github_url: catalogue.homepage,
+        readme: catalogue.readme,
+        tags: catalogue.tags,
+        logo_url: catalogue.logo,
+        install: catalogue.install,
         price,
         proxy_config,
         openapi_config,
@@ -419,6 +445,27 @@ pub struct McpBody {
     /// Ours, added to the reusing parameters of `proxy_config` and `embed_config`.
     #[serde(default)]
     required_group_params: Option<Vec<String>>,
+    /// The catalogue entry, as the seed names its fields; any of them given replaces the
+    /// whole entry (those absent become empty).
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    name_cn: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    description_cn: Option<String>,
+    #[serde(default)]
+    github_url: Option<String>,
+    #[serde(default)]
+    readme: Option<String>,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    #[serde(default)]
+    logo_url: Option<String>,
+    /// Ours: how to install a `mcp_docs` server.
+    #[serde(default)]
+    install: Option<String>,
 }
 
 impl McpBody {
@@ -490,6 +537,29 @@ impl McpBody {
             required.extend(embed.reusing.into_keys());
             names_required = true;
         }
+        let catalogue_given = self.name.is_some()
+            || self.name_cn.is_some()
+            || self.description.is_some()
+            || self.description_cn.is_some()
+            || self.github_url.is_some()
+            || self.readme.is_some()
+            || self.tags.is_some()
+            || self.logo_url.is_some()
+            || self.install.is_some();
+        if catalogue_given {
+            server.catalogue = Some(pb::McpCatalogue {
+                display_name: self.name.unwrap_or_default(),
+                display_name_zh: self.name_cn.unwrap_or_default(),
+                description: self.description.unwrap_or_default(),
+                description_zh: self.description_cn.unwrap_or_default(),
+                tags: self.tags.unwrap_or_default(),
+                readme: self.readme.unwrap_or_default(),
+                logo: self.logo_url.unwrap_or_default(),
+                homepage: self.github_url.unwrap_or_default(),
+                install: self.install.unwrap_or_default(),
+            });
+            mask.push("catalogue".to_owned());
+        }
         if names_required {
             required.sort();
             required.dedup();
@@ -500,7 +570,7 @@ impl McpBody {
     }
 }
 
-/// The seed's `type` filter: `hosted` (every type here) or `local` (docs, none here).
+/// The seed's `type` filter: `hosted` (every type) or `local` (the docs entries only).
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct McpQuery {
     #[serde(flatten)]
@@ -551,8 +621,18 @@ pub async fn page_of(
     query: &McpQuery,
     default_status: i32,
 ) -> Result<(Vec<pb::McpServer>, i64), ApiError> {
+    // `local` lists the docs entries (servers users run themselves); docs entries only are
+    // a filter the control plane does not have, so they are picked from every server.
     if query.r#type == "local" {
-        return Ok((Vec::new(), 0));
+        let docs: Vec<pb::McpServer> =
+            every(cp, scope, status_filter(&query.status, default_status))
+                .await?
+                .into_iter()
+                .filter(|server| server.r#type == pb::McpServerType::Docs as i32)
+                .filter(|server| group.is_empty() || server.group_id == group)
+                .collect();
+        let total = i64::try_from(docs.len()).unwrap_or(i64::MAX);
+        return Ok((docs, total));
     }
     let (page_size, page_token) = query.paging.grpc();
     let keyword = if query.keyword.is_empty() {

@@ -299,6 +299,17 @@ pub struct EmbedMcp {
     enabled: bool,
     name: String,
     description: String,
+    /// The catalogue entry, as the seed names its fields.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    name_cn: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    description_cn: String,
+    github_url: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    readme: String,
+    tags: Vec<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    logo_url: String,
     config_templates: BTreeMap<String, ConfigTemplate>,
     embed_config: Option<super::mcp::EmbedConfig>,
 }
@@ -345,7 +356,14 @@ async fn embeds(State(cp): State<ControlPlane>) -> ApiResult {
                 )
             })
             .collect();
+        let catalogue = template.catalogue.clone().unwrap_or_default();
         listed.push(EmbedMcp {
+            name_cn: catalogue.display_name_zh,
+            description_cn: catalogue.description_zh,
+            github_url: catalogue.homepage,
+            readme: catalogue.readme,
+            tags: catalogue.tags,
+            logo_url: catalogue.logo,
             enabled: server
                 .as_ref()
                 .is_some_and(|server| server.status == pb::Status::Enabled as i32),

@@ -43,6 +43,7 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
         description_zh: "抓取网页或文本文档，转为类 Markdown 文本",
         tags: &["web", "fetch"],
         readme: "One tool, `fetch`: reads a URL and returns its text, HTML turned into Markdown-like text. Private and loopback addresses are refused unless the admin sets `allow_private_networks`; cloud metadata addresses are always refused.",
+        homepage: "https://github.com/modelcontextprotocol/servers/tree/main/src/fetch",
         ..Catalogue::named("Fetch", "网页抓取")
     },
 };

@@ -9,12 +9,19 @@ mod baidu_map;
 mod catalogue;
 mod everything;
 mod fetch;
+mod firecrawl;
+mod flomo;
 mod gpt_vis;
 mod hefeng_weather;
 mod howtocook;
+mod jina_reader;
+mod notion;
 mod screenshotone;
+mod tavily;
 mod time;
 mod vendor_http;
+mod vendor_requests;
+mod web_search;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
@@ -77,6 +84,12 @@ pub(crate) const REGISTRY: &[(TemplateInfo, Start)] = &[
     (screenshotone::INFO, screenshotone::start),
     (gpt_vis::INFO, gpt_vis::start),
     (howtocook::INFO, howtocook::start),
+    (web_search::INFO, web_search::start),
+    (tavily::INFO, tavily::start),
+    (firecrawl::INFO, firecrawl::start),
+    (jina_reader::INFO, jina_reader::start),
+    (notion::INFO, notion::start),
+    (flomo::INFO, flomo::start),
 ];
 
 /// Every embedded template: what `ServerKind::Embedded { template, .. }` may name.
@@ -186,6 +199,45 @@ mod tests {
                     param.name
                 );
             }
+        }
+    }
+
+    /// What the panel shows of an offered template is there in both languages, with a readme
+    /// and a homepage; logos are https or `data:` (the panel puts them in an `<img>`).
+    #[test]
+    fn every_offered_template_has_a_full_catalogue_entry() {
+        for (info, _) in REGISTRY {
+            let catalogue = &info.catalogue;
+            let logo_ok = catalogue.logo.is_empty()
+                || catalogue.logo.starts_with("https://")
+                || catalogue.logo.starts_with("data:image/");
+            assert!(logo_ok, "template {}: logo {:?}", info.name, catalogue.logo);
+            if catalogue.fixture {
+                continue;
+            }
+            let missing: Vec<&str> = [
+                ("display_name", catalogue.display_name),
+                ("display_name_zh", catalogue.display_name_zh),
+                ("description_zh", catalogue.description_zh),
+                ("readme", catalogue.readme),
+                ("homepage", catalogue.homepage),
+            ]
+            .into_iter()
+            .filter(|(_, value)| value.trim().is_empty())
+            .map(|(field, _)| field)
+            .collect();
+            assert!(missing.is_empty(), "template {}: no {missing:?}", info.name);
+            assert!(
+                !catalogue.tags.is_empty(),
+                "template {}: no tags",
+                info.name
+            );
+            assert!(
+                catalogue.homepage.starts_with("https://"),
+                "template {}: homepage {:?}",
+                info.name,
+                catalogue.homepage
+            );
         }
     }
 

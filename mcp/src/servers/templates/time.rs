@@ -30,6 +30,7 @@ pub(super) const INFO: TemplateInfo = TemplateInfo {
         description_zh: "任意 IANA 时区的当前时间，以及时区之间的换算",
         tags: &["time", "utility"],
         readme: "Two tools: `get_current_time` (the time now in a zone) and `convert_time` (a time of day from one zone to another). Zones are IANA names such as `Asia/Shanghai`; a group may set `local_timezone` as its default.",
+        homepage: "https://github.com/modelcontextprotocol/servers/tree/main/src/time",
         ..Catalogue::named("Time", "时间")
     },
 };

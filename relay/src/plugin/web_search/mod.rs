@@ -25,7 +25,6 @@
 //!   A failing engine is logged (never its key) and skipped: the request goes on without it.
 //! - `web_search_calls` counts engine requests that answered.
 
-mod engines;
 mod protocols;
 
 use std::sync::Arc;
@@ -39,7 +38,8 @@ use crate::json::JsonObject;
 use crate::vocabulary::Endpoint;
 use protocols::SearchProtocol;
 
-pub use engines::{Engine, SearchResult};
+use search_engines as engines;
+pub use search_engines::{Engine, SearchResult};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

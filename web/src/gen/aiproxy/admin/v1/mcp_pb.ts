@@ -17,7 +17,81 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/mcp.proto.
  */
 export const file_aiproxy_admin_v1_mcp: GenFile = /*@__PURE__*/
-  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSKkAgoNT3BlbkFwaVNvdXJjZRIMCgRzcGVjGAEgASgJEhAKCHNwZWNfdXJsGAIgASgJEhAKCGJhc2VfdXJsGAMgASgJEh0KFWFsbG93X3ByaXZhdGVfbmV0d29yaxgEIAEoCBJFCgtjcmVkZW50aWFscxgFIAMoCzIwLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZS5DcmVkZW50aWFsc0VudHJ5EhoKEmluY2x1ZGVfb3BlcmF0aW9ucxgGIAMoCRIaChJleGNsdWRlX29wZXJhdGlvbnMYByADKAkSDwoHY29tcGFjdBgIIAEoCBoyChBDcmVkZW50aWFsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi8AcKCU1jcFNlcnZlchIKCgJpZBgBIAEoCRIpCgVzY29wZRgCIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYAyABKAkSLQoEdHlwZRgEIAEoDjIfLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyVHlwZRIQCgh0ZW1wbGF0ZRgFIAEoCRILCgN1cmwYBiABKAkSOQoHaGVhZGVycxgHIAMoCzIoLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLkhlYWRlcnNFbnRyeRI1CgVxdWVyeRgIIAMoCzImLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyLlF1ZXJ5RW50cnkSNwoGcGFyYW1zGAkgAygLMicuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUGFyYW1zRW50cnkSMAoHb3BlbmFwaRgKIAEoCzIfLmFpcHJveHkuYWRtaW4udjEuT3BlbkFwaVNvdXJjZRIoCgZzdGF0dXMYCyABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIVCg1jcmVhdGVkX2F0X21zGAwgASgDEhUKDXVwZGF0ZWRfYXRfbXMYDSABKAMSEAoId2FybmluZ3MYDiADKAkSFgoOcHJpY2VfcGVyX2NhbGwYDyABKAkSHQoVcmVxdWlyZWRfZ3JvdXBfcGFyYW1zGBAgAygJEkAKC3Rvb2xfcHJpY2VzGBEgAygLMisuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuVG9vbFByaWNlc0VudHJ5EkAKC2dyb3VwX3Rvb2xzGBIgAygLMisuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuR3JvdXBUb29sc0VudHJ5EjcKDXZpcnR1YWxfdG9vbHMYEyADKAsyIC5haXByb3h5LmFkbWluLnYxLk1jcFZpcnR1YWxUb29sGi4KDEhlYWRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGiwKClF1ZXJ5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGjEKD1Rvb2xQcmljZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGlEKD0dyb3VwVG9vbHNFbnRyeRILCgNrZXkYASABKAkSLQoFdmFsdWUYAiABKAsyHi5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xOYW1lczoCOAEiHQoMTWNwVG9vbE5hbWVzEg0KBW5hbWVzGAEgAygJIoABCg5NY3BWaXJ0dWFsVG9vbBIRCglzZXJ2ZXJfaWQYASABKAkSDAoEdG9vbBgCIAEoCRIMCgRuYW1lGAMgASgJEhgKC2Rlc2NyaXB0aW9uGAQgASgJSACIAQESFQoNZGVmYXVsdHNfanNvbhgFIAEoCUIOCgxfZGVzY3JpcHRpb24iRQoWQ3JlYXRlTWNwU2VydmVyUmVxdWVzdBIrCgZzZXJ2ZXIYASABKAsyGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlciIhChNHZXRNY3BTZXJ2ZXJSZXF1ZXN0EgoKAmlkGAEgASgJIrYBChVMaXN0TWNwU2VydmVyc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSKQoFc2NvcGUYAyABKA4yGi5haXByb3h5LmFkbWluLnYxLk1jcFNjb3BlEhAKCGdyb3VwX2lkGAQgASgJEigKBnN0YXR1cxgFIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEg8KB2tleXdvcmQYBiABKAkicwoWTGlzdE1jcFNlcnZlcnNSZXNwb25zZRIsCgdzZXJ2ZXJzGAEgAygLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAMidgoWVXBkYXRlTWNwU2VydmVyUmVxdWVzdBIrCgZzZXJ2ZXIYASABKAsyGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siJAoWRGVsZXRlTWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCSJRChlTZXRNY3BTZXJ2ZXJTdGF0dXNSZXF1ZXN0EgoKAmlkGAEgASgJEigKBnN0YXR1cxgCIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzIhYKFExpc3RUZW1wbGF0ZXNSZXF1ZXN0ImMKFUxpc3RUZW1wbGF0ZXNSZXNwb25zZRIRCgl0ZW1wbGF0ZXMYASADKAkSNwoQdGVtcGxhdGVfZGV0YWlscxgCIAMoCzIdLmFpcHJveHkuYWRtaW4udjEuTWNwVGVtcGxhdGUiZAoLTWNwVGVtcGxhdGUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIyCgZwYXJhbXMYAyADKAsyIi5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW0igAEKEE1jcFRlbXBsYXRlUGFyYW0SDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRI3CgZzZXRfYnkYAyABKA4yJy5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW1Pd25lchIQCghyZXF1aXJlZBgEIAEoCCK5AQoOR3JvdXBNY3BQYXJhbXMSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJEjwKBnBhcmFtcxgDIAMoCzIsLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMuUGFyYW1zRW50cnkSFQoNdXBkYXRlZF9hdF9tcxgEIAEoAxotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkwKGFNldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIwCgZwYXJhbXMYASABKAsyIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zIj8KGEdldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiQgobRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSI0ChRUZXN0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJaChVUZXN0TWNwU2VydmVyUmVzcG9uc2USCgoCb2sYASABKAgSDQoFZXJyb3IYAiABKAkSEgoKdG9vbF9jb3VudBgDIAEoBRISCgpsYXRlbmN5X21zGAQgASgDIjkKGUxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkicgoHTWNwVG9vbBIMCgRuYW1lGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhkKEWlucHV0X3NjaGVtYV9qc29uGAQgASgJEhoKEm91dHB1dF9zY2hlbWFfanNvbhgFIAEoCSJGChpMaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRIoCgV0b29scxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbCJYChJDYWxsTWNwVG9vbFJlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkSDAoEdG9vbBgDIAEoCRIWCg5hcmd1bWVudHNfanNvbhgEIAEoCSJQChNDYWxsTWNwVG9vbFJlc3BvbnNlEhMKC3Jlc3VsdF9qc29uGAEgASgJEhAKCGlzX2Vycm9yGAIgASgIEhIKCmxhdGVuY3lfbXMYAyABKAMiSAoZTGlzdE1jcFRvb2xDaGFuZ2VzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSGAoQaW5jbHVkZV9yZWplY3RlZBgCIAEoCCJBCg5NY3BUb29sRmluZGluZxIMCgRraW5kGAEgASgJEhAKCGxvY2F0aW9uGAIgASgJEg8KB2V4Y2VycHQYAyABKAkioQIKDU1jcFRvb2xDaGFuZ2USEQoJc2VydmVyX2lkGAEgASgJEhEKCXRvb2xfbmFtZRgCIAEoCRIxCgRraW5kGAMgASgOMiMuYWlwcm94eS5hZG1pbi52MS5NY3BUb29sQ2hhbmdlS2luZBIgChhhcHByb3ZlZF9kZWZpbml0aW9uX2pzb24YBCABKAkSHwoXb2ZmZXJlZF9kZWZpbml0aW9uX2pzb24YBSABKAkSMgoIZmluZGluZ3MYBiADKAsyIC5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xGaW5kaW5nEhAKCHJlamVjdGVkGAcgASgIEhYKDmRldGVjdGVkX2F0X21zGAggASgDEhYKDmFwcHJvdmVkX2F0X21zGAkgASgDIk4KGkxpc3RNY3BUb29sQ2hhbmdlc1Jlc3BvbnNlEjAKB2NoYW5nZXMYASADKAsyHy5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xDaGFuZ2UiVwocQXBwcm92ZU1jcFNlcnZlclRvb2xzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEgoKdG9vbF9uYW1lcxgCIAMoCRIQCghncm91cF9pZBgDIAEoCSIzCh1BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXNwb25zZRISCgp0b29sX25hbWVzGAEgAygJIkQKG1JlamVjdE1jcFNlcnZlclRvb2xzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEgoKdG9vbF9uYW1lcxgCIAMoCSIyChxSZWplY3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEhIKCnRvb2xfbmFtZXMYASADKAkqUAoITWNwU2NvcGUSGQoVTUNQX1NDT1BFX1VOU1BFQ0lGSUVEEAASFAoQTUNQX1NDT1BFX1BVQkxJQxABEhMKD01DUF9TQ09QRV9HUk9VUBACKucBCg1NY3BTZXJ2ZXJUeXBlEh8KG01DUF9TRVJWRVJfVFlQRV9VTlNQRUNJRklFRBAAEhwKGE1DUF9TRVJWRVJfVFlQRV9FTUJFRERFRBABEiQKIE1DUF9TRVJWRVJfVFlQRV9QUk9YWV9TVFJFQU1BQkxFEAISHQoZTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NTRRADEhsKF01DUF9TRVJWRVJfVFlQRV9PUEVOQVBJEAQSGwoXTUNQX1NFUlZFUl9UWVBFX1ZJUlRVQUwQBRIYChRNQ1BfU0VSVkVSX1RZUEVfR1JQQxAGKokBChVNY3BUZW1wbGF0ZVBhcmFtT3duZXISKAokTUNQX1RFTVBMQVRFX1BBUkFNX09XTkVSX1VOU1BFQ0lGSUVEEAASIgoeTUNQX1RFTVBMQVRFX1BBUkFNX09XTkVSX0FETUlOEAESIgoeTUNQX1RFTVBMQVRFX1BBUkFNX09XTkVSX0dST1VQEAIqmwEKEU1jcFRvb2xDaGFuZ2VLaW5kEiQKIE1DUF9UT09MX0NIQU5HRV9LSU5EX1VOU1BFQ0lGSUVEEAASIAocTUNQX1RPT0xfQ0hBTkdFX0tJTkRfQ0hBTkdFRBABEhwKGE1DUF9UT09MX0NIQU5HRV9LSU5EX05FVxACEiAKHE1DUF9UT09MX0NIQU5HRV9LSU5EX1JFTU9WRUQQAzLkDAoKTWNwU2VydmljZRJYCg9DcmVhdGVNY3BTZXJ2ZXISKC5haXByb3h5LmFkbWluLnYxLkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJXCgxHZXRNY3BTZXJ2ZXISJS5haXByb3h5LmFkbWluLnYxLkdldE1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlciIDkAIBEmgKDkxpc3RNY3BTZXJ2ZXJzEicuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyc1JlcXVlc3QaKC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJzUmVzcG9uc2UiA5ACARJYCg9VcGRhdGVNY3BTZXJ2ZXISKC5haXByb3h5LmFkbWluLnYxLlVwZGF0ZU1jcFNlcnZlclJlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJTCg9EZWxldGVNY3BTZXJ2ZXISKC5haXByb3h5LmFkbWluLnYxLkRlbGV0ZU1jcFNlcnZlclJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSXgoSU2V0TWNwU2VydmVyU3RhdHVzEisuYWlwcm94eS5hZG1pbi52MS5TZXRNY3BTZXJ2ZXJTdGF0dXNSZXF1ZXN0GhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISZQoNTGlzdFRlbXBsYXRlcxImLmFpcHJveHkuYWRtaW4udjEuTGlzdFRlbXBsYXRlc1JlcXVlc3QaJy5haXByb3h5LmFkbWluLnYxLkxpc3RUZW1wbGF0ZXNSZXNwb25zZSIDkAIBEmAKDVRlc3RNY3BTZXJ2ZXISJi5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXF1ZXN0GicuYWlwcm94eS5hZG1pbi52MS5UZXN0TWNwU2VydmVyUmVzcG9uc2USdAoSTGlzdE1jcFNlcnZlclRvb2xzEisuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0GiwuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZSIDkAIBEloKC0NhbGxNY3BUb29sEiQuYWlwcm94eS5hZG1pbi52MS5DYWxsTWNwVG9vbFJlcXVlc3QaJS5haXByb3h5LmFkbWluLnYxLkNhbGxNY3BUb29sUmVzcG9uc2USYQoRU2V0R3JvdXBNY3BQYXJhbXMSKi5haXByb3h5LmFkbWluLnYxLlNldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBogLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMSZgoRR2V0R3JvdXBNY3BQYXJhbXMSKi5haXByb3h5LmFkbWluLnYxLkdldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBogLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMiA5ACARJdChREZWxldGVHcm91cE1jcFBhcmFtcxItLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EnQKEkxpc3RNY3BUb29sQ2hhbmdlcxIrLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFRvb2xDaGFuZ2VzUmVxdWVzdBosLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFRvb2xDaGFuZ2VzUmVzcG9uc2UiA5ACARJ4ChVBcHByb3ZlTWNwU2VydmVyVG9vbHMSLi5haXByb3h5LmFkbWluLnYxLkFwcHJvdmVNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLy5haXByb3h5LmFkbWluLnYxLkFwcHJvdmVNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEnUKFFJlamVjdE1jcFNlcnZlclRvb2xzEi0uYWlwcm94eS5hZG1pbi52MS5SZWplY3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLi5haXByb3h5LmFkbWluLnYxLlJlamVjdE1jcFNlcnZlclRvb2xzUmVzcG9uc2ViBnByb3RvMw", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSK5AQoMTWNwQ2F0YWxvZ3VlEhQKDGRpc3BsYXlfbmFtZRgBIAEoCRIXCg9kaXNwbGF5X25hbWVfemgYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSFgoOZGVzY3JpcHRpb25femgYBCABKAkSDAoEdGFncxgFIAMoCRIOCgZyZWFkbWUYBiABKAkSDAoEbG9nbxgHIAEoCRIQCghob21lcGFnZRgIIAEoCRIPCgdpbnN0YWxsGAkgASgJIqQCCg1PcGVuQXBpU291cmNlEgwKBHNwZWMYASABKAkSEAoIc3BlY191cmwYAiABKAkSEAoIYmFzZV91cmwYAyABKAkSHQoVYWxsb3dfcHJpdmF0ZV9uZXR3b3JrGAQgASgIEkUKC2NyZWRlbnRpYWxzGAUgAygLMjAuYWlwcm94eS5hZG1pbi52MS5PcGVuQXBpU291cmNlLkNyZWRlbnRpYWxzRW50cnkSGgoSaW5jbHVkZV9vcGVyYXRpb25zGAYgAygJEhoKEmV4Y2x1ZGVfb3BlcmF0aW9ucxgHIAMoCRIPCgdjb21wYWN0GAggASgIGjIKEENyZWRlbnRpYWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKjCAoJTWNwU2VydmVyEgoKAmlkGAEgASgJEikKBXNjb3BlGAIgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgDIAEoCRItCgR0eXBlGAQgASgOMh8uYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXJUeXBlEhAKCHRlbXBsYXRlGAUgASgJEgsKA3VybBgGIAEoCRI5CgdoZWFkZXJzGAcgAygLMiguYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuSGVhZGVyc0VudHJ5EjUKBXF1ZXJ5GAggAygLMiYuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUXVlcnlFbnRyeRI3CgZwYXJhbXMYCSADKAsyJy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5QYXJhbXNFbnRyeRIwCgdvcGVuYXBpGAogASgLMh8uYWlwcm94eS5hZG1pbi52MS5PcGVuQXBpU291cmNlEigKBnN0YXR1cxgLIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEhUKDWNyZWF0ZWRfYXRfbXMYDCABKAMSFQoNdXBkYXRlZF9hdF9tcxgNIAEoAxIQCgh3YXJuaW5ncxgOIAMoCRIWCg5wcmljZV9wZXJfY2FsbBgPIAEoCRIdChVyZXF1aXJlZF9ncm91cF9wYXJhbXMYECADKAkSQAoLdG9vbF9wcmljZXMYESADKAsyKy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5Ub29sUHJpY2VzRW50cnkSQAoLZ3JvdXBfdG9vbHMYEiADKAsyKy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5Hcm91cFRvb2xzRW50cnkSNwoNdmlydHVhbF90b29scxgTIAMoCzIgLmFpcHJveHkuYWRtaW4udjEuTWNwVmlydHVhbFRvb2wSMQoJY2F0YWxvZ3VlGBQgASgLMh4uYWlwcm94eS5hZG1pbi52MS5NY3BDYXRhbG9ndWUaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLAoKUXVlcnlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGi0KC1BhcmFtc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaMQoPVG9vbFByaWNlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaUQoPR3JvdXBUb29sc0VudHJ5EgsKA2tleRgBIAEoCRItCgV2YWx1ZRgCIAEoCzIeLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbE5hbWVzOgI4ASIdCgxNY3BUb29sTmFtZXMSDQoFbmFtZXMYASADKAkigAEKDk1jcFZpcnR1YWxUb29sEhEKCXNlcnZlcl9pZBgBIAEoCRIMCgR0b29sGAIgASgJEgwKBG5hbWUYAyABKAkSGAoLZGVzY3JpcHRpb24YBCABKAlIAIgBARIVCg1kZWZhdWx0c19qc29uGAUgASgJQg4KDF9kZXNjcmlwdGlvbiJFChZDcmVhdGVNY3BTZXJ2ZXJSZXF1ZXN0EisKBnNlcnZlchgBIAEoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyIiEKE0dldE1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkitgEKFUxpc3RNY3BTZXJ2ZXJzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIpCgVzY29wZRgDIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYBCABKAkSKAoGc3RhdHVzGAUgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMSDwoHa2V5d29yZBgGIAEoCSJzChZMaXN0TWNwU2VydmVyc1Jlc3BvbnNlEiwKB3NlcnZlcnMYASADKAsyGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyJ2ChZVcGRhdGVNY3BTZXJ2ZXJSZXF1ZXN0EisKBnNlcnZlchgBIAEoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIkChZEZWxldGVNY3BTZXJ2ZXJSZXF1ZXN0EgoKAmlkGAEgASgJIlEKGVNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAkSKAoGc3RhdHVzGAIgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMiFgoUTGlzdFRlbXBsYXRlc1JlcXVlc3QiYwoVTGlzdFRlbXBsYXRlc1Jlc3BvbnNlEhEKCXRlbXBsYXRlcxgBIAMoCRI3ChB0ZW1wbGF0ZV9kZXRhaWxzGAIgAygLMh0uYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZSKXAQoLTWNwVGVtcGxhdGUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIyCgZwYXJhbXMYAyADKAsyIi5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW0SMQoJY2F0YWxvZ3VlGAQgASgLMh4uYWlwcm94eS5hZG1pbi52MS5NY3BDYXRhbG9ndWUigAEKEE1jcFRlbXBsYXRlUGFyYW0SDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRI3CgZzZXRfYnkYAyABKA4yJy5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW1Pd25lchIQCghyZXF1aXJlZBgEIAEoCCK5AQoOR3JvdXBNY3BQYXJhbXMSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJEjwKBnBhcmFtcxgDIAMoCzIsLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMuUGFyYW1zRW50cnkSFQoNdXBkYXRlZF9hdF9tcxgEIAEoAxotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkwKGFNldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIwCgZwYXJhbXMYASABKAsyIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zIj8KGEdldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiQgobRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSI0ChRUZXN0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJaChVUZXN0TWNwU2VydmVyUmVzcG9uc2USCgoCb2sYASABKAgSDQoFZXJyb3IYAiABKAkSEgoKdG9vbF9jb3VudBgDIAEoBRISCgpsYXRlbmN5X21zGAQgASgDIjkKGUxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkicgoHTWNwVG9vbBIMCgRuYW1lGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhkKEWlucHV0X3NjaGVtYV9qc29uGAQgASgJEhoKEm91dHB1dF9zY2hlbWFfanNvbhgFIAEoCSJGChpMaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRIoCgV0b29scxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbCJYChJDYWxsTWNwVG9vbFJlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkSDAoEdG9vbBgDIAEoCRIWCg5hcmd1bWVudHNfanNvbhgEIAEoCSJQChNDYWxsTWNwVG9vbFJlc3BvbnNlEhMKC3Jlc3VsdF9qc29uGAEgASgJEhAKCGlzX2Vycm9yGAIgASgIEhIKCmxhdGVuY3lfbXMYAyABKAMiSAoZTGlzdE1jcFRvb2xDaGFuZ2VzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSGAoQaW5jbHVkZV9yZWplY3RlZBgCIAEoCCJBCg5NY3BUb29sRmluZGluZxIMCgRraW5kGAEgASgJEhAKCGxvY2F0aW9uGAIgASgJEg8KB2V4Y2VycHQYAyABKAkioQIKDU1jcFRvb2xDaGFuZ2USEQoJc2VydmVyX2lkGAEgASgJEhEKCXRvb2xfbmFtZRgCIAEoCRIxCgRraW5kGAMgASgOMiMuYWlwcm94eS5hZG1pbi52MS5NY3BUb29sQ2hhbmdlS2luZBIgChhhcHByb3ZlZF9kZWZpbml0aW9uX2pzb24YBCABKAkSHwoXb2ZmZXJlZF9kZWZpbml0aW9uX2pzb24YBSABKAkSMgoIZmluZGluZ3MYBiADKAsyIC5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xGaW5kaW5nEhAKCHJlamVjdGVkGAcgASgIEhYKDmRldGVjdGVkX2F0X21zGAggASgDEhYKDmFwcHJvdmVkX2F0X21zGAkgASgDIk4KGkxpc3RNY3BUb29sQ2hhbmdlc1Jlc3BvbnNlEjAKB2NoYW5nZXMYASADKAsyHy5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xDaGFuZ2UiVwocQXBwcm92ZU1jcFNlcnZlclRvb2xzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEgoKdG9vbF9uYW1lcxgCIAMoCRIQCghncm91cF9pZBgDIAEoCSIzCh1BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXNwb25zZRISCgp0b29sX25hbWVzGAEgAygJIkQKG1JlamVjdE1jcFNlcnZlclRvb2xzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEgoKdG9vbF9uYW1lcxgCIAMoCSIyChxSZWplY3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEhIKCnRvb2xfbmFtZXMYASADKAkqUAoITWNwU2NvcGUSGQoVTUNQX1NDT1BFX1VOU1BFQ0lGSUVEEAASFAoQTUNQX1NDT1BFX1BVQkxJQxABEhMKD01DUF9TQ09QRV9HUk9VUBACKoECCg1NY3BTZXJ2ZXJUeXBlEh8KG01DUF9TRVJWRVJfVFlQRV9VTlNQRUNJRklFRBAAEhwKGE1DUF9TRVJWRVJfVFlQRV9FTUJFRERFRBABEiQKIE1DUF9TRVJWRVJfVFlQRV9QUk9YWV9TVFJFQU1BQkxFEAISHQoZTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NTRRADEhsKF01DUF9TRVJWRVJfVFlQRV9PUEVOQVBJEAQSGwoXTUNQX1NFUlZFUl9UWVBFX1ZJUlRVQUwQBRIYChRNQ1BfU0VSVkVSX1RZUEVfR1JQQxAGEhgKFE1DUF9TRVJWRVJfVFlQRV9ET0NTEAcqiQEKFU1jcFRlbXBsYXRlUGFyYW1Pd25lchIoCiRNQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfVU5TUEVDSUZJRUQQABIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfQURNSU4QARIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfR1JPVVAQAiqbAQoRTWNwVG9vbENoYW5nZUtpbmQSJAogTUNQX1RPT0xfQ0hBTkdFX0tJTkRfVU5TUEVDSUZJRUQQABIgChxNQ1BfVE9PTF9DSEFOR0VfS0lORF9DSEFOR0VEEAESHAoYTUNQX1RPT0xfQ0hBTkdFX0tJTkRfTkVXEAISIAocTUNQX1RPT0xfQ0hBTkdFX0tJTkRfUkVNT1ZFRBADMuQMCgpNY3BTZXJ2aWNlElgKD0NyZWF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuQ3JlYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElcKDEdldE1jcFNlcnZlchIlLmFpcHJveHkuYWRtaW4udjEuR2V0TWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyIgOQAgESaAoOTGlzdE1jcFNlcnZlcnMSJy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJzUmVxdWVzdBooLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlcnNSZXNwb25zZSIDkAIBElgKD1VwZGF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuVXBkYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElMKD0RlbGV0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlTWNwU2VydmVyUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJeChJTZXRNY3BTZXJ2ZXJTdGF0dXMSKy5haXByb3h5LmFkbWluLnYxLlNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJlCg1MaXN0VGVtcGxhdGVzEiYuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVxdWVzdBonLmFpcHJveHkuYWRtaW4udjEuTGlzdFRlbXBsYXRlc1Jlc3BvbnNlIgOQAgESYAoNVGVzdE1jcFNlcnZlchImLmFpcHJveHkuYWRtaW4udjEuVGVzdE1jcFNlcnZlclJlcXVlc3QaJy5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXNwb25zZRJ0ChJMaXN0TWNwU2VydmVyVG9vbHMSKy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlIgOQAgESWgoLQ2FsbE1jcFRvb2wSJC5haXByb3h5LmFkbWluLnYxLkNhbGxNY3BUb29sUmVxdWVzdBolLmFpcHJveHkuYWRtaW4udjEuQ2FsbE1jcFRvb2xSZXNwb25zZRJhChFTZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuU2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcxJmChFHZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuR2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcyIDkAIBEl0KFERlbGV0ZUdyb3VwTWNwUGFyYW1zEi0uYWlwcm94eS5hZG1pbi52MS5EZWxldGVHcm91cE1jcFBhcmFtc1JlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSdAoSTGlzdE1jcFRvb2xDaGFuZ2VzEisuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwVG9vbENoYW5nZXNSZXF1ZXN0GiwuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwVG9vbENoYW5nZXNSZXNwb25zZSIDkAIBEngKFUFwcHJvdmVNY3BTZXJ2ZXJUb29scxIuLmFpcHJveHkuYWRtaW4udjEuQXBwcm92ZU1jcFNlcnZlclRvb2xzUmVxdWVzdBovLmFpcHJveHkuYWRtaW4udjEuQXBwcm92ZU1jcFNlcnZlclRvb2xzUmVzcG9uc2USdQoUUmVqZWN0TWNwU2VydmVyVG9vbHMSLS5haXByb3h5LmFkbWluLnYxLlJlamVjdE1jcFNlcnZlclRvb2xzUmVxdWVzdBouLmFpcHJveHkuYWRtaW4udjEuUmVqZWN0TWNwU2VydmVyVG9vbHNSZXNwb25zZWIGcHJvdG8z", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+
+/**
+ * What the catalogue shows of a server or template besides its id. Every field is optional:
+ * the panel falls back to the id and the description.
+ *
+ * @generated from message aiproxy.admin.v1.McpCatalogue
+ */
+export type McpCatalogue = Message<"aiproxy.admin.v1.McpCatalogue"> & {
+  /**
+   * The name shown, in English and in Chinese.
+   *
+   * @generated from field: string display_name = 1;
+   */
+  displayName: string;
+
+  /**
+   * @generated from field: string display_name_zh = 2;
+   */
+  displayNameZh: string;
+
+  /**
+   * One line, in English and in Chinese.
+   *
+   * @generated from field: string description = 3;
+   */
+  description: string;
+
+  /**
+   * @generated from field: string description_zh = 4;
+   */
+  descriptionZh: string;
+
+  /**
+   * Lowercase keywords to filter by (`search`, `maps`, ...).
+   *
+   * @generated from field: repeated string tags = 5;
+   */
+  tags: string[];
+
+  /**
+   * Longer help in Markdown (what the tools do, where to get a key); rendered without raw HTML.
+   *
+   * @generated from field: string readme = 6;
+   */
+  readme: string;
+
+  /**
+   * An https URL or a `data:image/...` URI.
+   *
+   * @generated from field: string logo = 7;
+   */
+  logo: string;
+
+  /**
+   * The project's or vendor's page (http or https).
+   *
+   * @generated from field: string homepage = 8;
+   */
+  homepage: string;
+
+  /**
+   * For a DOCS server: how to install and run it (a command line or a client config snippet).
+   *
+   * @generated from field: string install = 9;
+   */
+  install: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpCatalogue.
+ * Use `create(McpCatalogueSchema)` to create a new message.
+ */
+export const McpCatalogueSchema: GenMessage<McpCatalogue> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 0);
 
 /**
  * @generated from message aiproxy.admin.v1.OpenApiSource
@@ -90,7 +164,7 @@ export type OpenApiSource = Message<"aiproxy.admin.v1.OpenApiSource"> & {
  * Use `create(OpenApiSourceSchema)` to create a new message.
  */
 export const OpenApiSourceSchema: GenMessage<OpenApiSource> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 0);
+  messageDesc(file_aiproxy_admin_v1_mcp, 1);
 
 /**
  * @generated from message aiproxy.admin.v1.McpServer
@@ -220,6 +294,14 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
    * @generated from field: repeated aiproxy.admin.v1.McpVirtualTool virtual_tools = 19;
    */
   virtualTools: McpVirtualTool[];
+
+  /**
+   * Display names, description, tags, readme, logo and homepage for the catalogue; the whole
+   * entry of a DOCS server. Not secret: shown on read.
+   *
+   * @generated from field: aiproxy.admin.v1.McpCatalogue catalogue = 20;
+   */
+  catalogue?: McpCatalogue | undefined;
 };
 
 /**
@@ -227,7 +309,7 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
  * Use `create(McpServerSchema)` to create a new message.
  */
 export const McpServerSchema: GenMessage<McpServer> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 1);
+  messageDesc(file_aiproxy_admin_v1_mcp, 2);
 
 /**
  * @generated from message aiproxy.admin.v1.McpToolNames
@@ -244,7 +326,7 @@ export type McpToolNames = Message<"aiproxy.admin.v1.McpToolNames"> & {
  * Use `create(McpToolNamesSchema)` to create a new message.
  */
 export const McpToolNamesSchema: GenMessage<McpToolNames> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 2);
+  messageDesc(file_aiproxy_admin_v1_mcp, 3);
 
 /**
  * One tool of a virtual server.
@@ -294,7 +376,7 @@ export type McpVirtualTool = Message<"aiproxy.admin.v1.McpVirtualTool"> & {
  * Use `create(McpVirtualToolSchema)` to create a new message.
  */
 export const McpVirtualToolSchema: GenMessage<McpVirtualTool> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 3);
+  messageDesc(file_aiproxy_admin_v1_mcp, 4);
 
 /**
  * @generated from message aiproxy.admin.v1.CreateMcpServerRequest
@@ -311,7 +393,7 @@ export type CreateMcpServerRequest = Message<"aiproxy.admin.v1.CreateMcpServerRe
  * Use `create(CreateMcpServerRequestSchema)` to create a new message.
  */
 export const CreateMcpServerRequestSchema: GenMessage<CreateMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 4);
+  messageDesc(file_aiproxy_admin_v1_mcp, 5);
 
 /**
  * @generated from message aiproxy.admin.v1.GetMcpServerRequest
@@ -328,7 +410,7 @@ export type GetMcpServerRequest = Message<"aiproxy.admin.v1.GetMcpServerRequest"
  * Use `create(GetMcpServerRequestSchema)` to create a new message.
  */
 export const GetMcpServerRequestSchema: GenMessage<GetMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 5);
+  messageDesc(file_aiproxy_admin_v1_mcp, 6);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServersRequest
@@ -370,7 +452,7 @@ export type ListMcpServersRequest = Message<"aiproxy.admin.v1.ListMcpServersRequ
  * Use `create(ListMcpServersRequestSchema)` to create a new message.
  */
 export const ListMcpServersRequestSchema: GenMessage<ListMcpServersRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 6);
+  messageDesc(file_aiproxy_admin_v1_mcp, 7);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServersResponse
@@ -397,7 +479,7 @@ export type ListMcpServersResponse = Message<"aiproxy.admin.v1.ListMcpServersRes
  * Use `create(ListMcpServersResponseSchema)` to create a new message.
  */
 export const ListMcpServersResponseSchema: GenMessage<ListMcpServersResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 7);
+  messageDesc(file_aiproxy_admin_v1_mcp, 8);
 
 /**
  * @generated from message aiproxy.admin.v1.UpdateMcpServerRequest
@@ -419,7 +501,7 @@ export type UpdateMcpServerRequest = Message<"aiproxy.admin.v1.UpdateMcpServerRe
  * Use `create(UpdateMcpServerRequestSchema)` to create a new message.
  */
 export const UpdateMcpServerRequestSchema: GenMessage<UpdateMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 8);
+  messageDesc(file_aiproxy_admin_v1_mcp, 9);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteMcpServerRequest
@@ -436,7 +518,7 @@ export type DeleteMcpServerRequest = Message<"aiproxy.admin.v1.DeleteMcpServerRe
  * Use `create(DeleteMcpServerRequestSchema)` to create a new message.
  */
 export const DeleteMcpServerRequestSchema: GenMessage<DeleteMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 9);
+  messageDesc(file_aiproxy_admin_v1_mcp, 10);
 
 /**
  * @generated from message aiproxy.admin.v1.SetMcpServerStatusRequest
@@ -458,7 +540,7 @@ export type SetMcpServerStatusRequest = Message<"aiproxy.admin.v1.SetMcpServerSt
  * Use `create(SetMcpServerStatusRequestSchema)` to create a new message.
  */
 export const SetMcpServerStatusRequestSchema: GenMessage<SetMcpServerStatusRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 10);
+  messageDesc(file_aiproxy_admin_v1_mcp, 11);
 
 /**
  * @generated from message aiproxy.admin.v1.ListTemplatesRequest
@@ -471,7 +553,7 @@ export type ListTemplatesRequest = Message<"aiproxy.admin.v1.ListTemplatesReques
  * Use `create(ListTemplatesRequestSchema)` to create a new message.
  */
 export const ListTemplatesRequestSchema: GenMessage<ListTemplatesRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 11);
+  messageDesc(file_aiproxy_admin_v1_mcp, 12);
 
 /**
  * @generated from message aiproxy.admin.v1.ListTemplatesResponse
@@ -498,7 +580,7 @@ export type ListTemplatesResponse = Message<"aiproxy.admin.v1.ListTemplatesRespo
  * Use `create(ListTemplatesResponseSchema)` to create a new message.
  */
 export const ListTemplatesResponseSchema: GenMessage<ListTemplatesResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 12);
+  messageDesc(file_aiproxy_admin_v1_mcp, 13);
 
 /**
  * An embedded server template: what `McpServer.template` may name.
@@ -525,6 +607,13 @@ export type McpTemplate = Message<"aiproxy.admin.v1.McpTemplate"> & {
    * @generated from field: repeated aiproxy.admin.v1.McpTemplateParam params = 3;
    */
   params: McpTemplateParam[];
+
+  /**
+   * Display names, descriptions in both languages, tags, readme, logo and homepage.
+   *
+   * @generated from field: aiproxy.admin.v1.McpCatalogue catalogue = 4;
+   */
+  catalogue?: McpCatalogue | undefined;
 };
 
 /**
@@ -532,7 +621,7 @@ export type McpTemplate = Message<"aiproxy.admin.v1.McpTemplate"> & {
  * Use `create(McpTemplateSchema)` to create a new message.
  */
 export const McpTemplateSchema: GenMessage<McpTemplate> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 13);
+  messageDesc(file_aiproxy_admin_v1_mcp, 14);
 
 /**
  * @generated from message aiproxy.admin.v1.McpTemplateParam
@@ -570,7 +659,7 @@ export type McpTemplateParam = Message<"aiproxy.admin.v1.McpTemplateParam"> & {
  * Use `create(McpTemplateParamSchema)` to create a new message.
  */
 export const McpTemplateParamSchema: GenMessage<McpTemplateParam> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 14);
+  messageDesc(file_aiproxy_admin_v1_mcp, 15);
 
 /**
  * @generated from message aiproxy.admin.v1.GroupMcpParams
@@ -602,7 +691,7 @@ export type GroupMcpParams = Message<"aiproxy.admin.v1.GroupMcpParams"> & {
  * Use `create(GroupMcpParamsSchema)` to create a new message.
  */
 export const GroupMcpParamsSchema: GenMessage<GroupMcpParams> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 15);
+  messageDesc(file_aiproxy_admin_v1_mcp, 16);
 
 /**
  * @generated from message aiproxy.admin.v1.SetGroupMcpParamsRequest
@@ -619,7 +708,7 @@ export type SetGroupMcpParamsRequest = Message<"aiproxy.admin.v1.SetGroupMcpPara
  * Use `create(SetGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const SetGroupMcpParamsRequestSchema: GenMessage<SetGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 16);
+  messageDesc(file_aiproxy_admin_v1_mcp, 17);
 
 /**
  * @generated from message aiproxy.admin.v1.GetGroupMcpParamsRequest
@@ -641,7 +730,7 @@ export type GetGroupMcpParamsRequest = Message<"aiproxy.admin.v1.GetGroupMcpPara
  * Use `create(GetGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const GetGroupMcpParamsRequestSchema: GenMessage<GetGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 17);
+  messageDesc(file_aiproxy_admin_v1_mcp, 18);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteGroupMcpParamsRequest
@@ -663,7 +752,7 @@ export type DeleteGroupMcpParamsRequest = Message<"aiproxy.admin.v1.DeleteGroupM
  * Use `create(DeleteGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const DeleteGroupMcpParamsRequestSchema: GenMessage<DeleteGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 18);
+  messageDesc(file_aiproxy_admin_v1_mcp, 19);
 
 /**
  * @generated from message aiproxy.admin.v1.TestMcpServerRequest
@@ -688,7 +777,7 @@ export type TestMcpServerRequest = Message<"aiproxy.admin.v1.TestMcpServerReques
  * Use `create(TestMcpServerRequestSchema)` to create a new message.
  */
 export const TestMcpServerRequestSchema: GenMessage<TestMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 19);
+  messageDesc(file_aiproxy_admin_v1_mcp, 20);
 
 /**
  * @generated from message aiproxy.admin.v1.TestMcpServerResponse
@@ -722,7 +811,7 @@ export type TestMcpServerResponse = Message<"aiproxy.admin.v1.TestMcpServerRespo
  * Use `create(TestMcpServerResponseSchema)` to create a new message.
  */
 export const TestMcpServerResponseSchema: GenMessage<TestMcpServerResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 20);
+  messageDesc(file_aiproxy_admin_v1_mcp, 21);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerToolsRequest
@@ -746,7 +835,7 @@ export type ListMcpServerToolsRequest = Message<"aiproxy.admin.v1.ListMcpServerT
  * Use `create(ListMcpServerToolsRequestSchema)` to create a new message.
  */
 export const ListMcpServerToolsRequestSchema: GenMessage<ListMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 21);
+  messageDesc(file_aiproxy_admin_v1_mcp, 22);
 
 /**
  * @generated from message aiproxy.admin.v1.McpTool
@@ -787,7 +876,7 @@ export type McpTool = Message<"aiproxy.admin.v1.McpTool"> & {
  * Use `create(McpToolSchema)` to create a new message.
  */
 export const McpToolSchema: GenMessage<McpTool> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 22);
+  messageDesc(file_aiproxy_admin_v1_mcp, 23);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerToolsResponse
@@ -804,7 +893,7 @@ export type ListMcpServerToolsResponse = Message<"aiproxy.admin.v1.ListMcpServer
  * Use `create(ListMcpServerToolsResponseSchema)` to create a new message.
  */
 export const ListMcpServerToolsResponseSchema: GenMessage<ListMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 23);
+  messageDesc(file_aiproxy_admin_v1_mcp, 24);
 
 /**
  * @generated from message aiproxy.admin.v1.CallMcpToolRequest
@@ -840,7 +929,7 @@ export type CallMcpToolRequest = Message<"aiproxy.admin.v1.CallMcpToolRequest"> 
  * Use `create(CallMcpToolRequestSchema)` to create a new message.
  */
 export const CallMcpToolRequestSchema: GenMessage<CallMcpToolRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 24);
+  messageDesc(file_aiproxy_admin_v1_mcp, 25);
 
 /**
  * @generated from message aiproxy.admin.v1.CallMcpToolResponse
@@ -871,7 +960,7 @@ export type CallMcpToolResponse = Message<"aiproxy.admin.v1.CallMcpToolResponse"
  * Use `create(CallMcpToolResponseSchema)` to create a new message.
  */
 export const CallMcpToolResponseSchema: GenMessage<CallMcpToolResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 25);
+  messageDesc(file_aiproxy_admin_v1_mcp, 26);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpToolChangesRequest
@@ -897,7 +986,7 @@ export type ListMcpToolChangesRequest = Message<"aiproxy.admin.v1.ListMcpToolCha
  * Use `create(ListMcpToolChangesRequestSchema)` to create a new message.
  */
 export const ListMcpToolChangesRequestSchema: GenMessage<ListMcpToolChangesRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 26);
+  messageDesc(file_aiproxy_admin_v1_mcp, 27);
 
 /**
  * Something the poisoning scan found in a tool's definition.
@@ -933,7 +1022,7 @@ export type McpToolFinding = Message<"aiproxy.admin.v1.McpToolFinding"> & {
  * Use `create(McpToolFindingSchema)` to create a new message.
  */
 export const McpToolFindingSchema: GenMessage<McpToolFinding> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 27);
+  messageDesc(file_aiproxy_admin_v1_mcp, 28);
 
 /**
  * @generated from message aiproxy.admin.v1.McpToolChange
@@ -995,7 +1084,7 @@ export type McpToolChange = Message<"aiproxy.admin.v1.McpToolChange"> & {
  * Use `create(McpToolChangeSchema)` to create a new message.
  */
 export const McpToolChangeSchema: GenMessage<McpToolChange> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 28);
+  messageDesc(file_aiproxy_admin_v1_mcp, 29);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpToolChangesResponse
@@ -1012,7 +1101,7 @@ export type ListMcpToolChangesResponse = Message<"aiproxy.admin.v1.ListMcpToolCh
  * Use `create(ListMcpToolChangesResponseSchema)` to create a new message.
  */
 export const ListMcpToolChangesResponseSchema: GenMessage<ListMcpToolChangesResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 29);
+  messageDesc(file_aiproxy_admin_v1_mcp, 30);
 
 /**
  * @generated from message aiproxy.admin.v1.ApproveMcpServerToolsRequest
@@ -1044,7 +1133,7 @@ export type ApproveMcpServerToolsRequest = Message<"aiproxy.admin.v1.ApproveMcpS
  * Use `create(ApproveMcpServerToolsRequestSchema)` to create a new message.
  */
 export const ApproveMcpServerToolsRequestSchema: GenMessage<ApproveMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 30);
+  messageDesc(file_aiproxy_admin_v1_mcp, 31);
 
 /**
  * @generated from message aiproxy.admin.v1.ApproveMcpServerToolsResponse
@@ -1063,7 +1152,7 @@ export type ApproveMcpServerToolsResponse = Message<"aiproxy.admin.v1.ApproveMcp
  * Use `create(ApproveMcpServerToolsResponseSchema)` to create a new message.
  */
 export const ApproveMcpServerToolsResponseSchema: GenMessage<ApproveMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 31);
+  messageDesc(file_aiproxy_admin_v1_mcp, 32);
 
 /**
  * @generated from message aiproxy.admin.v1.RejectMcpServerToolsRequest
@@ -1087,7 +1176,7 @@ export type RejectMcpServerToolsRequest = Message<"aiproxy.admin.v1.RejectMcpSer
  * Use `create(RejectMcpServerToolsRequestSchema)` to create a new message.
  */
 export const RejectMcpServerToolsRequestSchema: GenMessage<RejectMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 32);
+  messageDesc(file_aiproxy_admin_v1_mcp, 33);
 
 /**
  * @generated from message aiproxy.admin.v1.RejectMcpServerToolsResponse
@@ -1104,7 +1193,7 @@ export type RejectMcpServerToolsResponse = Message<"aiproxy.admin.v1.RejectMcpSe
  * Use `create(RejectMcpServerToolsResponseSchema)` to create a new message.
  */
 export const RejectMcpServerToolsResponseSchema: GenMessage<RejectMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 33);
+  messageDesc(file_aiproxy_admin_v1_mcp, 34);
 
 /**
  * @generated from enum aiproxy.admin.v1.McpScope
@@ -1182,6 +1271,14 @@ export enum McpServerType {
    * @generated from enum value: MCP_SERVER_TYPE_GRPC = 6;
    */
   GRPC = 6,
+
+  /**
+   * A catalogue entry only: describes a server users run elsewhere (`catalogue.readme`,
+   * `homepage`, `install`). Listed, never served: its /mcp route answers 404 saying so.
+   *
+   * @generated from enum value: MCP_SERVER_TYPE_DOCS = 7;
+   */
+  DOCS = 7,
 }
 
 /**
@@ -1317,7 +1414,7 @@ export const McpService: GenService<{
   },
   /**
    * The embedded server templates this build offers: names, and each one described with the
-   * parameters it reads.
+   * parameters it reads and its catalogue entry. Test fixtures are not listed (nor creatable).
    *
    * @generated from rpc aiproxy.admin.v1.McpService.ListTemplates
    */

@@ -7,6 +7,69 @@ import type { Message } from "@bufbuild/protobuf";
  */
 export declare const file_aiproxy_admin_v1_mcp: GenFile;
 /**
+ * What the catalogue shows of a server or template besides its id. Every field is optional:
+ * the panel falls back to the id and the description.
+ *
+ * @generated from message aiproxy.admin.v1.McpCatalogue
+ */
+export type McpCatalogue = Message<"aiproxy.admin.v1.McpCatalogue"> & {
+    /**
+     * The name shown, in English and in Chinese.
+     *
+     * @generated from field: string display_name = 1;
+     */
+    displayName: string;
+    /**
+     * @generated from field: string display_name_zh = 2;
+     */
+    displayNameZh: string;
+    /**
+     * One line, in English and in Chinese.
+     *
+     * @generated from field: string description = 3;
+     */
+    description: string;
+    /**
+     * @generated from field: string description_zh = 4;
+     */
+    descriptionZh: string;
+    /**
+     * Lowercase keywords to filter by (`search`, `maps`, ...).
+     *
+     * @generated from field: repeated string tags = 5;
+     */
+    tags: string[];
+    /**
+     * Longer help in Markdown (what the tools do, where to get a key); rendered without raw HTML.
+     *
+     * @generated from field: string readme = 6;
+     */
+    readme: string;
+    /**
+     * An https URL or a `data:image/...` URI.
+     *
+     * @generated from field: string logo = 7;
+     */
+    logo: string;
+    /**
+     * The project's or vendor's page (http or https).
+     *
+     * @generated from field: string homepage = 8;
+     */
+    homepage: string;
+    /**
+     * For a DOCS server: how to install and run it (a command line or a client config snippet).
+     *
+     * @generated from field: string install = 9;
+     */
+    install: string;
+};
+/**
+ * Describes the message aiproxy.admin.v1.McpCatalogue.
+ * Use `create(McpCatalogueSchema)` to create a new message.
+ */
+export declare const McpCatalogueSchema: GenMessage<McpCatalogue>;
+/**
  * @generated from message aiproxy.admin.v1.OpenApiSource
  */
 export type OpenApiSource = Message<"aiproxy.admin.v1.OpenApiSource"> & {
@@ -191,6 +254,13 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
      * @generated from field: repeated aiproxy.admin.v1.McpVirtualTool virtual_tools = 19;
      */
     virtualTools: McpVirtualTool[];
+    /**
+     * Display names, description, tags, readme, logo and homepage for the catalogue; the whole
+     * entry of a DOCS server. Not secret: shown on read.
+     *
+     * @generated from field: aiproxy.admin.v1.McpCatalogue catalogue = 20;
+     */
+    catalogue?: McpCatalogue | undefined;
 };
 /**
  * Describes the message aiproxy.admin.v1.McpServer.
@@ -443,6 +513,12 @@ export type McpTemplate = Message<"aiproxy.admin.v1.McpTemplate"> & {
      * @generated from field: repeated aiproxy.admin.v1.McpTemplateParam params = 3;
      */
     params: McpTemplateParam[];
+    /**
+     * Display names, descriptions in both languages, tags, readme, logo and homepage.
+     *
+     * @generated from field: aiproxy.admin.v1.McpCatalogue catalogue = 4;
+     */
+    catalogue?: McpCatalogue | undefined;
 };
 /**
  * Describes the message aiproxy.admin.v1.McpTemplate.
@@ -991,7 +1067,14 @@ export declare enum McpServerType {
      *
      * @generated from enum value: MCP_SERVER_TYPE_GRPC = 6;
      */
-    GRPC = 6
+    GRPC = 6,
+    /**
+     * A catalogue entry only: describes a server users run elsewhere (`catalogue.readme`,
+     * `homepage`, `install`). Listed, never served: its /mcp route answers 404 saying so.
+     *
+     * @generated from enum value: MCP_SERVER_TYPE_DOCS = 7;
+     */
+    DOCS = 7
 }
 /**
  * Describes the enum aiproxy.admin.v1.McpServerType.
@@ -1113,7 +1196,7 @@ export declare const McpService: GenService<{
     };
     /**
      * The embedded server templates this build offers: names, and each one described with the
-     * parameters it reads.
+     * parameters it reads and its catalogue entry. Test fixtures are not listed (nor creatable).
      *
      * @generated from rpc aiproxy.admin.v1.McpService.ListTemplates
      */

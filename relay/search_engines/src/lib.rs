@@ -1,15 +1,20 @@
 //! Search engines in their own wire formats: Google Programmable Search (Custom Search JSON API),
-//! Bing Web Search v7, the arXiv API (Atom) and SearXNG (`format=json`).
+//! Bing Web Search v7, the arXiv API (Atom), SearXNG (`format=json`), Tavily (`POST /search`)
+//! and Jina search (`s.jina.ai`, JSON).
 //!
-//! Keys travel as each engine expects them (Google's in the query string, Bing's in a header)
-//! and never appear in an error: errors are built without the request URL.
+//! A leaf crate so that the relay's web-search plugin and the mcp `web-search` template search
+//! the same way without `mcp` depending on `relay`.
+//!
+//! Keys travel as each engine expects them (Google's in the query string, the others' in a
+//! header) and never appear in an error: errors are built without the request URL, and an
+//! engine's own error message is passed on with the key cut out should the engine echo it.
 
 use serde::Deserialize;
 use serde_json::Value;
 
 /// Largest answer read from an engine or the rewrite model; a longer one is an error. Search
 /// answers are tens of kilobytes; an engine is a third party, so its size is not trusted.
-pub(super) const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
+pub const MAX_ANSWER_BYTES: usize = 2 * 1024 * 1024;
 
 /// One search hit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +46,15 @@ pub enum Engine {
         /// Sent as a bearer token, for instances behind an authenticating proxy.
         api_key: Option<String>,
     },
+    Tavily {
+        api_key: String,
+        base_url: Option<String>,
+    },
+    Jina {
+        /// Optional: Jina answers keyless requests at a lower rate.
+        api_key: Option<String>,
+        base_url: Option<String>,
+    },
 }
 
 impl Engine {
@@ -50,11 +64,27 @@ impl Engine {
             Engine::Bing { .. } => "bing",
             Engine::Arxiv { .. } => "arxiv",
             Engine::Searxng { .. } => "searxng",
+            Engine::Tavily { .. } => "tavily",
+            Engine::Jina { .. } => "jina",
         }
     }
 
+    /// The key this engine sends, if any: what an error message must never show.
+    fn api_key(&self) -> Option<&str> {
+        match self {
+            Engine::Google { api_key, .. } | Engine::Tavily { api_key, .. } => {
+                Some(api_key.as_str())
+            }
+            Engine::Bing { api_key, .. }
+            | Engine::Searxng { api_key, .. }
+            | Engine::Jina { api_key, .. } => api_key.as_deref(),
+            Engine::Arxiv { .. } => None,
+        }
+        .filter(|key| !key.is_empty())
+    }
+
     /// What a configuration must have beyond its shape.
-    pub(super) fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), String> {
         let empty =
             |value: &Option<String>| value.as_deref().is_none_or(|value| value.trim().is_empty());
         match self {
@@ -68,12 +98,17 @@ impl Engine {
             Engine::Searxng { base_url, .. } if empty(base_url) => {
                 Err("engine searxng needs base_url".to_owned())
             }
+            Engine::Tavily { api_key, .. } if api_key.trim().is_empty() => {
+                Err("engine tavily needs api_key".to_owned())
+            }
             _ => {
                 let base = match self {
                     Engine::Google { base_url, .. }
                     | Engine::Bing { base_url, .. }
                     | Engine::Arxiv { base_url }
-                    | Engine::Searxng { base_url, .. } => base_url,
+                    | Engine::Searxng { base_url, .. }
+                    | Engine::Tavily { base_url, .. }
+                    | Engine::Jina { base_url, .. } => base_url,
                 };
                 match base {
                     Some(base) if reqwest::Url::parse(base).is_err() => {
@@ -150,6 +185,28 @@ impl Engine {
                     None => request,
                 }
             }
+            Engine::Tavily { api_key, base_url } => {
+                let url = endpoint(base_url, "https://api.tavily.com", "/search", &[])?;
+                http.post(url)
+                    .bearer_auth(api_key)
+                    .json(&serde_json::json!({
+                        "query": query,
+                        // Tavily answers at most 20 per request.
+                        "max_results": limit.min(20),
+                    }))
+            }
+            Engine::Jina { api_key, base_url } => {
+                let url = endpoint(base_url, "https://s.jina.ai", "/", &[("q", query)])?;
+                let request = http
+                    .get(url)
+                    .header("Accept", "application/json")
+                    // Titles, URLs and descriptions only: the pages' full text is not wanted.
+                    .header("X-Respond-With", "no-content");
+                match api_key {
+                    Some(key) if !key.is_empty() => request.bearer_auth(key),
+                    _ => request,
+                }
+            }
         };
         let response = request
             .send()
@@ -157,7 +214,13 @@ impl Engine {
             .map_err(|error| format!("request failed: {}", error.without_url()))?;
         let status = response.status();
         if !status.is_success() {
-            return Err(format!("answered {status}"));
+            let body = read_bounded(response, MAX_ERROR_BYTES)
+                .await
+                .unwrap_or_default();
+            return Err(match vendor_message(&body, self.api_key()) {
+                Some(message) => format!("answered {status}: {message}"),
+                None => format!("answered {status}"),
+            });
         }
         let body = read_bounded(response, MAX_ANSWER_BYTES).await?;
         let mut results = match self {
@@ -173,9 +236,59 @@ impl Engine {
     }
 }
 
+/// Largest error answer read for its message; the rest is not needed to say what went wrong.
+const MAX_ERROR_BYTES: usize = 16 * 1024;
+
+/// Longest vendor message passed on, in characters.
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// What a vendor's error answer says, for the caller: the `message`, `error`, `detail` or
+/// `error.message` field of a JSON answer, or a short plain-text body; with `secret` (the key
+/// sent) replaced should the vendor echo it, and cut to a few hundred characters.
+pub fn vendor_message(body: &[u8], secret: Option<&str>) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let message = match serde_json::from_str::<Value>(&text) {
+        Ok(value) => {
+            let field = |pointer: &str| {
+                value
+                    .pointer(pointer)
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            };
+            field("/error/message")
+                .or_else(|| field("/message"))
+                .or_else(|| field("/error"))
+                .or_else(|| field("/detail"))
+                .or_else(|| field("/detail/error"))
+                .or_else(|| field("/readableMessage"))?
+        }
+        Err(_) if text.trim_start().starts_with('<') => return None,
+        Err(_) => text.trim().to_owned(),
+    };
+    let message = match secret {
+        Some(secret) if !secret.is_empty() => message.replace(secret, "[redacted]"),
+        _ => message,
+    };
+    let message: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
+    (!message.trim().is_empty()).then_some(message)
+}
+
+/// The HTTP client for search engines and other vendors holding our keys: a redirect would
+/// carry a key header to wherever it points, and an ambient proxy from the environment would
+/// see every key and query.
+pub fn third_party_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap_or_default()
+}
+
 /// The body of `response`, refused as soon as it is known to pass `limit` bytes (from its
 /// declared length, or while reading), so a hostile answer costs at most `limit` bytes.
-pub(super) async fn read_bounded(
+pub async fn read_bounded(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<Vec<u8>, String> {
@@ -209,17 +322,24 @@ fn endpoint(
     let base = base_url.as_deref().unwrap_or(default).trim_end_matches('/');
     let mut url = reqwest::Url::parse(&format!("{base}{path}"))
         .map_err(|_| "base_url is not a URL".to_owned())?;
-    url.query_pairs_mut().extend_pairs(query);
+    // Without pairs, no query at all (`query_pairs_mut` would leave a bare `?`).
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
     Ok(url)
 }
 
 /// Results of the JSON engines: Google `items[]{title, link, snippet}`, Bing
-/// `webPages.value[]{name, url, snippet}`, SearXNG `results[]{title, url, content}`.
+/// `webPages.value[]{name, url, snippet}`, SearXNG and Tavily `results[]{title, url, content}`,
+/// Jina `data[]{title, url, description}`.
 pub fn parse_json(engine: &Engine, value: &Value) -> Vec<SearchResult> {
     let (list, title, url, snippet) = match engine {
         Engine::Google { .. } => (value.get("items"), "title", "link", "snippet"),
         Engine::Bing { .. } => (value.pointer("/webPages/value"), "name", "url", "snippet"),
-        Engine::Searxng { .. } => (value.get("results"), "title", "url", "content"),
+        Engine::Searxng { .. } | Engine::Tavily { .. } => {
+            (value.get("results"), "title", "url", "content")
+        }
+        Engine::Jina { .. } => (value.get("data"), "title", "url", "description"),
         Engine::Arxiv { .. } => (None, "", "", ""),
     };
     let text = |item: &Value, key: &str| {
@@ -332,7 +452,7 @@ mod tests {
             0,
         )
         .await;
-        let http = crate::plugin::third_party_client();
+        let http = third_party_client();
         let error = bing(redirecting).search(&http, "q", 5).await.unwrap_err();
         assert!(error.contains("302"), "{error}");
         target_task.abort();
@@ -348,7 +468,7 @@ mod tests {
     #[tokio::test]
     async fn engine_answers_are_read_up_to_a_bound() {
         let huge = 64 * 1024 * 1024;
-        let http = crate::plugin::third_party_client();
+        let http = third_party_client();
         for head in [
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
                 .to_owned(),
@@ -432,5 +552,54 @@ mod tests {
             }]
         );
         assert!(parse_arxiv(b"<feed").is_err());
+        let tavily = Engine::Tavily {
+            api_key: "k".into(),
+            base_url: None,
+        };
+        let results = parse_json(
+            &tavily,
+            &json!({"query": "q", "answer": null, "images": [], "response_time": 0.9, "results": [
+            {"title": "Serde", "url": "https://serde.rs", "content": "Serialization", "score": 0.8, "raw_content": null}]}),
+        );
+        assert_eq!(results[0].snippet, "Serialization");
+        let jina = Engine::Jina {
+            api_key: None,
+            base_url: None,
+        };
+        let results = parse_json(
+            &jina,
+            &json!({"code": 200, "status": 20000, "data": [
+            {"title": "Hyper", "url": "https://hyper.rs", "description": "HTTP library", "usage": {"tokens": 3}}]}),
+        );
+        assert_eq!(results[0].title, "Hyper");
+        assert_eq!(results[0].snippet, "HTTP library");
+    }
+
+    #[test]
+    fn vendor_messages_are_short_and_never_show_the_key() {
+        let check = |body: &str, expected: Option<&str>| {
+            assert_eq!(
+                vendor_message(body.as_bytes(), Some("sk-secret")).as_deref(),
+                expected,
+                "{body}"
+            );
+        };
+        check(
+            r#"{"error": {"code": 400, "message": "API key sk-secret not valid"}}"#,
+            Some("API key [redacted] not valid"),
+        );
+        check(
+            r#"{"detail": {"error": "Unauthorized"}}"#,
+            Some("Unauthorized"),
+        );
+        check(r#"{"message": "rate limited"}"#, Some("rate limited"));
+        check("plain words\n", Some("plain words"));
+        check("<html>bad gateway</html>", None);
+        check(r#"{"unrelated": 1}"#, None);
+        let long = format!(r#"{{"message": "{}"}}"#, "x".repeat(5000));
+        assert_eq!(
+            vendor_message(long.as_bytes(), None).map(|message| message.len()),
+            Some(MAX_MESSAGE_CHARS)
+        );
     }
 }
