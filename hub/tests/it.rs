@@ -50,6 +50,7 @@ mod logs;
 mod mcp_control;
 mod mcp_e2e;
 mod mcp_governance;
+mod mcp_oauth;
 mod mcp_openapi;
 mod mcp_openapi_compact;
 mod mcp_openapi_large;
