@@ -191,7 +191,10 @@ async fn a_valid_token_is_admitted_as_its_group_and_api_keys_keep_working() {
     assert_eq!(status, 200, "{reply}");
     let names = tool_names(&reply);
     assert!(names.contains(&"tools__echo".to_owned()), "{names:?}");
-    assert!(names.iter().any(|name| name.starts_with("clock__")), "{names:?}");
+    assert!(
+        names.iter().any(|name| name.starts_with("clock__")),
+        "{names:?}"
+    );
 
     let (status, reply) = list_tools(&hub, "/mcp", ACME_KEY).await;
     assert_eq!(status, 200, "{reply}");
@@ -214,14 +217,20 @@ async fn bad_tokens_are_refused_with_the_challenge() {
     // Same key id, another key: the signature does not verify.
     let impostor = SigningKey::generate("k1");
     let invalid_token = [
-        ("wrong audience", key.sign(&with("aud", json!("https://elsewhere.example/mcp")))),
+        (
+            "wrong audience",
+            key.sign(&with("aud", json!("https://elsewhere.example/mcp"))),
+        ),
         (
             "another endpoint's audience",
             key.sign(&with("aud", json!(resource("/mcp/group/tools")))),
         ),
         ("expired", key.sign(&with("exp", json!(now - 3600)))),
         ("not yet valid", key.sign(&with("nbf", json!(now + 3600)))),
-        ("unknown issuer", key.sign(&with("iss", json!("https://idp.invalid")))),
+        (
+            "unknown issuer",
+            key.sign(&with("iss", json!("https://idp.invalid"))),
+        ),
         ("bad signature", impostor.sign(&good)),
         ("unmapped group", key.sign(&with("group", json!("sales")))),
         ("no group", key.sign(&with("group", Value::Null))),
@@ -229,7 +238,10 @@ async fn bad_tokens_are_refused_with_the_challenge() {
     for (case, token) in invalid_token {
         let (status, header) = challenge(&hub, path, Some(&token)).await;
         assert_eq!(status, 401, "{case}");
-        assert!(header.contains("error=\"invalid_token\""), "{case}: {header}");
+        assert!(
+            header.contains("error=\"invalid_token\""),
+            "{case}: {header}"
+        );
         assert!(
             header.contains("resource_metadata=\"https://gateway.example/.well-known/oauth-protected-resource/mcp/public/clock\""),
             "{case}: {header}"
@@ -270,11 +282,16 @@ async fn scopes_narrow_servers_and_tools() {
     )
     .await;
     assert_eq!(refused["error"]["code"], json!(-32602), "{refused}");
-    let allowed = mcp_calls::call_tool(&hub, "/mcp", &token, "tools__add", json!({"a": 1, "b": 2})).await;
+    let allowed =
+        mcp_calls::call_tool(&hub, "/mcp", &token, "tools__add", json!({"a": 1, "b": 2})).await;
     assert_eq!(allowed["result"]["isError"], json!(false), "{allowed}");
 
     // A server outside the scopes is answered like one that does not exist.
-    let token = key.sign(&claims(&server, &resource("/mcp/public/clock"), "mcp:tools"));
+    let token = key.sign(&claims(
+        &server,
+        &resource("/mcp/public/clock"),
+        "mcp:tools",
+    ));
     let (status, _) = list_tools(&hub, "/mcp/public/clock", &token).await;
     assert_eq!(status, 404);
 }
@@ -293,17 +310,30 @@ async fn an_unknown_key_id_refreshes_the_keys_at_most_once_per_pause() {
     let path = "/mcp/public/clock";
 
     // A rotation at the issuer is picked up on the first token signed with the new key.
-    let (status, _) = list_tools(&hub, path, &first.sign(&claims(&eager, &resource(path), "mcp"))).await;
+    let (status, _) = list_tools(
+        &hub,
+        path,
+        &first.sign(&claims(&eager, &resource(path), "mcp")),
+    )
+    .await;
     assert_eq!(status, 200);
     eager.publish(&[&first, &rotated]);
-    let (status, reply) =
-        list_tools(&hub, path, &rotated.sign(&claims(&eager, &resource(path), "mcp"))).await;
+    let (status, reply) = list_tools(
+        &hub,
+        path,
+        &rotated.sign(&claims(&eager, &resource(path), "mcp")),
+    )
+    .await;
     assert_eq!(status, 200, "{reply}");
     assert_eq!(eager.jwks_fetches(), 2);
 
     // With the default pause, forged key ids cost the issuer no more than the first fetch.
-    let (status, _) =
-        list_tools(&hub, path, &first.sign(&claims(&patient, &resource(path), "mcp"))).await;
+    let (status, _) = list_tools(
+        &hub,
+        path,
+        &first.sign(&claims(&patient, &resource(path), "mcp")),
+    )
+    .await;
     assert_eq!(status, 200);
     patient.publish(&[&first, &rotated]);
     for _ in 0..5 {

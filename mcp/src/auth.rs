@@ -47,8 +47,12 @@ pub trait AccessTokenVerifier: Send + Sync + 'static {
     fn judges(&self, bearer: &str) -> bool;
     /// The caller the token stands for, if its signature, issuer, lifetime and audience hold:
     /// `resource` is the canonical URI of the endpoint it was presented to (RFC 8707).
-    fn verify<'a>(&'a self, token: &'a str, resource: &'a str, client_ip: IpAddr)
-    -> VerifyFuture<'a>;
+    fn verify<'a>(
+        &'a self,
+        token: &'a str,
+        resource: &'a str,
+        client_ip: IpAddr,
+    ) -> VerifyFuture<'a>;
 }
 
 /// The verifier's answer on one token.
@@ -290,8 +294,16 @@ mod tests {
         let oauth = oauth();
         let cases = [
             ("/", "https://gw.example/mcp", "mcp"),
-            ("/public/clock", "https://gw.example/mcp/public/clock", "mcp:clock"),
-            ("/group/tools/sse", "https://gw.example/mcp/group/tools", "mcp:tools"),
+            (
+                "/public/clock",
+                "https://gw.example/mcp/public/clock",
+                "mcp:clock",
+            ),
+            (
+                "/group/tools/sse",
+                "https://gw.example/mcp/group/tools",
+                "mcp:tools",
+            ),
             ("/sse", "https://gw.example/mcp", "mcp"),
             ("/message", "https://gw.example/mcp", "mcp"),
         ];

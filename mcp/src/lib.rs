@@ -63,11 +63,11 @@ mod sse_sessions;
 mod tool_call_span;
 mod tool_server;
 
-pub use auth::{
-    AccessTokenError, AccessTokenVerifier, McpOAuth, PROTECTED_RESOURCE_WELL_KNOWN, ProtectedResource,
-    SCOPE_ALL_SERVERS, VerifyFuture,
-};
 pub use admin::{AdminCaller, AdminError, AdminHost, AdminIdentity, AdminResource};
+pub use auth::{
+    AccessTokenError, AccessTokenVerifier, McpOAuth, PROTECTED_RESOURCE_WELL_KNOWN,
+    ProtectedResource, SCOPE_ALL_SERVERS, VerifyFuture,
+};
 pub use config::{DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES, McpConfig};
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{

@@ -435,7 +435,10 @@ impl McpService {
     pub(crate) async fn serve_streamable(&self, target: Target, request: Request) -> Response {
         let client_ip = client_ip(&request);
         let scope = match self
-            .resolve_admitted((request.headers(), request.extensions(), client_ip), &target)
+            .resolve_admitted(
+                (request.headers(), request.extensions(), client_ip),
+                &target,
+            )
             .await
         {
             Ok(scope) => scope,

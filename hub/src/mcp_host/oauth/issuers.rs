@@ -106,8 +106,8 @@ mod tests {
         assert_eq!(issuers[0].group_claim, "group");
         assert_eq!(issuers[0].jwks_min_refresh_seconds, 30);
         assert_eq!(issuers[0].group_for("acme").as_deref(), Some("acme"));
-        let mapped = parse(r#"[{"issuer": "https://idp.example", "groups": {"eng": "acme"}}]"#)
-            .unwrap();
+        let mapped =
+            parse(r#"[{"issuer": "https://idp.example", "groups": {"eng": "acme"}}]"#).unwrap();
         assert_eq!(mapped[0].group_for("eng").as_deref(), Some("acme"));
         assert_eq!(mapped[0].group_for("acme"), None);
         for bad in [

@@ -120,7 +120,11 @@ impl IssuerKeys {
         if let Ok(mut state) = self.state.write() {
             state.last_attempt = Some(Instant::now());
         }
-        let known_url = self.state.read().ok().and_then(|state| state.jwks_url.clone());
+        let known_url = self
+            .state
+            .read()
+            .ok()
+            .and_then(|state| state.jwks_url.clone());
         let jwks_url = match known_url {
             Some(url) => url,
             None => {

@@ -46,14 +46,17 @@ pub fn from_settings(
         (None, None) => return Ok(None),
         (Some(url), Some(issuers)) => (url, issuers::parse(issuers)?),
         (None, Some(_)) => {
-            return Err("MCP_OAUTH_ISSUERS needs MCP_OAUTH_PUBLIC_URL, the gateway's public base URL".to_owned());
+            return Err(
+                "MCP_OAUTH_ISSUERS needs MCP_OAUTH_PUBLIC_URL, the gateway's public base URL"
+                    .to_owned(),
+            );
         }
         (Some(_), None) => {
             return Err("MCP_OAUTH_PUBLIC_URL needs MCP_OAUTH_ISSUERS".to_owned());
         }
     };
-    let parsed = url::Url::parse(public_url)
-        .map_err(|_| "MCP_OAUTH_PUBLIC_URL is not a URL".to_owned())?;
+    let parsed =
+        url::Url::parse(public_url).map_err(|_| "MCP_OAUTH_PUBLIC_URL is not a URL".to_owned())?;
     if !matches!(parsed.scheme(), "https" | "http") || parsed.query().is_some() {
         return Err("MCP_OAUTH_PUBLIC_URL must be an http(s) URL without a query".to_owned());
     }
@@ -118,7 +121,10 @@ impl HubAccessTokens {
         // The issuer is read before the signature is checked only to choose whose keys check it.
         let unverified: serde_json::Value = jsonwebtoken::dangerous::insecure_decode_claims(token)
             .map_err(|_| invalid("malformed token"))?;
-        let issuer_id = unverified.get("iss").and_then(|iss| iss.as_str()).unwrap_or("");
+        let issuer_id = unverified
+            .get("iss")
+            .and_then(|iss| iss.as_str())
+            .unwrap_or("");
         let issuer = self
             .issuers
             .iter()
@@ -131,7 +137,8 @@ impl HubAccessTokens {
                 KeyError::UnknownKey(_) => invalid("unknown signing key"),
                 KeyError::Unavailable(message) => AccessTokenError::Unavailable(message),
             })?;
-        let key = asymmetric_key(&jwk, header.alg).ok_or_else(|| invalid("unusable signing key"))?;
+        let key =
+            asymmetric_key(&jwk, header.alg).ok_or_else(|| invalid("unusable signing key"))?;
         let config = issuer.config();
         let mut validation = Validation::new(header.alg);
         validation.leeway = CLOCK_LEEWAY_SECONDS;
@@ -161,7 +168,8 @@ impl HubAccessTokens {
                 }
             })?
             .claims;
-        let group_id = group_of(&claims, config).ok_or_else(|| invalid("the token names no group"))?;
+        let group_id =
+            group_of(&claims, config).ok_or_else(|| invalid("the token names no group"))?;
         let mcp_allow = allow_list(&claims).ok_or(AccessTokenError::InsufficientScope)?;
         let subject = claims.get("sub").and_then(|sub| sub.as_str()).unwrap_or("");
         self.caller(group_id, (&config.issuer, subject), mcp_allow, client_ip)
@@ -308,7 +316,8 @@ mod tests {
 
     #[test]
     fn scopes_become_allow_lists() {
-        let check = |claims: serde_json::Value, expected: Option<Option<&[(&str, Option<&[&str]>)]>>| {
+        let check = |claims: serde_json::Value,
+                     expected: Option<Option<&[(&str, Option<&[&str]>)]>>| {
             let expected = expected.map(|list| {
                 list.map(|entries| McpAllowList {
                     servers: entries
