@@ -74,14 +74,13 @@ impl IssuerKeys {
         if self.may_fetch() {
             self.fetch().await?;
         }
-        self.cached_key(kid, true)
-            .ok_or_else(|| KeyError::UnknownKey(kid.unwrap_or("").to_owned()))
-            .or_else(|error| match self.has_keys() {
-                true => Err(error),
-                false => Err(KeyError::Unavailable(
-                    "the issuer's keys could not be fetched".to_owned(),
-                )),
-            })
+        match self.cached_key(kid, true) {
+            Some(key) => Ok(key),
+            None if self.has_keys() => Err(KeyError::UnknownKey(kid.unwrap_or("").to_owned())),
+            None => Err(KeyError::Unavailable(
+                "the issuer's keys could not be fetched".to_owned(),
+            )),
+        }
     }
 
     /// A cached key; `stale_ok` also takes keys past their age (when a fetch was not allowed).

@@ -314,10 +314,13 @@ fn subject_token_id(issuer: &str, subject: &str) -> i64 {
 mod tests {
     use super::*;
 
+    /// Expected allow-lists: `None` no MCP scope, `Some(None)` every server, else servers with
+    /// their tools (`None`: all of them).
+    type Expected<'a> = Option<Option<&'a [(&'a str, Option<&'a [&'a str]>)]>>;
+
     #[test]
     fn scopes_become_allow_lists() {
-        let check = |claims: serde_json::Value,
-                     expected: Option<Option<&[(&str, Option<&[&str]>)]>>| {
+        let check = |claims: serde_json::Value, expected: Expected<'_>| {
             let expected = expected.map(|list| {
                 list.map(|entries| McpAllowList {
                     servers: entries
