@@ -360,6 +360,14 @@ pub async fn run(
         ),
         _ => None,
     };
+    // OAuth 2.1 for MCP clients, when MCP_OAUTH_PUBLIC_URL and MCP_OAUTH_ISSUERS are set.
+    let mcp_oauth = mcp_host::oauth::from_settings(
+        settings.mcp_oauth_public_url.as_deref(),
+        settings.mcp_oauth_issuers.as_deref(),
+        snapshot.clone(),
+        settings.save_all_log_detail,
+    )
+    .map_err(anyhow::Error::msg)?;
     let mcp_service = mcp::McpService::with_options(
         mcp_config,
         mcp_bridge.clone(),
@@ -374,6 +382,7 @@ pub async fn run(
             sessions: shared_mcp_sessions.map(|shared| shared.streamable),
             pins: Some(tool_pins),
             traces: Some(Arc::new(process::telemetry::MetaClientTraces)),
+            oauth: mcp_oauth,
         },
     );
     let control_plane = grpc::ControlPlane {
@@ -454,6 +463,11 @@ pub async fn run(
         .nest("/mcp", mcp_routes)
         .merge(grpc_routes);
     let app = match mcp_host_routes {
+        Some(routes) => app.merge(routes),
+        None => app,
+    };
+    // RFC 9728 metadata of the MCP endpoints, at the root's well-known paths.
+    let app = match mcp_service.protected_resource_router() {
         Some(routes) => app.merge(routes),
         None => app,
     };

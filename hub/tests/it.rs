@@ -52,6 +52,7 @@ mod mcp_control;
 mod mcp_e2e;
 mod mcp_governance;
 mod mcp_grpc;
+mod mcp_oauth;
 mod mcp_offerings;
 mod mcp_openapi;
 mod mcp_openapi_compact;

@@ -33,6 +33,8 @@
 //!   Streamable HTTP through rmcp's client, tool calls as direct POSTs on its session in
 //!   `direct_call.rs`; legacy SSE through our client), `openapi.rs` (through `openapi2mcp`) and
 //!   `composite.rs` (virtual servers over other servers' tools).
+//! - `auth.rs`: OAuth 2.1 for MCP clients: RFC 9728 metadata, the 401 challenge, and
+//!   [`AccessTokenVerifier`], the host's check of an access token (API keys keep working).
 //! - `admin.rs`: the `aiproxy-admin` tools over [`AdminHost`], at `/admin`.
 //! - `inspect.rs`: [`inspect_server`], a server's tools seen from the host's control plane.
 //! - `pinning/`: tool pinning against rug pulls ([`pinning::review`] of a listing against the
@@ -46,6 +48,7 @@
 //! and a legacy SSE stream to one serves the definition it was opened with.
 
 mod admin;
+mod auth;
 mod caller_requests;
 mod config;
 mod direct_reply;
@@ -66,6 +69,10 @@ mod tool_call_span;
 mod tool_server;
 
 pub use admin::{AdminCaller, AdminError, AdminHost, AdminIdentity, AdminResource};
+pub use auth::{
+    AccessTokenError, AccessTokenVerifier, McpOAuth, PROTECTED_RESOURCE_WELL_KNOWN,
+    ProtectedResource, SCOPE_ALL_SERVERS, VerifyFuture,
+};
 pub use config::{DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES, McpConfig};
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{

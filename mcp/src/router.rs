@@ -32,11 +32,25 @@ impl McpService {
             .route("/public/{id}/sse", get(sse_server::open_public))
             .route("/group/{id}/sse", get(sse_server::open_group))
             .route("/message", post(sse_server::post_message))
+            // Inside the Host/Origin guard, which still sees every request first.
+            .layer(axum::middleware::from_fn_with_state(
+                self.state.oauth.clone(),
+                crate::auth::verify_access_token,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
                 check_host_and_origin,
             ))
             .with_state(self.clone())
+    }
+
+    /// The RFC 9728 metadata routes the host mounts at its root when OAuth is on (see
+    /// [`crate::auth`]); `None` without it.
+    pub fn protected_resource_router(&self) -> Option<Router> {
+        self.state
+            .oauth
+            .as_ref()
+            .map(|oauth| oauth.metadata_router())
     }
 
     /// The seed's host-based routes the host mounts at its root when

@@ -56,6 +56,9 @@ pub struct McpServiceOptions {
     /// Continues the trace a tool call names in `params._meta`; the call's span stays the
     /// HTTP request's child when `None`.
     pub traces: Option<Arc<dyn crate::ClientTraces>>,
+    /// OAuth 2.1 for MCP clients (see [`crate::auth`]): access tokens beside API keys, the
+    /// resource metadata named on every 401; API keys only when `None`.
+    pub oauth: Option<crate::auth::McpOAuth>,
 }
 
 /// The MCP service: one per process, shared by every request.
@@ -76,6 +79,7 @@ pub(crate) struct HubState {
     pub session_limits: SessionLimits,
     /// Calls answered outside rmcp (see [`direct_reply`]), for their cancellations.
     direct_calls: Arc<InFlightCalls>,
+    pub oauth: Option<Arc<crate::auth::McpOAuth>>,
     shutdown: CancellationToken,
 }
 
@@ -147,6 +151,7 @@ impl McpService {
                     config.session_idle_timeout,
                 ),
                 direct_calls: Arc::default(),
+                oauth: options.oauth.map(Arc::new),
                 shutdown,
             }),
         }
@@ -315,14 +320,14 @@ impl McpService {
     /// Authenticates the request and resolves the route to the servers it exposes to this caller.
     pub(crate) fn resolve(
         &self,
-        request_parts: (&HeaderMap, IpAddr),
+        request_parts: (&HeaderMap, &http::Extensions, IpAddr),
         target: &Target,
     ) -> Result<RequestScope, HttpError> {
-        let (headers, client_ip) = request_parts;
+        let (headers, extensions, client_ip) = request_parts;
         if matches!(target, Target::Admin) {
             return self.resolve_admin(headers, client_ip);
         }
-        let caller = self.authenticate(headers, client_ip)?;
+        let caller = self.authenticate(headers, extensions, client_ip)?;
         let view = self.view_for(&caller, target)?;
         Ok(RequestScope {
             caller: Arc::new(caller),
@@ -407,11 +412,11 @@ impl McpService {
     /// Resolves the route and asks the host whether the request may go on.
     pub(crate) async fn resolve_admitted(
         &self,
-        request_parts: (&HeaderMap, IpAddr),
+        request_parts: (&HeaderMap, &http::Extensions, IpAddr),
         target: &Target,
     ) -> Result<RequestScope, HttpError> {
         let scope = self.resolve(request_parts, target)?;
-        self.admit_request(&scope.caller, request_parts.1).await?;
+        self.admit_request(&scope.caller, request_parts.2).await?;
         Ok(scope)
     }
 
@@ -440,7 +445,10 @@ impl McpService {
     pub(crate) async fn serve_streamable(&self, target: Target, request: Request) -> Response {
         let client_ip = client_ip(&request);
         let scope = match self
-            .resolve_admitted((request.headers(), client_ip), &target)
+            .resolve_admitted(
+                (request.headers(), request.extensions(), client_ip),
+                &target,
+            )
             .await
         {
             Ok(scope) => scope,
@@ -715,11 +723,17 @@ impl McpService {
         })
     }
 
+    /// The request's caller: the one its access token stood for (see [`crate::auth`]), else
+    /// its API key's.
     pub(crate) fn authenticate(
         &self,
         headers: &HeaderMap,
+        extensions: &http::Extensions,
         client_ip: IpAddr,
     ) -> Result<Caller, HttpError> {
+        if let Some(crate::auth::TokenCaller(caller)) = extensions.get() {
+            return Ok(caller.clone());
+        }
         let token = bearer_token(headers).ok_or(HttpError::Unauthorized(AuthError::Missing))?;
         self.state
             .core

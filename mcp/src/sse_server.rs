@@ -65,7 +65,10 @@ pub(crate) async fn open_group(
 
 async fn open(service: McpService, target: Target, request: Request) -> Response {
     let scope = match service
-        .resolve_admitted((request.headers(), client_ip(&request)), &target)
+        .resolve_admitted(
+            (request.headers(), request.extensions(), client_ip(&request)),
+            &target,
+        )
         .await
     {
         Ok(scope) => scope,
@@ -237,7 +240,7 @@ async fn deliver(
         .get("sessionId")
         .ok_or_else(|| HttpError::BadRequest("sessionId query parameter is required".to_owned()))?;
     let client_ip = client_ip(&request);
-    let caller = service.authenticate(request.headers(), client_ip)?;
+    let caller = service.authenticate(request.headers(), request.extensions(), client_ip)?;
     deliver_as(service, caller, session_id, request).await
 }
 

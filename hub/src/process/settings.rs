@@ -203,6 +203,19 @@ pub struct Settings {
     #[arg(long, env = "PUBLIC_MCP_HOST")]
     pub public_mcp_host: Option<String>,
 
+    /// The gateway's public base URL (`https://gateway.example.com`), from which the MCP
+    /// endpoints' OAuth resource identifiers are built (`<url>/mcp/public/<id>`); with
+    /// `MCP_OAUTH_ISSUERS`, turns on OAuth 2.1 for MCP clients. Unset: API keys only.
+    #[arg(long, env = "MCP_OAUTH_PUBLIC_URL")]
+    pub mcp_oauth_public_url: Option<String>,
+
+    /// The authorization servers whose access tokens the MCP endpoints accept, as a JSON array:
+    /// `[{"issuer": "https://idp.example", "jwks_url": "...", "audiences": [...],
+    /// "group_claim": "group", "groups": {"claim value": "group id"}}]` (`jwks_url` optional:
+    /// discovered from the issuer's metadata). See README, MCP, OAuth.
+    #[arg(long, env = "MCP_OAUTH_ISSUERS")]
+    pub mcp_oauth_issuers: Option<String>,
+
     /// MCP sessions (Streamable HTTP and legacy SSE together) one API key may hold open on one
     /// replica; a new one past it gets 429 (JSON-RPC error -32029, `too_many_sessions`).
     #[arg(long, env = "MCP_MAX_SESSIONS_PER_TOKEN", default_value_t = 64)]
@@ -406,6 +419,8 @@ impl Default for Settings {
             mcp_max_sessions_per_token: 64,
             mcp_key_in_url: false,
             public_mcp_host: None,
+            mcp_oauth_public_url: None,
+            mcp_oauth_issuers: None,
             mcp_openapi_compact_above_bytes: mcp::DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES,
             max_body_bytes: 50 * 1024 * 1024,
             shutdown_grace_seconds: 30,

@@ -178,6 +178,7 @@ pub mod mock_doc2x;
 pub mod mock_gemini;
 pub mod mock_gemini_audio;
 pub mod mock_google_media;
+pub mod mock_oauth;
 pub mod mock_ollama;
 pub mod mock_openai;
 pub mod mock_openai_media;
