@@ -26,9 +26,9 @@ use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotificationParam,
     ClientRequest, CompleteRequestParams, CompleteResult, GetPromptRequestParams,
     GetPromptResponse, InputRequiredResult, InputResponses, PaginatedRequestParams, Prompt,
-    ReadResourceRequestParams, ReadResourceResponse, RequestMetaObject, Resource,
-    ResourceTemplate, ServerCapabilities, ServerRequest, ServerResult, SubscribeRequestParams,
-    Tool, UnsubscribeRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, RequestMetaObject, Resource, ResourceTemplate,
+    ServerCapabilities, ServerRequest, ServerResult, SubscribeRequestParams, Tool,
+    UnsubscribeRequestParams,
 };
 use rmcp::service::{Peer, PeerRequestOptions, RoleClient, RunningService, ServiceError};
 use rmcp::transport::StreamableHttpClientTransport;
