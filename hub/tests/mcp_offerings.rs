@@ -47,7 +47,11 @@ mcp_servers:
 }
 
 async fn rpc(hub: &TestHub, token: &str, method: &str, params: Value) -> Value {
-    let name = params["name"].as_str().map(str::to_owned);
+    // The 2026-07-28 era names the target in `Mcp-Name`: a prompt's name, a resource's URI.
+    let name = params["name"]
+        .as_str()
+        .or_else(|| params["uri"].as_str())
+        .map(str::to_owned);
     mcp_calls::stateless(hub, "/mcp", token, method, name.as_deref(), params)
         .await
         .1

@@ -1,4 +1,4 @@
-//! OAuth 2.1 for MCP clients: the gateway as a protected resource (RFC 9728 metadata, the `WWW-Authenticate` challenge) and the host's access-token verifier contract.
+//! OAuth 2.1 for MCP clients: the gateway as a protected resource (RFC 9728 metadata, the challenge) and the token verifier contract.
 //!
 //! The MCP authorization spec (revision 2025-11-25) makes every MCP endpoint a protected
 //! resource: a 401 names the resource's metadata document, the metadata names the authorization

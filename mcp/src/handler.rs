@@ -1,4 +1,4 @@
-//! The MCP server every route speaks: lists and calls the tools of the servers a request's caller may use, enforcing the allow-list and reporting each call; resources, prompts and completions are `offerings.rs`'s.
+//! The MCP server every route speaks: the tools of the servers a caller may use, allow-listed and reported (the rest is `offerings.rs`'s).
 #![expect(
     deprecated,
     reason = "logging/setLevel is deprecated upstream (SEP-2577) but clients of the 2025 revisions still send it"

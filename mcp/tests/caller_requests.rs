@@ -1,4 +1,6 @@
-//! Requests an upstream makes of the client during a proxied call (sampling, elicitation, roots), answered by the client that made the call over Streamable HTTP and legacy SSE, and the capabilities the gateway declares upstream on the caller's behalf.
+//! Upstream requests during a proxied call (sampling, elicitation, roots) answered by the calling client, over Streamable HTTP and SSE.
+//!
+//! Also the capabilities the gateway declares upstream on the caller's behalf.
 //!
 //! 2026-07-28 callers are driven by the Python SDK (`python_client.rs`): rmcp's client
 //! negotiates the session era over Streamable HTTP.

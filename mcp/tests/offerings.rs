@@ -1,4 +1,6 @@
-//! Resources, resource templates, prompts and completions through proxies and the aggregated view: rmcp's client and the official Python client against the gateway; allow-lists, records and upstream notifications.
+//! Resources, templates, prompts and completions through proxies and the aggregate: rmcp and Python clients, allow-lists, notifications.
+//!
+//! Records of reads and prompt gets too.
 
 use std::time::Duration;
 

@@ -21,7 +21,7 @@ pub const PANEL_PATH: &str = "/panel/";
 /// Sent with every panel response. `connect-src 'self'` is what lets the page reach the
 /// control plane; `style-src 'self'` forbids inline styles too, so the UI styles by class only.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
-     style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+     style-src 'self'; img-src 'self' data: https:; connect-src 'self'; base-uri 'none'; \
      form-action 'none'; frame-ancestors 'none'";
 
 /// Cache lifetime of content-hashed files: their name changes when their bytes do.

@@ -1,4 +1,4 @@
-//! The MCP host: the `mcp` crate's contracts implemented on the snapshot and the governor, its admin tools, OAuth access tokens, OpenAPI checks, tool pins and shared sessions.
+//! The MCP host: the `mcp` crate's contracts on the snapshot and the governor, admin tools, OAuth tokens, OpenAPI checks, pins, sessions.
 
 pub mod admin;
 pub mod bridge;

@@ -1,4 +1,6 @@
-//! A mock OAuth authorization server for the MCP OAuth tests: RFC 8414 metadata naming its JWKS, the JWKS (keys generated in the test, ES256), and tokens signed with them; it counts JWKS fetches.
+//! A mock OAuth authorization server for the MCP OAuth tests: RFC 8414 metadata, a JWKS of test-generated ES256 keys, signed tokens.
+//!
+//! It counts JWKS fetches.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,4 +1,4 @@
-//! One issuer's signing keys: its JWKS fetched (its URL discovered from the issuer's metadata when not configured), cached, and fetched again for an unknown key id at most once per pause.
+//! One issuer's signing keys: its JWKS (URL configured or discovered) cached, and fetched again for an unknown key id at most once per pause.
 
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};

@@ -1,4 +1,4 @@
-//! OAuth 2.1 access tokens for MCP clients: the `mcp` crate's `AccessTokenVerifier` on JWTs from configured issuers, their claims mapped to a group and their scopes to servers and tools.
+//! OAuth 2.1 access tokens for MCP clients: JWTs from configured issuers verified, their claims mapped to a group and scopes to servers and tools.
 //!
 //! A token is checked for its signature (a key of its issuer's JWKS, asymmetric algorithms
 //! only), `iss` (one configured issuer, exactly), `exp` and `nbf`, and its audience: the

@@ -1,4 +1,4 @@
-//! The gateway as an upstream's client: the capabilities it declares on its callers' behalf, and the upstream's requests and log messages during a call handed to that call's task.
+//! The gateway as an upstream's client: capabilities declared for its callers, upstream requests and log messages handed to the call.
 //!
 //! rmcp's client answers an upstream's requests in a task of its own; the request is passed from
 //! there to the task of the call it belongs to, which asks the caller (see `caller_requests`):
