@@ -138,8 +138,11 @@ fn in_scope(name: &str, label: &str) -> bool {
         .iter()
         .any(|prefix| name.starts_with(prefix))
         || name == "sep-2164-resource-not-found";
-    // Forwarding an upstream's log messages is not part of this route's proxying yet.
-    let proxied_gap = label == "proxied" && name == "tools-call-with-logging";
+    // Through the proxy: the upstream's log messages during a call, and a 2026-07-28 caller
+    // asked by the upstream, which rmcp's client reaches in the session era (a session-era
+    // upstream cannot ask a 2026 caller yet), are not forwarded.
+    let proxied_gap = label == "proxied"
+        && (name == "tools-call-with-logging" || name.starts_with("input-required-result-"));
     (tools || offerings) && !proxied_gap
         || [
             "server-initialize",
