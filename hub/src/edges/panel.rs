@@ -20,8 +20,14 @@ pub const PANEL_PATH: &str = "/panel/";
 
 /// Sent with every panel response. `connect-src 'self'` is what lets the page reach the
 /// control plane; `style-src 'self'` forbids inline styles too, so the UI styles by class only.
+/// `img-src` takes https images besides: the MCP catalogue shows vendors' logos by their URL.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
      style-src 'self'; img-src 'self' data: https:; connect-src 'self'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'none'";
+
+/// The panel's policy without other origins' images, for pages that show none (Swagger UI).
+pub const SELF_ONLY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
      form-action 'none'; frame-ancestors 'none'";
 
 /// Cache lifetime of content-hashed files: their name changes when their bytes do.
@@ -56,6 +62,7 @@ fn serve(path: &str) -> Response {
         return with_policy(
             (StatusCode::NOT_FOUND, "not found").into_response(),
             REVALIDATE,
+            CONTENT_SECURITY_POLICY,
         );
     };
     let mut response = bytes.into_response();
@@ -69,7 +76,7 @@ fn serve(path: &str) -> Response {
     } else {
         REVALIDATE
     };
-    with_policy(response, cache)
+    with_policy(response, cache, CONTENT_SECURITY_POLICY)
 }
 
 fn find(path: &str) -> Option<&'static [u8]> {
@@ -80,12 +87,16 @@ fn find(path: &str) -> Option<&'static [u8]> {
         .map(|(_, bytes)| *bytes)
 }
 
-pub(crate) fn with_policy(mut response: Response, cache: &'static str) -> Response {
+pub(crate) fn with_policy(
+    mut response: Response,
+    cache: &'static str,
+    policy: &'static str,
+) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        HeaderValue::from_static(policy),
     );
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -1,7 +1,8 @@
 //! `/swagger/`: a browsable page of the admin API's OpenAPI document.
 //!
 //! Swagger-ui-dist's files are embedded in the binary (`hub/assets/swagger-ui/`, see its
-//! VERSION) and served with the panel's content security policy.
+//! VERSION) and served with the panel's content security policy
+//! without other origins' images.
 
 use axum::Router;
 use axum::extract::Path;
@@ -9,7 +10,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-use crate::edges::panel::{REVALIDATE, content_type, with_policy};
+use crate::edges::panel::{REVALIDATE, SELF_ONLY_POLICY, content_type, with_policy};
 
 /// Sorted by name for the binary search.
 const ASSETS: &[(&str, &[u8])] = &[
@@ -62,6 +63,7 @@ async fn asset(Path(file): Path<String>) -> Response {
         return with_policy(
             (StatusCode::NOT_FOUND, "not found").into_response(),
             REVALIDATE,
+            SELF_ONLY_POLICY,
         );
     };
     let mut response = bytes.into_response();
@@ -70,7 +72,7 @@ async fn asset(Path(file): Path<String>) -> Response {
         HeaderValue::from_static(content_type(name)),
     );
     // Not content-hashed: revalidated, so an upgrade is picked up at once.
-    with_policy(response, REVALIDATE)
+    with_policy(response, REVALIDATE, SELF_ONLY_POLICY)
 }
 
 #[cfg(test)]
