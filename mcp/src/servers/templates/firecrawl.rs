@@ -11,7 +11,8 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::vendor_requests::{RestServer, RestTool, Vendor, base_url_param, required_param};
+use super::vendor_http::{required_param, url_param};
+use super::vendor_requests::{RestServer, RestTool, Vendor};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam};
 use crate::tool_server::ToolServer;
 
@@ -57,7 +58,7 @@ pub(super) fn start(
     let api_key = required_param(params, "api_key")?;
     let vendor = Vendor::new(
         "firecrawl",
-        base_url_param(params, "base_url", "https://api.firecrawl.dev")?,
+        url_param(params, "base_url", "https://api.firecrawl.dev")?,
         api_key,
     );
     Ok(RestServer::start(vendor, TOOLS))

@@ -14,7 +14,8 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::{Value, json};
 
-use super::vendor_requests::{Vendor, VendorRequest, base_url_param, required_param};
+use super::vendor_http::{required_param, url_param};
+use super::vendor_requests::{Vendor, VendorRequest};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, string_arg, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
@@ -50,7 +51,7 @@ pub(super) fn start(
 ) -> Result<Arc<dyn ToolServer>, TemplateError> {
     required_param(params, "api_url")?;
     // The URL is the secret: the vendor gets no bearer key, the whole URL is its base.
-    let api_url = base_url_param(params, "api_url", "")?;
+    let api_url = url_param(params, "api_url", "")?;
     Ok(Arc::new(FlomoServer {
         vendor: Vendor::new("flomo", api_url, String::new()),
     }))

@@ -13,7 +13,8 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, Tool};
 use serde_json::json;
 
-use super::vendor_requests::{Vendor, VendorRequest, answer_result, base_url_param};
+use super::vendor_http::url_param;
+use super::vendor_requests::{Vendor, VendorRequest, answer_result};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, string_arg, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
@@ -71,12 +72,10 @@ pub(super) fn start(
         .map(|key| key.trim().to_owned())
         .unwrap_or_default();
     let vendor = |name, param, default| -> Result<Vendor, TemplateError> {
-        Ok(Vendor::new(
-            name,
-            base_url_param(params, param, default)?,
-            api_key.clone(),
+        Ok(
+            Vendor::new(name, url_param(params, param, default)?, api_key.clone())
+                .with_header("Accept", "application/json".to_owned()),
         )
-        .with_header("Accept", "application/json".to_owned()))
     };
     Ok(Arc::new(JinaServer {
         reader: vendor("jina reader", "reader_base_url", "https://r.jina.ai")?,

@@ -10,7 +10,8 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::vendor_requests::{RestServer, RestTool, Vendor, base_url_param, required_param};
+use super::vendor_http::{required_param, url_param};
+use super::vendor_requests::{RestServer, RestTool, Vendor};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam};
 use crate::tool_server::ToolServer;
 
@@ -59,7 +60,7 @@ pub(super) fn start(
     let token = required_param(params, "api_token")?;
     let vendor = Vendor::new(
         "notion",
-        base_url_param(params, "base_url", "https://api.notion.com")?,
+        url_param(params, "base_url", "https://api.notion.com")?,
         token,
     )
     .with_header("Notion-Version", NOTION_VERSION.to_owned());

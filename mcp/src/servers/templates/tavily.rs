@@ -9,7 +9,8 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::vendor_requests::{RestServer, RestTool, Vendor, base_url_param, required_param};
+use super::vendor_http::{required_param, url_param};
+use super::vendor_requests::{RestServer, RestTool, Vendor};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam};
 use crate::tool_server::ToolServer;
 
@@ -53,7 +54,7 @@ pub(super) fn start(
     let api_key = required_param(params, "api_key")?;
     let vendor = Vendor::new(
         "tavily",
-        base_url_param(params, "base_url", "https://api.tavily.com")?,
+        url_param(params, "base_url", "https://api.tavily.com")?,
         api_key,
     );
     Ok(RestServer::start(vendor, TOOLS))

@@ -5,7 +5,6 @@
 //! Keys travel in headers only and never appear in a tool error: transport errors are shown
 //! without the URL and a vendor's own message has the key cut out should it echo it.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -14,7 +13,7 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, JsonObject, Tool};
 use serde_json::Value;
 
-use super::{TemplateError, tool};
+use super::tool;
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
 /// Largest vendor answer read; a longer one is a tool error rather than memory spent.
@@ -32,7 +31,7 @@ pub(crate) struct Vendor {
 }
 
 impl Vendor {
-    /// A vendor at `base_url` (see [`base_url_param`]), sending `api_key` as a bearer token
+    /// A vendor at `base_url` (see [`super::vendor_http::url_param`]), sending `api_key` as a bearer token
     /// when it is not empty.
     pub(crate) fn new(name: &'static str, base_url: String, api_key: String) -> Self {
         Self {
@@ -119,35 +118,6 @@ impl<'a> VendorRequest<'a> {
             headers: &[],
             body: None,
         }
-    }
-}
-
-/// The `name` parameter as a base URL (http or https), `default` without it.
-pub(crate) fn base_url_param(
-    params: &BTreeMap<String, String>,
-    name: &'static str,
-    default: &str,
-) -> Result<String, TemplateError> {
-    match params.get(name).map(|value| value.trim()) {
-        None | Some("") => Ok(default.to_owned()),
-        Some(value) => match url::Url::parse(value) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(value.to_owned()),
-            _ => Err(TemplateError::InvalidParam {
-                name,
-                reason: "expected an http or https URL".to_owned(),
-            }),
-        },
-    }
-}
-
-/// The required `name` parameter, trimmed.
-pub(crate) fn required_param(
-    params: &BTreeMap<String, String>,
-    name: &'static str,
-) -> Result<String, TemplateError> {
-    match params.get(name).map(|value| value.trim()) {
-        None | Some("") => Err(TemplateError::MissingParam(name)),
-        Some(value) => Ok(value.to_owned()),
     }
 }
 
