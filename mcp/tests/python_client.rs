@@ -407,9 +407,16 @@ async fn python_client_answers_what_proxied_servers_ask() {
             }
             assert_eq!(out["asked"], json!([]), "{label}: {out}");
         } else if label.ends_with("reference") {
+            // The reference server asks for the client's roots on its own once a session that
+            // declares them is initialized, not from a tool: whether that lands while one of
+            // these calls is open (and so reaches this client) is a race, so it is not counted.
+            let mut seen = out.clone();
+            if let Some(asked) = seen["asked"].as_array_mut() {
+                asked.retain(|kind| kind != "roots");
+            }
             check_answered(
                 label,
-                out,
+                &seen,
                 &reference_expected,
                 &["sampling", "elicitation"],
             );
