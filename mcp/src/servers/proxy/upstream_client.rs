@@ -23,8 +23,9 @@ use rmcp::service::{
 };
 use tokio::sync::{mpsc, oneshot};
 
+use super::caller_logs;
 use crate::caller_requests::{self, AskableCapabilities, cannot_ask};
-use crate::tool_server::CallerNotifier;
+use crate::tool_server::ToolCall;
 
 /// What the upstream sends a call's caller through the call's task.
 pub(super) enum ToCaller {
@@ -99,10 +100,12 @@ impl CallerLink {
     /// the caller (each bounded by `timeout`), log messages passed on.
     pub async fn serve_while<F: Future>(
         &mut self,
-        notifier: &CallerNotifier,
+        call: &ToolCall,
         timeout: Duration,
         work: F,
     ) -> F::Output {
+        let notifier = &call.notifier;
+        let wanted = caller_logs::wanted_level(call);
         tokio::pin!(work);
         loop {
             tokio::select! {
@@ -113,14 +116,15 @@ impl CallerLink {
                         // The upstream's side stopped waiting: nothing to tell.
                         let _ = answer.send(answered);
                     }
-                    ToCaller::Log(message) => {
-                        if let Err(error) = notifier.log(message).await {
-                            tracing::debug!(%error, "log message not forwarded");
-                        }
-                    }
+                    ToCaller::Log(message) => caller_logs::forward(notifier, wanted, message).await,
                 },
             }
         }
+    }
+
+    /// The next message the upstream sent for this call; `None` once nothing more can come.
+    pub async fn recv(&mut self) -> Option<ToCaller> {
+        self.receiver.recv().await
     }
 }
 
