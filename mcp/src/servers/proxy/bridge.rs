@@ -13,6 +13,10 @@
 //! [`MAX_PARKED`] of them, each for at most the upstream timeout: past it the call is dropped
 //! and cancelled upstream. A retry whose state is unknown (expired, used, issued for another
 //! tool or group, or by another replica) gets a JSON-RPC error saying so.
+#![expect(
+    deprecated,
+    reason = "sampling and roots are deprecated upstream (SEP-2577) but session-era upstreams still ask for them"
+)]
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -155,12 +159,13 @@ impl RunningCall {
     }
 
     /// Waits for the call's result or the upstream's next request, at most `timeout`; log
-    /// messages and progress meanwhile go to `call`'s caller. A request parks the call in
+    /// messages and progress meanwhile (and, with `settle`, log messages trailing the result)
+    /// go to `call`'s caller. A request parks the call in
     /// `parked` and is answered as an input-required result.
     pub async fn drive(
         mut self,
         call: &ToolCall,
-        timeout: Duration,
+        (timeout, settle): (Duration, bool),
         parked: &ParkedCalls,
     ) -> Result<CallToolResponse, ErrorData> {
         let _progress = ProgressTo::caller(&self, call);
@@ -175,7 +180,12 @@ impl RunningCall {
                 () = &mut deadline => Event::TimedOut,
             };
             match event {
-                Event::Finished(outcome) => return finished(outcome),
+                Event::Finished(outcome) => {
+                    if settle {
+                        self.link.pass_trailing_logs(call).await;
+                    }
+                    return finished(outcome);
+                }
                 Event::Message(ToCaller::Log(message)) => {
                     caller_logs::forward(&call.notifier, wanted, message).await;
                 }
@@ -272,6 +282,11 @@ fn client_result(request: &InputRequest, answer: Value) -> Result<ClientResult, 
         }
         InputRequest::ListRoots(_) => {
             serde_json::from_value::<ListRootsResult>(answer).map(ClientResult::from)
+        }
+        _ => {
+            return Err(cannot_ask(
+                "the gateway cannot read an answer to this kind of request",
+            ));
         }
     };
     read.map_err(|error| {

@@ -170,7 +170,19 @@ impl<C: Connector> Proxy<C> {
         let running = RunningCall::start(upstream, call, self.routes.clone(), turn)
             .await
             .map_err(map_service_error)?;
-        running.drive(call, self.timeout, &self.parked).await
+        running
+            .drive(call, (self.timeout, self.settles_logs(call)), &self.parked)
+            .await
+    }
+
+    /// Whether a call waits for log messages that trail its result: only when the upstream
+    /// logs and the caller is one rmcp's session can send them to.
+    fn settles_logs(&self, call: &ToolCall) -> bool {
+        self.upstream_logs.load(Ordering::Relaxed)
+            && matches!(
+                call.notifier,
+                crate::tool_server::CallerNotifier::Session(_)
+            )
     }
 
     async fn forget(&self, failed: &Arc<Live>) {
@@ -268,7 +280,9 @@ impl<C: Connector> Proxy<C> {
                 }
             }
         };
-        let outcome = link.serve_while(call, self.timeout, exchange).await;
+        let outcome = link
+            .serve_while(call, (self.timeout, self.settles_logs(call)), exchange)
+            .await;
         drop(link);
         if let Some(key) = route_key
             && let Ok(mut routes) = self.routes.lock()
@@ -311,7 +325,7 @@ impl<C: Connector> Proxy<C> {
             let outcome = link
                 .serve_while(
                     call,
-                    self.timeout,
+                    (self.timeout, self.settles_logs(call)),
                     direct.call(http, call, self.timeout, &self.routes),
                 )
                 .await;
@@ -442,7 +456,10 @@ impl<C: Connector> ToolServer for Proxy<C> {
         {
             let mut running = self.parked.take(state, &call.name)?;
             running.answer(&call);
-            return running.drive(&call, self.timeout, &self.parked).await;
+            let settle = self.settles_logs(&call);
+            return running
+                .drive(&call, (self.timeout, settle), &self.parked)
+                .await;
         }
         let askable = Self::askable_for(&call);
         let upstream = self.upstream(askable).await?;

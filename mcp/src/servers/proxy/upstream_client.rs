@@ -36,6 +36,11 @@ pub(super) enum ToCaller {
     Log(LoggingMessageNotificationParam),
 }
 
+/// How long a call waits, after its result, for log messages the upstream sent before it: a
+/// session-era rmcp server sends them on the session's GET stream, which the proxy reads apart
+/// from the call's own, so they can arrive just after the result.
+pub(super) const LOG_SETTLE: Duration = Duration::from_millis(25);
+
 /// How many messages for one call may wait for its task (an upstream that floods a call with
 /// log messages loses the surplus, it does not grow a queue).
 const LINK_CAPACITY: usize = 32;
@@ -97,11 +102,13 @@ pub(super) struct CallerLink {
 
 impl CallerLink {
     /// Runs `work` (the call) while serving what the upstream sends for it: requests are put to
-    /// the caller (each bounded by `timeout`), log messages passed on.
+    /// the caller (each bounded by `timeout`), log messages passed on. With `settle` (the
+    /// upstream logs and the caller can hear it), log messages that trail the result are
+    /// passed on too (see [`LOG_SETTLE`]).
     pub async fn serve_while<F: Future>(
         &mut self,
         call: &ToolCall,
-        timeout: Duration,
+        (timeout, settle): (Duration, bool),
         work: F,
     ) -> F::Output {
         let notifier = &call.notifier;
@@ -109,7 +116,12 @@ impl CallerLink {
         tokio::pin!(work);
         loop {
             tokio::select! {
-                output = &mut work => return output,
+                output = &mut work => {
+                    if settle {
+                        self.pass_trailing_logs(call).await;
+                    }
+                    return output;
+                }
                 Some(message) = self.receiver.recv() => match message {
                     ToCaller::Ask { request, answer } => {
                         let answered = caller_requests::ask(notifier, request, timeout).await;
@@ -125,6 +137,24 @@ impl CallerLink {
     /// The next message the upstream sent for this call; `None` once nothing more can come.
     pub async fn recv(&mut self) -> Option<ToCaller> {
         self.receiver.recv().await
+    }
+
+    /// Passes on the log messages that arrive within [`LOG_SETTLE`] of each other after the
+    /// call's result; a request that comes that late belongs to no call any more.
+    pub async fn pass_trailing_logs(&mut self, call: &ToolCall) {
+        let wanted = caller_logs::wanted_level(call);
+        while let Ok(Some(message)) = tokio::time::timeout(LOG_SETTLE, self.receiver.recv()).await {
+            match message {
+                ToCaller::Log(message) => {
+                    caller_logs::forward(&call.notifier, wanted, message).await
+                }
+                ToCaller::Ask { answer, .. } => {
+                    let _ = answer.send(Err(cannot_ask(
+                        "the call this request belongs to has ended",
+                    )));
+                }
+            }
+        }
     }
 }
 
