@@ -86,12 +86,39 @@ impl CallerLinks {
         match (in_flight.next(), in_flight.next()) {
             (Some(only), None) => Ok(only.clone()),
             (None, _) => Err("no call is in flight on this connection"),
-            (Some(_), Some(_)) => Err(
-                "several calls are in flight on this connection and the request names none of them",
-            ),
+            (Some(_), Some(_)) => Err(SEVERAL_IN_FLIGHT),
         }
     }
 }
+
+impl CallerLinks {
+    /// [`CallerLinks::find`], given [`LINK_WAIT`] to succeed: rmcp's client names a request's
+    /// id only as it sends it, so the call's link is made just after, and a quick upstream's
+    /// request can overtake it.
+    async fn find_soon(
+        &self,
+        origin: Option<&InboundStreamOrigin>,
+    ) -> Result<mpsc::Sender<ToCaller>, &'static str> {
+        let deadline = tokio::time::Instant::now() + LINK_WAIT;
+        loop {
+            match self.find(origin) {
+                Err(reason)
+                    if tokio::time::Instant::now() < deadline && reason != SEVERAL_IN_FLIGHT =>
+                {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                found => return found,
+            }
+        }
+    }
+}
+
+/// Why a request on a transport that names no call cannot be placed (waiting cannot help).
+const SEVERAL_IN_FLIGHT: &str =
+    "several calls are in flight on this connection and the request names none of them";
+
+/// How long an upstream's request waits for the call it belongs to to be linked.
+const LINK_WAIT: Duration = Duration::from_millis(200);
 
 /// One call's end of its link: what the upstream sends for it arrives on `receiver`.
 pub(super) struct CallerLink {
@@ -193,7 +220,8 @@ impl Service<RoleClient> for ProxyClient {
         }
         let link = self
             .links
-            .find(context.extensions.get::<InboundStreamOrigin>())
+            .find_soon(context.extensions.get::<InboundStreamOrigin>())
+            .await
             .map_err(cannot_ask)?;
         let (answer, answered) = oneshot::channel();
         link.send(ToCaller::Ask { request, answer })
