@@ -1,4 +1,4 @@
-//! A session-era upstream asking a 2026-07-28 caller mid-call through the proxy (input-required rounds over one open upstream call), and log levels per caller.
+//! A session-era upstream asking a 2026-07-28 caller through the proxy (input-required rounds over one open upstream call), and log levels per caller.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
