@@ -366,6 +366,15 @@ async fn each_caller_gets_the_log_messages_of_its_own_level() {
     };
     let gateway = gateway(upstream(server).await, Duration::from_secs(20)).await;
     let url = gateway.url("/public/remote");
+    // A first call opens the upstream connection, whose GET stream (where a session-era rmcp
+    // server sends log messages) attaches a moment after: messages sent before are lost there.
+    let warm = AnsweringClient::default();
+    let warm_session = connect_2026(&url, &warm).await;
+    warm_session
+        .call_tool(CallToolRequestParams::new("log"))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let mut runs = Vec::new();
     for level in [LoggingLevel::Debug, LoggingLevel::Error] {
         let client = AnsweringClient::default();
