@@ -245,8 +245,7 @@ impl Service<RoleClient> for ProxyClient {
         if let ServerNotification::LoggingMessageNotification(message) = notification
             && let Ok(link) = self
                 .links
-                .find_soon(context.extensions.get::<InboundStreamOrigin>())
-                .await
+                .find(context.extensions.get::<InboundStreamOrigin>())
             && link.try_send(ToCaller::Log(message.params)).is_err()
         {
             tracing::debug!("log message dropped: its call is gone or too far behind");
