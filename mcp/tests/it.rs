@@ -20,6 +20,7 @@ mod direct_reply;
 mod gate;
 mod offerings;
 mod python_client;
+mod session_bridge;
 mod shared_sessions;
 mod tenancy;
 mod typescript_client;

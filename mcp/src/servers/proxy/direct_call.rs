@@ -270,6 +270,9 @@ impl DirectRoute {
         let id = RequestId::String(id_text.clone());
         let mut params = CallToolRequestParams::new(call.name.clone());
         params.arguments = call.arguments.clone();
+        // A retry after the upstream's own input-required result carries its answers and state.
+        params.input_responses = call.input_responses.clone();
+        params.request_state = call.request_state.clone();
         // Progress may come on the call's own stream (read below) or on rmcp's GET stream
         // (forwarded by `ProgressRelay` through `routes`).
         let progress = call.progress_token.as_ref().map(|caller_token| {
@@ -460,9 +463,8 @@ async fn forward_notification(
             }
         }
         ServerNotification::LoggingMessageNotification(message) => {
-            if let Err(error) = call.notifier.log(message.params).await {
-                tracing::debug!(%error, "log message not forwarded");
-            }
+            let wanted = super::caller_logs::wanted_level(call);
+            super::caller_logs::forward(&call.notifier, wanted, message.params).await;
         }
         _ => {}
     }

@@ -6,8 +6,11 @@
 //! (`upstream_client.rs`). Resources, prompts and completions are forwarded as far as the
 //! upstream declared them in its `initialize` answer. A connection declares sampling,
 //! elicitation and roots as its callers declared them, so there is one per definition, group
-//! and set of those capabilities.
+//! and set of those capabilities. A 2026-07-28 caller of a session-era upstream that asks
+//! mid-call is asked with input-required results (`bridge.rs`).
 
+mod bridge;
+mod caller_logs;
 mod direct_call;
 mod listeners;
 mod progress;
@@ -18,6 +21,7 @@ mod upstream_http;
 pub use upstream_http::redact_secrets;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -38,6 +42,7 @@ use rmcp::{ErrorData, ServiceExt};
 use crate::caller_requests::AskableCapabilities;
 use crate::host::RemoteEndpoint;
 use crate::tool_server::{Listener, ToolCall, ToolServer};
+use bridge::{ParkedCalls, RunningCall};
 use direct_call::{DirectFailure, DirectRoute, RecordingClient, SeenSession};
 use listeners::{Listeners, NotificationRelay, Upstream as UpstreamChange};
 use progress::{ProgressRelay, ProgressRoutes, progress_key};
@@ -54,7 +59,7 @@ pub(super) struct Live {
     links: CallerLinks,
     /// Held for the length of a call when the transport cannot tell which call an upstream's
     /// request belongs to (legacy SSE: one stream for everything) and callers may be asked.
-    one_call_at_a_time: Option<tokio::sync::Mutex<()>>,
+    one_call_at_a_time: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// How a proxy opens its upstream connection.
@@ -81,6 +86,11 @@ pub(super) struct Proxy<C> {
     /// The downstream sessions that hear this upstream's notifications; kept across
     /// reconnections (their subscriptions are renewed on the new connection).
     listeners: Arc<Listeners>,
+    /// Bridged calls waiting for their 2026-07-28 callers' retries (see `bridge.rs`).
+    parked: ParkedCalls,
+    /// Whether the upstream declared `logging` when last connected: its tools may then send
+    /// log messages during a call, which only rmcp's session stream carries to the caller.
+    upstream_logs: AtomicBool,
     timeout: Duration,
 }
 
@@ -91,6 +101,8 @@ impl<C: Connector> Proxy<C> {
             live: tokio::sync::Mutex::new(HashMap::new()),
             routes: Arc::new(Mutex::new(HashMap::new())),
             listeners: Arc::default(),
+            parked: ParkedCalls::default(),
+            upstream_logs: AtomicBool::new(false),
             timeout,
         }
     }
@@ -119,30 +131,58 @@ impl<C: Connector> Proxy<C> {
         .map_err(|_| upstream_error("upstream connect timed out"))?
         .map_err(|error| upstream_error(format!("upstream connect failed: {error}")))?;
         let upstream = Arc::new(upstream);
+        self.upstream_logs
+            .store(declared(&upstream).logging.is_some(), Ordering::Relaxed);
         live.insert(askable, upstream.clone());
         self.renew_subscriptions(&upstream);
         Ok(upstream)
     }
 
-    /// What to declare upstream for the caller of `call`. A caller that can only be asked with
-    /// input-required results (2026-07-28) is declared only to an upstream that asks that way:
-    /// a session-era upstream would ask mid-call, and the caller could not answer.
-    async fn askable_for(&self, call: &ToolCall) -> Result<AskableCapabilities, ErrorData> {
+    /// What to declare upstream for the caller of `call`: what it declared, when it can be asked
+    /// at all (mid-call on a session-era stream, or with input-required results in the
+    /// 2026-07-28 revision, bridged for a session-era upstream by `bridge.rs`).
+    fn askable_for(call: &ToolCall) -> AskableCapabilities {
         let askable = AskableCapabilities::of_call(call);
-        if !askable.any() || crate::caller_requests::answers_mid_call(&call.notifier) {
-            return Ok(askable);
-        }
-        let listing = self.upstream(AskableCapabilities::default()).await?;
-        let asks_by_input_required = listing
-            .service
-            .peer()
-            .peer_info()
-            .is_some_and(|info| !info.protocol_version.has_initialize());
-        Ok(if asks_by_input_required {
+        let reachable = crate::caller_requests::answers_mid_call(&call.notifier)
+            || crate::caller_requests::asks_by_input_required(call);
+        if reachable {
             askable
         } else {
             AskableCapabilities::default()
-        })
+        }
+    }
+
+    /// The call of a 2026-07-28 caller to a session-era upstream that may ask it something:
+    /// kept open across the caller's retries (see `bridge.rs`).
+    async fn call_bridged(
+        &self,
+        upstream: Arc<Live>,
+        call: &ToolCall,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let turn = match &upstream.one_call_at_a_time {
+            Some(turn) => Some(
+                tokio::time::timeout(self.timeout, turn.clone().lock_owned())
+                    .await
+                    .map_err(|_| upstream_error("upstream busy with another call: timed out"))?,
+            ),
+            None => None,
+        };
+        let running = RunningCall::start(upstream, call, self.routes.clone(), turn)
+            .await
+            .map_err(map_service_error)?;
+        running
+            .drive(call, (self.timeout, self.settles_logs(call)), &self.parked)
+            .await
+    }
+
+    /// Whether a call waits for log messages that trail its result: only when the upstream
+    /// logs and the caller is one rmcp's session can send them to.
+    fn settles_logs(&self, call: &ToolCall) -> bool {
+        self.upstream_logs.load(Ordering::Relaxed)
+            && matches!(
+                call.notifier,
+                crate::tool_server::CallerNotifier::Session(_)
+            )
     }
 
     async fn forget(&self, failed: &Arc<Live>) {
@@ -241,7 +281,7 @@ impl<C: Connector> Proxy<C> {
             }
         };
         let outcome = link
-            .serve_while(&call.notifier, self.timeout, exchange)
+            .serve_while(call, (self.timeout, self.settles_logs(call)), exchange)
             .await;
         drop(link);
         if let Some(key) = route_key
@@ -284,8 +324,8 @@ impl<C: Connector> Proxy<C> {
             let mut link = upstream.links.link(&unnamed);
             let outcome = link
                 .serve_while(
-                    &call.notifier,
-                    self.timeout,
+                    call,
+                    (self.timeout, self.settles_logs(call)),
                     direct.call(http, call, self.timeout, &self.routes),
                 )
                 .await;
@@ -299,7 +339,7 @@ impl<C: Connector> Proxy<C> {
                 }
                 Err(DirectFailure::SessionGone) if !retried => {
                     self.forget(&upstream).await;
-                    upstream = self.upstream(self.askable_for(call).await?).await?;
+                    upstream = self.upstream(Self::askable_for(call)).await?;
                     retried = true;
                 }
                 Err(DirectFailure::SessionGone) => {
@@ -408,8 +448,29 @@ impl<C: Connector> ToolServer for Proxy<C> {
     }
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
-        let askable = self.askable_for(&call).await?;
+        // A retry answering what a bridged call asked: that call continues.
+        if let Some(state) = call
+            .request_state
+            .as_deref()
+            .filter(|state| bridge::is_bridge_state(state))
+        {
+            let mut running = self.parked.take(state, &call.name)?;
+            running.answer(&call);
+            let settle = self.settles_logs(&call);
+            return running
+                .drive(&call, (self.timeout, settle), &self.parked)
+                .await;
+        }
+        let askable = Self::askable_for(&call);
         let upstream = self.upstream(askable).await?;
+        let session_era = upstream
+            .service
+            .peer()
+            .peer_info()
+            .is_some_and(|info| info.protocol_version.has_initialize());
+        if askable.any() && session_era && crate::caller_requests::asks_by_input_required(&call) {
+            return self.call_bridged(upstream, &call).await;
+        }
         if upstream.direct.is_some() {
             return self.call_direct(upstream, &call).await;
         }
@@ -434,6 +495,11 @@ impl<C: Connector> ToolServer for Proxy<C> {
     /// Any proxied tool may ask: the upstream decides mid-call.
     fn asks_caller(&self, _tool: &str) -> bool {
         true
+    }
+
+    /// Any proxied tool may log when the upstream declared logging.
+    fn notifies_caller(&self, _tool: &str) -> bool {
+        self.upstream_logs.load(Ordering::Relaxed)
     }
 
     async fn capabilities(&self) -> ServerCapabilities {
@@ -858,7 +924,7 @@ impl Connector for SseConnector {
             service,
             direct: None,
             links,
-            one_call_at_a_time: asks_callers.then(|| tokio::sync::Mutex::new(())),
+            one_call_at_a_time: asks_callers.then(|| Arc::new(tokio::sync::Mutex::new(()))),
         })
     }
 }

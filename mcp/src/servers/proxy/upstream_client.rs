@@ -23,8 +23,9 @@ use rmcp::service::{
 };
 use tokio::sync::{mpsc, oneshot};
 
+use super::caller_logs;
 use crate::caller_requests::{self, AskableCapabilities, cannot_ask};
-use crate::tool_server::CallerNotifier;
+use crate::tool_server::ToolCall;
 
 /// What the upstream sends a call's caller through the call's task.
 pub(super) enum ToCaller {
@@ -34,6 +35,11 @@ pub(super) enum ToCaller {
     },
     Log(LoggingMessageNotificationParam),
 }
+
+/// How long a call waits, after its result, for log messages the upstream sent before it: a
+/// session-era rmcp server sends them on the session's GET stream, which the proxy reads apart
+/// from the call's own, so they can arrive just after the result.
+pub(super) const LOG_SETTLE: Duration = Duration::from_millis(25);
 
 /// How many messages for one call may wait for its task (an upstream that floods a call with
 /// log messages loses the surplus, it does not grow a queue).
@@ -80,12 +86,39 @@ impl CallerLinks {
         match (in_flight.next(), in_flight.next()) {
             (Some(only), None) => Ok(only.clone()),
             (None, _) => Err("no call is in flight on this connection"),
-            (Some(_), Some(_)) => Err(
-                "several calls are in flight on this connection and the request names none of them",
-            ),
+            (Some(_), Some(_)) => Err(SEVERAL_IN_FLIGHT),
         }
     }
 }
+
+impl CallerLinks {
+    /// [`CallerLinks::find`], given [`LINK_WAIT`] to succeed: rmcp's client names a request's
+    /// id only as it sends it, so the call's link is made just after, and a quick upstream's
+    /// request can overtake it.
+    async fn find_soon(
+        &self,
+        origin: Option<&InboundStreamOrigin>,
+    ) -> Result<mpsc::Sender<ToCaller>, &'static str> {
+        let deadline = tokio::time::Instant::now() + LINK_WAIT;
+        loop {
+            match self.find(origin) {
+                Err(reason)
+                    if tokio::time::Instant::now() < deadline && reason != SEVERAL_IN_FLIGHT =>
+                {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                found => return found,
+            }
+        }
+    }
+}
+
+/// Why a request on a transport that names no call cannot be placed (waiting cannot help).
+const SEVERAL_IN_FLIGHT: &str =
+    "several calls are in flight on this connection and the request names none of them";
+
+/// How long an upstream's request waits for the call it belongs to to be linked.
+const LINK_WAIT: Duration = Duration::from_millis(200);
 
 /// One call's end of its link: what the upstream sends for it arrives on `receiver`.
 pub(super) struct CallerLink {
@@ -96,29 +129,57 @@ pub(super) struct CallerLink {
 
 impl CallerLink {
     /// Runs `work` (the call) while serving what the upstream sends for it: requests are put to
-    /// the caller (each bounded by `timeout`), log messages passed on.
+    /// the caller (each bounded by `timeout`), log messages passed on. With `settle` (the
+    /// upstream logs and the caller can hear it), log messages that trail the result are
+    /// passed on too (see [`LOG_SETTLE`]).
     pub async fn serve_while<F: Future>(
         &mut self,
-        notifier: &CallerNotifier,
-        timeout: Duration,
+        call: &ToolCall,
+        (timeout, settle): (Duration, bool),
         work: F,
     ) -> F::Output {
+        let notifier = &call.notifier;
+        let wanted = caller_logs::wanted_level(call);
         tokio::pin!(work);
         loop {
             tokio::select! {
-                output = &mut work => return output,
+                output = &mut work => {
+                    if settle {
+                        self.pass_trailing_logs(call).await;
+                    }
+                    return output;
+                }
                 Some(message) = self.receiver.recv() => match message {
                     ToCaller::Ask { request, answer } => {
                         let answered = caller_requests::ask(notifier, request, timeout).await;
                         // The upstream's side stopped waiting: nothing to tell.
                         let _ = answer.send(answered);
                     }
-                    ToCaller::Log(message) => {
-                        if let Err(error) = notifier.log(message).await {
-                            tracing::debug!(%error, "log message not forwarded");
-                        }
-                    }
+                    ToCaller::Log(message) => caller_logs::forward(notifier, wanted, message).await,
                 },
+            }
+        }
+    }
+
+    /// The next message the upstream sent for this call; `None` once nothing more can come.
+    pub async fn recv(&mut self) -> Option<ToCaller> {
+        self.receiver.recv().await
+    }
+
+    /// Passes on the log messages that arrive within [`LOG_SETTLE`] of each other after the
+    /// call's result; a request that comes that late belongs to no call any more.
+    pub async fn pass_trailing_logs(&mut self, call: &ToolCall) {
+        let wanted = caller_logs::wanted_level(call);
+        while let Ok(Some(message)) = tokio::time::timeout(LOG_SETTLE, self.receiver.recv()).await {
+            match message {
+                ToCaller::Log(message) => {
+                    caller_logs::forward(&call.notifier, wanted, message).await
+                }
+                ToCaller::Ask { answer, .. } => {
+                    let _ = answer.send(Err(cannot_ask(
+                        "the call this request belongs to has ended",
+                    )));
+                }
             }
         }
     }
@@ -159,7 +220,8 @@ impl Service<RoleClient> for ProxyClient {
         }
         let link = self
             .links
-            .find(context.extensions.get::<InboundStreamOrigin>())
+            .find_soon(context.extensions.get::<InboundStreamOrigin>())
+            .await
             .map_err(cannot_ask)?;
         let (answer, answered) = oneshot::channel();
         link.send(ToCaller::Ask { request, answer })

@@ -283,7 +283,7 @@ impl ToolServer for EverythingServer {
     }
 
     fn asks_caller(&self, tool: &str) -> bool {
-        asking::TOOLS.contains(&tool)
+        asking::TOOLS.contains(&tool) || asking::INPUT_REQUIRED_TOOLS.contains(&tool)
     }
 
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
@@ -371,7 +371,7 @@ impl ToolServer for EverythingServer {
         if let Some(response) = asking::call(&call).await {
             return Ok(response);
         }
-        if let Some(response) = asking::call_input_required(&call) {
+        if let Some(response) = asking::call_input_required(&call).await {
             return Ok(response);
         }
         let argument = |name: &str| {
@@ -675,7 +675,14 @@ mod asking {
         ]
     }
 
-    pub(super) fn call_input_required(call: &ToolCall) -> Option<CallToolResponse> {
+    /// The input-required fixtures, which a session-era caller (a proxy, say) is asked mid-call.
+    pub(super) const INPUT_REQUIRED_TOOLS: [&str; 3] = [
+        "test_input_required_result_sampling",
+        "test_input_required_result_elicitation",
+        "test_input_required_result_list_roots",
+    ];
+
+    pub(super) async fn call_input_required(call: &ToolCall) -> Option<CallToolResponse> {
         let (key, request, describe): (&str, Value, fn(&Value) -> String) = match call.name.as_str()
         {
             "test_input_required_result_sampling" => (
@@ -720,6 +727,27 @@ mod asking {
             .and_then(|responses| responses.get(key))
         {
             return Some(simple(vec![ContentBlock::text(describe(answer))]));
+        }
+        // A session-era caller cannot take an input-required result: it is asked on the call's
+        // stream, as a session-era server would.
+        if caller_requests::answers_mid_call(&call.notifier) {
+            let request = match serde_json::from_value::<ServerRequest>(request) {
+                Ok(request) => request,
+                Err(error) => {
+                    return Some(tool_error(format!("cannot build the request: {error}")));
+                }
+            };
+            return Some(
+                match caller_requests::ask(&call.notifier, request, ANSWER_TIMEOUT).await {
+                    Ok(answer) => {
+                        let answer = serde_json::to_value(answer).unwrap_or_default();
+                        simple(vec![ContentBlock::text(describe(&answer))])
+                    }
+                    Err(error) => {
+                        tool_error(format!("the client could not be asked: {}", error.message))
+                    }
+                },
+            );
         }
         Some(match serde_json::from_value::<InputRequest>(request) {
             Ok(input) => CallToolResponse::InputRequired(InputRequiredResult::from_input_requests(

@@ -1,0 +1,69 @@
+//! An upstream's log messages during a call passed to the caller at the level it asked for (the 2026-07-28 per-request `logLevel`).
+//!
+//! One upstream session serves every caller of a group, so the gateway never passes a caller's
+//! level upstream as `logging/setLevel` (it would change what the others get); it filters here,
+//! per call, what the upstream sent.
+#![expect(
+    deprecated,
+    reason = "logging is deprecated upstream (SEP-2577) but servers of the 2025 revisions still send it"
+)]
+
+use rmcp::model::{LoggingLevel, LoggingMessageNotificationParam};
+
+use crate::tool_server::{CallerNotifier, ToolCall};
+
+/// The least severe level the caller of `call` wants; `None` when it named none (everything is
+/// passed on, as before the 2026-07-28 revision let a caller say).
+pub(super) fn wanted_level(call: &ToolCall) -> Option<LoggingLevel> {
+    call.meta.as_ref().and_then(|meta| meta.log_level())
+}
+
+/// Passes `message` to the caller unless it is less severe than `wanted`.
+pub(super) async fn forward(
+    notifier: &CallerNotifier,
+    wanted: Option<LoggingLevel>,
+    message: LoggingMessageNotificationParam,
+) {
+    if wanted.is_some_and(|wanted| severity(message.level) < severity(wanted)) {
+        return;
+    }
+    if let Err(error) = notifier.log(message).await {
+        tracing::debug!(%error, "log message not forwarded");
+    }
+}
+
+/// RFC 5424 order, least severe first.
+fn severity(level: LoggingLevel) -> u8 {
+    match level {
+        LoggingLevel::Debug => 0,
+        LoggingLevel::Info => 1,
+        LoggingLevel::Notice => 2,
+        LoggingLevel::Warning => 3,
+        LoggingLevel::Error => 4,
+        LoggingLevel::Critical => 5,
+        LoggingLevel::Alert => 6,
+        LoggingLevel::Emergency => 7,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_are_ordered_by_severity() {
+        let all = [
+            LoggingLevel::Debug,
+            LoggingLevel::Info,
+            LoggingLevel::Notice,
+            LoggingLevel::Warning,
+            LoggingLevel::Error,
+            LoggingLevel::Critical,
+            LoggingLevel::Alert,
+            LoggingLevel::Emergency,
+        ];
+        for pair in all.windows(2) {
+            assert!(severity(pair[0]) < severity(pair[1]));
+        }
+    }
+}
