@@ -21,6 +21,7 @@ mod gate;
 mod offerings;
 mod python_client;
 mod shared_sessions;
+mod tasks;
 mod tenancy;
 mod typescript_client;
 mod vendor_templates;
