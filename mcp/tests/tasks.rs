@@ -1,4 +1,4 @@
-//! Tasks (SEP-2663) through the router: a task belongs to the token that created it, expires with its TTL, is cancelled on request, is prefixed in the aggregated view, and is billed and logged once.
+//! Tasks (SEP-2663) through the router: owned by their creating token, bounded by TTL and count, cancellable, prefixed in `/mcp`, logged once.
 
 use crate::common;
 

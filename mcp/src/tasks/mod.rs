@@ -65,13 +65,16 @@ impl TaskOwner {
 pub(crate) struct TaskRegistry {
     limits: TaskLimits,
     tasks: Mutex<HashMap<String, Arc<TaskEntry>>>,
+    /// Cancelled when the service shuts down: every task's call stops with it.
+    shutdown: CancellationToken,
 }
 
 impl TaskRegistry {
-    pub fn new(limits: TaskLimits) -> Self {
+    pub fn new(limits: TaskLimits, shutdown: CancellationToken) -> Self {
         Self {
             limits,
             tasks: Mutex::default(),
+            shutdown,
         }
     }
 
@@ -102,7 +105,7 @@ impl TaskRegistry {
             created: Instant::now(),
             created_at: now.clone(),
             ttl: self.limits.ttl,
-            cancel: CancellationToken::new(),
+            cancel: self.shutdown.child_token(),
             state: Mutex::new(TaskState {
                 payload: TaskPayload::Working,
                 updated_at: now,
@@ -136,14 +139,6 @@ impl TaskRegistry {
     }
 }
 
-impl Drop for TaskRegistry {
-    fn drop(&mut self) {
-        for task in lock(&self.tasks).values() {
-            task.cancel.cancel();
-        }
-    }
-}
-
 /// One task: fixed facts and its changing state.
 pub(crate) struct TaskEntry {
     pub id: String,
@@ -152,7 +147,7 @@ pub(crate) struct TaskEntry {
     created: Instant,
     created_at: String,
     ttl: Duration,
-    /// Cancelled by `tasks/cancel`, by expiry, or when the registry goes: stops the tool call.
+    /// Cancelled by `tasks/cancel`, by expiry, or at shutdown: stops the tool call.
     pub cancel: CancellationToken,
     state: Mutex<TaskState>,
     /// Wakes the waiting tool call when `tasks/update` answered something.
@@ -306,7 +301,7 @@ mod tests {
 
     #[test]
     fn another_owner_or_server_sees_nothing() {
-        let registry = TaskRegistry::new(TaskLimits::default());
+        let registry = TaskRegistry::new(TaskLimits::default(), CancellationToken::new());
         let task = registry.create("everything", owner("ga", 1)).unwrap();
         assert!(
             registry
@@ -328,10 +323,13 @@ mod tests {
 
     #[test]
     fn expired_tasks_are_gone_and_stopped() {
-        let registry = TaskRegistry::new(TaskLimits {
-            ttl: Duration::from_millis(20),
-            max_per_owner: 8,
-        });
+        let registry = TaskRegistry::new(
+            TaskLimits {
+                ttl: Duration::from_millis(20),
+                max_per_owner: 8,
+            },
+            CancellationToken::new(),
+        );
         let task = registry.create("everything", owner("ga", 1)).unwrap();
         std::thread::sleep(Duration::from_millis(40));
         assert!(
@@ -344,10 +342,13 @@ mod tests {
 
     #[test]
     fn the_count_per_owner_is_bounded() {
-        let registry = TaskRegistry::new(TaskLimits {
-            ttl: Duration::from_secs(60),
-            max_per_owner: 2,
-        });
+        let registry = TaskRegistry::new(
+            TaskLimits {
+                ttl: Duration::from_secs(60),
+                max_per_owner: 2,
+            },
+            CancellationToken::new(),
+        );
         for _ in 0..2 {
             registry.create("everything", owner("ga", 1)).unwrap();
         }
@@ -360,7 +361,7 @@ mod tests {
 
     #[test]
     fn cancel_wins_over_a_late_outcome_and_is_idempotent() {
-        let registry = TaskRegistry::new(TaskLimits::default());
+        let registry = TaskRegistry::new(TaskLimits::default(), CancellationToken::new());
         let task = registry.create("everything", owner("ga", 1)).unwrap();
         task.cancel();
         task.finish(TaskPayload::Completed {
@@ -373,7 +374,7 @@ mod tests {
 
     #[tokio::test]
     async fn answers_resume_only_when_every_request_is_answered() {
-        let registry = TaskRegistry::new(TaskLimits::default());
+        let registry = TaskRegistry::new(TaskLimits::default(), CancellationToken::new());
         let task = registry.create("everything", owner("ga", 1)).unwrap();
         let requests: InputRequests = [
             ("a".to_owned(), elicitation()),
