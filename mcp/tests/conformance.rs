@@ -192,8 +192,8 @@ async fn conformance_suite_through_the_router() {
     }
     for ((label, requirements, _), output) in runs.iter().zip(&outputs) {
         let (scenarios, total) = summary(output);
-        // Printed for the record (`cargo test -- --nocapture`): tasks are
-        // outside this service's scope and fail.
+        // Printed for the record (`cargo test -- --nocapture`): what `in_scope` leaves out
+        // may fail.
         let failed: Vec<&str> = scenarios
             .iter()
             .filter(|(passed, _)| !passed)
