@@ -85,7 +85,7 @@ async fn the_aggregate_merges_resources_and_prompts_under_the_allow_lists() {
         "prompts",
         "name",
     );
-    assert_eq!(prompts.len(), 8, "{prompts:?}");
+    assert_eq!(prompts.len(), 10, "{prompts:?}");
 
     // The narrowed token: every resource and prompt of kit, nothing of box but the one prompt.
     let resources = sorted(
@@ -106,7 +106,7 @@ async fn the_aggregate_merges_resources_and_prompts_under_the_allow_lists() {
         "prompts",
         "name",
     );
-    assert_eq!(prompts.len(), 5, "{prompts:?}");
+    assert_eq!(prompts.len(), 6, "{prompts:?}");
     assert!(
         prompts.contains(&"box__test_simple_prompt".to_owned()),
         "{prompts:?}"

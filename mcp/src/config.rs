@@ -43,6 +43,9 @@ pub struct McpConfig {
     /// The seed's host-based routes: a request whose `Host` is `<id>.<public_host>` reaches the
     /// public server `id` at `/` (and `/sse`) instead of the aggregated view. `None`: off.
     pub public_host: Option<String>,
+    /// How long tasks (task-augmented tool calls) are kept and how many one token may hold per
+    /// server.
+    pub tasks: crate::tasks::TaskLimits,
 }
 
 /// The default of [`McpConfig::openapi_compact_above_bytes`]: about 128k tokens of tool
@@ -66,6 +69,7 @@ impl Default for McpConfig {
             openapi_compact_above_bytes: Some(DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES),
             key_in_url: false,
             public_host: None,
+            tasks: crate::tasks::TaskLimits::default(),
         }
     }
 }

@@ -123,7 +123,10 @@ pub(crate) fn target(
     let answerable = AskableCapabilities::declared_in(client).any();
     let talks_to_caller = target.as_ref().is_ok_and(|target| {
         target.server.as_ref().is_ok_and(|server| {
-            server.notifies_caller(&target.tool) || (answerable && server.asks_caller(&target.tool))
+            server.notifies_caller(&target.tool)
+                || (answerable && server.asks_caller(&target.tool))
+                // Whether it becomes a task is decided where tasks are served: rmcp's path.
+                || server.task_support(&target.tool) != crate::tasks::TaskSupport::Forbidden
         })
     });
     (!talks_to_caller).then_some(target)

@@ -10,12 +10,13 @@ use std::time::{Instant, SystemTime};
 
 use rmcp::model::ProgressToken;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult, DiscoverResult,
-    GetPromptRequestParams, GetPromptResponse, Implementation, InitializeRequestParams,
-    InitializeResult, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
-    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
-    RequestParamsMeta, ResultType, SetLevelRequestParams, SubscribeRequestParams,
-    SubscriptionFilter, Tool, UnsubscribeRequestParams,
+    CallToolRequestParams, CallToolResponse, CancelTaskParams, CompleteRequestParams,
+    CompleteResult, DiscoverResult, GetPromptRequestParams, GetPromptResponse, GetTaskParams,
+    GetTaskResult, Implementation, InitializeRequestParams, InitializeResult, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, RequestParamsMeta, ResultType,
+    SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter, Tool,
+    UnsubscribeRequestParams, UpdateTaskParams,
 };
 use rmcp::service::{RequestContext, RoleServer, SubscriptionContext};
 use rmcp::{ErrorData, ServerHandler};
@@ -80,6 +81,8 @@ pub(crate) struct Core {
     pub pins: Option<Arc<dyn ToolPins>>,
     /// Continues the client's trace a call names in `params._meta`, when the host exports spans.
     pub traces: Option<Arc<dyn crate::ClientTraces>>,
+    /// The tasks of task-augmented tool calls (see [`crate::tasks`]).
+    pub tasks: crate::tasks::TaskRegistry,
 }
 
 /// The rmcp handler, one per session; it reads the [`RequestScope`] of each request.
@@ -587,6 +590,11 @@ impl ServerHandler for McpHandler {
         mut context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let scope = Self::scope(&context)?;
+        // Read before the `_meta` moves into the request below: a 2026-07-28 caller declares
+        // its capabilities there.
+        let declared_tasks = context
+            .client_capabilities()
+            .is_some_and(|capabilities| capabilities.supports_tasks());
         let progress_token = request
             .progress_token()
             .or_else(|| context.meta.get_progress_token());
@@ -599,6 +607,16 @@ impl ServerHandler for McpHandler {
         let target = self
             .core
             .call_target(&scope.caller, &scope.view, &request.name);
+        let decision = crate::tasks::decide(&scope, &request, &target, declared_tasks);
+        let target = match (decision, target) {
+            (crate::tasks::Decision::MissingCapability, _) => {
+                return Err(crate::tasks::missing_capability());
+            }
+            (crate::tasks::Decision::Task, Ok(target)) => {
+                return crate::tasks::start(self.core.clone(), scope, request, target);
+            }
+            (_, target) => target,
+        };
         self.core
             .call_tool(
                 &scope,
@@ -607,5 +625,32 @@ impl ServerHandler for McpHandler {
                 context.ct.clone(),
             )
             .await
+    }
+    async fn get_task(
+        &self,
+        request: GetTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetTaskResult, ErrorData> {
+        let scope = Self::scope(&context)?;
+        self.core.get_task(&scope, &request.task_id)
+    }
+
+    async fn update_task(
+        &self,
+        request: UpdateTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let scope = Self::scope(&context)?;
+        self.core
+            .update_task(&scope, &request.task_id, request.input_responses)
+    }
+
+    async fn cancel_task(
+        &self,
+        request: CancelTaskParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let scope = Self::scope(&context)?;
+        self.core.cancel_task(&scope, &request.task_id)
     }
 }

@@ -22,7 +22,8 @@
 //! - `sessions.rs`: [`SessionStore`], the Streamable HTTP session records replicas share;
 //!   `session_limits.rs`: the sessions each token holds open on this replica.
 //! - `handler.rs`: the one MCP server behind every route (allow-list, admission, aggregation,
-//!   reporting); `offerings.rs`: resources, prompts and completions on a route (merged and
+//!   reporting); `tasks/`: task-augmented tool calls (SEP-2663) of the servers the gateway runs
+//!   itself, their state per server and owner, and `tasks/get|update|cancel`; `offerings.rs`: resources, prompts and completions on a route (merged and
 //!   prefixed in the aggregated view, allow-listed, recorded) and the capabilities it offers.
 //! - `tool_server.rs`: the contract every tool server implements (list tools, call one, reach
 //!   the caller mid-call; resources, prompts and completions where it offers them);
@@ -65,6 +66,7 @@ mod session_limits;
 mod sessions;
 mod sse_server;
 mod sse_sessions;
+mod tasks;
 mod tool_call_span;
 mod tool_server;
 
@@ -93,3 +95,4 @@ pub use sessions::{MemorySessionStore, SessionRecord, SessionStore, SessionStore
 pub use sse_sessions::{
     LocalSseSessions, SseDeliveryError, SseInbound, SseSessionHandle, SseSessionRegistry,
 };
+pub use tasks::TaskLimits;

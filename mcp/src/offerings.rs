@@ -117,7 +117,18 @@ impl McpHandler {
             .build();
         match &scope.view {
             View::Admin(_) => {}
-            View::Aggregated(_) => offered = full_capabilities(),
+            View::Aggregated(definitions) => {
+                offered = full_without_tasks();
+                let offers_tasks = definitions.iter().any(|definition| {
+                    self.core
+                        .servers
+                        .get(definition, &scope.caller.group_id)
+                        .is_ok_and(|server| server.offers_tasks())
+                });
+                if offers_tasks {
+                    offered = with_tasks(offered);
+                }
+            }
             View::Single(definition) => {
                 if let Ok(server) = self.core.servers.get(definition, &scope.caller.group_id) {
                     server.listen(self.listener(context, None));
@@ -129,6 +140,9 @@ impl McpHandler {
                     offered.resources = declared.resources;
                     offered.prompts = declared.prompts;
                     offered.completions = declared.completions;
+                    if server.offers_tasks() {
+                        offered = with_tasks(offered);
+                    }
                     if let (Some(tools), Some(declared_tools)) =
                         (offered.tools.as_mut(), declared.tools)
                     {
@@ -597,7 +611,24 @@ const DECLARATION_WAIT: Duration = Duration::from_secs(3);
 
 /// Everything a route can offer: the aggregated view's capabilities, and a server's when it
 /// has not declared its own in time.
+/// `capabilities` with the tasks extension declared (SEP-2663 puts it under `extensions`).
+fn with_tasks(mut capabilities: ServerCapabilities) -> ServerCapabilities {
+    capabilities
+        .extensions
+        .get_or_insert_with(Default::default)
+        .insert(
+            rmcp::model::TASKS_EXTENSION_ID.to_owned(),
+            Default::default(),
+        );
+    capabilities
+}
+
 pub(crate) fn full_capabilities() -> ServerCapabilities {
+    with_tasks(full_without_tasks())
+}
+
+/// Everything but tasks, which a route declares only when a server of it offers them.
+fn full_without_tasks() -> ServerCapabilities {
     ServerCapabilities::builder()
         .enable_tools()
         .enable_tool_list_changed()

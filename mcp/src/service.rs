@@ -116,6 +116,7 @@ impl McpService {
             admin,
             pins: options.pins,
             traces: options.traces,
+            tasks: crate::tasks::TaskRegistry::new(config.tasks, shutdown.child_token()),
         });
         let mut rmcp_config = StreamableHttpServerConfig::default()
             // Host and Origin are checked by our middleware for every route, SSE ones included.

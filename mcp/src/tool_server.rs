@@ -16,6 +16,8 @@ use rmcp::service::{Peer, RoleServer, SubscriptionSink};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::tasks::TaskSupport;
+
 /// One tool call as a tool server sees it: the tool's own name (no aggregated prefix).
 pub(crate) struct ToolCall {
     pub name: String,
@@ -97,6 +99,24 @@ pub(crate) trait ToolServer: Send + Sync {
     /// roots; a proxy's upstream may). Such calls of a caller that declared one of those
     /// capabilities are served by rmcp, whose session can carry the request.
     fn asks_caller(&self, _tool: &str) -> bool {
+        false
+    }
+
+    /// Whether `tool` runs as a task for callers that declared the tasks extension (see
+    /// `crate::tasks`). Only servers the gateway runs itself offer tasks.
+    fn task_support(&self, _tool: &str) -> TaskSupport {
+        TaskSupport::Forbidden
+    }
+
+    /// Whether this call of a task-supporting `tool` starts a task now (a tool may first gather
+    /// input with input-required results and go asynchronous on the last round).
+    fn starts_task(&self, tool: &str, _input_responses: Option<&InputResponses>) -> bool {
+        self.task_support(tool) != TaskSupport::Forbidden
+    }
+
+    /// Whether any of this server's tools runs as a task: the route then declares the tasks
+    /// extension.
+    fn offers_tasks(&self) -> bool {
         false
     }
 

@@ -22,6 +22,7 @@ mod offerings;
 mod python_client;
 mod session_bridge;
 mod shared_sessions;
+mod tasks;
 mod tenancy;
 mod typescript_client;
 mod vendor_templates;

@@ -309,7 +309,7 @@ async fn the_aggregate_applies_allow_lists_to_resources_and_prompts() {
         !prompts.contains(&"stream__test_prompt_with_image".to_owned()),
         "{prompts:?}"
     );
-    assert_eq!(prompts.len(), 5, "{prompts:?}");
+    assert_eq!(prompts.len(), 6, "{prompts:?}");
 
     // A resource or prompt it may not use is answered like one that does not exist.
     let refused = peer

@@ -1,6 +1,7 @@
 //! The `everything` template: fixture tools, resources, resource templates, prompts and
 //! completions the MCP conformance suite asks for by name, plus small tools our own tests use to
-//! check that proxies keep results intact.
+//! check that proxies keep results intact. Its task fixtures are in `everything/tasks.rs`, its
+//! multi-round input-required ones in `everything/input_required.rs`.
 #![expect(
     deprecated,
     reason = "logging is deprecated upstream (SEP-2577) but the 2025 revisions the conformance suite tests still have it"
@@ -23,7 +24,11 @@ use rmcp::model::{
 use serde_json::json;
 
 use super::{Catalogue, TemplateError, TemplateInfo, tool};
+use crate::tasks::TaskSupport;
 use crate::tool_server::{Listener, ToolCall, ToolServer, resource_not_found, unknown_prompt};
+
+mod input_required;
+mod tasks;
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
     name: "everything",
@@ -202,6 +207,7 @@ impl ToolServer for EverythingServer {
                 &["resourceUri"],
             ),
             prompt("test_prompt_with_image", "A prompt with an image", &[]),
+            input_required::prompt(),
         ])
     }
 
@@ -219,6 +225,9 @@ impl ToolServer for EverythingServer {
                     ErrorData::invalid_params(format!("missing required argument: {name}"), None)
                 })
         };
+        if get.name == input_required::PROMPT {
+            return Ok(input_required::get_prompt(&get));
+        }
         let messages = match get.name.as_str() {
             "test_simple_prompt" => vec![PromptMessage::new_text(
                 Role::User,
@@ -284,6 +293,22 @@ impl ToolServer for EverythingServer {
 
     fn asks_caller(&self, tool: &str) -> bool {
         asking::TOOLS.contains(&tool) || asking::INPUT_REQUIRED_TOOLS.contains(&tool)
+    }
+
+    fn task_support(&self, tool: &str) -> TaskSupport {
+        tasks::task_support(tool)
+    }
+
+    fn starts_task(
+        &self,
+        tool: &str,
+        input_responses: Option<&rmcp::model::InputResponses>,
+    ) -> bool {
+        tasks::starts_task(tool, input_responses)
+    }
+
+    fn offers_tasks(&self) -> bool {
+        true
     }
 
     async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
@@ -364,6 +389,8 @@ impl ToolServer for EverythingServer {
         .into_iter()
         .chain(asking::tools())
         .chain(asking::input_required_tools())
+        .chain(input_required::tools())
+        .chain(tasks::tools())
         .collect())
     }
 
@@ -373,6 +400,12 @@ impl ToolServer for EverythingServer {
         }
         if let Some(response) = asking::call_input_required(&call).await {
             return Ok(response);
+        }
+        if let Some(outcome) = input_required::call(&call) {
+            return outcome;
+        }
+        if let Some(outcome) = tasks::call(&call).await {
+            return outcome;
         }
         let argument = |name: &str| {
             call.arguments
@@ -721,10 +754,12 @@ mod asking {
             ),
             _ => return None,
         };
+        // Only a result object answers; anything else is asked again.
         if let Some(answer) = call
             .input_responses
             .as_ref()
             .and_then(|responses| responses.get(key))
+            .filter(|answer| answer.is_object())
         {
             return Some(simple(vec![ContentBlock::text(describe(answer))]));
         }
