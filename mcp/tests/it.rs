@@ -24,5 +24,6 @@ mod shared_sessions;
 mod tenancy;
 mod typescript_client;
 mod vendor_templates;
+mod virtual_offerings;
 mod virtual_servers;
 mod web_templates;
