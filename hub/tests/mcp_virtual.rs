@@ -483,3 +483,364 @@ async fn the_official_mcp_client_uses_a_virtual_server() {
     );
     hub.stop().await.unwrap();
 }
+
+const DECK_TOKEN: &str = "sk-acme-mcp-deck-0001";
+const NARROW_DECK_TOKEN: &str = "sk-other-mcp-deck-001";
+
+/// The `everything` fixture as `kit`, and the virtual `deck` composing two of its prompts and
+/// two of its resources; group `other` may use only the `pair` prompt of `deck`.
+async fn hub_with_a_deck() -> TestHub {
+    TestHub::start_with_config(&format!(
+        r#"
+groups:
+  - id: acme
+  - id: other
+tokens:
+  - group: acme
+    name: deck
+    key: {DECK_TOKEN}
+  - group: other
+    name: deck
+    key: {NARROW_DECK_TOKEN}
+mcp_servers:
+  - id: kit
+    scope: public
+    type: embedded
+    template: everything
+  - id: deck
+    scope: public
+    type: virtual
+    group_tools: {{other: [pair]}}
+    prompts:
+      - server: kit
+        prompt: test_prompt_with_arguments
+        name: pair
+        description: Two words, the second fixed.
+        defaults: {{arg2: fixed}}
+      - server: kit
+        prompt: test_simple_prompt
+        name: simple
+    resources:
+      - server: kit
+        uri: test://static-text
+        exposed_uri: deck://text
+        description: The renamed text.
+      - server: kit
+        uri: "test://template/{{id}}/data"
+        exposed_uri: "deck://data/{{id}}"
+"#
+    ))
+    .await
+}
+
+async fn deck_rpc(hub: &TestHub, token: &str, method: &str, params: Value) -> Value {
+    let name = params["name"]
+        .as_str()
+        .or_else(|| params["uri"].as_str())
+        .map(str::to_owned);
+    mcp_calls::stateless(
+        hub,
+        "/mcp/public/deck",
+        token,
+        method,
+        name.as_deref(),
+        params,
+    )
+    .await
+    .1
+}
+
+fn listed<'a>(reply: &'a Value, list: &str, field: &str) -> Vec<&'a str> {
+    reply["result"][list]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {list}: {reply}"))
+        .iter()
+        .map(|item| item[field].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_virtual_server_serves_renamed_prompts_and_resources_of_its_source() {
+    let hub = hub_with_a_deck().await;
+    let discovered = deck_rpc(&hub, DECK_TOKEN, "server/discover", json!({})).await;
+    let capabilities = &discovered["result"]["capabilities"];
+    assert!(capabilities.get("prompts").is_some(), "{discovered}");
+    assert!(capabilities.get("resources").is_some(), "{discovered}");
+
+    let prompts = deck_rpc(&hub, DECK_TOKEN, "prompts/list", json!({})).await;
+    assert_eq!(listed(&prompts, "prompts", "name"), ["pair", "simple"]);
+    let pair = &prompts["result"]["prompts"][0];
+    assert_eq!(pair["description"], "Two words, the second fixed.");
+    assert_eq!(
+        pair["arguments"],
+        json!([{"name": "arg1", "required": true}])
+    );
+    // The client's arg2 is overwritten by the fixed one: the round trip through the rename.
+    let got = deck_rpc(
+        &hub,
+        DECK_TOKEN,
+        "prompts/get",
+        json!({"name": "pair", "arguments": {"arg1": "sun", "arg2": "mine"}}),
+    )
+    .await;
+    assert_eq!(
+        got["result"]["messages"][0]["content"]["text"],
+        "Prompt with arguments: arg1='sun', arg2='fixed'",
+        "{got}"
+    );
+    assert_eq!(got["result"]["description"], "Two words, the second fixed.");
+    let unknown = deck_rpc(
+        &hub,
+        DECK_TOKEN,
+        "prompts/get",
+        json!({"name": "test_simple_prompt"}),
+    )
+    .await;
+    assert_eq!(unknown["error"]["code"], -32602, "{unknown}");
+
+    let resources = deck_rpc(&hub, DECK_TOKEN, "resources/list", json!({})).await;
+    assert_eq!(listed(&resources, "resources", "uri"), ["deck://text"]);
+    assert_eq!(
+        resources["result"]["resources"][0]["description"],
+        "The renamed text."
+    );
+    let templates = deck_rpc(&hub, DECK_TOKEN, "resources/templates/list", json!({})).await;
+    assert_eq!(
+        listed(&templates, "resourceTemplates", "uriTemplate"),
+        ["deck://data/{id}"]
+    );
+    let read = deck_rpc(
+        &hub,
+        DECK_TOKEN,
+        "resources/read",
+        json!({"uri": "deck://data/9"}),
+    )
+    .await;
+    let contents = &read["result"]["contents"][0];
+    assert_eq!(contents["uri"], "deck://data/9", "{read}");
+    assert!(
+        contents["text"]
+            .as_str()
+            .unwrap()
+            .contains("Data for ID: 9"),
+        "{read}"
+    );
+    let unknown = deck_rpc(
+        &hub,
+        DECK_TOKEN,
+        "resources/read",
+        json!({"uri": "test://static-text"}),
+    )
+    .await;
+    assert_eq!(unknown["error"]["code"], -32602, "{unknown}");
+
+    // The deck's allow-list for `other` names one prompt: the other prompt and every
+    // resource are hidden and refused.
+    let narrow = deck_rpc(&hub, NARROW_DECK_TOKEN, "prompts/list", json!({})).await;
+    assert_eq!(listed(&narrow, "prompts", "name"), ["pair"]);
+    let refused = deck_rpc(
+        &hub,
+        NARROW_DECK_TOKEN,
+        "prompts/get",
+        json!({"name": "simple"}),
+    )
+    .await;
+    assert_eq!(refused["error"]["code"], -32602, "{refused}");
+    let none = deck_rpc(&hub, NARROW_DECK_TOKEN, "resources/list", json!({})).await;
+    assert!(listed(&none, "resources", "uri").is_empty(), "{none}");
+    let refused = deck_rpc(
+        &hub,
+        NARROW_DECK_TOKEN,
+        "resources/read",
+        json!({"uri": "deck://text"}),
+    )
+    .await;
+    assert_eq!(refused["error"]["code"], -32602, "{refused}");
+
+    // In the aggregate, under the deck's prefixes.
+    let (_, aggregated) =
+        mcp_calls::stateless(&hub, "/mcp", DECK_TOKEN, "prompts/list", None, json!({})).await;
+    assert!(
+        listed(&aggregated, "prompts", "name").contains(&"deck__pair"),
+        "{aggregated}"
+    );
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_control_plane_composes_prompts_and_resources_and_refuses_bad_sources() {
+    let hub = hub_with_a_deck().await;
+    let mut servers =
+        pb::mcp_service_client::McpServiceClient::new(support::control_channel(&hub).await);
+    let stored = servers
+        .get_mcp_server(admin(pb::GetMcpServerRequest { id: "deck".into() }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(stored.virtual_prompts.len(), 2);
+    assert_eq!(stored.virtual_prompts[0].name, "pair");
+    let defaults: Value = serde_json::from_str(&stored.virtual_prompts[0].defaults_json).unwrap();
+    assert_eq!(defaults, json!({"arg2": "fixed"}));
+    assert_eq!(stored.virtual_resources[1].exposed_uri, "deck://data/{id}");
+
+    // What a virtual server may compose of a source: its prompts, resources and templates.
+    let offered = servers
+        .list_mcp_server_offerings(admin(pb::ListMcpServerOfferingsRequest {
+            id: "kit".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let prompt = offered
+        .prompts
+        .iter()
+        .find(|prompt| prompt.name == "test_prompt_with_arguments")
+        .unwrap();
+    assert_eq!(prompt.arguments.len(), 2);
+    assert!(prompt.arguments[0].required);
+    assert!(
+        offered
+            .resources
+            .iter()
+            .any(|resource| resource.template && resource.uri == "test://template/{id}/data"),
+        "{offered:?}"
+    );
+    // The deck's own offerings are its composition, renamed.
+    let deck = servers
+        .list_mcp_server_offerings(admin(pb::ListMcpServerOfferingsRequest {
+            id: "deck".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let names: Vec<&str> = deck.prompts.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["pair", "simple"]);
+
+    // The export holds the composition and applying it back changes nothing.
+    let mut config =
+        pb::config_service_client::ConfigServiceClient::new(support::control_channel(&hub).await);
+    let exported = config
+        .export(admin(pb::ExportRequest {}))
+        .await
+        .unwrap()
+        .into_inner()
+        .document;
+    for expected in [
+        "prompts:",
+        "resources:",
+        "exposed_uri: deck://text",
+        "arg2: fixed",
+    ] {
+        assert!(exported.contains(expected), "{expected}: {exported}");
+    }
+    let again = config
+        .apply(admin(pb::ApplyRequest { document: exported }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(again.report.contains("no changes"), "{}", again.report);
+
+    // Bad sources and compositions are refused by field.
+    let acme_kit = pb::McpServer {
+        id: "acme-kit".into(),
+        scope: pb::McpScope::Group as i32,
+        group_id: "acme".into(),
+        r#type: pb::McpServerType::Embedded as i32,
+        template: "time".into(),
+        ..pb::McpServer::default()
+    };
+    servers
+        .create_mcp_server(admin(pb::CreateMcpServerRequest {
+            server: Some(acme_kit),
+        }))
+        .await
+        .unwrap();
+    let composing = |prompts: Vec<pb::McpVirtualPrompt>, resources: Vec<pb::McpVirtualResource>| {
+        pb::McpServer {
+            id: "leaky-deck".into(),
+            scope: pb::McpScope::Public as i32,
+            r#type: pb::McpServerType::Virtual as i32,
+            virtual_prompts: prompts,
+            virtual_resources: resources,
+            ..pb::McpServer::default()
+        }
+    };
+    let prompt_of = |server: &str| pb::McpVirtualPrompt {
+        server_id: server.into(),
+        prompt: "test_simple_prompt".into(),
+        ..Default::default()
+    };
+    let resource_of = |server: &str, uri: &str, exposed: &str| pb::McpVirtualResource {
+        server_id: server.into(),
+        uri: uri.into(),
+        exposed_uri: exposed.into(),
+        ..Default::default()
+    };
+    for (server, expected) in [
+        (
+            composing(vec![prompt_of("acme-kit")], Vec::new()),
+            "virtual_prompts[0].server",
+        ),
+        (
+            composing(
+                vec![
+                    prompt_of("kit"),
+                    pb::McpVirtualPrompt {
+                        name: "from_a_virtual_source".into(),
+                        ..prompt_of("deck")
+                    },
+                ],
+                Vec::new(),
+            ),
+            "virtual_prompts[1].server",
+        ),
+        (
+            composing(
+                Vec::new(),
+                vec![resource_of("acme-kit", "test://static-text", "")],
+            ),
+            "virtual_resources[0].server",
+        ),
+        (
+            composing(
+                Vec::new(),
+                vec![resource_of("kit", "test://template/{id}/data", "d://{key}")],
+            ),
+            "virtual_resources[0].exposed_uri",
+        ),
+        (
+            composing(
+                vec![pb::McpVirtualPrompt {
+                    defaults_json: r#"{"arg2": 2}"#.into(),
+                    ..prompt_of("kit")
+                }],
+                Vec::new(),
+            ),
+            "virtual_prompts[0].defaults_json",
+        ),
+    ] {
+        let refused = servers
+            .create_mcp_server(admin(pb::CreateMcpServerRequest {
+                server: Some(server),
+            }))
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), tonic::Code::InvalidArgument, "{refused:?}");
+        assert!(
+            refused.message().contains(expected),
+            "{expected}: {refused:?}"
+        );
+    }
+    // Composing prompts only is a whole virtual server.
+    let created = servers
+        .create_mcp_server(admin(pb::CreateMcpServerRequest {
+            server: Some(composing(vec![prompt_of("kit")], Vec::new())),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(created.virtual_prompts.len(), 1);
+    hub.stop().await.unwrap();
+}

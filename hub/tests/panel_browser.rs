@@ -455,6 +455,36 @@ async fn panel_round_trip_in_headless_chromium() {
     tools.sort();
     assert_eq!(tools, ["listPets", "showPet"]);
 
+    // The virtual server composed in the editor, as stored.
+    let deck = get_mcp_server(&mut mcp, created["deckServer"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(deck.r#type, pb::McpServerType::Virtual as i32);
+    let prompt = &deck.virtual_prompts[..];
+    assert_eq!(prompt.len(), 1, "{deck:?}");
+    assert_eq!(
+        (
+            prompt[0].server_id.as_str(),
+            prompt[0].prompt.as_str(),
+            prompt[0].name.as_str()
+        ),
+        ("doomed", "test_prompt_with_arguments", "pair")
+    );
+    let defaults: serde_json::Value = serde_json::from_str(&prompt[0].defaults_json).unwrap();
+    assert_eq!(defaults, json!({"arg2": "fixed"}));
+    let resource = &deck.virtual_resources[..];
+    assert_eq!(resource.len(), 1, "{deck:?}");
+    assert_eq!(resource[0].uri, "test://static-text");
+    assert_eq!(resource[0].exposed_uri, "deck://text");
+    assert_eq!(
+        resource[0].description.as_deref(),
+        Some("The renamed text.")
+    );
+    assert_eq!(deck.virtual_tools.len(), 1, "{deck:?}");
+    assert_eq!(deck.virtual_tools[0].tool, "get_current_time");
+    assert_eq!(deck.virtual_tools[0].name, "now");
+    assert_eq!(deck.tool_prices["now"], "0.02");
+
     // The refused document left nothing; the deleted server is gone.
     for id in ["e2e-broken", created["doomedServer"].as_str().unwrap()] {
         let missing = get_mcp_server(&mut mcp, id).await.unwrap_err();

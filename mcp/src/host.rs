@@ -124,10 +124,16 @@ pub struct GrpcSource {
 }
 
 /// What a virtual server is made of, resolved by the host for the caller's group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VirtualComposition {
     /// The exposed tools, in listing order.
     pub tools: Vec<VirtualTool>,
+    /// The exposed prompts, in listing order.
+    #[serde(default)]
+    pub prompts: Vec<VirtualPrompt>,
+    /// The exposed resources and resource templates, in listing order.
+    #[serde(default)]
+    pub resources: Vec<VirtualResource>,
     /// The servers the tools come from as the caller's group sees them (its parameters merged,
     /// its per-tool allow-list set); a source the group cannot use is absent, and its tools
     /// with it. Never virtual themselves.
@@ -158,6 +164,62 @@ impl VirtualTool {
     /// The name clients see.
     pub fn exposed_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.tool)
+    }
+}
+
+/// One prompt of a virtual server: which source prompt it is and how it is shown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VirtualPrompt {
+    /// The source server's id.
+    pub server: String,
+    /// The prompt's name on the source server.
+    pub prompt: String,
+    /// The name clients see; the source prompt's name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Replaces the source prompt's description when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Arguments the gateway sets on every `prompts/get` (prompt arguments are strings): removed
+    /// from the listed arguments and written over whatever the client sent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub defaults: BTreeMap<String, String>,
+}
+
+impl VirtualPrompt {
+    /// The name clients see.
+    pub fn exposed_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.prompt)
+    }
+}
+
+/// One resource (or resource template) of a virtual server: which source resource it is and
+/// how it is shown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VirtualResource {
+    /// The source server's id.
+    pub server: String,
+    /// The resource's URI on the source server, or its URI template (`{expression}`s).
+    pub uri: String,
+    /// The URI (or template) clients see; the source's when absent. A template keeps exactly
+    /// the source template's expressions: reading `box://day/{date}` for the source
+    /// `cal://{date}` reads `cal://2026-01-01` for `box://day/2026-01-01`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exposed_uri: Option<String>,
+    /// Replaces the source resource's name when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Replaces the source resource's description when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl VirtualResource {
+    /// The URI (or template) clients see.
+    pub fn exposed(&self) -> &str {
+        self.exposed_uri.as_deref().unwrap_or(&self.uri)
     }
 }
 

@@ -1,4 +1,4 @@
-//! One server seen from outside a session, for the host's control plane: a fresh tool server for a definition, connected where remote, and its tools.
+//! One server seen from outside a session, for the control plane: a fresh tool server for a definition, connected where remote, its tools and offerings.
 
 use std::time::{Duration, Instant};
 
@@ -73,4 +73,108 @@ pub async fn inspect_server(
         observed,
         latency: started.elapsed(),
     })
+}
+
+/// One prompt as a server lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromptSummary {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Its arguments: name, description, whether required.
+    pub arguments: Vec<(String, Option<String>, bool)>,
+}
+
+/// One resource, or resource template (`template`, with `uri` the template), as a server lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResourceSummary {
+    pub uri: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub mime_type: Option<String>,
+    pub template: bool,
+}
+
+/// What a server offers besides tools: what a virtual server may compose of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OfferingsInspection {
+    pub prompts: Vec<PromptSummary>,
+    /// Resources first, then resource templates.
+    pub resources: Vec<ResourceSummary>,
+}
+
+/// Builds `definition` afresh, as [`inspect_server`] does, and lists its prompts, resources and
+/// resource templates (each within `config.upstream_timeout`). What the server does not offer
+/// lists empty.
+pub async fn inspect_offerings(
+    config: &McpConfig,
+    definition: &ServerDefinition,
+) -> Result<OfferingsInspection, String> {
+    let server = LiveServers::new(config.clone(), None)
+        .build(definition, "")
+        .map_err(|error| error.message.to_string())?;
+    let within = |what: &'static str| {
+        move |_: tokio::time::error::Elapsed| {
+            format!(
+                "no {what} within {} s",
+                config.upstream_timeout.as_secs_f64()
+            )
+        }
+    };
+    let declared = tokio::time::timeout(config.upstream_timeout, server.capabilities())
+        .await
+        .map_err(within("capabilities"))?;
+    let mut offered = OfferingsInspection::default();
+    if declared.prompts.is_some() {
+        let prompts = tokio::time::timeout(config.upstream_timeout, server.list_prompts())
+            .await
+            .map_err(within("prompts"))?
+            .map_err(|error| error.message.to_string())?;
+        offered.prompts = prompts
+            .into_iter()
+            .map(|prompt| PromptSummary {
+                name: prompt.name,
+                title: prompt.title,
+                description: prompt.description,
+                arguments: prompt
+                    .arguments
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|argument| {
+                        let required = argument.required == Some(true);
+                        (argument.name, argument.description, required)
+                    })
+                    .collect(),
+            })
+            .collect();
+    }
+    if declared.resources.is_some() {
+        let resources = tokio::time::timeout(config.upstream_timeout, server.list_resources())
+            .await
+            .map_err(within("resources"))?
+            .map_err(|error| error.message.to_string())?;
+        let templates =
+            tokio::time::timeout(config.upstream_timeout, server.list_resource_templates())
+                .await
+                .map_err(within("resource templates"))?
+                .map_err(|error| error.message.to_string())?;
+        offered.resources = resources
+            .into_iter()
+            .map(|resource| ResourceSummary {
+                uri: resource.uri.clone(),
+                name: resource.name.clone(),
+                description: resource.description.clone(),
+                mime_type: resource.mime_type.clone(),
+                template: false,
+            })
+            .chain(templates.into_iter().map(|template| ResourceSummary {
+                uri: template.uri_template.clone(),
+                name: template.name.clone(),
+                description: template.description.clone(),
+                mime_type: template.mime_type.clone(),
+                template: true,
+            }))
+            .collect();
+    }
+    Ok(offered)
 }

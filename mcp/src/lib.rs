@@ -33,11 +33,13 @@
 //!   `templates/` (embedded servers, one file each plus a registry line), `proxy/` (upstream
 //!   Streamable HTTP through rmcp's client, tool calls as direct POSTs on its session in
 //!   `direct_call.rs`; legacy SSE through our client), `openapi.rs` (through `openapi2mcp`) and
-//!   `composite.rs` (virtual servers over other servers' tools).
+//!   `composite.rs` (virtual servers over other servers' tools) with `composite_offerings.rs`
+//!   (their prompts and resources) and `uri_template.rs` (matching and renaming URI templates).
 //! - `auth.rs`: OAuth 2.1 for MCP clients: RFC 9728 metadata, the 401 challenge, and
 //!   [`AccessTokenVerifier`], the host's check of an access token (API keys keep working).
 //! - `admin.rs`: the `aiproxy-admin` tools over [`AdminHost`], at `/admin`.
-//! - `inspect.rs`: [`inspect_server`], a server's tools seen from the host's control plane.
+//! - `inspect.rs`: [`inspect_server`] and [`inspect_offerings`], a server's tools, prompts and
+//!   resources seen from the host's control plane.
 //! - `pinning/`: tool pinning against rug pulls ([`pinning::review`] of a listing against the
 //!   host's [`pinning::ToolPins`], calls to quarantined tools refused) and the poisoning scan
 //!   of descriptions (`pinning/scan.rs`); `pinning/canonical.rs` hashes a tool's definition.
@@ -80,15 +82,19 @@ pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{
     AdmitAll, AdmitFuture, ClientTraces, GateFuture, GrpcSource, McpDirectory, OpenApiSource,
     RemoteEndpoint, Scope, ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord,
-    ToolCallRequest, ToolCallSink, ToolCallStatus, VirtualComposition, VirtualTool,
+    ToolCallRequest, ToolCallSink, ToolCallStatus, VirtualComposition, VirtualPrompt,
+    VirtualResource, VirtualTool,
 };
-pub use inspect::{ServerInspection, ToolSummary, inspect_server};
+pub use inspect::{
+    OfferingsInspection, PromptSummary, ResourceSummary, ServerInspection, ToolSummary,
+    inspect_offerings, inspect_server,
+};
 pub use offerings::AGGREGATED_URI_SCHEME;
 pub use resolved::{ResolvedServer, embedded_definition};
 pub use router::origin_allowed;
 pub use servers::{
     Catalogue, GrpcCheckError, OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo,
-    TemplateParam, check_grpc, check_openapi, embedded_templates, redact_secrets,
+    TemplateParam, check_grpc, check_openapi, embedded_templates, redact_secrets, uri_template,
 };
 pub use service::{ClientIp, McpService, McpServiceOptions};
 pub use sessions::{MemorySessionStore, SessionRecord, SessionStore, SessionStoreError};

@@ -17,6 +17,9 @@
 //! - A server's resources are readable only by callers allowed the whole server: a token whose
 //!   entry for it names single tools, or a group the server's `group_tools` narrows, gets none
 //!   of them (a URI can stand for anything on the server, so a narrowed caller gets nothing).
+//! - A virtual server's resources are the exception: each is composed by name, readable when
+//!   its source's resources are readable by the group; a group the virtual server's own
+//!   `group_tools` narrows gets none (the host leaves them out of its composition).
 //! - A resource or prompt the caller may not use is answered like one that does not exist.
 //!
 //! # Governance
@@ -73,7 +76,11 @@ pub(crate) fn may_read_resources(caller: &Caller, definition: &ServerDefinition)
         .mcp_allow
         .as_ref()
         .is_none_or(|allow| matches!(allow.servers.get(&definition.id), Some(ToolFilter::All)));
-    token_allows && definition.tool_allow.is_none()
+    // A virtual server's resources are each composed by name and checked against their
+    // sources by the composite; its host leaves them out for a group it narrows.
+    let whole_server = definition.tool_allow.is_none()
+        || matches!(definition.kind, crate::host::ServerKind::Virtual(_));
+    token_allows && whole_server
 }
 
 /// Whether `caller` may list and get the prompt `name` of `definition`.
@@ -433,6 +440,7 @@ impl McpHandler {
                 closed: closed.clone(),
             },
             aggregated_as,
+            renamed: None,
         };
         let (definitions, aggregated) = match &scope.view {
             View::Single(definition) => (vec![definition.clone()], false),
@@ -489,6 +497,7 @@ impl McpHandler {
             session: self.session,
             sink: NotificationSink::Session(context.peer.clone()),
             aggregated_as,
+            renamed: None,
         }
     }
 

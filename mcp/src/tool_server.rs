@@ -3,6 +3,8 @@
 //! them, its resources, resource templates, prompts and completions, and who hears its
 //! notifications.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use rmcp::ErrorData;
 use rmcp::model::{
@@ -194,7 +196,13 @@ pub(crate) struct Listener {
     /// In the aggregated view, the server id its URIs are prefixed with (see
     /// [`crate::offerings::aggregated_uri`]).
     pub aggregated_as: Option<String>,
+    /// Through a virtual server: a source's URI as the virtual server shows it (applied
+    /// before the aggregated prefix).
+    pub renamed: Option<UriRename>,
 }
+
+/// A source server's resource URI as a virtual server shows it, if it shows it.
+pub(crate) type UriRename = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 /// Where a listener's notifications go.
 #[derive(Clone)]
@@ -219,10 +227,18 @@ impl Listener {
 
     /// Sends `notification`, its resource URI (if any) renamed as this listener knows it.
     pub async fn send(&self, mut notification: ServerNotification) -> Result<(), String> {
-        if let ServerNotification::ResourceUpdatedNotification(updated) = &mut notification
-            && let Some(server_id) = &self.aggregated_as
-        {
-            updated.params.uri = crate::offerings::aggregated_uri(server_id, &updated.params.uri);
+        if let ServerNotification::ResourceUpdatedNotification(updated) = &mut notification {
+            if let Some(shown) = self
+                .renamed
+                .as_ref()
+                .and_then(|rename| rename(&updated.params.uri))
+            {
+                updated.params.uri = shown;
+            }
+            if let Some(server_id) = &self.aggregated_as {
+                updated.params.uri =
+                    crate::offerings::aggregated_uri(server_id, &updated.params.uri);
+            }
         }
         match &self.sink {
             NotificationSink::Session(peer) => peer

@@ -26,5 +26,6 @@ mod tasks;
 mod tenancy;
 mod typescript_client;
 mod vendor_templates;
+mod virtual_offerings;
 mod virtual_servers;
 mod web_templates;

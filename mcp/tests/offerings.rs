@@ -22,7 +22,7 @@ use crate::common::{self, FakeDirectory, caller, embedded, python_client, remote
 
 /// What a test client heard from the server besides answers.
 #[derive(Debug, PartialEq)]
-enum Heard {
+pub(crate) enum Heard {
     Updated(String),
     ToolsChanged,
     ResourcesChanged,
@@ -30,7 +30,7 @@ enum Heard {
 
 /// A session-era client that reports the notifications it hears.
 #[derive(Clone)]
-struct Recorder(mpsc::UnboundedSender<Heard>);
+pub(crate) struct Recorder(mpsc::UnboundedSender<Heard>);
 
 impl ClientHandler for Recorder {
     fn get_info(&self) -> ClientConfig {
@@ -57,16 +57,16 @@ impl ClientHandler for Recorder {
     }
 }
 
-type Client = RunningService<RoleClient, Recorder>;
+pub(crate) type Client = RunningService<RoleClient, Recorder>;
 
-async fn client(url: String, token: &str) -> (Client, mpsc::UnboundedReceiver<Heard>) {
+pub(crate) async fn client(url: String, token: &str) -> (Client, mpsc::UnboundedReceiver<Heard>) {
     let (sender, heard) = mpsc::unbounded_channel();
     let config = StreamableHttpClientTransportConfig::with_uri(url).auth_header(token);
     let transport = StreamableHttpClientTransport::with_client(reqwest::Client::new(), config);
     (Recorder(sender).serve(transport).await.unwrap(), heard)
 }
 
-fn text_of(contents: &ResourceContents) -> (&str, &str) {
+pub(crate) fn text_of(contents: &ResourceContents) -> (&str, &str) {
     match contents {
         ResourceContents::TextResourceContents { uri, text, .. } => (uri, text),
         ResourceContents::BlobResourceContents { uri, blob, .. } => (uri, blob),
@@ -74,7 +74,7 @@ fn text_of(contents: &ResourceContents) -> (&str, &str) {
     }
 }
 
-fn error_code(error: ServiceError) -> ErrorCode {
+pub(crate) fn error_code(error: ServiceError) -> ErrorCode {
     match error {
         ServiceError::McpError(error) => error.code,
         other => panic!("not a JSON-RPC error: {other}"),
@@ -353,7 +353,7 @@ async fn the_aggregate_applies_allow_lists_to_resources_and_prompts() {
 
 /// An upstream whose resource changes: answers a subscription, then reports the resource
 /// updated and its tool list changed, as a server whose state moved on would.
-mod changing {
+pub(crate) mod changing {
     use rmcp::model::{
         ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams,
         ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, ServerCapabilities,

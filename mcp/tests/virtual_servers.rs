@@ -96,6 +96,7 @@ async fn a_virtual_server_keeps_its_sources_pins_and_fixes_arguments() {
                 composed("add", "plus", json!({"b": 10})),
             ],
             sources: vec![(*source).clone()],
+            ..VirtualComposition::default()
         }),
     );
     let directory = common::FakeDirectory {

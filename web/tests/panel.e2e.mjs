@@ -7,7 +7,7 @@
 // change; then MCP servers are created through the forms (embedded from templates, through
 // the inputs of the template's admin parameters and its group's parameters, each described
 // as the template declares; OpenAPI from an uploaded file, then edited with a pasted
-// document), one is deleted, the token's allow-lists are edited, and a list is paged through,
+// document; a virtual server composed in its editor), one is deleted, the token's allow-lists are edited, and a list is paged through,
 // searched and batch-deleted from; then an admin key is made on its page, its creation is
 // found on the audit page, and the new viewer key signs in, reads and is refused the
 // admin-keys page. Then look.mjs checks every page in both languages and both themes, the header's
@@ -71,6 +71,8 @@ const doomedServer = "doomed";
 // language.
 const tryServer = "ticker";
 const pagingGroup = "paging";
+// Composed through the virtual server editor from `doomed` (prompts, resources) and `ticker`.
+const deckServer = "e2e-deck";
 
 /// A small OpenAPI document with one GET operation per id.
 function petsSpec(operationIds) {
@@ -506,6 +508,35 @@ try {
   await petsRow.locator("button", { hasText: "Tools" }).click();
   await page.locator('[data-testid="mcp-tools-table"] td', { hasText: "showPet" }).first().waitFor();
 
+  // A virtual server composed in the editor: a source's items listed and added, then renamed,
+  // a prompt argument fixed and a tool priced; editing it shows the composition again.
+  await page.click('[data-testid="new-mcp"]');
+  await page.selectOption('[data-testid="mcp-type"]', { label: "virtual" });
+  await page.fill('[data-testid="mcp-form"] input[name="id"]', deckServer);
+  const addFrom = async (source, kind, item) => {
+    await page.selectOption('[data-testid="mcp-virtual-source"]', source);
+    await page.click('[data-testid="mcp-virtual-list"]');
+    await page.click(`[data-testid="mcp-virtual-add-${kind}-${item}"]`);
+  };
+  await addFrom(doomedServer, "prompt", "test_prompt_with_arguments");
+  await addFrom(doomedServer, "resource", "test://static-text");
+  await addFrom(tryServer, "tool", "get_current_time");
+  const composed = (kind, field) => page.locator(`[data-testid="mcp-virtual-${kind}"] input[name$=":${field}"]`);
+  check((await composed("prompt", "server").inputValue()) === doomedServer, "the added prompt lost its source");
+  await composed("prompt", "name").fill("pair");
+  await composed("prompt", "defaults").fill('{"arg2": "fixed"}');
+  await composed("resource", "name").fill("deck://text");
+  await composed("resource", "description").fill("The renamed text.");
+  await composed("tool", "name").fill("now");
+  await composed("tool", "price").fill("0.02");
+  await page.click('[data-testid="mcp-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `MCP server ${deckServer} created` }).waitFor();
+  await page.locator('[data-testid="mcp-table"] tbody tr', { hasText: deckServer }).locator("button", { hasText: "Edit" }).click();
+  check((await composed("prompt", "name").inputValue()) === "pair", "the edit form lost the prompt's name");
+  check((await composed("tool", "price").inputValue()) === "0.02", "the edit form lost the tool's price");
+  await page.click('[data-testid="mcp-form"] button[type="submit"]');
+  await page.locator("#notice", { hasText: `MCP server ${deckServer} saved` }).waitFor();
+
   // A document that does not convert is refused with the server's status and reason.
   await page.click('[data-testid="new-mcp"]');
   await page.selectOption('[data-testid="mcp-type"]', { label: "OpenAPI" });
@@ -620,7 +651,7 @@ try {
   check(problems.length === 0, `browser errors: ${problems.join(" | ")}`);
   console.log(JSON.stringify({
     groupId, tokenName, tokenKey, channelName, model,
-    clockServer, clockZone, fetchServer, fetchMaxBytes, petsServer, petsBaseUrl, tokenMcpServers, doomedServer,
+    clockServer, clockZone, fetchServer, fetchMaxBytes, petsServer, petsBaseUrl, tokenMcpServers, doomedServer, deckServer,
     pagingGroup, tryServer, mediaModel,
   }));
 } catch (error) {

@@ -108,7 +108,7 @@ class OpenApiSource(_message.Message):
     def __init__(self, spec: _Optional[str] = ..., spec_url: _Optional[str] = ..., base_url: _Optional[str] = ..., allow_private_network: _Optional[bool] = ..., credentials: _Optional[_Mapping[str, str]] = ..., include_operations: _Optional[_Iterable[str]] = ..., exclude_operations: _Optional[_Iterable[str]] = ..., compact: _Optional[bool] = ...) -> None: ...
 
 class McpServer(_message.Message):
-    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call", "required_group_params", "tool_prices", "group_tools", "virtual_tools", "catalogue")
+    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call", "required_group_params", "tool_prices", "group_tools", "virtual_tools", "catalogue", "virtual_prompts", "virtual_resources")
     class HeadersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -164,6 +164,8 @@ class McpServer(_message.Message):
     GROUP_TOOLS_FIELD_NUMBER: _ClassVar[int]
     VIRTUAL_TOOLS_FIELD_NUMBER: _ClassVar[int]
     CATALOGUE_FIELD_NUMBER: _ClassVar[int]
+    VIRTUAL_PROMPTS_FIELD_NUMBER: _ClassVar[int]
+    VIRTUAL_RESOURCES_FIELD_NUMBER: _ClassVar[int]
     id: str
     scope: McpScope
     group_id: str
@@ -184,7 +186,9 @@ class McpServer(_message.Message):
     group_tools: _containers.MessageMap[str, McpToolNames]
     virtual_tools: _containers.RepeatedCompositeFieldContainer[McpVirtualTool]
     catalogue: McpCatalogue
-    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., price_per_call: _Optional[str] = ..., required_group_params: _Optional[_Iterable[str]] = ..., tool_prices: _Optional[_Mapping[str, str]] = ..., group_tools: _Optional[_Mapping[str, McpToolNames]] = ..., virtual_tools: _Optional[_Iterable[_Union[McpVirtualTool, _Mapping]]] = ..., catalogue: _Optional[_Union[McpCatalogue, _Mapping]] = ...) -> None: ...
+    virtual_prompts: _containers.RepeatedCompositeFieldContainer[McpVirtualPrompt]
+    virtual_resources: _containers.RepeatedCompositeFieldContainer[McpVirtualResource]
+    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., price_per_call: _Optional[str] = ..., required_group_params: _Optional[_Iterable[str]] = ..., tool_prices: _Optional[_Mapping[str, str]] = ..., group_tools: _Optional[_Mapping[str, McpToolNames]] = ..., virtual_tools: _Optional[_Iterable[_Union[McpVirtualTool, _Mapping]]] = ..., catalogue: _Optional[_Union[McpCatalogue, _Mapping]] = ..., virtual_prompts: _Optional[_Iterable[_Union[McpVirtualPrompt, _Mapping]]] = ..., virtual_resources: _Optional[_Iterable[_Union[McpVirtualResource, _Mapping]]] = ...) -> None: ...
 
 class McpToolNames(_message.Message):
     __slots__ = ("names",)
@@ -205,6 +209,34 @@ class McpVirtualTool(_message.Message):
     description: str
     defaults_json: str
     def __init__(self, server_id: _Optional[str] = ..., tool: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., defaults_json: _Optional[str] = ...) -> None: ...
+
+class McpVirtualPrompt(_message.Message):
+    __slots__ = ("server_id", "prompt", "name", "description", "defaults_json")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    DEFAULTS_JSON_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    prompt: str
+    name: str
+    description: str
+    defaults_json: str
+    def __init__(self, server_id: _Optional[str] = ..., prompt: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., defaults_json: _Optional[str] = ...) -> None: ...
+
+class McpVirtualResource(_message.Message):
+    __slots__ = ("server_id", "uri", "exposed_uri", "name", "description")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    URI_FIELD_NUMBER: _ClassVar[int]
+    EXPOSED_URI_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    uri: str
+    exposed_uri: str
+    name: str
+    description: str
+    def __init__(self, server_id: _Optional[str] = ..., uri: _Optional[str] = ..., exposed_uri: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
 
 class CreateMcpServerRequest(_message.Message):
     __slots__ = ("server",)
@@ -390,6 +422,58 @@ class ListMcpServerToolsResponse(_message.Message):
     TOOLS_FIELD_NUMBER: _ClassVar[int]
     tools: _containers.RepeatedCompositeFieldContainer[McpTool]
     def __init__(self, tools: _Optional[_Iterable[_Union[McpTool, _Mapping]]] = ...) -> None: ...
+
+class ListMcpServerOfferingsRequest(_message.Message):
+    __slots__ = ("id", "group_id")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    group_id: str
+    def __init__(self, id: _Optional[str] = ..., group_id: _Optional[str] = ...) -> None: ...
+
+class McpOfferedPromptArgument(_message.Message):
+    __slots__ = ("name", "description", "required")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    REQUIRED_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    required: bool
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., required: _Optional[bool] = ...) -> None: ...
+
+class McpOfferedPrompt(_message.Message):
+    __slots__ = ("name", "title", "description", "arguments")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    title: str
+    description: str
+    arguments: _containers.RepeatedCompositeFieldContainer[McpOfferedPromptArgument]
+    def __init__(self, name: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., arguments: _Optional[_Iterable[_Union[McpOfferedPromptArgument, _Mapping]]] = ...) -> None: ...
+
+class McpOfferedResource(_message.Message):
+    __slots__ = ("uri", "name", "description", "mime_type", "template")
+    URI_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    MIME_TYPE_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    uri: str
+    name: str
+    description: str
+    mime_type: str
+    template: bool
+    def __init__(self, uri: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., mime_type: _Optional[str] = ..., template: _Optional[bool] = ...) -> None: ...
+
+class ListMcpServerOfferingsResponse(_message.Message):
+    __slots__ = ("prompts", "resources")
+    PROMPTS_FIELD_NUMBER: _ClassVar[int]
+    RESOURCES_FIELD_NUMBER: _ClassVar[int]
+    prompts: _containers.RepeatedCompositeFieldContainer[McpOfferedPrompt]
+    resources: _containers.RepeatedCompositeFieldContainer[McpOfferedResource]
+    def __init__(self, prompts: _Optional[_Iterable[_Union[McpOfferedPrompt, _Mapping]]] = ..., resources: _Optional[_Iterable[_Union[McpOfferedResource, _Mapping]]] = ...) -> None: ...
 
 class CallMcpToolRequest(_message.Message):
     __slots__ = ("id", "group_id", "tool", "arguments_json")

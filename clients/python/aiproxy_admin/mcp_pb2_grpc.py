@@ -80,6 +80,11 @@ class McpServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsRequest.SerializeToString,
                 response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsResponse.FromString,
                 _registered_method=True)
+        self.ListMcpServerOfferings = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/ListMcpServerOfferings',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerOfferingsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerOfferingsResponse.FromString,
+                _registered_method=True)
         self.CallMcpTool = channel.unary_unary(
                 '/aiproxy.admin.v1.McpService/CallMcpTool',
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.CallMcpToolRequest.SerializeToString,
@@ -176,6 +181,14 @@ class McpServiceServicer:
 
     def ListMcpServerTools(self, request, context):
         """The tools the server offers to `group_id`: names, descriptions and input schemas.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMcpServerOfferings(self, request, context):
+        """The prompts, resources and resource templates the server offers to `group_id` (what a
+        virtual server may compose): names, descriptions, prompt arguments.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -286,6 +299,11 @@ def add_McpServiceServicer_to_server(servicer, server):
                     servicer.ListMcpServerTools,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsRequest.FromString,
                     response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsResponse.SerializeToString,
+            ),
+            'ListMcpServerOfferings': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMcpServerOfferings,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerOfferingsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerOfferingsResponse.SerializeToString,
             ),
             'CallMcpTool': grpc.unary_unary_rpc_method_handler(
                     servicer.CallMcpTool,
@@ -566,6 +584,33 @@ class McpService:
             '/aiproxy.admin.v1.McpService/ListMcpServerTools',
             aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsRequest.SerializeToString,
             aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerToolsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMcpServerOfferings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/ListMcpServerOfferings',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerOfferingsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpServerOfferingsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -96,6 +96,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("McpService/ListTemplates", read(Open)),
     ("McpService/TestMcpServer", write(Group)),
     ("McpService/ListMcpServerTools", read(Group)),
+    ("McpService/ListMcpServerOfferings", read(Group)),
     // Runs a tool charged to the group: a write, audited.
     ("McpService/CallMcpTool", write(Group)),
     ("McpService/SetGroupMcpParams", write(Group)),

@@ -340,40 +340,77 @@ pub fn definition_for(
 }
 
 /// A virtual server as `group_id` sees it: `source_for` gives each source server's definition
-/// for the group (revision set), or `None` when the group cannot use it; its tools are then
-/// left out. Fails when the group can use none of the sources.
+/// for the group (revision set), or `None` when the group cannot use it; its tools, prompts and
+/// resources are then left out. Fails when the group can use none of the sources.
 pub fn virtual_definition(
     server: &McpServer,
     group_id: &str,
     source_for: impl Fn(&str) -> Option<ServerDefinition>,
 ) -> Result<ServerDefinition, String> {
+    let source_ids = server
+        .virtual_tools
+        .iter()
+        .map(|tool| tool.server.as_str())
+        .chain(
+            server
+                .virtual_prompts
+                .iter()
+                .map(|prompt| prompt.server.as_str()),
+        )
+        .chain(
+            server
+                .virtual_resources
+                .iter()
+                .map(|resource| resource.server.as_str()),
+        );
     let mut sources: Vec<ServerDefinition> = Vec::new();
-    for tool in &server.virtual_tools {
-        if sources.iter().any(|source| source.id == tool.server) {
+    for source_id in source_ids {
+        if sources.iter().any(|source| source.id == source_id) {
             continue;
         }
-        if let Some(source) = source_for(&tool.server) {
+        if let Some(source) = source_for(source_id) {
             sources.push(source);
         }
     }
     if sources.is_empty() {
         return Err("none of the virtual server's sources is available to the group".into());
     }
-    // A tool whose source the group cannot use, or whose source withholds it from the group,
-    // is outside the virtual server's allow-list too: hidden and refused like any other.
-    let usable: BTreeSet<String> = server
-        .virtual_tools
+    // A tool (or prompt: they share allow-lists) whose source the group cannot use, or whose
+    // source withholds it from the group, is outside the virtual server's allow-list too:
+    // hidden and refused like any other.
+    let usable_on = |source_id: &str, name: &str| {
+        sources
+            .iter()
+            .any(|source| source.id == source_id && source.allows_tool(name))
+    };
+    let tools = server.virtual_tools.iter().map(|tool| {
+        (
+            tool.exposed_name(),
+            usable_on(tool.server.as_str(), tool.tool.as_str()),
+        )
+    });
+    let prompts = server.virtual_prompts.iter().map(|prompt| {
+        (
+            prompt.exposed_name(),
+            usable_on(prompt.server.as_str(), prompt.prompt.as_str()),
+        )
+    });
+    let named: Vec<(&str, bool)> = tools.chain(prompts).collect();
+    let usable: BTreeSet<String> = named
         .iter()
-        .filter(|tool| {
-            sources
-                .iter()
-                .any(|source| source.id == tool.server && source.allows_tool(&tool.tool))
-        })
-        .map(|tool| tool.exposed_name().to_owned())
+        .filter(|(_, usable)| *usable)
+        .map(|(name, _)| (*name).to_owned())
         .collect();
-    let tool_allow = match tool_allow(server, group_id) {
+    let explicit = tool_allow(server, group_id);
+    // A group the virtual server's own allow-list narrows reads none of its resources, as on
+    // any other server (see `mcp::offerings`); the composite checks each source for the rest.
+    let resources = match explicit {
+        Some(_) => Vec::new(),
+        None => server.virtual_resources.clone(),
+    };
+    let tool_allow = match explicit {
         Some(allowed) => Some(allowed.intersection(&usable).cloned().collect()),
-        None if usable.len() < server.virtual_tools.len() => Some(usable),
+        None if named.iter().any(|(_, usable)| !usable) => Some(usable),
         None => None,
     };
     Ok(ServerDefinition {
@@ -385,6 +422,8 @@ pub fn virtual_definition(
         description: String::new(),
         kind: ServerKind::Virtual(VirtualComposition {
             tools: server.virtual_tools.clone(),
+            prompts: server.virtual_prompts.clone(),
+            resources,
             sources,
         }),
         revision: String::new(),

@@ -442,6 +442,8 @@ impl AuditView for McpServer {
                 .collect::<std::collections::BTreeMap<_, _>>(),
             "group_tools": self.group_tools,
             "virtual_tools": self.virtual_tools,
+            "virtual_prompts": self.virtual_prompts,
+            "virtual_resources": self.virtual_resources,
             "catalogue": self.catalogue,
         })
     }

@@ -18,7 +18,7 @@ macro_rules! columns {
     () => {
         "id, scope, group_id, type, template, url, headers, query, params, openapi, status, \
          price_per_call, required_group_params, tool_prices, group_tools, virtual_tools, \
-         catalogue, created_at, updated_at"
+         catalogue, virtual_prompts, virtual_resources, created_at, updated_at"
     };
 }
 
@@ -66,6 +66,8 @@ impl Table for McpServer {
             group_tools: rows::json(row, "group_tools")?,
             virtual_tools: rows::json(row, "virtual_tools")?,
             catalogue: rows::json(row, "catalogue")?,
+            virtual_prompts: rows::json(row, "virtual_prompts")?,
+            virtual_resources: rows::json(row, "virtual_resources")?,
             created_at: rows::int(row, "created_at")?,
             updated_at: rows::int(row, "updated_at")?,
         })
@@ -257,7 +259,7 @@ impl StoreTx {
         let insert = sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)"
         ));
         bind_fields(insert, server, &self.sealer)?
             .execute(self.write())
@@ -278,7 +280,8 @@ impl StoreTx {
             "UPDATE mcp_servers SET scope = $2, group_id = $3, type = $4, template = $5, \
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
              price_per_call = $12, required_group_params = $13, tool_prices = $14, \
-             group_tools = $15, virtual_tools = $16, catalogue = $17, updated_at = $18 \
+             group_tools = $15, virtual_tools = $16, catalogue = $17, virtual_prompts = $18, \
+             virtual_resources = $19, updated_at = $20 \
              WHERE id = $1",
         );
         let result = bind_fields(update, server, &self.sealer)?
@@ -355,12 +358,27 @@ impl StoreTx {
     /// public virtual server drawing on a group's server would hand that group's tools (and
     /// credentials) to everyone.
     async fn check_virtual_sources(&mut self, server: &McpServer) -> Result<(), StoreError> {
-        for (index, tool) in server.virtual_tools.iter().enumerate() {
-            let field = format!("mcp_server.virtual_tools[{index}].server");
-            let Some(source) = self.get_mcp_server(&tool.server).await? else {
+        let tools = server
+            .virtual_tools
+            .iter()
+            .map(|tool| ("virtual_tools", tool.server.as_str()));
+        let prompts = server
+            .virtual_prompts
+            .iter()
+            .map(|prompt| ("virtual_prompts", prompt.server.as_str()));
+        let resources = server
+            .virtual_resources
+            .iter()
+            .map(|resource| ("virtual_resources", resource.server.as_str()));
+        let mut index_in = BTreeMap::<&str, usize>::new();
+        for (list, source_id) in tools.chain(prompts).chain(resources) {
+            let index = index_in.entry(list).or_default();
+            let field = format!("mcp_server.{list}[{index}].server");
+            *index += 1;
+            let Some(source) = self.get_mcp_server(source_id).await? else {
                 return Err(validate::invalid(
                     field,
-                    format!("no mcp server {:?}", tool.server),
+                    format!("no mcp server {source_id:?}"),
                 ));
             };
             if source.kind == McpServerKind::Virtual {
@@ -398,7 +416,7 @@ impl StoreTx {
     }
 }
 
-/// Binds `$1`..`$17` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// Binds `$1`..`$20` of both the INSERT and the UPDATE: every stored field but `created_at`,
 /// in column order, the secret-bearing ones as JSON sealed with each column's name, then the
 /// time of the write.
 fn bind_fields(
@@ -428,6 +446,8 @@ fn bind_fields(
         .bind(to_json(&server.group_tools)?)
         .bind(to_json(&server.virtual_tools)?)
         .bind(to_json(&server.catalogue)?)
+        .bind(to_json(&server.virtual_prompts)?)
+        .bind(to_json(&server.virtual_resources)?)
         .bind(now_ms()))
 }
 

@@ -36,6 +36,7 @@ mod table;
 mod tokens;
 mod types;
 pub mod validate;
+mod validate_virtual;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -539,7 +539,8 @@ pub enum McpServerKind {
     ProxyStreamable,
     ProxySse,
     Openapi,
-    /// Chosen tools of other servers (`virtual_tools`), served under this server's id.
+    /// Chosen tools, prompts and resources of other servers (`virtual_tools`,
+    /// `virtual_prompts`, `virtual_resources`), served under this server's id.
     Virtual,
     /// A gRPC service at `url`: its unary and server-streaming methods as tools, described
     /// through server reflection or the descriptor set in `params` (see `mcp_host::bridge`).
@@ -631,6 +632,11 @@ pub struct McpServer {
     pub group_tools: BTreeMap<String, Vec<String>>,
     /// The tools a virtual server composes; empty for every other type.
     pub virtual_tools: Vec<mcp::VirtualTool>,
+    /// The prompts a virtual server composes; empty for every other type.
+    pub virtual_prompts: Vec<mcp::VirtualPrompt>,
+    /// The resources and resource templates a virtual server composes; empty for every other
+    /// type.
+    pub virtual_resources: Vec<mcp::VirtualResource>,
     /// What the catalogue shows (display names, readme, ...); the whole of a `Docs` server.
     pub catalogue: McpCatalogue,
     pub created_at: i64,
@@ -664,6 +670,8 @@ impl McpServer {
             tool_prices: BTreeMap::new(),
             group_tools: BTreeMap::new(),
             virtual_tools: Vec::new(),
+            virtual_prompts: Vec::new(),
+            virtual_resources: Vec::new(),
             catalogue: McpCatalogue::default(),
             created_at: 0,
             updated_at: 0,

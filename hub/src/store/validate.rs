@@ -404,10 +404,10 @@ pub fn group_plugins(
 
 /// The most tools one virtual server composes, and the longest description it may give one.
 const MAX_VIRTUAL_TOOLS: usize = 1000;
-const MAX_TOOL_DESCRIPTION_BYTES: usize = 16 * 1024;
+pub(super) const MAX_TOOL_DESCRIPTION_BYTES: usize = 16 * 1024;
 
 /// An MCP tool name as clients accept it: 1 to 128 characters of `[A-Za-z0-9_.-]`.
-fn mcp_tool_name(field: &str, value: &str) -> Result<(), StoreError> {
+pub(super) fn mcp_tool_name(field: &str, value: &str) -> Result<(), StoreError> {
     let valid = !value.is_empty()
         && value.len() <= 128
         && value
@@ -440,11 +440,13 @@ fn mcp_tool_policy(server: &McpServer) -> Result<(), StoreError> {
 
 /// A virtual server's composition: sources named, exposed names valid and distinct, defaults
 /// and descriptions bounded. Whether the sources exist is the store's check, in the transaction.
-fn virtual_tools(tools: &[mcp::VirtualTool]) -> Result<(), StoreError> {
-    if tools.is_empty() {
+fn virtual_tools(server: &McpServer) -> Result<(), StoreError> {
+    let tools = &server.virtual_tools;
+    if tools.is_empty() && server.virtual_prompts.is_empty() && server.virtual_resources.is_empty()
+    {
         return Err(invalid(
             "mcp_server.virtual_tools",
-            "required for type virtual (at least one tool)",
+            "required for type virtual (at least one tool, prompt or resource)",
         ));
     }
     if tools.len() > MAX_VIRTUAL_TOOLS {
@@ -604,7 +606,7 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
     }
     mcp_tool_policy(server)?;
     match server.kind {
-        McpServerKind::Virtual => virtual_tools(&server.virtual_tools)?,
+        McpServerKind::Virtual => virtual_tools(server)?,
         _ if !server.virtual_tools.is_empty() => {
             return Err(invalid(
                 "mcp_server.virtual_tools",
@@ -613,6 +615,7 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
         }
         _ => {}
     }
+    super::validate_virtual::virtual_offerings(server)?;
     mcp_catalogue(&server.catalogue)?;
     match server.kind {
         McpServerKind::Virtual => {}

@@ -5,18 +5,25 @@
 //! listing would, and shows the chosen tools under their new names with the fixed arguments
 //! taken out of their schemas. A call is forwarded to the source tool with the fixed arguments
 //! written over what the client sent. A source that cannot be reached hides only its own tools.
+//! Prompts and resources are composed the same way (`composite_offerings.rs`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use rmcp::ErrorData;
-use rmcp::model::{CallToolResponse, JsonObject, Tool};
+use rmcp::model::{
+    CallToolResponse, CompleteRequestParams, CompleteResult, GetPromptRequestParams,
+    GetPromptResponse, JsonObject, Prompt, ReadResourceRequestParams, ReadResourceResponse,
+    Resource, ResourceTemplate, ServerCapabilities, Tool,
+};
 use serde_json::Value;
 
-use crate::host::{ServerDefinition, VirtualTool};
+use crate::host::{
+    ServerDefinition, VirtualComposition, VirtualPrompt, VirtualResource, VirtualTool,
+};
 use crate::pinning::{self, ToolPins};
-use crate::tool_server::{ToolCall, ToolServer};
+use crate::tool_server::{Listener, ToolCall, ToolServer};
 
 /// One source server as the caller's group sees it, and its live tool server.
 pub(crate) struct Source {
@@ -27,18 +34,22 @@ pub(crate) struct Source {
 /// The tool server of one virtual server, for one group.
 pub(crate) struct CompositeServer {
     tools: Vec<VirtualTool>,
-    sources: BTreeMap<String, Source>,
+    pub(super) prompts: Vec<VirtualPrompt>,
+    pub(super) resources: Arc<Vec<VirtualResource>>,
+    pub(super) sources: BTreeMap<String, Source>,
     pins: Option<Arc<dyn ToolPins>>,
 }
 
 impl CompositeServer {
     pub fn new(
-        tools: Vec<VirtualTool>,
+        composition: &VirtualComposition,
         sources: BTreeMap<String, Source>,
         pins: Option<Arc<dyn ToolPins>>,
     ) -> CompositeServer {
         CompositeServer {
-            tools,
+            tools: composition.tools.clone(),
+            prompts: composition.prompts.clone(),
+            resources: Arc::new(composition.resources.clone()),
             sources,
             pins,
         }
@@ -141,6 +152,50 @@ impl ToolServer for CompositeServer {
     fn source_of(&self, tool: &str) -> Option<String> {
         let composed = self.tools.iter().find(|t| t.exposed_name() == tool)?;
         Some(format!("{}/{}", composed.server, composed.tool))
+    }
+
+    // Prompts and resources: see `composite_offerings.rs`.
+
+    async fn capabilities(&self) -> ServerCapabilities {
+        self.composed_capabilities().await
+    }
+
+    async fn list_prompts(&self) -> Result<Vec<Prompt>, ErrorData> {
+        Ok(self.composed_prompts().await)
+    }
+
+    async fn get_prompt(
+        &self,
+        get: GetPromptRequestParams,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        self.get_composed_prompt(get).await
+    }
+
+    async fn complete(&self, request: CompleteRequestParams) -> Result<CompleteResult, ErrorData> {
+        self.complete_composed(request).await
+    }
+
+    async fn list_resources(&self) -> Result<Vec<Resource>, ErrorData> {
+        Ok(self.composed_resources().await)
+    }
+
+    async fn list_resource_templates(&self) -> Result<Vec<ResourceTemplate>, ErrorData> {
+        Ok(self.composed_resource_templates().await)
+    }
+
+    async fn read_resource(
+        &self,
+        read: ReadResourceRequestParams,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        self.read_composed_resource(read).await
+    }
+
+    async fn subscribe(&self, uri: &str, listener: Listener) -> Result<(), ErrorData> {
+        self.subscribe_composed(uri, listener).await
+    }
+
+    async fn unsubscribe(&self, uri: &str, session: u64) -> Result<(), ErrorData> {
+        self.unsubscribe_composed(uri, session).await
     }
 }
 

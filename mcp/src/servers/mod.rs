@@ -1,10 +1,12 @@
 //! What answers one server's tools: builds the tool server of a definition by its kind (embedded, proxy, OpenAPI, virtual) and caches live instances.
 
 mod composite;
+mod composite_offerings;
 mod grpc;
 mod openapi;
 mod proxy;
 pub(crate) mod templates;
+pub mod uri_template;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -177,7 +179,7 @@ impl LiveServers {
             );
         }
         Ok(Arc::new(CompositeServer::new(
-            composition.tools.clone(),
+            composition,
             sources,
             self.pins.clone(),
         )))

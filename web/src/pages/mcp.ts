@@ -2,7 +2,7 @@
 // every type the control plane knows (embedded from a template, proxied streamable HTTP or SSE,
 // an OpenAPI document uploaded, pasted or fetched from a URL), enable/disable, delete, test a
 // server and list its tools (and call one as a group, `mcpTools.ts`), and each group's own
-// parameters of a server.
+// parameters of a server. A virtual server's composition has its own editor (`mcpVirtual.ts`).
 //
 // Secrets (headers, template parameters, OpenAPI credentials, group parameters) come back
 // masked by the server; a masked value sent back unchanged keeps the stored secret, so the
@@ -40,6 +40,7 @@ import { decimal, num, t, type Message } from "../i18n";
 import { pager } from "../paging";
 import { catalogueCard, catalogueFields, catalogueFrom, catalogueView, displayDescription, displayName } from "./mcpCatalogue";
 import { toolsView } from "./mcpTools";
+import { compositionFrom, virtualFields } from "./mcpVirtual";
 
 const scopeName: Record<number, Message> = {
   [McpScope.UNSPECIFIED]: "unspecified",
@@ -139,8 +140,7 @@ const serverTypes = [
   McpServerType.PROXY_SSE,
   McpServerType.OPENAPI,
   McpServerType.GRPC,
-  // Composed through the control plane or the config file (virtual_tools); listed so that
-  // editing one here keeps its type.
+  // Chosen tools, prompts and resources of other servers (`mcpVirtual.ts`).
   McpServerType.VIRTUAL,
   // A catalogue entry only: its catalogue fields are all it has.
   McpServerType.DOCS,
@@ -162,6 +162,10 @@ const EDITABLE = [
   "price_per_call",
   "required_group_params",
   "catalogue",
+  // Empty for every type but virtual: a server that stops being virtual composes nothing.
+  "virtual_tools",
+  "virtual_prompts",
+  "virtual_resources",
 ];
 
 const MASKED_HINT: Message = "NAME=value per line; values come back masked, and a masked value left as it is keeps the stored one";
@@ -324,6 +328,8 @@ function typeFields(type: McpServerType, templates: McpTemplate[], server?: McpS
         { kind: "textarea", name: "headers", label: t("Metadata"), value: pairsText(server?.headers ?? {}), hint: t(MASKED_HINT) },
       ];
     }
+    case McpServerType.VIRTUAL:
+      return virtualFields(server);
     default:
       return [];
   }
@@ -405,6 +411,8 @@ async function serverFrom(values: Values, type: McpServerType, id: string, templ
       };
       break;
     }
+    case McpServerType.VIRTUAL:
+      return { ...server, ...compositionFrom(values) };
   }
   return server;
 }
@@ -514,7 +522,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
         form([...commonFields(server), ...typeFields(type, templates, server), ...catalogueFields(server)], server ? t("Save") : t("Create"), async (values) => {
           const message = await serverFrom(values, type, server?.id ?? values.id, templates, server);
           const answer = server
-            ? await api.mcp.updateMcpServer({ server: message, updateMask: { paths: EDITABLE } })
+            ? await api.mcp.updateMcpServer({ server: message, updateMask: { paths: type === McpServerType.VIRTUAL ? [...EDITABLE, "tool_prices"] : EDITABLE } })
             : await api.mcp.createMcpServer({ server: message });
           editor.replaceChildren();
           const warnings = answer.warnings.length > 0 ? `; ${t("warnings: {list}", { list: answer.warnings.join("; ") })}` : "";

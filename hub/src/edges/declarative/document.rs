@@ -308,6 +308,14 @@ pub struct McpServerSpec {
     /// `description` and `defaults`).
     #[serde(default, rename = "tools", skip_serializing_if = "Vec::is_empty")]
     pub virtual_tools: Vec<mcp::VirtualTool>,
+    /// Type `virtual`: the prompts it composes (`server`, `prompt`, optional `name`,
+    /// `description` and `defaults`, string arguments set on every `prompts/get`).
+    #[serde(default, rename = "prompts", skip_serializing_if = "Vec::is_empty")]
+    pub virtual_prompts: Vec<mcp::VirtualPrompt>,
+    /// Type `virtual`: the resources and resource templates it composes (`server`, `uri`,
+    /// optional `exposed_uri`, `name` and `description`).
+    #[serde(default, rename = "resources", skip_serializing_if = "Vec::is_empty")]
+    pub virtual_resources: Vec<mcp::VirtualResource>,
     /// Display names, descriptions, tags, readme, logo, homepage (and a `docs` server's
     /// `install`).
     #[serde(default, skip_serializing_if = "is_empty_catalogue")]
@@ -521,6 +529,8 @@ impl Document {
                     tool_prices: server.tool_prices,
                     group_tools: server.group_tools,
                     virtual_tools: server.virtual_tools,
+                    virtual_prompts: server.virtual_prompts,
+                    virtual_resources: server.virtual_resources,
                     catalogue: server.catalogue,
                 })
                 .collect(),
@@ -785,6 +795,8 @@ impl McpServerSpec {
         server.tool_prices = self.tool_prices.clone();
         server.group_tools = self.group_tools.clone();
         server.virtual_tools = self.virtual_tools.clone();
+        server.virtual_prompts = self.virtual_prompts.clone();
+        server.virtual_resources = self.virtual_resources.clone();
         server.catalogue = self.catalogue.clone();
         match existing {
             Some(existing) => {

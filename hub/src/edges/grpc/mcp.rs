@@ -150,6 +150,16 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
             })
             .collect(),
         virtual_tools: server.virtual_tools.iter().map(virtual_tool_pb).collect(),
+        virtual_prompts: server
+            .virtual_prompts
+            .iter()
+            .map(super::mcp_virtual::virtual_prompt_pb)
+            .collect(),
+        virtual_resources: server
+            .virtual_resources
+            .iter()
+            .map(super::mcp_virtual::virtual_resource_pb)
+            .collect(),
         catalogue: Some(catalogue_pb(&server.catalogue)),
     }
 }
@@ -260,6 +270,21 @@ async fn prepare(server: &mut McpServer, fetch: bool) -> Result<Vec<String>, Sta
 /// How long testing or listing a remote server may take.
 const INSPECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// A server as `group_id` sees it, built for inspection, and the secrets it was built with
+/// (masked in any reason it gives).
+struct Inspected {
+    definition: mcp::ServerDefinition,
+    secrets: Vec<String>,
+}
+
+impl Inspected {
+    /// A failure's reason may quote the request (a failed call prints its URL, query secrets
+    /// and all): every secret the server was built with is masked in it.
+    fn redact(&self, reason: &str) -> String {
+        secret::redact(reason, self.secrets.iter().map(String::as_str))
+    }
+}
+
 impl Mcp {
     /// Builds the server as `group_id` sees it and lists its tools: `Err` for a missing server
     /// or a group that cannot be named, `Ok(Err(reason))` for a server that does not work.
@@ -268,6 +293,48 @@ impl Mcp {
         id: &str,
         group_id: &str,
     ) -> Result<Result<mcp::ServerInspection, String>, Status> {
+        let inspected = match self.inspected(id, group_id).await? {
+            Ok(inspected) => inspected,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        Ok(
+            mcp::inspect_server(&self.inspect_config(), &inspected.definition)
+                .await
+                .map_err(|reason| inspected.redact(&reason)),
+        )
+    }
+
+    /// As [`Self::inspect`], listing the server's prompts and resources instead.
+    async fn inspect_offerings(
+        &self,
+        id: &str,
+        group_id: &str,
+    ) -> Result<Result<mcp::OfferingsInspection, String>, Status> {
+        let inspected = match self.inspected(id, group_id).await? {
+            Ok(inspected) => inspected,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        Ok(
+            mcp::inspect_offerings(&self.inspect_config(), &inspected.definition)
+                .await
+                .map_err(|reason| inspected.redact(&reason)),
+        )
+    }
+
+    fn inspect_config(&self) -> mcp::McpConfig {
+        mcp::McpConfig {
+            upstream_timeout: INSPECT_TIMEOUT,
+            openapi_compact_above_bytes: self.0.mcp_openapi_compact_above_bytes,
+            ..mcp::McpConfig::default()
+        }
+    }
+
+    /// The definition of server `id` as `group_id` sees it.
+    async fn inspected(
+        &self,
+        id: &str,
+        group_id: &str,
+    ) -> Result<Result<Inspected, String>, Status> {
         let server = self.0.store.get_mcp_server(id).await?;
         reaches(&server)?;
         let group_id = match (&server.scope, server.group_id.as_deref()) {
@@ -289,7 +356,19 @@ impl Mcp {
                 Err(err) => return Err(err.into()),
             }
         };
-        let group_secrets = group_params.clone();
+        let openapi = server
+            .openapi
+            .iter()
+            .flat_map(|source| source.credentials.values());
+        let secrets = server
+            .headers
+            .values()
+            .chain(server.query.values())
+            .chain(server.params.values())
+            .chain(openapi)
+            .chain(group_params.values())
+            .cloned()
+            .collect();
         let definition = if server.kind == McpServerKind::Virtual {
             let sources = self.virtual_sources(&server, group_id).await?;
             crate::mcp_host::bridge::virtual_definition(&server, group_id, |source_id| {
@@ -298,34 +377,10 @@ impl Mcp {
         } else {
             crate::mcp_host::bridge::definition_for(&server, group_id, group_params)
         };
-        let definition = match definition {
-            Ok(definition) => definition,
-            Err(reason) => return Ok(Err(reason)),
-        };
-        let config = mcp::McpConfig {
-            upstream_timeout: INSPECT_TIMEOUT,
-            openapi_compact_above_bytes: self.0.mcp_openapi_compact_above_bytes,
-            ..mcp::McpConfig::default()
-        };
-        // The reason may quote the request (a failed call prints its URL, query secrets and
-        // all): every secret the server was built with is masked in it.
-        Ok(mcp::inspect_server(&config, &definition)
-            .await
-            .map_err(|reason| {
-                let openapi = server
-                    .openapi
-                    .iter()
-                    .flat_map(|source| source.credentials.values());
-                let secrets = server
-                    .headers
-                    .values()
-                    .chain(server.query.values())
-                    .chain(server.params.values())
-                    .chain(openapi)
-                    .chain(group_secrets.values())
-                    .map(String::as_str);
-                secret::redact(&reason, secrets)
-            }))
+        Ok(definition.map(|definition| Inspected {
+            definition,
+            secrets,
+        }))
     }
 }
 
@@ -339,11 +394,22 @@ impl Mcp {
         group_id: &str,
     ) -> Result<std::collections::BTreeMap<String, mcp::ServerDefinition>, Status> {
         let mut sources = std::collections::BTreeMap::new();
-        for tool in &server.virtual_tools {
-            if sources.contains_key(&tool.server) {
+        let source_ids = server
+            .virtual_tools
+            .iter()
+            .map(|tool| &tool.server)
+            .chain(server.virtual_prompts.iter().map(|prompt| &prompt.server))
+            .chain(
+                server
+                    .virtual_resources
+                    .iter()
+                    .map(|resource| &resource.server),
+            );
+        for source_id in source_ids {
+            if sources.contains_key(source_id) {
                 continue;
             }
-            let source = match self.0.store.get_mcp_server(&tool.server).await {
+            let source = match self.0.store.get_mcp_server(source_id).await {
                 Ok(source) => source,
                 Err(crate::store::StoreError::NotFound { .. }) => continue,
                 Err(error) => return Err(error.into()),
@@ -394,6 +460,8 @@ impl Patchable for McpServer {
         "tool_prices",
         "group_tools",
         "virtual_tools",
+        "virtual_prompts",
+        "virtual_resources",
         "catalogue",
     ];
 
@@ -479,6 +547,21 @@ impl Patchable for McpServer {
                 .enumerate()
                 .map(|(index, tool)| virtual_tool_from(index, tool))
                 .collect::<Result<_, Status>>()?;
+        }
+        if mask.selects("virtual_prompts") {
+            self.virtual_prompts = incoming
+                .virtual_prompts
+                .into_iter()
+                .enumerate()
+                .map(|(index, prompt)| super::mcp_virtual::virtual_prompt_from(index, prompt))
+                .collect::<Result<_, Status>>()?;
+        }
+        if mask.selects("virtual_resources") {
+            self.virtual_resources = incoming
+                .virtual_resources
+                .into_iter()
+                .map(super::mcp_virtual::virtual_resource_from)
+                .collect();
         }
         Ok(())
     }
@@ -710,6 +793,23 @@ impl McpService for Mcp {
             })
             .collect();
         Ok(Response::new(pb::ListMcpServerToolsResponse { tools }))
+    }
+
+    async fn list_mcp_server_offerings(
+        &self,
+        request: Request<pb::ListMcpServerOfferingsRequest>,
+    ) -> Result<Response<pb::ListMcpServerOfferingsResponse>, Status> {
+        let request = request.into_inner();
+        let offered = self
+            .inspect_offerings(&request.id, &request.group_id)
+            .await?
+            .map_err(|reason| {
+                Status::failed_precondition(format!(
+                    "server {} does not work: {reason}",
+                    request.id
+                ))
+            })?;
+        Ok(Response::new(super::mcp_virtual::offerings_pb(offered)))
     }
 
     async fn call_mcp_tool(

@@ -21,6 +21,7 @@ pub(crate) mod groups;
 pub(crate) mod logs;
 pub(crate) mod mcp;
 pub mod mcp_calls;
+mod mcp_virtual;
 pub(crate) mod models;
 pub(crate) mod options;
 pub(crate) mod tokens;

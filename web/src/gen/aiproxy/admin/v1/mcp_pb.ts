@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/mcp.proto.
  */
 export const file_aiproxy_admin_v1_mcp: GenFile = /*@__PURE__*/
-  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSK5AQoMTWNwQ2F0YWxvZ3VlEhQKDGRpc3BsYXlfbmFtZRgBIAEoCRIXCg9kaXNwbGF5X25hbWVfemgYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSFgoOZGVzY3JpcHRpb25femgYBCABKAkSDAoEdGFncxgFIAMoCRIOCgZyZWFkbWUYBiABKAkSDAoEbG9nbxgHIAEoCRIQCghob21lcGFnZRgIIAEoCRIPCgdpbnN0YWxsGAkgASgJIqQCCg1PcGVuQXBpU291cmNlEgwKBHNwZWMYASABKAkSEAoIc3BlY191cmwYAiABKAkSEAoIYmFzZV91cmwYAyABKAkSHQoVYWxsb3dfcHJpdmF0ZV9uZXR3b3JrGAQgASgIEkUKC2NyZWRlbnRpYWxzGAUgAygLMjAuYWlwcm94eS5hZG1pbi52MS5PcGVuQXBpU291cmNlLkNyZWRlbnRpYWxzRW50cnkSGgoSaW5jbHVkZV9vcGVyYXRpb25zGAYgAygJEhoKEmV4Y2x1ZGVfb3BlcmF0aW9ucxgHIAMoCRIPCgdjb21wYWN0GAggASgIGjIKEENyZWRlbnRpYWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKjCAoJTWNwU2VydmVyEgoKAmlkGAEgASgJEikKBXNjb3BlGAIgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgDIAEoCRItCgR0eXBlGAQgASgOMh8uYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXJUeXBlEhAKCHRlbXBsYXRlGAUgASgJEgsKA3VybBgGIAEoCRI5CgdoZWFkZXJzGAcgAygLMiguYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuSGVhZGVyc0VudHJ5EjUKBXF1ZXJ5GAggAygLMiYuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUXVlcnlFbnRyeRI3CgZwYXJhbXMYCSADKAsyJy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5QYXJhbXNFbnRyeRIwCgdvcGVuYXBpGAogASgLMh8uYWlwcm94eS5hZG1pbi52MS5PcGVuQXBpU291cmNlEigKBnN0YXR1cxgLIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEhUKDWNyZWF0ZWRfYXRfbXMYDCABKAMSFQoNdXBkYXRlZF9hdF9tcxgNIAEoAxIQCgh3YXJuaW5ncxgOIAMoCRIWCg5wcmljZV9wZXJfY2FsbBgPIAEoCRIdChVyZXF1aXJlZF9ncm91cF9wYXJhbXMYECADKAkSQAoLdG9vbF9wcmljZXMYESADKAsyKy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5Ub29sUHJpY2VzRW50cnkSQAoLZ3JvdXBfdG9vbHMYEiADKAsyKy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5Hcm91cFRvb2xzRW50cnkSNwoNdmlydHVhbF90b29scxgTIAMoCzIgLmFpcHJveHkuYWRtaW4udjEuTWNwVmlydHVhbFRvb2wSMQoJY2F0YWxvZ3VlGBQgASgLMh4uYWlwcm94eS5hZG1pbi52MS5NY3BDYXRhbG9ndWUaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLAoKUXVlcnlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGi0KC1BhcmFtc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaMQoPVG9vbFByaWNlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaUQoPR3JvdXBUb29sc0VudHJ5EgsKA2tleRgBIAEoCRItCgV2YWx1ZRgCIAEoCzIeLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbE5hbWVzOgI4ASIdCgxNY3BUb29sTmFtZXMSDQoFbmFtZXMYASADKAkigAEKDk1jcFZpcnR1YWxUb29sEhEKCXNlcnZlcl9pZBgBIAEoCRIMCgR0b29sGAIgASgJEgwKBG5hbWUYAyABKAkSGAoLZGVzY3JpcHRpb24YBCABKAlIAIgBARIVCg1kZWZhdWx0c19qc29uGAUgASgJQg4KDF9kZXNjcmlwdGlvbiJFChZDcmVhdGVNY3BTZXJ2ZXJSZXF1ZXN0EisKBnNlcnZlchgBIAEoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyIiEKE0dldE1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkitgEKFUxpc3RNY3BTZXJ2ZXJzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIpCgVzY29wZRgDIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYBCABKAkSKAoGc3RhdHVzGAUgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMSDwoHa2V5d29yZBgGIAEoCSJzChZMaXN0TWNwU2VydmVyc1Jlc3BvbnNlEiwKB3NlcnZlcnMYASADKAsyGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyJ2ChZVcGRhdGVNY3BTZXJ2ZXJSZXF1ZXN0EisKBnNlcnZlchgBIAEoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIkChZEZWxldGVNY3BTZXJ2ZXJSZXF1ZXN0EgoKAmlkGAEgASgJIlEKGVNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAkSKAoGc3RhdHVzGAIgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMiFgoUTGlzdFRlbXBsYXRlc1JlcXVlc3QiYwoVTGlzdFRlbXBsYXRlc1Jlc3BvbnNlEhEKCXRlbXBsYXRlcxgBIAMoCRI3ChB0ZW1wbGF0ZV9kZXRhaWxzGAIgAygLMh0uYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZSKXAQoLTWNwVGVtcGxhdGUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIyCgZwYXJhbXMYAyADKAsyIi5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW0SMQoJY2F0YWxvZ3VlGAQgASgLMh4uYWlwcm94eS5hZG1pbi52MS5NY3BDYXRhbG9ndWUigAEKEE1jcFRlbXBsYXRlUGFyYW0SDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRI3CgZzZXRfYnkYAyABKA4yJy5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW1Pd25lchIQCghyZXF1aXJlZBgEIAEoCCK5AQoOR3JvdXBNY3BQYXJhbXMSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJEjwKBnBhcmFtcxgDIAMoCzIsLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMuUGFyYW1zRW50cnkSFQoNdXBkYXRlZF9hdF9tcxgEIAEoAxotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkwKGFNldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIwCgZwYXJhbXMYASABKAsyIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zIj8KGEdldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiQgobRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSI0ChRUZXN0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJaChVUZXN0TWNwU2VydmVyUmVzcG9uc2USCgoCb2sYASABKAgSDQoFZXJyb3IYAiABKAkSEgoKdG9vbF9jb3VudBgDIAEoBRISCgpsYXRlbmN5X21zGAQgASgDIjkKGUxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkicgoHTWNwVG9vbBIMCgRuYW1lGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhkKEWlucHV0X3NjaGVtYV9qc29uGAQgASgJEhoKEm91dHB1dF9zY2hlbWFfanNvbhgFIAEoCSJGChpMaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRIoCgV0b29scxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbCJYChJDYWxsTWNwVG9vbFJlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkSDAoEdG9vbBgDIAEoCRIWCg5hcmd1bWVudHNfanNvbhgEIAEoCSJQChNDYWxsTWNwVG9vbFJlc3BvbnNlEhMKC3Jlc3VsdF9qc29uGAEgASgJEhAKCGlzX2Vycm9yGAIgASgIEhIKCmxhdGVuY3lfbXMYAyABKAMiSAoZTGlzdE1jcFRvb2xDaGFuZ2VzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSGAoQaW5jbHVkZV9yZWplY3RlZBgCIAEoCCJBCg5NY3BUb29sRmluZGluZxIMCgRraW5kGAEgASgJEhAKCGxvY2F0aW9uGAIgASgJEg8KB2V4Y2VycHQYAyABKAkioQIKDU1jcFRvb2xDaGFuZ2USEQoJc2VydmVyX2lkGAEgASgJEhEKCXRvb2xfbmFtZRgCIAEoCRIxCgRraW5kGAMgASgOMiMuYWlwcm94eS5hZG1pbi52MS5NY3BUb29sQ2hhbmdlS2luZBIgChhhcHByb3ZlZF9kZWZpbml0aW9uX2pzb24YBCABKAkSHwoXb2ZmZXJlZF9kZWZpbml0aW9uX2pzb24YBSABKAkSMgoIZmluZGluZ3MYBiADKAsyIC5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xGaW5kaW5nEhAKCHJlamVjdGVkGAcgASgIEhYKDmRldGVjdGVkX2F0X21zGAggASgDEhYKDmFwcHJvdmVkX2F0X21zGAkgASgDIk4KGkxpc3RNY3BUb29sQ2hhbmdlc1Jlc3BvbnNlEjAKB2NoYW5nZXMYASADKAsyHy5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xDaGFuZ2UiVwocQXBwcm92ZU1jcFNlcnZlclRvb2xzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEgoKdG9vbF9uYW1lcxgCIAMoCRIQCghncm91cF9pZBgDIAEoCSIzCh1BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXNwb25zZRISCgp0b29sX25hbWVzGAEgAygJIkQKG1JlamVjdE1jcFNlcnZlclRvb2xzUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEgoKdG9vbF9uYW1lcxgCIAMoCSIyChxSZWplY3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEhIKCnRvb2xfbmFtZXMYASADKAkqUAoITWNwU2NvcGUSGQoVTUNQX1NDT1BFX1VOU1BFQ0lGSUVEEAASFAoQTUNQX1NDT1BFX1BVQkxJQxABEhMKD01DUF9TQ09QRV9HUk9VUBACKoECCg1NY3BTZXJ2ZXJUeXBlEh8KG01DUF9TRVJWRVJfVFlQRV9VTlNQRUNJRklFRBAAEhwKGE1DUF9TRVJWRVJfVFlQRV9FTUJFRERFRBABEiQKIE1DUF9TRVJWRVJfVFlQRV9QUk9YWV9TVFJFQU1BQkxFEAISHQoZTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NTRRADEhsKF01DUF9TRVJWRVJfVFlQRV9PUEVOQVBJEAQSGwoXTUNQX1NFUlZFUl9UWVBFX1ZJUlRVQUwQBRIYChRNQ1BfU0VSVkVSX1RZUEVfR1JQQxAGEhgKFE1DUF9TRVJWRVJfVFlQRV9ET0NTEAcqiQEKFU1jcFRlbXBsYXRlUGFyYW1Pd25lchIoCiRNQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfVU5TUEVDSUZJRUQQABIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfQURNSU4QARIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfR1JPVVAQAiqbAQoRTWNwVG9vbENoYW5nZUtpbmQSJAogTUNQX1RPT0xfQ0hBTkdFX0tJTkRfVU5TUEVDSUZJRUQQABIgChxNQ1BfVE9PTF9DSEFOR0VfS0lORF9DSEFOR0VEEAESHAoYTUNQX1RPT0xfQ0hBTkdFX0tJTkRfTkVXEAISIAocTUNQX1RPT0xfQ0hBTkdFX0tJTkRfUkVNT1ZFRBADMuQMCgpNY3BTZXJ2aWNlElgKD0NyZWF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuQ3JlYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElcKDEdldE1jcFNlcnZlchIlLmFpcHJveHkuYWRtaW4udjEuR2V0TWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyIgOQAgESaAoOTGlzdE1jcFNlcnZlcnMSJy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJzUmVxdWVzdBooLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlcnNSZXNwb25zZSIDkAIBElgKD1VwZGF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuVXBkYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElMKD0RlbGV0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlTWNwU2VydmVyUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJeChJTZXRNY3BTZXJ2ZXJTdGF0dXMSKy5haXByb3h5LmFkbWluLnYxLlNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJlCg1MaXN0VGVtcGxhdGVzEiYuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVxdWVzdBonLmFpcHJveHkuYWRtaW4udjEuTGlzdFRlbXBsYXRlc1Jlc3BvbnNlIgOQAgESYAoNVGVzdE1jcFNlcnZlchImLmFpcHJveHkuYWRtaW4udjEuVGVzdE1jcFNlcnZlclJlcXVlc3QaJy5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXNwb25zZRJ0ChJMaXN0TWNwU2VydmVyVG9vbHMSKy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlIgOQAgESWgoLQ2FsbE1jcFRvb2wSJC5haXByb3h5LmFkbWluLnYxLkNhbGxNY3BUb29sUmVxdWVzdBolLmFpcHJveHkuYWRtaW4udjEuQ2FsbE1jcFRvb2xSZXNwb25zZRJhChFTZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuU2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcxJmChFHZXRHcm91cE1jcFBhcmFtcxIqLmFpcHJveHkuYWRtaW4udjEuR2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0GiAuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcyIDkAIBEl0KFERlbGV0ZUdyb3VwTWNwUGFyYW1zEi0uYWlwcm94eS5hZG1pbi52MS5EZWxldGVHcm91cE1jcFBhcmFtc1JlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSdAoSTGlzdE1jcFRvb2xDaGFuZ2VzEisuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwVG9vbENoYW5nZXNSZXF1ZXN0GiwuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwVG9vbENoYW5nZXNSZXNwb25zZSIDkAIBEngKFUFwcHJvdmVNY3BTZXJ2ZXJUb29scxIuLmFpcHJveHkuYWRtaW4udjEuQXBwcm92ZU1jcFNlcnZlclRvb2xzUmVxdWVzdBovLmFpcHJveHkuYWRtaW4udjEuQXBwcm92ZU1jcFNlcnZlclRvb2xzUmVzcG9uc2USdQoUUmVqZWN0TWNwU2VydmVyVG9vbHMSLS5haXByb3h5LmFkbWluLnYxLlJlamVjdE1jcFNlcnZlclRvb2xzUmVxdWVzdBouLmFpcHJveHkuYWRtaW4udjEuUmVqZWN0TWNwU2VydmVyVG9vbHNSZXNwb25zZWIGcHJvdG8z", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSK5AQoMTWNwQ2F0YWxvZ3VlEhQKDGRpc3BsYXlfbmFtZRgBIAEoCRIXCg9kaXNwbGF5X25hbWVfemgYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSFgoOZGVzY3JpcHRpb25femgYBCABKAkSDAoEdGFncxgFIAMoCRIOCgZyZWFkbWUYBiABKAkSDAoEbG9nbxgHIAEoCRIQCghob21lcGFnZRgIIAEoCRIPCgdpbnN0YWxsGAkgASgJIqQCCg1PcGVuQXBpU291cmNlEgwKBHNwZWMYASABKAkSEAoIc3BlY191cmwYAiABKAkSEAoIYmFzZV91cmwYAyABKAkSHQoVYWxsb3dfcHJpdmF0ZV9uZXR3b3JrGAQgASgIEkUKC2NyZWRlbnRpYWxzGAUgAygLMjAuYWlwcm94eS5hZG1pbi52MS5PcGVuQXBpU291cmNlLkNyZWRlbnRpYWxzRW50cnkSGgoSaW5jbHVkZV9vcGVyYXRpb25zGAYgAygJEhoKEmV4Y2x1ZGVfb3BlcmF0aW9ucxgHIAMoCRIPCgdjb21wYWN0GAggASgIGjIKEENyZWRlbnRpYWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKhCQoJTWNwU2VydmVyEgoKAmlkGAEgASgJEikKBXNjb3BlGAIgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgDIAEoCRItCgR0eXBlGAQgASgOMh8uYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXJUeXBlEhAKCHRlbXBsYXRlGAUgASgJEgsKA3VybBgGIAEoCRI5CgdoZWFkZXJzGAcgAygLMiguYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuSGVhZGVyc0VudHJ5EjUKBXF1ZXJ5GAggAygLMiYuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUXVlcnlFbnRyeRI3CgZwYXJhbXMYCSADKAsyJy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5QYXJhbXNFbnRyeRIwCgdvcGVuYXBpGAogASgLMh8uYWlwcm94eS5hZG1pbi52MS5PcGVuQXBpU291cmNlEigKBnN0YXR1cxgLIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEhUKDWNyZWF0ZWRfYXRfbXMYDCABKAMSFQoNdXBkYXRlZF9hdF9tcxgNIAEoAxIQCgh3YXJuaW5ncxgOIAMoCRIWCg5wcmljZV9wZXJfY2FsbBgPIAEoCRIdChVyZXF1aXJlZF9ncm91cF9wYXJhbXMYECADKAkSQAoLdG9vbF9wcmljZXMYESADKAsyKy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5Ub29sUHJpY2VzRW50cnkSQAoLZ3JvdXBfdG9vbHMYEiADKAsyKy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5Hcm91cFRvb2xzRW50cnkSNwoNdmlydHVhbF90b29scxgTIAMoCzIgLmFpcHJveHkuYWRtaW4udjEuTWNwVmlydHVhbFRvb2wSMQoJY2F0YWxvZ3VlGBQgASgLMh4uYWlwcm94eS5hZG1pbi52MS5NY3BDYXRhbG9ndWUSOwoPdmlydHVhbF9wcm9tcHRzGBYgAygLMiIuYWlwcm94eS5hZG1pbi52MS5NY3BWaXJ0dWFsUHJvbXB0Ej8KEXZpcnR1YWxfcmVzb3VyY2VzGBcgAygLMiQuYWlwcm94eS5hZG1pbi52MS5NY3BWaXJ0dWFsUmVzb3VyY2UaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLAoKUXVlcnlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGi0KC1BhcmFtc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaMQoPVG9vbFByaWNlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaUQoPR3JvdXBUb29sc0VudHJ5EgsKA2tleRgBIAEoCRItCgV2YWx1ZRgCIAEoCzIeLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbE5hbWVzOgI4ASIdCgxNY3BUb29sTmFtZXMSDQoFbmFtZXMYASADKAkigAEKDk1jcFZpcnR1YWxUb29sEhEKCXNlcnZlcl9pZBgBIAEoCRIMCgR0b29sGAIgASgJEgwKBG5hbWUYAyABKAkSGAoLZGVzY3JpcHRpb24YBCABKAlIAIgBARIVCg1kZWZhdWx0c19qc29uGAUgASgJQg4KDF9kZXNjcmlwdGlvbiKEAQoQTWNwVmlydHVhbFByb21wdBIRCglzZXJ2ZXJfaWQYASABKAkSDgoGcHJvbXB0GAIgASgJEgwKBG5hbWUYAyABKAkSGAoLZGVzY3JpcHRpb24YBCABKAlIAIgBARIVCg1kZWZhdWx0c19qc29uGAUgASgJQg4KDF9kZXNjcmlwdGlvbiKBAQoSTWNwVmlydHVhbFJlc291cmNlEhEKCXNlcnZlcl9pZBgBIAEoCRILCgN1cmkYAiABKAkSEwoLZXhwb3NlZF91cmkYAyABKAkSDAoEbmFtZRgEIAEoCRIYCgtkZXNjcmlwdGlvbhgFIAEoCUgAiAEBQg4KDF9kZXNjcmlwdGlvbiJFChZDcmVhdGVNY3BTZXJ2ZXJSZXF1ZXN0EisKBnNlcnZlchgBIAEoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyIiEKE0dldE1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkitgEKFUxpc3RNY3BTZXJ2ZXJzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIpCgVzY29wZRgDIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYBCABKAkSKAoGc3RhdHVzGAUgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMSDwoHa2V5d29yZBgGIAEoCSJzChZMaXN0TWNwU2VydmVyc1Jlc3BvbnNlEiwKB3NlcnZlcnMYASADKAsyGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyJ2ChZVcGRhdGVNY3BTZXJ2ZXJSZXF1ZXN0EisKBnNlcnZlchgBIAEoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIkChZEZWxldGVNY3BTZXJ2ZXJSZXF1ZXN0EgoKAmlkGAEgASgJIlEKGVNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAkSKAoGc3RhdHVzGAIgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMiFgoUTGlzdFRlbXBsYXRlc1JlcXVlc3QiYwoVTGlzdFRlbXBsYXRlc1Jlc3BvbnNlEhEKCXRlbXBsYXRlcxgBIAMoCRI3ChB0ZW1wbGF0ZV9kZXRhaWxzGAIgAygLMh0uYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZSKXAQoLTWNwVGVtcGxhdGUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIyCgZwYXJhbXMYAyADKAsyIi5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW0SMQoJY2F0YWxvZ3VlGAQgASgLMh4uYWlwcm94eS5hZG1pbi52MS5NY3BDYXRhbG9ndWUigAEKEE1jcFRlbXBsYXRlUGFyYW0SDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRI3CgZzZXRfYnkYAyABKA4yJy5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW1Pd25lchIQCghyZXF1aXJlZBgEIAEoCCK5AQoOR3JvdXBNY3BQYXJhbXMSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJEjwKBnBhcmFtcxgDIAMoCzIsLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMuUGFyYW1zRW50cnkSFQoNdXBkYXRlZF9hdF9tcxgEIAEoAxotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkwKGFNldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIwCgZwYXJhbXMYASABKAsyIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zIj8KGEdldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiQgobRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSI0ChRUZXN0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJaChVUZXN0TWNwU2VydmVyUmVzcG9uc2USCgoCb2sYASABKAgSDQoFZXJyb3IYAiABKAkSEgoKdG9vbF9jb3VudBgDIAEoBRISCgpsYXRlbmN5X21zGAQgASgDIjkKGUxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkicgoHTWNwVG9vbBIMCgRuYW1lGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhkKEWlucHV0X3NjaGVtYV9qc29uGAQgASgJEhoKEm91dHB1dF9zY2hlbWFfanNvbhgFIAEoCSJGChpMaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRIoCgV0b29scxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbCI9Ch1MaXN0TWNwU2VydmVyT2ZmZXJpbmdzUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJPChhNY3BPZmZlcmVkUHJvbXB0QXJndW1lbnQSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIQCghyZXF1aXJlZBgDIAEoCCKDAQoQTWNwT2ZmZXJlZFByb21wdBIMCgRuYW1lGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEj0KCWFyZ3VtZW50cxgEIAMoCzIqLmFpcHJveHkuYWRtaW4udjEuTWNwT2ZmZXJlZFByb21wdEFyZ3VtZW50ImkKEk1jcE9mZmVyZWRSZXNvdXJjZRILCgN1cmkYASABKAkSDAoEbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIRCgltaW1lX3R5cGUYBCABKAkSEAoIdGVtcGxhdGUYBSABKAgijgEKHkxpc3RNY3BTZXJ2ZXJPZmZlcmluZ3NSZXNwb25zZRIzCgdwcm9tcHRzGAEgAygLMiIuYWlwcm94eS5hZG1pbi52MS5NY3BPZmZlcmVkUHJvbXB0EjcKCXJlc291cmNlcxgCIAMoCzIkLmFpcHJveHkuYWRtaW4udjEuTWNwT2ZmZXJlZFJlc291cmNlIlgKEkNhbGxNY3BUb29sUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCRIMCgR0b29sGAMgASgJEhYKDmFyZ3VtZW50c19qc29uGAQgASgJIlAKE0NhbGxNY3BUb29sUmVzcG9uc2USEwoLcmVzdWx0X2pzb24YASABKAkSEAoIaXNfZXJyb3IYAiABKAgSEgoKbGF0ZW5jeV9tcxgDIAEoAyJIChlMaXN0TWNwVG9vbENoYW5nZXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIYChBpbmNsdWRlX3JlamVjdGVkGAIgASgIIkEKDk1jcFRvb2xGaW5kaW5nEgwKBGtpbmQYASABKAkSEAoIbG9jYXRpb24YAiABKAkSDwoHZXhjZXJwdBgDIAEoCSKhAgoNTWNwVG9vbENoYW5nZRIRCglzZXJ2ZXJfaWQYASABKAkSEQoJdG9vbF9uYW1lGAIgASgJEjEKBGtpbmQYAyABKA4yIy5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xDaGFuZ2VLaW5kEiAKGGFwcHJvdmVkX2RlZmluaXRpb25fanNvbhgEIAEoCRIfChdvZmZlcmVkX2RlZmluaXRpb25fanNvbhgFIAEoCRIyCghmaW5kaW5ncxgGIAMoCzIgLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbEZpbmRpbmcSEAoIcmVqZWN0ZWQYByABKAgSFgoOZGV0ZWN0ZWRfYXRfbXMYCCABKAMSFgoOYXBwcm92ZWRfYXRfbXMYCSABKAMiTgoaTGlzdE1jcFRvb2xDaGFuZ2VzUmVzcG9uc2USMAoHY2hhbmdlcxgBIAMoCzIfLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbENoYW5nZSJXChxBcHByb3ZlTWNwU2VydmVyVG9vbHNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRISCgp0b29sX25hbWVzGAIgAygJEhAKCGdyb3VwX2lkGAMgASgJIjMKHUFwcHJvdmVNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEhIKCnRvb2xfbmFtZXMYASADKAkiRAobUmVqZWN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRISCgp0b29sX25hbWVzGAIgAygJIjIKHFJlamVjdE1jcFNlcnZlclRvb2xzUmVzcG9uc2USEgoKdG9vbF9uYW1lcxgBIAMoCSpQCghNY3BTY29wZRIZChVNQ1BfU0NPUEVfVU5TUEVDSUZJRUQQABIUChBNQ1BfU0NPUEVfUFVCTElDEAESEwoPTUNQX1NDT1BFX0dST1VQEAIqgQIKDU1jcFNlcnZlclR5cGUSHwobTUNQX1NFUlZFUl9UWVBFX1VOU1BFQ0lGSUVEEAASHAoYTUNQX1NFUlZFUl9UWVBFX0VNQkVEREVEEAESJAogTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NUUkVBTUFCTEUQAhIdChlNQ1BfU0VSVkVSX1RZUEVfUFJPWFlfU1NFEAMSGwoXTUNQX1NFUlZFUl9UWVBFX09QRU5BUEkQBBIbChdNQ1BfU0VSVkVSX1RZUEVfVklSVFVBTBAFEhgKFE1DUF9TRVJWRVJfVFlQRV9HUlBDEAYSGAoUTUNQX1NFUlZFUl9UWVBFX0RPQ1MQByqJAQoVTWNwVGVtcGxhdGVQYXJhbU93bmVyEigKJE1DUF9URU1QTEFURV9QQVJBTV9PV05FUl9VTlNQRUNJRklFRBAAEiIKHk1DUF9URU1QTEFURV9QQVJBTV9PV05FUl9BRE1JThABEiIKHk1DUF9URU1QTEFURV9QQVJBTV9PV05FUl9HUk9VUBACKpsBChFNY3BUb29sQ2hhbmdlS2luZBIkCiBNQ1BfVE9PTF9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEiAKHE1DUF9UT09MX0NIQU5HRV9LSU5EX0NIQU5HRUQQARIcChhNQ1BfVE9PTF9DSEFOR0VfS0lORF9ORVcQAhIgChxNQ1BfVE9PTF9DSEFOR0VfS0lORF9SRU1PVkVEEAMy5w0KCk1jcFNlcnZpY2USWAoPQ3JlYXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5DcmVhdGVNY3BTZXJ2ZXJSZXF1ZXN0GhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISVwoMR2V0TWNwU2VydmVyEiUuYWlwcm94eS5hZG1pbi52MS5HZXRNY3BTZXJ2ZXJSZXF1ZXN0GhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIiA5ACARJoCg5MaXN0TWNwU2VydmVycxInLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlcnNSZXF1ZXN0GiguYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyc1Jlc3BvbnNlIgOQAgESWAoPVXBkYXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5VcGRhdGVNY3BTZXJ2ZXJSZXF1ZXN0GhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISUwoPRGVsZXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5EZWxldGVNY3BTZXJ2ZXJSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5El4KElNldE1jcFNlcnZlclN0YXR1cxIrLmFpcHJveHkuYWRtaW4udjEuU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEmUKDUxpc3RUZW1wbGF0ZXMSJi5haXByb3h5LmFkbWluLnYxLkxpc3RUZW1wbGF0ZXNSZXF1ZXN0GicuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVzcG9uc2UiA5ACARJgCg1UZXN0TWNwU2VydmVyEiYuYWlwcm94eS5hZG1pbi52MS5UZXN0TWNwU2VydmVyUmVxdWVzdBonLmFpcHJveHkuYWRtaW4udjEuVGVzdE1jcFNlcnZlclJlc3BvbnNlEnQKEkxpc3RNY3BTZXJ2ZXJUb29scxIrLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlclRvb2xzUmVxdWVzdBosLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlclRvb2xzUmVzcG9uc2UiA5ACARKAAQoWTGlzdE1jcFNlcnZlck9mZmVyaW5ncxIvLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlck9mZmVyaW5nc1JlcXVlc3QaMC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJPZmZlcmluZ3NSZXNwb25zZSIDkAIBEloKC0NhbGxNY3BUb29sEiQuYWlwcm94eS5hZG1pbi52MS5DYWxsTWNwVG9vbFJlcXVlc3QaJS5haXByb3h5LmFkbWluLnYxLkNhbGxNY3BUb29sUmVzcG9uc2USYQoRU2V0R3JvdXBNY3BQYXJhbXMSKi5haXByb3h5LmFkbWluLnYxLlNldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBogLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMSZgoRR2V0R3JvdXBNY3BQYXJhbXMSKi5haXByb3h5LmFkbWluLnYxLkdldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBogLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMiA5ACARJdChREZWxldGVHcm91cE1jcFBhcmFtcxItLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EnQKEkxpc3RNY3BUb29sQ2hhbmdlcxIrLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFRvb2xDaGFuZ2VzUmVxdWVzdBosLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFRvb2xDaGFuZ2VzUmVzcG9uc2UiA5ACARJ4ChVBcHByb3ZlTWNwU2VydmVyVG9vbHMSLi5haXByb3h5LmFkbWluLnYxLkFwcHJvdmVNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLy5haXByb3h5LmFkbWluLnYxLkFwcHJvdmVNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEnUKFFJlamVjdE1jcFNlcnZlclRvb2xzEi0uYWlwcm94eS5hZG1pbi52MS5SZWplY3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLi5haXByb3h5LmFkbWluLnYxLlJlamVjdE1jcFNlcnZlclRvb2xzUmVzcG9uc2ViBnByb3RvMw", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
 
 /**
  * What the catalogue shows of a server or template besides its id. Every field is optional:
@@ -302,6 +302,22 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
    * @generated from field: aiproxy.admin.v1.McpCatalogue catalogue = 20;
    */
   catalogue?: McpCatalogue | undefined;
+
+  /**
+   * The prompts a server of type VIRTUAL composes, in listing order; empty for other types.
+   *
+   * @generated from field: repeated aiproxy.admin.v1.McpVirtualPrompt virtual_prompts = 22;
+   */
+  virtualPrompts: McpVirtualPrompt[];
+
+  /**
+   * The resources and resource templates a server of type VIRTUAL composes, in listing order;
+   * empty for other types. The server declares the prompts and resources capabilities only
+   * when it composes some.
+   *
+   * @generated from field: repeated aiproxy.admin.v1.McpVirtualResource virtual_resources = 23;
+   */
+  virtualResources: McpVirtualResource[];
 };
 
 /**
@@ -379,6 +395,106 @@ export const McpVirtualToolSchema: GenMessage<McpVirtualTool> = /*@__PURE__*/
   messageDesc(file_aiproxy_admin_v1_mcp, 4);
 
 /**
+ * One prompt of a virtual server. Allowed like a tool of its exposed name (group_tools).
+ *
+ * @generated from message aiproxy.admin.v1.McpVirtualPrompt
+ */
+export type McpVirtualPrompt = Message<"aiproxy.admin.v1.McpVirtualPrompt"> & {
+  /**
+   * The source server (not virtual; public, or of the virtual server's own group).
+   *
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * The prompt's name on the source server.
+   *
+   * @generated from field: string prompt = 2;
+   */
+  prompt: string;
+
+  /**
+   * The name clients see; the source prompt's name when empty.
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * Replaces the source prompt's description when set.
+   *
+   * @generated from field: optional string description = 4;
+   */
+  description?: string | undefined;
+
+  /**
+   * JSON object of string arguments the gateway sets on every prompts/get: they are removed
+   * from the listed arguments and written over what the client sends. Not secret.
+   *
+   * @generated from field: string defaults_json = 5;
+   */
+  defaultsJson: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpVirtualPrompt.
+ * Use `create(McpVirtualPromptSchema)` to create a new message.
+ */
+export const McpVirtualPromptSchema: GenMessage<McpVirtualPrompt> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 5);
+
+/**
+ * One resource, or resource template, of a virtual server.
+ *
+ * @generated from message aiproxy.admin.v1.McpVirtualResource
+ */
+export type McpVirtualResource = Message<"aiproxy.admin.v1.McpVirtualResource"> & {
+  /**
+   * The source server (not virtual; public, or of the virtual server's own group).
+   *
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * The resource's URI on the source server, or its URI template (`{expression}`s).
+   *
+   * @generated from field: string uri = 2;
+   */
+  uri: string;
+
+  /**
+   * The URI (or template) clients see; the source's when empty. A template must have exactly
+   * the source template's expressions (no two side by side).
+   *
+   * @generated from field: string exposed_uri = 3;
+   */
+  exposedUri: string;
+
+  /**
+   * Replaces the source resource's name when set.
+   *
+   * @generated from field: string name = 4;
+   */
+  name: string;
+
+  /**
+   * Replaces the source resource's description when set.
+   *
+   * @generated from field: optional string description = 5;
+   */
+  description?: string | undefined;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpVirtualResource.
+ * Use `create(McpVirtualResourceSchema)` to create a new message.
+ */
+export const McpVirtualResourceSchema: GenMessage<McpVirtualResource> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 6);
+
+/**
  * @generated from message aiproxy.admin.v1.CreateMcpServerRequest
  */
 export type CreateMcpServerRequest = Message<"aiproxy.admin.v1.CreateMcpServerRequest"> & {
@@ -393,7 +509,7 @@ export type CreateMcpServerRequest = Message<"aiproxy.admin.v1.CreateMcpServerRe
  * Use `create(CreateMcpServerRequestSchema)` to create a new message.
  */
 export const CreateMcpServerRequestSchema: GenMessage<CreateMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 5);
+  messageDesc(file_aiproxy_admin_v1_mcp, 7);
 
 /**
  * @generated from message aiproxy.admin.v1.GetMcpServerRequest
@@ -410,7 +526,7 @@ export type GetMcpServerRequest = Message<"aiproxy.admin.v1.GetMcpServerRequest"
  * Use `create(GetMcpServerRequestSchema)` to create a new message.
  */
 export const GetMcpServerRequestSchema: GenMessage<GetMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 6);
+  messageDesc(file_aiproxy_admin_v1_mcp, 8);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServersRequest
@@ -452,7 +568,7 @@ export type ListMcpServersRequest = Message<"aiproxy.admin.v1.ListMcpServersRequ
  * Use `create(ListMcpServersRequestSchema)` to create a new message.
  */
 export const ListMcpServersRequestSchema: GenMessage<ListMcpServersRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 7);
+  messageDesc(file_aiproxy_admin_v1_mcp, 9);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServersResponse
@@ -479,7 +595,7 @@ export type ListMcpServersResponse = Message<"aiproxy.admin.v1.ListMcpServersRes
  * Use `create(ListMcpServersResponseSchema)` to create a new message.
  */
 export const ListMcpServersResponseSchema: GenMessage<ListMcpServersResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 8);
+  messageDesc(file_aiproxy_admin_v1_mcp, 10);
 
 /**
  * @generated from message aiproxy.admin.v1.UpdateMcpServerRequest
@@ -501,7 +617,7 @@ export type UpdateMcpServerRequest = Message<"aiproxy.admin.v1.UpdateMcpServerRe
  * Use `create(UpdateMcpServerRequestSchema)` to create a new message.
  */
 export const UpdateMcpServerRequestSchema: GenMessage<UpdateMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 9);
+  messageDesc(file_aiproxy_admin_v1_mcp, 11);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteMcpServerRequest
@@ -518,7 +634,7 @@ export type DeleteMcpServerRequest = Message<"aiproxy.admin.v1.DeleteMcpServerRe
  * Use `create(DeleteMcpServerRequestSchema)` to create a new message.
  */
 export const DeleteMcpServerRequestSchema: GenMessage<DeleteMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 10);
+  messageDesc(file_aiproxy_admin_v1_mcp, 12);
 
 /**
  * @generated from message aiproxy.admin.v1.SetMcpServerStatusRequest
@@ -540,7 +656,7 @@ export type SetMcpServerStatusRequest = Message<"aiproxy.admin.v1.SetMcpServerSt
  * Use `create(SetMcpServerStatusRequestSchema)` to create a new message.
  */
 export const SetMcpServerStatusRequestSchema: GenMessage<SetMcpServerStatusRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 11);
+  messageDesc(file_aiproxy_admin_v1_mcp, 13);
 
 /**
  * @generated from message aiproxy.admin.v1.ListTemplatesRequest
@@ -553,7 +669,7 @@ export type ListTemplatesRequest = Message<"aiproxy.admin.v1.ListTemplatesReques
  * Use `create(ListTemplatesRequestSchema)` to create a new message.
  */
 export const ListTemplatesRequestSchema: GenMessage<ListTemplatesRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 12);
+  messageDesc(file_aiproxy_admin_v1_mcp, 14);
 
 /**
  * @generated from message aiproxy.admin.v1.ListTemplatesResponse
@@ -580,7 +696,7 @@ export type ListTemplatesResponse = Message<"aiproxy.admin.v1.ListTemplatesRespo
  * Use `create(ListTemplatesResponseSchema)` to create a new message.
  */
 export const ListTemplatesResponseSchema: GenMessage<ListTemplatesResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 13);
+  messageDesc(file_aiproxy_admin_v1_mcp, 15);
 
 /**
  * An embedded server template: what `McpServer.template` may name.
@@ -621,7 +737,7 @@ export type McpTemplate = Message<"aiproxy.admin.v1.McpTemplate"> & {
  * Use `create(McpTemplateSchema)` to create a new message.
  */
 export const McpTemplateSchema: GenMessage<McpTemplate> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 14);
+  messageDesc(file_aiproxy_admin_v1_mcp, 16);
 
 /**
  * @generated from message aiproxy.admin.v1.McpTemplateParam
@@ -659,7 +775,7 @@ export type McpTemplateParam = Message<"aiproxy.admin.v1.McpTemplateParam"> & {
  * Use `create(McpTemplateParamSchema)` to create a new message.
  */
 export const McpTemplateParamSchema: GenMessage<McpTemplateParam> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 15);
+  messageDesc(file_aiproxy_admin_v1_mcp, 17);
 
 /**
  * @generated from message aiproxy.admin.v1.GroupMcpParams
@@ -691,7 +807,7 @@ export type GroupMcpParams = Message<"aiproxy.admin.v1.GroupMcpParams"> & {
  * Use `create(GroupMcpParamsSchema)` to create a new message.
  */
 export const GroupMcpParamsSchema: GenMessage<GroupMcpParams> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 16);
+  messageDesc(file_aiproxy_admin_v1_mcp, 18);
 
 /**
  * @generated from message aiproxy.admin.v1.SetGroupMcpParamsRequest
@@ -708,7 +824,7 @@ export type SetGroupMcpParamsRequest = Message<"aiproxy.admin.v1.SetGroupMcpPara
  * Use `create(SetGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const SetGroupMcpParamsRequestSchema: GenMessage<SetGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 17);
+  messageDesc(file_aiproxy_admin_v1_mcp, 19);
 
 /**
  * @generated from message aiproxy.admin.v1.GetGroupMcpParamsRequest
@@ -730,7 +846,7 @@ export type GetGroupMcpParamsRequest = Message<"aiproxy.admin.v1.GetGroupMcpPara
  * Use `create(GetGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const GetGroupMcpParamsRequestSchema: GenMessage<GetGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 18);
+  messageDesc(file_aiproxy_admin_v1_mcp, 20);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteGroupMcpParamsRequest
@@ -752,7 +868,7 @@ export type DeleteGroupMcpParamsRequest = Message<"aiproxy.admin.v1.DeleteGroupM
  * Use `create(DeleteGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const DeleteGroupMcpParamsRequestSchema: GenMessage<DeleteGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 19);
+  messageDesc(file_aiproxy_admin_v1_mcp, 21);
 
 /**
  * @generated from message aiproxy.admin.v1.TestMcpServerRequest
@@ -777,7 +893,7 @@ export type TestMcpServerRequest = Message<"aiproxy.admin.v1.TestMcpServerReques
  * Use `create(TestMcpServerRequestSchema)` to create a new message.
  */
 export const TestMcpServerRequestSchema: GenMessage<TestMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 20);
+  messageDesc(file_aiproxy_admin_v1_mcp, 22);
 
 /**
  * @generated from message aiproxy.admin.v1.TestMcpServerResponse
@@ -811,7 +927,7 @@ export type TestMcpServerResponse = Message<"aiproxy.admin.v1.TestMcpServerRespo
  * Use `create(TestMcpServerResponseSchema)` to create a new message.
  */
 export const TestMcpServerResponseSchema: GenMessage<TestMcpServerResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 21);
+  messageDesc(file_aiproxy_admin_v1_mcp, 23);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerToolsRequest
@@ -835,7 +951,7 @@ export type ListMcpServerToolsRequest = Message<"aiproxy.admin.v1.ListMcpServerT
  * Use `create(ListMcpServerToolsRequestSchema)` to create a new message.
  */
 export const ListMcpServerToolsRequestSchema: GenMessage<ListMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 22);
+  messageDesc(file_aiproxy_admin_v1_mcp, 24);
 
 /**
  * @generated from message aiproxy.admin.v1.McpTool
@@ -876,7 +992,7 @@ export type McpTool = Message<"aiproxy.admin.v1.McpTool"> & {
  * Use `create(McpToolSchema)` to create a new message.
  */
 export const McpToolSchema: GenMessage<McpTool> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 23);
+  messageDesc(file_aiproxy_admin_v1_mcp, 25);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerToolsResponse
@@ -893,7 +1009,153 @@ export type ListMcpServerToolsResponse = Message<"aiproxy.admin.v1.ListMcpServer
  * Use `create(ListMcpServerToolsResponseSchema)` to create a new message.
  */
 export const ListMcpServerToolsResponseSchema: GenMessage<ListMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 24);
+  messageDesc(file_aiproxy_admin_v1_mcp, 26);
+
+/**
+ * @generated from message aiproxy.admin.v1.ListMcpServerOfferingsRequest
+ */
+export type ListMcpServerOfferingsRequest = Message<"aiproxy.admin.v1.ListMcpServerOfferingsRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * As in TestMcpServerRequest.
+   *
+   * @generated from field: string group_id = 2;
+   */
+  groupId: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpServerOfferingsRequest.
+ * Use `create(ListMcpServerOfferingsRequestSchema)` to create a new message.
+ */
+export const ListMcpServerOfferingsRequestSchema: GenMessage<ListMcpServerOfferingsRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 27);
+
+/**
+ * @generated from message aiproxy.admin.v1.McpOfferedPromptArgument
+ */
+export type McpOfferedPromptArgument = Message<"aiproxy.admin.v1.McpOfferedPromptArgument"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * @generated from field: bool required = 3;
+   */
+  required: boolean;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpOfferedPromptArgument.
+ * Use `create(McpOfferedPromptArgumentSchema)` to create a new message.
+ */
+export const McpOfferedPromptArgumentSchema: GenMessage<McpOfferedPromptArgument> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 28);
+
+/**
+ * @generated from message aiproxy.admin.v1.McpOfferedPrompt
+ */
+export type McpOfferedPrompt = Message<"aiproxy.admin.v1.McpOfferedPrompt"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string title = 2;
+   */
+  title: string;
+
+  /**
+   * @generated from field: string description = 3;
+   */
+  description: string;
+
+  /**
+   * @generated from field: repeated aiproxy.admin.v1.McpOfferedPromptArgument arguments = 4;
+   */
+  arguments: McpOfferedPromptArgument[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpOfferedPrompt.
+ * Use `create(McpOfferedPromptSchema)` to create a new message.
+ */
+export const McpOfferedPromptSchema: GenMessage<McpOfferedPrompt> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 29);
+
+/**
+ * A resource, or (`template` set) a resource template whose `uri` is the template.
+ *
+ * @generated from message aiproxy.admin.v1.McpOfferedResource
+ */
+export type McpOfferedResource = Message<"aiproxy.admin.v1.McpOfferedResource"> & {
+  /**
+   * @generated from field: string uri = 1;
+   */
+  uri: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string description = 3;
+   */
+  description: string;
+
+  /**
+   * @generated from field: string mime_type = 4;
+   */
+  mimeType: string;
+
+  /**
+   * @generated from field: bool template = 5;
+   */
+  template: boolean;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpOfferedResource.
+ * Use `create(McpOfferedResourceSchema)` to create a new message.
+ */
+export const McpOfferedResourceSchema: GenMessage<McpOfferedResource> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 30);
+
+/**
+ * @generated from message aiproxy.admin.v1.ListMcpServerOfferingsResponse
+ */
+export type ListMcpServerOfferingsResponse = Message<"aiproxy.admin.v1.ListMcpServerOfferingsResponse"> & {
+  /**
+   * @generated from field: repeated aiproxy.admin.v1.McpOfferedPrompt prompts = 1;
+   */
+  prompts: McpOfferedPrompt[];
+
+  /**
+   * Resources first, then resource templates.
+   *
+   * @generated from field: repeated aiproxy.admin.v1.McpOfferedResource resources = 2;
+   */
+  resources: McpOfferedResource[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpServerOfferingsResponse.
+ * Use `create(ListMcpServerOfferingsResponseSchema)` to create a new message.
+ */
+export const ListMcpServerOfferingsResponseSchema: GenMessage<ListMcpServerOfferingsResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 31);
 
 /**
  * @generated from message aiproxy.admin.v1.CallMcpToolRequest
@@ -929,7 +1191,7 @@ export type CallMcpToolRequest = Message<"aiproxy.admin.v1.CallMcpToolRequest"> 
  * Use `create(CallMcpToolRequestSchema)` to create a new message.
  */
 export const CallMcpToolRequestSchema: GenMessage<CallMcpToolRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 25);
+  messageDesc(file_aiproxy_admin_v1_mcp, 32);
 
 /**
  * @generated from message aiproxy.admin.v1.CallMcpToolResponse
@@ -960,7 +1222,7 @@ export type CallMcpToolResponse = Message<"aiproxy.admin.v1.CallMcpToolResponse"
  * Use `create(CallMcpToolResponseSchema)` to create a new message.
  */
 export const CallMcpToolResponseSchema: GenMessage<CallMcpToolResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 26);
+  messageDesc(file_aiproxy_admin_v1_mcp, 33);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpToolChangesRequest
@@ -986,7 +1248,7 @@ export type ListMcpToolChangesRequest = Message<"aiproxy.admin.v1.ListMcpToolCha
  * Use `create(ListMcpToolChangesRequestSchema)` to create a new message.
  */
 export const ListMcpToolChangesRequestSchema: GenMessage<ListMcpToolChangesRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 27);
+  messageDesc(file_aiproxy_admin_v1_mcp, 34);
 
 /**
  * Something the poisoning scan found in a tool's definition.
@@ -1022,7 +1284,7 @@ export type McpToolFinding = Message<"aiproxy.admin.v1.McpToolFinding"> & {
  * Use `create(McpToolFindingSchema)` to create a new message.
  */
 export const McpToolFindingSchema: GenMessage<McpToolFinding> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 28);
+  messageDesc(file_aiproxy_admin_v1_mcp, 35);
 
 /**
  * @generated from message aiproxy.admin.v1.McpToolChange
@@ -1084,7 +1346,7 @@ export type McpToolChange = Message<"aiproxy.admin.v1.McpToolChange"> & {
  * Use `create(McpToolChangeSchema)` to create a new message.
  */
 export const McpToolChangeSchema: GenMessage<McpToolChange> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 29);
+  messageDesc(file_aiproxy_admin_v1_mcp, 36);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpToolChangesResponse
@@ -1101,7 +1363,7 @@ export type ListMcpToolChangesResponse = Message<"aiproxy.admin.v1.ListMcpToolCh
  * Use `create(ListMcpToolChangesResponseSchema)` to create a new message.
  */
 export const ListMcpToolChangesResponseSchema: GenMessage<ListMcpToolChangesResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 30);
+  messageDesc(file_aiproxy_admin_v1_mcp, 37);
 
 /**
  * @generated from message aiproxy.admin.v1.ApproveMcpServerToolsRequest
@@ -1133,7 +1395,7 @@ export type ApproveMcpServerToolsRequest = Message<"aiproxy.admin.v1.ApproveMcpS
  * Use `create(ApproveMcpServerToolsRequestSchema)` to create a new message.
  */
 export const ApproveMcpServerToolsRequestSchema: GenMessage<ApproveMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 31);
+  messageDesc(file_aiproxy_admin_v1_mcp, 38);
 
 /**
  * @generated from message aiproxy.admin.v1.ApproveMcpServerToolsResponse
@@ -1152,7 +1414,7 @@ export type ApproveMcpServerToolsResponse = Message<"aiproxy.admin.v1.ApproveMcp
  * Use `create(ApproveMcpServerToolsResponseSchema)` to create a new message.
  */
 export const ApproveMcpServerToolsResponseSchema: GenMessage<ApproveMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 32);
+  messageDesc(file_aiproxy_admin_v1_mcp, 39);
 
 /**
  * @generated from message aiproxy.admin.v1.RejectMcpServerToolsRequest
@@ -1176,7 +1438,7 @@ export type RejectMcpServerToolsRequest = Message<"aiproxy.admin.v1.RejectMcpSer
  * Use `create(RejectMcpServerToolsRequestSchema)` to create a new message.
  */
 export const RejectMcpServerToolsRequestSchema: GenMessage<RejectMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 33);
+  messageDesc(file_aiproxy_admin_v1_mcp, 40);
 
 /**
  * @generated from message aiproxy.admin.v1.RejectMcpServerToolsResponse
@@ -1193,7 +1455,7 @@ export type RejectMcpServerToolsResponse = Message<"aiproxy.admin.v1.RejectMcpSe
  * Use `create(RejectMcpServerToolsResponseSchema)` to create a new message.
  */
 export const RejectMcpServerToolsResponseSchema: GenMessage<RejectMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 34);
+  messageDesc(file_aiproxy_admin_v1_mcp, 41);
 
 /**
  * @generated from enum aiproxy.admin.v1.McpScope
@@ -1255,7 +1517,8 @@ export enum McpServerType {
   OPENAPI = 4,
 
   /**
-   * Chosen tools of other servers (virtual_tools), served under this server's id.
+   * Chosen tools, prompts and resources of other servers (virtual_tools, virtual_prompts,
+   * virtual_resources), served under this server's id.
    *
    * @generated from enum value: MCP_SERVER_TYPE_VIRTUAL = 5;
    */
@@ -1444,6 +1707,17 @@ export const McpService: GenService<{
     methodKind: "unary";
     input: typeof ListMcpServerToolsRequestSchema;
     output: typeof ListMcpServerToolsResponseSchema;
+  },
+  /**
+   * The prompts, resources and resource templates the server offers to `group_id` (what a
+   * virtual server may compose): names, descriptions, prompt arguments.
+   *
+   * @generated from rpc aiproxy.admin.v1.McpService.ListMcpServerOfferings
+   */
+  listMcpServerOfferings: {
+    methodKind: "unary";
+    input: typeof ListMcpServerOfferingsRequestSchema;
+    output: typeof ListMcpServerOfferingsResponseSchema;
   },
   /**
    * Calls one tool of the server as `group_id` calls it through /mcp (the panel's try-it): the

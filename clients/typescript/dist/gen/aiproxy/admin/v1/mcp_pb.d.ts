@@ -261,6 +261,20 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
      * @generated from field: aiproxy.admin.v1.McpCatalogue catalogue = 20;
      */
     catalogue?: McpCatalogue | undefined;
+    /**
+     * The prompts a server of type VIRTUAL composes, in listing order; empty for other types.
+     *
+     * @generated from field: repeated aiproxy.admin.v1.McpVirtualPrompt virtual_prompts = 22;
+     */
+    virtualPrompts: McpVirtualPrompt[];
+    /**
+     * The resources and resource templates a server of type VIRTUAL composes, in listing order;
+     * empty for other types. The server declares the prompts and resources capabilities only
+     * when it composes some.
+     *
+     * @generated from field: repeated aiproxy.admin.v1.McpVirtualResource virtual_resources = 23;
+     */
+    virtualResources: McpVirtualResource[];
 };
 /**
  * Describes the message aiproxy.admin.v1.McpServer.
@@ -324,6 +338,92 @@ export type McpVirtualTool = Message<"aiproxy.admin.v1.McpVirtualTool"> & {
  * Use `create(McpVirtualToolSchema)` to create a new message.
  */
 export declare const McpVirtualToolSchema: GenMessage<McpVirtualTool>;
+/**
+ * One prompt of a virtual server. Allowed like a tool of its exposed name (group_tools).
+ *
+ * @generated from message aiproxy.admin.v1.McpVirtualPrompt
+ */
+export type McpVirtualPrompt = Message<"aiproxy.admin.v1.McpVirtualPrompt"> & {
+    /**
+     * The source server (not virtual; public, or of the virtual server's own group).
+     *
+     * @generated from field: string server_id = 1;
+     */
+    serverId: string;
+    /**
+     * The prompt's name on the source server.
+     *
+     * @generated from field: string prompt = 2;
+     */
+    prompt: string;
+    /**
+     * The name clients see; the source prompt's name when empty.
+     *
+     * @generated from field: string name = 3;
+     */
+    name: string;
+    /**
+     * Replaces the source prompt's description when set.
+     *
+     * @generated from field: optional string description = 4;
+     */
+    description?: string | undefined;
+    /**
+     * JSON object of string arguments the gateway sets on every prompts/get: they are removed
+     * from the listed arguments and written over what the client sends. Not secret.
+     *
+     * @generated from field: string defaults_json = 5;
+     */
+    defaultsJson: string;
+};
+/**
+ * Describes the message aiproxy.admin.v1.McpVirtualPrompt.
+ * Use `create(McpVirtualPromptSchema)` to create a new message.
+ */
+export declare const McpVirtualPromptSchema: GenMessage<McpVirtualPrompt>;
+/**
+ * One resource, or resource template, of a virtual server.
+ *
+ * @generated from message aiproxy.admin.v1.McpVirtualResource
+ */
+export type McpVirtualResource = Message<"aiproxy.admin.v1.McpVirtualResource"> & {
+    /**
+     * The source server (not virtual; public, or of the virtual server's own group).
+     *
+     * @generated from field: string server_id = 1;
+     */
+    serverId: string;
+    /**
+     * The resource's URI on the source server, or its URI template (`{expression}`s).
+     *
+     * @generated from field: string uri = 2;
+     */
+    uri: string;
+    /**
+     * The URI (or template) clients see; the source's when empty. A template must have exactly
+     * the source template's expressions (no two side by side).
+     *
+     * @generated from field: string exposed_uri = 3;
+     */
+    exposedUri: string;
+    /**
+     * Replaces the source resource's name when set.
+     *
+     * @generated from field: string name = 4;
+     */
+    name: string;
+    /**
+     * Replaces the source resource's description when set.
+     *
+     * @generated from field: optional string description = 5;
+     */
+    description?: string | undefined;
+};
+/**
+ * Describes the message aiproxy.admin.v1.McpVirtualResource.
+ * Use `create(McpVirtualResourceSchema)` to create a new message.
+ */
+export declare const McpVirtualResourceSchema: GenMessage<McpVirtualResource>;
 /**
  * @generated from message aiproxy.admin.v1.CreateMcpServerRequest
  */
@@ -753,6 +853,126 @@ export type ListMcpServerToolsResponse = Message<"aiproxy.admin.v1.ListMcpServer
  */
 export declare const ListMcpServerToolsResponseSchema: GenMessage<ListMcpServerToolsResponse>;
 /**
+ * @generated from message aiproxy.admin.v1.ListMcpServerOfferingsRequest
+ */
+export type ListMcpServerOfferingsRequest = Message<"aiproxy.admin.v1.ListMcpServerOfferingsRequest"> & {
+    /**
+     * @generated from field: string id = 1;
+     */
+    id: string;
+    /**
+     * As in TestMcpServerRequest.
+     *
+     * @generated from field: string group_id = 2;
+     */
+    groupId: string;
+};
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpServerOfferingsRequest.
+ * Use `create(ListMcpServerOfferingsRequestSchema)` to create a new message.
+ */
+export declare const ListMcpServerOfferingsRequestSchema: GenMessage<ListMcpServerOfferingsRequest>;
+/**
+ * @generated from message aiproxy.admin.v1.McpOfferedPromptArgument
+ */
+export type McpOfferedPromptArgument = Message<"aiproxy.admin.v1.McpOfferedPromptArgument"> & {
+    /**
+     * @generated from field: string name = 1;
+     */
+    name: string;
+    /**
+     * @generated from field: string description = 2;
+     */
+    description: string;
+    /**
+     * @generated from field: bool required = 3;
+     */
+    required: boolean;
+};
+/**
+ * Describes the message aiproxy.admin.v1.McpOfferedPromptArgument.
+ * Use `create(McpOfferedPromptArgumentSchema)` to create a new message.
+ */
+export declare const McpOfferedPromptArgumentSchema: GenMessage<McpOfferedPromptArgument>;
+/**
+ * @generated from message aiproxy.admin.v1.McpOfferedPrompt
+ */
+export type McpOfferedPrompt = Message<"aiproxy.admin.v1.McpOfferedPrompt"> & {
+    /**
+     * @generated from field: string name = 1;
+     */
+    name: string;
+    /**
+     * @generated from field: string title = 2;
+     */
+    title: string;
+    /**
+     * @generated from field: string description = 3;
+     */
+    description: string;
+    /**
+     * @generated from field: repeated aiproxy.admin.v1.McpOfferedPromptArgument arguments = 4;
+     */
+    arguments: McpOfferedPromptArgument[];
+};
+/**
+ * Describes the message aiproxy.admin.v1.McpOfferedPrompt.
+ * Use `create(McpOfferedPromptSchema)` to create a new message.
+ */
+export declare const McpOfferedPromptSchema: GenMessage<McpOfferedPrompt>;
+/**
+ * A resource, or (`template` set) a resource template whose `uri` is the template.
+ *
+ * @generated from message aiproxy.admin.v1.McpOfferedResource
+ */
+export type McpOfferedResource = Message<"aiproxy.admin.v1.McpOfferedResource"> & {
+    /**
+     * @generated from field: string uri = 1;
+     */
+    uri: string;
+    /**
+     * @generated from field: string name = 2;
+     */
+    name: string;
+    /**
+     * @generated from field: string description = 3;
+     */
+    description: string;
+    /**
+     * @generated from field: string mime_type = 4;
+     */
+    mimeType: string;
+    /**
+     * @generated from field: bool template = 5;
+     */
+    template: boolean;
+};
+/**
+ * Describes the message aiproxy.admin.v1.McpOfferedResource.
+ * Use `create(McpOfferedResourceSchema)` to create a new message.
+ */
+export declare const McpOfferedResourceSchema: GenMessage<McpOfferedResource>;
+/**
+ * @generated from message aiproxy.admin.v1.ListMcpServerOfferingsResponse
+ */
+export type ListMcpServerOfferingsResponse = Message<"aiproxy.admin.v1.ListMcpServerOfferingsResponse"> & {
+    /**
+     * @generated from field: repeated aiproxy.admin.v1.McpOfferedPrompt prompts = 1;
+     */
+    prompts: McpOfferedPrompt[];
+    /**
+     * Resources first, then resource templates.
+     *
+     * @generated from field: repeated aiproxy.admin.v1.McpOfferedResource resources = 2;
+     */
+    resources: McpOfferedResource[];
+};
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpServerOfferingsResponse.
+ * Use `create(ListMcpServerOfferingsResponseSchema)` to create a new message.
+ */
+export declare const ListMcpServerOfferingsResponseSchema: GenMessage<ListMcpServerOfferingsResponse>;
+/**
  * @generated from message aiproxy.admin.v1.CallMcpToolRequest
  */
 export type CallMcpToolRequest = Message<"aiproxy.admin.v1.CallMcpToolRequest"> & {
@@ -1053,7 +1273,8 @@ export declare enum McpServerType {
      */
     OPENAPI = 4,
     /**
-     * Chosen tools of other servers (virtual_tools), served under this server's id.
+     * Chosen tools, prompts and resources of other servers (virtual_tools, virtual_prompts,
+     * virtual_resources), served under this server's id.
      *
      * @generated from enum value: MCP_SERVER_TYPE_VIRTUAL = 5;
      */
@@ -1226,6 +1447,17 @@ export declare const McpService: GenService<{
         methodKind: "unary";
         input: typeof ListMcpServerToolsRequestSchema;
         output: typeof ListMcpServerToolsResponseSchema;
+    };
+    /**
+     * The prompts, resources and resource templates the server offers to `group_id` (what a
+     * virtual server may compose): names, descriptions, prompt arguments.
+     *
+     * @generated from rpc aiproxy.admin.v1.McpService.ListMcpServerOfferings
+     */
+    listMcpServerOfferings: {
+        methodKind: "unary";
+        input: typeof ListMcpServerOfferingsRequestSchema;
+        output: typeof ListMcpServerOfferingsResponseSchema;
     };
     /**
      * Calls one tool of the server as `group_id` calls it through /mcp (the panel's try-it): the
