@@ -35,6 +35,9 @@
 //!   `composite.rs` (virtual servers over other servers' tools).
 //! - `auth.rs`: OAuth 2.1 for MCP clients: RFC 9728 metadata, the 401 challenge, and
 //!   [`AccessTokenVerifier`], the host's check of an access token (API keys keep working).
+//! - `upstream_auth.rs`: [`UpstreamTokenSource`], the host's access tokens per group for
+//!   proxied servers that want OAuth, and the bearer a proxy sends; `upstream_oauth.rs`: the
+//!   gateway as those upstreams' OAuth client (discovery, registration, PKCE, token grants).
 //! - `admin.rs`: the `aiproxy-admin` tools over [`AdminHost`], at `/admin`.
 //! - `inspect.rs`: [`inspect_server`], a server's tools seen from the host's control plane.
 //! - `pinning/`: tool pinning against rug pulls ([`pinning::review`] of a listing against the
@@ -67,6 +70,8 @@ mod sse_server;
 mod sse_sessions;
 mod tool_call_span;
 mod tool_server;
+mod upstream_auth;
+pub mod upstream_oauth;
 
 pub use admin::{AdminCaller, AdminError, AdminHost, AdminIdentity, AdminResource};
 pub use auth::{
@@ -92,4 +97,7 @@ pub use service::{ClientIp, McpService, McpServiceOptions};
 pub use sessions::{MemorySessionStore, SessionRecord, SessionStore, SessionStoreError};
 pub use sse_sessions::{
     LocalSseSessions, SseDeliveryError, SseInbound, SseSessionHandle, SseSessionRegistry,
+};
+pub use upstream_auth::{
+    UPSTREAM_AUTHORIZATION_REQUIRED, UpstreamToken, UpstreamTokenError, UpstreamTokenSource,
 };

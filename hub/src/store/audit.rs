@@ -443,6 +443,11 @@ impl AuditView for McpServer {
             "group_tools": self.group_tools,
             "virtual_tools": self.virtual_tools,
             "catalogue": self.catalogue,
+            "upstream_oauth": self.upstream_oauth.as_ref().map(|client| json!({
+                "client_id": client.client_id,
+                "client_secret": secret::mask(&client.client_secret),
+                "scopes": client.scopes,
+            })),
         })
     }
 }

@@ -18,7 +18,7 @@ macro_rules! columns {
     () => {
         "id, scope, group_id, type, template, url, headers, query, params, openapi, status, \
          price_per_call, required_group_params, tool_prices, group_tools, virtual_tools, \
-         catalogue, created_at, updated_at"
+         catalogue, upstream_oauth, created_at, updated_at"
     };
 }
 
@@ -28,6 +28,7 @@ const COLUMN_QUERY: &str = "mcp_servers.query";
 const COLUMN_PARAMS: &str = "mcp_servers.params";
 const COLUMN_OPENAPI: &str = "mcp_servers.openapi";
 const COLUMN_GROUP_PARAMS: &str = "group_mcp_params.params";
+const COLUMN_UPSTREAM_OAUTH: &str = "mcp_servers.upstream_oauth";
 
 impl Table for McpServer {
     type Key = str;
@@ -66,6 +67,13 @@ impl Table for McpServer {
             group_tools: rows::json(row, "group_tools")?,
             virtual_tools: rows::json(row, "virtual_tools")?,
             catalogue: rows::json(row, "catalogue")?,
+            upstream_oauth: sealer
+                .open_opt(
+                    COLUMN_UPSTREAM_OAUTH,
+                    rows::opt_text(row, "upstream_oauth")?,
+                )?
+                .map(|client| rows::parse_json("upstream_oauth", &client))
+                .transpose()?,
             created_at: rows::int(row, "created_at")?,
             updated_at: rows::int(row, "updated_at")?,
         })
@@ -257,7 +265,7 @@ impl StoreTx {
         let insert = sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)"
         ));
         bind_fields(insert, server, &self.sealer)?
             .execute(self.write())
@@ -278,7 +286,8 @@ impl StoreTx {
             "UPDATE mcp_servers SET scope = $2, group_id = $3, type = $4, template = $5, \
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
              price_per_call = $12, required_group_params = $13, tool_prices = $14, \
-             group_tools = $15, virtual_tools = $16, catalogue = $17, updated_at = $18 \
+             group_tools = $15, virtual_tools = $16, catalogue = $17, upstream_oauth = $18, \
+             updated_at = $19 \
              WHERE id = $1",
         );
         let result = bind_fields(update, server, &self.sealer)?
@@ -297,6 +306,16 @@ impl StoreTx {
         let before: Option<McpServer> = self.find_row(id).await?;
         self.delete_mcp_pins(id).await?;
         let conn = self.write();
+        // Tokens held for its groups go with the server.
+        for statement in [
+            "DELETE FROM mcp_upstream_tokens WHERE server_id = $1",
+            "DELETE FROM mcp_upstream_auth_requests WHERE server_id = $1",
+        ] {
+            sqlx::query(statement)
+                .bind(id.to_owned())
+                .execute(&mut *conn)
+                .await?;
+        }
         sqlx::query("DELETE FROM group_mcp_params WHERE server_id = $1")
             .bind(id.to_owned())
             .execute(&mut *conn)
@@ -398,7 +417,7 @@ impl StoreTx {
     }
 }
 
-/// Binds `$1`..`$17` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// Binds `$1`..`$19` of both the INSERT and the UPDATE: every stored field but `created_at`,
 /// in column order, the secret-bearing ones as JSON sealed with each column's name, then the
 /// time of the write.
 fn bind_fields(
@@ -408,6 +427,10 @@ fn bind_fields(
 ) -> Result<Statement, StoreError> {
     let openapi = match &server.openapi {
         Some(openapi) => Some(sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?),
+        None => None,
+    };
+    let upstream_oauth = match &server.upstream_oauth {
+        Some(client) => Some(sealer.seal(COLUMN_UPSTREAM_OAUTH, &to_json(client)?)?),
         None => None,
     };
     Ok(statement
@@ -428,6 +451,7 @@ fn bind_fields(
         .bind(to_json(&server.group_tools)?)
         .bind(to_json(&server.virtual_tools)?)
         .bind(to_json(&server.catalogue)?)
+        .bind(upstream_oauth)
         .bind(now_ms()))
 }
 
