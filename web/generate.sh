@@ -39,7 +39,7 @@ npm run --silent build
 
 # The bundle budget (web/README.md): every JavaScript file of dist/, gzipped (-9), in bytes. A
 # build over it fails here, so CI fails too.
-budget=108000
+budget=112000
 size=0
 for file in dist/assets/*.js; do
     size=$((size + $(gzip -9nc "$file" | wc -c)))

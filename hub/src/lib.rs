@@ -18,7 +18,9 @@ pub mod relay_host;
 pub mod snapshot;
 pub mod store;
 
-use crate::edges::{cors, declarative, grpc, metrics, panel, rest, server, status};
+use crate::edges::{
+    cors, declarative, grpc, metrics, panel, rest, server, status, upstream_oauth_callback,
+};
 use crate::governance::{governor, limits, rates};
 use crate::process::redis_link;
 use crate::relay_host::{plugin_cache, responses_index, shared_health, video_jobs};
@@ -368,6 +370,14 @@ pub async fn run(
         settings.save_all_log_detail,
     )
     .map_err(anyhow::Error::msg)?;
+    // Upstream OAuth: each group's tokens for proxied servers that want them, in the database.
+    let upstream_auth = Arc::new(mcp_host::upstream_oauth::UpstreamAuthorizations::new(
+        store.clone(),
+        settings
+            .mcp_oauth_public_url
+            .as_deref()
+            .or(settings.mcp_upstream_oauth_public_url.as_deref()),
+    ));
     let mcp_service = mcp::McpService::with_options(
         mcp_config,
         mcp_bridge.clone(),
@@ -383,6 +393,7 @@ pub async fn run(
             pins: Some(tool_pins),
             traces: Some(Arc::new(process::telemetry::MetaClientTraces)),
             oauth: mcp_oauth,
+            upstream_tokens: Some(upstream_auth.clone()),
         },
     );
     let control_plane = grpc::ControlPlane {
@@ -406,6 +417,7 @@ pub async fn run(
             service: mcp_service.clone(),
             bridge: mcp_bridge.clone(),
         }),
+        upstream_auth: Some(upstream_auth.clone()),
     };
     let trusted_proxies: Arc<[ipnet::IpNet]> = settings.trusted_proxies.clone().into();
     let mcp_routes = mcp_service
@@ -460,6 +472,7 @@ pub async fn run(
         .merge(relay_routes)
         .merge(panel::router())
         .merge(rest_routes)
+        .merge(upstream_oauth_callback::router(upstream_auth))
         .nest("/mcp", mcp_routes)
         .merge(grpc_routes);
     let app = match mcp_host_routes {

@@ -139,6 +139,7 @@ impl Harness {
             live_rates: hub::governance::rates::LiveRates::local(),
             channel_tester: None,
             mcp_calls: None,
+            upstream_auth: None,
             balances: hub::balances::BalanceChecker::new(
                 store.clone(),
                 changes.clone(),

@@ -45,6 +45,7 @@ async fn python_client_suite_passes() {
         live_rates: hub::governance::rates::LiveRates::local(),
         channel_tester: None,
         mcp_calls: None,
+        upstream_auth: None,
         balances: hub::balances::BalanceChecker::new(
             store.clone(),
             ChangeFeed::new(),

@@ -61,6 +61,7 @@ mod mcp_pinning;
 mod mcp_replicas;
 mod mcp_required_params;
 mod mcp_try_it;
+mod mcp_upstream_oauth;
 mod mcp_usage;
 mod mcp_virtual;
 mod media_billing;

@@ -442,6 +442,7 @@ pub(crate) async fn serve(store: &Store) -> LogServiceClient<Channel> {
         live_rates: hub::governance::rates::LiveRates::local(),
         channel_tester: None,
         mcp_calls: None,
+        upstream_auth: None,
         balances: hub::balances::BalanceChecker::new(
             store.clone(),
             ChangeFeed::new(),

@@ -72,6 +72,7 @@ on_both_backends!(
     load_all_returns_everything,
     concurrent_writes_and_reads_all_land,
     concurrent_edits_of_one_row_all_land,
+    upstream_tokens_refresh_by_compare_and_set,
 );
 
 fn dec(text: &str) -> Decimal {
@@ -744,4 +745,124 @@ async fn concurrent_edits_of_one_row_all_land(store: &Store) {
         .await;
     assert!(matches!(refused, Err(StoreError::Invalid { .. })));
     assert_eq!(store.get_channel(created.id).await.unwrap().priority, 7);
+}
+
+/// Upstream OAuth tokens: a refresh writes only over the row it read, so of two replicas
+/// refreshing at once the first write stays and the second is told to adopt it; a started
+/// authorization is taken once; deleting the server forgets its groups' tokens.
+async fn upstream_tokens_refresh_by_compare_and_set(store: &Store) {
+    use hub::store::mcp_upstream_auth::{UpstreamAuthRequest, UpstreamGrant, UpstreamGrantSource};
+
+    store.create_group(&Group::new("acme")).await.unwrap();
+    let mut server = McpServer::new("secured", McpScope::Public, McpServerKind::ProxyStreamable);
+    server.url = Some("http://127.0.0.1:9/mcp".into());
+    server.upstream_oauth = Some(hub::store::UpstreamOAuthClient::default());
+    store.create_mcp_server(&server).await.unwrap();
+    let source = UpstreamGrantSource {
+        token_endpoint: "http://127.0.0.1:9/token".into(),
+        client_id: "client".into(),
+        client_secret: None,
+        client_auth: "none".into(),
+        resource: "http://127.0.0.1:9/mcp".into(),
+    };
+    let grant = |access: &'static str, refresh: Option<&'static str>| UpstreamGrant {
+        access_token: access,
+        refresh_token: refresh,
+        expires_at: Some(1),
+        scopes: "tools",
+    };
+    store
+        .store_upstream_authorization(("secured", "acme"), &source, &grant("a1", Some("r1")))
+        .await
+        .unwrap();
+    let read_by_both = store
+        .upstream_tokens("secured", "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read_by_both.access_token, "a1");
+    assert!(
+        store
+            .replace_upstream_tokens(&read_by_both, &grant("a2", None))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .replace_upstream_tokens(&read_by_both, &grant("a3", Some("r3")))
+            .await
+            .unwrap(),
+        "the slower refresh must not overwrite the newer token"
+    );
+    let stored = store
+        .upstream_tokens("secured", "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.access_token, "a2");
+    assert_eq!(
+        stored.refresh_token.as_deref(),
+        Some("r1"),
+        "kept when none is granted"
+    );
+    store
+        .record_upstream_refresh_error(&read_by_both, "stale")
+        .await
+        .unwrap();
+    let after = store
+        .upstream_tokens("secured", "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        after.refresh_error, None,
+        "an error of a stale read is not recorded"
+    );
+
+    let request = UpstreamAuthRequest {
+        state_hash: "hash".into(),
+        server_id: "secured".into(),
+        group_id: "acme".into(),
+        code_verifier: "verifier".into(),
+        redirect_uri: "https://gw.example/mcp/oauth/callback".into(),
+        source,
+        scopes: "tools".into(),
+        expires_at: i64::MAX,
+    };
+    store.insert_upstream_auth_request(&request).await.unwrap();
+    let taken = store
+        .take_upstream_auth_request("hash")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(taken.code_verifier, "verifier");
+    assert!(
+        store
+            .take_upstream_auth_request("hash")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let expired = UpstreamAuthRequest {
+        state_hash: "old".into(),
+        expires_at: 1,
+        ..request
+    };
+    store.insert_upstream_auth_request(&expired).await.unwrap();
+    assert!(
+        store
+            .take_upstream_auth_request("old")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    store.delete_mcp_server("secured").await.unwrap();
+    assert!(
+        store
+            .upstream_tokens("secured", "acme")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

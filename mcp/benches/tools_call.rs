@@ -348,6 +348,7 @@ fn main() {
                         headers: [("Authorization".to_owned(), "Bearer upstream-secret".to_owned())].into(),
                         query: BTreeMap::new(),
                         block_private_network: false,
+                        upstream_oauth: false,
                     }),
                 ),
                 definition("local", ServerKind::Embedded { template: "everything".into(), params: BTreeMap::new() }),

@@ -233,6 +233,10 @@ pub struct RemoteEndpoint {
     /// upstreams often live on private hosts; cloud metadata addresses are refused either way.
     #[serde(default)]
     pub block_private_network: bool,
+    /// The upstream wants OAuth: each group's request carries the access token the host holds
+    /// for that group (see `upstream_auth.rs`), never a client's own token.
+    #[serde(default)]
+    pub upstream_oauth: bool,
 }
 
 /// An OpenAPI-backed server: the document and how to reach the API it describes.

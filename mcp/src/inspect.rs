@@ -38,7 +38,7 @@ pub async fn inspect_server(
     definition: &ServerDefinition,
 ) -> Result<ServerInspection, String> {
     let started = Instant::now();
-    let server = LiveServers::new(config.clone(), None)
+    let server = LiveServers::new(config.clone(), None, None)
         .build(definition, "")
         .map_err(|error| error.message.to_string())?;
     let listed = tokio::time::timeout(config.upstream_timeout, server.list_tools())

@@ -37,6 +37,9 @@
 //!   (their prompts and resources) and `uri_template.rs` (matching and renaming URI templates).
 //! - `auth.rs`: OAuth 2.1 for MCP clients: RFC 9728 metadata, the 401 challenge, and
 //!   [`AccessTokenVerifier`], the host's check of an access token (API keys keep working).
+//! - `upstream_auth.rs`: [`UpstreamTokenSource`], the host's access tokens per group for
+//!   proxied servers that want OAuth, and the bearer a proxy sends; `upstream_oauth.rs`: the
+//!   gateway as those upstreams' OAuth client (discovery, registration, PKCE, token grants).
 //! - `admin.rs`: the `aiproxy-admin` tools over [`AdminHost`], at `/admin`.
 //! - `inspect.rs`: [`inspect_server`] and [`inspect_offerings`], a server's tools, prompts and
 //!   resources seen from the host's control plane.
@@ -71,6 +74,8 @@ mod sse_sessions;
 mod tasks;
 mod tool_call_span;
 mod tool_server;
+mod upstream_auth;
+pub mod upstream_oauth;
 
 pub use admin::{AdminCaller, AdminError, AdminHost, AdminIdentity, AdminResource};
 pub use auth::{
@@ -102,3 +107,6 @@ pub use sse_sessions::{
     LocalSseSessions, SseDeliveryError, SseInbound, SseSessionHandle, SseSessionRegistry,
 };
 pub use tasks::TaskLimits;
+pub use upstream_auth::{
+    UPSTREAM_AUTHORIZATION_REQUIRED, UpstreamToken, UpstreamTokenError, UpstreamTokenSource,
+};

@@ -59,6 +59,10 @@ pub struct McpServiceOptions {
     /// OAuth 2.1 for MCP clients (see [`crate::auth`]): access tokens beside API keys, the
     /// resource metadata named on every 401; API keys only when `None`.
     pub oauth: Option<crate::auth::McpOAuth>,
+    /// The access tokens the host holds per group for proxied servers that want OAuth (see
+    /// [`crate::UpstreamTokenSource`]); such servers answer every group with a "needs
+    /// authorization" error when `None`.
+    pub upstream_tokens: Option<Arc<dyn crate::UpstreamTokenSource>>,
 }
 
 /// The MCP service: one per process, shared by every request.
@@ -111,7 +115,11 @@ impl McpService {
             directory,
             sink,
             gate: options.gate.unwrap_or_else(|| Arc::new(AdmitAll)),
-            servers: LiveServers::new(config.clone(), options.pins.clone()),
+            servers: LiveServers::new(
+                config.clone(),
+                options.pins.clone(),
+                options.upstream_tokens.clone(),
+            ),
             config: config.clone(),
             admin,
             pins: options.pins,

@@ -27,6 +27,13 @@ class McpServerType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MCP_SERVER_TYPE_GRPC: _ClassVar[McpServerType]
     MCP_SERVER_TYPE_DOCS: _ClassVar[McpServerType]
 
+class McpUpstreamAuthorizationState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MCP_UPSTREAM_AUTHORIZATION_STATE_UNSPECIFIED: _ClassVar[McpUpstreamAuthorizationState]
+    MCP_UPSTREAM_AUTHORIZATION_STATE_NOT_AUTHORIZED: _ClassVar[McpUpstreamAuthorizationState]
+    MCP_UPSTREAM_AUTHORIZATION_STATE_AUTHORIZED: _ClassVar[McpUpstreamAuthorizationState]
+    MCP_UPSTREAM_AUTHORIZATION_STATE_REFRESH_FAILED: _ClassVar[McpUpstreamAuthorizationState]
+
 class McpTemplateParamOwner(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED: _ClassVar[McpTemplateParamOwner]
@@ -50,6 +57,10 @@ MCP_SERVER_TYPE_OPENAPI: McpServerType
 MCP_SERVER_TYPE_VIRTUAL: McpServerType
 MCP_SERVER_TYPE_GRPC: McpServerType
 MCP_SERVER_TYPE_DOCS: McpServerType
+MCP_UPSTREAM_AUTHORIZATION_STATE_UNSPECIFIED: McpUpstreamAuthorizationState
+MCP_UPSTREAM_AUTHORIZATION_STATE_NOT_AUTHORIZED: McpUpstreamAuthorizationState
+MCP_UPSTREAM_AUTHORIZATION_STATE_AUTHORIZED: McpUpstreamAuthorizationState
+MCP_UPSTREAM_AUTHORIZATION_STATE_REFRESH_FAILED: McpUpstreamAuthorizationState
 MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_ADMIN: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_GROUP: McpTemplateParamOwner
@@ -108,7 +119,7 @@ class OpenApiSource(_message.Message):
     def __init__(self, spec: _Optional[str] = ..., spec_url: _Optional[str] = ..., base_url: _Optional[str] = ..., allow_private_network: _Optional[bool] = ..., credentials: _Optional[_Mapping[str, str]] = ..., include_operations: _Optional[_Iterable[str]] = ..., exclude_operations: _Optional[_Iterable[str]] = ..., compact: _Optional[bool] = ...) -> None: ...
 
 class McpServer(_message.Message):
-    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call", "required_group_params", "tool_prices", "group_tools", "virtual_tools", "catalogue", "virtual_prompts", "virtual_resources")
+    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call", "required_group_params", "tool_prices", "group_tools", "virtual_tools", "catalogue", "upstream_oauth", "virtual_prompts", "virtual_resources")
     class HeadersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -164,6 +175,7 @@ class McpServer(_message.Message):
     GROUP_TOOLS_FIELD_NUMBER: _ClassVar[int]
     VIRTUAL_TOOLS_FIELD_NUMBER: _ClassVar[int]
     CATALOGUE_FIELD_NUMBER: _ClassVar[int]
+    UPSTREAM_OAUTH_FIELD_NUMBER: _ClassVar[int]
     VIRTUAL_PROMPTS_FIELD_NUMBER: _ClassVar[int]
     VIRTUAL_RESOURCES_FIELD_NUMBER: _ClassVar[int]
     id: str
@@ -186,9 +198,88 @@ class McpServer(_message.Message):
     group_tools: _containers.MessageMap[str, McpToolNames]
     virtual_tools: _containers.RepeatedCompositeFieldContainer[McpVirtualTool]
     catalogue: McpCatalogue
+    upstream_oauth: McpUpstreamOAuth
     virtual_prompts: _containers.RepeatedCompositeFieldContainer[McpVirtualPrompt]
     virtual_resources: _containers.RepeatedCompositeFieldContainer[McpVirtualResource]
-    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., price_per_call: _Optional[str] = ..., required_group_params: _Optional[_Iterable[str]] = ..., tool_prices: _Optional[_Mapping[str, str]] = ..., group_tools: _Optional[_Mapping[str, McpToolNames]] = ..., virtual_tools: _Optional[_Iterable[_Union[McpVirtualTool, _Mapping]]] = ..., catalogue: _Optional[_Union[McpCatalogue, _Mapping]] = ..., virtual_prompts: _Optional[_Iterable[_Union[McpVirtualPrompt, _Mapping]]] = ..., virtual_resources: _Optional[_Iterable[_Union[McpVirtualResource, _Mapping]]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., price_per_call: _Optional[str] = ..., required_group_params: _Optional[_Iterable[str]] = ..., tool_prices: _Optional[_Mapping[str, str]] = ..., group_tools: _Optional[_Mapping[str, McpToolNames]] = ..., virtual_tools: _Optional[_Iterable[_Union[McpVirtualTool, _Mapping]]] = ..., catalogue: _Optional[_Union[McpCatalogue, _Mapping]] = ..., upstream_oauth: _Optional[_Union[McpUpstreamOAuth, _Mapping]] = ..., virtual_prompts: _Optional[_Iterable[_Union[McpVirtualPrompt, _Mapping]]] = ..., virtual_resources: _Optional[_Iterable[_Union[McpVirtualResource, _Mapping]]] = ...) -> None: ...
+
+class McpUpstreamOAuth(_message.Message):
+    __slots__ = ("client_id", "client_secret", "scopes")
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_SECRET_FIELD_NUMBER: _ClassVar[int]
+    SCOPES_FIELD_NUMBER: _ClassVar[int]
+    client_id: str
+    client_secret: str
+    scopes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, client_id: _Optional[str] = ..., client_secret: _Optional[str] = ..., scopes: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class McpUpstreamAuthorization(_message.Message):
+    __slots__ = ("server_id", "group_id", "state", "expires_at_ms", "scopes", "refresh_error", "refreshable", "authorized_at_ms", "updated_at_ms")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    SCOPES_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_ERROR_FIELD_NUMBER: _ClassVar[int]
+    REFRESHABLE_FIELD_NUMBER: _ClassVar[int]
+    AUTHORIZED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    group_id: str
+    state: McpUpstreamAuthorizationState
+    expires_at_ms: int
+    scopes: _containers.RepeatedScalarFieldContainer[str]
+    refresh_error: str
+    refreshable: bool
+    authorized_at_ms: int
+    updated_at_ms: int
+    def __init__(self, server_id: _Optional[str] = ..., group_id: _Optional[str] = ..., state: _Optional[_Union[McpUpstreamAuthorizationState, str]] = ..., expires_at_ms: _Optional[int] = ..., scopes: _Optional[_Iterable[str]] = ..., refresh_error: _Optional[str] = ..., refreshable: _Optional[bool] = ..., authorized_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ...) -> None: ...
+
+class StartMcpUpstreamAuthorizationRequest(_message.Message):
+    __slots__ = ("server_id", "group_id")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    group_id: str
+    def __init__(self, server_id: _Optional[str] = ..., group_id: _Optional[str] = ...) -> None: ...
+
+class StartMcpUpstreamAuthorizationResponse(_message.Message):
+    __slots__ = ("authorization_url", "expires_at_ms", "redirect_uri")
+    AUTHORIZATION_URL_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    REDIRECT_URI_FIELD_NUMBER: _ClassVar[int]
+    authorization_url: str
+    expires_at_ms: int
+    redirect_uri: str
+    def __init__(self, authorization_url: _Optional[str] = ..., expires_at_ms: _Optional[int] = ..., redirect_uri: _Optional[str] = ...) -> None: ...
+
+class GetMcpUpstreamAuthorizationRequest(_message.Message):
+    __slots__ = ("server_id", "group_id")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    group_id: str
+    def __init__(self, server_id: _Optional[str] = ..., group_id: _Optional[str] = ...) -> None: ...
+
+class ListMcpUpstreamAuthorizationsRequest(_message.Message):
+    __slots__ = ("server_id",)
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    def __init__(self, server_id: _Optional[str] = ...) -> None: ...
+
+class ListMcpUpstreamAuthorizationsResponse(_message.Message):
+    __slots__ = ("authorizations",)
+    AUTHORIZATIONS_FIELD_NUMBER: _ClassVar[int]
+    authorizations: _containers.RepeatedCompositeFieldContainer[McpUpstreamAuthorization]
+    def __init__(self, authorizations: _Optional[_Iterable[_Union[McpUpstreamAuthorization, _Mapping]]] = ...) -> None: ...
+
+class RevokeMcpUpstreamAuthorizationRequest(_message.Message):
+    __slots__ = ("server_id", "group_id")
+    SERVER_ID_FIELD_NUMBER: _ClassVar[int]
+    GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    server_id: str
+    group_id: str
+    def __init__(self, server_id: _Optional[str] = ..., group_id: _Optional[str] = ...) -> None: ...
 
 class McpToolNames(_message.Message):
     __slots__ = ("names",)

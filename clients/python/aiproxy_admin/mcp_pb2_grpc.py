@@ -120,6 +120,26 @@ class McpServiceStub:
                 request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsRequest.SerializeToString,
                 response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsResponse.FromString,
                 _registered_method=True)
+        self.StartMcpUpstreamAuthorization = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/StartMcpUpstreamAuthorization',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.StartMcpUpstreamAuthorizationRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.StartMcpUpstreamAuthorizationResponse.FromString,
+                _registered_method=True)
+        self.GetMcpUpstreamAuthorization = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/GetMcpUpstreamAuthorization',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.GetMcpUpstreamAuthorizationRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.McpUpstreamAuthorization.FromString,
+                _registered_method=True)
+        self.ListMcpUpstreamAuthorizations = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/ListMcpUpstreamAuthorizations',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpUpstreamAuthorizationsRequest.SerializeToString,
+                response_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpUpstreamAuthorizationsResponse.FromString,
+                _registered_method=True)
+        self.RevokeMcpUpstreamAuthorization = channel.unary_unary(
+                '/aiproxy.admin.v1.McpService/RevokeMcpUpstreamAuthorization',
+                request_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RevokeMcpUpstreamAuthorizationRequest.SerializeToString,
+                response_deserializer=google_dot_protobuf_dot_empty__pb2.Empty.FromString,
+                _registered_method=True)
 
 
 class McpServiceServicer:
@@ -252,6 +272,39 @@ class McpServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartMcpUpstreamAuthorization(self, request, context):
+        """Upstream OAuth of a proxied server whose `upstream_oauth` is set: the gateway holds each
+        group's access and refresh tokens and sends the calling group's token upstream. Starts an
+        authorization of `group_id` (authorization-code flow with PKCE S256 and the `resource`
+        parameter): discovery from the upstream's 401, dynamic client registration when no
+        client id is configured, and the URL for an admin to open. The authorization server
+        redirects to `<public url>/mcp/oauth/callback`, which stores the tokens.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMcpUpstreamAuthorization(self, request, context):
+        """The state of one group's authorization; never the tokens.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListMcpUpstreamAuthorizations(self, request, context):
+        """The groups authorized on a server (within the key's groups), with their states.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeMcpUpstreamAuthorization(self, request, context):
+        """Forgets the group's tokens: its calls then get the "needs authorization" error.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_McpServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -339,6 +392,26 @@ def add_McpServiceServicer_to_server(servicer, server):
                     servicer.RejectMcpServerTools,
                     request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsRequest.FromString,
                     response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsResponse.SerializeToString,
+            ),
+            'StartMcpUpstreamAuthorization': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartMcpUpstreamAuthorization,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.StartMcpUpstreamAuthorizationRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.StartMcpUpstreamAuthorizationResponse.SerializeToString,
+            ),
+            'GetMcpUpstreamAuthorization': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMcpUpstreamAuthorization,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.GetMcpUpstreamAuthorizationRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.McpUpstreamAuthorization.SerializeToString,
+            ),
+            'ListMcpUpstreamAuthorizations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListMcpUpstreamAuthorizations,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpUpstreamAuthorizationsRequest.FromString,
+                    response_serializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpUpstreamAuthorizationsResponse.SerializeToString,
+            ),
+            'RevokeMcpUpstreamAuthorization': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeMcpUpstreamAuthorization,
+                    request_deserializer=aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RevokeMcpUpstreamAuthorizationRequest.FromString,
+                    response_serializer=google_dot_protobuf_dot_empty__pb2.Empty.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -800,6 +873,114 @@ class McpService:
             '/aiproxy.admin.v1.McpService/RejectMcpServerTools',
             aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsRequest.SerializeToString,
             aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RejectMcpServerToolsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartMcpUpstreamAuthorization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/StartMcpUpstreamAuthorization',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.StartMcpUpstreamAuthorizationRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.StartMcpUpstreamAuthorizationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMcpUpstreamAuthorization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/GetMcpUpstreamAuthorization',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.GetMcpUpstreamAuthorizationRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.McpUpstreamAuthorization.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListMcpUpstreamAuthorizations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/ListMcpUpstreamAuthorizations',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpUpstreamAuthorizationsRequest.SerializeToString,
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.ListMcpUpstreamAuthorizationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeMcpUpstreamAuthorization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/aiproxy.admin.v1.McpService/RevokeMcpUpstreamAuthorization',
+            aiproxy_dot_admin_dot_v1_dot_mcp__pb2.RevokeMcpUpstreamAuthorizationRequest.SerializeToString,
+            google_dot_protobuf_dot_empty__pb2.Empty.FromString,
             options,
             channel_credentials,
             insecure,

@@ -9,3 +9,4 @@ pub mod panel;
 pub mod rest;
 pub mod server;
 pub mod status;
+pub mod upstream_oauth_callback;

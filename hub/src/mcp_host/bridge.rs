@@ -488,6 +488,7 @@ fn endpoint(server: &McpServer, group_params: BTreeMap<String, String>) -> Optio
             .params
             .get(BLOCK_PRIVATE_NETWORK_PARAM)
             .is_some_and(|value| value.trim().eq_ignore_ascii_case("true")),
+        upstream_oauth: server.upstream_oauth.is_some(),
     })
 }
 

@@ -1,4 +1,4 @@
-//! The MCP host: the `mcp` crate's contracts on the snapshot and the governor, admin tools, OAuth tokens, OpenAPI checks, pins, sessions.
+//! The MCP host: the `mcp` crate's contracts on the snapshot and the governor, admin tools, OAuth tokens, upstream OAuth, OpenAPI checks, pins, sessions.
 
 pub mod admin;
 pub mod bridge;
@@ -6,3 +6,4 @@ pub mod oauth;
 pub mod openapi;
 pub mod pins;
 pub mod sessions;
+pub mod upstream_oauth;

@@ -216,6 +216,12 @@ pub struct Settings {
     #[arg(long, env = "MCP_OAUTH_ISSUERS")]
     pub mcp_oauth_issuers: Option<String>,
 
+    /// The gateway's public base URL for upstream OAuth's callback
+    /// (`<url>/mcp/oauth/callback`), when `MCP_OAUTH_PUBLIC_URL` is not set (that one wins).
+    /// Neither set: authorizations of upstreams that want OAuth cannot start.
+    #[arg(long, env = "MCP_UPSTREAM_OAUTH_PUBLIC_URL")]
+    pub mcp_upstream_oauth_public_url: Option<String>,
+
     /// MCP sessions (Streamable HTTP and legacy SSE together) one API key may hold open on one
     /// replica; a new one past it gets 429 (JSON-RPC error -32029, `too_many_sessions`).
     #[arg(long, env = "MCP_MAX_SESSIONS_PER_TOKEN", default_value_t = 64)]
@@ -420,6 +426,7 @@ impl Default for Settings {
             mcp_key_in_url: false,
             public_mcp_host: None,
             mcp_oauth_public_url: None,
+            mcp_upstream_oauth_public_url: None,
             mcp_oauth_issuers: None,
             mcp_openapi_compact_above_bytes: mcp::DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES,
             max_body_bytes: 50 * 1024 * 1024,

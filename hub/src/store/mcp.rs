@@ -18,7 +18,7 @@ macro_rules! columns {
     () => {
         "id, scope, group_id, type, template, url, headers, query, params, openapi, status, \
          price_per_call, required_group_params, tool_prices, group_tools, virtual_tools, \
-         catalogue, virtual_prompts, virtual_resources, created_at, updated_at"
+         catalogue, virtual_prompts, virtual_resources, upstream_oauth, created_at, updated_at"
     };
 }
 
@@ -28,6 +28,7 @@ const COLUMN_QUERY: &str = "mcp_servers.query";
 const COLUMN_PARAMS: &str = "mcp_servers.params";
 const COLUMN_OPENAPI: &str = "mcp_servers.openapi";
 const COLUMN_GROUP_PARAMS: &str = "group_mcp_params.params";
+const COLUMN_UPSTREAM_OAUTH: &str = "mcp_servers.upstream_oauth";
 
 impl Table for McpServer {
     type Key = str;
@@ -68,6 +69,13 @@ impl Table for McpServer {
             catalogue: rows::json(row, "catalogue")?,
             virtual_prompts: rows::json(row, "virtual_prompts")?,
             virtual_resources: rows::json(row, "virtual_resources")?,
+            upstream_oauth: sealer
+                .open_opt(
+                    COLUMN_UPSTREAM_OAUTH,
+                    rows::opt_text(row, "upstream_oauth")?,
+                )?
+                .map(|client| rows::parse_json("upstream_oauth", &client))
+                .transpose()?,
             created_at: rows::int(row, "created_at")?,
             updated_at: rows::int(row, "updated_at")?,
         })
@@ -259,7 +267,7 @@ impl StoreTx {
         let insert = sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)"
         ));
         bind_fields(insert, server, &self.sealer)?
             .execute(self.write())
@@ -281,7 +289,7 @@ impl StoreTx {
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
              price_per_call = $12, required_group_params = $13, tool_prices = $14, \
              group_tools = $15, virtual_tools = $16, catalogue = $17, virtual_prompts = $18, \
-             virtual_resources = $19, updated_at = $20 \
+             virtual_resources = $19, upstream_oauth = $20, updated_at = $21 \
              WHERE id = $1",
         );
         let result = bind_fields(update, server, &self.sealer)?
@@ -300,6 +308,16 @@ impl StoreTx {
         let before: Option<McpServer> = self.find_row(id).await?;
         self.delete_mcp_pins(id).await?;
         let conn = self.write();
+        // Tokens held for its groups go with the server.
+        for statement in [
+            "DELETE FROM mcp_upstream_tokens WHERE server_id = $1",
+            "DELETE FROM mcp_upstream_auth_requests WHERE server_id = $1",
+        ] {
+            sqlx::query(statement)
+                .bind(id.to_owned())
+                .execute(&mut *conn)
+                .await?;
+        }
         sqlx::query("DELETE FROM group_mcp_params WHERE server_id = $1")
             .bind(id.to_owned())
             .execute(&mut *conn)
@@ -416,7 +434,7 @@ impl StoreTx {
     }
 }
 
-/// Binds `$1`..`$20` of both the INSERT and the UPDATE: every stored field but `created_at`,
+/// Binds `$1`..`$21` of both the INSERT and the UPDATE: every stored field but `created_at`,
 /// in column order, the secret-bearing ones as JSON sealed with each column's name, then the
 /// time of the write.
 fn bind_fields(
@@ -426,6 +444,10 @@ fn bind_fields(
 ) -> Result<Statement, StoreError> {
     let openapi = match &server.openapi {
         Some(openapi) => Some(sealer.seal(COLUMN_OPENAPI, &to_json(openapi)?)?),
+        None => None,
+    };
+    let upstream_oauth = match &server.upstream_oauth {
+        Some(client) => Some(sealer.seal(COLUMN_UPSTREAM_OAUTH, &to_json(client)?)?),
         None => None,
     };
     Ok(statement
@@ -448,6 +470,7 @@ fn bind_fields(
         .bind(to_json(&server.catalogue)?)
         .bind(to_json(&server.virtual_prompts)?)
         .bind(to_json(&server.virtual_resources)?)
+        .bind(upstream_oauth)
         .bind(now_ms()))
 }
 

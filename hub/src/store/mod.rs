@@ -24,6 +24,7 @@ mod channels;
 mod groups;
 mod mcp;
 pub mod mcp_pins;
+pub mod mcp_upstream_auth;
 pub mod media_config;
 pub mod media_tiers;
 mod models;
@@ -55,7 +56,7 @@ pub use types::{
     Channel, ChannelFilter, DEFAULT_PRICE_UNIT, Group, GroupFilter, GroupMcpParams,
     GroupModelOverride, GroupStatus, Listing, McpCatalogue, McpFilter, McpScope, McpServer,
     McpServerKind, ModelConfig, ModelFilter, ModelType, NewToken, OpenApiSource, Page, Price,
-    PriceTier, QuotaPeriod, Status, StoreDump, Timeouts, Token, TokenFilter,
+    PriceTier, QuotaPeriod, Status, StoreDump, Timeouts, Token, TokenFilter, UpstreamOAuthClient,
 };
 
 /// Errors of the storage boundary, the main and the log database alike. `Invalid`, `NotFound`,

@@ -375,6 +375,36 @@ const SECRET_COLUMNS: &[SecretColumn] = &[
         update: "UPDATE mcp_servers SET openapi = $1 WHERE id = $2 AND openapi = $3",
     },
     SecretColumn {
+        column: "mcp_servers.upstream_oauth",
+        keys: KeyShape::Text,
+        select: "SELECT id AS k1, upstream_oauth AS v FROM mcp_servers \
+                 WHERE upstream_oauth IS NOT NULL",
+        update: "UPDATE mcp_servers SET upstream_oauth = $1 WHERE id = $2 AND upstream_oauth = $3",
+    },
+    SecretColumn {
+        column: "mcp_upstream_tokens.access_token",
+        keys: KeyShape::TextPair,
+        select: "SELECT server_id AS k1, group_id AS k2, access_token AS v FROM mcp_upstream_tokens",
+        update: "UPDATE mcp_upstream_tokens SET access_token = $1 WHERE server_id = $2 \
+                 AND group_id = $4 AND access_token = $3",
+    },
+    SecretColumn {
+        column: "mcp_upstream_tokens.refresh_token",
+        keys: KeyShape::TextPair,
+        select: "SELECT server_id AS k1, group_id AS k2, refresh_token AS v \
+                 FROM mcp_upstream_tokens WHERE refresh_token IS NOT NULL",
+        update: "UPDATE mcp_upstream_tokens SET refresh_token = $1 WHERE server_id = $2 \
+                 AND group_id = $4 AND refresh_token = $3",
+    },
+    SecretColumn {
+        column: "mcp_upstream_tokens.client_secret",
+        keys: KeyShape::TextPair,
+        select: "SELECT server_id AS k1, group_id AS k2, client_secret AS v \
+                 FROM mcp_upstream_tokens WHERE client_secret IS NOT NULL",
+        update: "UPDATE mcp_upstream_tokens SET client_secret = $1 WHERE server_id = $2 \
+                 AND group_id = $4 AND client_secret = $3",
+    },
+    SecretColumn {
         column: "group_mcp_params.params",
         keys: KeyShape::TextPair,
         select: "SELECT server_id AS k1, group_id AS k2, params AS v FROM group_mcp_params",

@@ -639,6 +639,9 @@ pub struct McpServer {
     pub virtual_resources: Vec<mcp::VirtualResource>,
     /// What the catalogue shows (display names, readme, ...); the whole of a `Docs` server.
     pub catalogue: McpCatalogue,
+    /// A proxied server whose upstream wants OAuth: the gateway's client there. The tokens
+    /// themselves are per group, in `mcp_upstream_tokens` (see `store/mcp_upstream_auth.rs`).
+    pub upstream_oauth: Option<UpstreamOAuthClient>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -673,10 +676,26 @@ impl McpServer {
             virtual_prompts: Vec::new(),
             virtual_resources: Vec::new(),
             catalogue: McpCatalogue::default(),
+            upstream_oauth: None,
             created_at: 0,
             updated_at: 0,
         }
     }
+}
+
+/// How the gateway is a client of a proxied server's authorization server. Sealed at rest; the
+/// secret is masked on every read.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UpstreamOAuthClient {
+    /// A client the admin registered; empty: the gateway registers itself (RFC 7591).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub client_id: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub client_secret: String,
+    /// Scopes asked for; empty: those the upstream's resource metadata names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
 }
 
 /// An MCP server's catalogue entry, admin-edited; every field may be empty. Not secret.

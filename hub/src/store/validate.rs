@@ -567,6 +567,49 @@ fn mcp_catalogue(catalogue: &super::McpCatalogue) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Upstream OAuth is for proxied servers: the gateway sends the group's token upstream. A
+/// client secret needs the client id it belongs to; scopes are bounded OAuth scope tokens.
+fn upstream_oauth(server: &McpServer) -> Result<(), StoreError> {
+    let Some(client) = &server.upstream_oauth else {
+        return Ok(());
+    };
+    if !matches!(
+        server.kind,
+        McpServerKind::ProxyStreamable | McpServerKind::ProxySse
+    ) {
+        return Err(invalid(
+            "mcp_server.upstream_oauth",
+            "only a proxied server (proxy_streamable or proxy_sse) holds upstream tokens",
+        ));
+    }
+    if client.client_id.trim().is_empty() && !client.client_secret.is_empty() {
+        return Err(invalid(
+            "mcp_server.upstream_oauth.client_secret",
+            "needs the client_id it belongs to",
+        ));
+    }
+    if client.client_id.len() > 512 || client.client_secret.len() > 1024 {
+        return Err(invalid(
+            "mcp_server.upstream_oauth",
+            "client_id is at most 512 bytes and client_secret 1024",
+        ));
+    }
+    let valid_scope = |scope: &String| {
+        !scope.is_empty()
+            && scope.len() <= 256
+            && scope
+                .bytes()
+                .all(|byte| byte.is_ascii_graphic() && byte != b'"' && byte != b'\\')
+    };
+    if client.scopes.len() > 64 || !client.scopes.iter().all(valid_scope) {
+        return Err(invalid(
+            "mcp_server.upstream_oauth.scopes",
+            "at most 64 scopes, each printable ASCII without spaces, quotes or backslashes",
+        ));
+    }
+    Ok(())
+}
+
 pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
     path_id("mcp_server.id", &server.id)?;
     // `/mcp` names tools `{server}__{tool}` and splits at the first `__`: a server id holding
@@ -617,6 +660,7 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
     }
     super::validate_virtual::virtual_offerings(server)?;
     mcp_catalogue(&server.catalogue)?;
+    upstream_oauth(server)?;
     match server.kind {
         McpServerKind::Virtual => {}
         McpServerKind::Docs => {

@@ -8,15 +8,18 @@ mod proxy;
 pub(crate) mod templates;
 pub mod uri_template;
 
+pub(crate) use proxy::upstream_http as proxy_http;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use rmcp::ErrorData;
 
 use crate::config::McpConfig;
-use crate::host::{ServerDefinition, ServerKind, VirtualComposition};
+use crate::host::{RemoteEndpoint, ServerDefinition, ServerKind, VirtualComposition};
 use crate::pinning::ToolPins;
 use crate::tool_server::ToolServer;
+use crate::upstream_auth::{UpstreamBearer, UpstreamTokenError, UpstreamTokenSource};
 use composite::{CompositeServer, Source};
 use grpc::GrpcServer;
 use openapi::OpenApiServer;
@@ -37,6 +40,8 @@ pub(crate) struct LiveServers {
     live: Mutex<LiveMap>,
     /// The pins a virtual server reviews its sources' listings against.
     pins: Option<Arc<dyn ToolPins>>,
+    /// The host's upstream OAuth tokens, for proxies whose upstream wants them.
+    upstream_tokens: Option<Arc<dyn UpstreamTokenSource>>,
 }
 
 /// Server id, revision, and the group for proxies (empty for shared servers).
@@ -48,11 +53,16 @@ type LiveMap = HashMap<ServerKey, Arc<dyn ToolServer>>;
 const MAX_LIVE_SERVERS: usize = 4096;
 
 impl LiveServers {
-    pub fn new(config: McpConfig, pins: Option<Arc<dyn ToolPins>>) -> Self {
+    pub fn new(
+        config: McpConfig,
+        pins: Option<Arc<dyn ToolPins>>,
+        upstream_tokens: Option<Arc<dyn UpstreamTokenSource>>,
+    ) -> Self {
         Self {
             config,
             live: Mutex::new(HashMap::new()),
             pins,
+            upstream_tokens,
         }
     }
 
@@ -119,10 +129,12 @@ impl LiveServers {
             ServerKind::ProxyStreamable(endpoint) => Arc::new(StreamableProxy::new(
                 endpoint.clone(),
                 self.config.upstream_timeout,
+                self.bearer(definition, endpoint, group_id)?,
             )),
             ServerKind::ProxySse(endpoint) => Arc::new(SseProxy::new(
                 endpoint.clone(),
                 self.config.upstream_timeout,
+                self.bearer(definition, endpoint, group_id)?,
             )),
             ServerKind::OpenApi(source) => {
                 OpenApiServer::build(source, self.config.openapi_compact_above_bytes).map_err(
@@ -149,6 +161,30 @@ impl LiveServers {
             }
         };
         Ok(server)
+    }
+
+    /// The group's upstream OAuth bearer of a proxy whose upstream wants one.
+    fn bearer(
+        &self,
+        definition: &ServerDefinition,
+        endpoint: &RemoteEndpoint,
+        group_id: &str,
+    ) -> Result<Option<Arc<UpstreamBearer>>, ErrorData> {
+        if !endpoint.upstream_oauth {
+            return Ok(None);
+        }
+        let source = self.upstream_tokens.clone().ok_or_else(|| {
+            UpstreamTokenError::Unavailable {
+                server: definition.id.clone(),
+                reason: "this gateway holds no upstream tokens here".to_owned(),
+            }
+            .to_error_data()
+        })?;
+        Ok(Some(Arc::new(UpstreamBearer::new(
+            source,
+            &definition.id,
+            group_id,
+        ))))
     }
 
     fn composite(

@@ -96,6 +96,7 @@ pub fn remote(url: String, headers: &[(&str, &str)]) -> RemoteEndpoint {
             .collect(),
         query: BTreeMap::new(),
         block_private_network: false,
+        upstream_oauth: false,
     }
 }
 

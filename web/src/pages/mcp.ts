@@ -2,7 +2,9 @@
 // every type the control plane knows (embedded from a template, proxied streamable HTTP or SSE,
 // an OpenAPI document uploaded, pasted or fetched from a URL), enable/disable, delete, test a
 // server and list its tools (and call one as a group, `mcpTools.ts`), and each group's own
-// parameters of a server. A virtual server's composition has its own editor (`mcpVirtual.ts`).
+// parameters of a server; for a proxied server whose upstream wants OAuth, each group's
+// authorization (`mcpUpstreamAuth.ts`). A virtual server's composition has its own editor
+// (`mcpVirtual.ts`).
 //
 // Secrets (headers, template parameters, OpenAPI credentials, group parameters) come back
 // masked by the server; a masked value sent back unchanged keeps the stored secret, so the
@@ -41,6 +43,7 @@ import { pager } from "../paging";
 import { catalogueCard, catalogueFields, catalogueFrom, catalogueView, displayDescription, displayName } from "./mcpCatalogue";
 import { toolsView } from "./mcpTools";
 import { compositionFrom, virtualFields } from "./mcpVirtual";
+import { upstreamAuthView, upstreamOAuthFields, upstreamOAuthFrom } from "./mcpUpstreamAuth";
 
 const scopeName: Record<number, Message> = {
   [McpScope.UNSPECIFIED]: "unspecified",
@@ -166,6 +169,7 @@ const EDITABLE = [
   "virtual_tools",
   "virtual_prompts",
   "virtual_resources",
+  "upstream_oauth",
 ];
 
 const MASKED_HINT: Message = "NAME=value per line; values come back masked, and a masked value left as it is keeps the stored one";
@@ -301,6 +305,7 @@ function typeFields(type: McpServerType, templates: McpTemplate[], server?: McpS
         { kind: "text", name: "url", label: t("Server URL"), value: server?.url ?? "", required: true, hint: type === McpServerType.PROXY_SSE ? t("the SSE endpoint") : t("the Streamable HTTP endpoint") },
         { kind: "textarea", name: "headers", label: t("Headers"), value: pairsText(server?.headers ?? {}), hint: t(MASKED_HINT) },
         { kind: "textarea", name: "query", label: t("Query parameters"), value: pairsText(server?.query ?? {}), hint: t("NAME=value per line, added to the URL") },
+        ...upstreamOAuthFields(server),
       ];
     case McpServerType.OPENAPI: {
       const source = server?.openapi;
@@ -357,6 +362,7 @@ async function serverFrom(values: Values, type: McpServerType, id: string, templ
     pricePerCall: values.price_per_call,
     requiredGroupParams: list(values.required_group_params),
     catalogue: catalogueFrom(values),
+    upstreamOauth: undefined as ReturnType<typeof upstreamOAuthFrom>,
     template: "",
     url: "",
     headers: {} as Record<string, string>,
@@ -383,6 +389,7 @@ async function serverFrom(values: Values, type: McpServerType, id: string, templ
       server.url = values.url;
       server.headers = pairs(values.headers);
       server.query = pairs(values.query);
+      server.upstreamOauth = upstreamOAuthFrom(values);
       break;
     case McpServerType.GRPC: {
       server.url = values.url;
@@ -461,6 +468,7 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
             button(t("Tools"), () => showTools(server, server.groupId), `mcp-tools-${server.id}`),
             button(t("Test"), () => test(server, server.groupId)),
             button(t("Group parameters"), () => showParams(server)),
+            server.upstreamOauth ? button(t("Upstream OAuth"), () => upstreamAuthView(server, detail), `mcp-oauth-${server.id}`) : null,
             button(t("Delete"), async () => {
               if (!window.confirm(t("Delete MCP server {id}?", { id: server.id }))) return;
               await api.mcp.deleteMcpServer({ id: server.id });

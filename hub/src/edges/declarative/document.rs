@@ -12,7 +12,7 @@ use crate::store::validate::invalid;
 use crate::store::{
     Channel, ChannelBalance, Group, GroupModelOverride, GroupStatus, McpCatalogue, McpScope,
     McpServer, McpServerKind, ModelConfig, ModelType, NewToken, OpenApiSource, Price, QuotaPeriod,
-    Status, StoreDump, StoreError, Timeouts, secret,
+    Status, StoreDump, StoreError, Timeouts, UpstreamOAuthClient, secret,
 };
 
 /// The whole declarative configuration. Every list is optional; objects not mentioned are left
@@ -320,6 +320,11 @@ pub struct McpServerSpec {
     /// `install`).
     #[serde(default, skip_serializing_if = "is_empty_catalogue")]
     pub catalogue: McpCatalogue,
+    /// A proxied server whose upstream wants OAuth: `client_id` (empty: dynamic
+    /// registration), `client_secret` (exported masked; a masked value keeps the stored one),
+    /// `scopes`. Each group's tokens are held by the gateway and never exported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream_oauth: Option<UpstreamOAuthClient>,
 }
 
 fn is_empty_catalogue(catalogue: &McpCatalogue) -> bool {
@@ -532,6 +537,10 @@ impl Document {
                     virtual_prompts: server.virtual_prompts,
                     virtual_resources: server.virtual_resources,
                     catalogue: server.catalogue,
+                    upstream_oauth: server.upstream_oauth.map(|client| UpstreamOAuthClient {
+                        client_secret: secret::mask(&client.client_secret),
+                        ..client
+                    }),
                 })
                 .collect(),
         }
@@ -798,6 +807,16 @@ impl McpServerSpec {
         server.virtual_prompts = self.virtual_prompts.clone();
         server.virtual_resources = self.virtual_resources.clone();
         server.catalogue = self.catalogue.clone();
+        server.upstream_oauth = self.upstream_oauth.clone().map(|client| {
+            let stored = existing
+                .and_then(|existing| existing.upstream_oauth.as_ref())
+                .map(|stored| stored.client_secret.as_str())
+                .unwrap_or_default();
+            UpstreamOAuthClient {
+                client_secret: secret::keep_if_masked(&client.client_secret, stored),
+                ..client
+            }
+        });
         match existing {
             Some(existing) => {
                 if let (Some(url), Some(stored)) = (&server.url, &existing.url) {

@@ -446,6 +446,7 @@ mod tests {
             live_rates: crate::governance::rates::LiveRates::local(),
             channel_tester: None,
             mcp_calls: None,
+            upstream_auth: None,
             balances: crate::balances::BalanceChecker::new(
                 store.clone(),
                 ChangeFeed::new(),

@@ -13,7 +13,7 @@ use crate::access;
 use crate::snapshot::changes::{ChangeAction, ChangeKind};
 use crate::store::{
     GroupMcpParams, McpCatalogue, McpFilter, McpScope, McpServer, McpServerKind, OpenApiSource,
-    secret,
+    UpstreamOAuthClient, secret,
 };
 
 pub struct Mcp(pub ControlPlane);
@@ -161,6 +161,14 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
             .map(super::mcp_virtual::virtual_resource_pb)
             .collect(),
         catalogue: Some(catalogue_pb(&server.catalogue)),
+        upstream_oauth: server
+            .upstream_oauth
+            .as_ref()
+            .map(|client| pb::McpUpstreamOAuth {
+                client_id: client.client_id.clone(),
+                client_secret: secret::mask(&client.client_secret),
+                scopes: client.scopes.clone(),
+            }),
     }
 }
 
@@ -463,6 +471,7 @@ impl Patchable for McpServer {
         "virtual_prompts",
         "virtual_resources",
         "catalogue",
+        "upstream_oauth",
     ];
 
     fn patch(&mut self, incoming: pb::McpServer, mask: &UpdateMask) -> Result<(), Status> {
@@ -536,6 +545,18 @@ impl Patchable for McpServer {
                 .into_iter()
                 .map(|(group, tools)| (group, tools.names))
                 .collect();
+        }
+        if mask.selects("upstream_oauth") {
+            self.upstream_oauth = incoming.upstream_oauth.map(|client| UpstreamOAuthClient {
+                client_secret: match &self.upstream_oauth {
+                    Some(stored) => {
+                        secret::keep_if_masked(&client.client_secret, &stored.client_secret)
+                    }
+                    None => client.client_secret,
+                },
+                client_id: client.client_id.trim().to_owned(),
+                scopes: client.scopes,
+            });
         }
         if mask.selects("catalogue") {
             self.catalogue = incoming.catalogue.map(catalogue_from).unwrap_or_default();
@@ -914,6 +935,49 @@ impl McpService for Mcp {
         Ok(Response::new(pb::ApproveMcpServerToolsResponse {
             tool_names,
         }))
+    }
+
+    async fn start_mcp_upstream_authorization(
+        &self,
+        request: Request<pb::StartMcpUpstreamAuthorizationRequest>,
+    ) -> Result<Response<pb::StartMcpUpstreamAuthorizationResponse>, Status> {
+        let upstream_auth = self.0.upstream_auth.as_deref();
+        let started =
+            super::mcp_upstream_auth::start(upstream_auth, &self.0.store, request.into_inner())
+                .await?;
+        Ok(Response::new(started))
+    }
+
+    async fn get_mcp_upstream_authorization(
+        &self,
+        request: Request<pb::GetMcpUpstreamAuthorizationRequest>,
+    ) -> Result<Response<pb::McpUpstreamAuthorization>, Status> {
+        let upstream_auth = self.0.upstream_auth.as_deref();
+        let state =
+            super::mcp_upstream_auth::get(upstream_auth, &self.0.store, request.into_inner())
+                .await?;
+        Ok(Response::new(state))
+    }
+
+    async fn list_mcp_upstream_authorizations(
+        &self,
+        request: Request<pb::ListMcpUpstreamAuthorizationsRequest>,
+    ) -> Result<Response<pb::ListMcpUpstreamAuthorizationsResponse>, Status> {
+        let upstream_auth = self.0.upstream_auth.as_deref();
+        let listed =
+            super::mcp_upstream_auth::list(upstream_auth, &self.0.store, request.into_inner())
+                .await?;
+        Ok(Response::new(listed))
+    }
+
+    async fn revoke_mcp_upstream_authorization(
+        &self,
+        request: Request<pb::RevokeMcpUpstreamAuthorizationRequest>,
+    ) -> Result<Response<()>, Status> {
+        let upstream_auth = self.0.upstream_auth.as_deref();
+        super::mcp_upstream_auth::revoke(upstream_auth, &self.0.store, request.into_inner())
+            .await?;
+        Ok(Response::new(()))
     }
 
     async fn reject_mcp_server_tools(

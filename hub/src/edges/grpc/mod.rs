@@ -22,6 +22,7 @@ pub(crate) mod logs;
 pub(crate) mod mcp;
 pub mod mcp_calls;
 mod mcp_virtual;
+mod mcp_upstream_auth;
 pub(crate) mod models;
 pub(crate) mod options;
 pub(crate) mod tokens;
@@ -87,6 +88,9 @@ pub struct ControlPlane {
     pub balances: crate::balances::BalanceChecker,
     /// Where `CallMcpTool` calls tools as a group; that RPC answers UNAVAILABLE without it.
     pub mcp_calls: Option<mcp_calls::McpCalls>,
+    /// Upstream OAuth held per group (`...McpUpstreamAuthorization...` RPCs); those RPCs
+    /// answer UNAVAILABLE without it.
+    pub upstream_auth: Option<Arc<crate::mcp_host::upstream_oauth::UpstreamAuthorizations>>,
 }
 
 /// All admin services, reflection (v1 and v1alpha) and `grpc.health.v1` as an axum router with

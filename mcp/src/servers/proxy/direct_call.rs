@@ -33,6 +33,7 @@ use rmcp::transport::streamable_http_client::{
 use super::progress::{ProgressRoutes, progress_key};
 use super::sse_client::SseParser;
 use crate::tool_server::{CallerNotifier, ToolCall};
+use crate::upstream_auth::UpstreamBearer;
 
 /// Largest reply (JSON body, or one SSE event) read from an upstream.
 const MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;
@@ -59,10 +60,27 @@ impl SeenSession {
 }
 
 /// reqwest as rmcp's HTTP client, recording the session id of each response that carries one.
+/// With a bearer (upstream OAuth), every request carries the group's current token, and a POST
+/// the upstream refuses with 401 is sent once more with a refreshed one.
 #[derive(Clone)]
 pub(super) struct RecordingClient {
     pub http: reqwest::Client,
     pub session: SeenSession,
+    pub bearer: Option<Arc<UpstreamBearer>>,
+}
+
+impl RecordingClient {
+    /// The `Authorization` token to send: the bearer's when there is one, else rmcp's own.
+    async fn token(&self, configured: Option<String>) -> Result<Option<String>, ClientError> {
+        match &self.bearer {
+            Some(bearer) => {
+                bearer.current().await.map(Some).map_err(|error| {
+                    StreamableHttpError::Io(std::io::Error::other(error.to_string()))
+                })
+            }
+            None => Ok(configured),
+        }
+    }
 }
 
 type ClientError = StreamableHttpError<reqwest::Error>;
@@ -121,18 +139,36 @@ impl StreamableHttpClient for RecordingClient {
         custom_headers: HashMap<HeaderName, HeaderValue>,
         limits: StreamableHttpResponseLimits,
     ) -> Result<StreamableHttpPostResponse, ClientError> {
-        let response = self
+        let token = self.token(auth_header).await?;
+        let mut response = self
             .http
             .post_message_with_response_limits(
-                uri,
-                message,
-                session_id,
-                auth_header,
-                custom_headers,
+                uri.clone(),
+                message.clone(),
+                session_id.clone(),
+                token.clone(),
+                custom_headers.clone(),
                 limits,
             )
-            .await
-            .map_err(plain_client_error)?;
+            .await;
+        let refused = matches!(response, Err(StreamableHttpError::AuthRequired(_)));
+        if let (true, Some(bearer), Some(rejected)) = (refused, &self.bearer, &token) {
+            let retry = bearer.after_rejection(rejected).await.map_err(|error| {
+                StreamableHttpError::Io(std::io::Error::other(error.to_string()))
+            })?;
+            response = self
+                .http
+                .post_message_with_response_limits(
+                    uri,
+                    message,
+                    session_id,
+                    Some(retry),
+                    custom_headers,
+                    limits,
+                )
+                .await;
+        }
+        let response = response.map_err(plain_client_error)?;
         self.session.record(&response);
         Ok(response)
     }
@@ -144,8 +180,9 @@ impl StreamableHttpClient for RecordingClient {
         auth_header: Option<String>,
         custom_headers: HashMap<HeaderName, HeaderValue>,
     ) -> Result<(), ClientError> {
+        let token = self.token(auth_header).await?;
         self.http
-            .delete_session(uri, session_id, auth_header, custom_headers)
+            .delete_session(uri, session_id, token, custom_headers)
             .await
     }
 
@@ -157,8 +194,9 @@ impl StreamableHttpClient for RecordingClient {
         auth_header: Option<String>,
         custom_headers: HashMap<HeaderName, HeaderValue>,
     ) -> Result<SseStream, ClientError> {
+        let token = self.token(auth_header).await?;
         self.http
-            .get_stream(uri, session_id, last_event_id, auth_header, custom_headers)
+            .get_stream(uri, session_id, last_event_id, token, custom_headers)
             .await
     }
 
@@ -171,12 +209,13 @@ impl StreamableHttpClient for RecordingClient {
         custom_headers: HashMap<HeaderName, HeaderValue>,
         max_sse_event_size: usize,
     ) -> Result<SseStream, ClientError> {
+        let token = self.token(auth_header).await?;
         self.http
             .get_stream_with_max_sse_event_size(
                 uri,
                 session_id,
                 last_event_id,
-                auth_header,
+                token,
                 custom_headers,
                 max_sse_event_size,
             )
@@ -201,6 +240,8 @@ pub(super) struct DirectRoute {
     url: url::Url,
     headers: HeaderMap,
     next_id: AtomicU64,
+    /// The group's upstream OAuth token source, when the upstream wants one.
+    bearer: Option<Arc<UpstreamBearer>>,
 }
 
 /// Why a direct call did not produce an answer.
@@ -221,6 +262,7 @@ impl DirectRoute {
         endpoint_headers: &HashMap<HeaderName, HeaderValue>,
         session: Option<Arc<str>>,
         version: &ProtocolVersion,
+        bearer: Option<Arc<UpstreamBearer>>,
     ) -> Option<Self> {
         if !version.has_initialize() {
             return None;
@@ -241,6 +283,10 @@ impl DirectRoute {
             HeaderName::from_static("mcp-protocol-version"),
             HeaderValue::from_str(version.as_str()).ok()?,
         );
+        // The group's token replaces any configured one.
+        if bearer.is_some() {
+            headers.remove(http::header::AUTHORIZATION);
+        }
         if let Some(session) = session {
             headers.insert(
                 HeaderName::from_static("mcp-session-id"),
@@ -251,6 +297,7 @@ impl DirectRoute {
             url,
             headers,
             next_id: AtomicU64::new(1),
+            bearer,
         })
     }
 
@@ -305,25 +352,63 @@ impl DirectRoute {
                         CancelledNotificationParam::new(Some(id), Some(reason.clone())),
                     )),
                 );
-                if let Err(error) = self.post(http, &cancelled).await {
-                    tracing::debug!(%error, "upstream not told of a cancelled call");
+                if self.post(http, &cancelled).await.is_err() {
+                    tracing::debug!("upstream not told of a cancelled call");
                 }
                 Err(DirectFailure::Failed(upstream_error(reason)))
             }
         }
     }
 
+    /// One POST on the session; the group's current upstream token when there is a bearer.
     async fn post(
         &self,
         http: &reqwest::Client,
         message: &ClientJsonRpcMessage,
-    ) -> Result<reqwest::Response, reqwest::Error> {
+    ) -> Result<reqwest::Response, DirectFailure> {
+        let token = match &self.bearer {
+            Some(bearer) => Some(
+                bearer
+                    .current()
+                    .await
+                    .map_err(|error| DirectFailure::Failed(error.to_error_data()))?,
+            ),
+            None => None,
+        };
+        let response = self.post_with(http, message, token.as_deref()).await?;
+        match (&self.bearer, token) {
+            // A refused token never ran the call: refresh once and send it again.
+            (Some(bearer), Some(rejected)) if response.status() == StatusCode::UNAUTHORIZED => {
+                let retry = bearer
+                    .after_rejection(&rejected)
+                    .await
+                    .map_err(|error| DirectFailure::Failed(error.to_error_data()))?;
+                self.post_with(http, message, Some(&retry)).await
+            }
+            _ => Ok(response),
+        }
+    }
+
+    async fn post_with(
+        &self,
+        http: &reqwest::Client,
+        message: &ClientJsonRpcMessage,
+        token: Option<&str>,
+    ) -> Result<reqwest::Response, DirectFailure> {
         let body = serde_json::to_vec(message).unwrap_or_default();
-        http.post(self.url.clone())
+        let mut request = http
+            .post(self.url.clone())
             .headers(self.headers.clone())
-            .body(body)
-            .send()
-            .await
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.map_err(|error| {
+            DirectFailure::Transport(upstream_error(format!(
+                "upstream failed: {}",
+                super::upstream_http::describe(error)
+            )))
+        })
     }
 
     async fn exchange(
@@ -333,12 +418,7 @@ impl DirectRoute {
         (id, call, timeout): (&RequestId, &ToolCall, Duration),
         progress: Option<&ProgressRoute<'_>>,
     ) -> Result<CallToolResponse, DirectFailure> {
-        let response = self.post(http, message).await.map_err(|error| {
-            DirectFailure::Transport(upstream_error(format!(
-                "upstream failed: {}",
-                super::upstream_http::describe(error)
-            )))
-        })?;
+        let response = self.post(http, message).await?;
         let status = response.status();
         if status == StatusCode::NOT_FOUND && self.headers.contains_key("mcp-session-id") {
             return Err(DirectFailure::SessionGone);
@@ -443,8 +523,8 @@ impl DirectRoute {
             Ok(result) => ClientJsonRpcMessage::response(result, id),
             Err(error) => ClientJsonRpcMessage::error(error, Some(id)),
         };
-        if let Err(error) = self.post(http, &reply).await {
-            tracing::debug!(%error, "upstream request left unanswered");
+        if self.post(http, &reply).await.is_err() {
+            tracing::debug!("upstream request left unanswered");
         }
     }
 }

@@ -16,7 +16,7 @@ mod listeners;
 mod progress;
 mod sse_client;
 mod upstream_client;
-mod upstream_http;
+pub(crate) mod upstream_http;
 
 pub use upstream_http::redact_secrets;
 
@@ -43,6 +43,7 @@ use crate::caller_requests::AskableCapabilities;
 use crate::host::RemoteEndpoint;
 use crate::tool_server::{Listener, ToolCall, ToolServer};
 use bridge::{ParkedCalls, RunningCall};
+use crate::upstream_auth::UpstreamBearer;
 use direct_call::{DirectFailure, DirectRoute, RecordingClient, SeenSession};
 use listeners::{Listeners, NotificationRelay, Upstream as UpstreamChange};
 use progress::{ProgressRelay, ProgressRoutes, progress_key};
@@ -74,6 +75,9 @@ pub(super) trait Connector: Send + Sync + 'static {
 
     /// The HTTP client direct calls use (the one the connection pools on).
     fn http(&self) -> &reqwest::Client;
+
+    /// The group's upstream OAuth tokens, when the upstream wants them.
+    fn bearer(&self) -> Option<&Arc<UpstreamBearer>>;
 }
 
 /// A proxied server: one upstream connection (per group), reconnected when it drops.
@@ -109,6 +113,14 @@ impl<C: Connector> Proxy<C> {
 
     /// The connection that declares `askable` upstream, opened on first use.
     async fn upstream(&self, askable: AskableCapabilities) -> Result<Arc<Live>, ErrorData> {
+        // A group the admin has not authorized (or whose token cannot be refreshed) gets a
+        // clear error before anything reaches the upstream, live connection or not.
+        if let Some(bearer) = self.connector.bearer() {
+            bearer
+                .current()
+                .await
+                .map_err(|error| error.to_error_data())?;
+        }
         // Held across the connect so concurrent first calls share one connection.
         let mut live = self.live.lock().await;
         if let Some(upstream) = live
@@ -426,9 +438,23 @@ async fn list_tools_bounded(
     Ok(tools)
 }
 
-#[async_trait]
-impl<C: Connector> ToolServer for Proxy<C> {
-    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
+impl<C: Connector> Proxy<C> {
+    /// A failure of a group whose upstream tokens are gone (refresh failed, revoked) said as
+    /// such, not as the transport error it surfaced as.
+    async fn explained(&self, error: ErrorData) -> ErrorData {
+        if error.code.0 == crate::upstream_auth::UPSTREAM_AUTHORIZATION_REQUIRED {
+            return error;
+        }
+        match self.connector.bearer() {
+            Some(bearer) => match bearer.current().await {
+                Err(refused) => refused.to_error_data(),
+                Ok(_) => error,
+            },
+            None => error,
+        }
+    }
+
+    async fn list_tools_once(&self) -> Result<Vec<Tool>, ErrorData> {
         // Listing asks nobody anything: the connection that declares nothing.
         let upstream = self.upstream(AskableCapabilities::default()).await?;
         match tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer())).await
@@ -447,7 +473,7 @@ impl<C: Connector> ToolServer for Proxy<C> {
         }
     }
 
-    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+    async fn call_tool_once(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
         // A retry answering what a bridged call asked: that call continues.
         if let Some(state) = call
             .request_state
@@ -489,6 +515,23 @@ impl<C: Connector> ToolServer for Proxy<C> {
                 Err(map_service_error(error))
             }
             Err(error) => Err(map_service_error(error)),
+        }
+    }
+}
+
+#[async_trait]
+impl<C: Connector> ToolServer for Proxy<C> {
+    async fn list_tools(&self) -> Result<Vec<Tool>, ErrorData> {
+        match self.list_tools_once().await {
+            Err(error) => Err(self.explained(error).await),
+            tools => tools,
+        }
+    }
+
+    async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+        match self.call_tool_once(call).await {
+            Err(error) => Err(self.explained(error).await),
+            answer => answer,
         }
     }
 
@@ -808,6 +851,7 @@ fn redact(endpoint: &RemoteEndpoint, message: impl ToString) -> String {
 pub(super) struct StreamableConnector {
     endpoint: RemoteEndpoint,
     http: reqwest::Client,
+    bearer: Option<Arc<UpstreamBearer>>,
 }
 
 #[async_trait]
@@ -833,6 +877,7 @@ impl Connector for StreamableConnector {
         let recording = RecordingClient {
             http: self.http.clone(),
             session: session.clone(),
+            bearer: self.bearer.clone(),
         };
         let inner = StreamableHttpClientTransport::with_client(recording, config);
         let transport = NotificationRelay {
@@ -850,6 +895,7 @@ impl Connector for StreamableConnector {
                 &endpoint_headers,
                 session.get(),
                 &info.protocol_version,
+                self.bearer.clone(),
             )
         });
         Ok(Live {
@@ -864,17 +910,26 @@ impl Connector for StreamableConnector {
     fn http(&self) -> &reqwest::Client {
         &self.http
     }
+
+    fn bearer(&self) -> Option<&Arc<UpstreamBearer>> {
+        self.bearer.as_ref()
+    }
 }
 
 /// Proxy to a remote Streamable HTTP server (rmcp's client).
 pub(super) type StreamableProxy = Proxy<StreamableConnector>;
 
 impl Proxy<StreamableConnector> {
-    pub(super) fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
+    pub(super) fn new(
+        endpoint: RemoteEndpoint,
+        timeout: Duration,
+        bearer: Option<Arc<UpstreamBearer>>,
+    ) -> Self {
         Self::with_connector(
             StreamableConnector {
                 http: upstream_http::client(policy(&endpoint)),
                 endpoint,
+                bearer,
             },
             timeout,
         )
@@ -884,12 +939,17 @@ impl Proxy<StreamableConnector> {
 pub(super) struct SseConnector {
     endpoint: RemoteEndpoint,
     http: reqwest::Client,
+    bearer: Option<Arc<UpstreamBearer>>,
 }
 
 #[async_trait]
 impl Connector for SseConnector {
     fn http(&self) -> &reqwest::Client {
         &self.http
+    }
+
+    fn bearer(&self) -> Option<&Arc<UpstreamBearer>> {
+        self.bearer.as_ref()
     }
 
     async fn connect(
@@ -906,6 +966,7 @@ impl Connector for SseConnector {
             url,
             headers,
             self.endpoint.clone(),
+            self.bearer.clone(),
         )
         .await
         .map_err(|error| redact(&self.endpoint, error))?;
@@ -933,11 +994,16 @@ impl Connector for SseConnector {
 pub(super) type SseProxy = Proxy<SseConnector>;
 
 impl Proxy<SseConnector> {
-    pub(super) fn new(endpoint: RemoteEndpoint, timeout: Duration) -> Self {
+    pub(super) fn new(
+        endpoint: RemoteEndpoint,
+        timeout: Duration,
+        bearer: Option<Arc<UpstreamBearer>>,
+    ) -> Self {
         Self::with_connector(
             SseConnector {
                 http: upstream_http::client(policy(&endpoint)),
                 endpoint,
+                bearer,
             },
             timeout,
         )

@@ -1,6 +1,7 @@
 //! A client for the legacy HTTP+SSE transport (rmcp no longer ships one): a GET stream that announces a POST endpoint, then carries the server's messages.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use futures::StreamExt;
 use rmcp::service::{RoleClient, RxJsonRpcMessage, TxJsonRpcMessage};
@@ -8,6 +9,7 @@ use rmcp::transport::Transport;
 use tokio::sync::mpsc;
 
 use crate::host::RemoteEndpoint;
+use crate::upstream_auth::{UpstreamBearer, UpstreamTokenError};
 
 /// One parsed server-sent event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,12 +146,17 @@ pub(crate) enum SseClientError {
     Post(String),
     #[error("message endpoint answered {0}")]
     Status(reqwest::StatusCode),
+    #[error("{0}")]
+    Authorization(UpstreamTokenError),
 }
 
 pub(crate) struct SseClientTransport {
     http: reqwest::Client,
     post_url: url::Url,
     headers: HashMap<http::HeaderName, http::HeaderValue>,
+    /// The group's upstream OAuth token source, when the upstream wants one: every POST carries
+    /// the current token, and one refused with 401 is sent once more with a refreshed token.
+    bearer: Option<Arc<UpstreamBearer>>,
     inbound: mpsc::Receiver<RxJsonRpcMessage<RoleClient>>,
     reader: tokio::task::JoinHandle<()>,
 }
@@ -161,17 +168,43 @@ impl SseClientTransport {
         url: url::Url,
         headers: HashMap<http::HeaderName, http::HeaderValue>,
         endpoint: RemoteEndpoint,
+        bearer: Option<Arc<UpstreamBearer>>,
     ) -> Result<Self, String> {
-        let mut request = http
-            .get(url.clone())
-            .header(http::header::ACCEPT, "text/event-stream");
-        for (name, value) in &headers {
-            request = request.header(name, value);
+        let mut headers = headers;
+        // The group's token replaces any configured one.
+        if bearer.is_some() {
+            headers.remove(&http::header::AUTHORIZATION);
         }
-        let response = request
-            .send()
+        let open = |token: Option<String>| {
+            let mut request = http
+                .get(url.clone())
+                .header(http::header::ACCEPT, "text/event-stream");
+            for (name, value) in &headers {
+                request = request.header(name, value);
+            }
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            request.send()
+        };
+        let token = match &bearer {
+            Some(bearer) => Some(bearer.current().await.map_err(|error| error.to_string())?),
+            None => None,
+        };
+        let mut response = open(token.clone())
             .await
             .map_err(super::upstream_http::describe)?;
+        if let (Some(bearer), Some(rejected)) = (&bearer, &token)
+            && response.status() == reqwest::StatusCode::UNAUTHORIZED
+        {
+            let retry = bearer
+                .after_rejection(rejected)
+                .await
+                .map_err(|error| error.to_string())?;
+            response = open(Some(retry))
+                .await
+                .map_err(super::upstream_http::describe)?;
+        }
         if !response.status().is_success() {
             return Err(format!("sse endpoint answered {}", response.status()));
         }
@@ -248,6 +281,7 @@ impl SseClientTransport {
             http,
             post_url,
             headers,
+            bearer,
             inbound,
             reader,
         })
@@ -265,11 +299,40 @@ impl Transport<RoleClient> for SseClientTransport {
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
+        let bearer = self.bearer.clone();
         async move {
-            let response = request
-                .send()
-                .await
-                .map_err(|error| SseClientError::Post(super::upstream_http::describe(error)))?;
+            let send = |request: reqwest::RequestBuilder, token: Option<&str>| {
+                let request = match token {
+                    Some(token) => request.bearer_auth(token),
+                    None => request,
+                };
+                async move {
+                    request.send().await.map_err(|error| {
+                        SseClientError::Post(super::upstream_http::describe(error))
+                    })
+                }
+            };
+            let token = match &bearer {
+                Some(bearer) => Some(
+                    bearer
+                        .current()
+                        .await
+                        .map_err(SseClientError::Authorization)?,
+                ),
+                None => None,
+            };
+            let retry_request = request.try_clone();
+            let mut response = send(request, token.as_deref()).await?;
+            if let (Some(bearer), Some(rejected), Some(retry_request)) =
+                (&bearer, &token, retry_request)
+                && response.status() == reqwest::StatusCode::UNAUTHORIZED
+            {
+                let retry = bearer
+                    .after_rejection(rejected)
+                    .await
+                    .map_err(SseClientError::Authorization)?;
+                response = send(retry_request, Some(&retry)).await?;
+            }
             if response.status().is_success() {
                 Ok(())
             } else {

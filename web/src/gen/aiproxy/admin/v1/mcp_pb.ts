@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aiproxy/admin/v1/mcp.proto.
  */
 export const file_aiproxy_admin_v1_mcp: GenFile = /*@__PURE__*/
-  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSK5AQoMTWNwQ2F0YWxvZ3VlEhQKDGRpc3BsYXlfbmFtZRgBIAEoCRIXCg9kaXNwbGF5X25hbWVfemgYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSFgoOZGVzY3JpcHRpb25femgYBCABKAkSDAoEdGFncxgFIAMoCRIOCgZyZWFkbWUYBiABKAkSDAoEbG9nbxgHIAEoCRIQCghob21lcGFnZRgIIAEoCRIPCgdpbnN0YWxsGAkgASgJIqQCCg1PcGVuQXBpU291cmNlEgwKBHNwZWMYASABKAkSEAoIc3BlY191cmwYAiABKAkSEAoIYmFzZV91cmwYAyABKAkSHQoVYWxsb3dfcHJpdmF0ZV9uZXR3b3JrGAQgASgIEkUKC2NyZWRlbnRpYWxzGAUgAygLMjAuYWlwcm94eS5hZG1pbi52MS5PcGVuQXBpU291cmNlLkNyZWRlbnRpYWxzRW50cnkSGgoSaW5jbHVkZV9vcGVyYXRpb25zGAYgAygJEhoKEmV4Y2x1ZGVfb3BlcmF0aW9ucxgHIAMoCRIPCgdjb21wYWN0GAggASgIGjIKEENyZWRlbnRpYWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKhCQoJTWNwU2VydmVyEgoKAmlkGAEgASgJEikKBXNjb3BlGAIgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgDIAEoCRItCgR0eXBlGAQgASgOMh8uYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXJUeXBlEhAKCHRlbXBsYXRlGAUgASgJEgsKA3VybBgGIAEoCRI5CgdoZWFkZXJzGAcgAygLMiguYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuSGVhZGVyc0VudHJ5EjUKBXF1ZXJ5GAggAygLMiYuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUXVlcnlFbnRyeRI3CgZwYXJhbXMYCSADKAsyJy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5QYXJhbXNFbnRyeRIwCgdvcGVuYXBpGAogASgLMh8uYWlwcm94eS5hZG1pbi52MS5PcGVuQXBpU291cmNlEigKBnN0YXR1cxgLIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEhUKDWNyZWF0ZWRfYXRfbXMYDCABKAMSFQoNdXBkYXRlZF9hdF9tcxgNIAEoAxIQCgh3YXJuaW5ncxgOIAMoCRIWCg5wcmljZV9wZXJfY2FsbBgPIAEoCRIdChVyZXF1aXJlZF9ncm91cF9wYXJhbXMYECADKAkSQAoLdG9vbF9wcmljZXMYESADKAsyKy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5Ub29sUHJpY2VzRW50cnkSQAoLZ3JvdXBfdG9vbHMYEiADKAsyKy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5Hcm91cFRvb2xzRW50cnkSNwoNdmlydHVhbF90b29scxgTIAMoCzIgLmFpcHJveHkuYWRtaW4udjEuTWNwVmlydHVhbFRvb2wSMQoJY2F0YWxvZ3VlGBQgASgLMh4uYWlwcm94eS5hZG1pbi52MS5NY3BDYXRhbG9ndWUSOwoPdmlydHVhbF9wcm9tcHRzGBYgAygLMiIuYWlwcm94eS5hZG1pbi52MS5NY3BWaXJ0dWFsUHJvbXB0Ej8KEXZpcnR1YWxfcmVzb3VyY2VzGBcgAygLMiQuYWlwcm94eS5hZG1pbi52MS5NY3BWaXJ0dWFsUmVzb3VyY2UaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLAoKUXVlcnlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGi0KC1BhcmFtc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaMQoPVG9vbFByaWNlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaUQoPR3JvdXBUb29sc0VudHJ5EgsKA2tleRgBIAEoCRItCgV2YWx1ZRgCIAEoCzIeLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbE5hbWVzOgI4ASIdCgxNY3BUb29sTmFtZXMSDQoFbmFtZXMYASADKAkigAEKDk1jcFZpcnR1YWxUb29sEhEKCXNlcnZlcl9pZBgBIAEoCRIMCgR0b29sGAIgASgJEgwKBG5hbWUYAyABKAkSGAoLZGVzY3JpcHRpb24YBCABKAlIAIgBARIVCg1kZWZhdWx0c19qc29uGAUgASgJQg4KDF9kZXNjcmlwdGlvbiKEAQoQTWNwVmlydHVhbFByb21wdBIRCglzZXJ2ZXJfaWQYASABKAkSDgoGcHJvbXB0GAIgASgJEgwKBG5hbWUYAyABKAkSGAoLZGVzY3JpcHRpb24YBCABKAlIAIgBARIVCg1kZWZhdWx0c19qc29uGAUgASgJQg4KDF9kZXNjcmlwdGlvbiKBAQoSTWNwVmlydHVhbFJlc291cmNlEhEKCXNlcnZlcl9pZBgBIAEoCRILCgN1cmkYAiABKAkSEwoLZXhwb3NlZF91cmkYAyABKAkSDAoEbmFtZRgEIAEoCRIYCgtkZXNjcmlwdGlvbhgFIAEoCUgAiAEBQg4KDF9kZXNjcmlwdGlvbiJFChZDcmVhdGVNY3BTZXJ2ZXJSZXF1ZXN0EisKBnNlcnZlchgBIAEoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyIiEKE0dldE1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkitgEKFUxpc3RNY3BTZXJ2ZXJzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIpCgVzY29wZRgDIAEoDjIaLmFpcHJveHkuYWRtaW4udjEuTWNwU2NvcGUSEAoIZ3JvdXBfaWQYBCABKAkSKAoGc3RhdHVzGAUgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMSDwoHa2V5d29yZBgGIAEoCSJzChZMaXN0TWNwU2VydmVyc1Jlc3BvbnNlEiwKB3NlcnZlcnMYASADKAsyGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoAyJ2ChZVcGRhdGVNY3BTZXJ2ZXJSZXF1ZXN0EisKBnNlcnZlchgBIAEoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIkChZEZWxldGVNY3BTZXJ2ZXJSZXF1ZXN0EgoKAmlkGAEgASgJIlEKGVNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAkSKAoGc3RhdHVzGAIgASgOMhguYWlwcm94eS5hZG1pbi52MS5TdGF0dXMiFgoUTGlzdFRlbXBsYXRlc1JlcXVlc3QiYwoVTGlzdFRlbXBsYXRlc1Jlc3BvbnNlEhEKCXRlbXBsYXRlcxgBIAMoCRI3ChB0ZW1wbGF0ZV9kZXRhaWxzGAIgAygLMh0uYWlwcm94eS5hZG1pbi52MS5NY3BUZW1wbGF0ZSKXAQoLTWNwVGVtcGxhdGUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIyCgZwYXJhbXMYAyADKAsyIi5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW0SMQoJY2F0YWxvZ3VlGAQgASgLMh4uYWlwcm94eS5hZG1pbi52MS5NY3BDYXRhbG9ndWUigAEKEE1jcFRlbXBsYXRlUGFyYW0SDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRI3CgZzZXRfYnkYAyABKA4yJy5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlUGFyYW1Pd25lchIQCghyZXF1aXJlZBgEIAEoCCK5AQoOR3JvdXBNY3BQYXJhbXMSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJEjwKBnBhcmFtcxgDIAMoCzIsLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMuUGFyYW1zRW50cnkSFQoNdXBkYXRlZF9hdF9tcxgEIAEoAxotCgtQYXJhbXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIkwKGFNldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIwCgZwYXJhbXMYASABKAsyIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zIj8KGEdldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkiQgobRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSI0ChRUZXN0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJaChVUZXN0TWNwU2VydmVyUmVzcG9uc2USCgoCb2sYASABKAgSDQoFZXJyb3IYAiABKAkSEgoKdG9vbF9jb3VudBgDIAEoBRISCgpsYXRlbmN5X21zGAQgASgDIjkKGUxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QSCgoCaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkicgoHTWNwVG9vbBIMCgRuYW1lGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhkKEWlucHV0X3NjaGVtYV9qc29uGAQgASgJEhoKEm91dHB1dF9zY2hlbWFfanNvbhgFIAEoCSJGChpMaXN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRIoCgV0b29scxgBIAMoCzIZLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbCI9Ch1MaXN0TWNwU2VydmVyT2ZmZXJpbmdzUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJPChhNY3BPZmZlcmVkUHJvbXB0QXJndW1lbnQSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIQCghyZXF1aXJlZBgDIAEoCCKDAQoQTWNwT2ZmZXJlZFByb21wdBIMCgRuYW1lGAEgASgJEg0KBXRpdGxlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEj0KCWFyZ3VtZW50cxgEIAMoCzIqLmFpcHJveHkuYWRtaW4udjEuTWNwT2ZmZXJlZFByb21wdEFyZ3VtZW50ImkKEk1jcE9mZmVyZWRSZXNvdXJjZRILCgN1cmkYASABKAkSDAoEbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRIRCgltaW1lX3R5cGUYBCABKAkSEAoIdGVtcGxhdGUYBSABKAgijgEKHkxpc3RNY3BTZXJ2ZXJPZmZlcmluZ3NSZXNwb25zZRIzCgdwcm9tcHRzGAEgAygLMiIuYWlwcm94eS5hZG1pbi52MS5NY3BPZmZlcmVkUHJvbXB0EjcKCXJlc291cmNlcxgCIAMoCzIkLmFpcHJveHkuYWRtaW4udjEuTWNwT2ZmZXJlZFJlc291cmNlIlgKEkNhbGxNY3BUb29sUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCRIMCgR0b29sGAMgASgJEhYKDmFyZ3VtZW50c19qc29uGAQgASgJIlAKE0NhbGxNY3BUb29sUmVzcG9uc2USEwoLcmVzdWx0X2pzb24YASABKAkSEAoIaXNfZXJyb3IYAiABKAgSEgoKbGF0ZW5jeV9tcxgDIAEoAyJIChlMaXN0TWNwVG9vbENoYW5nZXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIYChBpbmNsdWRlX3JlamVjdGVkGAIgASgIIkEKDk1jcFRvb2xGaW5kaW5nEgwKBGtpbmQYASABKAkSEAoIbG9jYXRpb24YAiABKAkSDwoHZXhjZXJwdBgDIAEoCSKhAgoNTWNwVG9vbENoYW5nZRIRCglzZXJ2ZXJfaWQYASABKAkSEQoJdG9vbF9uYW1lGAIgASgJEjEKBGtpbmQYAyABKA4yIy5haXByb3h5LmFkbWluLnYxLk1jcFRvb2xDaGFuZ2VLaW5kEiAKGGFwcHJvdmVkX2RlZmluaXRpb25fanNvbhgEIAEoCRIfChdvZmZlcmVkX2RlZmluaXRpb25fanNvbhgFIAEoCRIyCghmaW5kaW5ncxgGIAMoCzIgLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbEZpbmRpbmcSEAoIcmVqZWN0ZWQYByABKAgSFgoOZGV0ZWN0ZWRfYXRfbXMYCCABKAMSFgoOYXBwcm92ZWRfYXRfbXMYCSABKAMiTgoaTGlzdE1jcFRvb2xDaGFuZ2VzUmVzcG9uc2USMAoHY2hhbmdlcxgBIAMoCzIfLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbENoYW5nZSJXChxBcHByb3ZlTWNwU2VydmVyVG9vbHNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRISCgp0b29sX25hbWVzGAIgAygJEhAKCGdyb3VwX2lkGAMgASgJIjMKHUFwcHJvdmVNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEhIKCnRvb2xfbmFtZXMYASADKAkiRAobUmVqZWN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRISCgp0b29sX25hbWVzGAIgAygJIjIKHFJlamVjdE1jcFNlcnZlclRvb2xzUmVzcG9uc2USEgoKdG9vbF9uYW1lcxgBIAMoCSpQCghNY3BTY29wZRIZChVNQ1BfU0NPUEVfVU5TUEVDSUZJRUQQABIUChBNQ1BfU0NPUEVfUFVCTElDEAESEwoPTUNQX1NDT1BFX0dST1VQEAIqgQIKDU1jcFNlcnZlclR5cGUSHwobTUNQX1NFUlZFUl9UWVBFX1VOU1BFQ0lGSUVEEAASHAoYTUNQX1NFUlZFUl9UWVBFX0VNQkVEREVEEAESJAogTUNQX1NFUlZFUl9UWVBFX1BST1hZX1NUUkVBTUFCTEUQAhIdChlNQ1BfU0VSVkVSX1RZUEVfUFJPWFlfU1NFEAMSGwoXTUNQX1NFUlZFUl9UWVBFX09QRU5BUEkQBBIbChdNQ1BfU0VSVkVSX1RZUEVfVklSVFVBTBAFEhgKFE1DUF9TRVJWRVJfVFlQRV9HUlBDEAYSGAoUTUNQX1NFUlZFUl9UWVBFX0RPQ1MQByqJAQoVTWNwVGVtcGxhdGVQYXJhbU93bmVyEigKJE1DUF9URU1QTEFURV9QQVJBTV9PV05FUl9VTlNQRUNJRklFRBAAEiIKHk1DUF9URU1QTEFURV9QQVJBTV9PV05FUl9BRE1JThABEiIKHk1DUF9URU1QTEFURV9QQVJBTV9PV05FUl9HUk9VUBACKpsBChFNY3BUb29sQ2hhbmdlS2luZBIkCiBNQ1BfVE9PTF9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEiAKHE1DUF9UT09MX0NIQU5HRV9LSU5EX0NIQU5HRUQQARIcChhNQ1BfVE9PTF9DSEFOR0VfS0lORF9ORVcQAhIgChxNQ1BfVE9PTF9DSEFOR0VfS0lORF9SRU1PVkVEEAMy5w0KCk1jcFNlcnZpY2USWAoPQ3JlYXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5DcmVhdGVNY3BTZXJ2ZXJSZXF1ZXN0GhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISVwoMR2V0TWNwU2VydmVyEiUuYWlwcm94eS5hZG1pbi52MS5HZXRNY3BTZXJ2ZXJSZXF1ZXN0GhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIiA5ACARJoCg5MaXN0TWNwU2VydmVycxInLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlcnNSZXF1ZXN0GiguYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyc1Jlc3BvbnNlIgOQAgESWAoPVXBkYXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5VcGRhdGVNY3BTZXJ2ZXJSZXF1ZXN0GhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISUwoPRGVsZXRlTWNwU2VydmVyEiguYWlwcm94eS5hZG1pbi52MS5EZWxldGVNY3BTZXJ2ZXJSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5El4KElNldE1jcFNlcnZlclN0YXR1cxIrLmFpcHJveHkuYWRtaW4udjEuU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEmUKDUxpc3RUZW1wbGF0ZXMSJi5haXByb3h5LmFkbWluLnYxLkxpc3RUZW1wbGF0ZXNSZXF1ZXN0GicuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVzcG9uc2UiA5ACARJgCg1UZXN0TWNwU2VydmVyEiYuYWlwcm94eS5hZG1pbi52MS5UZXN0TWNwU2VydmVyUmVxdWVzdBonLmFpcHJveHkuYWRtaW4udjEuVGVzdE1jcFNlcnZlclJlc3BvbnNlEnQKEkxpc3RNY3BTZXJ2ZXJUb29scxIrLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlclRvb2xzUmVxdWVzdBosLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlclRvb2xzUmVzcG9uc2UiA5ACARKAAQoWTGlzdE1jcFNlcnZlck9mZmVyaW5ncxIvLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlck9mZmVyaW5nc1JlcXVlc3QaMC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJPZmZlcmluZ3NSZXNwb25zZSIDkAIBEloKC0NhbGxNY3BUb29sEiQuYWlwcm94eS5hZG1pbi52MS5DYWxsTWNwVG9vbFJlcXVlc3QaJS5haXByb3h5LmFkbWluLnYxLkNhbGxNY3BUb29sUmVzcG9uc2USYQoRU2V0R3JvdXBNY3BQYXJhbXMSKi5haXByb3h5LmFkbWluLnYxLlNldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBogLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMSZgoRR2V0R3JvdXBNY3BQYXJhbXMSKi5haXByb3h5LmFkbWluLnYxLkdldEdyb3VwTWNwUGFyYW1zUmVxdWVzdBogLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMiA5ACARJdChREZWxldGVHcm91cE1jcFBhcmFtcxItLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlR3JvdXBNY3BQYXJhbXNSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EnQKEkxpc3RNY3BUb29sQ2hhbmdlcxIrLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFRvb2xDaGFuZ2VzUmVxdWVzdBosLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFRvb2xDaGFuZ2VzUmVzcG9uc2UiA5ACARJ4ChVBcHByb3ZlTWNwU2VydmVyVG9vbHMSLi5haXByb3h5LmFkbWluLnYxLkFwcHJvdmVNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLy5haXByb3h5LmFkbWluLnYxLkFwcHJvdmVNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEnUKFFJlamVjdE1jcFNlcnZlclRvb2xzEi0uYWlwcm94eS5hZG1pbi52MS5SZWplY3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLi5haXByb3h5LmFkbWluLnYxLlJlamVjdE1jcFNlcnZlclRvb2xzUmVzcG9uc2ViBnByb3RvMw", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
+  fileDesc("ChphaXByb3h5L2FkbWluL3YxL21jcC5wcm90bxIQYWlwcm94eS5hZG1pbi52MSK5AQoMTWNwQ2F0YWxvZ3VlEhQKDGRpc3BsYXlfbmFtZRgBIAEoCRIXCg9kaXNwbGF5X25hbWVfemgYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSFgoOZGVzY3JpcHRpb25femgYBCABKAkSDAoEdGFncxgFIAMoCRIOCgZyZWFkbWUYBiABKAkSDAoEbG9nbxgHIAEoCRIQCghob21lcGFnZRgIIAEoCRIPCgdpbnN0YWxsGAkgASgJIqQCCg1PcGVuQXBpU291cmNlEgwKBHNwZWMYASABKAkSEAoIc3BlY191cmwYAiABKAkSEAoIYmFzZV91cmwYAyABKAkSHQoVYWxsb3dfcHJpdmF0ZV9uZXR3b3JrGAQgASgIEkUKC2NyZWRlbnRpYWxzGAUgAygLMjAuYWlwcm94eS5hZG1pbi52MS5PcGVuQXBpU291cmNlLkNyZWRlbnRpYWxzRW50cnkSGgoSaW5jbHVkZV9vcGVyYXRpb25zGAYgAygJEhoKEmV4Y2x1ZGVfb3BlcmF0aW9ucxgHIAMoCRIPCgdjb21wYWN0GAggASgIGjIKEENyZWRlbnRpYWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLdCQoJTWNwU2VydmVyEgoKAmlkGAEgASgJEikKBXNjb3BlGAIgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgDIAEoCRItCgR0eXBlGAQgASgOMh8uYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXJUeXBlEhAKCHRlbXBsYXRlGAUgASgJEgsKA3VybBgGIAEoCRI5CgdoZWFkZXJzGAcgAygLMiguYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuSGVhZGVyc0VudHJ5EjUKBXF1ZXJ5GAggAygLMiYuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIuUXVlcnlFbnRyeRI3CgZwYXJhbXMYCSADKAsyJy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5QYXJhbXNFbnRyeRIwCgdvcGVuYXBpGAogASgLMh8uYWlwcm94eS5hZG1pbi52MS5PcGVuQXBpU291cmNlEigKBnN0YXR1cxgLIAEoDjIYLmFpcHJveHkuYWRtaW4udjEuU3RhdHVzEhUKDWNyZWF0ZWRfYXRfbXMYDCABKAMSFQoNdXBkYXRlZF9hdF9tcxgNIAEoAxIQCgh3YXJuaW5ncxgOIAMoCRIWCg5wcmljZV9wZXJfY2FsbBgPIAEoCRIdChVyZXF1aXJlZF9ncm91cF9wYXJhbXMYECADKAkSQAoLdG9vbF9wcmljZXMYESADKAsyKy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5Ub29sUHJpY2VzRW50cnkSQAoLZ3JvdXBfdG9vbHMYEiADKAsyKy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlci5Hcm91cFRvb2xzRW50cnkSNwoNdmlydHVhbF90b29scxgTIAMoCzIgLmFpcHJveHkuYWRtaW4udjEuTWNwVmlydHVhbFRvb2wSMQoJY2F0YWxvZ3VlGBQgASgLMh4uYWlwcm94eS5hZG1pbi52MS5NY3BDYXRhbG9ndWUSOgoOdXBzdHJlYW1fb2F1dGgYFSABKAsyIi5haXByb3h5LmFkbWluLnYxLk1jcFVwc3RyZWFtT0F1dGgSOwoPdmlydHVhbF9wcm9tcHRzGBYgAygLMiIuYWlwcm94eS5hZG1pbi52MS5NY3BWaXJ0dWFsUHJvbXB0Ej8KEXZpcnR1YWxfcmVzb3VyY2VzGBcgAygLMiQuYWlwcm94eS5hZG1pbi52MS5NY3BWaXJ0dWFsUmVzb3VyY2UaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLAoKUXVlcnlFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGi0KC1BhcmFtc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaMQoPVG9vbFByaWNlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaUQoPR3JvdXBUb29sc0VudHJ5EgsKA2tleRgBIAEoCRItCgV2YWx1ZRgCIAEoCzIeLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbE5hbWVzOgI4ASJMChBNY3BVcHN0cmVhbU9BdXRoEhEKCWNsaWVudF9pZBgBIAEoCRIVCg1jbGllbnRfc2VjcmV0GAIgASgJEg4KBnNjb3BlcxgDIAMoCSKDAgoYTWNwVXBzdHJlYW1BdXRob3JpemF0aW9uEhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCRI+CgVzdGF0ZRgDIAEoDjIvLmFpcHJveHkuYWRtaW4udjEuTWNwVXBzdHJlYW1BdXRob3JpemF0aW9uU3RhdGUSFQoNZXhwaXJlc19hdF9tcxgEIAEoAxIOCgZzY29wZXMYBSADKAkSFQoNcmVmcmVzaF9lcnJvchgGIAEoCRITCgtyZWZyZXNoYWJsZRgHIAEoCBIYChBhdXRob3JpemVkX2F0X21zGAggASgDEhUKDXVwZGF0ZWRfYXRfbXMYCSABKAMiSwokU3RhcnRNY3BVcHN0cmVhbUF1dGhvcml6YXRpb25SZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJvCiVTdGFydE1jcFVwc3RyZWFtQXV0aG9yaXphdGlvblJlc3BvbnNlEhkKEWF1dGhvcml6YXRpb25fdXJsGAEgASgJEhUKDWV4cGlyZXNfYXRfbXMYAiABKAMSFAoMcmVkaXJlY3RfdXJpGAMgASgJIkkKIkdldE1jcFVwc3RyZWFtQXV0aG9yaXphdGlvblJlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIjkKJExpc3RNY3BVcHN0cmVhbUF1dGhvcml6YXRpb25zUmVxdWVzdBIRCglzZXJ2ZXJfaWQYASABKAkiawolTGlzdE1jcFVwc3RyZWFtQXV0aG9yaXphdGlvbnNSZXNwb25zZRJCCg5hdXRob3JpemF0aW9ucxgBIAMoCzIqLmFpcHJveHkuYWRtaW4udjEuTWNwVXBzdHJlYW1BdXRob3JpemF0aW9uIkwKJVJldm9rZU1jcFVwc3RyZWFtQXV0aG9yaXphdGlvblJlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIh0KDE1jcFRvb2xOYW1lcxINCgVuYW1lcxgBIAMoCSKAAQoOTWNwVmlydHVhbFRvb2wSEQoJc2VydmVyX2lkGAEgASgJEgwKBHRvb2wYAiABKAkSDAoEbmFtZRgDIAEoCRIYCgtkZXNjcmlwdGlvbhgEIAEoCUgAiAEBEhUKDWRlZmF1bHRzX2pzb24YBSABKAlCDgoMX2Rlc2NyaXB0aW9uIoQBChBNY3BWaXJ0dWFsUHJvbXB0EhEKCXNlcnZlcl9pZBgBIAEoCRIOCgZwcm9tcHQYAiABKAkSDAoEbmFtZRgDIAEoCRIYCgtkZXNjcmlwdGlvbhgEIAEoCUgAiAEBEhUKDWRlZmF1bHRzX2pzb24YBSABKAlCDgoMX2Rlc2NyaXB0aW9uIoEBChJNY3BWaXJ0dWFsUmVzb3VyY2USEQoJc2VydmVyX2lkGAEgASgJEgsKA3VyaRgCIAEoCRITCgtleHBvc2VkX3VyaRgDIAEoCRIMCgRuYW1lGAQgASgJEhgKC2Rlc2NyaXB0aW9uGAUgASgJSACIAQFCDgoMX2Rlc2NyaXB0aW9uIkUKFkNyZWF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXIiIQoTR2V0TWNwU2VydmVyUmVxdWVzdBIKCgJpZBgBIAEoCSK2AQoVTGlzdE1jcFNlcnZlcnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEikKBXNjb3BlGAMgASgOMhouYWlwcm94eS5hZG1pbi52MS5NY3BTY29wZRIQCghncm91cF9pZBgEIAEoCRIoCgZzdGF0dXMYBSABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cxIPCgdrZXl3b3JkGAYgASgJInMKFkxpc3RNY3BTZXJ2ZXJzUmVzcG9uc2USLAoHc2VydmVycxgBIAMoCzIbLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCRISCgp0b3RhbF9zaXplGAMgASgDInYKFlVwZGF0ZU1jcFNlcnZlclJlcXVlc3QSKwoGc2VydmVyGAEgASgLMhsuYWlwcm94eS5hZG1pbi52MS5NY3BTZXJ2ZXISLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIiQKFkRlbGV0ZU1jcFNlcnZlclJlcXVlc3QSCgoCaWQYASABKAkiUQoZU2V0TWNwU2VydmVyU3RhdHVzUmVxdWVzdBIKCgJpZBgBIAEoCRIoCgZzdGF0dXMYAiABKA4yGC5haXByb3h5LmFkbWluLnYxLlN0YXR1cyIWChRMaXN0VGVtcGxhdGVzUmVxdWVzdCJjChVMaXN0VGVtcGxhdGVzUmVzcG9uc2USEQoJdGVtcGxhdGVzGAEgAygJEjcKEHRlbXBsYXRlX2RldGFpbHMYAiADKAsyHS5haXByb3h5LmFkbWluLnYxLk1jcFRlbXBsYXRlIpcBCgtNY3BUZW1wbGF0ZRIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEjIKBnBhcmFtcxgDIAMoCzIiLmFpcHJveHkuYWRtaW4udjEuTWNwVGVtcGxhdGVQYXJhbRIxCgljYXRhbG9ndWUYBCABKAsyHi5haXByb3h5LmFkbWluLnYxLk1jcENhdGFsb2d1ZSKAAQoQTWNwVGVtcGxhdGVQYXJhbRIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEjcKBnNldF9ieRgDIAEoDjInLmFpcHJveHkuYWRtaW4udjEuTWNwVGVtcGxhdGVQYXJhbU93bmVyEhAKCHJlcXVpcmVkGAQgASgIIrkBCg5Hcm91cE1jcFBhcmFtcxIRCglzZXJ2ZXJfaWQYASABKAkSEAoIZ3JvdXBfaWQYAiABKAkSPAoGcGFyYW1zGAMgAygLMiwuYWlwcm94eS5hZG1pbi52MS5Hcm91cE1jcFBhcmFtcy5QYXJhbXNFbnRyeRIVCg11cGRhdGVkX2F0X21zGAQgASgDGi0KC1BhcmFtc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiTAoYU2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0EjAKBnBhcmFtcxgBIAEoCzIgLmFpcHJveHkuYWRtaW4udjEuR3JvdXBNY3BQYXJhbXMiPwoYR2V0R3JvdXBNY3BQYXJhbXNSZXF1ZXN0EhEKCXNlcnZlcl9pZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJCChtEZWxldGVHcm91cE1jcFBhcmFtc1JlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIjQKFFRlc3RNY3BTZXJ2ZXJSZXF1ZXN0EgoKAmlkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIloKFVRlc3RNY3BTZXJ2ZXJSZXNwb25zZRIKCgJvaxgBIAEoCBINCgVlcnJvchgCIAEoCRISCgp0b29sX2NvdW50GAMgASgFEhIKCmxhdGVuY3lfbXMYBCABKAMiOQoZTGlzdE1jcFNlcnZlclRvb2xzUmVxdWVzdBIKCgJpZBgBIAEoCRIQCghncm91cF9pZBgCIAEoCSJyCgdNY3BUb29sEgwKBG5hbWUYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSGQoRaW5wdXRfc2NoZW1hX2pzb24YBCABKAkSGgoSb3V0cHV0X3NjaGVtYV9qc29uGAUgASgJIkYKGkxpc3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEigKBXRvb2xzGAEgAygLMhkuYWlwcm94eS5hZG1pbi52MS5NY3BUb29sIj0KHUxpc3RNY3BTZXJ2ZXJPZmZlcmluZ3NSZXF1ZXN0EgoKAmlkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJIk8KGE1jcE9mZmVyZWRQcm9tcHRBcmd1bWVudBIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhAKCHJlcXVpcmVkGAMgASgIIoMBChBNY3BPZmZlcmVkUHJvbXB0EgwKBG5hbWUYASABKAkSDQoFdGl0bGUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkSPQoJYXJndW1lbnRzGAQgAygLMiouYWlwcm94eS5hZG1pbi52MS5NY3BPZmZlcmVkUHJvbXB0QXJndW1lbnQiaQoSTWNwT2ZmZXJlZFJlc291cmNlEgsKA3VyaRgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhEKCW1pbWVfdHlwZRgEIAEoCRIQCgh0ZW1wbGF0ZRgFIAEoCCKOAQoeTGlzdE1jcFNlcnZlck9mZmVyaW5nc1Jlc3BvbnNlEjMKB3Byb21wdHMYASADKAsyIi5haXByb3h5LmFkbWluLnYxLk1jcE9mZmVyZWRQcm9tcHQSNwoJcmVzb3VyY2VzGAIgAygLMiQuYWlwcm94eS5hZG1pbi52MS5NY3BPZmZlcmVkUmVzb3VyY2UiWAoSQ2FsbE1jcFRvb2xSZXF1ZXN0EgoKAmlkGAEgASgJEhAKCGdyb3VwX2lkGAIgASgJEgwKBHRvb2wYAyABKAkSFgoOYXJndW1lbnRzX2pzb24YBCABKAkiUAoTQ2FsbE1jcFRvb2xSZXNwb25zZRITCgtyZXN1bHRfanNvbhgBIAEoCRIQCghpc19lcnJvchgCIAEoCBISCgpsYXRlbmN5X21zGAMgASgDIkgKGUxpc3RNY3BUb29sQ2hhbmdlc1JlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhgKEGluY2x1ZGVfcmVqZWN0ZWQYAiABKAgiQQoOTWNwVG9vbEZpbmRpbmcSDAoEa2luZBgBIAEoCRIQCghsb2NhdGlvbhgCIAEoCRIPCgdleGNlcnB0GAMgASgJIqECCg1NY3BUb29sQ2hhbmdlEhEKCXNlcnZlcl9pZBgBIAEoCRIRCgl0b29sX25hbWUYAiABKAkSMQoEa2luZBgDIAEoDjIjLmFpcHJveHkuYWRtaW4udjEuTWNwVG9vbENoYW5nZUtpbmQSIAoYYXBwcm92ZWRfZGVmaW5pdGlvbl9qc29uGAQgASgJEh8KF29mZmVyZWRfZGVmaW5pdGlvbl9qc29uGAUgASgJEjIKCGZpbmRpbmdzGAYgAygLMiAuYWlwcm94eS5hZG1pbi52MS5NY3BUb29sRmluZGluZxIQCghyZWplY3RlZBgHIAEoCBIWCg5kZXRlY3RlZF9hdF9tcxgIIAEoAxIWCg5hcHByb3ZlZF9hdF9tcxgJIAEoAyJOChpMaXN0TWNwVG9vbENoYW5nZXNSZXNwb25zZRIwCgdjaGFuZ2VzGAEgAygLMh8uYWlwcm94eS5hZG1pbi52MS5NY3BUb29sQ2hhbmdlIlcKHEFwcHJvdmVNY3BTZXJ2ZXJUb29sc1JlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhIKCnRvb2xfbmFtZXMYAiADKAkSEAoIZ3JvdXBfaWQYAyABKAkiMwodQXBwcm92ZU1jcFNlcnZlclRvb2xzUmVzcG9uc2USEgoKdG9vbF9uYW1lcxgBIAMoCSJEChtSZWplY3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QSEQoJc2VydmVyX2lkGAEgASgJEhIKCnRvb2xfbmFtZXMYAiADKAkiMgocUmVqZWN0TWNwU2VydmVyVG9vbHNSZXNwb25zZRISCgp0b29sX25hbWVzGAEgAygJKlAKCE1jcFNjb3BlEhkKFU1DUF9TQ09QRV9VTlNQRUNJRklFRBAAEhQKEE1DUF9TQ09QRV9QVUJMSUMQARITCg9NQ1BfU0NPUEVfR1JPVVAQAiqBAgoNTWNwU2VydmVyVHlwZRIfChtNQ1BfU0VSVkVSX1RZUEVfVU5TUEVDSUZJRUQQABIcChhNQ1BfU0VSVkVSX1RZUEVfRU1CRURERUQQARIkCiBNQ1BfU0VSVkVSX1RZUEVfUFJPWFlfU1RSRUFNQUJMRRACEh0KGU1DUF9TRVJWRVJfVFlQRV9QUk9YWV9TU0UQAxIbChdNQ1BfU0VSVkVSX1RZUEVfT1BFTkFQSRAEEhsKF01DUF9TRVJWRVJfVFlQRV9WSVJUVUFMEAUSGAoUTUNQX1NFUlZFUl9UWVBFX0dSUEMQBhIYChRNQ1BfU0VSVkVSX1RZUEVfRE9DUxAHKuwBCh1NY3BVcHN0cmVhbUF1dGhvcml6YXRpb25TdGF0ZRIwCixNQ1BfVVBTVFJFQU1fQVVUSE9SSVpBVElPTl9TVEFURV9VTlNQRUNJRklFRBAAEjMKL01DUF9VUFNUUkVBTV9BVVRIT1JJWkFUSU9OX1NUQVRFX05PVF9BVVRIT1JJWkVEEAESLworTUNQX1VQU1RSRUFNX0FVVEhPUklaQVRJT05fU1RBVEVfQVVUSE9SSVpFRBACEjMKL01DUF9VUFNUUkVBTV9BVVRIT1JJWkFUSU9OX1NUQVRFX1JFRlJFU0hfRkFJTEVEEAMqiQEKFU1jcFRlbXBsYXRlUGFyYW1Pd25lchIoCiRNQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfVU5TUEVDSUZJRUQQABIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfQURNSU4QARIiCh5NQ1BfVEVNUExBVEVfUEFSQU1fT1dORVJfR1JPVVAQAiqbAQoRTWNwVG9vbENoYW5nZUtpbmQSJAogTUNQX1RPT0xfQ0hBTkdFX0tJTkRfVU5TUEVDSUZJRUQQABIgChxNQ1BfVE9PTF9DSEFOR0VfS0lORF9DSEFOR0VEEAESHAoYTUNQX1RPT0xfQ0hBTkdFX0tJTkRfTkVXEAISIAocTUNQX1RPT0xfQ0hBTkdFX0tJTkRfUkVNT1ZFRBADMowSCgpNY3BTZXJ2aWNlElgKD0NyZWF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuQ3JlYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElcKDEdldE1jcFNlcnZlchIlLmFpcHJveHkuYWRtaW4udjEuR2V0TWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyIgOQAgESaAoOTGlzdE1jcFNlcnZlcnMSJy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJzUmVxdWVzdBooLmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFNlcnZlcnNSZXNwb25zZSIDkAIBElgKD1VwZGF0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuVXBkYXRlTWNwU2VydmVyUmVxdWVzdBobLmFpcHJveHkuYWRtaW4udjEuTWNwU2VydmVyElMKD0RlbGV0ZU1jcFNlcnZlchIoLmFpcHJveHkuYWRtaW4udjEuRGVsZXRlTWNwU2VydmVyUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJeChJTZXRNY3BTZXJ2ZXJTdGF0dXMSKy5haXByb3h5LmFkbWluLnYxLlNldE1jcFNlcnZlclN0YXR1c1JlcXVlc3QaGy5haXByb3h5LmFkbWluLnYxLk1jcFNlcnZlchJlCg1MaXN0VGVtcGxhdGVzEiYuYWlwcm94eS5hZG1pbi52MS5MaXN0VGVtcGxhdGVzUmVxdWVzdBonLmFpcHJveHkuYWRtaW4udjEuTGlzdFRlbXBsYXRlc1Jlc3BvbnNlIgOQAgESYAoNVGVzdE1jcFNlcnZlchImLmFpcHJveHkuYWRtaW4udjEuVGVzdE1jcFNlcnZlclJlcXVlc3QaJy5haXByb3h5LmFkbWluLnYxLlRlc3RNY3BTZXJ2ZXJSZXNwb25zZRJ0ChJMaXN0TWNwU2VydmVyVG9vbHMSKy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1JlcXVlc3QaLC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlIgOQAgESgAEKFkxpc3RNY3BTZXJ2ZXJPZmZlcmluZ3MSLy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BTZXJ2ZXJPZmZlcmluZ3NSZXF1ZXN0GjAuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwU2VydmVyT2ZmZXJpbmdzUmVzcG9uc2UiA5ACARJaCgtDYWxsTWNwVG9vbBIkLmFpcHJveHkuYWRtaW4udjEuQ2FsbE1jcFRvb2xSZXF1ZXN0GiUuYWlwcm94eS5hZG1pbi52MS5DYWxsTWNwVG9vbFJlc3BvbnNlEmEKEVNldEdyb3VwTWNwUGFyYW1zEiouYWlwcm94eS5hZG1pbi52MS5TZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QaIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zEmYKEUdldEdyb3VwTWNwUGFyYW1zEiouYWlwcm94eS5hZG1pbi52MS5HZXRHcm91cE1jcFBhcmFtc1JlcXVlc3QaIC5haXByb3h5LmFkbWluLnYxLkdyb3VwTWNwUGFyYW1zIgOQAgESXQoURGVsZXRlR3JvdXBNY3BQYXJhbXMSLS5haXByb3h5LmFkbWluLnYxLkRlbGV0ZUdyb3VwTWNwUGFyYW1zUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJ0ChJMaXN0TWNwVG9vbENoYW5nZXMSKy5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BUb29sQ2hhbmdlc1JlcXVlc3QaLC5haXByb3h5LmFkbWluLnYxLkxpc3RNY3BUb29sQ2hhbmdlc1Jlc3BvbnNlIgOQAgESeAoVQXBwcm92ZU1jcFNlcnZlclRvb2xzEi4uYWlwcm94eS5hZG1pbi52MS5BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXF1ZXN0Gi8uYWlwcm94eS5hZG1pbi52MS5BcHByb3ZlTWNwU2VydmVyVG9vbHNSZXNwb25zZRJ1ChRSZWplY3RNY3BTZXJ2ZXJUb29scxItLmFpcHJveHkuYWRtaW4udjEuUmVqZWN0TWNwU2VydmVyVG9vbHNSZXF1ZXN0Gi4uYWlwcm94eS5hZG1pbi52MS5SZWplY3RNY3BTZXJ2ZXJUb29sc1Jlc3BvbnNlEpABCh1TdGFydE1jcFVwc3RyZWFtQXV0aG9yaXphdGlvbhI2LmFpcHJveHkuYWRtaW4udjEuU3RhcnRNY3BVcHN0cmVhbUF1dGhvcml6YXRpb25SZXF1ZXN0GjcuYWlwcm94eS5hZG1pbi52MS5TdGFydE1jcFVwc3RyZWFtQXV0aG9yaXphdGlvblJlc3BvbnNlEoQBChtHZXRNY3BVcHN0cmVhbUF1dGhvcml6YXRpb24SNC5haXByb3h5LmFkbWluLnYxLkdldE1jcFVwc3RyZWFtQXV0aG9yaXphdGlvblJlcXVlc3QaKi5haXByb3h5LmFkbWluLnYxLk1jcFVwc3RyZWFtQXV0aG9yaXphdGlvbiIDkAIBEpUBCh1MaXN0TWNwVXBzdHJlYW1BdXRob3JpemF0aW9ucxI2LmFpcHJveHkuYWRtaW4udjEuTGlzdE1jcFVwc3RyZWFtQXV0aG9yaXphdGlvbnNSZXF1ZXN0GjcuYWlwcm94eS5hZG1pbi52MS5MaXN0TWNwVXBzdHJlYW1BdXRob3JpemF0aW9uc1Jlc3BvbnNlIgOQAgEScQoeUmV2b2tlTWNwVXBzdHJlYW1BdXRob3JpemF0aW9uEjcuYWlwcm94eS5hZG1pbi52MS5SZXZva2VNY3BVcHN0cmVhbUF1dGhvcml6YXRpb25SZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5YgZwcm90bzM", [file_aiproxy_admin_v1_common, file_google_protobuf_empty, file_google_protobuf_field_mask]);
 
 /**
  * What the catalogue shows of a server or template besides its id. Every field is optional:
@@ -304,6 +304,14 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
   catalogue?: McpCatalogue | undefined;
 
   /**
+   * Set on a proxied server whose upstream wants OAuth: the gateway's client there. Each
+   * group's tokens are held by the gateway (StartMcpUpstreamAuthorization), never shown.
+   *
+   * @generated from field: aiproxy.admin.v1.McpUpstreamOAuth upstream_oauth = 21;
+   */
+  upstreamOauth?: McpUpstreamOAuth | undefined;
+
+  /**
    * The prompts a server of type VIRTUAL composes, in listing order; empty for other types.
    *
    * @generated from field: repeated aiproxy.admin.v1.McpVirtualPrompt virtual_prompts = 22;
@@ -328,6 +336,242 @@ export const McpServerSchema: GenMessage<McpServer> = /*@__PURE__*/
   messageDesc(file_aiproxy_admin_v1_mcp, 2);
 
 /**
+ * The gateway as an OAuth client of a proxied server's authorization server.
+ *
+ * @generated from message aiproxy.admin.v1.McpUpstreamOAuth
+ */
+export type McpUpstreamOAuth = Message<"aiproxy.admin.v1.McpUpstreamOAuth"> & {
+  /**
+   * A client the admin registered there; empty: the gateway registers itself by dynamic
+   * client registration (RFC 7591) when the server offers it.
+   *
+   * @generated from field: string client_id = 1;
+   */
+  clientId: string;
+
+  /**
+   * Masked on read; a masked value sent back keeps the stored secret.
+   *
+   * @generated from field: string client_secret = 2;
+   */
+  clientSecret: string;
+
+  /**
+   * Scopes asked for; empty: those the upstream's resource metadata lists.
+   *
+   * @generated from field: repeated string scopes = 3;
+   */
+  scopes: string[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpUpstreamOAuth.
+ * Use `create(McpUpstreamOAuthSchema)` to create a new message.
+ */
+export const McpUpstreamOAuthSchema: GenMessage<McpUpstreamOAuth> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 3);
+
+/**
+ * One group's authorization on one server. Never carries a token.
+ *
+ * @generated from message aiproxy.admin.v1.McpUpstreamAuthorization
+ */
+export type McpUpstreamAuthorization = Message<"aiproxy.admin.v1.McpUpstreamAuthorization"> & {
+  /**
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * @generated from field: string group_id = 2;
+   */
+  groupId: string;
+
+  /**
+   * @generated from field: aiproxy.admin.v1.McpUpstreamAuthorizationState state = 3;
+   */
+  state: McpUpstreamAuthorizationState;
+
+  /**
+   * When the access token expires (unix ms); 0 when unknown or not authorized.
+   *
+   * @generated from field: int64 expires_at_ms = 4;
+   */
+  expiresAtMs: bigint;
+
+  /**
+   * The scopes granted.
+   *
+   * @generated from field: repeated string scopes = 5;
+   */
+  scopes: string[];
+
+  /**
+   * Why the last refresh failed, when state is REFRESH_FAILED.
+   *
+   * @generated from field: string refresh_error = 6;
+   */
+  refreshError: string;
+
+  /**
+   * A refresh token is held: the access token is renewed before it expires.
+   *
+   * @generated from field: bool refreshable = 7;
+   */
+  refreshable: boolean;
+
+  /**
+   * @generated from field: int64 authorized_at_ms = 8;
+   */
+  authorizedAtMs: bigint;
+
+  /**
+   * @generated from field: int64 updated_at_ms = 9;
+   */
+  updatedAtMs: bigint;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.McpUpstreamAuthorization.
+ * Use `create(McpUpstreamAuthorizationSchema)` to create a new message.
+ */
+export const McpUpstreamAuthorizationSchema: GenMessage<McpUpstreamAuthorization> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 4);
+
+/**
+ * @generated from message aiproxy.admin.v1.StartMcpUpstreamAuthorizationRequest
+ */
+export type StartMcpUpstreamAuthorizationRequest = Message<"aiproxy.admin.v1.StartMcpUpstreamAuthorizationRequest"> & {
+  /**
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * @generated from field: string group_id = 2;
+   */
+  groupId: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.StartMcpUpstreamAuthorizationRequest.
+ * Use `create(StartMcpUpstreamAuthorizationRequestSchema)` to create a new message.
+ */
+export const StartMcpUpstreamAuthorizationRequestSchema: GenMessage<StartMcpUpstreamAuthorizationRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 5);
+
+/**
+ * @generated from message aiproxy.admin.v1.StartMcpUpstreamAuthorizationResponse
+ */
+export type StartMcpUpstreamAuthorizationResponse = Message<"aiproxy.admin.v1.StartMcpUpstreamAuthorizationResponse"> & {
+  /**
+   * Open this in a browser and sign in at the upstream's authorization server.
+   *
+   * @generated from field: string authorization_url = 1;
+   */
+  authorizationUrl: string;
+
+  /**
+   * The authorization must complete before this (unix ms).
+   *
+   * @generated from field: int64 expires_at_ms = 2;
+   */
+  expiresAtMs: bigint;
+
+  /**
+   * Where the authorization server sends the browser back.
+   *
+   * @generated from field: string redirect_uri = 3;
+   */
+  redirectUri: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.StartMcpUpstreamAuthorizationResponse.
+ * Use `create(StartMcpUpstreamAuthorizationResponseSchema)` to create a new message.
+ */
+export const StartMcpUpstreamAuthorizationResponseSchema: GenMessage<StartMcpUpstreamAuthorizationResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 6);
+
+/**
+ * @generated from message aiproxy.admin.v1.GetMcpUpstreamAuthorizationRequest
+ */
+export type GetMcpUpstreamAuthorizationRequest = Message<"aiproxy.admin.v1.GetMcpUpstreamAuthorizationRequest"> & {
+  /**
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * @generated from field: string group_id = 2;
+   */
+  groupId: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.GetMcpUpstreamAuthorizationRequest.
+ * Use `create(GetMcpUpstreamAuthorizationRequestSchema)` to create a new message.
+ */
+export const GetMcpUpstreamAuthorizationRequestSchema: GenMessage<GetMcpUpstreamAuthorizationRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 7);
+
+/**
+ * @generated from message aiproxy.admin.v1.ListMcpUpstreamAuthorizationsRequest
+ */
+export type ListMcpUpstreamAuthorizationsRequest = Message<"aiproxy.admin.v1.ListMcpUpstreamAuthorizationsRequest"> & {
+  /**
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpUpstreamAuthorizationsRequest.
+ * Use `create(ListMcpUpstreamAuthorizationsRequestSchema)` to create a new message.
+ */
+export const ListMcpUpstreamAuthorizationsRequestSchema: GenMessage<ListMcpUpstreamAuthorizationsRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 8);
+
+/**
+ * @generated from message aiproxy.admin.v1.ListMcpUpstreamAuthorizationsResponse
+ */
+export type ListMcpUpstreamAuthorizationsResponse = Message<"aiproxy.admin.v1.ListMcpUpstreamAuthorizationsResponse"> & {
+  /**
+   * @generated from field: repeated aiproxy.admin.v1.McpUpstreamAuthorization authorizations = 1;
+   */
+  authorizations: McpUpstreamAuthorization[];
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpUpstreamAuthorizationsResponse.
+ * Use `create(ListMcpUpstreamAuthorizationsResponseSchema)` to create a new message.
+ */
+export const ListMcpUpstreamAuthorizationsResponseSchema: GenMessage<ListMcpUpstreamAuthorizationsResponse> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 9);
+
+/**
+ * @generated from message aiproxy.admin.v1.RevokeMcpUpstreamAuthorizationRequest
+ */
+export type RevokeMcpUpstreamAuthorizationRequest = Message<"aiproxy.admin.v1.RevokeMcpUpstreamAuthorizationRequest"> & {
+  /**
+   * @generated from field: string server_id = 1;
+   */
+  serverId: string;
+
+  /**
+   * @generated from field: string group_id = 2;
+   */
+  groupId: string;
+};
+
+/**
+ * Describes the message aiproxy.admin.v1.RevokeMcpUpstreamAuthorizationRequest.
+ * Use `create(RevokeMcpUpstreamAuthorizationRequestSchema)` to create a new message.
+ */
+export const RevokeMcpUpstreamAuthorizationRequestSchema: GenMessage<RevokeMcpUpstreamAuthorizationRequest> = /*@__PURE__*/
+  messageDesc(file_aiproxy_admin_v1_mcp, 10);
+
+/**
  * @generated from message aiproxy.admin.v1.McpToolNames
  */
 export type McpToolNames = Message<"aiproxy.admin.v1.McpToolNames"> & {
@@ -342,7 +586,7 @@ export type McpToolNames = Message<"aiproxy.admin.v1.McpToolNames"> & {
  * Use `create(McpToolNamesSchema)` to create a new message.
  */
 export const McpToolNamesSchema: GenMessage<McpToolNames> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 3);
+  messageDesc(file_aiproxy_admin_v1_mcp, 11);
 
 /**
  * One tool of a virtual server.
@@ -392,7 +636,7 @@ export type McpVirtualTool = Message<"aiproxy.admin.v1.McpVirtualTool"> & {
  * Use `create(McpVirtualToolSchema)` to create a new message.
  */
 export const McpVirtualToolSchema: GenMessage<McpVirtualTool> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 4);
+  messageDesc(file_aiproxy_admin_v1_mcp, 12);
 
 /**
  * One prompt of a virtual server. Allowed like a tool of its exposed name (group_tools).
@@ -442,7 +686,7 @@ export type McpVirtualPrompt = Message<"aiproxy.admin.v1.McpVirtualPrompt"> & {
  * Use `create(McpVirtualPromptSchema)` to create a new message.
  */
 export const McpVirtualPromptSchema: GenMessage<McpVirtualPrompt> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 5);
+  messageDesc(file_aiproxy_admin_v1_mcp, 13);
 
 /**
  * One resource, or resource template, of a virtual server.
@@ -492,7 +736,7 @@ export type McpVirtualResource = Message<"aiproxy.admin.v1.McpVirtualResource"> 
  * Use `create(McpVirtualResourceSchema)` to create a new message.
  */
 export const McpVirtualResourceSchema: GenMessage<McpVirtualResource> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 6);
+  messageDesc(file_aiproxy_admin_v1_mcp, 14);
 
 /**
  * @generated from message aiproxy.admin.v1.CreateMcpServerRequest
@@ -509,7 +753,7 @@ export type CreateMcpServerRequest = Message<"aiproxy.admin.v1.CreateMcpServerRe
  * Use `create(CreateMcpServerRequestSchema)` to create a new message.
  */
 export const CreateMcpServerRequestSchema: GenMessage<CreateMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 7);
+  messageDesc(file_aiproxy_admin_v1_mcp, 15);
 
 /**
  * @generated from message aiproxy.admin.v1.GetMcpServerRequest
@@ -526,7 +770,7 @@ export type GetMcpServerRequest = Message<"aiproxy.admin.v1.GetMcpServerRequest"
  * Use `create(GetMcpServerRequestSchema)` to create a new message.
  */
 export const GetMcpServerRequestSchema: GenMessage<GetMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 8);
+  messageDesc(file_aiproxy_admin_v1_mcp, 16);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServersRequest
@@ -568,7 +812,7 @@ export type ListMcpServersRequest = Message<"aiproxy.admin.v1.ListMcpServersRequ
  * Use `create(ListMcpServersRequestSchema)` to create a new message.
  */
 export const ListMcpServersRequestSchema: GenMessage<ListMcpServersRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 9);
+  messageDesc(file_aiproxy_admin_v1_mcp, 17);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServersResponse
@@ -595,7 +839,7 @@ export type ListMcpServersResponse = Message<"aiproxy.admin.v1.ListMcpServersRes
  * Use `create(ListMcpServersResponseSchema)` to create a new message.
  */
 export const ListMcpServersResponseSchema: GenMessage<ListMcpServersResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 10);
+  messageDesc(file_aiproxy_admin_v1_mcp, 18);
 
 /**
  * @generated from message aiproxy.admin.v1.UpdateMcpServerRequest
@@ -617,7 +861,7 @@ export type UpdateMcpServerRequest = Message<"aiproxy.admin.v1.UpdateMcpServerRe
  * Use `create(UpdateMcpServerRequestSchema)` to create a new message.
  */
 export const UpdateMcpServerRequestSchema: GenMessage<UpdateMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 11);
+  messageDesc(file_aiproxy_admin_v1_mcp, 19);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteMcpServerRequest
@@ -634,7 +878,7 @@ export type DeleteMcpServerRequest = Message<"aiproxy.admin.v1.DeleteMcpServerRe
  * Use `create(DeleteMcpServerRequestSchema)` to create a new message.
  */
 export const DeleteMcpServerRequestSchema: GenMessage<DeleteMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 12);
+  messageDesc(file_aiproxy_admin_v1_mcp, 20);
 
 /**
  * @generated from message aiproxy.admin.v1.SetMcpServerStatusRequest
@@ -656,7 +900,7 @@ export type SetMcpServerStatusRequest = Message<"aiproxy.admin.v1.SetMcpServerSt
  * Use `create(SetMcpServerStatusRequestSchema)` to create a new message.
  */
 export const SetMcpServerStatusRequestSchema: GenMessage<SetMcpServerStatusRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 13);
+  messageDesc(file_aiproxy_admin_v1_mcp, 21);
 
 /**
  * @generated from message aiproxy.admin.v1.ListTemplatesRequest
@@ -669,7 +913,7 @@ export type ListTemplatesRequest = Message<"aiproxy.admin.v1.ListTemplatesReques
  * Use `create(ListTemplatesRequestSchema)` to create a new message.
  */
 export const ListTemplatesRequestSchema: GenMessage<ListTemplatesRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 14);
+  messageDesc(file_aiproxy_admin_v1_mcp, 22);
 
 /**
  * @generated from message aiproxy.admin.v1.ListTemplatesResponse
@@ -696,7 +940,7 @@ export type ListTemplatesResponse = Message<"aiproxy.admin.v1.ListTemplatesRespo
  * Use `create(ListTemplatesResponseSchema)` to create a new message.
  */
 export const ListTemplatesResponseSchema: GenMessage<ListTemplatesResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 15);
+  messageDesc(file_aiproxy_admin_v1_mcp, 23);
 
 /**
  * An embedded server template: what `McpServer.template` may name.
@@ -737,7 +981,7 @@ export type McpTemplate = Message<"aiproxy.admin.v1.McpTemplate"> & {
  * Use `create(McpTemplateSchema)` to create a new message.
  */
 export const McpTemplateSchema: GenMessage<McpTemplate> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 16);
+  messageDesc(file_aiproxy_admin_v1_mcp, 24);
 
 /**
  * @generated from message aiproxy.admin.v1.McpTemplateParam
@@ -775,7 +1019,7 @@ export type McpTemplateParam = Message<"aiproxy.admin.v1.McpTemplateParam"> & {
  * Use `create(McpTemplateParamSchema)` to create a new message.
  */
 export const McpTemplateParamSchema: GenMessage<McpTemplateParam> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 17);
+  messageDesc(file_aiproxy_admin_v1_mcp, 25);
 
 /**
  * @generated from message aiproxy.admin.v1.GroupMcpParams
@@ -807,7 +1051,7 @@ export type GroupMcpParams = Message<"aiproxy.admin.v1.GroupMcpParams"> & {
  * Use `create(GroupMcpParamsSchema)` to create a new message.
  */
 export const GroupMcpParamsSchema: GenMessage<GroupMcpParams> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 18);
+  messageDesc(file_aiproxy_admin_v1_mcp, 26);
 
 /**
  * @generated from message aiproxy.admin.v1.SetGroupMcpParamsRequest
@@ -824,7 +1068,7 @@ export type SetGroupMcpParamsRequest = Message<"aiproxy.admin.v1.SetGroupMcpPara
  * Use `create(SetGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const SetGroupMcpParamsRequestSchema: GenMessage<SetGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 19);
+  messageDesc(file_aiproxy_admin_v1_mcp, 27);
 
 /**
  * @generated from message aiproxy.admin.v1.GetGroupMcpParamsRequest
@@ -846,7 +1090,7 @@ export type GetGroupMcpParamsRequest = Message<"aiproxy.admin.v1.GetGroupMcpPara
  * Use `create(GetGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const GetGroupMcpParamsRequestSchema: GenMessage<GetGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 20);
+  messageDesc(file_aiproxy_admin_v1_mcp, 28);
 
 /**
  * @generated from message aiproxy.admin.v1.DeleteGroupMcpParamsRequest
@@ -868,7 +1112,7 @@ export type DeleteGroupMcpParamsRequest = Message<"aiproxy.admin.v1.DeleteGroupM
  * Use `create(DeleteGroupMcpParamsRequestSchema)` to create a new message.
  */
 export const DeleteGroupMcpParamsRequestSchema: GenMessage<DeleteGroupMcpParamsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 21);
+  messageDesc(file_aiproxy_admin_v1_mcp, 29);
 
 /**
  * @generated from message aiproxy.admin.v1.TestMcpServerRequest
@@ -893,7 +1137,7 @@ export type TestMcpServerRequest = Message<"aiproxy.admin.v1.TestMcpServerReques
  * Use `create(TestMcpServerRequestSchema)` to create a new message.
  */
 export const TestMcpServerRequestSchema: GenMessage<TestMcpServerRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 22);
+  messageDesc(file_aiproxy_admin_v1_mcp, 30);
 
 /**
  * @generated from message aiproxy.admin.v1.TestMcpServerResponse
@@ -927,7 +1171,7 @@ export type TestMcpServerResponse = Message<"aiproxy.admin.v1.TestMcpServerRespo
  * Use `create(TestMcpServerResponseSchema)` to create a new message.
  */
 export const TestMcpServerResponseSchema: GenMessage<TestMcpServerResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 23);
+  messageDesc(file_aiproxy_admin_v1_mcp, 31);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerToolsRequest
@@ -951,7 +1195,7 @@ export type ListMcpServerToolsRequest = Message<"aiproxy.admin.v1.ListMcpServerT
  * Use `create(ListMcpServerToolsRequestSchema)` to create a new message.
  */
 export const ListMcpServerToolsRequestSchema: GenMessage<ListMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 24);
+  messageDesc(file_aiproxy_admin_v1_mcp, 32);
 
 /**
  * @generated from message aiproxy.admin.v1.McpTool
@@ -992,7 +1236,7 @@ export type McpTool = Message<"aiproxy.admin.v1.McpTool"> & {
  * Use `create(McpToolSchema)` to create a new message.
  */
 export const McpToolSchema: GenMessage<McpTool> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 25);
+  messageDesc(file_aiproxy_admin_v1_mcp, 33);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerToolsResponse
@@ -1009,7 +1253,7 @@ export type ListMcpServerToolsResponse = Message<"aiproxy.admin.v1.ListMcpServer
  * Use `create(ListMcpServerToolsResponseSchema)` to create a new message.
  */
 export const ListMcpServerToolsResponseSchema: GenMessage<ListMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 26);
+  messageDesc(file_aiproxy_admin_v1_mcp, 34);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerOfferingsRequest
@@ -1033,7 +1277,7 @@ export type ListMcpServerOfferingsRequest = Message<"aiproxy.admin.v1.ListMcpSer
  * Use `create(ListMcpServerOfferingsRequestSchema)` to create a new message.
  */
 export const ListMcpServerOfferingsRequestSchema: GenMessage<ListMcpServerOfferingsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 27);
+  messageDesc(file_aiproxy_admin_v1_mcp, 35);
 
 /**
  * @generated from message aiproxy.admin.v1.McpOfferedPromptArgument
@@ -1060,7 +1304,7 @@ export type McpOfferedPromptArgument = Message<"aiproxy.admin.v1.McpOfferedPromp
  * Use `create(McpOfferedPromptArgumentSchema)` to create a new message.
  */
 export const McpOfferedPromptArgumentSchema: GenMessage<McpOfferedPromptArgument> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 28);
+  messageDesc(file_aiproxy_admin_v1_mcp, 36);
 
 /**
  * @generated from message aiproxy.admin.v1.McpOfferedPrompt
@@ -1092,7 +1336,7 @@ export type McpOfferedPrompt = Message<"aiproxy.admin.v1.McpOfferedPrompt"> & {
  * Use `create(McpOfferedPromptSchema)` to create a new message.
  */
 export const McpOfferedPromptSchema: GenMessage<McpOfferedPrompt> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 29);
+  messageDesc(file_aiproxy_admin_v1_mcp, 37);
 
 /**
  * A resource, or (`template` set) a resource template whose `uri` is the template.
@@ -1131,7 +1375,7 @@ export type McpOfferedResource = Message<"aiproxy.admin.v1.McpOfferedResource"> 
  * Use `create(McpOfferedResourceSchema)` to create a new message.
  */
 export const McpOfferedResourceSchema: GenMessage<McpOfferedResource> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 30);
+  messageDesc(file_aiproxy_admin_v1_mcp, 38);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpServerOfferingsResponse
@@ -1155,7 +1399,7 @@ export type ListMcpServerOfferingsResponse = Message<"aiproxy.admin.v1.ListMcpSe
  * Use `create(ListMcpServerOfferingsResponseSchema)` to create a new message.
  */
 export const ListMcpServerOfferingsResponseSchema: GenMessage<ListMcpServerOfferingsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 31);
+  messageDesc(file_aiproxy_admin_v1_mcp, 39);
 
 /**
  * @generated from message aiproxy.admin.v1.CallMcpToolRequest
@@ -1191,7 +1435,7 @@ export type CallMcpToolRequest = Message<"aiproxy.admin.v1.CallMcpToolRequest"> 
  * Use `create(CallMcpToolRequestSchema)` to create a new message.
  */
 export const CallMcpToolRequestSchema: GenMessage<CallMcpToolRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 32);
+  messageDesc(file_aiproxy_admin_v1_mcp, 40);
 
 /**
  * @generated from message aiproxy.admin.v1.CallMcpToolResponse
@@ -1222,7 +1466,7 @@ export type CallMcpToolResponse = Message<"aiproxy.admin.v1.CallMcpToolResponse"
  * Use `create(CallMcpToolResponseSchema)` to create a new message.
  */
 export const CallMcpToolResponseSchema: GenMessage<CallMcpToolResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 33);
+  messageDesc(file_aiproxy_admin_v1_mcp, 41);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpToolChangesRequest
@@ -1248,7 +1492,7 @@ export type ListMcpToolChangesRequest = Message<"aiproxy.admin.v1.ListMcpToolCha
  * Use `create(ListMcpToolChangesRequestSchema)` to create a new message.
  */
 export const ListMcpToolChangesRequestSchema: GenMessage<ListMcpToolChangesRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 34);
+  messageDesc(file_aiproxy_admin_v1_mcp, 42);
 
 /**
  * Something the poisoning scan found in a tool's definition.
@@ -1284,7 +1528,7 @@ export type McpToolFinding = Message<"aiproxy.admin.v1.McpToolFinding"> & {
  * Use `create(McpToolFindingSchema)` to create a new message.
  */
 export const McpToolFindingSchema: GenMessage<McpToolFinding> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 35);
+  messageDesc(file_aiproxy_admin_v1_mcp, 43);
 
 /**
  * @generated from message aiproxy.admin.v1.McpToolChange
@@ -1346,7 +1590,7 @@ export type McpToolChange = Message<"aiproxy.admin.v1.McpToolChange"> & {
  * Use `create(McpToolChangeSchema)` to create a new message.
  */
 export const McpToolChangeSchema: GenMessage<McpToolChange> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 36);
+  messageDesc(file_aiproxy_admin_v1_mcp, 44);
 
 /**
  * @generated from message aiproxy.admin.v1.ListMcpToolChangesResponse
@@ -1363,7 +1607,7 @@ export type ListMcpToolChangesResponse = Message<"aiproxy.admin.v1.ListMcpToolCh
  * Use `create(ListMcpToolChangesResponseSchema)` to create a new message.
  */
 export const ListMcpToolChangesResponseSchema: GenMessage<ListMcpToolChangesResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 37);
+  messageDesc(file_aiproxy_admin_v1_mcp, 45);
 
 /**
  * @generated from message aiproxy.admin.v1.ApproveMcpServerToolsRequest
@@ -1395,7 +1639,7 @@ export type ApproveMcpServerToolsRequest = Message<"aiproxy.admin.v1.ApproveMcpS
  * Use `create(ApproveMcpServerToolsRequestSchema)` to create a new message.
  */
 export const ApproveMcpServerToolsRequestSchema: GenMessage<ApproveMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 38);
+  messageDesc(file_aiproxy_admin_v1_mcp, 46);
 
 /**
  * @generated from message aiproxy.admin.v1.ApproveMcpServerToolsResponse
@@ -1414,7 +1658,7 @@ export type ApproveMcpServerToolsResponse = Message<"aiproxy.admin.v1.ApproveMcp
  * Use `create(ApproveMcpServerToolsResponseSchema)` to create a new message.
  */
 export const ApproveMcpServerToolsResponseSchema: GenMessage<ApproveMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 39);
+  messageDesc(file_aiproxy_admin_v1_mcp, 47);
 
 /**
  * @generated from message aiproxy.admin.v1.RejectMcpServerToolsRequest
@@ -1438,7 +1682,7 @@ export type RejectMcpServerToolsRequest = Message<"aiproxy.admin.v1.RejectMcpSer
  * Use `create(RejectMcpServerToolsRequestSchema)` to create a new message.
  */
 export const RejectMcpServerToolsRequestSchema: GenMessage<RejectMcpServerToolsRequest> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 40);
+  messageDesc(file_aiproxy_admin_v1_mcp, 48);
 
 /**
  * @generated from message aiproxy.admin.v1.RejectMcpServerToolsResponse
@@ -1455,7 +1699,7 @@ export type RejectMcpServerToolsResponse = Message<"aiproxy.admin.v1.RejectMcpSe
  * Use `create(RejectMcpServerToolsResponseSchema)` to create a new message.
  */
 export const RejectMcpServerToolsResponseSchema: GenMessage<RejectMcpServerToolsResponse> = /*@__PURE__*/
-  messageDesc(file_aiproxy_admin_v1_mcp, 41);
+  messageDesc(file_aiproxy_admin_v1_mcp, 49);
 
 /**
  * @generated from enum aiproxy.admin.v1.McpScope
@@ -1551,6 +1795,43 @@ export const McpServerTypeSchema: GenEnum<McpServerType> = /*@__PURE__*/
   enumDesc(file_aiproxy_admin_v1_mcp, 1);
 
 /**
+ * @generated from enum aiproxy.admin.v1.McpUpstreamAuthorizationState
+ */
+export enum McpUpstreamAuthorizationState {
+  /**
+   * @generated from enum value: MCP_UPSTREAM_AUTHORIZATION_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * No tokens held for the group: its calls get an error saying an admin must authorize.
+   *
+   * @generated from enum value: MCP_UPSTREAM_AUTHORIZATION_STATE_NOT_AUTHORIZED = 1;
+   */
+  NOT_AUTHORIZED = 1,
+
+  /**
+   * Tokens held, valid until `expires_at_ms` (refreshed before then when refreshable).
+   *
+   * @generated from enum value: MCP_UPSTREAM_AUTHORIZATION_STATE_AUTHORIZED = 2;
+   */
+  AUTHORIZED = 2,
+
+  /**
+   * The last refresh failed (`refresh_error`): an admin must authorize again.
+   *
+   * @generated from enum value: MCP_UPSTREAM_AUTHORIZATION_STATE_REFRESH_FAILED = 3;
+   */
+  REFRESH_FAILED = 3,
+}
+
+/**
+ * Describes the enum aiproxy.admin.v1.McpUpstreamAuthorizationState.
+ */
+export const McpUpstreamAuthorizationStateSchema: GenEnum<McpUpstreamAuthorizationState> = /*@__PURE__*/
+  enumDesc(file_aiproxy_admin_v1_mcp, 2);
+
+/**
  * Who gives a template parameter its value.
  *
  * @generated from enum aiproxy.admin.v1.McpTemplateParamOwner
@@ -1581,7 +1862,7 @@ export enum McpTemplateParamOwner {
  * Describes the enum aiproxy.admin.v1.McpTemplateParamOwner.
  */
 export const McpTemplateParamOwnerSchema: GenEnum<McpTemplateParamOwner> = /*@__PURE__*/
-  enumDesc(file_aiproxy_admin_v1_mcp, 2);
+  enumDesc(file_aiproxy_admin_v1_mcp, 3);
 
 /**
  * @generated from enum aiproxy.admin.v1.McpToolChangeKind
@@ -1619,7 +1900,7 @@ export enum McpToolChangeKind {
  * Describes the enum aiproxy.admin.v1.McpToolChangeKind.
  */
 export const McpToolChangeKindSchema: GenEnum<McpToolChangeKind> = /*@__PURE__*/
-  enumDesc(file_aiproxy_admin_v1_mcp, 3);
+  enumDesc(file_aiproxy_admin_v1_mcp, 4);
 
 /**
  * @generated from service aiproxy.admin.v1.McpService
@@ -1795,6 +2076,51 @@ export const McpService: GenService<{
     methodKind: "unary";
     input: typeof RejectMcpServerToolsRequestSchema;
     output: typeof RejectMcpServerToolsResponseSchema;
+  },
+  /**
+   * Upstream OAuth of a proxied server whose `upstream_oauth` is set: the gateway holds each
+   * group's access and refresh tokens and sends the calling group's token upstream. Starts an
+   * authorization of `group_id` (authorization-code flow with PKCE S256 and the `resource`
+   * parameter): discovery from the upstream's 401, dynamic client registration when no
+   * client id is configured, and the URL for an admin to open. The authorization server
+   * redirects to `<public url>/mcp/oauth/callback`, which stores the tokens.
+   *
+   * @generated from rpc aiproxy.admin.v1.McpService.StartMcpUpstreamAuthorization
+   */
+  startMcpUpstreamAuthorization: {
+    methodKind: "unary";
+    input: typeof StartMcpUpstreamAuthorizationRequestSchema;
+    output: typeof StartMcpUpstreamAuthorizationResponseSchema;
+  },
+  /**
+   * The state of one group's authorization; never the tokens.
+   *
+   * @generated from rpc aiproxy.admin.v1.McpService.GetMcpUpstreamAuthorization
+   */
+  getMcpUpstreamAuthorization: {
+    methodKind: "unary";
+    input: typeof GetMcpUpstreamAuthorizationRequestSchema;
+    output: typeof McpUpstreamAuthorizationSchema;
+  },
+  /**
+   * The groups authorized on a server (within the key's groups), with their states.
+   *
+   * @generated from rpc aiproxy.admin.v1.McpService.ListMcpUpstreamAuthorizations
+   */
+  listMcpUpstreamAuthorizations: {
+    methodKind: "unary";
+    input: typeof ListMcpUpstreamAuthorizationsRequestSchema;
+    output: typeof ListMcpUpstreamAuthorizationsResponseSchema;
+  },
+  /**
+   * Forgets the group's tokens: its calls then get the "needs authorization" error.
+   *
+   * @generated from rpc aiproxy.admin.v1.McpService.RevokeMcpUpstreamAuthorization
+   */
+  revokeMcpUpstreamAuthorization: {
+    methodKind: "unary";
+    input: typeof RevokeMcpUpstreamAuthorizationRequestSchema;
+    output: typeof EmptySchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_aiproxy_admin_v1_mcp, 0);

@@ -262,6 +262,13 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
      */
     catalogue?: McpCatalogue | undefined;
     /**
+     * Set on a proxied server whose upstream wants OAuth: the gateway's client there. Each
+     * group's tokens are held by the gateway (StartMcpUpstreamAuthorization), never shown.
+     *
+     * @generated from field: aiproxy.admin.v1.McpUpstreamOAuth upstream_oauth = 21;
+     */
+    upstreamOauth?: McpUpstreamOAuth | undefined;
+    /**
      * The prompts a server of type VIRTUAL composes, in listing order; empty for other types.
      *
      * @generated from field: repeated aiproxy.admin.v1.McpVirtualPrompt virtual_prompts = 22;
@@ -281,6 +288,203 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
  * Use `create(McpServerSchema)` to create a new message.
  */
 export declare const McpServerSchema: GenMessage<McpServer>;
+/**
+ * The gateway as an OAuth client of a proxied server's authorization server.
+ *
+ * @generated from message aiproxy.admin.v1.McpUpstreamOAuth
+ */
+export type McpUpstreamOAuth = Message<"aiproxy.admin.v1.McpUpstreamOAuth"> & {
+    /**
+     * A client the admin registered there; empty: the gateway registers itself by dynamic
+     * client registration (RFC 7591) when the server offers it.
+     *
+     * @generated from field: string client_id = 1;
+     */
+    clientId: string;
+    /**
+     * Masked on read; a masked value sent back keeps the stored secret.
+     *
+     * @generated from field: string client_secret = 2;
+     */
+    clientSecret: string;
+    /**
+     * Scopes asked for; empty: those the upstream's resource metadata lists.
+     *
+     * @generated from field: repeated string scopes = 3;
+     */
+    scopes: string[];
+};
+/**
+ * Describes the message aiproxy.admin.v1.McpUpstreamOAuth.
+ * Use `create(McpUpstreamOAuthSchema)` to create a new message.
+ */
+export declare const McpUpstreamOAuthSchema: GenMessage<McpUpstreamOAuth>;
+/**
+ * One group's authorization on one server. Never carries a token.
+ *
+ * @generated from message aiproxy.admin.v1.McpUpstreamAuthorization
+ */
+export type McpUpstreamAuthorization = Message<"aiproxy.admin.v1.McpUpstreamAuthorization"> & {
+    /**
+     * @generated from field: string server_id = 1;
+     */
+    serverId: string;
+    /**
+     * @generated from field: string group_id = 2;
+     */
+    groupId: string;
+    /**
+     * @generated from field: aiproxy.admin.v1.McpUpstreamAuthorizationState state = 3;
+     */
+    state: McpUpstreamAuthorizationState;
+    /**
+     * When the access token expires (unix ms); 0 when unknown or not authorized.
+     *
+     * @generated from field: int64 expires_at_ms = 4;
+     */
+    expiresAtMs: bigint;
+    /**
+     * The scopes granted.
+     *
+     * @generated from field: repeated string scopes = 5;
+     */
+    scopes: string[];
+    /**
+     * Why the last refresh failed, when state is REFRESH_FAILED.
+     *
+     * @generated from field: string refresh_error = 6;
+     */
+    refreshError: string;
+    /**
+     * A refresh token is held: the access token is renewed before it expires.
+     *
+     * @generated from field: bool refreshable = 7;
+     */
+    refreshable: boolean;
+    /**
+     * @generated from field: int64 authorized_at_ms = 8;
+     */
+    authorizedAtMs: bigint;
+    /**
+     * @generated from field: int64 updated_at_ms = 9;
+     */
+    updatedAtMs: bigint;
+};
+/**
+ * Describes the message aiproxy.admin.v1.McpUpstreamAuthorization.
+ * Use `create(McpUpstreamAuthorizationSchema)` to create a new message.
+ */
+export declare const McpUpstreamAuthorizationSchema: GenMessage<McpUpstreamAuthorization>;
+/**
+ * @generated from message aiproxy.admin.v1.StartMcpUpstreamAuthorizationRequest
+ */
+export type StartMcpUpstreamAuthorizationRequest = Message<"aiproxy.admin.v1.StartMcpUpstreamAuthorizationRequest"> & {
+    /**
+     * @generated from field: string server_id = 1;
+     */
+    serverId: string;
+    /**
+     * @generated from field: string group_id = 2;
+     */
+    groupId: string;
+};
+/**
+ * Describes the message aiproxy.admin.v1.StartMcpUpstreamAuthorizationRequest.
+ * Use `create(StartMcpUpstreamAuthorizationRequestSchema)` to create a new message.
+ */
+export declare const StartMcpUpstreamAuthorizationRequestSchema: GenMessage<StartMcpUpstreamAuthorizationRequest>;
+/**
+ * @generated from message aiproxy.admin.v1.StartMcpUpstreamAuthorizationResponse
+ */
+export type StartMcpUpstreamAuthorizationResponse = Message<"aiproxy.admin.v1.StartMcpUpstreamAuthorizationResponse"> & {
+    /**
+     * Open this in a browser and sign in at the upstream's authorization server.
+     *
+     * @generated from field: string authorization_url = 1;
+     */
+    authorizationUrl: string;
+    /**
+     * The authorization must complete before this (unix ms).
+     *
+     * @generated from field: int64 expires_at_ms = 2;
+     */
+    expiresAtMs: bigint;
+    /**
+     * Where the authorization server sends the browser back.
+     *
+     * @generated from field: string redirect_uri = 3;
+     */
+    redirectUri: string;
+};
+/**
+ * Describes the message aiproxy.admin.v1.StartMcpUpstreamAuthorizationResponse.
+ * Use `create(StartMcpUpstreamAuthorizationResponseSchema)` to create a new message.
+ */
+export declare const StartMcpUpstreamAuthorizationResponseSchema: GenMessage<StartMcpUpstreamAuthorizationResponse>;
+/**
+ * @generated from message aiproxy.admin.v1.GetMcpUpstreamAuthorizationRequest
+ */
+export type GetMcpUpstreamAuthorizationRequest = Message<"aiproxy.admin.v1.GetMcpUpstreamAuthorizationRequest"> & {
+    /**
+     * @generated from field: string server_id = 1;
+     */
+    serverId: string;
+    /**
+     * @generated from field: string group_id = 2;
+     */
+    groupId: string;
+};
+/**
+ * Describes the message aiproxy.admin.v1.GetMcpUpstreamAuthorizationRequest.
+ * Use `create(GetMcpUpstreamAuthorizationRequestSchema)` to create a new message.
+ */
+export declare const GetMcpUpstreamAuthorizationRequestSchema: GenMessage<GetMcpUpstreamAuthorizationRequest>;
+/**
+ * @generated from message aiproxy.admin.v1.ListMcpUpstreamAuthorizationsRequest
+ */
+export type ListMcpUpstreamAuthorizationsRequest = Message<"aiproxy.admin.v1.ListMcpUpstreamAuthorizationsRequest"> & {
+    /**
+     * @generated from field: string server_id = 1;
+     */
+    serverId: string;
+};
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpUpstreamAuthorizationsRequest.
+ * Use `create(ListMcpUpstreamAuthorizationsRequestSchema)` to create a new message.
+ */
+export declare const ListMcpUpstreamAuthorizationsRequestSchema: GenMessage<ListMcpUpstreamAuthorizationsRequest>;
+/**
+ * @generated from message aiproxy.admin.v1.ListMcpUpstreamAuthorizationsResponse
+ */
+export type ListMcpUpstreamAuthorizationsResponse = Message<"aiproxy.admin.v1.ListMcpUpstreamAuthorizationsResponse"> & {
+    /**
+     * @generated from field: repeated aiproxy.admin.v1.McpUpstreamAuthorization authorizations = 1;
+     */
+    authorizations: McpUpstreamAuthorization[];
+};
+/**
+ * Describes the message aiproxy.admin.v1.ListMcpUpstreamAuthorizationsResponse.
+ * Use `create(ListMcpUpstreamAuthorizationsResponseSchema)` to create a new message.
+ */
+export declare const ListMcpUpstreamAuthorizationsResponseSchema: GenMessage<ListMcpUpstreamAuthorizationsResponse>;
+/**
+ * @generated from message aiproxy.admin.v1.RevokeMcpUpstreamAuthorizationRequest
+ */
+export type RevokeMcpUpstreamAuthorizationRequest = Message<"aiproxy.admin.v1.RevokeMcpUpstreamAuthorizationRequest"> & {
+    /**
+     * @generated from field: string server_id = 1;
+     */
+    serverId: string;
+    /**
+     * @generated from field: string group_id = 2;
+     */
+    groupId: string;
+};
+/**
+ * Describes the message aiproxy.admin.v1.RevokeMcpUpstreamAuthorizationRequest.
+ * Use `create(RevokeMcpUpstreamAuthorizationRequestSchema)` to create a new message.
+ */
+export declare const RevokeMcpUpstreamAuthorizationRequestSchema: GenMessage<RevokeMcpUpstreamAuthorizationRequest>;
 /**
  * @generated from message aiproxy.admin.v1.McpToolNames
  */
@@ -1302,6 +1506,37 @@ export declare enum McpServerType {
  */
 export declare const McpServerTypeSchema: GenEnum<McpServerType>;
 /**
+ * @generated from enum aiproxy.admin.v1.McpUpstreamAuthorizationState
+ */
+export declare enum McpUpstreamAuthorizationState {
+    /**
+     * @generated from enum value: MCP_UPSTREAM_AUTHORIZATION_STATE_UNSPECIFIED = 0;
+     */
+    UNSPECIFIED = 0,
+    /**
+     * No tokens held for the group: its calls get an error saying an admin must authorize.
+     *
+     * @generated from enum value: MCP_UPSTREAM_AUTHORIZATION_STATE_NOT_AUTHORIZED = 1;
+     */
+    NOT_AUTHORIZED = 1,
+    /**
+     * Tokens held, valid until `expires_at_ms` (refreshed before then when refreshable).
+     *
+     * @generated from enum value: MCP_UPSTREAM_AUTHORIZATION_STATE_AUTHORIZED = 2;
+     */
+    AUTHORIZED = 2,
+    /**
+     * The last refresh failed (`refresh_error`): an admin must authorize again.
+     *
+     * @generated from enum value: MCP_UPSTREAM_AUTHORIZATION_STATE_REFRESH_FAILED = 3;
+     */
+    REFRESH_FAILED = 3
+}
+/**
+ * Describes the enum aiproxy.admin.v1.McpUpstreamAuthorizationState.
+ */
+export declare const McpUpstreamAuthorizationStateSchema: GenEnum<McpUpstreamAuthorizationState>;
+/**
  * Who gives a template parameter its value.
  *
  * @generated from enum aiproxy.admin.v1.McpTemplateParamOwner
@@ -1535,5 +1770,50 @@ export declare const McpService: GenService<{
         methodKind: "unary";
         input: typeof RejectMcpServerToolsRequestSchema;
         output: typeof RejectMcpServerToolsResponseSchema;
+    };
+    /**
+     * Upstream OAuth of a proxied server whose `upstream_oauth` is set: the gateway holds each
+     * group's access and refresh tokens and sends the calling group's token upstream. Starts an
+     * authorization of `group_id` (authorization-code flow with PKCE S256 and the `resource`
+     * parameter): discovery from the upstream's 401, dynamic client registration when no
+     * client id is configured, and the URL for an admin to open. The authorization server
+     * redirects to `<public url>/mcp/oauth/callback`, which stores the tokens.
+     *
+     * @generated from rpc aiproxy.admin.v1.McpService.StartMcpUpstreamAuthorization
+     */
+    startMcpUpstreamAuthorization: {
+        methodKind: "unary";
+        input: typeof StartMcpUpstreamAuthorizationRequestSchema;
+        output: typeof StartMcpUpstreamAuthorizationResponseSchema;
+    };
+    /**
+     * The state of one group's authorization; never the tokens.
+     *
+     * @generated from rpc aiproxy.admin.v1.McpService.GetMcpUpstreamAuthorization
+     */
+    getMcpUpstreamAuthorization: {
+        methodKind: "unary";
+        input: typeof GetMcpUpstreamAuthorizationRequestSchema;
+        output: typeof McpUpstreamAuthorizationSchema;
+    };
+    /**
+     * The groups authorized on a server (within the key's groups), with their states.
+     *
+     * @generated from rpc aiproxy.admin.v1.McpService.ListMcpUpstreamAuthorizations
+     */
+    listMcpUpstreamAuthorizations: {
+        methodKind: "unary";
+        input: typeof ListMcpUpstreamAuthorizationsRequestSchema;
+        output: typeof ListMcpUpstreamAuthorizationsResponseSchema;
+    };
+    /**
+     * Forgets the group's tokens: its calls then get the "needs authorization" error.
+     *
+     * @generated from rpc aiproxy.admin.v1.McpService.RevokeMcpUpstreamAuthorization
+     */
+    revokeMcpUpstreamAuthorization: {
+        methodKind: "unary";
+        input: typeof RevokeMcpUpstreamAuthorizationRequestSchema;
+        output: typeof EmptySchema;
     };
 }>;
