@@ -19,8 +19,9 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, JsonObject, ProgressNotificationParam, Tool};
 use serde_json::{Value, json};
 
-use super::vendor_http::{required_param, seconds_param, text_result, url_param};
-use super::vendor_requests::{RestServer, RestTool, Vendor, VendorRequest};
+use super::vendor_http::{DEFAULT_TIMEOUT, RequestBody, VendorHttp, VendorRequest, truncate_chars};
+use super::vendor_rest::{RestServer, RestTool};
+use super::vendor_tools::{required_param, seconds_param, text_result, url_param};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
@@ -74,11 +75,8 @@ pub(super) fn start(
     params: &BTreeMap<String, String>,
 ) -> Result<Arc<dyn ToolServer>, TemplateError> {
     let api_key = required_param(params, "api_key")?;
-    let vendor = Vendor::new(
-        "firecrawl",
-        url_param(params, "base_url", "https://api.firecrawl.dev")?,
-        api_key,
-    );
+    let base_url = url_param(params, "base_url", "https://api.firecrawl.dev")?;
+    let vendor = VendorHttp::new("firecrawl", base_url, DEFAULT_TIMEOUT)?.with_bearer(api_key);
     let job_timeout = seconds_param(
         params,
         "job_timeout_seconds",
@@ -178,7 +176,7 @@ impl FirecrawlServer {
         let body = Value::Object(arguments.clone());
         let started = match self
             .send_json(VendorRequest {
-                body: Some(&body),
+                body: RequestBody::Json(&body),
                 ..VendorRequest::new(Method::POST, job.path)
             })
             .await
@@ -244,7 +242,7 @@ impl FirecrawlServer {
 
     /// One request to Firecrawl, its answer as JSON.
     async fn send_json(&self, request: VendorRequest<'_>) -> Result<Value, String> {
-        let text = self.rest.vendor.send(request).await?;
+        let text = self.rest.vendor.send_text(request).await?;
         serde_json::from_str(&text).map_err(|_| "firecrawl answered something not JSON".to_owned())
     }
 }
@@ -296,10 +294,7 @@ fn research_answer(status: &Value, _arguments: &JsonObject) -> String {
 fn research_activity(status: &Value) -> Option<String> {
     let activities = status.pointer("/data/activities")?.as_array()?;
     let message = activities.last()?.get("message")?.as_str()?;
-    Some(super::vendor_http::truncate_chars(
-        message,
-        MAX_ACTIVITY_CHARS,
-    ))
+    Some(truncate_chars(message, MAX_ACTIVITY_CHARS))
 }
 
 fn llmstxt_answer(status: &Value, arguments: &JsonObject) -> String {
