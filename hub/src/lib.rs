@@ -364,7 +364,10 @@ pub async fn run(
     };
     // OAuth 2.1 for MCP clients, when MCP_OAUTH_PUBLIC_URL and MCP_OAUTH_ISSUERS are set.
     let mcp_oauth = mcp_host::oauth::from_settings(
-        settings.mcp_oauth_public_url.as_deref(),
+        mcp_host::oauth::PublicAddress {
+            public_url: settings.mcp_oauth_public_url.as_deref(),
+            public_host: mcp_config.public_host.as_deref(),
+        },
         settings.mcp_oauth_issuers.as_deref(),
         snapshot.clone(),
         settings.save_all_log_detail,

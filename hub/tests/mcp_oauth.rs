@@ -2,7 +2,8 @@
 //! challenge on 401) accepting JWT access tokens from a mock authorization server whose keys the
 //! test generates: a good token is admitted as its mapped group, wrong audience, expiry, unknown
 //! issuer, bad signature and missing scope are refused with the right challenge, scopes narrow
-//! servers and tools, API keys keep working, and unknown key ids refresh the JWKS, bounded.
+//! servers and tools, API keys keep working, unknown key ids refresh the JWKS, bounded, and a
+//! server's host-based route (`<id>.<PUBLIC_MCP_HOST>`) is a resource of its own.
 
 use serde_json::{Value, json};
 
@@ -15,7 +16,13 @@ const ACME_KEY: &str = "sk-acme-oauth-0000000001";
 /// A hub trusting `issuers` (the `MCP_OAUTH_ISSUERS` JSON), with group `acme` (mapped from the
 /// claim value `eng`), its server `tools` (the everything template) and the public `clock`.
 async fn hub_trusting(issuers: Value) -> TestHub {
+    hub_trusting_on(issuers, None).await
+}
+
+/// [`hub_trusting`], with the host-based routes on `public_mcp_host` when given.
+async fn hub_trusting_on(issuers: Value, public_mcp_host: Option<&str>) -> TestHub {
     let (mut settings, data_dir) = TestHub::settings();
+    settings.public_mcp_host = public_mcp_host.map(str::to_owned);
     let config_path = data_dir.path().join("aiproxy.yaml");
     std::fs::write(
         &config_path,
@@ -105,6 +112,40 @@ async fn challenge(hub: &TestHub, path: &str, token: Option<&str>) -> (u16, Stri
     (response.status().as_u16(), header)
 }
 
+/// A stateless (2026-07-28) `tools/list` on `path` sent to `host` (none: the hub's own
+/// address) with `token`: its status, `WWW-Authenticate` and body.
+async fn tools_list_on(
+    hub: &TestHub,
+    host: Option<&str>,
+    path: &str,
+    token: Option<&str>,
+) -> (u16, String, Value) {
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"_meta": {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "hub-test", "version": "1"},
+        "io.modelcontextprotocol/clientCapabilities": {}}}});
+    let mut request = reqwest::Client::new()
+        .post(hub.url(path))
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/list")
+        .json(&body);
+    if let Some(host) = host {
+        request = request.header("host", host);
+    }
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let header = response
+        .headers()
+        .get("www-authenticate")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let status = response.status().as_u16();
+    (status, header, response.json().await.unwrap_or(Value::Null))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metadata_documents_describe_each_endpoint_as_a_protected_resource() {
     let key = SigningKey::generate("k1");
@@ -160,6 +201,96 @@ async fn metadata_documents_describe_each_endpoint_as_a_protected_resource() {
     assert_eq!(status, 401);
     assert!(
         header.contains("oauth-protected-resource/mcp\"") && header.contains("scope=\"mcp\""),
+        "{header}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_servers_host_based_route_is_a_protected_resource_of_its_own() {
+    let key = SigningKey::generate("k1");
+    let server = MockAuthorizationServer::start(&[&key]).await;
+    let hub = hub_trusting_on(json!([issuer_entry(&server)]), Some("mcp.example.test")).await;
+    let host = "clock.mcp.example.test";
+    let host_resource = "https://clock.mcp.example.test/mcp";
+    let metadata_url = "https://clock.mcp.example.test/.well-known/oauth-protected-resource/mcp";
+    let client = reqwest::Client::new();
+    let metadata = |path: &str, host: &str| client.get(hub.url(path)).header("host", host).send();
+
+    // The metadata at that host's well-known path describes that host's `/mcp`.
+    let document: Value = metadata("/.well-known/oauth-protected-resource/mcp", host)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(document["resource"], host_resource);
+    assert_eq!(document["scopes_supported"], json!(["mcp", "mcp:clock"]));
+    assert_eq!(document["authorization_servers"], json!([server.issuer]));
+    let root: Value = metadata("/.well-known/oauth-protected-resource", host)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(root["resource"], "https://clock.mcp.example.test");
+    // The gateway's own host still describes the gateway's route.
+    let gateway: Value = metadata(
+        "/.well-known/oauth-protected-resource/mcp",
+        "gateway.example",
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(gateway["resource"], resource("/mcp"));
+
+    // The 401s of `/mcp` and `/sse` on that host name it.
+    let (status, header, _) = tools_list_on(&hub, Some(host), "/mcp", None).await;
+    assert_eq!(status, 401);
+    assert!(
+        header.contains(&format!("resource_metadata=\"{metadata_url}\"")),
+        "{header}"
+    );
+    assert!(header.contains("scope=\"mcp:clock\""), "{header}");
+    let sse = client
+        .get(hub.url("/sse"))
+        .header("host", host)
+        .bearer_auth("sk-no-such-key")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sse.status(), 401);
+    let header = sse.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(header.contains(metadata_url), "{header}");
+
+    // A token for that host's resource (or the host as a whole) is admitted there.
+    for audience in [host_resource, "https://clock.mcp.example.test"] {
+        let token = key.sign(&claims(&server, audience, "mcp:clock"));
+        let (status, _, reply) = tools_list_on(&hub, Some(host), "/mcp", Some(&token)).await;
+        assert_eq!(status, 200, "{audience}: {reply}");
+        assert_eq!(tool_names(&reply), ["convert_time", "get_current_time"]);
+    }
+    // The path route's audience is another resource's; the host route's is not the path route's.
+    let token = key.sign(&claims(&server, &resource("/mcp/public/clock"), "mcp"));
+    let (status, header, _) = tools_list_on(&hub, Some(host), "/mcp", Some(&token)).await;
+    assert_eq!(status, 401);
+    assert!(header.contains("error=\"invalid_token\""), "{header}");
+    let token = key.sign(&claims(&server, host_resource, "mcp"));
+    let (status, _, _) = tools_list_on(&hub, None, "/mcp/public/clock", Some(&token)).await;
+    assert_eq!(status, 401);
+    // Scopes map as on the path routes: a token for another server gets nothing here.
+    let token = key.sign(&claims(&server, host_resource, "mcp:tools"));
+    let (status, _, _) = tools_list_on(&hub, Some(host), "/mcp", Some(&token)).await;
+    assert_eq!(status, 404);
+    let token = key.sign(&claims(&server, host_resource, "openid"));
+    let (status, header, _) = tools_list_on(&hub, Some(host), "/mcp", Some(&token)).await;
+    assert_eq!(status, 403);
+    assert!(
+        header.contains("error=\"insufficient_scope\"") && header.contains("scope=\"mcp:clock\""),
         "{header}"
     );
 }

@@ -7,6 +7,12 @@
 //! token is checked (issuers, JWKS, claims to groups) is the host's, behind
 //! [`AccessTokenVerifier`]. API keys keep working beside tokens: the verifier says which bearer
 //! values it judges ([`AccessTokenVerifier::judges`]), every other one is an API key.
+//!
+//! The host-based routes ([`ProtectedResource::public_host`]) are resources of their own:
+//! `<id>.<public_host>/mcp` (and its `/sse` and `/message`) is the resource
+//! `<scheme>://<id>.<public_host>/mcp`, described at that host's
+//! `/.well-known/oauth-protected-resource/mcp`, named by its 401s, and asks for `mcp:<id>`, as
+//! `/mcp/public/<id>` does on the gateway's own URL.
 
 use std::future::Future;
 use std::net::IpAddr;
@@ -18,7 +24,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use http::{HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode};
 use tenancy::{AuthError, Caller};
 
 use crate::service::bearer_token;
@@ -38,6 +44,19 @@ pub struct ProtectedResource {
     pub public_url: String,
     /// Issuer URLs of the authorization servers whose tokens are accepted.
     pub authorization_servers: Vec<String>,
+    /// The parent host of the host-based routes (`PUBLIC_MCP_HOST`, the same value as
+    /// [`McpConfig::public_host`](crate::McpConfig::public_host)): `<id>.<public_host>` is the
+    /// public server `id`'s own resource, on the scheme of `public_url`. `None` without them.
+    pub public_host: Option<String>,
+}
+
+/// The endpoint a request is for, as OAuth names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Endpoint {
+    /// A route under the gateway's `/mcp`: its path relative to it.
+    Path(String),
+    /// The host-based route of public server `server`: `base` is `<scheme>://<server>.<public_host>`.
+    Host { server: String, base: String },
 }
 
 /// Checks an access token for the resource it was presented to and names its caller.
@@ -112,6 +131,68 @@ impl McpOAuth {
         )
     }
 
+    /// The endpoint of a request to `path` (relative to `/mcp`, or the host-based routes' root
+    /// paths) sent to `host`: a server's host-based route when `host` is `<id>.<public_host>`
+    /// and the path is one of that route's (`/`, `/sse`, `/message`).
+    fn endpoint(&self, host: Option<&str>, path: &str) -> Endpoint {
+        let on_host_route = matches!(path.trim_end_matches('/'), "" | "/sse" | "/message");
+        let server = self
+            .resource
+            .public_host
+            .as_deref()
+            .zip(host)
+            .filter(|_| on_host_route)
+            .and_then(|(public_host, host)| crate::router::server_of_host(public_host, host));
+        match server {
+            Some(server) => {
+                let base = self.host_base(&server);
+                Endpoint::Host { server, base }
+            }
+            None => Endpoint::Path(path.to_owned()),
+        }
+    }
+
+    /// `<scheme>://<server>.<public_host>`, on the scheme of the gateway's public URL.
+    fn host_base(&self, server: &str) -> String {
+        let scheme = self
+            .resource
+            .public_url
+            .split_once("://")
+            .map_or("https", |(scheme, _)| scheme);
+        let public_host = self.resource.public_host.as_deref().unwrap_or_default();
+        format!("{scheme}://{server}.{public_host}")
+    }
+
+    fn resource_of(&self, endpoint: &Endpoint) -> String {
+        match endpoint {
+            Endpoint::Path(path) => self.resource_for(path),
+            Endpoint::Host { base, .. } => format!("{base}/mcp"),
+        }
+    }
+
+    fn metadata_url_of(&self, endpoint: &Endpoint) -> String {
+        match endpoint {
+            Endpoint::Path(path) => self.metadata_url_for(path),
+            Endpoint::Host { base, .. } => format!("{base}{PROTECTED_RESOURCE_WELL_KNOWN}/mcp"),
+        }
+    }
+
+    fn scope_of(endpoint: &Endpoint) -> String {
+        match endpoint {
+            Endpoint::Path(path) => Self::scope_for(path),
+            Endpoint::Host { server, .. } => format!("{SCOPE_ALL_SERVERS}:{server}"),
+        }
+    }
+
+    /// The server and base URL of a host-based route `headers` name, when they name one.
+    fn server_host(&self, headers: &HeaderMap) -> Option<(String, String)> {
+        let public_host = self.resource.public_host.as_deref()?;
+        let host = headers.get(http::header::HOST)?.to_str().ok()?;
+        let server = crate::router::server_of_host(public_host, host)?;
+        let base = self.host_base(&server);
+        Some((server, base))
+    }
+
     /// The scope a client should ask for to use the route at `path`.
     fn scope_for(path: &str) -> String {
         let mut segments = path.trim_matches('/').split('/');
@@ -123,12 +204,12 @@ impl McpOAuth {
         }
     }
 
-    /// The `WWW-Authenticate` value for a refusal on the route at `path`.
-    fn challenge(&self, path: &str, error: Option<&AccessTokenError>) -> String {
+    /// The `WWW-Authenticate` value for a refusal on `endpoint`.
+    fn challenge(&self, endpoint: &Endpoint, error: Option<&AccessTokenError>) -> String {
         let mut value = format!(
             "Bearer resource_metadata=\"{}\", scope=\"{}\"",
-            self.metadata_url_for(path),
-            Self::scope_for(path)
+            self.metadata_url_of(endpoint),
+            Self::scope_of(endpoint)
         );
         match error {
             Some(AccessTokenError::Invalid(_)) => value.push_str(", error=\"invalid_token\""),
@@ -140,13 +221,17 @@ impl McpOAuth {
         value
     }
 
-    /// The metadata document of the resource at `resource_path` (`/mcp/...` or empty for the
-    /// root form, which stands for the gateway as a whole).
+    /// The metadata document of the gateway's resource at `resource_path` (`/mcp/...` or
+    /// empty for the root form, which stands for the gateway as a whole).
     fn metadata(&self, resource_path: &str) -> serde_json::Value {
         let resource = format!("{}{resource_path}", self.resource.public_url);
         let mcp_path = resource_path.strip_prefix("/mcp").unwrap_or("");
+        self.metadata_document(resource, Self::scope_for(mcp_path))
+    }
+
+    /// The metadata document of `resource`, whose own scope is `scope`.
+    fn metadata_document(&self, resource: String, scope: String) -> serde_json::Value {
         let mut scopes = vec![SCOPE_ALL_SERVERS.to_owned()];
-        let scope = Self::scope_for(mcp_path);
         if scope != SCOPE_ALL_SERVERS {
             scopes.push(scope);
         }
@@ -161,7 +246,8 @@ impl McpOAuth {
 
     /// The metadata routes the host mounts at its root: `GET /.well-known/oauth-protected-resource`
     /// (the gateway as a whole) and `.../mcp`, `.../mcp/public/{id}`, `.../mcp/group/{id}` (one
-    /// endpoint each; any other path is 404).
+    /// endpoint each; any other path is 404). On a host-based route's host, the root form and
+    /// `.../mcp` describe that host and its `/mcp`.
     pub fn metadata_router(&self) -> Router {
         Router::new()
             .route(PROTECTED_RESOURCE_WELL_KNOWN, get(root_metadata))
@@ -173,15 +259,26 @@ impl McpOAuth {
     }
 }
 
-async fn root_metadata(State(oauth): State<Arc<McpOAuth>>) -> Response {
+async fn root_metadata(State(oauth): State<Arc<McpOAuth>>, headers: HeaderMap) -> Response {
+    if let Some((server, base)) = oauth.server_host(&headers) {
+        let scope = format!("{SCOPE_ALL_SERVERS}:{server}");
+        return axum::Json(oauth.metadata_document(base, scope)).into_response();
+    }
     axum::Json(oauth.metadata("")).into_response()
 }
 
 async fn endpoint_metadata(
     State(oauth): State<Arc<McpOAuth>>,
+    headers: HeaderMap,
     axum::extract::Path(path): axum::extract::Path<String>,
 ) -> Response {
     let path = format!("/{}", path.trim_end_matches('/'));
+    if path == "/mcp"
+        && let Some((server, base)) = oauth.server_host(&headers)
+    {
+        let scope = format!("{SCOPE_ALL_SERVERS}:{server}");
+        return axum::Json(oauth.metadata_document(format!("{base}/mcp"), scope)).into_response();
+    }
     let known = match path.strip_prefix("/mcp") {
         Some("") => true,
         Some(rest) => {
@@ -211,22 +308,23 @@ pub(crate) async fn verify_access_token(
     if path == "/admin" {
         return next.run(request).await;
     }
+    let endpoint = oauth.endpoint(crate::router::request_host(&request).as_deref(), &path);
     let token = bearer_token(request.headers())
         .filter(|token| oauth.verifier.judges(token))
         .map(str::to_owned);
     if let Some(token) = token {
-        let resource = oauth.resource_for(&path);
+        let resource = oauth.resource_of(&endpoint);
         let client_ip = crate::service::client_ip(&request);
         match oauth.verifier.verify(&token, &resource, client_ip).await {
             Ok(caller) => {
                 request.extensions_mut().insert(TokenCaller(caller));
             }
-            Err(error) => return refusal(&oauth, &path, &error),
+            Err(error) => return refusal(&oauth, &endpoint, &error),
         }
     }
     let mut response = next.run(request).await;
     if response.status() == StatusCode::UNAUTHORIZED
-        && let Ok(value) = HeaderValue::from_str(&oauth.challenge(&path, None))
+        && let Ok(value) = HeaderValue::from_str(&oauth.challenge(&endpoint, None))
     {
         response
             .headers_mut()
@@ -237,7 +335,7 @@ pub(crate) async fn verify_access_token(
 
 /// A refused access token, answered like the service's other refusals (a JSON-RPC error with a
 /// null id) with the challenge the spec asks for.
-fn refusal(oauth: &McpOAuth, path: &str, error: &AccessTokenError) -> Response {
+fn refusal(oauth: &McpOAuth, endpoint: &Endpoint, error: &AccessTokenError) -> Response {
     let status = match error {
         AccessTokenError::Invalid(_) => StatusCode::UNAUTHORIZED,
         AccessTokenError::InsufficientScope => StatusCode::FORBIDDEN,
@@ -255,7 +353,7 @@ fn refusal(oauth: &McpOAuth, path: &str, error: &AccessTokenError) -> Response {
     if matches!(
         error,
         AccessTokenError::Invalid(_) | AccessTokenError::InsufficientScope
-    ) && let Ok(value) = HeaderValue::from_str(&oauth.challenge(path, Some(error)))
+    ) && let Ok(value) = HeaderValue::from_str(&oauth.challenge(endpoint, Some(error)))
     {
         response
             .headers_mut()
@@ -284,6 +382,7 @@ mod tests {
             resource: ProtectedResource {
                 public_url: "https://gw.example".to_owned(),
                 authorization_servers: vec!["https://idp.example".to_owned()],
+                public_host: Some("mcp.example".to_owned()),
             },
             verifier: Arc::new(NoTokens),
         }
@@ -319,5 +418,41 @@ mod tests {
             oauth.metadata_url_for("/"),
             "https://gw.example/.well-known/oauth-protected-resource/mcp"
         );
+    }
+
+    #[test]
+    fn a_servers_host_is_a_resource_of_its_own() {
+        let oauth = oauth();
+        for (host, path) in [
+            ("clock.mcp.example", "/"),
+            ("Clock.MCP.example:8443", "/sse"),
+            ("clock.mcp.example", "/message"),
+        ] {
+            let endpoint = oauth.endpoint(Some(host), path);
+            assert_eq!(
+                oauth.resource_of(&endpoint),
+                "https://clock.mcp.example/mcp",
+                "{host}{path}"
+            );
+            assert_eq!(
+                oauth.metadata_url_of(&endpoint),
+                "https://clock.mcp.example/.well-known/oauth-protected-resource/mcp"
+            );
+            assert_eq!(McpOAuth::scope_of(&endpoint), "mcp:clock");
+        }
+        // The path routes keep the gateway's URL whatever the host; other hosts are no server.
+        for (host, path, resource) in [
+            (
+                "clock.mcp.example",
+                "/public/tools",
+                "https://gw.example/mcp/public/tools",
+            ),
+            ("gw.example", "/", "https://gw.example/mcp"),
+            ("mcp.example", "/", "https://gw.example/mcp"),
+            ("clock.elsewhere.example", "/sse", "https://gw.example/mcp"),
+        ] {
+            let endpoint = oauth.endpoint(Some(host), path);
+            assert_eq!(oauth.resource_of(&endpoint), resource, "{host}{path}");
+        }
     }
 }

@@ -124,7 +124,7 @@ impl McpHandler {
     ) -> Result<Vec<Tool>, ErrorData> {
         let server = self.core.servers.get(definition, &caller.group_id)?;
         let listed = server.list_tools().await?;
-        let tools = pinning::served_tools(self.core.pins.as_ref(), definition, listed);
+        let tools = pinning::served(self.core.pins.as_ref(), definition, listed);
         Ok(tools
             .into_iter()
             .filter(|tool| {

@@ -25,7 +25,7 @@ pub struct ToolSummary {
 pub struct ServerInspection {
     pub tools: Vec<ToolSummary>,
     /// The same tools as pinning sees them (definition, hash, the poisoning scan's findings).
-    pub observed: Vec<crate::pinning::ObservedTool>,
+    pub observed: Vec<crate::pinning::ObservedItem>,
     /// From the start of the build to the end of the listing (connect and initialize included).
     pub latency: Duration,
 }
@@ -52,7 +52,7 @@ pub async fn inspect_server(
         .map_err(|error| error.message.to_string())?;
     let observed = listed
         .iter()
-        .map(crate::pinning::ObservedTool::of)
+        .map(crate::pinning::ObservedItem::of)
         .collect();
     let tools = listed
         .into_iter()

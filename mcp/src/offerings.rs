@@ -22,6 +22,12 @@
 //!   `group_tools` narrows gets none (the host leaves them out of its composition).
 //! - A resource or prompt the caller may not use is answered like one that does not exist.
 //!
+//! # Pins
+//! A remote server's prompts, resources and resource templates are pinned like its tools
+//! ([`crate::pinning`]): each listing is reviewed against the pins before the caller's
+//! allow-list narrows it, a changed item is hidden or served as approved, and a prompt get or
+//! resource read of a quarantined one is refused with the quarantine error.
+//!
 //! # Governance
 //! Listings, reads, prompt gets, completions and subscriptions each count as one request
 //! against the token's rate limit (like `tools/list`; they are not charged). Reads and prompt
@@ -51,6 +57,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::handler::{McpHandler, RequestScope, TOOL_NAME_SEPARATOR, View, call_record, refused};
 use crate::host::{ServerDefinition, ToolCallStatus};
+use crate::pinning::{self, ItemKind, PinKey};
 use crate::tool_server::{
     Listener, NotificationSink, ToolServer, resource_not_found, unknown_prompt,
 };
@@ -172,9 +179,11 @@ impl McpHandler {
             })
             .await?;
         let aggregated = matches!(scope.view, View::Aggregated(_));
+        let pins = self.core.pins.as_ref();
         let resources = listed
             .into_iter()
             .flat_map(|(definition, resources)| {
+                let resources = pinning::served(pins, &definition, resources);
                 resources.into_iter().map(move |mut resource| {
                     if aggregated {
                         resource.uri = aggregated_uri(&definition.id, &resource.uri);
@@ -197,9 +206,11 @@ impl McpHandler {
             })
             .await?;
         let aggregated = matches!(scope.view, View::Aggregated(_));
+        let pins = self.core.pins.as_ref();
         let templates = listed
             .into_iter()
             .flat_map(|(definition, templates)| {
+                let templates = pinning::served(pins, &definition, templates);
                 templates.into_iter().map(move |mut template| {
                     if aggregated {
                         template.uri_template =
@@ -228,6 +239,9 @@ impl McpHandler {
         let aggregated = matches!(scope.view, View::Aggregated(_));
         let mut prompts = Vec::new();
         for (definition, listed) in listed {
+            // Reviewed whole, before the caller's allow-list narrows it: a narrowed caller's
+            // listing must not read as prompts the upstream removed.
+            let listed = pinning::served(self.core.pins.as_ref(), &definition, listed);
             for mut prompt in listed {
                 if !may_use_prompt(&scope.caller, &definition, &prompt.name) {
                     continue;
@@ -263,6 +277,14 @@ impl McpHandler {
                 started,
             );
             return Err(resource_not_found(&requested));
+        }
+        let pin = PinKey::new(ItemKind::Resource, target.name.clone());
+        if let Some(error) = pinning::refusal(self.core.pins.as_ref(), &target.definition, &pin) {
+            let status = ToolCallStatus::Quarantined {
+                message: error.message.to_string(),
+            };
+            self.record(&scope.caller, record, Recorded::Refused(status), started);
+            return Err(error);
         }
         read.uri = target.name.clone();
         let server = self.server_for(&scope, context, &target)?;
@@ -327,6 +349,14 @@ impl McpHandler {
                 started,
             );
             return Err(unknown_prompt(&requested));
+        }
+        let pin = PinKey::new(ItemKind::Prompt, target.name.clone());
+        if let Some(error) = pinning::refusal(self.core.pins.as_ref(), &target.definition, &pin) {
+            let status = ToolCallStatus::Quarantined {
+                message: error.message.to_string(),
+            };
+            self.record(&scope.caller, record, Recorded::Refused(status), started);
+            return Err(error);
         }
         get.name = target.name.clone();
         let arguments = get.arguments.clone().map(serde_json::Value::Object);

@@ -56,11 +56,16 @@ impl McpService {
     /// The seed's host-based routes the host mounts at its root when
     /// [`McpConfig::public_host`](crate::McpConfig::public_host) is set: `GET /sse` on
     /// `<id>.<public_host>` opens a legacy SSE stream to the public server `id` (another host
-    /// gets 404), and `POST /message?sessionId=` feeds it.
+    /// gets 404), and `POST /message?sessionId=` feeds it. With OAuth on, they are that host's
+    /// protected resource like `<id>.<public_host>/mcp` (see [`crate::auth`]).
     pub fn host_router(&self) -> Router {
         Router::new()
             .route("/sse", get(sse_server::open_by_host))
             .route("/message", post(sse_server::post_message))
+            .layer(axum::middleware::from_fn_with_state(
+                self.state.oauth.clone(),
+                crate::auth::verify_access_token,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
                 check_host_and_origin,
@@ -72,7 +77,12 @@ impl McpService {
 /// The public server a request's `Host` names in the host-based mode (`<id>.<public_host>`).
 pub(crate) fn host_target(service: &McpService, request: &Request) -> Option<Target> {
     let public_host = service.state.core.config.public_host.as_deref()?;
-    let host = request
+    server_of_host(public_host, &request_host(request)?).map(Target::Public)
+}
+
+/// The authority a request was sent to: its `Host`, else the URI's.
+pub(crate) fn request_host(request: &Request) -> Option<String> {
+    request
         .headers()
         .get(http::header::HOST)
         .and_then(|value| value.to_str().ok())
@@ -82,11 +92,15 @@ pub(crate) fn host_target(service: &McpService, request: &Request) -> Option<Tar
                 .uri()
                 .authority()
                 .map(|authority| authority.to_string())
-        })?;
-    let (name, _port) = split_authority(&host);
+        })
+}
+
+/// The server id `host` names as `<id>.<public_host>` (any port, any case), lowercase.
+pub(crate) fn server_of_host(public_host: &str, host: &str) -> Option<String> {
+    let (name, _port) = split_authority(host);
     let (public_name, _) = split_authority(public_host);
     let id = name.strip_suffix(&public_name)?.strip_suffix('.')?;
-    (!id.is_empty()).then(|| Target::Public(id.to_owned()))
+    (!id.is_empty()).then(|| id.to_owned())
 }
 
 async fn streamable_admin(State(service): State<McpService>, request: Request) -> Response {
@@ -123,17 +137,7 @@ async fn check_host_and_origin(
     next: Next,
 ) -> Response {
     let config = &service.state.core.config;
-    let host = request
-        .headers()
-        .get(http::header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| {
-            request
-                .uri()
-                .authority()
-                .map(|authority| authority.to_string())
-        });
+    let host = request_host(&request);
     if !config.allowed_hosts.is_empty()
         && !host
             .as_deref()

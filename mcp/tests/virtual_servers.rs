@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use mcp::pinning::{Observation, ServerPins, ToolPins};
+use mcp::pinning::{ItemKind, Observation, ServerPins, ToolPins};
 use mcp::{
     McpConfig, McpServiceOptions, Scope, ServerDefinition, ServerKind, VirtualComposition,
     VirtualTool,
@@ -23,9 +23,16 @@ impl ToolPins for PinsWithoutEcho {
 
     fn observe(&self, _server: &ServerDefinition, observations: Vec<Observation>) {
         for observation in observations {
-            if let Observation::Baseline(mut tools) = observation {
-                tools.retain(|tool| tool.definition.name != "echo");
-                let pins = ServerPins::default().apply(&[Observation::Baseline(tools)]);
+            if let Observation::Baseline {
+                kind: ItemKind::Tool,
+                mut items,
+            } = observation
+            {
+                items.retain(|tool| tool.definition.name != "echo");
+                let pins = ServerPins::default().apply(&[Observation::Baseline {
+                    kind: ItemKind::Tool,
+                    items,
+                }]);
                 *self.0.lock().unwrap() = Some(Arc::new(pins));
             }
         }

@@ -35,12 +35,12 @@ impl Received {
     }
 }
 
-/// A vendor that records every request and answers each with the same status and body.
+/// A vendor that records every request and answers them with its answers in turn, the last
+/// one again once they are used up.
 #[derive(Clone)]
 struct MockVendor {
     received: Arc<Mutex<Vec<Received>>>,
-    status: StatusCode,
-    answer: Arc<String>,
+    answers: Arc<Vec<(StatusCode, String)>>,
 }
 
 async fn answer(
@@ -51,7 +51,9 @@ async fn answer(
     body: Bytes,
 ) -> Response {
     let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    mock.received.lock().unwrap().push(Received {
+    let mut received = mock.received.lock().unwrap();
+    let (status, answer) = mock.answers[received.len().min(mock.answers.len() - 1)].clone();
+    received.push(Received {
         method,
         target: uri
             .path_and_query()
@@ -60,20 +62,24 @@ async fn answer(
         headers,
         body,
     });
-    (
-        mock.status,
-        [("content-type", "application/json")],
-        mock.answer.as_str().to_owned(),
-    )
-        .into_response()
+    (status, [("content-type", "application/json")], answer).into_response()
 }
 
 /// A mock vendor on a loopback port answering `status` with `answer`; its base URL.
 async fn vendor(status: u16, answer_body: Value) -> (String, MockVendor) {
+    vendor_answering(&[(status, answer_body)]).await
+}
+
+/// A mock vendor on a loopback port giving `answers` in turn; its base URL.
+async fn vendor_answering(answers: &[(u16, Value)]) -> (String, MockVendor) {
     let mock = MockVendor {
         received: Arc::default(),
-        status: StatusCode::from_u16(status).unwrap(),
-        answer: Arc::new(answer_body.to_string()),
+        answers: Arc::new(
+            answers
+                .iter()
+                .map(|(status, body)| (StatusCode::from_u16(*status).unwrap(), body.to_string()))
+                .collect(),
+        ),
     };
     let app = axum::Router::new()
         .fallback(answer)
@@ -97,6 +103,19 @@ impl MockVendor {
 /// Calls `tool` on an embedded `template` server with `params`, through the MCP service
 /// (stateless 2026-07-28 request); the JSON-RPC `result`.
 async fn call(template: &str, params: &[(&str, &str)], tool: &str, arguments: Value) -> Value {
+    let (result, _) = call_with_progress(template, params, tool, arguments, None).await;
+    result
+}
+
+/// [`call`], with `progress_token` in the request's `_meta` when given; the `result` and the
+/// progress notifications that came before it (an SSE reply's events).
+async fn call_with_progress(
+    template: &str,
+    params: &[(&str, &str)],
+    tool: &str,
+    arguments: Value,
+    progress_token: Option<&str>,
+) -> (Value, Vec<Value>) {
     let directory = common::FakeDirectory {
         tokens: [("tok".to_owned(), caller("g", 1, None))].into(),
         servers: vec![server("vendor", Scope::Public, embedded(template, params))],
@@ -114,7 +133,11 @@ async fn call(template: &str, params: &[(&str, &str)], tool: &str, arguments: Va
             }
         }
     });
-    let answer: Value = reqwest::Client::new()
+    let mut body = body;
+    if let Some(token) = progress_token {
+        body["params"]["_meta"]["progressToken"] = json!(token);
+    }
+    let text = reqwest::Client::new()
         .post(running.url("/public/vendor"))
         .bearer_auth("tok")
         .header("accept", "application/json, text/event-stream")
@@ -125,13 +148,28 @@ async fn call(template: &str, params: &[(&str, &str)], tool: &str, arguments: Va
         .send()
         .await
         .unwrap()
-        .json()
+        .text()
         .await
         .unwrap();
-    answer
-        .get("result")
+    // A plain JSON reply, or an SSE one whose `data:` lines are the messages.
+    let messages: Vec<Value> = match serde_json::from_str(&text) {
+        Ok(message) => vec![message],
+        Err(_) => text
+            .lines()
+            .filter_map(|line| line.strip_prefix("data:"))
+            .filter_map(|data| serde_json::from_str(data.trim()).ok())
+            .collect(),
+    };
+    let progress = messages
+        .iter()
+        .filter(|message| message["method"] == "notifications/progress")
         .cloned()
-        .unwrap_or_else(|| panic!("no result: {answer}"))
+        .collect();
+    let result = messages
+        .iter()
+        .find_map(|message| message.get("result").cloned())
+        .unwrap_or_else(|| panic!("no result: {text}"));
+    (result, progress)
 }
 
 fn text_of(result: &Value) -> String {
@@ -270,6 +308,152 @@ async fn firecrawl_scrapes_and_reads_a_crawl_job_by_id() {
     )
     .await;
     assert_vendor_error(&result, "402", "Payment required", "fc-secret");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firecrawl_waits_for_its_research_and_llmstxt_jobs_with_progress_and_a_timeout() {
+    let processing = json!({"success": true, "status": "processing", "data": {
+        "activities": [{"type": "search", "status": "complete", "message": "Searching electric cars",
+                        "depth": 1}]}});
+    let (base_url, mock) = vendor_answering(&[
+        (200, json!({"success": true, "id": "job-1"})),
+        (200, processing.clone()),
+        (
+            200,
+            json!({"success": true, "status": "completed", "data": {
+            "finalAnalysis": "EVs emit less over their life.",
+            "sources": [{"url": "https://example.com/ev", "title": "EV study"}]}}),
+        ),
+    ])
+    .await;
+    let params = [("api_key", "fc-secret"), ("base_url", base_url.as_str())];
+    let (result, progress) = call_with_progress(
+        "firecrawl",
+        &params,
+        "firecrawl_deep_research",
+        json!({"query": "EV vs gas", "maxDepth": 2}),
+        Some("p-1"),
+    )
+    .await;
+    assert!(!is_error(&result), "{result}");
+    let text = text_of(&result);
+    assert!(text.starts_with("EVs emit less"), "{text}");
+    assert!(
+        text.contains("- EV study: https://example.com/ev"),
+        "{text}"
+    );
+    let received = mock.received.lock().unwrap().clone();
+    let targets: Vec<(Method, &str)> = received
+        .iter()
+        .map(|request| (request.method.clone(), request.target.as_str()))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            (Method::POST, "/v1/deep-research"),
+            (Method::GET, "/v1/deep-research/job-1"),
+            (Method::GET, "/v1/deep-research/job-1"),
+        ]
+    );
+    assert_eq!(
+        received[0].body,
+        json!({"query": "EV vs gas", "maxDepth": 2})
+    );
+    assert_eq!(received[1].header("authorization"), "Bearer fc-secret");
+    // One progress notification per poll that found the job still running.
+    assert_eq!(progress.len(), 1, "{progress:?}");
+    assert_eq!(progress[0]["params"]["progressToken"], "p-1");
+    assert_eq!(progress[0]["params"]["total"], 300.0);
+    assert_eq!(progress[0]["params"]["message"], "Searching electric cars");
+
+    let (base_url, mock) = vendor_answering(&[
+        (200, json!({"success": true, "id": "txt-1"})),
+        (
+            200,
+            json!({"success": true, "status": "completed", "data": {
+            "llmstxt": "# example.com llms.txt", "llmsfulltxt": "# example.com llms-full.txt"}}),
+        ),
+    ])
+    .await;
+    let params = [("api_key", "fc-secret"), ("base_url", base_url.as_str())];
+    let result = call(
+        "firecrawl",
+        &params,
+        "firecrawl_generate_llmstxt",
+        json!({"url": "https://example.com", "showFullText": true}),
+    )
+    .await;
+    let text = text_of(&result);
+    assert!(
+        text.contains("# example.com llms.txt") && text.contains("# example.com llms-full.txt"),
+        "{text}"
+    );
+    assert_eq!(mock.received.lock().unwrap()[1].target, "/v1/llmstxt/txt-1");
+
+    // A job that never finishes is given up after the timeout, naming the job.
+    let (base_url, _) = vendor_answering(&[
+        (200, json!({"success": true, "id": "slow"})),
+        (200, processing),
+    ])
+    .await;
+    let params = [
+        ("api_key", "fc-secret"),
+        ("base_url", base_url.as_str()),
+        ("job_timeout_seconds", "1"),
+    ];
+    let result = call(
+        "firecrawl",
+        &params,
+        "firecrawl_generate_llmstxt",
+        json!({"url": "https://example.com"}),
+    )
+    .await;
+    assert!(is_error(&result), "{result}");
+    assert!(
+        text_of(&result).contains("job slow is still running after 1 s"),
+        "{result}"
+    );
+
+    // A failed job and a refused start are tool errors without the key.
+    let (base_url, _) = vendor_answering(&[
+        (200, json!({"success": true, "id": "bad"})),
+        (
+            200,
+            json!({"success": false, "status": "failed", "error": "Research failed"}),
+        ),
+    ])
+    .await;
+    let params = [("api_key", "fc-secret"), ("base_url", base_url.as_str())];
+    let result = call(
+        "firecrawl",
+        &params,
+        "firecrawl_deep_research",
+        json!({"query": "x"}),
+    )
+    .await;
+    assert!(
+        is_error(&result) && text_of(&result).contains("Research failed"),
+        "{result}"
+    );
+    let (base_url, _) = vendor(
+        401,
+        json!({"success": false, "error": "Unauthorized: fc-secret"}),
+    )
+    .await;
+    let params = [("api_key", "fc-secret"), ("base_url", base_url.as_str())];
+    let result = call(
+        "firecrawl",
+        &params,
+        "firecrawl_deep_research",
+        json!({"query": "x"}),
+    )
+    .await;
+    assert_vendor_error(&result, "401", "Unauthorized", "fc-secret");
+    let result = call("firecrawl", &params, "firecrawl_deep_research", json!({})).await;
+    assert!(
+        is_error(&result) && text_of(&result).contains("query is required"),
+        "{result}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

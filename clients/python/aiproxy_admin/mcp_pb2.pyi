@@ -40,6 +40,14 @@ class McpTemplateParamOwner(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MCP_TEMPLATE_PARAM_OWNER_ADMIN: _ClassVar[McpTemplateParamOwner]
     MCP_TEMPLATE_PARAM_OWNER_GROUP: _ClassVar[McpTemplateParamOwner]
 
+class McpPinnedItemKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MCP_PINNED_ITEM_KIND_UNSPECIFIED: _ClassVar[McpPinnedItemKind]
+    MCP_PINNED_ITEM_KIND_TOOL: _ClassVar[McpPinnedItemKind]
+    MCP_PINNED_ITEM_KIND_PROMPT: _ClassVar[McpPinnedItemKind]
+    MCP_PINNED_ITEM_KIND_RESOURCE: _ClassVar[McpPinnedItemKind]
+    MCP_PINNED_ITEM_KIND_RESOURCE_TEMPLATE: _ClassVar[McpPinnedItemKind]
+
 class McpToolChangeKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     MCP_TOOL_CHANGE_KIND_UNSPECIFIED: _ClassVar[McpToolChangeKind]
@@ -64,6 +72,11 @@ MCP_UPSTREAM_AUTHORIZATION_STATE_REFRESH_FAILED: McpUpstreamAuthorizationState
 MCP_TEMPLATE_PARAM_OWNER_UNSPECIFIED: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_ADMIN: McpTemplateParamOwner
 MCP_TEMPLATE_PARAM_OWNER_GROUP: McpTemplateParamOwner
+MCP_PINNED_ITEM_KIND_UNSPECIFIED: McpPinnedItemKind
+MCP_PINNED_ITEM_KIND_TOOL: McpPinnedItemKind
+MCP_PINNED_ITEM_KIND_PROMPT: McpPinnedItemKind
+MCP_PINNED_ITEM_KIND_RESOURCE: McpPinnedItemKind
+MCP_PINNED_ITEM_KIND_RESOURCE_TEMPLATE: McpPinnedItemKind
 MCP_TOOL_CHANGE_KIND_UNSPECIFIED: McpToolChangeKind
 MCP_TOOL_CHANGE_KIND_CHANGED: McpToolChangeKind
 MCP_TOOL_CHANGE_KIND_NEW: McpToolChangeKind
@@ -596,6 +609,14 @@ class ListMcpToolChangesRequest(_message.Message):
     include_rejected: bool
     def __init__(self, server_id: _Optional[str] = ..., include_rejected: _Optional[bool] = ...) -> None: ...
 
+class McpPinnedItem(_message.Message):
+    __slots__ = ("kind", "name")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    kind: McpPinnedItemKind
+    name: str
+    def __init__(self, kind: _Optional[_Union[McpPinnedItemKind, str]] = ..., name: _Optional[str] = ...) -> None: ...
+
 class McpToolFinding(_message.Message):
     __slots__ = ("kind", "location", "excerpt")
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -607,7 +628,7 @@ class McpToolFinding(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., location: _Optional[str] = ..., excerpt: _Optional[str] = ...) -> None: ...
 
 class McpToolChange(_message.Message):
-    __slots__ = ("server_id", "tool_name", "kind", "approved_definition_json", "offered_definition_json", "findings", "rejected", "detected_at_ms", "approved_at_ms")
+    __slots__ = ("server_id", "tool_name", "kind", "approved_definition_json", "offered_definition_json", "findings", "rejected", "detected_at_ms", "approved_at_ms", "item_kind")
     SERVER_ID_FIELD_NUMBER: _ClassVar[int]
     TOOL_NAME_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -617,6 +638,7 @@ class McpToolChange(_message.Message):
     REJECTED_FIELD_NUMBER: _ClassVar[int]
     DETECTED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     APPROVED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    ITEM_KIND_FIELD_NUMBER: _ClassVar[int]
     server_id: str
     tool_name: str
     kind: McpToolChangeKind
@@ -626,7 +648,8 @@ class McpToolChange(_message.Message):
     rejected: bool
     detected_at_ms: int
     approved_at_ms: int
-    def __init__(self, server_id: _Optional[str] = ..., tool_name: _Optional[str] = ..., kind: _Optional[_Union[McpToolChangeKind, str]] = ..., approved_definition_json: _Optional[str] = ..., offered_definition_json: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[McpToolFinding, _Mapping]]] = ..., rejected: _Optional[bool] = ..., detected_at_ms: _Optional[int] = ..., approved_at_ms: _Optional[int] = ...) -> None: ...
+    item_kind: McpPinnedItemKind
+    def __init__(self, server_id: _Optional[str] = ..., tool_name: _Optional[str] = ..., kind: _Optional[_Union[McpToolChangeKind, str]] = ..., approved_definition_json: _Optional[str] = ..., offered_definition_json: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[McpToolFinding, _Mapping]]] = ..., rejected: _Optional[bool] = ..., detected_at_ms: _Optional[int] = ..., approved_at_ms: _Optional[int] = ..., item_kind: _Optional[_Union[McpPinnedItemKind, str]] = ...) -> None: ...
 
 class ListMcpToolChangesResponse(_message.Message):
     __slots__ = ("changes",)
@@ -635,31 +658,39 @@ class ListMcpToolChangesResponse(_message.Message):
     def __init__(self, changes: _Optional[_Iterable[_Union[McpToolChange, _Mapping]]] = ...) -> None: ...
 
 class ApproveMcpServerToolsRequest(_message.Message):
-    __slots__ = ("server_id", "tool_names", "group_id")
+    __slots__ = ("server_id", "tool_names", "group_id", "item_kind")
     SERVER_ID_FIELD_NUMBER: _ClassVar[int]
     TOOL_NAMES_FIELD_NUMBER: _ClassVar[int]
     GROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_KIND_FIELD_NUMBER: _ClassVar[int]
     server_id: str
     tool_names: _containers.RepeatedScalarFieldContainer[str]
     group_id: str
-    def __init__(self, server_id: _Optional[str] = ..., tool_names: _Optional[_Iterable[str]] = ..., group_id: _Optional[str] = ...) -> None: ...
+    item_kind: McpPinnedItemKind
+    def __init__(self, server_id: _Optional[str] = ..., tool_names: _Optional[_Iterable[str]] = ..., group_id: _Optional[str] = ..., item_kind: _Optional[_Union[McpPinnedItemKind, str]] = ...) -> None: ...
 
 class ApproveMcpServerToolsResponse(_message.Message):
-    __slots__ = ("tool_names",)
+    __slots__ = ("tool_names", "items")
     TOOL_NAMES_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
     tool_names: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, tool_names: _Optional[_Iterable[str]] = ...) -> None: ...
+    items: _containers.RepeatedCompositeFieldContainer[McpPinnedItem]
+    def __init__(self, tool_names: _Optional[_Iterable[str]] = ..., items: _Optional[_Iterable[_Union[McpPinnedItem, _Mapping]]] = ...) -> None: ...
 
 class RejectMcpServerToolsRequest(_message.Message):
-    __slots__ = ("server_id", "tool_names")
+    __slots__ = ("server_id", "tool_names", "item_kind")
     SERVER_ID_FIELD_NUMBER: _ClassVar[int]
     TOOL_NAMES_FIELD_NUMBER: _ClassVar[int]
+    ITEM_KIND_FIELD_NUMBER: _ClassVar[int]
     server_id: str
     tool_names: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, server_id: _Optional[str] = ..., tool_names: _Optional[_Iterable[str]] = ...) -> None: ...
+    item_kind: McpPinnedItemKind
+    def __init__(self, server_id: _Optional[str] = ..., tool_names: _Optional[_Iterable[str]] = ..., item_kind: _Optional[_Union[McpPinnedItemKind, str]] = ...) -> None: ...
 
 class RejectMcpServerToolsResponse(_message.Message):
-    __slots__ = ("tool_names",)
+    __slots__ = ("tool_names", "items")
     TOOL_NAMES_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
     tool_names: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, tool_names: _Optional[_Iterable[str]] = ...) -> None: ...
+    items: _containers.RepeatedCompositeFieldContainer[McpPinnedItem]
+    def __init__(self, tool_names: _Optional[_Iterable[str]] = ..., items: _Optional[_Iterable[_Union[McpPinnedItem, _Mapping]]] = ...) -> None: ...

@@ -247,9 +247,10 @@ class McpServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListMcpToolChanges(self, request, context):
-        """Tool pinning of remote servers (proxied and OpenAPI): the changes their upstreams offer
-        against the approved tool definitions, quarantined until reviewed. A server is pinned on
-        its first listing; a tool the poisoning scan flags waits for approval from the start.
+        """Pinning of remote servers (proxied and OpenAPI): the changes their upstreams offer against
+        the approved tool, prompt, resource and resource template definitions, quarantined until
+        reviewed. Each kind of a server is pinned on its first listing; an item the poisoning scan
+        flags waits for approval from the start.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

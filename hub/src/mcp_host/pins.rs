@@ -1,4 +1,4 @@
-//! Tool pins for the MCP service: the stored pins as the snapshot holds them, what a listing observed recorded in the background, and the alert it raises.
+//! Tool, prompt and resource pins for the MCP service: the stored pins as the snapshot holds them, observations recorded in the background, alerts.
 //!
 //! A listing's observations apply on this replica at once (an overlay over the snapshot's
 //! pins), are written by one background task through the configuration transaction (the
@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use mcp::ServerDefinition;
 use mcp::pinning::{
-    ChangedTools, Observation, ObservedTool, RecordedChange, ServerPins, ToolDefinition, ToolPin,
-    ToolPins, canonical_json,
+    ChangedTools, ItemKind, ItemPin, Observation, ObservedItem, PinKey, PinnedDefinition,
+    RecordedChange, ServerPins, ToolPins, canonical_json,
 };
 use tokio::sync::mpsc;
 
@@ -46,18 +46,19 @@ pub fn changed_tools(value: Option<&String>) -> Option<ChangedTools> {
 pub fn server_pins(servers: &[McpServer], stored: McpPins) -> HashMap<String, Arc<ServerPins>> {
     let mut pins: HashMap<String, ServerPins> = stored
         .baselines
-        .keys()
-        .map(|server_id| {
+        .into_iter()
+        .map(|(server_id, baselined)| {
             let policy = servers
                 .iter()
-                .find(|server| &server.id == server_id)
+                .find(|server| server.id == server_id)
                 .and_then(|server| changed_tools(server.params.get(CHANGED_TOOLS_PARAM)))
                 .unwrap_or_default();
             (
-                server_id.clone(),
+                server_id,
                 ServerPins {
                     changed_tools: policy,
-                    tools: Default::default(),
+                    baselined,
+                    items: Default::default(),
                 },
             )
         })
@@ -68,7 +69,8 @@ pub fn server_pins(servers: &[McpServer], stored: McpPins) -> HashMap<String, Ar
         };
         let approved = tool.approved.and_then(|(definition, hash)| {
             let definition = serde_json::from_str(&definition).ok()?;
-            Some(ToolDefinition {
+            Some(PinnedDefinition {
+                kind: tool.item_kind,
                 name: tool.tool_name.clone(),
                 definition,
                 hash,
@@ -80,9 +82,10 @@ pub fn server_pins(servers: &[McpServer], stored: McpPins) -> HashMap<String, Ar
                 (ToolChangeKind::Removed, _) | (_, None) => RecordedChange::Removed,
                 (_, Some((_, hash))) => RecordedChange::Definition { hash },
             });
-        server
-            .tools
-            .insert(tool.tool_name, ToolPin { approved, change });
+        server.items.insert(
+            PinKey::new(tool.item_kind, tool.tool_name),
+            ItemPin { approved, change },
+        );
     }
     pins.into_iter()
         .map(|(id, pins)| (id, Arc::new(pins)))
@@ -252,11 +255,11 @@ async fn record(store: &Store, write: &PinWrite) -> Result<Option<(i64, Vec<Stri
     let mut lines = Vec::new();
     for observation in &write.observations {
         match observation {
-            Observation::Baseline(tools) => {
-                let offered: Vec<OfferedTool> = tools.iter().map(offered).collect();
-                if tx.pin_mcp_baseline(server_id, &offered).await? {
+            Observation::Baseline { kind, items } => {
+                let offered: Vec<OfferedTool> = items.iter().map(offered).collect();
+                if tx.pin_mcp_baseline(server_id, *kind, &offered).await? {
                     lines.extend(
-                        tools
+                        items
                             .iter()
                             .filter(|tool| !tool.findings.is_empty())
                             .map(|tool| change_line("new", tool)),
@@ -273,22 +276,22 @@ async fn record(store: &Store, write: &PinWrite) -> Result<Option<(i64, Vec<Stri
                     lines.push(change_line(word, tool));
                 }
             }
-            Observation::Removed { name } => {
-                if tx.record_mcp_tool_removed(server_id, name).await? {
-                    let name: String = name.chars().take(MAX_ALERT_NAME_CHARS).collect();
-                    lines.push(format!("removed {name}"));
+            Observation::Removed(key) => {
+                if tx.record_mcp_tool_removed(server_id, key).await? {
+                    lines.push(format!("removed {}", alert_name(key.kind, &key.name)));
                 }
             }
-            Observation::Settled { name } => tx.settle_mcp_tool(server_id, name).await?,
+            Observation::Settled(key) => tx.settle_mcp_tool(server_id, key).await?,
         }
     }
     let revision = tx.commit().await?;
     Ok(Some((revision, lines)))
 }
 
-/// A tool as the store keeps an offer: canonical JSON, hash, findings.
-pub fn offered(tool: &ObservedTool) -> OfferedTool {
+/// An item as the store keeps an offer: canonical JSON, hash, findings.
+pub fn offered(tool: &ObservedItem) -> OfferedTool {
     OfferedTool {
+        kind: tool.definition.kind,
         name: tool.definition.name.clone(),
         hash: tool.definition.hash.clone(),
         definition: canonical_json(&tool.definition.definition),
@@ -302,13 +305,17 @@ const MAX_ALERT_LINES: usize = 20;
 /// Characters of an upstream's tool name repeated in an alert.
 const MAX_ALERT_NAME_CHARS: usize = 128;
 
-fn change_line(word: &str, tool: &ObservedTool) -> String {
-    let name: String = tool
-        .definition
-        .name
-        .chars()
-        .take(MAX_ALERT_NAME_CHARS)
-        .collect();
+/// An item's name as an alert line shows it: bounded, and after its kind unless a tool.
+fn alert_name(kind: ItemKind, name: &str) -> String {
+    let name: String = name.chars().take(MAX_ALERT_NAME_CHARS).collect();
+    match kind {
+        ItemKind::Tool => name,
+        other => format!("{} {name}", other.noun()),
+    }
+}
+
+fn change_line(word: &str, tool: &ObservedItem) -> String {
+    let name = alert_name(tool.definition.kind, &tool.definition.name);
     let mut line = format!("{word} {name}");
     if !tool.findings.is_empty() {
         let mut kinds: Vec<&str> = tool

@@ -1,10 +1,13 @@
-//! The `mcp_pin_baselines` and `mcp_tool_pins` tables: remote MCP servers' approved tool definitions and the changes their upstreams offer instead.
+//! The `mcp_pin_baselines` and `mcp_tool_pins` tables: remote MCP servers' approved tool, prompt and resource definitions and the changes offered instead.
 //!
 //! Every write goes through a [`StoreTx`], so the configuration revision moves and every
 //! replica reloads the pins. Definitions and findings are JSON text the store does not read.
+//! Each row names the kind of what it pins (`item_kind`); `tool_name` is the item's name
+//! within its kind (a resource's URI).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use mcp::pinning::{ItemKind, PinKey};
 use sqlx::any::AnyRow;
 
 use super::{Store, StoreError, StoreTx, now_ms, rows};
@@ -12,7 +15,7 @@ use super::{Store, StoreError, StoreTx, now_ms, rows};
 macro_rules! select_tools {
     ($rest:literal) => {
         concat!(
-            "SELECT server_id, tool_name, approved_hash, approved_definition, approved_at, \
+            "SELECT server_id, item_kind, tool_name, approved_hash, approved_definition, approved_at, \
              change_kind, change_hash, change_definition, change_findings, change_status, \
              detected_at FROM mcp_tool_pins",
             $rest
@@ -23,15 +26,17 @@ macro_rules! select_tools {
 /// Every pin, for the snapshot.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct McpPins {
-    /// Servers that are pinned, with when.
-    pub baselines: BTreeMap<String, i64>,
+    /// Servers that are pinned, with the kinds pinned.
+    pub baselines: BTreeMap<String, BTreeSet<ItemKind>>,
     pub tools: Vec<McpToolPin>,
 }
 
-/// One tool of a pinned server.
+/// One tool, prompt, resource or resource template of a pinned server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct McpToolPin {
     pub server_id: String,
+    pub item_kind: ItemKind,
+    /// The item's name within its kind (a resource's URI, a template's URI template).
     pub tool_name: String,
     /// The approved definition (canonical JSON text) and its hash; `None` while never approved.
     pub approved: Option<(String, String)>,
@@ -78,9 +83,10 @@ impl ToolChangeKind {
     }
 }
 
-/// One tool as a listing offered it, ready to store.
+/// One item as a listing offered it, ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfferedTool {
+    pub kind: ItemKind,
     pub name: String,
     pub hash: String,
     pub definition: String,
@@ -106,8 +112,13 @@ fn decode(row: &AnyRow) -> Result<McpToolPin, StoreError> {
             detected_at: rows::opt_int(row, "detected_at")?.unwrap_or(0),
         }),
     };
+    let item_kind = rows::text(row, "item_kind")?;
     Ok(McpToolPin {
         server_id: rows::text(row, "server_id")?,
+        item_kind: ItemKind::parse(&item_kind).ok_or_else(|| StoreError::Corrupt {
+            column: "mcp_tool_pins.item_kind",
+            reason: format!("unknown kind {item_kind:?}"),
+        })?,
         tool_name: rows::text(row, "tool_name")?,
         approved: pair("approved_definition", "approved_hash")?,
         approved_at: rows::opt_int(row, "approved_at")?,
@@ -117,13 +128,22 @@ fn decode(row: &AnyRow) -> Result<McpToolPin, StoreError> {
 
 /// Every pin, read on `exec` (the snapshot's transaction).
 pub(super) async fn all(conn: &mut sqlx::AnyConnection) -> Result<McpPins, StoreError> {
-    let baselines = sqlx::query("SELECT server_id, pinned_at FROM mcp_pin_baselines")
+    let mut baselines: BTreeMap<String, BTreeSet<ItemKind>> = BTreeMap::new();
+    for row in sqlx::query("SELECT server_id, item_kind FROM mcp_pin_baselines")
         .fetch_all(&mut *conn)
         .await?
-        .iter()
-        .map(|row| Ok((rows::text(row, "server_id")?, rows::int(row, "pinned_at")?)))
-        .collect::<Result<_, StoreError>>()?;
-    let tools = sqlx::query(select_tools!(" ORDER BY server_id, tool_name"))
+    {
+        let kind = rows::text(&row, "item_kind")?;
+        let kind = ItemKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
+            column: "mcp_pin_baselines.item_kind",
+            reason: format!("unknown kind {kind:?}"),
+        })?;
+        baselines
+            .entry(rows::text(&row, "server_id")?)
+            .or_default()
+            .insert(kind);
+    }
+    let tools = sqlx::query(select_tools!(" ORDER BY server_id, item_kind, tool_name"))
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -141,7 +161,7 @@ impl Store {
     ) -> Result<Vec<McpToolPin>, StoreError> {
         let rows = sqlx::query(select_tools!(
             " WHERE change_kind IS NOT NULL \
-             AND ($1 = '' OR server_id = $1) ORDER BY server_id, tool_name"
+             AND ($1 = '' OR server_id = $1) ORDER BY server_id, item_kind, tool_name"
         ))
         .bind(server_id.unwrap_or_default().to_owned())
         .fetch_all(self.pool())
@@ -155,31 +175,37 @@ impl Store {
             .collect())
     }
 
-    /// Whether the server is pinned.
+    /// Whether the server's tools are pinned.
     pub async fn mcp_server_pinned(&self, server_id: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT pinned_at FROM mcp_pin_baselines WHERE server_id = $1")
-            .bind(server_id.to_owned())
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT pinned_at FROM mcp_pin_baselines WHERE server_id = $1 AND item_kind = $2",
+        )
+        .bind(server_id.to_owned())
+        .bind(ItemKind::Tool.as_str())
+        .fetch_optional(self.pool())
+        .await?;
         Ok(row.is_some())
     }
 }
 
 impl StoreTx {
-    /// Pins a server on its first listing: clean tools approved, flagged ones waiting as new.
-    /// Another replica that pinned it first wins: answers whether this call pinned it.
+    /// Pins one kind of a server on its first listing: clean items approved, flagged ones
+    /// waiting as new. Another replica that pinned it first wins: answers whether this call
+    /// pinned it.
     pub async fn pin_mcp_baseline(
         &mut self,
         server_id: &str,
+        kind: ItemKind,
         tools: &[OfferedTool],
     ) -> Result<bool, StoreError> {
         let now = now_ms();
         let conn = self.write();
         let inserted = sqlx::query(
-            "INSERT INTO mcp_pin_baselines (server_id, pinned_at) VALUES ($1, $2) \
-             ON CONFLICT (server_id) DO NOTHING",
+            "INSERT INTO mcp_pin_baselines (server_id, item_kind, pinned_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (server_id, item_kind) DO NOTHING",
         )
         .bind(server_id.to_owned())
+        .bind(kind.as_str())
         .bind(now)
         .execute(&mut *conn)
         .await?
@@ -187,19 +213,21 @@ impl StoreTx {
         if inserted == 0 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM mcp_tool_pins WHERE server_id = $1")
+        sqlx::query("DELETE FROM mcp_tool_pins WHERE server_id = $1 AND item_kind = $2")
             .bind(server_id.to_owned())
+            .bind(kind.as_str())
             .execute(&mut *conn)
             .await?;
-        for tool in tools {
+        for tool in tools.iter().filter(|tool| tool.kind == kind) {
             if tool.flagged {
                 insert_change(conn, server_id, tool, ToolChangeKind::New, now).await?;
             } else {
                 sqlx::query(
-                    "INSERT INTO mcp_tool_pins (server_id, tool_name, approved_hash, \
-                     approved_definition, approved_at) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO mcp_tool_pins (server_id, item_kind, tool_name, approved_hash, \
+                     approved_definition, approved_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(server_id.to_owned())
+                .bind(kind.as_str())
                 .bind(tool.name.clone())
                 .bind(tool.hash.clone())
                 .bind(tool.definition.clone())
@@ -220,7 +248,9 @@ impl StoreTx {
         server_id: &str,
         tool: &OfferedTool,
     ) -> Result<bool, StoreError> {
-        let existing = self.mcp_tool_pin(server_id, &tool.name).await?;
+        let existing = self
+            .mcp_tool_pin(server_id, &PinKey::new(tool.kind, tool.name.clone()))
+            .await?;
         let now = now_ms();
         let conn = self.write();
         match existing {
@@ -247,7 +277,7 @@ impl StoreTx {
                 sqlx::query(
                     "UPDATE mcp_tool_pins SET change_kind = $3, change_hash = $4, \
                      change_definition = $5, change_findings = $6, change_status = 'pending', \
-                     detected_at = $7 WHERE server_id = $1 AND tool_name = $2",
+                     detected_at = $7 WHERE server_id = $1 AND tool_name = $2 AND item_kind = $8",
                 )
                 .bind(server_id.to_owned())
                 .bind(tool.name.clone())
@@ -256,6 +286,7 @@ impl StoreTx {
                 .bind(tool.definition.clone())
                 .bind(tool.findings.clone())
                 .bind(now)
+                .bind(tool.kind.as_str())
                 .execute(&mut *conn)
                 .await?;
                 Ok(true)
@@ -263,22 +294,23 @@ impl StoreTx {
         }
     }
 
-    /// Records that an approved tool is no longer listed; answers whether that is news.
+    /// Records that an approved item is no longer listed; answers whether that is news.
     pub async fn record_mcp_tool_removed(
         &mut self,
         server_id: &str,
-        name: &str,
+        key: &PinKey,
     ) -> Result<bool, StoreError> {
         let conn = self.write();
         let updated = sqlx::query(
             "UPDATE mcp_tool_pins SET change_kind = 'removed', change_hash = NULL, \
              change_definition = NULL, change_findings = '[]', change_status = 'pending', \
-             detected_at = $3 WHERE server_id = $1 AND tool_name = $2 \
+             detected_at = $3 WHERE server_id = $1 AND tool_name = $2 AND item_kind = $4 \
              AND approved_hash IS NOT NULL AND (change_kind IS NULL OR change_kind <> 'removed')",
         )
         .bind(server_id.to_owned())
-        .bind(name.to_owned())
+        .bind(key.name.clone())
         .bind(now_ms())
+        .bind(key.kind.as_str())
         .execute(&mut *conn)
         .await?;
         Ok(updated.rows_affected() > 0)
@@ -286,37 +318,44 @@ impl StoreTx {
 
     /// Forgets a recorded change that is gone: the upstream offers the approved definition
     /// again, or no longer offers a tool that waited for approval.
-    pub async fn settle_mcp_tool(&mut self, server_id: &str, name: &str) -> Result<(), StoreError> {
+    pub async fn settle_mcp_tool(
+        &mut self,
+        server_id: &str,
+        key: &PinKey,
+    ) -> Result<(), StoreError> {
         let conn = self.write();
         sqlx::query(
             "DELETE FROM mcp_tool_pins WHERE server_id = $1 AND tool_name = $2 \
-             AND approved_hash IS NULL",
+             AND item_kind = $3 AND approved_hash IS NULL",
         )
         .bind(server_id.to_owned())
-        .bind(name.to_owned())
+        .bind(key.name.clone())
+        .bind(key.kind.as_str())
         .execute(&mut *conn)
         .await?;
         sqlx::query(
             "UPDATE mcp_tool_pins SET change_kind = NULL, change_hash = NULL, \
              change_definition = NULL, change_findings = NULL, change_status = NULL, \
-             detected_at = NULL WHERE server_id = $1 AND tool_name = $2",
+             detected_at = NULL WHERE server_id = $1 AND tool_name = $2 AND item_kind = $3",
         )
         .bind(server_id.to_owned())
-        .bind(name.to_owned())
+        .bind(key.name.clone())
+        .bind(key.kind.as_str())
         .execute(&mut *conn)
         .await?;
         Ok(())
     }
 
-    /// Approves the recorded changes of `server_id` (those named, or all when `names` is
-    /// empty): an offered definition becomes the approved one, a removal drops the pin.
-    /// Answers the tools approved.
+    /// Approves the recorded changes of `server_id` (the items of `kind` named, or every
+    /// change when `names` is empty): an offered definition becomes the approved one, a
+    /// removal drops the pin. Answers the items approved.
     pub async fn approve_mcp_tool_changes(
         &mut self,
         server_id: &str,
+        kind: ItemKind,
         names: &[String],
-    ) -> Result<Vec<String>, StoreError> {
-        let changes = self.selected_changes(server_id, names).await?;
+    ) -> Result<Vec<PinKey>, StoreError> {
+        let changes = self.selected_changes(server_id, kind, names).await?;
         let now = now_ms();
         let conn = self.write();
         let mut approved = Vec::new();
@@ -328,57 +367,64 @@ impl StoreTx {
                         "UPDATE mcp_tool_pins SET approved_hash = $3, approved_definition = $4, \
                          approved_at = $5, change_kind = NULL, change_hash = NULL, \
                          change_definition = NULL, change_findings = NULL, change_status = NULL, \
-                         detected_at = NULL WHERE server_id = $1 AND tool_name = $2",
+                         detected_at = NULL WHERE server_id = $1 AND tool_name = $2 \
+                         AND item_kind = $6",
                     )
                     .bind(server_id.to_owned())
                     .bind(pin.tool_name.clone())
                     .bind(hash)
                     .bind(definition)
                     .bind(now)
+                    .bind(pin.item_kind.as_str())
                     .execute(&mut *conn)
                     .await?;
                 }
                 _ => {
                     sqlx::query(
-                        "DELETE FROM mcp_tool_pins WHERE server_id = $1 AND tool_name = $2",
+                        "DELETE FROM mcp_tool_pins WHERE server_id = $1 AND tool_name = $2 \
+                         AND item_kind = $3",
                     )
                     .bind(server_id.to_owned())
                     .bind(pin.tool_name.clone())
+                    .bind(pin.item_kind.as_str())
                     .execute(&mut *conn)
                     .await?;
                 }
             }
-            approved.push(pin.tool_name);
+            approved.push(PinKey::new(pin.item_kind, pin.tool_name));
         }
         Ok(approved)
     }
 
-    /// Rejects the recorded changes (named, or all): they stay quarantined and are not
-    /// reported again until the upstream offers something else. Answers the tools rejected.
+    /// Rejects the recorded changes (the items of `kind` named, or all): they stay
+    /// quarantined and are not reported again until the upstream offers something else.
+    /// Answers the items rejected.
     pub async fn reject_mcp_tool_changes(
         &mut self,
         server_id: &str,
+        kind: ItemKind,
         names: &[String],
-    ) -> Result<Vec<String>, StoreError> {
-        let changes = self.selected_changes(server_id, names).await?;
+    ) -> Result<Vec<PinKey>, StoreError> {
+        let changes = self.selected_changes(server_id, kind, names).await?;
         let conn = self.write();
         let mut rejected = Vec::new();
         for pin in changes {
             sqlx::query(
                 "UPDATE mcp_tool_pins SET change_status = 'rejected' \
-                 WHERE server_id = $1 AND tool_name = $2",
+                 WHERE server_id = $1 AND tool_name = $2 AND item_kind = $3",
             )
             .bind(server_id.to_owned())
             .bind(pin.tool_name.clone())
+            .bind(pin.item_kind.as_str())
             .execute(&mut *conn)
             .await?;
-            rejected.push(pin.tool_name);
+            rejected.push(PinKey::new(pin.item_kind, pin.tool_name));
         }
         Ok(rejected)
     }
 
-    /// Pins what a fresh listing offers, as an admin approved it (every tool, flagged ones
-    /// included): the server's pins become exactly `tools`.
+    /// Pins the tools a fresh listing offers, as an admin approved them (flagged ones
+    /// included): the server's tool pins become exactly `tools`; other kinds are kept.
     pub async fn pin_mcp_tools(
         &mut self,
         server_id: &str,
@@ -386,24 +432,28 @@ impl StoreTx {
     ) -> Result<(), StoreError> {
         let now = now_ms();
         let conn = self.write();
+        let kind = ItemKind::Tool.as_str();
         sqlx::query(
-            "INSERT INTO mcp_pin_baselines (server_id, pinned_at) VALUES ($1, $2) \
-             ON CONFLICT (server_id) DO UPDATE SET pinned_at = $2",
+            "INSERT INTO mcp_pin_baselines (server_id, item_kind, pinned_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (server_id, item_kind) DO UPDATE SET pinned_at = $3",
         )
         .bind(server_id.to_owned())
+        .bind(kind)
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("DELETE FROM mcp_tool_pins WHERE server_id = $1")
+        sqlx::query("DELETE FROM mcp_tool_pins WHERE server_id = $1 AND item_kind = $2")
             .bind(server_id.to_owned())
+            .bind(kind)
             .execute(&mut *conn)
             .await?;
-        for tool in tools {
+        for tool in tools.iter().filter(|tool| tool.kind == ItemKind::Tool) {
             sqlx::query(
-                "INSERT INTO mcp_tool_pins (server_id, tool_name, approved_hash, \
-                 approved_definition, approved_at) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO mcp_tool_pins (server_id, item_kind, tool_name, approved_hash, \
+                 approved_definition, approved_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(server_id.to_owned())
+            .bind(kind)
             .bind(tool.name.clone())
             .bind(tool.hash.clone())
             .bind(tool.definition.clone())
@@ -432,24 +482,30 @@ impl StoreTx {
     async fn mcp_tool_pin(
         &mut self,
         server_id: &str,
-        name: &str,
+        key: &PinKey,
     ) -> Result<Option<McpToolPin>, StoreError> {
-        let row = sqlx::query(select_tools!(" WHERE server_id = $1 AND tool_name = $2"))
-            .bind(server_id.to_owned())
-            .bind(name.to_owned())
-            .fetch_optional(self.conn())
-            .await?;
+        let row = sqlx::query(select_tools!(
+            " WHERE server_id = $1 AND tool_name = $2 AND item_kind = $3"
+        ))
+        .bind(server_id.to_owned())
+        .bind(key.name.clone())
+        .bind(key.kind.as_str())
+        .fetch_optional(self.conn())
+        .await?;
         row.as_ref().map(decode).transpose()
     }
 
+    /// The recorded changes of `server_id`: every one when `names` is empty, else those of
+    /// the items of `kind` named.
     async fn selected_changes(
         &mut self,
         server_id: &str,
+        kind: ItemKind,
         names: &[String],
     ) -> Result<Vec<McpToolPin>, StoreError> {
         let rows = sqlx::query(select_tools!(
             " WHERE server_id = $1 \
-             AND change_kind IS NOT NULL ORDER BY tool_name"
+             AND change_kind IS NOT NULL ORDER BY item_kind, tool_name"
         ))
         .bind(server_id.to_owned())
         .fetch_all(self.conn())
@@ -457,7 +513,9 @@ impl StoreTx {
         let pins: Vec<McpToolPin> = rows.iter().map(decode).collect::<Result<_, _>>()?;
         Ok(pins
             .into_iter()
-            .filter(|pin| names.is_empty() || names.contains(&pin.tool_name))
+            .filter(|pin| {
+                names.is_empty() || (pin.item_kind == kind && names.contains(&pin.tool_name))
+            })
             .collect())
     }
 }
@@ -470,11 +528,12 @@ async fn insert_change(
     now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO mcp_tool_pins (server_id, tool_name, change_kind, change_hash, \
+        "INSERT INTO mcp_tool_pins (server_id, item_kind, tool_name, change_kind, change_hash, \
          change_definition, change_findings, change_status, detected_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8)",
     )
     .bind(server_id.to_owned())
+    .bind(tool.kind.as_str())
     .bind(tool.name.clone())
     .bind(kind.as_str())
     .bind(tool.hash.clone())

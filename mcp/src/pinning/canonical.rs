@@ -1,25 +1,17 @@
-//! A tool's definition as pinning sees it: the fields a model reads (name, title, description, schemas, annotations) in canonical JSON, and its SHA-256.
+//! An item's definition as pinning sees it: the fields a model reads (schemas, arguments, URIs) in canonical JSON, and its SHA-256.
 
 use std::fmt::Write as _;
 
-use rmcp::model::Tool;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-/// The fields of a tool that are pinned: everything a model reads or a client acts on. Icons
-/// and `_meta` are left out (they change without changing what the tool does).
-const PINNED_FIELDS: [&str; 6] = [
-    "name",
-    "title",
-    "description",
-    "inputSchema",
-    "outputSchema",
-    "annotations",
-];
+use super::items::{ItemKind, PinKey, Pinnable};
 
-/// One tool's pinned fields and their hash.
+/// One item's pinned fields and their hash.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ToolDefinition {
+pub struct PinnedDefinition {
+    pub kind: ItemKind,
+    /// The name its pin is kept under (a resource's URI, a template's URI template).
     pub name: String,
     /// The pinned fields only, as a JSON object.
     pub definition: Value,
@@ -27,32 +19,37 @@ pub struct ToolDefinition {
     pub hash: String,
 }
 
-impl ToolDefinition {
-    /// The pinned part of `tool`.
-    pub fn of(tool: &Tool) -> ToolDefinition {
-        let full = serde_json::to_value(tool).unwrap_or(Value::Null);
+impl PinnedDefinition {
+    /// The pinned part of `item`.
+    pub fn of<T: Pinnable>(item: &T) -> PinnedDefinition {
+        let full = serde_json::to_value(item).unwrap_or(Value::Null);
         let mut definition = Map::new();
-        for field in PINNED_FIELDS {
-            if let Some(value) = full.get(field).filter(|value| !value.is_null()) {
-                definition.insert(field.to_owned(), value.clone());
+        for field in T::PINNED_FIELDS {
+            if let Some(value) = full.get(*field).filter(|value| !value.is_null()) {
+                definition.insert((*field).to_owned(), value.clone());
             }
         }
-        ToolDefinition::from_value(tool.name.to_string(), Value::Object(definition))
+        PinnedDefinition::from_value(T::KIND, item.pin_name(), Value::Object(definition))
     }
 
     /// A stored definition, hashed again.
-    pub fn from_value(name: String, definition: Value) -> ToolDefinition {
+    pub fn from_value(kind: ItemKind, name: String, definition: Value) -> PinnedDefinition {
         let hash = hash_of(&definition);
-        ToolDefinition {
+        PinnedDefinition {
+            kind,
             name,
             definition,
             hash,
         }
     }
 
-    /// The tool to serve for this definition (the approved one, when a changed tool is served
+    pub fn key(&self) -> PinKey {
+        PinKey::new(self.kind, self.name.clone())
+    }
+
+    /// The item to serve for this definition (the approved one, when a changed item is served
     /// as it was approved).
-    pub fn to_tool(&self) -> Option<Tool> {
+    pub fn to_item<T: Pinnable>(&self) -> Option<T> {
         serde_json::from_value(self.definition.clone()).ok()
     }
 }

@@ -69,7 +69,7 @@ impl CompositeServer {
     /// The source's tools as a direct listing would serve them (pins applied), by name.
     async fn source_tools(&self, server_id: &str, source: &Source) -> BTreeMap<String, Tool> {
         match source.server.list_tools().await {
-            Ok(listed) => pinning::served_tools(self.pins.as_ref(), &source.definition, listed)
+            Ok(listed) => pinning::served(self.pins.as_ref(), &source.definition, listed)
                 .into_iter()
                 .map(|tool| (tool.name.to_string(), tool))
                 .collect(),

@@ -31,6 +31,7 @@ import {
   McpScope,
   McpServerType,
   McpTemplateParamOwner,
+  McpPinnedItemKind,
   McpToolChangeKind,
   type GroupMcpParams,
   type McpToolChange,
@@ -65,8 +66,16 @@ const typeName: Record<number, Message> = {
 const changeKindName: Record<number, Message> = {
   [McpToolChangeKind.UNSPECIFIED]: "unspecified",
   [McpToolChangeKind.CHANGED]: "definition changed",
-  [McpToolChangeKind.NEW]: "new tool, not approved",
+  [McpToolChangeKind.NEW]: "new, not approved",
   [McpToolChangeKind.REMOVED]: "removed by the upstream",
+};
+
+const itemKindName: Record<number, Message> = {
+  [McpPinnedItemKind.UNSPECIFIED]: "tool|pinned item",
+  [McpPinnedItemKind.TOOL]: "tool|pinned item",
+  [McpPinnedItemKind.PROMPT]: "prompt|pinned item",
+  [McpPinnedItemKind.RESOURCE]: "resource|pinned item",
+  [McpPinnedItemKind.RESOURCE_TEMPLATE]: "resource template|pinned item",
 };
 
 /// JSON text laid out one value per line, so a diff shows which field changed.
@@ -119,7 +128,11 @@ function changeView(change: McpToolChange, actions: HTMLElement): HTMLElement {
   return h(
     "section",
     { class: "tool-change", "data-testid": "mcp-tool-change" },
-    h("h4", {}, `${change.serverId} / ${change.toolName}: ${t(changeKindName[change.kind] ?? "unspecified")}${change.rejected ? ` ${t("(rejected)")}` : ""}`),
+    h(
+      "h4",
+      {},
+      `${change.serverId} / ${t(itemKindName[change.itemKind] ?? "tool|pinned item")} ${change.toolName}: ${t(changeKindName[change.kind] ?? "unspecified")}${change.rejected ? ` ${t("(rejected)")}` : ""}`,
+    ),
     change.findings.length > 0
       ? h(
           "ul",
@@ -567,20 +580,20 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
         "span",
         { class: "actions" },
         button(t("Approve"), async () => {
-          await api.mcp.approveMcpServerTools({ serverId: change.serverId, toolNames: [change.toolName], groupId: "" });
+          await api.mcp.approveMcpServerTools({ serverId: change.serverId, toolNames: [change.toolName], groupId: "", itemKind: change.itemKind });
           showNotice(t("{server} / {tool} approved", { server: change.serverId, tool: change.toolName }));
           await showChanges();
         }),
         button(t("Reject"), async () => {
-          await api.mcp.rejectMcpServerTools({ serverId: change.serverId, toolNames: [change.toolName] });
+          await api.mcp.rejectMcpServerTools({ serverId: change.serverId, toolNames: [change.toolName], itemKind: change.itemKind });
           showNotice(t("{server} / {tool} rejected: it stays quarantined", { server: change.serverId, tool: change.toolName }));
           await showChanges();
         }),
       );
     detail.replaceChildren(
-      h("h3", {}, t("Tool changes waiting for review")),
+      h("h3", {}, t("Tool, prompt and resource changes waiting for review")),
       response.changes.length === 0
-        ? h("p", {}, t("No tool change waits for review."))
+        ? h("p", {}, t("No tool, prompt or resource change waits for review."))
         : h("div", {}, ...response.changes.map((change) => changeView(change, review(change)))),
       button(t("Close"), () => detail.replaceChildren()),
     );

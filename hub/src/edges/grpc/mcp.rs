@@ -1,6 +1,7 @@
 //! `McpService`: MCP server definitions and per-group params. Headers, params and credentials
 //! are masked in every response; sending a masked value back keeps the stored one.
 
+use mcp::pinning::{ItemKind, PinKey};
 use mcp::{ParamOwner, TemplateInfo};
 use tonic::{Request, Response, Status};
 
@@ -928,12 +929,13 @@ impl McpService for Mcp {
     ) -> Result<Response<pb::ApproveMcpServerToolsResponse>, Status> {
         let request = request.into_inner();
         let server_id = request.server_id.clone();
-        let tool_names = self.approve(request).await?;
+        let approved = self.approve(request).await?;
         self.0
             .changes
             .publish(ChangeKind::McpServer, ChangeAction::Updated, server_id);
         Ok(Response::new(pb::ApproveMcpServerToolsResponse {
-            tool_names,
+            tool_names: approved.iter().map(|key| key.name.clone()).collect(),
+            items: approved.into_iter().map(pinned_item_pb).collect(),
         }))
     }
 
@@ -986,17 +988,48 @@ impl McpService for Mcp {
     ) -> Result<Response<pb::RejectMcpServerToolsResponse>, Status> {
         let request = request.into_inner();
         let server = self.pinned_server(&request.server_id).await?;
+        let kind = item_kind(request.item_kind)?;
         let mut tx = self.0.store.begin().await?;
-        let tool_names = tx
-            .reject_mcp_tool_changes(&server.id, &request.tool_names)
+        let rejected = tx
+            .reject_mcp_tool_changes(&server.id, kind, &request.tool_names)
             .await?;
         tx.commit().await?;
         self.0
             .changes
             .publish(ChangeKind::McpServer, ChangeAction::Updated, server.id);
         Ok(Response::new(pb::RejectMcpServerToolsResponse {
-            tool_names,
+            tool_names: rejected.iter().map(|key| key.name.clone()).collect(),
+            items: rejected.into_iter().map(pinned_item_pb).collect(),
         }))
+    }
+}
+
+/// The kind a request names (unspecified: tools), refused when unknown.
+fn item_kind(kind: i32) -> Result<ItemKind, Status> {
+    match pb::McpPinnedItemKind::try_from(kind) {
+        Ok(pb::McpPinnedItemKind::Unspecified | pb::McpPinnedItemKind::Tool) => Ok(ItemKind::Tool),
+        Ok(pb::McpPinnedItemKind::Prompt) => Ok(ItemKind::Prompt),
+        Ok(pb::McpPinnedItemKind::Resource) => Ok(ItemKind::Resource),
+        Ok(pb::McpPinnedItemKind::ResourceTemplate) => Ok(ItemKind::ResourceTemplate),
+        Err(_) => Err(Status::invalid_argument(format!(
+            "item_kind: unknown kind {kind}"
+        ))),
+    }
+}
+
+fn item_kind_pb(kind: ItemKind) -> pb::McpPinnedItemKind {
+    match kind {
+        ItemKind::Tool => pb::McpPinnedItemKind::Tool,
+        ItemKind::Prompt => pb::McpPinnedItemKind::Prompt,
+        ItemKind::Resource => pb::McpPinnedItemKind::Resource,
+        ItemKind::ResourceTemplate => pb::McpPinnedItemKind::ResourceTemplate,
+    }
+}
+
+fn pinned_item_pb(key: PinKey) -> pb::McpPinnedItem {
+    pb::McpPinnedItem {
+        kind: item_kind_pb(key.kind) as i32,
+        name: key.name,
     }
 }
 
@@ -1037,6 +1070,7 @@ fn change_pb(pin: crate::store::mcp_pins::McpToolPin) -> pb::McpToolChange {
         rejected: change.as_ref().is_some_and(|change| change.rejected),
         detected_at_ms: change.as_ref().map_or(0, |change| change.detected_at),
         approved_at_ms: pin.approved_at.unwrap_or(0),
+        item_kind: item_kind_pb(pin.item_kind) as i32,
     }
 }
 
@@ -1062,9 +1096,10 @@ impl Mcp {
     async fn approve(
         &self,
         request: pb::ApproveMcpServerToolsRequest,
-    ) -> Result<Vec<String>, Status> {
+    ) -> Result<Vec<PinKey>, Status> {
         let server = self.pinned_server(&request.server_id).await?;
-        if !self.0.store.mcp_server_pinned(&server.id).await? {
+        let kind = item_kind(request.item_kind)?;
+        if kind == ItemKind::Tool && !self.0.store.mcp_server_pinned(&server.id).await? {
             // Not pinned yet: the admin approves what the server lists now.
             let inspection =
                 self.inspect(&server.id, &request.group_id)
@@ -1084,7 +1119,10 @@ impl Mcp {
                 })
                 .map(crate::mcp_host::pins::offered)
                 .collect();
-            let names = tools.iter().map(|tool| tool.name.clone()).collect();
+            let names = tools
+                .iter()
+                .map(|tool| PinKey::tool(tool.name.clone()))
+                .collect();
             let mut tx = self.0.store.begin().await?;
             tx.pin_mcp_tools(&server.id, &tools).await?;
             tx.commit().await?;
@@ -1092,7 +1130,7 @@ impl Mcp {
         }
         let mut tx = self.0.store.begin().await?;
         let approved = tx
-            .approve_mcp_tool_changes(&server.id, &request.tool_names)
+            .approve_mcp_tool_changes(&server.id, kind, &request.tool_names)
             .await?;
         tx.commit().await?;
         Ok(approved)

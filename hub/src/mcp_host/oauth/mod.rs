@@ -3,7 +3,8 @@
 //! A token is checked for its signature (a key of its issuer's JWKS, asymmetric algorithms
 //! only), `iss` (one configured issuer, exactly), `exp` and `nbf`, and its audience: the
 //! canonical URI of the endpoint it is presented to (RFC 8707), the gateway's `/mcp` or its
-//! base URL (both cover every endpoint), or an audience the issuer's entry accepts. Its group
+//! base URL (both cover every endpoint), the base URL of a host-based route's host (for that
+//! route), or an audience the issuer's entry accepts. Its group
 //! comes from the issuer's group claim (through its mapping table when it has one); its scopes
 //! become the caller's MCP allow-list: `mcp` every server of the group, `mcp:<server>` one
 //! server, `mcp:<server>:<tool>` one tool. A token with none of them is refused
@@ -33,13 +34,21 @@ const CLOCK_LEEWAY_SECONDS: u64 = 30;
 /// Longest token name kept in logs (`oauth:<sub>`).
 const MAX_TOKEN_NAME_CHARS: usize = 64;
 
+/// Where the gateway is reached, as OAuth describes it: `MCP_OAUTH_PUBLIC_URL`, and
+/// `PUBLIC_MCP_HOST` when the host-based routes are on (each is a resource of its own).
+pub struct PublicAddress<'a> {
+    pub public_url: Option<&'a str>,
+    pub public_host: Option<&'a str>,
+}
+
 /// Turns OAuth on when both settings are given; `Ok(None)` when neither is.
 pub fn from_settings(
-    public_url: Option<&str>,
+    address: PublicAddress<'_>,
     issuers: Option<&str>,
     snapshot: Arc<SnapshotCell>,
     record_details: bool,
 ) -> Result<Option<McpOAuth>, String> {
+    let public_url = address.public_url;
     let public_url = public_url.map(str::trim).filter(|url| !url.is_empty());
     let issuers = issuers.map(str::trim).filter(|text| !text.is_empty());
     let (public_url, issuers) = match (public_url, issuers) {
@@ -79,6 +88,7 @@ pub fn from_settings(
         resource: ProtectedResource {
             public_url,
             authorization_servers,
+            public_host: address.public_host.map(str::to_owned),
         },
         verifier: Arc::new(verifier),
     }))
@@ -149,6 +159,11 @@ impl HubAccessTokens {
             format!("{}/mcp", self.public_url),
             self.public_url.clone(),
         ];
+        // A host-based route's `<base>/mcp` also takes its host's base, as the gateway's
+        // `/mcp` takes the gateway's.
+        if let Some(base) = resource.strip_suffix("/mcp") {
+            audiences.push(base.to_owned());
+        }
         audiences.extend(config.audiences.iter().cloned());
         validation.set_audience(&audiences);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);

@@ -15,9 +15,9 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, JsonObject, Tool};
 use serde_json::{Value, json};
 
-use super::vendor_http::{
-    VendorHttp, failure, json_result, missing_arg, required_param, seconds_param, text_arg,
-    url_param,
+use super::vendor_http::VendorHttp;
+use super::vendor_tools::{
+    failure, json_result, missing_arg, required_param, seconds_param, text_arg, url_param,
 };
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, tool};
 use crate::tool_server::{ToolCall, ToolServer};
@@ -95,7 +95,7 @@ pub(super) fn start(
     let key = required_param(params, "key")?;
     let base_url = url_param(params, "base_url", DEFAULT_BASE_URL)?;
     let timeout = seconds_param(params, "timeout", 30, (1, 120))?;
-    let http = VendorHttp::new(base_url, timeout, vec![key.clone()])?;
+    let http = VendorHttp::new("amap", base_url, timeout)?.with_secret(key.clone());
     Ok(Arc::new(AmapServer { http, key }))
 }
 

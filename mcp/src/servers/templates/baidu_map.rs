@@ -15,9 +15,10 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, Tool};
 use serde_json::{Value, json};
 
-use super::vendor_http::{
-    VendorError, VendorHttp, failure, json_result, number_arg, required_param, seconds_param,
-    strings_arg, text_arg, url_param,
+use super::vendor_http::{VendorError, VendorHttp};
+use super::vendor_tools::{
+    failure, json_result, number_arg, required_param, seconds_param, strings_arg, text_arg,
+    url_param,
 };
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
@@ -102,7 +103,7 @@ pub(super) fn start(
     let key = required_param(params, "baidu_map_api_key")?;
     let base_url = url_param(params, "base_url", DEFAULT_BASE_URL)?;
     let timeout = seconds_param(params, "timeout", 30, (1, 120))?;
-    let http = VendorHttp::new(base_url, timeout, vec![key.clone()])?;
+    let http = VendorHttp::new("baidu", base_url, timeout)?.with_secret(key.clone());
     Ok(Arc::new(BaiduMapServer { http, key }))
 }
 

@@ -14,8 +14,8 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::{Value, json};
 
-use super::vendor_http::{required_param, url_param};
-use super::vendor_requests::{Vendor, VendorRequest};
+use super::vendor_http::{DEFAULT_TIMEOUT, RequestBody, VendorHttp, VendorRequest};
+use super::vendor_tools::{required_param, url_param};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, string_arg, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
@@ -52,13 +52,13 @@ pub(super) fn start(
     required_param(params, "api_url")?;
     // The URL is the secret: the vendor gets no bearer key, the whole URL is its base.
     let api_url = url_param(params, "api_url", "")?;
-    Ok(Arc::new(FlomoServer {
-        vendor: Vendor::new("flomo", api_url, String::new()),
-    }))
+    // The URL is a secret of its own: cut out of every error like a key.
+    let vendor = VendorHttp::new("flomo", api_url.clone(), DEFAULT_TIMEOUT)?.with_secret(api_url);
+    Ok(Arc::new(FlomoServer { vendor }))
 }
 
 struct FlomoServer {
-    vendor: Vendor,
+    vendor: VendorHttp,
 }
 
 #[async_trait]
@@ -90,10 +90,10 @@ impl ToolServer for FlomoServer {
         };
         let body = json!({"content": content});
         let request = VendorRequest {
-            body: Some(&body),
+            body: RequestBody::Json(&body),
             ..VendorRequest::new(Method::POST, "")
         };
-        let text = match self.vendor.send(request).await {
+        let text = match self.vendor.send_text(request).await {
             Ok(text) => text,
             Err(message) => return Ok(tool_error(message)),
         };

@@ -13,7 +13,8 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, Tool};
 use serde_json::{Value, json};
 
-use super::vendor_http::{VendorHttp, failure, seconds_param, text_result, url_param};
+use super::vendor_http::VendorHttp;
+use super::vendor_tools::{failure, seconds_param, text_result, url_param};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
@@ -73,7 +74,7 @@ pub(super) fn start(
 ) -> Result<Arc<dyn ToolServer>, TemplateError> {
     let endpoint = url_param(params, "vis_request_server", DEFAULT_ENDPOINT)?;
     let timeout = seconds_param(params, "timeout", 30, (1, 120))?;
-    let http = VendorHttp::new(endpoint.clone(), timeout, Vec::new())?;
+    let http = VendorHttp::new("gpt-vis", endpoint.clone(), timeout)?;
     Ok(Arc::new(GptVisServer { http, endpoint }))
 }
 

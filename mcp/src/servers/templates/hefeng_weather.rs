@@ -14,9 +14,9 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, Tool};
 use serde_json::{Value, json};
 
-use super::vendor_http::{
-    VendorHttp, failure, missing_arg, required_param, seconds_param, text_arg, text_result,
-    url_param,
+use super::vendor_http::VendorHttp;
+use super::vendor_tools::{
+    failure, missing_arg, required_param, seconds_param, text_arg, text_result, url_param,
 };
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, bool_param, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
@@ -101,12 +101,13 @@ pub(super) fn start(
     let timeout = seconds_param(params, "timeout", 30, (1, 120))?;
     // Groups choose the host, so it is held to the address policy like any tenant's URL.
     let http = VendorHttp::guarded(
+        "hefeng",
         base_url,
         "hefeng_api_base",
         timeout,
-        vec![key.clone()],
         bool_param(params, "allow_private_networks")?,
-    )?;
+    )?
+    .with_secret(key.clone());
     Ok(Arc::new(HefengServer { http, key }))
 }
 

@@ -17,9 +17,9 @@ use rmcp::model::{CallToolResponse, Tool};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::vendor_http::{
-    VendorHttp, failure, json_result, missing_arg, number_arg, seconds_param, strings_arg,
-    text_arg, url_param,
+use super::vendor_http::VendorHttp;
+use super::vendor_tools::{
+    failure, json_result, missing_arg, number_arg, seconds_param, strings_arg, text_arg, url_param,
 };
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
@@ -87,7 +87,7 @@ pub(super) fn start(
 ) -> Result<Arc<dyn ToolServer>, TemplateError> {
     let recipes_url = url_param(params, "recipes_url", DEFAULT_RECIPES_URL)?;
     let timeout = seconds_param(params, "timeout", 30, (1, 120))?;
-    let http = VendorHttp::new(recipes_url.clone(), timeout, Vec::new())?;
+    let http = VendorHttp::new("howtocook", recipes_url.clone(), timeout)?;
     Ok(Arc::new(HowToCookServer {
         http,
         recipes_url,

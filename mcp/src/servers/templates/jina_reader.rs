@@ -13,8 +13,8 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, Tool};
 use serde_json::json;
 
-use super::vendor_http::url_param;
-use super::vendor_requests::{Vendor, VendorRequest, answer_result};
+use super::vendor_http::{DEFAULT_TIMEOUT, RequestBody, VendorHttp, VendorRequest};
+use super::vendor_tools::{answer_result, url_param};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, string_arg, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
 
@@ -71,11 +71,14 @@ pub(super) fn start(
         .get("api_key")
         .map(|key| key.trim().to_owned())
         .unwrap_or_default();
-    let vendor = |name, param, default| -> Result<Vendor, TemplateError> {
-        Ok(
-            Vendor::new(name, url_param(params, param, default)?, api_key.clone())
-                .with_header("Accept", "application/json".to_owned()),
-        )
+    let vendor = |name: &'static str,
+                  param: &'static str,
+                  default: &str|
+     -> Result<VendorHttp, TemplateError> {
+        let base_url = url_param(params, param, default)?;
+        Ok(VendorHttp::new(name, base_url, DEFAULT_TIMEOUT)?
+            .with_bearer(api_key.clone())
+            .with_header("Accept", "application/json".to_owned()))
     };
     Ok(Arc::new(JinaServer {
         reader: vendor("jina reader", "reader_base_url", "https://r.jina.ai")?,
@@ -85,9 +88,9 @@ pub(super) fn start(
 }
 
 struct JinaServer {
-    reader: Vendor,
-    search: Vendor,
-    grounding: Vendor,
+    reader: VendorHttp,
+    search: VendorHttp,
+    grounding: VendorHttp,
 }
 
 impl JinaServer {
@@ -109,9 +112,9 @@ impl JinaServer {
         ];
         let body = json!({"url": url});
         self.reader
-            .send(VendorRequest {
+            .send_text(VendorRequest {
                 headers: &headers,
-                body: Some(&body),
+                body: RequestBody::Json(&body),
                 ..VendorRequest::new(Method::POST, "/")
             })
             .await
@@ -121,14 +124,14 @@ impl JinaServer {
         let query = string_arg(&call.arguments, "query")
             .filter(|query| !query.trim().is_empty())
             .ok_or("query is required")?;
-        let mut query_pairs = vec![("q".to_owned(), query.to_owned())];
+        let mut query_pairs = vec![("q", query.to_owned())];
         if let Some(count) = call
             .arguments
             .as_ref()
             .and_then(|arguments| arguments.get("count"))
             .and_then(|value| value.as_u64())
         {
-            query_pairs.push(("num".to_owned(), count.clamp(1, 20).to_string()));
+            query_pairs.push(("num", count.clamp(1, 20).to_string()));
         }
         let format = string_arg(&call.arguments, "returnFormat").unwrap_or("markdown");
         let headers = [
@@ -137,7 +140,7 @@ impl JinaServer {
             ("X-Return-Format", format.to_ascii_lowercase()),
         ];
         self.search
-            .send(VendorRequest {
+            .send_text(VendorRequest {
                 query: &query_pairs,
                 headers: &headers,
                 ..VendorRequest::new(Method::GET, "/")
@@ -157,8 +160,8 @@ impl JinaServer {
             .unwrap_or(false);
         let body = json!({"statement": statement, "deepdive": deepdive});
         self.grounding
-            .send(VendorRequest {
-                body: Some(&body),
+            .send_text(VendorRequest {
+                body: RequestBody::Json(&body),
                 ..VendorRequest::new(Method::POST, "/")
             })
             .await

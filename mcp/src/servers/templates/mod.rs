@@ -20,7 +20,8 @@ mod screenshotone;
 mod tavily;
 mod time;
 mod vendor_http;
-mod vendor_requests;
+mod vendor_rest;
+mod vendor_tools;
 mod web_search;
 
 use std::collections::BTreeMap;

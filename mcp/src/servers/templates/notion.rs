@@ -10,8 +10,9 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::vendor_http::{required_param, url_param};
-use super::vendor_requests::{RestServer, RestTool, Vendor};
+use super::vendor_http::{DEFAULT_TIMEOUT, VendorHttp};
+use super::vendor_rest::{RestServer, RestTool};
+use super::vendor_tools::{required_param, url_param};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam};
 use crate::tool_server::ToolServer;
 
@@ -58,12 +59,10 @@ pub(super) fn start(
     params: &BTreeMap<String, String>,
 ) -> Result<Arc<dyn ToolServer>, TemplateError> {
     let token = required_param(params, "api_token")?;
-    let vendor = Vendor::new(
-        "notion",
-        url_param(params, "base_url", "https://api.notion.com")?,
-        token,
-    )
-    .with_header("Notion-Version", NOTION_VERSION.to_owned());
+    let base_url = url_param(params, "base_url", "https://api.notion.com")?;
+    let vendor = VendorHttp::new("notion", base_url, DEFAULT_TIMEOUT)?
+        .with_bearer(token)
+        .with_header("Notion-Version", NOTION_VERSION.to_owned());
     Ok(RestServer::start(vendor, TOOLS))
 }
 

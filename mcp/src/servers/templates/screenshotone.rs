@@ -13,9 +13,9 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, Tool};
 use serde_json::{Value, json};
 
-use super::vendor_http::{
-    VendorHttp, bool_arg, failure, json_result, number_arg, required_param, seconds_param,
-    text_arg, url_param,
+use super::vendor_http::VendorHttp;
+use super::vendor_tools::{
+    bool_arg, failure, json_result, number_arg, required_param, seconds_param, text_arg, url_param,
 };
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam, tool};
 use crate::tool_server::{ToolCall, ToolServer, tool_error};
@@ -99,7 +99,7 @@ pub(super) fn start(
             reason: format!("expected a byte count, got {value}"),
         })?,
     };
-    let http = VendorHttp::new(base_url, timeout, vec![key.clone()])?;
+    let http = VendorHttp::new("screenshotone", base_url, timeout)?.with_secret(key.clone());
     Ok(Arc::new(ScreenshotOneServer {
         http,
         key,

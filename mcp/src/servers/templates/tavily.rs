@@ -9,8 +9,9 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::vendor_http::{required_param, url_param};
-use super::vendor_requests::{RestServer, RestTool, Vendor};
+use super::vendor_http::{DEFAULT_TIMEOUT, VendorHttp};
+use super::vendor_rest::{RestServer, RestTool};
+use super::vendor_tools::{required_param, url_param};
 use super::{Catalogue, ParamOwner, TemplateError, TemplateInfo, TemplateParam};
 use crate::tool_server::ToolServer;
 
@@ -52,11 +53,8 @@ pub(super) fn start(
     params: &BTreeMap<String, String>,
 ) -> Result<Arc<dyn ToolServer>, TemplateError> {
     let api_key = required_param(params, "api_key")?;
-    let vendor = Vendor::new(
-        "tavily",
-        url_param(params, "base_url", "https://api.tavily.com")?,
-        api_key,
-    );
+    let base_url = url_param(params, "base_url", "https://api.tavily.com")?;
+    let vendor = VendorHttp::new("tavily", base_url, DEFAULT_TIMEOUT)?.with_bearer(api_key);
     Ok(RestServer::start(vendor, TOOLS))
 }
 

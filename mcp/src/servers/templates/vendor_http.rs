@@ -1,12 +1,17 @@
-//! What the templates on vendors' REST APIs share: one HTTP client per server with timeouts,
-//! bodies read to a size bound (gzip included), JSON decoding, errors that never carry a key,
-//! and the parameter and argument readers those templates repeat.
+//! The one way templates reach a vendor's REST API: a client per server that builds, sends and reads every request, and errors that never carry a key.
 //!
-//! Keys travel in query strings for most of these vendors, so every message that leaves here
-//! has the URL stripped (`reqwest::Error::without_url`) and the server's secrets replaced: a
-//! vendor that echoes the key in its error text does not leak it either.
+//! A [`VendorHttp`] holds what every request of a server shares: the vendor's base URL, its
+//! key (a bearer token, or a secret the template puts in a query string or header itself),
+//! fixed headers, timeouts and, for addresses a group may set, the shared address guard. A
+//! [`VendorRequest`] adds the method, the path (joined to the base URL; empty for the base URL
+//! itself, a webhook), query pairs, headers and a JSON or form body. Answers are read to a
+//! bound (gzip included) and a refusal becomes a [`VendorError`] with the vendor's own message.
+//!
+//! Every message that leaves here has the URL stripped (`reqwest::Error::without_url`) and the
+//! server's secrets replaced: a vendor that echoes the key in its error text does not leak it
+//! either. Redirects are not followed and the ambient proxy is not used: either would carry
+//! the key (and every query) to a third party.
 
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -14,14 +19,16 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use openapi2mcp::{BlockedAddress, GuardedResolver, blocked_reason};
-use rmcp::model::{CallToolResponse, CallToolResult, ContentBlock, JsonObject};
+use reqwest::Method;
 use serde_json::Value;
 
 use super::TemplateError;
-use crate::tool_server::tool_error;
 
-/// The largest JSON body a vendor may send: far above any real answer of these APIs.
-pub(crate) const MAX_JSON_BYTES: usize = 4 * 1024 * 1024;
+/// The largest answer read unless a call asks for another bound: far above any real answer
+/// of these APIs.
+pub(crate) const MAX_ANSWER_BYTES: usize = search_engines::MAX_ANSWER_BYTES;
+/// How long a request may take unless the template's parameters say otherwise.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How much of a failed response's body is kept to explain the failure.
 const MAX_ERROR_BODY_BYTES: usize = 16 * 1024;
 /// How much of a vendor's error text reaches the caller.
@@ -47,33 +54,72 @@ pub(crate) struct Body {
     pub bytes: Vec<u8>,
 }
 
-/// One vendor API as a template's server reaches it: base URL, client and the secrets to hide.
+/// What a request sends as its body.
+#[derive(Clone, Copy)]
+pub(crate) enum RequestBody<'a> {
+    None,
+    Json(&'a Value),
+    /// URL-encoded form fields.
+    Form(&'a [(&'a str, String)]),
+}
+
+/// One request to a vendor.
+pub(crate) struct VendorRequest<'a> {
+    pub method: Method,
+    /// Starts with `/` (empty: the base URL exactly); segments taken from arguments are
+    /// already percent-encoded.
+    pub path: &'a str,
+    pub query: &'a [(&'a str, String)],
+    /// Sent besides the server's fixed headers.
+    pub headers: &'a [(&'static str, String)],
+    pub body: RequestBody<'a>,
+}
+
+impl<'a> VendorRequest<'a> {
+    /// A request without query, extra headers or body.
+    pub(crate) fn new(method: Method, path: &'a str) -> Self {
+        Self {
+            method,
+            path,
+            query: &[],
+            headers: &[],
+            body: RequestBody::None,
+        }
+    }
+}
+
+/// One vendor API as a template's server reaches it.
 pub(crate) struct VendorHttp {
+    /// The vendor's name, as tool errors say it.
+    name: &'static str,
     client: reqwest::Client,
     base_url: String,
+    /// Sent as `Authorization: Bearer` on every request.
+    bearer: Option<String>,
+    headers: Vec<(&'static str, String)>,
     secrets: Vec<String>,
 }
 
 impl VendorHttp {
-    /// A client for `base_url` (no trailing slash needed) whose errors hide `secrets`. For
-    /// addresses the operator chose: the vendor's default or an admin parameter.
+    /// A client for `base_url`, an address the operator chose (the vendor's default or an
+    /// admin parameter).
     pub fn new(
+        name: &'static str,
         base_url: String,
         timeout: Duration,
-        secrets: Vec<String>,
     ) -> Result<Self, TemplateError> {
-        Self::build(base_url, secrets, client_builder(timeout))
+        Self::build(name, base_url, client_builder(timeout))
     }
 
     /// A client for a `base_url` a group may set (`param` names it): the shared address
-    /// policy applies as for the `fetch` template, and the ambient proxy is ignored (it would
-    /// resolve names past the guard). The base URL is fixed and redirects are not followed, so
-    /// checking its literal address once here and names in the resolver covers every request.
+    /// policy applies as for the `fetch` template. The base URL is fixed and redirects are not
+    /// followed, so checking its literal address once here and names in the resolver covers
+    /// every request.
     pub fn guarded(
+        name: &'static str,
         base_url: String,
         param: &'static str,
         timeout: Duration,
-        secrets: Vec<String>,
         allow_private_network: bool,
     ) -> Result<Self, TemplateError> {
         let literal = match url::Url::parse(&base_url)
@@ -90,17 +136,15 @@ impl VendorHttp {
                 reason: format!("refused address ({reason})"),
             });
         }
-        let builder = client_builder(timeout)
-            .dns_resolver(Arc::new(GuardedResolver {
-                allow_private_network,
-            }))
-            .no_proxy();
-        Self::build(base_url, secrets, builder)
+        let builder = client_builder(timeout).dns_resolver(Arc::new(GuardedResolver {
+            allow_private_network,
+        }));
+        Self::build(name, base_url, builder)
     }
 
     fn build(
+        name: &'static str,
         base_url: String,
-        secrets: Vec<String>,
         builder: reqwest::ClientBuilder,
     ) -> Result<Self, TemplateError> {
         let client = builder
@@ -110,32 +154,74 @@ impl VendorHttp {
                 reason: error.to_string(),
             })?;
         Ok(Self {
+            name,
             client,
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            secrets: secrets
-                .into_iter()
-                .filter(|secret| !secret.is_empty())
-                .collect(),
+            base_url,
+            bearer: None,
+            headers: Vec::new(),
+            secrets: Vec::new(),
         })
     }
 
-    /// The absolute URL of `path` (which starts with `/`) on this vendor.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url)
+    /// Sends `key` as a bearer token on every request (none when empty); it is a secret.
+    pub fn with_bearer(mut self, key: String) -> Self {
+        if !key.is_empty() {
+            self.secrets.push(key.clone());
+            self.bearer = Some(key);
+        }
+        self
     }
 
-    /// The URL of `path` with `query` appended, encoded (reqwest's own `query` is a feature
-    /// the workspace does not build).
-    fn url_with_query(&self, path: &str, query: &[(&str, String)]) -> String {
-        let encoded = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(query)
-            .finish();
-        let url = self.url(path);
-        match (encoded.is_empty(), url.contains('?')) {
-            (true, _) => url,
-            (false, true) => format!("{url}&{encoded}"),
-            (false, false) => format!("{url}?{encoded}"),
+    /// A secret the template sends itself (in a query string, say): cut out of every error.
+    pub fn with_secret(mut self, secret: String) -> Self {
+        if !secret.is_empty() {
+            self.secrets.push(secret);
         }
+        self
+    }
+
+    /// A header every request carries (an API version, say).
+    pub fn with_header(mut self, name: &'static str, value: String) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// The absolute URL of `path` on this vendor: the base URL exactly for an empty path.
+    pub fn url(&self, path: &str) -> String {
+        if path.is_empty() {
+            return self.base_url.clone();
+        }
+        format!("{}{path}", self.base_url.trim_end_matches('/'))
+    }
+
+    /// Sends `request` and reads its answer, at most `limit` bytes.
+    pub async fn send(
+        &self,
+        request: VendorRequest<'_>,
+        limit: usize,
+    ) -> Result<Body, VendorError> {
+        let url = with_query(self.url(request.path), request.query);
+        self.read(
+            self.builder(request.method, &url, request.headers, request.body),
+            limit,
+        )
+        .await
+    }
+
+    /// Sends `request`; its answer as text, or the tool error to show (the vendor's name, and
+    /// its status and message or why it could not be reached).
+    pub async fn send_text(&self, request: VendorRequest<'_>) -> Result<String, String> {
+        self.send(request, MAX_ANSWER_BYTES)
+            .await
+            .map(|body| String::from_utf8_lossy(&body.bytes).into_owned())
+            .map_err(|error| format!("{}: {error}", self.name))
+    }
+
+    /// Sends `request`; its answer decoded as JSON.
+    pub async fn send_json(&self, request: VendorRequest<'_>) -> Result<Value, VendorError> {
+        let body = self.send(request, MAX_ANSWER_BYTES).await?;
+        serde_json::from_slice(&body.bytes)
+            .map_err(|error| VendorError::Decode(format!("not JSON ({error})")))
     }
 
     /// GET `path` with `query`, decoded as JSON.
@@ -144,13 +230,19 @@ impl VendorHttp {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<Value, VendorError> {
-        self.json(self.client.get(self.url_with_query(path, query)))
-            .await
+        self.send_json(VendorRequest {
+            query,
+            ..VendorRequest::new(Method::GET, path)
+        })
+        .await
     }
 
     /// POST `body` as JSON to `url` (absolute: some vendors' endpoint is the whole base URL).
     pub async fn post_json_to(&self, url: &str, body: &Value) -> Result<Value, VendorError> {
-        self.json(self.client.post(url).json(body)).await
+        let request = self.builder(Method::POST, url, &[], RequestBody::Json(body));
+        let body = self.read(request, MAX_ANSWER_BYTES).await?;
+        serde_json::from_slice(&body.bytes)
+            .map_err(|error| VendorError::Decode(format!("not JSON ({error})")))
     }
 
     /// POST `form` URL-encoded to `path`, decoded as JSON.
@@ -159,18 +251,11 @@ impl VendorHttp {
         path: &str,
         form: &[(&str, String)],
     ) -> Result<Value, VendorError> {
-        let body = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form)
-            .finish();
-        let request = self
-            .client
-            .post(self.url(path))
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .body(body);
-        self.json(request).await
+        self.send_json(VendorRequest {
+            body: RequestBody::Form(form),
+            ..VendorRequest::new(Method::POST, path)
+        })
+        .await
     }
 
     /// GET `path` with `query`; the body as bytes, at most `limit` of them.
@@ -180,13 +265,20 @@ impl VendorHttp {
         query: &[(&str, String)],
         limit: usize,
     ) -> Result<Body, VendorError> {
-        self.send(self.client.get(self.url_with_query(path, query)), limit)
-            .await
+        let request = VendorRequest {
+            query,
+            ..VendorRequest::new(Method::GET, path)
+        };
+        self.send(request, limit).await
     }
 
     /// GET an absolute `url` (a data file, say), at most `limit` bytes.
     pub async fn get_url(&self, url: &str, limit: usize) -> Result<Body, VendorError> {
-        self.send(self.client.get(url), limit).await
+        self.read(
+            self.builder(Method::GET, url, &[], RequestBody::None),
+            limit,
+        )
+        .await
     }
 
     /// `message` with every secret of this server replaced, cut to a readable length.
@@ -198,13 +290,38 @@ impl VendorHttp {
         truncate_chars(&message, MAX_ERROR_MESSAGE_CHARS)
     }
 
-    async fn json(&self, request: reqwest::RequestBuilder) -> Result<Value, VendorError> {
-        let body = self.send(request, MAX_JSON_BYTES).await?;
-        serde_json::from_slice(&body.bytes)
-            .map_err(|error| VendorError::Decode(format!("not JSON ({error})")))
+    /// The request with this server's key and fixed headers, `headers` and `body`.
+    fn builder(
+        &self,
+        method: Method,
+        url: &str,
+        headers: &[(&'static str, String)],
+        body: RequestBody<'_>,
+    ) -> reqwest::RequestBuilder {
+        let mut builder = self.client.request(method, url);
+        if let Some(key) = &self.bearer {
+            builder = builder.bearer_auth(key);
+        }
+        for (name, value) in self.headers.iter().chain(headers) {
+            builder = builder.header(*name, value);
+        }
+        match body {
+            RequestBody::None => builder,
+            RequestBody::Json(body) => builder.json(body),
+            RequestBody::Form(form) => builder
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(
+                    url::form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(form)
+                        .finish(),
+                ),
+        }
     }
 
-    async fn send(
+    async fn read(
         &self,
         request: reqwest::RequestBuilder,
         limit: usize,
@@ -248,6 +365,19 @@ impl VendorHttp {
     }
 }
 
+/// `url` with `query` appended, encoded (reqwest's own `query` is a feature the workspace
+/// does not build).
+fn with_query(url: String, query: &[(&str, String)]) -> String {
+    let encoded = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    match (encoded.is_empty(), url.contains('?')) {
+        (true, _) => url,
+        (false, true) => format!("{url}&{encoded}"),
+        (false, false) => format!("{url}?{encoded}"),
+    }
+}
+
 /// A send error without its URL; the address policy's refusal, which arrives wrapped in a
 /// connect error, named as such.
 fn describe(error: reqwest::Error) -> String {
@@ -265,8 +395,10 @@ fn client_builder(timeout: Duration) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(timeout)
-        // A redirect would carry the key in the query to wherever it points.
+        // A redirect would carry the key to wherever it points; the ambient proxy would see
+        // every key and query.
         .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
         .user_agent(concat!("aiproxy-mcp/", env!("CARGO_PKG_VERSION")))
 }
 
@@ -276,6 +408,13 @@ async fn read_bounded(
     limit: usize,
     gzip: bool,
 ) -> Result<Vec<u8>, VendorError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+        && !gzip
+    {
+        return Err(VendorError::TooLarge(limit));
+    }
     let mut body = Vec::new();
     let mut stream = response.bytes_stream();
     while let Some(chunk) = stream.next().await {
@@ -313,6 +452,9 @@ fn error_message_of(bytes: &[u8]) -> String {
             json.get("message"),
             json.get("msg"),
             json.get("error"),
+            json.get("detail"),
+            json.pointer("/detail/error"),
+            json.get("readableMessage"),
         ];
         if let Some(text) = candidates.into_iter().flatten().find_map(Value::as_str) {
             return text.to_owned();
@@ -334,122 +476,6 @@ pub(crate) fn truncate_chars(text: &str, max: usize) -> String {
     }
 }
 
-/// A successful tool result holding `value` as indented JSON text.
-pub(crate) fn json_result(value: &Value) -> CallToolResponse {
-    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
-    CallToolResponse::Complete(CallToolResult::success(vec![ContentBlock::text(text)]))
-}
-
-/// A successful tool result holding `text`.
-pub(crate) fn text_result(text: impl Into<String>) -> CallToolResponse {
-    CallToolResponse::Complete(CallToolResult::success(vec![ContentBlock::text(text)]))
-}
-
-/// A tool error saying which operation failed and why.
-pub(crate) fn failure(operation: &str, error: impl std::fmt::Display) -> CallToolResponse {
-    tool_error(format!("{operation} failed: {error}"))
-}
-
-/// A parameter the template cannot start without, trimmed.
-pub(crate) fn required_param(
-    params: &BTreeMap<String, String>,
-    name: &'static str,
-) -> Result<String, TemplateError> {
-    match params.get(name).map(|value| value.trim()) {
-        Some(value) if !value.is_empty() => Ok(value.to_owned()),
-        _ => Err(TemplateError::MissingParam(name)),
-    }
-}
-
-/// An http(s) base URL parameter, `default` when unset.
-pub(crate) fn url_param(
-    params: &BTreeMap<String, String>,
-    name: &'static str,
-    default: &str,
-) -> Result<String, TemplateError> {
-    let value = match params.get(name).map(|value| value.trim()) {
-        None | Some("") => return Ok(default.to_owned()),
-        Some(value) => value,
-    };
-    match url::Url::parse(value) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
-            Ok(value.to_owned())
-        }
-        Ok(_) => Err(TemplateError::InvalidParam {
-            name,
-            reason: "expected an http or https URL".to_owned(),
-        }),
-        Err(error) => Err(TemplateError::InvalidParam {
-            name,
-            reason: error.to_string(),
-        }),
-    }
-}
-
-/// A timeout in whole seconds within `min..=max`, `default` when unset.
-pub(crate) fn seconds_param(
-    params: &BTreeMap<String, String>,
-    name: &'static str,
-    default: u64,
-    (min, max): (u64, u64),
-) -> Result<Duration, TemplateError> {
-    let seconds = match params.get(name).map(|value| value.trim()) {
-        None | Some("") => default,
-        Some(value) => match value.parse::<u64>() {
-            Ok(seconds) if (min..=max).contains(&seconds) => seconds,
-            _ => {
-                return Err(TemplateError::InvalidParam {
-                    name,
-                    reason: format!("expected whole seconds between {min} and {max}, got {value}"),
-                });
-            }
-        },
-    };
-    Ok(Duration::from_secs(seconds))
-}
-
-/// A non-empty string argument, trimmed.
-pub(crate) fn text_arg<'a>(arguments: &'a Option<JsonObject>, name: &str) -> Option<&'a str> {
-    super::string_arg(arguments, name)
-        .map(str::trim)
-        .filter(|value| !value.is_empty())
-}
-
-/// A number argument, also accepted as a numeric string (models send both).
-pub(crate) fn number_arg(arguments: &Option<JsonObject>, name: &str) -> Option<f64> {
-    match arguments.as_ref()?.get(name)? {
-        Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A boolean argument.
-pub(crate) fn bool_arg(arguments: &Option<JsonObject>, name: &str) -> Option<bool> {
-    arguments.as_ref()?.get(name)?.as_bool()
-}
-
-/// The strings of an array argument (non-strings skipped); empty when absent.
-pub(crate) fn strings_arg(arguments: &Option<JsonObject>, name: &str) -> Vec<String> {
-    arguments
-        .as_ref()
-        .and_then(|arguments| arguments.get(name))
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// A tool error for an argument the call must carry.
-pub(crate) fn missing_arg(name: &str) -> CallToolResponse {
-    tool_error(format!("{name} is required"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,12 +483,15 @@ mod tests {
     #[test]
     fn redaction_hides_every_secret_and_bounds_the_text() {
         let http = VendorHttp::new(
+            "vendor",
             "https://vendor.example/".to_owned(),
             Duration::from_secs(1),
-            vec!["sekrit-key".to_owned(), String::new()],
         )
-        .unwrap();
+        .unwrap()
+        .with_secret("sekrit-key".to_owned())
+        .with_bearer(String::new());
         assert_eq!(http.url("/v3/ip"), "https://vendor.example/v3/ip");
+        assert_eq!(http.url(""), "https://vendor.example/");
         assert_eq!(
             http.redact("key sekrit-key is invalid (sekrit-key)"),
             "key *** is invalid (***)"
@@ -486,31 +515,28 @@ mod tests {
             error_message_of(br#"{"is_successful":false,"error_message":"Access key is invalid"}"#),
             "Access key is invalid"
         );
+        assert_eq!(
+            error_message_of(br#"{"detail":{"error":"Unauthorized"}}"#),
+            "Unauthorized"
+        );
         assert_eq!(error_message_of(b"  plain text "), "plain text");
         assert_eq!(error_message_of(b""), "no details");
     }
 
     #[test]
-    fn parameters_are_checked() {
-        let params = BTreeMap::from([
-            ("key".to_owned(), "  k  ".to_owned()),
-            ("base".to_owned(), "ftp://x".to_owned()),
-            ("timeout".to_owned(), "500".to_owned()),
-        ]);
-        assert_eq!(required_param(&params, "key").unwrap(), "k");
+    fn queries_are_appended_encoded() {
+        let query = [("q", "a b&c".to_owned())];
         assert_eq!(
-            required_param(&params, "other"),
-            Err(TemplateError::MissingParam("other"))
+            with_query("https://v.example/s".to_owned(), &query),
+            "https://v.example/s?q=a+b%26c"
         );
-        assert!(url_param(&params, "base", "https://a").is_err());
         assert_eq!(
-            url_param(&params, "unset", "https://a").unwrap(),
-            "https://a"
+            with_query("https://v.example/s?k=1".to_owned(), &query),
+            "https://v.example/s?k=1&q=a+b%26c"
         );
-        assert!(seconds_param(&params, "timeout", 30, (1, 120)).is_err());
         assert_eq!(
-            seconds_param(&params, "unset", 30, (1, 120)).unwrap(),
-            Duration::from_secs(30)
+            with_query("https://v.example/".to_owned(), &[]),
+            "https://v.example/"
         );
     }
 }

@@ -1255,6 +1255,27 @@ export type ListMcpToolChangesRequest = Message<"aiproxy.admin.v1.ListMcpToolCha
  */
 export declare const ListMcpToolChangesRequestSchema: GenMessage<ListMcpToolChangesRequest>;
 /**
+ * One pinned item: its kind and its name within the kind (a resource's URI, a template's URI
+ * template).
+ *
+ * @generated from message aiproxy.admin.v1.McpPinnedItem
+ */
+export type McpPinnedItem = Message<"aiproxy.admin.v1.McpPinnedItem"> & {
+    /**
+     * @generated from field: aiproxy.admin.v1.McpPinnedItemKind kind = 1;
+     */
+    kind: McpPinnedItemKind;
+    /**
+     * @generated from field: string name = 2;
+     */
+    name: string;
+};
+/**
+ * Describes the message aiproxy.admin.v1.McpPinnedItem.
+ * Use `create(McpPinnedItemSchema)` to create a new message.
+ */
+export declare const McpPinnedItemSchema: GenMessage<McpPinnedItem>;
+/**
  * Something the poisoning scan found in a tool's definition.
  *
  * @generated from message aiproxy.admin.v1.McpToolFinding
@@ -1330,6 +1351,14 @@ export type McpToolChange = Message<"aiproxy.admin.v1.McpToolChange"> & {
      * @generated from field: int64 approved_at_ms = 9;
      */
     approvedAtMs: bigint;
+    /**
+     * What changed: a tool, prompt, resource or resource template; `tool_name` is its name
+     * within the kind (a resource's URI, a template's URI template). The definitions hold the
+     * kind's pinned fields (a prompt's arguments, a resource's URI and MIME type).
+     *
+     * @generated from field: aiproxy.admin.v1.McpPinnedItemKind item_kind = 20;
+     */
+    itemKind: McpPinnedItemKind;
 };
 /**
  * Describes the message aiproxy.admin.v1.McpToolChange.
@@ -1359,7 +1388,7 @@ export type ApproveMcpServerToolsRequest = Message<"aiproxy.admin.v1.ApproveMcpS
      */
     serverId: string;
     /**
-     * Tools to approve; empty approves every change of the server.
+     * Items of `item_kind` to approve; empty approves every change of the server (every kind).
      *
      * @generated from field: repeated string tool_names = 2;
      */
@@ -1371,6 +1400,12 @@ export type ApproveMcpServerToolsRequest = Message<"aiproxy.admin.v1.ApproveMcpS
      * @generated from field: string group_id = 3;
      */
     groupId: string;
+    /**
+     * The kind of the items `tool_names` names (unspecified: tools).
+     *
+     * @generated from field: aiproxy.admin.v1.McpPinnedItemKind item_kind = 20;
+     */
+    itemKind: McpPinnedItemKind;
 };
 /**
  * Describes the message aiproxy.admin.v1.ApproveMcpServerToolsRequest.
@@ -1382,11 +1417,17 @@ export declare const ApproveMcpServerToolsRequestSchema: GenMessage<ApproveMcpSe
  */
 export type ApproveMcpServerToolsResponse = Message<"aiproxy.admin.v1.ApproveMcpServerToolsResponse"> & {
     /**
-     * The tools approved.
+     * The names of the items approved (of every kind).
      *
      * @generated from field: repeated string tool_names = 1;
      */
     toolNames: string[];
+    /**
+     * The items approved, with their kinds.
+     *
+     * @generated from field: repeated aiproxy.admin.v1.McpPinnedItem items = 20;
+     */
+    items: McpPinnedItem[];
 };
 /**
  * Describes the message aiproxy.admin.v1.ApproveMcpServerToolsResponse.
@@ -1402,11 +1443,17 @@ export type RejectMcpServerToolsRequest = Message<"aiproxy.admin.v1.RejectMcpSer
      */
     serverId: string;
     /**
-     * Tools to reject; empty rejects every pending change of the server.
+     * Items of `item_kind` to reject; empty rejects every pending change of the server.
      *
      * @generated from field: repeated string tool_names = 2;
      */
     toolNames: string[];
+    /**
+     * The kind of the items `tool_names` names (unspecified: tools).
+     *
+     * @generated from field: aiproxy.admin.v1.McpPinnedItemKind item_kind = 20;
+     */
+    itemKind: McpPinnedItemKind;
 };
 /**
  * Describes the message aiproxy.admin.v1.RejectMcpServerToolsRequest.
@@ -1418,9 +1465,17 @@ export declare const RejectMcpServerToolsRequestSchema: GenMessage<RejectMcpServ
  */
 export type RejectMcpServerToolsResponse = Message<"aiproxy.admin.v1.RejectMcpServerToolsResponse"> & {
     /**
+     * The names of the items rejected (of every kind).
+     *
      * @generated from field: repeated string tool_names = 1;
      */
     toolNames: string[];
+    /**
+     * The items rejected, with their kinds.
+     *
+     * @generated from field: repeated aiproxy.admin.v1.McpPinnedItem items = 20;
+     */
+    items: McpPinnedItem[];
 };
 /**
  * Describes the message aiproxy.admin.v1.RejectMcpServerToolsResponse.
@@ -1564,6 +1619,43 @@ export declare enum McpTemplateParamOwner {
  * Describes the enum aiproxy.admin.v1.McpTemplateParamOwner.
  */
 export declare const McpTemplateParamOwnerSchema: GenEnum<McpTemplateParamOwner>;
+/**
+ * What a pin pins.
+ *
+ * @generated from enum aiproxy.admin.v1.McpPinnedItemKind
+ */
+export declare enum McpPinnedItemKind {
+    /**
+     * Read as a tool.
+     *
+     * @generated from enum value: MCP_PINNED_ITEM_KIND_UNSPECIFIED = 0;
+     */
+    UNSPECIFIED = 0,
+    /**
+     * @generated from enum value: MCP_PINNED_ITEM_KIND_TOOL = 1;
+     */
+    TOOL = 1,
+    /**
+     * @generated from enum value: MCP_PINNED_ITEM_KIND_PROMPT = 2;
+     */
+    PROMPT = 2,
+    /**
+     * Pinned by its URI.
+     *
+     * @generated from enum value: MCP_PINNED_ITEM_KIND_RESOURCE = 3;
+     */
+    RESOURCE = 3,
+    /**
+     * Pinned by its URI template.
+     *
+     * @generated from enum value: MCP_PINNED_ITEM_KIND_RESOURCE_TEMPLATE = 4;
+     */
+    RESOURCE_TEMPLATE = 4
+}
+/**
+ * Describes the enum aiproxy.admin.v1.McpPinnedItemKind.
+ */
+export declare const McpPinnedItemKindSchema: GenEnum<McpPinnedItemKind>;
 /**
  * @generated from enum aiproxy.admin.v1.McpToolChangeKind
  */
@@ -1737,9 +1829,10 @@ export declare const McpService: GenService<{
         output: typeof EmptySchema;
     };
     /**
-     * Tool pinning of remote servers (proxied and OpenAPI): the changes their upstreams offer
-     * against the approved tool definitions, quarantined until reviewed. A server is pinned on
-     * its first listing; a tool the poisoning scan flags waits for approval from the start.
+     * Pinning of remote servers (proxied and OpenAPI): the changes their upstreams offer against
+     * the approved tool, prompt, resource and resource template definitions, quarantined until
+     * reviewed. Each kind of a server is pinned on its first listing; an item the poisoning scan
+     * flags waits for approval from the start.
      *
      * @generated from rpc aiproxy.admin.v1.McpService.ListMcpToolChanges
      */
