@@ -110,7 +110,7 @@ pub async fn inspect_offerings(
     config: &McpConfig,
     definition: &ServerDefinition,
 ) -> Result<OfferingsInspection, String> {
-    let server = LiveServers::new(config.clone(), None)
+    let server = LiveServers::new(config.clone(), None, None)
         .build(definition, "")
         .map_err(|error| error.message.to_string())?;
     let within = |what: &'static str| {
