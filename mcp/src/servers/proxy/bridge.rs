@@ -168,7 +168,7 @@ impl RunningCall {
         (timeout, settle): (Duration, bool),
         parked: &ParkedCalls,
     ) -> Result<CallToolResponse, ErrorData> {
-        let _progress = ProgressTo::caller(&self, call);
+        let progress = ProgressTo::caller(&self, call);
         let wanted = caller_logs::wanted_level(call);
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
@@ -183,6 +183,10 @@ impl RunningCall {
                 Event::Finished(outcome) => {
                     if settle {
                         self.link.pass_trailing_logs(call).await;
+                    } else if progress.is_some() {
+                        // A session-era upstream may send a call's last progress on its own
+                        // stream, a moment behind the result: the route stays open that long.
+                        tokio::time::sleep(TRAILING_PROGRESS).await;
                     }
                     return finished(outcome);
                 }
@@ -208,6 +212,9 @@ impl RunningCall {
         }
     }
 }
+
+/// How long a bridged call's progress route outlives its result (see `RunningCall::drive`).
+const TRAILING_PROGRESS: std::time::Duration = std::time::Duration::from_millis(25);
 
 /// The call's progress routed to the caller of the current round, for as long as it lasts.
 struct ProgressTo {
