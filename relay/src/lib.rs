@@ -28,6 +28,7 @@ mod sse;
 mod stream;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod token_memo;
 mod tokens;
 pub mod trace_context;
 pub mod trace_state;

@@ -4,6 +4,8 @@
 use serde_json::Value;
 use tiktoken_rs::CoreBPE;
 
+use crate::token_memo::{self, Encoding};
+
 /// Framing tokens around every chat message, and the reply priming after the last one (OpenAI's
 /// published counting recipe for current chat models).
 const TOKENS_PER_MESSAGE: u64 = 3;
@@ -57,20 +59,28 @@ fn uses_o200k(model: &str) -> bool {
     })
 }
 
-/// The encoding a model's family uses.
-pub fn encoding_for(model: &str) -> &'static CoreBPE {
+/// The encoding a model's family uses, and its table.
+fn tokenizer_for(model: &str) -> (Encoding, &'static CoreBPE) {
     if uses_o200k(model) {
-        tiktoken_rs::o200k_base_singleton()
+        (Encoding::O200k, tiktoken_rs::o200k_base_singleton())
     } else {
-        tiktoken_rs::cl100k_base_singleton()
+        (Encoding::Cl100k, tiktoken_rs::cl100k_base_singleton())
     }
 }
 
-pub fn count_text(model: &str, text: &str) -> u64 {
+/// Tokens of one text with a tokenizer, remembered for the texts clients send again.
+fn count_with(tokenizer: (Encoding, &CoreBPE), text: &str) -> u64 {
     if text.is_empty() {
         return 0;
     }
-    encoding_for(model).encode_ordinary(text).len() as u64
+    let (encoding, bpe) = tokenizer;
+    token_memo::count_with(encoding, text, |text| {
+        bpe.encode_ordinary(text).len() as u64
+    })
+}
+
+pub fn count_text(model: &str, text: &str) -> u64 {
+    count_with(tokenizer_for(model), text)
 }
 
 /// Prompt tokens of a chat `messages` array.
@@ -78,8 +88,8 @@ pub fn count_chat_messages(model: &str, messages: &Value) -> u64 {
     let Some(messages) = messages.as_array() else {
         return 0;
     };
-    let bpe = encoding_for(model);
-    let count = |text: &str| bpe.encode_ordinary(text).len() as u64;
+    let tokenizer = tokenizer_for(model);
+    let count = |text: &str| count_with(tokenizer, text);
     let mut total = REPLY_PRIMING;
     for message in messages {
         total += TOKENS_PER_MESSAGE;

@@ -237,16 +237,17 @@ impl Estimator {
         use crate::tokens::{count_chat_messages, count_input, count_text};
         let request =
             serde_json::from_slice::<serde_json::Value>(&self.request).unwrap_or_default();
-        let field = |name: &str| request.get(name).cloned().unwrap_or_default();
+        // Borrowed, not cloned: `messages` is most of a chat request.
+        let field = |name: &str| request.get(name).unwrap_or(&serde_json::Value::Null);
         let model = self.model.as_str();
         let input = match self.endpoint {
-            Endpoint::ChatCompletions => count_chat_messages(model, &field("messages")),
-            Endpoint::Completions => count_input(model, &field("prompt")),
-            Endpoint::Embeddings | Endpoint::Moderations => count_input(model, &field("input")),
+            Endpoint::ChatCompletions => count_chat_messages(model, field("messages")),
+            Endpoint::Completions => count_input(model, field("prompt")),
+            Endpoint::Embeddings | Endpoint::Moderations => count_input(model, field("input")),
             Endpoint::ImagesGenerations | Endpoint::Videos | Endpoint::VideoGenerationJobs => {
-                count_input(model, &field("prompt"))
+                count_input(model, field("prompt"))
             }
-            Endpoint::AudioSpeech => count_input(model, &field("input")),
+            Endpoint::AudioSpeech => count_input(model, field("input")),
             // Veo's prompts are its instances' `prompt`s.
             Endpoint::GeminiPredictLongRunning => field("instances")
                 .as_array()
@@ -257,7 +258,7 @@ impl Estimator {
             Endpoint::Rerank => {
                 let documents = field("documents");
                 let documents = documents.as_array().map(Vec::as_slice).unwrap_or_default();
-                count_input(model, &field("query"))
+                count_input(model, field("query"))
                     + documents
                         .iter()
                         .map(|doc| match doc.get("text") {

@@ -213,23 +213,37 @@ impl Inner {
             self.remember_response(&bytes, channel.id, &request.model, pending)
                 .await;
         }
-        let (bytes, usage, completion) =
+        let reads_service_tier =
+            matches!(endpoint, Endpoint::ChatCompletions | Endpoint::Responses);
+        // The service tier is read from the body parsed for its usage when it passes through
+        // as it came (no second parse), else from the converted body below.
+        let (bytes, usage, completion, service_tier) =
             if plan.client_wire == Wire::Chat && payload_wire == Wire::Chat {
-                let (bytes, usage) = finish_json(bytes, rewrite_model_to);
-                let completion = if usage.is_none() {
-                    completion_text(&bytes, *endpoint)
+                let finished = finish_json(bytes, rewrite_model_to, reads_service_tier);
+                let completion = if finished.usage.is_none() {
+                    completion_text(&finished.bytes, *endpoint)
                 } else {
                     String::new()
                 };
-                (bytes, usage, completion)
+                (
+                    finished.bytes,
+                    finished.usage,
+                    completion,
+                    finished.service_tier,
+                )
             } else {
-                convert_json(
+                let (bytes, usage, completion) = convert_json(
                     &bytes,
                     payload_wire,
                     plan.client_wire,
                     &answering.meta,
                     rewrite_model_to,
-                )?
+                )?;
+                let tier = reads_service_tier
+                    .then(|| JsonObject::parse(bytes.clone()).ok())
+                    .flatten()
+                    .and_then(|object| crate::usage::service_tier(&object));
+                (bytes, usage, completion, tier)
             };
         // OpenAI embeddings back in Gemini's shape for a Gemini client (usage read above).
         let bytes = match endpoint.gemini_embedding() {
@@ -293,11 +307,8 @@ impl Inner {
             .await;
         }
         let record = pending.record();
-        if matches!(endpoint, Endpoint::ChatCompletions | Endpoint::Responses)
-            && let Ok(object) = JsonObject::parse(bytes.clone())
-            && let Some(tier) = crate::usage::service_tier(&object)
-        {
-            record.service_tier = Some(tier);
+        if service_tier.is_some() {
+            record.service_tier = service_tier;
         }
         record.response_body = Some(bytes.slice(..bytes.len().min(self.config.detail_max_bytes)));
         if matches!(
@@ -450,25 +461,45 @@ fn plugin_json(bytes: Bytes, exchange: &mut Exchange) -> Bytes {
     serde_json::to_vec(&value).map_or(bytes, Bytes::from)
 }
 
-/// Reads usage from a JSON response and renames its model back; the body is returned
-/// untouched when nothing needs renaming.
+/// A JSON response passed through: its body (the model renamed back) and what was read from it.
+struct FinishedJson {
+    bytes: Bytes,
+    usage: Option<crate::host::TokenUsage>,
+    service_tier: Option<String>,
+}
+
+/// Reads usage (and the service tier when asked) from a JSON response and renames its model
+/// back, parsing it once; the body is returned untouched when nothing needs renaming.
 fn finish_json(
     bytes: Bytes,
     rewrite_model_to: Option<&str>,
-) -> (Bytes, Option<crate::host::TokenUsage>) {
+    read_service_tier: bool,
+) -> FinishedJson {
     let Ok(mut object) = JsonObject::parse(bytes.clone()) else {
-        return (bytes, None);
+        return FinishedJson {
+            bytes,
+            usage: None,
+            service_tier: None,
+        };
     };
     let usage = object
         .get_as::<OpenAiUsage>("usage")
         .ok()
         .flatten()
         .map(OpenAiUsage::into_tokens);
-    match rewrite_model_to {
+    let service_tier = read_service_tier
+        .then(|| crate::usage::service_tier(&object))
+        .flatten();
+    let bytes = match rewrite_model_to {
         Some(model) if object.get("model").is_some() && object.set("model", model).is_ok() => {
-            (object.to_bytes(), usage)
+            object.to_bytes()
         }
-        _ => (bytes, usage),
+        _ => bytes,
+    };
+    FinishedJson {
+        bytes,
+        usage,
+        service_tier,
     }
 }
 
