@@ -7,6 +7,7 @@ use tonic::{Request, Response, Status};
 
 use super::convert::{decimal, decimal_text, non_empty, status_from, status_pb};
 use super::error::{invalid, required};
+use super::mcp_upstream_auth::UpstreamAuthRpcs;
 use super::pb::{self, mcp_service_server::McpService};
 use super::update::{Patchable, UpdateMask, apply_update};
 use super::{ControlPlane, next_page_token, page};
@@ -943,10 +944,7 @@ impl McpService for Mcp {
         &self,
         request: Request<pb::StartMcpUpstreamAuthorizationRequest>,
     ) -> Result<Response<pb::StartMcpUpstreamAuthorizationResponse>, Status> {
-        let upstream_auth = self.0.upstream_auth.as_deref();
-        let started =
-            super::mcp_upstream_auth::start(upstream_auth, &self.0.store, request.into_inner())
-                .await?;
+        let started = self.upstream_auth()?.start(request.into_inner()).await?;
         Ok(Response::new(started))
     }
 
@@ -954,10 +952,7 @@ impl McpService for Mcp {
         &self,
         request: Request<pb::GetMcpUpstreamAuthorizationRequest>,
     ) -> Result<Response<pb::McpUpstreamAuthorization>, Status> {
-        let upstream_auth = self.0.upstream_auth.as_deref();
-        let state =
-            super::mcp_upstream_auth::get(upstream_auth, &self.0.store, request.into_inner())
-                .await?;
+        let state = self.upstream_auth()?.get(request.into_inner()).await?;
         Ok(Response::new(state))
     }
 
@@ -965,10 +960,7 @@ impl McpService for Mcp {
         &self,
         request: Request<pb::ListMcpUpstreamAuthorizationsRequest>,
     ) -> Result<Response<pb::ListMcpUpstreamAuthorizationsResponse>, Status> {
-        let upstream_auth = self.0.upstream_auth.as_deref();
-        let listed =
-            super::mcp_upstream_auth::list(upstream_auth, &self.0.store, request.into_inner())
-                .await?;
+        let listed = self.upstream_auth()?.list(request.into_inner()).await?;
         Ok(Response::new(listed))
     }
 
@@ -976,9 +968,7 @@ impl McpService for Mcp {
         &self,
         request: Request<pb::RevokeMcpUpstreamAuthorizationRequest>,
     ) -> Result<Response<()>, Status> {
-        let upstream_auth = self.0.upstream_auth.as_deref();
-        super::mcp_upstream_auth::revoke(upstream_auth, &self.0.store, request.into_inner())
-            .await?;
+        self.upstream_auth()?.revoke(request.into_inner()).await?;
         Ok(Response::new(()))
     }
 
@@ -1075,6 +1065,10 @@ fn change_pb(pin: crate::store::mcp_pins::McpToolPin) -> pb::McpToolChange {
 }
 
 impl Mcp {
+    fn upstream_auth(&self) -> Result<UpstreamAuthRpcs<'_>, Status> {
+        UpstreamAuthRpcs::new(self.0.upstream_auth.as_deref(), &self.0.store)
+    }
+
     /// The stored server, refused when its tools are not pinned (embedded servers are the
     /// gateway's own code).
     async fn pinned_server(&self, id: &str) -> Result<McpServer, Status> {
