@@ -1,6 +1,8 @@
 //! `McpService`: MCP server definitions and per-group params. Headers, params and credentials
 //! are masked in every response; sending a masked value back keeps the stored one.
 
+use std::sync::Arc;
+
 use mcp::pinning::{ItemKind, PinKey};
 use mcp::{ParamOwner, TemplateInfo};
 use tonic::{Request, Response, Status};
@@ -285,6 +287,8 @@ const INSPECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 struct Inspected {
     definition: mcp::ServerDefinition,
     secrets: Vec<String>,
+    /// The group, and the upstream tokens a proxy wanting OAuth sends for it.
+    caller: mcp::InspectAs,
 }
 
 impl Inspected {
@@ -307,11 +311,13 @@ impl Mcp {
             Ok(inspected) => inspected,
             Err(reason) => return Ok(Err(reason)),
         };
-        Ok(
-            mcp::inspect_server(&self.inspect_config(), &inspected.definition)
-                .await
-                .map_err(|reason| inspected.redact(&reason)),
+        Ok(mcp::inspect_server(
+            &self.inspect_config(),
+            &inspected.definition,
+            &inspected.caller,
         )
+        .await
+        .map_err(|reason| inspected.redact(&reason)))
     }
 
     /// As [`Self::inspect`], listing the server's prompts and resources instead.
@@ -324,11 +330,13 @@ impl Mcp {
             Ok(inspected) => inspected,
             Err(reason) => return Ok(Err(reason)),
         };
-        Ok(
-            mcp::inspect_offerings(&self.inspect_config(), &inspected.definition)
-                .await
-                .map_err(|reason| inspected.redact(&reason)),
+        Ok(mcp::inspect_offerings(
+            &self.inspect_config(),
+            &inspected.definition,
+            &inspected.caller,
         )
+        .await
+        .map_err(|reason| inspected.redact(&reason)))
     }
 
     fn inspect_config(&self) -> mcp::McpConfig {
@@ -357,6 +365,10 @@ impl Mcp {
             }
             (McpScope::Public, _) => group_id,
         };
+        if server.upstream_oauth.is_some() && group_id.is_empty() {
+            let upstream_auth = self.0.upstream_auth.as_deref();
+            return Err(super::mcp_upstream_auth::group_needed(upstream_auth, id).await);
+        }
         let group_params = if group_id.is_empty() {
             Default::default()
         } else {
@@ -387,9 +399,18 @@ impl Mcp {
         } else {
             crate::mcp_host::bridge::definition_for(&server, group_id, group_params)
         };
+        let upstream_tokens = self
+            .0
+            .upstream_auth
+            .clone()
+            .map(|authorizations| authorizations as Arc<dyn mcp::UpstreamTokenSource>);
         Ok(definition.map(|definition| Inspected {
             definition,
             secrets,
+            caller: mcp::InspectAs {
+                group_id: group_id.to_owned(),
+                upstream_tokens,
+            },
         }))
     }
 }

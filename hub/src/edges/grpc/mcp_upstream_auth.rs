@@ -1,4 +1,4 @@
-//! `McpService`'s upstream OAuth RPCs: start a group's authorization on a proxied server, read its state (never the tokens), list and revoke.
+//! `McpService`'s upstream OAuth RPCs: start a group's authorization on a proxied server, read its state (never the tokens), list and revoke; the refusal of an inspection that names no group.
 
 use tonic::Status;
 
@@ -121,6 +121,42 @@ impl<'a> UpstreamAuthRpcs<'a> {
         }
         Ok(())
     }
+}
+
+/// Refuses inspecting a server whose upstream wants OAuth without a group: it has no tokens
+/// of its own. Names the groups (those the caller's key reaches) that hold an authorization,
+/// never a token.
+pub async fn group_needed(
+    upstream_auth: Option<&UpstreamAuthorizations>,
+    server_id: &str,
+) -> Status {
+    let scope = match access::group_scope() {
+        Ok(scope) => scope,
+        Err(denied) => return denied.into(),
+    };
+    let held = match upstream_auth {
+        Some(authorizations) => match authorizations.tokens_of_server(server_id).await {
+            Ok(held) => held,
+            Err(error) => return error.into(),
+        },
+        None => Vec::new(),
+    };
+    let groups: Vec<&str> = held
+        .iter()
+        .filter(|tokens| scope.allows(&tokens.group_id))
+        .map(|tokens| tokens.group_id.as_str())
+        .collect();
+    let which = if groups.is_empty() {
+        "no group holds an authorization yet: authorize one first \
+         (McpService.StartMcpUpstreamAuthorization, or Authorize in the panel)"
+            .to_owned()
+    } else {
+        format!("groups holding an authorization: {}", groups.join(", "))
+    };
+    Status::failed_precondition(format!(
+        "mcp server {server_id} sends each group's own upstream OAuth token: name the group to \
+         inspect it as (group_id); {which}"
+    ))
 }
 
 /// The state of stored tokens, without them.
