@@ -1,394 +1,19 @@
-//! Upstream OAuth held per group, through the whole gateway: discovery, registration, PKCE authorization, callback, refresh, 401 retry, revoke.
+//! Upstream OAuth held per group, through the whole gateway: discovery, registration, PKCE authorization, callback, refresh (refused or failing for now), 401 retry, revocation at the authorization server, inspection as a group, both transports.
 //!
-//! One mock plays both the upstream MCP server (plain JSON Streamable HTTP that demands its
-//! Bearer token and answers 401 with `resource_metadata` without one) and its authorization
-//! server (RFC 8414 metadata, RFC 7591 registration, an authorize endpoint that redirects with
-//! a code, a token endpoint checking the PKCE verifier, the redirect URI and the `resource`,
-//! and a rotating refresh grant). The test follows the authorize redirect itself, as the
-//! admin's browser would.
+//! The mock upstream and authorization server are `support/mock_upstream_oauth.rs`.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
-
-use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use base64::Engine;
+use axum::http::StatusCode;
 use hub::edges::grpc::pb;
 use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;
-use serde_json::{Value, json};
-use sha2::Digest;
+use serde_json::json;
 
 use crate::support::mcp_calls::call_tool;
-use crate::support::{self, TestHub, admin, control_channel};
-
-const ACME: &str = "sk-upstream-oauth-acme";
-const OTHER: &str = "sk-upstream-oauth-other";
-const PUBLIC_URL: &str = "https://gw.example";
-
-/// What the mock remembers; the test reads and changes it.
-#[derive(Default)]
-struct MockState {
-    base: String,
-    clients: HashSet<String>,
-    /// code -> (client id, S256 challenge, redirect uri, resource)
-    codes: HashMap<String, (String, String, String, String)>,
-    access_tokens: HashSet<String>,
-    refresh_tokens: HashSet<String>,
-    issued: usize,
-    refreshes: usize,
-    /// `expires_in` of the next grants.
-    expires_in: i64,
-    /// Every access token a tool call carried, in order.
-    seen: Vec<String>,
-}
-
-type Shared = Arc<Mutex<MockState>>;
-
-struct Mock {
-    state: Shared,
-    mcp_url: String,
-}
-
-impl Mock {
-    async fn start() -> Mock {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let state: Shared = Arc::new(Mutex::new(MockState {
-            base: base.clone(),
-            expires_in: 3600,
-            ..MockState::default()
-        }));
-        let app = Router::new()
-            .route("/mcp", post(mcp).get(mcp_get))
-            .route(
-                "/.well-known/oauth-protected-resource/mcp",
-                get(protected_resource),
-            )
-            .route(
-                "/.well-known/oauth-authorization-server",
-                get(authorization_server),
-            )
-            .route("/register", post(register))
-            .route("/authorize", get(authorize))
-            .route("/token", post(token))
-            .with_state(state.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Mock {
-            state,
-            mcp_url: format!("{base}/mcp"),
-        }
-    }
-
-    fn with<T>(&self, read: impl FnOnce(&mut MockState) -> T) -> T {
-        read(&mut self.state.lock().unwrap())
-    }
-}
-
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::to_owned)
-}
-
-fn challenge(state: &MockState) -> Response {
-    let value = format!(
-        r#"Bearer resource_metadata="{}/.well-known/oauth-protected-resource/mcp""#,
-        state.base
-    );
-    (
-        StatusCode::UNAUTHORIZED,
-        [(header::WWW_AUTHENTICATE, value)],
-        "unauthorized",
-    )
-        .into_response()
-}
-
-async fn mcp_get(State(state): State<Shared>, headers: HeaderMap) -> Response {
-    let state = state.lock().unwrap();
-    match bearer(&headers) {
-        Some(token) if state.access_tokens.contains(&token) => {
-            StatusCode::METHOD_NOT_ALLOWED.into_response()
-        }
-        _ => challenge(&state),
-    }
-}
-
-async fn mcp(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    axum::Json(body): axum::Json<Value>,
-) -> Response {
-    let mut state = state.lock().unwrap();
-    let token = match bearer(&headers) {
-        Some(token) if state.access_tokens.contains(&token) => token,
-        _ => return challenge(&state),
-    };
-    let Some(id) = body.get("id").cloned() else {
-        return StatusCode::ACCEPTED.into_response();
-    };
-    let result = match body["method"].as_str() {
-        Some("initialize") => json!({
-            "protocolVersion": body["params"]["protocolVersion"].as_str().unwrap_or("2025-06-18"),
-            "capabilities": {"tools": {}},
-            "serverInfo": {"name": "oauth-upstream", "version": "1"}
-        }),
-        Some("tools/list") => json!({"tools": [{
-            "name": "whoami",
-            "description": "Says which token the call carried.",
-            "inputSchema": {"type": "object", "properties": {}}
-        }]}),
-        Some("tools/call") => {
-            state.seen.push(token.clone());
-            json!({"content": [{"type": "text", "text": format!("called with {token}")}]})
-        }
-        _ => json!({}),
-    };
-    axum::Json(json!({"jsonrpc": "2.0", "id": id, "result": result})).into_response()
-}
-
-async fn protected_resource(State(state): State<Shared>) -> Response {
-    let state = state.lock().unwrap();
-    axum::Json(json!({
-        "resource": format!("{}/mcp", state.base),
-        "authorization_servers": [state.base],
-        "scopes_supported": ["tools"],
-    }))
-    .into_response()
-}
-
-async fn authorization_server(State(state): State<Shared>) -> Response {
-    let base = state.lock().unwrap().base.clone();
-    axum::Json(json!({
-        "issuer": base,
-        "authorization_endpoint": format!("{base}/authorize"),
-        "token_endpoint": format!("{base}/token"),
-        "registration_endpoint": format!("{base}/register"),
-        "code_challenge_methods_supported": ["S256"],
-        "response_types_supported": ["code"],
-    }))
-    .into_response()
-}
-
-async fn register(State(state): State<Shared>, axum::Json(body): axum::Json<Value>) -> Response {
-    let mut state = state.lock().unwrap();
-    assert_eq!(body["token_endpoint_auth_method"], "none", "{body}");
-    assert_eq!(
-        body["redirect_uris"],
-        json!([format!("{PUBLIC_URL}/mcp/oauth/callback")])
-    );
-    let client_id = format!("client-{}", state.clients.len() + 1);
-    state.clients.insert(client_id.clone());
-    (
-        StatusCode::CREATED,
-        axum::Json(json!({"client_id": client_id, "redirect_uris": body["redirect_uris"]})),
-    )
-        .into_response()
-}
-
-async fn authorize(
-    State(state): State<Shared>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let mut state = state.lock().unwrap();
-    let client_id = query["client_id"].clone();
-    assert!(state.clients.contains(&client_id), "unknown client");
-    assert_eq!(query["response_type"], "code");
-    assert_eq!(query["code_challenge_method"], "S256");
-    assert_eq!(query["resource"], format!("{}/mcp", state.base));
-    assert_eq!(query["scope"], "tools");
-    let code = format!("code-{}", state.codes.len() + 1);
-    state.codes.insert(
-        code.clone(),
-        (
-            client_id,
-            query["code_challenge"].clone(),
-            query["redirect_uri"].clone(),
-            query["resource"].clone(),
-        ),
-    );
-    let mut location = url::Url::parse(&query["redirect_uri"]).unwrap();
-    location
-        .query_pairs_mut()
-        .append_pair("code", &code)
-        .append_pair("state", &query["state"]);
-    (
-        StatusCode::FOUND,
-        [(header::LOCATION, location.to_string())],
-    )
-        .into_response()
-}
-
-fn grant(state: &mut MockState) -> Response {
-    state.issued += 1;
-    let access = format!("upstream-access-{}", state.issued);
-    let refresh = format!("upstream-refresh-{}", state.issued);
-    state.access_tokens.insert(access.clone());
-    state.refresh_tokens.insert(refresh.clone());
-    axum::Json(json!({
-        "access_token": access,
-        "token_type": "Bearer",
-        "expires_in": state.expires_in,
-        "refresh_token": refresh,
-        "scope": "tools",
-    }))
-    .into_response()
-}
-
-fn token_error(error: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        axum::Json(json!({"error": error, "error_description": "refused by the mock"})),
-    )
-        .into_response()
-}
-
-async fn token(State(state): State<Shared>, body: String) -> Response {
-    let form: HashMap<String, String> = url::form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect();
-    let mut state = state.lock().unwrap();
-    if !state.clients.contains(&form["client_id"]) {
-        return token_error("invalid_client");
-    }
-    match form["grant_type"].as_str() {
-        "authorization_code" => {
-            let Some((client_id, challenge, redirect_uri, resource)) =
-                state.codes.remove(&form["code"])
-            else {
-                return token_error("invalid_grant");
-            };
-            let verified = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .encode(sha2::Sha256::digest(form["code_verifier"].as_bytes()));
-            if verified != challenge
-                || client_id != form["client_id"]
-                || redirect_uri != form["redirect_uri"]
-                || resource != form["resource"]
-            {
-                return token_error("invalid_grant");
-            }
-            grant(&mut state)
-        }
-        "refresh_token" => {
-            // Rotating: a refresh token works once.
-            if !state.refresh_tokens.remove(&form["refresh_token"]) {
-                return token_error("invalid_grant");
-            }
-            assert_eq!(form["resource"], format!("{}/mcp", state.base));
-            state.refreshes += 1;
-            grant(&mut state)
-        }
-        _ => token_error("unsupported_grant_type"),
-    }
-}
-
-async fn hub_for(mock: &Mock) -> TestHub {
-    let (mut settings, data_dir) = TestHub::settings();
-    settings.mcp_upstream_oauth_public_url = Some(PUBLIC_URL.to_owned());
-    let yaml = format!(
-        r#"
-groups: [{{id: acme}}, {{id: other}}]
-tokens:
-  - {{group: acme, name: a, key: {ACME}}}
-  - {{group: other, name: o, key: {OTHER}}}
-mcp_servers:
-  - id: secured
-    scope: public
-    type: proxy_streamable
-    url: "{url}"
-    upstream_oauth: {{}}
-  - id: configured
-    scope: public
-    type: proxy_streamable
-    url: "{url}"
-    upstream_oauth: {{client_id: admin-client, client_secret: admin-client-secret-0123456789, scopes: [tools]}}
-"#,
-        url = mock.mcp_url
-    );
-    let config_path = data_dir.path().join("aiproxy.yaml");
-    std::fs::write(&config_path, yaml).unwrap();
-    settings.config_file_path = Some(config_path);
-    TestHub::start_with(settings, data_dir).await
-}
-
-async fn authorization(
-    client: &mut McpServiceClient<tonic::transport::Channel>,
-    group: &str,
-) -> pb::McpUpstreamAuthorization {
-    client
-        .get_mcp_upstream_authorization(admin(pb::GetMcpUpstreamAuthorizationRequest {
-            server_id: "secured".into(),
-            group_id: group.into(),
-        }))
-        .await
-        .unwrap()
-        .into_inner()
-}
-
-/// Starts the authorization of `group`, follows the authorization server's redirect like a
-/// browser, and returns the gateway callback URL (path and query) it was sent to.
-async fn authorize_in_browser(
-    client: &mut McpServiceClient<tonic::transport::Channel>,
-    group: &str,
-) -> String {
-    let started = client
-        .start_mcp_upstream_authorization(admin(pb::StartMcpUpstreamAuthorizationRequest {
-            server_id: "secured".into(),
-            group_id: group.into(),
-        }))
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(
-        started.redirect_uri,
-        format!("{PUBLIC_URL}/mcp/oauth/callback")
-    );
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let answer = browser
-        .get(&started.authorization_url)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 302);
-    let location = answer.headers()[header::LOCATION].to_str().unwrap();
-    let location = url::Url::parse(location).unwrap();
-    assert!(location.as_str().starts_with(PUBLIC_URL), "{location}");
-    format!("{}?{}", location.path(), location.query().unwrap())
-}
-
-async fn callback(hub: &TestHub, path_and_query: &str) -> (u16, String) {
-    let answer = reqwest::get(hub.url(path_and_query)).await.unwrap();
-    (answer.status().as_u16(), answer.text().await.unwrap())
-}
-
-fn text_of(reply: &Value) -> String {
-    reply["result"]["content"][0]["text"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no text in {reply}"))
-        .to_owned()
-}
-
-fn assert_needs_authorization(reply: &Value) {
-    assert_eq!(
-        reply["error"]["code"],
-        mcp::UPSTREAM_AUTHORIZATION_REQUIRED,
-        "{reply}"
-    );
-    let message = reply["error"]["message"].as_str().unwrap();
-    assert!(
-        message.contains("needs authorization by an admin"),
-        "{message}"
-    );
-    assert!(!message.contains("401"), "{message}");
-}
+use crate::support::mock_upstream_oauth::{
+    ACME, Mock, OTHER, Revocation, assert_acme_forgotten, assert_needs_authorization,
+    authorization, authorize, authorize_in_browser, callback, hub_for, revoke, text_of,
+    upstream_auth_message,
+};
+use crate::support::{self, admin, control_channel};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_authorized_by_an_admin_calls_with_its_own_refreshed_token() {
@@ -400,13 +25,13 @@ async fn a_group_authorized_by_an_admin_calls_with_its_own_refreshed_token() {
     let reply = call_tool(&hub, "/mcp/public/secured", ACME, "whoami", json!({})).await;
     assert_needs_authorization(&reply);
     assert_eq!(
-        authorization(&mut client, "acme").await.state,
+        authorization(&mut client, "secured", "acme").await.state,
         pb::McpUpstreamAuthorizationState::NotAuthorized as i32
     );
 
     // The first token expires within the refresh margin: the first call refreshes it.
     mock.with(|state| state.expires_in = 30);
-    let callback_path = authorize_in_browser(&mut client, "acme").await;
+    let callback_path = authorize_in_browser(&mut client, "secured", "acme").await;
     let (status, page) = callback(&hub, &callback_path).await;
     mock.with(|state| state.expires_in = 3600);
     assert_eq!(status, 200, "{page}");
@@ -425,7 +50,7 @@ async fn a_group_authorized_by_an_admin_calls_with_its_own_refreshed_token() {
         400
     );
 
-    let state = authorization(&mut client, "acme").await;
+    let state = authorization(&mut client, "secured", "acme").await;
     assert_eq!(
         state.state,
         pb::McpUpstreamAuthorizationState::Authorized as i32
@@ -501,7 +126,7 @@ async fn a_group_authorized_by_an_admin_calls_with_its_own_refreshed_token() {
     });
     let reply = call_tool(&hub, "/mcp/public/secured", ACME, "whoami", json!({})).await;
     assert_needs_authorization(&reply);
-    let state = authorization(&mut client, "acme").await;
+    let state = authorization(&mut client, "secured", "acme").await;
     assert_eq!(
         state.state,
         pb::McpUpstreamAuthorizationState::RefreshFailed as i32
@@ -509,24 +134,12 @@ async fn a_group_authorized_by_an_admin_calls_with_its_own_refreshed_token() {
     assert!(state.refresh_error.contains("invalid_grant"), "{state:?}");
 
     // Authorized again, then revoked: the tokens are forgotten.
-    let callback_path = authorize_in_browser(&mut client, "acme").await;
+    let callback_path = authorize_in_browser(&mut client, "secured", "acme").await;
     assert_eq!(callback(&hub, &callback_path).await.0, 200);
     let reply = call_tool(&hub, "/mcp/public/secured", ACME, "whoami", json!({})).await;
     assert_eq!(text_of(&reply), "called with upstream-access-4", "{reply}");
-    client
-        .revoke_mcp_upstream_authorization(admin(pb::RevokeMcpUpstreamAuthorizationRequest {
-            server_id: "secured".into(),
-            group_id: "acme".into(),
-        }))
-        .await
-        .unwrap();
-    assert_eq!(
-        authorization(&mut client, "acme").await.state,
-        pb::McpUpstreamAuthorizationState::NotAuthorized as i32
-    );
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    let reply = call_tool(&hub, "/mcp/public/secured", ACME, "whoami", json!({})).await;
-    assert_needs_authorization(&reply);
+    revoke(&mut client, "secured", "acme").await;
+    assert_acme_forgotten(&hub, &mut client).await;
     assert_eq!(
         mock.with(|state| state.seen.clone()),
         [
@@ -536,4 +149,294 @@ async fn a_group_authorized_by_an_admin_calls_with_its_own_refreshed_token() {
             "upstream-access-4"
         ]
     );
+}
+
+/// `status` is a FailedPrecondition whose message says `needle` (and quotes no token).
+fn assert_precondition(status: &tonic::Status, needle: &str) {
+    assert_eq!(status.code(), tonic::Code::FailedPrecondition, "{status:?}");
+    assert!(status.message().contains(needle), "{status:?}");
+    assert!(!status.message().contains("upstream-access"), "{status:?}");
+}
+
+async fn test_server(
+    client: &mut McpServiceClient<tonic::transport::Channel>,
+    server: &str,
+    group: &str,
+) -> Result<pb::TestMcpServerResponse, tonic::Status> {
+    client
+        .test_mcp_server(admin(pb::TestMcpServerRequest {
+            id: server.into(),
+            group_id: group.into(),
+        }))
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+async fn list_tools(
+    client: &mut McpServiceClient<tonic::transport::Channel>,
+    server: &str,
+    group: &str,
+) -> Result<Vec<String>, tonic::Status> {
+    let listed = client
+        .list_mcp_server_tools(admin(pb::ListMcpServerToolsRequest {
+            id: server.into(),
+            group_id: group.into(),
+        }))
+        .await?
+        .into_inner();
+    Ok(listed.tools.into_iter().map(|tool| tool.name).collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_and_tools_of_a_server_with_upstream_oauth_run_as_the_named_group() {
+    let mock = Mock::start().await;
+    let hub = hub_for(&mock).await;
+    let mut client = McpServiceClient::new(control_channel(&hub).await);
+
+    // No group: refused up front, saying a group is needed (none holds tokens yet).
+    for refused in [
+        test_server(&mut client, "secured", "").await.unwrap_err(),
+        list_tools(&mut client, "secured", "").await.unwrap_err(),
+    ] {
+        assert_precondition(&refused, "group_id");
+        assert_precondition(&refused, "no group holds an authorization");
+    }
+    let offerings = client
+        .list_mcp_server_offerings(admin(pb::ListMcpServerOfferingsRequest {
+            id: "secured".into(),
+            group_id: String::new(),
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(offerings.code(), tonic::Code::FailedPrecondition);
+
+    authorize(&hub, &mut client, "secured", "acme").await;
+
+    // Still no group: the refusal names the groups that hold an authorization, no token.
+    let refused = test_server(&mut client, "secured", "").await.unwrap_err();
+    assert_precondition(&refused, "groups holding an authorization: acme");
+
+    // As acme: its token goes upstream.
+    let tested = test_server(&mut client, "secured", "acme").await.unwrap();
+    assert!(tested.ok, "{tested:?}");
+    assert_eq!(tested.tool_count, 1);
+    assert_eq!(
+        list_tools(&mut client, "secured", "acme").await.unwrap(),
+        ["whoami"]
+    );
+    let offered = client
+        .list_mcp_server_offerings(admin(pb::ListMcpServerOfferingsRequest {
+            id: "secured".into(),
+            group_id: "acme".into(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(offered.prompts.is_empty(), "{offered:?}");
+
+    // As a group without tokens: the "authorize first" sentence, not the upstream's 401.
+    let tested = test_server(&mut client, "secured", "other").await.unwrap();
+    assert!(!tested.ok);
+    assert!(
+        tested.error.contains("needs authorization by an admin") && tested.error.contains("other"),
+        "{tested:?}"
+    );
+    let refused = list_tools(&mut client, "secured", "other")
+        .await
+        .unwrap_err();
+    assert_precondition(&refused, "needs authorization by an admin");
+    assert!(!refused.message().contains("401"), "{refused:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoking_asks_the_authorization_server_to_revoke_refresh_then_access_token() {
+    let mock = Mock::start().await;
+    let hub = hub_for(&mock).await;
+    let mut client = McpServiceClient::new(control_channel(&hub).await);
+    authorize(&hub, &mut client, "secured", "acme").await;
+    revoke(&mut client, "secured", "acme").await;
+    let revoked = |token: &str, hint: &str| Revocation {
+        token: token.into(),
+        token_type_hint: hint.into(),
+        client_id: "client-1".into(),
+    };
+    assert_eq!(
+        mock.with(|state| state.revocations.clone()),
+        [
+            revoked("upstream-refresh-1", "refresh_token"),
+            revoked("upstream-access-1", "access_token"),
+        ]
+    );
+    assert!(mock.with(|state| state.access_tokens.is_empty() && state.refresh_tokens.is_empty()));
+
+    // The authorization server fails: the tokens are forgotten here all the same.
+    authorize(&hub, &mut client, "secured", "acme").await;
+    mock.with(|state| {
+        state.revocations.clear();
+        state.revocation_failure = Some(StatusCode::SERVICE_UNAVAILABLE);
+    });
+    revoke(&mut client, "secured", "acme").await;
+    assert_eq!(mock.with(|state| state.revocations.len()), 2);
+    assert_acme_forgotten(&hub, &mut client).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_failing_for_now_keeps_the_tokens_and_a_refused_one_does_not() {
+    let mock = Mock::start().await;
+    let hub = hub_for(&mock).await;
+    let mut client = McpServiceClient::new(control_channel(&hub).await);
+    let call = || call_tool(&hub, "/mcp/public/secured", ACME, "whoami", json!({}));
+    let state_of = |authorization: pb::McpUpstreamAuthorization| {
+        pb::McpUpstreamAuthorizationState::try_from(authorization.state).unwrap()
+    };
+
+    // The token expires within the refresh margin, and the authorization server is down.
+    mock.with(|state| {
+        state.expires_in = 30;
+        state.refresh_failure = Some((StatusCode::SERVICE_UNAVAILABLE, None));
+    });
+    authorize(&hub, &mut client, "secured", "acme").await;
+    mock.with(|state| state.expires_in = 3600);
+    let reply = call().await;
+    assert_eq!(text_of(&reply), "called with upstream-access-1", "{reply}");
+    assert_eq!(mock.with(|state| state.refresh_attempts), 1);
+    // Not retried on every call: after a pause.
+    let reply = call().await;
+    assert_eq!(text_of(&reply), "called with upstream-access-1", "{reply}");
+    assert_eq!(mock.with(|state| state.refresh_attempts), 1);
+    let authorized = authorization(&mut client, "secured", "acme").await;
+    assert_eq!(
+        state_of(authorized.clone()),
+        pb::McpUpstreamAuthorizationState::Authorized,
+        "{authorized:?}"
+    );
+
+    // Back up: the next use after the pause refreshes.
+    mock.with(|state| state.refresh_failure = None);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let reply = call().await;
+    assert_eq!(text_of(&reply), "called with upstream-access-2", "{reply}");
+    assert_eq!(
+        mock.with(|state| (state.refresh_attempts, state.refreshes)),
+        (2, 1)
+    );
+
+    // Refused upstream (401) while the authorization server answers 429: the call fails for
+    // now, saying so; the authorization stays.
+    mock.with(|state| {
+        state.access_tokens.clear();
+        state.refresh_failure = Some((StatusCode::TOO_MANY_REQUESTS, None));
+    });
+    let message = upstream_auth_message(&call().await);
+    assert!(
+        message.contains("could not be refreshed for now"),
+        "{message}"
+    );
+    assert_eq!(
+        state_of(authorization(&mut client, "secured", "acme").await),
+        pb::McpUpstreamAuthorizationState::Authorized
+    );
+    mock.with(|state| state.refresh_failure = None);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let reply = call().await;
+    assert_eq!(text_of(&reply), "called with upstream-access-3", "{reply}");
+
+    // A definitive answer (401 invalid_client): the admin must authorize again, and no
+    // further refresh is tried.
+    mock.with(|state| {
+        state.access_tokens.clear();
+        state.refresh_failure = Some((StatusCode::UNAUTHORIZED, Some("invalid_client")));
+    });
+    let refused_for_good = |reply: serde_json::Value| {
+        let message = upstream_auth_message(&reply);
+        assert!(
+            message.contains("needs authorization by an admin again")
+                && message.contains("invalid_client"),
+            "{message}"
+        );
+    };
+    refused_for_good(call().await);
+    let failed = authorization(&mut client, "secured", "acme").await;
+    assert!(
+        failed.refresh_error.contains("invalid_client"),
+        "{failed:?}"
+    );
+    assert_eq!(
+        state_of(failed),
+        pb::McpUpstreamAuthorizationState::RefreshFailed
+    );
+    let attempts = mock.with(|state| state.refresh_attempts);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    refused_for_good(call().await);
+    assert_eq!(mock.with(|state| state.refresh_attempts), attempts);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_legacy_sse_upstream_gets_the_groups_bearer_on_the_stream_and_the_posts() {
+    let mock = Mock::start().await;
+    let hub = hub_for(&mock).await;
+    let mut client = McpServiceClient::new(control_channel(&hub).await);
+    let call = || call_tool(&hub, "/mcp/public/legacy", ACME, "whoami", json!({}));
+
+    assert_needs_authorization(&call().await);
+    authorize(&hub, &mut client, "legacy", "acme").await;
+    mock.with(|state| state.sse_requests.clear());
+    let reply = call().await;
+    assert_eq!(text_of(&reply), "called with upstream-access-1", "{reply}");
+    let requests = mock.with(|state| state.sse_requests.clone());
+    assert!(
+        requests.contains(&("GET /sse", "upstream-access-1".into())),
+        "{requests:?}"
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|(_, token)| token == "upstream-access-1"),
+        "{requests:?}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|(request, _)| *request == "POST /messages"),
+        "{requests:?}"
+    );
+
+    // The upstream stops taking the token: a POST's 401 refreshes once and is sent again.
+    mock.with(|state| {
+        state.access_tokens.clear();
+        state.sse_requests.clear();
+    });
+    let reply = call().await;
+    assert_eq!(text_of(&reply), "called with upstream-access-2", "{reply}");
+    assert_eq!(mock.with(|state| state.refreshes), 1);
+    let requests = mock.with(|state| state.sse_requests.clone());
+    assert!(
+        requests.contains(&("POST /messages", "upstream-access-1".into()))
+            && requests.contains(&("POST /messages", "upstream-access-2".into())),
+        "{requests:?}"
+    );
+
+    // The stream ends and the token is refused: the new GET /sse gets a 401, refreshes once
+    // and opens with the new token.
+    mock.with(|state| {
+        state.access_tokens.clear();
+        state.sse_sessions.clear();
+        state.sse_requests.clear();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let reply = call().await;
+    assert_eq!(text_of(&reply), "called with upstream-access-3", "{reply}");
+    assert_eq!(mock.with(|state| state.refreshes), 2);
+    let requests = mock.with(|state| state.sse_requests.clone());
+    assert!(
+        requests.contains(&("GET /sse", "upstream-access-3".into())),
+        "{requests:?}"
+    );
+    assert!(
+        !requests.iter().any(|(_, token)| token == "-"),
+        "a request went without a token: {requests:?}"
+    );
+    // Other groups are not served with acme's tokens.
+    let reply = call_tool(&hub, "/mcp/public/legacy", OTHER, "whoami", json!({})).await;
+    assert_needs_authorization(&reply);
 }

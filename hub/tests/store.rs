@@ -764,6 +764,7 @@ async fn upstream_tokens_refresh_by_compare_and_set(store: &Store) {
         client_secret: None,
         client_auth: "none".into(),
         resource: "http://127.0.0.1:9/mcp".into(),
+        revocation_endpoint: Some("http://127.0.0.1:9/revoke".into()),
     };
     let grant = |access: &'static str, refresh: Option<&'static str>| UpstreamGrant {
         access_token: access,
@@ -781,6 +782,10 @@ async fn upstream_tokens_refresh_by_compare_and_set(store: &Store) {
         .unwrap()
         .unwrap();
     assert_eq!(read_by_both.access_token, "a1");
+    assert!(
+        read_by_both.source == source,
+        "the grant's source is kept whole"
+    );
     assert!(
         store
             .replace_upstream_tokens(&read_by_both, &grant("a2", None))
@@ -836,6 +841,10 @@ async fn upstream_tokens_refresh_by_compare_and_set(store: &Store) {
         .unwrap()
         .unwrap();
     assert_eq!(taken.code_verifier, "verifier");
+    assert!(
+        taken.source == request.source,
+        "the request's source is kept whole"
+    );
     assert!(
         store
             .take_upstream_auth_request("hash")

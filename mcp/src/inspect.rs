@@ -1,5 +1,6 @@
 //! One server seen from outside a session, for the control plane: a fresh tool server for a definition, connected where remote, its tools and offerings.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -7,6 +8,30 @@ use serde_json::Value;
 use crate::config::McpConfig;
 use crate::host::ServerDefinition;
 use crate::servers::LiveServers;
+use crate::tool_server::ToolServer;
+use crate::upstream_auth::UpstreamTokenSource;
+
+/// Whom a server is inspected for: a group (its parameters are already merged into the
+/// definition) and the host's upstream OAuth tokens, so a proxy whose upstream wants OAuth
+/// connects with that group's token. No group and no tokens: such a proxy refuses, as it would
+/// refuse a caller without tokens.
+#[derive(Clone, Default)]
+pub struct InspectAs {
+    pub group_id: String,
+    pub upstream_tokens: Option<Arc<dyn UpstreamTokenSource>>,
+}
+
+/// A fresh tool server of `definition` for `caller` (no cached instance, so a test really
+/// connects).
+fn fresh(
+    config: &McpConfig,
+    definition: &ServerDefinition,
+    caller: &InspectAs,
+) -> Result<Arc<dyn ToolServer>, String> {
+    LiveServers::new(config.clone(), None, caller.upstream_tokens.clone())
+        .build(definition, &caller.group_id)
+        .map_err(|error| error.message.to_string())
+}
 
 /// One tool as a server lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,17 +55,16 @@ pub struct ServerInspection {
     pub latency: Duration,
 }
 
-/// Builds `definition` afresh (no cached instance, so a test really connects), lists its tools
-/// and drops it again. A proxy connects, initializes and lists within `config.upstream_timeout`.
-/// The error is a sentence for an admin: why the server cannot start or answer.
+/// Builds `definition` afresh for `caller`, lists its tools and drops it again. A proxy
+/// connects, initializes and lists within `config.upstream_timeout`. The error is a sentence
+/// for an admin: why the server cannot start or answer.
 pub async fn inspect_server(
     config: &McpConfig,
     definition: &ServerDefinition,
+    caller: &InspectAs,
 ) -> Result<ServerInspection, String> {
     let started = Instant::now();
-    let server = LiveServers::new(config.clone(), None, None)
-        .build(definition, "")
-        .map_err(|error| error.message.to_string())?;
+    let server = fresh(config, definition, caller)?;
     let listed = tokio::time::timeout(config.upstream_timeout, server.list_tools())
         .await
         .map_err(|_| {
@@ -109,10 +133,9 @@ pub struct OfferingsInspection {
 pub async fn inspect_offerings(
     config: &McpConfig,
     definition: &ServerDefinition,
+    caller: &InspectAs,
 ) -> Result<OfferingsInspection, String> {
-    let server = LiveServers::new(config.clone(), None, None)
-        .build(definition, "")
-        .map_err(|error| error.message.to_string())?;
+    let server = fresh(config, definition, caller)?;
     let within = |what: &'static str| {
         move |_: tokio::time::error::Elapsed| {
             format!(

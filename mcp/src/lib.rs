@@ -42,7 +42,7 @@
 //!   gateway as those upstreams' OAuth client (discovery, registration, PKCE, token grants).
 //! - `admin.rs`: the `aiproxy-admin` tools over [`AdminHost`], at `/admin`.
 //! - `inspect.rs`: [`inspect_server`] and [`inspect_offerings`], a server's tools, prompts and
-//!   resources seen from the host's control plane.
+//!   resources seen from the host's control plane, as a group ([`InspectAs`]).
 //! - `pinning/`: tool pinning against rug pulls ([`pinning::review`] of a listing against the
 //!   host's [`pinning::ToolPins`], calls to quarantined tools refused) and the poisoning scan
 //!   of descriptions (`pinning/scan.rs`); `pinning/canonical.rs` hashes a tool's definition.
@@ -91,7 +91,7 @@ pub use host::{
     VirtualResource, VirtualTool,
 };
 pub use inspect::{
-    OfferingsInspection, PromptSummary, ResourceSummary, ServerInspection, ToolSummary,
+    InspectAs, OfferingsInspection, PromptSummary, ResourceSummary, ServerInspection, ToolSummary,
     inspect_offerings, inspect_server,
 };
 pub use offerings::AGGREGATED_URI_SCHEME;

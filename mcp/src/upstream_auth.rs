@@ -55,6 +55,19 @@ pub enum UpstreamTokenError {
         group: String,
         reason: String,
     },
+    /// A refresh failed for now (the authorization server was unreachable, timed out or
+    /// answered 5xx or 429) and the token it was to replace is no longer valid: the tokens are
+    /// kept and the refresh is tried again after a pause, no admin needed.
+    #[error(
+        "the upstream token of mcp server {server} for group {group} could not be refreshed \
+         for now ({reason}); the gateway tries again in {retry_in_seconds} s"
+    )]
+    RefreshRetrying {
+        server: String,
+        group: String,
+        reason: String,
+        retry_in_seconds: u64,
+    },
     /// The token store could not be read.
     #[error("upstream tokens of mcp server {server} are unavailable: {reason}")]
     Unavailable { server: String, reason: String },
@@ -67,6 +80,7 @@ impl UpstreamTokenError {
             UpstreamTokenError::NotAuthorized { .. } | UpstreamTokenError::RefreshFailed { .. } => {
                 "upstream_authorization_required"
             }
+            UpstreamTokenError::RefreshRetrying { .. } => "upstream_token_refresh_retrying",
             UpstreamTokenError::Unavailable { .. } => "upstream_tokens_unavailable",
         };
         ErrorData::new(

@@ -1,4 +1,4 @@
-//! The gateway as an OAuth client of an upstream MCP server: discovery (RFC 9728, RFC 8414, OpenID), registration (RFC 7591), PKCE S256, token grants.
+//! The gateway as an OAuth client of an upstream MCP server: discovery (RFC 9728, RFC 8414, OpenID), registration (RFC 7591), PKCE S256, token grants, revocation (RFC 7009).
 //!
 //! No storage here: the host keeps what these calls return (`hub/src/mcp_host/upstream_oauth.rs`).
 //! Every request goes through the proxies' guarded client (no redirects, no ambient proxy, the
@@ -20,13 +20,36 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest metadata, registration or token answer read.
 const MAX_ANSWER_BYTES: usize = 256 * 1024;
 
-/// Why an OAuth step failed; a sentence for an admin, without secrets.
+/// Each revocation request (RFC 7009) is given this long: revoking is best effort, and an
+/// admin waits for it.
+const REVOCATION_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why an OAuth step failed: a sentence for an admin, without secrets, and whether the
+/// authorization server's answer was final.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct OAuthError(pub String);
+#[error("{message}")]
+pub struct OAuthError {
+    pub message: String,
+    pub kind: OAuthFailure,
+}
+
+/// Whether trying again may help: the refresh logic reads this, not the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthFailure {
+    /// The authorization server refused the grant or the client for good (400/401 with
+    /// `invalid_grant`, `invalid_client` or `unauthorized_client`): an admin must authorize
+    /// again.
+    Refused,
+    /// Anything else (connect error, timeout, 5xx, 429, an unreadable answer): the same request
+    /// may succeed later.
+    Transient,
+}
 
 fn fail(message: impl Into<String>) -> OAuthError {
-    OAuthError(message.into())
+    OAuthError {
+        message: message.into(),
+        kind: OAuthFailure::Transient,
+    }
 }
 
 /// What discovery found: where to authorize and which scopes the resource names.
@@ -49,6 +72,9 @@ pub struct AuthorizationServer {
     pub code_challenge_methods_supported: Vec<String>,
     #[serde(default)]
     pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
+    /// RFC 7009's endpoint, when the server offers one (RFC 8414 `revocation_endpoint`).
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
 }
 
 /// How the client authenticates at the token endpoint.
@@ -400,11 +426,81 @@ impl OAuthClient {
         &self,
         token_endpoint: &str,
         client: &ClientCredentials,
-        mut form: Vec<(&str, &str)>,
+        form: Vec<(&str, &str)>,
     ) -> Result<TokenGrant, OAuthError> {
         let endpoint = parse_url("token_endpoint", token_endpoint)?;
+        let (status, bytes) = self
+            .client_post(endpoint, client, form, REQUEST_TIMEOUT)
+            .await
+            .map_err(|error| fail(format!("token request failed: {}", error.message)))?;
+        if !status.is_success() {
+            let answer = oauth_error_answer(&bytes);
+            let refused = matches!(
+                status,
+                reqwest::StatusCode::BAD_REQUEST | reqwest::StatusCode::UNAUTHORIZED
+            ) && answer.as_ref().is_some_and(|answer| {
+                matches!(
+                    answer.error.as_str(),
+                    "invalid_grant" | "invalid_client" | "unauthorized_client"
+                )
+            });
+            return Err(OAuthError {
+                message: format!(
+                    "token request refused ({status}){}",
+                    answer.map(|answer| answer.text()).unwrap_or_default()
+                ),
+                kind: if refused {
+                    OAuthFailure::Refused
+                } else {
+                    OAuthFailure::Transient
+                },
+            });
+        }
+        let grant: TokenGrant = serde_json::from_slice(&bytes)
+            .map_err(|_| fail("token answer unreadable: not a JSON token response"))?;
+        if grant.access_token.is_empty() {
+            return Err(fail("token answer holds no access_token"));
+        }
+        Ok(grant)
+    }
+
+    /// Revokes `token` at the authorization server's RFC 7009 endpoint, the client
+    /// authenticated as at the token endpoint. `token_type_hint` is `refresh_token` or
+    /// `access_token`. A 200 is success (RFC 7009 answers 200 for an unknown token too).
+    pub async fn revoke(
+        &self,
+        revocation_endpoint: &str,
+        client: &ClientCredentials,
+        token: &str,
+        token_type_hint: &str,
+    ) -> Result<(), OAuthError> {
+        let endpoint = parse_url("revocation_endpoint", revocation_endpoint)?;
+        let form = vec![("token", token), ("token_type_hint", token_type_hint)];
+        let (status, bytes) = self
+            .client_post(endpoint, client, form, REVOCATION_TIMEOUT)
+            .await
+            .map_err(|error| fail(format!("revocation failed: {}", error.message)))?;
+        if !status.is_success() {
+            return Err(fail(format!(
+                "revocation refused ({status}){}",
+                oauth_error_answer(&bytes)
+                    .map(|answer| answer.text())
+                    .unwrap_or_default()
+            )));
+        }
+        Ok(())
+    }
+
+    /// A form POST authenticated as `client` (RFC 6749 2.3.1): its status and bounded body.
+    async fn client_post(
+        &self,
+        endpoint: url::Url,
+        client: &ClientCredentials,
+        mut form: Vec<(&str, &str)>,
+        timeout: Duration,
+    ) -> Result<(reqwest::StatusCode, Vec<u8>), OAuthError> {
         let secret = client.client_secret.as_deref().unwrap_or_default();
-        let mut request = self.http.post(endpoint).timeout(REQUEST_TIMEOUT);
+        let mut request = self.http.post(endpoint).timeout(timeout);
         match client.auth {
             ClientAuth::Basic => {
                 // RFC 6749 2.3.1: both parts form-encoded before the Basic encoding.
@@ -431,26 +527,9 @@ impl OAuthClient {
             .body(body)
             .send()
             .await
-            .map_err(|error| {
-                fail(format!(
-                    "token request failed: {}",
-                    proxy_http::describe(error)
-                ))
-            })?;
+            .map_err(|error| fail(proxy_http::describe(error)))?;
         let status = response.status();
-        let bytes = read_bounded(response).await?;
-        if !status.is_success() {
-            return Err(fail(format!(
-                "token request refused ({status}){}",
-                oauth_error_text(&bytes)
-            )));
-        }
-        let grant: TokenGrant = serde_json::from_slice(&bytes)
-            .map_err(|_| fail("token answer unreadable: not a JSON token response"))?;
-        if grant.access_token.is_empty() {
-            return Err(fail("token answer holds no access_token"));
-        }
-        Ok(grant)
+        Ok((status, read_bounded(response).await?))
     }
 
     /// A JSON document at `url`; `None` for a 404 or an answer that is no such document.
@@ -561,23 +640,35 @@ async fn read_bounded(response: reqwest::Response) -> Result<Vec<u8>, OAuthError
     Ok(body)
 }
 
-/// `: <error> (<description>)` of an OAuth error answer, bounded, or nothing. The server's
-/// own words about a refusal, which name no token of ours.
+/// An OAuth error answer (RFC 6749 5.2): the server's own words about a refusal, which name
+/// no token of ours.
+#[derive(Deserialize)]
+struct ErrorAnswer {
+    error: String,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+impl ErrorAnswer {
+    /// `: <error> (<description>)`, bounded.
+    fn text(&self) -> String {
+        let mut text = format!(": {}", self.error);
+        if let Some(description) = &self.error_description {
+            text.push_str(&format!(" ({description})"));
+        }
+        text.chars().take(300).collect()
+    }
+}
+
+fn oauth_error_answer(body: &[u8]) -> Option<ErrorAnswer> {
+    serde_json::from_slice(body).ok()
+}
+
+/// `: <error> (<description>)` of an OAuth error answer, or nothing.
 fn oauth_error_text(body: &[u8]) -> String {
-    #[derive(Deserialize)]
-    struct ErrorAnswer {
-        error: String,
-        #[serde(default)]
-        error_description: Option<String>,
-    }
-    let Ok(answer) = serde_json::from_slice::<ErrorAnswer>(body) else {
-        return String::new();
-    };
-    let mut text = format!(": {}", answer.error);
-    if let Some(description) = answer.error_description {
-        text.push_str(&format!(" ({description})"));
-    }
-    text.chars().take(300).collect()
+    oauth_error_answer(body)
+        .map(|answer| answer.text())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -635,6 +726,7 @@ mod tests {
             registration_endpoint: None,
             code_challenge_methods_supported: vec!["S256".into()],
             token_endpoint_auth_methods_supported: None,
+            revocation_endpoint: None,
         };
         let url = AuthorizationRequest {
             server: &server,

@@ -1,4 +1,4 @@
-//! Upstream OAuth held per group: authorizations started and completed, and `mcp`'s `UpstreamTokenSource` on the database (refresh with compare-and-set).
+//! Upstream OAuth held per group: authorizations started, completed and revoked, and `mcp`'s `UpstreamTokenSource` on the database (refresh with compare-and-set, a pause after a failure that may pass).
 //!
 //! The protocol steps are `mcp::upstream_oauth`'s; this file decides what is stored and when
 //! a token is refreshed. Tokens live in the database, so every replica sends the newest one; a
@@ -7,10 +7,12 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use mcp::upstream_oauth::{
-    AuthorizationRequest, ClientAuth, ClientCredentials, OAuthClient, Pkce, TokenGrant,
+    AuthorizationRequest, ClientAuth, ClientCredentials, OAuthClient, OAuthFailure, Pkce,
+    TokenGrant,
 };
 use mcp::{UpstreamToken, UpstreamTokenError, UpstreamTokenSource};
 use sha2::Digest;
@@ -29,6 +31,11 @@ const AUTHORIZATION_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 /// A token this close to its expiry is refreshed before it is sent.
 const REFRESH_AHEAD_MS: i64 = 60 * 1000;
+
+/// The pause after a refresh that failed for now (unreachable, timeout, 5xx, 429), doubling
+/// with each failure in a row up to [`MAX_REFRESH_BACKOFF`].
+const FIRST_REFRESH_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_REFRESH_BACKOFF: Duration = Duration::from_secs(5 * 60);
 
 /// Why an authorization could not start or complete: a sentence without secrets.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +64,37 @@ pub struct StartedAuthorization {
 /// Held while one (server, group) refreshes on this replica.
 type RefreshTurn = Arc<tokio::sync::Mutex<()>>;
 
+/// Refreshes of one (server, group) that failed for now, in a row: no new attempt before
+/// `retry_at`. Only for the row at `generation`: a new authorization or another replica's
+/// refresh starts afresh.
+struct RefreshBackoff {
+    generation: i64,
+    failures: u32,
+    retry_at: Instant,
+    reason: String,
+    /// The upstream refused the stored token (401): it is not sent again during the pause.
+    rejected: bool,
+}
+
+/// A pause after a refresh that failed for now.
+struct Paused {
+    remaining: Duration,
+    reason: String,
+    rejected: bool,
+}
+
+/// What revoking found at the authorization server (RFC 7009), for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevocationOutcome {
+    /// The server offers no revocation endpoint: the tokens are forgotten locally only.
+    NotOffered,
+    /// Every token the group held was revoked there.
+    Revoked,
+    /// Some token could not be revoked there (why, without the token); it was forgotten here
+    /// all the same.
+    Failed(String),
+}
+
 /// The upstream tokens of every (server, group), on the database.
 pub struct UpstreamAuthorizations {
     store: Store,
@@ -65,6 +103,8 @@ pub struct UpstreamAuthorizations {
     /// One refresh at a time per (server, group) on this replica; other replicas are kept
     /// apart by the compare-and-set.
     refreshing: Mutex<HashMap<(String, String), RefreshTurn>>,
+    /// Refreshes that failed for now, per (server, group), on this replica.
+    backoff: Mutex<HashMap<(String, String), RefreshBackoff>>,
 }
 
 impl std::fmt::Debug for UpstreamAuthorizations {
@@ -87,6 +127,7 @@ impl UpstreamAuthorizations {
                 .filter(|url| !url.is_empty())
                 .map(|url| format!("{}{CALLBACK_PATH}", url.trim_end_matches('/'))),
             refreshing: Mutex::new(HashMap::new()),
+            backoff: Mutex::new(HashMap::new()),
         }
     }
 
@@ -123,7 +164,7 @@ impl UpstreamAuthorizations {
         let discovered = client
             .discover(&resource)
             .await
-            .map_err(|error| UpstreamAuthError::Upstream(error.0))?;
+            .map_err(|error| UpstreamAuthError::Upstream(error.message))?;
         let scopes = if config.scopes.is_empty() {
             discovered.scopes_supported.clone()
         } else {
@@ -134,7 +175,7 @@ impl UpstreamAuthorizations {
             client
                 .register(authorization_server, &redirect_uri, "aiproxy", &scopes)
                 .await
-                .map_err(|error| UpstreamAuthError::Upstream(error.0))?
+                .map_err(|error| UpstreamAuthError::Upstream(error.message))?
         } else {
             configured_client(
                 &config.client_id,
@@ -154,7 +195,7 @@ impl UpstreamAuthorizations {
             resource: &resource,
         }
         .url()
-        .map_err(|error| UpstreamAuthError::Upstream(error.0))?;
+        .map_err(|error| UpstreamAuthError::Upstream(error.message))?;
         let expires_at_ms = now_ms() + AUTHORIZATION_WINDOW_MS;
         self.store
             .insert_upstream_auth_request(&UpstreamAuthRequest {
@@ -169,6 +210,7 @@ impl UpstreamAuthorizations {
                     client_secret: credentials.client_secret,
                     client_auth: credentials.auth.as_str().to_owned(),
                     resource,
+                    revocation_endpoint: authorization_server.revocation_endpoint.clone(),
                 },
                 scopes: scopes.join(" "),
                 expires_at: expires_at_ms,
@@ -209,7 +251,7 @@ impl UpstreamAuthorizations {
                 &request.source.resource,
             )
             .await
-            .map_err(|error| UpstreamAuthError::Upstream(error.0))?;
+            .map_err(|error| UpstreamAuthError::Upstream(error.message))?;
         let scopes = grant
             .scope
             .clone()
@@ -253,12 +295,133 @@ impl UpstreamAuthorizations {
         self.store.upstream_tokens_of_server(server_id).await
     }
 
-    pub async fn revoke(&self, server_id: &str, group_id: &str) -> Result<bool, StoreError> {
-        self.store.delete_upstream_tokens(server_id, group_id).await
+    /// Forgets the group's tokens for the server (`None` when it held none), then asks the
+    /// authorization server to revoke them (RFC 7009: the refresh token, then the access
+    /// token) when it offers that. Best effort: the tokens are gone here whatever it answers.
+    pub async fn revoke(
+        &self,
+        server_id: &str,
+        group_id: &str,
+    ) -> Result<Option<RevocationOutcome>, StoreError> {
+        let Some(stored) = self.store.upstream_tokens(server_id, group_id).await? else {
+            return Ok(None);
+        };
+        self.store
+            .delete_upstream_tokens(server_id, group_id)
+            .await?;
+        self.forget_backoff(server_id, group_id);
+        let outcome = self.revoke_upstream(&stored).await;
+        match &outcome {
+            RevocationOutcome::Failed(reason) => tracing::warn!(
+                server = %server_id,
+                group = %group_id,
+                reason = %reason,
+                "upstream tokens forgotten; the authorization server did not revoke them"
+            ),
+            outcome => tracing::info!(
+                server = %server_id,
+                group = %group_id,
+                outcome = ?outcome,
+                "upstream authorization revoked"
+            ),
+        }
+        Ok(Some(outcome))
+    }
+
+    async fn revoke_upstream(&self, stored: &UpstreamTokens) -> RevocationOutcome {
+        let Some(endpoint) = stored.source.revocation_endpoint.as_deref() else {
+            return RevocationOutcome::NotOffered;
+        };
+        let client = match self.store.get_mcp_server(&stored.server_id).await {
+            Ok(server) => oauth_client(&server),
+            // The server is gone: its address policy is unknown, so the strict one.
+            Err(_) => OAuthClient::new(true),
+        };
+        let credentials = credentials_of(&stored.source);
+        // The refresh token first: revoking it may revoke the access token too (RFC 7009
+        // 2.1), and the other way round a refresh could still mint a new one meanwhile.
+        let tokens = stored
+            .refresh_token
+            .iter()
+            .map(|token| (token.as_str(), "refresh_token"))
+            .chain([(stored.access_token.as_str(), "access_token")]);
+        let mut failures = Vec::new();
+        for (token, hint) in tokens {
+            if let Err(error) = client.revoke(endpoint, &credentials, token, hint).await {
+                failures.push(format!("{hint}: {error}"));
+            }
+        }
+        if failures.is_empty() {
+            RevocationOutcome::Revoked
+        } else {
+            RevocationOutcome::Failed(failures.join("; "))
+        }
+    }
+
+    /// How long refreshes of `stored` still pause after failing for now; `None` when one may
+    /// be tried.
+    fn backing_off(&self, stored: &UpstreamTokens) -> Option<Paused> {
+        let backoff = self.backoff.lock().ok()?;
+        let entry = backoff.get(&(stored.server_id.clone(), stored.group_id.clone()))?;
+        let remaining = entry.retry_at.checked_duration_since(Instant::now())?;
+        (entry.generation == stored.generation).then(|| Paused {
+            remaining,
+            reason: entry.reason.clone(),
+            rejected: entry.rejected,
+        })
+    }
+
+    /// Notes a refresh of `stored` that failed for now (`rejected`: after the upstream refused
+    /// the token); answers the pause before the next.
+    fn back_off(&self, stored: &UpstreamTokens, reason: &str, rejected: bool) -> Duration {
+        let Ok(mut backoff) = self.backoff.lock() else {
+            return FIRST_REFRESH_BACKOFF;
+        };
+        let key = (stored.server_id.clone(), stored.group_id.clone());
+        let failures = match backoff.get(&key) {
+            Some(entry) if entry.generation == stored.generation => entry.failures + 1,
+            _ => 1,
+        };
+        let pause = FIRST_REFRESH_BACKOFF
+            .saturating_mul(2u32.saturating_pow(failures - 1))
+            .min(MAX_REFRESH_BACKOFF);
+        backoff.insert(
+            key,
+            RefreshBackoff {
+                generation: stored.generation,
+                failures,
+                retry_at: Instant::now() + pause,
+                reason: reason.to_owned(),
+                rejected,
+            },
+        );
+        pause
+    }
+
+    /// The upstream refused the token of a paused `stored`: not sent again during the pause.
+    fn note_rejected(&self, stored: &UpstreamTokens) {
+        if let Ok(mut backoff) = self.backoff.lock()
+            && let Some(entry) =
+                backoff.get_mut(&(stored.server_id.clone(), stored.group_id.clone()))
+            && entry.generation == stored.generation
+        {
+            entry.rejected = true;
+        }
+    }
+
+    fn forget_backoff(&self, server_id: &str, group_id: &str) {
+        if let Ok(mut backoff) = self.backoff.lock() {
+            backoff.remove(&(server_id.to_owned(), group_id.to_owned()));
+        }
     }
 
     /// Refreshes `stored` unless the row moved on meanwhile (then the newer row is used).
-    async fn refresh(&self, stored: UpstreamTokens) -> Result<UpstreamToken, UpstreamTokenError> {
+    /// `rejected`: the upstream refused its access token.
+    async fn refresh(
+        &self,
+        stored: UpstreamTokens,
+        rejected: bool,
+    ) -> Result<UpstreamToken, UpstreamTokenError> {
         let key = (stored.server_id.clone(), stored.group_id.clone());
         let turn = self
             .refreshing
@@ -272,6 +435,10 @@ impl UpstreamAuthorizations {
         let current = self.read(server_id, group_id).await?;
         if current.generation != stored.generation {
             return usable(current);
+        }
+        // A request that waited for the turn of one that just failed for now keeps its pause.
+        if let Some(paused) = self.backing_off(&current) {
+            return Err(retrying(&current, &paused));
         }
         let Some(refresh_token) = current.refresh_token.clone() else {
             return Err(refresh_failed(
@@ -297,23 +464,41 @@ impl UpstreamAuthorizations {
             .await;
         let grant = match refreshed {
             Ok(grant) => grant,
+            Err(error) if error.kind == OAuthFailure::Transient => {
+                let pause = self.back_off(&current, &error.message, rejected);
+                tracing::warn!(
+                    server = %server_id,
+                    group = %group_id,
+                    error = %error,
+                    retry_in = ?pause,
+                    "upstream token refresh failed for now; tokens kept"
+                );
+                let paused = Paused {
+                    remaining: pause,
+                    reason: error.message,
+                    rejected,
+                };
+                return Err(retrying(&current, &paused));
+            }
             Err(error) => {
                 tracing::warn!(
                     server = %server_id,
                     group = %group_id,
                     error = %error,
-                    "upstream token refresh failed"
+                    "upstream token refresh refused; the group must be authorized again"
                 );
+                self.forget_backoff(server_id, group_id);
                 if let Err(store_error) = self
                     .store
-                    .record_upstream_refresh_error(&current, &error.0)
+                    .record_upstream_refresh_error(&current, &error.message)
                     .await
                 {
                     tracing::warn!(error = %store_error, "refresh failure not recorded");
                 }
-                return Err(refresh_failed(&current, &error.0));
+                return Err(refresh_failed(&current, &error.message));
             }
         };
+        self.forget_backoff(server_id, group_id);
         let scopes = grant
             .scope
             .clone()
@@ -362,11 +547,27 @@ impl UpstreamTokenSource for UpstreamAuthorizations {
         let expiring = stored
             .expires_at
             .is_some_and(|expires| expires <= now_ms() + REFRESH_AHEAD_MS);
-        // After a failed refresh the admin authorizes again: no retry on every call.
-        if expiring && stored.refresh_error.is_none() {
-            return self.refresh(stored).await;
+        // After a refused refresh the admin authorizes again: no retry on every call.
+        if stored.refresh_error.is_some() {
+            return usable(stored);
         }
-        usable(stored)
+        // A refresh that failed for now is not tried again before its pause ends; meanwhile
+        // the stored token goes out while it lasts, unless the upstream refused it.
+        if let Some(paused) = self.backing_off(&stored) {
+            if paused.rejected {
+                return Err(retrying(&stored, &paused));
+            }
+            return usable(stored.clone()).map_err(|_| retrying(&stored, &paused));
+        }
+        if !expiring {
+            return usable(stored);
+        }
+        match self.refresh(stored.clone(), false).await {
+            Err(error @ UpstreamTokenError::RefreshRetrying { .. }) => {
+                usable(stored).map_err(|_| error)
+            }
+            refreshed => refreshed,
+        }
     }
 
     async fn after_rejection(
@@ -380,7 +581,11 @@ impl UpstreamTokenSource for UpstreamAuthorizations {
             // Already replaced (another request or replica refreshed): try the new one.
             return usable(stored);
         }
-        self.refresh(stored).await
+        if let Some(paused) = self.backing_off(&stored) {
+            self.note_rejected(&stored);
+            return Err(retrying(&stored, &paused));
+        }
+        self.refresh(stored, true).await
     }
 }
 
@@ -403,6 +608,16 @@ fn refresh_failed(stored: &UpstreamTokens, reason: &str) -> UpstreamTokenError {
         server: stored.server_id.clone(),
         group: stored.group_id.clone(),
         reason: reason.to_owned(),
+    }
+}
+
+fn retrying(stored: &UpstreamTokens, paused: &Paused) -> UpstreamTokenError {
+    let pause = paused.remaining;
+    UpstreamTokenError::RefreshRetrying {
+        server: stored.server_id.clone(),
+        group: stored.group_id.clone(),
+        reason: paused.reason.clone(),
+        retry_in_seconds: pause.as_secs() + u64::from(pause.subsec_nanos() > 0),
     }
 }
 

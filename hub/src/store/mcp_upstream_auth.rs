@@ -25,6 +25,8 @@ pub struct UpstreamGrantSource {
     pub client_auth: String,
     /// The upstream MCP URL (RFC 8707 `resource`).
     pub resource: String,
+    /// The authorization server's RFC 7009 endpoint, when it offers one.
+    pub revocation_endpoint: Option<String>,
 }
 
 /// One group's tokens for one server. `Debug` shows no secret.
@@ -97,8 +99,9 @@ macro_rules! select_tokens {
     ($rest:literal) => {
         concat!(
             "SELECT server_id, group_id, access_token, refresh_token, expires_at, scopes, \
-             token_endpoint, client_id, client_secret, client_auth, resource, refresh_error, \
-             generation, authorized_at, updated_at FROM mcp_upstream_tokens",
+             token_endpoint, client_id, client_secret, client_auth, resource, \
+             revocation_endpoint, refresh_error, generation, authorized_at, updated_at \
+             FROM mcp_upstream_tokens",
             $rest
         )
     };
@@ -142,14 +145,15 @@ impl Store {
         sqlx::query(
             "INSERT INTO mcp_upstream_tokens (server_id, group_id, access_token, refresh_token, \
              expires_at, scopes, token_endpoint, client_id, client_secret, client_auth, resource, \
-             refresh_error, generation, authorized_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, 1, $12, $12) \
+             revocation_endpoint, refresh_error, generation, authorized_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, 1, $13, $13) \
              ON CONFLICT (server_id, group_id) DO UPDATE SET \
              access_token = excluded.access_token, refresh_token = excluded.refresh_token, \
              expires_at = excluded.expires_at, scopes = excluded.scopes, \
              token_endpoint = excluded.token_endpoint, client_id = excluded.client_id, \
              client_secret = excluded.client_secret, client_auth = excluded.client_auth, \
-             resource = excluded.resource, refresh_error = NULL, \
+             resource = excluded.resource, revocation_endpoint = excluded.revocation_endpoint, \
+             refresh_error = NULL, \
              generation = mcp_upstream_tokens.generation + 1, \
              authorized_at = excluded.authorized_at, updated_at = excluded.updated_at",
         )
@@ -167,6 +171,7 @@ impl Store {
         )
         .bind(source.client_auth.clone())
         .bind(source.resource.clone())
+        .bind(source.revocation_endpoint.clone())
         .bind(now)
         .execute(self.pool())
         .await?;
@@ -248,8 +253,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO mcp_upstream_auth_requests (state_hash, server_id, group_id, \
              code_verifier, redirect_uri, token_endpoint, client_id, client_secret, client_auth, \
-             resource, scopes, expires_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             resource, revocation_endpoint, scopes, expires_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(request.state_hash.clone())
         .bind(request.server_id.clone())
@@ -264,6 +269,7 @@ impl Store {
         )?)
         .bind(request.source.client_auth.clone())
         .bind(request.source.resource.clone())
+        .bind(request.source.revocation_endpoint.clone())
         .bind(request.scopes.clone())
         .bind(request.expires_at)
         .bind(now)
@@ -281,7 +287,8 @@ impl Store {
     ) -> Result<Option<UpstreamAuthRequest>, StoreError> {
         let row = sqlx::query(
             "SELECT state_hash, server_id, group_id, code_verifier, redirect_uri, token_endpoint, \
-             client_id, client_secret, client_auth, resource, scopes, expires_at \
+             client_id, client_secret, client_auth, resource, revocation_endpoint, scopes, \
+             expires_at \
              FROM mcp_upstream_auth_requests WHERE state_hash = $1",
         )
         .bind(state_hash.to_owned())
@@ -314,6 +321,7 @@ impl Store {
                 )?,
                 client_auth: rows::text(&row, "client_auth")?,
                 resource: rows::text(&row, "resource")?,
+                revocation_endpoint: rows::opt_text(&row, "revocation_endpoint")?,
             },
             scopes: rows::text(&row, "scopes")?,
             expires_at: rows::int(&row, "expires_at")?,
@@ -341,6 +349,7 @@ impl Store {
                     .open_opt(COLUMN_SECRET, rows::opt_text(row, "client_secret")?)?,
                 client_auth: rows::text(row, "client_auth")?,
                 resource: rows::text(row, "resource")?,
+                revocation_endpoint: rows::opt_text(row, "revocation_endpoint")?,
             },
             refresh_error: rows::opt_text(row, "refresh_error")?,
             generation: rows::int(row, "generation")?,

@@ -184,6 +184,7 @@ pub mod mock_openai;
 pub mod mock_openai_media;
 pub mod mock_openai_video;
 pub mod mock_openai_wire;
+pub mod mock_upstream_oauth;
 pub mod mock_vertex;
 pub mod recorded;
 pub mod recording_front;

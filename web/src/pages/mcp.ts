@@ -478,8 +478,8 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
               await api.mcp.setMcpServerStatus({ id: server.id, status: toggled(server.status) });
               await refresh();
             }),
-            button(t("Tools"), () => showTools(server, server.groupId), `mcp-tools-${server.id}`),
-            button(t("Test"), () => test(server, server.groupId)),
+            button(t("Tools"), () => asGroup(server, (group) => showTools(server, group)), `mcp-tools-${server.id}`),
+            button(t("Test"), () => asGroup(server, (group) => test(server, group)), `mcp-test-${server.id}`),
             button(t("Group parameters"), () => showParams(server)),
             server.upstreamOauth ? button(t("Upstream OAuth"), () => upstreamAuthView(server, detail), `mcp-oauth-${server.id}`) : null,
             button(t("Delete"), async () => {
@@ -595,6 +595,21 @@ export async function mcpPage(root: HTMLElement): Promise<void> {
       response.changes.length === 0
         ? h("p", {}, t("No tool, prompt or resource change waits for review."))
         : h("div", {}, ...response.changes.map((change) => changeView(change, review(change)))),
+      button(t("Close"), () => detail.replaceChildren()),
+    );
+  }
+
+  /// Tools and Test of a public server whose upstream wants OAuth run as a group (with its
+  /// held tokens): the admin picks one of the groups holding an authorization.
+  async function asGroup(server: McpServer, run: (groupId: string) => Promise<void>): Promise<void> {
+    if (!server.upstreamOauth || server.groupId) return run(server.groupId);
+    const held = await api.mcp.listMcpUpstreamAuthorizations({ serverId: server.id });
+    const groups = held.authorizations.map((authorization): [string, string] => [authorization.groupId, authorization.groupId]);
+    detail.replaceChildren(
+      h("h3", {}, t("Inspect {id} as a group", { id: server.id })),
+      groups.length === 0
+        ? h("p", {}, t("No group holds an authorization of {id} yet: authorize one under Upstream OAuth.", { id: server.id }))
+        : form([{ kind: "select", name: "group", label: t("Group"), options: groups }], t("Open"), async (values) => run(values.group), "mcp-inspect-group"),
       button(t("Close"), () => detail.replaceChildren()),
     );
   }

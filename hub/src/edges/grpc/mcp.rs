@@ -1,12 +1,15 @@
 //! `McpService`: MCP server definitions and per-group params. Headers, params and credentials
 //! are masked in every response; sending a masked value back keeps the stored one.
 
+use std::sync::Arc;
+
 use mcp::pinning::{ItemKind, PinKey};
 use mcp::{ParamOwner, TemplateInfo};
 use tonic::{Request, Response, Status};
 
 use super::convert::{decimal, decimal_text, non_empty, status_from, status_pb};
 use super::error::{invalid, required};
+use super::mcp_upstream_auth::UpstreamAuthRpcs;
 use super::pb::{self, mcp_service_server::McpService};
 use super::update::{Patchable, UpdateMask, apply_update};
 use super::{ControlPlane, next_page_token, page};
@@ -284,6 +287,8 @@ const INSPECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 struct Inspected {
     definition: mcp::ServerDefinition,
     secrets: Vec<String>,
+    /// The group, and the upstream tokens a proxy wanting OAuth sends for it.
+    caller: mcp::InspectAs,
 }
 
 impl Inspected {
@@ -306,11 +311,13 @@ impl Mcp {
             Ok(inspected) => inspected,
             Err(reason) => return Ok(Err(reason)),
         };
-        Ok(
-            mcp::inspect_server(&self.inspect_config(), &inspected.definition)
-                .await
-                .map_err(|reason| inspected.redact(&reason)),
+        Ok(mcp::inspect_server(
+            &self.inspect_config(),
+            &inspected.definition,
+            &inspected.caller,
         )
+        .await
+        .map_err(|reason| inspected.redact(&reason)))
     }
 
     /// As [`Self::inspect`], listing the server's prompts and resources instead.
@@ -323,11 +330,13 @@ impl Mcp {
             Ok(inspected) => inspected,
             Err(reason) => return Ok(Err(reason)),
         };
-        Ok(
-            mcp::inspect_offerings(&self.inspect_config(), &inspected.definition)
-                .await
-                .map_err(|reason| inspected.redact(&reason)),
+        Ok(mcp::inspect_offerings(
+            &self.inspect_config(),
+            &inspected.definition,
+            &inspected.caller,
         )
+        .await
+        .map_err(|reason| inspected.redact(&reason)))
     }
 
     fn inspect_config(&self) -> mcp::McpConfig {
@@ -356,6 +365,10 @@ impl Mcp {
             }
             (McpScope::Public, _) => group_id,
         };
+        if server.upstream_oauth.is_some() && group_id.is_empty() {
+            let upstream_auth = self.0.upstream_auth.as_deref();
+            return Err(super::mcp_upstream_auth::group_needed(upstream_auth, id).await);
+        }
         let group_params = if group_id.is_empty() {
             Default::default()
         } else {
@@ -386,9 +399,18 @@ impl Mcp {
         } else {
             crate::mcp_host::bridge::definition_for(&server, group_id, group_params)
         };
+        let upstream_tokens = self
+            .0
+            .upstream_auth
+            .clone()
+            .map(|authorizations| authorizations as Arc<dyn mcp::UpstreamTokenSource>);
         Ok(definition.map(|definition| Inspected {
             definition,
             secrets,
+            caller: mcp::InspectAs {
+                group_id: group_id.to_owned(),
+                upstream_tokens,
+            },
         }))
     }
 }
@@ -943,10 +965,7 @@ impl McpService for Mcp {
         &self,
         request: Request<pb::StartMcpUpstreamAuthorizationRequest>,
     ) -> Result<Response<pb::StartMcpUpstreamAuthorizationResponse>, Status> {
-        let upstream_auth = self.0.upstream_auth.as_deref();
-        let started =
-            super::mcp_upstream_auth::start(upstream_auth, &self.0.store, request.into_inner())
-                .await?;
+        let started = self.upstream_auth()?.start(request.into_inner()).await?;
         Ok(Response::new(started))
     }
 
@@ -954,10 +973,7 @@ impl McpService for Mcp {
         &self,
         request: Request<pb::GetMcpUpstreamAuthorizationRequest>,
     ) -> Result<Response<pb::McpUpstreamAuthorization>, Status> {
-        let upstream_auth = self.0.upstream_auth.as_deref();
-        let state =
-            super::mcp_upstream_auth::get(upstream_auth, &self.0.store, request.into_inner())
-                .await?;
+        let state = self.upstream_auth()?.get(request.into_inner()).await?;
         Ok(Response::new(state))
     }
 
@@ -965,10 +981,7 @@ impl McpService for Mcp {
         &self,
         request: Request<pb::ListMcpUpstreamAuthorizationsRequest>,
     ) -> Result<Response<pb::ListMcpUpstreamAuthorizationsResponse>, Status> {
-        let upstream_auth = self.0.upstream_auth.as_deref();
-        let listed =
-            super::mcp_upstream_auth::list(upstream_auth, &self.0.store, request.into_inner())
-                .await?;
+        let listed = self.upstream_auth()?.list(request.into_inner()).await?;
         Ok(Response::new(listed))
     }
 
@@ -976,9 +989,7 @@ impl McpService for Mcp {
         &self,
         request: Request<pb::RevokeMcpUpstreamAuthorizationRequest>,
     ) -> Result<Response<()>, Status> {
-        let upstream_auth = self.0.upstream_auth.as_deref();
-        super::mcp_upstream_auth::revoke(upstream_auth, &self.0.store, request.into_inner())
-            .await?;
+        self.upstream_auth()?.revoke(request.into_inner()).await?;
         Ok(Response::new(()))
     }
 
@@ -1075,6 +1086,10 @@ fn change_pb(pin: crate::store::mcp_pins::McpToolPin) -> pb::McpToolChange {
 }
 
 impl Mcp {
+    fn upstream_auth(&self) -> Result<UpstreamAuthRpcs<'_>, Status> {
+        UpstreamAuthRpcs::new(self.0.upstream_auth.as_deref(), &self.0.store)
+    }
+
     /// The stored server, refused when its tools are not pinned (embedded servers are the
     /// gateway's own code).
     async fn pinned_server(&self, id: &str) -> Result<McpServer, Status> {
