@@ -74,6 +74,7 @@ mod sse_sessions;
 mod tasks;
 mod tool_call_span;
 mod tool_server;
+mod unprefixed;
 mod upstream_auth;
 pub mod upstream_oauth;
 

@@ -46,6 +46,7 @@ pub fn embedded_definition(
         },
         revision: String::new(),
         tool_allow: None,
+        aggregate_unprefixed: false,
     })
 }
 

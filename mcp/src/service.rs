@@ -194,7 +194,7 @@ impl McpService {
         };
         let mut params = CallToolRequestParams::new(tool.to_owned());
         params.arguments = arguments;
-        let target = core.call_target(&scope.caller, &scope.view, tool);
+        let target = core.call_target(&scope.caller, &scope.view, tool).await;
         let cancel = self.state.shutdown.child_token();
         let outcome = core
             .call_tool(
@@ -513,7 +513,7 @@ impl McpService {
                             let core = &self.state.core;
                             let client = &record.initialize_params.capabilities;
                             if let Some(target) =
-                                direct_reply::target(core, &scope, &call.params.name, client)
+                                direct_reply::target(core, &scope, &call.params.name, client).await
                             {
                                 let in_flight = self.state.direct_calls.start(session, &call.id);
                                 let client = client.clone();

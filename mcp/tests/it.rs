@@ -25,6 +25,7 @@ mod shared_sessions;
 mod tasks;
 mod tenancy;
 mod typescript_client;
+mod unprefixed;
 mod vendor_templates;
 mod virtual_offerings;
 mod virtual_servers;

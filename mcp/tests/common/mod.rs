@@ -74,6 +74,15 @@ pub fn server(id: &str, scope: Scope, kind: ServerKind) -> Arc<ServerDefinition>
         kind,
         revision: String::new(),
         tool_allow: None,
+        aggregate_unprefixed: false,
+    })
+}
+
+/// `definition` served under its own names in the aggregated view.
+pub fn unprefixed(definition: Arc<ServerDefinition>) -> Arc<ServerDefinition> {
+    Arc::new(ServerDefinition {
+        aggregate_unprefixed: true,
+        ..(*definition).clone()
     })
 }
 
