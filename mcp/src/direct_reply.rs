@@ -369,6 +369,7 @@ mod tests {
             owner_token_id: 1,
             route: "aggregated".to_owned(),
             initialize_params: initialize,
+            log_level: None,
         }
     }
 

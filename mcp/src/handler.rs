@@ -52,6 +52,9 @@ pub(crate) fn prefixed(server_id: &str, name: &str) -> String {
 pub(crate) struct RequestScope {
     pub caller: Arc<Caller>,
     pub view: View,
+    /// The least severe log level the caller's session asked for (`logging/setLevel` of the
+    /// session era, kept by the transport with the session); `None`: every level.
+    pub log_level: Option<rmcp::model::LoggingLevel>,
 }
 
 #[derive(Clone)]
@@ -557,8 +560,9 @@ impl ServerHandler for McpHandler {
         _request: SetLevelRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
-        // Embedded servers log little and proxies forward what upstreams send; accepting the
-        // level keeps clients that set it before calling tools working.
+        // The transport already kept the level with the session (see `log_level.rs`): the
+        // session's later calls carry it in their scope. Nothing goes upstream, where the
+        // session is shared by other callers.
         Ok(())
     }
 
@@ -645,7 +649,7 @@ impl ServerHandler for McpHandler {
         if request.meta.is_none() {
             request.meta = Some(std::mem::take(&mut context.meta));
         }
-        let notifier = CallerNotifier::Session(context.peer.clone());
+        let notifier = CallerNotifier::Session(context.peer.clone(), scope.log_level);
         let target = self
             .core
             .call_target(&scope.caller, &scope.view, &request.name)

@@ -61,6 +61,7 @@ mod direct_reply;
 mod handler;
 mod host;
 mod inspect;
+mod log_level;
 mod offerings;
 pub mod pinning;
 mod resolved;

@@ -18,6 +18,7 @@ mod client_traces;
 mod conformance;
 mod direct_reply;
 mod gate;
+mod log_levels;
 mod offerings;
 mod python_client;
 mod session_bridge;
