@@ -230,48 +230,24 @@ mcp_servers:
         "prompts",
         "name",
     );
-    assert!(
-        prompts.contains(&"test_simple_prompt".to_owned()),
-        "{prompts:?}"
-    );
-    assert!(
-        prompts.contains(&"box__test_simple_prompt".to_owned()),
-        "{prompts:?}"
-    );
-    let read = rpc(
-        &hub,
-        FULL,
-        "resources/read",
-        json!({"uri": "test://static-text"}),
-    )
-    .await;
+    for listed in ["test_simple_prompt", "box__test_simple_prompt"] {
+        assert!(prompts.iter().any(|name| name == listed), "{prompts:?}");
+    }
+    let own_uri = json!({"uri": "test://static-text"});
+    let read = rpc(&hub, FULL, "resources/read", own_uri.clone()).await;
     assert_eq!(
-        read["result"]["contents"][0]["uri"], "test://static-text",
+        read["result"]["contents"][0]["uri"], own_uri["uri"],
         "{read}"
     );
-    let called = rpc(
-        &hub,
-        FULL,
-        "tools/call",
-        json!({"name": "echo", "arguments": {"message": "hi"}}),
-    )
-    .await;
-    assert_eq!(
-        called["result"]["content"][0]["text"], "Echo: hi",
-        "{called}"
-    );
     // Both calls are kit's in the request log: the bare name and the prefixed one.
-    let prefixed = rpc(
-        &hub,
-        FULL,
-        "tools/call",
-        json!({"name": "kit__echo", "arguments": {"message": "hi"}}),
-    )
-    .await;
-    assert_eq!(
-        prefixed["result"]["content"][0]["text"], "Echo: hi",
-        "{prefixed}"
-    );
+    for name in ["echo", "kit__echo"] {
+        let arguments = json!({"name": name, "arguments": {"message": "hi"}});
+        let called = rpc(&hub, FULL, "tools/call", arguments).await;
+        assert_eq!(
+            called["result"]["content"][0]["text"], "Echo: hi",
+            "{called}"
+        );
+    }
     let rows = support::group_logs(&hub, "acme", 3).await;
     let calls = rows
         .iter()
@@ -305,27 +281,18 @@ mcp_servers:
         "{names:?}"
     );
 
-    // Over the seed's REST routes: shown, and switched off again.
-    let http = reqwest::Client::new();
-    let rest = |request: reqwest::RequestBuilder| async move {
-        let body: serde_json::Value = request
-            .bearer_auth(support::ADMIN_KEY)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(body["success"], true, "{body}");
-        body["data"].clone()
+    // Over the seed's REST routes: shown when set, and switched off again.
+    let saved = async |unprefixed: bool| -> Value {
+        let body = json!({"aggregate_unprefixed": unprefixed});
+        let response = hub
+            .post_json(support::ADMIN_KEY, "/api/mcp/public/clock", body)
+            .await;
+        response.json::<Value>().await.unwrap()["data"].clone()
     };
-    let shown = rest(http.get(hub.url("/api/mcp/public/clock"))).await;
+    let shown = saved(true).await;
     assert_eq!(shown["aggregate_unprefixed"], true, "{shown}");
-    let switched = rest(
-        http.post(hub.url("/api/mcp/public/clock"))
-            .json(&json!({"aggregate_unprefixed": false})),
-    )
-    .await;
+    let switched = saved(false).await;
+    assert_eq!(switched["id"], "clock", "{switched}");
     assert!(switched.get("aggregate_unprefixed").is_none(), "{switched}");
     lists_tool(&hub, "clock__get_current_time").await;
     hub.stop().await.unwrap();

@@ -34,7 +34,7 @@ use crate::pinning::{self, ToolPins};
 use crate::servers::LiveServers;
 use crate::tool_call_span;
 use crate::tool_server::{CallerNotifier, ToolCall, ToolServer};
-use crate::unprefixed::{self, KeptNames};
+use crate::unprefixed::{self, Shown};
 
 /// Separates the server id from the tool name in the aggregated view (`/`): `{server}__{tool}`.
 /// Underscores are legal in MCP tool names (`[A-Za-z0-9_.-]`), and a double one reads as a
@@ -598,7 +598,7 @@ impl ServerHandler for McpHandler {
                 let mut listed = Vec::new();
                 for (definition, listing) in listings {
                     match listing {
-                        Ok(server_tools) => listed.push((definition, server_tools)),
+                        Ok(server_tools) => listed.push((definition.clone(), server_tools)),
                         // One unreachable upstream must not hide every other server's tools.
                         Err(error) => tracing::warn!(
                             server = %definition.id,
@@ -607,24 +607,13 @@ impl ServerHandler for McpHandler {
                         ),
                     }
                 }
-                let kept = KeptNames::decide(
-                    definitions,
-                    listed.iter().map(|(definition, tools)| {
-                        let names = tools.iter().map(|tool| tool.name.as_ref()).collect();
-                        (definition.as_ref(), names)
-                    }),
-                    "tool",
-                );
-                let mut tools = Vec::new();
-                for (definition, server_tools) in listed {
-                    tools.extend(server_tools.into_iter().map(|mut tool| {
-                        if !kept.keeps(&definition.id, &tool.name) {
-                            tool.name = prefixed(&definition.id, &tool.name).into();
-                        }
-                        tool
-                    }));
-                }
-                tools
+                let name = Shown {
+                    name: |tool: &Tool| tool.name.as_ref(),
+                    rename: |tool: &mut Tool, name| tool.name = name.into(),
+                    prefix: prefixed,
+                    kind: "tool",
+                };
+                name.apply(&scope.view, listed)
             }
         };
         Ok(ListToolsResult::with_all_items(tools))

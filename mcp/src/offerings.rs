@@ -51,8 +51,8 @@ use rmcp::ErrorData;
 use rmcp::model::{
     CompleteRequestParams, CompleteResult, GetPromptRequestParams, GetPromptResponse,
     ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, Prompt,
-    ReadResourceRequestParams, ReadResourceResponse, Reference, ResourceContents, ResultType,
-    ServerCapabilities,
+    ReadResourceRequestParams, ReadResourceResponse, Reference, Resource, ResourceContents,
+    ResourceTemplate, ResultType, ServerCapabilities,
 };
 use rmcp::service::{RequestContext, RoleServer, SubscriptionContext};
 use tenancy::{Caller, ToolFilter};
@@ -65,7 +65,7 @@ use crate::servers::uri_template;
 use crate::tool_server::{
     Listener, NotificationSink, ToolServer, resource_not_found, unknown_prompt,
 };
-use crate::unprefixed::{self, KeptNames};
+use crate::unprefixed::{self, Listed, Shown};
 
 /// The scheme of resource URIs in the aggregated view: `aiproxy://{server}/{uri}`.
 pub const AGGREGATED_URI_SCHEME: &str = "aiproxy";
@@ -128,35 +128,25 @@ impl Target {
     }
 }
 
-/// Which items of a route's listing get the aggregated view's prefix.
-enum Naming {
-    /// One server's route (or the admin's): names as they are.
-    AsListed,
-    /// The aggregated view: prefixed, but those the unprefixed servers keep.
-    Aggregated(KeptNames),
-}
+/// Splits a prefixed name (or URI) into its server and the server's own name.
+type SplitPrefixed =
+    for<'n> fn(&[Arc<ServerDefinition>], &'n str) -> Option<(Arc<ServerDefinition>, &'n str)>;
 
-impl Naming {
-    fn of<T>(
-        view: &View,
-        listed: &Listed<T>,
-        name_of: impl Fn(&T) -> &str,
-        kind: &'static str,
-    ) -> Self {
-        let View::Aggregated(definitions) = view else {
-            return Naming::AsListed;
-        };
-        let names = listed
-            .iter()
-            .map(|(definition, items)| (definition.as_ref(), items.iter().map(&name_of).collect()));
-        Naming::Aggregated(KeptNames::decide(definitions, names, kind))
-    }
-
-    fn prefixes(&self, definition: &ServerDefinition, name: &str) -> bool {
-        match self {
-            Naming::AsListed => false,
-            Naming::Aggregated(kept) => !kept.keeps(&definition.id, name),
-        }
+/// What `name` names on `view` when that needs no listing (`Err`: one server's route names
+/// its own items, the admin's none, a prefixed name its server's); else (`Ok`) the aggregated
+/// view's servers, among whose unprefixed ones it is looked up.
+fn unresolved<'v>(
+    view: &'v View,
+    name: &str,
+    split: SplitPrefixed,
+) -> Result<&'v [Arc<ServerDefinition>], Option<Target>> {
+    match view {
+        View::Single(definition) => Err(Some(Target::own(definition, name))),
+        View::Admin(_) => Err(None),
+        View::Aggregated(definitions) => match split(definitions, name) {
+            Some((definition, own)) => Err(Some(Target::prefixed(definition, own))),
+            None => Ok(definitions),
+        },
     }
 }
 
@@ -177,9 +167,6 @@ enum Recorded {
         result: Result<Option<serde_json::Value>, (i32, String)>,
     },
 }
-
-/// A listing's results by server.
-type Listed<T> = Vec<(Arc<ServerDefinition>, Vec<T>)>;
 
 impl McpHandler {
     /// What the route offers: tools and logging always; for one server, resources, prompts and
@@ -243,32 +230,14 @@ impl McpHandler {
                 Box::pin(async move { server.list_resources().await })
             })
             .await?;
-        let pins = self.core.pins.as_ref();
-        let listed: Listed<_> = listed
-            .into_iter()
-            .map(|(definition, resources)| {
-                let resources = pinning::served(pins, &definition, resources);
-                (definition, resources)
-            })
-            .collect();
-        let naming = Naming::of(
-            &scope.view,
-            &listed,
-            |resource| resource.uri.as_str(),
-            "resource",
-        );
-        let resources = listed
-            .into_iter()
-            .flat_map(|(definition, resources)| {
-                let naming = &naming;
-                resources.into_iter().map(move |mut resource| {
-                    if naming.prefixes(&definition, &resource.uri) {
-                        resource.uri = aggregated_uri(&definition.id, &resource.uri);
-                    }
-                    resource
-                })
-            })
-            .collect();
+        let listed = self.served(listed);
+        let uri = Shown {
+            name: |resource: &Resource| resource.uri.as_str(),
+            rename: |resource: &mut Resource, uri| resource.uri = uri,
+            prefix: aggregated_uri,
+            kind: "resource",
+        };
+        let resources = uri.apply(&scope.view, listed);
         Ok(ListResourcesResult::with_all_items(resources))
     }
 
@@ -282,33 +251,14 @@ impl McpHandler {
                 Box::pin(async move { server.list_resource_templates().await })
             })
             .await?;
-        let pins = self.core.pins.as_ref();
-        let listed: Listed<_> = listed
-            .into_iter()
-            .map(|(definition, templates)| {
-                let templates = pinning::served(pins, &definition, templates);
-                (definition, templates)
-            })
-            .collect();
-        let naming = Naming::of(
-            &scope.view,
-            &listed,
-            |template| template.uri_template.as_str(),
-            "resource template",
-        );
-        let templates = listed
-            .into_iter()
-            .flat_map(|(definition, templates)| {
-                let naming = &naming;
-                templates.into_iter().map(move |mut template| {
-                    if naming.prefixes(&definition, &template.uri_template) {
-                        template.uri_template =
-                            aggregated_uri(&definition.id, &template.uri_template);
-                    }
-                    template
-                })
-            })
-            .collect();
+        let listed = self.served(listed);
+        let uri_template = Shown {
+            name: |template: &ResourceTemplate| template.uri_template.as_str(),
+            rename: |template: &mut ResourceTemplate, uri| template.uri_template = uri,
+            prefix: aggregated_uri,
+            kind: "resource template",
+        };
+        let templates = uri_template.apply(&scope.view, listed);
         Ok(ListResourceTemplatesResult::with_all_items(templates))
     }
 
@@ -332,21 +282,13 @@ impl McpHandler {
                 (definition, usable)
             })
             .collect();
-        let naming = Naming::of(
-            &scope.view,
-            &listed,
-            |prompt| prompt.name.as_str(),
-            "prompt",
-        );
-        let mut prompts = Vec::new();
-        for (definition, listed) in listed {
-            for mut prompt in listed {
-                if naming.prefixes(&definition, &prompt.name) {
-                    prompt.name = prefixed(&definition.id, &prompt.name);
-                }
-                prompts.push(prompt);
-            }
-        }
+        let name = Shown {
+            name: |prompt: &Prompt| prompt.name.as_str(),
+            rename: |prompt: &mut Prompt, name| prompt.name = name,
+            prefix: prefixed,
+            kind: "prompt",
+        };
+        let prompts = name.apply(&scope.view, listed);
         Ok(ListPromptsResult::with_all_items(prompts))
     }
 
@@ -715,6 +657,18 @@ impl McpHandler {
         Ok(listed)
     }
 
+    /// Each server's listing as its pins serve it.
+    fn served<T: pinning::Pinnable>(&self, listed: Listed<T>) -> Listed<T> {
+        let pins = self.core.pins.as_ref();
+        listed
+            .into_iter()
+            .map(|(definition, items)| {
+                let served = pinning::served(pins, &definition, items);
+                (definition, served)
+            })
+            .collect()
+    }
+
     /// The prompts of `listed` the caller may get: reviewed whole against the pins before the
     /// caller's allow-list narrows them (a narrowed caller's listing must not read as prompts
     /// the upstream removed).
@@ -732,14 +686,10 @@ impl McpHandler {
 
     /// The server and its own URI that `uri` names on the route.
     async fn resource_target(&self, scope: &RequestScope, uri: &str) -> Option<Target> {
-        let definitions = match &scope.view {
-            View::Single(definition) => return Some(Target::own(definition, uri)),
-            View::Aggregated(definitions) => definitions,
-            View::Admin(_) => return None,
+        let definitions = match unresolved(&scope.view, uri, unprefixed::split_prefixed_uri) {
+            Ok(definitions) => definitions,
+            Err(known) => return known,
         };
-        if let Some((definition, own)) = unprefixed::split_prefixed_uri(definitions, uri) {
-            return Some(Target::prefixed(definition, own));
-        }
         let caller = &scope.caller;
         let pins = self.core.pins.as_ref();
         // A URI a server lists as it is comes before a template of another that matches it.
@@ -780,14 +730,10 @@ impl McpHandler {
 
     /// The server and its own prompt name that `name` names on the route.
     async fn prompt_target(&self, scope: &RequestScope, name: &str) -> Option<Target> {
-        let definitions = match &scope.view {
-            View::Single(definition) => return Some(Target::own(definition, name)),
-            View::Aggregated(definitions) => definitions,
-            View::Admin(_) => return None,
+        let definitions = match unresolved(&scope.view, name, unprefixed::split_prefixed) {
+            Ok(definitions) => definitions,
+            Err(known) => return known,
         };
-        if let Some((definition, own)) = unprefixed::split_prefixed(definitions, name) {
-            return Some(Target::prefixed(definition, own));
-        }
         let caller = &scope.caller;
         let holder = unprefixed::holder(definitions, name, |definition| async move {
             let Ok(server) = self.core.servers.get(&definition, &caller.group_id) else {

@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::handler::TOOL_NAME_SEPARATOR;
+use crate::handler::{TOOL_NAME_SEPARATOR, View};
 use crate::host::ServerDefinition;
 use crate::offerings::split_aggregated_uri;
 
@@ -113,6 +113,46 @@ impl KeptNames {
     /// Whether `server_id`'s item `name` is shown as it is.
     pub(crate) fn keeps(&self, server_id: &str, name: &str) -> bool {
         self.0.contains(&(server_id.to_owned(), name.to_owned()))
+    }
+}
+
+/// A listing's items by server.
+pub(crate) type Listed<T> = Vec<(Arc<ServerDefinition>, Vec<T>)>;
+
+/// How a route shows one kind of listed item: its name (or URI), and the prefix the aggregated
+/// view gives it unless a server served unprefixed keeps it ([`KeptNames`]).
+pub(crate) struct Shown<T> {
+    pub name: fn(&T) -> &str,
+    pub rename: fn(&mut T, String),
+    /// The shown name of an item of a server, from the server id and the item's name.
+    pub prefix: fn(&str, &str) -> String,
+    /// Names the items in the log's warning about a shared name.
+    pub kind: &'static str,
+}
+
+impl<T> Shown<T> {
+    /// `listed` as the route shows it, in one list.
+    pub(crate) fn apply(&self, view: &View, listed: Listed<T>) -> Vec<T> {
+        let View::Aggregated(definitions) = view else {
+            return listed.into_iter().flat_map(|(_, items)| items).collect();
+        };
+        let names = listed.iter().map(|(definition, items)| {
+            let names = items.iter().map(|item| (self.name)(item)).collect();
+            (definition.as_ref(), names)
+        });
+        let kept = KeptNames::decide(definitions, names, self.kind);
+        let mut shown = Vec::new();
+        for (definition, items) in listed {
+            for mut item in items {
+                let own = (self.name)(&item);
+                if !kept.keeps(&definition.id, own) {
+                    let prefixed = (self.prefix)(&definition.id, own);
+                    (self.rename)(&mut item, prefixed);
+                }
+                shown.push(item);
+            }
+        }
+        shown
     }
 }
 

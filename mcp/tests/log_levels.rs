@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
-use mcp::{McpConfig, Scope, ServerKind};
+use mcp::{McpConfig, Scope};
 use rmcp::model::{
     CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation, LoggingLevel,
     LoggingMessageNotificationParam, SetLevelRequestParams,
@@ -19,7 +19,9 @@ use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig
 use rmcp::{ClientHandler, ServiceExt};
 use serde_json::{Value, json};
 
-use crate::common::{self, FakeDirectory, Running, caller, embedded, remote, serve, server};
+use crate::common::{
+    self, FakeDirectory, Running, caller, embedded, everything_proxy, serve, server,
+};
 
 /// The tool of the `everything` fixture that logs three messages at `info`.
 const LOGGING_TOOL: &str = "test_tool_with_logging";
@@ -28,17 +30,11 @@ const LOGGING_TOOL: &str = "test_tool_with_logging";
 /// the gateway passes on.
 async fn gateway() -> (Running, Running) {
     let upstream = common::upstream().await;
-    let secret = [("Authorization", "Bearer upstream-secret")];
+    let stream = server("stream", Scope::Public, everything_proxy(&upstream));
+    let kitchen = server("kitchen", Scope::Public, embedded("everything", &[]));
     let directory = FakeDirectory {
         tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
-        servers: vec![
-            server("kitchen", Scope::Public, embedded("everything", &[])),
-            server(
-                "stream",
-                Scope::Public,
-                ServerKind::ProxyStreamable(remote(upstream.url("/public/everything"), &secret)),
-            ),
-        ],
+        servers: vec![kitchen, stream],
     };
     (serve(directory, McpConfig::default()).await, upstream)
 }
@@ -82,6 +78,11 @@ async fn streamable_session(
     (session, listening)
 }
 
+async fn call_logging_tool(session: &RunningService<RoleClient, Listening>) {
+    let call = CallToolRequestParams::new(LOGGING_TOOL);
+    session.peer().call_tool(call).await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_streamable_session_hears_logs_from_its_own_level() {
     let (gateway, _upstream) = gateway().await;
@@ -91,11 +92,7 @@ async fn each_streamable_session_hears_logs_from_its_own_level() {
         let (chatty, chatty_heard) = streamable_session(url, LoggingLevel::Info).await;
         // Interleaved: the second session's level must not change what the first hears.
         for session in [&quiet, &chatty, &quiet] {
-            session
-                .peer()
-                .call_tool(CallToolRequestParams::new(LOGGING_TOOL))
-                .await
-                .unwrap();
+            call_logging_tool(session).await;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert_eq!(*quiet_heard.0.lock().unwrap(), [], "{route}");
@@ -110,11 +107,7 @@ async fn each_streamable_session_hears_logs_from_its_own_level() {
             .set_level(SetLevelRequestParams::new(LoggingLevel::Debug))
             .await
             .unwrap();
-        quiet
-            .peer()
-            .call_tool(CallToolRequestParams::new(LOGGING_TOOL))
-            .await
-            .unwrap();
+        call_logging_tool(&quiet).await;
         tokio::time::sleep(Duration::from_millis(200)).await;
         assert_eq!(quiet_heard.0.lock().unwrap().len(), 3, "{route}");
         quiet.cancel().await.unwrap();

@@ -1,34 +1,30 @@
 //! Servers served unprefixed in the aggregated view: their own names for tools, prompts, resources and templates, collisions served prefixed, prefixed names working for every server.
 
-use mcp::{McpConfig, Scope, ServerKind, ToolCallStatus};
+use mcp::{McpConfig, Scope, ToolCallStatus};
 use rmcp::model::{
     CallToolRequestParams, ErrorCode, GetPromptRequestParams, ReadResourceRequestParams,
 };
 use serde_json::json;
 
-use crate::common::{self, FakeDirectory, caller, embedded, remote, serve, server, unprefixed};
+use crate::common::{
+    self, FakeDirectory, caller, embedded, everything_proxy, serve, server, unprefixed,
+};
 use crate::offerings::{check_everything, client, error_code, text_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unprefixed_servers_keep_their_names_and_the_first_by_id_wins_a_collision() {
     let upstream = common::upstream().await;
-    let secret = [("Authorization", "Bearer upstream-secret")];
+    // Listed before `kitchen`: the ids, not the host's order, decide who keeps a name.
+    let stream = unprefixed(server("stream", Scope::Public, everything_proxy(&upstream)));
+    let kitchen = unprefixed(server(
+        "kitchen",
+        Scope::Public,
+        embedded("everything", &[]),
+    ));
+    let clock = server("clock", Scope::Public, embedded("time", &[]));
     let directory = FakeDirectory {
         tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
-        servers: vec![
-            // Listed before `kitchen`: the ids, not the host's order, decide who keeps a name.
-            unprefixed(server(
-                "stream",
-                Scope::Public,
-                ServerKind::ProxyStreamable(remote(upstream.url("/public/everything"), &secret)),
-            )),
-            unprefixed(server(
-                "kitchen",
-                Scope::Public,
-                embedded("everything", &[]),
-            )),
-            server("clock", Scope::Public, embedded("time", &[])),
-        ],
+        servers: vec![stream, kitchen, clock],
     };
     let gateway = serve(directory, McpConfig::default()).await;
     let (client, _) = client(gateway.url(""), "tok-a").await;

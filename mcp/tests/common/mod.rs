@@ -209,3 +209,9 @@ pub fn external_clients(tools: &str) -> bool {
     let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
     false
 }
+
+/// A Streamable HTTP proxy of [`upstream`]'s `everything` route, with the key it wants.
+pub fn everything_proxy(upstream: &Running) -> ServerKind {
+    let secret = [("Authorization", "Bearer upstream-secret")];
+    ServerKind::ProxyStreamable(remote(upstream.url("/public/everything"), &secret))
+}
