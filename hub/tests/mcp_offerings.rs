@@ -164,3 +164,136 @@ async fn the_aggregate_merges_resources_and_prompts_under_the_allow_lists() {
     );
     hub.stop().await.unwrap();
 }
+
+/// The tool names `token` sees in the aggregated `/mcp`.
+async fn tool_names(hub: &TestHub, token: &str) -> Vec<String> {
+    sorted(
+        &rpc(hub, token, "tools/list", json!({})).await,
+        "tools",
+        "name",
+    )
+}
+
+/// Waits until the aggregate lists `expected` (a change applies once the hub reloads).
+async fn lists_tool(hub: &TestHub, expected: &str) -> Vec<String> {
+    for _ in 0..50 {
+        let names = tool_names(hub, FULL).await;
+        if names.iter().any(|name| name == expected) {
+            return names;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{expected} never listed: {:?}", tool_names(hub, FULL).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_served_unprefixed_keeps_its_names_as_set_by_file_grpc_and_rest() {
+    use hub::edges::grpc::pb;
+    use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;
+
+    let hub = TestHub::start_with_config(&format!(
+        r#"
+groups:
+  - id: acme
+tokens:
+  - group: acme
+    name: full
+    key: {FULL}
+mcp_servers:
+  - id: kit
+    scope: public
+    type: embedded
+    template: everything
+    aggregate_unprefixed: true
+  - id: box
+    scope: public
+    type: embedded
+    template: everything
+  - id: clock
+    scope: public
+    type: embedded
+    template: time
+"#
+    ))
+    .await;
+    // From the config file: kit's own names, the others prefixed.
+    let names = tool_names(&hub, FULL).await;
+    for listed in ["echo", "box__echo", "clock__get_current_time"] {
+        assert!(
+            names.iter().any(|name| name == listed),
+            "{listed}: {names:?}"
+        );
+    }
+    assert!(!names.iter().any(|name| name == "kit__echo"), "{names:?}");
+    let prompts = sorted(
+        &rpc(&hub, FULL, "prompts/list", json!({})).await,
+        "prompts",
+        "name",
+    );
+    for listed in ["test_simple_prompt", "box__test_simple_prompt"] {
+        assert!(prompts.iter().any(|name| name == listed), "{prompts:?}");
+    }
+    let own_uri = json!({"uri": "test://static-text"});
+    let read = rpc(&hub, FULL, "resources/read", own_uri.clone()).await;
+    assert_eq!(
+        read["result"]["contents"][0]["uri"], own_uri["uri"],
+        "{read}"
+    );
+    // Both calls are kit's in the request log: the bare name and the prefixed one.
+    for name in ["echo", "kit__echo"] {
+        let arguments = json!({"name": name, "arguments": {"message": "hi"}});
+        let called = rpc(&hub, FULL, "tools/call", arguments).await;
+        assert_eq!(
+            called["result"]["content"][0]["text"], "Echo: hi",
+            "{called}"
+        );
+    }
+    let rows = support::group_logs(&hub, "acme", 3).await;
+    let calls = rows
+        .iter()
+        .filter(|row| row.requested_model == "kit/echo")
+        .count();
+    assert_eq!(calls, 2, "{rows:?}");
+
+    // Over gRPC: read back, and set on another server.
+    let mut mcp = McpServiceClient::new(support::control_channel(&hub).await);
+    let kit = mcp
+        .get_mcp_server(support::admin(pb::GetMcpServerRequest { id: "kit".into() }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(kit.aggregate_unprefixed);
+    mcp.update_mcp_server(support::admin(pb::UpdateMcpServerRequest {
+        server: Some(pb::McpServer {
+            id: "clock".into(),
+            aggregate_unprefixed: true,
+            ..pb::McpServer::default()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: vec!["aggregate_unprefixed".into()],
+        }),
+    }))
+    .await
+    .unwrap();
+    let names = lists_tool(&hub, "get_current_time").await;
+    assert!(
+        !names.iter().any(|name| name == "clock__get_current_time"),
+        "{names:?}"
+    );
+
+    // Over the seed's REST routes: shown when set, and switched off again.
+    let saved = async |unprefixed: bool| -> Value {
+        let body = json!({"aggregate_unprefixed": unprefixed});
+        let response = hub
+            .post_json(support::ADMIN_KEY, "/api/mcp/public/clock", body)
+            .await;
+        response.json::<Value>().await.unwrap()["data"].clone()
+    };
+    let shown = saved(true).await;
+    assert_eq!(shown["aggregate_unprefixed"], true, "{shown}");
+    let switched = saved(false).await;
+    assert_eq!(switched["id"], "clock", "{switched}");
+    assert!(switched.get("aggregate_unprefixed").is_none(), "{switched}");
+    lists_tool(&hub, "clock__get_current_time").await;
+    hub.stop().await.unwrap();
+}

@@ -494,8 +494,13 @@ async fn mcp_servers_and_group_params(store: &Store) {
         "mcp_server.group"
     );
     remote.group_id = Some("acme".into());
+    remote.aggregate_unprefixed = true;
     let created = store.create_mcp_server(&remote).await.unwrap();
     assert_eq!(created.headers, remote.headers);
+    assert!(created.aggregate_unprefixed);
+    remote.aggregate_unprefixed = false;
+    let updated = store.update_mcp_server(&remote).await.unwrap();
+    assert!(!updated.aggregate_unprefixed);
 
     let mut no_url = McpServer::new("no-url", McpScope::Public, McpServerKind::ProxySse);
     no_url.url = None;

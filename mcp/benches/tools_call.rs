@@ -84,6 +84,7 @@ fn definition(id: &str, kind: ServerKind) -> Arc<ServerDefinition> {
         // As the service sets it: the tool-server cache is keyed by (id, revision).
         revision: "1".into(),
         tool_allow: None,
+        aggregate_unprefixed: false,
     })
 }
 

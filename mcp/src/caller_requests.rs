@@ -39,7 +39,7 @@ impl AskableCapabilities {
     /// `_meta` (2026-07-28, which has no session).
     pub fn of_call(call: &ToolCall) -> Self {
         let session = match &call.notifier {
-            CallerNotifier::Session(peer) => peer
+            CallerNotifier::Session(peer, _) => peer
                 .peer_info()
                 .filter(|info| is_session_era(&info.protocol_version))
                 .map(|info| Self::declared_in(&info.capabilities)),
@@ -140,7 +140,7 @@ impl AskableCapabilities {
 /// session); a 2026-07-28 caller is asked with an input-required result instead.
 pub(crate) fn answers_mid_call(notifier: &CallerNotifier) -> bool {
     match notifier {
-        CallerNotifier::Session(peer) => peer
+        CallerNotifier::Session(peer, _) => peer
             .peer_info()
             .is_some_and(|info| is_session_era(&info.protocol_version)),
         CallerNotifier::Reply(_) | CallerNotifier::Nobody => false,
@@ -176,7 +176,7 @@ pub(crate) async fn ask(
     if matches!(request, ServerRequest::PingRequest(_)) {
         return Ok(ClientResult::empty(()));
     }
-    let CallerNotifier::Session(peer) = notifier else {
+    let CallerNotifier::Session(peer, _) = notifier else {
         return Err(cannot_ask(
             "the calling client's transport carries no requests during a call",
         ));

@@ -113,13 +113,13 @@ pub(crate) fn negotiated_version(requested: &ProtocolVersion) -> ProtocolVersion
 /// when its tool server talks to the caller during the call (rmcp's to serve): it logs, or it
 /// may ask something of a caller (`client`) that declared it can answer. A name that resolves
 /// to nothing is answered here too, with the error.
-pub(crate) fn target(
+pub(crate) async fn target(
     core: &Core,
     scope: &RequestScope,
     name: &str,
     client: &ClientCapabilities,
 ) -> Option<Result<CallTarget, ErrorData>> {
-    let target = core.call_target(&scope.caller, &scope.view, name);
+    let target = core.call_target(&scope.caller, &scope.view, name).await;
     let answerable = AskableCapabilities::declared_in(client).any();
     let talks_to_caller = target.as_ref().is_ok_and(|target| {
         target.server.as_ref().is_ok_and(|server| {
@@ -369,6 +369,7 @@ mod tests {
             owner_token_id: 1,
             route: "aggregated".to_owned(),
             initialize_params: initialize,
+            log_level: None,
         }
     }
 

@@ -34,11 +34,17 @@ use crate::pinning::{self, ToolPins};
 use crate::servers::LiveServers;
 use crate::tool_call_span;
 use crate::tool_server::{CallerNotifier, ToolCall, ToolServer};
+use crate::unprefixed::{self, Shown};
 
 /// Separates the server id from the tool name in the aggregated view (`/`): `{server}__{tool}`.
 /// Underscores are legal in MCP tool names (`[A-Za-z0-9_.-]`), and a double one reads as a
 /// separator; server ids must not contain it, so the first occurrence splits unambiguously.
 pub const TOOL_NAME_SEPARATOR: &str = "__";
+
+/// `name` of server `server_id` as the aggregated view shows a prefixed tool, prompt or task id.
+pub(crate) fn prefixed(server_id: &str, name: &str) -> String {
+    format!("{server_id}{TOOL_NAME_SEPARATOR}{name}")
+}
 
 /// Who is asking and which servers the request's route exposes; attached to every request
 /// before it reaches the MCP handler.
@@ -46,13 +52,17 @@ pub const TOOL_NAME_SEPARATOR: &str = "__";
 pub(crate) struct RequestScope {
     pub caller: Arc<Caller>,
     pub view: View,
+    /// The least severe log level the caller's session asked for (`logging/setLevel` of the
+    /// session era, kept by the transport with the session); `None`: every level.
+    pub log_level: Option<rmcp::model::LoggingLevel>,
 }
 
 #[derive(Clone)]
 pub(crate) enum View {
     /// `/public/{id}` or `/group/{id}`: one server's tools under their own names.
     Single(Arc<ServerDefinition>),
-    /// `/`: every server the caller may use, tool names prefixed.
+    /// `/`: every server the caller may use, names prefixed (but those of servers served
+    /// unprefixed, see [`crate::unprefixed`]).
     Aggregated(Arc<[Arc<ServerDefinition>]>),
     /// `/admin`: the control plane's tools, for the admin key.
     Admin(Arc<dyn ToolServer>),
@@ -116,23 +126,6 @@ impl McpHandler {
                 ErrorData::internal_error("request reached the handler without a scope", None)
             })
     }
-
-    async fn list_server_tools(
-        &self,
-        caller: &Caller,
-        definition: &ServerDefinition,
-    ) -> Result<Vec<Tool>, ErrorData> {
-        let server = self.core.servers.get(definition, &caller.group_id)?;
-        let listed = server.list_tools().await?;
-        let tools = pinning::served(self.core.pins.as_ref(), definition, listed);
-        Ok(tools
-            .into_iter()
-            .filter(|tool| {
-                definition.allows_tool(&tool.name)
-                    && caller.may_use_tool(&definition.id, &tool.name)
-            })
-            .collect())
-    }
 }
 
 /// The server and tool server a `tools/call` names within a route.
@@ -143,12 +136,35 @@ pub(crate) struct CallTarget {
     pub server: Result<Arc<dyn ToolServer>, ErrorData>,
     /// The configured server, for its pins (none for the admin tools).
     pub definition: Option<Arc<ServerDefinition>>,
+    /// Whether the call named the tool with its server's prefix (the aggregated view); a
+    /// task it starts is then shown prefixed too.
+    pub prefixed: bool,
 }
 
 impl Core {
+    /// The tools of `definition` the caller may list: served after the pins' review, narrowed
+    /// by the group's and the token's allow-lists.
+    pub(crate) async fn list_server_tools(
+        &self,
+        caller: &Caller,
+        definition: &ServerDefinition,
+    ) -> Result<Vec<Tool>, ErrorData> {
+        let server = self.servers.get(definition, &caller.group_id)?;
+        let listed = server.list_tools().await?;
+        let tools = pinning::served(self.pins.as_ref(), definition, listed);
+        Ok(tools
+            .into_iter()
+            .filter(|tool| {
+                definition.allows_tool(&tool.name)
+                    && caller.may_use_tool(&definition.id, &tool.name)
+            })
+            .collect())
+    }
+
     /// Resolves the tool `name` of a `tools/call` on `view`; an unknown server prefix is the
-    /// same error as an unknown tool.
-    pub(crate) fn call_target(
+    /// same error as an unknown tool. In the aggregated view a name without a known prefix is
+    /// looked up on the unprefixed servers (see [`crate::unprefixed`]).
+    pub(crate) async fn call_target(
         &self,
         caller: &Caller,
         view: &View,
@@ -160,25 +176,39 @@ impl Core {
                 tool: name.to_owned(),
                 server: self.servers.get(definition, &caller.group_id),
                 definition: Some(definition.clone()),
+                prefixed: false,
             },
             View::Admin(admin) => CallTarget {
                 server_id: ADMIN_SERVER_ID.to_owned(),
                 tool: name.to_owned(),
                 server: Ok(admin.clone()),
                 definition: None,
+                prefixed: false,
             },
             View::Aggregated(definitions) => {
-                let Some((server_id, tool)) = name.split_once(TOOL_NAME_SEPARATOR) else {
-                    return Err(unknown_tool(name));
-                };
-                let Some(definition) = definitions.iter().find(|d| d.id == server_id) else {
-                    return Err(unknown_tool(name));
-                };
+                let (definition, tool, prefixed) =
+                    match unprefixed::split_prefixed(definitions, name) {
+                        Some((definition, tool)) => (definition, tool, true),
+                        None => {
+                            let holder =
+                                unprefixed::holder(definitions, name, |definition| async move {
+                                    self.list_server_tools(caller, &definition)
+                                        .await
+                                        .is_ok_and(|tools| tools.iter().any(|t| t.name == name))
+                                })
+                                .await;
+                            let Some(definition) = holder else {
+                                return Err(unknown_tool(name));
+                            };
+                            (definition, name, false)
+                        }
+                    };
                 CallTarget {
                     server_id: definition.id.clone(),
                     tool: tool.to_owned(),
-                    server: self.servers.get(definition, &caller.group_id),
-                    definition: Some(definition.clone()),
+                    server: self.servers.get(&definition, &caller.group_id),
+                    definition: Some(definition),
+                    prefixed,
                 }
             }
         })
@@ -226,6 +256,7 @@ impl Core {
             tool,
             server,
             definition,
+            prefixed: _,
         } = target?;
         tool_call_span::record_server(span, &server_id);
         let caller = &scope.caller;
@@ -529,8 +560,9 @@ impl ServerHandler for McpHandler {
         _request: SetLevelRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
-        // Embedded servers log little and proxies forward what upstreams send; accepting the
-        // level keeps clients that set it before calling tools working.
+        // The transport already kept the level with the session (see `log_level.rs`): the
+        // session's later calls carry it in their scope. Nothing goes upstream, where the
+        // session is shared by other callers.
         Ok(())
     }
 
@@ -548,28 +580,25 @@ impl ServerHandler for McpHandler {
             return Err(refused(&refusal));
         }
         let tools = match &scope.view {
-            View::Single(definition) => self.list_server_tools(&scope.caller, definition).await?,
+            View::Single(definition) => {
+                self.core
+                    .list_server_tools(&scope.caller, definition)
+                    .await?
+            }
             View::Admin(admin) => admin.list_tools().await?,
             View::Aggregated(definitions) => {
                 let listings = futures::future::join_all(definitions.iter().map(|definition| {
                     let caller = scope.caller.clone();
                     async move {
-                        let listed = self.list_server_tools(&caller, definition).await;
+                        let listed = self.core.list_server_tools(&caller, definition).await;
                         (definition, listed)
                     }
                 }))
                 .await;
-                let mut tools = Vec::new();
-                for (definition, listed) in listings {
-                    match listed {
-                        Ok(server_tools) => {
-                            tools.extend(server_tools.into_iter().map(|mut tool| {
-                                tool.name =
-                                    format!("{}{TOOL_NAME_SEPARATOR}{}", definition.id, tool.name)
-                                        .into();
-                                tool
-                            }))
-                        }
+                let mut listed = Vec::new();
+                for (definition, listing) in listings {
+                    match listing {
+                        Ok(server_tools) => listed.push((definition.clone(), server_tools)),
                         // One unreachable upstream must not hide every other server's tools.
                         Err(error) => tracing::warn!(
                             server = %definition.id,
@@ -578,7 +607,13 @@ impl ServerHandler for McpHandler {
                         ),
                     }
                 }
-                tools
+                let name = Shown {
+                    name: |tool: &Tool| tool.name.as_ref(),
+                    rename: |tool: &mut Tool, name| tool.name = name.into(),
+                    prefix: prefixed,
+                    kind: "tool",
+                };
+                name.apply(&scope.view, listed)
             }
         };
         Ok(ListToolsResult::with_all_items(tools))
@@ -603,10 +638,11 @@ impl ServerHandler for McpHandler {
         if request.meta.is_none() {
             request.meta = Some(std::mem::take(&mut context.meta));
         }
-        let notifier = CallerNotifier::Session(context.peer.clone());
+        let notifier = CallerNotifier::Session(context.peer.clone(), scope.log_level);
         let target = self
             .core
-            .call_target(&scope.caller, &scope.view, &request.name);
+            .call_target(&scope.caller, &scope.view, &request.name)
+            .await;
         let decision = crate::tasks::decide(&scope, &request, &target, declared_tasks);
         let target = match (decision, target) {
             (crate::tasks::Decision::MissingCapability, _) => {

@@ -60,6 +60,12 @@ pub struct ServerDefinition {
     /// `tools/list` and refused on `tools/call` as if it did not exist.
     #[serde(default)]
     pub tool_allow: Option<BTreeSet<String>>,
+    /// In the aggregated view (`/mcp`) this server's tools, prompts, resources, resource
+    /// templates and task ids keep their own names instead of taking the `{id}__` prefix (a
+    /// name another unprefixed server shows first stays prefixed; see `unprefixed.rs`). Its
+    /// prefixed names work too.
+    #[serde(default)]
+    pub aggregate_unprefixed: bool,
 }
 
 impl ServerDefinition {

@@ -25,6 +25,10 @@
 //!   reporting); `tasks/`: task-augmented tool calls (SEP-2663) of the servers the gateway runs
 //!   itself, their state per server and owner, and `tasks/get|update|cancel`; `offerings.rs`: resources, prompts and completions on a route (merged and
 //!   prefixed in the aggregated view, allow-listed, recorded) and the capabilities it offers.
+//! - `unprefixed.rs`: servers served unprefixed in the aggregated view, which of their names
+//!   they keep (the first by id wins a shared one) and which server a bare name belongs to;
+//!   `log_level.rs`: a session-era caller's `logging/setLevel`, kept per session by the
+//!   transports and applied to what its session is sent.
 //! - `tool_server.rs`: the contract every tool server implements (list tools, call one, reach
 //!   the caller mid-call; resources, prompts and completions where it offers them);
 //!   `caller_requests.rs`: what a caller can be asked mid-call (sampling, elicitation, roots)
@@ -61,6 +65,7 @@ mod direct_reply;
 mod handler;
 mod host;
 mod inspect;
+mod log_level;
 mod offerings;
 pub mod pinning;
 mod resolved;
@@ -74,6 +79,7 @@ mod sse_sessions;
 mod tasks;
 mod tool_call_span;
 mod tool_server;
+mod unprefixed;
 mod upstream_auth;
 pub mod upstream_oauth;
 

@@ -4,6 +4,8 @@
 //! capabilities a route advertises.
 //!
 //! # Names in the aggregated view (`/mcp`)
+//! - A server served unprefixed keeps its own names, as far as no other unprefixed server
+//!   keeps them first ([`crate::unprefixed`]); the rest is prefixed as follows.
 //! - A prompt is `{server}__{prompt}`, like a tool.
 //! - A resource URI is `aiproxy://{server}/{uri}`: the server's own URI, unchanged, after the
 //!   server id. It is a URI itself (the server id is its authority, the original URI its path)
@@ -48,19 +50,22 @@ use futures::future::BoxFuture;
 use rmcp::ErrorData;
 use rmcp::model::{
     CompleteRequestParams, CompleteResult, GetPromptRequestParams, GetPromptResponse,
-    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ReadResourceRequestParams,
-    ReadResourceResponse, Reference, ResourceContents, ResultType, ServerCapabilities,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, Prompt,
+    ReadResourceRequestParams, ReadResourceResponse, Reference, Resource, ResourceContents,
+    ResourceTemplate, ResultType, ServerCapabilities,
 };
 use rmcp::service::{RequestContext, RoleServer, SubscriptionContext};
 use tenancy::{Caller, ToolFilter};
 use tokio_util::sync::CancellationToken;
 
-use crate::handler::{McpHandler, RequestScope, TOOL_NAME_SEPARATOR, View, call_record, refused};
+use crate::handler::{McpHandler, RequestScope, View, call_record, prefixed, refused};
 use crate::host::{ServerDefinition, ToolCallStatus};
 use crate::pinning::{self, ItemKind, PinKey};
+use crate::servers::uri_template;
 use crate::tool_server::{
     Listener, NotificationSink, ToolServer, resource_not_found, unknown_prompt,
 };
+use crate::unprefixed::{self, Listed, Shown};
 
 /// The scheme of resource URIs in the aggregated view: `aiproxy://{server}/{uri}`.
 pub const AGGREGATED_URI_SCHEME: &str = "aiproxy";
@@ -99,7 +104,57 @@ pub(crate) fn may_use_prompt(caller: &Caller, definition: &ServerDefinition, nam
 struct Target {
     definition: Arc<ServerDefinition>,
     name: String,
+    /// Named with the aggregated view's prefix: URIs going back to the caller get it too.
     aggregated: bool,
+}
+
+impl Target {
+    /// Named as the server names it (one server's route, or a server served unprefixed).
+    fn own(definition: &Arc<ServerDefinition>, name: &str) -> Self {
+        Target {
+            definition: definition.clone(),
+            name: name.to_owned(),
+            aggregated: false,
+        }
+    }
+
+    /// Named with the aggregated view's prefix, `name` being what follows it.
+    fn prefixed(definition: Arc<ServerDefinition>, name: &str) -> Self {
+        Target {
+            definition,
+            name: name.to_owned(),
+            aggregated: true,
+        }
+    }
+}
+
+/// Splits a prefixed name (or URI) into its server and the server's own name.
+type SplitPrefixed =
+    for<'n> fn(&[Arc<ServerDefinition>], &'n str) -> Option<(Arc<ServerDefinition>, &'n str)>;
+
+/// What `name` names on `view` when that needs no listing (`Err`: one server's route names
+/// its own items, the admin's none, a prefixed name its server's); else (`Ok`) the aggregated
+/// view's servers, among whose unprefixed ones it is looked up.
+fn unresolved<'v>(
+    view: &'v View,
+    name: &str,
+    split: SplitPrefixed,
+) -> Result<&'v [Arc<ServerDefinition>], Option<Target>> {
+    match view {
+        View::Single(definition) => Err(Some(Target::own(definition, name))),
+        View::Admin(_) => Err(None),
+        View::Aggregated(definitions) => match split(definitions, name) {
+            Some((definition, own)) => Err(Some(Target::prefixed(definition, own))),
+            None => Ok(definitions),
+        },
+    }
+}
+
+/// The server id a listener of `definition` prefixes its URIs with: none on one server's
+/// route, nor for a server served unprefixed (a URI it keeps is the one the caller knows; a
+/// subscription by a prefixed URI brings its own listener).
+fn listed_as(aggregated: bool, definition: &ServerDefinition) -> Option<String> {
+    (aggregated && !definition.aggregate_unprefixed).then(|| definition.id.clone())
 }
 
 /// How a read or prompt get ended, for its record.
@@ -112,9 +167,6 @@ enum Recorded {
         result: Result<Option<serde_json::Value>, (i32, String)>,
     },
 }
-
-/// A listing's results by server.
-type Listed<T> = Vec<(Arc<ServerDefinition>, Vec<T>)>;
 
 impl McpHandler {
     /// What the route offers: tools and logging always; for one server, resources, prompts and
@@ -178,20 +230,14 @@ impl McpHandler {
                 Box::pin(async move { server.list_resources().await })
             })
             .await?;
-        let aggregated = matches!(scope.view, View::Aggregated(_));
-        let pins = self.core.pins.as_ref();
-        let resources = listed
-            .into_iter()
-            .flat_map(|(definition, resources)| {
-                let resources = pinning::served(pins, &definition, resources);
-                resources.into_iter().map(move |mut resource| {
-                    if aggregated {
-                        resource.uri = aggregated_uri(&definition.id, &resource.uri);
-                    }
-                    resource
-                })
-            })
-            .collect();
+        let listed = self.served(listed);
+        let uri = Shown {
+            name: |resource: &Resource| resource.uri.as_str(),
+            rename: |resource: &mut Resource, uri| resource.uri = uri,
+            prefix: aggregated_uri,
+            kind: "resource",
+        };
+        let resources = uri.apply(&scope.view, listed);
         Ok(ListResourcesResult::with_all_items(resources))
     }
 
@@ -205,21 +251,14 @@ impl McpHandler {
                 Box::pin(async move { server.list_resource_templates().await })
             })
             .await?;
-        let aggregated = matches!(scope.view, View::Aggregated(_));
-        let pins = self.core.pins.as_ref();
-        let templates = listed
-            .into_iter()
-            .flat_map(|(definition, templates)| {
-                let templates = pinning::served(pins, &definition, templates);
-                templates.into_iter().map(move |mut template| {
-                    if aggregated {
-                        template.uri_template =
-                            aggregated_uri(&definition.id, &template.uri_template);
-                    }
-                    template
-                })
-            })
-            .collect();
+        let listed = self.served(listed);
+        let uri_template = Shown {
+            name: |template: &ResourceTemplate| template.uri_template.as_str(),
+            rename: |template: &mut ResourceTemplate, uri| template.uri_template = uri,
+            prefix: aggregated_uri,
+            kind: "resource template",
+        };
+        let templates = uri_template.apply(&scope.view, listed);
         Ok(ListResourceTemplatesResult::with_all_items(templates))
     }
 
@@ -236,22 +275,20 @@ impl McpHandler {
                 |server| Box::pin(async move { server.list_prompts().await }),
             )
             .await?;
-        let aggregated = matches!(scope.view, View::Aggregated(_));
-        let mut prompts = Vec::new();
-        for (definition, listed) in listed {
-            // Reviewed whole, before the caller's allow-list narrows it: a narrowed caller's
-            // listing must not read as prompts the upstream removed.
-            let listed = pinning::served(self.core.pins.as_ref(), &definition, listed);
-            for mut prompt in listed {
-                if !may_use_prompt(&scope.caller, &definition, &prompt.name) {
-                    continue;
-                }
-                if aggregated {
-                    prompt.name = format!("{}{TOOL_NAME_SEPARATOR}{}", definition.id, prompt.name);
-                }
-                prompts.push(prompt);
-            }
-        }
+        let listed: Listed<_> = listed
+            .into_iter()
+            .map(|(definition, listed)| {
+                let usable = self.usable_prompts(&scope.caller, &definition, listed);
+                (definition, usable)
+            })
+            .collect();
+        let name = Shown {
+            name: |prompt: &Prompt| prompt.name.as_str(),
+            rename: |prompt: &mut Prompt, name| prompt.name = name,
+            prefix: prefixed,
+            kind: "prompt",
+        };
+        let prompts = name.apply(&scope.view, listed);
         Ok(ListPromptsResult::with_all_items(prompts))
     }
 
@@ -264,7 +301,7 @@ impl McpHandler {
         let scope = Self::scope(context)?;
         self.admit(&scope).await?;
         let requested = read.uri.clone();
-        let Some(target) = resource_target(&scope.view, &requested) else {
+        let Some(target) = self.resource_target(&scope, &requested).await else {
             return Err(resource_not_found(&requested));
         };
         let arguments = serde_json::json!({ "uri": requested });
@@ -336,7 +373,7 @@ impl McpHandler {
         let scope = Self::scope(context)?;
         self.admit(&scope).await?;
         let requested = get.name.clone();
-        let Some(target) = prompt_target(&scope.view, &requested) else {
+        let Some(target) = self.prompt_target(&scope, &requested).await else {
             return Err(unknown_prompt(&requested));
         };
         let tool = format!("prompt:{}", target.name);
@@ -394,7 +431,9 @@ impl McpHandler {
         self.admit(&scope).await?;
         let target = match &mut request.r#ref {
             Reference::Prompt(prompt) => {
-                let target = prompt_target(&scope.view, &prompt.name)
+                let target = self
+                    .prompt_target(&scope, &prompt.name)
+                    .await
                     .filter(|target| {
                         may_use_prompt(&scope.caller, &target.definition, &target.name)
                     })
@@ -403,7 +442,9 @@ impl McpHandler {
                 target
             }
             Reference::Resource(resource) => {
-                let target = resource_target(&scope.view, &resource.uri)
+                let target = self
+                    .resource_target(&scope, &resource.uri)
+                    .await
                     .filter(|target| may_read_resources(&scope.caller, &target.definition))
                     .ok_or_else(|| resource_not_found(&resource.uri))?;
                 resource.uri = target.name.clone();
@@ -429,7 +470,9 @@ impl McpHandler {
     ) -> Result<(), ErrorData> {
         let scope = Self::scope(context)?;
         self.admit(&scope).await?;
-        let target = resource_target(&scope.view, uri)
+        let target = self
+            .resource_target(&scope, uri)
+            .await
             .filter(|target| may_read_resources(&scope.caller, &target.definition))
             .ok_or_else(|| resource_not_found(uri))?;
         let server = self.server_for(&scope, context, &target)?;
@@ -446,7 +489,7 @@ impl McpHandler {
         context: &RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
         let scope = Self::scope(context)?;
-        let Some(target) = resource_target(&scope.view, uri) else {
+        let Some(target) = self.resource_target(&scope, uri).await else {
             return Ok(());
         };
         let server = self
@@ -479,7 +522,7 @@ impl McpHandler {
         };
         for definition in &definitions {
             if let Ok(server) = self.core.servers.get(definition, &scope.caller.group_id) {
-                server.listen(listener(aggregated.then(|| definition.id.clone())));
+                server.listen(listener(listed_as(aggregated, definition)));
             }
         }
         let mut subscribed = Vec::new();
@@ -489,7 +532,9 @@ impl McpHandler {
             .clone()
             .unwrap_or_default();
         for uri in uris {
-            let Some(target) = resource_target(&scope.view, &uri)
+            let Some(target) = self
+                .resource_target(&scope, &uri)
+                .await
                 .filter(|target| may_read_resources(&scope.caller, &target.definition))
             else {
                 continue;
@@ -588,8 +633,7 @@ impl McpHandler {
                 .filter(|definition| allowed(&scope.caller, definition))
                 .map(|definition| {
                     let server = self.core.servers.get(&definition, &scope.caller.group_id);
-                    let listener =
-                        self.listener(context, aggregated.then(|| definition.id.clone()));
+                    let listener = self.listener(context, listed_as(aggregated, &definition));
                     async move {
                         let server = server?;
                         server.listen(listener);
@@ -611,6 +655,110 @@ impl McpHandler {
             }
         }
         Ok(listed)
+    }
+
+    /// Each server's listing as its pins serve it.
+    fn served<T: pinning::Pinnable>(&self, listed: Listed<T>) -> Listed<T> {
+        let pins = self.core.pins.as_ref();
+        listed
+            .into_iter()
+            .map(|(definition, items)| {
+                let served = pinning::served(pins, &definition, items);
+                (definition, served)
+            })
+            .collect()
+    }
+
+    /// The prompts of `listed` the caller may get: reviewed whole against the pins before the
+    /// caller's allow-list narrows them (a narrowed caller's listing must not read as prompts
+    /// the upstream removed).
+    fn usable_prompts(
+        &self,
+        caller: &Caller,
+        definition: &ServerDefinition,
+        listed: Vec<Prompt>,
+    ) -> Vec<Prompt> {
+        pinning::served(self.core.pins.as_ref(), definition, listed)
+            .into_iter()
+            .filter(|prompt| may_use_prompt(caller, definition, &prompt.name))
+            .collect()
+    }
+
+    /// The server and its own URI that `uri` names on the route.
+    async fn resource_target(&self, scope: &RequestScope, uri: &str) -> Option<Target> {
+        let definitions = match unresolved(&scope.view, uri, unprefixed::split_prefixed_uri) {
+            Ok(definitions) => definitions,
+            Err(known) => return known,
+        };
+        let caller = &scope.caller;
+        let pins = self.core.pins.as_ref();
+        // A URI a server lists as it is comes before a template of another that matches it.
+        let listed = unprefixed::holder(definitions, uri, |definition| async move {
+            let Some(server) = self.readable(caller, &definition) else {
+                return false;
+            };
+            server.list_resources().await.is_ok_and(|listed| {
+                pinning::served(pins, &definition, listed)
+                    .iter()
+                    .any(|resource| resource.uri == uri)
+            })
+        })
+        .await;
+        let holder = match listed {
+            Some(definition) => Some(definition),
+            None => {
+                unprefixed::holder(definitions, uri, |definition| async move {
+                    let Some(server) = self.readable(caller, &definition) else {
+                        return false;
+                    };
+                    server.list_resource_templates().await.is_ok_and(|listed| {
+                        pinning::served(pins, &definition, listed)
+                            .iter()
+                            .any(|template| {
+                                // A completion names the template itself.
+                                template.uri_template == uri
+                                    || uri_template::match_uri(&template.uri_template, uri)
+                                        .is_some()
+                            })
+                    })
+                })
+                .await
+            }
+        };
+        holder.map(|definition| Target::own(&definition, uri))
+    }
+
+    /// The server and its own prompt name that `name` names on the route.
+    async fn prompt_target(&self, scope: &RequestScope, name: &str) -> Option<Target> {
+        let definitions = match unresolved(&scope.view, name, unprefixed::split_prefixed) {
+            Ok(definitions) => definitions,
+            Err(known) => return known,
+        };
+        let caller = &scope.caller;
+        let holder = unprefixed::holder(definitions, name, |definition| async move {
+            let Ok(server) = self.core.servers.get(&definition, &caller.group_id) else {
+                return false;
+            };
+            server.list_prompts().await.is_ok_and(|listed| {
+                self.usable_prompts(caller, &definition, listed)
+                    .iter()
+                    .any(|prompt| prompt.name == name)
+            })
+        })
+        .await;
+        holder.map(|definition| Target::own(&definition, name))
+    }
+
+    /// The live server of `definition` when the caller may read its resources.
+    fn readable(
+        &self,
+        caller: &Caller,
+        definition: &ServerDefinition,
+    ) -> Option<Arc<dyn ToolServer>> {
+        if !may_read_resources(caller, definition) {
+            return None;
+        }
+        self.core.servers.get(definition, &caller.group_id).ok()
     }
 
     /// Records a read or prompt get.
@@ -679,48 +827,6 @@ fn full_without_tasks() -> ServerCapabilities {
         .enable_prompts_list_changed()
         .enable_completions()
         .build()
-}
-
-/// The server and its own URI that `uri` names on `view`.
-fn resource_target(view: &View, uri: &str) -> Option<Target> {
-    match view {
-        View::Single(definition) => Some(Target {
-            definition: definition.clone(),
-            name: uri.to_owned(),
-            aggregated: false,
-        }),
-        View::Aggregated(definitions) => {
-            let (server_id, own) = split_aggregated_uri(uri)?;
-            let definition = definitions.iter().find(|d| d.id == server_id)?;
-            Some(Target {
-                definition: definition.clone(),
-                name: own.to_owned(),
-                aggregated: true,
-            })
-        }
-        View::Admin(_) => None,
-    }
-}
-
-/// The server and its own prompt name that `name` names on `view`.
-fn prompt_target(view: &View, name: &str) -> Option<Target> {
-    match view {
-        View::Single(definition) => Some(Target {
-            definition: definition.clone(),
-            name: name.to_owned(),
-            aggregated: false,
-        }),
-        View::Aggregated(definitions) => {
-            let (server_id, own) = name.split_once(TOOL_NAME_SEPARATOR)?;
-            let definition = definitions.iter().find(|d| d.id == server_id)?;
-            Some(Target {
-                definition: definition.clone(),
-                name: own.to_owned(),
-                aggregated: true,
-            })
-        }
-        View::Admin(_) => None,
-    }
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ pub fn embedded_definition(
         },
         revision: String::new(),
         tool_allow: None,
+        aggregate_unprefixed: false,
     })
 }
 
@@ -65,6 +66,7 @@ impl McpService {
         let scope = RequestScope {
             caller: Arc::new(server.caller),
             view: View::Single(server.definition),
+            log_level: None,
         };
         self.serve_scoped(scope, server.owner, request).await
     }

@@ -23,6 +23,7 @@ use crate::config::McpConfig;
 use crate::direct_reply::{self, InFlightCalls};
 use crate::handler::{Core, McpHandler, REFUSED_CODE, RequestScope, View, refused};
 use crate::host::{AdmitAll, McpDirectory, Scope, ServerDefinition, ToolCallGate, ToolCallSink};
+use crate::log_level;
 use crate::servers::LiveServers;
 use crate::session_limits::SessionLimits;
 use crate::sessions::{MemorySessionStore, RmcpSessionStore, SessionRecord, SessionStore};
@@ -191,10 +192,11 @@ impl McpService {
         let scope = RequestScope {
             caller: Arc::new(caller),
             view: View::Single(definition),
+            log_level: None,
         };
         let mut params = CallToolRequestParams::new(tool.to_owned());
         params.arguments = arguments;
-        let target = core.call_target(&scope.caller, &scope.view, tool);
+        let target = core.call_target(&scope.caller, &scope.view, tool).await;
         let cancel = self.state.shutdown.child_token();
         let outcome = core
             .call_tool(
@@ -341,6 +343,7 @@ impl McpService {
         Ok(RequestScope {
             caller: Arc::new(caller),
             view,
+            log_level: None,
         })
     }
 
@@ -470,7 +473,7 @@ impl McpService {
     /// Streamable HTTP for a resolved and admitted `scope`; its sessions belong to `owner`.
     pub(crate) async fn serve_scoped(
         &self,
-        scope: RequestScope,
+        mut scope: RequestScope,
         owner: i64,
         mut request: Request,
     ) -> Response {
@@ -506,6 +509,18 @@ impl McpService {
                 Ok(checked) => checked,
                 Err(error) => return error.into_response(),
             };
+            if let (Some(session), Some(record), Some(level)) =
+                (&session, &mut record, log_level::set_by(&message))
+            {
+                // Kept before rmcp answers, so the session's next request (on any replica)
+                // finds it.
+                record.log_level = Some(level);
+                if let Err(error) = self.state.sessions.save(session, record).await {
+                    tracing::warn!(%error, "cannot record a session's log level");
+                    return HttpError::Unavailable("session store unavailable").into_response();
+                }
+            }
+            scope.log_level = record.as_ref().and_then(|record| record.log_level);
             let message = match (&session, &record) {
                 (Some(session), Some(record)) => {
                     match direct_reply::take_call(message, &parts.headers, record) {
@@ -513,7 +528,7 @@ impl McpService {
                             let core = &self.state.core;
                             let client = &record.initialize_params.capabilities;
                             if let Some(target) =
-                                direct_reply::target(core, &scope, &call.params.name, client)
+                                direct_reply::target(core, &scope, &call.params.name, client).await
                             {
                                 let in_flight = self.state.direct_calls.start(session, &call.id);
                                 let client = client.clone();
@@ -570,6 +585,7 @@ impl McpService {
                         owner_token_id: token_id,
                         route,
                         initialize_params,
+                        log_level: None,
                     };
                     if let Err(error) = self.state.sessions.save(created, &record).await {
                         // A session no other request could be checked against is no session.
@@ -729,6 +745,7 @@ impl McpService {
                     client_ip: Some(client_ip),
                 },
             })),
+            log_level: None,
         })
     }
 

@@ -6,6 +6,10 @@
 //! (`StreamableHttpServerConfig::session_store`, read through [`RmcpSessionStore`]), then serves
 //! the request. The store is also the authority on whether a session still exists: a session
 //! ended on one replica (DELETE, idle expiry) is closed on the others at their next request.
+#![expect(
+    deprecated,
+    reason = "a session-era client's log level is deprecated upstream (SEP-2577) but clients of the 2025 revisions still set it"
+)]
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,6 +32,10 @@ pub struct SessionRecord {
     /// The client's `initialize` parameters (protocol version, capabilities, client info),
     /// replayed to re-create the session, which therefore negotiates the same version.
     pub initialize_params: InitializeRequestParams,
+    /// The least severe log level the client asked for with `logging/setLevel`; `None` until
+    /// it asks (every level). Kept here so that a replica re-creating the session applies it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_level: Option<rmcp::model::LoggingLevel>,
 }
 
 /// The store could not be reached or answered nonsense; the request gets 503.
@@ -134,6 +142,7 @@ mod tests {
             owner_token_id,
             route: "aggregated".to_owned(),
             initialize_params: InitializeRequestParams::default(),
+            log_level: None,
         }
     }
 

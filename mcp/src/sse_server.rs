@@ -97,6 +97,7 @@ pub(crate) async fn open_resolved(
     let scope = RequestScope {
         caller: std::sync::Arc::new(server.caller.clone()),
         view: crate::handler::View::Single(server.definition.clone()),
+        log_level: None,
     };
     let owner = server.owner;
     let target = Target::Resolved(std::sync::Arc::new(server));
@@ -157,6 +158,7 @@ async fn open_scoped(
         inbox: inbox_receiver,
         service: service.clone(),
         target,
+        log_level: None,
     };
     let cancel = service.shutdown_token().child_token();
     let handler = McpHandler::new(state.core.clone());
@@ -302,11 +304,18 @@ pub(crate) struct StreamClosed;
 /// rmcp's view of one SSE session: messages from the inbox in, messages to the stream out.
 /// The route's servers are resolved again for every message (the session only remembers the
 /// route), so a server disabled or changed since the stream opened applies to the next message.
+#[expect(
+    deprecated,
+    reason = "logging is deprecated upstream (SEP-2577) but clients of the 2025 revisions still use it"
+)]
 struct SseServerTransport {
     outbox: mpsc::Sender<TxJsonRpcMessage<RoleServer>>,
     inbox: mpsc::Receiver<SseInbound>,
     service: McpService,
     target: Target,
+    /// The least severe log level the client asked for with `logging/setLevel`: the session
+    /// lives in this transport, so its level does too.
+    log_level: Option<rmcp::model::LoggingLevel>,
 }
 
 impl Transport<RoleServer> for SseServerTransport {
@@ -351,9 +360,13 @@ impl Transport<RoleServer> for SseServerTransport {
                     continue;
                 }
             };
+            if let Some(level) = crate::log_level::set_by(&message) {
+                self.log_level = Some(level);
+            }
             let scope = RequestScope {
                 caller: std::sync::Arc::new(caller),
                 view,
+                log_level: self.log_level,
             };
             match &mut message {
                 ClientJsonRpcMessage::Request(request) => {

@@ -41,9 +41,14 @@ pub(crate) struct ToolCall {
 
 /// How a tool server reaches the caller during a call.
 #[derive(Clone)]
+#[expect(
+    deprecated,
+    reason = "logging is deprecated upstream (SEP-2577) but clients of the 2025 revisions still use it"
+)]
 pub(crate) enum CallerNotifier {
-    /// rmcp's session: notifications go out on its streams.
-    Session(Peer<RoleServer>),
+    /// rmcp's session: notifications go out on its streams; log messages only from the level
+    /// its caller set with `logging/setLevel` (see [`crate::log_level`]), all when it set none.
+    Session(Peer<RoleServer>, Option<rmcp::model::LoggingLevel>),
     /// A reply written outside rmcp (see `direct_reply`), which streams the call's progress
     /// before its result. Log messages have no place there: tool servers that send them say so
     /// ([`ToolServer::notifies_caller`]) and are served by rmcp.
@@ -55,7 +60,7 @@ pub(crate) enum CallerNotifier {
 impl CallerNotifier {
     pub async fn progress(&self, progress: ProgressNotificationParam) -> Result<(), String> {
         match self {
-            CallerNotifier::Session(peer) => peer
+            CallerNotifier::Session(peer, _) => peer
                 .notify_progress(progress)
                 .await
                 .map_err(|error| error.to_string()),
@@ -76,7 +81,12 @@ impl CallerNotifier {
         message: rmcp::model::LoggingMessageNotificationParam,
     ) -> Result<(), String> {
         match self {
-            CallerNotifier::Session(peer) => peer
+            CallerNotifier::Session(_, wanted)
+                if !crate::log_level::passes(message.level, *wanted) =>
+            {
+                Ok(())
+            }
+            CallerNotifier::Session(peer, _) => peer
                 .notify_logging_message(message)
                 .await
                 .map_err(|error| error.to_string()),

@@ -4,8 +4,9 @@
 //! its mid-call requests reach a 2026-07-28 caller as input-required rounds), and through the
 //! aggregated `/mcp`.
 //!
-//! The aggregated `/mcp` renames every tool, prompt and resource URI by design
-//! (`everything__test_simple_text`), so there only the scenarios that name no fixture must pass.
+//! The aggregated `/mcp` serves `everything` unprefixed (its tools, prompts, resources and task
+//! ids under the names the suite calls them by; the proxied copy's are prefixed there), so the
+//! same scenarios must pass through it as directly.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -17,7 +18,7 @@ use crate::common;
 
 use std::path::PathBuf;
 
-use common::{FakeDirectory, caller, embedded, server};
+use common::{FakeDirectory, caller, embedded, server, unprefixed};
 use mcp::{McpConfig, McpService, Scope, ServerKind};
 
 /// Serves the service at `/mcp` behind a layer adding the tenant's bearer token: the suite has no
@@ -31,7 +32,13 @@ async fn gateway() -> (String, String, String) {
     let directory = FakeDirectory {
         tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
         servers: vec![
-            server("everything", Scope::Public, embedded("everything", &[])),
+            // Served unprefixed in the aggregated `/mcp`, so the suite finds its fixtures there
+            // under the names it calls them by.
+            unprefixed(server(
+                "everything",
+                Scope::Public,
+                embedded("everything", &[]),
+            )),
             server(
                 "proxied",
                 Scope::Public,
@@ -177,9 +184,10 @@ fn in_scope(name: &str, label: &str) -> bool {
     // not forwarded: out of scope there until the proxy speaks 2026-07-28 upstream.
     let proxied_gap =
         label == "proxied" && (name.starts_with("tasks-") || PROXIED_BRIDGE_GAPS.contains(&name));
-    // The aggregated `/mcp` prefixes every fixture name, which the suite calls by its own.
-    let renamed = label == "aggregate";
-    (tools || offerings) && !proxied_gap && !renamed
+    // The aggregated `/mcp` serves the fixture unprefixed: every scenario the direct route
+    // must pass, tasks included (its task ids unprefixed too).
+    let aggregate_tasks = name.starts_with("tasks-") && label == "aggregate";
+    (tools || offerings || aggregate_tasks) && !proxied_gap
         || [
             "server-initialize",
             "ping",

@@ -83,7 +83,7 @@ pub(crate) fn error_code(error: ServiceError) -> ErrorCode {
 
 /// Checks one route serving the `everything` fixture under `prefix` (empty on a server's own
 /// route): resources, templates, prompts, completions and a subscription.
-async fn check_everything(
+pub(crate) async fn check_everything(
     label: &str,
     client: &Client,
     uri: impl Fn(&str) -> String,

@@ -99,9 +99,26 @@ async fn a_session_resumes_on_a_replica_sharing_the_store() {
     let store: Arc<dyn SessionStore> =
         Arc::new(MemorySessionStore::new(std::time::Duration::from_secs(60)));
     let first = replica(Some(store.clone())).await;
-    let second = replica(Some(store)).await;
+    let second = replica(Some(store.clone())).await;
     let session = open_session(&first.url("/public/clock"), "tok-a").await;
     let on_second = second.url("/public/clock");
+
+    // The session's log level is kept with its record, so a replica resuming it applies it.
+    let set_level = json!({"jsonrpc": "2.0", "id": 5, "method": "logging/setLevel",
+        "params": {"level": "warning"}});
+    let (status, _) = post(
+        &first.url("/public/clock"),
+        "tok-a",
+        Some(&session),
+        set_level,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let record = store.load(&session).await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::to_value(record.log_level).unwrap(),
+        json!("warning")
+    );
 
     // Another token of the same group, or another route, cannot resume it.
     assert_eq!(

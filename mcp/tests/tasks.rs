@@ -4,13 +4,23 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{FakeDirectory, caller, embedded, server};
-use mcp::{McpConfig, Scope, TaskLimits, ToolCallStatus};
+use std::sync::Arc;
+
+use common::{FakeDirectory, caller, embedded, server, unprefixed};
+use mcp::{McpConfig, Scope, ServerDefinition, TaskLimits, ToolCallStatus};
 use serde_json::{Value, json};
 
 const TASKS: &str = "io.modelcontextprotocol/tasks";
 
 async fn gateway(limits: TaskLimits) -> common::Running {
+    gateway_of(
+        server("everything", Scope::Public, embedded("everything", &[])),
+        limits,
+    )
+    .await
+}
+
+async fn gateway_of(everything: Arc<ServerDefinition>, limits: TaskLimits) -> common::Running {
     let directory = FakeDirectory {
         tokens: [
             ("tok-a".to_owned(), caller("ga", 1, None)),
@@ -18,11 +28,7 @@ async fn gateway(limits: TaskLimits) -> common::Running {
             ("tok-b".to_owned(), caller("gb", 3, None)),
         ]
         .into(),
-        servers: vec![server(
-            "everything",
-            Scope::Public,
-            embedded("everything", &[]),
-        )],
+        servers: vec![everything],
     };
     let config = McpConfig {
         tasks: limits,
@@ -258,6 +264,30 @@ async fn capabilities_and_the_aggregated_view_name_tasks_as_they_do_tools() {
     let own = task_id.trim_start_matches("everything__");
     assert_eq!(
         get(&aggregated, "tok-a", own).await["error"]["code"],
+        -32602
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_served_unprefixed_shows_its_task_ids_as_they_are() {
+    let everything = server("everything", Scope::Public, embedded("everything", &[]));
+    let running = gateway_of(unprefixed(everything), TaskLimits::default()).await;
+    let aggregated = running.url("");
+    let plain = start(&aggregated, "tok-a", "failing_job", json!({})).await;
+    assert!(!plain.contains("__"), "{plain}");
+    let done = settled(&aggregated, "tok-a", &plain).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["taskId"], plain.as_str(), "{done}");
+    // Called by its prefixed name, the task is shown (and found) prefixed, as before.
+    let prefixed = start(&aggregated, "tok-a", "everything__failing_job", json!({})).await;
+    assert!(prefixed.starts_with("everything__"), "{prefixed}");
+    assert_eq!(
+        settled(&aggregated, "tok-a", &prefixed).await["status"],
+        "completed"
+    );
+    // Another token does not find it by either name.
+    assert_eq!(
+        get(&aggregated, "tok-a2", &plain).await["error"]["code"],
         -32602
     );
 }

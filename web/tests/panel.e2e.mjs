@@ -431,6 +431,8 @@ try {
   check((await page.inputValue('[data-testid="mcp-form"] input[name="id"]')) === fetchServer, "the id was lost");
   await page.fill('[data-testid="mcp-form"] input[name="param:allow_private_networks"]', "true");
   await page.fill('[data-testid="mcp-form"] input[name="param:max_response_bytes"]', fetchMaxBytes);
+  // Served under its own names in the aggregated /mcp: the switch is stored and shown again.
+  await page.check('[data-testid="mcp-form"] input[name="aggregate_unprefixed"]');
   await page.click('[data-testid="mcp-form"] button[type="submit"]');
   await page.locator("#notice", { hasText: `MCP server ${fetchServer} created` }).waitFor();
   // Edited: the inputs show the stored values masked, and saved as they are they keep them.
@@ -439,6 +441,7 @@ try {
   await checkTemplateSection(page, "fetch");
   const shownBytes = await page.inputValue('[data-testid="mcp-form"] input[name="param:max_response_bytes"]');
   check(shownBytes !== "" && shownBytes !== fetchMaxBytes, `max_response_bytes not shown masked: ${shownBytes}`);
+  check(await page.isChecked('[data-testid="mcp-form"] input[name="aggregate_unprefixed"]'), "aggregate_unprefixed not kept");
   await page.click('[data-testid="mcp-form"] button[type="submit"]');
   await page.locator("#notice", { hasText: `MCP server ${fetchServer} saved` }).waitFor();
 

@@ -132,7 +132,7 @@ class OpenApiSource(_message.Message):
     def __init__(self, spec: _Optional[str] = ..., spec_url: _Optional[str] = ..., base_url: _Optional[str] = ..., allow_private_network: _Optional[bool] = ..., credentials: _Optional[_Mapping[str, str]] = ..., include_operations: _Optional[_Iterable[str]] = ..., exclude_operations: _Optional[_Iterable[str]] = ..., compact: _Optional[bool] = ...) -> None: ...
 
 class McpServer(_message.Message):
-    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call", "required_group_params", "tool_prices", "group_tools", "virtual_tools", "catalogue", "upstream_oauth", "virtual_prompts", "virtual_resources")
+    __slots__ = ("id", "scope", "group_id", "type", "template", "url", "headers", "query", "params", "openapi", "status", "created_at_ms", "updated_at_ms", "warnings", "price_per_call", "required_group_params", "tool_prices", "group_tools", "virtual_tools", "catalogue", "upstream_oauth", "virtual_prompts", "virtual_resources", "aggregate_unprefixed")
     class HeadersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -191,6 +191,7 @@ class McpServer(_message.Message):
     UPSTREAM_OAUTH_FIELD_NUMBER: _ClassVar[int]
     VIRTUAL_PROMPTS_FIELD_NUMBER: _ClassVar[int]
     VIRTUAL_RESOURCES_FIELD_NUMBER: _ClassVar[int]
+    AGGREGATE_UNPREFIXED_FIELD_NUMBER: _ClassVar[int]
     id: str
     scope: McpScope
     group_id: str
@@ -214,7 +215,8 @@ class McpServer(_message.Message):
     upstream_oauth: McpUpstreamOAuth
     virtual_prompts: _containers.RepeatedCompositeFieldContainer[McpVirtualPrompt]
     virtual_resources: _containers.RepeatedCompositeFieldContainer[McpVirtualResource]
-    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., price_per_call: _Optional[str] = ..., required_group_params: _Optional[_Iterable[str]] = ..., tool_prices: _Optional[_Mapping[str, str]] = ..., group_tools: _Optional[_Mapping[str, McpToolNames]] = ..., virtual_tools: _Optional[_Iterable[_Union[McpVirtualTool, _Mapping]]] = ..., catalogue: _Optional[_Union[McpCatalogue, _Mapping]] = ..., upstream_oauth: _Optional[_Union[McpUpstreamOAuth, _Mapping]] = ..., virtual_prompts: _Optional[_Iterable[_Union[McpVirtualPrompt, _Mapping]]] = ..., virtual_resources: _Optional[_Iterable[_Union[McpVirtualResource, _Mapping]]] = ...) -> None: ...
+    aggregate_unprefixed: bool
+    def __init__(self, id: _Optional[str] = ..., scope: _Optional[_Union[McpScope, str]] = ..., group_id: _Optional[str] = ..., type: _Optional[_Union[McpServerType, str]] = ..., template: _Optional[str] = ..., url: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., query: _Optional[_Mapping[str, str]] = ..., params: _Optional[_Mapping[str, str]] = ..., openapi: _Optional[_Union[OpenApiSource, _Mapping]] = ..., status: _Optional[_Union[_common_pb2.Status, str]] = ..., created_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., warnings: _Optional[_Iterable[str]] = ..., price_per_call: _Optional[str] = ..., required_group_params: _Optional[_Iterable[str]] = ..., tool_prices: _Optional[_Mapping[str, str]] = ..., group_tools: _Optional[_Mapping[str, McpToolNames]] = ..., virtual_tools: _Optional[_Iterable[_Union[McpVirtualTool, _Mapping]]] = ..., catalogue: _Optional[_Union[McpCatalogue, _Mapping]] = ..., upstream_oauth: _Optional[_Union[McpUpstreamOAuth, _Mapping]] = ..., virtual_prompts: _Optional[_Iterable[_Union[McpVirtualPrompt, _Mapping]]] = ..., virtual_resources: _Optional[_Iterable[_Union[McpVirtualResource, _Mapping]]] = ..., aggregate_unprefixed: _Optional[bool] = ...) -> None: ...
 
 class McpUpstreamOAuth(_message.Message):
     __slots__ = ("client_id", "client_secret", "scopes")

@@ -336,6 +336,7 @@ pub fn definition_for(
         kind,
         revision: String::new(),
         tool_allow: tool_allow(server, group_id),
+        aggregate_unprefixed: server.aggregate_unprefixed,
     })
 }
 
@@ -428,6 +429,7 @@ pub fn virtual_definition(
         }),
         revision: String::new(),
         tool_allow,
+        aggregate_unprefixed: server.aggregate_unprefixed,
     })
 }
 

@@ -445,6 +445,7 @@ impl AuditView for McpServer {
             "virtual_prompts": self.virtual_prompts,
             "virtual_resources": self.virtual_resources,
             "catalogue": self.catalogue,
+            "aggregate_unprefixed": self.aggregate_unprefixed,
             "upstream_oauth": self.upstream_oauth.as_ref().map(|client| json!({
                 "client_id": client.client_id,
                 "client_secret": secret::mask(&client.client_secret),

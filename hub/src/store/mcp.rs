@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use sqlx::any::AnyRow;
 
-use super::rows::{self, decimal_text, to_json};
+use super::rows::{self, bool_int, decimal_text, to_json};
 use super::sealed::Sealer;
 use super::sql::{Sql, Statement};
 use super::table::Table;
@@ -18,7 +18,8 @@ macro_rules! columns {
     () => {
         "id, scope, group_id, type, template, url, headers, query, params, openapi, status, \
          price_per_call, required_group_params, tool_prices, group_tools, virtual_tools, \
-         catalogue, virtual_prompts, virtual_resources, upstream_oauth, created_at, updated_at"
+         catalogue, virtual_prompts, virtual_resources, upstream_oauth, aggregate_unprefixed, \
+         created_at, updated_at"
     };
 }
 
@@ -76,6 +77,7 @@ impl Table for McpServer {
                 )?
                 .map(|client| rows::parse_json("upstream_oauth", &client))
                 .transpose()?,
+            aggregate_unprefixed: rows::boolean(row, "aggregate_unprefixed")?,
             created_at: rows::int(row, "created_at")?,
             updated_at: rows::int(row, "updated_at")?,
         })
@@ -267,7 +269,7 @@ impl StoreTx {
         let insert = sqlx::query(concat!(
             "INSERT INTO mcp_servers (",
             columns!(),
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)"
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)"
         ));
         bind_fields(insert, server, &self.sealer)?
             .execute(self.write())
@@ -289,7 +291,8 @@ impl StoreTx {
              url = $6, headers = $7, query = $8, params = $9, openapi = $10, status = $11, \
              price_per_call = $12, required_group_params = $13, tool_prices = $14, \
              group_tools = $15, virtual_tools = $16, catalogue = $17, virtual_prompts = $18, \
-             virtual_resources = $19, upstream_oauth = $20, updated_at = $21 \
+             virtual_resources = $19, upstream_oauth = $20, aggregate_unprefixed = $21, \
+             updated_at = $22 \
              WHERE id = $1",
         );
         let result = bind_fields(update, server, &self.sealer)?
@@ -471,6 +474,7 @@ fn bind_fields(
         .bind(to_json(&server.virtual_prompts)?)
         .bind(to_json(&server.virtual_resources)?)
         .bind(upstream_oauth)
+        .bind(bool_int(server.aggregate_unprefixed))
         .bind(now_ms()))
 }
 

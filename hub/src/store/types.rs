@@ -642,6 +642,9 @@ pub struct McpServer {
     /// A proxied server whose upstream wants OAuth: the gateway's client there. The tokens
     /// themselves are per group, in `mcp_upstream_tokens` (see `store/mcp_upstream_auth.rs`).
     pub upstream_oauth: Option<UpstreamOAuthClient>,
+    /// The aggregated `/mcp` shows this server's tools, prompts, resources, templates and task
+    /// ids under their own names (a name another unprefixed server keeps first stays prefixed).
+    pub aggregate_unprefixed: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -677,6 +680,7 @@ impl McpServer {
             virtual_resources: Vec::new(),
             catalogue: McpCatalogue::default(),
             upstream_oauth: None,
+            aggregate_unprefixed: false,
             created_at: 0,
             updated_at: 0,
         }

@@ -1,4 +1,4 @@
-//! `tasks/get`, `tasks/update` and `tasks/cancel` on a route: the task id as the route shows it (prefixed in the aggregated view) and its owner.
+//! `tasks/get`, `tasks/update` and `tasks/cancel` on a route: the task id as the route shows it (prefixed in the aggregated view, unless its server is served unprefixed) and its owner.
 
 use std::sync::Arc;
 
@@ -6,14 +6,16 @@ use rmcp::ErrorData;
 use rmcp::model::{GetTaskResult, InputResponses};
 
 use super::{TaskEntry, TaskOwner, unknown_task};
-use crate::handler::{Core, RequestScope, TOOL_NAME_SEPARATOR, View};
+use crate::handler::{Core, RequestScope, View, prefixed};
+use crate::unprefixed;
 
-/// The id a caller of `view` knows task `id` of `server_id` by: the aggregated view prefixes it
-/// with the server, as it does tool names.
-pub(crate) fn shown_id(view: &View, server_id: &str, id: &str) -> String {
-    match view {
-        View::Aggregated(_) => format!("{server_id}{TOOL_NAME_SEPARATOR}{id}"),
-        View::Single(_) | View::Admin(_) => id.to_owned(),
+/// The id a caller knows task `id` of `server_id` by: prefixed with the server, as tool names
+/// are, when the call that started it named the tool with the prefix.
+pub(crate) fn shown_id(called_prefixed: bool, server_id: &str, id: &str) -> String {
+    if called_prefixed {
+        prefixed(server_id, id)
+    } else {
+        id.to_owned()
     }
 }
 
@@ -47,26 +49,23 @@ impl Core {
     }
 
     /// The caller's task `shown_id` on the route's server(s); another caller's, another
-    /// server's or an expired one is an unknown task.
+    /// server's or an expired one is an unknown task. In the aggregated view an id without a
+    /// known prefix is looked for on the unprefixed servers (task ids are random, so at most
+    /// one holds it).
     fn task_of(&self, scope: &RequestScope, shown_id: &str) -> Result<Arc<TaskEntry>, ErrorData> {
-        let located = match &scope.view {
-            View::Single(definition) => Some((definition.id.as_str(), shown_id)),
+        let owner = TaskOwner::of(&scope.caller);
+        let found = match &scope.view {
+            View::Single(definition) => self.tasks.find(&definition.id, &owner, shown_id),
             View::Aggregated(definitions) => {
-                shown_id
-                    .split_once(TOOL_NAME_SEPARATOR)
-                    .filter(|(server_id, _)| {
-                        definitions
-                            .iter()
-                            .any(|definition| definition.id == *server_id)
-                    })
+                match unprefixed::split_prefixed(definitions, shown_id) {
+                    Some((definition, id)) => self.tasks.find(&definition.id, &owner, id),
+                    None => unprefixed::in_claim_order(definitions)
+                        .iter()
+                        .find_map(|definition| self.tasks.find(&definition.id, &owner, shown_id)),
+                }
             }
             View::Admin(_) => None,
         };
-        located
-            .and_then(|(server_id, id)| {
-                self.tasks
-                    .find(server_id, &TaskOwner::of(&scope.caller), id)
-            })
-            .ok_or_else(|| unknown_task(shown_id))
+        found.ok_or_else(|| unknown_task(shown_id))
     }
 }

@@ -103,12 +103,13 @@ pub(crate) fn start(
         tool,
         server,
         definition,
+        prefixed,
     } = target;
     let inner = server?;
     let task = core
         .tasks
         .create(&server_id, TaskOwner::of(&scope.caller))?;
-    let shown_id = super::route::shown_id(&scope.view, &server_id, &task.id);
+    let shown_id = super::route::shown_id(prefixed, &server_id, &task.id);
     let created = CreateTaskResult::new(task.detailed(&shown_id).task);
     let target = CallTarget {
         server_id,
@@ -118,6 +119,7 @@ pub(crate) fn start(
             task: task.clone(),
         })),
         definition,
+        prefixed,
     };
     tokio::spawn(async move {
         let cancel = task.cancel.clone();

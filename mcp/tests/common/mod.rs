@@ -74,6 +74,15 @@ pub fn server(id: &str, scope: Scope, kind: ServerKind) -> Arc<ServerDefinition>
         kind,
         revision: String::new(),
         tool_allow: None,
+        aggregate_unprefixed: false,
+    })
+}
+
+/// `definition` served under its own names in the aggregated view.
+pub fn unprefixed(definition: Arc<ServerDefinition>) -> Arc<ServerDefinition> {
+    Arc::new(ServerDefinition {
+        aggregate_unprefixed: true,
+        ..(*definition).clone()
     })
 }
 
@@ -199,4 +208,10 @@ pub fn external_clients(tools: &str) -> bool {
     let line = format!("skipped {test}: it needs {tools}; {EXTERNAL_CLIENTS}=1 runs it\n");
     let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
     false
+}
+
+/// A Streamable HTTP proxy of [`upstream`]'s `everything` route, with the key it wants.
+pub fn everything_proxy(upstream: &Running) -> ServerKind {
+    let secret = [("Authorization", "Bearer upstream-secret")];
+    ServerKind::ProxyStreamable(remote(upstream.url("/public/everything"), &secret))
 }

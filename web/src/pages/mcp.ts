@@ -183,6 +183,7 @@ const EDITABLE = [
   "virtual_prompts",
   "virtual_resources",
   "upstream_oauth",
+  "aggregate_unprefixed",
 ];
 
 const MASKED_HINT: Message = "NAME=value per line; values come back masked, and a masked value left as it is keeps the stored one";
@@ -195,6 +196,7 @@ function commonFields(server?: McpServer): Field[] {
     { kind: "select", name: "status", label: t("Status"), options: statusOptions(false), value: String(server?.status ?? Status.ENABLED) },
     { kind: "text", name: "price_per_call", label: t("Price per call"), value: server?.pricePerCall ?? "", hint: t("charged to the caller's group per tool call; empty: free") },
     { kind: "text", name: "required_group_params", label: t("Required group parameters"), value: server?.requiredGroupParams.join(", ") ?? "", hint: t("names every group must set before the server is offered to it (header:X-Api-Key, query:key, a security scheme, a template parameter)") },
+    { kind: "checkbox", name: "aggregate_unprefixed", label: t("Unprefixed in the aggregated /mcp (tools, prompts and resources under their own names)"), checked: server?.aggregateUnprefixed ?? false },
   ];
 }
 
@@ -374,6 +376,7 @@ async function serverFrom(values: Values, type: McpServerType, id: string, templ
     status: Number(values.status) as Status,
     pricePerCall: values.price_per_call,
     requiredGroupParams: list(values.required_group_params),
+    aggregateUnprefixed: values.checked.aggregate_unprefixed,
     catalogue: catalogueFrom(values),
     upstreamOauth: undefined as ReturnType<typeof upstreamOAuthFrom>,
     template: "",

@@ -325,6 +325,10 @@ pub struct McpServerSpec {
     /// `scopes`. Each group's tokens are held by the gateway and never exported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upstream_oauth: Option<UpstreamOAuthClient>,
+    /// The aggregated `/mcp` shows its tools, prompts, resources, templates and task ids under
+    /// their own names (a name another unprefixed server keeps first stays prefixed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aggregate_unprefixed: bool,
 }
 
 fn is_empty_catalogue(catalogue: &McpCatalogue) -> bool {
@@ -541,6 +545,7 @@ impl Document {
                         client_secret: secret::mask(&client.client_secret),
                         ..client
                     }),
+                    aggregate_unprefixed: server.aggregate_unprefixed,
                 })
                 .collect(),
         }
@@ -807,6 +812,7 @@ impl McpServerSpec {
         server.virtual_prompts = self.virtual_prompts.clone();
         server.virtual_resources = self.virtual_resources.clone();
         server.catalogue = self.catalogue.clone();
+        server.aggregate_unprefixed = self.aggregate_unprefixed;
         server.upstream_oauth = self.upstream_oauth.clone().map(|client| {
             let stored = existing
                 .and_then(|existing| existing.upstream_oauth.as_ref())

@@ -173,6 +173,7 @@ pub fn mcp_server_pb(server: &McpServer) -> pb::McpServer {
                 client_secret: secret::mask(&client.client_secret),
                 scopes: client.scopes.clone(),
             }),
+        aggregate_unprefixed: server.aggregate_unprefixed,
     }
 }
 
@@ -495,6 +496,7 @@ impl Patchable for McpServer {
         "virtual_resources",
         "catalogue",
         "upstream_oauth",
+        "aggregate_unprefixed",
     ];
 
     fn patch(&mut self, incoming: pb::McpServer, mask: &UpdateMask) -> Result<(), Status> {
@@ -606,6 +608,9 @@ impl Patchable for McpServer {
                 .into_iter()
                 .map(super::mcp_virtual::virtual_resource_from)
                 .collect();
+        }
+        if mask.selects("aggregate_unprefixed") {
+            self.aggregate_unprefixed = incoming.aggregate_unprefixed;
         }
         Ok(())
     }

@@ -263,6 +263,10 @@ pub struct SeedMcp {
     embed_config: Option<EmbedConfig>,
     /// Ours: every parameter a group must set before the server is offered to it.
     required_group_params: Vec<String>,
+    /// Ours: the aggregated `/mcp` shows its tools, prompts and resources under their own
+    /// names.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    aggregate_unprefixed: bool,
     created_at: i64,
     update_at: i64,
     endpoints: Endpoints,
@@ -390,6 +394,7 @@ pub fn seed_mcp(
         openapi_config,
         embed_config,
         required_group_params: server.required_group_params,
+        aggregate_unprefixed: server.aggregate_unprefixed,
         created_at: server.created_at_ms,
         update_at: server.updated_at_ms,
     }
@@ -445,6 +450,10 @@ pub struct McpBody {
     /// Ours, added to the reusing parameters of `proxy_config` and `embed_config`.
     #[serde(default)]
     required_group_params: Option<Vec<String>>,
+    /// Ours: the aggregated `/mcp` shows its tools, prompts and resources under their own
+    /// names (kept as it is when absent).
+    #[serde(default)]
+    aggregate_unprefixed: Option<bool>,
     /// The catalogue entry, as the seed names its fields; any of them given replaces the
     /// whole entry (those absent become empty).
     #[serde(default)]
@@ -559,6 +568,10 @@ impl McpBody {
                 install: self.install.unwrap_or_default(),
             });
             mask.push("catalogue".to_owned());
+        }
+        if let Some(unprefixed) = self.aggregate_unprefixed {
+            server.aggregate_unprefixed = unprefixed;
+            mask.push("aggregate_unprefixed".to_owned());
         }
         if names_required {
             required.sort();

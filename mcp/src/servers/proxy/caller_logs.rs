@@ -24,46 +24,10 @@ pub(super) async fn forward(
     wanted: Option<LoggingLevel>,
     message: LoggingMessageNotificationParam,
 ) {
-    if wanted.is_some_and(|wanted| severity(message.level) < severity(wanted)) {
+    if !crate::log_level::passes(message.level, wanted) {
         return;
     }
     if let Err(error) = notifier.log(message).await {
         tracing::debug!(%error, "log message not forwarded");
-    }
-}
-
-/// RFC 5424 order, least severe first.
-fn severity(level: LoggingLevel) -> u8 {
-    match level {
-        LoggingLevel::Debug => 0,
-        LoggingLevel::Info => 1,
-        LoggingLevel::Notice => 2,
-        LoggingLevel::Warning => 3,
-        LoggingLevel::Error => 4,
-        LoggingLevel::Critical => 5,
-        LoggingLevel::Alert => 6,
-        LoggingLevel::Emergency => 7,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn levels_are_ordered_by_severity() {
-        let all = [
-            LoggingLevel::Debug,
-            LoggingLevel::Info,
-            LoggingLevel::Notice,
-            LoggingLevel::Warning,
-            LoggingLevel::Error,
-            LoggingLevel::Critical,
-            LoggingLevel::Alert,
-            LoggingLevel::Emergency,
-        ];
-        for pair in all.windows(2) {
-            assert!(severity(pair[0]) < severity(pair[1]));
-        }
     }
 }

@@ -193,7 +193,7 @@ impl<C: Connector> Proxy<C> {
         self.upstream_logs.load(Ordering::Relaxed)
             && matches!(
                 call.notifier,
-                crate::tool_server::CallerNotifier::Session(_)
+                crate::tool_server::CallerNotifier::Session(..)
             )
     }
 

@@ -282,6 +282,15 @@ export type McpServer = Message<"aiproxy.admin.v1.McpServer"> & {
      * @generated from field: repeated aiproxy.admin.v1.McpVirtualResource virtual_resources = 23;
      */
     virtualResources: McpVirtualResource[];
+    /**
+     * The aggregated /mcp shows this server's tools, prompts, resources, resource templates and
+     * task ids under their own names instead of `{id}__name`. A name another unprefixed server
+     * keeps (the first by id) or one that reads as a prefixed name stays prefixed; the prefixed
+     * names work for every server either way.
+     *
+     * @generated from field: bool aggregate_unprefixed = 24;
+     */
+    aggregateUnprefixed: boolean;
 };
 /**
  * Describes the message aiproxy.admin.v1.McpServer.
