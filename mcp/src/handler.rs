@@ -11,11 +11,11 @@ use std::time::{Instant, SystemTime};
 use rmcp::model::ProgressToken;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CancelTaskParams, CompleteRequestParams,
-    CompleteResult, DiscoverResult, GetPromptRequestParams, GetPromptResponse, GetTaskParams,
-    GetTaskResult, Implementation, InitializeRequestParams, InitializeResult, ListPromptsResult,
-    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, RequestParamsMeta, ResultType,
-    SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter, Tool,
+    CompleteResult, CreateTaskResult, DiscoverResult, GetPromptRequestParams, GetPromptResponse,
+    GetTaskParams, GetTaskResult, Implementation, InitializeRequestParams, InitializeResult,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, RequestParamsMeta,
+    ResultType, SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter, Tool,
     UnsubscribeRequestParams, UpdateTaskParams,
 };
 use rmcp::service::{RequestContext, RoleServer, SubscriptionContext};
@@ -274,7 +274,7 @@ impl Core {
                 }
             }
         };
-        let outcome = match server {
+        let outcome = match &server {
             Ok(server) => {
                 let call = ToolCall {
                     name: tool.clone(),
@@ -288,7 +288,7 @@ impl Core {
                 };
                 server.call_tool(call).await
             }
-            Err(error) => Err(error),
+            Err(error) => Err(error.clone()),
         };
         // A result from an upstream that negotiated an older revision has no `resultType`;
         // 2026-07-28 clients require it, and it is stripped again for older clients.
@@ -299,6 +299,13 @@ impl Core {
             }
             other => other,
         });
+        let outcome = match (outcome, server) {
+            (Ok(CallToolResponse::Task(created)), Ok(server)) => {
+                self.forwarded_task(scope, (&server_id, server), created)
+                    .await
+            }
+            (outcome, _) => outcome,
+        };
         self.report(
             caller,
             call_name,
@@ -307,6 +314,29 @@ impl Core {
             started,
         );
         outcome
+    }
+
+    /// A task the server's upstream created (only proxies answer a call with one: the
+    /// gateway's own tasks start before the call): the caller owns it from now on, under the id
+    /// its route shows. One the caller may not hold is cancelled upstream and refused.
+    async fn forwarded_task(
+        &self,
+        scope: &RequestScope,
+        (server_id, server): (&str, Arc<dyn ToolServer>),
+        mut created: CreateTaskResult,
+    ) -> Result<CallToolResponse, ErrorData> {
+        match self.adopt_forwarded_task(scope, server_id, &created.task.task_id) {
+            Ok(shown_id) => {
+                created.task.task_id = shown_id;
+                Ok(CallToolResponse::Task(created))
+            }
+            Err(refusal) => {
+                if let Err(error) = server.cancel_task(&created.task.task_id).await {
+                    tracing::debug!(%error.message, "refused upstream task not cancelled");
+                }
+                Err(refusal)
+            }
+        }
     }
 
     fn report(
@@ -632,7 +662,7 @@ impl ServerHandler for McpHandler {
         context: RequestContext<RoleServer>,
     ) -> Result<GetTaskResult, ErrorData> {
         let scope = Self::scope(&context)?;
-        self.core.get_task(&scope, &request.task_id)
+        self.core.get_task(&scope, &request.task_id).await
     }
 
     async fn update_task(
@@ -643,6 +673,7 @@ impl ServerHandler for McpHandler {
         let scope = Self::scope(&context)?;
         self.core
             .update_task(&scope, &request.task_id, request.input_responses)
+            .await
     }
 
     async fn cancel_task(
@@ -651,6 +682,6 @@ impl ServerHandler for McpHandler {
         context: RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
         let scope = Self::scope(&context)?;
-        self.core.cancel_task(&scope, &request.task_id)
+        self.core.cancel_task(&scope, &request.task_id).await
     }
 }

@@ -19,6 +19,7 @@ mod conformance;
 mod direct_reply;
 mod gate;
 mod offerings;
+mod proxy_2026;
 mod python_client;
 mod session_bridge;
 mod shared_sessions;

@@ -8,7 +8,7 @@ use common::{FakeDirectory, caller, embedded, server};
 use mcp::{McpConfig, Scope, TaskLimits, ToolCallStatus};
 use serde_json::{Value, json};
 
-const TASKS: &str = "io.modelcontextprotocol/tasks";
+pub(crate) const TASKS: &str = "io.modelcontextprotocol/tasks";
 
 async fn gateway(limits: TaskLimits) -> common::Running {
     let directory = FakeDirectory {
@@ -32,7 +32,13 @@ async fn gateway(limits: TaskLimits) -> common::Running {
 }
 
 /// One stateless (2026-07-28) request; `tasks` says whether it declares the tasks extension.
-async fn rpc(url: &str, token: &str, method: &str, mut params: Value, tasks: bool) -> Value {
+pub(crate) async fn rpc(
+    url: &str,
+    token: &str,
+    method: &str,
+    mut params: Value,
+    tasks: bool,
+) -> Value {
     let capabilities = if tasks {
         json!({"elicitation": {}, "extensions": {TASKS: {}}})
     } else {
@@ -68,7 +74,7 @@ async fn rpc(url: &str, token: &str, method: &str, mut params: Value, tasks: boo
         .unwrap()
 }
 
-async fn start(url: &str, token: &str, tool: &str, arguments: Value) -> String {
+pub(crate) async fn start(url: &str, token: &str, tool: &str, arguments: Value) -> String {
     let reply = rpc(
         url,
         token,
@@ -81,7 +87,7 @@ async fn start(url: &str, token: &str, tool: &str, arguments: Value) -> String {
     reply["result"]["taskId"].as_str().unwrap().to_owned()
 }
 
-async fn get(url: &str, token: &str, task_id: &str) -> Value {
+pub(crate) async fn get(url: &str, token: &str, task_id: &str) -> Value {
     rpc(url, token, "tasks/get", json!({"taskId": task_id}), true).await
 }
 

@@ -489,6 +489,25 @@ fn endpoint(server: &McpServer, group_params: BTreeMap<String, String>) -> Optio
             .get(BLOCK_PRIVATE_NETWORK_PARAM)
             .is_some_and(|value| value.trim().eq_ignore_ascii_case("true")),
         upstream_oauth: server.upstream_oauth.is_some(),
+        revision: upstream_revision(server),
+    })
+}
+
+/// The admin-set parameter (`params`) of a proxied server that pins the MCP revision spoken
+/// upstream: `2025-11-25` (session era) or `2026-07-28`; detected when absent.
+pub const UPSTREAM_REVISION_PARAM: &str = "upstream_revision";
+
+fn upstream_revision(server: &McpServer) -> mcp::UpstreamRevision {
+    let Some(setting) = server.params.get(UPSTREAM_REVISION_PARAM) else {
+        return mcp::UpstreamRevision::Detect;
+    };
+    mcp::UpstreamRevision::parse(setting).unwrap_or_else(|| {
+        tracing::warn!(
+            server = %server.id,
+            %setting,
+            "unknown upstream_revision, detecting the upstream's revision instead"
+        );
+        mcp::UpstreamRevision::Detect
     })
 }
 

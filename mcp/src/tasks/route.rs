@@ -1,4 +1,4 @@
-//! `tasks/get`, `tasks/update` and `tasks/cancel` on a route: the task id as the route shows it (prefixed in the aggregated view) and its owner.
+//! `tasks/get`, `tasks/update` and `tasks/cancel` on a route: the task id as the route shows it (prefixed in the aggregated view) and its owner, for the gateway's own tasks and those a proxied upstream runs.
 
 use std::sync::Arc;
 
@@ -7,6 +7,8 @@ use rmcp::model::{GetTaskResult, InputResponses};
 
 use super::{TaskEntry, TaskOwner, unknown_task};
 use crate::handler::{Core, RequestScope, TOOL_NAME_SEPARATOR, View};
+use crate::host::ServerDefinition;
+use crate::tool_server::ToolServer;
 
 /// The id a caller of `view` knows task `id` of `server_id` by: the aggregated view prefixes it
 /// with the server, as it does tool names.
@@ -17,56 +19,101 @@ pub(crate) fn shown_id(view: &View, server_id: &str, id: &str) -> String {
     }
 }
 
+/// Where the caller's task lives.
+enum Located {
+    /// One the gateway runs itself.
+    Own(Arc<TaskEntry>),
+    /// One a proxied upstream runs, under the upstream's id.
+    Forwarded(Arc<dyn ToolServer>, String),
+}
+
 impl Core {
-    pub(crate) fn get_task(
+    /// Records the caller of `scope` as the owner of the task `server_id`'s upstream created
+    /// (`id`), and the id the caller knows it by.
+    pub(crate) fn adopt_forwarded_task(
+        &self,
+        scope: &RequestScope,
+        server_id: &str,
+        id: &str,
+    ) -> Result<String, ErrorData> {
+        self.tasks
+            .forwarded
+            .adopt(server_id, TaskOwner::of(&scope.caller), id)?;
+        Ok(shown_id(&scope.view, server_id, id))
+    }
+
+    pub(crate) async fn get_task(
         &self,
         scope: &RequestScope,
         shown_id: &str,
     ) -> Result<GetTaskResult, ErrorData> {
-        let task = self.task_of(scope, shown_id)?;
-        Ok(GetTaskResult::new(task.detailed(shown_id)))
+        match self.task_of(scope, shown_id)? {
+            Located::Own(task) => Ok(GetTaskResult::new(task.detailed(shown_id))),
+            Located::Forwarded(server, id) => {
+                let mut result = server.get_task(&id).await?;
+                shown_id.clone_into(&mut result.task.task.task_id);
+                Ok(result)
+            }
+        }
     }
 
-    pub(crate) fn update_task(
+    pub(crate) async fn update_task(
         &self,
         scope: &RequestScope,
         shown_id: &str,
         responses: InputResponses,
     ) -> Result<(), ErrorData> {
-        self.task_of(scope, shown_id)?.answer(responses);
-        Ok(())
+        match self.task_of(scope, shown_id)? {
+            Located::Own(task) => {
+                task.answer(responses);
+                Ok(())
+            }
+            Located::Forwarded(server, id) => server.update_task(&id, responses).await,
+        }
     }
 
-    pub(crate) fn cancel_task(
+    pub(crate) async fn cancel_task(
         &self,
         scope: &RequestScope,
         shown_id: &str,
     ) -> Result<(), ErrorData> {
-        self.task_of(scope, shown_id)?.cancel();
-        Ok(())
+        match self.task_of(scope, shown_id)? {
+            Located::Own(task) => {
+                task.cancel();
+                Ok(())
+            }
+            Located::Forwarded(server, id) => server.cancel_task(&id).await,
+        }
     }
 
     /// The caller's task `shown_id` on the route's server(s); another caller's, another
     /// server's or an expired one is an unknown task.
-    fn task_of(&self, scope: &RequestScope, shown_id: &str) -> Result<Arc<TaskEntry>, ErrorData> {
-        let located = match &scope.view {
-            View::Single(definition) => Some((definition.id.as_str(), shown_id)),
+    fn task_of(&self, scope: &RequestScope, shown_id: &str) -> Result<Located, ErrorData> {
+        let located: Option<(&Arc<ServerDefinition>, &str)> = match &scope.view {
+            View::Single(definition) => Some((definition, shown_id)),
             View::Aggregated(definitions) => {
                 shown_id
                     .split_once(TOOL_NAME_SEPARATOR)
-                    .filter(|(server_id, _)| {
+                    .and_then(|(server_id, id)| {
                         definitions
                             .iter()
-                            .any(|definition| definition.id == *server_id)
+                            .find(|definition| definition.id == server_id)
+                            .map(|definition| (definition, id))
                     })
             }
             View::Admin(_) => None,
         };
-        located
-            .and_then(|(server_id, id)| {
-                self.tasks
-                    .find(server_id, &TaskOwner::of(&scope.caller), id)
-            })
-            .ok_or_else(|| unknown_task(shown_id))
+        let Some((definition, id)) = located else {
+            return Err(unknown_task(shown_id));
+        };
+        let owner = TaskOwner::of(&scope.caller);
+        if let Some(task) = self.tasks.find(&definition.id, &owner, id) {
+            return Ok(Located::Own(task));
+        }
+        if self.tasks.forwarded.owns(&definition.id, &owner, id) {
+            let server = self.servers.get(definition, &scope.caller.group_id)?;
+            return Ok(Located::Forwarded(server, id.to_owned()));
+        }
+        Err(unknown_task(shown_id))
     }
 }

@@ -97,6 +97,9 @@ pub fn remote(url: String, headers: &[(&str, &str)]) -> RemoteEndpoint {
         query: BTreeMap::new(),
         block_private_network: false,
         upstream_oauth: false,
+        // The session era, which the tests of the bridge, direct calls and subscriptions are
+        // about; a test of a 2026-07-28 upstream sets the revision itself.
+        revision: mcp::UpstreamRevision::SessionEra,
     }
 }
 
