@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{FakeDirectory, caller, remote, serve, server};
-use mcp::{McpConfig, Scope, ServerKind};
+use mcp::{McpConfig, RemoteEndpoint, Scope, ServerKind, UpstreamRevision};
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult, ClientCapabilities,
     ClientConfig, ClientRequest, ContentBlock, CreateMessageRequestParams, CreateMessageResult,
@@ -202,14 +202,20 @@ impl ClientHandler for AnsweringClient {
     }
 }
 
-/// The gateway proxying `upstream_url` as `remote`, with `timeout` for upstream calls.
+/// The gateway proxying `upstream_url` as `remote`, with `timeout` for upstream calls. The
+/// revision is detected: the fixture only speaks the session era, so detection has to fall
+/// back to `initialize` for any of these tests to see the bridge.
 async fn gateway(upstream_url: String, timeout: Duration) -> common::Running {
+    let endpoint = RemoteEndpoint {
+        revision: UpstreamRevision::Detect,
+        ..remote(upstream_url, &[])
+    };
     let directory = FakeDirectory {
         tokens: [(TOKEN.to_owned(), caller("ga", 1, None))].into(),
         servers: vec![server(
             "remote",
             Scope::Public,
-            ServerKind::ProxyStreamable(remote(upstream_url, &[])),
+            ServerKind::ProxyStreamable(endpoint),
         )],
     };
     let config = McpConfig {
