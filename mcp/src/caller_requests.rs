@@ -121,13 +121,11 @@ impl AskableCapabilities {
             capabilities.roots = Some(RootsCapabilities::default());
         }
         if self.tasks {
-            capabilities
-                .extensions
-                .get_or_insert_with(Default::default)
-                .insert(
-                    rmcp::model::TASKS_EXTENSION_ID.to_owned(),
-                    JsonObject::new(),
-                );
+            // The only extension declared here.
+            capabilities.extensions = ClientCapabilities::builder()
+                .enable_tasks()
+                .build()
+                .extensions;
         }
         capabilities
     }

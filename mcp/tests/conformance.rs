@@ -19,7 +19,7 @@ use crate::common;
 use std::path::PathBuf;
 
 use common::{FakeDirectory, caller, embedded, server};
-use mcp::{McpConfig, McpService, RemoteEndpoint, Scope, ServerKind, UpstreamRevision};
+use mcp::{McpConfig, McpService, Scope, ServerKind};
 
 /// Serves the service at `/mcp` behind a layer adding the tenant's bearer token: the suite has no
 /// option to send one. It serves `everything`, and two proxies of its own `everything` route
@@ -42,10 +42,7 @@ async fn gateway() -> (String, String, String) {
             server(
                 "proxied-2026",
                 Scope::Public,
-                ServerKind::ProxyStreamable(RemoteEndpoint {
-                    revision: UpstreamRevision::Detect,
-                    ..common::remote(direct.clone(), &[])
-                }),
+                ServerKind::ProxyStreamable(common::remote_detected(direct.clone(), &[])),
             ),
         ],
     };

@@ -4,39 +4,26 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{FakeDirectory, caller, remote, server};
-use mcp::{McpConfig, RemoteEndpoint, Scope, ServerKind, TaskLimits, UpstreamRevision};
+use common::{remote_detected, server};
+use mcp::{Scope, ServerKind, TaskLimits};
 use serde_json::json;
 
-use crate::tasks::{TASKS, get, rpc, start};
+use crate::tasks::{
+    TASKS, cancel, gateway_serving, get, refused_as_too_many, rpc, start, unknown_to_other_tokens,
+};
 
 /// A gateway proxying `upstream`'s `everything` route as `proxied`, the revision detected.
 async fn gateway(upstream: &common::Running, limits: TaskLimits) -> common::Running {
-    let endpoint = RemoteEndpoint {
-        revision: UpstreamRevision::Detect,
-        ..remote(
-            upstream.url("/public/everything"),
-            &[("Authorization", "Bearer upstream-secret")],
-        )
-    };
-    let directory = FakeDirectory {
-        tokens: [
-            ("tok-a".to_owned(), caller("ga", 1, None)),
-            ("tok-a2".to_owned(), caller("ga", 2, None)),
-            ("tok-b".to_owned(), caller("gb", 3, None)),
-        ]
-        .into(),
-        servers: vec![server(
-            "proxied",
-            Scope::Public,
-            ServerKind::ProxyStreamable(endpoint),
-        )],
-    };
-    let config = McpConfig {
-        tasks: limits,
-        ..McpConfig::default()
-    };
-    common::serve(directory, config).await
+    let endpoint = remote_detected(
+        upstream.url("/public/everything"),
+        &[("Authorization", "Bearer upstream-secret")],
+    );
+    let proxied = server(
+        "proxied",
+        Scope::Public,
+        ServerKind::ProxyStreamable(endpoint),
+    );
+    gateway_serving(proxied, limits).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,37 +85,10 @@ async fn a_forwarded_task_belongs_to_the_token_that_created_it() {
     );
     // Every caller reaches the upstream with the same credentials: only the gateway can tell
     // them apart, and another token's answer is that of an id that never existed.
-    for other in ["tok-a2", "tok-b"] {
-        for (method, params) in [
-            ("tasks/get", json!({"taskId": task_id})),
-            ("tasks/cancel", json!({"taskId": task_id})),
-            (
-                "tasks/update",
-                json!({"taskId": task_id, "inputResponses": {}}),
-            ),
-        ] {
-            let reply = rpc(&url, other, method, params, true).await;
-            assert_eq!(reply["error"]["code"], -32602, "{other} {method}: {reply}");
-            assert_eq!(
-                reply["error"]["message"],
-                format!("unknown task: {task_id}")
-            );
-        }
-    }
+    unknown_to_other_tokens(&url, &task_id).await;
     // Bounded like the gateway's own tasks.
     start(&url, "tok-a", "slow_compute", json!({"seconds": 30})).await;
-    let refused = rpc(
-        &url,
-        "tok-a",
-        "tools/call",
-        json!({"name": "slow_compute", "arguments": {"seconds": 30}}),
-        true,
-    )
-    .await;
-    assert_eq!(
-        refused["error"]["data"]["type"], "too_many_tasks",
-        "{refused}"
-    );
+    refused_as_too_many(&url, "tok-a").await;
     // The aggregated view names the task like its tools.
     let aggregate = running.url("");
     let shown = start(
@@ -143,14 +103,7 @@ async fn a_forwarded_task_belongs_to_the_token_that_created_it() {
     assert_eq!(seen["result"]["taskId"], shown, "{seen}");
     assert_eq!(seen["result"]["status"], "working", "{seen}");
     // The owner cancels it upstream.
-    let cancelled = rpc(
-        &url,
-        "tok-a",
-        "tasks/cancel",
-        json!({"taskId": task_id}),
-        true,
-    )
-    .await;
+    let cancelled = cancel(&url, "tok-a", &task_id).await;
     assert_eq!(cancelled["result"]["resultType"], "complete", "{cancelled}");
     assert_eq!(
         get(&url, "tok-a", &task_id).await["result"]["status"],

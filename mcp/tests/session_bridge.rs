@@ -16,8 +16,8 @@ use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{FakeDirectory, caller, remote, serve, server};
-use mcp::{McpConfig, RemoteEndpoint, Scope, ServerKind, UpstreamRevision};
+use common::{FakeDirectory, caller, remote_detected, serve, server};
+use mcp::{McpConfig, Scope, ServerKind};
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult, ClientCapabilities,
     ClientConfig, ClientRequest, ContentBlock, CreateMessageRequestParams, CreateMessageResult,
@@ -206,16 +206,12 @@ impl ClientHandler for AnsweringClient {
 /// revision is detected: the fixture only speaks the session era, so detection has to fall
 /// back to `initialize` for any of these tests to see the bridge.
 async fn gateway(upstream_url: String, timeout: Duration) -> common::Running {
-    let endpoint = RemoteEndpoint {
-        revision: UpstreamRevision::Detect,
-        ..remote(upstream_url, &[])
-    };
     let directory = FakeDirectory {
         tokens: [(TOKEN.to_owned(), caller("ga", 1, None))].into(),
         servers: vec![server(
             "remote",
             Scope::Public,
-            ServerKind::ProxyStreamable(endpoint),
+            ServerKind::ProxyStreamable(remote_detected(upstream_url, &[])),
         )],
     };
     let config = McpConfig {

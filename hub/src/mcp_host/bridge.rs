@@ -602,4 +602,24 @@ mod tests {
                 .block_private_network
         );
     }
+
+    #[test]
+    fn the_upstream_revision_is_detected_unless_pinned() {
+        let mut server = McpServer::new("remote", McpScope::Public, McpServerKind::ProxyStreamable);
+        server.url = Some("http://127.0.0.1:9/mcp".into());
+        let revision = |server: &McpServer| endpoint(server, BTreeMap::new()).unwrap().revision;
+        assert_eq!(revision(&server), mcp::UpstreamRevision::Detect);
+        for (setting, pinned) in [
+            ("2026-07-28", mcp::UpstreamRevision::Stateless),
+            ("2025-11-25", mcp::UpstreamRevision::SessionEra),
+            ("detect", mcp::UpstreamRevision::Detect),
+            // Unknown: detected, and the admin warned in the log.
+            ("2024-01-01", mcp::UpstreamRevision::Detect),
+        ] {
+            server
+                .params
+                .insert(UPSTREAM_REVISION_PARAM.into(), setting.into());
+            assert_eq!(revision(&server), pinned, "{setting}");
+        }
+    }
 }

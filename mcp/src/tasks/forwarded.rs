@@ -76,13 +76,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-
-    fn owner(group: &str, token: i64) -> TaskOwner {
-        TaskOwner {
-            group_id: group.to_owned(),
-            token_id: token,
-        }
-    }
+    use crate::tasks::tests::owner;
 
     fn limits(ttl: Duration, max_per_owner: usize) -> TaskLimits {
         TaskLimits { ttl, max_per_owner }

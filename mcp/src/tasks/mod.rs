@@ -295,7 +295,7 @@ mod tests {
     use super::*;
     use rmcp::model::{InputRequest, TaskStatus};
 
-    fn owner(group: &str, token: i64) -> TaskOwner {
+    pub(in crate::tasks) fn owner(group: &str, token: i64) -> TaskOwner {
         TaskOwner {
             group_id: group.to_owned(),
             token_id: token,

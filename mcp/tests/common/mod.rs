@@ -103,6 +103,14 @@ pub fn remote(url: String, headers: &[(&str, &str)]) -> RemoteEndpoint {
     }
 }
 
+/// [`remote`] with the upstream's revision detected, as a deployment does by default.
+pub fn remote_detected(url: String, headers: &[(&str, &str)]) -> RemoteEndpoint {
+    RemoteEndpoint {
+        revision: mcp::UpstreamRevision::Detect,
+        ..remote(url, headers)
+    }
+}
+
 /// A service serving `directory`, mounted at `/mcp` like `hub` does, on a fresh loopback port.
 pub struct Running {
     pub address: SocketAddr,
