@@ -318,7 +318,7 @@ impl Core {
 
     /// A task the server's upstream created (only proxies answer a call with one: the
     /// gateway's own tasks start before the call): the caller owns it from now on, under the id
-    /// its route shows. One the caller may not hold is cancelled upstream and refused.
+    /// its route shows. One past the caller's limit is cancelled upstream and refused.
     async fn forwarded_task(
         &self,
         scope: &RequestScope,
@@ -330,12 +330,13 @@ impl Core {
                 created.task.task_id = shown_id;
                 Ok(CallToolResponse::Task(created))
             }
-            Err(refusal) => {
+            Err(crate::tasks::NotAdopted::TooMany(refusal)) => {
                 if let Err(error) = server.cancel_task(&created.task.task_id).await {
                     tracing::debug!(%error.message, "refused upstream task not cancelled");
                 }
                 Err(refusal)
             }
+            Err(crate::tasks::NotAdopted::Taken(error)) => Err(error),
         }
     }
 

@@ -11,6 +11,15 @@ use rmcp::ErrorData;
 
 use super::{TaskLimits, TaskOwner, lock, too_many_tasks};
 
+/// Why an upstream's task was not adopted.
+#[derive(Debug)]
+pub(crate) enum NotAdopted {
+    /// The owner holds the most it may on the server: the new upstream task should not run.
+    TooMany(ErrorData),
+    /// The upstream named an id another caller holds: that task is left alone.
+    Taken(ErrorData),
+}
+
 /// The owners of upstream tasks, by server and the upstream's task id.
 pub(crate) struct ForwardedTasks {
     limits: TaskLimits,
@@ -33,7 +42,7 @@ impl ForwardedTasks {
     /// Records `owner` as the owner of the upstream task `id` of `server_id`; an error when the
     /// owner holds the most it may there, or when the id is already another caller's (an
     /// upstream reusing an id must not hand one caller's task to another).
-    pub fn adopt(&self, server_id: &str, owner: TaskOwner, id: &str) -> Result<(), ErrorData> {
+    pub fn adopt(&self, server_id: &str, owner: TaskOwner, id: &str) -> Result<(), NotAdopted> {
         let mut owners = lock(&self.owners);
         owners.retain(|_, task| task.created.elapsed() < self.limits.ttl);
         let key = (server_id.to_owned(), id.to_owned());
@@ -41,7 +50,10 @@ impl ForwardedTasks {
             return if known.owner == owner {
                 Ok(())
             } else {
-                Err(super::unknown_task(id))
+                Err(NotAdopted::Taken(ErrorData::internal_error(
+                    "the upstream answered with a task of another caller",
+                    None,
+                )))
             };
         }
         let held = owners
@@ -49,7 +61,7 @@ impl ForwardedTasks {
             .filter(|((server, _), task)| server == server_id && task.owner == owner)
             .count();
         if held >= self.limits.max_per_owner {
-            return Err(too_many_tasks(held));
+            return Err(NotAdopted::TooMany(too_many_tasks(held)));
         }
         owners.insert(
             key,
@@ -91,7 +103,10 @@ mod tests {
         assert!(!tasks.owns("proxied", &owner("gb", 1), "up-1"));
         assert!(!tasks.owns("other", &owner("ga", 1), "up-1"));
         // An upstream handing the same id to another caller does not move the task.
-        assert!(tasks.adopt("proxied", owner("gb", 1), "up-1").is_err());
+        assert!(matches!(
+            tasks.adopt("proxied", owner("gb", 1), "up-1"),
+            Err(NotAdopted::Taken(_))
+        ));
         assert!(!tasks.owns("proxied", &owner("gb", 1), "up-1"));
     }
 
@@ -100,7 +115,9 @@ mod tests {
         let tasks = ForwardedTasks::new(limits(Duration::from_secs(60), 2));
         tasks.adopt("proxied", owner("ga", 1), "a").unwrap();
         tasks.adopt("proxied", owner("ga", 1), "b").unwrap();
-        let refused = tasks.adopt("proxied", owner("ga", 1), "c").unwrap_err();
+        let Err(NotAdopted::TooMany(refused)) = tasks.adopt("proxied", owner("ga", 1), "c") else {
+            panic!("a third task was adopted");
+        };
         assert_eq!(refused.code.0, crate::handler::REFUSED_CODE);
         tasks.adopt("proxied", owner("gb", 1), "c").unwrap();
 

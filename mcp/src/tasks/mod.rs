@@ -25,6 +25,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use forwarded::ForwardedTasks;
+pub(crate) use forwarded::NotAdopted;
 pub(crate) use run::{Decision, TaskSupport, decide, missing_capability, start};
 
 /// How long a task is kept from its creation (its `ttlMs`), and how many one owner may hold on

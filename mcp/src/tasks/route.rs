@@ -5,7 +5,7 @@ use std::sync::Arc;
 use rmcp::ErrorData;
 use rmcp::model::{GetTaskResult, InputResponses};
 
-use super::{TaskEntry, TaskOwner, unknown_task};
+use super::{NotAdopted, TaskEntry, TaskOwner, unknown_task};
 use crate::handler::{Core, RequestScope, TOOL_NAME_SEPARATOR, View};
 use crate::host::ServerDefinition;
 use crate::tool_server::ToolServer;
@@ -35,7 +35,7 @@ impl Core {
         scope: &RequestScope,
         server_id: &str,
         id: &str,
-    ) -> Result<String, ErrorData> {
+    ) -> Result<String, NotAdopted> {
         self.tasks
             .forwarded
             .adopt(server_id, TaskOwner::of(&scope.caller), id)?;

@@ -67,6 +67,16 @@ pub(super) struct Live {
     one_call_at_a_time: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
+impl Live {
+    /// Whether the upstream negotiated a revision with `initialize` (the session era).
+    fn session_era(&self) -> bool {
+        self.service
+            .peer()
+            .peer_info()
+            .is_some_and(|info| info.protocol_version.has_initialize())
+    }
+}
+
 /// How a proxy opens its upstream connection.
 #[async_trait]
 pub(super) trait Connector: Send + Sync + 'static {
@@ -500,12 +510,10 @@ impl<C: Connector> Proxy<C> {
         }
         let askable = Self::askable_for(&call);
         let upstream = self.upstream(askable).await?;
-        let session_era = upstream
-            .service
-            .peer()
-            .peer_info()
-            .is_some_and(|info| info.protocol_version.has_initialize());
-        if askable.any() && session_era && crate::caller_requests::asks_by_input_required(&call) {
+        if askable.any()
+            && upstream.session_era()
+            && crate::caller_requests::asks_by_input_required(&call)
+        {
             return self.call_bridged(upstream, &call).await;
         }
         if upstream.direct.is_some() {
@@ -789,14 +797,22 @@ impl<C: Connector> Proxy<C> {
     }
 }
 
-/// What the upstream declared in its `initialize` answer.
+/// What the upstream declared in its `initialize` or `server/discover` answer, as far as the
+/// proxy serves it: a 2026-07-28 upstream's resource updates come on a `subscriptions/listen`
+/// stream, which the proxy does not open, so its subscriptions are not offered.
 fn declared(upstream: &Live) -> ServerCapabilities {
-    upstream
+    let mut declared = upstream
         .service
         .peer()
         .peer_info()
         .map(|info| info.capabilities.clone())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if !upstream.session_era()
+        && let Some(resources) = declared.resources.as_mut()
+    {
+        resources.subscribe = None;
+    }
+    declared
 }
 
 #[expect(
