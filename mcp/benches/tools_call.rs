@@ -350,6 +350,8 @@ fn main() {
                         query: BTreeMap::new(),
                         block_private_network: false,
                         upstream_oauth: false,
+                        // The published figures are of the session era's direct-call path.
+                        revision: mcp::UpstreamRevision::SessionEra,
                     }),
                 ),
                 definition("local", ServerKind::Embedded { template: "everything".into(), params: BTreeMap::new() }),

@@ -32,6 +32,9 @@ pub(crate) struct AskableCapabilities {
     elicitation_form: bool,
     elicitation_url: bool,
     roots: bool,
+    /// Takes task handles (the tasks extension): declared upstream too, so an upstream only
+    /// answers with a task a caller that polls it.
+    tasks: bool,
 }
 
 impl AskableCapabilities {
@@ -70,6 +73,24 @@ impl AskableCapabilities {
             elicitation_form: form,
             elicitation_url: elicitation.is_some_and(|declared| declared.url.is_some()),
             roots: capabilities.roots.is_some(),
+            tasks: capabilities.supports_tasks(),
+        }
+    }
+
+    /// The same caller when it cannot be asked anything: only whether it takes task handles.
+    pub fn unaskable(self) -> Self {
+        Self {
+            tasks: self.tasks,
+            ..Self::default()
+        }
+    }
+
+    /// A caller that takes task handles and can be asked nothing (what a proxy declares for
+    /// `tasks/get`, `tasks/update` and `tasks/cancel`).
+    pub fn tasks_only() -> Self {
+        Self {
+            tasks: true,
+            ..Self::default()
         }
     }
 
@@ -98,6 +119,13 @@ impl AskableCapabilities {
             // The gateway does not pass `notifications/roots/list_changed` on, so it does not
             // promise them.
             capabilities.roots = Some(RootsCapabilities::default());
+        }
+        if self.tasks {
+            // The only extension declared here.
+            capabilities.extensions = ClientCapabilities::builder()
+                .enable_tasks()
+                .build()
+                .extensions;
         }
         capabilities
     }

@@ -11,11 +11,11 @@ use std::time::{Instant, SystemTime};
 use rmcp::model::ProgressToken;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CancelTaskParams, CompleteRequestParams,
-    CompleteResult, DiscoverResult, GetPromptRequestParams, GetPromptResponse, GetTaskParams,
-    GetTaskResult, Implementation, InitializeRequestParams, InitializeResult, ListPromptsResult,
-    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, RequestParamsMeta, ResultType,
-    SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter, Tool,
+    CompleteResult, CreateTaskResult, DiscoverResult, GetPromptRequestParams, GetPromptResponse,
+    GetTaskParams, GetTaskResult, Implementation, InitializeRequestParams, InitializeResult,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, RequestParamsMeta,
+    ResultType, SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter, Tool,
     UnsubscribeRequestParams, UpdateTaskParams,
 };
 use rmcp::service::{RequestContext, RoleServer, SubscriptionContext};
@@ -256,7 +256,7 @@ impl Core {
             tool,
             server,
             definition,
-            prefixed: _,
+            prefixed,
         } = target?;
         tool_call_span::record_server(span, &server_id);
         let caller = &scope.caller;
@@ -305,7 +305,7 @@ impl Core {
                 }
             }
         };
-        let outcome = match server {
+        let outcome = match &server {
             Ok(server) => {
                 let call = ToolCall {
                     name: tool.clone(),
@@ -319,7 +319,7 @@ impl Core {
                 };
                 server.call_tool(call).await
             }
-            Err(error) => Err(error),
+            Err(error) => Err(error.clone()),
         };
         // A result from an upstream that negotiated an older revision has no `resultType`;
         // 2026-07-28 clients require it, and it is stripped again for older clients.
@@ -330,6 +330,13 @@ impl Core {
             }
             other => other,
         });
+        let outcome = match (outcome, server) {
+            (Ok(CallToolResponse::Task(created)), Ok(server)) => {
+                self.forwarded_task(scope, (&server_id, prefixed, server), created)
+                    .await
+            }
+            (outcome, _) => outcome,
+        };
         self.report(
             caller,
             call_name,
@@ -338,6 +345,34 @@ impl Core {
             started,
         );
         outcome
+    }
+
+    /// A task the server's upstream created (only proxies answer a call with one: the
+    /// gateway's own tasks start before the call): the caller owns it from now on, under the id
+    /// its route shows. One past the caller's limit is cancelled upstream and refused.
+    async fn forwarded_task(
+        &self,
+        scope: &RequestScope,
+        (server_id, called_prefixed, server): (&str, bool, Arc<dyn ToolServer>),
+        mut created: CreateTaskResult,
+    ) -> Result<CallToolResponse, ErrorData> {
+        match self.adopt_forwarded_task(
+            scope,
+            (server_id, called_prefixed),
+            &created.task.task_id,
+        ) {
+            Ok(shown_id) => {
+                created.task.task_id = shown_id;
+                Ok(CallToolResponse::Task(created))
+            }
+            Err(crate::tasks::NotAdopted::TooMany(refusal)) => {
+                if let Err(error) = server.cancel_task(&created.task.task_id).await {
+                    tracing::debug!(%error.message, "refused upstream task not cancelled");
+                }
+                Err(refusal)
+            }
+            Err(crate::tasks::NotAdopted::Taken(error)) => Err(error),
+        }
     }
 
     fn report(
@@ -668,7 +703,7 @@ impl ServerHandler for McpHandler {
         context: RequestContext<RoleServer>,
     ) -> Result<GetTaskResult, ErrorData> {
         let scope = Self::scope(&context)?;
-        self.core.get_task(&scope, &request.task_id)
+        self.core.get_task(&scope, &request.task_id).await
     }
 
     async fn update_task(
@@ -679,6 +714,7 @@ impl ServerHandler for McpHandler {
         let scope = Self::scope(&context)?;
         self.core
             .update_task(&scope, &request.task_id, request.input_responses)
+            .await
     }
 
     async fn cancel_task(
@@ -687,6 +723,6 @@ impl ServerHandler for McpHandler {
         context: RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
         let scope = Self::scope(&context)?;
-        self.core.cancel_task(&scope, &request.task_id)
+        self.core.cancel_task(&scope, &request.task_id).await
     }
 }

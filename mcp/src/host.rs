@@ -243,6 +243,37 @@ pub struct RemoteEndpoint {
     /// for that group (see `upstream_auth.rs`), never a client's own token.
     #[serde(default)]
     pub upstream_oauth: bool,
+    /// Which revision the proxy speaks upstream: detected unless the admin pinned it.
+    #[serde(default)]
+    pub revision: UpstreamRevision,
+}
+
+/// The MCP revision a Streamable HTTP proxy speaks to its upstream. The legacy HTTP+SSE
+/// transport only knows the session era, whatever this says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpstreamRevision {
+    /// `server/discover` first, as the 2026-07-28 revision has a client do, and `initialize`
+    /// when the upstream does not know it (a session-era server).
+    #[default]
+    Detect,
+    /// `initialize` only: 2025-11-25 and the revisions before it.
+    SessionEra,
+    /// `server/discover` only: the 2026-07-28 revision, no session.
+    Stateless,
+}
+
+impl UpstreamRevision {
+    /// The admin's setting (`detect`, `2025-11-25` or `session_era`, `2026-07-28` or
+    /// `stateless`); `None` for anything else.
+    pub fn parse(setting: &str) -> Option<Self> {
+        match setting.trim().to_ascii_lowercase().as_str() {
+            "" | "detect" => Some(Self::Detect),
+            "2025-11-25" | "session_era" => Some(Self::SessionEra),
+            "2026-07-28" | "stateless" => Some(Self::Stateless),
+            _ => None,
+        }
+    }
 }
 
 /// An OpenAPI-backed server: the document and how to reach the API it describes.

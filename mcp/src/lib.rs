@@ -93,8 +93,8 @@ pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{
     AdmitAll, AdmitFuture, ClientTraces, GateFuture, GrpcSource, McpDirectory, OpenApiSource,
     RemoteEndpoint, Scope, ServerDefinition, ServerKind, ToolCallGate, ToolCallRecord,
-    ToolCallRequest, ToolCallSink, ToolCallStatus, VirtualComposition, VirtualPrompt,
-    VirtualResource, VirtualTool,
+    ToolCallRequest, ToolCallSink, ToolCallStatus, UpstreamRevision, VirtualComposition,
+    VirtualPrompt, VirtualResource, VirtualTool,
 };
 pub use inspect::{
     InspectAs, OfferingsInspection, PromptSummary, ResourceSummary, ServerInspection, ToolSummary,

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use rmcp::ErrorData;
 use rmcp::model::{
     CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, ContentBlock,
-    ErrorCode, GetPromptRequestParams, GetPromptResponse, InputResponses, JsonObject,
-    ProgressNotificationParam, ProgressToken, Prompt, ReadResourceRequestParams,
+    ErrorCode, GetPromptRequestParams, GetPromptResponse, GetTaskResult, InputResponses,
+    JsonObject, ProgressNotificationParam, ProgressToken, Prompt, ReadResourceRequestParams,
     ReadResourceResponse, RequestMetaObject, Resource, ResourceTemplate, ServerCapabilities,
     ServerNotification, Tool,
 };
@@ -130,6 +130,22 @@ pub(crate) trait ToolServer: Send + Sync {
     /// extension.
     fn offers_tasks(&self) -> bool {
         false
+    }
+
+    /// `tasks/get` of a task this server's upstream runs (a proxy's; the gateway's own tasks
+    /// are answered by `crate::tasks`). Only asked for ids the caller owns.
+    async fn get_task(&self, id: &str) -> Result<GetTaskResult, ErrorData> {
+        Err(crate::tasks::unknown_task(id))
+    }
+
+    /// `tasks/update` of a task this server's upstream runs.
+    async fn update_task(&self, id: &str, _responses: InputResponses) -> Result<(), ErrorData> {
+        Err(crate::tasks::unknown_task(id))
+    }
+
+    /// `tasks/cancel` of a task this server's upstream runs.
+    async fn cancel_task(&self, id: &str) -> Result<(), ErrorData> {
+        Err(crate::tasks::unknown_task(id))
     }
 
     /// The `server/tool` that `tool` stands for, when this server only forwards it (a virtual

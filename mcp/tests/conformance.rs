@@ -1,8 +1,9 @@
 //! The MCP conformance suite (npm `@modelcontextprotocol/conformance`, in tests/node) against the
 //! `everything` template through the router, for the 2025-11-25 and 2026-07-28 requirements:
-//! served directly, through a Streamable HTTP proxy of that route (a session-era upstream, so
-//! its mid-call requests reach a 2026-07-28 caller as input-required rounds), and through the
-//! aggregated `/mcp`.
+//! served directly, through a Streamable HTTP proxy of that route pinned to the session era (its
+//! mid-call requests reach a 2026-07-28 caller as input-required rounds of the gateway's bridge),
+//! through a second proxy of it that detects the 2026-07-28 revision (its rounds and tasks pass
+//! through), and through the aggregated `/mcp`.
 //!
 //! The aggregated `/mcp` serves `everything` unprefixed (its tools, prompts, resources and task
 //! ids under the names the suite calls them by; the proxied copy's are prefixed there), so the
@@ -22,9 +23,10 @@ use common::{FakeDirectory, caller, embedded, server, unprefixed};
 use mcp::{McpConfig, McpService, Scope, ServerKind};
 
 /// Serves the service at `/mcp` behind a layer adding the tenant's bearer token: the suite has no
-/// option to send one. It serves `everything` and `proxied`, a proxy of its own `everything`
-/// route (the layer authenticates the proxy's requests too); the URL of each route, and of the
-/// aggregated `/mcp`.
+/// option to send one. It serves `everything`, and two proxies of its own `everything` route
+/// (the layer authenticates the proxies' requests too): `proxied`, pinned to the session era,
+/// and `proxied-2026` (its URL is `proxied`'s with `-2026`), which detects the 2026-07-28
+/// revision; the URL of each route but the second proxy's, and of the aggregated `/mcp`.
 async fn gateway() -> (String, String, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -43,6 +45,11 @@ async fn gateway() -> (String, String, String) {
                 "proxied",
                 Scope::Public,
                 ServerKind::ProxyStreamable(common::remote(direct.clone(), &[])),
+            ),
+            server(
+                "proxied-2026",
+                Scope::Public,
+                ServerKind::ProxyStreamable(common::remote_detected(direct.clone(), &[])),
             ),
         ],
     };
@@ -156,7 +163,8 @@ const CALLER_REQUEST_SCENARIOS: [&str; 16] = [
 ];
 
 /// The 2026-07-28 input-required scenarios that check the fixture's own rounds, which a proxy
-/// of a session-era upstream replaces with its bridge's (see `in_scope`).
+/// of a session-era upstream replaces with its bridge's (see `in_scope`); a proxy of a
+/// 2026-07-28 upstream passes the fixture's own through.
 const PROXIED_BRIDGE_GAPS: [&str; 7] = [
     "input-required-result-basic-elicitation",
     "input-required-result-request-state",
@@ -167,10 +175,19 @@ const PROXIED_BRIDGE_GAPS: [&str; 7] = [
     "input-required-result-capability-check",
 ];
 
-/// Whether scenario `name` must pass on the route `label` (`direct`, `proxied` or `aggregate`).
+/// Scenarios a proxy of a 2026-07-28 upstream does not serve yet: a session-era caller's
+/// `resources/subscribe` would become the upstream's `subscriptions/listen`, which the proxy
+/// does not open (see `in_scope`).
+const PROXIED_2026_GAPS: [&str; 2] = ["resources-subscribe", "resources-unsubscribe"];
+
+/// Whether scenario `name` must pass on the route `label` (`direct`, `proxied`, `proxied-2026`
+/// or `aggregate`).
 fn in_scope(name: &str, label: &str) -> bool {
-    // Tasks (SEP-2663, 2026-07-28 only) are served for the servers the gateway runs itself.
-    let tasks = name.starts_with("tasks-") && label == "direct";
+    // Tasks (SEP-2663, 2026-07-28 only) are served for the servers the gateway runs itself (the
+    // aggregated `/mcp` serves the fixture unprefixed, its task ids too), and forwarded by a
+    // proxy of an upstream that offers them.
+    let tasks =
+        name.starts_with("tasks-") && ["direct", "proxied-2026", "aggregate"].contains(&label);
     let tools = name.starts_with("tools-") || tasks || CALLER_REQUEST_SCENARIOS.contains(&name);
     let offerings = ["resources-", "prompts-", "completion-"]
         .iter()
@@ -181,13 +198,12 @@ fn in_scope(name: &str, label: &str) -> bool {
     // `upstream_request`, a `requestState` of its own). Scenarios about the fixture's own
     // 2026-07-28 rounds (its keys, its signed state, several requests in one result, a prompt
     // asking, capability checks of the fixture) see the bridge's rounds instead, and tasks are
-    // not forwarded: out of scope there until the proxy speaks 2026-07-28 upstream.
-    let proxied_gap =
-        label == "proxied" && (name.starts_with("tasks-") || PROXIED_BRIDGE_GAPS.contains(&name));
-    // The aggregated `/mcp` serves the fixture unprefixed: every scenario the direct route
-    // must pass, tasks included (its task ids unprefixed too).
-    let aggregate_tasks = name.starts_with("tasks-") && label == "aggregate";
-    (tools || offerings || aggregate_tasks) && !proxied_gap
+    // not forwarded: out of scope there (`proxied-2026`, which speaks 2026-07-28 upstream,
+    // passes them).
+    let proxied_gap = label == "proxied"
+        && (name.starts_with("tasks-") || PROXIED_BRIDGE_GAPS.contains(&name))
+        || label == "proxied-2026" && PROXIED_2026_GAPS.contains(&name);
+    (tools || offerings) && !proxied_gap
         || [
             "server-initialize",
             "ping",
@@ -206,11 +222,14 @@ async fn conformance_suite_through_the_router() {
         return;
     }
     let (direct, proxied, aggregate) = gateway().await;
+    let proxied_2026 = format!("{proxied}-2026");
     let runs = [
         ("direct", "2025-11-25", &direct),
         ("direct", "2026-07-28", &direct),
         ("proxied", "2025-11-25", &proxied),
         ("proxied", "2026-07-28", &proxied),
+        ("proxied-2026", "2025-11-25", &proxied_2026),
+        ("proxied-2026", "2026-07-28", &proxied_2026),
         ("aggregate", "2025-11-25", &aggregate),
         ("aggregate", "2026-07-28", &aggregate),
     ];

@@ -20,6 +20,7 @@ mod direct_reply;
 mod gate;
 mod log_levels;
 mod offerings;
+mod proxy_2026;
 mod python_client;
 mod session_bridge;
 mod shared_sessions;

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{FakeDirectory, caller, remote, serve, server};
+use common::{FakeDirectory, caller, remote_detected, serve, server};
 use mcp::{McpConfig, Scope, ServerKind};
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult, ClientCapabilities,
@@ -202,14 +202,16 @@ impl ClientHandler for AnsweringClient {
     }
 }
 
-/// The gateway proxying `upstream_url` as `remote`, with `timeout` for upstream calls.
+/// The gateway proxying `upstream_url` as `remote`, with `timeout` for upstream calls. The
+/// revision is detected: the fixture only speaks the session era, so detection has to fall
+/// back to `initialize` for any of these tests to see the bridge.
 async fn gateway(upstream_url: String, timeout: Duration) -> common::Running {
     let directory = FakeDirectory {
         tokens: [(TOKEN.to_owned(), caller("ga", 1, None))].into(),
         servers: vec![server(
             "remote",
             Scope::Public,
-            ServerKind::ProxyStreamable(remote(upstream_url, &[])),
+            ServerKind::ProxyStreamable(remote_detected(upstream_url, &[])),
         )],
     };
     let config = McpConfig {

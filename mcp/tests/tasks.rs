@@ -2,25 +2,26 @@
 
 use crate::common;
 
-use std::time::Duration;
-
 use std::sync::Arc;
+use std::time::Duration;
 
 use common::{FakeDirectory, caller, embedded, server, unprefixed};
 use mcp::{McpConfig, Scope, ServerDefinition, TaskLimits, ToolCallStatus};
 use serde_json::{Value, json};
 
-const TASKS: &str = "io.modelcontextprotocol/tasks";
+pub(crate) const TASKS: &str = "io.modelcontextprotocol/tasks";
 
 async fn gateway(limits: TaskLimits) -> common::Running {
-    gateway_of(
-        server("everything", Scope::Public, embedded("everything", &[])),
-        limits,
-    )
-    .await
+    let everything = server("everything", Scope::Public, embedded("everything", &[]));
+    gateway_serving(everything, limits).await
 }
 
-async fn gateway_of(everything: Arc<ServerDefinition>, limits: TaskLimits) -> common::Running {
+/// A gateway serving `served` to three tokens (`tok-a` and `tok-a2` of one group, `tok-b` of
+/// another), its tasks bounded by `limits`.
+pub(crate) async fn gateway_serving(
+    served: Arc<ServerDefinition>,
+    limits: TaskLimits,
+) -> common::Running {
     let directory = FakeDirectory {
         tokens: [
             ("tok-a".to_owned(), caller("ga", 1, None)),
@@ -28,7 +29,7 @@ async fn gateway_of(everything: Arc<ServerDefinition>, limits: TaskLimits) -> co
             ("tok-b".to_owned(), caller("gb", 3, None)),
         ]
         .into(),
-        servers: vec![everything],
+        servers: vec![served],
     };
     let config = McpConfig {
         tasks: limits,
@@ -38,7 +39,13 @@ async fn gateway_of(everything: Arc<ServerDefinition>, limits: TaskLimits) -> co
 }
 
 /// One stateless (2026-07-28) request; `tasks` says whether it declares the tasks extension.
-async fn rpc(url: &str, token: &str, method: &str, mut params: Value, tasks: bool) -> Value {
+pub(crate) async fn rpc(
+    url: &str,
+    token: &str,
+    method: &str,
+    mut params: Value,
+    tasks: bool,
+) -> Value {
     let capabilities = if tasks {
         json!({"elicitation": {}, "extensions": {TASKS: {}}})
     } else {
@@ -74,7 +81,7 @@ async fn rpc(url: &str, token: &str, method: &str, mut params: Value, tasks: boo
         .unwrap()
 }
 
-async fn start(url: &str, token: &str, tool: &str, arguments: Value) -> String {
+pub(crate) async fn start(url: &str, token: &str, tool: &str, arguments: Value) -> String {
     let reply = rpc(
         url,
         token,
@@ -87,7 +94,50 @@ async fn start(url: &str, token: &str, tool: &str, arguments: Value) -> String {
     reply["result"]["taskId"].as_str().unwrap().to_owned()
 }
 
-async fn get(url: &str, token: &str, task_id: &str) -> Value {
+/// Asserts that `tok-a`'s task `task_id` is unknown to another token of its group and to
+/// another group's: `tasks/get`, `tasks/cancel` and `tasks/update` answer exactly as for an id
+/// that never existed.
+pub(crate) async fn unknown_to_other_tokens(url: &str, task_id: &str) {
+    for other in ["tok-a2", "tok-b"] {
+        for (method, params) in [
+            ("tasks/get", json!({"taskId": task_id})),
+            ("tasks/cancel", json!({"taskId": task_id})),
+            (
+                "tasks/update",
+                json!({"taskId": task_id, "inputResponses": {}}),
+            ),
+        ] {
+            let reply = rpc(url, other, method, params, true).await;
+            assert_eq!(reply["error"]["code"], -32602, "{other} {method}: {reply}");
+            assert_eq!(
+                reply["error"]["message"],
+                format!("unknown task: {task_id}")
+            );
+        }
+    }
+}
+
+/// Asserts that `token` may start no more `slow_compute` tasks on `url`.
+pub(crate) async fn refused_as_too_many(url: &str, token: &str) {
+    let refused = rpc(
+        url,
+        token,
+        "tools/call",
+        json!({"name": "slow_compute", "arguments": {"seconds": 30}}),
+        true,
+    )
+    .await;
+    assert_eq!(
+        refused["error"]["data"]["type"], "too_many_tasks",
+        "{refused}"
+    );
+}
+
+pub(crate) async fn cancel(url: &str, token: &str, task_id: &str) -> Value {
+    rpc(url, token, "tasks/cancel", json!({"taskId": task_id}), true).await
+}
+
+pub(crate) async fn get(url: &str, token: &str, task_id: &str) -> Value {
     rpc(url, token, "tasks/get", json!({"taskId": task_id}), true).await
 }
 
@@ -112,36 +162,12 @@ async fn only_the_creating_token_reads_answers_or_cancels_a_task() {
         get(&url, "tok-a", &task_id).await["result"]["status"],
         "working"
     );
-    for other in ["tok-a2", "tok-b"] {
-        for (method, params) in [
-            ("tasks/get", json!({"taskId": task_id})),
-            ("tasks/cancel", json!({"taskId": task_id})),
-            (
-                "tasks/update",
-                json!({"taskId": task_id, "inputResponses": {}}),
-            ),
-        ] {
-            let reply = rpc(&url, other, method, params, true).await;
-            // Exactly the answer for an id that never existed.
-            assert_eq!(reply["error"]["code"], -32602, "{other} {method}: {reply}");
-            assert_eq!(
-                reply["error"]["message"],
-                format!("unknown task: {task_id}")
-            );
-        }
-    }
+    unknown_to_other_tokens(&url, &task_id).await;
     assert_eq!(
         get(&url, "tok-a", &task_id).await["result"]["status"],
         "working"
     );
-    let cancelled = rpc(
-        &url,
-        "tok-a",
-        "tasks/cancel",
-        json!({"taskId": task_id}),
-        true,
-    )
-    .await;
+    let cancelled = cancel(&url, "tok-a", &task_id).await;
     assert_eq!(
         cancelled["result"],
         json!({"resultType": "complete"}),
@@ -165,18 +191,7 @@ async fn a_task_expires_with_its_ttl_and_the_count_is_bounded() {
     let created = get(&url, "tok-a", &first).await;
     assert_eq!(created["result"]["ttlMs"], 1500, "{created}");
     start(&url, "tok-a", "slow_compute", json!({"seconds": 30})).await;
-    let refused = rpc(
-        &url,
-        "tok-a",
-        "tools/call",
-        json!({"name": "slow_compute", "arguments": {"seconds": 30}}),
-        true,
-    )
-    .await;
-    assert_eq!(
-        refused["error"]["data"]["type"], "too_many_tasks",
-        "{refused}"
-    );
+    refused_as_too_many(&url, "tok-a").await;
     // Another group's token has its own room.
     start(&url, "tok-b", "slow_compute", json!({"seconds": 0})).await;
     tokio::time::sleep(Duration::from_millis(1700)).await;
@@ -271,7 +286,7 @@ async fn capabilities_and_the_aggregated_view_name_tasks_as_they_do_tools() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_served_unprefixed_shows_its_task_ids_as_they_are() {
     let everything = server("everything", Scope::Public, embedded("everything", &[]));
-    let running = gateway_of(unprefixed(everything), TaskLimits::default()).await;
+    let running = gateway_serving(unprefixed(everything), TaskLimits::default()).await;
     let aggregated = running.url("");
     let plain = start(&aggregated, "tok-a", "failing_job", json!({})).await;
     assert!(!plain.contains("__"), "{plain}");

@@ -491,6 +491,25 @@ fn endpoint(server: &McpServer, group_params: BTreeMap<String, String>) -> Optio
             .get(BLOCK_PRIVATE_NETWORK_PARAM)
             .is_some_and(|value| value.trim().eq_ignore_ascii_case("true")),
         upstream_oauth: server.upstream_oauth.is_some(),
+        revision: upstream_revision(server),
+    })
+}
+
+/// The admin-set parameter (`params`) of a proxied server that pins the MCP revision spoken
+/// upstream: `2025-11-25` (session era) or `2026-07-28`; detected when absent.
+pub const UPSTREAM_REVISION_PARAM: &str = "upstream_revision";
+
+fn upstream_revision(server: &McpServer) -> mcp::UpstreamRevision {
+    let Some(setting) = server.params.get(UPSTREAM_REVISION_PARAM) else {
+        return mcp::UpstreamRevision::Detect;
+    };
+    mcp::UpstreamRevision::parse(setting).unwrap_or_else(|| {
+        tracing::warn!(
+            server = %server.id,
+            %setting,
+            "unknown upstream_revision, detecting the upstream's revision instead"
+        );
+        mcp::UpstreamRevision::Detect
     })
 }
 
@@ -584,5 +603,25 @@ mod tests {
                 .unwrap()
                 .block_private_network
         );
+    }
+
+    #[test]
+    fn the_upstream_revision_is_detected_unless_pinned() {
+        let mut server = McpServer::new("remote", McpScope::Public, McpServerKind::ProxyStreamable);
+        server.url = Some("http://127.0.0.1:9/mcp".into());
+        let revision = |server: &McpServer| endpoint(server, BTreeMap::new()).unwrap().revision;
+        assert_eq!(revision(&server), mcp::UpstreamRevision::Detect);
+        for (setting, pinned) in [
+            ("2026-07-28", mcp::UpstreamRevision::Stateless),
+            ("2025-11-25", mcp::UpstreamRevision::SessionEra),
+            ("detect", mcp::UpstreamRevision::Detect),
+            // Unknown: detected, and the admin warned in the log.
+            ("2024-01-01", mcp::UpstreamRevision::Detect),
+        ] {
+            server
+                .params
+                .insert(UPSTREAM_REVISION_PARAM.into(), setting.into());
+            assert_eq!(revision(&server), pinned, "{setting}");
+        }
     }
 }

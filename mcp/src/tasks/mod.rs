@@ -7,6 +7,7 @@
 //! another server than the route's, or past its TTL is answered exactly like one that never
 //! existed, so ids cannot be probed.
 
+mod forwarded;
 mod route;
 mod run;
 
@@ -23,6 +24,8 @@ use tenancy::Caller;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use forwarded::ForwardedTasks;
+pub(crate) use forwarded::NotAdopted;
 pub(crate) use run::{Decision, TaskSupport, decide, missing_capability, start};
 
 /// How long a task is kept from its creation (its `ttlMs`), and how many one owner may hold on
@@ -67,6 +70,8 @@ pub(crate) struct TaskRegistry {
     tasks: Mutex<HashMap<String, Arc<TaskEntry>>>,
     /// Cancelled when the service shuts down: every task's call stops with it.
     shutdown: CancellationToken,
+    /// The owners of tasks proxied upstreams run, under the same limits.
+    pub forwarded: ForwardedTasks,
 }
 
 impl TaskRegistry {
@@ -75,6 +80,7 @@ impl TaskRegistry {
             limits,
             tasks: Mutex::default(),
             shutdown,
+            forwarded: ForwardedTasks::new(limits),
         }
     }
 
@@ -87,14 +93,7 @@ impl TaskRegistry {
             .filter(|task| task.server_id == server_id && task.owner == owner)
             .count();
         if held >= self.limits.max_per_owner {
-            return Err(ErrorData::new(
-                ErrorCode(crate::handler::REFUSED_CODE),
-                format!(
-                    "this api key holds {held} tasks on this server, the most it may; cancel one \
-                     or wait for one to expire"
-                ),
-                Some(serde_json::json!({"type": "too_many_tasks"})),
-            ));
+            return Err(too_many_tasks(held));
         }
         let id = uuid::Uuid::new_v4().simple().to_string();
         let now = timestamp();
@@ -263,6 +262,18 @@ pub(crate) fn json_object(value: &impl serde::Serialize) -> JsonObject {
     }
 }
 
+/// The refusal of a new task to an owner that holds `held`, the most it may on the server.
+fn too_many_tasks(held: usize) -> ErrorData {
+    ErrorData::new(
+        ErrorCode(crate::handler::REFUSED_CODE),
+        format!(
+            "this api key holds {held} tasks on this server, the most it may; cancel one or wait \
+             for one to expire"
+        ),
+        Some(serde_json::json!({"type": "too_many_tasks"})),
+    )
+}
+
 /// The error for a task id that does not exist, expired, or is not the caller's.
 pub(crate) fn unknown_task(id: &str) -> ErrorData {
     ErrorData::invalid_params(format!("unknown task: {id}"), None)
@@ -285,7 +296,7 @@ mod tests {
     use super::*;
     use rmcp::model::{InputRequest, TaskStatus};
 
-    fn owner(group: &str, token: i64) -> TaskOwner {
+    pub(in crate::tasks) fn owner(group: &str, token: i64) -> TaskOwner {
         TaskOwner {
             group_id: group.to_owned(),
             token_id: token,

@@ -106,6 +106,17 @@ pub fn remote(url: String, headers: &[(&str, &str)]) -> RemoteEndpoint {
         query: BTreeMap::new(),
         block_private_network: false,
         upstream_oauth: false,
+        // The session era, which the tests of the bridge, direct calls and subscriptions are
+        // about; a test of a 2026-07-28 upstream sets the revision itself.
+        revision: mcp::UpstreamRevision::SessionEra,
+    }
+}
+
+/// [`remote`] with the upstream's revision detected, as a deployment does by default.
+pub fn remote_detected(url: String, headers: &[(&str, &str)]) -> RemoteEndpoint {
+    RemoteEndpoint {
+        revision: mcp::UpstreamRevision::Detect,
+        ..remote(url, headers)
     }
 }
 

@@ -181,12 +181,10 @@ impl RunningCall {
             };
             match event {
                 Event::Finished(outcome) => {
-                    if settle {
-                        self.link.pass_trailing_logs(call).await;
-                    } else if progress.is_some() {
-                        // A session-era upstream may send a call's last progress on its own
-                        // stream, a moment behind the result: the route stays open that long.
-                        tokio::time::sleep(TRAILING_PROGRESS).await;
+                    // A session-era upstream may send a call's last progress on its own
+                    // stream, a moment behind the result: the route outlives the result.
+                    if settle || progress.is_some() {
+                        self.link.outlive_result(call, settle).await;
                     }
                     return finished(outcome);
                 }
@@ -212,9 +210,6 @@ impl RunningCall {
         }
     }
 }
-
-/// How long a bridged call's progress route outlives its result (see `RunningCall::drive`).
-const TRAILING_PROGRESS: std::time::Duration = std::time::Duration::from_millis(25);
 
 /// The call's progress routed to the caller of the current round, for as long as it lasts.
 struct ProgressTo {

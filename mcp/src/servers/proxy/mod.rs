@@ -27,20 +27,24 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use rmcp::model::{
-    CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotificationParam,
-    ClientRequest, CompleteRequestParams, CompleteResult, GetPromptRequestParams,
-    GetPromptResponse, InputRequiredResult, InputResponses, PaginatedRequestParams, Prompt,
-    ReadResourceRequestParams, ReadResourceResponse, RequestMetaObject, Resource, ResourceTemplate,
-    ServerCapabilities, ServerRequest, ServerResult, SubscribeRequestParams, Tool,
-    UnsubscribeRequestParams,
+    CallToolRequest, CallToolRequestParams, CallToolResponse, CancelTaskParams,
+    CancelledNotificationParam, ClientRequest, CompleteRequestParams, CompleteResult,
+    GetPromptRequestParams, GetPromptResponse, GetTaskParams, GetTaskResult, InputRequiredResult,
+    InputResponses, PaginatedRequestParams, Prompt, ProtocolVersion, ReadResourceRequestParams,
+    ReadResourceResponse, RequestMetaObject, Resource, ResourceTemplate, ServerCapabilities,
+    ServerRequest, ServerResult, SubscribeRequestParams, Tool, UnsubscribeRequestParams,
+    UpdateTaskParams,
 };
-use rmcp::service::{Peer, PeerRequestOptions, RoleClient, RunningService, ServiceError};
+use rmcp::service::{
+    ClientLifecycleMode, ClientServiceExt, Peer, PeerRequestOptions, RoleClient, RunningService,
+    ServiceError,
+};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::{ErrorData, ServiceExt};
 
 use crate::caller_requests::AskableCapabilities;
-use crate::host::RemoteEndpoint;
+use crate::host::{RemoteEndpoint, UpstreamRevision};
 use crate::tool_server::{Listener, ToolCall, ToolServer};
 use crate::upstream_auth::UpstreamBearer;
 use bridge::{ParkedCalls, RunningCall};
@@ -61,6 +65,16 @@ pub(super) struct Live {
     /// Held for the length of a call when the transport cannot tell which call an upstream's
     /// request belongs to (legacy SSE: one stream for everything) and callers may be asked.
     one_call_at_a_time: Option<Arc<tokio::sync::Mutex<()>>>,
+}
+
+impl Live {
+    /// Whether the upstream negotiated a revision with `initialize` (the session era).
+    fn session_era(&self) -> bool {
+        self.service
+            .peer()
+            .peer_info()
+            .is_some_and(|info| info.protocol_version.has_initialize())
+    }
 }
 
 /// How a proxy opens its upstream connection.
@@ -95,6 +109,9 @@ pub(super) struct Proxy<C> {
     /// Whether the upstream declared `logging` when last connected: its tools may then send
     /// log messages during a call, which only rmcp's session stream carries to the caller.
     upstream_logs: AtomicBool,
+    /// Whether the upstream declared the tasks extension when last connected: the route then
+    /// declares it too, and the upstream's tasks are forwarded (see `crate::tasks`).
+    upstream_tasks: AtomicBool,
     timeout: Duration,
 }
 
@@ -107,6 +124,7 @@ impl<C: Connector> Proxy<C> {
             listeners: Arc::default(),
             parked: ParkedCalls::default(),
             upstream_logs: AtomicBool::new(false),
+            upstream_tasks: AtomicBool::new(false),
             timeout,
         }
     }
@@ -143,8 +161,11 @@ impl<C: Connector> Proxy<C> {
         .map_err(|_| upstream_error("upstream connect timed out"))?
         .map_err(|error| upstream_error(format!("upstream connect failed: {error}")))?;
         let upstream = Arc::new(upstream);
+        let declared = declared(&upstream);
         self.upstream_logs
-            .store(declared(&upstream).logging.is_some(), Ordering::Relaxed);
+            .store(declared.logging.is_some(), Ordering::Relaxed);
+        self.upstream_tasks
+            .store(declared.supports_tasks(), Ordering::Relaxed);
         live.insert(askable, upstream.clone());
         self.renew_subscriptions(&upstream);
         Ok(upstream)
@@ -160,7 +181,7 @@ impl<C: Connector> Proxy<C> {
         if reachable {
             askable
         } else {
-            AskableCapabilities::default()
+            askable.unaskable()
         }
     }
 
@@ -489,12 +510,10 @@ impl<C: Connector> Proxy<C> {
         }
         let askable = Self::askable_for(&call);
         let upstream = self.upstream(askable).await?;
-        let session_era = upstream
-            .service
-            .peer()
-            .peer_info()
-            .is_some_and(|info| info.protocol_version.has_initialize());
-        if askable.any() && session_era && crate::caller_requests::asks_by_input_required(&call) {
+        if askable.any()
+            && upstream.session_era()
+            && crate::caller_requests::asks_by_input_required(&call)
+        {
             return self.call_bridged(upstream, &call).await;
         }
         if upstream.direct.is_some() {
@@ -543,6 +562,35 @@ impl<C: Connector> ToolServer for Proxy<C> {
     /// Any proxied tool may log when the upstream declared logging.
     fn notifies_caller(&self, _tool: &str) -> bool {
         self.upstream_logs.load(Ordering::Relaxed)
+    }
+
+    /// The upstream's tasks pass through when it declared the extension.
+    fn offers_tasks(&self) -> bool {
+        self.upstream_tasks.load(Ordering::Relaxed)
+    }
+
+    async fn get_task(&self, id: &str) -> Result<GetTaskResult, ErrorData> {
+        self.request_as(AskableCapabilities::tasks_only(), "tasks/get", |peer| {
+            let params = GetTaskParams::new(id);
+            async move { peer.get_task(params).await }
+        })
+        .await
+    }
+
+    async fn update_task(&self, id: &str, responses: InputResponses) -> Result<(), ErrorData> {
+        self.request_as(AskableCapabilities::tasks_only(), "tasks/update", |peer| {
+            let params = UpdateTaskParams::new(id, responses.clone());
+            async move { peer.update_task(params).await }
+        })
+        .await
+    }
+
+    async fn cancel_task(&self, id: &str) -> Result<(), ErrorData> {
+        self.request_as(AskableCapabilities::tasks_only(), "tasks/cancel", |peer| {
+            let params = CancelTaskParams::new(id);
+            async move { peer.cancel_task(params).await }
+        })
+        .await
     }
 
     async fn capabilities(&self) -> ServerCapabilities {
@@ -701,13 +749,28 @@ impl<C: Connector> Proxy<C> {
         F: Fn(Peer<RoleClient>) -> Fut,
         Fut: Future<Output = Result<T, ServiceError>>,
     {
-        let upstream = self.upstream(AskableCapabilities::default()).await?;
+        self.request_as(AskableCapabilities::default(), method, send)
+            .await
+    }
+
+    /// [`Self::request`] on the connection that declares `askable` upstream.
+    async fn request_as<T, F, Fut>(
+        &self,
+        askable: AskableCapabilities,
+        method: &str,
+        send: F,
+    ) -> Result<T, ErrorData>
+    where
+        F: Fn(Peer<RoleClient>) -> Fut,
+        Fut: Future<Output = Result<T, ServiceError>>,
+    {
+        let upstream = self.upstream(askable).await?;
         match tokio::time::timeout(self.timeout, send(upstream.service.peer().clone())).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error @ ServiceError::McpError(_))) => Err(map_service_error(error)),
             Ok(Err(_)) | Err(_) => {
                 self.forget(&upstream).await;
-                let upstream = self.upstream(AskableCapabilities::default()).await?;
+                let upstream = self.upstream(askable).await?;
                 tokio::time::timeout(self.timeout, send(upstream.service.peer().clone()))
                     .await
                     .map_err(|_| upstream_error(format!("upstream {method} timed out")))?
@@ -734,14 +797,22 @@ impl<C: Connector> Proxy<C> {
     }
 }
 
-/// What the upstream declared in its `initialize` answer.
+/// What the upstream declared in its `initialize` or `server/discover` answer, as far as the
+/// proxy serves it: a 2026-07-28 upstream's resource updates come on a `subscriptions/listen`
+/// stream, which the proxy does not open, so its subscriptions are not offered.
 fn declared(upstream: &Live) -> ServerCapabilities {
-    upstream
+    let mut declared = upstream
         .service
         .peer()
         .peer_info()
         .map(|info| info.capabilities.clone())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if !upstream.session_era()
+        && let Some(resources) = declared.resources.as_mut()
+    {
+        resources.subscribe = None;
+    }
+    declared
 }
 
 #[expect(
@@ -865,30 +936,39 @@ impl Connector for StreamableConnector {
         let url = url_with_query(&self.endpoint, &self.endpoint.url)?;
         policy(&self.endpoint).check_url(&url)?;
         let endpoint_headers = header_map(&self.endpoint)?;
-        let mut headers = endpoint_headers.clone();
-        let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
-        // rmcp sets Authorization itself and refuses it as a custom header.
-        if let Some(value) = headers.remove(&http::header::AUTHORIZATION) {
-            let value = value.to_str().map_err(|error| error.to_string())?;
-            config = config.auth_header(value.strip_prefix("Bearer ").unwrap_or(value));
-        }
-        let config = config.custom_headers(headers);
-        let session = SeenSession::default();
-        let recording = RecordingClient {
-            http: self.http.clone(),
-            session: session.clone(),
-            bearer: self.bearer.clone(),
-        };
-        let inner = StreamableHttpClientTransport::with_client(recording, config);
-        let transport = NotificationRelay {
-            inner: ProgressRelay { inner, routes },
-            listeners,
-        };
         let links = client.links.clone();
-        let service = client
-            .serve(transport)
+        let lifecycle = match self.endpoint.revision {
+            UpstreamRevision::SessionEra => ClientLifecycleMode::Initialize,
+            UpstreamRevision::Stateless => ClientLifecycleMode::Discover {
+                preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+            },
+            UpstreamRevision::Detect => ClientLifecycleMode::Auto {
+                preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+                legacy_version: None,
+            },
+        };
+        let session = SeenSession::default();
+        let transport = self.transport(&url, &endpoint_headers, &session, (&routes, &listeners))?;
+        let service = match client
+            .clone()
+            .serve_with_lifecycle(transport, lifecycle)
             .await
-            .map_err(|error| upstream_http::with_causes(&error))?;
+        {
+            Ok(service) => service,
+            // A session-era server may refuse `server/discover` at the HTTP level (a 400 for a
+            // request without a session) rather than with the JSON-RPC error rmcp falls back
+            // on: detection then tries `initialize` on a fresh transport.
+            Err(error) if self.endpoint.revision == UpstreamRevision::Detect => {
+                tracing::debug!(error = %upstream_http::with_causes(&error), "upstream discovery failed, trying initialize");
+                let transport =
+                    self.transport(&url, &endpoint_headers, &session, (&routes, &listeners))?;
+                client
+                    .serve(transport)
+                    .await
+                    .map_err(|error| upstream_http::with_causes(&error))?
+            }
+            Err(error) => return Err(upstream_http::with_causes(&error)),
+        };
         let direct = service.peer().peer_info().and_then(|info| {
             DirectRoute::new(
                 url,
@@ -913,6 +993,40 @@ impl Connector for StreamableConnector {
 
     fn bearer(&self) -> Option<&Arc<UpstreamBearer>> {
         self.bearer.as_ref()
+    }
+}
+
+impl StreamableConnector {
+    /// rmcp's Streamable HTTP transport to the endpoint, recording the session it is given
+    /// (`session`) and relaying progress and notifications.
+    fn transport(
+        &self,
+        url: &url::Url,
+        endpoint_headers: &HashMap<http::HeaderName, http::HeaderValue>,
+        session: &SeenSession,
+        (routes, listeners): (&ProgressRoutes, &Arc<Listeners>),
+    ) -> Result<impl rmcp::transport::Transport<RoleClient> + 'static, String> {
+        let mut headers = endpoint_headers.clone();
+        let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
+        // rmcp sets Authorization itself and refuses it as a custom header.
+        if let Some(value) = headers.remove(&http::header::AUTHORIZATION) {
+            let value = value.to_str().map_err(|error| error.to_string())?;
+            config = config.auth_header(value.strip_prefix("Bearer ").unwrap_or(value));
+        }
+        let config = config.custom_headers(headers);
+        let recording = RecordingClient {
+            http: self.http.clone(),
+            session: session.clone(),
+            bearer: self.bearer.clone(),
+        };
+        let inner = StreamableHttpClientTransport::with_client(recording, config);
+        Ok(NotificationRelay {
+            inner: ProgressRelay {
+                inner,
+                routes: routes.clone(),
+            },
+            listeners: listeners.clone(),
+        })
     }
 }
 

@@ -36,10 +36,11 @@ pub(super) enum ToCaller {
     Log(LoggingMessageNotificationParam),
 }
 
-/// How long a call waits, after its result, for log messages the upstream sent before it: a
-/// session-era rmcp server sends them on the session's GET stream, which the proxy reads apart
-/// from the call's own, so they can arrive just after the result.
-pub(super) const LOG_SETTLE: Duration = Duration::from_millis(25);
+/// A call's routes (its link for log messages, its progress route) outlive its result by this
+/// long: a session-era rmcp server sends a call's log messages on the session's GET stream, and
+/// a bridged call's progress may come a moment behind its result, so what the upstream sent
+/// before the result can arrive just after it (see [`CallerLink::outlive_result`]).
+pub(super) const ROUTE_OUTLIVES_RESULT_BY: Duration = Duration::from_millis(25);
 
 /// How many messages for one call may wait for its task (an upstream that floods a call with
 /// log messages loses the surplus, it does not grow a queue).
@@ -130,8 +131,8 @@ pub(super) struct CallerLink {
 impl CallerLink {
     /// Runs `work` (the call) while serving what the upstream sends for it: requests are put to
     /// the caller (each bounded by `timeout`), log messages passed on. With `settle` (the
-    /// upstream logs and the caller can hear it), log messages that trail the result are
-    /// passed on too (see [`LOG_SETTLE`]).
+    /// upstream logs and the caller can hear it), the link outlives the result (see
+    /// [`Self::outlive_result`]).
     pub async fn serve_while<F: Future>(
         &mut self,
         call: &ToolCall,
@@ -145,7 +146,7 @@ impl CallerLink {
             tokio::select! {
                 output = &mut work => {
                     if settle {
-                        self.pass_trailing_logs(call).await;
+                        self.outlive_result(call, true).await;
                     }
                     return output;
                 }
@@ -166,20 +167,28 @@ impl CallerLink {
         self.receiver.recv().await
     }
 
-    /// Passes on the log messages that arrive within [`LOG_SETTLE`] of each other after the
-    /// call's result; a request that comes that late belongs to no call any more.
-    pub async fn pass_trailing_logs(&mut self, call: &ToolCall) {
+    /// Keeps the call's routes open for [`ROUTE_OUTLIVES_RESULT_BY`] after its result: a
+    /// progress route the caller still holds stays in place that long, and log messages that
+    /// arrive meanwhile are passed on when `logs`. A request that comes that late belongs to no
+    /// call any more. A fixed span, so an upstream that keeps logging cannot hold the call.
+    pub async fn outlive_result(&mut self, call: &ToolCall, logs: bool) {
         let wanted = caller_logs::wanted_level(call);
-        while let Ok(Some(message)) = tokio::time::timeout(LOG_SETTLE, self.receiver.recv()).await {
-            match message {
-                ToCaller::Log(message) => {
-                    caller_logs::forward(&call.notifier, wanted, message).await
-                }
-                ToCaller::Ask { answer, .. } => {
-                    let _ = answer.send(Err(cannot_ask(
-                        "the call this request belongs to has ended",
-                    )));
-                }
+        let end = tokio::time::sleep(ROUTE_OUTLIVES_RESULT_BY);
+        tokio::pin!(end);
+        loop {
+            tokio::select! {
+                () = &mut end => return,
+                Some(message) = self.receiver.recv() => match message {
+                    ToCaller::Log(message) if logs => {
+                        caller_logs::forward(&call.notifier, wanted, message).await;
+                    }
+                    ToCaller::Log(_) => {}
+                    ToCaller::Ask { answer, .. } => {
+                        let _ = answer.send(Err(cannot_ask(
+                            "the call this request belongs to has ended",
+                        )));
+                    }
+                },
             }
         }
     }

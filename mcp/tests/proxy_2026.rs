@@ -1,0 +1,112 @@
+//! A proxy of a 2026-07-28 upstream (detected): the upstream's input-required rounds and state pass through unchanged, and its tasks are forwarded, owned here by the token that created them.
+
+use crate::common;
+
+use std::time::Duration;
+
+use common::{remote_detected, server};
+use mcp::{Scope, ServerKind, TaskLimits};
+use serde_json::json;
+
+use crate::tasks::{
+    TASKS, cancel, gateway_serving, get, refused_as_too_many, rpc, start, unknown_to_other_tokens,
+};
+
+/// A gateway proxying `upstream`'s `everything` route as `proxied`, the revision detected.
+async fn gateway(upstream: &common::Running, limits: TaskLimits) -> common::Running {
+    let endpoint = remote_detected(
+        upstream.url("/public/everything"),
+        &[("Authorization", "Bearer upstream-secret")],
+    );
+    let proxied = server(
+        "proxied",
+        Scope::Public,
+        ServerKind::ProxyStreamable(endpoint),
+    );
+    gateway_serving(proxied, limits).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_upstream_s_rounds_and_state_pass_through_unchanged() {
+    let upstream = common::upstream().await;
+    let running = gateway(&upstream, TaskLimits::default()).await;
+    let url = running.url("/public/proxied");
+    let tool = "test_input_required_result_request_state";
+    let asked = rpc(&url, "tok-a", "tools/call", json!({"name": tool}), false).await;
+    assert_eq!(asked["result"]["resultType"], "input_required", "{asked}");
+    // The upstream's own key and signed state, not the bridge's.
+    assert!(
+        asked["result"]["inputRequests"]["confirm"].is_object(),
+        "{asked}"
+    );
+    let state = asked["result"]["requestState"].as_str().unwrap().to_owned();
+    assert!(!state.starts_with("aiproxy-bridge."), "{state}");
+    let answers = json!({"confirm": {"action": "accept", "content": {"ok": true}}});
+    let retry = |state: String| {
+        rpc(
+            &url,
+            "tok-a",
+            "tools/call",
+            json!({"name": tool, "inputResponses": answers, "requestState": state}),
+            false,
+        )
+    };
+    let answered = retry(state.clone()).await;
+    assert_eq!(
+        answered["result"]["content"][0]["text"], "state-ok: confirmed=true",
+        "{answered}"
+    );
+    // A state changed on the way is the upstream's to refuse, and it does.
+    let tampered = retry(format!("{state}0")).await;
+    assert!(tampered["error"]["code"].is_i64(), "{tampered}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forwarded_task_belongs_to_the_token_that_created_it() {
+    let upstream = common::upstream().await;
+    let running = gateway(
+        &upstream,
+        TaskLimits {
+            ttl: Duration::from_secs(60),
+            max_per_owner: 2,
+        },
+    )
+    .await;
+    let url = running.url("/public/proxied");
+    let discovered = rpc(&url, "tok-a", "server/discover", json!({}), true).await;
+    assert!(
+        discovered["result"]["capabilities"]["extensions"][TASKS].is_object(),
+        "the proxied route declares the upstream's tasks: {discovered}"
+    );
+    let task_id = start(&url, "tok-a", "slow_compute", json!({"seconds": 30})).await;
+    assert_eq!(
+        get(&url, "tok-a", &task_id).await["result"]["status"],
+        "working"
+    );
+    // Every caller reaches the upstream with the same credentials: only the gateway can tell
+    // them apart, and another token's answer is that of an id that never existed.
+    unknown_to_other_tokens(&url, &task_id).await;
+    // Bounded like the gateway's own tasks.
+    start(&url, "tok-a", "slow_compute", json!({"seconds": 30})).await;
+    refused_as_too_many(&url, "tok-a").await;
+    // The aggregated view names the task like its tools.
+    let aggregate = running.url("");
+    let shown = start(
+        &aggregate,
+        "tok-b",
+        "proxied__slow_compute",
+        json!({"seconds": 30}),
+    )
+    .await;
+    assert!(shown.starts_with("proxied__"), "{shown}");
+    let seen = get(&aggregate, "tok-b", &shown).await;
+    assert_eq!(seen["result"]["taskId"], shown, "{seen}");
+    assert_eq!(seen["result"]["status"], "working", "{seen}");
+    // The owner cancels it upstream.
+    let cancelled = cancel(&url, "tok-a", &task_id).await;
+    assert_eq!(cancelled["result"]["resultType"], "complete", "{cancelled}");
+    assert_eq!(
+        get(&url, "tok-a", &task_id).await["result"]["status"],
+        "cancelled"
+    );
+}
