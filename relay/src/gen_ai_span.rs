@@ -63,6 +63,9 @@ impl GenAiSpan {
     /// keeps). Called before the span's ids are read for the upstream's `traceparent`: that
     /// starts the exported span, whose name cannot change afterwards.
     pub(crate) fn record_attempt(&self, kind: ChannelKind, model: &str) {
+        if self.span.is_disabled() {
+            return;
+        }
         self.record_model(model);
         self.span
             .record("gen_ai.provider.name", provider_name(kind));
@@ -72,6 +75,11 @@ impl GenAiSpan {
     /// The requested model, which names the span; called before the span is entered (or its
     /// ids read), since the exported span keeps the name it has then.
     pub(crate) fn record_model(&self, model: &str) {
+        // A span the filter turned off (an `info` span under RUST_LOG=warn, say) has
+        // nowhere to keep a name: no name is formatted for it.
+        if self.span.is_disabled() {
+            return;
+        }
         // The conventions' span name: `{gen_ai.operation.name} {gen_ai.request.model}`.
         self.span
             .record("otel.name", format!("{} {model}", self.operation).as_str());
@@ -81,7 +89,9 @@ impl GenAiSpan {
     /// Everything the finished record says; the span ends when its owner drops it.
     pub(crate) fn record_outcome(&self, record: &UsageRecord) {
         let span = &self.span;
-        if span.is_none() {
+        // `is_disabled`, not `is_none`: a span the filter turned off keeps its metadata and is
+        // not `none`, yet records nothing.
+        if span.is_disabled() {
             return;
         }
         if let Some(model) = &record.requested_model {
