@@ -1,4 +1,7 @@
-//! Upstream OAuth held per group, through the whole gateway: discovery, registration, PKCE authorization, callback, refresh (refused or failing for now), 401 retry, revocation at the authorization server, inspection as a group, both transports.
+//! Upstream OAuth held per group, through the whole gateway: discovery, registration, PKCE authorization, callback and refresh.
+//!
+//! Also refreshes refused or failing for now, the 401 retry, revocation at the authorization
+//! server, inspection as a group, and both transports.
 //!
 //! The mock upstream and authorization server are `support/mock_upstream_oauth.rs`.
 

@@ -356,11 +356,8 @@ impl Core {
         (server_id, called_prefixed, server): (&str, bool, Arc<dyn ToolServer>),
         mut created: CreateTaskResult,
     ) -> Result<CallToolResponse, ErrorData> {
-        match self.adopt_forwarded_task(
-            scope,
-            (server_id, called_prefixed),
-            &created.task.task_id,
-        ) {
+        match self.adopt_forwarded_task(scope, (server_id, called_prefixed), &created.task.task_id)
+        {
             Ok(shown_id) => {
                 created.task.task_id = shown_id;
                 Ok(CallToolResponse::Task(created))

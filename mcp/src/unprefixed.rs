@@ -1,4 +1,4 @@
-//! Servers served unprefixed in the aggregated view (`/mcp`): which of their items keep their own names there, and which server a name without a prefix belongs to.
+//! Servers served unprefixed in the aggregated `/mcp`: which of their items keep their own names, and whose a name without a prefix is.
 //!
 //! # The rule
 //! - A server whose definition sets `aggregate_unprefixed` shows its tools, prompts, resources,

@@ -1,4 +1,7 @@
-//! The gateway as an OAuth client of an upstream MCP server: discovery (RFC 9728, RFC 8414, OpenID), registration (RFC 7591), PKCE S256, token grants, revocation (RFC 7009).
+//! The gateway as an OAuth client of an upstream MCP server: discovery, registration, PKCE S256, token grants and revocation.
+//!
+//! Discovery by RFC 9728 and RFC 8414 (OpenID as fallback), registration by RFC 7591,
+//! revocation by RFC 7009.
 //!
 //! No storage here: the host keeps what these calls return (`hub/src/mcp_host/upstream_oauth.rs`).
 //! Every request goes through the proxies' guarded client (no redirects, no ambient proxy, the

@@ -1,4 +1,7 @@
-//! A session-era caller's `logging/setLevel` applies to its own session only: two sessions at different levels on the same server, on Streamable HTTP and on legacy SSE, embedded and proxied.
+//! A session-era caller's `logging/setLevel` applies to its own session only.
+//!
+//! Two sessions at different levels on the same server, on Streamable HTTP and on legacy SSE,
+//! embedded and proxied.
 #![expect(
     deprecated,
     reason = "logging/setLevel is deprecated upstream (SEP-2577); the session era is what is tested"

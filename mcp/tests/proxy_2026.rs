@@ -1,4 +1,6 @@
-//! A proxy of a 2026-07-28 upstream (detected): the upstream's input-required rounds and state pass through unchanged, and its tasks are forwarded, owned here by the token that created them.
+//! A proxy of a 2026-07-28 upstream (detected): its input-required rounds and state pass through, its tasks are forwarded.
+//!
+//! A forwarded task is owned here by the token that created it.
 
 use crate::common;
 

@@ -1,4 +1,6 @@
-//! Servers served unprefixed in the aggregated view: their own names for tools, prompts, resources and templates, collisions served prefixed, prefixed names working for every server.
+//! Servers served unprefixed in the aggregated view: their own names for tools, prompts, resources and templates.
+//!
+//! Collisions are served prefixed, and prefixed names work for every server.
 
 use mcp::{McpConfig, Scope, ToolCallStatus};
 use rmcp::model::{

@@ -1,4 +1,6 @@
-//! Upstream OAuth held per group: authorizations started, completed and revoked, and `mcp`'s `UpstreamTokenSource` on the database (refresh with compare-and-set, a pause after a failure that may pass).
+//! Upstream OAuth held per group: authorizations started, completed and revoked, and `mcp`'s `UpstreamTokenSource` on the database.
+//!
+//! Refresh is a compare-and-set, with a pause after a failure that may pass.
 //!
 //! The protocol steps are `mcp::upstream_oauth`'s; this file decides what is stored and when
 //! a token is refreshed. Tokens live in the database, so every replica sends the newest one; a

@@ -1,4 +1,6 @@
-//! Tasks an upstream created for a caller through a proxy: who owns each, so `tasks/get`, `tasks/update` and `tasks/cancel` reach the upstream only for the caller that created the task.
+//! Tasks an upstream created for a caller through a proxy: who owns each, so that only that caller's task calls reach the upstream.
+//!
+//! `tasks/get`, `tasks/update` and `tasks/cancel` of anyone else answer as for an unknown task.
 //!
 //! The upstream keeps the task; the gateway keeps only its owner, bounded like its own tasks
 //! (per owner and server, and in time): past the TTL, or for another caller, the id is unknown.

@@ -1,4 +1,7 @@
-//! `tasks/get`, `tasks/update` and `tasks/cancel` on a route: the task id as the route shows it (prefixed in the aggregated view, unless its server is served unprefixed) and its owner, for the gateway's own tasks and those a proxied upstream runs.
+//! `tasks/get`, `tasks/update` and `tasks/cancel` on a route: the task id as the route shows it, and its owner.
+//!
+//! Ids are prefixed in the aggregated view unless the call that started the task named its
+//! tool unprefixed; the gateway's own tasks and those a proxied upstream runs alike.
 
 use std::sync::Arc;
 

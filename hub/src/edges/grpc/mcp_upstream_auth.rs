@@ -1,4 +1,6 @@
-//! `McpService`'s upstream OAuth RPCs: start a group's authorization on a proxied server, read its state (never the tokens), list and revoke; the refusal of an inspection that names no group.
+//! `McpService`'s upstream OAuth RPCs: start, read (never the tokens), list and revoke a group's authorization on a proxied server.
+//!
+//! Also the refusal of an inspection that names no group.
 
 use tonic::Status;
 
