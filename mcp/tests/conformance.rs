@@ -20,7 +20,7 @@ use crate::common;
 use std::path::PathBuf;
 
 use common::{FakeDirectory, caller, embedded, server, unprefixed};
-use mcp::{McpConfig, McpService, Scope, ServerKind};
+use mcp::{McpConfig, McpService, Scope, ServerKind, TaskLimits};
 
 /// Serves the service at `/mcp` behind a layer adding the tenant's bearer token: the suite has no
 /// option to send one. It serves `everything`, and two proxies of its own `everything` route
@@ -59,6 +59,13 @@ async fn gateway() -> (String, String, String) {
     let config = McpConfig {
         allowed_hosts: vec!["127.0.0.1".into(), "localhost".into()],
         allowed_origins: vec!["http://127.0.0.1:*".into(), "http://localhost:*".into()],
+        // One token for every route, the proxies' own upstream calls included: the task
+        // scenarios of four routes (each about 20 tasks on `everything`, kept 10 minutes) would
+        // pass the default 64 a token may hold, which is not what the suite tests.
+        tasks: TaskLimits {
+            max_per_owner: 1024,
+            ..TaskLimits::default()
+        },
         ..McpConfig::default()
     };
     let service = McpService::new(config, std::sync::Arc::new(directory), sink);

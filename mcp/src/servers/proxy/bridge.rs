@@ -183,8 +183,12 @@ impl RunningCall {
                 Event::Finished(outcome) => {
                     // A session-era upstream may send a call's last progress on its own
                     // stream, a moment behind the result: the route outlives the result.
-                    if settle || progress.is_some() {
-                        self.link.outlive_result(call, settle).await;
+                    if progress.is_some() {
+                        let span = super::upstream_client::PROGRESS_ROUTE_OUTLIVES_RESULT_BY;
+                        self.link.outlive_result(call, settle, span).await;
+                    } else if settle {
+                        let span = super::upstream_client::ROUTE_OUTLIVES_RESULT_BY;
+                        self.link.outlive_result(call, settle, span).await;
                     }
                     return finished(outcome);
                 }

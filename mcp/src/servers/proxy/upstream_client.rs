@@ -42,6 +42,12 @@ pub(super) enum ToCaller {
 /// before the result can arrive just after it (see [`CallerLink::outlive_result`]).
 pub(super) const ROUTE_OUTLIVES_RESULT_BY: Duration = Duration::from_millis(25);
 
+/// The same for a bridged call whose caller asked for progress: the upstream's progress and
+/// its result travel on different streams there, and 25 ms was seen to miss the last progress
+/// on a loaded 2-core machine (the conformance scenario `tools-call-with-progress` through the
+/// proxy). Only calls with a progress token through the bridge wait this long.
+pub(super) const PROGRESS_ROUTE_OUTLIVES_RESULT_BY: Duration = Duration::from_millis(100);
+
 /// How many messages for one call may wait for its task (an upstream that floods a call with
 /// log messages loses the surplus, it does not grow a queue).
 const LINK_CAPACITY: usize = 32;
@@ -146,7 +152,8 @@ impl CallerLink {
             tokio::select! {
                 output = &mut work => {
                     if settle {
-                        self.outlive_result(call, true).await;
+                        self.outlive_result(call, true, ROUTE_OUTLIVES_RESULT_BY)
+                            .await;
                     }
                     return output;
                 }
@@ -167,13 +174,14 @@ impl CallerLink {
         self.receiver.recv().await
     }
 
-    /// Keeps the call's routes open for [`ROUTE_OUTLIVES_RESULT_BY`] after its result: a
+    /// Keeps the call's routes open for `span` ([`ROUTE_OUTLIVES_RESULT_BY`] or
+    /// [`PROGRESS_ROUTE_OUTLIVES_RESULT_BY`]) after its result: a
     /// progress route the caller still holds stays in place that long, and log messages that
     /// arrive meanwhile are passed on when `logs`. A request that comes that late belongs to no
     /// call any more. A fixed span, so an upstream that keeps logging cannot hold the call.
-    pub async fn outlive_result(&mut self, call: &ToolCall, logs: bool) {
+    pub async fn outlive_result(&mut self, call: &ToolCall, logs: bool, span: Duration) {
         let wanted = caller_logs::wanted_level(call);
-        let end = tokio::time::sleep(ROUTE_OUTLIVES_RESULT_BY);
+        let end = tokio::time::sleep(span);
         tokio::pin!(end);
         loop {
             tokio::select! {
