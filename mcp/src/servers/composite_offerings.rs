@@ -173,73 +173,54 @@ impl CompositeServer {
     }
 
     pub(super) async fn composed_resources(&self) -> Vec<Resource> {
-        let composed: Vec<&VirtualResource> = self
-            .resources
-            .iter()
-            .filter(|resource| !uri_template::is_template(&resource.uri))
-            .collect();
+        let composed = self.composed_uris(false);
         let listings = self
             .source_listings(
                 composed.iter().map(|resource| resource.server.as_str()),
                 "resources/list",
-                |source| async move {
-                    let listed = source.server.list_resources().await?;
-                    Ok(listed
-                        .into_iter()
-                        .map(|resource| (resource.uri.clone(), resource))
-                        .collect())
-                },
+                |source| async move { Ok(by_uri(source.server.list_resources().await?)) },
             )
             .await;
-        composed
-            .into_iter()
-            .filter(|composed| self.resource_source(composed).is_some())
-            .filter_map(|composed| {
-                let mut resource = listings.get(&composed.server)?.get(&composed.uri)?.clone();
-                resource.uri = composed.exposed().to_owned();
-                if let Some(name) = &composed.name {
-                    resource.name = name.clone();
-                }
-                if let Some(description) = &composed.description {
-                    resource.description = Some(description.clone());
-                }
-                Some(resource)
-            })
-            .collect()
+        self.renamed(composed, &listings)
     }
 
     pub(super) async fn composed_resource_templates(&self) -> Vec<ResourceTemplate> {
-        let composed: Vec<&VirtualResource> = self
-            .resources
-            .iter()
-            .filter(|resource| uri_template::is_template(&resource.uri))
-            .collect();
+        let composed = self.composed_uris(true);
         let listings = self
             .source_listings(
                 composed.iter().map(|resource| resource.server.as_str()),
                 "resources/templates/list",
-                |source| async move {
-                    let listed = source.server.list_resource_templates().await?;
-                    Ok(listed
-                        .into_iter()
-                        .map(|template| (template.uri_template.clone(), template))
-                        .collect())
-                },
+                |source| async move { Ok(by_uri(source.server.list_resource_templates().await?)) },
             )
             .await;
+        self.renamed(composed, &listings)
+    }
+
+    /// The composed resources that are URI templates (`templates`), or those that are not.
+    fn composed_uris(&self, templates: bool) -> Vec<&VirtualResource> {
+        self.resources
+            .iter()
+            .filter(|resource| uri_template::is_template(&resource.uri) == templates)
+            .collect()
+    }
+
+    /// Each composed item its source still lists, under the composed URI, name and description.
+    fn renamed<T: ListedUri>(
+        &self,
+        composed: Vec<&VirtualResource>,
+        listings: &BTreeMap<String, BTreeMap<String, T>>,
+    ) -> Vec<T> {
         composed
             .into_iter()
             .filter(|composed| self.resource_source(composed).is_some())
             .filter_map(|composed| {
-                let mut template = listings.get(&composed.server)?.get(&composed.uri)?.clone();
-                template.uri_template = composed.exposed().to_owned();
-                if let Some(name) = &composed.name {
-                    template.name = name.clone();
-                }
-                if let Some(description) = &composed.description {
-                    template.description = Some(description.clone());
-                }
-                Some(template)
+                let mut item = listings.get(&composed.server)?.get(&composed.uri)?.clone();
+                item.rename(
+                    composed.exposed(),
+                    composed.name.as_deref(),
+                    composed.description.as_deref(),
+                );
+                Some(item)
             })
             .collect()
     }
@@ -393,6 +374,53 @@ fn exposed_prompt(composed: &VirtualPrompt, source: &Prompt) -> Prompt {
         }
     }
     prompt
+}
+
+/// A resource or a resource template as a source lists it: found by its URI (or URI
+/// template), renamed as a virtual server composes it.
+trait ListedUri: Clone {
+    fn uri(&self) -> &str;
+    fn rename(&mut self, uri: &str, name: Option<&str>, description: Option<&str>);
+}
+
+impl ListedUri for Resource {
+    fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    fn rename(&mut self, uri: &str, name: Option<&str>, description: Option<&str>) {
+        uri.clone_into(&mut self.uri);
+        if let Some(name) = name {
+            name.clone_into(&mut self.name);
+        }
+        if let Some(description) = description {
+            self.description = Some(description.to_owned());
+        }
+    }
+}
+
+impl ListedUri for ResourceTemplate {
+    fn uri(&self) -> &str {
+        &self.uri_template
+    }
+
+    fn rename(&mut self, uri: &str, name: Option<&str>, description: Option<&str>) {
+        uri.clone_into(&mut self.uri_template);
+        if let Some(name) = name {
+            name.clone_into(&mut self.name);
+        }
+        if let Some(description) = description {
+            self.description = Some(description.to_owned());
+        }
+    }
+}
+
+/// A source's listing keyed by URI.
+fn by_uri<T: ListedUri>(listed: Vec<T>) -> BTreeMap<String, T> {
+    listed
+        .into_iter()
+        .map(|item| (item.uri().to_owned(), item))
+        .collect()
 }
 
 #[cfg(test)]
