@@ -182,11 +182,6 @@ const PROXIED_BRIDGE_GAPS: [&str; 7] = [
     "input-required-result-capability-check",
 ];
 
-/// Scenarios a proxy of a 2026-07-28 upstream does not serve yet: a session-era caller's
-/// `resources/subscribe` would become the upstream's `subscriptions/listen`, which the proxy
-/// does not open (see `in_scope`).
-const PROXIED_2026_GAPS: [&str; 2] = ["resources-subscribe", "resources-unsubscribe"];
-
 /// Whether scenario `name` must pass on the route `label` (`direct`, `proxied`, `proxied-2026`
 /// or `aggregate`).
 fn in_scope(name: &str, label: &str) -> bool {
@@ -206,10 +201,10 @@ fn in_scope(name: &str, label: &str) -> bool {
     // 2026-07-28 rounds (its keys, its signed state, several requests in one result, a prompt
     // asking, capability checks of the fixture) see the bridge's rounds instead, and tasks are
     // not forwarded: out of scope there (`proxied-2026`, which speaks 2026-07-28 upstream,
-    // passes them).
-    let proxied_gap = label == "proxied"
-        && (name.starts_with("tasks-") || PROXIED_BRIDGE_GAPS.contains(&name))
-        || label == "proxied-2026" && PROXIED_2026_GAPS.contains(&name);
+    // passes them, its resource subscriptions carried over the upstream's
+    // `subscriptions/listen` stream).
+    let proxied_gap =
+        label == "proxied" && (name.starts_with("tasks-") || PROXIED_BRIDGE_GAPS.contains(&name));
     (tools || offerings) && !proxied_gap
         || [
             "server-initialize",

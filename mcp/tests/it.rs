@@ -21,6 +21,7 @@ mod gate;
 mod log_levels;
 mod offerings;
 mod proxy_2026;
+mod proxy_2026_listen;
 mod python_client;
 mod session_bridge;
 mod shared_sessions;

@@ -4,11 +4,13 @@
 //!
 //! One upstream connection serves every session of a group, so the proxy subscribes upstream
 //! once per URI (on the first downstream subscription) and unsubscribes when the last one goes.
+//! A 2026-07-28 upstream sends these notifications only on a `subscriptions/listen` stream,
+//! which `upstream_listen.rs` opens for what the registry wants and relays from.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
-use rmcp::model::{JsonRpcMessage, ServerNotification};
+use rmcp::model::{GetMeta, JsonRpcMessage, ServerNotification};
 use rmcp::service::{RoleClient, RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::Transport;
 
@@ -20,6 +22,9 @@ use crate::tool_server::Listener;
 const MAX_LISTENERS: usize = 4096;
 /// The most URIs one session may be subscribed to on one server.
 const MAX_SUBSCRIPTIONS_PER_SESSION: usize = 256;
+/// The most distinct URIs the sessions of one upstream connection may be subscribed to: a
+/// 2026-07-28 upstream is sent all of them in one `subscriptions/listen` filter.
+const MAX_SUBSCRIBED_URIS: usize = 1024;
 
 struct Entry {
     listener: Listener,
@@ -33,6 +38,15 @@ pub(crate) struct Listeners {
     sessions: Mutex<HashMap<u64, Entry>>,
 }
 
+/// What the listening sessions want of the upstream.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Wanted {
+    /// Whether any session listens (and so wants the list changes).
+    pub anyone: bool,
+    /// The URIs some session is subscribed to, sorted, each once.
+    pub uris: Vec<String>,
+}
+
 /// What a subscription change means upstream.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Upstream {
@@ -43,12 +57,14 @@ pub(crate) enum Upstream {
 }
 
 impl Listeners {
-    /// Registers `listener` (once per session) for the server's `list_changed` notifications.
-    pub fn listen(&self, listener: Listener) {
+    /// Registers `listener` (once per session) for the server's `list_changed` notifications;
+    /// true when its session was not registered yet.
+    pub fn listen(&self, listener: Listener) -> bool {
         let Ok(mut sessions) = self.sessions.lock() else {
-            return;
+            return false;
         };
-        Self::insert(&mut sessions, listener);
+        let known = sessions.contains_key(&listener.session);
+        Self::insert(&mut sessions, listener) && !known
     }
 
     /// Subscribes `listener` to `uri`.
@@ -60,6 +76,18 @@ impl Listeners {
         let already = sessions
             .values()
             .any(|entry| entry.subscriptions.contains(uri));
+        if !already {
+            sessions.retain(|_, entry| !entry.listener.is_closed());
+            let distinct: BTreeSet<&String> = sessions
+                .values()
+                .flat_map(|entry| entry.subscriptions.iter())
+                .collect();
+            if distinct.len() >= MAX_SUBSCRIBED_URIS {
+                return Err(format!(
+                    "at most {MAX_SUBSCRIBED_URIS} resources of this server may be subscribed to"
+                ));
+            }
+        }
         let session = listener.session;
         if !Self::insert(&mut sessions, listener) {
             return Err("too many sessions listen to this server".to_owned());
@@ -101,20 +129,28 @@ impl Listeners {
 
     /// Every URI some live session is subscribed to: re-subscribed on a new upstream connection.
     pub fn subscribed_uris(&self) -> Vec<String> {
+        self.wanted().uris
+    }
+
+    /// What the live sessions want of the upstream, closed sessions forgotten first.
+    pub fn wanted(&self) -> Wanted {
         let Ok(mut sessions) = self.sessions.lock() else {
-            return Vec::new();
+            return Wanted::default();
         };
         sessions.retain(|_, entry| !entry.listener.is_closed());
         let uris: BTreeSet<&String> = sessions
             .values()
             .flat_map(|entry| entry.subscriptions.iter())
             .collect();
-        uris.into_iter().cloned().collect()
+        Wanted {
+            anyone: !sessions.is_empty(),
+            uris: uris.into_iter().cloned().collect(),
+        }
     }
 
     /// Sends `notification` to the sessions it concerns, in a task of its own so a slow session
     /// never holds up the upstream's stream.
-    fn deliver(&self, notification: &ServerNotification) {
+    pub(super) fn deliver(&self, notification: &ServerNotification) {
         let recipients: Vec<Listener> = {
             let Ok(mut sessions) = self.sessions.lock() else {
                 return;
@@ -169,7 +205,9 @@ impl Listeners {
 }
 
 /// Wraps an upstream transport: list changes and resource updates go to the listening sessions
-/// as they are read, and on to rmcp's client too (its list caches drop on a change).
+/// as they are read, and on to rmcp's client too (its list caches drop on a change). Those of a
+/// `subscriptions/listen` stream (they name it in `_meta`) are relayed by the stream's owner
+/// (`upstream_listen.rs`), which knows which of its streams is current.
 pub(super) struct NotificationRelay<T> {
     pub inner: T,
     pub listeners: Arc<Listeners>,
@@ -188,6 +226,11 @@ impl<T: Transport<RoleClient>> Transport<RoleClient> for NotificationRelay<T> {
     async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleClient>> {
         let message = self.inner.receive().await?;
         if let JsonRpcMessage::Notification(notification) = &message
+            && notification
+                .notification
+                .get_meta()
+                .subscription_id()
+                .is_none()
             && matches!(
                 notification.notification,
                 ServerNotification::ResourceUpdatedNotification(_)

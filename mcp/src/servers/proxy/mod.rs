@@ -1,7 +1,9 @@
 //! Tool servers that forward to remote MCP servers: one long-lived upstream client per definition and group, reconnected when it drops.
 //!
 //! Progress notifications are routed back to the caller that asked for them; list changes and
-//! resource updates go to the sessions that listen (`listeners.rs`); the upstream's requests
+//! resource updates go to the sessions that listen (`listeners.rs`), from a 2026-07-28 upstream
+//! by way of the `subscriptions/listen` stream the proxy keeps for them (`upstream_listen.rs`);
+//! the upstream's requests
 //! (sampling, elicitation, roots) and log messages during a call reach the client that made it
 //! (`upstream_client.rs`). Resources, prompts and completions are forwarded as far as the
 //! upstream declared them in its `initialize` answer. A connection declares sampling,
@@ -17,6 +19,7 @@ mod progress;
 mod sse_client;
 mod upstream_client;
 pub(crate) mod upstream_http;
+mod upstream_listen;
 
 pub use upstream_http::redact_secrets;
 
@@ -53,6 +56,7 @@ use listeners::{Listeners, NotificationRelay, Upstream as UpstreamChange};
 use progress::{ProgressRelay, ProgressRoutes, progress_key};
 use upstream_client::{CallerLinks, ProxyClient};
 use upstream_http::upstream_error;
+use upstream_listen::UpstreamListen;
 
 type Upstream = RunningService<RoleClient, ProxyClient>;
 
@@ -104,6 +108,11 @@ pub(super) struct Proxy<C> {
     /// The downstream sessions that hear this upstream's notifications; kept across
     /// reconnections (their subscriptions are renewed on the new connection).
     listeners: Arc<Listeners>,
+    /// A 2026-07-28 upstream's `subscriptions/listen` stream for those sessions.
+    upstream_listen: UpstreamListen,
+    /// Whether the upstream was of the 2026-07-28 revision when last connected: its
+    /// subscriptions are then the filter of [`Self::upstream_listen`]'s stream.
+    upstream_stateless: AtomicBool,
     /// Bridged calls waiting for their 2026-07-28 callers' retries (see `bridge.rs`).
     parked: ParkedCalls,
     /// Whether the upstream declared `logging` when last connected: its tools may then send
@@ -122,6 +131,8 @@ impl<C: Connector> Proxy<C> {
             live: tokio::sync::Mutex::new(HashMap::new()),
             routes: Arc::new(Mutex::new(HashMap::new())),
             listeners: Arc::default(),
+            upstream_listen: UpstreamListen::default(),
+            upstream_stateless: AtomicBool::new(false),
             parked: ParkedCalls::default(),
             upstream_logs: AtomicBool::new(false),
             upstream_tasks: AtomicBool::new(false),
@@ -167,7 +178,22 @@ impl<C: Connector> Proxy<C> {
         self.upstream_tasks
             .store(declared.supports_tasks(), Ordering::Relaxed);
         live.insert(askable, upstream.clone());
-        self.renew_subscriptions(&upstream);
+        if askable == AskableCapabilities::default() {
+            self.upstream_stateless
+                .store(!upstream.session_era(), Ordering::Relaxed);
+        }
+        if upstream.session_era() {
+            self.renew_subscriptions(&upstream);
+        } else if askable == AskableCapabilities::default() {
+            // One stream per upstream, on the connection that declares nothing (the one
+            // subscriptions and listings use); it renews the subscriptions too.
+            self.upstream_listen.start(
+                upstream.service.peer().clone(),
+                &declared,
+                self.listeners.clone(),
+                self.timeout,
+            );
+        }
         Ok(upstream)
     }
 
@@ -685,14 +711,11 @@ impl<C: Connector> ToolServer for Proxy<C> {
     }
 
     async fn subscribe(&self, uri: &str, listener: Listener) -> Result<(), ErrorData> {
-        let subscribable = self
-            .offers(|offered| {
-                offered
-                    .resources
-                    .as_ref()
-                    .is_some_and(|resources| resources.subscribe == Some(true))
-            })
-            .await?;
+        let upstream = self.upstream(AskableCapabilities::default()).await?;
+        let subscribable = declared(&upstream)
+            .resources
+            .as_ref()
+            .is_some_and(|resources| resources.subscribe == Some(true));
         if !subscribable {
             return Err(ErrorData::new(
                 rmcp::model::ErrorCode::METHOD_NOT_FOUND,
@@ -701,37 +724,51 @@ impl<C: Connector> ToolServer for Proxy<C> {
             ));
         }
         let session = listener.session;
-        match self.listeners.subscribe(uri, listener) {
-            Err(message) => Err(ErrorData::invalid_request(message, None)),
-            Ok(UpstreamChange::Unchanged) => Ok(()),
+        let subscribed = match self.listeners.subscribe(uri, listener) {
+            Err(message) => return Err(ErrorData::invalid_request(message, None)),
+            Ok(UpstreamChange::Unchanged) => return Ok(()),
+            Ok(UpstreamChange::Changed) if !upstream.session_era() => self.listen_for(uri).await,
             Ok(UpstreamChange::Changed) => {
-                let subscribed = self
-                    .request("resources/subscribe", |peer| {
-                        let uri = uri.to_owned();
-                        async move { subscribe_upstream(&peer, uri).await }
-                    })
-                    .await;
-                if subscribed.is_err() {
-                    self.listeners.unsubscribe(uri, session);
-                }
-                subscribed
+                self.request("resources/subscribe", |peer| {
+                    let uri = uri.to_owned();
+                    async move { subscribe_upstream(&peer, uri).await }
+                })
+                .await
+            }
+        };
+        if subscribed.is_err() {
+            self.listeners.unsubscribe(uri, session);
+            if !upstream.session_era() {
+                self.upstream_listen.poke();
             }
         }
+        subscribed
     }
 
     async fn unsubscribe(&self, uri: &str, session: u64) -> Result<(), ErrorData> {
-        if self.listeners.unsubscribe(uri, session) == UpstreamChange::Changed {
-            self.request("resources/unsubscribe", |peer| {
-                let uri = uri.to_owned();
-                async move { unsubscribe_upstream(&peer, uri).await }
-            })
-            .await?;
+        if self.listeners.unsubscribe(uri, session) == UpstreamChange::Unchanged {
+            return Ok(());
         }
-        Ok(())
+        if self.upstream_stateless.load(Ordering::Relaxed) {
+            // Narrowing the stream is the gateway's business: the caller's unsubscription
+            // holds whether or not the upstream heard it.
+            if let Err(error) = self.upstream_listen.reconcile(self.timeout).await {
+                tracing::debug!(%error, "upstream subscriptions/listen stream not narrowed");
+            }
+            return Ok(());
+        }
+        self.request("resources/unsubscribe", |peer| {
+            let uri = uri.to_owned();
+            async move { unsubscribe_upstream(&peer, uri).await }
+        })
+        .await
     }
 
     fn listen(&self, listener: Listener) {
-        self.listeners.listen(listener);
+        // A new session may be the first to want the list changes of a 2026-07-28 upstream.
+        if self.listeners.listen(listener) && self.upstream_stateless.load(Ordering::Relaxed) {
+            self.upstream_listen.poke();
+        }
     }
 }
 
@@ -779,6 +816,29 @@ impl<C: Connector> Proxy<C> {
         }
     }
 
+    /// Widens a 2026-07-28 upstream's stream to `uri`, newly subscribed to, and waits for the
+    /// upstream to accept it.
+    async fn listen_for(&self, uri: &str) -> Result<(), ErrorData> {
+        let accepted = self
+            .upstream_listen
+            .reconcile(self.timeout)
+            .await
+            .map_err(upstream_error)?;
+        let covered = accepted
+            .resource_subscriptions
+            .iter()
+            .flatten()
+            .any(|accepted| accepted == uri);
+        if covered {
+            Ok(())
+        } else {
+            Err(ErrorData::invalid_params(
+                "the upstream does not accept a subscription to this resource",
+                Some(serde_json::json!({ "uri": uri })),
+            ))
+        }
+    }
+
     /// A new connection knows none of the sessions' subscriptions: renew them, in the
     /// background (the request that connected does not wait for them).
     fn renew_subscriptions(&self, upstream: &Live) {
@@ -797,22 +857,15 @@ impl<C: Connector> Proxy<C> {
     }
 }
 
-/// What the upstream declared in its `initialize` or `server/discover` answer, as far as the
-/// proxy serves it: a 2026-07-28 upstream's resource updates come on a `subscriptions/listen`
-/// stream, which the proxy does not open, so its subscriptions are not offered.
+/// What the upstream declared in its `initialize` or `server/discover` answer (a 2026-07-28
+/// upstream's subscriptions and list changes are served through `upstream_listen.rs`).
 fn declared(upstream: &Live) -> ServerCapabilities {
-    let mut declared = upstream
+    upstream
         .service
         .peer()
         .peer_info()
         .map(|info| info.capabilities.clone())
-        .unwrap_or_default();
-    if !upstream.session_era()
-        && let Some(resources) = declared.resources.as_mut()
-    {
-        resources.subscribe = None;
-    }
-    declared
+        .unwrap_or_default()
 }
 
 #[expect(

@@ -1,0 +1,328 @@
+//! A proxy of a 2026-07-28 upstream carries resource subscriptions and list changes of both eras' callers over the upstream's `subscriptions/listen` stream.
+//!
+//! The upstream is rmcp's own 2026-07-28 server, which keeps count of the streams it serves and
+//! sends updates when a test asks it to.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mcp::{McpConfig, Scope, ServerKind};
+use rmcp::model::{
+    ClientCapabilities, ClientConfig, Implementation, ListResourcesResult, PaginatedRequestParams,
+    ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
+    ResourceContents, ServerCapabilities, ServerConfig, ServerNotification, SubscribeRequestParams,
+    SubscriptionFilter, UnsubscribeRequestParams,
+};
+use rmcp::service::{
+    ClientLifecycleMode, ClientServiceExt, RequestContext, RoleClient, RoleServer, RunningService,
+    SubscriptionContext, SubscriptionSink,
+};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use rmcp::{ClientHandler, ErrorData, ServerHandler};
+
+use crate::common::{self, FakeDirectory, caller, remote_detected, serve, server};
+use crate::offerings::{Heard, client};
+
+const NOTE: &str = "mem://note";
+const OTHER: &str = "mem://other";
+/// A URI the upstream does not let anyone subscribe to.
+const REFUSED: &str = "secret://refused";
+
+/// The `subscriptions/listen` streams the upstream has open: each one's accepted filter and
+/// the sink to send on.
+#[derive(Clone, Default)]
+struct Streams(Arc<Mutex<HashMap<u64, (SubscriptionFilter, SubscriptionSink)>>>);
+
+impl Streams {
+    fn filters(&self) -> Vec<SubscriptionFilter> {
+        self.0
+            .lock()
+            .unwrap()
+            .values()
+            .map(|(filter, _)| filter.clone())
+            .collect()
+    }
+
+    fn sinks(&self) -> Vec<SubscriptionSink> {
+        self.0
+            .lock()
+            .unwrap()
+            .values()
+            .map(|(_, sink)| sink.clone())
+            .collect()
+    }
+
+    /// `uri` changed: every stream subscribed to it hears so.
+    async fn touch(&self, uri: &str) {
+        for sink in self.sinks() {
+            // A stream not subscribed to `uri` refuses it: nothing to send there.
+            let _ = sink.notify_resource_updated(uri).await;
+        }
+    }
+
+    async fn change_tools(&self) {
+        for sink in self.sinks() {
+            let _ = sink.notify_tool_list_changed().await;
+        }
+    }
+
+    /// Waits (at most 15 s: sessions that end are noticed within the proxy's sweep) until the
+    /// open streams' filters satisfy `check`.
+    async fn until(&self, what: &str, check: impl Fn(&[SubscriptionFilter]) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let filters = self.filters();
+            if check(&filters) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "upstream streams never came to {what}: {filters:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+fn subscribed(filter: &SubscriptionFilter) -> Vec<&str> {
+    filter
+        .resource_subscriptions
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect()
+}
+
+#[derive(Clone)]
+struct Upstream {
+    streams: Streams,
+    next_stream: Arc<AtomicU64>,
+}
+
+impl ServerHandler for Upstream {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_tool_list_changed()
+                .enable_resources()
+                .enable_resources_subscribe()
+                .build(),
+        )
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(ListResourcesResult::with_all_items(vec![
+            Resource::new(NOTE, "note"),
+            Resource::new(OTHER, "other"),
+            Resource::new(REFUSED, "refused"),
+        ]))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        Ok(ReadResourceResult::new(vec![ResourceContents::text("text", request.uri)]).into())
+    }
+
+    fn accepted_subscription_filter(
+        &self,
+        requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        let mut accepted = requested.clone();
+        if let Some(uris) = accepted.resource_subscriptions.as_mut() {
+            uris.retain(|uri| uri.starts_with("mem://"));
+        }
+        Some(accepted)
+    }
+
+    async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        let id = self.next_stream.fetch_add(1, Ordering::Relaxed);
+        self.streams
+            .0
+            .lock()
+            .unwrap()
+            .insert(id, (context.accepted().clone(), context.sink().clone()));
+        context.cancelled().await;
+        self.streams.0.lock().unwrap().remove(&id);
+        Ok(())
+    }
+}
+
+/// The upstream on a fresh port, and a gateway proxying it as `notes` (revision detected).
+async fn proxied_upstream() -> (Streams, common::Running) {
+    let streams = Streams::default();
+    let upstream = Upstream {
+        streams: streams.clone(),
+        next_stream: Arc::default(),
+    };
+    let service = StreamableHttpService::new(
+        move || Ok(upstream.clone()),
+        LocalSessionManager::default().into(),
+        StreamableHttpServerConfig::default(),
+    );
+    let app = axum::Router::new().nest_service("/mcp", service);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let directory = FakeDirectory {
+        tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![server(
+            "notes",
+            Scope::Public,
+            ServerKind::ProxyStreamable(remote_detected(format!("http://{address}/mcp"), &[])),
+        )],
+    };
+    (streams, serve(directory, McpConfig::default()).await)
+}
+
+async fn next_heard(heard: &mut tokio::sync::mpsc::UnboundedReceiver<Heard>) -> Heard {
+    tokio::time::timeout(Duration::from_secs(10), heard.recv())
+        .await
+        .expect("the session heard nothing")
+        .unwrap()
+}
+
+#[expect(
+    deprecated,
+    reason = "the session era's subscription is what is tested"
+)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_era_caller_subscribes_through_the_upstream_s_stream() {
+    let (streams, gateway) = proxied_upstream().await;
+    let (session, mut heard) = client(gateway.url("/public/notes"), "tok-a").await;
+    let capabilities = session.peer().peer_info().unwrap().capabilities.clone();
+    assert_eq!(
+        capabilities
+            .resources
+            .and_then(|resources| resources.subscribe),
+        Some(true),
+        "the upstream's subscriptions are offered"
+    );
+
+    session
+        .peer()
+        .subscribe(SubscribeRequestParams::new(NOTE))
+        .await
+        .unwrap();
+    // One stream upstream, with the URI and the list changes the upstream declares.
+    let filters = streams.filters();
+    assert_eq!(filters.len(), 1, "{filters:?}");
+    assert_eq!(subscribed(&filters[0]), [NOTE]);
+    assert_eq!(filters[0].tools_list_changed, Some(true));
+
+    streams.touch(NOTE).await;
+    assert_eq!(
+        next_heard(&mut heard).await,
+        Heard::Updated(NOTE.to_owned())
+    );
+    streams.change_tools().await;
+    assert_eq!(next_heard(&mut heard).await, Heard::ToolsChanged);
+
+    // A URI the upstream refuses is refused to the caller, and leaves the stream as it was.
+    let refused = session
+        .peer()
+        .subscribe(SubscribeRequestParams::new(REFUSED))
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+
+    // Unsubscribing narrows the stream; the session still hears the list changes.
+    session
+        .peer()
+        .unsubscribe(UnsubscribeRequestParams::new(NOTE))
+        .await
+        .unwrap();
+    let filters = streams.filters();
+    assert_eq!(filters.len(), 1, "{filters:?}");
+    assert!(subscribed(&filters[0]).is_empty(), "{filters:?}");
+    streams.touch(NOTE).await;
+    streams.change_tools().await;
+    assert_eq!(next_heard(&mut heard).await, Heard::ToolsChanged);
+
+    // Once the session is gone, nobody listens: the stream closes.
+    session.cancel().await.unwrap();
+    streams.until("closed", |filters| filters.is_empty()).await;
+}
+
+/// A 2026-07-28 client that only opens streams.
+#[derive(Clone)]
+struct Listening;
+
+impl ClientHandler for Listening {
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::default(),
+            Implementation::new("listen-test", "1"),
+        )
+    }
+}
+
+async fn connect_2026(url: &str) -> RunningService<RoleClient, Listening> {
+    let config = StreamableHttpClientTransportConfig::with_uri(url).auth_header("tok-a");
+    let transport = StreamableHttpClientTransport::with_client(reqwest::Client::new(), config);
+    Listening
+        .serve_with_lifecycle(
+            transport,
+            ClientLifecycleMode::Discover {
+                preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn next_notification(stream: &mut rmcp::service::Subscription) -> ServerNotification {
+    tokio::time::timeout(Duration::from_secs(10), stream.next())
+        .await
+        .expect("the stream carried nothing")
+        .unwrap()
+        .expect("the stream ended")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_2026_caller_s_stream_reaches_the_upstream_s_and_ends_with_it() {
+    let (streams, gateway) = proxied_upstream().await;
+    let caller = connect_2026(&gateway.url("/public/notes")).await;
+    // The proxy connects on first use; a caller lists before it listens.
+    caller.peer().list_all_resources().await.unwrap();
+    let filter = SubscriptionFilter::builder()
+        .tools_list_changed()
+        .resource_subscriptions([NOTE, OTHER])
+        .build();
+    let mut stream = caller.peer().listen(filter).await.unwrap();
+    streams
+        .until("the caller's URIs", |filters| {
+            filters.len() == 1 && subscribed(&filters[0]) == [NOTE, OTHER]
+        })
+        .await;
+
+    streams.touch(OTHER).await;
+    match next_notification(&mut stream).await {
+        ServerNotification::ResourceUpdatedNotification(updated) => {
+            assert_eq!(updated.params.uri, OTHER);
+        }
+        other => panic!("expected the update of {OTHER}, got {other:?}"),
+    }
+    streams.change_tools().await;
+    let changed = next_notification(&mut stream).await;
+    assert!(
+        matches!(changed, ServerNotification::ToolListChangedNotification(_)),
+        "{changed:?}"
+    );
+
+    // The caller's stream ends: the upstream's ends too.
+    drop(stream);
+    streams.until("closed", |filters| filters.is_empty()).await;
+    caller.cancel().await.unwrap();
+}
