@@ -183,9 +183,17 @@ impl StreamOwner {
                 Event::Heard(heard) => self.relay(heard),
                 Event::Reconcile(answer) => {
                     let reconciled = self.reconcile().await;
-                    if let Some(answer) = answer {
-                        // The subscriber stopped waiting: the next sweep tells it nothing new.
-                        let _ = answer.send(reconciled);
+                    match answer {
+                        // A subscriber that stopped waiting has nothing to be told.
+                        Some(answer) => {
+                            let _ = answer.send(reconciled);
+                        }
+                        // Nobody waits to hear it: tried again at the next sweep.
+                        None => {
+                            if let Err(error) = reconciled {
+                                tracing::debug!(%error, "upstream subscriptions/listen stream not in line");
+                            }
+                        }
                     }
                 }
             }
