@@ -45,6 +45,7 @@ use rmcp::{ErrorData, ServiceExt};
 
 use crate::caller_requests::AskableCapabilities;
 use crate::host::{RemoteEndpoint, UpstreamRevision};
+use crate::tasks::StatusFeed;
 use crate::tool_server::{Listener, ToolCall, ToolServer};
 use crate::upstream_auth::UpstreamBearer;
 use bridge::{ParkedCalls, RunningCall};
@@ -732,6 +733,10 @@ impl<C: Connector> ToolServer for Proxy<C> {
 
     fn listen(&self, listener: Listener) {
         self.listeners.listen(listener);
+    }
+
+    fn watch_task(&self, id: &str, feed: StatusFeed) {
+        self.listeners.watch_task(id, feed);
     }
 }
 
