@@ -164,4 +164,21 @@ async fn an_upstream_s_task_notifications_reach_the_owner_only() {
         other.task_notifications(Duration::from_millis(300)).await,
         Vec::<Value>::new()
     );
+    // In `/mcp` the relayed notification names the task as that route shows it.
+    let aggregate = running.url("");
+    let mut aggregated = Listening::open(&aggregate, "tok-b").await;
+    let shown = start(
+        &aggregate,
+        "tok-b",
+        "proxied__slow_compute",
+        json!({"seconds": 30}),
+    )
+    .await;
+    assert!(shown.starts_with("proxied__"), "{shown}");
+    cancel(&aggregate, "tok-b", &shown).await;
+    aggregated.until(&shown, "cancelled").await;
+    assert_eq!(
+        mine.task_notifications(Duration::from_millis(300)).await,
+        Vec::<Value>::new()
+    );
 }
