@@ -260,6 +260,9 @@ impl Core {
         } = target?;
         tool_call_span::record_server(span, &server_id);
         let caller = &scope.caller;
+        // Read before the notifier moves into the call: a task the upstream starts tells this
+        // session (the session era) of its status changes.
+        let session = crate::tasks::session_of(&notifier);
         let source_tool = server
             .as_ref()
             .ok()
@@ -332,7 +335,7 @@ impl Core {
         });
         let outcome = match (outcome, server) {
             (Ok(CallToolResponse::Task(created)), Ok(server)) => {
-                self.forwarded_task(scope, (&server_id, prefixed, server), created)
+                self.forwarded_task(scope, (&server_id, prefixed, server), created, session)
                     .await
             }
             (outcome, _) => outcome,
@@ -349,16 +352,29 @@ impl Core {
 
     /// A task the server's upstream created (only proxies answer a call with one: the
     /// gateway's own tasks start before the call): the caller owns it from now on, under the id
-    /// its route shows. One past the caller's limit is cancelled upstream and refused.
+    /// its route shows, and hears the status changes the upstream sends for it. One past the
+    /// caller's limit is cancelled upstream and refused.
     async fn forwarded_task(
         &self,
         scope: &RequestScope,
         (server_id, called_prefixed, server): (&str, bool, Arc<dyn ToolServer>),
         mut created: CreateTaskResult,
+        session: Option<rmcp::service::Peer<RoleServer>>,
     ) -> Result<CallToolResponse, ErrorData> {
         match self.adopt_forwarded_task(scope, (server_id, called_prefixed), &created.task.task_id)
         {
             Ok(shown_id) => {
+                let feed = crate::tasks::StatusFeed::new();
+                self.tasks.notify(
+                    &feed,
+                    crate::tasks::Audience {
+                        owner: crate::tasks::TaskOwner::of(&scope.caller),
+                        route: scope.view.route_key(),
+                        shown_id: shown_id.clone(),
+                        session,
+                    },
+                );
+                server.watch_task(&created.task.task_id, feed);
                 created.task.task_id = shown_id;
                 Ok(CallToolResponse::Task(created))
             }
@@ -681,7 +697,8 @@ impl ServerHandler for McpHandler {
                 return Err(crate::tasks::missing_capability());
             }
             (crate::tasks::Decision::Task, Ok(target)) => {
-                return crate::tasks::start(self.core.clone(), scope, request, target);
+                let session = crate::tasks::session_of(&notifier);
+                return crate::tasks::start(self.core.clone(), scope, (request, target), session);
             }
             (_, target) => target,
         };

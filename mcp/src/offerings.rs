@@ -62,6 +62,7 @@ use crate::handler::{McpHandler, RequestScope, View, call_record, prefixed, refu
 use crate::host::{ServerDefinition, ToolCallStatus};
 use crate::pinning::{self, ItemKind, PinKey};
 use crate::servers::uri_template;
+use crate::tasks::TaskOwner;
 use crate::tool_server::{
     Listener, NotificationSink, ToolServer, resource_not_found, unknown_prompt,
 };
@@ -501,7 +502,9 @@ impl McpHandler {
 
     /// A 2026-07-28 `subscriptions/listen` stream: the route's servers send it their list
     /// changes, and the servers of its accepted URIs their updates, until the stream ends.
-    /// URIs the caller may not read, or that no server of the route owns, stay silent.
+    /// URIs the caller may not read, or that no server of the route owns, stay silent. A
+    /// stream that declared the tasks extension also hears its caller's tasks on the route
+    /// (`notifications/tasks`, see `crate::tasks`).
     pub(crate) async fn route_listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
         let scope = Self::scope(context.request_context())?;
         self.admit(&scope).await?;
@@ -552,7 +555,31 @@ impl McpHandler {
                 Err(error) => tracing::debug!(%error.message, "resource subscription refused"),
             }
         }
-        context.cancelled().await;
+        let declared_tasks = context
+            .request_context()
+            .client_capabilities()
+            .is_some_and(|capabilities| capabilities.supports_tasks());
+        let task_statuses = declared_tasks
+            .then(|| {
+                self.core
+                    .tasks
+                    .streams
+                    .open(TaskOwner::of(&scope.caller), scope.view.route_key())
+            })
+            .flatten();
+        match task_statuses {
+            Some(statuses) => {
+                let peer = context.request_context().peer.clone();
+                let subscription = context.sink().id().clone();
+                tokio::select! {
+                    () = context.cancelled() => {}
+                    () = crate::tasks::stream(statuses, peer, subscription) => {
+                        context.cancelled().await;
+                    }
+                }
+            }
+            None => context.cancelled().await,
+        }
         closed.cancel();
         for (server, uri) in subscribed {
             if let Err(error) = server.unsubscribe(&uri, self.session).await {

@@ -18,7 +18,7 @@ use rmcp::service::{Peer, RoleServer, SubscriptionSink};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::tasks::TaskSupport;
+use crate::tasks::{StatusFeed, TaskSupport};
 
 /// One tool call as a tool server sees it: the tool's own name (no aggregated prefix).
 pub(crate) struct ToolCall {
@@ -147,6 +147,11 @@ pub(crate) trait ToolServer: Send + Sync {
     async fn cancel_task(&self, id: &str) -> Result<(), ErrorData> {
         Err(crate::tasks::unknown_task(id))
     }
+
+    /// `feed` hears the statuses the upstream sends (`notifications/tasks`) for its task `id`
+    /// (a proxy's; the gateway's own tasks publish theirs themselves). Only called for a task
+    /// the caller owns.
+    fn watch_task(&self, _id: &str, _feed: StatusFeed) {}
 
     /// The `server/tool` that `tool` stands for, when this server only forwards it (a virtual
     /// server's tools): logged with the call.

@@ -6,6 +6,13 @@
 //! taken out of their schemas. A call is forwarded to the source tool with the fixed arguments
 //! written over what the client sent. A source that cannot be reached hides only its own tools.
 //! Prompts and resources are composed the same way (`composite_offerings.rs`).
+//!
+//! A composed tool that runs as a task runs as one here too. A task of an embedded source is
+//! the gateway's own, kept under the virtual server's id (`crate::tasks` needs nothing from
+//! here but the source tool's task support). A task a proxied source's upstream runs is shown
+//! as `{source}__{upstream id}`, so that `tasks/get`, `tasks/update` and `tasks/cancel` find
+//! their source again without any state here; its owner is kept by `crate::tasks`, under the
+//! virtual server's id, like any forwarded task.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,15 +21,18 @@ use async_trait::async_trait;
 use rmcp::ErrorData;
 use rmcp::model::{
     CallToolResponse, CompleteRequestParams, CompleteResult, GetPromptRequestParams,
-    GetPromptResponse, JsonObject, Prompt, ReadResourceRequestParams, ReadResourceResponse,
-    Resource, ResourceTemplate, ServerCapabilities, Tool,
+    GetPromptResponse, GetTaskResult, InputResponses, JsonObject, Prompt,
+    ReadResourceRequestParams, ReadResourceResponse, Resource, ResourceTemplate,
+    ServerCapabilities, Tool,
 };
 use serde_json::Value;
 
+use crate::handler::{TOOL_NAME_SEPARATOR, prefixed};
 use crate::host::{
     ServerDefinition, VirtualComposition, VirtualPrompt, VirtualResource, VirtualTool,
 };
 use crate::pinning::{self, ToolPins};
+use crate::tasks::{StatusFeed, TaskSupport, unknown_task};
 use crate::tool_server::{Listener, ToolCall, ToolServer};
 
 /// One source server as the caller's group sees it, and its live tool server.
@@ -64,6 +74,14 @@ impl CompositeServer {
             .definition
             .allows_tool(&tool.tool)
             .then_some((tool, source))
+    }
+
+    /// The source of a forwarded task shown as `{source}__{upstream id}`, and the upstream's id.
+    fn task_source<'i>(&self, shown_id: &'i str) -> Result<(&Source, &'i str), ErrorData> {
+        shown_id
+            .split_once(TOOL_NAME_SEPARATOR)
+            .and_then(|(server_id, id)| Some((self.sources.get(server_id)?, id)))
+            .ok_or_else(|| unknown_task(shown_id))
     }
 
     /// The source's tools as a direct listing would serve them (pins applied), by name.
@@ -136,7 +154,59 @@ impl ToolServer for CompositeServer {
             arguments: Some(arguments),
             ..call
         };
-        source.server.call_tool(forwarded).await
+        match source.server.call_tool(forwarded).await? {
+            CallToolResponse::Task(mut created) => {
+                created.task.task_id = prefixed(&composed.server, &created.task.task_id);
+                Ok(CallToolResponse::Task(created))
+            }
+            other => Ok(other),
+        }
+    }
+
+    fn task_support(&self, tool: &str) -> TaskSupport {
+        self.exposed(tool)
+            .map_or(TaskSupport::Forbidden, |(composed, source)| {
+                source.server.task_support(&composed.tool)
+            })
+    }
+
+    fn starts_task(&self, tool: &str, input_responses: Option<&InputResponses>) -> bool {
+        self.exposed(tool).is_some_and(|(composed, source)| {
+            source.server.starts_task(&composed.tool, input_responses)
+        })
+    }
+
+    /// When a source a composed tool comes from offers tasks (a source offering tasks only
+    /// for tools left out has none to run here).
+    fn offers_tasks(&self) -> bool {
+        self.tools.iter().any(|composed| {
+            self.sources
+                .get(&composed.server)
+                .is_some_and(|source| source.server.offers_tasks())
+        })
+    }
+
+    async fn get_task(&self, id: &str) -> Result<GetTaskResult, ErrorData> {
+        let (source, upstream_id) = self.task_source(id)?;
+        let mut result = source.server.get_task(upstream_id).await?;
+        id.clone_into(&mut result.task.task.task_id);
+        Ok(result)
+    }
+
+    async fn update_task(&self, id: &str, responses: InputResponses) -> Result<(), ErrorData> {
+        let (source, upstream_id) = self.task_source(id)?;
+        source.server.update_task(upstream_id, responses).await
+    }
+
+    async fn cancel_task(&self, id: &str) -> Result<(), ErrorData> {
+        let (source, upstream_id) = self.task_source(id)?;
+        source.server.cancel_task(upstream_id).await
+    }
+
+    fn watch_task(&self, id: &str, feed: StatusFeed) {
+        if let Ok((source, upstream_id)) = self.task_source(id) {
+            source.server.watch_task(upstream_id, feed);
+        }
     }
 
     fn notifies_caller(&self, tool: &str) -> bool {

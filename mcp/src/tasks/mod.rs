@@ -5,9 +5,11 @@
 //! may `tasks/cancel` (`route.rs`). The state lives here, in memory: per server, per owner (the
 //! creating token of its group), bounded in count and in time. A task of another owner, of
 //! another server than the route's, or past its TTL is answered exactly like one that never
-//! existed, so ids cannot be probed.
+//! existed, so ids cannot be probed. Each status change is also told to its owner
+//! (`notifications/tasks`, `notify.rs`).
 
 mod forwarded;
+mod notify;
 mod route;
 mod run;
 
@@ -26,6 +28,8 @@ use tokio_util::sync::CancellationToken;
 
 use forwarded::ForwardedTasks;
 pub(crate) use forwarded::NotAdopted;
+use notify::TaskStreams;
+pub(crate) use notify::{Audience, StatusFeed, session_of, stream};
 pub(crate) use run::{Decision, TaskSupport, decide, missing_capability, start};
 
 /// How long a task is kept from its creation (its `ttlMs`), and how many one owner may hold on
@@ -72,6 +76,8 @@ pub(crate) struct TaskRegistry {
     shutdown: CancellationToken,
     /// The owners of tasks proxied upstreams run, under the same limits.
     pub forwarded: ForwardedTasks,
+    /// The owners' listen streams that hear about their tasks.
+    pub streams: Arc<TaskStreams>,
 }
 
 impl TaskRegistry {
@@ -81,7 +87,13 @@ impl TaskRegistry {
             tasks: Mutex::default(),
             shutdown,
             forwarded: ForwardedTasks::new(limits),
+            streams: Arc::default(),
         }
+    }
+
+    /// Tells `audience` each status `feed` publishes from now on, for at most the tasks' TTL.
+    pub fn notify(&self, feed: &StatusFeed, audience: Audience) {
+        notify::relay(feed, audience, self.streams.clone(), self.limits.ttl);
     }
 
     /// A new working task of `owner` on `server_id`, or an error when the owner holds the most
@@ -111,6 +123,7 @@ impl TaskRegistry {
                 answers: InputResponses::new(),
             }),
             answered: Notify::new(),
+            feed: StatusFeed::new(),
         });
         tasks.insert(id, entry.clone());
         Ok(entry)
@@ -151,6 +164,8 @@ pub(crate) struct TaskEntry {
     state: Mutex<TaskState>,
     /// Wakes the waiting tool call when `tasks/update` answered something.
     answered: Notify,
+    /// Where each status change is published for `notifications/tasks`.
+    pub feed: StatusFeed,
 }
 
 struct TaskState {
@@ -183,18 +198,29 @@ impl TaskEntry {
         if !state.payload.status().is_terminal() {
             state.payload = payload;
             state.updated_at = timestamp();
+            drop(state);
+            self.changed();
         }
+    }
+
+    /// Publishes the task's status as it is now.
+    fn changed(&self) {
+        self.feed.publish(self.detailed(&self.id));
     }
 
     /// `tasks/cancel`: ends a live task as cancelled and stops its call; a task that already
     /// ended stays as it was (cancelling is idempotent).
     pub fn cancel(&self) {
         let mut state = lock(&self.state);
-        if !state.payload.status().is_terminal() {
+        let live = !state.payload.status().is_terminal();
+        if live {
             state.payload = TaskPayload::Cancelled;
             state.updated_at = timestamp();
         }
         drop(state);
+        if live {
+            self.changed();
+        }
         self.cancel.cancel();
     }
 
@@ -212,6 +238,7 @@ impl TaskEntry {
             };
             state.updated_at = timestamp();
         }
+        self.changed();
         loop {
             let answered = self.answered.notified();
             {
@@ -250,6 +277,11 @@ impl TaskEntry {
         }
         state.updated_at = timestamp();
         drop(state);
+        // A partial answer changes the outstanding requests, not the status: only resuming is
+        // a status change to tell.
+        if resumed {
+            self.changed();
+        }
         self.answered.notify_one();
     }
 }
@@ -381,6 +413,44 @@ mod tests {
         task.cancel();
         assert_eq!(task.detailed("x").status(), TaskStatus::Cancelled);
         assert!(task.cancel.is_cancelled());
+    }
+
+    #[tokio::test]
+    async fn each_status_change_reaches_the_owner_s_stream_under_the_shown_id() {
+        let registry = TaskRegistry::new(TaskLimits::default(), CancellationToken::new());
+        let mut stream = registry.streams.open(owner("ga", 1), "r".into()).unwrap();
+        let task = registry.create("everything", owner("ga", 1)).unwrap();
+        let audience = Audience {
+            owner: owner("ga", 1),
+            route: "r".into(),
+            shown_id: format!("everything__{}", task.id),
+            session: None,
+        };
+        registry.notify(&task.feed, audience);
+        let mut next = async || {
+            let heard = tokio::time::timeout(Duration::from_secs(5), stream.recv())
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(heard.task.task_id, format!("everything__{}", task.id));
+            heard.status()
+        };
+        let asking = tokio::spawn({
+            let task = task.clone();
+            async move { task.ask([("a".to_owned(), elicitation())].into()).await }
+        });
+        assert_eq!(next().await, TaskStatus::InputRequired);
+        task.answer([("a".to_owned(), serde_json::json!({"action": "decline"}))].into());
+        assert_eq!(next().await, TaskStatus::Working);
+        asking.await.unwrap().unwrap();
+        task.cancel();
+        assert_eq!(next().await, TaskStatus::Cancelled);
+        // A cancelled task changes no more: a late outcome is not told.
+        task.finish(TaskPayload::Completed {
+            result: JsonObject::new(),
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(stream.try_recv().is_err());
     }
 
     #[tokio::test]

@@ -11,8 +11,9 @@ use rmcp::ErrorData;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CreateTaskResult, ErrorCode, TaskPayload, Tool,
 };
+use rmcp::service::{Peer, RoleServer};
 
-use super::{TaskEntry, TaskOwner, json_object};
+use super::{Audience, TaskEntry, TaskOwner, json_object};
 use crate::handler::{CallTarget, Core, RequestScope};
 use crate::tool_server::{CallerNotifier, ToolCall, ToolServer};
 
@@ -91,12 +92,13 @@ pub(crate) fn missing_capability() -> ErrorData {
 }
 
 /// Starts `request` to `target` as a task of the caller: the task handle at once, the call in
-/// the background.
+/// the background. Its status changes are told to the caller (`session`: the session-era
+/// session that called, see [`super::session_of`]).
 pub(crate) fn start(
     core: Arc<Core>,
     scope: RequestScope,
-    request: CallToolRequestParams,
-    target: CallTarget,
+    (request, target): (CallToolRequestParams, CallTarget),
+    session: Option<Peer<RoleServer>>,
 ) -> Result<CallToolResponse, ErrorData> {
     let CallTarget {
         server_id,
@@ -111,6 +113,15 @@ pub(crate) fn start(
         .create(&server_id, TaskOwner::of(&scope.caller))?;
     let shown_id = super::route::shown_id(prefixed, &server_id, &task.id);
     let created = CreateTaskResult::new(task.detailed(&shown_id).task);
+    core.tasks.notify(
+        &task.feed,
+        Audience {
+            owner: TaskOwner::of(&scope.caller),
+            route: scope.view.route_key(),
+            shown_id,
+            session,
+        },
+    );
     let target = CallTarget {
         server_id,
         tool,

@@ -6,6 +6,8 @@
 //! once per URI (on the first downstream subscription) and unsubscribes when the last one goes.
 //! A 2026-07-28 upstream sends these notifications only on a `subscriptions/listen` stream,
 //! which `upstream_listen.rs` opens for what the registry wants and relays from.
+//! An upstream's `notifications/tasks` go only to the feed of the caller that owns the task
+//! (see `crate::tasks`), by the upstream's task id; any other task id is dropped.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
@@ -14,6 +16,7 @@ use rmcp::model::{GetMeta, JsonRpcMessage, ServerNotification};
 use rmcp::service::{RoleClient, RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::Transport;
 
+use crate::tasks::StatusFeed;
 use crate::tool_server::Listener;
 
 /// The most downstream sessions one upstream connection remembers; closed sessions are dropped
@@ -25,6 +28,9 @@ const MAX_SUBSCRIPTIONS_PER_SESSION: usize = 256;
 /// The most distinct URIs the sessions of one upstream connection may be subscribed to: a
 /// 2026-07-28 upstream is sent all of them in one `subscriptions/listen` filter.
 const MAX_SUBSCRIBED_URIS: usize = 1024;
+/// The most upstream tasks one server watches for their owners; feeds nobody relays any more
+/// are dropped first, and past it a new task is not watched (its owner still polls it).
+const MAX_WATCHED_TASKS: usize = 4096;
 
 struct Entry {
     listener: Listener,
@@ -36,6 +42,8 @@ struct Entry {
 #[derive(Default)]
 pub(crate) struct Listeners {
     sessions: Mutex<HashMap<u64, Entry>>,
+    /// The feeds of the upstream's tasks, by the upstream's task id.
+    tasks: Mutex<HashMap<String, StatusFeed>>,
 }
 
 /// What the listening sessions want of the upstream.
@@ -124,6 +132,37 @@ impl Listeners {
             Upstream::Changed
         } else {
             Upstream::Unchanged
+        }
+    }
+
+    /// `feed` hears the upstream's status notifications for its task `id`.
+    pub fn watch_task(&self, id: &str, feed: StatusFeed) {
+        let Ok(mut tasks) = self.tasks.lock() else {
+            return;
+        };
+        if tasks.len() >= MAX_WATCHED_TASKS {
+            tasks.retain(|_, feed| !feed.is_closed());
+            if tasks.len() >= MAX_WATCHED_TASKS {
+                tracing::debug!("upstream task not watched: too many are");
+                return;
+            }
+        }
+        tasks.insert(id.to_owned(), feed);
+    }
+
+    /// Publishes an upstream's `notifications/tasks` to the feed of its task, if watched; the
+    /// task's last status ends the watch.
+    fn task_status(&self, task: &rmcp::model::DetailedTask) {
+        let Ok(mut tasks) = self.tasks.lock() else {
+            return;
+        };
+        let id = &task.task.task_id;
+        if task.status().is_terminal() {
+            if let Some(feed) = tasks.remove(id) {
+                feed.publish(task.clone());
+            }
+        } else if let Some(feed) = tasks.get(id) {
+            feed.publish(task.clone());
         }
     }
 
@@ -240,6 +279,11 @@ impl<T: Transport<RoleClient>> Transport<RoleClient> for NotificationRelay<T> {
             )
         {
             self.listeners.deliver(&notification.notification);
+        }
+        if let JsonRpcMessage::Notification(notification) = &message
+            && let ServerNotification::TaskStatusNotification(status) = &notification.notification
+        {
+            self.listeners.task_status(&status.params.task);
         }
         Some(message)
     }

@@ -48,6 +48,7 @@ use rmcp::{ErrorData, ServiceExt};
 
 use crate::caller_requests::AskableCapabilities;
 use crate::host::{RemoteEndpoint, UpstreamRevision};
+use crate::tasks::StatusFeed;
 use crate::tool_server::{Listener, ToolCall, ToolServer};
 use crate::upstream_auth::UpstreamBearer;
 use bridge::{ParkedCalls, RunningCall};
@@ -769,6 +770,10 @@ impl<C: Connector> ToolServer for Proxy<C> {
         if self.listeners.listen(listener) && self.upstream_stateless.load(Ordering::Relaxed) {
             self.upstream_listen.poke();
         }
+    }
+
+    fn watch_task(&self, id: &str, feed: StatusFeed) {
+        self.listeners.watch_task(id, feed);
     }
 }
 
