@@ -161,6 +161,17 @@ impl<C: Connector> Proxy<C> {
         .map_err(|_| upstream_error("upstream connect timed out"))?
         .map_err(|error| upstream_error(format!("upstream connect failed: {error}")))?;
         let upstream = Arc::new(upstream);
+        if !upstream.session_era() {
+            // rmcp's client derives a 2026-07-28 call's `Mcp-Param-*` headers (SEP-2243) from
+            // the tool schemas listed on its own connection; a connection that only calls would
+            // send none, and the upstream would refuse every call of an annotated tool.
+            let listed =
+                tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer()))
+                    .await;
+            if !matches!(listed, Ok(Ok(_))) {
+                tracing::warn!("cannot list a new upstream connection's tools for its headers");
+            }
+        }
         let declared = declared(&upstream);
         self.upstream_logs
             .store(declared.logging.is_some(), Ordering::Relaxed);

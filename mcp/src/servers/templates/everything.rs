@@ -1,7 +1,8 @@
 //! The `everything` template: fixture tools, resources, resource templates, prompts and
 //! completions the MCP conformance suite asks for by name, plus small tools our own tests use to
 //! check that proxies keep results intact. Its task fixtures are in `everything/tasks.rs`, its
-//! multi-round input-required ones in `everything/input_required.rs`.
+//! multi-round input-required ones in `everything/input_required.rs`, its input-schema ones in
+//! `everything/schemas.rs`.
 #![expect(
     deprecated,
     reason = "logging is deprecated upstream (SEP-2577) but the 2025 revisions the conformance suite tests still have it"
@@ -28,6 +29,7 @@ use crate::tasks::TaskSupport;
 use crate::tool_server::{Listener, ToolCall, ToolServer, resource_not_found, unknown_prompt};
 
 mod input_required;
+mod schemas;
 mod tasks;
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
@@ -391,10 +393,14 @@ impl ToolServer for EverythingServer {
         .chain(asking::input_required_tools())
         .chain(input_required::tools())
         .chain(tasks::tools())
+        .chain(schemas::tools())
         .collect())
     }
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+        if let Some(response) = schemas::call(&call) {
+            return Ok(response);
+        }
         if let Some(response) = asking::call(&call).await {
             return Ok(response);
         }
