@@ -187,3 +187,33 @@ async fn an_argument_s_header_must_say_what_the_argument_says() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stateless_call_hears_log_messages_only_at_the_level_it_names() {
+    let upstream = common::upstream().await;
+    let running = gateway(&upstream, TaskLimits::default()).await;
+    let logs = |body: &str| body.matches("notifications/message").count();
+    for (url, token) in routes(&upstream, &running) {
+        let at = |level: serde_json::Value| {
+            let meta = match level {
+                serde_json::Value::Null => json!({}),
+                level => json!({"io.modelcontextprotocol/logLevel": level}),
+            };
+            call(
+                &url,
+                token,
+                "test_tool_with_logging",
+                (json!({}), meta),
+                &[],
+            )
+        };
+        let (status, unasked) = at(serde_json::Value::Null).await;
+        assert_eq!(status, 200, "{unasked}");
+        assert!(unasked.contains("executed successfully"), "{unasked}");
+        assert_eq!(logs(&unasked), 0, "{url}: {unasked}");
+        let (_, info) = at(json!("info")).await;
+        assert_eq!(logs(&info), 3, "{url}: {info}");
+        let (_, error) = at(json!("error")).await;
+        assert_eq!(logs(&error), 0, "{url}: {error}");
+    }
+}

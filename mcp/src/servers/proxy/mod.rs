@@ -287,8 +287,9 @@ impl<C: Connector> Proxy<C> {
         let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
         let mut options = PeerRequestOptions::default();
         options.timeout = Some(self.timeout);
-        // The caller's log level for this request (2026-07-28 names it per request).
-        if let Some(level) = call.meta.as_ref().and_then(|meta| meta.log_level()) {
+        // The level of what the caller gets (its request's own, 2026-07-28; its session's, or
+        // every message, before): a 2026-07-28 upstream logs only when a request names one.
+        if let Some(level) = call.notifier.least_severe_log_level() {
             let mut meta = RequestMetaObject::default();
             meta.set_log_level(level);
             options.meta = Some(meta);
