@@ -94,6 +94,11 @@ impl AskableCapabilities {
         }
     }
 
+    /// Whether the caller can be asked for a sampling (`sampling/createMessage`).
+    pub fn samples(&self) -> bool {
+        self.sampling
+    }
+
     /// Whether any request could be put to the caller.
     pub fn any(&self) -> bool {
         self.sampling || self.elicitation_form || self.elicitation_url || self.roots

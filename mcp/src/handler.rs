@@ -681,12 +681,16 @@ impl ServerHandler for McpHandler {
         let progress_token = request
             .progress_token()
             .or_else(|| context.meta.get_progress_token());
+        let log_filter = crate::log_level::LogFilter::of_request(
+            request.meta.as_ref().unwrap_or(&context.meta),
+            scope.log_level,
+        );
         // rmcp moved the params' `_meta` into the context: put it back, so the call reads its
         // trace context where the client wrote it, whichever transport carried it.
         if request.meta.is_none() {
             request.meta = Some(std::mem::take(&mut context.meta));
         }
-        let notifier = CallerNotifier::Session(context.peer.clone(), scope.log_level);
+        let notifier = CallerNotifier::Session(context.peer.clone(), log_filter);
         let target = self
             .core
             .call_target(&scope.caller, &scope.view, &request.name)

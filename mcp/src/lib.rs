@@ -11,7 +11,9 @@
 //! - [`McpService`] (`service.rs`): the service state, built from the host's parts; authentication,
 //!   route-to-server resolution, session ownership and rmcp's Streamable HTTP transport (session
 //!   era and the stateless 2026-07-28 era).
-//! - `router.rs`: [`McpService::router`], the routes and the Host/Origin guard in front of them.
+//! - `router.rs`: [`McpService::router`], the routes and the Host/Origin guard in front of them;
+//!   `param_headers.rs`: a 2026-07-28 `tools/call`'s `Mcp-Param-*` headers checked against the
+//!   tool's schema (SEP-2243).
 //! - `resolved.rs`: [`ResolvedServer`], one server the host resolved and authorized itself
 //!   (the admin's test routes) served on both transports.
 //! - `direct_reply.rs`: session-era `tools/call` answered without rmcp's session worker, as one
@@ -67,6 +69,7 @@ mod host;
 mod inspect;
 mod log_level;
 mod offerings;
+mod param_headers;
 pub mod pinning;
 mod resolved;
 mod router;

@@ -24,6 +24,7 @@ use crate::direct_reply::{self, InFlightCalls};
 use crate::handler::{Core, McpHandler, REFUSED_CODE, RequestScope, View, refused};
 use crate::host::{AdmitAll, McpDirectory, Scope, ServerDefinition, ToolCallGate, ToolCallSink};
 use crate::log_level;
+use crate::param_headers;
 use crate::servers::LiveServers;
 use crate::session_limits::SessionLimits;
 use crate::sessions::{MemorySessionStore, RmcpSessionStore, SessionRecord, SessionStore};
@@ -509,6 +510,12 @@ impl McpService {
                 Ok(checked) => checked,
                 Err(error) => return error.into_response(),
             };
+            if let Err(mismatch) =
+                param_headers::check_request(&self.state.core, &scope, &parts.headers, &message)
+                    .await
+            {
+                return mismatch;
+            }
             if let (Some(session), Some(record), Some(level)) =
                 (&session, &mut record, log_level::set_by(&message))
             {

@@ -41,14 +41,11 @@ pub(crate) struct ToolCall {
 
 /// How a tool server reaches the caller during a call.
 #[derive(Clone)]
-#[expect(
-    deprecated,
-    reason = "logging is deprecated upstream (SEP-2577) but clients of the 2025 revisions still use it"
-)]
 pub(crate) enum CallerNotifier {
-    /// rmcp's session: notifications go out on its streams; log messages only from the level
-    /// its caller set with `logging/setLevel` (see [`crate::log_level`]), all when it set none.
-    Session(Peer<RoleServer>, Option<rmcp::model::LoggingLevel>),
+    /// rmcp's session: notifications go out on its streams; log messages only as the request's
+    /// filter lets them (the level its session set with `logging/setLevel`, or its own
+    /// 2026-07-28 `logLevel`; see [`crate::log_level`]).
+    Session(Peer<RoleServer>, crate::log_level::LogFilter),
     /// A reply written outside rmcp (see `direct_reply`), which streams the call's progress
     /// before its result. Log messages have no place there: tool servers that send them say so
     /// ([`ToolServer::notifies_caller`]) and are served by rmcp.
@@ -72,6 +69,18 @@ impl CallerNotifier {
         }
     }
 
+    /// The least severe log level this caller gets; `None` when it gets no log message.
+    #[expect(
+        deprecated,
+        reason = "logging is deprecated upstream (SEP-2577) but clients of the 2025 revisions still use it"
+    )]
+    pub fn least_severe_log_level(&self) -> Option<rmcp::model::LoggingLevel> {
+        match self {
+            CallerNotifier::Session(_, filter) => filter.least_severe(),
+            CallerNotifier::Reply(_) | CallerNotifier::Nobody => None,
+        }
+    }
+
     #[expect(
         deprecated,
         reason = "logging is deprecated upstream (SEP-2577) but clients of the 2025 revisions still use it"
@@ -81,11 +90,7 @@ impl CallerNotifier {
         message: rmcp::model::LoggingMessageNotificationParam,
     ) -> Result<(), String> {
         match self {
-            CallerNotifier::Session(_, wanted)
-                if !crate::log_level::passes(message.level, *wanted) =>
-            {
-                Ok(())
-            }
+            CallerNotifier::Session(_, filter) if !filter.passes(message.level) => Ok(()),
             CallerNotifier::Session(peer, _) => peer
                 .notify_logging_message(message)
                 .await

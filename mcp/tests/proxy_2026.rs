@@ -112,3 +112,108 @@ async fn a_forwarded_task_belongs_to_the_token_that_created_it() {
         "cancelled"
     );
 }
+
+/// A stateless `tools/call` of `tool`: its caller declares sampling (through the proxy, a
+/// connection of its own, which never listed the upstream's tools), `meta` is added to its
+/// `_meta` and `headers` to the standard ones. The status and the body (JSON, or SSE events).
+async fn call(
+    url: &str,
+    token: &str,
+    tool: &str,
+    (arguments, meta): (serde_json::Value, serde_json::Value),
+    headers: &[(&str, &str)],
+) -> (u16, String) {
+    let mut request_meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "t", "version": "1"},
+        "io.modelcontextprotocol/clientCapabilities": {"sampling": {}}
+    });
+    if let (Some(all), Some(extra)) = (request_meta.as_object_mut(), meta.as_object()) {
+        all.extend(extra.clone());
+    }
+    let body = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+        "params": {"name": tool, "arguments": arguments, "_meta": request_meta}});
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(token)
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/call")
+        .header("mcp-name", tool);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.json(&body).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The gateway's own server (the upstream) and its proxy alike.
+fn routes(upstream: &common::Running, running: &common::Running) -> [(String, &'static str); 2] {
+    [
+        (upstream.url("/public/everything"), "upstream-secret"),
+        (running.url("/public/proxied"), "tok-a"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_argument_s_header_must_say_what_the_argument_says() {
+    let upstream = common::upstream().await;
+    let running = gateway(&upstream, TaskLimits::default()).await;
+    let region = || (json!({"region": "eu"}), json!({}));
+    for (url, token) in routes(&upstream, &running) {
+        for header in ["eu", " eu ", "=?base64?ZXU=?="] {
+            let (status, body) = call(
+                &url,
+                token,
+                "test_param_header",
+                region(),
+                &[("mcp-param-region", header)],
+            )
+            .await;
+            assert_eq!(status, 200, "{url} {header:?}: {body}");
+            assert!(body.contains("region: eu"), "{url} {header:?}: {body}");
+        }
+        let refused: [&[(&str, &str)]; 3] = [
+            &[("mcp-param-region", "us")],
+            &[("mcp-param-region", "=?base64?ZXU?=")],
+            &[],
+        ];
+        for headers in refused {
+            let (status, body) = call(&url, token, "test_param_header", region(), headers).await;
+            assert_eq!(status, 400, "{url} {headers:?}: {body}");
+            let reply: serde_json::Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(reply["error"]["code"], -32020, "{body}");
+            assert_eq!(reply["id"], 7, "{body}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stateless_call_hears_log_messages_only_at_the_level_it_names() {
+    let upstream = common::upstream().await;
+    let running = gateway(&upstream, TaskLimits::default()).await;
+    let logs = |body: &str| body.matches("notifications/message").count();
+    for (url, token) in routes(&upstream, &running) {
+        let at = |level: serde_json::Value| {
+            let meta = match level {
+                serde_json::Value::Null => json!({}),
+                level => json!({"io.modelcontextprotocol/logLevel": level}),
+            };
+            call(
+                &url,
+                token,
+                "test_tool_with_logging",
+                (json!({}), meta),
+                &[],
+            )
+        };
+        let (status, unasked) = at(serde_json::Value::Null).await;
+        assert_eq!(status, 200, "{unasked}");
+        assert!(unasked.contains("executed successfully"), "{unasked}");
+        assert_eq!(logs(&unasked), 0, "{url}: {unasked}");
+        let (_, info) = at(json!("info")).await;
+        assert_eq!(logs(&info), 3, "{url}: {info}");
+        let (_, error) = at(json!("error")).await;
+        assert_eq!(logs(&error), 0, "{url}: {error}");
+    }
+}

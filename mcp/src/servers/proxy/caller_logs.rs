@@ -12,8 +12,8 @@ use rmcp::model::{LoggingLevel, LoggingMessageNotificationParam};
 
 use crate::tool_server::{CallerNotifier, ToolCall};
 
-/// The least severe level the caller of `call` wants; `None` when it named none (everything is
-/// passed on, as before the 2026-07-28 revision let a caller say).
+/// The least severe level the caller of `call` wants; `None` when it named none (the caller's
+/// notifier then decides: a session-era caller gets everything, a 2026-07-28 request nothing).
 pub(super) fn wanted_level(call: &ToolCall) -> Option<LoggingLevel> {
     call.meta.as_ref().and_then(|meta| meta.log_level())
 }

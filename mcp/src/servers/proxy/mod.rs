@@ -173,6 +173,17 @@ impl<C: Connector> Proxy<C> {
         .map_err(|_| upstream_error("upstream connect timed out"))?
         .map_err(|error| upstream_error(format!("upstream connect failed: {error}")))?;
         let upstream = Arc::new(upstream);
+        if !upstream.session_era() {
+            // rmcp's client derives a 2026-07-28 call's `Mcp-Param-*` headers (SEP-2243) from
+            // the tool schemas listed on its own connection; a connection that only calls would
+            // send none, and the upstream would refuse every call of an annotated tool.
+            let listed =
+                tokio::time::timeout(self.timeout, list_tools_bounded(upstream.service.peer()))
+                    .await;
+            if !matches!(listed, Ok(Ok(_))) {
+                tracing::warn!("cannot list a new upstream connection's tools for its headers");
+            }
+        }
         let declared = declared(&upstream);
         self.upstream_logs
             .store(declared.logging.is_some(), Ordering::Relaxed);
@@ -303,8 +314,9 @@ impl<C: Connector> Proxy<C> {
         let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
         let mut options = PeerRequestOptions::default();
         options.timeout = Some(self.timeout);
-        // The caller's log level for this request (2026-07-28 names it per request).
-        if let Some(level) = call.meta.as_ref().and_then(|meta| meta.log_level()) {
+        // The level of what the caller gets (its request's own, 2026-07-28; its session's, or
+        // every message, before): a 2026-07-28 upstream logs only when a request names one.
+        if let Some(level) = call.notifier.least_severe_log_level() {
             let mut meta = RequestMetaObject::default();
             meta.set_log_level(level);
             options.meta = Some(meta);

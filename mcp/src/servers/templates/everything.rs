@@ -1,7 +1,9 @@
 //! The `everything` template: fixture tools, resources, resource templates, prompts and
 //! completions the MCP conformance suite asks for by name, plus small tools our own tests use to
 //! check that proxies keep results intact. Its task fixtures are in `everything/tasks.rs`, its
-//! multi-round input-required ones in `everything/input_required.rs`.
+//! multi-round input-required ones in `everything/input_required.rs`, its input-schema ones in
+//! `everything/schemas.rs` and the stateless revision's diagnostic tools in
+//! `everything/stateless.rs`.
 #![expect(
     deprecated,
     reason = "logging is deprecated upstream (SEP-2577) but the 2025 revisions the conformance suite tests still have it"
@@ -28,6 +30,8 @@ use crate::tasks::TaskSupport;
 use crate::tool_server::{Listener, ToolCall, ToolServer, resource_not_found, unknown_prompt};
 
 mod input_required;
+mod schemas;
+mod stateless;
 mod tasks;
 
 pub(super) const INFO: TemplateInfo = TemplateInfo {
@@ -288,7 +292,7 @@ impl ToolServer for EverythingServer {
     }
 
     fn notifies_caller(&self, tool: &str) -> bool {
-        tool == "test_tool_with_logging"
+        tool == "test_tool_with_logging" || tool == stateless::LOGGING
     }
 
     fn asks_caller(&self, tool: &str) -> bool {
@@ -391,10 +395,18 @@ impl ToolServer for EverythingServer {
         .chain(asking::input_required_tools())
         .chain(input_required::tools())
         .chain(tasks::tools())
+        .chain(schemas::tools())
+        .chain(stateless::tools())
         .collect())
     }
 
     async fn call_tool(&self, call: ToolCall) -> Result<CallToolResponse, ErrorData> {
+        if let Some(refusal) = stateless::missing_capability(&call) {
+            return Err(refusal);
+        }
+        if let Some(response) = schemas::call(&call) {
+            return Ok(response);
+        }
         if let Some(response) = asking::call(&call).await {
             return Ok(response);
         }
@@ -424,7 +436,7 @@ impl ToolServer for EverythingServer {
                 ContentBlock::image(PNG_PIXEL, "image/png"),
                 embedded_resource(),
             ]),
-            "test_tool_with_logging" => {
+            "test_tool_with_logging" | stateless::LOGGING => {
                 for (index, message) in [
                     "Tool execution started",
                     "Tool processing data",
@@ -708,17 +720,20 @@ mod asking {
         ]
     }
 
-    /// The input-required fixtures, which a session-era caller (a proxy, say) is asked mid-call.
-    pub(super) const INPUT_REQUIRED_TOOLS: [&str; 3] = [
+    /// The input-required fixtures, which a session-era caller (a proxy, say) is asked mid-call;
+    /// the stateless revision's two asking diagnostics ask the same way.
+    pub(super) const INPUT_REQUIRED_TOOLS: [&str; 5] = [
         "test_input_required_result_sampling",
         "test_input_required_result_elicitation",
         "test_input_required_result_list_roots",
+        super::stateless::MISSING_CAPABILITY,
+        super::stateless::STREAMING_ELICITATION,
     ];
 
     pub(super) async fn call_input_required(call: &ToolCall) -> Option<CallToolResponse> {
         let (key, request, describe): (&str, Value, fn(&Value) -> String) = match call.name.as_str()
         {
-            "test_input_required_result_sampling" => (
+            "test_input_required_result_sampling" | super::stateless::MISSING_CAPABILITY => (
                 "capital_question",
                 json!({"method": "sampling/createMessage", "params": {
                     "messages": [{"role": "user", "content": {"type": "text",
@@ -727,7 +742,7 @@ mod asking {
                 }}),
                 sampled_text,
             ),
-            "test_input_required_result_elicitation" => (
+            "test_input_required_result_elicitation" | super::stateless::STREAMING_ELICITATION => (
                 "user_name",
                 json!({"method": "elicitation/create", "params": {
                     "mode": "form", "message": "What is your name?", "requestedSchema": {
