@@ -1,7 +1,7 @@
 //! Upstream OAuth held per group, through the whole gateway: discovery, registration, PKCE authorization, callback and refresh.
 //!
-//! Also refreshes refused or failing for now, the 401 retry, revocation at the authorization
-//! server, inspection as a group, and both transports.
+//! Also refreshes refused or failing for now (the pause shared by replicas), the 401 retry,
+//! revocation at the authorization server, inspection as a group, and both transports.
 //!
 //! The mock upstream and authorization server are `support/mock_upstream_oauth.rs`.
 
@@ -12,11 +12,11 @@ use serde_json::json;
 
 use crate::support::mcp_calls::call_tool;
 use crate::support::mock_upstream_oauth::{
-    ACME, Mock, OTHER, Revocation, assert_acme_forgotten, assert_needs_authorization,
-    authorization, authorize, authorize_in_browser, callback, hub_for, revoke, text_of,
-    upstream_auth_message,
+    ACME, ADMIN_CLIENT, ADMIN_CLIENT_SECRET, Mock, OTHER, Revocation, assert_acme_forgotten,
+    assert_needs_authorization, authorization, authorize, authorize_in_browser, callback, hub_for,
+    hub_on, revoke, text_of, upstream_auth_message,
 };
-use crate::support::{self, admin, control_channel};
+use crate::support::{self, TestDatabase, admin, control_channel};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_group_authorized_by_an_admin_calls_with_its_own_refreshed_token() {
@@ -262,6 +262,7 @@ async fn revoking_asks_the_authorization_server_to_revoke_refresh_then_access_to
         token: token.into(),
         token_type_hint: hint.into(),
         client_id: "client-1".into(),
+        authorization: String::new(),
     };
     assert_eq!(
         mock.with(|state| state.revocations.clone()),
@@ -442,4 +443,155 @@ async fn a_legacy_sse_upstream_gets_the_groups_bearer_on_the_stream_and_the_post
     // Other groups are not served with acme's tokens.
     let reply = call_tool(&hub, "/mcp/public/legacy", OTHER, "whoami", json!({})).await;
     assert_needs_authorization(&reply);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confidential_client_revokes_with_http_basic() {
+    let mock = Mock::start().await;
+    let hub = hub_for(&mock).await;
+    let mut client = McpServiceClient::new(control_channel(&hub).await);
+    authorize(&hub, &mut client, "configured", "acme").await;
+    revoke(&mut client, "configured", "acme").await;
+
+    // RFC 6749 2.3.1: id and secret form-encoded, joined by a colon, Base64 in the header;
+    // neither in the form.
+    use base64::Engine;
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD
+            .encode(format!("{ADMIN_CLIENT}:{ADMIN_CLIENT_SECRET}"))
+    );
+    let revoked = |token: &str, hint: &str| Revocation {
+        token: token.into(),
+        token_type_hint: hint.into(),
+        client_id: String::new(),
+        authorization: basic.clone(),
+    };
+    assert_eq!(
+        mock.with(|state| state.revocations.clone()),
+        [
+            revoked("upstream-refresh-1", "refresh_token"),
+            revoked("upstream-access-1", "access_token"),
+        ]
+    );
+    // The endpoint took the credentials: the tokens stopped working there.
+    assert!(mock.with(|state| state.access_tokens.is_empty() && state.refresh_tokens.is_empty()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_authorization_stored_without_its_revocation_endpoint_discovers_it_to_revoke() {
+    let mock = Mock::start().await;
+    let database = TestDatabase::create().await;
+    let hub = hub_on(&mock, Some(&database.url()), true).await;
+    let mut client = McpServiceClient::new(control_channel(&hub).await);
+    authorize(&hub, &mut client, "secured", "acme").await;
+    // As stored before the endpoint was kept with the tokens (migration 0034).
+    {
+        use sqlx::Connection;
+        let mut connection = sqlx::PgConnection::connect(&database.url()).await.unwrap();
+        let cleared = sqlx::query("UPDATE mcp_upstream_tokens SET revocation_endpoint = NULL")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        assert_eq!(cleared.rows_affected(), 1);
+    }
+    revoke(&mut client, "secured", "acme").await;
+    let revoked: Vec<(String, String)> = mock.with(|state| {
+        state
+            .revocations
+            .iter()
+            .map(|revocation| (revocation.token.clone(), revocation.token_type_hint.clone()))
+            .collect()
+    });
+    assert_eq!(
+        revoked,
+        [
+            ("upstream-refresh-1".to_owned(), "refresh_token".to_owned()),
+            ("upstream-access-1".to_owned(), "access_token".to_owned()),
+        ]
+    );
+    assert_acme_forgotten(&hub, &mut client).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_on_one_database_honour_one_refresh_pause() {
+    let mock = Mock::start().await;
+    let database = TestDatabase::create().await;
+    let first = hub_on(&mock, Some(&database.url()), true).await;
+    let second = hub_on(&mock, Some(&database.url()), false).await;
+    let mut first_client = McpServiceClient::new(control_channel(&first).await);
+    let mut second_client = McpServiceClient::new(control_channel(&second).await);
+    let call = |hub| call_tool(hub, "/mcp/public/secured", ACME, "whoami", json!({}));
+    let attempts = || mock.with(|state| state.refresh_attempts);
+
+    // The token expires within the refresh margin, and the authorization server is down.
+    mock.with(|state| {
+        state.expires_in = 30;
+        state.refresh_failure = Some((StatusCode::SERVICE_UNAVAILABLE, None));
+    });
+    authorize(&first, &mut first_client, "secured", "acme").await;
+    mock.with(|state| state.expires_in = 3600);
+    let reply = call(&first).await;
+    assert_eq!(text_of(&reply), "called with upstream-access-1", "{reply}");
+    assert_eq!(attempts(), 1);
+
+    // The second replica sees the first's pause and does not refresh during it.
+    let paused = authorization(&mut second_client, "secured", "acme").await;
+    assert_eq!(paused.refresh_failures, 1, "{paused:?}");
+    assert_eq!(paused.refresh_failure_class, "HTTP 503", "{paused:?}");
+    let now_ms = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    assert!(
+        paused.refresh_paused_until_ms > now_ms - 100
+            && paused.refresh_paused_until_ms <= now_ms + 1000,
+        "{paused:?}"
+    );
+    let reply = call(&second).await;
+    assert_eq!(text_of(&reply), "called with upstream-access-1", "{reply}");
+    assert_eq!(
+        attempts(),
+        1,
+        "the second replica refreshed during the pause"
+    );
+
+    // After the pause the second tries, fails again: the pause doubles, for the first too.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    call(&second).await;
+    assert_eq!(attempts(), 2);
+    let doubled = authorization(&mut first_client, "secured", "acme").await;
+    assert_eq!(doubled.refresh_failures, 2, "{doubled:?}");
+    let reply = call(&first).await;
+    assert_eq!(text_of(&reply), "called with upstream-access-1", "{reply}");
+    assert_eq!(
+        attempts(),
+        2,
+        "the first replica refreshed during the pause"
+    );
+
+    // Back up: after the pause one refresh succeeds and clears it everywhere.
+    mock.with(|state| state.refresh_failure = None);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let reply = call(&first).await;
+    assert_eq!(text_of(&reply), "called with upstream-access-2", "{reply}");
+    let cleared = authorization(&mut second_client, "secured", "acme").await;
+    assert_eq!(
+        (
+            cleared.refresh_failures,
+            cleared.refresh_paused_until_ms,
+            cleared.refresh_failure_class.as_str()
+        ),
+        (0, 0, ""),
+        "{cleared:?}"
+    );
+    let reply = call(&second).await;
+    assert_eq!(text_of(&reply), "called with upstream-access-2", "{reply}");
+    assert_eq!(
+        mock.with(|state| (state.refresh_attempts, state.refreshes)),
+        (3, 1)
+    );
 }

@@ -18,6 +18,7 @@ use std::time::Duration;
 use hub::edges::grpc::pb;
 use serde_json::json;
 use support::mock_openai::MockOpenAi;
+use support::mock_upstream_oauth::{self, PUBLIC_URL};
 use support::{ADMIN_KEY, TestHub, admin, control_channel, mcp_calls, traffic};
 
 /// The script bounds each wait to 10 s and itself to 300 s; this is the backstop.
@@ -29,6 +30,11 @@ const PAGING_TOKENS: usize = 12;
 /// The group and key the script sends one request at a configured price with.
 const CHARGED_GROUP: &str = "charged";
 const CHARGED_KEY: &str = "sk-panel-e2e-charged-0001";
+
+/// The public server whose upstream wants OAuth, and the one group holding an authorization
+/// of it: the script's group picker offers that group.
+const OAUTH_SERVER: &str = "secured";
+const OAUTH_GROUP: &str = "oauth-holder";
 
 /// The key this side calls MCP tools with, in a group of its own made after the browser run.
 const CALLER_KEY: &str = "sk-panel-e2e-mcp-caller-0001";
@@ -79,18 +85,39 @@ async fn panel_round_trip_in_headless_chromium() {
         "no web/node_modules: .ci/test runs npm ci in web/"
     );
     let upstream = MockOpenAi::start().await;
-    // The MCP page needs servers to list, disable and delete: embedded ones, no network.
-    let hub = TestHub::start_with_config(concat!(
-        "mcp_servers:\n",
-        "  - {id: clock, scope: public, type: embedded, template: time}\n",
-        "  - {id: doomed, scope: public, type: embedded, template: everything}\n",
-        "  - {id: ticker, scope: public, type: embedded, template: time}\n",
-    ))
-    .await;
+    let oauth_upstream = mock_upstream_oauth::Mock::start().await;
+    // The MCP page needs servers to list, disable and delete: embedded ones, no network; and
+    // one on a mock whose upstream wants OAuth.
+    let (mut settings, data_dir) = TestHub::settings();
+    settings.mcp_upstream_oauth_public_url = Some(PUBLIC_URL.to_owned());
+    let config_path = data_dir.path().join("aiproxy.yaml");
+    std::fs::write(
+        &config_path,
+        format!(
+            "groups: [{{id: {OAUTH_GROUP}}}]\n\
+             mcp_servers:\n\
+             \x20 - {{id: clock, scope: public, type: embedded, template: time}}\n\
+             \x20 - {{id: doomed, scope: public, type: embedded, template: everything}}\n\
+             \x20 - {{id: ticker, scope: public, type: embedded, template: time}}\n\
+             \x20 - {{id: {OAUTH_SERVER}, scope: public, type: proxy_streamable, url: \"{}\", \
+             upstream_oauth: {{}}}}\n",
+            oauth_upstream.mcp_url
+        ),
+    )
+    .unwrap();
+    settings.config_file_path = Some(config_path);
+    let hub = TestHub::start_with(settings, data_dir).await;
     let channel = control_channel(&hub).await;
     let mut groups = pb::group_service_client::GroupServiceClient::new(channel.clone());
     let mut tokens = pb::token_service_client::TokenServiceClient::new(channel.clone());
     let mut mcp = pb::mcp_service_client::McpServiceClient::new(channel.clone());
+    // The first token expires within the refresh margin, and the authorization server then
+    // fails for now: the panel's first use pauses refreshing.
+    oauth_upstream.with(|state| state.expires_in = 30);
+    mock_upstream_oauth::authorize(&hub, &mut mcp, OAUTH_SERVER, OAUTH_GROUP).await;
+    oauth_upstream.with(|state| {
+        state.refresh_failure = Some((axum::http::StatusCode::SERVICE_UNAVAILABLE, None));
+    });
     groups
         .create_group(admin(pb::CreateGroupRequest {
             group: Some(pb::Group {
@@ -167,6 +194,8 @@ async fn panel_round_trip_in_headless_chromium() {
         .env("SCREENSHOTS", screenshots_dir())
         .env("CHARGED_KEY", CHARGED_KEY)
         .env("CHARGED_GROUP", CHARGED_GROUP)
+        .env("OAUTH_SERVER", OAUTH_SERVER)
+        .env("OAUTH_GROUP", OAUTH_GROUP)
         .env(
             "TRAFFIC",
             json!({
@@ -201,6 +230,13 @@ async fn panel_round_trip_in_headless_chromium() {
     )
     .unwrap();
     let group_id = created["groupId"].as_str().unwrap();
+    // The panel's uses as the picked group asked for its token: the refresh was tried (and
+    // failed for now), and at most once more after the first pause.
+    assert!(
+        oauth_upstream.with(|state| (1..=2).contains(&state.refresh_attempts)),
+        "{} refresh attempts",
+        oauth_upstream.with(|state| state.refresh_attempts)
+    );
     let token_key = created["tokenKey"].as_str().unwrap();
 
     let group = groups

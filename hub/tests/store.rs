@@ -753,10 +753,13 @@ async fn concurrent_edits_of_one_row_all_land(store: &Store) {
 }
 
 /// Upstream OAuth tokens: a refresh writes only over the row it read, so of two replicas
-/// refreshing at once the first write stays and the second is told to adopt it; a started
+/// refreshing at once the first write stays and the second is told to adopt it; the pause
+/// after a refresh that failed for now is one per row and a refresh clears it; a started
 /// authorization is taken once; deleting the server forgets its groups' tokens.
 async fn upstream_tokens_refresh_by_compare_and_set(store: &Store) {
-    use hub::store::mcp_upstream_auth::{UpstreamAuthRequest, UpstreamGrant, UpstreamGrantSource};
+    use hub::store::mcp_upstream_auth::{
+        RefreshPause, UpstreamAuthRequest, UpstreamGrant, UpstreamGrantSource,
+    };
 
     store.create_group(&Group::new("acme")).await.unwrap();
     let mut server = McpServer::new("secured", McpScope::Public, McpServerKind::ProxyStreamable);
@@ -828,6 +831,57 @@ async fn upstream_tokens_refresh_by_compare_and_set(store: &Store) {
         after.refresh_error, None,
         "an error of a stale read is not recorded"
     );
+
+    // A refresh that failed for now pauses the row for every reader, over the same tokens; two
+    // replicas noting the same failure count it once; a successful refresh clears the pause.
+    let pause = |failures, rejected| RefreshPause {
+        failures,
+        until: 5_000,
+        failure_class: "HTTP 503".into(),
+        rejected,
+    };
+    assert!(
+        store
+            .pause_upstream_refresh(&after, &pause(1, false))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .pause_upstream_refresh(&after, &pause(1, false))
+            .await
+            .unwrap(),
+        "a failure noted twice counts once"
+    );
+    let paused = store
+        .upstream_tokens("secured", "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(paused.refresh_pause, Some(pause(1, false)));
+    assert_eq!(
+        (paused.generation, paused.access_token.as_str()),
+        (after.generation, "a2")
+    );
+    store.note_upstream_token_rejected(&paused).await.unwrap();
+    let rejected = store
+        .upstream_tokens("secured", "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rejected.refresh_pause, Some(pause(1, true)));
+    assert!(
+        store
+            .replace_upstream_tokens(&rejected, &grant("a4", None))
+            .await
+            .unwrap()
+    );
+    let refreshed = store
+        .upstream_tokens("secured", "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(refreshed.refresh_pause, None);
 
     let request = UpstreamAuthRequest {
         state_hash: "hash".into(),

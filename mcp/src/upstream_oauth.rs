@@ -34,6 +34,9 @@ const REVOCATION_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct OAuthError {
     pub message: String,
     pub kind: OAuthFailure,
+    /// The HTTP status the authorization server answered with; `None` when there was no
+    /// answer (unreachable, timeout) or it was a success that could not be read.
+    pub status: Option<u16>,
 }
 
 /// Whether trying again may help: the refresh logic reads this, not the message.
@@ -52,6 +55,7 @@ fn fail(message: impl Into<String>) -> OAuthError {
     OAuthError {
         message: message.into(),
         kind: OAuthFailure::Transient,
+        status: None,
     }
 }
 
@@ -457,6 +461,7 @@ impl OAuthClient {
                 } else {
                     OAuthFailure::Transient
                 },
+                status: Some(status.as_u16()),
             });
         }
         let grant: TokenGrant = serde_json::from_slice(&bytes)

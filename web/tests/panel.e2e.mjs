@@ -40,8 +40,10 @@ const upstream = process.env.UPSTREAM_URL;
 const screenshots = process.env.SCREENSHOTS;
 const chargedKey = process.env.CHARGED_KEY;
 const chargedGroup = process.env.CHARGED_GROUP;
-if (!base || !adminKey || !upstream || !process.env.TEMPLATES || !screenshots || !chargedKey || !chargedGroup || !process.env.TRAFFIC) {
-  console.error("PANEL_URL, ADMIN_KEY, UPSTREAM_URL, TEMPLATES, SCREENSHOTS, CHARGED_KEY, CHARGED_GROUP and TRAFFIC are required");
+const oauthServer = process.env.OAUTH_SERVER;
+const oauthGroup = process.env.OAUTH_GROUP;
+if (!base || !adminKey || !upstream || !process.env.TEMPLATES || !screenshots || !chargedKey || !chargedGroup || !process.env.TRAFFIC || !oauthServer || !oauthGroup) {
+  console.error("PANEL_URL, ADMIN_KEY, UPSTREAM_URL, TEMPLATES, SCREENSHOTS, CHARGED_KEY, CHARGED_GROUP, TRAFFIC, OAUTH_SERVER and OAUTH_GROUP are required");
   process.exit(2);
 }
 const templates = JSON.parse(process.env.TEMPLATES);
@@ -411,6 +413,22 @@ try {
   await page.locator('[data-testid="mcp-tools-table"] tbody tr').first().waitFor();
   await serverRow.locator("button", { hasText: "Disable" }).click();
   await serverRow.locator("td", { hasText: "disabled" }).waitFor();
+
+  // A public server whose upstream wants OAuth: Tools and Test first ask which group to run as,
+  // offering the groups that hold an authorization. Its token expires soon and the
+  // authorization server is down, so the refresh before the call fails for now: the
+  // authorization view shows the pause.
+  const picker = page.locator('[data-testid="mcp-inspect-group"]');
+  await page.click(`[data-testid="mcp-tools-${oauthServer}"]`);
+  const offeredGroups = await picker.locator('select[name="group"] option').allTextContents();
+  check(JSON.stringify(offeredGroups) === JSON.stringify([oauthGroup]), `the group picker offered ${offeredGroups}`);
+  await picker.locator('button[type="submit"]').click();
+  await page.locator('[data-testid="mcp-tools-table"] td', { hasText: "whoami" }).first().waitFor();
+  await page.click(`[data-testid="mcp-test-${oauthServer}"]`);
+  await picker.locator('button[type="submit"]').click();
+  await page.locator("#notice", { hasText: `${oauthServer} for ${oauthGroup}: ok, 1 tools` }).waitFor();
+  await page.click(`[data-testid="mcp-oauth-${oauthServer}"]`);
+  await page.locator('[data-testid="mcp-oauth-list"] td', { hasText: "failed in a row (HTTP 503)" }).waitFor();
 
   // An embedded server from a template (the choices and their parameters come from
   // ListTemplates) set through the inputs of its admin parameters.

@@ -229,7 +229,7 @@ class McpUpstreamOAuth(_message.Message):
     def __init__(self, client_id: _Optional[str] = ..., client_secret: _Optional[str] = ..., scopes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class McpUpstreamAuthorization(_message.Message):
-    __slots__ = ("server_id", "group_id", "state", "expires_at_ms", "scopes", "refresh_error", "refreshable", "authorized_at_ms", "updated_at_ms")
+    __slots__ = ("server_id", "group_id", "state", "expires_at_ms", "scopes", "refresh_error", "refreshable", "authorized_at_ms", "updated_at_ms", "refresh_failures", "refresh_paused_until_ms", "refresh_failure_class")
     SERVER_ID_FIELD_NUMBER: _ClassVar[int]
     GROUP_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -239,6 +239,9 @@ class McpUpstreamAuthorization(_message.Message):
     REFRESHABLE_FIELD_NUMBER: _ClassVar[int]
     AUTHORIZED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_FAILURES_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_PAUSED_UNTIL_MS_FIELD_NUMBER: _ClassVar[int]
+    REFRESH_FAILURE_CLASS_FIELD_NUMBER: _ClassVar[int]
     server_id: str
     group_id: str
     state: McpUpstreamAuthorizationState
@@ -248,7 +251,10 @@ class McpUpstreamAuthorization(_message.Message):
     refreshable: bool
     authorized_at_ms: int
     updated_at_ms: int
-    def __init__(self, server_id: _Optional[str] = ..., group_id: _Optional[str] = ..., state: _Optional[_Union[McpUpstreamAuthorizationState, str]] = ..., expires_at_ms: _Optional[int] = ..., scopes: _Optional[_Iterable[str]] = ..., refresh_error: _Optional[str] = ..., refreshable: _Optional[bool] = ..., authorized_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ...) -> None: ...
+    refresh_failures: int
+    refresh_paused_until_ms: int
+    refresh_failure_class: str
+    def __init__(self, server_id: _Optional[str] = ..., group_id: _Optional[str] = ..., state: _Optional[_Union[McpUpstreamAuthorizationState, str]] = ..., expires_at_ms: _Optional[int] = ..., scopes: _Optional[_Iterable[str]] = ..., refresh_error: _Optional[str] = ..., refreshable: _Optional[bool] = ..., authorized_at_ms: _Optional[int] = ..., updated_at_ms: _Optional[int] = ..., refresh_failures: _Optional[int] = ..., refresh_paused_until_ms: _Optional[int] = ..., refresh_failure_class: _Optional[str] = ...) -> None: ...
 
 class StartMcpUpstreamAuthorizationRequest(_message.Message):
     __slots__ = ("server_id", "group_id")

@@ -1,6 +1,7 @@
 //! Upstream OAuth held per group: authorizations started, completed and revoked, and `mcp`'s `UpstreamTokenSource` on the database.
 //!
-//! Refresh is a compare-and-set, with a pause after a failure that may pass.
+//! Refresh is a compare-and-set, with a pause after a failure that may pass, kept in the
+//! database so that every replica honours it.
 //!
 //! The protocol steps are `mcp::upstream_oauth`'s; this file decides what is stored and when
 //! a token is refreshed. Tokens live in the database, so every replica sends the newest one; a
@@ -9,19 +10,19 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use mcp::upstream_oauth::{
-    AuthorizationRequest, ClientAuth, ClientCredentials, OAuthClient, OAuthFailure, Pkce,
-    TokenGrant,
+    AuthorizationRequest, ClientAuth, ClientCredentials, OAuthClient, OAuthError, OAuthFailure,
+    Pkce, TokenGrant,
 };
 use mcp::{UpstreamToken, UpstreamTokenError, UpstreamTokenSource};
 use sha2::Digest;
 
 use crate::mcp_host::bridge::BLOCK_PRIVATE_NETWORK_PARAM;
 use crate::store::mcp_upstream_auth::{
-    UpstreamAuthRequest, UpstreamGrant, UpstreamGrantSource, UpstreamTokens,
+    RefreshPause, UpstreamAuthRequest, UpstreamGrant, UpstreamGrantSource, UpstreamTokens,
 };
 use crate::store::{McpScope, McpServer, McpServerKind, Store, StoreError, now_ms};
 
@@ -66,18 +67,6 @@ pub struct StartedAuthorization {
 /// Held while one (server, group) refreshes on this replica.
 type RefreshTurn = Arc<tokio::sync::Mutex<()>>;
 
-/// Refreshes of one (server, group) that failed for now, in a row: no new attempt before
-/// `retry_at`. Only for the row at `generation`: a new authorization or another replica's
-/// refresh starts afresh.
-struct RefreshBackoff {
-    generation: i64,
-    failures: u32,
-    retry_at: Instant,
-    reason: String,
-    /// The upstream refused the stored token (401): it is not sent again during the pause.
-    rejected: bool,
-}
-
 /// A pause after a refresh that failed for now.
 struct Paused {
     remaining: Duration,
@@ -103,10 +92,8 @@ pub struct UpstreamAuthorizations {
     /// `<public base URL>/mcp/oauth/callback`; `None` when no public URL is configured.
     redirect_uri: Option<String>,
     /// One refresh at a time per (server, group) on this replica; other replicas are kept
-    /// apart by the compare-and-set.
+    /// apart by the compare-and-set and by the pause stored with the tokens.
     refreshing: Mutex<HashMap<(String, String), RefreshTurn>>,
-    /// Refreshes that failed for now, per (server, group), on this replica.
-    backoff: Mutex<HashMap<(String, String), RefreshBackoff>>,
 }
 
 impl std::fmt::Debug for UpstreamAuthorizations {
@@ -129,7 +116,6 @@ impl UpstreamAuthorizations {
                 .filter(|url| !url.is_empty())
                 .map(|url| format!("{}{CALLBACK_PATH}", url.trim_end_matches('/'))),
             refreshing: Mutex::new(HashMap::new()),
-            backoff: Mutex::new(HashMap::new()),
         }
     }
 
@@ -311,7 +297,6 @@ impl UpstreamAuthorizations {
         self.store
             .delete_upstream_tokens(server_id, group_id)
             .await?;
-        self.forget_backoff(server_id, group_id);
         let outcome = self.revoke_upstream(&stored).await;
         match &outcome {
             RevocationOutcome::Failed(reason) => tracing::warn!(
@@ -331,14 +316,20 @@ impl UpstreamAuthorizations {
     }
 
     async fn revoke_upstream(&self, stored: &UpstreamTokens) -> RevocationOutcome {
-        let Some(endpoint) = stored.source.revocation_endpoint.as_deref() else {
-            return RevocationOutcome::NotOffered;
-        };
         let client = match self.store.get_mcp_server(&stored.server_id).await {
             Ok(server) => oauth_client(&server),
             // The server is gone: its address policy is unknown, so the strict one.
             Err(_) => OAuthClient::new(true),
         };
+        let endpoint = match &stored.source.revocation_endpoint {
+            Some(endpoint) => endpoint.clone(),
+            None => match discover_revocation_endpoint(&client, &stored.source).await {
+                Ok(Some(endpoint)) => endpoint,
+                Ok(None) => return RevocationOutcome::NotOffered,
+                Err(reason) => return RevocationOutcome::Failed(reason),
+            },
+        };
+        let endpoint = endpoint.as_str();
         let credentials = credentials_of(&stored.source);
         // The refresh token first: revoking it may revoke the access token too (RFC 7009
         // 2.1), and the other way round a refresh could still mint a new one meanwhile.
@@ -360,60 +351,51 @@ impl UpstreamAuthorizations {
         }
     }
 
-    /// How long refreshes of `stored` still pause after failing for now; `None` when one may
-    /// be tried.
-    fn backing_off(&self, stored: &UpstreamTokens) -> Option<Paused> {
-        let backoff = self.backoff.lock().ok()?;
-        let entry = backoff.get(&(stored.server_id.clone(), stored.group_id.clone()))?;
-        let remaining = entry.retry_at.checked_duration_since(Instant::now())?;
-        (entry.generation == stored.generation).then(|| Paused {
-            remaining,
-            reason: entry.reason.clone(),
-            rejected: entry.rejected,
-        })
-    }
-
     /// Notes a refresh of `stored` that failed for now (`rejected`: after the upstream refused
-    /// the token); answers the pause before the next.
-    fn back_off(&self, stored: &UpstreamTokens, reason: &str, rejected: bool) -> Duration {
-        let Ok(mut backoff) = self.backoff.lock() else {
-            return FIRST_REFRESH_BACKOFF;
-        };
-        let key = (stored.server_id.clone(), stored.group_id.clone());
-        let failures = match backoff.get(&key) {
-            Some(entry) if entry.generation == stored.generation => entry.failures + 1,
-            _ => 1,
-        };
+    /// the token) in the database, for every replica; answers the pause before the next.
+    async fn back_off(
+        &self,
+        stored: &UpstreamTokens,
+        error: &OAuthError,
+        rejected: bool,
+    ) -> Duration {
+        let failures = stored
+            .refresh_pause
+            .as_ref()
+            .map_or(0, |pause| pause.failures)
+            .saturating_add(1);
+        let doublings = u32::try_from(failures - 1).unwrap_or(u32::MAX).min(16);
         let pause = FIRST_REFRESH_BACKOFF
-            .saturating_mul(2u32.saturating_pow(failures - 1))
+            .saturating_mul(2u32.saturating_pow(doublings))
             .min(MAX_REFRESH_BACKOFF);
-        backoff.insert(
-            key,
-            RefreshBackoff {
-                generation: stored.generation,
-                failures,
-                retry_at: Instant::now() + pause,
-                reason: reason.to_owned(),
-                rejected,
-            },
-        );
+        let until = now_ms().saturating_add(i64::try_from(pause.as_millis()).unwrap_or(i64::MAX));
+        let written = self
+            .store
+            .pause_upstream_refresh(
+                stored,
+                &RefreshPause {
+                    failures,
+                    until,
+                    failure_class: failure_class(error),
+                    rejected,
+                },
+            )
+            .await;
+        match written {
+            Ok(true) => {}
+            // Another request or replica paused or refreshed first: its row stands.
+            Ok(false) => tracing::debug!(server = %stored.server_id, "refresh pause already noted"),
+            Err(store_error) => {
+                tracing::warn!(error = %store_error, "refresh pause not recorded");
+            }
+        }
         pause
     }
 
     /// The upstream refused the token of a paused `stored`: not sent again during the pause.
-    fn note_rejected(&self, stored: &UpstreamTokens) {
-        if let Ok(mut backoff) = self.backoff.lock()
-            && let Some(entry) =
-                backoff.get_mut(&(stored.server_id.clone(), stored.group_id.clone()))
-            && entry.generation == stored.generation
-        {
-            entry.rejected = true;
-        }
-    }
-
-    fn forget_backoff(&self, server_id: &str, group_id: &str) {
-        if let Ok(mut backoff) = self.backoff.lock() {
-            backoff.remove(&(server_id.to_owned(), group_id.to_owned()));
+    async fn note_rejected(&self, stored: &UpstreamTokens) {
+        if let Err(store_error) = self.store.note_upstream_token_rejected(stored).await {
+            tracing::warn!(error = %store_error, "refused token during a pause not recorded");
         }
     }
 
@@ -438,8 +420,9 @@ impl UpstreamAuthorizations {
         if current.generation != stored.generation {
             return usable(current);
         }
-        // A request that waited for the turn of one that just failed for now keeps its pause.
-        if let Some(paused) = self.backing_off(&current) {
+        // A request that waited for the turn of one that just failed for now (on this replica
+        // or another) keeps its pause.
+        if let Some(paused) = backing_off(&current) {
             return Err(retrying(&current, &paused));
         }
         let Some(refresh_token) = current.refresh_token.clone() else {
@@ -467,7 +450,7 @@ impl UpstreamAuthorizations {
         let grant = match refreshed {
             Ok(grant) => grant,
             Err(error) if error.kind == OAuthFailure::Transient => {
-                let pause = self.back_off(&current, &error.message, rejected);
+                let pause = self.back_off(&current, &error, rejected).await;
                 tracing::warn!(
                     server = %server_id,
                     group = %group_id,
@@ -489,7 +472,6 @@ impl UpstreamAuthorizations {
                     error = %error,
                     "upstream token refresh refused; the group must be authorized again"
                 );
-                self.forget_backoff(server_id, group_id);
                 if let Err(store_error) = self
                     .store
                     .record_upstream_refresh_error(&current, &error.message)
@@ -500,7 +482,6 @@ impl UpstreamAuthorizations {
                 return Err(refresh_failed(&current, &error.message));
             }
         };
-        self.forget_backoff(server_id, group_id);
         let scopes = grant
             .scope
             .clone()
@@ -555,7 +536,7 @@ impl UpstreamTokenSource for UpstreamAuthorizations {
         }
         // A refresh that failed for now is not tried again before its pause ends; meanwhile
         // the stored token goes out while it lasts, unless the upstream refused it.
-        if let Some(paused) = self.backing_off(&stored) {
+        if let Some(paused) = backing_off(&stored) {
             if paused.rejected {
                 return Err(retrying(&stored, &paused));
             }
@@ -583,11 +564,57 @@ impl UpstreamTokenSource for UpstreamAuthorizations {
             // Already replaced (another request or replica refreshed): try the new one.
             return usable(stored);
         }
-        if let Some(paused) = self.backing_off(&stored) {
-            self.note_rejected(&stored);
+        if let Some(paused) = backing_off(&stored) {
+            self.note_rejected(&stored).await;
             return Err(retrying(&stored, &paused));
         }
         self.refresh(stored, true).await
+    }
+}
+
+/// The revocation endpoint of an authorization stored before it was kept with the tokens:
+/// discovered from the upstream's metadata (RFC 9728, then RFC 8414) as an authorization
+/// starts. Only when the server found is the one that issued the tokens (same token
+/// endpoint): the tokens and the client secret go nowhere else.
+async fn discover_revocation_endpoint(
+    client: &OAuthClient,
+    source: &UpstreamGrantSource,
+) -> Result<Option<String>, String> {
+    let discovered = client
+        .discover(&source.resource)
+        .await
+        .map_err(|error| format!("revocation endpoint not discovered: {error}"))?;
+    let server = discovered.authorization_server;
+    if server.token_endpoint != source.token_endpoint {
+        return Err(
+            "revocation endpoint not discovered: the upstream now names another authorization \
+             server than the one that issued the tokens"
+                .to_owned(),
+        );
+    }
+    Ok(server.revocation_endpoint)
+}
+
+/// How long refreshes of `stored` still pause after failing for now (on any replica); `None`
+/// when one may be tried.
+fn backing_off(stored: &UpstreamTokens) -> Option<Paused> {
+    let pause = stored.refresh_pause.as_ref()?;
+    let remaining = u64::try_from(pause.until.saturating_sub(now_ms()))
+        .ok()
+        .filter(|millis| *millis > 0)?;
+    Some(Paused {
+        remaining: Duration::from_millis(remaining),
+        reason: format!("the last refresh failed for now ({})", pause.failure_class),
+        rejected: pause.rejected,
+    })
+}
+
+/// What kind of failure for now `error` was, for the stored pause: the authorization server's
+/// status, or none at all. Never the answer's text, which might quote what it was sent.
+fn failure_class(error: &OAuthError) -> String {
+    match error.status {
+        Some(status) => format!("HTTP {status}"),
+        None => "no usable answer (unreachable, timed out or unreadable)".to_owned(),
     }
 }
 

@@ -2,7 +2,8 @@
 //!
 //! Tokens are not configuration: they are written without a configuration revision (no replica
 //! reloads its snapshot for a refresh) and read from the database on use, so every replica
-//! sends the newest. Tokens, client secrets and PKCE verifiers are sealed at rest.
+//! sends the newest. Tokens, client secrets and PKCE verifiers are sealed at rest. The pause
+//! after a refresh that failed for now is kept with the tokens, so every replica honours it.
 
 use sqlx::any::AnyRow;
 
@@ -43,6 +44,9 @@ pub struct UpstreamTokens {
     pub source: UpstreamGrantSource,
     /// Why the last refresh failed; `None` when it did not.
     pub refresh_error: Option<String>,
+    /// The pause after refreshes that failed for now, in a row; `None` since the last
+    /// success or authorization.
+    pub refresh_pause: Option<RefreshPause>,
     /// Grows by one with every write: the compare-and-set of refreshes.
     pub generation: i64,
     pub authorized_at: i64,
@@ -58,8 +62,24 @@ impl std::fmt::Debug for UpstreamTokens {
             .field("expires_at", &self.expires_at)
             .field("scopes", &self.scopes)
             .field("generation", &self.generation)
+            .field("refresh_pause", &self.refresh_pause)
             .finish_non_exhaustive()
     }
+}
+
+/// Refreshes of one row that failed for now (unreachable, timeout, 5xx, 429), in a row: no
+/// replica tries again before `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshPause {
+    pub failures: i64,
+    /// Unix ms.
+    pub until: i64,
+    /// What kind of failure the last one was (an HTTP status or no usable answer), never a
+    /// token.
+    pub failure_class: String,
+    /// The upstream refused the stored access token during the pause: it is not sent again
+    /// before the pause ends.
+    pub rejected: bool,
 }
 
 /// A fresh grant to store over a row (a refresh) or as a new row (an authorization).
@@ -100,7 +120,8 @@ macro_rules! select_tokens {
         concat!(
             "SELECT server_id, group_id, access_token, refresh_token, expires_at, scopes, \
              token_endpoint, client_id, client_secret, client_auth, resource, \
-             revocation_endpoint, refresh_error, generation, authorized_at, updated_at \
+             revocation_endpoint, refresh_error, generation, authorized_at, updated_at, \
+             refresh_failures, refresh_paused_until, refresh_failure_class, refresh_rejected \
              FROM mcp_upstream_tokens",
             $rest
         )
@@ -153,7 +174,8 @@ impl Store {
              token_endpoint = excluded.token_endpoint, client_id = excluded.client_id, \
              client_secret = excluded.client_secret, client_auth = excluded.client_auth, \
              resource = excluded.resource, revocation_endpoint = excluded.revocation_endpoint, \
-             refresh_error = NULL, \
+             refresh_error = NULL, refresh_failures = 0, refresh_paused_until = NULL, \
+             refresh_failure_class = NULL, refresh_rejected = 0, \
              generation = mcp_upstream_tokens.generation + 1, \
              authorized_at = excluded.authorized_at, updated_at = excluded.updated_at",
         )
@@ -189,8 +211,9 @@ impl Store {
         let refresh_token = grant.refresh_token.or(stored.refresh_token.as_deref());
         let result = sqlx::query(
             "UPDATE mcp_upstream_tokens SET access_token = $1, refresh_token = $2, \
-             expires_at = $3, scopes = $4, refresh_error = NULL, generation = generation + 1, \
-             updated_at = $5 WHERE server_id = $6 AND group_id = $7 AND generation = $8",
+             expires_at = $3, scopes = $4, refresh_error = NULL, refresh_failures = 0, \
+             refresh_paused_until = NULL, refresh_failure_class = NULL, refresh_rejected = 0, \
+             generation = generation + 1, updated_at = $5 WHERE server_id = $6 AND group_id = $7 AND generation = $8",
         )
         .bind(self.sealer.seal(COLUMN_ACCESS, grant.access_token)?)
         .bind(self.sealer.seal_opt(COLUMN_REFRESH, refresh_token)?)
@@ -212,11 +235,60 @@ impl Store {
         reason: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE mcp_upstream_tokens SET refresh_error = $1, generation = generation + 1, \
-             updated_at = $2 WHERE server_id = $3 AND group_id = $4 AND generation = $5",
+            "UPDATE mcp_upstream_tokens SET refresh_error = $1, refresh_failures = 0, \
+             refresh_paused_until = NULL, refresh_failure_class = NULL, refresh_rejected = 0, \
+             generation = generation + 1, updated_at = $2 WHERE server_id = $3 AND group_id = $4 AND generation = $5",
         )
         .bind(reason.to_owned())
         .bind(now_ms())
+        .bind(stored.server_id.clone())
+        .bind(stored.group_id.clone())
+        .bind(stored.generation)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Pauses refreshing the row at `generation` after a failure for now, unless another
+    /// request or replica paused or refreshed it meanwhile (`false`: theirs stands). The
+    /// tokens and `generation` stay: the pause belongs to them.
+    pub async fn pause_upstream_refresh(
+        &self,
+        stored: &UpstreamTokens,
+        pause: &RefreshPause,
+    ) -> Result<bool, StoreError> {
+        let failures_before = stored
+            .refresh_pause
+            .as_ref()
+            .map_or(0, |pause| pause.failures);
+        let result = sqlx::query(
+            "UPDATE mcp_upstream_tokens SET refresh_failures = $1, refresh_paused_until = $2, \
+             refresh_failure_class = $3, refresh_rejected = $4 \
+             WHERE server_id = $5 AND group_id = $6 AND generation = $7 \
+             AND refresh_failures = $8",
+        )
+        .bind(pause.failures)
+        .bind(pause.until)
+        .bind(pause.failure_class.clone())
+        .bind(rows::bool_int(pause.rejected))
+        .bind(stored.server_id.clone())
+        .bind(stored.group_id.clone())
+        .bind(stored.generation)
+        .bind(failures_before)
+        .execute(self.pool())
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Notes that the upstream refused the access token of the paused row at `generation`.
+    pub async fn note_upstream_token_rejected(
+        &self,
+        stored: &UpstreamTokens,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE mcp_upstream_tokens SET refresh_rejected = 1 WHERE server_id = $1 \
+             AND group_id = $2 AND generation = $3 AND refresh_paused_until IS NOT NULL",
+        )
         .bind(stored.server_id.clone())
         .bind(stored.group_id.clone())
         .bind(stored.generation)
@@ -355,6 +427,16 @@ impl Store {
             generation: rows::int(row, "generation")?,
             authorized_at: rows::int(row, "authorized_at")?,
             updated_at: rows::int(row, "updated_at")?,
+            refresh_pause: match rows::opt_int(row, "refresh_paused_until")? {
+                Some(until) => Some(RefreshPause {
+                    failures: rows::int(row, "refresh_failures")?,
+                    until,
+                    failure_class: rows::opt_text(row, "refresh_failure_class")?
+                        .unwrap_or_default(),
+                    rejected: rows::boolean(row, "refresh_rejected")?,
+                }),
+                None => None,
+            },
         })
     }
 }

@@ -5,7 +5,9 @@
 //! `resource_metadata` without one) and its authorization server (RFC 8414 metadata, RFC 7591
 //! registration, an authorize endpoint that redirects with a code, a token endpoint checking
 //! the PKCE verifier, the redirect URI and the `resource`, a rotating refresh grant that can be
-//! made to fail, and an RFC 7009 revocation endpoint that records what it was sent). The tests
+//! made to fail, and an RFC 7009 revocation endpoint that records what it was sent). Besides
+//! the clients it registers it knows one confidential client, authenticated with HTTP Basic
+//! (`client_secret_basic`), the one `configured` uses. The tests
 //! follow the authorize redirect themselves, as the admin's browser would.
 
 use std::collections::{HashMap, HashSet};
@@ -30,13 +32,19 @@ use super::{TestHub, admin};
 pub const ACME: &str = "sk-upstream-oauth-acme";
 pub const OTHER: &str = "sk-upstream-oauth-other";
 pub const PUBLIC_URL: &str = "https://gw.example";
+/// The confidential client an admin configured on `configured`.
+pub const ADMIN_CLIENT: &str = "admin-client";
+pub const ADMIN_CLIENT_SECRET: &str = "admin-client-secret-0123456789";
 
 /// One token revocation the authorization server received.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revocation {
     pub token: String,
     pub token_type_hint: String,
+    /// The form's `client_id` (empty with HTTP Basic).
     pub client_id: String,
+    /// The Authorization header as received (empty when none).
+    pub authorization: String,
 }
 
 /// What the mock remembers; the test reads and changes it.
@@ -124,6 +132,37 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .ok()?
         .strip_prefix("Bearer ")
         .map(str::to_owned)
+}
+
+/// The client a token or revocation request authenticated as: HTTP Basic with the
+/// confidential client's id and secret (RFC 6749 2.3.1, both form-encoded), else the form's
+/// `client_id` of a registered public client. `None`: unknown or wrong secret.
+fn client_of(
+    state: &MockState,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Option<String> {
+    if let Some(basic) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Basic "))
+    {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(basic)
+            .ok()?;
+        let decoded = String::from_utf8(decoded).ok()?;
+        let (id, secret) = decoded.split_once(':')?;
+        let id: String = url::form_urlencoded::parse(format!("i={id}").as_bytes())
+            .map(|(_, value)| value.into_owned())
+            .next()?;
+        let secret: String = url::form_urlencoded::parse(format!("s={secret}").as_bytes())
+            .map(|(_, value)| value.into_owned())
+            .next()?;
+        return (id == ADMIN_CLIENT && secret == ADMIN_CLIENT_SECRET).then_some(id);
+    }
+    form.get("client_id")
+        .filter(|id| state.clients.contains(*id))
+        .cloned()
 }
 
 fn challenge(state: &MockState) -> Response {
@@ -298,7 +337,10 @@ async fn authorize_endpoint(
 ) -> Response {
     let mut state = state.lock().unwrap();
     let client_id = query["client_id"].clone();
-    assert!(state.clients.contains(&client_id), "unknown client");
+    assert!(
+        state.clients.contains(&client_id) || client_id == ADMIN_CLIENT,
+        "unknown client"
+    );
     assert_eq!(query["response_type"], "code");
     assert_eq!(query["code_challenge_method"], "S256");
     assert!(is_resource(&state, &query["resource"]), "{query:?}");
@@ -359,12 +401,12 @@ fn form_of(body: &str) -> HashMap<String, String> {
         .collect()
 }
 
-async fn token(State(state): State<Shared>, body: String) -> Response {
+async fn token(State(state): State<Shared>, headers: HeaderMap, body: String) -> Response {
     let form = form_of(&body);
     let mut state = state.lock().unwrap();
-    if !state.clients.contains(&form["client_id"]) {
-        return token_error("invalid_client");
-    }
+    let Some(authenticated) = client_of(&state, &headers, &form) else {
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client");
+    };
     match form["grant_type"].as_str() {
         "authorization_code" => {
             let Some((client_id, challenge, redirect_uri, resource)) =
@@ -375,7 +417,7 @@ async fn token(State(state): State<Shared>, body: String) -> Response {
             let verified = base64::engine::general_purpose::URL_SAFE_NO_PAD
                 .encode(sha2::Sha256::digest(form["code_verifier"].as_bytes()));
             if verified != challenge
-                || client_id != form["client_id"]
+                || client_id != authenticated
                 || redirect_uri != form["redirect_uri"]
                 || resource != form["resource"]
             {
@@ -404,7 +446,11 @@ async fn token(State(state): State<Shared>, body: String) -> Response {
 }
 
 /// RFC 7009: records the request; a known token stops working.
-async fn revocation_endpoint(State(state): State<Shared>, body: String) -> Response {
+async fn revocation_endpoint(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
     let form = form_of(&body);
     let mut state = state.lock().unwrap();
     let token = form.get("token").cloned().unwrap_or_default();
@@ -412,7 +458,15 @@ async fn revocation_endpoint(State(state): State<Shared>, body: String) -> Respo
         token: token.clone(),
         token_type_hint: form.get("token_type_hint").cloned().unwrap_or_default(),
         client_id: form.get("client_id").cloned().unwrap_or_default(),
+        authorization: headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
     });
+    if client_of(&state, &headers, &form).is_none() {
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client");
+    }
     if let Some(status) = state.revocation_failure {
         return (status, "unavailable").into_response();
     }
@@ -424,8 +478,20 @@ async fn revocation_endpoint(State(state): State<Shared>, body: String) -> Respo
 /// A hub with groups acme and other and three servers on the mock: `secured` (Streamable HTTP,
 /// registered client), `configured` (an admin's client) and `legacy` (legacy SSE).
 pub async fn hub_for(mock: &Mock) -> TestHub {
+    hub_on(mock, None, true).await
+}
+
+/// A hub on the database `dsn` (else its own SQLite); `apply_config`: the configuration of
+/// [`hub_for`] is applied to it (the first replica of a shared database).
+pub async fn hub_on(mock: &Mock, dsn: Option<&str>, apply_config: bool) -> TestHub {
     let (mut settings, data_dir) = TestHub::settings();
     settings.mcp_upstream_oauth_public_url = Some(PUBLIC_URL.to_owned());
+    if let Some(dsn) = dsn {
+        settings.sql_dsn = Some(dsn.to_owned());
+    }
+    if !apply_config {
+        return TestHub::start_with(settings, data_dir).await;
+    }
     let yaml = format!(
         r#"
 groups: [{{id: acme}}, {{id: other}}]
@@ -442,7 +508,7 @@ mcp_servers:
     scope: public
     type: proxy_streamable
     url: "{url}"
-    upstream_oauth: {{client_id: admin-client, client_secret: admin-client-secret-0123456789, scopes: [tools]}}
+    upstream_oauth: {{client_id: {ADMIN_CLIENT}, client_secret: {ADMIN_CLIENT_SECRET}, scopes: [tools]}}
   - id: legacy
     scope: public
     type: proxy_sse

@@ -37,7 +37,22 @@ function stateRow(state: McpUpstreamAuthorization): (string | HTMLElement)[] {
     state.expiresAtMs > 0n ? time(state.expiresAtMs) : "",
     state.scopes.join(" "),
     state.refreshError,
+    pauseText(state),
   ];
+}
+
+/// The refresh pause every replica honours after refreshes that failed for now: how many in
+/// a row, of which kind, and until when.
+function pauseText(state: McpUpstreamAuthorization): string {
+  if (state.refreshFailures === 0) return "";
+  const values = { count: String(state.refreshFailures), class: state.refreshFailureClass };
+  return state.refreshPausedUntilMs > BigInt(Date.now())
+    ? t("{count} failed in a row ({class}), no refresh before {time}", { ...values, time: time(state.refreshPausedUntilMs) })
+    : t("{count} failed in a row ({class}), the next use refreshes", values);
+}
+
+function columns(): string[] {
+  return [t("Group"), t("State"), t("Expires"), t("Scopes"), t("Error"), t("Refresh pause")];
 }
 
 /// The upstream OAuth view of `server` into `detail`.
@@ -62,14 +77,14 @@ export async function upstreamAuthView(server: McpServer, detail: HTMLElement): 
   async function showList(): Promise<void> {
     const answer = await api.mcp.listMcpUpstreamAuthorizations({ serverId: server.id });
     listed.replaceChildren(
-      table([t("Group"), t("State"), t("Expires"), t("Scopes"), t("Error")], answer.authorizations.map(stateRow), "mcp-oauth-list"),
+      table(columns(), answer.authorizations.map(stateRow), "mcp-oauth-list"),
     );
   }
 
   async function load(groupId: string): Promise<void> {
     const state = await api.mcp.getMcpUpstreamAuthorization({ serverId: server.id, groupId });
     slot.replaceChildren(
-      table([t("Group"), t("State"), t("Expires"), t("Scopes"), t("Error")], [stateRow(state)], "mcp-oauth-group-state"),
+      table(columns(), [stateRow(state)], "mcp-oauth-group-state"),
       h(
         "p",
         { class: "actions" },

@@ -161,13 +161,14 @@ pub async fn group_needed(
     ))
 }
 
-/// The state of stored tokens, without them.
+/// The state of stored tokens and of the refresh pause, without the tokens.
 fn authorization_pb(tokens: &UpstreamTokens) -> pb::McpUpstreamAuthorization {
     let state = if tokens.refresh_error.is_some() {
         pb::McpUpstreamAuthorizationState::RefreshFailed
     } else {
         pb::McpUpstreamAuthorizationState::Authorized
     };
+    let pause = tokens.refresh_pause.as_ref();
     pb::McpUpstreamAuthorization {
         server_id: tokens.server_id.clone(),
         group_id: tokens.group_id.clone(),
@@ -182,5 +183,11 @@ fn authorization_pb(tokens: &UpstreamTokens) -> pb::McpUpstreamAuthorization {
         refreshable: tokens.refresh_token.is_some(),
         authorized_at_ms: tokens.authorized_at,
         updated_at_ms: tokens.updated_at,
+        refresh_failures: pause
+            .map_or(0, |pause| u32::try_from(pause.failures).unwrap_or(u32::MAX)),
+        refresh_paused_until_ms: pause.map_or(0, |pause| pause.until),
+        refresh_failure_class: pause
+            .map(|pause| pause.failure_class.clone())
+            .unwrap_or_default(),
     }
 }

@@ -378,6 +378,27 @@ export type McpUpstreamAuthorization = Message<"aiproxy.admin.v1.McpUpstreamAuth
      * @generated from field: int64 updated_at_ms = 9;
      */
     updatedAtMs: bigint;
+    /**
+     * Refreshes that failed for now (unreachable, timeout, 5xx, 429) in a row; 0 since the last
+     * success or authorization. Every replica honours the pause that follows.
+     *
+     * @generated from field: uint32 refresh_failures = 10;
+     */
+    refreshFailures: number;
+    /**
+     * No replica tries to refresh before this (unix ms); 0 when no failure is recorded. In the
+     * past: the next use of the token refreshes.
+     *
+     * @generated from field: int64 refresh_paused_until_ms = 11;
+     */
+    refreshPausedUntilMs: bigint;
+    /**
+     * What kind of failure the last one was ("HTTP 503", "HTTP 429", or no usable answer); never
+     * a token or secret. Empty when no failure is recorded.
+     *
+     * @generated from field: string refresh_failure_class = 12;
+     */
+    refreshFailureClass: string;
 };
 /**
  * Describes the message aiproxy.admin.v1.McpUpstreamAuthorization.
