@@ -53,24 +53,24 @@ enum LabelDimension {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    model: String,
-    channel: String,
-    group: String,
+    model: Arc<str>,
+    channel: Arc<str>,
+    group: Arc<str>,
     status_class: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct TokenLabels {
-    model: String,
-    channel: String,
-    group: String,
+    model: Arc<str>,
+    channel: Arc<str>,
+    group: Arc<str>,
     kind: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ModelLabels {
-    model: String,
-    channel: String,
+    model: Arc<str>,
+    channel: Arc<str>,
 }
 
 /// Values read at scrape time from the components that own them.
@@ -97,8 +97,9 @@ pub struct Metrics {
     log_journal: JournalGauges,
     db_pool_connections: Gauge,
     db_pool_idle: Gauge,
-    /// Label values seen so far, one set per [`LabelDimension`].
-    label_values: Mutex<[HashSet<String>; 3]>,
+    /// Label values seen so far, one set per [`LabelDimension`]. Shared, so the labels of a
+    /// request (several families' worth, every request) are reference counts, not copies.
+    label_values: Mutex<[HashSet<Arc<str>>; 3]>,
     sources: Mutex<Option<ScrapeSources>>,
 }
 
@@ -288,19 +289,20 @@ impl Metrics {
 
     /// Keeps label values bounded: a value seen before, or while its label has room, is kept.
     /// Looking up a known value allocates nothing but the returned label.
-    fn bounded(&self, dimension: LabelDimension, value: &str) -> String {
+    fn bounded(&self, dimension: LabelDimension, value: &str) -> Arc<str> {
         let Ok(mut seen) = self.label_values.lock() else {
-            return OTHER.to_owned();
+            return Arc::from(OTHER);
         };
         let seen = &mut seen[dimension as usize];
-        if seen.contains(value) {
-            return value.to_owned();
+        if let Some(known) = seen.get(value) {
+            return known.clone();
         }
         if seen.len() >= MAX_LABEL_VALUES || value.len() > MAX_LABEL_BYTES {
-            return OTHER.to_owned();
+            return Arc::from(OTHER);
         }
-        seen.insert(value.to_owned());
-        value.to_owned()
+        let value: Arc<str> = Arc::from(value);
+        seen.insert(value.clone());
+        value
     }
 
     /// Accounts one finished request. `is_configured` says whether a model name has a model

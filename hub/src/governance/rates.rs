@@ -8,6 +8,7 @@
 //! path.
 
 use std::collections::{HashMap, VecDeque};
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -109,40 +110,46 @@ fn unix_seconds() -> i64 {
         })
 }
 
-/// The keys a finished request counts under: `dimension:id`.
-fn keys(record: &UsageRecord) -> impl Iterator<Item = String> {
-    [
-        record
-            .channel_id
-            .map(|id| format!("{}:{id}", Dimension::Channel.as_str())),
-        record
-            .group_id
-            .as_deref()
-            .map(|id| format!("{}:{id}", Dimension::Group.as_str())),
-        record
-            .token_id
-            .map(|id| format!("{}:{id}", Dimension::Token.as_str())),
-        record
-            .requested_model
-            .as_deref()
-            .map(|id| format!("{}:{id}", Dimension::Model.as_str())),
-        // The id first: it holds no ':', so the first ':' after it splits off the model.
-        record
-            .token_id
-            .zip(record.requested_model.as_deref())
-            .map(|(id, model)| format!("{}:{id}:{model}", Dimension::TokenModel.as_str())),
-    ]
-    .into_iter()
-    .flatten()
+/// Calls `count` with each key a finished request counts under (`dimension:id`). The keys are
+/// written into one reused buffer: this runs for every request, and [`add`] allocates a key
+/// only the first time a second sees it.
+fn for_each_key(record: &UsageRecord, mut count: impl FnMut(&str)) {
+    let mut key = String::with_capacity(96);
+    let mut emit = |dimension: Dimension, id: std::fmt::Arguments<'_>| {
+        key.clear();
+        key.push_str(dimension.as_str());
+        key.push(':');
+        let _ = key.write_fmt(id);
+        count(&key);
+    };
+    if let Some(id) = record.channel_id {
+        emit(Dimension::Channel, format_args!("{id}"));
+    }
+    if let Some(id) = record.group_id.as_deref() {
+        emit(Dimension::Group, format_args!("{id}"));
+    }
+    if let Some(id) = record.token_id {
+        emit(Dimension::Token, format_args!("{id}"));
+    }
+    if let Some(model) = record.requested_model.as_deref() {
+        emit(Dimension::Model, format_args!("{model}"));
+    }
+    // The id first: it holds no ':', so the first ':' after it splits off the model.
+    if let (Some(id), Some(model)) = (record.token_id, record.requested_model.as_deref()) {
+        emit(Dimension::TokenModel, format_args!("{id}:{model}"));
+    }
 }
 
-fn add(counts: &mut Counts, key: String, tokens: u64) {
-    if counts.len() >= MAX_KEYS_PER_SECOND && !counts.contains_key(&key) {
-        return;
+fn add(counts: &mut Counts, key: &str, tokens: u64) {
+    let bump = |entry: &mut (u64, u64)| {
+        entry.0 = entry.0.saturating_add(1);
+        entry.1 = entry.1.saturating_add(tokens);
+    };
+    if let Some(entry) = counts.get_mut(key) {
+        bump(entry);
+    } else if counts.len() < MAX_KEYS_PER_SECOND {
+        bump(counts.entry(key.to_owned()).or_default());
     }
-    let entry = counts.entry(key).or_default();
-    entry.0 = entry.0.saturating_add(1);
-    entry.1 = entry.1.saturating_add(tokens);
 }
 
 impl LiveRates {
@@ -188,9 +195,7 @@ impl LiveRates {
         }
         // A clock step backwards counts into the newest second rather than reorder.
         if let Some((_, counts)) = seconds.back_mut() {
-            for key in keys(record) {
-                add(counts, key, tokens);
-            }
+            for_each_key(record, |key| add(counts, key, tokens));
         }
     }
 
