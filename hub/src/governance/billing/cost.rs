@@ -205,8 +205,11 @@ impl Charge {
         // Written straight into one string, keys in the sorted order a `serde_json::Map`
         // gives them (the documented shape), instead of built as a `Value` tree: this runs once
         // per priced request and the tree cost a dozen allocations.
-        let mut members: Vec<(&str, Option<&ChargeLine>)> =
-            self.lines.iter().map(|line| (line.item, Some(line))).collect();
+        let mut members: Vec<(&str, Option<&ChargeLine>)> = self
+            .lines
+            .iter()
+            .map(|line| (line.item, Some(line)))
+            .collect();
         if self.unit.is_some() {
             members.push(("unit", None));
         }
@@ -236,7 +239,11 @@ impl Charge {
 
 /// `{"amount":"…","price":"…","tier":"…","units":N}` (no `tier` without one): the keys sorted.
 fn push_line_json(json: &mut String, line: &ChargeLine) {
-    let _ = write!(json, "{{\"amount\":\"{}\",\"price\":\"{}\"", line.amount, line.price);
+    let _ = write!(
+        json,
+        "{{\"amount\":\"{}\",\"price\":\"{}\"",
+        line.amount, line.price
+    );
     if let Some(tier) = &line.tier {
         json.push_str(",\"tier\":");
         push_json_string(json, tier);
