@@ -93,6 +93,8 @@ pub(crate) struct Core {
     pub traces: Option<Arc<dyn crate::ClientTraces>>,
     /// The tasks of task-augmented tool calls (see [`crate::tasks`]).
     pub tasks: crate::tasks::TaskRegistry,
+    /// Tool schemas the `Mcp-Param-*` check found recently (see [`crate::param_headers`]).
+    pub param_schemas: crate::param_headers::SchemaCache,
 }
 
 /// The rmcp handler, one per session; it reads the [`RequestScope`] of each request.

@@ -7,10 +7,15 @@
 //! `400 Bad Request` with a `-32020` (HeaderMismatch) error carrying the request's id; rmcp
 //! checks `Mcp-Method` and `Mcp-Name` itself.
 //!
-//! Cost: a checked call lists its server's tools first; for a proxy that is one more upstream
-//! `tools/list` per 2026-07-28 call.
+//! Cost: a checked call needs its tool's schema, which takes listing its server's tools (for a
+//! proxy an upstream `tools/list`, for a large OpenAPI document a copy of its whole catalogue).
+//! The schema found is kept per server, group, token and tool for [`SCHEMA_TTL`] ([`SchemaCache`]), so
+//! a stream of calls lists once per span; a tool whose schema changes is checked against the
+//! old one at most that long (the server still validates the arguments itself).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -61,12 +66,61 @@ fn names_standard_headers(headers: &HeaderMap) -> bool {
         .is_some_and(|version| version >= ProtocolVersion::STANDARD_HEADERS.as_str())
 }
 
-/// The input schema of the tool `name` as `scope`'s caller sees it listed.
+/// How long a tool's schema found for the check is used before its server is listed again.
+const SCHEMA_TTL: Duration = Duration::from_secs(10);
+/// Schemas kept at most: past it the expired go, then all (callers naming random tools cannot
+/// grow it).
+const MAX_SCHEMAS: usize = 4096;
+
+/// A tool's schema (or that the caller's listing has no such tool) per server, group, token
+/// (a token's allow-list decides what its listing holds) and tool name.
+type SchemaKey = (String, String, i64, String);
+/// When a schema was found, and the schema (`None`: no such tool in the caller's listing).
+type FoundSchema = (Instant, Option<Arc<JsonObject>>);
+
+/// The schemas [`input_schema`] found recently (see the module doc).
+#[derive(Default)]
+pub(crate) struct SchemaCache {
+    entries: Mutex<HashMap<SchemaKey, FoundSchema>>,
+}
+
+impl SchemaCache {
+    fn get(&self, key: &SchemaKey) -> Option<Option<Arc<JsonObject>>> {
+        let entries = self.entries.lock().ok()?;
+        let (found_at, schema) = entries.get(key)?;
+        (found_at.elapsed() < SCHEMA_TTL).then(|| schema.clone())
+    }
+
+    fn put(&self, key: SchemaKey, schema: Option<Arc<JsonObject>>) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= MAX_SCHEMAS {
+            entries.retain(|_, (found_at, _)| found_at.elapsed() < SCHEMA_TTL);
+            if entries.len() >= MAX_SCHEMAS {
+                entries.clear();
+            }
+        }
+        entries.insert(key, (Instant::now(), schema));
+    }
+}
+
+/// The input schema of the tool `name` as `scope`'s caller sees it listed, from `core`'s
+/// [`SchemaCache`] while it is fresh.
 async fn input_schema(core: &Core, scope: &RequestScope, name: &str) -> Option<Arc<JsonObject>> {
     let target = core
         .call_target(&scope.caller, &scope.view, name)
         .await
         .ok()?;
+    let key = (
+        target.server_id.clone(),
+        scope.caller.group_id.clone(),
+        scope.caller.token_id,
+        target.tool.clone(),
+    );
+    if let Some(known) = core.param_schemas.get(&key) {
+        return known;
+    }
     let tools = match &target.definition {
         Some(definition) => core
             .list_server_tools(&scope.caller, definition)
@@ -74,10 +128,12 @@ async fn input_schema(core: &Core, scope: &RequestScope, name: &str) -> Option<A
             .ok()?,
         None => target.server.ok()?.list_tools().await.ok()?,
     };
-    tools
+    let schema = tools
         .into_iter()
         .find(|tool| tool.name == target.tool)
-        .map(|tool| tool.input_schema)
+        .map(|tool| tool.input_schema);
+    core.param_schemas.put(key, schema.clone());
+    schema
 }
 
 /// Checks every `x-mcp-header` annotation of `schema` (on a property reached from the root
@@ -207,6 +263,25 @@ mod tests {
 
     use http::{HeaderName, HeaderValue};
     use serde_json::json;
+
+    #[test]
+    fn found_schemas_are_kept_per_token_and_bounded() {
+        let cache = SchemaCache::default();
+        let key =
+            |token: i64, tool: &str| ("srv".to_owned(), "ga".to_owned(), token, tool.to_owned());
+        let found = Some(Arc::new(schema()));
+        cache.put(key(1, "t"), found.clone());
+        cache.put(key(2, "t"), None);
+        assert_eq!(cache.get(&key(1, "t")), Some(found));
+        // Another token's listing may not hold the tool: its answer is its own.
+        assert_eq!(cache.get(&key(2, "t")), Some(None));
+        assert_eq!(cache.get(&key(3, "t")), None);
+        for tool in 0..MAX_SCHEMAS + 10 {
+            cache.put(key(1, &tool.to_string()), None);
+        }
+        let kept = cache.entries.lock().unwrap().len();
+        assert!(kept <= MAX_SCHEMAS, "{kept}");
+    }
 
     fn schema() -> JsonObject {
         serde_json::from_value(json!({

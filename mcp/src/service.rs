@@ -127,6 +127,7 @@ impl McpService {
             pins: options.pins,
             traces: options.traces,
             tasks: crate::tasks::TaskRegistry::new(config.tasks, shutdown.child_token()),
+            param_schemas: crate::param_headers::SchemaCache::default(),
         });
         let mut rmcp_config = StreamableHttpServerConfig::default()
             // Host and Origin are checked by our middleware for every route, SSE ones included.
