@@ -142,7 +142,8 @@ pub(crate) async fn get(url: &str, token: &str, task_id: &str) -> Value {
 }
 
 /// Polls until the task is no longer working; its last `tasks/get` result.
-async fn settled(url: &str, token: &str, task_id: &str) -> Value {
+/// Polls until the task leaves `working`; its last `tasks/get` result.
+pub(crate) async fn settled(url: &str, token: &str, task_id: &str) -> Value {
     for _ in 0..100 {
         let reply = get(url, token, task_id).await;
         if reply["result"]["status"] != "working" {
@@ -151,6 +152,30 @@ async fn settled(url: &str, token: &str, task_id: &str) -> Value {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("task {task_id} never settled");
+}
+
+/// Waits for `task_id` (a tool that asks for a confirmation) to ask, accepts with
+/// `tasks/update`, and returns the task's settled result.
+pub(crate) async fn confirm_asked(url: &str, token: &str, task_id: &str) -> Value {
+    let asked = settled(url, token, task_id).await;
+    assert_eq!(asked["status"], "input_required", "{asked}");
+    let key = asked["inputRequests"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    let ack = rpc(
+        url,
+        token,
+        "tasks/update",
+        json!({"taskId": task_id, "inputResponses": {key: {"action": "accept", "content": {"confirm": true}}}}),
+        true,
+    )
+    .await;
+    assert_eq!(ack["result"], json!({"resultType": "complete"}), "{ack}");
+    settled(url, token, task_id).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -212,25 +237,7 @@ async fn a_task_is_billed_and_logged_once_with_its_final_result() {
         json!({"filename": "a.txt"}),
     )
     .await;
-    let asked = settled(&url, "tok-a", &task_id).await;
-    assert_eq!(asked["status"], "input_required", "{asked}");
-    let key = asked["inputRequests"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .next()
-        .unwrap()
-        .clone();
-    let ack = rpc(
-        &url,
-        "tok-a",
-        "tasks/update",
-        json!({"taskId": task_id, "inputResponses": {key: {"action": "accept", "content": {"confirm": true}}}}),
-        true,
-    )
-    .await;
-    assert_eq!(ack["result"], json!({"resultType": "complete"}), "{ack}");
-    let done = settled(&url, "tok-a", &task_id).await;
+    let done = confirm_asked(&url, "tok-a", &task_id).await;
     assert_eq!(done["status"], "completed", "{done}");
     assert_eq!(done["result"]["content"][0]["text"], "Deleted a.txt");
     let records = running.sink.records();

@@ -9,7 +9,7 @@ use mcp::{
 use serde_json::{Value, json};
 
 use crate::common::{self, FakeDirectory, caller, embedded, remote_detected, server};
-use crate::tasks::{TASKS, cancel, get, rpc, start, unknown_to_other_tokens};
+use crate::tasks::{TASKS, cancel, confirm_asked, get, rpc, start, unknown_to_other_tokens};
 
 /// The virtual server `toolbox`: `everything`'s `slow_compute` and `confirm_delete` as
 /// `local_compute` and `local_confirm`, and the proxied upstream's `slow_compute` as
@@ -66,18 +66,6 @@ pub(crate) async fn gateway(
         ..McpConfig::default()
     };
     common::serve(directory, config).await
-}
-
-/// Polls until the task leaves `working`; its last `tasks/get` result.
-async fn settled(url: &str, token: &str, task_id: &str) -> Value {
-    for _ in 0..100 {
-        let reply = get(url, token, task_id).await;
-        if reply["result"]["status"] != "working" {
-            return reply["result"].clone();
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("task {task_id} never settled");
 }
 
 async fn refused(url: &str, token: &str, tool: &str) -> Value {
@@ -149,25 +137,7 @@ async fn a_virtual_server_runs_an_embedded_source_s_tasks_as_its_own() {
         json!({"filename": "v.txt"}),
     )
     .await;
-    let asked = settled(&url, "tok-a2", &asking).await;
-    assert_eq!(asked["status"], "input_required", "{asked}");
-    let key = asked["inputRequests"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .next()
-        .unwrap()
-        .clone();
-    let ack = rpc(
-        &url,
-        "tok-a2",
-        "tasks/update",
-        json!({"taskId": asking, "inputResponses": {key: {"action": "accept", "content": {"confirm": true}}}}),
-        true,
-    )
-    .await;
-    assert_eq!(ack["result"], json!({"resultType": "complete"}), "{ack}");
-    let done = settled(&url, "tok-a2", &asking).await;
+    let done = confirm_asked(&url, "tok-a2", &asking).await;
     assert_eq!(done["status"], "completed", "{done}");
     assert_eq!(done["result"]["content"][0]["text"], "Deleted v.txt");
     let records = running.sink.records();

@@ -100,6 +100,8 @@ pub struct Metrics {
     /// Label values seen so far, one set per [`LabelDimension`]. Shared, so the labels of a
     /// request (several families' worth, every request) are reference counts, not copies.
     label_values: Mutex<[HashSet<Arc<str>>; 3]>,
+    /// [`OTHER`], shared: a flood of new names (a tenant inventing models) gets it every time.
+    other: Arc<str>,
     sources: Mutex<Option<ScrapeSources>>,
 }
 
@@ -276,6 +278,7 @@ impl Metrics {
             db_pool_connections,
             db_pool_idle,
             label_values: Mutex::new(Default::default()),
+            other: Arc::from(OTHER),
             sources: Mutex::new(None),
         })
     }
@@ -288,17 +291,17 @@ impl Metrics {
     }
 
     /// Keeps label values bounded: a value seen before, or while its label has room, is kept.
-    /// Looking up a known value allocates nothing but the returned label.
+    /// Allocates only for a value kept the first time: a known one and [`OTHER`] are shared.
     fn bounded(&self, dimension: LabelDimension, value: &str) -> Arc<str> {
         let Ok(mut seen) = self.label_values.lock() else {
-            return Arc::from(OTHER);
+            return self.other.clone();
         };
         let seen = &mut seen[dimension as usize];
         if let Some(known) = seen.get(value) {
             return known.clone();
         }
         if seen.len() >= MAX_LABEL_VALUES || value.len() > MAX_LABEL_BYTES {
-            return Arc::from(OTHER);
+            return self.other.clone();
         }
         let value: Arc<str> = Arc::from(value);
         seen.insert(value.clone());
