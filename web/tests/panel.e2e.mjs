@@ -420,6 +420,8 @@ try {
   // authorization view shows the pause.
   const picker = page.locator('[data-testid="mcp-inspect-group"]');
   await page.click(`[data-testid="mcp-tools-${oauthServer}"]`);
+  // The picker's choices come from a request of their own: read them once they are there.
+  await picker.locator('select[name="group"] option').first().waitFor({ state: "attached" });
   const offeredGroups = await picker.locator('select[name="group"] option').allTextContents();
   check(JSON.stringify(offeredGroups) === JSON.stringify([oauthGroup]), `the group picker offered ${offeredGroups}`);
   await picker.locator('button[type="submit"]').click();
