@@ -95,6 +95,8 @@ pub(crate) struct Core {
     pub tasks: crate::tasks::TaskRegistry,
     /// Tool schemas the `Mcp-Param-*` check found recently (see [`crate::param_headers`]).
     pub param_schemas: crate::param_headers::SchemaCache,
+    /// The servers found to hold bare tool names in `/mcp` (see [`crate::unprefixed`]).
+    pub tool_holders: crate::unprefixed::ToolHolders,
 }
 
 /// The rmcp handler, one per session; it reads the [`RequestScope`] of each request.
@@ -192,12 +194,24 @@ impl Core {
                     match unprefixed::split_prefixed(definitions, name) {
                         Some((definition, tool)) => (definition, tool, true),
                         None => {
-                            let holder =
-                                unprefixed::holder(definitions, name, |definition| async move {
-                                    self.list_server_tools(caller, &definition)
-                                        .await
-                                        .is_ok_and(|tools| tools.iter().any(|t| t.name == name))
-                                })
+                            let changes = |definition: &ServerDefinition| {
+                                self.servers
+                                    .get(definition, &caller.group_id)
+                                    .map_or(0, |server| server.tool_list_changes())
+                            };
+                            let holder = self
+                                .tool_holders
+                                .holder(
+                                    definitions,
+                                    (&caller.group_id, caller.token_id),
+                                    name,
+                                    changes,
+                                    |definition| async move {
+                                        self.list_server_tools(caller, &definition)
+                                            .await
+                                            .is_ok_and(|tools| tools.iter().any(|t| t.name == name))
+                                    },
+                                )
                                 .await;
                             let Some(definition) = holder else {
                                 return Err(unknown_tool(name));

@@ -128,6 +128,7 @@ impl McpService {
             traces: options.traces,
             tasks: crate::tasks::TaskRegistry::new(config.tasks, shutdown.child_token()),
             param_schemas: crate::param_headers::SchemaCache::default(),
+            tool_holders: crate::unprefixed::ToolHolders::default(),
         });
         let mut rmcp_config = StreamableHttpServerConfig::default()
             // Host and Origin are checked by our middleware for every route, SSE ones included.

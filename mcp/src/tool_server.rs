@@ -221,6 +221,12 @@ pub(crate) trait ToolServer: Send + Sync {
     /// `listener` uses this server: it hears the server's `list_changed` notifications (only
     /// servers whose lists can change, proxies, keep it).
     fn listen(&self, _listener: Listener) {}
+
+    /// How many times the server said its tool list changed (a proxy: its upstream's
+    /// `tools/list_changed`): what was learnt from its listing is stale once this moves.
+    fn tool_list_changes(&self) -> u64 {
+        0
+    }
 }
 
 /// A downstream session that hears a server's notifications (list changes, resource updates).

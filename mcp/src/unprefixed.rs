@@ -17,10 +17,16 @@
 //! over time, so it cannot be refused on write), so a call, prompt get or read by a name
 //! without a prefix lists the unprefixed servers' items, in id order until one holds it: a
 //! proxied server pays an upstream listing for it. Prefixed names cost nothing extra.
+//!
+//! A tool call's answer is kept ([`ToolHolders`]): per caller and name, for [`HOLDER_TTL`], and
+//! only while the route's unprefixed servers are the same ones at the same revision and none
+//! of them said its tool list changed since; at most [`MAX_HOLDERS`] names. So a stream of
+//! calls by a bare name lists each server once per span, not once per call.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::handler::{TOOL_NAME_SEPARATOR, View};
 use crate::host::ServerDefinition;
@@ -179,6 +185,104 @@ where
     None
 }
 
+/// How long the server found to hold a bare tool name is trusted without listing again.
+const HOLDER_TTL: Duration = Duration::from_secs(10);
+/// Names kept at most: past it the expired go, then all (callers naming random tools cannot
+/// grow it).
+const MAX_HOLDERS: usize = 4096;
+
+/// Who holds a bare name, per caller's group and token (its allow-list shapes what its
+/// listings hold) and the name.
+type HolderKey = (String, i64, String);
+
+/// What a route's unprefixed servers were when a holder was found: in claim order, each
+/// server's id, revision and count of tool-list changes ([`ToolServer::tool_list_changes`](crate::tool_server::ToolServer::tool_list_changes)).
+type Catalogue = Vec<(String, String, u64)>;
+
+struct FoundHolder {
+    at: Instant,
+    catalogue: Catalogue,
+    /// The server's id; `None`: no unprefixed server holds the name.
+    holder: Option<String>,
+}
+
+/// The holders of bare tool names found recently (see the module doc).
+#[derive(Default)]
+pub(crate) struct ToolHolders {
+    found: Mutex<HashMap<HolderKey, FoundHolder>>,
+}
+
+impl ToolHolders {
+    /// [`holder`] for the tool `name` called by `caller` (group and token id), from what was
+    /// found before while it holds. `list_changes` counts a server's tool-list changes.
+    pub(crate) async fn holder<F, Fut>(
+        &self,
+        route: &[Arc<ServerDefinition>],
+        (group, token): (&str, i64),
+        name: &str,
+        list_changes: impl Fn(&ServerDefinition) -> u64,
+        holds: F,
+    ) -> Option<Arc<ServerDefinition>>
+    where
+        F: FnMut(Arc<ServerDefinition>) -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        if reads_as_prefixed(route, name) {
+            return None;
+        }
+        // Taken before listing: a change announced meanwhile makes the next call look again.
+        let catalogue: Catalogue = in_claim_order(route)
+            .iter()
+            .map(|definition| {
+                (
+                    definition.id.clone(),
+                    definition.revision.clone(),
+                    list_changes(definition),
+                )
+            })
+            .collect();
+        let key = (group.to_owned(), token, name.to_owned());
+        if let Some(known) = self.known(&key, &catalogue) {
+            return known
+                .and_then(|id| route.iter().find(|definition| definition.id == id).cloned());
+        }
+        let found = holder(route, name, holds).await;
+        self.keep(
+            key,
+            catalogue,
+            found.as_ref().map(|definition| definition.id.clone()),
+        );
+        found
+    }
+
+    fn known(&self, key: &HolderKey, catalogue: &Catalogue) -> Option<Option<String>> {
+        let found = self.found.lock().ok()?;
+        let known = found.get(key)?;
+        (known.at.elapsed() < HOLDER_TTL && known.catalogue == *catalogue)
+            .then(|| known.holder.clone())
+    }
+
+    fn keep(&self, key: HolderKey, catalogue: Catalogue, holder: Option<String>) {
+        let Ok(mut found) = self.found.lock() else {
+            return;
+        };
+        if found.len() >= MAX_HOLDERS {
+            found.retain(|_, known| known.at.elapsed() < HOLDER_TTL);
+            if found.len() >= MAX_HOLDERS {
+                found.clear();
+            }
+        }
+        found.insert(
+            key,
+            FoundHolder {
+                at: Instant::now(),
+                catalogue,
+                holder,
+            },
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,5 +394,54 @@ mod tests {
         assert!(plain.is_none());
         let prefixed = holder(&route, "plain__echo", |_| async { true }).await;
         assert!(prefixed.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_holder_found_is_kept_until_the_catalogue_moves() {
+        let route = vec![server("alpha", true), server("beta", true)];
+        let holders = ToolHolders::default();
+        let listings = std::sync::atomic::AtomicUsize::new(0);
+        let changes = std::sync::atomic::AtomicU64::new(0);
+        let resolve = |route: Vec<Arc<ServerDefinition>>| {
+            let (listings, changes, holders) = (&listings, &changes, &holders);
+            async move {
+                holders
+                    .holder(
+                        &route,
+                        ("ga", 1),
+                        "echo",
+                        |definition| {
+                            if definition.id == "alpha" {
+                                changes.load(std::sync::atomic::Ordering::Relaxed)
+                            } else {
+                                0
+                            }
+                        },
+                        |definition| async move {
+                            listings.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            definition.id == "beta"
+                        },
+                    )
+                    .await
+                    .map(|definition| definition.id.clone())
+            }
+        };
+        let listed = || listings.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(resolve(route.clone()).await.as_deref(), Some("beta"));
+        assert_eq!(listed(), 2, "alpha, then beta");
+        assert_eq!(resolve(route.clone()).await.as_deref(), Some("beta"));
+        assert_eq!(listed(), 2, "kept");
+        // alpha's tool list changed: looked up again.
+        changes.store(1, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(resolve(route.clone()).await.as_deref(), Some("beta"));
+        assert_eq!(listed(), 4);
+        // A new revision of a server (the snapshot changed): looked up again.
+        let mut revised = (*route[1]).clone();
+        revised.revision = "2".to_owned();
+        let route = vec![route[0].clone(), Arc::new(revised)];
+        assert_eq!(resolve(route.clone()).await.as_deref(), Some("beta"));
+        assert_eq!(listed(), 6);
+        assert_eq!(resolve(route).await.as_deref(), Some("beta"));
+        assert_eq!(listed(), 6);
     }
 }

@@ -18,6 +18,7 @@ mod client_traces;
 mod conformance;
 mod direct_reply;
 mod gate;
+mod listing_counts;
 mod log_levels;
 mod offerings;
 mod proxy_2026;

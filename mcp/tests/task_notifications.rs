@@ -1,4 +1,4 @@
-//! `notifications/tasks` through the router: to the owner's listen stream on the task's route, for own, virtual and forwarded tasks, and to nobody else.
+//! `notifications/tasks` through the router: to the owner's listen stream on the task's route, for own, virtual and forwarded tasks (from upstreams of both eras), and to nobody else; the last one of a task that expired.
 
 use std::time::Duration;
 
@@ -6,8 +6,8 @@ use futures::StreamExt;
 use mcp::{Scope, ServerKind, TaskLimits};
 use serde_json::{Value, json};
 
-use crate::common::{self, remote, server};
-use crate::tasks::{TASKS, cancel, start};
+use crate::common::{self, embedded, remote, remote_detected, server};
+use crate::tasks::{TASKS, cancel, get, rpc, start};
 use crate::virtual_tasks::{gateway, toolbox};
 
 /// An open 2026-07-28 `subscriptions/listen` stream, read by hand.
@@ -181,4 +181,77 @@ async fn an_upstream_s_task_notifications_reach_the_owner_only() {
         mine.task_notifications(Duration::from_millis(300)).await,
         Vec::<Value>::new()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_2026_upstream_s_task_notifications_reach_the_owner_only() {
+    // The upstream speaks 2026-07-28: it sends task statuses only on a listen stream that
+    // names the task and declares the extension, which the proxy opens while it watches one.
+    let upstream = common::upstream().await;
+    let proxied = server(
+        "proxied",
+        Scope::Public,
+        ServerKind::ProxyStreamable(remote_detected(
+            upstream.url("/public/everything"),
+            &[("Authorization", "Bearer upstream-secret")],
+        )),
+    );
+    let running = gateway(vec![proxied], TaskLimits::default()).await;
+    let url = running.url("/public/proxied");
+    // The proxy connects on first use.
+    let listed = rpc(&url, "tok-a", "tools/list", json!({}), true).await;
+    assert!(listed["result"]["tools"].is_array(), "{listed}");
+    let mut mine = Listening::open(&url, "tok-a").await;
+    let mut other = Listening::open(&url, "tok-b").await;
+    let task_id = start(&url, "tok-a", "slow_compute", json!({"seconds": 30})).await;
+    // The upstream's stream is reopened naming the new task; then the task changes.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    cancel(&url, "tok-a", &task_id).await;
+    let cancelled = mine.until(&task_id, "cancelled").await;
+    assert_eq!(cancelled["taskId"], task_id.as_str());
+    assert_eq!(
+        cancelled["_meta"]["io.modelcontextprotocol/subscriptionId"], "listen-1",
+        "{cancelled}"
+    );
+    assert_eq!(
+        other.task_notifications(Duration::from_millis(300)).await,
+        Vec::<Value>::new()
+    );
+    // The task ended: heard once, never again.
+    assert_eq!(
+        mine.task_notifications(Duration::from_millis(300)).await,
+        Vec::<Value>::new()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_that_reaches_its_ttl_ends_failed_and_its_owner_hears_it() {
+    let everything = server("everything", Scope::Public, embedded("everything", &[]));
+    let limits = TaskLimits {
+        ttl: Duration::from_millis(1500),
+        max_per_owner: 8,
+    };
+    let running = gateway(vec![everything], limits).await;
+    let url = running.url("/public/everything");
+    let mut mine = Listening::open(&url, "tok-a").await;
+    let task_id = start(
+        &url,
+        "tok-a",
+        "confirm_delete",
+        json!({"filename": "n.txt"}),
+    )
+    .await;
+    // It waits for an answer that never comes.
+    mine.until(&task_id, "input_required").await;
+    let expired = mine.until(&task_id, "failed").await;
+    assert_eq!(expired["error"]["code"], -32029, "{expired}");
+    assert_eq!(
+        expired["error"]["data"]["type"], "task_expired",
+        "{expired}"
+    );
+    let said = expired["statusMessage"].as_str().unwrap_or_default();
+    assert!(said.contains("ttl of 1500 ms"), "{expired}");
+    // Then it is gone, like a task that never existed.
+    let gone = get(&url, "tok-a", &task_id).await;
+    assert_eq!(gone["error"]["code"], -32602, "{gone}");
 }

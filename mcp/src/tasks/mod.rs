@@ -6,7 +6,8 @@
 //! creating token of its group), bounded in count and in time. A task of another owner, of
 //! another server than the route's, or past its TTL is answered exactly like one that never
 //! existed, so ids cannot be probed. Each status change is also told to its owner
-//! (`notifications/tasks`, `notify.rs`).
+//! (`notifications/tasks`, `notify.rs`), the last one of a task that reached its TTL
+//! unfinished included (it ends `failed`, see [`TaskEntry::expire`]).
 
 mod forwarded;
 mod notify;
@@ -121,6 +122,7 @@ impl TaskRegistry {
                 payload: TaskPayload::Working,
                 updated_at: now,
                 answers: InputResponses::new(),
+                status_message: None,
             }),
             answered: Notify::new(),
             feed: StatusFeed::new(),
@@ -173,6 +175,8 @@ struct TaskState {
     updated_at: String,
     /// Answers collected for the input requests of the current round.
     answers: InputResponses,
+    /// Why the task is as it is, when the status alone does not say (an expired task).
+    status_message: Option<String>,
 }
 
 impl TaskEntry {
@@ -188,7 +192,49 @@ impl TaskEntry {
         )
         .with_ttl_ms(ttl_ms)
         .with_poll_interval_ms(POLL_INTERVAL_MS);
+        let task = match &state.status_message {
+            Some(message) => task.with_status_message(message.clone()),
+            None => task,
+        };
         DetailedTask::new(task, state.payload.clone())
+    }
+
+    /// When the task reaches its TTL (`ttlMs` from its creation).
+    pub fn expires_at(&self) -> tokio::time::Instant {
+        tokio::time::Instant::from_std(self.created + self.ttl)
+    }
+
+    /// The task reached its TTL unfinished: it ends `failed`, its owner hears so, and its call
+    /// stops. The tasks extension lets a server mark a task `failed` once its TTL elapsed and
+    /// delete it then; it has no status of its own for expiry, and a task that vanished
+    /// without a last status would leave a caller that waits on notifications waiting forever.
+    /// The error is the gateway's refusal code with `data.type: "task_expired"`: a bound of
+    /// the gateway (`tasks.ttl`) ended it, as a limit refuses a call, not a fault of the tool.
+    pub fn expire(&self) {
+        let ttl_ms = u64::try_from(self.ttl.as_millis()).unwrap_or(u64::MAX);
+        let message = format!(
+            "the task reached its ttl of {ttl_ms} ms before it ended: it was stopped and is \
+             dropped"
+        );
+        let mut state = lock(&self.state);
+        let live = !state.payload.status().is_terminal();
+        if live {
+            let error = ErrorData::new(
+                ErrorCode(crate::handler::REFUSED_CODE),
+                message.clone(),
+                Some(serde_json::json!({"type": "task_expired", "ttlMs": ttl_ms})),
+            );
+            state.payload = TaskPayload::Failed {
+                error: json_object(&error),
+            };
+            state.status_message = Some(message);
+            state.updated_at = timestamp();
+        }
+        drop(state);
+        if live {
+            self.changed();
+        }
+        self.cancel.cancel();
     }
 
     /// Ends the task with `payload` (completed or failed), unless it already ended (a
@@ -451,6 +497,44 @@ mod tests {
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(stream.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn an_expired_task_ends_failed_and_its_owner_hears_why() {
+        let registry = TaskRegistry::new(TaskLimits::default(), CancellationToken::new());
+        let mut stream = registry.streams.open(owner("ga", 1), "r".into()).unwrap();
+        let task = registry.create("everything", owner("ga", 1)).unwrap();
+        let audience = Audience {
+            owner: owner("ga", 1),
+            route: "r".into(),
+            shown_id: task.id.clone(),
+            session: None,
+        };
+        registry.notify(&task.feed, audience);
+        task.expire();
+        let heard = tokio::time::timeout(Duration::from_secs(5), stream.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(heard.status(), TaskStatus::Failed);
+        let TaskPayload::Failed { error } = &heard.payload else {
+            panic!("expected failed, got {:?}", heard.payload);
+        };
+        assert_eq!(error["data"]["type"], "task_expired");
+        assert!(
+            heard
+                .task
+                .status_message
+                .as_deref()
+                .is_some_and(|said| said.contains("ttl of 600000 ms")),
+            "{heard:?}"
+        );
+        assert!(task.cancel.is_cancelled());
+        // The call's late outcome changes nothing.
+        task.finish(TaskPayload::Completed {
+            result: JsonObject::new(),
+        });
+        assert_eq!(task.detailed("x").status(), TaskStatus::Failed);
     }
 
     #[tokio::test]

@@ -6,7 +6,8 @@
 //! and the owner's `subscriptions/listen` streams on the route that shows the task (a stream
 //! that declared the tasks extension), each under the id that route shows. The feed keeps only
 //! the latest status, so a slow caller skips statuses rather than queueing them; the relay
-//! ends with the task's last status, or at its TTL.
+//! ends with the task's last status, or [`PAST_TTL`] after its TTL (a task of the gateway's
+//! own that reaches its TTL unfinished ends `failed` then, and that is told too).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -28,6 +29,9 @@ const MAX_STREAMS_PER_OWNER: usize = 16;
 /// How many notifications may wait for one listen stream; past it they are dropped (the
 /// caller's `tasks/get` still tells the truth).
 const STREAM_BACKLOG: usize = 32;
+/// How long a relay outlives its task's TTL: the last status of a task that expired is
+/// published at the TTL itself, and must not race the relay's own end.
+pub(super) const PAST_TTL: Duration = Duration::from_secs(2);
 
 /// Where a task's statuses are published; cheap to clone.
 #[derive(Clone)]
@@ -41,6 +45,18 @@ impl StatusFeed {
     /// Publishes `task` as the task's current status (under any id: the relay renames it).
     pub fn publish(&self, task: DetailedTask) {
         self.0.send_replace(Some(task));
+    }
+
+    /// Publishes `task` unless the feed holds exactly it already: an upstream may send the same
+    /// status twice (on two listen streams while one replaces the other), the owner hears it once.
+    pub fn publish_changed(&self, task: DetailedTask) {
+        self.0.send_if_modified(|current| {
+            if current.as_ref() == Some(&task) {
+                return false;
+            }
+            *current = Some(task);
+            true
+        });
     }
 
     /// Whether nobody relays the feed any more: its task ended or expired.
@@ -118,7 +134,7 @@ impl TaskStreams {
 }
 
 /// Relays what `feed` publishes from now on to `audience`, until the task's last status, the
-/// feed's end or `ttl`.
+/// feed's end or [`PAST_TTL`] after `ttl`.
 pub(crate) fn relay(
     feed: &StatusFeed,
     audience: Audience,
@@ -140,7 +156,10 @@ pub(crate) fn relay(
                 }
             }
         };
-        if tokio::time::timeout(ttl, relaying).await.is_err() {
+        if tokio::time::timeout(ttl + PAST_TTL, relaying)
+            .await
+            .is_err()
+        {
             tracing::debug!("task notifications end with the task's ttl");
         }
     });

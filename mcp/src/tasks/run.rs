@@ -134,14 +134,23 @@ pub(crate) fn start(
     };
     tokio::spawn(async move {
         let cancel = task.cancel.clone();
-        let outcome = core
-            .call_tool(
-                &scope,
-                (request, Ok(target)),
-                (None, CallerNotifier::Nobody),
-                cancel,
-            )
-            .await;
+        let expires_at = task.expires_at();
+        let call = core.call_tool(
+            &scope,
+            (request, Ok(target)),
+            (None, CallerNotifier::Nobody),
+            cancel,
+        );
+        tokio::pin!(call);
+        let outcome = tokio::select! {
+            outcome = &mut call => outcome,
+            () = tokio::time::sleep_until(expires_at) => {
+                // Ended as expired (and told so); the call, stopped, still ends its own way,
+                // so it is logged and charged (or not) as any call that stopped.
+                task.expire();
+                call.await
+            }
+        };
         task.finish(match outcome {
             // A tool that ran and reported an error is completed; `failed` is for protocol errors.
             Ok(CallToolResponse::Complete(result)) => TaskPayload::Completed {

@@ -7,15 +7,19 @@
 //! A 2026-07-28 upstream sends these notifications only on a `subscriptions/listen` stream,
 //! which `upstream_listen.rs` opens for what the registry wants and relays from.
 //! An upstream's `notifications/tasks` go only to the feed of the caller that owns the task
-//! (see `crate::tasks`), by the upstream's task id; any other task id is dropped.
+//! (see `crate::tasks`), by the upstream's task id; any other task id is dropped, and so is a
+//! status the feed already has (a stream being replaced may carry it twice). A 2026-07-28
+//! upstream sends them on the listen stream, asked for by `listen_tasks.rs`.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rmcp::model::{GetMeta, JsonRpcMessage, ServerNotification};
 use rmcp::service::{RoleClient, RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::Transport;
 
+use super::listen_tasks::ListenTasks;
 use crate::tasks::StatusFeed;
 use crate::tool_server::Listener;
 
@@ -44,6 +48,10 @@ pub(crate) struct Listeners {
     sessions: Mutex<HashMap<u64, Entry>>,
     /// The feeds of the upstream's tasks, by the upstream's task id.
     tasks: Mutex<HashMap<String, StatusFeed>>,
+    /// The tasks a 2026-07-28 upstream's listen stream names.
+    pub(super) listen_tasks: ListenTasks,
+    /// How many `tools/list_changed` the upstream sent: what a cache of its listing compares.
+    tool_list_changes: AtomicU64,
 }
 
 /// What the listening sessions want of the upstream.
@@ -148,6 +156,24 @@ impl Listeners {
             }
         }
         tasks.insert(id.to_owned(), feed);
+        drop(tasks);
+        self.listen_tasks.touch();
+    }
+
+    /// The upstream tasks some caller still hears about, sorted: what a listen stream asks for.
+    pub fn watched_tasks(&self) -> Vec<String> {
+        let Ok(mut tasks) = self.tasks.lock() else {
+            return Vec::new();
+        };
+        tasks.retain(|_, feed| !feed.is_closed());
+        let mut ids: Vec<String> = tasks.keys().cloned().collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// How many `tools/list_changed` the upstream sent so far.
+    pub fn tool_list_changes(&self) -> u64 {
+        self.tool_list_changes.load(Ordering::Relaxed)
     }
 
     /// Publishes an upstream's `notifications/tasks` to the feed of its task, if watched; the
@@ -159,10 +185,12 @@ impl Listeners {
         let id = &task.task.task_id;
         if task.status().is_terminal() {
             if let Some(feed) = tasks.remove(id) {
-                feed.publish(task.clone());
+                feed.publish_changed(task.clone());
+                drop(tasks);
+                self.listen_tasks.touch();
             }
         } else if let Some(feed) = tasks.get(id) {
-            feed.publish(task.clone());
+            feed.publish_changed(task.clone());
         }
     }
 
@@ -190,6 +218,16 @@ impl Listeners {
     /// Sends `notification` to the sessions it concerns, in a task of its own so a slow session
     /// never holds up the upstream's stream.
     pub(super) fn deliver(&self, notification: &ServerNotification) {
+        match notification {
+            ServerNotification::ToolListChangedNotification(_) => {
+                self.tool_list_changes.fetch_add(1, Ordering::Relaxed);
+            }
+            ServerNotification::ResourceUpdatedNotification(_)
+            | ServerNotification::ResourceListChangedNotification(_)
+            | ServerNotification::PromptListChangedNotification(_) => {}
+            // Anything else is not every listening session's business.
+            _ => return,
+        }
         let recipients: Vec<Listener> = {
             let Ok(mut sessions) = self.sessions.lock() else {
                 return;
@@ -259,11 +297,27 @@ impl<T: Transport<RoleClient>> Transport<RoleClient> for NotificationRelay<T> {
         &mut self,
         item: TxJsonRpcMessage<RoleClient>,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
-        self.inner.send(item)
+        self.inner.send(self.listeners.listen_tasks.rewrite(item))
     }
 
     async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleClient>> {
-        let message = self.inner.receive().await?;
+        loop {
+            let message = self.inner.receive().await?;
+            if let Some(message) = self.heard(message) {
+                return Some(message);
+            }
+        }
+    }
+
+    fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send {
+        self.inner.close()
+    }
+}
+
+impl<T> NotificationRelay<T> {
+    /// Relays what `message` tells the listening sessions; what rmcp should read of it (a task
+    /// notification of a listen stream is the relay's alone: rmcp would end the stream over it).
+    fn heard(&self, message: RxJsonRpcMessage<RoleClient>) -> Option<RxJsonRpcMessage<RoleClient>> {
         if let JsonRpcMessage::Notification(notification) = &message
             && notification
                 .notification
@@ -284,11 +338,15 @@ impl<T: Transport<RoleClient>> Transport<RoleClient> for NotificationRelay<T> {
             && let ServerNotification::TaskStatusNotification(status) = &notification.notification
         {
             self.listeners.task_status(&status.params.task);
+            if notification
+                .notification
+                .get_meta()
+                .subscription_id()
+                .is_some()
+            {
+                return None;
+            }
         }
         Some(message)
-    }
-
-    fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send {
-        self.inner.close()
     }
 }

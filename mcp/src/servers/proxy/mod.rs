@@ -14,6 +14,7 @@
 mod bridge;
 mod caller_logs;
 mod direct_call;
+mod listen_tasks;
 mod listeners;
 mod progress;
 mod sse_client;
@@ -786,6 +787,10 @@ impl<C: Connector> ToolServer for Proxy<C> {
 
     fn watch_task(&self, id: &str, feed: StatusFeed) {
         self.listeners.watch_task(id, feed);
+    }
+
+    fn tool_list_changes(&self) -> u64 {
+        self.listeners.tool_list_changes()
     }
 }
 
