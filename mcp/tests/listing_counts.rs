@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use mcp::{McpConfig, Scope, ServerKind};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Content, ListToolsResult,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ListToolsResult,
     PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::{Peer, RequestContext, RoleServer};
@@ -81,7 +81,7 @@ impl ServerHandler for Counting {
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         Ok(CallToolResponse::Complete(CallToolResult::success(vec![
-            Content::text("done"),
+            ContentBlock::text("done"),
         ])))
     }
 }
