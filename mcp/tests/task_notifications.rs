@@ -1,4 +1,6 @@
-//! `notifications/tasks` through the router: to the owner's listen stream on the task's route, for own, virtual and forwarded tasks (from upstreams of both eras), and to nobody else; the last one of a task that expired.
+//! `notifications/tasks` through the router: to the owner's listen stream on the task's route (own, virtual, forwarded tasks), and to nobody else.
+//!
+//! Forwarded tasks come from upstreams of both eras; a task that expires is told its last status.
 
 use std::time::Duration;
 
