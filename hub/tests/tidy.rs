@@ -132,8 +132,10 @@ fn the_leaves_name_no_face() {
             "{leaf} is a workspace member"
         );
         let manifest = root().join(leaf).join("Cargo.toml");
+        // A crate may name itself (relay's tests turn on its own `test-util` feature).
+        let own_name = leaf.rsplit('/').next().unwrap_or(leaf);
         for dependency in dependency_names(&read(&manifest)) {
-            if FACES.contains(&dependency.as_str()) {
+            if dependency != own_name && FACES.contains(&dependency.as_str()) {
                 offenders.push(format!("{}: {dependency}", shown(&manifest)));
             }
         }
