@@ -397,6 +397,7 @@ pub async fn run(
             traces: Some(Arc::new(process::telemetry::MetaClientTraces)),
             oauth: mcp_oauth,
             upstream_tokens: Some(upstream_auth.clone()),
+            grpc: Some(Arc::new(mcp_host::grpc::GrpcClient)),
         },
     );
     let control_plane = grpc::ControlPlane {

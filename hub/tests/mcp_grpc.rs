@@ -1,8 +1,8 @@
 //! gRPC servers (`type: grpc`) listed and called as tools through `/mcp`, upstream a tonic fixture or the gateway's own control plane.
 //!
 //! Unary, server streaming with progress and a status error; the group's metadata received
-//! upstream; an uploaded descriptor set; loopback refused unless allowed; bad definitions
-//! refused at write.
+//! upstream; an uploaded descriptor set, also listed by the control plane's inspection; loopback
+//! refused unless allowed; bad definitions refused at write.
 
 #![allow(
     clippy::unwrap_used,
@@ -397,6 +397,21 @@ async fn a_loopback_upstream_is_refused_unless_allowed() {
         .filter_map(|tool| tool["name"].as_str())
         .collect();
     assert_eq!(names, ["Inventory_Lookup", "Inventory_Watch"]);
+    // The control plane's inspection opens it through the same gRPC client.
+    let inspected = mcp
+        .list_mcp_server_tools(admin(pb::ListMcpServerToolsRequest {
+            id: "described".into(),
+            group_id: String::new(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let inspected: Vec<&str> = inspected
+        .tools
+        .iter()
+        .map(|tool| tool.name.as_str())
+        .collect();
+    assert_eq!(inspected, ["Inventory_Lookup", "Inventory_Watch"]);
     let refused = support::mcp_calls::call_tool(
         &hub,
         "/mcp/public/described",

@@ -12,11 +12,11 @@ const DOC_LINE_LIMIT: usize = 160;
 /// Dependencies only `hub` may name: the other crates know nothing of SQL, Redis or protobuf.
 const HUB_ONLY_DEPENDENCIES: [&str; 4] = ["sqlx", "redis", "tonic", "prost"];
 
-/// The one exception, by crate: mcp's gRPC servers (`mcp/src/servers/grpc/`) translate an
-/// upstream's protobuf into MCP tools, as `openapi2mcp` translates HTTP APIs; protobuf is the
-/// protocol they speak to that upstream, not the control plane's, which stays hub's.
+/// The one exception, by crate: `grpc2mcp` translates an upstream's protobuf into MCP tools, as
+/// `openapi2mcp` translates HTTP APIs; protobuf is the protocol it speaks to that upstream, not
+/// the control plane's, which stays hub's. SQL and Redis stay forbidden to it like to the rest.
 const PROTOBUF_UPSTREAM_CLIENTS: [(&str, &[&str]); 1] = [(
-    "mcp",
+    "mcp/grpc2mcp",
     &[
         "tonic",
         "tonic-reflection",
@@ -25,6 +25,10 @@ const PROTOBUF_UPSTREAM_CLIENTS: [(&str, &[&str]); 1] = [(
         "prost-types",
     ],
 )];
+
+/// The libraries a face is built from, which no face's crate may be built into: they name
+/// neither `hub` nor `mcp` nor `relay` (see README's Invariants).
+const LEAVES: [&str; 3] = ["relay", "openapi2mcp", "mcp/grpc2mcp"];
 
 #[test]
 fn every_source_file_opens_with_one_short_doc_line() {
@@ -77,6 +81,68 @@ fn only_hub_depends_on_sql_redis_or_protobuf() {
     assert!(
         offenders.is_empty(),
         "only hub may depend on {HUB_ONLY_DEPENDENCIES:?}:\n{}",
+        offenders.join("\n")
+    );
+}
+
+/// The gRPC upstreams' protobuf lives in `grpc2mcp` alone: it is a member, it names no SQL or
+/// Redis crate, and `mcp` names no protobuf, gRPC or HTTP/2 client crate of its own (it reaches
+/// gRPC upstreams through the host's `GrpcUpstreams`).
+#[test]
+fn protobuf_reaches_mcp_only_through_grpc2mcp() {
+    assert!(
+        members().iter().any(|member| member == "mcp/grpc2mcp"),
+        "mcp/grpc2mcp is a workspace member"
+    );
+    let grpc2mcp = dependency_names(&read(&root().join("mcp/grpc2mcp/Cargo.toml")));
+    let storage: Vec<&String> = grpc2mcp
+        .iter()
+        .filter(|name| {
+            ["sqlx", "redis"]
+                .iter()
+                .any(|forbidden| name.starts_with(forbidden))
+        })
+        .collect();
+    assert!(
+        storage.is_empty(),
+        "grpc2mcp speaks protobuf to upstreams and knows nothing of storage: {storage:?}"
+    );
+    let mcp = dependency_names(&read(&root().join("mcp/Cargo.toml")));
+    let protobuf: Vec<&String> = mcp
+        .iter()
+        .filter(|name| {
+            ["tonic", "prost", "tower", "hyper-util"]
+                .iter()
+                .any(|forbidden| name.starts_with(forbidden))
+        })
+        .collect();
+    assert!(
+        protobuf.is_empty(),
+        "mcp reaches gRPC upstreams through grpc2mcp in hub, never itself: {protobuf:?}"
+    );
+}
+
+#[test]
+fn the_leaves_name_no_face() {
+    const FACES: [&str; 3] = ["hub", "mcp", "relay"];
+    let mut offenders = Vec::new();
+    for leaf in LEAVES {
+        assert!(
+            members().iter().any(|member| member == leaf),
+            "{leaf} is a workspace member"
+        );
+        let manifest = root().join(leaf).join("Cargo.toml");
+        // A crate may name itself (relay's tests turn on its own `test-util` feature).
+        let own_name = leaf.rsplit('/').next().unwrap_or(leaf);
+        for dependency in dependency_names(&read(&manifest)) {
+            if dependency != own_name && FACES.contains(&dependency.as_str()) {
+                offenders.push(format!("{}: {dependency}", shown(&manifest)));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "{LEAVES:?} are leaves: they name none of {FACES:?}:\n{}",
         offenders.join("\n")
     );
 }

@@ -105,7 +105,7 @@ pub enum ServerKind {
     /// fixed as the admin composed them (see `servers/composite.rs`).
     Virtual(VirtualComposition),
     /// A gRPC service: each unary and server-streaming method becomes a tool (see
-    /// `servers/grpc/`).
+    /// `servers/grpc.rs`, through the host's [`crate::GrpcUpstreams`]).
     Grpc(GrpcSource),
 }
 

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::config::McpConfig;
+use crate::grpc_host::GrpcUpstreams;
 use crate::host::ServerDefinition;
 use crate::servers::LiveServers;
 use crate::tool_server::ToolServer;
@@ -19,6 +20,8 @@ use crate::upstream_auth::UpstreamTokenSource;
 pub struct InspectAs {
     pub group_id: String,
     pub upstream_tokens: Option<Arc<dyn UpstreamTokenSource>>,
+    /// The host's gRPC client, so a gRPC server can be inspected; it cannot start without.
+    pub grpc: Option<Arc<dyn GrpcUpstreams>>,
 }
 
 /// A fresh tool server of `definition` for `caller` (no cached instance, so a test really
@@ -28,9 +31,14 @@ fn fresh(
     definition: &ServerDefinition,
     caller: &InspectAs,
 ) -> Result<Arc<dyn ToolServer>, String> {
-    LiveServers::new(config.clone(), None, caller.upstream_tokens.clone())
-        .build(definition, &caller.group_id)
-        .map_err(|error| error.message.to_string())
+    LiveServers::new(
+        config.clone(),
+        None,
+        caller.upstream_tokens.clone(),
+        caller.grpc.clone(),
+    )
+    .build(definition, &caller.group_id)
+    .map_err(|error| error.message.to_string())
 }
 
 /// One tool as a server lists it.

@@ -1,7 +1,7 @@
 //! The MCP service: serves embedded, proxied and OpenAPI-backed MCP servers to the tenants allowed to use them.
 //!
-//! Knows nothing of SQL, Redis or protobuf; `hub` supplies tenants and server definitions through
-//! traits.
+//! Knows nothing of SQL, Redis or protobuf; `hub` supplies tenants, server definitions and its
+//! gRPC client through traits.
 //!
 //! Code map:
 //! - `host.rs`: the contract `hub` implements ([`McpDirectory`], [`ToolCallGate`],
@@ -40,7 +40,10 @@
 //!   Streamable HTTP through rmcp's client, tool calls as direct POSTs on its session in
 //!   `direct_call.rs`; legacy SSE through our client), `openapi.rs` (through `openapi2mcp`) and
 //!   `composite.rs` (virtual servers over other servers' tools) with `composite_offerings.rs`
-//!   (their prompts and resources) and `uri_template.rs` (matching and renaming URI templates).
+//!   (their prompts and resources) and `uri_template.rs` (matching and renaming URI templates),
+//!   `grpc.rs` (gRPC upstreams through the host's [`GrpcUpstreams`]).
+//! - `grpc_host.rs`: [`GrpcUpstreams`] and [`GrpcUpstream`], the host's gRPC client (`hub`
+//!   implements them with `grpc2mcp`, so protobuf stays out of this crate).
 //! - `auth.rs`: OAuth 2.1 for MCP clients: RFC 9728 metadata, the 401 challenge, and
 //!   [`AccessTokenVerifier`], the host's check of an access token (API keys keep working).
 //! - `upstream_auth.rs`: [`UpstreamTokenSource`], the host's access tokens per group for
@@ -64,6 +67,7 @@ mod auth;
 mod caller_requests;
 mod config;
 mod direct_reply;
+mod grpc_host;
 mod handler;
 mod host;
 mod inspect;
@@ -92,6 +96,7 @@ pub use auth::{
     ProtectedResource, SCOPE_ALL_SERVERS, VerifyFuture,
 };
 pub use config::{DEFAULT_OPENAPI_COMPACT_ABOVE_BYTES, McpConfig};
+pub use grpc_host::{GrpcCallError, GrpcMessages, GrpcTool, GrpcUpstream, GrpcUpstreams};
 pub use handler::{REFUSED_CODE, TOOL_NAME_SEPARATOR};
 pub use host::{
     AdmitAll, AdmitFuture, ClientTraces, GateFuture, GrpcSource, McpDirectory, OpenApiSource,
@@ -107,8 +112,8 @@ pub use offerings::AGGREGATED_URI_SCHEME;
 pub use resolved::{ResolvedServer, embedded_definition};
 pub use router::origin_allowed;
 pub use servers::{
-    Catalogue, GrpcCheckError, OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo,
-    TemplateParam, check_grpc, check_openapi, embedded_templates, redact_secrets, uri_template,
+    Catalogue, OpenApiCheck, OpenApiError, ParamOwner, TemplateError, TemplateInfo, TemplateParam,
+    check_openapi, embedded_templates, redact_secrets, uri_template,
 };
 pub use service::{ClientIp, McpService, McpServiceOptions};
 pub use sessions::{MemorySessionStore, SessionRecord, SessionStore, SessionStoreError};

@@ -65,6 +65,9 @@ pub struct McpServiceOptions {
     /// [`crate::UpstreamTokenSource`]); such servers answer every group with a "needs
     /// authorization" error when `None`.
     pub upstream_tokens: Option<Arc<dyn crate::UpstreamTokenSource>>,
+    /// The host's gRPC client (see [`crate::GrpcUpstreams`]); servers of type `grpc` cannot
+    /// start when `None`.
+    pub grpc: Option<Arc<dyn crate::GrpcUpstreams>>,
 }
 
 /// The MCP service: one per process, shared by every request.
@@ -121,6 +124,7 @@ impl McpService {
                 config.clone(),
                 options.pins.clone(),
                 options.upstream_tokens.clone(),
+                options.grpc.clone(),
             ),
             config: config.clone(),
             admin,

@@ -685,12 +685,13 @@ pub fn mcp_server(server: &McpServer) -> Result<(), StoreError> {
             // bad one is refused at write instead of failing every listing.
             let source = crate::mcp_host::bridge::grpc_source(server, BTreeMap::new());
             if let Some(source) = source
-                && let Err(error) = mcp::check_grpc(&source)
+                && let Err(error) =
+                    grpc2mcp::check(&crate::mcp_host::grpc::upstream_source(&source))
             {
                 let field = match error {
-                    mcp::GrpcCheckError::Url(_) => "mcp_server.url".to_owned(),
-                    mcp::GrpcCheckError::Metadata(_) => "mcp_server.headers".to_owned(),
-                    mcp::GrpcCheckError::DescriptorSet(_) => format!(
+                    grpc2mcp::CheckError::Url(_) => "mcp_server.url".to_owned(),
+                    grpc2mcp::CheckError::Metadata(_) => "mcp_server.headers".to_owned(),
+                    grpc2mcp::CheckError::DescriptorSet(_) => format!(
                         "mcp_server.params[{}]",
                         crate::mcp_host::bridge::DESCRIPTOR_SET_PARAM
                     ),

@@ -1,4 +1,4 @@
-//! What answers one server's tools: builds the tool server of a definition by its kind (embedded, proxy, OpenAPI, virtual) and caches live instances.
+//! What answers one server's tools: builds the tool server of a definition by its kind (embedded, proxy, OpenAPI, virtual, gRPC) and caches live instances.
 
 mod composite;
 mod composite_offerings;
@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use rmcp::ErrorData;
 
 use crate::config::McpConfig;
+use crate::grpc_host::GrpcUpstreams;
 use crate::host::{RemoteEndpoint, ServerDefinition, ServerKind, VirtualComposition};
 use crate::pinning::ToolPins;
 use crate::tool_server::ToolServer;
@@ -25,7 +26,6 @@ use grpc::GrpcServer;
 use openapi::OpenApiServer;
 use proxy::{SseProxy, StreamableProxy};
 
-pub use grpc::{GrpcCheckError, check_grpc};
 pub use openapi::{OpenApiCheck, OpenApiError, check_openapi};
 pub use proxy::redact_secrets;
 pub use templates::{
@@ -42,6 +42,8 @@ pub(crate) struct LiveServers {
     pins: Option<Arc<dyn ToolPins>>,
     /// The host's upstream OAuth tokens, for proxies whose upstream wants them.
     upstream_tokens: Option<Arc<dyn UpstreamTokenSource>>,
+    /// The host's gRPC client, for servers of type `grpc`.
+    grpc: Option<Arc<dyn GrpcUpstreams>>,
 }
 
 /// Server id, revision, and the group for proxies (empty for shared servers).
@@ -57,12 +59,14 @@ impl LiveServers {
         config: McpConfig,
         pins: Option<Arc<dyn ToolPins>>,
         upstream_tokens: Option<Arc<dyn UpstreamTokenSource>>,
+        grpc: Option<Arc<dyn GrpcUpstreams>>,
     ) -> Self {
         Self {
             config,
             live: Mutex::new(HashMap::new()),
             pins,
             upstream_tokens,
+            grpc,
         }
     }
 
@@ -150,14 +154,27 @@ impl LiveServers {
                 self.composite(definition, composition, group_id)?
             }
             ServerKind::Grpc(source) => {
-                GrpcServer::build(&definition.id, source, self.config.upstream_timeout).map_err(
-                    |error| {
-                        ErrorData::internal_error(
-                            format!("server {} cannot start: {error}", definition.id),
-                            None,
-                        )
-                    },
-                )?
+                let upstreams = self.grpc.as_deref().ok_or_else(|| {
+                    ErrorData::internal_error(
+                        format!(
+                            "server {} cannot start: this gateway has no grpc client",
+                            definition.id
+                        ),
+                        None,
+                    )
+                })?;
+                GrpcServer::build(
+                    &definition.id,
+                    source,
+                    self.config.upstream_timeout,
+                    upstreams,
+                )
+                .map_err(|error| {
+                    ErrorData::internal_error(
+                        format!("server {} cannot start: {error}", definition.id),
+                        None,
+                    )
+                })?
             }
         };
         Ok(server)

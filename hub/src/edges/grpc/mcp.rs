@@ -411,6 +411,7 @@ impl Mcp {
             caller: mcp::InspectAs {
                 group_id: group_id.to_owned(),
                 upstream_tokens,
+                grpc: Some(Arc::new(crate::mcp_host::grpc::GrpcClient)),
             },
         }))
     }

@@ -15,12 +15,12 @@ use tonic::metadata::{AsciiMetadataKey, AsciiMetadataValue};
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
 use tonic::{Request, Status, Streaming};
 
-use super::codec::BytesCodec;
-use crate::host::GrpcSource;
+use crate::codec::BytesCodec;
+use crate::service::Source;
 
 /// Why a channel could not be set up.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum TransportError {
+pub enum TransportError {
     #[error("invalid grpc url: {0}")]
     Url(String),
     #[error(
@@ -41,7 +41,7 @@ pub(crate) struct Upstream {
 
 impl Upstream {
     /// Needs a tokio runtime: the channel's worker is spawned here (it connects on first use).
-    pub fn new(source: &GrpcSource, timeout: Duration) -> Result<Upstream, TransportError> {
+    pub fn new(source: &Source, timeout: Duration) -> Result<Upstream, TransportError> {
         let target = Target::parse(source)?;
         let mut endpoint = Endpoint::from(target.uri)
             .connect_timeout(timeout)
@@ -60,11 +60,6 @@ impl Upstream {
             metadata: target.metadata,
             timeout,
         })
-    }
-
-    /// How long one call (or one whole stream) may take.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
     }
 
     /// `path` is `/package.Service/Method`.
@@ -132,7 +127,7 @@ pub(crate) struct Target {
 }
 
 impl Target {
-    pub fn parse(source: &GrpcSource) -> Result<Target, TransportError> {
+    pub fn parse(source: &Source) -> Result<Target, TransportError> {
         let uri =
             Uri::from_str(&source.url).map_err(|error| TransportError::Url(error.to_string()))?;
         let tls = match uri.scheme_str() {
@@ -203,7 +198,7 @@ async fn connect_guarded(
 
 /// An error and its sources on one line: tonic wraps the connector's error (a refused address)
 /// in transport errors whose own message says little.
-pub(super) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use prost_reflect::{Cardinality, FieldDescriptor, Kind, MessageDescriptor};
 use serde_json::{Map, Value, json};
 
-use super::comments::comment_of;
+use crate::comments::comment_of;
 
 /// Message types one tool's schema may define; beyond, a message is an open object with a note
 /// (the call still takes and returns it whole).

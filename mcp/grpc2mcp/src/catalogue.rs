@@ -5,14 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use prost_reflect::{MessageDescriptor, MethodDescriptor};
-use rmcp::model::Tool;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::call::{MAX_STREAM_BYTES, MAX_STREAM_MESSAGES};
-use super::comments::comment_of;
-use super::reflection::Descriptors;
-use super::schema::message_schema;
+use crate::call::{MAX_STREAM_BYTES, MAX_STREAM_MESSAGES};
+use crate::comments::comment_of;
+use crate::reflection::Descriptors;
+use crate::schema::message_schema;
+use crate::service::ToolDefinition;
 
 /// The longest tool name clients accept.
 const MAX_TOOL_NAME: usize = 64;
@@ -29,7 +29,7 @@ pub(crate) struct Method {
 
 /// Tools in listing order and the methods behind them by tool name.
 pub(crate) struct Catalogue {
-    pub tools: Vec<Tool>,
+    pub tools: Vec<ToolDefinition>,
     pub methods: HashMap<String, Method>,
     /// Client-streaming and bidirectional methods, which no tool can stand for.
     pub skipped: Vec<String>,
@@ -115,7 +115,7 @@ fn tool_names(methods: &[MethodDescriptor]) -> Vec<String> {
         .collect()
 }
 
-fn to_tool(method: &MethodDescriptor, name: &str) -> Option<Tool> {
+fn to_tool(method: &MethodDescriptor, name: &str) -> Option<ToolDefinition> {
     let full_name = format!("/{}/{}", method.parent_service().full_name(), method.name());
     let mut description =
         comment_of(&method.parent_file(), method.path()).unwrap_or_else(|| full_name.clone());
@@ -141,27 +141,28 @@ fn to_tool(method: &MethodDescriptor, name: &str) -> Option<Tool> {
         if let Some(definitions) = definitions {
             schema["$defs"] = definitions;
         }
-        Some(schema)
+        object_schema(schema)
     } else {
-        let schema = message_schema(&method.output());
-        (schema.get("type") == Some(&json!("object"))).then_some(schema)
+        object_schema(message_schema(&method.output()))
     };
-    let input_schema = message_schema(&method.input());
     // Tool arguments are an object; a request that maps to another JSON type (a bare
     // Timestamp, Value) cannot be one.
-    if input_schema.get("type") != Some(&json!("object")) {
+    let Some(input_schema) = object_schema(message_schema(&method.input())) else {
         tracing::warn!(method = %full_name, "grpc method skipped: its request is not a json object");
         return None;
+    };
+    Some(ToolDefinition {
+        name: name.to_owned(),
+        description,
+        input_schema,
+        output_schema,
+    })
+}
+
+/// A schema of JSON type `object`; MCP's input and output schemas can be nothing else.
+fn object_schema(schema: Value) -> Option<Map<String, Value>> {
+    match schema {
+        Value::Object(object) if object.get("type") == Some(&json!("object")) => Some(object),
+        _ => None,
     }
-    let mut tool = json!({
-        "name": name,
-        "description": description,
-        "inputSchema": input_schema,
-    });
-    if let Some(output_schema) = output_schema {
-        tool["outputSchema"] = output_schema;
-    }
-    serde_json::from_value::<Tool>(tool)
-        .inspect_err(|error| tracing::warn!(method = %full_name, %error, "grpc tool dropped"))
-        .ok()
 }

@@ -13,7 +13,7 @@ use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 use tonic_reflection::pb::v1::{ServerReflectionRequest, ServerReflectionResponse};
 
-use super::transport::Upstream;
+use crate::transport::Upstream;
 
 /// Both versions share their messages' wire format; only the method path differs.
 const REFLECTION_PATHS: [&str; 2] = [
@@ -32,7 +32,7 @@ pub(crate) struct Descriptors {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum ReflectionError {
+pub enum ReflectionError {
     #[error("server reflection failed: {0}")]
     Status(String),
     #[error("the upstream serves neither grpc.reflection.v1 nor v1alpha; upload a descriptor set")]

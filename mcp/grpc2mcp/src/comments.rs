@@ -6,7 +6,7 @@ use prost_reflect::FileDescriptor;
 const MAX_COMMENT_CHARS: usize = 2048;
 
 /// The leading (else trailing) comment of the element at `path`, trimmed; `None` when absent.
-pub(super) fn comment_of(file: &FileDescriptor, path: &[i32]) -> Option<String> {
+pub(crate) fn comment_of(file: &FileDescriptor, path: &[i32]) -> Option<String> {
     let info = file.file_descriptor_proto().source_code_info.as_ref()?;
     let location = info
         .location
