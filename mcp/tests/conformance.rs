@@ -169,18 +169,13 @@ const CALLER_REQUEST_SCENARIOS: [&str; 16] = [
     "input-required-result-validate-input",
 ];
 
-/// The 2026-07-28 input-required scenarios that check the fixture's own rounds, which a proxy
-/// of a session-era upstream replaces with its bridge's (see `in_scope`); a proxy of a
-/// 2026-07-28 upstream passes the fixture's own through.
-const PROXIED_BRIDGE_GAPS: [&str; 7] = [
-    "input-required-result-basic-elicitation",
-    "input-required-result-request-state",
-    "input-required-result-multiple-input-requests",
-    "input-required-result-multi-round",
-    "input-required-result-non-tool-request",
-    "input-required-result-tampered-state",
-    "input-required-result-capability-check",
-];
+/// The 2026-07-28 input-required scenarios a proxy of a session-era upstream cannot pass (see
+/// `in_scope`); a proxy of a 2026-07-28 upstream passes them.
+///
+/// `non-tool-request` asks through `prompts/get`: neither the `everything` fixture nor the proxy
+/// can ask a caller in the middle of a prompt (the gateway's `get_prompt` has no caller to ask,
+/// so a session-era upstream's prompt cannot ask a 2026-07-28 caller through the bridge).
+const PROXIED_BRIDGE_GAPS: [&str; 1] = ["input-required-result-non-tool-request"];
 
 /// Whether scenario `name` must pass on the route `label` (`direct`, `proxied`, `proxied-2026`
 /// or `aggregate`).
@@ -195,14 +190,12 @@ fn in_scope(name: &str, label: &str) -> bool {
         .iter()
         .any(|prefix| name.starts_with(prefix))
         || name == "sep-2164-resource-not-found";
-    // Through the proxy the upstream speaks the session era: it asks mid-call, one request at a
-    // time, and the gateway's bridge names each in an input-required result of its own (key
-    // `upstream_request`, a `requestState` of its own). Scenarios about the fixture's own
-    // 2026-07-28 rounds (its keys, its signed state, several requests in one result, a prompt
-    // asking, capability checks of the fixture) see the bridge's rounds instead, and tasks are
-    // not forwarded: out of scope there (`proxied-2026`, which speaks 2026-07-28 upstream,
-    // passes them, its resource subscriptions carried over the upstream's
-    // `subscriptions/listen` stream).
+    // Through the proxy the upstream speaks the session era: it asks mid-call (several requests
+    // at once where the fixture's 2026-07-28 round has several, each naming its key), and the
+    // gateway's bridge asks the caller in input-required rounds of its own (its own
+    // `requestState`, refused when tampered with, and only what the caller declared). Tasks
+    // are not required there (`proxied-2026`, which speaks 2026-07-28 upstream, passes them,
+    // its resource subscriptions carried over the upstream's `subscriptions/listen` stream).
     let proxied_gap =
         label == "proxied" && (name.starts_with("tasks-") || PROXIED_BRIDGE_GAPS.contains(&name));
     (tools || offerings) && !proxied_gap
