@@ -21,10 +21,11 @@ use mcp::{McpConfig, Scope, ServerKind};
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult, ClientCapabilities,
     ClientConfig, ClientRequest, ContentBlock, CreateMessageRequestParams, CreateMessageResult,
-    ElicitRequestParams, ElicitResult, Implementation, InputResponses, ListRootsResult,
-    ListToolsResult, LoggingLevel, LoggingMessageNotificationParam, PaginatedRequestParams,
-    ProgressNotificationParam, ProgressToken, ProtocolVersion, RequestMetaObject,
-    ServerCapabilities, ServerConfig, ServerRequest, ServerResult, Tool,
+    ElicitRequestParams, ElicitResult, GetPromptRequestParams, GetPromptResponse, GetPromptResult,
+    Implementation, InputResponses, ListPromptsResult, ListRootsResult, ListToolsResult,
+    LoggingLevel, LoggingMessageNotificationParam, PaginatedRequestParams,
+    ProgressNotificationParam, ProgressToken, Prompt, PromptMessage, ProtocolVersion,
+    RequestMetaObject, Role, ServerCapabilities, ServerConfig, ServerRequest, ServerResult, Tool,
 };
 use rmcp::service::{
     ClientLifecycleMode, ClientServiceExt, NotificationContext, PeerRequestOptions, RequestContext,
@@ -60,6 +61,7 @@ impl ServerHandler for AskingUpstream {
         ServerConfig::new(
             ServerCapabilities::builder()
                 .enable_tools()
+                .enable_prompts()
                 .enable_logging()
                 .build(),
         )
@@ -88,6 +90,42 @@ impl ServerHandler for AskingUpstream {
             .map(|name| Tool::new(name, "a bridge fixture", schema.clone()))
             .collect(),
         ))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(ListPromptsResult::with_all_items(vec![Prompt::new(
+            "ask_context",
+            Some("asks its client for the context mid-request"),
+            None,
+        )]))
+    }
+
+    /// `ask_context` asks its client for a context mid-request, under the key `context`, and
+    /// builds the prompt with the answer.
+    async fn get_prompt(
+        &self,
+        _request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let request: ServerRequest = serde_json::from_value(json!({
+            "method": "elicitation/create", "params": {
+                "mode": "form", "message": "which context?", "requestedSchema": {
+                    "type": "object", "properties": {"name": {"type": "string"}}},
+                "_meta": {INPUT_KEY_META: "context"}}
+        }))
+        .unwrap();
+        let answer = context.peer.send_request(request).await.unwrap();
+        let answer = serde_json::to_value(answer).unwrap();
+        Ok(GetPromptResponse::Complete(GetPromptResult::new(vec![
+            PromptMessage::new_text(
+                Role::User,
+                format!("context: {}", answer["content"]["name"].as_str().unwrap()),
+            ),
+        ])))
     }
 
     async fn call_tool(
@@ -446,6 +484,16 @@ async fn concurrent_requests_are_asked_together_each_under_its_own_key() {
         "{requests}"
     );
 
+    // A state changed by the caller is refused as invalid params (and the call stays parked).
+    let mut tampered = CallToolRequestParams::new("ask_at_once");
+    tampered.request_state = Some(format!("{state}-TAMPERED"));
+    tampered.input_responses = Some(answers_to(&requests));
+    let refused = session.peer().call_tool_once(tampered).await.unwrap_err();
+    assert!(
+        matches!(&refused, rmcp::ServiceError::McpError(error) if error.code == rmcp::model::ErrorCode::INVALID_PARAMS),
+        "{refused:?}"
+    );
+
     // A retry that leaves one unanswered is asked it again, under a new state.
     let mut partial = answers_to(&requests);
     partial.remove("roots");
@@ -473,6 +521,48 @@ async fn concurrent_requests_are_asked_together_each_under_its_own_key() {
         answers["roots"]["roots"][0]["uri"], "file:///work",
         "{answers}"
     );
+    session.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_prompt_that_asks_mid_request_is_bridged_too() {
+    let server = AskingUpstream {
+        cancelled: Arc::new(tokio::sync::Semaphore::new(0)),
+    };
+    let gateway = gateway(upstream(server).await, Duration::from_secs(20)).await;
+    let client = AnsweringClient::default();
+    let session = connect_2026(&gateway.url("/public/remote"), &client).await;
+    let first = session
+        .peer()
+        .get_prompt_once(GetPromptRequestParams::new("ask_context"))
+        .await
+        .unwrap();
+    let GetPromptResponse::InputRequired(asked) = first else {
+        panic!("expected an input-required result, got {first:?}");
+    };
+    let requests = serde_json::to_value(asked.input_requests.as_ref().unwrap()).unwrap();
+    assert_eq!(
+        requests["context"]["method"], "elicitation/create",
+        "{requests}"
+    );
+    // The state names the prompt: a tool call cannot take it.
+    let state = asked.request_state.clone().unwrap();
+    let mut as_tool = CallToolRequestParams::new("ask_context");
+    as_tool.request_state = Some(state.clone());
+    let refused = session.peer().call_tool_once(as_tool).await.unwrap_err();
+    assert!(
+        refused.to_string().contains("requestState is unknown"),
+        "{refused}"
+    );
+    let mut retry = GetPromptRequestParams::new("ask_context");
+    retry.request_state = Some(state);
+    retry.input_responses = Some(answers_to(&requests));
+    let second = session.peer().get_prompt_once(retry).await.unwrap();
+    let GetPromptResponse::Complete(prompt) = second else {
+        panic!("expected the prompt, got {second:?}");
+    };
+    let message = serde_json::to_value(&prompt.messages[0]).unwrap();
+    assert_eq!(message["content"]["text"], "context: Ada", "{message}");
     session.cancel().await.unwrap();
 }
 

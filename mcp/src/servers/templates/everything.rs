@@ -311,7 +311,9 @@ impl ToolServer for EverythingServer {
     }
 
     fn asks_caller(&self, tool: &str) -> bool {
-        asking::TOOLS.contains(&tool) || asking::INPUT_REQUIRED_TOOLS.contains(&tool)
+        asking::TOOLS.contains(&tool)
+            || asking::INPUT_REQUIRED_TOOLS.contains(&tool)
+            || input_required::asks_caller(tool)
     }
 
     fn task_support(&self, tool: &str) -> TaskSupport {

@@ -58,6 +58,12 @@ pub(super) fn tools() -> Vec<Tool> {
         .collect()
 }
 
+/// Whether `tool` is one of these: each asks a session-era caller mid-call, so its calls are
+/// served by rmcp's session, which can carry the requests.
+pub(super) fn asks_caller(tool: &str) -> bool {
+    TOOLS.iter().any(|(name, _)| *name == tool)
+}
+
 pub(super) fn prompt() -> Prompt {
     Prompt::new(
         PROMPT,
@@ -68,7 +74,7 @@ pub(super) fn prompt() -> Prompt {
 
 /// The answer to `call` when it names one of these tools.
 pub(super) async fn call(call: &ToolCall) -> Option<Result<CallToolResponse, ErrorData>> {
-    if !TOOLS.iter().any(|(name, _)| *name == call.name) {
+    if !asks_caller(&call.name) {
         return None;
     }
     if caller_requests::answers_mid_call(&call.notifier) {
