@@ -288,7 +288,7 @@ impl RunningCall {
                         let span = super::upstream_client::ROUTE_OUTLIVES_RESULT_BY;
                         self.link.outlive_result(call, settle, span).await;
                     }
-                    return finished(outcome).map(Bridged::Finished);
+                    return finished(outcome).map(|result| Bridged::Finished(Box::new(result)));
                 }
                 Event::Message(ToCaller::Log(message)) => {
                     caller_logs::forward(&call.notifier, wanted, message).await;
@@ -321,8 +321,8 @@ impl Drop for RunningCall {
 pub(super) enum Bridged {
     /// The upstream asked: the caller is asked this (the call parked under its state).
     Asked(InputRequiredResult),
-    /// The upstream's answer to the call.
-    Finished(ServerResult),
+    /// The upstream's answer to the call (boxed: far larger than a round's question).
+    Finished(Box<ServerResult>),
 }
 
 /// What a bridged call of `method` for `name` is known by: a retry must name the same.
@@ -374,15 +374,14 @@ pub(super) fn prompt_round(get: &GetPromptRequestParams, caller: PromptCaller) -
 
 /// A bridged `prompts/get` round as the caller's answer.
 pub(super) fn prompt_response(round: Bridged) -> Result<GetPromptResponse, ErrorData> {
-    match round {
-        Bridged::Asked(asked) => Ok(GetPromptResponse::InputRequired(asked)),
-        Bridged::Finished(ServerResult::GetPromptResult(result)) => {
-            Ok(GetPromptResponse::Complete(result))
-        }
-        Bridged::Finished(ServerResult::InputRequiredResult(result)) => {
-            Ok(GetPromptResponse::InputRequired(result))
-        }
-        Bridged::Finished(_) => Err(upstream_error(
+    let result = match round {
+        Bridged::Asked(asked) => return Ok(GetPromptResponse::InputRequired(asked)),
+        Bridged::Finished(result) => *result,
+    };
+    match result {
+        ServerResult::GetPromptResult(result) => Ok(GetPromptResponse::Complete(result)),
+        ServerResult::InputRequiredResult(result) => Ok(GetPromptResponse::InputRequired(result)),
+        _ => Err(upstream_error(
             "upstream answered prompts/get with another result",
         )),
     }
@@ -390,19 +389,16 @@ pub(super) fn prompt_response(round: Bridged) -> Result<GetPromptResponse, Error
 
 /// A bridged `tools/call` round as the caller's answer.
 pub(super) fn tool_response(round: Bridged) -> Result<CallToolResponse, ErrorData> {
-    match round {
-        Bridged::Asked(asked) => Ok(CallToolResponse::InputRequired(asked)),
-        Bridged::Finished(ServerResult::CallToolResult(result)) => {
-            Ok(CallToolResponse::Complete(result))
-        }
+    let result = match round {
+        Bridged::Asked(asked) => return Ok(CallToolResponse::InputRequired(asked)),
+        Bridged::Finished(result) => *result,
+    };
+    match result {
+        ServerResult::CallToolResult(result) => Ok(CallToolResponse::Complete(result)),
         // The upstream's own input request (its state passes through to its retry).
-        Bridged::Finished(ServerResult::InputRequiredResult(result)) => {
-            Ok(CallToolResponse::InputRequired(result))
-        }
-        Bridged::Finished(ServerResult::CreateTaskResult(result)) => {
-            Ok(CallToolResponse::Task(result))
-        }
-        Bridged::Finished(_) => Err(upstream_error(
+        ServerResult::InputRequiredResult(result) => Ok(CallToolResponse::InputRequired(result)),
+        ServerResult::CreateTaskResult(result) => Ok(CallToolResponse::Task(result)),
+        _ => Err(upstream_error(
             "upstream answered tools/call with another result",
         )),
     }

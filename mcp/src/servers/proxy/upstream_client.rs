@@ -267,10 +267,14 @@ impl Service<RoleClient> for ProxyClient {
         notification: ServerNotification,
         context: NotificationContext<RoleClient>,
     ) -> Result<(), ErrorData> {
+        // A call's first log message can overtake its link as its requests can (see
+        // `find_soon`); each notification is handled in a task of its own, so waiting here
+        // holds up nothing else.
         if let ServerNotification::LoggingMessageNotification(message) = notification
             && let Ok(link) = self
                 .links
-                .find(context.extensions.get::<InboundStreamOrigin>())
+                .find_soon(context.extensions.get::<InboundStreamOrigin>())
+                .await
             && link.try_send(ToCaller::Log(message.params)).is_err()
         {
             tracing::debug!("log message dropped: its call is gone or too far behind");
