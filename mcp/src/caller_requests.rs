@@ -15,8 +15,8 @@ use std::time::Duration;
 use rmcp::ErrorData;
 use rmcp::model::{
     ClientCapabilities, ClientResult, ElicitRequestParams, ElicitationCapability, ErrorCode,
-    FormElicitationCapability, GetExtensions, JsonObject, ProtocolVersion, RootsCapabilities,
-    SamplingCapability, ServerRequest, UrlElicitationCapability,
+    FormElicitationCapability, GetExtensions, JsonObject, ProtocolVersion, RequestMetaObject,
+    RootsCapabilities, SamplingCapability, ServerRequest, UrlElicitationCapability,
 };
 use rmcp::service::{PeerRequestOptions, ServiceError};
 
@@ -99,6 +99,11 @@ impl AskableCapabilities {
         self.sampling
     }
 
+    /// Whether the caller can be asked to fill in a form (`elicitation/create`, form mode).
+    pub fn elicits_form(&self) -> bool {
+        self.elicitation_form
+    }
+
     /// Whether any request could be put to the caller.
     pub fn any(&self) -> bool {
         self.sampling || self.elicitation_form || self.elicitation_url || self.roots
@@ -136,7 +141,7 @@ impl AskableCapabilities {
     }
 
     /// Why the caller cannot take `request`, if it cannot.
-    fn refusal(&self, request: &ServerRequest) -> Option<&'static str> {
+    pub fn refusal(&self, request: &ServerRequest) -> Option<&'static str> {
         match request {
             ServerRequest::CreateMessageRequest(create) => {
                 let wants_tools =
@@ -168,6 +173,11 @@ impl AskableCapabilities {
         }
     }
 }
+
+/// The `_meta` key under which a session-era server may name its request to a gateway: a
+/// 2026-07-28 caller is then asked it under that key of `inputRequests` (see
+/// `servers/proxy/bridge.rs`), as the server would have named it in an input-required result.
+pub(crate) const INPUT_KEY_META: &str = "aiproxy/inputKey";
 
 /// Whether the caller `notifier` reaches can be asked during the call (a session-era rmcp
 /// session); a 2026-07-28 caller is asked with an input-required result instead.
@@ -229,8 +239,13 @@ pub(crate) async fn ask(
     if let Some(reason) = AskableCapabilities::declared_in(&info.capabilities).refusal(&request) {
         return Err(cannot_ask(reason));
     }
-    // Whatever rmcp noted about where the request came from belongs to the upstream's link.
+    // Whatever rmcp noted about where the request came from belongs to the upstream's link;
+    // the request's own `_meta` (kept among them when it has no params) goes on.
+    let meta = request.extensions().get::<RequestMetaObject>().cloned();
     *request.extensions_mut() = Default::default();
+    if let Some(meta) = meta {
+        request.extensions_mut().insert(meta);
+    }
     let mut options = PeerRequestOptions::default();
     options.timeout = Some(timeout);
     let handle = peer

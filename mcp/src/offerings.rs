@@ -64,7 +64,8 @@ use crate::pinning::{self, ItemKind, PinKey};
 use crate::servers::uri_template;
 use crate::tasks::TaskOwner;
 use crate::tool_server::{
-    Listener, NotificationSink, ToolServer, resource_not_found, unknown_prompt,
+    CallerNotifier, Listener, NotificationSink, PromptCaller, ToolServer, resource_not_found,
+    unknown_prompt,
 };
 use crate::unprefixed::{self, Listed, Shown};
 
@@ -399,13 +400,26 @@ impl McpHandler {
         get.name = target.name.clone();
         let arguments = get.arguments.clone().map(serde_json::Value::Object);
         let server = self.server_for(&scope, context, &target)?;
-        let outcome = server.get_prompt(get).await.map(|response| match response {
-            GetPromptResponse::Complete(mut result) => {
-                result.result_type.get_or_insert(ResultType::COMPLETE);
-                GetPromptResponse::Complete(result)
-            }
-            other => other,
-        });
+        // rmcp moved the params' `_meta` into the context.
+        let meta = get.meta.clone().unwrap_or_else(|| context.meta.clone());
+        let caller = PromptCaller {
+            notifier: CallerNotifier::Session(
+                context.peer.clone(),
+                crate::log_level::LogFilter::of_request(&meta, scope.log_level),
+            ),
+            cancel: context.ct.clone(),
+            meta: Some(meta),
+        };
+        let outcome = server
+            .get_prompt_for(get, caller)
+            .await
+            .map(|response| match response {
+                GetPromptResponse::Complete(mut result) => {
+                    result.result_type.get_or_insert(ResultType::COMPLETE);
+                    GetPromptResponse::Complete(result)
+                }
+                other => other,
+            });
         let result = outcome
             .as_ref()
             .map(|response| match response {

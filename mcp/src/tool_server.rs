@@ -39,6 +39,17 @@ pub(crate) struct ToolCall {
     pub request_state: Option<String>,
 }
 
+/// Who asked for a prompt, for a server whose prompt may ask them something mid-request.
+pub(crate) struct PromptCaller {
+    /// Where what the server sends during the request goes (and, on rmcp's session, asks).
+    pub notifier: CallerNotifier,
+    /// Cancelled when the client cancels the request or goes away.
+    pub cancel: CancellationToken,
+    /// The request's `_meta` as the client sent it (a 2026-07-28 caller declares its
+    /// capabilities there).
+    pub meta: Option<RequestMetaObject>,
+}
+
 /// How a tool server reaches the caller during a call.
 #[derive(Clone)]
 pub(crate) enum CallerNotifier {
@@ -197,6 +208,16 @@ pub(crate) trait ToolServer: Send + Sync {
         get: GetPromptRequestParams,
     ) -> Result<GetPromptResponse, ErrorData> {
         Err(unknown_prompt(&get.name))
+    }
+
+    /// [`Self::get_prompt`] for `caller`: a server whose prompts may ask the caller something
+    /// mid-request overrides this; the rest answer as [`Self::get_prompt`].
+    async fn get_prompt_for(
+        &self,
+        get: GetPromptRequestParams,
+        _caller: PromptCaller,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        self.get_prompt(get).await
     }
 
     /// Completes an argument of a prompt or resource template (the server's own names).

@@ -6,8 +6,17 @@
 //! The gateway bridges the two: the upstream call runs in a task of its own; when the upstream
 //! asks, the caller's request is answered with an input-required result naming that request,
 //! and the running call is parked under a random `requestState`. The retry naming it takes the
-//! call back, sends the answer upstream and waits on for the next request (another round) or
+//! call back, sends the answers upstream and waits on for the next request (another round) or
 //! the result.
+//!
+//! A session-era upstream may ask several things at once (concurrent requests of one call):
+//! those that arrive within [`GATHER_QUIET`] of each other are named together in one round,
+//! each under its own key; one that comes later is asked in the next round, so the grouping is
+//! a matter of round trips, never of correctness. A request is named under the key the upstream
+//! gave it in `_meta` (see [`crate::caller_requests::INPUT_KEY_META`]), else under
+//! [`INPUT_KEY`] (numbered from the second on). The caller is asked only what it declared it
+//! can answer; anything else is refused to the upstream at once. A retry that leaves a request
+//! unanswered is asked it again (SEP-2322: re-request what is missing).
 //!
 //! Parked calls live in this replica's memory, per proxy (so per server and group), at most
 //! [`MAX_PARKED`] of them, each for at most the upstream timeout: past it the call is dropped
@@ -25,8 +34,9 @@ use std::time::Duration;
 use rmcp::ErrorData;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CancelledNotificationParam,
-    ClientRequest, ClientResult, CreateMessageResult, ElicitResult, InputRequest,
-    InputRequiredResult, ListRootsResult, ServerRequest, ServerResult,
+    ClientRequest, ClientResult, CreateMessageResult, ElicitResult, GetPromptRequest,
+    GetPromptRequestParams, GetPromptResponse, InputRequest, InputRequiredResult, ListRootsResult,
+    LoggingLevel, ServerRequest, ServerResult,
 };
 use rmcp::service::{PeerRequestOptions, ServiceError};
 use serde_json::Value;
@@ -34,19 +44,28 @@ use tokio::sync::{OwnedMutexGuard, oneshot};
 use tokio_util::sync::{CancellationToken, DropGuard};
 
 use super::caller_logs;
-use super::progress::{ProgressRoutes, progress_key};
+use super::progress::{PendingRoute, ProgressRoutes, progress_key};
 use super::upstream_client::{CallerLink, ToCaller};
 use super::upstream_http::upstream_error;
 use super::{Live, map_service_error};
-use crate::caller_requests::cannot_ask;
-use crate::tool_server::ToolCall;
+use crate::caller_requests::{AskableCapabilities, cannot_ask};
+use crate::tool_server::{PromptCaller, ToolCall};
 
 /// Marks a `requestState` the gateway issued (an upstream's own state passes through as is).
 const STATE_PREFIX: &str = "aiproxy-bridge.";
-/// The key of the one request each round names in `inputRequests`.
+/// The key of an upstream request in `inputRequests` when the upstream named none (the second
+/// and later of one round get `_2`, `_3`, ...).
 pub(super) const INPUT_KEY: &str = "upstream_request";
 /// The most calls of one proxy (server and group) waiting for their callers at once.
 const MAX_PARKED: usize = 256;
+/// How long a round waits, after the upstream's latest request, for another one to ask
+/// together: concurrent requests of a session-era upstream arrive back to back, each handled
+/// in a task of its own. A request later than this is asked in the next round.
+const GATHER_QUIET: Duration = Duration::from_millis(100);
+/// The most requests one round names: past it the upstream's further requests are refused.
+const MAX_ASKED_PER_ROUND: usize = 16;
+/// The longest key an upstream may name its request under.
+const MAX_KEY_LEN: usize = 64;
 
 /// Whether `state` is one the gateway issued for a bridged call.
 pub(super) fn is_bridge_state(state: &str) -> bool {
@@ -55,6 +74,8 @@ pub(super) fn is_bridge_state(state: &str) -> bool {
 
 /// An upstream request the caller was asked, waiting for its answer.
 struct Asked {
+    /// Its key in the round's `inputRequests` (and in the retry's `inputResponses`).
+    key: String,
     /// What was asked, to read the answer as its kind of result.
     request: InputRequest,
     answer: oneshot::Sender<Result<ClientResult, ErrorData>>,
@@ -62,11 +83,13 @@ struct Asked {
 
 /// An upstream call in flight for a 2026-07-28 caller.
 pub(super) struct RunningCall {
-    /// The tool called: a retry must name the same one.
-    tool: String,
+    /// What was called (`tools/call` of a tool, `prompts/get` of a prompt): a retry must
+    /// name the same.
+    called: String,
     outcome: oneshot::Receiver<Result<ServerResult, ServiceError>>,
     link: CallerLink,
-    asked: Option<Asked>,
+    /// The upstream's requests the caller is asked in the current round.
+    asked: Vec<Asked>,
     /// The upstream progress token's key in the proxy's progress routes.
     progress_key: String,
     routes: ProgressRoutes,
@@ -88,24 +111,31 @@ enum Event {
 impl RunningCall {
     /// Sends the call upstream. No request timeout there: each round the caller waits, and
     /// each wait for the caller's retry, is bounded instead.
+    /// `request` is the upstream request for `call` (see [`tool_request`]); `called` names
+    /// what it calls (see [`called`]).
     pub async fn start(
         upstream: Arc<Live>,
+        (request, called): (ClientRequest, String),
         call: &ToolCall,
-        routes: ProgressRoutes,
-        turn: Option<OwnedMutexGuard<()>>,
+        (routes, turn): (ProgressRoutes, Option<OwnedMutexGuard<()>>),
     ) -> Result<Self, ServiceError> {
-        let mut params = CallToolRequestParams::new(call.name.clone());
-        params.arguments = call.arguments.clone();
-        // A retry after the upstream's own input-required result: its answers and state.
-        params.input_responses = call.input_responses.clone();
-        params.request_state = call.request_state.clone();
-        let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
         let peer = upstream.service.peer().clone();
-        let handle = peer
-            .send_cancellable_request(request, PeerRequestOptions::default())
-            .await?;
+        // The first round's progress route is in place before the request can leave (the
+        // upstream may report progress at once).
+        let pending = call
+            .progress_token
+            .clone()
+            .map(|token| PendingRoute::register(&routes, call.notifier.clone(), token));
+        let mut options = PeerRequestOptions::default();
+        if let Some(pending) = &pending {
+            pending.mark(options.meta.get_or_insert_default());
+        }
+        let handle = peer.send_cancellable_request(request, options).await?;
         let link = upstream.links.link(&handle.id);
         let progress_key = progress_key(&handle.progress_token);
+        if let Some(pending) = pending {
+            pending.settle(&progress_key);
+        }
         let cancel = CancellationToken::new();
         let cancelled = cancel.clone();
         let (sender, outcome) = oneshot::channel();
@@ -126,10 +156,10 @@ impl RunningCall {
             let _ = sender.send(result);
         });
         Ok(Self {
-            tool: call.name.clone(),
+            called,
             outcome,
             link,
-            asked: None,
+            asked: Vec::new(),
             progress_key,
             routes,
             _cancel: cancel.drop_guard(),
@@ -138,41 +168,112 @@ impl RunningCall {
         })
     }
 
-    /// Sends the answer the retry `call` carries to the request the caller was asked; a retry
-    /// without one is a refusal the upstream hears as such.
+    /// Sends each answer the retry `call` carries to the request it names; a request left
+    /// unanswered stays asked, and the next round names it again. From now on the call's
+    /// progress goes to this retry's caller: routed before the answers leave, since the
+    /// upstream may report progress as soon as it has them.
     pub fn answer(&mut self, call: &ToolCall) {
-        let Some(asked) = self.asked.take() else {
-            return;
-        };
-        let answer = call
-            .input_responses
-            .as_ref()
-            .and_then(|responses| responses.get(INPUT_KEY));
-        let result = match answer {
-            Some(answer) => client_result(&asked.request, answer.clone()),
-            None => Err(cannot_ask(
-                "the calling client retried without answering the request",
-            )),
-        };
-        // The upstream's side stopped waiting: the call's outcome says what happened.
-        let _ = asked.answer.send(result);
+        self.route_progress(call);
+        let responses = call.input_responses.as_ref();
+        for asked in std::mem::take(&mut self.asked) {
+            match responses.and_then(|responses| responses.get(&asked.key)) {
+                Some(answer) => {
+                    let result = client_result(&asked.request, answer.clone());
+                    // The upstream's side stopped waiting: the call's outcome says what happened.
+                    let _ = asked.answer.send(result);
+                }
+                None => self.asked.push(asked),
+            }
+        }
     }
 
-    /// Waits for the call's result or the upstream's next request, at most `timeout`; log
-    /// messages and progress meanwhile (and, with `settle`, log messages trailing the result)
-    /// go to `call`'s caller. A request parks the call in
-    /// `parked` and is answered as an input-required result.
+    /// Routes the call's progress to the caller of `call` (to nobody when it asked for none).
+    fn route_progress(&self, call: &ToolCall) {
+        let Ok(mut routes) = self.routes.lock() else {
+            return;
+        };
+        match &call.progress_token {
+            Some(token) => {
+                routes.insert(
+                    self.progress_key.clone(),
+                    (call.notifier.clone(), token.clone()),
+                );
+            }
+            None => {
+                routes.remove(&self.progress_key);
+            }
+        }
+    }
+
+    /// Takes the upstream's `request` (and the key it `named` it under) into the current
+    /// round, or refuses it to the upstream when the caller of `call` cannot be asked it.
+    fn take_request(
+        &mut self,
+        call: &ToolCall,
+        (request, named): (ServerRequest, Option<String>),
+        answer: oneshot::Sender<Result<ClientResult, ErrorData>>,
+    ) {
+        let refusal = AskableCapabilities::of_call(call).refusal(&request);
+        let taken = match refusal {
+            Some(reason) => Err(reason),
+            None if self.asked.len() >= MAX_ASKED_PER_ROUND => {
+                Err("the upstream asked more at once than the gateway passes on")
+            }
+            None => input_request(request),
+        };
+        match taken {
+            Ok(request) => {
+                let key = key_for(named, &self.asked);
+                self.asked.push(Asked {
+                    key,
+                    request,
+                    answer,
+                });
+            }
+            Err(reason) => {
+                let _ = answer.send(Err(cannot_ask(reason)));
+            }
+        }
+    }
+
+    /// Takes the upstream's further requests for this round until none has come for
+    /// [`GATHER_QUIET`]; log messages meanwhile go to the caller.
+    async fn gather(&mut self, call: &ToolCall, wanted: Option<LoggingLevel>) {
+        loop {
+            let quiet = tokio::time::sleep(GATHER_QUIET);
+            tokio::select! {
+                () = quiet => return,
+                message = self.link.recv() => match message {
+                    Some(ToCaller::Ask { request, key, answer }) => {
+                        self.take_request(call, (request, key), answer);
+                    }
+                    Some(ToCaller::Log(message)) => {
+                        caller_logs::forward(&call.notifier, wanted, message).await;
+                    }
+                    None => return,
+                },
+            }
+        }
+    }
+
+    /// Waits for the call's result or the upstream's next requests, at most `timeout`; log
+    /// messages meanwhile (and, with `settle`, log messages trailing the result) go to `call`'s
+    /// caller, as does progress (routed at [`Self::start`] or [`Self::answer`]). Requests
+    /// park the call in `parked` and are answered as an input-required result.
     pub async fn drive(
         mut self,
         call: &ToolCall,
         (timeout, settle): (Duration, bool),
         parked: &ParkedCalls,
-    ) -> Result<CallToolResponse, ErrorData> {
-        let progress = ProgressTo::caller(&self, call);
+    ) -> Result<Bridged, ErrorData> {
         let wanted = caller_logs::wanted_level(call);
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
         loop {
+            if !self.asked.is_empty() {
+                self.gather(call, wanted).await;
+                return parked.park(self, timeout).map(Bridged::Asked);
+            }
             let event = tokio::select! {
                 outcome = &mut self.outcome => Event::Finished(outcome),
                 Some(message) = self.link.recv() => Event::Message(message),
@@ -181,80 +282,134 @@ impl RunningCall {
             };
             match event {
                 Event::Finished(outcome) => {
-                    // A session-era upstream may send a call's last progress on its own
-                    // stream, a moment behind the result: the route outlives the result.
-                    if progress.is_some() {
-                        let span = super::upstream_client::PROGRESS_ROUTE_OUTLIVES_RESULT_BY;
-                        self.link.outlive_result(call, settle, span).await;
-                    } else if settle {
+                    // The call's progress came before its result on the call's own stream (and
+                    // was passed on as read); log messages may trail it on the session's.
+                    if settle {
                         let span = super::upstream_client::ROUTE_OUTLIVES_RESULT_BY;
                         self.link.outlive_result(call, settle, span).await;
                     }
-                    return finished(outcome);
+                    return finished(outcome).map(|result| Bridged::Finished(Box::new(result)));
                 }
                 Event::Message(ToCaller::Log(message)) => {
                     caller_logs::forward(&call.notifier, wanted, message).await;
                 }
-                Event::Message(ToCaller::Ask { request, answer }) => match input_request(request) {
-                    Ok(input) => {
-                        self.asked = Some(Asked {
-                            request: input.clone(),
-                            answer,
-                        });
-                        return parked.park(self, input, timeout);
-                    }
-                    Err(reason) => {
-                        let _ = answer.send(Err(cannot_ask(reason)));
-                    }
-                },
+                Event::Message(ToCaller::Ask {
+                    request,
+                    key,
+                    answer,
+                }) => {
+                    self.take_request(call, (request, key), answer);
+                }
                 // Dropping the call cancels it upstream.
                 Event::Cancelled => return Err(upstream_error("cancelled by the client")),
-                Event::TimedOut => return Err(upstream_error("upstream tools/call timed out")),
+                Event::TimedOut => return Err(upstream_error("the upstream call timed out")),
             }
         }
     }
 }
 
-/// The call's progress routed to the caller of the current round, for as long as it lasts.
-struct ProgressTo {
-    key: String,
-    routes: ProgressRoutes,
-}
-
-impl ProgressTo {
-    fn caller(running: &RunningCall, call: &ToolCall) -> Option<Self> {
-        let token = call.progress_token.clone()?;
-        let mut routes = running.routes.lock().ok()?;
-        routes.insert(running.progress_key.clone(), (call.notifier.clone(), token));
-        Some(Self {
-            key: running.progress_key.clone(),
-            routes: running.routes.clone(),
-        })
-    }
-}
-
-impl Drop for ProgressTo {
+impl Drop for RunningCall {
+    /// The call's progress has nowhere to go any more.
     fn drop(&mut self) {
         if let Ok(mut routes) = self.routes.lock() {
-            routes.remove(&self.key);
+            routes.remove(&self.progress_key);
         }
     }
 }
 
-/// The upstream's result for the caller.
-fn finished(
-    outcome: Result<Result<ServerResult, ServiceError>, oneshot::error::RecvError>,
-) -> Result<CallToolResponse, ErrorData> {
-    match outcome {
-        Ok(Ok(ServerResult::CallToolResult(result))) => Ok(CallToolResponse::Complete(result)),
+/// What one round of a bridged call ended with.
+pub(super) enum Bridged {
+    /// The upstream asked: the caller is asked this (the call parked under its state).
+    Asked(InputRequiredResult),
+    /// The upstream's answer to the call (boxed: far larger than a round's question).
+    Finished(Box<ServerResult>),
+}
+
+/// What a bridged call of `method` for `name` is known by: a retry must name the same.
+pub(super) fn called(method: &str, name: &str) -> String {
+    format!("{method} {name}")
+}
+
+/// The upstream `tools/call` for `call`.
+pub(super) fn tool_request(call: &ToolCall) -> (ClientRequest, String) {
+    let mut params = CallToolRequestParams::new(call.name.clone());
+    params.arguments = call.arguments.clone();
+    // A retry after the upstream's own input-required result: its answers and state.
+    params.input_responses = call.input_responses.clone();
+    params.request_state = call.request_state.clone();
+    (
+        ClientRequest::CallToolRequest(CallToolRequest::new(params)),
+        called("tools/call", &call.name),
+    )
+}
+
+/// The upstream `prompts/get` for `get`.
+pub(super) fn prompt_request(get: &GetPromptRequestParams) -> (ClientRequest, String) {
+    let called = called("prompts/get", &get.name);
+    (
+        ClientRequest::GetPromptRequest(GetPromptRequest::new(get.clone())),
+        called,
+    )
+}
+
+/// The caller of a `prompts/get` as the bridge sees a caller: its name, answers and state, and
+/// how to reach it (a prompt has no arguments the bridge reads, nor any the upstream misses:
+/// the request itself is [`prompt_request`]'s).
+pub(super) fn prompt_round(get: &GetPromptRequestParams, caller: PromptCaller) -> ToolCall {
+    let progress_token = caller
+        .meta
+        .as_ref()
+        .and_then(|meta| meta.get_progress_token());
+    ToolCall {
+        name: get.name.clone(),
+        arguments: None,
+        progress_token,
+        notifier: caller.notifier,
+        cancel: caller.cancel,
+        meta: caller.meta,
+        input_responses: get.input_responses.clone(),
+        request_state: get.request_state.clone(),
+    }
+}
+
+/// A bridged `prompts/get` round as the caller's answer.
+pub(super) fn prompt_response(round: Bridged) -> Result<GetPromptResponse, ErrorData> {
+    let result = match round {
+        Bridged::Asked(asked) => return Ok(GetPromptResponse::InputRequired(asked)),
+        Bridged::Finished(result) => *result,
+    };
+    match result {
+        ServerResult::GetPromptResult(result) => Ok(GetPromptResponse::Complete(result)),
+        ServerResult::InputRequiredResult(result) => Ok(GetPromptResponse::InputRequired(result)),
+        _ => Err(upstream_error(
+            "upstream answered prompts/get with another result",
+        )),
+    }
+}
+
+/// A bridged `tools/call` round as the caller's answer.
+pub(super) fn tool_response(round: Bridged) -> Result<CallToolResponse, ErrorData> {
+    let result = match round {
+        Bridged::Asked(asked) => return Ok(CallToolResponse::InputRequired(asked)),
+        Bridged::Finished(result) => *result,
+    };
+    match result {
+        ServerResult::CallToolResult(result) => Ok(CallToolResponse::Complete(result)),
         // The upstream's own input request (its state passes through to its retry).
-        Ok(Ok(ServerResult::InputRequiredResult(result))) => {
-            Ok(CallToolResponse::InputRequired(result))
-        }
-        Ok(Ok(ServerResult::CreateTaskResult(result))) => Ok(CallToolResponse::Task(result)),
-        Ok(Ok(_)) => Err(upstream_error(
+        ServerResult::InputRequiredResult(result) => Ok(CallToolResponse::InputRequired(result)),
+        ServerResult::CreateTaskResult(result) => Ok(CallToolResponse::Task(result)),
+        _ => Err(upstream_error(
             "upstream answered tools/call with another result",
         )),
+    }
+}
+
+/// The upstream's answer, or the error the caller gets instead.
+fn finished(
+    outcome: Result<Result<ServerResult, ServiceError>, oneshot::error::RecvError>,
+) -> Result<ServerResult, ErrorData> {
+    match outcome {
+        Ok(Ok(result)) => Ok(result),
         Ok(Err(error)) => Err(map_service_error(error)),
         Err(_) => Err(upstream_error("the upstream call ended without an answer")),
     }
@@ -275,6 +430,27 @@ fn input_request(request: ServerRequest) -> Result<InputRequest, &'static str> {
     serde_json::to_value(&request)
         .and_then(serde_json::from_value::<InputRequest>)
         .map_err(|_| "the request cannot be put to the calling client")
+}
+
+/// The key of a new request in a round that already asks `asked`: the one the upstream
+/// `named`, when it is usable and free, else [`INPUT_KEY`], numbered when taken.
+fn key_for(named: Option<String>, asked: &[Asked]) -> String {
+    let taken = |key: &str| asked.iter().any(|asked| asked.key == key);
+    if let Some(named) = named.filter(|named| usable_key(named) && !taken(named)) {
+        return named;
+    }
+    (1..=asked.len() + 1)
+        .map(|n| match n {
+            1 => INPUT_KEY.to_owned(),
+            n => format!("{INPUT_KEY}_{n}"),
+        })
+        .find(|key| !taken(key))
+        .unwrap_or_else(|| format!("{INPUT_KEY}_{}", uuid::Uuid::new_v4().simple()))
+}
+
+/// Whether an upstream's key can name a request: short, printable, not blank.
+fn usable_key(key: &str) -> bool {
+    !key.trim().is_empty() && key.len() <= MAX_KEY_LEN && !key.chars().any(char::is_control)
 }
 
 /// The caller's `answer` to `request` as the result the upstream waits for.
@@ -312,10 +488,14 @@ impl ParkedCalls {
     fn park(
         &self,
         running: RunningCall,
-        input: InputRequest,
         lifetime: Duration,
-    ) -> Result<CallToolResponse, ErrorData> {
+    ) -> Result<InputRequiredResult, ErrorData> {
         let state = format!("{STATE_PREFIX}{}", uuid::Uuid::new_v4().simple());
+        let requests = running
+            .asked
+            .iter()
+            .map(|asked| (asked.key.clone(), asked.request.clone()))
+            .collect();
         {
             let mut calls = self
                 .0
@@ -344,18 +524,16 @@ impl ParkedCalls {
             // Dropped here, outside the lock: the upstream call is cancelled.
             drop(abandoned);
         });
-        Ok(CallToolResponse::InputRequired(InputRequiredResult::new(
-            Some([(INPUT_KEY.to_owned(), input)].into()),
-            Some(state),
-        )))
+        Ok(InputRequiredResult::new(Some(requests), Some(state)))
     }
 
-    /// The call parked under `state`, for a retry of `tool`; each state serves one retry.
-    pub fn take(&self, state: &str, tool: &str) -> Result<RunningCall, ErrorData> {
+    /// The call parked under `state`, for a retry of what was `called` (see [`called`]); each
+    /// state serves one retry.
+    pub fn take(&self, state: &str, called: &str) -> Result<RunningCall, ErrorData> {
         let unknown = || {
             ErrorData::invalid_params(
                 "requestState is unknown: it expired, was used already, belongs to another \
-                 tool, or was issued by another replica (a call waiting for its caller is kept \
+                 tool or prompt, or was issued by another replica (a call waiting for its caller is kept \
                  by the replica that started it)",
                 None,
             )
@@ -364,7 +542,10 @@ impl ParkedCalls {
             .0
             .lock()
             .map_err(|_| upstream_error("the gateway lost track of its waiting calls"))?;
-        if calls.get(state).is_none_or(|running| running.tool != tool) {
+        if calls
+            .get(state)
+            .is_none_or(|running| running.called != called)
+        {
             return Err(unknown());
         }
         calls.remove(state).ok_or_else(unknown)
@@ -405,6 +586,36 @@ mod tests {
         ));
         let wrong = client_result(&asked, serde_json::json!({"roots": 3})).unwrap_err();
         assert!(wrong.message.contains("not a valid result"), "{wrong:?}");
+    }
+
+    #[test]
+    fn each_request_of_a_round_gets_a_key_of_its_own() {
+        let roots: ServerRequest =
+            serde_json::from_value(serde_json::json!({"method": "roots/list"})).unwrap();
+        let request = input_request(roots).unwrap();
+        let asked = |key: &str| Asked {
+            key: key.to_owned(),
+            request: request.clone(),
+            answer: oneshot::channel().0,
+        };
+        assert_eq!(key_for(None, &[]), INPUT_KEY);
+        assert_eq!(key_for(Some("user_name".into()), &[]), "user_name");
+        let round = [asked(INPUT_KEY), asked("user_name")];
+        assert_eq!(key_for(None, &round), "upstream_request_2");
+        // A key already taken in the round, or unusable, is replaced by a numbered one.
+        assert_eq!(
+            key_for(Some("user_name".into()), &round),
+            "upstream_request_2"
+        );
+        assert_eq!(key_for(Some(String::new()), &round[1..]), INPUT_KEY);
+    }
+
+    #[test]
+    fn only_short_printable_keys_name_a_request() {
+        assert!(usable_key("user_name"));
+        assert!(!usable_key(" "));
+        assert!(!usable_key("a\nb"));
+        assert!(!usable_key(&"k".repeat(MAX_KEY_LEN + 1)));
     }
 
     #[test]

@@ -50,12 +50,12 @@ use rmcp::{ErrorData, ServiceExt};
 use crate::caller_requests::AskableCapabilities;
 use crate::host::{RemoteEndpoint, UpstreamRevision};
 use crate::tasks::StatusFeed;
-use crate::tool_server::{Listener, ToolCall, ToolServer};
+use crate::tool_server::{Listener, PromptCaller, ToolCall, ToolServer};
 use crate::upstream_auth::UpstreamBearer;
-use bridge::{ParkedCalls, RunningCall};
+use bridge::{Bridged, ParkedCalls, RunningCall};
 use direct_call::{DirectFailure, DirectRoute, RecordingClient, SeenSession};
 use listeners::{Listeners, NotificationRelay, Upstream as UpstreamChange};
-use progress::{ProgressRelay, ProgressRoutes, progress_key};
+use progress::{PendingRoute, ProgressRelay, ProgressRoutes, progress_key};
 use upstream_client::{CallerLinks, ProxyClient};
 use upstream_http::upstream_error;
 use upstream_listen::UpstreamListen;
@@ -224,13 +224,14 @@ impl<C: Connector> Proxy<C> {
         }
     }
 
-    /// The call of a 2026-07-28 caller to a session-era upstream that may ask it something:
-    /// kept open across the caller's retries (see `bridge.rs`).
+    /// The call of a 2026-07-28 caller to a session-era upstream that may ask it something
+    /// (`request`, for `call`'s caller): kept open across the caller's retries (see `bridge.rs`).
     async fn call_bridged(
         &self,
         upstream: Arc<Live>,
+        request: (ClientRequest, String),
         call: &ToolCall,
-    ) -> Result<CallToolResponse, ErrorData> {
+    ) -> Result<Bridged, ErrorData> {
         let turn = match &upstream.one_call_at_a_time {
             Some(turn) => Some(
                 tokio::time::timeout(self.timeout, turn.clone().lock_owned())
@@ -239,7 +240,7 @@ impl<C: Connector> Proxy<C> {
             ),
             None => None,
         };
-        let running = RunningCall::start(upstream, call, self.routes.clone(), turn)
+        let running = RunningCall::start(upstream, request, call, (self.routes.clone(), turn))
             .await
             .map_err(map_service_error)?;
         running
@@ -323,18 +324,24 @@ impl<C: Connector> Proxy<C> {
             options.meta = Some(meta);
         }
         // rmcp stamps its own progress token on every request (unique on this connection, so
-        // callers' tokens cannot collide); map it back to the caller's token. The request is only
-        // queued when this returns, so the route is in place before any progress can come back.
+        // callers' tokens cannot collide); map it back to the caller's token. The route is
+        // registered before the request is queued (see `progress.rs`): the request may be sent,
+        // and its first progress back, before this task runs again.
+        let pending = call
+            .progress_token
+            .clone()
+            .map(|token| PendingRoute::register(&self.routes, call.notifier.clone(), token));
+        if let Some(pending) = &pending {
+            pending.mark(options.meta.get_or_insert_default());
+        }
         let handle = upstream
             .service
             .peer()
             .send_cancellable_request(request, options)
             .await?;
-        let route_key = call.progress_token.as_ref().map(|token| {
+        let route_key = pending.map(|pending| {
             let key = progress_key(&handle.progress_token);
-            if let Ok(mut routes) = self.routes.lock() {
-                routes.insert(key.clone(), (call.notifier.clone(), token.clone()));
-            }
+            pending.settle(&key);
             key
         });
         let request_id = handle.id.clone();
@@ -541,12 +548,14 @@ impl<C: Connector> Proxy<C> {
             .as_deref()
             .filter(|state| bridge::is_bridge_state(state))
         {
-            let mut running = self.parked.take(state, &call.name)?;
+            let called = bridge::called("tools/call", &call.name);
+            let mut running = self.parked.take(state, &called)?;
             running.answer(&call);
             let settle = self.settles_logs(&call);
             return running
                 .drive(&call, (self.timeout, settle), &self.parked)
-                .await;
+                .await
+                .and_then(bridge::tool_response);
         }
         let askable = Self::askable_for(&call);
         let upstream = self.upstream(askable).await?;
@@ -554,7 +563,11 @@ impl<C: Connector> Proxy<C> {
             && upstream.session_era()
             && crate::caller_requests::asks_by_input_required(&call)
         {
-            return self.call_bridged(upstream, &call).await;
+            let request = bridge::tool_request(&call);
+            return self
+                .call_bridged(upstream, request, &call)
+                .await
+                .and_then(bridge::tool_response);
         }
         if upstream.direct.is_some() {
             return self.call_direct(upstream, &call).await;
@@ -711,6 +724,41 @@ impl<C: Connector> ToolServer for Proxy<C> {
             async move { peer.get_prompt_once(get).await }
         })
         .await
+    }
+
+    /// A 2026-07-28 caller's `prompts/get` of a session-era upstream, which may ask mid-request,
+    /// is bridged as a tool call is (see `bridge.rs`); other callers' pass through.
+    async fn get_prompt_for(
+        &self,
+        get: GetPromptRequestParams,
+        caller: PromptCaller,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let round = bridge::prompt_round(&get, caller);
+        if let Some(state) = get
+            .request_state
+            .as_deref()
+            .filter(|state| bridge::is_bridge_state(state))
+        {
+            let called = bridge::called("prompts/get", &get.name);
+            let mut running = self.parked.take(state, &called)?;
+            running.answer(&round);
+            return running
+                .drive(&round, (self.timeout, false), &self.parked)
+                .await
+                .and_then(bridge::prompt_response);
+        }
+        let askable = Self::askable_for(&round);
+        if askable.any() && crate::caller_requests::asks_by_input_required(&round) {
+            let upstream = self.upstream(askable).await?;
+            if upstream.session_era() {
+                let request = bridge::prompt_request(&get);
+                return self
+                    .call_bridged(upstream, request, &round)
+                    .await
+                    .and_then(bridge::prompt_response);
+            }
+        }
+        self.get_prompt(get).await
     }
 
     async fn complete(&self, request: CompleteRequestParams) -> Result<CompleteResult, ErrorData> {

@@ -31,23 +31,21 @@ use crate::tool_server::ToolCall;
 pub(super) enum ToCaller {
     Ask {
         request: ServerRequest,
+        /// The key the upstream named the request under in its `_meta`, if any (see
+        /// [`crate::caller_requests::INPUT_KEY_META`]).
+        key: Option<String>,
         answer: oneshot::Sender<Result<ClientResult, ErrorData>>,
     },
     Log(LoggingMessageNotificationParam),
 }
 
 /// A call's routes (its link for log messages, its progress route) outlive its result by this
-/// long: a session-era rmcp server sends a call's log messages on the session's GET stream, and
-/// a bridged call's progress may come a moment behind its result, so what the upstream sent
-/// before the result can arrive just after it (see [`CallerLink::outlive_result`]).
+/// long: a session-era rmcp server sends a call's log messages on the session's GET stream, so
+/// what the upstream sent before the result can arrive just after it (see
+/// [`CallerLink::outlive_result`]). Progress needs no such wait: it rides the call's own stream
+/// ahead of the result and is passed on as it is read (`progress.rs`), its route in place
+/// before the request leaves.
 pub(super) const ROUTE_OUTLIVES_RESULT_BY: Duration = Duration::from_millis(25);
-
-/// The same for a bridged call whose caller asked for progress: the upstream's progress and
-/// its result travel on different streams there. 25 ms was seen to miss the last progress on a
-/// loaded 2-core machine (the conformance scenario `tools-call-with-progress` through the
-/// proxy), and 100 ms once with two compilers and the test suite on its two cores. Only calls
-/// with a progress token through the bridge wait this long.
-pub(super) const PROGRESS_ROUTE_OUTLIVES_RESULT_BY: Duration = Duration::from_millis(250);
 
 /// How many messages for one call may wait for its task (an upstream that floods a call with
 /// log messages loses the surplus, it does not grow a queue).
@@ -159,7 +157,7 @@ impl CallerLink {
                     return output;
                 }
                 Some(message) = self.receiver.recv() => match message {
-                    ToCaller::Ask { request, answer } => {
+                    ToCaller::Ask { request, answer, .. } => {
                         let answered = caller_requests::ask(notifier, request, timeout).await;
                         // The upstream's side stopped waiting: nothing to tell.
                         let _ = answer.send(answered);
@@ -175,9 +173,8 @@ impl CallerLink {
         self.receiver.recv().await
     }
 
-    /// Keeps the call's routes open for `span` ([`ROUTE_OUTLIVES_RESULT_BY`] or
-    /// [`PROGRESS_ROUTE_OUTLIVES_RESULT_BY`]) after its result: a
-    /// progress route the caller still holds stays in place that long, and log messages that
+    /// Keeps the call's routes open for `span` ([`ROUTE_OUTLIVES_RESULT_BY`]) after its
+    /// result: a progress route the caller still holds stays in place that long, and log messages that
     /// arrive meanwhile are passed on when `logs`. A request that comes that late belongs to no
     /// call any more. A fixed span, so an upstream that keeps logging cannot hold the call.
     pub async fn outlive_result(&mut self, call: &ToolCall, logs: bool, span: Duration) {
@@ -242,9 +239,19 @@ impl Service<RoleClient> for ProxyClient {
             .await
             .map_err(cannot_ask)?;
         let (answer, answered) = oneshot::channel();
-        link.send(ToCaller::Ask { request, answer })
-            .await
-            .map_err(|_| cannot_ask("the call this request belongs to has ended"))?;
+        // rmcp moved the request's `_meta` into the context.
+        let key = context
+            .meta
+            .get(caller_requests::INPUT_KEY_META)
+            .and_then(|key| key.as_str())
+            .map(str::to_owned);
+        link.send(ToCaller::Ask {
+            request,
+            key,
+            answer,
+        })
+        .await
+        .map_err(|_| cannot_ask("the call this request belongs to has ended"))?;
         match tokio::time::timeout(self.timeout, answered).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(cannot_ask("the call this request belongs to has ended")),
@@ -260,10 +267,14 @@ impl Service<RoleClient> for ProxyClient {
         notification: ServerNotification,
         context: NotificationContext<RoleClient>,
     ) -> Result<(), ErrorData> {
+        // A call's first log message can overtake its link as its requests can (see
+        // `find_soon`); each notification is handled in a task of its own, so waiting here
+        // holds up nothing else.
         if let ServerNotification::LoggingMessageNotification(message) = notification
             && let Ok(link) = self
                 .links
-                .find(context.extensions.get::<InboundStreamOrigin>())
+                .find_soon(context.extensions.get::<InboundStreamOrigin>())
+                .await
             && link.try_send(ToCaller::Log(message.params)).is_err()
         {
             tracing::debug!("log message dropped: its call is gone or too far behind");

@@ -269,6 +269,21 @@ impl ToolServer for EverythingServer {
         Ok(GetPromptResponse::Complete(GetPromptResult::new(messages)))
     }
 
+    /// The input-required prompt asks a session-era caller mid-request; the rest are as
+    /// [`Self::get_prompt`] answers them.
+    async fn get_prompt_for(
+        &self,
+        get: GetPromptRequestParams,
+        caller: crate::tool_server::PromptCaller,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        if get.name == input_required::PROMPT
+            && crate::caller_requests::answers_mid_call(&caller.notifier)
+        {
+            return Ok(input_required::get_prompt_mid_call(&caller.notifier).await);
+        }
+        self.get_prompt(get).await
+    }
+
     async fn complete(&self, request: CompleteRequestParams) -> Result<CompleteResult, ErrorData> {
         let values: Vec<String> = match &request.r#ref {
             Reference::Prompt(prompt)
@@ -296,7 +311,9 @@ impl ToolServer for EverythingServer {
     }
 
     fn asks_caller(&self, tool: &str) -> bool {
-        asking::TOOLS.contains(&tool) || asking::INPUT_REQUIRED_TOOLS.contains(&tool)
+        asking::TOOLS.contains(&tool)
+            || asking::INPUT_REQUIRED_TOOLS.contains(&tool)
+            || input_required::asks_caller(tool)
     }
 
     fn task_support(&self, tool: &str) -> TaskSupport {
@@ -413,7 +430,7 @@ impl ToolServer for EverythingServer {
         if let Some(response) = asking::call_input_required(&call).await {
             return Ok(response);
         }
-        if let Some(outcome) = input_required::call(&call) {
+        if let Some(outcome) = input_required::call(&call).await {
             return outcome;
         }
         if let Some(outcome) = tasks::call(&call).await {
@@ -779,8 +796,11 @@ mod asking {
             return Some(simple(vec![ContentBlock::text(describe(answer))]));
         }
         // A session-era caller cannot take an input-required result: it is asked on the call's
-        // stream, as a session-era server would.
+        // stream, as a session-era server would, naming the key the result would have used (a
+        // gateway bridging the call for a 2026-07-28 caller asks under it).
         if caller_requests::answers_mid_call(&call.notifier) {
+            let mut request = request;
+            request["params"]["_meta"] = json!({caller_requests::INPUT_KEY_META: key});
             let request = match serde_json::from_value::<ServerRequest>(request) {
                 Ok(request) => request,
                 Err(error) => {

@@ -1,19 +1,29 @@
 //! The `everything` template's multi-round input-required fixtures (SEP-2322): signed `requestState`, several requests at once, several rounds, a prompt.
+//!
+//! A session-era caller (a proxy, say) cannot take an input-required result: the tools ask it
+//! the same questions mid-call instead (several at once where the 2026-07-28 round has
+//! several), each naming in `_meta` the key the 2026-07-28 round gives it, so a gateway that
+//! bridges the call for a 2026-07-28 caller can ask under the same keys.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
+use std::time::Duration;
 
 use base64::Engine;
 use rmcp::ErrorData;
 use rmcp::model::{
     CallToolResponse, ContentBlock, GetPromptRequestParams, GetPromptResponse, GetPromptResult,
-    InputRequest, InputRequiredResult, Prompt, PromptMessage, Role, Tool,
+    InputRequest, InputRequiredResult, Prompt, PromptMessage, Role, ServerRequest, Tool,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::{simple, tool};
-use crate::tool_server::{ToolCall, tool_error};
+use crate::caller_requests::{self, AskableCapabilities, INPUT_KEY_META};
+use crate::tool_server::{CallerNotifier, ToolCall, tool_error};
+
+/// How long a tool waits for a session-era caller's answer (a person may be typing).
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub(super) const PROMPT: &str = "test_input_required_result_prompt";
 
@@ -48,6 +58,12 @@ pub(super) fn tools() -> Vec<Tool> {
         .collect()
 }
 
+/// Whether `tool` is one of these: each asks a session-era caller mid-call, so its calls are
+/// served by rmcp's session, which can carry the requests.
+pub(super) fn asks_caller(tool: &str) -> bool {
+    TOOLS.iter().any(|(name, _)| *name == tool)
+}
+
 pub(super) fn prompt() -> Prompt {
     Prompt::new(
         PROMPT,
@@ -57,9 +73,12 @@ pub(super) fn prompt() -> Prompt {
 }
 
 /// The answer to `call` when it names one of these tools.
-pub(super) fn call(call: &ToolCall) -> Option<Result<CallToolResponse, ErrorData>> {
-    if !TOOLS.iter().any(|(name, _)| *name == call.name) {
+pub(super) async fn call(call: &ToolCall) -> Option<Result<CallToolResponse, ErrorData>> {
+    if !asks_caller(&call.name) {
         return None;
+    }
+    if caller_requests::answers_mid_call(&call.notifier) {
+        return Some(Ok(asked_mid_call(call).await));
     }
     let answers = Answers(call.input_responses.as_ref());
     let state = match call
@@ -168,6 +187,103 @@ pub(super) fn call(call: &ToolCall) -> Option<Result<CallToolResponse, ErrorData
     }))
 }
 
+/// A session-era caller's call: the same questions as the 2026-07-28 rounds, asked on the call's
+/// stream (what is asked at once in one round, asked concurrently), each naming its key.
+async fn asked_mid_call(call: &ToolCall) -> CallToolResponse {
+    let answered = match call.name.as_str() {
+        "test_input_required_result_request_state"
+        | "test_input_required_result_tampered_state" => {
+            ask_mid_call(&call.notifier, "confirm", confirm())
+                .await
+                .map(|answer| format!("confirmed={}", answer["content"]["ok"]))
+        }
+        "test_input_required_result_multiple_inputs" => {
+            let (name, greeting, roots) = tokio::join!(
+                ask_mid_call(
+                    &call.notifier,
+                    "user_name",
+                    elicit("What is your name?", "name")
+                ),
+                ask_mid_call(&call.notifier, "greeting", sampling("Generate a greeting")),
+                ask_mid_call(
+                    &call.notifier,
+                    "client_roots",
+                    json!({"method": "roots/list", "params": {}})
+                ),
+            );
+            match (name, greeting, roots) {
+                (Ok(name), Ok(greeting), Ok(roots)) => Ok(format!(
+                    "name: {}, greeting: {}, roots: {}",
+                    name["content"]["name"].as_str().unwrap_or_default(),
+                    greeting["content"]["text"].as_str().unwrap_or_default(),
+                    roots["roots"].as_array().map_or(0, Vec::len)
+                )),
+                (Err(error), ..) | (_, Err(error), _) | (.., Err(error)) => Err(error),
+            }
+        }
+        "test_input_required_result_multi_round" => {
+            match ask_mid_call(
+                &call.notifier,
+                "step1",
+                elicit("Step 1: What is your name?", "name"),
+            )
+            .await
+            {
+                Ok(name) => {
+                    let color = elicit("Step 2: What is your favorite color?", "color");
+                    ask_mid_call(&call.notifier, "step2", color)
+                        .await
+                        .map(|color| {
+                            format!(
+                                "{} likes {}",
+                                name["content"]["name"].as_str().unwrap_or_default(),
+                                color["content"]["color"].as_str().unwrap_or_default()
+                            )
+                        })
+                }
+                Err(error) => Err(error),
+            }
+        }
+        "test_input_required_result_capabilities" => {
+            // What the caller declared at `initialize`: only that is asked.
+            let declared = AskableCapabilities::of_call(call);
+            let question = if declared.samples() {
+                sampling("Say something")
+            } else if declared.elicits_form() {
+                elicit("Say something", "text")
+            } else {
+                return tool_error(
+                    "the caller declared neither sampling nor elicitation, so it cannot be asked",
+                );
+            };
+            ask_mid_call(&call.notifier, "question", question)
+                .await
+                .map(|answer| format!("answered: {answer}"))
+        }
+        _ => Err("no such tool".to_owned()),
+    };
+    match answered {
+        Ok(text) => simple(vec![ContentBlock::text(text)]),
+        Err(error) => tool_error(format!("the client could not be asked: {error}")),
+    }
+}
+
+/// Asks the caller `notifier` reaches `request` mid-request, naming it `key` in `_meta`; its
+/// answer, or why there is none.
+async fn ask_mid_call(
+    notifier: &CallerNotifier,
+    key: &str,
+    mut request: Value,
+) -> Result<Value, String> {
+    request["params"]["_meta"] = json!({INPUT_KEY_META: key});
+    let request = serde_json::from_value::<ServerRequest>(request)
+        .map_err(|error| format!("cannot build the request: {error}"))?;
+    let answer = caller_requests::ask(notifier, request, ANSWER_TIMEOUT)
+        .await
+        .map_err(|error| error.message.to_string())?;
+    serde_json::to_value(answer).map_err(|error| error.to_string())
+}
+
 /// `prompts/get` of [`PROMPT`]: asks for the context, then builds the prompt with it.
 pub(super) fn get_prompt(get: &GetPromptRequestParams) -> GetPromptResponse {
     let answers = Answers(get.input_responses.as_ref());
@@ -190,6 +306,22 @@ pub(super) fn get_prompt(get: &GetPromptRequestParams) -> GetPromptResponse {
             )]))
         }
     }
+}
+
+/// `prompts/get` of [`PROMPT`] by a session-era caller: the context is asked mid-request.
+pub(super) async fn get_prompt_mid_call(notifier: &CallerNotifier) -> GetPromptResponse {
+    let request = elicit("What context should the prompt use?", "context");
+    let text = match ask_mid_call(notifier, "user_context", request).await {
+        Ok(answer) => format!(
+            "Answer with this context in mind: {}",
+            answer["content"]["context"].as_str().unwrap_or_default()
+        ),
+        Err(error) => format!("the client could not be asked for the context: {error}"),
+    };
+    GetPromptResponse::Complete(GetPromptResult::new(vec![PromptMessage::new_text(
+        Role::User,
+        text,
+    )]))
 }
 
 /// The answers of a retry: only result objects count (anything else is asked again).
