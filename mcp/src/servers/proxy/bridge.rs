@@ -551,6 +551,15 @@ impl ParkedCalls {
         calls.remove(state).ok_or_else(unknown)
     }
 
+    /// Whether a call of what was `called` is parked under `state` (it stays parked).
+    pub fn holds(&self, state: &str, called: &str) -> bool {
+        self.0.lock().is_ok_and(|calls| {
+            calls
+                .get(state)
+                .is_some_and(|running| running.called == called)
+        })
+    }
+
     #[cfg(test)]
     fn len(&self) -> usize {
         self.0.lock().map(|calls| calls.len()).unwrap_or_default()
