@@ -8,11 +8,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use rmcp::ErrorData;
 use rmcp::model::{
-    CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, ContentBlock,
-    ErrorCode, GetPromptRequestParams, GetPromptResponse, GetTaskResult, InputResponses,
-    JsonObject, ProgressNotificationParam, ProgressToken, Prompt, ReadResourceRequestParams,
-    ReadResourceResponse, RequestMetaObject, Resource, ResourceTemplate, ServerCapabilities,
-    ServerNotification, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    ContentBlock, ErrorCode, GetPromptRequestParams, GetPromptResponse, GetTaskResult,
+    InputResponses, JsonObject, ProgressNotificationParam, ProgressToken, Prompt,
+    ReadResourceRequestParams, ReadResourceResponse, RequestMetaObject, Resource, ResourceTemplate,
+    ServerCapabilities, ServerNotification, Tool,
 };
 use rmcp::service::{Peer, RoleServer, SubscriptionSink};
 use tokio::sync::mpsc;
@@ -140,6 +140,14 @@ pub(crate) trait ToolServer: Send + Sync {
     /// input with input-required results and go asynchronous on the last round).
     fn starts_task(&self, tool: &str, _input_responses: Option<&InputResponses>) -> bool {
         self.task_support(tool) != TaskSupport::Forbidden
+    }
+
+    /// Whether this call of `tool` carries on, as a task of the gateway's own, a call the
+    /// server already runs for its caller: a proxy's bridged call (`servers/proxy/bridge.rs`)
+    /// whose caller answered the upstream's questions and takes task handles. Only asked for a
+    /// caller that declared the tasks extension.
+    fn continues_as_task(&self, _tool: &str, _request: &CallToolRequestParams) -> bool {
+        false
     }
 
     /// Whether any of this server's tools runs as a task: the route then declares the tasks

@@ -169,21 +169,9 @@ const CALLER_REQUEST_SCENARIOS: [&str; 16] = [
     "input-required-result-validate-input",
 ];
 
-/// The one 2026-07-28 scenario a proxy of a session-era upstream does not pass (see `in_scope`);
-/// a proxy of a 2026-07-28 upstream passes it.
-///
-/// `tasks-mrtr-composition` wants the round that brings the last answer to come back as a task
-/// (`CreateTaskResult`). The fixture's `test_tool_with_task` asks with an input-required result,
-/// which the session era cannot carry (the upstream refuses to send it); asked mid-call instead,
-/// the question would come from a call already running synchronously, which the upstream cannot
-/// turn into a task once answered (a task is decided as a call starts), so the round would
-/// still end in a complete result. Passing it needs the bridge to start a task of the gateway's
-/// own on that round, the parked upstream call its background run.
-const PROXIED_BRIDGE_GAPS: [&str; 1] = ["tasks-mrtr-composition"];
-
-/// Whether scenario `name` must pass on the route `label` (`direct`, `proxied`, `proxied-2026`
-/// or `aggregate`).
-fn in_scope(name: &str, label: &str) -> bool {
+/// Whether scenario `name` must pass, on every route (`direct`, `proxied`, `proxied-2026` and
+/// `aggregate`).
+fn in_scope(name: &str) -> bool {
     // Tasks (SEP-2663, 2026-07-28 only) are served for the servers the gateway runs itself (the
     // aggregated `/mcp` serves the fixture unprefixed, its task ids too), and forwarded by a
     // proxy of an upstream that offers them (of either era: the session-era proxy declares the
@@ -197,9 +185,10 @@ fn in_scope(name: &str, label: &str) -> bool {
     // Through the proxy the upstream speaks the session era: it asks mid-call (several requests
     // at once where the fixture's 2026-07-28 round has several, a prompt too, each naming its
     // key), and the gateway's bridge asks the caller in input-required rounds of its own (its
-    // own `requestState`, refused when tampered with, and only what the caller declared).
-    let proxied_gap = label == "proxied" && PROXIED_BRIDGE_GAPS.contains(&name);
-    (tools || offerings) && !proxied_gap
+    // own `requestState`, refused when tampered with, and only what the caller declared); a
+    // caller that takes tasks gets the round that brings its answers as a task of the
+    // gateway's own (`tasks-mrtr-composition`).
+    (tools || offerings)
         || [
             "server-initialize",
             "ping",
@@ -263,7 +252,7 @@ async fn conformance_suite_through_the_router() {
         );
         for (passed, name) in &scenarios {
             assert!(
-                !in_scope(name, label) || *passed,
+                !in_scope(name) || *passed,
                 "{label} {requirements}: scenario {name} failed:\n{output}"
             );
         }

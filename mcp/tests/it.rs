@@ -13,6 +13,7 @@
 mod common;
 
 mod abuse;
+mod bridged_tasks;
 mod caller_requests;
 mod client_traces;
 mod conformance;

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use rmcp::ErrorData;
 use rmcp::model::{
-    CallToolResponse, CompleteRequestParams, CompleteResult, GetPromptRequestParams,
-    GetPromptResponse, GetTaskResult, InputResponses, JsonObject, Prompt,
+    CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
+    GetPromptRequestParams, GetPromptResponse, GetTaskResult, InputResponses, JsonObject, Prompt,
     ReadResourceRequestParams, ReadResourceResponse, Resource, ResourceTemplate,
     ServerCapabilities, Tool,
 };
@@ -33,7 +33,7 @@ use crate::host::{
 };
 use crate::pinning::{self, ToolPins};
 use crate::tasks::{StatusFeed, TaskSupport, unknown_task};
-use crate::tool_server::{Listener, ToolCall, ToolServer};
+use crate::tool_server::{Listener, PromptCaller, ToolCall, ToolServer};
 
 /// One source server as the caller's group sees it, and its live tool server.
 pub(crate) struct Source {
@@ -176,6 +176,12 @@ impl ToolServer for CompositeServer {
         })
     }
 
+    fn continues_as_task(&self, tool: &str, request: &CallToolRequestParams) -> bool {
+        self.exposed(tool).is_some_and(|(composed, source)| {
+            source.server.continues_as_task(&composed.tool, request)
+        })
+    }
+
     /// When a source a composed tool comes from offers tasks (a source offering tasks only
     /// for tools left out has none to run here).
     fn offers_tasks(&self) -> bool {
@@ -238,7 +244,15 @@ impl ToolServer for CompositeServer {
         &self,
         get: GetPromptRequestParams,
     ) -> Result<GetPromptResponse, ErrorData> {
-        self.get_composed_prompt(get).await
+        self.get_composed_prompt(get, None).await
+    }
+
+    async fn get_prompt_for(
+        &self,
+        get: GetPromptRequestParams,
+        caller: PromptCaller,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        self.get_composed_prompt(get, Some(caller)).await
     }
 
     async fn complete(&self, request: CompleteRequestParams) -> Result<CompleteResult, ErrorData> {

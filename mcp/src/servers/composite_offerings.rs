@@ -26,7 +26,7 @@ use serde_json::Value;
 use super::composite::{CompositeServer, Source};
 use super::uri_template;
 use crate::host::{VirtualPrompt, VirtualResource};
-use crate::tool_server::{Listener, UriRename, resource_not_found, unknown_prompt};
+use crate::tool_server::{Listener, PromptCaller, UriRename, resource_not_found, unknown_prompt};
 
 impl CompositeServer {
     /// Tools always; prompts and resources only when the server composes some; resource
@@ -105,9 +105,13 @@ impl CompositeServer {
             .collect()
     }
 
+    /// The source's prompt under its own name, with the fixed arguments; got on behalf of
+    /// `caller` when there is one (a proxied source may then ask it mid-request, bridged for a
+    /// 2026-07-28 caller).
     pub(super) async fn get_composed_prompt(
         &self,
         mut get: GetPromptRequestParams,
+        caller: Option<PromptCaller>,
     ) -> Result<GetPromptResponse, ErrorData> {
         let (composed, source) = self
             .exposed_prompt(&get.name)
@@ -118,7 +122,10 @@ impl CompositeServer {
         }
         get.arguments = Some(arguments);
         get.name = composed.prompt.clone();
-        let response = source.server.get_prompt(get).await?;
+        let response = match caller {
+            Some(caller) => source.server.get_prompt_for(get, caller).await?,
+            None => source.server.get_prompt(get).await?,
+        };
         Ok(match (response, &composed.description) {
             (GetPromptResponse::Complete(mut result), Some(description)) => {
                 result.description = Some(description.clone());

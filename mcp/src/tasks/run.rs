@@ -43,9 +43,10 @@ pub(crate) enum Decision {
     MissingCapability,
 }
 
-/// Whether `request` to `target` becomes a task: its tool supports one, the caller declared the
-/// tasks extension (`declared`, at `initialize` or in the request's `_meta`) and the tool wants
-/// one for this round.
+/// Whether `request` to `target` becomes a task: the caller declared the tasks extension
+/// (`declared`, at `initialize` or in the request's `_meta`), and its tool supports one and
+/// wants one for this round, or the request carries on a call the server runs for the caller
+/// as a task (see [`ToolServer::continues_as_task`]).
 pub(crate) fn decide(
     scope: &RequestScope,
     request: &CallToolRequestParams,
@@ -67,6 +68,9 @@ pub(crate) fn decide(
         && scope.caller.may_use_tool(&target.server_id, &target.tool);
     if !allowed {
         return Decision::InRequest;
+    }
+    if declared && server.continues_as_task(&target.tool, request) {
+        return Decision::Task;
     }
     match server.task_support(&target.tool) {
         TaskSupport::Forbidden => Decision::InRequest,

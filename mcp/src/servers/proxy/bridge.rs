@@ -18,6 +18,12 @@
 //! can answer; anything else is refused to the upstream at once. A retry that leaves a request
 //! unanswered is asked it again (SEP-2322: re-request what is missing).
 //!
+//! A caller that takes tasks (it declared the tasks extension, on a route that declares it)
+//! gets the retry that brings its answers as a task of the gateway's own (see
+//! `Proxy::continues_as_task` and `crate::tasks`): the parked call is the task's background
+//! run, a further upstream request the task's `input_required` status (an input-required
+//! round of this bridge, parked as any), and the upstream's answer the task's result.
+//!
 //! Parked calls live in this replica's memory, per proxy (so per server and group), at most
 //! [`MAX_PARKED`] of them, each for at most the upstream timeout: past it the call is dropped
 //! and cancelled upstream. A retry whose state is unknown (expired, used, issued for another
@@ -549,6 +555,15 @@ impl ParkedCalls {
             return Err(unknown());
         }
         calls.remove(state).ok_or_else(unknown)
+    }
+
+    /// Whether a call of what was `called` is parked under `state` (it stays parked).
+    pub fn holds(&self, state: &str, called: &str) -> bool {
+        self.0.lock().is_ok_and(|calls| {
+            calls
+                .get(state)
+                .is_some_and(|running| running.called == called)
+        })
     }
 
     #[cfg(test)]

@@ -617,6 +617,24 @@ impl<C: Connector> ToolServer for Proxy<C> {
         self.upstream_logs.load(Ordering::Relaxed)
     }
 
+    /// A bridged call's retry that answers what the upstream asked carries on as a task of
+    /// the gateway's own when the route takes tasks (the upstream declared the extension): the
+    /// caller took the first round's questions synchronously, and what follows the answers (a
+    /// session-era upstream cannot tell how long) runs in the background, its further
+    /// questions asked through the task's `input_required` status (see `crate::tasks`).
+    fn continues_as_task(&self, tool: &str, request: &CallToolRequestParams) -> bool {
+        let answers = request
+            .input_responses
+            .as_ref()
+            .is_some_and(|responses| !responses.is_empty());
+        let called = bridge::called("tools/call", tool);
+        answers
+            && self.upstream_tasks.load(Ordering::Relaxed)
+            && request.request_state.as_deref().is_some_and(|state| {
+                bridge::is_bridge_state(state) && self.parked.holds(state, &called)
+            })
+    }
+
     /// The upstream's tasks pass through when it declared the extension.
     fn offers_tasks(&self) -> bool {
         self.upstream_tasks.load(Ordering::Relaxed)

@@ -314,6 +314,7 @@ impl ToolServer for EverythingServer {
         asking::TOOLS.contains(&tool)
             || asking::INPUT_REQUIRED_TOOLS.contains(&tool)
             || input_required::asks_caller(tool)
+            || tasks::asks_caller(tool)
     }
 
     fn task_support(&self, tool: &str) -> TaskSupport {

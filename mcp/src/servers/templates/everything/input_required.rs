@@ -270,7 +270,7 @@ async fn asked_mid_call(call: &ToolCall) -> CallToolResponse {
 
 /// Asks the caller `notifier` reaches `request` mid-request, naming it `key` in `_meta`; its
 /// answer, or why there is none.
-async fn ask_mid_call(
+pub(super) async fn ask_mid_call(
     notifier: &CallerNotifier,
     key: &str,
     mut request: Value,
@@ -348,7 +348,7 @@ fn confirm() -> Value {
     }})
 }
 
-fn elicit(message: &str, field: &str) -> Value {
+pub(super) fn elicit(message: &str, field: &str) -> Value {
     json!({"method": "elicitation/create", "params": {
         "mode": "form", "message": message, "requestedSchema": {
             "type": "object", "properties": {field: {"type": "string"}}, "required": [field]}

@@ -8,7 +8,8 @@ use rmcp::model::{
 };
 use serde_json::{Value, json};
 
-use super::{simple, tool};
+use super::{input_required, simple, tool};
+use crate::caller_requests;
 use crate::tasks::TaskSupport;
 use crate::tool_server::{ToolCall, tool_error};
 
@@ -163,18 +164,36 @@ pub(super) async fn call(call: &ToolCall) -> Option<Result<CallToolResponse, Err
             }
         },
         "test_tool_with_task" => match answer(USER_NAME) {
-            Some(answer) => {
-                // The asynchronous part: what the task exists for.
-                pause(call, Duration::from_millis(300)).await;
-                let name = answer["content"]["name"].as_str().unwrap_or_default();
-                simple(vec![ContentBlock::text(format!(
-                    "Hello, {name}, from a task!"
-                ))])
+            Some(answer) => greet_from_task(call, answer).await,
+            // A session-era caller (a proxy) cannot take an input-required result: it is asked
+            // mid-call, under the key the 2026-07-28 round gives the question.
+            None if caller_requests::answers_mid_call(&call.notifier) => {
+                let question = input_required::elicit("What is your name?", "name");
+                match input_required::ask_mid_call(&call.notifier, USER_NAME, question).await {
+                    Ok(answer) => greet_from_task(call, &answer).await,
+                    Err(error) => tool_error(format!("the client could not be asked: {error}")),
+                }
             }
             None => ask(&[(USER_NAME, "What is your name?".to_owned(), "name", "string")]),
         },
         _ => return None,
     }))
+}
+
+/// `test_tool_with_task`'s asynchronous part (what the task exists for), greeting the name
+/// `answer` gave.
+async fn greet_from_task(call: &ToolCall, answer: &Value) -> CallToolResponse {
+    pause(call, Duration::from_millis(300)).await;
+    let name = answer["content"]["name"].as_str().unwrap_or_default();
+    simple(vec![ContentBlock::text(format!(
+        "Hello, {name}, from a task!"
+    ))])
+}
+
+/// Whether `tool` may ask a session-era caller mid-call (so its calls are served by rmcp's
+/// session, which can carry the request).
+pub(super) fn asks_caller(tool: &str) -> bool {
+    tool == "test_tool_with_task"
 }
 
 /// Waits `duration` unless the call is cancelled first; whether it waited it out.
