@@ -286,6 +286,55 @@ async fn compact_mode_searches_describes_and_calls() {
     assert!(matches!(error, CallError::UnknownTool(_)));
 }
 
+/// A one-operation document whose `summary` and `description` are given.
+fn described(summary: &str, description: &str) -> Api {
+    let document = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/reports": {"post": {
+            "operationId": "uploadReport",
+            "summary": summary,
+            "description": description,
+            "responses": {"204": {"description": "stored"}}
+        }}}
+    });
+    Api::from_document(document.to_string().as_bytes(), &ConvertOptions::default()).unwrap()
+}
+
+/// The description of [`described`]'s one tool.
+fn description_of(api: &Api) -> String {
+    let tool = api.operation_tool("uploadReport").unwrap();
+    tool.description.clone().unwrap_or_default()
+}
+
+#[test]
+fn a_long_description_is_cut_to_the_bound_and_says_so() {
+    // The bound the README states.
+    let bound = openapi2mcp::ToolBudget::default().max_description_bytes;
+    assert_eq!(bound, 4 * 1024);
+    let note = "[Schema shortened to fit 16 KiB: this description is shortened.]";
+
+    // Two-byte characters, so the bound falls inside one: the cut steps back to a whole one.
+    // "Sums\n\n" (6 bytes) and 2,043 `é` (4,086) leave 4,092 bytes, the `…` (3) makes 4,095.
+    let api = described("Sums", &"é".repeat(3000));
+    let description = description_of(&api);
+    let kept = format!("Sums\n\n{}…", "é".repeat(2043));
+    assert_eq!(description, format!("{kept}\n\n{note}"));
+    assert!(kept.len() <= bound, "{}", kept.len());
+    // The schemas are small: only the description was cut.
+    assert!(api.warnings().is_empty(), "{:?}", api.warnings());
+
+    // At the bound exactly, the description is kept whole and says nothing.
+    let whole = "a".repeat(bound - "Sums\n\n".len());
+    let api = described("Sums", &whole);
+    assert_eq!(description_of(&api), format!("Sums\n\n{whole}"));
+    // One byte over, it is cut.
+    let description = description_of(&described("Sums", &format!("{whole}b")));
+    let (kept, said) = description.split_once("…\n\n").unwrap();
+    assert_eq!(said, note);
+    assert_eq!(kept, &format!("Sums\n\n{whole}")[..bound - '…'.len_utf8()]);
+}
+
 #[test]
 fn corpus_features() {
     let dir = common::corpus_dir();
