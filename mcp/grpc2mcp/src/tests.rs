@@ -2,7 +2,8 @@
 //!
 //! The catalogue is compared with `testdata/schema_test.tools.json` (`UPDATE_EXPECT=1` rewrites
 //! it) and checked point by point; calls are made from the fixture as an uploaded descriptor
-//! set, so none needs an upstream.
+//! set, so none needs reflection; the streaming ones go to a local `WatchShelf` over h2c, to
+//! check the stream's caps and that a cut stream is cancelled upstream.
 
 use base64::Engine as _;
 use prost::Message as _;
@@ -332,4 +333,187 @@ async fn a_loopback_upstream_is_refused_at_connect_unless_allowed() {
         "{allowed}"
     );
     assert!(!allowed.contains("refused address"), "{allowed}");
+}
+
+/// The fixture's `WatchShelf` served over h2c on a loopback port: each call streams the items
+/// `item(n)` makes for n = 0, 1, ... (`count` of them, or until the caller goes away), and
+/// records how many it sent and whether it saw the caller go away.
+mod watched_shelf {
+    use std::convert::Infallible;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use bytes::Bytes;
+    use tokio_stream::wrappers::{ReceiverStream, TcpListenerStream};
+
+    use crate::codec::BytesCodec;
+
+    /// What the upstream saw of the calls made to it.
+    #[derive(Default)]
+    pub(super) struct Sent {
+        pub messages: AtomicUsize,
+        /// The caller went away before the stream ended.
+        pub cancelled: AtomicBool,
+    }
+
+    impl Sent {
+        /// Whether the upstream saw the caller go away, waiting up to 10 s for it.
+        pub async fn saw_cancel(&self) -> bool {
+            for _ in 0..200 {
+                if self.cancelled.load(Ordering::SeqCst) {
+                    return true;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            false
+        }
+    }
+
+    /// An `Item` with only its `id` (field 1), as protobuf bytes.
+    pub(super) fn item(id: &str) -> Bytes {
+        let mut body = Vec::new();
+        prost::encoding::string::encode(1, &id.to_owned(), &mut body);
+        Bytes::from(body)
+    }
+
+    /// Serves the stream; its URL and what it sent.
+    pub(super) async fn serve(
+        count: Option<usize>,
+        item_id: fn(usize) -> String,
+    ) -> (String, Arc<Sent>) {
+        let sent = Arc::new(Sent::default());
+        let recorded = sent.clone();
+        let watch = tower::service_fn(move |_request: tonic::Request<Bytes>| {
+            let sent = recorded.clone();
+            // One message in flight at a time: the stream is as long as the caller reads.
+            let (sender, receiver) = tokio::sync::mpsc::channel(1);
+            tokio::spawn(async move {
+                for n in 0..count.unwrap_or(usize::MAX) {
+                    if sender.send(Ok(item(&item_id(n)))).await.is_err() {
+                        sent.cancelled.store(true, Ordering::SeqCst);
+                        return;
+                    }
+                    sent.messages.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+            std::future::ready(Ok::<_, tonic::Status>(tonic::Response::new(
+                ReceiverStream::new(receiver),
+            )))
+        });
+        let service = tower::service_fn(move |request: http::Request<tonic::body::Body>| {
+            let watch = watch.clone();
+            async move {
+                let mut grpc = tonic::server::Grpc::new(BytesCodec);
+                Ok::<_, Infallible>(grpc.server_streaming(watch, request).await)
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(
+            tonic::transport::Server::builder()
+                .serve_with_incoming(service, TcpListenerStream::new(listener)),
+        );
+        (url, sent)
+    }
+}
+
+/// A sink recording every message it hears.
+#[derive(Default)]
+struct Heard(std::sync::Mutex<Vec<(usize, String)>>);
+
+#[async_trait]
+impl MessageSink for Heard {
+    async fn message(&self, count: usize, json: String) {
+        self.0.lock().unwrap().push((count, json));
+    }
+}
+
+/// Calls `Catalogue_WatchShelf` on the upstream at `url`; the result, what the sink heard and
+/// the service, whose connection stays open while it is kept (so a stream the call left is
+/// still cancelled by the call, not by the connection closing).
+async fn watch_shelf(url: &str) -> (Value, Vec<(usize, String)>, Service) {
+    let source = Source {
+        allow_private_network: true,
+        ..source(url)
+    };
+    let service = Service::new("fixture", &source, Duration::from_secs(20)).unwrap();
+    let heard = Heard::default();
+    let result = service
+        .call(
+            "Catalogue_WatchShelf",
+            arguments(json!({"shelf": 1})),
+            &heard,
+        )
+        .await
+        .unwrap();
+    (result, heard.0.into_inner().unwrap(), service)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_ending_within_the_caps_is_gathered_whole() {
+    let (url, sent) = watched_shelf::serve(Some(3), |n| format!("item-{n}")).await;
+    let (result, heard, _connected) = watch_shelf(&url).await;
+    assert_eq!(
+        result,
+        json!({"messages": [{"id": "item-0"}, {"id": "item-1"}, {"id": "item-2"}], "truncated": false})
+    );
+    assert_eq!(
+        heard,
+        [
+            (1, r#"{"id":"item-0"}"#.to_owned()),
+            (2, r#"{"id":"item-1"}"#.to_owned()),
+            (3, r#"{"id":"item-2"}"#.to_owned())
+        ]
+    );
+    assert_eq!(sent.messages.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_past_the_message_cap_is_truncated_and_cancelled_upstream() {
+    // Endless: only the cap ends the call.
+    let (url, sent) = watched_shelf::serve(None, |n| format!("item-{n}")).await;
+    let (result, heard, _connected) = watch_shelf(&url).await;
+    assert_eq!(
+        crate::MAX_STREAM_MESSAGES,
+        1000,
+        "the bound the README states"
+    );
+    assert_eq!(result["truncated"], true, "{result}");
+    let messages = result["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), crate::MAX_STREAM_MESSAGES);
+    assert_eq!(messages[0], json!({"id": "item-0"}));
+    assert_eq!(messages[999], json!({"id": "item-999"}));
+    // Every message gathered was heard as it came, none past the cap.
+    assert_eq!(heard.len(), crate::MAX_STREAM_MESSAGES);
+    assert_eq!(heard[999], (1000, r#"{"id":"item-999"}"#.to_owned()));
+    assert!(
+        sent.saw_cancel().await,
+        "the upstream call was not cancelled"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_past_the_byte_cap_is_truncated_and_cancelled_upstream() {
+    // Messages of about 10 KB: the 1 MiB cap comes long before the message cap.
+    let id = |_: usize| "x".repeat(10_000);
+    let (url, sent) = watched_shelf::serve(None, id).await;
+    let (result, heard, _connected) = watch_shelf(&url).await;
+    assert_eq!(
+        crate::MAX_STREAM_BYTES,
+        1024 * 1024,
+        "the bound the README states"
+    );
+    let text_bytes = json!({"id": id(0)}).to_string().len();
+    let fitting = crate::MAX_STREAM_BYTES / text_bytes;
+    assert_eq!(fitting, 104);
+    assert_eq!(result["truncated"], true);
+    assert_eq!(result["messages"].as_array().unwrap().len(), fitting);
+    assert_eq!(heard.len(), fitting);
+    let heard_bytes: usize = heard.iter().map(|(_, json)| json.len()).sum();
+    assert!(heard_bytes <= crate::MAX_STREAM_BYTES, "{heard_bytes}");
+    assert!(
+        sent.saw_cancel().await,
+        "the upstream call was not cancelled"
+    );
 }
