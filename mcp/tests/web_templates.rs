@@ -35,12 +35,15 @@ impl Received {
     }
 }
 
+/// One answer of a mock vendor: status, content type and body.
+type Answer = (StatusCode, &'static str, String);
+
 /// A vendor that records every request and answers them with its answers in turn, the last
 /// one again once they are used up.
 #[derive(Clone)]
 struct MockVendor {
     received: Arc<Mutex<Vec<Received>>>,
-    answers: Arc<Vec<(StatusCode, String)>>,
+    answers: Arc<Vec<Answer>>,
 }
 
 async fn answer(
@@ -52,7 +55,8 @@ async fn answer(
 ) -> Response {
     let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let mut received = mock.received.lock().unwrap();
-    let (status, answer) = mock.answers[received.len().min(mock.answers.len() - 1)].clone();
+    let (status, content_type, answer) =
+        mock.answers[received.len().min(mock.answers.len() - 1)].clone();
     received.push(Received {
         method,
         target: uri
@@ -62,7 +66,7 @@ async fn answer(
         headers,
         body,
     });
-    (status, [("content-type", "application/json")], answer).into_response()
+    (status, [("content-type", content_type)], answer).into_response()
 }
 
 /// A mock vendor on a loopback port answering `status` with `answer`; its base URL.
@@ -70,16 +74,36 @@ async fn vendor(status: u16, answer_body: Value) -> (String, MockVendor) {
     vendor_answering(&[(status, answer_body)]).await
 }
 
-/// A mock vendor on a loopback port giving `answers` in turn; its base URL.
+/// A mock vendor on a loopback port giving the JSON `answers` in turn; its base URL.
 async fn vendor_answering(answers: &[(u16, Value)]) -> (String, MockVendor) {
+    let answers = answers
+        .iter()
+        .map(|(status, body)| {
+            (
+                StatusCode::from_u16(*status).unwrap(),
+                "application/json",
+                body.to_string(),
+            )
+        })
+        .collect();
+    serve_vendor(answers).await
+}
+
+/// A mock vendor on a loopback port answering `status` with `body` of `content_type` (a
+/// vendor that does not answer JSON); its base URL.
+async fn vendor_text(status: u16, content_type: &'static str, body: &str) -> (String, MockVendor) {
+    let answer = (
+        StatusCode::from_u16(status).unwrap(),
+        content_type,
+        body.to_owned(),
+    );
+    serve_vendor(vec![answer]).await
+}
+
+async fn serve_vendor(answers: Vec<Answer>) -> (String, MockVendor) {
     let mock = MockVendor {
         received: Arc::default(),
-        answers: Arc::new(
-            answers
-                .iter()
-                .map(|(status, body)| (StatusCode::from_u16(*status).unwrap(), body.to_string()))
-                .collect(),
-        ),
+        answers: Arc::new(answers),
     };
     let app = axum::Router::new()
         .fallback(answer)
@@ -749,6 +773,220 @@ async fn web_search_uses_the_named_or_default_engine() {
     ];
     let result = call("web-search", &params, "search", json!({"query": "rust"})).await;
     assert_vendor_error(&result, "400", "API key not valid", "g-key");
+}
+
+/// An answer of the arXiv API (`export.arxiv.org/api/query`) as it comes: an Atom feed whose
+/// own `title`, `id` and `link`s precede the entries, OpenSearch counts, titles and summaries
+/// wrapped over lines, authors, arXiv's own elements and links to the abstract and the PDF.
+const ARXIV_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <link href="http://arxiv.org/api/query?search_query%3Dall%3Amixture%20of%20experts%26id_list%3D%26start%3D0%26max_results%3D2" rel="self" type="application/atom+xml"/>
+  <title type="html">ArXiv Query: search_query=all:mixture of experts&amp;id_list=&amp;start=0&amp;max_results=2</title>
+  <id>http://arxiv.org/api/Jq3bW0QnGv1m1bX1Xq0gkq2Zz9Y</id>
+  <updated>2026-12-07T00:00:00-05:00</updated>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">4210</opensearch:totalResults>
+  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:startIndex>
+  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">2</opensearch:itemsPerPage>
+  <entry>
+    <id>http://arxiv.org/abs/2401.04088v1</id>
+    <updated>2024-01-08T18:47:34Z</updated>
+    <published>2024-01-08T18:47:34Z</published>
+    <title>Sparse Experts at
+  Scale</title>
+    <summary>  We study sparse mixtures of experts
+whose routers pick two experts per token.
+</summary>
+    <author>
+      <name>A. Author</name>
+    </author>
+    <arxiv:comment xmlns:arxiv="http://arxiv.org/schemas/atom">12 pages</arxiv:comment>
+    <link href="http://arxiv.org/abs/2401.04088v1" rel="alternate" type="text/html"/>
+    <link title="pdf" href="http://arxiv.org/pdf/2401.04088v1" rel="related" type="application/pdf"/>
+    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
+    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
+  </entry>
+  <entry>
+    <id>http://arxiv.org/abs/hep-th/9901001v2</id>
+    <updated>1999-01-05T10:00:00Z</updated>
+    <published>1999-01-02T10:00:00Z</published>
+    <title>An Older Identifier</title>
+    <summary>Old-style identifiers are ids too.</summary>
+    <author>
+      <name>B. Author</name>
+    </author>
+    <link href="http://arxiv.org/abs/hep-th/9901001v2" rel="alternate" type="text/html"/>
+    <category term="hep-th" scheme="http://arxiv.org/schemas/atom"/>
+  </entry>
+  <entry>
+    <id>http://arxiv.org/abs/2312.00001v1</id>
+    <title>One More Than Asked For</title>
+    <summary>The template keeps only the results asked for.</summary>
+  </entry>
+</feed>
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn web_search_reads_arxivs_atom_feed() {
+    let (arxiv_url, arxiv) =
+        vendor_text(200, "application/atom+xml; charset=utf-8", ARXIV_FEED).await;
+    // Another engine configured, so arXiv is asked for by name, as a caller picks it.
+    let params = [
+        ("arxiv_base_url", arxiv_url.as_str()),
+        ("jina_api_key", "jina-key"),
+    ];
+    let result = call(
+        "web-search",
+        &params,
+        "search",
+        json!({"query": "mixture of experts", "engine": "arxiv", "max_results": 2}),
+    )
+    .await;
+    assert!(!is_error(&result), "{result}");
+    assert_eq!(
+        result["structuredContent"],
+        json!({
+            "engine": "arxiv",
+            "query": "mixture of experts",
+            "results": [
+                {
+                    "title": "Sparse Experts at Scale",
+                    "url": "http://arxiv.org/abs/2401.04088v1",
+                    "snippet": "We study sparse mixtures of experts whose routers pick two experts per token."
+                },
+                {
+                    "title": "An Older Identifier",
+                    "url": "http://arxiv.org/abs/hep-th/9901001v2",
+                    "snippet": "Old-style identifiers are ids too."
+                }
+            ]
+        })
+    );
+    let request = arxiv.only_request();
+    assert_eq!(request.method, Method::GET);
+    assert_eq!(
+        request.target,
+        "/api/query?search_query=all%3Amixture+of+experts&start=0&max_results=2"
+    );
+    assert_eq!(request.header("authorization"), "", "arXiv takes no key");
+
+    // A feed that does not parse is the engine's error, not an empty success.
+    let (arxiv_url, _) = vendor_text(200, "application/atom+xml", "<feed><entry>").await;
+    let params = [("arxiv_base_url", arxiv_url.as_str())];
+    let result = call("web-search", &params, "search", json!({"query": "q"})).await;
+    assert!(is_error(&result), "{result}");
+    assert!(
+        text_of(&result).starts_with("arxiv answer is not XML"),
+        "{result}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn web_search_reads_searxngs_json_format() {
+    // `/search?format=json` as a SearXNG instance answers it: results with engine details,
+    // answers, suggestions and the engines that did not answer.
+    let (searxng_url, searxng) = vendor(
+        200,
+        json!({
+            "query": "rust borrow checker",
+            "number_of_results": 0,
+            "results": [
+                {
+                    "url": "https://doc.rust-lang.org/book/ch04-02-references-and-borrowing.html",
+                    "title": "References and Borrowing - The Rust Programming Language",
+                    "content": "A reference is like a pointer in that it is an address.",
+                    "engine": "duckduckgo",
+                    "parsed_url": ["https", "doc.rust-lang.org", "/book/ch04-02-references-and-borrowing.html", "", "", ""],
+                    "template": "default.html",
+                    "engines": ["duckduckgo", "brave"],
+                    "positions": [1, 2],
+                    "score": 4.0,
+                    "category": "general"
+                },
+                {
+                    "url": "https://blog.example/borrowck",
+                    "title": "Two-phase borrows",
+                    "content": "How the borrow checker accepts vec.push(vec.len()).",
+                    "engine": "brave",
+                    "engines": ["brave"],
+                    "positions": [2],
+                    "score": 0.5,
+                    "category": "general",
+                    "publishedDate": "2026-11-30T00:00:00"
+                },
+                {
+                    "url": "https://third.example",
+                    "title": "Past the limit",
+                    "content": "cut by max_results",
+                    "engine": "brave"
+                }
+            ],
+            "answers": [],
+            "corrections": [],
+            "infoboxes": [],
+            "suggestions": ["rust borrow checker explained"],
+            "unresponsive_engines": [["google", "timeout"]]
+        }),
+    )
+    .await;
+    let params = [
+        ("default_engine", "searxng"),
+        ("searxng_base_url", searxng_url.as_str()),
+        ("searxng_api_key", "sx-token"),
+    ];
+    let result = call(
+        "web-search",
+        &params,
+        "search",
+        json!({"query": "rust borrow checker", "max_results": 2}),
+    )
+    .await;
+    assert!(!is_error(&result), "{result}");
+    assert_eq!(
+        result["structuredContent"],
+        json!({
+            "engine": "searxng",
+            "query": "rust borrow checker",
+            "results": [
+                {
+                    "title": "References and Borrowing - The Rust Programming Language",
+                    "url": "https://doc.rust-lang.org/book/ch04-02-references-and-borrowing.html",
+                    "snippet": "A reference is like a pointer in that it is an address."
+                },
+                {
+                    "title": "Two-phase borrows",
+                    "url": "https://blog.example/borrowck",
+                    "snippet": "How the borrow checker accepts vec.push(vec.len())."
+                }
+            ]
+        })
+    );
+    let request = searxng.only_request();
+    assert_eq!(request.method, Method::GET);
+    assert_eq!(request.target, "/search?q=rust+borrow+checker&format=json");
+    assert_eq!(request.header("authorization"), "Bearer sx-token");
+
+    // An instance without the JSON format enabled answers 403 with an HTML page: the status
+    // is said, the page is not passed on.
+    let (searxng_url, _) = vendor_text(
+        403,
+        "text/html; charset=utf-8",
+        "<!DOCTYPE html><html><body><h1>403 Forbidden</h1></body></html>",
+    )
+    .await;
+    let params = [("searxng_base_url", searxng_url.as_str())];
+    let result = call(
+        "web-search",
+        &params,
+        "search",
+        json!({"query": "q", "engine": "searxng"}),
+    )
+    .await;
+    assert!(is_error(&result), "{result}");
+    assert_eq!(
+        text_of(&result),
+        "searxng answered 403 Forbidden",
+        "{result}"
+    );
 }
 
 /// An answer past the size bound is a tool error, not memory spent on it.
