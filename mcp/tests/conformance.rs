@@ -3,11 +3,17 @@
 //! served directly, through a Streamable HTTP proxy of that route pinned to the session era (its
 //! mid-call requests reach a 2026-07-28 caller as input-required rounds of the gateway's bridge),
 //! through a second proxy of it that detects the 2026-07-28 revision (its rounds and tasks pass
-//! through), and through the aggregated `/mcp`.
+//! through), through the aggregated `/mcp`, and through aggregates in front of upstreams of both
+//! eras.
 //!
 //! The aggregated `/mcp` serves `everything` unprefixed (its tools, prompts, resources and task
-//! ids under the names the suite calls them by; the proxied copy's are prefixed there), so the
-//! same scenarios must pass through it as directly.
+//! ids under the names the suite calls them by; the proxied copies' are prefixed there). The
+//! aggregates in front of upstreams (`aggregate-proxied`, `aggregate-proxied-2026`: services of
+//! their own on the same port) serve a proxy of that route unprefixed, pinned to the session
+//! era or detecting 2026-07-28, beside an embedded `everything` prefixed there; the test checks
+//! that the proxy served their calls.
+//!
+//! Every scenario of the suite must pass on every route: none is left out.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -18,19 +24,36 @@
 use crate::common;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use common::{FakeDirectory, caller, embedded, server, unprefixed};
 use mcp::{McpConfig, McpService, Scope, ServerKind, TaskLimits};
 
-/// Serves the service at `/mcp` behind a layer adding the tenant's bearer token: the suite has no
-/// option to send one. It serves `everything`, and two proxies of its own `everything` route
+/// One route the suite runs against: its label (in the output and the report) and URL; for an
+/// aggregate in front of a proxy, what its service recorded of the calls it served.
+struct Route {
+    label: &'static str,
+    url: String,
+    aggregate_sink: Option<Arc<common::RecordingSink>>,
+}
+
+/// Serves three services on one port behind a layer adding the tenant's bearer token (the
+/// suite has no option to send one); the routes the suite runs against.
+///
+/// The service at `/mcp` serves `everything`, and two proxies of its own `everything` route
 /// (the layer authenticates the proxies' requests too): `proxied`, pinned to the session era,
-/// and `proxied-2026` (its URL is `proxied`'s with `-2026`), which detects the 2026-07-28
-/// revision; the URL of each route but the second proxy's, and of the aggregated `/mcp`.
-async fn gateway() -> (String, String, String) {
+/// and `proxied-2026`, which detects the 2026-07-28 revision. Its aggregated `/mcp` serves
+/// `everything` unprefixed. The services at `/aggregate-proxied/mcp` and
+/// `/aggregate-proxied-2026/mcp` are aggregates in front of upstreams of both eras: each serves
+/// a proxy of `/mcp/public/everything` (of the session era, or detecting 2026-07-28) unprefixed
+/// in its aggregated view, beside an embedded `everything` prefixed there (its names being
+/// taken), as a gateway in front of a remote fixture would.
+async fn gateway() -> Vec<Route> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let direct = format!("http://{address}/mcp/public/everything");
+    let session_era = || ServerKind::ProxyStreamable(common::remote(direct.clone(), &[]));
+    let detected = || ServerKind::ProxyStreamable(common::remote_detected(direct.clone(), &[]));
     let directory = FakeDirectory {
         tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
         servers: vec![
@@ -41,26 +64,25 @@ async fn gateway() -> (String, String, String) {
                 Scope::Public,
                 embedded("everything", &[]),
             )),
-            server(
-                "proxied",
-                Scope::Public,
-                ServerKind::ProxyStreamable(common::remote(direct.clone(), &[])),
-            ),
-            server(
-                "proxied-2026",
-                Scope::Public,
-                ServerKind::ProxyStreamable(common::remote_detected(direct.clone(), &[])),
-            ),
+            server("proxied", Scope::Public, session_era()),
+            server("proxied-2026", Scope::Public, detected()),
         ],
     };
-    let sink = std::sync::Arc::new(common::RecordingSink::default());
+    // An aggregate whose unprefixed server is `proxy`, an embedded `everything` beside it.
+    let aggregate_of = |proxy: ServerKind| FakeDirectory {
+        tokens: [("tok-a".to_owned(), caller("ga", 1, None))].into(),
+        servers: vec![
+            unprefixed(server("remote", Scope::Public, proxy)),
+            server("local", Scope::Public, embedded("everything", &[])),
+        ],
+    };
     // Pinned hosts and origins, as a deployment would set them: the suite checks DNS-rebinding
     // protection with a foreign Host/Origin and expects local ones to pass.
     let config = McpConfig {
         allowed_hosts: vec!["127.0.0.1".into(), "localhost".into()],
         allowed_origins: vec!["http://127.0.0.1:*".into(), "http://localhost:*".into()],
         // One token for every route, the proxies' own upstream calls included: the task
-        // scenarios of four routes (each about 20 tasks on `everything`, kept 10 minutes) would
+        // scenarios of six routes (each about 20 tasks on `everything`, kept 10 minutes) would
         // pass the default 64 a token may hold, which is not what the suite tests.
         tasks: TaskLimits {
             max_per_owner: 1024,
@@ -68,27 +90,51 @@ async fn gateway() -> (String, String, String) {
         },
         ..McpConfig::default()
     };
-    let service = McpService::new(config, std::sync::Arc::new(directory), sink);
-    let app =
-        axum::Router::new()
-            .nest("/mcp", service.router())
-            .layer(axum::middleware::map_request(
-                |mut request: axum::extract::Request| async move {
-                    request
-                        .headers_mut()
-                        .insert("authorization", "Bearer tok-a".parse().unwrap());
-                    request
-                },
-            ));
+    let service = |directory: FakeDirectory| {
+        let sink = Arc::new(common::RecordingSink::default());
+        let router = McpService::new(config.clone(), Arc::new(directory), sink.clone()).router();
+        (router, sink)
+    };
+    let (own, _) = service(directory);
+    let (in_front_of_session_era, session_era_sink) = service(aggregate_of(session_era()));
+    let (in_front_of_detected, detected_sink) = service(aggregate_of(detected()));
+    let app = axum::Router::new()
+        .nest("/mcp", own)
+        .nest("/aggregate-proxied/mcp", in_front_of_session_era)
+        .nest("/aggregate-proxied-2026/mcp", in_front_of_detected)
+        .layer(axum::middleware::map_request(
+            |mut request: axum::extract::Request| async move {
+                request
+                    .headers_mut()
+                    .insert("authorization", "Bearer tok-a".parse().unwrap());
+                request
+            },
+        ));
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         let _ = tcp.set_nodelay(true);
     });
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (
-        direct,
-        format!("http://{address}/mcp/public/proxied"),
-        format!("http://{address}/mcp"),
-    )
+    let route = |label, path: &str, aggregate_sink| Route {
+        label,
+        url: format!("http://{address}{path}"),
+        aggregate_sink,
+    };
+    vec![
+        route("direct", "/mcp/public/everything", None),
+        route("proxied", "/mcp/public/proxied", None),
+        route("proxied-2026", "/mcp/public/proxied-2026", None),
+        route("aggregate", "/mcp", None),
+        route(
+            "aggregate-proxied",
+            "/aggregate-proxied/mcp",
+            Some(session_era_sink),
+        ),
+        route(
+            "aggregate-proxied-2026",
+            "/aggregate-proxied-2026/mcp",
+            Some(detected_sink),
+        ),
+    ]
 }
 
 async fn run_suite(url: &str, requirements: &str, label: &str) -> String {
@@ -147,85 +193,19 @@ fn summary(output: &str) -> (Vec<(bool, String)>, String) {
     (scenarios, total)
 }
 
-/// Scenarios whose tools ask the client something, mid-call or (2026-07-28) with an
-/// input-required result (besides `tools-call-sampling` and `tools-call-elicitation`, in scope
-/// as `tools-` ones).
-const CALLER_REQUEST_SCENARIOS: [&str; 16] = [
-    "elicitation-sep1034-defaults",
-    "elicitation-sep1330-enums",
-    "input-required-result-basic-sampling",
-    "input-required-result-basic-elicitation",
-    "input-required-result-basic-list-roots",
-    "input-required-result-request-state",
-    "input-required-result-multiple-input-requests",
-    "input-required-result-multi-round",
-    "input-required-result-missing-input-response",
-    "input-required-result-non-tool-request",
-    "input-required-result-result-type",
-    "input-required-result-unsupported-methods",
-    "input-required-result-tampered-state",
-    "input-required-result-capability-check",
-    "input-required-result-ignore-extra-params",
-    "input-required-result-validate-input",
-];
-
-/// Whether scenario `name` must pass, on every route (`direct`, `proxied`, `proxied-2026` and
-/// `aggregate`).
-fn in_scope(name: &str) -> bool {
-    // Tasks (SEP-2663, 2026-07-28 only) are served for the servers the gateway runs itself (the
-    // aggregated `/mcp` serves the fixture unprefixed, its task ids too), and forwarded by a
-    // proxy of an upstream that offers them (of either era: the session-era proxy declares the
-    // extension at `initialize`).
-    let tasks = name.starts_with("tasks-");
-    let tools = name.starts_with("tools-") || tasks || CALLER_REQUEST_SCENARIOS.contains(&name);
-    let offerings = ["resources-", "prompts-", "completion-"]
-        .iter()
-        .any(|prefix| name.starts_with(prefix))
-        || name == "sep-2164-resource-not-found";
-    // Through the proxy the upstream speaks the session era: it asks mid-call (several requests
-    // at once where the fixture's 2026-07-28 round has several, a prompt too, each naming its
-    // key), and the gateway's bridge asks the caller in input-required rounds of its own (its
-    // own `requestState`, refused when tampered with, and only what the caller declared); a
-    // caller that takes tasks gets the round that brings its answers as a task of the
-    // gateway's own (`tasks-mrtr-composition`).
-    (tools || offerings)
-        || [
-            "server-initialize",
-            "ping",
-            "server-session-lifecycle",
-            "dns-rebinding-protection",
-            "http-header-validation",
-            "server-sse-multiple-streams",
-            "logging-set-level",
-            // The gateway's stateless handling (per-request `_meta`, versions, removed methods,
-            // `-32021`, no log message unasked, listen streams) and the fixture's diagnostic
-            // tools; through a proxy the upstream's refusals and rounds pass through.
-            "server-stateless",
-            // Keywords passed through unchanged, through proxies too.
-            "json-schema-2020-12",
-            // `Mcp-Param-*` headers checked against the route's listing of the tool.
-            "http-custom-header-server-validation",
-        ]
-        .contains(&name)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conformance_suite_through_the_router() {
     if !common::external_clients("Node and the npm packages of tests/node") {
         return;
     }
-    let (direct, proxied, aggregate) = gateway().await;
-    let proxied_2026 = format!("{proxied}-2026");
-    let runs = [
-        ("direct", "2025-11-25", &direct),
-        ("direct", "2026-07-28", &direct),
-        ("proxied", "2025-11-25", &proxied),
-        ("proxied", "2026-07-28", &proxied),
-        ("proxied-2026", "2025-11-25", &proxied_2026),
-        ("proxied-2026", "2026-07-28", &proxied_2026),
-        ("aggregate", "2025-11-25", &aggregate),
-        ("aggregate", "2026-07-28", &aggregate),
-    ];
+    let routes = gateway().await;
+    let runs: Vec<(&str, &str, &str)> = routes
+        .iter()
+        .flat_map(|route| {
+            ["2025-11-25", "2026-07-28"]
+                .map(|requirements| (route.label, requirements, route.url.as_str()))
+        })
+        .collect();
     // Two at a time: four suites at once starve a 2-core machine into timeouts.
     let mut outputs = Vec::new();
     for pair in runs.chunks(2) {
@@ -236,25 +216,37 @@ async fn conformance_suite_through_the_router() {
         outputs.push(first);
         outputs.push(second);
     }
+    // Every scenario must pass on every route; all the failures are reported at once.
+    let mut failures = Vec::new();
     for ((label, requirements, _), output) in runs.iter().zip(&outputs) {
         let (scenarios, total) = summary(output);
-        // Printed for the record (`cargo test -- --nocapture`): what `in_scope` leaves out
-        // may fail.
         let failed: Vec<&str> = scenarios
             .iter()
             .filter(|(passed, _)| !passed)
             .map(|(_, name)| name.as_str())
             .collect();
+        // For the record (`cargo test -- --nocapture`): the totals the README summarises.
         println!("conformance {label} {requirements}: {total}; failed: {failed:?}");
         assert!(
             !scenarios.is_empty(),
-            "no summary from the suite:\n{output}"
+            "{label} {requirements}: no summary from the suite:\n{output}"
         );
-        for (passed, name) in &scenarios {
-            assert!(
-                !in_scope(name) || *passed,
-                "{label} {requirements}: scenario {name} failed:\n{output}"
-            );
+        if !failed.is_empty() {
+            failures.push(format!(
+                "{label} {requirements}: failed {failed:?}:\n{output}"
+            ));
         }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // The aggregates in front of proxies served the suite's calls from the proxied copy, their
+    // unprefixed server, and none from the embedded one beside it.
+    for route in &routes {
+        let Some(sink) = &route.aggregate_sink else {
+            continue;
+        };
+        let records = sink.records();
+        let served_by = |server: &str| records.iter().filter(|r| r.server_id == server).count();
+        assert!(served_by("remote") > 0, "{}: {records:?}", route.label);
+        assert_eq!(served_by("local"), 0, "{}", route.label);
     }
 }
