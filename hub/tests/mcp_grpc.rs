@@ -2,7 +2,10 @@
 //!
 //! Unary, server streaming with progress and a status error; the group's metadata received
 //! upstream; an uploaded descriptor set, also listed by the control plane's inspection; loopback
-//! refused unless allowed; bad definitions refused at write.
+//! refused unless allowed; bad definitions refused at write. Governed as OpenAPI servers are:
+//! server and per-tool prices charged and logged, per-group allow-lists, the balance and a
+//! disabled group refusing calls, and a method changed in a re-uploaded descriptor set or
+//! behind reflection (read again when the gateway restarts) quarantined until approved.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,12 +19,16 @@ use crate::support;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use base64::Engine as _;
 use futures::Stream;
 use hub::edges::grpc::pb;
 use hub::edges::grpc::pb::mcp_service_client::McpServiceClient;
+use prost::Message as _;
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use support::{ADMIN_KEY, TestHub, admin};
 use tonic::{Code, Request, Response, Status, Streaming};
@@ -107,18 +114,27 @@ impl Inventory for Warehouse {
 /// The fixture service and reflection (v1 and v1alpha) on a loopback port, h2c.
 async fn start_fixture() -> (SocketAddr, Seen) {
     let seen: Seen = Arc::default();
-    let reflection_v1 = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(FIXTURE_DESCRIPTOR_SET)
-        .build_v1()
-        .unwrap();
-    let routes =
-        tonic::service::Routes::new(InventoryServer::new(Warehouse { seen: seen.clone() }))
-            .add_service(reflection_v1)
-            .into_axum_router();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, routes).await });
+    serve_fixture(listener, FIXTURE_DESCRIPTOR_SET, seen.clone());
     (addr, seen)
+}
+
+/// Serves the fixture on `listener`, its reflection describing it with `descriptor_set`; every
+/// request's key goes to `seen`. Aborting the task closes the listener.
+fn serve_fixture(
+    listener: tokio::net::TcpListener,
+    descriptor_set: &[u8],
+    seen: Seen,
+) -> tokio::task::JoinHandle<std::io::Result<()>> {
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(descriptor_set)
+        .build_v1()
+        .unwrap();
+    let routes = tonic::service::Routes::new(InventoryServer::new(Warehouse { seen }))
+        .add_service(reflection_v1)
+        .into_axum_router();
+    tokio::spawn(async move { axum::serve(listener, routes).await })
 }
 
 async fn hub_with_a_tenant() -> TestHub {
@@ -456,5 +472,580 @@ async fn a_bad_grpc_definition_is_refused_at_write() {
         assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
         assert!(status.message().contains(field), "{status:?}");
     }
+    hub.stop().await.unwrap();
+}
+
+const OTHER_TOKEN: &str = "sk-other-grpc-0001";
+
+/// Groups acme (token [`TOKEN`], named `grpc`) and other (token [`OTHER_TOKEN`]) with the
+/// balances given; alerts go to `webhook` when given.
+async fn hub_with_balances(acme: &str, other: &str, webhook: Option<String>) -> TestHub {
+    let (settings, data_dir) = settings_with_balances(acme, other, webhook);
+    TestHub::start_with(settings, data_dir).await
+}
+
+/// The settings [`hub_with_balances`] starts a hub with.
+fn settings_with_balances(
+    acme: &str,
+    other: &str,
+    webhook: Option<String>,
+) -> (hub::process::settings::Settings, tempfile::TempDir) {
+    let (mut settings, data_dir) = TestHub::settings();
+    let config_path = data_dir.path().join("aiproxy.yaml");
+    std::fs::write(
+        &config_path,
+        format!(
+            "groups:\n  - id: acme\n    balance: {acme}\n  - id: other\n    balance: {other}\n\
+             tokens:\n  - group: acme\n    name: grpc\n    key: {TOKEN}\n  \
+             - group: other\n    name: grpc\n    key: {OTHER_TOKEN}\n"
+        ),
+    )
+    .unwrap();
+    settings.config_file_path = Some(config_path);
+    settings.notify_webhook_url = webhook;
+    (settings, data_dir)
+}
+
+/// The fixture as a public `grpc` server reached by reflection, priced at `price_per_call`
+/// with `tool_prices` on top, its tools limited per group by `group_tools`.
+fn priced_inventory(
+    upstream: SocketAddr,
+    price_per_call: &str,
+    tool_prices: &[(&str, &str)],
+    group_tools: &[(&str, &[&str])],
+) -> pb::CreateMcpServerRequest {
+    let mut request = grpc_server(
+        "inventory",
+        format!("http://{upstream}"),
+        &[("allow_private_network", "true")],
+        &[],
+    );
+    let server = request.server.as_mut().unwrap();
+    server.price_per_call = price_per_call.to_owned();
+    server.tool_prices = tool_prices
+        .iter()
+        .map(|(tool, price)| ((*tool).to_owned(), (*price).to_owned()))
+        .collect();
+    server.group_tools = group_tools
+        .iter()
+        .map(|(group, tools)| {
+            let names = tools.iter().map(|tool| (*tool).to_owned()).collect();
+            ((*group).to_owned(), pb::McpToolNames { names })
+        })
+        .collect();
+    request
+}
+
+async fn tool_names(hub: &TestHub, path: &str, token: &str) -> Vec<String> {
+    let (status, listed) =
+        support::mcp_calls::stateless(hub, path, token, "tools/list", None, json!({})).await;
+    assert_eq!(status, 200, "{listed}");
+    let mut names: Vec<String> = listed["result"]["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no tools: {listed}"))
+        .iter()
+        .map(|tool| tool["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+async fn group_balance(hub: &TestHub, group: &str) -> Decimal {
+    let mut groups =
+        pb::group_service_client::GroupServiceClient::new(support::control_channel(hub).await);
+    let group = groups
+        .get_group(admin(pb::GetGroupRequest { id: group.into() }))
+        .await
+        .unwrap()
+        .into_inner();
+    Decimal::from_str(&group.balance).unwrap()
+}
+
+fn decimal(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_grpc_tool_call_is_charged_its_price_and_leaves_its_log_row() {
+    let (upstream, seen) = start_fixture().await;
+    let hub = hub_with_balances("10", "10", None).await;
+    client(&hub)
+        .await
+        .create_mcp_server(admin(priced_inventory(
+            upstream,
+            "0.25",
+            &[("Inventory_Watch", "0.000000007")],
+            &[],
+        )))
+        .await
+        .unwrap();
+    let path = "/mcp/public/inventory";
+    let found =
+        support::mcp_calls::call_tool(&hub, path, TOKEN, "Inventory_Lookup", json!({"sku": "A1"}))
+            .await;
+    assert_eq!(found["result"]["isError"], json!(false), "{found}");
+    // The upstream answered (NOT_FOUND): the tool ran, so the call is charged.
+    let missing = support::mcp_calls::call_tool(
+        &hub,
+        path,
+        TOKEN,
+        "Inventory_Lookup",
+        json!({"sku": "missing"}),
+    )
+    .await;
+    assert_eq!(missing["result"]["isError"], json!(true), "{missing}");
+    // Through the aggregated view, at the tool's own price.
+    let watched = support::mcp_calls::call_tool(
+        &hub,
+        "/mcp",
+        TOKEN,
+        "inventory__Inventory_Watch",
+        json!({"count": 2}),
+    )
+    .await;
+    assert_eq!(
+        watched["result"]["structuredContent"]["messages"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{watched}"
+    );
+    assert_eq!(seen.lock().unwrap().len(), 3);
+
+    let rows = support::group_logs(&hub, "acme", 3).await;
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for row in &rows {
+        assert_eq!(row.endpoint, "/mcp/inventory", "{row:?}");
+        assert_eq!(row.token_name, "grpc", "{row:?}");
+        assert_eq!(row.status_code, 200, "{row:?}");
+    }
+    let mut lookups: Vec<(&str, Decimal)> = rows
+        .iter()
+        .filter(|row| row.requested_model == "inventory/Inventory_Lookup")
+        .map(|row| (row.error.as_str(), decimal(&row.cost)))
+        .collect();
+    lookups.sort();
+    assert_eq!(
+        lookups,
+        [
+            ("", decimal("0.25")),
+            ("the tool returned an error", decimal("0.25"))
+        ]
+    );
+    let watch = rows
+        .iter()
+        .find(|row| row.requested_model == "inventory/Inventory_Watch")
+        .unwrap_or_else(|| panic!("no Watch row: {rows:?}"));
+    assert_eq!(
+        decimal(&watch.cost),
+        decimal("0.000000007"),
+        "the tool's own price, to the nano-unit"
+    );
+    assert_eq!(group_balance(&hub, "acme").await, decimal("9.499999993"));
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grpc_servers_calls_are_governed_by_allow_list_balance_and_group_status() {
+    let (upstream, seen) = start_fixture().await;
+    let hub = hub_with_balances("10", "0.6", None).await;
+    let mut mcp = client(&hub).await;
+    mcp.create_mcp_server(admin(priced_inventory(
+        upstream,
+        "0.25",
+        &[],
+        &[("acme", &["Inventory_Lookup"])],
+    )))
+    .await
+    .unwrap();
+    let path = "/mcp/public/inventory";
+
+    // The allow-list: acme neither sees nor calls Watch; other, not named, uses every tool.
+    assert_eq!(tool_names(&hub, path, TOKEN).await, ["Inventory_Lookup"]);
+    let aggregated = tool_names(&hub, "/mcp", TOKEN).await;
+    assert!(
+        aggregated.contains(&"inventory__Inventory_Lookup".to_owned())
+            && !aggregated.contains(&"inventory__Inventory_Watch".to_owned()),
+        "{aggregated:?}"
+    );
+    assert_eq!(
+        tool_names(&hub, path, OTHER_TOKEN).await,
+        ["Inventory_Lookup", "Inventory_Watch"]
+    );
+    for (path, tool) in [
+        (path, "Inventory_Watch"),
+        ("/mcp", "inventory__Inventory_Watch"),
+    ] {
+        let refused =
+            support::mcp_calls::call_tool(&hub, path, TOKEN, tool, json!({"count": 1})).await;
+        assert_eq!(refused["error"]["code"], -32602, "{path}: {refused}");
+        assert!(
+            refused["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("unknown tool"),
+            "{refused}"
+        );
+    }
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing reached the upstream"
+    );
+    let refused_rows = support::group_logs(&hub, "acme", 2).await;
+    assert_eq!(refused_rows.len(), 2, "{refused_rows:?}");
+    for row in &refused_rows {
+        assert_eq!(row.requested_model, "inventory/Inventory_Watch", "{row:?}");
+        assert_eq!(row.status_code, 403, "{row:?}");
+        assert_eq!(decimal(&row.cost), Decimal::ZERO);
+    }
+
+    // The balance: other's 0.6 pays two calls at 0.25; the third is refused before it runs.
+    let lookup = |token: &'static str| {
+        support::mcp_calls::call_tool(&hub, path, token, "Inventory_Lookup", json!({"sku": "A1"}))
+    };
+    for _ in 0..2 {
+        let reply = lookup(OTHER_TOKEN).await;
+        assert_eq!(reply["result"]["isError"], json!(false), "{reply}");
+    }
+    let refused = lookup(OTHER_TOKEN).await;
+    assert_eq!(refused["error"]["code"], mcp::REFUSED_CODE, "{refused}");
+    assert_eq!(
+        refused["error"]["data"]["type"], "insufficient_balance",
+        "{refused}"
+    );
+    assert!(refused.get("result").is_none(), "{refused}");
+    assert_eq!(seen.lock().unwrap().len(), 2, "the refused call never left");
+    let rows = support::group_logs(&hub, "other", 3).await;
+    let mut statuses: Vec<(i64, Decimal)> = rows
+        .iter()
+        .map(|row| (row.status_code, decimal(&row.cost)))
+        .collect();
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [
+            (200, decimal("0.25")),
+            (200, decimal("0.25")),
+            (402, Decimal::ZERO)
+        ]
+    );
+    assert_eq!(group_balance(&hub, "other").await, decimal("0.1"));
+
+    // A disabled group is refused at the door, before its allowed tool reaches the upstream.
+    let reply = lookup(TOKEN).await;
+    assert_eq!(reply["result"]["isError"], json!(false), "{reply}");
+    pb::group_service_client::GroupServiceClient::new(support::control_channel(&hub).await)
+        .set_group_status(admin(pb::SetGroupStatusRequest {
+            id: "acme".into(),
+            status: pb::Status::Disabled as i32,
+        }))
+        .await
+        .unwrap();
+    let params = json!({"name": "Inventory_Lookup", "arguments": {"sku": "A1"}});
+    let (status, reply) = support::mcp_calls::stateless(
+        &hub,
+        path,
+        TOKEN,
+        "tools/call",
+        Some("Inventory_Lookup"),
+        params,
+    )
+    .await;
+    assert_eq!(status, 403, "{reply}");
+    assert_eq!(seen.lock().unwrap().len(), 3, "only the enabled call left");
+    hub.stop().await.unwrap();
+}
+
+/// The fixture's descriptor set as its owner would re-upload it after changing `Lookup`: a new
+/// comment (the tool's description) and a `shelf` field in its request (the tool's schema).
+fn changed_descriptor_set() -> Vec<u8> {
+    use prost_types::field_descriptor_proto::{Label, Type};
+    let mut set = prost_types::FileDescriptorSet::decode(FIXTURE_DESCRIPTOR_SET).unwrap();
+    let file = set
+        .file
+        .iter_mut()
+        .find(|file| file.name() == "grpc_fixture.proto")
+        .unwrap();
+    let request = file
+        .message_type
+        .iter_mut()
+        .find(|message| message.name() == "LookupRequest")
+        .unwrap();
+    request.field.push(prost_types::FieldDescriptorProto {
+        name: Some("shelf".into()),
+        number: Some(2),
+        label: Some(Label::Optional as i32),
+        r#type: Some(Type::Int32 as i32),
+        json_name: Some("shelf".into()),
+        ..Default::default()
+    });
+    let lookup_comment = file
+        .source_code_info
+        .as_mut()
+        .unwrap()
+        .location
+        .iter_mut()
+        .find(|location| {
+            location
+                .leading_comments
+                .as_deref()
+                .is_some_and(|text| text.contains("Looks up one item"))
+        })
+        .unwrap();
+    lookup_comment.leading_comments = Some(" Looks up one item on one shelf.\n".into());
+    set.encode_to_vec()
+}
+
+/// The fixture as a public `grpc` server read from `descriptor_set` (not by reflection).
+fn uploaded_inventory(upstream: SocketAddr, descriptor_set: &[u8]) -> pb::McpServer {
+    let descriptor_set = base64::engine::general_purpose::STANDARD.encode(descriptor_set);
+    grpc_server(
+        "inventory",
+        format!("http://{upstream}"),
+        &[
+            ("allow_private_network", "true"),
+            ("descriptor_set", &descriptor_set),
+        ],
+        &[],
+    )
+    .server
+    .unwrap()
+}
+
+async fn tool_changes(
+    mcp: &mut McpServiceClient<tonic::transport::Channel>,
+) -> Vec<pb::McpToolChange> {
+    mcp.list_mcp_tool_changes(admin(pb::ListMcpToolChangesRequest {
+        server_id: "inventory".into(),
+        include_rejected: false,
+    }))
+    .await
+    .unwrap()
+    .into_inner()
+    .changes
+}
+
+/// Polls until a change is recorded (the pins' writer records in the background).
+async fn wait_for_a_tool_change(
+    mcp: &mut McpServiceClient<tonic::transport::Channel>,
+) -> Vec<pb::McpToolChange> {
+    for _ in 0..500 {
+        let changes = tool_changes(mcp).await;
+        if !changes.is_empty() {
+            return changes;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no tool change was recorded");
+}
+
+async fn listed_tools(hub: &TestHub, path: &str) -> Vec<Value> {
+    let listed = rpc(hub, path, "tools/list", json!({})).await;
+    listed["result"]["tools"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no tools: {listed}"))
+        .clone()
+}
+
+/// The admin approves the `inventory` server's tools before anyone lists them; the listing and
+/// a call then go through as approved.
+async fn approve_and_use_the_fixture(
+    hub: &TestHub,
+    mcp: &mut McpServiceClient<tonic::transport::Channel>,
+) {
+    let approved = mcp
+        .approve_mcp_server_tools(admin(pb::ApproveMcpServerToolsRequest {
+            server_id: "inventory".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(approved.tool_names, ["Inventory_Lookup", "Inventory_Watch"]);
+    let path = "/mcp/public/inventory";
+    let tools = listed_tools(hub, path).await;
+    assert_eq!(tools.len(), 2, "{tools:?}");
+    assert_eq!(
+        tools[0]["description"],
+        "Looks up one item by its SKU; an unknown SKU is NOT_FOUND."
+    );
+    let reply =
+        support::mcp_calls::call_tool(hub, path, TOKEN, "Inventory_Lookup", json!({"sku": "A1"}))
+            .await;
+    assert_eq!(reply["result"]["isError"], json!(false), "{reply}");
+    assert!(
+        tool_changes(mcp).await.is_empty(),
+        "the listing matches what was approved"
+    );
+}
+
+/// With `Lookup` changed upstream (see [`changed_descriptor_set`]): hidden and refused while
+/// Watch is served, listed as a change with both definitions, alerted; once approved, served
+/// and called with its new definition.
+async fn the_changed_lookup_waits_for_approval(
+    hub: &TestHub,
+    mcp: &mut McpServiceClient<tonic::transport::Channel>,
+    received: &crate::alerts::Received,
+    seen: &Seen,
+) {
+    let path = "/mcp/public/inventory";
+    let names = |tools: &[Value]| -> Vec<String> {
+        tools
+            .iter()
+            .map(|tool| tool["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(&listed_tools(hub, path).await),
+        ["Inventory_Watch"],
+        "the changed method is hidden, the unchanged one served"
+    );
+    let aggregated = names(&listed_tools(hub, "/mcp").await);
+    assert!(
+        aggregated.contains(&"inventory__Inventory_Watch".to_owned())
+            && !aggregated.contains(&"inventory__Inventory_Lookup".to_owned()),
+        "{aggregated:?}"
+    );
+    let calls_before = seen.lock().unwrap().len();
+    let refused = support::mcp_calls::call_tool(
+        hub,
+        path,
+        TOKEN,
+        "Inventory_Lookup",
+        json!({"sku": "A1", "shelf": 2}),
+    )
+    .await;
+    assert_eq!(
+        refused["error"]["code"],
+        mcp::pinning::QUARANTINED_CODE,
+        "{refused}"
+    );
+    assert_eq!(
+        refused["error"]["data"]["type"], "tool_quarantined",
+        "{refused}"
+    );
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        calls_before,
+        "not sent upstream"
+    );
+
+    let changes = wait_for_a_tool_change(mcp).await;
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    let change = &changes[0];
+    assert_eq!(change.tool_name, "Inventory_Lookup");
+    assert_eq!(change.kind, pb::McpToolChangeKind::Changed as i32);
+    assert!(
+        change
+            .approved_definition_json
+            .contains("Looks up one item by its SKU;")
+            && !change.approved_definition_json.contains("shelf"),
+        "{change:?}"
+    );
+    assert!(
+        change
+            .offered_definition_json
+            .contains("Looks up one item on one shelf.")
+            && change.offered_definition_json.contains("\"shelf\""),
+        "{change:?}"
+    );
+    let alerts = crate::alerts::wait_for(received, 1).await;
+    let alert = alerts
+        .iter()
+        .map(Value::to_string)
+        .find(|text| text.contains("mcp_tools_changed"))
+        .unwrap_or_else(|| panic!("no mcp_tools_changed alert in {alerts:?}"));
+    assert!(alert.contains("changed Inventory_Lookup"), "{alert}");
+
+    let approved = mcp
+        .approve_mcp_server_tools(admin(pb::ApproveMcpServerToolsRequest {
+            server_id: "inventory".into(),
+            tool_names: vec!["Inventory_Lookup".into()],
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(approved.tool_names, ["Inventory_Lookup"]);
+    assert!(tool_changes(mcp).await.is_empty());
+    let tools = listed_tools(hub, path).await;
+    let lookup = tools
+        .iter()
+        .find(|tool| tool["name"] == "Inventory_Lookup")
+        .unwrap_or_else(|| panic!("not served again: {tools:?}"));
+    assert_eq!(lookup["description"], "Looks up one item on one shelf.");
+    assert_eq!(
+        lookup["inputSchema"]["properties"]["shelf"]["type"], "integer",
+        "{lookup}"
+    );
+    let reply = support::mcp_calls::call_tool(
+        hub,
+        path,
+        TOKEN,
+        "Inventory_Lookup",
+        json!({"sku": "A1", "shelf": 2}),
+    )
+    .await;
+    assert_eq!(reply["result"]["structuredContent"]["sku"], "A1", "{reply}");
+    assert_eq!(seen.lock().unwrap().len(), calls_before + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_method_changed_in_a_reuploaded_descriptor_set_waits_for_approval() {
+    let (upstream, seen) = start_fixture().await;
+    let (hook, received) = crate::alerts::receiver().await;
+    let hub = hub_with_balances("10", "10", Some(hook)).await;
+    let mut mcp = client(&hub).await;
+    mcp.create_mcp_server(admin(pb::CreateMcpServerRequest {
+        server: Some(uploaded_inventory(upstream, FIXTURE_DESCRIPTOR_SET)),
+    }))
+    .await
+    .unwrap();
+    approve_and_use_the_fixture(&hub, &mut mcp).await;
+
+    mcp.update_mcp_server(admin(pb::UpdateMcpServerRequest {
+        server: Some(uploaded_inventory(upstream, &changed_descriptor_set())),
+        update_mask: Some(prost_types::FieldMask {
+            paths: vec!["params".into()],
+        }),
+    }))
+    .await
+    .unwrap();
+    the_changed_lookup_waits_for_approval(&hub, &mut mcp, &received, &seen).await;
+    hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_method_changed_behind_reflection_waits_for_approval() {
+    let seen: Seen = Arc::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream = listener.local_addr().unwrap();
+    let original = serve_fixture(listener, FIXTURE_DESCRIPTOR_SET, seen.clone());
+    let (hook, received) = crate::alerts::receiver().await;
+    let (settings, data_dir) = settings_with_balances("10", "10", Some(hook));
+    let hub = TestHub::start_with(settings.clone(), data_dir).await;
+    let mut mcp = client(&hub).await;
+    mcp.create_mcp_server(admin(grpc_server(
+        "inventory",
+        format!("http://{upstream}"),
+        &[("allow_private_network", "true")],
+        &[],
+    )))
+    .await
+    .unwrap();
+    approve_and_use_the_fixture(&hub, &mut mcp).await;
+
+    // The upstream is redeployed with Lookup changed; the gateway reads its reflection again
+    // when it starts.
+    let (stopped, data_dir) = hub.stop_keeping_data().await;
+    stopped.unwrap();
+    original.abort();
+    let _ = original.await;
+    let listener = tokio::net::TcpListener::bind(upstream).await.unwrap();
+    let changed = changed_descriptor_set();
+    serve_fixture(listener, &changed, seen.clone());
+    let hub = TestHub::start_with(settings, data_dir.unwrap()).await;
+    let mut mcp = client(&hub).await;
+    the_changed_lookup_waits_for_approval(&hub, &mut mcp, &received, &seen).await;
     hub.stop().await.unwrap();
 }
