@@ -20,6 +20,7 @@ mod gcra;
 mod memory;
 mod redis_counters;
 mod script_call;
+mod settle_batch;
 
 use std::time::Duration;
 
@@ -219,7 +220,7 @@ pub enum Refusal {
     Backend(CountersError),
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum CountersError {
     #[error("redis counters: {0}")]
     Redis(#[from] redis::RedisError),
@@ -227,6 +228,9 @@ pub enum CountersError {
     /// request is refused at once instead of waiting for another timeout.
     #[error("redis counters: redis is unreachable")]
     Unreachable,
+    /// The task that sends settles to Redis has ended (the process is stopping).
+    #[error("redis counters: the settle queue has stopped")]
+    Stopped,
     #[error("redis counters: unexpected script reply: {0}")]
     Reply(String),
     #[error("the number of settled amounts ({actual}) does not match the checks ({checks})")]

@@ -1,4 +1,4 @@
-//! Counters in Redis, shared by every replica: one Lua script call per admit and one per settle, time from the server's clock, every key with a TTL.
+//! Counters in Redis, shared by every replica: one Lua script call per admit and one per batch of settles, time from the server's clock, every key with a TTL.
 //!
 //! Keys under the prefix: `{key}` a rate state ("micros:fraction") or a cap/balance counter;
 //! `{key}:leases` a sorted set of leases scored by expiry (member `lease|index|amount`);
@@ -14,15 +14,12 @@ use redis::aio::ConnectionManager;
 use crate::process::redis_link::RedisLink;
 
 use super::script_call::{self, Joined};
+use super::settle_batch::{SettleBatches, SettleCall};
 use super::{
     Admitted, Check, CountersConfig, CountersError, Denied, Keeping, LeaseIds, RateState, Refusal,
     from_micros, micros,
 };
 
-/// Attempts of a settle before its charge is given up (and logged): the connection manager
-/// reconnects in between.
-const SETTLE_ATTEMPTS: u32 = 4;
-const SETTLE_BACKOFF: Duration = Duration::from_millis(50);
 /// How long a settle is remembered so that its retries cannot charge twice: far longer than
 /// the retries take, short enough that busy deployments keep few marks (one key per request).
 const SETTLED_MARK_TTL: Duration = Duration::from_secs(60);
@@ -38,7 +35,7 @@ struct Inner {
     lease_ttl: i64,
     leases: LeaseIds,
     admit: Script,
-    settle: Script,
+    settles: SettleBatches,
     ip_groups: Script,
 }
 
@@ -48,25 +45,22 @@ impl RedisCounters {
         prefix: String,
         config: CountersConfig,
     ) -> Result<RedisCounters, CountersError> {
+        let settle = Script::new(include_str!("settle.lua"));
         let counters = RedisCounters {
             inner: Arc::new(Inner {
+                settles: SettleBatches::start(link.clone(), settle.clone()),
                 link,
                 prefix,
                 lease_ttl: micros(config.lease_ttl).max(1),
                 leases: LeaseIds::new(),
                 admit: Script::new(include_str!("admit.lua")),
-                settle: Script::new(include_str!("settle.lua")),
                 ip_groups: Script::new(include_str!("ip_groups.lua")),
             }),
         };
         // EVALSHA falls back to loading the script on NOSCRIPT (a restarted Redis); loading
         // now only spares the first requests that round trip.
         let mut connection = counters.inner.link.manager();
-        for script in [
-            &counters.inner.admit,
-            &counters.inner.settle,
-            &counters.inner.ip_groups,
-        ] {
+        for script in [&counters.inner.admit, &settle, &counters.inner.ip_groups] {
             script.load_async(&mut connection).await?;
         }
         Ok(counters)
@@ -113,7 +107,8 @@ impl RedisCounters {
     }
 
     /// `keeping`: a hold kept past this settle; `marked`: how long the settled mark lives, when
-    /// longer than a retry's minute (a hold's end, which a later settle must not keep).
+    /// longer than a retry's minute (a hold's end, which a later settle must not keep). Sent
+    /// with the other settles waiting at the time, in one script call ([`SettleBatches`]).
     pub(super) async fn settle(
         &self,
         admitted: &Admitted,
@@ -121,32 +116,34 @@ impl RedisCounters {
         keeping: Option<&Keeping<'_>>,
         marked: Option<Duration>,
     ) -> Result<(), CountersError> {
-        let keys = 2 + admitted.checks.iter().map(keys_of).sum::<usize>();
-        let mut command = script_call::evalsha(&self.inner.settle, keys);
-        command.arg(Joined([&self.inner.prefix, "settled:", &admitted.lease]));
+        let mut keys = redis::Cmd::new();
+        keys.arg(Joined([&self.inner.prefix, "settled:", &admitted.lease]));
         let hold_lease = keeping.map_or(admitted.lease.as_str(), |keeping| {
             keeping.hold.lease.as_str()
         });
-        command.arg(Joined([&self.inner.prefix, "settled:", hold_lease]));
-        for check in &admitted.checks {
-            self.push_keys(&mut command, check);
+        keys.arg(Joined([&self.inner.prefix, "settled:", hold_lease]));
+        // A settle names as many amounts as checks (callers check); were it fewer, the checks
+        // without one are left to expire with the lease.
+        let checks = &admitted.checks[..admitted.checks.len().min(actual.len())];
+        for check in checks {
+            self.push_keys(&mut keys, check);
         }
-        command
-            .arg(millis(marked.unwrap_or(SETTLED_MARK_TTL)))
+        let mut args = redis::Cmd::new();
+        args.arg(millis(marked.unwrap_or(SETTLED_MARK_TTL)))
             .arg(&admitted.lease)
             .arg(keeping.map_or("", |keeping| keeping.hold.lease.as_str()))
-            .arg(keeping.map_or(0, |keeping| micros(keeping.hold.ttl)));
-        for (index, (check, actual)) in admitted.checks.iter().zip(actual).enumerate() {
+            .arg(keeping.map_or(0, |keeping| micros(keeping.hold.ttl)))
+            .arg(checks.len());
+        for (index, (check, actual)) in checks.iter().zip(actual).enumerate() {
             match check {
                 Check::Rate { limit, period, .. } => {
-                    command
-                        .arg("r")
+                    args.arg("r")
                         .arg(*limit)
                         .arg(micros(*period).max(1))
                         .arg(actual.saturating_sub(check.reserved()));
                 }
                 Check::Concurrency { .. } => {
-                    command.arg("c");
+                    args.arg("c");
                 }
                 Check::Cap { .. } | Check::Balance { .. } => {
                     let kind = if matches!(check, Check::Cap { .. }) {
@@ -157,8 +154,7 @@ impl RedisCounters {
                     let (held, kept) = keeping
                         .and_then(|keeping| keeping.kept.get(index).copied().flatten())
                         .unwrap_or((0, 0));
-                    command
-                        .arg(kind)
+                    args.arg(kind)
                         .arg(check.reserved())
                         .arg(*actual)
                         .arg(kept)
@@ -168,25 +164,14 @@ impl RedisCounters {
         }
         // The script marks the lease settled in the same step as the charge, so a retry after
         // a lost reply cannot charge twice.
-        let mut attempt = 1;
-        loop {
-            // Unguarded: a settle of a request already answered tries even while the breaker
-            // is open, since Redis may be back before the probe notices.
-            let mut connection = self.inner.link.manager();
-            match script_call::run::<i64>(&self.inner.settle, &command, &mut connection).await {
-                Ok(_) => return Ok(()),
-                Err(error) if attempt < SETTLE_ATTEMPTS => {
-                    self.inner.link.observe(&error);
-                    tracing::warn!(%error, attempt, lease = %admitted.lease, "settle failed; retrying");
-                    tokio::time::sleep(SETTLE_BACKOFF * attempt).await;
-                    attempt += 1;
-                }
-                Err(error) => {
-                    tracing::error!(%error, lease = %admitted.lease, "settle failed; its charge is lost to the counters (reservations expire with the lease)");
-                    return Err(error.into());
-                }
-            }
-        }
+        let call = SettleCall {
+            keys,
+            key_count: 2 + checks.iter().map(keys_of).sum::<usize>(),
+            args,
+        };
+        self.inner.settles.settle(call).await.inspect_err(|error| {
+            tracing::error!(%error, lease = %admitted.lease, "a settle's charge is lost to the counters");
+        })
     }
 
     pub(super) async fn seed(
@@ -426,6 +411,74 @@ mod tests {
         assert_eq!(counters.value("cap").await.unwrap(), Some(30));
         let next = counters.admit(&checks).await.unwrap();
         assert_eq!(next.rate(0).unwrap().remaining, 40);
+    }
+
+    #[tokio::test]
+    async fn concurrent_settles_share_calls_and_each_charges_once() {
+        let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
+        let manager = ConnectionManager::new(client)
+            .await
+            .expect("redis on 127.0.0.1:6379");
+        let prefix = format!("aiproxy-test-{}:", uuid::Uuid::new_v4().simple());
+        let counters =
+            RedisCounters::new(RedisLink::new(manager), prefix, CountersConfig::default())
+                .await
+                .unwrap();
+        counters.seed("cap", 0, None).await.unwrap();
+        // More settles than one call carries, each naming a rate, an in-flight lease and a
+        // cap: the batches must keep every settle's keys and arguments apart.
+        const REQUESTS: i64 = 100;
+        let checks = [
+            // A unit comes back every 100 s, so the test reads what the settles left.
+            Check::Rate {
+                key: "tpm".into(),
+                limit: 9_000,
+                period: Duration::from_secs(900_000),
+                cost: 10,
+            },
+            Check::Concurrency {
+                key: "inflight".into(),
+                limit: REQUESTS as u64,
+            },
+            Check::Cap {
+                key: "cap".into(),
+                limit: 1_000_000,
+                amount: 10,
+            },
+        ];
+        let mut admitted = Vec::new();
+        for _ in 0..REQUESTS {
+            admitted.push(counters.admit(&checks).await.unwrap());
+        }
+        // Every lease is held: one more request is refused.
+        assert!(matches!(
+            counters.admit(&checks).await,
+            Err(Refusal::Denied(Denied { index: 1, .. }))
+        ));
+        let amounts: Vec<[i64; 3]> = (1..=REQUESTS).map(|used| [used, 0, used]).collect();
+        // Each settle twice at once, as a retry racing its first attempt.
+        let settles = admitted
+            .iter()
+            .zip(&amounts)
+            .flat_map(|(admitted, amounts)| {
+                [(); 2].map(|()| counters.settle(admitted, amounts, None, None))
+            });
+        for outcome in futures::future::join_all(settles).await {
+            outcome.unwrap();
+        }
+        let charged: i64 = (1..=REQUESTS).sum();
+        assert_eq!(counters.value("cap").await.unwrap(), Some(charged));
+        // Every lease was released, and the rate kept what was used, not what was reserved.
+        let next = counters.admit(&checks).await.unwrap();
+        assert_eq!(
+            next.rate(0).unwrap().remaining,
+            9_000 - u64::try_from(charged).unwrap() - 10
+        );
+        let concurrent: Vec<_> = futures::future::join_all(
+            (0..REQUESTS - 1).map(|_| counters.admit(&checks)),
+        )
+        .await;
+        assert!(concurrent.iter().all(Result::is_ok));
     }
 
     #[tokio::test]
