@@ -474,10 +474,8 @@ mod tests {
             next.rate(0).unwrap().remaining,
             9_000 - u64::try_from(charged).unwrap() - 10
         );
-        let concurrent: Vec<_> = futures::future::join_all(
-            (0..REQUESTS - 1).map(|_| counters.admit(&checks)),
-        )
-        .await;
+        let concurrent: Vec<_> =
+            futures::future::join_all((0..REQUESTS - 1).map(|_| counters.admit(&checks))).await;
         assert!(concurrent.iter().all(Result::is_ok));
     }
 
