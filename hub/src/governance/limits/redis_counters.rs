@@ -370,17 +370,26 @@ mod tests {
 
     use super::*;
 
-    #[tokio::test]
-    async fn a_retried_settle_charges_once() {
+    /// Counters on the local Redis under a prefix of their own, and the connection they use.
+    async fn counters() -> (RedisCounters, ConnectionManager) {
         let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
         let manager = ConnectionManager::new(client)
             .await
             .expect("redis on 127.0.0.1:6379");
         let prefix = format!("aiproxy-test-{}:", uuid::Uuid::new_v4().simple());
-        let counters =
-            RedisCounters::new(RedisLink::new(manager), prefix, CountersConfig::default())
-                .await
-                .unwrap();
+        let counters = RedisCounters::new(
+            RedisLink::new(manager.clone()),
+            prefix,
+            CountersConfig::default(),
+        )
+        .await
+        .unwrap();
+        (counters, manager)
+    }
+
+    #[tokio::test]
+    async fn a_retried_settle_charges_once() {
+        let (counters, _) = counters().await;
         counters
             .seed("cap", 0, Some(Duration::from_secs(3600)))
             .await
@@ -415,15 +424,7 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_settles_share_calls_and_each_charges_once() {
-        let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
-        let manager = ConnectionManager::new(client)
-            .await
-            .expect("redis on 127.0.0.1:6379");
-        let prefix = format!("aiproxy-test-{}:", uuid::Uuid::new_v4().simple());
-        let counters =
-            RedisCounters::new(RedisLink::new(manager), prefix, CountersConfig::default())
-                .await
-                .unwrap();
+        let (counters, _) = counters().await;
         counters.seed("cap", 0, None).await.unwrap();
         // More settles than one call carries, each naming a rate, an in-flight lease and a
         // cap: the batches must keep every settle's keys and arguments apart.
@@ -481,18 +482,7 @@ mod tests {
 
     #[tokio::test]
     async fn scripts_forgotten_by_redis_are_loaded_again() {
-        let client = redis::Client::open("redis://127.0.0.1:6379").unwrap();
-        let mut manager = ConnectionManager::new(client)
-            .await
-            .expect("redis on 127.0.0.1:6379");
-        let prefix = format!("aiproxy-test-{}:", uuid::Uuid::new_v4().simple());
-        let counters = RedisCounters::new(
-            RedisLink::new(manager.clone()),
-            prefix,
-            CountersConfig::default(),
-        )
-        .await
-        .unwrap();
+        let (counters, mut manager) = counters().await;
         let checks = [
             Check::Rate {
                 key: "rpm".into(),
