@@ -74,6 +74,7 @@ mod options;
 mod otlp;
 mod panel;
 mod panel_browser;
+mod panel_mcp_review;
 mod panel_operations;
 mod plugin_cache;
 mod plugins_billing;

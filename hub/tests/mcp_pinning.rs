@@ -23,11 +23,12 @@ use crate::support::{self, TestHub, admin, control_channel};
 
 const TOKEN: &str = "sk-pinning-0001";
 
-type Tools = Arc<Mutex<Vec<Value>>>;
+/// The tool list the upstream answers with, changed by the test (also `panel_mcp_review`'s).
+pub(crate) type Tools = Arc<Mutex<Vec<Value>>>;
 
 /// A Streamable HTTP MCP upstream answering with plain JSON, whose `tools/list` is whatever
 /// the test put in `tools`; every tool call answers `called <name>`.
-async fn upstream(tools: Tools) -> String {
+pub(crate) async fn upstream(tools: Tools) -> String {
     let app = Router::new().route(
         "/mcp",
         post(move |axum::Json(body): axum::Json<Value>| {
@@ -60,7 +61,7 @@ fn answer(tools: &Tools, body: Value) -> Response {
     axum::Json(json!({"jsonrpc": "2.0", "id": id, "result": result})).into_response()
 }
 
-fn tool(name: &str, description: &str) -> Value {
+pub(crate) fn tool(name: &str, description: &str) -> Value {
     json!({"name": name, "description": description,
            "inputSchema": {"type": "object", "properties": {"a": {"type": "number"}}}})
 }
@@ -100,7 +101,8 @@ async fn listed(hub: &TestHub, path: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn changes(
+/// The changes of server `remote` waiting for review (and the rejected ones when asked).
+pub(crate) async fn changes(
     client: &mut McpServiceClient<tonic::transport::Channel>,
     include_rejected: bool,
 ) -> Vec<pb::McpToolChange> {
@@ -116,7 +118,7 @@ async fn changes(
 }
 
 /// Polls until the recorded changes number `count` (the writer records in the background).
-async fn wait_for_changes(
+pub(crate) async fn wait_for_changes(
     client: &mut McpServiceClient<tonic::transport::Channel>,
     count: usize,
 ) -> Vec<pb::McpToolChange> {

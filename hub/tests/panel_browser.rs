@@ -35,6 +35,10 @@ const CHARGED_KEY: &str = "sk-panel-e2e-charged-0001";
 /// of it: the script's group picker offers that group.
 const OAUTH_SERVER: &str = "secured";
 const OAUTH_GROUP: &str = "oauth-holder";
+/// How long the upstream's tokens live: within the gateway's 60 s refresh margin, so the
+/// panel's first use tries a refresh, and long enough to outlast the few steps after the script
+/// authorized.
+const OAUTH_TOKEN_SECONDS: i64 = 50;
 
 /// The key this side calls MCP tools with, in a group of its own made after the browser run.
 const CALLER_KEY: &str = "sk-panel-e2e-mcp-caller-0001";
@@ -111,11 +115,12 @@ async fn panel_round_trip_in_headless_chromium() {
     let mut groups = pb::group_service_client::GroupServiceClient::new(channel.clone());
     let mut tokens = pb::token_service_client::TokenServiceClient::new(channel.clone());
     let mut mcp = pb::mcp_service_client::McpServiceClient::new(channel.clone());
-    // The first token expires within the refresh margin, and the authorization server then
-    // fails for now: the panel's first use pauses refreshing.
-    oauth_upstream.with(|state| state.expires_in = 30);
-    mock_upstream_oauth::authorize(&hub, &mut mcp, OAUTH_SERVER, OAUTH_GROUP).await;
+    // The script authorizes the group just before the panel uses it: its token expires within
+    // the gateway's refresh margin (60 s), so made here it could expire before the browser got
+    // there. The authorization server's refresh grant fails for now: the panel's first use
+    // pauses refreshing.
     oauth_upstream.with(|state| {
+        state.expires_in = OAUTH_TOKEN_SECONDS;
         state.refresh_failure = Some((axum::http::StatusCode::SERVICE_UNAVAILABLE, None));
     });
     groups
@@ -196,6 +201,7 @@ async fn panel_round_trip_in_headless_chromium() {
         .env("CHARGED_GROUP", CHARGED_GROUP)
         .env("OAUTH_SERVER", OAUTH_SERVER)
         .env("OAUTH_GROUP", OAUTH_GROUP)
+        .env("OAUTH_PUBLIC_URL", PUBLIC_URL)
         .env(
             "TRAFFIC",
             json!({

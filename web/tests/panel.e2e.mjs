@@ -21,7 +21,9 @@
 // (the directory screenshots go to), CHARGED_KEY and CHARGED_GROUP (a token of a group of its own
 // for a request at a configured price), TRAFFIC (JSON: the group of the day of traffic written
 // into the summaries and the keys it makes lead each ranking, `{group, busyModel, costlyModel,
-// busyToken, busyChannel}`),
+// busyToken, busyChannel}`), OAUTH_SERVER and OAUTH_GROUP (a public server whose upstream
+// wants OAuth, and the group the script authorizes on it), OAUTH_PUBLIC_URL (the gateway's
+// public URL, where the authorization server sends the browser back to),
 // TEMPLATES (JSON: the embedded templates as they declare themselves, `[{name, description,
 // params: [{name, description, setBy: "admin" | "group", required}]}]`), CHROMIUM (default
 // /usr/bin/chromium). Every wait is bounded; the whole run is too.
@@ -42,8 +44,9 @@ const chargedKey = process.env.CHARGED_KEY;
 const chargedGroup = process.env.CHARGED_GROUP;
 const oauthServer = process.env.OAUTH_SERVER;
 const oauthGroup = process.env.OAUTH_GROUP;
-if (!base || !adminKey || !upstream || !process.env.TEMPLATES || !screenshots || !chargedKey || !chargedGroup || !process.env.TRAFFIC || !oauthServer || !oauthGroup) {
-  console.error("PANEL_URL, ADMIN_KEY, UPSTREAM_URL, TEMPLATES, SCREENSHOTS, CHARGED_KEY, CHARGED_GROUP, TRAFFIC, OAUTH_SERVER and OAUTH_GROUP are required");
+const oauthPublicUrl = process.env.OAUTH_PUBLIC_URL;
+if (!base || !adminKey || !upstream || !process.env.TEMPLATES || !screenshots || !chargedKey || !chargedGroup || !process.env.TRAFFIC || !oauthServer || !oauthGroup || !oauthPublicUrl) {
+  console.error("PANEL_URL, ADMIN_KEY, UPSTREAM_URL, TEMPLATES, SCREENSHOTS, CHARGED_KEY, CHARGED_GROUP, TRAFFIC, OAUTH_SERVER, OAUTH_GROUP and OAUTH_PUBLIC_URL are required");
   process.exit(2);
 }
 const templates = JSON.parse(process.env.TEMPLATES);
@@ -118,6 +121,27 @@ async function checkTemplateSection(page, name) {
   for (const param of group) {
     await listed.filter({ hasText: param.name }).filter({ hasText: param.description }).waitFor();
   }
+}
+
+/// Authorizes `group` on the upstream-OAuth server `server` as the admin's browser would:
+/// StartMcpUpstreamAuthorization (Connect JSON), the authorization server's redirect followed
+/// by hand, and the gateway's callback, sent to the hub itself in place of its public URL.
+async function authorizeUpstream(server, group) {
+  const started = await fetch(`${base}/aiproxy.admin.v1.McpService/StartMcpUpstreamAuthorization`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json", "connect-protocol-version": "1" },
+    body: JSON.stringify({ serverId: server, groupId: group }),
+    signal: AbortSignal.timeout(WAIT_MS),
+  });
+  const answer = await started.text();
+  check(started.status === 200, `StartMcpUpstreamAuthorization answered ${started.status}: ${answer}`);
+  const { authorizationUrl } = JSON.parse(answer);
+  const granted = await fetch(authorizationUrl, { redirect: "manual", signal: AbortSignal.timeout(WAIT_MS) });
+  check(granted.status === 302, `the authorization server answered ${granted.status}`);
+  const callback = new URL(granted.headers.get("location") ?? "");
+  check(callback.origin === oauthPublicUrl, `the authorization server sent the browser to ${callback}`);
+  const done = await fetch(`${base}${callback.pathname}${callback.search}`, { signal: AbortSignal.timeout(WAIT_MS) });
+  check(done.status === 200, `the gateway's callback answered ${done.status}: ${await done.text()}`);
 }
 
 /// Reloads the current page until `probe` holds (the log writer batches, so rows appear a
@@ -417,7 +441,10 @@ try {
   // A public server whose upstream wants OAuth: Tools and Test first ask which group to run as,
   // offering the groups that hold an authorization. Its token expires soon and the
   // authorization server is down, so the refresh before the call fails for now: the
-  // authorization view shows the pause.
+  // authorization view shows the pause. The token is short-lived (within the gateway's refresh
+  // margin), so the group is authorized only now: made before the run, it expired while a busy
+  // machine's browser was still on the pages before this one, and Tools then failed.
+  await authorizeUpstream(oauthServer, oauthGroup);
   const picker = page.locator('[data-testid="mcp-inspect-group"]');
   await page.click(`[data-testid="mcp-tools-${oauthServer}"]`);
   // The picker's choices come from a request of their own: read them once they are there.
@@ -650,12 +677,31 @@ try {
   check((await page.evaluate(() => sessionStorage.length)) === 0, "sign-out kept the key");
 
   // The REST API's swagger page renders the whole document under its strict CSP (the console
-  // check at the end catches anything the policy blocked).
+  // check at the end catches anything the policy blocked). swagger-ui draws the operations as a
+  // virtual list: only those near the viewport are in the page, and how many at first depends
+  // on when their heights are measured (waiting for a tenth raced that, and lost on a busy
+  // machine). So it is scrolled through half a viewport at a time, each time until operations
+  // not drawn before are, until every operation of the document was drawn. The first drawing
+  // is the slowest step of the run: it alone gets six times the usual wait.
+  const spec = await (await fetch(`${base}/api/openapi.json`, { signal: AbortSignal.timeout(WAIT_MS) })).json();
+  const methods = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+  // swagger-ui lists an operation under each of its tags (untagged ones under "default").
+  const documented = Object.values(spec.paths)
+    .flatMap((item) => Object.entries(item).filter(([method]) => methods.has(method)).map(([, operation]) => Math.max(1, operation.tags?.length ?? 0)))
+    .reduce((sum, count) => sum + count, 0);
   await page.goto(`${base}/swagger/index.html`);
-  // swagger-ui renders the operations in several passes: wait for the tenth. Rendering the
-  // whole document is the slowest step of the run (it missed 10 s once with the machine busy
-  // with a load test), so it alone gets six times the usual wait.
-  await page.locator(".opblock").nth(10).waitFor({ timeout: 6 * WAIT_MS });
+  const drawnOperations = () => page.locator(".opblock").evaluateAll((blocks) => blocks.map((block) => block.id));
+  await page.locator(".opblock").first().waitFor({ timeout: 6 * WAIT_MS });
+  const drawn = new Set(await drawnOperations());
+  const step = Math.floor((page.viewportSize()?.height ?? 720) / 2);
+  for (let top = step; drawn.size < documented; top += step) {
+    const known = [...drawn];
+    await page.evaluate((y) => window.scrollTo(0, y), top);
+    await page
+      .waitForFunction((before) => [...document.querySelectorAll(".opblock")].some((block) => !before.includes(block.id)), known)
+      .catch(() => check(false, `swagger-ui drew ${drawn.size} of the document's ${documented} operations`));
+    for (const id of await drawnOperations()) drawn.add(id);
+  }
   await page.goto(`${base}/panel/`);
 
   // A stored key the server no longer accepts sends the user back to sign-in, with the reason.
