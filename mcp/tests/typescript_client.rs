@@ -1,4 +1,7 @@
-//! The official TypeScript MCP client (node, tests/node/answering_client.mjs) through proxies: answering sampling, elicitation and roots, reading resources and templates, getting prompts and completions.
+//! The official TypeScript MCP client (tests/node/answering_client.mjs) through proxies.
+//!
+//! It answers sampling, elicitation and roots, reads resources and templates, and gets prompts
+//! and completions.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
