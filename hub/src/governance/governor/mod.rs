@@ -700,15 +700,18 @@ fn push_rate_headers(headers: &mut Vec<(HeaderName, HeaderValue)>, tokens: bool,
             "x-ratelimit-reset-requests",
         ]
     };
-    let values = [
-        rate.limit.to_string(),
-        rate.remaining.to_string(),
-        reset_text(rate.reset_after),
-    ];
-    for (name, value) in [limit, remaining, reset].into_iter().zip(values) {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.push((HeaderName::from_static(name), value));
-        }
+    // Numbers become header values without the formatting machinery (every admitted request
+    // carries these).
+    headers.push((
+        HeaderName::from_static(limit),
+        HeaderValue::from(rate.limit),
+    ));
+    headers.push((
+        HeaderName::from_static(remaining),
+        HeaderValue::from(rate.remaining),
+    ));
+    if let Ok(value) = HeaderValue::from_str(&reset_text(rate.reset_after)) {
+        headers.push((HeaderName::from_static(reset), value));
     }
 }
 
@@ -716,7 +719,9 @@ fn push_rate_headers(headers: &mut Vec<(HeaderName, HeaderValue)>, tokens: bool,
 fn reset_text(duration: Duration) -> String {
     let millis = duration.as_millis();
     if millis < 1000 {
-        return format!("{millis}ms");
+        let mut text = itoa::Buffer::new().format(millis).to_owned();
+        text.push_str("ms");
+        return text;
     }
     let minutes = millis / 60_000;
     let seconds = (millis % 60_000) / 1000;

@@ -474,16 +474,18 @@ impl Counters {
     }
 }
 
-/// A lease id unique across replicas: a random instance part and a sequence number.
+/// A lease id unique across replicas: a random instance part and a sequence number,
+/// `{instance:016x}-{sequence:x}`.
 struct LeaseIds {
-    instance: u64,
+    /// `{instance:016x}-`, written once: every admission makes an id.
+    prefix: String,
     sequence: std::sync::atomic::AtomicU64,
 }
 
 impl LeaseIds {
     fn new() -> LeaseIds {
         LeaseIds {
-            instance: rand::random(),
+            prefix: format!("{:016x}-", rand::random::<u64>()),
             sequence: std::sync::atomic::AtomicU64::new(0),
         }
     }
@@ -492,7 +494,29 @@ impl LeaseIds {
         let sequence = self
             .sequence
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        format!("{:016x}-{sequence:x}", self.instance)
+        let mut id = String::with_capacity(self.prefix.len() + 16);
+        id.push_str(&self.prefix);
+        push_hex(&mut id, sequence);
+        id
+    }
+}
+
+/// Appends `value` in lowercase hexadecimal, without leading zeros (as `{:x}` writes it).
+fn push_hex(out: &mut String, value: u64) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut buffer = [0u8; 16];
+    let mut start = buffer.len();
+    let mut rest = value;
+    loop {
+        start -= 1;
+        buffer[start] = DIGITS[(rest & 0xf) as usize];
+        rest >>= 4;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &digit in &buffer[start..] {
+        out.push(char::from(digit));
     }
 }
 
@@ -504,4 +528,24 @@ fn micros(duration: Duration) -> i64 {
 /// A duration from microseconds, negative as zero.
 fn from_micros(micros: i64) -> Duration {
     Duration::from_micros(u64::try_from(micros).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lease_ids_are_the_instance_and_sequence_in_hex() {
+        let ids = LeaseIds::new();
+        let instance = ids.prefix.clone();
+        assert_eq!(instance.len(), 17);
+        assert!(instance.ends_with('-'));
+        assert_eq!(ids.next(), format!("{instance}0"));
+        assert_eq!(ids.next(), format!("{instance}1"));
+        for value in [0, 9, 10, 15, 16, 255, 4096, 0xdead_beef, u64::MAX] {
+            let mut hex = String::new();
+            push_hex(&mut hex, value);
+            assert_eq!(hex, format!("{value:x}"));
+        }
+    }
 }
