@@ -1,7 +1,12 @@
 //! Local token counts for when an upstream reports no usage: tiktoken with the encoding of the
 //! model's family (o200k for the gpt-4o generation onwards, cl100k otherwise).
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tiktoken_rs::CoreBPE;
 
 use crate::token_memo::{self, Encoding};
@@ -128,6 +133,88 @@ pub fn count_chat_messages(model: &str, messages: &Value) -> u64 {
     total
 }
 
+/// A JSON object read in place: keys as written, values as their raw text. A key given twice
+/// keeps its last value, as in a parsed `Value`.
+type RawObject<'a> = BTreeMap<&'a str, &'a RawValue>;
+
+/// Prompt tokens of a chat request body's `messages`, counted as [`count_chat_messages`]
+/// counts them but read from the body's bytes: strings are borrowed, not copied into a
+/// `Value` tree (admission counts every chat request's prompt). `None` for a body of another
+/// shape (no object, messages that are not objects, escaped keys): the caller then counts from
+/// a parsed `Value`, which gives every shape its answer.
+pub fn count_chat_body(model: &str, body: &[u8]) -> Option<u64> {
+    #[derive(Deserialize)]
+    struct ChatBody<'a> {
+        // One pass over the body; `messages` of another shape (a string, an array holding
+        // other values) fails it.
+        #[serde(borrow)]
+        messages: Option<Vec<RawObject<'a>>>,
+    }
+    let body: ChatBody<'_> = serde_json::from_slice(body).ok()?;
+    let Some(messages) = body.messages else {
+        return Some(0);
+    };
+    let tokenizer = tokenizer_for(model);
+    let count = |text: &str| count_with(tokenizer, text);
+    let mut total = REPLY_PRIMING;
+    for message in &messages {
+        total += TOKENS_PER_MESSAGE;
+        for (key, value) in message {
+            if let Some(text) = raw_text(value) {
+                total += count(&text);
+                if *key == "name" {
+                    total += TOKENS_PER_NAME;
+                }
+                continue;
+            }
+            if !value.get().starts_with('[') {
+                continue;
+            }
+            match *key {
+                "content" => {
+                    for part in serde_json::from_str::<Vec<RawObject<'_>>>(value.get()).ok()? {
+                        if let Some(text) = part.get("text").and_then(|text| raw_text(text)) {
+                            total += count(&text);
+                        } else if part.contains_key("image_url") {
+                            total += TOKENS_PER_IMAGE;
+                        }
+                    }
+                }
+                "tool_calls" => {
+                    for call in serde_json::from_str::<Vec<RawObject<'_>>>(value.get()).ok()? {
+                        let Some(function) = call.get("function") else {
+                            continue;
+                        };
+                        let Ok(function) = serde_json::from_str::<RawObject<'_>>(function.get())
+                        else {
+                            continue;
+                        };
+                        for field in ["name", "arguments"] {
+                            if let Some(text) = function.get(field).and_then(|text| raw_text(text))
+                            {
+                                total += count(&text);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Some(total)
+}
+
+/// The text of a raw JSON string, borrowed unless it holds escapes; `None` for other values.
+fn raw_text(value: &RawValue) -> Option<Cow<'_, str>> {
+    let raw = value.get();
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.contains('\\') {
+        serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+    } else {
+        Some(Cow::Borrowed(inner))
+    }
+}
+
 /// Tokens of an `input` or `prompt`: a string, strings, or already-tokenized arrays.
 pub fn count_input(model: &str, input: &Value) -> u64 {
     match input {
@@ -168,5 +255,45 @@ mod tests {
             3
         );
         assert_eq!(count_input("x", &json!([[1, 2, 3], [4]])), 4);
+    }
+
+    /// The count read from a body's bytes equals the count of its parsed `Value`, or is
+    /// declined for the caller to count that way.
+    #[test]
+    fn counting_from_bytes_agrees_with_the_parsed_value() {
+        let bodies = [
+            r#"{"model":"m","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":64}"#,
+            r#"{"messages":[{"role":"user","name":"bob","content":[{"type":"text","text":"hello world"},{"type":"image_url","image_url":{"url":"x"}},{"type":"text","text":7,"image_url":{}},{"type":"input_audio"}]}]}"#,
+            r#"{"messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}},{"function":[1]},{"id":"no function"}]},{"role":"tool","tool_call_id":"c","content":"sunny, 21\u00b0C"}]}"#,
+            r#"{"messages":[{"role":"user","content":"first","content":"the last one counts, as in a Value"}]}"#,
+            r#"{"messages":[{"role":"user","content":"line\nbreak \"quoted\" \ud83d\ude00"}],"stream":true}"#,
+            r#"{"model":"no messages"}"#,
+            r#"{"messages":null}"#,
+            r#"{"messages":[]}"#,
+            r#"{"messages":"not an array"}"#,
+            r#"{"messages":[{"role":"user","content":"x"},"not an object",{"role":"user","content":"y"}]}"#,
+            r#"{"messages":[{"role":"user","content":[{"text":"a"},"part that is not an object"]}]}"#,
+            r#"{"messages":[{"ro\u006ce":"user","content":"an escaped key"}]}"#,
+            r#"{"messages":[{"role":"user","content":"twice"}],"messages":[{"role":"user","content":"the last messages"}]}"#,
+            r#"[1,2,3]"#,
+            r#"not json"#,
+        ];
+        let mut read_in_place = 0;
+        for body in bodies {
+            let value: Value = serde_json::from_str(body).unwrap_or_default();
+            let from_value = count_chat_messages("gpt-4o", &value["messages"]);
+            match count_chat_body("gpt-4o", body.as_bytes()) {
+                Some(count) => {
+                    read_in_place += 1;
+                    assert_eq!(count, from_value, "{body}");
+                }
+                // Declined: the caller counts the parsed `Value`.
+                None => {}
+            }
+        }
+        // The usual shapes are read in place, not declined.
+        assert!(read_in_place >= 8, "{read_in_place}");
+        let usual = count_chat_body("gpt-4o", bodies[0].as_bytes());
+        assert_eq!(usual, Some(3 + 2 * 3 + 1 + 6 + 1 + 7));
     }
 }

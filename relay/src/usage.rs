@@ -155,6 +155,12 @@ const MAX_SERVICE_TIER_CHARS: usize = 32;
 /// tier: the upstream's answer says which one it chose).
 pub fn service_tier(object: &crate::json::JsonObject) -> Option<String> {
     let tier = object.get_as::<String>("service_tier").ok().flatten()?;
+    normal_service_tier(&tier)
+}
+
+/// A `service_tier` value as [`service_tier`] keeps it: trimmed and lowercased; `None` when
+/// empty, too long or `auto`.
+pub fn normal_service_tier(tier: &str) -> Option<String> {
     let tier = tier.trim().to_ascii_lowercase();
     (!tier.is_empty() && tier.len() <= MAX_SERVICE_TIER_CHARS && tier != "auto").then_some(tier)
 }
@@ -234,13 +240,31 @@ pub struct Estimator {
 impl Estimator {
     /// Tokens for the request plus a completion text, counted locally.
     pub fn estimate(&self, completion: &str) -> TokenUsage {
-        use crate::tokens::{count_chat_messages, count_input, count_text};
+        let model = self.model.as_str();
+        // Admission counts every chat request's prompt: read it from the body's bytes, and
+        // build a `Value` only for other endpoints or an unusual body.
+        let input = match self.endpoint {
+            Endpoint::ChatCompletions => crate::tokens::count_chat_body(model, &self.request)
+                .unwrap_or_else(|| self.input_tokens(model)),
+            _ => self.input_tokens(model),
+        };
+        let output = crate::tokens::count_text(model, completion);
+        TokenUsage {
+            input_tokens: input,
+            output_tokens: output,
+            total_tokens: input + output,
+            ..TokenUsage::default()
+        }
+    }
+
+    /// Tokens of the request, counted from its body parsed as a `Value`.
+    fn input_tokens(&self, model: &str) -> u64 {
+        use crate::tokens::{count_chat_messages, count_input};
         let request =
             serde_json::from_slice::<serde_json::Value>(&self.request).unwrap_or_default();
         // Borrowed, not cloned: `messages` is most of a chat request.
         let field = |name: &str| request.get(name).unwrap_or(&serde_json::Value::Null);
-        let model = self.model.as_str();
-        let input = match self.endpoint {
+        match self.endpoint {
             Endpoint::ChatCompletions => count_chat_messages(model, field("messages")),
             Endpoint::Completions => count_input(model, field("prompt")),
             Endpoint::Embeddings | Endpoint::Moderations => count_input(model, field("input")),
@@ -294,13 +318,6 @@ impl Estimator {
                     .map(|chat| count_chat_messages(model, &chat["messages"]))
                     .unwrap_or(0)
             }
-        };
-        let output = count_text(model, completion);
-        TokenUsage {
-            input_tokens: input,
-            output_tokens: output,
-            total_tokens: input + output,
-            ..TokenUsage::default()
         }
     }
 }
