@@ -2,7 +2,7 @@
 //! sending one request with its timeouts, classifying failures by whose fault they are.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -117,15 +117,41 @@ pub async fn send(
     request: UpstreamRequest,
     first_byte: Duration,
 ) -> Result<reqwest::Response, RelayError> {
-    let builder = client
-        .request(request.method, &request.url)
-        .headers(request.headers)
-        .body(request.body);
+    let builder = match parsed_url(&request.url) {
+        Some(url) => client.request(request.method, url),
+        // Not a URL: reqwest says so when sending, as for any request.
+        None => client.request(request.method, &request.url),
+    };
+    let builder = builder.headers(request.headers).body(request.body);
     match tokio::time::timeout(first_byte, builder.send()).await {
         Err(_) => Err(RelayError::UpstreamTimeout),
         Ok(Err(error)) => Err(classify(&error)),
         Ok(Ok(response)) => Ok(response),
     }
+}
+
+/// Upstream URLs parsed before, by their text. A channel's requests go to a few URLs, and
+/// parsing one (its host through IDNA processing) took more instructions than building the
+/// rest of the request; a clone of the parsed URL is one copy. Cleared when full, so a
+/// gateway with many channels or per-request URLs (keys in query strings) parses again.
+static PARSED_URLS: LazyLock<Mutex<foldhash::HashMap<String, reqwest::Url>>> =
+    LazyLock::new(Mutex::default);
+const MAX_PARSED_URLS: usize = 1024;
+
+/// `text` as a URL, parsed once; `None` when it is not one.
+fn parsed_url(text: &str) -> Option<reqwest::Url> {
+    let mut parsed = PARSED_URLS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(url) = parsed.get(text) {
+        return Some(url.clone());
+    }
+    let url = reqwest::Url::parse(text).ok()?;
+    if parsed.len() >= MAX_PARSED_URLS {
+        parsed.clear();
+    }
+    parsed.insert(text.to_owned(), url.clone());
+    Some(url)
 }
 
 /// Maps a transport error to the client-safe edge error (no URL, no key).
@@ -175,4 +201,23 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .trim();
     let seconds = value.parse::<f64>().ok()?;
     (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(3600.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_parsed_once_are_the_urls_parsed_again() {
+        let text = "https://api.example.com/v1/chat/completions?api-version=2024-10-21";
+        let first = parsed_url(text).expect("a URL");
+        assert_eq!(first, reqwest::Url::parse(text).unwrap());
+        assert_eq!(parsed_url(text).expect("remembered"), first);
+        assert!(parsed_url("not a url").is_none());
+        // Past the bound the memo starts over instead of growing.
+        for index in 0..MAX_PARSED_URLS + 5 {
+            parsed_url(&format!("http://127.0.0.1:9/{index}")).expect("a URL");
+        }
+        assert!(PARSED_URLS.lock().unwrap().len() <= MAX_PARSED_URLS);
+    }
 }
