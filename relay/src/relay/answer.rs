@@ -475,6 +475,15 @@ fn finish_json(
     rewrite_model_to: Option<&str>,
     read_service_tier: bool,
 ) -> FinishedJson {
+    if rewrite_model_to.is_none()
+        && let Some((usage, service_tier)) = usage_and_tier(&bytes)
+    {
+        return FinishedJson {
+            bytes,
+            usage,
+            service_tier: service_tier.filter(|_| read_service_tier),
+        };
+    }
     let Ok(mut object) = JsonObject::parse(bytes.clone()) else {
         return FinishedJson {
             bytes,
@@ -501,6 +510,28 @@ fn finish_json(
         usage,
         service_tier,
     }
+}
+
+/// An answer's `usage` and `service_tier` read in one pass that skips everything else, for an
+/// answer passed on unchanged (most are): no key or value of it is copied. `None` when that
+/// read fails (not an object, a key given twice, a field of an unexpected type): the caller
+/// then reads the fields one by one, each failing on its own, as it did before.
+fn usage_and_tier(bytes: &[u8]) -> Option<(Option<crate::host::TokenUsage>, Option<String>)> {
+    #[derive(serde::Deserialize)]
+    struct UsageAndTier {
+        usage: Option<OpenAiUsage>,
+        service_tier: Option<String>,
+    }
+    // A struct also reads from an array (by position): only an object is this answer.
+    if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+        return None;
+    }
+    let read: UsageAndTier = serde_json::from_slice(bytes).ok()?;
+    Some((
+        read.usage.map(OpenAiUsage::into_tokens),
+        read.service_tier
+            .and_then(|tier| crate::usage::normal_service_tier(&tier)),
+    ))
 }
 
 /// The generated text of a JSON response, for local counting.
@@ -539,4 +570,43 @@ pub(super) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading `usage` and `service_tier` in one pass finds what reading them field by field
+    /// finds (the path an answer whose model is renamed still takes), for every shape.
+    #[test]
+    fn one_pass_reads_what_field_by_field_reads() {
+        let answers = [
+            r#"{"id":"c1","object":"chat.completion","model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":20,"completion_tokens":9,"total_tokens":29,"prompt_tokens_details":{"cached_tokens":4},"completion_tokens_details":{"reasoning_tokens":2}},"service_tier":" Flex "}"#,
+            r#"{"model":"m","usage":{"input_tokens":5,"output_tokens":7,"input_tokens_details":{"cached_tokens":1}},"service_tier":"auto"}"#,
+            r#"{"model":"m","usage":null,"service_tier":null}"#,
+            r#"{"model":"m"}"#,
+            r#"{"model":"m","usage":"not an object","service_tier":"priority"}"#,
+            r#"{"model":"m","usage":{"prompt_tokens":1},"service_tier":7}"#,
+            r#"{"model":"m","usage":{"prompt_tokens":1},"usage":{"prompt_tokens":2}}"#,
+            r#"[{"prompt_tokens":3},"priority"]"#,
+            r#"{"model":"m","usage":{"prompt_tokens":1}} trailing"#,
+            "  \n{\"model\":\"m\",\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":1}}",
+        ];
+        let mut in_one_pass = 0;
+        for answer in answers {
+            let bytes = Bytes::from(answer);
+            in_one_pass += usize::from(usage_and_tier(&bytes).is_some());
+            for read_tier in [true, false] {
+                let one_pass = finish_json(bytes.clone(), None, read_tier);
+                let by_field = finish_json(bytes.clone(), Some("renamed"), read_tier);
+                assert_eq!(one_pass.usage, by_field.usage, "{answer}");
+                assert_eq!(one_pass.service_tier, by_field.service_tier, "{answer}");
+                assert_eq!(one_pass.bytes, bytes, "passed on unchanged");
+            }
+        }
+        assert_eq!(in_one_pass, 5, "the usual answers take the one pass");
+        let usual = usage_and_tier(answers[0].as_bytes()).expect("read");
+        assert_eq!(usual.0.map(|usage| usage.cached_input_tokens), Some(4));
+        assert_eq!(usual.1.as_deref(), Some("flex"));
+    }
 }
