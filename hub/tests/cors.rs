@@ -312,25 +312,7 @@ async fn a_browser_page_of_another_origin_calls_the_relay_and_a_listed_one_the_c
         .env("CHROMIUM", &chromium)
         .kill_on_drop(true)
         .output();
-    let output = tokio::time::timeout(Duration::from_secs(90), run)
-        .await
-        .expect("the browser run hung")
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the browser run failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-    let seen: serde_json::Value = serde_json::from_str(
-        stdout
-            .lines()
-            .rev()
-            .find(|line| line.starts_with('{'))
-            .expect("the script printed what it saw"),
-    )
-    .unwrap();
+    let seen = crate::support::browser::report_of(run, Duration::from_secs(90)).await;
     assert_eq!(seen["chat"]["status"], 200, "{seen}");
     assert_eq!(seen["chat"]["content"], "hello", "{seen}");
     // Exposed, so the page reads it.

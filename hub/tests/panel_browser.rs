@@ -216,25 +216,7 @@ async fn panel_round_trip_in_headless_chromium() {
         )
         .kill_on_drop(true)
         .output();
-    let output = tokio::time::timeout(BROWSER_RUN_LIMIT, run)
-        .await
-        .expect("the browser run hung")
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the browser run failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-    let created: serde_json::Value = serde_json::from_str(
-        stdout
-            .lines()
-            .rev()
-            .find(|line| line.starts_with('{'))
-            .expect("the script printed what it created"),
-    )
-    .unwrap();
+    let created = crate::support::browser::report_of(run, BROWSER_RUN_LIMIT).await;
     let group_id = created["groupId"].as_str().unwrap();
     // The panel's uses as the picked group asked for its token: the refresh was tried (and
     // failed for now), and at most once more after the first pause.

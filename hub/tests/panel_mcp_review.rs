@@ -205,25 +205,7 @@ async fn tool_changes_are_reviewed_and_the_catalogue_shown_in_headless_chromium(
         )
         .kill_on_drop(true)
         .output();
-    let output = tokio::time::timeout(BROWSER_RUN_LIMIT, run)
-        .await
-        .expect("the browser run hung")
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the browser run failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-    let seen: Value = serde_json::from_str(
-        stdout
-            .lines()
-            .rev()
-            .find(|line| line.starts_with('{'))
-            .expect("the script printed what it did"),
-    )
-    .unwrap();
+    let seen = crate::support::browser::report_of(run, BROWSER_RUN_LIMIT).await;
     assert_eq!(seen["approved"], CHANGED_TOOL, "{seen}");
     assert_eq!(seen["rejected"], NEW_TOOL, "{seen}");
 

@@ -82,25 +82,7 @@ async fn bans_are_cleared_and_current_rates_shown_in_headless_chromium() {
         .env("CHROMIUM", &chromium)
         .kill_on_drop(true)
         .output();
-    let output = tokio::time::timeout(BROWSER_RUN_LIMIT, run)
-        .await
-        .expect("the browser run hung")
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the browser run failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-    let seen: serde_json::Value = serde_json::from_str(
-        stdout
-            .lines()
-            .rev()
-            .find(|line| line.starts_with('{'))
-            .expect("the script printed what it saw"),
-    )
-    .unwrap();
+    let seen = crate::support::browser::report_of(run, BROWSER_RUN_LIMIT).await;
 
     // The dashboard showed the live counters: two requests of the group, one per model, with
     // the mock's tokens.

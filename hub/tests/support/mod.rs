@@ -163,6 +163,7 @@ impl Drop for TestHub {
     }
 }
 
+pub mod browser;
 pub mod forwarder;
 pub mod mcp_calls;
 pub mod mock_agent;
